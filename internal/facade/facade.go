@@ -1,0 +1,393 @@
+// Package facade is the runtime the generated typed clients under gen/ are
+// built on: client configuration, per-call options, sending a request
+// through the token and retry transports, and turning the answer into a
+// value or a typed error. It is internal: users reach it through the
+// options and methods each generated package exports.
+package facade
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/idsdk/idsdk-go/auth"
+	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/regions"
+	"github.com/idsdk/idsdk-go/retry"
+)
+
+// MaxResponseBytes caps a successful response body the facade decodes
+// (32 MiB). A longer body fails with a *errors.DecodeError.
+const MaxResponseBytes = 32 << 20
+
+// Operation describes one API operation, for error messages and for the
+// rules that depend on it.
+type Operation struct {
+	API        string // "nexaasid"
+	ID         string // operationId
+	Method     string
+	Path       string
+	Idempotent bool // the document marks it safe to repeat (x-idsdk-idempotent)
+}
+
+// Config is what a generated New collects from its options.
+type Config struct {
+	API           string
+	BaseURL       string
+	Region        *regions.Server
+	HTTPClient    *http.Client
+	Token         oauth2.TokenSource
+	Retry         *retry.Policy
+	UserAgent     string
+	Header        http.Header
+	Decoder       sdkerrors.Decoder
+	ValidateURL   func(string) (string, error) // nil: regions.ValidateBaseURL
+	DefaultRegion regions.Server
+}
+
+// Option changes a Config; the generated ClientOption type is this type.
+type Option func(*Config) error
+
+// Runtime sends the requests of one client. It is safe for concurrent use.
+type Runtime struct {
+	api      string
+	base     string
+	server   string // base + "/", what the request builders take
+	origin   string
+	client   *http.Client
+	header   http.Header
+	decoder  sdkerrors.Decoder
+	validate func(string) (string, error)
+}
+
+// New builds a Runtime from cfg after applying opts.
+func New(cfg Config, opts []Option) (*Runtime, error) {
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return nil, fmt.Errorf("%s: %w", cfg.API, err)
+		}
+	}
+	validate := cfg.ValidateURL
+	if validate == nil {
+		validate = regions.ValidateBaseURL
+	}
+	base := cfg.BaseURL
+	if base == "" {
+		srv := cfg.DefaultRegion
+		if cfg.Region != nil {
+			srv = *cfg.Region
+		}
+		if srv.API != "" && srv.API != cfg.API {
+			return nil, fmt.Errorf("%s: region %s belongs to another API", cfg.API, srv)
+		}
+		base = srv.URL
+	}
+	base, err := validate(base)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.API, err)
+	}
+	policy := cfg.Retry
+	if policy == nil {
+		policy = retry.Default()
+	}
+	var inner http.RoundTripper
+	client := &http.Client{}
+	if cfg.HTTPClient != nil {
+		*client = *cfg.HTTPClient
+		inner = cfg.HTTPClient.Transport
+	}
+	if inner == nil {
+		inner = http.DefaultTransport
+	}
+	origin := auth.OriginOf(base)
+	if cfg.Token != nil {
+		inner = &auth.Transport{Source: cfg.Token, Origin: origin, Base: inner}
+	}
+	client.Transport = policy.Transport(inner)
+
+	header := http.Header{}
+	for k, vs := range cfg.Header {
+		for _, v := range vs {
+			header.Add(k, v)
+		}
+	}
+	if header.Get("Accept") == "" {
+		header.Set("Accept", "application/json")
+	}
+	ua := cfg.UserAgent
+	if ua == "" {
+		ua = UserAgent(cfg.API)
+	}
+	header.Set("User-Agent", ua)
+	for k, vs := range header {
+		// Clipped, so that appending to a request's header never writes
+		// into the slices every request shares.
+		header[k] = slices.Clip(vs)
+	}
+	return &Runtime{
+		api:      cfg.API,
+		base:     base,
+		server:   base + "/",
+		origin:   origin,
+		client:   client,
+		header:   header,
+		decoder:  cfg.Decoder,
+		validate: validate,
+	}, nil
+}
+
+// Version is the idsdk-go version reported in the default User-Agent.
+func Version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/idsdk/idsdk-go" && d.Version != "" && d.Version != "(devel)" {
+				return d.Version
+			}
+		}
+	}
+	return "devel"
+}
+
+// UserAgent is the default User-Agent of a client of api.
+func UserAgent(api string) string { return "idsdk-go/" + Version() + " (" + api + ")" }
+
+// BaseURL is the client's validated base URL, without a trailing slash.
+func (r *Runtime) BaseURL() string { return r.base }
+
+// HTTPClient is the client that sends requests: the caller's client (or a
+// default one) with the token and retry transports in front of it.
+func (r *Runtime) HTTPClient() *http.Client { return r.client }
+
+// Doer is the HTTP client the raw client sends through: it adds the
+// client's default headers before sending.
+func (r *Runtime) Doer() Doer { return Doer{r: r} }
+
+// Doer sends a request with the client's default headers.
+type Doer struct{ r *Runtime }
+
+// Do implements the raw client's HttpRequestDoer.
+func (d Doer) Do(req *http.Request) (*http.Response, error) {
+	d.r.setHeaders(req, nil)
+	return d.r.client.Do(req)
+}
+
+func (r *Runtime) setHeaders(req *http.Request, extra http.Header) {
+	for k, vs := range r.header {
+		if _, ok := req.Header[k]; !ok {
+			req.Header[k] = vs
+		}
+	}
+	for k, vs := range extra {
+		req.Header[k] = vs
+	}
+}
+
+// Call holds the per-call options of one request.
+type Call struct {
+	// Server is the base URL this call goes to, with a trailing slash, as
+	// the raw request builders take it.
+	Server  string
+	header  http.Header
+	timeout time.Duration
+	idem    bool
+}
+
+// CallOption changes one call; the generated RequestOption type is this type.
+type CallOption func(*Call) error
+
+// WithRequestHeader adds a header to one call.
+func WithRequestHeader(key, value string) CallOption {
+	return func(c *Call) error {
+		if c.header == nil {
+			c.header = http.Header{}
+		}
+		c.header.Add(key, value)
+		return nil
+	}
+}
+
+// WithIdempotencyKey sends key as the Idempotency-Key header and lets the
+// retry policy repeat the call.
+func WithIdempotencyKey(key string) CallOption {
+	return func(c *Call) error {
+		if key == "" {
+			return errors.New("empty idempotency key")
+		}
+		if c.header == nil {
+			c.header = http.Header{}
+		}
+		c.header.Set(retry.IdempotencyKeyHeader, key)
+		c.idem = true
+		return nil
+	}
+}
+
+// WithRequestTimeout bounds one call, retries and waits included.
+func WithRequestTimeout(d time.Duration) CallOption {
+	return func(c *Call) error {
+		if d <= 0 {
+			return fmt.Errorf("request timeout must be positive, got %s", d)
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// WithRequestBaseURL sends one call to another base URL (validated like the
+// client's). The token goes there too.
+func WithRequestBaseURL(base string) CallOption {
+	return func(c *Call) error {
+		c.Server = base
+		return nil
+	}
+}
+
+// Begin applies opts and returns the call.
+func (r *Runtime) Begin(opts []CallOption) (*Call, error) {
+	c := &Call{Server: r.server}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(c); err != nil {
+			return nil, fmt.Errorf("%s: %w", r.api, err)
+		}
+	}
+	if c.Server != r.server {
+		s, err := r.validate(c.Server)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.api, err)
+		}
+		c.Server = s + "/"
+	}
+	return c, nil
+}
+
+// BuildError reports a request that could not be built from the arguments.
+func (r *Runtime) BuildError(op *Operation, err error) error {
+	return fmt.Errorf("%s %s: building the request: %w", op.API, op.ID, err)
+}
+
+// Do sends req (built by the raw request builder) for op and decodes a 2xx
+// JSON answer into out (nil: the body is discarded). A non-2xx answer
+// becomes the API's typed error; a transport failure a *errors.RequestError.
+func (r *Runtime) Do(ctx context.Context, call *Call, op *Operation, req *http.Request, out any) error {
+	if call.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, call.timeout)
+		defer cancel()
+	}
+	if call.Server != r.server {
+		ctx = auth.ContextWithOrigin(ctx, call.Server)
+	}
+	if op.Idempotent || call.idem {
+		ctx = retry.WithIdempotent(ctx)
+	}
+	req = req.WithContext(ctx)
+	r.setHeaders(req, call.header)
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return &sdkerrors.RequestError{API: op.API, Operation: op.ID, Method: req.Method, URL: cleanURL(req), Err: err}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return sdkerrors.Decode(r.decoder, op.API, op.ID, resp)
+	}
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, MaxResponseBytes))
+		return nil
+	}
+	if rb, ok := out.(*rawBody); ok {
+		return readRaw(op, resp, rb)
+	}
+	return decodeJSON(op, resp, out)
+}
+
+// rawBody receives a non-JSON 2xx body.
+type rawBody []byte
+
+func readRaw(op *Operation, resp *http.Response, out *rawBody) error {
+	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
+	if err == nil && len(b) > MaxResponseBytes {
+		err = fmt.Errorf("body larger than %d bytes", MaxResponseBytes)
+	}
+	if err != nil {
+		return &sdkerrors.DecodeError{API: op.API, Operation: op.ID, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Err: err}
+	}
+	*out = b
+	return nil
+}
+
+func decodeJSON(op *Operation, resp *http.Response, out any) error {
+	ct := resp.Header.Get("Content-Type")
+	lr := &io.LimitedReader{R: resp.Body, N: MaxResponseBytes + 1}
+	fail := func(err error, body []byte) error {
+		if len(body) > sdkerrors.MaxBodyBytes {
+			body = body[:sdkerrors.MaxBodyBytes]
+		}
+		return &sdkerrors.DecodeError{API: op.API, Operation: op.ID, StatusCode: resp.StatusCode, ContentType: ct, Body: body, Err: err}
+	}
+	if ct != "" && !isJSON(ct) {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, sdkerrors.MaxBodyBytes))
+		return fail(fmt.Errorf("expected a JSON body, got %s", ct), body)
+	}
+	dec := json.NewDecoder(lr)
+	if err := dec.Decode(out); err != nil {
+		if lr.N <= 0 {
+			return fail(fmt.Errorf("body larger than %d bytes", MaxResponseBytes), nil)
+		}
+		if errors.Is(err, io.EOF) {
+			err = errors.New("empty body")
+		}
+		return fail(err, nil)
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+	return nil
+}
+
+func isJSON(ct string) bool {
+	ct = strings.ToLower(ct)
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	ct = strings.TrimSpace(ct)
+	return ct == "application/json" || strings.HasSuffix(ct, "+json")
+}
+
+// cleanURL is the request URL without query, fragment or userinfo.
+func cleanURL(req *http.Request) string {
+	if req == nil || req.URL == nil {
+		return ""
+	}
+	u := *req.URL
+	u.User = nil
+	u.RawQuery = ""
+	u.ForceQuery = false
+	u.Fragment = ""
+	return u.String()
+}
+
+// Server is the base URL with a trailing slash, as the raw client takes it.
+func (r *Runtime) Server() string { return r.server }
+
+// DoBytes is Do for an operation whose 2xx body is not JSON: it returns
+// the body, up to MaxResponseBytes.
+func (r *Runtime) DoBytes(ctx context.Context, call *Call, op *Operation, req *http.Request) ([]byte, error) {
+	var out rawBody
+	if err := r.Do(ctx, call, op, req, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

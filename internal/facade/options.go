@@ -1,0 +1,96 @@
+package facade
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/textproto"
+	"strings"
+
+	"golang.org/x/oauth2"
+
+	"github.com/idsdk/idsdk-go/regions"
+	"github.com/idsdk/idsdk-go/retry"
+)
+
+// WithBaseURL sends every call to base (validated: https unless loopback).
+func WithBaseURL(base string) Option {
+	return func(c *Config) error {
+		if base == "" {
+			return errors.New("empty base URL")
+		}
+		c.BaseURL = base
+		return nil
+	}
+}
+
+// WithRegion selects one of the API's servers from the regions package.
+func WithRegion(s regions.Server) Option {
+	return func(c *Config) error {
+		if s.API != c.API {
+			return fmt.Errorf("region %s is not a %s server", s, c.API)
+		}
+		c.Region = &s
+		return nil
+	}
+}
+
+// WithHTTPClient sends requests through hc; its Transport, Timeout, Jar and
+// CheckRedirect are kept, with the token and retry transports in front.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Config) error {
+		if hc == nil {
+			return errors.New("nil HTTP client")
+		}
+		c.HTTPClient = hc
+		return nil
+	}
+}
+
+// WithToken authenticates every call with tokens from ts.
+func WithToken(ts oauth2.TokenSource) Option {
+	return func(c *Config) error {
+		if ts == nil {
+			return errors.New("nil token source")
+		}
+		c.Token = ts
+		return nil
+	}
+}
+
+// WithRetry replaces the retry policy (retry.Default() unless set;
+// retry.Off() disables retries).
+func WithRetry(p *retry.Policy) Option {
+	return func(c *Config) error {
+		if p == nil {
+			return errors.New("nil retry policy (use retry.Off() to disable retries)")
+		}
+		c.Retry = p
+		return nil
+	}
+}
+
+// WithUserAgent replaces the User-Agent header.
+func WithUserAgent(ua string) Option {
+	return func(c *Config) error {
+		if strings.ContainsAny(ua, "\r\n") {
+			return errors.New("user agent holds a line break")
+		}
+		c.UserAgent = ua
+		return nil
+	}
+}
+
+// WithHeader adds a header to every call.
+func WithHeader(key, value string) Option {
+	return func(c *Config) error {
+		if key == "" || strings.ContainsAny(key+value, "\r\n") {
+			return fmt.Errorf("invalid header %q", key)
+		}
+		if c.Header == nil {
+			c.Header = http.Header{}
+		}
+		c.Header.Add(textproto.CanonicalMIMEHeaderKey(key), value)
+		return nil
+	}
+}

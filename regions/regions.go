@@ -1,0 +1,120 @@
+// Package regions holds the server catalogs of the APIs idsdk-go covers
+// (which base URL a region, cluster or environment means) and the
+// validation every base URL goes through.
+//
+// A Server names one deployment of one API. Clients take one with their
+// WithRegion option; WithBaseURL takes any URL and validates it with
+// ValidateBaseURL.
+package regions
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Server is one deployment of one API: a region, cluster or environment.
+type Server struct {
+	// API is the short name of the API, as used under api/ and gen/
+	// (for example "nexaasid").
+	API string
+	// Name is the region or environment, for example "production".
+	Name string
+	// URL is the base URL, without a trailing slash.
+	URL string
+}
+
+// String returns "api/name (url)".
+func (s Server) String() string { return s.API + "/" + s.Name + " (" + s.URL + ")" }
+
+// ErrInvalidBaseURL is matched (errors.Is) by every error ValidateBaseURL returns.
+var ErrInvalidBaseURL = errors.New("invalid base URL")
+
+// URLError explains why a base URL was refused.
+type URLError struct {
+	URL    string // the URL as given, without userinfo or query
+	Reason string
+}
+
+func (e *URLError) Error() string {
+	return fmt.Sprintf("regions: invalid base URL %q: %s", e.URL, e.Reason)
+}
+
+// Is reports whether target is ErrInvalidBaseURL.
+func (e *URLError) Is(target error) bool { return target == ErrInvalidBaseURL }
+
+// ValidateBaseURL checks raw as an API base URL and returns it normalized:
+// scheme and host lower-cased, no trailing slash. It must be absolute,
+// https unless the host is a loopback address or "localhost", and carry no
+// userinfo, query or fragment.
+func ValidateBaseURL(raw string) (string, error) {
+	return validate(raw, nil)
+}
+
+// validate is ValidateBaseURL with extra hosts for which plain http is allowed.
+func validate(raw string, httpHosts []string) (string, error) {
+	shown := raw
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "", &URLError{URL: redact(shown), Reason: "it does not parse"}
+	}
+	shown = redact(shown)
+	if u.Scheme == "" || u.Host == "" {
+		return "", &URLError{URL: shown, Reason: "it must be absolute, like https://host"}
+	}
+	if u.User != nil {
+		return "", &URLError{URL: shown, Reason: "credentials do not belong in a base URL"}
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return "", &URLError{URL: shown, Reason: "it must not have a query or fragment"}
+	}
+	scheme := strings.ToLower(u.Scheme)
+	host := strings.ToLower(u.Hostname())
+	switch scheme {
+	case "https":
+	case "http":
+		if !IsLoopback(host) && !contains(httpHosts, host) {
+			return "", &URLError{URL: shown, Reason: "plain http is allowed only for loopback hosts; use https"}
+		}
+	default:
+		return "", &URLError{URL: shown, Reason: "the scheme must be https"}
+	}
+	u.Scheme = scheme
+	u.Host = strings.ToLower(u.Host)
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u.String(), nil
+}
+
+// IsLoopback reports whether host (without port) is "localhost" or a loopback IP.
+func IsLoopback(host string) bool {
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// redact drops userinfo and query from a URL shown in an error.
+func redact(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "(unparsable)"
+	}
+	u.User = nil
+	u.RawQuery = ""
+	u.Fragment = ""
+	return u.String()
+}
