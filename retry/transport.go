@@ -1,0 +1,251 @@
+package retry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	retryablehttp "github.com/hashicorp/go-retryablehttp"
+)
+
+// Transport returns an [http.RoundTripper] that sends requests through base
+// (http.DefaultTransport when nil) and repeats them as the policy says. The
+// policy is copied: later changes to p do not affect the result. A nil p is
+// [Default]. Transport may be called any number of times; each result is
+// safe for concurrent use.
+//
+// The result never follows redirects and holds no cookies; those belong to
+// the http.Client that uses it. Its CloseIdleConnections method, which
+// http.Client.CloseIdleConnections calls, is passed on to base.
+func (p *Policy) Transport(base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	t := &transport{s: p.settings(), base: base}
+	t.attempt = base
+	if t.s.attemptTimeout > 0 {
+		t.attempt = &attemptTransport{base: base, timeout: t.s.attemptTimeout}
+	}
+	// The client that go-retryablehttp drives: no redirects, no cookie jar,
+	// no overall timeout. Its transport deliberately lacks
+	// CloseIdleConnections, so go-retryablehttp giving up on one request does
+	// not close the idle connections that other requests share.
+	t.inner = &http.Client{
+		Transport: onlyRoundTrip{t.attempt},
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+	return t
+}
+
+// transport is the RoundTripper that Policy.Transport builds.
+type transport struct {
+	s       settings
+	base    http.RoundTripper // as given, for CloseIdleConnections
+	attempt http.RoundTripper // one attempt: base, with a deadline if set
+	inner   *http.Client      // what go-retryablehttp sends through
+}
+
+// onlyRoundTrip hides every method of a RoundTripper but RoundTrip.
+type onlyRoundTrip struct{ rt http.RoundTripper }
+
+// RoundTrip passes req on.
+func (o onlyRoundTrip) RoundTrip(req *http.Request) (*http.Response, error) {
+	return o.rt.RoundTrip(req)
+}
+
+// CloseIdleConnections closes the idle connections of the base transport, if
+// it can.
+func (t *transport) CloseIdleConnections() {
+	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
+// RoundTrip sends req, repeating it as the policy allows, and returns the
+// final response untouched or the last transport error.
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.s.maxRetries == 0 {
+		resp, err := t.attempt.RoundTrip(req)
+		if resp != nil {
+			resp.Request = req
+		}
+		return resp, err
+	}
+
+	c := &call{s: &t.s, orig: req, repeatable: t.s.repeatable(req)}
+	// A shallow copy, so that go-retryablehttp can set Body and GetBody
+	// without touching the caller's request.
+	out := new(http.Request)
+	*out = *req
+	c.req.Request = out
+	if err := c.setBody(req); err != nil {
+		return nil, err
+	}
+	c.client = retryablehttp.Client{
+		HTTPClient:   t.inner,
+		Logger:       nil,
+		RetryWaitMin: t.s.minWait,
+		RetryWaitMax: t.s.maxWait,
+		RetryMax:     t.s.maxRetries,
+		CheckRetry:   c.checkRetry,
+		Backoff:      c.backoff,
+		ErrorHandler: c.giveUp,
+	}
+	resp, err := c.client.Do(&c.req)
+	if resp != nil {
+		resp.Request = req
+	}
+	return resp, err
+}
+
+// call is one RoundTrip through go-retryablehttp: its settings, the request
+// and what the policy decided after the latest attempt.
+type call struct {
+	s          *settings
+	orig       *http.Request
+	repeatable bool // safe to send again even if processed
+	attempts   int  // attempts made so far
+	wait       time.Duration
+
+	req    retryablehttp.Request
+	client retryablehttp.Client
+}
+
+// setBody makes the request body replayable: through GetBody when the
+// request has it, otherwise by reading the body into memory once. The
+// caller's body is always closed, as a RoundTripper must.
+func (c *call) setBody(req *http.Request) error {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil
+	}
+	if req.GetBody != nil {
+		req.Body.Close()
+		getBody := req.GetBody
+		err := c.req.SetBody(retryablehttp.ReaderFunc(func() (io.Reader, error) {
+			return getBody()
+		}))
+		// SetBody guesses the length from the reader; the request knows it.
+		c.req.ContentLength = req.ContentLength
+		return err
+	}
+	data, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return fmt.Errorf("retry: reading the request body: %w", err)
+	}
+	return c.req.SetBody(data)
+}
+
+// checkRetry is go-retryablehttp's CheckRetry: it decides after each attempt
+// whether to send the request again, and if so how long to wait first.
+// It never returns an error: the response or the transport error of the
+// attempt is what the caller gets when it says no.
+func (c *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	c.attempts++
+	if ctx.Err() != nil {
+		return false, nil
+	}
+	var (
+		wait  time.Duration
+		attr  slog.Attr // status or error class, for the logs
+		fixed bool      // wait named by the server
+	)
+	if err != nil {
+		class, ok := classifyError(err)
+		if !ok || !(c.repeatable || class == classDial) {
+			return false, nil
+		}
+		attr = slog.String("error_class", class)
+	} else {
+		code := resp.StatusCode
+		if !c.s.retryStatus(code) || !(c.repeatable || notProcessed(code)) {
+			return false, nil
+		}
+		attr = slog.Int("status", code)
+		wait, fixed = serverWait(resp, time.Now())
+	}
+	if c.attempts > c.s.maxRetries {
+		c.log(ctx, slog.LevelDebug, "retry: giving up, no retries left", attr)
+		return false, nil
+	}
+	if fixed && wait > c.s.maxRetryAfter {
+		c.log(ctx, slog.LevelWarn, "retry: server asks for a longer wait than allowed, not retrying", attr,
+			slog.Duration("wait", wait), slog.Duration("max_retry_after", c.s.maxRetryAfter))
+		return false, nil
+	}
+	if !fixed {
+		wait = c.s.backoff(c.attempts - 1)
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+		c.log(ctx, slog.LevelDebug, "retry: giving up, the wait would pass the request deadline", attr,
+			slog.Duration("wait", wait))
+		return false, nil
+	}
+	c.wait = wait
+	c.log(ctx, slog.LevelDebug, "retry", attr, slog.Duration("wait", wait))
+	return true, nil
+}
+
+// backoff is go-retryablehttp's Backoff: the wait checkRetry chose.
+func (c *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+	return c.wait
+}
+
+// giveUp is go-retryablehttp's ErrorHandler. A response is handed back as it
+// came, body unread; a transport error is returned wrapped.
+func (c *call) giveUp(resp *http.Response, err error, tries int) (*http.Response, error) {
+	if resp != nil {
+		return resp, nil
+	}
+	if err == nil {
+		// Not expected: checkRetry never asks for a retry it cannot make.
+		err = errors.New("retry: no response")
+	}
+	// The inner http.Client wraps errors in a *url.Error naming the URL,
+	// query included; the caller's http.Client adds its own.
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = uerr.Err
+	}
+	if tries > 1 {
+		return nil, fmt.Errorf("retry: %d attempts: %w", tries, err)
+	}
+	return nil, err
+}
+
+// log writes one record about the attempt just made, if logging is on.
+func (c *call) log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {
+	l := c.s.logger
+	if l == nil || !l.Enabled(ctx, level) {
+		return
+	}
+	base := []slog.Attr{
+		slog.String("method", methodOf(c.orig)),
+		slog.String("url", logURL(c.orig.URL)),
+		slog.Int("attempt", c.attempts),
+	}
+	l.LogAttrs(ctx, level, msg, append(base, attrs...)...)
+}
+
+func methodOf(req *http.Request) string {
+	if req.Method == "" {
+		return http.MethodGet
+	}
+	return req.Method
+}
+
+// logURL renders u as scheme://host/path, without user info, query or
+// fragment.
+func logURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host + u.EscapedPath()
+}
