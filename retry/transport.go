@@ -79,7 +79,67 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 
-	c := &call{s: &t.s, orig: req, repeatable: t.s.repeatable(req)}
+	// A request whose body can be sent again without buffering it gets its
+	// first attempt straight through the attempt transport: the common
+	// case, an answer that needs no retry, then costs nothing more.
+	if req.Body == nil || req.Body == http.NoBody || req.GetBody != nil {
+		return t.firstAttempt(req)
+	}
+	return t.retryable(newCall(&t.s, req), req, t.s.maxRetries)
+}
+
+func newCall(s *settings, req *http.Request) *call {
+	return &call{s: s, orig: req, repeatable: s.repeatable(req)}
+}
+
+// firstAttempt sends req once and hands it to go-retryablehttp only when
+// the policy wants another attempt.
+func (t *transport) firstAttempt(req *http.Request) (*http.Response, error) {
+	resp, err := t.attempt.RoundTrip(req)
+	if err == nil && !t.s.retryStatus(resp.StatusCode) {
+		resp.Request = req
+		return resp, nil
+	}
+	c := newCall(&t.s, req)
+	if again, _ := c.checkRetry(req.Context(), resp, err); !again {
+		if resp != nil {
+			resp.Request = req
+		}
+		return resp, err
+	}
+	if resp != nil {
+		drain(resp.Body)
+	}
+	timer := time.NewTimer(c.wait)
+	select {
+	case <-req.Context().Done():
+		timer.Stop()
+		return nil, req.Context().Err()
+	case <-timer.C:
+	}
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, fmt.Errorf("retry: rewinding the request body: %w", err)
+		}
+		r2 := new(http.Request)
+		*r2 = *req
+		r2.Body = body
+		req = r2
+	}
+	return t.retryable(c, req, t.s.maxRetries-1)
+}
+
+// drain reads a little of a body that is thrown away, so that its
+// connection can be used again, and closes it.
+func drain(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 4<<10))
+	body.Close()
+}
+
+// retryable sends req through go-retryablehttp, with at most maxRetries
+// attempts after the first one it makes.
+func (t *transport) retryable(c *call, req *http.Request, maxRetries int) (*http.Response, error) {
 	// A shallow copy, so that go-retryablehttp can set Body and GetBody
 	// without touching the caller's request.
 	out := new(http.Request)
@@ -93,14 +153,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		Logger:       nil,
 		RetryWaitMin: t.s.minWait,
 		RetryWaitMax: t.s.maxWait,
-		RetryMax:     t.s.maxRetries,
+		RetryMax:     maxRetries,
 		CheckRetry:   c.checkRetry,
 		Backoff:      c.backoff,
 		ErrorHandler: c.giveUp,
 	}
 	resp, err := c.client.Do(&c.req)
 	if resp != nil {
-		resp.Request = req
+		resp.Request = c.orig
 	}
 	return resp, err
 }
@@ -200,7 +260,7 @@ func (c *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duratio
 
 // giveUp is go-retryablehttp's ErrorHandler. A response is handed back as it
 // came, body unread; a transport error is returned wrapped.
-func (c *call) giveUp(resp *http.Response, err error, tries int) (*http.Response, error) {
+func (c *call) giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
 	if resp != nil {
 		return resp, nil
 	}
@@ -214,8 +274,10 @@ func (c *call) giveUp(resp *http.Response, err error, tries int) (*http.Response
 	if errors.As(err, &uerr) {
 		err = uerr.Err
 	}
-	if tries > 1 {
-		return nil, fmt.Errorf("retry: %d attempts: %w", tries, err)
+	// c.attempts counts the first attempt too, when it was made before
+	// go-retryablehttp took over.
+	if c.attempts > 1 {
+		return nil, fmt.Errorf("retry: %d attempts: %w", c.attempts, err)
 	}
 	return nil, err
 }

@@ -36,7 +36,7 @@ func (s *ProfileService) Contacts(ctx context.Context, opts ...RequestOption) (*
 		return nil, s.c.rt.BuildError(opGetContacts, err)
 	}
 	var out Contacts
-	if err := s.c.rt.Do(ctx, call, opGetContacts, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetContacts, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -55,7 +55,7 @@ func (s *ProfileService) Emails(ctx context.Context, opts ...RequestOption) (*Em
 		return nil, s.c.rt.BuildError(opGetEmails, err)
 	}
 	var out Emails
-	if err := s.c.rt.Do(ctx, call, opGetEmails, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetEmails, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -74,7 +74,7 @@ func (s *ProfileService) Get(ctx context.Context, opts ...RequestOption) (*Profi
 		return nil, s.c.rt.BuildError(opGetProfile, err)
 	}
 	var out Profile
-	if err := s.c.rt.Do(ctx, call, opGetProfile, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetProfile, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -93,7 +93,7 @@ func (s *ProfileService) ProfessionalInfo(ctx context.Context, opts ...RequestOp
 		return nil, s.c.rt.BuildError(opGetProfessionalInfo, err)
 	}
 	var out ProfessionalInfo
-	if err := s.c.rt.Do(ctx, call, opGetProfessionalInfo, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetProfessionalInfo, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -117,7 +117,7 @@ func (s *SignUpsService) Create(ctx context.Context, body CreateSignUpJSONReques
 		return nil, s.c.rt.BuildError(opCreateSignUp, err)
 	}
 	var out SignUp
-	if err := s.c.rt.Do(ctx, call, opCreateSignUp, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opCreateSignUp, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

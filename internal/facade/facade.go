@@ -255,20 +255,20 @@ func WithRequestBaseURL(base string) CallOption {
 }
 
 // Begin applies opts and returns the call.
-func (r *Runtime) Begin(opts []CallOption) (*Call, error) {
-	c := &Call{Server: r.server}
+func (r *Runtime) Begin(opts []CallOption) (Call, error) {
+	c := Call{Server: r.server}
 	for _, o := range opts {
 		if o == nil {
 			continue
 		}
-		if err := o(c); err != nil {
-			return nil, fmt.Errorf("%s: %w", r.api, err)
+		if err := o(&c); err != nil {
+			return Call{}, fmt.Errorf("%s: %w", r.api, err)
 		}
 	}
 	if c.Server != r.server {
 		s, err := r.validate(c.Server)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", r.api, err)
+			return Call{}, fmt.Errorf("%s: %w", r.api, err)
 		}
 		c.Server = s + "/"
 	}
@@ -332,7 +332,7 @@ func readRaw(op *Operation, resp *http.Response, out *rawBody) error {
 
 func decodeJSON(op *Operation, resp *http.Response, out any) error {
 	ct := resp.Header.Get("Content-Type")
-	lr := &io.LimitedReader{R: resp.Body, N: MaxResponseBytes + 1}
+	lr := io.LimitedReader{R: resp.Body, N: MaxResponseBytes + 1}
 	fail := func(err error, body []byte) error {
 		if len(body) > sdkerrors.MaxBodyBytes {
 			body = body[:sdkerrors.MaxBodyBytes]
@@ -343,7 +343,7 @@ func decodeJSON(op *Operation, resp *http.Response, out any) error {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, sdkerrors.MaxBodyBytes))
 		return fail(fmt.Errorf("expected a JSON body, got %s", ct), body)
 	}
-	dec := json.NewDecoder(lr)
+	dec := json.NewDecoder(&lr)
 	if err := dec.Decode(out); err != nil {
 		if lr.N <= 0 {
 			return fail(fmt.Errorf("body larger than %d bytes", MaxResponseBytes), nil)
@@ -353,7 +353,10 @@ func decodeJSON(op *Operation, resp *http.Response, out any) error {
 		}
 		return fail(err, nil)
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+	// Drain what is left (a trailing newline, usually) so the connection
+	// can be reused, but not an endless body.
+	lr.N = 4 << 10
+	_, _ = io.Copy(io.Discard, &lr)
 	return nil
 }
 
