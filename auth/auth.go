@@ -5,6 +5,19 @@
 // Every source is an oauth2.TokenSource. Sources that can honour a context
 // also implement ContextSource; the clients of this module always call
 // TokenContext with the context of the request being made, never a stored one.
+//
+// Sources: Static (Bearer, BearerUntil), ClientCredentials (client_secret_basic,
+// client_secret_post, private_key_jwt), RefreshSource, Func and Fake. Put a
+// Cache in front of a source that goes to the network: it makes one request
+// however many callers wait, refreshes early in the background, backs off
+// after failures, and with a Store (or an OnTokenChange hook) saves every new
+// token before anyone uses it. Connector is the small client-credentials
+// helper of the Ruby access_token_agent gem. Transport sends the token only
+// to the API's own origin and retries once after a 401.
+//
+// Secrets, tokens and keys held by the types of this package never appear
+// when they are formatted (fmt verbs), logged with log/slog or returned in
+// errors; Secret is the string type that makes that easy for your own types.
 package auth
 
 import (
@@ -40,15 +53,16 @@ func TokenContext(ctx context.Context, ts oauth2.TokenSource) (*oauth2.Token, er
 type Static struct {
 	token  string
 	expiry time.Time
+	tok    *oauth2.Token
 }
 
 // Bearer returns a source that always hands out token as a bearer token.
-func Bearer(token string) *Static { return &Static{token: token} }
+func Bearer(token string) *Static { return BearerUntil(token, time.Time{}) }
 
 // BearerUntil returns a source that hands out token until expiry and then
 // fails with ErrTokenExpired.
 func BearerUntil(token string, expiry time.Time) *Static {
-	return &Static{token: token, expiry: expiry}
+	return &Static{token: token, expiry: expiry, tok: &oauth2.Token{AccessToken: token, TokenType: "Bearer", Expiry: expiry}}
 }
 
 // ErrTokenExpired is returned by a static source whose expiry has passed.
@@ -68,7 +82,9 @@ func (s *Static) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 	if !s.expiry.IsZero() && !time.Now().Before(s.expiry) {
 		return nil, ErrTokenExpired
 	}
-	return &oauth2.Token{AccessToken: s.token, TokenType: "Bearer", Expiry: s.expiry}, nil
+	// The same token every time, as oauth2.ReuseTokenSource does: callers
+	// must not modify it.
+	return s.tok, nil
 }
 
 // String describes the source without its token.

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/oauth2"
 )
@@ -23,6 +25,8 @@ type Transport struct {
 	Origin string
 	// Base sends the requests; nil means http.DefaultTransport.
 	Base http.RoundTripper
+
+	last atomic.Pointer[authHeader]
 }
 
 type originKey struct{}
@@ -54,12 +58,24 @@ type Error struct {
 	Err error
 }
 
+// Error says no token could be had, and why.
 func (e *Error) Error() string { return fmt.Sprintf("auth: getting a token: %v", e.Err) }
 
 // Unwrap returns the source's error.
 func (e *Error) Unwrap() error { return e.Err }
 
+// Invalidator is implemented by sources that can drop a token the server
+// refused (Cache, Fake). Transport uses it to retry once after a 401.
+type Invalidator interface {
+	Invalidate(tok *oauth2.Token)
+}
+
 // RoundTrip implements http.RoundTripper.
+//
+// When the answer is 401 and the Source is an Invalidator, the token is
+// invalidated and the request is sent once more with a fresh token, provided
+// its body can be sent again (no body, or GetBody set) and the source hands
+// out a different token. Otherwise the 401 response is returned as is.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	base := t.Base
 	if base == nil {
@@ -69,21 +85,108 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if o, ok := req.Context().Value(originKey{}).(string); ok && o != "" {
 		want = o
 	}
-	if t.Source == nil || want == "" || origin(req.URL) != strings.ToLower(want) {
+	if t.Source == nil || want == "" || !sameOrigin(req.URL, want) {
 		return base.RoundTrip(req)
 	}
-	tok, err := TokenContext(req.Context(), t.Source)
+	tok, err := t.token(req)
 	if err != nil {
 		closeBody(req)
+		return nil, err
+	}
+	resp, err := base.RoundTrip(t.authorized(req, tok))
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+	inv, ok := t.Source.(Invalidator)
+	if !ok || !replayable(req) {
+		return resp, nil
+	}
+	inv.Invalidate(tok)
+	tok2, err := t.token(req)
+	if err != nil || tok2.AccessToken == tok.AccessToken {
+		return resp, nil
+	}
+	r2 := t.authorized(req, tok2)
+	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
+		body, err := req.GetBody()
+		if err != nil {
+			return resp, nil
+		}
+		r2.Body = body
+	}
+	drain(resp)
+	return base.RoundTrip(r2)
+}
+
+// token asks the source for a token with the request's context.
+func (t *Transport) token(req *http.Request) (*oauth2.Token, error) {
+	tok, err := TokenContext(req.Context(), t.Source)
+	if err != nil {
 		return nil, &Error{Err: err}
 	}
 	if tok == nil || tok.AccessToken == "" {
-		closeBody(req)
 		return nil, &Error{Err: errors.New("source returned an empty token")}
 	}
-	r2 := req.Clone(req.Context())
-	r2.Header.Set("Authorization", tok.Type()+" "+tok.AccessToken)
-	return base.RoundTrip(r2)
+	return tok, nil
+}
+
+// authorized is a shallow copy of req with its own header map carrying tok.
+// The caller's request is left as it was, as a RoundTripper must.
+func (t *Transport) authorized(req *http.Request, tok *oauth2.Token) *http.Request {
+	r2 := new(http.Request)
+	*r2 = *req
+	h := make(http.Header, len(req.Header)+1)
+	for k, v := range req.Header {
+		h[k] = v
+	}
+	h["Authorization"] = t.headerValue(tok)
+	r2.Header = h
+	return r2
+}
+
+// authHeader is the Authorization value last built, kept so that a token
+// used for many requests is formatted once.
+type authHeader struct {
+	access, typ string
+	value       []string
+}
+
+// headerValue returns the Authorization header value for tok.
+func (t *Transport) headerValue(tok *oauth2.Token) []string {
+	if c := t.last.Load(); c != nil && c.access == tok.AccessToken && c.typ == tok.TokenType {
+		return c.value
+	}
+	// One element with no spare capacity: appending to it copies.
+	v := []string{tok.Type() + " " + tok.AccessToken}
+	t.last.Store(&authHeader{access: tok.AccessToken, typ: tok.TokenType, value: v[:1:1]})
+	return v
+}
+
+// sameOrigin reports whether u has the scheme and host of want
+// ("scheme://host[:port]"), ignoring case.
+func sameOrigin(u *url.URL, want string) bool {
+	scheme, host, ok := strings.Cut(want, "://")
+	return ok && strings.EqualFold(u.Scheme, scheme) && strings.EqualFold(u.Host, host)
+}
+
+// replayable reports whether req's body can be sent a second time.
+func replayable(req *http.Request) bool {
+	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+}
+
+// drain reads a little of resp's body so the connection can be reused, and
+// closes it.
+func drain(resp *http.Response) {
+	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+	resp.Body.Close()
+}
+
+// HTTPClient returns an *http.Client whose Transport adds ts's token to
+// requests for origin ("scheme://host[:port]"), sending them through base
+// (nil means http.DefaultTransport). Redirects to any other origin are
+// followed without the token.
+func HTTPClient(ts oauth2.TokenSource, origin string, base http.RoundTripper) *http.Client {
+	return &http.Client{Transport: &Transport{Source: ts, Origin: OriginOf(origin), Base: base}}
 }
 
 func closeBody(req *http.Request) {

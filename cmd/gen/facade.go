@@ -32,6 +32,7 @@ type facadeModel struct {
 	Ops           []*facadeOp
 	First         *facadeOp // an operation without arguments for the example, if any
 	HasRawBody    bool
+	EnvToken      string // environment variable the example reads a token from
 }
 
 type service struct {
@@ -92,6 +93,7 @@ func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.O
 		ErrorDecoder:  fc.ErrorDecoder,
 		DefaultRegion: fc.DefaultRegion,
 		Validator:     fc.BaseURLValidator,
+		EnvToken:      strings.ToUpper(api) + "_TOKEN",
 	}
 	if m.ClientType == "" {
 		m.ClientType = "Client"
@@ -163,10 +165,15 @@ func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.O
 	}
 	walk(m.Services)
 	sort.Slice(m.Ops, func(i, j int) bool { return m.Ops[i].ID < m.Ops[j].ID })
-	for _, s := range m.AllServices {
-		for _, o := range s.Ops {
-			if m.First == nil && !o.URLOnly && len(o.PathParams) == 0 && o.ParamsType == "" && o.BodyType == "" && !o.RawBody && o.Result != "" {
-				m.First = o
+	// The example calls an operation that needs no arguments, a Get or a
+	// List when there is one.
+	for _, preferred := range []bool{true, false} {
+		for _, s := range m.AllServices {
+			for _, o := range s.Ops {
+				simple := !o.URLOnly && len(o.PathParams) == 0 && o.ParamsType == "" && o.BodyType == "" && !o.RawBody && o.Result != ""
+				if m.First == nil && simple && (!preferred || o.Name == "Get" || o.Name == "List") {
+					m.First = o
+				}
 			}
 		}
 	}

@@ -112,7 +112,7 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 		"gen/" + api + "/" + api + ".gen.go": rawCode,
 		lockPath:                             newLock.bytes(api),
 	}
-	for name, tmpl := range map[string]string{"client.gen.go": "client.tmpl", "services.gen.go": "services.tmpl"} {
+	for name, tmpl := range map[string]string{"client.gen.go": "client.tmpl", "services.gen.go": "services.tmpl", "example_gen_test.go": "example.tmpl"} {
 		out, err := render(tmpl, model)
 		if err != nil {
 			return nil, err

@@ -1,0 +1,240 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+// AuthMethod is how a client authenticates at the token endpoint
+// (the token_endpoint_auth_method of RFC 7591).
+type AuthMethod string
+
+// The client authentication methods this package speaks. Nothing is ever
+// auto-detected: the method configured is the one used.
+const (
+	// ClientSecretBasic sends client id and secret in an HTTP Basic
+	// Authorization header (RFC 6749 section 2.3.1).
+	ClientSecretBasic AuthMethod = "client_secret_basic"
+	// ClientSecretPost sends client_id and client_secret in the form body.
+	ClientSecretPost AuthMethod = "client_secret_post"
+	// PrivateKeyJWT sends a JWT signed with the client's private key as
+	// client_assertion (RFC 7523, OpenID Connect Core section 9).
+	PrivateKeyJWT AuthMethod = "private_key_jwt"
+)
+
+// clientAuth is what the sources share to authenticate the client.
+type clientAuth struct {
+	tokenURL string
+	id       string
+	secret   Secret
+	method   AuthMethod
+	key      *PrivateKey
+	aud      string
+}
+
+// method resolves the configured method: empty means PrivateKeyJWT when a
+// key is set and ClientSecretBasic otherwise.
+func resolveMethod(m AuthMethod, key *PrivateKey) AuthMethod {
+	if m == "" {
+		if key != nil {
+			return PrivateKeyJWT
+		}
+		return ClientSecretBasic
+	}
+	return m
+}
+
+// prepare returns the x/oauth2 auth style, the secret to hand to x/oauth2
+// and the extra form parameters (the client assertion) for one request.
+func (a clientAuth) prepare(now time.Time) (oauth2.AuthStyle, string, url.Values, error) {
+	switch resolveMethod(a.method, a.key) {
+	case ClientSecretBasic:
+		return oauth2.AuthStyleInHeader, a.secret.Reveal(), nil, nil
+	case ClientSecretPost:
+		return oauth2.AuthStyleInParams, a.secret.Reveal(), nil, nil
+	case PrivateKeyJWT:
+		aud := a.aud
+		if aud == "" {
+			aud = a.tokenURL
+		}
+		jwt, err := a.key.assertion(a.id, aud, now)
+		if err != nil {
+			return 0, "", nil, err
+		}
+		return oauth2.AuthStyleInParams, "", url.Values{
+			"client_assertion_type": {ClientAssertionType},
+			"client_assertion":      {jwt},
+		}, nil
+	default:
+		return 0, "", nil, fmt.Errorf("auth: unknown client authentication method %q", a.method)
+	}
+}
+
+// withHTTPClient puts c where x/oauth2 looks for its HTTP client.
+func withHTTPClient(ctx context.Context, c *http.Client) context.Context {
+	if c == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, oauth2.HTTPClient, c)
+}
+
+// ClientCredentials is a source of tokens from the OAuth 2.0 client
+// credentials grant (RFC 6749 section 4.4). Every call to Token or
+// TokenContext makes one token request: put a Cache in front of it.
+//
+// Fill the fields and use a pointer to the value as the source; do not
+// change the fields while it is in use. Formatting or logging a
+// ClientCredentials never shows the secret or the private key.
+type ClientCredentials struct {
+	// TokenURL is the token endpoint.
+	TokenURL string
+	// ClientID is the client's id.
+	ClientID string
+	// ClientSecret is used by ClientSecretBasic and ClientSecretPost.
+	ClientSecret Secret
+	// AuthMethod is the client authentication method. Empty means
+	// PrivateKeyJWT when PrivateKey is set, ClientSecretBasic otherwise.
+	AuthMethod AuthMethod
+	// PrivateKey signs the client assertion of PrivateKeyJWT.
+	PrivateKey *PrivateKey
+	// AssertionAudience is the "aud" of the client assertion; empty means
+	// TokenURL. Some servers want their issuer here.
+	AssertionAudience string
+	// Scopes are sent space-joined as "scope"; none means no scope parameter.
+	Scopes []string
+	// Audience is sent as "audience" when set (Auth0 and others).
+	Audience string
+	// Resource values are sent as "resource" (RFC 8707) when set.
+	Resource []string
+	// Params are extra form parameters. They cannot replace grant_type,
+	// scope or the client authentication parameters.
+	Params url.Values
+	// HTTPClient sends the token request; nil means the client x/oauth2
+	// finds in the context, or http.DefaultClient.
+	HTTPClient *http.Client
+}
+
+// Token implements oauth2.TokenSource with context.Background. Prefer
+// TokenContext.
+func (c *ClientCredentials) Token() (*oauth2.Token, error) {
+	return c.TokenContext(context.Background())
+}
+
+// TokenContext makes one client credentials token request with ctx.
+func (c *ClientCredentials) TokenContext(ctx context.Context) (*oauth2.Token, error) {
+	const grant = "client_credentials"
+	a := clientAuth{tokenURL: c.TokenURL, id: c.ClientID, secret: c.ClientSecret, method: c.AuthMethod, key: c.PrivateKey, aud: c.AssertionAudience}
+	style, secret, authParams, err := a.prepare(time.Now())
+	if err != nil {
+		return nil, &TokenError{Grant: grant, Err: err}
+	}
+	params := url.Values{}
+	for k, v := range c.Params {
+		params[k] = append([]string(nil), v...)
+	}
+	if c.Audience != "" {
+		params.Set("audience", c.Audience)
+	}
+	for _, r := range c.Resource {
+		params.Add("resource", r)
+	}
+	for k, v := range authParams {
+		params[k] = v
+	}
+	cfg := clientcredentials.Config{
+		ClientID:       c.ClientID,
+		ClientSecret:   secret,
+		TokenURL:       c.TokenURL,
+		Scopes:         c.Scopes,
+		EndpointParams: params,
+		AuthStyle:      style,
+	}
+	tok, err := cfg.Token(withHTTPClient(ctx, c.HTTPClient))
+	if err != nil {
+		return nil, tokenError(grant, err)
+	}
+	return normalize(tok, time.Now()), nil
+}
+
+// String describes the source without secrets.
+func (c ClientCredentials) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "auth.ClientCredentials{TokenURL: %q, ClientID: %q, AuthMethod: %q", c.TokenURL, c.ClientID, string(resolveMethod(c.AuthMethod, c.PrivateKey)))
+	if c.ClientSecret != "" {
+		b.WriteString(", ClientSecret: " + redacted)
+	}
+	if c.PrivateKey != nil {
+		b.WriteString(", PrivateKey: " + c.PrivateKey.String())
+	}
+	if len(c.Scopes) > 0 {
+		fmt.Fprintf(&b, ", Scopes: %q", c.Scopes)
+	}
+	if c.Audience != "" {
+		fmt.Fprintf(&b, ", Audience: %q", c.Audience)
+	}
+	if len(c.Resource) > 0 {
+		fmt.Fprintf(&b, ", Resource: %q", c.Resource)
+	}
+	if len(c.Params) > 0 {
+		fmt.Fprintf(&b, ", Params: <%d>", len(c.Params))
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// GoString is String, so %#v does not print secrets either.
+func (c ClientCredentials) GoString() string { return c.String() }
+
+// Format prints String for every verb.
+func (c ClientCredentials) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String()) }
+
+// LogValue keeps secrets out of slog output.
+func (c ClientCredentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// normalize completes a token from a token response: a missing token type
+// becomes "Bearer" only through oauth2.Token.Type (left as sent), and an
+// "expires_at" (seconds since the epoch) the server sent is honoured: when
+// both expires_in and expires_at are given the earlier expiry wins.
+func normalize(tok *oauth2.Token, now time.Time) *oauth2.Token {
+	if tok == nil {
+		return nil
+	}
+	if at, ok := numeric(tok.Extra("expires_at")); ok && at > 0 {
+		exp := time.Unix(int64(at), 0)
+		if tok.Expiry.IsZero() || exp.Before(tok.Expiry) {
+			tok.Expiry = exp
+			if tok.ExpiresIn == 0 {
+				if d := exp.Sub(now); d > 0 {
+					tok.ExpiresIn = int64(d / time.Second)
+				}
+			}
+		}
+	}
+	return tok
+}
+
+// numeric reads a JSON number or a numeric string.
+func numeric(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case int64:
+		return float64(n), true
+	case int:
+		return float64(n), true
+	case string:
+		var f float64
+		if _, err := fmt.Sscan(n, &f); err == nil {
+			return f, true
+		}
+	}
+	return 0, false
+}

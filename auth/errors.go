@@ -1,0 +1,201 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+
+	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"golang.org/x/oauth2"
+)
+
+// ErrInvalidCredentials is matched (errors.Is) by every error that says the
+// client's own credentials were refused: an OAuth "invalid_client" error or a
+// 401 from a token endpoint. Such errors also match sdkerrors.ErrUnauthorized.
+var ErrInvalidCredentials = errors.New("auth: client credentials were refused")
+
+// ErrInvalidGrant is matched (errors.Is) by a token endpoint's
+// "invalid_grant" error: the refresh token, code or assertion is no longer
+// accepted and the user has to sign in again.
+var ErrInvalidGrant = errors.New("auth: grant was refused (invalid_grant)")
+
+// TokenError is a failed token request: the server refused it with an RFC
+// 6749 error, answered with a non-2xx status, sent a response that is not
+// a token, or could not be reached.
+//
+// errors.As reaches an *sdkerrors.OAuthError inside it when the server sent
+// an OAuth error, and errors.Is matches the sdkerrors sentinels of its status
+// (ErrBadRequest, ErrUnauthorized, ErrServer, ...), sdkerrors.ErrUnauthorized
+// and ErrInvalidCredentials for "invalid_client", ErrInvalidGrant for
+// "invalid_grant", sdkerrors.ErrUnavailable when the server could not be
+// reached, and sdkerrors.ErrTimeout for a timeout.
+//
+// Its text holds the grant, status, code and description; never the
+// request, the response body, a client secret or a token.
+type TokenError struct {
+	// Grant is the grant type that was asked for, e.g. "client_credentials".
+	Grant string
+	// StatusCode is the HTTP status of the token response, 0 when there was
+	// none (the server could not be reached).
+	StatusCode int
+	// Code is the RFC 6749 "error" code, e.g. "invalid_client".
+	Code string
+	// Description is the server's "error_description".
+	Description string
+	// URI is the server's "error_uri".
+	URI string
+	// Err is the cause: an *sdkerrors.OAuthError when the server sent an
+	// OAuth error, else the transport or decoding error.
+	Err error
+}
+
+// Error describes the failure without secrets.
+func (e *TokenError) Error() string {
+	var b strings.Builder
+	b.WriteString("auth: ")
+	if e.Grant != "" {
+		b.WriteString(e.Grant)
+		b.WriteString(" ")
+	}
+	b.WriteString("token request failed")
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, ": status %d", e.StatusCode)
+	}
+	if e.Code != "" {
+		b.WriteString(": ")
+		b.WriteString(clip(e.Code, 100))
+		if e.Description != "" {
+			b.WriteString(": ")
+			b.WriteString(clip(e.Description, 300))
+		}
+	} else if e.Err != nil && e.StatusCode == 0 {
+		b.WriteString(": ")
+		b.WriteString(clip(e.Err.Error(), 500))
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *TokenError) Unwrap() error { return e.Err }
+
+// Is matches the sentinels described on TokenError.
+func (e *TokenError) Is(target error) bool {
+	switch target {
+	case ErrInvalidCredentials:
+		return e.Code == "invalid_client" || (e.Code == "" && e.StatusCode == 401)
+	case ErrInvalidGrant:
+		return e.Code == "invalid_grant"
+	case sdkerrors.ErrUnauthorized:
+		if e.Code == "invalid_client" {
+			return true
+		}
+	case sdkerrors.ErrUnavailable:
+		if e.StatusCode == 0 && isConnError(e.Err) {
+			return true
+		}
+	case sdkerrors.ErrTimeout:
+		if e.StatusCode == 0 && isTimeout(e.Err) {
+			return true
+		}
+	}
+	for _, s := range sdkerrors.Sentinels(e.StatusCode) {
+		if s == target {
+			return true
+		}
+	}
+	return false
+}
+
+// GoString keeps %#v to the same safe facts as Error.
+func (e *TokenError) GoString() string {
+	return fmt.Sprintf("&auth.TokenError{Grant:%q, StatusCode:%d, Code:%q, Description:%q}",
+		e.Grant, e.StatusCode, clip(e.Code, 100), clip(e.Description, 300))
+}
+
+// Format prints Error for every verb, GoString for %#v.
+func (e *TokenError) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		writeString(f, e.GoString())
+		return
+	}
+	formatRedacted(f, verb, e.Error())
+}
+
+// LogValue logs the safe facts as a group.
+func (e *TokenError) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("grant", e.Grant),
+		slog.Int("status", e.StatusCode),
+		slog.String("code", e.Code),
+		slog.String("description", clip(e.Description, 300)),
+	)
+}
+
+// isConnError reports whether err says the server could not be reached.
+func isConnError(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return op.Op == "dial" || op.Op == "read" || op.Op == "write"
+	}
+	return false
+}
+
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// tokenError turns what x/oauth2 returned into a *TokenError. A
+// *oauth2.RetrieveError becomes an *sdkerrors.OAuthError cause (its body is
+// dropped: it is never printed); any other error is kept as the cause.
+func tokenError(grant string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var te *TokenError
+	if errors.As(err, &te) {
+		return err
+	}
+	e := &TokenError{Grant: grant, Err: err}
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		if re.Response != nil {
+			e.StatusCode = re.Response.StatusCode
+		}
+		e.Code = re.ErrorCode
+		e.Description = re.ErrorDescription
+		e.URI = re.ErrorURI
+		if e.Code != "" {
+			e.Err = &sdkerrors.OAuthError{StatusCode: e.StatusCode, Code: e.Code, Description: e.Description, URI: e.URI}
+		} else {
+			e.Err = &sdkerrors.APIError{API: "oauth2", Operation: grant, StatusCode: e.StatusCode}
+		}
+	}
+	return e
+}
+
+// clip shortens s to at most n bytes on a rune boundary and drops control
+// characters, so a server cannot flood or forge log lines.
+func clip(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8Start(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}
+
+func utf8Start(b byte) bool { return b&0xC0 != 0x80 }

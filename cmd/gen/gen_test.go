@@ -1,0 +1,241 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+const repoRoot = "../.."
+
+// copyAPI copies api/<api> of the repository into a temporary module root.
+func copyAPI(t *testing.T, api string) string {
+	t.Helper()
+	root := t.TempDir()
+	src := filepath.Join(repoRoot, "api", api)
+	dst := filepath.Join(root, "api", api)
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func gen(t *testing.T, args ...string) error {
+	t.Helper()
+	return run(args, io.Discard, io.Discard)
+}
+
+// TestGeneratedCodeIsCurrent is `go run ./cmd/gen -check` as a test.
+func TestGeneratedCodeIsCurrent(t *testing.T) {
+	if err := gen(t, "-root", repoRoot, "-check"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGenerationIsDeterministic(t *testing.T) {
+	apis, err := listAPIs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, api := range apis {
+		root := copyAPI(t, api)
+		if err := gen(t, "-root", root); err != nil {
+			t.Fatal(err)
+		}
+		first := readTree(t, root)
+		if err := gen(t, "-root", root); err != nil {
+			t.Fatal(err)
+		}
+		second := readTree(t, root)
+		if len(first) == 0 || len(first) != len(second) {
+			t.Fatalf("%s: %d files, then %d", api, len(first), len(second))
+		}
+		for p, b := range first {
+			if !bytes.Equal(b, second[p]) {
+				t.Errorf("%s: %s changed on the second run", api, p)
+			}
+			if strings.HasPrefix(p, "gen/") && !bytes.HasPrefix(b, []byte(genHeader)) {
+				t.Errorf("%s: %s lacks the generated-code header", api, p)
+			}
+		}
+	}
+}
+
+func readTree(t *testing.T, root string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		out[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestNamesLock(t *testing.T) {
+	root := copyAPI(t, "nexaasid")
+	if err := gen(t, "-root", root); err != nil {
+		t.Fatal(err)
+	}
+	doc := filepath.Join(root, "api", "nexaasid", "openapi.yaml")
+	orig, _ := os.ReadFile(doc)
+
+	renamed := bytes.Replace(orig, []byte("x-operation-name: Emails"), []byte("x-operation-name: EmailAddresses"), 1)
+	os.WriteFile(doc, renamed, 0o644)
+	err := gen(t, "-root", root)
+	if err == nil || !strings.Contains(err.Error(), "GetEmails would change from Profile.Emails to Profile.EmailAddresses") {
+		t.Fatalf("rename: err = %v", err)
+	}
+	if err := gen(t, "-root", root, "-check"); err == nil {
+		t.Errorf("-check passed with a renamed method")
+	}
+	if err := gen(t, "-root", root, "-update-lock"); err != nil {
+		t.Fatalf("-update-lock: %v", err)
+	}
+	lock, _ := os.ReadFile(filepath.Join(root, "api", "nexaasid", "names.lock"))
+	if !bytes.Contains(lock, []byte("GetEmails Profile.EmailAddresses\n")) {
+		t.Errorf("lock not updated:\n%s", lock)
+	}
+	services, _ := os.ReadFile(filepath.Join(root, "gen", "nexaasid", "services.gen.go"))
+	if !bytes.Contains(services, []byte(") EmailAddresses(ctx context.Context")) {
+		t.Errorf("services.gen.go lacks the new method name")
+	}
+
+	// An operation that disappears is refused the same way.
+	i := bytes.Index(renamed, []byte("  /api/v1/profile/emails:"))
+	j := bytes.Index(renamed, []byte("  /api/v1/sign_up:"))
+	os.WriteFile(doc, append(append([]byte{}, renamed[:i]...), renamed[j:]...), 0o644)
+	if err := gen(t, "-root", root); err == nil || !strings.Contains(err.Error(), "GetEmails") {
+		t.Fatalf("removal: err = %v", err)
+	}
+}
+
+func TestHandWrittenFileUnderGenIsRefused(t *testing.T) {
+	root := copyAPI(t, "nexaasid")
+	if err := gen(t, "-root", root); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(root, "gen", "nexaasid", "extra.go"), []byte("package nexaasid\n"), 0o644)
+	if err := gen(t, "-root", root); err == nil || !strings.Contains(err.Error(), "not generated") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+const upstreamDoc = `{
+  "openapi": "3.0.3",
+  "info": {"title": "Example", "version": "7.1", "description": "Long vendor prose.", "contact": {"email": "x@example.com"}},
+  "tags": [{"name": "Things", "description": "Vendor words about things."}],
+  "paths": {
+    "/things/{id}": {
+      "summary": "path summary prose",
+      "get": {
+        "summary": "Get a thing",
+        "description": "Several paragraphs of vendor documentation.",
+        "tags": ["Things"],
+        "x-codeSamples": [{"lang": "go", "source": "code"}],
+        "parameters": [{"name": "id", "in": "path", "required": true, "description": "The id.", "schema": {"type": "string", "example": "t1"}}],
+        "responses": {"200": {"description": "The thing.", "content": {"application/json": {
+          "schema": {"$ref": "#/components/schemas/Thing"},
+          "examples": {"big": {"summary": "x", "value": {"id": "t1"}}}}}}}
+      },
+      "post": {
+        "summary": "Update a thing",
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "requestBody": {"content": {
+          "application/json": {"schema": {"$ref": "#/components/schemas/Thing"}},
+          "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+        "responses": {"204": {"description": "Updated."}}
+      }
+    }
+  },
+  "components": {"schemas": {"Thing": {
+    "type": "object", "title": "Thing", "description": "A thing.",
+    "properties": {
+      "id": {"type": "string", "description": "Identifier."},
+      "description": {"type": "string", "description": "The thing's own description field."},
+      "title": {"type": "string"},
+      "kind": {"type": "string", "enum": ["a", "b"], "x-enum-varnames": ["KindA", "KindB"], "x-internal-docs": "drop me"}
+    }}}}
+}`
+
+const overlayDoc = `overlay: 1.0.0
+info: {title: fixes, version: "1"}
+actions:
+  - target: $.paths['/things/{id}'].get
+    update: {operationId: GetThing, x-operation-group: Things, x-operation-name: Get}
+  - target: $.paths['/things/{id}'].post
+    update: {operationId: UpdateThing}
+`
+
+func TestImportKeepsContractDropsProse(t *testing.T) {
+	root := t.TempDir()
+	src := filepath.Join(root, "upstream.json")
+	os.WriteFile(src, []byte(upstreamDoc), 0o644)
+	os.MkdirAll(filepath.Join(root, "api", "things"), 0o755)
+	os.WriteFile(filepath.Join(root, "api", "things", "overlay.yaml"), []byte(overlayDoc), 0o644)
+	if err := gen(t, "-root", root, "import", "things", "-from", src, "-source-url", "https://example.com/openapi.json"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.ReadFile(filepath.Join(root, "api", "things", "openapi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(out)
+	for _, gone := range []string{"vendor", "Vendor", "paragraphs", "x-codeSamples", "Identifier.", "x-internal-docs", "contact", "path summary", "x-www-form-urlencoded", "examples", "own description"} {
+		if strings.Contains(text, gone) {
+			t.Errorf("imported document still holds %q:\n%s", gone, text)
+		}
+	}
+	for _, kept := range []string{"summary: Get a thing", "operationId: GetThing", "x-operation-group: Things", "x-enum-varnames", "example: t1", "title: Example"} {
+		if !strings.Contains(text, kept) {
+			t.Errorf("imported document lost %q:\n%s", kept, text)
+		}
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(out)
+	if err != nil {
+		t.Fatalf("imported document does not load: %v", err)
+	}
+	if err := doc.Validate(openapi3.NewLoader().Context); err != nil {
+		t.Errorf("imported document is not valid: %v", err)
+	}
+	thing := doc.Components.Schemas["Thing"].Value
+	for _, p := range []string{"id", "description", "title", "kind"} {
+		if thing.Properties[p] == nil {
+			t.Errorf("property %q lost", p)
+		}
+	}
+	if thing.Description != "" || thing.Title != "" {
+		t.Errorf("schema prose kept: %q %q", thing.Description, thing.Title)
+	}
+	source, _ := os.ReadFile(filepath.Join(root, "api", "things", "source.yaml"))
+	for _, want := range []string{"url: https://example.com/openapi.json", "version: \"7.1\"", "sha256: ", "overlay_sha256: "} {
+		if !strings.Contains(string(source), want) {
+			t.Errorf("source.yaml lacks %q:\n%s", want, source)
+		}
+	}
+}

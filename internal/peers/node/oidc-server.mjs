@@ -1,0 +1,146 @@
+// oidc-server.mjs runs node-oidc-provider for the Go tests of idsdk-go.
+//
+// Everything the tests vary comes in as JSON, in the OIDC_CONFIG environment
+// variable or as the first argument:
+//
+//   {
+//     "port": 4000,                     // required, listens on 127.0.0.1
+//     "issuer": "http://127.0.0.1:4000", // optional, defaults to that
+//     "clients": [ ...client metadata... ],
+//     "scopes": ["openid", "offline_access", "read"],
+//     "ttl": { "AccessToken": 60, "ClientCredentials": 60, ... }, // seconds
+//     "resources": { "https://api.test": { "scope": "read write",
+//                    "accessTokenFormat": "jwt", "accessTokenTTL": 60 } },
+//     "rotateRefreshToken": true,       // default true: every refresh rotates
+//     "pkceRequired": true,             // default true
+//     "clientAuthSigningAlgs": ["RS256", ...]
+//   }
+//
+// Besides the provider's own routes it answers:
+//   GET  /__stats        token-endpoint counters as JSON
+//   POST /__stats/reset  zeroes the counters
+//
+// It prints "ready <issuer>" once it listens, and stops on SIGINT/SIGTERM.
+
+import * as http from 'node:http';
+import Provider, { errors } from 'oidc-provider';
+
+const raw = process.env.OIDC_CONFIG || process.argv[2];
+if (!raw) {
+  console.error('oidc-server: pass the configuration as JSON in OIDC_CONFIG or argv[2]');
+  process.exit(2);
+}
+const cfg = JSON.parse(raw);
+const port = Number(cfg.port);
+if (!port) {
+  console.error('oidc-server: "port" is required');
+  process.exit(2);
+}
+const issuer = cfg.issuer || `http://127.0.0.1:${port}`;
+const resources = cfg.resources || {};
+
+// Counters the Go side reads through /__stats.
+const stats = { requests: 0, success: {}, error: {} };
+const bump = (bucket, key) => { bucket[key] = (bucket[key] || 0) + 1; };
+
+const ttl = {};
+for (const [name, seconds] of Object.entries(cfg.ttl || {})) {
+  ttl[name] = Number(seconds);
+}
+
+const algs = cfg.clientAuthSigningAlgs || [
+  'HS256', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512',
+];
+
+const configuration = {
+  clients: cfg.clients || [],
+  scopes: cfg.scopes || ['openid', 'offline_access'],
+  ttl,
+  // Development-only cookie keys; the provider is thrown away after the test.
+  cookies: { keys: ['idsdk-go-test-peer-cookie-key'] },
+  pkce: { required: () => cfg.pkceRequired !== false },
+  enabledJWA: { clientAuthSigningAlgValues: algs },
+  features: {
+    devInteractions: { enabled: true },
+    clientCredentials: { enabled: true },
+    introspection: { enabled: true },
+    revocation: { enabled: true },
+    deviceFlow: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: async (_ctx, _client, oneOf) => oneOf,
+      useGrantedResource: async () => true,
+      getResourceServerInfo: async (_ctx, indicator) => {
+        const rs = resources[indicator];
+        if (!rs) {
+          throw new errors.InvalidTarget();
+        }
+        const info = {
+          scope: rs.scope || '',
+          audience: rs.audience || indicator,
+          accessTokenFormat: rs.accessTokenFormat || 'jwt',
+        };
+        if (rs.accessTokenTTL) info.accessTokenTTL = Number(rs.accessTokenTTL);
+        if (info.accessTokenFormat === 'jwt') info.jwt = { sign: { alg: 'RS256' } };
+        return info;
+      },
+    },
+  },
+  // A refresh token for every client allowed to use the grant, without the
+  // offline_access / prompt=consent dance.
+  issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+  rotateRefreshToken: () => cfg.rotateRefreshToken !== false,
+  findAccount: async (_ctx, sub) => ({
+    accountId: sub,
+    claims: async () => ({ sub }),
+  }),
+};
+
+const provider = new Provider(issuer, configuration);
+
+provider.on('grant.success', (ctx) => {
+  bump(stats.success, ctx.oidc?.params?.grant_type || 'unknown');
+});
+provider.on('grant.error', (ctx, err) => {
+  bump(stats.error, ctx.oidc?.params?.grant_type || 'unknown');
+  if (process.env.OIDC_DEBUG) console.error('grant.error', err?.error, err?.error_description);
+});
+provider.on('server_error', (_ctx, err) => {
+  console.error('server_error', err);
+});
+
+const handle = provider.callback();
+
+const server = http.createServer((req, res) => {
+  const path = (req.url || '').split('?')[0];
+  if (path === '/__stats') {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(stats));
+    return;
+  }
+  if (path === '/__stats/reset' && req.method === 'POST') {
+    stats.requests = 0;
+    stats.success = {};
+    stats.error = {};
+    res.statusCode = 204;
+    res.end();
+    return;
+  }
+  if (path === '/token' && req.method === 'POST') {
+    stats.requests += 1;
+  }
+  handle(req, res);
+});
+
+server.keepAliveTimeout = 1000;
+server.listen(port, '127.0.0.1', () => {
+  console.log(`ready ${issuer}`);
+});
+
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+  setTimeout(() => process.exit(0), 1000).unref();
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

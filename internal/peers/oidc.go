@@ -1,0 +1,206 @@
+package peers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// OIDCResource describes a resource server (RFC 8707 resource indicator)
+// the provider issues access tokens for.
+type OIDCResource struct {
+	// Scope is the space-separated list of scopes the resource accepts.
+	Scope string `json:"scope,omitempty"`
+	// Audience is the aud of its access tokens; empty means the indicator.
+	Audience string `json:"audience,omitempty"`
+	// AccessTokenFormat is "jwt" (the default) or "opaque".
+	AccessTokenFormat string `json:"accessTokenFormat,omitempty"`
+	// AccessTokenTTL is the lifetime of its access tokens in seconds; 0
+	// means the provider's TTL.
+	AccessTokenTTL int `json:"accessTokenTTL,omitempty"`
+}
+
+// OIDCConfig configures one node-oidc-provider instance.
+type OIDCConfig struct {
+	// Clients is the client metadata as oidc-provider takes it (client_id,
+	// client_secret, token_endpoint_auth_method, grant_types,
+	// redirect_uris, response_types, jwks, ...).
+	Clients []map[string]any `json:"clients"`
+	// Scopes the provider knows; nil means openid and offline_access.
+	Scopes []string `json:"scopes,omitempty"`
+	// TTL maps an artifact name (AccessToken, ClientCredentials,
+	// RefreshToken, AuthorizationCode, ...) to its lifetime in seconds.
+	TTL map[string]int `json:"ttl,omitempty"`
+	// Resources maps a resource indicator to its resource server.
+	Resources map[string]OIDCResource `json:"resources,omitempty"`
+	// NoRefreshTokenRotation turns off rotating the refresh token on every use.
+	NoRefreshTokenRotation bool `json:"-"`
+	// NoPKCE makes PKCE optional for confidential clients.
+	NoPKCE bool `json:"-"`
+	// ClientAuthSigningAlgs limits the private_key_jwt / client_secret_jwt
+	// algorithms; nil means HS256, RS256/384/512, PS256/384/512, ES256/384/512.
+	ClientAuthSigningAlgs []string `json:"clientAuthSigningAlgs,omitempty"`
+	// Port to listen on (127.0.0.1); 0 picks a free one.
+	Port int `json:"port"`
+}
+
+// OIDCStats counts the token endpoint's work since start or the last reset.
+type OIDCStats struct {
+	// Requests is the number of POST /token requests received.
+	Requests int `json:"requests"`
+	// Success counts successful token responses per grant_type.
+	Success map[string]int `json:"success"`
+	// Error counts token error responses per grant_type.
+	Error map[string]int `json:"error"`
+}
+
+// OIDCProvider is a running node-oidc-provider.
+type OIDCProvider struct {
+	// Issuer is the plain-http issuer, http://127.0.0.1:<port>.
+	Issuer string
+	// TokenURL is the token endpoint.
+	TokenURL string
+	// AuthURL is the authorization endpoint.
+	AuthURL string
+	// IntrospectionURL is the token introspection endpoint.
+	IntrospectionURL string
+	// RevocationURL is the token revocation endpoint.
+	RevocationURL string
+	// DeviceAuthURL is the device authorization endpoint.
+	DeviceAuthURL string
+	// JWKSURL serves the provider's public keys.
+	JWKSURL string
+	// Port is the loopback port the provider listens on.
+	Port int
+
+	cfgJSON string
+	mu      sync.Mutex
+	proc    *Process
+}
+
+// OIDCServerScript is the path of the node script that runs the provider.
+func OIDCServerScript() string { return filepath.Join(NodeDir(), "oidc-server.mjs") }
+
+// OIDC starts node-oidc-provider with cfg on 127.0.0.1 and stops it when the
+// test ends. When node or the oidc-provider package is missing the test is
+// skipped (failed under CI=true).
+func OIDC(tb testing.TB, cfg OIDCConfig) *OIDCProvider {
+	tb.Helper()
+	if _, err := exec.LookPath("node"); err != nil {
+		Unavailable(tb, "node is not on PATH")
+	}
+	if _, err := os.Stat(filepath.Join(NodeDir(), "node_modules", "oidc-provider", "package.json")); err != nil {
+		Unavailable(tb, "npm package oidc-provider is not installed (npm ci in %s)", NodeDir())
+	}
+	if cfg.Port == 0 {
+		cfg.Port = FreePort(tb)
+	}
+	doc := struct {
+		OIDCConfig
+		Rotate bool `json:"rotateRefreshToken"`
+		PKCE   bool `json:"pkceRequired"`
+	}{cfg, !cfg.NoRefreshTokenRotation, !cfg.NoPKCE}
+	if doc.Clients == nil {
+		doc.Clients = []map[string]any{}
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		tb.Fatalf("oidc config: %v", err)
+	}
+	issuer := fmt.Sprintf("http://127.0.0.1:%d", cfg.Port)
+	p := &OIDCProvider{
+		Issuer:           issuer,
+		TokenURL:         issuer + "/token",
+		AuthURL:          issuer + "/auth",
+		IntrospectionURL: issuer + "/token/introspection",
+		RevocationURL:    issuer + "/token/revocation",
+		DeviceAuthURL:    issuer + "/device/auth",
+		JWKSURL:          issuer + "/jwks",
+		Port:             cfg.Port,
+		cfgJSON:          string(b),
+	}
+	tb.Cleanup(p.Stop)
+	if err := p.start(); err != nil {
+		tb.Fatalf("starting oidc-provider: %v", err)
+	}
+	return p
+}
+
+func (p *OIDCProvider) start() error {
+	proc, err := Start(NodeDir(), "node", []string{"OIDC_CONFIG=" + p.cfgJSON}, OIDCServerScript())
+	if err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.proc = proc
+	p.mu.Unlock()
+	if err := proc.WaitHTTP(context.Background(), p.Issuer+"/.well-known/openid-configuration", 20*time.Second); err != nil {
+		proc.Stop()
+		return err
+	}
+	return nil
+}
+
+// Stop ends the provider; calling it again does nothing. All its state
+// (tokens, grants, sessions) is lost.
+func (p *OIDCProvider) Stop() {
+	p.mu.Lock()
+	proc := p.proc
+	p.proc = nil
+	p.mu.Unlock()
+	if proc != nil {
+		proc.Stop()
+	}
+}
+
+// Restart starts a stopped provider again on the same port with the same
+// configuration (its state starts empty).
+func (p *OIDCProvider) Restart(tb testing.TB) {
+	tb.Helper()
+	p.Stop()
+	if err := p.start(); err != nil {
+		tb.Fatalf("restarting oidc-provider: %v", err)
+	}
+}
+
+// Output is what the provider printed so far.
+func (p *OIDCProvider) Output() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.proc == nil {
+		return ""
+	}
+	return p.proc.Output()
+}
+
+// Stats reads the token endpoint counters.
+func (p *OIDCProvider) Stats(tb testing.TB) OIDCStats {
+	tb.Helper()
+	resp, err := http.Get(p.Issuer + "/__stats")
+	if err != nil {
+		tb.Fatalf("oidc stats: %v", err)
+	}
+	defer resp.Body.Close()
+	var s OIDCStats
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
+		tb.Fatalf("oidc stats: %v", err)
+	}
+	return s
+}
+
+// ResetStats zeroes the token endpoint counters.
+func (p *OIDCProvider) ResetStats(tb testing.TB) {
+	tb.Helper()
+	resp, err := http.Post(p.Issuer+"/__stats/reset", "text/plain", nil)
+	if err != nil {
+		tb.Fatalf("oidc stats reset: %v", err)
+	}
+	resp.Body.Close()
+}
