@@ -1,21 +1,12 @@
 package auth
 
 import (
-	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
-	"fmt"
-	"html"
-	"io"
-	"net/http"
-	"net/http/cookiejar"
-	"net/url"
-	"regexp"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -117,77 +108,15 @@ func startProvider(t testing.TB, ttl map[string]int) *peers.OIDCProvider {
 	})
 }
 
-var formAction = regexp.MustCompile(`(?s)<form[^>]*action="([^"]+)"[^>]*>(.*?)</form>`)
-var hiddenPrompt = regexp.MustCompile(`name="prompt" value="([a-z]+)"`)
-
 // login drives the provider's development login and consent pages with a
 // cookie-jar client (authorization code + PKCE) and exchanges the code.
 func login(t testing.TB, p *peers.OIDCProvider, user string) *oauth2.Token {
 	t.Helper()
-	ctx := context.Background()
-	conf := appConfig(p)
-	verifier := oauth2.GenerateVerifier()
-	state := fmt.Sprintf("st-%d", time.Now().UnixNano())
-	authURL := conf.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("prompt", "consent"))
-
-	jar, _ := cookiejar.New(nil)
-	hc := &http.Client{Jar: jar, Timeout: 10 * time.Second, CheckRedirect: func(req *http.Request, via []*http.Request) error {
-		if req.URL.Host == "client.example" {
-			return http.ErrUseLastResponse
-		}
-		return nil
-	}}
-	resp, err := hc.Get(authURL)
-	if err != nil {
-		t.Fatalf("authorize: %v", err)
+	tok := p.Login(t, appConfig(p), user)
+	if tok.RefreshToken == "" {
+		t.Fatalf("no refresh token issued")
 	}
-	for step := 0; ; step++ {
-		if step > 6 {
-			t.Fatalf("login did not finish")
-		}
-		if loc := resp.Header.Get("Location"); resp.StatusCode/100 == 3 && strings.HasPrefix(loc, redirectURI) {
-			resp.Body.Close()
-			u, _ := url.Parse(loc)
-			if u.Query().Get("state") != state {
-				t.Fatalf("state mismatch in %s", loc)
-			}
-			code := u.Query().Get("code")
-			if code == "" {
-				t.Fatalf("no code in redirect: %s", loc)
-			}
-			tok, err := conf.Exchange(ctx, code, oauth2.VerifierOption(verifier))
-			if err != nil {
-				t.Fatalf("exchange: %v", err)
-			}
-			if tok.RefreshToken == "" {
-				t.Fatalf("no refresh token issued")
-			}
-			return tok
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		m := formAction.FindSubmatch(body)
-		if m == nil {
-			t.Fatalf("no form on page (status %d): %.500s", resp.StatusCode, body)
-		}
-		action, err := resp.Request.URL.Parse(html.UnescapeString(string(m[1])))
-		if err != nil {
-			t.Fatal(err)
-		}
-		pm := hiddenPrompt.FindSubmatch(m[2])
-		if pm == nil {
-			t.Fatalf("form without prompt: %s", m[2])
-		}
-		form := url.Values{"prompt": {string(pm[1])}}
-		if string(pm[1]) == "login" {
-			form.Set("login", user)
-			form.Set("password", "any")
-		}
-		resp, err = hc.PostForm(action.String(), form)
-		if err != nil {
-			t.Fatalf("submit %s: %v", pm[1], err)
-		}
-	}
+	return tok
 }
 
 func appConfig(p *peers.OIDCProvider) *oauth2.Config {

@@ -47,6 +47,9 @@ type OIDCConfig struct {
 	// ClientAuthSigningAlgs limits the private_key_jwt / client_secret_jwt
 	// algorithms; nil means HS256, RS256/384/512, PS256/384/512, ES256/384/512.
 	ClientAuthSigningAlgs []string `json:"clientAuthSigningAlgs,omitempty"`
+	// Routes moves provider endpoints, as oidc-provider's "routes"
+	// setting: e.g. {"token": "/oauth/token", "authorization": "/oauth/authorize"}.
+	Routes map[string]string `json:"routes,omitempty"`
 	// Port to listen on (127.0.0.1); 0 picks a free one.
 	Port int `json:"port"`
 }
@@ -115,14 +118,20 @@ func OIDC(tb testing.TB, cfg OIDCConfig) *OIDCProvider {
 		tb.Fatalf("oidc config: %v", err)
 	}
 	issuer := fmt.Sprintf("http://127.0.0.1:%d", cfg.Port)
+	route := func(name, def string) string {
+		if r, ok := cfg.Routes[name]; ok {
+			return issuer + r
+		}
+		return issuer + def
+	}
 	p := &OIDCProvider{
 		Issuer:           issuer,
-		TokenURL:         issuer + "/token",
-		AuthURL:          issuer + "/auth",
-		IntrospectionURL: issuer + "/token/introspection",
-		RevocationURL:    issuer + "/token/revocation",
-		DeviceAuthURL:    issuer + "/device/auth",
-		JWKSURL:          issuer + "/jwks",
+		TokenURL:         route("token", "/token"),
+		AuthURL:          route("authorization", "/auth"),
+		IntrospectionURL: route("introspection", "/token/introspection"),
+		RevocationURL:    route("revocation", "/token/revocation"),
+		DeviceAuthURL:    route("device_authorization", "/device/auth"),
+		JWKSURL:          route("jwks", "/jwks"),
 		Port:             cfg.Port,
 		cfgJSON:          string(b),
 	}

@@ -13,7 +13,8 @@
 //                    "accessTokenFormat": "jwt", "accessTokenTTL": 60 } },
 //     "rotateRefreshToken": true,       // default true: every refresh rotates
 //     "pkceRequired": true,             // default true
-//     "clientAuthSigningAlgs": ["RS256", ...]
+//     "clientAuthSigningAlgs": ["RS256", ...],
+//     "routes": { "token": "/oauth/token", "authorization": "/oauth/authorize" }
 //   }
 //
 // Besides the provider's own routes it answers:
@@ -54,6 +55,7 @@ const algs = cfg.clientAuthSigningAlgs || [
 
 const configuration = {
   clients: cfg.clients || [],
+  ...(cfg.routes ? { routes: cfg.routes } : {}),
   scopes: cfg.scopes || ['openid', 'offline_access'],
   ttl,
   // Development-only cookie keys; the provider is thrown away after the test.
@@ -126,7 +128,7 @@ const server = http.createServer((req, res) => {
     res.end();
     return;
   }
-  if (path === '/token' && req.method === 'POST') {
+  if (path === ((cfg.routes && cfg.routes.token) || '/token') && req.method === 'POST') {
     stats.requests += 1;
   }
   handle(req, res);
