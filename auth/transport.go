@@ -85,6 +85,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if o, ok := req.Context().Value(originKey{}).(string); ok && o != "" {
 		want = o
 	}
+	if skip, _ := req.Context().Value(noTokenKey{}).(bool); skip {
+		return base.RoundTrip(req)
+	}
 	if t.Source == nil || want == "" || !sameOrigin(req.URL, want) {
 		return base.RoundTrip(req)
 	}
@@ -193,4 +196,13 @@ func closeBody(req *http.Request) {
 	if req.Body != nil {
 		req.Body.Close()
 	}
+}
+
+type noTokenKey struct{}
+
+// ContextWithoutToken returns a context under which Transport adds no
+// token: for operations that authenticate otherwise (HTTP Basic) or not at
+// all.
+func ContextWithoutToken(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noTokenKey{}, true)
 }

@@ -118,3 +118,25 @@ func redact(raw string) string {
 	u.Fragment = ""
 	return u.String()
 }
+
+// catalogs lists every API's servers for Lookup.
+var catalogs = map[string]func() []Server{
+	"nexaasid": Nexaas,
+}
+
+// Lookup finds the server of api named name ("production", "jp", ...),
+// ignoring case.
+func Lookup(api, name string) (Server, error) {
+	list, ok := catalogs[api]
+	if !ok {
+		return Server{}, fmt.Errorf("regions: no catalog for API %q", api)
+	}
+	var names []string
+	for _, s := range list() {
+		if strings.EqualFold(s.Name, strings.TrimSpace(name)) {
+			return s, nil
+		}
+		names = append(names, s.Name)
+	}
+	return Server{}, fmt.Errorf("regions: %s has no region %q (known: %s)", api, name, strings.Join(names, ", "))
+}

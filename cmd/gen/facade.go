@@ -1,10 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
@@ -20,19 +23,52 @@ const (
 
 // facadeModel is what the facade templates render.
 type facadeModel struct {
-	Package       string
-	API           string
-	Title         string
-	ClientType    string
-	ErrorDecoder  string
-	DefaultRegion string
-	Validator     string
-	Services      []*service // top level, sorted
-	AllServices   []*service // every service, parents first, sorted
-	Ops           []*facadeOp
-	First         *facadeOp // an operation without arguments for the example, if any
-	HasRawBody    bool
-	EnvToken      string // environment variable the example reads a token from
+	Package          string
+	API              string
+	Title            string
+	ClientType       string
+	ErrorDecoder     string
+	DefaultRegion    string
+	Validator        string
+	Services         []*service // top level, sorted
+	AllServices      []*service // every service, parents first, sorted
+	Ops              []*facadeOp
+	First            *facadeOp // an operation without arguments for the example, if any
+	HasRawBody       bool
+	EnvToken         string // environment variable the example reads a token from
+	Config           facadeConfig
+	AttemptTimeoutNS int64
+	HasBasic         bool
+	HasPaging        bool
+	ContractOps      []*facadeOp // every operation, in operationId order
+}
+
+// pagingExt is the x-idsdk-paging extension of a list operation.
+type pagingExt struct {
+	Style              string `json:"style"`
+	Items              string `json:"items"`
+	Total              string `json:"total"`
+	Next               string `json:"next"`
+	TotalPagesHeader   string `json:"total-pages-header"`
+	PageParam          string `json:"page-param"`
+	PerPageParam       string `json:"per-page-param"`
+	FromParam          string `json:"from-param"`
+	TakeParam          string `json:"take-param"`
+	StartParam         string `json:"start-param"`
+	EndParam           string `json:"end-param"`
+	IncludeTotalsParam string `json:"include-totals-param"`
+	FirstPage          int    `json:"first-page"`
+	PageSize           int    `json:"page-size"`
+	ItemType           string `json:"item-type"`
+}
+
+// contractArgs are the arguments the generated contract test sends.
+type contractArgs struct {
+	PathJSON    []string // one JSON value per path parameter
+	ParamsJSON  string   // JSON object of the required parameters
+	BodyJSON    string   // JSON body
+	ContentType string   // for a raw body
+	HasSuccess  bool     // the document has a 2xx answer
 }
 
 type service struct {
@@ -62,6 +98,12 @@ type facadeOp struct {
 	ResultBytes   bool // non-JSON body returned as []byte
 	URLOnly       bool
 	Idempotent    bool
+	Security      string // "", "basic" or "none"
+	Accept        string // Accept header of an operation whose answer is not JSON
+	Paging        *pagingExt
+	PagerName     string // the iterator method, when Paging is set
+	ItemType      string // the iterator's element type
+	Contract      contractArgs
 }
 
 // Zero is the zero result to return before the error.
@@ -82,7 +124,8 @@ func (o *facadeOp) ResultRet() string {
 
 // reserved names are locals of the generated methods.
 var reserved = map[string]bool{"ctx": true, "opts": true, "params": true, "body": true, "contentType": true,
-	"call": true, "req": true, "err": true, "out": true, "s": true, "c": true}
+	"call": true, "req": true, "err": true, "out": true, "s": true, "c": true,
+	"t": true, "rec": true, "prism": true, "ran": true, "res": true, "u": true, "page": true, "p": true}
 
 func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.OperationDefinition, lock nameLock, updateLock bool) (*facadeModel, nameLock, error) {
 	m := &facadeModel{
@@ -95,11 +138,22 @@ func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.O
 		Validator:     fc.BaseURLValidator,
 		EnvToken:      strings.ToUpper(api) + "_TOKEN",
 	}
+	m.Config = fc
 	if m.ClientType == "" {
 		m.ClientType = "Client"
 	}
-	if m.Title == "" || m.ErrorDecoder == "" || m.DefaultRegion == "" {
-		return nil, nil, fmt.Errorf("codegen.yaml facade: title, error-decoder and default-region are required")
+	if m.Title == "" || m.ErrorDecoder == "" || (m.DefaultRegion == "" && fc.BaseURLTemplate == "") {
+		return nil, nil, fmt.Errorf("codegen.yaml facade: title, error-decoder and default-region (or base-url-template) are required")
+	}
+	if len(fc.NewArgs) > 0 && fc.BaseURLTemplate == "" {
+		return nil, nil, fmt.Errorf("codegen.yaml facade: new-args needs base-url-template")
+	}
+	if fc.AttemptTimeout != "" {
+		d, err := time.ParseDuration(fc.AttemptTimeout)
+		if err != nil {
+			return nil, nil, fmt.Errorf("codegen.yaml facade: attempt-timeout: %w", err)
+		}
+		m.AttemptTimeoutNS = int64(d)
 	}
 	names := nameLock{}
 	byPath := map[string]*service{}
@@ -145,6 +199,13 @@ func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.O
 		if err != nil {
 			return nil, nil, fmt.Errorf("operation %s: %w", id, err)
 		}
+		op.Security = securityOf(spec, d.Spec)
+		m.HasBasic = m.HasBasic || op.Security == "basic"
+		if err := addPaging(op, d, spec); err != nil {
+			return nil, nil, fmt.Errorf("operation %s: %w", id, err)
+		}
+		m.HasPaging = m.HasPaging || op.Paging != nil
+		op.Contract = contractFor(d, op)
 		m.HasRawBody = m.HasRawBody || op.RawBody
 		op.Service = getService(group)
 		op.Service.Ops = append(op.Service.Ops, op)
@@ -165,6 +226,18 @@ func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.O
 	}
 	walk(m.Services)
 	sort.Slice(m.Ops, func(i, j int) bool { return m.Ops[i].ID < m.Ops[j].ID })
+	m.ContractOps = m.Ops
+	for _, s := range m.AllServices {
+		names := map[string]bool{}
+		for _, o := range s.Ops {
+			names[o.Name] = true
+		}
+		for _, o := range s.Ops {
+			if o.Paging != nil && names[o.PagerName] {
+				return nil, nil, fmt.Errorf("operation %s: its iterator %s.%s clashes with a method", o.ID, s.Path, o.PagerName)
+			}
+		}
+	}
 	// The example calls an operation that needs no arguments, a Get or a
 	// List when there is one.
 	for _, preferred := range []bool{true, false} {
@@ -280,6 +353,12 @@ func buildOp(d *codegen.OperationDefinition, name string) (*facadeOp, error) {
 	if content == nil {
 		op.Result = "[]byte"
 		op.ResultBytes = true
+		var types []string
+		for _, c := range best.Contents {
+			types = append(types, c.ContentType)
+		}
+		sort.Strings(types)
+		op.Accept = strings.Join(types, ", ")
 		return op, nil
 	}
 	t := content.Schema.TypeDecl()
@@ -303,4 +382,196 @@ func oneLine(s string) string {
 		s = s[:117] + "..."
 	}
 	return s
+}
+
+// securityOf tells how an operation authenticates: "" for a token,
+// "basic" for HTTP Basic client credentials, "none" for nothing.
+func securityOf(spec *openapi3.T, op *openapi3.Operation) string {
+	reqs := spec.Security
+	if op.Security != nil {
+		reqs = *op.Security
+	}
+	if len(reqs) == 0 {
+		return "none"
+	}
+	kind := ""
+	for i, req := range reqs {
+		if len(req) == 0 {
+			if i == 0 {
+				kind = "none"
+			}
+			continue
+		}
+		for name := range req {
+			ss := spec.Components.SecuritySchemes[name]
+			if ss == nil || ss.Value == nil {
+				continue
+			}
+			if ss.Value.Type == "http" && strings.EqualFold(ss.Value.Scheme, "basic") {
+				if i == 0 {
+					kind = "basic"
+				}
+			} else {
+				return ""
+			}
+		}
+	}
+	return kind
+}
+
+// addPaging reads x-idsdk-paging and works out the iterator.
+func addPaging(op *facadeOp, d *codegen.OperationDefinition, spec *openapi3.T) error {
+	raw, ok := d.Spec.Extensions["x-idsdk-paging"]
+	if !ok {
+		return nil
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return err
+	}
+	var p pagingExt
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return fmt.Errorf("x-idsdk-paging: %w", err)
+	}
+	switch p.Style {
+	case "page", "checkpoint", "offset":
+	default:
+		return fmt.Errorf("x-idsdk-paging: style must be page, checkpoint or offset, not %q", p.Style)
+	}
+	if op.Result == "" || op.ResultBytes {
+		return fmt.Errorf("x-idsdk-paging on an operation without a JSON answer")
+	}
+	op.Paging = &p
+	if rest, ok := strings.CutPrefix(op.Name, "List"); ok {
+		op.PagerName = "All" + rest
+	} else {
+		op.PagerName = op.Name + "All"
+	}
+	op.ItemType = p.ItemType
+	if op.ItemType == "" {
+		op.ItemType, err = itemType(d, p.Items)
+		if err != nil {
+			return fmt.Errorf("x-idsdk-paging: %w (set item-type)", err)
+		}
+	}
+	return nil
+}
+
+// itemType finds the Go type of the elements of a list answer.
+func itemType(d *codegen.OperationDefinition, items string) (string, error) {
+	sref := successSchema(d.Spec)
+	if sref == nil || sref.Value == nil {
+		return "", fmt.Errorf("no JSON 2xx answer")
+	}
+	arr := sref
+	if items != "" {
+		arr = sref.Value.Properties[items]
+		if arr == nil {
+			for _, part := range sref.Value.AllOf {
+				if part.Value != nil && part.Value.Properties[items] != nil {
+					arr = part.Value.Properties[items]
+				}
+			}
+		}
+		if arr == nil {
+			return "", fmt.Errorf("the answer has no property %q", items)
+		}
+	}
+	if arr.Value == nil || arr.Value.Items == nil {
+		return "", fmt.Errorf("%q is not an array", items)
+	}
+	if arr.Value.Items.Ref == "" && len(arr.Value.Items.Value.Properties) > 0 {
+		return "", fmt.Errorf("the items of %q are an inline object: give them a schema under components in the overlay", items)
+	}
+	gs, err := codegen.GenerateGoSchema(arr.Value.Items, []string{d.OperationId, "Item"})
+	if err != nil {
+		return "", err
+	}
+	return gs.TypeDecl(), nil
+}
+
+// successSchema is the JSON schema of the lowest 2xx answer.
+func successSchema(op *openapi3.Operation) *openapi3.SchemaRef {
+	if op.Responses == nil {
+		return nil
+	}
+	for code := 200; code < 300; code++ {
+		r := op.Responses.Value(strconv.Itoa(code))
+		if r == nil || r.Value == nil {
+			continue
+		}
+		for ct, mt := range r.Value.Content {
+			if isJSONType(ct) && mt.Schema != nil {
+				return mt.Schema
+			}
+		}
+	}
+	return nil
+}
+
+func isJSONType(ct string) bool {
+	ct = strings.ToLower(ct)
+	return ct == "application/json" || strings.HasSuffix(ct, "+json")
+}
+
+// contractFor synthesizes the contract test's arguments of an operation.
+func contractFor(d *codegen.OperationDefinition, op *facadeOp) contractArgs {
+	var c contractArgs
+	for _, p := range d.PathParams {
+		c.PathJSON = append(c.PathJSON, paramJSON(p.Spec))
+	}
+	if op.ParamsType != "" {
+		obj := map[string]json.RawMessage{}
+		for _, p := range append(append([]codegen.ParameterDefinition{}, d.QueryParams...), d.HeaderParams...) {
+			if p.Required {
+				obj[p.ParamName] = json.RawMessage(paramJSON(p.Spec))
+			}
+		}
+		b, _ := json.Marshal(obj)
+		c.ParamsJSON = string(b)
+	}
+	if d.Spec.RequestBody != nil && d.Spec.RequestBody.Value != nil {
+		content := d.Spec.RequestBody.Value.Content
+		pick := ""
+		for ct := range content {
+			if isJSONType(ct) && (pick == "" || ct < pick) {
+				pick = ct
+			}
+		}
+		if pick == "" {
+			for ct := range content {
+				if pick == "" || ct < pick {
+					pick = ct
+				}
+			}
+		}
+		if mt := content[pick]; mt != nil {
+			c.BodyJSON = synthJSON(mt.Schema, true)
+			c.ContentType = pick
+		}
+	}
+	if op.RawBody && !isJSONType(c.ContentType) {
+		if s, ok := synth(d.Spec.RequestBody.Value.Content[c.ContentType].Schema, true).(map[string]any); ok {
+			form := url.Values{}
+			for k, v := range s {
+				form.Set(k, fmt.Sprint(v))
+			}
+			c.BodyJSON = form.Encode()
+		}
+	}
+	for _, r := range d.Responses {
+		if n, err := strconv.Atoi(r.StatusCode); err == nil && n >= 200 && n < 300 {
+			c.HasSuccess = true
+		}
+	}
+	return c
+}
+
+func paramJSON(p *openapi3.Parameter) string {
+	if p == nil || p.Schema == nil {
+		return `"x"`
+	}
+	return synthJSON(p.Schema, true)
 }

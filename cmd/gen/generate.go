@@ -19,6 +19,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
+	"golang.org/x/tools/go/ast/astutil"
 	"gopkg.in/yaml.v3"
 )
 
@@ -46,6 +47,28 @@ type facadeConfig struct {
 	// BaseURLValidator is a regions package func(string) (string, error)
 	// replacing regions.ValidateBaseURL for this API.
 	BaseURLValidator string `yaml:"base-url-validator"`
+	// NewArgs are host names New takes before its options, substituted
+	// into BaseURLTemplate ("https://{domain}/api/v2").
+	NewArgs         []string `yaml:"new-args"`
+	BaseURLTemplate string   `yaml:"base-url-template"`
+	// Env names the variables FromEnv reads.
+	Env struct {
+		Token   string `yaml:"token"`
+		Region  string `yaml:"region"`
+		BaseURL string `yaml:"base-url"`
+	} `yaml:"env"`
+	// RetryStatuses, MaxRetries and AttemptTimeout adjust the API's
+	// default retry policy.
+	RetryStatuses  []int  `yaml:"retry-statuses"`
+	MaxRetries     *int   `yaml:"max-retries"`
+	AttemptTimeout string `yaml:"attempt-timeout"`
+	// TelemetryHeader carries base64 JSON {name, version} on every call.
+	TelemetryHeader string `yaml:"telemetry-header"`
+	// ContractTest generates gen/<api>/contract_gen_test.go.
+	ContractTest bool `yaml:"contract-test"`
+	// Example holds Go statements for a generated Example_quickstart;
+	// the variables ctx and c are in scope.
+	Example string `yaml:"example"`
 }
 
 // generateAPI renders every file of one API in memory: the oapi-codegen
@@ -112,10 +135,17 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 		"gen/" + api + "/" + api + ".gen.go": rawCode,
 		lockPath:                             newLock.bytes(api),
 	}
-	for name, tmpl := range map[string]string{"client.gen.go": "client.tmpl", "services.gen.go": "services.tmpl", "example_gen_test.go": "example.tmpl"} {
+	outputs := map[string]string{"client.gen.go": "client.tmpl", "services.gen.go": "services.tmpl", "example_gen_test.go": "example.tmpl"}
+	if cfg.Facade.ContractTest {
+		outputs["contract_gen_test.go"] = "contract.tmpl"
+	}
+	for name, tmpl := range outputs {
 		out, err := render(tmpl, model)
 		if err != nil {
 			return nil, err
+		}
+		if out, err = pruneImports(out); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		files["gen/"+api+"/"+name] = out
 	}
@@ -189,6 +219,48 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 		return strings.ToLower(s[:1]) + s[1:]
 	},
 }).ParseFS(templateFS, "templates/*.tmpl"))
+
+// pruneImports drops the imports a rendered file does not use: the
+// templates import what any API may need.
+func pruneImports(src []byte) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "x.go", src, parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	used := map[string]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+		}
+		return true
+	})
+	for _, imp := range append([]*ast.ImportSpec(nil), f.Imports...) {
+		path := strings.Trim(imp.Path.Value, `"`)
+		name := path[strings.LastIndex(path, "/")+1:]
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		if name == "_" || used[name] {
+			continue
+		}
+		astutil.DeleteNamedImport(fset, f, nameOrEmpty(imp), path)
+	}
+	var buf bytes.Buffer
+	if err := format.Node(&buf, fset, f); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func nameOrEmpty(imp *ast.ImportSpec) string {
+	if imp.Name == nil {
+		return ""
+	}
+	return imp.Name.Name
+}
 
 func render(name string, data any) ([]byte, error) {
 	var buf bytes.Buffer

@@ -13,10 +13,10 @@ var _ = facade.Operation{}
 var opCreateSignUp = &facade.Operation{API: "nexaasid", ID: "CreateSignUp", Method: "POST", Path: "/api/v1/sign_up"}
 var opGetContacts = &facade.Operation{API: "nexaasid", ID: "GetContacts", Method: "GET", Path: "/api/v1/profile/contacts"}
 var opGetEmails = &facade.Operation{API: "nexaasid", ID: "GetEmails", Method: "GET", Path: "/api/v1/profile/emails"}
-var opGetNavbarWidget = &facade.Operation{API: "nexaasid", ID: "GetNavbarWidget", Method: "GET", Path: "/api/v1/widgets/navbar"}
+var opGetNavbarWidget = &facade.Operation{API: "nexaasid", ID: "GetNavbarWidget", Method: "GET", Path: "/api/v1/widgets/navbar", Security: "none"}
 var opGetProfessionalInfo = &facade.Operation{API: "nexaasid", ID: "GetProfessionalInfo", Method: "GET", Path: "/api/v1/profile/professional_info"}
 var opGetProfile = &facade.Operation{API: "nexaasid", ID: "GetProfile", Method: "GET", Path: "/api/v1/profile"}
-var opGetUserWidgetScript = &facade.Operation{API: "nexaasid", ID: "GetUserWidgetScript", Method: "GET", Path: "/api/v1/widgets/user.js"}
+var opGetUserWidgetScript = &facade.Operation{API: "nexaasid", ID: "GetUserWidgetScript", Method: "GET", Path: "/api/v1/widgets/user.js", Security: "none"}
 
 // ProfileService holds the Profile operations of Nexaas ID.
 type ProfileService struct {

@@ -7,6 +7,7 @@ package facade
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,7 +38,19 @@ type Operation struct {
 	Method     string
 	Path       string
 	Idempotent bool // the document marks it safe to repeat (x-idsdk-idempotent)
+	// Accept replaces the default Accept header for an operation whose
+	// answer is not JSON.
+	Accept string
+	// Security is how the operation authenticates: "" (the token),
+	// SecurityBasic (the client id and secret) or SecurityNone.
+	Security string
 }
+
+// Operation security kinds.
+const (
+	SecurityBasic = "basic"
+	SecurityNone  = "none"
+)
 
 // Config is what a generated New collects from its options.
 type Config struct {
@@ -52,6 +65,20 @@ type Config struct {
 	Decoder       sdkerrors.Decoder
 	ValidateURL   func(string) (string, error) // nil: regions.ValidateBaseURL
 	DefaultRegion regions.Server
+	// DefaultBaseURL replaces DefaultRegion (APIs whose New takes a domain).
+	DefaultBaseURL string
+	// RetryStatuses, MaxRetries (when set) and AttemptTimeout adjust the
+	// default retry policy for the API.
+	RetryStatuses  []int
+	MaxRetries     *int
+	AttemptTimeout time.Duration
+	// TelemetryHeader, when set, carries a base64 JSON {name, version}
+	// unless NoTelemetry.
+	TelemetryHeader string
+	NoTelemetry     bool
+	// BasicID and BasicSecret authenticate operations secured by HTTP Basic.
+	BasicID     string
+	BasicSecret auth.Secret
 }
 
 // Option changes a Config; the generated ClientOption type is this type.
@@ -67,6 +94,9 @@ type Runtime struct {
 	header   http.Header
 	decoder  sdkerrors.Decoder
 	validate func(string) (string, error)
+
+	basicID     string
+	basicSecret auth.Secret
 }
 
 // New builds a Runtime from cfg after applying opts.
@@ -84,6 +114,9 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 		validate = regions.ValidateBaseURL
 	}
 	base := cfg.BaseURL
+	if base == "" && cfg.Region == nil && cfg.DefaultBaseURL != "" {
+		base = cfg.DefaultBaseURL
+	}
 	if base == "" {
 		srv := cfg.DefaultRegion
 		if cfg.Region != nil {
@@ -101,6 +134,17 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 	policy := cfg.Retry
 	if policy == nil {
 		policy = retry.Default()
+		if cfg.MaxRetries != nil {
+			policy.MaxRetries = *cfg.MaxRetries
+		}
+		if cfg.AttemptTimeout > 0 {
+			policy.AttemptTimeout = cfg.AttemptTimeout
+		}
+	}
+	if len(cfg.RetryStatuses) > 0 {
+		p := *policy
+		p.RetryStatuses = append(slices.Clone(p.RetryStatuses), cfg.RetryStatuses...)
+		policy = &p
 	}
 	var inner http.RoundTripper
 	client := &http.Client{}
@@ -131,20 +175,25 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 		ua = UserAgent(cfg.API)
 	}
 	header.Set("User-Agent", ua)
+	if cfg.TelemetryHeader != "" && !cfg.NoTelemetry && header.Get(cfg.TelemetryHeader) == "" {
+		header.Set(cfg.TelemetryHeader, telemetry())
+	}
 	for k, vs := range header {
 		// Clipped, so that appending to a request's header never writes
 		// into the slices every request shares.
 		header[k] = slices.Clip(vs)
 	}
 	return &Runtime{
-		api:      cfg.API,
-		base:     base,
-		server:   base + "/",
-		origin:   origin,
-		client:   client,
-		header:   header,
-		decoder:  cfg.Decoder,
-		validate: validate,
+		basicID:     cfg.BasicID,
+		basicSecret: cfg.BasicSecret,
+		api:         cfg.API,
+		base:        base,
+		server:      base + "/",
+		origin:      origin,
+		client:      client,
+		header:      header,
+		decoder:     cfg.Decoder,
+		validate:    validate,
 	}, nil
 }
 
@@ -158,6 +207,16 @@ func Version() string {
 		}
 	}
 	return "devel"
+}
+
+// telemetry is the value of an API's telemetry header: base64 of the JSON
+// {"name": "idsdk-go", "version": ...}.
+func telemetry() string {
+	b, _ := json.Marshal(struct {
+		Name    string `json:"name"`
+		Version string `json:"version"`
+	}{"idsdk-go", Version()})
+	return base64.StdEncoding.EncodeToString(b)
 }
 
 // UserAgent is the default User-Agent of a client of api.
@@ -295,8 +354,20 @@ func (r *Runtime) Do(ctx context.Context, call *Call, op *Operation, req *http.R
 	if op.Idempotent || call.idem {
 		ctx = retry.WithIdempotent(ctx)
 	}
+	if op.Security != "" {
+		ctx = auth.ContextWithoutToken(ctx)
+	}
 	req = req.WithContext(ctx)
+	if op.Accept != "" {
+		req.Header.Set("Accept", op.Accept)
+	}
 	r.setHeaders(req, call.header)
+	if op.Security == SecurityBasic {
+		if r.basicID == "" {
+			return fmt.Errorf("%s %s: the operation needs the client id and secret (WithBasicAuth)", op.API, op.ID)
+		}
+		req.SetBasicAuth(r.basicID, r.basicSecret.Reveal())
+	}
 	resp, err := r.client.Do(req)
 	if err != nil {
 		return &sdkerrors.RequestError{API: op.API, Operation: op.ID, Method: req.Method, URL: cleanURL(req), Err: err}
@@ -308,6 +379,9 @@ func (r *Runtime) Do(ctx context.Context, call *Call, op *Operation, req *http.R
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, MaxResponseBytes))
 		return nil
+	}
+	if rh, ok := out.(receiveHeader); ok {
+		rh.receiveHeader(resp.Header)
 	}
 	if rb, ok := out.(*rawBody); ok {
 		return readRaw(op, resp, rb)

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/textproto"
+	"os"
 	"strings"
 
 	"golang.org/x/oauth2"
+
+	"github.com/idsdk/idsdk-go/auth"
 
 	"github.com/idsdk/idsdk-go/regions"
 	"github.com/idsdk/idsdk-go/retry"
@@ -94,3 +97,62 @@ func WithHeader(key, value string) Option {
 		return nil
 	}
 }
+
+// WithBasicAuth sets the client id and secret that operations secured by
+// HTTP Basic send.
+func WithBasicAuth(id string, secret auth.Secret) Option {
+	return func(c *Config) error {
+		if id == "" {
+			return errors.New("empty client id")
+		}
+		c.BasicID, c.BasicSecret = id, secret
+		return nil
+	}
+}
+
+// WithoutTelemetry drops the API's telemetry header.
+func WithoutTelemetry() Option {
+	return func(c *Config) error {
+		c.NoTelemetry = true
+		return nil
+	}
+}
+
+// Domain checks a host name given to New (an API tenant or custom domain)
+// and returns it lower-cased.
+func Domain(domain string) (string, error) {
+	d := strings.ToLower(strings.TrimSpace(domain))
+	if d == "" {
+		return "", errors.New("empty domain")
+	}
+	if strings.ContainsAny(d, "/?#@ \t") || strings.Contains(d, "://") {
+		return "", fmt.Errorf("domain %q must be a bare host name such as tenant.example.com (no scheme or path)", domain)
+	}
+	return d, nil
+}
+
+// FromEnv reads the API's environment variables when the option is
+// applied: tokenVar holds a bearer token, regionVar a region name of the
+// regions package, baseURLVar a base URL (it wins over the region). Unset
+// variables are ignored; an unknown region is an error.
+func FromEnv(tokenVar, regionVar, baseURLVar string) Option {
+	return func(c *Config) error {
+		if v := os.Getenv(tokenVar); tokenVar != "" && v != "" {
+			c.Token = auth.Bearer(v)
+		}
+		if v := os.Getenv(regionVar); regionVar != "" && v != "" {
+			s, err := regions.Lookup(c.API, v)
+			if err != nil {
+				return fmt.Errorf("%s: %w", regionVar, err)
+			}
+			c.Region = &s
+		}
+		if v := os.Getenv(baseURLVar); baseURLVar != "" && v != "" {
+			c.BaseURL = v
+		}
+		return nil
+	}
+}
+
+// Int returns a pointer to n, for Config fields that tell "unset" from 0.
+func Int(n int) *int { return &n }

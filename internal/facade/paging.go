@@ -1,0 +1,365 @@
+package facade
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// Paging styles.
+const (
+	PageStyle       = "page"       // page number and page size parameters
+	CheckpointStyle = "checkpoint" // a "from" checkpoint the previous page returned
+	OffsetStyle     = "offset"     // start and end indexes
+)
+
+// PageSpec is how a list operation pages, from its x-idsdk-paging extension.
+type PageSpec struct {
+	Style string
+	// Items is the JSON field holding the page's items; empty means the body
+	// is the array (an object body then needs the only array field).
+	Items string
+	// Total is the JSON field with the total count, if any.
+	Total string
+	// Next is the JSON field with the next checkpoint (checkpoint style).
+	Next string
+	// TotalPagesHeader is a response header with the page count.
+	TotalPagesHeader string
+	// Parameter names.
+	PageParam, PerPageParam, FromParam, TakeParam, StartParam, EndParam string
+	// IncludeTotalsParam is a boolean parameter set to true so that the
+	// answer carries the total.
+	IncludeTotalsParam string
+	// FirstPage is the number of the first page.
+	FirstPage int
+	// PageSize is used when the caller sets none.
+	PageSize int
+}
+
+// Page is one decoded page of items.
+type Page[T any] struct {
+	spec       *PageSpec
+	Items      []T
+	Total      int
+	HasTotal   bool
+	Next       string
+	TotalPages int
+}
+
+// NewPage returns an empty page to decode a response into.
+func NewPage[T any](spec *PageSpec) *Page[T] { return &Page[T]{spec: spec} }
+
+// receiveHeader is implemented by values that want the response headers.
+type receiveHeader interface{ receiveHeader(http.Header) }
+
+func (p *Page[T]) receiveHeader(h http.Header) {
+	if p.spec.TotalPagesHeader == "" {
+		return
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(h.Get(p.spec.TotalPagesHeader))); err == nil {
+		p.TotalPages = n
+	}
+}
+
+// UnmarshalJSON decodes a bare array, or an object holding the items
+// under spec.Items with the total and next checkpoint beside them.
+func (p *Page[T]) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '[' {
+		return json.Unmarshal(b, &p.Items)
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return err
+	}
+	field := p.spec.Items
+	if field == "" {
+		for k, v := range obj {
+			if t := bytes.TrimSpace(v); len(t) > 0 && t[0] == '[' {
+				if field != "" {
+					return fmt.Errorf("page has several array fields (%s, %s)", field, k)
+				}
+				field = k
+			}
+		}
+	}
+	if raw, ok := obj[field]; ok && field != "" && string(bytes.TrimSpace(raw)) != "null" {
+		if err := json.Unmarshal(raw, &p.Items); err != nil {
+			return fmt.Errorf("page items %q: %w", field, err)
+		}
+	}
+	if raw, ok := obj[p.spec.Total]; ok && p.spec.Total != "" {
+		var n json.Number
+		if err := json.Unmarshal(raw, &n); err == nil {
+			if v, err := n.Int64(); err == nil {
+				p.Total, p.HasTotal = int(v), true
+			}
+		}
+	}
+	if raw, ok := obj[p.spec.Next]; ok && p.spec.Next != "" {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			p.Next = s
+		}
+	}
+	return nil
+}
+
+// Paginate walks the pages of a list operation. params is a pointer to the
+// operation's parameter struct (or nil); it is copied, never modified.
+// fetch gets one page with the paging parameters set on its copy.
+func Paginate[T any](ctx context.Context, spec *PageSpec, params any, fetch func(ctx context.Context, params any) (*Page[T], error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		p, err := copyParams(params)
+		if err != nil {
+			yield(zero, err)
+			return
+		}
+		st := pager{spec: spec, params: p}
+		if err := st.start(); err != nil {
+			yield(zero, err)
+			return
+		}
+		for {
+			if err := ctx.Err(); err != nil {
+				yield(zero, err)
+				return
+			}
+			page, err := fetch(ctx, p.Interface())
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			for _, it := range page.Items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			more, err := st.advance(page.Items, page.HasTotal, page.Total, page.Next, page.TotalPages)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			if !more {
+				return
+			}
+		}
+	}
+}
+
+// pager holds the paging position.
+type pager struct {
+	spec   *PageSpec
+	params reflect.Value // pointer to the copied params struct, or invalid
+	page   int           // page style: current page number
+	page0  int           // page style: the first page asked for
+	size   int           // page size asked for (0: unknown)
+	seen   int           // items so far (page and offset styles)
+	start0 int           // offset style: index of the first item asked for
+}
+
+func (s *pager) start() error {
+	sp := s.spec
+	switch sp.Style {
+	case PageStyle:
+		s.page = sp.FirstPage
+		if v, ok := getInt(s.params, sp.PageParam); ok {
+			s.page = v
+		}
+		s.page0 = s.page
+		s.size = s.ensureSize(sp.PerPageParam)
+		if sp.IncludeTotalsParam != "" {
+			if err := setParam(s.params, sp.IncludeTotalsParam, true); err != nil {
+				return err
+			}
+		}
+		return setParam(s.params, sp.PageParam, s.page)
+	case CheckpointStyle:
+		s.size = s.ensureSize(sp.TakeParam)
+		return nil
+	case OffsetStyle:
+		start, _ := getInt(s.params, sp.StartParam)
+		end, hasEnd := getInt(s.params, sp.EndParam)
+		s.size = sp.PageSize
+		if hasEnd && end > start {
+			s.size = end - start
+		}
+		s.start0 = start
+		return s.setRange(start)
+	}
+	return fmt.Errorf("unknown paging style %q", sp.Style)
+}
+
+// ensureSize keeps the caller's page size, or sets the spec's default.
+func (s *pager) ensureSize(param string) int {
+	if v, ok := getInt(s.params, param); ok {
+		return v
+	}
+	if s.spec.PageSize > 0 && setParam(s.params, param, s.spec.PageSize) == nil {
+		return s.spec.PageSize
+	}
+	return 0
+}
+
+func (s *pager) setRange(start int) error {
+	if err := setParam(s.params, s.spec.StartParam, start); err != nil {
+		return err
+	}
+	if s.size > 0 {
+		return setParam(s.params, s.spec.EndParam, start+s.size)
+	}
+	return nil
+}
+
+// advance moves to the next page and reports whether there is one.
+func (s *pager) advance(items any, hasTotal bool, total int, next string, totalPages int) (bool, error) {
+	n := reflect.ValueOf(items).Len()
+	if n == 0 {
+		return false, nil
+	}
+	s.seen += n
+	sp := s.spec
+	switch sp.Style {
+	case PageStyle:
+		if totalPages > 0 && s.page-sp.FirstPage+1 >= totalPages {
+			return false, nil
+		}
+		if hasTotal && (s.page0-sp.FirstPage)*s.size+s.seen >= total {
+			return false, nil
+		}
+		if s.size > 0 && n < s.size {
+			return false, nil
+		}
+		s.page++
+		return true, setParam(s.params, sp.PageParam, s.page)
+	case CheckpointStyle:
+		if next == "" {
+			return false, nil
+		}
+		return true, setParam(s.params, sp.FromParam, next)
+	case OffsetStyle:
+		start := s.start0 + s.seen
+		if hasTotal && start >= total {
+			return false, nil
+		}
+		if s.size > 0 && n < s.size {
+			return false, nil
+		}
+		return true, s.setRange(start)
+	}
+	return false, nil
+}
+
+// copyParams returns a pointer to a copy of *params (a struct), or an
+// invalid Value when params is nil.
+func copyParams(params any) (reflect.Value, error) {
+	if params == nil {
+		return reflect.Value{}, nil
+	}
+	v := reflect.ValueOf(params)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return reflect.Value{}, fmt.Errorf("paging: parameters must be a pointer to a struct, got %T", params)
+	}
+	c := reflect.New(v.Elem().Type())
+	if !v.IsNil() {
+		c.Elem().Set(v.Elem())
+	}
+	return c, nil
+}
+
+// field finds the struct field whose json tag names param.
+func field(p reflect.Value, param string) (reflect.Value, bool) {
+	if !p.IsValid() || param == "" {
+		return reflect.Value{}, false
+	}
+	st := p.Elem()
+	t := st.Type()
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name == param {
+			return st.Field(i), true
+		}
+	}
+	return reflect.Value{}, false
+}
+
+// getInt reads an integer parameter the caller set.
+func getInt(p reflect.Value, param string) (int, bool) {
+	f, ok := field(p, param)
+	if !ok {
+		return 0, false
+	}
+	if f.Kind() == reflect.Pointer {
+		if f.IsNil() {
+			return 0, false
+		}
+		f = f.Elem()
+	}
+	switch f.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return int(f.Int()), true
+	case reflect.Float32, reflect.Float64:
+		return int(f.Float()), true
+	case reflect.String:
+		n, err := strconv.Atoi(f.String())
+		return n, err == nil && f.String() != ""
+	}
+	return 0, false
+}
+
+// setParam sets a paging parameter (int, bool or string) whatever its Go
+// type in the parameter struct.
+func setParam(p reflect.Value, param string, value any) error {
+	f, ok := field(p, param)
+	if !ok {
+		if !p.IsValid() {
+			return fmt.Errorf("paging: the operation takes no parameters to set %q", param)
+		}
+		return fmt.Errorf("paging: no parameter %q in %s", param, p.Elem().Type())
+	}
+	t := f.Type()
+	target := t
+	if t.Kind() == reflect.Pointer {
+		target = t.Elem()
+	}
+	nv := reflect.New(target).Elem()
+	switch target.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		n, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("paging: %q wants a number", param)
+		}
+		nv.SetInt(int64(n))
+	case reflect.Float32, reflect.Float64:
+		n, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("paging: %q wants a number", param)
+		}
+		nv.SetFloat(float64(n))
+	case reflect.Bool:
+		b, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("paging: %q wants a boolean", param)
+		}
+		nv.SetBool(b)
+	case reflect.String:
+		nv.SetString(fmt.Sprint(value))
+	default:
+		return fmt.Errorf("paging: cannot set %q of type %s", param, t)
+	}
+	if t.Kind() == reflect.Pointer {
+		ptr := reflect.New(target)
+		ptr.Elem().Set(nv)
+		f.Set(ptr)
+	} else {
+		f.Set(nv)
+	}
+	return nil
+}
