@@ -122,6 +122,7 @@ func redact(raw string) string {
 // catalogs lists every API's servers for Lookup.
 var catalogs = map[string]func() []Server{
 	"nexaasid": Nexaas,
+	"authlete": Authlete,
 }
 
 // Lookup finds the server of api named name ("production", "jp", ...),
