@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Writes api/auth0mgmt/overlay.yaml from the structure of Auth0's document.
+
+Run from the module root:
+
+    python3 api/auth0mgmt/overlay.py /work/shared/reference/auth0/management-api-oas.json
+    go run ./cmd/gen import auth0mgmt -from <same file> -source-url <its URL>
+
+It needs PyYAML and runs `go run ./cmd/gen import` once on a scratch copy
+to find the schemas that are the same once prose is dropped.
+"""
+import collections, json, os, subprocess, sys, tempfile
+import yaml
+
+SRC = sys.argv[1]
+d = json.load(open(SRC))
+S = d['components']['schemas']
+
+def name_of(ref): return ref.split('/')[-1]
+def res(s):
+    while '$ref' in s: s = S[name_of(s['$ref'])]
+    return s
+
+refs = collections.Counter()
+def walk(n):
+    if isinstance(n, dict):
+        for k, v in n.items():
+            if k == '$ref' and isinstance(v, str): refs[name_of(v)] += 1
+            else: walk(v)
+    elif isinstance(n, list):
+        for v in n: walk(v)
+walk(d)
+
+actions = []
+def act(target, **kw):
+    a = {'target': target}; a.update(kw); actions.append(a)
+
+# 1. The second FlowsVaultConnectioSetupOauthCode of the union is a duplicate
+#    that gives the union two methods of the same name.
+act('$.components.schemas.UpdateFlowsVaultConnectionSetup.oneOf[15]', remove=True)
+# 2. The schema Client would clash with the facade's Client.
+act('$.components.schemas.Client', update={'x-go-name': 'ClientDetails'})
+# 3. format: email decodes into a type that rejects any address net/mail
+#    cannot parse, failing a whole list over one odd value: plain strings.
+act("$..[?(@.format == 'email')].format", remove=True)
+
+def ptarget(p, m): return "$.paths['%s'].%s" % (p, m)
+
+ops = []
+for p, it in d['paths'].items():
+    for m, o in it.items():
+        if m in ('get', 'post', 'put', 'patch', 'delete'): ops.append((p, m, o))
+
+# 4. x-operation-group lists become dotted service paths.
+for p, m, o in ops:
+    g = o['x-operation-group']
+    if isinstance(g, list):
+        act(ptarget(p, m), update={'x-operation-group': '.'.join(g)})
+
+# 5. Paging, and one result type per list.
+removed = set()
+paged = []
+for p, m, o in ops:
+    if m != 'get': continue
+    q = {pp.get('name') for pp in o.get('parameters', []) if pp.get('in') == 'query'}
+    has_page = {'page', 'per_page'} <= q
+    has_ck = {'from', 'take'} <= q
+    if not (has_page or has_ck): continue
+    content = o['responses'].get('200', {}).get('content', {}).get('application/json')
+    if not content: continue
+    sch = content['schema']
+    r = res(sch)
+    variants = r.get('oneOf') or [sch]
+    objs = [v for v in variants if res(v).get('type') == 'object' or 'properties' in res(v)]
+    if not objs: continue  # a bare array without paging data (event deliveries, stats)
+    props = {}
+    for v in objs:
+        for k, pv in res(v).get('properties', {}).items():
+            props.setdefault(k, pv)
+    arrays = [k for k, pv in props.items() if res(pv).get('type') == 'array']
+    if len(arrays) != 1:
+        sys.exit('%s: cannot tell the items field among %s' % (o['operationId'], arrays))
+    items = arrays[0]
+    style = 'checkpoint' if has_ck and 'next' in props else ('page' if has_page else None)
+    if style is None:
+        sys.exit('%s: no paging style' % o['operationId'])
+    spec = {'style': style, 'items': items, 'page-size': 50}
+    if style == 'page':
+        spec.update({'page-param': 'page', 'per-page-param': 'per_page', 'first-page': 0})
+        if 'total' in props: spec['total'] = 'total'
+        if 'include_totals' in q: spec['include-totals-param'] = 'include_totals'
+    else:
+        spec.update({'from-param': 'from', 'take-param': 'take', 'next': 'next'})
+    act(ptarget(p, m), update={'x-idsdk-paging': spec})
+    paged.append((o['operationId'], style, items))
+    if 'oneOf' not in r: continue
+    # A bare array, {start, limit, total, items} and {next, items} all
+    # decode into the object with every field any of them has.
+    merged = {'type': 'object', 'properties': props}
+    if '$ref' in sch:
+        nm = name_of(sch['$ref'])
+        act('$.components.schemas.' + nm, remove=True)
+    else:
+        g = o['x-operation-group']
+        g = ''.join(x[0].upper() + x[1:] for x in g) if isinstance(g, list) else g[0].upper() + g[1:]
+        nm = 'List' + g + 'ResponseContent'
+        assert nm not in S, nm
+        act(ptarget(p, m) + ".responses['200'].content['application/json'].schema", remove=True)
+        act(ptarget(p, m) + ".responses['200'].content['application/json']", update={'schema': {'$ref': '#/components/schemas/' + nm}})
+    act('$.components.schemas', update={nm: merged})
+    for v in variants:
+        if '$ref' in v and refs[name_of(v['$ref'])] == 1 and res(v).get('type') == 'object':
+            removed.add(name_of(v['$ref']))
+for nm in sorted(removed):
+    act('$.components.schemas.' + nm, remove=True)
+
+# 6. additionalProperties: true beside declared properties makes
+#    oapi-codegen write a map field and four methods per schema (a fifth
+#    of the package). Only user records really carry fields the document
+#    cannot name (root attributes from enterprise connections, profile data
+#    from identity providers): they keep it, the rest decode the declared
+#    fields only (Raw() still reaches the whole body).
+import re
+KEEP_OPEN = re.compile(r'^(UserResponseSchema|(Get|Create|Update)UserResponseContent|.*ProfileData|EventStreamCloudEventUser(Created|Updated|Deleted)Object)$')
+opened = 0
+for n, sc in S.items():
+    if sc.get('additionalProperties') is True and sc.get('properties') and not KEEP_OPEN.match(n) and n not in removed:
+        act('$.components.schemas.%s.additionalProperties' % n, remove=True)
+        opened += 1
+
+HEADER = '''# Our changes to Auth0's Management API document, applied by
+# `go run ./cmd/gen import auth0mgmt`. Written by overlay.py beside it:
+#  - drop the second FlowsVaultConnectioSetupOauthCode of
+#    UpdateFlowsVaultConnectionSetup.oneOf (a duplicate that breaks the union);
+#  - the Client schema becomes the Go type ClientDetails (Client is the facade);
+#  - e-mail properties are plain strings (no format: email);
+#  - x-operation-group lists become dotted service paths;
+#  - list operations get x-idsdk-paging, and a list that answers a bare
+#    array or an object gets one object schema with every field;
+#  - additionalProperties: true is dropped beside declared properties,
+#    except on user records;
+#  - schemas that are the same once prose is dropped become aliases of one.
+'''
+
+def dump(acts):
+    out = {'overlay': '1.0.0', 'x-speakeasy-jsonpath': 'rfc9535',
+           'info': {'title': 'idsdk-go changes to the Auth0 Management API document', 'version': '1.0.0'},
+           'actions': acts}
+    return HEADER + yaml.safe_dump(out, sort_keys=False, width=200)
+
+# 7. Find the schemas that are equal once prose is dropped: import once on a
+#    scratch root, then alias each duplicate to one schema of its group.
+root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+with tempfile.TemporaryDirectory() as tmp:
+    os.makedirs(os.path.join(tmp, 'api', 'auth0mgmt'))
+    with open(os.path.join(tmp, 'api', 'auth0mgmt', 'overlay.yaml'), 'w') as f:
+        f.write(dump(actions))
+    subprocess.run(['go', 'run', './cmd/gen', '-root', tmp, 'import', 'auth0mgmt', '-from', SRC],
+                   cwd=root, check=True, stdout=subprocess.DEVNULL)
+    doc = yaml.safe_load(open(os.path.join(tmp, 'api', 'auth0mgmt', 'openapi.yaml')))
+schemas = doc['components']['schemas']
+canon = {}  # schema -> the schema it becomes an alias of
+def root_of(n):
+    while n in canon: n = canon[n]
+    return n
+def key(s):
+    def norm(n):
+        if isinstance(n, dict):
+            return {k: ('#/components/schemas/' + root_of(name_of(v)) if k == '$ref' and isinstance(v, str) else norm(v)) for k, v in n.items()}
+        if isinstance(n, list): return [norm(x) for x in n]
+        return n
+    return json.dumps(norm(s), sort_keys=True)
+def rank(n):
+    generic = n.endswith('ResponseContent') or n.endswith('RequestContent')
+    return (generic, len(n), n)
+while True:
+    groups = collections.defaultdict(list)
+    for n, s in schemas.items():
+        if n in canon or set(s) == {'$ref'} or any(k.startswith('x-go-') for k in s): continue
+        if s.get('type') != 'object' and 'oneOf' not in s and 'anyOf' not in s and 'allOf' not in s: continue
+        groups[key(s)].append(n)
+    changed = False
+    for names in groups.values():
+        if len(names) < 2: continue
+        names.sort(key=rank)
+        for n in names[1:]:
+            canon[n] = names[0]; changed = True
+    if not changed: break
+for n in sorted(canon):
+    act('$.components.schemas.' + n, remove=True)
+    act('$.components.schemas', update={n: {'$ref': '#/components/schemas/' + root_of(n)}})
+
+print('%d paged (%s), %d list variants dropped, %d schemas closed, %d schemas aliased' % (
+    len(paged), dict(collections.Counter(s for _, s, _ in paged)), len(removed), opened, len(canon)), file=sys.stderr)
+with open(os.path.join(root, 'api', 'auth0mgmt', 'overlay.yaml'), 'w') as f:
+    f.write(dump(actions))

@@ -1,0 +1,388 @@
+// Package auth0 is the user-login side of Auth0: what a web, native or
+// back-end app calls during sign-up, sign-in and sign-out, as methods of
+// one Client.
+//
+//   - Browser flows: AuthorizeURL (state, nonce and PKCE S256 made for
+//     you), PushAuthorizationRequest (PAR), ExchangeCode, LogoutURL.
+//   - Token grants: Login (password and password-realm), RefreshToken,
+//     RevokeToken, ClientCredentials, device code (StartDeviceCode,
+//     PollDeviceToken), CIBA (StartBackchannel, PollBackchannelToken).
+//   - Auth0 endpoints: Signup, ChangePassword, UserInfo, passwordless
+//     (StartPasswordless, VerifyPasswordless) and MFA (MFAChallenge,
+//     VerifyMFA* with the token of an mfa_required error).
+//
+// Every token response that carries an ID token has it validated by
+// auth/idtoken before it is returned. The client authenticates with a
+// client secret (client_secret_post, the Auth0 default, or
+// client_secret_basic) or with private_key_jwt; public clients (native
+// and single-page apps) need neither.
+//
+// Standard OAuth requests go over golang.org/x/oauth2 with an explicit
+// auth style; the Auth0-specific JSON endpoints go through the generated
+// client gen/auth0auth. Both send through the same *http.Client, with the
+// retry policy in front: token requests are POSTs and are repeated only
+// on 429, 503 and connection failures before anything was sent.
+// Errors are *errors.APIError values decoded by errors.DecodeAuth0Auth.
+package auth0
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+	"golang.org/x/oauth2"
+
+	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/idtoken"
+	"github.com/idsdk/idsdk-go/gen/auth0auth"
+	"github.com/idsdk/idsdk-go/retry"
+)
+
+// Client calls the Auth0 Authentication API of one tenant for one
+// application. It is safe for concurrent use; create one and share it.
+// Formatting it never shows the client secret or key.
+type Client struct {
+	domain   string
+	clientID string
+	secret   auth.Secret
+	method   auth.AuthMethod
+	key      *auth.PrivateKey
+	issuer   string
+	base     string
+	api      *auth0auth.Client
+	hc       *http.Client
+	ids      *idtoken.Validator
+	now      func() time.Time
+	sleep    func(time.Duration) <-chan time.Time
+}
+
+// Option configures New.
+type Option func(*config) error
+
+type config struct {
+	secret     auth.Secret
+	method     auth.AuthMethod
+	key        *auth.PrivateKey
+	baseURL    string
+	issuer     string
+	hc         *http.Client
+	retry      *retry.Policy
+	idAlg      string
+	jwksURL    string
+	leeway     time.Duration
+	now        func() time.Time
+	apiOptions []auth0auth.ClientOption
+}
+
+// WithClientSecret authenticates the client with its secret, sent as
+// client_secret in the body (client_secret_post, Auth0's default) unless
+// WithAuthMethod(auth.ClientSecretBasic) is given.
+func WithClientSecret(secret string) Option {
+	return func(c *config) error { c.secret = auth.Secret(secret); return nil }
+}
+
+// WithPrivateKey authenticates the client with private_key_jwt: every
+// request carries a fresh assertion signed with key, whose audience is
+// the tenant's issuer URL.
+func WithPrivateKey(key *auth.PrivateKey) Option {
+	return func(c *config) error {
+		if key == nil || key.Key == nil {
+			return errors.New("auth0: WithPrivateKey needs a key")
+		}
+		c.key = key
+		return nil
+	}
+}
+
+// WithAuthMethod chooses the client authentication method explicitly:
+// auth.ClientSecretPost, auth.ClientSecretBasic or auth.PrivateKeyJWT.
+func WithAuthMethod(m auth.AuthMethod) Option {
+	return func(c *config) error {
+		switch m {
+		case auth.ClientSecretPost, auth.ClientSecretBasic, auth.PrivateKeyJWT:
+			c.method = m
+			return nil
+		}
+		return fmt.Errorf("auth0: unknown client authentication method %q", m)
+	}
+}
+
+// WithBaseURL sends every request to base (scheme://host) instead of
+// https://<domain>: for tests and proxies. It must be https unless the
+// host is a loopback address.
+func WithBaseURL(base string) Option {
+	return func(c *config) error { c.baseURL = strings.TrimRight(base, "/"); return nil }
+}
+
+// WithIssuer sets the "iss" ID tokens must carry; the default is
+// "https://<domain>/".
+func WithIssuer(iss string) Option { return func(c *config) error { c.issuer = iss; return nil } }
+
+// WithHTTPClient sends requests through hc (its transport, timeout and
+// redirect policy are kept); the retry policy is put in front of it.
+func WithHTTPClient(hc *http.Client) Option { return func(c *config) error { c.hc = hc; return nil } }
+
+// WithRetry replaces the retry policy (retry.Default); retry.Off()
+// disables retries.
+func WithRetry(p *retry.Policy) Option { return func(c *config) error { c.retry = p; return nil } }
+
+// WithIDTokenAlgorithm sets how ID tokens are signed: idtoken.RS256 (the
+// default, with the tenant JWKS) or idtoken.HS256 (with the client secret).
+func WithIDTokenAlgorithm(alg string) Option {
+	return func(c *config) error { c.idAlg = alg; return nil }
+}
+
+// WithJWKSURL overrides where the tenant's signing keys are fetched
+// (default https://<domain>/.well-known/jwks.json).
+func WithJWKSURL(u string) Option { return func(c *config) error { c.jwksURL = u; return nil } }
+
+// WithLeeway sets the clock skew allowed on ID token times (default
+// idtoken.DefaultLeeway).
+func WithLeeway(d time.Duration) Option { return func(c *config) error { c.leeway = d; return nil } }
+
+// WithClock replaces time.Now for ID token validation and polling.
+func WithClock(now func() time.Time) Option { return func(c *config) error { c.now = now; return nil } }
+
+// WithAPIOptions passes options to the generated gen/auth0auth client
+// (headers, user agent).
+func WithAPIOptions(opts ...auth0auth.ClientOption) Option {
+	return func(c *config) error { c.apiOptions = append(c.apiOptions, opts...); return nil }
+}
+
+// New returns a Client for the tenant at domain (tenant.us.auth0.com or a
+// custom domain) and the application clientID.
+func New(domain, clientID string, opts ...Option) (*Client, error) {
+	if clientID == "" {
+		return nil, errors.New("auth0: client id is required")
+	}
+	var cfg config
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	apiOpts := []auth0auth.ClientOption{}
+	if cfg.baseURL != "" {
+		apiOpts = append(apiOpts, auth0auth.WithBaseURL(cfg.baseURL))
+	}
+	if cfg.hc != nil {
+		apiOpts = append(apiOpts, auth0auth.WithHTTPClient(cfg.hc))
+	}
+	if cfg.retry != nil {
+		apiOpts = append(apiOpts, auth0auth.WithRetry(cfg.retry))
+	}
+	apiOpts = append(apiOpts, cfg.apiOptions...)
+	api, err := auth0auth.New(domain, apiOpts...)
+	if err != nil {
+		return nil, err
+	}
+	method := cfg.method
+	if method == "" {
+		switch {
+		case cfg.key != nil:
+			method = auth.PrivateKeyJWT
+		case !cfg.secret.IsZero():
+			method = auth.ClientSecretPost
+		}
+	}
+	switch method {
+	case auth.PrivateKeyJWT:
+		if cfg.key == nil {
+			return nil, errors.New("auth0: private_key_jwt needs WithPrivateKey")
+		}
+	case auth.ClientSecretBasic, auth.ClientSecretPost:
+		if cfg.secret.IsZero() {
+			return nil, fmt.Errorf("auth0: %s needs WithClientSecret", method)
+		}
+	}
+	base := strings.TrimRight(api.BaseURL(), "/")
+	issuer := cfg.issuer
+	if issuer == "" {
+		issuer = base + "/"
+	}
+	c := &Client{
+		domain: domain, clientID: clientID, secret: cfg.secret, method: method, key: cfg.key,
+		issuer: issuer, base: base, api: api, hc: api.HTTPClient(), now: cfg.now,
+		sleep: time.After,
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	jwks := cfg.jwksURL
+	if jwks == "" {
+		jwks = base + "/.well-known/jwks.json"
+	}
+	alg := cfg.idAlg
+	if alg == "" {
+		alg = idtoken.RS256
+	}
+	vcfg := idtoken.Config{
+		Issuer: issuer, ClientID: clientID, Algorithm: alg, ClientSecret: cfg.secret,
+		JWKSURL: jwks, HTTPClient: c.hc, Leeway: cfg.leeway, Now: cfg.now,
+	}
+	if c.ids, err = idtoken.New(vcfg); err != nil {
+		return nil, fmt.Errorf("auth0: %w", err)
+	}
+	return c, nil
+}
+
+// API returns the generated client this Client sends Auth0's JSON
+// endpoints through, for the operations it does not wrap.
+func (c *Client) API() *auth0auth.Client { return c.api }
+
+// ClientID returns the application's client id.
+func (c *Client) ClientID() string { return c.clientID }
+
+// Issuer returns the "iss" expected in ID tokens.
+func (c *Client) Issuer() string { return c.issuer }
+
+// IDTokenValidator returns the validator token responses are checked with.
+func (c *Client) IDTokenValidator() *idtoken.Validator { return c.ids }
+
+// String describes the client without its secret or key.
+func (c *Client) String() string {
+	return fmt.Sprintf("auth0.Client{Domain: %q, ClientID: %q, AuthMethod: %q}", c.domain, c.clientID, string(c.method))
+}
+
+// GoString is String.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+func (c *Client) endpoint(path string) string { return c.base + path }
+
+// authStyle returns the x/oauth2 auth style, the secret for x/oauth2 and
+// the extra parameters (client assertion) of one request.
+func (c *Client) authStyle() (oauth2.AuthStyle, string, url.Values, error) {
+	switch c.method {
+	case auth.ClientSecretBasic:
+		return oauth2.AuthStyleInHeader, c.secret.Reveal(), nil, nil
+	case auth.ClientSecretPost:
+		return oauth2.AuthStyleInParams, c.secret.Reveal(), nil, nil
+	case auth.PrivateKeyJWT:
+		a, err := c.assertion()
+		if err != nil {
+			return 0, "", nil, err
+		}
+		return oauth2.AuthStyleInParams, "", url.Values{"client_assertion_type": {auth.ClientAssertionType}, "client_assertion": {a}}, nil
+	default: // a public client: client_id only
+		return oauth2.AuthStyleInParams, "", nil, nil
+	}
+}
+
+// authForm adds the client authentication of one request to form (and
+// returns the basic credentials to set, if any), for requests that do not
+// go through x/oauth2.
+func (c *Client) authForm(form url.Values) (basic bool, err error) {
+	form.Set("client_id", c.clientID)
+	switch c.method {
+	case auth.ClientSecretBasic:
+		form.Del("client_id")
+		return true, nil
+	case auth.ClientSecretPost:
+		form.Set("client_secret", c.secret.Reveal())
+	case auth.PrivateKeyJWT:
+		a, err := c.assertion()
+		if err != nil {
+			return false, err
+		}
+		form.Set("client_assertion_type", auth.ClientAssertionType)
+		form.Set("client_assertion", a)
+	}
+	return false, nil
+}
+
+// authJSON adds the client authentication to a JSON body and returns the
+// request options it needs (an Authorization header for basic).
+func (c *Client) authJSON(body map[string]any) ([]auth0auth.RequestOption, error) {
+	body["client_id"] = c.clientID
+	switch c.method {
+	case auth.ClientSecretBasic:
+		return []auth0auth.RequestOption{auth0auth.WithRequestHeader("Authorization", "Basic "+basicCredentials(c.clientID, c.secret.Reveal()))}, nil
+	case auth.ClientSecretPost:
+		body["client_secret"] = c.secret.Reveal()
+	case auth.PrivateKeyJWT:
+		a, err := c.assertion()
+		if err != nil {
+			return nil, err
+		}
+		body["client_assertion_type"] = auth.ClientAssertionType
+		body["client_assertion"] = a
+	}
+	return nil, nil
+}
+
+// basicCredentials encodes id and secret for HTTP Basic as RFC 6749
+// section 2.3.1 asks: each form-urlencoded first.
+func basicCredentials(id, secret string) string {
+	return base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(secret)))
+}
+
+// assertion signs a fresh private_key_jwt client assertion: iss = sub =
+// client id, aud = the tenant issuer, a random jti.
+func (c *Client) assertion() (string, error) {
+	alg, err := keyAlg(c.key)
+	if err != nil {
+		return "", err
+	}
+	opts := (&jose.SignerOptions{}).WithType("JWT")
+	if c.key.KeyID != "" {
+		opts = opts.WithHeader("kid", c.key.KeyID)
+	}
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: c.key.Key}, opts)
+	if err != nil {
+		return "", fmt.Errorf("auth0: client assertion: %w", err)
+	}
+	var id [18]byte
+	if _, err := rand.Read(id[:]); err != nil {
+		return "", fmt.Errorf("auth0: client assertion id: %w", err)
+	}
+	life := c.key.Lifetime
+	if life <= 0 {
+		life = auth.DefaultAssertionLifetime
+	}
+	now := time.Now()
+	claims := jwt.Claims{
+		Issuer: c.clientID, Subject: c.clientID, Audience: jwt.Audience{c.issuer},
+		ID: base64.RawURLEncoding.EncodeToString(id[:]), IssuedAt: jwt.NewNumericDate(now),
+		NotBefore: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(life)),
+	}
+	s, err := jwt.Signed(signer).Claims(claims).Serialize()
+	if err != nil {
+		return "", fmt.Errorf("auth0: client assertion: %w", err)
+	}
+	return s, nil
+}
+
+func keyAlg(k *auth.PrivateKey) (jose.SignatureAlgorithm, error) {
+	var key crypto.Signer = k.Key
+	switch key := key.(type) {
+	case *rsa.PrivateKey:
+		switch a := jose.SignatureAlgorithm(k.Algorithm); a {
+		case "":
+			return jose.RS256, nil
+		case jose.RS256, jose.RS384, jose.RS512, jose.PS256, jose.PS384, jose.PS512:
+			return a, nil
+		}
+		return "", fmt.Errorf("auth0: algorithm %q does not fit an RSA key", k.Algorithm)
+	case *ecdsa.PrivateKey:
+		want := map[elliptic.Curve]jose.SignatureAlgorithm{elliptic.P256(): jose.ES256, elliptic.P384(): jose.ES384, elliptic.P521(): jose.ES512}[key.Curve]
+		if want == "" || (k.Algorithm != "" && jose.SignatureAlgorithm(k.Algorithm) != want) {
+			return "", fmt.Errorf("auth0: algorithm %q does not fit the EC key", k.Algorithm)
+		}
+		return want, nil
+	}
+	return "", fmt.Errorf("auth0: unsupported private key type %T", k.Key)
+}

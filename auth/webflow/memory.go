@@ -1,0 +1,63 @@
+package webflow
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"sync"
+
+	"golang.org/x/oauth2"
+)
+
+// MemoryStore is a Store in memory, for tests and development.
+type MemoryStore struct {
+	mu     sync.Mutex
+	tokens map[string]memEntry
+}
+
+type memEntry struct {
+	client string
+	tok    *oauth2.Token
+}
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore { return &MemoryStore{tokens: map[string]memEntry{}} }
+
+// Save stores a copy of tok under a new random id.
+func (m *MemoryStore) Save(_ context.Context, client string, tok *oauth2.Token) (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	id := hex.EncodeToString(b)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.tokens[id] = memEntry{client: client, tok: tok}
+	return id, nil
+}
+
+// Find returns the token stored under id.
+func (m *MemoryStore) Find(_ context.Context, id string) (*oauth2.Token, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.tokens[id]
+	if !ok {
+		return nil, ErrTokenNotFound
+	}
+	return e.tok, nil
+}
+
+// Delete removes the token stored under id.
+func (m *MemoryStore) Delete(_ context.Context, id string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.tokens, id)
+	return nil
+}
+
+// Len returns how many tokens are stored.
+func (m *MemoryStore) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.tokens)
+}

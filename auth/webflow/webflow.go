@@ -1,0 +1,320 @@
+// Package webflow is the OAuth 2.0 web-app sign-in flow as plain
+// net/http handlers, for any authorization server (a Zaikio preset lives
+// in auth/zaikio).
+//
+// A Handler is mounted under a prefix and serves, for every registered
+// client (chosen by the {client} segment, or the default client without
+// one):
+//
+//	GET         <prefix>[/{client}]/sessions/new         sign a person in
+//	GET         <prefix>[/{client}]/sessions/approve     the redirect URI of a sign-in
+//	DELETE|POST <prefix>[/{client}]/session              sign out (revokes the token)
+//	GET         <prefix>[/{client}]/connections/new      connect an organization
+//	GET         <prefix>[/{client}]/connections/approve  the redirect URI of a connection
+//	GET         <prefix>[/{client}]/subscriptions/new    subscribe an organization
+//
+// The state parameter is random and kept in a sealed cookie (AES-256-GCM:
+// encrypted and authenticated, HttpOnly, SameSite=Lax) and compared in
+// constant time on the way back; only an allowlist of query parameters is
+// passed on to the authorization server; the origin to return to must be
+// a same-site relative path. Tokens go to a Store; the signed-in person's
+// session is another sealed cookie that names the stored token.
+package webflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Kind says which flow a request belongs to.
+type Kind string
+
+// The flows.
+const (
+	// KindSession signs a person in.
+	KindSession Kind = "session"
+	// KindConnection connects an organization (or another bearer) to the app.
+	KindConnection Kind = "connection"
+	// KindSubscription subscribes an organization to one of the app's plans;
+	// it comes back through connections/approve.
+	KindSubscription Kind = "subscription"
+)
+
+// Provider is the authorization server of one client.
+type Provider interface {
+	// AuthCodeURL is the authorization URL for redirectURI, state, scopes
+	// and the already filtered extra parameters.
+	AuthCodeURL(redirectURI, state string, scopes []string, extra url.Values) string
+	// Exchange trades an authorization code for a token.
+	Exchange(ctx context.Context, code, redirectURI string) (*oauth2.Token, error)
+	// Revoke revokes a token at sign-out. It may do nothing.
+	Revoke(ctx context.Context, tok *oauth2.Token) error
+}
+
+// Store keeps the tokens the flow obtains. auth/tokenstore satisfies it
+// through an adapter; NewMemoryStore is one for tests and development.
+type Store interface {
+	// Save stores tok, obtained for client, and returns its id.
+	Save(ctx context.Context, client string, tok *oauth2.Token) (id string, err error)
+	// Find returns the token stored under id, or an error matching
+	// ErrTokenNotFound.
+	Find(ctx context.Context, id string) (*oauth2.Token, error)
+	// Delete removes the token stored under id; a missing one is no error.
+	Delete(ctx context.Context, id string) error
+}
+
+// ErrTokenNotFound is matched by a Store's Find when it has no such token.
+var ErrTokenNotFound = errors.New("webflow: token not found")
+
+// Client is one app registered with an authorization server.
+type Client struct {
+	// Name identifies the client in routes ({client}) and in the Store.
+	Name string
+	// Provider is its authorization server.
+	Provider Provider
+	// Scopes are requested when a person signs in.
+	Scopes []string
+	// ConnectionScopes are requested when an organization is connected.
+	ConnectionScopes []string
+	// ScopesFor, when set, decides the scopes of a flow from the kind, the
+	// query of the request that started it and the configured scopes (the
+	// Zaikio preset adds organization ids and the subscription scope).
+	ScopesFor func(kind Kind, query url.Values, configured []string) ([]string, error)
+	// Bearer, when set, names whose token tok is (e.g. "Person", id).
+	Bearer func(tok *oauth2.Token) (bearerType, bearerID string)
+}
+
+// Approval is what the AfterApprove hook learns.
+type Approval struct {
+	// Client is the client's name and Kind the flow that ended.
+	Client string
+	Kind   Kind
+	// Token is the new token; TokenID its id in the Store.
+	Token   *oauth2.Token
+	TokenID string
+	// BearerType and BearerID name whose token it is, when known.
+	BearerType, BearerID string
+	// Origin is where the flow was started from: a safe relative path.
+	Origin string
+	// AppState is the state parameter the app passed to sessions/new, if
+	// any; it is kept in the sealed cookie, never sent to the server.
+	AppState string
+}
+
+// Error is a failed flow as the OnError hook sees it.
+type Error struct {
+	// Client is the client's name and Kind the flow that failed.
+	Client string
+	Kind   Kind
+	// Code is an OAuth error code ("invalid_scope", "access_denied", ...)
+	// or one of the flow's own: "invalid_state", "unknown_client",
+	// "exchange_failed", "store_failed", "too_many_restarts".
+	Code        string
+	Description string
+	// Err is the underlying error, when there is one.
+	Err error
+}
+
+// Error names the code, the client and the description; never a token.
+func (e *Error) Error() string {
+	s := "webflow: " + e.Code
+	if e.Client != "" {
+		s += " (client " + e.Client + ")"
+	}
+	if e.Description != "" {
+		s += ": " + clip(e.Description, 300)
+	}
+	return s
+}
+
+// Unwrap returns Err.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Config configures a Handler.
+type Config struct {
+	// Prefix is where the handler is mounted, e.g. "/zaikio" (no trailing
+	// slash). Requests reach it with the prefix in their path.
+	Prefix string
+	// BaseURL is the app's external URL (scheme and host), used to build
+	// redirect URIs: BaseURL + Prefix + [/{client}] + /sessions/approve.
+	BaseURL string
+	// Clients are the registered clients; DefaultClient serves the routes
+	// without a {client} segment (default: the first one).
+	Clients       []Client
+	DefaultClient string
+	// Store keeps the tokens.
+	Store Store
+	// CookieSecret (32 bytes or more) seals the state and session cookies.
+	CookieSecret []byte
+	// CookieName prefixes the cookie names (default "webflow").
+	CookieName string
+	// DefaultOrigin is where to go when no (safe) origin was given
+	// (default "/").
+	DefaultOrigin string
+	// SessionTTL is how long the session cookie lasts (default 30 days).
+	SessionTTL time.Duration
+	// MaxRestarts is how many times an exchange failing with invalid_grant
+	// or invalid_request restarts the flow (default 3).
+	MaxRestarts int
+	// AfterApprove runs after a token was stored; it returns where to
+	// redirect ("" means the origin). It may write its own response
+	// instead and return "-".
+	AfterApprove func(w http.ResponseWriter, r *http.Request, a *Approval) string
+	// AfterLogout runs after sign-out; it returns where to redirect (""
+	// means DefaultOrigin).
+	AfterLogout func(w http.ResponseWriter, r *http.Request, client string) string
+	// OnError handles a failed flow. access_denied never reaches it (the
+	// person declined: the flow redirects to the origin quietly). The
+	// default answers 400 (or 500) with a short text.
+	OnError func(w http.ResponseWriter, r *http.Request, e *Error)
+	// Now is the clock (tests); nil means time.Now.
+	Now func() time.Time
+}
+
+// Handler serves the flow. It is safe for concurrent use and keeps no
+// per-request state outside the request and its cookies.
+type Handler struct {
+	cfg     Config
+	clients map[string]*Client
+	def     string
+	seal    *sealer
+	secure  bool
+	origin  string // scheme://host of BaseURL
+	mux     *http.ServeMux
+}
+
+const (
+	stateTTL  = 15 * time.Minute
+	purposeSt = "state"
+	purposeSe = "session"
+)
+
+// New checks cfg and returns its Handler.
+func New(cfg Config) (*Handler, error) {
+	if len(cfg.Clients) == 0 {
+		return nil, errors.New("webflow: no clients")
+	}
+	if cfg.Store == nil {
+		return nil, errors.New("webflow: Store is required")
+	}
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" {
+		return nil, errors.New("webflow: BaseURL must be an absolute http(s) URL")
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	cfg.Prefix = "/" + strings.Trim(cfg.Prefix, "/")
+	if cfg.Prefix == "/" {
+		cfg.Prefix = ""
+	}
+	if cfg.CookieName == "" {
+		cfg.CookieName = "webflow"
+	}
+	if cfg.DefaultOrigin == "" {
+		cfg.DefaultOrigin = "/"
+	} else if _, ok := SafeOrigin(cfg.DefaultOrigin); !ok {
+		return nil, errors.New("webflow: DefaultOrigin must be a relative path")
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 30 * 24 * time.Hour
+	}
+	if cfg.MaxRestarts <= 0 {
+		cfg.MaxRestarts = 3
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s, err := newSealer(cfg.CookieSecret)
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{cfg: cfg, clients: map[string]*Client{}, seal: s, secure: base.Scheme == "https", origin: base.Scheme + "://" + base.Host}
+	for i := range cfg.Clients {
+		c := &cfg.Clients[i]
+		if c.Name == "" || strings.ContainsAny(c.Name, "/?#% ") || c.Provider == nil {
+			return nil, fmt.Errorf("webflow: client %d needs a Name (one path segment) and a Provider", i)
+		}
+		if _, dup := h.clients[c.Name]; dup {
+			return nil, fmt.Errorf("webflow: client %q registered twice", c.Name)
+		}
+		h.clients[c.Name] = c
+	}
+	h.def = cfg.DefaultClient
+	if h.def == "" {
+		h.def = cfg.Clients[0].Name
+	}
+	if _, ok := h.clients[h.def]; !ok {
+		return nil, fmt.Errorf("webflow: DefaultClient %q is not registered", h.def)
+	}
+	h.routes()
+	return h, nil
+}
+
+func (h *Handler) routes() {
+	m := http.NewServeMux()
+	p := h.cfg.Prefix
+	for _, seg := range []string{"", "/{client}"} {
+		m.HandleFunc("GET "+p+seg+"/sessions/new", h.start(KindSession))
+		m.HandleFunc("GET "+p+seg+"/connections/new", h.start(KindConnection))
+		m.HandleFunc("GET "+p+seg+"/subscriptions/new", h.start(KindSubscription))
+		m.HandleFunc("GET "+p+seg+"/sessions/approve", h.approve)
+		m.HandleFunc("GET "+p+seg+"/connections/approve", h.approve)
+		m.HandleFunc("DELETE "+p+seg+"/session", h.logout)
+		m.HandleFunc("POST "+p+seg+"/session", h.logout)
+	}
+	h.mux = m
+}
+
+// ServeHTTP serves the routes.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// client resolves the {client} segment.
+func (h *Handler) client(r *http.Request) (*Client, bool) {
+	name := r.PathValue("client")
+	if name == "" {
+		name = h.def
+	}
+	c, ok := h.clients[name]
+	return c, ok
+}
+
+// redirectURI is where the server sends the browser back to.
+func (h *Handler) redirectURI(client string, kind Kind) string {
+	seg := ""
+	if client != h.def {
+		seg = "/" + url.PathEscape(client)
+	}
+	path := "/sessions/approve"
+	if kind != KindSession {
+		path = "/connections/approve"
+	}
+	return h.cfg.BaseURL + h.cfg.Prefix + seg + path
+}
+
+func (h *Handler) cookieName(purpose string) string { return h.cfg.CookieName + "_" + purpose }
+
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, e *Error) {
+	if h.cfg.OnError != nil {
+		h.cfg.OnError(w, r, e)
+		return
+	}
+	status := http.StatusBadRequest
+	switch e.Code {
+	case "store_failed", "exchange_failed", "server_error":
+		status = http.StatusBadGateway
+	}
+	http.Error(w, "sign-in failed: "+e.Code, status)
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
+}

@@ -1,0 +1,146 @@
+package zaikio
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/idsdk/idsdk-go/auth"
+	sdkerrors "github.com/idsdk/idsdk-go/errors"
+)
+
+// Token is a Hub access token with what the Hub says about it. Formatting
+// it never prints the access or refresh token.
+type Token struct {
+	// AccessToken and RefreshToken are the tokens themselves.
+	AccessToken  auth.Secret
+	RefreshToken auth.Secret
+	// TokenType is normally "bearer".
+	TokenType string
+	// Expiry is when the access token expires; zero when unknown.
+	Expiry time.Time
+	// Scopes are the granted scopes (the response's comma-separated scope).
+	Scopes []string
+	// Audiences are the apps the token is valid for.
+	Audiences []string
+	// BearerType is "Person" or "Organization"; BearerID its id.
+	BearerType, BearerID string
+
+	raw *oauth2.Token // the token as received, with all its fields
+}
+
+// OAuth2 returns t as an *oauth2.Token (for token sources and stores):
+// the token as the server sent it, with every response field, when t came
+// from FromOAuth2 or a Client; else one built from t's fields.
+func (t *Token) OAuth2() *oauth2.Token {
+	if t == nil {
+		return nil
+	}
+	if t.raw != nil {
+		return t.raw
+	}
+	tok := &oauth2.Token{
+		AccessToken:  t.AccessToken.Reveal(),
+		RefreshToken: t.RefreshToken.Reveal(),
+		TokenType:    t.TokenType,
+		Expiry:       t.Expiry,
+	}
+	return tok.WithExtra(map[string]any{
+		"scope":     JoinScopes(t.Scopes...),
+		"audiences": anySlice(t.Audiences),
+		"bearer":    map[string]any{"id": t.BearerID, "type": t.BearerType},
+	})
+}
+
+// Valid reports whether t has an access token that has not expired.
+func (t *Token) Valid() bool { return t.ValidFor(0) }
+
+// ValidFor reports whether t has an access token valid for at least d more.
+func (t *Token) ValidFor(d time.Duration) bool {
+	if t == nil || t.AccessToken == "" {
+		return false
+	}
+	return t.Expiry.IsZero() || time.Now().Add(d).Before(t.Expiry)
+}
+
+// String describes t without the tokens.
+func (t *Token) String() string {
+	if t == nil {
+		return "zaikio.Token(nil)"
+	}
+	return fmt.Sprintf("zaikio.Token{%s %s, scopes %v, expires %s, access [redacted], refresh %t}",
+		t.BearerType, t.BearerID, t.Scopes, t.Expiry.UTC().Format(time.RFC3339), t.RefreshToken != "")
+}
+
+// GoString is String.
+func (t *Token) GoString() string { return t.String() }
+
+// Format prints String for every verb.
+func (t *Token) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(t.String())) }
+
+// LogValue logs String.
+func (t *Token) LogValue() slog.Value { return slog.StringValue(t.String()) }
+
+// FromOAuth2 reads the Hub's fields (scope, audiences, bearer) from the
+// extra data of tok, as x/oauth2 returns it.
+func FromOAuth2(tok *oauth2.Token) *Token {
+	if tok == nil {
+		return nil
+	}
+	t := &Token{
+		AccessToken:  auth.Secret(tok.AccessToken),
+		RefreshToken: auth.Secret(tok.RefreshToken),
+		TokenType:    tok.TokenType,
+		Expiry:       tok.Expiry,
+		raw:          tok,
+	}
+	if s, ok := tok.Extra("scope").(string); ok {
+		t.Scopes = SplitScopes(s)
+	}
+	switch a := tok.Extra("audiences").(type) {
+	case []any:
+		for _, v := range a {
+			if s, ok := v.(string); ok {
+				t.Audiences = append(t.Audiences, s)
+			}
+		}
+	case []string:
+		t.Audiences = append(t.Audiences, a...)
+	case string:
+		t.Audiences = SplitScopes(a)
+	}
+	if b, ok := tok.Extra("bearer").(map[string]any); ok {
+		t.BearerID, _ = b["id"].(string)
+		t.BearerType, _ = b["type"].(string)
+	}
+	return t
+}
+
+func anySlice(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// tokenError turns an x/oauth2 error into an *auth.TokenError.
+func tokenError(grant string, err error) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		te := &auth.TokenError{Grant: grant, Code: re.ErrorCode, Description: re.ErrorDescription, URI: re.ErrorURI, Err: err}
+		if re.Response != nil {
+			te.StatusCode = re.Response.StatusCode
+		}
+		if re.ErrorCode != "" {
+			te.Err = &sdkerrors.OAuthError{StatusCode: te.StatusCode, Code: re.ErrorCode, Description: re.ErrorDescription, URI: re.ErrorURI}
+		} else {
+			te.Err = errors.New("the token endpoint answered with an error status")
+		}
+		return te
+	}
+	return &auth.TokenError{Grant: grant, Err: err}
+}

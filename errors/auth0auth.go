@@ -1,0 +1,220 @@
+package errors
+
+import (
+	stderrors "errors"
+	"fmt"
+	"strings"
+)
+
+// ErrMFARequired matches an Auth0 Authentication API error whose code is
+// "mfa_required": the user must pass a second factor. Reach the
+// *MFARequiredError with errors.As to continue with its MFA token.
+var ErrMFARequired = stderrors.New("multi-factor authentication required")
+
+// Auth0AuthError is an error body of the Auth0 Authentication API (the
+// endpoints a login page and an app call: /oauth/token, /dbconnections/*,
+// /passwordless/*, /mfa/*, /userinfo). Auth0 answers in two shapes and
+// both land here:
+//
+//	{"error": "invalid_grant", "error_description": "Wrong email or password."}
+//	{"code": "invalid_password", "description": "...", "name": "PasswordStrengthError"}
+//
+// Reach it from an *APIError with errors.As. It unwraps to the same error
+// as an *OAuthError, and to an *MFARequiredError when Code is
+// "mfa_required".
+type Auth0AuthError struct {
+	// StatusCode is the HTTP status of the response.
+	StatusCode int
+	// Code is "error" of the OAuth shape or "code" of Auth0's own shape,
+	// such as "invalid_grant", "access_denied", "user_exists".
+	Code string
+	// Description is "error_description" or "description". Auth0 sometimes
+	// sends an object as description (password policy failures); it is
+	// then kept as its JSON text.
+	Description string
+	// Name is Auth0's error class name ("BadRequestError",
+	// "PasswordStrengthError"), when sent.
+	Name string
+	// URI is "error_uri", when sent.
+	URI string
+	// MFA is set when Code is "mfa_required".
+	MFA *MFARequiredError
+}
+
+// Error returns the code, status and description in one line.
+func (e *Auth0AuthError) Error() string {
+	var b strings.Builder
+	b.WriteString("auth0 authentication error")
+	if c := clean(e.Code, 100); c != "" {
+		b.WriteString(" ")
+		b.WriteString(c)
+	}
+	if e.StatusCode != 0 {
+		b.WriteString(" (")
+		b.WriteString(statusText(e.StatusCode))
+		b.WriteString(")")
+	}
+	if d := clean(e.Description, maxMessage); d != "" {
+		b.WriteString(": ")
+		b.WriteString(d)
+	}
+	return b.String()
+}
+
+// GoString prints the fields cleaned as Error cleans them, never the MFA
+// token.
+func (e *Auth0AuthError) GoString() string {
+	if e == nil {
+		return "(*errors.Auth0AuthError)(nil)"
+	}
+	mfa := "nil"
+	if e.MFA != nil {
+		mfa = e.MFA.GoString()
+	}
+	return fmt.Sprintf("&errors.Auth0AuthError{StatusCode:%d, Code:%q, Description:%q, Name:%q, URI:%q, MFA:%s}",
+		e.StatusCode, clean(e.Code, 100), clean(e.Description, maxMessage), clean(e.Name, 100),
+		clean(scrubURL(e.URI), 512), mfa)
+}
+
+// Is reports whether target is a sentinel of e's status code, or
+// ErrMFARequired for an "mfa_required" error.
+func (e *Auth0AuthError) Is(target error) bool {
+	if target == ErrMFARequired {
+		return e.MFA != nil
+	}
+	for _, s := range Sentinels(e.StatusCode) {
+		if s == target {
+			return true
+		}
+	}
+	return false
+}
+
+// Unwrap returns the error as an *OAuthError (so code written for any
+// OAuth server finds it) and the *MFARequiredError when there is one.
+func (e *Auth0AuthError) Unwrap() []error {
+	errs := []error{&OAuthError{StatusCode: e.StatusCode, Code: e.Code, Description: e.Description, URI: e.URI}}
+	if e.MFA != nil {
+		errs = append(errs, e.MFA)
+	}
+	return errs
+}
+
+// MFARequiredError is the "mfa_required" answer of Auth0's token endpoint.
+// MFAToken authenticates the follow-up calls (/mfa/challenge,
+// /mfa/associate, the mfa-otp, mfa-oob and mfa-recovery-code grants). The
+// token is a credential: Error, GoString and the fmt verbs never show it.
+type MFARequiredError struct {
+	// MFAToken is the "mfa_token" of the response.
+	MFAToken string
+}
+
+// Error says a second factor is required.
+func (e *MFARequiredError) Error() string { return "auth0: multi-factor authentication required" }
+
+// Is matches ErrMFARequired.
+func (e *MFARequiredError) Is(target error) bool { return target == ErrMFARequired }
+
+// GoString hides the token.
+func (e *MFARequiredError) GoString() string {
+	if e == nil {
+		return "(*errors.MFARequiredError)(nil)"
+	}
+	tok := "<empty>"
+	if e.MFAToken != "" {
+		tok = "<redacted>"
+	}
+	return "&errors.MFARequiredError{MFAToken:" + tok + "}"
+}
+
+// Format prints Error for %v and %s and GoString for %#v, so the token
+// stays hidden whatever the verb.
+func (e *MFARequiredError) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = f.Write([]byte(e.GoString()))
+		return
+	}
+	_, _ = f.Write([]byte(e.Error()))
+}
+
+// DecodeAuth0Auth decodes an error of the Auth0 Authentication API. The
+// OAuth shape ({"error", "error_description", "error_uri"}) and Auth0's own
+// ({"code", "description", "name"}; "error" may then be absent or hold
+// the same code) both fill Code and Message and make Detail an
+// *Auth0AuthError; an "mfa_required" error also carries the "mfa_token"
+// as an *MFARequiredError. Without either shape the Bearer challenge of a
+// 401 (/userinfo) is tried, then DecodeGeneric. The status decides the
+// sentinels (ErrBadRequest, ErrUnauthorized, ErrForbidden, ErrNotFound,
+// ErrRateLimited with the X-RateLimit-Reset time, ErrServer, ...). It
+// returns e.
+func DecodeAuth0Auth(e *APIError) error {
+	if e == nil {
+		return errNilAPIError
+	}
+	ae := auth0AuthFromBody(e)
+	if ae == nil {
+		if oe := oauthFromChallenge(e); oe != nil {
+			ae = &Auth0AuthError{StatusCode: e.StatusCode, Code: oe.Code, Description: oe.Description, URI: oe.URI}
+		}
+	}
+	if ae == nil {
+		return DecodeGeneric(e)
+	}
+	e.Detail = ae
+	e.Code = ae.Code
+	e.Message = ae.Description
+	if e.Message == "" {
+		e.Message = ae.Name
+	}
+	return e
+}
+
+// auth0AuthFromBody reads either error shape from e's body, or nil.
+func auth0AuthFromBody(e *APIError) *Auth0AuthError {
+	obj, _, ok := parseBody(e.Body)
+	if !ok || obj == nil {
+		return nil
+	}
+	code := obj.str("error")
+	desc := obj.str("error_description")
+	if c := obj.str("code"); c != "" && (code == "" || desc == "") {
+		// Auth0's own shape. With it, "error" (when present) is a
+		// repeat of the code or a status phrase.
+		code = c
+	}
+	if desc == "" {
+		desc = auth0Description(obj)
+	}
+	if code == "" {
+		return nil
+	}
+	ae := &Auth0AuthError{
+		StatusCode:  e.StatusCode,
+		Code:        code,
+		Description: desc,
+		Name:        obj.str("name"),
+		URI:         obj.str("error_uri"),
+	}
+	if code == "mfa_required" {
+		ae.MFA = &MFARequiredError{MFAToken: obj.str("mfa_token")}
+	}
+	return ae
+}
+
+// auth0Description returns "description" as text: a string as is, any
+// other JSON value (Auth0 sends an object for password policy errors) as
+// its compact JSON, bounded.
+func auth0Description(obj object) string {
+	raw, ok := obj.get("description")
+	if !ok {
+		return obj.str("message")
+	}
+	if s, ok := jsonString(raw); ok {
+		return s
+	}
+	s := strings.TrimSpace(string(raw))
+	if s == "null" {
+		return ""
+	}
+	return clean(s, 4*maxMessage)
+}
