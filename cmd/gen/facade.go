@@ -38,6 +38,7 @@ type facadeModel struct {
 	EnvToken         string // environment variable the example reads a token from
 	Config           facadeConfig
 	AttemptTimeoutNS int64
+	ConnectTimeoutNS int64
 	HasBasic         bool
 	HasPaging        bool
 	ContractOps      []*facadeOp // every operation, in operationId order
@@ -154,6 +155,13 @@ func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.O
 			return nil, nil, fmt.Errorf("codegen.yaml facade: attempt-timeout: %w", err)
 		}
 		m.AttemptTimeoutNS = int64(d)
+	}
+	if fc.ConnectTimeout != "" {
+		d, err := time.ParseDuration(fc.ConnectTimeout)
+		if err != nil {
+			return nil, nil, fmt.Errorf("codegen.yaml facade: connect-timeout: %w", err)
+		}
+		m.ConnectTimeoutNS = int64(d)
 	}
 	names := nameLock{}
 	byPath := map[string]*service{}

@@ -62,6 +62,7 @@ type facadeConfig struct {
 	RetryStatuses  []int  `yaml:"retry-statuses"`
 	MaxRetries     *int   `yaml:"max-retries"`
 	AttemptTimeout string `yaml:"attempt-timeout"`
+	ConnectTimeout string `yaml:"connect-timeout"`
 	// TelemetryHeader carries base64 JSON {name, version} on every call.
 	TelemetryHeader string `yaml:"telemetry-header"`
 	// ContractTest generates gen/<api>/contract_gen_test.go.

@@ -78,6 +78,7 @@ func New(opts ...ClientOption) (*Client, error) {
 		Decoder:        sdkerrors.DecodeZaikio,
 		ValidateURL:    regions.ValidateZaikioBaseURL,
 		AttemptTimeout: time.Duration(5000000000),
+		ConnectTimeout: time.Duration(1000000000),
 	}, opts)
 	if err != nil {
 		return nil, err

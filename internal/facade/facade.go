@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"slices"
@@ -72,6 +73,10 @@ type Config struct {
 	RetryStatuses  []int
 	MaxRetries     *int
 	AttemptTimeout time.Duration
+	// ConnectTimeout bounds dialing and the TLS handshake when the client
+	// builds its own transport (no WithHTTPClient, or one without a
+	// Transport).
+	ConnectTimeout time.Duration
 	// TelemetryHeader, when set, carries a base64 JSON {name, version}
 	// unless NoTelemetry.
 	TelemetryHeader string
@@ -146,15 +151,11 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 		p.RetryStatuses = append(slices.Clone(p.RetryStatuses), cfg.RetryStatuses...)
 		policy = &p
 	}
-	var inner http.RoundTripper
 	client := &http.Client{}
 	if cfg.HTTPClient != nil {
 		*client = *cfg.HTTPClient
-		inner = cfg.HTTPClient.Transport
 	}
-	if inner == nil {
-		inner = http.DefaultTransport
-	}
+	inner := baseTransport(cfg)
 	origin := auth.OriginOf(base)
 	if cfg.Token != nil {
 		inner = &auth.Transport{Source: cfg.Token, Origin: origin, Base: inner}
@@ -195,6 +196,23 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 		decoder:     cfg.Decoder,
 		validate:    validate,
 	}, nil
+}
+
+// baseTransport is the transport requests finally go through: the
+// caller's, or http.DefaultTransport, or a clone of it bounded by the
+// connect timeout.
+func baseTransport(cfg Config) http.RoundTripper {
+	if cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil {
+		return cfg.HTTPClient.Transport
+	}
+	dt, ok := http.DefaultTransport.(*http.Transport)
+	if !ok || cfg.ConnectTimeout <= 0 {
+		return http.DefaultTransport
+	}
+	t := dt.Clone()
+	t.DialContext = (&net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = cfg.ConnectTimeout
+	return t
 }
 
 // Version is the idsdk-go version reported in the default User-Agent.
