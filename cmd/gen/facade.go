@@ -140,6 +140,9 @@ func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.O
 		EnvToken:      strings.ToUpper(api) + "_TOKEN",
 	}
 	m.Config = fc
+	if fc.Env.Token != "" {
+		m.EnvToken = fc.Env.Token
+	}
 	if m.ClientType == "" {
 		m.ClientType = "Client"
 	}

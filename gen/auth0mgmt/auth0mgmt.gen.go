@@ -15297,14 +15297,15 @@ type CreateExportUsersRequestContent struct {
 
 // CreateExportUsersResponseContent defines model for CreateExportUsersResponseContent.
 type CreateExportUsersResponseContent struct {
-	ConnectionId *string                    `json:"connection_id,omitempty"`
-	CreatedAt    *string                    `json:"created_at,omitempty"`
-	Fields       *[]CreateExportUsersFields `json:"fields,omitempty"`
-	Format       *JobFileFormatEnum         `json:"format,omitempty"`
-	Id           string                     `json:"id"`
-	Limit        *int                       `json:"limit,omitempty"`
-	Status       string                     `json:"status"`
-	Type         string                     `json:"type"`
+	ConnectionId         *string                    `json:"connection_id,omitempty"`
+	CreatedAt            *string                    `json:"created_at,omitempty"`
+	Fields               *[]CreateExportUsersFields `json:"fields,omitempty"`
+	Format               *JobFileFormatEnum         `json:"format,omitempty"`
+	Id                   string                     `json:"id"`
+	Limit                *int                       `json:"limit,omitempty"`
+	Status               string                     `json:"status"`
+	Type                 string                     `json:"type"`
+	AdditionalProperties map[string]interface{}     `json:"-"`
 }
 
 // CreateFeatureFlagParameters defines model for CreateFeatureFlagParameters.
@@ -15828,12 +15829,13 @@ type CreateImportUsersRequestContent struct {
 
 // CreateImportUsersResponseContent defines model for CreateImportUsersResponseContent.
 type CreateImportUsersResponseContent struct {
-	ConnectionId string  `json:"connection_id"`
-	CreatedAt    string  `json:"created_at"`
-	ExternalId   *string `json:"external_id,omitempty"`
-	Id           string  `json:"id"`
-	Status       string  `json:"status"`
-	Type         string  `json:"type"`
+	ConnectionId         string                 `json:"connection_id"`
+	CreatedAt            string                 `json:"created_at"`
+	ExternalId           *string                `json:"external_id,omitempty"`
+	Id                   string                 `json:"id"`
+	Status               string                 `json:"status"`
+	Type                 string                 `json:"type"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // CreateLogStreamDatadogRequestBody defines model for CreateLogStreamDatadogRequestBody.
@@ -27862,6 +27864,306 @@ type PostVcTemplatesJSONRequestBody = CreateVerifiableCredentialTemplateRequestC
 
 // PatchVcTemplatesByIdJSONRequestBody defines body for PatchVcTemplatesById for application/json ContentType.
 type PatchVcTemplatesByIdJSONRequestBody = UpdateVerifiableCredentialTemplateRequestContent
+
+// Getter for additional properties for CreateExportUsersResponseContent. Returns the specified
+// element and whether it was found
+func (a CreateExportUsersResponseContent) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for CreateExportUsersResponseContent
+func (a *CreateExportUsersResponseContent) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for CreateExportUsersResponseContent to handle AdditionalProperties
+func (a *CreateExportUsersResponseContent) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["connection_id"]; found {
+		err = json.Unmarshal(raw, &a.ConnectionId)
+		if err != nil {
+			return fmt.Errorf("error reading 'connection_id': %w", err)
+		}
+		delete(object, "connection_id")
+	}
+
+	if raw, found := object["created_at"]; found {
+		err = json.Unmarshal(raw, &a.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'created_at': %w", err)
+		}
+		delete(object, "created_at")
+	}
+
+	if raw, found := object["fields"]; found {
+		err = json.Unmarshal(raw, &a.Fields)
+		if err != nil {
+			return fmt.Errorf("error reading 'fields': %w", err)
+		}
+		delete(object, "fields")
+	}
+
+	if raw, found := object["format"]; found {
+		err = json.Unmarshal(raw, &a.Format)
+		if err != nil {
+			return fmt.Errorf("error reading 'format': %w", err)
+		}
+		delete(object, "format")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["limit"]; found {
+		err = json.Unmarshal(raw, &a.Limit)
+		if err != nil {
+			return fmt.Errorf("error reading 'limit': %w", err)
+		}
+		delete(object, "limit")
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if raw, found := object["type"]; found {
+		err = json.Unmarshal(raw, &a.Type)
+		if err != nil {
+			return fmt.Errorf("error reading 'type': %w", err)
+		}
+		delete(object, "type")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for CreateExportUsersResponseContent to handle AdditionalProperties
+func (a CreateExportUsersResponseContent) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.ConnectionId != nil {
+		object["connection_id"], err = json.Marshal(a.ConnectionId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'connection_id': %w", err)
+		}
+	}
+
+	if a.CreatedAt != nil {
+		object["created_at"], err = json.Marshal(a.CreatedAt)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'created_at': %w", err)
+		}
+	}
+
+	if a.Fields != nil {
+		object["fields"], err = json.Marshal(a.Fields)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'fields': %w", err)
+		}
+	}
+
+	if a.Format != nil {
+		object["format"], err = json.Marshal(a.Format)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'format': %w", err)
+		}
+	}
+
+	object["id"], err = json.Marshal(a.Id)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'id': %w", err)
+	}
+
+	if a.Limit != nil {
+		object["limit"], err = json.Marshal(a.Limit)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'limit': %w", err)
+		}
+	}
+
+	object["status"], err = json.Marshal(a.Status)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'status': %w", err)
+	}
+
+	object["type"], err = json.Marshal(a.Type)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'type': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for CreateImportUsersResponseContent. Returns the specified
+// element and whether it was found
+func (a CreateImportUsersResponseContent) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for CreateImportUsersResponseContent
+func (a *CreateImportUsersResponseContent) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for CreateImportUsersResponseContent to handle AdditionalProperties
+func (a *CreateImportUsersResponseContent) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["connection_id"]; found {
+		err = json.Unmarshal(raw, &a.ConnectionId)
+		if err != nil {
+			return fmt.Errorf("error reading 'connection_id': %w", err)
+		}
+		delete(object, "connection_id")
+	}
+
+	if raw, found := object["created_at"]; found {
+		err = json.Unmarshal(raw, &a.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'created_at': %w", err)
+		}
+		delete(object, "created_at")
+	}
+
+	if raw, found := object["external_id"]; found {
+		err = json.Unmarshal(raw, &a.ExternalId)
+		if err != nil {
+			return fmt.Errorf("error reading 'external_id': %w", err)
+		}
+		delete(object, "external_id")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if raw, found := object["type"]; found {
+		err = json.Unmarshal(raw, &a.Type)
+		if err != nil {
+			return fmt.Errorf("error reading 'type': %w", err)
+		}
+		delete(object, "type")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for CreateImportUsersResponseContent to handle AdditionalProperties
+func (a CreateImportUsersResponseContent) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["connection_id"], err = json.Marshal(a.ConnectionId)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'connection_id': %w", err)
+	}
+
+	object["created_at"], err = json.Marshal(a.CreatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'created_at': %w", err)
+	}
+
+	if a.ExternalId != nil {
+		object["external_id"], err = json.Marshal(a.ExternalId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'external_id': %w", err)
+		}
+	}
+
+	object["id"], err = json.Marshal(a.Id)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'id': %w", err)
+	}
+
+	object["status"], err = json.Marshal(a.Status)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'status': %w", err)
+	}
+
+	object["type"], err = json.Marshal(a.Type)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'type': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // Getter for additional properties for EventStreamCloudEventUserCreatedObject. Returns the specified
 // element and whether it was found

@@ -62,5 +62,33 @@ func Example_quickstart() {
 		}
 		fmt.Println(*u.UserId)
 	}
+	// Create a user, read it back, delete it.
+	email, password := "jane@example.com", os.Getenv("NEW_USER_PASSWORD")
+	created, err := c.Users.Create(ctx, nil, auth0mgmt.CreateUserRequestContent{
+		Connection: "Username-Password-Authentication",
+		Email:      &email,
+		Password:   &password,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	user, err := c.Users.Get(ctx, *created.UserId, nil)
+	if errors.Is(err, sdkerrors.ErrNotFound) {
+		log.Fatal("no such user")
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(*user.UserId, *user.Email)
+	if err := c.Users.Delete(ctx, *created.UserId); err != nil {
+		log.Fatal(err)
+	}
+	// Create a role.
+	desc := "Reads invoices"
+	role, err := c.Roles.Create(ctx, auth0mgmt.CreateRoleRequestContent{Name: "invoice-reader", Description: &desc})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(*role.Id)
 
 }

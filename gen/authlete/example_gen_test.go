@@ -26,7 +26,7 @@ var (
 func ExampleNew() {
 	c, err := authlete.New(
 		authlete.WithRegion(regions.AuthleteUS),
-		authlete.WithToken(auth.Bearer(os.Getenv("AUTHLETE_TOKEN"))),
+		authlete.WithToken(auth.Bearer(os.Getenv("AUTHLETE_BEARER"))),
 	)
 	if err != nil {
 		log.Fatal(err)
@@ -46,7 +46,7 @@ func Example_quickstart() {
 	ctx := context.Background()
 	c, err := authlete.New(
 		authlete.WithRegion(regions.AuthleteUS),
-		authlete.WithToken(auth.Bearer(os.Getenv("AUTHLETE_TOKEN"))),
+		authlete.WithToken(auth.Bearer(os.Getenv("AUTHLETE_BEARER"))),
 	)
 	if err != nil {
 		log.Fatal(err)

@@ -264,10 +264,10 @@ func copyParams(params any) (reflect.Value, error) {
 		return reflect.Value{}, nil
 	}
 	v := reflect.ValueOf(params)
-	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+	if v.Kind() != reflect.Pointer || v.Type().Elem().Kind() != reflect.Struct {
 		return reflect.Value{}, fmt.Errorf("paging: parameters must be a pointer to a struct, got %T", params)
 	}
-	c := reflect.New(v.Elem().Type())
+	c := reflect.New(v.Type().Elem())
 	if !v.IsNil() {
 		c.Elem().Set(v.Elem())
 	}
