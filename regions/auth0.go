@@ -36,6 +36,7 @@ type Auth0DomainError struct {
 	Reason string
 }
 
+// Error says which domain was refused and why.
 func (e *Auth0DomainError) Error() string {
 	return fmt.Sprintf("regions: invalid Auth0 domain %q: %s", e.Domain, e.Reason)
 }

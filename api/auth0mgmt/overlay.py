@@ -44,6 +44,19 @@ act('$.components.schemas.Client', update={'x-go-name': 'ClientDetails'})
 #    cannot parse, failing a whole list over one odd value: plain strings.
 act("$..[?(@.format == 'email')].format", remove=True)
 
+# 4. Required fields the schema does not declare: the user import and
+#    export jobs do answer the connection's name; phone provider answers
+#    never carry the (masked) credentials.
+for n, sc in S.items():
+    props = sc.get('properties') or {}
+    for r in sorted(set(sc.get('required', [])) - set(props)):
+        if not props:
+            continue
+        if r == 'connection':
+            act('$.components.schemas.%s.properties' % n, update={'connection': {'type': 'string'}})
+        else:
+            act("$.components.schemas.%s.required[?(@ == '%s')]" % (n, r), remove=True)
+
 def ptarget(p, m): return "$.paths['%s'].%s" % (p, m)
 
 ops = []
@@ -51,13 +64,17 @@ for p, it in d['paths'].items():
     for m, o in it.items():
         if m in ('get', 'post', 'put', 'patch', 'delete'): ops.append((p, m, o))
 
-# 4. x-operation-group lists become dotted service paths.
+# 5. x-operation-group lists become dotted service paths.
 for p, m, o in ops:
     g = o['x-operation-group']
     if isinstance(g, list):
         act(ptarget(p, m), update={'x-operation-group': '.'.join(g)})
 
-# 5. Paging, and one result type per list.
+# The event stream (text/event-stream) never ends: the client builds its
+# URL, to read with Client.HTTPClient(), which adds the token.
+act("$.paths['/events'].get", update={'x-idsdk-url-only': True})
+
+# 6. Paging, and one result type per list.
 removed = set()
 paged = []
 for p, m, o in ops:
@@ -84,7 +101,12 @@ for p, m, o in ops:
     style = 'checkpoint' if has_ck and 'next' in props else ('page' if has_page else None)
     if style is None:
         sys.exit('%s: no paging style' % o['operationId'])
-    spec = {'style': style, 'items': items, 'page-size': 50}
+    # 50 a page (Auth0's default), or less where the API caps the size.
+    size = 50
+    for pp in o.get('parameters', []):
+        if pp.get('in') == 'query' and pp.get('name') == ('per_page' if style == 'page' else 'take'):
+            size = min(size, int(res(pp.get('schema', {})).get('maximum', size)))
+    spec = {'style': style, 'items': items, 'page-size': size}
     if style == 'page':
         spec.update({'page-param': 'page', 'per-page-param': 'per_page', 'first-page': 0})
         if 'total' in props: spec['total'] = 'total'
@@ -96,6 +118,9 @@ for p, m, o in ops:
     if 'oneOf' not in r: continue
     # A bare array, {start, limit, total, items} and {next, items} all
     # decode into the object with every field any of them has.
+    # Counts are integers (the document says number, which is float32).
+    props = {k: ({'type': 'integer'} if k in ('start', 'limit', 'length', 'total', 'page', 'per_page') and res(v).get('type') == 'number' else v)
+             for k, v in props.items()}
     merged = {'type': 'object', 'properties': props}
     if '$ref' in sch:
         nm = name_of(sch['$ref'])
@@ -114,7 +139,7 @@ for p, m, o in ops:
 for nm in sorted(removed):
     act('$.components.schemas.' + nm, remove=True)
 
-# 6. additionalProperties: true beside declared properties makes
+# 7. additionalProperties: true beside declared properties makes
 #    oapi-codegen write a map field and four methods per schema (a fifth
 #    of the package). Only user records really carry fields the document
 #    cannot name (root attributes from enterprise connections, profile data
@@ -124,7 +149,8 @@ import re
 KEEP_OPEN = re.compile(r'^(UserResponseSchema|(Get|Create|Update)UserResponseContent|.*ProfileData|EventStreamCloudEventUser(Created|Updated|Deleted)Object)$')
 opened = 0
 for n, sc in S.items():
-    if sc.get('additionalProperties') is True and sc.get('properties') and not KEEP_OPEN.match(n) and n not in removed:
+    undeclared = set(sc.get('required', [])) - set(sc.get('properties', {}))
+    if sc.get('additionalProperties') is True and sc.get('properties') and not undeclared and not KEEP_OPEN.match(n) and n not in removed:
         act('$.components.schemas.%s.additionalProperties' % n, remove=True)
         opened += 1
 
@@ -134,9 +160,13 @@ HEADER = '''# Our changes to Auth0's Management API document, applied by
 #    UpdateFlowsVaultConnectionSetup.oneOf (a duplicate that breaks the union);
 #  - the Client schema becomes the Go type ClientDetails (Client is the facade);
 #  - e-mail properties are plain strings (no format: email);
+#  - required fields the schemas do not declare are declared (a job's
+#    connection) or dropped (masked phone provider credentials);
 #  - x-operation-group lists become dotted service paths;
+#  - GET /events (a never-ending event stream) is a URL builder;
 #  - list operations get x-idsdk-paging, and a list that answers a bare
-#    array or an object gets one object schema with every field;
+#    array or an object gets one object schema with every field (counts
+#    as integers);
 #  - additionalProperties: true is dropped beside declared properties,
 #    except on user records;
 #  - schemas that are the same once prose is dropped become aliases of one.
@@ -148,7 +178,7 @@ def dump(acts):
            'actions': acts}
     return HEADER + yaml.safe_dump(out, sort_keys=False, width=200)
 
-# 7. Find the schemas that are equal once prose is dropped: import once on a
+# 8. Find the schemas that are equal once prose is dropped: import once on a
 #    scratch root, then alias each duplicate to one schema of its group.
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 with tempfile.TemporaryDirectory() as tmp:

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/url"
 	"sort"
 	"strconv"
@@ -564,12 +565,34 @@ func contractFor(d *codegen.OperationDefinition, op *facadeOp) contractArgs {
 		}
 	}
 	if op.RawBody && !isJSONType(c.ContentType) {
-		if s, ok := synth(d.Spec.RequestBody.Value.Content[c.ContentType].Schema, true).(map[string]any); ok {
+		fields, _ := synth(d.Spec.RequestBody.Value.Content[c.ContentType].Schema, true).(map[string]any)
+		keys := make([]string, 0, len(fields))
+		for k := range fields {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		if strings.HasPrefix(c.ContentType, "multipart/form-data") {
+			var buf strings.Builder
+			w := multipart.NewWriter(&buf)
+			_ = w.SetBoundary("idsdk-contract-boundary")
+			for _, k := range keys {
+				_ = w.WriteField(k, fmt.Sprint(fields[k]))
+			}
+			_ = w.Close()
+			c.BodyJSON = buf.String()
+			c.ContentType = w.FormDataContentType()
+		} else if strings.Contains(c.ContentType, "form-urlencoded") {
 			form := url.Values{}
-			for k, v := range s {
-				form.Set(k, fmt.Sprint(v))
+			for _, k := range keys {
+				form.Set(k, fmt.Sprint(fields[k]))
 			}
 			c.BodyJSON = form.Encode()
+		} else if strings.Contains(c.ContentType, "xml") {
+			c.BodyJSON = `<?xml version="1.0"?><request/>`
+		} else if v, ok := synth(d.Spec.RequestBody.Value.Content[c.ContentType].Schema, true).(string); ok && v != "" {
+			c.BodyJSON = v
+		} else {
+			c.BodyJSON = "x"
 		}
 	}
 	for _, r := range d.Responses {

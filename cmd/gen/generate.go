@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"text/template"
 
@@ -95,6 +96,7 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 		return nil, fmt.Errorf("loading openapi.yaml: %w", err)
 	}
 
+	nameUnionBodies(spec)
 	oc := cfg.Configuration
 	oc.Generate = codegen.GenerateOptions{Models: true, Client: true}
 	oc.OutputOptions.ClientTypeName = "RawClient"
@@ -277,3 +279,51 @@ func render(name string, data any) ([]byte, error) {
 
 // specOf keeps kin-openapi imported for the facade builder's signatures.
 var _ *openapi3.T
+
+// nameUnionBodies moves request bodies whose schema is an inline oneOf or
+// anyOf under components as "<OperationId>Request". oapi-codegen makes such
+// a body a defined type of the union without the union's JSON methods, so
+// it would marshal as {}; a named schema keeps them.
+func nameUnionBodies(spec *openapi3.T) {
+	if spec.Paths == nil {
+		return
+	}
+	if spec.Components == nil {
+		spec.Components = &openapi3.Components{}
+	}
+	if spec.Components.Schemas == nil {
+		spec.Components.Schemas = openapi3.Schemas{}
+	}
+	for _, path := range spec.Paths.InMatchingOrder() {
+		item := spec.Paths.Value(path)
+		for _, method := range []string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"} {
+			op := item.GetOperation(method)
+			if op == nil || op.OperationID == "" || op.RequestBody == nil || op.RequestBody.Ref != "" || op.RequestBody.Value == nil {
+				continue
+			}
+			cts := make([]string, 0, len(op.RequestBody.Value.Content))
+			for ct := range op.RequestBody.Value.Content {
+				cts = append(cts, ct)
+			}
+			sort.Strings(cts)
+			for i, ct := range cts {
+				mt := op.RequestBody.Value.Content[ct]
+				if mt == nil || mt.Schema == nil || mt.Schema.Ref != "" || mt.Schema.Value == nil {
+					continue
+				}
+				if len(mt.Schema.Value.OneOf) == 0 && len(mt.Schema.Value.AnyOf) == 0 {
+					continue
+				}
+				name := codegen.SchemaNameToTypeName(op.OperationID) + "Request"
+				if i > 0 {
+					name += codegen.SchemaNameToTypeName(ct)
+				}
+				for n := 2; spec.Components.Schemas[name] != nil; n++ {
+					name = fmt.Sprintf("%s%d", strings.TrimRight(name, "0123456789"), n)
+				}
+				spec.Components.Schemas[name] = &openapi3.SchemaRef{Value: mt.Schema.Value}
+				mt.Schema = &openapi3.SchemaRef{Ref: "#/components/schemas/" + name, Value: mt.Schema.Value}
+			}
+		}
+	}
+}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 
@@ -119,6 +121,31 @@ func (s *synthesizer) object(sc *openapi3.Schema, depth int) any {
 		}
 		out[name] = s.value(p, depth+1)
 	}
+	// minProperties: add optional properties, in name order, until there
+	// are enough (objects that may be empty but not too empty, such as
+	// PATCH bodies).
+	if uint64(len(out)) < sc.MinProps {
+		names := make([]string, 0, len(sc.Properties))
+		for name := range sc.Properties {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if uint64(len(out)) >= sc.MinProps {
+				break
+			}
+			p := sc.Properties[name]
+			if _, done := out[name]; done || p == nil || p.Value == nil || (s.forRequest && p.Value.ReadOnly) {
+				continue
+			}
+			if v := s.value(p, depth+1); v != nil {
+				out[name] = v
+			}
+		}
+		for i := 0; uint64(len(out)) < sc.MinProps && sc.AdditionalProperties.Schema != nil && i < 8; i++ {
+			out[fmt.Sprintf("key%d", i)] = s.value(sc.AdditionalProperties.Schema, depth+1)
+		}
+	}
 	return out
 }
 
@@ -177,6 +204,9 @@ func (s *synthesizer) str(sc *openapi3.Schema) string {
 	var re *regexp.Regexp
 	if sc.Pattern != "" {
 		re, _ = regexp.Compile(sc.Pattern)
+		if m, ok := matching(sc.Pattern, int(sc.MinLength)); ok {
+			candidates = append(candidates[:len(candidates):len(candidates)], m)
+		}
 	}
 	for _, c := range candidates {
 		c = fitLength(c, sc)
@@ -215,4 +245,67 @@ func num(sc *openapi3.Schema) any {
 		return int64(v)
 	}
 	return v
+}
+
+// matching builds a short string that pattern matches, walking the parsed
+// regular expression: the first choice of every alternative and class, the
+// fewest repetitions allowed (at least minLen characters where a
+// repetition can stretch).
+func matching(pattern string, minLen int) (string, bool) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return "", false
+	}
+	var b strings.Builder
+	var walk func(r *syntax.Regexp)
+	walk = func(r *syntax.Regexp) {
+		switch r.Op {
+		case syntax.OpLiteral:
+			b.WriteString(string(r.Rune))
+		case syntax.OpCharClass:
+			if len(r.Rune) > 0 {
+				b.WriteRune(classRune(r.Rune))
+			}
+		case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+			b.WriteByte('x')
+		case syntax.OpCapture:
+			walk(r.Sub[0])
+		case syntax.OpConcat:
+			for _, sub := range r.Sub {
+				walk(sub)
+			}
+		case syntax.OpAlternate:
+			walk(r.Sub[0])
+		case syntax.OpPlus:
+			walk(r.Sub[0])
+		case syntax.OpRepeat:
+			n := r.Min
+			if n == 0 && r.Max != 0 {
+				n = 1
+			}
+			for i := 0; i < n; i++ {
+				walk(r.Sub[0])
+			}
+		}
+	}
+	walk(re)
+	out := b.String()
+	if len(out) < minLen {
+		return out, false
+	}
+	check, err := regexp.Compile(pattern)
+	return out, err == nil && check.MatchString(out)
+}
+
+// classRune picks a readable rune of a character class: a lower-case
+// letter or a digit when the class has one, else its first rune.
+func classRune(ranges []rune) rune {
+	for _, want := range []rune{'a', 'x', '1', 'A'} {
+		for i := 0; i+1 < len(ranges); i += 2 {
+			if ranges[i] <= want && want <= ranges[i+1] {
+				return want
+			}
+		}
+	}
+	return ranges[0]
 }

@@ -15297,6 +15297,7 @@ type CreateExportUsersRequestContent struct {
 
 // CreateExportUsersResponseContent defines model for CreateExportUsersResponseContent.
 type CreateExportUsersResponseContent struct {
+	Connection           string                     `json:"connection"`
 	ConnectionId         *string                    `json:"connection_id,omitempty"`
 	CreatedAt            *string                    `json:"created_at,omitempty"`
 	Fields               *[]CreateExportUsersFields `json:"fields,omitempty"`
@@ -15829,6 +15830,7 @@ type CreateImportUsersRequestContent struct {
 
 // CreateImportUsersResponseContent defines model for CreateImportUsersResponseContent.
 type CreateImportUsersResponseContent struct {
+	Connection           string                 `json:"connection"`
 	ConnectionId         string                 `json:"connection_id"`
 	CreatedAt            string                 `json:"created_at"`
 	ExternalId           *string                `json:"external_id,omitempty"`
@@ -22265,10 +22267,10 @@ type GetFlowResponseContent struct {
 // GetFlowsExecutionsResponseContent defines model for GetFlowsExecutionsResponseContent.
 type GetFlowsExecutionsResponseContent struct {
 	Executions *[]FlowExecutionSummary `json:"executions,omitempty"`
-	Limit      *float32                `json:"limit,omitempty"`
+	Limit      *int                    `json:"limit,omitempty"`
 	Next       *string                 `json:"next,omitempty"`
-	Start      *float32                `json:"start,omitempty"`
-	Total      *float32                `json:"total,omitempty"`
+	Start      *int                    `json:"start,omitempty"`
+	Total      *int                    `json:"total,omitempty"`
 }
 
 // GetFlowsVaultConnectionResponseContent defines model for GetFlowsVaultConnectionResponseContent.
@@ -22619,10 +22621,10 @@ type GetUserAuthenticationMethodResponseContent = UserAuthenticationMethod
 // GetUserGroupsResponseContent defines model for GetUserGroupsResponseContent.
 type GetUserGroupsResponseContent struct {
 	Groups *[]UserGroupsResponseSchema `json:"groups,omitempty"`
-	Limit  *float32                    `json:"limit,omitempty"`
+	Limit  *int                        `json:"limit,omitempty"`
 	Next   *string                     `json:"next,omitempty"`
-	Start  *float32                    `json:"start,omitempty"`
-	Total  *float32                    `json:"total,omitempty"`
+	Start  *int                        `json:"start,omitempty"`
+	Total  *int                        `json:"total,omitempty"`
 }
 
 // GetUserResponseContent defines model for GetUserResponseContent.
@@ -22838,9 +22840,9 @@ type ListActionsPaginatedResponseContent struct {
 // ListAculsResponseContent defines model for ListAculsResponseContent.
 type ListAculsResponseContent struct {
 	Configs *[]ListAculsResponseContentItem `json:"configs,omitempty"`
-	Limit   *float32                        `json:"limit,omitempty"`
-	Start   *float32                        `json:"start,omitempty"`
-	Total   *float32                        `json:"total,omitempty"`
+	Limit   *int                            `json:"limit,omitempty"`
+	Start   *int                            `json:"start,omitempty"`
+	Total   *int                            `json:"total,omitempty"`
 }
 
 // ListAculsResponseContentItem defines model for ListAculsResponseContentItem.
@@ -22873,19 +22875,19 @@ type ListClientGrantOrganizationsResponseContent = ListOrganizationsResponseCont
 // ListClientGrantResponseContent defines model for ListClientGrantResponseContent.
 type ListClientGrantResponseContent struct {
 	ClientGrants *[]ClientGrantResponseContent `json:"client_grants,omitempty"`
-	Limit        *float32                      `json:"limit,omitempty"`
+	Limit        *int                          `json:"limit,omitempty"`
 	Next         *string                       `json:"next,omitempty"`
-	Start        *float32                      `json:"start,omitempty"`
-	Total        *float32                      `json:"total,omitempty"`
+	Start        *int                          `json:"start,omitempty"`
+	Total        *int                          `json:"total,omitempty"`
 }
 
 // ListClientsResponseContent defines model for ListClientsResponseContent.
 type ListClientsResponseContent struct {
 	Clients *[]ClientDetails `json:"clients,omitempty"`
-	Limit   *float32         `json:"limit,omitempty"`
+	Limit   *int             `json:"limit,omitempty"`
 	Next    *string          `json:"next,omitempty"`
-	Start   *float32         `json:"start,omitempty"`
-	Total   *float32         `json:"total,omitempty"`
+	Start   *int             `json:"start,omitempty"`
+	Total   *int             `json:"total,omitempty"`
 }
 
 // ListConnectionProfileTemplateResponseContent defines model for ListConnectionProfileTemplateResponseContent.
@@ -22902,10 +22904,10 @@ type ListConnectionProfilesPaginatedResponseContent struct {
 // ListConnectionsResponseContent defines model for ListConnectionsResponseContent.
 type ListConnectionsResponseContent struct {
 	Connections *[]ConnectionForList `json:"connections,omitempty"`
-	Limit       *float32             `json:"limit,omitempty"`
+	Limit       *int                 `json:"limit,omitempty"`
 	Next        *string              `json:"next,omitempty"`
-	Start       *float32             `json:"start,omitempty"`
-	Total       *float32             `json:"total,omitempty"`
+	Start       *int                 `json:"start,omitempty"`
+	Total       *int                 `json:"total,omitempty"`
 }
 
 // ListCustomDomainsResponseContent defines model for ListCustomDomainsResponseContent.
@@ -22917,9 +22919,9 @@ type ListCustomDomainsResponseContent struct {
 // ListDeviceCredentialsResponseContent defines model for ListDeviceCredentialsResponseContent.
 type ListDeviceCredentialsResponseContent struct {
 	DeviceCredentials *[]DeviceCredential `json:"device_credentials,omitempty"`
-	Limit             *float32            `json:"limit,omitempty"`
-	Start             *float32            `json:"start,omitempty"`
-	Total             *float32            `json:"total,omitempty"`
+	Limit             *int                `json:"limit,omitempty"`
+	Start             *int                `json:"start,omitempty"`
+	Total             *int                `json:"total,omitempty"`
 }
 
 // ListDirectoryProvisioningsResponseContent defines model for ListDirectoryProvisioningsResponseContent.
@@ -22960,25 +22962,25 @@ type ListFlowsRequestParametersHydrateEnum string
 // ListFlowsResponseContent defines model for ListFlowsResponseContent.
 type ListFlowsResponseContent struct {
 	Flows *[]FlowSummary `json:"flows,omitempty"`
-	Limit *float32       `json:"limit,omitempty"`
-	Start *float32       `json:"start,omitempty"`
-	Total *float32       `json:"total,omitempty"`
+	Limit *int           `json:"limit,omitempty"`
+	Start *int           `json:"start,omitempty"`
+	Total *int           `json:"total,omitempty"`
 }
 
 // ListFlowsVaultConnectionsResponseContent defines model for ListFlowsVaultConnectionsResponseContent.
 type ListFlowsVaultConnectionsResponseContent struct {
 	Connections *[]FlowsVaultConnectionSummary `json:"connections,omitempty"`
-	Limit       *float32                       `json:"limit,omitempty"`
-	Start       *float32                       `json:"start,omitempty"`
-	Total       *float32                       `json:"total,omitempty"`
+	Limit       *int                           `json:"limit,omitempty"`
+	Start       *int                           `json:"start,omitempty"`
+	Total       *int                           `json:"total,omitempty"`
 }
 
 // ListFormsResponseContent defines model for ListFormsResponseContent.
 type ListFormsResponseContent struct {
 	Forms *[]FormSummary `json:"forms,omitempty"`
-	Limit *float32       `json:"limit,omitempty"`
-	Start *float32       `json:"start,omitempty"`
-	Total *float32       `json:"total,omitempty"`
+	Limit *int           `json:"limit,omitempty"`
+	Start *int           `json:"start,omitempty"`
+	Total *int           `json:"total,omitempty"`
 }
 
 // ListGroupRolesResponseContent defines model for ListGroupRolesResponseContent.
@@ -22990,10 +22992,10 @@ type ListGroupRolesResponseContent struct {
 // ListGroupsResponseContent defines model for ListGroupsResponseContent.
 type ListGroupsResponseContent struct {
 	Groups *[]Group `json:"groups,omitempty"`
-	Limit  *float32 `json:"limit,omitempty"`
+	Limit  *int     `json:"limit,omitempty"`
 	Next   *string  `json:"next,omitempty"`
-	Start  *float32 `json:"start,omitempty"`
-	Total  *float32 `json:"total,omitempty"`
+	Start  *int     `json:"start,omitempty"`
+	Total  *int     `json:"total,omitempty"`
 }
 
 // ListGuardianPoliciesResponseContent defines model for ListGuardianPoliciesResponseContent.
@@ -23001,51 +23003,51 @@ type ListGuardianPoliciesResponseContent = []MFAPolicyEnum
 
 // ListHooksResponseContent defines model for ListHooksResponseContent.
 type ListHooksResponseContent struct {
-	Hooks *[]Hook  `json:"hooks,omitempty"`
-	Limit *float32 `json:"limit,omitempty"`
-	Start *float32 `json:"start,omitempty"`
-	Total *float32 `json:"total,omitempty"`
+	Hooks *[]Hook `json:"hooks,omitempty"`
+	Limit *int    `json:"limit,omitempty"`
+	Start *int    `json:"start,omitempty"`
+	Total *int    `json:"total,omitempty"`
 }
 
 // ListLogResponseContent defines model for ListLogResponseContent.
 type ListLogResponseContent struct {
-	Length *float32 `json:"length,omitempty"`
-	Limit  *float32 `json:"limit,omitempty"`
-	Logs   *[]Log   `json:"logs,omitempty"`
-	Start  *float32 `json:"start,omitempty"`
-	Total  *float32 `json:"total,omitempty"`
+	Length *int   `json:"length,omitempty"`
+	Limit  *int   `json:"limit,omitempty"`
+	Logs   *[]Log `json:"logs,omitempty"`
+	Start  *int   `json:"start,omitempty"`
+	Total  *int   `json:"total,omitempty"`
 }
 
 // ListNetworkAclsResponseContent defines model for ListNetworkAclsResponseContent.
 type ListNetworkAclsResponseContent struct {
-	Limit       *float32                      `json:"limit,omitempty"`
+	Limit       *int                          `json:"limit,omitempty"`
 	NetworkAcls *[]NetworkAclsResponseContent `json:"network_acls,omitempty"`
-	Start       *float32                      `json:"start,omitempty"`
-	Total       *float32                      `json:"total,omitempty"`
+	Start       *int                          `json:"start,omitempty"`
+	Total       *int                          `json:"total,omitempty"`
 }
 
 // ListOrganizationAllConnectionsResponseContent defines model for ListOrganizationAllConnectionsResponseContent.
 type ListOrganizationAllConnectionsResponseContent struct {
 	Connections *[]OrganizationAllConnectionPost `json:"connections,omitempty"`
-	Limit       *float32                         `json:"limit,omitempty"`
-	Start       *float32                         `json:"start,omitempty"`
-	Total       *float32                         `json:"total,omitempty"`
+	Limit       *int                             `json:"limit,omitempty"`
+	Start       *int                             `json:"start,omitempty"`
+	Total       *int                             `json:"total,omitempty"`
 }
 
 // ListOrganizationClientGrantsResponseContent defines model for ListOrganizationClientGrantsResponseContent.
 type ListOrganizationClientGrantsResponseContent struct {
 	ClientGrants *[]OrganizationClientGrant `json:"client_grants,omitempty"`
-	Limit        *float32                   `json:"limit,omitempty"`
-	Start        *float32                   `json:"start,omitempty"`
-	Total        *float32                   `json:"total,omitempty"`
+	Limit        *int                       `json:"limit,omitempty"`
+	Start        *int                       `json:"start,omitempty"`
+	Total        *int                       `json:"total,omitempty"`
 }
 
 // ListOrganizationConnectionsResponseContent defines model for ListOrganizationConnectionsResponseContent.
 type ListOrganizationConnectionsResponseContent struct {
 	EnabledConnections *[]OrganizationConnection `json:"enabled_connections,omitempty"`
-	Limit              *float32                  `json:"limit,omitempty"`
-	Start              *float32                  `json:"start,omitempty"`
-	Total              *float32                  `json:"total,omitempty"`
+	Limit              *int                      `json:"limit,omitempty"`
+	Start              *int                      `json:"start,omitempty"`
+	Total              *int                      `json:"total,omitempty"`
 }
 
 // ListOrganizationDiscoveryDomainsResponseContent defines model for ListOrganizationDiscoveryDomainsResponseContent.
@@ -23063,8 +23065,8 @@ type ListOrganizationGroupsResponseContent = ListRoleGroupsResponseContent
 // ListOrganizationInvitationsResponseContent defines model for ListOrganizationInvitationsResponseContent.
 type ListOrganizationInvitationsResponseContent struct {
 	Invitations *[]OrganizationInvitation `json:"invitations,omitempty"`
-	Limit       *float32                  `json:"limit,omitempty"`
-	Start       *float32                  `json:"start,omitempty"`
+	Limit       *int                      `json:"limit,omitempty"`
+	Start       *int                      `json:"start,omitempty"`
 }
 
 // ListOrganizationMemberEffectiveRolesResponseContent defines model for ListOrganizationMemberEffectiveRolesResponseContent.
@@ -23081,20 +23083,20 @@ type ListOrganizationMemberRolesResponseContent = ListRolesResponseContent
 
 // ListOrganizationMembersResponseContent defines model for ListOrganizationMembersResponseContent.
 type ListOrganizationMembersResponseContent struct {
-	Limit   *float32              `json:"limit,omitempty"`
+	Limit   *int                  `json:"limit,omitempty"`
 	Members *[]OrganizationMember `json:"members,omitempty"`
 	Next    *string               `json:"next,omitempty"`
-	Start   *float32              `json:"start,omitempty"`
-	Total   *float32              `json:"total,omitempty"`
+	Start   *int                  `json:"start,omitempty"`
+	Total   *int                  `json:"total,omitempty"`
 }
 
 // ListOrganizationsResponseContent defines model for ListOrganizationsResponseContent.
 type ListOrganizationsResponseContent struct {
-	Limit         *float32        `json:"limit,omitempty"`
+	Limit         *int            `json:"limit,omitempty"`
 	Next          *string         `json:"next,omitempty"`
 	Organizations *[]Organization `json:"organizations,omitempty"`
-	Start         *float32        `json:"start,omitempty"`
-	Total         *float32        `json:"total,omitempty"`
+	Start         *int            `json:"start,omitempty"`
+	Total         *int            `json:"total,omitempty"`
 }
 
 // ListPhoneTemplatesResponseContent defines model for ListPhoneTemplatesResponseContent.
@@ -23116,10 +23118,10 @@ type ListRefreshTokensPaginatedResponseContent struct {
 
 // ListResourceServerResponseContent defines model for ListResourceServerResponseContent.
 type ListResourceServerResponseContent struct {
-	Limit           *float32          `json:"limit,omitempty"`
+	Limit           *int              `json:"limit,omitempty"`
 	ResourceServers *[]ResourceServer `json:"resource_servers,omitempty"`
-	Start           *float32          `json:"start,omitempty"`
-	Total           *float32          `json:"total,omitempty"`
+	Start           *int              `json:"start,omitempty"`
+	Total           *int              `json:"total,omitempty"`
 }
 
 // ListRoleGroupsResponseContent defines model for ListRoleGroupsResponseContent.
@@ -23130,35 +23132,35 @@ type ListRoleGroupsResponseContent struct {
 
 // ListRolePermissionsResponseContent defines model for ListRolePermissionsResponseContent.
 type ListRolePermissionsResponseContent struct {
-	Limit       *float32                      `json:"limit,omitempty"`
+	Limit       *int                          `json:"limit,omitempty"`
 	Permissions *[]PermissionsResponsePayload `json:"permissions,omitempty"`
-	Start       *float32                      `json:"start,omitempty"`
-	Total       *float32                      `json:"total,omitempty"`
+	Start       *int                          `json:"start,omitempty"`
+	Total       *int                          `json:"total,omitempty"`
 }
 
 // ListRoleUsersResponseContent defines model for ListRoleUsersResponseContent.
 type ListRoleUsersResponseContent struct {
-	Limit *float32    `json:"limit,omitempty"`
+	Limit *int        `json:"limit,omitempty"`
 	Next  *string     `json:"next,omitempty"`
-	Start *float32    `json:"start,omitempty"`
-	Total *float32    `json:"total,omitempty"`
+	Start *int        `json:"start,omitempty"`
+	Total *int        `json:"total,omitempty"`
 	Users *[]RoleUser `json:"users,omitempty"`
 }
 
 // ListRolesResponseContent defines model for ListRolesResponseContent.
 type ListRolesResponseContent struct {
-	Limit *float32 `json:"limit,omitempty"`
-	Roles *[]Role  `json:"roles,omitempty"`
-	Start *float32 `json:"start,omitempty"`
-	Total *float32 `json:"total,omitempty"`
+	Limit *int    `json:"limit,omitempty"`
+	Roles *[]Role `json:"roles,omitempty"`
+	Start *int    `json:"start,omitempty"`
+	Total *int    `json:"total,omitempty"`
 }
 
 // ListRulesResponseContent defines model for ListRulesResponseContent.
 type ListRulesResponseContent struct {
-	Limit *float32 `json:"limit,omitempty"`
-	Rules *[]Rule  `json:"rules,omitempty"`
-	Start *float32 `json:"start,omitempty"`
-	Total *float32 `json:"total,omitempty"`
+	Limit *int    `json:"limit,omitempty"`
+	Rules *[]Rule `json:"rules,omitempty"`
+	Start *int    `json:"start,omitempty"`
+	Total *int    `json:"total,omitempty"`
 }
 
 // ListSCIMConfigurationsResponseContent defines model for ListSCIMConfigurationsResponseContent.
@@ -23178,10 +23180,10 @@ type ListSelfServiceProfileCustomTextResponseContent = HookDependencies
 
 // ListSelfServiceProfilesResponseContent defines model for ListSelfServiceProfilesResponseContent.
 type ListSelfServiceProfilesResponseContent struct {
-	Limit               *float32              `json:"limit,omitempty"`
+	Limit               *int                  `json:"limit,omitempty"`
 	SelfServiceProfiles *[]SelfServiceProfile `json:"self_service_profiles,omitempty"`
-	Start               *float32              `json:"start,omitempty"`
-	Total               *float32              `json:"total,omitempty"`
+	Start               *int                  `json:"start,omitempty"`
+	Total               *int                  `json:"total,omitempty"`
 }
 
 // ListSynchronizedGroupsResponseContent defines model for ListSynchronizedGroupsResponseContent.
@@ -23210,9 +23212,9 @@ type ListUserAttributeProfilesPaginatedResponseContent struct {
 // ListUserAuthenticationMethodsResponseContent defines model for ListUserAuthenticationMethodsResponseContent.
 type ListUserAuthenticationMethodsResponseContent struct {
 	Authenticators *[]UserAuthenticationMethod `json:"authenticators,omitempty"`
-	Limit          *float32                    `json:"limit,omitempty"`
-	Start          *float32                    `json:"start,omitempty"`
-	Total          *float32                    `json:"total,omitempty"`
+	Limit          *int                        `json:"limit,omitempty"`
+	Start          *int                        `json:"start,omitempty"`
+	Total          *int                        `json:"total,omitempty"`
 }
 
 // ListUserBlocksByIdentifierResponseContent defines model for ListUserBlocksByIdentifierResponseContent.
@@ -23250,25 +23252,25 @@ type ListUserEffectiveRolesResponseContent struct {
 // ListUserGrantsResponseContent defines model for ListUserGrantsResponseContent.
 type ListUserGrantsResponseContent struct {
 	Grants *[]UserGrant `json:"grants,omitempty"`
-	Limit  *float32     `json:"limit,omitempty"`
-	Start  *float32     `json:"start,omitempty"`
-	Total  *float32     `json:"total,omitempty"`
+	Limit  *int         `json:"limit,omitempty"`
+	Start  *int         `json:"start,omitempty"`
+	Total  *int         `json:"total,omitempty"`
 }
 
 // ListUserOrganizationsResponseContent defines model for ListUserOrganizationsResponseContent.
 type ListUserOrganizationsResponseContent struct {
-	Limit         *float32        `json:"limit,omitempty"`
+	Limit         *int            `json:"limit,omitempty"`
 	Organizations *[]Organization `json:"organizations,omitempty"`
-	Start         *float32        `json:"start,omitempty"`
-	Total         *float32        `json:"total,omitempty"`
+	Start         *int            `json:"start,omitempty"`
+	Total         *int            `json:"total,omitempty"`
 }
 
 // ListUserPermissionsResponseContent defines model for ListUserPermissionsResponseContent.
 type ListUserPermissionsResponseContent struct {
-	Limit       *float32                `json:"limit,omitempty"`
+	Limit       *int                    `json:"limit,omitempty"`
 	Permissions *[]UserPermissionSchema `json:"permissions,omitempty"`
-	Start       *float32                `json:"start,omitempty"`
-	Total       *float32                `json:"total,omitempty"`
+	Start       *int                    `json:"start,omitempty"`
+	Total       *int                    `json:"total,omitempty"`
 }
 
 // ListUserRoleSourceGroupsResponseContent defines model for ListUserRoleSourceGroupsResponseContent.
@@ -23285,10 +23287,10 @@ type ListUserSessionsPaginatedResponseContent struct {
 
 // ListUsersResponseContent defines model for ListUsersResponseContent.
 type ListUsersResponseContent struct {
-	Length *float32              `json:"length,omitempty"`
-	Limit  *float32              `json:"limit,omitempty"`
-	Start  *float32              `json:"start,omitempty"`
-	Total  *float32              `json:"total,omitempty"`
+	Length *int                  `json:"length,omitempty"`
+	Limit  *int                  `json:"limit,omitempty"`
+	Start  *int                  `json:"start,omitempty"`
+	Total  *int                  `json:"total,omitempty"`
 	Users  *[]UserResponseSchema `json:"users,omitempty"`
 }
 
@@ -24081,6 +24083,11 @@ type PostConnectionsKeysResponseContent_Item struct {
 	SubjectDn            *string                `json:"subject_dn,omitempty"`
 	Thumbprint           string                 `json:"thumbprint"`
 	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// PostEventStreamsRequest defines model for PostEventStreamsRequest.
+type PostEventStreamsRequest struct {
+	union json.RawMessage
 }
 
 // PreferredAuthenticationMethodEnum defines model for PreferredAuthenticationMethodEnum.
@@ -26723,11 +26730,6 @@ type GetEventStreamsParams struct {
 	Take *int    `form:"take,omitempty" json:"take,omitempty"`
 }
 
-// PostEventStreamsJSONBody defines parameters for PostEventStreams.
-type PostEventStreamsJSONBody struct {
-	union json.RawMessage
-}
-
 // GetEventDeliveriesParams defines parameters for GetEventDeliveries.
 type GetEventDeliveriesParams struct {
 	Statuses   *string `form:"statuses,omitempty" json:"statuses,omitempty"`
@@ -27491,7 +27493,7 @@ type PatchProviderJSONRequestBody = UpdateEmailProviderRequestContent
 type PostProviderJSONRequestBody = CreateEmailProviderRequestContent
 
 // PostEventStreamsJSONRequestBody defines body for PostEventStreams for application/json ContentType.
-type PostEventStreamsJSONRequestBody PostEventStreamsJSONBody
+type PostEventStreamsJSONRequestBody = PostEventStreamsRequest
 
 // PatchEventStreamsByIdJSONRequestBody defines body for PatchEventStreamsById for application/json ContentType.
 type PatchEventStreamsByIdJSONRequestBody = UpdateEventStreamRequestContent
@@ -27890,6 +27892,14 @@ func (a *CreateExportUsersResponseContent) UnmarshalJSON(b []byte) error {
 		return err
 	}
 
+	if raw, found := object["connection"]; found {
+		err = json.Unmarshal(raw, &a.Connection)
+		if err != nil {
+			return fmt.Errorf("error reading 'connection': %w", err)
+		}
+		delete(object, "connection")
+	}
+
 	if raw, found := object["connection_id"]; found {
 		err = json.Unmarshal(raw, &a.ConnectionId)
 		if err != nil {
@@ -27972,6 +27982,11 @@ func (a *CreateExportUsersResponseContent) UnmarshalJSON(b []byte) error {
 func (a CreateExportUsersResponseContent) MarshalJSON() ([]byte, error) {
 	var err error
 	object := make(map[string]json.RawMessage)
+
+	object["connection"], err = json.Marshal(a.Connection)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'connection': %w", err)
+	}
 
 	if a.ConnectionId != nil {
 		object["connection_id"], err = json.Marshal(a.ConnectionId)
@@ -28057,6 +28072,14 @@ func (a *CreateImportUsersResponseContent) UnmarshalJSON(b []byte) error {
 		return err
 	}
 
+	if raw, found := object["connection"]; found {
+		err = json.Unmarshal(raw, &a.Connection)
+		if err != nil {
+			return fmt.Errorf("error reading 'connection': %w", err)
+		}
+		delete(object, "connection")
+	}
+
 	if raw, found := object["connection_id"]; found {
 		err = json.Unmarshal(raw, &a.ConnectionId)
 		if err != nil {
@@ -28123,6 +28146,11 @@ func (a *CreateImportUsersResponseContent) UnmarshalJSON(b []byte) error {
 func (a CreateImportUsersResponseContent) MarshalJSON() ([]byte, error) {
 	var err error
 	object := make(map[string]json.RawMessage)
+
+	object["connection"], err = json.Marshal(a.Connection)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'connection': %w", err)
+	}
 
 	object["connection_id"], err = json.Marshal(a.ConnectionId)
 	if err != nil {
@@ -41053,6 +41081,94 @@ func (t *PhoneProviderCredentials) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsCreateEventStreamWebHookRequestContent returns the union data inside the PostEventStreamsRequest as a CreateEventStreamWebHookRequestContent
+func (t PostEventStreamsRequest) AsCreateEventStreamWebHookRequestContent() (CreateEventStreamWebHookRequestContent, error) {
+	var body CreateEventStreamWebHookRequestContent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateEventStreamWebHookRequestContent overwrites any union data inside the PostEventStreamsRequest as the provided CreateEventStreamWebHookRequestContent
+func (t *PostEventStreamsRequest) FromCreateEventStreamWebHookRequestContent(v CreateEventStreamWebHookRequestContent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateEventStreamWebHookRequestContent performs a merge with any union data inside the PostEventStreamsRequest, using the provided CreateEventStreamWebHookRequestContent
+func (t *PostEventStreamsRequest) MergeCreateEventStreamWebHookRequestContent(v CreateEventStreamWebHookRequestContent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCreateEventStreamEventBridgeRequestContent returns the union data inside the PostEventStreamsRequest as a CreateEventStreamEventBridgeRequestContent
+func (t PostEventStreamsRequest) AsCreateEventStreamEventBridgeRequestContent() (CreateEventStreamEventBridgeRequestContent, error) {
+	var body CreateEventStreamEventBridgeRequestContent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateEventStreamEventBridgeRequestContent overwrites any union data inside the PostEventStreamsRequest as the provided CreateEventStreamEventBridgeRequestContent
+func (t *PostEventStreamsRequest) FromCreateEventStreamEventBridgeRequestContent(v CreateEventStreamEventBridgeRequestContent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateEventStreamEventBridgeRequestContent performs a merge with any union data inside the PostEventStreamsRequest, using the provided CreateEventStreamEventBridgeRequestContent
+func (t *PostEventStreamsRequest) MergeCreateEventStreamEventBridgeRequestContent(v CreateEventStreamEventBridgeRequestContent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCreateEventStreamActionRequestContent returns the union data inside the PostEventStreamsRequest as a CreateEventStreamActionRequestContent
+func (t PostEventStreamsRequest) AsCreateEventStreamActionRequestContent() (CreateEventStreamActionRequestContent, error) {
+	var body CreateEventStreamActionRequestContent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCreateEventStreamActionRequestContent overwrites any union data inside the PostEventStreamsRequest as the provided CreateEventStreamActionRequestContent
+func (t *PostEventStreamsRequest) FromCreateEventStreamActionRequestContent(v CreateEventStreamActionRequestContent) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCreateEventStreamActionRequestContent performs a merge with any union data inside the PostEventStreamsRequest, using the provided CreateEventStreamActionRequestContent
+func (t *PostEventStreamsRequest) MergeCreateEventStreamActionRequestContent(v CreateEventStreamActionRequestContent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t PostEventStreamsRequest) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *PostEventStreamsRequest) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsRateLimitPolicyConfiguration0 returns the union data inside the RateLimitPolicyConfiguration as a RateLimitPolicyConfiguration0
 func (t RateLimitPolicyConfiguration) AsRateLimitPolicyConfiguration0() (RateLimitPolicyConfiguration0, error) {
 	var body RateLimitPolicyConfiguration0
@@ -42049,94 +42165,6 @@ func (t UserId) MarshalJSON() ([]byte, error) {
 }
 
 func (t *UserId) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsCreateEventStreamWebHookRequestContent returns the union data inside the PostEventStreamsJSONBody as a CreateEventStreamWebHookRequestContent
-func (t PostEventStreamsJSONBody) AsCreateEventStreamWebHookRequestContent() (CreateEventStreamWebHookRequestContent, error) {
-	var body CreateEventStreamWebHookRequestContent
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateEventStreamWebHookRequestContent overwrites any union data inside the PostEventStreamsJSONBody as the provided CreateEventStreamWebHookRequestContent
-func (t *PostEventStreamsJSONBody) FromCreateEventStreamWebHookRequestContent(v CreateEventStreamWebHookRequestContent) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateEventStreamWebHookRequestContent performs a merge with any union data inside the PostEventStreamsJSONBody, using the provided CreateEventStreamWebHookRequestContent
-func (t *PostEventStreamsJSONBody) MergeCreateEventStreamWebHookRequestContent(v CreateEventStreamWebHookRequestContent) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateEventStreamEventBridgeRequestContent returns the union data inside the PostEventStreamsJSONBody as a CreateEventStreamEventBridgeRequestContent
-func (t PostEventStreamsJSONBody) AsCreateEventStreamEventBridgeRequestContent() (CreateEventStreamEventBridgeRequestContent, error) {
-	var body CreateEventStreamEventBridgeRequestContent
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateEventStreamEventBridgeRequestContent overwrites any union data inside the PostEventStreamsJSONBody as the provided CreateEventStreamEventBridgeRequestContent
-func (t *PostEventStreamsJSONBody) FromCreateEventStreamEventBridgeRequestContent(v CreateEventStreamEventBridgeRequestContent) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateEventStreamEventBridgeRequestContent performs a merge with any union data inside the PostEventStreamsJSONBody, using the provided CreateEventStreamEventBridgeRequestContent
-func (t *PostEventStreamsJSONBody) MergeCreateEventStreamEventBridgeRequestContent(v CreateEventStreamEventBridgeRequestContent) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateEventStreamActionRequestContent returns the union data inside the PostEventStreamsJSONBody as a CreateEventStreamActionRequestContent
-func (t PostEventStreamsJSONBody) AsCreateEventStreamActionRequestContent() (CreateEventStreamActionRequestContent, error) {
-	var body CreateEventStreamActionRequestContent
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateEventStreamActionRequestContent overwrites any union data inside the PostEventStreamsJSONBody as the provided CreateEventStreamActionRequestContent
-func (t *PostEventStreamsJSONBody) FromCreateEventStreamActionRequestContent(v CreateEventStreamActionRequestContent) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateEventStreamActionRequestContent performs a merge with any union data inside the PostEventStreamsJSONBody, using the provided CreateEventStreamActionRequestContent
-func (t *PostEventStreamsJSONBody) MergeCreateEventStreamActionRequestContent(v CreateEventStreamActionRequestContent) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t PostEventStreamsJSONBody) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *PostEventStreamsJSONBody) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }

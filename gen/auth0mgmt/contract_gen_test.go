@@ -41,14 +41,14 @@ func TestContract(t *testing.T) {
 	t.Run("CreateExperiment", func(t *testing.T) {
 		ran++
 		var body CreateExperimentJSONRequestBody
-		peers.ContractJSON(t, "{\"allocation_strategy\":\"percentage\",\"allocations\":[{\"is_control\":true,\"variation_id\":\"x\"}],\"assignment_config\":{\"subject\":\"device\"},\"authentication_flow\":\"x\",\"feature_flag_id\":\"x\",\"name\":\"xxx\"}", &body)
+		peers.ContractJSON(t, "{\"allocation_strategy\":\"percentage\",\"allocations\":[{\"is_control\":true,\"variation_id\":\"var_a\"}],\"assignment_config\":{\"subject\":\"device\"},\"authentication_flow\":\"x\",\"feature_flag_id\":\"flg_a\",\"name\":\"xxx\"}", &body)
 		res, err := c.Experimentation.Experiments.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("CreateFeatureFlag", func(t *testing.T) {
 		ran++
 		var body CreateFeatureFlagJSONRequestBody
-		peers.ContractJSON(t, "{\"name\":\"xxx\",\"parameters\":{}}", &body)
+		peers.ContractJSON(t, "{\"name\":\"xxx\",\"parameters\":{\"key0\":{\"type\":\"string\",\"value\":{}}}}", &body)
 		res, err := c.Experimentation.FeatureFlags.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -85,7 +85,7 @@ func TestContract(t *testing.T) {
 	t.Run("CreateSegment", func(t *testing.T) {
 		ran++
 		var body CreateSegmentJSONRequestBody
-		peers.ContractJSON(t, "{\"name\":\"xxx\",\"rules\":[{}]}", &body)
+		peers.ContractJSON(t, "{\"name\":\"xxx\",\"rules\":[{\"match\":{\"browser\":[\"x\"]}}]}", &body)
 		res, err := c.Experimentation.Segments.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -492,7 +492,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body DeleteRoleGroupsJSONRequestBody
-		peers.ContractJSON(t, "{\"groups\":[\"xxxxxxxxxxxxxxxxxx\"]}", &body)
+		peers.ContractJSON(t, "{\"groups\":[\"grp_aaaaaaaaaaaaaa\"]}", &body)
 		err := c.Roles.Groups.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
@@ -2550,7 +2550,7 @@ func TestContract(t *testing.T) {
 	t.Run("PatchBranding", func(t *testing.T) {
 		ran++
 		var body PatchBrandingJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"colors\":{\"page_background\":\"x\"}}", &body)
 		res, err := c.Branding.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -2559,7 +2559,7 @@ func TestContract(t *testing.T) {
 		var themeId string
 		peers.ContractJSON(t, "\"x\"", &themeId)
 		var body PatchBrandingThemeJSONRequestBody
-		peers.ContractJSON(t, "{\"borders\":{\"button_border_radius\":1,\"button_border_weight\":0,\"buttons_style\":\"pill\",\"input_border_radius\":0,\"input_border_weight\":0,\"inputs_style\":\"pill\",\"show_widget_shadow\":true,\"widget_border_weight\":0,\"widget_corner_radius\":0},\"colors\":{\"body_text\":\"x\",\"error\":\"x\",\"header\":\"x\",\"icons\":\"x\",\"input_background\":\"x\",\"input_border\":\"x\",\"input_filled_text\":\"x\",\"input_labels_placeholders\":\"x\",\"links_focused_components\":\"x\",\"primary_button\":\"x\",\"primary_button_label\":\"x\",\"secondary_button_border\":\"x\",\"secondary_button_label\":\"x\",\"success\":\"x\",\"widget_background\":\"x\",\"widget_border\":\"x\"},\"fonts\":{\"body_text\":{\"bold\":true,\"size\":0},\"buttons_text\":{\"bold\":true,\"size\":0},\"font_url\":\"x\",\"input_labels\":{\"bold\":true,\"size\":0},\"links\":{\"bold\":true,\"size\":0},\"links_style\":\"normal\",\"reference_text_size\":12,\"subtitle\":{\"bold\":true,\"size\":0},\"title\":{\"bold\":true,\"size\":75}},\"page_background\":{\"background_color\":\"x\",\"background_image_url\":\"x\",\"page_layout\":\"center\"},\"widget\":{\"header_text_alignment\":\"center\",\"logo_height\":1,\"logo_position\":\"center\",\"logo_url\":\"x\",\"social_buttons_layout\":\"bottom\"}}", &body)
+		peers.ContractJSON(t, "{\"borders\":{\"button_border_radius\":1,\"button_border_weight\":0,\"buttons_style\":\"pill\",\"input_border_radius\":0,\"input_border_weight\":0,\"inputs_style\":\"pill\",\"show_widget_shadow\":true,\"widget_border_weight\":0,\"widget_corner_radius\":0},\"colors\":{\"body_text\":\"#aaa\",\"error\":\"#aaa\",\"header\":\"#aaa\",\"icons\":\"#aaa\",\"input_background\":\"#aaa\",\"input_border\":\"#aaa\",\"input_filled_text\":\"#aaa\",\"input_labels_placeholders\":\"#aaa\",\"links_focused_components\":\"#aaa\",\"primary_button\":\"#aaa\",\"primary_button_label\":\"#aaa\",\"secondary_button_border\":\"#aaa\",\"secondary_button_label\":\"#aaa\",\"success\":\"#aaa\",\"widget_background\":\"#aaa\",\"widget_border\":\"#aaa\"},\"fonts\":{\"body_text\":{\"bold\":true,\"size\":0},\"buttons_text\":{\"bold\":true,\"size\":0},\"font_url\":\"x\",\"input_labels\":{\"bold\":true,\"size\":0},\"links\":{\"bold\":true,\"size\":0},\"links_style\":\"normal\",\"reference_text_size\":12,\"subtitle\":{\"bold\":true,\"size\":0},\"title\":{\"bold\":true,\"size\":75}},\"page_background\":{\"background_color\":\"#aaa\",\"background_image_url\":\"x\",\"page_layout\":\"center\"},\"widget\":{\"header_text_alignment\":\"center\",\"logo_height\":1,\"logo_position\":\"center\",\"logo_url\":\"x\",\"social_buttons_layout\":\"bottom\"}}", &body)
 		res, err := c.Branding.Themes.Update(ctx, themeId, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -2596,7 +2596,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body PatchClientGrantsByIdJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"allow_all_scopes\":true}", &body)
 		res, err := c.ClientGrants.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -2614,7 +2614,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body PatchClientsByIdJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"addons\":{}}", &body)
 		res, err := c.Clients.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -2632,7 +2632,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body PatchConnectionsByIdJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"authentication\":{\"active\":true}}", &body)
 		res, err := c.Connections.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -2643,7 +2643,7 @@ func TestContract(t *testing.T) {
 		var credentialId string
 		peers.ContractJSON(t, "\"x\"", &credentialId)
 		var body PatchCredentialsByCredentialIdJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"expires_at\":\"2024-01-02T03:04:05Z\"}", &body)
 		res, err := c.Clients.Credentials.Update(ctx, clientId, credentialId, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -2765,7 +2765,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body PatchHooksByIdJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"dependencies\":{}}", &body)
 		res, err := c.Hooks.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -2824,14 +2824,14 @@ func TestContract(t *testing.T) {
 	t.Run("PatchPrompts", func(t *testing.T) {
 		ran++
 		var body PatchPromptsJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"identifier_first\":true}", &body)
 		res, err := c.Prompts.UpdateSettings(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchProvider", func(t *testing.T) {
 		ran++
 		var body PatchProviderJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"credentials\":{\"api_key\":\"x\"}}", &body)
 		res, err := c.Emails.Provider.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -2849,7 +2849,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body PatchRefreshTokensByIdJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"refresh_token_metadata\":{}}", &body)
 		res, err := c.RefreshTokens.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -2894,7 +2894,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body PatchRulesByIdJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"enabled\":true}", &body)
 		res, err := c.Rules.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -2912,7 +2912,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body PatchSecretsJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"key0\":\"x\"}", &body)
 		err := c.Hooks.Secrets.Update(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
@@ -2930,14 +2930,14 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body PatchSessionsByIdJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"session_metadata\":{}}", &body)
 		res, err := c.Sessions.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchSettings", func(t *testing.T) {
 		ran++
 		var body PatchSettingsJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"acr_values_supported\":[]}", &body)
 		res, err := c.Tenants.Settings.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -2967,7 +2967,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body PatchTokenExchangeProfilesByIdJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"name\":\"Token Exchange Profile 1\"}", &body)
 		err := c.TokenExchangeProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
@@ -3042,7 +3042,7 @@ func TestContract(t *testing.T) {
 	t.Run("PostBrandingTheme", func(t *testing.T) {
 		ran++
 		var body PostBrandingThemeJSONRequestBody
-		peers.ContractJSON(t, "{\"borders\":{\"button_border_radius\":1,\"button_border_weight\":0,\"buttons_style\":\"pill\",\"input_border_radius\":0,\"input_border_weight\":0,\"inputs_style\":\"pill\",\"show_widget_shadow\":true,\"widget_border_weight\":0,\"widget_corner_radius\":0},\"colors\":{\"body_text\":\"x\",\"error\":\"x\",\"header\":\"x\",\"icons\":\"x\",\"input_background\":\"x\",\"input_border\":\"x\",\"input_filled_text\":\"x\",\"input_labels_placeholders\":\"x\",\"links_focused_components\":\"x\",\"primary_button\":\"x\",\"primary_button_label\":\"x\",\"secondary_button_border\":\"x\",\"secondary_button_label\":\"x\",\"success\":\"x\",\"widget_background\":\"x\",\"widget_border\":\"x\"},\"fonts\":{\"body_text\":{\"bold\":true,\"size\":0},\"buttons_text\":{\"bold\":true,\"size\":0},\"font_url\":\"x\",\"input_labels\":{\"bold\":true,\"size\":0},\"links\":{\"bold\":true,\"size\":0},\"links_style\":\"normal\",\"reference_text_size\":12,\"subtitle\":{\"bold\":true,\"size\":0},\"title\":{\"bold\":true,\"size\":75}},\"page_background\":{\"background_color\":\"x\",\"background_image_url\":\"x\",\"page_layout\":\"center\"},\"widget\":{\"header_text_alignment\":\"center\",\"logo_height\":1,\"logo_position\":\"center\",\"logo_url\":\"x\",\"social_buttons_layout\":\"bottom\"}}", &body)
+		peers.ContractJSON(t, "{\"borders\":{\"button_border_radius\":1,\"button_border_weight\":0,\"buttons_style\":\"pill\",\"input_border_radius\":0,\"input_border_weight\":0,\"inputs_style\":\"pill\",\"show_widget_shadow\":true,\"widget_border_weight\":0,\"widget_corner_radius\":0},\"colors\":{\"body_text\":\"#aaa\",\"error\":\"#aaa\",\"header\":\"#aaa\",\"icons\":\"#aaa\",\"input_background\":\"#aaa\",\"input_border\":\"#aaa\",\"input_filled_text\":\"#aaa\",\"input_labels_placeholders\":\"#aaa\",\"links_focused_components\":\"#aaa\",\"primary_button\":\"#aaa\",\"primary_button_label\":\"#aaa\",\"secondary_button_border\":\"#aaa\",\"secondary_button_label\":\"#aaa\",\"success\":\"#aaa\",\"widget_background\":\"#aaa\",\"widget_border\":\"#aaa\"},\"fonts\":{\"body_text\":{\"bold\":true,\"size\":0},\"buttons_text\":{\"bold\":true,\"size\":0},\"font_url\":\"x\",\"input_labels\":{\"bold\":true,\"size\":0},\"links\":{\"bold\":true,\"size\":0},\"links_style\":\"normal\",\"reference_text_size\":12,\"subtitle\":{\"bold\":true,\"size\":0},\"title\":{\"bold\":true,\"size\":75}},\"page_background\":{\"background_color\":\"#aaa\",\"background_image_url\":\"x\",\"page_layout\":\"center\"},\"widget\":{\"header_text_alignment\":\"center\",\"logo_height\":1,\"logo_position\":\"center\",\"logo_url\":\"x\",\"social_buttons_layout\":\"bottom\"}}", &body)
 		res, err := c.Branding.Themes.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3251,7 +3251,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body PostIdentitiesJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"connection_id\":\"con_aaaaaaaaaaaaaaaa\"}", &body)
 		res, err := c.Users.Identities.Link(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3421,7 +3421,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body PostRoleGroupsJSONRequestBody
-		peers.ContractJSON(t, "{\"groups\":[\"xxxxxxxxxxxxxxxxxx\"]}", &body)
+		peers.ContractJSON(t, "{\"groups\":[\"grp_aaaaaaaaaaaaaa\"]}", &body)
 		err := c.Roles.Groups.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
@@ -3496,7 +3496,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body PostSecretsJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"key0\":\"x\"}", &body)
 		err := c.Hooks.Secrets.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
@@ -3574,7 +3574,7 @@ func TestContract(t *testing.T) {
 	t.Run("PostUserAttributeProfiles", func(t *testing.T) {
 		ran++
 		var body PostUserAttributeProfilesJSONRequestBody
-		peers.ContractJSON(t, "{\"name\":\"x\",\"user_attributes\":{}}", &body)
+		peers.ContractJSON(t, "{\"name\":\"x\",\"user_attributes\":{\"key0\":{\"auth0_mapping\":\"x\",\"description\":\"x\",\"label\":\"x\",\"profile_required\":true}}}", &body)
 		res, err := c.UserAttributeProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3605,13 +3605,13 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PostUsersImports", func(t *testing.T) {
 		ran++
-		res, err := c.Jobs.UsersImports.Create(ctx, "multipart/form-data", strings.NewReader("connection_id=con_0000000000000001&users=x"))
+		res, err := c.Jobs.UsersImports.Create(ctx, "multipart/form-data; boundary=idsdk-contract-boundary", strings.NewReader("--idsdk-contract-boundary\r\nContent-Disposition: form-data; name=\"connection_id\"\r\n\r\ncon_0000000000000001\r\n--idsdk-contract-boundary\r\nContent-Disposition: form-data; name=\"users\"\r\n\r\nx\r\n--idsdk-contract-boundary--\r\n"))
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostVcTemplates", func(t *testing.T) {
 		ran++
 		var body PostVcTemplatesJSONRequestBody
-		peers.ContractJSON(t, "{\"dialect\":\"x\",\"name\":\"x\",\"presentation\":{\"org.iso.18013.5.1.mDL\":{\"org.iso.18013.5.1\":{}}},\"type\":\"x\",\"well_known_trusted_issuers\":\"x\"}", &body)
+		peers.ContractJSON(t, "{\"dialect\":\"simplified/1x0\",\"name\":\"x\",\"presentation\":{\"org.iso.18013.5.1.mDL\":{\"org.iso.18013.5.1\":{\"age_birth_year\":true}}},\"type\":\"x\",\"well_known_trusted_issuers\":\"aamva\"}", &body)
 		res, err := c.VerifiableCredentials.Verification.Templates.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3864,8 +3864,8 @@ func TestContract(t *testing.T) {
 		ran++
 		params := new(SubscribeEventsParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Events.Subscribe(ctx, params)
-		peers.ContractCheck(t, err, res != nil, true)
+		u, err := c.Events.Subscribe(params)
+		peers.ContractFetch(t, rec, u, err, "contract-test-token")
 	})
 	t.Run("TenantSettingsRoute", func(t *testing.T) {
 		ran++
@@ -3899,7 +3899,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body UpdateExperimentJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"allocations\":[{\"is_control\":true,\"variation_id\":\"var_a\"}]}", &body)
 		res, err := c.Experimentation.Experiments.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3917,7 +3917,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body UpdateFeatureFlagJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"description\":\"xxx\"}", &body)
 		res, err := c.Experimentation.FeatureFlags.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3935,7 +3935,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body UpdatePhoneProviderJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"configuration\":{\"delivery_methods\":[\"text\"],\"sid\":\"x\"}}", &body)
 		res, err := c.Branding.Phone.Providers.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3953,7 +3953,7 @@ func TestContract(t *testing.T) {
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body UpdateSegmentJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"description\":\"xxx\"}", &body)
 		res, err := c.Experimentation.Segments.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -3964,7 +3964,7 @@ func TestContract(t *testing.T) {
 		var vid string
 		peers.ContractJSON(t, "\"x\"", &vid)
 		var body UpdateVariationJSONRequestBody
-		peers.ContractJSON(t, "{}", &body)
+		peers.ContractJSON(t, "{\"description\":\"xxx\"}", &body)
 		res, err := c.Experimentation.FeatureFlags.Variations.Update(ctx, id, vid, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})

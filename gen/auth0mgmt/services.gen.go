@@ -523,7 +523,7 @@ var opPutUniversalLogin = &facade.Operation{API: "auth0mgmt", ID: "PutUniversalL
 var opResetPhoneTemplate = &facade.Operation{API: "auth0mgmt", ID: "ResetPhoneTemplate", Method: "PATCH", Path: "/branding/phone/templates/{id}/reset"}
 var opRevokeRefreshTokens = &facade.Operation{API: "auth0mgmt", ID: "RevokeRefreshTokens", Method: "POST", Path: "/refresh-tokens/revoke"}
 var opRevokeSession = &facade.Operation{API: "auth0mgmt", ID: "RevokeSession", Method: "POST", Path: "/sessions/{id}/revoke"}
-var opSubscribeEvents = &facade.Operation{API: "auth0mgmt", ID: "SubscribeEvents", Method: "GET", Path: "/events", Accept: "text/event-stream"}
+var opSubscribeEvents = &facade.Operation{API: "auth0mgmt", ID: "SubscribeEvents", Method: "GET", Path: "/events"}
 var opTenantSettingsRoute = &facade.Operation{API: "auth0mgmt", ID: "TenantSettingsRoute", Method: "GET", Path: "/tenants/settings"}
 var opTryPhoneProvider = &facade.Operation{API: "auth0mgmt", ID: "TryPhoneProvider", Method: "POST", Path: "/branding/phone/providers/{id}/try"}
 var opTryPhoneTemplate = &facade.Operation{API: "auth0mgmt", ID: "TryPhoneTemplate", Method: "POST", Path: "/branding/phone/templates/{id}/try"}
@@ -3970,19 +3970,20 @@ type EventsService struct {
 	c *Client
 }
 
-// Subscribe calls "Subscribe to events via Server-Sent Events (SSE)".
+// Subscribe returns the URL of subscribe to events via Server-Sent Events (SSE), for a
+// browser to load; it makes no call.
 //
 // GET /events (operation SubscribeEvents).
-func (s *EventsService) Subscribe(ctx context.Context, params *SubscribeEventsParams, opts ...RequestOption) ([]byte, error) {
+func (s *EventsService) Subscribe(params *SubscribeEventsParams, opts ...RequestOption) (string, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	req, err := NewSubscribeEventsRequest(call.Server, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opSubscribeEvents, err)
+		return "", s.c.rt.BuildError(opSubscribeEvents, err)
 	}
-	return s.c.rt.DoBytes(ctx, &call, opSubscribeEvents, req)
+	return req.URL.String(), nil
 }
 
 // ExperimentationService holds the Experimentation operations of Auth0 Management API.

@@ -675,7 +675,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonUpdateAvatar", func(t *testing.T) {
 		ran++
-		res, err := c.Person.UpdateAvatar(ctx, "multipart/form-data", strings.NewReader(""))
+		res, err := c.Person.UpdateAvatar(ctx, "multipart/form-data; boundary=idsdk-contract-boundary", strings.NewReader("\r\n--idsdk-contract-boundary--\r\n"))
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("RevokedAccessTokensCreate", func(t *testing.T) {

@@ -119,14 +119,14 @@ func TestAuth0AuthPrismFlows(t *testing.T) {
 		if err != nil || !strings.Contains(u, "returnTo=https%3A%2F%2Fapp.example%2Fbye") || !strings.Contains(u, "client_id="+a0WebID) || !strings.HasSuffix(u, "&federated") {
 			t.Fatalf("logout URL %q: %v", u, err)
 		}
-		peers.ContractFetch(t, rec, u, err)
+		peers.ContractFetch(t, rec, u, err, "")
 	})
 	t.Run("AuthorizeURL", func(t *testing.T) {
 		u, _, _, _, err := c.AuthorizeURL(auth0.AuthorizeParams{
 			RedirectURI: a0Redirect, Audience: "https://api.example", Organization: "org_123", Invitation: "inv",
 			Connection: "google-oauth2", Prompt: "login", ScreenHint: "signup", MaxAge: 3600e9,
 		})
-		peers.ContractFetch(t, rec, u, err)
+		peers.ContractFetch(t, rec, u, err, "")
 	})
 
 	if v := rec.Violations(); len(v) > 0 {

@@ -3,6 +3,7 @@ package peers
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -70,7 +71,7 @@ func (v *ViolationRecorder) RoundTrip(req *http.Request) (*http.Response, error)
 	defer v.mu.Unlock()
 	v.requests++
 	if resp != nil {
-		if h := resp.Header.Get("sl-violations"); h != "" {
+		if h := resp.Header.Get("sl-violations"); h != "" && requestViolations(h) {
 			v.violations = append(v.violations, req.Method+" "+req.URL.Path+": "+h)
 		}
 		// When the document has no answer for an invalid request, Prism
@@ -79,7 +80,7 @@ func (v *ViolationRecorder) RoundTrip(req *http.Request) (*http.Response, error)
 			body, rerr := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			resp.Body = io.NopCloser(bytes.NewReader(body))
-			if rerr == nil && bytes.Contains(body, []byte("stoplight.io/prism/errors")) {
+			if rerr == nil && bytes.Contains(body, []byte("stoplight.io/prism/errors")) && !bytes.Contains(body, []byte("NO_COMPLEX_OBJECT_TEXT")) {
 				v.violations = append(v.violations, req.Method+" "+req.URL.Path+": "+string(body))
 			}
 		}
@@ -99,4 +100,26 @@ func (v *ViolationRecorder) Violations() []string {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return append([]string(nil), v.violations...)
+}
+
+// requestViolations reports whether an sl-violations header lists a
+// problem with the request. Prism also reports the responses it made up
+// itself when they miss their schema; those say nothing of the client.
+func requestViolations(header string) bool {
+	// A long list comes as "Too many violations! [...]", possibly cut.
+	if i := strings.IndexByte(header, '['); i > 0 {
+		header = header[i:]
+	}
+	var list []struct {
+		Location []any `json:"location"`
+	}
+	if err := json.Unmarshal([]byte(header), &list); err != nil {
+		return !strings.HasPrefix(header, "[") || strings.Contains(header, `"location":["request"`)
+	}
+	for _, v := range list {
+		if len(v.Location) == 0 || v.Location[0] != "response" {
+			return true
+		}
+	}
+	return false
 }
