@@ -280,6 +280,12 @@ func operationName(d *codegen.OperationDefinition) (group, name string) {
 	ext := d.Spec.Extensions
 	if g, ok := ext[extGroup].(string); ok && g != "" {
 		group = g
+	} else if list, ok := ext[extGroup].([]any); ok && len(list) > 0 {
+		parts := make([]string, 0, len(list))
+		for _, p := range list {
+			parts = append(parts, fmt.Sprint(p))
+		}
+		group = strings.Join(parts, ".")
 	} else if len(d.Spec.Tags) > 0 {
 		group = d.Spec.Tags[0]
 	} else {

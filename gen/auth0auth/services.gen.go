@@ -48,8 +48,8 @@ type AuthorizeService struct {
 	c *Client
 }
 
-// URL returns the URL of authorization Endpoint, for a
-// browser to load; it makes no call.
+// URL returns the URL of authorization Endpoint; it makes
+// no call (a browser or a streaming client loads it).
 //
 // GET /authorize (operation Authorize).
 func (s *AuthorizeService) URL(params *AuthorizeParams, opts ...RequestOption) (string, error) {
@@ -255,8 +255,8 @@ type LogoutService struct {
 	c *Client
 }
 
-// OIDCURL returns the URL of OIDC RP-Initiated Logout, for a
-// browser to load; it makes no call.
+// OIDCURL returns the URL of OIDC RP-Initiated Logout; it makes
+// no call (a browser or a streaming client loads it).
 //
 // GET /oidc/logout (operation OidcLogout).
 func (s *LogoutService) OIDCURL(params *OidcLogoutParams, opts ...RequestOption) (string, error) {
@@ -286,8 +286,8 @@ func (s *LogoutService) RevokeConnectionTokens(ctx context.Context, connectionNa
 	return s.c.rt.Do(ctx, &call, opGlobalTokenRevocation, req, nil)
 }
 
-// URL returns the URL of logout, for a
-// browser to load; it makes no call.
+// URL returns the URL of logout; it makes
+// no call (a browser or a streaming client loads it).
 //
 // GET /v2/logout (operation Logout).
 func (s *LogoutService) URL(params *LogoutParams, opts ...RequestOption) (string, error) {
@@ -564,8 +564,8 @@ func (s *SAMLService) Metadata(ctx context.Context, clientId string, opts ...Req
 	return s.c.rt.Do(ctx, &call, opGetSAMLMetadata, req, nil)
 }
 
-// RequestURL returns the URL of accept Request, for a
-// browser to load; it makes no call.
+// RequestURL returns the URL of accept Request; it makes
+// no call (a browser or a streaming client loads it).
 //
 // GET /samlp/{clientId} (operation AcceptSAMLRequest).
 func (s *SAMLService) RequestURL(clientId string, params *AcceptSAMLRequestParams, opts ...RequestOption) (string, error) {
@@ -624,8 +624,8 @@ func (s *WSFedService) Metadata(ctx context.Context, opts ...RequestOption) erro
 	return s.c.rt.Do(ctx, &call, opGetWsFederationMetadata, req, nil)
 }
 
-// RequestURL returns the URL of accept WS-Federation Request, for a
-// browser to load; it makes no call.
+// RequestURL returns the URL of accept WS-Federation Request; it makes
+// no call (a browser or a streaming client loads it).
 //
 // GET /wsfed/{clientId} (operation AcceptWsFederationRequest).
 func (s *WSFedService) RequestURL(clientId string, params *AcceptWsFederationRequestParams, opts ...RequestOption) (string, error) {

@@ -128,8 +128,8 @@ type WidgetsService struct {
 	c *Client
 }
 
-// NavbarURL returns the URL of the navigation bar widget (HTML), for a
-// browser to load; it makes no call.
+// NavbarURL returns the URL of the navigation bar widget (HTML); it makes
+// no call (a browser or a streaming client loads it).
 //
 // GET /api/v1/widgets/navbar (operation GetNavbarWidget).
 func (s *WidgetsService) NavbarURL(params *GetNavbarWidgetParams, opts ...RequestOption) (string, error) {
@@ -144,8 +144,8 @@ func (s *WidgetsService) NavbarURL(params *GetNavbarWidgetParams, opts ...Reques
 	return req.URL.String(), nil
 }
 
-// UserJSURL returns the URL of the user widget script (JavaScript), for a
-// browser to load; it makes no call.
+// UserJSURL returns the URL of the user widget script (JavaScript); it makes
+// no call (a browser or a streaming client loads it).
 //
 // GET /api/v1/widgets/user.js (operation GetUserWidgetScript).
 func (s *WidgetsService) UserJSURL(params *GetUserWidgetScriptParams, opts ...RequestOption) (string, error) {

@@ -6,6 +6,7 @@
 package facade
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -39,6 +40,9 @@ type Operation struct {
 	Method     string
 	Path       string
 	Idempotent bool // the document marks it safe to repeat (x-idsdk-idempotent)
+	// Items is the JSON field of a list answer that holds its items; a
+	// bare array answer is decoded as if it sat in that field.
+	Items string
 	// Accept replaces the default Accept header for an operation whose
 	// answer is not JSON.
 	Accept string
@@ -424,7 +428,6 @@ func readRaw(op *Operation, resp *http.Response, out *rawBody) error {
 
 func decodeJSON(op *Operation, resp *http.Response, out any) error {
 	ct := resp.Header.Get("Content-Type")
-	lr := io.LimitedReader{R: resp.Body, N: MaxResponseBytes + 1}
 	fail := func(err error, body []byte) error {
 		if len(body) > sdkerrors.MaxBodyBytes {
 			body = body[:sdkerrors.MaxBodyBytes]
@@ -435,21 +438,44 @@ func decodeJSON(op *Operation, resp *http.Response, out any) error {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, sdkerrors.MaxBodyBytes))
 		return fail(fmt.Errorf("expected a JSON body, got %s", ct), body)
 	}
-	dec := json.NewDecoder(&lr)
-	if err := dec.Decode(out); err != nil {
-		if lr.N <= 0 {
-			return fail(fmt.Errorf("body larger than %d bytes", MaxResponseBytes), nil)
-		}
-		if errors.Is(err, io.EOF) {
-			err = errors.New("empty body")
-		}
-		return fail(err, nil)
+	body, err := readBody(resp.Body, resp.ContentLength)
+	if err != nil {
+		return fail(err, body)
 	}
-	// Drain what is left (a trailing newline, usually) so the connection
-	// can be reused, but not an endless body.
-	lr.N = 4 << 10
-	_, _ = io.Copy(io.Discard, &lr)
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) == 0 {
+		return fail(errors.New("empty body"), nil)
+	}
+	// A list that answers either a bare array or an object holding the
+	// items decodes to the object's type.
+	if op.Items != "" && trimmed[0] == '[' {
+		if _, isPage := out.(receiveHeader); !isPage {
+			wrapped := make([]byte, 0, len(trimmed)+len(op.Items)+5)
+			wrapped = append(append(append(append(wrapped, `{"`...), op.Items...), `":`...), trimmed...)
+			body = append(wrapped, '}')
+		}
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fail(err, body)
+	}
 	return nil
+}
+
+// readBody reads a whole answer, up to MaxResponseBytes.
+func readBody(r io.Reader, length int64) ([]byte, error) {
+	size := 512
+	if length > 0 && length <= MaxResponseBytes {
+		size = int(length) + 1
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	n, err := buf.ReadFrom(io.LimitReader(r, MaxResponseBytes+1))
+	if err != nil {
+		return buf.Bytes(), err
+	}
+	if n > MaxResponseBytes {
+		return nil, fmt.Errorf("body larger than %d bytes", MaxResponseBytes)
+	}
+	return buf.Bytes(), nil
 }
 
 func isJSON(ct string) bool {
