@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"mime/multipart"
+	"net/textproto"
 	"net/url"
 	"sort"
 	"strconv"
@@ -100,8 +101,9 @@ type facadeOp struct {
 	ResultBytes   bool // non-JSON body returned as []byte
 	URLOnly       bool
 	Idempotent    bool
-	Security      string // "", "basic" or "none"
-	Accept        string // Accept header of an operation whose answer is not JSON
+	Security      string   // "", "basic" or "none"
+	Accept        string   // Accept header of an operation whose answer is not JSON
+	Headers       []string // declared header parameters, canonical form
 	Paging        *pagingExt
 	PagerName     string // the iterator method, when Paging is set
 	ItemType      string // the iterator's element type
@@ -325,6 +327,10 @@ func buildOp(d *codegen.OperationDefinition, name string) (*facadeOp, error) {
 	if d.RequiresParamObject() {
 		op.ParamsType = d.OperationId + "Params"
 	}
+	for _, h := range d.HeaderParams {
+		op.Headers = append(op.Headers, textproto.CanonicalMIMEHeaderKey(h.ParamName))
+	}
+	sort.Strings(op.Headers)
 	if d.HasBody() {
 		var chosen *codegen.RequestBodyDefinition
 		for i := range d.Bodies {

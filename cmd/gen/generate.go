@@ -66,6 +66,13 @@ type facadeConfig struct {
 	ConnectTimeout string `yaml:"connect-timeout"`
 	// TelemetryHeader carries base64 JSON {name, version} on every call.
 	TelemetryHeader string `yaml:"telemetry-header"`
+	// HeaderOptions generate client options that send a header parameter
+	// with the operations declaring it (e.g. Auth0-Custom-Domain).
+	HeaderOptions []struct {
+		Header string `yaml:"header"`
+		Option string `yaml:"option"`
+		Doc    string `yaml:"doc"`
+	} `yaml:"header-options"`
 	// ContractTest generates gen/<api>/contract_gen_test.go.
 	ContractTest bool `yaml:"contract-test"`
 	// Example holds Go statements for a generated Example_quickstart;

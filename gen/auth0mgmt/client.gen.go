@@ -407,3 +407,10 @@ func WithRequestBaseURL(base string) RequestOption { return facade.WithRequestBa
 // WithoutTelemetry stops sending the Auth0-Client header (base64 JSON of this
 // SDK's name and version).
 func WithoutTelemetry() ClientOption { return facade.WithoutTelemetry() }
+
+// WithCustomDomain makes the links Auth0 sends (verification e-mails, password-change tickets) use a custom domain of the tenant.
+// It sends the Auth0-Custom-Domain header with the operations whose document
+// declares it, and with no other.
+func WithCustomDomain(value string) ClientOption {
+	return facade.WithDeclaredHeader("Auth0-Custom-Domain", value)
+}

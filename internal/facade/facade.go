@@ -40,6 +40,10 @@ type Operation struct {
 	Method     string
 	Path       string
 	Idempotent bool // the document marks it safe to repeat (x-idsdk-idempotent)
+	// Headers are the header parameters the operation declares (canonical
+	// form); client-wide values for them (WithDeclaredHeader) are sent only
+	// with the operations that declare them.
+	Headers []string
 	// Items is the JSON field of a list answer that holds its items; a
 	// bare array answer is decoded as if it sat in that field.
 	Items string
@@ -85,6 +89,8 @@ type Config struct {
 	// unless NoTelemetry.
 	TelemetryHeader string
 	NoTelemetry     bool
+	// DeclaredHeaders are sent with the operations that declare them.
+	DeclaredHeaders http.Header
 	// BasicID and BasicSecret authenticate operations secured by HTTP Basic.
 	BasicID     string
 	BasicSecret auth.Secret
@@ -106,6 +112,7 @@ type Runtime struct {
 
 	basicID     string
 	basicSecret auth.Secret
+	declared    http.Header
 }
 
 // New builds a Runtime from cfg after applying opts.
@@ -190,6 +197,7 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 	}
 	return &Runtime{
 		basicID:     cfg.BasicID,
+		declared:    cfg.DeclaredHeaders,
 		basicSecret: cfg.BasicSecret,
 		api:         cfg.API,
 		base:        base,
@@ -382,6 +390,11 @@ func (r *Runtime) Do(ctx context.Context, call *Call, op *Operation, req *http.R
 	req = req.WithContext(ctx)
 	if op.Accept != "" {
 		req.Header.Set("Accept", op.Accept)
+	}
+	for _, h := range op.Headers {
+		if v, ok := r.declared[h]; ok && req.Header.Get(h) == "" {
+			req.Header[h] = v
+		}
 	}
 	r.setHeaders(req, call.header)
 	if op.Security == SecurityBasic {

@@ -156,3 +156,19 @@ func FromEnv(tokenVar, regionVar, baseURLVar string) Option {
 
 // Int returns a pointer to n, for Config fields that tell "unset" from 0.
 func Int(n int) *int { return &n }
+
+// WithDeclaredHeader sends a header with every call of the operations
+// whose document declares it as a parameter, and with no other call (a
+// value given in the call's own parameters wins).
+func WithDeclaredHeader(key, value string) Option {
+	return func(c *Config) error {
+		if key == "" || strings.ContainsAny(key+value, "\r\n") {
+			return fmt.Errorf("invalid header %q", key)
+		}
+		if c.DeclaredHeaders == nil {
+			c.DeclaredHeaders = http.Header{}
+		}
+		c.DeclaredHeaders.Set(key, value)
+		return nil
+	}
+}
