@@ -172,7 +172,24 @@ HEADER = '''# Our changes to Auth0's Management API document, applied by
 #  - schemas that are the same once prose is dropped become aliases of one.
 '''
 
+PROSE = ('description', 'title', 'example', 'examples', 'externalDocs')
+
+def no_prose(n, in_names=False):
+    """Drops the vendor's prose from what the overlay copies: keywords only,
+    never a property that happens to be called description."""
+    if isinstance(n, dict):
+        out = {}
+        for k, v in n.items():
+            if not in_names and k in PROSE and not isinstance(v, dict):
+                continue
+            out[k] = no_prose(v, in_names=(k == 'properties' and not in_names))
+        return out
+    if isinstance(n, list):
+        return [no_prose(x) for x in n]
+    return n
+
 def dump(acts):
+    acts = [dict(a, update=no_prose(a['update'])) if 'update' in a else a for a in acts]
     out = {'overlay': '1.0.0', 'x-speakeasy-jsonpath': 'rfc9535',
            'info': {'title': 'idsdk-go changes to the Auth0 Management API document', 'version': '1.0.0'},
            'actions': acts}
