@@ -38,6 +38,7 @@ type URLError struct {
 	Reason string
 }
 
+// Error says which URL was refused and why.
 func (e *URLError) Error() string {
 	return fmt.Sprintf("regions: invalid base URL %q: %s", e.URL, e.Reason)
 }
