@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -50,6 +51,16 @@ type OIDCConfig struct {
 	// Routes moves provider endpoints, as oidc-provider's "routes"
 	// setting: e.g. {"token": "/oauth/token", "authorization": "/oauth/authorize"}.
 	Routes map[string]string `json:"routes,omitempty"`
+	// CIBA turns on Client-Initiated Backchannel Authentication in poll
+	// mode: login_hint is a user id or Auth0's {"format":"iss_sub","sub":...}
+	// JSON, and ApproveCIBA / DenyCIBA act as the user's device. Clients
+	// need backchannel_token_delivery_mode "poll" and the grant type
+	// urn:openid:params:grant-type:ciba.
+	CIBA bool `json:"ciba,omitempty"`
+	// CIBAInterval, when positive, is the polling interval in seconds the
+	// backchannel authentication endpoint announces (as Auth0 does);
+	// oidc-provider itself announces none.
+	CIBAInterval int `json:"cibaInterval,omitempty"`
 	// Port to listen on (127.0.0.1); 0 picks a free one.
 	Port int `json:"port"`
 }
@@ -80,6 +91,9 @@ type OIDCProvider struct {
 	DeviceAuthURL string
 	// JWKSURL serves the provider's public keys.
 	JWKSURL string
+	// BackchannelAuthURL is the CIBA backchannel authentication endpoint
+	// (served when OIDCConfig.CIBA is set).
+	BackchannelAuthURL string
 	// Port is the loopback port the provider listens on.
 	Port int
 
@@ -125,15 +139,16 @@ func OIDC(tb testing.TB, cfg OIDCConfig) *OIDCProvider {
 		return issuer + def
 	}
 	p := &OIDCProvider{
-		Issuer:           issuer,
-		TokenURL:         route("token", "/token"),
-		AuthURL:          route("authorization", "/auth"),
-		IntrospectionURL: route("introspection", "/token/introspection"),
-		RevocationURL:    route("revocation", "/token/revocation"),
-		DeviceAuthURL:    route("device_authorization", "/device/auth"),
-		JWKSURL:          route("jwks", "/jwks"),
-		Port:             cfg.Port,
-		cfgJSON:          string(b),
+		Issuer:             issuer,
+		TokenURL:           route("token", "/token"),
+		AuthURL:            route("authorization", "/auth"),
+		IntrospectionURL:   route("introspection", "/token/introspection"),
+		RevocationURL:      route("revocation", "/token/revocation"),
+		DeviceAuthURL:      route("device_authorization", "/device/auth"),
+		JWKSURL:            route("jwks", "/jwks"),
+		BackchannelAuthURL: route("backchannel_authentication", "/backchannel"),
+		Port:               cfg.Port,
+		cfgJSON:            string(b),
 	}
 	tb.Cleanup(p.Stop)
 	if err := p.start(); err != nil {
@@ -212,4 +227,26 @@ func (p *OIDCProvider) ResetStats(tb testing.TB) {
 		tb.Fatalf("oidc stats reset: %v", err)
 	}
 	resp.Body.Close()
+}
+
+// ApproveCIBA completes the latest pending CIBA request as its user would:
+// the provider grants the requested scope and the next poll gets tokens.
+func (p *OIDCProvider) ApproveCIBA(tb testing.TB) { tb.Helper(); p.finishCIBA(tb, "approve") }
+
+// DenyCIBA refuses the latest pending CIBA request: the next poll gets
+// access_denied.
+func (p *OIDCProvider) DenyCIBA(tb testing.TB) { tb.Helper(); p.finishCIBA(tb, "deny") }
+
+func (p *OIDCProvider) finishCIBA(tb testing.TB, action string) {
+	tb.Helper()
+	resp, err := http.Post(p.Issuer+"/__ciba/"+action, "text/plain", nil)
+	if err != nil {
+		tb.Errorf("ciba %s: %v", action, err)
+		return
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+		tb.Errorf("ciba %s: status %d (no pending request, or CIBA is off): %s", action, resp.StatusCode, body)
+	}
 }

@@ -14,12 +14,16 @@
 //     "rotateRefreshToken": true,       // default true: every refresh rotates
 //     "pkceRequired": true,             // default true
 //     "clientAuthSigningAlgs": ["RS256", ...],
-//     "routes": { "token": "/oauth/token", "authorization": "/oauth/authorize" }
+//     "routes": { "token": "/oauth/token", "authorization": "/oauth/authorize" },
+//     "ciba": true,                     // default false: CIBA, poll mode only
+//     "cibaInterval": 1                 // optional "interval" of bc-authorize answers
 //   }
 //
 // Besides the provider's own routes it answers:
 //   GET  /__stats        token-endpoint counters as JSON
 //   POST /__stats/reset  zeroes the counters
+//   POST /__ciba/approve completes the latest pending CIBA request (ciba only)
+//   POST /__ciba/deny    refuses it with access_denied (ciba only)
 //
 // It prints "ready <issuer>" once it listens, and stops on SIGINT/SIGTERM.
 
@@ -53,6 +57,37 @@ const algs = cfg.clientAuthSigningAlgs || [
   'HS256', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512',
 ];
 
+// CIBA requests started at the backchannel authentication endpoint and not
+// yet approved or denied through /__ciba/*, oldest first.
+const cibaPending = [];
+
+// The account of a CIBA login_hint: Auth0's JSON form
+// {"format":"iss_sub","iss":...,"sub":"<user>"} or a plain user id.
+const cibaAccount = (hint) => {
+  if (hint.startsWith('{')) {
+    try {
+      const { sub } = JSON.parse(hint);
+      return typeof sub === 'string' ? sub : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return hint;
+};
+
+const ciba = {
+  enabled: true,
+  deliveryModes: ['poll'],
+  processLoginHint: async (_ctx, hint) => cibaAccount(hint),
+  validateBindingMessage: async () => {},
+  validateRequestContext: async () => {},
+  verifyUserCode: async () => {},
+  triggerAuthenticationDevice: async (ctx, request) => {
+    cibaPending.push(request);
+    if (cfg.cibaInterval) ctx.body.interval = Number(cfg.cibaInterval);
+  },
+};
+
 const configuration = {
   clients: cfg.clients || [],
   ...(cfg.routes ? { routes: cfg.routes } : {}),
@@ -68,6 +103,7 @@ const configuration = {
     introspection: { enabled: true },
     revocation: { enabled: true },
     deviceFlow: { enabled: true },
+    ...(cfg.ciba ? { ciba } : {}),
     resourceIndicators: {
       enabled: true,
       defaultResource: async (_ctx, _client, oneOf) => oneOf,
@@ -113,6 +149,23 @@ provider.on('server_error', (_ctx, err) => {
 
 const handle = provider.callback();
 
+// cibaFinish completes the latest pending CIBA request: approve grants the
+// requested scope to the request's account and client, otherwise the user
+// refused.
+const cibaFinish = async (approve) => {
+  const request = cibaPending.pop();
+  if (!request) return false;
+  if (approve) {
+    const grant = new provider.Grant({ accountId: request.accountId, clientId: request.clientId });
+    if (request.scope) grant.addOIDCScope(request.scope);
+    await grant.save();
+    await provider.backchannelResult(request, grant);
+  } else {
+    await provider.backchannelResult(request, new errors.AccessDenied('the user refused'));
+  }
+  return true;
+};
+
 const server = http.createServer((req, res) => {
   const path = (req.url || '').split('?')[0];
   if (path === '/__stats') {
@@ -126,6 +179,17 @@ const server = http.createServer((req, res) => {
     stats.error = {};
     res.statusCode = 204;
     res.end();
+    return;
+  }
+  if (cfg.ciba && (path === '/__ciba/approve' || path === '/__ciba/deny') && req.method === 'POST') {
+    cibaFinish(path === '/__ciba/approve').then((found) => {
+      res.statusCode = found ? 204 : 404;
+      res.end();
+    }, (err) => {
+      console.error('ciba', err);
+      res.statusCode = 500;
+      res.end(String(err?.message || err));
+    });
     return;
   }
   if (path === ((cfg.routes && cfg.routes.token) || '/token') && req.method === 'POST') {
