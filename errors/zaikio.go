@@ -122,14 +122,15 @@ func zaikioErrors(raw json.RawMessage) (fields map[string][]string, list []strin
 			if len(fields) >= maxZaikioFields {
 				break
 			}
+			// A field named without messages is still invalid.
 			msgs := fieldMessages(f.val)
-			if len(msgs) == 0 {
+			key := strings.TrimSpace(f.key)
+			if key == "" {
 				continue
 			}
 			if fields == nil {
 				fields = map[string][]string{}
 			}
-			key := strings.TrimSpace(f.key)
 			fields[key] = append(fields[key], msgs...)
 		}
 	case '[':

@@ -121,3 +121,15 @@ func TestDecodeZaikioOddBodies(t *testing.T) {
 		t.Errorf("%%#v of nil = %q", got)
 	}
 }
+
+// A field listed with no message is still a validation failure.
+func TestDecodeZaikioFieldWithoutMessages(t *testing.T) {
+	e := decodeZaikio(t, 422, `{"errors":{"name":[]}}`, "Content-Type", "application/json")
+	var ve *sdkerrors.ZaikioValidationError
+	if !errors.As(e, &ve) {
+		t.Fatalf("no validation error in %#v", e)
+	}
+	if _, ok := ve.Fields["name"]; !ok || len(ve.Fields) != 1 {
+		t.Errorf("Fields = %v", ve.Fields)
+	}
+}

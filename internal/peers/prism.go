@@ -32,7 +32,7 @@ func StartPrism(tb testing.TB, doc string) *Prism {
 	bin := NodeBin(tb, "prism")
 	port := FreePort(tb)
 	path := filepath.Join(RepoRoot(), doc)
-	proc, err := Start(RepoRoot(), bin, nil, "mock", "--dynamic", "--host", "127.0.0.1", "--port", strconv.Itoa(port), path)
+	proc, err := Start(RepoRoot(), bin, nil, "mock", "--dynamic", "--seed", "idsdk-go", "--host", "127.0.0.1", "--port", strconv.Itoa(port), path)
 	if err != nil {
 		Unavailable(tb, "starting prism: %v", err)
 	}
