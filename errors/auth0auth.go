@@ -43,22 +43,7 @@ type Auth0AuthError struct {
 
 // Error returns the code, status and description in one line.
 func (e *Auth0AuthError) Error() string {
-	var b strings.Builder
-	b.WriteString("auth0 authentication error")
-	if c := clean(e.Code, 100); c != "" {
-		b.WriteString(" ")
-		b.WriteString(c)
-	}
-	if e.StatusCode != 0 {
-		b.WriteString(" (")
-		b.WriteString(statusText(e.StatusCode))
-		b.WriteString(")")
-	}
-	if d := clean(e.Description, maxMessage); d != "" {
-		b.WriteString(": ")
-		b.WriteString(d)
-	}
-	return b.String()
+	return codedError("auth0 authentication error", e.Code, e.StatusCode, e.Description)
 }
 
 // GoString prints the fields cleaned as Error cleans them, never the MFA

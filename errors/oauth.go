@@ -21,18 +21,24 @@ type OAuthError struct {
 
 // Error returns the code and description in one line.
 func (e *OAuthError) Error() string {
+	return codedError("oauth2 error", e.Code, e.StatusCode, e.Description)
+}
+
+// codedError formats "<kind> <code> (<status>): <description>", leaving out
+// what is empty, with server text cleaned.
+func codedError(kind, code string, status int, description string) string {
 	var b strings.Builder
-	b.WriteString("oauth2 error")
-	if c := clean(e.Code, 100); c != "" {
+	b.WriteString(kind)
+	if c := clean(code, 100); c != "" {
 		b.WriteString(" ")
 		b.WriteString(c)
 	}
-	if e.StatusCode != 0 {
+	if status != 0 {
 		b.WriteString(" (")
-		b.WriteString(statusText(e.StatusCode))
+		b.WriteString(statusText(status))
 		b.WriteString(")")
 	}
-	if d := clean(e.Description, maxMessage); d != "" {
+	if d := clean(description, maxMessage); d != "" {
 		b.WriteString(": ")
 		b.WriteString(d)
 	}
