@@ -174,6 +174,9 @@ var rawRenames = map[string]string{
 	"ClientInterface":     "RawClientInterface",
 }
 
+// rawRenameWords matches the renamed identifiers in comments.
+var rawRenameWords = regexp.MustCompile(`\b(ClientOption|NewClient|WithHTTPClient|WithRequestEditorFn|ClientInterface)\b`)
+
 // finishRaw stamps our header on oapi-codegen's output and renames its
 // raw-client helpers.
 func finishRaw(code string) ([]byte, error) {
@@ -197,9 +200,7 @@ func finishRaw(code string) ([]byte, error) {
 	})
 	for _, cg := range f.Comments {
 		for _, c := range cg.List {
-			for from, to := range rawRenames {
-				c.Text = regexp.MustCompile(`\b`+from+`\b`).ReplaceAllString(c.Text, to)
-			}
+			c.Text = rawRenameWords.ReplaceAllStringFunc(c.Text, func(w string) string { return rawRenames[w] })
 		}
 	}
 	var buf bytes.Buffer
