@@ -1805,8 +1805,6 @@ func (e UserinfoResponseAction) Valid() bool {
 
 // Defines values for VciBatchIssueResponseAction.
 const (
-	VciBatchIssueResponseActionACCEPTED            VciBatchIssueResponseAction = "ACCEPTED"
-	VciBatchIssueResponseActionACCEPTEDJWT         VciBatchIssueResponseAction = "ACCEPTED_JWT"
 	VciBatchIssueResponseActionBADREQUEST          VciBatchIssueResponseAction = "BAD_REQUEST"
 	VciBatchIssueResponseActionCALLERERROR         VciBatchIssueResponseAction = "CALLER_ERROR"
 	VciBatchIssueResponseActionFORBIDDEN           VciBatchIssueResponseAction = "FORBIDDEN"
@@ -1819,10 +1817,6 @@ const (
 // Valid indicates whether the value is a known member of the VciBatchIssueResponseAction enum.
 func (e VciBatchIssueResponseAction) Valid() bool {
 	switch e {
-	case VciBatchIssueResponseActionACCEPTED:
-		return true
-	case VciBatchIssueResponseActionACCEPTEDJWT:
-		return true
 	case VciBatchIssueResponseActionBADREQUEST:
 		return true
 	case VciBatchIssueResponseActionCALLERERROR:
@@ -1877,6 +1871,7 @@ const (
 	VciDeferredIssueResponseActionINTERNALSERVERERROR VciDeferredIssueResponseAction = "INTERNAL_SERVER_ERROR"
 	VciDeferredIssueResponseActionOK                  VciDeferredIssueResponseAction = "OK"
 	VciDeferredIssueResponseActionOKJWT               VciDeferredIssueResponseAction = "OK_JWT"
+	VciDeferredIssueResponseActionUNAUTHORIZED        VciDeferredIssueResponseAction = "UNAUTHORIZED"
 )
 
 // Valid indicates whether the value is a known member of the VciDeferredIssueResponseAction enum.
@@ -1893,6 +1888,8 @@ func (e VciDeferredIssueResponseAction) Valid() bool {
 	case VciDeferredIssueResponseActionOK:
 		return true
 	case VciDeferredIssueResponseActionOKJWT:
+		return true
+	case VciDeferredIssueResponseActionUNAUTHORIZED:
 		return true
 	default:
 		return false
