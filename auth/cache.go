@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/idsdk/idsdk-go/internal/lifetime"
 	"golang.org/x/oauth2"
 )
 
@@ -345,7 +346,7 @@ func (c *Cache) entryFor(tok *oauth2.Token, obtained time.Time) *entry {
 	}
 	life := tok.Expiry.Sub(obtained)
 	if tok.ExpiresIn > 0 {
-		life = time.Duration(tok.ExpiresIn) * time.Second
+		life = lifetime.SecondsInt(tok.ExpiresIn)
 	}
 	if life < 0 {
 		life = 0

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/internal/lifetime"
 	"golang.org/x/oauth2"
 )
 
@@ -347,16 +348,14 @@ func (c *Connector) fetch(ctx context.Context) (*oauth2.Token, error) {
 		return nil, ErrEmptyAccessToken
 	}
 	tok := &oauth2.Token{AccessToken: tr.AccessToken, TokenType: "Bearer", RefreshToken: tr.Refresh}
-	if n, err := tr.ExpiresIn.Int64(); err == nil && n > 0 {
-		tok.ExpiresIn = n
-		tok.Expiry = start.Add(time.Duration(n) * time.Second)
+	extra := map[string]any{}
+	if tr.ExpiresIn != "" {
+		extra["expires_in"] = tr.ExpiresIn
 	}
-	if n, err := tr.ExpiresAt.Int64(); err == nil && n > 0 {
-		if at := time.Unix(n, 0); tok.Expiry.IsZero() || at.Before(tok.Expiry) {
-			tok.Expiry = at
-		}
+	if tr.ExpiresAt != "" {
+		extra["expires_at"] = tr.ExpiresAt
 	}
-	return tok, nil
+	return lifetime.FromResponse(tok.WithExtra(extra), start), nil
 }
 
 // String describes the Connector without its secret or token.

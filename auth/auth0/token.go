@@ -18,6 +18,7 @@ import (
 	"github.com/idsdk/idsdk-go/auth/idtoken"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/gen/auth0auth"
+	"github.com/idsdk/idsdk-go/internal/lifetime"
 )
 
 // Grant types Auth0 adds to RFC 6749.
@@ -213,11 +214,12 @@ func (c *Client) formGrant(ctx context.Context, op, grant string, params url.Val
 		ClientID: c.clientID, ClientSecret: secret, TokenURL: c.endpoint("/oauth/token"),
 		EndpointParams: v, AuthStyle: style,
 	}
+	start := time.Now()
 	tok, err := cfg.Token(context.WithValue(ctx, oauth2.HTTPClient, c.hc))
 	if err != nil {
 		return nil, c.tokenError(op, err)
 	}
-	return c.finish(ctx, tok, o.expect)
+	return c.finish(ctx, lifetime.FromResponse(tok, start), o.expect)
 }
 
 // jsonGrant makes one token request through the generated client with a
@@ -244,7 +246,8 @@ func (c *Client) jsonGrant(ctx context.Context, body map[string]any, o tokenOpts
 	}
 	tok := &oauth2.Token{AccessToken: resp.AccessToken, TokenType: string(resp.TokenType)}
 	if resp.ExpiresIn > 0 {
-		tok.Expiry = time.Now().Add(time.Duration(resp.ExpiresIn) * time.Second)
+		d := lifetime.SecondsInt(resp.ExpiresIn)
+		tok.Expiry, tok.ExpiresIn = time.Now().Add(d), int64(d/time.Second)
 	}
 	extra := map[string]any{}
 	if resp.RefreshToken != nil {
