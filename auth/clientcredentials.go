@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -77,6 +78,20 @@ func (a clientAuth) prepare(now time.Time) (oauth2.AuthStyle, string, url.Values
 	default:
 		return 0, "", nil, fmt.Errorf("auth: unknown client authentication method %q", a.method)
 	}
+}
+
+// ClientBasicAuth returns the value of an Authorization header that
+// authenticates a client with HTTP Basic as RFC 6749 section 2.3.1 asks:
+// the id and the secret are each form-urlencoded first, so a secret with
+// "+", "%", "&" or "=" reaches a conforming server intact. (x/oauth2's
+// AuthStyleInHeader encodes the same way.)
+func ClientBasicAuth(id string, secret Secret) string {
+	return basicAuth(url.QueryEscape(id), url.QueryEscape(secret.Reveal()))
+}
+
+// basicAuth is the HTTP Basic header value of user and password as given.
+func basicAuth(user, password string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
 }
 
 // withHTTPClient puts c where x/oauth2 looks for its HTTP client.

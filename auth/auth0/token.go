@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/idtoken"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/gen/auth0auth"
@@ -309,7 +310,7 @@ func (c *Client) postForm(ctx context.Context, op, path string, form url.Values,
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	if basic {
-		req.Header.Set("Authorization", "Basic "+basicCredentials(c.clientID, c.secret.Reveal()))
+		req.Header.Set("Authorization", auth.ClientBasicAuth(c.clientID, c.secret))
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
