@@ -26,7 +26,7 @@ const (
 	// Secrets that differ once form-urlencoded (RFC 6749 section 2.3.1).
 	reservedSecret = "p+ss/w%rd=1&x"
 	plusSecret     = "ab+cdefgh"
-	apiResource = "https://api.example.test"
+	apiResource    = "https://api.example.test"
 )
 
 // testKeys are generated once per test binary (RSA generation is slow).
