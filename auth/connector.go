@@ -83,11 +83,11 @@ func (e *ConnectorStatusError) Error() string {
 	return s
 }
 
-// Is matches ErrInvalidCredentials for 401 and "invalid_client", and the
-// sdkerrors sentinels of the status.
+// Is matches ErrInvalidCredentials for 401 and the codes of
+// sdkerrors.InvalidClient, and the sdkerrors sentinels of the status.
 func (e *ConnectorStatusError) Is(target error) bool {
 	if target == ErrInvalidCredentials || target == sdkerrors.ErrUnauthorized {
-		if e.StatusCode == http.StatusUnauthorized || e.Code == "invalid_client" {
+		if e.StatusCode == http.StatusUnauthorized || sdkerrors.InvalidClient(e.StatusCode, e.Code) {
 			return true
 		}
 	}

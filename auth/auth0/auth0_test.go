@@ -515,3 +515,35 @@ func TestHugeLifetimesClamped(t *testing.T) {
 		t.Fatalf("backchannel waits %v, want one of about 100 years", waits)
 	}
 }
+
+// TestWrongClientSecretIsInvalidCredentials: Auth0's answer to a wrong
+// client secret (401 access_denied) and to a grant the application may not
+// use (403 unauthorized_client) match auth.ErrInvalidCredentials on the
+// form and the JSON grants; a user's refusal (400/403 access_denied) does
+// not.
+func TestWrongClientSecretIsInvalidCredentials(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		a    answer
+		want bool
+	}{
+		{oauthErr(401, "access_denied"), true},
+		{oauthErr(403, "unauthorized_client"), true},
+		{oauthErr(400, "access_denied"), false},
+		{oauthErr(403, "access_denied"), false},
+	} {
+		f := newFake(t)
+		c := newTest(t, f)
+		f.on("/oauth/token", tt.a)
+		_, errCC := c.ClientCredentials(ctx, "https://api")
+		_, errLogin := c.Login(ctx, "u", "p", LoginParams{})
+		for name, err := range map[string]error{"ClientCredentials": errCC, "Login": errLogin} {
+			if got := errors.Is(err, auth.ErrInvalidCredentials); got != tt.want {
+				t.Errorf("%d %v, %s: errors.Is(%v, ErrInvalidCredentials) = %v", tt.a.status, tt.a.body, name, err, got)
+			}
+			if !a0code(err, tt.a.body.(map[string]any)["error"].(string)) {
+				t.Errorf("%s: %v lost its *Auth0AuthError", name, err)
+			}
+		}
+	}
+}
