@@ -16,6 +16,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/auth"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/internal/lifetime"
 	"github.com/idsdk/idsdk-go/regions"
 )
 
@@ -157,7 +158,7 @@ func (c *Client) Exchange(ctx context.Context, code, redirectURI string, opts ..
 	if err != nil {
 		return nil, tokenError("authorization_code", err)
 	}
-	return FromOAuth2(tok), nil
+	return FromOAuth2(lifetime.FromResponse(tok, time.Now())), nil
 }
 
 // ClientCredentials gets a token for the app itself or, with scopes such
@@ -180,7 +181,7 @@ func (c *Client) ClientCredentials(ctx context.Context, scopes ...string) (*Toke
 	if err != nil {
 		return nil, tokenError("client_credentials", err)
 	}
-	return FromOAuth2(tok), nil
+	return FromOAuth2(lifetime.FromResponse(tok, time.Now())), nil
 }
 
 // Refresh trades a refresh token for a new token, with HTTP Basic.
@@ -194,7 +195,7 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (*Token, erro
 	if err != nil {
 		return nil, tokenError("refresh_token", err)
 	}
-	return FromOAuth2(tok), nil
+	return FromOAuth2(lifetime.FromResponse(tok, time.Now())), nil
 }
 
 // Revoke revokes accessToken at the Hub (POST /api/v1/revoked_access_tokens
