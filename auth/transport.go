@@ -53,7 +53,8 @@ func origin(u *url.URL) string {
 }
 
 // Error is returned by Transport when no token could be had: the request is
-// not sent.
+// not sent, and the retry transport does not send it again (see
+// RetryableError).
 type Error struct {
 	Err error
 }
@@ -63,6 +64,12 @@ func (e *Error) Error() string { return fmt.Sprintf("auth: getting a token: %v",
 
 // Unwrap returns the source's error.
 func (e *Error) Unwrap() error { return e.Err }
+
+// RetryableError returns false: the request was not sent, and sending it
+// again at once would only ask the source again. A Cache backs off after a
+// failed token request by itself. The retry transport (package retry)
+// reads this and ends the call.
+func (e *Error) RetryableError() bool { return false }
 
 // Invalidator is implemented by sources that can drop a token the server
 // refused (Cache, Fake). Transport uses it to retry once after a 401.
