@@ -128,6 +128,19 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return base.RoundTrip(r2)
 }
 
+// CloseIdleConnections closes the idle connections of Base (of
+// http.DefaultTransport when Base is nil), so that
+// http.Client.CloseIdleConnections reaches the transport that holds them.
+func (t *Transport) CloseIdleConnections() {
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if c, ok := base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
 // token asks the source for a token with the request's context.
 func (t *Transport) token(req *http.Request) (*oauth2.Token, error) {
 	tok, err := TokenContext(req.Context(), t.Source)

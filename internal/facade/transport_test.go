@@ -107,3 +107,33 @@ func (h retryCounter) Handle(_ context.Context, r slog.Record) error {
 }
 func (h retryCounter) WithAttrs([]slog.Attr) slog.Handler { return h }
 func (h retryCounter) WithGroup(string) slog.Handler      { return h }
+
+// idleCloser is a base transport that counts CloseIdleConnections calls.
+type idleCloser struct{ closed atomic.Int32 }
+
+func (c *idleCloser) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("not used")
+}
+
+func (c *idleCloser) CloseIdleConnections() { c.closed.Add(1) }
+
+// client.HTTPClient().CloseIdleConnections() reaches the transport the
+// requests finally go through, whatever stands in front of it.
+func TestCloseIdleConnectionsReachesBaseTransport(t *testing.T) {
+	for name, opts := range map[string][]nexaasid.ClientOption{
+		"token and retries": {nexaasid.WithToken(auth.Bearer("tok"))},
+		"token, no retries": {nexaasid.WithToken(auth.Bearer("tok")), nexaasid.WithRetry(retry.Off())},
+		"no token":          {},
+	} {
+		base := &idleCloser{}
+		opts = append(opts, nexaasid.WithBaseURL("https://id.example.com"), nexaasid.WithHTTPClient(&http.Client{Transport: base}))
+		c, err := nexaasid.New(opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.HTTPClient().CloseIdleConnections()
+		if got := base.closed.Load(); got != 1 {
+			t.Errorf("%s: base CloseIdleConnections called %d times, want 1", name, got)
+		}
+	}
+}
