@@ -168,7 +168,7 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 	}
 	inner := baseTransport(cfg)
 	origin := auth.OriginOf(base)
-	if cfg.Token != nil {
+	if cfg.Token != nil || cfg.BasicID != "" {
 		inner = &auth.Transport{Source: cfg.Token, Origin: origin, Base: inner}
 	}
 	client.Transport = policy.Transport(inner)
@@ -384,7 +384,15 @@ func (r *Runtime) Do(ctx context.Context, call *Call, op *Operation, req *http.R
 	if op.Idempotent || call.idem {
 		ctx = retry.WithIdempotent(ctx)
 	}
-	if op.Security != "" {
+	switch op.Security {
+	case "": // the token, if any
+	case SecurityBasic:
+		if r.basicID == "" {
+			return fmt.Errorf("%s %s: the operation needs the client id and secret (WithBasicAuth)", op.API, op.ID)
+		}
+		// Added by the token transport, under the same origin rule.
+		ctx = auth.ContextWithBasicAuth(ctx, r.basicID, r.basicSecret)
+	default:
 		ctx = auth.ContextWithoutToken(ctx)
 	}
 	req = req.WithContext(ctx)
@@ -397,12 +405,6 @@ func (r *Runtime) Do(ctx context.Context, call *Call, op *Operation, req *http.R
 		}
 	}
 	r.setHeaders(req, call.header)
-	if op.Security == SecurityBasic {
-		if r.basicID == "" {
-			return fmt.Errorf("%s %s: the operation needs the client id and secret (WithBasicAuth)", op.API, op.ID)
-		}
-		req.SetBasicAuth(r.basicID, r.basicSecret.Reveal())
-	}
 	resp, err := r.client.Do(req)
 	if err != nil {
 		return &sdkerrors.RequestError{API: op.API, Operation: op.ID, Method: req.Method, URL: cleanURL(req), Err: err}
