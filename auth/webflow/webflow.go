@@ -207,8 +207,9 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Handler serves the flow. It is safe for concurrent use and keeps no
-// per-request state outside the request and its cookies.
+// Handler serves the flow. It is safe for concurrent use; a flow's state
+// lives in the browser's sealed cookie, and the server keeps only the
+// record of used states (Config.UsedStates).
 type Handler struct {
 	cfg     Config
 	clients map[string]*Client
