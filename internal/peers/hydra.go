@@ -115,7 +115,7 @@ func StartHydra(tb testing.TB) *Hydra {
 		tb.Fatalf("hydra: %v", err)
 	}
 	if _, err := os.Stat(bin); err != nil {
-		Unavailable(tb, "the Hydra binary %s is missing (./scripts/test builds it from internal/peers/hydra)", filepath.Base(bin))
+		Unavailable(tb, "the Hydra binary .cache/bin/%s is missing (built from the module internal/peers/hydra)", filepath.Base(bin))
 	}
 	if !hydraShared.Load() {
 		h, err := startHydra(bin)
