@@ -274,6 +274,13 @@ func runFeatures(ctx context.Context, t *testing.T, p *Provider, srv server) {
 		}
 	})
 
+	t.Run("the server enforces PKCE", func(t *testing.T) {
+		back := srv.authorize(t, p.AuthCodeURL(testRedirect, NewLogin().State, scopes, nil))
+		if back.Query().Get("code") != "" || back.Query().Get("error") == "" {
+			t.Fatalf("sign-in without PKCE was not refused: %s", back.Redacted())
+		}
+	})
+
 	t.Run("a wrong PKCE verifier is refused", func(t *testing.T) {
 		l := NewLogin()
 		back := srv.authorize(t, p.LoginURL(testRedirect, l, scopes, url.Values{"prompt": {"consent"}}))

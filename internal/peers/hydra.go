@@ -166,16 +166,36 @@ func startHydra(bin string) (*Hydra, error) {
 		return nil, err
 	}
 	h.proc = proc
+	// Wait on the health endpoints, then fetch the JWKS once without a
+	// short timeout: Hydra makes its ID token key pair (RSA 4096) on the
+	// first request that needs it, and a polling client that gives up
+	// after a second makes it start over.
 	ctx := context.Background()
-	if err := proc.WaitHTTP(ctx, h.PublicURL+"/.well-known/openid-configuration", 60*time.Second); err != nil {
-		h.Stop()
-		return nil, err
+	for _, u := range []string{h.AdminURL + "/health/ready", h.PublicURL + "/health/alive"} {
+		if err := proc.WaitHTTP(ctx, u, 60*time.Second); err != nil {
+			h.Stop()
+			return nil, err
+		}
 	}
-	if err := proc.WaitHTTP(ctx, h.AdminURL+"/health/ready", 30*time.Second); err != nil {
+	if err := h.warmKeys(); err != nil {
 		h.Stop()
 		return nil, err
 	}
 	return h, nil
+}
+
+// warmKeys has Hydra make its signing keys before the first test needs them.
+func (h *Hydra) warmKeys() error {
+	resp, err := (&http.Client{Timeout: 3 * time.Minute}).Get(h.PublicURL + "/.well-known/jwks.json")
+	if err != nil {
+		return fmt.Errorf("hydra keys: %w\n%s", err, h.proc.Output())
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("hydra keys: status %d\n%s", resp.StatusCode, h.proc.Output())
+	}
+	return nil
 }
 
 func freePortOrZero() int {
