@@ -16,6 +16,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/idtoken"
 	"github.com/idsdk/idsdk-go/internal/peers"
 )
 
@@ -271,6 +272,16 @@ func runFeatures(ctx context.Context, t *testing.T, p *Provider, srv server) {
 		}
 		if !in.Active || in.ClientID != p.cfg.ClientID {
 			t.Fatalf("client credentials token: %+v", in)
+		}
+	})
+
+	t.Run("an ID token with another nonce is refused", func(t *testing.T) {
+		l := NewLogin()
+		back := srv.authorize(t, p.LoginURL(testRedirect, l, scopes, url.Values{"prompt": {"consent"}}))
+		other := *l
+		other.Nonce = NewLogin().Nonce
+		if _, _, err := p.FinishLogin(ctx, back.Query().Get("code"), testRedirect, &other, scopes); !errors.Is(err, idtoken.ErrNonce) {
+			t.Fatalf("err = %v, want idtoken.ErrNonce", err)
 		}
 	})
 
