@@ -3,7 +3,7 @@
 
 Run from the module root:
 
-    python3 api/auth0mgmt/overlay.py /work/shared/reference/auth0/management-api-oas.json
+    python3 api/auth0mgmt/overlay.py ../shared/reference/auth0/management-api-oas.json
     go run ./cmd/gen import auth0mgmt -from <same file> -source-url <its URL>
 
 It needs PyYAML and runs `go run ./cmd/gen import` once on a scratch copy
