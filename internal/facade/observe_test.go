@@ -219,3 +219,30 @@ func (r *recorder) EndCall(_ context.Context, c *observe.Call, err error) {
 func (r *recorder) Token(_ context.Context, t *observe.Token) {
 	r.add("token %s refresh=%v %s", t.Kind, t.Refresh, t.Outcome())
 }
+
+// BenchmarkProfileGetObserved is BenchmarkProfileGet's facade call with a
+// logger: one whose handler drops debug records, and one that writes
+// them (JSON, discarded).
+func BenchmarkProfileGetObserved(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, profileJSON)
+	}))
+	defer srv.Close()
+	for name, level := range map[string]slog.Level{"info": slog.LevelInfo, "debug": slog.LevelDebug} {
+		b.Run(name, func(b *testing.B) {
+			l := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: level}))
+			c, err := nexaasid.New(nexaasid.WithBaseURL(srv.URL), nexaasid.WithToken(auth.Bearer("tok-123")), nexaasid.WithLogger(l))
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Profile.Get(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
