@@ -69,7 +69,9 @@ type Attempt struct {
 	N int
 	// Status is the answer's status, 0 when there was none (Err is set).
 	Status int
-	// Err is the transport error of the attempt; print it with SafeError.
+	// Err is the transport error of the attempt, as an
+	// *errors.RequestError whose text leaves out the URL's query and user
+	// information (errors.Is and errors.As reach the cause).
 	Err error
 	// ErrorClass sorts Err: "dial", "timeout", "reset", "eof",
 	// "transport", or "canceled" when the request's context ended.

@@ -2,6 +2,7 @@ package retry
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -169,5 +170,34 @@ func TestNoLoggerNoLogs(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Errorf("status = %d", resp.StatusCode)
+	}
+}
+
+// TestObservedErrorsHoldNoQuery: the error an observer gets prints
+// without the URL's query or user information, whatever the verb.
+func TestObservedErrorsHoldNoQuery(t *testing.T) {
+	srv := statusServer(t, 200)
+	u := strings.Replace(srv.URL, "http://", "http://alice:PASSWORD@", 1) + "/x?access_token=SECRET"
+	srv.Close()
+	var rec attemptRecorder
+	p := fast()
+	p.MaxRetries = 1
+	p.Observer = &rec
+	if _, err := client(t, p).Get(u); err == nil {
+		t.Fatal("want an error")
+	}
+	if len(rec.attempts) != 2 {
+		t.Fatalf("%d attempts, want 2", len(rec.attempts))
+	}
+	for _, a := range rec.attempts {
+		if a.Err == nil || a.ErrorClass != classDial {
+			t.Errorf("attempt %d: err %v, class %q", a.N, a.Err, a.ErrorClass)
+			continue
+		}
+		for _, out := range []string{a.Err.Error(), fmt.Sprintf("%v %+v %s %q %#v", a.Err, a.Err, a.Err, a.Err, a.Err), observe.SafeError(a.Err)} {
+			if strings.Contains(out, "SECRET") || strings.Contains(out, "PASSWORD") {
+				t.Errorf("attempt %d error prints the query: %s", a.N, out)
+			}
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	retryablehttp "github.com/hashicorp/go-retryablehttp"
 
+	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/observe"
 )
 
@@ -351,6 +352,9 @@ func report(s *settings, req *http.Request, n int, start time.Time, resp *http.R
 		} else {
 			a.ErrorClass, _ = classifyError(err)
 		}
+		// Its text and every fmt verb leave out the URL's query, which a
+		// *url.Error quotes.
+		a.Err = &sdkerrors.RequestError{Err: err}
 	}
 	if a.Call != nil {
 		a.Call.Attempts, a.Call.Status = n, a.Status
