@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/idsdk/idsdk-go/internal/lifetime"
+	"github.com/idsdk/idsdk-go/observe"
 	"golang.org/x/oauth2"
 )
 
@@ -53,6 +54,7 @@ type cacheConfig struct {
 	store          Store
 	onChange       func(ctx context.Context, old, new *oauth2.Token) error
 	now            func() time.Time
+	observer       observe.Observer // see cachelog.go
 }
 
 // WithEarlyRefresh sets the early-refresh window: the last fraction of a
@@ -335,14 +337,7 @@ func (c *Cache) obtain(ctx context.Context) (*oauth2.Token, error) {
 		err error
 	)
 	c.fetches.Add(1)
-	if r, ok := c.src.(Refresher); ok {
-		nt, err = r.Refresh(ctx, base)
-	} else {
-		nt, err = TokenContext(ctx, c.src)
-	}
-	if err == nil && (nt == nil || nt.AccessToken == "") {
-		err = errors.New("auth: source returned an empty token")
-	}
+	nt, err = c.fetch(ctx, base)
 	if err != nil {
 		return nil, c.fail(err)
 	}

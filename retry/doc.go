@@ -73,11 +73,14 @@
 //
 // # Logging
 //
-// With Logger set, the transport writes one Debug record for each retry
-// (method, scheme://host/path of the URL, the status or a short error class,
-// the attempt number and the wait) and a Warn record when it gives up because
-// the server asked for a wait longer than MaxRetryAfter. Query strings,
-// user info and headers are never logged.
+// With Logger set, the transport writes one record per attempt through
+// observe.Log: Debug, with the method, scheme://host/path of the URL, the
+// attempt number, the status or a short error class, the duration, and
+// why the attempt is repeated (with the wait) or why a failed one is not;
+// Warn when it gives up because the server asked for a wait longer than
+// MaxRetryAfter. Query strings, user info and headers are never logged.
+// Observer receives the same reports (observe.Attempt), for metrics or
+// traces.
 //
 // # Defaults
 //
@@ -91,6 +94,7 @@
 //	RetryStatuses   none
 //	Idempotent      nil
 //	Logger          nil    (no logs)
+//	Observer        nil
 //
 // [Off] is [Default] with MaxRetries set to 0: every request is sent once.
 package retry

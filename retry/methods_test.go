@@ -175,7 +175,7 @@ func TestPOSTConnectionRefusedIsRetried(t *testing.T) {
 	}
 	var classes []string
 	for _, rec := range logs.records(t) {
-		if rec["msg"] == "retry" {
+		if rec["msg"] == "http attempt" && rec["retry"] != nil {
 			classes = append(classes, rec["error_class"].(string))
 		}
 	}

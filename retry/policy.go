@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/idsdk/idsdk-go/observe"
 )
 
 // Default values of a [Policy]; see the package documentation.
@@ -59,8 +61,13 @@ type Policy struct {
 	// as an API's idempotent POST operations. It must not read or change the
 	// request body.
 	Idempotent func(*http.Request) bool
-	// Logger receives the retry logs; nil means no logs.
+	// Logger, when set, gets one record per attempt (observe.Log); nil
+	// means no logs.
 	Logger *slog.Logger
+	// Observer, when set, is told about every attempt once the policy has
+	// decided whether another one follows (its Attempt method), together
+	// with Logger.
+	Observer observe.Observer
 }
 
 // Default returns a new Policy with the default settings: 3 retries, backoff
@@ -97,8 +104,8 @@ func (p *Policy) String() string {
 	} else {
 		b.WriteString("none")
 	}
-	fmt.Fprintf(&b, ", RetryStatuses: %v, Idempotent: %s, Logger: %s}",
-		s.extraStatuses, setOrNot(s.idempotent != nil), setOrNot(s.logger != nil))
+	fmt.Fprintf(&b, ", RetryStatuses: %v, Idempotent: %s, Logger: %s, Observer: %s}",
+		s.extraStatuses, setOrNot(s.idempotent != nil), setOrNot(p != nil && p.Logger != nil), setOrNot(p != nil && p.Observer != nil))
 	return b.String()
 }
 
@@ -133,7 +140,7 @@ type settings struct {
 	attemptTimeout time.Duration
 	extraStatuses  []int
 	idempotent     func(*http.Request) bool
-	logger         *slog.Logger
+	observer       observe.Observer // the Observer and the Logger
 }
 
 // settings copies p and fills in the defaults. A nil Policy is [Default].
@@ -148,7 +155,7 @@ func (p *Policy) settings() settings {
 		maxRetryAfter:  p.MaxRetryAfter,
 		attemptTimeout: max(p.AttemptTimeout, 0),
 		idempotent:     p.Idempotent,
-		logger:         p.Logger,
+		observer:       observe.Join(p.Observer, observe.Log(p.Logger)),
 	}
 	if s.minWait <= 0 {
 		s.minWait = DefaultMinWait

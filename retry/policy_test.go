@@ -51,7 +51,7 @@ func TestZeroFieldsTakeDefaults(t *testing.T) {
 
 func TestString(t *testing.T) {
 	got := Default().String()
-	want := "retry.Policy{MaxRetries: 3, MinWait: 250ms, MaxWait: 5s, MaxRetryAfter: 30s, AttemptTimeout: 30s, RetryStatuses: [], Idempotent: none, Logger: none}"
+	want := "retry.Policy{MaxRetries: 3, MinWait: 250ms, MaxWait: 5s, MaxRetryAfter: 30s, AttemptTimeout: 30s, RetryStatuses: [], Idempotent: none, Logger: none, Observer: none}"
 	if got != want {
 		t.Errorf("String() =\n%s\nwant\n%s", got, want)
 	}

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	retryablehttp "github.com/hashicorp/go-retryablehttp"
+
+	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/observe"
 )
 
 // Transport returns an [http.RoundTripper] that sends requests through base
@@ -72,7 +75,16 @@ func (t *transport) CloseIdleConnections() {
 // final response untouched or the last transport error.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.s.maxRetries == 0 {
+		var start time.Time
+		if t.s.observer != nil {
+			start = time.Now()
+		}
 		resp, err := t.attempt.RoundTrip(req)
+		if t.s.observer != nil {
+			c := newCall(&t.s, req)
+			c.start = start
+			c.checkRetry(req.Context(), resp, err)
+		}
 		if resp != nil {
 			resp.Request = req
 		}
@@ -95,12 +107,20 @@ func newCall(s *settings, req *http.Request) *call {
 // firstAttempt sends req once and hands it to go-retryablehttp only when
 // the policy wants another attempt.
 func (t *transport) firstAttempt(req *http.Request) (*http.Response, error) {
+	var start time.Time
+	if t.s.observer != nil {
+		start = time.Now()
+	}
 	resp, err := t.attempt.RoundTrip(req)
 	if err == nil && !t.s.retryStatus(resp.StatusCode) {
+		if t.s.observer != nil {
+			report(&t.s, req, 1, start, resp, nil, false, "", 0)
+		}
 		resp.Request = req
 		return resp, nil
 	}
 	c := newCall(&t.s, req)
+	c.start = start
 	if again, _ := c.checkRetry(req.Context(), resp, err); !again {
 		if resp != nil {
 			resp.Request = req
@@ -158,6 +178,9 @@ func (t *transport) retryable(c *call, req *http.Request, maxRetries int) (*http
 		Backoff:      c.backoff,
 		ErrorHandler: c.giveUp,
 	}
+	if t.s.observer != nil {
+		c.client.RequestLogHook = c.attemptStarts
+	}
 	resp, err := c.client.Do(&c.req)
 	if resp != nil {
 		resp.Request = c.orig
@@ -173,6 +196,7 @@ type call struct {
 	repeatable bool // safe to send again even if processed
 	attempts   int  // attempts made so far
 	wait       time.Duration
+	start      time.Time // of the latest attempt, when observed
 
 	req    retryablehttp.Request
 	client retryablehttp.Client
@@ -204,53 +228,75 @@ func (c *call) setBody(req *http.Request) error {
 }
 
 // checkRetry is go-retryablehttp's CheckRetry: it decides after each attempt
-// whether to send the request again, and if so how long to wait first.
-// It never returns an error: the response or the transport error of the
-// attempt is what the caller gets when it says no.
+// whether to send the request again, and if so how long to wait first,
+// and reports the attempt to the observer. It never returns an error: the
+// response or the transport error of the attempt is what the caller gets
+// when it says no.
 func (c *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	c.attempts++
+	again, reason := c.decide(ctx, resp, err)
+	if c.s.observer != nil {
+		wait := time.Duration(0)
+		if again || reason == observe.GiveUpRetryAfter {
+			wait = c.wait
+		}
+		report(c.s, c.orig, c.attempts, c.start, resp, err, again, reason, wait)
+	}
+	return again, nil
+}
+
+// decide says whether the attempt just made is repeated, and why or, for
+// a failed attempt that is not, why not (an observe.GiveUp value); it sets
+// c.wait.
+func (c *call) decide(ctx context.Context, resp *http.Response, err error) (again bool, reason string) {
 	if ctx.Err() != nil {
-		return false, nil
+		return false, ""
 	}
 	var (
 		wait  time.Duration
-		attr  slog.Attr // status or error class, for the logs
-		fixed bool      // wait named by the server
+		fixed bool // wait named by the server
 	)
 	if err != nil {
 		class, ok := classifyError(err)
-		if !ok || !(c.repeatable || class == classDial) {
-			return false, nil
+		if !ok {
+			return false, ""
 		}
-		attr = slog.String("error_class", class)
+		if !c.repeatable && class != classDial {
+			return false, observe.GiveUpNotRepeatable
+		}
+		reason = class
 	} else {
 		code := resp.StatusCode
-		if !c.s.retryStatus(code) || !(c.repeatable || notProcessed(code)) {
-			return false, nil
+		if !c.s.retryStatus(code) {
+			return false, ""
 		}
-		attr = slog.Int("status", code)
+		if !c.repeatable && !notProcessed(code) {
+			return false, observe.GiveUpNotRepeatable
+		}
+		reason = "status " + strconv.Itoa(code)
 		wait, fixed = serverWait(resp, time.Now())
 	}
 	if c.attempts > c.s.maxRetries {
-		c.log(ctx, slog.LevelDebug, "retry: giving up, no retries left", attr)
-		return false, nil
+		return false, observe.GiveUpNoRetriesLeft
 	}
 	if fixed && wait > c.s.maxRetryAfter {
-		c.log(ctx, slog.LevelWarn, "retry: server asks for a longer wait than allowed, not retrying", attr,
-			slog.Duration("wait", wait), slog.Duration("max_retry_after", c.s.maxRetryAfter))
-		return false, nil
+		c.wait = wait
+		return false, observe.GiveUpRetryAfter
 	}
 	if !fixed {
 		wait = c.s.backoff(c.attempts - 1)
 	}
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-		c.log(ctx, slog.LevelDebug, "retry: giving up, the wait would pass the request deadline", attr,
-			slog.Duration("wait", wait))
-		return false, nil
+		return false, observe.GiveUpDeadline
 	}
 	c.wait = wait
-	c.log(ctx, slog.LevelDebug, "retry", attr, slog.Duration("wait", wait))
-	return true, nil
+	return true, reason
+}
+
+// attemptStarts is go-retryablehttp's RequestLogHook, set when attempts are
+// observed: it notes when each attempt starts.
+func (c *call) attemptStarts(retryablehttp.Logger, *http.Request, int) {
+	c.start = time.Now()
 }
 
 // backoff is go-retryablehttp's Backoff: the wait checkRetry chose.
@@ -282,18 +328,38 @@ func (c *call) giveUp(resp *http.Response, err error, _ int) (*http.Response, er
 	return nil, err
 }
 
-// log writes one record about the attempt just made, if logging is on.
-func (c *call) log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {
-	l := c.s.logger
-	if l == nil || !l.Enabled(ctx, level) {
-		return
+// report tells the observer about attempt n of req, started at start,
+// and updates the call it belongs to.
+func report(s *settings, req *http.Request, n int, start time.Time, resp *http.Response, err error, again bool, reason string, wait time.Duration) {
+	ctx := req.Context()
+	a := observe.Attempt{
+		Call:     observe.CallFrom(ctx),
+		Method:   methodOf(req),
+		URL:      logURL(req.URL),
+		N:        n,
+		Err:      err,
+		Duration: time.Since(start),
+		Retry:    again,
+		Reason:   reason,
+		Wait:     wait,
 	}
-	base := []slog.Attr{
-		slog.String("method", methodOf(c.orig)),
-		slog.String("url", logURL(c.orig.URL)),
-		slog.Int("attempt", c.attempts),
+	if resp != nil {
+		a.Status = resp.StatusCode
 	}
-	l.LogAttrs(ctx, level, msg, append(base, attrs...)...)
+	if err != nil {
+		if ctx.Err() != nil {
+			a.ErrorClass = "canceled"
+		} else {
+			a.ErrorClass, _ = classifyError(err)
+		}
+		// Its text and every fmt verb leave out the URL's query, which a
+		// *url.Error quotes.
+		a.Err = &sdkerrors.RequestError{Err: err}
+	}
+	if a.Call != nil {
+		a.Call.Attempts, a.Call.Status = n, a.Status
+	}
+	s.observer.Attempt(ctx, &a)
 }
 
 func methodOf(req *http.Request) string {

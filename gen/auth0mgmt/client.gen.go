@@ -16,6 +16,7 @@ package auth0mgmt
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/internal/facade"
+	"github.com/idsdk/idsdk-go/observe"
 	"github.com/idsdk/idsdk-go/regions"
 	"github.com/idsdk/idsdk-go/retry"
 )
@@ -405,6 +407,18 @@ func WithTimeout(d time.Duration) ClientOption { return facade.WithTimeout(d) }
 // keeping which answers are retried, the waits between attempts and
 // Retry-After of the retry policy in use.
 func WithMaxRetries(n int) ClientOption { return facade.WithMaxRetries(n) }
+
+// WithLogger writes one debug record to l per HTTP attempt (API,
+// operation, method, URL without query, status, duration, attempt number,
+// why it was retried) and per token request of the client's credential
+// option (kind, outcome, expiry). Headers, query strings and tokens are
+// never logged.
+func WithLogger(l *slog.Logger) ClientOption { return facade.WithLogger(l) }
+
+// WithObserver reports every call, HTTP attempt and token request of the
+// client's credential option to o, such as the OpenTelemetry observer of
+// github.com/idsdk/idsdk-go/otel.
+func WithObserver(o observe.Observer) ClientOption { return facade.WithObserver(o) }
 
 // WithoutAuthentication builds the client without credentials, which New
 // otherwise refuses (the API requires them): for tests against mocks.

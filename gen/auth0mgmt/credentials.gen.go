@@ -45,8 +45,12 @@ func WithClientAssertion(clientID string, key crypto.Signer, alg string, opts ..
 // WithTokenFunc authenticates calls with the tokens fn returns (your own
 // code obtains them), cached until they expire (auth.Auth0TokenFunc).
 func WithTokenFunc(fn func(ctx context.Context) (*oauth2.Token, error)) ClientOption {
-	return facade.WithCredential(func(facade.CredentialEnv) (oauth2.TokenSource, error) {
-		return auth.Auth0TokenFunc(fn)
+	return facade.WithCredential(func(env facade.CredentialEnv) (oauth2.TokenSource, error) {
+		var opts []auth.Auth0Option
+		if env.Observer != nil {
+			opts = append(opts, auth.Auth0CacheOptions(auth.WithCacheObserver(env.Observer)))
+		}
+		return auth.Auth0TokenFunc(fn, opts...)
 	})
 }
 
@@ -64,14 +68,18 @@ func WithStaticToken(token string, expiry time.Time) ClientOption {
 // https://{domain}/api/v2/).
 func WithAudience(audience string) ClientOption { return facade.WithAudience(audience) }
 
-// auth0Options puts the client's audience and HTTP client before opts.
+// auth0Options puts the client's audience, HTTP client and observer
+// before opts.
 func auth0Options(env facade.CredentialEnv, opts []auth.Auth0Option) []auth.Auth0Option {
-	pre := make([]auth.Auth0Option, 0, 2+len(opts))
+	pre := make([]auth.Auth0Option, 0, 3+len(opts))
 	if env.Audience != "" {
 		pre = append(pre, auth.Auth0Audience(env.Audience))
 	}
 	if env.HTTPClient != nil {
 		pre = append(pre, auth.Auth0HTTPClient(env.HTTPClient))
+	}
+	if env.Observer != nil {
+		pre = append(pre, auth.Auth0CacheOptions(auth.WithCacheObserver(env.Observer)))
 	}
 	return append(pre, opts...)
 }

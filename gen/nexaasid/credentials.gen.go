@@ -21,7 +21,7 @@ import (
 // every new token is saved to store before any call uses it.
 func WithIdentity(cfg auth.NexaasConfig, store auth.Store, opts ...auth.CacheOption) ClientOption {
 	return facade.WithCredential(func(env facade.CredentialEnv) (oauth2.TokenSource, error) {
-		return auth.NexaasIdentity(nexaasConfig(cfg, env), store, opts...)
+		return auth.NexaasIdentity(nexaasConfig(cfg, env), store, cacheOptions(env, opts)...)
 	})
 }
 
@@ -30,7 +30,7 @@ func WithIdentity(cfg auth.NexaasConfig, store auth.Store, opts ...auth.CacheOpt
 // none are given (auth.NewNexaasApplication).
 func WithApplication(cfg auth.NexaasConfig, scopes ...string) ClientOption {
 	return facade.WithCredential(func(env facade.CredentialEnv) (oauth2.TokenSource, error) {
-		app, err := auth.NewNexaasApplication(nexaasConfig(cfg, env))
+		app, err := auth.NewNexaasApplication(nexaasConfig(cfg, env), cacheOptions(env, nil)...)
 		if err != nil {
 			return nil, err
 		}
@@ -47,4 +47,12 @@ func nexaasConfig(cfg auth.NexaasConfig, env facade.CredentialEnv) auth.NexaasCo
 		cfg.HTTPClient = env.HTTPClient
 	}
 	return cfg
+}
+
+// cacheOptions puts the client's observer before opts.
+func cacheOptions(env facade.CredentialEnv, opts []auth.CacheOption) []auth.CacheOption {
+	if env.Observer == nil {
+		return opts
+	}
+	return append([]auth.CacheOption{auth.WithCacheObserver(env.Observer)}, opts...)
 }

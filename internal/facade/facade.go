@@ -28,6 +28,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/auth"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/observe"
 	"github.com/idsdk/idsdk-go/regions"
 	"github.com/idsdk/idsdk-go/retry"
 )
@@ -122,6 +123,9 @@ type Config struct {
 	// timeout and the number of retries.
 	Timeout time.Duration
 	Retries *int
+	// Observer receives the reports of every call, attempt and token
+	// request (WithObserver, WithLogger); see observe.go.
+	Observer observe.Observer
 }
 
 // CredentialEnv is what a Credential builds a token source from: the
@@ -135,6 +139,9 @@ type CredentialEnv struct {
 	Audience string
 	// HTTPClient is the caller's WithHTTPClient client, or nil.
 	HTTPClient *http.Client
+	// Observer is the client's observer (WithObserver, WithLogger), nil
+	// when none: the token caches a credential builds report to it.
+	Observer observe.Observer
 }
 
 // Option changes a Config; the generated ClientOption type is this type.
@@ -155,6 +162,8 @@ type Runtime struct {
 	basicSecret auth.Secret
 	declared    http.Header
 	token       oauth2.TokenSource
+	obs         observe.Observer // nil: calls are not observed
+	basePath    string           // path of base, for URL templates
 }
 
 // New builds a Runtime from cfg after applying opts.
@@ -189,6 +198,7 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.API, err)
 	}
+	cfg.adoptPolicyLogger()
 	if err := cfg.credentials(base); err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.API, err)
 	}
@@ -244,6 +254,8 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 		header:      header,
 		decoder:     cfg.Decoder,
 		validate:    validate,
+		obs:         cfg.Observer,
+		basePath:    basePath(base),
 	}, nil
 }
 
@@ -277,6 +289,7 @@ func (cfg *Config) policy() *retry.Policy {
 	if cfg.Timeout > 0 {
 		p.AttemptTimeout = cfg.Timeout
 	}
+	p.Observer = observe.Join(p.Observer, cfg.Observer)
 	return &p
 }
 
@@ -289,7 +302,7 @@ func (cfg *Config) credentials(base string) error {
 		if cfg.Token != nil {
 			return errors.New("WithToken and a credential option both given: keep one")
 		}
-		ts, err := cfg.Credential(CredentialEnv{BaseURL: base, Domain: cfg.Domain, Audience: cfg.Audience, HTTPClient: cfg.HTTPClient})
+		ts, err := cfg.Credential(CredentialEnv{BaseURL: base, Domain: cfg.Domain, Audience: cfg.Audience, HTTPClient: cfg.HTTPClient, Observer: cfg.Observer})
 		if err != nil {
 			return err
 		}
@@ -480,6 +493,14 @@ func (r *Runtime) BuildError(op *Operation, err error) error {
 // JSON answer into out (nil: the body is discarded). A non-2xx answer
 // becomes the API's typed error; a transport failure a *errors.RequestError.
 func (r *Runtime) Do(ctx context.Context, call *Call, op *Operation, req *http.Request, out any) error {
+	if r.obs != nil {
+		return r.doObserved(ctx, call, op, req, out)
+	}
+	return r.do(ctx, call, op, req, out)
+}
+
+// do is Do without observation.
+func (r *Runtime) do(ctx context.Context, call *Call, op *Operation, req *http.Request, out any) error {
 	if call.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, call.timeout)
