@@ -111,7 +111,17 @@ type Client struct {
 	// Zaikio preset adds organization ids and the subscription scope).
 	ScopesFor func(kind Kind, query url.Values, configured []string) ([]string, error)
 	// Bearer, when set, names whose token tok is (e.g. "Person", id).
+	// It runs after the ID token of a sign-in was validated.
 	Bearer func(tok *oauth2.Token) (bearerType, bearerID string)
+	// Params are query parameters of the /new routes passed on to the
+	// authorization server for this client besides the package's
+	// allowlist (the Auth0 preset: organization, invitation, ...).
+	Params []string
+	// ExpectIDToken, when set, adds expectations of the ID token from the
+	// parameters sent to the authorization server (the Auth0 preset: the
+	// organization it was asked for). The flow's nonce is always checked,
+	// whatever it returns.
+	ExpectIDToken func(sent url.Values) idtoken.Expect
 }
 
 // Approval is what the AfterApprove hook learns.
