@@ -2,6 +2,7 @@ package auth0
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"slices"
 	"strings"
@@ -10,8 +11,11 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 	"golang.org/x/oauth2"
 
+	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/idtoken"
+	"github.com/idsdk/idsdk-go/auth/tokenstore"
 	"github.com/idsdk/idsdk-go/auth/webflow"
+	sdkerrors "github.com/idsdk/idsdk-go/errors"
 )
 
 // BearerUser is the bearer type WebflowClient gives a signed-in person.
@@ -31,7 +35,9 @@ type provider struct {
 
 // Provider returns c as the authorization server of a webflow client;
 // audience, when not empty, is the API its access tokens are for.
-func (c *Client) Provider(audience string) webflow.Provider { return provider{c: c, audience: audience} }
+func (c *Client) Provider(audience string) webflow.Provider {
+	return provider{c: c, audience: audience}
+}
 
 // AuthCodeURL builds the /authorize URL of a web sign-in: the state,
 // nonce and PKCE challenge are the flow's (sealed in its cookie), the
@@ -117,4 +123,59 @@ func bearerOf(tok *oauth2.Token) (bearerType, bearerID string) {
 		return "", ""
 	}
 	return BearerUser, c.Subject
+}
+
+// storeClient adapts a Client to tokenstore.Client.
+type storeClient struct {
+	c        *Client
+	audience string
+}
+
+// StoreClient returns c as the token store's client: refreshes of the
+// tokens the web flow stored, and client credentials tokens for
+// audience's API. A refresh Auth0 refuses with invalid_grant matches
+// auth.ErrInvalidGrant, so the token store drops the row.
+func (c *Client) StoreClient(audience string) tokenstore.Client {
+	return storeClient{c: c, audience: audience}
+}
+
+// ClientCredentials implements tokenstore.Client.
+func (s storeClient) ClientCredentials(ctx context.Context, scopes []string) (*oauth2.Token, error) {
+	t, err := s.c.ClientCredentials(ctx, s.audience, scopes...)
+	if err != nil {
+		return nil, asTokenError("client_credentials", err)
+	}
+	return t.Token, nil
+}
+
+// Refresh implements tokenstore.Client.
+func (s storeClient) Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
+	t, err := s.c.RefreshToken(ctx, refreshToken)
+	if err != nil {
+		return nil, asTokenError("refresh_token", err)
+	}
+	return t.Token, nil
+}
+
+// asTokenError puts an Auth0 OAuth error into an *auth.TokenError, the
+// shape the token store reads invalid_grant and bearer errors from.
+func asTokenError(grant string, err error) error {
+	var ae *sdkerrors.Auth0AuthError
+	if !errors.As(err, &ae) {
+		return err
+	}
+	return &auth.TokenError{Grant: grant, StatusCode: ae.StatusCode, Code: ae.Code, Description: ae.Description, Err: err}
+}
+
+// Register registers c once in reg under name, for both the web flow
+// (WebflowClient with audience and scopes) and the token store (the
+// refreshes of the stored sessions; scopes are sent as they are).
+func Register(reg *webflow.Registry, name string, c *Client, audience string, scopes ...string) error {
+	return reg.Register(webflow.Registration{
+		Web: WebflowClient(name, c, audience, scopes...),
+		Store: tokenstore.ClientConfig{
+			Client: c.StoreClient(audience), Scopes: scopes,
+			QualifyScope: func(_, _, scope string) string { return scope },
+		},
+	})
 }

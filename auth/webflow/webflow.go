@@ -181,7 +181,10 @@ type Config struct {
 	BaseURL string
 	// Clients are the registered clients; DefaultClient serves the routes
 	// without a {client} segment (default: the first one).
-	Clients       []Client
+	Clients []Client
+	// Registry, when set, adds its clients after Clients (one registry
+	// feeds the web flow and the token store).
+	Registry      *Registry
 	DefaultClient string
 	// Store keeps the tokens.
 	Store Store
@@ -239,6 +242,9 @@ const (
 
 // New checks cfg and returns its Handler.
 func New(cfg Config) (*Handler, error) {
+	if cfg.Registry != nil {
+		cfg.Clients = append(cfg.Clients[:len(cfg.Clients):len(cfg.Clients)], cfg.Registry.Clients()...)
+	}
 	if len(cfg.Clients) == 0 {
 		return nil, errors.New("webflow: no clients")
 	}
