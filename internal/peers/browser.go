@@ -45,7 +45,7 @@ func Chromium(tb testing.TB) *Browser {
 	driver, err := exec.LookPath("chromedriver")
 	bin := chromiumBinary()
 	if err != nil || bin == "" {
-		Unavailable(tb, "chromium and chromedriver are not installed (apt-get install chromium chromium-driver; ./scripts/test installs them)")
+		Unavailable(tb, "chromium and chromedriver are not installed (Debian: apt-get install chromium chromium-driver)")
 	}
 	port := FreePort(tb)
 	proc, err := Start(os.TempDir(), driver, nil, fmt.Sprintf("--port=%d", port), "--allowed-ips=127.0.0.1")
