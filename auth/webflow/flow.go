@@ -23,9 +23,12 @@ var passThrough = []string{
 }
 
 // FilterParams returns the parameters of q that may be passed on to the
-// authorization server (see the package documentation), and those named
-// in more (a Client's Params).
-func FilterParams(q url.Values, more ...string) url.Values {
+// authorization server (see the package documentation).
+func FilterParams(q url.Values) url.Values { return filterParams(q, nil) }
+
+// filterParams is FilterParams with the names in more (a Client's Params)
+// allowed too.
+func filterParams(q url.Values, more []string) url.Values {
 	out := url.Values{}
 	for _, k := range append(passThrough[:len(passThrough):len(passThrough)], more...) {
 		if vs, ok := q[k]; ok {
@@ -107,7 +110,7 @@ func (h *Handler) Start(w http.ResponseWriter, r *http.Request, client string, k
 	if len(appState) > 512 {
 		appState = ""
 	}
-	st := &flowState{Client: client, Kind: kind, Origin: origin, AppState: appState, Scopes: scopes, Extra: FilterParams(q, c.Params...)}
+	st := &flowState{Client: client, Kind: kind, Origin: origin, AppState: appState, Scopes: scopes, Extra: filterParams(q, c.Params)}
 	h.redirectToServer(w, r, c, st)
 }
 

@@ -27,6 +27,16 @@
 // a Store; the signed-in person's session is another sealed cookie that
 // names the stored token. Sign-out refuses a request whose Origin header
 // is another site or "null".
+//
+// RequireSession protects the app's own pages: a signed-out page request
+// is sent to sign in (and back to the page afterwards), an API call gets
+// 401, and a signed-in one reaches the page with its session and token in
+// the request context (SessionFromContext, TokenFromContext). A Registry
+// registers each client once for the flow and for auth/tokenstore, and
+// NewTokenStore keeps the sessions' tokens there, refreshed in place. The
+// presets are zaikio.WebflowClient and auth0.WebflowClient (which adds the
+// client's Params, organization and invitation, and checks the ID token's
+// organization through ExpectIDToken).
 package webflow
 
 import (
