@@ -24,9 +24,13 @@ var passThrough = []string{
 
 // FilterParams returns the parameters of q that may be passed on to the
 // authorization server (see the package documentation).
-func FilterParams(q url.Values) url.Values {
+func FilterParams(q url.Values) url.Values { return filterParams(q, nil) }
+
+// filterParams is FilterParams with the names in more (a Client's Params)
+// allowed too.
+func filterParams(q url.Values, more []string) url.Values {
 	out := url.Values{}
-	for _, k := range passThrough {
+	for _, k := range append(passThrough[:len(passThrough):len(passThrough)], more...) {
 		if vs, ok := q[k]; ok {
 			for _, v := range vs {
 				if len(v) <= 512 {
@@ -106,7 +110,7 @@ func (h *Handler) Start(w http.ResponseWriter, r *http.Request, client string, k
 	if len(appState) > 512 {
 		appState = ""
 	}
-	st := &flowState{Client: client, Kind: kind, Origin: origin, AppState: appState, Scopes: scopes, Extra: FilterParams(q)}
+	st := &flowState{Client: client, Kind: kind, Origin: origin, AppState: appState, Scopes: scopes, Extra: filterParams(q, c.Params)}
 	h.redirectToServer(w, r, c, st)
 }
 
@@ -222,7 +226,7 @@ func (h *Handler) approve(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: oc, Description: "exchanging the authorization code failed", Err: err})
 		return
 	}
-	if err := checkIDToken(r.Context(), c.Provider, &st, tok); err != nil {
+	if err := checkIDToken(r.Context(), c, &st, tok); err != nil {
 		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: "invalid_id_token", Description: "the ID token of the token response was refused", Err: err})
 		return
 	}
@@ -263,6 +267,10 @@ func oauthCode(err error) string {
 	var oe *sdkerrors.OAuthError
 	if errors.As(err, &oe) {
 		return oe.Code
+	}
+	var ae *sdkerrors.Auth0AuthError
+	if errors.As(err, &ae) {
+		return ae.Code
 	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {

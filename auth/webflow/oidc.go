@@ -64,8 +64,8 @@ func (st *flowState) authParams() url.Values {
 
 // checkIDToken validates the ID token of tok, when the flow asked for
 // openid (then it must be there) or the server sent one anyway, with the
-// nonce of the flow.
-func checkIDToken(ctx context.Context, p Provider, st *flowState, tok *oauth2.Token) error {
+// nonce of the flow and the client's own expectations.
+func checkIDToken(ctx context.Context, c *Client, st *flowState, tok *oauth2.Token) error {
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
 		if hasScope(st.Scopes, scopeOpenID) {
@@ -73,11 +73,16 @@ func checkIDToken(ctx context.Context, p Provider, st *flowState, tok *oauth2.To
 		}
 		return nil
 	}
-	v := validator(p)
+	v := validator(c.Provider)
 	if v == nil {
 		return errNoValidator
 	}
-	if _, err := v.Validate(ctx, raw, idtoken.Expect{Nonce: st.Nonce}); err != nil {
+	var want idtoken.Expect
+	if c.ExpectIDToken != nil {
+		want = c.ExpectIDToken(st.Extra)
+	}
+	want.Nonce = st.Nonce
+	if _, err := v.Validate(ctx, raw, want); err != nil {
 		return fmt.Errorf("webflow: ID token refused: %w", err)
 	}
 	return nil

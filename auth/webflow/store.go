@@ -8,30 +8,8 @@ import (
 )
 
 // StoreFuncs is a Store made of three functions, the shortest way to put
-// the flow on another token store, for example auth/tokenstore, whose
-// FindActive refreshes an expired token in place (the id the session
-// keeps stays valid across refreshes):
-//
-//	webflow.StoreFuncs{
-//		SaveFunc: func(ctx context.Context, client string, tok *oauth2.Token) (string, error) {
-//			t, err := ts.Save(ctx, tok, tokenstore.SaveOptions{Client: client})
-//			if err != nil {
-//				return "", err
-//			}
-//			return t.ID, nil
-//		},
-//		FindFunc: func(ctx context.Context, id string) (*oauth2.Token, error) {
-//			t, err := ts.FindActive(ctx, id, 0)
-//			if errors.Is(err, tokenstore.ErrNotFound) {
-//				return nil, fmt.Errorf("%w: %w", webflow.ErrTokenNotFound, err)
-//			}
-//			if err != nil {
-//				return nil, err
-//			}
-//			return t.OAuth2(), nil
-//		},
-//		DeleteFunc: ts.Delete,
-//	}
+// the flow on a token store of the app's own (NewTokenStore is the ready
+// one for auth/tokenstore).
 type StoreFuncs struct {
 	SaveFunc   func(ctx context.Context, client string, tok *oauth2.Token) (string, error)
 	FindFunc   func(ctx context.Context, id string) (*oauth2.Token, error)

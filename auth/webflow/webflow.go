@@ -27,6 +27,16 @@
 // a Store; the signed-in person's session is another sealed cookie that
 // names the stored token. Sign-out refuses a request whose Origin header
 // is another site or "null".
+//
+// RequireSession protects the app's own pages: a signed-out page request
+// is sent to sign in (and back to the page afterwards), an API call gets
+// 401, and a signed-in one reaches the page with its session and token in
+// the request context (SessionFromContext, TokenFromContext). A Registry
+// registers each client once for the flow and for auth/tokenstore, and
+// NewTokenStore keeps the sessions' tokens there, refreshed in place. The
+// presets are zaikio.WebflowClient and auth0.WebflowClient (which adds the
+// client's Params, organization and invitation, and checks the ID token's
+// organization through ExpectIDToken).
 package webflow
 
 import (
@@ -111,7 +121,17 @@ type Client struct {
 	// Zaikio preset adds organization ids and the subscription scope).
 	ScopesFor func(kind Kind, query url.Values, configured []string) ([]string, error)
 	// Bearer, when set, names whose token tok is (e.g. "Person", id).
+	// It runs after the ID token of a sign-in was validated.
 	Bearer func(tok *oauth2.Token) (bearerType, bearerID string)
+	// Params are query parameters of the /new routes passed on to the
+	// authorization server for this client besides the package's
+	// allowlist (the Auth0 preset: organization, invitation, ...).
+	Params []string
+	// ExpectIDToken, when set, adds expectations of the ID token from the
+	// parameters sent to the authorization server (the Auth0 preset: the
+	// organization it was asked for). The flow's nonce is always checked,
+	// whatever it returns.
+	ExpectIDToken func(sent url.Values) idtoken.Expect
 }
 
 // Approval is what the AfterApprove hook learns.
@@ -171,7 +191,10 @@ type Config struct {
 	BaseURL string
 	// Clients are the registered clients; DefaultClient serves the routes
 	// without a {client} segment (default: the first one).
-	Clients       []Client
+	Clients []Client
+	// Registry, when set, adds its clients after Clients (one registry
+	// feeds the web flow and the token store).
+	Registry      *Registry
 	DefaultClient string
 	// Store keeps the tokens.
 	Store Store
@@ -229,6 +252,9 @@ const (
 
 // New checks cfg and returns its Handler.
 func New(cfg Config) (*Handler, error) {
+	if cfg.Registry != nil {
+		cfg.Clients = append(cfg.Clients[:len(cfg.Clients):len(cfg.Clients)], cfg.Registry.Clients()...)
+	}
 	if len(cfg.Clients) == 0 {
 		return nil, errors.New("webflow: no clients")
 	}

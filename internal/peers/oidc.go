@@ -70,6 +70,10 @@ type OIDCConfig struct {
 	// backchannel authentication endpoint announces (as Auth0 does);
 	// oidc-provider itself announces none.
 	CIBAInterval int `json:"cibaInterval,omitempty"`
+	// AccountClaims maps an account (the login name given on the
+	// provider's login page) to claims its ID tokens carry besides sub,
+	// e.g. Auth0's {"org_id": "org_..."}.
+	AccountClaims map[string]map[string]any `json:"accountClaims,omitempty"`
 	// Port to listen on (127.0.0.1); 0 picks a free one.
 	Port int `json:"port"`
 }

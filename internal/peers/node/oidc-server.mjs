@@ -17,7 +17,8 @@
 //     "clientAuthSigningAlgs": ["RS256", ...],
 //     "routes": { "token": "/oauth/token", "authorization": "/oauth/authorize" },
 //     "ciba": true,                     // default false: CIBA, poll mode only
-//     "cibaInterval": 1                 // optional "interval" of bc-authorize answers
+//     "cibaInterval": 1,                // optional "interval" of bc-authorize answers
+//     "accountClaims": { "user-1": { "org_id": "org_a" } } // extra ID token claims per account
 //   }
 //
 // Besides the provider's own routes it answers:
@@ -89,8 +90,17 @@ const ciba = {
   },
 };
 
+// Claims an account carries besides sub (in its ID tokens, whatever the
+// response type, as Auth0 puts org_id there).
+const accountClaims = cfg.accountClaims || {};
+const extraClaimNames = [...new Set(Object.values(accountClaims).flatMap((c) => Object.keys(c)))];
+
 const configuration = {
   clients: cfg.clients || [],
+  ...(extraClaimNames.length ? {
+    claims: { openid: ['sub', ...extraClaimNames] },
+    conformIdTokenClaims: false,
+  } : {}),
   ...(cfg.routes ? { routes: cfg.routes } : {}),
   scopes: cfg.scopes || ['openid', 'offline_access'],
   ttl,
@@ -137,7 +147,7 @@ const configuration = {
   rotateRefreshToken: () => cfg.rotateRefreshToken !== false,
   findAccount: async (_ctx, sub) => ({
     accountId: sub,
-    claims: async () => ({ sub }),
+    claims: async () => ({ ...(accountClaims[sub] || {}), sub }),
   }),
 };
 
