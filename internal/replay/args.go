@@ -18,7 +18,7 @@ import (
 func buildArgs(ctx context.Context, op *Operation, mt reflect.Type, in *Interaction, pathVals []string) ([]reflect.Value, error) {
 	var args []reflect.Value
 	i := 0
-	if !op.URLOnly {
+	if mt.NumIn() > 0 && mt.In(0) == reflect.TypeFor[context.Context]() {
 		args = append(args, reflect.ValueOf(ctx))
 		i = 1
 	}

@@ -124,10 +124,15 @@ func receiverName(fn *ast.FuncDecl) string {
 }
 
 // arguments lists the arguments between ctx and the options. A method
-// without a leading context builds a URL.
+// that answers (string, error) builds a URL and makes no call.
 func arguments(fn *ast.FuncDecl) ([]Arg, bool) {
 	var args []Arg
-	urlOnly := true
+	urlOnly := false
+	if res := fn.Type.Results; res != nil && len(res.List) > 0 {
+		if id, ok := res.List[0].Type.(*ast.Ident); ok && id.Name == "string" {
+			urlOnly = true
+		}
+	}
 	for _, field := range fn.Type.Params.List {
 		if _, ok := field.Type.(*ast.Ellipsis); ok {
 			continue
@@ -135,7 +140,6 @@ func arguments(fn *ast.FuncDecl) ([]Arg, bool) {
 		for _, name := range field.Names {
 			switch {
 			case name.Name == "ctx":
-				urlOnly = false
 			case name.Name == "params":
 				args = append(args, Arg{Name: name.Name, Kind: ArgParams})
 			case name.Name == "contentType":
