@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // Refresher is implemented by sources that make a new token out of the
@@ -170,7 +172,7 @@ func (s *RefreshSource) refresh(ctx context.Context, old *oauth2.Token) (*oauth2
 		tok, err = cc.Token(ctx)
 	}
 	if err != nil {
-		return nil, tokenError(grant, err)
+		return nil, tokenError(grant, err, append(a.secrets(c.Params), old.RefreshToken, authParams.Get("client_assertion"))...)
 	}
 	if tok.RefreshToken == "" {
 		tok.RefreshToken = old.RefreshToken
@@ -217,4 +219,7 @@ func (c RefreshConfig) GoString() string { return c.String() }
 func (c RefreshConfig) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String()) }
 
 // LogValue keeps secrets out of slog output.
-func (c RefreshConfig) LogValue() slog.Value { return slog.StringValue(c.String()) }
+func (c RefreshConfig) LogValue() slog.Value { return redact.LogValue(c.String()) }
+
+// MarshalJSON writes String: Params may hold secrets.
+func (c RefreshConfig) MarshalJSON() ([]byte, error) { return redact.JSON(c.String()) }

@@ -1,0 +1,67 @@
+// Package redact is the one home of credential redaction in this module:
+// the placeholder a hidden value turns into, the fmt, log/slog and
+// encoding/json methods every credential-holding type delegates to, and the
+// scrubbing of known secret strings out of text a server repeats back.
+//
+// A type that holds a credential has a String method that describes it
+// without the credential, and value-receiver methods that all print that
+// description:
+//
+//	func (t T) Format(f fmt.State, verb rune)  { redact.Format(f, verb, t.String()) }
+//	func (t T) LogValue() slog.Value           { return redact.LogValue(t.String()) }
+//	func (t T) MarshalJSON() ([]byte, error)   { return redact.JSON(t.String()) }
+//
+// Value receivers put the methods in the method sets of both T and *T, so a
+// copy, a pointer, and a T nested in a slice, map or struct all redact:
+// fmt (and slog's text handler, which prints nested values with %+v) calls
+// Format, and slog's JSON handler (which encodes nested values with
+// encoding/json) calls MarshalJSON. Types that hold a lock keep pointer
+// receivers: go vet refuses copies of them.
+package redact
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+)
+
+// Placeholder is what a hidden value turns into.
+const Placeholder = "[redacted]"
+
+// Format writes text for every verb of the fmt package: %q quotes it, every
+// other verb (%v, %+v, %#v, %s, %x, %d, ...) writes it as it is, so no verb
+// reaches the value the text stands for.
+func Format(f fmt.State, verb rune, text string) {
+	if verb == 'q' {
+		text = strconv.Quote(text)
+	}
+	_, _ = f.Write([]byte(text))
+}
+
+// LogValue is the slog value of a credential-holding type: its safe text.
+func LogValue(text string) slog.Value { return slog.StringValue(text) }
+
+// JSON encodes text as a JSON string, for MarshalJSON methods.
+func JSON(text string) ([]byte, error) { return json.Marshal(text) }
+
+// Clip makes server-supplied text fit for one line of an error: control
+// characters become spaces and the text is cut to at most n bytes on a rune
+// boundary, marked with "...". A server can then neither flood nor forge
+// log lines.
+func Clip(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n] + "..."
+}
