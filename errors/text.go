@@ -171,7 +171,6 @@ func isNameByte(c byte) bool {
 	return c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-
 // mediaType returns the lower-case media type of a Content-Type value
 // without parameters, or "" when there is none.
 func mediaType(contentType string) string {

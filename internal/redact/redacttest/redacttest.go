@@ -30,10 +30,10 @@ func Outputs(v any) map[string]string {
 		out["wrapped %+v"] = fmt.Sprintf("%+v", fmt.Errorf("wrapped: %w", err))
 	}
 	nest := map[string]any{
-		"top":    v,
-		"slice":  []any{v},
-		"map":    map[string]any{"k": v},
-		"struct": struct{ Field any }{v},
+		"top":            v,
+		"slice":          []any{v},
+		"map":            map[string]any{"k": v},
+		"struct":         struct{ Field any }{v},
 		"slog.Any group": slog.GroupValue(slog.Any("k", v)),
 	}
 	for name, n := range nest {
