@@ -24,6 +24,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/auth"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/internal/redact"
 	"github.com/idsdk/idsdk-go/regions"
 	"github.com/idsdk/idsdk-go/retry"
 )
@@ -409,7 +410,9 @@ func (r *Runtime) Do(ctx context.Context, call *Call, op *Operation, req *http.R
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return sdkerrors.Decode(r.decoder, op.API, op.ID, resp)
+		// The answer may echo what the request authenticated with.
+		sent := append(redact.RequestSecrets(req), redact.RequestSecrets(resp.Request)...)
+		return redact.ScrubError(sdkerrors.Decode(r.decoder, op.API, op.ID, resp), append(sent, r.basicSecret.Reveal())...)
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, MaxResponseBytes))

@@ -3,6 +3,7 @@ package redact
 import (
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -222,6 +223,60 @@ func FormSecrets(form map[string][]string) []string {
 		if IsSecretParam(strings.ToLower(k)) {
 			out = append(out, vs...)
 		}
+	}
+	return out
+}
+
+// RequestSecrets returns the credentials a request carried, to scrub from
+// the answer: the credential of its Authorization header (and for Basic
+// the secret inside it), and the credential members of its body (a form,
+// or the top level of a JSON object), read again through GetBody.
+func RequestSecrets(req *http.Request) []string {
+	if req == nil {
+		return nil
+	}
+	var out []string
+	for _, h := range req.Header.Values("Authorization") {
+		scheme, cred, ok := strings.Cut(strings.TrimSpace(h), " ")
+		if !ok {
+			continue
+		}
+		cred = strings.TrimSpace(cred)
+		out = append(out, cred)
+		if strings.EqualFold(scheme, "Basic") {
+			if b, err := base64.StdEncoding.DecodeString(cred); err == nil {
+				if _, secret, ok := strings.Cut(string(b), ":"); ok {
+					out = append(out, secret)
+					if s, err := url.QueryUnescape(secret); err == nil {
+						out = append(out, s)
+					}
+				}
+			}
+		}
+	}
+	if req.GetBody == nil {
+		return out
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return out
+	}
+	defer body.Close()
+	b, err := io.ReadAll(io.LimitReader(body, 1<<20))
+	if err != nil {
+		return out
+	}
+	var obj map[string]any
+	if json.Unmarshal(b, &obj) == nil {
+		for k, v := range obj {
+			if s, ok := v.(string); ok && IsSecretParam(strings.ToLower(k)) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	if form, err := url.ParseQuery(string(b)); err == nil {
+		out = append(out, FormSecrets(form)...)
 	}
 	return out
 }
