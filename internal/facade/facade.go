@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"runtime/debug"
@@ -266,6 +267,32 @@ func (r *Runtime) Doer() Doer { return Doer{r: r} }
 
 // Doer sends a request with the client's default headers.
 type Doer struct{ r *Runtime }
+
+// String names the API and base URL, never credentials or headers.
+func (r Runtime) String() string {
+	return fmt.Sprintf("facade.Runtime{API: %q, BaseURL: %q}", r.api, r.base)
+}
+
+// Format, LogValue and MarshalJSON print String (see internal/redact).
+func (r Runtime) Format(f fmt.State, verb rune) { redact.Format(f, verb, r.String()) }
+
+// LogValue keeps credentials out of slog output.
+func (r Runtime) LogValue() slog.Value { return redact.LogValue(r.String()) }
+
+// MarshalJSON writes String.
+func (r Runtime) MarshalJSON() ([]byte, error) { return redact.JSON(r.String()) }
+
+// String names the runtime.
+func (d Doer) String() string { return "facade.Doer{" + d.r.String() + "}" }
+
+// Format prints String for every verb.
+func (d Doer) Format(f fmt.State, verb rune) { redact.Format(f, verb, d.String()) }
+
+// LogValue keeps credentials out of slog output.
+func (d Doer) LogValue() slog.Value { return redact.LogValue(d.String()) }
+
+// MarshalJSON writes String.
+func (d Doer) MarshalJSON() ([]byte, error) { return redact.JSON(d.String()) }
 
 // Do implements the raw client's HttpRequestDoer.
 func (d Doer) Do(req *http.Request) (*http.Response, error) {
