@@ -36,7 +36,9 @@ func GenerateKey(id string) (Key, error) {
 }
 
 // String shows the key id only.
-func (k Key) String() string { return fmt.Sprintf("tokenstore.Key{ID: %q, Secret: %s}", k.ID, redact.Placeholder) }
+func (k Key) String() string {
+	return fmt.Sprintf("tokenstore.Key{ID: %q, Secret: %s}", k.ID, redact.Placeholder)
+}
 
 // GoString is String.
 func (k Key) GoString() string { return k.String() }
