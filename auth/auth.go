@@ -103,7 +103,7 @@ func (s Static) String() string {
 func (s Static) GoString() string { return s.String() }
 
 // LogValue keeps the token out of slog output.
-func (s Static) LogValue() slog.Value { return redact.LogValue(s.String()) }
+func (s *Static) LogValue() slog.Value { return redact.PointerLogValue(s) }
 
 // Format prints String for every verb, so no verb reaches the token.
 func (s Static) Format(f fmt.State, verb rune) { redact.Format(f, verb, s.String()) }

@@ -208,7 +208,7 @@ func (c ClientCredentials) GoString() string { return c.String() }
 func (c ClientCredentials) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String()) }
 
 // LogValue keeps secrets out of slog output.
-func (c ClientCredentials) LogValue() slog.Value { return redact.LogValue(c.String()) }
+func (c *ClientCredentials) LogValue() slog.Value { return redact.PointerLogValue(c) }
 
 // MarshalJSON writes String: Params may hold secrets.
 func (c ClientCredentials) MarshalJSON() ([]byte, error) { return redact.JSON(c.String()) }

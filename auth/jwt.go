@@ -57,7 +57,7 @@ func (k PrivateKey) GoString() string { return k.String() }
 func (k PrivateKey) Format(f fmt.State, verb rune) { redact.Format(f, verb, k.String()) }
 
 // LogValue keeps the key out of slog output.
-func (k PrivateKey) LogValue() slog.Value { return redact.LogValue(k.String()) }
+func (k *PrivateKey) LogValue() slog.Value { return redact.PointerLogValue(k) }
 
 // MarshalJSON writes String, so the key stays out of encoding/json and of
 // slog's JSON handler, also when the PrivateKey is nested.

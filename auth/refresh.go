@@ -219,7 +219,7 @@ func (c RefreshConfig) GoString() string { return c.String() }
 func (c RefreshConfig) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String()) }
 
 // LogValue keeps secrets out of slog output.
-func (c RefreshConfig) LogValue() slog.Value { return redact.LogValue(c.String()) }
+func (c *RefreshConfig) LogValue() slog.Value { return redact.PointerLogValue(c) }
 
 // MarshalJSON writes String: Params may hold secrets.
 func (c RefreshConfig) MarshalJSON() ([]byte, error) { return redact.JSON(c.String()) }

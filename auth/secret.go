@@ -50,8 +50,9 @@ func (s Secret) Format(f fmt.State, verb rune) {
 	redact.Format(f, verb, s.String())
 }
 
-// LogValue keeps the secret out of slog output.
-func (s Secret) LogValue() slog.Value { return redact.LogValue(s.String()) }
+// LogValue keeps the secret out of slog output (a Secret value needs no
+// LogValue: slog prints it with MarshalJSON or MarshalText).
+func (s *Secret) LogValue() slog.Value { return redact.PointerLogValue(s) }
 
 // MarshalJSON writes the redacted form, so a Secret nested in a value that
 // slog's JSON handler (or anything else) encodes stays hidden.

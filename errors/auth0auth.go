@@ -123,7 +123,7 @@ func (e MFARequiredError) Format(f fmt.State, verb rune) {
 }
 
 // LogValue keeps the token out of slog output.
-func (e MFARequiredError) LogValue() slog.Value { return redact.LogValue((&e).Error()) }
+func (e *MFARequiredError) LogValue() slog.Value { return redact.LogValue(e.Error()) }
 
 // MarshalJSON writes Error, so encoding/json (and slog's JSON handler,
 // for a nested error) never shows the token either.

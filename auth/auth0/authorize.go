@@ -87,7 +87,7 @@ func (a Authorization) GoString() string { return a.String() }
 func (a Authorization) Format(f fmt.State, verb rune) { redact.Format(f, verb, a.String()) }
 
 // LogValue keeps the verifier out of slog output.
-func (a Authorization) LogValue() slog.Value { return redact.LogValue(a.String()) }
+func (a *Authorization) LogValue() slog.Value { return redact.PointerLogValue(a) }
 
 // MarshalJSON writes String: to keep an Authorization in a session, store
 // its fields.

@@ -264,7 +264,7 @@ func (c Client) GoString() string { return c.String() }
 func (c Client) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String()) }
 
 // LogValue keeps the secret and the key out of slog output.
-func (c Client) LogValue() slog.Value { return redact.LogValue(c.String()) }
+func (c *Client) LogValue() slog.Value { return redact.PointerLogValue(c) }
 
 // MarshalJSON writes String.
 func (c Client) MarshalJSON() ([]byte, error) { return redact.JSON(c.String()) }

@@ -87,7 +87,7 @@ func (d DeviceCode) GoString() string { return d.String() }
 func (d DeviceCode) Format(f fmt.State, verb rune) { redact.Format(f, verb, d.String()) }
 
 // LogValue keeps the device code out of slog output.
-func (d DeviceCode) LogValue() slog.Value { return redact.LogValue(d.String()) }
+func (d *DeviceCode) LogValue() slog.Value { return redact.PointerLogValue(d) }
 
 // MarshalJSON writes String (decoding is unchanged).
 func (d DeviceCode) MarshalJSON() ([]byte, error) { return redact.JSON(d.String()) }
@@ -170,7 +170,7 @@ func (b Backchannel) GoString() string { return b.String() }
 func (b Backchannel) Format(f fmt.State, verb rune) { redact.Format(f, verb, b.String()) }
 
 // LogValue keeps the request id out of slog output.
-func (b Backchannel) LogValue() slog.Value { return redact.LogValue(b.String()) }
+func (b *Backchannel) LogValue() slog.Value { return redact.PointerLogValue(b) }
 
 // MarshalJSON writes String.
 func (b Backchannel) MarshalJSON() ([]byte, error) { return redact.JSON(b.String()) }

@@ -41,7 +41,7 @@ func (m MFAChallenge) GoString() string { return m.String() }
 func (m MFAChallenge) Format(f fmt.State, verb rune) { redact.Format(f, verb, m.String()) }
 
 // LogValue keeps the OOB code out of slog output.
-func (m MFAChallenge) LogValue() slog.Value { return redact.LogValue(m.String()) }
+func (m *MFAChallenge) LogValue() slog.Value { return redact.PointerLogValue(m) }
 
 // MarshalJSON writes String.
 func (m MFAChallenge) MarshalJSON() ([]byte, error) { return redact.JSON(m.String()) }

@@ -64,7 +64,7 @@ func (t Token) GoString() string { return t.String() }
 func (t Token) Format(f fmt.State, verb rune) { redact.Format(f, verb, t.String()) }
 
 // LogValue keeps the tokens out of slog output.
-func (t Token) LogValue() slog.Value { return redact.LogValue(t.String()) }
+func (t *Token) LogValue() slog.Value { return redact.PointerLogValue(t) }
 
 // MarshalJSON writes String: encoding/json never shows the tokens either.
 // To keep a token, store its fields (AccessToken, RefreshToken, IDToken,

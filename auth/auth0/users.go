@@ -43,7 +43,7 @@ func (p SignupParams) GoString() string { return p.String() }
 func (p SignupParams) Format(f fmt.State, verb rune) { redact.Format(f, verb, p.String()) }
 
 // LogValue keeps the password out of slog output.
-func (p SignupParams) LogValue() slog.Value { return redact.LogValue(p.String()) }
+func (p *SignupParams) LogValue() slog.Value { return redact.PointerLogValue(p) }
 
 // MarshalJSON writes String.
 func (p SignupParams) MarshalJSON() ([]byte, error) { return redact.JSON(p.String()) }

@@ -195,7 +195,7 @@ func (v Validator) GoString() string { return v.String() }
 func (v Validator) Format(f fmt.State, verb rune) { redact.Format(f, verb, v.String()) }
 
 // LogValue keeps the client secret out of slog output.
-func (v Validator) LogValue() slog.Value { return redact.LogValue(v.String()) }
+func (v *Validator) LogValue() slog.Value { return redact.PointerLogValue(v) }
 
 // MarshalJSON writes String.
 func (v Validator) MarshalJSON() ([]byte, error) { return redact.JSON(v.String()) }

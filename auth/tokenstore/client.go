@@ -103,7 +103,7 @@ func (c OAuthClient) GoString() string { return c.String() }
 func (c OAuthClient) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String()) }
 
 // LogValue keeps the secret out of slog output.
-func (c OAuthClient) LogValue() slog.Value { return redact.LogValue(c.String()) }
+func (c *OAuthClient) LogValue() slog.Value { return redact.PointerLogValue(c) }
 
 // MarshalJSON writes String.
 func (c OAuthClient) MarshalJSON() ([]byte, error) { return redact.JSON(c.String()) }

@@ -47,7 +47,7 @@ func (k Key) GoString() string { return k.String() }
 func (k Key) Format(f fmt.State, verb rune) { redact.Format(f, verb, k.String()) }
 
 // LogValue keeps the key material out of slog output.
-func (k Key) LogValue() slog.Value { return redact.LogValue(k.String()) }
+func (k *Key) LogValue() slog.Value { return redact.PointerLogValue(k) }
 
 // MarshalJSON writes String.
 func (k Key) MarshalJSON() ([]byte, error) { return redact.JSON(k.String()) }
@@ -138,7 +138,7 @@ func (r Keyring) GoString() string { return r.String() }
 func (r Keyring) Format(f fmt.State, verb rune) { redact.Format(f, verb, r.String()) }
 
 // LogValue keeps key material out of slog output.
-func (r Keyring) LogValue() slog.Value { return redact.LogValue(r.String()) }
+func (r *Keyring) LogValue() slog.Value { return redact.PointerLogValue(r) }
 
 // MarshalJSON writes String.
 func (r Keyring) MarshalJSON() ([]byte, error) { return redact.JSON(r.String()) }

@@ -295,7 +295,14 @@ func (s *Store) Backend() string { return s.kind }
 
 // String describes the store without secrets.
 func (s *Store) String() string {
-	return fmt.Sprintf("tokenstore.Store{Backend: %q, Keys: %s}", s.kind, s.keys.String())
+	if s == nil {
+		return "tokenstore.Store(nil)"
+	}
+	keys := "nil"
+	if s.keys != nil {
+		keys = s.keys.String()
+	}
+	return fmt.Sprintf("tokenstore.Store{Backend: %q, Keys: %s}", s.kind, keys)
 }
 
 // Token is one stored token. Formatting, logging or JSON-encoding a Token
@@ -356,7 +363,7 @@ func (t Token) GoString() string { return t.String() }
 func (t Token) Format(f fmt.State, verb rune) { redact.Format(f, verb, t.String()) }
 
 // LogValue keeps the tokens out of slog output.
-func (t Token) LogValue() slog.Value { return redact.LogValue(t.String()) }
+func (t *Token) LogValue() slog.Value { return redact.PointerLogValue(t) }
 
 // MarshalJSON writes String.
 func (t Token) MarshalJSON() ([]byte, error) { return redact.JSON(t.String()) }

@@ -26,6 +26,9 @@ type memEntry struct {
 
 // String tells how many tokens the store holds, never their ids or values.
 func (m *MemoryStore) String() string {
+	if m == nil {
+		return "webflow.MemoryStore(nil)"
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return fmt.Sprintf("webflow.MemoryStore{tokens: %d}", len(m.tokens))

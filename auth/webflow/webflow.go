@@ -133,7 +133,7 @@ func (a Approval) GoString() string { return a.String() }
 func (a Approval) Format(f fmt.State, verb rune) { redact.Format(f, verb, a.String()) }
 
 // LogValue keeps the token out of slog output.
-func (a Approval) LogValue() slog.Value { return redact.LogValue(a.String()) }
+func (a *Approval) LogValue() slog.Value { return redact.PointerLogValue(a) }
 
 // MarshalJSON writes String.
 func (a Approval) MarshalJSON() ([]byte, error) { return redact.JSON(a.String()) }
@@ -225,7 +225,7 @@ func (c Config) GoString() string { return c.String() }
 func (c Config) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String()) }
 
 // LogValue keeps the cookie secret out of slog output.
-func (c Config) LogValue() slog.Value { return redact.LogValue(c.String()) }
+func (c *Config) LogValue() slog.Value { return redact.PointerLogValue(c) }
 
 // MarshalJSON writes String.
 func (c Config) MarshalJSON() ([]byte, error) { return redact.JSON(c.String()) }
@@ -240,7 +240,7 @@ func (h Handler) GoString() string { return h.String() }
 func (h Handler) Format(f fmt.State, verb rune) { redact.Format(f, verb, h.String()) }
 
 // LogValue keeps the cookie secret out of slog output.
-func (h Handler) LogValue() slog.Value { return redact.LogValue(h.String()) }
+func (h *Handler) LogValue() slog.Value { return redact.PointerLogValue(h) }
 
 // MarshalJSON writes String.
 func (h Handler) MarshalJSON() ([]byte, error) { return redact.JSON(h.String()) }

@@ -80,7 +80,7 @@ func (t Token) GoString() string { return t.String() }
 func (t Token) Format(f fmt.State, verb rune) { redact.Format(f, verb, t.String()) }
 
 // LogValue keeps the tokens out of slog output.
-func (t Token) LogValue() slog.Value { return redact.LogValue(t.String()) }
+func (t *Token) LogValue() slog.Value { return redact.PointerLogValue(t) }
 
 // MarshalJSON writes String.
 func (t Token) MarshalJSON() ([]byte, error) { return redact.JSON(t.String()) }

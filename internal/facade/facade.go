@@ -277,7 +277,7 @@ func (r Runtime) String() string {
 func (r Runtime) Format(f fmt.State, verb rune) { redact.Format(f, verb, r.String()) }
 
 // LogValue keeps credentials out of slog output.
-func (r Runtime) LogValue() slog.Value { return redact.LogValue(r.String()) }
+func (r *Runtime) LogValue() slog.Value { return redact.PointerLogValue(r) }
 
 // MarshalJSON writes String.
 func (r Runtime) MarshalJSON() ([]byte, error) { return redact.JSON(r.String()) }
@@ -289,7 +289,7 @@ func (d Doer) String() string { return "facade.Doer{" + d.r.String() + "}" }
 func (d Doer) Format(f fmt.State, verb rune) { redact.Format(f, verb, d.String()) }
 
 // LogValue keeps credentials out of slog output.
-func (d Doer) LogValue() slog.Value { return redact.LogValue(d.String()) }
+func (d *Doer) LogValue() slog.Value { return redact.PointerLogValue(d) }
 
 // MarshalJSON writes String.
 func (d Doer) MarshalJSON() ([]byte, error) { return redact.JSON(d.String()) }

@@ -294,6 +294,13 @@ func TestEveryCredentialTypeRedacts(t *testing.T) {
 			if c.ptrOnly == "" {
 				redacttest.Check(t, name+" (value)", deref(p), ns...)
 			}
+			// A nil pointer logs and prints without a panic.
+			nilp := reflect.Zero(reflect.TypeOf(p)).Interface()
+			for how, out := range redacttest.Outputs(nilp) {
+				if strings.Contains(out, "panic") || strings.Contains(out, "PANIC") {
+					t.Errorf("nil %s: %s: %.200s", name, how, out)
+				}
+			}
 		})
 	}
 }

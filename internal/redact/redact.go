@@ -4,19 +4,20 @@
 // scrubbing of known secret strings out of text a server repeats back.
 //
 // A type that holds a credential has a String method that describes it
-// without the credential, and value-receiver methods that all print that
-// description:
+// without the credential, and methods that all print that description:
 //
 //	func (t T) Format(f fmt.State, verb rune)  { redact.Format(f, verb, t.String()) }
-//	func (t T) LogValue() slog.Value           { return redact.LogValue(t.String()) }
 //	func (t T) MarshalJSON() ([]byte, error)   { return redact.JSON(t.String()) }
+//	func (t *T) LogValue() slog.Value          { return redact.PointerLogValue(t) }
 //
-// Value receivers put the methods in the method sets of both T and *T, so a
-// copy, a pointer, and a T nested in a slice, map or struct all redact:
-// fmt (and slog's text handler, which prints nested values with %+v) calls
-// Format, and slog's JSON handler (which encodes nested values with
-// encoding/json) calls MarshalJSON. Types that hold a lock keep pointer
-// receivers: go vet refuses copies of them.
+// Value receivers put Format and MarshalJSON in the method sets of both T
+// and *T, so a copy, a pointer, and a T nested in a slice, map or struct
+// all redact: fmt (and slog's text handler, which prints values that are
+// not LogValuers with %+v) calls Format, and slog's JSON handler (which
+// encodes them with encoding/json) calls MarshalJSON. LogValue takes the
+// pointer so a nil pointer logs "<nil>" rather than a panic. Types that
+// hold a lock keep pointer receivers throughout: go vet refuses copies of
+// them.
 package redact
 
 import (
@@ -64,4 +65,15 @@ func Clip(s string, n int) string {
 		n--
 	}
 	return s[:n] + "..."
+}
+
+// PointerLogValue is the LogValue of a *T whose T describes itself with a
+// value String method: the methods that print T (Format, MarshalJSON) take
+// values, so copies and nested values redact, while LogValue takes the
+// pointer, so that a nil pointer logs "<nil>" instead of a panic.
+func PointerLogValue[T fmt.Stringer](p *T) slog.Value {
+	if p == nil {
+		return slog.StringValue("<nil>")
+	}
+	return slog.StringValue((*p).String())
 }
