@@ -379,9 +379,5 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, e *Error) {
 	http.Error(w, "sign-in failed: "+e.Code, status)
 }
 
-func clip(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "..."
-	}
-	return s
-}
+// clip makes server text fit one line of an error (see redact.Clip).
+func clip(s string, n int) string { return redact.Clip(s, n) }
