@@ -201,10 +201,10 @@ func (s *RefreshSource) String() string {
 func (s *RefreshSource) GoString() string { return s.String() }
 
 // Format prints String for every verb.
-func (s *RefreshSource) Format(f fmt.State, verb rune) { formatRedacted(f, verb, s.String()) }
+func (s *RefreshSource) Format(f fmt.State, verb rune) { redact.Format(f, verb, s.String()) }
 
 // LogValue keeps tokens out of slog output.
-func (s *RefreshSource) LogValue() slog.Value { return slog.StringValue(s.String()) }
+func (s *RefreshSource) LogValue() slog.Value { return redact.LogValue(s.String()) }
 
 // String describes the configuration without secrets.
 func (c RefreshConfig) String() string {
@@ -216,7 +216,7 @@ func (c RefreshConfig) String() string {
 func (c RefreshConfig) GoString() string { return c.String() }
 
 // Format prints String for every verb.
-func (c RefreshConfig) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String()) }
+func (c RefreshConfig) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String()) }
 
 // LogValue keeps secrets out of slog output.
 func (c *RefreshConfig) LogValue() slog.Value { return redact.PointerLogValue(c) }
