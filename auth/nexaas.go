@@ -157,6 +157,9 @@ func (a *NexaasApplication) Token() (*oauth2.Token, error) {
 
 // String describes the client without its secret.
 func (a *NexaasApplication) String() string {
+	if a == nil {
+		return "auth.NexaasApplication(nil)"
+	}
 	return fmt.Sprintf("auth.NexaasApplication{client_id: %q, token_url: %q, secret: [redacted]}", a.cfg.ClientID, a.tokenURL)
 }
 
