@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/idsdk/idsdk-go/internal/lifetime"
 	"github.com/idsdk/idsdk-go/regions"
 )
 
@@ -287,8 +288,8 @@ func jwtExpiry(token string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	f, err := claims.Exp.Float64()
-	if err != nil || f <= 0 || f > 1e11 {
+	if err != nil || f <= 0 {
 		return time.Time{}, false
 	}
-	return time.Unix(int64(f), 0), true
+	return lifetime.Unix(f, time.Now()), true
 }

@@ -9,18 +9,27 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/idsdk/idsdk-go/internal/lifetime"
 	"golang.org/x/oauth2"
 )
+
+// marginShare caps the hard margin at 1/marginShare of a token's
+// lifetime. The early window is at least twice the margin, so even a token
+// of a few seconds is refreshed in the background, once per lifetime,
+// before any caller has to wait.
+const marginShare = 20
 
 // Defaults of a Cache.
 const (
 	// DefaultEarlyFraction is the share of a token's lifetime, at its end,
-	// in which the Cache refreshes in the background.
-	DefaultEarlyFraction = 0.2
+	// in which the Cache refreshes in the background. A token is used for
+	// 85% of its life: about one token request per lifetime (1.18).
+	DefaultEarlyFraction = 0.15
 	// DefaultEarlyMax caps the early-refresh window.
 	DefaultEarlyMax = 5 * time.Minute
 	// DefaultMargin is how long before expiry callers stop getting the old
-	// token and wait for the new one.
+	// token and wait for the new one. It is capped at 1/20 of the token's
+	// lifetime (see WithMargin).
 	DefaultMargin = 10 * time.Second
 	// DefaultBackoffMin is the wait after a first failed refresh.
 	DefaultBackoffMin = time.Second
@@ -47,8 +56,9 @@ type cacheConfig struct {
 }
 
 // WithEarlyRefresh sets the early-refresh window: the last fraction of a
-// token's lifetime, at most max. In it, callers get the still-valid token
-// while one background refresh runs. fraction 0 turns early refresh off.
+// token's lifetime, at most max (0: no cap), and at least twice the hard
+// margin. In it, callers get the still-valid token while one background
+// refresh runs. fraction 0 turns early refresh off.
 func WithEarlyRefresh(fraction float64, max time.Duration) CacheOption {
 	return func(c *cacheConfig) {
 		if fraction < 0 {
@@ -62,8 +72,9 @@ func WithEarlyRefresh(fraction float64, max time.Duration) CacheOption {
 }
 
 // WithMargin sets the hard margin: from this long before expiry on, callers
-// wait for a new token. It is capped at half the token's lifetime, so a
-// short-lived token is still used.
+// wait for a new token. It is capped at 1/20 of the token's lifetime, so a
+// short-lived token is used for most of its life and still refreshed in
+// the background before the margin.
 func WithMargin(d time.Duration) CacheOption {
 	return func(c *cacheConfig) {
 		if d >= 0 {
@@ -114,15 +125,18 @@ func OnTokenChange(fn func(ctx context.Context, old, new *oauth2.Token) error) C
 //
 //   - However many callers need a new token at once, the source is asked
 //     once (single flight).
-//   - In the early-refresh window (by default the last 20% of a token's
+//   - In the early-refresh window (by default the last 15% of a token's
 //     lifetime, at most 5 minutes) callers keep getting the current token at
 //     once while one background refresh runs.
-//   - Inside the hard margin (by default 10 s before expiry) callers wait
-//     for the refresh; a caller whose context ends stops waiting, the
-//     refresh goes on for the others.
+//   - Inside the hard margin (by default 10 s before expiry, at most 1/20
+//     of the lifetime) callers wait for the refresh; a caller whose context
+//     ends stops waiting, the refresh goes on for the others. Both windows
+//     scale with the lifetime: a 3 s token is refreshed in the background
+//     from 0.45 s before its expiry, callers wait only from 0.15 s before.
 //   - A failed refresh is retried after an exponential backoff (1 s doubling
 //     to 1 min by default). Meanwhile callers get the current token while it
-//     has not expired, and the last error at once otherwise.
+//     has not expired (also the callers that waited for the failed
+//     refresh), and the last error at once otherwise.
 //   - A token without expiry is kept until Invalidate.
 //   - With a Store or an OnTokenChange hook, a new token is saved before
 //     any caller receives it; see SaveError for a failing save.
@@ -150,6 +164,10 @@ type Cache struct {
 	retryAt  time.Time
 	flight   *call
 	fetches  atomic.Int64
+	// blocked counts callers that waited for a refresh while a token was
+	// held (an invalidated or expiring one): the tests' measure of callers
+	// blocked by refreshes.
+	blocked atomic.Int64
 }
 
 type entry struct {
@@ -221,13 +239,35 @@ func (c *Cache) slow(ctx context.Context) (*oauth2.Token, error) {
 	if f == nil {
 		f = c.startLocked(ctx)
 	}
+	if c.ent != nil {
+		c.blocked.Add(1)
+	}
 	c.mu.Unlock()
 	select {
 	case <-f.done:
+		if f.err != nil {
+			if tok := c.stillValid(); tok != nil {
+				return tok, nil
+			}
+		}
 		return f.tok, f.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// stillValid returns the current token when a failed refresh leaves it in
+// place and it has not expired: callers use it until it does.
+func (c *Cache) stillValid() *oauth2.Token {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pending != nil || c.ent == nil || c.invalid {
+		return nil
+	}
+	if t := c.ent.tok; t.Expiry.IsZero() || c.cfg.now().Before(t.Expiry) {
+		return t
+	}
+	return nil
 }
 
 // startLocked starts a refresh in its own goroutine, with ctx's values but
@@ -345,17 +385,20 @@ func (c *Cache) entryFor(tok *oauth2.Token, obtained time.Time) *entry {
 	}
 	life := tok.Expiry.Sub(obtained)
 	if tok.ExpiresIn > 0 {
-		life = time.Duration(tok.ExpiresIn) * time.Second
+		life = lifetime.SecondsInt(tok.ExpiresIn)
 	}
 	if life < 0 {
 		life = 0
 	}
-	margin := min(c.cfg.margin, life/2)
-	early := time.Duration(float64(life) * c.cfg.earlyFraction)
-	if c.cfg.earlyMax > 0 {
-		early = min(early, c.cfg.earlyMax)
+	margin := min(c.cfg.margin, life/marginShare)
+	early := margin
+	if c.cfg.earlyFraction > 0 {
+		early = time.Duration(float64(life) * c.cfg.earlyFraction)
+		if c.cfg.earlyMax > 0 {
+			early = min(early, c.cfg.earlyMax)
+		}
+		early = max(early, 2*margin)
 	}
-	early = max(early, margin)
 	e.hardAt = tok.Expiry.Add(-margin)
 	e.refreshAt = tok.Expiry.Add(-early)
 	return e

@@ -165,11 +165,25 @@ func TestEntryWindows(t *testing.T) {
 		t.Fatalf("hard margin at %s", got)
 	}
 	e = c.entryFor(&oauth2.Token{AccessToken: "a", Expiry: now.Add(100 * time.Second)}, now)
-	if got := e.refreshAt.Sub(now); got != 80*time.Second {
-		t.Fatalf("early window of a 100 s token starts after %s, want 80s", got)
+	if got := e.refreshAt.Sub(now); got != 85*time.Second {
+		t.Fatalf("early window of a 100 s token starts after %s, want 85s", got)
 	}
-	e = c.entryFor(&oauth2.Token{AccessToken: "a", Expiry: now.Add(4 * time.Second)}, now)
-	if got := e.hardAt.Sub(now); got != 2*time.Second {
-		t.Fatalf("margin of a 4 s token: hard at %s, want 2s", got)
+	if got := e.hardAt.Sub(now); got != 95*time.Second {
+		t.Fatalf("margin of a 100 s token: hard at %s, want 95s (1/20 of the lifetime)", got)
+	}
+	// A short token: both windows scale with its lifetime, leaving a
+	// background window before the hard margin.
+	e = c.entryFor(&oauth2.Token{AccessToken: "a", Expiry: now.Add(3 * time.Second)}, now)
+	if got, want := e.refreshAt.Sub(now), 2550*time.Millisecond; got != want {
+		t.Fatalf("early window of a 3 s token starts after %s, want %s", got, want)
+	}
+	if got, want := e.hardAt.Sub(now), 2850*time.Millisecond; got != want {
+		t.Fatalf("margin of a 3 s token: hard at %s, want %s", got, want)
+	}
+	// Early refresh off: callers wait from the margin on.
+	off := NewCache(NewFake("x"), WithEarlyRefresh(0, 0))
+	e = off.entryFor(&oauth2.Token{AccessToken: "a", Expiry: now.Add(time.Hour)}, now)
+	if !e.refreshAt.Equal(e.hardAt) || e.hardAt.Sub(now) != time.Hour-10*time.Second {
+		t.Fatalf("early refresh off: refresh at %s, hard at %s", e.refreshAt.Sub(now), e.hardAt.Sub(now))
 	}
 }

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/idsdk/idsdk-go/internal/lifetime"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
@@ -87,6 +89,20 @@ func (a clientAuth) prepare(now time.Time) (oauth2.AuthStyle, string, url.Values
 func (a clientAuth) secrets(form url.Values) []string {
 	out := append(redact.Basic(a.id, a.secret.Reveal()), a.secret.Reveal())
 	return append(out, redact.FormSecrets(form)...)
+}
+
+// ClientBasicAuth returns the value of an Authorization header that
+// authenticates a client with HTTP Basic as RFC 6749 section 2.3.1 asks:
+// the id and the secret are each form-urlencoded first, so a secret with
+// "+", "%", "&" or "=" reaches a conforming server intact. (x/oauth2's
+// AuthStyleInHeader encodes the same way.)
+func ClientBasicAuth(id string, secret Secret) string {
+	return basicAuth(url.QueryEscape(id), url.QueryEscape(secret.Reveal()))
+}
+
+// basicAuth is the HTTP Basic header value of user and password as given.
+func basicAuth(user, password string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
 }
 
 // withHTTPClient puts c where x/oauth2 looks for its HTTP client.
@@ -168,11 +184,12 @@ func (c *ClientCredentials) TokenContext(ctx context.Context) (*oauth2.Token, er
 		EndpointParams: params,
 		AuthStyle:      style,
 	}
+	start := time.Now()
 	tok, err := cfg.Token(withHTTPClient(ctx, c.HTTPClient))
 	if err != nil {
 		return nil, tokenError(grant, err, a.secrets(params)...)
 	}
-	return normalize(tok, time.Now()), nil
+	return fromResponse(tok, start), nil
 }
 
 // String describes the source without secrets.
@@ -213,42 +230,17 @@ func (c *ClientCredentials) LogValue() slog.Value { return redact.PointerLogValu
 // MarshalJSON writes String: Params may hold secrets.
 func (c ClientCredentials) MarshalJSON() ([]byte, error) { return redact.JSON(c.String()) }
 
-// normalize completes a token from a token response: a missing token type
-// becomes "Bearer" only through oauth2.Token.Type (left as sent), and an
-// "expires_at" (seconds since the epoch) the server sent is honoured: when
-// both expires_in and expires_at are given the earlier expiry wins.
+// normalize honours an "expires_at" the server sent (seconds since the
+// epoch; when both expires_in and expires_at are given the earlier expiry
+// wins) and clamps the lifetime. It is idempotent: the Cache applies it to
+// stored tokens too. A token type left empty stays empty (oauth2.Token.Type
+// reads it as "Bearer").
 func normalize(tok *oauth2.Token, now time.Time) *oauth2.Token {
-	if tok == nil {
-		return nil
-	}
-	if at, ok := numeric(tok.Extra("expires_at")); ok && at > 0 {
-		exp := time.Unix(int64(at), 0)
-		if tok.Expiry.IsZero() || exp.Before(tok.Expiry) {
-			tok.Expiry = exp
-			if tok.ExpiresIn == 0 {
-				if d := exp.Sub(now); d > 0 {
-					tok.ExpiresIn = int64(d / time.Second)
-				}
-			}
-		}
-	}
-	return tok
+	return lifetime.ExpiresAt(tok, now)
 }
 
-// numeric reads a JSON number or a numeric string.
-func numeric(v any) (float64, bool) {
-	switch n := v.(type) {
-	case float64:
-		return n, true
-	case int64:
-		return float64(n), true
-	case int:
-		return float64(n), true
-	case string:
-		var f float64
-		if _, err := fmt.Sscan(n, &f); err == nil {
-			return f, true
-		}
-	}
-	return 0, false
+// fromResponse is normalize for a token just returned by the token
+// endpoint: it also recomputes the expiry from expires_in, clamped.
+func fromResponse(tok *oauth2.Token, now time.Time) *oauth2.Token {
+	return lifetime.FromResponse(tok, now)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/internal/lifetime"
 	"github.com/idsdk/idsdk-go/internal/redact"
 	"golang.org/x/oauth2"
 )
@@ -105,11 +106,11 @@ func (e *ConnectorStatusError) Format(f fmt.State, verb rune) {
 // LogValue logs Error.
 func (e *ConnectorStatusError) LogValue() slog.Value { return redact.LogValue(e.Error()) }
 
-// Is matches ErrInvalidCredentials for 401 and "invalid_client", and the
-// sdkerrors sentinels of the status.
+// Is matches ErrInvalidCredentials for 401 and the codes of
+// sdkerrors.InvalidClient, and the sdkerrors sentinels of the status.
 func (e *ConnectorStatusError) Is(target error) bool {
 	if target == ErrInvalidCredentials || target == sdkerrors.ErrUnauthorized {
-		if e.StatusCode == http.StatusUnauthorized || e.Code == "invalid_client" {
+		if e.StatusCode == http.StatusUnauthorized || sdkerrors.InvalidClient(e.StatusCode, e.Code) {
 			return true
 		}
 	}
@@ -174,6 +175,16 @@ func WithConnectorHTTPClient(hc *http.Client) ConnectorOption {
 	return func(c *Connector) { c.hc = hc }
 }
 
+// WithRawBasicAuth sends the client id and secret in HTTP Basic as they
+// are, without the form-urlencoding of RFC 6749 section 2.3.1 (the Ruby
+// access_token_agent gem's behaviour). Use it only for a server that does
+// not decode the credentials: the two differ only for ids and secrets with
+// characters such as "+", "%", "&", "=" or "/", which a conforming server
+// otherwise refuses.
+func WithRawBasicAuth() ConnectorOption {
+	return func(c *Connector) { c.rawBasic = true }
+}
+
 // WithFakeToken puts the Connector in fake mode: it hands out token and
 // never touches the network.
 func WithFakeToken(token string) ConnectorOption {
@@ -182,8 +193,9 @@ func WithFakeToken(token string) ConnectorOption {
 
 // Connector gets and reuses client-credentials tokens from one host: a
 // form POST of grant_type=client_credentials (and scope) to host +
-// AccessTokenPath with HTTP Basic client authentication, the behaviour of
-// the Ruby access_token_agent gem.
+// AccessTokenPath with HTTP Basic client authentication (id and secret
+// form-urlencoded first, as RFC 6749 section 2.3.1 asks; see
+// WithRawBasicAuth), the behaviour of the Ruby access_token_agent gem.
 //
 // A Connector is a value you create once per client (with NewConnector) and
 // share: it is safe for concurrent use, concurrent callers share one token
@@ -199,6 +211,7 @@ type Connector struct {
 	margin   time.Duration
 	hc       *http.Client
 	fake     Secret
+	rawBasic bool
 
 	mu     sync.Mutex
 	tok    *oauth2.Token
@@ -207,11 +220,11 @@ type Connector struct {
 
 // NewConnector returns a Connector for the token endpoint at host (a base
 // URL such as "https://id.example.com") with the client's id and secret.
-func NewConnector(host, clientID, clientSecret string, opts ...ConnectorOption) *Connector {
+func NewConnector(host, clientID string, clientSecret Secret, opts ...ConnectorOption) *Connector {
 	c := &Connector{
 		host:     strings.TrimRight(host, "/"),
 		clientID: clientID,
-		secret:   Secret(clientSecret),
+		secret:   clientSecret,
 		path:     DefaultAccessTokenPath,
 		margin:   DefaultConnectorMargin,
 	}
@@ -318,10 +331,11 @@ func (c *Connector) fetch(ctx context.Context) (*oauth2.Token, error) {
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	// Plain Basic credentials, as access_token_agent sends them (not the
-	// form-encoded variant of RFC 6749 section 2.3.1; the two only differ
-	// for ids and secrets with reserved characters).
-	req.SetBasicAuth(c.clientID, c.secret.Reveal())
+	if c.rawBasic {
+		req.Header.Set("Authorization", basicAuth(c.clientID, c.secret.Reveal()))
+	} else {
+		req.Header.Set("Authorization", ClientBasicAuth(c.clientID, c.secret))
+	}
 	hc := c.hc
 	if hc == nil {
 		hc = http.DefaultClient
@@ -370,16 +384,14 @@ func (c *Connector) fetch(ctx context.Context) (*oauth2.Token, error) {
 		return nil, ErrEmptyAccessToken
 	}
 	tok := &oauth2.Token{AccessToken: tr.AccessToken, TokenType: "Bearer", RefreshToken: tr.Refresh}
-	if n, err := tr.ExpiresIn.Int64(); err == nil && n > 0 {
-		tok.ExpiresIn = n
-		tok.Expiry = start.Add(time.Duration(n) * time.Second)
+	extra := map[string]any{}
+	if tr.ExpiresIn != "" {
+		extra["expires_in"] = tr.ExpiresIn
 	}
-	if n, err := tr.ExpiresAt.Int64(); err == nil && n > 0 {
-		if at := time.Unix(n, 0); tok.Expiry.IsZero() || at.Before(tok.Expiry) {
-			tok.Expiry = at
-		}
+	if tr.ExpiresAt != "" {
+		extra["expires_at"] = tr.ExpiresAt
 	}
-	return tok, nil
+	return lifetime.FromResponse(tok.WithExtra(extra), start), nil
 }
 
 // String describes the Connector without its secret or token.

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +34,9 @@ func newTokenServer(t *testing.T, status int, body string) *tokenServer {
 		_ = r.ParseForm()
 		ts.lastForm = r.PostForm
 		u, p, _ := r.BasicAuth()
+		// Decoded as RFC 6749 section 2.3.1 asks.
+		u, _ = url.QueryUnescape(u)
+		p, _ = url.QueryUnescape(p)
 		ts.lastAuth = [2]string{u, p}
 		ts.lastPath = r.URL.Path
 		w.Header().Set("Content-Type", "application/json")
@@ -204,4 +208,53 @@ func TestConnectorAgainstProvider(t *testing.T) {
 		t.Fatalf("stats %+v", s)
 	}
 	_ = fmt.Sprint(c)
+}
+
+// TestConnectorBasicIsFormEncoded: the Connector form-urlencodes the id
+// and secret before HTTP Basic (RFC 6749 section 2.3.1), so secrets with
+// "+ / % = &" work against node-oidc-provider, which decodes them; raw
+// credentials are refused there and stay available as an option.
+func TestConnectorBasicIsFormEncoded(t *testing.T) {
+	p := startProvider(t, nil)
+	ctx := context.Background()
+	for _, c := range []struct {
+		id     string
+		secret Secret
+	}{{"reserved-client", reservedSecret}, {"plus+client", plusSecret}} {
+		t.Run(string(c.secret), func(t *testing.T) {
+			conn := NewConnector(p.Issuer, c.id, c.secret, WithAccessTokenPath("/token"), WithScopes("read"))
+			if _, err := conn.Token(ctx); err != nil {
+				t.Fatalf("encoded: %v", err)
+			}
+			cc := &ClientCredentials{TokenURL: p.TokenURL, ClientID: c.id, ClientSecret: c.secret, Scopes: []string{"read"}}
+			if _, err := cc.TokenContext(ctx); err != nil {
+				t.Fatalf("ClientCredentials: %v", err)
+			}
+			raw := NewConnector(p.Issuer, c.id, c.secret, WithAccessTokenPath("/token"), WithScopes("read"), WithRawBasicAuth())
+			if _, err := raw.Token(ctx); err == nil {
+				t.Fatal("raw Basic credentials accepted by a server that decodes them")
+			}
+		})
+	}
+}
+
+// TestConnectorBasicEncoding checks the header on the wire, both ways.
+func TestConnectorBasicEncoding(t *testing.T) {
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"access_token":"at","token_type":"bearer"}`)
+	}))
+	t.Cleanup(srv.Close)
+	for _, opt := range []ConnectorOption{WithScopes(), WithRawBasicAuth()} {
+		if _, err := NewConnector(srv.URL, "id:1", "p+ss/w%rd=1&x", opt).Token(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	enc := "Basic " + base64.StdEncoding.EncodeToString([]byte("id%3A1:p%2Bss%2Fw%25rd%3D1%26x"))
+	raw := "Basic " + base64.StdEncoding.EncodeToString([]byte("id:1:p+ss/w%rd=1&x"))
+	if len(got) != 2 || got[0] != enc || got[1] != raw {
+		t.Fatalf("headers %q, want %q then %q", got, enc, raw)
+	}
 }

@@ -14,9 +14,13 @@ import (
 )
 
 // ErrInvalidCredentials is matched (errors.Is) by every error that says the
-// client's own credentials were refused: an OAuth "invalid_client" error or a
-// 401 from a token endpoint. Such errors also match sdkerrors.ErrUnauthorized.
-var ErrInvalidCredentials = errors.New("auth: client credentials were refused")
+// client's own credentials were refused: a 401 from a token endpoint, or
+// an OAuth error that each vendor uses for it ("invalid_client",
+// "unauthorized_client", Auth0's 401 "access_denied"; see
+// sdkerrors.InvalidClient). Such errors also match sdkerrors.ErrUnauthorized.
+// It is sdkerrors.ErrInvalidCredentials, so the errors of the vendor
+// clients (auth/auth0) match it too.
+var ErrInvalidCredentials = sdkerrors.ErrInvalidCredentials
 
 // ErrInvalidGrant is matched (errors.Is) by a token endpoint's
 // "invalid_grant" error: the refresh token, code or assertion is no longer
@@ -30,7 +34,8 @@ var ErrInvalidGrant = errors.New("auth: grant was refused (invalid_grant)")
 // errors.As reaches an *sdkerrors.OAuthError inside it when the server sent
 // an OAuth error, and errors.Is matches the sdkerrors sentinels of its status
 // (ErrBadRequest, ErrUnauthorized, ErrServer, ...), sdkerrors.ErrUnauthorized
-// and ErrInvalidCredentials for "invalid_client", ErrInvalidGrant for
+// and ErrInvalidCredentials for a refusal of the client's credentials (see
+// ErrInvalidCredentials), ErrInvalidGrant for
 // "invalid_grant", sdkerrors.ErrUnavailable when the server could not be
 // reached, and sdkerrors.ErrTimeout for a timeout.
 //
@@ -89,11 +94,11 @@ func (e *TokenError) Unwrap() error { return e.Err }
 func (e *TokenError) Is(target error) bool {
 	switch target {
 	case ErrInvalidCredentials:
-		return e.Code == "invalid_client" || (e.Code == "" && e.StatusCode == 401)
+		return e.invalidClient()
 	case ErrInvalidGrant:
 		return e.Code == "invalid_grant"
 	case sdkerrors.ErrUnauthorized:
-		if e.Code == "invalid_client" {
+		if e.invalidClient() {
 			return true
 		}
 	case sdkerrors.ErrUnavailable:
@@ -111,6 +116,11 @@ func (e *TokenError) Is(target error) bool {
 		}
 	}
 	return false
+}
+
+// invalidClient: the token endpoint refused the client's credentials.
+func (e *TokenError) invalidClient() bool {
+	return sdkerrors.InvalidClient(e.StatusCode, e.Code) || (e.Code == "" && e.StatusCode == 401)
 }
 
 // GoString keeps %#v to the same safe facts as Error.

@@ -36,7 +36,7 @@ func ExampleNewCache() {
 
 // The client-credentials connector: one value per client, shared.
 func ExampleNewConnector() {
-	conn := auth.NewConnector("https://id.example.com", "my-client", os.Getenv("CLIENT_SECRET"),
+	conn := auth.NewConnector("https://id.example.com", "my-client", auth.Secret(os.Getenv("CLIENT_SECRET")),
 		auth.WithScopes("invite"))
 	header, err := conn.AuthorizationHeader(context.Background())
 	if err != nil {

@@ -372,9 +372,9 @@ func TestOutageDuringRefresh(t *testing.T) {
 	}
 	p.Stop()
 
-	// In the early window (last 24 s of 120 s): the background refresh
+	// In the early window (last 18 s of 120 s): the background refresh
 	// fails, callers keep the valid token.
-	offset.Store(int64(100 * time.Second))
+	offset.Store(int64(105 * time.Second))
 	for i := 0; i < 3; i++ {
 		tok, err := cache.TokenContext(ctx)
 		if err != nil || tok != tok1 {

@@ -23,7 +23,10 @@ const (
 	basicSecret = "basic-secret-0123456789-abcdefghij"
 	postSecret  = "post-secret-0123456789-abcdefghij"
 	redirectURI = "https://client.example/cb"
-	apiResource = "https://api.example.test"
+	// Secrets that differ once form-urlencoded (RFC 6749 section 2.3.1).
+	reservedSecret = "p+ss/w%rd=1&x"
+	plusSecret     = "ab+cdefgh"
+	apiResource    = "https://api.example.test"
 )
 
 // testKeys are generated once per test binary (RSA generation is slow).
@@ -81,6 +84,20 @@ func startProvider(t testing.TB, ttl map[string]int) *peers.OIDCProvider {
 				"grant_types":                []string{"client_credentials"},
 				"redirect_uris":              none, "response_types": none,
 				"scope": "read write",
+			},
+			{
+				"client_id": "reserved-client", "client_secret": reservedSecret,
+				"token_endpoint_auth_method": "client_secret_basic",
+				"grant_types":                []string{"client_credentials"},
+				"redirect_uris":              none, "response_types": none,
+				"scope": "read",
+			},
+			{
+				"client_id": "plus+client", "client_secret": plusSecret,
+				"token_endpoint_auth_method": "client_secret_basic",
+				"grant_types":                []string{"client_credentials"},
+				"redirect_uris":              none, "response_types": none,
+				"scope": "read",
 			},
 			{
 				"client_id": "post-client", "client_secret": postSecret,

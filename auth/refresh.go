@@ -146,6 +146,7 @@ func (s *RefreshSource) refresh(ctx context.Context, old *oauth2.Token) (*oauth2
 		return nil, &TokenError{Grant: grant, Err: err}
 	}
 	ctx = withHTTPClient(ctx, c.HTTPClient)
+	start := time.Now()
 	var tok *oauth2.Token
 	if len(authParams) == 0 && len(c.Params) == 0 && len(c.Scopes) == 0 {
 		conf := &oauth2.Config{
@@ -177,7 +178,7 @@ func (s *RefreshSource) refresh(ctx context.Context, old *oauth2.Token) (*oauth2
 	if tok.RefreshToken == "" {
 		tok.RefreshToken = old.RefreshToken
 	}
-	return normalize(tok, time.Now()), nil
+	return fromResponse(tok, start), nil
 }
 
 // String describes the source without tokens or secrets.

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -13,10 +14,11 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// Transport adds "Authorization: <type> <token>" to requests whose scheme
-// and host equal Origin (or the origin put on the request's context with
+// Transport adds "Authorization: <type> <token>" (or the HTTP Basic
+// credentials of ContextWithBasicAuth) to requests whose scheme, host and
+// port equal Origin (or the origin put on the request's context with
 // ContextWithOrigin). Requests to any other origin, such as a redirect to
-// another host, are sent without it.
+// another host or to another port of the same host, are sent without it.
 type Transport struct {
 	// Source hands out the token. TokenContext is used when it has it.
 	Source oauth2.TokenSource
@@ -53,7 +55,8 @@ func origin(u *url.URL) string {
 }
 
 // Error is returned by Transport when no token could be had: the request is
-// not sent.
+// not sent, and the retry transport does not send it again (see
+// RetryableError).
 type Error struct {
 	Err error
 }
@@ -64,6 +67,12 @@ func (e *Error) Error() string { return fmt.Sprintf("auth: getting a token: %v",
 // Unwrap returns the source's error.
 func (e *Error) Unwrap() error { return e.Err }
 
+// RetryableError returns false: the request was not sent, and sending it
+// again at once would only ask the source again. A Cache backs off after a
+// failed token request by itself. The retry transport (package retry)
+// reads this and ends the call.
+func (e *Error) RetryableError() bool { return false }
+
 // Invalidator is implemented by sources that can drop a token the server
 // refused (Cache, Fake). Transport uses it to retry once after a 401.
 type Invalidator interface {
@@ -71,6 +80,10 @@ type Invalidator interface {
 }
 
 // RoundTrip implements http.RoundTripper.
+//
+// A request whose context was made by ContextWithBasicAuth carries those
+// credentials instead of the token, and one made by ContextWithoutToken
+// carries neither; both only under the origin rule above.
 //
 // When the answer is 401 and the Source is an Invalidator, the token is
 // invalidated and the request is sent once more with a fresh token, provided
@@ -81,14 +94,16 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	want := t.Origin
-	if o, ok := req.Context().Value(originKey{}).(string); ok && o != "" {
-		want = o
-	}
-	if skip, _ := req.Context().Value(noTokenKey{}).(bool); skip {
+	if !t.ownOrigin(req) {
 		return base.RoundTrip(req)
 	}
-	if t.Source == nil || want == "" || !sameOrigin(req.URL, want) {
+	if cc, ok := req.Context().Value(credentialsKey{}).(*callCredentials); ok {
+		if cc.basic == "" {
+			return base.RoundTrip(req)
+		}
+		return base.RoundTrip(withAuthorization(req, []string{cc.basic.Reveal()}))
+	}
+	if t.Source == nil {
 		return base.RoundTrip(req)
 	}
 	tok, err := t.token(req)
@@ -121,6 +136,30 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return base.RoundTrip(r2)
 }
 
+// ownOrigin reports whether req goes to the origin credentials may be sent
+// to: Origin, or the origin put on the request's context. It is the one
+// origin check for tokens and Basic credentials alike.
+func (t *Transport) ownOrigin(req *http.Request) bool {
+	want := t.Origin
+	if o, ok := req.Context().Value(originKey{}).(string); ok && o != "" {
+		want = o
+	}
+	return want != "" && sameOrigin(req.URL, want)
+}
+
+// CloseIdleConnections closes the idle connections of Base (of
+// http.DefaultTransport when Base is nil), so that
+// http.Client.CloseIdleConnections reaches the transport that holds them.
+func (t *Transport) CloseIdleConnections() {
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if c, ok := base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
 // token asks the source for a token with the request's context.
 func (t *Transport) token(req *http.Request) (*oauth2.Token, error) {
 	tok, err := TokenContext(req.Context(), t.Source)
@@ -136,13 +175,19 @@ func (t *Transport) token(req *http.Request) (*oauth2.Token, error) {
 // authorized is a shallow copy of req with its own header map carrying tok.
 // The caller's request is left as it was, as a RoundTripper must.
 func (t *Transport) authorized(req *http.Request, tok *oauth2.Token) *http.Request {
+	return withAuthorization(req, t.headerValue(tok))
+}
+
+// withAuthorization is a shallow copy of req with its own header map
+// carrying the Authorization value v.
+func withAuthorization(req *http.Request, v []string) *http.Request {
 	r2 := new(http.Request)
 	*r2 = *req
 	h := make(http.Header, len(req.Header)+1)
 	for k, v := range req.Header {
 		h[k] = v
 	}
-	h["Authorization"] = t.headerValue(tok)
+	h["Authorization"] = v
 	r2.Header = h
 	return r2
 }
@@ -198,11 +243,32 @@ func closeBody(req *http.Request) {
 	}
 }
 
-type noTokenKey struct{}
+// credentialsKey is the context key of the credentials a request sends
+// in place of the token.
+type credentialsKey struct{}
+
+// callCredentials replaces the token for one request: basic is the whole
+// Authorization value of HTTP Basic credentials, or empty for none.
+type callCredentials struct {
+	basic Secret
+}
+
+// noCredentials is the value of ContextWithoutToken.
+var noCredentials = &callCredentials{}
 
 // ContextWithoutToken returns a context under which Transport adds no
-// token: for operations that authenticate otherwise (HTTP Basic) or not at
-// all.
+// token: for operations that authenticate otherwise or not at all.
 func ContextWithoutToken(ctx context.Context) context.Context {
-	return context.WithValue(ctx, noTokenKey{}, true)
+	return context.WithValue(ctx, credentialsKey{}, noCredentials)
+}
+
+// ContextWithBasicAuth returns a context under which Transport sends id and
+// secret as HTTP Basic credentials (RFC 7617) instead of the token: for
+// operations secured by HTTP Basic. They go only where a token would, to
+// the transport's origin or the one set with ContextWithOrigin, never to
+// another origin (another port of the same host included) a redirect
+// points to.
+func ContextWithBasicAuth(ctx context.Context, id string, secret Secret) context.Context {
+	v := "Basic " + base64.StdEncoding.EncodeToString([]byte(id+":"+secret.Reveal()))
+	return context.WithValue(ctx, credentialsKey{}, &callCredentials{basic: Secret(v)})
 }

@@ -412,3 +412,33 @@ func TestBodyReadErrorKeepsPrefix(t *testing.T) {
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
+
+func TestInvalidClientPerVendor(t *testing.T) {
+	cases := []struct {
+		status int
+		code   string
+		want   bool
+	}{
+		{401, "invalid_client", true},
+		{400, "invalid_client", true},
+		{403, "unauthorized_client", true},
+		{401, "access_denied", true},
+		{403, "access_denied", false},
+		{400, "access_denied", false},
+		{400, "invalid_grant", false},
+		{401, "invalid_token", false},
+		{401, "", false},
+	}
+	for _, c := range cases {
+		if got := sdkerrors.InvalidClient(c.status, c.code); got != c.want {
+			t.Errorf("InvalidClient(%d, %q) = %v", c.status, c.code, got)
+		}
+		e := &sdkerrors.APIError{StatusCode: c.status, Detail: &sdkerrors.OAuthError{StatusCode: c.status, Code: c.code}}
+		if got := errors.Is(e, sdkerrors.ErrInvalidCredentials); got != c.want {
+			t.Errorf("%d %q: errors.Is(ErrInvalidCredentials) = %v", c.status, c.code, got)
+		}
+		if c.want && !errors.Is(e, sdkerrors.ErrUnauthorized) {
+			t.Errorf("%d %q: not ErrUnauthorized", c.status, c.code)
+		}
+	}
+}

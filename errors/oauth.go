@@ -1,9 +1,39 @@
 package errors
 
 import (
+	stderrors "errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
+
+// ErrInvalidCredentials matches an error that says a token endpoint refused
+// the client's own credentials (see InvalidClient). Such an error also
+// matches ErrUnauthorized. auth.ErrInvalidCredentials is this same value.
+var ErrInvalidCredentials = stderrors.New("auth: client credentials were refused")
+
+// InvalidClient reports whether a token endpoint's OAuth error says the
+// client's own credentials were refused, as each server says it:
+//
+//   - "invalid_client" (RFC 6749 section 5.2; node-oidc-provider, Hydra,
+//     and Zaikio and Nexaas ID, which answer it with 401);
+//   - "unauthorized_client": the client may not use this grant (Auth0
+//     answers it with 403 for a grant the application does not allow);
+//   - "access_denied" with status 401: Auth0's answer to a wrong client
+//     secret (its other access_denied answers, a user refusing a device
+//     or MFA request, come with 400 or 403 and do not match).
+//
+// A 401 without any code is left to the caller, who knows whether the
+// answer came from a token endpoint.
+func InvalidClient(status int, code string) bool {
+	switch code {
+	case "invalid_client", "unauthorized_client":
+		return true
+	case "access_denied":
+		return status == http.StatusUnauthorized
+	}
+	return false
+}
 
 // OAuthError is an OAuth 2.0 error response: the JSON body of RFC 6749
 // section 5.2, or the error attributes of an RFC 6750 Bearer
@@ -56,8 +86,12 @@ func (e *OAuthError) GoString() string {
 }
 
 // Is reports whether target is one of the sentinels of e's status code (see
-// Sentinels).
+// Sentinels), or ErrInvalidCredentials and ErrUnauthorized when the error
+// says the client's credentials were refused (see InvalidClient).
 func (e *OAuthError) Is(target error) bool {
+	if (target == ErrInvalidCredentials || target == ErrUnauthorized) && InvalidClient(e.StatusCode, e.Code) {
+		return true
+	}
 	for _, s := range Sentinels(e.StatusCode) {
 		if s == target {
 			return true

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/idsdk/idsdk-go/internal/lifetime"
 )
 
 // RateLimitError describes a throttled request: what the server said about
@@ -57,9 +59,6 @@ func (e *RateLimitError) Error() string {
 // Is reports whether target is ErrRateLimited.
 func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
 
-// maxDuration is the largest time.Duration; longer waits are clamped to it.
-const maxDuration = time.Duration(math.MaxInt64)
-
 // epochThreshold separates the two readings of X-RateLimit-Reset: larger
 // values are Unix times (1e9 is September 2001), smaller ones are seconds.
 const epochThreshold = 1e9
@@ -68,18 +67,15 @@ const epochThreshold = 1e9
 // delta-seconds or as an HTTP-date, and returns how long to wait from now.
 // A date in the past gives 0, true. A missing or malformed value (negative
 // or fractional seconds, an unknown date format) gives 0, false. Very large
-// values are clamped to the largest time.Duration.
+// values are clamped to 100 years, like every lifetime read from a server.
 func ParseRetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0, false
 	}
 	if isDigits(v) {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil || n > uint64(maxDuration/time.Second) {
-			return maxDuration, true // all digits, so only too large
-		}
-		return time.Duration(n) * time.Second, true
+		n, _ := strconv.ParseFloat(v, 64) // all digits: at worst +Inf
+		return lifetime.Seconds(n), true
 	}
 	t, err := http.ParseTime(v)
 	if err != nil {
@@ -105,7 +101,7 @@ func ParseRateLimitReset(h http.Header, now time.Time) (time.Duration, bool) {
 	if f > epochThreshold {
 		f -= float64(now.Unix()) + float64(now.Nanosecond())/1e9
 	}
-	return secondsToDuration(f), true
+	return lifetime.Seconds(f), true
 }
 
 // ParseRateLimit gathers what h says about rate limits: RetryAfter from
@@ -139,24 +135,9 @@ func ParseRateLimit(h http.Header, now time.Time) *RateLimitError {
 	return &rl
 }
 
-// until is t - now, never negative.
+// until is t - now, in [0, lifetime.Max].
 func until(t, now time.Time) time.Duration {
-	if d := t.Sub(now); d > 0 {
-		return d
-	}
-	return 0
-}
-
-// secondsToDuration converts seconds to a Duration, clamping below at 0 and
-// above at maxDuration.
-func secondsToDuration(f float64) time.Duration {
-	switch {
-	case f <= 0:
-		return 0
-	case f >= float64(maxDuration)/float64(time.Second):
-		return maxDuration
-	}
-	return time.Duration(f * float64(time.Second))
+	return min(max(t.Sub(now), 0), lifetime.Max)
 }
 
 // firstHeader returns the trimmed value of the first of names present in h.

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/internal/lifetime"
 )
 
 var now = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
@@ -35,7 +36,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{"rfc 850 date", now.Add(time.Hour).Format("Monday, 02-Jan-06 15:04:05 GMT"), time.Hour, true},
 		{"asctime date", now.Add(time.Minute).Format(time.ANSIC), time.Minute, true},
 		{"past date", now.Add(-time.Hour).Format(http.TimeFormat), 0, true},
-		{"huge", "99999999999999999999999", time.Duration(1<<63 - 1), true},
+		{"huge", "99999999999999999999999", lifetime.Max, true},
 		{"missing", "", 0, false},
 		{"negative", "-5", 0, false},
 		{"fraction", "1.5", 0, false},
@@ -69,7 +70,7 @@ func TestParseRateLimitReset(t *testing.T) {
 		{"delta fraction", []string{"X-RateLimit-Reset", "0.5"}, 500 * time.Millisecond, true},
 		{"ietf name", []string{"RateLimit-Reset", "12"}, 12 * time.Second, true},
 		{"x- name wins", []string{"RateLimit-Reset", "12", "X-RateLimit-Reset", "3"}, 3 * time.Second, true},
-		{"huge", []string{"X-RateLimit-Reset", "1e300"}, time.Duration(1<<63 - 1), true},
+		{"huge", []string{"X-RateLimit-Reset", "1e300"}, lifetime.Max, true},
 		{"missing", nil, 0, false},
 		{"negative", []string{"X-RateLimit-Reset", "-1"}, 0, false},
 		{"nan", []string{"X-RateLimit-Reset", "NaN"}, 0, false},

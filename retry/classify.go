@@ -102,9 +102,22 @@ func classifyError(err error) (class string, retryable bool) {
 	return classOther, true
 }
 
-// permanentError reports errors that repeat identically on every attempt:
-// certificate problems and requests net/http refuses to send.
+// retryableError is implemented by errors that know whether another
+// attempt could succeed, such as *auth.Error (no token could be had: the
+// token source's cache decides when to ask again, not the retry policy).
+type retryableError interface {
+	RetryableError() bool
+}
+
+// permanentError reports errors that repeat identically on every attempt,
+// or that say of themselves that another attempt is no use: certificate
+// problems, requests net/http refuses to send, and errors whose
+// RetryableError method returns false.
 func permanentError(err error) bool {
+	var re retryableError
+	if errors.As(err, &re) && !re.RetryableError() {
+		return true
+	}
 	var (
 		verr  *tls.CertificateVerificationError
 		uaerr x509.UnknownAuthorityError

@@ -16,7 +16,9 @@
 // adds for one API. 501, every other 4xx, and all 1xx, 2xx and 3xx answers
 // are handed back at once. Errors that another attempt cannot fix (an
 // untrusted certificate, an unsupported URL scheme, a malformed request) are
-// not retried either.
+// not retried either, nor is an error with a RetryableError() bool method
+// that returns false, such as the *auth.Error of a token that could not be
+// had (the token cache's own backoff decides when to ask again).
 //
 // A request that the server may already have processed is repeated only when
 // that is safe. GET, HEAD, OPTIONS, PUT and DELETE are safe. Any other method

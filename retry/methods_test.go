@@ -3,9 +3,11 @@ package retry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 )
@@ -192,5 +194,46 @@ func TestPermanentErrorsAreNotRetried(t *testing.T) {
 	}
 	if got := base.n.Load(); got != 1 {
 		t.Errorf("attempts = %d, want 1", got)
+	}
+}
+
+// noRetryError is an error that says another attempt is of no use.
+type noRetryError struct{ retryable bool }
+
+func (e *noRetryError) Error() string        { return "no token" }
+func (e *noRetryError) RetryableError() bool { return e.retryable }
+
+// failingTransport fails every attempt with err and counts them.
+type failingTransport struct {
+	err error
+	n   atomic.Int32
+}
+
+func (f *failingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	f.n.Add(1)
+	return nil, f.err
+}
+
+// An error whose RetryableError method says no ends the call after one
+// attempt, also under the other wrappers of the error chain; one that says
+// yes is retried as any transport error.
+func TestErrorThatSaysNotRetryableIsNotRetried(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want int32
+	}{
+		{fmt.Errorf("wrapped: %w", &noRetryError{}), 1},
+		{&noRetryError{retryable: true}, 4},
+	} {
+		base := &failingTransport{err: tc.err}
+		c := &http.Client{Transport: fast().Transport(base)}
+		_, err := c.Get("http://127.0.0.1:1/")
+		var nr *noRetryError
+		if !errors.As(err, &nr) {
+			t.Errorf("err = %v, want the transport's error", err)
+		}
+		if got := base.n.Load(); got != tc.want {
+			t.Errorf("%v: attempts = %d, want %d", tc.err, got, tc.want)
+		}
 	}
 }

@@ -457,3 +457,93 @@ func TestNewChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestHugeLifetimesClamped: expires_in and interval values that overflow
+// time.Duration are clamped on every path that reads them: the token of
+// the JSON grants (Login) and of the form grants (ClientCredentials), the
+// device code's expiry and polling interval, and CIBA's.
+func TestHugeLifetimesClamped(t *testing.T) {
+	ctx := context.Background()
+	const huge = 10000000000
+	far := func(t *testing.T, what string, exp time.Time) {
+		t.Helper()
+		if left := time.Until(exp); left < 50*365*24*time.Hour || left > 101*365*24*time.Hour {
+			t.Fatalf("%s: expiry %v, want about 100 years ahead", what, exp)
+		}
+	}
+	f := newFake(t)
+	c := newTest(t, f)
+	f.on("/oauth/token", answer{status: 200, body: tokenBody(map[string]any{"expires_in": huge})})
+	tok, err := c.Login(ctx, "u", "p", LoginParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	far(t, "Login", tok.Expiry)
+	if tok, err = c.ClientCredentials(ctx, "https://api"); err != nil {
+		t.Fatal(err)
+	}
+	far(t, "ClientCredentials", tok.Expiry)
+
+	f.on("/oauth/device/code", answer{status: 200, body: map[string]any{
+		"device_code": "DC", "user_code": "U", "verification_uri": "https://t/activate", "expires_in": huge, "interval": huge,
+	}})
+	d, err := c.StartDeviceCode(ctx, "", "openid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	far(t, "device code", d.Expiry)
+	if d.interval < 50*365*24*time.Hour {
+		t.Fatalf("device interval %v", d.interval)
+	}
+	f.on("/bc-authorize", answer{status: 200, body: map[string]any{"auth_req_id": "REQ", "expires_in": huge, "interval": huge}})
+	b, err := c.StartBackchannel(ctx, BackchannelParams{LoginHint: "x", Scope: "openid", BindingMessage: "m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	far(t, "backchannel", b.Expiry)
+	var waits []time.Duration
+	c.sleep = func(d time.Duration) <-chan time.Time {
+		waits = append(waits, d)
+		ch := make(chan time.Time, 1)
+		ch <- time.Time{}
+		return ch
+	}
+	if _, err := c.PollBackchannelToken(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if len(waits) != 1 || waits[0] < 50*365*24*time.Hour {
+		t.Fatalf("backchannel waits %v, want one of about 100 years", waits)
+	}
+}
+
+// TestWrongClientSecretIsInvalidCredentials: Auth0's answer to a wrong
+// client secret (401 access_denied) and to a grant the application may not
+// use (403 unauthorized_client) match auth.ErrInvalidCredentials on the
+// form and the JSON grants; a user's refusal (400/403 access_denied) does
+// not.
+func TestWrongClientSecretIsInvalidCredentials(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		a    answer
+		want bool
+	}{
+		{oauthErr(401, "access_denied"), true},
+		{oauthErr(403, "unauthorized_client"), true},
+		{oauthErr(400, "access_denied"), false},
+		{oauthErr(403, "access_denied"), false},
+	} {
+		f := newFake(t)
+		c := newTest(t, f)
+		f.on("/oauth/token", tt.a)
+		_, errCC := c.ClientCredentials(ctx, "https://api")
+		_, errLogin := c.Login(ctx, "u", "p", LoginParams{})
+		for name, err := range map[string]error{"ClientCredentials": errCC, "Login": errLogin} {
+			if got := errors.Is(err, auth.ErrInvalidCredentials); got != tt.want {
+				t.Errorf("%d %v, %s: errors.Is(%v, ErrInvalidCredentials) = %v", tt.a.status, tt.a.body, name, err, got)
+			}
+			if !a0code(err, tt.a.body.(map[string]any)["error"].(string)) {
+				t.Errorf("%s: %v lost its *Auth0AuthError", name, err)
+			}
+		}
+	}
+}

@@ -90,8 +90,8 @@ type config struct {
 // WithClientSecret authenticates the client with its secret, sent as
 // client_secret in the body (client_secret_post, Auth0's default) unless
 // WithAuthMethod(auth.ClientSecretBasic) is given.
-func WithClientSecret(secret string) Option {
-	return func(c *config) error { c.secret = auth.Secret(secret); return nil }
+func WithClientSecret(secret auth.Secret) Option {
+	return func(c *config) error { c.secret = secret; return nil }
 }
 
 // WithPrivateKey authenticates the client with private_key_jwt: every
@@ -325,7 +325,7 @@ func (c *Client) authJSON(body map[string]any) ([]auth0auth.RequestOption, error
 	body["client_id"] = c.clientID
 	switch c.method {
 	case auth.ClientSecretBasic:
-		return []auth0auth.RequestOption{auth0auth.WithRequestHeader("Authorization", "Basic "+basicCredentials(c.clientID, c.secret.Reveal()))}, nil
+		return []auth0auth.RequestOption{auth0auth.WithRequestHeader("Authorization", auth.ClientBasicAuth(c.clientID, c.secret))}, nil
 	case auth.ClientSecretPost:
 		body["client_secret"] = c.secret.Reveal()
 	case auth.PrivateKeyJWT:
@@ -337,12 +337,6 @@ func (c *Client) authJSON(body map[string]any) ([]auth0auth.RequestOption, error
 		body["client_assertion"] = a
 	}
 	return nil, nil
-}
-
-// basicCredentials encodes id and secret for HTTP Basic as RFC 6749
-// section 2.3.1 asks: each form-urlencoded first.
-func basicCredentials(id, secret string) string {
-	return base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(secret)))
 }
 
 // assertion signs a fresh private_key_jwt client assertion: iss = sub =

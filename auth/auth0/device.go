@@ -10,6 +10,7 @@ import (
 	"time"
 
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/internal/lifetime"
 	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
@@ -109,9 +110,9 @@ func (c *Client) StartDeviceCode(ctx context.Context, audience string, scope ...
 	if d.DeviceCode == "" {
 		return nil, errors.New("auth0: device authorization answer without device_code")
 	}
-	d.interval = time.Duration(d.Interval) * time.Second
+	d.interval = lifetime.SecondsInt(d.Interval)
 	if d.ExpiresIn > 0 {
-		d.Expiry = c.now().Add(time.Duration(d.ExpiresIn) * time.Second)
+		d.Expiry = c.now().Add(lifetime.SecondsInt(d.ExpiresIn))
 	}
 	return d, nil
 }
@@ -202,7 +203,7 @@ func (c *Client) StartBackchannel(ctx context.Context, p BackchannelParams) (*Ba
 	}
 	b := &Backchannel{AuthReqID: out.AuthReqID, ExpiresIn: out.ExpiresIn, Interval: out.Interval}
 	if out.ExpiresIn > 0 {
-		b.Expiry = c.now().Add(time.Duration(out.ExpiresIn) * time.Second)
+		b.Expiry = c.now().Add(lifetime.SecondsInt(out.ExpiresIn))
 	}
 	return b, nil
 }
@@ -214,7 +215,7 @@ func (c *Client) PollBackchannelToken(ctx context.Context, b *Backchannel, opts 
 		return nil, errors.New("auth0: PollBackchannelToken needs the Backchannel StartBackchannel returned")
 	}
 	p := url.Values{"auth_req_id": {b.AuthReqID}}
-	return c.poll(ctx, "BackchannelToken", GrantCIBA, p, time.Duration(b.Interval)*time.Second, b.Expiry, collect(opts))
+	return c.poll(ctx, "BackchannelToken", GrantCIBA, p, lifetime.SecondsInt(b.Interval), b.Expiry, collect(opts))
 }
 
 // poll is the RFC 8628 section 3.5 loop shared by the device and CIBA

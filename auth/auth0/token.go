@@ -16,9 +16,11 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/idtoken"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/gen/auth0auth"
+	"github.com/idsdk/idsdk-go/internal/lifetime"
 	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
@@ -224,11 +226,12 @@ func (c *Client) formGrant(ctx context.Context, op, grant string, params url.Val
 		ClientID: c.clientID, ClientSecret: secret, TokenURL: c.endpoint("/oauth/token"),
 		EndpointParams: v, AuthStyle: style,
 	}
+	start := time.Now()
 	tok, err := cfg.Token(context.WithValue(ctx, oauth2.HTTPClient, c.hc))
 	if err != nil {
 		return nil, c.scrub(c.tokenError(op, err), redact.FormSecrets(v)...)
 	}
-	return c.finish(ctx, tok, o.expect)
+	return c.finish(ctx, lifetime.FromResponse(tok, start), o.expect)
 }
 
 // jsonGrant makes one token request through the generated client with a
@@ -255,7 +258,8 @@ func (c *Client) jsonGrant(ctx context.Context, body map[string]any, o tokenOpts
 	}
 	tok := &oauth2.Token{AccessToken: resp.AccessToken, TokenType: string(resp.TokenType)}
 	if resp.ExpiresIn > 0 {
-		tok.Expiry = time.Now().Add(time.Duration(resp.ExpiresIn) * time.Second)
+		d := lifetime.SecondsInt(resp.ExpiresIn)
+		tok.Expiry, tok.ExpiresIn = time.Now().Add(d), int64(d/time.Second)
 	}
 	extra := map[string]any{}
 	if resp.RefreshToken != nil {
@@ -317,7 +321,7 @@ func (c *Client) postForm(ctx context.Context, op, path string, form url.Values,
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	if basic {
-		req.Header.Set("Authorization", "Basic "+basicCredentials(c.clientID, c.secret.Reveal()))
+		req.Header.Set("Authorization", auth.ClientBasicAuth(c.clientID, c.secret))
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {

@@ -12,6 +12,9 @@ var (
 	// ErrMalformed: the token is not a compact JWS with a JSON header and
 	// JSON claims.
 	ErrMalformed = errors.New("idtoken: malformed token")
+	// ErrTooLarge: the token is longer than MaxTokenBytes. It is refused
+	// before it is decoded and before any key is fetched.
+	ErrTooLarge = errors.New("idtoken: token too large")
 	// ErrAlgorithm: the token is signed with another algorithm than the
 	// one configured (including "none").
 	ErrAlgorithm = errors.New("idtoken: unexpected signing algorithm")
@@ -35,6 +38,9 @@ var (
 	ErrExpired = errors.New("idtoken: token expired")
 	// ErrIssuedAt: "iat" is absent or in the future (beyond the leeway).
 	ErrIssuedAt = errors.New("idtoken: issued-at invalid")
+	// ErrNotBefore: "nbf" is in the future (beyond the leeway) or not a
+	// number (RFC 7519 section 4.1.5).
+	ErrNotBefore = errors.New("idtoken: token not yet valid")
 	// ErrNonce: "nonce" is absent or not the nonce of the request.
 	ErrNonce = errors.New("idtoken: nonce mismatch")
 	// ErrAuthTime: a max_age was requested and "auth_time" is absent or
@@ -94,7 +100,7 @@ func invalid(claim string, sentinel error, reason string) error {
 }
 
 // TokenError is a failure of the token as a whole: its form, algorithm,
-// key or signature. Err is one of ErrMalformed, ErrAlgorithm,
+// key or signature. Err is one of ErrTooLarge, ErrMalformed, ErrAlgorithm,
 // ErrUnknownKey, ErrSignature or ErrKeySet; Cause, when set, is the
 // underlying error (a network error for ErrKeySet).
 type TokenError struct {

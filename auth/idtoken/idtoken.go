@@ -1,8 +1,9 @@
 // Package idtoken validates OpenID Connect ID tokens the way Auth0
 // documents it: the signature (RS256 through the tenant's JWKS, or HS256
 // with the client secret; only the configured algorithm, never "none"),
-// then iss, sub, aud, exp, iat, nonce, azp, auth_time against max_age,
-// and org_id or org_name.
+// then iss, sub, aud, exp, iat, nbf, nonce, azp, auth_time against
+// max_age, and org_id or org_name. A token longer than MaxTokenBytes is
+// refused before it is parsed and before any key is fetched for it.
 //
 // Every failure is a distinct error: match it with errors.Is against the
 // package's sentinels (ErrAudience, ErrExpired, ErrSignature, ...), or
@@ -42,9 +43,16 @@ const (
 	HS256 = "HS256"
 )
 
-// DefaultLeeway is the clock skew allowed on exp, iat and auth_time when
-// Config.Leeway is zero.
+// DefaultLeeway is the clock skew allowed on exp, iat, nbf and auth_time
+// when Config.Leeway is zero.
 const DefaultLeeway = 60 * time.Second
+
+// MaxTokenBytes is the largest compact ID token accepted: 64 KiB. Real ID
+// tokens are a few KiB even with many custom claims; a longer one is
+// refused with ErrTooLarge before it is decoded and before the JWKS is
+// fetched for it, so an attacker cannot make the validator parse
+// megabytes or call the key server.
+const MaxTokenBytes = 64 << 10
 
 var allowedAlgs = []jose.SignatureAlgorithm{jose.RS256, jose.HS256}
 
@@ -103,6 +111,8 @@ type Claims struct {
 	Expiry time.Time
 	// IssuedAt is "iat".
 	IssuedAt time.Time
+	// NotBefore is "nbf", when present.
+	NotBefore time.Time
 	// AuthTime is "auth_time", when present.
 	AuthTime time.Time
 	// Nonce is "nonce", when present.
@@ -213,6 +223,9 @@ func (v *Validator) now() time.Time {
 // Validate checks the signature and claims of the compact ID token raw
 // and returns its claims. The error matches one sentinel of this package.
 func (v *Validator) Validate(ctx context.Context, raw string, want Expect) (*Claims, error) {
+	if err := checkSize(raw); err != nil {
+		return nil, err
+	}
 	alg, err := headerAlg(raw)
 	if err != nil {
 		return nil, err
@@ -229,12 +242,13 @@ func (v *Validator) Validate(ctx context.Context, raw string, want Expect) (*Cla
 		return nil, &TokenError{Err: ErrMalformed, Cause: err}
 	}
 	var extra struct {
-		Azp      string          `json:"azp"`
-		AuthTime json.RawMessage `json:"auth_time"`
-		IssuedAt json.RawMessage `json:"iat"`
-		Expiry   json.RawMessage `json:"exp"`
-		OrgID    string          `json:"org_id"`
-		OrgName  string          `json:"org_name"`
+		Azp       string          `json:"azp"`
+		AuthTime  json.RawMessage `json:"auth_time"`
+		IssuedAt  json.RawMessage `json:"iat"`
+		Expiry    json.RawMessage `json:"exp"`
+		NotBefore json.RawMessage `json:"nbf"`
+		OrgID     string          `json:"org_id"`
+		OrgName   string          `json:"org_name"`
 	}
 	if err := tok.Claims(&extra); err != nil {
 		return nil, &TokenError{Err: ErrMalformed, Cause: err}
@@ -252,6 +266,13 @@ func (v *Validator) Validate(ctx context.Context, raw string, want Expect) (*Cla
 			return nil, invalid("auth_time", ErrAuthTime, "not a number")
 		}
 		c.AuthTime = t
+	}
+	if len(extra.NotBefore) > 0 && string(extra.NotBefore) != "null" {
+		t, ok := numericDate(extra.NotBefore)
+		if !ok {
+			return nil, invalid("nbf", ErrNotBefore, "not a number")
+		}
+		c.NotBefore = t
 	}
 	if err := v.check(c, want, len(extra.Expiry) > 0, len(extra.IssuedAt) > 0); err != nil {
 		return nil, err
@@ -288,6 +309,10 @@ func (v *Validator) check(c *Claims, want Expect, hasExp, hasIat bool) error {
 		return missing("iat", ErrIssuedAt)
 	case c.IssuedAt.After(now.Add(v.leeway)):
 		return invalid("iat", ErrIssuedAt, "issued in the future")
+	}
+	// RFC 7519 section 4.1.5: not to be accepted before nbf.
+	if !c.NotBefore.IsZero() && c.NotBefore.After(now.Add(v.leeway)) {
+		return invalid("nbf", ErrNotBefore, "not valid before "+c.NotBefore.UTC().Format(time.RFC3339))
 	}
 	if want.Nonce != "" {
 		switch {
@@ -329,6 +354,14 @@ func (v *Validator) check(c *Claims, want Expect, hasExp, hasIat bool) error {
 				return invalid("org_name", ErrOrganization, fmt.Sprintf("got %q, want %q", clip(c.OrgName), org))
 			}
 		}
+	}
+	return nil
+}
+
+// checkSize refuses a token longer than MaxTokenBytes.
+func checkSize(raw string) error {
+	if len(raw) > MaxTokenBytes {
+		return &TokenError{Err: ErrTooLarge, Detail: fmt.Sprintf("%d bytes, limit %d", len(raw), MaxTokenBytes)}
 	}
 	return nil
 }
@@ -385,6 +418,9 @@ func (c capturingKeySet) VerifySignature(ctx context.Context, jwt string) ([]byt
 type hmacKeySet struct{ secret []byte }
 
 func (h hmacKeySet) VerifySignature(_ context.Context, jwt string) ([]byte, error) {
+	if err := checkSize(jwt); err != nil {
+		return nil, err
+	}
 	jws, err := jose.ParseSignedCompact(jwt, []jose.SignatureAlgorithm{jose.HS256})
 	if err != nil {
 		return nil, &TokenError{Err: ErrMalformed, Cause: err}

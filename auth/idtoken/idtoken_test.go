@@ -161,6 +161,12 @@ func TestValidateClaims(t *testing.T) {
 	if _, err := v.Validate(ctx, sign(t, jose.RS256, a, "a", with(baseClaims(), "exp", now.Add(-30*time.Second).Unix())), idtoken.Expect{}); err != nil {
 		t.Fatalf("leeway: %v", err)
 	}
+	// nbf in the past, and in the future within the leeway (as iat).
+	for _, nbf := range []time.Time{now.Add(-time.Hour), now.Add(30 * time.Second)} {
+		if _, err := v.Validate(ctx, sign(t, jose.RS256, a, "a", with(baseClaims(), "nbf", nbf.Unix())), idtoken.Expect{}); err != nil {
+			t.Fatalf("nbf %v: %v", nbf, err)
+		}
+	}
 	// Several audiences with the right azp.
 	if _, err := v.Validate(ctx, sign(t, jose.RS256, a, "a", with(baseClaims(), "aud", []string{clientID, "https://api"}, "azp", clientID)), idtoken.Expect{}); err != nil {
 		t.Fatalf("azp: %v", err)
@@ -182,6 +188,8 @@ func TestValidateClaims(t *testing.T) {
 		{"expired", with(baseClaims(), "exp", now.Add(-2*time.Minute).Unix()), idtoken.ErrExpired, false, full},
 		{"no iat", with(baseClaims(), "iat", nil), idtoken.ErrIssuedAt, true, full},
 		{"future iat", with(baseClaims(), "iat", now.Add(5*time.Minute).Unix()), idtoken.ErrIssuedAt, false, full},
+		{"nbf a day ahead", with(baseClaims(), "nbf", now.Add(24*time.Hour).Unix()), idtoken.ErrNotBefore, false, full},
+		{"nbf past the leeway", with(baseClaims(), "nbf", now.Add(2*time.Minute).Unix()), idtoken.ErrNotBefore, false, full},
 		{"no nonce", with(baseClaims(), "nonce", nil), idtoken.ErrNonce, true, full},
 		{"wrong nonce", with(baseClaims(), "nonce", "other"), idtoken.ErrNonce, false, full},
 		{"no azp", with(baseClaims(), "aud", []string{clientID, "x"}), idtoken.ErrAuthorizedParty, true, full},
@@ -194,7 +202,7 @@ func TestValidateClaims(t *testing.T) {
 		{"no org_name", with(baseClaims(), "org_name", nil), idtoken.ErrOrganization, true, idtoken.Expect{Organization: "acme"}},
 	}
 	sentinels := []error{idtoken.ErrIssuer, idtoken.ErrSubject, idtoken.ErrAudience, idtoken.ErrExpired, idtoken.ErrIssuedAt,
-		idtoken.ErrNonce, idtoken.ErrAuthorizedParty, idtoken.ErrAuthTime, idtoken.ErrOrganization, idtoken.ErrSignature,
+		idtoken.ErrNotBefore, idtoken.ErrTooLarge, idtoken.ErrNonce, idtoken.ErrAuthorizedParty, idtoken.ErrAuthTime, idtoken.ErrOrganization, idtoken.ErrSignature,
 		idtoken.ErrAlgorithm, idtoken.ErrMalformed, idtoken.ErrUnknownKey, idtoken.ErrKeySet}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
@@ -365,5 +373,41 @@ func TestHS256(t *testing.T) {
 	}
 	if _, err := idtoken.New(idtoken.Config{Issuer: issuer, ClientID: clientID, Algorithm: "none"}); err == nil {
 		t.Fatal("alg none accepted")
+	}
+}
+
+// TestOversizedTokenRefusedBeforeFetch: a correctly signed token over
+// MaxTokenBytes is refused with ErrTooLarge, and the JWKS endpoint is
+// never asked for a key.
+func TestOversizedTokenRefusedBeforeFetch(t *testing.T) {
+	a, _ := keys(t)
+	srv := newJWKS(t, map[string]*rsa.PrivateKey{"a": a})
+	v := newRS(t, srv)
+	big := sign(t, jose.RS256, a, "a", with(baseClaims(), "padding", strings.Repeat("x", 1400<<10)))
+	_, err := v.Validate(context.Background(), big, idtoken.Expect{})
+	if !errors.Is(err, idtoken.ErrTooLarge) {
+		t.Fatalf("got %v, want ErrTooLarge", err)
+	}
+	var te *idtoken.TokenError
+	if !errors.As(err, &te) || errors.Is(err, idtoken.ErrMalformed) {
+		t.Fatalf("want a *TokenError matching only ErrTooLarge: %v", err)
+	}
+	// The KeySet used on its own refuses it as well.
+	if _, err := v.KeySet().VerifySignature(context.Background(), big); !errors.Is(err, idtoken.ErrTooLarge) {
+		t.Fatalf("KeySet: got %v, want ErrTooLarge", err)
+	}
+	if n := srv.hits.Load(); n != 0 {
+		t.Fatalf("JWKS fetched %d times for an oversized token, want 0", n)
+	}
+	// Just under the cap still validates.
+	claims := baseClaims()
+	base := len(sign(t, jose.RS256, a, "a", with(claims, "padding", "")))
+	pad := (idtoken.MaxTokenBytes-base)*3/4 - 8
+	ok := sign(t, jose.RS256, a, "a", with(baseClaims(), "padding", strings.Repeat("y", pad)))
+	if len(ok) > idtoken.MaxTokenBytes {
+		t.Fatalf("test token is %d bytes", len(ok))
+	}
+	if _, err := v.Validate(context.Background(), ok, idtoken.Expect{}); err != nil {
+		t.Fatalf("token of %d bytes refused: %v", len(ok), err)
 	}
 }

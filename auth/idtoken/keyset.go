@@ -81,9 +81,12 @@ func (k *KeySet) now() time.Time {
 
 // VerifySignature implements oidc.KeySet: it verifies the compact JWS jwt
 // with the key its "kid" names and returns the payload. Its errors are
-// *TokenError values (ErrMalformed, ErrUnknownKey, ErrSignature,
-// ErrKeySet).
+// *TokenError values (ErrTooLarge, ErrMalformed, ErrUnknownKey,
+// ErrSignature, ErrKeySet).
 func (k *KeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
+	if err := checkSize(jwt); err != nil {
+		return nil, err // before any fetch
+	}
 	jws, err := jose.ParseSignedCompact(jwt, allowedAlgs)
 	if err != nil {
 		return nil, &TokenError{Err: ErrMalformed, Cause: err}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/auth"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/internal/lifetime"
 	"github.com/idsdk/idsdk-go/internal/redact"
 	"github.com/idsdk/idsdk-go/regions"
 )
@@ -168,7 +169,7 @@ func (c *Client) Exchange(ctx context.Context, code, redirectURI string, opts ..
 	if err != nil {
 		return nil, tokenError("authorization_code", err, c.secrets(code)...)
 	}
-	return FromOAuth2(tok), nil
+	return FromOAuth2(lifetime.FromResponse(tok, time.Now())), nil
 }
 
 // ClientCredentials gets a token for the app itself or, with scopes such
@@ -191,7 +192,7 @@ func (c *Client) ClientCredentials(ctx context.Context, scopes ...string) (*Toke
 	if err != nil {
 		return nil, tokenError("client_credentials", err, c.secrets()...)
 	}
-	return FromOAuth2(tok), nil
+	return FromOAuth2(lifetime.FromResponse(tok, time.Now())), nil
 }
 
 // Refresh trades a refresh token for a new token, with HTTP Basic.
@@ -205,7 +206,7 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (*Token, erro
 	if err != nil {
 		return nil, tokenError("refresh_token", err, c.secrets(refreshToken)...)
 	}
-	return FromOAuth2(tok), nil
+	return FromOAuth2(lifetime.FromResponse(tok, time.Now())), nil
 }
 
 // Revoke revokes accessToken at the Hub (POST /api/v1/revoked_access_tokens

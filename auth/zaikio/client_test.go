@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/zaikio"
@@ -207,5 +208,35 @@ func TestStandInTokens(t *testing.T) {
 	tok := zaikio.StandInOAuth2Token("warehouse", "person-7", "Per.directory.person.r")
 	if bt, bi := zaikio.BearerOf(tok); bt != "Person" || bi != "person-7" || tok.AccessToken != s || !tok.Valid() {
 		t.Errorf("stand-in token %v %v", bt, bi)
+	}
+}
+
+// TestHugeExpiresInClamped: a form-encoded token answer whose expires_in
+// overflows time.Duration (x/oauth2 computes an expiry in the past for it)
+// gives an expiry about 100 years ahead on every grant.
+func TestHugeExpiresInClamped(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
+		fmt.Fprint(w, "access_token=AT&token_type=bearer&refresh_token=RT&expires_in=10000000000")
+	}))
+	t.Cleanup(srv.Close)
+	c, err := zaikio.NewClient(zaikio.Config{ClientID: "my_app", ClientSecret: "s3cret", Host: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	grants := map[string]func() (*zaikio.Token, error){
+		"exchange":           func() (*zaikio.Token, error) { return c.Exchange(ctx, "code", "https://app/cb") },
+		"client credentials": func() (*zaikio.Token, error) { return c.ClientCredentials(ctx) },
+		"refresh":            func() (*zaikio.Token, error) { return c.Refresh(ctx, "RT") },
+	}
+	for name, grant := range grants {
+		tok, err := grant()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if left := time.Until(tok.Expiry); left < 50*365*24*time.Hour || left > 101*365*24*time.Hour {
+			t.Fatalf("%s: expiry %v, want about 100 years ahead", name, tok.Expiry)
+		}
 	}
 }

@@ -50,12 +50,12 @@ func TestGeneratedCodeIsCurrent(t *testing.T) {
 	}
 }
 
+// TestGenerationIsDeterministic runs the generator twice over the smallest
+// documents and compares the bytes. Every API is covered across runs by
+// TestGeneratedCodeIsCurrent, which regenerates all of them and compares
+// with the committed output of an earlier run.
 func TestGenerationIsDeterministic(t *testing.T) {
-	apis, err := listAPIs(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, api := range apis {
+	for _, api := range []string{"nexaasid", "zaikiohub"} {
 		root := copyAPI(t, api)
 		if err := gen(t, "-root", root); err != nil {
 			t.Fatal(err)

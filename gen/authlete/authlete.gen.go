@@ -51,6 +51,24 @@ func (e AttachmentType) Valid() bool {
 	}
 }
 
+// Defines values for AttestationChallengeResponseAction.
+const (
+	AttestationChallengeResponseActionINTERNALSERVERERROR AttestationChallengeResponseAction = "INTERNAL_SERVER_ERROR"
+	AttestationChallengeResponseActionOK                  AttestationChallengeResponseAction = "OK"
+)
+
+// Valid indicates whether the value is a known member of the AttestationChallengeResponseAction enum.
+func (e AttestationChallengeResponseAction) Valid() bool {
+	switch e {
+	case AttestationChallengeResponseActionINTERNALSERVERERROR:
+		return true
+	case AttestationChallengeResponseActionOK:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for AuthorizationFailRequestReason.
 const (
 	AuthorizationFailRequestReasonACCOUNTSELECTIONREQUIRED AuthorizationFailRequestReason = "ACCOUNT_SELECTION_REQUIRED"
@@ -60,11 +78,14 @@ const (
 	AuthorizationFailRequestReasonDIFFERENTSUBJECT         AuthorizationFailRequestReason = "DIFFERENT_SUBJECT"
 	AuthorizationFailRequestReasonEXCEEDSMAXAGE            AuthorizationFailRequestReason = "EXCEEDS_MAX_AGE"
 	AuthorizationFailRequestReasonINTERACTIONREQUIRED      AuthorizationFailRequestReason = "INTERACTION_REQUIRED"
+	AuthorizationFailRequestReasonINVALIDSCOPE             AuthorizationFailRequestReason = "INVALID_SCOPE"
 	AuthorizationFailRequestReasonINVALIDTARGET            AuthorizationFailRequestReason = "INVALID_TARGET"
 	AuthorizationFailRequestReasonMAXAGENOTSUPPORTED       AuthorizationFailRequestReason = "MAX_AGE_NOT_SUPPORTED"
 	AuthorizationFailRequestReasonNOTAUTHENTICATED         AuthorizationFailRequestReason = "NOT_AUTHENTICATED"
 	AuthorizationFailRequestReasonNOTLOGGEDIN              AuthorizationFailRequestReason = "NOT_LOGGED_IN"
 	AuthorizationFailRequestReasonSERVERERROR              AuthorizationFailRequestReason = "SERVER_ERROR"
+	AuthorizationFailRequestReasonTEMPORARILYUNAVAILABLE   AuthorizationFailRequestReason = "TEMPORARILY_UNAVAILABLE"
+	AuthorizationFailRequestReasonUNAUTHORIZEDCLIENT       AuthorizationFailRequestReason = "UNAUTHORIZED_CLIENT"
 	AuthorizationFailRequestReasonUNKNOWN                  AuthorizationFailRequestReason = "UNKNOWN"
 )
 
@@ -85,6 +106,8 @@ func (e AuthorizationFailRequestReason) Valid() bool {
 		return true
 	case AuthorizationFailRequestReasonINTERACTIONREQUIRED:
 		return true
+	case AuthorizationFailRequestReasonINVALIDSCOPE:
+		return true
 	case AuthorizationFailRequestReasonINVALIDTARGET:
 		return true
 	case AuthorizationFailRequestReasonMAXAGENOTSUPPORTED:
@@ -94,6 +117,10 @@ func (e AuthorizationFailRequestReason) Valid() bool {
 	case AuthorizationFailRequestReasonNOTLOGGEDIN:
 		return true
 	case AuthorizationFailRequestReasonSERVERERROR:
+		return true
+	case AuthorizationFailRequestReasonTEMPORARILYUNAVAILABLE:
+		return true
+	case AuthorizationFailRequestReasonUNAUTHORIZEDCLIENT:
 		return true
 	case AuthorizationFailRequestReasonUNKNOWN:
 		return true
@@ -375,6 +402,27 @@ func (e BackchannelAuthenticationResponseAction) Valid() bool {
 	}
 }
 
+// Defines values for BackchannelLogoutTokenResponseAction.
+const (
+	BackchannelLogoutTokenResponseActionCALLERERROR BackchannelLogoutTokenResponseAction = "CALLER_ERROR"
+	BackchannelLogoutTokenResponseActionOK          BackchannelLogoutTokenResponseAction = "OK"
+	BackchannelLogoutTokenResponseActionSERVERERROR BackchannelLogoutTokenResponseAction = "SERVER_ERROR"
+)
+
+// Valid indicates whether the value is a known member of the BackchannelLogoutTokenResponseAction enum.
+func (e BackchannelLogoutTokenResponseAction) Valid() bool {
+	switch e {
+	case BackchannelLogoutTokenResponseActionCALLERERROR:
+		return true
+	case BackchannelLogoutTokenResponseActionOK:
+		return true
+	case BackchannelLogoutTokenResponseActionSERVERERROR:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ClaimType.
 const (
 	AGGREGATED  ClaimType = "AGGREGATED"
@@ -398,25 +446,25 @@ func (e ClaimType) Valid() bool {
 
 // Defines values for ClientClientSource.
 const (
-	ClientClientSourceAUTOMATICREGISTRATION ClientClientSource = "AUTOMATIC_REGISTRATION"
-	ClientClientSourceDYNAMICREGISTRATION   ClientClientSource = "DYNAMIC_REGISTRATION"
-	ClientClientSourceEXPLICITREGISTRATION  ClientClientSource = "EXPLICIT_REGISTRATION"
-	ClientClientSourceMETADATADOCUMENT      ClientClientSource = "METADATA_DOCUMENT"
-	ClientClientSourceSTATICREGISTRATION    ClientClientSource = "STATIC_REGISTRATION"
+	AUTOMATICREGISTRATION ClientClientSource = "AUTOMATIC_REGISTRATION"
+	DYNAMICREGISTRATION   ClientClientSource = "DYNAMIC_REGISTRATION"
+	EXPLICITREGISTRATION  ClientClientSource = "EXPLICIT_REGISTRATION"
+	METADATADOCUMENT      ClientClientSource = "METADATA_DOCUMENT"
+	STATICREGISTRATION    ClientClientSource = "STATIC_REGISTRATION"
 )
 
 // Valid indicates whether the value is a known member of the ClientClientSource enum.
 func (e ClientClientSource) Valid() bool {
 	switch e {
-	case ClientClientSourceAUTOMATICREGISTRATION:
+	case AUTOMATICREGISTRATION:
 		return true
-	case ClientClientSourceDYNAMICREGISTRATION:
+	case DYNAMICREGISTRATION:
 		return true
-	case ClientClientSourceEXPLICITREGISTRATION:
+	case EXPLICITREGISTRATION:
 		return true
-	case ClientClientSourceMETADATADOCUMENT:
+	case METADATADOCUMENT:
 		return true
-	case ClientClientSourceSTATICREGISTRATION:
+	case STATICREGISTRATION:
 		return true
 	default:
 		return false
@@ -465,6 +513,7 @@ const (
 	ClientAuthMethodNONE                    ClientAuthMethod = "NONE"
 	ClientAuthMethodPRIVATEKEYJWT           ClientAuthMethod = "PRIVATE_KEY_JWT"
 	ClientAuthMethodSELFSIGNEDTLSCLIENTAUTH ClientAuthMethod = "SELF_SIGNED_TLS_CLIENT_AUTH"
+	ClientAuthMethodSPIFFEJWT               ClientAuthMethod = "SPIFFE_JWT"
 	ClientAuthMethodTLSCLIENTAUTH           ClientAuthMethod = "TLS_CLIENT_AUTH"
 )
 
@@ -485,34 +534,9 @@ func (e ClientAuthMethod) Valid() bool {
 		return true
 	case ClientAuthMethodSELFSIGNEDTLSCLIENTAUTH:
 		return true
+	case ClientAuthMethodSPIFFEJWT:
+		return true
 	case ClientAuthMethodTLSCLIENTAUTH:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ClientLimitedAuthorizationClientSource.
-const (
-	ClientLimitedAuthorizationClientSourceAUTOMATICREGISTRATION ClientLimitedAuthorizationClientSource = "AUTOMATIC_REGISTRATION"
-	ClientLimitedAuthorizationClientSourceDYNAMICREGISTRATION   ClientLimitedAuthorizationClientSource = "DYNAMIC_REGISTRATION"
-	ClientLimitedAuthorizationClientSourceEXPLICITREGISTRATION  ClientLimitedAuthorizationClientSource = "EXPLICIT_REGISTRATION"
-	ClientLimitedAuthorizationClientSourceMETADATADOCUMENT      ClientLimitedAuthorizationClientSource = "METADATA_DOCUMENT"
-	ClientLimitedAuthorizationClientSourceSTATICREGISTRATION    ClientLimitedAuthorizationClientSource = "STATIC_REGISTRATION"
-)
-
-// Valid indicates whether the value is a known member of the ClientLimitedAuthorizationClientSource enum.
-func (e ClientLimitedAuthorizationClientSource) Valid() bool {
-	switch e {
-	case ClientLimitedAuthorizationClientSourceAUTOMATICREGISTRATION:
-		return true
-	case ClientLimitedAuthorizationClientSourceDYNAMICREGISTRATION:
-		return true
-	case ClientLimitedAuthorizationClientSourceEXPLICITREGISTRATION:
-		return true
-	case ClientLimitedAuthorizationClientSourceMETADATADOCUMENT:
-		return true
-	case ClientLimitedAuthorizationClientSourceSTATICREGISTRATION:
 		return true
 	default:
 		return false
@@ -1394,13 +1418,13 @@ func (e RevocationResponseAction) Valid() bool {
 
 // Defines values for ServiceSupportedSnses.
 const (
-	FACEBOOK ServiceSupportedSnses = "FACEBOOK"
+	ServiceSupportedSnsesFACEBOOK ServiceSupportedSnses = "FACEBOOK"
 )
 
 // Valid indicates whether the value is a known member of the ServiceSupportedSnses enum.
 func (e ServiceSupportedSnses) Valid() bool {
 	switch e {
-	case FACEBOOK:
+	case ServiceSupportedSnsesFACEBOOK:
 		return true
 	default:
 		return false
@@ -1419,6 +1443,21 @@ func (e ServiceProfile) Valid() bool {
 	case FAPI:
 		return true
 	case OPENBANKING:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Sns.
+const (
+	SnsFACEBOOK Sns = "FACEBOOK"
+)
+
+// Valid indicates whether the value is a known member of the Sns enum.
+func (e Sns) Valid() bool {
+	switch e {
+	case SnsFACEBOOK:
 		return true
 	default:
 		return false
@@ -1766,16 +1805,20 @@ func (e UserinfoResponseAction) Valid() bool {
 
 // Defines values for VciBatchIssueResponseAction.
 const (
+	VciBatchIssueResponseActionBADREQUEST          VciBatchIssueResponseAction = "BAD_REQUEST"
 	VciBatchIssueResponseActionCALLERERROR         VciBatchIssueResponseAction = "CALLER_ERROR"
 	VciBatchIssueResponseActionFORBIDDEN           VciBatchIssueResponseAction = "FORBIDDEN"
 	VciBatchIssueResponseActionINTERNALSERVERERROR VciBatchIssueResponseAction = "INTERNAL_SERVER_ERROR"
 	VciBatchIssueResponseActionOK                  VciBatchIssueResponseAction = "OK"
+	VciBatchIssueResponseActionOKJWT               VciBatchIssueResponseAction = "OK_JWT"
 	VciBatchIssueResponseActionUNAUTHORIZED        VciBatchIssueResponseAction = "UNAUTHORIZED"
 )
 
 // Valid indicates whether the value is a known member of the VciBatchIssueResponseAction enum.
 func (e VciBatchIssueResponseAction) Valid() bool {
 	switch e {
+	case VciBatchIssueResponseActionBADREQUEST:
+		return true
 	case VciBatchIssueResponseActionCALLERERROR:
 		return true
 	case VciBatchIssueResponseActionFORBIDDEN:
@@ -1783,6 +1826,8 @@ func (e VciBatchIssueResponseAction) Valid() bool {
 	case VciBatchIssueResponseActionINTERNALSERVERERROR:
 		return true
 	case VciBatchIssueResponseActionOK:
+		return true
+	case VciBatchIssueResponseActionOKJWT:
 		return true
 	case VciBatchIssueResponseActionUNAUTHORIZED:
 		return true
@@ -1820,15 +1865,20 @@ func (e VciBatchParseResponseAction) Valid() bool {
 
 // Defines values for VciDeferredIssueResponseAction.
 const (
+	VciDeferredIssueResponseActionBADREQUEST          VciDeferredIssueResponseAction = "BAD_REQUEST"
 	VciDeferredIssueResponseActionCALLERERROR         VciDeferredIssueResponseAction = "CALLER_ERROR"
 	VciDeferredIssueResponseActionFORBIDDEN           VciDeferredIssueResponseAction = "FORBIDDEN"
 	VciDeferredIssueResponseActionINTERNALSERVERERROR VciDeferredIssueResponseAction = "INTERNAL_SERVER_ERROR"
 	VciDeferredIssueResponseActionOK                  VciDeferredIssueResponseAction = "OK"
+	VciDeferredIssueResponseActionOKJWT               VciDeferredIssueResponseAction = "OK_JWT"
+	VciDeferredIssueResponseActionUNAUTHORIZED        VciDeferredIssueResponseAction = "UNAUTHORIZED"
 )
 
 // Valid indicates whether the value is a known member of the VciDeferredIssueResponseAction enum.
 func (e VciDeferredIssueResponseAction) Valid() bool {
 	switch e {
+	case VciDeferredIssueResponseActionBADREQUEST:
+		return true
 	case VciDeferredIssueResponseActionCALLERERROR:
 		return true
 	case VciDeferredIssueResponseActionFORBIDDEN:
@@ -1836,6 +1886,10 @@ func (e VciDeferredIssueResponseAction) Valid() bool {
 	case VciDeferredIssueResponseActionINTERNALSERVERERROR:
 		return true
 	case VciDeferredIssueResponseActionOK:
+		return true
+	case VciDeferredIssueResponseActionOKJWT:
+		return true
+	case VciDeferredIssueResponseActionUNAUTHORIZED:
 		return true
 	default:
 		return false
@@ -1932,6 +1986,27 @@ func (e VciMetadataResponseAction) Valid() bool {
 	}
 }
 
+// Defines values for VciNonceResponseAction.
+const (
+	VciNonceResponseActionINTERNALSERVERERROR VciNonceResponseAction = "INTERNAL_SERVER_ERROR"
+	VciNonceResponseActionNOTFOUND            VciNonceResponseAction = "NOT_FOUND"
+	VciNonceResponseActionOK                  VciNonceResponseAction = "OK"
+)
+
+// Valid indicates whether the value is a known member of the VciNonceResponseAction enum.
+func (e VciNonceResponseAction) Valid() bool {
+	switch e {
+	case VciNonceResponseActionINTERNALSERVERERROR:
+		return true
+	case VciNonceResponseActionNOTFOUND:
+		return true
+	case VciNonceResponseActionOK:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for VciOfferCreateResponseAction.
 const (
 	VciOfferCreateResponseActionAUTHLETEERROR VciOfferCreateResponseAction = "AUTHLETE_ERROR"
@@ -1986,10 +2061,13 @@ func (e VciOfferInfoResponseAction) Valid() bool {
 // Defines values for VciSingleIssueResponseAction.
 const (
 	VciSingleIssueResponseActionACCEPTED            VciSingleIssueResponseAction = "ACCEPTED"
+	VciSingleIssueResponseActionACCEPTEDJWT         VciSingleIssueResponseAction = "ACCEPTED_JWT"
+	VciSingleIssueResponseActionBADREQUEST          VciSingleIssueResponseAction = "BAD_REQUEST"
 	VciSingleIssueResponseActionCALLERERROR         VciSingleIssueResponseAction = "CALLER_ERROR"
 	VciSingleIssueResponseActionFORBIDDEN           VciSingleIssueResponseAction = "FORBIDDEN"
 	VciSingleIssueResponseActionINTERNALSERVERERROR VciSingleIssueResponseAction = "INTERNAL_SERVER_ERROR"
 	VciSingleIssueResponseActionOK                  VciSingleIssueResponseAction = "OK"
+	VciSingleIssueResponseActionOKJWT               VciSingleIssueResponseAction = "OK_JWT"
 	VciSingleIssueResponseActionUNAUTHORIZED        VciSingleIssueResponseAction = "UNAUTHORIZED"
 )
 
@@ -1998,6 +2076,10 @@ func (e VciSingleIssueResponseAction) Valid() bool {
 	switch e {
 	case VciSingleIssueResponseActionACCEPTED:
 		return true
+	case VciSingleIssueResponseActionACCEPTEDJWT:
+		return true
+	case VciSingleIssueResponseActionBADREQUEST:
+		return true
 	case VciSingleIssueResponseActionCALLERERROR:
 		return true
 	case VciSingleIssueResponseActionFORBIDDEN:
@@ -2005,6 +2087,8 @@ func (e VciSingleIssueResponseAction) Valid() bool {
 	case VciSingleIssueResponseActionINTERNALSERVERERROR:
 		return true
 	case VciSingleIssueResponseActionOK:
+		return true
+	case VciSingleIssueResponseActionOKJWT:
 		return true
 	case VciSingleIssueResponseActionUNAUTHORIZED:
 		return true
@@ -2079,6 +2163,23 @@ type ApplicationType string
 
 // AttachmentType defines model for attachment_type.
 type AttachmentType string
+
+// AttestationChallengeRequest defines model for attestation_challenge_request.
+type AttestationChallengeRequest struct {
+	Pretty *bool `json:"pretty,omitempty"`
+}
+
+// AttestationChallengeResponse defines model for attestation_challenge_response.
+type AttestationChallengeResponse struct {
+	Action               *AttestationChallengeResponseAction `json:"action,omitempty"`
+	AttestationChallenge *string                             `json:"attestationChallenge,omitempty"`
+	ResponseContent      *string                             `json:"responseContent,omitempty"`
+	ResultCode           *string                             `json:"resultCode,omitempty"`
+	ResultMessage        *string                             `json:"resultMessage,omitempty"`
+}
+
+// AttestationChallengeResponseAction defines model for AttestationChallengeResponse.Action.
+type AttestationChallengeResponseAction string
 
 // AuthorizationDetailsElement defines model for authorization_details_element.
 type AuthorizationDetailsElement struct {
@@ -2168,7 +2269,7 @@ type AuthorizationResponse struct {
 	Claims                       *[]string                    `json:"claims,omitempty"`
 	ClaimsAtUserInfo             *[]string                    `json:"claimsAtUserInfo,omitempty"`
 	ClaimsLocales                *[]string                    `json:"claimsLocales,omitempty"`
-	Client                       *ClientLimitedAuthorization  `json:"client,omitempty"`
+	Client                       *OAuthClient                 `json:"client,omitempty"`
 	ClientEntityIdUsed           *bool                        `json:"clientEntityIdUsed,omitempty"`
 	ClientIdAliasUsed            *bool                        `json:"clientIdAliasUsed,omitempty"`
 	CredentialOfferInfo          *CredentialOfferInfo         `json:"credentialOfferInfo,omitempty"`
@@ -2189,7 +2290,7 @@ type AuthorizationResponse struct {
 	Purpose                      *string                      `json:"purpose,omitempty"`
 	RequestObjectPayload         *string                      `json:"requestObjectPayload,omitempty"`
 	RequestedClaimsForTx         *[]string                    `json:"requestedClaimsForTx,omitempty"`
-	RequestedVerifiedClaimsForTx *[][]string                  `json:"requestedVerifiedClaimsForTx,omitempty"`
+	RequestedVerifiedClaimsForTx *[]StringArray               `json:"requestedVerifiedClaimsForTx,omitempty"`
 	Resources                    *[]string                    `json:"resources,omitempty"`
 	ResponseContent              *string                      `json:"responseContent,omitempty"`
 	ResultCode                   *string                      `json:"resultCode,omitempty"`
@@ -2229,8 +2330,8 @@ type AuthorizationTicketInfoResponseAction string
 
 // AuthorizationTicketUpdateRequest defines model for authorization_ticket_update_request.
 type AuthorizationTicketUpdateRequest struct {
-	Info   string `json:"info"`
-	Ticket string `json:"ticket"`
+	Info   AuthorizationTicketInfo `json:"info"`
+	Ticket string                  `json:"ticket"`
 }
 
 // AuthorizationTicketUpdateResponse defines model for authorization_ticket_update_response.
@@ -2366,6 +2467,7 @@ type BackchannelAuthenticationRequest struct {
 type BackchannelAuthenticationResponse struct {
 	Acrs                     *[]string                                `json:"acrs,omitempty"`
 	Action                   *BackchannelAuthenticationResponseAction `json:"action,omitempty"`
+	AttestationChallenge     *string                                  `json:"attestationChallenge,omitempty"`
 	AuthorizationDetails     *AuthzDetails                            `json:"authorizationDetails,omitempty"`
 	BindingMessage           *string                                  `json:"bindingMessage,omitempty"`
 	ClaimNames               *[]string                                `json:"claimNames,omitempty"`
@@ -2405,6 +2507,25 @@ type BackchannelAuthenticationResponse struct {
 
 // BackchannelAuthenticationResponseAction defines model for BackchannelAuthenticationResponse.Action.
 type BackchannelAuthenticationResponseAction string
+
+// BackchannelLogoutTokenRequest defines model for backchannel_logout_token_request.
+type BackchannelLogoutTokenRequest struct {
+	ClientIdentifier string  `json:"clientIdentifier"`
+	SessionId        *string `json:"sessionId,omitempty"`
+	Subject          *string `json:"subject,omitempty"`
+}
+
+// BackchannelLogoutTokenResponse defines model for backchannel_logout_token_response.
+type BackchannelLogoutTokenResponse struct {
+	Action               *BackchannelLogoutTokenResponseAction `json:"action,omitempty"`
+	BackchannelLogoutUri *string                               `json:"backchannelLogoutUri,omitempty"`
+	LogoutToken          *string                               `json:"logoutToken,omitempty"`
+	ResultCode           *string                               `json:"resultCode,omitempty"`
+	ResultMessage        *string                               `json:"resultMessage,omitempty"`
+}
+
+// BackchannelLogoutTokenResponseAction defines model for BackchannelLogoutTokenResponse.Action.
+type BackchannelLogoutTokenResponseAction string
 
 // CimdOptions defines model for cimd_options.
 type CimdOptions struct {
@@ -2556,12 +2677,12 @@ type ClientAuthorizationGetListRequest struct {
 
 // ClientAuthorizationGetListResponse defines model for client_authorization_get_list_response.
 type ClientAuthorizationGetListResponse struct {
-	Clients    *[]ClientLimited `json:"clients,omitempty"`
-	Developer  *string          `json:"developer,omitempty"`
-	End        *int32           `json:"end,omitempty"`
-	Start      *int32           `json:"start,omitempty"`
-	Subject    *string          `json:"subject,omitempty"`
-	TotalCount *int32           `json:"totalCount,omitempty"`
+	Clients    *[]OAuthClient `json:"clients,omitempty"`
+	Developer  *string        `json:"developer,omitempty"`
+	End        *int32         `json:"end,omitempty"`
+	Start      *int32         `json:"start,omitempty"`
+	Subject    *string        `json:"subject,omitempty"`
+	TotalCount *int32         `json:"totalCount,omitempty"`
 }
 
 // ClientAuthorizationUpdateRequest defines model for client_authorization_update_request.
@@ -2626,73 +2747,6 @@ type ClientGrantedScopesDeleteResponse struct {
 	ResultMessage *string `json:"resultMessage,omitempty"`
 }
 
-// ClientLimited defines model for client_limited.
-type ClientLimited struct {
-	ClientId             *int64         `json:"clientId,omitempty"`
-	ClientIdAlias        *string        `json:"clientIdAlias,omitempty"`
-	ClientIdAliasEnabled *bool          `json:"clientIdAliasEnabled,omitempty"`
-	ClientName           *string        `json:"clientName,omitempty"`
-	ClientNames          *[]TaggedValue `json:"clientNames,omitempty"`
-	ClientType           *ClientType    `json:"clientType,omitempty"`
-	Description          *string        `json:"description,omitempty"`
-	Descriptions         *[]TaggedValue `json:"descriptions,omitempty"`
-	Number               *int32         `json:"number,omitempty"`
-}
-
-// ClientLimitedAuthorization defines model for client_limited_authorization.
-type ClientLimitedAuthorization struct {
-	AuthTimeRequired                            *bool                                   `json:"authTimeRequired,omitempty"`
-	AutomaticallyRegistered                     *bool                                   `json:"automaticallyRegistered,omitempty"`
-	BcUserCodeRequired                          *bool                                   `json:"bcUserCodeRequired,omitempty"`
-	ClientId                                    *int64                                  `json:"clientId,omitempty"`
-	ClientIdAlias                               *string                                 `json:"clientIdAlias,omitempty"`
-	ClientIdAliasEnabled                        *bool                                   `json:"clientIdAliasEnabled,omitempty"`
-	ClientName                                  *string                                 `json:"clientName,omitempty"`
-	ClientNames                                 *[]TaggedValue                          `json:"clientNames,omitempty"`
-	ClientSource                                *ClientLimitedAuthorizationClientSource `json:"clientSource,omitempty"`
-	ClientType                                  *ClientType                             `json:"clientType,omitempty"`
-	CreatedAt                                   *int64                                  `json:"createdAt,omitempty"`
-	CredentialResponseEncryptionRequired        *bool                                   `json:"credentialResponseEncryptionRequired,omitempty"`
-	DefaultMaxAge                               *int32                                  `json:"defaultMaxAge,omitempty"`
-	Description                                 *string                                 `json:"description,omitempty"`
-	Descriptions                                *[]TaggedValue                          `json:"descriptions,omitempty"`
-	DiscoveredByMetadataDocument                *bool                                   `json:"discoveredByMetadataDocument,omitempty"`
-	DpopRequired                                *bool                                   `json:"dpopRequired,omitempty"`
-	DynamicallyRegistered                       *bool                                   `json:"dynamicallyRegistered,omitempty"`
-	EntityId                                    *string                                 `json:"entityId,omitempty"`
-	ExplicitlyRegistered                        *bool                                   `json:"explicitlyRegistered,omitempty"`
-	FrontChannelRequestObjectEncryptionRequired *bool                                   `json:"frontChannelRequestObjectEncryptionRequired,omitempty"`
-	InScopeForTokenMigration                    *bool                                   `json:"inScopeForTokenMigration,omitempty"`
-	Locked                                      *bool                                   `json:"locked,omitempty"`
-	LogoUri                                     *string                                 `json:"logoUri,omitempty"`
-	LogoUris                                    *[]TaggedValue                          `json:"logoUris,omitempty"`
-	MetadataDocumentExpiresAt                   *int64                                  `json:"metadataDocumentExpiresAt,omitempty"`
-	MetadataDocumentLocation                    *string                                 `json:"metadataDocumentLocation,omitempty"`
-	MetadataDocumentUpdatedAt                   *int64                                  `json:"metadataDocumentUpdatedAt,omitempty"`
-	ModifiedAt                                  *int64                                  `json:"modifiedAt,omitempty"`
-	MtlsEndpointAliasesUsed                     *bool                                   `json:"mtlsEndpointAliasesUsed,omitempty"`
-	Number                                      *int32                                  `json:"number,omitempty"`
-	ParRequired                                 *bool                                   `json:"parRequired,omitempty"`
-	PkceRequired                                *bool                                   `json:"pkceRequired,omitempty"`
-	PkceS256Required                            *bool                                   `json:"pkceS256Required,omitempty"`
-	PolicyUri                                   *string                                 `json:"policyUri,omitempty"`
-	PolicyUris                                  *[]TaggedValue                          `json:"policyUris,omitempty"`
-	RequestObjectEncryptionAlgMatchRequired     *bool                                   `json:"requestObjectEncryptionAlgMatchRequired,omitempty"`
-	RequestObjectEncryptionEncMatchRequired     *bool                                   `json:"requestObjectEncryptionEncMatchRequired,omitempty"`
-	RequestObjectRequired                       *bool                                   `json:"requestObjectRequired,omitempty"`
-	RsRequestSigned                             *bool                                   `json:"rsRequestSigned,omitempty"`
-	ServiceNumber                               *int32                                  `json:"serviceNumber,omitempty"`
-	SingleAccessTokenPerSubject                 *bool                                   `json:"singleAccessTokenPerSubject,omitempty"`
-	TlsClientCertificateBoundAccessTokens       *bool                                   `json:"tlsClientCertificateBoundAccessTokens,omitempty"`
-	TosUri                                      *string                                 `json:"tosUri,omitempty"`
-	TosUris                                     *[]TaggedValue                          `json:"tosUris,omitempty"`
-	TrustChainExpiresAt                         *int64                                  `json:"trustChainExpiresAt,omitempty"`
-	TrustChainUpdatedAt                         *int64                                  `json:"trustChainUpdatedAt,omitempty"`
-}
-
-// ClientLimitedAuthorizationClientSource defines model for ClientLimitedAuthorization.ClientSource.
-type ClientLimitedAuthorizationClientSource string
-
 // ClientRegistrationRequest defines model for client_registration_request.
 type ClientRegistrationRequest struct {
 	ClientId *string `json:"clientId,omitempty"`
@@ -2752,12 +2806,21 @@ type CredentialIssuanceOrder struct {
 type CredentialIssuerMetadata struct {
 	AuthorizationServers                           *[]string `json:"authorizationServers,omitempty"`
 	BatchCredentialEndpoint                        *string   `json:"batchCredentialEndpoint,omitempty"`
+	BatchSize                                      *int32    `json:"batchSize,omitempty"`
 	CredentialEndpoint                             *string   `json:"credentialEndpoint,omitempty"`
 	CredentialIssuer                               *string   `json:"credentialIssuer,omitempty"`
+	CredentialRequestEncryptionEncValuesSupported  *[]string `json:"credentialRequestEncryptionEncValuesSupported,omitempty"`
+	CredentialRequestEncryptionJwks                *string   `json:"credentialRequestEncryptionJwks,omitempty"`
+	CredentialRequestEncryptionZipValuesSupported  *[]string `json:"credentialRequestEncryptionZipValuesSupported,omitempty"`
 	CredentialResponseEncryptionAlgValuesSupported *[]string `json:"credentialResponseEncryptionAlgValuesSupported,omitempty"`
 	CredentialResponseEncryptionEncValuesSupported *[]string `json:"credentialResponseEncryptionEncValuesSupported,omitempty"`
+	CredentialResponseEncryptionZipValuesSupported *[]string `json:"credentialResponseEncryptionZipValuesSupported,omitempty"`
 	CredentialsSupported                           *string   `json:"credentialsSupported,omitempty"`
 	DeferredCredentialEndpoint                     *string   `json:"deferredCredentialEndpoint,omitempty"`
+	Display                                        *string   `json:"display,omitempty"`
+	NonceEndpoint                                  *string   `json:"nonceEndpoint,omitempty"`
+	NotificationEndpoint                           *string   `json:"notificationEndpoint,omitempty"`
+	RequireCredentialRequestEncryption             *bool     `json:"requireCredentialRequestEncryption,omitempty"`
 	RequireCredentialResponseEncryption            *bool     `json:"requireCredentialResponseEncryption,omitempty"`
 }
 
@@ -2812,6 +2875,7 @@ type DeviceAuthorizationRequest struct {
 type DeviceAuthorizationResponse struct {
 	Acrs                     *[]string                          `json:"acrs,omitempty"`
 	Action                   *DeviceAuthorizationResponseAction `json:"action,omitempty"`
+	AttestationChallenge     *string                            `json:"attestationChallenge,omitempty"`
 	AuthorizationDetails     *AuthzDetails                      `json:"authorizationDetails,omitempty"`
 	ClaimNames               *[]string                          `json:"claimNames,omitempty"`
 	ClientAttributes         *[]Pair                            `json:"clientAttributes,omitempty"`
@@ -3278,13 +3342,14 @@ type PushedAuthorizationRequest struct {
 
 // PushedAuthorizationResponse defines model for pushed_authorization_response.
 type PushedAuthorizationResponse struct {
-	Action           *PushedAuthorizationResponseAction           `json:"action,omitempty"`
-	ClientAuthMethod *PushedAuthorizationResponseClientAuthMethod `json:"clientAuthMethod,omitempty"`
-	DpopNonce        *string                                      `json:"dpopNonce,omitempty"`
-	RequestUri       *string                                      `json:"requestUri,omitempty"`
-	ResponseContent  *string                                      `json:"responseContent,omitempty"`
-	ResultCode       *string                                      `json:"resultCode,omitempty"`
-	ResultMessage    *string                                      `json:"resultMessage,omitempty"`
+	Action               *PushedAuthorizationResponseAction           `json:"action,omitempty"`
+	AttestationChallenge *string                                      `json:"attestationChallenge,omitempty"`
+	ClientAuthMethod     *PushedAuthorizationResponseClientAuthMethod `json:"clientAuthMethod,omitempty"`
+	DpopNonce            *string                                      `json:"dpopNonce,omitempty"`
+	RequestUri           *string                                      `json:"requestUri,omitempty"`
+	ResponseContent      *string                                      `json:"responseContent,omitempty"`
+	ResultCode           *string                                      `json:"resultCode,omitempty"`
+	ResultMessage        *string                                      `json:"resultMessage,omitempty"`
 }
 
 // PushedAuthorizationResponseAction defines model for PushedAuthorizationResponse.Action.
@@ -3315,10 +3380,11 @@ type RevocationRequest struct {
 
 // RevocationResponse defines model for revocation_response.
 type RevocationResponse struct {
-	Action          *RevocationResponseAction `json:"action,omitempty"`
-	ResponseContent *string                   `json:"responseContent,omitempty"`
-	ResultCode      *string                   `json:"resultCode,omitempty"`
-	ResultMessage   *string                   `json:"resultMessage,omitempty"`
+	Action               *RevocationResponseAction `json:"action,omitempty"`
+	AttestationChallenge *string                   `json:"attestationChallenge,omitempty"`
+	ResponseContent      *string                   `json:"responseContent,omitempty"`
+	ResultCode           *string                   `json:"resultCode,omitempty"`
+	ResultMessage        *string                   `json:"resultMessage,omitempty"`
 }
 
 // RevocationResponseAction defines model for RevocationResponse.Action.
@@ -3382,6 +3448,7 @@ type Service struct {
 	DeveloperAuthenticationCallbackApiKey       *string                         `json:"developerAuthenticationCallbackApiKey,omitempty"`
 	DeveloperAuthenticationCallbackApiSecret    *string                         `json:"developerAuthenticationCallbackApiSecret,omitempty"`
 	DeveloperAuthenticationCallbackEndpoint     *string                         `json:"developerAuthenticationCallbackEndpoint,omitempty"`
+	DeveloperSnsCredentials                     *[]SnsCredentials               `json:"developerSnsCredentials,omitempty"`
 	DeviceAuthorizationEndpoint                 *string                         `json:"deviceAuthorizationEndpoint,omitempty"`
 	DeviceFlowCodeDuration                      *int32                          `json:"deviceFlowCodeDuration,omitempty"`
 	DeviceFlowPollingInterval                   *int32                          `json:"deviceFlowPollingInterval,omitempty"`
@@ -3474,6 +3541,7 @@ type Service struct {
 	SupportedClaims                             *[]string                       `json:"supportedClaims,omitempty"`
 	SupportedClientRegistrationTypes            *[]ClientRegistrationType       `json:"supportedClientRegistrationTypes,omitempty"`
 	SupportedCustomClientMetadata               *[]string                       `json:"supportedCustomClientMetadata,omitempty"`
+	SupportedDeveloperSnses                     *[]Sns                          `json:"supportedDeveloperSnses,omitempty"`
 	SupportedDigestAlgorithms                   *[]string                       `json:"supportedDigestAlgorithms,omitempty"`
 	SupportedDisplays                           *[]Display                      `json:"supportedDisplays,omitempty"`
 	SupportedDocuments                          *[]string                       `json:"supportedDocuments,omitempty"`
@@ -3539,6 +3607,9 @@ type ServiceJwksGetResponse struct {
 // ServiceProfile defines model for service_profile.
 type ServiceProfile string
 
+// Sns defines model for sns.
+type Sns string
+
 // SnsCredentials defines model for sns_credentials.
 type SnsCredentials struct {
 	ApiKey    *string `json:"apiKey,omitempty"`
@@ -3570,6 +3641,11 @@ type StandardIntrospectionResponse struct {
 
 // StandardIntrospectionResponseAction defines model for StandardIntrospectionResponse.Action.
 type StandardIntrospectionResponseAction string
+
+// StringArray defines model for string_array.
+type StringArray struct {
+	Array *[]string `json:"array,omitempty"`
+}
 
 // SubjectType defines model for subject_type.
 type SubjectType string
@@ -3689,7 +3765,7 @@ type TokenFailResponseAction string
 // TokenGetListResponse defines model for token_get_list_response.
 type TokenGetListResponse struct {
 	AccessTokens *[]AccessToken `json:"accessTokens,omitempty"`
-	Client       *ClientLimited `json:"client,omitempty"`
+	Client       *OAuthClient   `json:"client,omitempty"`
 	End          *int32         `json:"end,omitempty"`
 	Start        *int32         `json:"start,omitempty"`
 	Subject      *string        `json:"subject,omitempty"`
@@ -3698,19 +3774,19 @@ type TokenGetListResponse struct {
 
 // TokenInfo defines model for token_info.
 type TokenInfo struct {
-	AuthorizationDetails     *AuthorizationDetailsElement `json:"authorizationDetails,omitempty"`
-	ClientEntityId           *string                      `json:"clientEntityId,omitempty"`
-	ClientEntityIdUsed       *bool                        `json:"clientEntityIdUsed,omitempty"`
-	ClientId                 *int                         `json:"clientId,omitempty"`
-	ClientIdAlias            *string                      `json:"clientIdAlias,omitempty"`
-	ClientIdAliasUsed        *bool                        `json:"clientIdAliasUsed,omitempty"`
-	ExpiresAt                *int                         `json:"expiresAt,omitempty"`
-	MetadataDocumentLocation *string                      `json:"metadataDocumentLocation,omitempty"`
-	MetadataDocumentUsed     *bool                        `json:"metadataDocumentUsed,omitempty"`
-	Properties               *[]Property                  `json:"properties,omitempty"`
-	Resources                *[]string                    `json:"resources,omitempty"`
-	Scopes                   *[]Scope                     `json:"scopes,omitempty"`
-	Subject                  *string                      `json:"subject,omitempty"`
+	AuthorizationDetails     *AuthzDetails `json:"authorizationDetails,omitempty"`
+	ClientEntityId           *string       `json:"clientEntityId,omitempty"`
+	ClientEntityIdUsed       *bool         `json:"clientEntityIdUsed,omitempty"`
+	ClientId                 *int          `json:"clientId,omitempty"`
+	ClientIdAlias            *string       `json:"clientIdAlias,omitempty"`
+	ClientIdAliasUsed        *bool         `json:"clientIdAliasUsed,omitempty"`
+	ExpiresAt                *int          `json:"expiresAt,omitempty"`
+	MetadataDocumentLocation *string       `json:"metadataDocumentLocation,omitempty"`
+	MetadataDocumentUsed     *bool         `json:"metadataDocumentUsed,omitempty"`
+	Properties               *[]Property   `json:"properties,omitempty"`
+	Resources                *[]string     `json:"resources,omitempty"`
+	Scopes                   *[]Scope      `json:"scopes,omitempty"`
+	Subject                  *string       `json:"subject,omitempty"`
 }
 
 // TokenIssueRequest defines model for token_issue_request.
@@ -3790,6 +3866,7 @@ type TokenResponse struct {
 	ActorTokenType           *TokenType           `json:"actorTokenType,omitempty"`
 	AdditionalClaims         *string              `json:"additionalClaims,omitempty"`
 	Assertion                *string              `json:"assertion,omitempty"`
+	AttestationChallenge     *string              `json:"attestationChallenge,omitempty"`
 	Audiences                *[]string            `json:"audiences,omitempty"`
 	AuthorizationDetails     *AuthzDetails        `json:"authorizationDetails,omitempty"`
 	ClientAttributes         *[]Pair              `json:"clientAttributes,omitempty"`
@@ -3869,8 +3946,10 @@ type TokenUpdateRequest struct {
 	DpopKeyThumbprint                         *string       `json:"dpopKeyThumbprint,omitempty"`
 	ForExternalAttachment                     *bool         `json:"forExternalAttachment,omitempty"`
 	Properties                                *[]Property   `json:"properties,omitempty"`
+	RefreshToken                              *string       `json:"refreshToken,omitempty"`
 	RefreshTokenExpiresAt                     *int64        `json:"refreshTokenExpiresAt,omitempty"`
 	RefreshTokenExpiresAtUpdatedOnScopeUpdate *bool         `json:"refreshTokenExpiresAtUpdatedOnScopeUpdate,omitempty"`
+	RefreshTokenHash                          *string       `json:"refreshTokenHash,omitempty"`
 	Scopes                                    *[]string     `json:"scopes,omitempty"`
 	TokenId                                   *string       `json:"tokenId,omitempty"`
 }
@@ -3959,7 +4038,7 @@ type UserinfoResponse struct {
 	MetadataDocumentUsed         *bool                   `json:"metadataDocumentUsed,omitempty"`
 	Properties                   *[]Property             `json:"properties,omitempty"`
 	RequestedClaimsForTx         *[]string               `json:"requestedClaimsForTx,omitempty"`
-	RequestedVerifiedClaimsForTx *[][]string             `json:"requestedVerifiedClaimsForTx,omitempty"`
+	RequestedVerifiedClaimsForTx *[]StringArray          `json:"requestedVerifiedClaimsForTx,omitempty"`
 	ResponseContent              *string                 `json:"responseContent,omitempty"`
 	ResultCode                   *string                 `json:"resultCode,omitempty"`
 	ResultMessage                *string                 `json:"resultMessage,omitempty"`
@@ -4090,6 +4169,23 @@ type VciMetadataResponse struct {
 
 // VciMetadataResponseAction defines model for VciMetadataResponse.Action.
 type VciMetadataResponseAction string
+
+// VciNonceRequest defines model for vci_nonce_request.
+type VciNonceRequest struct {
+	Pretty *bool `json:"pretty,omitempty"`
+}
+
+// VciNonceResponse defines model for vci_nonce_response.
+type VciNonceResponse struct {
+	Action          *VciNonceResponseAction `json:"action,omitempty"`
+	Cnonce          *string                 `json:"cnonce,omitempty"`
+	ResponseContent *string                 `json:"responseContent,omitempty"`
+	ResultCode      *string                 `json:"resultCode,omitempty"`
+	ResultMessage   *string                 `json:"resultMessage,omitempty"`
+}
+
+// VciNonceResponseAction defines model for VciNonceResponse.Action.
+type VciNonceResponseAction string
 
 // VciOfferCreateRequest defines model for vci_offer_create_request.
 type VciOfferCreateRequest struct {
@@ -4310,6 +4406,9 @@ type ServiceJwksGetApiParams struct {
 // ServiceCreateApiJSONRequestBody defines body for ServiceCreateApi for application/json ContentType.
 type ServiceCreateApiJSONRequestBody = Service
 
+// AttestationChallengeApiJSONRequestBody defines body for AttestationChallengeApi for application/json ContentType.
+type AttestationChallengeApiJSONRequestBody = AttestationChallengeRequest
+
 // AuthAuthorizationApiJSONRequestBody defines body for AuthAuthorizationApi for application/json ContentType.
 type AuthAuthorizationApiJSONRequestBody = AuthorizationRequest
 
@@ -4372,6 +4471,9 @@ type BackchannelAuthenticationFailApiJSONRequestBody = BackchannelAuthentication
 
 // BackchannelAuthenticationIssueApiJSONRequestBody defines body for BackchannelAuthenticationIssueApi for application/json ContentType.
 type BackchannelAuthenticationIssueApiJSONRequestBody = BackchannelAuthenticationIssueRequest
+
+// BackchannelLogoutTokenApiJSONRequestBody defines body for BackchannelLogoutTokenApi for application/json ContentType.
+type BackchannelLogoutTokenApiJSONRequestBody = BackchannelLogoutTokenRequest
 
 // ClientAuthorizationDeleteApiPostJSONRequestBody defines body for ClientAuthorizationDeleteApiPost for application/json ContentType.
 type ClientAuthorizationDeleteApiPostJSONRequestBody ClientAuthorizationDeleteApiPostJSONBody
@@ -4474,6 +4576,9 @@ type VciJwtissuerApiJSONRequestBody = VciJwtissuerRequest
 
 // VciMetadataApiJSONRequestBody defines body for VciMetadataApi for application/json ContentType.
 type VciMetadataApiJSONRequestBody = VciMetadataRequest
+
+// VciNonceApiJSONRequestBody defines body for VciNonceApi for application/json ContentType.
+type VciNonceApiJSONRequestBody = VciNonceRequest
 
 // VciOfferCreateApiJSONRequestBody defines body for VciOfferCreateApi for application/json ContentType.
 type VciOfferCreateApiJSONRequestBody = VciOfferCreateRequest
@@ -6208,6 +6313,20 @@ type RawClientInterface interface {
 	// Corresponds with GET /api/service/get/list (the `ServiceGetListApi` operationId).
 	ServiceGetListApi(ctx context.Context, params *ServiceGetListApiParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AttestationChallengeApiWithBody Create Attestation Challenge
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/{serviceId}/attestation/challenge (the `AttestationChallengeApi` operationId).
+	AttestationChallengeApiWithBody(ctx context.Context, serviceId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AttestationChallengeApi Create Attestation Challenge
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/{serviceId}/attestation/challenge (the `AttestationChallengeApi` operationId).
+	AttestationChallengeApi(ctx context.Context, serviceId string, body AttestationChallengeApiJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// AuthAuthorizationApiWithBody Process Authorization Request
 	//
 	// Takes any type of body and a specified content type.
@@ -6516,6 +6635,20 @@ type RawClientInterface interface {
 	//
 	// Corresponds with POST /api/{serviceId}/backchannel/authentication/issue (the `BackchannelAuthenticationIssueApi` operationId).
 	BackchannelAuthenticationIssueApi(ctx context.Context, serviceId string, body BackchannelAuthenticationIssueApiJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BackchannelLogoutTokenApiWithBody Create Back-Channel Logout Token
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/{serviceId}/backchannel/logout/token (the `BackchannelLogoutTokenApi` operationId).
+	BackchannelLogoutTokenApiWithBody(ctx context.Context, serviceId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BackchannelLogoutTokenApi Create Back-Channel Logout Token
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/{serviceId}/backchannel/logout/token (the `BackchannelLogoutTokenApi` operationId).
+	BackchannelLogoutTokenApi(ctx context.Context, serviceId string, body BackchannelLogoutTokenApiJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ClientAuthorizationDeleteApi Delete Client Tokens
 	//
@@ -7098,6 +7231,20 @@ type RawClientInterface interface {
 	// Corresponds with POST /api/{serviceId}/vci/metadata (the `VciMetadataApi` operationId).
 	VciMetadataApi(ctx context.Context, serviceId string, body VciMetadataApiJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// VciNonceApiWithBody Create Credential Nonce
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/{serviceId}/vci/nonce (the `VciNonceApi` operationId).
+	VciNonceApiWithBody(ctx context.Context, serviceId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VciNonceApi Create Credential Nonce
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/{serviceId}/vci/nonce (the `VciNonceApi` operationId).
+	VciNonceApi(ctx context.Context, serviceId string, body VciNonceApiJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// VciOfferCreateApiWithBody Create Credential Offer
 	//
 	// Takes any type of body and a specified content type.
@@ -7239,6 +7386,40 @@ func (c *RawClient) ServiceCreateApi(ctx context.Context, body ServiceCreateApiJ
 // Corresponds with GET /api/service/get/list (the `ServiceGetListApi` operationId).
 func (c *RawClient) ServiceGetListApi(ctx context.Context, params *ServiceGetListApiParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewServiceGetListApiRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AttestationChallengeApiWithBody Create Attestation Challenge
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/{serviceId}/attestation/challenge (the `AttestationChallengeApi` operationId).
+func (c *RawClient) AttestationChallengeApiWithBody(ctx context.Context, serviceId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttestationChallengeApiRequestWithBody(c.Server, serviceId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AttestationChallengeApi Create Attestation Challenge
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/{serviceId}/attestation/challenge (the `AttestationChallengeApi` operationId).
+func (c *RawClient) AttestationChallengeApi(ctx context.Context, serviceId string, body AttestationChallengeApiJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAttestationChallengeApiRequest(c.Server, serviceId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7998,6 +8179,40 @@ func (c *RawClient) BackchannelAuthenticationIssueApiWithBody(ctx context.Contex
 // Corresponds with POST /api/{serviceId}/backchannel/authentication/issue (the `BackchannelAuthenticationIssueApi` operationId).
 func (c *RawClient) BackchannelAuthenticationIssueApi(ctx context.Context, serviceId string, body BackchannelAuthenticationIssueApiJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewBackchannelAuthenticationIssueApiRequest(c.Server, serviceId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BackchannelLogoutTokenApiWithBody Create Back-Channel Logout Token
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/{serviceId}/backchannel/logout/token (the `BackchannelLogoutTokenApi` operationId).
+func (c *RawClient) BackchannelLogoutTokenApiWithBody(ctx context.Context, serviceId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBackchannelLogoutTokenApiRequestWithBody(c.Server, serviceId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BackchannelLogoutTokenApi Create Back-Channel Logout Token
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/{serviceId}/backchannel/logout/token (the `BackchannelLogoutTokenApi` operationId).
+func (c *RawClient) BackchannelLogoutTokenApi(ctx context.Context, serviceId string, body BackchannelLogoutTokenApiJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBackchannelLogoutTokenApiRequest(c.Server, serviceId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9479,6 +9694,40 @@ func (c *RawClient) VciMetadataApi(ctx context.Context, serviceId string, body V
 	return c.Client.Do(req)
 }
 
+// VciNonceApiWithBody Create Credential Nonce
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/{serviceId}/vci/nonce (the `VciNonceApi` operationId).
+func (c *RawClient) VciNonceApiWithBody(ctx context.Context, serviceId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVciNonceApiRequestWithBody(c.Server, serviceId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VciNonceApi Create Credential Nonce
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/{serviceId}/vci/nonce (the `VciNonceApi` operationId).
+func (c *RawClient) VciNonceApi(ctx context.Context, serviceId string, body VciNonceApiJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVciNonceApiRequest(c.Server, serviceId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // VciOfferCreateApiWithBody Create Credential Offer
 //
 // Takes any type of body and a specified content type.
@@ -9825,6 +10074,53 @@ func NewServiceGetListApiRequest(server string, params *ServiceGetListApiParams)
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewAttestationChallengeApiRequest calls the generic AttestationChallengeApi builder with application/json body
+func NewAttestationChallengeApiRequest(server string, serviceId string, body AttestationChallengeApiJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAttestationChallengeApiRequestWithBody(server, serviceId, "application/json", bodyReader)
+}
+
+// NewAttestationChallengeApiRequestWithBody constructs an http.Request for the AttestationChallengeApi method, with any body, and a specified content type
+func NewAttestationChallengeApiRequestWithBody(server string, serviceId string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "serviceId", serviceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/attestation/challenge", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -11003,6 +11299,53 @@ func NewBackchannelAuthenticationIssueApiRequestWithBody(server string, serviceI
 	}
 
 	operationPath := fmt.Sprintf("/api/%s/backchannel/authentication/issue", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewBackchannelLogoutTokenApiRequest calls the generic BackchannelLogoutTokenApi builder with application/json body
+func NewBackchannelLogoutTokenApiRequest(server string, serviceId string, body BackchannelLogoutTokenApiJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBackchannelLogoutTokenApiRequestWithBody(server, serviceId, "application/json", bodyReader)
+}
+
+// NewBackchannelLogoutTokenApiRequestWithBody constructs an http.Request for the BackchannelLogoutTokenApi method, with any body, and a specified content type
+func NewBackchannelLogoutTokenApiRequestWithBody(server string, serviceId string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "serviceId", serviceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/backchannel/logout/token", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -13798,6 +14141,53 @@ func NewVciMetadataApiRequestWithBody(server string, serviceId string, contentTy
 	}
 
 	operationPath := fmt.Sprintf("/api/%s/vci/metadata", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewVciNonceApiRequest calls the generic VciNonceApi builder with application/json body
+func NewVciNonceApiRequest(server string, serviceId string, body VciNonceApiJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewVciNonceApiRequestWithBody(server, serviceId, "application/json", bodyReader)
+}
+
+// NewVciNonceApiRequestWithBody constructs an http.Request for the VciNonceApi method, with any body, and a specified content type
+func NewVciNonceApiRequestWithBody(server string, serviceId string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "serviceId", serviceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/%s/vci/nonce", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}

@@ -32,8 +32,12 @@ type Client struct {
 	rt  *facade.Runtime
 	raw *RawClient
 
+	// Attestation holds the Attestation operations.
+	Attestation *AttestationService
 	// Authorization holds the Authorization operations.
 	Authorization *AuthorizationService
+	// BackchannelLogout holds the BackchannelLogout operations.
+	BackchannelLogout *BackchannelLogoutService
 	// CIBA holds the CIBA operations.
 	CIBA *CIBAService
 	// Clients holds the Clients operations.
@@ -97,7 +101,9 @@ func New(opts ...ClientOption) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{rt: rt, raw: raw}
+	c.Attestation = &AttestationService{c: c}
 	c.Authorization = &AuthorizationService{c: c}
+	c.BackchannelLogout = &BackchannelLogoutService{c: c}
 	c.CIBA = &CIBAService{c: c}
 	c.Clients = &ClientsService{c: c}
 	c.DeviceFlow = &DeviceFlowService{c: c}

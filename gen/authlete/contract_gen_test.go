@@ -38,6 +38,15 @@ func TestContract(t *testing.T) {
 	}
 	ctx := context.Background()
 	ran := 0
+	t.Run("AttestationChallengeApi", func(t *testing.T) {
+		ran++
+		var serviceId string
+		peers.ContractJSON(t, "\"x\"", &serviceId)
+		var body AttestationChallengeApiJSONRequestBody
+		peers.ContractJSON(t, "{}", &body)
+		res, err := c.Attestation.Challenge(ctx, serviceId, body)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
 	t.Run("AuthAuthorizationApi", func(t *testing.T) {
 		ran++
 		var serviceId string
@@ -242,6 +251,15 @@ func TestContract(t *testing.T) {
 		var body BackchannelAuthenticationIssueApiJSONRequestBody
 		peers.ContractJSON(t, "{\"ticket\":\"x\"}", &body)
 		res, err := c.CIBA.Issue(ctx, serviceId, body)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("BackchannelLogoutTokenApi", func(t *testing.T) {
+		ran++
+		var serviceId string
+		peers.ContractJSON(t, "\"x\"", &serviceId)
+		var body BackchannelLogoutTokenApiJSONRequestBody
+		peers.ContractJSON(t, "{\"clientIdentifier\":\"x\"}", &body)
+		res, err := c.BackchannelLogout.CreateToken(ctx, serviceId, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("ClientAuthorizationDeleteApi", func(t *testing.T) {
@@ -769,7 +787,7 @@ func TestContract(t *testing.T) {
 		var serviceId string
 		peers.ContractJSON(t, "\"x\"", &serviceId)
 		var body UpdateAuthorizationTicketJSONRequestBody
-		peers.ContractJSON(t, "{\"info\":\"x\",\"ticket\":\"x\"}", &body)
+		peers.ContractJSON(t, "{\"info\":{},\"ticket\":\"x\"}", &body)
 		res, err := c.Authorization.UpdateTicket(ctx, serviceId, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -836,6 +854,15 @@ func TestContract(t *testing.T) {
 		res, err := c.VerifiableCredentials.GetMetadata(ctx, serviceId, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
+	t.Run("VciNonceApi", func(t *testing.T) {
+		ran++
+		var serviceId string
+		peers.ContractJSON(t, "\"x\"", &serviceId)
+		var body VciNonceApiJSONRequestBody
+		peers.ContractJSON(t, "{}", &body)
+		res, err := c.VerifiableCredentials.CreateNonce(ctx, serviceId, body)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
 	t.Run("VciOfferCreateApi", func(t *testing.T) {
 		ran++
 		var serviceId string
@@ -875,8 +902,8 @@ func TestContract(t *testing.T) {
 	if v := rec.Violations(); len(v) > 0 {
 		t.Errorf("Prism reported %d request violations:\n%s", len(v), strings.Join(v, "\n"))
 	}
-	if ran != 88 {
-		t.Errorf("%d of 88 operations ran", ran)
+	if ran != 91 {
+		t.Errorf("%d of 91 operations ran", ran)
 	}
 	t.Logf("authlete: %d operations against Prism, %d requests", ran, rec.Requests())
 }

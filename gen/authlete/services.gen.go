@@ -11,6 +11,7 @@ import (
 
 var _ = facade.Operation{}
 
+var opAttestationChallengeApi = &facade.Operation{API: "authlete", ID: "AttestationChallengeApi", Method: "POST", Path: "/api/{serviceId}/attestation/challenge"}
 var opAuthAuthorizationApi = &facade.Operation{API: "authlete", ID: "AuthAuthorizationApi", Method: "POST", Path: "/api/{serviceId}/auth/authorization"}
 var opAuthAuthorizationFailApi = &facade.Operation{API: "authlete", ID: "AuthAuthorizationFailApi", Method: "POST", Path: "/api/{serviceId}/auth/authorization/fail"}
 var opAuthAuthorizationIssueApi = &facade.Operation{API: "authlete", ID: "AuthAuthorizationIssueApi", Method: "POST", Path: "/api/{serviceId}/auth/authorization/issue"}
@@ -34,6 +35,7 @@ var opBackchannelAuthenticationApi = &facade.Operation{API: "authlete", ID: "Bac
 var opBackchannelAuthenticationCompleteApi = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationCompleteApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/complete"}
 var opBackchannelAuthenticationFailApi = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationFailApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/fail"}
 var opBackchannelAuthenticationIssueApi = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationIssueApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/issue"}
+var opBackchannelLogoutTokenApi = &facade.Operation{API: "authlete", ID: "BackchannelLogoutTokenApi", Method: "POST", Path: "/api/{serviceId}/backchannel/logout/token"}
 var opClientAuthorizationDeleteApi = &facade.Operation{API: "authlete", ID: "ClientAuthorizationDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/authorization/delete/{clientId}"}
 var opClientAuthorizationDeleteApiPost = &facade.Operation{API: "authlete", ID: "ClientAuthorizationDeleteApiPost", Method: "POST", Path: "/api/{serviceId}/client/authorization/delete/{clientId}"}
 var opClientAuthorizationDeleteBySubjectApi = &facade.Operation{API: "authlete", ID: "ClientAuthorizationDeleteBySubjectApi", Method: "DELETE", Path: "/api/{serviceId}/client/authorization/delete/{clientId}/{subject}"}
@@ -100,10 +102,35 @@ var opVciDeferredParseApi = &facade.Operation{API: "authlete", ID: "VciDeferredP
 var opVciJwksApi = &facade.Operation{API: "authlete", ID: "VciJwksApi", Method: "POST", Path: "/api/{serviceId}/vci/jwks"}
 var opVciJwtissuerApi = &facade.Operation{API: "authlete", ID: "VciJwtissuerApi", Method: "POST", Path: "/api/{serviceId}/vci/jwtissuer"}
 var opVciMetadataApi = &facade.Operation{API: "authlete", ID: "VciMetadataApi", Method: "POST", Path: "/api/{serviceId}/vci/metadata"}
+var opVciNonceApi = &facade.Operation{API: "authlete", ID: "VciNonceApi", Method: "POST", Path: "/api/{serviceId}/vci/nonce"}
 var opVciOfferCreateApi = &facade.Operation{API: "authlete", ID: "VciOfferCreateApi", Method: "POST", Path: "/api/{serviceId}/vci/offer/create"}
 var opVciOfferInfoApi = &facade.Operation{API: "authlete", ID: "VciOfferInfoApi", Method: "POST", Path: "/api/{serviceId}/vci/offer/info"}
 var opVciSingleIssueApi = &facade.Operation{API: "authlete", ID: "VciSingleIssueApi", Method: "POST", Path: "/api/{serviceId}/vci/single/issue"}
 var opVciSingleParseApi = &facade.Operation{API: "authlete", ID: "VciSingleParseApi", Method: "POST", Path: "/api/{serviceId}/vci/single/parse"}
+
+// AttestationService holds the Attestation operations of Authlete.
+type AttestationService struct {
+	c *Client
+}
+
+// Challenge calls "Create Attestation Challenge".
+//
+// POST /api/{serviceId}/attestation/challenge (operation AttestationChallengeApi).
+func (s *AttestationService) Challenge(ctx context.Context, serviceId string, body AttestationChallengeApiJSONRequestBody, opts ...RequestOption) (*AttestationChallengeResponse, error) {
+	call, err := s.c.rt.Begin(opts)
+	if err != nil {
+		return nil, err
+	}
+	req, err := NewAttestationChallengeApiRequest(call.Server, serviceId, body)
+	if err != nil {
+		return nil, s.c.rt.BuildError(opAttestationChallengeApi, err)
+	}
+	var out AttestationChallengeResponse
+	if err := s.c.rt.Do(ctx, &call, opAttestationChallengeApi, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
 
 // AuthorizationService holds the Authorization operations of Authlete.
 type AuthorizationService struct {
@@ -200,6 +227,30 @@ func (s *AuthorizationService) UpdateTicket(ctx context.Context, serviceId strin
 	}
 	var out AuthorizationTicketUpdateResponse
 	if err := s.c.rt.Do(ctx, &call, opUpdateAuthorizationTicket, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// BackchannelLogoutService holds the BackchannelLogout operations of Authlete.
+type BackchannelLogoutService struct {
+	c *Client
+}
+
+// CreateToken calls "Create Back-Channel Logout Token".
+//
+// POST /api/{serviceId}/backchannel/logout/token (operation BackchannelLogoutTokenApi).
+func (s *BackchannelLogoutService) CreateToken(ctx context.Context, serviceId string, body BackchannelLogoutTokenApiJSONRequestBody, opts ...RequestOption) (*BackchannelLogoutTokenResponse, error) {
+	call, err := s.c.rt.Begin(opts)
+	if err != nil {
+		return nil, err
+	}
+	req, err := NewBackchannelLogoutTokenApiRequest(call.Server, serviceId, body)
+	if err != nil {
+		return nil, s.c.rt.BuildError(opBackchannelLogoutTokenApi, err)
+	}
+	var out BackchannelLogoutTokenResponse
+	if err := s.c.rt.Do(ctx, &call, opBackchannelLogoutTokenApi, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -596,8 +647,8 @@ func (s *ClientsService) ListAuthorizations(ctx context.Context, serviceId strin
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *ClientsService) AllAuthorizations(ctx context.Context, serviceId string, subject string, params *ClientAuthorizationGetListBySubjectApiParams, opts ...RequestOption) iter.Seq2[ClientLimited, error] {
-	return facade.Paginate(ctx, specClientAuthorizationGetListBySubjectApi, params, func(ctx context.Context, p any) (*facade.Page[ClientLimited], error) {
+func (s *ClientsService) AllAuthorizations(ctx context.Context, serviceId string, subject string, params *ClientAuthorizationGetListBySubjectApiParams, opts ...RequestOption) iter.Seq2[OAuthClient, error] {
+	return facade.Paginate(ctx, specClientAuthorizationGetListBySubjectApi, params, func(ctx context.Context, p any) (*facade.Page[OAuthClient], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
@@ -606,7 +657,7 @@ func (s *ClientsService) AllAuthorizations(ctx context.Context, serviceId string
 		if err != nil {
 			return nil, s.c.rt.BuildError(opClientAuthorizationGetListBySubjectApi, err)
 		}
-		page := facade.NewPage[ClientLimited](specClientAuthorizationGetListBySubjectApi)
+		page := facade.NewPage[OAuthClient](specClientAuthorizationGetListBySubjectApi)
 		if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListBySubjectApi, req, page); err != nil {
 			return nil, err
 		}
@@ -638,8 +689,8 @@ func (s *ClientsService) ListAuthorizedApplications(ctx context.Context, service
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *ClientsService) AllAuthorizedApplications(ctx context.Context, serviceId string, params *ClientAuthorizationGetListApiParams, opts ...RequestOption) iter.Seq2[ClientLimited, error] {
-	return facade.Paginate(ctx, specClientAuthorizationGetListApi, params, func(ctx context.Context, p any) (*facade.Page[ClientLimited], error) {
+func (s *ClientsService) AllAuthorizedApplications(ctx context.Context, serviceId string, params *ClientAuthorizationGetListApiParams, opts ...RequestOption) iter.Seq2[OAuthClient, error] {
+	return facade.Paginate(ctx, specClientAuthorizationGetListApi, params, func(ctx context.Context, p any) (*facade.Page[OAuthClient], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
@@ -648,7 +699,7 @@ func (s *ClientsService) AllAuthorizedApplications(ctx context.Context, serviceI
 		if err != nil {
 			return nil, s.c.rt.BuildError(opClientAuthorizationGetListApi, err)
 		}
-		page := facade.NewPage[ClientLimited](specClientAuthorizationGetListApi)
+		page := facade.NewPage[OAuthClient](specClientAuthorizationGetListApi)
 		if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListApi, req, page); err != nil {
 			return nil, err
 		}
@@ -1796,6 +1847,25 @@ func (s *VerifiableCredentialsService) BatchParse(ctx context.Context, serviceId
 	}
 	var out VciBatchParseResponse
 	if err := s.c.rt.Do(ctx, &call, opVciBatchParseApi, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// CreateNonce calls "Create Credential Nonce".
+//
+// POST /api/{serviceId}/vci/nonce (operation VciNonceApi).
+func (s *VerifiableCredentialsService) CreateNonce(ctx context.Context, serviceId string, body VciNonceApiJSONRequestBody, opts ...RequestOption) (*VciNonceResponse, error) {
+	call, err := s.c.rt.Begin(opts)
+	if err != nil {
+		return nil, err
+	}
+	req, err := NewVciNonceApiRequest(call.Server, serviceId, body)
+	if err != nil {
+		return nil, s.c.rt.BuildError(opVciNonceApi, err)
+	}
+	var out VciNonceResponse
+	if err := s.c.rt.Do(ctx, &call, opVciNonceApi, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 
 	"github.com/idsdk/idsdk-go/auth"
@@ -60,4 +61,31 @@ func BenchmarkProfileGet(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkConcurrentCallsConnections makes calls from 64 goroutines
+// through one client built without WithHTTPClient and reports the TCP
+// connections opened per call (new_conns/op): near 0 when connections are
+// reused.
+func BenchmarkConcurrentCallsConnections(b *testing.B) {
+	srv, conns := connCountingServer(b)
+	c, err := nexaasid.New(nexaasid.WithBaseURL(srv.URL), nexaasid.WithToken(auth.Bearer("tok-123")))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.HTTPClient().CloseIdleConnections()
+	ctx := context.Background()
+	b.SetParallelism((64 + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := conns.Load()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := c.Profile.Get(ctx); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(conns.Load()-start)/float64(b.N), "new_conns/op")
 }

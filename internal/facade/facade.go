@@ -16,11 +16,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
 
+	cleanhttp "github.com/hashicorp/go-cleanhttp"
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/auth"
@@ -169,8 +171,13 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 		*client = *cfg.HTTPClient
 	}
 	inner := baseTransport(cfg)
+	if own, ok := inner.(*http.Transport); ok && (cfg.HTTPClient == nil || cfg.HTTPClient.Transport == nil) {
+		// The transport is the client's alone: once the client is
+		// unreachable, nobody else will use its idle connections.
+		runtime.AddCleanup(client, (*http.Transport).CloseIdleConnections, own)
+	}
 	origin := auth.OriginOf(base)
-	if cfg.Token != nil {
+	if cfg.Token != nil || cfg.BasicID != "" {
 		inner = &auth.Transport{Source: cfg.Token, Origin: origin, Base: inner}
 	}
 	client.Transport = policy.Transport(inner)
@@ -212,20 +219,26 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 	}, nil
 }
 
+// IdleConnsPerHost is how many idle connections the transport a client
+// builds for itself keeps per host: enough for that many callers at once
+// to reuse their connections instead of opening new ones.
+const IdleConnsPerHost = 100
+
 // baseTransport is the transport requests finally go through: the
-// caller's, or http.DefaultTransport, or a clone of it bounded by the
-// connect timeout.
+// caller's, or a pooled transport of the client's own (never shared with
+// another client or with http.DefaultTransport), sized by
+// IdleConnsPerHost and bounded by the connect timeout when the API has one.
 func baseTransport(cfg Config) http.RoundTripper {
 	if cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil {
 		return cfg.HTTPClient.Transport
 	}
-	dt, ok := http.DefaultTransport.(*http.Transport)
-	if !ok || cfg.ConnectTimeout <= 0 {
-		return http.DefaultTransport
+	t := cleanhttp.DefaultPooledTransport()
+	t.MaxIdleConns = max(t.MaxIdleConns, IdleConnsPerHost)
+	t.MaxIdleConnsPerHost = IdleConnsPerHost
+	if cfg.ConnectTimeout > 0 {
+		t.DialContext = (&net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second}).DialContext
+		t.TLSHandshakeTimeout = cfg.ConnectTimeout
 	}
-	t := dt.Clone()
-	t.DialContext = (&net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second}).DialContext
-	t.TLSHandshakeTimeout = cfg.ConnectTimeout
 	return t
 }
 
@@ -412,7 +425,15 @@ func (r *Runtime) Do(ctx context.Context, call *Call, op *Operation, req *http.R
 	if op.Idempotent || call.idem {
 		ctx = retry.WithIdempotent(ctx)
 	}
-	if op.Security != "" {
+	switch op.Security {
+	case "": // the token, if any
+	case SecurityBasic:
+		if r.basicID == "" {
+			return fmt.Errorf("%s %s: the operation needs the client id and secret (WithBasicAuth)", op.API, op.ID)
+		}
+		// Added by the token transport, under the same origin rule.
+		ctx = auth.ContextWithBasicAuth(ctx, r.basicID, r.basicSecret)
+	default:
 		ctx = auth.ContextWithoutToken(ctx)
 	}
 	req = req.WithContext(ctx)
@@ -425,12 +446,6 @@ func (r *Runtime) Do(ctx context.Context, call *Call, op *Operation, req *http.R
 		}
 	}
 	r.setHeaders(req, call.header)
-	if op.Security == SecurityBasic {
-		if r.basicID == "" {
-			return fmt.Errorf("%s %s: the operation needs the client id and secret (WithBasicAuth)", op.API, op.ID)
-		}
-		req.SetBasicAuth(r.basicID, r.basicSecret.Reveal())
-	}
 	resp, err := r.client.Do(req)
 	if err != nil {
 		return &sdkerrors.RequestError{API: op.API, Operation: op.ID, Method: req.Method, URL: cleanURL(req), Err: err}

@@ -60,6 +60,18 @@ type ViolationRecorder struct {
 	violations []string
 }
 
+// CloseIdleConnections closes the idle connections of Base (of
+// http.DefaultTransport when Base is nil).
+func (v *ViolationRecorder) CloseIdleConnections() {
+	base := v.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if c, ok := base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
 // RoundTrip implements http.RoundTripper.
 func (v *ViolationRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	base := v.Base

@@ -24,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/auth0"
 )
 
@@ -32,7 +33,7 @@ func main() {
 	flag.Parse()
 	var opts []auth0.Option
 	if s := os.Getenv("AUTH0_CLIENT_SECRET"); s != "" {
-		opts = append(opts, auth0.WithClientSecret(s))
+		opts = append(opts, auth0.WithClientSecret(auth.Secret(s)))
 	}
 	c, err := auth0.New(os.Getenv("AUTH0_DOMAIN"), os.Getenv("AUTH0_CLIENT_ID"), opts...)
 	if err != nil {
