@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -237,22 +238,7 @@ func RequestSecrets(req *http.Request) []string {
 	}
 	var out []string
 	for _, h := range req.Header.Values("Authorization") {
-		scheme, cred, ok := strings.Cut(strings.TrimSpace(h), " ")
-		if !ok {
-			continue
-		}
-		cred = strings.TrimSpace(cred)
-		out = append(out, cred)
-		if strings.EqualFold(scheme, "Basic") {
-			if b, err := base64.StdEncoding.DecodeString(cred); err == nil {
-				if _, secret, ok := strings.Cut(string(b), ":"); ok {
-					out = append(out, secret)
-					if s, err := url.QueryUnescape(secret); err == nil {
-						out = append(out, s)
-					}
-				}
-			}
-		}
+		out = append(out, AuthorizationSecrets(h)...)
 	}
 	if req.GetBody == nil {
 		return out
@@ -280,3 +266,79 @@ func RequestSecrets(req *http.Request) []string {
 	}
 	return out
 }
+
+// AuthorizationSecrets returns the credentials in the value of an
+// Authorization header: what follows the scheme and, for Basic, the secret
+// inside it (as sent and form-decoded).
+func AuthorizationSecrets(value string) []string {
+	scheme, cred, ok := strings.Cut(strings.TrimSpace(value), " ")
+	if !ok {
+		return nil
+	}
+	cred = strings.TrimSpace(cred)
+	out := []string{cred}
+	if strings.EqualFold(scheme, "Basic") {
+		if b, err := base64.StdEncoding.DecodeString(cred); err == nil {
+			if _, secret, ok := strings.Cut(string(b), ":"); ok {
+				out = append(out, secret)
+				if s, err := url.QueryUnescape(secret); err == nil {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// maxScrubBody is how much of an error answer's body ScrubResponse reads:
+// more than any error of this module keeps.
+const maxScrubBody = 1 << 20
+
+// ScrubResponse removes the known secrets from an error answer (status 400
+// or more) before anyone reads it: from the header values and from the
+// first MiB of the body, the rest of which follows unread. Successful
+// answers are left alone, at no cost.
+func ScrubResponse(resp *http.Response, secrets ...string) {
+	if resp == nil || resp.StatusCode < 400 {
+		return
+	}
+	fs := forms(secrets)
+	if len(fs) == 0 {
+		return
+	}
+	cloned := false
+	for k, vs := range resp.Header {
+		for i, v := range vs {
+			if c := scrub(v, fs); c != v {
+				if !cloned {
+					resp.Header, cloned = resp.Header.Clone(), true
+				}
+				resp.Header[k][i] = c
+			}
+		}
+	}
+	if resp.Body == nil || resp.Body == http.NoBody {
+		return
+	}
+	head, err := io.ReadAll(io.LimitReader(resp.Body, maxScrubBody))
+	scrubbed := []byte(scrub(string(head), fs))
+	var rest io.Reader = resp.Body
+	if err != nil {
+		rest = errReader{err}
+	}
+	resp.Body = scrubbedBody{Reader: io.MultiReader(bytes.NewReader(scrubbed), rest), Closer: resp.Body}
+	if resp.ContentLength >= 0 && len(scrubbed) != len(head) {
+		resp.ContentLength = -1
+		resp.Header.Del("Content-Length")
+	}
+}
+
+type scrubbedBody struct {
+	io.Reader
+	io.Closer
+}
+
+// errReader hands on the error that cut the read of a body short.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
