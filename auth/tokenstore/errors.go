@@ -22,6 +22,12 @@ var ErrUnknownKey = errors.New("tokenstore: key id is not in the keyring")
 // decrypt: a wrong key under a known id, or a tampered or moved value.
 var ErrDecrypt = errors.New("tokenstore: ciphertext does not decrypt")
 
+// ErrNoScopes is matched by the error Get returns when there is no scope
+// to ask for: none given in GetOptions.Scopes and none configured for the
+// bearer type (ClientConfig.Scopes for a Person, OrganizationScopes for an
+// Organization). A token asked for with no scope would carry no rights.
+var ErrNoScopes = errors.New("tokenstore: no scopes to ask for")
+
 // ErrUnknownClient is returned for an audience no ClientConfig was given for.
 var ErrUnknownClient = errors.New("tokenstore: unknown client")
 

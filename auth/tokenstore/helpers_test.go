@@ -36,6 +36,8 @@ type tokenServer struct {
 	refreshes         atomic.Int64
 	// refreshDelay slows refreshes down so concurrent callers overlap.
 	refreshDelay time.Duration
+	// grantDelay does the same for client credentials grants.
+	grantDelay time.Duration
 	// noBearer leaves "bearer" out of refresh responses.
 	noBearer bool
 
@@ -97,6 +99,9 @@ func (ts *tokenServer) serve(w http.ResponseWriter, r *http.Request) {
 	switch r.PostForm.Get("grant_type") {
 	case "client_credentials":
 		ts.clientCredentials.Add(1)
+		if ts.grantDelay > 0 {
+			time.Sleep(ts.grantDelay)
+		}
 		scope := r.PostForm.Get("scope")
 		ts.mu.Lock()
 		ts.lastScope = scope

@@ -78,8 +78,8 @@ func TestOIDCProviderRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("refresh: %v", err)
 		}
-		if fresh.ID == saved.ID || fresh.AccessToken.Reveal() == user.AccessToken || fresh.RefreshToken.Reveal() == user.RefreshToken || !fresh.ValidFor(time.Minute) {
-			t.Fatalf("refresh did not replace the row: %v", fresh)
+		if fresh.ID != saved.ID || fresh.AccessToken.Reveal() == user.AccessToken || fresh.RefreshToken.Reveal() == user.RefreshToken || !fresh.ValidFor(time.Minute) {
+			t.Fatalf("refresh did not renew the row in place: %v", fresh)
 		}
 		st := p.Stats(t)
 		if st.Success["client_credentials"] != 1 || st.Success["refresh_token"] != 1 {

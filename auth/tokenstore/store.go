@@ -11,7 +11,12 @@
 // refresh request reaches the server: within a process by a per-row single
 // flight, across processes by a row lock (SELECT ... FOR UPDATE) on
 // PostgreSQL and the database write lock on SQLite; a caller that waited
-// reads the row the winner wrote.
+// reads the row the winner wrote. First fetches through the client
+// credentials grant are coordinated the same way per (client, bearer,
+// scopes): a single flight in the process, and across processes an
+// advisory lock keyed by a hash of that key on PostgreSQL and the write
+// lock on SQLite. A refreshed row keeps its id, so an id kept in a session
+// finds the token however often it is refreshed.
 //
 // Access and refresh tokens are sealed with AES-256-GCM under the keyring's
 // primary key; each row records its key id, so older keys keep decrypting
@@ -21,10 +26,13 @@ package tokenstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -71,10 +79,11 @@ type ClientConfig struct {
 	Name string
 	// Client gets and refreshes tokens. Required for Get and refreshes.
 	Client Client
-	// Scopes are what Get asks for a Person bearer when the caller gives none.
+	// Scopes are what Get asks for a Person bearer when the caller gives
+	// none. Get refuses (ErrNoScopes) to ask for a token with no scope.
 	Scopes []string
 	// OrganizationScopes are what Get asks for an Organization bearer when
-	// the caller gives none.
+	// the caller gives none; Scopes are never used for an Organization.
 	OrganizationScopes []string
 	// QualifyScope turns a scope into the one the client credentials grant
 	// asks for on behalf of a bearer. Nil means Zaikio's rule: "Org/<id>.<scope>"
@@ -103,7 +112,8 @@ type Options struct {
 	// token is used; 0 means DefaultRefreshTokenValidFor.
 	RefreshTokenValidFor time.Duration
 	// Revoked, when set, reports token ids revoked elsewhere (e.g. Zaikio's
-	// revoked access tokens list); Get skips them.
+	// revoked access tokens list); Get skips them. The id asked about is
+	// the jti of the row's current access token, else the row id.
 	Revoked func(ctx context.Context, id string) bool
 	// Logger receives refreshes and cleanup runs (ids, never tokens); nil
 	// discards.
@@ -309,7 +319,8 @@ func (s *Store) String() string {
 // (a value or a pointer, nested or not) never shows the access or refresh
 // token: persist them with Reveal.
 type Token struct {
-	// ID is the token's jti when it is a JWT with one, else a random UUID.
+	// ID is the row id: the jti of the row's first access token when it
+	// is a JWT with one, else a random UUID. A refresh keeps it.
 	ID string
 	// BearerType is "Person" or "Organization".
 	BearerType string
@@ -485,6 +496,22 @@ ON CONFLICT (id) DO UPDATE SET bearer_type = excluded.bearer_type, bearer_id = e
 	return nil
 }
 
+// replace writes r over the row with its id, created_at included (a
+// refreshed row starts a new refresh token's life).
+func (s *Store) replace(ctx context.Context, ex execer, r *row) error {
+	var refresh any
+	if len(r.refresh) > 0 {
+		refresh = r.refresh
+	}
+	_, err := ex.ExecContext(ctx, s.q(`UPDATE tokenstore_tokens SET bearer_type = $2, bearer_id = $3, token_type = $4, key_id = $5,
+ token = $6, refresh_token = $7, expires_at = $8, scopes = $9, requested_scopes = $10, created_at = $11, updated_at = $12 WHERE id = $1`),
+		r.id, r.bearerType, r.bearerID, r.tokenType, r.keyID, r.token, refresh, r.expiresAt, r.scopes, r.requested, r.createdAt, r.updatedAt)
+	if err != nil {
+		return fmt.Errorf("tokenstore: write row %q: %w", r.id, err)
+	}
+	return nil
+}
+
 // fromResponse builds a Token from a token response.
 func (s *Store) fromResponse(tok *oauth2.Token, audience string, bearer Bearer, requested []string, keepRefresh bool) (*Token, error) {
 	if tok == nil || tok.AccessToken == "" {
@@ -598,9 +625,11 @@ func (s *Store) Lookup(ctx context.Context, id string) (*Token, error) {
 // (0 means valid now). When it is expired, or expires within validFor, and
 // it is refreshable (it has a refresh token and was created less than
 // RefreshTokenValidFor ago), it is refreshed: the new token replaces the
-// row (its id changes to the new token's) and is returned. A refresh the
-// server refuses with invalid_grant deletes the row. No usable token gives
-// a *NotFoundError (errors.Is(err, ErrNotFound)).
+// one in the row, which keeps its id, and is returned. An id kept in a
+// session (webflow's Session.TokenID) therefore finds the person's token
+// across any number of refreshes. A refresh the server refuses with
+// invalid_grant deletes the row. No usable token gives a *NotFoundError
+// (errors.Is(err, ErrNotFound)).
 func (s *Store) FindActive(ctx context.Context, id string, validFor time.Duration) (*Token, error) {
 	if validFor < 0 {
 		validFor = 0
@@ -612,7 +641,8 @@ func (s *Store) FindActive(ctx context.Context, id string, validFor time.Duratio
 	r, err := scanRow(st.QueryRowContext(ctx, id))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		// It may have been refreshed by someone else: follow it.
+		// A row replaced by an earlier version of this package (which
+		// gave a refreshed row a new id) is found through its successor.
 		if next, err := s.successor(ctx, id); err != nil {
 			return nil, err
 		} else if next != "" {
@@ -665,8 +695,9 @@ func (s *Store) refresh(ctx context.Context, id string, validFor time.Duration) 
 }
 
 // refreshLocked does one locked step: it re-reads the row under the lock
-// and returns it when it is valid (someone refreshed it in place), the id
-// of its successor when it was replaced, or refreshes it.
+// and returns it when it is valid (someone refreshed it meanwhile), the id
+// of its successor when an earlier version replaced it, or refreshes it in
+// place: the row keeps its id.
 func (s *Store) refreshLocked(ctx context.Context, id string, validFor time.Duration) (*Token, string, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -728,26 +759,20 @@ func (s *Store) refreshLocked(ctx context.Context, id string, validFor time.Dura
 	if err != nil {
 		return nil, "", fmt.Errorf("tokenstore: refresh %q: %w", id, err)
 	}
+	// The row keeps its id: whoever holds it (a session) finds the new
+	// token. created_at restarts with the new refresh token.
+	t.ID = id
 	nr, err := s.encrypt(t)
 	if err != nil {
 		return nil, "", err
 	}
-	if t.ID != id {
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM tokenstore_tokens WHERE id = $1`), id); err != nil {
-			return nil, "", fmt.Errorf("tokenstore: replace %q: %w", id, err)
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO tokenstore_successors (id, successor_id, created_at) VALUES ($1, $2, $3)
-ON CONFLICT (id) DO UPDATE SET successor_id = excluded.successor_id, created_at = excluded.created_at`), id, t.ID, nr.createdAt); err != nil {
-			return nil, "", fmt.Errorf("tokenstore: replace %q: %w", id, err)
-		}
-	}
-	if err := s.upsert(ctx, tx, nr); err != nil {
+	if err := s.replace(ctx, tx, nr); err != nil {
 		return nil, "", err
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, "", fmt.Errorf("tokenstore: replace %q: %w", id, err)
+		return nil, "", fmt.Errorf("tokenstore: refresh %q: %w", id, err)
 	}
-	s.log.InfoContext(ctx, "tokenstore: token refreshed", "id", id, "new_id", t.ID, "audience", r.audience)
+	s.log.InfoContext(ctx, "tokenstore: token refreshed", "id", id, "audience", r.audience)
 	return t, "", nil
 }
 
@@ -771,8 +796,12 @@ type GetOptions struct {
 // whose requested scopes cover opts.Scopes, valid past opts.ValidFor and not
 // revoked (one that expired but is refreshable is refreshed); else a new one
 // from the client credentials grant (scopes qualified for the bearer by
-// ClientConfig.QualifyScope), which is stored. A bearer_does_not_exist answer
-// gives a *NoSuchBearerError (errors.Is(err, ErrNoSuchBearer)).
+// ClientConfig.QualifyScope), which is stored. Callers that ask for the
+// same (client, bearer, scopes) at once share one grant request, in the
+// process and across processes on one database. A bearer_does_not_exist
+// answer gives a *NoSuchBearerError (errors.Is(err, ErrNoSuchBearer)); no
+// scope to ask for (none given, none configured for the bearer type)
+// gives an error matching ErrNoScopes, and nothing is requested.
 func (s *Store) Get(ctx context.Context, opts GetOptions) (*Token, error) {
 	name := opts.Client
 	if name == "" {
@@ -797,6 +826,13 @@ func (s *Store) Get(ctx context.Context, opts GetOptions) (*Token, error) {
 		if opts.BearerType == Organization {
 			scopes = cc.OrganizationScopes
 		}
+	}
+	if len(scopes) == 0 {
+		field := "Scopes"
+		if opts.BearerType == Organization {
+			field = "OrganizationScopes"
+		}
+		return nil, fmt.Errorf("tokenstore: get: no scopes given and client %q has no %s for a %s bearer: %w", name, field, opts.BearerType, ErrNoScopes)
 	}
 	now := s.now()
 	st, err := s.stmt(ctx, selectByBearer)
@@ -823,7 +859,7 @@ func (s *Store) Get(ctx context.Context, opts GetOptions) (*Token, error) {
 		return nil, fmt.Errorf("tokenstore: get: %w", err)
 	}
 	for _, r := range candidates {
-		if s.revoked != nil && s.revoked(ctx, r.id) {
+		if s.isRevoked(ctx, r) {
 			continue
 		}
 		if s.validAt(r, opts.ValidFor) {
@@ -837,7 +873,22 @@ func (s *Store) Get(ctx context.Context, opts GetOptions) (*Token, error) {
 			return nil, err
 		}
 	}
-	return s.fetch(ctx, cc, opts.BearerType, opts.BearerID, scopes)
+	return s.fetchOnce(ctx, cc, opts.BearerType, opts.BearerID, scopes, opts.ValidFor)
+}
+
+// isRevoked asks Options.Revoked about the row's current access token:
+// its jti, else the row id.
+func (s *Store) isRevoked(ctx context.Context, r *row) bool {
+	if s.revoked == nil {
+		return false
+	}
+	id := r.id
+	if at, err := s.keys.open(r.keyID, r.id, "token", r.token); err == nil {
+		if j := jti(at); j != "" {
+			id = j
+		}
+	}
+	return s.revoked(ctx, id)
 }
 
 // covers reports whether the space-separated have holds every scope of want.
@@ -860,13 +911,106 @@ func covers(have string, want []string) bool {
 	return true
 }
 
-// fetch gets and stores a new token through the client credentials grant.
-// Like Zaikio's engine, the row keeps no refresh token: the grant is asked
-// again instead.
-func (s *Store) fetch(ctx context.Context, cc *ClientConfig, bearerType, bearerID string, scopes []string) (*Token, error) {
+// fetchOnce gets a new token for the bearer through the client
+// credentials grant, once however many callers ask for the same (client,
+// bearer, scopes) at the same time: one single flight per key in the
+// process, and under a database lock per key across processes
+// (pg_advisory_xact_lock of a hash of the key on PostgreSQL, the write lock
+// of BEGIN IMMEDIATE on SQLite). A caller that waited for the lock takes
+// the token the winner stored.
+func (s *Store) fetchOnce(ctx context.Context, cc *ClientConfig, bearerType, bearerID string, scopes []string, validFor time.Duration) (*Token, error) {
 	if cc.Client == nil {
 		return nil, fmt.Errorf("tokenstore: get: client %q has no Client: %w", cc.Name, ErrUnknownClient)
 	}
+	key := fetchKey(cc.Name, bearerType, bearerID, scopes)
+	v, err, _ := s.flight.Do(key, func() (any, error) {
+		return s.fetchLocked(ctx, cc, key, bearerType, bearerID, scopes, validFor)
+	})
+	if err != nil {
+		return nil, err
+	}
+	t := *v.(*Token)
+	return &t, nil
+}
+
+// fetchKey names one first fetch: the client, the bearer and the sorted
+// scopes. Its "fetch" prefix keeps it apart from the row ids the refresh
+// single flight uses.
+func fetchKey(client, bearerType, bearerID string, scopes []string) string {
+	sorted := slices.Clone(scopes)
+	slices.Sort(sorted)
+	return strings.Join(append([]string{"fetch", client, bearerType, bearerID}, slices.Compact(sorted)...), "\x00")
+}
+
+// advisoryKey is the PostgreSQL advisory lock number of a fetch key.
+func advisoryKey(key string) int64 {
+	sum := sha256.Sum256([]byte("idsdk-go/tokenstore\x00" + key))
+	return int64(binary.BigEndian.Uint64(sum[:8]))
+}
+
+// fetchLocked takes the database lock of key, takes a covering token
+// another process stored meanwhile, or else asks the server and stores the
+// answer before the lock is released.
+func (s *Store) fetchLocked(ctx context.Context, cc *ClientConfig, key, bearerType, bearerID string, scopes []string, validFor time.Duration) (*Token, error) {
+	start := s.now()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("tokenstore: get: begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if s.kind == kindPostgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, advisoryKey(key)); err != nil {
+			return nil, fmt.Errorf("tokenstore: get: lock: %w", err)
+		}
+	}
+	if t, err := s.storedWhileWaiting(ctx, tx, cc.Name, bearerType, bearerID, scopes, validFor, start); t != nil || err != nil {
+		return t, err
+	}
+	t, err := s.fetch(ctx, tx, cc, bearerType, bearerID, scopes)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("tokenstore: get: %w", err)
+	}
+	return t, nil
+}
+
+// storedWhileWaiting returns a stored token of the bearer covering scopes
+// that is valid past validFor, or was stored since start and is valid now
+// (the one a caller that held the lock fetched), or nil.
+func (s *Store) storedWhileWaiting(ctx context.Context, tx *sql.Tx, client, bearerType, bearerID string, scopes []string, validFor time.Duration, start time.Time) (*Token, error) {
+	now := s.now()
+	rows, err := tx.QueryContext(ctx, s.q(selectByBearer), client, bearerType, bearerID, now.UnixMilli(), now.Add(-s.rtValid).UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("tokenstore: get: %w", err)
+	}
+	var found *row
+	for rows.Next() {
+		r, err := scanRow(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("tokenstore: get: %w", err)
+		}
+		fresh := r.createdAt >= start.UnixMilli() && s.validAt(r, 0)
+		if found == nil && covers(r.requested, scopes) && (s.validAt(r, validFor) || fresh) {
+			found = r
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("tokenstore: get: %w", err)
+	}
+	if found == nil || s.isRevoked(ctx, found) {
+		return nil, nil
+	}
+	return s.decrypt(found)
+}
+
+// fetch gets a new token through the client credentials grant and writes
+// it with ex. Like Zaikio's engine, the row keeps no refresh token: the
+// grant is asked again instead.
+func (s *Store) fetch(ctx context.Context, ex execer, cc *ClientConfig, bearerType, bearerID string, scopes []string) (*Token, error) {
 	q := make([]string, len(scopes))
 	for i, sc := range scopes {
 		q[i] = cc.QualifyScope(bearerType, bearerID, sc)
@@ -887,7 +1031,7 @@ func (s *Store) fetch(ctx context.Context, cc *ClientConfig, bearerType, bearerI
 	if err != nil {
 		return nil, err
 	}
-	if err := s.upsert(ctx, s.db, r); err != nil {
+	if err := s.upsert(ctx, ex, r); err != nil {
 		return nil, err
 	}
 	return t, nil

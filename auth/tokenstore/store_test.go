@@ -216,23 +216,23 @@ func TestExpiredRefreshReplacesRow(t *testing.T) {
 		if e.ts.refreshes.Load() != 1 {
 			t.Fatalf("refreshes = %d", e.ts.refreshes.Load())
 		}
-		if got.ID == "jti-exp" || got.AccessToken.Reveal() == tok.AccessToken || got.RefreshToken.Reveal() == tok.RefreshToken {
-			t.Fatalf("row not replaced: %v", got)
+		if got.ID != "jti-exp" || got.AccessToken.Reveal() == tok.AccessToken || got.RefreshToken.Reveal() == tok.RefreshToken {
+			t.Fatalf("row not refreshed in place: %v", got)
 		}
 		if !got.ValidFor(time.Minute) || got.BearerID != "p1" || strings.Join(got.RequestedScopes, " ") != "directory.person.r x" {
 			t.Fatalf("replacement %v, requested %v", got, got.RequestedScopes)
 		}
-		if _, err := e.store.Lookup(ctx, "jti-exp"); !errors.Is(err, tokenstore.ErrNotFound) {
-			t.Fatalf("old row still there: %v", err)
-		}
-		stored, err := e.store.Lookup(ctx, got.ID)
+		stored, err := e.store.Lookup(ctx, "jti-exp")
 		if err != nil || stored.AccessToken != got.AccessToken {
-			t.Fatalf("new row: %v", err)
+			t.Fatalf("refreshed row: %v", err)
 		}
-		// Asking for the old id again follows the replacement, no new refresh.
+		if rows := rawRows(t, e.store); len(rows) != 1 {
+			t.Fatalf("%d rows, want the one refreshed in place", len(rows))
+		}
+		// Asking for the id again gives the refreshed token, no new refresh.
 		again, err := e.store.FindActive(ctx, "jti-exp", 0)
-		if err != nil || again.ID != got.ID || e.ts.refreshes.Load() != 1 {
-			t.Fatalf("old id after refresh: %v, %v, refreshes %d", again, err, e.ts.refreshes.Load())
+		if err != nil || again.AccessToken != got.AccessToken || e.ts.refreshes.Load() != 1 {
+			t.Fatalf("id after refresh: %v, %v, refreshes %d", again, err, e.ts.refreshes.Load())
 		}
 		// A response without "bearer" keeps the row's bearer.
 		e.ts.noBearer = true
@@ -257,7 +257,7 @@ func TestValidForTriggersRefresh(t *testing.T) {
 			t.Fatalf("valid now: %v %v", got, err)
 		}
 		got, err := e.store.FindActive(ctx, "jti-soon", time.Minute)
-		if err != nil || got.ID == "jti-soon" || e.ts.refreshes.Load() != 1 {
+		if err != nil || got.ID != "jti-soon" || !got.ValidFor(time.Minute) || e.ts.refreshes.Load() != 1 {
 			t.Fatalf("expiring within validFor: %v %v, refreshes %d", got, err, e.ts.refreshes.Load())
 		}
 	})

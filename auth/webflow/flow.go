@@ -49,6 +49,10 @@ type flowState struct {
 	Restarts int        `json:"r,omitempty"`
 	Scopes   []string   `json:"sc,omitempty"`
 	Extra    url.Values `json:"x,omitempty"`
+	// Verifier is the PKCE code verifier of this round trip; Nonce its
+	// OpenID Connect nonce (openid scopes only).
+	Verifier string `json:"v"`
+	Nonce    string `json:"n,omitempty"`
 }
 
 // Session is the signed-in person of a request, from the session cookie.
@@ -107,10 +111,13 @@ func (h *Handler) Start(w http.ResponseWriter, r *http.Request, client string, k
 	h.redirectToServer(w, r, c, st)
 }
 
-// redirectToServer sets a fresh state and sends the browser to the
-// authorization server.
+// redirectToServer sets a fresh state, PKCE verifier and nonce, and sends
+// the browser to the authorization server.
 func (h *Handler) redirectToServer(w http.ResponseWriter, r *http.Request, c *Client, st *flowState) {
 	s, err := randomState()
+	if err == nil {
+		err = st.newSecrets()
+	}
 	if err != nil {
 		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: "server_error", Err: err})
 		return
@@ -122,7 +129,7 @@ func (h *Handler) redirectToServer(w http.ResponseWriter, r *http.Request, c *Cl
 		return
 	}
 	http.SetCookie(w, h.cookie(purposeSt, val, int(stateTTL.Seconds())))
-	target := c.Provider.AuthCodeURL(h.redirectURI(c.Name, st.Kind), s, st.Scopes, st.Extra)
+	target := c.Provider.AuthCodeURL(h.redirectURI(c.Name, st.Kind), s, st.Scopes, st.authParams())
 	http.Redirect(w, r, target, http.StatusFound)
 }
 
@@ -147,6 +154,36 @@ func (h *Handler) clearCookie(w http.ResponseWriter, purpose string) {
 	}
 }
 
+// openState reads the state cookie of a callback for client c and checks
+// it: sealed by us, for c, holding a verifier, its state the one of the
+// query and not used before (then it is recorded as used). It clears the
+// cookie and, on failure, answers the request.
+func (h *Handler) openState(w http.ResponseWriter, r *http.Request, c *Client) (*flowState, bool) {
+	var st flowState
+	ck, err := r.Cookie(h.cookieName(purposeSt))
+	h.clearCookie(w, purposeSt)
+	if err != nil || h.seal.open(purposeSt, ck.Value, &st, h.cfg.Now()) != nil ||
+		st.Client != c.Name || st.State == "" || st.Verifier == "" ||
+		subtle.ConstantTimeCompare([]byte(st.State), []byte(r.URL.Query().Get("state"))) != 1 {
+		h.fail(w, r, &Error{Client: c.Name, Code: "invalid_state", Description: "the state parameter does not match this browser's sign-in"})
+		return nil, false
+	}
+	first, err := h.used.Use(r.Context(), stateKey(st.State), h.cfg.Now().Add(stateTTL))
+	if err != nil {
+		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: "server_error", Description: "recording the state failed", Err: err})
+		return nil, false
+	}
+	if !first {
+		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: "invalid_state", Description: "this sign-in's callback was already served (replayed)"})
+		return nil, false
+	}
+	if (st.Kind == KindSession) != strings.HasSuffix(r.URL.Path, "/sessions/approve") {
+		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: "invalid_state", Description: "the flow came back to the wrong route"})
+		return nil, false
+	}
+	return &st, true
+}
+
 func (h *Handler) approve(w http.ResponseWriter, r *http.Request) {
 	c, ok := h.client(r)
 	if !ok {
@@ -154,20 +191,11 @@ func (h *Handler) approve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	var st flowState
-	ck, err := r.Cookie(h.cookieName(purposeSt))
-	if err != nil || h.seal.open(purposeSt, ck.Value, &st, h.cfg.Now()) != nil ||
-		st.Client != c.Name || st.State == "" ||
-		subtle.ConstantTimeCompare([]byte(st.State), []byte(q.Get("state"))) != 1 {
-		h.clearCookie(w, purposeSt)
-		h.fail(w, r, &Error{Client: c.Name, Code: "invalid_state", Description: "the state parameter does not match this browser's sign-in"})
+	pst, ok := h.openState(w, r, c)
+	if !ok {
 		return
 	}
-	h.clearCookie(w, purposeSt)
-	if (st.Kind == KindSession) != strings.HasSuffix(r.URL.Path, "/sessions/approve") {
-		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: "invalid_state", Description: "the flow came back to the wrong route"})
-		return
-	}
+	st := *pst
 	if code := q.Get("error"); code != "" {
 		if code == "access_denied" {
 			http.Redirect(w, r, st.Origin, http.StatusFound)
@@ -181,7 +209,7 @@ func (h *Handler) approve(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: "invalid_request", Description: "no authorization code"})
 		return
 	}
-	tok, err := c.Provider.Exchange(r.Context(), code, h.redirectURI(c.Name, st.Kind))
+	tok, err := c.Provider.Exchange(r.Context(), code, h.redirectURI(c.Name, st.Kind), st.Verifier)
 	if err != nil {
 		oc := oauthCode(err)
 		if (oc == "invalid_grant" || oc == "invalid_request") && st.Restarts < h.cfg.MaxRestarts {
@@ -193,6 +221,10 @@ func (h *Handler) approve(w http.ResponseWriter, r *http.Request) {
 			oc = "exchange_failed"
 		}
 		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: oc, Description: "exchanging the authorization code failed", Err: redact.ScrubError(err, code)})
+		return
+	}
+	if err := checkIDToken(r.Context(), c.Provider, &st, tok); err != nil {
+		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: "invalid_id_token", Description: "the ID token of the token response was refused", Err: err})
 		return
 	}
 	id, err := h.cfg.Store.Save(r.Context(), c.Name, tok)
@@ -256,8 +288,10 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A sign-out posted from another site is refused (the session cookie
-	// is SameSite=Lax, but its removal would still go through).
-	if o := r.Header.Get("Origin"); o != "" && o != "null" && !strings.EqualFold(o, h.origin) {
+	// is SameSite=Lax, but its removal would still go through), and so is
+	// one from an opaque origin ("null": a sandboxed frame, a data: URL, a
+	// cross-origin redirect), which no page of the app sends.
+	if o := r.Header.Get("Origin"); o != "" && !strings.EqualFold(o, h.origin) {
 		http.Error(w, "cross-site sign-out refused", http.StatusForbidden)
 		return
 	}

@@ -8,7 +8,9 @@ import (
 )
 
 // StoreFuncs is a Store made of three functions, the shortest way to put
-// the flow on another token store, for example auth/tokenstore:
+// the flow on another token store, for example auth/tokenstore, whose
+// FindActive refreshes an expired token in place (the id the session
+// keeps stays valid across refreshes):
 //
 //	webflow.StoreFuncs{
 //		SaveFunc: func(ctx context.Context, client string, tok *oauth2.Token) (string, error) {
@@ -19,7 +21,10 @@ import (
 //			return t.ID, nil
 //		},
 //		FindFunc: func(ctx context.Context, id string) (*oauth2.Token, error) {
-//			t, err := ts.Lookup(ctx, id)
+//			t, err := ts.FindActive(ctx, id, 0)
+//			if errors.Is(err, tokenstore.ErrNotFound) {
+//				return nil, fmt.Errorf("%w: %w", webflow.ErrTokenNotFound, err)
+//			}
 //			if err != nil {
 //				return nil, err
 //			}

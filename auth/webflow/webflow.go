@@ -15,10 +15,18 @@
 //
 // The state parameter is random and kept in a sealed cookie (AES-256-GCM:
 // encrypted and authenticated, HttpOnly, SameSite=Lax) and compared in
-// constant time on the way back; only an allowlist of query parameters is
-// passed on to the authorization server; the origin to return to must be
-// a same-site relative path. Tokens go to a Store; the signed-in person's
-// session is another sealed cookie that names the stored token.
+// constant time on the way back; a state serves one callback only (a
+// replayed callback is refused before the token endpoint, see UsedStates).
+// Every sign-in uses PKCE (RFC 7636, S256): the code verifier is sealed in
+// the state cookie with the state and sent with the code exchange. When
+// the scopes include "openid", a nonce is sent too and the ID token of the
+// token response is validated (signature, issuer, audience, expiry, nonce)
+// with the validator the Provider supplies (IDTokenProvider). Only an
+// allowlist of query parameters is passed on to the authorization server;
+// the origin to return to must be a same-site relative path. Tokens go to
+// a Store; the signed-in person's session is another sealed cookie that
+// names the stored token. Sign-out refuses a request whose Origin header
+// is another site or "null".
 package webflow
 
 import (
@@ -33,6 +41,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/idsdk/idsdk-go/auth/idtoken"
 	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
@@ -53,12 +62,25 @@ const (
 // Provider is the authorization server of one client.
 type Provider interface {
 	// AuthCodeURL is the authorization URL for redirectURI, state, scopes
-	// and the already filtered extra parameters.
+	// and the extra parameters, which it must all send: the filtered
+	// pass-through parameters and the flow's own code_challenge,
+	// code_challenge_method (S256) and, for "openid" scopes, nonce.
 	AuthCodeURL(redirectURI, state string, scopes []string, extra url.Values) string
-	// Exchange trades an authorization code for a token.
-	Exchange(ctx context.Context, code, redirectURI string) (*oauth2.Token, error)
+	// Exchange trades an authorization code for a token, sending verifier
+	// as the code_verifier (RFC 7636).
+	Exchange(ctx context.Context, code, redirectURI, verifier string) (*oauth2.Token, error)
 	// Revoke revokes a token at sign-out. It may do nothing.
 	Revoke(ctx context.Context, tok *oauth2.Token) error
+}
+
+// IDTokenProvider is implemented by a Provider whose server issues OpenID
+// Connect ID tokens: IDTokenValidator returns the validator of its ID
+// tokens (its issuer, key set and the client id), or nil when it has none.
+// A client that asks for the "openid" scope needs one: New refuses a
+// client whose configured scopes include "openid" without it, and a flow
+// whose token response carries an ID token that cannot be validated fails.
+type IDTokenProvider interface {
+	IDTokenValidator() *idtoken.Validator
 }
 
 // Store keeps the tokens the flow obtains. auth/tokenstore satisfies it
@@ -145,7 +167,8 @@ type Error struct {
 	Kind   Kind
 	// Code is an OAuth error code ("invalid_scope", "access_denied", ...)
 	// or one of the flow's own: "invalid_state", "unknown_client",
-	// "exchange_failed", "store_failed", "too_many_restarts".
+	// "exchange_failed", "invalid_id_token", "store_failed",
+	// "too_many_restarts".
 	Code        string
 	Description string
 	// Err is the underlying error, when there is one.
@@ -181,6 +204,11 @@ type Config struct {
 	DefaultClient string
 	// Store keeps the tokens.
 	Store Store
+	// UsedStates records the states of the callbacks served, so a replayed
+	// callback never reaches the token endpoint again. Nil means the Store
+	// when it implements UsedStates, else a record in memory (one
+	// process: an app on several replicas shares one instead).
+	UsedStates UsedStates
 	// CookieSecret (32 bytes or more) seals the state and session cookies.
 	CookieSecret []byte
 	// CookieName prefixes the cookie names (default "webflow").
@@ -245,13 +273,15 @@ func (h *Handler) LogValue() slog.Value { return redact.PointerLogValue(h) }
 // MarshalJSON writes String.
 func (h Handler) MarshalJSON() ([]byte, error) { return redact.JSON(h.String()) }
 
-// Handler serves the flow. It is safe for concurrent use and keeps no
-// per-request state outside the request and its cookies.
+// Handler serves the flow. It is safe for concurrent use; a flow's state
+// lives in the browser's sealed cookie, and the server keeps only the
+// record of used states (Config.UsedStates).
 type Handler struct {
 	cfg     Config
 	clients map[string]*Client
 	def     string
 	seal    *sealer
+	used    UsedStates
 	secure  bool
 	origin  string // scheme://host of BaseURL
 	mux     *http.ServeMux
@@ -301,7 +331,14 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{cfg: cfg, clients: map[string]*Client{}, seal: s, secure: base.Scheme == "https", origin: base.Scheme + "://" + base.Host}
+	h := &Handler{cfg: cfg, clients: map[string]*Client{}, seal: s, used: cfg.UsedStates, secure: base.Scheme == "https", origin: base.Scheme + "://" + base.Host}
+	if h.used == nil {
+		if u, ok := cfg.Store.(UsedStates); ok {
+			h.used = u
+		} else {
+			h.used = NewMemoryUsedStates()
+		}
+	}
 	for i := range cfg.Clients {
 		c := &cfg.Clients[i]
 		if c.Name == "" || strings.ContainsAny(c.Name, "/?#% ") || c.Provider == nil {
@@ -309,6 +346,9 @@ func New(cfg Config) (*Handler, error) {
 		}
 		if _, dup := h.clients[c.Name]; dup {
 			return nil, fmt.Errorf("webflow: client %q registered twice", c.Name)
+		}
+		if (hasScope(c.Scopes, scopeOpenID) || hasScope(c.ConnectionScopes, scopeOpenID)) && validator(c.Provider) == nil {
+			return nil, fmt.Errorf("webflow: client %q asks for the openid scope but its Provider supplies no ID token validator (IDTokenProvider)", c.Name)
 		}
 		h.clients[c.Name] = c
 	}

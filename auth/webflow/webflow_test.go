@@ -12,12 +12,15 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/idtoken"
 	"github.com/idsdk/idsdk-go/auth/webflow"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/internal/redact/redacttest"
 )
 
-// fakeProvider stands for an authorization server.
+// fakeProvider stands for an authorization server. Like a server that
+// enforces PKCE, it refuses an exchange whose verifier does not match the
+// challenge of the last authorization request.
 type fakeProvider struct {
 	name string
 	mu   sync.Mutex
@@ -25,6 +28,13 @@ type fakeProvider struct {
 	exchangeErr error
 	exchanges   int
 	revoked     []string
+	// challenge and nonce are those of the last authorization request.
+	challenge, nonce string
+	// idToken, when set, makes the token response carry the ID token it
+	// returns for the nonce of the last authorization request.
+	idToken func(nonce string) string
+	// validator is what IDTokenValidator supplies.
+	validator *idtoken.Validator
 }
 
 func (p *fakeProvider) AuthCodeURL(redirectURI, state string, scopes []string, extra url.Values) string {
@@ -35,18 +45,30 @@ func (p *fakeProvider) AuthCodeURL(redirectURI, state string, scopes []string, e
 	q.Set("redirect_uri", redirectURI)
 	q.Set("state", state)
 	q.Set("scope", strings.Join(scopes, ","))
+	p.mu.Lock()
+	p.challenge, p.nonce = q.Get("code_challenge"), q.Get("nonce")
+	p.mu.Unlock()
 	return "https://" + p.name + ".example/authorize?" + q.Encode()
 }
 
-func (p *fakeProvider) Exchange(_ context.Context, code, _ string) (*oauth2.Token, error) {
+func (p *fakeProvider) Exchange(_ context.Context, code, _, verifier string) (*oauth2.Token, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.exchanges++
 	if p.exchangeErr != nil {
 		return nil, p.exchangeErr
 	}
-	return (&oauth2.Token{AccessToken: "AT-" + code, TokenType: "bearer"}).WithExtra(map[string]any{"sub": "person-" + code}), nil
+	if verifier == "" || oauth2.S256ChallengeFromVerifier(verifier) != p.challenge {
+		return nil, &auth.TokenError{Grant: "authorization_code", StatusCode: 400, Code: "invalid_grant", Description: "PKCE verification failed"}
+	}
+	extra := map[string]any{"sub": "person-" + code}
+	if p.idToken != nil {
+		extra["id_token"] = p.idToken(p.nonce)
+	}
+	return (&oauth2.Token{AccessToken: "AT-" + code, TokenType: "bearer"}).WithExtra(extra), nil
 }
+
+func (p *fakeProvider) IDTokenValidator() *idtoken.Validator { return p.validator }
 
 func (p *fakeProvider) Revoke(_ context.Context, tok *oauth2.Token) error {
 	p.mu.Lock()
@@ -65,10 +87,12 @@ type harness struct {
 	jar      map[string]*http.Cookie
 }
 
-func newHarness(t *testing.T) *harness {
+// newHarness builds the handler of two clients, "main" (the default) and
+// "other"; mod may change the configuration first.
+func newHarness(t *testing.T, mod ...func(*harness, *webflow.Config)) *harness {
 	t.Helper()
 	hs := &harness{store: webflow.NewMemoryStore(), main: &fakeProvider{name: "idp"}, other: &fakeProvider{name: "other"}, jar: map[string]*http.Cookie{}}
-	h, err := webflow.New(webflow.Config{
+	cfg := webflow.Config{
 		Prefix:  "/zaikio",
 		BaseURL: "https://app.example",
 		Clients: []webflow.Client{
@@ -88,7 +112,11 @@ func newHarness(t *testing.T) *harness {
 			hs.errs = append(hs.errs, e)
 			http.Error(w, e.Code, http.StatusBadRequest)
 		},
-	})
+	}
+	for _, m := range mod {
+		m(hs, &cfg)
+	}
+	h, err := webflow.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/idtoken"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/internal/lifetime"
 	"github.com/idsdk/idsdk-go/internal/redact"
@@ -43,6 +44,15 @@ type Config struct {
 	// AuthURL, TokenURL and RevokeURL override the endpoints derived from
 	// Host (tests, proxies).
 	AuthURL, TokenURL, RevokeURL string
+	// IDTokenIssuer, when set, is the "iss" of the OpenID Connect ID
+	// tokens the token endpoint returns for the "openid" scope: the web
+	// flow then validates them (signature through IDTokenJWKSURL, audience
+	// ClientID, expiry, nonce). A web flow client asking for "openid"
+	// needs it.
+	IDTokenIssuer string
+	// IDTokenJWKSURL serves the keys of those ID tokens; empty means
+	// IDTokenIssuer + "/.well-known/jwks.json".
+	IDTokenJWKSURL string
 }
 
 // Client talks to the Hub's OAuth endpoints for one app. It is safe for
@@ -53,6 +63,7 @@ type Client struct {
 	secret                    auth.Secret
 	hc                        *http.Client
 	authURL, tokenURL, revoke string
+	idTokens                  *idtoken.Validator // nil without Config.IDTokenIssuer
 }
 
 // NewClient validates cfg and returns its Client.
@@ -85,8 +96,19 @@ func NewClient(cfg Config) (*Client, error) {
 		}
 		*o.dst = o.v
 	}
+	if cfg.IDTokenIssuer != "" {
+		v, err := idtoken.New(idtoken.Config{Issuer: cfg.IDTokenIssuer, ClientID: cfg.ClientID, JWKSURL: cfg.IDTokenJWKSURL, HTTPClient: c.hc})
+		if err != nil {
+			return nil, fmt.Errorf("zaikio: %w", err)
+		}
+		c.idTokens = v
+	}
 	return c, nil
 }
+
+// IDTokenValidator returns the validator of the ID tokens the token
+// endpoint returns, or nil when Config.IDTokenIssuer was not set.
+func (c *Client) IDTokenValidator() *idtoken.Validator { return c.idTokens }
 
 // ClientID returns the app's client id.
 func (c *Client) ClientID() string { return c.id }

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/idsdk/idsdk-go/auth/idtoken"
 	"github.com/idsdk/idsdk-go/auth/webflow"
 )
 
@@ -22,14 +23,21 @@ func (p provider) AuthCodeURL(redirectURI, state string, scopes []string, extra 
 	return p.c.AuthCodeURL(redirectURI, state, scopes, extra)
 }
 
-// Exchange is Client.Exchange, as an *oauth2.Token.
-func (p provider) Exchange(ctx context.Context, code, redirectURI string) (*oauth2.Token, error) {
-	t, err := p.c.Exchange(ctx, code, redirectURI)
+// Exchange is Client.Exchange with the PKCE verifier, as an *oauth2.Token.
+func (p provider) Exchange(ctx context.Context, code, redirectURI, verifier string) (*oauth2.Token, error) {
+	var opts []oauth2.AuthCodeOption
+	if verifier != "" {
+		opts = append(opts, oauth2.VerifierOption(verifier))
+	}
+	t, err := p.c.Exchange(ctx, code, redirectURI, opts...)
 	if err != nil {
 		return nil, err
 	}
 	return t.OAuth2(), nil
 }
+
+// IDTokenValidator is Client.IDTokenValidator (webflow.IDTokenProvider).
+func (p provider) IDTokenValidator() *idtoken.Validator { return p.c.IDTokenValidator() }
 
 // Revoke revokes the access token at the Hub.
 func (p provider) Revoke(ctx context.Context, tok *oauth2.Token) error {

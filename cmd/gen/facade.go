@@ -17,10 +17,11 @@ import (
 
 // Extensions cmd/gen reads from an OpenAPI document.
 const (
-	extGroup      = "x-operation-group"  // service path, e.g. "Organizations.Members"
-	extName       = "x-operation-name"   // method name within the service
-	extURLOnly    = "x-idsdk-url-only"   // build a URL, make no call
-	extIdempotent = "x-idsdk-idempotent" // safe to repeat (POST/PATCH)
+	extGroup      = "x-operation-group"   // service path, e.g. "Organizations.Members"
+	extName       = "x-operation-name"    // method name within the service
+	extURLOnly    = "x-idsdk-url-only"    // build a URL, make no call
+	extIdempotent = "x-idsdk-idempotent"  // safe to repeat (POST/PATCH)
+	extTokenParam = "x-idsdk-token-param" // url-only: the query parameter carrying the access token
 )
 
 // facadeModel is what the facade templates render.
@@ -43,7 +44,11 @@ type facadeModel struct {
 	ConnectTimeoutNS int64
 	HasBasic         bool
 	HasPaging        bool
-	ContractOps      []*facadeOp // every operation, in operationId order
+	// RequiresAuth: the document requires credentials (a global security
+	// requirement without an empty alternative, or every operation
+	// secured), so New refuses to build a client without them.
+	RequiresAuth bool
+	ContractOps  []*facadeOp // every operation, in operationId order
 }
 
 // pagingExt is the x-idsdk-paging extension of a list operation.
@@ -100,6 +105,7 @@ type facadeOp struct {
 	ResultPointer bool
 	ResultBytes   bool // non-JSON body returned as []byte
 	URLOnly       bool
+	TokenParam    string // url-only: the query parameter filled from the token source
 	Idempotent    bool
 	Security      string   // "", "basic" or "none"
 	Accept        string   // Accept header of an operation whose answer is not JSON
@@ -154,6 +160,9 @@ func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.O
 	}
 	if len(fc.NewArgs) > 0 && fc.BaseURLTemplate == "" {
 		return nil, nil, fmt.Errorf("codegen.yaml facade: new-args needs base-url-template")
+	}
+	if fc.BaseURLFunc != "" && len(fc.NewArgs) != 1 {
+		return nil, nil, fmt.Errorf("codegen.yaml facade: base-url-func needs exactly one new-arg")
 	}
 	if fc.AttemptTimeout != "" {
 		d, err := time.ParseDuration(fc.AttemptTimeout)
@@ -230,6 +239,7 @@ func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.O
 			return nil, nil, fmt.Errorf("operation %s (method %s) is gone from the document; if that is meant, run `go run ./cmd/gen -update-lock`", id, full)
 		}
 	}
+	m.RequiresAuth = requiresAuth(spec, m.Ops)
 	sortServices(m.Services)
 	var walk func([]*service)
 	walk = func(ss []*service) {
@@ -316,6 +326,19 @@ func buildOp(d *codegen.OperationDefinition, name string) (*facadeOp, error) {
 		Name:       name,
 		URLOnly:    boolExt(d.Spec.Extensions[extURLOnly]),
 		Idempotent: boolExt(d.Spec.Extensions[extIdempotent]),
+	}
+	if tp, ok := d.Spec.Extensions[extTokenParam].(string); ok {
+		if !op.URLOnly {
+			return nil, fmt.Errorf("%s is for %s operations", extTokenParam, extURLOnly)
+		}
+		found := false
+		for _, p := range d.QueryParams {
+			found = found || p.ParamName == tp
+		}
+		if !found {
+			return nil, fmt.Errorf("%s names %q, which is not a query parameter", extTokenParam, tp)
+		}
+		op.TokenParam = tp
 	}
 	for _, p := range d.PathParams {
 		n := p.GoVariableName()
@@ -441,6 +464,30 @@ func securityOf(spec *openapi3.T, op *openapi3.Operation) string {
 		}
 	}
 	return kind
+}
+
+// requiresAuth tells whether a document requires credentials: a global
+// security requirement with no empty (anonymous) alternative, or every
+// operation secured.
+func requiresAuth(spec *openapi3.T, ops []*facadeOp) bool {
+	if len(spec.Security) > 0 {
+		global := true
+		for _, req := range spec.Security {
+			global = global && len(req) > 0
+		}
+		if global {
+			return true
+		}
+	}
+	if len(ops) == 0 {
+		return false
+	}
+	for _, op := range ops {
+		if op.Security == "none" {
+			return false
+		}
+	}
+	return true
 }
 
 // addPaging reads x-idsdk-paging and works out the iterator.

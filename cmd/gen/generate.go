@@ -52,6 +52,18 @@ type facadeConfig struct {
 	// into BaseURLTemplate ("https://{domain}/api/v2").
 	NewArgs         []string `yaml:"new-args"`
 	BaseURLTemplate string   `yaml:"base-url-template"`
+	// BaseURLFunc is a regions package func(string) (string, error) that
+	// turns New's one argument into the base URL, replacing the template
+	// (e.g. Auth0Domain: https, or http for a loopback host), so the client
+	// and the API's token sources follow one rule.
+	BaseURLFunc string `yaml:"base-url-func"`
+	// Credentials names a credentials preset: the options rendered from
+	// templates/credentials_<name>.tmpl into credentials.gen.go, which
+	// build the token source from the client's own server (auth0, nexaas).
+	Credentials string `yaml:"credentials"`
+	// TokenOnAPIServer says the API's token endpoint is on the API's own
+	// server: New refuses a token source that names another one.
+	TokenOnAPIServer bool `yaml:"token-endpoint-on-api-server"`
 	// Env names the variables FromEnv reads.
 	Env struct {
 		Token   string `yaml:"token"`
@@ -148,6 +160,13 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 	outputs := map[string]string{"client.gen.go": "client.tmpl", "services.gen.go": "services.tmpl", "example_gen_test.go": "example.tmpl"}
 	if cfg.Facade.ContractTest {
 		outputs["contract_gen_test.go"] = "contract.tmpl"
+	}
+	if c := cfg.Facade.Credentials; c != "" {
+		tmpl := "credentials_" + c + ".tmpl"
+		if templates.Lookup(tmpl) == nil {
+			return nil, fmt.Errorf("%s: facade credentials %q: no template %s", cfgPath, c, tmpl)
+		}
+		outputs["credentials.gen.go"] = tmpl
 	}
 	for name, tmpl := range outputs {
 		out, err := render(tmpl, model)

@@ -45,14 +45,13 @@ func run(query, role string) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 
-	// The token is fetched on the first call, shared by every call and
-	// refreshed before it expires; if it cannot be had, the call fails
-	// with that error and nothing is sent.
-	tokens, err := auth.Auth0ClientCredentials(domain, os.Getenv("AUTH0_CLIENT_ID"), auth.Secret(os.Getenv("AUTH0_CLIENT_SECRET")))
-	if err != nil {
-		return err
-	}
-	c, err := auth0mgmt.New(domain, auth0mgmt.WithToken(tokens))
+	// One call: the client and its machine-to-machine credentials. The
+	// token (audience https://{domain}/api/v2/) is fetched on the first
+	// call, shared by every call and refreshed before it expires; if it
+	// cannot be had, the call fails with that error and nothing is sent.
+	c, err := auth0mgmt.New(domain,
+		auth0mgmt.WithClientCredentials(os.Getenv("AUTH0_CLIENT_ID"), auth.Secret(os.Getenv("AUTH0_CLIENT_SECRET"))),
+		auth0mgmt.WithTimeout(10*time.Second), auth0mgmt.WithMaxRetries(3))
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,6 @@ package auth0auth
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -65,17 +64,19 @@ type ClientOption = facade.Option
 type RequestOption = facade.CallOption
 
 // New returns a Auth0 Authentication API client for domain: calls go to
-// https://{domain} unless WithBaseURL says otherwise.
+// https://{domain} (http:// for a loopback host, the rule
+// regions.Auth0Origin applies for every client and token source of the
+// API) unless WithBaseURL says otherwise.
 func New(domain string, opts ...ClientOption) (*Client, error) {
-	domain, err := facade.Domain(domain)
+	base, err := regions.Auth0Origin(domain)
 	if err != nil {
 		return nil, fmt.Errorf("auth0auth: %w", err)
 	}
-	base := strings.NewReplacer("{domain}", domain).Replace("https://{domain}")
 	rt, err := facade.New(facade.Config{
 		API:            "auth0auth",
 		DefaultRegion:  regions.Auth0Unset,
 		DefaultBaseURL: base,
+		Domain:         domain,
 		Decoder:        sdkerrors.DecodeAuth0Auth,
 	}, opts)
 	if err != nil {
@@ -136,6 +137,15 @@ func WithUserAgent(ua string) ClientOption { return facade.WithUserAgent(ua) }
 
 // WithHeader adds a header to every call.
 func WithHeader(key, value string) ClientOption { return facade.WithHeader(key, value) }
+
+// WithTimeout bounds each attempt of a call, keeping the rest of the
+// retry policy (the API's default or the one given to WithRetry).
+func WithTimeout(d time.Duration) ClientOption { return facade.WithTimeout(d) }
+
+// WithMaxRetries sets how many times a failed call is repeated (0: never),
+// keeping which answers are retried, the waits between attempts and
+// Retry-After of the retry policy in use.
+func WithMaxRetries(n int) ClientOption { return facade.WithMaxRetries(n) }
 
 // WithRequestHeader adds a header to one call.
 func WithRequestHeader(key, value string) RequestOption { return facade.WithRequestHeader(key, value) }

@@ -17,7 +17,6 @@ package auth0mgmt
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -135,17 +134,24 @@ type ClientOption = facade.Option
 type RequestOption = facade.CallOption
 
 // New returns a Auth0 Management API client for domain: calls go to
-// https://{domain}/api/v2 unless WithBaseURL says otherwise.
+// https://{domain}/api/v2 (http:// for a loopback host, the rule
+// regions.Auth0Domain applies for every client and token source of the
+// API) unless WithBaseURL says otherwise.
+//
+// The API requires credentials: without WithToken or a credential option
+// New fails with auth.ErrNoCredentials (WithoutAuthentication builds a
+// client without credentials, for tests).
 func New(domain string, opts ...ClientOption) (*Client, error) {
-	domain, err := facade.Domain(domain)
+	base, err := regions.Auth0Domain(domain)
 	if err != nil {
 		return nil, fmt.Errorf("auth0mgmt: %w", err)
 	}
-	base := strings.NewReplacer("{domain}", domain).Replace("https://{domain}/api/v2")
 	rt, err := facade.New(facade.Config{
 		API:             "auth0mgmt",
 		DefaultRegion:   regions.Auth0Unset,
 		DefaultBaseURL:  base,
+		Domain:          domain,
+		RequiresAuth:    true,
 		Decoder:         sdkerrors.DecodeAuth0,
 		RetryStatuses:   []int{521, 522, 524},
 		MaxRetries:      facade.Int(2),
@@ -390,6 +396,19 @@ func WithUserAgent(ua string) ClientOption { return facade.WithUserAgent(ua) }
 
 // WithHeader adds a header to every call.
 func WithHeader(key, value string) ClientOption { return facade.WithHeader(key, value) }
+
+// WithTimeout bounds each attempt of a call, keeping the rest of the
+// retry policy (the API's default or the one given to WithRetry).
+func WithTimeout(d time.Duration) ClientOption { return facade.WithTimeout(d) }
+
+// WithMaxRetries sets how many times a failed call is repeated (0: never),
+// keeping which answers are retried, the waits between attempts and
+// Retry-After of the retry policy in use.
+func WithMaxRetries(n int) ClientOption { return facade.WithMaxRetries(n) }
+
+// WithoutAuthentication builds the client without credentials, which New
+// otherwise refuses (the API requires them): for tests against mocks.
+func WithoutAuthentication() ClientOption { return facade.WithoutAuthentication() }
 
 // WithRequestHeader adds a header to one call.
 func WithRequestHeader(key, value string) RequestOption { return facade.WithRequestHeader(key, value) }

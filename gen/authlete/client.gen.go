@@ -86,10 +86,15 @@ type RequestOption = facade.CallOption
 
 // New returns a Authlete client. Without WithRegion or WithBaseURL it
 // talks to regions.AuthleteUS.
+//
+// The API requires credentials: without WithToken or a credential option
+// New fails with auth.ErrNoCredentials (WithoutAuthentication builds a
+// client without credentials, for tests).
 func New(opts ...ClientOption) (*Client, error) {
 	rt, err := facade.New(facade.Config{
 		API:           "authlete",
 		DefaultRegion: regions.AuthleteUS,
+		RequiresAuth:  true,
 		Decoder:       sdkerrors.DecodeAuthlete,
 		ValidateURL:   regions.ValidateAuthleteBaseURL,
 	}, opts)
@@ -162,6 +167,19 @@ func WithUserAgent(ua string) ClientOption { return facade.WithUserAgent(ua) }
 
 // WithHeader adds a header to every call.
 func WithHeader(key, value string) ClientOption { return facade.WithHeader(key, value) }
+
+// WithTimeout bounds each attempt of a call, keeping the rest of the
+// retry policy (the API's default or the one given to WithRetry).
+func WithTimeout(d time.Duration) ClientOption { return facade.WithTimeout(d) }
+
+// WithMaxRetries sets how many times a failed call is repeated (0: never),
+// keeping which answers are retried, the waits between attempts and
+// Retry-After of the retry policy in use.
+func WithMaxRetries(n int) ClientOption { return facade.WithMaxRetries(n) }
+
+// WithoutAuthentication builds the client without credentials, which New
+// otherwise refuses (the API requires them): for tests against mocks.
+func WithoutAuthentication() ClientOption { return facade.WithoutAuthentication() }
 
 // WithRequestHeader adds a header to one call.
 func WithRequestHeader(key, value string) RequestOption { return facade.WithRequestHeader(key, value) }

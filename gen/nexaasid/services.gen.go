@@ -131,8 +131,12 @@ type WidgetsService struct {
 // NavbarURL returns the URL of the navigation bar widget (HTML); it makes
 // no call (a browser or a streaming client loads it).
 //
+// The URL carries an access token in access_token: the one given in params,
+// else a token of the client's own token source, fetched with ctx. A
+// client without a token source fails with auth.ErrNoCredentials.
+//
 // GET /api/v1/widgets/navbar (operation GetNavbarWidget).
-func (s *WidgetsService) NavbarURL(params *GetNavbarWidgetParams, opts ...RequestOption) (string, error) {
+func (s *WidgetsService) NavbarURL(ctx context.Context, params *GetNavbarWidgetParams, opts ...RequestOption) (string, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return "", err
@@ -141,14 +145,18 @@ func (s *WidgetsService) NavbarURL(params *GetNavbarWidgetParams, opts ...Reques
 	if err != nil {
 		return "", s.c.rt.BuildError(opGetNavbarWidget, err)
 	}
-	return req.URL.String(), nil
+	return s.c.rt.URLWithToken(ctx, opGetNavbarWidget, req.URL, "access_token")
 }
 
 // UserJSURL returns the URL of the user widget script (JavaScript); it makes
 // no call (a browser or a streaming client loads it).
 //
+// The URL carries an access token in access_token: the one given in params,
+// else a token of the client's own token source, fetched with ctx. A
+// client without a token source fails with auth.ErrNoCredentials.
+//
 // GET /api/v1/widgets/user.js (operation GetUserWidgetScript).
-func (s *WidgetsService) UserJSURL(params *GetUserWidgetScriptParams, opts ...RequestOption) (string, error) {
+func (s *WidgetsService) UserJSURL(ctx context.Context, params *GetUserWidgetScriptParams, opts ...RequestOption) (string, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return "", err
@@ -157,5 +165,5 @@ func (s *WidgetsService) UserJSURL(params *GetUserWidgetScriptParams, opts ...Re
 	if err != nil {
 		return "", s.c.rt.BuildError(opGetUserWidgetScript, err)
 	}
-	return req.URL.String(), nil
+	return s.c.rt.URLWithToken(ctx, opGetUserWidgetScript, req.URL, "access_token")
 }

@@ -157,6 +157,15 @@ func WithUserAgent(ua string) ClientOption { return facade.WithUserAgent(ua) }
 // WithHeader adds a header to every call.
 func WithHeader(key, value string) ClientOption { return facade.WithHeader(key, value) }
 
+// WithTimeout bounds each attempt of a call, keeping the rest of the
+// retry policy (the API's default or the one given to WithRetry).
+func WithTimeout(d time.Duration) ClientOption { return facade.WithTimeout(d) }
+
+// WithMaxRetries sets how many times a failed call is repeated (0: never),
+// keeping which answers are retried, the waits between attempts and
+// Retry-After of the retry policy in use.
+func WithMaxRetries(n int) ClientOption { return facade.WithMaxRetries(n) }
+
 // WithRequestHeader adds a header to one call.
 func WithRequestHeader(key, value string) RequestOption { return facade.WithRequestHeader(key, value) }
 

@@ -404,11 +404,11 @@ func TestAuth0MgmtErrors(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	for _, d := range []string{"", "https://tenant.auth0.com", "tenant.auth0.com/api/v2"} {
-		if _, err := auth0mgmt.New(d); err == nil {
+		if _, err := auth0mgmt.New(d, auth0mgmt.WithoutAuthentication()); err == nil {
 			t.Errorf("New(%q) accepted", d)
 		}
 	}
-	c, err := auth0mgmt.New("Tenant.EU.auth0.com")
+	c, err := auth0mgmt.New("Tenant.EU.auth0.com", auth0mgmt.WithoutAuthentication())
 	if err != nil || c.BaseURL() != "https://tenant.eu.auth0.com/api/v2" {
 		t.Errorf("BaseURL = %q, %v", c.BaseURL(), err)
 	}

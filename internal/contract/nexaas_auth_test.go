@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -76,7 +78,18 @@ func (u *userRecord) store() auth.Store {
 // profileServer stands for the Nexaas ID API: it accepts a bearer token
 // only if the provider's userinfo endpoint accepts it.
 func profileServer(t *testing.T, p *peers.OIDCProvider) *httptest.Server {
+	// Nexaas ID serves its token endpoint on the API's own host: the
+	// stand-in passes /oauth/ on to the provider.
+	provider, err := url.Parse(p.Issuer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oauth := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(provider) }}
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/oauth/") {
+			oauth.ServeHTTP(w, r)
+			return
+		}
 		req, _ := http.NewRequestWithContext(r.Context(), http.MethodGet, p.Issuer+"/me", nil)
 		req.Header.Set("Authorization", r.Header.Get("Authorization"))
 		resp, err := http.DefaultClient.Do(req)
@@ -111,15 +124,22 @@ func TestNexaasIdentityClientRefreshesAndWritesBack(t *testing.T) {
 	first := p.Login(t, conf, "ana")
 	// The user's record, with an access token that has just expired.
 	u := &userRecord{AccessToken: first.AccessToken, RefreshToken: first.RefreshToken, ExpiresAt: time.Now().Add(-time.Second)}
-	ts, err := auth.NexaasIdentity(cfg, u.store())
+	api := profileServer(t, p)
+	defer api.Close()
+	// The client's server drives the token endpoint too: the refresh goes
+	// to the API's host, never to the default region.
+	c, err := nexaasid.New(nexaasid.WithBaseURL(api.URL),
+		nexaasid.WithIdentity(auth.NexaasConfig{ClientID: "nexaas-app", ClientSecret: nexaasSecret}, u.store()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := profileServer(t, p)
-	defer api.Close()
-	c, err := nexaasid.New(nexaasid.WithBaseURL(api.URL), nexaasid.WithToken(ts))
+	// A token source built for another server is refused.
+	elsewhere, err := auth.NexaasIdentity(cfg, u.store())
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := nexaasid.New(nexaasid.WithBaseURL(api.URL), nexaasid.WithToken(elsewhere)); !errors.Is(err, auth.ErrEndpointMismatch) {
+		t.Errorf("token source of another server: %v, want auth.ErrEndpointMismatch", err)
 	}
 	prof, err := c.Profile.Get(context.Background())
 	if err != nil {

@@ -58,18 +58,22 @@ func TestNexaasIDContract(t *testing.T) {
 
 	// URL builders make no call; the URLs they build must be valid
 	// requests for the document too.
+	// The widgets carry the client's own token unless one is given.
 	token := "widget-token"
-	navbar, err := c.Widgets.NavbarURL(&nexaasid.GetNavbarWidgetParams{AccessToken: &token})
+	navbar, err := c.Widgets.NavbarURL(ctx, &nexaasid.GetNavbarWidgetParams{AccessToken: &token})
 	cov.add("GetNavbarWidget")
 	fetchURL(t, rec, navbar, err)
 	cid, redirect := "client-1", "https://app.example.com/back"
-	navbarOut, err := c.Widgets.NavbarURL(&nexaasid.GetNavbarWidgetParams{ClientId: &cid, RedirectUri: &redirect})
+	navbarOut, err := c.Widgets.NavbarURL(ctx, &nexaasid.GetNavbarWidgetParams{ClientId: &cid, RedirectUri: &redirect})
 	fetchURL(t, rec, navbarOut, err)
-	js, err := c.Widgets.UserJSURL(&nexaasid.GetUserWidgetScriptParams{AccessToken: token})
+	if u, _ := url.Parse(navbarOut); u != nil && u.Query().Get("access_token") != "contract-test-token" {
+		t.Errorf("NavbarURL = %s, want the client's token", navbarOut)
+	}
+	js, err := c.Widgets.UserJSURL(ctx, nil)
 	cov.add("GetUserWidgetScript")
 	fetchURL(t, rec, js, err)
-	if u, _ := url.Parse(js); u != nil && u.Query().Get("access_token") != token {
-		t.Errorf("UserJSURL = %s, want access_token=%s", js, token)
+	if u, _ := url.Parse(js); u != nil && u.Query().Get("access_token") != "contract-test-token" {
+		t.Errorf("UserJSURL = %s, want the client's token", js)
 	}
 
 	// Documented error answers decode to typed errors.

@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -13,11 +15,14 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"golang.org/x/oauth2"
 
+	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/idtoken"
 	"github.com/idsdk/idsdk-go/auth/tokenstore"
 	"github.com/idsdk/idsdk-go/auth/webflow"
 	"github.com/idsdk/idsdk-go/auth/zaikio"
@@ -27,15 +32,22 @@ import (
 const zaikioAppSecret = "zaikio-app-secret-0123456789"
 
 // zaikioApp is a web app using the Zaikio web flow, with node-oidc-provider
-// standing in for the Hub's OAuth endpoints and a fake Hub API recording
-// revocations.
+// (PKCE required of every client, refresh tokens rotated) standing in for
+// the Hub's OAuth endpoints and a fake Hub API recording revocations. The
+// app reaches the token endpoint through a proxy that can spoil the
+// signature of the ID tokens it passes on.
 type zaikioApp struct {
 	t         *testing.T
 	provider  *peers.OIDCProvider
 	app       *httptest.Server
+	handler   *webflow.Handler
 	store     *webflow.MemoryStore
 	flowStore webflow.Store
 	client    *http.Client // the browser: a cookie jar, redirects not followed
+	jar       *cookiejar.Jar
+	// badSignature makes the token proxy flip a byte of every ID token's
+	// signature.
+	badSignature atomic.Bool
 
 	mu        sync.Mutex
 	revoked   []string
@@ -75,7 +87,6 @@ func startZaikioAppWith(t *testing.T, store webflow.Store) *zaikioApp {
 
 	za.provider = peers.OIDC(t, peers.OIDCConfig{
 		Scopes: []string{"openid"},
-		NoPKCE: true,
 		Routes: map[string]string{"token": "/oauth/access_token", "authorization": "/oauth/authorize"},
 		Clients: []map[string]any{{
 			"client_id": "warehouse", "client_secret": zaikioAppSecret,
@@ -86,12 +97,16 @@ func startZaikioAppWith(t *testing.T, store webflow.Store) *zaikioApp {
 			"scope":                      "openid",
 		}},
 	})
+	tokenProxy := httptest.NewServer(http.HandlerFunc(za.proxyToken))
+	t.Cleanup(tokenProxy.Close)
 	zc, err := zaikio.NewClient(zaikio.Config{
-		Host:         hub.URL,
-		ClientID:     "warehouse",
-		ClientSecret: zaikioAppSecret,
-		AuthURL:      za.provider.AuthURL,
-		TokenURL:     za.provider.TokenURL,
+		Host:           hub.URL,
+		ClientID:       "warehouse",
+		ClientSecret:   zaikioAppSecret,
+		AuthURL:        za.provider.AuthURL,
+		TokenURL:       tokenProxy.URL + "/oauth/access_token",
+		IDTokenIssuer:  za.provider.Issuer,
+		IDTokenJWKSURL: za.provider.JWKSURL,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -119,9 +134,63 @@ func startZaikioAppWith(t *testing.T, store webflow.Store) *zaikioApp {
 		t.Fatal(err)
 	}
 	handler = h
-	jar, _ := cookiejar.New(nil)
-	za.client = &http.Client{Jar: jar, Timeout: 15 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	za.handler = h
+	za.jar, _ = cookiejar.New(nil)
+	za.client = &http.Client{Jar: za.jar, Timeout: 15 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return za
+}
+
+// proxyToken passes a token request on to the provider and its answer
+// back, with the ID token's signature spoiled when badSignature is set.
+func (za *zaikioApp) proxyToken(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	req, _ := http.NewRequestWithContext(r.Context(), r.Method, za.provider.TokenURL, bytes.NewReader(body))
+	req.Header = r.Header.Clone()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	var doc map[string]any
+	if raw, ok := idTokenOf(out, &doc); ok && za.badSignature.Load() {
+		dot := strings.LastIndexByte(raw, '.')
+		sig := []byte(raw[dot+1:])
+		if mid := len(sig) / 2; sig[mid] == 'A' {
+			sig[mid] = 'B'
+		} else {
+			sig[mid] = 'A'
+		}
+		doc["id_token"] = raw[:dot+1] + string(sig)
+		out, _ = json.Marshal(doc)
+	}
+	w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(resp.StatusCode)
+	_, _ = w.Write(out)
+}
+
+// idTokenOf reads the id_token of a token response body into doc.
+func idTokenOf(body []byte, doc *map[string]any) (string, bool) {
+	if json.Unmarshal(body, doc) != nil {
+		return "", false
+	}
+	raw, ok := (*doc)["id_token"].(string)
+	return raw, ok && strings.Count(raw, ".") == 2
+}
+
+// stateCookie returns the browser's state cookie, to replay it.
+func (za *zaikioApp) stateCookie() *http.Cookie {
+	za.t.Helper()
+	u, _ := url.Parse(za.app.URL + "/zaikio/")
+	for _, c := range za.jar.Cookies(u) {
+		if c.Name == "webflow_state" {
+			return c
+		}
+	}
+	za.t.Fatal("no state cookie in the browser")
+	return nil
 }
 
 // get requests path (or a full URL) on the app with the browser.
@@ -221,32 +290,147 @@ func TestZaikioWebFlowTamperedStateAndOrigin(t *testing.T) {
 	}
 }
 
-func TestZaikioWebFlowRestartsOnInvalidGrant(t *testing.T) {
+// TestZaikioWebFlowPKCEInjectedCodeRestarts: the provider requires PKCE.
+// A thief holding a code but not the verifier sealed in the browser's
+// state cookie cannot redeem it; a code injected into another browser's
+// callback (that browser's verifier is the wrong one) is refused by the
+// provider, so the app restarts the flow and stores nothing from it.
+func TestZaikioWebFlowPKCEInjectedCodeRestarts(t *testing.T) {
 	za := startZaikioApp(t)
-	cb := za.login("origin=%2Fhome", "person-cy")
-	// Someone else redeems the code first: the app's exchange gets
-	// invalid_grant and starts the flow over at the provider.
+	stolen := za.login("origin=%2Fhome", "person-mallory")
+	if stolen.Query().Get("code") == "" {
+		t.Fatalf("no code: %s", stolen)
+	}
 	thief := &oauth2.Config{ClientID: "warehouse", ClientSecret: zaikioAppSecret, RedirectURL: za.app.URL + "/zaikio/sessions/approve",
 		Endpoint: oauth2.Endpoint{AuthURL: za.provider.AuthURL, TokenURL: za.provider.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
-	if _, err := thief.Exchange(context.Background(), cb.Query().Get("code")); err != nil {
-		t.Fatal(err)
+	var re *oauth2.RetrieveError
+	if _, err := thief.Exchange(context.Background(), stolen.Query().Get("code")); !errors.As(err, &re) || re.ErrorCode != "invalid_grant" {
+		t.Fatalf("exchange without the verifier: %v", err)
 	}
-	resp := za.get("GET", cb.String())
+
+	// The victim's browser starts its own sign-in; the attacker's code
+	// replaces the victim's in the callback.
+	cb := za.login("origin=%2Fhome", "person-cy")
+	q := cb.Query()
+	q.Set("code", stolen.Query().Get("code"))
+	injected := *cb
+	injected.RawQuery = q.Encode()
+	za.provider.ResetStats(t)
+	resp := za.get("GET", injected.String())
 	loc := resp.Header.Get("Location")
-	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc, za.provider.AuthURL+"?") || len(za.errs) != 0 {
-		t.Fatalf("no restart: %d to %q, errors %v", resp.StatusCode, loc, za.errs)
+	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc, za.provider.AuthURL+"?") || len(za.errs) != 0 || za.store.Len() != 0 {
+		t.Fatalf("injected code: %d to %q, errors %v, stored %d", resp.StatusCode, loc, za.errs, za.store.Len())
 	}
+	if st := za.provider.Stats(t); st.Success["authorization_code"] != 0 || st.Error["authorization_code"] != 1 {
+		t.Fatalf("provider stats after the injected code: %+v", st)
+	}
+	// The restart signs the victim in as themselves.
 	cb = za.provider.Authorize(t, loc, za.app.URL+"/zaikio/sessions/approve", "person-cy")
 	resp = za.get("GET", cb.String())
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/home" || za.store.Len() != 1 {
 		t.Fatalf("after restart: %d to %q, stored %d, errors %v", resp.StatusCode, resp.Header.Get("Location"), za.store.Len(), za.errs)
 	}
+	if sub := idTokenSubject(za.approvals[0].Token); sub != "person-cy" {
+		t.Fatalf("signed in as %q", sub)
+	}
 }
 
-// TestZaikioWebFlowTokenStore runs the flow on the real token store
-// (SQLite): the approved token is stored encrypted and logout deletes it.
-func TestZaikioWebFlowTokenStore(t *testing.T) {
-	ctx := context.Background()
+// TestZaikioWebFlowAuthorizationRequest: the app sends an S256 code
+// challenge and, for the openid scope, a nonce.
+func TestZaikioWebFlowAuthorizationRequest(t *testing.T) {
+	za := startZaikioApp(t)
+	resp := za.get("GET", "/zaikio/sessions/new")
+	u, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) != 43 || len(q.Get("nonce")) < 40 {
+		t.Fatalf("authorization request: %v", q)
+	}
+}
+
+// TestZaikioWebFlowReplayedCallback: a callback replayed with the state
+// cookie captured before it is refused by the app; the provider's token
+// endpoint sees one request, not two.
+func TestZaikioWebFlowReplayedCallback(t *testing.T) {
+	za := startZaikioApp(t)
+	cb := za.login("origin=%2Fstock", "person-eve")
+	captured := za.stateCookie()
+	za.provider.ResetStats(t)
+	if resp := za.get("GET", cb.String()); resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/stock" {
+		t.Fatalf("callback: %d to %q, errors %v", resp.StatusCode, resp.Header.Get("Location"), za.errs)
+	}
+	u, _ := url.Parse(za.app.URL + "/zaikio/")
+	za.jar.SetCookies(u, []*http.Cookie{{Name: captured.Name, Value: captured.Value, Path: "/zaikio"}})
+	resp := za.get("GET", cb.String())
+	if resp.StatusCode != http.StatusBadRequest || len(za.errs) != 1 || za.errs[0].Code != "invalid_state" {
+		t.Fatalf("replay: %d, errors %v", resp.StatusCode, za.errs)
+	}
+	if st := za.provider.Stats(t); st.Requests != 1 || za.store.Len() != 1 {
+		t.Fatalf("token endpoint requests %d (want 1), stored %d", st.Requests, za.store.Len())
+	}
+}
+
+// TestZaikioWebFlowWrongNonce: a browser that reaches the provider with
+// another nonce than the app sealed (an ID token minted for another
+// sign-in) gets no session.
+func TestZaikioWebFlowWrongNonce(t *testing.T) {
+	za := startZaikioApp(t)
+	resp := za.get("GET", "/zaikio/sessions/new?origin=%2Fx")
+	u, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("nonce", "a-nonce-of-another-sign-in-0123456789abcdef")
+	u.RawQuery = q.Encode()
+	cb := za.provider.Authorize(t, u.String(), za.app.URL+"/zaikio/sessions/approve", "person-fay")
+	resp = za.get("GET", cb.String())
+	if resp.StatusCode != http.StatusBadRequest || len(za.errs) != 1 || za.errs[0].Code != "invalid_id_token" || !errors.Is(za.errs[0], idtoken.ErrNonce) {
+		t.Fatalf("wrong nonce: %d, errors %v", resp.StatusCode, za.errs)
+	}
+	if za.store.Len() != 0 || len(za.approvals) != 0 {
+		t.Fatalf("stored %d, approvals %d", za.store.Len(), len(za.approvals))
+	}
+}
+
+// TestZaikioWebFlowBadIDTokenSignature: an ID token whose signature does
+// not verify with the provider's keys gets no session.
+func TestZaikioWebFlowBadIDTokenSignature(t *testing.T) {
+	za := startZaikioApp(t)
+	za.badSignature.Store(true)
+	cb := za.login("origin=%2Fx", "person-gil")
+	resp := za.get("GET", cb.String())
+	if resp.StatusCode != http.StatusBadRequest || len(za.errs) != 1 || za.errs[0].Code != "invalid_id_token" || !errors.Is(za.errs[0], idtoken.ErrSignature) {
+		t.Fatalf("bad signature: %d, errors %v", resp.StatusCode, za.errs)
+	}
+	if za.store.Len() != 0 {
+		t.Fatalf("stored %d", za.store.Len())
+	}
+}
+
+// TestZaikioWebFlowLogoutNullOrigin: a sign-out from an opaque origin is
+// refused and the person stays signed in.
+func TestZaikioWebFlowLogoutNullOrigin(t *testing.T) {
+	za := startZaikioApp(t)
+	za.get("GET", za.login("", "person-hal").String())
+	req, _ := http.NewRequest(http.MethodPost, za.app.URL+"/zaikio/session", nil)
+	req.Header.Set("Origin", "null")
+	resp, err := za.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || za.store.Len() != 1 || len(za.revoked) != 0 {
+		t.Fatalf("Origin: null logout: %d, stored %d, revoked %d", resp.StatusCode, za.store.Len(), len(za.revoked))
+	}
+}
+
+// openTokenStore opens a SQLite token store for the app's client, whose
+// refreshes go to the provider, on the clock now.
+func openTokenStore(t *testing.T, tokenURL string, now func() time.Time) *tokenstore.Store {
+	t.Helper()
 	key, err := tokenstore.GenerateKey("k1")
 	if err != nil {
 		t.Fatal(err)
@@ -255,14 +439,21 @@ func TestZaikioWebFlowTokenStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts, err := tokenstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "tokens.db"), tokenstore.Options{
-		Keys: keys, Clients: []tokenstore.ClientConfig{{Name: "warehouse"}},
+	client := &tokenstore.OAuthClient{TokenURL: tokenURL, ClientID: "warehouse", ClientSecret: zaikioAppSecret, AuthMethod: auth.ClientSecretPost}
+	ts, err := tokenstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "tokens.db"), tokenstore.Options{
+		Keys: keys, Clients: []tokenstore.ClientConfig{{Name: "warehouse", Client: client}}, Now: now,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ts.Close()
-	store := webflow.StoreFuncs{
+	t.Cleanup(func() { ts.Close() })
+	return ts
+}
+
+// flowStore is the adapter auth/webflow's StoreFuncs documents for the
+// token store.
+func flowStore(ts *tokenstore.Store) webflow.Store {
+	return webflow.StoreFuncs{
 		SaveFunc: func(ctx context.Context, client string, tok *oauth2.Token) (string, error) {
 			// node-oidc-provider sends no Zaikio "bearer" object: the
 			// person is the subject of its ID token.
@@ -273,7 +464,10 @@ func TestZaikioWebFlowTokenStore(t *testing.T) {
 			return t.ID, nil
 		},
 		FindFunc: func(ctx context.Context, id string) (*oauth2.Token, error) {
-			t, err := ts.Lookup(ctx, id)
+			t, err := ts.FindActive(ctx, id, 0)
+			if errors.Is(err, tokenstore.ErrNotFound) {
+				return nil, fmt.Errorf("%w: %w", webflow.ErrTokenNotFound, err)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -281,7 +475,72 @@ func TestZaikioWebFlowTokenStore(t *testing.T) {
 		},
 		DeleteFunc: ts.Delete,
 	}
-	za := startZaikioAppWith(t, store)
+}
+
+// TestZaikioWebFlowTokenStoreSessionRefreshes: a person signs in, the
+// session keeps the stored token's id; each time the token expires the
+// app reads it through the adapter, which refreshes it (the provider
+// rotates the refresh token every time), and the same id finds the
+// refreshed token, many times over.
+func TestZaikioWebFlowTokenStoreSessionRefreshes(t *testing.T) {
+	ctx := context.Background()
+	var shift atomic.Int64
+	now := func() time.Time { return time.Now().Add(time.Duration(shift.Load())) }
+	// The store needs the provider's URL, the app needs the store: the
+	// app gets a pointer, filled in once the provider runs.
+	var store webflow.StoreFuncs
+	za := startZaikioAppWith(t, &store)
+	store = flowStore(openTokenStore(t, za.provider.TokenURL, now)).(webflow.StoreFuncs)
+	resp := za.get("GET", za.login("origin=%2Fstock", "person-ivy").String())
+	if resp.StatusCode != http.StatusFound || len(za.approvals) != 1 {
+		t.Fatalf("sign-in: %d, errors %v", resp.StatusCode, za.errs)
+	}
+	id := za.approvals[0].TokenID
+	session := za.sessionRequest()
+	za.provider.ResetStats(t)
+	seen := map[string]bool{za.approvals[0].Token.AccessToken: true}
+	const rounds = 12
+	for i := 1; i <= rounds; i++ {
+		shift.Store(int64(time.Duration(i) * 2 * time.Hour)) // past the token's expiry
+		tok, s, err := za.handler.Token(ctx, session)
+		if err != nil {
+			t.Fatalf("round %d: %v", i, err)
+		}
+		if s.TokenID != id || seen[tok.AccessToken] {
+			t.Fatalf("round %d: session id %q (want %q), new token %v", i, s.TokenID, id, !seen[tok.AccessToken])
+		}
+		seen[tok.AccessToken] = true
+		if !za.provider.UserInfoAccepts(t, tok.AccessToken) {
+			t.Fatalf("round %d: the provider refuses the refreshed token", i)
+		}
+	}
+	if st := za.provider.Stats(t); st.Success["refresh_token"] != rounds || st.Error["refresh_token"] != 0 {
+		t.Fatalf("provider stats after %d rounds: %+v", rounds, st)
+	}
+}
+
+// sessionRequest is a request of the app carrying the browser's cookies.
+func (za *zaikioApp) sessionRequest() *http.Request {
+	za.t.Helper()
+	r := httptest.NewRequest("GET", za.app.URL+"/dashboard", nil)
+	u, _ := url.Parse(za.app.URL + "/")
+	for _, c := range za.jar.Cookies(u) {
+		r.AddCookie(c)
+	}
+	if len(r.Cookies()) == 0 {
+		za.t.Fatal("the browser holds no session cookie")
+	}
+	return r
+}
+
+// TestZaikioWebFlowTokenStore runs the flow on the real token store
+// (SQLite): the approved token is stored encrypted and logout deletes it.
+func TestZaikioWebFlowTokenStore(t *testing.T) {
+	ctx := context.Background()
+	var store webflow.StoreFuncs // filled in once the provider runs
+	za := startZaikioAppWith(t, &store)
+	ts := openTokenStore(t, za.provider.TokenURL, nil)
+	store = flowStore(ts).(webflow.StoreFuncs)
 	cb := za.login("origin=%2Fstock", "person-dee")
 	resp := za.get("GET", cb.String())
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/stock" {

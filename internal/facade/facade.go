@@ -17,6 +17,8 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+
+	"net/url"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -98,6 +100,43 @@ type Config struct {
 	// BasicID and BasicSecret authenticate operations secured by HTTP Basic.
 	BasicID     string
 	BasicSecret auth.Secret
+
+	// RequiresAuth says the API's document requires credentials (a global
+	// security requirement, or every operation secured): New fails with
+	// auth.ErrNoCredentials when none is given, unless NoAuth.
+	RequiresAuth bool
+	// NoAuth is the caller's explicit opt-out (WithoutAuthentication).
+	NoAuth bool
+	// TokenOnAPIOrigin says the API's token endpoint lives on the API's own
+	// server: a token source that names its endpoint (auth.EndpointSource)
+	// must name one there, so one region drives both.
+	TokenOnAPIOrigin bool
+	// Domain is the host New took (APIs whose New takes a domain).
+	Domain string
+	// Audience replaces the default audience of the tokens a Credential
+	// asks for ("" keeps the API's default).
+	Audience string
+	// Credential builds the token source once every option is applied,
+	// from the client's final settings (see WithCredential).
+	Credential func(CredentialEnv) (oauth2.TokenSource, error)
+	// Timeout and Retries, when set, adjust the retry policy in use (the
+	// API's default or the one given to WithRetry): the per-attempt
+	// timeout and the number of retries.
+	Timeout time.Duration
+	Retries *int
+}
+
+// CredentialEnv is what a Credential builds a token source from: the
+// client's own server, so the API and its token endpoint cannot disagree.
+type CredentialEnv struct {
+	// BaseURL is the client's validated base URL (no trailing slash).
+	BaseURL string
+	// Domain is the host New took, "" for APIs without one.
+	Domain string
+	// Audience is the caller's audience (WithAudience), "" for the default.
+	Audience string
+	// HTTPClient is the caller's WithHTTPClient client, or nil.
+	HTTPClient *http.Client
 }
 
 // Option changes a Config; the generated ClientOption type is this type.
@@ -117,6 +156,7 @@ type Runtime struct {
 	basicID     string
 	basicSecret auth.Secret
 	declared    http.Header
+	token       oauth2.TokenSource
 }
 
 // New builds a Runtime from cfg after applying opts.
@@ -151,21 +191,10 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.API, err)
 	}
-	policy := cfg.Retry
-	if policy == nil {
-		policy = retry.Default()
-		if cfg.MaxRetries != nil {
-			policy.MaxRetries = *cfg.MaxRetries
-		}
-		if cfg.AttemptTimeout > 0 {
-			policy.AttemptTimeout = cfg.AttemptTimeout
-		}
+	if err := cfg.credentials(base); err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.API, err)
 	}
-	if len(cfg.RetryStatuses) > 0 {
-		p := *policy
-		p.RetryStatuses = append(slices.Clone(p.RetryStatuses), cfg.RetryStatuses...)
-		policy = &p
-	}
+	policy := cfg.policy()
 	client := &http.Client{}
 	if cfg.HTTPClient != nil {
 		*client = *cfg.HTTPClient
@@ -205,6 +234,7 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 		header[k] = slices.Clip(vs)
 	}
 	return &Runtime{
+		token:       cfg.Token,
 		basicID:     cfg.BasicID,
 		declared:    cfg.DeclaredHeaders,
 		basicSecret: cfg.BasicSecret,
@@ -223,6 +253,70 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 // builds for itself keeps per host: enough for that many callers at once
 // to reuse their connections instead of opening new ones.
 const IdleConnsPerHost = 100
+
+// policy is the retry policy of the client: the caller's or the API's
+// default, adjusted by the API's extra statuses and the caller's Timeout
+// and Retries. The caller's policy is copied, never changed.
+func (cfg *Config) policy() *retry.Policy {
+	var p retry.Policy
+	if cfg.Retry != nil {
+		p = *cfg.Retry
+	} else {
+		p = *retry.Default()
+		if cfg.MaxRetries != nil {
+			p.MaxRetries = *cfg.MaxRetries
+		}
+		if cfg.AttemptTimeout > 0 {
+			p.AttemptTimeout = cfg.AttemptTimeout
+		}
+	}
+	if len(cfg.RetryStatuses) > 0 {
+		p.RetryStatuses = append(slices.Clone(p.RetryStatuses), cfg.RetryStatuses...)
+	}
+	if cfg.Retries != nil {
+		p.MaxRetries = *cfg.Retries
+	}
+	if cfg.Timeout > 0 {
+		p.AttemptTimeout = cfg.Timeout
+	}
+	return &p
+}
+
+// credentials builds the Credential's token source, then refuses a client
+// of an API that requires credentials without any (unless NoAuth), and a
+// token source whose endpoint is on another server than base when the
+// API's token endpoint is its own.
+func (cfg *Config) credentials(base string) error {
+	if cfg.Credential != nil {
+		if cfg.Token != nil {
+			return errors.New("WithToken and a credential option both given: keep one")
+		}
+		ts, err := cfg.Credential(CredentialEnv{BaseURL: base, Domain: cfg.Domain, Audience: cfg.Audience, HTTPClient: cfg.HTTPClient})
+		if err != nil {
+			return err
+		}
+		if ts == nil {
+			return errors.New("the credential option built no token source")
+		}
+		cfg.Token = ts
+	} else if cfg.Audience != "" {
+		return errors.New("WithAudience applies to the credential options that request tokens (WithClientCredentials, WithClientAssertion), and none was given")
+	}
+	if cfg.RequiresAuth && !cfg.NoAuth && cfg.Token == nil && cfg.BasicID == "" {
+		return fmt.Errorf("%w: give WithToken or a credential option (or WithoutAuthentication to send calls without credentials, for tests)", auth.ErrNoCredentials)
+	}
+	if !cfg.TokenOnAPIOrigin || cfg.Token == nil {
+		return nil
+	}
+	es, ok := cfg.Token.(auth.EndpointSource)
+	if !ok || es.TokenEndpoint() == "" {
+		return nil
+	}
+	if got, want := auth.OriginOf(es.TokenEndpoint()), auth.OriginOf(base); got != want {
+		return fmt.Errorf("%w: calls go to %s and tokens come from %s; give the region once, to the client (its credential options build the token source from it)", auth.ErrEndpointMismatch, want, got)
+	}
+	return nil
+}
 
 // baseTransport is the transport requests finally go through: the
 // caller's, or a pooled transport of the client's own (never shared with
@@ -569,4 +663,29 @@ func (r *Runtime) DoBytes(ctx context.Context, call *Call, op *Operation, req *h
 		return nil, err
 	}
 	return out, nil
+}
+
+// URLWithToken returns u, a URL built for the url-only operation op, with
+// the query parameter param carrying an access token: the value the call's
+// parameters already put there, else a token of the client's token source
+// (fetched with ctx). Without either it fails with auth.ErrNoCredentials
+// instead of building a URL that cannot work.
+func (r *Runtime) URLWithToken(ctx context.Context, op *Operation, u *url.URL, param string) (string, error) {
+	q := u.Query()
+	if q.Get(param) != "" {
+		return u.String(), nil
+	}
+	if r.token == nil {
+		return "", fmt.Errorf("%s %s: the URL carries an access token (%s) and the client has no token source: %w", op.API, op.ID, param, auth.ErrNoCredentials)
+	}
+	tok, err := auth.TokenContext(ctx, r.token)
+	if err != nil {
+		return "", fmt.Errorf("%s %s: %w", op.API, op.ID, err)
+	}
+	if tok == nil || tok.AccessToken == "" {
+		return "", fmt.Errorf("%s %s: the token source returned an empty token", op.API, op.ID)
+	}
+	q.Set(param, tok.AccessToken)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }

@@ -80,14 +80,14 @@ func TestGetProfileSendsAndDecodes(t *testing.T) {
 }
 
 func TestDefaultsAndOptionErrors(t *testing.T) {
-	c, err := nexaasid.New()
+	c, err := nexaasid.New(nexaasid.WithoutAuthentication())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.BaseURL() != "https://id.nexaas.com" {
 		t.Errorf("default base URL %q", c.BaseURL())
 	}
-	c, err = nexaasid.New(nexaasid.WithRegion(regions.NexaasSandbox))
+	c, err = nexaasid.New(nexaasid.WithRegion(regions.NexaasSandbox), nexaasid.WithoutAuthentication())
 	if err != nil || c.BaseURL() != "https://sandbox.id.nexaas.com" {
 		t.Errorf("sandbox: %v %v", c, err)
 	}
@@ -101,7 +101,7 @@ func TestDefaultsAndOptionErrors(t *testing.T) {
 		"header CRLF":      nexaasid.WithHeader("X-A", "b\r\nX-Evil: 1"),
 	}
 	for name, opt := range bad {
-		if _, err := nexaasid.New(opt); err == nil {
+		if _, err := nexaasid.New(opt, nexaasid.WithoutAuthentication()); err == nil {
 			t.Errorf("%s: accepted", name)
 		} else if strings.Contains(err.Error(), "secret") {
 			t.Errorf("%s: error leaks the query: %v", name, err)
@@ -367,17 +367,18 @@ func TestRetriesAndIdempotency(t *testing.T) {
 }
 
 func TestURLBuildersAndRaw(t *testing.T) {
-	c, err := nexaasid.New(nexaasid.WithRegion(regions.NexaasSandbox))
+	c, err := nexaasid.New(nexaasid.WithRegion(regions.NexaasSandbox), nexaasid.WithoutAuthentication())
 	if err != nil {
 		t.Fatal(err)
 	}
+	ctx := context.Background()
 	tok := "user-token"
-	u, err := c.Widgets.NavbarURL(&nexaasid.GetNavbarWidgetParams{AccessToken: &tok})
+	u, err := c.Widgets.NavbarURL(ctx, &nexaasid.GetNavbarWidgetParams{AccessToken: &tok})
 	if want := "https://sandbox.id.nexaas.com/api/v1/widgets/navbar?access_token=user-token"; err != nil || u != want {
 		t.Errorf("NavbarURL = %q, %v; want %q", u, err, want)
 	}
 	cb := "start"
-	u, err = c.Widgets.UserJSURL(&nexaasid.GetUserWidgetScriptParams{AccessToken: tok, Callback: &cb})
+	u, err = c.Widgets.UserJSURL(ctx, &nexaasid.GetUserWidgetScriptParams{AccessToken: tok, Callback: &cb})
 	if want := "https://sandbox.id.nexaas.com/api/v1/widgets/user.js?access_token=user-token&callback=start"; err != nil || u != want {
 		t.Errorf("UserJSURL = %q, %v; want %q", u, err, want)
 	}

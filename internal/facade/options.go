@@ -7,6 +7,7 @@ import (
 	"net/textproto"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/oauth2"
 
@@ -169,6 +170,71 @@ func WithDeclaredHeader(key, value string) Option {
 			c.DeclaredHeaders = http.Header{}
 		}
 		c.DeclaredHeaders.Set(key, value)
+		return nil
+	}
+}
+
+// WithoutAuthentication builds a client of an API that requires
+// credentials without any, so that New does not fail with
+// auth.ErrNoCredentials: for tests against mocks. Calls go out without
+// credentials unless some are given too.
+func WithoutAuthentication() Option {
+	return func(c *Config) error {
+		c.NoAuth = true
+		return nil
+	}
+}
+
+// WithCredential makes build the client's token source: New calls it once
+// every option is applied, with the client's base URL, domain, audience
+// and HTTP client, so that the token source and the API agree on the
+// server. A client takes one credential option.
+func WithCredential(build func(CredentialEnv) (oauth2.TokenSource, error)) Option {
+	return func(c *Config) error {
+		if build == nil {
+			return errors.New("nil credential")
+		}
+		if c.Credential != nil {
+			return errors.New("two credential options given: keep one")
+		}
+		c.Credential = build
+		return nil
+	}
+}
+
+// WithAudience replaces the audience of the tokens a credential option
+// requests.
+func WithAudience(aud string) Option {
+	return func(c *Config) error {
+		if strings.TrimSpace(aud) == "" {
+			return errors.New("empty audience")
+		}
+		c.Audience = aud
+		return nil
+	}
+}
+
+// WithTimeout bounds each attempt of a call (the retry policy's
+// AttemptTimeout), keeping the rest of the policy.
+func WithTimeout(d time.Duration) Option {
+	return func(c *Config) error {
+		if d <= 0 {
+			return fmt.Errorf("timeout must be positive, got %s", d)
+		}
+		c.Timeout = d
+		return nil
+	}
+}
+
+// WithMaxRetries sets how many times a failed call is repeated (0: never),
+// keeping the rest of the retry policy: which answers are retried, the
+// waits between attempts and Retry-After.
+func WithMaxRetries(n int) Option {
+	return func(c *Config) error {
+		if n < 0 {
+			return fmt.Errorf("max retries must not be negative, got %d", n)
+		}
+		c.Retries = &n
 		return nil
 	}
 }

@@ -127,7 +127,7 @@ func TestCloseIdleConnectionsReachesBaseTransport(t *testing.T) {
 	for name, opts := range map[string][]nexaasid.ClientOption{
 		"token and retries": {nexaasid.WithToken(auth.Bearer("tok"))},
 		"token, no retries": {nexaasid.WithToken(auth.Bearer("tok")), nexaasid.WithRetry(retry.Off())},
-		"no token":          {},
+		"no token":          {nexaasid.WithoutAuthentication()},
 	} {
 		base := &idleCloser{}
 		opts = append(opts, nexaasid.WithBaseURL("https://id.example.com"), nexaasid.WithHTTPClient(&http.Client{Transport: base}))

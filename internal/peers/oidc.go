@@ -41,9 +41,18 @@ type OIDCConfig struct {
 	TTL map[string]int `json:"ttl,omitempty"`
 	// Resources maps a resource indicator to its resource server.
 	Resources map[string]OIDCResource `json:"resources,omitempty"`
+	// The provider is as strict as oidc-provider can be about the code
+	// flow by default: PKCE (S256, the only method it takes) is required
+	// of every client, public or confidential, and every refresh rotates
+	// the refresh token (the old one is refused afterwards). Loosen it
+	// only for a flow that legitimately does without, the narrowest way:
+	//
 	// NoRefreshTokenRotation turns off rotating the refresh token on every use.
 	NoRefreshTokenRotation bool `json:"-"`
-	// NoPKCE makes PKCE optional for confidential clients.
+	// PKCEOptionalClients are the client ids for which PKCE is optional
+	// (the others still need it).
+	PKCEOptionalClients []string `json:"pkceOptionalClients,omitempty"`
+	// NoPKCE makes PKCE optional for every confidential client.
 	NoPKCE bool `json:"-"`
 	// ClientAuthSigningAlgs limits the private_key_jwt / client_secret_jwt
 	// algorithms; nil means HS256, RS256/384/512, PS256/384/512, ES256/384/512.
@@ -249,4 +258,23 @@ func (p *OIDCProvider) finishCIBA(tb testing.TB, action string) {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
 		tb.Errorf("ciba %s: status %d (no pending request, or CIBA is off): %s", action, resp.StatusCode, body)
 	}
+}
+
+// UserInfoAccepts reports whether the provider's userinfo endpoint (GET
+// /me) accepts accessToken: the token is one the provider issued, still
+// valid and not revoked.
+func (p *OIDCProvider) UserInfoAccepts(tb testing.TB, accessToken string) bool {
+	tb.Helper()
+	req, err := http.NewRequest(http.MethodGet, p.Issuer+"/me", nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+accessToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatalf("userinfo: %v", err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	return resp.StatusCode == http.StatusOK
 }

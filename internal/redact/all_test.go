@@ -11,6 +11,8 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -28,6 +30,7 @@ import (
 	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/auth0"
 	"github.com/idsdk/idsdk-go/auth/idtoken"
+	"github.com/idsdk/idsdk-go/auth/oidc"
 	"github.com/idsdk/idsdk-go/auth/tokenstore"
 	"github.com/idsdk/idsdk-go/auth/webflow"
 	"github.com/idsdk/idsdk-go/auth/zaikio"
@@ -137,6 +140,9 @@ var cases = map[string]kase{
 		}
 		return a
 	}, ptrOnly: holdsLock},
+	"auth.ClientAuth": {make: func(*testing.T) any {
+		return &auth.ClientAuth{TokenURL: "https://as.example/token", ClientID: "id", ClientSecret: secret, PrivateKey: &auth.PrivateKey{Key: rsaKey()}}
+	}},
 	"auth.Transport": {make: func(*testing.T) any {
 		return &auth.Transport{Source: auth.Bearer(access), Origin: "https://api.example"}
 	}, ptrOnly: holdsLock},
@@ -164,6 +170,14 @@ var cases = map[string]kase{
 	"auth0.SignupParams": {make: func(*testing.T) any {
 		return &auth0.SignupParams{Email: "a@b.example", Password: password, Connection: "db"}
 	}},
+
+	"oidc.Config": {make: func(*testing.T) any {
+		return &oidc.Config{Issuer: "https://as.example", ClientID: "id", ClientSecret: secret, PrivateKey: &auth.PrivateKey{Key: rsaKey()}}
+	}},
+	"oidc.Login": {make: func(*testing.T) any {
+		return &oidc.Login{State: "st", Nonce: "n", Verifier: code}
+	}},
+	"oidc.Provider": {make: func(t *testing.T) any { return oidcProvider(t) }},
 
 	"idtoken.Config": {make: func(*testing.T) any {
 		return &idtoken.Config{Issuer: "https://as.example/", ClientID: "id", Algorithm: "HS256", ClientSecret: secret}
@@ -267,6 +281,21 @@ func webflowConfig(t *testing.T) *webflow.Config {
 		Clients: []webflow.Client{zaikio.WebflowClient("app", zaikioClient(t), []string{"zaikio.person.r"}, nil)}}
 }
 
+// oidcProvider discovers a provider from a small local issuer.
+func oidcProvider(t *testing.T) *oidc.Provider {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"issuer":%q,"authorization_endpoint":"%[1]s/auth","token_endpoint":"%[1]s/token","jwks_uri":"%[1]s/jwks"}`, srv.URL)
+	}))
+	t.Cleanup(srv.Close)
+	p, err := oidc.Discover(context.Background(), oidc.Config{Issuer: srv.URL, ClientID: "id", ClientSecret: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func zaikioClient(t *testing.T) *zaikio.Client {
 	c, err := zaikio.NewClient(zaikio.Config{Host: "https://hub.example", ClientID: "id", ClientSecret: secret})
 	if err != nil {
@@ -360,7 +389,7 @@ var credentialTypes = map[string]bool{
 var (
 	secretName  = regexp.MustCompile(`(?i)secret|password|passwd|token|verifier|assertion|otp$|oobcode|devicecode|credential|apikey`)
 	strongName  = regexp.MustCompile(`(?i)^(authreqid|sessionid|apikeyid)$`)
-	harmlessEnd = regexp.MustCompile(`(?i)(url|uri|id|ids|type|types|path|name|method|ttl|format|validfor|endpoint|audience|lifetime|header|separator|scopes|count)$`)
+	harmlessEnd = regexp.MustCompile(`(?i)(url|uri|id|ids|type|types|path|name|method|methods|ttl|format|validfor|endpoint|audience|lifetime|header|separator|scopes|count|supported)$`)
 )
 
 type field struct {

@@ -12,7 +12,8 @@
 //     "resources": { "https://api.test": { "scope": "read write",
 //                    "accessTokenFormat": "jwt", "accessTokenTTL": 60 } },
 //     "rotateRefreshToken": true,       // default true: every refresh rotates
-//     "pkceRequired": true,             // default true
+//     "pkceRequired": true,             // default true: PKCE (S256) for every client
+//     "pkceOptionalClients": ["id"],    // clients exempt from pkceRequired
 //     "clientAuthSigningAlgs": ["RS256", ...],
 //     "routes": { "token": "/oauth/token", "authorization": "/oauth/authorize" },
 //     "ciba": true,                     // default false: CIBA, poll mode only
@@ -95,7 +96,13 @@ const configuration = {
   ttl,
   // Development-only cookie keys; the provider is thrown away after the test.
   cookies: { keys: ['idsdk-go-test-peer-cookie-key'] },
-  pkce: { required: () => cfg.pkceRequired !== false },
+  // The strictest setting: PKCE for confidential clients too (the
+  // provider's default asks it of public clients only), unless a client is
+  // listed as exempt.
+  pkce: {
+    required: (_ctx, client) => cfg.pkceRequired !== false
+      && !(cfg.pkceOptionalClients || []).includes(client.clientId),
+  },
   enabledJWA: { clientAuthSigningAlgValues: algs },
   features: {
     devInteractions: { enabled: true },
