@@ -220,7 +220,7 @@ func (h *Handler) approve(w http.ResponseWriter, r *http.Request) {
 		if oc == "" {
 			oc = "exchange_failed"
 		}
-		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: oc, Description: "exchanging the authorization code failed", Err: redact.ScrubError(err, code)})
+		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: oc, Description: "exchanging the authorization code failed", Err: redact.ScrubError(err, code, st.Verifier)})
 		return
 	}
 	if err := checkIDToken(r.Context(), c.Provider, &st, tok); err != nil {
