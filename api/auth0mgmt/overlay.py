@@ -3,7 +3,7 @@
 
 Run from the module root:
 
-    python3 api/auth0mgmt/overlay.py /work/shared/reference/auth0/management-api-oas.json
+    python3 api/auth0mgmt/overlay.py ../shared/reference/auth0/management-api-oas.json
     go run ./cmd/gen import auth0mgmt -from <same file> -source-url <its URL>
 
 It needs PyYAML and runs `go run ./cmd/gen import` once on a scratch copy
@@ -154,6 +154,22 @@ for n, sc in S.items():
         act('$.components.schemas.%s.additionalProperties' % n, remove=True)
         opened += 1
 
+# 8. Facts the published document lacks, seen in the real service's
+#    traffic: facts.yaml beside this file, one entry per behaviour.
+def facts(path):
+    for e in yaml.safe_load(open(path)) or []:
+        why = e['why']
+        for sc in e.get('schemas', []):
+            if sc not in S:
+                sys.exit('facts.yaml: no schema %s' % sc)
+            act('$.components.schemas.%s.properties' % sc, description=why, update=e['properties'])
+        if 'operation' in e:
+            m, p = e['operation'].split(' ', 1)
+            act(ptarget(p, m) + '.parameters', description=why, update=e['parameters'])
+        for a in e.get('actions', []):
+            actions.append(dict(a, description=why))
+facts(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'facts.yaml'))
+
 HEADER = '''# Our changes to Auth0's Management API document, applied by
 # `go run ./cmd/gen import auth0mgmt`. Written by overlay.py beside it:
 #  - drop the second FlowsVaultConnectioSetupOauthCode of
@@ -169,6 +185,7 @@ HEADER = '''# Our changes to Auth0's Management API document, applied by
 #    as integers);
 #  - additionalProperties: true is dropped beside declared properties,
 #    except on user records;
+#  - facts.yaml: what the real service sends and accepts beyond the document;
 #  - schemas that are the same once prose is dropped become aliases of one.
 '''
 
@@ -195,7 +212,7 @@ def dump(acts):
            'actions': acts}
     return HEADER + yaml.safe_dump(out, sort_keys=False, width=200)
 
-# 8. Find the schemas that are equal once prose is dropped: import once on a
+# 9. Find the schemas that are equal once prose is dropped: import once on a
 #    scratch root, then alias each duplicate to one schema of its group.
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 with tempfile.TemporaryDirectory() as tmp:

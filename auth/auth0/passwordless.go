@@ -44,9 +44,10 @@ func (c *Client) StartPasswordless(ctx context.Context, p PasswordlessParams) er
 	if send == "" {
 		send = SendCode
 	}
+	sendAs := auth0auth.StartPasswordlessJSONBodySend(send)
 	body := auth0auth.StartPasswordlessJSONRequestBody{
 		ClientId: c.clientID, Connection: auth0auth.StartPasswordlessJSONBodyConnection(p.Channel),
-		Send: auth0auth.StartPasswordlessJSONBodySend(send),
+		Send: &sendAs,
 	}
 	switch p.Channel {
 	case ChannelEmail:

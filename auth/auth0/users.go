@@ -65,8 +65,9 @@ func (c *Client) Signup(ctx context.Context, p SignupParams) (*SignupResult, err
 	if p.Email == "" || p.Password == "" || p.Connection == "" {
 		return nil, errors.New("auth0: Signup needs Email, Password and Connection")
 	}
+	email := openapi_types.Email(p.Email)
 	body := auth0auth.SignupJSONRequestBody{
-		ClientId: c.clientID, Connection: p.Connection, Email: openapi_types.Email(p.Email), Password: p.Password,
+		ClientId: c.clientID, Connection: p.Connection, Email: &email, Password: p.Password,
 		Username: opt(p.Username), GivenName: opt(p.GivenName), FamilyName: opt(p.FamilyName),
 		Name: opt(p.Name), Nickname: opt(p.Nickname), Picture: opt(p.Picture),
 	}

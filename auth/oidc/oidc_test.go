@@ -318,7 +318,7 @@ func TestTokenEndpointFailuresAreTokenErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	var te *auth.TokenError
-	if _, err := p.ExchangeWithVerifier(ctx, "code", "https://app/cb", "v"); !errors.Is(err, auth.ErrInvalidGrant) || !errors.As(err, &te) || te.Grant != "authorization_code" {
+	if _, err := p.Exchange(ctx, "code", "https://app/cb", "v"); !errors.Is(err, auth.ErrInvalidGrant) || !errors.As(err, &te) || te.Grant != "authorization_code" {
 		t.Fatalf("exchange: %v", err)
 	}
 	if _, err := p.Refresh(ctx, &oauth2.Token{RefreshToken: "r"}); !errors.Is(err, auth.ErrInvalidGrant) {

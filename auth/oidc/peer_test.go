@@ -295,7 +295,7 @@ func runFeatures(ctx context.Context, t *testing.T, p *Provider, srv server) {
 	t.Run("a wrong PKCE verifier is refused", func(t *testing.T) {
 		l := NewLogin()
 		back := srv.authorize(t, p.LoginURL(testRedirect, l, scopes, url.Values{"prompt": {"consent"}}))
-		_, err := p.ExchangeWithVerifier(ctx, back.Query().Get("code"), testRedirect, NewLogin().Verifier.Reveal())
+		_, err := p.Exchange(ctx, back.Query().Get("code"), testRedirect, NewLogin().Verifier.Reveal())
 		if !errors.Is(err, auth.ErrInvalidGrant) {
 			t.Fatalf("err = %v, want ErrInvalidGrant", err)
 		}

@@ -102,16 +102,10 @@ func (p *Provider) LoginURL(redirectURI string, l *Login, scopes []string, extra
 	return p.AuthCodeURL(redirectURI, l.State, scopes, x)
 }
 
-// Exchange trades an authorization code for tokens without PKCE (the
-// auth/webflow Provider method). Prefer ExchangeWithVerifier.
-func (p *Provider) Exchange(ctx context.Context, code, redirectURI string) (*oauth2.Token, error) {
-	return p.ExchangeWithVerifier(ctx, code, redirectURI, "")
-}
-
-// ExchangeWithVerifier trades an authorization code for tokens, sending
-// the PKCE code verifier when it is not empty. A failure is an
-// *auth.TokenError for the grant "authorization_code".
-func (p *Provider) ExchangeWithVerifier(ctx context.Context, code, redirectURI, verifier string) (*oauth2.Token, error) {
+// Exchange trades an authorization code for tokens, sending the PKCE code
+// verifier when it is not empty (the auth/webflow Provider method). A
+// failure is an *auth.TokenError for the grant "authorization_code".
+func (p *Provider) Exchange(ctx context.Context, code, redirectURI, verifier string) (*oauth2.Token, error) {
 	form := url.Values{"code": {code}, "redirect_uri": {redirectURI}}
 	if verifier != "" {
 		form.Set("code_verifier", verifier)
@@ -126,7 +120,7 @@ func (p *Provider) ExchangeWithVerifier(ctx context.Context, code, redirectURI, 
 // the returned state against l.State is the caller's job (it happens
 // before the exchange).
 func (p *Provider) FinishLogin(ctx context.Context, code, redirectURI string, l *Login, scopes []string) (tok *oauth2.Token, claims *idtoken.Claims, err error) {
-	tok, err = p.ExchangeWithVerifier(ctx, code, redirectURI, l.Verifier.Reveal())
+	tok, err = p.Exchange(ctx, code, redirectURI, l.Verifier.Reveal())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -786,6 +786,7 @@ type ErrorResponse struct {
 type MFAAssociation struct {
 	AuthenticatorType *string   `json:"authenticator_type,omitempty"`
 	BarcodeUri        *string   `json:"barcode_uri,omitempty"`
+	BindingMethod     *string   `json:"binding_method,omitempty"`
 	OobChannel        *string   `json:"oob_channel,omitempty"`
 	OobCode           *string   `json:"oob_code,omitempty"`
 	RecoveryCodes     *[]string `json:"recovery_codes,omitempty"`
@@ -889,9 +890,11 @@ type PasswordlessOtpGrantRealm string
 
 // PasswordlessStartResponse defines model for PasswordlessStartResponse.
 type PasswordlessStartResponse struct {
-	UnderscoreId *string `json:"_id,omitempty"`
-	Email        *string `json:"email,omitempty"`
-	PhoneNumber  *string `json:"phone_number,omitempty"`
+	UnderscoreId  *string `json:"_id,omitempty"`
+	Email         *string `json:"email,omitempty"`
+	EmailVerified *bool   `json:"email_verified,omitempty"`
+	PhoneNumber   *string `json:"phone_number,omitempty"`
+	PhoneVerified *bool   `json:"phone_verified,omitempty"`
 }
 
 // RefreshTokenGrant defines model for RefreshTokenGrant.
@@ -916,6 +919,9 @@ type SignupResponse struct {
 	UnderscoreId  *string `json:"_id,omitempty"`
 	Email         *string `json:"email,omitempty"`
 	EmailVerified *bool   `json:"email_verified,omitempty"`
+	PhoneNumber   *string `json:"phone_number,omitempty"`
+	PhoneVerified *bool   `json:"phone_verified,omitempty"`
+	Username      *string `json:"username,omitempty"`
 }
 
 // TokenExchangeGrant defines model for TokenExchangeGrant.
@@ -954,6 +960,7 @@ type TokenResponse struct {
 	AccessToken  string                 `json:"access_token"`
 	ExpiresIn    int                    `json:"expires_in"`
 	IdToken      *string                `json:"id_token,omitempty"`
+	RecoveryCode *string                `json:"recovery_code,omitempty"`
 	RefreshToken *string                `json:"refresh_token,omitempty"`
 	Scope        *string                `json:"scope,omitempty"`
 	TokenType    TokenResponseTokenType `json:"token_type"`
@@ -967,25 +974,26 @@ type UserInfo struct {
 	Address *struct {
 		Country *string `json:"country,omitempty"`
 	} `json:"address,omitempty"`
-	Birthdate           *openapi_types.Date  `json:"birthdate,omitempty"`
-	Email               *openapi_types.Email `json:"email,omitempty"`
-	EmailVerified       *bool                `json:"email_verified,omitempty"`
-	FamilyName          *string              `json:"family_name,omitempty"`
-	Gender              *string              `json:"gender,omitempty"`
-	GivenName           *string              `json:"given_name,omitempty"`
-	Locale              *string              `json:"locale,omitempty"`
-	MiddleName          *string              `json:"middle_name,omitempty"`
-	Name                *string              `json:"name,omitempty"`
-	Nickname            *string              `json:"nickname,omitempty"`
-	PhoneNumber         *string              `json:"phone_number,omitempty"`
-	PhoneNumberVerified *bool                `json:"phone_number_verified,omitempty"`
-	Picture             *string              `json:"picture,omitempty"`
-	PreferredUsername   *string              `json:"preferred_username,omitempty"`
-	Profile             *string              `json:"profile,omitempty"`
-	Sub                 string               `json:"sub"`
-	UpdatedAt           *time.Time           `json:"updated_at,omitempty"`
-	Website             *string              `json:"website,omitempty"`
-	Zoneinfo            *string              `json:"zoneinfo,omitempty"`
+	Birthdate            *openapi_types.Date    `json:"birthdate,omitempty"`
+	Email                *openapi_types.Email   `json:"email,omitempty"`
+	EmailVerified        *bool                  `json:"email_verified,omitempty"`
+	FamilyName           *string                `json:"family_name,omitempty"`
+	Gender               *string                `json:"gender,omitempty"`
+	GivenName            *string                `json:"given_name,omitempty"`
+	Locale               *string                `json:"locale,omitempty"`
+	MiddleName           *string                `json:"middle_name,omitempty"`
+	Name                 *string                `json:"name,omitempty"`
+	Nickname             *string                `json:"nickname,omitempty"`
+	PhoneNumber          *string                `json:"phone_number,omitempty"`
+	PhoneNumberVerified  *bool                  `json:"phone_number_verified,omitempty"`
+	Picture              *string                `json:"picture,omitempty"`
+	PreferredUsername    *string                `json:"preferred_username,omitempty"`
+	Profile              *string                `json:"profile,omitempty"`
+	Sub                  string                 `json:"sub"`
+	UpdatedAt            *time.Time             `json:"updated_at,omitempty"`
+	Website              *string                `json:"website,omitempty"`
+	Zoneinfo             *string                `json:"zoneinfo,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // AuthorizeParams defines parameters for Authorize.
@@ -1029,6 +1037,7 @@ type StartBackChannelLoginFormdataBody struct {
 	AuthorizationDetails *[]interface{} `form:"authorization_details,omitempty" json:"authorization_details,omitempty"`
 	BindingMessage       string         `form:"binding_message" json:"binding_message"`
 	ClientId             string         `form:"client_id" json:"client_id"`
+	ClientSecret         *string        `form:"client_secret,omitempty" json:"client_secret,omitempty"`
 	LoginHint            string         `form:"login_hint" json:"login_hint"`
 	RequestedExpiry      *string        `form:"requested_expiry,omitempty" json:"requested_expiry,omitempty"`
 	Resource             *string        `form:"resource,omitempty" json:"resource,omitempty"`
@@ -1047,12 +1056,13 @@ type ChangePasswordJSONBody struct {
 type SignupJSONBody struct {
 	ClientId     string                  `json:"client_id"`
 	Connection   string                  `json:"connection"`
-	Email        openapi_types.Email     `json:"email"`
+	Email        *openapi_types.Email    `json:"email,omitempty"`
 	FamilyName   *string                 `json:"family_name,omitempty"`
 	GivenName    *string                 `json:"given_name,omitempty"`
 	Name         *string                 `json:"name,omitempty"`
 	Nickname     *string                 `json:"nickname,omitempty"`
 	Password     string                  `json:"password"`
+	PhoneNumber  *string                 `json:"phone_number,omitempty"`
 	Picture      *string                 `json:"picture,omitempty"`
 	UserMetadata *map[string]interface{} `json:"user_metadata,omitempty"`
 	Username     *string                 `json:"username,omitempty"`
@@ -1080,6 +1090,8 @@ type IdpInitiatedSSOFormdataBody struct {
 // AssociateMfaAuthenticatorJSONBody defines parameters for AssociateMfaAuthenticator.
 type AssociateMfaAuthenticatorJSONBody struct {
 	AuthenticatorTypes []AssociateMfaAuthenticatorJSONBodyAuthenticatorTypes `json:"authenticator_types"`
+	ClientId           *string                                               `json:"client_id,omitempty"`
+	ClientSecret       *string                                               `json:"client_secret,omitempty"`
 	OobChannels        *[]AssociateMfaAuthenticatorJSONBodyOobChannels       `json:"oob_channels,omitempty"`
 	PhoneNumber        *string                                               `json:"phone_number,omitempty"`
 }
@@ -1145,8 +1157,12 @@ type PushAuthorizationRequestFormdataBody struct {
 	ClientSecret        *string                                                  `form:"client_secret,omitempty" json:"client_secret,omitempty"`
 	CodeChallenge       *string                                                  `form:"code_challenge,omitempty" json:"code_challenge,omitempty"`
 	CodeChallengeMethod *PushAuthorizationRequestFormdataBodyCodeChallengeMethod `form:"code_challenge_method,omitempty" json:"code_challenge_method,omitempty"`
+	Connection          *string                                                  `form:"connection,omitempty" json:"connection,omitempty"`
+	Invitation          *string                                                  `form:"invitation,omitempty" json:"invitation,omitempty"`
 	Nonce               *string                                                  `form:"nonce,omitempty" json:"nonce,omitempty"`
+	Organization        *string                                                  `form:"organization,omitempty" json:"organization,omitempty"`
 	RedirectUri         *string                                                  `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
+	ResponseMode        *string                                                  `form:"response_mode,omitempty" json:"response_mode,omitempty"`
 	ResponseType        PushAuthorizationRequestFormdataBodyResponseType         `form:"response_type" json:"response_type"`
 	Scope               *string                                                  `form:"scope,omitempty" json:"scope,omitempty"`
 	State               *string                                                  `form:"state,omitempty" json:"state,omitempty"`
@@ -1211,13 +1227,15 @@ type DynamicApplicationRegistrationJSONBody struct {
 
 // StartPasswordlessJSONBody defines parameters for StartPasswordless.
 type StartPasswordlessJSONBody struct {
-	AuthParams   *map[string]interface{}             `json:"authParams,omitempty"`
-	ClientId     string                              `json:"client_id"`
-	ClientSecret *string                             `json:"client_secret,omitempty"`
-	Connection   StartPasswordlessJSONBodyConnection `json:"connection"`
-	Email        *openapi_types.Email                `json:"email,omitempty"`
-	PhoneNumber  *string                             `json:"phone_number,omitempty"`
-	Send         StartPasswordlessJSONBodySend       `json:"send"`
+	AuthParams          *map[string]interface{}             `json:"authParams,omitempty"`
+	ClientAssertion     *string                             `json:"client_assertion,omitempty"`
+	ClientAssertionType *string                             `json:"client_assertion_type,omitempty"`
+	ClientId            string                              `json:"client_id"`
+	ClientSecret        *string                             `json:"client_secret,omitempty"`
+	Connection          StartPasswordlessJSONBodyConnection `json:"connection"`
+	Email               *openapi_types.Email                `json:"email,omitempty"`
+	PhoneNumber         *string                             `json:"phone_number,omitempty"`
+	Send                *StartPasswordlessJSONBodySend      `json:"send,omitempty"`
 }
 
 // StartPasswordlessJSONBodyConnection defines parameters for StartPasswordless.
@@ -1345,6 +1363,357 @@ type GetTokenInfoJSONRequestBody GetTokenInfoJSONBody
 //
 // Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 type ImpersonateUserJSONRequestBody ImpersonateUserJSONBody
+
+// Getter for additional properties for UserInfo. Returns the specified
+// element and whether it was found
+func (a UserInfo) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for UserInfo
+func (a *UserInfo) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for UserInfo to handle AdditionalProperties
+func (a *UserInfo) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["address"]; found {
+		err = json.Unmarshal(raw, &a.Address)
+		if err != nil {
+			return fmt.Errorf("error reading 'address': %w", err)
+		}
+		delete(object, "address")
+	}
+
+	if raw, found := object["birthdate"]; found {
+		err = json.Unmarshal(raw, &a.Birthdate)
+		if err != nil {
+			return fmt.Errorf("error reading 'birthdate': %w", err)
+		}
+		delete(object, "birthdate")
+	}
+
+	if raw, found := object["email"]; found {
+		err = json.Unmarshal(raw, &a.Email)
+		if err != nil {
+			return fmt.Errorf("error reading 'email': %w", err)
+		}
+		delete(object, "email")
+	}
+
+	if raw, found := object["email_verified"]; found {
+		err = json.Unmarshal(raw, &a.EmailVerified)
+		if err != nil {
+			return fmt.Errorf("error reading 'email_verified': %w", err)
+		}
+		delete(object, "email_verified")
+	}
+
+	if raw, found := object["family_name"]; found {
+		err = json.Unmarshal(raw, &a.FamilyName)
+		if err != nil {
+			return fmt.Errorf("error reading 'family_name': %w", err)
+		}
+		delete(object, "family_name")
+	}
+
+	if raw, found := object["gender"]; found {
+		err = json.Unmarshal(raw, &a.Gender)
+		if err != nil {
+			return fmt.Errorf("error reading 'gender': %w", err)
+		}
+		delete(object, "gender")
+	}
+
+	if raw, found := object["given_name"]; found {
+		err = json.Unmarshal(raw, &a.GivenName)
+		if err != nil {
+			return fmt.Errorf("error reading 'given_name': %w", err)
+		}
+		delete(object, "given_name")
+	}
+
+	if raw, found := object["locale"]; found {
+		err = json.Unmarshal(raw, &a.Locale)
+		if err != nil {
+			return fmt.Errorf("error reading 'locale': %w", err)
+		}
+		delete(object, "locale")
+	}
+
+	if raw, found := object["middle_name"]; found {
+		err = json.Unmarshal(raw, &a.MiddleName)
+		if err != nil {
+			return fmt.Errorf("error reading 'middle_name': %w", err)
+		}
+		delete(object, "middle_name")
+	}
+
+	if raw, found := object["name"]; found {
+		err = json.Unmarshal(raw, &a.Name)
+		if err != nil {
+			return fmt.Errorf("error reading 'name': %w", err)
+		}
+		delete(object, "name")
+	}
+
+	if raw, found := object["nickname"]; found {
+		err = json.Unmarshal(raw, &a.Nickname)
+		if err != nil {
+			return fmt.Errorf("error reading 'nickname': %w", err)
+		}
+		delete(object, "nickname")
+	}
+
+	if raw, found := object["phone_number"]; found {
+		err = json.Unmarshal(raw, &a.PhoneNumber)
+		if err != nil {
+			return fmt.Errorf("error reading 'phone_number': %w", err)
+		}
+		delete(object, "phone_number")
+	}
+
+	if raw, found := object["phone_number_verified"]; found {
+		err = json.Unmarshal(raw, &a.PhoneNumberVerified)
+		if err != nil {
+			return fmt.Errorf("error reading 'phone_number_verified': %w", err)
+		}
+		delete(object, "phone_number_verified")
+	}
+
+	if raw, found := object["picture"]; found {
+		err = json.Unmarshal(raw, &a.Picture)
+		if err != nil {
+			return fmt.Errorf("error reading 'picture': %w", err)
+		}
+		delete(object, "picture")
+	}
+
+	if raw, found := object["preferred_username"]; found {
+		err = json.Unmarshal(raw, &a.PreferredUsername)
+		if err != nil {
+			return fmt.Errorf("error reading 'preferred_username': %w", err)
+		}
+		delete(object, "preferred_username")
+	}
+
+	if raw, found := object["profile"]; found {
+		err = json.Unmarshal(raw, &a.Profile)
+		if err != nil {
+			return fmt.Errorf("error reading 'profile': %w", err)
+		}
+		delete(object, "profile")
+	}
+
+	if raw, found := object["sub"]; found {
+		err = json.Unmarshal(raw, &a.Sub)
+		if err != nil {
+			return fmt.Errorf("error reading 'sub': %w", err)
+		}
+		delete(object, "sub")
+	}
+
+	if raw, found := object["updated_at"]; found {
+		err = json.Unmarshal(raw, &a.UpdatedAt)
+		if err != nil {
+			return fmt.Errorf("error reading 'updated_at': %w", err)
+		}
+		delete(object, "updated_at")
+	}
+
+	if raw, found := object["website"]; found {
+		err = json.Unmarshal(raw, &a.Website)
+		if err != nil {
+			return fmt.Errorf("error reading 'website': %w", err)
+		}
+		delete(object, "website")
+	}
+
+	if raw, found := object["zoneinfo"]; found {
+		err = json.Unmarshal(raw, &a.Zoneinfo)
+		if err != nil {
+			return fmt.Errorf("error reading 'zoneinfo': %w", err)
+		}
+		delete(object, "zoneinfo")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for UserInfo to handle AdditionalProperties
+func (a UserInfo) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.Address != nil {
+		object["address"], err = json.Marshal(a.Address)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'address': %w", err)
+		}
+	}
+
+	if a.Birthdate != nil {
+		object["birthdate"], err = json.Marshal(a.Birthdate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'birthdate': %w", err)
+		}
+	}
+
+	if a.Email != nil {
+		object["email"], err = json.Marshal(a.Email)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'email': %w", err)
+		}
+	}
+
+	if a.EmailVerified != nil {
+		object["email_verified"], err = json.Marshal(a.EmailVerified)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'email_verified': %w", err)
+		}
+	}
+
+	if a.FamilyName != nil {
+		object["family_name"], err = json.Marshal(a.FamilyName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'family_name': %w", err)
+		}
+	}
+
+	if a.Gender != nil {
+		object["gender"], err = json.Marshal(a.Gender)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'gender': %w", err)
+		}
+	}
+
+	if a.GivenName != nil {
+		object["given_name"], err = json.Marshal(a.GivenName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'given_name': %w", err)
+		}
+	}
+
+	if a.Locale != nil {
+		object["locale"], err = json.Marshal(a.Locale)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'locale': %w", err)
+		}
+	}
+
+	if a.MiddleName != nil {
+		object["middle_name"], err = json.Marshal(a.MiddleName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'middle_name': %w", err)
+		}
+	}
+
+	if a.Name != nil {
+		object["name"], err = json.Marshal(a.Name)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'name': %w", err)
+		}
+	}
+
+	if a.Nickname != nil {
+		object["nickname"], err = json.Marshal(a.Nickname)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'nickname': %w", err)
+		}
+	}
+
+	if a.PhoneNumber != nil {
+		object["phone_number"], err = json.Marshal(a.PhoneNumber)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'phone_number': %w", err)
+		}
+	}
+
+	if a.PhoneNumberVerified != nil {
+		object["phone_number_verified"], err = json.Marshal(a.PhoneNumberVerified)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'phone_number_verified': %w", err)
+		}
+	}
+
+	if a.Picture != nil {
+		object["picture"], err = json.Marshal(a.Picture)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'picture': %w", err)
+		}
+	}
+
+	if a.PreferredUsername != nil {
+		object["preferred_username"], err = json.Marshal(a.PreferredUsername)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'preferred_username': %w", err)
+		}
+	}
+
+	if a.Profile != nil {
+		object["profile"], err = json.Marshal(a.Profile)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'profile': %w", err)
+		}
+	}
+
+	object["sub"], err = json.Marshal(a.Sub)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'sub': %w", err)
+	}
+
+	if a.UpdatedAt != nil {
+		object["updated_at"], err = json.Marshal(a.UpdatedAt)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'updated_at': %w", err)
+		}
+	}
+
+	if a.Website != nil {
+		object["website"], err = json.Marshal(a.Website)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'website': %w", err)
+		}
+	}
+
+	if a.Zoneinfo != nil {
+		object["zoneinfo"], err = json.Marshal(a.Zoneinfo)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'zoneinfo': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // AsAuthorizationCodeGrant returns the union data inside the TokenRequest as a AuthorizationCodeGrant
 func (t TokenRequest) AsAuthorizationCodeGrant() (AuthorizationCodeGrant, error) {

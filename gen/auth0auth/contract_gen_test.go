@@ -220,7 +220,7 @@ func TestContract(t *testing.T) {
 	t.Run("Signup", func(t *testing.T) {
 		ran++
 		var body SignupJSONRequestBody
-		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"x\",\"email\":\"user@example.com\",\"password\":\"x\"}", &body)
+		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"x\",\"password\":\"x\"}", &body)
 		res, err := c.Database.Signup(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
@@ -241,7 +241,7 @@ func TestContract(t *testing.T) {
 	t.Run("StartPasswordless", func(t *testing.T) {
 		ran++
 		var body StartPasswordlessJSONRequestBody
-		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"email\",\"send\":\"link\"}", &body)
+		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"email\"}", &body)
 		res, err := c.Passwordless.Start(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})

@@ -13138,6 +13138,7 @@ type Action struct {
 	BuiltAt                *time.Time                 `json:"built_at,omitempty"`
 	Code                   *string                    `json:"code,omitempty"`
 	CreatedAt              *time.Time                 `json:"created_at,omitempty"`
+	CurrentVersion         *ActionCurrentVersion      `json:"current_version,omitempty"`
 	Dependencies           *[]ActionVersionDependency `json:"dependencies,omitempty"`
 	Deploy                 *bool                      `json:"deploy,omitempty"`
 	DeployedVersion        *ActionDeployedVersion     `json:"deployed_version,omitempty"`
@@ -13194,6 +13195,18 @@ type ActionBindingWithRef struct {
 
 // ActionBuildStatusEnum defines model for ActionBuildStatusEnum.
 type ActionBuildStatusEnum string
+
+// ActionCurrentVersion defines model for ActionCurrentVersion.
+type ActionCurrentVersion struct {
+	BuildTime *time.Time `json:"build_time,omitempty"`
+	Code      *string    `json:"code,omitempty"`
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+	Id        *string    `json:"id,omitempty"`
+	Number    *int       `json:"number,omitempty"`
+	Runtime   *string    `json:"runtime,omitempty"`
+	Status    *string    `json:"status,omitempty"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+}
 
 // ActionDeployedVersion defines model for ActionDeployedVersion.
 type ActionDeployedVersion = ActionVersion
@@ -13528,7 +13541,16 @@ type AssociateOrganizationClientGrantRequestContent struct {
 }
 
 // AssociateOrganizationClientGrantResponseContent defines model for AssociateOrganizationClientGrantResponseContent.
-type AssociateOrganizationClientGrantResponseContent = OrganizationClientGrant
+type AssociateOrganizationClientGrantResponseContent struct {
+	AllowAnyOrganization *bool                  `json:"allow_any_organization,omitempty"`
+	Audience             *string                `json:"audience,omitempty"`
+	ClientId             *string                `json:"client_id,omitempty"`
+	GrantId              *string                `json:"grant_id,omitempty"`
+	Id                   *string                `json:"id,omitempty"`
+	OrganizationUsage    *OrganizationUsageEnum `json:"organization_usage,omitempty"`
+	Scope                *[]string              `json:"scope,omitempty"`
+	SubjectType          *string                `json:"subject_type,omitempty"`
+}
 
 // AsyncApprovalNotificationsChannelsEnum defines model for AsyncApprovalNotificationsChannelsEnum.
 type AsyncApprovalNotificationsChannelsEnum string
@@ -13914,69 +13936,73 @@ type ClearAssessorsRequestContent struct {
 
 // ClientDetails defines model for Client.
 type ClientDetails struct {
-	Addons                                         *ClientAddons                                                 `json:"addons,omitempty"`
-	AllowedClients                                 *[]string                                                     `json:"allowed_clients,omitempty"`
-	AllowedLogoutUrls                              *[]string                                                     `json:"allowed_logout_urls,omitempty"`
-	AllowedOrigins                                 *[]string                                                     `json:"allowed_origins,omitempty"`
-	AppType                                        *ClientAppTypeEnum                                            `json:"app_type,omitempty"`
-	AsyncApprovalNotificationChannels              *ClientAsyncApprovalNotificationsChannelsAPIPostConfiguration `json:"async_approval_notification_channels,omitempty"`
-	Callbacks                                      *[]string                                                     `json:"callbacks,omitempty"`
-	ClientAliases                                  *[]string                                                     `json:"client_aliases,omitempty"`
-	ClientAuthenticationMethods                    nullable.Nullable[ClientAuthenticationMethod]                 `json:"client_authentication_methods,omitempty"`
-	ClientId                                       *string                                                       `json:"client_id,omitempty"`
-	ClientMetadata                                 *ClientMetadata                                               `json:"client_metadata,omitempty"`
-	ClientSecret                                   *string                                                       `json:"client_secret,omitempty"`
-	ComplianceLevel                                nullable.Nullable[ClientComplianceLevelEnum]                  `json:"compliance_level,omitempty"`
-	CrossOriginAuthentication                      *bool                                                         `json:"cross_origin_authentication,omitempty"`
-	CrossOriginLoc                                 *string                                                       `json:"cross_origin_loc,omitempty"`
-	CustomLoginPage                                *string                                                       `json:"custom_login_page,omitempty"`
-	CustomLoginPageOn                              *bool                                                         `json:"custom_login_page_on,omitempty"`
-	CustomLoginPagePreview                         *string                                                       `json:"custom_login_page_preview,omitempty"`
-	DefaultOrganization                            nullable.Nullable[ClientDefaultOrganization]                  `json:"default_organization,omitempty"`
-	Description                                    *string                                                       `json:"description,omitempty"`
-	EncryptionKey                                  nullable.Nullable[ClientEncryptionKey]                        `json:"encryption_key,omitempty"`
-	ExpressConfiguration                           *ExpressConfiguration                                         `json:"express_configuration,omitempty"`
-	ExternalClientId                               *string                                                       `json:"external_client_id,omitempty"`
-	ExternalMetadataCreatedBy                      *ClientExternalMetadataCreatedByEnum                          `json:"external_metadata_created_by,omitempty"`
-	ExternalMetadataType                           *ClientExternalMetadataTypeEnum                               `json:"external_metadata_type,omitempty"`
-	FedcmLogin                                     *FedCMLogin                                                   `json:"fedcm_login,omitempty"`
-	FormTemplate                                   *string                                                       `json:"form_template,omitempty"`
-	Global                                         *bool                                                         `json:"global,omitempty"`
-	GrantTypes                                     *[]string                                                     `json:"grant_types,omitempty"`
-	InitiateLoginUri                               *string                                                       `json:"initiate_login_uri,omitempty"`
-	IsFirstParty                                   *bool                                                         `json:"is_first_party,omitempty"`
-	IsTokenEndpointIpHeaderTrusted                 *bool                                                         `json:"is_token_endpoint_ip_header_trusted,omitempty"`
-	JwksUri                                        *string                                                       `json:"jwks_uri,omitempty"`
-	JwtConfiguration                               *ClientJwtConfiguration                                       `json:"jwt_configuration,omitempty"`
-	LogoUri                                        *string                                                       `json:"logo_uri,omitempty"`
-	Mobile                                         *ClientMobile                                                 `json:"mobile,omitempty"`
-	MyOrganizationConfiguration                    *ClientMyOrganizationResponseConfiguration                    `json:"my_organization_configuration,omitempty"`
-	Name                                           *string                                                       `json:"name,omitempty"`
-	NativeSocialLogin                              *NativeSocialLogin                                            `json:"native_social_login,omitempty"`
-	OidcConformant                                 *bool                                                         `json:"oidc_conformant,omitempty"`
-	OidcLogout                                     *ClientOIDCBackchannelLogoutSettings                          `json:"oidc_logout,omitempty"`
-	OrganizationDiscoveryMethods                   *[]ClientOrganizationDiscoveryEnum                            `json:"organization_discovery_methods,omitempty"`
-	OrganizationRequireBehavior                    *ClientOrganizationRequireBehaviorEnum                        `json:"organization_require_behavior,omitempty"`
-	OrganizationUsage                              *ClientOrganizationUsageEnum                                  `json:"organization_usage,omitempty"`
-	ParRequestExpiry                               nullable.Nullable[int]                                        `json:"par_request_expiry,omitempty"`
-	RedirectionPolicy                              *ClientRedirectionPolicyEnum                                  `json:"redirection_policy,omitempty"`
-	RefreshToken                                   nullable.Nullable[ClientRefreshTokenConfiguration]            `json:"refresh_token,omitempty"`
-	RequireProofOfPossession                       *bool                                                         `json:"require_proof_of_possession,omitempty"`
-	RequirePushedAuthorizationRequests             *bool                                                         `json:"require_pushed_authorization_requests,omitempty"`
-	ResourceServerIdentifier                       *string                                                       `json:"resource_server_identifier,omitempty"`
-	SessionTransfer                                nullable.Nullable[ClientSessionTransferConfiguration]         `json:"session_transfer,omitempty"`
-	SignedRequestObject                            *ClientSignedRequestObjectWithCredentialId                    `json:"signed_request_object,omitempty"`
-	SigningKeys                                    nullable.Nullable[ClientSigningKeys]                          `json:"signing_keys,omitempty"`
-	SkipNonVerifiableCallbackUriConfirmationPrompt *bool                                                         `json:"skip_non_verifiable_callback_uri_confirmation_prompt,omitempty"`
-	Sso                                            *bool                                                         `json:"sso,omitempty"`
-	SsoDisabled                                    *bool                                                         `json:"sso_disabled,omitempty"`
-	Tenant                                         *string                                                       `json:"tenant,omitempty"`
-	ThirdPartySecurityMode                         *ClientThirdPartySecurityModeEnum                             `json:"third_party_security_mode,omitempty"`
-	TokenEndpointAuthMethod                        *ClientTokenEndpointAuthMethodEnum                            `json:"token_endpoint_auth_method,omitempty"`
-	TokenExchange                                  *ClientTokenExchangeConfiguration                             `json:"token_exchange,omitempty"`
-	TokenQuota                                     *TokenQuota                                                   `json:"token_quota,omitempty"`
-	TokenVaultPrivilegedAccess                     *ClientTokenVaultPrivilegedAccessWithCredentialId             `json:"token_vault_privileged_access,omitempty"`
-	WebOrigins                                     *[]string                                                     `json:"web_origins,omitempty"`
+	Addons                            *ClientAddons                                                 `json:"addons,omitempty"`
+	AllowedClients                    *[]string                                                     `json:"allowed_clients,omitempty"`
+	AllowedLogoutUrls                 *[]string                                                     `json:"allowed_logout_urls,omitempty"`
+	AllowedOrigins                    *[]string                                                     `json:"allowed_origins,omitempty"`
+	AppType                           *ClientAppTypeEnum                                            `json:"app_type,omitempty"`
+	AsyncApprovalNotificationChannels *ClientAsyncApprovalNotificationsChannelsAPIPostConfiguration `json:"async_approval_notification_channels,omitempty"`
+	Callbacks                         *[]string                                                     `json:"callbacks,omitempty"`
+	ClientAliases                     *[]string                                                     `json:"client_aliases,omitempty"`
+	ClientAuthenticationMethods       nullable.Nullable[ClientAuthenticationMethod]                 `json:"client_authentication_methods,omitempty"`
+	ClientId                          *string                                                       `json:"client_id,omitempty"`
+	ClientMetadata                    *ClientMetadata                                               `json:"client_metadata,omitempty"`
+	ClientSecret                      *string                                                       `json:"client_secret,omitempty"`
+	ComplianceLevel                   nullable.Nullable[ClientComplianceLevelEnum]                  `json:"compliance_level,omitempty"`
+	CrossOriginAuth                   *bool                                                         `json:"cross_origin_auth,omitempty"`
+	CrossOriginAuthentication         *bool                                                         `json:"cross_origin_authentication,omitempty"`
+	CrossOriginLoc                    *string                                                       `json:"cross_origin_loc,omitempty"`
+	CustomLoginPage                   *string                                                       `json:"custom_login_page,omitempty"`
+	CustomLoginPageOn                 *bool                                                         `json:"custom_login_page_on,omitempty"`
+	CustomLoginPagePreview            *string                                                       `json:"custom_login_page_preview,omitempty"`
+	DefaultOrganization               nullable.Nullable[ClientDefaultOrganization]                  `json:"default_organization,omitempty"`
+	Description                       *string                                                       `json:"description,omitempty"`
+	EncryptionKey                     nullable.Nullable[ClientEncryptionKey]                        `json:"encryption_key,omitempty"`
+	ExpressConfiguration              *ExpressConfiguration                                         `json:"express_configuration,omitempty"`
+	ExternalClientId                  *string                                                       `json:"external_client_id,omitempty"`
+	ExternalMetadataCreatedBy         *ClientExternalMetadataCreatedByEnum                          `json:"external_metadata_created_by,omitempty"`
+	ExternalMetadataType              *ClientExternalMetadataTypeEnum                               `json:"external_metadata_type,omitempty"`
+	FedcmLogin                        *FedCMLogin                                                   `json:"fedcm_login,omitempty"`
+	FormTemplate                      *string                                                       `json:"form_template,omitempty"`
+	Global                            *bool                                                         `json:"global,omitempty"`
+	GrantTypes                        *[]string                                                     `json:"grant_types,omitempty"`
+	InitiateLoginUri                  *string                                                       `json:"initiate_login_uri,omitempty"`
+	IsFirstParty                      *bool                                                         `json:"is_first_party,omitempty"`
+	IsTokenEndpointIpHeaderTrusted    *bool                                                         `json:"is_token_endpoint_ip_header_trusted,omitempty"`
+	JwksUri                           *string                                                       `json:"jwks_uri,omitempty"`
+	JwtConfiguration                  *ClientJwtConfiguration                                       `json:"jwt_configuration,omitempty"`
+	LogoUri                           *string                                                       `json:"logo_uri,omitempty"`
+	Mobile                            *ClientMobile                                                 `json:"mobile,omitempty"`
+	MyOrganizationConfiguration       *ClientMyOrganizationResponseConfiguration                    `json:"my_organization_configuration,omitempty"`
+	Name                              *string                                                       `json:"name,omitempty"`
+	NativeSocialLogin                 *NativeSocialLogin                                            `json:"native_social_login,omitempty"`
+	OidcBackchannelLogout             *struct {
+		BackchannelLogoutUrls *[]string `json:"backchannel_logout_urls,omitempty"`
+	} `json:"oidc_backchannel_logout,omitempty"`
+	OidcConformant                                 *bool                                                 `json:"oidc_conformant,omitempty"`
+	OidcLogout                                     *ClientOIDCBackchannelLogoutSettings                  `json:"oidc_logout,omitempty"`
+	OrganizationDiscoveryMethods                   *[]ClientOrganizationDiscoveryEnum                    `json:"organization_discovery_methods,omitempty"`
+	OrganizationRequireBehavior                    *ClientOrganizationRequireBehaviorEnum                `json:"organization_require_behavior,omitempty"`
+	OrganizationUsage                              *ClientOrganizationUsageEnum                          `json:"organization_usage,omitempty"`
+	ParRequestExpiry                               nullable.Nullable[int]                                `json:"par_request_expiry,omitempty"`
+	RedirectionPolicy                              *ClientRedirectionPolicyEnum                          `json:"redirection_policy,omitempty"`
+	RefreshToken                                   nullable.Nullable[ClientRefreshTokenConfiguration]    `json:"refresh_token,omitempty"`
+	RequireProofOfPossession                       *bool                                                 `json:"require_proof_of_possession,omitempty"`
+	RequirePushedAuthorizationRequests             *bool                                                 `json:"require_pushed_authorization_requests,omitempty"`
+	ResourceServerIdentifier                       *string                                               `json:"resource_server_identifier,omitempty"`
+	SessionTransfer                                nullable.Nullable[ClientSessionTransferConfiguration] `json:"session_transfer,omitempty"`
+	SignedRequestObject                            *ClientSignedRequestObjectWithCredentialId            `json:"signed_request_object,omitempty"`
+	SigningKeys                                    nullable.Nullable[ClientSigningKeys]                  `json:"signing_keys,omitempty"`
+	SkipNonVerifiableCallbackUriConfirmationPrompt *bool                                                 `json:"skip_non_verifiable_callback_uri_confirmation_prompt,omitempty"`
+	Sso                                            *bool                                                 `json:"sso,omitempty"`
+	SsoDisabled                                    *bool                                                 `json:"sso_disabled,omitempty"`
+	Tenant                                         *string                                               `json:"tenant,omitempty"`
+	ThirdPartySecurityMode                         *ClientThirdPartySecurityModeEnum                     `json:"third_party_security_mode,omitempty"`
+	TokenEndpointAuthMethod                        *ClientTokenEndpointAuthMethodEnum                    `json:"token_endpoint_auth_method,omitempty"`
+	TokenExchange                                  *ClientTokenExchangeConfiguration                     `json:"token_exchange,omitempty"`
+	TokenQuota                                     *TokenQuota                                           `json:"token_quota,omitempty"`
+	TokenVaultPrivilegedAccess                     *ClientTokenVaultPrivilegedAccessWithCredentialId     `json:"token_vault_privileged_access,omitempty"`
+	WebOrigins                                     *[]string                                             `json:"web_origins,omitempty"`
 }
 
 // ClientAddonAWS defines model for ClientAddonAWS.
@@ -14636,11 +14662,13 @@ type ConnectionForList struct {
 	ConnectedAccounts           *ConnectionConnectedAccountsPurpose `json:"connected_accounts,omitempty"`
 	CrossAppAccessRequestingApp *CrossAppAccessRequestingApp        `json:"cross_app_access_requesting_app,omitempty"`
 	DisplayName                 *string                             `json:"display_name,omitempty"`
+	EnabledClients              *[]string                           `json:"enabled_clients,omitempty"`
 	Id                          *string                             `json:"id,omitempty"`
 	IsDomainConnection          *bool                               `json:"is_domain_connection,omitempty"`
 	Metadata                    *ConnectionsMetadata                `json:"metadata,omitempty"`
 	Name                        *string                             `json:"name,omitempty"`
 	Options                     *ConnectionOptions                  `json:"options,omitempty"`
+	ProvisioningTicketUrl       *string                             `json:"provisioning_ticket_url,omitempty"`
 	Realms                      *[]string                           `json:"realms,omitempty"`
 	ShowAsButton                *bool                               `json:"show_as_button,omitempty"`
 	Strategy                    *string                             `json:"strategy,omitempty"`
@@ -15012,10 +15040,18 @@ type CreateBrandingPhoneProviderResponseContent = PhoneProviderSchemaMasked
 
 // CreateBrandingThemeRequestContent defines model for CreateBrandingThemeRequestContent.
 type CreateBrandingThemeRequestContent struct {
-	Borders        BrandingThemeBorders        `json:"borders"`
-	Colors         BrandingThemeColors         `json:"colors"`
-	DisplayName    *string                     `json:"displayName,omitempty"`
-	Fonts          BrandingThemeFonts          `json:"fonts"`
+	Borders     BrandingThemeBorders `json:"borders"`
+	Colors      BrandingThemeColors  `json:"colors"`
+	DisplayName *string              `json:"displayName,omitempty"`
+	Fonts       BrandingThemeFonts   `json:"fonts"`
+	Identifiers *struct {
+		LoginDisplay    *string `json:"login_display,omitempty"`
+		OtpAutocomplete *bool   `json:"otp_autocomplete,omitempty"`
+		PhoneDisplay    *struct {
+			Formatting *string `json:"formatting,omitempty"`
+			Masking    *string `json:"masking,omitempty"`
+		} `json:"phone_display,omitempty"`
+	} `json:"identifiers,omitempty"`
 	PageBackground BrandingThemePageBackground `json:"page_background"`
 	Widget         BrandingThemeWidget         `json:"widget"`
 }
@@ -15139,7 +15175,7 @@ type CreateConnectionRequestContent struct {
 }
 
 // CreateConnectionResponseContent defines model for CreateConnectionResponseContent.
-type CreateConnectionResponseContent = GetConnectionResponseContent
+type CreateConnectionResponseContent = ConnectionForList
 
 // CreateCustomDomainRequestContent defines model for CreateCustomDomainRequestContent.
 type CreateCustomDomainRequestContent struct {
@@ -15155,6 +15191,7 @@ type CreateCustomDomainRequestContent struct {
 // CreateCustomDomainResponseContent defines model for CreateCustomDomainResponseContent.
 type CreateCustomDomainResponseContent struct {
 	Certificate            *DomainCertificate           `json:"certificate,omitempty"`
+	CreatedAt              *time.Time                   `json:"created_at,omitempty"`
 	CustomClientIpHeader   nullable.Nullable[string]    `json:"custom_client_ip_header,omitempty"`
 	CustomDomainId         string                       `json:"custom_domain_id"`
 	Domain                 string                       `json:"domain"`
@@ -15324,8 +15361,10 @@ type CreateFeatureFlagResponseContent = FeatureFlag
 
 // CreateFlowRequestContent defines model for CreateFlowRequestContent.
 type CreateFlowRequestContent struct {
-	Actions *[]FlowAction `json:"actions,omitempty"`
-	Name    string        `json:"name"`
+	Actions     *[]FlowAction `json:"actions,omitempty"`
+	Description *string       `json:"description,omitempty"`
+	Name        string        `json:"name"`
+	Synchronous *bool         `json:"synchronous,omitempty"`
 }
 
 // CreateFlowResponseContent defines model for CreateFlowResponseContent.
@@ -15775,14 +15814,15 @@ type CreateFlowsVaultConnectionZapierWebhook struct {
 
 // CreateFormRequestContent defines model for CreateFormRequestContent.
 type CreateFormRequestContent struct {
-	Ending       *FormEndingNode   `json:"ending,omitempty"`
-	Languages    *FormLanguages    `json:"languages,omitempty"`
-	Messages     *FormMessages     `json:"messages,omitempty"`
-	Name         string            `json:"name"`
-	Nodes        *FormNodeList     `json:"nodes,omitempty"`
-	Start        *FormStartNode    `json:"start,omitempty"`
-	Style        *FormStyle        `json:"style,omitempty"`
-	Translations *FormTranslations `json:"translations,omitempty"`
+	Description  nullable.Nullable[string] `json:"description,omitempty"`
+	Ending       *FormEndingNode           `json:"ending,omitempty"`
+	Languages    *FormLanguages            `json:"languages,omitempty"`
+	Messages     *FormMessages             `json:"messages,omitempty"`
+	Name         string                    `json:"name"`
+	Nodes        *FormNodeList             `json:"nodes,omitempty"`
+	Start        *FormStartNode            `json:"start,omitempty"`
+	Style        *FormStyle                `json:"style,omitempty"`
+	Translations *FormTranslations         `json:"translations,omitempty"`
 }
 
 // CreateFormResponseContent defines model for CreateFormResponseContent.
@@ -16045,6 +16085,7 @@ type CreatePhoneTemplateTestNotificationRequestContent struct {
 
 // CreatePhoneTemplateTestNotificationResponseContent defines model for CreatePhoneTemplateTestNotificationResponseContent.
 type CreatePhoneTemplateTestNotificationResponseContent struct {
+	Code    *int   `json:"code,omitempty"`
 	Message string `json:"message"`
 }
 
@@ -16093,6 +16134,7 @@ type CreateResourceServerRequestContent struct {
 	TokenDialect                              *ResourceServerTokenDialectSchemaEnum                `json:"token_dialect,omitempty"`
 	TokenEncryption                           nullable.Nullable[ResourceServerTokenEncryption]     `json:"token_encryption,omitempty"`
 	TokenLifetime                             *int                                                 `json:"token_lifetime,omitempty"`
+	TokenLifetimeForWeb                       *int                                                 `json:"token_lifetime_for_web,omitempty"`
 }
 
 // CreateResourceServerResponseContent defines model for CreateResourceServerResponseContent.
@@ -16327,7 +16369,16 @@ type CredentialDeviceTypeEnum string
 
 // CredentialId defines model for CredentialId.
 type CredentialId struct {
-	Id string `json:"id"`
+	Alg              *string    `json:"alg,omitempty"`
+	CreatedAt        *time.Time `json:"created_at,omitempty"`
+	CredentialType   *string    `json:"credential_type,omitempty"`
+	ExpiresAt        *time.Time `json:"expires_at,omitempty"`
+	Id               string     `json:"id"`
+	Kid              *string    `json:"kid,omitempty"`
+	Name             *string    `json:"name,omitempty"`
+	SubjectDn        *string    `json:"subject_dn,omitempty"`
+	ThumbprintSha256 *string    `json:"thumbprint_sha256,omitempty"`
+	UpdatedAt        *time.Time `json:"updated_at,omitempty"`
 }
 
 // CrossAppAccessRequestingApp defines model for CrossAppAccessRequestingApp.
@@ -16391,6 +16442,7 @@ type CspReportingInfrastructure struct {
 // CustomDomain defines model for CustomDomain.
 type CustomDomain struct {
 	Certificate            *DomainCertificate           `json:"certificate,omitempty"`
+	CreatedAt              *time.Time                   `json:"created_at,omitempty"`
 	CustomClientIpHeader   nullable.Nullable[string]    `json:"custom_client_ip_header,omitempty"`
 	CustomDomainId         string                       `json:"custom_domain_id"`
 	Domain                 string                       `json:"domain"`
@@ -16472,12 +16524,13 @@ type CustomSigningKeyUseEnum string
 
 // DailyStats defines model for DailyStats.
 type DailyStats struct {
-	CreatedAt       *string `json:"created_at,omitempty"`
-	Date            *string `json:"date,omitempty"`
-	LeakedPasswords *int    `json:"leaked_passwords,omitempty"`
-	Logins          *int    `json:"logins,omitempty"`
-	Signups         *int    `json:"signups,omitempty"`
-	UpdatedAt       *string `json:"updated_at,omitempty"`
+	CreatedAt             *string `json:"created_at,omitempty"`
+	Date                  *string `json:"date,omitempty"`
+	LeakedPasswords       *int    `json:"leaked_passwords,omitempty"`
+	LeakedPasswordsSignup *int    `json:"leaked_passwords_signup,omitempty"`
+	Logins                *int    `json:"logins,omitempty"`
+	Signups               *int    `json:"signups,omitempty"`
+	UpdatedAt             *string `json:"updated_at,omitempty"`
 }
 
 // DefaultMethodEmailIdentifierEnum defines model for DefaultMethodEmailIdentifierEnum.
@@ -16762,12 +16815,15 @@ type EventStreamActionResponseContent struct {
 
 // EventStreamCloudEvent defines model for EventStreamCloudEvent.
 type EventStreamCloudEvent struct {
-	Data        *string    `json:"data,omitempty"`
-	Id          *string    `json:"id,omitempty"`
-	Source      *string    `json:"source,omitempty"`
-	Specversion *string    `json:"specversion,omitempty"`
-	Time        *time.Time `json:"time,omitempty"`
-	Type        *string    `json:"type,omitempty"`
+	A0purpose   *string                 `json:"a0purpose,omitempty"`
+	A0stream    *string                 `json:"a0stream,omitempty"`
+	A0tenant    *string                 `json:"a0tenant,omitempty"`
+	Data        *map[string]interface{} `json:"data,omitempty"`
+	Id          *string                 `json:"id,omitempty"`
+	Source      *string                 `json:"source,omitempty"`
+	Specversion *string                 `json:"specversion,omitempty"`
+	Time        *time.Time              `json:"time,omitempty"`
+	Type        *string                 `json:"type,omitempty"`
 }
 
 // EventStreamCloudEventA0PurposeEnum defines model for EventStreamCloudEventA0PurposeEnum.
@@ -18574,6 +18630,7 @@ type EventStreamDelivery struct {
 
 // EventStreamDeliveryAttempt defines model for EventStreamDeliveryAttempt.
 type EventStreamDeliveryAttempt struct {
+	Duration     *float32                      `json:"duration,omitempty"`
 	ErrorMessage *string                       `json:"error_message,omitempty"`
 	Status       EventStreamDeliveryStatusEnum `json:"status"`
 	Timestamp    time.Time                     `json:"timestamp"`
@@ -20775,11 +20832,13 @@ type FlowExecutionSummary struct {
 
 // FlowSummary defines model for FlowSummary.
 type FlowSummary struct {
-	CreatedAt  time.Time           `json:"created_at"`
-	ExecutedAt *openapi_types.Date `json:"executed_at,omitempty"`
-	Id         string              `json:"id"`
-	Name       string              `json:"name"`
-	UpdatedAt  time.Time           `json:"updated_at"`
+	CreatedAt   time.Time           `json:"created_at"`
+	Description *string             `json:"description,omitempty"`
+	ExecutedAt  *openapi_types.Date `json:"executed_at,omitempty"`
+	Id          string              `json:"id"`
+	Name        string              `json:"name"`
+	Synchronous *bool               `json:"synchronous,omitempty"`
+	UpdatedAt   time.Time           `json:"updated_at"`
 }
 
 // FlowsVaultConnectioSetupApiKey defines model for FlowsVaultConnectioSetupApiKey.
@@ -21839,7 +21898,9 @@ type FormStepConfig struct {
 
 // FormStyle defines model for FormStyle.
 type FormStyle struct {
-	Css *string `json:"css,omitempty"`
+	Css     *string `json:"css,omitempty"`
+	Theme   *string `json:"theme,omitempty"`
+	Version *string `json:"version,omitempty"`
 }
 
 // FormStyleNullable defines model for FormStyleNullable.
@@ -21847,12 +21908,14 @@ type FormStyleNullable = FormStyle
 
 // FormSummary defines model for FormSummary.
 type FormSummary struct {
-	CreatedAt   time.Time           `json:"created_at"`
-	EmbeddedAt  *openapi_types.Date `json:"embedded_at,omitempty"`
-	Id          string              `json:"id"`
-	Name        string              `json:"name"`
-	SubmittedAt *openapi_types.Date `json:"submitted_at,omitempty"`
-	UpdatedAt   time.Time           `json:"updated_at"`
+	CreatedAt   time.Time                 `json:"created_at"`
+	Description nullable.Nullable[string] `json:"description,omitempty"`
+	EmbeddedAt  *openapi_types.Date       `json:"embedded_at,omitempty"`
+	FlowCount   *int                      `json:"flow_count,omitempty"`
+	Id          string                    `json:"id"`
+	Name        string                    `json:"name"`
+	SubmittedAt *openapi_types.Date       `json:"submitted_at,omitempty"`
+	UpdatedAt   time.Time                 `json:"updated_at"`
 }
 
 // FormTranslations defines model for FormTranslations.
@@ -22037,10 +22100,18 @@ type GetBrandingResponseContent struct {
 
 // GetBrandingThemeResponseContent defines model for GetBrandingThemeResponseContent.
 type GetBrandingThemeResponseContent struct {
-	Borders        BrandingThemeBorders        `json:"borders"`
-	Colors         BrandingThemeColors         `json:"colors"`
-	DisplayName    string                      `json:"displayName"`
-	Fonts          BrandingThemeFonts          `json:"fonts"`
+	Borders     BrandingThemeBorders `json:"borders"`
+	Colors      BrandingThemeColors  `json:"colors"`
+	DisplayName string               `json:"displayName"`
+	Fonts       BrandingThemeFonts   `json:"fonts"`
+	Identifiers *struct {
+		LoginDisplay    *string `json:"login_display,omitempty"`
+		OtpAutocomplete *bool   `json:"otp_autocomplete,omitempty"`
+		PhoneDisplay    *struct {
+			Formatting *string `json:"formatting,omitempty"`
+			Masking    *string `json:"masking,omitempty"`
+		} `json:"phone_display,omitempty"`
+	} `json:"identifiers,omitempty"`
 	PageBackground BrandingThemePageBackground `json:"page_background"`
 	ThemeId        string                      `json:"themeId"`
 	Widget         BrandingThemeWidget         `json:"widget"`
@@ -22072,69 +22143,73 @@ type GetClientGrantResponseContent = ClientGrantResponseContent
 
 // GetClientResponseContent defines model for GetClientResponseContent.
 type GetClientResponseContent struct {
-	Addons                                         *ClientAddons                                                 `json:"addons,omitempty"`
-	AllowedClients                                 *[]string                                                     `json:"allowed_clients,omitempty"`
-	AllowedLogoutUrls                              *[]string                                                     `json:"allowed_logout_urls,omitempty"`
-	AllowedOrigins                                 *[]string                                                     `json:"allowed_origins,omitempty"`
-	AppType                                        *ClientAppTypeEnum                                            `json:"app_type,omitempty"`
-	AsyncApprovalNotificationChannels              *ClientAsyncApprovalNotificationsChannelsAPIPostConfiguration `json:"async_approval_notification_channels,omitempty"`
-	Callbacks                                      *[]string                                                     `json:"callbacks,omitempty"`
-	ClientAliases                                  *[]string                                                     `json:"client_aliases,omitempty"`
-	ClientAuthenticationMethods                    nullable.Nullable[ClientAuthenticationMethod]                 `json:"client_authentication_methods,omitempty"`
-	ClientId                                       *string                                                       `json:"client_id,omitempty"`
-	ClientMetadata                                 *ClientMetadata                                               `json:"client_metadata,omitempty"`
-	ClientSecret                                   *string                                                       `json:"client_secret,omitempty"`
-	ComplianceLevel                                nullable.Nullable[ClientComplianceLevelEnum]                  `json:"compliance_level,omitempty"`
-	CrossOriginAuthentication                      *bool                                                         `json:"cross_origin_authentication,omitempty"`
-	CrossOriginLoc                                 *string                                                       `json:"cross_origin_loc,omitempty"`
-	CustomLoginPage                                *string                                                       `json:"custom_login_page,omitempty"`
-	CustomLoginPageOn                              *bool                                                         `json:"custom_login_page_on,omitempty"`
-	CustomLoginPagePreview                         *string                                                       `json:"custom_login_page_preview,omitempty"`
-	DefaultOrganization                            nullable.Nullable[ClientDefaultOrganization]                  `json:"default_organization,omitempty"`
-	Description                                    *string                                                       `json:"description,omitempty"`
-	EncryptionKey                                  nullable.Nullable[ClientEncryptionKey]                        `json:"encryption_key,omitempty"`
-	ExpressConfiguration                           *ExpressConfiguration                                         `json:"express_configuration,omitempty"`
-	ExternalClientId                               *string                                                       `json:"external_client_id,omitempty"`
-	ExternalMetadataCreatedBy                      *ClientExternalMetadataCreatedByEnum                          `json:"external_metadata_created_by,omitempty"`
-	ExternalMetadataType                           *ClientExternalMetadataTypeEnum                               `json:"external_metadata_type,omitempty"`
-	FedcmLogin                                     *FedCMLogin                                                   `json:"fedcm_login,omitempty"`
-	FormTemplate                                   *string                                                       `json:"form_template,omitempty"`
-	Global                                         *bool                                                         `json:"global,omitempty"`
-	GrantTypes                                     *[]string                                                     `json:"grant_types,omitempty"`
-	InitiateLoginUri                               *string                                                       `json:"initiate_login_uri,omitempty"`
-	IsFirstParty                                   *bool                                                         `json:"is_first_party,omitempty"`
-	IsTokenEndpointIpHeaderTrusted                 *bool                                                         `json:"is_token_endpoint_ip_header_trusted,omitempty"`
-	JwksUri                                        *string                                                       `json:"jwks_uri,omitempty"`
-	JwtConfiguration                               *ClientJwtConfiguration                                       `json:"jwt_configuration,omitempty"`
-	LogoUri                                        *string                                                       `json:"logo_uri,omitempty"`
-	Mobile                                         *ClientMobile                                                 `json:"mobile,omitempty"`
-	MyOrganizationConfiguration                    *ClientMyOrganizationResponseConfiguration                    `json:"my_organization_configuration,omitempty"`
-	Name                                           *string                                                       `json:"name,omitempty"`
-	NativeSocialLogin                              *NativeSocialLogin                                            `json:"native_social_login,omitempty"`
-	OidcConformant                                 *bool                                                         `json:"oidc_conformant,omitempty"`
-	OidcLogout                                     *ClientOIDCBackchannelLogoutSettings                          `json:"oidc_logout,omitempty"`
-	OrganizationDiscoveryMethods                   *[]ClientOrganizationDiscoveryEnum                            `json:"organization_discovery_methods,omitempty"`
-	OrganizationRequireBehavior                    *ClientOrganizationRequireBehaviorEnum                        `json:"organization_require_behavior,omitempty"`
-	OrganizationUsage                              *ClientOrganizationUsageEnum                                  `json:"organization_usage,omitempty"`
-	ParRequestExpiry                               nullable.Nullable[int]                                        `json:"par_request_expiry,omitempty"`
-	RedirectionPolicy                              *ClientRedirectionPolicyEnum                                  `json:"redirection_policy,omitempty"`
-	RefreshToken                                   nullable.Nullable[ClientRefreshTokenConfiguration]            `json:"refresh_token,omitempty"`
-	RequireProofOfPossession                       *bool                                                         `json:"require_proof_of_possession,omitempty"`
-	RequirePushedAuthorizationRequests             *bool                                                         `json:"require_pushed_authorization_requests,omitempty"`
-	ResourceServerIdentifier                       *string                                                       `json:"resource_server_identifier,omitempty"`
-	SessionTransfer                                nullable.Nullable[ClientSessionTransferConfiguration]         `json:"session_transfer,omitempty"`
-	SignedRequestObject                            *ClientSignedRequestObjectWithCredentialId                    `json:"signed_request_object,omitempty"`
-	SigningKeys                                    nullable.Nullable[ClientSigningKeys]                          `json:"signing_keys,omitempty"`
-	SkipNonVerifiableCallbackUriConfirmationPrompt *bool                                                         `json:"skip_non_verifiable_callback_uri_confirmation_prompt,omitempty"`
-	Sso                                            *bool                                                         `json:"sso,omitempty"`
-	SsoDisabled                                    *bool                                                         `json:"sso_disabled,omitempty"`
-	Tenant                                         *string                                                       `json:"tenant,omitempty"`
-	ThirdPartySecurityMode                         *ClientThirdPartySecurityModeEnum                             `json:"third_party_security_mode,omitempty"`
-	TokenEndpointAuthMethod                        *ClientTokenEndpointAuthMethodEnum                            `json:"token_endpoint_auth_method,omitempty"`
-	TokenExchange                                  *ClientTokenExchangeConfiguration                             `json:"token_exchange,omitempty"`
-	TokenQuota                                     *TokenQuota                                                   `json:"token_quota,omitempty"`
-	TokenVaultPrivilegedAccess                     *ClientTokenVaultPrivilegedAccessWithCredentialId             `json:"token_vault_privileged_access,omitempty"`
-	WebOrigins                                     *[]string                                                     `json:"web_origins,omitempty"`
+	Addons                            *ClientAddons                                                 `json:"addons,omitempty"`
+	AllowedClients                    *[]string                                                     `json:"allowed_clients,omitempty"`
+	AllowedLogoutUrls                 *[]string                                                     `json:"allowed_logout_urls,omitempty"`
+	AllowedOrigins                    *[]string                                                     `json:"allowed_origins,omitempty"`
+	AppType                           *ClientAppTypeEnum                                            `json:"app_type,omitempty"`
+	AsyncApprovalNotificationChannels *ClientAsyncApprovalNotificationsChannelsAPIPostConfiguration `json:"async_approval_notification_channels,omitempty"`
+	Callbacks                         *[]string                                                     `json:"callbacks,omitempty"`
+	ClientAliases                     *[]string                                                     `json:"client_aliases,omitempty"`
+	ClientAuthenticationMethods       nullable.Nullable[ClientAuthenticationMethod]                 `json:"client_authentication_methods,omitempty"`
+	ClientId                          *string                                                       `json:"client_id,omitempty"`
+	ClientMetadata                    *ClientMetadata                                               `json:"client_metadata,omitempty"`
+	ClientSecret                      *string                                                       `json:"client_secret,omitempty"`
+	ComplianceLevel                   nullable.Nullable[ClientComplianceLevelEnum]                  `json:"compliance_level,omitempty"`
+	CrossOriginAuth                   *bool                                                         `json:"cross_origin_auth,omitempty"`
+	CrossOriginAuthentication         *bool                                                         `json:"cross_origin_authentication,omitempty"`
+	CrossOriginLoc                    *string                                                       `json:"cross_origin_loc,omitempty"`
+	CustomLoginPage                   *string                                                       `json:"custom_login_page,omitempty"`
+	CustomLoginPageOn                 *bool                                                         `json:"custom_login_page_on,omitempty"`
+	CustomLoginPagePreview            *string                                                       `json:"custom_login_page_preview,omitempty"`
+	DefaultOrganization               nullable.Nullable[ClientDefaultOrganization]                  `json:"default_organization,omitempty"`
+	Description                       *string                                                       `json:"description,omitempty"`
+	EncryptionKey                     nullable.Nullable[ClientEncryptionKey]                        `json:"encryption_key,omitempty"`
+	ExpressConfiguration              *ExpressConfiguration                                         `json:"express_configuration,omitempty"`
+	ExternalClientId                  *string                                                       `json:"external_client_id,omitempty"`
+	ExternalMetadataCreatedBy         *ClientExternalMetadataCreatedByEnum                          `json:"external_metadata_created_by,omitempty"`
+	ExternalMetadataType              *ClientExternalMetadataTypeEnum                               `json:"external_metadata_type,omitempty"`
+	FedcmLogin                        *FedCMLogin                                                   `json:"fedcm_login,omitempty"`
+	FormTemplate                      *string                                                       `json:"form_template,omitempty"`
+	Global                            *bool                                                         `json:"global,omitempty"`
+	GrantTypes                        *[]string                                                     `json:"grant_types,omitempty"`
+	InitiateLoginUri                  *string                                                       `json:"initiate_login_uri,omitempty"`
+	IsFirstParty                      *bool                                                         `json:"is_first_party,omitempty"`
+	IsTokenEndpointIpHeaderTrusted    *bool                                                         `json:"is_token_endpoint_ip_header_trusted,omitempty"`
+	JwksUri                           *string                                                       `json:"jwks_uri,omitempty"`
+	JwtConfiguration                  *ClientJwtConfiguration                                       `json:"jwt_configuration,omitempty"`
+	LogoUri                           *string                                                       `json:"logo_uri,omitempty"`
+	Mobile                            *ClientMobile                                                 `json:"mobile,omitempty"`
+	MyOrganizationConfiguration       *ClientMyOrganizationResponseConfiguration                    `json:"my_organization_configuration,omitempty"`
+	Name                              *string                                                       `json:"name,omitempty"`
+	NativeSocialLogin                 *NativeSocialLogin                                            `json:"native_social_login,omitempty"`
+	OidcBackchannelLogout             *struct {
+		BackchannelLogoutUrls *[]string `json:"backchannel_logout_urls,omitempty"`
+	} `json:"oidc_backchannel_logout,omitempty"`
+	OidcConformant                                 *bool                                                 `json:"oidc_conformant,omitempty"`
+	OidcLogout                                     *ClientOIDCBackchannelLogoutSettings                  `json:"oidc_logout,omitempty"`
+	OrganizationDiscoveryMethods                   *[]ClientOrganizationDiscoveryEnum                    `json:"organization_discovery_methods,omitempty"`
+	OrganizationRequireBehavior                    *ClientOrganizationRequireBehaviorEnum                `json:"organization_require_behavior,omitempty"`
+	OrganizationUsage                              *ClientOrganizationUsageEnum                          `json:"organization_usage,omitempty"`
+	ParRequestExpiry                               nullable.Nullable[int]                                `json:"par_request_expiry,omitempty"`
+	RedirectionPolicy                              *ClientRedirectionPolicyEnum                          `json:"redirection_policy,omitempty"`
+	RefreshToken                                   nullable.Nullable[ClientRefreshTokenConfiguration]    `json:"refresh_token,omitempty"`
+	RequireProofOfPossession                       *bool                                                 `json:"require_proof_of_possession,omitempty"`
+	RequirePushedAuthorizationRequests             *bool                                                 `json:"require_pushed_authorization_requests,omitempty"`
+	ResourceServerIdentifier                       *string                                               `json:"resource_server_identifier,omitempty"`
+	SessionTransfer                                nullable.Nullable[ClientSessionTransferConfiguration] `json:"session_transfer,omitempty"`
+	SignedRequestObject                            *ClientSignedRequestObjectWithCredentialId            `json:"signed_request_object,omitempty"`
+	SigningKeys                                    nullable.Nullable[ClientSigningKeys]                  `json:"signing_keys,omitempty"`
+	SkipNonVerifiableCallbackUriConfirmationPrompt *bool                                                 `json:"skip_non_verifiable_callback_uri_confirmation_prompt,omitempty"`
+	Sso                                            *bool                                                 `json:"sso,omitempty"`
+	SsoDisabled                                    *bool                                                 `json:"sso_disabled,omitempty"`
+	Tenant                                         *string                                               `json:"tenant,omitempty"`
+	ThirdPartySecurityMode                         *ClientThirdPartySecurityModeEnum                     `json:"third_party_security_mode,omitempty"`
+	TokenEndpointAuthMethod                        *ClientTokenEndpointAuthMethodEnum                    `json:"token_endpoint_auth_method,omitempty"`
+	TokenExchange                                  *ClientTokenExchangeConfiguration                     `json:"token_exchange,omitempty"`
+	TokenQuota                                     *TokenQuota                                           `json:"token_quota,omitempty"`
+	TokenVaultPrivilegedAccess                     *ClientTokenVaultPrivilegedAccessWithCredentialId     `json:"token_vault_privileged_access,omitempty"`
+	WebOrigins                                     *[]string                                             `json:"web_origins,omitempty"`
 }
 
 // GetConnectionEnabledClientsResponseContent defines model for GetConnectionEnabledClientsResponseContent.
@@ -22150,21 +22225,7 @@ type GetConnectionProfileResponseContent = ConnectionProfile
 type GetConnectionProfileTemplateResponseContent = ConnectionProfileTemplateItem
 
 // GetConnectionResponseContent defines model for GetConnectionResponseContent.
-type GetConnectionResponseContent struct {
-	Authentication              *ConnectionAuthenticationPurpose    `json:"authentication,omitempty"`
-	ConnectedAccounts           *ConnectionConnectedAccountsPurpose `json:"connected_accounts,omitempty"`
-	CrossAppAccessRequestingApp *CrossAppAccessRequestingApp        `json:"cross_app_access_requesting_app,omitempty"`
-	DisplayName                 *string                             `json:"display_name,omitempty"`
-	EnabledClients              *[]string                           `json:"enabled_clients,omitempty"`
-	Id                          *string                             `json:"id,omitempty"`
-	IsDomainConnection          *bool                               `json:"is_domain_connection,omitempty"`
-	Metadata                    *ConnectionsMetadata                `json:"metadata,omitempty"`
-	Name                        *string                             `json:"name,omitempty"`
-	Options                     *ConnectionOptions                  `json:"options,omitempty"`
-	Realms                      *[]string                           `json:"realms,omitempty"`
-	ShowAsButton                *bool                               `json:"show_as_button,omitempty"`
-	Strategy                    *string                             `json:"strategy,omitempty"`
-}
+type GetConnectionResponseContent = ConnectionForList
 
 // GetCustomDomainResponseContent defines model for GetCustomDomainResponseContent.
 type GetCustomDomainResponseContent = CustomDomain
@@ -22256,12 +22317,23 @@ type GetFlowRequestParametersHydrateEnum string
 
 // GetFlowResponseContent defines model for GetFlowResponseContent.
 type GetFlowResponseContent struct {
-	Actions    *[]FlowAction       `json:"actions,omitempty"`
-	CreatedAt  time.Time           `json:"created_at"`
-	ExecutedAt *openapi_types.Date `json:"executed_at,omitempty"`
-	Id         string              `json:"id"`
-	Name       string              `json:"name"`
-	UpdatedAt  time.Time           `json:"updated_at"`
+	Actions     *[]FlowAction       `json:"actions,omitempty"`
+	CreatedAt   time.Time           `json:"created_at"`
+	Description *string             `json:"description,omitempty"`
+	ExecutedAt  *openapi_types.Date `json:"executed_at,omitempty"`
+	Id          string              `json:"id"`
+	Name        string              `json:"name"`
+	Security    *struct {
+		RateLimits *[]map[string]interface{} `json:"rateLimits,omitempty"`
+	} `json:"security,omitempty"`
+	Synchronous *bool `json:"synchronous,omitempty"`
+	Triggers    *struct {
+		Webhook *struct {
+			Enabled *bool                     `json:"enabled,omitempty"`
+			Secret  nullable.Nullable[string] `json:"secret,omitempty"`
+		} `json:"webhook,omitempty"`
+	} `json:"triggers,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // GetFlowsExecutionsResponseContent defines model for GetFlowsExecutionsResponseContent.
@@ -22289,19 +22361,22 @@ type GetFlowsVaultConnectionResponseContent struct {
 
 // GetFormResponseContent defines model for GetFormResponseContent.
 type GetFormResponseContent struct {
-	CreatedAt    time.Time           `json:"created_at"`
-	EmbeddedAt   *openapi_types.Date `json:"embedded_at,omitempty"`
-	Ending       *FormEndingNode     `json:"ending,omitempty"`
-	Id           string              `json:"id"`
-	Languages    *FormLanguages      `json:"languages,omitempty"`
-	Messages     *FormMessages       `json:"messages,omitempty"`
-	Name         string              `json:"name"`
-	Nodes        *FormNodeList       `json:"nodes,omitempty"`
-	Start        *FormStartNode      `json:"start,omitempty"`
-	Style        *FormStyle          `json:"style,omitempty"`
-	SubmittedAt  *openapi_types.Date `json:"submitted_at,omitempty"`
-	Translations *FormTranslations   `json:"translations,omitempty"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	CreatedAt    time.Time                 `json:"created_at"`
+	Description  nullable.Nullable[string] `json:"description,omitempty"`
+	EmbeddedAt   *openapi_types.Date       `json:"embedded_at,omitempty"`
+	Ending       *FormEndingNode           `json:"ending,omitempty"`
+	Id           string                    `json:"id"`
+	Languages    *FormLanguages            `json:"languages,omitempty"`
+	Messages     *FormMessages             `json:"messages,omitempty"`
+	Name         string                    `json:"name"`
+	Nodes        *FormNodeList             `json:"nodes,omitempty"`
+	Social       *[]map[string]interface{} `json:"social,omitempty"`
+	Start        *FormStartNode            `json:"start,omitempty"`
+	Style        *FormStyle                `json:"style,omitempty"`
+	SubmittedAt  *openapi_types.Date       `json:"submitted_at,omitempty"`
+	Tags         *[]string                 `json:"tags,omitempty"`
+	Translations *FormTranslations         `json:"translations,omitempty"`
+	UpdatedAt    time.Time                 `json:"updated_at"`
 }
 
 // GetGroupMembersResponseContent defines model for GetGroupMembersResponseContent.
@@ -22412,6 +22487,7 @@ type GetJobImportUserError struct {
 
 // GetJobResponseContent defines model for GetJobResponseContent.
 type GetJobResponseContent struct {
+	Connection      *string            `json:"connection,omitempty"`
 	ConnectionId    *string            `json:"connection_id,omitempty"`
 	CreatedAt       *string            `json:"created_at,omitempty"`
 	Format          *JobFileFormatEnum `json:"format,omitempty"`
@@ -22591,6 +22667,15 @@ type GetTenantSettingsResponseContent struct {
 	SkipNonVerifiableCallbackUriConfirmationPrompt nullable.Nullable[bool]                                  `json:"skip_non_verifiable_callback_uri_confirmation_prompt,omitempty"`
 	SupportEmail                                   *string                                                  `json:"support_email,omitempty"`
 	SupportUrl                                     *string                                                  `json:"support_url,omitempty"`
+	UniversalLogin                                 *struct {
+		IdentifierFirst     *bool `json:"identifier_first,omitempty"`
+		IsCustomTemplateSet *bool `json:"is_custom_template_set,omitempty"`
+		IsCustomThemeSet    *bool `json:"is_custom_theme_set,omitempty"`
+		Passwordless        *struct {
+			AllowMagiclinkVerifyWithoutSession *bool `json:"allow_magiclink_verify_without_session,omitempty"`
+		} `json:"passwordless,omitempty"`
+		WebauthnPlatformFirstFactor *bool `json:"webauthn_platform_first_factor,omitempty"`
+	} `json:"universal_login,omitempty"`
 }
 
 // GetTokenExchangeProfileResponseContent defines model for GetTokenExchangeProfileResponseContent.
@@ -22936,6 +23021,12 @@ type ListEncryptionKeysResponseContent struct {
 	Limit *int             `json:"limit,omitempty"`
 	Start *int             `json:"start,omitempty"`
 	Total *int             `json:"total,omitempty"`
+}
+
+// ListEventStreamDeliveriesResponseContent defines model for ListEventStreamDeliveriesResponseContent.
+type ListEventStreamDeliveriesResponseContent struct {
+	Deliveries *[]EventStreamDelivery `json:"deliveries,omitempty"`
+	Next       *string                `json:"next,omitempty"`
 }
 
 // ListEventStreamsResponseContent defines model for ListEventStreamsResponseContent.
@@ -23307,6 +23398,7 @@ type ListVerifiableCredentialTemplatesPaginatedResponseContent struct {
 
 // Log defines model for Log.
 type Log struct {
+	UnderscoreId    *string                   `json:"_id,omitempty"`
 	Audience        *string                   `json:"audience,omitempty"`
 	ClientId        *string                   `json:"client_id,omitempty"`
 	ClientName      *string                   `json:"client_name,omitempty"`
@@ -23721,6 +23813,7 @@ type NetworkAclActionRedirectEnum bool
 // NetworkAclMatch defines model for NetworkAclMatch.
 type NetworkAclMatch struct {
 	Asns                *[]int                               `json:"asns,omitempty"`
+	Auth0Managed        *[]string                            `json:"auth0_managed,omitempty"`
 	ConnectingIpv4Cidrs *[]NetworkACLMatchConnectingIpv4Cidr `json:"connecting_ipv4_cidrs,omitempty"`
 	ConnectingIpv6Cidrs *[]NetworkACLMatchConnectingIpv6Cidr `json:"connecting_ipv6_cidrs,omitempty"`
 	GeoCountryCodes     *[]string                            `json:"geo_country_codes,omitempty"`
@@ -23746,13 +23839,15 @@ type NetworkAclRuleScopeEnum string
 
 // NetworkAclsResponseContent defines model for NetworkAclsResponseContent.
 type NetworkAclsResponseContent struct {
-	Active      *bool           `json:"active,omitempty"`
-	CreatedAt   *string         `json:"created_at,omitempty"`
-	Description *string         `json:"description,omitempty"`
-	Id          *string         `json:"id,omitempty"`
-	Priority    *float32        `json:"priority,omitempty"`
-	Rule        *NetworkAclRule `json:"rule,omitempty"`
-	UpdatedAt   *string         `json:"updated_at,omitempty"`
+	Active      *bool                        `json:"active,omitempty"`
+	CreatedAt   *string                      `json:"created_at,omitempty"`
+	DeletedAt   nullable.Nullable[time.Time] `json:"deleted_at,omitempty"`
+	Description *string                      `json:"description,omitempty"`
+	Id          *string                      `json:"id,omitempty"`
+	Priority    *float32                     `json:"priority,omitempty"`
+	Rule        *NetworkAclRule              `json:"rule,omitempty"`
+	TenantId    *string                      `json:"tenant_id,omitempty"`
+	UpdatedAt   *string                      `json:"updated_at,omitempty"`
 }
 
 // Organization defines model for Organization.
@@ -23803,6 +23898,7 @@ type OrganizationClientGrant struct {
 	Id                   *string                `json:"id,omitempty"`
 	OrganizationUsage    *OrganizationUsageEnum `json:"organization_usage,omitempty"`
 	Scope                *[]string              `json:"scope,omitempty"`
+	SubjectType          *string                `json:"subject_type,omitempty"`
 }
 
 // OrganizationConnection defines model for OrganizationConnection.
@@ -24020,11 +24116,13 @@ type PhoneProviderSchemaMasked struct {
 type PhoneTemplate struct {
 	Channel      *string                           `json:"channel,omitempty"`
 	Content      PhoneTemplateContent              `json:"content"`
+	CreatedAt    *time.Time                        `json:"created_at,omitempty"`
 	Customizable *bool                             `json:"customizable,omitempty"`
 	Disabled     bool                              `json:"disabled"`
 	Id           *string                           `json:"id,omitempty"`
 	Tenant       *string                           `json:"tenant,omitempty"`
 	Type         PhoneTemplateNotificationTypeEnum `json:"type"`
+	UpdatedAt    *time.Time                        `json:"updated_at,omitempty"`
 }
 
 // PhoneTemplateBody defines model for PhoneTemplateBody.
@@ -24243,9 +24341,11 @@ type RegisterCimdClientRequestContent struct {
 
 // RegisterCimdClientResponseContent defines model for RegisterCimdClientResponseContent.
 type RegisterCimdClientResponseContent struct {
-	ClientId     string                 `json:"client_id"`
-	MappedFields CimdMappedClientFields `json:"mapped_fields"`
-	Validation   CimdValidationResult   `json:"validation"`
+	ClientId     string                               `json:"client_id"`
+	ClientSecret *string                              `json:"client_secret,omitempty"`
+	MappedFields CimdMappedClientFields               `json:"mapped_fields"`
+	SigningKeys  nullable.Nullable[ClientSigningKeys] `json:"signing_keys,omitempty"`
+	Validation   CimdValidationResult                 `json:"validation"`
 }
 
 // ReplaceSynchronizedGroupsRequestContent defines model for ReplaceSynchronizedGroupsRequestContent.
@@ -24374,9 +24474,6 @@ type RevokeUserAccessRequestContent struct {
 	SessionId             *string `json:"session_id,omitempty"`
 }
 
-// RevokedSigningKeysResponseContent defines model for RevokedSigningKeysResponseContent.
-type RevokedSigningKeysResponseContent = RotateSigningKeysResponseContent
-
 // Role defines model for Role.
 type Role struct {
 	Description *string `json:"description,omitempty"`
@@ -24422,12 +24519,6 @@ type RotateConnectionsKeysResponseContent struct {
 	Pkcs        *string               `json:"pkcs,omitempty"`
 	SubjectDn   *string               `json:"subject_dn,omitempty"`
 	Thumbprint  string                `json:"thumbprint"`
-}
-
-// RotateSigningKeysResponseContent defines model for RotateSigningKeysResponseContent.
-type RotateSigningKeysResponseContent struct {
-	Cert string `json:"cert"`
-	Kid  string `json:"kid"`
 }
 
 // Rule defines model for Rule.
@@ -25031,8 +25122,9 @@ type SuspiciousIPThrottlingShieldsEnum string
 
 // SuspiciousIPThrottlingStage defines model for SuspiciousIPThrottlingStage.
 type SuspiciousIPThrottlingStage struct {
-	PreLogin            *SuspiciousIPThrottlingPreLoginStage            `json:"pre-login,omitempty"`
-	PreUserRegistration *SuspiciousIPThrottlingPreUserRegistrationStage `json:"pre-user-registration,omitempty"`
+	PreCustomTokenExchange *SuspiciousIPThrottlingPreLoginStage            `json:"pre-custom-token-exchange,omitempty"`
+	PreLogin               *SuspiciousIPThrottlingPreLoginStage            `json:"pre-login,omitempty"`
+	PreUserRegistration    *SuspiciousIPThrottlingPreUserRegistrationStage `json:"pre-user-registration,omitempty"`
 }
 
 // SynchronizeGroupsEnum defines model for SynchronizeGroupsEnum.
@@ -25087,35 +25179,39 @@ type TenantSettingsErrorPage struct {
 
 // TenantSettingsFlags defines model for TenantSettingsFlags.
 type TenantSettingsFlags struct {
-	AllowChangingEnableSso                         *bool `json:"allow_changing_enable_sso,omitempty"`
-	AllowLegacyDelegationGrantTypes                *bool `json:"allow_legacy_delegation_grant_types,omitempty"`
-	AllowLegacyRoGrantTypes                        *bool `json:"allow_legacy_ro_grant_types,omitempty"`
-	AllowLegacyTokeninfoEndpoint                   *bool `json:"allow_legacy_tokeninfo_endpoint,omitempty"`
-	ChangePwdFlowV1                                *bool `json:"change_pwd_flow_v1,omitempty"`
-	CustomDomainsProvisioning                      *bool `json:"custom_domains_provisioning,omitempty"`
-	DashboardInsightsView                          *bool `json:"dashboard_insights_view,omitempty"`
-	DashboardLogStreamsNext                        *bool `json:"dashboard_log_streams_next,omitempty"`
-	DisableClickjackProtectionHeaders              *bool `json:"disable_clickjack_protection_headers,omitempty"`
-	DisableFieldsMapFix                            *bool `json:"disable_fields_map_fix,omitempty"`
-	DisableImpersonation                           *bool `json:"disable_impersonation,omitempty"`
-	DisableManagementApiSmsObfuscation             *bool `json:"disable_management_api_sms_obfuscation,omitempty"`
-	EnableAdfsWaadEmailVerification                *bool `json:"enable_adfs_waad_email_verification,omitempty"`
-	EnableApisSection                              *bool `json:"enable_apis_section,omitempty"`
-	EnableClientConnections                        *bool `json:"enable_client_connections,omitempty"`
-	EnableDynamicClientRegistration                *bool `json:"enable_dynamic_client_registration,omitempty"`
-	EnableIdtokenApi2                              *bool `json:"enable_idtoken_api2,omitempty"`
-	EnableLegacyProfile                            *bool `json:"enable_legacy_profile,omitempty"`
-	EnablePipeline2                                *bool `json:"enable_pipeline2,omitempty"`
-	EnablePublicSignupUserExistsError              *bool `json:"enable_public_signup_user_exists_error,omitempty"`
-	EnableSso                                      *bool `json:"enable_sso,omitempty"`
-	EnforceClientAuthenticationOnPasswordlessStart *bool `json:"enforce_client_authentication_on_passwordless_start,omitempty"`
-	GenaiTrial                                     *bool `json:"genai_trial,omitempty"`
-	ImprovedSignupBotDetectionInClassic            *bool `json:"improved_signup_bot_detection_in_classic,omitempty"`
-	MfaShowFactorListOnEnrollment                  *bool `json:"mfa_show_factor_list_on_enrollment,omitempty"`
-	NoDiscloseEnterpriseConnections                *bool `json:"no_disclose_enterprise_connections,omitempty"`
-	RemoveAlgFromJwks                              *bool `json:"remove_alg_from_jwks,omitempty"`
-	RevokeRefreshTokenGrant                        *bool `json:"revoke_refresh_token_grant,omitempty"`
-	TrustAzureAdfsEmailVerifiedConnectionProperty  *bool `json:"trust_azure_adfs_email_verified_connection_property,omitempty"`
+	AllowChangingEnableSso                                     *bool `json:"allow_changing_enable_sso,omitempty"`
+	AllowLegacyDelegationGrantTypes                            *bool `json:"allow_legacy_delegation_grant_types,omitempty"`
+	AllowLegacyRoGrantTypes                                    *bool `json:"allow_legacy_ro_grant_types,omitempty"`
+	AllowLegacyTokeninfoEndpoint                               *bool `json:"allow_legacy_tokeninfo_endpoint,omitempty"`
+	AllowOtherLegacyGrantTypes                                 *bool `json:"allow_other_legacy_grant_types,omitempty"`
+	CannotChangeEnforceClientAuthenticationOnPasswordlessStart *bool `json:"cannot_change_enforce_client_authentication_on_passwordless_start,omitempty"`
+	ChangePwdFlowV1                                            *bool `json:"change_pwd_flow_v1,omitempty"`
+	CustomDomainsProvisioning                                  *bool `json:"custom_domains_provisioning,omitempty"`
+	DashboardInsightsView                                      *bool `json:"dashboard_insights_view,omitempty"`
+	DashboardLogStreamsNext                                    *bool `json:"dashboard_log_streams_next,omitempty"`
+	DisableClickjackProtectionHeaders                          *bool `json:"disable_clickjack_protection_headers,omitempty"`
+	DisableFieldsMapFix                                        *bool `json:"disable_fields_map_fix,omitempty"`
+	DisableImpersonation                                       *bool `json:"disable_impersonation,omitempty"`
+	DisableManagementApiSmsObfuscation                         *bool `json:"disable_management_api_sms_obfuscation,omitempty"`
+	EnableAdfsWaadEmailVerification                            *bool `json:"enable_adfs_waad_email_verification,omitempty"`
+	EnableApisSection                                          *bool `json:"enable_apis_section,omitempty"`
+	EnableClientConnections                                    *bool `json:"enable_client_connections,omitempty"`
+	EnableDynamicClientRegistration                            *bool `json:"enable_dynamic_client_registration,omitempty"`
+	EnableIdtokenApi2                                          *bool `json:"enable_idtoken_api2,omitempty"`
+	EnableLegacyProfile                                        *bool `json:"enable_legacy_profile,omitempty"`
+	EnablePipeline2                                            *bool `json:"enable_pipeline2,omitempty"`
+	EnablePublicSignupUserExistsError                          *bool `json:"enable_public_signup_user_exists_error,omitempty"`
+	EnableSso                                                  *bool `json:"enable_sso,omitempty"`
+	EnforceClientAuthenticationOnPasswordlessStart             *bool `json:"enforce_client_authentication_on_passwordless_start,omitempty"`
+	GenaiTrial                                                 *bool `json:"genai_trial,omitempty"`
+	ImprovedSignupBotDetectionInClassic                        *bool `json:"improved_signup_bot_detection_in_classic,omitempty"`
+	MfaShowFactorListOnEnrollment                              *bool `json:"mfa_show_factor_list_on_enrollment,omitempty"`
+	NewUniversalLoginExperienceEnabled                         *bool `json:"new_universal_login_experience_enabled,omitempty"`
+	NoDiscloseEnterpriseConnections                            *bool `json:"no_disclose_enterprise_connections,omitempty"`
+	RemoveAlgFromJwks                                          *bool `json:"remove_alg_from_jwks,omitempty"`
+	RevokeRefreshTokenGrant                                    *bool `json:"revoke_refresh_token_grant,omitempty"`
+	TrustAzureAdfsEmailVerifiedConnectionProperty              *bool `json:"trust_azure_adfs_email_verified_connection_property,omitempty"`
+	UniversalLogin                                             *bool `json:"universal_login,omitempty"`
 }
 
 // TenantSettingsGuardianPage defines model for TenantSettingsGuardianPage.
@@ -25522,7 +25618,7 @@ type UpdateConnectionRequestContent struct {
 }
 
 // UpdateConnectionResponseContent defines model for UpdateConnectionResponseContent.
-type UpdateConnectionResponseContent = GetConnectionResponseContent
+type UpdateConnectionResponseContent = ConnectionForList
 
 // UpdateCustomDomainRequestContent defines model for UpdateCustomDomainRequestContent.
 type UpdateCustomDomainRequestContent struct {
@@ -25625,8 +25721,10 @@ type UpdateFeatureFlagStatusResponseContent = FeatureFlag
 
 // UpdateFlowRequestContent defines model for UpdateFlowRequestContent.
 type UpdateFlowRequestContent struct {
-	Actions nullable.Nullable[[]FlowAction] `json:"actions,omitempty"`
-	Name    *string                         `json:"name,omitempty"`
+	Actions     nullable.Nullable[[]FlowAction] `json:"actions,omitempty"`
+	Description *string                         `json:"description,omitempty"`
+	Name        *string                         `json:"name,omitempty"`
+	Synchronous *bool                           `json:"synchronous,omitempty"`
 }
 
 // UpdateFlowResponseContent defines model for UpdateFlowResponseContent.
@@ -25648,6 +25746,7 @@ type UpdateFlowsVaultConnectionSetup struct {
 
 // UpdateFormRequestContent defines model for UpdateFormRequestContent.
 type UpdateFormRequestContent struct {
+	Description  nullable.Nullable[string]                   `json:"description,omitempty"`
 	Ending       nullable.Nullable[FormEndingNodeNullable]   `json:"ending,omitempty"`
 	Languages    nullable.Nullable[FormLanguagesNullable]    `json:"languages,omitempty"`
 	Messages     nullable.Nullable[FormMessagesNullable]     `json:"messages,omitempty"`
@@ -25812,6 +25911,7 @@ type UpdateResourceServerRequestContent struct {
 	TokenDialect                              *ResourceServerTokenDialectSchemaEnum                `json:"token_dialect,omitempty"`
 	TokenEncryption                           nullable.Nullable[ResourceServerTokenEncryption]     `json:"token_encryption,omitempty"`
 	TokenLifetime                             *int                                                 `json:"token_lifetime,omitempty"`
+	TokenLifetimeForWeb                       *int                                                 `json:"token_lifetime_for_web,omitempty"`
 }
 
 // UpdateResourceServerResponseContent defines model for UpdateResourceServerResponseContent.
@@ -26468,6 +26568,7 @@ type VerificationMethodEnum string
 type VerifyCustomDomainResponseContent struct {
 	Certificate          *DomainCertificate           `json:"certificate,omitempty"`
 	CnameApiKey          *string                      `json:"cname_api_key,omitempty"`
+	CreatedAt            *time.Time                   `json:"created_at,omitempty"`
 	CustomClientIpHeader nullable.Nullable[string]    `json:"custom_client_ip_header,omitempty"`
 	CustomDomainId       string                       `json:"custom_domain_id"`
 	Domain               string                       `json:"domain"`
@@ -26876,6 +26977,7 @@ type GetHooksParams struct {
 	Enabled       *bool              `form:"enabled,omitempty" json:"enabled,omitempty"`
 	Fields        *string            `form:"fields,omitempty" json:"fields,omitempty"`
 	TriggerId     *HookTriggerIdEnum `form:"triggerId,omitempty" json:"triggerId,omitempty"`
+	IncludeFields *bool              `form:"include_fields,omitempty" json:"include_fields,omitempty"`
 }
 
 // GetHooksByIdParams defines parameters for GetHooksById.
@@ -26922,6 +27024,7 @@ type GetLogsParams struct {
 	From          *string `form:"from,omitempty" json:"from,omitempty"`
 	Take          *int    `form:"take,omitempty" json:"take,omitempty"`
 	Search        *string `form:"search,omitempty" json:"search,omitempty"`
+	Q             *string `form:"q,omitempty" json:"q,omitempty"`
 }
 
 // GetNetworkAclsParams defines parameters for GetNetworkAcls.
@@ -27074,6 +27177,7 @@ type GetResourceServersParams struct {
 	PerPage       *int      `form:"per_page,omitempty" json:"per_page,omitempty"`
 	IncludeTotals *bool     `form:"include_totals,omitempty" json:"include_totals,omitempty"`
 	IncludeFields *bool     `form:"include_fields,omitempty" json:"include_fields,omitempty"`
+	Fields        *string   `form:"fields,omitempty" json:"fields,omitempty"`
 }
 
 // GetResourceServersByIdParams defines parameters for GetResourceServersById.
@@ -67762,6 +67866,18 @@ func NewGetHooksRequest(server string, params *GetHooksParams) (*http.Request, e
 
 		}
 
+		if params.IncludeFields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_fields", *params.IncludeFields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -69144,6 +69260,18 @@ func NewGetLogsRequest(server string, params *GetLogsParams) (*http.Request, err
 		if params.Search != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "search", *params.Search, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -73115,6 +73243,18 @@ func NewGetResourceServersRequest(server string, params *GetResourceServersParam
 		if params.IncludeFields != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_fields", *params.IncludeFields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

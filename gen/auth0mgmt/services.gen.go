@@ -3910,7 +3910,7 @@ func (s *EventStreamsDeliveriesService) GetHistory(ctx context.Context, id strin
 // List calls "Get this event stream's delivery history".
 //
 // GET /event-streams/{id}/deliveries (operation GetEventDeliveries).
-func (s *EventStreamsDeliveriesService) List(ctx context.Context, id string, params *GetEventDeliveriesParams, opts ...RequestOption) ([]EventStreamDelivery, error) {
+func (s *EventStreamsDeliveriesService) List(ctx context.Context, id string, params *GetEventDeliveriesParams, opts ...RequestOption) (*ListEventStreamDeliveriesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3919,11 +3919,11 @@ func (s *EventStreamsDeliveriesService) List(ctx context.Context, id string, par
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetEventDeliveries, err)
 	}
-	var out []EventStreamDelivery
+	var out ListEventStreamDeliveriesResponseContent
 	if err := s.c.rt.Do(ctx, &call, opGetEventDeliveries, req, &out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &out, nil
 }
 
 // EventStreamsRedeliveriesService holds the EventStreams.Redeliveries operations of Auth0 Management API.
@@ -6494,7 +6494,7 @@ func (s *KeysSigningService) List(ctx context.Context, opts ...RequestOption) ([
 // Revoke calls "Revoke an Application Signing Key by its key id".
 //
 // PUT /keys/signing/{kid}/revoke (operation PutSigningKeys).
-func (s *KeysSigningService) Revoke(ctx context.Context, kid string, opts ...RequestOption) (*RevokedSigningKeysResponseContent, error) {
+func (s *KeysSigningService) Revoke(ctx context.Context, kid string, opts ...RequestOption) (*SigningKeys, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -6503,7 +6503,7 @@ func (s *KeysSigningService) Revoke(ctx context.Context, kid string, opts ...Req
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPutSigningKeys, err)
 	}
-	var out RevokedSigningKeysResponseContent
+	var out SigningKeys
 	if err := s.c.rt.Do(ctx, &call, opPutSigningKeys, req, &out); err != nil {
 		return nil, err
 	}
@@ -6513,7 +6513,7 @@ func (s *KeysSigningService) Revoke(ctx context.Context, kid string, opts ...Req
 // Rotate calls "Rotate the Application Signing Key".
 //
 // POST /keys/signing/rotate (operation PostSigningKeys).
-func (s *KeysSigningService) Rotate(ctx context.Context, opts ...RequestOption) (*RotateSigningKeysResponseContent, error) {
+func (s *KeysSigningService) Rotate(ctx context.Context, opts ...RequestOption) (*SigningKeys, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -6522,7 +6522,7 @@ func (s *KeysSigningService) Rotate(ctx context.Context, opts ...RequestOption) 
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPostSigningKeys, err)
 	}
-	var out RotateSigningKeysResponseContent
+	var out SigningKeys
 	if err := s.c.rt.Do(ctx, &call, opPostSigningKeys, req, &out); err != nil {
 		return nil, err
 	}

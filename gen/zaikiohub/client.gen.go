@@ -35,6 +35,8 @@ type Client struct {
 
 	// App holds the App operations.
 	App *AppService
+	// Apps holds the Apps operations.
+	Apps *AppsService
 	// Connections holds the Connections operations.
 	Connections *ConnectionsService
 	// JWTPublicKeys holds the JWTPublicKeys operations.
@@ -89,6 +91,7 @@ func New(opts ...ClientOption) (*Client, error) {
 	}
 	c := &Client{rt: rt, raw: raw}
 	c.App = &AppService{c: c}
+	c.Apps = &AppsService{c: c}
 	c.Connections = &ConnectionsService{c: c}
 	c.JWTPublicKeys = &JWTPublicKeysService{c: c}
 	c.Machines = &MachinesService{c: c}

@@ -16,6 +16,8 @@ var _ = facade.Operation{}
 
 var opAppGet = &facade.Operation{API: "zaikiohub", ID: "AppGet", Method: "GET", Path: "/app", Security: "basic"}
 var opAppUpdate = &facade.Operation{API: "zaikiohub", ID: "AppUpdate", Method: "PATCH", Path: "/app", Security: "basic"}
+var opAppsGet = &facade.Operation{API: "zaikiohub", ID: "AppsGet", Method: "GET", Path: "/apps/{app_id}"}
+var opAppsList = &facade.Operation{API: "zaikiohub", ID: "AppsList", Method: "GET", Path: "/apps"}
 var opConnectionsGet = &facade.Operation{API: "zaikiohub", ID: "ConnectionsGet", Method: "GET", Path: "/connections/{connection_id}"}
 var opConnectionsList = &facade.Operation{API: "zaikiohub", ID: "ConnectionsList", Method: "GET", Path: "/connections"}
 var specConnectionsList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
@@ -252,6 +254,49 @@ func (s *AppService) Update(ctx context.Context, body AppUpdateJSONRequestBody, 
 		return nil, err
 	}
 	return &out, nil
+}
+
+// AppsService holds the Apps operations of Zaikio Hub.
+type AppsService struct {
+	c *Client
+}
+
+// Get calls AppsGet.
+//
+// GET /apps/{app_id} (operation AppsGet).
+func (s *AppsService) Get(ctx context.Context, appId string, opts ...RequestOption) (*VendorApp, error) {
+	call, err := s.c.rt.Begin(opts)
+	if err != nil {
+		return nil, err
+	}
+	req, err := NewAppsGetRequest(call.Server, appId)
+	if err != nil {
+		return nil, s.c.rt.BuildError(opAppsGet, err)
+	}
+	var out VendorApp
+	if err := s.c.rt.Do(ctx, &call, opAppsGet, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// List calls AppsList.
+//
+// GET /apps (operation AppsList).
+func (s *AppsService) List(ctx context.Context, opts ...RequestOption) ([]VendorApp, error) {
+	call, err := s.c.rt.Begin(opts)
+	if err != nil {
+		return nil, err
+	}
+	req, err := NewAppsListRequest(call.Server)
+	if err != nil {
+		return nil, s.c.rt.BuildError(opAppsList, err)
+	}
+	var out []VendorApp
+	if err := s.c.rt.Do(ctx, &call, opAppsList, req, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // ConnectionsService holds the Connections operations of Zaikio Hub.
@@ -513,7 +558,7 @@ func (s *MachinesService) DeleteOwnership(ctx context.Context, machineId openapi
 // Get calls MachinesGet.
 //
 // GET /machines/{machine_id} (operation MachinesGet).
-func (s *MachinesService) Get(ctx context.Context, machineId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *MachinesService) Get(ctx context.Context, machineId openapi_types.UUID, params *MachinesGetParams, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
@@ -539,7 +584,7 @@ func (s *MachinesService) Get(ctx context.Context, machineId openapi_types.UUID,
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewMachinesGetRequest(call.Server, machineId)
+	req, err := NewMachinesGetRequest(call.Server, machineId, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opMachinesGet, err)
 	}
@@ -1317,7 +1362,8 @@ func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipId o
 		FirstName string `json:"first_name"`
 
 		// FullName Example: Jane Doe
-		FullName string `json:"full_name"`
+		FullName           string    `json:"full_name"`
+		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
 		Id openapi_types.UUID `json:"id"`
@@ -1329,8 +1375,10 @@ func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipId o
 		Name string `json:"name"`
 
 		// Pronoun Example: She/Her
-		Pronoun      *OrganizationMembershipsGet200JSONResponseBodyPersonPronoun       `json:"pronoun,omitempty"`
-		Subscription OrganizationMembershipsGet200JSONResponseBody_Person_Subscription `json:"subscription"`
+		Pronoun                                *OrganizationMembershipsGet200JSONResponseBodyPersonPronoun       `json:"pronoun,omitempty"`
+		RequestedOauthScopes                   *[]string                                                         `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string                                                         `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Subscription                           OrganizationMembershipsGet200JSONResponseBody_Person_Subscription `json:"subscription"`
 
 		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		TestAccountOwnerId *string `json:"test_account_owner_id"`
@@ -1381,7 +1429,8 @@ func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipId o
 			FirstName string `json:"first_name"`
 
 			// FullName Example: Jane Doe
-			FullName string `json:"full_name"`
+			FullName           string    `json:"full_name"`
+			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
 			Id openapi_types.UUID `json:"id"`
@@ -1393,8 +1442,10 @@ func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipId o
 			Name string `json:"name"`
 
 			// Pronoun Example: She/Her
-			Pronoun      *OrganizationMembershipsGet200JSONResponseBodyPersonPronoun       `json:"pronoun,omitempty"`
-			Subscription OrganizationMembershipsGet200JSONResponseBody_Person_Subscription `json:"subscription"`
+			Pronoun                                *OrganizationMembershipsGet200JSONResponseBodyPersonPronoun       `json:"pronoun,omitempty"`
+			RequestedOauthScopes                   *[]string                                                         `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string                                                         `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Subscription                           OrganizationMembershipsGet200JSONResponseBody_Person_Subscription `json:"subscription"`
 
 			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 			TestAccountOwnerId *string `json:"test_account_owner_id"`
@@ -1488,7 +1539,8 @@ func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipI
 		FirstName string `json:"first_name"`
 
 		// FullName Example: Jane Doe
-		FullName string `json:"full_name"`
+		FullName           string    `json:"full_name"`
+		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
 		Id openapi_types.UUID `json:"id"`
@@ -1500,8 +1552,10 @@ func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipI
 		Name string `json:"name"`
 
 		// Pronoun Example: She/Her
-		Pronoun      *OrganizationMembershipsUpdate200JSONResponseBodyPersonPronoun       `json:"pronoun,omitempty"`
-		Subscription OrganizationMembershipsUpdate200JSONResponseBody_Person_Subscription `json:"subscription"`
+		Pronoun                                *OrganizationMembershipsUpdate200JSONResponseBodyPersonPronoun       `json:"pronoun,omitempty"`
+		RequestedOauthScopes                   *[]string                                                            `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string                                                            `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Subscription                           OrganizationMembershipsUpdate200JSONResponseBody_Person_Subscription `json:"subscription"`
 
 		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		TestAccountOwnerId *string `json:"test_account_owner_id"`
@@ -1552,7 +1606,8 @@ func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipI
 			FirstName string `json:"first_name"`
 
 			// FullName Example: Jane Doe
-			FullName string `json:"full_name"`
+			FullName           string    `json:"full_name"`
+			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
 			Id openapi_types.UUID `json:"id"`
@@ -1564,8 +1619,10 @@ func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipI
 			Name string `json:"name"`
 
 			// Pronoun Example: She/Her
-			Pronoun      *OrganizationMembershipsUpdate200JSONResponseBodyPersonPronoun       `json:"pronoun,omitempty"`
-			Subscription OrganizationMembershipsUpdate200JSONResponseBody_Person_Subscription `json:"subscription"`
+			Pronoun                                *OrganizationMembershipsUpdate200JSONResponseBodyPersonPronoun       `json:"pronoun,omitempty"`
+			RequestedOauthScopes                   *[]string                                                            `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string                                                            `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Subscription                           OrganizationMembershipsUpdate200JSONResponseBody_Person_Subscription `json:"subscription"`
 
 			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 			TestAccountOwnerId *string `json:"test_account_owner_id"`
@@ -1631,7 +1688,8 @@ func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ..
 		CreatedAt   time.Time `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency *string `json:"currency"`
+		Currency           *string   `json:"currency"`
+		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id openapi_types.UUID `json:"id"`
@@ -1642,8 +1700,10 @@ func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ..
 		LogoUrl *string                                                                `json:"logo_url"`
 
 		// Name Example: Bounty Soap Inc.
-		Name     string `json:"name"`
-		Sections struct {
+		Name                                   string    `json:"name"`
+		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Sections                               struct {
 			Designer          *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
 			MachineVendor     *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 			Printer           *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -1686,7 +1746,8 @@ func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ..
 			CreatedAt   time.Time `json:"created_at"`
 
 			// Currency Example: EUR
-			Currency *string `json:"currency"`
+			Currency           *string   `json:"currency"`
+			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 			Id openapi_types.UUID `json:"id"`
@@ -1697,8 +1758,10 @@ func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ..
 			LogoUrl *string                                                                `json:"logo_url"`
 
 			// Name Example: Bounty Soap Inc.
-			Name     string `json:"name"`
-			Sections struct {
+			Name                                   string    `json:"name"`
+			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Sections                               struct {
 				Designer          *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
 				MachineVendor     *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 				Printer           *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -1769,7 +1832,8 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 	FirstName *string `json:"first_name"`
 
 	// FullName Example: Jane Doe
-	FullName string `json:"full_name"`
+	FullName           string    `json:"full_name"`
+	GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 	// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
 	Id openapi_types.UUID `json:"id"`
@@ -1794,7 +1858,8 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 			CreatedAt   time.Time `json:"created_at"`
 
 			// Currency Example: EUR
-			Currency *string `json:"currency"`
+			Currency           *string   `json:"currency"`
+			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 			Id openapi_types.UUID `json:"id"`
@@ -1805,8 +1870,10 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 			LogoUrl *string                                                                   `json:"logo_url"`
 
 			// Name Example: Bounty Soap Inc.
-			Name     string `json:"name"`
-			Sections struct {
+			Name                                   string    `json:"name"`
+			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Sections                               struct {
 				Designer          *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsDesigner          `json:"designer,omitempty"`
 				MachineVendor     *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 				Printer           *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -1828,8 +1895,10 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 	} `json:"organization_memberships"`
 
 	// Pronoun Example: She/Her
-	Pronoun      *PersonUpdate200JSONResponseBodyPronoun      `json:"pronoun,omitempty"`
-	Subscription PersonUpdate200JSONResponseBody_Subscription `json:"subscription"`
+	Pronoun                                *PersonUpdate200JSONResponseBodyPronoun      `json:"pronoun,omitempty"`
+	RequestedOauthScopes                   *[]string                                    `json:"requested_oauth_scopes,omitempty"`
+	RequestedOauthScopesWaitingForApproval *[]string                                    `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+	Subscription                           PersonUpdate200JSONResponseBody_Subscription `json:"subscription"`
 
 	// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 	TestAccountOwnerId *string `json:"test_account_owner_id"`
@@ -1892,7 +1961,8 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 		FirstName *string `json:"first_name"`
 
 		// FullName Example: Jane Doe
-		FullName string `json:"full_name"`
+		FullName           string    `json:"full_name"`
+		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
 		Id openapi_types.UUID `json:"id"`
@@ -1917,7 +1987,8 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 				CreatedAt   time.Time `json:"created_at"`
 
 				// Currency Example: EUR
-				Currency *string `json:"currency"`
+				Currency           *string   `json:"currency"`
+				GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 				// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 				Id openapi_types.UUID `json:"id"`
@@ -1928,8 +1999,10 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 				LogoUrl *string                                                                   `json:"logo_url"`
 
 				// Name Example: Bounty Soap Inc.
-				Name     string `json:"name"`
-				Sections struct {
+				Name                                   string    `json:"name"`
+				RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+				RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+				Sections                               struct {
 					Designer          *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsDesigner          `json:"designer,omitempty"`
 					MachineVendor     *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 					Printer           *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -1951,8 +2024,10 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 		} `json:"organization_memberships"`
 
 		// Pronoun Example: She/Her
-		Pronoun      *PersonUpdate200JSONResponseBodyPronoun      `json:"pronoun,omitempty"`
-		Subscription PersonUpdate200JSONResponseBody_Subscription `json:"subscription"`
+		Pronoun                                *PersonUpdate200JSONResponseBodyPronoun      `json:"pronoun,omitempty"`
+		RequestedOauthScopes                   *[]string                                    `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string                                    `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Subscription                           PersonUpdate200JSONResponseBody_Subscription `json:"subscription"`
 
 		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		TestAccountOwnerId *string `json:"test_account_owner_id"`
@@ -2026,7 +2101,8 @@ func (s *PersonOrganizationsService) Create(ctx context.Context, body PersonOrga
 	CreatedAt   time.Time `json:"created_at"`
 
 	// Currency Example: EUR
-	Currency *string `json:"currency"`
+	Currency           *string   `json:"currency"`
+	GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 	// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 	Id openapi_types.UUID `json:"id"`
@@ -2037,8 +2113,10 @@ func (s *PersonOrganizationsService) Create(ctx context.Context, body PersonOrga
 	LogoUrl *string                                             `json:"logo_url"`
 
 	// Name Example: Bounty Soap Inc.
-	Name     string `json:"name"`
-	Sections struct {
+	Name                                   string    `json:"name"`
+	RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+	RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+	Sections                               struct {
 		Designer          *[]PersonOrganizationsCreate201JSONResponseBodySectionsDesigner          `json:"designer,omitempty"`
 		MachineVendor     *[]PersonOrganizationsCreate201JSONResponseBodySectionsMachineVendor     `json:"machine_vendor,omitempty"`
 		Printer           *[]PersonOrganizationsCreate201JSONResponseBodySectionsPrinter           `json:"printer,omitempty"`
@@ -2073,7 +2151,8 @@ func (s *PersonOrganizationsService) Create(ctx context.Context, body PersonOrga
 		CreatedAt   time.Time `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency *string `json:"currency"`
+		Currency           *string   `json:"currency"`
+		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id openapi_types.UUID `json:"id"`
@@ -2084,8 +2163,10 @@ func (s *PersonOrganizationsService) Create(ctx context.Context, body PersonOrga
 		LogoUrl *string                                             `json:"logo_url"`
 
 		// Name Example: Bounty Soap Inc.
-		Name     string `json:"name"`
-		Sections struct {
+		Name                                   string    `json:"name"`
+		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Sections                               struct {
 			Designer          *[]PersonOrganizationsCreate201JSONResponseBodySectionsDesigner          `json:"designer,omitempty"`
 			MachineVendor     *[]PersonOrganizationsCreate201JSONResponseBodySectionsMachineVendor     `json:"machine_vendor,omitempty"`
 			Printer           *[]PersonOrganizationsCreate201JSONResponseBodySectionsPrinter           `json:"printer,omitempty"`
@@ -2782,16 +2863,17 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		Id       openapi_types.UUID `json:"id"`
-		Location []float32          `json:"location"`
+		Location []*float32         `json:"location"`
 
 		// Number Example: 1A
 		Number *string `json:"number"`
 
 		// State Example: Rheinland-Pfalz
-		State string `json:"state"`
+		State *string `json:"state"`
 
 		// Street Example: Emmerich-Josef-Straße
-		Street string `json:"street"`
+		Street          string  `json:"street"`
+		StreetAndNumber *string `json:"street_and_number,omitempty"`
 
 		// Town Example: Mainz
 		Town      string    `json:"town"`
@@ -2816,7 +2898,8 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 		CreatedAt   time.Time `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency *string `json:"currency"`
+		Currency           *string   `json:"currency"`
+		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id openapi_types.UUID `json:"id"`
@@ -2827,8 +2910,10 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 		LogoUrl *string                                                              `json:"logo_url"`
 
 		// Name Example: Bounty Soap Inc.
-		Name     string `json:"name"`
-		Sections struct {
+		Name                                   string    `json:"name"`
+		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Sections                               struct {
 			Designer          *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
 			MachineVendor     *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 			Printer           *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -2868,16 +2953,17 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 			Id       openapi_types.UUID `json:"id"`
-			Location []float32          `json:"location"`
+			Location []*float32         `json:"location"`
 
 			// Number Example: 1A
 			Number *string `json:"number"`
 
 			// State Example: Rheinland-Pfalz
-			State string `json:"state"`
+			State *string `json:"state"`
 
 			// Street Example: Emmerich-Josef-Straße
-			Street string `json:"street"`
+			Street          string  `json:"street"`
+			StreetAndNumber *string `json:"street_and_number,omitempty"`
 
 			// Town Example: Mainz
 			Town      string    `json:"town"`
@@ -2902,7 +2988,8 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 			CreatedAt   time.Time `json:"created_at"`
 
 			// Currency Example: EUR
-			Currency *string `json:"currency"`
+			Currency           *string   `json:"currency"`
+			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 			Id openapi_types.UUID `json:"id"`
@@ -2913,8 +3000,10 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 			LogoUrl *string                                                              `json:"logo_url"`
 
 			// Name Example: Bounty Soap Inc.
-			Name     string `json:"name"`
-			Sections struct {
+			Name                                   string    `json:"name"`
+			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Sections                               struct {
 				Designer          *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
 				MachineVendor     *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 				Printer           *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -2955,16 +3044,17 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		Id       openapi_types.UUID `json:"id"`
-		Location []float32          `json:"location"`
+		Location []*float32         `json:"location"`
 
 		// Number Example: 1A
 		Number *string `json:"number"`
 
 		// State Example: Rheinland-Pfalz
-		State string `json:"state"`
+		State *string `json:"state"`
 
 		// Street Example: Emmerich-Josef-Straße
-		Street string `json:"street"`
+		Street          string  `json:"street"`
+		StreetAndNumber *string `json:"street_and_number,omitempty"`
 
 		// Town Example: Mainz
 		Town      string    `json:"town"`
@@ -2989,7 +3079,8 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 		CreatedAt   time.Time `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency *string `json:"currency"`
+		Currency           *string   `json:"currency"`
+		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id openapi_types.UUID `json:"id"`
@@ -3000,8 +3091,10 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 		LogoUrl *string                                                           `json:"logo_url"`
 
 		// Name Example: Bounty Soap Inc.
-		Name     string `json:"name"`
-		Sections struct {
+		Name                                   string    `json:"name"`
+		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Sections                               struct {
 			Designer          *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
 			MachineVendor     *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 			Printer           *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -3041,16 +3134,17 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 			Id       openapi_types.UUID `json:"id"`
-			Location []float32          `json:"location"`
+			Location []*float32         `json:"location"`
 
 			// Number Example: 1A
 			Number *string `json:"number"`
 
 			// State Example: Rheinland-Pfalz
-			State string `json:"state"`
+			State *string `json:"state"`
 
 			// Street Example: Emmerich-Josef-Straße
-			Street string `json:"street"`
+			Street          string  `json:"street"`
+			StreetAndNumber *string `json:"street_and_number,omitempty"`
 
 			// Town Example: Mainz
 			Town      string    `json:"town"`
@@ -3075,7 +3169,8 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 			CreatedAt   time.Time `json:"created_at"`
 
 			// Currency Example: EUR
-			Currency *string `json:"currency"`
+			Currency           *string   `json:"currency"`
+			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 			Id openapi_types.UUID `json:"id"`
@@ -3086,8 +3181,10 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 			LogoUrl *string                                                           `json:"logo_url"`
 
 			// Name Example: Bounty Soap Inc.
-			Name     string `json:"name"`
-			Sections struct {
+			Name                                   string    `json:"name"`
+			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Sections                               struct {
 				Designer          *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
 				MachineVendor     *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 				Printer           *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -3170,16 +3267,17 @@ func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizati
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		Id       openapi_types.UUID `json:"id"`
-		Location []float32          `json:"location"`
+		Location []*float32         `json:"location"`
 
 		// Number Example: 1A
 		Number *string `json:"number"`
 
 		// State Example: Rheinland-Pfalz
-		State string `json:"state"`
+		State *string `json:"state"`
 
 		// Street Example: Emmerich-Josef-Straße
-		Street string `json:"street"`
+		Street          string  `json:"street"`
+		StreetAndNumber *string `json:"street_and_number,omitempty"`
 
 		// Town Example: Mainz
 		Town      string    `json:"town"`
@@ -3204,7 +3302,8 @@ func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizati
 		CreatedAt   time.Time `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency *string `json:"currency"`
+		Currency           *string   `json:"currency"`
+		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id openapi_types.UUID `json:"id"`
@@ -3215,8 +3314,10 @@ func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizati
 		LogoUrl *string                                                              `json:"logo_url"`
 
 		// Name Example: Bounty Soap Inc.
-		Name     string `json:"name"`
-		Sections struct {
+		Name                                   string    `json:"name"`
+		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Sections                               struct {
 			Designer          *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
 			MachineVendor     *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 			Printer           *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -3256,16 +3357,17 @@ func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizati
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 			Id       openapi_types.UUID `json:"id"`
-			Location []float32          `json:"location"`
+			Location []*float32         `json:"location"`
 
 			// Number Example: 1A
 			Number *string `json:"number"`
 
 			// State Example: Rheinland-Pfalz
-			State string `json:"state"`
+			State *string `json:"state"`
 
 			// Street Example: Emmerich-Josef-Straße
-			Street string `json:"street"`
+			Street          string  `json:"street"`
+			StreetAndNumber *string `json:"street_and_number,omitempty"`
 
 			// Town Example: Mainz
 			Town      string    `json:"town"`
@@ -3290,7 +3392,8 @@ func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizati
 			CreatedAt   time.Time `json:"created_at"`
 
 			// Currency Example: EUR
-			Currency *string `json:"currency"`
+			Currency           *string   `json:"currency"`
+			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 			Id openapi_types.UUID `json:"id"`
@@ -3301,8 +3404,10 @@ func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizati
 			LogoUrl *string                                                              `json:"logo_url"`
 
 			// Name Example: Bounty Soap Inc.
-			Name     string `json:"name"`
-			Sections struct {
+			Name                                   string    `json:"name"`
+			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Sections                               struct {
 				Designer          *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
 				MachineVendor     *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 				Printer           *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -4084,16 +4189,17 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBo
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		Id       openapi_types.UUID `json:"id"`
-		Location []float32          `json:"location"`
+		Location []*float32         `json:"location"`
 
 		// Number Example: 1A
 		Number *string `json:"number"`
 
 		// State Example: Rheinland-Pfalz
-		State string `json:"state"`
+		State *string `json:"state"`
 
 		// Street Example: Emmerich-Josef-Straße
-		Street string `json:"street"`
+		Street          string  `json:"street"`
+		StreetAndNumber *string `json:"street_and_number,omitempty"`
 
 		// Town Example: Mainz
 		Town      string    `json:"town"`
@@ -4118,7 +4224,8 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBo
 		CreatedAt   time.Time `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency *string `json:"currency"`
+		Currency           *string   `json:"currency"`
+		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id openapi_types.UUID `json:"id"`
@@ -4129,8 +4236,10 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBo
 		LogoUrl *string                                           `json:"logo_url"`
 
 		// Name Example: Bounty Soap Inc.
-		Name     string `json:"name"`
-		Sections struct {
+		Name                                   string    `json:"name"`
+		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Sections                               struct {
 			Designer          *[]SitesCreate201JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
 			MachineVendor     *[]SitesCreate201JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 			Printer           *[]SitesCreate201JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -4170,16 +4279,17 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBo
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 			Id       openapi_types.UUID `json:"id"`
-			Location []float32          `json:"location"`
+			Location []*float32         `json:"location"`
 
 			// Number Example: 1A
 			Number *string `json:"number"`
 
 			// State Example: Rheinland-Pfalz
-			State string `json:"state"`
+			State *string `json:"state"`
 
 			// Street Example: Emmerich-Josef-Straße
-			Street string `json:"street"`
+			Street          string  `json:"street"`
+			StreetAndNumber *string `json:"street_and_number,omitempty"`
 
 			// Town Example: Mainz
 			Town      string    `json:"town"`
@@ -4204,7 +4314,8 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBo
 			CreatedAt   time.Time `json:"created_at"`
 
 			// Currency Example: EUR
-			Currency *string `json:"currency"`
+			Currency           *string   `json:"currency"`
+			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 			Id openapi_types.UUID `json:"id"`
@@ -4215,8 +4326,10 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBo
 			LogoUrl *string                                           `json:"logo_url"`
 
 			// Name Example: Bounty Soap Inc.
-			Name     string `json:"name"`
-			Sections struct {
+			Name                                   string    `json:"name"`
+			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Sections                               struct {
 				Designer          *[]SitesCreate201JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
 				MachineVendor     *[]SitesCreate201JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 				Printer           *[]SitesCreate201JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -4257,16 +4370,17 @@ func (s *SitesService) Get(ctx context.Context, siteId openapi_types.UUID, opts 
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		Id       openapi_types.UUID `json:"id"`
-		Location []float32          `json:"location"`
+		Location []*float32         `json:"location"`
 
 		// Number Example: 1A
 		Number *string `json:"number"`
 
 		// State Example: Rheinland-Pfalz
-		State string `json:"state"`
+		State *string `json:"state"`
 
 		// Street Example: Emmerich-Josef-Straße
-		Street string `json:"street"`
+		Street          string  `json:"street"`
+		StreetAndNumber *string `json:"street_and_number,omitempty"`
 
 		// Town Example: Mainz
 		Town      string    `json:"town"`
@@ -4291,7 +4405,8 @@ func (s *SitesService) Get(ctx context.Context, siteId openapi_types.UUID, opts 
 		CreatedAt   time.Time `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency *string `json:"currency"`
+		Currency           *string   `json:"currency"`
+		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id openapi_types.UUID `json:"id"`
@@ -4302,8 +4417,10 @@ func (s *SitesService) Get(ctx context.Context, siteId openapi_types.UUID, opts 
 		LogoUrl *string                                        `json:"logo_url"`
 
 		// Name Example: Bounty Soap Inc.
-		Name     string `json:"name"`
-		Sections struct {
+		Name                                   string    `json:"name"`
+		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Sections                               struct {
 			Designer          *[]SitesGet200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
 			MachineVendor     *[]SitesGet200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 			Printer           *[]SitesGet200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -4343,16 +4460,17 @@ func (s *SitesService) Get(ctx context.Context, siteId openapi_types.UUID, opts 
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 			Id       openapi_types.UUID `json:"id"`
-			Location []float32          `json:"location"`
+			Location []*float32         `json:"location"`
 
 			// Number Example: 1A
 			Number *string `json:"number"`
 
 			// State Example: Rheinland-Pfalz
-			State string `json:"state"`
+			State *string `json:"state"`
 
 			// Street Example: Emmerich-Josef-Straße
-			Street string `json:"street"`
+			Street          string  `json:"street"`
+			StreetAndNumber *string `json:"street_and_number,omitempty"`
 
 			// Town Example: Mainz
 			Town      string    `json:"town"`
@@ -4377,7 +4495,8 @@ func (s *SitesService) Get(ctx context.Context, siteId openapi_types.UUID, opts 
 			CreatedAt   time.Time `json:"created_at"`
 
 			// Currency Example: EUR
-			Currency *string `json:"currency"`
+			Currency           *string   `json:"currency"`
+			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 			Id openapi_types.UUID `json:"id"`
@@ -4388,8 +4507,10 @@ func (s *SitesService) Get(ctx context.Context, siteId openapi_types.UUID, opts 
 			LogoUrl *string                                        `json:"logo_url"`
 
 			// Name Example: Bounty Soap Inc.
-			Name     string `json:"name"`
-			Sections struct {
+			Name                                   string    `json:"name"`
+			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Sections                               struct {
 				Designer          *[]SitesGet200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
 				MachineVendor     *[]SitesGet200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 				Printer           *[]SitesGet200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -4472,16 +4593,17 @@ func (s *SitesService) Update(ctx context.Context, siteId openapi_types.UUID, bo
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 		Id       openapi_types.UUID `json:"id"`
-		Location []float32          `json:"location"`
+		Location []*float32         `json:"location"`
 
 		// Number Example: 1A
 		Number *string `json:"number"`
 
 		// State Example: Rheinland-Pfalz
-		State string `json:"state"`
+		State *string `json:"state"`
 
 		// Street Example: Emmerich-Josef-Straße
-		Street string `json:"street"`
+		Street          string  `json:"street"`
+		StreetAndNumber *string `json:"street_and_number,omitempty"`
 
 		// Town Example: Mainz
 		Town      string    `json:"town"`
@@ -4506,7 +4628,8 @@ func (s *SitesService) Update(ctx context.Context, siteId openapi_types.UUID, bo
 		CreatedAt   time.Time `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency *string `json:"currency"`
+		Currency           *string   `json:"currency"`
+		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id openapi_types.UUID `json:"id"`
@@ -4517,8 +4640,10 @@ func (s *SitesService) Update(ctx context.Context, siteId openapi_types.UUID, bo
 		LogoUrl *string                                           `json:"logo_url"`
 
 		// Name Example: Bounty Soap Inc.
-		Name     string `json:"name"`
-		Sections struct {
+		Name                                   string    `json:"name"`
+		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Sections                               struct {
 			Designer          *[]SitesUpdate200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
 			MachineVendor     *[]SitesUpdate200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 			Printer           *[]SitesUpdate200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -4558,16 +4683,17 @@ func (s *SitesService) Update(ctx context.Context, siteId openapi_types.UUID, bo
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 			Id       openapi_types.UUID `json:"id"`
-			Location []float32          `json:"location"`
+			Location []*float32         `json:"location"`
 
 			// Number Example: 1A
 			Number *string `json:"number"`
 
 			// State Example: Rheinland-Pfalz
-			State string `json:"state"`
+			State *string `json:"state"`
 
 			// Street Example: Emmerich-Josef-Straße
-			Street string `json:"street"`
+			Street          string  `json:"street"`
+			StreetAndNumber *string `json:"street_and_number,omitempty"`
 
 			// Town Example: Mainz
 			Town      string    `json:"town"`
@@ -4592,7 +4718,8 @@ func (s *SitesService) Update(ctx context.Context, siteId openapi_types.UUID, bo
 			CreatedAt   time.Time `json:"created_at"`
 
 			// Currency Example: EUR
-			Currency *string `json:"currency"`
+			Currency           *string   `json:"currency"`
+			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 			Id openapi_types.UUID `json:"id"`
@@ -4603,8 +4730,10 @@ func (s *SitesService) Update(ctx context.Context, siteId openapi_types.UUID, bo
 			LogoUrl *string                                           `json:"logo_url"`
 
 			// Name Example: Bounty Soap Inc.
-			Name     string `json:"name"`
-			Sections struct {
+			Name                                   string    `json:"name"`
+			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Sections                               struct {
 				Designer          *[]SitesUpdate200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
 				MachineVendor     *[]SitesUpdate200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 				Printer           *[]SitesUpdate200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -5286,7 +5415,7 @@ type SubscriptionsService struct {
 // Delete calls SubscriptionsDelete.
 //
 // DELETE /subscriptions/{subscription_id} (operation SubscriptionsDelete).
-func (s *SubscriptionsService) Delete(ctx context.Context, subscriptionId openapi_types.UUID, opts ...RequestOption) error {
+func (s *SubscriptionsService) Delete(ctx context.Context, subscriptionId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -5301,11 +5430,12 @@ func (s *SubscriptionsService) Delete(ctx context.Context, subscriptionId openap
 // Get calls SubscriptionsGet.
 //
 // GET /subscriptions/{subscription_id} (operation SubscriptionsGet).
-func (s *SubscriptionsService) Get(ctx context.Context, subscriptionId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *SubscriptionsService) Get(ctx context.Context, subscriptionId string, opts ...RequestOption) (*struct {
 	ActivatedAt                  *time.Time                                        `json:"activated_at"`
 	AppName                      string                                            `json:"app_name"`
 	ChangedPlanAt                *time.Time                                        `json:"changed_plan_at"`
 	CreatedAt                    time.Time                                         `json:"created_at"`
+	Id                           *string                                           `json:"id,omitempty"`
 	LastBilledAt                 *time.Time                                        `json:"last_billed_at"`
 	LastPaidAt                   *time.Time                                        `json:"last_paid_at"`
 	Plan                         string                                            `json:"plan"`
@@ -5330,6 +5460,7 @@ func (s *SubscriptionsService) Get(ctx context.Context, subscriptionId openapi_t
 		AppName                      string                                            `json:"app_name"`
 		ChangedPlanAt                *time.Time                                        `json:"changed_plan_at"`
 		CreatedAt                    time.Time                                         `json:"created_at"`
+		Id                           *string                                           `json:"id,omitempty"`
 		LastBilledAt                 *time.Time                                        `json:"last_billed_at"`
 		LastPaidAt                   *time.Time                                        `json:"last_paid_at"`
 		Plan                         string                                            `json:"plan"`
@@ -5392,11 +5523,12 @@ func (s *SubscriptionsService) All(ctx context.Context, params *SubscriptionsLis
 // Update calls SubscriptionsUpdate.
 //
 // PATCH /subscriptions/{subscription_id} (operation SubscriptionsUpdate).
-func (s *SubscriptionsService) Update(ctx context.Context, subscriptionId openapi_types.UUID, body SubscriptionsUpdateJSONRequestBody, opts ...RequestOption) (*struct {
+func (s *SubscriptionsService) Update(ctx context.Context, subscriptionId string, body SubscriptionsUpdateJSONRequestBody, opts ...RequestOption) (*struct {
 	ActivatedAt                  *time.Time                                           `json:"activated_at"`
 	AppName                      string                                               `json:"app_name"`
 	ChangedPlanAt                *time.Time                                           `json:"changed_plan_at"`
 	CreatedAt                    time.Time                                            `json:"created_at"`
+	Id                           *string                                              `json:"id,omitempty"`
 	LastBilledAt                 *time.Time                                           `json:"last_billed_at"`
 	LastPaidAt                   *time.Time                                           `json:"last_paid_at"`
 	Plan                         string                                               `json:"plan"`
@@ -5421,6 +5553,7 @@ func (s *SubscriptionsService) Update(ctx context.Context, subscriptionId openap
 		AppName                      string                                               `json:"app_name"`
 		ChangedPlanAt                *time.Time                                           `json:"changed_plan_at"`
 		CreatedAt                    time.Time                                            `json:"created_at"`
+		Id                           *string                                              `json:"id,omitempty"`
 		LastBilledAt                 *time.Time                                           `json:"last_billed_at"`
 		LastPaidAt                   *time.Time                                           `json:"last_paid_at"`
 		Plan                         string                                               `json:"plan"`
@@ -5456,7 +5589,8 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 	CreatedAt   time.Time `json:"created_at"`
 
 	// Currency Example: EUR
-	Currency *string `json:"currency"`
+	Currency           *string   `json:"currency"`
+	GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 	// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 	Id openapi_types.UUID `json:"id"`
@@ -5492,7 +5626,8 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 			FirstName string `json:"first_name"`
 
 			// FullName Example: Jane Doe
-			FullName string `json:"full_name"`
+			FullName           string    `json:"full_name"`
+			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
 			Id openapi_types.UUID `json:"id"`
@@ -5504,8 +5639,10 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 			Name string `json:"name"`
 
 			// Pronoun Example: She/Her
-			Pronoun      *TestAccountsCreate201JSONResponseBodyMembershipsPersonPronoun        `json:"pronoun,omitempty"`
-			Subscription TestAccountsCreate201JSONResponseBody_Memberships_Person_Subscription `json:"subscription"`
+			Pronoun                                *TestAccountsCreate201JSONResponseBodyMembershipsPersonPronoun        `json:"pronoun,omitempty"`
+			RequestedOauthScopes                   *[]string                                                             `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string                                                             `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Subscription                           TestAccountsCreate201JSONResponseBody_Memberships_Person_Subscription `json:"subscription"`
 
 			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 			TestAccountOwnerId *string `json:"test_account_owner_id"`
@@ -5523,9 +5660,11 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 	} `json:"memberships"`
 
 	// Name Example: Bounty Soap Inc.
-	Name               string  `json:"name"`
-	PrivateAccessToken *string `json:"private_access_token"`
-	Sections           struct {
+	Name                                   string    `json:"name"`
+	PrivateAccessToken                     *string   `json:"private_access_token"`
+	RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+	RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+	Sections                               struct {
 		Designer          *[]TestAccountsCreate201JSONResponseBodySectionsDesigner          `json:"designer,omitempty"`
 		MachineVendor     *[]TestAccountsCreate201JSONResponseBodySectionsMachineVendor     `json:"machine_vendor,omitempty"`
 		Printer           *[]TestAccountsCreate201JSONResponseBodySectionsPrinter           `json:"printer,omitempty"`
@@ -5546,16 +5685,17 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 			Id       openapi_types.UUID `json:"id"`
-			Location []float32          `json:"location"`
+			Location []*float32         `json:"location"`
 
 			// Number Example: 1A
 			Number *string `json:"number"`
 
 			// State Example: Rheinland-Pfalz
-			State string `json:"state"`
+			State *string `json:"state"`
 
 			// Street Example: Emmerich-Josef-Straße
-			Street string `json:"street"`
+			Street          string  `json:"street"`
+			StreetAndNumber *string `json:"street_and_number,omitempty"`
 
 			// Town Example: Mainz
 			Town      string    `json:"town"`
@@ -5599,7 +5739,8 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 		CreatedAt   time.Time `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency *string `json:"currency"`
+		Currency           *string   `json:"currency"`
+		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id openapi_types.UUID `json:"id"`
@@ -5635,7 +5776,8 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 				FirstName string `json:"first_name"`
 
 				// FullName Example: Jane Doe
-				FullName string `json:"full_name"`
+				FullName           string    `json:"full_name"`
+				GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 				// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
 				Id openapi_types.UUID `json:"id"`
@@ -5647,8 +5789,10 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 				Name string `json:"name"`
 
 				// Pronoun Example: She/Her
-				Pronoun      *TestAccountsCreate201JSONResponseBodyMembershipsPersonPronoun        `json:"pronoun,omitempty"`
-				Subscription TestAccountsCreate201JSONResponseBody_Memberships_Person_Subscription `json:"subscription"`
+				Pronoun                                *TestAccountsCreate201JSONResponseBodyMembershipsPersonPronoun        `json:"pronoun,omitempty"`
+				RequestedOauthScopes                   *[]string                                                             `json:"requested_oauth_scopes,omitempty"`
+				RequestedOauthScopesWaitingForApproval *[]string                                                             `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+				Subscription                           TestAccountsCreate201JSONResponseBody_Memberships_Person_Subscription `json:"subscription"`
 
 				// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 				TestAccountOwnerId *string `json:"test_account_owner_id"`
@@ -5666,9 +5810,11 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 		} `json:"memberships"`
 
 		// Name Example: Bounty Soap Inc.
-		Name               string  `json:"name"`
-		PrivateAccessToken *string `json:"private_access_token"`
-		Sections           struct {
+		Name                                   string    `json:"name"`
+		PrivateAccessToken                     *string   `json:"private_access_token"`
+		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Sections                               struct {
 			Designer          *[]TestAccountsCreate201JSONResponseBodySectionsDesigner          `json:"designer,omitempty"`
 			MachineVendor     *[]TestAccountsCreate201JSONResponseBodySectionsMachineVendor     `json:"machine_vendor,omitempty"`
 			Printer           *[]TestAccountsCreate201JSONResponseBodySectionsPrinter           `json:"printer,omitempty"`
@@ -5689,16 +5835,17 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 
 				// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 				Id       openapi_types.UUID `json:"id"`
-				Location []float32          `json:"location"`
+				Location []*float32         `json:"location"`
 
 				// Number Example: 1A
 				Number *string `json:"number"`
 
 				// State Example: Rheinland-Pfalz
-				State string `json:"state"`
+				State *string `json:"state"`
 
 				// Street Example: Emmerich-Josef-Straße
-				Street string `json:"street"`
+				Street          string  `json:"street"`
+				StreetAndNumber *string `json:"street_and_number,omitempty"`
 
 				// Town Example: Mainz
 				Town      string    `json:"town"`
@@ -5758,7 +5905,8 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 	CreatedAt   time.Time `json:"created_at"`
 
 	// Currency Example: EUR
-	Currency *string `json:"currency"`
+	Currency           *string   `json:"currency"`
+	GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 	// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 	Id openapi_types.UUID `json:"id"`
@@ -5794,7 +5942,8 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 			FirstName string `json:"first_name"`
 
 			// FullName Example: Jane Doe
-			FullName string `json:"full_name"`
+			FullName           string    `json:"full_name"`
+			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
 			Id openapi_types.UUID `json:"id"`
@@ -5806,8 +5955,10 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 			Name string `json:"name"`
 
 			// Pronoun Example: She/Her
-			Pronoun      *TestAccountsGet200JSONResponseBodyMembershipsPersonPronoun        `json:"pronoun,omitempty"`
-			Subscription TestAccountsGet200JSONResponseBody_Memberships_Person_Subscription `json:"subscription"`
+			Pronoun                                *TestAccountsGet200JSONResponseBodyMembershipsPersonPronoun        `json:"pronoun,omitempty"`
+			RequestedOauthScopes                   *[]string                                                          `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string                                                          `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Subscription                           TestAccountsGet200JSONResponseBody_Memberships_Person_Subscription `json:"subscription"`
 
 			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 			TestAccountOwnerId *string `json:"test_account_owner_id"`
@@ -5825,9 +5976,11 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 	} `json:"memberships"`
 
 	// Name Example: Bounty Soap Inc.
-	Name               string  `json:"name"`
-	PrivateAccessToken *string `json:"private_access_token"`
-	Sections           struct {
+	Name                                   string    `json:"name"`
+	PrivateAccessToken                     *string   `json:"private_access_token"`
+	RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+	RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+	Sections                               struct {
 		Designer          *[]TestAccountsGet200JSONResponseBodySectionsDesigner          `json:"designer,omitempty"`
 		MachineVendor     *[]TestAccountsGet200JSONResponseBodySectionsMachineVendor     `json:"machine_vendor,omitempty"`
 		Printer           *[]TestAccountsGet200JSONResponseBodySectionsPrinter           `json:"printer,omitempty"`
@@ -5848,16 +6001,17 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 			Id       openapi_types.UUID `json:"id"`
-			Location []float32          `json:"location"`
+			Location []*float32         `json:"location"`
 
 			// Number Example: 1A
 			Number *string `json:"number"`
 
 			// State Example: Rheinland-Pfalz
-			State string `json:"state"`
+			State *string `json:"state"`
 
 			// Street Example: Emmerich-Josef-Straße
-			Street string `json:"street"`
+			Street          string  `json:"street"`
+			StreetAndNumber *string `json:"street_and_number,omitempty"`
 
 			// Town Example: Mainz
 			Town      string    `json:"town"`
@@ -5901,7 +6055,8 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 		CreatedAt   time.Time `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency *string `json:"currency"`
+		Currency           *string   `json:"currency"`
+		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id openapi_types.UUID `json:"id"`
@@ -5937,7 +6092,8 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 				FirstName string `json:"first_name"`
 
 				// FullName Example: Jane Doe
-				FullName string `json:"full_name"`
+				FullName           string    `json:"full_name"`
+				GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
 
 				// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
 				Id openapi_types.UUID `json:"id"`
@@ -5949,8 +6105,10 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 				Name string `json:"name"`
 
 				// Pronoun Example: She/Her
-				Pronoun      *TestAccountsGet200JSONResponseBodyMembershipsPersonPronoun        `json:"pronoun,omitempty"`
-				Subscription TestAccountsGet200JSONResponseBody_Memberships_Person_Subscription `json:"subscription"`
+				Pronoun                                *TestAccountsGet200JSONResponseBodyMembershipsPersonPronoun        `json:"pronoun,omitempty"`
+				RequestedOauthScopes                   *[]string                                                          `json:"requested_oauth_scopes,omitempty"`
+				RequestedOauthScopesWaitingForApproval *[]string                                                          `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+				Subscription                           TestAccountsGet200JSONResponseBody_Memberships_Person_Subscription `json:"subscription"`
 
 				// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 				TestAccountOwnerId *string `json:"test_account_owner_id"`
@@ -5968,9 +6126,11 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 		} `json:"memberships"`
 
 		// Name Example: Bounty Soap Inc.
-		Name               string  `json:"name"`
-		PrivateAccessToken *string `json:"private_access_token"`
-		Sections           struct {
+		Name                                   string    `json:"name"`
+		PrivateAccessToken                     *string   `json:"private_access_token"`
+		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Sections                               struct {
 			Designer          *[]TestAccountsGet200JSONResponseBodySectionsDesigner          `json:"designer,omitempty"`
 			MachineVendor     *[]TestAccountsGet200JSONResponseBodySectionsMachineVendor     `json:"machine_vendor,omitempty"`
 			Printer           *[]TestAccountsGet200JSONResponseBodySectionsPrinter           `json:"printer,omitempty"`
@@ -5991,16 +6151,17 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 
 				// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
 				Id       openapi_types.UUID `json:"id"`
-				Location []float32          `json:"location"`
+				Location []*float32         `json:"location"`
 
 				// Number Example: 1A
 				Number *string `json:"number"`
 
 				// State Example: Rheinland-Pfalz
-				State string `json:"state"`
+				State *string `json:"state"`
 
 				// Street Example: Emmerich-Josef-Straße
-				Street string `json:"street"`
+				Street          string  `json:"street"`
+				StreetAndNumber *string `json:"street_and_number,omitempty"`
 
 				// Town Example: Mainz
 				Town      string    `json:"town"`

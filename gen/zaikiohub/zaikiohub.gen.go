@@ -9390,12 +9390,14 @@ type BusinessRelationshipKind string
 
 // Connection defines model for Connection.
 type Connection struct {
-	AppName            string                    `json:"app_name"`
-	ConnectableId      openapi_types.UUID        `json:"connectable_id"`
-	ConnectableType    ConnectionConnectableType `json:"connectable_type"`
-	CreatedAt          time.Time                 `json:"created_at"`
-	GrantedOauthScopes []string                  `json:"granted_oauth_scopes"`
-	UpdatedAt          time.Time                 `json:"updated_at"`
+	AppName                                string                    `json:"app_name"`
+	ConnectableId                          openapi_types.UUID        `json:"connectable_id"`
+	ConnectableType                        ConnectionConnectableType `json:"connectable_type"`
+	CreatedAt                              time.Time                 `json:"created_at"`
+	GrantedOauthScopes                     []string                  `json:"granted_oauth_scopes"`
+	RequestedOauthScopes                   *[]string                 `json:"requested_oauth_scopes,omitempty"`
+	RequestedOauthScopesWaitingForApproval *[]string                 `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+	UpdatedAt                              time.Time                 `json:"updated_at"`
 }
 
 // ConnectionConnectableType defines model for Connection.ConnectableType.
@@ -9468,17 +9470,20 @@ type MembershipInvitation struct {
 
 // Organization defines model for Organization.
 type Organization struct {
-	BrandColor  *string             `json:"brand_color"`
-	Connected   bool                `json:"connected"`
-	CountryCode *string             `json:"country_code"`
-	CreatedAt   time.Time           `json:"created_at"`
-	Currency    *string             `json:"currency"`
-	Id          openapi_types.UUID  `json:"id"`
-	Kind        *OrganizationKind   `json:"kind,omitempty"`
-	Kinds       []OrganizationKinds `json:"kinds"`
-	LogoUrl     *string             `json:"logo_url"`
-	Name        string              `json:"name"`
-	Sections    struct {
+	BrandColor                             *string             `json:"brand_color"`
+	Connected                              bool                `json:"connected"`
+	CountryCode                            *string             `json:"country_code"`
+	CreatedAt                              time.Time           `json:"created_at"`
+	Currency                               *string             `json:"currency"`
+	GrantedOauthScopes                     *[]string           `json:"granted_oauth_scopes,omitempty"`
+	Id                                     openapi_types.UUID  `json:"id"`
+	Kind                                   *OrganizationKind   `json:"kind,omitempty"`
+	Kinds                                  []OrganizationKinds `json:"kinds"`
+	LogoUrl                                *string             `json:"logo_url"`
+	Name                                   string              `json:"name"`
+	RequestedOauthScopes                   *[]string           `json:"requested_oauth_scopes,omitempty"`
+	RequestedOauthScopesWaitingForApproval *[]string           `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+	Sections                               struct {
 		Designer          *[]OrganizationSectionsDesigner          `json:"designer,omitempty"`
 		MachineVendor     *[]OrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 		Printer           *[]OrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -9538,25 +9543,28 @@ type OrganizationMembership struct {
 	CreatedAt time.Time          `json:"created_at"`
 	Id        openapi_types.UUID `json:"id"`
 	Person    struct {
-		AvatarUrl                      *string                                    `json:"avatar_url"`
-		Connected                      bool                                       `json:"connected"`
-		CountryCode                    *string                                    `json:"country_code"`
-		CreatedAt                      time.Time                                  `json:"created_at"`
-		Currency                       *string                                    `json:"currency"`
-		Email                          openapi_types.Email                        `json:"email"`
-		EmailConfirmed                 bool                                       `json:"email_confirmed"`
-		FirstName                      string                                     `json:"first_name"`
-		FullName                       string                                     `json:"full_name"`
-		Id                             openapi_types.UUID                         `json:"id"`
-		Locale                         OrganizationMembershipPersonLocale         `json:"locale"`
-		Name                           string                                     `json:"name"`
-		Pronoun                        *OrganizationMembershipPersonPronoun       `json:"pronoun,omitempty"`
-		Subscription                   OrganizationMembership_Person_Subscription `json:"subscription"`
-		TestAccountOwnerId             *string                                    `json:"test_account_owner_id"`
-		TimeZone                       string                                     `json:"time_zone"`
-		TwoFactorAuthenticationEnabled bool                                       `json:"two_factor_authentication_enabled"`
-		UnitSystem                     OrganizationMembershipPersonUnitSystem     `json:"unit_system"`
-		UpdatedAt                      time.Time                                  `json:"updated_at"`
+		AvatarUrl                              *string                                    `json:"avatar_url"`
+		Connected                              bool                                       `json:"connected"`
+		CountryCode                            *string                                    `json:"country_code"`
+		CreatedAt                              time.Time                                  `json:"created_at"`
+		Currency                               *string                                    `json:"currency"`
+		Email                                  openapi_types.Email                        `json:"email"`
+		EmailConfirmed                         bool                                       `json:"email_confirmed"`
+		FirstName                              string                                     `json:"first_name"`
+		FullName                               string                                     `json:"full_name"`
+		GrantedOauthScopes                     *[]string                                  `json:"granted_oauth_scopes,omitempty"`
+		Id                                     openapi_types.UUID                         `json:"id"`
+		Locale                                 OrganizationMembershipPersonLocale         `json:"locale"`
+		Name                                   string                                     `json:"name"`
+		Pronoun                                *OrganizationMembershipPersonPronoun       `json:"pronoun,omitempty"`
+		RequestedOauthScopes                   *[]string                                  `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string                                  `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Subscription                           OrganizationMembership_Person_Subscription `json:"subscription"`
+		TestAccountOwnerId                     *string                                    `json:"test_account_owner_id"`
+		TimeZone                               string                                     `json:"time_zone"`
+		TwoFactorAuthenticationEnabled         bool                                       `json:"two_factor_authentication_enabled"`
+		UnitSystem                             OrganizationMembershipPersonUnitSystem     `json:"unit_system"`
+		UpdatedAt                              time.Time                                  `json:"updated_at"`
 	} `json:"person"`
 	Roles     []string  `json:"roles"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -9607,6 +9615,7 @@ type Person struct {
 	EmailConfirmed          bool                `json:"email_confirmed"`
 	FirstName               *string             `json:"first_name"`
 	FullName                string              `json:"full_name"`
+	GrantedOauthScopes      *[]string           `json:"granted_oauth_scopes,omitempty"`
 	Id                      openapi_types.UUID  `json:"id"`
 	Locale                  PersonLocale        `json:"locale"`
 	Name                    string              `json:"name"`
@@ -9614,17 +9623,20 @@ type Person struct {
 		CreatedAt    time.Time          `json:"created_at"`
 		Id           openapi_types.UUID `json:"id"`
 		Organization struct {
-			BrandColor  *string                                          `json:"brand_color"`
-			Connected   bool                                             `json:"connected"`
-			CountryCode *string                                          `json:"country_code"`
-			CreatedAt   time.Time                                        `json:"created_at"`
-			Currency    *string                                          `json:"currency"`
-			Id          openapi_types.UUID                               `json:"id"`
-			Kind        *PersonOrganizationMembershipsOrganizationKind   `json:"kind,omitempty"`
-			Kinds       []PersonOrganizationMembershipsOrganizationKinds `json:"kinds"`
-			LogoUrl     *string                                          `json:"logo_url"`
-			Name        string                                           `json:"name"`
-			Sections    struct {
+			BrandColor                             *string                                          `json:"brand_color"`
+			Connected                              bool                                             `json:"connected"`
+			CountryCode                            *string                                          `json:"country_code"`
+			CreatedAt                              time.Time                                        `json:"created_at"`
+			Currency                               *string                                          `json:"currency"`
+			GrantedOauthScopes                     *[]string                                        `json:"granted_oauth_scopes,omitempty"`
+			Id                                     openapi_types.UUID                               `json:"id"`
+			Kind                                   *PersonOrganizationMembershipsOrganizationKind   `json:"kind,omitempty"`
+			Kinds                                  []PersonOrganizationMembershipsOrganizationKinds `json:"kinds"`
+			LogoUrl                                *string                                          `json:"logo_url"`
+			Name                                   string                                           `json:"name"`
+			RequestedOauthScopes                   *[]string                                        `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string                                        `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Sections                               struct {
 				Designer          *[]PersonOrganizationMembershipsOrganizationSectionsDesigner          `json:"designer,omitempty"`
 				MachineVendor     *[]PersonOrganizationMembershipsOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 				Printer           *[]PersonOrganizationMembershipsOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -9640,13 +9652,15 @@ type Person struct {
 		Roles     []string  `json:"roles"`
 		UpdatedAt time.Time `json:"updated_at"`
 	} `json:"organization_memberships"`
-	Pronoun                        *PersonPronoun      `json:"pronoun,omitempty"`
-	Subscription                   Person_Subscription `json:"subscription"`
-	TestAccountOwnerId             *string             `json:"test_account_owner_id"`
-	TimeZone                       string              `json:"time_zone"`
-	TwoFactorAuthenticationEnabled bool                `json:"two_factor_authentication_enabled"`
-	UnitSystem                     PersonUnitSystem    `json:"unit_system"`
-	UpdatedAt                      time.Time           `json:"updated_at"`
+	Pronoun                                *PersonPronoun      `json:"pronoun,omitempty"`
+	RequestedOauthScopes                   *[]string           `json:"requested_oauth_scopes,omitempty"`
+	RequestedOauthScopesWaitingForApproval *[]string           `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+	Subscription                           Person_Subscription `json:"subscription"`
+	TestAccountOwnerId                     *string             `json:"test_account_owner_id"`
+	TimeZone                               string              `json:"time_zone"`
+	TwoFactorAuthenticationEnabled         bool                `json:"two_factor_authentication_enabled"`
+	UnitSystem                             PersonUnitSystem    `json:"unit_system"`
+	UpdatedAt                              time.Time           `json:"updated_at"`
 }
 
 // PersonLocale defines model for Person.Locale.
@@ -9719,35 +9733,39 @@ type PersonUnitSystem string
 // Site defines model for Site.
 type Site struct {
 	Address *struct {
-		Addition    *string            `json:"addition"`
-		Addressee   string             `json:"addressee"`
-		CountryCode *string            `json:"country_code"`
-		CreatedAt   time.Time          `json:"created_at"`
-		Id          openapi_types.UUID `json:"id"`
-		Location    []float32          `json:"location"`
-		Number      *string            `json:"number"`
-		State       string             `json:"state"`
-		Street      string             `json:"street"`
-		Town        string             `json:"town"`
-		UpdatedAt   time.Time          `json:"updated_at"`
-		ZipCode     string             `json:"zip_code"`
+		Addition        *string            `json:"addition"`
+		Addressee       string             `json:"addressee"`
+		CountryCode     *string            `json:"country_code"`
+		CreatedAt       time.Time          `json:"created_at"`
+		Id              openapi_types.UUID `json:"id"`
+		Location        []*float32         `json:"location"`
+		Number          *string            `json:"number"`
+		State           *string            `json:"state"`
+		Street          string             `json:"street"`
+		StreetAndNumber *string            `json:"street_and_number,omitempty"`
+		Town            string             `json:"town"`
+		UpdatedAt       time.Time          `json:"updated_at"`
+		ZipCode         string             `json:"zip_code"`
 	} `json:"address"`
 	CreatedAt    time.Time           `json:"created_at"`
 	Headquarter  bool                `json:"headquarter"`
 	Id           *openapi_types.UUID `json:"id,omitempty"`
 	Name         string              `json:"name"`
 	Organization struct {
-		BrandColor  *string                 `json:"brand_color"`
-		Connected   bool                    `json:"connected"`
-		CountryCode *string                 `json:"country_code"`
-		CreatedAt   time.Time               `json:"created_at"`
-		Currency    *string                 `json:"currency"`
-		Id          openapi_types.UUID      `json:"id"`
-		Kind        *SiteOrganizationKind   `json:"kind,omitempty"`
-		Kinds       []SiteOrganizationKinds `json:"kinds"`
-		LogoUrl     *string                 `json:"logo_url"`
-		Name        string                  `json:"name"`
-		Sections    struct {
+		BrandColor                             *string                 `json:"brand_color"`
+		Connected                              bool                    `json:"connected"`
+		CountryCode                            *string                 `json:"country_code"`
+		CreatedAt                              time.Time               `json:"created_at"`
+		Currency                               *string                 `json:"currency"`
+		GrantedOauthScopes                     *[]string               `json:"granted_oauth_scopes,omitempty"`
+		Id                                     openapi_types.UUID      `json:"id"`
+		Kind                                   *SiteOrganizationKind   `json:"kind,omitempty"`
+		Kinds                                  []SiteOrganizationKinds `json:"kinds"`
+		LogoUrl                                *string                 `json:"logo_url"`
+		Name                                   string                  `json:"name"`
+		RequestedOauthScopes                   *[]string               `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string               `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Sections                               struct {
 			Designer          *[]SiteOrganizationSectionsDesigner          `json:"designer,omitempty"`
 			MachineVendor     *[]SiteOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 			Printer           *[]SiteOrganizationSectionsPrinter           `json:"printer,omitempty"`
@@ -9843,6 +9861,7 @@ type Subscription struct {
 	AppName                      string                     `json:"app_name"`
 	ChangedPlanAt                *time.Time                 `json:"changed_plan_at"`
 	CreatedAt                    time.Time                  `json:"created_at"`
+	Id                           *string                    `json:"id,omitempty"`
 	LastBilledAt                 *time.Time                 `json:"last_billed_at"`
 	LastPaidAt                   *time.Time                 `json:"last_paid_at"`
 	Plan                         string                     `json:"plan"`
@@ -9874,45 +9893,51 @@ type SubscriptionCreateSubscriptionStatus string
 
 // TestAccount defines model for TestAccount.
 type TestAccount struct {
-	BrandColor  *string            `json:"brand_color"`
-	Connected   bool               `json:"connected"`
-	CountryCode *string            `json:"country_code"`
-	CreatedAt   time.Time          `json:"created_at"`
-	Currency    *string            `json:"currency"`
-	Id          openapi_types.UUID `json:"id"`
-	Kind        *TestAccountKind   `json:"kind,omitempty"`
-	Kinds       []TestAccountKinds `json:"kinds"`
-	LogoUrl     *string            `json:"logo_url"`
-	Memberships []struct {
+	BrandColor         *string            `json:"brand_color"`
+	Connected          bool               `json:"connected"`
+	CountryCode        *string            `json:"country_code"`
+	CreatedAt          time.Time          `json:"created_at"`
+	Currency           *string            `json:"currency"`
+	GrantedOauthScopes *[]string          `json:"granted_oauth_scopes,omitempty"`
+	Id                 openapi_types.UUID `json:"id"`
+	Kind               *TestAccountKind   `json:"kind,omitempty"`
+	Kinds              []TestAccountKinds `json:"kinds"`
+	LogoUrl            *string            `json:"logo_url"`
+	Memberships        []struct {
 		CreatedAt time.Time          `json:"created_at"`
 		Id        openapi_types.UUID `json:"id"`
 		Person    struct {
-			AvatarUrl                      *string                                     `json:"avatar_url"`
-			Connected                      bool                                        `json:"connected"`
-			CountryCode                    *string                                     `json:"country_code"`
-			CreatedAt                      time.Time                                   `json:"created_at"`
-			Currency                       *string                                     `json:"currency"`
-			Email                          openapi_types.Email                         `json:"email"`
-			EmailConfirmed                 bool                                        `json:"email_confirmed"`
-			FirstName                      string                                      `json:"first_name"`
-			FullName                       string                                      `json:"full_name"`
-			Id                             openapi_types.UUID                          `json:"id"`
-			Locale                         TestAccountMembershipsPersonLocale          `json:"locale"`
-			Name                           string                                      `json:"name"`
-			Pronoun                        *TestAccountMembershipsPersonPronoun        `json:"pronoun,omitempty"`
-			Subscription                   TestAccount_Memberships_Person_Subscription `json:"subscription"`
-			TestAccountOwnerId             *string                                     `json:"test_account_owner_id"`
-			TimeZone                       string                                      `json:"time_zone"`
-			TwoFactorAuthenticationEnabled bool                                        `json:"two_factor_authentication_enabled"`
-			UnitSystem                     TestAccountMembershipsPersonUnitSystem      `json:"unit_system"`
-			UpdatedAt                      time.Time                                   `json:"updated_at"`
+			AvatarUrl                              *string                                     `json:"avatar_url"`
+			Connected                              bool                                        `json:"connected"`
+			CountryCode                            *string                                     `json:"country_code"`
+			CreatedAt                              time.Time                                   `json:"created_at"`
+			Currency                               *string                                     `json:"currency"`
+			Email                                  openapi_types.Email                         `json:"email"`
+			EmailConfirmed                         bool                                        `json:"email_confirmed"`
+			FirstName                              string                                      `json:"first_name"`
+			FullName                               string                                      `json:"full_name"`
+			GrantedOauthScopes                     *[]string                                   `json:"granted_oauth_scopes,omitempty"`
+			Id                                     openapi_types.UUID                          `json:"id"`
+			Locale                                 TestAccountMembershipsPersonLocale          `json:"locale"`
+			Name                                   string                                      `json:"name"`
+			Pronoun                                *TestAccountMembershipsPersonPronoun        `json:"pronoun,omitempty"`
+			RequestedOauthScopes                   *[]string                                   `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string                                   `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Subscription                           TestAccount_Memberships_Person_Subscription `json:"subscription"`
+			TestAccountOwnerId                     *string                                     `json:"test_account_owner_id"`
+			TimeZone                               string                                      `json:"time_zone"`
+			TwoFactorAuthenticationEnabled         bool                                        `json:"two_factor_authentication_enabled"`
+			UnitSystem                             TestAccountMembershipsPersonUnitSystem      `json:"unit_system"`
+			UpdatedAt                              time.Time                                   `json:"updated_at"`
 		} `json:"person"`
 		Roles     []string  `json:"roles"`
 		UpdatedAt time.Time `json:"updated_at"`
 	} `json:"memberships"`
-	Name               string  `json:"name"`
-	PrivateAccessToken *string `json:"private_access_token"`
-	Sections           struct {
+	Name                                   string    `json:"name"`
+	PrivateAccessToken                     *string   `json:"private_access_token"`
+	RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
+	RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+	Sections                               struct {
 		Designer          *[]TestAccountSectionsDesigner          `json:"designer,omitempty"`
 		MachineVendor     *[]TestAccountSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 		Printer           *[]TestAccountSectionsPrinter           `json:"printer,omitempty"`
@@ -9922,18 +9947,19 @@ type TestAccount struct {
 	} `json:"sections"`
 	Sites []struct {
 		Address *struct {
-			Addition    *string            `json:"addition"`
-			Addressee   string             `json:"addressee"`
-			CountryCode *string            `json:"country_code"`
-			CreatedAt   time.Time          `json:"created_at"`
-			Id          openapi_types.UUID `json:"id"`
-			Location    []float32          `json:"location"`
-			Number      *string            `json:"number"`
-			State       string             `json:"state"`
-			Street      string             `json:"street"`
-			Town        string             `json:"town"`
-			UpdatedAt   time.Time          `json:"updated_at"`
-			ZipCode     string             `json:"zip_code"`
+			Addition        *string            `json:"addition"`
+			Addressee       string             `json:"addressee"`
+			CountryCode     *string            `json:"country_code"`
+			CreatedAt       time.Time          `json:"created_at"`
+			Id              openapi_types.UUID `json:"id"`
+			Location        []*float32         `json:"location"`
+			Number          *string            `json:"number"`
+			State           *string            `json:"state"`
+			Street          string             `json:"street"`
+			StreetAndNumber *string            `json:"street_and_number,omitempty"`
+			Town            string             `json:"town"`
+			UpdatedAt       time.Time          `json:"updated_at"`
+			ZipCode         string             `json:"zip_code"`
 		} `json:"address"`
 		CreatedAt   time.Time           `json:"created_at"`
 		Headquarter bool                `json:"headquarter"`
@@ -10012,6 +10038,16 @@ type TestAccountSubscription1 = interface{}
 // TestAccount_Subscription defines model for TestAccount.Subscription.
 type TestAccount_Subscription struct {
 	union json.RawMessage
+}
+
+// VendorApp defines model for VendorApp.
+type VendorApp struct {
+	Category      *string                 `json:"category,omitempty"`
+	Configuration *map[string]interface{} `json:"configuration,omitempty"`
+	Id            *string                 `json:"id,omitempty"`
+	Kind          *string                 `json:"kind,omitempty"`
+	Name          *string                 `json:"name,omitempty"`
+	State         *string                 `json:"state,omitempty"`
 }
 
 // PageParam defines model for pageParam.
@@ -10144,10 +10180,11 @@ type MachinesListParams struct {
 // MachinesCreateJSONBody defines parameters for MachinesCreate.
 type MachinesCreateJSONBody struct {
 	Machine struct {
-		Kind         MachinesCreateJSONBodyMachineKind `json:"kind"`
-		Manufacturer *string                           `json:"manufacturer,omitempty"`
-		Name         string                            `json:"name"`
-		SerialNumber *string                           `json:"serial_number,omitempty"`
+		CurrentOrganizationId *string                           `json:"current_organization_id,omitempty"`
+		Kind                  MachinesCreateJSONBodyMachineKind `json:"kind"`
+		Manufacturer          *string                           `json:"manufacturer,omitempty"`
+		Name                  string                            `json:"name"`
+		SerialNumber          *string                           `json:"serial_number,omitempty"`
 		// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 		SiteId *openapi_types.UUID `json:"site_id,omitempty"`
 	} `json:"machine"`
@@ -10161,6 +10198,11 @@ type MachinesCreate201JSONResponseBodyKind string
 
 // MachinesCreate201JSONResponseBodyManufacturerId defines parameters for MachinesCreate.
 type MachinesCreate201JSONResponseBodyManufacturerId string
+
+// MachinesGetParams defines parameters for MachinesGet.
+type MachinesGetParams struct {
+	CurrentOrganizationId *string `form:"current_organization_id,omitempty" json:"current_organization_id,omitempty"`
+}
 
 // MachinesGet200JSONResponseBodyKind defines parameters for MachinesGet.
 type MachinesGet200JSONResponseBodyKind string
@@ -10301,8 +10343,9 @@ type OrganizationBusinessRelationshipsGet200JSONResponseBodyKind string
 
 // OrganizationMembershipsListParams defines parameters for OrganizationMembershipsList.
 type OrganizationMembershipsListParams struct {
-	Page    *PageParam    `form:"page,omitempty" json:"page,omitempty"`
-	PerPage *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+	Page                  *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	PerPage               *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
+	CurrentOrganizationId *string       `form:"current_organization_id,omitempty" json:"current_organization_id,omitempty"`
 }
 
 // OrganizationMembershipsGet200JSONResponseBodyPersonLocale defines parameters for OrganizationMembershipsGet.
@@ -10796,6 +10839,7 @@ type PersonOrganizationsSitesUpdateJSONBody struct {
 			// Text Example: Emmerich-Josef-Straße 1A, 55116 Mainz
 			Text string `json:"text"`
 		} `json:"address_attributes,omitempty"`
+		Headquarter *bool `json:"headquarter,omitempty"`
 
 		// Name Example: Berlin North
 		Name *string `json:"name,omitempty"`
@@ -11073,6 +11117,7 @@ type SitesUpdateJSONBody struct {
 			// Text Example: Emmerich-Josef-Straße 1A, 55116 Mainz
 			Text string `json:"text"`
 		} `json:"address_attributes,omitempty"`
+		Headquarter *bool `json:"headquarter,omitempty"`
 
 		// Name Example: Berlin North
 		Name *string `json:"name,omitempty"`
@@ -11278,7 +11323,7 @@ type TestAccountsCreateJSONBody struct {
 		CountryCode      *string                                      `json:"country_code"`
 		Kinds            []TestAccountsCreateJSONBodyTestAccountKinds `json:"kinds"`
 		LogoUrl          *string                                      `json:"logo_url,omitempty"`
-		MemberAttributes []struct {
+		MemberAttributes *[]struct {
 			AvatarUrl *string `json:"avatar_url,omitempty"`
 
 			// CountryCode Example: DE
@@ -11297,18 +11342,18 @@ type TestAccountsCreateJSONBody struct {
 			Name     string   `json:"name"`
 			Password string   `json:"password"`
 			Roles    []string `json:"roles"`
-		} `json:"member_attributes"`
+		} `json:"member_attributes,omitempty"`
 
 		// Name Example: Bounty Soap Inc.
 		Name     string `json:"name"`
-		Sections struct {
+		Sections *struct {
 			Designer          *[]TestAccountsCreateJSONBodyTestAccountSectionsDesigner          `json:"designer,omitempty"`
 			MachineVendor     *[]TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor     `json:"machine_vendor,omitempty"`
 			Printer           *[]TestAccountsCreateJSONBodyTestAccountSectionsPrinter           `json:"printer,omitempty"`
 			Publisher         *[]TestAccountsCreateJSONBodyTestAccountSectionsPublisher         `json:"publisher,omitempty"`
 			SoftwareDeveloper *[]TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
 			Supplier          *[]TestAccountsCreateJSONBodyTestAccountSectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
+		} `json:"sections,omitempty"`
 		SiteAttributes *[]struct {
 			AddressAttributes struct {
 				// Addressee Example: Zaikio GmbH
@@ -13082,6 +13127,12 @@ type RawClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	AppUpdate(ctx context.Context, body AppUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AppsList performs a GET /apps (the `AppsList` operationId) request.
+	AppsList(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AppsGet performs a GET /apps/{app_id} (the `AppsGet` operationId) request.
+	AppsGet(ctx context.Context, appId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ConnectionsList performs a GET /connections (the `ConnectionsList` operationId) request.
 	ConnectionsList(ctx context.Context, params *ConnectionsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -13105,7 +13156,7 @@ type RawClientInterface interface {
 	MachinesCreate(ctx context.Context, body MachinesCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MachinesGet performs a GET /machines/{machine_id} (the `MachinesGet` operationId) request.
-	MachinesGet(ctx context.Context, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MachinesGet(ctx context.Context, machineId openapi_types.UUID, params *MachinesGetParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MachinesDeleteOwnership performs a DELETE /machines/{machine_id}/machine_ownership (the `MachinesDeleteOwnership` operationId) request.
 	MachinesDeleteOwnership(ctx context.Context, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -13481,18 +13532,18 @@ type RawClientInterface interface {
 	SubscriptionsList(ctx context.Context, params *SubscriptionsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubscriptionsDelete performs a DELETE /subscriptions/{subscription_id} (the `SubscriptionsDelete` operationId) request.
-	SubscriptionsDelete(ctx context.Context, subscriptionId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SubscriptionsDelete(ctx context.Context, subscriptionId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubscriptionsGet performs a GET /subscriptions/{subscription_id} (the `SubscriptionsGet` operationId) request.
-	SubscriptionsGet(ctx context.Context, subscriptionId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SubscriptionsGet(ctx context.Context, subscriptionId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubscriptionsUpdateWithBody performs a PATCH /subscriptions/{subscription_id} (the `SubscriptionsUpdate` operationId) request,
 	// with any type of body and a specified content type.
-	SubscriptionsUpdateWithBody(ctx context.Context, subscriptionId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SubscriptionsUpdateWithBody(ctx context.Context, subscriptionId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubscriptionsUpdate performs a PATCH /subscriptions/{subscription_id} (the `SubscriptionsUpdate` operationId) request.
 	// Takes a body of the `application/json` content type.
-	SubscriptionsUpdate(ctx context.Context, subscriptionId openapi_types.UUID, body SubscriptionsUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SubscriptionsUpdate(ctx context.Context, subscriptionId string, body SubscriptionsUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// TestAccountsList performs a GET /test_accounts (the `TestAccountsList` operationId) request.
 	TestAccountsList(ctx context.Context, params *TestAccountsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -13543,6 +13594,32 @@ func (c *RawClient) AppUpdateWithBody(ctx context.Context, contentType string, b
 // Takes a body of the `application/json` content type.
 func (c *RawClient) AppUpdate(ctx context.Context, body AppUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAppUpdateRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AppsList performs a GET /apps (the `AppsList` operationId) request.
+func (c *RawClient) AppsList(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAppsListRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AppsGet performs a GET /apps/{app_id} (the `AppsGet` operationId) request.
+func (c *RawClient) AppsGet(ctx context.Context, appId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAppsGetRequest(c.Server, appId)
 	if err != nil {
 		return nil, err
 	}
@@ -13636,8 +13713,8 @@ func (c *RawClient) MachinesCreate(ctx context.Context, body MachinesCreateJSONR
 }
 
 // MachinesGet performs a GET /machines/{machine_id} (the `MachinesGet` operationId) request.
-func (c *RawClient) MachinesGet(ctx context.Context, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMachinesGetRequest(c.Server, machineId)
+func (c *RawClient) MachinesGet(ctx context.Context, machineId openapi_types.UUID, params *MachinesGetParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMachinesGetRequest(c.Server, machineId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -15082,7 +15159,7 @@ func (c *RawClient) SubscriptionsList(ctx context.Context, params *Subscriptions
 }
 
 // SubscriptionsDelete performs a DELETE /subscriptions/{subscription_id} (the `SubscriptionsDelete` operationId) request.
-func (c *RawClient) SubscriptionsDelete(ctx context.Context, subscriptionId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SubscriptionsDelete(ctx context.Context, subscriptionId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSubscriptionsDeleteRequest(c.Server, subscriptionId)
 	if err != nil {
 		return nil, err
@@ -15095,7 +15172,7 @@ func (c *RawClient) SubscriptionsDelete(ctx context.Context, subscriptionId open
 }
 
 // SubscriptionsGet performs a GET /subscriptions/{subscription_id} (the `SubscriptionsGet` operationId) request.
-func (c *RawClient) SubscriptionsGet(ctx context.Context, subscriptionId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SubscriptionsGet(ctx context.Context, subscriptionId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSubscriptionsGetRequest(c.Server, subscriptionId)
 	if err != nil {
 		return nil, err
@@ -15109,7 +15186,7 @@ func (c *RawClient) SubscriptionsGet(ctx context.Context, subscriptionId openapi
 
 // SubscriptionsUpdateWithBody performs a PATCH /subscriptions/{subscription_id} (the `SubscriptionsUpdate` operationId) request,
 // with any type of body and a specified content type.
-func (c *RawClient) SubscriptionsUpdateWithBody(ctx context.Context, subscriptionId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SubscriptionsUpdateWithBody(ctx context.Context, subscriptionId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSubscriptionsUpdateRequestWithBody(c.Server, subscriptionId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -15123,7 +15200,7 @@ func (c *RawClient) SubscriptionsUpdateWithBody(ctx context.Context, subscriptio
 
 // SubscriptionsUpdate performs a PATCH /subscriptions/{subscription_id} (the `SubscriptionsUpdate` operationId) request.
 // Takes a body of the `application/json` content type.
-func (c *RawClient) SubscriptionsUpdate(ctx context.Context, subscriptionId openapi_types.UUID, body SubscriptionsUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SubscriptionsUpdate(ctx context.Context, subscriptionId string, body SubscriptionsUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSubscriptionsUpdateRequest(c.Server, subscriptionId, body)
 	if err != nil {
 		return nil, err
@@ -15265,6 +15342,67 @@ func NewAppUpdateRequestWithBody(server string, contentType string, body io.Read
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAppsListRequest constructs an http.Request for the AppsList method
+func NewAppsListRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/apps")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAppsGetRequest constructs an http.Request for the AppsGet method
+func NewAppsGetRequest(server string, appId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "app_id", appId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/apps/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -15527,7 +15665,7 @@ func NewMachinesCreateRequestWithBody(server string, contentType string, body io
 }
 
 // NewMachinesGetRequest constructs an http.Request for the MachinesGet method
-func NewMachinesGetRequest(server string, machineId openapi_types.UUID) (*http.Request, error) {
+func NewMachinesGetRequest(server string, machineId openapi_types.UUID, params *MachinesGetParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15550,6 +15688,33 @@ func NewMachinesGetRequest(server string, machineId openapi_types.UUID) (*http.R
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.CurrentOrganizationId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "current_organization_id", *params.CurrentOrganizationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -16401,6 +16566,18 @@ func NewOrganizationMembershipsListRequest(server string, params *OrganizationMe
 		if params.PerPage != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CurrentOrganizationId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "current_organization_id", *params.CurrentOrganizationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -19659,12 +19836,12 @@ func NewSubscriptionsListRequest(server string, params *SubscriptionsListParams)
 }
 
 // NewSubscriptionsDeleteRequest constructs an http.Request for the SubscriptionsDelete method
-func NewSubscriptionsDeleteRequest(server string, subscriptionId openapi_types.UUID) (*http.Request, error) {
+func NewSubscriptionsDeleteRequest(server string, subscriptionId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "subscription_id", subscriptionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "subscription_id", subscriptionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19693,12 +19870,12 @@ func NewSubscriptionsDeleteRequest(server string, subscriptionId openapi_types.U
 }
 
 // NewSubscriptionsGetRequest constructs an http.Request for the SubscriptionsGet method
-func NewSubscriptionsGetRequest(server string, subscriptionId openapi_types.UUID) (*http.Request, error) {
+func NewSubscriptionsGetRequest(server string, subscriptionId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "subscription_id", subscriptionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "subscription_id", subscriptionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -19727,7 +19904,7 @@ func NewSubscriptionsGetRequest(server string, subscriptionId openapi_types.UUID
 }
 
 // NewSubscriptionsUpdateRequest calls the generic SubscriptionsUpdate builder with application/json body
-func NewSubscriptionsUpdateRequest(server string, subscriptionId openapi_types.UUID, body SubscriptionsUpdateJSONRequestBody) (*http.Request, error) {
+func NewSubscriptionsUpdateRequest(server string, subscriptionId string, body SubscriptionsUpdateJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -19738,12 +19915,12 @@ func NewSubscriptionsUpdateRequest(server string, subscriptionId openapi_types.U
 }
 
 // NewSubscriptionsUpdateRequestWithBody constructs an http.Request for the SubscriptionsUpdate method, with any body, and a specified content type
-func NewSubscriptionsUpdateRequestWithBody(server string, subscriptionId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewSubscriptionsUpdateRequestWithBody(server string, subscriptionId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "subscription_id", subscriptionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "subscription_id", subscriptionId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}

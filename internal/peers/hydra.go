@@ -22,10 +22,10 @@ import (
 
 // Ory Hydra is built from the nested module internal/peers/hydra (its
 // go.mod pins the version and carries the replace Hydra's own go.mod
-// needs) into .cache/bin/hydra-<version> by the test command:
+// needs) into ToolsDir()/hydra-<version> by the test command:
 //
 //	cd internal/peers/hydra && go build -tags sqlite,sqlite_omit_load_extension \
-//	    -o ../../../.cache/bin/hydra-<version> github.com/ory/hydra/v2
+//	    -o "$(ToolsDir)/hydra-<version>" github.com/ory/hydra/v2
 //
 // and run with an in-memory database (DSN=memory serve all --dev) on
 // loopback ports. The login and consent app is a Go handler of this
@@ -61,7 +61,20 @@ func HydraBinary() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(RepoRoot(), ".cache", "bin", "hydra-"+v), nil
+	return filepath.Join(ToolsDir(), "hydra-"+v), nil
+}
+
+// ToolsDir is where the test command keeps the tools it builds, shared by
+// every clone of the repository on the machine: $IDSDK_TOOLS, else
+// idsdk-go/bin under the user's cache directory, else .cache/bin.
+func ToolsDir() string {
+	if d := os.Getenv("IDSDK_TOOLS"); d != "" {
+		return d
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "idsdk-go", "bin")
+	}
+	return filepath.Join(RepoRoot(), ".cache", "bin")
 }
 
 // Hydra is a running Ory Hydra with its login and consent app.
@@ -115,7 +128,7 @@ func StartHydra(tb testing.TB) *Hydra {
 		tb.Fatalf("hydra: %v", err)
 	}
 	if _, err := os.Stat(bin); err != nil {
-		Unavailable(tb, "the Hydra binary .cache/bin/%s is missing (built from the module internal/peers/hydra)", filepath.Base(bin))
+		Unavailable(tb, "the Hydra binary %s is missing (built from the module internal/peers/hydra)", filepath.Base(bin))
 	}
 	if !hydraShared.Load() {
 		h, err := startHydra(bin)

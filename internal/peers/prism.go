@@ -24,6 +24,9 @@ type Prism struct {
 	proc *Process
 }
 
+// PrismStartTimeout bounds how long StartPrism waits for Prism to listen.
+const PrismStartTimeout = 4 * time.Minute
+
 // StartPrism serves doc (a path relative to the repository root, like
 // "api/nexaasid/openapi.yaml") with dynamic responses generated from the
 // schemas. Stop it with Stop.
@@ -37,7 +40,9 @@ func StartPrism(tb testing.TB, doc string) *Prism {
 		Unavailable(tb, "starting prism: %v", err)
 	}
 	p := &Prism{URL: fmt.Sprintf("http://127.0.0.1:%d", port), proc: proc}
-	if err := proc.WaitHTTP(context.Background(), p.URL+"/", 60*time.Second); err != nil {
+	// Prism parses the whole document before it listens: Auth0's takes
+	// tens of seconds on a busy 2-core machine.
+	if err := proc.WaitHTTP(context.Background(), p.URL+"/", PrismStartTimeout); err != nil {
 		proc.Stop()
 		tb.Fatalf("prism did not start: %v", err)
 	}
