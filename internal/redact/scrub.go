@@ -13,8 +13,8 @@ import (
 
 // MinSecretLen is the length under which a value is not scrubbed from text:
 // so short a string cannot be told from ordinary words (and protects
-// nothing as a secret).
-const MinSecretLen = 4
+// nothing as a secret: real secrets, codes and tokens are far longer).
+const MinSecretLen = 8
 
 // forms returns the spellings of each secret a server may echo: as sent,
 // form- and path-encoded, and escaped inside a JSON string. Secrets shorter
@@ -89,9 +89,11 @@ func scrub(text string, fs []string) string {
 // wraps repeat from a server. It walks the chain (errors.Unwrap, single and
 // multiple) and rewrites, in every error that is a pointer to a struct, the
 // exported fields that hold text: strings, byte slices, string slices and
-// http.Header values, also inside nested struct values. Call it where the
-// error is made, before anything wraps it with fmt.Errorf (whose text is
-// fixed when it is made). It returns err.
+// http.Header values, also inside nested struct values; not the fields
+// that name the module's own grant, API, operation or method, nor an error
+// code errors.Is decides on. Call it where the error is made, before
+// anything wraps it with fmt.Errorf (whose text is fixed when it is made).
+// It returns err.
 func ScrubError(err error, secrets ...string) error {
 	fs := forms(secrets)
 	if err == nil || len(fs) == 0 {
@@ -129,12 +131,32 @@ var (
 	bytesType  = reflect.TypeOf([]byte(nil))
 )
 
+// ownFields are the fields of this module's errors that hold what the
+// module itself said (the grant asked for, the operation called), never
+// server text; they are left alone.
+var ownFields = map[string]bool{"Grant": true, "API": true, "Operation": true, "Method": true}
+
+// codeFields hold an error code that errors.Is decides on: left alone when
+// the value looks like a code (lower-case letters, digits, "_", "-", ".").
+var codeFields = map[string]bool{"Code": true, "ErrorCode": true, "ResultCode": true}
+
+func codeLike(s string) bool {
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
 // scrubStruct rewrites the exported text fields of the addressable struct v.
 func scrubStruct(v reflect.Value, fs []string) {
 	t := v.Type()
 	for i := 0; i < v.NumField(); i++ {
 		f := v.Field(i)
-		if !t.Field(i).IsExported() || !f.CanSet() {
+		name := t.Field(i).Name
+		if !t.Field(i).IsExported() || !f.CanSet() || ownFields[name] ||
+			codeFields[name] && f.Kind() == reflect.String && codeLike(f.String()) {
 			continue
 		}
 		switch {

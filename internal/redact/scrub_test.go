@@ -65,3 +65,17 @@ func TestScrubResponse(t *testing.T) {
 		t.Error("a successful answer was changed")
 	}
 }
+
+type codedErr struct {
+	Grant, Code, Description string
+}
+
+func (e *codedErr) Error() string { return e.Code }
+
+func TestScrubErrorLeavesOwnFieldsAndCodes(t *testing.T) {
+	e := &codedErr{Grant: "authorization_code", Code: "invalid_grant", Description: "authorization_code invalid_grant"}
+	ScrubError(e, "authorization_code", "invalid_grant")
+	if e.Grant != "authorization_code" || e.Code != "invalid_grant" || e.Description != "[redacted] [redacted]" {
+		t.Errorf("%+v", e)
+	}
+}
