@@ -380,7 +380,7 @@ func (r Runtime) String() string {
 	return fmt.Sprintf("facade.Runtime{API: %q, BaseURL: %q}", r.api, r.base)
 }
 
-// Format, LogValue and MarshalJSON print String (see internal/redact).
+// Format prints String for every verb (see internal/redact).
 func (r Runtime) Format(f fmt.State, verb rune) { redact.Format(f, verb, r.String()) }
 
 // LogValue keeps credentials out of slog output.
@@ -390,7 +390,12 @@ func (r *Runtime) LogValue() slog.Value { return redact.PointerLogValue(r) }
 func (r Runtime) MarshalJSON() ([]byte, error) { return redact.JSON(r.String()) }
 
 // String names the runtime.
-func (d Doer) String() string { return "facade.Doer{" + d.r.String() + "}" }
+func (d Doer) String() string {
+	if d.r == nil {
+		return "facade.Doer{}"
+	}
+	return "facade.Doer{" + d.r.String() + "}"
+}
 
 // Format prints String for every verb.
 func (d Doer) Format(f fmt.State, verb rune) { redact.Format(f, verb, d.String()) }
