@@ -18,6 +18,11 @@
 // pointer so a nil pointer logs "<nil>" rather than a panic. Types that
 // hold a lock keep pointer receivers throughout: go vet refuses copies of
 // them.
+//
+// One reach is beyond any method: fmt cannot call methods on a value kept
+// in an unexported field of another struct, and prints its fields as they
+// are (a pointer there prints as an address, except under a verb that does
+// not fit a pointer, such as %s, which prints what it points to).
 package redact
 
 import (
