@@ -16,8 +16,10 @@
 // to the API's own origin and retries once after a 401.
 //
 // Secrets, tokens and keys held by the types of this package never appear
-// when they are formatted (fmt verbs), logged with log/slog or returned in
-// errors; Secret is the string type that makes that easy for your own types.
+// when they are formatted (any fmt verb), logged with log/slog (text or
+// JSON handler, nested in slices, maps and structs too), encoded with
+// encoding/json, or returned in errors, also when a server echoes them
+// back; Secret is the string type that makes that easy for your own types.
 package auth
 
 import (
@@ -27,6 +29,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // ContextSource is an oauth2.TokenSource that takes the caller's context.
@@ -88,21 +92,21 @@ func (s *Static) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 }
 
 // String describes the source without its token.
-func (s *Static) String() string {
-	if s == nil {
-		return "auth.Static(nil)"
-	}
+func (s Static) String() string {
 	if s.expiry.IsZero() {
-		return "auth.Static{token: [redacted]}"
+		return "auth.Static{token: " + redacted + "}"
 	}
-	return fmt.Sprintf("auth.Static{token: [redacted], expiry: %s}", s.expiry.Format(time.RFC3339))
+	return fmt.Sprintf("auth.Static{token: %s, expiry: %s}", redacted, s.expiry.Format(time.RFC3339))
 }
 
 // GoString is String, so %#v does not print the token either.
-func (s *Static) GoString() string { return s.String() }
+func (s Static) GoString() string { return s.String() }
 
 // LogValue keeps the token out of slog output.
-func (s *Static) LogValue() slog.Value { return slog.StringValue(s.String()) }
+func (s *Static) LogValue() slog.Value { return redact.PointerLogValue(s) }
 
 // Format prints String for every verb, so no verb reaches the token.
-func (s *Static) Format(f fmt.State, verb rune) { formatRedacted(f, verb, s.String()) }
+func (s Static) Format(f fmt.State, verb rune) { redact.Format(f, verb, s.String()) }
+
+// MarshalJSON writes String.
+func (s Static) MarshalJSON() ([]byte, error) { return redact.JSON(s.String()) }

@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // ClientAuth is a client of an authorization server together with how it
@@ -67,7 +69,7 @@ func (a ClientAuth) Exchange(ctx context.Context, grant string, params url.Value
 	cc := clientcredentials.Config{ClientID: a.ClientID, ClientSecret: secret, TokenURL: a.TokenURL, EndpointParams: form, AuthStyle: style}
 	tok, err := cc.Token(withHTTPClient(ctx, a.HTTPClient))
 	if err != nil {
-		return nil, tokenError(grant, err)
+		return nil, tokenError(grant, err, a.inner().secrets(form)...)
 	}
 	return normalize(tok, time.Now()), nil
 }
@@ -114,7 +116,10 @@ func (a ClientAuth) String() string {
 func (a ClientAuth) GoString() string { return a.String() }
 
 // Format prints String for every verb.
-func (a ClientAuth) Format(f fmt.State, verb rune) { formatRedacted(f, verb, a.String()) }
+func (a ClientAuth) Format(f fmt.State, verb rune) { redact.Format(f, verb, a.String()) }
 
 // LogValue keeps secrets out of slog output.
-func (a ClientAuth) LogValue() slog.Value { return slog.StringValue(a.String()) }
+func (a *ClientAuth) LogValue() slog.Value { return redact.PointerLogValue(a) }
+
+// MarshalJSON writes String.
+func (a ClientAuth) MarshalJSON() ([]byte, error) { return redact.JSON(a.String()) }

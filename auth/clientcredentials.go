@@ -13,6 +13,8 @@ import (
 	"github.com/idsdk/idsdk-go/internal/lifetime"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // AuthMethod is how a client authenticates at the token endpoint
@@ -78,6 +80,15 @@ func (a clientAuth) prepare(now time.Time) (oauth2.AuthStyle, string, url.Values
 	default:
 		return 0, "", nil, fmt.Errorf("auth: unknown client authentication method %q", a.method)
 	}
+}
+
+// secrets lists what a token request authenticated with this clientAuth
+// sends that must never be repeated: the secret (also as HTTP Basic
+// credentials) and the credential parameters of form (client assertion,
+// refresh token, ...).
+func (a clientAuth) secrets(form url.Values) []string {
+	out := append(redact.Basic(a.id, a.secret.Reveal()), a.secret.Reveal())
+	return append(out, redact.FormSecrets(form)...)
 }
 
 // ClientBasicAuth returns the value of an Authorization header that
@@ -176,7 +187,7 @@ func (c *ClientCredentials) TokenContext(ctx context.Context) (*oauth2.Token, er
 	start := time.Now()
 	tok, err := cfg.Token(withHTTPClient(ctx, c.HTTPClient))
 	if err != nil {
-		return nil, tokenError(grant, err)
+		return nil, tokenError(grant, err, a.secrets(params)...)
 	}
 	return fromResponse(tok, start), nil
 }
@@ -214,7 +225,10 @@ func (c ClientCredentials) GoString() string { return c.String() }
 func (c ClientCredentials) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String()) }
 
 // LogValue keeps secrets out of slog output.
-func (c ClientCredentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
+func (c *ClientCredentials) LogValue() slog.Value { return redact.PointerLogValue(c) }
+
+// MarshalJSON writes String: Params may hold secrets.
+func (c ClientCredentials) MarshalJSON() ([]byte, error) { return redact.JSON(c.String()) }
 
 // normalize honours an "expires_at" the server sent (seconds since the
 // epoch; when both expires_in and expires_at are given the earlier expiry

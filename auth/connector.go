@@ -15,6 +15,7 @@ import (
 
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/internal/lifetime"
+	"github.com/idsdk/idsdk-go/internal/redact"
 	"golang.org/x/oauth2"
 )
 
@@ -59,17 +60,22 @@ func (e *TokenTypeError) Is(target error) bool { return target == ErrUnsupported
 // ConnectorStatusError is a non-2xx answer from the token endpoint. A 401
 // matches ErrInvalidCredentials and sdkerrors.ErrUnauthorized; every status
 // matches its sdkerrors sentinels (errors.Is).
+//
+// Its text (Error, every fmt verb, %#v, slog) gives the status, the OAuth
+// code and the size of the body, never the body itself.
 type ConnectorStatusError struct {
 	// StatusCode is the HTTP status.
 	StatusCode int
 	// Code is the OAuth "error" of the body, when there was one.
 	Code string
-	// Body is the start of the response body (at most 4 KiB).
+	// Body is the start of the response body (at most 4 KiB), with the
+	// client secret replaced by "[redacted]" should the server echo it.
+	// It is never printed: read it yourself when you need it.
 	Body string
 }
 
-// Error gives the status, the OAuth code when present, and a short excerpt
-// of the body.
+// Error gives the status, the OAuth code when present, or the size of the
+// body.
 func (e *ConnectorStatusError) Error() string {
 	s := fmt.Sprintf("auth: token endpoint answered %d %s", e.StatusCode, http.StatusText(e.StatusCode))
 	if e.StatusCode == http.StatusUnauthorized {
@@ -78,10 +84,27 @@ func (e *ConnectorStatusError) Error() string {
 	if e.Code != "" {
 		s += ": " + clip(e.Code, 100)
 	} else if e.Body != "" {
-		s += ": " + clip(e.Body, 200)
+		s += fmt.Sprintf(" (%d-byte body)", len(e.Body))
 	}
 	return s
 }
+
+// GoString gives the fields without the body, only its size.
+func (e *ConnectorStatusError) GoString() string {
+	return fmt.Sprintf("&auth.ConnectorStatusError{StatusCode:%d, Code:%q, Body:<%d bytes>}", e.StatusCode, clip(e.Code, 100), len(e.Body))
+}
+
+// Format prints Error for every verb, GoString for %#v.
+func (e *ConnectorStatusError) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		redact.Format(f, 's', e.GoString())
+		return
+	}
+	redact.Format(f, verb, e.Error())
+}
+
+// LogValue logs Error.
+func (e *ConnectorStatusError) LogValue() slog.Value { return redact.LogValue(e.Error()) }
 
 // Is matches ErrInvalidCredentials for 401 and the codes of
 // sdkerrors.InvalidClient, and the sdkerrors sentinels of the status.
@@ -339,7 +362,7 @@ func (c *Connector) fetch(ctx context.Context) (*oauth2.Token, error) {
 			body = body[:maxErrorBody]
 		}
 		e.Body = string(body)
-		return nil, e
+		return nil, redact.ScrubError(e, append(redact.Basic(c.clientID, c.secret.Reveal()), c.secret.Reveal())...)
 	}
 	var tr struct {
 		AccessToken string      `json:"access_token"`

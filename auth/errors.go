@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/internal/redact"
 	"golang.org/x/oauth2"
 )
 
@@ -39,7 +40,10 @@ var ErrInvalidGrant = errors.New("auth: grant was refused (invalid_grant)")
 // reached, and sdkerrors.ErrTimeout for a timeout.
 //
 // Its text holds the grant, status, code and description; never the
-// request, the response body, a client secret or a token.
+// request, the response body, a client secret or a token. Server text it
+// repeats (Description, URI, the OAuthError inside) has the client secret,
+// the client assertion and the tokens the request sent replaced by
+// "[redacted]", should the server echo them.
 type TokenError struct {
 	// Grant is the grant type that was asked for, e.g. "client_credentials".
 	Grant string
@@ -128,7 +132,7 @@ func (e *TokenError) GoString() string {
 // Format prints Error for every verb, GoString for %#v.
 func (e *TokenError) Format(f fmt.State, verb rune) {
 	if verb == 'v' && f.Flag('#') {
-		writeString(f, e.GoString())
+		redact.Format(f, 's', e.GoString())
 		return
 	}
 	formatRedacted(f, verb, e.Error())
@@ -164,13 +168,14 @@ func isTimeout(err error) bool {
 // tokenError turns what x/oauth2 returned into a *TokenError. A
 // *oauth2.RetrieveError becomes an *sdkerrors.OAuthError cause (its body is
 // dropped: it is never printed); any other error is kept as the cause.
-func tokenError(grant string, err error) error {
+// The secrets the request sent are scrubbed from everything kept.
+func tokenError(grant string, err error, secrets ...string) error {
 	if err == nil {
 		return nil
 	}
 	var te *TokenError
 	if errors.As(err, &te) {
-		return err
+		return redact.ScrubError(err, secrets...)
 	}
 	e := &TokenError{Grant: grant, Err: err}
 	var re *oauth2.RetrieveError
@@ -187,25 +192,8 @@ func tokenError(grant string, err error) error {
 			e.Err = &sdkerrors.APIError{API: "oauth2", Operation: grant, StatusCode: e.StatusCode}
 		}
 	}
-	return e
+	return redact.ScrubError(e, secrets...)
 }
 
-// clip shortens s to at most n bytes on a rune boundary and drops control
-// characters, so a server cannot flood or forge log lines.
-func clip(s string, n int) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8Start(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
-}
-
-func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
+// clip shortens server text for one line of an error (see redact.Clip).
+func clip(s string, n int) string { return redact.Clip(s, n) }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // ClientAssertionType is the client_assertion_type of private_key_jwt
@@ -25,8 +27,8 @@ const ClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bea
 const DefaultAssertionLifetime = 60 * time.Second
 
 // PrivateKey is a client's signing key for private_key_jwt client
-// authentication. Formatting or logging it shows only the key id and the
-// algorithm.
+// authentication. Formatting, logging or JSON-encoding it (a value or a
+// pointer, nested or not) shows only the key id and the algorithm.
 type PrivateKey struct {
 	// Key is an *rsa.PrivateKey or an *ecdsa.PrivateKey.
 	Key crypto.Signer
@@ -43,27 +45,28 @@ type PrivateKey struct {
 }
 
 // String names the key without its material.
-func (k *PrivateKey) String() string {
-	if k == nil {
-		return "auth.PrivateKey(nil)"
-	}
+func (k PrivateKey) String() string {
 	alg, _ := k.alg()
 	return fmt.Sprintf("auth.PrivateKey{KeyID: %q, Algorithm: %q, Key: %s}", k.KeyID, string(alg), redacted)
 }
 
 // GoString is String, so %#v does not print the key either.
-func (k *PrivateKey) GoString() string { return k.String() }
+func (k PrivateKey) GoString() string { return k.String() }
 
 // Format prints String for every verb.
-func (k *PrivateKey) Format(f fmt.State, verb rune) { formatRedacted(f, verb, k.String()) }
+func (k PrivateKey) Format(f fmt.State, verb rune) { redact.Format(f, verb, k.String()) }
 
 // LogValue keeps the key out of slog output.
-func (k *PrivateKey) LogValue() slog.Value { return slog.StringValue(k.String()) }
+func (k *PrivateKey) LogValue() slog.Value { return redact.PointerLogValue(k) }
+
+// MarshalJSON writes String, so the key stays out of encoding/json and of
+// slog's JSON handler, also when the PrivateKey is nested.
+func (k PrivateKey) MarshalJSON() ([]byte, error) { return redact.JSON(k.String()) }
 
 var errNoKey = errors.New("auth: private_key_jwt needs a PrivateKey with a Key")
 
-func (k *PrivateKey) alg() (jose.SignatureAlgorithm, error) {
-	if k == nil || k.Key == nil {
+func (k PrivateKey) alg() (jose.SignatureAlgorithm, error) {
+	if k.Key == nil {
 		return "", errNoKey
 	}
 	switch key := k.Key.(type) {
@@ -94,6 +97,9 @@ func (k *PrivateKey) alg() (jose.SignatureAlgorithm, error) {
 // assertion signs a fresh client assertion: iss = sub = clientID, aud =
 // audience, a random jti, iat = now, exp = now + lifetime.
 func (k *PrivateKey) assertion(clientID, audience string, now time.Time) (string, error) {
+	if k == nil {
+		return "", errNoKey
+	}
 	alg, err := k.alg()
 	if err != nil {
 		return "", err

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/idsdk/idsdk-go/internal/redact"
 	"github.com/idsdk/idsdk-go/regions"
 )
 
@@ -155,6 +157,9 @@ func (a *NexaasApplication) Token() (*oauth2.Token, error) {
 
 // String describes the client without its secret.
 func (a *NexaasApplication) String() string {
+	if a == nil {
+		return "auth.NexaasApplication(nil)"
+	}
 	return fmt.Sprintf("auth.NexaasApplication{client_id: %q, token_url: %q, secret: [redacted]}", a.cfg.ClientID, a.tokenURL)
 }
 
@@ -162,4 +167,7 @@ func (a *NexaasApplication) String() string {
 func (a *NexaasApplication) GoString() string { return a.String() }
 
 // Format prints String for every verb.
-func (a *NexaasApplication) Format(f fmt.State, verb rune) { formatRedacted(f, verb, a.String()) }
+func (a *NexaasApplication) Format(f fmt.State, verb rune) { redact.Format(f, verb, a.String()) }
+
+// LogValue keeps the secret out of slog output.
+func (a *NexaasApplication) LogValue() slog.Value { return redact.LogValue(a.String()) }

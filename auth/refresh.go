@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // Refresher is implemented by sources that make a new token out of the
@@ -171,7 +173,7 @@ func (s *RefreshSource) refresh(ctx context.Context, old *oauth2.Token) (*oauth2
 		tok, err = cc.Token(ctx)
 	}
 	if err != nil {
-		return nil, tokenError(grant, err)
+		return nil, tokenError(grant, err, append(a.secrets(c.Params), old.RefreshToken, authParams.Get("client_assertion"))...)
 	}
 	if tok.RefreshToken == "" {
 		tok.RefreshToken = old.RefreshToken
@@ -200,10 +202,10 @@ func (s *RefreshSource) String() string {
 func (s *RefreshSource) GoString() string { return s.String() }
 
 // Format prints String for every verb.
-func (s *RefreshSource) Format(f fmt.State, verb rune) { formatRedacted(f, verb, s.String()) }
+func (s *RefreshSource) Format(f fmt.State, verb rune) { redact.Format(f, verb, s.String()) }
 
 // LogValue keeps tokens out of slog output.
-func (s *RefreshSource) LogValue() slog.Value { return slog.StringValue(s.String()) }
+func (s *RefreshSource) LogValue() slog.Value { return redact.LogValue(s.String()) }
 
 // String describes the configuration without secrets.
 func (c RefreshConfig) String() string {
@@ -215,7 +217,10 @@ func (c RefreshConfig) String() string {
 func (c RefreshConfig) GoString() string { return c.String() }
 
 // Format prints String for every verb.
-func (c RefreshConfig) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String()) }
+func (c RefreshConfig) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String()) }
 
 // LogValue keeps secrets out of slog output.
-func (c RefreshConfig) LogValue() slog.Value { return slog.StringValue(c.String()) }
+func (c *RefreshConfig) LogValue() slog.Value { return redact.PointerLogValue(c) }
+
+// MarshalJSON writes String: Params may hold secrets.
+func (c RefreshConfig) MarshalJSON() ([]byte, error) { return redact.JSON(c.String()) }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // Func adapts a function to a ContextSource: each call runs the function
@@ -87,7 +89,7 @@ func (f *Fake) String() string {
 func (f *Fake) GoString() string { return f.String() }
 
 // Format prints String for every verb.
-func (f *Fake) Format(s fmt.State, verb rune) { formatRedacted(s, verb, f.String()) }
+func (f *Fake) Format(s fmt.State, verb rune) { redact.Format(s, verb, f.String()) }
 
 // LogValue keeps the token out of slog output.
-func (f *Fake) LogValue() slog.Value { return slog.StringValue(f.String()) }
+func (f *Fake) LogValue() slog.Value { return redact.LogValue(f.String()) }

@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"golang.org/x/oauth2"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // Store keeps a credential's latest token outside the Cache, so a rotated
@@ -108,10 +110,10 @@ func (m *MemoryStore) String() string {
 func (m *MemoryStore) GoString() string { return m.String() }
 
 // Format prints String for every verb.
-func (m *MemoryStore) Format(f fmt.State, verb rune) { formatRedacted(f, verb, m.String()) }
+func (m *MemoryStore) Format(f fmt.State, verb rune) { redact.Format(f, verb, m.String()) }
 
 // LogValue keeps the token out of slog output.
-func (m *MemoryStore) LogValue() slog.Value { return slog.StringValue(m.String()) }
+func (m *MemoryStore) LogValue() slog.Value { return redact.LogValue(m.String()) }
 
 // StoreFuncs adapts two functions to a Store, so callers can keep tokens in
 // their own records (a user row with access_token, refresh_token,

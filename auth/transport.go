@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/oauth2"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // Transport adds "Authorization: <type> <token>" (or the HTTP Basic
@@ -81,6 +83,10 @@ type Invalidator interface {
 
 // RoundTrip implements http.RoundTripper.
 //
+// An error answer (status 400 or more) never repeats the credentials the
+// request carried: they are replaced by "[redacted]" in its headers and
+// body before the caller reads them.
+//
 // A request whose context was made by ContextWithBasicAuth carries those
 // credentials instead of the token, and one made by ContextWithoutToken
 // carries neither; both only under the origin rule above.
@@ -101,7 +107,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if cc.basic == "" {
 			return base.RoundTrip(req)
 		}
-		return base.RoundTrip(withAuthorization(req, []string{cc.basic.Reveal()}))
+		resp, err := base.RoundTrip(withAuthorization(req, []string{cc.basic.Reveal()}))
+		redact.ScrubResponse(resp, redact.AuthorizationSecrets(cc.basic.Reveal())...)
+		return resp, err
 	}
 	if t.Source == nil {
 		return base.RoundTrip(req)
@@ -113,27 +121,33 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := base.RoundTrip(t.authorized(req, tok))
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		redact.ScrubResponse(resp, tok.AccessToken)
 		return resp, err
 	}
 	inv, ok := t.Source.(Invalidator)
 	if !ok || !replayable(req) {
+		redact.ScrubResponse(resp, tok.AccessToken)
 		return resp, nil
 	}
 	inv.Invalidate(tok)
 	tok2, err := t.token(req)
 	if err != nil || tok2.AccessToken == tok.AccessToken {
+		redact.ScrubResponse(resp, tok.AccessToken)
 		return resp, nil
 	}
 	r2 := t.authorized(req, tok2)
 	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
 		body, err := req.GetBody()
 		if err != nil {
+			redact.ScrubResponse(resp, tok.AccessToken)
 			return resp, nil
 		}
 		r2.Body = body
 	}
 	drain(resp)
-	return base.RoundTrip(r2)
+	resp, err = base.RoundTrip(r2)
+	redact.ScrubResponse(resp, tok.AccessToken, tok2.AccessToken)
+	return resp, err
 }
 
 // ownOrigin reports whether req goes to the origin credentials may be sent

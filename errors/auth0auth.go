@@ -3,7 +3,10 @@ package errors
 import (
 	stderrors "errors"
 	"fmt"
+	"log/slog"
 	"strings"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // ErrMFARequired matches an Auth0 Authentication API error whose code is
@@ -101,26 +104,30 @@ func (e *MFARequiredError) Error() string { return "auth0: multi-factor authenti
 func (e *MFARequiredError) Is(target error) bool { return target == ErrMFARequired }
 
 // GoString hides the token.
-func (e *MFARequiredError) GoString() string {
-	if e == nil {
-		return "(*errors.MFARequiredError)(nil)"
-	}
+func (e MFARequiredError) GoString() string {
 	tok := "<empty>"
 	if e.MFAToken != "" {
-		tok = "<redacted>"
+		tok = redact.Placeholder
 	}
 	return "&errors.MFARequiredError{MFAToken:" + tok + "}"
 }
 
 // Format prints Error for %v and %s and GoString for %#v, so the token
-// stays hidden whatever the verb.
-func (e *MFARequiredError) Format(f fmt.State, verb rune) {
+// stays hidden whatever the verb, for a value or a pointer.
+func (e MFARequiredError) Format(f fmt.State, verb rune) {
 	if verb == 'v' && f.Flag('#') {
-		_, _ = f.Write([]byte(e.GoString()))
+		redact.Format(f, 's', e.GoString())
 		return
 	}
-	_, _ = f.Write([]byte(e.Error()))
+	redact.Format(f, verb, (&e).Error())
 }
+
+// LogValue keeps the token out of slog output.
+func (e *MFARequiredError) LogValue() slog.Value { return redact.LogValue(e.Error()) }
+
+// MarshalJSON writes Error, so encoding/json (and slog's JSON handler,
+// for a nested error) never shows the token either.
+func (e MFARequiredError) MarshalJSON() ([]byte, error) { return redact.JSON((&e).Error()) }
 
 // DecodeAuth0Auth decodes an error of the Auth0 Authentication API. The
 // OAuth shape ({"error", "error_description", "error_uri"}) and Auth0's own

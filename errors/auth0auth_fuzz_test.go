@@ -48,7 +48,7 @@ func FuzzDecodeAuth0Auth(f *testing.F) {
 		var mfa *sdkerrors.MFARequiredError
 		if errors.As(err, &mfa) && mfa.MFAToken != "" {
 			out := fmt.Sprintf("%v|%s|%+v|%#v", mfa, mfa, mfa, mfa)
-			safe := "auth0: multi-factor authentication required|&errors.MFARequiredError{MFAToken:<redacted>}"
+			safe := "auth0: multi-factor authentication required|&errors.MFARequiredError{MFAToken:[redacted]}"
 			if strings.Contains(out, mfa.MFAToken) && !strings.Contains(safe, mfa.MFAToken) {
 				t.Fatalf("mfa token printed: %s", out)
 			}

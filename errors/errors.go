@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // MaxBodyBytes is the largest number of response body bytes any error of this
@@ -77,7 +79,8 @@ func Sentinels(status int) []error {
 // facts (status, headers, bounded body, request id, rate limits); a Decoder
 // then fills Code, Message and Detail from the body.
 //
-// Formatting an *APIError with %v, %+v or %#v never prints headers or the
+// Formatting an *APIError (any fmt verb), logging it with log/slog or
+// encoding it with encoding/json never prints headers, the body or the
 // query string of the request URL. Only the pointer type carries these
 // methods, so format the pointer, not a copied value.
 type APIError struct {
@@ -227,6 +230,28 @@ func (e *APIError) GoString() string {
 		e.StatusCode, clean(e.ContentType, 100), clean(e.RequestID, 64), clean(e.Code, 100),
 		clean(e.Message, maxMessage), len(e.Header), len(e.Body), e.Truncated,
 		typeName(e.Detail), typeName(e.RateLimit))
+}
+
+// Format prints Error for every verb and GoString for %#v, so no verb
+// (%d and %x included) reaches the headers or the body.
+func (e *APIError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
+
+// MarshalJSON writes Error as a JSON string, so encoding/json (and slog's
+// JSON handler, which encodes nested values with it) never writes the
+// headers or the body either.
+func (e *APIError) MarshalJSON() ([]byte, error) { return redact.JSON(e.Error()) }
+
+// formatError is the Format of the errors that keep headers or a body:
+// GoString for %#v, Error for every other verb.
+func formatError(f fmt.State, verb rune, e interface {
+	error
+	fmt.GoStringer
+}) {
+	if verb == 'v' && f.Flag('#') {
+		redact.Format(f, 's', e.GoString())
+		return
+	}
+	redact.Format(f, verb, e.Error())
 }
 
 // Is reports whether target is one of the sentinels of e's status code (see

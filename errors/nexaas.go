@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // NexaasError is the detail of an error from Nexaas ID, a Rails server that
@@ -66,6 +68,12 @@ func (e *NexaasError) GoString() string {
 	return fmt.Sprintf("&errors.NexaasError{StatusCode:%d, Header:<%d keys>, Body:<%d bytes>, OAuth:%s}",
 		e.StatusCode, len(e.Header), len(e.Body), oauth)
 }
+
+// Format prints Error for every verb and GoString for %#v.
+func (e *NexaasError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
+
+// MarshalJSON writes Error as a JSON string: no headers, no body.
+func (e *NexaasError) MarshalJSON() ([]byte, error) { return redact.JSON(e.Error()) }
 
 // DecodeNexaas decodes an error from Nexaas ID. Detail always becomes a
 // *NexaasError with the status, headers and body. A Doorkeeper body

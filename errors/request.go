@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // DecodeError reports a 2xx response whose body is not what the API document
@@ -75,6 +77,12 @@ func (e *DecodeError) GoString() string {
 	return fmt.Sprintf("&errors.DecodeError{API:%q, Operation:%q, StatusCode:%d, ContentType:%q, Body:<%d bytes>, Err:%s}",
 		clean(e.API, 64), clean(e.Operation, 128), e.StatusCode, clean(e.ContentType, 100), len(e.Body), typeName(e.Err))
 }
+
+// Format prints Error for every verb and GoString for %#v.
+func (e *DecodeError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
+
+// MarshalJSON writes Error as a JSON string: no headers, no body.
+func (e *DecodeError) MarshalJSON() ([]byte, error) { return redact.JSON(e.Error()) }
 
 // RequestError reports a request that got no response: a refused
 // connection, a TLS failure, a timeout, a cancelled context.

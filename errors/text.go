@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // maxMessage is the number of runes of a server message kept in Error().
@@ -125,16 +127,8 @@ func indexURL(lower string) int {
 	return min(a, b)
 }
 
-// secretParams are query or form parameter names whose values are hidden
-// wherever they appear in text this package prints (a server may echo the
-// request line back in its error body).
-var secretParams = []string{
-	"access_token", "refresh_token", "id_token", "client_secret", "client_assertion",
-	"assertion", "code", "code_verifier", "password", "token", "api_key", "apikey", "key",
-}
-
-// redactSecrets replaces the value in every name=value pair whose name is in
-// secretParams with "REDACTED".
+// redactSecrets replaces the value of every name=value pair whose name
+// redact.IsSecretParam accepts with redact.Placeholder.
 func redactSecrets(s string) string {
 	if !strings.Contains(s, "=") {
 		return s
@@ -151,7 +145,7 @@ func redactSecrets(s string) string {
 		for start > 0 && isNameByte(s[start-1]) {
 			start--
 		}
-		if !isSecretName(lower[start:i]) {
+		if !redact.IsSecretParam(lower[start:i]) {
 			continue
 		}
 		end := i + 1
@@ -162,7 +156,7 @@ func redactSecrets(s string) string {
 			continue
 		}
 		b.WriteString(s[last : i+1])
-		b.WriteString("REDACTED")
+		b.WriteString(redact.Placeholder)
 		last = end
 		i = end - 1
 	}
@@ -175,15 +169,6 @@ func redactSecrets(s string) string {
 
 func isNameByte(c byte) bool {
 	return c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
-func isSecretName(name string) bool {
-	for _, p := range secretParams {
-		if name == p {
-			return true
-		}
-	}
-	return false
 }
 
 // mediaType returns the lower-case media type of a Content-Type value

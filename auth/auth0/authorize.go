@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/gen/auth0auth"
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // DefaultScope is the scope AuthorizeURL asks for when none is given.
@@ -72,6 +74,24 @@ type Authorization struct {
 	// Verifier is the PKCE code verifier for ExchangeCode ("" without PKCE).
 	Verifier string
 }
+
+// String shows the URL, state and nonce, not the PKCE verifier.
+func (a Authorization) String() string {
+	return fmt.Sprintf("auth0.Authorization{URL: %q, State: %q, Nonce: %q, Verifier: %s}", a.URL, a.State, a.Nonce, redact.Placeholder)
+}
+
+// GoString is String.
+func (a Authorization) GoString() string { return a.String() }
+
+// Format prints String for every verb.
+func (a Authorization) Format(f fmt.State, verb rune) { redact.Format(f, verb, a.String()) }
+
+// LogValue keeps the verifier out of slog output.
+func (a *Authorization) LogValue() slog.Value { return redact.PointerLogValue(a) }
+
+// MarshalJSON writes String: to keep an Authorization in a session, store
+// its fields.
+func (a Authorization) MarshalJSON() ([]byte, error) { return redact.JSON(a.String()) }
 
 // AuthorizeURL builds the /authorize URL of p and returns it with the
 // state, nonce and PKCE verifier to keep until the callback (the values

@@ -34,6 +34,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -46,6 +47,7 @@ import (
 	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/idtoken"
 	"github.com/idsdk/idsdk-go/gen/auth0auth"
+	"github.com/idsdk/idsdk-go/internal/redact"
 	"github.com/idsdk/idsdk-go/retry"
 )
 
@@ -251,15 +253,28 @@ func (c *Client) Issuer() string { return c.issuer }
 func (c *Client) IDTokenValidator() *idtoken.Validator { return c.ids }
 
 // String describes the client without its secret or key.
-func (c *Client) String() string {
+func (c Client) String() string {
 	return fmt.Sprintf("auth0.Client{Domain: %q, ClientID: %q, AuthMethod: %q}", c.domain, c.clientID, string(c.method))
 }
 
 // GoString is String.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
 // Format prints String for every verb.
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+func (c Client) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String()) }
+
+// LogValue keeps the secret and the key out of slog output.
+func (c *Client) LogValue() slog.Value { return redact.PointerLogValue(c) }
+
+// MarshalJSON writes String.
+func (c Client) MarshalJSON() ([]byte, error) { return redact.JSON(c.String()) }
+
+// scrub removes the client secret and the credentials a request sent
+// (sent) from the server text err repeats (see redact.ScrubError).
+func (c *Client) scrub(err error, sent ...string) error {
+	s := c.secret.Reveal()
+	return redact.ScrubError(err, append(append(redact.Basic(c.clientID, s), s), sent...)...)
+}
 
 func (c *Client) endpoint(path string) string { return c.base + path }
 

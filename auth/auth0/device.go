@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"time"
 
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/internal/lifetime"
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // Polling outcomes a caller may want to branch on.
@@ -74,12 +76,22 @@ type DeviceCode struct {
 }
 
 // String shows the user-facing values only.
-func (d *DeviceCode) String() string {
-	return fmt.Sprintf("auth0.DeviceCode{UserCode: %q, VerificationURI: %q, ExpiresIn: %d, Interval: %d}", d.UserCode, d.VerificationURI, d.ExpiresIn, d.Interval)
+func (d DeviceCode) String() string {
+	return fmt.Sprintf("auth0.DeviceCode{UserCode: %q, VerificationURI: %q, ExpiresIn: %d, Interval: %d, DeviceCode: %s}",
+		d.UserCode, d.VerificationURI, d.ExpiresIn, d.Interval, redact.Placeholder)
 }
 
+// GoString is String.
+func (d DeviceCode) GoString() string { return d.String() }
+
 // Format prints String for every verb.
-func (d *DeviceCode) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(d.String())) }
+func (d DeviceCode) Format(f fmt.State, verb rune) { redact.Format(f, verb, d.String()) }
+
+// LogValue keeps the device code out of slog output.
+func (d *DeviceCode) LogValue() slog.Value { return redact.PointerLogValue(d) }
+
+// MarshalJSON writes String (decoding is unchanged).
+func (d DeviceCode) MarshalJSON() ([]byte, error) { return redact.JSON(d.String()) }
 
 // StartDeviceCode starts the device authorization flow
 // (POST /oauth/device/code) for scope and audience (both optional).
@@ -148,12 +160,21 @@ type Backchannel struct {
 }
 
 // String hides the request id.
-func (b *Backchannel) String() string {
-	return fmt.Sprintf("auth0.Backchannel{ExpiresIn: %d, Interval: %d}", b.ExpiresIn, b.Interval)
+func (b Backchannel) String() string {
+	return fmt.Sprintf("auth0.Backchannel{ExpiresIn: %d, Interval: %d, AuthReqID: %s}", b.ExpiresIn, b.Interval, redact.Placeholder)
 }
 
+// GoString is String.
+func (b Backchannel) GoString() string { return b.String() }
+
 // Format prints String for every verb.
-func (b *Backchannel) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(b.String())) }
+func (b Backchannel) Format(f fmt.State, verb rune) { redact.Format(f, verb, b.String()) }
+
+// LogValue keeps the request id out of slog output.
+func (b *Backchannel) LogValue() slog.Value { return redact.PointerLogValue(b) }
+
+// MarshalJSON writes String.
+func (b Backchannel) MarshalJSON() ([]byte, error) { return redact.JSON(b.String()) }
 
 // StartBackchannel starts a CIBA request (POST /bc-authorize): Auth0 asks
 // the user on their own device (Guardian push) to approve. Poll with

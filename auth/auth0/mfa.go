@@ -3,8 +3,11 @@ package auth0
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 
 	"github.com/idsdk/idsdk-go/gen/auth0auth"
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // MFA challenge types.
@@ -26,6 +29,23 @@ type MFAChallenge struct {
 	BindingMethod string
 }
 
+// String shows the challenge type and binding method, not the OOB code.
+func (m MFAChallenge) String() string {
+	return fmt.Sprintf("auth0.MFAChallenge{ChallengeType: %q, BindingMethod: %q, OOBCode: %s}", m.ChallengeType, m.BindingMethod, redact.Placeholder)
+}
+
+// GoString is String.
+func (m MFAChallenge) GoString() string { return m.String() }
+
+// Format prints String for every verb.
+func (m MFAChallenge) Format(f fmt.State, verb rune) { redact.Format(f, verb, m.String()) }
+
+// LogValue keeps the OOB code out of slog output.
+func (m *MFAChallenge) LogValue() slog.Value { return redact.PointerLogValue(m) }
+
+// MarshalJSON writes String.
+func (m MFAChallenge) MarshalJSON() ([]byte, error) { return redact.JSON(m.String()) }
+
 // MFAChallenge asks Auth0 to challenge the user with a second factor
 // (POST /mfa/challenge). mfaToken comes from the mfa_required error of a
 // token request (errors.MFARequiredError); challengeType is ChallengeOTP
@@ -43,7 +63,7 @@ func (c *Client) MFAChallenge(ctx context.Context, mfaToken, challengeType, auth
 	}
 	out, err := c.api.MFA.Challenge(ctx, body)
 	if err != nil {
-		return nil, err
+		return nil, c.scrub(err, mfaToken)
 	}
 	ch := &MFAChallenge{}
 	if out.ChallengeType != nil {

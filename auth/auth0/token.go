@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/gen/auth0auth"
 	"github.com/idsdk/idsdk-go/internal/lifetime"
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // Grant types Auth0 adds to RFC 6749.
@@ -36,7 +38,8 @@ const (
 // Token is a token response. The embedded *oauth2.Token holds the access
 // token, its type and expiry, and the refresh token. IDToken is the raw ID
 // token and Claims its validated claims (nil when there was none).
-// Formatting a Token never shows a token.
+// Formatting, logging (log/slog) or JSON-encoding a Token, a value or a
+// pointer, nested or not, never shows a token.
 type Token struct {
 	*oauth2.Token
 	// IDToken is the raw ID token, when the response had one.
@@ -48,8 +51,8 @@ type Token struct {
 }
 
 // String describes the token without its values.
-func (t *Token) String() string {
-	if t == nil || t.Token == nil {
+func (t Token) String() string {
+	if t.Token == nil {
 		return "auth0.Token(nil)"
 	}
 	return fmt.Sprintf("auth0.Token{TokenType: %q, Expiry: %s, Scope: %q, RefreshToken: %t, IDToken: %t}",
@@ -57,10 +60,18 @@ func (t *Token) String() string {
 }
 
 // GoString is String.
-func (t *Token) GoString() string { return t.String() }
+func (t Token) GoString() string { return t.String() }
 
 // Format prints String for every verb.
-func (t *Token) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.String())) }
+func (t Token) Format(f fmt.State, verb rune) { redact.Format(f, verb, t.String()) }
+
+// LogValue keeps the tokens out of slog output.
+func (t *Token) LogValue() slog.Value { return redact.PointerLogValue(t) }
+
+// MarshalJSON writes String: encoding/json never shows the tokens either.
+// To keep a token, store its fields (AccessToken, RefreshToken, IDToken,
+// Expiry) yourself.
+func (t Token) MarshalJSON() ([]byte, error) { return redact.JSON(t.String()) }
 
 // TokenOption adds an expectation or parameter to a token request.
 type TokenOption func(*tokenOpts)
@@ -218,7 +229,7 @@ func (c *Client) formGrant(ctx context.Context, op, grant string, params url.Val
 	start := time.Now()
 	tok, err := cfg.Token(context.WithValue(ctx, oauth2.HTTPClient, c.hc))
 	if err != nil {
-		return nil, c.tokenError(op, err)
+		return nil, c.scrub(c.tokenError(op, err), redact.FormSecrets(v)...)
 	}
 	return c.finish(ctx, lifetime.FromResponse(tok, start), o.expect)
 }
@@ -318,7 +329,7 @@ func (c *Client) postForm(ctx context.Context, op, path string, form url.Values,
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		return resp.StatusCode, sdkerrors.Decode(sdkerrors.DecodeAuth0Auth, "auth0auth", op, resp)
+		return resp.StatusCode, c.scrub(sdkerrors.Decode(sdkerrors.DecodeAuth0Auth, "auth0auth", op, resp), redact.FormSecrets(form)...)
 	}
 	if out != nil {
 		if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(out); err != nil {

@@ -3,10 +3,13 @@ package auth0
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/idsdk/idsdk-go/gen/auth0auth"
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // SignupParams are the fields of a database connection sign-up.
@@ -27,6 +30,23 @@ type SignupParams struct {
 	// UserMetadata is stored as the user's user_metadata.
 	UserMetadata map[string]any
 }
+
+// String shows the e-mail address and the connection, not the password.
+func (p SignupParams) String() string {
+	return fmt.Sprintf("auth0.SignupParams{Email: %q, Connection: %q, Username: %q, Password: %s}", p.Email, p.Connection, p.Username, redact.Placeholder)
+}
+
+// GoString is String.
+func (p SignupParams) GoString() string { return p.String() }
+
+// Format prints String for every verb.
+func (p SignupParams) Format(f fmt.State, verb rune) { redact.Format(f, verb, p.String()) }
+
+// LogValue keeps the password out of slog output.
+func (p *SignupParams) LogValue() slog.Value { return redact.PointerLogValue(p) }
+
+// MarshalJSON writes String.
+func (p SignupParams) MarshalJSON() ([]byte, error) { return redact.JSON(p.String()) }
 
 // SignupResult is the user Auth0 created.
 type SignupResult struct {
@@ -57,7 +77,7 @@ func (c *Client) Signup(ctx context.Context, p SignupParams) (*SignupResult, err
 	}
 	out, err := c.api.Database.Signup(ctx, body)
 	if err != nil {
-		return nil, err
+		return nil, c.scrub(err, p.Password)
 	}
 	r := &SignupResult{}
 	if out.UnderscoreId != nil {
@@ -95,7 +115,11 @@ func (c *Client) UserInfo(ctx context.Context, accessToken string) (*auth0auth.U
 	if accessToken == "" {
 		return nil, errors.New("auth0: UserInfo needs an access token")
 	}
-	return c.api.UserInfo.Get(ctx, auth0auth.WithRequestHeader("Authorization", "Bearer "+accessToken))
+	u, err := c.api.UserInfo.Get(ctx, auth0auth.WithRequestHeader("Authorization", "Bearer "+accessToken))
+	if err != nil {
+		return nil, c.scrub(err, accessToken)
+	}
+	return u, nil
 }
 
 func opt(s string) *string {

@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -31,6 +32,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // The signing algorithms a Validator can be configured with.
@@ -189,6 +191,24 @@ func New(cfg Config) (*Validator, error) {
 	})
 	return v, nil
 }
+
+// String describes the validator without the client secret.
+func (v Validator) String() string {
+	return fmt.Sprintf("idtoken.Validator{Issuer: %q, ClientID: %q, Algorithm: %q, ClientSecret: %s}",
+		v.cfg.Issuer, v.cfg.ClientID, v.cfg.Algorithm, v.cfg.ClientSecret)
+}
+
+// GoString is String.
+func (v Validator) GoString() string { return v.String() }
+
+// Format prints String for every verb.
+func (v Validator) Format(f fmt.State, verb rune) { redact.Format(f, verb, v.String()) }
+
+// LogValue keeps the client secret out of slog output.
+func (v *Validator) LogValue() slog.Value { return redact.PointerLogValue(v) }
+
+// MarshalJSON writes String.
+func (v Validator) MarshalJSON() ([]byte, error) { return redact.JSON(v.String()) }
 
 // KeySet returns the JWKS of an RS256 validator, nil for HS256.
 func (v *Validator) KeySet() *KeySet { return v.jwks }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // DefaultMinRefresh is the least time between two fetches of a JWKS caused
@@ -260,9 +262,4 @@ func (k *KeySet) get(ctx context.Context) ([]jose.JSONWebKey, error) {
 }
 
 // clip keeps header values short in messages.
-func clip(s string) string {
-	if len(s) > 64 {
-		return s[:64]
-	}
-	return s
-}
+func clip(s string) string { return redact.Clip(s, 64) }

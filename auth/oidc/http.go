@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // api names this package in the errors of package errors.
@@ -38,7 +39,8 @@ func send(hc *http.Client, req *http.Request, op string) (*http.Response, []byte
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		err := sdkerrors.Decode(sdkerrors.DecodeOAuth, api, op, resp)
+		// The answer may echo what the request authenticated with.
+		err := redact.ScrubError(sdkerrors.Decode(sdkerrors.DecodeOAuth, api, op, resp), redact.RequestSecrets(req)...)
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		return nil, nil, err
 	}

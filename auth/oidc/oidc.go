@@ -36,6 +36,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/idtoken"
+	"github.com/idsdk/idsdk-go/internal/redact"
 	"github.com/idsdk/idsdk-go/regions"
 )
 
@@ -76,7 +77,7 @@ type Config struct {
 func (c Config) String() string {
 	s := fmt.Sprintf("oidc.Config{Issuer: %q, ClientID: %q, AuthMethod: %q", c.Issuer, c.ClientID, string(c.AuthMethod))
 	if !c.ClientSecret.IsZero() {
-		s += ", ClientSecret: [redacted]"
+		s += ", ClientSecret: " + redact.Placeholder
 	}
 	if c.PrivateKey != nil {
 		s += ", PrivateKey: " + c.PrivateKey.String()
@@ -88,10 +89,13 @@ func (c Config) String() string {
 func (c Config) GoString() string { return c.String() }
 
 // Format prints String for every verb.
-func (c Config) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+func (c Config) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String()) }
 
 // LogValue keeps secrets out of slog output.
-func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
+func (c *Config) LogValue() slog.Value { return redact.PointerLogValue(c) }
+
+// MarshalJSON writes String.
+func (c Config) MarshalJSON() ([]byte, error) { return redact.JSON(c.String()) }
 
 // Metadata is the provider's discovery document (OpenID Connect Discovery
 // 1.0 section 3, with the revocation and introspection endpoints of RFC
@@ -248,18 +252,18 @@ func (p *Provider) IDTokenConfig() idtoken.Config {
 }
 
 // String describes the provider without secrets.
-func (p *Provider) String() string {
-	if p == nil {
-		return "oidc.Provider(nil)"
-	}
+func (p Provider) String() string {
 	return fmt.Sprintf("oidc.Provider{Issuer: %q, Client: %s}", p.meta.Issuer, p.client.String())
 }
 
 // GoString is String, so %#v does not print secrets either.
-func (p *Provider) GoString() string { return p.String() }
+func (p Provider) GoString() string { return p.String() }
 
 // Format prints String for every verb.
-func (p *Provider) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.String())) }
+func (p Provider) Format(f fmt.State, verb rune) { redact.Format(f, verb, p.String()) }
 
 // LogValue keeps secrets out of slog output.
-func (p *Provider) LogValue() slog.Value { return slog.StringValue(p.String()) }
+func (p *Provider) LogValue() slog.Value { return redact.PointerLogValue(p) }
+
+// MarshalJSON writes String.
+func (p Provider) MarshalJSON() ([]byte, error) { return redact.JSON(p.String()) }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/idtoken"
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // ErrNoIDToken is returned by FinishLogin when "openid" was asked for and
@@ -49,16 +50,20 @@ func random() string {
 }
 
 // String names the type only: every value of a Login is a secret.
-func (l *Login) String() string { return "oidc.Login{[redacted]}" }
+func (l Login) String() string { return "oidc.Login{" + redact.Placeholder + "}" }
 
 // GoString is String.
-func (l *Login) GoString() string { return l.String() }
+func (l Login) GoString() string { return l.String() }
 
 // Format prints String for every verb.
-func (l *Login) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(l.String())) }
+func (l Login) Format(f fmt.State, verb rune) { redact.Format(f, verb, l.String()) }
 
 // LogValue keeps the values out of slog output.
-func (l *Login) LogValue() slog.Value { return slog.StringValue(l.String()) }
+func (l *Login) LogValue() slog.Value { return redact.PointerLogValue(l) }
+
+// MarshalJSON writes String: to keep a Login in a session, store its
+// fields (the Verifier with Reveal).
+func (l Login) MarshalJSON() ([]byte, error) { return redact.JSON(l.String()) }
 
 func (p *Provider) oauth2Config(redirectURI string, scopes []string) *oauth2.Config {
 	return &oauth2.Config{

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // Client is how a Store gets tokens from the authorization server: new ones
@@ -61,7 +62,7 @@ func ZaikioClient(hubURL, clientID string, secret auth.Secret) *OAuthClient {
 	}
 }
 
-func (c *OAuthClient) method() auth.AuthMethod {
+func (c OAuthClient) method() auth.AuthMethod {
 	if c.AuthMethod == "" {
 		return auth.ClientSecretBasic
 	}
@@ -91,18 +92,21 @@ func (c *OAuthClient) Refresh(ctx context.Context, refreshToken string) (*oauth2
 }
 
 // String describes the client without its secret.
-func (c *OAuthClient) String() string {
-	return fmt.Sprintf("tokenstore.OAuthClient{TokenURL: %q, ClientID: %q, AuthMethod: %q, ClientSecret: [redacted]}", c.TokenURL, c.ClientID, string(c.method()))
+func (c OAuthClient) String() string {
+	return fmt.Sprintf("tokenstore.OAuthClient{TokenURL: %q, ClientID: %q, AuthMethod: %q, ClientSecret: %s}", c.TokenURL, c.ClientID, string(c.method()), redact.Placeholder)
 }
 
 // GoString is String.
-func (c *OAuthClient) GoString() string { return c.String() }
+func (c OAuthClient) GoString() string { return c.String() }
 
 // Format prints String for every verb.
-func (c *OAuthClient) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(c.String())) }
+func (c OAuthClient) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String()) }
 
 // LogValue keeps the secret out of slog output.
-func (c *OAuthClient) LogValue() slog.Value { return slog.StringValue(c.String()) }
+func (c *OAuthClient) LogValue() slog.Value { return redact.PointerLogValue(c) }
+
+// MarshalJSON writes String.
+func (c OAuthClient) MarshalJSON() ([]byte, error) { return redact.JSON(c.String()) }
 
 // Bearer is who a token was issued for, as Zaikio's token response says in
 // "bearer": {"id": ..., "type": ...}.

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // KeySize is the length in bytes of an encryption key (AES-256).
@@ -34,16 +36,21 @@ func GenerateKey(id string) (Key, error) {
 }
 
 // String shows the key id only.
-func (k Key) String() string { return fmt.Sprintf("tokenstore.Key{ID: %q, Secret: [redacted]}", k.ID) }
+func (k Key) String() string {
+	return fmt.Sprintf("tokenstore.Key{ID: %q, Secret: %s}", k.ID, redact.Placeholder)
+}
 
-// GoString is String, so %#v does not print the key either.
+// GoString is String.
 func (k Key) GoString() string { return k.String() }
 
 // Format prints String for every verb.
-func (k Key) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(k.String())) }
+func (k Key) Format(f fmt.State, verb rune) { redact.Format(f, verb, k.String()) }
 
 // LogValue keeps the key material out of slog output.
-func (k Key) LogValue() slog.Value { return slog.StringValue(k.String()) }
+func (k *Key) LogValue() slog.Value { return redact.PointerLogValue(k) }
+
+// MarshalJSON writes String.
+func (k Key) MarshalJSON() ([]byte, error) { return redact.JSON(k.String()) }
 
 // Keyring holds the keys a Store encrypts and decrypts with: new rows are
 // encrypted with the primary key; rows are decrypted with whichever key
@@ -120,21 +127,21 @@ func (r *Keyring) PrimaryID() string { return r.primary }
 func (r *Keyring) IDs() []string { return append([]string(nil), r.ids...) }
 
 // String lists the key ids without key material.
-func (r *Keyring) String() string {
-	if r == nil {
-		return "tokenstore.Keyring(nil)"
-	}
+func (r Keyring) String() string {
 	return fmt.Sprintf("tokenstore.Keyring{Primary: %q, IDs: %q}", r.primary, r.ids)
 }
 
 // GoString is String.
-func (r *Keyring) GoString() string { return r.String() }
+func (r Keyring) GoString() string { return r.String() }
 
 // Format prints String for every verb.
-func (r *Keyring) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(r.String())) }
+func (r Keyring) Format(f fmt.State, verb rune) { redact.Format(f, verb, r.String()) }
 
 // LogValue keeps key material out of slog output.
-func (r *Keyring) LogValue() slog.Value { return slog.StringValue(r.String()) }
+func (r *Keyring) LogValue() slog.Value { return redact.PointerLogValue(r) }
+
+// MarshalJSON writes String.
+func (r Keyring) MarshalJSON() ([]byte, error) { return redact.JSON(r.String()) }
 
 // ad is the associated data that binds a ciphertext to its row and column:
 // a ciphertext copied to another row or column does not decrypt.

@@ -41,6 +41,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/internal/redact"
 
 	// The two database/sql drivers of the backends.
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -141,6 +142,18 @@ type Store struct {
 	stmts   map[string]*sql.Stmt
 	queryMu sync.RWMutex
 }
+
+// GoString is String.
+func (s *Store) GoString() string { return s.String() }
+
+// Format prints String for every verb.
+func (s *Store) Format(f fmt.State, verb rune) { redact.Format(f, verb, s.String()) }
+
+// LogValue keeps key material out of slog output.
+func (s *Store) LogValue() slog.Value { return redact.LogValue(s.String()) }
+
+// MarshalJSON writes String.
+func (s *Store) MarshalJSON() ([]byte, error) { return redact.JSON(s.String()) }
 
 // Open opens a store: a DSN starting with postgres:// or postgresql://
 // selects PostgreSQL, anything else is a SQLite file path (or a "file:"
@@ -292,11 +305,19 @@ func (s *Store) Backend() string { return s.kind }
 
 // String describes the store without secrets.
 func (s *Store) String() string {
-	return fmt.Sprintf("tokenstore.Store{Backend: %q, Keys: %s}", s.kind, s.keys.String())
+	if s == nil {
+		return "tokenstore.Store(nil)"
+	}
+	keys := "nil"
+	if s.keys != nil {
+		keys = s.keys.String()
+	}
+	return fmt.Sprintf("tokenstore.Store{Backend: %q, Keys: %s}", s.kind, keys)
 }
 
-// Token is one stored token. Formatting or logging a Token never shows the
-// access or refresh token.
+// Token is one stored token. Formatting, logging or JSON-encoding a Token
+// (a value or a pointer, nested or not) never shows the access or refresh
+// token: persist them with Reveal.
 type Token struct {
 	// ID is the row id: the jti of the row's first access token when it
 	// is a JWT with one, else a random UUID. A refresh keeps it.
@@ -341,22 +362,22 @@ func (t *Token) ValidFor(d time.Duration) bool {
 }
 
 // String describes the token without secrets.
-func (t *Token) String() string {
-	if t == nil {
-		return "tokenstore.Token(nil)"
-	}
-	return fmt.Sprintf("tokenstore.Token{ID: %q, Bearer: %s/%s, Audience: %q, ExpiresAt: %s, Scopes: %q, tokens: [redacted]}",
-		t.ID, t.BearerType, t.BearerID, t.Audience, t.ExpiresAt.UTC().Format(time.RFC3339), t.Scopes)
+func (t Token) String() string {
+	return fmt.Sprintf("tokenstore.Token{ID: %q, Bearer: %s/%s, Audience: %q, ExpiresAt: %s, Scopes: %q, tokens: %s}",
+		t.ID, t.BearerType, t.BearerID, t.Audience, t.ExpiresAt.UTC().Format(time.RFC3339), t.Scopes, redact.Placeholder)
 }
 
 // GoString is String.
-func (t *Token) GoString() string { return t.String() }
+func (t Token) GoString() string { return t.String() }
 
 // Format prints String for every verb.
-func (t *Token) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(t.String())) }
+func (t Token) Format(f fmt.State, verb rune) { redact.Format(f, verb, t.String()) }
 
 // LogValue keeps the tokens out of slog output.
-func (t *Token) LogValue() slog.Value { return slog.StringValue(t.String()) }
+func (t *Token) LogValue() slog.Value { return redact.PointerLogValue(t) }
+
+// MarshalJSON writes String.
+func (t Token) MarshalJSON() ([]byte, error) { return redact.JSON(t.String()) }
 
 // row is a stored row before decryption.
 type row struct {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/auth"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // passThrough are the query parameters of a /new route handed on to the
@@ -223,7 +224,7 @@ func (h *Handler) approve(w http.ResponseWriter, r *http.Request) {
 		if oc == "" {
 			oc = "exchange_failed"
 		}
-		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: oc, Description: "exchanging the authorization code failed", Err: err})
+		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: oc, Description: "exchanging the authorization code failed", Err: redact.ScrubError(err, code, st.Verifier)})
 		return
 	}
 	if err := checkIDToken(r.Context(), c, &st, tok); err != nil {

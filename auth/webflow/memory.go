@@ -4,9 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
+	"log/slog"
 	"sync"
 
 	"golang.org/x/oauth2"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // MemoryStore is a Store in memory, for tests and development.
@@ -19,6 +23,28 @@ type memEntry struct {
 	client string
 	tok    *oauth2.Token
 }
+
+// String tells how many tokens the store holds, never their ids or values.
+func (m *MemoryStore) String() string {
+	if m == nil {
+		return "webflow.MemoryStore(nil)"
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return fmt.Sprintf("webflow.MemoryStore{tokens: %d}", len(m.tokens))
+}
+
+// GoString is String.
+func (m *MemoryStore) GoString() string { return m.String() }
+
+// Format prints String for every verb.
+func (m *MemoryStore) Format(f fmt.State, verb rune) { redact.Format(f, verb, m.String()) }
+
+// LogValue keeps the tokens out of slog output.
+func (m *MemoryStore) LogValue() slog.Value { return redact.LogValue(m.String()) }
+
+// MarshalJSON writes String.
+func (m *MemoryStore) MarshalJSON() ([]byte, error) { return redact.JSON(m.String()) }
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore { return &MemoryStore{tokens: map[string]memEntry{}} }

@@ -43,6 +43,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -51,6 +52,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/auth/idtoken"
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // Kind says which flow a request belongs to.
@@ -134,7 +136,9 @@ type Client struct {
 	ExpectIDToken func(sent url.Values) idtoken.Expect
 }
 
-// Approval is what the AfterApprove hook learns.
+// Approval is what the AfterApprove hook learns. Formatting, logging or
+// JSON-encoding it (a value or a pointer, nested or not) never shows the
+// token.
 type Approval struct {
 	// Client is the client's name and Kind the flow that ended.
 	Client string
@@ -150,6 +154,31 @@ type Approval struct {
 	// any; it is kept in the sealed cookie, never sent to the server.
 	AppState string
 }
+
+// String describes the approval without its token.
+func (a Approval) String() string {
+	tok := "nil"
+	if a.Token != nil {
+		tok = redact.Placeholder
+		if !a.Token.Expiry.IsZero() {
+			tok += ", expiry " + a.Token.Expiry.UTC().Format(time.RFC3339)
+		}
+	}
+	return fmt.Sprintf("webflow.Approval{Client: %q, Kind: %q, TokenID: %q, BearerType: %q, BearerID: %q, Origin: %q, Token: %s}",
+		a.Client, a.Kind, a.TokenID, a.BearerType, a.BearerID, a.Origin, tok)
+}
+
+// GoString is String.
+func (a Approval) GoString() string { return a.String() }
+
+// Format prints String for every verb.
+func (a Approval) Format(f fmt.State, verb rune) { redact.Format(f, verb, a.String()) }
+
+// LogValue keeps the token out of slog output.
+func (a *Approval) LogValue() slog.Value { return redact.PointerLogValue(a) }
+
+// MarshalJSON writes String.
+func (a Approval) MarshalJSON() ([]byte, error) { return redact.JSON(a.String()) }
 
 // Error is a failed flow as the OnError hook sees it.
 type Error struct {
@@ -229,6 +258,43 @@ type Config struct {
 	// Now is the clock (tests); nil means time.Now.
 	Now func() time.Time
 }
+
+// String describes the configuration without the cookie secret.
+func (c Config) String() string {
+	names := make([]string, len(c.Clients))
+	for i, cl := range c.Clients {
+		names[i] = cl.Name
+	}
+	return fmt.Sprintf("webflow.Config{Prefix: %q, BaseURL: %q, Clients: %q, CookieName: %q, CookieSecret: %s}",
+		c.Prefix, c.BaseURL, names, c.CookieName, redact.Placeholder)
+}
+
+// GoString is String.
+func (c Config) GoString() string { return c.String() }
+
+// Format prints String for every verb.
+func (c Config) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String()) }
+
+// LogValue keeps the cookie secret out of slog output.
+func (c *Config) LogValue() slog.Value { return redact.PointerLogValue(c) }
+
+// MarshalJSON writes String.
+func (c Config) MarshalJSON() ([]byte, error) { return redact.JSON(c.String()) }
+
+// String describes the handler without its secrets.
+func (h Handler) String() string { return "webflow.Handler{" + h.cfg.String() + "}" }
+
+// GoString is String.
+func (h Handler) GoString() string { return h.String() }
+
+// Format prints String for every verb.
+func (h Handler) Format(f fmt.State, verb rune) { redact.Format(f, verb, h.String()) }
+
+// LogValue keeps the cookie secret out of slog output.
+func (h *Handler) LogValue() slog.Value { return redact.PointerLogValue(h) }
+
+// MarshalJSON writes String.
+func (h Handler) MarshalJSON() ([]byte, error) { return redact.JSON(h.String()) }
 
 // Handler serves the flow. It is safe for concurrent use; a flow's state
 // lives in the browser's sealed cookie, and the server keeps only the
@@ -379,9 +445,5 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, e *Error) {
 	http.Error(w, "sign-in failed: "+e.Code, status)
 }
 
-func clip(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "..."
-	}
-	return s
-}
+// clip makes server text fit one line of an error (see redact.Clip).
+func clip(s string, n int) string { return redact.Clip(s, n) }

@@ -14,6 +14,8 @@ import (
 	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/idtoken"
 	"github.com/idsdk/idsdk-go/auth/webflow"
+	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/internal/redact/redacttest"
 )
 
 // fakeProvider stands for an authorization server. Like a server that
@@ -406,4 +408,19 @@ func TestWrongApproveRoute(t *testing.T) {
 	if len(hs.errs) != 1 || hs.errs[0].Code != "invalid_state" || hs.main.exchanges != 0 {
 		t.Errorf("errors %v, exchanges %d", hs.errs, hs.main.exchanges)
 	}
+}
+
+// TestExchangeErrorScrubsTheCode: a provider whose token endpoint repeats
+// the authorization code in its error does not get the code to OnError.
+func TestExchangeErrorScrubsTheCode(t *testing.T) {
+	const code = "CODE-webflow-echo-7c7c"
+	hs := newHarness(t)
+	hs.main.exchangeErr = &auth.TokenError{Grant: "authorization_code", StatusCode: 400, Code: "server_error",
+		Description: "cannot redeem " + code, Err: &sdkerrors.OAuthError{StatusCode: 400, Code: "server_error", Description: "cannot redeem " + code}}
+	st := location(t, hs.do("GET", "/zaikio/sessions/new?origin=/x")).Query().Get("state")
+	hs.do("GET", "/zaikio/sessions/approve?code="+code+"&state="+url.QueryEscape(st))
+	if len(hs.errs) != 1 {
+		t.Fatalf("errors %v", hs.errs)
+	}
+	redacttest.Check(t, "webflow.Error", hs.errs[0], code)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/idsdk/idsdk-go/auth/idtoken"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/internal/lifetime"
+	"github.com/idsdk/idsdk-go/internal/redact"
 	"github.com/idsdk/idsdk-go/regions"
 )
 
@@ -125,16 +126,26 @@ func (c *Client) TokenURL() string { return c.tokenURL }
 func (c *Client) RevokeURL() string { return c.revoke }
 
 // String describes the client without its secret.
-func (c *Client) String() string { return "zaikio.Client{" + c.id + " @ " + c.host + "}" }
+func (c Client) String() string { return "zaikio.Client{" + c.id + " @ " + c.host + "}" }
 
 // GoString is String.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
 // Format prints String for every verb.
-func (c *Client) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, c.String()) }
+func (c Client) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String()) }
 
-// LogValue logs String.
-func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+// LogValue keeps the secret out of slog output.
+func (c *Client) LogValue() slog.Value { return redact.PointerLogValue(c) }
+
+// MarshalJSON writes String.
+func (c Client) MarshalJSON() ([]byte, error) { return redact.JSON(c.String()) }
+
+// secrets lists what the client authenticates with, and sent, to scrub
+// from a server's answer.
+func (c *Client) secrets(sent ...string) []string {
+	s := c.secret.Reveal()
+	return append(append(redact.Basic(c.id, s), s), sent...)
+}
 
 // oauthConfig is the x/oauth2 config for style.
 func (c *Client) oauthConfig(redirectURI string, style oauth2.AuthStyle) *oauth2.Config {
@@ -178,7 +189,7 @@ func (c *Client) Exchange(ctx context.Context, code, redirectURI string, opts ..
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, c.hc)
 	tok, err := c.oauthConfig(redirectURI, oauth2.AuthStyleInParams).Exchange(ctx, code, opts...)
 	if err != nil {
-		return nil, tokenError("authorization_code", err)
+		return nil, tokenError("authorization_code", err, c.secrets(code)...)
 	}
 	return FromOAuth2(lifetime.FromResponse(tok, time.Now())), nil
 }
@@ -201,7 +212,7 @@ func (c *Client) ClientCredentials(ctx context.Context, scopes ...string) (*Toke
 	}
 	tok, err := conf.Token(ctx)
 	if err != nil {
-		return nil, tokenError("client_credentials", err)
+		return nil, tokenError("client_credentials", err, c.secrets()...)
 	}
 	return FromOAuth2(lifetime.FromResponse(tok, time.Now())), nil
 }
@@ -215,7 +226,7 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (*Token, erro
 	src := c.oauthConfig("", oauth2.AuthStyleInHeader).TokenSource(ctx, &oauth2.Token{RefreshToken: refreshToken})
 	tok, err := src.Token()
 	if err != nil {
-		return nil, tokenError("refresh_token", err)
+		return nil, tokenError("refresh_token", err, c.secrets(refreshToken)...)
 	}
 	return FromOAuth2(lifetime.FromResponse(tok, time.Now())), nil
 }
@@ -242,5 +253,5 @@ func (c *Client) Revoke(ctx context.Context, accessToken string) error {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 		return nil
 	}
-	return sdkerrors.Decode(sdkerrors.DecodeZaikio, "zaikiohub", "RevokeAccessToken", resp)
+	return redact.ScrubError(sdkerrors.Decode(sdkerrors.DecodeZaikio, "zaikiohub", "RevokeAccessToken", resp), c.secrets(accessToken)...)
 }

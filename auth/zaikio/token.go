@@ -10,6 +10,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/auth"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // Token is a Hub access token with what the Hub says about it. Formatting
@@ -67,22 +68,22 @@ func (t *Token) ValidFor(d time.Duration) bool {
 }
 
 // String describes t without the tokens.
-func (t *Token) String() string {
-	if t == nil {
-		return "zaikio.Token(nil)"
-	}
-	return fmt.Sprintf("zaikio.Token{%s %s, scopes %v, expires %s, access [redacted], refresh %t}",
-		t.BearerType, t.BearerID, t.Scopes, t.Expiry.UTC().Format(time.RFC3339), t.RefreshToken != "")
+func (t Token) String() string {
+	return fmt.Sprintf("zaikio.Token{%s %s, scopes %v, expires %s, access %s, refresh %t}",
+		t.BearerType, t.BearerID, t.Scopes, t.Expiry.UTC().Format(time.RFC3339), redact.Placeholder, t.RefreshToken != "")
 }
 
 // GoString is String.
-func (t *Token) GoString() string { return t.String() }
+func (t Token) GoString() string { return t.String() }
 
 // Format prints String for every verb.
-func (t *Token) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(t.String())) }
+func (t Token) Format(f fmt.State, verb rune) { redact.Format(f, verb, t.String()) }
 
-// LogValue logs String.
-func (t *Token) LogValue() slog.Value { return slog.StringValue(t.String()) }
+// LogValue keeps the tokens out of slog output.
+func (t *Token) LogValue() slog.Value { return redact.PointerLogValue(t) }
+
+// MarshalJSON writes String.
+func (t Token) MarshalJSON() ([]byte, error) { return redact.JSON(t.String()) }
 
 // FromOAuth2 reads the Hub's fields (scope, audiences, bearer) from the
 // extra data of tok, as x/oauth2 returns it.
@@ -127,8 +128,13 @@ func anySlice(ss []string) []any {
 	return out
 }
 
-// tokenError turns an x/oauth2 error into an *auth.TokenError.
-func tokenError(grant string, err error) error {
+// tokenError turns an x/oauth2 error into an *auth.TokenError, with the
+// secrets the request sent scrubbed from what the server said.
+func tokenError(grant string, err error, secrets ...string) error {
+	return redact.ScrubError(newTokenError(grant, err), secrets...)
+}
+
+func newTokenError(grant string, err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		te := &auth.TokenError{Grant: grant, Code: re.ErrorCode, Description: re.ErrorDescription, URI: re.ErrorURI, Err: err}

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"runtime"
@@ -28,6 +29,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/auth"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/internal/redact"
 	"github.com/idsdk/idsdk-go/observe"
 	"github.com/idsdk/idsdk-go/regions"
 	"github.com/idsdk/idsdk-go/retry"
@@ -386,6 +388,37 @@ func (r *Runtime) Doer() Doer { return Doer{r: r} }
 // Doer sends a request with the client's default headers.
 type Doer struct{ r *Runtime }
 
+// String names the API and base URL, never credentials or headers.
+func (r Runtime) String() string {
+	return fmt.Sprintf("facade.Runtime{API: %q, BaseURL: %q}", r.api, r.base)
+}
+
+// Format prints String for every verb (see internal/redact).
+func (r Runtime) Format(f fmt.State, verb rune) { redact.Format(f, verb, r.String()) }
+
+// LogValue keeps credentials out of slog output.
+func (r *Runtime) LogValue() slog.Value { return redact.PointerLogValue(r) }
+
+// MarshalJSON writes String.
+func (r Runtime) MarshalJSON() ([]byte, error) { return redact.JSON(r.String()) }
+
+// String names the runtime.
+func (d Doer) String() string {
+	if d.r == nil {
+		return "facade.Doer{}"
+	}
+	return "facade.Doer{" + d.r.String() + "}"
+}
+
+// Format prints String for every verb.
+func (d Doer) Format(f fmt.State, verb rune) { redact.Format(f, verb, d.String()) }
+
+// LogValue keeps credentials out of slog output.
+func (d *Doer) LogValue() slog.Value { return redact.PointerLogValue(d) }
+
+// MarshalJSON writes String.
+func (d Doer) MarshalJSON() ([]byte, error) { return redact.JSON(d.String()) }
+
 // Do implements the raw client's HttpRequestDoer.
 func (d Doer) Do(req *http.Request) (*http.Response, error) {
 	d.r.setHeaders(req, nil)
@@ -539,7 +572,9 @@ func (r *Runtime) do(ctx context.Context, call *Call, op *Operation, req *http.R
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return sdkerrors.Decode(r.decoder, op.API, op.ID, resp)
+		// The answer may echo what the request authenticated with.
+		sent := append(redact.RequestSecrets(req), redact.RequestSecrets(resp.Request)...)
+		return redact.ScrubError(sdkerrors.Decode(r.decoder, op.API, op.ID, resp), append(sent, r.basicSecret.Reveal())...)
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, MaxResponseBytes))

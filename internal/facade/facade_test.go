@@ -19,6 +19,7 @@ import (
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/gen/nexaasid"
 	"github.com/idsdk/idsdk-go/internal/facade"
+	"github.com/idsdk/idsdk-go/internal/redact/redacttest"
 	"github.com/idsdk/idsdk-go/regions"
 	"github.com/idsdk/idsdk-go/retry"
 )
@@ -406,5 +407,27 @@ func TestFormattingLeaksNothing(t *testing.T) {
 		if s := fmt.Sprintf(f, auth.Bearer("tok-123")); strings.Contains(s, "tok-123") {
 			t.Errorf("%s of auth.Bearer shows the token: %s", f, s)
 		}
+	}
+}
+
+// TestErrorScrubsEchoedToken: an API that repeats the bearer token it was
+// sent (in its message and body) does not get it into the error.
+func TestErrorScrubsEchoedToken(t *testing.T) {
+	const token = "TOKEN-facade-echo-3d3d3d"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"error":"invalid_token","error_description":"bad token %s (%s)"}`, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	c := newClient(t, srv.URL+"/", nexaasid.WithToken(auth.Bearer(token)))
+	_, err := c.Profile.Get(context.Background())
+	if err == nil {
+		t.Fatal("no error")
+	}
+	redacttest.Check(t, "error", err, token)
+	var ae *sdkerrors.APIError
+	if !errors.As(err, &ae) || strings.Contains(string(ae.Body), token) || !strings.Contains(ae.Message, "[redacted]") {
+		t.Errorf("the APIError keeps the token: %+v / %s", ae, ae.Body)
 	}
 }
