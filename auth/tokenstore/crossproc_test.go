@@ -111,7 +111,7 @@ func TestCrossProcessRefresh(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		ts := newTokenServer(t)
-		ts.refreshDelay = 200 * time.Millisecond
+		ts.refreshDelay.Store(int64(200 * time.Millisecond))
 		key := newKey(t, "k1")
 		ring, _ := tokenstore.NewKeyring(key)
 		e := newEnv(t, dsn, ts, func(o *tokenstore.Options) { o.Keys = ring })
@@ -195,7 +195,7 @@ func TestCrossProcessFirstFetch(t *testing.T) {
 	}
 	forEachBackend(t, func(t *testing.T, dsn string) {
 		ts := newTokenServer(t)
-		ts.grantDelay = 200 * time.Millisecond
+		ts.grantDelay.Store(int64(200 * time.Millisecond))
 		key := newKey(t, "k1")
 		ring, _ := tokenstore.NewKeyring(key)
 		e := newEnv(t, dsn, ts, func(o *tokenstore.Options) { o.Keys = ring })

@@ -18,7 +18,7 @@ func TestFirstFetchSingleFlight(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		ts := newTokenServer(t)
-		ts.grantDelay = 150 * time.Millisecond
+		ts.grantDelay.Store(int64(150 * time.Millisecond))
 		e := newEnv(t, dsn, ts)
 		e2 := newEnv(t, dsn, ts, func(o *tokenstore.Options) { o.Keys = e.keys })
 		const callers = 20

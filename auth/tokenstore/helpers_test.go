@@ -34,10 +34,12 @@ type tokenServer struct {
 	*httptest.Server
 	clientCredentials atomic.Int64
 	refreshes         atomic.Int64
-	// refreshDelay slows refreshes down so concurrent callers overlap.
-	refreshDelay time.Duration
+	// refreshDelay (a time.Duration) slows refreshes down so concurrent
+	// callers overlap. Atomic: callers in other processes give the race
+	// detector no edge between setting it and the handler reading it.
+	refreshDelay atomic.Int64
 	// grantDelay does the same for client credentials grants.
-	grantDelay time.Duration
+	grantDelay atomic.Int64
 	// noBearer leaves "bearer" out of refresh responses.
 	noBearer bool
 
@@ -99,9 +101,7 @@ func (ts *tokenServer) serve(w http.ResponseWriter, r *http.Request) {
 	switch r.PostForm.Get("grant_type") {
 	case "client_credentials":
 		ts.clientCredentials.Add(1)
-		if ts.grantDelay > 0 {
-			time.Sleep(ts.grantDelay)
-		}
+		time.Sleep(time.Duration(ts.grantDelay.Load()))
 		scope := r.PostForm.Get("scope")
 		ts.mu.Lock()
 		ts.lastScope = scope
@@ -122,9 +122,7 @@ func (ts *tokenServer) serve(w http.ResponseWriter, r *http.Request) {
 		resp["bearer"] = map[string]any{"id": id, "type": typ}
 	case "refresh_token":
 		ts.refreshes.Add(1)
-		if ts.refreshDelay > 0 {
-			time.Sleep(ts.refreshDelay)
-		}
+		time.Sleep(time.Duration(ts.refreshDelay.Load()))
 		rt := r.PostForm.Get("refresh_token")
 		ts.mu.Lock()
 		dead := ts.dead[rt]

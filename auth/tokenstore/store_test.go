@@ -486,7 +486,7 @@ func TestConcurrentRefreshInProcess(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		ts := newTokenServer(t)
-		ts.refreshDelay = 100 * time.Millisecond
+		ts.refreshDelay.Store(int64(100 * time.Millisecond))
 		e := newEnv(t, dsn, ts)
 		// A second Store on the same database: separate single flights,
 		// so only the database lock keeps the refresh single.
