@@ -51,6 +51,8 @@ type cacheConfig struct {
 	backoffMax     time.Duration
 	refreshTimeout time.Duration
 	store          Store
+	shared         SharedStore // see SharedIn (shared.go)
+	sharedUser     string
 	onChange       func(ctx context.Context, old, new *oauth2.Token) error
 	now            func() time.Time
 }
@@ -298,6 +300,9 @@ func (c *Cache) obtain(ctx context.Context) (*oauth2.Token, error) {
 	}
 	pending, oldOfNew, invalid := c.pending, c.oldOfNew, c.invalid
 	c.mu.Unlock()
+	if c.cfg.shared != nil { // a fleet's token: shared.go
+		return c.obtainShared(ctx, base, invalid)
+	}
 
 	if pending != nil {
 		if err := c.persist(ctx, oldOfNew, pending); err != nil {

@@ -10,7 +10,8 @@ import (
 
 // Cleanup deletes the rows created more than olderThan ago (0 means
 // DefaultCleanupAge, 7 days) that have expired, and the refresh
-// bookkeeping of the same age. It returns the number of token rows deleted.
+// bookkeeping and the shared tokens (Update) of the same age. It returns
+// the number of token rows deleted.
 func (s *Store) Cleanup(ctx context.Context, olderThan time.Duration) (int64, error) {
 	if olderThan <= 0 {
 		olderThan = DefaultCleanupAge
@@ -23,6 +24,9 @@ func (s *Store) Cleanup(ctx context.Context, olderThan time.Duration) (int64, er
 	}
 	n, _ := res.RowsAffected()
 	if _, err := s.db.ExecContext(ctx, s.q(`DELETE FROM tokenstore_successors WHERE created_at < $1`), cut); err != nil {
+		return n, fmt.Errorf("tokenstore: cleanup: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, s.q(`DELETE FROM tokenstore_shared WHERE updated_at < $1 AND expires_at <= $2`), cut, now.UnixMilli()); err != nil {
 		return n, fmt.Errorf("tokenstore: cleanup: %w", err)
 	}
 	return n, nil

@@ -51,6 +51,9 @@ func newStore(ctx context.Context, db *sql.DB, kind string, opts Options) (*Stor
 			s.first = c.Name
 		}
 	}
+	if s.lockTimeout = opts.LockTimeout; s.lockTimeout <= 0 {
+		s.lockTimeout = DefaultLockTimeout
+	}
 	if s.rtValid <= 0 {
 		s.rtValid = DefaultRefreshTokenValidFor
 	}

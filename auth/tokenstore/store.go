@@ -101,6 +101,10 @@ type Options struct {
 	Now func() time.Time
 	// MaxOpenConns limits the database connections; 0 means 10.
 	MaxOpenConns int
+	// LockTimeout bounds how long Update (the shared token of a fleet,
+	// see auth.SharedIn) waits for the lock another process holds; 0
+	// means DefaultLockTimeout.
+	LockTimeout time.Duration
 }
 
 // Store is a token store over SQLite or PostgreSQL, opened by
@@ -114,13 +118,15 @@ type Store struct {
 	clients map[string]*ClientConfig
 	first   string
 	rtValid time.Duration
-	revoked func(ctx context.Context, id string) bool
-	log     *slog.Logger
-	now     func() time.Time
-	flight  singleflight.Group
-	queries map[string]string
-	stmts   map[string]*sql.Stmt
-	queryMu sync.RWMutex
+	// lockTimeout bounds the wait for a shared token's lock.
+	lockTimeout time.Duration
+	revoked     func(ctx context.Context, id string) bool
+	log         *slog.Logger
+	now         func() time.Time
+	flight      singleflight.Group
+	queries     map[string]string
+	stmts       map[string]*sql.Stmt
+	queryMu     sync.RWMutex
 }
 
 // Close closes the database.
