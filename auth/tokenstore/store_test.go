@@ -21,7 +21,7 @@ func TestMigrationsIdempotent(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, dsn, nil)
 		v, err := e.store.SchemaVersion(ctx)
-		if err != nil || v != 1 {
+		if err != nil || v != 2 {
 			t.Fatalf("schema version = %d, %v", v, err)
 		}
 		// Opening again applies nothing and keeps the data.
@@ -34,7 +34,7 @@ func TestMigrationsIdempotent(t *testing.T) {
 		}
 		defer s2.Close()
 		var n int
-		if err := s2.DB().QueryRow(`SELECT COUNT(*) FROM tokenstore_migrations`).Scan(&n); err != nil || n != 1 {
+		if err := s2.DB().QueryRow(`SELECT COUNT(*) FROM tokenstore_migrations`).Scan(&n); err != nil || n != 2 {
 			t.Fatalf("migrations recorded = %d, %v", n, err)
 		}
 		if _, err := s2.Lookup(ctx, "m1"); err != nil {
