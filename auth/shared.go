@@ -40,8 +40,9 @@ type SharedKeyer interface {
 }
 
 // ErrNoSharedKey is returned by a Cache configured with SharedIn whose
-// source does not implement SharedKeyer.
-var ErrNoSharedKey = errors.New("auth: the source cannot name its credential for a shared store (it does not implement SharedKeyer)")
+// source does not implement SharedKeyer, or is a RefreshSource that names
+// no user (no RefreshConfig.User, no refresh token, no SharedUserIn).
+var ErrNoSharedKey = errors.New("auth: the source cannot name its credential for a shared store (it is no SharedKeyer, or a refresh token credential names no user: use SharedUserIn)")
 
 // SharedIn makes the Cache share its token through store with every
 // process that uses the same credential (the key its source's SharedKey
