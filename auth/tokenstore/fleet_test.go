@@ -528,3 +528,48 @@ func BenchmarkFleetCacheHit(b *testing.B) {
 		})
 	}
 }
+
+// TestFleetLockTimeoutGoesOn: while another process holds a credential's
+// lock (a hung holder), Update waits Options.LockTimeout and then renews
+// without the lock instead of blocking its callers.
+func TestFleetLockTimeoutGoesOn(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		key := newKey(t, "k1")
+		holder := openShared(t, dsn, key)
+		ring, _ := tokenstore.NewKeyring(key)
+		const wait = 300 * time.Millisecond
+		other, err := openStore(ctx, dsn, tokenstore.Options{Keys: ring, LockTimeout: wait})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		locked, release := make(chan struct{}), make(chan struct{})
+		held := make(chan error, 1)
+		go func() {
+			_, err := holder.Update(ctx, "cred", func(ctx context.Context, _ *oauth2.Token) (*oauth2.Token, error) {
+				close(locked)
+				<-release
+				return nil, nil
+			})
+			held <- err
+		}()
+		<-locked
+		start := time.Now()
+		var calledAfter time.Duration
+		tok, err := other.Update(ctx, "cred", func(ctx context.Context, _ *oauth2.Token) (*oauth2.Token, error) {
+			calledAfter = time.Since(start)
+			close(release) // the hung holder goes away; the write can land
+			return &oauth2.Token{AccessToken: "renewed", Expiry: time.Now().Add(time.Hour)}, nil
+		})
+		if err != nil || tok.AccessToken != "renewed" {
+			t.Fatalf("Update past a held lock: %v", err)
+		}
+		if calledAfter < wait || calledAfter > wait+10*time.Second {
+			t.Fatalf("fn ran %v after the call, want about the lock timeout %v", calledAfter, wait)
+		}
+		if err := <-held; err != nil {
+			t.Fatal(err)
+		}
+	})
+}
