@@ -27,8 +27,24 @@ import (
 // expiry it cannot learn.
 const Auth0StaticLifetime = time.Hour
 
-// Auth0Option configures the Auth0 token sources.
-type Auth0Option func(*auth0Config) error
+// Auth0Option configures the Auth0 token sources. The Auth0... functions
+// below return one, and every CacheOption is one too (it configures the
+// returned Cache), so auth.SharedIn(store) can be given directly.
+type Auth0Option interface {
+	applyAuth0(c *auth0Config) error
+}
+
+// auth0Func is an Auth0Option made of a function.
+type auth0Func func(*auth0Config) error
+
+func (f auth0Func) applyAuth0(c *auth0Config) error { return f(c) }
+
+// applyAuth0 makes a CacheOption an Auth0Option: it configures the Cache
+// the Auth0 function returns.
+func (o CacheOption) applyAuth0(c *auth0Config) error {
+	c.cacheOpts = append(c.cacheOpts, o)
+	return nil
+}
 
 type auth0Config struct {
 	audience     string
@@ -45,37 +61,37 @@ type auth0Config struct {
 // Auth0Audience replaces the audience of the requested tokens (by default
 // the tenant's Management API, https://{domain}/api/v2/).
 func Auth0Audience(aud string) Auth0Option {
-	return func(c *auth0Config) error {
+	return auth0Func(func(c *auth0Config) error {
 		if strings.TrimSpace(aud) == "" {
 			return errors.New("empty audience")
 		}
 		c.audience = aud
 		return nil
-	}
+	})
 }
 
 // Auth0Scopes asks for these scopes (space-joined in "scope"). Without
 // it Auth0 grants every scope the client grant allows.
 func Auth0Scopes(scopes ...string) Auth0Option {
-	return func(c *auth0Config) error {
+	return auth0Func(func(c *auth0Config) error {
 		c.scopes = append([]string(nil), scopes...)
 		return nil
-	}
+	})
 }
 
 // Auth0Organization asks for a token for an organization (the
 // "organization" parameter), for APIs that accept organization tokens.
 func Auth0Organization(org string) Auth0Option {
-	return func(c *auth0Config) error {
+	return auth0Func(func(c *auth0Config) error {
 		c.orgSet, c.organization = true, org
 		return nil
-	}
+	})
 }
 
 // Auth0Param adds a form parameter to every token request. It cannot
 // replace grant_type, client_id, the client authentication or audience.
 func Auth0Param(key, value string) Auth0Option {
-	return func(c *auth0Config) error {
+	return auth0Func(func(c *auth0Config) error {
 		switch key {
 		case "", "grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type", "audience", "scope":
 			return fmt.Errorf("parameter %q cannot be set with Auth0Param", key)
@@ -85,48 +101,48 @@ func Auth0Param(key, value string) Auth0Option {
 		}
 		c.params.Add(key, value)
 		return nil
-	}
+	})
 }
 
 // Auth0HTTPClient sends the token requests through hc.
 func Auth0HTTPClient(hc *http.Client) Auth0Option {
-	return func(c *auth0Config) error {
+	return auth0Func(func(c *auth0Config) error {
 		if hc == nil {
 			return errors.New("nil HTTP client")
 		}
 		c.httpClient = hc
 		return nil
-	}
+	})
 }
 
 // Auth0CacheOptions configures the returned Cache (early refresh, margin,
 // backoff, store, OnTokenChange).
 func Auth0CacheOptions(opts ...CacheOption) Auth0Option {
-	return func(c *auth0Config) error {
+	return auth0Func(func(c *auth0Config) error {
 		c.cacheOpts = append(c.cacheOpts, opts...)
 		return nil
-	}
+	})
 }
 
 // Auth0KeyID puts kid in the header of the private_key_jwt client
 // assertions, naming the credential registered with Auth0.
 func Auth0KeyID(kid string) Auth0Option {
-	return func(c *auth0Config) error {
+	return auth0Func(func(c *auth0Config) error {
 		c.keyID = kid
 		return nil
-	}
+	})
 }
 
 // Auth0AssertionAudience replaces the "aud" of private_key_jwt client
 // assertions (by default https://{domain}/, as Auth0 expects).
 func Auth0AssertionAudience(aud string) Auth0Option {
-	return func(c *auth0Config) error {
+	return auth0Func(func(c *auth0Config) error {
 		if strings.TrimSpace(aud) == "" {
 			return errors.New("empty assertion audience")
 		}
 		c.assertAud = aud
 		return nil
-	}
+	})
 }
 
 func newAuth0Config(opts []Auth0Option) (*auth0Config, error) {
@@ -135,7 +151,7 @@ func newAuth0Config(opts []Auth0Option) (*auth0Config, error) {
 		if o == nil {
 			continue
 		}
-		if err := o(c); err != nil {
+		if err := o.applyAuth0(c); err != nil {
 			return nil, fmt.Errorf("auth: auth0: %w", err)
 		}
 	}

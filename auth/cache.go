@@ -52,6 +52,8 @@ type cacheConfig struct {
 	backoffMax     time.Duration
 	refreshTimeout time.Duration
 	store          Store
+	shared         SharedStore // see SharedIn (shared.go)
+	sharedUser     string
 	onChange       func(ctx context.Context, old, new *oauth2.Token) error
 	now            func() time.Time
 	observer       observe.Observer // see cachelog.go
@@ -300,6 +302,9 @@ func (c *Cache) obtain(ctx context.Context) (*oauth2.Token, error) {
 	}
 	pending, oldOfNew, invalid := c.pending, c.oldOfNew, c.invalid
 	c.mu.Unlock()
+	if c.cfg.shared != nil { // a fleet's token: shared.go
+		return c.obtainShared(ctx, base, invalid)
+	}
 
 	if pending != nil {
 		if err := c.persist(ctx, oldOfNew, pending); err != nil {
@@ -336,7 +341,6 @@ func (c *Cache) obtain(ctx context.Context) (*oauth2.Token, error) {
 		nt  *oauth2.Token
 		err error
 	)
-	c.fetches.Add(1)
 	nt, err = c.fetch(ctx, base)
 	if err != nil {
 		return nil, c.fail(err)

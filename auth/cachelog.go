@@ -27,9 +27,11 @@ func WithCacheLogger(l *slog.Logger) CacheOption {
 	return WithCacheObserver(observe.Log(l))
 }
 
-// fetch asks the source for a new token (a Refresher gets base) and
-// reports the request to the observer, if any.
+// fetch asks the source for a new token (a Refresher gets base), counts
+// the request, reports it to the observer, if any, and returns the token
+// with its expiry settled.
 func (c *Cache) fetch(ctx context.Context, base *oauth2.Token) (*oauth2.Token, error) {
+	c.fetches.Add(1)
 	var start time.Time
 	if c.cfg.observer != nil {
 		start = time.Now()
@@ -53,7 +55,10 @@ func (c *Cache) fetch(ctx context.Context, base *oauth2.Token) (*oauth2.Token, e
 		}
 		c.cfg.observer.Token(ctx, &ev)
 	}
-	return nt, err
+	if err != nil {
+		return nil, err
+	}
+	return normalize(nt, c.cfg.now()), nil
 }
 
 // credentialKind names the kind of credential src is, for observers.

@@ -212,10 +212,12 @@ type Connector struct {
 	hc       *http.Client
 	fake     Secret
 	rawBasic bool
+	shared   SharedStore // WithConnectorShared (shared.go)
 
-	mu     sync.Mutex
-	tok    *oauth2.Token
-	flight *call
+	mu      sync.Mutex
+	tok     *oauth2.Token
+	dropped *oauth2.Token // the token Invalidate dropped: never taken back from a shared store
+	flight  *call
 }
 
 // NewConnector returns a Connector for the token endpoint at host (a base
@@ -259,9 +261,19 @@ func (c *Connector) Token(ctx context.Context) (*oauth2.Token, error) {
 		f = &call{done: make(chan struct{})}
 		c.flight = f
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DefaultRefreshTimeout)
+		base := c.tok
+		if base == nil {
+			base = c.dropped
+		}
 		go func() {
 			defer cancel()
-			tok, err := c.fetch(rctx)
+			var tok *oauth2.Token
+			var err error
+			if c.shared != nil {
+				tok, err = c.fetchShared(rctx, base)
+			} else {
+				tok, err = c.fetch(rctx)
+			}
 			c.mu.Lock()
 			if err == nil {
 				c.tok = tok
@@ -309,7 +321,7 @@ func (c *Connector) Invalidate(tok *oauth2.Token) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if tok != nil && c.tok != nil && c.tok.AccessToken == tok.AccessToken {
-		c.tok = nil
+		c.tok, c.dropped = nil, c.tok
 	}
 }
 

@@ -61,6 +61,10 @@ type RefreshConfig struct {
 	// Margin is how long before expiry TokenContext refreshes; 0 means
 	// DefaultRefreshMargin.
 	Margin time.Duration
+	// User names whose token this is, for a SharedStore (see SharedIn):
+	// processes with the same TokenURL, ClientID and User share one token.
+	// Empty means the refresh token the source was built with names it.
+	User string
 }
 
 // RefreshSource hands out a user's access token and refreshes it with the

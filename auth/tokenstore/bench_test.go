@@ -23,7 +23,7 @@ func BenchmarkGetWarm(b *testing.B) {
 			ctx := context.Background()
 			ts := newTokenServer(b)
 			keys, _ := tokenstore.NewKeyring(newKey(b, "k1"))
-			s, err := tokenstore.Open(ctx, bk.dsn(b), tokenstore.Options{Keys: keys,
+			s, err := openStore(ctx, bk.dsn(b), tokenstore.Options{Keys: keys,
 				Clients: []tokenstore.ClientConfig{{Name: clientID, Client: ts.client(), Scopes: []string{"directory.person.r"}}}})
 			if err != nil {
 				b.Fatal(err)

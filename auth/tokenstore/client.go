@@ -30,36 +30,23 @@ type Client interface {
 }
 
 // OAuthClient is a Client for an OAuth 2.0 token endpoint, built on
-// auth.ClientCredentials and auth.RefreshSource. Zaikio returns one with
-// ZaikioClient.
+// auth.ClientCredentials and auth.RefreshSource. (zaikio.Client is the
+// Zaikio Hub's Client.)
 type OAuthClient struct {
-	// TokenURL is the token endpoint, e.g. https://hub.zaikio.com/oauth/access_token.
+	// TokenURL is the token endpoint.
 	TokenURL string
 	// ClientID is the client's id.
 	ClientID string
 	// ClientSecret is the client's secret.
 	ClientSecret auth.Secret
 	// AuthMethod is how the client authenticates; empty means
-	// auth.ClientSecretBasic (what Zaikio wants for both grants).
+	// auth.ClientSecretBasic.
 	AuthMethod auth.AuthMethod
 	// ScopeSeparator joins scopes in the request; empty means a space
-	// (RFC 6749). Zaikio uses ",".
+	// (RFC 6749); some servers want ",".
 	ScopeSeparator string
 	// HTTPClient sends the requests; nil means http.DefaultClient.
 	HTTPClient *http.Client
-}
-
-// ZaikioClient is an OAuthClient for a Zaikio hub base URL (e.g.
-// https://hub.zaikio.com): POST <hub>/oauth/access_token, HTTP Basic client
-// authentication, scopes joined with commas.
-func ZaikioClient(hubURL, clientID string, secret auth.Secret) *OAuthClient {
-	return &OAuthClient{
-		TokenURL:       strings.TrimRight(hubURL, "/") + "/oauth/access_token",
-		ClientID:       clientID,
-		ClientSecret:   secret,
-		AuthMethod:     auth.ClientSecretBasic,
-		ScopeSeparator: ",",
-	}
 }
 
 func (c OAuthClient) method() auth.AuthMethod {

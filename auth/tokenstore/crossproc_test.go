@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/idsdk/idsdk-go/auth/tokenstore"
+	"github.com/idsdk/idsdk-go/auth/zaikio"
 )
 
 // Environment of the helper processes of TestCrossProcessRefresh.
@@ -55,9 +56,9 @@ func TestHelperProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := tokenstore.Open(ctx, os.Getenv(envDSN), tokenstore.Options{
+	s, err := openStore(ctx, os.Getenv(envDSN), tokenstore.Options{
 		Keys:    keys,
-		Clients: []tokenstore.ClientConfig{{Name: clientID, Client: tokenstore.ZaikioClient(os.Getenv(envURL), clientID, clientSecret), Scopes: []string{"directory.person.r"}}},
+		Clients: []tokenstore.ClientConfig{{Name: clientID, Client: hubClient(os.Getenv(envURL), clientSecret), Scopes: []string{"directory.person.r"}, QualifyScope: zaikio.QualifyScope}},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/auth/tokenstore"
+	"github.com/idsdk/idsdk-go/auth/tokenstore/sqlite"
 )
 
 // Keep a person's token encrypted in SQLite and read it back by the id a
@@ -42,7 +43,7 @@ func ExampleStore_FindActive() {
 		return
 	}
 	ctx := context.Background()
-	store, err := tokenstore.Open(ctx, filepath.Join(dir, "tokens.db"), tokenstore.Options{
+	store, err := sqlite.Open(ctx, filepath.Join(dir, "tokens.db"), tokenstore.Options{
 		Keys:    keys,
 		Clients: []tokenstore.ClientConfig{{Name: "warehouse", Client: &tokenstore.OAuthClient{TokenURL: idp.URL, ClientID: "warehouse", ClientSecret: "a-client-secret"}}},
 	})

@@ -17,7 +17,12 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/idsdk/idsdk-go/auth"
+
 	"github.com/idsdk/idsdk-go/auth/tokenstore"
+	"github.com/idsdk/idsdk-go/auth/tokenstore/postgres"
+	"github.com/idsdk/idsdk-go/auth/tokenstore/sqlite"
+	"github.com/idsdk/idsdk-go/auth/zaikio"
 	"github.com/idsdk/idsdk-go/internal/peers"
 )
 
@@ -61,7 +66,23 @@ func newTokenServer(t testing.TB) *tokenServer {
 func (ts *tokenServer) tokenURL() string { return ts.URL + "/oauth/access_token" }
 
 func (ts *tokenServer) client() *tokenstore.OAuthClient {
-	return tokenstore.ZaikioClient(ts.URL, clientID, clientSecret)
+	return hubClient(ts.URL, clientSecret)
+}
+
+// hubClient is a client of a Zaikio-like token server at base: HTTP Basic,
+// scopes joined with commas.
+func hubClient(base string, secret auth.Secret) *tokenstore.OAuthClient {
+	return &tokenstore.OAuthClient{TokenURL: base + "/oauth/access_token", ClientID: clientID, ClientSecret: secret, ScopeSeparator: ","}
+}
+
+// openStore opens the store of dsn through its driver package: a
+// postgres:// DSN through tokenstore/postgres, a path through
+// tokenstore/sqlite.
+func openStore(ctx context.Context, dsn string, opts tokenstore.Options) (*tokenstore.Store, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return postgres.Open(ctx, dsn, opts)
+	}
+	return sqlite.Open(ctx, dsn, opts)
 }
 
 func oauthError(w http.ResponseWriter, status int, code string) {
@@ -214,7 +235,7 @@ func newEnv(t *testing.T, dsn string, ts *tokenServer, mod ...func(*tokenstore.O
 	opts := tokenstore.Options{
 		Keys: keys,
 		Clients: []tokenstore.ClientConfig{{
-			Name: clientID, Client: ts.client(),
+			Name: clientID, Client: ts.client(), QualifyScope: zaikio.QualifyScope,
 			Scopes:             []string{"directory.person.r"},
 			OrganizationScopes: []string{"directory.organization.r"},
 		}},
@@ -223,7 +244,7 @@ func newEnv(t *testing.T, dsn string, ts *tokenServer, mod ...func(*tokenstore.O
 	for _, m := range mod {
 		m(&opts)
 	}
-	s, err := tokenstore.Open(context.Background(), dsn, opts)
+	s, err := openStore(context.Background(), dsn, opts)
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/tokenstore"
+	"github.com/idsdk/idsdk-go/auth/zaikio"
 	"github.com/idsdk/idsdk-go/internal/peers"
 )
 
@@ -39,7 +40,7 @@ func TestOIDCProviderRoundTrip(t *testing.T) {
 		p.ResetStats(t)
 		keys, _ := tokenstore.NewKeyring(newKey(t, "k1"))
 		client := &tokenstore.OAuthClient{TokenURL: p.TokenURL, ClientID: "app", ClientSecret: auth.Secret(secret), AuthMethod: auth.ClientSecretBasic}
-		s, err := tokenstore.Open(ctx, dsn, tokenstore.Options{Keys: keys, Clients: []tokenstore.ClientConfig{{Name: "app", Client: client, Scopes: []string{"read"}}}})
+		s, err := openStore(ctx, dsn, tokenstore.Options{Keys: keys, Clients: []tokenstore.ClientConfig{{Name: "app", Client: client, Scopes: []string{"read"}, QualifyScope: zaikio.QualifyScope}}})
 		if err != nil {
 			t.Fatal(err)
 		}

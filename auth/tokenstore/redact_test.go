@@ -34,7 +34,7 @@ func TestRefreshErrorScrubsEchoedSecrets(t *testing.T) {
 		fmt.Fprintf(w, `{"error":"invalid_grant","error_description":"no %s for %s"}`, r.PostForm.Get("refresh_token"), p)
 	}))
 	defer srv.Close()
-	c := tokenstore.ZaikioClient(srv.URL, "app", "SECRET-store-echo-1")
+	c := &tokenstore.OAuthClient{TokenURL: srv.URL + "/oauth/access_token", ClientID: "app", ClientSecret: "SECRET-store-echo-1"}
 	_, err := c.Refresh(context.Background(), "RT-store-echo-2")
 	if err == nil {
 		t.Fatal("no error")

@@ -21,20 +21,20 @@ func TestMigrationsIdempotent(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, dsn, nil)
 		v, err := e.store.SchemaVersion(ctx)
-		if err != nil || v != 1 {
+		if err != nil || v != 2 {
 			t.Fatalf("schema version = %d, %v", v, err)
 		}
 		// Opening again applies nothing and keeps the data.
 		if _, err := e.store.Save(ctx, e.ts.userToken("m1", "Person/p1", time.Now().Add(time.Hour)), tokenstore.SaveOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		s2, err := tokenstore.Open(ctx, dsn, tokenstore.Options{Keys: e.keys})
+		s2, err := openStore(ctx, dsn, tokenstore.Options{Keys: e.keys})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer s2.Close()
 		var n int
-		if err := s2.DB().QueryRow(`SELECT COUNT(*) FROM tokenstore_migrations`).Scan(&n); err != nil || n != 1 {
+		if err := s2.DB().QueryRow(`SELECT COUNT(*) FROM tokenstore_migrations`).Scan(&n); err != nil || n != 2 {
 			t.Fatalf("migrations recorded = %d, %v", n, err)
 		}
 		if _, err := s2.Lookup(ctx, "m1"); err != nil {
@@ -137,7 +137,7 @@ func TestKeyRotation(t *testing.T) {
 		ctx := context.Background()
 		k1, k2 := newKey(t, "k1"), newKey(t, "k2")
 		ring1, _ := tokenstore.NewKeyring(k1)
-		s1, err := tokenstore.Open(ctx, dsn, tokenstore.Options{Keys: ring1, Clients: []tokenstore.ClientConfig{{Name: clientID}}})
+		s1, err := openStore(ctx, dsn, tokenstore.Options{Keys: ring1, Clients: []tokenstore.ClientConfig{{Name: clientID}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +154,7 @@ func TestKeyRotation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s2, err := tokenstore.Open(ctx, dsn, tokenstore.Options{Keys: ring2, Clients: []tokenstore.ClientConfig{{Name: clientID}}})
+		s2, err := openStore(ctx, dsn, tokenstore.Options{Keys: ring2, Clients: []tokenstore.ClientConfig{{Name: clientID}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +177,7 @@ func TestKeyRotation(t *testing.T) {
 
 		// Without k1 the old row gives a clear, typed error.
 		ring3, _ := tokenstore.NewKeyring(k2)
-		s3, err := tokenstore.Open(ctx, dsn, tokenstore.Options{Keys: ring3})
+		s3, err := openStore(ctx, dsn, tokenstore.Options{Keys: ring3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -564,11 +564,11 @@ func TestNothingSecretFormatted(t *testing.T) {
 	if _, err := tokenstore.ParseKeyring("nocolon"); err == nil {
 		t.Fatal("bad keyring string accepted")
 	}
-	if _, err := tokenstore.Open(ctx, t.TempDir()+"/x.db", tokenstore.Options{}); err == nil {
+	if _, err := openStore(ctx, t.TempDir()+"/x.db", tokenstore.Options{}); err == nil {
 		t.Fatal("store without keys opened")
 	}
 	// A refresh rejected by the client authentication does not print secrets.
-	bad := tokenstore.ZaikioClient(e.ts.URL, clientID, "wrong-secret-value")
+	bad := hubClient(e.ts.URL, "wrong-secret-value")
 	_, err = bad.Refresh(ctx, tok.RefreshToken)
 	if err == nil {
 		t.Fatal("wrong secret accepted")

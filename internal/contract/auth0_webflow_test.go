@@ -20,6 +20,7 @@ import (
 	"github.com/idsdk/idsdk-go/auth/auth0"
 	"github.com/idsdk/idsdk-go/auth/idtoken"
 	"github.com/idsdk/idsdk-go/auth/tokenstore"
+	"github.com/idsdk/idsdk-go/auth/tokenstore/sqlite"
 	"github.com/idsdk/idsdk-go/auth/webflow"
 	"github.com/idsdk/idsdk-go/internal/peers"
 	"github.com/idsdk/idsdk-go/retry"
@@ -124,7 +125,7 @@ func openAuth0TokenStore(t *testing.T, reg *webflow.Registry, now func() time.Ti
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts, err := tokenstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "tokens.db"),
+	ts, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "tokens.db"),
 		tokenstore.Options{Keys: keys, Clients: reg.StoreClients(), Now: now})
 	if err != nil {
 		t.Fatal(err)

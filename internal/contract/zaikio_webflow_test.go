@@ -24,6 +24,7 @@ import (
 	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/idtoken"
 	"github.com/idsdk/idsdk-go/auth/tokenstore"
+	"github.com/idsdk/idsdk-go/auth/tokenstore/sqlite"
 	"github.com/idsdk/idsdk-go/auth/webflow"
 	"github.com/idsdk/idsdk-go/auth/zaikio"
 	"github.com/idsdk/idsdk-go/internal/peers"
@@ -440,7 +441,7 @@ func openTokenStore(t *testing.T, tokenURL string, now func() time.Time) *tokens
 		t.Fatal(err)
 	}
 	client := &tokenstore.OAuthClient{TokenURL: tokenURL, ClientID: "warehouse", ClientSecret: zaikioAppSecret, AuthMethod: auth.ClientSecretPost}
-	ts, err := tokenstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "tokens.db"), tokenstore.Options{
+	ts, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "tokens.db"), tokenstore.Options{
 		Keys: keys, Clients: []tokenstore.ClientConfig{{Name: "warehouse", Client: client}}, Now: now,
 	})
 	if err != nil {

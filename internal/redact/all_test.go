@@ -32,6 +32,7 @@ import (
 	"github.com/idsdk/idsdk-go/auth/idtoken"
 	"github.com/idsdk/idsdk-go/auth/oidc"
 	"github.com/idsdk/idsdk-go/auth/tokenstore"
+	"github.com/idsdk/idsdk-go/auth/tokenstore/sqlite"
 	"github.com/idsdk/idsdk-go/auth/webflow"
 	"github.com/idsdk/idsdk-go/auth/zaikio"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
@@ -196,17 +197,17 @@ var cases = map[string]kase{
 	"tokenstore.Key":     {make: func(*testing.T) any { return &tokenstore.Key{ID: "k1", Secret: []byte(keyBytes[:32])} }},
 	"tokenstore.Keyring": {make: func(t *testing.T) any { return keyring(t) }},
 	"tokenstore.OAuthClient": {make: func(*testing.T) any {
-		return tokenstore.ZaikioClient("https://hub.example", "id", secret)
+		return &tokenstore.OAuthClient{TokenURL: "https://hub.example/oauth/access_token", ClientID: "id", ClientSecret: secret}
 	}},
 	"tokenstore.ClientConfig": {make: func(*testing.T) any {
-		return &tokenstore.ClientConfig{Name: "app", Client: tokenstore.ZaikioClient("https://hub.example", "id", secret)}
+		return &tokenstore.ClientConfig{Name: "app", Client: &tokenstore.OAuthClient{TokenURL: "https://hub.example/oauth/access_token", ClientID: "id", ClientSecret: secret}}
 	}},
 	"tokenstore.Options": {make: func(t *testing.T) any {
-		return &tokenstore.Options{Keys: keyring(t), Clients: []tokenstore.ClientConfig{{Name: "app", Client: tokenstore.ZaikioClient("https://hub.example", "id", secret)}}}
+		return &tokenstore.Options{Keys: keyring(t), Clients: []tokenstore.ClientConfig{{Name: "app", Client: &tokenstore.OAuthClient{TokenURL: "https://hub.example/oauth/access_token", ClientID: "id", ClientSecret: secret}}}}
 	}},
 	"tokenstore.Store": {make: func(t *testing.T) any {
-		s, err := tokenstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "t.db"), tokenstore.Options{Keys: keyring(t),
-			Clients: []tokenstore.ClientConfig{{Name: "app", Client: tokenstore.ZaikioClient("https://hub.example", "id", secret)}}})
+		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"), tokenstore.Options{Keys: keyring(t),
+			Clients: []tokenstore.ClientConfig{{Name: "app", Client: &tokenstore.OAuthClient{TokenURL: "https://hub.example/oauth/access_token", ClientID: "id", ClientSecret: secret}}}})
 		if err != nil {
 			t.Fatal(err)
 		}
