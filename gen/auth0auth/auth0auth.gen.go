@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/idsdk/idsdk-go/internal/wire"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -693,6 +695,10 @@ type AuthorizationCodeGrant struct {
 	Code                string                                     `json:"code"`
 	GrantType           AuthorizationCodeGrantGrantType            `json:"grant_type"`
 	RedirectUri         string                                     `json:"redirect_uri"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationCodeGrantClientAssertionType defines model for AuthorizationCodeGrant.ClientAssertionType.
@@ -710,6 +716,10 @@ type AuthorizationCodePKCEGrant struct {
 	CodeVerifier string                              `json:"code_verifier"`
 	GrantType    AuthorizationCodePKCEGrantGrantType `json:"grant_type"`
 	RedirectUri  string                              `json:"redirect_uri"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationCodePKCEGrantGrantType defines model for AuthorizationCodePKCEGrant.GrantType.
@@ -720,6 +730,10 @@ type BackchannelAuthorizeResponse struct {
 	AuthReqId string `json:"auth_req_id"`
 	ExpiresIn int    `json:"expires_in"`
 	Interval  *int   `json:"interval,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientCredentialsGrant defines model for ClientCredentialsGrant.
@@ -731,6 +745,10 @@ type ClientCredentialsGrant struct {
 	ClientSecret        string                                     `json:"client_secret"`
 	GrantType           ClientCredentialsGrantGrantType            `json:"grant_type"`
 	Organization        *string                                    `json:"organization,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientCredentialsGrantClientAssertionType defines model for ClientCredentialsGrant.ClientAssertionType.
@@ -746,6 +764,10 @@ type ClientRegistration struct {
 	ClientSecret          *string   `json:"client_secret,omitempty"`
 	ClientSecretExpiresAt *int      `json:"client_secret_expires_at,omitempty"`
 	RedirectUris          *[]string `json:"redirect_uris,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DelegationResponse defines model for DelegationResponse.
@@ -753,6 +775,10 @@ type DelegationResponse struct {
 	ExpiresIn *int    `json:"expires_in,omitempty"`
 	IdToken   *string `json:"id_token,omitempty"`
 	TokenType *string `json:"token_type,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeviceCodeGrant defines model for DeviceCodeGrant.
@@ -760,6 +786,10 @@ type DeviceCodeGrant struct {
 	ClientId   string                   `json:"client_id"`
 	DeviceCode string                   `json:"device_code"`
 	GrantType  DeviceCodeGrantGrantType `json:"grant_type"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeviceCodeGrantGrantType defines model for DeviceCodeGrant.GrantType.
@@ -773,6 +803,10 @@ type DeviceCodeResponse struct {
 	UserCode                string  `json:"user_code"`
 	VerificationUri         string  `json:"verification_uri"`
 	VerificationUriComplete *string `json:"verification_uri_complete,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ErrorResponse defines model for ErrorResponse.
@@ -780,6 +814,10 @@ type ErrorResponse struct {
 	Error            string  `json:"error"`
 	ErrorDescription *string `json:"error_description,omitempty"`
 	ErrorUri         *string `json:"error_uri,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MFAAssociation defines model for MFAAssociation.
@@ -790,6 +828,10 @@ type MFAAssociation struct {
 	OobCode           *string   `json:"oob_code,omitempty"`
 	RecoveryCodes     *[]string `json:"recovery_codes,omitempty"`
 	Secret            *string   `json:"secret,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MFAAuthenticator defines model for MFAAuthenticator.
@@ -799,6 +841,10 @@ type MFAAuthenticator struct {
 	Id                *string                            `json:"id,omitempty"`
 	Name              *string                            `json:"name,omitempty"`
 	OobChannel        *string                            `json:"oob_channel,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MFAAuthenticatorAuthenticatorType defines model for MFAAuthenticator.AuthenticatorType.
@@ -809,6 +855,10 @@ type MFAChallenge struct {
 	BindingMethod *string `json:"binding_method,omitempty"`
 	ChallengeType *string `json:"challenge_type,omitempty"`
 	OobCode       *string `json:"oob_code,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MfaOobGrant defines model for MfaOobGrant.
@@ -819,6 +869,10 @@ type MfaOobGrant struct {
 	GrantType    MfaOobGrantGrantType `json:"grant_type"`
 	MfaToken     string               `json:"mfa_token"`
 	OobCode      string               `json:"oob_code"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MfaOobGrantGrantType defines model for MfaOobGrant.GrantType.
@@ -831,6 +885,10 @@ type MfaOtpGrant struct {
 	GrantType    MfaOtpGrantGrantType `json:"grant_type"`
 	MfaToken     string               `json:"mfa_token"`
 	Otp          string               `json:"otp"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MfaOtpGrantGrantType defines model for MfaOtpGrant.GrantType.
@@ -843,6 +901,10 @@ type MfaRecoveryCodeGrant struct {
 	GrantType    MfaRecoveryCodeGrantGrantType `json:"grant_type"`
 	MfaToken     string                        `json:"mfa_token"`
 	RecoveryCode string                        `json:"recovery_code"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MfaRecoveryCodeGrantGrantType defines model for MfaRecoveryCodeGrant.GrantType.
@@ -852,6 +914,10 @@ type MfaRecoveryCodeGrantGrantType string
 type PARResponse struct {
 	ExpiresIn  int    `json:"expires_in"`
 	RequestUri string `json:"request_uri"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PasswordGrant defines model for PasswordGrant.
@@ -864,6 +930,10 @@ type PasswordGrant struct {
 	Realm        *string                `json:"realm,omitempty"`
 	Scope        *string                `json:"scope,omitempty"`
 	Username     string                 `json:"username"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PasswordGrantGrantType defines model for PasswordGrant.GrantType.
@@ -879,6 +949,10 @@ type PasswordlessOtpGrant struct {
 	Realm        PasswordlessOtpGrantRealm     `json:"realm"`
 	Scope        *string                       `json:"scope,omitempty"`
 	Username     string                        `json:"username"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PasswordlessOtpGrantGrantType defines model for PasswordlessOtpGrant.GrantType.
@@ -892,6 +966,10 @@ type PasswordlessStartResponse struct {
 	UnderscoreId *string `json:"_id,omitempty"`
 	Email        *string `json:"email,omitempty"`
 	PhoneNumber  *string `json:"phone_number,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RefreshTokenGrant defines model for RefreshTokenGrant.
@@ -903,6 +981,10 @@ type RefreshTokenGrant struct {
 	GrantType           RefreshTokenGrantGrantType            `json:"grant_type"`
 	RefreshToken        string                                `json:"refresh_token"`
 	Scope               *string                               `json:"scope,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RefreshTokenGrantClientAssertionType defines model for RefreshTokenGrant.ClientAssertionType.
@@ -916,6 +998,10 @@ type SignupResponse struct {
 	UnderscoreId  *string `json:"_id,omitempty"`
 	Email         *string `json:"email,omitempty"`
 	EmailVerified *bool   `json:"email_verified,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenExchangeGrant defines model for TokenExchangeGrant.
@@ -927,6 +1013,10 @@ type TokenExchangeGrant struct {
 	SubjectToken     string                             `json:"subject_token"`
 	SubjectTokenType TokenExchangeGrantSubjectTokenType `json:"subject_token_type"`
 	UserProfile      *string                            `json:"user_profile,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenExchangeGrantGrantType defines model for TokenExchangeGrant.GrantType.
@@ -942,6 +1032,10 @@ type TokenInfo struct {
 	Name          *string `json:"name,omitempty"`
 	Picture       *string `json:"picture,omitempty"`
 	UserId        *string `json:"user_id,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenRequest defines model for TokenRequest.
@@ -957,6 +1051,10 @@ type TokenResponse struct {
 	RefreshToken *string                `json:"refresh_token,omitempty"`
 	Scope        *string                `json:"scope,omitempty"`
 	TokenType    TokenResponseTokenType `json:"token_type"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenResponseTokenType defines model for TokenResponse.TokenType.
@@ -966,26 +1064,34 @@ type TokenResponseTokenType string
 type UserInfo struct {
 	Address *struct {
 		Country *string `json:"country,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"address,omitempty"`
-	Birthdate           *openapi_types.Date  `json:"birthdate,omitempty"`
-	Email               *openapi_types.Email `json:"email,omitempty"`
-	EmailVerified       *bool                `json:"email_verified,omitempty"`
-	FamilyName          *string              `json:"family_name,omitempty"`
-	Gender              *string              `json:"gender,omitempty"`
-	GivenName           *string              `json:"given_name,omitempty"`
-	Locale              *string              `json:"locale,omitempty"`
-	MiddleName          *string              `json:"middle_name,omitempty"`
-	Name                *string              `json:"name,omitempty"`
-	Nickname            *string              `json:"nickname,omitempty"`
-	PhoneNumber         *string              `json:"phone_number,omitempty"`
-	PhoneNumberVerified *bool                `json:"phone_number_verified,omitempty"`
-	Picture             *string              `json:"picture,omitempty"`
-	PreferredUsername   *string              `json:"preferred_username,omitempty"`
-	Profile             *string              `json:"profile,omitempty"`
-	Sub                 string               `json:"sub"`
-	UpdatedAt           *time.Time           `json:"updated_at,omitempty"`
-	Website             *string              `json:"website,omitempty"`
-	Zoneinfo            *string              `json:"zoneinfo,omitempty"`
+	Birthdate           *openapi_types.Date `json:"birthdate,omitempty"`
+	Email               *string             `json:"email,omitempty"`
+	EmailVerified       *bool               `json:"email_verified,omitempty"`
+	FamilyName          *string             `json:"family_name,omitempty"`
+	Gender              *string             `json:"gender,omitempty"`
+	GivenName           *string             `json:"given_name,omitempty"`
+	Locale              *string             `json:"locale,omitempty"`
+	MiddleName          *string             `json:"middle_name,omitempty"`
+	Name                *string             `json:"name,omitempty"`
+	Nickname            *string             `json:"nickname,omitempty"`
+	PhoneNumber         *string             `json:"phone_number,omitempty"`
+	PhoneNumberVerified *bool               `json:"phone_number_verified,omitempty"`
+	Picture             *string             `json:"picture,omitempty"`
+	PreferredUsername   *string             `json:"preferred_username,omitempty"`
+	Profile             *string             `json:"profile,omitempty"`
+	Sub                 string              `json:"sub"`
+	UpdatedAt           *time.Time          `json:"updated_at,omitempty"`
+	Website             *string             `json:"website,omitempty"`
+	Zoneinfo            *string             `json:"zoneinfo,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizeParams defines parameters for Authorize.
@@ -1033,21 +1139,29 @@ type StartBackChannelLoginFormdataBody struct {
 	RequestedExpiry      *string        `form:"requested_expiry,omitempty" json:"requested_expiry,omitempty"`
 	Resource             *string        `form:"resource,omitempty" json:"resource,omitempty"`
 	Scope                string         `form:"scope" json:"scope"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ChangePasswordJSONBody defines parameters for ChangePassword.
 type ChangePasswordJSONBody struct {
-	ClientId     string              `json:"client_id"`
-	Connection   string              `json:"connection"`
-	Email        openapi_types.Email `json:"email"`
-	Organization *string             `json:"organization,omitempty"`
+	ClientId     string  `json:"client_id"`
+	Connection   string  `json:"connection"`
+	Email        string  `json:"email"`
+	Organization *string `json:"organization,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SignupJSONBody defines parameters for Signup.
 type SignupJSONBody struct {
 	ClientId     string                  `json:"client_id"`
 	Connection   string                  `json:"connection"`
-	Email        openapi_types.Email     `json:"email"`
+	Email        string                  `json:"email"`
 	FamilyName   *string                 `json:"family_name,omitempty"`
 	GivenName    *string                 `json:"given_name,omitempty"`
 	Name         *string                 `json:"name,omitempty"`
@@ -1056,6 +1170,10 @@ type SignupJSONBody struct {
 	Picture      *string                 `json:"picture,omitempty"`
 	UserMetadata *map[string]interface{} `json:"user_metadata,omitempty"`
 	Username     *string                 `json:"username,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GetDelegationTokenJSONBody defines parameters for GetDelegationToken.
@@ -1066,6 +1184,10 @@ type GetDelegationTokenJSONBody struct {
 	IdToken   string                              `json:"id_token"`
 	Scope     *string                             `json:"scope,omitempty"`
 	Target    *string                             `json:"target,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GetDelegationTokenJSONBodyGrantType defines parameters for GetDelegationToken.
@@ -1075,6 +1197,10 @@ type GetDelegationTokenJSONBodyGrantType string
 type IdpInitiatedSSOFormdataBody struct {
 	SAMLResponse string `form:"SAMLResponse" json:"SAMLResponse"`
 	Connection   string `form:"connection" json:"connection"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AssociateMfaAuthenticatorJSONBody defines parameters for AssociateMfaAuthenticator.
@@ -1082,6 +1208,10 @@ type AssociateMfaAuthenticatorJSONBody struct {
 	AuthenticatorTypes []AssociateMfaAuthenticatorJSONBodyAuthenticatorTypes `json:"authenticator_types"`
 	OobChannels        *[]AssociateMfaAuthenticatorJSONBodyOobChannels       `json:"oob_channels,omitempty"`
 	PhoneNumber        *string                                               `json:"phone_number,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AssociateMfaAuthenticatorJSONBodyAuthenticatorTypes defines parameters for AssociateMfaAuthenticator.
@@ -1098,6 +1228,10 @@ type RequestMfaChallengeJSONBody struct {
 	ClientSecret    *string                                  `json:"client_secret,omitempty"`
 	MfaToken        string                                   `json:"mfa_token"`
 	OobChannel      *RequestMfaChallengeJSONBodyOobChannel   `json:"oob_channel,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RequestMfaChallengeJSONBodyChallengeType defines parameters for RequestMfaChallenge.
@@ -1112,6 +1246,10 @@ type SocialWithProviderAccessTokenJSONBody struct {
 	ClientId    string                                          `json:"client_id"`
 	Connection  SocialWithProviderAccessTokenJSONBodyConnection `json:"connection"`
 	Scope       *string                                         `json:"scope,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SocialWithProviderAccessTokenJSONBodyConnection defines parameters for SocialWithProviderAccessToken.
@@ -1122,6 +1260,10 @@ type RequestDeviceCodeFormdataBody struct {
 	Audience *string `form:"audience,omitempty" json:"audience,omitempty"`
 	ClientId string  `form:"client_id" json:"client_id"`
 	Scope    *string `form:"scope,omitempty" json:"scope,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GlobalTokenRevocationJSONBody defines parameters for GlobalTokenRevocation.
@@ -1130,7 +1272,15 @@ type GlobalTokenRevocationJSONBody struct {
 		Format GlobalTokenRevocationJSONBodySubjectFormat `json:"format"`
 		Iss    string                                     `json:"iss"`
 		Sub    string                                     `json:"sub"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GlobalTokenRevocationJSONBodySubjectFormat defines parameters for GlobalTokenRevocation.
@@ -1150,6 +1300,10 @@ type PushAuthorizationRequestFormdataBody struct {
 	ResponseType        PushAuthorizationRequestFormdataBodyResponseType         `form:"response_type" json:"response_type"`
 	Scope               *string                                                  `form:"scope,omitempty" json:"scope,omitempty"`
 	State               *string                                                  `form:"state,omitempty" json:"state,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PushAuthorizationRequestFormdataBodyClientAssertionType defines parameters for PushAuthorizationRequest.
@@ -1168,6 +1322,10 @@ type RevokeTokenFormdataBody struct {
 	ClientId            string                                      `form:"client_id" json:"client_id"`
 	ClientSecret        *string                                     `form:"client_secret,omitempty" json:"client_secret,omitempty"`
 	Token               string                                      `form:"token" json:"token"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RevokeTokenFormdataBodyClientAssertionType defines parameters for RevokeToken.
@@ -1183,6 +1341,10 @@ type ResourceOwnerLegacyJSONBody struct {
 	Password   string                               `json:"password"`
 	Scope      *string                              `json:"scope,omitempty"`
 	Username   string                               `json:"username"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ResourceOwnerLegacyJSONBodyGrantType defines parameters for ResourceOwnerLegacy.
@@ -1207,6 +1369,10 @@ type DynamicApplicationRegistrationJSONBody struct {
 	ClientName              *string  `json:"client_name,omitempty"`
 	RedirectUris            []string `json:"redirect_uris"`
 	TokenEndpointAuthMethod *string  `json:"token_endpoint_auth_method,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // StartPasswordlessJSONBody defines parameters for StartPasswordless.
@@ -1215,9 +1381,13 @@ type StartPasswordlessJSONBody struct {
 	ClientId     string                              `json:"client_id"`
 	ClientSecret *string                             `json:"client_secret,omitempty"`
 	Connection   StartPasswordlessJSONBodyConnection `json:"connection"`
-	Email        *openapi_types.Email                `json:"email,omitempty"`
+	Email        *string                             `json:"email,omitempty"`
 	PhoneNumber  *string                             `json:"phone_number,omitempty"`
 	Send         StartPasswordlessJSONBodySend       `json:"send"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // StartPasswordlessJSONBodyConnection defines parameters for StartPasswordless.
@@ -1235,6 +1405,10 @@ type VerifyJSONBody struct {
 	RedirectUri string                   `json:"redirect_uri"`
 	Scope       *string                  `json:"scope,omitempty"`
 	Username    string                   `json:"username"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VerifyJSONBodyConnection defines parameters for Verify.
@@ -1249,6 +1423,10 @@ type AcceptSAMLRequestParams struct {
 // GetTokenInfoJSONBody defines parameters for GetTokenInfo.
 type GetTokenInfoJSONBody struct {
 	IdToken string `json:"id_token"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ImpersonateUserJSONBody defines parameters for ImpersonateUser.
@@ -1259,6 +1437,10 @@ type ImpersonateUserJSONBody struct {
 	Protocol             ImpersonateUserJSONBodyProtocol `json:"protocol"`
 	ResponseType         *string                         `json:"response_type,omitempty"`
 	State                *string                         `json:"state,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ImpersonateUserJSONBodyProtocol defines parameters for ImpersonateUser.
@@ -1667,6 +1849,10 @@ type RawClient struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RawClientOption allows setting custom parameters during construction
@@ -4534,3 +4720,1330 @@ func (c *RawClient) applyEditors(ctx context.Context, req *http.Request, additio
 }
 
 // The typed facade (services.gen.go) parses responses.
+
+// The JSON methods of the models: each reads and writes the members its
+// type declares and keeps the others in Unknown (internal/wire).
+
+type jsonAssociateMfaAuthenticatorJSONBody AssociateMfaAuthenticatorJSONBody
+
+// MarshalJSON writes AssociateMfaAuthenticatorJSONBody, its Unknown members included.
+func (v AssociateMfaAuthenticatorJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAssociateMfaAuthenticatorJSONBody)(&v))
+}
+
+// UnmarshalJSON reads AssociateMfaAuthenticatorJSONBody; the members it does not declare go to Unknown.
+func (v *AssociateMfaAuthenticatorJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAssociateMfaAuthenticatorJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AssociateMfaAuthenticatorJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAssociateMfaAuthenticatorJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AssociateMfaAuthenticatorJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAssociateMfaAuthenticatorJSONBody)(v))
+}
+
+type jsonAssociateMfaAuthenticatorJSONRequestBody AssociateMfaAuthenticatorJSONRequestBody
+
+// MarshalJSON writes AssociateMfaAuthenticatorJSONRequestBody, its Unknown members included.
+func (v AssociateMfaAuthenticatorJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAssociateMfaAuthenticatorJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads AssociateMfaAuthenticatorJSONRequestBody; the members it does not declare go to Unknown.
+func (v *AssociateMfaAuthenticatorJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAssociateMfaAuthenticatorJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AssociateMfaAuthenticatorJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAssociateMfaAuthenticatorJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AssociateMfaAuthenticatorJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAssociateMfaAuthenticatorJSONRequestBody)(v))
+}
+
+type jsonAuthorizationCodeGrant AuthorizationCodeGrant
+
+// MarshalJSON writes AuthorizationCodeGrant, its Unknown members included.
+func (v AuthorizationCodeGrant) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAuthorizationCodeGrant)(&v))
+}
+
+// UnmarshalJSON reads AuthorizationCodeGrant; the members it does not declare go to Unknown.
+func (v *AuthorizationCodeGrant) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAuthorizationCodeGrant)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AuthorizationCodeGrant) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAuthorizationCodeGrant)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AuthorizationCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAuthorizationCodeGrant)(v))
+}
+
+type jsonAuthorizationCodePKCEGrant AuthorizationCodePKCEGrant
+
+// MarshalJSON writes AuthorizationCodePKCEGrant, its Unknown members included.
+func (v AuthorizationCodePKCEGrant) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAuthorizationCodePKCEGrant)(&v))
+}
+
+// UnmarshalJSON reads AuthorizationCodePKCEGrant; the members it does not declare go to Unknown.
+func (v *AuthorizationCodePKCEGrant) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAuthorizationCodePKCEGrant)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AuthorizationCodePKCEGrant) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAuthorizationCodePKCEGrant)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AuthorizationCodePKCEGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAuthorizationCodePKCEGrant)(v))
+}
+
+type jsonBackchannelAuthorizeResponse BackchannelAuthorizeResponse
+
+// MarshalJSON writes BackchannelAuthorizeResponse, its Unknown members included.
+func (v BackchannelAuthorizeResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonBackchannelAuthorizeResponse)(&v))
+}
+
+// UnmarshalJSON reads BackchannelAuthorizeResponse; the members it does not declare go to Unknown.
+func (v *BackchannelAuthorizeResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonBackchannelAuthorizeResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v BackchannelAuthorizeResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonBackchannelAuthorizeResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *BackchannelAuthorizeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthorizeResponse)(v))
+}
+
+type jsonChangePasswordJSONBody ChangePasswordJSONBody
+
+// MarshalJSON writes ChangePasswordJSONBody, its Unknown members included.
+func (v ChangePasswordJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonChangePasswordJSONBody)(&v))
+}
+
+// UnmarshalJSON reads ChangePasswordJSONBody; the members it does not declare go to Unknown.
+func (v *ChangePasswordJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonChangePasswordJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ChangePasswordJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonChangePasswordJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ChangePasswordJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonChangePasswordJSONBody)(v))
+}
+
+type jsonChangePasswordJSONRequestBody ChangePasswordJSONRequestBody
+
+// MarshalJSON writes ChangePasswordJSONRequestBody, its Unknown members included.
+func (v ChangePasswordJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonChangePasswordJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads ChangePasswordJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ChangePasswordJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonChangePasswordJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ChangePasswordJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonChangePasswordJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ChangePasswordJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonChangePasswordJSONRequestBody)(v))
+}
+
+type jsonClientCredentialsGrant ClientCredentialsGrant
+
+// MarshalJSON writes ClientCredentialsGrant, its Unknown members included.
+func (v ClientCredentialsGrant) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientCredentialsGrant)(&v))
+}
+
+// UnmarshalJSON reads ClientCredentialsGrant; the members it does not declare go to Unknown.
+func (v *ClientCredentialsGrant) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientCredentialsGrant)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientCredentialsGrant) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientCredentialsGrant)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientCredentialsGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientCredentialsGrant)(v))
+}
+
+type jsonClientRegistration ClientRegistration
+
+// MarshalJSON writes ClientRegistration, its Unknown members included.
+func (v ClientRegistration) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientRegistration)(&v))
+}
+
+// UnmarshalJSON reads ClientRegistration; the members it does not declare go to Unknown.
+func (v *ClientRegistration) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientRegistration)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientRegistration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientRegistration)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientRegistration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientRegistration)(v))
+}
+
+type jsonDelegationResponse DelegationResponse
+
+// MarshalJSON writes DelegationResponse, its Unknown members included.
+func (v DelegationResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonDelegationResponse)(&v))
+}
+
+// UnmarshalJSON reads DelegationResponse; the members it does not declare go to Unknown.
+func (v *DelegationResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonDelegationResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v DelegationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonDelegationResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *DelegationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonDelegationResponse)(v))
+}
+
+type jsonDeviceCodeGrant DeviceCodeGrant
+
+// MarshalJSON writes DeviceCodeGrant, its Unknown members included.
+func (v DeviceCodeGrant) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonDeviceCodeGrant)(&v))
+}
+
+// UnmarshalJSON reads DeviceCodeGrant; the members it does not declare go to Unknown.
+func (v *DeviceCodeGrant) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonDeviceCodeGrant)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v DeviceCodeGrant) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonDeviceCodeGrant)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *DeviceCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonDeviceCodeGrant)(v))
+}
+
+type jsonDeviceCodeResponse DeviceCodeResponse
+
+// MarshalJSON writes DeviceCodeResponse, its Unknown members included.
+func (v DeviceCodeResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonDeviceCodeResponse)(&v))
+}
+
+// UnmarshalJSON reads DeviceCodeResponse; the members it does not declare go to Unknown.
+func (v *DeviceCodeResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonDeviceCodeResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v DeviceCodeResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonDeviceCodeResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *DeviceCodeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonDeviceCodeResponse)(v))
+}
+
+type jsonDynamicApplicationRegistrationJSONBody DynamicApplicationRegistrationJSONBody
+
+// MarshalJSON writes DynamicApplicationRegistrationJSONBody, its Unknown members included.
+func (v DynamicApplicationRegistrationJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonDynamicApplicationRegistrationJSONBody)(&v))
+}
+
+// UnmarshalJSON reads DynamicApplicationRegistrationJSONBody; the members it does not declare go to Unknown.
+func (v *DynamicApplicationRegistrationJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonDynamicApplicationRegistrationJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v DynamicApplicationRegistrationJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonDynamicApplicationRegistrationJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *DynamicApplicationRegistrationJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonDynamicApplicationRegistrationJSONBody)(v))
+}
+
+type jsonDynamicApplicationRegistrationJSONRequestBody DynamicApplicationRegistrationJSONRequestBody
+
+// MarshalJSON writes DynamicApplicationRegistrationJSONRequestBody, its Unknown members included.
+func (v DynamicApplicationRegistrationJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonDynamicApplicationRegistrationJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads DynamicApplicationRegistrationJSONRequestBody; the members it does not declare go to Unknown.
+func (v *DynamicApplicationRegistrationJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonDynamicApplicationRegistrationJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v DynamicApplicationRegistrationJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonDynamicApplicationRegistrationJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *DynamicApplicationRegistrationJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonDynamicApplicationRegistrationJSONRequestBody)(v))
+}
+
+type jsonErrorResponse ErrorResponse
+
+// MarshalJSON writes ErrorResponse, its Unknown members included.
+func (v ErrorResponse) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonErrorResponse)(&v)) }
+
+// UnmarshalJSON reads ErrorResponse; the members it does not declare go to Unknown.
+func (v *ErrorResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonErrorResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ErrorResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonErrorResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ErrorResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonErrorResponse)(v))
+}
+
+type jsonGetDelegationTokenJSONBody GetDelegationTokenJSONBody
+
+// MarshalJSON writes GetDelegationTokenJSONBody, its Unknown members included.
+func (v GetDelegationTokenJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonGetDelegationTokenJSONBody)(&v))
+}
+
+// UnmarshalJSON reads GetDelegationTokenJSONBody; the members it does not declare go to Unknown.
+func (v *GetDelegationTokenJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonGetDelegationTokenJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v GetDelegationTokenJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonGetDelegationTokenJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *GetDelegationTokenJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonGetDelegationTokenJSONBody)(v))
+}
+
+type jsonGetDelegationTokenJSONRequestBody GetDelegationTokenJSONRequestBody
+
+// MarshalJSON writes GetDelegationTokenJSONRequestBody, its Unknown members included.
+func (v GetDelegationTokenJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonGetDelegationTokenJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads GetDelegationTokenJSONRequestBody; the members it does not declare go to Unknown.
+func (v *GetDelegationTokenJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonGetDelegationTokenJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v GetDelegationTokenJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonGetDelegationTokenJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *GetDelegationTokenJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonGetDelegationTokenJSONRequestBody)(v))
+}
+
+type jsonGetTokenInfoJSONBody GetTokenInfoJSONBody
+
+// MarshalJSON writes GetTokenInfoJSONBody, its Unknown members included.
+func (v GetTokenInfoJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonGetTokenInfoJSONBody)(&v))
+}
+
+// UnmarshalJSON reads GetTokenInfoJSONBody; the members it does not declare go to Unknown.
+func (v *GetTokenInfoJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonGetTokenInfoJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v GetTokenInfoJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonGetTokenInfoJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *GetTokenInfoJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonGetTokenInfoJSONBody)(v))
+}
+
+type jsonGetTokenInfoJSONRequestBody GetTokenInfoJSONRequestBody
+
+// MarshalJSON writes GetTokenInfoJSONRequestBody, its Unknown members included.
+func (v GetTokenInfoJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonGetTokenInfoJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads GetTokenInfoJSONRequestBody; the members it does not declare go to Unknown.
+func (v *GetTokenInfoJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonGetTokenInfoJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v GetTokenInfoJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonGetTokenInfoJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *GetTokenInfoJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonGetTokenInfoJSONRequestBody)(v))
+}
+
+type jsonGlobalTokenRevocationJSONBody GlobalTokenRevocationJSONBody
+
+// MarshalJSON writes GlobalTokenRevocationJSONBody, its Unknown members included.
+func (v GlobalTokenRevocationJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonGlobalTokenRevocationJSONBody)(&v))
+}
+
+// UnmarshalJSON reads GlobalTokenRevocationJSONBody; the members it does not declare go to Unknown.
+func (v *GlobalTokenRevocationJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonGlobalTokenRevocationJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v GlobalTokenRevocationJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonGlobalTokenRevocationJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *GlobalTokenRevocationJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonGlobalTokenRevocationJSONBody)(v))
+}
+
+type jsonGlobalTokenRevocationJSONRequestBody GlobalTokenRevocationJSONRequestBody
+
+// MarshalJSON writes GlobalTokenRevocationJSONRequestBody, its Unknown members included.
+func (v GlobalTokenRevocationJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonGlobalTokenRevocationJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads GlobalTokenRevocationJSONRequestBody; the members it does not declare go to Unknown.
+func (v *GlobalTokenRevocationJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonGlobalTokenRevocationJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v GlobalTokenRevocationJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonGlobalTokenRevocationJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *GlobalTokenRevocationJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonGlobalTokenRevocationJSONRequestBody)(v))
+}
+
+type jsonIdpInitiatedSSOFormdataBody IdpInitiatedSSOFormdataBody
+
+// MarshalJSON writes IdpInitiatedSSOFormdataBody, its Unknown members included.
+func (v IdpInitiatedSSOFormdataBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonIdpInitiatedSSOFormdataBody)(&v))
+}
+
+// UnmarshalJSON reads IdpInitiatedSSOFormdataBody; the members it does not declare go to Unknown.
+func (v *IdpInitiatedSSOFormdataBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonIdpInitiatedSSOFormdataBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v IdpInitiatedSSOFormdataBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonIdpInitiatedSSOFormdataBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *IdpInitiatedSSOFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonIdpInitiatedSSOFormdataBody)(v))
+}
+
+type jsonIdpInitiatedSSOFormdataRequestBody IdpInitiatedSSOFormdataRequestBody
+
+// MarshalJSON writes IdpInitiatedSSOFormdataRequestBody, its Unknown members included.
+func (v IdpInitiatedSSOFormdataRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonIdpInitiatedSSOFormdataRequestBody)(&v))
+}
+
+// UnmarshalJSON reads IdpInitiatedSSOFormdataRequestBody; the members it does not declare go to Unknown.
+func (v *IdpInitiatedSSOFormdataRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonIdpInitiatedSSOFormdataRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v IdpInitiatedSSOFormdataRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonIdpInitiatedSSOFormdataRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *IdpInitiatedSSOFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonIdpInitiatedSSOFormdataRequestBody)(v))
+}
+
+type jsonImpersonateUserJSONBody ImpersonateUserJSONBody
+
+// MarshalJSON writes ImpersonateUserJSONBody, its Unknown members included.
+func (v ImpersonateUserJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonImpersonateUserJSONBody)(&v))
+}
+
+// UnmarshalJSON reads ImpersonateUserJSONBody; the members it does not declare go to Unknown.
+func (v *ImpersonateUserJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonImpersonateUserJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ImpersonateUserJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonImpersonateUserJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ImpersonateUserJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonImpersonateUserJSONBody)(v))
+}
+
+type jsonImpersonateUserJSONRequestBody ImpersonateUserJSONRequestBody
+
+// MarshalJSON writes ImpersonateUserJSONRequestBody, its Unknown members included.
+func (v ImpersonateUserJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonImpersonateUserJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads ImpersonateUserJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ImpersonateUserJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonImpersonateUserJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ImpersonateUserJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonImpersonateUserJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ImpersonateUserJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonImpersonateUserJSONRequestBody)(v))
+}
+
+type jsonMFAAssociation MFAAssociation
+
+// MarshalJSON writes MFAAssociation, its Unknown members included.
+func (v MFAAssociation) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonMFAAssociation)(&v)) }
+
+// UnmarshalJSON reads MFAAssociation; the members it does not declare go to Unknown.
+func (v *MFAAssociation) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonMFAAssociation)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v MFAAssociation) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonMFAAssociation)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *MFAAssociation) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonMFAAssociation)(v))
+}
+
+type jsonMFAAuthenticator MFAAuthenticator
+
+// MarshalJSON writes MFAAuthenticator, its Unknown members included.
+func (v MFAAuthenticator) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonMFAAuthenticator)(&v))
+}
+
+// UnmarshalJSON reads MFAAuthenticator; the members it does not declare go to Unknown.
+func (v *MFAAuthenticator) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonMFAAuthenticator)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v MFAAuthenticator) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonMFAAuthenticator)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *MFAAuthenticator) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonMFAAuthenticator)(v))
+}
+
+type jsonMFAChallenge MFAChallenge
+
+// MarshalJSON writes MFAChallenge, its Unknown members included.
+func (v MFAChallenge) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonMFAChallenge)(&v)) }
+
+// UnmarshalJSON reads MFAChallenge; the members it does not declare go to Unknown.
+func (v *MFAChallenge) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonMFAChallenge)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v MFAChallenge) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonMFAChallenge)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *MFAChallenge) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonMFAChallenge)(v))
+}
+
+type jsonMfaOobGrant MfaOobGrant
+
+// MarshalJSON writes MfaOobGrant, its Unknown members included.
+func (v MfaOobGrant) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonMfaOobGrant)(&v)) }
+
+// UnmarshalJSON reads MfaOobGrant; the members it does not declare go to Unknown.
+func (v *MfaOobGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonMfaOobGrant)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v MfaOobGrant) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonMfaOobGrant)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *MfaOobGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonMfaOobGrant)(v))
+}
+
+type jsonMfaOtpGrant MfaOtpGrant
+
+// MarshalJSON writes MfaOtpGrant, its Unknown members included.
+func (v MfaOtpGrant) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonMfaOtpGrant)(&v)) }
+
+// UnmarshalJSON reads MfaOtpGrant; the members it does not declare go to Unknown.
+func (v *MfaOtpGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonMfaOtpGrant)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v MfaOtpGrant) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonMfaOtpGrant)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *MfaOtpGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonMfaOtpGrant)(v))
+}
+
+type jsonMfaRecoveryCodeGrant MfaRecoveryCodeGrant
+
+// MarshalJSON writes MfaRecoveryCodeGrant, its Unknown members included.
+func (v MfaRecoveryCodeGrant) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonMfaRecoveryCodeGrant)(&v))
+}
+
+// UnmarshalJSON reads MfaRecoveryCodeGrant; the members it does not declare go to Unknown.
+func (v *MfaRecoveryCodeGrant) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonMfaRecoveryCodeGrant)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v MfaRecoveryCodeGrant) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonMfaRecoveryCodeGrant)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *MfaRecoveryCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonMfaRecoveryCodeGrant)(v))
+}
+
+type jsonPARResponse PARResponse
+
+// MarshalJSON writes PARResponse, its Unknown members included.
+func (v PARResponse) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonPARResponse)(&v)) }
+
+// UnmarshalJSON reads PARResponse; the members it does not declare go to Unknown.
+func (v *PARResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonPARResponse)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PARResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPARResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PARResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPARResponse)(v))
+}
+
+type jsonPasswordGrant PasswordGrant
+
+// MarshalJSON writes PasswordGrant, its Unknown members included.
+func (v PasswordGrant) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonPasswordGrant)(&v)) }
+
+// UnmarshalJSON reads PasswordGrant; the members it does not declare go to Unknown.
+func (v *PasswordGrant) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPasswordGrant)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PasswordGrant) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPasswordGrant)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PasswordGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPasswordGrant)(v))
+}
+
+type jsonPasswordlessOtpGrant PasswordlessOtpGrant
+
+// MarshalJSON writes PasswordlessOtpGrant, its Unknown members included.
+func (v PasswordlessOtpGrant) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPasswordlessOtpGrant)(&v))
+}
+
+// UnmarshalJSON reads PasswordlessOtpGrant; the members it does not declare go to Unknown.
+func (v *PasswordlessOtpGrant) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPasswordlessOtpGrant)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PasswordlessOtpGrant) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPasswordlessOtpGrant)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PasswordlessOtpGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPasswordlessOtpGrant)(v))
+}
+
+type jsonPasswordlessStartResponse PasswordlessStartResponse
+
+// MarshalJSON writes PasswordlessStartResponse, its Unknown members included.
+func (v PasswordlessStartResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPasswordlessStartResponse)(&v))
+}
+
+// UnmarshalJSON reads PasswordlessStartResponse; the members it does not declare go to Unknown.
+func (v *PasswordlessStartResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPasswordlessStartResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PasswordlessStartResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPasswordlessStartResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PasswordlessStartResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPasswordlessStartResponse)(v))
+}
+
+type jsonPushAuthorizationRequestFormdataBody PushAuthorizationRequestFormdataBody
+
+// MarshalJSON writes PushAuthorizationRequestFormdataBody, its Unknown members included.
+func (v PushAuthorizationRequestFormdataBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPushAuthorizationRequestFormdataBody)(&v))
+}
+
+// UnmarshalJSON reads PushAuthorizationRequestFormdataBody; the members it does not declare go to Unknown.
+func (v *PushAuthorizationRequestFormdataBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPushAuthorizationRequestFormdataBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PushAuthorizationRequestFormdataBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPushAuthorizationRequestFormdataBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PushAuthorizationRequestFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPushAuthorizationRequestFormdataBody)(v))
+}
+
+type jsonPushAuthorizationRequestFormdataRequestBody PushAuthorizationRequestFormdataRequestBody
+
+// MarshalJSON writes PushAuthorizationRequestFormdataRequestBody, its Unknown members included.
+func (v PushAuthorizationRequestFormdataRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPushAuthorizationRequestFormdataRequestBody)(&v))
+}
+
+// UnmarshalJSON reads PushAuthorizationRequestFormdataRequestBody; the members it does not declare go to Unknown.
+func (v *PushAuthorizationRequestFormdataRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPushAuthorizationRequestFormdataRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PushAuthorizationRequestFormdataRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPushAuthorizationRequestFormdataRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PushAuthorizationRequestFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPushAuthorizationRequestFormdataRequestBody)(v))
+}
+
+type jsonRawClient RawClient
+
+// MarshalJSON writes RawClient, its Unknown members included.
+func (v RawClient) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonRawClient)(&v)) }
+
+// UnmarshalJSON reads RawClient; the members it does not declare go to Unknown.
+func (v *RawClient) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonRawClient)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v RawClient) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonRawClient)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *RawClient) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonRawClient)(v))
+}
+
+type jsonRefreshTokenGrant RefreshTokenGrant
+
+// MarshalJSON writes RefreshTokenGrant, its Unknown members included.
+func (v RefreshTokenGrant) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonRefreshTokenGrant)(&v))
+}
+
+// UnmarshalJSON reads RefreshTokenGrant; the members it does not declare go to Unknown.
+func (v *RefreshTokenGrant) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonRefreshTokenGrant)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v RefreshTokenGrant) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonRefreshTokenGrant)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *RefreshTokenGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonRefreshTokenGrant)(v))
+}
+
+type jsonRequestDeviceCodeFormdataBody RequestDeviceCodeFormdataBody
+
+// MarshalJSON writes RequestDeviceCodeFormdataBody, its Unknown members included.
+func (v RequestDeviceCodeFormdataBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonRequestDeviceCodeFormdataBody)(&v))
+}
+
+// UnmarshalJSON reads RequestDeviceCodeFormdataBody; the members it does not declare go to Unknown.
+func (v *RequestDeviceCodeFormdataBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonRequestDeviceCodeFormdataBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v RequestDeviceCodeFormdataBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonRequestDeviceCodeFormdataBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *RequestDeviceCodeFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonRequestDeviceCodeFormdataBody)(v))
+}
+
+type jsonRequestDeviceCodeFormdataRequestBody RequestDeviceCodeFormdataRequestBody
+
+// MarshalJSON writes RequestDeviceCodeFormdataRequestBody, its Unknown members included.
+func (v RequestDeviceCodeFormdataRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonRequestDeviceCodeFormdataRequestBody)(&v))
+}
+
+// UnmarshalJSON reads RequestDeviceCodeFormdataRequestBody; the members it does not declare go to Unknown.
+func (v *RequestDeviceCodeFormdataRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonRequestDeviceCodeFormdataRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v RequestDeviceCodeFormdataRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonRequestDeviceCodeFormdataRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *RequestDeviceCodeFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonRequestDeviceCodeFormdataRequestBody)(v))
+}
+
+type jsonRequestMfaChallengeJSONBody RequestMfaChallengeJSONBody
+
+// MarshalJSON writes RequestMfaChallengeJSONBody, its Unknown members included.
+func (v RequestMfaChallengeJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonRequestMfaChallengeJSONBody)(&v))
+}
+
+// UnmarshalJSON reads RequestMfaChallengeJSONBody; the members it does not declare go to Unknown.
+func (v *RequestMfaChallengeJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonRequestMfaChallengeJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v RequestMfaChallengeJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonRequestMfaChallengeJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *RequestMfaChallengeJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonRequestMfaChallengeJSONBody)(v))
+}
+
+type jsonRequestMfaChallengeJSONRequestBody RequestMfaChallengeJSONRequestBody
+
+// MarshalJSON writes RequestMfaChallengeJSONRequestBody, its Unknown members included.
+func (v RequestMfaChallengeJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonRequestMfaChallengeJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads RequestMfaChallengeJSONRequestBody; the members it does not declare go to Unknown.
+func (v *RequestMfaChallengeJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonRequestMfaChallengeJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v RequestMfaChallengeJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonRequestMfaChallengeJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *RequestMfaChallengeJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonRequestMfaChallengeJSONRequestBody)(v))
+}
+
+type jsonResourceOwnerLegacyJSONBody ResourceOwnerLegacyJSONBody
+
+// MarshalJSON writes ResourceOwnerLegacyJSONBody, its Unknown members included.
+func (v ResourceOwnerLegacyJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonResourceOwnerLegacyJSONBody)(&v))
+}
+
+// UnmarshalJSON reads ResourceOwnerLegacyJSONBody; the members it does not declare go to Unknown.
+func (v *ResourceOwnerLegacyJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonResourceOwnerLegacyJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ResourceOwnerLegacyJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonResourceOwnerLegacyJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ResourceOwnerLegacyJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonResourceOwnerLegacyJSONBody)(v))
+}
+
+type jsonResourceOwnerLegacyJSONRequestBody ResourceOwnerLegacyJSONRequestBody
+
+// MarshalJSON writes ResourceOwnerLegacyJSONRequestBody, its Unknown members included.
+func (v ResourceOwnerLegacyJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonResourceOwnerLegacyJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads ResourceOwnerLegacyJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ResourceOwnerLegacyJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonResourceOwnerLegacyJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ResourceOwnerLegacyJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonResourceOwnerLegacyJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ResourceOwnerLegacyJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonResourceOwnerLegacyJSONRequestBody)(v))
+}
+
+type jsonRevokeTokenFormdataBody RevokeTokenFormdataBody
+
+// MarshalJSON writes RevokeTokenFormdataBody, its Unknown members included.
+func (v RevokeTokenFormdataBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonRevokeTokenFormdataBody)(&v))
+}
+
+// UnmarshalJSON reads RevokeTokenFormdataBody; the members it does not declare go to Unknown.
+func (v *RevokeTokenFormdataBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonRevokeTokenFormdataBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v RevokeTokenFormdataBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonRevokeTokenFormdataBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *RevokeTokenFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonRevokeTokenFormdataBody)(v))
+}
+
+type jsonRevokeTokenFormdataRequestBody RevokeTokenFormdataRequestBody
+
+// MarshalJSON writes RevokeTokenFormdataRequestBody, its Unknown members included.
+func (v RevokeTokenFormdataRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonRevokeTokenFormdataRequestBody)(&v))
+}
+
+// UnmarshalJSON reads RevokeTokenFormdataRequestBody; the members it does not declare go to Unknown.
+func (v *RevokeTokenFormdataRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonRevokeTokenFormdataRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v RevokeTokenFormdataRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonRevokeTokenFormdataRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *RevokeTokenFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonRevokeTokenFormdataRequestBody)(v))
+}
+
+type jsonSignupJSONBody SignupJSONBody
+
+// MarshalJSON writes SignupJSONBody, its Unknown members included.
+func (v SignupJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonSignupJSONBody)(&v)) }
+
+// UnmarshalJSON reads SignupJSONBody; the members it does not declare go to Unknown.
+func (v *SignupJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSignupJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SignupJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSignupJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SignupJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSignupJSONBody)(v))
+}
+
+type jsonSignupJSONRequestBody SignupJSONRequestBody
+
+// MarshalJSON writes SignupJSONRequestBody, its Unknown members included.
+func (v SignupJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSignupJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads SignupJSONRequestBody; the members it does not declare go to Unknown.
+func (v *SignupJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSignupJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SignupJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSignupJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SignupJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSignupJSONRequestBody)(v))
+}
+
+type jsonSignupResponse SignupResponse
+
+// MarshalJSON writes SignupResponse, its Unknown members included.
+func (v SignupResponse) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonSignupResponse)(&v)) }
+
+// UnmarshalJSON reads SignupResponse; the members it does not declare go to Unknown.
+func (v *SignupResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSignupResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SignupResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSignupResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SignupResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSignupResponse)(v))
+}
+
+type jsonSocialWithProviderAccessTokenJSONBody SocialWithProviderAccessTokenJSONBody
+
+// MarshalJSON writes SocialWithProviderAccessTokenJSONBody, its Unknown members included.
+func (v SocialWithProviderAccessTokenJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSocialWithProviderAccessTokenJSONBody)(&v))
+}
+
+// UnmarshalJSON reads SocialWithProviderAccessTokenJSONBody; the members it does not declare go to Unknown.
+func (v *SocialWithProviderAccessTokenJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSocialWithProviderAccessTokenJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SocialWithProviderAccessTokenJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSocialWithProviderAccessTokenJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SocialWithProviderAccessTokenJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSocialWithProviderAccessTokenJSONBody)(v))
+}
+
+type jsonSocialWithProviderAccessTokenJSONRequestBody SocialWithProviderAccessTokenJSONRequestBody
+
+// MarshalJSON writes SocialWithProviderAccessTokenJSONRequestBody, its Unknown members included.
+func (v SocialWithProviderAccessTokenJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSocialWithProviderAccessTokenJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads SocialWithProviderAccessTokenJSONRequestBody; the members it does not declare go to Unknown.
+func (v *SocialWithProviderAccessTokenJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSocialWithProviderAccessTokenJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SocialWithProviderAccessTokenJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSocialWithProviderAccessTokenJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SocialWithProviderAccessTokenJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSocialWithProviderAccessTokenJSONRequestBody)(v))
+}
+
+type jsonStartBackChannelLoginFormdataBody StartBackChannelLoginFormdataBody
+
+// MarshalJSON writes StartBackChannelLoginFormdataBody, its Unknown members included.
+func (v StartBackChannelLoginFormdataBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonStartBackChannelLoginFormdataBody)(&v))
+}
+
+// UnmarshalJSON reads StartBackChannelLoginFormdataBody; the members it does not declare go to Unknown.
+func (v *StartBackChannelLoginFormdataBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonStartBackChannelLoginFormdataBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v StartBackChannelLoginFormdataBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonStartBackChannelLoginFormdataBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *StartBackChannelLoginFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonStartBackChannelLoginFormdataBody)(v))
+}
+
+type jsonStartBackChannelLoginFormdataRequestBody StartBackChannelLoginFormdataRequestBody
+
+// MarshalJSON writes StartBackChannelLoginFormdataRequestBody, its Unknown members included.
+func (v StartBackChannelLoginFormdataRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonStartBackChannelLoginFormdataRequestBody)(&v))
+}
+
+// UnmarshalJSON reads StartBackChannelLoginFormdataRequestBody; the members it does not declare go to Unknown.
+func (v *StartBackChannelLoginFormdataRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonStartBackChannelLoginFormdataRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v StartBackChannelLoginFormdataRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonStartBackChannelLoginFormdataRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *StartBackChannelLoginFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonStartBackChannelLoginFormdataRequestBody)(v))
+}
+
+type jsonStartPasswordlessJSONBody StartPasswordlessJSONBody
+
+// MarshalJSON writes StartPasswordlessJSONBody, its Unknown members included.
+func (v StartPasswordlessJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonStartPasswordlessJSONBody)(&v))
+}
+
+// UnmarshalJSON reads StartPasswordlessJSONBody; the members it does not declare go to Unknown.
+func (v *StartPasswordlessJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonStartPasswordlessJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v StartPasswordlessJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonStartPasswordlessJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *StartPasswordlessJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonStartPasswordlessJSONBody)(v))
+}
+
+type jsonStartPasswordlessJSONRequestBody StartPasswordlessJSONRequestBody
+
+// MarshalJSON writes StartPasswordlessJSONRequestBody, its Unknown members included.
+func (v StartPasswordlessJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonStartPasswordlessJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads StartPasswordlessJSONRequestBody; the members it does not declare go to Unknown.
+func (v *StartPasswordlessJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonStartPasswordlessJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v StartPasswordlessJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonStartPasswordlessJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *StartPasswordlessJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonStartPasswordlessJSONRequestBody)(v))
+}
+
+type jsonTokenExchangeGrant TokenExchangeGrant
+
+// MarshalJSON writes TokenExchangeGrant, its Unknown members included.
+func (v TokenExchangeGrant) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTokenExchangeGrant)(&v))
+}
+
+// UnmarshalJSON reads TokenExchangeGrant; the members it does not declare go to Unknown.
+func (v *TokenExchangeGrant) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenExchangeGrant)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenExchangeGrant) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenExchangeGrant)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenExchangeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenExchangeGrant)(v))
+}
+
+type jsonTokenInfo TokenInfo
+
+// MarshalJSON writes TokenInfo, its Unknown members included.
+func (v TokenInfo) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonTokenInfo)(&v)) }
+
+// UnmarshalJSON reads TokenInfo; the members it does not declare go to Unknown.
+func (v *TokenInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonTokenInfo)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenInfo) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenInfo)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenInfo)(v))
+}
+
+type jsonTokenResponse TokenResponse
+
+// MarshalJSON writes TokenResponse, its Unknown members included.
+func (v TokenResponse) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonTokenResponse)(&v)) }
+
+// UnmarshalJSON reads TokenResponse; the members it does not declare go to Unknown.
+func (v *TokenResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenResponse)(v))
+}
+
+type jsonUserInfo UserInfo
+
+// MarshalJSON writes UserInfo, its Unknown members included.
+func (v UserInfo) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonUserInfo)(&v)) }
+
+// UnmarshalJSON reads UserInfo; the members it does not declare go to Unknown.
+func (v *UserInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonUserInfo)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v UserInfo) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonUserInfo)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *UserInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonUserInfo)(v))
+}
+
+type jsonVerifyJSONBody VerifyJSONBody
+
+// MarshalJSON writes VerifyJSONBody, its Unknown members included.
+func (v VerifyJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonVerifyJSONBody)(&v)) }
+
+// UnmarshalJSON reads VerifyJSONBody; the members it does not declare go to Unknown.
+func (v *VerifyJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVerifyJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VerifyJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVerifyJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VerifyJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVerifyJSONBody)(v))
+}
+
+type jsonVerifyJSONRequestBody VerifyJSONRequestBody
+
+// MarshalJSON writes VerifyJSONRequestBody, its Unknown members included.
+func (v VerifyJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVerifyJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads VerifyJSONRequestBody; the members it does not declare go to Unknown.
+func (v *VerifyJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVerifyJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VerifyJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVerifyJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VerifyJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVerifyJSONRequestBody)(v))
+}

@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/idsdk/idsdk-go/internal/wire"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -2072,6 +2074,10 @@ type AccessToken struct {
 	RefreshTokenScopes    *[]string   `json:"refreshTokenScopes,omitempty"`
 	Scopes                *[]string   `json:"scopes,omitempty"`
 	Subject               *string     `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ApplicationType defines model for application_type.
@@ -2089,6 +2095,10 @@ type AuthorizationDetailsElement struct {
 	OtherFields *string   `json:"otherFields,omitempty"`
 	Privileges  *[]string `json:"privileges,omitempty"`
 	Type        string    `json:"type"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationFailRequest defines model for authorization_fail_request.
@@ -2096,6 +2106,10 @@ type AuthorizationFailRequest struct {
 	Description *string                        `json:"description,omitempty"`
 	Reason      AuthorizationFailRequestReason `json:"reason"`
 	Ticket      string                         `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationFailRequestReason defines model for AuthorizationFailRequest.Reason.
@@ -2107,6 +2121,10 @@ type AuthorizationFailResponse struct {
 	ResponseContent *string                          `json:"responseContent,omitempty"`
 	ResultCode      *string                          `json:"resultCode,omitempty"`
 	ResultMessage   *string                          `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationFailResponseAction defines model for AuthorizationFailResponse.Action.
@@ -2132,6 +2150,10 @@ type AuthorizationIssueRequest struct {
 	Subject              string        `json:"subject"`
 	Ticket               string        `json:"ticket"`
 	VerifiedClaimsForTx  *[]string     `json:"verifiedClaimsForTx,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationIssueResponse defines model for authorization_issue_response.
@@ -2147,6 +2169,10 @@ type AuthorizationIssueResponse struct {
 	ResultCode           *string                           `json:"resultCode,omitempty"`
 	ResultMessage        *string                           `json:"resultMessage,omitempty"`
 	TicketInfo           *AuthorizationTicketInfo          `json:"ticketInfo,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationIssueResponseAction defines model for AuthorizationIssueResponse.Action.
@@ -2157,6 +2183,10 @@ type AuthorizationRequest struct {
 	CimdOptions *CimdOptions `json:"cimdOptions,omitempty"`
 	Context     *string      `json:"context,omitempty"`
 	Parameters  string       `json:"parameters"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationResponse defines model for authorization_response.
@@ -2201,6 +2231,10 @@ type AuthorizationResponse struct {
 	TransformedClaims            *string                      `json:"transformedClaims,omitempty"`
 	UiLocales                    *[]string                    `json:"uiLocales,omitempty"`
 	UserInfoClaims               *string                      `json:"userInfoClaims,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationResponseAction defines model for AuthorizationResponse.Action.
@@ -2209,11 +2243,19 @@ type AuthorizationResponseAction string
 // AuthorizationTicketInfo defines model for authorization_ticket_info.
 type AuthorizationTicketInfo struct {
 	Context *string `json:"context,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationTicketInfoRequest defines model for authorization_ticket_info_request.
 type AuthorizationTicketInfoRequest struct {
 	Ticket string `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationTicketInfoResponse defines model for authorization_ticket_info_response.
@@ -2222,6 +2264,10 @@ type AuthorizationTicketInfoResponse struct {
 	Info          *AuthorizationTicketInfo               `json:"info,omitempty"`
 	ResultCode    *string                                `json:"resultCode,omitempty"`
 	ResultMessage *string                                `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationTicketInfoResponseAction defines model for AuthorizationTicketInfoResponse.Action.
@@ -2231,6 +2277,10 @@ type AuthorizationTicketInfoResponseAction string
 type AuthorizationTicketUpdateRequest struct {
 	Info   string `json:"info"`
 	Ticket string `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationTicketUpdateResponse defines model for authorization_ticket_update_response.
@@ -2239,6 +2289,10 @@ type AuthorizationTicketUpdateResponse struct {
 	Info          *AuthorizationTicketInfo                 `json:"info,omitempty"`
 	ResultCode    *string                                  `json:"resultCode,omitempty"`
 	ResultMessage *string                                  `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationTicketUpdateResponseAction defines model for AuthorizationTicketUpdateResponse.Action.
@@ -2247,6 +2301,10 @@ type AuthorizationTicketUpdateResponseAction string
 // AuthzDetails defines model for authz_details.
 type AuthzDetails struct {
 	Elements *[]AuthorizationDetailsElement `json:"elements,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationCompleteRequest defines model for backchannel_authentication_complete_request.
@@ -2269,6 +2327,10 @@ type BackchannelAuthenticationCompleteRequest struct {
 	Sub                  *string                                        `json:"sub,omitempty"`
 	Subject              string                                         `json:"subject"`
 	Ticket               string                                         `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationCompleteRequestResult defines model for BackchannelAuthenticationCompleteRequest.Result.
@@ -2304,6 +2366,10 @@ type BackchannelAuthenticationCompleteResponse struct {
 	ResultCode                 *string                                          `json:"resultCode,omitempty"`
 	ResultMessage              *string                                          `json:"resultMessage,omitempty"`
 	ServiceAttributes          *[]Pair                                          `json:"serviceAttributes,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationCompleteResponseAction defines model for BackchannelAuthenticationCompleteResponse.Action.
@@ -2315,6 +2381,10 @@ type BackchannelAuthenticationFailRequest struct {
 	ErrorUri         *string                                    `json:"errorUri,omitempty"`
 	Reason           BackchannelAuthenticationFailRequestReason `json:"reason"`
 	Ticket           string                                     `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationFailRequestReason defines model for BackchannelAuthenticationFailRequest.Reason.
@@ -2326,6 +2396,10 @@ type BackchannelAuthenticationFailResponse struct {
 	ResponseContent *string                                      `json:"responseContent,omitempty"`
 	ResultCode      *string                                      `json:"resultCode,omitempty"`
 	ResultMessage   *string                                      `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationFailResponseAction defines model for BackchannelAuthenticationFailResponse.Action.
@@ -2334,6 +2408,10 @@ type BackchannelAuthenticationFailResponseAction string
 // BackchannelAuthenticationIssueRequest defines model for backchannel_authentication_issue_request.
 type BackchannelAuthenticationIssueRequest struct {
 	Ticket string `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationIssueResponse defines model for backchannel_authentication_issue_response.
@@ -2345,6 +2423,10 @@ type BackchannelAuthenticationIssueResponse struct {
 	ResponseContent *string                                       `json:"responseContent,omitempty"`
 	ResultCode      *string                                       `json:"resultCode,omitempty"`
 	ResultMessage   *string                                       `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationIssueResponseAction defines model for BackchannelAuthenticationIssueResponse.Action.
@@ -2360,6 +2442,10 @@ type BackchannelAuthenticationRequest struct {
 	OauthClientAttestation    *string      `json:"oauthClientAttestation,omitempty"`
 	OauthClientAttestationPop *string      `json:"oauthClientAttestationPop,omitempty"`
 	Parameters                string       `json:"parameters"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationResponse defines model for backchannel_authentication_response.
@@ -2401,6 +2487,10 @@ type BackchannelAuthenticationResponse struct {
 	UserCode                 *string                                  `json:"userCode,omitempty"`
 	UserCodeRequired         *bool                                    `json:"userCodeRequired,omitempty"`
 	Warnings                 *[]string                                `json:"warnings,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationResponseAction defines model for BackchannelAuthenticationResponse.Action.
@@ -2411,6 +2501,10 @@ type CimdOptions struct {
 	AlwaysRetrieved *bool `json:"alwaysRetrieved,omitempty"`
 	HttpPermitted   *bool `json:"httpPermitted,omitempty"`
 	QueryPermitted  *bool `json:"queryPermitted,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClaimType defines model for claim_type.
@@ -2522,7 +2616,7 @@ type OAuthClient struct {
 	UserInfoEncryptionAlg                       *JweAlg                   `json:"userInfoEncryptionAlg,omitempty"`
 	UserInfoEncryptionEnc                       *JweEnc                   `json:"userInfoEncryptionEnc,omitempty"`
 	UserInfoSignAlg                             *JwsAlg                   `json:"userInfoSignAlg,omitempty"`
-	AdditionalProperties                        map[string]interface{}    `json:"-"`
+	AdditionalProperties                        map[string]interface{}    `json:",unknown"`
 }
 
 // ClientClientSource defines model for Client.ClientSource.
@@ -2544,6 +2638,10 @@ type ClientAuthorizationDeleteResponse struct {
 	ResultMessage       *string   `json:"resultMessage,omitempty"`
 	ServiceApiKey       *int64    `json:"serviceApiKey,omitempty"`
 	Subject             *string   `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientAuthorizationGetListRequest defines model for client_authorization_get_list_request.
@@ -2552,6 +2650,10 @@ type ClientAuthorizationGetListRequest struct {
 	End       *int32  `json:"end,omitempty"`
 	Start     *int32  `json:"start,omitempty"`
 	Subject   string  `json:"subject"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientAuthorizationGetListResponse defines model for client_authorization_get_list_response.
@@ -2562,18 +2664,30 @@ type ClientAuthorizationGetListResponse struct {
 	Start      *int32           `json:"start,omitempty"`
 	Subject    *string          `json:"subject,omitempty"`
 	TotalCount *int32           `json:"totalCount,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientAuthorizationUpdateRequest defines model for client_authorization_update_request.
 type ClientAuthorizationUpdateRequest struct {
 	Scopes  *[]string `json:"scopes,omitempty"`
 	Subject string    `json:"subject"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientAuthorizationUpdateResponse defines model for client_authorization_update_response.
 type ClientAuthorizationUpdateResponse struct {
 	ResultCode    *string `json:"resultCode,omitempty"`
 	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientExtension defines model for client_extension.
@@ -2584,32 +2698,56 @@ type ClientExtension struct {
 	RequestableScopes        *[]string `json:"requestableScopes,omitempty"`
 	RequestableScopesEnabled *bool     `json:"requestableScopesEnabled,omitempty"`
 	TokenExchangePermitted   *bool     `json:"tokenExchangePermitted,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientExtensionRequestableScopesGetResponse defines model for client_extension_requestable_scopes_get_response.
 type ClientExtensionRequestableScopesGetResponse struct {
 	RequestableScopes *[]string `json:"requestableScopes,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientExtensionRequestableScopesUpdateRequest defines model for client_extension_requestable_scopes_update_request.
 type ClientExtensionRequestableScopesUpdateRequest struct {
 	RequestableScopes *[]string `json:"requestableScopes,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientExtensionRequestableScopesUpdateResponse defines model for client_extension_requestable_scopes_update_response.
 type ClientExtensionRequestableScopesUpdateResponse struct {
 	RequestableScopes *[]string `json:"requestableScopes,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientFlagUpdateRequest defines model for client_flag_update_request.
 type ClientFlagUpdateRequest struct {
 	ClientLocked bool `json:"clientLocked"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientFlagUpdateResponse defines model for client_flag_update_response.
 type ClientFlagUpdateResponse struct {
 	ResultCode    string `json:"resultCode"`
 	ResultMessage string `json:"resultMessage"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientGetListResponse defines model for client_get_list_response.
@@ -2618,12 +2756,20 @@ type ClientGetListResponse struct {
 	End        *int32         `json:"end,omitempty"`
 	Start      *int32         `json:"start,omitempty"`
 	TotalCount *int32         `json:"totalCount,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientGrantedScopesDeleteResponse defines model for client_granted_scopes_delete_response.
 type ClientGrantedScopesDeleteResponse struct {
 	ResultCode    *string `json:"resultCode,omitempty"`
 	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientLimited defines model for client_limited.
@@ -2637,6 +2783,10 @@ type ClientLimited struct {
 	Description          *string        `json:"description,omitempty"`
 	Descriptions         *[]TaggedValue `json:"descriptions,omitempty"`
 	Number               *int32         `json:"number,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientLimitedAuthorization defines model for client_limited_authorization.
@@ -2688,6 +2838,10 @@ type ClientLimitedAuthorization struct {
 	TosUris                                     *[]TaggedValue                          `json:"tosUris,omitempty"`
 	TrustChainExpiresAt                         *int64                                  `json:"trustChainExpiresAt,omitempty"`
 	TrustChainUpdatedAt                         *int64                                  `json:"trustChainUpdatedAt,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientLimitedAuthorizationClientSource defines model for ClientLimitedAuthorization.ClientSource.
@@ -2698,6 +2852,10 @@ type ClientRegistrationRequest struct {
 	ClientId *string `json:"clientId,omitempty"`
 	Json     *string `json:"json,omitempty"`
 	Token    *string `json:"token,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientRegistrationResponse defines model for client_registration_response.
@@ -2707,6 +2865,10 @@ type ClientRegistrationResponse struct {
 	ResponseContent *string                           `json:"responseContent,omitempty"`
 	ResultCode      *string                           `json:"resultCode,omitempty"`
 	ResultMessage   *string                           `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientRegistrationResponseAction defines model for ClientRegistrationResponse.Action.
@@ -2721,11 +2883,19 @@ type ClientSecretRefreshResponse struct {
 	OldClientSecret *string `json:"oldClientSecret,omitempty"`
 	ResultCode      *string `json:"resultCode,omitempty"`
 	ResultMessage   *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientSecretUpdateRequest defines model for client_secret_update_request.
 type ClientSecretUpdateRequest struct {
 	ClientSecret string `json:"clientSecret"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientSecretUpdateResponse defines model for client_secret_update_response.
@@ -2734,6 +2904,10 @@ type ClientSecretUpdateResponse struct {
 	OldClientSecret *string `json:"oldClientSecret,omitempty"`
 	ResultCode      *string `json:"resultCode,omitempty"`
 	ResultMessage   *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientType defines model for client_type.
@@ -2746,6 +2920,10 @@ type CredentialIssuanceOrder struct {
 	IssuanceDeferred   *bool   `json:"issuanceDeferred,omitempty"`
 	RequestIdentifier  *string `json:"requestIdentifier,omitempty"`
 	SigningKeyId       *string `json:"signingKeyId,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // CredentialIssuerMetadata defines model for credential_issuer_metadata.
@@ -2759,6 +2937,10 @@ type CredentialIssuerMetadata struct {
 	CredentialsSupported                           *string   `json:"credentialsSupported,omitempty"`
 	DeferredCredentialEndpoint                     *string   `json:"deferredCredentialEndpoint,omitempty"`
 	RequireCredentialResponseEncryption            *bool     `json:"requireCredentialResponseEncryption,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // CredentialOfferInfo defines model for credential_offer_info.
@@ -2782,6 +2964,10 @@ type CredentialOfferInfo struct {
 	TxCode                         *string     `json:"txCode,omitempty"`
 	TxCodeDescription              *string     `json:"txCodeDescription,omitempty"`
 	TxCodeInputMode                *string     `json:"txCodeInputMode,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // CredentialRequestInfo defines model for credential_request_info.
@@ -2791,6 +2977,10 @@ type CredentialRequestInfo struct {
 	Details     *string   `json:"details,omitempty"`
 	Format      *string   `json:"format,omitempty"`
 	Identifier  *string   `json:"identifier,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeliveryMode defines model for delivery_mode.
@@ -2806,6 +2996,10 @@ type DeviceAuthorizationRequest struct {
 	OauthClientAttestation    *string      `json:"oauthClientAttestation,omitempty"`
 	OauthClientAttestationPop *string      `json:"oauthClientAttestationPop,omitempty"`
 	Parameters                string       `json:"parameters"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeviceAuthorizationResponse defines model for device_authorization_response.
@@ -2842,6 +3036,10 @@ type DeviceAuthorizationResponse struct {
 	VerificationUri          *string                            `json:"verificationUri,omitempty"`
 	VerificationUriComplete  *string                            `json:"verificationUriComplete,omitempty"`
 	Warnings                 *[]string                          `json:"warnings,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeviceAuthorizationResponseAction defines model for DeviceAuthorizationResponse.Action.
@@ -2866,6 +3064,10 @@ type DeviceCompleteRequest struct {
 	Sub                  *string                     `json:"sub,omitempty"`
 	Subject              string                      `json:"subject"`
 	UserCode             string                      `json:"userCode"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeviceCompleteRequestResult defines model for DeviceCompleteRequest.Result.
@@ -2876,6 +3078,10 @@ type DeviceCompleteResponse struct {
 	Action        *DeviceCompleteResponseAction `json:"action,omitempty"`
 	ResultCode    *string                       `json:"resultCode,omitempty"`
 	ResultMessage *string                       `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeviceCompleteResponseAction defines model for DeviceCompleteResponse.Action.
@@ -2884,6 +3090,10 @@ type DeviceCompleteResponseAction string
 // DeviceVerificationRequest defines model for device_verification_request.
 type DeviceVerificationRequest struct {
 	UserCode string `json:"userCode"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeviceVerificationResponse defines model for device_verification_response.
@@ -2912,6 +3122,10 @@ type DeviceVerificationResponse struct {
 	ResultMessage            *string                           `json:"resultMessage,omitempty"`
 	Scopes                   *[]Scope                          `json:"scopes,omitempty"`
 	ServiceAttributes        *[]Pair                           `json:"serviceAttributes,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeviceVerificationResponseAction defines model for DeviceVerificationResponse.Action.
@@ -2924,6 +3138,10 @@ type Display string
 type DynamicScope struct {
 	Name  *string `json:"name,omitempty"`
 	Value *string `json:"value,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // FapiMode defines model for fapi_mode.
@@ -2935,6 +3153,10 @@ type FederationConfigurationResponse struct {
 	ResponseContent *string                                `json:"responseContent,omitempty"`
 	ResultCode      *string                                `json:"resultCode,omitempty"`
 	ResultMessage   *string                                `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // FederationConfigurationResponseAction defines model for FederationConfigurationResponse.Action.
@@ -2944,6 +3166,10 @@ type FederationConfigurationResponseAction string
 type FederationRegistrationRequest struct {
 	EntityConfiguration *string `json:"entityConfiguration,omitempty"`
 	TrustChain          *string `json:"trustChain,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // FederationRegistrationResponse defines model for federation_registration_response.
@@ -2953,6 +3179,10 @@ type FederationRegistrationResponse struct {
 	ResponseContent *string                               `json:"responseContent,omitempty"`
 	ResultCode      *string                               `json:"resultCode,omitempty"`
 	ResultMessage   *string                               `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // FederationRegistrationResponseAction defines model for FederationRegistrationResponse.Action.
@@ -2968,6 +3198,10 @@ type GMRequest struct {
 	GrantId           *string                `json:"grantId,omitempty"`
 	Htm               *string                `json:"htm,omitempty"`
 	Htu               *string                `json:"htu,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GMResponse defines model for g_m_response.
@@ -2977,6 +3211,10 @@ type GMResponse struct {
 	ResponseContent *string           `json:"responseContent,omitempty"`
 	ResultCode      *string           `json:"resultCode,omitempty"`
 	ResultMessage   *string           `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GMResponseAction defines model for GMResponse.Action.
@@ -2987,6 +3225,10 @@ type Grant struct {
 	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
 	Claims               *[]string     `json:"claims,omitempty"`
 	Scopes               *[]GrantScope `json:"scopes,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GrantManagementAction defines model for grant_management_action.
@@ -2996,6 +3238,10 @@ type GrantManagementAction string
 type GrantScope struct {
 	Resource *[]string `json:"resource,omitempty"`
 	Scope    *string   `json:"scope,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GrantType defines model for grant_type.
@@ -3010,6 +3256,10 @@ type Hsk struct {
 	Kty       *string `json:"kty,omitempty"`
 	PublicKey *string `json:"publicKey,omitempty"`
 	Use       *string `json:"use,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // HskCreateRequest defines model for hsk_create_request.
@@ -3019,6 +3269,10 @@ type HskCreateRequest struct {
 	Kid     *string `json:"kid,omitempty"`
 	Kty     *string `json:"kty,omitempty"`
 	Use     *string `json:"use,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // HskCreateResponse defines model for hsk_create_response.
@@ -3027,6 +3281,10 @@ type HskCreateResponse struct {
 	Hsk           *Hsk                     `json:"hsk,omitempty"`
 	ResultCode    *string                  `json:"resultCode,omitempty"`
 	ResultMessage *string                  `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // HskCreateResponseAction defines model for HskCreateResponse.Action.
@@ -3038,6 +3296,10 @@ type HskDeleteResponse struct {
 	Hsk           *Hsk                     `json:"hsk,omitempty"`
 	ResultCode    *string                  `json:"resultCode,omitempty"`
 	ResultMessage *string                  `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // HskDeleteResponseAction defines model for HskDeleteResponse.Action.
@@ -3049,6 +3311,10 @@ type HskGetListResponse struct {
 	Hsks          *[]Hsk                    `json:"hsks,omitempty"`
 	ResultCode    *string                   `json:"resultCode,omitempty"`
 	ResultMessage *string                   `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // HskGetListResponseAction defines model for HskGetListResponse.Action.
@@ -3060,6 +3326,10 @@ type HskGetResponse struct {
 	Hsk           *Hsk                  `json:"hsk,omitempty"`
 	ResultCode    *string               `json:"resultCode,omitempty"`
 	ResultMessage *string               `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // HskGetResponseAction defines model for HskGetResponse.Action.
@@ -3073,6 +3343,10 @@ type IdtokenReissueRequest struct {
 	IdtHeaderParams *string `json:"idtHeaderParams,omitempty"`
 	RefreshToken    string  `json:"refreshToken"`
 	Sub             *string `json:"sub,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // IdtokenReissueResponse defines model for idtoken_reissue_response.
@@ -3082,6 +3356,10 @@ type IdtokenReissueResponse struct {
 	ResponseContent *string                       `json:"responseContent,omitempty"`
 	ResultCode      *string                       `json:"resultCode,omitempty"`
 	ResultMessage   *string                       `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // IdtokenReissueResponseAction defines model for IdtokenReissueResponse.Action.
@@ -3099,8 +3377,16 @@ type InfoResponse struct {
 		LoadSuccessCount *int64 `json:"loadSuccessCount,omitempty"`
 		MissCount        *int64 `json:"missCount,omitempty"`
 		TotalLoadTime    *int64 `json:"totalLoadTime,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"serviceTokenCache,omitempty"`
 	Version string `json:"version"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // IntrospectionRequest defines model for introspection_request.
@@ -3122,6 +3408,10 @@ type IntrospectionRequest struct {
 	TargetUri            *string   `json:"targetUri,omitempty"`
 	Token                string    `json:"token"`
 	Uri                  *string   `json:"uri,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // IntrospectionResponse defines model for introspection_response.
@@ -3165,6 +3455,10 @@ type IntrospectionResponse struct {
 	Subject                  *string                      `json:"subject,omitempty"`
 	Sufficient               *bool                        `json:"sufficient,omitempty"`
 	Usable                   *bool                        `json:"usable,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // IntrospectionResponseAction defines model for IntrospectionResponse.Action.
@@ -3177,6 +3471,10 @@ type JoseVerifyRequest struct {
 	Jose             string    `json:"jose"`
 	MandatoryClaims  *[]string `json:"mandatoryClaims,omitempty"`
 	SignedByClient   *bool     `json:"signedByClient,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // JoseVerifyResponse defines model for jose_verify_response.
@@ -3188,6 +3486,10 @@ type JoseVerifyResponse struct {
 	ResultMessage     *string   `json:"resultMessage,omitempty"`
 	SignatureValid    *bool     `json:"signatureValid,omitempty"`
 	Valid             *bool     `json:"valid,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // JweAlg defines model for jwe_alg.
@@ -3203,11 +3505,19 @@ type JwsAlg string
 type NamedUri struct {
 	Name *string `json:"name,omitempty"`
 	Uri  *string `json:"uri,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // NativeSsoLogoutRequest defines model for native_sso_logout_request.
 type NativeSsoLogoutRequest struct {
 	SessionId string `json:"sessionId"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // NativeSsoLogoutResponse defines model for native_sso_logout_response.
@@ -3216,6 +3526,10 @@ type NativeSsoLogoutResponse struct {
 	Count         *int                           `json:"count,omitempty"`
 	ResultCode    *string                        `json:"resultCode,omitempty"`
 	ResultMessage *string                        `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // NativeSsoLogoutResponseAction defines model for NativeSsoLogoutResponse.Action.
@@ -3231,6 +3545,10 @@ type NativeSsoRequest struct {
 	IdtHeaderParams  *string `json:"idtHeaderParams,omitempty"`
 	RefreshToken     *string `json:"refreshToken,omitempty"`
 	Sub              *string `json:"sub,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // NativeSsoResponse defines model for native_sso_response.
@@ -3240,6 +3558,10 @@ type NativeSsoResponse struct {
 	ResponseContent *string                  `json:"responseContent,omitempty"`
 	ResultCode      *string                  `json:"resultCode,omitempty"`
 	ResultMessage   *string                  `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // NativeSsoResponseAction defines model for NativeSsoResponse.Action.
@@ -3249,6 +3571,10 @@ type NativeSsoResponseAction string
 type Pair struct {
 	Key   *string `json:"key,omitempty"`
 	Value *string `json:"value,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // Prompt defines model for prompt.
@@ -3259,6 +3585,10 @@ type Property struct {
 	Hidden *bool   `json:"hidden,omitempty"`
 	Key    *string `json:"key,omitempty"`
 	Value  *string `json:"value,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PushedAuthorizationRequest defines model for pushed_authorization_request.
@@ -3274,6 +3604,10 @@ type PushedAuthorizationRequest struct {
 	OauthClientAttestation    *string   `json:"oauthClientAttestation,omitempty"`
 	OauthClientAttestationPop *string   `json:"oauthClientAttestationPop,omitempty"`
 	Parameters                string    `json:"parameters"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PushedAuthorizationResponse defines model for pushed_authorization_response.
@@ -3285,6 +3619,10 @@ type PushedAuthorizationResponse struct {
 	ResponseContent  *string                                      `json:"responseContent,omitempty"`
 	ResultCode       *string                                      `json:"resultCode,omitempty"`
 	ResultMessage    *string                                      `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PushedAuthorizationResponseAction defines model for PushedAuthorizationResponse.Action.
@@ -3300,6 +3638,10 @@ type ResponseType string
 type Result struct {
 	ResultCode    *string `json:"resultCode,omitempty"`
 	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RevocationRequest defines model for revocation_request.
@@ -3311,6 +3653,10 @@ type RevocationRequest struct {
 	OauthClientAttestation    *string   `json:"oauthClientAttestation,omitempty"`
 	OauthClientAttestationPop *string   `json:"oauthClientAttestationPop,omitempty"`
 	Parameters                string    `json:"parameters"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RevocationResponse defines model for revocation_response.
@@ -3319,6 +3665,10 @@ type RevocationResponse struct {
 	ResponseContent *string                   `json:"responseContent,omitempty"`
 	ResultCode      *string                   `json:"resultCode,omitempty"`
 	ResultMessage   *string                   `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RevocationResponseAction defines model for RevocationResponse.Action.
@@ -3331,6 +3681,10 @@ type Scope struct {
 	Description  *string        `json:"description,omitempty"`
 	Descriptions *[]TaggedValue `json:"descriptions,omitempty"`
 	Name         *string        `json:"name,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // Service defines model for service.
@@ -3518,6 +3872,10 @@ type Service struct {
 	UserPinLength                               *int32                          `json:"userPinLength,omitempty"`
 	VerifiableCredentialsEnabled                *bool                           `json:"verifiableCredentialsEnabled,omitempty"`
 	VerifiedClaimsValidationSchemaSet           *VerifiedClaimsValidationSchema `json:"verifiedClaimsValidationSchemaSet,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ServiceSupportedSnses defines model for Service.SupportedSnses.
@@ -3529,11 +3887,19 @@ type ServiceGetListResponse struct {
 	Services   *[]Service `json:"services,omitempty"`
 	Start      *int32     `json:"start,omitempty"`
 	TotalCount *int32     `json:"totalCount,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ServiceJwksGetResponse defines model for service_jwks_get_response.
 type ServiceJwksGetResponse struct {
 	Keys *[]map[string]interface{} `json:"keys,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ServiceProfile defines model for service_profile.
@@ -3544,6 +3910,10 @@ type SnsCredentials struct {
 	ApiKey    *string `json:"apiKey,omitempty"`
 	ApiSecret *string `json:"apiSecret,omitempty"`
 	Sns       *string `json:"sns,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // StandardIntrospectionRequest defines model for standard_introspection_request.
@@ -3558,6 +3928,10 @@ type StandardIntrospectionRequest struct {
 	SharedKeyForEncryption     *string `json:"sharedKeyForEncryption,omitempty"`
 	SharedKeyForSign           *string `json:"sharedKeyForSign,omitempty"`
 	WithHiddenProperties       *bool   `json:"withHiddenProperties,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // StandardIntrospectionResponse defines model for standard_introspection_response.
@@ -3566,6 +3940,10 @@ type StandardIntrospectionResponse struct {
 	ResponseContent *string                              `json:"responseContent,omitempty"`
 	ResultCode      *string                              `json:"resultCode,omitempty"`
 	ResultMessage   *string                              `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // StandardIntrospectionResponseAction defines model for StandardIntrospectionResponse.Action.
@@ -3578,6 +3956,10 @@ type SubjectType string
 type TaggedValue struct {
 	Tag   *string `json:"tag,omitempty"`
 	Value *string `json:"value,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenBatchStatus defines model for token_batch_status.
@@ -3590,6 +3972,10 @@ type TokenBatchStatus struct {
 	RequestId        *string                    `json:"requestId,omitempty"`
 	Result           *TokenBatchStatusResult    `json:"result,omitempty"`
 	TokenCount       *int64                     `json:"tokenCount,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenBatchStatusBatchKind defines model for TokenBatchStatus.BatchKind.
@@ -3603,6 +3989,10 @@ type TokenCreateBatchResponse struct {
 	RequestId     *string `json:"requestId,omitempty"`
 	ResultCode    *string `json:"resultCode,omitempty"`
 	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenCreateBatchStatusResponse defines model for token_create_batch_status_response.
@@ -3610,6 +4000,10 @@ type TokenCreateBatchStatusResponse struct {
 	ResultCode    *string           `json:"resultCode,omitempty"`
 	ResultMessage *string           `json:"resultMessage,omitempty"`
 	Status        *TokenBatchStatus `json:"status,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenCreateRequest defines model for token_create_request.
@@ -3637,6 +4031,10 @@ type TokenCreateRequest struct {
 	Scopes                *[]string     `json:"scopes,omitempty"`
 	SessionId             *string       `json:"sessionId,omitempty"`
 	Subject               *string       `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenCreateResponse defines model for token_create_response.
@@ -3661,6 +4059,10 @@ type TokenCreateResponse struct {
 	Subject               *string                    `json:"subject,omitempty"`
 	TokenId               *string                    `json:"tokenId,omitempty"`
 	TokenType             *string                    `json:"tokenType,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenCreateResponseAction defines model for TokenCreateResponse.Action.
@@ -3670,6 +4072,10 @@ type TokenCreateResponseAction string
 type TokenFailRequest struct {
 	Reason TokenFailRequestReason `json:"reason"`
 	Ticket string                 `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenFailRequestReason defines model for TokenFailRequest.Reason.
@@ -3681,6 +4087,10 @@ type TokenFailResponse struct {
 	ResponseContent *string                  `json:"responseContent,omitempty"`
 	ResultCode      *string                  `json:"resultCode,omitempty"`
 	ResultMessage   *string                  `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenFailResponseAction defines model for TokenFailResponse.Action.
@@ -3694,6 +4104,10 @@ type TokenGetListResponse struct {
 	Start        *int32         `json:"start,omitempty"`
 	Subject      *string        `json:"subject,omitempty"`
 	TotalCount   *int32         `json:"totalCount,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenInfo defines model for token_info.
@@ -3711,6 +4125,10 @@ type TokenInfo struct {
 	Resources                *[]string                    `json:"resources,omitempty"`
 	Scopes                   *[]Scope                     `json:"scopes,omitempty"`
 	Subject                  *string                      `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenIssueRequest defines model for token_issue_request.
@@ -3722,6 +4140,10 @@ type TokenIssueRequest struct {
 	RefreshTokenDuration *int64      `json:"refreshTokenDuration,omitempty"`
 	Subject              string      `json:"subject"`
 	Ticket               string      `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenIssueResponse defines model for token_issue_response.
@@ -3752,6 +4174,10 @@ type TokenIssueResponse struct {
 	Scopes                   *[]string                 `json:"scopes,omitempty"`
 	ServiceAttributes        *[]Pair                   `json:"serviceAttributes,omitempty"`
 	Subject                  *string                   `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenIssueResponseAction defines model for TokenIssueResponse.Action.
@@ -3776,6 +4202,10 @@ type TokenRequest struct {
 	Parameters                string       `json:"parameters"`
 	Properties                *[]Property  `json:"properties,omitempty"`
 	RefreshTokenDuration      *int64       `json:"refreshTokenDuration,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenResponse defines model for token_response.
@@ -3833,6 +4263,10 @@ type TokenResponse struct {
 	SubjectTokenType         *TokenType           `json:"subjectTokenType,omitempty"`
 	Ticket                   *string              `json:"ticket,omitempty"`
 	Username                 *string              `json:"username,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenResponseAction defines model for TokenResponse.Action.
@@ -3844,6 +4278,10 @@ type TokenRevokeRequest struct {
 	ClientIdentifier       *string `json:"clientIdentifier,omitempty"`
 	RefreshTokenIdentifier *string `json:"refreshTokenIdentifier,omitempty"`
 	Subject                *string `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenRevokeResponse defines model for token_revoke_response.
@@ -3851,6 +4289,10 @@ type TokenRevokeResponse struct {
 	Count         *int    `json:"count,omitempty"`
 	ResultCode    *string `json:"resultCode,omitempty"`
 	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenType defines model for token_type.
@@ -3873,6 +4315,10 @@ type TokenUpdateRequest struct {
 	RefreshTokenExpiresAtUpdatedOnScopeUpdate *bool         `json:"refreshTokenExpiresAtUpdatedOnScopeUpdate,omitempty"`
 	Scopes                                    *[]string     `json:"scopes,omitempty"`
 	TokenId                                   *string       `json:"tokenId,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenUpdateResponse defines model for token_update_response.
@@ -3889,6 +4335,10 @@ type TokenUpdateResponse struct {
 	Scopes                *[]string                  `json:"scopes,omitempty"`
 	TokenId               *string                    `json:"tokenId,omitempty"`
 	TokenType             *string                    `json:"tokenType,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenUpdateResponseAction defines model for TokenUpdateResponse.Action.
@@ -3898,6 +4348,10 @@ type TokenUpdateResponseAction string
 type TrustAnchor struct {
 	EntityId *string `json:"entityId,omitempty"`
 	Jwks     *string `json:"jwks,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // UserCodeCharset defines model for user_code_charset.
@@ -3912,6 +4366,10 @@ type UserinfoIssueRequest struct {
 	Sub                 *string   `json:"sub,omitempty"`
 	Token               string    `json:"token"`
 	VerifiedClaimsForTx *[]string `json:"verifiedClaimsForTx,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // UserinfoIssueResponse defines model for userinfo_issue_response.
@@ -3923,6 +4381,10 @@ type UserinfoIssueResponse struct {
 	ResultMessage   *string                      `json:"resultMessage,omitempty"`
 	Signature       *string                      `json:"signature,omitempty"`
 	SignatureInput  *string                      `json:"signatureInput,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // UserinfoIssueResponseAction defines model for UserinfoIssueResponse.Action.
@@ -3941,6 +4403,10 @@ type UserinfoRequest struct {
 	TargetUri            *string `json:"targetUri,omitempty"`
 	Token                string  `json:"token"`
 	Uri                  *string `json:"uri,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // UserinfoResponse defines model for userinfo_response.
@@ -3969,6 +4435,10 @@ type UserinfoResponse struct {
 	Token                        *string                 `json:"token,omitempty"`
 	TransformedClaims            *string                 `json:"transformedClaims,omitempty"`
 	UserInfoClaims               *string                 `json:"userInfoClaims,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // UserinfoResponseAction defines model for UserinfoResponse.Action.
@@ -3978,6 +4448,10 @@ type UserinfoResponseAction string
 type VciBatchIssueRequest struct {
 	AccessToken *string                    `json:"accessToken,omitempty"`
 	Orders      *[]CredentialIssuanceOrder `json:"orders,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciBatchIssueResponse defines model for vci_batch_issue_response.
@@ -3986,6 +4460,10 @@ type VciBatchIssueResponse struct {
 	ResponseContent *string                      `json:"responseContent,omitempty"`
 	ResultCode      *string                      `json:"resultCode,omitempty"`
 	ResultMessage   *string                      `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciBatchIssueResponseAction defines model for VciBatchIssueResponse.Action.
@@ -3995,6 +4473,10 @@ type VciBatchIssueResponseAction string
 type VciBatchParseRequest struct {
 	AccessToken    *string `json:"accessToken,omitempty"`
 	RequestContent *string `json:"requestContent,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciBatchParseResponse defines model for vci_batch_parse_response.
@@ -4004,6 +4486,10 @@ type VciBatchParseResponse struct {
 	ResponseContent *string                      `json:"responseContent,omitempty"`
 	ResultCode      *string                      `json:"resultCode,omitempty"`
 	ResultMessage   *string                      `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciBatchParseResponseAction defines model for VciBatchParseResponse.Action.
@@ -4012,6 +4498,10 @@ type VciBatchParseResponseAction string
 // VciDeferredIssueRequest defines model for vci_deferred_issue_request.
 type VciDeferredIssueRequest struct {
 	Order *CredentialIssuanceOrder `json:"order,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciDeferredIssueResponse defines model for vci_deferred_issue_response.
@@ -4020,6 +4510,10 @@ type VciDeferredIssueResponse struct {
 	ResponseContent *string                         `json:"responseContent,omitempty"`
 	ResultCode      *string                         `json:"resultCode,omitempty"`
 	ResultMessage   *string                         `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciDeferredIssueResponseAction defines model for VciDeferredIssueResponse.Action.
@@ -4029,6 +4523,10 @@ type VciDeferredIssueResponseAction string
 type VciDeferredParseRequest struct {
 	AccessToken    *string `json:"accessToken,omitempty"`
 	RequestContent *string `json:"requestContent,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciDeferredParseResponse defines model for vci_deferred_parse_response.
@@ -4038,6 +4536,10 @@ type VciDeferredParseResponse struct {
 	ResponseContent *string                         `json:"responseContent,omitempty"`
 	ResultCode      *string                         `json:"resultCode,omitempty"`
 	ResultMessage   *string                         `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciDeferredParseResponseAction defines model for VciDeferredParseResponse.Action.
@@ -4046,6 +4548,10 @@ type VciDeferredParseResponseAction string
 // VciJwksRequest defines model for vci_jwks_request.
 type VciJwksRequest struct {
 	Pretty bool `json:"pretty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciJwksResponse defines model for vci_jwks_response.
@@ -4054,6 +4560,10 @@ type VciJwksResponse struct {
 	ResponseContent *string                `json:"responseContent,omitempty"`
 	ResultCode      *string                `json:"resultCode,omitempty"`
 	ResultMessage   *string                `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciJwksResponseAction defines model for VciJwksResponse.Action.
@@ -4062,6 +4572,10 @@ type VciJwksResponseAction string
 // VciJwtissuerRequest defines model for vci_jwtissuer_request.
 type VciJwtissuerRequest struct {
 	Pretty bool `json:"pretty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciJwtissuerResponse defines model for vci_jwtissuer_response.
@@ -4070,6 +4584,10 @@ type VciJwtissuerResponse struct {
 	ResponseContent *string                     `json:"responseContent,omitempty"`
 	ResultCode      *string                     `json:"resultCode,omitempty"`
 	ResultMessage   *string                     `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciJwtissuerResponseAction defines model for VciJwtissuerResponse.Action.
@@ -4078,6 +4596,10 @@ type VciJwtissuerResponseAction string
 // VciMetadataRequest defines model for vci_metadata_request.
 type VciMetadataRequest struct {
 	Pretty bool `json:"pretty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciMetadataResponse defines model for vci_metadata_response.
@@ -4086,6 +4608,10 @@ type VciMetadataResponse struct {
 	ResponseContent *string                    `json:"responseContent,omitempty"`
 	ResultCode      *string                    `json:"resultCode,omitempty"`
 	ResultMessage   *string                    `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciMetadataResponseAction defines model for VciMetadataResponse.Action.
@@ -4107,6 +4633,10 @@ type VciOfferCreateRequest struct {
 	TxCode                         *string     `json:"txCode,omitempty"`
 	TxCodeDescription              *string     `json:"txCodeDescription,omitempty"`
 	TxCodeInputMode                *string     `json:"txCodeInputMode,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciOfferCreateResponse defines model for vci_offer_create_response.
@@ -4115,6 +4645,10 @@ type VciOfferCreateResponse struct {
 	Info          *CredentialOfferInfo          `json:"info,omitempty"`
 	ResultCode    *string                       `json:"resultCode,omitempty"`
 	ResultMessage *string                       `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciOfferCreateResponseAction defines model for VciOfferCreateResponse.Action.
@@ -4123,6 +4657,10 @@ type VciOfferCreateResponseAction string
 // VciOfferInfoRequest defines model for vci_offer_info_request.
 type VciOfferInfoRequest struct {
 	Identifier *string `json:"identifier,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciOfferInfoResponse defines model for vci_offer_info_response.
@@ -4131,6 +4669,10 @@ type VciOfferInfoResponse struct {
 	Info          *CredentialOfferInfo        `json:"info,omitempty"`
 	ResultCode    *string                     `json:"resultCode,omitempty"`
 	ResultMessage *string                     `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciOfferInfoResponseAction defines model for VciOfferInfoResponse.Action.
@@ -4140,6 +4682,10 @@ type VciOfferInfoResponseAction string
 type VciSingleIssueRequest struct {
 	AccessToken *string                  `json:"accessToken,omitempty"`
 	Order       *CredentialIssuanceOrder `json:"order,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciSingleIssueResponse defines model for vci_single_issue_response.
@@ -4149,6 +4695,10 @@ type VciSingleIssueResponse struct {
 	ResultCode      *string                       `json:"resultCode,omitempty"`
 	ResultMessage   *string                       `json:"resultMessage,omitempty"`
 	TransactionId   *string                       `json:"transactionId,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciSingleIssueResponseAction defines model for VciSingleIssueResponse.Action.
@@ -4158,6 +4708,10 @@ type VciSingleIssueResponseAction string
 type VciSingleParseRequest struct {
 	AccessToken    *string `json:"accessToken,omitempty"`
 	RequestContent *string `json:"requestContent,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciSingleParseResponse defines model for vci_single_parse_response.
@@ -4167,6 +4721,10 @@ type VciSingleParseResponse struct {
 	ResponseContent *string                       `json:"responseContent,omitempty"`
 	ResultCode      *string                       `json:"resultCode,omitempty"`
 	ResultMessage   *string                       `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciSingleParseResponseAction defines model for VciSingleParseResponse.Action.
@@ -4225,6 +4783,10 @@ type ClientAuthorizationDeleteApiParams struct {
 // ClientAuthorizationDeleteApiPostJSONBody defines parameters for ClientAuthorizationDeleteApiPost.
 type ClientAuthorizationDeleteApiPostJSONBody struct {
 	Subject string `json:"subject"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientAuthorizationGetListApiParams defines parameters for ClientAuthorizationGetListApi.
@@ -4262,6 +4824,10 @@ type ClientGrantedScopesGetApiParams struct {
 // ClientGrantedScopesGetApiPostJSONBody defines parameters for ClientGrantedScopesGetApiPost.
 type ClientGrantedScopesGetApiPostJSONBody struct {
 	Subject string `json:"subject"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientRegistrationApiJSONBody defines parameters for ClientRegistrationApi.
@@ -4269,6 +4835,10 @@ type ClientRegistrationApiJSONBody struct {
 	ClientId *string `json:"clientId,omitempty"`
 	Json     string  `json:"json"`
 	Token    *string `json:"token,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientRegistrationDeleteApiJSONBody defines parameters for ClientRegistrationDeleteApi.
@@ -4276,6 +4846,10 @@ type ClientRegistrationDeleteApiJSONBody struct {
 	ClientId string  `json:"clientId"`
 	Json     *string `json:"json,omitempty"`
 	Token    string  `json:"token"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientRegistrationGetApiJSONBody defines parameters for ClientRegistrationGetApi.
@@ -4283,6 +4857,10 @@ type ClientRegistrationGetApiJSONBody struct {
 	ClientId string  `json:"clientId"`
 	Json     *string `json:"json,omitempty"`
 	Token    string  `json:"token"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientRegistrationUpdateApiJSONBody defines parameters for ClientRegistrationUpdateApi.
@@ -4290,6 +4868,10 @@ type ClientRegistrationUpdateApiJSONBody struct {
 	ClientId string `json:"clientId"`
 	Json     string `json:"json"`
 	Token    string `json:"token"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // FederationConfigurationApiJSONBody defines parameters for FederationConfigurationApi.
@@ -4504,1602 +5086,6 @@ func (a *OAuthClient) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// Override default JSON handling for OAuthClient to handle AdditionalProperties
-func (a *OAuthClient) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["applicationType"]; found {
-		err = json.Unmarshal(raw, &a.ApplicationType)
-		if err != nil {
-			return fmt.Errorf("error reading 'applicationType': %w", err)
-		}
-		delete(object, "applicationType")
-	}
-
-	if raw, found := object["attributes"]; found {
-		err = json.Unmarshal(raw, &a.Attributes)
-		if err != nil {
-			return fmt.Errorf("error reading 'attributes': %w", err)
-		}
-		delete(object, "attributes")
-	}
-
-	if raw, found := object["authTimeRequired"]; found {
-		err = json.Unmarshal(raw, &a.AuthTimeRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'authTimeRequired': %w", err)
-		}
-		delete(object, "authTimeRequired")
-	}
-
-	if raw, found := object["authorizationDetailsTypes"]; found {
-		err = json.Unmarshal(raw, &a.AuthorizationDetailsTypes)
-		if err != nil {
-			return fmt.Errorf("error reading 'authorizationDetailsTypes': %w", err)
-		}
-		delete(object, "authorizationDetailsTypes")
-	}
-
-	if raw, found := object["authorizationEncryptionAlg"]; found {
-		err = json.Unmarshal(raw, &a.AuthorizationEncryptionAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'authorizationEncryptionAlg': %w", err)
-		}
-		delete(object, "authorizationEncryptionAlg")
-	}
-
-	if raw, found := object["authorizationEncryptionEnc"]; found {
-		err = json.Unmarshal(raw, &a.AuthorizationEncryptionEnc)
-		if err != nil {
-			return fmt.Errorf("error reading 'authorizationEncryptionEnc': %w", err)
-		}
-		delete(object, "authorizationEncryptionEnc")
-	}
-
-	if raw, found := object["authorizationSignAlg"]; found {
-		err = json.Unmarshal(raw, &a.AuthorizationSignAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'authorizationSignAlg': %w", err)
-		}
-		delete(object, "authorizationSignAlg")
-	}
-
-	if raw, found := object["automaticallyRegistered"]; found {
-		err = json.Unmarshal(raw, &a.AutomaticallyRegistered)
-		if err != nil {
-			return fmt.Errorf("error reading 'automaticallyRegistered': %w", err)
-		}
-		delete(object, "automaticallyRegistered")
-	}
-
-	if raw, found := object["bcDeliveryMode"]; found {
-		err = json.Unmarshal(raw, &a.BcDeliveryMode)
-		if err != nil {
-			return fmt.Errorf("error reading 'bcDeliveryMode': %w", err)
-		}
-		delete(object, "bcDeliveryMode")
-	}
-
-	if raw, found := object["bcNotificationEndpoint"]; found {
-		err = json.Unmarshal(raw, &a.BcNotificationEndpoint)
-		if err != nil {
-			return fmt.Errorf("error reading 'bcNotificationEndpoint': %w", err)
-		}
-		delete(object, "bcNotificationEndpoint")
-	}
-
-	if raw, found := object["bcRequestSignAlg"]; found {
-		err = json.Unmarshal(raw, &a.BcRequestSignAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'bcRequestSignAlg': %w", err)
-		}
-		delete(object, "bcRequestSignAlg")
-	}
-
-	if raw, found := object["bcUserCodeRequired"]; found {
-		err = json.Unmarshal(raw, &a.BcUserCodeRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'bcUserCodeRequired': %w", err)
-		}
-		delete(object, "bcUserCodeRequired")
-	}
-
-	if raw, found := object["clientId"]; found {
-		err = json.Unmarshal(raw, &a.ClientId)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientId': %w", err)
-		}
-		delete(object, "clientId")
-	}
-
-	if raw, found := object["clientIdAlias"]; found {
-		err = json.Unmarshal(raw, &a.ClientIdAlias)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientIdAlias': %w", err)
-		}
-		delete(object, "clientIdAlias")
-	}
-
-	if raw, found := object["clientIdAliasEnabled"]; found {
-		err = json.Unmarshal(raw, &a.ClientIdAliasEnabled)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientIdAliasEnabled': %w", err)
-		}
-		delete(object, "clientIdAliasEnabled")
-	}
-
-	if raw, found := object["clientName"]; found {
-		err = json.Unmarshal(raw, &a.ClientName)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientName': %w", err)
-		}
-		delete(object, "clientName")
-	}
-
-	if raw, found := object["clientNames"]; found {
-		err = json.Unmarshal(raw, &a.ClientNames)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientNames': %w", err)
-		}
-		delete(object, "clientNames")
-	}
-
-	if raw, found := object["clientRegistrationTypes"]; found {
-		err = json.Unmarshal(raw, &a.ClientRegistrationTypes)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientRegistrationTypes': %w", err)
-		}
-		delete(object, "clientRegistrationTypes")
-	}
-
-	if raw, found := object["clientSecret"]; found {
-		err = json.Unmarshal(raw, &a.ClientSecret)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientSecret': %w", err)
-		}
-		delete(object, "clientSecret")
-	}
-
-	if raw, found := object["clientSource"]; found {
-		err = json.Unmarshal(raw, &a.ClientSource)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientSource': %w", err)
-		}
-		delete(object, "clientSource")
-	}
-
-	if raw, found := object["clientType"]; found {
-		err = json.Unmarshal(raw, &a.ClientType)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientType': %w", err)
-		}
-		delete(object, "clientType")
-	}
-
-	if raw, found := object["clientUri"]; found {
-		err = json.Unmarshal(raw, &a.ClientUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientUri': %w", err)
-		}
-		delete(object, "clientUri")
-	}
-
-	if raw, found := object["clientUris"]; found {
-		err = json.Unmarshal(raw, &a.ClientUris)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientUris': %w", err)
-		}
-		delete(object, "clientUris")
-	}
-
-	if raw, found := object["contacts"]; found {
-		err = json.Unmarshal(raw, &a.Contacts)
-		if err != nil {
-			return fmt.Errorf("error reading 'contacts': %w", err)
-		}
-		delete(object, "contacts")
-	}
-
-	if raw, found := object["createdAt"]; found {
-		err = json.Unmarshal(raw, &a.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'createdAt': %w", err)
-		}
-		delete(object, "createdAt")
-	}
-
-	if raw, found := object["credentialOfferEndpoint"]; found {
-		err = json.Unmarshal(raw, &a.CredentialOfferEndpoint)
-		if err != nil {
-			return fmt.Errorf("error reading 'credentialOfferEndpoint': %w", err)
-		}
-		delete(object, "credentialOfferEndpoint")
-	}
-
-	if raw, found := object["credentialResponseEncryptionRequired"]; found {
-		err = json.Unmarshal(raw, &a.CredentialResponseEncryptionRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'credentialResponseEncryptionRequired': %w", err)
-		}
-		delete(object, "credentialResponseEncryptionRequired")
-	}
-
-	if raw, found := object["customMetadata"]; found {
-		err = json.Unmarshal(raw, &a.CustomMetadata)
-		if err != nil {
-			return fmt.Errorf("error reading 'customMetadata': %w", err)
-		}
-		delete(object, "customMetadata")
-	}
-
-	if raw, found := object["defaultAcrs"]; found {
-		err = json.Unmarshal(raw, &a.DefaultAcrs)
-		if err != nil {
-			return fmt.Errorf("error reading 'defaultAcrs': %w", err)
-		}
-		delete(object, "defaultAcrs")
-	}
-
-	if raw, found := object["defaultMaxAge"]; found {
-		err = json.Unmarshal(raw, &a.DefaultMaxAge)
-		if err != nil {
-			return fmt.Errorf("error reading 'defaultMaxAge': %w", err)
-		}
-		delete(object, "defaultMaxAge")
-	}
-
-	if raw, found := object["derivedSectorIdentifier"]; found {
-		err = json.Unmarshal(raw, &a.DerivedSectorIdentifier)
-		if err != nil {
-			return fmt.Errorf("error reading 'derivedSectorIdentifier': %w", err)
-		}
-		delete(object, "derivedSectorIdentifier")
-	}
-
-	if raw, found := object["description"]; found {
-		err = json.Unmarshal(raw, &a.Description)
-		if err != nil {
-			return fmt.Errorf("error reading 'description': %w", err)
-		}
-		delete(object, "description")
-	}
-
-	if raw, found := object["descriptions"]; found {
-		err = json.Unmarshal(raw, &a.Descriptions)
-		if err != nil {
-			return fmt.Errorf("error reading 'descriptions': %w", err)
-		}
-		delete(object, "descriptions")
-	}
-
-	if raw, found := object["developer"]; found {
-		err = json.Unmarshal(raw, &a.Developer)
-		if err != nil {
-			return fmt.Errorf("error reading 'developer': %w", err)
-		}
-		delete(object, "developer")
-	}
-
-	if raw, found := object["digestAlgorithm"]; found {
-		err = json.Unmarshal(raw, &a.DigestAlgorithm)
-		if err != nil {
-			return fmt.Errorf("error reading 'digestAlgorithm': %w", err)
-		}
-		delete(object, "digestAlgorithm")
-	}
-
-	if raw, found := object["discoveredByMetadataDocument"]; found {
-		err = json.Unmarshal(raw, &a.DiscoveredByMetadataDocument)
-		if err != nil {
-			return fmt.Errorf("error reading 'discoveredByMetadataDocument': %w", err)
-		}
-		delete(object, "discoveredByMetadataDocument")
-	}
-
-	if raw, found := object["dpopRequired"]; found {
-		err = json.Unmarshal(raw, &a.DpopRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'dpopRequired': %w", err)
-		}
-		delete(object, "dpopRequired")
-	}
-
-	if raw, found := object["dynamicallyRegistered"]; found {
-		err = json.Unmarshal(raw, &a.DynamicallyRegistered)
-		if err != nil {
-			return fmt.Errorf("error reading 'dynamicallyRegistered': %w", err)
-		}
-		delete(object, "dynamicallyRegistered")
-	}
-
-	if raw, found := object["entityId"]; found {
-		err = json.Unmarshal(raw, &a.EntityId)
-		if err != nil {
-			return fmt.Errorf("error reading 'entityId': %w", err)
-		}
-		delete(object, "entityId")
-	}
-
-	if raw, found := object["explicitlyRegistered"]; found {
-		err = json.Unmarshal(raw, &a.ExplicitlyRegistered)
-		if err != nil {
-			return fmt.Errorf("error reading 'explicitlyRegistered': %w", err)
-		}
-		delete(object, "explicitlyRegistered")
-	}
-
-	if raw, found := object["extension"]; found {
-		err = json.Unmarshal(raw, &a.Extension)
-		if err != nil {
-			return fmt.Errorf("error reading 'extension': %w", err)
-		}
-		delete(object, "extension")
-	}
-
-	if raw, found := object["fapiModes"]; found {
-		err = json.Unmarshal(raw, &a.FapiModes)
-		if err != nil {
-			return fmt.Errorf("error reading 'fapiModes': %w", err)
-		}
-		delete(object, "fapiModes")
-	}
-
-	if raw, found := object["frontChannelRequestObjectEncryptionRequired"]; found {
-		err = json.Unmarshal(raw, &a.FrontChannelRequestObjectEncryptionRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'frontChannelRequestObjectEncryptionRequired': %w", err)
-		}
-		delete(object, "frontChannelRequestObjectEncryptionRequired")
-	}
-
-	if raw, found := object["grantTypes"]; found {
-		err = json.Unmarshal(raw, &a.GrantTypes)
-		if err != nil {
-			return fmt.Errorf("error reading 'grantTypes': %w", err)
-		}
-		delete(object, "grantTypes")
-	}
-
-	if raw, found := object["idTokenEncryptionAlg"]; found {
-		err = json.Unmarshal(raw, &a.IdTokenEncryptionAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'idTokenEncryptionAlg': %w", err)
-		}
-		delete(object, "idTokenEncryptionAlg")
-	}
-
-	if raw, found := object["idTokenEncryptionEnc"]; found {
-		err = json.Unmarshal(raw, &a.IdTokenEncryptionEnc)
-		if err != nil {
-			return fmt.Errorf("error reading 'idTokenEncryptionEnc': %w", err)
-		}
-		delete(object, "idTokenEncryptionEnc")
-	}
-
-	if raw, found := object["idTokenSignAlg"]; found {
-		err = json.Unmarshal(raw, &a.IdTokenSignAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'idTokenSignAlg': %w", err)
-		}
-		delete(object, "idTokenSignAlg")
-	}
-
-	if raw, found := object["inScopeForTokenMigration"]; found {
-		err = json.Unmarshal(raw, &a.InScopeForTokenMigration)
-		if err != nil {
-			return fmt.Errorf("error reading 'inScopeForTokenMigration': %w", err)
-		}
-		delete(object, "inScopeForTokenMigration")
-	}
-
-	if raw, found := object["jwks"]; found {
-		err = json.Unmarshal(raw, &a.Jwks)
-		if err != nil {
-			return fmt.Errorf("error reading 'jwks': %w", err)
-		}
-		delete(object, "jwks")
-	}
-
-	if raw, found := object["jwksUri"]; found {
-		err = json.Unmarshal(raw, &a.JwksUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'jwksUri': %w", err)
-		}
-		delete(object, "jwksUri")
-	}
-
-	if raw, found := object["locked"]; found {
-		err = json.Unmarshal(raw, &a.Locked)
-		if err != nil {
-			return fmt.Errorf("error reading 'locked': %w", err)
-		}
-		delete(object, "locked")
-	}
-
-	if raw, found := object["loginUri"]; found {
-		err = json.Unmarshal(raw, &a.LoginUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'loginUri': %w", err)
-		}
-		delete(object, "loginUri")
-	}
-
-	if raw, found := object["logoUri"]; found {
-		err = json.Unmarshal(raw, &a.LogoUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'logoUri': %w", err)
-		}
-		delete(object, "logoUri")
-	}
-
-	if raw, found := object["logoUris"]; found {
-		err = json.Unmarshal(raw, &a.LogoUris)
-		if err != nil {
-			return fmt.Errorf("error reading 'logoUris': %w", err)
-		}
-		delete(object, "logoUris")
-	}
-
-	if raw, found := object["metadataDocumentExpiresAt"]; found {
-		err = json.Unmarshal(raw, &a.MetadataDocumentExpiresAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'metadataDocumentExpiresAt': %w", err)
-		}
-		delete(object, "metadataDocumentExpiresAt")
-	}
-
-	if raw, found := object["metadataDocumentLocation"]; found {
-		err = json.Unmarshal(raw, &a.MetadataDocumentLocation)
-		if err != nil {
-			return fmt.Errorf("error reading 'metadataDocumentLocation': %w", err)
-		}
-		delete(object, "metadataDocumentLocation")
-	}
-
-	if raw, found := object["metadataDocumentUpdatedAt"]; found {
-		err = json.Unmarshal(raw, &a.MetadataDocumentUpdatedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'metadataDocumentUpdatedAt': %w", err)
-		}
-		delete(object, "metadataDocumentUpdatedAt")
-	}
-
-	if raw, found := object["modifiedAt"]; found {
-		err = json.Unmarshal(raw, &a.ModifiedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'modifiedAt': %w", err)
-		}
-		delete(object, "modifiedAt")
-	}
-
-	if raw, found := object["mtlsEndpointAliasesUsed"]; found {
-		err = json.Unmarshal(raw, &a.MtlsEndpointAliasesUsed)
-		if err != nil {
-			return fmt.Errorf("error reading 'mtlsEndpointAliasesUsed': %w", err)
-		}
-		delete(object, "mtlsEndpointAliasesUsed")
-	}
-
-	if raw, found := object["number"]; found {
-		err = json.Unmarshal(raw, &a.Number)
-		if err != nil {
-			return fmt.Errorf("error reading 'number': %w", err)
-		}
-		delete(object, "number")
-	}
-
-	if raw, found := object["organizationName"]; found {
-		err = json.Unmarshal(raw, &a.OrganizationName)
-		if err != nil {
-			return fmt.Errorf("error reading 'organizationName': %w", err)
-		}
-		delete(object, "organizationName")
-	}
-
-	if raw, found := object["parRequired"]; found {
-		err = json.Unmarshal(raw, &a.ParRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'parRequired': %w", err)
-		}
-		delete(object, "parRequired")
-	}
-
-	if raw, found := object["pkceRequired"]; found {
-		err = json.Unmarshal(raw, &a.PkceRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'pkceRequired': %w", err)
-		}
-		delete(object, "pkceRequired")
-	}
-
-	if raw, found := object["pkceS256Required"]; found {
-		err = json.Unmarshal(raw, &a.PkceS256Required)
-		if err != nil {
-			return fmt.Errorf("error reading 'pkceS256Required': %w", err)
-		}
-		delete(object, "pkceS256Required")
-	}
-
-	if raw, found := object["policyUri"]; found {
-		err = json.Unmarshal(raw, &a.PolicyUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'policyUri': %w", err)
-		}
-		delete(object, "policyUri")
-	}
-
-	if raw, found := object["policyUris"]; found {
-		err = json.Unmarshal(raw, &a.PolicyUris)
-		if err != nil {
-			return fmt.Errorf("error reading 'policyUris': %w", err)
-		}
-		delete(object, "policyUris")
-	}
-
-	if raw, found := object["redirectUris"]; found {
-		err = json.Unmarshal(raw, &a.RedirectUris)
-		if err != nil {
-			return fmt.Errorf("error reading 'redirectUris': %w", err)
-		}
-		delete(object, "redirectUris")
-	}
-
-	if raw, found := object["registrationAccessTokenHash"]; found {
-		err = json.Unmarshal(raw, &a.RegistrationAccessTokenHash)
-		if err != nil {
-			return fmt.Errorf("error reading 'registrationAccessTokenHash': %w", err)
-		}
-		delete(object, "registrationAccessTokenHash")
-	}
-
-	if raw, found := object["requestEncryptionAlg"]; found {
-		err = json.Unmarshal(raw, &a.RequestEncryptionAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'requestEncryptionAlg': %w", err)
-		}
-		delete(object, "requestEncryptionAlg")
-	}
-
-	if raw, found := object["requestEncryptionEnc"]; found {
-		err = json.Unmarshal(raw, &a.RequestEncryptionEnc)
-		if err != nil {
-			return fmt.Errorf("error reading 'requestEncryptionEnc': %w", err)
-		}
-		delete(object, "requestEncryptionEnc")
-	}
-
-	if raw, found := object["requestObjectEncryptionAlgMatchRequired"]; found {
-		err = json.Unmarshal(raw, &a.RequestObjectEncryptionAlgMatchRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'requestObjectEncryptionAlgMatchRequired': %w", err)
-		}
-		delete(object, "requestObjectEncryptionAlgMatchRequired")
-	}
-
-	if raw, found := object["requestObjectEncryptionEncMatchRequired"]; found {
-		err = json.Unmarshal(raw, &a.RequestObjectEncryptionEncMatchRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'requestObjectEncryptionEncMatchRequired': %w", err)
-		}
-		delete(object, "requestObjectEncryptionEncMatchRequired")
-	}
-
-	if raw, found := object["requestObjectRequired"]; found {
-		err = json.Unmarshal(raw, &a.RequestObjectRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'requestObjectRequired': %w", err)
-		}
-		delete(object, "requestObjectRequired")
-	}
-
-	if raw, found := object["requestSignAlg"]; found {
-		err = json.Unmarshal(raw, &a.RequestSignAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'requestSignAlg': %w", err)
-		}
-		delete(object, "requestSignAlg")
-	}
-
-	if raw, found := object["requestUris"]; found {
-		err = json.Unmarshal(raw, &a.RequestUris)
-		if err != nil {
-			return fmt.Errorf("error reading 'requestUris': %w", err)
-		}
-		delete(object, "requestUris")
-	}
-
-	if raw, found := object["responseModes"]; found {
-		err = json.Unmarshal(raw, &a.ResponseModes)
-		if err != nil {
-			return fmt.Errorf("error reading 'responseModes': %w", err)
-		}
-		delete(object, "responseModes")
-	}
-
-	if raw, found := object["responseTypes"]; found {
-		err = json.Unmarshal(raw, &a.ResponseTypes)
-		if err != nil {
-			return fmt.Errorf("error reading 'responseTypes': %w", err)
-		}
-		delete(object, "responseTypes")
-	}
-
-	if raw, found := object["rsRequestSigned"]; found {
-		err = json.Unmarshal(raw, &a.RsRequestSigned)
-		if err != nil {
-			return fmt.Errorf("error reading 'rsRequestSigned': %w", err)
-		}
-		delete(object, "rsRequestSigned")
-	}
-
-	if raw, found := object["rsSignedRequestKeyId"]; found {
-		err = json.Unmarshal(raw, &a.RsSignedRequestKeyId)
-		if err != nil {
-			return fmt.Errorf("error reading 'rsSignedRequestKeyId': %w", err)
-		}
-		delete(object, "rsSignedRequestKeyId")
-	}
-
-	if raw, found := object["sectorIdentifierUri"]; found {
-		err = json.Unmarshal(raw, &a.SectorIdentifierUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'sectorIdentifierUri': %w", err)
-		}
-		delete(object, "sectorIdentifierUri")
-	}
-
-	if raw, found := object["selfSignedCertificateKeyId"]; found {
-		err = json.Unmarshal(raw, &a.SelfSignedCertificateKeyId)
-		if err != nil {
-			return fmt.Errorf("error reading 'selfSignedCertificateKeyId': %w", err)
-		}
-		delete(object, "selfSignedCertificateKeyId")
-	}
-
-	if raw, found := object["serviceNumber"]; found {
-		err = json.Unmarshal(raw, &a.ServiceNumber)
-		if err != nil {
-			return fmt.Errorf("error reading 'serviceNumber': %w", err)
-		}
-		delete(object, "serviceNumber")
-	}
-
-	if raw, found := object["signedJwksUri"]; found {
-		err = json.Unmarshal(raw, &a.SignedJwksUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'signedJwksUri': %w", err)
-		}
-		delete(object, "signedJwksUri")
-	}
-
-	if raw, found := object["singleAccessTokenPerSubject"]; found {
-		err = json.Unmarshal(raw, &a.SingleAccessTokenPerSubject)
-		if err != nil {
-			return fmt.Errorf("error reading 'singleAccessTokenPerSubject': %w", err)
-		}
-		delete(object, "singleAccessTokenPerSubject")
-	}
-
-	if raw, found := object["softwareId"]; found {
-		err = json.Unmarshal(raw, &a.SoftwareId)
-		if err != nil {
-			return fmt.Errorf("error reading 'softwareId': %w", err)
-		}
-		delete(object, "softwareId")
-	}
-
-	if raw, found := object["softwareVersion"]; found {
-		err = json.Unmarshal(raw, &a.SoftwareVersion)
-		if err != nil {
-			return fmt.Errorf("error reading 'softwareVersion': %w", err)
-		}
-		delete(object, "softwareVersion")
-	}
-
-	if raw, found := object["subjectType"]; found {
-		err = json.Unmarshal(raw, &a.SubjectType)
-		if err != nil {
-			return fmt.Errorf("error reading 'subjectType': %w", err)
-		}
-		delete(object, "subjectType")
-	}
-
-	if raw, found := object["tlsClientAuthSanDns"]; found {
-		err = json.Unmarshal(raw, &a.TlsClientAuthSanDns)
-		if err != nil {
-			return fmt.Errorf("error reading 'tlsClientAuthSanDns': %w", err)
-		}
-		delete(object, "tlsClientAuthSanDns")
-	}
-
-	if raw, found := object["tlsClientAuthSanEmail"]; found {
-		err = json.Unmarshal(raw, &a.TlsClientAuthSanEmail)
-		if err != nil {
-			return fmt.Errorf("error reading 'tlsClientAuthSanEmail': %w", err)
-		}
-		delete(object, "tlsClientAuthSanEmail")
-	}
-
-	if raw, found := object["tlsClientAuthSanIp"]; found {
-		err = json.Unmarshal(raw, &a.TlsClientAuthSanIp)
-		if err != nil {
-			return fmt.Errorf("error reading 'tlsClientAuthSanIp': %w", err)
-		}
-		delete(object, "tlsClientAuthSanIp")
-	}
-
-	if raw, found := object["tlsClientAuthSanUri"]; found {
-		err = json.Unmarshal(raw, &a.TlsClientAuthSanUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'tlsClientAuthSanUri': %w", err)
-		}
-		delete(object, "tlsClientAuthSanUri")
-	}
-
-	if raw, found := object["tlsClientAuthSubjectDn"]; found {
-		err = json.Unmarshal(raw, &a.TlsClientAuthSubjectDn)
-		if err != nil {
-			return fmt.Errorf("error reading 'tlsClientAuthSubjectDn': %w", err)
-		}
-		delete(object, "tlsClientAuthSubjectDn")
-	}
-
-	if raw, found := object["tlsClientCertificateBoundAccessTokens"]; found {
-		err = json.Unmarshal(raw, &a.TlsClientCertificateBoundAccessTokens)
-		if err != nil {
-			return fmt.Errorf("error reading 'tlsClientCertificateBoundAccessTokens': %w", err)
-		}
-		delete(object, "tlsClientCertificateBoundAccessTokens")
-	}
-
-	if raw, found := object["tokenAuthMethod"]; found {
-		err = json.Unmarshal(raw, &a.TokenAuthMethod)
-		if err != nil {
-			return fmt.Errorf("error reading 'tokenAuthMethod': %w", err)
-		}
-		delete(object, "tokenAuthMethod")
-	}
-
-	if raw, found := object["tokenAuthSignAlg"]; found {
-		err = json.Unmarshal(raw, &a.TokenAuthSignAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'tokenAuthSignAlg': %w", err)
-		}
-		delete(object, "tokenAuthSignAlg")
-	}
-
-	if raw, found := object["tosUri"]; found {
-		err = json.Unmarshal(raw, &a.TosUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'tosUri': %w", err)
-		}
-		delete(object, "tosUri")
-	}
-
-	if raw, found := object["tosUris"]; found {
-		err = json.Unmarshal(raw, &a.TosUris)
-		if err != nil {
-			return fmt.Errorf("error reading 'tosUris': %w", err)
-		}
-		delete(object, "tosUris")
-	}
-
-	if raw, found := object["trustAnchorId"]; found {
-		err = json.Unmarshal(raw, &a.TrustAnchorId)
-		if err != nil {
-			return fmt.Errorf("error reading 'trustAnchorId': %w", err)
-		}
-		delete(object, "trustAnchorId")
-	}
-
-	if raw, found := object["trustChain"]; found {
-		err = json.Unmarshal(raw, &a.TrustChain)
-		if err != nil {
-			return fmt.Errorf("error reading 'trustChain': %w", err)
-		}
-		delete(object, "trustChain")
-	}
-
-	if raw, found := object["trustChainExpiresAt"]; found {
-		err = json.Unmarshal(raw, &a.TrustChainExpiresAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'trustChainExpiresAt': %w", err)
-		}
-		delete(object, "trustChainExpiresAt")
-	}
-
-	if raw, found := object["trustChainUpdatedAt"]; found {
-		err = json.Unmarshal(raw, &a.TrustChainUpdatedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'trustChainUpdatedAt': %w", err)
-		}
-		delete(object, "trustChainUpdatedAt")
-	}
-
-	if raw, found := object["userInfoEncryptionAlg"]; found {
-		err = json.Unmarshal(raw, &a.UserInfoEncryptionAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'userInfoEncryptionAlg': %w", err)
-		}
-		delete(object, "userInfoEncryptionAlg")
-	}
-
-	if raw, found := object["userInfoEncryptionEnc"]; found {
-		err = json.Unmarshal(raw, &a.UserInfoEncryptionEnc)
-		if err != nil {
-			return fmt.Errorf("error reading 'userInfoEncryptionEnc': %w", err)
-		}
-		delete(object, "userInfoEncryptionEnc")
-	}
-
-	if raw, found := object["userInfoSignAlg"]; found {
-		err = json.Unmarshal(raw, &a.UserInfoSignAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'userInfoSignAlg': %w", err)
-		}
-		delete(object, "userInfoSignAlg")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
-}
-
-// Override default JSON handling for OAuthClient to handle AdditionalProperties
-func (a OAuthClient) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.ApplicationType != nil {
-		object["applicationType"], err = json.Marshal(a.ApplicationType)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'applicationType': %w", err)
-		}
-	}
-
-	if a.Attributes != nil {
-		object["attributes"], err = json.Marshal(a.Attributes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'attributes': %w", err)
-		}
-	}
-
-	if a.AuthTimeRequired != nil {
-		object["authTimeRequired"], err = json.Marshal(a.AuthTimeRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'authTimeRequired': %w", err)
-		}
-	}
-
-	if a.AuthorizationDetailsTypes != nil {
-		object["authorizationDetailsTypes"], err = json.Marshal(a.AuthorizationDetailsTypes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'authorizationDetailsTypes': %w", err)
-		}
-	}
-
-	if a.AuthorizationEncryptionAlg != nil {
-		object["authorizationEncryptionAlg"], err = json.Marshal(a.AuthorizationEncryptionAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'authorizationEncryptionAlg': %w", err)
-		}
-	}
-
-	if a.AuthorizationEncryptionEnc != nil {
-		object["authorizationEncryptionEnc"], err = json.Marshal(a.AuthorizationEncryptionEnc)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'authorizationEncryptionEnc': %w", err)
-		}
-	}
-
-	if a.AuthorizationSignAlg != nil {
-		object["authorizationSignAlg"], err = json.Marshal(a.AuthorizationSignAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'authorizationSignAlg': %w", err)
-		}
-	}
-
-	if a.AutomaticallyRegistered != nil {
-		object["automaticallyRegistered"], err = json.Marshal(a.AutomaticallyRegistered)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'automaticallyRegistered': %w", err)
-		}
-	}
-
-	if a.BcDeliveryMode != nil {
-		object["bcDeliveryMode"], err = json.Marshal(a.BcDeliveryMode)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'bcDeliveryMode': %w", err)
-		}
-	}
-
-	if a.BcNotificationEndpoint != nil {
-		object["bcNotificationEndpoint"], err = json.Marshal(a.BcNotificationEndpoint)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'bcNotificationEndpoint': %w", err)
-		}
-	}
-
-	if a.BcRequestSignAlg != nil {
-		object["bcRequestSignAlg"], err = json.Marshal(a.BcRequestSignAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'bcRequestSignAlg': %w", err)
-		}
-	}
-
-	if a.BcUserCodeRequired != nil {
-		object["bcUserCodeRequired"], err = json.Marshal(a.BcUserCodeRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'bcUserCodeRequired': %w", err)
-		}
-	}
-
-	if a.ClientId != nil {
-		object["clientId"], err = json.Marshal(a.ClientId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientId': %w", err)
-		}
-	}
-
-	if a.ClientIdAlias != nil {
-		object["clientIdAlias"], err = json.Marshal(a.ClientIdAlias)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientIdAlias': %w", err)
-		}
-	}
-
-	if a.ClientIdAliasEnabled != nil {
-		object["clientIdAliasEnabled"], err = json.Marshal(a.ClientIdAliasEnabled)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientIdAliasEnabled': %w", err)
-		}
-	}
-
-	if a.ClientName != nil {
-		object["clientName"], err = json.Marshal(a.ClientName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientName': %w", err)
-		}
-	}
-
-	if a.ClientNames != nil {
-		object["clientNames"], err = json.Marshal(a.ClientNames)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientNames': %w", err)
-		}
-	}
-
-	if a.ClientRegistrationTypes != nil {
-		object["clientRegistrationTypes"], err = json.Marshal(a.ClientRegistrationTypes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientRegistrationTypes': %w", err)
-		}
-	}
-
-	if a.ClientSecret != nil {
-		object["clientSecret"], err = json.Marshal(a.ClientSecret)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientSecret': %w", err)
-		}
-	}
-
-	if a.ClientSource != nil {
-		object["clientSource"], err = json.Marshal(a.ClientSource)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientSource': %w", err)
-		}
-	}
-
-	if a.ClientType != nil {
-		object["clientType"], err = json.Marshal(a.ClientType)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientType': %w", err)
-		}
-	}
-
-	if a.ClientUri != nil {
-		object["clientUri"], err = json.Marshal(a.ClientUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientUri': %w", err)
-		}
-	}
-
-	if a.ClientUris != nil {
-		object["clientUris"], err = json.Marshal(a.ClientUris)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientUris': %w", err)
-		}
-	}
-
-	if a.Contacts != nil {
-		object["contacts"], err = json.Marshal(a.Contacts)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'contacts': %w", err)
-		}
-	}
-
-	if a.CreatedAt != nil {
-		object["createdAt"], err = json.Marshal(a.CreatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'createdAt': %w", err)
-		}
-	}
-
-	if a.CredentialOfferEndpoint != nil {
-		object["credentialOfferEndpoint"], err = json.Marshal(a.CredentialOfferEndpoint)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'credentialOfferEndpoint': %w", err)
-		}
-	}
-
-	if a.CredentialResponseEncryptionRequired != nil {
-		object["credentialResponseEncryptionRequired"], err = json.Marshal(a.CredentialResponseEncryptionRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'credentialResponseEncryptionRequired': %w", err)
-		}
-	}
-
-	if a.CustomMetadata != nil {
-		object["customMetadata"], err = json.Marshal(a.CustomMetadata)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'customMetadata': %w", err)
-		}
-	}
-
-	if a.DefaultAcrs != nil {
-		object["defaultAcrs"], err = json.Marshal(a.DefaultAcrs)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'defaultAcrs': %w", err)
-		}
-	}
-
-	if a.DefaultMaxAge != nil {
-		object["defaultMaxAge"], err = json.Marshal(a.DefaultMaxAge)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'defaultMaxAge': %w", err)
-		}
-	}
-
-	if a.DerivedSectorIdentifier != nil {
-		object["derivedSectorIdentifier"], err = json.Marshal(a.DerivedSectorIdentifier)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'derivedSectorIdentifier': %w", err)
-		}
-	}
-
-	if a.Description != nil {
-		object["description"], err = json.Marshal(a.Description)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'description': %w", err)
-		}
-	}
-
-	if a.Descriptions != nil {
-		object["descriptions"], err = json.Marshal(a.Descriptions)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'descriptions': %w", err)
-		}
-	}
-
-	if a.Developer != nil {
-		object["developer"], err = json.Marshal(a.Developer)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'developer': %w", err)
-		}
-	}
-
-	if a.DigestAlgorithm != nil {
-		object["digestAlgorithm"], err = json.Marshal(a.DigestAlgorithm)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'digestAlgorithm': %w", err)
-		}
-	}
-
-	if a.DiscoveredByMetadataDocument != nil {
-		object["discoveredByMetadataDocument"], err = json.Marshal(a.DiscoveredByMetadataDocument)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'discoveredByMetadataDocument': %w", err)
-		}
-	}
-
-	if a.DpopRequired != nil {
-		object["dpopRequired"], err = json.Marshal(a.DpopRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'dpopRequired': %w", err)
-		}
-	}
-
-	if a.DynamicallyRegistered != nil {
-		object["dynamicallyRegistered"], err = json.Marshal(a.DynamicallyRegistered)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'dynamicallyRegistered': %w", err)
-		}
-	}
-
-	if a.EntityId != nil {
-		object["entityId"], err = json.Marshal(a.EntityId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'entityId': %w", err)
-		}
-	}
-
-	if a.ExplicitlyRegistered != nil {
-		object["explicitlyRegistered"], err = json.Marshal(a.ExplicitlyRegistered)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'explicitlyRegistered': %w", err)
-		}
-	}
-
-	if a.Extension != nil {
-		object["extension"], err = json.Marshal(a.Extension)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'extension': %w", err)
-		}
-	}
-
-	if a.FapiModes != nil {
-		object["fapiModes"], err = json.Marshal(a.FapiModes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'fapiModes': %w", err)
-		}
-	}
-
-	if a.FrontChannelRequestObjectEncryptionRequired != nil {
-		object["frontChannelRequestObjectEncryptionRequired"], err = json.Marshal(a.FrontChannelRequestObjectEncryptionRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'frontChannelRequestObjectEncryptionRequired': %w", err)
-		}
-	}
-
-	if a.GrantTypes != nil {
-		object["grantTypes"], err = json.Marshal(a.GrantTypes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'grantTypes': %w", err)
-		}
-	}
-
-	if a.IdTokenEncryptionAlg != nil {
-		object["idTokenEncryptionAlg"], err = json.Marshal(a.IdTokenEncryptionAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'idTokenEncryptionAlg': %w", err)
-		}
-	}
-
-	if a.IdTokenEncryptionEnc != nil {
-		object["idTokenEncryptionEnc"], err = json.Marshal(a.IdTokenEncryptionEnc)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'idTokenEncryptionEnc': %w", err)
-		}
-	}
-
-	if a.IdTokenSignAlg != nil {
-		object["idTokenSignAlg"], err = json.Marshal(a.IdTokenSignAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'idTokenSignAlg': %w", err)
-		}
-	}
-
-	if a.InScopeForTokenMigration != nil {
-		object["inScopeForTokenMigration"], err = json.Marshal(a.InScopeForTokenMigration)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'inScopeForTokenMigration': %w", err)
-		}
-	}
-
-	if a.Jwks != nil {
-		object["jwks"], err = json.Marshal(a.Jwks)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'jwks': %w", err)
-		}
-	}
-
-	if a.JwksUri != nil {
-		object["jwksUri"], err = json.Marshal(a.JwksUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'jwksUri': %w", err)
-		}
-	}
-
-	if a.Locked != nil {
-		object["locked"], err = json.Marshal(a.Locked)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'locked': %w", err)
-		}
-	}
-
-	if a.LoginUri != nil {
-		object["loginUri"], err = json.Marshal(a.LoginUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'loginUri': %w", err)
-		}
-	}
-
-	if a.LogoUri != nil {
-		object["logoUri"], err = json.Marshal(a.LogoUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'logoUri': %w", err)
-		}
-	}
-
-	if a.LogoUris != nil {
-		object["logoUris"], err = json.Marshal(a.LogoUris)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'logoUris': %w", err)
-		}
-	}
-
-	if a.MetadataDocumentExpiresAt != nil {
-		object["metadataDocumentExpiresAt"], err = json.Marshal(a.MetadataDocumentExpiresAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'metadataDocumentExpiresAt': %w", err)
-		}
-	}
-
-	if a.MetadataDocumentLocation != nil {
-		object["metadataDocumentLocation"], err = json.Marshal(a.MetadataDocumentLocation)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'metadataDocumentLocation': %w", err)
-		}
-	}
-
-	if a.MetadataDocumentUpdatedAt != nil {
-		object["metadataDocumentUpdatedAt"], err = json.Marshal(a.MetadataDocumentUpdatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'metadataDocumentUpdatedAt': %w", err)
-		}
-	}
-
-	if a.ModifiedAt != nil {
-		object["modifiedAt"], err = json.Marshal(a.ModifiedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'modifiedAt': %w", err)
-		}
-	}
-
-	if a.MtlsEndpointAliasesUsed != nil {
-		object["mtlsEndpointAliasesUsed"], err = json.Marshal(a.MtlsEndpointAliasesUsed)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'mtlsEndpointAliasesUsed': %w", err)
-		}
-	}
-
-	if a.Number != nil {
-		object["number"], err = json.Marshal(a.Number)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'number': %w", err)
-		}
-	}
-
-	if a.OrganizationName != nil {
-		object["organizationName"], err = json.Marshal(a.OrganizationName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'organizationName': %w", err)
-		}
-	}
-
-	if a.ParRequired != nil {
-		object["parRequired"], err = json.Marshal(a.ParRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'parRequired': %w", err)
-		}
-	}
-
-	if a.PkceRequired != nil {
-		object["pkceRequired"], err = json.Marshal(a.PkceRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'pkceRequired': %w", err)
-		}
-	}
-
-	if a.PkceS256Required != nil {
-		object["pkceS256Required"], err = json.Marshal(a.PkceS256Required)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'pkceS256Required': %w", err)
-		}
-	}
-
-	if a.PolicyUri != nil {
-		object["policyUri"], err = json.Marshal(a.PolicyUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'policyUri': %w", err)
-		}
-	}
-
-	if a.PolicyUris != nil {
-		object["policyUris"], err = json.Marshal(a.PolicyUris)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'policyUris': %w", err)
-		}
-	}
-
-	if a.RedirectUris != nil {
-		object["redirectUris"], err = json.Marshal(a.RedirectUris)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'redirectUris': %w", err)
-		}
-	}
-
-	if a.RegistrationAccessTokenHash != nil {
-		object["registrationAccessTokenHash"], err = json.Marshal(a.RegistrationAccessTokenHash)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'registrationAccessTokenHash': %w", err)
-		}
-	}
-
-	if a.RequestEncryptionAlg != nil {
-		object["requestEncryptionAlg"], err = json.Marshal(a.RequestEncryptionAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'requestEncryptionAlg': %w", err)
-		}
-	}
-
-	if a.RequestEncryptionEnc != nil {
-		object["requestEncryptionEnc"], err = json.Marshal(a.RequestEncryptionEnc)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'requestEncryptionEnc': %w", err)
-		}
-	}
-
-	if a.RequestObjectEncryptionAlgMatchRequired != nil {
-		object["requestObjectEncryptionAlgMatchRequired"], err = json.Marshal(a.RequestObjectEncryptionAlgMatchRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'requestObjectEncryptionAlgMatchRequired': %w", err)
-		}
-	}
-
-	if a.RequestObjectEncryptionEncMatchRequired != nil {
-		object["requestObjectEncryptionEncMatchRequired"], err = json.Marshal(a.RequestObjectEncryptionEncMatchRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'requestObjectEncryptionEncMatchRequired': %w", err)
-		}
-	}
-
-	if a.RequestObjectRequired != nil {
-		object["requestObjectRequired"], err = json.Marshal(a.RequestObjectRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'requestObjectRequired': %w", err)
-		}
-	}
-
-	if a.RequestSignAlg != nil {
-		object["requestSignAlg"], err = json.Marshal(a.RequestSignAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'requestSignAlg': %w", err)
-		}
-	}
-
-	if a.RequestUris != nil {
-		object["requestUris"], err = json.Marshal(a.RequestUris)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'requestUris': %w", err)
-		}
-	}
-
-	if a.ResponseModes != nil {
-		object["responseModes"], err = json.Marshal(a.ResponseModes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'responseModes': %w", err)
-		}
-	}
-
-	if a.ResponseTypes != nil {
-		object["responseTypes"], err = json.Marshal(a.ResponseTypes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'responseTypes': %w", err)
-		}
-	}
-
-	if a.RsRequestSigned != nil {
-		object["rsRequestSigned"], err = json.Marshal(a.RsRequestSigned)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'rsRequestSigned': %w", err)
-		}
-	}
-
-	if a.RsSignedRequestKeyId != nil {
-		object["rsSignedRequestKeyId"], err = json.Marshal(a.RsSignedRequestKeyId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'rsSignedRequestKeyId': %w", err)
-		}
-	}
-
-	if a.SectorIdentifierUri != nil {
-		object["sectorIdentifierUri"], err = json.Marshal(a.SectorIdentifierUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'sectorIdentifierUri': %w", err)
-		}
-	}
-
-	if a.SelfSignedCertificateKeyId != nil {
-		object["selfSignedCertificateKeyId"], err = json.Marshal(a.SelfSignedCertificateKeyId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'selfSignedCertificateKeyId': %w", err)
-		}
-	}
-
-	if a.ServiceNumber != nil {
-		object["serviceNumber"], err = json.Marshal(a.ServiceNumber)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'serviceNumber': %w", err)
-		}
-	}
-
-	if a.SignedJwksUri != nil {
-		object["signedJwksUri"], err = json.Marshal(a.SignedJwksUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'signedJwksUri': %w", err)
-		}
-	}
-
-	if a.SingleAccessTokenPerSubject != nil {
-		object["singleAccessTokenPerSubject"], err = json.Marshal(a.SingleAccessTokenPerSubject)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'singleAccessTokenPerSubject': %w", err)
-		}
-	}
-
-	if a.SoftwareId != nil {
-		object["softwareId"], err = json.Marshal(a.SoftwareId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'softwareId': %w", err)
-		}
-	}
-
-	if a.SoftwareVersion != nil {
-		object["softwareVersion"], err = json.Marshal(a.SoftwareVersion)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'softwareVersion': %w", err)
-		}
-	}
-
-	if a.SubjectType != nil {
-		object["subjectType"], err = json.Marshal(a.SubjectType)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'subjectType': %w", err)
-		}
-	}
-
-	if a.TlsClientAuthSanDns != nil {
-		object["tlsClientAuthSanDns"], err = json.Marshal(a.TlsClientAuthSanDns)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tlsClientAuthSanDns': %w", err)
-		}
-	}
-
-	if a.TlsClientAuthSanEmail != nil {
-		object["tlsClientAuthSanEmail"], err = json.Marshal(a.TlsClientAuthSanEmail)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tlsClientAuthSanEmail': %w", err)
-		}
-	}
-
-	if a.TlsClientAuthSanIp != nil {
-		object["tlsClientAuthSanIp"], err = json.Marshal(a.TlsClientAuthSanIp)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tlsClientAuthSanIp': %w", err)
-		}
-	}
-
-	if a.TlsClientAuthSanUri != nil {
-		object["tlsClientAuthSanUri"], err = json.Marshal(a.TlsClientAuthSanUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tlsClientAuthSanUri': %w", err)
-		}
-	}
-
-	if a.TlsClientAuthSubjectDn != nil {
-		object["tlsClientAuthSubjectDn"], err = json.Marshal(a.TlsClientAuthSubjectDn)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tlsClientAuthSubjectDn': %w", err)
-		}
-	}
-
-	if a.TlsClientCertificateBoundAccessTokens != nil {
-		object["tlsClientCertificateBoundAccessTokens"], err = json.Marshal(a.TlsClientCertificateBoundAccessTokens)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tlsClientCertificateBoundAccessTokens': %w", err)
-		}
-	}
-
-	if a.TokenAuthMethod != nil {
-		object["tokenAuthMethod"], err = json.Marshal(a.TokenAuthMethod)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tokenAuthMethod': %w", err)
-		}
-	}
-
-	if a.TokenAuthSignAlg != nil {
-		object["tokenAuthSignAlg"], err = json.Marshal(a.TokenAuthSignAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tokenAuthSignAlg': %w", err)
-		}
-	}
-
-	if a.TosUri != nil {
-		object["tosUri"], err = json.Marshal(a.TosUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tosUri': %w", err)
-		}
-	}
-
-	if a.TosUris != nil {
-		object["tosUris"], err = json.Marshal(a.TosUris)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tosUris': %w", err)
-		}
-	}
-
-	if a.TrustAnchorId != nil {
-		object["trustAnchorId"], err = json.Marshal(a.TrustAnchorId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'trustAnchorId': %w", err)
-		}
-	}
-
-	if a.TrustChain != nil {
-		object["trustChain"], err = json.Marshal(a.TrustChain)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'trustChain': %w", err)
-		}
-	}
-
-	if a.TrustChainExpiresAt != nil {
-		object["trustChainExpiresAt"], err = json.Marshal(a.TrustChainExpiresAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'trustChainExpiresAt': %w", err)
-		}
-	}
-
-	if a.TrustChainUpdatedAt != nil {
-		object["trustChainUpdatedAt"], err = json.Marshal(a.TrustChainUpdatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'trustChainUpdatedAt': %w", err)
-		}
-	}
-
-	if a.UserInfoEncryptionAlg != nil {
-		object["userInfoEncryptionAlg"], err = json.Marshal(a.UserInfoEncryptionAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'userInfoEncryptionAlg': %w", err)
-		}
-	}
-
-	if a.UserInfoEncryptionEnc != nil {
-		object["userInfoEncryptionEnc"], err = json.Marshal(a.UserInfoEncryptionEnc)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'userInfoEncryptionEnc': %w", err)
-		}
-	}
-
-	if a.UserInfoSignAlg != nil {
-		object["userInfoSignAlg"], err = json.Marshal(a.UserInfoSignAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'userInfoSignAlg': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
-}
-
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
@@ -6125,6 +5111,10 @@ type RawClient struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RawClientOption allows setting custom parameters during construction
@@ -14020,3 +13010,3250 @@ func (c *RawClient) applyEditors(ctx context.Context, req *http.Request, additio
 }
 
 // The typed facade (services.gen.go) parses responses.
+
+// The JSON methods of the models: each reads and writes the members its
+// type declares and keeps the others in Unknown (internal/wire).
+
+type jsonAccessToken AccessToken
+
+// MarshalJSON writes AccessToken, its Unknown members included.
+func (v AccessToken) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonAccessToken)(&v)) }
+
+// UnmarshalJSON reads AccessToken; the members it does not declare go to Unknown.
+func (v *AccessToken) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonAccessToken)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AccessToken) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAccessToken)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AccessToken) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAccessToken)(v))
+}
+
+type jsonAuthorizationDetailsElement AuthorizationDetailsElement
+
+// MarshalJSON writes AuthorizationDetailsElement, its Unknown members included.
+func (v AuthorizationDetailsElement) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAuthorizationDetailsElement)(&v))
+}
+
+// UnmarshalJSON reads AuthorizationDetailsElement; the members it does not declare go to Unknown.
+func (v *AuthorizationDetailsElement) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAuthorizationDetailsElement)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AuthorizationDetailsElement) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAuthorizationDetailsElement)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AuthorizationDetailsElement) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAuthorizationDetailsElement)(v))
+}
+
+type jsonAuthorizationFailRequest AuthorizationFailRequest
+
+// MarshalJSON writes AuthorizationFailRequest, its Unknown members included.
+func (v AuthorizationFailRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAuthorizationFailRequest)(&v))
+}
+
+// UnmarshalJSON reads AuthorizationFailRequest; the members it does not declare go to Unknown.
+func (v *AuthorizationFailRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAuthorizationFailRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AuthorizationFailRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAuthorizationFailRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AuthorizationFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAuthorizationFailRequest)(v))
+}
+
+type jsonAuthorizationFailResponse AuthorizationFailResponse
+
+// MarshalJSON writes AuthorizationFailResponse, its Unknown members included.
+func (v AuthorizationFailResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAuthorizationFailResponse)(&v))
+}
+
+// UnmarshalJSON reads AuthorizationFailResponse; the members it does not declare go to Unknown.
+func (v *AuthorizationFailResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAuthorizationFailResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AuthorizationFailResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAuthorizationFailResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AuthorizationFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAuthorizationFailResponse)(v))
+}
+
+type jsonAuthorizationIssueRequest AuthorizationIssueRequest
+
+// MarshalJSON writes AuthorizationIssueRequest, its Unknown members included.
+func (v AuthorizationIssueRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAuthorizationIssueRequest)(&v))
+}
+
+// UnmarshalJSON reads AuthorizationIssueRequest; the members it does not declare go to Unknown.
+func (v *AuthorizationIssueRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAuthorizationIssueRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AuthorizationIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAuthorizationIssueRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AuthorizationIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAuthorizationIssueRequest)(v))
+}
+
+type jsonAuthorizationIssueResponse AuthorizationIssueResponse
+
+// MarshalJSON writes AuthorizationIssueResponse, its Unknown members included.
+func (v AuthorizationIssueResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAuthorizationIssueResponse)(&v))
+}
+
+// UnmarshalJSON reads AuthorizationIssueResponse; the members it does not declare go to Unknown.
+func (v *AuthorizationIssueResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAuthorizationIssueResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AuthorizationIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAuthorizationIssueResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AuthorizationIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAuthorizationIssueResponse)(v))
+}
+
+type jsonAuthorizationRequest AuthorizationRequest
+
+// MarshalJSON writes AuthorizationRequest, its Unknown members included.
+func (v AuthorizationRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAuthorizationRequest)(&v))
+}
+
+// UnmarshalJSON reads AuthorizationRequest; the members it does not declare go to Unknown.
+func (v *AuthorizationRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAuthorizationRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AuthorizationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAuthorizationRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAuthorizationRequest)(v))
+}
+
+type jsonAuthorizationResponse AuthorizationResponse
+
+// MarshalJSON writes AuthorizationResponse, its Unknown members included.
+func (v AuthorizationResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAuthorizationResponse)(&v))
+}
+
+// UnmarshalJSON reads AuthorizationResponse; the members it does not declare go to Unknown.
+func (v *AuthorizationResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAuthorizationResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AuthorizationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAuthorizationResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAuthorizationResponse)(v))
+}
+
+type jsonAuthorizationTicketInfo AuthorizationTicketInfo
+
+// MarshalJSON writes AuthorizationTicketInfo, its Unknown members included.
+func (v AuthorizationTicketInfo) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAuthorizationTicketInfo)(&v))
+}
+
+// UnmarshalJSON reads AuthorizationTicketInfo; the members it does not declare go to Unknown.
+func (v *AuthorizationTicketInfo) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAuthorizationTicketInfo)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AuthorizationTicketInfo) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAuthorizationTicketInfo)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AuthorizationTicketInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAuthorizationTicketInfo)(v))
+}
+
+type jsonAuthorizationTicketInfoRequest AuthorizationTicketInfoRequest
+
+// MarshalJSON writes AuthorizationTicketInfoRequest, its Unknown members included.
+func (v AuthorizationTicketInfoRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAuthorizationTicketInfoRequest)(&v))
+}
+
+// UnmarshalJSON reads AuthorizationTicketInfoRequest; the members it does not declare go to Unknown.
+func (v *AuthorizationTicketInfoRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAuthorizationTicketInfoRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AuthorizationTicketInfoRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAuthorizationTicketInfoRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AuthorizationTicketInfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAuthorizationTicketInfoRequest)(v))
+}
+
+type jsonAuthorizationTicketInfoResponse AuthorizationTicketInfoResponse
+
+// MarshalJSON writes AuthorizationTicketInfoResponse, its Unknown members included.
+func (v AuthorizationTicketInfoResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAuthorizationTicketInfoResponse)(&v))
+}
+
+// UnmarshalJSON reads AuthorizationTicketInfoResponse; the members it does not declare go to Unknown.
+func (v *AuthorizationTicketInfoResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAuthorizationTicketInfoResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AuthorizationTicketInfoResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAuthorizationTicketInfoResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AuthorizationTicketInfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAuthorizationTicketInfoResponse)(v))
+}
+
+type jsonAuthorizationTicketUpdateRequest AuthorizationTicketUpdateRequest
+
+// MarshalJSON writes AuthorizationTicketUpdateRequest, its Unknown members included.
+func (v AuthorizationTicketUpdateRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAuthorizationTicketUpdateRequest)(&v))
+}
+
+// UnmarshalJSON reads AuthorizationTicketUpdateRequest; the members it does not declare go to Unknown.
+func (v *AuthorizationTicketUpdateRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAuthorizationTicketUpdateRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AuthorizationTicketUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAuthorizationTicketUpdateRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AuthorizationTicketUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAuthorizationTicketUpdateRequest)(v))
+}
+
+type jsonAuthorizationTicketUpdateResponse AuthorizationTicketUpdateResponse
+
+// MarshalJSON writes AuthorizationTicketUpdateResponse, its Unknown members included.
+func (v AuthorizationTicketUpdateResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAuthorizationTicketUpdateResponse)(&v))
+}
+
+// UnmarshalJSON reads AuthorizationTicketUpdateResponse; the members it does not declare go to Unknown.
+func (v *AuthorizationTicketUpdateResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAuthorizationTicketUpdateResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AuthorizationTicketUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAuthorizationTicketUpdateResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AuthorizationTicketUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAuthorizationTicketUpdateResponse)(v))
+}
+
+type jsonAuthzDetails AuthzDetails
+
+// MarshalJSON writes AuthzDetails, its Unknown members included.
+func (v AuthzDetails) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonAuthzDetails)(&v)) }
+
+// UnmarshalJSON reads AuthzDetails; the members it does not declare go to Unknown.
+func (v *AuthzDetails) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAuthzDetails)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AuthzDetails) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAuthzDetails)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AuthzDetails) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAuthzDetails)(v))
+}
+
+type jsonBackchannelAuthenticationCompleteRequest BackchannelAuthenticationCompleteRequest
+
+// MarshalJSON writes BackchannelAuthenticationCompleteRequest, its Unknown members included.
+func (v BackchannelAuthenticationCompleteRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonBackchannelAuthenticationCompleteRequest)(&v))
+}
+
+// UnmarshalJSON reads BackchannelAuthenticationCompleteRequest; the members it does not declare go to Unknown.
+func (v *BackchannelAuthenticationCompleteRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonBackchannelAuthenticationCompleteRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v BackchannelAuthenticationCompleteRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonBackchannelAuthenticationCompleteRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *BackchannelAuthenticationCompleteRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthenticationCompleteRequest)(v))
+}
+
+type jsonBackchannelAuthenticationCompleteResponse BackchannelAuthenticationCompleteResponse
+
+// MarshalJSON writes BackchannelAuthenticationCompleteResponse, its Unknown members included.
+func (v BackchannelAuthenticationCompleteResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonBackchannelAuthenticationCompleteResponse)(&v))
+}
+
+// UnmarshalJSON reads BackchannelAuthenticationCompleteResponse; the members it does not declare go to Unknown.
+func (v *BackchannelAuthenticationCompleteResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonBackchannelAuthenticationCompleteResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v BackchannelAuthenticationCompleteResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonBackchannelAuthenticationCompleteResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *BackchannelAuthenticationCompleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthenticationCompleteResponse)(v))
+}
+
+type jsonBackchannelAuthenticationFailRequest BackchannelAuthenticationFailRequest
+
+// MarshalJSON writes BackchannelAuthenticationFailRequest, its Unknown members included.
+func (v BackchannelAuthenticationFailRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonBackchannelAuthenticationFailRequest)(&v))
+}
+
+// UnmarshalJSON reads BackchannelAuthenticationFailRequest; the members it does not declare go to Unknown.
+func (v *BackchannelAuthenticationFailRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonBackchannelAuthenticationFailRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v BackchannelAuthenticationFailRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonBackchannelAuthenticationFailRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *BackchannelAuthenticationFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthenticationFailRequest)(v))
+}
+
+type jsonBackchannelAuthenticationFailResponse BackchannelAuthenticationFailResponse
+
+// MarshalJSON writes BackchannelAuthenticationFailResponse, its Unknown members included.
+func (v BackchannelAuthenticationFailResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonBackchannelAuthenticationFailResponse)(&v))
+}
+
+// UnmarshalJSON reads BackchannelAuthenticationFailResponse; the members it does not declare go to Unknown.
+func (v *BackchannelAuthenticationFailResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonBackchannelAuthenticationFailResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v BackchannelAuthenticationFailResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonBackchannelAuthenticationFailResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *BackchannelAuthenticationFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthenticationFailResponse)(v))
+}
+
+type jsonBackchannelAuthenticationIssueRequest BackchannelAuthenticationIssueRequest
+
+// MarshalJSON writes BackchannelAuthenticationIssueRequest, its Unknown members included.
+func (v BackchannelAuthenticationIssueRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonBackchannelAuthenticationIssueRequest)(&v))
+}
+
+// UnmarshalJSON reads BackchannelAuthenticationIssueRequest; the members it does not declare go to Unknown.
+func (v *BackchannelAuthenticationIssueRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonBackchannelAuthenticationIssueRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v BackchannelAuthenticationIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonBackchannelAuthenticationIssueRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *BackchannelAuthenticationIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthenticationIssueRequest)(v))
+}
+
+type jsonBackchannelAuthenticationIssueResponse BackchannelAuthenticationIssueResponse
+
+// MarshalJSON writes BackchannelAuthenticationIssueResponse, its Unknown members included.
+func (v BackchannelAuthenticationIssueResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonBackchannelAuthenticationIssueResponse)(&v))
+}
+
+// UnmarshalJSON reads BackchannelAuthenticationIssueResponse; the members it does not declare go to Unknown.
+func (v *BackchannelAuthenticationIssueResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonBackchannelAuthenticationIssueResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v BackchannelAuthenticationIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonBackchannelAuthenticationIssueResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *BackchannelAuthenticationIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthenticationIssueResponse)(v))
+}
+
+type jsonBackchannelAuthenticationRequest BackchannelAuthenticationRequest
+
+// MarshalJSON writes BackchannelAuthenticationRequest, its Unknown members included.
+func (v BackchannelAuthenticationRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonBackchannelAuthenticationRequest)(&v))
+}
+
+// UnmarshalJSON reads BackchannelAuthenticationRequest; the members it does not declare go to Unknown.
+func (v *BackchannelAuthenticationRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonBackchannelAuthenticationRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v BackchannelAuthenticationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonBackchannelAuthenticationRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *BackchannelAuthenticationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthenticationRequest)(v))
+}
+
+type jsonBackchannelAuthenticationResponse BackchannelAuthenticationResponse
+
+// MarshalJSON writes BackchannelAuthenticationResponse, its Unknown members included.
+func (v BackchannelAuthenticationResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonBackchannelAuthenticationResponse)(&v))
+}
+
+// UnmarshalJSON reads BackchannelAuthenticationResponse; the members it does not declare go to Unknown.
+func (v *BackchannelAuthenticationResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonBackchannelAuthenticationResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v BackchannelAuthenticationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonBackchannelAuthenticationResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *BackchannelAuthenticationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthenticationResponse)(v))
+}
+
+type jsonCimdOptions CimdOptions
+
+// MarshalJSON writes CimdOptions, its Unknown members included.
+func (v CimdOptions) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonCimdOptions)(&v)) }
+
+// UnmarshalJSON reads CimdOptions; the members it does not declare go to Unknown.
+func (v *CimdOptions) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonCimdOptions)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v CimdOptions) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonCimdOptions)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *CimdOptions) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonCimdOptions)(v))
+}
+
+type jsonClientAuthorizationDeleteApiPostJSONBody ClientAuthorizationDeleteApiPostJSONBody
+
+// MarshalJSON writes ClientAuthorizationDeleteApiPostJSONBody, its Unknown members included.
+func (v ClientAuthorizationDeleteApiPostJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientAuthorizationDeleteApiPostJSONBody)(&v))
+}
+
+// UnmarshalJSON reads ClientAuthorizationDeleteApiPostJSONBody; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationDeleteApiPostJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientAuthorizationDeleteApiPostJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientAuthorizationDeleteApiPostJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientAuthorizationDeleteApiPostJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientAuthorizationDeleteApiPostJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientAuthorizationDeleteApiPostJSONBody)(v))
+}
+
+type jsonClientAuthorizationDeleteApiPostJSONRequestBody ClientAuthorizationDeleteApiPostJSONRequestBody
+
+// MarshalJSON writes ClientAuthorizationDeleteApiPostJSONRequestBody, its Unknown members included.
+func (v ClientAuthorizationDeleteApiPostJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientAuthorizationDeleteApiPostJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads ClientAuthorizationDeleteApiPostJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationDeleteApiPostJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientAuthorizationDeleteApiPostJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientAuthorizationDeleteApiPostJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientAuthorizationDeleteApiPostJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientAuthorizationDeleteApiPostJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientAuthorizationDeleteApiPostJSONRequestBody)(v))
+}
+
+type jsonClientAuthorizationDeleteResponse ClientAuthorizationDeleteResponse
+
+// MarshalJSON writes ClientAuthorizationDeleteResponse, its Unknown members included.
+func (v ClientAuthorizationDeleteResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientAuthorizationDeleteResponse)(&v))
+}
+
+// UnmarshalJSON reads ClientAuthorizationDeleteResponse; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationDeleteResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientAuthorizationDeleteResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientAuthorizationDeleteResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientAuthorizationDeleteResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientAuthorizationDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientAuthorizationDeleteResponse)(v))
+}
+
+type jsonClientAuthorizationGetListRequest ClientAuthorizationGetListRequest
+
+// MarshalJSON writes ClientAuthorizationGetListRequest, its Unknown members included.
+func (v ClientAuthorizationGetListRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientAuthorizationGetListRequest)(&v))
+}
+
+// UnmarshalJSON reads ClientAuthorizationGetListRequest; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationGetListRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientAuthorizationGetListRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientAuthorizationGetListRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientAuthorizationGetListRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientAuthorizationGetListRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientAuthorizationGetListRequest)(v))
+}
+
+type jsonClientAuthorizationGetListResponse ClientAuthorizationGetListResponse
+
+// MarshalJSON writes ClientAuthorizationGetListResponse, its Unknown members included.
+func (v ClientAuthorizationGetListResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientAuthorizationGetListResponse)(&v))
+}
+
+// UnmarshalJSON reads ClientAuthorizationGetListResponse; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationGetListResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientAuthorizationGetListResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientAuthorizationGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientAuthorizationGetListResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientAuthorizationGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientAuthorizationGetListResponse)(v))
+}
+
+type jsonClientAuthorizationUpdateRequest ClientAuthorizationUpdateRequest
+
+// MarshalJSON writes ClientAuthorizationUpdateRequest, its Unknown members included.
+func (v ClientAuthorizationUpdateRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientAuthorizationUpdateRequest)(&v))
+}
+
+// UnmarshalJSON reads ClientAuthorizationUpdateRequest; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationUpdateRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientAuthorizationUpdateRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientAuthorizationUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientAuthorizationUpdateRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientAuthorizationUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientAuthorizationUpdateRequest)(v))
+}
+
+type jsonClientAuthorizationUpdateResponse ClientAuthorizationUpdateResponse
+
+// MarshalJSON writes ClientAuthorizationUpdateResponse, its Unknown members included.
+func (v ClientAuthorizationUpdateResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientAuthorizationUpdateResponse)(&v))
+}
+
+// UnmarshalJSON reads ClientAuthorizationUpdateResponse; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationUpdateResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientAuthorizationUpdateResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientAuthorizationUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientAuthorizationUpdateResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientAuthorizationUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientAuthorizationUpdateResponse)(v))
+}
+
+type jsonClientExtension ClientExtension
+
+// MarshalJSON writes ClientExtension, its Unknown members included.
+func (v ClientExtension) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientExtension)(&v))
+}
+
+// UnmarshalJSON reads ClientExtension; the members it does not declare go to Unknown.
+func (v *ClientExtension) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientExtension)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientExtension) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientExtension)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientExtension) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientExtension)(v))
+}
+
+type jsonClientExtensionRequestableScopesGetResponse ClientExtensionRequestableScopesGetResponse
+
+// MarshalJSON writes ClientExtensionRequestableScopesGetResponse, its Unknown members included.
+func (v ClientExtensionRequestableScopesGetResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientExtensionRequestableScopesGetResponse)(&v))
+}
+
+// UnmarshalJSON reads ClientExtensionRequestableScopesGetResponse; the members it does not declare go to Unknown.
+func (v *ClientExtensionRequestableScopesGetResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientExtensionRequestableScopesGetResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientExtensionRequestableScopesGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientExtensionRequestableScopesGetResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientExtensionRequestableScopesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientExtensionRequestableScopesGetResponse)(v))
+}
+
+type jsonClientExtensionRequestableScopesUpdateRequest ClientExtensionRequestableScopesUpdateRequest
+
+// MarshalJSON writes ClientExtensionRequestableScopesUpdateRequest, its Unknown members included.
+func (v ClientExtensionRequestableScopesUpdateRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientExtensionRequestableScopesUpdateRequest)(&v))
+}
+
+// UnmarshalJSON reads ClientExtensionRequestableScopesUpdateRequest; the members it does not declare go to Unknown.
+func (v *ClientExtensionRequestableScopesUpdateRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientExtensionRequestableScopesUpdateRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientExtensionRequestableScopesUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientExtensionRequestableScopesUpdateRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientExtensionRequestableScopesUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientExtensionRequestableScopesUpdateRequest)(v))
+}
+
+type jsonClientExtensionRequestableScopesUpdateResponse ClientExtensionRequestableScopesUpdateResponse
+
+// MarshalJSON writes ClientExtensionRequestableScopesUpdateResponse, its Unknown members included.
+func (v ClientExtensionRequestableScopesUpdateResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientExtensionRequestableScopesUpdateResponse)(&v))
+}
+
+// UnmarshalJSON reads ClientExtensionRequestableScopesUpdateResponse; the members it does not declare go to Unknown.
+func (v *ClientExtensionRequestableScopesUpdateResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientExtensionRequestableScopesUpdateResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientExtensionRequestableScopesUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientExtensionRequestableScopesUpdateResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientExtensionRequestableScopesUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientExtensionRequestableScopesUpdateResponse)(v))
+}
+
+type jsonClientFlagUpdateRequest ClientFlagUpdateRequest
+
+// MarshalJSON writes ClientFlagUpdateRequest, its Unknown members included.
+func (v ClientFlagUpdateRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientFlagUpdateRequest)(&v))
+}
+
+// UnmarshalJSON reads ClientFlagUpdateRequest; the members it does not declare go to Unknown.
+func (v *ClientFlagUpdateRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientFlagUpdateRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientFlagUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientFlagUpdateRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientFlagUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientFlagUpdateRequest)(v))
+}
+
+type jsonClientFlagUpdateResponse ClientFlagUpdateResponse
+
+// MarshalJSON writes ClientFlagUpdateResponse, its Unknown members included.
+func (v ClientFlagUpdateResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientFlagUpdateResponse)(&v))
+}
+
+// UnmarshalJSON reads ClientFlagUpdateResponse; the members it does not declare go to Unknown.
+func (v *ClientFlagUpdateResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientFlagUpdateResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientFlagUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientFlagUpdateResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientFlagUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientFlagUpdateResponse)(v))
+}
+
+type jsonClientGetListResponse ClientGetListResponse
+
+// MarshalJSON writes ClientGetListResponse, its Unknown members included.
+func (v ClientGetListResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientGetListResponse)(&v))
+}
+
+// UnmarshalJSON reads ClientGetListResponse; the members it does not declare go to Unknown.
+func (v *ClientGetListResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientGetListResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientGetListResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientGetListResponse)(v))
+}
+
+type jsonClientGrantedScopesDeleteResponse ClientGrantedScopesDeleteResponse
+
+// MarshalJSON writes ClientGrantedScopesDeleteResponse, its Unknown members included.
+func (v ClientGrantedScopesDeleteResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientGrantedScopesDeleteResponse)(&v))
+}
+
+// UnmarshalJSON reads ClientGrantedScopesDeleteResponse; the members it does not declare go to Unknown.
+func (v *ClientGrantedScopesDeleteResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientGrantedScopesDeleteResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientGrantedScopesDeleteResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientGrantedScopesDeleteResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientGrantedScopesDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientGrantedScopesDeleteResponse)(v))
+}
+
+type jsonClientGrantedScopesGetApiPostJSONBody ClientGrantedScopesGetApiPostJSONBody
+
+// MarshalJSON writes ClientGrantedScopesGetApiPostJSONBody, its Unknown members included.
+func (v ClientGrantedScopesGetApiPostJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientGrantedScopesGetApiPostJSONBody)(&v))
+}
+
+// UnmarshalJSON reads ClientGrantedScopesGetApiPostJSONBody; the members it does not declare go to Unknown.
+func (v *ClientGrantedScopesGetApiPostJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientGrantedScopesGetApiPostJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientGrantedScopesGetApiPostJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientGrantedScopesGetApiPostJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientGrantedScopesGetApiPostJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientGrantedScopesGetApiPostJSONBody)(v))
+}
+
+type jsonClientGrantedScopesGetApiPostJSONRequestBody ClientGrantedScopesGetApiPostJSONRequestBody
+
+// MarshalJSON writes ClientGrantedScopesGetApiPostJSONRequestBody, its Unknown members included.
+func (v ClientGrantedScopesGetApiPostJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientGrantedScopesGetApiPostJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads ClientGrantedScopesGetApiPostJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientGrantedScopesGetApiPostJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientGrantedScopesGetApiPostJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientGrantedScopesGetApiPostJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientGrantedScopesGetApiPostJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientGrantedScopesGetApiPostJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientGrantedScopesGetApiPostJSONRequestBody)(v))
+}
+
+type jsonClientLimited ClientLimited
+
+// MarshalJSON writes ClientLimited, its Unknown members included.
+func (v ClientLimited) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonClientLimited)(&v)) }
+
+// UnmarshalJSON reads ClientLimited; the members it does not declare go to Unknown.
+func (v *ClientLimited) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientLimited)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientLimited) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientLimited)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientLimited) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientLimited)(v))
+}
+
+type jsonClientLimitedAuthorization ClientLimitedAuthorization
+
+// MarshalJSON writes ClientLimitedAuthorization, its Unknown members included.
+func (v ClientLimitedAuthorization) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientLimitedAuthorization)(&v))
+}
+
+// UnmarshalJSON reads ClientLimitedAuthorization; the members it does not declare go to Unknown.
+func (v *ClientLimitedAuthorization) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientLimitedAuthorization)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientLimitedAuthorization) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientLimitedAuthorization)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientLimitedAuthorization) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientLimitedAuthorization)(v))
+}
+
+type jsonClientRegistrationApiJSONBody ClientRegistrationApiJSONBody
+
+// MarshalJSON writes ClientRegistrationApiJSONBody, its Unknown members included.
+func (v ClientRegistrationApiJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientRegistrationApiJSONBody)(&v))
+}
+
+// UnmarshalJSON reads ClientRegistrationApiJSONBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationApiJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientRegistrationApiJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientRegistrationApiJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientRegistrationApiJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientRegistrationApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientRegistrationApiJSONBody)(v))
+}
+
+type jsonClientRegistrationApiJSONRequestBody ClientRegistrationApiJSONRequestBody
+
+// MarshalJSON writes ClientRegistrationApiJSONRequestBody, its Unknown members included.
+func (v ClientRegistrationApiJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientRegistrationApiJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads ClientRegistrationApiJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationApiJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientRegistrationApiJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientRegistrationApiJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientRegistrationApiJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientRegistrationApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientRegistrationApiJSONRequestBody)(v))
+}
+
+type jsonClientRegistrationDeleteApiJSONBody ClientRegistrationDeleteApiJSONBody
+
+// MarshalJSON writes ClientRegistrationDeleteApiJSONBody, its Unknown members included.
+func (v ClientRegistrationDeleteApiJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientRegistrationDeleteApiJSONBody)(&v))
+}
+
+// UnmarshalJSON reads ClientRegistrationDeleteApiJSONBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationDeleteApiJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientRegistrationDeleteApiJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientRegistrationDeleteApiJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientRegistrationDeleteApiJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientRegistrationDeleteApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientRegistrationDeleteApiJSONBody)(v))
+}
+
+type jsonClientRegistrationDeleteApiJSONRequestBody ClientRegistrationDeleteApiJSONRequestBody
+
+// MarshalJSON writes ClientRegistrationDeleteApiJSONRequestBody, its Unknown members included.
+func (v ClientRegistrationDeleteApiJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientRegistrationDeleteApiJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads ClientRegistrationDeleteApiJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationDeleteApiJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientRegistrationDeleteApiJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientRegistrationDeleteApiJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientRegistrationDeleteApiJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientRegistrationDeleteApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientRegistrationDeleteApiJSONRequestBody)(v))
+}
+
+type jsonClientRegistrationGetApiJSONBody ClientRegistrationGetApiJSONBody
+
+// MarshalJSON writes ClientRegistrationGetApiJSONBody, its Unknown members included.
+func (v ClientRegistrationGetApiJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientRegistrationGetApiJSONBody)(&v))
+}
+
+// UnmarshalJSON reads ClientRegistrationGetApiJSONBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationGetApiJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientRegistrationGetApiJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientRegistrationGetApiJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientRegistrationGetApiJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientRegistrationGetApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientRegistrationGetApiJSONBody)(v))
+}
+
+type jsonClientRegistrationGetApiJSONRequestBody ClientRegistrationGetApiJSONRequestBody
+
+// MarshalJSON writes ClientRegistrationGetApiJSONRequestBody, its Unknown members included.
+func (v ClientRegistrationGetApiJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientRegistrationGetApiJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads ClientRegistrationGetApiJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationGetApiJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientRegistrationGetApiJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientRegistrationGetApiJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientRegistrationGetApiJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientRegistrationGetApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientRegistrationGetApiJSONRequestBody)(v))
+}
+
+type jsonClientRegistrationRequest ClientRegistrationRequest
+
+// MarshalJSON writes ClientRegistrationRequest, its Unknown members included.
+func (v ClientRegistrationRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientRegistrationRequest)(&v))
+}
+
+// UnmarshalJSON reads ClientRegistrationRequest; the members it does not declare go to Unknown.
+func (v *ClientRegistrationRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientRegistrationRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientRegistrationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientRegistrationRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientRegistrationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientRegistrationRequest)(v))
+}
+
+type jsonClientRegistrationResponse ClientRegistrationResponse
+
+// MarshalJSON writes ClientRegistrationResponse, its Unknown members included.
+func (v ClientRegistrationResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientRegistrationResponse)(&v))
+}
+
+// UnmarshalJSON reads ClientRegistrationResponse; the members it does not declare go to Unknown.
+func (v *ClientRegistrationResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientRegistrationResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientRegistrationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientRegistrationResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientRegistrationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientRegistrationResponse)(v))
+}
+
+type jsonClientRegistrationUpdateApiJSONBody ClientRegistrationUpdateApiJSONBody
+
+// MarshalJSON writes ClientRegistrationUpdateApiJSONBody, its Unknown members included.
+func (v ClientRegistrationUpdateApiJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientRegistrationUpdateApiJSONBody)(&v))
+}
+
+// UnmarshalJSON reads ClientRegistrationUpdateApiJSONBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationUpdateApiJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientRegistrationUpdateApiJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientRegistrationUpdateApiJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientRegistrationUpdateApiJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientRegistrationUpdateApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientRegistrationUpdateApiJSONBody)(v))
+}
+
+type jsonClientRegistrationUpdateApiJSONRequestBody ClientRegistrationUpdateApiJSONRequestBody
+
+// MarshalJSON writes ClientRegistrationUpdateApiJSONRequestBody, its Unknown members included.
+func (v ClientRegistrationUpdateApiJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientRegistrationUpdateApiJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads ClientRegistrationUpdateApiJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationUpdateApiJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientRegistrationUpdateApiJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientRegistrationUpdateApiJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientRegistrationUpdateApiJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientRegistrationUpdateApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientRegistrationUpdateApiJSONRequestBody)(v))
+}
+
+type jsonClientSecretRefreshResponse ClientSecretRefreshResponse
+
+// MarshalJSON writes ClientSecretRefreshResponse, its Unknown members included.
+func (v ClientSecretRefreshResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientSecretRefreshResponse)(&v))
+}
+
+// UnmarshalJSON reads ClientSecretRefreshResponse; the members it does not declare go to Unknown.
+func (v *ClientSecretRefreshResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientSecretRefreshResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientSecretRefreshResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientSecretRefreshResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientSecretRefreshResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientSecretRefreshResponse)(v))
+}
+
+type jsonClientSecretUpdateRequest ClientSecretUpdateRequest
+
+// MarshalJSON writes ClientSecretUpdateRequest, its Unknown members included.
+func (v ClientSecretUpdateRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientSecretUpdateRequest)(&v))
+}
+
+// UnmarshalJSON reads ClientSecretUpdateRequest; the members it does not declare go to Unknown.
+func (v *ClientSecretUpdateRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientSecretUpdateRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientSecretUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientSecretUpdateRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientSecretUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientSecretUpdateRequest)(v))
+}
+
+type jsonClientSecretUpdateResponse ClientSecretUpdateResponse
+
+// MarshalJSON writes ClientSecretUpdateResponse, its Unknown members included.
+func (v ClientSecretUpdateResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonClientSecretUpdateResponse)(&v))
+}
+
+// UnmarshalJSON reads ClientSecretUpdateResponse; the members it does not declare go to Unknown.
+func (v *ClientSecretUpdateResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonClientSecretUpdateResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ClientSecretUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonClientSecretUpdateResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ClientSecretUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonClientSecretUpdateResponse)(v))
+}
+
+type jsonCredentialIssuanceOrder CredentialIssuanceOrder
+
+// MarshalJSON writes CredentialIssuanceOrder, its Unknown members included.
+func (v CredentialIssuanceOrder) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonCredentialIssuanceOrder)(&v))
+}
+
+// UnmarshalJSON reads CredentialIssuanceOrder; the members it does not declare go to Unknown.
+func (v *CredentialIssuanceOrder) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonCredentialIssuanceOrder)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v CredentialIssuanceOrder) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonCredentialIssuanceOrder)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *CredentialIssuanceOrder) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonCredentialIssuanceOrder)(v))
+}
+
+type jsonCredentialIssuerMetadata CredentialIssuerMetadata
+
+// MarshalJSON writes CredentialIssuerMetadata, its Unknown members included.
+func (v CredentialIssuerMetadata) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonCredentialIssuerMetadata)(&v))
+}
+
+// UnmarshalJSON reads CredentialIssuerMetadata; the members it does not declare go to Unknown.
+func (v *CredentialIssuerMetadata) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonCredentialIssuerMetadata)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v CredentialIssuerMetadata) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonCredentialIssuerMetadata)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *CredentialIssuerMetadata) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonCredentialIssuerMetadata)(v))
+}
+
+type jsonCredentialOfferInfo CredentialOfferInfo
+
+// MarshalJSON writes CredentialOfferInfo, its Unknown members included.
+func (v CredentialOfferInfo) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonCredentialOfferInfo)(&v))
+}
+
+// UnmarshalJSON reads CredentialOfferInfo; the members it does not declare go to Unknown.
+func (v *CredentialOfferInfo) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonCredentialOfferInfo)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v CredentialOfferInfo) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonCredentialOfferInfo)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *CredentialOfferInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonCredentialOfferInfo)(v))
+}
+
+type jsonCredentialRequestInfo CredentialRequestInfo
+
+// MarshalJSON writes CredentialRequestInfo, its Unknown members included.
+func (v CredentialRequestInfo) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonCredentialRequestInfo)(&v))
+}
+
+// UnmarshalJSON reads CredentialRequestInfo; the members it does not declare go to Unknown.
+func (v *CredentialRequestInfo) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonCredentialRequestInfo)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v CredentialRequestInfo) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonCredentialRequestInfo)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *CredentialRequestInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonCredentialRequestInfo)(v))
+}
+
+type jsonDeviceAuthorizationRequest DeviceAuthorizationRequest
+
+// MarshalJSON writes DeviceAuthorizationRequest, its Unknown members included.
+func (v DeviceAuthorizationRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonDeviceAuthorizationRequest)(&v))
+}
+
+// UnmarshalJSON reads DeviceAuthorizationRequest; the members it does not declare go to Unknown.
+func (v *DeviceAuthorizationRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonDeviceAuthorizationRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v DeviceAuthorizationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonDeviceAuthorizationRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *DeviceAuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonDeviceAuthorizationRequest)(v))
+}
+
+type jsonDeviceAuthorizationResponse DeviceAuthorizationResponse
+
+// MarshalJSON writes DeviceAuthorizationResponse, its Unknown members included.
+func (v DeviceAuthorizationResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonDeviceAuthorizationResponse)(&v))
+}
+
+// UnmarshalJSON reads DeviceAuthorizationResponse; the members it does not declare go to Unknown.
+func (v *DeviceAuthorizationResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonDeviceAuthorizationResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v DeviceAuthorizationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonDeviceAuthorizationResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *DeviceAuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonDeviceAuthorizationResponse)(v))
+}
+
+type jsonDeviceCompleteRequest DeviceCompleteRequest
+
+// MarshalJSON writes DeviceCompleteRequest, its Unknown members included.
+func (v DeviceCompleteRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonDeviceCompleteRequest)(&v))
+}
+
+// UnmarshalJSON reads DeviceCompleteRequest; the members it does not declare go to Unknown.
+func (v *DeviceCompleteRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonDeviceCompleteRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v DeviceCompleteRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonDeviceCompleteRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *DeviceCompleteRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonDeviceCompleteRequest)(v))
+}
+
+type jsonDeviceCompleteResponse DeviceCompleteResponse
+
+// MarshalJSON writes DeviceCompleteResponse, its Unknown members included.
+func (v DeviceCompleteResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonDeviceCompleteResponse)(&v))
+}
+
+// UnmarshalJSON reads DeviceCompleteResponse; the members it does not declare go to Unknown.
+func (v *DeviceCompleteResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonDeviceCompleteResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v DeviceCompleteResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonDeviceCompleteResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *DeviceCompleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonDeviceCompleteResponse)(v))
+}
+
+type jsonDeviceVerificationRequest DeviceVerificationRequest
+
+// MarshalJSON writes DeviceVerificationRequest, its Unknown members included.
+func (v DeviceVerificationRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonDeviceVerificationRequest)(&v))
+}
+
+// UnmarshalJSON reads DeviceVerificationRequest; the members it does not declare go to Unknown.
+func (v *DeviceVerificationRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonDeviceVerificationRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v DeviceVerificationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonDeviceVerificationRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *DeviceVerificationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonDeviceVerificationRequest)(v))
+}
+
+type jsonDeviceVerificationResponse DeviceVerificationResponse
+
+// MarshalJSON writes DeviceVerificationResponse, its Unknown members included.
+func (v DeviceVerificationResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonDeviceVerificationResponse)(&v))
+}
+
+// UnmarshalJSON reads DeviceVerificationResponse; the members it does not declare go to Unknown.
+func (v *DeviceVerificationResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonDeviceVerificationResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v DeviceVerificationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonDeviceVerificationResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *DeviceVerificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonDeviceVerificationResponse)(v))
+}
+
+type jsonDynamicScope DynamicScope
+
+// MarshalJSON writes DynamicScope, its Unknown members included.
+func (v DynamicScope) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonDynamicScope)(&v)) }
+
+// UnmarshalJSON reads DynamicScope; the members it does not declare go to Unknown.
+func (v *DynamicScope) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonDynamicScope)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v DynamicScope) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonDynamicScope)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *DynamicScope) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonDynamicScope)(v))
+}
+
+type jsonFederationConfigurationResponse FederationConfigurationResponse
+
+// MarshalJSON writes FederationConfigurationResponse, its Unknown members included.
+func (v FederationConfigurationResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonFederationConfigurationResponse)(&v))
+}
+
+// UnmarshalJSON reads FederationConfigurationResponse; the members it does not declare go to Unknown.
+func (v *FederationConfigurationResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonFederationConfigurationResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v FederationConfigurationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonFederationConfigurationResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *FederationConfigurationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonFederationConfigurationResponse)(v))
+}
+
+type jsonFederationRegistrationRequest FederationRegistrationRequest
+
+// MarshalJSON writes FederationRegistrationRequest, its Unknown members included.
+func (v FederationRegistrationRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonFederationRegistrationRequest)(&v))
+}
+
+// UnmarshalJSON reads FederationRegistrationRequest; the members it does not declare go to Unknown.
+func (v *FederationRegistrationRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonFederationRegistrationRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v FederationRegistrationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonFederationRegistrationRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *FederationRegistrationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonFederationRegistrationRequest)(v))
+}
+
+type jsonFederationRegistrationResponse FederationRegistrationResponse
+
+// MarshalJSON writes FederationRegistrationResponse, its Unknown members included.
+func (v FederationRegistrationResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonFederationRegistrationResponse)(&v))
+}
+
+// UnmarshalJSON reads FederationRegistrationResponse; the members it does not declare go to Unknown.
+func (v *FederationRegistrationResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonFederationRegistrationResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v FederationRegistrationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonFederationRegistrationResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *FederationRegistrationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonFederationRegistrationResponse)(v))
+}
+
+type jsonGMRequest GMRequest
+
+// MarshalJSON writes GMRequest, its Unknown members included.
+func (v GMRequest) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonGMRequest)(&v)) }
+
+// UnmarshalJSON reads GMRequest; the members it does not declare go to Unknown.
+func (v *GMRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonGMRequest)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v GMRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonGMRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *GMRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonGMRequest)(v))
+}
+
+type jsonGMResponse GMResponse
+
+// MarshalJSON writes GMResponse, its Unknown members included.
+func (v GMResponse) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonGMResponse)(&v)) }
+
+// UnmarshalJSON reads GMResponse; the members it does not declare go to Unknown.
+func (v *GMResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonGMResponse)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v GMResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonGMResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *GMResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonGMResponse)(v))
+}
+
+type jsonGrant Grant
+
+// MarshalJSON writes Grant, its Unknown members included.
+func (v Grant) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonGrant)(&v)) }
+
+// UnmarshalJSON reads Grant; the members it does not declare go to Unknown.
+func (v *Grant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonGrant)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Grant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonGrant)(&v)) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Grant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonGrant)(v))
+}
+
+type jsonGrantScope GrantScope
+
+// MarshalJSON writes GrantScope, its Unknown members included.
+func (v GrantScope) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonGrantScope)(&v)) }
+
+// UnmarshalJSON reads GrantScope; the members it does not declare go to Unknown.
+func (v *GrantScope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonGrantScope)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v GrantScope) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonGrantScope)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *GrantScope) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonGrantScope)(v))
+}
+
+type jsonHsk Hsk
+
+// MarshalJSON writes Hsk, its Unknown members included.
+func (v Hsk) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonHsk)(&v)) }
+
+// UnmarshalJSON reads Hsk; the members it does not declare go to Unknown.
+func (v *Hsk) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonHsk)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Hsk) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonHsk)(&v)) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Hsk) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonHsk)(v))
+}
+
+type jsonHskCreateRequest HskCreateRequest
+
+// MarshalJSON writes HskCreateRequest, its Unknown members included.
+func (v HskCreateRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonHskCreateRequest)(&v))
+}
+
+// UnmarshalJSON reads HskCreateRequest; the members it does not declare go to Unknown.
+func (v *HskCreateRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonHskCreateRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v HskCreateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonHskCreateRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *HskCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonHskCreateRequest)(v))
+}
+
+type jsonHskCreateResponse HskCreateResponse
+
+// MarshalJSON writes HskCreateResponse, its Unknown members included.
+func (v HskCreateResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonHskCreateResponse)(&v))
+}
+
+// UnmarshalJSON reads HskCreateResponse; the members it does not declare go to Unknown.
+func (v *HskCreateResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonHskCreateResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v HskCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonHskCreateResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *HskCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonHskCreateResponse)(v))
+}
+
+type jsonHskDeleteResponse HskDeleteResponse
+
+// MarshalJSON writes HskDeleteResponse, its Unknown members included.
+func (v HskDeleteResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonHskDeleteResponse)(&v))
+}
+
+// UnmarshalJSON reads HskDeleteResponse; the members it does not declare go to Unknown.
+func (v *HskDeleteResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonHskDeleteResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v HskDeleteResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonHskDeleteResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *HskDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonHskDeleteResponse)(v))
+}
+
+type jsonHskGetListResponse HskGetListResponse
+
+// MarshalJSON writes HskGetListResponse, its Unknown members included.
+func (v HskGetListResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonHskGetListResponse)(&v))
+}
+
+// UnmarshalJSON reads HskGetListResponse; the members it does not declare go to Unknown.
+func (v *HskGetListResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonHskGetListResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v HskGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonHskGetListResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *HskGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonHskGetListResponse)(v))
+}
+
+type jsonHskGetResponse HskGetResponse
+
+// MarshalJSON writes HskGetResponse, its Unknown members included.
+func (v HskGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonHskGetResponse)(&v)) }
+
+// UnmarshalJSON reads HskGetResponse; the members it does not declare go to Unknown.
+func (v *HskGetResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonHskGetResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v HskGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonHskGetResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *HskGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonHskGetResponse)(v))
+}
+
+type jsonIdtokenReissueRequest IdtokenReissueRequest
+
+// MarshalJSON writes IdtokenReissueRequest, its Unknown members included.
+func (v IdtokenReissueRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonIdtokenReissueRequest)(&v))
+}
+
+// UnmarshalJSON reads IdtokenReissueRequest; the members it does not declare go to Unknown.
+func (v *IdtokenReissueRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonIdtokenReissueRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v IdtokenReissueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonIdtokenReissueRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *IdtokenReissueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonIdtokenReissueRequest)(v))
+}
+
+type jsonIdtokenReissueResponse IdtokenReissueResponse
+
+// MarshalJSON writes IdtokenReissueResponse, its Unknown members included.
+func (v IdtokenReissueResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonIdtokenReissueResponse)(&v))
+}
+
+// UnmarshalJSON reads IdtokenReissueResponse; the members it does not declare go to Unknown.
+func (v *IdtokenReissueResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonIdtokenReissueResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v IdtokenReissueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonIdtokenReissueResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *IdtokenReissueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonIdtokenReissueResponse)(v))
+}
+
+type jsonInfoResponse InfoResponse
+
+// MarshalJSON writes InfoResponse, its Unknown members included.
+func (v InfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonInfoResponse)(&v)) }
+
+// UnmarshalJSON reads InfoResponse; the members it does not declare go to Unknown.
+func (v *InfoResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonInfoResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v InfoResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonInfoResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *InfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonInfoResponse)(v))
+}
+
+type jsonIntrospectionRequest IntrospectionRequest
+
+// MarshalJSON writes IntrospectionRequest, its Unknown members included.
+func (v IntrospectionRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonIntrospectionRequest)(&v))
+}
+
+// UnmarshalJSON reads IntrospectionRequest; the members it does not declare go to Unknown.
+func (v *IntrospectionRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonIntrospectionRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v IntrospectionRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonIntrospectionRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *IntrospectionRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonIntrospectionRequest)(v))
+}
+
+type jsonIntrospectionResponse IntrospectionResponse
+
+// MarshalJSON writes IntrospectionResponse, its Unknown members included.
+func (v IntrospectionResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonIntrospectionResponse)(&v))
+}
+
+// UnmarshalJSON reads IntrospectionResponse; the members it does not declare go to Unknown.
+func (v *IntrospectionResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonIntrospectionResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v IntrospectionResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonIntrospectionResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *IntrospectionResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonIntrospectionResponse)(v))
+}
+
+type jsonJoseVerifyRequest JoseVerifyRequest
+
+// MarshalJSON writes JoseVerifyRequest, its Unknown members included.
+func (v JoseVerifyRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonJoseVerifyRequest)(&v))
+}
+
+// UnmarshalJSON reads JoseVerifyRequest; the members it does not declare go to Unknown.
+func (v *JoseVerifyRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonJoseVerifyRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v JoseVerifyRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonJoseVerifyRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *JoseVerifyRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonJoseVerifyRequest)(v))
+}
+
+type jsonJoseVerifyResponse JoseVerifyResponse
+
+// MarshalJSON writes JoseVerifyResponse, its Unknown members included.
+func (v JoseVerifyResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonJoseVerifyResponse)(&v))
+}
+
+// UnmarshalJSON reads JoseVerifyResponse; the members it does not declare go to Unknown.
+func (v *JoseVerifyResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonJoseVerifyResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v JoseVerifyResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonJoseVerifyResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *JoseVerifyResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonJoseVerifyResponse)(v))
+}
+
+type jsonNamedUri NamedUri
+
+// MarshalJSON writes NamedUri, its Unknown members included.
+func (v NamedUri) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonNamedUri)(&v)) }
+
+// UnmarshalJSON reads NamedUri; the members it does not declare go to Unknown.
+func (v *NamedUri) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonNamedUri)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v NamedUri) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonNamedUri)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *NamedUri) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonNamedUri)(v))
+}
+
+type jsonNativeSsoLogoutRequest NativeSsoLogoutRequest
+
+// MarshalJSON writes NativeSsoLogoutRequest, its Unknown members included.
+func (v NativeSsoLogoutRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonNativeSsoLogoutRequest)(&v))
+}
+
+// UnmarshalJSON reads NativeSsoLogoutRequest; the members it does not declare go to Unknown.
+func (v *NativeSsoLogoutRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonNativeSsoLogoutRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v NativeSsoLogoutRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonNativeSsoLogoutRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *NativeSsoLogoutRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonNativeSsoLogoutRequest)(v))
+}
+
+type jsonNativeSsoLogoutResponse NativeSsoLogoutResponse
+
+// MarshalJSON writes NativeSsoLogoutResponse, its Unknown members included.
+func (v NativeSsoLogoutResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonNativeSsoLogoutResponse)(&v))
+}
+
+// UnmarshalJSON reads NativeSsoLogoutResponse; the members it does not declare go to Unknown.
+func (v *NativeSsoLogoutResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonNativeSsoLogoutResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v NativeSsoLogoutResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonNativeSsoLogoutResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *NativeSsoLogoutResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonNativeSsoLogoutResponse)(v))
+}
+
+type jsonNativeSsoRequest NativeSsoRequest
+
+// MarshalJSON writes NativeSsoRequest, its Unknown members included.
+func (v NativeSsoRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonNativeSsoRequest)(&v))
+}
+
+// UnmarshalJSON reads NativeSsoRequest; the members it does not declare go to Unknown.
+func (v *NativeSsoRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonNativeSsoRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v NativeSsoRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonNativeSsoRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *NativeSsoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonNativeSsoRequest)(v))
+}
+
+type jsonNativeSsoResponse NativeSsoResponse
+
+// MarshalJSON writes NativeSsoResponse, its Unknown members included.
+func (v NativeSsoResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonNativeSsoResponse)(&v))
+}
+
+// UnmarshalJSON reads NativeSsoResponse; the members it does not declare go to Unknown.
+func (v *NativeSsoResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonNativeSsoResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v NativeSsoResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonNativeSsoResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *NativeSsoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonNativeSsoResponse)(v))
+}
+
+type jsonOAuthClient OAuthClient
+
+// MarshalJSON writes OAuthClient, its Unknown members included.
+func (v OAuthClient) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonOAuthClient)(&v)) }
+
+// UnmarshalJSON reads OAuthClient; the members it does not declare go to Unknown.
+func (v *OAuthClient) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonOAuthClient)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v OAuthClient) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonOAuthClient)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *OAuthClient) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonOAuthClient)(v))
+}
+
+type jsonPair Pair
+
+// MarshalJSON writes Pair, its Unknown members included.
+func (v Pair) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonPair)(&v)) }
+
+// UnmarshalJSON reads Pair; the members it does not declare go to Unknown.
+func (v *Pair) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonPair)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Pair) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonPair)(&v)) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Pair) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPair)(v))
+}
+
+type jsonProperty Property
+
+// MarshalJSON writes Property, its Unknown members included.
+func (v Property) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonProperty)(&v)) }
+
+// UnmarshalJSON reads Property; the members it does not declare go to Unknown.
+func (v *Property) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonProperty)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Property) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonProperty)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Property) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonProperty)(v))
+}
+
+type jsonPushedAuthorizationRequest PushedAuthorizationRequest
+
+// MarshalJSON writes PushedAuthorizationRequest, its Unknown members included.
+func (v PushedAuthorizationRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPushedAuthorizationRequest)(&v))
+}
+
+// UnmarshalJSON reads PushedAuthorizationRequest; the members it does not declare go to Unknown.
+func (v *PushedAuthorizationRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPushedAuthorizationRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PushedAuthorizationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPushedAuthorizationRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PushedAuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPushedAuthorizationRequest)(v))
+}
+
+type jsonPushedAuthorizationResponse PushedAuthorizationResponse
+
+// MarshalJSON writes PushedAuthorizationResponse, its Unknown members included.
+func (v PushedAuthorizationResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPushedAuthorizationResponse)(&v))
+}
+
+// UnmarshalJSON reads PushedAuthorizationResponse; the members it does not declare go to Unknown.
+func (v *PushedAuthorizationResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPushedAuthorizationResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PushedAuthorizationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPushedAuthorizationResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PushedAuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPushedAuthorizationResponse)(v))
+}
+
+type jsonRawClient RawClient
+
+// MarshalJSON writes RawClient, its Unknown members included.
+func (v RawClient) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonRawClient)(&v)) }
+
+// UnmarshalJSON reads RawClient; the members it does not declare go to Unknown.
+func (v *RawClient) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonRawClient)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v RawClient) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonRawClient)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *RawClient) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonRawClient)(v))
+}
+
+type jsonResult Result
+
+// MarshalJSON writes Result, its Unknown members included.
+func (v Result) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonResult)(&v)) }
+
+// UnmarshalJSON reads Result; the members it does not declare go to Unknown.
+func (v *Result) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonResult)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Result) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonResult)(&v)) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Result) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonResult)(v))
+}
+
+type jsonRevocationRequest RevocationRequest
+
+// MarshalJSON writes RevocationRequest, its Unknown members included.
+func (v RevocationRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonRevocationRequest)(&v))
+}
+
+// UnmarshalJSON reads RevocationRequest; the members it does not declare go to Unknown.
+func (v *RevocationRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonRevocationRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v RevocationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonRevocationRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *RevocationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonRevocationRequest)(v))
+}
+
+type jsonRevocationResponse RevocationResponse
+
+// MarshalJSON writes RevocationResponse, its Unknown members included.
+func (v RevocationResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonRevocationResponse)(&v))
+}
+
+// UnmarshalJSON reads RevocationResponse; the members it does not declare go to Unknown.
+func (v *RevocationResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonRevocationResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v RevocationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonRevocationResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *RevocationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonRevocationResponse)(v))
+}
+
+type jsonScope Scope
+
+// MarshalJSON writes Scope, its Unknown members included.
+func (v Scope) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonScope)(&v)) }
+
+// UnmarshalJSON reads Scope; the members it does not declare go to Unknown.
+func (v *Scope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonScope)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Scope) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonScope)(&v)) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Scope) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonScope)(v))
+}
+
+type jsonService Service
+
+// MarshalJSON writes Service, its Unknown members included.
+func (v Service) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonService)(&v)) }
+
+// UnmarshalJSON reads Service; the members it does not declare go to Unknown.
+func (v *Service) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonService)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Service) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonService)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Service) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonService)(v))
+}
+
+type jsonServiceGetListResponse ServiceGetListResponse
+
+// MarshalJSON writes ServiceGetListResponse, its Unknown members included.
+func (v ServiceGetListResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonServiceGetListResponse)(&v))
+}
+
+// UnmarshalJSON reads ServiceGetListResponse; the members it does not declare go to Unknown.
+func (v *ServiceGetListResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonServiceGetListResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ServiceGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonServiceGetListResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ServiceGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonServiceGetListResponse)(v))
+}
+
+type jsonServiceJwksGetResponse ServiceJwksGetResponse
+
+// MarshalJSON writes ServiceJwksGetResponse, its Unknown members included.
+func (v ServiceJwksGetResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonServiceJwksGetResponse)(&v))
+}
+
+// UnmarshalJSON reads ServiceJwksGetResponse; the members it does not declare go to Unknown.
+func (v *ServiceJwksGetResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonServiceJwksGetResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ServiceJwksGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonServiceJwksGetResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ServiceJwksGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonServiceJwksGetResponse)(v))
+}
+
+type jsonSnsCredentials SnsCredentials
+
+// MarshalJSON writes SnsCredentials, its Unknown members included.
+func (v SnsCredentials) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonSnsCredentials)(&v)) }
+
+// UnmarshalJSON reads SnsCredentials; the members it does not declare go to Unknown.
+func (v *SnsCredentials) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSnsCredentials)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SnsCredentials) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSnsCredentials)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SnsCredentials) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSnsCredentials)(v))
+}
+
+type jsonStandardIntrospectionRequest StandardIntrospectionRequest
+
+// MarshalJSON writes StandardIntrospectionRequest, its Unknown members included.
+func (v StandardIntrospectionRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonStandardIntrospectionRequest)(&v))
+}
+
+// UnmarshalJSON reads StandardIntrospectionRequest; the members it does not declare go to Unknown.
+func (v *StandardIntrospectionRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonStandardIntrospectionRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v StandardIntrospectionRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonStandardIntrospectionRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *StandardIntrospectionRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonStandardIntrospectionRequest)(v))
+}
+
+type jsonStandardIntrospectionResponse StandardIntrospectionResponse
+
+// MarshalJSON writes StandardIntrospectionResponse, its Unknown members included.
+func (v StandardIntrospectionResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonStandardIntrospectionResponse)(&v))
+}
+
+// UnmarshalJSON reads StandardIntrospectionResponse; the members it does not declare go to Unknown.
+func (v *StandardIntrospectionResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonStandardIntrospectionResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v StandardIntrospectionResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonStandardIntrospectionResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *StandardIntrospectionResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonStandardIntrospectionResponse)(v))
+}
+
+type jsonTaggedValue TaggedValue
+
+// MarshalJSON writes TaggedValue, its Unknown members included.
+func (v TaggedValue) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonTaggedValue)(&v)) }
+
+// UnmarshalJSON reads TaggedValue; the members it does not declare go to Unknown.
+func (v *TaggedValue) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonTaggedValue)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TaggedValue) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTaggedValue)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TaggedValue) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTaggedValue)(v))
+}
+
+type jsonTokenBatchStatus TokenBatchStatus
+
+// MarshalJSON writes TokenBatchStatus, its Unknown members included.
+func (v TokenBatchStatus) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTokenBatchStatus)(&v))
+}
+
+// UnmarshalJSON reads TokenBatchStatus; the members it does not declare go to Unknown.
+func (v *TokenBatchStatus) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenBatchStatus)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenBatchStatus) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenBatchStatus)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenBatchStatus) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenBatchStatus)(v))
+}
+
+type jsonTokenCreateBatchResponse TokenCreateBatchResponse
+
+// MarshalJSON writes TokenCreateBatchResponse, its Unknown members included.
+func (v TokenCreateBatchResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTokenCreateBatchResponse)(&v))
+}
+
+// UnmarshalJSON reads TokenCreateBatchResponse; the members it does not declare go to Unknown.
+func (v *TokenCreateBatchResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenCreateBatchResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenCreateBatchResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenCreateBatchResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenCreateBatchResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenCreateBatchResponse)(v))
+}
+
+type jsonTokenCreateBatchStatusResponse TokenCreateBatchStatusResponse
+
+// MarshalJSON writes TokenCreateBatchStatusResponse, its Unknown members included.
+func (v TokenCreateBatchStatusResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTokenCreateBatchStatusResponse)(&v))
+}
+
+// UnmarshalJSON reads TokenCreateBatchStatusResponse; the members it does not declare go to Unknown.
+func (v *TokenCreateBatchStatusResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenCreateBatchStatusResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenCreateBatchStatusResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenCreateBatchStatusResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenCreateBatchStatusResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenCreateBatchStatusResponse)(v))
+}
+
+type jsonTokenCreateRequest TokenCreateRequest
+
+// MarshalJSON writes TokenCreateRequest, its Unknown members included.
+func (v TokenCreateRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTokenCreateRequest)(&v))
+}
+
+// UnmarshalJSON reads TokenCreateRequest; the members it does not declare go to Unknown.
+func (v *TokenCreateRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenCreateRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenCreateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenCreateRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenCreateRequest)(v))
+}
+
+type jsonTokenCreateResponse TokenCreateResponse
+
+// MarshalJSON writes TokenCreateResponse, its Unknown members included.
+func (v TokenCreateResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTokenCreateResponse)(&v))
+}
+
+// UnmarshalJSON reads TokenCreateResponse; the members it does not declare go to Unknown.
+func (v *TokenCreateResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenCreateResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenCreateResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenCreateResponse)(v))
+}
+
+type jsonTokenFailRequest TokenFailRequest
+
+// MarshalJSON writes TokenFailRequest, its Unknown members included.
+func (v TokenFailRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTokenFailRequest)(&v))
+}
+
+// UnmarshalJSON reads TokenFailRequest; the members it does not declare go to Unknown.
+func (v *TokenFailRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenFailRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenFailRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenFailRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenFailRequest)(v))
+}
+
+type jsonTokenFailResponse TokenFailResponse
+
+// MarshalJSON writes TokenFailResponse, its Unknown members included.
+func (v TokenFailResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTokenFailResponse)(&v))
+}
+
+// UnmarshalJSON reads TokenFailResponse; the members it does not declare go to Unknown.
+func (v *TokenFailResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenFailResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenFailResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenFailResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenFailResponse)(v))
+}
+
+type jsonTokenGetListResponse TokenGetListResponse
+
+// MarshalJSON writes TokenGetListResponse, its Unknown members included.
+func (v TokenGetListResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTokenGetListResponse)(&v))
+}
+
+// UnmarshalJSON reads TokenGetListResponse; the members it does not declare go to Unknown.
+func (v *TokenGetListResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenGetListResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenGetListResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenGetListResponse)(v))
+}
+
+type jsonTokenInfo TokenInfo
+
+// MarshalJSON writes TokenInfo, its Unknown members included.
+func (v TokenInfo) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonTokenInfo)(&v)) }
+
+// UnmarshalJSON reads TokenInfo; the members it does not declare go to Unknown.
+func (v *TokenInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonTokenInfo)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenInfo) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenInfo)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenInfo)(v))
+}
+
+type jsonTokenIssueRequest TokenIssueRequest
+
+// MarshalJSON writes TokenIssueRequest, its Unknown members included.
+func (v TokenIssueRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTokenIssueRequest)(&v))
+}
+
+// UnmarshalJSON reads TokenIssueRequest; the members it does not declare go to Unknown.
+func (v *TokenIssueRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenIssueRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenIssueRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenIssueRequest)(v))
+}
+
+type jsonTokenIssueResponse TokenIssueResponse
+
+// MarshalJSON writes TokenIssueResponse, its Unknown members included.
+func (v TokenIssueResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTokenIssueResponse)(&v))
+}
+
+// UnmarshalJSON reads TokenIssueResponse; the members it does not declare go to Unknown.
+func (v *TokenIssueResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenIssueResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenIssueResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenIssueResponse)(v))
+}
+
+type jsonTokenRequest TokenRequest
+
+// MarshalJSON writes TokenRequest, its Unknown members included.
+func (v TokenRequest) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonTokenRequest)(&v)) }
+
+// UnmarshalJSON reads TokenRequest; the members it does not declare go to Unknown.
+func (v *TokenRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenRequest)(v))
+}
+
+type jsonTokenResponse TokenResponse
+
+// MarshalJSON writes TokenResponse, its Unknown members included.
+func (v TokenResponse) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonTokenResponse)(&v)) }
+
+// UnmarshalJSON reads TokenResponse; the members it does not declare go to Unknown.
+func (v *TokenResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenResponse)(v))
+}
+
+type jsonTokenRevokeRequest TokenRevokeRequest
+
+// MarshalJSON writes TokenRevokeRequest, its Unknown members included.
+func (v TokenRevokeRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTokenRevokeRequest)(&v))
+}
+
+// UnmarshalJSON reads TokenRevokeRequest; the members it does not declare go to Unknown.
+func (v *TokenRevokeRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenRevokeRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenRevokeRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenRevokeRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenRevokeRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenRevokeRequest)(v))
+}
+
+type jsonTokenRevokeResponse TokenRevokeResponse
+
+// MarshalJSON writes TokenRevokeResponse, its Unknown members included.
+func (v TokenRevokeResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTokenRevokeResponse)(&v))
+}
+
+// UnmarshalJSON reads TokenRevokeResponse; the members it does not declare go to Unknown.
+func (v *TokenRevokeResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenRevokeResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenRevokeResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenRevokeResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenRevokeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenRevokeResponse)(v))
+}
+
+type jsonTokenUpdateRequest TokenUpdateRequest
+
+// MarshalJSON writes TokenUpdateRequest, its Unknown members included.
+func (v TokenUpdateRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTokenUpdateRequest)(&v))
+}
+
+// UnmarshalJSON reads TokenUpdateRequest; the members it does not declare go to Unknown.
+func (v *TokenUpdateRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenUpdateRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenUpdateRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenUpdateRequest)(v))
+}
+
+type jsonTokenUpdateResponse TokenUpdateResponse
+
+// MarshalJSON writes TokenUpdateResponse, its Unknown members included.
+func (v TokenUpdateResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTokenUpdateResponse)(&v))
+}
+
+// UnmarshalJSON reads TokenUpdateResponse; the members it does not declare go to Unknown.
+func (v *TokenUpdateResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTokenUpdateResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TokenUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTokenUpdateResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TokenUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTokenUpdateResponse)(v))
+}
+
+type jsonTrustAnchor TrustAnchor
+
+// MarshalJSON writes TrustAnchor, its Unknown members included.
+func (v TrustAnchor) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonTrustAnchor)(&v)) }
+
+// UnmarshalJSON reads TrustAnchor; the members it does not declare go to Unknown.
+func (v *TrustAnchor) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonTrustAnchor)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TrustAnchor) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTrustAnchor)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TrustAnchor) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTrustAnchor)(v))
+}
+
+type jsonUserinfoIssueRequest UserinfoIssueRequest
+
+// MarshalJSON writes UserinfoIssueRequest, its Unknown members included.
+func (v UserinfoIssueRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonUserinfoIssueRequest)(&v))
+}
+
+// UnmarshalJSON reads UserinfoIssueRequest; the members it does not declare go to Unknown.
+func (v *UserinfoIssueRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonUserinfoIssueRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v UserinfoIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonUserinfoIssueRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *UserinfoIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonUserinfoIssueRequest)(v))
+}
+
+type jsonUserinfoIssueResponse UserinfoIssueResponse
+
+// MarshalJSON writes UserinfoIssueResponse, its Unknown members included.
+func (v UserinfoIssueResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonUserinfoIssueResponse)(&v))
+}
+
+// UnmarshalJSON reads UserinfoIssueResponse; the members it does not declare go to Unknown.
+func (v *UserinfoIssueResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonUserinfoIssueResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v UserinfoIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonUserinfoIssueResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *UserinfoIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonUserinfoIssueResponse)(v))
+}
+
+type jsonUserinfoRequest UserinfoRequest
+
+// MarshalJSON writes UserinfoRequest, its Unknown members included.
+func (v UserinfoRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonUserinfoRequest)(&v))
+}
+
+// UnmarshalJSON reads UserinfoRequest; the members it does not declare go to Unknown.
+func (v *UserinfoRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonUserinfoRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v UserinfoRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonUserinfoRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *UserinfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonUserinfoRequest)(v))
+}
+
+type jsonUserinfoResponse UserinfoResponse
+
+// MarshalJSON writes UserinfoResponse, its Unknown members included.
+func (v UserinfoResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonUserinfoResponse)(&v))
+}
+
+// UnmarshalJSON reads UserinfoResponse; the members it does not declare go to Unknown.
+func (v *UserinfoResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonUserinfoResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v UserinfoResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonUserinfoResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *UserinfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonUserinfoResponse)(v))
+}
+
+type jsonVciBatchIssueRequest VciBatchIssueRequest
+
+// MarshalJSON writes VciBatchIssueRequest, its Unknown members included.
+func (v VciBatchIssueRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciBatchIssueRequest)(&v))
+}
+
+// UnmarshalJSON reads VciBatchIssueRequest; the members it does not declare go to Unknown.
+func (v *VciBatchIssueRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciBatchIssueRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciBatchIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciBatchIssueRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciBatchIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciBatchIssueRequest)(v))
+}
+
+type jsonVciBatchIssueResponse VciBatchIssueResponse
+
+// MarshalJSON writes VciBatchIssueResponse, its Unknown members included.
+func (v VciBatchIssueResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciBatchIssueResponse)(&v))
+}
+
+// UnmarshalJSON reads VciBatchIssueResponse; the members it does not declare go to Unknown.
+func (v *VciBatchIssueResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciBatchIssueResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciBatchIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciBatchIssueResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciBatchIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciBatchIssueResponse)(v))
+}
+
+type jsonVciBatchParseRequest VciBatchParseRequest
+
+// MarshalJSON writes VciBatchParseRequest, its Unknown members included.
+func (v VciBatchParseRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciBatchParseRequest)(&v))
+}
+
+// UnmarshalJSON reads VciBatchParseRequest; the members it does not declare go to Unknown.
+func (v *VciBatchParseRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciBatchParseRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciBatchParseRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciBatchParseRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciBatchParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciBatchParseRequest)(v))
+}
+
+type jsonVciBatchParseResponse VciBatchParseResponse
+
+// MarshalJSON writes VciBatchParseResponse, its Unknown members included.
+func (v VciBatchParseResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciBatchParseResponse)(&v))
+}
+
+// UnmarshalJSON reads VciBatchParseResponse; the members it does not declare go to Unknown.
+func (v *VciBatchParseResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciBatchParseResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciBatchParseResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciBatchParseResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciBatchParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciBatchParseResponse)(v))
+}
+
+type jsonVciDeferredIssueRequest VciDeferredIssueRequest
+
+// MarshalJSON writes VciDeferredIssueRequest, its Unknown members included.
+func (v VciDeferredIssueRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciDeferredIssueRequest)(&v))
+}
+
+// UnmarshalJSON reads VciDeferredIssueRequest; the members it does not declare go to Unknown.
+func (v *VciDeferredIssueRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciDeferredIssueRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciDeferredIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciDeferredIssueRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciDeferredIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciDeferredIssueRequest)(v))
+}
+
+type jsonVciDeferredIssueResponse VciDeferredIssueResponse
+
+// MarshalJSON writes VciDeferredIssueResponse, its Unknown members included.
+func (v VciDeferredIssueResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciDeferredIssueResponse)(&v))
+}
+
+// UnmarshalJSON reads VciDeferredIssueResponse; the members it does not declare go to Unknown.
+func (v *VciDeferredIssueResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciDeferredIssueResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciDeferredIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciDeferredIssueResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciDeferredIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciDeferredIssueResponse)(v))
+}
+
+type jsonVciDeferredParseRequest VciDeferredParseRequest
+
+// MarshalJSON writes VciDeferredParseRequest, its Unknown members included.
+func (v VciDeferredParseRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciDeferredParseRequest)(&v))
+}
+
+// UnmarshalJSON reads VciDeferredParseRequest; the members it does not declare go to Unknown.
+func (v *VciDeferredParseRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciDeferredParseRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciDeferredParseRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciDeferredParseRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciDeferredParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciDeferredParseRequest)(v))
+}
+
+type jsonVciDeferredParseResponse VciDeferredParseResponse
+
+// MarshalJSON writes VciDeferredParseResponse, its Unknown members included.
+func (v VciDeferredParseResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciDeferredParseResponse)(&v))
+}
+
+// UnmarshalJSON reads VciDeferredParseResponse; the members it does not declare go to Unknown.
+func (v *VciDeferredParseResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciDeferredParseResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciDeferredParseResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciDeferredParseResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciDeferredParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciDeferredParseResponse)(v))
+}
+
+type jsonVciJwksRequest VciJwksRequest
+
+// MarshalJSON writes VciJwksRequest, its Unknown members included.
+func (v VciJwksRequest) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonVciJwksRequest)(&v)) }
+
+// UnmarshalJSON reads VciJwksRequest; the members it does not declare go to Unknown.
+func (v *VciJwksRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciJwksRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciJwksRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciJwksRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciJwksRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciJwksRequest)(v))
+}
+
+type jsonVciJwksResponse VciJwksResponse
+
+// MarshalJSON writes VciJwksResponse, its Unknown members included.
+func (v VciJwksResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciJwksResponse)(&v))
+}
+
+// UnmarshalJSON reads VciJwksResponse; the members it does not declare go to Unknown.
+func (v *VciJwksResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciJwksResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciJwksResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciJwksResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciJwksResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciJwksResponse)(v))
+}
+
+type jsonVciJwtissuerRequest VciJwtissuerRequest
+
+// MarshalJSON writes VciJwtissuerRequest, its Unknown members included.
+func (v VciJwtissuerRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciJwtissuerRequest)(&v))
+}
+
+// UnmarshalJSON reads VciJwtissuerRequest; the members it does not declare go to Unknown.
+func (v *VciJwtissuerRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciJwtissuerRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciJwtissuerRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciJwtissuerRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciJwtissuerRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciJwtissuerRequest)(v))
+}
+
+type jsonVciJwtissuerResponse VciJwtissuerResponse
+
+// MarshalJSON writes VciJwtissuerResponse, its Unknown members included.
+func (v VciJwtissuerResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciJwtissuerResponse)(&v))
+}
+
+// UnmarshalJSON reads VciJwtissuerResponse; the members it does not declare go to Unknown.
+func (v *VciJwtissuerResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciJwtissuerResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciJwtissuerResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciJwtissuerResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciJwtissuerResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciJwtissuerResponse)(v))
+}
+
+type jsonVciMetadataRequest VciMetadataRequest
+
+// MarshalJSON writes VciMetadataRequest, its Unknown members included.
+func (v VciMetadataRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciMetadataRequest)(&v))
+}
+
+// UnmarshalJSON reads VciMetadataRequest; the members it does not declare go to Unknown.
+func (v *VciMetadataRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciMetadataRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciMetadataRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciMetadataRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciMetadataRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciMetadataRequest)(v))
+}
+
+type jsonVciMetadataResponse VciMetadataResponse
+
+// MarshalJSON writes VciMetadataResponse, its Unknown members included.
+func (v VciMetadataResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciMetadataResponse)(&v))
+}
+
+// UnmarshalJSON reads VciMetadataResponse; the members it does not declare go to Unknown.
+func (v *VciMetadataResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciMetadataResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciMetadataResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciMetadataResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciMetadataResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciMetadataResponse)(v))
+}
+
+type jsonVciOfferCreateRequest VciOfferCreateRequest
+
+// MarshalJSON writes VciOfferCreateRequest, its Unknown members included.
+func (v VciOfferCreateRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciOfferCreateRequest)(&v))
+}
+
+// UnmarshalJSON reads VciOfferCreateRequest; the members it does not declare go to Unknown.
+func (v *VciOfferCreateRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciOfferCreateRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciOfferCreateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciOfferCreateRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciOfferCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciOfferCreateRequest)(v))
+}
+
+type jsonVciOfferCreateResponse VciOfferCreateResponse
+
+// MarshalJSON writes VciOfferCreateResponse, its Unknown members included.
+func (v VciOfferCreateResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciOfferCreateResponse)(&v))
+}
+
+// UnmarshalJSON reads VciOfferCreateResponse; the members it does not declare go to Unknown.
+func (v *VciOfferCreateResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciOfferCreateResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciOfferCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciOfferCreateResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciOfferCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciOfferCreateResponse)(v))
+}
+
+type jsonVciOfferInfoRequest VciOfferInfoRequest
+
+// MarshalJSON writes VciOfferInfoRequest, its Unknown members included.
+func (v VciOfferInfoRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciOfferInfoRequest)(&v))
+}
+
+// UnmarshalJSON reads VciOfferInfoRequest; the members it does not declare go to Unknown.
+func (v *VciOfferInfoRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciOfferInfoRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciOfferInfoRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciOfferInfoRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciOfferInfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciOfferInfoRequest)(v))
+}
+
+type jsonVciOfferInfoResponse VciOfferInfoResponse
+
+// MarshalJSON writes VciOfferInfoResponse, its Unknown members included.
+func (v VciOfferInfoResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciOfferInfoResponse)(&v))
+}
+
+// UnmarshalJSON reads VciOfferInfoResponse; the members it does not declare go to Unknown.
+func (v *VciOfferInfoResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciOfferInfoResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciOfferInfoResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciOfferInfoResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciOfferInfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciOfferInfoResponse)(v))
+}
+
+type jsonVciSingleIssueRequest VciSingleIssueRequest
+
+// MarshalJSON writes VciSingleIssueRequest, its Unknown members included.
+func (v VciSingleIssueRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciSingleIssueRequest)(&v))
+}
+
+// UnmarshalJSON reads VciSingleIssueRequest; the members it does not declare go to Unknown.
+func (v *VciSingleIssueRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciSingleIssueRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciSingleIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciSingleIssueRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciSingleIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciSingleIssueRequest)(v))
+}
+
+type jsonVciSingleIssueResponse VciSingleIssueResponse
+
+// MarshalJSON writes VciSingleIssueResponse, its Unknown members included.
+func (v VciSingleIssueResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciSingleIssueResponse)(&v))
+}
+
+// UnmarshalJSON reads VciSingleIssueResponse; the members it does not declare go to Unknown.
+func (v *VciSingleIssueResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciSingleIssueResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciSingleIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciSingleIssueResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciSingleIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciSingleIssueResponse)(v))
+}
+
+type jsonVciSingleParseRequest VciSingleParseRequest
+
+// MarshalJSON writes VciSingleParseRequest, its Unknown members included.
+func (v VciSingleParseRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciSingleParseRequest)(&v))
+}
+
+// UnmarshalJSON reads VciSingleParseRequest; the members it does not declare go to Unknown.
+func (v *VciSingleParseRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciSingleParseRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciSingleParseRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciSingleParseRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciSingleParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciSingleParseRequest)(v))
+}
+
+type jsonVciSingleParseResponse VciSingleParseResponse
+
+// MarshalJSON writes VciSingleParseResponse, its Unknown members included.
+func (v VciSingleParseResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonVciSingleParseResponse)(&v))
+}
+
+// UnmarshalJSON reads VciSingleParseResponse; the members it does not declare go to Unknown.
+func (v *VciSingleParseResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonVciSingleParseResponse)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v VciSingleParseResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonVciSingleParseResponse)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *VciSingleParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonVciSingleParseResponse)(v))
+}

@@ -12,70 +12,104 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/idsdk/idsdk-go/internal/wire"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Contacts defines model for Contacts.
 type Contacts struct {
-	Id           openapi_types.UUID `json:"id"`
-	PhoneNumbers []string           `json:"phone_numbers"`
+	Id           string   `json:"id"`
+	PhoneNumbers []string `json:"phone_numbers"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // Emails defines model for Emails.
 type Emails struct {
-	Emails []openapi_types.Email `json:"emails"`
-	Id     openapi_types.UUID    `json:"id"`
+	Emails []string `json:"emails"`
+	Id     string   `json:"id"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // OAuthError defines model for OAuthError.
 type OAuthError struct {
 	Error            *string `json:"error,omitempty"`
 	ErrorDescription *string `json:"error_description,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ProfessionalInfo defines model for ProfessionalInfo.
 type ProfessionalInfo struct {
-	Company    *string            `json:"company,omitempty"`
-	Id         openapi_types.UUID `json:"id"`
-	Position   *string            `json:"position,omitempty"`
-	Profession *string            `json:"profession,omitempty"`
+	Company    *string `json:"company,omitempty"`
+	Id         string  `json:"id"`
+	Position   *string `json:"position,omitempty"`
+	Profession *string `json:"profession,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // Profile defines model for Profile.
 type Profile struct {
-	Bio       *string              `json:"bio,omitempty"`
-	Birth     *openapi_types.Date  `json:"birth,omitempty"`
-	City      *string              `json:"city,omitempty"`
-	Country   *string              `json:"country,omitempty"`
-	Email     *openapi_types.Email `json:"email,omitempty"`
-	FirstName *string              `json:"first_name,omitempty"`
-	FullName  *string              `json:"full_name,omitempty"`
-	Gender    *string              `json:"gender,omitempty"`
-	Id        openapi_types.UUID   `json:"id"`
-	Language  *string              `json:"language,omitempty"`
-	LastName  *string              `json:"last_name,omitempty"`
-	Name      *string              `json:"name,omitempty"`
-	Nickname  *string              `json:"nickname,omitempty"`
-	Picture   *string              `json:"picture,omitempty"`
-	Timezone  *string              `json:"timezone,omitempty"`
+	Bio       *string             `json:"bio,omitempty"`
+	Birth     *openapi_types.Date `json:"birth,omitempty"`
+	City      *string             `json:"city,omitempty"`
+	Country   *string             `json:"country,omitempty"`
+	Email     *string             `json:"email,omitempty"`
+	FirstName *string             `json:"first_name,omitempty"`
+	FullName  *string             `json:"full_name,omitempty"`
+	Gender    *string             `json:"gender,omitempty"`
+	Id        string              `json:"id"`
+	Language  *string             `json:"language,omitempty"`
+	LastName  *string             `json:"last_name,omitempty"`
+	Name      *string             `json:"name,omitempty"`
+	Nickname  *string             `json:"nickname,omitempty"`
+	Picture   *string             `json:"picture,omitempty"`
+	Timezone  *string             `json:"timezone,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SignUp defines model for SignUp.
 type SignUp struct {
-	Email     openapi_types.Email `json:"email"`
-	Id        openapi_types.UUID  `json:"id"`
-	Requester *openapi_types.UUID `json:"requester"`
+	Email     string  `json:"email"`
+	Id        string  `json:"id"`
+	Requester *string `json:"requester"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SignUpRequest defines model for SignUpRequest.
 type SignUpRequest struct {
-	Invited openapi_types.Email `json:"invited"`
+	Invited string `json:"invited"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ValidationErrors defines model for ValidationErrors.
 type ValidationErrors struct {
 	Errors *ValidationErrors_Errors `json:"errors,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ValidationErrorsErrors0 defines model for ValidationErrors.Errors.0.
@@ -195,6 +229,10 @@ type RawClient struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RawClientOption allows setting custom parameters during construction
@@ -716,3 +754,174 @@ func (c *RawClient) applyEditors(ctx context.Context, req *http.Request, additio
 }
 
 // The typed facade (services.gen.go) parses responses.
+
+// The JSON methods of the models: each reads and writes the members its
+// type declares and keeps the others in Unknown (internal/wire).
+
+type jsonContacts Contacts
+
+// MarshalJSON writes Contacts, its Unknown members included.
+func (v Contacts) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonContacts)(&v)) }
+
+// UnmarshalJSON reads Contacts; the members it does not declare go to Unknown.
+func (v *Contacts) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonContacts)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Contacts) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonContacts)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Contacts) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonContacts)(v))
+}
+
+type jsonEmails Emails
+
+// MarshalJSON writes Emails, its Unknown members included.
+func (v Emails) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonEmails)(&v)) }
+
+// UnmarshalJSON reads Emails; the members it does not declare go to Unknown.
+func (v *Emails) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonEmails)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Emails) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonEmails)(&v)) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Emails) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonEmails)(v))
+}
+
+type jsonOAuthError OAuthError
+
+// MarshalJSON writes OAuthError, its Unknown members included.
+func (v OAuthError) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonOAuthError)(&v)) }
+
+// UnmarshalJSON reads OAuthError; the members it does not declare go to Unknown.
+func (v *OAuthError) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonOAuthError)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v OAuthError) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonOAuthError)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *OAuthError) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonOAuthError)(v))
+}
+
+type jsonProfessionalInfo ProfessionalInfo
+
+// MarshalJSON writes ProfessionalInfo, its Unknown members included.
+func (v ProfessionalInfo) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonProfessionalInfo)(&v))
+}
+
+// UnmarshalJSON reads ProfessionalInfo; the members it does not declare go to Unknown.
+func (v *ProfessionalInfo) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonProfessionalInfo)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ProfessionalInfo) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonProfessionalInfo)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ProfessionalInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonProfessionalInfo)(v))
+}
+
+type jsonProfile Profile
+
+// MarshalJSON writes Profile, its Unknown members included.
+func (v Profile) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonProfile)(&v)) }
+
+// UnmarshalJSON reads Profile; the members it does not declare go to Unknown.
+func (v *Profile) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonProfile)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Profile) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonProfile)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Profile) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonProfile)(v))
+}
+
+type jsonRawClient RawClient
+
+// MarshalJSON writes RawClient, its Unknown members included.
+func (v RawClient) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonRawClient)(&v)) }
+
+// UnmarshalJSON reads RawClient; the members it does not declare go to Unknown.
+func (v *RawClient) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonRawClient)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v RawClient) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonRawClient)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *RawClient) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonRawClient)(v))
+}
+
+type jsonSignUp SignUp
+
+// MarshalJSON writes SignUp, its Unknown members included.
+func (v SignUp) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonSignUp)(&v)) }
+
+// UnmarshalJSON reads SignUp; the members it does not declare go to Unknown.
+func (v *SignUp) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonSignUp)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SignUp) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonSignUp)(&v)) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SignUp) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSignUp)(v))
+}
+
+type jsonSignUpRequest SignUpRequest
+
+// MarshalJSON writes SignUpRequest, its Unknown members included.
+func (v SignUpRequest) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonSignUpRequest)(&v)) }
+
+// UnmarshalJSON reads SignUpRequest; the members it does not declare go to Unknown.
+func (v *SignUpRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSignUpRequest)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SignUpRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSignUpRequest)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SignUpRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSignUpRequest)(v))
+}
+
+type jsonValidationErrors ValidationErrors
+
+// MarshalJSON writes ValidationErrors, its Unknown members included.
+func (v ValidationErrors) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonValidationErrors)(&v))
+}
+
+// UnmarshalJSON reads ValidationErrors; the members it does not declare go to Unknown.
+func (v *ValidationErrors) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonValidationErrors)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ValidationErrors) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonValidationErrors)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ValidationErrors) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonValidationErrors)(v))
+}

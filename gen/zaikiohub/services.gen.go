@@ -8,7 +8,6 @@ import (
 	"iter"
 
 	"github.com/idsdk/idsdk-go/internal/facade"
-	openapi_types "github.com/oapi-codegen/runtime/types"
 	"time"
 )
 
@@ -262,9 +261,9 @@ type ConnectionsService struct {
 // Get calls ConnectionsGet.
 //
 // GET /connections/{connection_id} (operation ConnectionsGet).
-func (s *ConnectionsService) Get(ctx context.Context, connectionId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *ConnectionsService) Get(ctx context.Context, connectionId string, opts ...RequestOption) (*struct {
 	AppName            string                                           `json:"app_name"`
-	ConnectableId      openapi_types.UUID                               `json:"connectable_id"`
+	ConnectableId      string                                           `json:"connectable_id"`
 	ConnectableType    ConnectionsGet200JSONResponseBodyConnectableType `json:"connectable_type"`
 	CreatedAt          time.Time                                        `json:"created_at"`
 	GrantedOauthScopes []string                                         `json:"granted_oauth_scopes"`
@@ -280,7 +279,7 @@ func (s *ConnectionsService) Get(ctx context.Context, connectionId openapi_types
 	}
 	var out struct {
 		AppName            string                                           `json:"app_name"`
-		ConnectableId      openapi_types.UUID                               `json:"connectable_id"`
+		ConnectableId      string                                           `json:"connectable_id"`
 		ConnectableType    ConnectionsGet200JSONResponseBodyConnectableType `json:"connectable_type"`
 		CreatedAt          time.Time                                        `json:"created_at"`
 		GrantedOauthScopes []string                                         `json:"granted_oauth_scopes"`
@@ -384,7 +383,7 @@ func (s *MachinesService) Create(ctx context.Context, body MachinesCreateJSONReq
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                    `json:"id"`
+	Id   string                                `json:"id"`
 	Kind MachinesCreate201JSONResponseBodyKind `json:"kind"`
 
 	// Manufacturer Example: Heidelberger Druckmaschinen AG
@@ -394,13 +393,13 @@ func (s *MachinesService) Create(ctx context.Context, body MachinesCreateJSONReq
 	ManufacturerId *MachinesCreate201JSONResponseBodyManufacturerId `json:"manufacturer_id,omitempty"`
 
 	// Name Example: Speedmaster 2020
-	Name    string              `json:"name"`
-	OwnerId *openapi_types.UUID `json:"owner_id"`
+	Name    string  `json:"name"`
+	OwnerId *string `json:"owner_id"`
 
 	// SerialNumber Example: HDB1337
-	SerialNumber *string             `json:"serial_number"`
-	SiteId       *openapi_types.UUID `json:"site_id"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SerialNumber *string   `json:"serial_number"`
+	SiteId       *string   `json:"site_id"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -414,7 +413,7 @@ func (s *MachinesService) Create(ctx context.Context, body MachinesCreateJSONReq
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                    `json:"id"`
+		Id   string                                `json:"id"`
 		Kind MachinesCreate201JSONResponseBodyKind `json:"kind"`
 
 		// Manufacturer Example: Heidelberger Druckmaschinen AG
@@ -424,13 +423,13 @@ func (s *MachinesService) Create(ctx context.Context, body MachinesCreateJSONReq
 		ManufacturerId *MachinesCreate201JSONResponseBodyManufacturerId `json:"manufacturer_id,omitempty"`
 
 		// Name Example: Speedmaster 2020
-		Name    string              `json:"name"`
-		OwnerId *openapi_types.UUID `json:"owner_id"`
+		Name    string  `json:"name"`
+		OwnerId *string `json:"owner_id"`
 
 		// SerialNumber Example: HDB1337
-		SerialNumber *string             `json:"serial_number"`
-		SiteId       *openapi_types.UUID `json:"site_id"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SerialNumber *string   `json:"serial_number"`
+		SiteId       *string   `json:"site_id"`
+		UpdatedAt    time.Time `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opMachinesCreate, req, &out); err != nil {
 		return nil, err
@@ -441,25 +440,25 @@ func (s *MachinesService) Create(ctx context.Context, body MachinesCreateJSONReq
 // CreateOwnership calls MachinesCreateOwnership.
 //
 // POST /machines/{machine_id}/machine_ownership (operation MachinesCreateOwnership).
-func (s *MachinesService) CreateOwnership(ctx context.Context, machineId openapi_types.UUID, params *MachinesCreateOwnershipParams, opts ...RequestOption) (*struct {
+func (s *MachinesService) CreateOwnership(ctx context.Context, machineId string, params *MachinesCreateOwnershipParams, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                  `json:"asset_id"`
+	AssetId   string                                              `json:"asset_id"`
 	AssetType MachinesCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                           `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId openapi_types.UUID `json:"machine_id"`
+	MachineId string `json:"machine_id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -471,23 +470,23 @@ func (s *MachinesService) CreateOwnership(ctx context.Context, machineId openapi
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                  `json:"asset_id"`
+		AssetId   string                                              `json:"asset_id"`
 		AssetType MachinesCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                           `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		MachineId openapi_types.UUID `json:"machine_id"`
+		MachineId string `json:"machine_id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opMachinesCreateOwnership, req, &out); err != nil {
 		return nil, err
@@ -498,7 +497,7 @@ func (s *MachinesService) CreateOwnership(ctx context.Context, machineId openapi
 // DeleteOwnership calls MachinesDeleteOwnership.
 //
 // DELETE /machines/{machine_id}/machine_ownership (operation MachinesDeleteOwnership).
-func (s *MachinesService) DeleteOwnership(ctx context.Context, machineId openapi_types.UUID, opts ...RequestOption) error {
+func (s *MachinesService) DeleteOwnership(ctx context.Context, machineId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -513,11 +512,11 @@ func (s *MachinesService) DeleteOwnership(ctx context.Context, machineId openapi
 // Get calls MachinesGet.
 //
 // GET /machines/{machine_id} (operation MachinesGet).
-func (s *MachinesService) Get(ctx context.Context, machineId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *MachinesService) Get(ctx context.Context, machineId string, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                 `json:"id"`
+	Id   string                             `json:"id"`
 	Kind MachinesGet200JSONResponseBodyKind `json:"kind"`
 
 	// Manufacturer Example: Heidelberger Druckmaschinen AG
@@ -527,13 +526,13 @@ func (s *MachinesService) Get(ctx context.Context, machineId openapi_types.UUID,
 	ManufacturerId *MachinesGet200JSONResponseBodyManufacturerId `json:"manufacturer_id,omitempty"`
 
 	// Name Example: Speedmaster 2020
-	Name    string              `json:"name"`
-	OwnerId *openapi_types.UUID `json:"owner_id"`
+	Name    string  `json:"name"`
+	OwnerId *string `json:"owner_id"`
 
 	// SerialNumber Example: HDB1337
-	SerialNumber *string             `json:"serial_number"`
-	SiteId       *openapi_types.UUID `json:"site_id"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SerialNumber *string   `json:"serial_number"`
+	SiteId       *string   `json:"site_id"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -547,7 +546,7 @@ func (s *MachinesService) Get(ctx context.Context, machineId openapi_types.UUID,
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                 `json:"id"`
+		Id   string                             `json:"id"`
 		Kind MachinesGet200JSONResponseBodyKind `json:"kind"`
 
 		// Manufacturer Example: Heidelberger Druckmaschinen AG
@@ -557,13 +556,13 @@ func (s *MachinesService) Get(ctx context.Context, machineId openapi_types.UUID,
 		ManufacturerId *MachinesGet200JSONResponseBodyManufacturerId `json:"manufacturer_id,omitempty"`
 
 		// Name Example: Speedmaster 2020
-		Name    string              `json:"name"`
-		OwnerId *openapi_types.UUID `json:"owner_id"`
+		Name    string  `json:"name"`
+		OwnerId *string `json:"owner_id"`
 
 		// SerialNumber Example: HDB1337
-		SerialNumber *string             `json:"serial_number"`
-		SiteId       *openapi_types.UUID `json:"site_id"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SerialNumber *string   `json:"serial_number"`
+		SiteId       *string   `json:"site_id"`
+		UpdatedAt    time.Time `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opMachinesGet, req, &out); err != nil {
 		return nil, err
@@ -574,25 +573,25 @@ func (s *MachinesService) Get(ctx context.Context, machineId openapi_types.UUID,
 // GetOwnership calls MachinesGetOwnership.
 //
 // GET /machines/{machine_id}/machine_ownership (operation MachinesGetOwnership).
-func (s *MachinesService) GetOwnership(ctx context.Context, machineId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *MachinesService) GetOwnership(ctx context.Context, machineId string, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                               `json:"asset_id"`
+	AssetId   string                                           `json:"asset_id"`
 	AssetType MachinesGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                        `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId openapi_types.UUID `json:"machine_id"`
+	MachineId string `json:"machine_id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -604,23 +603,23 @@ func (s *MachinesService) GetOwnership(ctx context.Context, machineId openapi_ty
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                               `json:"asset_id"`
+		AssetId   string                                           `json:"asset_id"`
 		AssetType MachinesGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                        `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		MachineId openapi_types.UUID `json:"machine_id"`
+		MachineId string `json:"machine_id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opMachinesGetOwnership, req, &out); err != nil {
 		return nil, err
@@ -631,7 +630,7 @@ func (s *MachinesService) GetOwnership(ctx context.Context, machineId openapi_ty
 // GetSpecification calls MachinesGetSpecification.
 //
 // GET /machines/{machine_id}/machine_specification (operation MachinesGetSpecification).
-func (s *MachinesService) GetSpecification(ctx context.Context, machineId openapi_types.UUID, params *MachinesGetSpecificationParams, opts ...RequestOption) (*struct {
+func (s *MachinesService) GetSpecification(ctx context.Context, machineId string, params *MachinesGetSpecificationParams, opts ...RequestOption) (*struct {
 	Capabilities []string `json:"capabilities"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
@@ -696,25 +695,25 @@ func (s *MachinesService) All(ctx context.Context, params *MachinesListParams, o
 // UpdateOwnership calls MachinesUpdateOwnership.
 //
 // PATCH /machines/{machine_id}/machine_ownership (operation MachinesUpdateOwnership).
-func (s *MachinesService) UpdateOwnership(ctx context.Context, machineId openapi_types.UUID, body MachinesUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
+func (s *MachinesService) UpdateOwnership(ctx context.Context, machineId string, body MachinesUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                  `json:"asset_id"`
+	AssetId   string                                              `json:"asset_id"`
 	AssetType MachinesUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                           `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId openapi_types.UUID `json:"machine_id"`
+	MachineId string `json:"machine_id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -726,23 +725,23 @@ func (s *MachinesService) UpdateOwnership(ctx context.Context, machineId openapi
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                  `json:"asset_id"`
+		AssetId   string                                              `json:"asset_id"`
 		AssetType MachinesUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                           `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		MachineId openapi_types.UUID `json:"machine_id"`
+		MachineId string `json:"machine_id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opMachinesUpdateOwnership, req, &out); err != nil {
 		return nil, err
@@ -769,20 +768,20 @@ func (s *ManufacturerMachinesService) Create(ctx context.Context, params *Manufa
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                                `json:"id"`
+	Id   string                                            `json:"id"`
 	Kind ManufacturerMachinesCreate201JSONResponseBodyKind `json:"kind"`
 
 	// ManufacturerId Example: heidelberg
 	ManufacturerId *ManufacturerMachinesCreate201JSONResponseBodyManufacturerId `json:"manufacturer_id"`
 
 	// Name Example: Speedmaster 2020
-	Name    string              `json:"name"`
-	OwnerId *openapi_types.UUID `json:"owner_id"`
+	Name    string  `json:"name"`
+	OwnerId *string `json:"owner_id"`
 
 	// SerialNumber Example: HDB1337
-	SerialNumber *string             `json:"serial_number"`
-	SiteId       *openapi_types.UUID `json:"site_id"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SerialNumber *string   `json:"serial_number"`
+	SiteId       *string   `json:"site_id"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -796,20 +795,20 @@ func (s *ManufacturerMachinesService) Create(ctx context.Context, params *Manufa
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                                `json:"id"`
+		Id   string                                            `json:"id"`
 		Kind ManufacturerMachinesCreate201JSONResponseBodyKind `json:"kind"`
 
 		// ManufacturerId Example: heidelberg
 		ManufacturerId *ManufacturerMachinesCreate201JSONResponseBodyManufacturerId `json:"manufacturer_id"`
 
 		// Name Example: Speedmaster 2020
-		Name    string              `json:"name"`
-		OwnerId *openapi_types.UUID `json:"owner_id"`
+		Name    string  `json:"name"`
+		OwnerId *string `json:"owner_id"`
 
 		// SerialNumber Example: HDB1337
-		SerialNumber *string             `json:"serial_number"`
-		SiteId       *openapi_types.UUID `json:"site_id"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SerialNumber *string   `json:"serial_number"`
+		SiteId       *string   `json:"site_id"`
+		UpdatedAt    time.Time `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opManufacturerMachinesCreate, req, &out); err != nil {
 		return nil, err
@@ -820,7 +819,7 @@ func (s *ManufacturerMachinesService) Create(ctx context.Context, params *Manufa
 // Delete calls ManufacturerMachinesDelete.
 //
 // DELETE /manufacturer/machines/{machine_id} (operation ManufacturerMachinesDelete).
-func (s *ManufacturerMachinesService) Delete(ctx context.Context, machineId openapi_types.UUID, opts ...RequestOption) error {
+func (s *ManufacturerMachinesService) Delete(ctx context.Context, machineId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -835,24 +834,24 @@ func (s *ManufacturerMachinesService) Delete(ctx context.Context, machineId open
 // Get calls ManufacturerMachinesGet.
 //
 // GET /manufacturer/machines/{machine_id} (operation ManufacturerMachinesGet).
-func (s *ManufacturerMachinesService) Get(ctx context.Context, machineId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *ManufacturerMachinesService) Get(ctx context.Context, machineId string, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                             `json:"id"`
+	Id   string                                         `json:"id"`
 	Kind ManufacturerMachinesGet200JSONResponseBodyKind `json:"kind"`
 
 	// ManufacturerId Example: heidelberg
 	ManufacturerId *ManufacturerMachinesGet200JSONResponseBodyManufacturerId `json:"manufacturer_id"`
 
 	// Name Example: Speedmaster 2020
-	Name    string              `json:"name"`
-	OwnerId *openapi_types.UUID `json:"owner_id"`
+	Name    string  `json:"name"`
+	OwnerId *string `json:"owner_id"`
 
 	// SerialNumber Example: HDB1337
-	SerialNumber *string             `json:"serial_number"`
-	SiteId       *openapi_types.UUID `json:"site_id"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SerialNumber *string   `json:"serial_number"`
+	SiteId       *string   `json:"site_id"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -866,20 +865,20 @@ func (s *ManufacturerMachinesService) Get(ctx context.Context, machineId openapi
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                             `json:"id"`
+		Id   string                                         `json:"id"`
 		Kind ManufacturerMachinesGet200JSONResponseBodyKind `json:"kind"`
 
 		// ManufacturerId Example: heidelberg
 		ManufacturerId *ManufacturerMachinesGet200JSONResponseBodyManufacturerId `json:"manufacturer_id"`
 
 		// Name Example: Speedmaster 2020
-		Name    string              `json:"name"`
-		OwnerId *openapi_types.UUID `json:"owner_id"`
+		Name    string  `json:"name"`
+		OwnerId *string `json:"owner_id"`
 
 		// SerialNumber Example: HDB1337
-		SerialNumber *string             `json:"serial_number"`
-		SiteId       *openapi_types.UUID `json:"site_id"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SerialNumber *string   `json:"serial_number"`
+		SiteId       *string   `json:"site_id"`
+		UpdatedAt    time.Time `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opManufacturerMachinesGet, req, &out); err != nil {
 		return nil, err
@@ -932,24 +931,24 @@ func (s *ManufacturerMachinesService) All(ctx context.Context, params *Manufactu
 // Update calls ManufacturerMachinesUpdate.
 //
 // PATCH /manufacturer/machines/{machine_id} (operation ManufacturerMachinesUpdate).
-func (s *ManufacturerMachinesService) Update(ctx context.Context, machineId openapi_types.UUID, body ManufacturerMachinesUpdateJSONRequestBody, opts ...RequestOption) (*struct {
+func (s *ManufacturerMachinesService) Update(ctx context.Context, machineId string, body ManufacturerMachinesUpdateJSONRequestBody, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                                `json:"id"`
+	Id   string                                            `json:"id"`
 	Kind ManufacturerMachinesUpdate200JSONResponseBodyKind `json:"kind"`
 
 	// ManufacturerId Example: heidelberg
 	ManufacturerId *ManufacturerMachinesUpdate200JSONResponseBodyManufacturerId `json:"manufacturer_id"`
 
 	// Name Example: Speedmaster 2020
-	Name    string              `json:"name"`
-	OwnerId *openapi_types.UUID `json:"owner_id"`
+	Name    string  `json:"name"`
+	OwnerId *string `json:"owner_id"`
 
 	// SerialNumber Example: HDB1337
-	SerialNumber *string             `json:"serial_number"`
-	SiteId       *openapi_types.UUID `json:"site_id"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SerialNumber *string   `json:"serial_number"`
+	SiteId       *string   `json:"site_id"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -963,20 +962,20 @@ func (s *ManufacturerMachinesService) Update(ctx context.Context, machineId open
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                                `json:"id"`
+		Id   string                                            `json:"id"`
 		Kind ManufacturerMachinesUpdate200JSONResponseBodyKind `json:"kind"`
 
 		// ManufacturerId Example: heidelberg
 		ManufacturerId *ManufacturerMachinesUpdate200JSONResponseBodyManufacturerId `json:"manufacturer_id"`
 
 		// Name Example: Speedmaster 2020
-		Name    string              `json:"name"`
-		OwnerId *openapi_types.UUID `json:"owner_id"`
+		Name    string  `json:"name"`
+		OwnerId *string `json:"owner_id"`
 
 		// SerialNumber Example: HDB1337
-		SerialNumber *string             `json:"serial_number"`
-		SiteId       *openapi_types.UUID `json:"site_id"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SerialNumber *string   `json:"serial_number"`
+		SiteId       *string   `json:"site_id"`
+		UpdatedAt    time.Time `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opManufacturerMachinesUpdate, req, &out); err != nil {
 		return nil, err
@@ -1046,7 +1045,7 @@ func (s *OrganizationAddonsService) Get(ctx context.Context, addonId string, opt
 	EntryPointUrl *string `json:"entry_point_url"`
 
 	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id         openapi_types.UUID                                  `json:"id"`
+	Id         string                                              `json:"id"`
 	LogoUrl    *string                                             `json:"logo_url"`
 	Name       string                                              `json:"name"`
 	PlanStatus *OrganizationAddonsGet200JSONResponseBodyPlanStatus `json:"plan_status"`
@@ -1065,7 +1064,7 @@ func (s *OrganizationAddonsService) Get(ctx context.Context, addonId string, opt
 		EntryPointUrl *string `json:"entry_point_url"`
 
 		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id         openapi_types.UUID                                  `json:"id"`
+		Id         string                                              `json:"id"`
 		LogoUrl    *string                                             `json:"logo_url"`
 		Name       string                                              `json:"name"`
 		PlanStatus *OrganizationAddonsGet200JSONResponseBodyPlanStatus `json:"plan_status"`
@@ -1131,14 +1130,14 @@ func (s *OrganizationBusinessRelationshipsService) Create(ctx context.Context, b
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 2fc5f391-2bac-487e-9cb2-1b6ba8fb5bfc
-	Id        openapi_types.UUID                                             `json:"id"`
+	Id        string                                                         `json:"id"`
 	Kind      OrganizationBusinessRelationshipsCreate201JSONResponseBodyKind `json:"kind"`
 	Reference *string                                                        `json:"reference"`
 
 	// TargetId Example: 4468ceb6-5fdb-4627-852a-875630d06359
-	TargetId   openapi_types.UUID `json:"target_id"`
-	TargetName string             `json:"target_name"`
-	UpdatedAt  time.Time          `json:"updated_at"`
+	TargetId   string    `json:"target_id"`
+	TargetName string    `json:"target_name"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1152,14 +1151,14 @@ func (s *OrganizationBusinessRelationshipsService) Create(ctx context.Context, b
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 2fc5f391-2bac-487e-9cb2-1b6ba8fb5bfc
-		Id        openapi_types.UUID                                             `json:"id"`
+		Id        string                                                         `json:"id"`
 		Kind      OrganizationBusinessRelationshipsCreate201JSONResponseBodyKind `json:"kind"`
 		Reference *string                                                        `json:"reference"`
 
 		// TargetId Example: 4468ceb6-5fdb-4627-852a-875630d06359
-		TargetId   openapi_types.UUID `json:"target_id"`
-		TargetName string             `json:"target_name"`
-		UpdatedAt  time.Time          `json:"updated_at"`
+		TargetId   string    `json:"target_id"`
+		TargetName string    `json:"target_name"`
+		UpdatedAt  time.Time `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opOrganizationBusinessRelationshipsCreate, req, &out); err != nil {
 		return nil, err
@@ -1170,7 +1169,7 @@ func (s *OrganizationBusinessRelationshipsService) Create(ctx context.Context, b
 // Delete calls OrganizationBusinessRelationshipsDelete.
 //
 // DELETE /organization/business_relationships/{business_relationship_id} (operation OrganizationBusinessRelationshipsDelete).
-func (s *OrganizationBusinessRelationshipsService) Delete(ctx context.Context, businessRelationshipId openapi_types.UUID, opts ...RequestOption) error {
+func (s *OrganizationBusinessRelationshipsService) Delete(ctx context.Context, businessRelationshipId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -1185,18 +1184,18 @@ func (s *OrganizationBusinessRelationshipsService) Delete(ctx context.Context, b
 // Get calls OrganizationBusinessRelationshipsGet.
 //
 // GET /organization/business_relationships/{business_relationship_id} (operation OrganizationBusinessRelationshipsGet).
-func (s *OrganizationBusinessRelationshipsService) Get(ctx context.Context, businessRelationshipId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *OrganizationBusinessRelationshipsService) Get(ctx context.Context, businessRelationshipId string, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 2fc5f391-2bac-487e-9cb2-1b6ba8fb5bfc
-	Id        openapi_types.UUID                                          `json:"id"`
+	Id        string                                                      `json:"id"`
 	Kind      OrganizationBusinessRelationshipsGet200JSONResponseBodyKind `json:"kind"`
 	Reference *string                                                     `json:"reference"`
 
 	// TargetId Example: 4468ceb6-5fdb-4627-852a-875630d06359
-	TargetId   openapi_types.UUID `json:"target_id"`
-	TargetName string             `json:"target_name"`
-	UpdatedAt  time.Time          `json:"updated_at"`
+	TargetId   string    `json:"target_id"`
+	TargetName string    `json:"target_name"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1210,14 +1209,14 @@ func (s *OrganizationBusinessRelationshipsService) Get(ctx context.Context, busi
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 2fc5f391-2bac-487e-9cb2-1b6ba8fb5bfc
-		Id        openapi_types.UUID                                          `json:"id"`
+		Id        string                                                      `json:"id"`
 		Kind      OrganizationBusinessRelationshipsGet200JSONResponseBodyKind `json:"kind"`
 		Reference *string                                                     `json:"reference"`
 
 		// TargetId Example: 4468ceb6-5fdb-4627-852a-875630d06359
-		TargetId   openapi_types.UUID `json:"target_id"`
-		TargetName string             `json:"target_name"`
-		UpdatedAt  time.Time          `json:"updated_at"`
+		TargetId   string    `json:"target_id"`
+		TargetName string    `json:"target_name"`
+		UpdatedAt  time.Time `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opOrganizationBusinessRelationshipsGet, req, &out); err != nil {
 		return nil, err
@@ -1275,7 +1274,7 @@ type OrganizationMembershipsService struct {
 // Delete calls OrganizationMembershipsDelete.
 //
 // DELETE /organization/memberships/{membership_id} (operation OrganizationMembershipsDelete).
-func (s *OrganizationMembershipsService) Delete(ctx context.Context, membershipId openapi_types.UUID, opts ...RequestOption) error {
+func (s *OrganizationMembershipsService) Delete(ctx context.Context, membershipId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -1290,11 +1289,11 @@ func (s *OrganizationMembershipsService) Delete(ctx context.Context, membershipI
 // Get calls OrganizationMembershipsGet.
 //
 // GET /organization/memberships/{membership_id} (operation OrganizationMembershipsGet).
-func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipId string, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id     openapi_types.UUID `json:"id"`
+	Id     string `json:"id"`
 	Person struct {
 		// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
 		AvatarUrl *string `json:"avatar_url"`
@@ -1308,7 +1307,7 @@ func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipId o
 		Currency *string `json:"currency"`
 
 		// Email Example: jane.doe@gmail.com
-		Email openapi_types.Email `json:"email"`
+		Email string `json:"email"`
 
 		// EmailConfirmed Example: true
 		EmailConfirmed bool `json:"email_confirmed"`
@@ -1320,7 +1319,7 @@ func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipId o
 		FullName string `json:"full_name"`
 
 		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// Locale Example: de
 		Locale OrganizationMembershipsGet200JSONResponseBodyPersonLocale `json:"locale"`
@@ -1358,7 +1357,7 @@ func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipId o
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id     openapi_types.UUID `json:"id"`
+		Id     string `json:"id"`
 		Person struct {
 			// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
 			AvatarUrl *string `json:"avatar_url"`
@@ -1372,7 +1371,7 @@ func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipId o
 			Currency *string `json:"currency"`
 
 			// Email Example: jane.doe@gmail.com
-			Email openapi_types.Email `json:"email"`
+			Email string `json:"email"`
 
 			// EmailConfirmed Example: true
 			EmailConfirmed bool `json:"email_confirmed"`
@@ -1384,7 +1383,7 @@ func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipId o
 			FullName string `json:"full_name"`
 
 			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-			Id openapi_types.UUID `json:"id"`
+			Id string `json:"id"`
 
 			// Locale Example: de
 			Locale OrganizationMembershipsGet200JSONResponseBodyPersonLocale `json:"locale"`
@@ -1461,11 +1460,11 @@ func (s *OrganizationMembershipsService) All(ctx context.Context, params *Organi
 // Update calls OrganizationMembershipsUpdate.
 //
 // PATCH /organization/memberships/{membership_id} (operation OrganizationMembershipsUpdate).
-func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipId string, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id     openapi_types.UUID `json:"id"`
+	Id     string `json:"id"`
 	Person struct {
 		// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
 		AvatarUrl *string `json:"avatar_url"`
@@ -1479,7 +1478,7 @@ func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipI
 		Currency *string `json:"currency"`
 
 		// Email Example: jane.doe@gmail.com
-		Email openapi_types.Email `json:"email"`
+		Email string `json:"email"`
 
 		// EmailConfirmed Example: true
 		EmailConfirmed bool `json:"email_confirmed"`
@@ -1491,7 +1490,7 @@ func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipI
 		FullName string `json:"full_name"`
 
 		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// Locale Example: de
 		Locale OrganizationMembershipsUpdate200JSONResponseBodyPersonLocale `json:"locale"`
@@ -1529,7 +1528,7 @@ func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipI
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id     openapi_types.UUID `json:"id"`
+		Id     string `json:"id"`
 		Person struct {
 			// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
 			AvatarUrl *string `json:"avatar_url"`
@@ -1543,7 +1542,7 @@ func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipI
 			Currency *string `json:"currency"`
 
 			// Email Example: jane.doe@gmail.com
-			Email openapi_types.Email `json:"email"`
+			Email string `json:"email"`
 
 			// EmailConfirmed Example: true
 			EmailConfirmed bool `json:"email_confirmed"`
@@ -1555,7 +1554,7 @@ func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipI
 			FullName string `json:"full_name"`
 
 			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-			Id openapi_types.UUID `json:"id"`
+			Id string `json:"id"`
 
 			// Locale Example: de
 			Locale OrganizationMembershipsUpdate200JSONResponseBodyPersonLocale `json:"locale"`
@@ -1620,7 +1619,7 @@ func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ..
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id           openapi_types.UUID `json:"id"`
+	Id           string `json:"id"`
 	Organization struct {
 		// BrandColor Example: #000000
 		BrandColor *string `json:"brand_color"`
@@ -1634,7 +1633,7 @@ func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ..
 		Currency *string `json:"currency"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// Kind Example: printer
 		Kind    *GetPersonOrganizationMemberships200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
@@ -1675,7 +1674,7 @@ func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ..
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id           openapi_types.UUID `json:"id"`
+		Id           string `json:"id"`
 		Organization struct {
 			// BrandColor Example: #000000
 			BrandColor *string `json:"brand_color"`
@@ -1689,7 +1688,7 @@ func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ..
 			Currency *string `json:"currency"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id openapi_types.UUID `json:"id"`
+			Id string `json:"id"`
 
 			// Kind Example: printer
 			Kind    *GetPersonOrganizationMemberships200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
@@ -1760,7 +1759,7 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 	Currency *string `json:"currency"`
 
 	// Email Example: jane.doe@gmail.com
-	Email openapi_types.Email `json:"email"`
+	Email string `json:"email"`
 
 	// EmailConfirmed Example: true
 	EmailConfirmed bool `json:"email_confirmed"`
@@ -1772,7 +1771,7 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 	FullName string `json:"full_name"`
 
 	// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// Locale Example: de
 	Locale PersonUpdate200JSONResponseBodyLocale `json:"locale"`
@@ -1783,7 +1782,7 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id           openapi_types.UUID `json:"id"`
+		Id           string `json:"id"`
 		Organization struct {
 			// BrandColor Example: #000000
 			BrandColor *string `json:"brand_color"`
@@ -1797,7 +1796,7 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 			Currency *string `json:"currency"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id openapi_types.UUID `json:"id"`
+			Id string `json:"id"`
 
 			// Kind Example: printer
 			Kind    *PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationKind   `json:"kind,omitempty"`
@@ -1883,7 +1882,7 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 		Currency *string `json:"currency"`
 
 		// Email Example: jane.doe@gmail.com
-		Email openapi_types.Email `json:"email"`
+		Email string `json:"email"`
 
 		// EmailConfirmed Example: true
 		EmailConfirmed bool `json:"email_confirmed"`
@@ -1895,7 +1894,7 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 		FullName string `json:"full_name"`
 
 		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// Locale Example: de
 		Locale PersonUpdate200JSONResponseBodyLocale `json:"locale"`
@@ -1906,7 +1905,7 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 			CreatedAt time.Time `json:"created_at"`
 
 			// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-			Id           openapi_types.UUID `json:"id"`
+			Id           string `json:"id"`
 			Organization struct {
 				// BrandColor Example: #000000
 				BrandColor *string `json:"brand_color"`
@@ -1920,7 +1919,7 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 				Currency *string `json:"currency"`
 
 				// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-				Id openapi_types.UUID `json:"id"`
+				Id string `json:"id"`
 
 				// Kind Example: printer
 				Kind    *PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationKind   `json:"kind,omitempty"`
@@ -2029,7 +2028,7 @@ func (s *PersonOrganizationsService) Create(ctx context.Context, body PersonOrga
 	Currency *string `json:"currency"`
 
 	// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// Kind Example: printer
 	Kind    *PersonOrganizationsCreate201JSONResponseBodyKind   `json:"kind,omitempty"`
@@ -2076,7 +2075,7 @@ func (s *PersonOrganizationsService) Create(ctx context.Context, body PersonOrga
 		Currency *string `json:"currency"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// Kind Example: printer
 		Kind    *PersonOrganizationsCreate201JSONResponseBodyKind   `json:"kind,omitempty"`
@@ -2116,11 +2115,11 @@ type PersonOrganizationsMachinesService struct {
 // Create calls PersonOrganizationsMachinesCreate.
 //
 // POST /person/organizations/{organization_id}/machines (operation PersonOrganizationsMachinesCreate).
-func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsMachinesCreateJSONRequestBody, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organizationId string, body PersonOrganizationsMachinesCreateJSONRequestBody, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                                       `json:"id"`
+	Id   string                                                   `json:"id"`
 	Kind PersonOrganizationsMachinesCreate201JSONResponseBodyKind `json:"kind"`
 
 	// Manufacturer Example: Heidelberger Druckmaschinen AG
@@ -2130,13 +2129,13 @@ func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organiz
 	ManufacturerId *PersonOrganizationsMachinesCreate201JSONResponseBodyManufacturerId `json:"manufacturer_id,omitempty"`
 
 	// Name Example: Speedmaster 2020
-	Name    string              `json:"name"`
-	OwnerId *openapi_types.UUID `json:"owner_id"`
+	Name    string  `json:"name"`
+	OwnerId *string `json:"owner_id"`
 
 	// SerialNumber Example: HDB1337
-	SerialNumber *string             `json:"serial_number"`
-	SiteId       *openapi_types.UUID `json:"site_id"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SerialNumber *string   `json:"serial_number"`
+	SiteId       *string   `json:"site_id"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2150,7 +2149,7 @@ func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organiz
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                                       `json:"id"`
+		Id   string                                                   `json:"id"`
 		Kind PersonOrganizationsMachinesCreate201JSONResponseBodyKind `json:"kind"`
 
 		// Manufacturer Example: Heidelberger Druckmaschinen AG
@@ -2160,13 +2159,13 @@ func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organiz
 		ManufacturerId *PersonOrganizationsMachinesCreate201JSONResponseBodyManufacturerId `json:"manufacturer_id,omitempty"`
 
 		// Name Example: Speedmaster 2020
-		Name    string              `json:"name"`
-		OwnerId *openapi_types.UUID `json:"owner_id"`
+		Name    string  `json:"name"`
+		OwnerId *string `json:"owner_id"`
 
 		// SerialNumber Example: HDB1337
-		SerialNumber *string             `json:"serial_number"`
-		SiteId       *openapi_types.UUID `json:"site_id"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SerialNumber *string   `json:"serial_number"`
+		SiteId       *string   `json:"site_id"`
+		UpdatedAt    time.Time `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesCreate, req, &out); err != nil {
 		return nil, err
@@ -2177,25 +2176,25 @@ func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organiz
 // CreateOwnership calls PersonOrganizationsMachinesCreateOwnership.
 //
 // POST /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesCreateOwnership).
-func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, params *PersonOrganizationsMachinesCreateOwnershipParams, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context, organizationId string, machineId string, params *PersonOrganizationsMachinesCreateOwnershipParams, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                     `json:"asset_id"`
+	AssetId   string                                                                 `json:"asset_id"`
 	AssetType PersonOrganizationsMachinesCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                                              `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId openapi_types.UUID `json:"machine_id"`
+	MachineId string `json:"machine_id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2207,23 +2206,23 @@ func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                     `json:"asset_id"`
+		AssetId   string                                                                 `json:"asset_id"`
 		AssetType PersonOrganizationsMachinesCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                                              `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		MachineId openapi_types.UUID `json:"machine_id"`
+		MachineId string `json:"machine_id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesCreateOwnership, req, &out); err != nil {
 		return nil, err
@@ -2234,7 +2233,7 @@ func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context
 // DeleteOwnership calls PersonOrganizationsMachinesDeleteOwnership.
 //
 // DELETE /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesDeleteOwnership).
-func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, opts ...RequestOption) error {
+func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context, organizationId string, machineId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -2249,11 +2248,11 @@ func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context
 // Get calls PersonOrganizationsMachinesGet.
 //
 // GET /person/organizations/{organization_id}/machines/{machine_id} (operation PersonOrganizationsMachinesGet).
-func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizationId string, machineId string, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                                    `json:"id"`
+	Id   string                                                `json:"id"`
 	Kind PersonOrganizationsMachinesGet200JSONResponseBodyKind `json:"kind"`
 
 	// Manufacturer Example: Heidelberger Druckmaschinen AG
@@ -2263,13 +2262,13 @@ func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizati
 	ManufacturerId *PersonOrganizationsMachinesGet200JSONResponseBodyManufacturerId `json:"manufacturer_id,omitempty"`
 
 	// Name Example: Speedmaster 2020
-	Name    string              `json:"name"`
-	OwnerId *openapi_types.UUID `json:"owner_id"`
+	Name    string  `json:"name"`
+	OwnerId *string `json:"owner_id"`
 
 	// SerialNumber Example: HDB1337
-	SerialNumber *string             `json:"serial_number"`
-	SiteId       *openapi_types.UUID `json:"site_id"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SerialNumber *string   `json:"serial_number"`
+	SiteId       *string   `json:"site_id"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2283,7 +2282,7 @@ func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizati
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                                    `json:"id"`
+		Id   string                                                `json:"id"`
 		Kind PersonOrganizationsMachinesGet200JSONResponseBodyKind `json:"kind"`
 
 		// Manufacturer Example: Heidelberger Druckmaschinen AG
@@ -2293,13 +2292,13 @@ func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizati
 		ManufacturerId *PersonOrganizationsMachinesGet200JSONResponseBodyManufacturerId `json:"manufacturer_id,omitempty"`
 
 		// Name Example: Speedmaster 2020
-		Name    string              `json:"name"`
-		OwnerId *openapi_types.UUID `json:"owner_id"`
+		Name    string  `json:"name"`
+		OwnerId *string `json:"owner_id"`
 
 		// SerialNumber Example: HDB1337
-		SerialNumber *string             `json:"serial_number"`
-		SiteId       *openapi_types.UUID `json:"site_id"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SerialNumber *string   `json:"serial_number"`
+		SiteId       *string   `json:"site_id"`
+		UpdatedAt    time.Time `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesGet, req, &out); err != nil {
 		return nil, err
@@ -2310,25 +2309,25 @@ func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizati
 // GetOwnership calls PersonOrganizationsMachinesGetOwnership.
 //
 // GET /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesGetOwnership).
-func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, organizationId string, machineId string, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                  `json:"asset_id"`
+	AssetId   string                                                              `json:"asset_id"`
 	AssetType PersonOrganizationsMachinesGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                                           `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId openapi_types.UUID `json:"machine_id"`
+	MachineId string `json:"machine_id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2340,23 +2339,23 @@ func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, o
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                  `json:"asset_id"`
+		AssetId   string                                                              `json:"asset_id"`
 		AssetType PersonOrganizationsMachinesGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                                           `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		MachineId openapi_types.UUID `json:"machine_id"`
+		MachineId string `json:"machine_id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesGetOwnership, req, &out); err != nil {
 		return nil, err
@@ -2367,7 +2366,7 @@ func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, o
 // GetSpecification calls PersonOrganizationsMachinesGetSpecification.
 //
 // GET /person/organizations/{organization_id}/machines/{machine_id}/machine_specification (operation PersonOrganizationsMachinesGetSpecification).
-func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, params *PersonOrganizationsMachinesGetSpecificationParams, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Context, organizationId string, machineId string, params *PersonOrganizationsMachinesGetSpecificationParams, opts ...RequestOption) (*struct {
 	Capabilities []string `json:"capabilities"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
@@ -2390,7 +2389,7 @@ func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Contex
 // List calls PersonOrganizationsMachinesList.
 //
 // GET /person/organizations/{organization_id}/machines (operation PersonOrganizationsMachinesList).
-func (s *PersonOrganizationsMachinesService) List(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMachinesListParams, opts ...RequestOption) ([]Machine, error) {
+func (s *PersonOrganizationsMachinesService) List(ctx context.Context, organizationId string, params *PersonOrganizationsMachinesListParams, opts ...RequestOption) ([]Machine, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2411,7 +2410,7 @@ func (s *PersonOrganizationsMachinesService) List(ctx context.Context, organizat
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsMachinesService) All(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMachinesListParams, opts ...RequestOption) iter.Seq2[Machine, error] {
+func (s *PersonOrganizationsMachinesService) All(ctx context.Context, organizationId string, params *PersonOrganizationsMachinesListParams, opts ...RequestOption) iter.Seq2[Machine, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsMachinesList, params, func(ctx context.Context, p any) (*facade.Page[Machine], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
@@ -2432,25 +2431,25 @@ func (s *PersonOrganizationsMachinesService) All(ctx context.Context, organizati
 // UpdateOwnership calls PersonOrganizationsMachinesUpdateOwnership.
 //
 // PATCH /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesUpdateOwnership).
-func (s *PersonOrganizationsMachinesService) UpdateOwnership(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, body PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsMachinesService) UpdateOwnership(ctx context.Context, organizationId string, machineId string, body PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                     `json:"asset_id"`
+	AssetId   string                                                                 `json:"asset_id"`
 	AssetType PersonOrganizationsMachinesUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                                              `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId openapi_types.UUID `json:"machine_id"`
+	MachineId string `json:"machine_id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2462,23 +2461,23 @@ func (s *PersonOrganizationsMachinesService) UpdateOwnership(ctx context.Context
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                     `json:"asset_id"`
+		AssetId   string                                                                 `json:"asset_id"`
 		AssetType PersonOrganizationsMachinesUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                                              `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		MachineId openapi_types.UUID `json:"machine_id"`
+		MachineId string `json:"machine_id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesUpdateOwnership, req, &out); err != nil {
 		return nil, err
@@ -2494,17 +2493,17 @@ type PersonOrganizationsMembershipInvitationsService struct {
 // Create calls PersonOrganizationsMembershipInvitationsCreate.
 //
 // POST /person/organizations/{organization_id}/membership_invitations (operation PersonOrganizationsMembershipInvitationsCreate).
-func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsMembershipInvitationsCreateJSONRequestBody, opts ...RequestOption) (*struct {
-	AvatarUrl *string             `json:"avatar_url"`
-	CreatedAt time.Time           `json:"created_at"`
-	Email     openapi_types.Email `json:"email"`
-	ExpiresAt time.Time           `json:"expires_at"`
-	FullName  string              `json:"full_name"`
+func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Context, organizationId string, body PersonOrganizationsMembershipInvitationsCreateJSONRequestBody, opts ...RequestOption) (*struct {
+	AvatarUrl *string   `json:"avatar_url"`
+	CreatedAt time.Time `json:"created_at"`
+	Email     string    `json:"email"`
+	ExpiresAt time.Time `json:"expires_at"`
+	FullName  string    `json:"full_name"`
 
 	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id        openapi_types.UUID `json:"id"`
-	Roles     []string           `json:"roles"`
-	UpdatedAt time.Time          `json:"updated_at"`
+	Id        string    `json:"id"`
+	Roles     []string  `json:"roles"`
+	UpdatedAt time.Time `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2515,16 +2514,16 @@ func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Con
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipInvitationsCreate, err)
 	}
 	var out struct {
-		AvatarUrl *string             `json:"avatar_url"`
-		CreatedAt time.Time           `json:"created_at"`
-		Email     openapi_types.Email `json:"email"`
-		ExpiresAt time.Time           `json:"expires_at"`
-		FullName  string              `json:"full_name"`
+		AvatarUrl *string   `json:"avatar_url"`
+		CreatedAt time.Time `json:"created_at"`
+		Email     string    `json:"email"`
+		ExpiresAt time.Time `json:"expires_at"`
+		FullName  string    `json:"full_name"`
 
 		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id        openapi_types.UUID `json:"id"`
-		Roles     []string           `json:"roles"`
-		UpdatedAt time.Time          `json:"updated_at"`
+		Id        string    `json:"id"`
+		Roles     []string  `json:"roles"`
+		UpdatedAt time.Time `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMembershipInvitationsCreate, req, &out); err != nil {
 		return nil, err
@@ -2535,7 +2534,7 @@ func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Con
 // Delete calls PersonOrganizationsMembershipInvitationsDelete.
 //
 // DELETE /person/organizations/{organization_id}/membership_invitations/{membership_invitation_id} (operation PersonOrganizationsMembershipInvitationsDelete).
-func (s *PersonOrganizationsMembershipInvitationsService) Delete(ctx context.Context, organizationId openapi_types.UUID, membershipInvitationId openapi_types.UUID, opts ...RequestOption) error {
+func (s *PersonOrganizationsMembershipInvitationsService) Delete(ctx context.Context, organizationId string, membershipInvitationId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -2550,7 +2549,7 @@ func (s *PersonOrganizationsMembershipInvitationsService) Delete(ctx context.Con
 // List calls PersonOrganizationsMembershipInvitationsList.
 //
 // GET /person/organizations/{organization_id}/membership_invitations (operation PersonOrganizationsMembershipInvitationsList).
-func (s *PersonOrganizationsMembershipInvitationsService) List(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMembershipInvitationsListParams, opts ...RequestOption) ([]MembershipInvitation, error) {
+func (s *PersonOrganizationsMembershipInvitationsService) List(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipInvitationsListParams, opts ...RequestOption) ([]MembershipInvitation, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2571,7 +2570,7 @@ func (s *PersonOrganizationsMembershipInvitationsService) List(ctx context.Conte
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsMembershipInvitationsService) All(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMembershipInvitationsListParams, opts ...RequestOption) iter.Seq2[MembershipInvitation, error] {
+func (s *PersonOrganizationsMembershipInvitationsService) All(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipInvitationsListParams, opts ...RequestOption) iter.Seq2[MembershipInvitation, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsMembershipInvitationsList, params, func(ctx context.Context, p any) (*facade.Page[MembershipInvitation], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
@@ -2597,7 +2596,7 @@ type PersonOrganizationsMembershipsService struct {
 // Delete calls PersonOrganizationsMembershipsDelete.
 //
 // DELETE /person/organizations/{organization_id}/memberships/{membership_id} (operation PersonOrganizationsMembershipsDelete).
-func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, organizationId openapi_types.UUID, membershipId openapi_types.UUID, opts ...RequestOption) error {
+func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, organizationId string, membershipId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -2612,11 +2611,11 @@ func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, orga
 // Get calls PersonOrganizationsMembershipsGet.
 //
 // GET /person/organizations/{organization_id}/memberships/{membership_id} (operation PersonOrganizationsMembershipsGet).
-func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organizationId openapi_types.UUID, membershipId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organizationId string, membershipId string, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id     openapi_types.UUID `json:"id"`
+	Id     string `json:"id"`
 	Person struct {
 		// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
 		AvatarUrl *string `json:"avatar_url"`
@@ -2626,7 +2625,7 @@ func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organiz
 		FullName string `json:"full_name"`
 
 		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 	} `json:"person"`
 	Roles     []string  `json:"roles"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -2643,7 +2642,7 @@ func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organiz
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id     openapi_types.UUID `json:"id"`
+		Id     string `json:"id"`
 		Person struct {
 			// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
 			AvatarUrl *string `json:"avatar_url"`
@@ -2653,7 +2652,7 @@ func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organiz
 			FullName string `json:"full_name"`
 
 			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-			Id openapi_types.UUID `json:"id"`
+			Id string `json:"id"`
 		} `json:"person"`
 		Roles     []string  `json:"roles"`
 		UpdatedAt time.Time `json:"updated_at"`
@@ -2667,7 +2666,7 @@ func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organiz
 // List calls PersonOrganizationsMembershipsList.
 //
 // GET /person/organizations/{organization_id}/memberships (operation PersonOrganizationsMembershipsList).
-func (s *PersonOrganizationsMembershipsService) List(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMembershipsListParams, opts ...RequestOption) ([]Membership, error) {
+func (s *PersonOrganizationsMembershipsService) List(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipsListParams, opts ...RequestOption) ([]Membership, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2688,7 +2687,7 @@ func (s *PersonOrganizationsMembershipsService) List(ctx context.Context, organi
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsMembershipsService) All(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMembershipsListParams, opts ...RequestOption) iter.Seq2[Membership, error] {
+func (s *PersonOrganizationsMembershipsService) All(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipsListParams, opts ...RequestOption) iter.Seq2[Membership, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsMembershipsList, params, func(ctx context.Context, p any) (*facade.Page[Membership], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
@@ -2709,11 +2708,11 @@ func (s *PersonOrganizationsMembershipsService) All(ctx context.Context, organiz
 // Update calls PersonOrganizationsMembershipsUpdate.
 //
 // PATCH /person/organizations/{organization_id}/memberships/{membership_id} (operation PersonOrganizationsMembershipsUpdate).
-func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, organizationId openapi_types.UUID, membershipId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, organizationId string, membershipId string, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id     openapi_types.UUID `json:"id"`
+	Id     string `json:"id"`
 	Person struct {
 		// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
 		AvatarUrl *string `json:"avatar_url"`
@@ -2723,7 +2722,7 @@ func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, orga
 		FullName string `json:"full_name"`
 
 		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 	} `json:"person"`
 	Roles     []string  `json:"roles"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -2740,7 +2739,7 @@ func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, orga
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id     openapi_types.UUID `json:"id"`
+		Id     string `json:"id"`
 		Person struct {
 			// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
 			AvatarUrl *string `json:"avatar_url"`
@@ -2750,7 +2749,7 @@ func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, orga
 			FullName string `json:"full_name"`
 
 			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-			Id openapi_types.UUID `json:"id"`
+			Id string `json:"id"`
 		} `json:"person"`
 		Roles     []string  `json:"roles"`
 		UpdatedAt time.Time `json:"updated_at"`
@@ -2769,7 +2768,7 @@ type PersonOrganizationsSitesService struct {
 // Create calls PersonOrganizationsSitesCreate.
 //
 // POST /person/organizations/{organization_id}/sites (operation PersonOrganizationsSitesCreate).
-func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsSitesCreateJSONRequestBody, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizationId string, body PersonOrganizationsSitesCreateJSONRequestBody, opts ...RequestOption) (*struct {
 	Address *struct {
 		Addition *string `json:"addition"`
 
@@ -2781,8 +2780,8 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 		CreatedAt   time.Time `json:"created_at"`
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       openapi_types.UUID `json:"id"`
-		Location []float32          `json:"location"`
+		Id       string    `json:"id"`
+		Location []float64 `json:"location"`
 
 		// Number Example: 1A
 		Number *string `json:"number"`
@@ -2804,8 +2803,8 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 	Headquarter bool      `json:"headquarter"`
 
 	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *openapi_types.UUID `json:"id,omitempty"`
-	Name         string              `json:"name"`
+	Id           *string `json:"id,omitempty"`
+	Name         string  `json:"name"`
 	Organization struct {
 		// BrandColor Example: #000000
 		BrandColor *string `json:"brand_color"`
@@ -2819,7 +2818,7 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 		Currency *string `json:"currency"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// Kind Example: printer
 		Kind    *PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
@@ -2867,8 +2866,8 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 			CreatedAt   time.Time `json:"created_at"`
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       openapi_types.UUID `json:"id"`
-			Location []float32          `json:"location"`
+			Id       string    `json:"id"`
+			Location []float64 `json:"location"`
 
 			// Number Example: 1A
 			Number *string `json:"number"`
@@ -2890,8 +2889,8 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 		Headquarter bool      `json:"headquarter"`
 
 		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id           *openapi_types.UUID `json:"id,omitempty"`
-		Name         string              `json:"name"`
+		Id           *string `json:"id,omitempty"`
+		Name         string  `json:"name"`
 		Organization struct {
 			// BrandColor Example: #000000
 			BrandColor *string `json:"brand_color"`
@@ -2905,7 +2904,7 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 			Currency *string `json:"currency"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id openapi_types.UUID `json:"id"`
+			Id string `json:"id"`
 
 			// Kind Example: printer
 			Kind    *PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
@@ -2942,7 +2941,7 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 // Get calls PersonOrganizationsSitesGet.
 //
 // GET /person/organizations/{organization_id}/sites/{site_id} (operation PersonOrganizationsSitesGet).
-func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationId openapi_types.UUID, siteId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationId string, siteId string, opts ...RequestOption) (*struct {
 	Address *struct {
 		Addition *string `json:"addition"`
 
@@ -2954,8 +2953,8 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 		CreatedAt   time.Time `json:"created_at"`
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       openapi_types.UUID `json:"id"`
-		Location []float32          `json:"location"`
+		Id       string    `json:"id"`
+		Location []float64 `json:"location"`
 
 		// Number Example: 1A
 		Number *string `json:"number"`
@@ -2977,8 +2976,8 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 	Headquarter bool      `json:"headquarter"`
 
 	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *openapi_types.UUID `json:"id,omitempty"`
-	Name         string              `json:"name"`
+	Id           *string `json:"id,omitempty"`
+	Name         string  `json:"name"`
 	Organization struct {
 		// BrandColor Example: #000000
 		BrandColor *string `json:"brand_color"`
@@ -2992,7 +2991,7 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 		Currency *string `json:"currency"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// Kind Example: printer
 		Kind    *PersonOrganizationsSitesGet200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
@@ -3040,8 +3039,8 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 			CreatedAt   time.Time `json:"created_at"`
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       openapi_types.UUID `json:"id"`
-			Location []float32          `json:"location"`
+			Id       string    `json:"id"`
+			Location []float64 `json:"location"`
 
 			// Number Example: 1A
 			Number *string `json:"number"`
@@ -3063,8 +3062,8 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 		Headquarter bool      `json:"headquarter"`
 
 		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id           *openapi_types.UUID `json:"id,omitempty"`
-		Name         string              `json:"name"`
+		Id           *string `json:"id,omitempty"`
+		Name         string  `json:"name"`
 		Organization struct {
 			// BrandColor Example: #000000
 			BrandColor *string `json:"brand_color"`
@@ -3078,7 +3077,7 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 			Currency *string `json:"currency"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id openapi_types.UUID `json:"id"`
+			Id string `json:"id"`
 
 			// Kind Example: printer
 			Kind    *PersonOrganizationsSitesGet200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
@@ -3115,7 +3114,7 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 // List calls PersonOrganizationsSitesList.
 //
 // GET /person/organizations/{organization_id}/sites (operation PersonOrganizationsSitesList).
-func (s *PersonOrganizationsSitesService) List(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSitesListParams, opts ...RequestOption) ([]Site, error) {
+func (s *PersonOrganizationsSitesService) List(ctx context.Context, organizationId string, params *PersonOrganizationsSitesListParams, opts ...RequestOption) ([]Site, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3136,7 +3135,7 @@ func (s *PersonOrganizationsSitesService) List(ctx context.Context, organization
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsSitesService) All(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSitesListParams, opts ...RequestOption) iter.Seq2[Site, error] {
+func (s *PersonOrganizationsSitesService) All(ctx context.Context, organizationId string, params *PersonOrganizationsSitesListParams, opts ...RequestOption) iter.Seq2[Site, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsSitesList, params, func(ctx context.Context, p any) (*facade.Page[Site], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
@@ -3157,7 +3156,7 @@ func (s *PersonOrganizationsSitesService) All(ctx context.Context, organizationI
 // Update calls PersonOrganizationsSitesUpdate.
 //
 // PATCH /person/organizations/{organization_id}/sites/{site_id} (operation PersonOrganizationsSitesUpdate).
-func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizationId openapi_types.UUID, siteId openapi_types.UUID, body PersonOrganizationsSitesUpdateJSONRequestBody, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizationId string, siteId string, body PersonOrganizationsSitesUpdateJSONRequestBody, opts ...RequestOption) (*struct {
 	Address *struct {
 		Addition *string `json:"addition"`
 
@@ -3169,8 +3168,8 @@ func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizati
 		CreatedAt   time.Time `json:"created_at"`
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       openapi_types.UUID `json:"id"`
-		Location []float32          `json:"location"`
+		Id       string    `json:"id"`
+		Location []float64 `json:"location"`
 
 		// Number Example: 1A
 		Number *string `json:"number"`
@@ -3192,8 +3191,8 @@ func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizati
 	Headquarter bool      `json:"headquarter"`
 
 	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *openapi_types.UUID `json:"id,omitempty"`
-	Name         string              `json:"name"`
+	Id           *string `json:"id,omitempty"`
+	Name         string  `json:"name"`
 	Organization struct {
 		// BrandColor Example: #000000
 		BrandColor *string `json:"brand_color"`
@@ -3207,7 +3206,7 @@ func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizati
 		Currency *string `json:"currency"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// Kind Example: printer
 		Kind    *PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
@@ -3255,8 +3254,8 @@ func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizati
 			CreatedAt   time.Time `json:"created_at"`
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       openapi_types.UUID `json:"id"`
-			Location []float32          `json:"location"`
+			Id       string    `json:"id"`
+			Location []float64 `json:"location"`
 
 			// Number Example: 1A
 			Number *string `json:"number"`
@@ -3278,8 +3277,8 @@ func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizati
 		Headquarter bool      `json:"headquarter"`
 
 		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id           *openapi_types.UUID `json:"id,omitempty"`
-		Name         string              `json:"name"`
+		Id           *string `json:"id,omitempty"`
+		Name         string  `json:"name"`
 		Organization struct {
 			// BrandColor Example: #000000
 			BrandColor *string `json:"brand_color"`
@@ -3293,7 +3292,7 @@ func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizati
 			Currency *string `json:"currency"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id openapi_types.UUID `json:"id"`
+			Id string `json:"id"`
 
 			// Kind Example: printer
 			Kind    *PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
@@ -3335,18 +3334,18 @@ type PersonOrganizationsSoftwareService struct {
 // Create calls PersonOrganizationsSoftwareCreate.
 //
 // POST /person/organizations/{organization_id}/software (operation PersonOrganizationsSoftwareCreate).
-func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsSoftwareCreateJSONRequestBody, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organizationId string, body PersonOrganizationsSoftwareCreateJSONRequestBody, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                                       `json:"id"`
+	Id   string                                                   `json:"id"`
 	Kind PersonOrganizationsSoftwareCreate201JSONResponseBodyKind `json:"kind"`
 
 	// Name Example: Prinect
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
+	Name      string    `json:"name"`
+	OwnerId   *string   `json:"owner_id"`
+	SiteId    *string   `json:"site_id"`
+	UpdatedAt time.Time `json:"updated_at"`
 
 	// Vendor Example: Heidelberger Druckmaschinen AG
 	Vendor string `json:"vendor"`
@@ -3366,14 +3365,14 @@ func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organiz
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                                       `json:"id"`
+		Id   string                                                   `json:"id"`
 		Kind PersonOrganizationsSoftwareCreate201JSONResponseBodyKind `json:"kind"`
 
 		// Name Example: Prinect
-		Name      string              `json:"name"`
-		OwnerId   *openapi_types.UUID `json:"owner_id"`
-		SiteId    *openapi_types.UUID `json:"site_id"`
-		UpdatedAt time.Time           `json:"updated_at"`
+		Name      string    `json:"name"`
+		OwnerId   *string   `json:"owner_id"`
+		SiteId    *string   `json:"site_id"`
+		UpdatedAt time.Time `json:"updated_at"`
 
 		// Vendor Example: Heidelberger Druckmaschinen AG
 		Vendor string `json:"vendor"`
@@ -3390,22 +3389,22 @@ func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organiz
 // CreateOwnership calls PersonOrganizationsSoftwareCreateOwnership.
 //
 // POST /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareCreateOwnership).
-func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, params *PersonOrganizationsSoftwareCreateOwnershipParams, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context, organizationId string, softwareId string, params *PersonOrganizationsSoftwareCreateOwnershipParams, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                     `json:"asset_id"`
+	AssetId   string                                                                 `json:"asset_id"`
 	AssetType PersonOrganizationsSoftwareCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                                              `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3417,20 +3416,20 @@ func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                     `json:"asset_id"`
+		AssetId   string                                                                 `json:"asset_id"`
 		AssetType PersonOrganizationsSoftwareCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                                              `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSoftwareCreateOwnership, req, &out); err != nil {
 		return nil, err
@@ -3441,7 +3440,7 @@ func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context
 // DeleteOwnership calls PersonOrganizationsSoftwareDeleteOwnership.
 //
 // DELETE /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareDeleteOwnership).
-func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, opts ...RequestOption) error {
+func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context, organizationId string, softwareId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -3456,18 +3455,18 @@ func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context
 // Get calls PersonOrganizationsSoftwareGet.
 //
 // GET /person/organizations/{organization_id}/software/{software_id} (operation PersonOrganizationsSoftwareGet).
-func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizationId string, softwareId string, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                                    `json:"id"`
+	Id   string                                                `json:"id"`
 	Kind PersonOrganizationsSoftwareGet200JSONResponseBodyKind `json:"kind"`
 
 	// Name Example: Prinect
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
+	Name      string    `json:"name"`
+	OwnerId   *string   `json:"owner_id"`
+	SiteId    *string   `json:"site_id"`
+	UpdatedAt time.Time `json:"updated_at"`
 
 	// Vendor Example: Heidelberger Druckmaschinen AG
 	Vendor string `json:"vendor"`
@@ -3487,14 +3486,14 @@ func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizati
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                                    `json:"id"`
+		Id   string                                                `json:"id"`
 		Kind PersonOrganizationsSoftwareGet200JSONResponseBodyKind `json:"kind"`
 
 		// Name Example: Prinect
-		Name      string              `json:"name"`
-		OwnerId   *openapi_types.UUID `json:"owner_id"`
-		SiteId    *openapi_types.UUID `json:"site_id"`
-		UpdatedAt time.Time           `json:"updated_at"`
+		Name      string    `json:"name"`
+		OwnerId   *string   `json:"owner_id"`
+		SiteId    *string   `json:"site_id"`
+		UpdatedAt time.Time `json:"updated_at"`
 
 		// Vendor Example: Heidelberger Druckmaschinen AG
 		Vendor string `json:"vendor"`
@@ -3511,22 +3510,22 @@ func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizati
 // GetOwnership calls PersonOrganizationsSoftwareGetOwnership.
 //
 // GET /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareGetOwnership).
-func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, organizationId string, softwareId string, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                  `json:"asset_id"`
+	AssetId   string                                                              `json:"asset_id"`
 	AssetType PersonOrganizationsSoftwareGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                                           `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3538,20 +3537,20 @@ func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, o
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                  `json:"asset_id"`
+		AssetId   string                                                              `json:"asset_id"`
 		AssetType PersonOrganizationsSoftwareGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                                           `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSoftwareGetOwnership, req, &out); err != nil {
 		return nil, err
@@ -3562,7 +3561,7 @@ func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, o
 // List calls PersonOrganizationsSoftwareList.
 //
 // GET /person/organizations/{organization_id}/software (operation PersonOrganizationsSoftwareList).
-func (s *PersonOrganizationsSoftwareService) List(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSoftwareListParams, opts ...RequestOption) ([]Software, error) {
+func (s *PersonOrganizationsSoftwareService) List(ctx context.Context, organizationId string, params *PersonOrganizationsSoftwareListParams, opts ...RequestOption) ([]Software, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3583,7 +3582,7 @@ func (s *PersonOrganizationsSoftwareService) List(ctx context.Context, organizat
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsSoftwareService) All(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSoftwareListParams, opts ...RequestOption) iter.Seq2[Software, error] {
+func (s *PersonOrganizationsSoftwareService) All(ctx context.Context, organizationId string, params *PersonOrganizationsSoftwareListParams, opts ...RequestOption) iter.Seq2[Software, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsSoftwareList, params, func(ctx context.Context, p any) (*facade.Page[Software], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
@@ -3604,22 +3603,22 @@ func (s *PersonOrganizationsSoftwareService) All(ctx context.Context, organizati
 // UpdateOwnership calls PersonOrganizationsSoftwareUpdateOwnership.
 //
 // PATCH /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareUpdateOwnership).
-func (s *PersonOrganizationsSoftwareService) UpdateOwnership(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, body PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsSoftwareService) UpdateOwnership(ctx context.Context, organizationId string, softwareId string, body PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                     `json:"asset_id"`
+	AssetId   string                                                                 `json:"asset_id"`
 	AssetType PersonOrganizationsSoftwareUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                                              `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3631,20 +3630,20 @@ func (s *PersonOrganizationsSoftwareService) UpdateOwnership(ctx context.Context
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                     `json:"asset_id"`
+		AssetId   string                                                                 `json:"asset_id"`
 		AssetType PersonOrganizationsSoftwareUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                                              `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSoftwareUpdateOwnership, req, &out); err != nil {
 		return nil, err
@@ -3660,18 +3659,18 @@ type PersonOrganizationsSpecialistsService struct {
 // Create calls PersonOrganizationsSpecialistsCreate.
 //
 // POST /person/organizations/{organization_id}/specialists (operation PersonOrganizationsSpecialistsCreate).
-func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsSpecialistsCreateJSONRequestBody, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, organizationId string, body PersonOrganizationsSpecialistsCreateJSONRequestBody, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                                          `json:"id"`
+	Id   string                                                      `json:"id"`
 	Kind PersonOrganizationsSpecialistsCreate201JSONResponseBodyKind `json:"kind"`
 
 	// Name Example: Shipping
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
+	Name      string    `json:"name"`
+	OwnerId   *string   `json:"owner_id"`
+	SiteId    *string   `json:"site_id"`
+	UpdatedAt time.Time `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3685,14 +3684,14 @@ func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, orga
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                                          `json:"id"`
+		Id   string                                                      `json:"id"`
 		Kind PersonOrganizationsSpecialistsCreate201JSONResponseBodyKind `json:"kind"`
 
 		// Name Example: Shipping
-		Name      string              `json:"name"`
-		OwnerId   *openapi_types.UUID `json:"owner_id"`
-		SiteId    *openapi_types.UUID `json:"site_id"`
-		UpdatedAt time.Time           `json:"updated_at"`
+		Name      string    `json:"name"`
+		OwnerId   *string   `json:"owner_id"`
+		SiteId    *string   `json:"site_id"`
+		UpdatedAt time.Time `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsCreate, req, &out); err != nil {
 		return nil, err
@@ -3703,22 +3702,22 @@ func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, orga
 // CreateOwnership calls PersonOrganizationsSpecialistsCreateOwnership.
 //
 // POST /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsCreateOwnership).
-func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, params *PersonOrganizationsSpecialistsCreateOwnershipParams, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Context, organizationId string, specialistId string, params *PersonOrganizationsSpecialistsCreateOwnershipParams, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                        `json:"asset_id"`
+	AssetId   string                                                                    `json:"asset_id"`
 	AssetType PersonOrganizationsSpecialistsCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                                                 `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3730,20 +3729,20 @@ func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Cont
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                        `json:"asset_id"`
+		AssetId   string                                                                    `json:"asset_id"`
 		AssetType PersonOrganizationsSpecialistsCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                                                 `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsCreateOwnership, req, &out); err != nil {
 		return nil, err
@@ -3754,7 +3753,7 @@ func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Cont
 // DeleteOwnership calls PersonOrganizationsSpecialistsDeleteOwnership.
 //
 // DELETE /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsDeleteOwnership).
-func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, opts ...RequestOption) error {
+func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Context, organizationId string, specialistId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -3769,18 +3768,18 @@ func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Cont
 // Get calls PersonOrganizationsSpecialistsGet.
 //
 // GET /person/organizations/{organization_id}/specialists/{specialist_id} (operation PersonOrganizationsSpecialistsGet).
-func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organizationId string, specialistId string, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                                       `json:"id"`
+	Id   string                                                   `json:"id"`
 	Kind PersonOrganizationsSpecialistsGet200JSONResponseBodyKind `json:"kind"`
 
 	// Name Example: Shipping
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
+	Name      string    `json:"name"`
+	OwnerId   *string   `json:"owner_id"`
+	SiteId    *string   `json:"site_id"`
+	UpdatedAt time.Time `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3794,14 +3793,14 @@ func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organiz
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                                       `json:"id"`
+		Id   string                                                   `json:"id"`
 		Kind PersonOrganizationsSpecialistsGet200JSONResponseBodyKind `json:"kind"`
 
 		// Name Example: Shipping
-		Name      string              `json:"name"`
-		OwnerId   *openapi_types.UUID `json:"owner_id"`
-		SiteId    *openapi_types.UUID `json:"site_id"`
-		UpdatedAt time.Time           `json:"updated_at"`
+		Name      string    `json:"name"`
+		OwnerId   *string   `json:"owner_id"`
+		SiteId    *string   `json:"site_id"`
+		UpdatedAt time.Time `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsGet, req, &out); err != nil {
 		return nil, err
@@ -3812,22 +3811,22 @@ func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organiz
 // GetOwnership calls PersonOrganizationsSpecialistsGetOwnership.
 //
 // GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsGetOwnership).
-func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context, organizationId string, specialistId string, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                     `json:"asset_id"`
+	AssetId   string                                                                 `json:"asset_id"`
 	AssetType PersonOrganizationsSpecialistsGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                                              `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3839,20 +3838,20 @@ func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                     `json:"asset_id"`
+		AssetId   string                                                                 `json:"asset_id"`
 		AssetType PersonOrganizationsSpecialistsGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                                              `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsGetOwnership, req, &out); err != nil {
 		return nil, err
@@ -3863,7 +3862,7 @@ func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context
 // GetSpecification calls PersonOrganizationsSpecialistsGetSpecification.
 //
 // GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_specification (operation PersonOrganizationsSpecialistsGetSpecification).
-func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, params *PersonOrganizationsSpecialistsGetSpecificationParams, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Context, organizationId string, specialistId string, params *PersonOrganizationsSpecialistsGetSpecificationParams, opts ...RequestOption) (*struct {
 	Capabilities []string `json:"capabilities"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
@@ -3886,7 +3885,7 @@ func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Con
 // List calls PersonOrganizationsSpecialistsList.
 //
 // GET /person/organizations/{organization_id}/specialists (operation PersonOrganizationsSpecialistsList).
-func (s *PersonOrganizationsSpecialistsService) List(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSpecialistsListParams, opts ...RequestOption) ([]Specialist, error) {
+func (s *PersonOrganizationsSpecialistsService) List(ctx context.Context, organizationId string, params *PersonOrganizationsSpecialistsListParams, opts ...RequestOption) ([]Specialist, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3907,7 +3906,7 @@ func (s *PersonOrganizationsSpecialistsService) List(ctx context.Context, organi
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsSpecialistsService) All(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSpecialistsListParams, opts ...RequestOption) iter.Seq2[Specialist, error] {
+func (s *PersonOrganizationsSpecialistsService) All(ctx context.Context, organizationId string, params *PersonOrganizationsSpecialistsListParams, opts ...RequestOption) iter.Seq2[Specialist, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsSpecialistsList, params, func(ctx context.Context, p any) (*facade.Page[Specialist], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
@@ -3928,22 +3927,22 @@ func (s *PersonOrganizationsSpecialistsService) All(ctx context.Context, organiz
 // UpdateOwnership calls PersonOrganizationsSpecialistsUpdateOwnership.
 //
 // PATCH /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsUpdateOwnership).
-func (s *PersonOrganizationsSpecialistsService) UpdateOwnership(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, body PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
+func (s *PersonOrganizationsSpecialistsService) UpdateOwnership(ctx context.Context, organizationId string, specialistId string, body PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                        `json:"asset_id"`
+	AssetId   string                                                                    `json:"asset_id"`
 	AssetType PersonOrganizationsSpecialistsUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                                                 `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3955,20 +3954,20 @@ func (s *PersonOrganizationsSpecialistsService) UpdateOwnership(ctx context.Cont
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                        `json:"asset_id"`
+		AssetId   string                                                                    `json:"asset_id"`
 		AssetType PersonOrganizationsSpecialistsUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                                                 `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsUpdateOwnership, req, &out); err != nil {
 		return nil, err
@@ -3985,7 +3984,7 @@ type RevokedAccessTokensService struct {
 //
 // POST /revoked_access_tokens (operation RevokedAccessTokensCreate).
 func (s *RevokedAccessTokensService) Create(ctx context.Context, opts ...RequestOption) (*struct {
-	AccessTokenId openapi_types.UUID `json:"access_token_id"`
+	AccessTokenId string `json:"access_token_id"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3996,7 +3995,7 @@ func (s *RevokedAccessTokensService) Create(ctx context.Context, opts ...Request
 		return nil, s.c.rt.BuildError(opRevokedAccessTokensCreate, err)
 	}
 	var out struct {
-		AccessTokenId openapi_types.UUID `json:"access_token_id"`
+		AccessTokenId string `json:"access_token_id"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opRevokedAccessTokensCreate, req, &out); err != nil {
 		return nil, err
@@ -4008,7 +4007,7 @@ func (s *RevokedAccessTokensService) Create(ctx context.Context, opts ...Request
 //
 // GET /revoked_access_tokens (operation RevokedAccessTokensList).
 func (s *RevokedAccessTokensService) List(ctx context.Context, opts ...RequestOption) (*struct {
-	RevokedTokenIds []openapi_types.UUID `json:"revoked_token_ids"`
+	RevokedTokenIds []string `json:"revoked_token_ids"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4019,7 +4018,7 @@ func (s *RevokedAccessTokensService) List(ctx context.Context, opts ...RequestOp
 		return nil, s.c.rt.BuildError(opRevokedAccessTokensList, err)
 	}
 	var out struct {
-		RevokedTokenIds []openapi_types.UUID `json:"revoked_token_ids"`
+		RevokedTokenIds []string `json:"revoked_token_ids"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opRevokedAccessTokensList, req, &out); err != nil {
 		return nil, err
@@ -4083,8 +4082,8 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBo
 		CreatedAt   time.Time `json:"created_at"`
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       openapi_types.UUID `json:"id"`
-		Location []float32          `json:"location"`
+		Id       string    `json:"id"`
+		Location []float64 `json:"location"`
 
 		// Number Example: 1A
 		Number *string `json:"number"`
@@ -4106,8 +4105,8 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBo
 	Headquarter bool      `json:"headquarter"`
 
 	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *openapi_types.UUID `json:"id,omitempty"`
-	Name         string              `json:"name"`
+	Id           *string `json:"id,omitempty"`
+	Name         string  `json:"name"`
 	Organization struct {
 		// BrandColor Example: #000000
 		BrandColor *string `json:"brand_color"`
@@ -4121,7 +4120,7 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBo
 		Currency *string `json:"currency"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// Kind Example: printer
 		Kind    *SitesCreate201JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
@@ -4169,8 +4168,8 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBo
 			CreatedAt   time.Time `json:"created_at"`
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       openapi_types.UUID `json:"id"`
-			Location []float32          `json:"location"`
+			Id       string    `json:"id"`
+			Location []float64 `json:"location"`
 
 			// Number Example: 1A
 			Number *string `json:"number"`
@@ -4192,8 +4191,8 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBo
 		Headquarter bool      `json:"headquarter"`
 
 		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id           *openapi_types.UUID `json:"id,omitempty"`
-		Name         string              `json:"name"`
+		Id           *string `json:"id,omitempty"`
+		Name         string  `json:"name"`
 		Organization struct {
 			// BrandColor Example: #000000
 			BrandColor *string `json:"brand_color"`
@@ -4207,7 +4206,7 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBo
 			Currency *string `json:"currency"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id openapi_types.UUID `json:"id"`
+			Id string `json:"id"`
 
 			// Kind Example: printer
 			Kind    *SitesCreate201JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
@@ -4244,7 +4243,7 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBo
 // Get calls SitesGet.
 //
 // GET /sites/{site_id} (operation SitesGet).
-func (s *SitesService) Get(ctx context.Context, siteId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *SitesService) Get(ctx context.Context, siteId string, opts ...RequestOption) (*struct {
 	Address *struct {
 		Addition *string `json:"addition"`
 
@@ -4256,8 +4255,8 @@ func (s *SitesService) Get(ctx context.Context, siteId openapi_types.UUID, opts 
 		CreatedAt   time.Time `json:"created_at"`
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       openapi_types.UUID `json:"id"`
-		Location []float32          `json:"location"`
+		Id       string    `json:"id"`
+		Location []float64 `json:"location"`
 
 		// Number Example: 1A
 		Number *string `json:"number"`
@@ -4279,8 +4278,8 @@ func (s *SitesService) Get(ctx context.Context, siteId openapi_types.UUID, opts 
 	Headquarter bool      `json:"headquarter"`
 
 	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *openapi_types.UUID `json:"id,omitempty"`
-	Name         string              `json:"name"`
+	Id           *string `json:"id,omitempty"`
+	Name         string  `json:"name"`
 	Organization struct {
 		// BrandColor Example: #000000
 		BrandColor *string `json:"brand_color"`
@@ -4294,7 +4293,7 @@ func (s *SitesService) Get(ctx context.Context, siteId openapi_types.UUID, opts 
 		Currency *string `json:"currency"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// Kind Example: printer
 		Kind    *SitesGet200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
@@ -4342,8 +4341,8 @@ func (s *SitesService) Get(ctx context.Context, siteId openapi_types.UUID, opts 
 			CreatedAt   time.Time `json:"created_at"`
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       openapi_types.UUID `json:"id"`
-			Location []float32          `json:"location"`
+			Id       string    `json:"id"`
+			Location []float64 `json:"location"`
 
 			// Number Example: 1A
 			Number *string `json:"number"`
@@ -4365,8 +4364,8 @@ func (s *SitesService) Get(ctx context.Context, siteId openapi_types.UUID, opts 
 		Headquarter bool      `json:"headquarter"`
 
 		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id           *openapi_types.UUID `json:"id,omitempty"`
-		Name         string              `json:"name"`
+		Id           *string `json:"id,omitempty"`
+		Name         string  `json:"name"`
 		Organization struct {
 			// BrandColor Example: #000000
 			BrandColor *string `json:"brand_color"`
@@ -4380,7 +4379,7 @@ func (s *SitesService) Get(ctx context.Context, siteId openapi_types.UUID, opts 
 			Currency *string `json:"currency"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id openapi_types.UUID `json:"id"`
+			Id string `json:"id"`
 
 			// Kind Example: printer
 			Kind    *SitesGet200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
@@ -4459,7 +4458,7 @@ func (s *SitesService) All(ctx context.Context, params *SitesListParams, opts ..
 // Update calls SitesUpdate.
 //
 // PATCH /sites/{site_id} (operation SitesUpdate).
-func (s *SitesService) Update(ctx context.Context, siteId openapi_types.UUID, body SitesUpdateJSONRequestBody, opts ...RequestOption) (*struct {
+func (s *SitesService) Update(ctx context.Context, siteId string, body SitesUpdateJSONRequestBody, opts ...RequestOption) (*struct {
 	Address *struct {
 		Addition *string `json:"addition"`
 
@@ -4471,8 +4470,8 @@ func (s *SitesService) Update(ctx context.Context, siteId openapi_types.UUID, bo
 		CreatedAt   time.Time `json:"created_at"`
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       openapi_types.UUID `json:"id"`
-		Location []float32          `json:"location"`
+		Id       string    `json:"id"`
+		Location []float64 `json:"location"`
 
 		// Number Example: 1A
 		Number *string `json:"number"`
@@ -4494,8 +4493,8 @@ func (s *SitesService) Update(ctx context.Context, siteId openapi_types.UUID, bo
 	Headquarter bool      `json:"headquarter"`
 
 	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *openapi_types.UUID `json:"id,omitempty"`
-	Name         string              `json:"name"`
+	Id           *string `json:"id,omitempty"`
+	Name         string  `json:"name"`
 	Organization struct {
 		// BrandColor Example: #000000
 		BrandColor *string `json:"brand_color"`
@@ -4509,7 +4508,7 @@ func (s *SitesService) Update(ctx context.Context, siteId openapi_types.UUID, bo
 		Currency *string `json:"currency"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// Kind Example: printer
 		Kind    *SitesUpdate200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
@@ -4557,8 +4556,8 @@ func (s *SitesService) Update(ctx context.Context, siteId openapi_types.UUID, bo
 			CreatedAt   time.Time `json:"created_at"`
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       openapi_types.UUID `json:"id"`
-			Location []float32          `json:"location"`
+			Id       string    `json:"id"`
+			Location []float64 `json:"location"`
 
 			// Number Example: 1A
 			Number *string `json:"number"`
@@ -4580,8 +4579,8 @@ func (s *SitesService) Update(ctx context.Context, siteId openapi_types.UUID, bo
 		Headquarter bool      `json:"headquarter"`
 
 		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id           *openapi_types.UUID `json:"id,omitempty"`
-		Name         string              `json:"name"`
+		Id           *string `json:"id,omitempty"`
+		Name         string  `json:"name"`
 		Organization struct {
 			// BrandColor Example: #000000
 			BrandColor *string `json:"brand_color"`
@@ -4595,7 +4594,7 @@ func (s *SitesService) Update(ctx context.Context, siteId openapi_types.UUID, bo
 			Currency *string `json:"currency"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id openapi_types.UUID `json:"id"`
+			Id string `json:"id"`
 
 			// Kind Example: printer
 			Kind    *SitesUpdate200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
@@ -4641,14 +4640,14 @@ func (s *SoftwareService) Create(ctx context.Context, body SoftwareCreateJSONReq
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                    `json:"id"`
+	Id   string                                `json:"id"`
 	Kind SoftwareCreate201JSONResponseBodyKind `json:"kind"`
 
 	// Name Example: Prinect
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
+	Name      string    `json:"name"`
+	OwnerId   *string   `json:"owner_id"`
+	SiteId    *string   `json:"site_id"`
+	UpdatedAt time.Time `json:"updated_at"`
 
 	// Vendor Example: Heidelberger Druckmaschinen AG
 	Vendor string `json:"vendor"`
@@ -4668,14 +4667,14 @@ func (s *SoftwareService) Create(ctx context.Context, body SoftwareCreateJSONReq
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                    `json:"id"`
+		Id   string                                `json:"id"`
 		Kind SoftwareCreate201JSONResponseBodyKind `json:"kind"`
 
 		// Name Example: Prinect
-		Name      string              `json:"name"`
-		OwnerId   *openapi_types.UUID `json:"owner_id"`
-		SiteId    *openapi_types.UUID `json:"site_id"`
-		UpdatedAt time.Time           `json:"updated_at"`
+		Name      string    `json:"name"`
+		OwnerId   *string   `json:"owner_id"`
+		SiteId    *string   `json:"site_id"`
+		UpdatedAt time.Time `json:"updated_at"`
 
 		// Vendor Example: Heidelberger Druckmaschinen AG
 		Vendor string `json:"vendor"`
@@ -4692,22 +4691,22 @@ func (s *SoftwareService) Create(ctx context.Context, body SoftwareCreateJSONReq
 // CreateOwnership calls SoftwareCreateOwnership.
 //
 // POST /software/{software_id}/software_ownership (operation SoftwareCreateOwnership).
-func (s *SoftwareService) CreateOwnership(ctx context.Context, softwareId openapi_types.UUID, params *SoftwareCreateOwnershipParams, opts ...RequestOption) (*struct {
+func (s *SoftwareService) CreateOwnership(ctx context.Context, softwareId string, params *SoftwareCreateOwnershipParams, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                  `json:"asset_id"`
+	AssetId   string                                              `json:"asset_id"`
 	AssetType SoftwareCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                           `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4719,20 +4718,20 @@ func (s *SoftwareService) CreateOwnership(ctx context.Context, softwareId openap
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                  `json:"asset_id"`
+		AssetId   string                                              `json:"asset_id"`
 		AssetType SoftwareCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                           `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opSoftwareCreateOwnership, req, &out); err != nil {
 		return nil, err
@@ -4743,7 +4742,7 @@ func (s *SoftwareService) CreateOwnership(ctx context.Context, softwareId openap
 // DeleteOwnership calls SoftwareDeleteOwnership.
 //
 // DELETE /software/{software_id}/software_ownership (operation SoftwareDeleteOwnership).
-func (s *SoftwareService) DeleteOwnership(ctx context.Context, softwareId openapi_types.UUID, opts ...RequestOption) error {
+func (s *SoftwareService) DeleteOwnership(ctx context.Context, softwareId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -4758,18 +4757,18 @@ func (s *SoftwareService) DeleteOwnership(ctx context.Context, softwareId openap
 // Get calls SoftwareGet.
 //
 // GET /software/{software_id} (operation SoftwareGet).
-func (s *SoftwareService) Get(ctx context.Context, softwareId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *SoftwareService) Get(ctx context.Context, softwareId string, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                 `json:"id"`
+	Id   string                             `json:"id"`
 	Kind SoftwareGet200JSONResponseBodyKind `json:"kind"`
 
 	// Name Example: Prinect
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
+	Name      string    `json:"name"`
+	OwnerId   *string   `json:"owner_id"`
+	SiteId    *string   `json:"site_id"`
+	UpdatedAt time.Time `json:"updated_at"`
 
 	// Vendor Example: Heidelberger Druckmaschinen AG
 	Vendor string `json:"vendor"`
@@ -4789,14 +4788,14 @@ func (s *SoftwareService) Get(ctx context.Context, softwareId openapi_types.UUID
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                 `json:"id"`
+		Id   string                             `json:"id"`
 		Kind SoftwareGet200JSONResponseBodyKind `json:"kind"`
 
 		// Name Example: Prinect
-		Name      string              `json:"name"`
-		OwnerId   *openapi_types.UUID `json:"owner_id"`
-		SiteId    *openapi_types.UUID `json:"site_id"`
-		UpdatedAt time.Time           `json:"updated_at"`
+		Name      string    `json:"name"`
+		OwnerId   *string   `json:"owner_id"`
+		SiteId    *string   `json:"site_id"`
+		UpdatedAt time.Time `json:"updated_at"`
 
 		// Vendor Example: Heidelberger Druckmaschinen AG
 		Vendor string `json:"vendor"`
@@ -4813,22 +4812,22 @@ func (s *SoftwareService) Get(ctx context.Context, softwareId openapi_types.UUID
 // GetOwnership calls SoftwareGetOwnership.
 //
 // GET /software/{software_id}/software_ownership (operation SoftwareGetOwnership).
-func (s *SoftwareService) GetOwnership(ctx context.Context, softwareId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *SoftwareService) GetOwnership(ctx context.Context, softwareId string, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                               `json:"asset_id"`
+	AssetId   string                                           `json:"asset_id"`
 	AssetType SoftwareGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                        `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4840,20 +4839,20 @@ func (s *SoftwareService) GetOwnership(ctx context.Context, softwareId openapi_t
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                               `json:"asset_id"`
+		AssetId   string                                           `json:"asset_id"`
 		AssetType SoftwareGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                        `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opSoftwareGetOwnership, req, &out); err != nil {
 		return nil, err
@@ -4906,22 +4905,22 @@ func (s *SoftwareService) All(ctx context.Context, params *SoftwareListParams, o
 // UpdateOwnership calls SoftwareUpdateOwnership.
 //
 // PATCH /software/{software_id}/software_ownership (operation SoftwareUpdateOwnership).
-func (s *SoftwareService) UpdateOwnership(ctx context.Context, softwareId openapi_types.UUID, body SoftwareUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
+func (s *SoftwareService) UpdateOwnership(ctx context.Context, softwareId string, body SoftwareUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                  `json:"asset_id"`
+	AssetId   string                                              `json:"asset_id"`
 	AssetType SoftwareUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                           `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4933,20 +4932,20 @@ func (s *SoftwareService) UpdateOwnership(ctx context.Context, softwareId openap
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                  `json:"asset_id"`
+		AssetId   string                                              `json:"asset_id"`
 		AssetType SoftwareUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                           `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opSoftwareUpdateOwnership, req, &out); err != nil {
 		return nil, err
@@ -4966,14 +4965,14 @@ func (s *SpecialistsService) Create(ctx context.Context, body SpecialistsCreateJ
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                       `json:"id"`
+	Id   string                                   `json:"id"`
 	Kind SpecialistsCreate201JSONResponseBodyKind `json:"kind"`
 
 	// Name Example: Shipping
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
+	Name      string    `json:"name"`
+	OwnerId   *string   `json:"owner_id"`
+	SiteId    *string   `json:"site_id"`
+	UpdatedAt time.Time `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4987,14 +4986,14 @@ func (s *SpecialistsService) Create(ctx context.Context, body SpecialistsCreateJ
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                       `json:"id"`
+		Id   string                                   `json:"id"`
 		Kind SpecialistsCreate201JSONResponseBodyKind `json:"kind"`
 
 		// Name Example: Shipping
-		Name      string              `json:"name"`
-		OwnerId   *openapi_types.UUID `json:"owner_id"`
-		SiteId    *openapi_types.UUID `json:"site_id"`
-		UpdatedAt time.Time           `json:"updated_at"`
+		Name      string    `json:"name"`
+		OwnerId   *string   `json:"owner_id"`
+		SiteId    *string   `json:"site_id"`
+		UpdatedAt time.Time `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opSpecialistsCreate, req, &out); err != nil {
 		return nil, err
@@ -5005,22 +5004,22 @@ func (s *SpecialistsService) Create(ctx context.Context, body SpecialistsCreateJ
 // CreateOwnership calls SpecialistsCreateOwnership.
 //
 // POST /specialists/{specialist_id}/specialist_ownership (operation SpecialistsCreateOwnership).
-func (s *SpecialistsService) CreateOwnership(ctx context.Context, specialistId openapi_types.UUID, params *SpecialistsCreateOwnershipParams, opts ...RequestOption) (*struct {
+func (s *SpecialistsService) CreateOwnership(ctx context.Context, specialistId string, params *SpecialistsCreateOwnershipParams, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                     `json:"asset_id"`
+	AssetId   string                                                 `json:"asset_id"`
 	AssetType SpecialistsCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                              `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5032,20 +5031,20 @@ func (s *SpecialistsService) CreateOwnership(ctx context.Context, specialistId o
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                     `json:"asset_id"`
+		AssetId   string                                                 `json:"asset_id"`
 		AssetType SpecialistsCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                              `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opSpecialistsCreateOwnership, req, &out); err != nil {
 		return nil, err
@@ -5056,7 +5055,7 @@ func (s *SpecialistsService) CreateOwnership(ctx context.Context, specialistId o
 // DeleteOwnership calls SpecialistsDeleteOwnership.
 //
 // DELETE /specialists/{specialist_id}/specialist_ownership (operation SpecialistsDeleteOwnership).
-func (s *SpecialistsService) DeleteOwnership(ctx context.Context, specialistId openapi_types.UUID, opts ...RequestOption) error {
+func (s *SpecialistsService) DeleteOwnership(ctx context.Context, specialistId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -5071,18 +5070,18 @@ func (s *SpecialistsService) DeleteOwnership(ctx context.Context, specialistId o
 // Get calls SpecialistsGet.
 //
 // GET /specialists/{specialist_id} (operation SpecialistsGet).
-func (s *SpecialistsService) Get(ctx context.Context, specialistId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *SpecialistsService) Get(ctx context.Context, specialistId string, opts ...RequestOption) (*struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                    `json:"id"`
+	Id   string                                `json:"id"`
 	Kind SpecialistsGet200JSONResponseBodyKind `json:"kind"`
 
 	// Name Example: Shipping
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
+	Name      string    `json:"name"`
+	OwnerId   *string   `json:"owner_id"`
+	SiteId    *string   `json:"site_id"`
+	UpdatedAt time.Time `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5096,14 +5095,14 @@ func (s *SpecialistsService) Get(ctx context.Context, specialistId openapi_types
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                    `json:"id"`
+		Id   string                                `json:"id"`
 		Kind SpecialistsGet200JSONResponseBodyKind `json:"kind"`
 
 		// Name Example: Shipping
-		Name      string              `json:"name"`
-		OwnerId   *openapi_types.UUID `json:"owner_id"`
-		SiteId    *openapi_types.UUID `json:"site_id"`
-		UpdatedAt time.Time           `json:"updated_at"`
+		Name      string    `json:"name"`
+		OwnerId   *string   `json:"owner_id"`
+		SiteId    *string   `json:"site_id"`
+		UpdatedAt time.Time `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opSpecialistsGet, req, &out); err != nil {
 		return nil, err
@@ -5114,22 +5113,22 @@ func (s *SpecialistsService) Get(ctx context.Context, specialistId openapi_types
 // GetOwnership calls SpecialistsGetOwnership.
 //
 // GET /specialists/{specialist_id}/specialist_ownership (operation SpecialistsGetOwnership).
-func (s *SpecialistsService) GetOwnership(ctx context.Context, specialistId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *SpecialistsService) GetOwnership(ctx context.Context, specialistId string, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                  `json:"asset_id"`
+	AssetId   string                                              `json:"asset_id"`
 	AssetType SpecialistsGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                           `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5141,20 +5140,20 @@ func (s *SpecialistsService) GetOwnership(ctx context.Context, specialistId open
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                  `json:"asset_id"`
+		AssetId   string                                              `json:"asset_id"`
 		AssetType SpecialistsGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                           `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opSpecialistsGetOwnership, req, &out); err != nil {
 		return nil, err
@@ -5165,7 +5164,7 @@ func (s *SpecialistsService) GetOwnership(ctx context.Context, specialistId open
 // GetSpecification calls SpecialistsGetSpecification.
 //
 // GET /specialists/{specialist_id}/specialist_specification (operation SpecialistsGetSpecification).
-func (s *SpecialistsService) GetSpecification(ctx context.Context, specialistId openapi_types.UUID, params *SpecialistsGetSpecificationParams, opts ...RequestOption) (*struct {
+func (s *SpecialistsService) GetSpecification(ctx context.Context, specialistId string, params *SpecialistsGetSpecificationParams, opts ...RequestOption) (*struct {
 	Capabilities []string `json:"capabilities"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
@@ -5230,22 +5229,22 @@ func (s *SpecialistsService) All(ctx context.Context, params *SpecialistsListPar
 // UpdateOwnership calls SpecialistsUpdateOwnership.
 //
 // PATCH /specialists/{specialist_id}/specialist_ownership (operation SpecialistsUpdateOwnership).
-func (s *SpecialistsService) UpdateOwnership(ctx context.Context, specialistId openapi_types.UUID, body SpecialistsUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
+func (s *SpecialistsService) UpdateOwnership(ctx context.Context, specialistId string, body SpecialistsUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
 	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                     `json:"asset_id"`
+	AssetId   string                                                 `json:"asset_id"`
 	AssetType SpecialistsUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 	CreatedAt time.Time                                              `json:"created_at"`
 
 	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
+	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
+	SiteId       *string    `json:"site_id,omitempty"`
+	TerminatedAt *time.Time `json:"terminated_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5257,20 +5256,20 @@ func (s *SpecialistsService) UpdateOwnership(ctx context.Context, specialistId o
 	}
 	var out struct {
 		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                     `json:"asset_id"`
+		AssetId   string                                                 `json:"asset_id"`
 		AssetType SpecialistsUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
 		CreatedAt time.Time                                              `json:"created_at"`
 
 		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
+		OrganizationId string `json:"organization_id"`
 
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
+		SiteId       *string    `json:"site_id,omitempty"`
+		TerminatedAt *time.Time `json:"terminated_at"`
+		UpdatedAt    time.Time  `json:"updated_at"`
 	}
 	if err := s.c.rt.Do(ctx, &call, opSpecialistsUpdateOwnership, req, &out); err != nil {
 		return nil, err
@@ -5286,7 +5285,7 @@ type SubscriptionsService struct {
 // Delete calls SubscriptionsDelete.
 //
 // DELETE /subscriptions/{subscription_id} (operation SubscriptionsDelete).
-func (s *SubscriptionsService) Delete(ctx context.Context, subscriptionId openapi_types.UUID, opts ...RequestOption) error {
+func (s *SubscriptionsService) Delete(ctx context.Context, subscriptionId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -5301,7 +5300,7 @@ func (s *SubscriptionsService) Delete(ctx context.Context, subscriptionId openap
 // Get calls SubscriptionsGet.
 //
 // GET /subscriptions/{subscription_id} (operation SubscriptionsGet).
-func (s *SubscriptionsService) Get(ctx context.Context, subscriptionId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *SubscriptionsService) Get(ctx context.Context, subscriptionId string, opts ...RequestOption) (*struct {
 	ActivatedAt                  *time.Time                                        `json:"activated_at"`
 	AppName                      string                                            `json:"app_name"`
 	ChangedPlanAt                *time.Time                                        `json:"changed_plan_at"`
@@ -5311,7 +5310,7 @@ func (s *SubscriptionsService) Get(ctx context.Context, subscriptionId openapi_t
 	Plan                         string                                            `json:"plan"`
 	PrecedingPlan                *string                                           `json:"preceding_plan"`
 	Status                       SubscriptionsGet200JSONResponseBodyStatus         `json:"status"`
-	SubscriberId                 openapi_types.UUID                                `json:"subscriber_id"`
+	SubscriberId                 string                                            `json:"subscriber_id"`
 	SubscriberType               SubscriptionsGet200JSONResponseBodySubscriberType `json:"subscriber_type"`
 	TrialEndedAt                 *time.Time                                        `json:"trial_ended_at"`
 	UpdatedAt                    time.Time                                         `json:"updated_at"`
@@ -5335,7 +5334,7 @@ func (s *SubscriptionsService) Get(ctx context.Context, subscriptionId openapi_t
 		Plan                         string                                            `json:"plan"`
 		PrecedingPlan                *string                                           `json:"preceding_plan"`
 		Status                       SubscriptionsGet200JSONResponseBodyStatus         `json:"status"`
-		SubscriberId                 openapi_types.UUID                                `json:"subscriber_id"`
+		SubscriberId                 string                                            `json:"subscriber_id"`
 		SubscriberType               SubscriptionsGet200JSONResponseBodySubscriberType `json:"subscriber_type"`
 		TrialEndedAt                 *time.Time                                        `json:"trial_ended_at"`
 		UpdatedAt                    time.Time                                         `json:"updated_at"`
@@ -5392,7 +5391,7 @@ func (s *SubscriptionsService) All(ctx context.Context, params *SubscriptionsLis
 // Update calls SubscriptionsUpdate.
 //
 // PATCH /subscriptions/{subscription_id} (operation SubscriptionsUpdate).
-func (s *SubscriptionsService) Update(ctx context.Context, subscriptionId openapi_types.UUID, body SubscriptionsUpdateJSONRequestBody, opts ...RequestOption) (*struct {
+func (s *SubscriptionsService) Update(ctx context.Context, subscriptionId string, body SubscriptionsUpdateJSONRequestBody, opts ...RequestOption) (*struct {
 	ActivatedAt                  *time.Time                                           `json:"activated_at"`
 	AppName                      string                                               `json:"app_name"`
 	ChangedPlanAt                *time.Time                                           `json:"changed_plan_at"`
@@ -5402,7 +5401,7 @@ func (s *SubscriptionsService) Update(ctx context.Context, subscriptionId openap
 	Plan                         string                                               `json:"plan"`
 	PrecedingPlan                *string                                              `json:"preceding_plan"`
 	Status                       SubscriptionsUpdate200JSONResponseBodyStatus         `json:"status"`
-	SubscriberId                 openapi_types.UUID                                   `json:"subscriber_id"`
+	SubscriberId                 string                                               `json:"subscriber_id"`
 	SubscriberType               SubscriptionsUpdate200JSONResponseBodySubscriberType `json:"subscriber_type"`
 	TrialEndedAt                 *time.Time                                           `json:"trial_ended_at"`
 	UpdatedAt                    time.Time                                            `json:"updated_at"`
@@ -5426,7 +5425,7 @@ func (s *SubscriptionsService) Update(ctx context.Context, subscriptionId openap
 		Plan                         string                                               `json:"plan"`
 		PrecedingPlan                *string                                              `json:"preceding_plan"`
 		Status                       SubscriptionsUpdate200JSONResponseBodyStatus         `json:"status"`
-		SubscriberId                 openapi_types.UUID                                   `json:"subscriber_id"`
+		SubscriberId                 string                                               `json:"subscriber_id"`
 		SubscriberType               SubscriptionsUpdate200JSONResponseBodySubscriberType `json:"subscriber_type"`
 		TrialEndedAt                 *time.Time                                           `json:"trial_ended_at"`
 		UpdatedAt                    time.Time                                            `json:"updated_at"`
@@ -5459,7 +5458,7 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 	Currency *string `json:"currency"`
 
 	// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// Kind Example: printer
 	Kind        *TestAccountsCreate201JSONResponseBodyKind   `json:"kind,omitempty"`
@@ -5469,7 +5468,7 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id     openapi_types.UUID `json:"id"`
+		Id     string `json:"id"`
 		Person struct {
 			// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
 			AvatarUrl *string `json:"avatar_url"`
@@ -5483,7 +5482,7 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 			Currency *string `json:"currency"`
 
 			// Email Example: jane.doe@gmail.com
-			Email openapi_types.Email `json:"email"`
+			Email string `json:"email"`
 
 			// EmailConfirmed Example: true
 			EmailConfirmed bool `json:"email_confirmed"`
@@ -5495,7 +5494,7 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 			FullName string `json:"full_name"`
 
 			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-			Id openapi_types.UUID `json:"id"`
+			Id string `json:"id"`
 
 			// Locale Example: de
 			Locale TestAccountsCreate201JSONResponseBodyMembershipsPersonLocale `json:"locale"`
@@ -5545,8 +5544,8 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 			CreatedAt   time.Time `json:"created_at"`
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       openapi_types.UUID `json:"id"`
-			Location []float32          `json:"location"`
+			Id       string    `json:"id"`
+			Location []float64 `json:"location"`
 
 			// Number Example: 1A
 			Number *string `json:"number"`
@@ -5568,9 +5567,9 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 		Headquarter bool      `json:"headquarter"`
 
 		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id        *openapi_types.UUID `json:"id,omitempty"`
-		Name      string              `json:"name"`
-		UpdatedAt time.Time           `json:"updated_at"`
+		Id        *string   `json:"id,omitempty"`
+		Name      string    `json:"name"`
+		UpdatedAt time.Time `json:"updated_at"`
 	} `json:"sites"`
 
 	// Slug Example: bounty-soap-inc
@@ -5602,7 +5601,7 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 		Currency *string `json:"currency"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// Kind Example: printer
 		Kind        *TestAccountsCreate201JSONResponseBodyKind   `json:"kind,omitempty"`
@@ -5612,7 +5611,7 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 			CreatedAt time.Time `json:"created_at"`
 
 			// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-			Id     openapi_types.UUID `json:"id"`
+			Id     string `json:"id"`
 			Person struct {
 				// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
 				AvatarUrl *string `json:"avatar_url"`
@@ -5626,7 +5625,7 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 				Currency *string `json:"currency"`
 
 				// Email Example: jane.doe@gmail.com
-				Email openapi_types.Email `json:"email"`
+				Email string `json:"email"`
 
 				// EmailConfirmed Example: true
 				EmailConfirmed bool `json:"email_confirmed"`
@@ -5638,7 +5637,7 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 				FullName string `json:"full_name"`
 
 				// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-				Id openapi_types.UUID `json:"id"`
+				Id string `json:"id"`
 
 				// Locale Example: de
 				Locale TestAccountsCreate201JSONResponseBodyMembershipsPersonLocale `json:"locale"`
@@ -5688,8 +5687,8 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 				CreatedAt   time.Time `json:"created_at"`
 
 				// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-				Id       openapi_types.UUID `json:"id"`
-				Location []float32          `json:"location"`
+				Id       string    `json:"id"`
+				Location []float64 `json:"location"`
 
 				// Number Example: 1A
 				Number *string `json:"number"`
@@ -5711,9 +5710,9 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 			Headquarter bool      `json:"headquarter"`
 
 			// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-			Id        *openapi_types.UUID `json:"id,omitempty"`
-			Name      string              `json:"name"`
-			UpdatedAt time.Time           `json:"updated_at"`
+			Id        *string   `json:"id,omitempty"`
+			Name      string    `json:"name"`
+			UpdatedAt time.Time `json:"updated_at"`
 		} `json:"sites"`
 
 		// Slug Example: bounty-soap-inc
@@ -5733,7 +5732,7 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 // Delete calls TestAccountsDelete.
 //
 // DELETE /test_accounts/{test_account_id} (operation TestAccountsDelete).
-func (s *TestAccountsService) Delete(ctx context.Context, testAccountId openapi_types.UUID, opts ...RequestOption) error {
+func (s *TestAccountsService) Delete(ctx context.Context, testAccountId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -5748,7 +5747,7 @@ func (s *TestAccountsService) Delete(ctx context.Context, testAccountId openapi_
 // Get calls TestAccountsGet.
 //
 // GET /test_accounts/{test_account_id} (operation TestAccountsGet).
-func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_types.UUID, opts ...RequestOption) (*struct {
+func (s *TestAccountsService) Get(ctx context.Context, testAccountId string, opts ...RequestOption) (*struct {
 	// BrandColor Example: #000000
 	BrandColor *string `json:"brand_color"`
 	Connected  bool    `json:"connected"`
@@ -5761,7 +5760,7 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 	Currency *string `json:"currency"`
 
 	// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	Id openapi_types.UUID `json:"id"`
+	Id string `json:"id"`
 
 	// Kind Example: printer
 	Kind        *TestAccountsGet200JSONResponseBodyKind   `json:"kind,omitempty"`
@@ -5771,7 +5770,7 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 		CreatedAt time.Time `json:"created_at"`
 
 		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id     openapi_types.UUID `json:"id"`
+		Id     string `json:"id"`
 		Person struct {
 			// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
 			AvatarUrl *string `json:"avatar_url"`
@@ -5785,7 +5784,7 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 			Currency *string `json:"currency"`
 
 			// Email Example: jane.doe@gmail.com
-			Email openapi_types.Email `json:"email"`
+			Email string `json:"email"`
 
 			// EmailConfirmed Example: true
 			EmailConfirmed bool `json:"email_confirmed"`
@@ -5797,7 +5796,7 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 			FullName string `json:"full_name"`
 
 			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-			Id openapi_types.UUID `json:"id"`
+			Id string `json:"id"`
 
 			// Locale Example: de
 			Locale TestAccountsGet200JSONResponseBodyMembershipsPersonLocale `json:"locale"`
@@ -5847,8 +5846,8 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 			CreatedAt   time.Time `json:"created_at"`
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       openapi_types.UUID `json:"id"`
-			Location []float32          `json:"location"`
+			Id       string    `json:"id"`
+			Location []float64 `json:"location"`
 
 			// Number Example: 1A
 			Number *string `json:"number"`
@@ -5870,9 +5869,9 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 		Headquarter bool      `json:"headquarter"`
 
 		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id        *openapi_types.UUID `json:"id,omitempty"`
-		Name      string              `json:"name"`
-		UpdatedAt time.Time           `json:"updated_at"`
+		Id        *string   `json:"id,omitempty"`
+		Name      string    `json:"name"`
+		UpdatedAt time.Time `json:"updated_at"`
 	} `json:"sites"`
 
 	// Slug Example: bounty-soap-inc
@@ -5904,7 +5903,7 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 		Currency *string `json:"currency"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
+		Id string `json:"id"`
 
 		// Kind Example: printer
 		Kind        *TestAccountsGet200JSONResponseBodyKind   `json:"kind,omitempty"`
@@ -5914,7 +5913,7 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 			CreatedAt time.Time `json:"created_at"`
 
 			// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-			Id     openapi_types.UUID `json:"id"`
+			Id     string `json:"id"`
 			Person struct {
 				// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
 				AvatarUrl *string `json:"avatar_url"`
@@ -5928,7 +5927,7 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 				Currency *string `json:"currency"`
 
 				// Email Example: jane.doe@gmail.com
-				Email openapi_types.Email `json:"email"`
+				Email string `json:"email"`
 
 				// EmailConfirmed Example: true
 				EmailConfirmed bool `json:"email_confirmed"`
@@ -5940,7 +5939,7 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 				FullName string `json:"full_name"`
 
 				// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-				Id openapi_types.UUID `json:"id"`
+				Id string `json:"id"`
 
 				// Locale Example: de
 				Locale TestAccountsGet200JSONResponseBodyMembershipsPersonLocale `json:"locale"`
@@ -5990,8 +5989,8 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 				CreatedAt   time.Time `json:"created_at"`
 
 				// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-				Id       openapi_types.UUID `json:"id"`
-				Location []float32          `json:"location"`
+				Id       string    `json:"id"`
+				Location []float64 `json:"location"`
 
 				// Number Example: 1A
 				Number *string `json:"number"`
@@ -6013,9 +6012,9 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 			Headquarter bool      `json:"headquarter"`
 
 			// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-			Id        *openapi_types.UUID `json:"id,omitempty"`
-			Name      string              `json:"name"`
-			UpdatedAt time.Time           `json:"updated_at"`
+			Id        *string   `json:"id,omitempty"`
+			Name      string    `json:"name"`
+			UpdatedAt time.Time `json:"updated_at"`
 		} `json:"sites"`
 
 		// Slug Example: bounty-soap-inc

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/idsdk/idsdk-go/internal/wire"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -9307,13 +9309,17 @@ func (e TestAccountsGet200JSONResponseBodySubscription0Status) Valid() bool {
 
 // Addon defines model for Addon.
 type Addon struct {
-	Connected     bool               `json:"connected"`
-	EntryPointUrl *string            `json:"entry_point_url"`
-	Id            openapi_types.UUID `json:"id"`
-	LogoUrl       *string            `json:"logo_url"`
-	Name          string             `json:"name"`
-	PlanStatus    *AddonPlanStatus   `json:"plan_status"`
-	VendorName    string             `json:"vendor_name"`
+	Connected     bool             `json:"connected"`
+	EntryPointUrl *string          `json:"entry_point_url"`
+	Id            string           `json:"id"`
+	LogoUrl       *string          `json:"logo_url"`
+	Name          string           `json:"name"`
+	PlanStatus    *AddonPlanStatus `json:"plan_status"`
+	VendorName    string           `json:"vendor_name"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AddonPlanStatus defines model for Addon.PlanStatus.
@@ -9353,7 +9359,15 @@ type App struct {
 			Title       string                              `json:"title"`
 		} `json:"translations,omitempty"`
 		WebhookUrl *string `json:"webhook_url,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"configuration"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AppConfigurationCategory defines model for App.Configuration.Category.
@@ -9377,12 +9391,16 @@ type AppConfigurationTranslationsLocale string
 // BusinessRelationship defines model for BusinessRelationship.
 type BusinessRelationship struct {
 	CreatedAt  time.Time                `json:"created_at"`
-	Id         openapi_types.UUID       `json:"id"`
+	Id         string                   `json:"id"`
 	Kind       BusinessRelationshipKind `json:"kind"`
 	Reference  *string                  `json:"reference"`
-	TargetId   openapi_types.UUID       `json:"target_id"`
+	TargetId   string                   `json:"target_id"`
 	TargetName string                   `json:"target_name"`
 	UpdatedAt  time.Time                `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BusinessRelationshipKind defines model for BusinessRelationship.Kind.
@@ -9391,11 +9409,15 @@ type BusinessRelationshipKind string
 // Connection defines model for Connection.
 type Connection struct {
 	AppName            string                    `json:"app_name"`
-	ConnectableId      openapi_types.UUID        `json:"connectable_id"`
+	ConnectableId      string                    `json:"connectable_id"`
 	ConnectableType    ConnectionConnectableType `json:"connectable_type"`
 	CreatedAt          time.Time                 `json:"created_at"`
 	GrantedOauthScopes []string                  `json:"granted_oauth_scopes"`
 	UpdatedAt          time.Time                 `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ConnectionConnectableType defines model for Connection.ConnectableType.
@@ -9404,15 +9426,19 @@ type ConnectionConnectableType string
 // Machine defines model for Machine.
 type Machine struct {
 	CreatedAt      time.Time              `json:"created_at"`
-	Id             openapi_types.UUID     `json:"id"`
+	Id             string                 `json:"id"`
 	Kind           MachineKind            `json:"kind"`
 	Manufacturer   string                 `json:"manufacturer"`
 	ManufacturerId *MachineManufacturerId `json:"manufacturer_id,omitempty"`
 	Name           string                 `json:"name"`
-	OwnerId        *openapi_types.UUID    `json:"owner_id"`
+	OwnerId        *string                `json:"owner_id"`
 	SerialNumber   *string                `json:"serial_number"`
-	SiteId         *openapi_types.UUID    `json:"site_id"`
+	SiteId         *string                `json:"site_id"`
 	UpdatedAt      time.Time              `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MachineKind defines model for Machine.Kind.
@@ -9424,14 +9450,18 @@ type MachineManufacturerId string
 // ManufacturerMachine defines model for ManufacturerMachine.
 type ManufacturerMachine struct {
 	CreatedAt      time.Time                          `json:"created_at"`
-	Id             openapi_types.UUID                 `json:"id"`
+	Id             string                             `json:"id"`
 	Kind           ManufacturerMachineKind            `json:"kind"`
 	ManufacturerId *ManufacturerMachineManufacturerId `json:"manufacturer_id"`
 	Name           string                             `json:"name"`
-	OwnerId        *openapi_types.UUID                `json:"owner_id"`
+	OwnerId        *string                            `json:"owner_id"`
 	SerialNumber   *string                            `json:"serial_number"`
-	SiteId         *openapi_types.UUID                `json:"site_id"`
+	SiteId         *string                            `json:"site_id"`
 	UpdatedAt      time.Time                          `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ManufacturerMachineKind defines model for ManufacturerMachine.Kind.
@@ -9442,28 +9472,40 @@ type ManufacturerMachineManufacturerId string
 
 // Membership defines model for Membership.
 type Membership struct {
-	CreatedAt time.Time          `json:"created_at"`
-	Id        openapi_types.UUID `json:"id"`
+	CreatedAt time.Time `json:"created_at"`
+	Id        string    `json:"id"`
 	Person    struct {
-		AvatarUrl *string            `json:"avatar_url"`
-		Connected bool               `json:"connected"`
-		FullName  string             `json:"full_name"`
-		Id        openapi_types.UUID `json:"id"`
+		AvatarUrl *string `json:"avatar_url"`
+		Connected bool    `json:"connected"`
+		FullName  string  `json:"full_name"`
+		Id        string  `json:"id"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"person"`
 	Roles     []string  `json:"roles"`
 	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MembershipInvitation defines model for MembershipInvitation.
 type MembershipInvitation struct {
-	AvatarUrl *string             `json:"avatar_url"`
-	CreatedAt time.Time           `json:"created_at"`
-	Email     openapi_types.Email `json:"email"`
-	ExpiresAt time.Time           `json:"expires_at"`
-	FullName  string              `json:"full_name"`
-	Id        openapi_types.UUID  `json:"id"`
-	Roles     []string            `json:"roles"`
-	UpdatedAt time.Time           `json:"updated_at"`
+	AvatarUrl *string   `json:"avatar_url"`
+	CreatedAt time.Time `json:"created_at"`
+	Email     string    `json:"email"`
+	ExpiresAt time.Time `json:"expires_at"`
+	FullName  string    `json:"full_name"`
+	Id        string    `json:"id"`
+	Roles     []string  `json:"roles"`
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // Organization defines model for Organization.
@@ -9473,7 +9515,7 @@ type Organization struct {
 	CountryCode *string             `json:"country_code"`
 	CreatedAt   time.Time           `json:"created_at"`
 	Currency    *string             `json:"currency"`
-	Id          openapi_types.UUID  `json:"id"`
+	Id          string              `json:"id"`
 	Kind        *OrganizationKind   `json:"kind,omitempty"`
 	Kinds       []OrganizationKinds `json:"kinds"`
 	LogoUrl     *string             `json:"logo_url"`
@@ -9485,11 +9527,19 @@ type Organization struct {
 		Publisher         *[]OrganizationSectionsPublisher         `json:"publisher,omitempty"`
 		SoftwareDeveloper *[]OrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
 		Supplier          *[]OrganizationSectionsSupplier          `json:"supplier,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"sections"`
 	Slug               string                    `json:"slug"`
 	Subscription       Organization_Subscription `json:"subscription"`
 	TestAccountOwnerId *string                   `json:"test_account_owner_id"`
 	UpdatedAt          time.Time                 `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // OrganizationKind defines model for Organization.Kind.
@@ -9520,6 +9570,10 @@ type OrganizationSectionsSupplier string
 type OrganizationSubscription0 struct {
 	Plan   string                          `json:"plan"`
 	Status OrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // OrganizationSubscription0Status defines model for Organization.Subscription.0.Status.
@@ -9535,19 +9589,19 @@ type Organization_Subscription struct {
 
 // OrganizationMembership defines model for OrganizationMembership.
 type OrganizationMembership struct {
-	CreatedAt time.Time          `json:"created_at"`
-	Id        openapi_types.UUID `json:"id"`
+	CreatedAt time.Time `json:"created_at"`
+	Id        string    `json:"id"`
 	Person    struct {
 		AvatarUrl                      *string                                    `json:"avatar_url"`
 		Connected                      bool                                       `json:"connected"`
 		CountryCode                    *string                                    `json:"country_code"`
 		CreatedAt                      time.Time                                  `json:"created_at"`
 		Currency                       *string                                    `json:"currency"`
-		Email                          openapi_types.Email                        `json:"email"`
+		Email                          string                                     `json:"email"`
 		EmailConfirmed                 bool                                       `json:"email_confirmed"`
 		FirstName                      string                                     `json:"first_name"`
 		FullName                       string                                     `json:"full_name"`
-		Id                             openapi_types.UUID                         `json:"id"`
+		Id                             string                                     `json:"id"`
 		Locale                         OrganizationMembershipPersonLocale         `json:"locale"`
 		Name                           string                                     `json:"name"`
 		Pronoun                        *OrganizationMembershipPersonPronoun       `json:"pronoun,omitempty"`
@@ -9557,9 +9611,17 @@ type OrganizationMembership struct {
 		TwoFactorAuthenticationEnabled bool                                       `json:"two_factor_authentication_enabled"`
 		UnitSystem                     OrganizationMembershipPersonUnitSystem     `json:"unit_system"`
 		UpdatedAt                      time.Time                                  `json:"updated_at"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"person"`
 	Roles     []string  `json:"roles"`
 	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // OrganizationMembershipPersonLocale defines model for OrganizationMembership.Person.Locale.
@@ -9572,6 +9634,10 @@ type OrganizationMembershipPersonPronoun string
 type OrganizationMembershipPersonSubscription0 struct {
 	Plan   string                                          `json:"plan"`
 	Status OrganizationMembershipPersonSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // OrganizationMembershipPersonSubscription0Status defines model for OrganizationMembership.Person.Subscription.0.Status.
@@ -9597,29 +9663,33 @@ type Person struct {
 		Name            string  `json:"name"`
 		Slug            string  `json:"slug"`
 		TranslatedTitle string  `json:"translated_title"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"accessible_apps"`
-	AvatarUrl               *string             `json:"avatar_url"`
-	Connected               bool                `json:"connected"`
-	CountryCode             *string             `json:"country_code"`
-	CreatedAt               time.Time           `json:"created_at"`
-	Currency                *string             `json:"currency"`
-	Email                   openapi_types.Email `json:"email"`
-	EmailConfirmed          bool                `json:"email_confirmed"`
-	FirstName               *string             `json:"first_name"`
-	FullName                string              `json:"full_name"`
-	Id                      openapi_types.UUID  `json:"id"`
-	Locale                  PersonLocale        `json:"locale"`
-	Name                    string              `json:"name"`
+	AvatarUrl               *string      `json:"avatar_url"`
+	Connected               bool         `json:"connected"`
+	CountryCode             *string      `json:"country_code"`
+	CreatedAt               time.Time    `json:"created_at"`
+	Currency                *string      `json:"currency"`
+	Email                   string       `json:"email"`
+	EmailConfirmed          bool         `json:"email_confirmed"`
+	FirstName               *string      `json:"first_name"`
+	FullName                string       `json:"full_name"`
+	Id                      string       `json:"id"`
+	Locale                  PersonLocale `json:"locale"`
+	Name                    string       `json:"name"`
 	OrganizationMemberships []struct {
-		CreatedAt    time.Time          `json:"created_at"`
-		Id           openapi_types.UUID `json:"id"`
+		CreatedAt    time.Time `json:"created_at"`
+		Id           string    `json:"id"`
 		Organization struct {
 			BrandColor  *string                                          `json:"brand_color"`
 			Connected   bool                                             `json:"connected"`
 			CountryCode *string                                          `json:"country_code"`
 			CreatedAt   time.Time                                        `json:"created_at"`
 			Currency    *string                                          `json:"currency"`
-			Id          openapi_types.UUID                               `json:"id"`
+			Id          string                                           `json:"id"`
 			Kind        *PersonOrganizationMembershipsOrganizationKind   `json:"kind,omitempty"`
 			Kinds       []PersonOrganizationMembershipsOrganizationKinds `json:"kinds"`
 			LogoUrl     *string                                          `json:"logo_url"`
@@ -9639,6 +9709,10 @@ type Person struct {
 		} `json:"organization"`
 		Roles     []string  `json:"roles"`
 		UpdatedAt time.Time `json:"updated_at"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"organization_memberships"`
 	Pronoun                        *PersonPronoun      `json:"pronoun,omitempty"`
 	Subscription                   Person_Subscription `json:"subscription"`
@@ -9647,6 +9721,10 @@ type Person struct {
 	TwoFactorAuthenticationEnabled bool                `json:"two_factor_authentication_enabled"`
 	UnitSystem                     PersonUnitSystem    `json:"unit_system"`
 	UpdatedAt                      time.Time           `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonLocale defines model for Person.Locale.
@@ -9680,6 +9758,10 @@ type PersonOrganizationMembershipsOrganizationSectionsSupplier string
 type PersonOrganizationMembershipsOrganizationSubscription0 struct {
 	Plan   string                                                       `json:"plan"`
 	Status PersonOrganizationMembershipsOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonOrganizationMembershipsOrganizationSubscription0Status defines model for Person.OrganizationMemberships.Organization.Subscription.0.Status.
@@ -9700,6 +9782,10 @@ type PersonPronoun string
 type PersonSubscription0 struct {
 	Plan   string                    `json:"plan"`
 	Status PersonSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonSubscription0Status defines model for Person.Subscription.0.Status.
@@ -9719,30 +9805,34 @@ type PersonUnitSystem string
 // Site defines model for Site.
 type Site struct {
 	Address *struct {
-		Addition    *string            `json:"addition"`
-		Addressee   string             `json:"addressee"`
-		CountryCode *string            `json:"country_code"`
-		CreatedAt   time.Time          `json:"created_at"`
-		Id          openapi_types.UUID `json:"id"`
-		Location    []float32          `json:"location"`
-		Number      *string            `json:"number"`
-		State       string             `json:"state"`
-		Street      string             `json:"street"`
-		Town        string             `json:"town"`
-		UpdatedAt   time.Time          `json:"updated_at"`
-		ZipCode     string             `json:"zip_code"`
+		Addition    *string   `json:"addition"`
+		Addressee   string    `json:"addressee"`
+		CountryCode *string   `json:"country_code"`
+		CreatedAt   time.Time `json:"created_at"`
+		Id          string    `json:"id"`
+		Location    []float64 `json:"location"`
+		Number      *string   `json:"number"`
+		State       string    `json:"state"`
+		Street      string    `json:"street"`
+		Town        string    `json:"town"`
+		UpdatedAt   time.Time `json:"updated_at"`
+		ZipCode     string    `json:"zip_code"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"address"`
-	CreatedAt    time.Time           `json:"created_at"`
-	Headquarter  bool                `json:"headquarter"`
-	Id           *openapi_types.UUID `json:"id,omitempty"`
-	Name         string              `json:"name"`
+	CreatedAt    time.Time `json:"created_at"`
+	Headquarter  bool      `json:"headquarter"`
+	Id           *string   `json:"id,omitempty"`
+	Name         string    `json:"name"`
 	Organization struct {
 		BrandColor  *string                 `json:"brand_color"`
 		Connected   bool                    `json:"connected"`
 		CountryCode *string                 `json:"country_code"`
 		CreatedAt   time.Time               `json:"created_at"`
 		Currency    *string                 `json:"currency"`
-		Id          openapi_types.UUID      `json:"id"`
+		Id          string                  `json:"id"`
 		Kind        *SiteOrganizationKind   `json:"kind,omitempty"`
 		Kinds       []SiteOrganizationKinds `json:"kinds"`
 		LogoUrl     *string                 `json:"logo_url"`
@@ -9759,8 +9849,16 @@ type Site struct {
 		Subscription       Site_Organization_Subscription `json:"subscription"`
 		TestAccountOwnerId *string                        `json:"test_account_owner_id"`
 		UpdatedAt          time.Time                      `json:"updated_at"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"organization"`
 	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SiteOrganizationKind defines model for Site.Organization.Kind.
@@ -9791,6 +9889,10 @@ type SiteOrganizationSectionsSupplier string
 type SiteOrganizationSubscription0 struct {
 	Plan   string                              `json:"plan"`
 	Status SiteOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SiteOrganizationSubscription0Status defines model for Site.Organization.Subscription.0.Status.
@@ -9806,15 +9908,19 @@ type Site_Organization_Subscription struct {
 
 // Software defines model for Software.
 type Software struct {
-	CreatedAt time.Time           `json:"created_at"`
-	Id        openapi_types.UUID  `json:"id"`
-	Kind      SoftwareKind        `json:"kind"`
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
-	Vendor    string              `json:"vendor"`
-	VendorId  *SoftwareVendorId   `json:"vendor_id,omitempty"`
+	CreatedAt time.Time         `json:"created_at"`
+	Id        string            `json:"id"`
+	Kind      SoftwareKind      `json:"kind"`
+	Name      string            `json:"name"`
+	OwnerId   *string           `json:"owner_id"`
+	SiteId    *string           `json:"site_id"`
+	UpdatedAt time.Time         `json:"updated_at"`
+	Vendor    string            `json:"vendor"`
+	VendorId  *SoftwareVendorId `json:"vendor_id,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SoftwareKind defines model for Software.Kind.
@@ -9825,13 +9931,17 @@ type SoftwareVendorId string
 
 // Specialist defines model for Specialist.
 type Specialist struct {
-	CreatedAt time.Time           `json:"created_at"`
-	Id        openapi_types.UUID  `json:"id"`
-	Kind      SpecialistKind      `json:"kind"`
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
+	CreatedAt time.Time      `json:"created_at"`
+	Id        string         `json:"id"`
+	Kind      SpecialistKind `json:"kind"`
+	Name      string         `json:"name"`
+	OwnerId   *string        `json:"owner_id"`
+	SiteId    *string        `json:"site_id"`
+	UpdatedAt time.Time      `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SpecialistKind defines model for Specialist.Kind.
@@ -9848,11 +9958,15 @@ type Subscription struct {
 	Plan                         string                     `json:"plan"`
 	PrecedingPlan                *string                    `json:"preceding_plan"`
 	Status                       SubscriptionStatus         `json:"status"`
-	SubscriberId                 openapi_types.UUID         `json:"subscriber_id"`
+	SubscriberId                 string                     `json:"subscriber_id"`
 	SubscriberType               SubscriptionSubscriberType `json:"subscriber_type"`
 	TrialEndedAt                 *time.Time                 `json:"trial_ended_at"`
 	UpdatedAt                    time.Time                  `json:"updated_at"`
 	UsagesInCurrentBillingPeriod map[string]int             `json:"usages_in_current_billing_period"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SubscriptionStatus defines model for Subscription.Status.
@@ -9866,7 +9980,15 @@ type SubscriptionCreate struct {
 	Subscription struct {
 		PlanName string                                `json:"plan_name"`
 		Status   *SubscriptionCreateSubscriptionStatus `json:"status,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"subscription"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SubscriptionCreateSubscriptionStatus defines model for SubscriptionCreate.Subscription.Status.
@@ -9879,24 +10001,24 @@ type TestAccount struct {
 	CountryCode *string            `json:"country_code"`
 	CreatedAt   time.Time          `json:"created_at"`
 	Currency    *string            `json:"currency"`
-	Id          openapi_types.UUID `json:"id"`
+	Id          string             `json:"id"`
 	Kind        *TestAccountKind   `json:"kind,omitempty"`
 	Kinds       []TestAccountKinds `json:"kinds"`
 	LogoUrl     *string            `json:"logo_url"`
 	Memberships []struct {
-		CreatedAt time.Time          `json:"created_at"`
-		Id        openapi_types.UUID `json:"id"`
+		CreatedAt time.Time `json:"created_at"`
+		Id        string    `json:"id"`
 		Person    struct {
 			AvatarUrl                      *string                                     `json:"avatar_url"`
 			Connected                      bool                                        `json:"connected"`
 			CountryCode                    *string                                     `json:"country_code"`
 			CreatedAt                      time.Time                                   `json:"created_at"`
 			Currency                       *string                                     `json:"currency"`
-			Email                          openapi_types.Email                         `json:"email"`
+			Email                          string                                      `json:"email"`
 			EmailConfirmed                 bool                                        `json:"email_confirmed"`
 			FirstName                      string                                      `json:"first_name"`
 			FullName                       string                                      `json:"full_name"`
-			Id                             openapi_types.UUID                          `json:"id"`
+			Id                             string                                      `json:"id"`
 			Locale                         TestAccountMembershipsPersonLocale          `json:"locale"`
 			Name                           string                                      `json:"name"`
 			Pronoun                        *TestAccountMembershipsPersonPronoun        `json:"pronoun,omitempty"`
@@ -9909,6 +10031,10 @@ type TestAccount struct {
 		} `json:"person"`
 		Roles     []string  `json:"roles"`
 		UpdatedAt time.Time `json:"updated_at"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"memberships"`
 	Name               string  `json:"name"`
 	PrivateAccessToken *string `json:"private_access_token"`
@@ -9919,32 +10045,44 @@ type TestAccount struct {
 		Publisher         *[]TestAccountSectionsPublisher         `json:"publisher,omitempty"`
 		SoftwareDeveloper *[]TestAccountSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
 		Supplier          *[]TestAccountSectionsSupplier          `json:"supplier,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"sections"`
 	Sites []struct {
 		Address *struct {
-			Addition    *string            `json:"addition"`
-			Addressee   string             `json:"addressee"`
-			CountryCode *string            `json:"country_code"`
-			CreatedAt   time.Time          `json:"created_at"`
-			Id          openapi_types.UUID `json:"id"`
-			Location    []float32          `json:"location"`
-			Number      *string            `json:"number"`
-			State       string             `json:"state"`
-			Street      string             `json:"street"`
-			Town        string             `json:"town"`
-			UpdatedAt   time.Time          `json:"updated_at"`
-			ZipCode     string             `json:"zip_code"`
+			Addition    *string   `json:"addition"`
+			Addressee   string    `json:"addressee"`
+			CountryCode *string   `json:"country_code"`
+			CreatedAt   time.Time `json:"created_at"`
+			Id          string    `json:"id"`
+			Location    []float64 `json:"location"`
+			Number      *string   `json:"number"`
+			State       string    `json:"state"`
+			Street      string    `json:"street"`
+			Town        string    `json:"town"`
+			UpdatedAt   time.Time `json:"updated_at"`
+			ZipCode     string    `json:"zip_code"`
 		} `json:"address"`
-		CreatedAt   time.Time           `json:"created_at"`
-		Headquarter bool                `json:"headquarter"`
-		Id          *openapi_types.UUID `json:"id,omitempty"`
-		Name        string              `json:"name"`
-		UpdatedAt   time.Time           `json:"updated_at"`
+		CreatedAt   time.Time `json:"created_at"`
+		Headquarter bool      `json:"headquarter"`
+		Id          *string   `json:"id,omitempty"`
+		Name        string    `json:"name"`
+		UpdatedAt   time.Time `json:"updated_at"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"sites"`
 	Slug               string                   `json:"slug"`
 	Subscription       TestAccount_Subscription `json:"subscription"`
 	TestAccountOwnerId *string                  `json:"test_account_owner_id"`
 	UpdatedAt          time.Time                `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TestAccountKind defines model for TestAccount.Kind.
@@ -9963,6 +10101,10 @@ type TestAccountMembershipsPersonPronoun string
 type TestAccountMembershipsPersonSubscription0 struct {
 	Plan   string                                          `json:"plan"`
 	Status TestAccountMembershipsPersonSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TestAccountMembershipsPersonSubscription0Status defines model for TestAccount.Memberships.Person.Subscription.0.Status.
@@ -10001,6 +10143,10 @@ type TestAccountSectionsSupplier string
 type TestAccountSubscription0 struct {
 	Plan   string                         `json:"plan"`
 	Status TestAccountSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TestAccountSubscription0Status defines model for TestAccount.Subscription.0.Status.
@@ -10023,21 +10169,37 @@ type PerPageParam = int32
 // N401UnauthorizedJWT defines model for 401-UnauthorizedJWT.
 type N401UnauthorizedJWT struct {
 	Errors []string `json:"errors"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // N403Forbidden defines model for 403-Forbidden.
 type N403Forbidden struct {
 	Errors []string `json:"errors"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // N404NotFound defines model for 404-NotFound.
 type N404NotFound struct {
 	Errors []string `json:"errors"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // N422UnprocessableEntity defines model for 422-UnprocessableEntity.
 type N422UnprocessableEntity struct {
 	Errors map[string][]string `json:"errors"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AppUpdateJSONBody defines parameters for AppUpdate.
@@ -10082,7 +10244,15 @@ type AppUpdateJSONBody struct {
 			} `json:"translations,omitempty"`
 			WebhookUrl *string `json:"webhook_url,omitempty"`
 		} `json:"configuration"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"app"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AppUpdateJSONBodyAppConfigurationCategory defines parameters for AppUpdate.
@@ -10136,9 +10306,9 @@ type JWTPublicKeysList200JSONResponseBodyKeysKty string
 
 // MachinesListParams defines parameters for MachinesList.
 type MachinesListParams struct {
-	FiltersSiteId *openapi_types.UUID `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
-	Page          *PageParam          `form:"page,omitempty" json:"page,omitempty"`
-	PerPage       *PerPageParam       `form:"per_page,omitempty" json:"per_page,omitempty"`
+	FiltersSiteId *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
 // MachinesCreateJSONBody defines parameters for MachinesCreate.
@@ -10149,8 +10319,16 @@ type MachinesCreateJSONBody struct {
 		Name         string                            `json:"name"`
 		SerialNumber *string                           `json:"serial_number,omitempty"`
 		// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-		SiteId *openapi_types.UUID `json:"site_id,omitempty"`
+		SiteId *string `json:"site_id,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"machine"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MachinesCreateJSONBodyMachineKind defines parameters for MachinesCreate.
@@ -10175,8 +10353,16 @@ type MachinesGetOwnership200JSONResponseBodyAssetType string
 type MachinesUpdateOwnershipJSONBody struct {
 	MachineOwnership struct {
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId *openapi_types.UUID `json:"site_id"`
+		SiteId *string `json:"site_id"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"machine_ownership"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MachinesUpdateOwnership200JSONResponseBodyAssetType defines parameters for MachinesUpdateOwnership.
@@ -10184,7 +10370,7 @@ type MachinesUpdateOwnership200JSONResponseBodyAssetType string
 
 // MachinesCreateOwnershipParams defines parameters for MachinesCreateOwnership.
 type MachinesCreateOwnershipParams struct {
-	SiteId *openapi_types.UUID `form:"site_id,omitempty" json:"site_id,omitempty"`
+	SiteId *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
 // MachinesCreateOwnership201JSONResponseBodyAssetType defines parameters for MachinesCreateOwnership.
@@ -10197,9 +10383,9 @@ type MachinesGetSpecificationParams struct {
 		PrintedSurfaces *int  `json:"printed_surfaces,omitempty"`
 		Substrate       *struct {
 			Coating       *bool    `json:"coating,omitempty"`
-			HeightInMm    *float32 `json:"height_in_mm,omitempty"`
-			ThicknessInMm *float32 `json:"thickness_in_mm,omitempty"`
-			WidthInMm     *float32 `json:"width_in_mm,omitempty"`
+			HeightInMm    *float64 `json:"height_in_mm,omitempty"`
+			ThicknessInMm *float64 `json:"thickness_in_mm,omitempty"`
+			WidthInMm     *float64 `json:"width_in_mm,omitempty"`
 		} `json:"substrate,omitempty"`
 	} `form:"variables,omitempty" json:"variables,omitempty"`
 }
@@ -10220,7 +10406,15 @@ type ManufacturerMachinesCreateJSONBody struct {
 
 		// SerialNumber Example: HDB1337
 		SerialNumber *string `json:"serial_number,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"manufactured_machine"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ManufacturerMachinesCreateParams defines parameters for ManufacturerMachinesCreate.
@@ -10253,7 +10447,15 @@ type ManufacturerMachinesUpdateJSONBody struct {
 
 		// SerialNumber Example: HDB1337
 		SerialNumber *string `json:"serial_number,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"manufactured_machine"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind defines parameters for ManufacturerMachinesUpdate.
@@ -10276,9 +10478,9 @@ type OrganizationAddonsGet200JSONResponseBodyPlanStatus string
 
 // OrganizationBusinessRelationshipsListParams defines parameters for OrganizationBusinessRelationshipsList.
 type OrganizationBusinessRelationshipsListParams struct {
-	FiltersTargetId *openapi_types.UUID `form:"filters[target_id],omitempty" json:"filters[target_id],omitempty"`
-	Page            *PageParam          `form:"page,omitempty" json:"page,omitempty"`
-	PerPage         *PerPageParam       `form:"per_page,omitempty" json:"per_page,omitempty"`
+	FiltersTargetId *string       `form:"filters[target_id],omitempty" json:"filters[target_id],omitempty"`
+	Page            *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	PerPage         *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
 // OrganizationBusinessRelationshipsCreateJSONBody defines parameters for OrganizationBusinessRelationshipsCreate.
@@ -10286,8 +10488,16 @@ type OrganizationBusinessRelationshipsCreateJSONBody struct {
 	BusinessRelationship struct {
 		Kind      OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind `json:"kind"`
 		Reference *string                                                                 `json:"reference,omitempty"`
-		TargetId  openapi_types.UUID                                                      `json:"target_id"`
+		TargetId  string                                                                  `json:"target_id"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"business_relationship"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind defines parameters for OrganizationBusinessRelationshipsCreate.
@@ -10315,6 +10525,10 @@ type OrganizationMembershipsGet200JSONResponseBodyPersonPronoun string
 type OrganizationMembershipsGet200JSONResponseBodyPersonSubscription0 struct {
 	Plan   string                                                                 `json:"plan"`
 	Status OrganizationMembershipsGet200JSONResponseBodyPersonSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // OrganizationMembershipsGet200JSONResponseBodyPersonSubscription0Status defines parameters for OrganizationMembershipsGet.
@@ -10341,6 +10555,10 @@ type OrganizationMembershipsUpdate200JSONResponseBodyPersonPronoun string
 type OrganizationMembershipsUpdate200JSONResponseBodyPersonSubscription0 struct {
 	Plan   string                                                                    `json:"plan"`
 	Status OrganizationMembershipsUpdate200JSONResponseBodyPersonSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // OrganizationMembershipsUpdate200JSONResponseBodyPersonSubscription0Status defines parameters for OrganizationMembershipsUpdate.
@@ -10377,7 +10595,15 @@ type PersonUpdateJSONBody struct {
 
 		// UnitSystem Example: metric
 		UnitSystem *PersonUpdateJSONBodyPersonUnitSystem `json:"unit_system,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"person"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonUpdateJSONBodyPersonLocale defines parameters for PersonUpdate.
@@ -10420,6 +10646,10 @@ type PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsS
 type PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSubscription0 struct {
 	Plan   string                                                                                `json:"plan"`
 	Status PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSubscription0Status defines parameters for PersonUpdate.
@@ -10440,6 +10670,10 @@ type PersonUpdate200JSONResponseBodyPronoun string
 type PersonUpdate200JSONResponseBodySubscription0 struct {
 	Plan   string                                             `json:"plan"`
 	Status PersonUpdate200JSONResponseBodySubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonUpdate200JSONResponseBodySubscription0Status defines parameters for PersonUpdate.
@@ -10459,6 +10693,10 @@ type PersonUpdate200JSONResponseBodyUnitSystem string
 // PersonUpdateAvatarMultipartBody defines parameters for PersonUpdateAvatar.
 type PersonUpdateAvatarMultipartBody struct {
 	Avatar *openapi_types.File `json:"avatar,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GetPersonOrganizationMemberships200JSONResponseBodyOrganizationKind defines parameters for GetPersonOrganizationMemberships.
@@ -10489,6 +10727,10 @@ type GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsSupp
 type GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSubscription0 struct {
 	Plan   string                                                                             `json:"plan"`
 	Status GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSubscription0Status defines parameters for GetPersonOrganizationMemberships.
@@ -10522,7 +10764,15 @@ type PersonOrganizationsCreateJSONBody struct {
 			SoftwareDeveloper *[]PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
 			Supplier          *[]PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier          `json:"supplier,omitempty"`
 		} `json:"sections,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"organization"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonOrganizationsCreateJSONBodyOrganizationKind defines parameters for PersonOrganizationsCreate.
@@ -10577,6 +10827,10 @@ type PersonOrganizationsCreate201JSONResponseBodySectionsSupplier string
 type PersonOrganizationsCreate201JSONResponseBodySubscription0 struct {
 	Plan   string                                                          `json:"plan"`
 	Status PersonOrganizationsCreate201JSONResponseBodySubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonOrganizationsCreate201JSONResponseBodySubscription0Status defines parameters for PersonOrganizationsCreate.
@@ -10592,9 +10846,9 @@ type PersonOrganizationsCreate201JSONResponseBody_Subscription struct {
 
 // PersonOrganizationsMachinesListParams defines parameters for PersonOrganizationsMachinesList.
 type PersonOrganizationsMachinesListParams struct {
-	FiltersSiteId *openapi_types.UUID `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
-	Page          *PageParam          `form:"page,omitempty" json:"page,omitempty"`
-	PerPage       *PerPageParam       `form:"per_page,omitempty" json:"per_page,omitempty"`
+	FiltersSiteId *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
 // PersonOrganizationsMachinesCreateJSONBody defines parameters for PersonOrganizationsMachinesCreate.
@@ -10605,8 +10859,16 @@ type PersonOrganizationsMachinesCreateJSONBody struct {
 		Name         string                                               `json:"name"`
 		SerialNumber *string                                              `json:"serial_number,omitempty"`
 		// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-		SiteId *openapi_types.UUID `json:"site_id,omitempty"`
+		SiteId *string `json:"site_id,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"machine"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonOrganizationsMachinesCreateJSONBodyMachineKind defines parameters for PersonOrganizationsMachinesCreate.
@@ -10631,8 +10893,16 @@ type PersonOrganizationsMachinesGetOwnership200JSONResponseBodyAssetType string
 type PersonOrganizationsMachinesUpdateOwnershipJSONBody struct {
 	MachineOwnership struct {
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId *openapi_types.UUID `json:"site_id"`
+		SiteId *string `json:"site_id"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"machine_ownership"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonOrganizationsMachinesUpdateOwnership200JSONResponseBodyAssetType defines parameters for PersonOrganizationsMachinesUpdateOwnership.
@@ -10640,7 +10910,7 @@ type PersonOrganizationsMachinesUpdateOwnership200JSONResponseBodyAssetType stri
 
 // PersonOrganizationsMachinesCreateOwnershipParams defines parameters for PersonOrganizationsMachinesCreateOwnership.
 type PersonOrganizationsMachinesCreateOwnershipParams struct {
-	SiteId *openapi_types.UUID `form:"site_id,omitempty" json:"site_id,omitempty"`
+	SiteId *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
 // PersonOrganizationsMachinesCreateOwnership201JSONResponseBodyAssetType defines parameters for PersonOrganizationsMachinesCreateOwnership.
@@ -10653,9 +10923,9 @@ type PersonOrganizationsMachinesGetSpecificationParams struct {
 		PrintedSurfaces *int  `json:"printed_surfaces,omitempty"`
 		Substrate       *struct {
 			Coating       *bool    `json:"coating,omitempty"`
-			HeightInMm    *float32 `json:"height_in_mm,omitempty"`
-			ThicknessInMm *float32 `json:"thickness_in_mm,omitempty"`
-			WidthInMm     *float32 `json:"width_in_mm,omitempty"`
+			HeightInMm    *float64 `json:"height_in_mm,omitempty"`
+			ThicknessInMm *float64 `json:"thickness_in_mm,omitempty"`
+			WidthInMm     *float64 `json:"width_in_mm,omitempty"`
 		} `json:"substrate,omitempty"`
 	} `form:"variables,omitempty" json:"variables,omitempty"`
 }
@@ -10670,7 +10940,7 @@ type PersonOrganizationsMembershipInvitationsListParams struct {
 type PersonOrganizationsMembershipInvitationsCreateJSONBody struct {
 	MembershipInvitation struct {
 		// Email Example: somebody@example.com
-		Email openapi_types.Email `json:"email"`
+		Email string `json:"email"`
 
 		// FirstName Example: Frank
 		FirstName *string `json:"first_name,omitempty"`
@@ -10678,7 +10948,15 @@ type PersonOrganizationsMembershipInvitationsCreateJSONBody struct {
 		// Name Example: Gallikanokus
 		Name  *string   `json:"name,omitempty"`
 		Roles *[]string `json:"roles,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"membership_invitation"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonOrganizationsMembershipsListParams defines parameters for PersonOrganizationsMembershipsList.
@@ -10701,7 +10979,15 @@ type PersonOrganizationsSitesCreateJSONBody struct {
 			Text      string `json:"text"`
 		} `json:"address_attributes,omitempty"`
 		Name string `json:"name"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"site"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationKind defines parameters for PersonOrganizationsSitesCreate.
@@ -10732,6 +11018,10 @@ type PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsSuppli
 type PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSubscription0 struct {
 	Plan   string                                                                           `json:"plan"`
 	Status PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSubscription0Status defines parameters for PersonOrganizationsSitesCreate.
@@ -10773,6 +11063,10 @@ type PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsSupplier 
 type PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSubscription0 struct {
 	Plan   string                                                                        `json:"plan"`
 	Status PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSubscription0Status defines parameters for PersonOrganizationsSitesGet.
@@ -10799,7 +11093,15 @@ type PersonOrganizationsSitesUpdateJSONBody struct {
 
 		// Name Example: Berlin North
 		Name *string `json:"name,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"site"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationKind defines parameters for PersonOrganizationsSitesUpdate.
@@ -10830,6 +11132,10 @@ type PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsSuppli
 type PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSubscription0 struct {
 	Plan   string                                                                           `json:"plan"`
 	Status PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSubscription0Status defines parameters for PersonOrganizationsSitesUpdate.
@@ -10845,9 +11151,9 @@ type PersonOrganizationsSitesUpdate200JSONResponseBody_Organization_Subscription
 
 // PersonOrganizationsSoftwareListParams defines parameters for PersonOrganizationsSoftwareList.
 type PersonOrganizationsSoftwareListParams struct {
-	FiltersSiteId *openapi_types.UUID `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
-	Page          *PageParam          `form:"page,omitempty" json:"page,omitempty"`
-	PerPage       *PerPageParam       `form:"per_page,omitempty" json:"per_page,omitempty"`
+	FiltersSiteId *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
 // PersonOrganizationsSoftwareCreateJSONBody defines parameters for PersonOrganizationsSoftwareCreate.
@@ -10856,7 +11162,15 @@ type PersonOrganizationsSoftwareCreateJSONBody struct {
 		Kind   PersonOrganizationsSoftwareCreateJSONBodySoftwareKind `json:"kind"`
 		Name   string                                                `json:"name"`
 		Vendor *string                                               `json:"vendor,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"software"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonOrganizationsSoftwareCreateJSONBodySoftwareKind defines parameters for PersonOrganizationsSoftwareCreate.
@@ -10881,8 +11195,16 @@ type PersonOrganizationsSoftwareGetOwnership200JSONResponseBodyAssetType string
 type PersonOrganizationsSoftwareUpdateOwnershipJSONBody struct {
 	SoftwareOwnership struct {
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId *openapi_types.UUID `json:"site_id"`
+		SiteId *string `json:"site_id"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"software_ownership"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonOrganizationsSoftwareUpdateOwnership200JSONResponseBodyAssetType defines parameters for PersonOrganizationsSoftwareUpdateOwnership.
@@ -10890,7 +11212,7 @@ type PersonOrganizationsSoftwareUpdateOwnership200JSONResponseBodyAssetType stri
 
 // PersonOrganizationsSoftwareCreateOwnershipParams defines parameters for PersonOrganizationsSoftwareCreateOwnership.
 type PersonOrganizationsSoftwareCreateOwnershipParams struct {
-	SiteId *openapi_types.UUID `form:"site_id,omitempty" json:"site_id,omitempty"`
+	SiteId *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
 // PersonOrganizationsSoftwareCreateOwnership201JSONResponseBodyAssetType defines parameters for PersonOrganizationsSoftwareCreateOwnership.
@@ -10898,9 +11220,9 @@ type PersonOrganizationsSoftwareCreateOwnership201JSONResponseBodyAssetType stri
 
 // PersonOrganizationsSpecialistsListParams defines parameters for PersonOrganizationsSpecialistsList.
 type PersonOrganizationsSpecialistsListParams struct {
-	FiltersSiteId *openapi_types.UUID `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
-	Page          *PageParam          `form:"page,omitempty" json:"page,omitempty"`
-	PerPage       *PerPageParam       `form:"per_page,omitempty" json:"per_page,omitempty"`
+	FiltersSiteId *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
 // PersonOrganizationsSpecialistsCreateJSONBody defines parameters for PersonOrganizationsSpecialistsCreate.
@@ -10908,7 +11230,15 @@ type PersonOrganizationsSpecialistsCreateJSONBody struct {
 	Specialist struct {
 		Kind PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind `json:"kind"`
 		Name string                                                     `json:"name"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"specialist"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind defines parameters for PersonOrganizationsSpecialistsCreate.
@@ -10927,8 +11257,16 @@ type PersonOrganizationsSpecialistsGetOwnership200JSONResponseBodyAssetType stri
 type PersonOrganizationsSpecialistsUpdateOwnershipJSONBody struct {
 	SpecialistOwnership struct {
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId *openapi_types.UUID `json:"site_id"`
+		SiteId *string `json:"site_id"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"specialist_ownership"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PersonOrganizationsSpecialistsUpdateOwnership200JSONResponseBodyAssetType defines parameters for PersonOrganizationsSpecialistsUpdateOwnership.
@@ -10936,7 +11274,7 @@ type PersonOrganizationsSpecialistsUpdateOwnership200JSONResponseBodyAssetType s
 
 // PersonOrganizationsSpecialistsCreateOwnershipParams defines parameters for PersonOrganizationsSpecialistsCreateOwnership.
 type PersonOrganizationsSpecialistsCreateOwnershipParams struct {
-	SiteId *openapi_types.UUID `form:"site_id,omitempty" json:"site_id,omitempty"`
+	SiteId *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
 // PersonOrganizationsSpecialistsCreateOwnership201JSONResponseBodyAssetType defines parameters for PersonOrganizationsSpecialistsCreateOwnership.
@@ -10949,9 +11287,9 @@ type PersonOrganizationsSpecialistsGetSpecificationParams struct {
 		PrintedSurfaces *int  `json:"printed_surfaces,omitempty"`
 		Substrate       *struct {
 			Coating       *bool    `json:"coating,omitempty"`
-			HeightInMm    *float32 `json:"height_in_mm,omitempty"`
-			ThicknessInMm *float32 `json:"thickness_in_mm,omitempty"`
-			WidthInMm     *float32 `json:"width_in_mm,omitempty"`
+			HeightInMm    *float64 `json:"height_in_mm,omitempty"`
+			ThicknessInMm *float64 `json:"thickness_in_mm,omitempty"`
+			WidthInMm     *float64 `json:"width_in_mm,omitempty"`
 		} `json:"substrate,omitempty"`
 	} `form:"variables,omitempty" json:"variables,omitempty"`
 }
@@ -10978,7 +11316,15 @@ type SitesCreateJSONBody struct {
 			Text      string `json:"text"`
 		} `json:"address_attributes,omitempty"`
 		Name string `json:"name"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"site"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SitesCreate201JSONResponseBodyOrganizationKind defines parameters for SitesCreate.
@@ -11009,6 +11355,10 @@ type SitesCreate201JSONResponseBodyOrganizationSectionsSupplier string
 type SitesCreate201JSONResponseBodyOrganizationSubscription0 struct {
 	Plan   string                                                        `json:"plan"`
 	Status SitesCreate201JSONResponseBodyOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SitesCreate201JSONResponseBodyOrganizationSubscription0Status defines parameters for SitesCreate.
@@ -11050,6 +11400,10 @@ type SitesGet200JSONResponseBodyOrganizationSectionsSupplier string
 type SitesGet200JSONResponseBodyOrganizationSubscription0 struct {
 	Plan   string                                                     `json:"plan"`
 	Status SitesGet200JSONResponseBodyOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SitesGet200JSONResponseBodyOrganizationSubscription0Status defines parameters for SitesGet.
@@ -11076,7 +11430,15 @@ type SitesUpdateJSONBody struct {
 
 		// Name Example: Berlin North
 		Name *string `json:"name,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"site"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SitesUpdate200JSONResponseBodyOrganizationKind defines parameters for SitesUpdate.
@@ -11107,6 +11469,10 @@ type SitesUpdate200JSONResponseBodyOrganizationSectionsSupplier string
 type SitesUpdate200JSONResponseBodyOrganizationSubscription0 struct {
 	Plan   string                                                        `json:"plan"`
 	Status SitesUpdate200JSONResponseBodyOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SitesUpdate200JSONResponseBodyOrganizationSubscription0Status defines parameters for SitesUpdate.
@@ -11122,9 +11488,9 @@ type SitesUpdate200JSONResponseBody_Organization_Subscription struct {
 
 // SoftwareListParams defines parameters for SoftwareList.
 type SoftwareListParams struct {
-	FiltersSiteId *openapi_types.UUID `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
-	Page          *PageParam          `form:"page,omitempty" json:"page,omitempty"`
-	PerPage       *PerPageParam       `form:"per_page,omitempty" json:"per_page,omitempty"`
+	FiltersSiteId *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
 // SoftwareCreateJSONBody defines parameters for SoftwareCreate.
@@ -11133,7 +11499,15 @@ type SoftwareCreateJSONBody struct {
 		Kind   SoftwareCreateJSONBodySoftwareKind `json:"kind"`
 		Name   string                             `json:"name"`
 		Vendor *string                            `json:"vendor,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"software"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SoftwareCreateJSONBodySoftwareKind defines parameters for SoftwareCreate.
@@ -11158,8 +11532,16 @@ type SoftwareGetOwnership200JSONResponseBodyAssetType string
 type SoftwareUpdateOwnershipJSONBody struct {
 	SoftwareOwnership struct {
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId *openapi_types.UUID `json:"site_id"`
+		SiteId *string `json:"site_id"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"software_ownership"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SoftwareUpdateOwnership200JSONResponseBodyAssetType defines parameters for SoftwareUpdateOwnership.
@@ -11167,7 +11549,7 @@ type SoftwareUpdateOwnership200JSONResponseBodyAssetType string
 
 // SoftwareCreateOwnershipParams defines parameters for SoftwareCreateOwnership.
 type SoftwareCreateOwnershipParams struct {
-	SiteId *openapi_types.UUID `form:"site_id,omitempty" json:"site_id,omitempty"`
+	SiteId *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
 // SoftwareCreateOwnership201JSONResponseBodyAssetType defines parameters for SoftwareCreateOwnership.
@@ -11175,9 +11557,9 @@ type SoftwareCreateOwnership201JSONResponseBodyAssetType string
 
 // SpecialistsListParams defines parameters for SpecialistsList.
 type SpecialistsListParams struct {
-	FiltersSiteId *openapi_types.UUID `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
-	Page          *PageParam          `form:"page,omitempty" json:"page,omitempty"`
-	PerPage       *PerPageParam       `form:"per_page,omitempty" json:"per_page,omitempty"`
+	FiltersSiteId *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
+	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
 // SpecialistsCreateJSONBody defines parameters for SpecialistsCreate.
@@ -11185,7 +11567,15 @@ type SpecialistsCreateJSONBody struct {
 	Specialist struct {
 		Kind SpecialistsCreateJSONBodySpecialistKind `json:"kind"`
 		Name string                                  `json:"name"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"specialist"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SpecialistsCreateJSONBodySpecialistKind defines parameters for SpecialistsCreate.
@@ -11204,8 +11594,16 @@ type SpecialistsGetOwnership200JSONResponseBodyAssetType string
 type SpecialistsUpdateOwnershipJSONBody struct {
 	SpecialistOwnership struct {
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId *openapi_types.UUID `json:"site_id"`
+		SiteId *string `json:"site_id"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"specialist_ownership"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SpecialistsUpdateOwnership200JSONResponseBodyAssetType defines parameters for SpecialistsUpdateOwnership.
@@ -11213,7 +11611,7 @@ type SpecialistsUpdateOwnership200JSONResponseBodyAssetType string
 
 // SpecialistsCreateOwnershipParams defines parameters for SpecialistsCreateOwnership.
 type SpecialistsCreateOwnershipParams struct {
-	SiteId *openapi_types.UUID `form:"site_id,omitempty" json:"site_id,omitempty"`
+	SiteId *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
 // SpecialistsCreateOwnership201JSONResponseBodyAssetType defines parameters for SpecialistsCreateOwnership.
@@ -11226,9 +11624,9 @@ type SpecialistsGetSpecificationParams struct {
 		PrintedSurfaces *int  `json:"printed_surfaces,omitempty"`
 		Substrate       *struct {
 			Coating       *bool    `json:"coating,omitempty"`
-			HeightInMm    *float32 `json:"height_in_mm,omitempty"`
-			ThicknessInMm *float32 `json:"thickness_in_mm,omitempty"`
-			WidthInMm     *float32 `json:"width_in_mm,omitempty"`
+			HeightInMm    *float64 `json:"height_in_mm,omitempty"`
+			ThicknessInMm *float64 `json:"thickness_in_mm,omitempty"`
+			WidthInMm     *float64 `json:"width_in_mm,omitempty"`
 		} `json:"substrate,omitempty"`
 	} `form:"variables,omitempty" json:"variables,omitempty"`
 }
@@ -11251,7 +11649,15 @@ type SubscriptionsUpdateJSONBody struct {
 	Subscription struct {
 		IncrementUsagesInCurrentBillingPeriod *map[string]int                                `json:"increment_usages_in_current_billing_period,omitempty"`
 		Status                                *SubscriptionsUpdateJSONBodySubscriptionStatus `json:"status,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"subscription"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SubscriptionsUpdateJSONBodySubscriptionStatus defines parameters for SubscriptionsUpdate.
@@ -11285,7 +11691,7 @@ type TestAccountsCreateJSONBody struct {
 			CountryCode *string `json:"country_code"`
 
 			// Email Example: jane.doe@gmail.com
-			Email openapi_types.Email `json:"email"`
+			Email string `json:"email"`
 
 			// FirstName Example: Jane
 			FirstName *string `json:"first_name,omitempty"`
@@ -11329,7 +11735,15 @@ type TestAccountsCreateJSONBody struct {
 			// PlanName Example: basic
 			PlanName string `json:"plan_name"`
 		} `json:"subscription_attributes,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"test_account"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TestAccountsCreateJSONBodyTestAccountKinds defines parameters for TestAccountsCreate.
@@ -11372,6 +11786,10 @@ type TestAccountsCreate201JSONResponseBodyMembershipsPersonPronoun string
 type TestAccountsCreate201JSONResponseBodyMembershipsPersonSubscription0 struct {
 	Plan   string                                                                    `json:"plan"`
 	Status TestAccountsCreate201JSONResponseBodyMembershipsPersonSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TestAccountsCreate201JSONResponseBodyMembershipsPersonSubscription0Status defines parameters for TestAccountsCreate.
@@ -11410,6 +11828,10 @@ type TestAccountsCreate201JSONResponseBodySectionsSupplier string
 type TestAccountsCreate201JSONResponseBodySubscription0 struct {
 	Plan   string                                                   `json:"plan"`
 	Status TestAccountsCreate201JSONResponseBodySubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TestAccountsCreate201JSONResponseBodySubscription0Status defines parameters for TestAccountsCreate.
@@ -11439,6 +11861,10 @@ type TestAccountsGet200JSONResponseBodyMembershipsPersonPronoun string
 type TestAccountsGet200JSONResponseBodyMembershipsPersonSubscription0 struct {
 	Plan   string                                                                 `json:"plan"`
 	Status TestAccountsGet200JSONResponseBodyMembershipsPersonSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TestAccountsGet200JSONResponseBodyMembershipsPersonSubscription0Status defines parameters for TestAccountsGet.
@@ -11477,6 +11903,10 @@ type TestAccountsGet200JSONResponseBodySectionsSupplier string
 type TestAccountsGet200JSONResponseBodySubscription0 struct {
 	Plan   string                                                `json:"plan"`
 	Status TestAccountsGet200JSONResponseBodySubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TestAccountsGet200JSONResponseBodySubscription0Status defines parameters for TestAccountsGet.
@@ -13022,6 +13452,10 @@ type RawClient struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RawClientOption allows setting custom parameters during construction
@@ -13086,7 +13520,7 @@ type RawClientInterface interface {
 	ConnectionsList(ctx context.Context, params *ConnectionsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ConnectionsGet performs a GET /connections/{connection_id} (the `ConnectionsGet` operationId) request.
-	ConnectionsGet(ctx context.Context, connectionId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ConnectionsGet(ctx context.Context, connectionId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// JWTPublicKeysList Get json public key
 	//
@@ -13105,27 +13539,27 @@ type RawClientInterface interface {
 	MachinesCreate(ctx context.Context, body MachinesCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MachinesGet performs a GET /machines/{machine_id} (the `MachinesGet` operationId) request.
-	MachinesGet(ctx context.Context, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MachinesGet(ctx context.Context, machineId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MachinesDeleteOwnership performs a DELETE /machines/{machine_id}/machine_ownership (the `MachinesDeleteOwnership` operationId) request.
-	MachinesDeleteOwnership(ctx context.Context, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MachinesDeleteOwnership(ctx context.Context, machineId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MachinesGetOwnership performs a GET /machines/{machine_id}/machine_ownership (the `MachinesGetOwnership` operationId) request.
-	MachinesGetOwnership(ctx context.Context, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MachinesGetOwnership(ctx context.Context, machineId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MachinesUpdateOwnershipWithBody performs a PATCH /machines/{machine_id}/machine_ownership (the `MachinesUpdateOwnership` operationId) request,
 	// with any type of body and a specified content type.
-	MachinesUpdateOwnershipWithBody(ctx context.Context, machineId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MachinesUpdateOwnershipWithBody(ctx context.Context, machineId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MachinesUpdateOwnership performs a PATCH /machines/{machine_id}/machine_ownership (the `MachinesUpdateOwnership` operationId) request.
 	// Takes a body of the `application/json` content type.
-	MachinesUpdateOwnership(ctx context.Context, machineId openapi_types.UUID, body MachinesUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MachinesUpdateOwnership(ctx context.Context, machineId string, body MachinesUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MachinesCreateOwnership performs a POST /machines/{machine_id}/machine_ownership (the `MachinesCreateOwnership` operationId) request.
-	MachinesCreateOwnership(ctx context.Context, machineId openapi_types.UUID, params *MachinesCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MachinesCreateOwnership(ctx context.Context, machineId string, params *MachinesCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MachinesGetSpecification performs a GET /machines/{machine_id}/machine_specification (the `MachinesGetSpecification` operationId) request.
-	MachinesGetSpecification(ctx context.Context, machineId openapi_types.UUID, params *MachinesGetSpecificationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MachinesGetSpecification(ctx context.Context, machineId string, params *MachinesGetSpecificationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ManufacturerMachinesList performs a GET /manufacturer/machines (the `ManufacturerMachinesList` operationId) request.
 	ManufacturerMachinesList(ctx context.Context, params *ManufacturerMachinesListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -13139,18 +13573,18 @@ type RawClientInterface interface {
 	ManufacturerMachinesCreate(ctx context.Context, params *ManufacturerMachinesCreateParams, body ManufacturerMachinesCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ManufacturerMachinesDelete performs a DELETE /manufacturer/machines/{machine_id} (the `ManufacturerMachinesDelete` operationId) request.
-	ManufacturerMachinesDelete(ctx context.Context, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ManufacturerMachinesDelete(ctx context.Context, machineId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ManufacturerMachinesGet performs a GET /manufacturer/machines/{machine_id} (the `ManufacturerMachinesGet` operationId) request.
-	ManufacturerMachinesGet(ctx context.Context, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ManufacturerMachinesGet(ctx context.Context, machineId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ManufacturerMachinesUpdateWithBody performs a PATCH /manufacturer/machines/{machine_id} (the `ManufacturerMachinesUpdate` operationId) request,
 	// with any type of body and a specified content type.
-	ManufacturerMachinesUpdateWithBody(ctx context.Context, machineId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ManufacturerMachinesUpdateWithBody(ctx context.Context, machineId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ManufacturerMachinesUpdate performs a PATCH /manufacturer/machines/{machine_id} (the `ManufacturerMachinesUpdate` operationId) request.
 	// Takes a body of the `application/json` content type.
-	ManufacturerMachinesUpdate(ctx context.Context, machineId openapi_types.UUID, body ManufacturerMachinesUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ManufacturerMachinesUpdate(ctx context.Context, machineId string, body ManufacturerMachinesUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// OrganizationGet performs a GET /organization (the `OrganizationGet` operationId) request.
 	OrganizationGet(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -13173,22 +13607,22 @@ type RawClientInterface interface {
 	OrganizationBusinessRelationshipsCreate(ctx context.Context, body OrganizationBusinessRelationshipsCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// OrganizationBusinessRelationshipsDelete performs a DELETE /organization/business_relationships/{business_relationship_id} (the `OrganizationBusinessRelationshipsDelete` operationId) request.
-	OrganizationBusinessRelationshipsDelete(ctx context.Context, businessRelationshipId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	OrganizationBusinessRelationshipsDelete(ctx context.Context, businessRelationshipId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// OrganizationBusinessRelationshipsGet performs a GET /organization/business_relationships/{business_relationship_id} (the `OrganizationBusinessRelationshipsGet` operationId) request.
-	OrganizationBusinessRelationshipsGet(ctx context.Context, businessRelationshipId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	OrganizationBusinessRelationshipsGet(ctx context.Context, businessRelationshipId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// OrganizationMembershipsList performs a GET /organization/memberships (the `OrganizationMembershipsList` operationId) request.
 	OrganizationMembershipsList(ctx context.Context, params *OrganizationMembershipsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// OrganizationMembershipsDelete performs a DELETE /organization/memberships/{membership_id} (the `OrganizationMembershipsDelete` operationId) request.
-	OrganizationMembershipsDelete(ctx context.Context, membershipId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	OrganizationMembershipsDelete(ctx context.Context, membershipId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// OrganizationMembershipsGet performs a GET /organization/memberships/{membership_id} (the `OrganizationMembershipsGet` operationId) request.
-	OrganizationMembershipsGet(ctx context.Context, membershipId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	OrganizationMembershipsGet(ctx context.Context, membershipId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// OrganizationMembershipsUpdate performs a PATCH /organization/memberships/{membership_id} (the `OrganizationMembershipsUpdate` operationId) request.
-	OrganizationMembershipsUpdate(ctx context.Context, membershipId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	OrganizationMembershipsUpdate(ctx context.Context, membershipId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// OrganizationCreateSubscriptionWithBody Subscribe the organization to a plan
 	//
@@ -13235,151 +13669,151 @@ type RawClientInterface interface {
 	PersonOrganizationsCreate(ctx context.Context, body PersonOrganizationsCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMachinesList performs a GET /person/organizations/{organization_id}/machines (the `PersonOrganizationsMachinesList` operationId) request.
-	PersonOrganizationsMachinesList(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMachinesListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMachinesList(ctx context.Context, organizationId string, params *PersonOrganizationsMachinesListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMachinesCreateWithBody performs a POST /person/organizations/{organization_id}/machines (the `PersonOrganizationsMachinesCreate` operationId) request,
 	// with any type of body and a specified content type.
-	PersonOrganizationsMachinesCreateWithBody(ctx context.Context, organizationId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMachinesCreateWithBody(ctx context.Context, organizationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMachinesCreate performs a POST /person/organizations/{organization_id}/machines (the `PersonOrganizationsMachinesCreate` operationId) request.
 	// Takes a body of the `application/json` content type.
-	PersonOrganizationsMachinesCreate(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsMachinesCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMachinesCreate(ctx context.Context, organizationId string, body PersonOrganizationsMachinesCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMachinesGet performs a GET /person/organizations/{organization_id}/machines/{machine_id} (the `PersonOrganizationsMachinesGet` operationId) request.
-	PersonOrganizationsMachinesGet(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMachinesGet(ctx context.Context, organizationId string, machineId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMachinesDeleteOwnership performs a DELETE /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (the `PersonOrganizationsMachinesDeleteOwnership` operationId) request.
-	PersonOrganizationsMachinesDeleteOwnership(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMachinesDeleteOwnership(ctx context.Context, organizationId string, machineId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMachinesGetOwnership performs a GET /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (the `PersonOrganizationsMachinesGetOwnership` operationId) request.
-	PersonOrganizationsMachinesGetOwnership(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMachinesGetOwnership(ctx context.Context, organizationId string, machineId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMachinesUpdateOwnershipWithBody performs a PATCH /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (the `PersonOrganizationsMachinesUpdateOwnership` operationId) request,
 	// with any type of body and a specified content type.
-	PersonOrganizationsMachinesUpdateOwnershipWithBody(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMachinesUpdateOwnershipWithBody(ctx context.Context, organizationId string, machineId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMachinesUpdateOwnership performs a PATCH /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (the `PersonOrganizationsMachinesUpdateOwnership` operationId) request.
 	// Takes a body of the `application/json` content type.
-	PersonOrganizationsMachinesUpdateOwnership(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, body PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMachinesUpdateOwnership(ctx context.Context, organizationId string, machineId string, body PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMachinesCreateOwnership performs a POST /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (the `PersonOrganizationsMachinesCreateOwnership` operationId) request.
-	PersonOrganizationsMachinesCreateOwnership(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, params *PersonOrganizationsMachinesCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMachinesCreateOwnership(ctx context.Context, organizationId string, machineId string, params *PersonOrganizationsMachinesCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMachinesGetSpecification performs a GET /person/organizations/{organization_id}/machines/{machine_id}/machine_specification (the `PersonOrganizationsMachinesGetSpecification` operationId) request.
-	PersonOrganizationsMachinesGetSpecification(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, params *PersonOrganizationsMachinesGetSpecificationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMachinesGetSpecification(ctx context.Context, organizationId string, machineId string, params *PersonOrganizationsMachinesGetSpecificationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMembershipInvitationsList performs a GET /person/organizations/{organization_id}/membership_invitations (the `PersonOrganizationsMembershipInvitationsList` operationId) request.
-	PersonOrganizationsMembershipInvitationsList(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMembershipInvitationsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMembershipInvitationsList(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipInvitationsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMembershipInvitationsCreateWithBody performs a POST /person/organizations/{organization_id}/membership_invitations (the `PersonOrganizationsMembershipInvitationsCreate` operationId) request,
 	// with any type of body and a specified content type.
-	PersonOrganizationsMembershipInvitationsCreateWithBody(ctx context.Context, organizationId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMembershipInvitationsCreateWithBody(ctx context.Context, organizationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMembershipInvitationsCreate performs a POST /person/organizations/{organization_id}/membership_invitations (the `PersonOrganizationsMembershipInvitationsCreate` operationId) request.
 	// Takes a body of the `application/json` content type.
-	PersonOrganizationsMembershipInvitationsCreate(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsMembershipInvitationsCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMembershipInvitationsCreate(ctx context.Context, organizationId string, body PersonOrganizationsMembershipInvitationsCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMembershipInvitationsDelete performs a DELETE /person/organizations/{organization_id}/membership_invitations/{membership_invitation_id} (the `PersonOrganizationsMembershipInvitationsDelete` operationId) request.
-	PersonOrganizationsMembershipInvitationsDelete(ctx context.Context, organizationId openapi_types.UUID, membershipInvitationId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMembershipInvitationsDelete(ctx context.Context, organizationId string, membershipInvitationId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMembershipsList performs a GET /person/organizations/{organization_id}/memberships (the `PersonOrganizationsMembershipsList` operationId) request.
-	PersonOrganizationsMembershipsList(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMembershipsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMembershipsList(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMembershipsDelete performs a DELETE /person/organizations/{organization_id}/memberships/{membership_id} (the `PersonOrganizationsMembershipsDelete` operationId) request.
-	PersonOrganizationsMembershipsDelete(ctx context.Context, organizationId openapi_types.UUID, membershipId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMembershipsDelete(ctx context.Context, organizationId string, membershipId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMembershipsGet performs a GET /person/organizations/{organization_id}/memberships/{membership_id} (the `PersonOrganizationsMembershipsGet` operationId) request.
-	PersonOrganizationsMembershipsGet(ctx context.Context, organizationId openapi_types.UUID, membershipId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMembershipsGet(ctx context.Context, organizationId string, membershipId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsMembershipsUpdate performs a PATCH /person/organizations/{organization_id}/memberships/{membership_id} (the `PersonOrganizationsMembershipsUpdate` operationId) request.
-	PersonOrganizationsMembershipsUpdate(ctx context.Context, organizationId openapi_types.UUID, membershipId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsMembershipsUpdate(ctx context.Context, organizationId string, membershipId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSitesList performs a GET /person/organizations/{organization_id}/sites (the `PersonOrganizationsSitesList` operationId) request.
-	PersonOrganizationsSitesList(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSitesListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSitesList(ctx context.Context, organizationId string, params *PersonOrganizationsSitesListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSitesCreateWithBody performs a POST /person/organizations/{organization_id}/sites (the `PersonOrganizationsSitesCreate` operationId) request,
 	// with any type of body and a specified content type.
-	PersonOrganizationsSitesCreateWithBody(ctx context.Context, organizationId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSitesCreateWithBody(ctx context.Context, organizationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSitesCreate performs a POST /person/organizations/{organization_id}/sites (the `PersonOrganizationsSitesCreate` operationId) request.
 	// Takes a body of the `application/json` content type.
-	PersonOrganizationsSitesCreate(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsSitesCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSitesCreate(ctx context.Context, organizationId string, body PersonOrganizationsSitesCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSitesGet performs a GET /person/organizations/{organization_id}/sites/{site_id} (the `PersonOrganizationsSitesGet` operationId) request.
-	PersonOrganizationsSitesGet(ctx context.Context, organizationId openapi_types.UUID, siteId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSitesGet(ctx context.Context, organizationId string, siteId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSitesUpdateWithBody performs a PATCH /person/organizations/{organization_id}/sites/{site_id} (the `PersonOrganizationsSitesUpdate` operationId) request,
 	// with any type of body and a specified content type.
-	PersonOrganizationsSitesUpdateWithBody(ctx context.Context, organizationId openapi_types.UUID, siteId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSitesUpdateWithBody(ctx context.Context, organizationId string, siteId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSitesUpdate performs a PATCH /person/organizations/{organization_id}/sites/{site_id} (the `PersonOrganizationsSitesUpdate` operationId) request.
 	// Takes a body of the `application/json` content type.
-	PersonOrganizationsSitesUpdate(ctx context.Context, organizationId openapi_types.UUID, siteId openapi_types.UUID, body PersonOrganizationsSitesUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSitesUpdate(ctx context.Context, organizationId string, siteId string, body PersonOrganizationsSitesUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSoftwareList performs a GET /person/organizations/{organization_id}/software (the `PersonOrganizationsSoftwareList` operationId) request.
-	PersonOrganizationsSoftwareList(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSoftwareListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSoftwareList(ctx context.Context, organizationId string, params *PersonOrganizationsSoftwareListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSoftwareCreateWithBody performs a POST /person/organizations/{organization_id}/software (the `PersonOrganizationsSoftwareCreate` operationId) request,
 	// with any type of body and a specified content type.
-	PersonOrganizationsSoftwareCreateWithBody(ctx context.Context, organizationId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSoftwareCreateWithBody(ctx context.Context, organizationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSoftwareCreate performs a POST /person/organizations/{organization_id}/software (the `PersonOrganizationsSoftwareCreate` operationId) request.
 	// Takes a body of the `application/json` content type.
-	PersonOrganizationsSoftwareCreate(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsSoftwareCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSoftwareCreate(ctx context.Context, organizationId string, body PersonOrganizationsSoftwareCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSoftwareGet performs a GET /person/organizations/{organization_id}/software/{software_id} (the `PersonOrganizationsSoftwareGet` operationId) request.
-	PersonOrganizationsSoftwareGet(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSoftwareGet(ctx context.Context, organizationId string, softwareId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSoftwareDeleteOwnership performs a DELETE /person/organizations/{organization_id}/software/{software_id}/software_ownership (the `PersonOrganizationsSoftwareDeleteOwnership` operationId) request.
-	PersonOrganizationsSoftwareDeleteOwnership(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSoftwareDeleteOwnership(ctx context.Context, organizationId string, softwareId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSoftwareGetOwnership performs a GET /person/organizations/{organization_id}/software/{software_id}/software_ownership (the `PersonOrganizationsSoftwareGetOwnership` operationId) request.
-	PersonOrganizationsSoftwareGetOwnership(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSoftwareGetOwnership(ctx context.Context, organizationId string, softwareId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSoftwareUpdateOwnershipWithBody performs a PATCH /person/organizations/{organization_id}/software/{software_id}/software_ownership (the `PersonOrganizationsSoftwareUpdateOwnership` operationId) request,
 	// with any type of body and a specified content type.
-	PersonOrganizationsSoftwareUpdateOwnershipWithBody(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSoftwareUpdateOwnershipWithBody(ctx context.Context, organizationId string, softwareId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSoftwareUpdateOwnership performs a PATCH /person/organizations/{organization_id}/software/{software_id}/software_ownership (the `PersonOrganizationsSoftwareUpdateOwnership` operationId) request.
 	// Takes a body of the `application/json` content type.
-	PersonOrganizationsSoftwareUpdateOwnership(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, body PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSoftwareUpdateOwnership(ctx context.Context, organizationId string, softwareId string, body PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSoftwareCreateOwnership performs a POST /person/organizations/{organization_id}/software/{software_id}/software_ownership (the `PersonOrganizationsSoftwareCreateOwnership` operationId) request.
-	PersonOrganizationsSoftwareCreateOwnership(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, params *PersonOrganizationsSoftwareCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSoftwareCreateOwnership(ctx context.Context, organizationId string, softwareId string, params *PersonOrganizationsSoftwareCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSpecialistsList performs a GET /person/organizations/{organization_id}/specialists (the `PersonOrganizationsSpecialistsList` operationId) request.
-	PersonOrganizationsSpecialistsList(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSpecialistsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSpecialistsList(ctx context.Context, organizationId string, params *PersonOrganizationsSpecialistsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSpecialistsCreateWithBody performs a POST /person/organizations/{organization_id}/specialists (the `PersonOrganizationsSpecialistsCreate` operationId) request,
 	// with any type of body and a specified content type.
-	PersonOrganizationsSpecialistsCreateWithBody(ctx context.Context, organizationId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSpecialistsCreateWithBody(ctx context.Context, organizationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSpecialistsCreate performs a POST /person/organizations/{organization_id}/specialists (the `PersonOrganizationsSpecialistsCreate` operationId) request.
 	// Takes a body of the `application/json` content type.
-	PersonOrganizationsSpecialistsCreate(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsSpecialistsCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSpecialistsCreate(ctx context.Context, organizationId string, body PersonOrganizationsSpecialistsCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSpecialistsGet performs a GET /person/organizations/{organization_id}/specialists/{specialist_id} (the `PersonOrganizationsSpecialistsGet` operationId) request.
-	PersonOrganizationsSpecialistsGet(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSpecialistsGet(ctx context.Context, organizationId string, specialistId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSpecialistsDeleteOwnership performs a DELETE /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (the `PersonOrganizationsSpecialistsDeleteOwnership` operationId) request.
-	PersonOrganizationsSpecialistsDeleteOwnership(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSpecialistsDeleteOwnership(ctx context.Context, organizationId string, specialistId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSpecialistsGetOwnership performs a GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (the `PersonOrganizationsSpecialistsGetOwnership` operationId) request.
-	PersonOrganizationsSpecialistsGetOwnership(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSpecialistsGetOwnership(ctx context.Context, organizationId string, specialistId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSpecialistsUpdateOwnershipWithBody performs a PATCH /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (the `PersonOrganizationsSpecialistsUpdateOwnership` operationId) request,
 	// with any type of body and a specified content type.
-	PersonOrganizationsSpecialistsUpdateOwnershipWithBody(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSpecialistsUpdateOwnershipWithBody(ctx context.Context, organizationId string, specialistId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSpecialistsUpdateOwnership performs a PATCH /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (the `PersonOrganizationsSpecialistsUpdateOwnership` operationId) request.
 	// Takes a body of the `application/json` content type.
-	PersonOrganizationsSpecialistsUpdateOwnership(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, body PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSpecialistsUpdateOwnership(ctx context.Context, organizationId string, specialistId string, body PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSpecialistsCreateOwnership performs a POST /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (the `PersonOrganizationsSpecialistsCreateOwnership` operationId) request.
-	PersonOrganizationsSpecialistsCreateOwnership(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, params *PersonOrganizationsSpecialistsCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSpecialistsCreateOwnership(ctx context.Context, organizationId string, specialistId string, params *PersonOrganizationsSpecialistsCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PersonOrganizationsSpecialistsGetSpecification performs a GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_specification (the `PersonOrganizationsSpecialistsGetSpecification` operationId) request.
-	PersonOrganizationsSpecialistsGetSpecification(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, params *PersonOrganizationsSpecialistsGetSpecificationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PersonOrganizationsSpecialistsGetSpecification(ctx context.Context, organizationId string, specialistId string, params *PersonOrganizationsSpecialistsGetSpecificationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RevokedAccessTokensList performs a GET /revoked_access_tokens (the `RevokedAccessTokensList` operationId) request.
 	RevokedAccessTokensList(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -13402,15 +13836,15 @@ type RawClientInterface interface {
 	SitesCreate(ctx context.Context, body SitesCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SitesGet performs a GET /sites/{site_id} (the `SitesGet` operationId) request.
-	SitesGet(ctx context.Context, siteId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SitesGet(ctx context.Context, siteId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SitesUpdateWithBody performs a PATCH /sites/{site_id} (the `SitesUpdate` operationId) request,
 	// with any type of body and a specified content type.
-	SitesUpdateWithBody(ctx context.Context, siteId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SitesUpdateWithBody(ctx context.Context, siteId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SitesUpdate performs a PATCH /sites/{site_id} (the `SitesUpdate` operationId) request.
 	// Takes a body of the `application/json` content type.
-	SitesUpdate(ctx context.Context, siteId openapi_types.UUID, body SitesUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SitesUpdate(ctx context.Context, siteId string, body SitesUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SoftwareList performs a GET /software (the `SoftwareList` operationId) request.
 	SoftwareList(ctx context.Context, params *SoftwareListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -13424,24 +13858,24 @@ type RawClientInterface interface {
 	SoftwareCreate(ctx context.Context, body SoftwareCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SoftwareGet performs a GET /software/{software_id} (the `SoftwareGet` operationId) request.
-	SoftwareGet(ctx context.Context, softwareId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SoftwareGet(ctx context.Context, softwareId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SoftwareDeleteOwnership performs a DELETE /software/{software_id}/software_ownership (the `SoftwareDeleteOwnership` operationId) request.
-	SoftwareDeleteOwnership(ctx context.Context, softwareId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SoftwareDeleteOwnership(ctx context.Context, softwareId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SoftwareGetOwnership performs a GET /software/{software_id}/software_ownership (the `SoftwareGetOwnership` operationId) request.
-	SoftwareGetOwnership(ctx context.Context, softwareId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SoftwareGetOwnership(ctx context.Context, softwareId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SoftwareUpdateOwnershipWithBody performs a PATCH /software/{software_id}/software_ownership (the `SoftwareUpdateOwnership` operationId) request,
 	// with any type of body and a specified content type.
-	SoftwareUpdateOwnershipWithBody(ctx context.Context, softwareId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SoftwareUpdateOwnershipWithBody(ctx context.Context, softwareId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SoftwareUpdateOwnership performs a PATCH /software/{software_id}/software_ownership (the `SoftwareUpdateOwnership` operationId) request.
 	// Takes a body of the `application/json` content type.
-	SoftwareUpdateOwnership(ctx context.Context, softwareId openapi_types.UUID, body SoftwareUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SoftwareUpdateOwnership(ctx context.Context, softwareId string, body SoftwareUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SoftwareCreateOwnership performs a POST /software/{software_id}/software_ownership (the `SoftwareCreateOwnership` operationId) request.
-	SoftwareCreateOwnership(ctx context.Context, softwareId openapi_types.UUID, params *SoftwareCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SoftwareCreateOwnership(ctx context.Context, softwareId string, params *SoftwareCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SpecialistsList performs a GET /specialists (the `SpecialistsList` operationId) request.
 	SpecialistsList(ctx context.Context, params *SpecialistsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -13455,44 +13889,44 @@ type RawClientInterface interface {
 	SpecialistsCreate(ctx context.Context, body SpecialistsCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SpecialistsGet performs a GET /specialists/{specialist_id} (the `SpecialistsGet` operationId) request.
-	SpecialistsGet(ctx context.Context, specialistId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SpecialistsGet(ctx context.Context, specialistId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SpecialistsDeleteOwnership performs a DELETE /specialists/{specialist_id}/specialist_ownership (the `SpecialistsDeleteOwnership` operationId) request.
-	SpecialistsDeleteOwnership(ctx context.Context, specialistId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SpecialistsDeleteOwnership(ctx context.Context, specialistId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SpecialistsGetOwnership performs a GET /specialists/{specialist_id}/specialist_ownership (the `SpecialistsGetOwnership` operationId) request.
-	SpecialistsGetOwnership(ctx context.Context, specialistId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SpecialistsGetOwnership(ctx context.Context, specialistId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SpecialistsUpdateOwnershipWithBody performs a PATCH /specialists/{specialist_id}/specialist_ownership (the `SpecialistsUpdateOwnership` operationId) request,
 	// with any type of body and a specified content type.
-	SpecialistsUpdateOwnershipWithBody(ctx context.Context, specialistId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SpecialistsUpdateOwnershipWithBody(ctx context.Context, specialistId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SpecialistsUpdateOwnership performs a PATCH /specialists/{specialist_id}/specialist_ownership (the `SpecialistsUpdateOwnership` operationId) request.
 	// Takes a body of the `application/json` content type.
-	SpecialistsUpdateOwnership(ctx context.Context, specialistId openapi_types.UUID, body SpecialistsUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SpecialistsUpdateOwnership(ctx context.Context, specialistId string, body SpecialistsUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SpecialistsCreateOwnership performs a POST /specialists/{specialist_id}/specialist_ownership (the `SpecialistsCreateOwnership` operationId) request.
-	SpecialistsCreateOwnership(ctx context.Context, specialistId openapi_types.UUID, params *SpecialistsCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SpecialistsCreateOwnership(ctx context.Context, specialistId string, params *SpecialistsCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SpecialistsGetSpecification performs a GET /specialists/{specialist_id}/specialist_specification (the `SpecialistsGetSpecification` operationId) request.
-	SpecialistsGetSpecification(ctx context.Context, specialistId openapi_types.UUID, params *SpecialistsGetSpecificationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SpecialistsGetSpecification(ctx context.Context, specialistId string, params *SpecialistsGetSpecificationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubscriptionsList performs a GET /subscriptions (the `SubscriptionsList` operationId) request.
 	SubscriptionsList(ctx context.Context, params *SubscriptionsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubscriptionsDelete performs a DELETE /subscriptions/{subscription_id} (the `SubscriptionsDelete` operationId) request.
-	SubscriptionsDelete(ctx context.Context, subscriptionId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SubscriptionsDelete(ctx context.Context, subscriptionId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubscriptionsGet performs a GET /subscriptions/{subscription_id} (the `SubscriptionsGet` operationId) request.
-	SubscriptionsGet(ctx context.Context, subscriptionId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SubscriptionsGet(ctx context.Context, subscriptionId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubscriptionsUpdateWithBody performs a PATCH /subscriptions/{subscription_id} (the `SubscriptionsUpdate` operationId) request,
 	// with any type of body and a specified content type.
-	SubscriptionsUpdateWithBody(ctx context.Context, subscriptionId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SubscriptionsUpdateWithBody(ctx context.Context, subscriptionId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubscriptionsUpdate performs a PATCH /subscriptions/{subscription_id} (the `SubscriptionsUpdate` operationId) request.
 	// Takes a body of the `application/json` content type.
-	SubscriptionsUpdate(ctx context.Context, subscriptionId openapi_types.UUID, body SubscriptionsUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SubscriptionsUpdate(ctx context.Context, subscriptionId string, body SubscriptionsUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// TestAccountsList performs a GET /test_accounts (the `TestAccountsList` operationId) request.
 	TestAccountsList(ctx context.Context, params *TestAccountsListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -13506,10 +13940,10 @@ type RawClientInterface interface {
 	TestAccountsCreate(ctx context.Context, body TestAccountsCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// TestAccountsDelete performs a DELETE /test_accounts/{test_account_id} (the `TestAccountsDelete` operationId) request.
-	TestAccountsDelete(ctx context.Context, testAccountId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	TestAccountsDelete(ctx context.Context, testAccountId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// TestAccountsGet performs a GET /test_accounts/{test_account_id} (the `TestAccountsGet` operationId) request.
-	TestAccountsGet(ctx context.Context, testAccountId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	TestAccountsGet(ctx context.Context, testAccountId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // AppGet performs a GET /app (the `AppGet` operationId) request.
@@ -13567,7 +14001,7 @@ func (c *RawClient) ConnectionsList(ctx context.Context, params *ConnectionsList
 }
 
 // ConnectionsGet performs a GET /connections/{connection_id} (the `ConnectionsGet` operationId) request.
-func (c *RawClient) ConnectionsGet(ctx context.Context, connectionId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) ConnectionsGet(ctx context.Context, connectionId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewConnectionsGetRequest(c.Server, connectionId)
 	if err != nil {
 		return nil, err
@@ -13636,7 +14070,7 @@ func (c *RawClient) MachinesCreate(ctx context.Context, body MachinesCreateJSONR
 }
 
 // MachinesGet performs a GET /machines/{machine_id} (the `MachinesGet` operationId) request.
-func (c *RawClient) MachinesGet(ctx context.Context, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) MachinesGet(ctx context.Context, machineId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMachinesGetRequest(c.Server, machineId)
 	if err != nil {
 		return nil, err
@@ -13649,7 +14083,7 @@ func (c *RawClient) MachinesGet(ctx context.Context, machineId openapi_types.UUI
 }
 
 // MachinesDeleteOwnership performs a DELETE /machines/{machine_id}/machine_ownership (the `MachinesDeleteOwnership` operationId) request.
-func (c *RawClient) MachinesDeleteOwnership(ctx context.Context, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) MachinesDeleteOwnership(ctx context.Context, machineId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMachinesDeleteOwnershipRequest(c.Server, machineId)
 	if err != nil {
 		return nil, err
@@ -13662,7 +14096,7 @@ func (c *RawClient) MachinesDeleteOwnership(ctx context.Context, machineId opena
 }
 
 // MachinesGetOwnership performs a GET /machines/{machine_id}/machine_ownership (the `MachinesGetOwnership` operationId) request.
-func (c *RawClient) MachinesGetOwnership(ctx context.Context, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) MachinesGetOwnership(ctx context.Context, machineId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMachinesGetOwnershipRequest(c.Server, machineId)
 	if err != nil {
 		return nil, err
@@ -13676,7 +14110,7 @@ func (c *RawClient) MachinesGetOwnership(ctx context.Context, machineId openapi_
 
 // MachinesUpdateOwnershipWithBody performs a PATCH /machines/{machine_id}/machine_ownership (the `MachinesUpdateOwnership` operationId) request,
 // with any type of body and a specified content type.
-func (c *RawClient) MachinesUpdateOwnershipWithBody(ctx context.Context, machineId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) MachinesUpdateOwnershipWithBody(ctx context.Context, machineId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMachinesUpdateOwnershipRequestWithBody(c.Server, machineId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -13690,7 +14124,7 @@ func (c *RawClient) MachinesUpdateOwnershipWithBody(ctx context.Context, machine
 
 // MachinesUpdateOwnership performs a PATCH /machines/{machine_id}/machine_ownership (the `MachinesUpdateOwnership` operationId) request.
 // Takes a body of the `application/json` content type.
-func (c *RawClient) MachinesUpdateOwnership(ctx context.Context, machineId openapi_types.UUID, body MachinesUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) MachinesUpdateOwnership(ctx context.Context, machineId string, body MachinesUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMachinesUpdateOwnershipRequest(c.Server, machineId, body)
 	if err != nil {
 		return nil, err
@@ -13703,7 +14137,7 @@ func (c *RawClient) MachinesUpdateOwnership(ctx context.Context, machineId opena
 }
 
 // MachinesCreateOwnership performs a POST /machines/{machine_id}/machine_ownership (the `MachinesCreateOwnership` operationId) request.
-func (c *RawClient) MachinesCreateOwnership(ctx context.Context, machineId openapi_types.UUID, params *MachinesCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) MachinesCreateOwnership(ctx context.Context, machineId string, params *MachinesCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMachinesCreateOwnershipRequest(c.Server, machineId, params)
 	if err != nil {
 		return nil, err
@@ -13716,7 +14150,7 @@ func (c *RawClient) MachinesCreateOwnership(ctx context.Context, machineId opena
 }
 
 // MachinesGetSpecification performs a GET /machines/{machine_id}/machine_specification (the `MachinesGetSpecification` operationId) request.
-func (c *RawClient) MachinesGetSpecification(ctx context.Context, machineId openapi_types.UUID, params *MachinesGetSpecificationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) MachinesGetSpecification(ctx context.Context, machineId string, params *MachinesGetSpecificationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewMachinesGetSpecificationRequest(c.Server, machineId, params)
 	if err != nil {
 		return nil, err
@@ -13770,7 +14204,7 @@ func (c *RawClient) ManufacturerMachinesCreate(ctx context.Context, params *Manu
 }
 
 // ManufacturerMachinesDelete performs a DELETE /manufacturer/machines/{machine_id} (the `ManufacturerMachinesDelete` operationId) request.
-func (c *RawClient) ManufacturerMachinesDelete(ctx context.Context, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) ManufacturerMachinesDelete(ctx context.Context, machineId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewManufacturerMachinesDeleteRequest(c.Server, machineId)
 	if err != nil {
 		return nil, err
@@ -13783,7 +14217,7 @@ func (c *RawClient) ManufacturerMachinesDelete(ctx context.Context, machineId op
 }
 
 // ManufacturerMachinesGet performs a GET /manufacturer/machines/{machine_id} (the `ManufacturerMachinesGet` operationId) request.
-func (c *RawClient) ManufacturerMachinesGet(ctx context.Context, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) ManufacturerMachinesGet(ctx context.Context, machineId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewManufacturerMachinesGetRequest(c.Server, machineId)
 	if err != nil {
 		return nil, err
@@ -13797,7 +14231,7 @@ func (c *RawClient) ManufacturerMachinesGet(ctx context.Context, machineId opena
 
 // ManufacturerMachinesUpdateWithBody performs a PATCH /manufacturer/machines/{machine_id} (the `ManufacturerMachinesUpdate` operationId) request,
 // with any type of body and a specified content type.
-func (c *RawClient) ManufacturerMachinesUpdateWithBody(ctx context.Context, machineId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) ManufacturerMachinesUpdateWithBody(ctx context.Context, machineId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewManufacturerMachinesUpdateRequestWithBody(c.Server, machineId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -13811,7 +14245,7 @@ func (c *RawClient) ManufacturerMachinesUpdateWithBody(ctx context.Context, mach
 
 // ManufacturerMachinesUpdate performs a PATCH /manufacturer/machines/{machine_id} (the `ManufacturerMachinesUpdate` operationId) request.
 // Takes a body of the `application/json` content type.
-func (c *RawClient) ManufacturerMachinesUpdate(ctx context.Context, machineId openapi_types.UUID, body ManufacturerMachinesUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) ManufacturerMachinesUpdate(ctx context.Context, machineId string, body ManufacturerMachinesUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewManufacturerMachinesUpdateRequest(c.Server, machineId, body)
 	if err != nil {
 		return nil, err
@@ -13904,7 +14338,7 @@ func (c *RawClient) OrganizationBusinessRelationshipsCreate(ctx context.Context,
 }
 
 // OrganizationBusinessRelationshipsDelete performs a DELETE /organization/business_relationships/{business_relationship_id} (the `OrganizationBusinessRelationshipsDelete` operationId) request.
-func (c *RawClient) OrganizationBusinessRelationshipsDelete(ctx context.Context, businessRelationshipId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) OrganizationBusinessRelationshipsDelete(ctx context.Context, businessRelationshipId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewOrganizationBusinessRelationshipsDeleteRequest(c.Server, businessRelationshipId)
 	if err != nil {
 		return nil, err
@@ -13917,7 +14351,7 @@ func (c *RawClient) OrganizationBusinessRelationshipsDelete(ctx context.Context,
 }
 
 // OrganizationBusinessRelationshipsGet performs a GET /organization/business_relationships/{business_relationship_id} (the `OrganizationBusinessRelationshipsGet` operationId) request.
-func (c *RawClient) OrganizationBusinessRelationshipsGet(ctx context.Context, businessRelationshipId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) OrganizationBusinessRelationshipsGet(ctx context.Context, businessRelationshipId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewOrganizationBusinessRelationshipsGetRequest(c.Server, businessRelationshipId)
 	if err != nil {
 		return nil, err
@@ -13943,7 +14377,7 @@ func (c *RawClient) OrganizationMembershipsList(ctx context.Context, params *Org
 }
 
 // OrganizationMembershipsDelete performs a DELETE /organization/memberships/{membership_id} (the `OrganizationMembershipsDelete` operationId) request.
-func (c *RawClient) OrganizationMembershipsDelete(ctx context.Context, membershipId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) OrganizationMembershipsDelete(ctx context.Context, membershipId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewOrganizationMembershipsDeleteRequest(c.Server, membershipId)
 	if err != nil {
 		return nil, err
@@ -13956,7 +14390,7 @@ func (c *RawClient) OrganizationMembershipsDelete(ctx context.Context, membershi
 }
 
 // OrganizationMembershipsGet performs a GET /organization/memberships/{membership_id} (the `OrganizationMembershipsGet` operationId) request.
-func (c *RawClient) OrganizationMembershipsGet(ctx context.Context, membershipId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) OrganizationMembershipsGet(ctx context.Context, membershipId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewOrganizationMembershipsGetRequest(c.Server, membershipId)
 	if err != nil {
 		return nil, err
@@ -13969,7 +14403,7 @@ func (c *RawClient) OrganizationMembershipsGet(ctx context.Context, membershipId
 }
 
 // OrganizationMembershipsUpdate performs a PATCH /organization/memberships/{membership_id} (the `OrganizationMembershipsUpdate` operationId) request.
-func (c *RawClient) OrganizationMembershipsUpdate(ctx context.Context, membershipId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) OrganizationMembershipsUpdate(ctx context.Context, membershipId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewOrganizationMembershipsUpdateRequest(c.Server, membershipId)
 	if err != nil {
 		return nil, err
@@ -14116,7 +14550,7 @@ func (c *RawClient) PersonOrganizationsCreate(ctx context.Context, body PersonOr
 }
 
 // PersonOrganizationsMachinesList performs a GET /person/organizations/{organization_id}/machines (the `PersonOrganizationsMachinesList` operationId) request.
-func (c *RawClient) PersonOrganizationsMachinesList(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMachinesListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMachinesList(ctx context.Context, organizationId string, params *PersonOrganizationsMachinesListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMachinesListRequest(c.Server, organizationId, params)
 	if err != nil {
 		return nil, err
@@ -14130,7 +14564,7 @@ func (c *RawClient) PersonOrganizationsMachinesList(ctx context.Context, organiz
 
 // PersonOrganizationsMachinesCreateWithBody performs a POST /person/organizations/{organization_id}/machines (the `PersonOrganizationsMachinesCreate` operationId) request,
 // with any type of body and a specified content type.
-func (c *RawClient) PersonOrganizationsMachinesCreateWithBody(ctx context.Context, organizationId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMachinesCreateWithBody(ctx context.Context, organizationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMachinesCreateRequestWithBody(c.Server, organizationId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -14144,7 +14578,7 @@ func (c *RawClient) PersonOrganizationsMachinesCreateWithBody(ctx context.Contex
 
 // PersonOrganizationsMachinesCreate performs a POST /person/organizations/{organization_id}/machines (the `PersonOrganizationsMachinesCreate` operationId) request.
 // Takes a body of the `application/json` content type.
-func (c *RawClient) PersonOrganizationsMachinesCreate(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsMachinesCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMachinesCreate(ctx context.Context, organizationId string, body PersonOrganizationsMachinesCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMachinesCreateRequest(c.Server, organizationId, body)
 	if err != nil {
 		return nil, err
@@ -14157,7 +14591,7 @@ func (c *RawClient) PersonOrganizationsMachinesCreate(ctx context.Context, organ
 }
 
 // PersonOrganizationsMachinesGet performs a GET /person/organizations/{organization_id}/machines/{machine_id} (the `PersonOrganizationsMachinesGet` operationId) request.
-func (c *RawClient) PersonOrganizationsMachinesGet(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMachinesGet(ctx context.Context, organizationId string, machineId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMachinesGetRequest(c.Server, organizationId, machineId)
 	if err != nil {
 		return nil, err
@@ -14170,7 +14604,7 @@ func (c *RawClient) PersonOrganizationsMachinesGet(ctx context.Context, organiza
 }
 
 // PersonOrganizationsMachinesDeleteOwnership performs a DELETE /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (the `PersonOrganizationsMachinesDeleteOwnership` operationId) request.
-func (c *RawClient) PersonOrganizationsMachinesDeleteOwnership(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMachinesDeleteOwnership(ctx context.Context, organizationId string, machineId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMachinesDeleteOwnershipRequest(c.Server, organizationId, machineId)
 	if err != nil {
 		return nil, err
@@ -14183,7 +14617,7 @@ func (c *RawClient) PersonOrganizationsMachinesDeleteOwnership(ctx context.Conte
 }
 
 // PersonOrganizationsMachinesGetOwnership performs a GET /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (the `PersonOrganizationsMachinesGetOwnership` operationId) request.
-func (c *RawClient) PersonOrganizationsMachinesGetOwnership(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMachinesGetOwnership(ctx context.Context, organizationId string, machineId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMachinesGetOwnershipRequest(c.Server, organizationId, machineId)
 	if err != nil {
 		return nil, err
@@ -14197,7 +14631,7 @@ func (c *RawClient) PersonOrganizationsMachinesGetOwnership(ctx context.Context,
 
 // PersonOrganizationsMachinesUpdateOwnershipWithBody performs a PATCH /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (the `PersonOrganizationsMachinesUpdateOwnership` operationId) request,
 // with any type of body and a specified content type.
-func (c *RawClient) PersonOrganizationsMachinesUpdateOwnershipWithBody(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMachinesUpdateOwnershipWithBody(ctx context.Context, organizationId string, machineId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMachinesUpdateOwnershipRequestWithBody(c.Server, organizationId, machineId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -14211,7 +14645,7 @@ func (c *RawClient) PersonOrganizationsMachinesUpdateOwnershipWithBody(ctx conte
 
 // PersonOrganizationsMachinesUpdateOwnership performs a PATCH /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (the `PersonOrganizationsMachinesUpdateOwnership` operationId) request.
 // Takes a body of the `application/json` content type.
-func (c *RawClient) PersonOrganizationsMachinesUpdateOwnership(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, body PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMachinesUpdateOwnership(ctx context.Context, organizationId string, machineId string, body PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMachinesUpdateOwnershipRequest(c.Server, organizationId, machineId, body)
 	if err != nil {
 		return nil, err
@@ -14224,7 +14658,7 @@ func (c *RawClient) PersonOrganizationsMachinesUpdateOwnership(ctx context.Conte
 }
 
 // PersonOrganizationsMachinesCreateOwnership performs a POST /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (the `PersonOrganizationsMachinesCreateOwnership` operationId) request.
-func (c *RawClient) PersonOrganizationsMachinesCreateOwnership(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, params *PersonOrganizationsMachinesCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMachinesCreateOwnership(ctx context.Context, organizationId string, machineId string, params *PersonOrganizationsMachinesCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMachinesCreateOwnershipRequest(c.Server, organizationId, machineId, params)
 	if err != nil {
 		return nil, err
@@ -14237,7 +14671,7 @@ func (c *RawClient) PersonOrganizationsMachinesCreateOwnership(ctx context.Conte
 }
 
 // PersonOrganizationsMachinesGetSpecification performs a GET /person/organizations/{organization_id}/machines/{machine_id}/machine_specification (the `PersonOrganizationsMachinesGetSpecification` operationId) request.
-func (c *RawClient) PersonOrganizationsMachinesGetSpecification(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, params *PersonOrganizationsMachinesGetSpecificationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMachinesGetSpecification(ctx context.Context, organizationId string, machineId string, params *PersonOrganizationsMachinesGetSpecificationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMachinesGetSpecificationRequest(c.Server, organizationId, machineId, params)
 	if err != nil {
 		return nil, err
@@ -14250,7 +14684,7 @@ func (c *RawClient) PersonOrganizationsMachinesGetSpecification(ctx context.Cont
 }
 
 // PersonOrganizationsMembershipInvitationsList performs a GET /person/organizations/{organization_id}/membership_invitations (the `PersonOrganizationsMembershipInvitationsList` operationId) request.
-func (c *RawClient) PersonOrganizationsMembershipInvitationsList(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMembershipInvitationsListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMembershipInvitationsList(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipInvitationsListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMembershipInvitationsListRequest(c.Server, organizationId, params)
 	if err != nil {
 		return nil, err
@@ -14264,7 +14698,7 @@ func (c *RawClient) PersonOrganizationsMembershipInvitationsList(ctx context.Con
 
 // PersonOrganizationsMembershipInvitationsCreateWithBody performs a POST /person/organizations/{organization_id}/membership_invitations (the `PersonOrganizationsMembershipInvitationsCreate` operationId) request,
 // with any type of body and a specified content type.
-func (c *RawClient) PersonOrganizationsMembershipInvitationsCreateWithBody(ctx context.Context, organizationId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMembershipInvitationsCreateWithBody(ctx context.Context, organizationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMembershipInvitationsCreateRequestWithBody(c.Server, organizationId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -14278,7 +14712,7 @@ func (c *RawClient) PersonOrganizationsMembershipInvitationsCreateWithBody(ctx c
 
 // PersonOrganizationsMembershipInvitationsCreate performs a POST /person/organizations/{organization_id}/membership_invitations (the `PersonOrganizationsMembershipInvitationsCreate` operationId) request.
 // Takes a body of the `application/json` content type.
-func (c *RawClient) PersonOrganizationsMembershipInvitationsCreate(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsMembershipInvitationsCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMembershipInvitationsCreate(ctx context.Context, organizationId string, body PersonOrganizationsMembershipInvitationsCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMembershipInvitationsCreateRequest(c.Server, organizationId, body)
 	if err != nil {
 		return nil, err
@@ -14291,7 +14725,7 @@ func (c *RawClient) PersonOrganizationsMembershipInvitationsCreate(ctx context.C
 }
 
 // PersonOrganizationsMembershipInvitationsDelete performs a DELETE /person/organizations/{organization_id}/membership_invitations/{membership_invitation_id} (the `PersonOrganizationsMembershipInvitationsDelete` operationId) request.
-func (c *RawClient) PersonOrganizationsMembershipInvitationsDelete(ctx context.Context, organizationId openapi_types.UUID, membershipInvitationId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMembershipInvitationsDelete(ctx context.Context, organizationId string, membershipInvitationId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMembershipInvitationsDeleteRequest(c.Server, organizationId, membershipInvitationId)
 	if err != nil {
 		return nil, err
@@ -14304,7 +14738,7 @@ func (c *RawClient) PersonOrganizationsMembershipInvitationsDelete(ctx context.C
 }
 
 // PersonOrganizationsMembershipsList performs a GET /person/organizations/{organization_id}/memberships (the `PersonOrganizationsMembershipsList` operationId) request.
-func (c *RawClient) PersonOrganizationsMembershipsList(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMembershipsListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMembershipsList(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipsListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMembershipsListRequest(c.Server, organizationId, params)
 	if err != nil {
 		return nil, err
@@ -14317,7 +14751,7 @@ func (c *RawClient) PersonOrganizationsMembershipsList(ctx context.Context, orga
 }
 
 // PersonOrganizationsMembershipsDelete performs a DELETE /person/organizations/{organization_id}/memberships/{membership_id} (the `PersonOrganizationsMembershipsDelete` operationId) request.
-func (c *RawClient) PersonOrganizationsMembershipsDelete(ctx context.Context, organizationId openapi_types.UUID, membershipId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMembershipsDelete(ctx context.Context, organizationId string, membershipId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMembershipsDeleteRequest(c.Server, organizationId, membershipId)
 	if err != nil {
 		return nil, err
@@ -14330,7 +14764,7 @@ func (c *RawClient) PersonOrganizationsMembershipsDelete(ctx context.Context, or
 }
 
 // PersonOrganizationsMembershipsGet performs a GET /person/organizations/{organization_id}/memberships/{membership_id} (the `PersonOrganizationsMembershipsGet` operationId) request.
-func (c *RawClient) PersonOrganizationsMembershipsGet(ctx context.Context, organizationId openapi_types.UUID, membershipId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMembershipsGet(ctx context.Context, organizationId string, membershipId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMembershipsGetRequest(c.Server, organizationId, membershipId)
 	if err != nil {
 		return nil, err
@@ -14343,7 +14777,7 @@ func (c *RawClient) PersonOrganizationsMembershipsGet(ctx context.Context, organ
 }
 
 // PersonOrganizationsMembershipsUpdate performs a PATCH /person/organizations/{organization_id}/memberships/{membership_id} (the `PersonOrganizationsMembershipsUpdate` operationId) request.
-func (c *RawClient) PersonOrganizationsMembershipsUpdate(ctx context.Context, organizationId openapi_types.UUID, membershipId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsMembershipsUpdate(ctx context.Context, organizationId string, membershipId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsMembershipsUpdateRequest(c.Server, organizationId, membershipId)
 	if err != nil {
 		return nil, err
@@ -14356,7 +14790,7 @@ func (c *RawClient) PersonOrganizationsMembershipsUpdate(ctx context.Context, or
 }
 
 // PersonOrganizationsSitesList performs a GET /person/organizations/{organization_id}/sites (the `PersonOrganizationsSitesList` operationId) request.
-func (c *RawClient) PersonOrganizationsSitesList(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSitesListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSitesList(ctx context.Context, organizationId string, params *PersonOrganizationsSitesListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSitesListRequest(c.Server, organizationId, params)
 	if err != nil {
 		return nil, err
@@ -14370,7 +14804,7 @@ func (c *RawClient) PersonOrganizationsSitesList(ctx context.Context, organizati
 
 // PersonOrganizationsSitesCreateWithBody performs a POST /person/organizations/{organization_id}/sites (the `PersonOrganizationsSitesCreate` operationId) request,
 // with any type of body and a specified content type.
-func (c *RawClient) PersonOrganizationsSitesCreateWithBody(ctx context.Context, organizationId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSitesCreateWithBody(ctx context.Context, organizationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSitesCreateRequestWithBody(c.Server, organizationId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -14384,7 +14818,7 @@ func (c *RawClient) PersonOrganizationsSitesCreateWithBody(ctx context.Context, 
 
 // PersonOrganizationsSitesCreate performs a POST /person/organizations/{organization_id}/sites (the `PersonOrganizationsSitesCreate` operationId) request.
 // Takes a body of the `application/json` content type.
-func (c *RawClient) PersonOrganizationsSitesCreate(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsSitesCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSitesCreate(ctx context.Context, organizationId string, body PersonOrganizationsSitesCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSitesCreateRequest(c.Server, organizationId, body)
 	if err != nil {
 		return nil, err
@@ -14397,7 +14831,7 @@ func (c *RawClient) PersonOrganizationsSitesCreate(ctx context.Context, organiza
 }
 
 // PersonOrganizationsSitesGet performs a GET /person/organizations/{organization_id}/sites/{site_id} (the `PersonOrganizationsSitesGet` operationId) request.
-func (c *RawClient) PersonOrganizationsSitesGet(ctx context.Context, organizationId openapi_types.UUID, siteId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSitesGet(ctx context.Context, organizationId string, siteId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSitesGetRequest(c.Server, organizationId, siteId)
 	if err != nil {
 		return nil, err
@@ -14411,7 +14845,7 @@ func (c *RawClient) PersonOrganizationsSitesGet(ctx context.Context, organizatio
 
 // PersonOrganizationsSitesUpdateWithBody performs a PATCH /person/organizations/{organization_id}/sites/{site_id} (the `PersonOrganizationsSitesUpdate` operationId) request,
 // with any type of body and a specified content type.
-func (c *RawClient) PersonOrganizationsSitesUpdateWithBody(ctx context.Context, organizationId openapi_types.UUID, siteId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSitesUpdateWithBody(ctx context.Context, organizationId string, siteId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSitesUpdateRequestWithBody(c.Server, organizationId, siteId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -14425,7 +14859,7 @@ func (c *RawClient) PersonOrganizationsSitesUpdateWithBody(ctx context.Context, 
 
 // PersonOrganizationsSitesUpdate performs a PATCH /person/organizations/{organization_id}/sites/{site_id} (the `PersonOrganizationsSitesUpdate` operationId) request.
 // Takes a body of the `application/json` content type.
-func (c *RawClient) PersonOrganizationsSitesUpdate(ctx context.Context, organizationId openapi_types.UUID, siteId openapi_types.UUID, body PersonOrganizationsSitesUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSitesUpdate(ctx context.Context, organizationId string, siteId string, body PersonOrganizationsSitesUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSitesUpdateRequest(c.Server, organizationId, siteId, body)
 	if err != nil {
 		return nil, err
@@ -14438,7 +14872,7 @@ func (c *RawClient) PersonOrganizationsSitesUpdate(ctx context.Context, organiza
 }
 
 // PersonOrganizationsSoftwareList performs a GET /person/organizations/{organization_id}/software (the `PersonOrganizationsSoftwareList` operationId) request.
-func (c *RawClient) PersonOrganizationsSoftwareList(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSoftwareListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSoftwareList(ctx context.Context, organizationId string, params *PersonOrganizationsSoftwareListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSoftwareListRequest(c.Server, organizationId, params)
 	if err != nil {
 		return nil, err
@@ -14452,7 +14886,7 @@ func (c *RawClient) PersonOrganizationsSoftwareList(ctx context.Context, organiz
 
 // PersonOrganizationsSoftwareCreateWithBody performs a POST /person/organizations/{organization_id}/software (the `PersonOrganizationsSoftwareCreate` operationId) request,
 // with any type of body and a specified content type.
-func (c *RawClient) PersonOrganizationsSoftwareCreateWithBody(ctx context.Context, organizationId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSoftwareCreateWithBody(ctx context.Context, organizationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSoftwareCreateRequestWithBody(c.Server, organizationId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -14466,7 +14900,7 @@ func (c *RawClient) PersonOrganizationsSoftwareCreateWithBody(ctx context.Contex
 
 // PersonOrganizationsSoftwareCreate performs a POST /person/organizations/{organization_id}/software (the `PersonOrganizationsSoftwareCreate` operationId) request.
 // Takes a body of the `application/json` content type.
-func (c *RawClient) PersonOrganizationsSoftwareCreate(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsSoftwareCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSoftwareCreate(ctx context.Context, organizationId string, body PersonOrganizationsSoftwareCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSoftwareCreateRequest(c.Server, organizationId, body)
 	if err != nil {
 		return nil, err
@@ -14479,7 +14913,7 @@ func (c *RawClient) PersonOrganizationsSoftwareCreate(ctx context.Context, organ
 }
 
 // PersonOrganizationsSoftwareGet performs a GET /person/organizations/{organization_id}/software/{software_id} (the `PersonOrganizationsSoftwareGet` operationId) request.
-func (c *RawClient) PersonOrganizationsSoftwareGet(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSoftwareGet(ctx context.Context, organizationId string, softwareId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSoftwareGetRequest(c.Server, organizationId, softwareId)
 	if err != nil {
 		return nil, err
@@ -14492,7 +14926,7 @@ func (c *RawClient) PersonOrganizationsSoftwareGet(ctx context.Context, organiza
 }
 
 // PersonOrganizationsSoftwareDeleteOwnership performs a DELETE /person/organizations/{organization_id}/software/{software_id}/software_ownership (the `PersonOrganizationsSoftwareDeleteOwnership` operationId) request.
-func (c *RawClient) PersonOrganizationsSoftwareDeleteOwnership(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSoftwareDeleteOwnership(ctx context.Context, organizationId string, softwareId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSoftwareDeleteOwnershipRequest(c.Server, organizationId, softwareId)
 	if err != nil {
 		return nil, err
@@ -14505,7 +14939,7 @@ func (c *RawClient) PersonOrganizationsSoftwareDeleteOwnership(ctx context.Conte
 }
 
 // PersonOrganizationsSoftwareGetOwnership performs a GET /person/organizations/{organization_id}/software/{software_id}/software_ownership (the `PersonOrganizationsSoftwareGetOwnership` operationId) request.
-func (c *RawClient) PersonOrganizationsSoftwareGetOwnership(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSoftwareGetOwnership(ctx context.Context, organizationId string, softwareId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSoftwareGetOwnershipRequest(c.Server, organizationId, softwareId)
 	if err != nil {
 		return nil, err
@@ -14519,7 +14953,7 @@ func (c *RawClient) PersonOrganizationsSoftwareGetOwnership(ctx context.Context,
 
 // PersonOrganizationsSoftwareUpdateOwnershipWithBody performs a PATCH /person/organizations/{organization_id}/software/{software_id}/software_ownership (the `PersonOrganizationsSoftwareUpdateOwnership` operationId) request,
 // with any type of body and a specified content type.
-func (c *RawClient) PersonOrganizationsSoftwareUpdateOwnershipWithBody(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSoftwareUpdateOwnershipWithBody(ctx context.Context, organizationId string, softwareId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSoftwareUpdateOwnershipRequestWithBody(c.Server, organizationId, softwareId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -14533,7 +14967,7 @@ func (c *RawClient) PersonOrganizationsSoftwareUpdateOwnershipWithBody(ctx conte
 
 // PersonOrganizationsSoftwareUpdateOwnership performs a PATCH /person/organizations/{organization_id}/software/{software_id}/software_ownership (the `PersonOrganizationsSoftwareUpdateOwnership` operationId) request.
 // Takes a body of the `application/json` content type.
-func (c *RawClient) PersonOrganizationsSoftwareUpdateOwnership(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, body PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSoftwareUpdateOwnership(ctx context.Context, organizationId string, softwareId string, body PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSoftwareUpdateOwnershipRequest(c.Server, organizationId, softwareId, body)
 	if err != nil {
 		return nil, err
@@ -14546,7 +14980,7 @@ func (c *RawClient) PersonOrganizationsSoftwareUpdateOwnership(ctx context.Conte
 }
 
 // PersonOrganizationsSoftwareCreateOwnership performs a POST /person/organizations/{organization_id}/software/{software_id}/software_ownership (the `PersonOrganizationsSoftwareCreateOwnership` operationId) request.
-func (c *RawClient) PersonOrganizationsSoftwareCreateOwnership(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, params *PersonOrganizationsSoftwareCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSoftwareCreateOwnership(ctx context.Context, organizationId string, softwareId string, params *PersonOrganizationsSoftwareCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSoftwareCreateOwnershipRequest(c.Server, organizationId, softwareId, params)
 	if err != nil {
 		return nil, err
@@ -14559,7 +14993,7 @@ func (c *RawClient) PersonOrganizationsSoftwareCreateOwnership(ctx context.Conte
 }
 
 // PersonOrganizationsSpecialistsList performs a GET /person/organizations/{organization_id}/specialists (the `PersonOrganizationsSpecialistsList` operationId) request.
-func (c *RawClient) PersonOrganizationsSpecialistsList(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSpecialistsListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSpecialistsList(ctx context.Context, organizationId string, params *PersonOrganizationsSpecialistsListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSpecialistsListRequest(c.Server, organizationId, params)
 	if err != nil {
 		return nil, err
@@ -14573,7 +15007,7 @@ func (c *RawClient) PersonOrganizationsSpecialistsList(ctx context.Context, orga
 
 // PersonOrganizationsSpecialistsCreateWithBody performs a POST /person/organizations/{organization_id}/specialists (the `PersonOrganizationsSpecialistsCreate` operationId) request,
 // with any type of body and a specified content type.
-func (c *RawClient) PersonOrganizationsSpecialistsCreateWithBody(ctx context.Context, organizationId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSpecialistsCreateWithBody(ctx context.Context, organizationId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSpecialistsCreateRequestWithBody(c.Server, organizationId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -14587,7 +15021,7 @@ func (c *RawClient) PersonOrganizationsSpecialistsCreateWithBody(ctx context.Con
 
 // PersonOrganizationsSpecialistsCreate performs a POST /person/organizations/{organization_id}/specialists (the `PersonOrganizationsSpecialistsCreate` operationId) request.
 // Takes a body of the `application/json` content type.
-func (c *RawClient) PersonOrganizationsSpecialistsCreate(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsSpecialistsCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSpecialistsCreate(ctx context.Context, organizationId string, body PersonOrganizationsSpecialistsCreateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSpecialistsCreateRequest(c.Server, organizationId, body)
 	if err != nil {
 		return nil, err
@@ -14600,7 +15034,7 @@ func (c *RawClient) PersonOrganizationsSpecialistsCreate(ctx context.Context, or
 }
 
 // PersonOrganizationsSpecialistsGet performs a GET /person/organizations/{organization_id}/specialists/{specialist_id} (the `PersonOrganizationsSpecialistsGet` operationId) request.
-func (c *RawClient) PersonOrganizationsSpecialistsGet(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSpecialistsGet(ctx context.Context, organizationId string, specialistId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSpecialistsGetRequest(c.Server, organizationId, specialistId)
 	if err != nil {
 		return nil, err
@@ -14613,7 +15047,7 @@ func (c *RawClient) PersonOrganizationsSpecialistsGet(ctx context.Context, organ
 }
 
 // PersonOrganizationsSpecialistsDeleteOwnership performs a DELETE /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (the `PersonOrganizationsSpecialistsDeleteOwnership` operationId) request.
-func (c *RawClient) PersonOrganizationsSpecialistsDeleteOwnership(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSpecialistsDeleteOwnership(ctx context.Context, organizationId string, specialistId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSpecialistsDeleteOwnershipRequest(c.Server, organizationId, specialistId)
 	if err != nil {
 		return nil, err
@@ -14626,7 +15060,7 @@ func (c *RawClient) PersonOrganizationsSpecialistsDeleteOwnership(ctx context.Co
 }
 
 // PersonOrganizationsSpecialistsGetOwnership performs a GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (the `PersonOrganizationsSpecialistsGetOwnership` operationId) request.
-func (c *RawClient) PersonOrganizationsSpecialistsGetOwnership(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSpecialistsGetOwnership(ctx context.Context, organizationId string, specialistId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSpecialistsGetOwnershipRequest(c.Server, organizationId, specialistId)
 	if err != nil {
 		return nil, err
@@ -14640,7 +15074,7 @@ func (c *RawClient) PersonOrganizationsSpecialistsGetOwnership(ctx context.Conte
 
 // PersonOrganizationsSpecialistsUpdateOwnershipWithBody performs a PATCH /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (the `PersonOrganizationsSpecialistsUpdateOwnership` operationId) request,
 // with any type of body and a specified content type.
-func (c *RawClient) PersonOrganizationsSpecialistsUpdateOwnershipWithBody(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSpecialistsUpdateOwnershipWithBody(ctx context.Context, organizationId string, specialistId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSpecialistsUpdateOwnershipRequestWithBody(c.Server, organizationId, specialistId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -14654,7 +15088,7 @@ func (c *RawClient) PersonOrganizationsSpecialistsUpdateOwnershipWithBody(ctx co
 
 // PersonOrganizationsSpecialistsUpdateOwnership performs a PATCH /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (the `PersonOrganizationsSpecialistsUpdateOwnership` operationId) request.
 // Takes a body of the `application/json` content type.
-func (c *RawClient) PersonOrganizationsSpecialistsUpdateOwnership(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, body PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSpecialistsUpdateOwnership(ctx context.Context, organizationId string, specialistId string, body PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSpecialistsUpdateOwnershipRequest(c.Server, organizationId, specialistId, body)
 	if err != nil {
 		return nil, err
@@ -14667,7 +15101,7 @@ func (c *RawClient) PersonOrganizationsSpecialistsUpdateOwnership(ctx context.Co
 }
 
 // PersonOrganizationsSpecialistsCreateOwnership performs a POST /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (the `PersonOrganizationsSpecialistsCreateOwnership` operationId) request.
-func (c *RawClient) PersonOrganizationsSpecialistsCreateOwnership(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, params *PersonOrganizationsSpecialistsCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSpecialistsCreateOwnership(ctx context.Context, organizationId string, specialistId string, params *PersonOrganizationsSpecialistsCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSpecialistsCreateOwnershipRequest(c.Server, organizationId, specialistId, params)
 	if err != nil {
 		return nil, err
@@ -14680,7 +15114,7 @@ func (c *RawClient) PersonOrganizationsSpecialistsCreateOwnership(ctx context.Co
 }
 
 // PersonOrganizationsSpecialistsGetSpecification performs a GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_specification (the `PersonOrganizationsSpecialistsGetSpecification` operationId) request.
-func (c *RawClient) PersonOrganizationsSpecialistsGetSpecification(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, params *PersonOrganizationsSpecialistsGetSpecificationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) PersonOrganizationsSpecialistsGetSpecification(ctx context.Context, organizationId string, specialistId string, params *PersonOrganizationsSpecialistsGetSpecificationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPersonOrganizationsSpecialistsGetSpecificationRequest(c.Server, organizationId, specialistId, params)
 	if err != nil {
 		return nil, err
@@ -14773,7 +15207,7 @@ func (c *RawClient) SitesCreate(ctx context.Context, body SitesCreateJSONRequest
 }
 
 // SitesGet performs a GET /sites/{site_id} (the `SitesGet` operationId) request.
-func (c *RawClient) SitesGet(ctx context.Context, siteId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SitesGet(ctx context.Context, siteId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSitesGetRequest(c.Server, siteId)
 	if err != nil {
 		return nil, err
@@ -14787,7 +15221,7 @@ func (c *RawClient) SitesGet(ctx context.Context, siteId openapi_types.UUID, req
 
 // SitesUpdateWithBody performs a PATCH /sites/{site_id} (the `SitesUpdate` operationId) request,
 // with any type of body and a specified content type.
-func (c *RawClient) SitesUpdateWithBody(ctx context.Context, siteId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SitesUpdateWithBody(ctx context.Context, siteId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSitesUpdateRequestWithBody(c.Server, siteId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -14801,7 +15235,7 @@ func (c *RawClient) SitesUpdateWithBody(ctx context.Context, siteId openapi_type
 
 // SitesUpdate performs a PATCH /sites/{site_id} (the `SitesUpdate` operationId) request.
 // Takes a body of the `application/json` content type.
-func (c *RawClient) SitesUpdate(ctx context.Context, siteId openapi_types.UUID, body SitesUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SitesUpdate(ctx context.Context, siteId string, body SitesUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSitesUpdateRequest(c.Server, siteId, body)
 	if err != nil {
 		return nil, err
@@ -14855,7 +15289,7 @@ func (c *RawClient) SoftwareCreate(ctx context.Context, body SoftwareCreateJSONR
 }
 
 // SoftwareGet performs a GET /software/{software_id} (the `SoftwareGet` operationId) request.
-func (c *RawClient) SoftwareGet(ctx context.Context, softwareId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SoftwareGet(ctx context.Context, softwareId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSoftwareGetRequest(c.Server, softwareId)
 	if err != nil {
 		return nil, err
@@ -14868,7 +15302,7 @@ func (c *RawClient) SoftwareGet(ctx context.Context, softwareId openapi_types.UU
 }
 
 // SoftwareDeleteOwnership performs a DELETE /software/{software_id}/software_ownership (the `SoftwareDeleteOwnership` operationId) request.
-func (c *RawClient) SoftwareDeleteOwnership(ctx context.Context, softwareId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SoftwareDeleteOwnership(ctx context.Context, softwareId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSoftwareDeleteOwnershipRequest(c.Server, softwareId)
 	if err != nil {
 		return nil, err
@@ -14881,7 +15315,7 @@ func (c *RawClient) SoftwareDeleteOwnership(ctx context.Context, softwareId open
 }
 
 // SoftwareGetOwnership performs a GET /software/{software_id}/software_ownership (the `SoftwareGetOwnership` operationId) request.
-func (c *RawClient) SoftwareGetOwnership(ctx context.Context, softwareId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SoftwareGetOwnership(ctx context.Context, softwareId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSoftwareGetOwnershipRequest(c.Server, softwareId)
 	if err != nil {
 		return nil, err
@@ -14895,7 +15329,7 @@ func (c *RawClient) SoftwareGetOwnership(ctx context.Context, softwareId openapi
 
 // SoftwareUpdateOwnershipWithBody performs a PATCH /software/{software_id}/software_ownership (the `SoftwareUpdateOwnership` operationId) request,
 // with any type of body and a specified content type.
-func (c *RawClient) SoftwareUpdateOwnershipWithBody(ctx context.Context, softwareId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SoftwareUpdateOwnershipWithBody(ctx context.Context, softwareId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSoftwareUpdateOwnershipRequestWithBody(c.Server, softwareId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -14909,7 +15343,7 @@ func (c *RawClient) SoftwareUpdateOwnershipWithBody(ctx context.Context, softwar
 
 // SoftwareUpdateOwnership performs a PATCH /software/{software_id}/software_ownership (the `SoftwareUpdateOwnership` operationId) request.
 // Takes a body of the `application/json` content type.
-func (c *RawClient) SoftwareUpdateOwnership(ctx context.Context, softwareId openapi_types.UUID, body SoftwareUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SoftwareUpdateOwnership(ctx context.Context, softwareId string, body SoftwareUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSoftwareUpdateOwnershipRequest(c.Server, softwareId, body)
 	if err != nil {
 		return nil, err
@@ -14922,7 +15356,7 @@ func (c *RawClient) SoftwareUpdateOwnership(ctx context.Context, softwareId open
 }
 
 // SoftwareCreateOwnership performs a POST /software/{software_id}/software_ownership (the `SoftwareCreateOwnership` operationId) request.
-func (c *RawClient) SoftwareCreateOwnership(ctx context.Context, softwareId openapi_types.UUID, params *SoftwareCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SoftwareCreateOwnership(ctx context.Context, softwareId string, params *SoftwareCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSoftwareCreateOwnershipRequest(c.Server, softwareId, params)
 	if err != nil {
 		return nil, err
@@ -14976,7 +15410,7 @@ func (c *RawClient) SpecialistsCreate(ctx context.Context, body SpecialistsCreat
 }
 
 // SpecialistsGet performs a GET /specialists/{specialist_id} (the `SpecialistsGet` operationId) request.
-func (c *RawClient) SpecialistsGet(ctx context.Context, specialistId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SpecialistsGet(ctx context.Context, specialistId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSpecialistsGetRequest(c.Server, specialistId)
 	if err != nil {
 		return nil, err
@@ -14989,7 +15423,7 @@ func (c *RawClient) SpecialistsGet(ctx context.Context, specialistId openapi_typ
 }
 
 // SpecialistsDeleteOwnership performs a DELETE /specialists/{specialist_id}/specialist_ownership (the `SpecialistsDeleteOwnership` operationId) request.
-func (c *RawClient) SpecialistsDeleteOwnership(ctx context.Context, specialistId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SpecialistsDeleteOwnership(ctx context.Context, specialistId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSpecialistsDeleteOwnershipRequest(c.Server, specialistId)
 	if err != nil {
 		return nil, err
@@ -15002,7 +15436,7 @@ func (c *RawClient) SpecialistsDeleteOwnership(ctx context.Context, specialistId
 }
 
 // SpecialistsGetOwnership performs a GET /specialists/{specialist_id}/specialist_ownership (the `SpecialistsGetOwnership` operationId) request.
-func (c *RawClient) SpecialistsGetOwnership(ctx context.Context, specialistId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SpecialistsGetOwnership(ctx context.Context, specialistId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSpecialistsGetOwnershipRequest(c.Server, specialistId)
 	if err != nil {
 		return nil, err
@@ -15016,7 +15450,7 @@ func (c *RawClient) SpecialistsGetOwnership(ctx context.Context, specialistId op
 
 // SpecialistsUpdateOwnershipWithBody performs a PATCH /specialists/{specialist_id}/specialist_ownership (the `SpecialistsUpdateOwnership` operationId) request,
 // with any type of body and a specified content type.
-func (c *RawClient) SpecialistsUpdateOwnershipWithBody(ctx context.Context, specialistId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SpecialistsUpdateOwnershipWithBody(ctx context.Context, specialistId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSpecialistsUpdateOwnershipRequestWithBody(c.Server, specialistId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -15030,7 +15464,7 @@ func (c *RawClient) SpecialistsUpdateOwnershipWithBody(ctx context.Context, spec
 
 // SpecialistsUpdateOwnership performs a PATCH /specialists/{specialist_id}/specialist_ownership (the `SpecialistsUpdateOwnership` operationId) request.
 // Takes a body of the `application/json` content type.
-func (c *RawClient) SpecialistsUpdateOwnership(ctx context.Context, specialistId openapi_types.UUID, body SpecialistsUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SpecialistsUpdateOwnership(ctx context.Context, specialistId string, body SpecialistsUpdateOwnershipJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSpecialistsUpdateOwnershipRequest(c.Server, specialistId, body)
 	if err != nil {
 		return nil, err
@@ -15043,7 +15477,7 @@ func (c *RawClient) SpecialistsUpdateOwnership(ctx context.Context, specialistId
 }
 
 // SpecialistsCreateOwnership performs a POST /specialists/{specialist_id}/specialist_ownership (the `SpecialistsCreateOwnership` operationId) request.
-func (c *RawClient) SpecialistsCreateOwnership(ctx context.Context, specialistId openapi_types.UUID, params *SpecialistsCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SpecialistsCreateOwnership(ctx context.Context, specialistId string, params *SpecialistsCreateOwnershipParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSpecialistsCreateOwnershipRequest(c.Server, specialistId, params)
 	if err != nil {
 		return nil, err
@@ -15056,7 +15490,7 @@ func (c *RawClient) SpecialistsCreateOwnership(ctx context.Context, specialistId
 }
 
 // SpecialistsGetSpecification performs a GET /specialists/{specialist_id}/specialist_specification (the `SpecialistsGetSpecification` operationId) request.
-func (c *RawClient) SpecialistsGetSpecification(ctx context.Context, specialistId openapi_types.UUID, params *SpecialistsGetSpecificationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SpecialistsGetSpecification(ctx context.Context, specialistId string, params *SpecialistsGetSpecificationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSpecialistsGetSpecificationRequest(c.Server, specialistId, params)
 	if err != nil {
 		return nil, err
@@ -15082,7 +15516,7 @@ func (c *RawClient) SubscriptionsList(ctx context.Context, params *Subscriptions
 }
 
 // SubscriptionsDelete performs a DELETE /subscriptions/{subscription_id} (the `SubscriptionsDelete` operationId) request.
-func (c *RawClient) SubscriptionsDelete(ctx context.Context, subscriptionId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SubscriptionsDelete(ctx context.Context, subscriptionId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSubscriptionsDeleteRequest(c.Server, subscriptionId)
 	if err != nil {
 		return nil, err
@@ -15095,7 +15529,7 @@ func (c *RawClient) SubscriptionsDelete(ctx context.Context, subscriptionId open
 }
 
 // SubscriptionsGet performs a GET /subscriptions/{subscription_id} (the `SubscriptionsGet` operationId) request.
-func (c *RawClient) SubscriptionsGet(ctx context.Context, subscriptionId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SubscriptionsGet(ctx context.Context, subscriptionId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSubscriptionsGetRequest(c.Server, subscriptionId)
 	if err != nil {
 		return nil, err
@@ -15109,7 +15543,7 @@ func (c *RawClient) SubscriptionsGet(ctx context.Context, subscriptionId openapi
 
 // SubscriptionsUpdateWithBody performs a PATCH /subscriptions/{subscription_id} (the `SubscriptionsUpdate` operationId) request,
 // with any type of body and a specified content type.
-func (c *RawClient) SubscriptionsUpdateWithBody(ctx context.Context, subscriptionId openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SubscriptionsUpdateWithBody(ctx context.Context, subscriptionId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSubscriptionsUpdateRequestWithBody(c.Server, subscriptionId, contentType, body)
 	if err != nil {
 		return nil, err
@@ -15123,7 +15557,7 @@ func (c *RawClient) SubscriptionsUpdateWithBody(ctx context.Context, subscriptio
 
 // SubscriptionsUpdate performs a PATCH /subscriptions/{subscription_id} (the `SubscriptionsUpdate` operationId) request.
 // Takes a body of the `application/json` content type.
-func (c *RawClient) SubscriptionsUpdate(ctx context.Context, subscriptionId openapi_types.UUID, body SubscriptionsUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) SubscriptionsUpdate(ctx context.Context, subscriptionId string, body SubscriptionsUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSubscriptionsUpdateRequest(c.Server, subscriptionId, body)
 	if err != nil {
 		return nil, err
@@ -15177,7 +15611,7 @@ func (c *RawClient) TestAccountsCreate(ctx context.Context, body TestAccountsCre
 }
 
 // TestAccountsDelete performs a DELETE /test_accounts/{test_account_id} (the `TestAccountsDelete` operationId) request.
-func (c *RawClient) TestAccountsDelete(ctx context.Context, testAccountId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) TestAccountsDelete(ctx context.Context, testAccountId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewTestAccountsDeleteRequest(c.Server, testAccountId)
 	if err != nil {
 		return nil, err
@@ -15190,7 +15624,7 @@ func (c *RawClient) TestAccountsDelete(ctx context.Context, testAccountId openap
 }
 
 // TestAccountsGet performs a GET /test_accounts/{test_account_id} (the `TestAccountsGet` operationId) request.
-func (c *RawClient) TestAccountsGet(ctx context.Context, testAccountId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *RawClient) TestAccountsGet(ctx context.Context, testAccountId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewTestAccountsGetRequest(c.Server, testAccountId)
 	if err != nil {
 		return nil, err
@@ -15348,7 +15782,7 @@ func NewConnectionsListRequest(server string, params *ConnectionsListParams) (*h
 }
 
 // NewConnectionsGetRequest constructs an http.Request for the ConnectionsGet method
-func NewConnectionsGetRequest(server string, connectionId openapi_types.UUID) (*http.Request, error) {
+func NewConnectionsGetRequest(server string, connectionId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15527,7 +15961,7 @@ func NewMachinesCreateRequestWithBody(server string, contentType string, body io
 }
 
 // NewMachinesGetRequest constructs an http.Request for the MachinesGet method
-func NewMachinesGetRequest(server string, machineId openapi_types.UUID) (*http.Request, error) {
+func NewMachinesGetRequest(server string, machineId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15561,7 +15995,7 @@ func NewMachinesGetRequest(server string, machineId openapi_types.UUID) (*http.R
 }
 
 // NewMachinesDeleteOwnershipRequest constructs an http.Request for the MachinesDeleteOwnership method
-func NewMachinesDeleteOwnershipRequest(server string, machineId openapi_types.UUID) (*http.Request, error) {
+func NewMachinesDeleteOwnershipRequest(server string, machineId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15595,7 +16029,7 @@ func NewMachinesDeleteOwnershipRequest(server string, machineId openapi_types.UU
 }
 
 // NewMachinesGetOwnershipRequest constructs an http.Request for the MachinesGetOwnership method
-func NewMachinesGetOwnershipRequest(server string, machineId openapi_types.UUID) (*http.Request, error) {
+func NewMachinesGetOwnershipRequest(server string, machineId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15629,7 +16063,7 @@ func NewMachinesGetOwnershipRequest(server string, machineId openapi_types.UUID)
 }
 
 // NewMachinesUpdateOwnershipRequest calls the generic MachinesUpdateOwnership builder with application/json body
-func NewMachinesUpdateOwnershipRequest(server string, machineId openapi_types.UUID, body MachinesUpdateOwnershipJSONRequestBody) (*http.Request, error) {
+func NewMachinesUpdateOwnershipRequest(server string, machineId string, body MachinesUpdateOwnershipJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -15640,7 +16074,7 @@ func NewMachinesUpdateOwnershipRequest(server string, machineId openapi_types.UU
 }
 
 // NewMachinesUpdateOwnershipRequestWithBody constructs an http.Request for the MachinesUpdateOwnership method, with any body, and a specified content type
-func NewMachinesUpdateOwnershipRequestWithBody(server string, machineId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewMachinesUpdateOwnershipRequestWithBody(server string, machineId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15676,7 +16110,7 @@ func NewMachinesUpdateOwnershipRequestWithBody(server string, machineId openapi_
 }
 
 // NewMachinesCreateOwnershipRequest constructs an http.Request for the MachinesCreateOwnership method
-func NewMachinesCreateOwnershipRequest(server string, machineId openapi_types.UUID, params *MachinesCreateOwnershipParams) (*http.Request, error) {
+func NewMachinesCreateOwnershipRequest(server string, machineId string, params *MachinesCreateOwnershipParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15737,7 +16171,7 @@ func NewMachinesCreateOwnershipRequest(server string, machineId openapi_types.UU
 }
 
 // NewMachinesGetSpecificationRequest constructs an http.Request for the MachinesGetSpecification method
-func NewMachinesGetSpecificationRequest(server string, machineId openapi_types.UUID, params *MachinesGetSpecificationParams) (*http.Request, error) {
+func NewMachinesGetSpecificationRequest(server string, machineId string, params *MachinesGetSpecificationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15931,7 +16365,7 @@ func NewManufacturerMachinesCreateRequestWithBody(server string, params *Manufac
 }
 
 // NewManufacturerMachinesDeleteRequest constructs an http.Request for the ManufacturerMachinesDelete method
-func NewManufacturerMachinesDeleteRequest(server string, machineId openapi_types.UUID) (*http.Request, error) {
+func NewManufacturerMachinesDeleteRequest(server string, machineId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15965,7 +16399,7 @@ func NewManufacturerMachinesDeleteRequest(server string, machineId openapi_types
 }
 
 // NewManufacturerMachinesGetRequest constructs an http.Request for the ManufacturerMachinesGet method
-func NewManufacturerMachinesGetRequest(server string, machineId openapi_types.UUID) (*http.Request, error) {
+func NewManufacturerMachinesGetRequest(server string, machineId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15999,7 +16433,7 @@ func NewManufacturerMachinesGetRequest(server string, machineId openapi_types.UU
 }
 
 // NewManufacturerMachinesUpdateRequest calls the generic ManufacturerMachinesUpdate builder with application/json body
-func NewManufacturerMachinesUpdateRequest(server string, machineId openapi_types.UUID, body ManufacturerMachinesUpdateJSONRequestBody) (*http.Request, error) {
+func NewManufacturerMachinesUpdateRequest(server string, machineId string, body ManufacturerMachinesUpdateJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -16010,7 +16444,7 @@ func NewManufacturerMachinesUpdateRequest(server string, machineId openapi_types
 }
 
 // NewManufacturerMachinesUpdateRequestWithBody constructs an http.Request for the ManufacturerMachinesUpdate method, with any body, and a specified content type
-func NewManufacturerMachinesUpdateRequestWithBody(server string, machineId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewManufacturerMachinesUpdateRequestWithBody(server string, machineId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16291,7 +16725,7 @@ func NewOrganizationBusinessRelationshipsCreateRequestWithBody(server string, co
 }
 
 // NewOrganizationBusinessRelationshipsDeleteRequest constructs an http.Request for the OrganizationBusinessRelationshipsDelete method
-func NewOrganizationBusinessRelationshipsDeleteRequest(server string, businessRelationshipId openapi_types.UUID) (*http.Request, error) {
+func NewOrganizationBusinessRelationshipsDeleteRequest(server string, businessRelationshipId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16325,7 +16759,7 @@ func NewOrganizationBusinessRelationshipsDeleteRequest(server string, businessRe
 }
 
 // NewOrganizationBusinessRelationshipsGetRequest constructs an http.Request for the OrganizationBusinessRelationshipsGet method
-func NewOrganizationBusinessRelationshipsGetRequest(server string, businessRelationshipId openapi_types.UUID) (*http.Request, error) {
+func NewOrganizationBusinessRelationshipsGetRequest(server string, businessRelationshipId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16425,7 +16859,7 @@ func NewOrganizationMembershipsListRequest(server string, params *OrganizationMe
 }
 
 // NewOrganizationMembershipsDeleteRequest constructs an http.Request for the OrganizationMembershipsDelete method
-func NewOrganizationMembershipsDeleteRequest(server string, membershipId openapi_types.UUID) (*http.Request, error) {
+func NewOrganizationMembershipsDeleteRequest(server string, membershipId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16459,7 +16893,7 @@ func NewOrganizationMembershipsDeleteRequest(server string, membershipId openapi
 }
 
 // NewOrganizationMembershipsGetRequest constructs an http.Request for the OrganizationMembershipsGet method
-func NewOrganizationMembershipsGetRequest(server string, membershipId openapi_types.UUID) (*http.Request, error) {
+func NewOrganizationMembershipsGetRequest(server string, membershipId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16493,7 +16927,7 @@ func NewOrganizationMembershipsGetRequest(server string, membershipId openapi_ty
 }
 
 // NewOrganizationMembershipsUpdateRequest constructs an http.Request for the OrganizationMembershipsUpdate method
-func NewOrganizationMembershipsUpdateRequest(server string, membershipId openapi_types.UUID) (*http.Request, error) {
+func NewOrganizationMembershipsUpdateRequest(server string, membershipId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16730,7 +17164,7 @@ func NewPersonOrganizationsCreateRequestWithBody(server string, contentType stri
 }
 
 // NewPersonOrganizationsMachinesListRequest constructs an http.Request for the PersonOrganizationsMachinesList method
-func NewPersonOrganizationsMachinesListRequest(server string, organizationId openapi_types.UUID, params *PersonOrganizationsMachinesListParams) (*http.Request, error) {
+func NewPersonOrganizationsMachinesListRequest(server string, organizationId string, params *PersonOrganizationsMachinesListParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16815,7 +17249,7 @@ func NewPersonOrganizationsMachinesListRequest(server string, organizationId ope
 }
 
 // NewPersonOrganizationsMachinesCreateRequest calls the generic PersonOrganizationsMachinesCreate builder with application/json body
-func NewPersonOrganizationsMachinesCreateRequest(server string, organizationId openapi_types.UUID, body PersonOrganizationsMachinesCreateJSONRequestBody) (*http.Request, error) {
+func NewPersonOrganizationsMachinesCreateRequest(server string, organizationId string, body PersonOrganizationsMachinesCreateJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -16826,7 +17260,7 @@ func NewPersonOrganizationsMachinesCreateRequest(server string, organizationId o
 }
 
 // NewPersonOrganizationsMachinesCreateRequestWithBody constructs an http.Request for the PersonOrganizationsMachinesCreate method, with any body, and a specified content type
-func NewPersonOrganizationsMachinesCreateRequestWithBody(server string, organizationId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPersonOrganizationsMachinesCreateRequestWithBody(server string, organizationId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16862,7 +17296,7 @@ func NewPersonOrganizationsMachinesCreateRequestWithBody(server string, organiza
 }
 
 // NewPersonOrganizationsMachinesGetRequest constructs an http.Request for the PersonOrganizationsMachinesGet method
-func NewPersonOrganizationsMachinesGetRequest(server string, organizationId openapi_types.UUID, machineId openapi_types.UUID) (*http.Request, error) {
+func NewPersonOrganizationsMachinesGetRequest(server string, organizationId string, machineId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16903,7 +17337,7 @@ func NewPersonOrganizationsMachinesGetRequest(server string, organizationId open
 }
 
 // NewPersonOrganizationsMachinesDeleteOwnershipRequest constructs an http.Request for the PersonOrganizationsMachinesDeleteOwnership method
-func NewPersonOrganizationsMachinesDeleteOwnershipRequest(server string, organizationId openapi_types.UUID, machineId openapi_types.UUID) (*http.Request, error) {
+func NewPersonOrganizationsMachinesDeleteOwnershipRequest(server string, organizationId string, machineId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16944,7 +17378,7 @@ func NewPersonOrganizationsMachinesDeleteOwnershipRequest(server string, organiz
 }
 
 // NewPersonOrganizationsMachinesGetOwnershipRequest constructs an http.Request for the PersonOrganizationsMachinesGetOwnership method
-func NewPersonOrganizationsMachinesGetOwnershipRequest(server string, organizationId openapi_types.UUID, machineId openapi_types.UUID) (*http.Request, error) {
+func NewPersonOrganizationsMachinesGetOwnershipRequest(server string, organizationId string, machineId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16985,7 +17419,7 @@ func NewPersonOrganizationsMachinesGetOwnershipRequest(server string, organizati
 }
 
 // NewPersonOrganizationsMachinesUpdateOwnershipRequest calls the generic PersonOrganizationsMachinesUpdateOwnership builder with application/json body
-func NewPersonOrganizationsMachinesUpdateOwnershipRequest(server string, organizationId openapi_types.UUID, machineId openapi_types.UUID, body PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) (*http.Request, error) {
+func NewPersonOrganizationsMachinesUpdateOwnershipRequest(server string, organizationId string, machineId string, body PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -16996,7 +17430,7 @@ func NewPersonOrganizationsMachinesUpdateOwnershipRequest(server string, organiz
 }
 
 // NewPersonOrganizationsMachinesUpdateOwnershipRequestWithBody constructs an http.Request for the PersonOrganizationsMachinesUpdateOwnership method, with any body, and a specified content type
-func NewPersonOrganizationsMachinesUpdateOwnershipRequestWithBody(server string, organizationId openapi_types.UUID, machineId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPersonOrganizationsMachinesUpdateOwnershipRequestWithBody(server string, organizationId string, machineId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17039,7 +17473,7 @@ func NewPersonOrganizationsMachinesUpdateOwnershipRequestWithBody(server string,
 }
 
 // NewPersonOrganizationsMachinesCreateOwnershipRequest constructs an http.Request for the PersonOrganizationsMachinesCreateOwnership method
-func NewPersonOrganizationsMachinesCreateOwnershipRequest(server string, organizationId openapi_types.UUID, machineId openapi_types.UUID, params *PersonOrganizationsMachinesCreateOwnershipParams) (*http.Request, error) {
+func NewPersonOrganizationsMachinesCreateOwnershipRequest(server string, organizationId string, machineId string, params *PersonOrganizationsMachinesCreateOwnershipParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17107,7 +17541,7 @@ func NewPersonOrganizationsMachinesCreateOwnershipRequest(server string, organiz
 }
 
 // NewPersonOrganizationsMachinesGetSpecificationRequest constructs an http.Request for the PersonOrganizationsMachinesGetSpecification method
-func NewPersonOrganizationsMachinesGetSpecificationRequest(server string, organizationId openapi_types.UUID, machineId openapi_types.UUID, params *PersonOrganizationsMachinesGetSpecificationParams) (*http.Request, error) {
+func NewPersonOrganizationsMachinesGetSpecificationRequest(server string, organizationId string, machineId string, params *PersonOrganizationsMachinesGetSpecificationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17175,7 +17609,7 @@ func NewPersonOrganizationsMachinesGetSpecificationRequest(server string, organi
 }
 
 // NewPersonOrganizationsMembershipInvitationsListRequest constructs an http.Request for the PersonOrganizationsMembershipInvitationsList method
-func NewPersonOrganizationsMembershipInvitationsListRequest(server string, organizationId openapi_types.UUID, params *PersonOrganizationsMembershipInvitationsListParams) (*http.Request, error) {
+func NewPersonOrganizationsMembershipInvitationsListRequest(server string, organizationId string, params *PersonOrganizationsMembershipInvitationsListParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17248,7 +17682,7 @@ func NewPersonOrganizationsMembershipInvitationsListRequest(server string, organ
 }
 
 // NewPersonOrganizationsMembershipInvitationsCreateRequest calls the generic PersonOrganizationsMembershipInvitationsCreate builder with application/json body
-func NewPersonOrganizationsMembershipInvitationsCreateRequest(server string, organizationId openapi_types.UUID, body PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) (*http.Request, error) {
+func NewPersonOrganizationsMembershipInvitationsCreateRequest(server string, organizationId string, body PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -17259,7 +17693,7 @@ func NewPersonOrganizationsMembershipInvitationsCreateRequest(server string, org
 }
 
 // NewPersonOrganizationsMembershipInvitationsCreateRequestWithBody constructs an http.Request for the PersonOrganizationsMembershipInvitationsCreate method, with any body, and a specified content type
-func NewPersonOrganizationsMembershipInvitationsCreateRequestWithBody(server string, organizationId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPersonOrganizationsMembershipInvitationsCreateRequestWithBody(server string, organizationId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17295,7 +17729,7 @@ func NewPersonOrganizationsMembershipInvitationsCreateRequestWithBody(server str
 }
 
 // NewPersonOrganizationsMembershipInvitationsDeleteRequest constructs an http.Request for the PersonOrganizationsMembershipInvitationsDelete method
-func NewPersonOrganizationsMembershipInvitationsDeleteRequest(server string, organizationId openapi_types.UUID, membershipInvitationId openapi_types.UUID) (*http.Request, error) {
+func NewPersonOrganizationsMembershipInvitationsDeleteRequest(server string, organizationId string, membershipInvitationId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17336,7 +17770,7 @@ func NewPersonOrganizationsMembershipInvitationsDeleteRequest(server string, org
 }
 
 // NewPersonOrganizationsMembershipsListRequest constructs an http.Request for the PersonOrganizationsMembershipsList method
-func NewPersonOrganizationsMembershipsListRequest(server string, organizationId openapi_types.UUID, params *PersonOrganizationsMembershipsListParams) (*http.Request, error) {
+func NewPersonOrganizationsMembershipsListRequest(server string, organizationId string, params *PersonOrganizationsMembershipsListParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17409,7 +17843,7 @@ func NewPersonOrganizationsMembershipsListRequest(server string, organizationId 
 }
 
 // NewPersonOrganizationsMembershipsDeleteRequest constructs an http.Request for the PersonOrganizationsMembershipsDelete method
-func NewPersonOrganizationsMembershipsDeleteRequest(server string, organizationId openapi_types.UUID, membershipId openapi_types.UUID) (*http.Request, error) {
+func NewPersonOrganizationsMembershipsDeleteRequest(server string, organizationId string, membershipId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17450,7 +17884,7 @@ func NewPersonOrganizationsMembershipsDeleteRequest(server string, organizationI
 }
 
 // NewPersonOrganizationsMembershipsGetRequest constructs an http.Request for the PersonOrganizationsMembershipsGet method
-func NewPersonOrganizationsMembershipsGetRequest(server string, organizationId openapi_types.UUID, membershipId openapi_types.UUID) (*http.Request, error) {
+func NewPersonOrganizationsMembershipsGetRequest(server string, organizationId string, membershipId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17491,7 +17925,7 @@ func NewPersonOrganizationsMembershipsGetRequest(server string, organizationId o
 }
 
 // NewPersonOrganizationsMembershipsUpdateRequest constructs an http.Request for the PersonOrganizationsMembershipsUpdate method
-func NewPersonOrganizationsMembershipsUpdateRequest(server string, organizationId openapi_types.UUID, membershipId openapi_types.UUID) (*http.Request, error) {
+func NewPersonOrganizationsMembershipsUpdateRequest(server string, organizationId string, membershipId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17532,7 +17966,7 @@ func NewPersonOrganizationsMembershipsUpdateRequest(server string, organizationI
 }
 
 // NewPersonOrganizationsSitesListRequest constructs an http.Request for the PersonOrganizationsSitesList method
-func NewPersonOrganizationsSitesListRequest(server string, organizationId openapi_types.UUID, params *PersonOrganizationsSitesListParams) (*http.Request, error) {
+func NewPersonOrganizationsSitesListRequest(server string, organizationId string, params *PersonOrganizationsSitesListParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17605,7 +18039,7 @@ func NewPersonOrganizationsSitesListRequest(server string, organizationId openap
 }
 
 // NewPersonOrganizationsSitesCreateRequest calls the generic PersonOrganizationsSitesCreate builder with application/json body
-func NewPersonOrganizationsSitesCreateRequest(server string, organizationId openapi_types.UUID, body PersonOrganizationsSitesCreateJSONRequestBody) (*http.Request, error) {
+func NewPersonOrganizationsSitesCreateRequest(server string, organizationId string, body PersonOrganizationsSitesCreateJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -17616,7 +18050,7 @@ func NewPersonOrganizationsSitesCreateRequest(server string, organizationId open
 }
 
 // NewPersonOrganizationsSitesCreateRequestWithBody constructs an http.Request for the PersonOrganizationsSitesCreate method, with any body, and a specified content type
-func NewPersonOrganizationsSitesCreateRequestWithBody(server string, organizationId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPersonOrganizationsSitesCreateRequestWithBody(server string, organizationId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17652,7 +18086,7 @@ func NewPersonOrganizationsSitesCreateRequestWithBody(server string, organizatio
 }
 
 // NewPersonOrganizationsSitesGetRequest constructs an http.Request for the PersonOrganizationsSitesGet method
-func NewPersonOrganizationsSitesGetRequest(server string, organizationId openapi_types.UUID, siteId openapi_types.UUID) (*http.Request, error) {
+func NewPersonOrganizationsSitesGetRequest(server string, organizationId string, siteId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17693,7 +18127,7 @@ func NewPersonOrganizationsSitesGetRequest(server string, organizationId openapi
 }
 
 // NewPersonOrganizationsSitesUpdateRequest calls the generic PersonOrganizationsSitesUpdate builder with application/json body
-func NewPersonOrganizationsSitesUpdateRequest(server string, organizationId openapi_types.UUID, siteId openapi_types.UUID, body PersonOrganizationsSitesUpdateJSONRequestBody) (*http.Request, error) {
+func NewPersonOrganizationsSitesUpdateRequest(server string, organizationId string, siteId string, body PersonOrganizationsSitesUpdateJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -17704,7 +18138,7 @@ func NewPersonOrganizationsSitesUpdateRequest(server string, organizationId open
 }
 
 // NewPersonOrganizationsSitesUpdateRequestWithBody constructs an http.Request for the PersonOrganizationsSitesUpdate method, with any body, and a specified content type
-func NewPersonOrganizationsSitesUpdateRequestWithBody(server string, organizationId openapi_types.UUID, siteId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPersonOrganizationsSitesUpdateRequestWithBody(server string, organizationId string, siteId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17747,7 +18181,7 @@ func NewPersonOrganizationsSitesUpdateRequestWithBody(server string, organizatio
 }
 
 // NewPersonOrganizationsSoftwareListRequest constructs an http.Request for the PersonOrganizationsSoftwareList method
-func NewPersonOrganizationsSoftwareListRequest(server string, organizationId openapi_types.UUID, params *PersonOrganizationsSoftwareListParams) (*http.Request, error) {
+func NewPersonOrganizationsSoftwareListRequest(server string, organizationId string, params *PersonOrganizationsSoftwareListParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17832,7 +18266,7 @@ func NewPersonOrganizationsSoftwareListRequest(server string, organizationId ope
 }
 
 // NewPersonOrganizationsSoftwareCreateRequest calls the generic PersonOrganizationsSoftwareCreate builder with application/json body
-func NewPersonOrganizationsSoftwareCreateRequest(server string, organizationId openapi_types.UUID, body PersonOrganizationsSoftwareCreateJSONRequestBody) (*http.Request, error) {
+func NewPersonOrganizationsSoftwareCreateRequest(server string, organizationId string, body PersonOrganizationsSoftwareCreateJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -17843,7 +18277,7 @@ func NewPersonOrganizationsSoftwareCreateRequest(server string, organizationId o
 }
 
 // NewPersonOrganizationsSoftwareCreateRequestWithBody constructs an http.Request for the PersonOrganizationsSoftwareCreate method, with any body, and a specified content type
-func NewPersonOrganizationsSoftwareCreateRequestWithBody(server string, organizationId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPersonOrganizationsSoftwareCreateRequestWithBody(server string, organizationId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17879,7 +18313,7 @@ func NewPersonOrganizationsSoftwareCreateRequestWithBody(server string, organiza
 }
 
 // NewPersonOrganizationsSoftwareGetRequest constructs an http.Request for the PersonOrganizationsSoftwareGet method
-func NewPersonOrganizationsSoftwareGetRequest(server string, organizationId openapi_types.UUID, softwareId openapi_types.UUID) (*http.Request, error) {
+func NewPersonOrganizationsSoftwareGetRequest(server string, organizationId string, softwareId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17920,7 +18354,7 @@ func NewPersonOrganizationsSoftwareGetRequest(server string, organizationId open
 }
 
 // NewPersonOrganizationsSoftwareDeleteOwnershipRequest constructs an http.Request for the PersonOrganizationsSoftwareDeleteOwnership method
-func NewPersonOrganizationsSoftwareDeleteOwnershipRequest(server string, organizationId openapi_types.UUID, softwareId openapi_types.UUID) (*http.Request, error) {
+func NewPersonOrganizationsSoftwareDeleteOwnershipRequest(server string, organizationId string, softwareId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17961,7 +18395,7 @@ func NewPersonOrganizationsSoftwareDeleteOwnershipRequest(server string, organiz
 }
 
 // NewPersonOrganizationsSoftwareGetOwnershipRequest constructs an http.Request for the PersonOrganizationsSoftwareGetOwnership method
-func NewPersonOrganizationsSoftwareGetOwnershipRequest(server string, organizationId openapi_types.UUID, softwareId openapi_types.UUID) (*http.Request, error) {
+func NewPersonOrganizationsSoftwareGetOwnershipRequest(server string, organizationId string, softwareId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18002,7 +18436,7 @@ func NewPersonOrganizationsSoftwareGetOwnershipRequest(server string, organizati
 }
 
 // NewPersonOrganizationsSoftwareUpdateOwnershipRequest calls the generic PersonOrganizationsSoftwareUpdateOwnership builder with application/json body
-func NewPersonOrganizationsSoftwareUpdateOwnershipRequest(server string, organizationId openapi_types.UUID, softwareId openapi_types.UUID, body PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) (*http.Request, error) {
+func NewPersonOrganizationsSoftwareUpdateOwnershipRequest(server string, organizationId string, softwareId string, body PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -18013,7 +18447,7 @@ func NewPersonOrganizationsSoftwareUpdateOwnershipRequest(server string, organiz
 }
 
 // NewPersonOrganizationsSoftwareUpdateOwnershipRequestWithBody constructs an http.Request for the PersonOrganizationsSoftwareUpdateOwnership method, with any body, and a specified content type
-func NewPersonOrganizationsSoftwareUpdateOwnershipRequestWithBody(server string, organizationId openapi_types.UUID, softwareId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPersonOrganizationsSoftwareUpdateOwnershipRequestWithBody(server string, organizationId string, softwareId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18056,7 +18490,7 @@ func NewPersonOrganizationsSoftwareUpdateOwnershipRequestWithBody(server string,
 }
 
 // NewPersonOrganizationsSoftwareCreateOwnershipRequest constructs an http.Request for the PersonOrganizationsSoftwareCreateOwnership method
-func NewPersonOrganizationsSoftwareCreateOwnershipRequest(server string, organizationId openapi_types.UUID, softwareId openapi_types.UUID, params *PersonOrganizationsSoftwareCreateOwnershipParams) (*http.Request, error) {
+func NewPersonOrganizationsSoftwareCreateOwnershipRequest(server string, organizationId string, softwareId string, params *PersonOrganizationsSoftwareCreateOwnershipParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18124,7 +18558,7 @@ func NewPersonOrganizationsSoftwareCreateOwnershipRequest(server string, organiz
 }
 
 // NewPersonOrganizationsSpecialistsListRequest constructs an http.Request for the PersonOrganizationsSpecialistsList method
-func NewPersonOrganizationsSpecialistsListRequest(server string, organizationId openapi_types.UUID, params *PersonOrganizationsSpecialistsListParams) (*http.Request, error) {
+func NewPersonOrganizationsSpecialistsListRequest(server string, organizationId string, params *PersonOrganizationsSpecialistsListParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18209,7 +18643,7 @@ func NewPersonOrganizationsSpecialistsListRequest(server string, organizationId 
 }
 
 // NewPersonOrganizationsSpecialistsCreateRequest calls the generic PersonOrganizationsSpecialistsCreate builder with application/json body
-func NewPersonOrganizationsSpecialistsCreateRequest(server string, organizationId openapi_types.UUID, body PersonOrganizationsSpecialistsCreateJSONRequestBody) (*http.Request, error) {
+func NewPersonOrganizationsSpecialistsCreateRequest(server string, organizationId string, body PersonOrganizationsSpecialistsCreateJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -18220,7 +18654,7 @@ func NewPersonOrganizationsSpecialistsCreateRequest(server string, organizationI
 }
 
 // NewPersonOrganizationsSpecialistsCreateRequestWithBody constructs an http.Request for the PersonOrganizationsSpecialistsCreate method, with any body, and a specified content type
-func NewPersonOrganizationsSpecialistsCreateRequestWithBody(server string, organizationId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPersonOrganizationsSpecialistsCreateRequestWithBody(server string, organizationId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18256,7 +18690,7 @@ func NewPersonOrganizationsSpecialistsCreateRequestWithBody(server string, organ
 }
 
 // NewPersonOrganizationsSpecialistsGetRequest constructs an http.Request for the PersonOrganizationsSpecialistsGet method
-func NewPersonOrganizationsSpecialistsGetRequest(server string, organizationId openapi_types.UUID, specialistId openapi_types.UUID) (*http.Request, error) {
+func NewPersonOrganizationsSpecialistsGetRequest(server string, organizationId string, specialistId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18297,7 +18731,7 @@ func NewPersonOrganizationsSpecialistsGetRequest(server string, organizationId o
 }
 
 // NewPersonOrganizationsSpecialistsDeleteOwnershipRequest constructs an http.Request for the PersonOrganizationsSpecialistsDeleteOwnership method
-func NewPersonOrganizationsSpecialistsDeleteOwnershipRequest(server string, organizationId openapi_types.UUID, specialistId openapi_types.UUID) (*http.Request, error) {
+func NewPersonOrganizationsSpecialistsDeleteOwnershipRequest(server string, organizationId string, specialistId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18338,7 +18772,7 @@ func NewPersonOrganizationsSpecialistsDeleteOwnershipRequest(server string, orga
 }
 
 // NewPersonOrganizationsSpecialistsGetOwnershipRequest constructs an http.Request for the PersonOrganizationsSpecialistsGetOwnership method
-func NewPersonOrganizationsSpecialistsGetOwnershipRequest(server string, organizationId openapi_types.UUID, specialistId openapi_types.UUID) (*http.Request, error) {
+func NewPersonOrganizationsSpecialistsGetOwnershipRequest(server string, organizationId string, specialistId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18379,7 +18813,7 @@ func NewPersonOrganizationsSpecialistsGetOwnershipRequest(server string, organiz
 }
 
 // NewPersonOrganizationsSpecialistsUpdateOwnershipRequest calls the generic PersonOrganizationsSpecialistsUpdateOwnership builder with application/json body
-func NewPersonOrganizationsSpecialistsUpdateOwnershipRequest(server string, organizationId openapi_types.UUID, specialistId openapi_types.UUID, body PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) (*http.Request, error) {
+func NewPersonOrganizationsSpecialistsUpdateOwnershipRequest(server string, organizationId string, specialistId string, body PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -18390,7 +18824,7 @@ func NewPersonOrganizationsSpecialistsUpdateOwnershipRequest(server string, orga
 }
 
 // NewPersonOrganizationsSpecialistsUpdateOwnershipRequestWithBody constructs an http.Request for the PersonOrganizationsSpecialistsUpdateOwnership method, with any body, and a specified content type
-func NewPersonOrganizationsSpecialistsUpdateOwnershipRequestWithBody(server string, organizationId openapi_types.UUID, specialistId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewPersonOrganizationsSpecialistsUpdateOwnershipRequestWithBody(server string, organizationId string, specialistId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18433,7 +18867,7 @@ func NewPersonOrganizationsSpecialistsUpdateOwnershipRequestWithBody(server stri
 }
 
 // NewPersonOrganizationsSpecialistsCreateOwnershipRequest constructs an http.Request for the PersonOrganizationsSpecialistsCreateOwnership method
-func NewPersonOrganizationsSpecialistsCreateOwnershipRequest(server string, organizationId openapi_types.UUID, specialistId openapi_types.UUID, params *PersonOrganizationsSpecialistsCreateOwnershipParams) (*http.Request, error) {
+func NewPersonOrganizationsSpecialistsCreateOwnershipRequest(server string, organizationId string, specialistId string, params *PersonOrganizationsSpecialistsCreateOwnershipParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18501,7 +18935,7 @@ func NewPersonOrganizationsSpecialistsCreateOwnershipRequest(server string, orga
 }
 
 // NewPersonOrganizationsSpecialistsGetSpecificationRequest constructs an http.Request for the PersonOrganizationsSpecialistsGetSpecification method
-func NewPersonOrganizationsSpecialistsGetSpecificationRequest(server string, organizationId openapi_types.UUID, specialistId openapi_types.UUID, params *PersonOrganizationsSpecialistsGetSpecificationParams) (*http.Request, error) {
+func NewPersonOrganizationsSpecialistsGetSpecificationRequest(server string, organizationId string, specialistId string, params *PersonOrganizationsSpecialistsGetSpecificationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18783,7 +19217,7 @@ func NewSitesCreateRequestWithBody(server string, contentType string, body io.Re
 }
 
 // NewSitesGetRequest constructs an http.Request for the SitesGet method
-func NewSitesGetRequest(server string, siteId openapi_types.UUID) (*http.Request, error) {
+func NewSitesGetRequest(server string, siteId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18817,7 +19251,7 @@ func NewSitesGetRequest(server string, siteId openapi_types.UUID) (*http.Request
 }
 
 // NewSitesUpdateRequest calls the generic SitesUpdate builder with application/json body
-func NewSitesUpdateRequest(server string, siteId openapi_types.UUID, body SitesUpdateJSONRequestBody) (*http.Request, error) {
+func NewSitesUpdateRequest(server string, siteId string, body SitesUpdateJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -18828,7 +19262,7 @@ func NewSitesUpdateRequest(server string, siteId openapi_types.UUID, body SitesU
 }
 
 // NewSitesUpdateRequestWithBody constructs an http.Request for the SitesUpdate method, with any body, and a specified content type
-func NewSitesUpdateRequestWithBody(server string, siteId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewSitesUpdateRequestWithBody(server string, siteId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -18982,7 +19416,7 @@ func NewSoftwareCreateRequestWithBody(server string, contentType string, body io
 }
 
 // NewSoftwareGetRequest constructs an http.Request for the SoftwareGet method
-func NewSoftwareGetRequest(server string, softwareId openapi_types.UUID) (*http.Request, error) {
+func NewSoftwareGetRequest(server string, softwareId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19016,7 +19450,7 @@ func NewSoftwareGetRequest(server string, softwareId openapi_types.UUID) (*http.
 }
 
 // NewSoftwareDeleteOwnershipRequest constructs an http.Request for the SoftwareDeleteOwnership method
-func NewSoftwareDeleteOwnershipRequest(server string, softwareId openapi_types.UUID) (*http.Request, error) {
+func NewSoftwareDeleteOwnershipRequest(server string, softwareId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19050,7 +19484,7 @@ func NewSoftwareDeleteOwnershipRequest(server string, softwareId openapi_types.U
 }
 
 // NewSoftwareGetOwnershipRequest constructs an http.Request for the SoftwareGetOwnership method
-func NewSoftwareGetOwnershipRequest(server string, softwareId openapi_types.UUID) (*http.Request, error) {
+func NewSoftwareGetOwnershipRequest(server string, softwareId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19084,7 +19518,7 @@ func NewSoftwareGetOwnershipRequest(server string, softwareId openapi_types.UUID
 }
 
 // NewSoftwareUpdateOwnershipRequest calls the generic SoftwareUpdateOwnership builder with application/json body
-func NewSoftwareUpdateOwnershipRequest(server string, softwareId openapi_types.UUID, body SoftwareUpdateOwnershipJSONRequestBody) (*http.Request, error) {
+func NewSoftwareUpdateOwnershipRequest(server string, softwareId string, body SoftwareUpdateOwnershipJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -19095,7 +19529,7 @@ func NewSoftwareUpdateOwnershipRequest(server string, softwareId openapi_types.U
 }
 
 // NewSoftwareUpdateOwnershipRequestWithBody constructs an http.Request for the SoftwareUpdateOwnership method, with any body, and a specified content type
-func NewSoftwareUpdateOwnershipRequestWithBody(server string, softwareId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewSoftwareUpdateOwnershipRequestWithBody(server string, softwareId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19131,7 +19565,7 @@ func NewSoftwareUpdateOwnershipRequestWithBody(server string, softwareId openapi
 }
 
 // NewSoftwareCreateOwnershipRequest constructs an http.Request for the SoftwareCreateOwnership method
-func NewSoftwareCreateOwnershipRequest(server string, softwareId openapi_types.UUID, params *SoftwareCreateOwnershipParams) (*http.Request, error) {
+func NewSoftwareCreateOwnershipRequest(server string, softwareId string, params *SoftwareCreateOwnershipParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19310,7 +19744,7 @@ func NewSpecialistsCreateRequestWithBody(server string, contentType string, body
 }
 
 // NewSpecialistsGetRequest constructs an http.Request for the SpecialistsGet method
-func NewSpecialistsGetRequest(server string, specialistId openapi_types.UUID) (*http.Request, error) {
+func NewSpecialistsGetRequest(server string, specialistId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19344,7 +19778,7 @@ func NewSpecialistsGetRequest(server string, specialistId openapi_types.UUID) (*
 }
 
 // NewSpecialistsDeleteOwnershipRequest constructs an http.Request for the SpecialistsDeleteOwnership method
-func NewSpecialistsDeleteOwnershipRequest(server string, specialistId openapi_types.UUID) (*http.Request, error) {
+func NewSpecialistsDeleteOwnershipRequest(server string, specialistId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19378,7 +19812,7 @@ func NewSpecialistsDeleteOwnershipRequest(server string, specialistId openapi_ty
 }
 
 // NewSpecialistsGetOwnershipRequest constructs an http.Request for the SpecialistsGetOwnership method
-func NewSpecialistsGetOwnershipRequest(server string, specialistId openapi_types.UUID) (*http.Request, error) {
+func NewSpecialistsGetOwnershipRequest(server string, specialistId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19412,7 +19846,7 @@ func NewSpecialistsGetOwnershipRequest(server string, specialistId openapi_types
 }
 
 // NewSpecialistsUpdateOwnershipRequest calls the generic SpecialistsUpdateOwnership builder with application/json body
-func NewSpecialistsUpdateOwnershipRequest(server string, specialistId openapi_types.UUID, body SpecialistsUpdateOwnershipJSONRequestBody) (*http.Request, error) {
+func NewSpecialistsUpdateOwnershipRequest(server string, specialistId string, body SpecialistsUpdateOwnershipJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -19423,7 +19857,7 @@ func NewSpecialistsUpdateOwnershipRequest(server string, specialistId openapi_ty
 }
 
 // NewSpecialistsUpdateOwnershipRequestWithBody constructs an http.Request for the SpecialistsUpdateOwnership method, with any body, and a specified content type
-func NewSpecialistsUpdateOwnershipRequestWithBody(server string, specialistId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewSpecialistsUpdateOwnershipRequestWithBody(server string, specialistId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19459,7 +19893,7 @@ func NewSpecialistsUpdateOwnershipRequestWithBody(server string, specialistId op
 }
 
 // NewSpecialistsCreateOwnershipRequest constructs an http.Request for the SpecialistsCreateOwnership method
-func NewSpecialistsCreateOwnershipRequest(server string, specialistId openapi_types.UUID, params *SpecialistsCreateOwnershipParams) (*http.Request, error) {
+func NewSpecialistsCreateOwnershipRequest(server string, specialistId string, params *SpecialistsCreateOwnershipParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19520,7 +19954,7 @@ func NewSpecialistsCreateOwnershipRequest(server string, specialistId openapi_ty
 }
 
 // NewSpecialistsGetSpecificationRequest constructs an http.Request for the SpecialistsGetSpecification method
-func NewSpecialistsGetSpecificationRequest(server string, specialistId openapi_types.UUID, params *SpecialistsGetSpecificationParams) (*http.Request, error) {
+func NewSpecialistsGetSpecificationRequest(server string, specialistId string, params *SpecialistsGetSpecificationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19659,7 +20093,7 @@ func NewSubscriptionsListRequest(server string, params *SubscriptionsListParams)
 }
 
 // NewSubscriptionsDeleteRequest constructs an http.Request for the SubscriptionsDelete method
-func NewSubscriptionsDeleteRequest(server string, subscriptionId openapi_types.UUID) (*http.Request, error) {
+func NewSubscriptionsDeleteRequest(server string, subscriptionId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19693,7 +20127,7 @@ func NewSubscriptionsDeleteRequest(server string, subscriptionId openapi_types.U
 }
 
 // NewSubscriptionsGetRequest constructs an http.Request for the SubscriptionsGet method
-func NewSubscriptionsGetRequest(server string, subscriptionId openapi_types.UUID) (*http.Request, error) {
+func NewSubscriptionsGetRequest(server string, subscriptionId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19727,7 +20161,7 @@ func NewSubscriptionsGetRequest(server string, subscriptionId openapi_types.UUID
 }
 
 // NewSubscriptionsUpdateRequest calls the generic SubscriptionsUpdate builder with application/json body
-func NewSubscriptionsUpdateRequest(server string, subscriptionId openapi_types.UUID, body SubscriptionsUpdateJSONRequestBody) (*http.Request, error) {
+func NewSubscriptionsUpdateRequest(server string, subscriptionId string, body SubscriptionsUpdateJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -19738,7 +20172,7 @@ func NewSubscriptionsUpdateRequest(server string, subscriptionId openapi_types.U
 }
 
 // NewSubscriptionsUpdateRequestWithBody constructs an http.Request for the SubscriptionsUpdate method, with any body, and a specified content type
-func NewSubscriptionsUpdateRequestWithBody(server string, subscriptionId openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+func NewSubscriptionsUpdateRequestWithBody(server string, subscriptionId string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19880,7 +20314,7 @@ func NewTestAccountsCreateRequestWithBody(server string, contentType string, bod
 }
 
 // NewTestAccountsDeleteRequest constructs an http.Request for the TestAccountsDelete method
-func NewTestAccountsDeleteRequest(server string, testAccountId openapi_types.UUID) (*http.Request, error) {
+func NewTestAccountsDeleteRequest(server string, testAccountId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19914,7 +20348,7 @@ func NewTestAccountsDeleteRequest(server string, testAccountId openapi_types.UUI
 }
 
 // NewTestAccountsGetRequest constructs an http.Request for the TestAccountsGet method
-func NewTestAccountsGetRequest(server string, testAccountId openapi_types.UUID) (*http.Request, error) {
+func NewTestAccountsGetRequest(server string, testAccountId string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -19962,3 +20396,2080 @@ func (c *RawClient) applyEditors(ctx context.Context, req *http.Request, additio
 }
 
 // The typed facade (services.gen.go) parses responses.
+
+// The JSON methods of the models: each reads and writes the members its
+// type declares and keeps the others in Unknown (internal/wire).
+
+type jsonAddon Addon
+
+// MarshalJSON writes Addon, its Unknown members included.
+func (v Addon) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonAddon)(&v)) }
+
+// UnmarshalJSON reads Addon; the members it does not declare go to Unknown.
+func (v *Addon) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonAddon)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Addon) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonAddon)(&v)) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Addon) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAddon)(v))
+}
+
+type jsonApp App
+
+// MarshalJSON writes App, its Unknown members included.
+func (v App) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonApp)(&v)) }
+
+// UnmarshalJSON reads App; the members it does not declare go to Unknown.
+func (v *App) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonApp)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v App) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonApp)(&v)) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *App) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonApp)(v))
+}
+
+type jsonAppUpdateJSONBody AppUpdateJSONBody
+
+// MarshalJSON writes AppUpdateJSONBody, its Unknown members included.
+func (v AppUpdateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAppUpdateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads AppUpdateJSONBody; the members it does not declare go to Unknown.
+func (v *AppUpdateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAppUpdateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AppUpdateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAppUpdateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AppUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAppUpdateJSONBody)(v))
+}
+
+type jsonAppUpdateJSONRequestBody AppUpdateJSONRequestBody
+
+// MarshalJSON writes AppUpdateJSONRequestBody, its Unknown members included.
+func (v AppUpdateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonAppUpdateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads AppUpdateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *AppUpdateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonAppUpdateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v AppUpdateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonAppUpdateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *AppUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonAppUpdateJSONRequestBody)(v))
+}
+
+type jsonBusinessRelationship BusinessRelationship
+
+// MarshalJSON writes BusinessRelationship, its Unknown members included.
+func (v BusinessRelationship) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonBusinessRelationship)(&v))
+}
+
+// UnmarshalJSON reads BusinessRelationship; the members it does not declare go to Unknown.
+func (v *BusinessRelationship) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonBusinessRelationship)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v BusinessRelationship) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonBusinessRelationship)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *BusinessRelationship) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonBusinessRelationship)(v))
+}
+
+type jsonConnection Connection
+
+// MarshalJSON writes Connection, its Unknown members included.
+func (v Connection) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonConnection)(&v)) }
+
+// UnmarshalJSON reads Connection; the members it does not declare go to Unknown.
+func (v *Connection) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonConnection)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Connection) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonConnection)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Connection) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonConnection)(v))
+}
+
+type jsonGetPersonOrganizationMemberships200JSONResponseBodyOrganizationSubscription0 GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSubscription0
+
+// MarshalJSON writes GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSubscription0, its Unknown members included.
+func (v GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonGetPersonOrganizationMemberships200JSONResponseBodyOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSON reads GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSubscription0; the members it does not declare go to Unknown.
+func (v *GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonGetPersonOrganizationMemberships200JSONResponseBodyOrganizationSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonGetPersonOrganizationMemberships200JSONResponseBodyOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonGetPersonOrganizationMemberships200JSONResponseBodyOrganizationSubscription0)(v))
+}
+
+type jsonMachine Machine
+
+// MarshalJSON writes Machine, its Unknown members included.
+func (v Machine) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonMachine)(&v)) }
+
+// UnmarshalJSON reads Machine; the members it does not declare go to Unknown.
+func (v *Machine) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonMachine)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Machine) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonMachine)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Machine) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonMachine)(v))
+}
+
+type jsonMachinesCreateJSONBody MachinesCreateJSONBody
+
+// MarshalJSON writes MachinesCreateJSONBody, its Unknown members included.
+func (v MachinesCreateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonMachinesCreateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads MachinesCreateJSONBody; the members it does not declare go to Unknown.
+func (v *MachinesCreateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonMachinesCreateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v MachinesCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonMachinesCreateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *MachinesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonMachinesCreateJSONBody)(v))
+}
+
+type jsonMachinesCreateJSONRequestBody MachinesCreateJSONRequestBody
+
+// MarshalJSON writes MachinesCreateJSONRequestBody, its Unknown members included.
+func (v MachinesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonMachinesCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads MachinesCreateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *MachinesCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonMachinesCreateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v MachinesCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonMachinesCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *MachinesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonMachinesCreateJSONRequestBody)(v))
+}
+
+type jsonMachinesUpdateOwnershipJSONBody MachinesUpdateOwnershipJSONBody
+
+// MarshalJSON writes MachinesUpdateOwnershipJSONBody, its Unknown members included.
+func (v MachinesUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonMachinesUpdateOwnershipJSONBody)(&v))
+}
+
+// UnmarshalJSON reads MachinesUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
+func (v *MachinesUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonMachinesUpdateOwnershipJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v MachinesUpdateOwnershipJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonMachinesUpdateOwnershipJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *MachinesUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonMachinesUpdateOwnershipJSONBody)(v))
+}
+
+type jsonMachinesUpdateOwnershipJSONRequestBody MachinesUpdateOwnershipJSONRequestBody
+
+// MarshalJSON writes MachinesUpdateOwnershipJSONRequestBody, its Unknown members included.
+func (v MachinesUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonMachinesUpdateOwnershipJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads MachinesUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
+func (v *MachinesUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonMachinesUpdateOwnershipJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v MachinesUpdateOwnershipJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonMachinesUpdateOwnershipJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *MachinesUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonMachinesUpdateOwnershipJSONRequestBody)(v))
+}
+
+type jsonManufacturerMachine ManufacturerMachine
+
+// MarshalJSON writes ManufacturerMachine, its Unknown members included.
+func (v ManufacturerMachine) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonManufacturerMachine)(&v))
+}
+
+// UnmarshalJSON reads ManufacturerMachine; the members it does not declare go to Unknown.
+func (v *ManufacturerMachine) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonManufacturerMachine)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ManufacturerMachine) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonManufacturerMachine)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ManufacturerMachine) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonManufacturerMachine)(v))
+}
+
+type jsonManufacturerMachinesCreateJSONBody ManufacturerMachinesCreateJSONBody
+
+// MarshalJSON writes ManufacturerMachinesCreateJSONBody, its Unknown members included.
+func (v ManufacturerMachinesCreateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonManufacturerMachinesCreateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads ManufacturerMachinesCreateJSONBody; the members it does not declare go to Unknown.
+func (v *ManufacturerMachinesCreateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonManufacturerMachinesCreateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ManufacturerMachinesCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonManufacturerMachinesCreateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ManufacturerMachinesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonManufacturerMachinesCreateJSONBody)(v))
+}
+
+type jsonManufacturerMachinesCreateJSONRequestBody ManufacturerMachinesCreateJSONRequestBody
+
+// MarshalJSON writes ManufacturerMachinesCreateJSONRequestBody, its Unknown members included.
+func (v ManufacturerMachinesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonManufacturerMachinesCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads ManufacturerMachinesCreateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ManufacturerMachinesCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonManufacturerMachinesCreateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ManufacturerMachinesCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonManufacturerMachinesCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ManufacturerMachinesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonManufacturerMachinesCreateJSONRequestBody)(v))
+}
+
+type jsonManufacturerMachinesUpdateJSONBody ManufacturerMachinesUpdateJSONBody
+
+// MarshalJSON writes ManufacturerMachinesUpdateJSONBody, its Unknown members included.
+func (v ManufacturerMachinesUpdateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonManufacturerMachinesUpdateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads ManufacturerMachinesUpdateJSONBody; the members it does not declare go to Unknown.
+func (v *ManufacturerMachinesUpdateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonManufacturerMachinesUpdateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ManufacturerMachinesUpdateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonManufacturerMachinesUpdateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ManufacturerMachinesUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonManufacturerMachinesUpdateJSONBody)(v))
+}
+
+type jsonManufacturerMachinesUpdateJSONRequestBody ManufacturerMachinesUpdateJSONRequestBody
+
+// MarshalJSON writes ManufacturerMachinesUpdateJSONRequestBody, its Unknown members included.
+func (v ManufacturerMachinesUpdateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonManufacturerMachinesUpdateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads ManufacturerMachinesUpdateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ManufacturerMachinesUpdateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonManufacturerMachinesUpdateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v ManufacturerMachinesUpdateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonManufacturerMachinesUpdateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *ManufacturerMachinesUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonManufacturerMachinesUpdateJSONRequestBody)(v))
+}
+
+type jsonMembership Membership
+
+// MarshalJSON writes Membership, its Unknown members included.
+func (v Membership) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonMembership)(&v)) }
+
+// UnmarshalJSON reads Membership; the members it does not declare go to Unknown.
+func (v *Membership) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonMembership)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Membership) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonMembership)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Membership) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonMembership)(v))
+}
+
+type jsonMembershipInvitation MembershipInvitation
+
+// MarshalJSON writes MembershipInvitation, its Unknown members included.
+func (v MembershipInvitation) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonMembershipInvitation)(&v))
+}
+
+// UnmarshalJSON reads MembershipInvitation; the members it does not declare go to Unknown.
+func (v *MembershipInvitation) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonMembershipInvitation)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v MembershipInvitation) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonMembershipInvitation)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *MembershipInvitation) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonMembershipInvitation)(v))
+}
+
+type jsonN401UnauthorizedJWT N401UnauthorizedJWT
+
+// MarshalJSON writes N401UnauthorizedJWT, its Unknown members included.
+func (v N401UnauthorizedJWT) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonN401UnauthorizedJWT)(&v))
+}
+
+// UnmarshalJSON reads N401UnauthorizedJWT; the members it does not declare go to Unknown.
+func (v *N401UnauthorizedJWT) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonN401UnauthorizedJWT)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v N401UnauthorizedJWT) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonN401UnauthorizedJWT)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *N401UnauthorizedJWT) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonN401UnauthorizedJWT)(v))
+}
+
+type jsonN403Forbidden N403Forbidden
+
+// MarshalJSON writes N403Forbidden, its Unknown members included.
+func (v N403Forbidden) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonN403Forbidden)(&v)) }
+
+// UnmarshalJSON reads N403Forbidden; the members it does not declare go to Unknown.
+func (v *N403Forbidden) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonN403Forbidden)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v N403Forbidden) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonN403Forbidden)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *N403Forbidden) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonN403Forbidden)(v))
+}
+
+type jsonN404NotFound N404NotFound
+
+// MarshalJSON writes N404NotFound, its Unknown members included.
+func (v N404NotFound) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonN404NotFound)(&v)) }
+
+// UnmarshalJSON reads N404NotFound; the members it does not declare go to Unknown.
+func (v *N404NotFound) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonN404NotFound)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v N404NotFound) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonN404NotFound)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *N404NotFound) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonN404NotFound)(v))
+}
+
+type jsonN422UnprocessableEntity N422UnprocessableEntity
+
+// MarshalJSON writes N422UnprocessableEntity, its Unknown members included.
+func (v N422UnprocessableEntity) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonN422UnprocessableEntity)(&v))
+}
+
+// UnmarshalJSON reads N422UnprocessableEntity; the members it does not declare go to Unknown.
+func (v *N422UnprocessableEntity) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonN422UnprocessableEntity)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v N422UnprocessableEntity) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonN422UnprocessableEntity)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *N422UnprocessableEntity) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonN422UnprocessableEntity)(v))
+}
+
+type jsonOrganization Organization
+
+// MarshalJSON writes Organization, its Unknown members included.
+func (v Organization) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonOrganization)(&v)) }
+
+// UnmarshalJSON reads Organization; the members it does not declare go to Unknown.
+func (v *Organization) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonOrganization)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Organization) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonOrganization)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Organization) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonOrganization)(v))
+}
+
+type jsonOrganizationBusinessRelationshipsCreateJSONBody OrganizationBusinessRelationshipsCreateJSONBody
+
+// MarshalJSON writes OrganizationBusinessRelationshipsCreateJSONBody, its Unknown members included.
+func (v OrganizationBusinessRelationshipsCreateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonOrganizationBusinessRelationshipsCreateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads OrganizationBusinessRelationshipsCreateJSONBody; the members it does not declare go to Unknown.
+func (v *OrganizationBusinessRelationshipsCreateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonOrganizationBusinessRelationshipsCreateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v OrganizationBusinessRelationshipsCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonOrganizationBusinessRelationshipsCreateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *OrganizationBusinessRelationshipsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonOrganizationBusinessRelationshipsCreateJSONBody)(v))
+}
+
+type jsonOrganizationBusinessRelationshipsCreateJSONRequestBody OrganizationBusinessRelationshipsCreateJSONRequestBody
+
+// MarshalJSON writes OrganizationBusinessRelationshipsCreateJSONRequestBody, its Unknown members included.
+func (v OrganizationBusinessRelationshipsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonOrganizationBusinessRelationshipsCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads OrganizationBusinessRelationshipsCreateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *OrganizationBusinessRelationshipsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonOrganizationBusinessRelationshipsCreateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v OrganizationBusinessRelationshipsCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonOrganizationBusinessRelationshipsCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *OrganizationBusinessRelationshipsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonOrganizationBusinessRelationshipsCreateJSONRequestBody)(v))
+}
+
+type jsonOrganizationMembership OrganizationMembership
+
+// MarshalJSON writes OrganizationMembership, its Unknown members included.
+func (v OrganizationMembership) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonOrganizationMembership)(&v))
+}
+
+// UnmarshalJSON reads OrganizationMembership; the members it does not declare go to Unknown.
+func (v *OrganizationMembership) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonOrganizationMembership)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v OrganizationMembership) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonOrganizationMembership)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *OrganizationMembership) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonOrganizationMembership)(v))
+}
+
+type jsonOrganizationMembershipPersonSubscription0 OrganizationMembershipPersonSubscription0
+
+// MarshalJSON writes OrganizationMembershipPersonSubscription0, its Unknown members included.
+func (v OrganizationMembershipPersonSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonOrganizationMembershipPersonSubscription0)(&v))
+}
+
+// UnmarshalJSON reads OrganizationMembershipPersonSubscription0; the members it does not declare go to Unknown.
+func (v *OrganizationMembershipPersonSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonOrganizationMembershipPersonSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v OrganizationMembershipPersonSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonOrganizationMembershipPersonSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *OrganizationMembershipPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonOrganizationMembershipPersonSubscription0)(v))
+}
+
+type jsonOrganizationMembershipsGet200JSONResponseBodyPersonSubscription0 OrganizationMembershipsGet200JSONResponseBodyPersonSubscription0
+
+// MarshalJSON writes OrganizationMembershipsGet200JSONResponseBodyPersonSubscription0, its Unknown members included.
+func (v OrganizationMembershipsGet200JSONResponseBodyPersonSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonOrganizationMembershipsGet200JSONResponseBodyPersonSubscription0)(&v))
+}
+
+// UnmarshalJSON reads OrganizationMembershipsGet200JSONResponseBodyPersonSubscription0; the members it does not declare go to Unknown.
+func (v *OrganizationMembershipsGet200JSONResponseBodyPersonSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonOrganizationMembershipsGet200JSONResponseBodyPersonSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v OrganizationMembershipsGet200JSONResponseBodyPersonSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonOrganizationMembershipsGet200JSONResponseBodyPersonSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *OrganizationMembershipsGet200JSONResponseBodyPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonOrganizationMembershipsGet200JSONResponseBodyPersonSubscription0)(v))
+}
+
+type jsonOrganizationMembershipsUpdate200JSONResponseBodyPersonSubscription0 OrganizationMembershipsUpdate200JSONResponseBodyPersonSubscription0
+
+// MarshalJSON writes OrganizationMembershipsUpdate200JSONResponseBodyPersonSubscription0, its Unknown members included.
+func (v OrganizationMembershipsUpdate200JSONResponseBodyPersonSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonOrganizationMembershipsUpdate200JSONResponseBodyPersonSubscription0)(&v))
+}
+
+// UnmarshalJSON reads OrganizationMembershipsUpdate200JSONResponseBodyPersonSubscription0; the members it does not declare go to Unknown.
+func (v *OrganizationMembershipsUpdate200JSONResponseBodyPersonSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonOrganizationMembershipsUpdate200JSONResponseBodyPersonSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v OrganizationMembershipsUpdate200JSONResponseBodyPersonSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonOrganizationMembershipsUpdate200JSONResponseBodyPersonSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *OrganizationMembershipsUpdate200JSONResponseBodyPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonOrganizationMembershipsUpdate200JSONResponseBodyPersonSubscription0)(v))
+}
+
+type jsonOrganizationSubscription0 OrganizationSubscription0
+
+// MarshalJSON writes OrganizationSubscription0, its Unknown members included.
+func (v OrganizationSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSON reads OrganizationSubscription0; the members it does not declare go to Unknown.
+func (v *OrganizationSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonOrganizationSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v OrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *OrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonOrganizationSubscription0)(v))
+}
+
+type jsonPerson Person
+
+// MarshalJSON writes Person, its Unknown members included.
+func (v Person) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonPerson)(&v)) }
+
+// UnmarshalJSON reads Person; the members it does not declare go to Unknown.
+func (v *Person) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonPerson)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Person) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonPerson)(&v)) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Person) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPerson)(v))
+}
+
+type jsonPersonOrganizationMembershipsOrganizationSubscription0 PersonOrganizationMembershipsOrganizationSubscription0
+
+// MarshalJSON writes PersonOrganizationMembershipsOrganizationSubscription0, its Unknown members included.
+func (v PersonOrganizationMembershipsOrganizationSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationMembershipsOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationMembershipsOrganizationSubscription0; the members it does not declare go to Unknown.
+func (v *PersonOrganizationMembershipsOrganizationSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationMembershipsOrganizationSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationMembershipsOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationMembershipsOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationMembershipsOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationMembershipsOrganizationSubscription0)(v))
+}
+
+type jsonPersonOrganizationsCreate201JSONResponseBodySubscription0 PersonOrganizationsCreate201JSONResponseBodySubscription0
+
+// MarshalJSON writes PersonOrganizationsCreate201JSONResponseBodySubscription0, its Unknown members included.
+func (v PersonOrganizationsCreate201JSONResponseBodySubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsCreate201JSONResponseBodySubscription0)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsCreate201JSONResponseBodySubscription0; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsCreate201JSONResponseBodySubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsCreate201JSONResponseBodySubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsCreate201JSONResponseBodySubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsCreate201JSONResponseBodySubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsCreate201JSONResponseBodySubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsCreate201JSONResponseBodySubscription0)(v))
+}
+
+type jsonPersonOrganizationsCreateJSONBody PersonOrganizationsCreateJSONBody
+
+// MarshalJSON writes PersonOrganizationsCreateJSONBody, its Unknown members included.
+func (v PersonOrganizationsCreateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsCreateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsCreateJSONBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsCreateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsCreateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsCreateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsCreateJSONBody)(v))
+}
+
+type jsonPersonOrganizationsCreateJSONRequestBody PersonOrganizationsCreateJSONRequestBody
+
+// MarshalJSON writes PersonOrganizationsCreateJSONRequestBody, its Unknown members included.
+func (v PersonOrganizationsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsCreateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsCreateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsCreateJSONRequestBody)(v))
+}
+
+type jsonPersonOrganizationsMachinesCreateJSONBody PersonOrganizationsMachinesCreateJSONBody
+
+// MarshalJSON writes PersonOrganizationsMachinesCreateJSONBody, its Unknown members included.
+func (v PersonOrganizationsMachinesCreateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsMachinesCreateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsMachinesCreateJSONBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsMachinesCreateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsMachinesCreateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsMachinesCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsMachinesCreateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsMachinesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsMachinesCreateJSONBody)(v))
+}
+
+type jsonPersonOrganizationsMachinesCreateJSONRequestBody PersonOrganizationsMachinesCreateJSONRequestBody
+
+// MarshalJSON writes PersonOrganizationsMachinesCreateJSONRequestBody, its Unknown members included.
+func (v PersonOrganizationsMachinesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsMachinesCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsMachinesCreateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsMachinesCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsMachinesCreateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsMachinesCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsMachinesCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsMachinesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsMachinesCreateJSONRequestBody)(v))
+}
+
+type jsonPersonOrganizationsMachinesUpdateOwnershipJSONBody PersonOrganizationsMachinesUpdateOwnershipJSONBody
+
+// MarshalJSON writes PersonOrganizationsMachinesUpdateOwnershipJSONBody, its Unknown members included.
+func (v PersonOrganizationsMachinesUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsMachinesUpdateOwnershipJSONBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsMachinesUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsMachinesUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsMachinesUpdateOwnershipJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsMachinesUpdateOwnershipJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsMachinesUpdateOwnershipJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsMachinesUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsMachinesUpdateOwnershipJSONBody)(v))
+}
+
+type jsonPersonOrganizationsMachinesUpdateOwnershipJSONRequestBody PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody
+
+// MarshalJSON writes PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody, its Unknown members included.
+func (v PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsMachinesUpdateOwnershipJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsMachinesUpdateOwnershipJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsMachinesUpdateOwnershipJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsMachinesUpdateOwnershipJSONRequestBody)(v))
+}
+
+type jsonPersonOrganizationsMembershipInvitationsCreateJSONBody PersonOrganizationsMembershipInvitationsCreateJSONBody
+
+// MarshalJSON writes PersonOrganizationsMembershipInvitationsCreateJSONBody, its Unknown members included.
+func (v PersonOrganizationsMembershipInvitationsCreateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsMembershipInvitationsCreateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsMembershipInvitationsCreateJSONBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsMembershipInvitationsCreateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsMembershipInvitationsCreateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsMembershipInvitationsCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsMembershipInvitationsCreateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsMembershipInvitationsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsMembershipInvitationsCreateJSONBody)(v))
+}
+
+type jsonPersonOrganizationsMembershipInvitationsCreateJSONRequestBody PersonOrganizationsMembershipInvitationsCreateJSONRequestBody
+
+// MarshalJSON writes PersonOrganizationsMembershipInvitationsCreateJSONRequestBody, its Unknown members included.
+func (v PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsMembershipInvitationsCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsMembershipInvitationsCreateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsMembershipInvitationsCreateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsMembershipInvitationsCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsMembershipInvitationsCreateJSONRequestBody)(v))
+}
+
+type jsonPersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSubscription0 PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSubscription0
+
+// MarshalJSON writes PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSubscription0, its Unknown members included.
+func (v PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSubscription0; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSubscription0)(v))
+}
+
+type jsonPersonOrganizationsSitesCreateJSONBody PersonOrganizationsSitesCreateJSONBody
+
+// MarshalJSON writes PersonOrganizationsSitesCreateJSONBody, its Unknown members included.
+func (v PersonOrganizationsSitesCreateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsSitesCreateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsSitesCreateJSONBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSitesCreateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsSitesCreateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsSitesCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsSitesCreateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsSitesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsSitesCreateJSONBody)(v))
+}
+
+type jsonPersonOrganizationsSitesCreateJSONRequestBody PersonOrganizationsSitesCreateJSONRequestBody
+
+// MarshalJSON writes PersonOrganizationsSitesCreateJSONRequestBody, its Unknown members included.
+func (v PersonOrganizationsSitesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsSitesCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsSitesCreateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSitesCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsSitesCreateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsSitesCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsSitesCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsSitesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsSitesCreateJSONRequestBody)(v))
+}
+
+type jsonPersonOrganizationsSitesGet200JSONResponseBodyOrganizationSubscription0 PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSubscription0
+
+// MarshalJSON writes PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSubscription0, its Unknown members included.
+func (v PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsSitesGet200JSONResponseBodyOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSubscription0; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsSitesGet200JSONResponseBodyOrganizationSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsSitesGet200JSONResponseBodyOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsSitesGet200JSONResponseBodyOrganizationSubscription0)(v))
+}
+
+type jsonPersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSubscription0 PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSubscription0
+
+// MarshalJSON writes PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSubscription0, its Unknown members included.
+func (v PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSubscription0; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSubscription0)(v))
+}
+
+type jsonPersonOrganizationsSitesUpdateJSONBody PersonOrganizationsSitesUpdateJSONBody
+
+// MarshalJSON writes PersonOrganizationsSitesUpdateJSONBody, its Unknown members included.
+func (v PersonOrganizationsSitesUpdateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsSitesUpdateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsSitesUpdateJSONBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSitesUpdateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsSitesUpdateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsSitesUpdateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsSitesUpdateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsSitesUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsSitesUpdateJSONBody)(v))
+}
+
+type jsonPersonOrganizationsSitesUpdateJSONRequestBody PersonOrganizationsSitesUpdateJSONRequestBody
+
+// MarshalJSON writes PersonOrganizationsSitesUpdateJSONRequestBody, its Unknown members included.
+func (v PersonOrganizationsSitesUpdateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsSitesUpdateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsSitesUpdateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSitesUpdateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsSitesUpdateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsSitesUpdateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsSitesUpdateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsSitesUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsSitesUpdateJSONRequestBody)(v))
+}
+
+type jsonPersonOrganizationsSoftwareCreateJSONBody PersonOrganizationsSoftwareCreateJSONBody
+
+// MarshalJSON writes PersonOrganizationsSoftwareCreateJSONBody, its Unknown members included.
+func (v PersonOrganizationsSoftwareCreateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsSoftwareCreateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsSoftwareCreateJSONBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSoftwareCreateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsSoftwareCreateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsSoftwareCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsSoftwareCreateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsSoftwareCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsSoftwareCreateJSONBody)(v))
+}
+
+type jsonPersonOrganizationsSoftwareCreateJSONRequestBody PersonOrganizationsSoftwareCreateJSONRequestBody
+
+// MarshalJSON writes PersonOrganizationsSoftwareCreateJSONRequestBody, its Unknown members included.
+func (v PersonOrganizationsSoftwareCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsSoftwareCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsSoftwareCreateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSoftwareCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsSoftwareCreateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsSoftwareCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsSoftwareCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsSoftwareCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsSoftwareCreateJSONRequestBody)(v))
+}
+
+type jsonPersonOrganizationsSoftwareUpdateOwnershipJSONBody PersonOrganizationsSoftwareUpdateOwnershipJSONBody
+
+// MarshalJSON writes PersonOrganizationsSoftwareUpdateOwnershipJSONBody, its Unknown members included.
+func (v PersonOrganizationsSoftwareUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsSoftwareUpdateOwnershipJSONBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsSoftwareUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsSoftwareUpdateOwnershipJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsSoftwareUpdateOwnershipJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsSoftwareUpdateOwnershipJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsSoftwareUpdateOwnershipJSONBody)(v))
+}
+
+type jsonPersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody
+
+// MarshalJSON writes PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody, its Unknown members included.
+func (v PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody)(v))
+}
+
+type jsonPersonOrganizationsSpecialistsCreateJSONBody PersonOrganizationsSpecialistsCreateJSONBody
+
+// MarshalJSON writes PersonOrganizationsSpecialistsCreateJSONBody, its Unknown members included.
+func (v PersonOrganizationsSpecialistsCreateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsSpecialistsCreateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsSpecialistsCreateJSONBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSpecialistsCreateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsSpecialistsCreateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsSpecialistsCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsSpecialistsCreateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsSpecialistsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsSpecialistsCreateJSONBody)(v))
+}
+
+type jsonPersonOrganizationsSpecialistsCreateJSONRequestBody PersonOrganizationsSpecialistsCreateJSONRequestBody
+
+// MarshalJSON writes PersonOrganizationsSpecialistsCreateJSONRequestBody, its Unknown members included.
+func (v PersonOrganizationsSpecialistsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsSpecialistsCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsSpecialistsCreateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSpecialistsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsSpecialistsCreateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsSpecialistsCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsSpecialistsCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsSpecialistsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsSpecialistsCreateJSONRequestBody)(v))
+}
+
+type jsonPersonOrganizationsSpecialistsUpdateOwnershipJSONBody PersonOrganizationsSpecialistsUpdateOwnershipJSONBody
+
+// MarshalJSON writes PersonOrganizationsSpecialistsUpdateOwnershipJSONBody, its Unknown members included.
+func (v PersonOrganizationsSpecialistsUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsSpecialistsUpdateOwnershipJSONBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsSpecialistsUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsSpecialistsUpdateOwnershipJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsSpecialistsUpdateOwnershipJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsSpecialistsUpdateOwnershipJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsSpecialistsUpdateOwnershipJSONBody)(v))
+}
+
+type jsonPersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody
+
+// MarshalJSON writes PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody, its Unknown members included.
+func (v PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
+func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody)(v))
+}
+
+type jsonPersonSubscription0 PersonSubscription0
+
+// MarshalJSON writes PersonSubscription0, its Unknown members included.
+func (v PersonSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonSubscription0)(&v))
+}
+
+// UnmarshalJSON reads PersonSubscription0; the members it does not declare go to Unknown.
+func (v *PersonSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonSubscription0)(v))
+}
+
+type jsonPersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSubscription0 PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSubscription0
+
+// MarshalJSON writes PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSubscription0, its Unknown members included.
+func (v PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSON reads PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSubscription0; the members it does not declare go to Unknown.
+func (v *PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSubscription0)(v))
+}
+
+type jsonPersonUpdate200JSONResponseBodySubscription0 PersonUpdate200JSONResponseBodySubscription0
+
+// MarshalJSON writes PersonUpdate200JSONResponseBodySubscription0, its Unknown members included.
+func (v PersonUpdate200JSONResponseBodySubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonUpdate200JSONResponseBodySubscription0)(&v))
+}
+
+// UnmarshalJSON reads PersonUpdate200JSONResponseBodySubscription0; the members it does not declare go to Unknown.
+func (v *PersonUpdate200JSONResponseBodySubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonUpdate200JSONResponseBodySubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonUpdate200JSONResponseBodySubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonUpdate200JSONResponseBodySubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonUpdate200JSONResponseBodySubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonUpdate200JSONResponseBodySubscription0)(v))
+}
+
+type jsonPersonUpdateAvatarMultipartBody PersonUpdateAvatarMultipartBody
+
+// MarshalJSON writes PersonUpdateAvatarMultipartBody, its Unknown members included.
+func (v PersonUpdateAvatarMultipartBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonUpdateAvatarMultipartBody)(&v))
+}
+
+// UnmarshalJSON reads PersonUpdateAvatarMultipartBody; the members it does not declare go to Unknown.
+func (v *PersonUpdateAvatarMultipartBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonUpdateAvatarMultipartBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonUpdateAvatarMultipartBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonUpdateAvatarMultipartBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonUpdateAvatarMultipartBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonUpdateAvatarMultipartBody)(v))
+}
+
+type jsonPersonUpdateAvatarMultipartRequestBody PersonUpdateAvatarMultipartRequestBody
+
+// MarshalJSON writes PersonUpdateAvatarMultipartRequestBody, its Unknown members included.
+func (v PersonUpdateAvatarMultipartRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonUpdateAvatarMultipartRequestBody)(&v))
+}
+
+// UnmarshalJSON reads PersonUpdateAvatarMultipartRequestBody; the members it does not declare go to Unknown.
+func (v *PersonUpdateAvatarMultipartRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonUpdateAvatarMultipartRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonUpdateAvatarMultipartRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonUpdateAvatarMultipartRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonUpdateAvatarMultipartRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonUpdateAvatarMultipartRequestBody)(v))
+}
+
+type jsonPersonUpdateJSONBody PersonUpdateJSONBody
+
+// MarshalJSON writes PersonUpdateJSONBody, its Unknown members included.
+func (v PersonUpdateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonUpdateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads PersonUpdateJSONBody; the members it does not declare go to Unknown.
+func (v *PersonUpdateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonUpdateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonUpdateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonUpdateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonUpdateJSONBody)(v))
+}
+
+type jsonPersonUpdateJSONRequestBody PersonUpdateJSONRequestBody
+
+// MarshalJSON writes PersonUpdateJSONRequestBody, its Unknown members included.
+func (v PersonUpdateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonPersonUpdateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads PersonUpdateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *PersonUpdateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonPersonUpdateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v PersonUpdateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonPersonUpdateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *PersonUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonPersonUpdateJSONRequestBody)(v))
+}
+
+type jsonRawClient RawClient
+
+// MarshalJSON writes RawClient, its Unknown members included.
+func (v RawClient) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonRawClient)(&v)) }
+
+// UnmarshalJSON reads RawClient; the members it does not declare go to Unknown.
+func (v *RawClient) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonRawClient)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v RawClient) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonRawClient)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *RawClient) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonRawClient)(v))
+}
+
+type jsonSite Site
+
+// MarshalJSON writes Site, its Unknown members included.
+func (v Site) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonSite)(&v)) }
+
+// UnmarshalJSON reads Site; the members it does not declare go to Unknown.
+func (v *Site) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonSite)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Site) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonSite)(&v)) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Site) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSite)(v))
+}
+
+type jsonSiteOrganizationSubscription0 SiteOrganizationSubscription0
+
+// MarshalJSON writes SiteOrganizationSubscription0, its Unknown members included.
+func (v SiteOrganizationSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSiteOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSON reads SiteOrganizationSubscription0; the members it does not declare go to Unknown.
+func (v *SiteOrganizationSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSiteOrganizationSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SiteOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSiteOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SiteOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSiteOrganizationSubscription0)(v))
+}
+
+type jsonSitesCreate201JSONResponseBodyOrganizationSubscription0 SitesCreate201JSONResponseBodyOrganizationSubscription0
+
+// MarshalJSON writes SitesCreate201JSONResponseBodyOrganizationSubscription0, its Unknown members included.
+func (v SitesCreate201JSONResponseBodyOrganizationSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSitesCreate201JSONResponseBodyOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSON reads SitesCreate201JSONResponseBodyOrganizationSubscription0; the members it does not declare go to Unknown.
+func (v *SitesCreate201JSONResponseBodyOrganizationSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSitesCreate201JSONResponseBodyOrganizationSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SitesCreate201JSONResponseBodyOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSitesCreate201JSONResponseBodyOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SitesCreate201JSONResponseBodyOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSitesCreate201JSONResponseBodyOrganizationSubscription0)(v))
+}
+
+type jsonSitesCreateJSONBody SitesCreateJSONBody
+
+// MarshalJSON writes SitesCreateJSONBody, its Unknown members included.
+func (v SitesCreateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSitesCreateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads SitesCreateJSONBody; the members it does not declare go to Unknown.
+func (v *SitesCreateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSitesCreateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SitesCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSitesCreateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SitesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSitesCreateJSONBody)(v))
+}
+
+type jsonSitesCreateJSONRequestBody SitesCreateJSONRequestBody
+
+// MarshalJSON writes SitesCreateJSONRequestBody, its Unknown members included.
+func (v SitesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSitesCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads SitesCreateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *SitesCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSitesCreateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SitesCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSitesCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SitesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSitesCreateJSONRequestBody)(v))
+}
+
+type jsonSitesGet200JSONResponseBodyOrganizationSubscription0 SitesGet200JSONResponseBodyOrganizationSubscription0
+
+// MarshalJSON writes SitesGet200JSONResponseBodyOrganizationSubscription0, its Unknown members included.
+func (v SitesGet200JSONResponseBodyOrganizationSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSitesGet200JSONResponseBodyOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSON reads SitesGet200JSONResponseBodyOrganizationSubscription0; the members it does not declare go to Unknown.
+func (v *SitesGet200JSONResponseBodyOrganizationSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSitesGet200JSONResponseBodyOrganizationSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SitesGet200JSONResponseBodyOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSitesGet200JSONResponseBodyOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SitesGet200JSONResponseBodyOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSitesGet200JSONResponseBodyOrganizationSubscription0)(v))
+}
+
+type jsonSitesUpdate200JSONResponseBodyOrganizationSubscription0 SitesUpdate200JSONResponseBodyOrganizationSubscription0
+
+// MarshalJSON writes SitesUpdate200JSONResponseBodyOrganizationSubscription0, its Unknown members included.
+func (v SitesUpdate200JSONResponseBodyOrganizationSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSitesUpdate200JSONResponseBodyOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSON reads SitesUpdate200JSONResponseBodyOrganizationSubscription0; the members it does not declare go to Unknown.
+func (v *SitesUpdate200JSONResponseBodyOrganizationSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSitesUpdate200JSONResponseBodyOrganizationSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SitesUpdate200JSONResponseBodyOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSitesUpdate200JSONResponseBodyOrganizationSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SitesUpdate200JSONResponseBodyOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSitesUpdate200JSONResponseBodyOrganizationSubscription0)(v))
+}
+
+type jsonSitesUpdateJSONBody SitesUpdateJSONBody
+
+// MarshalJSON writes SitesUpdateJSONBody, its Unknown members included.
+func (v SitesUpdateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSitesUpdateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads SitesUpdateJSONBody; the members it does not declare go to Unknown.
+func (v *SitesUpdateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSitesUpdateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SitesUpdateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSitesUpdateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SitesUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSitesUpdateJSONBody)(v))
+}
+
+type jsonSitesUpdateJSONRequestBody SitesUpdateJSONRequestBody
+
+// MarshalJSON writes SitesUpdateJSONRequestBody, its Unknown members included.
+func (v SitesUpdateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSitesUpdateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads SitesUpdateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *SitesUpdateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSitesUpdateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SitesUpdateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSitesUpdateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SitesUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSitesUpdateJSONRequestBody)(v))
+}
+
+type jsonSoftware Software
+
+// MarshalJSON writes Software, its Unknown members included.
+func (v Software) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonSoftware)(&v)) }
+
+// UnmarshalJSON reads Software; the members it does not declare go to Unknown.
+func (v *Software) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonSoftware)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Software) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSoftware)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Software) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSoftware)(v))
+}
+
+type jsonSoftwareCreateJSONBody SoftwareCreateJSONBody
+
+// MarshalJSON writes SoftwareCreateJSONBody, its Unknown members included.
+func (v SoftwareCreateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSoftwareCreateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads SoftwareCreateJSONBody; the members it does not declare go to Unknown.
+func (v *SoftwareCreateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSoftwareCreateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SoftwareCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSoftwareCreateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SoftwareCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSoftwareCreateJSONBody)(v))
+}
+
+type jsonSoftwareCreateJSONRequestBody SoftwareCreateJSONRequestBody
+
+// MarshalJSON writes SoftwareCreateJSONRequestBody, its Unknown members included.
+func (v SoftwareCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSoftwareCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads SoftwareCreateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *SoftwareCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSoftwareCreateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SoftwareCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSoftwareCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SoftwareCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSoftwareCreateJSONRequestBody)(v))
+}
+
+type jsonSoftwareUpdateOwnershipJSONBody SoftwareUpdateOwnershipJSONBody
+
+// MarshalJSON writes SoftwareUpdateOwnershipJSONBody, its Unknown members included.
+func (v SoftwareUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSoftwareUpdateOwnershipJSONBody)(&v))
+}
+
+// UnmarshalJSON reads SoftwareUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
+func (v *SoftwareUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSoftwareUpdateOwnershipJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SoftwareUpdateOwnershipJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSoftwareUpdateOwnershipJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SoftwareUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSoftwareUpdateOwnershipJSONBody)(v))
+}
+
+type jsonSoftwareUpdateOwnershipJSONRequestBody SoftwareUpdateOwnershipJSONRequestBody
+
+// MarshalJSON writes SoftwareUpdateOwnershipJSONRequestBody, its Unknown members included.
+func (v SoftwareUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSoftwareUpdateOwnershipJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads SoftwareUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
+func (v *SoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSoftwareUpdateOwnershipJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SoftwareUpdateOwnershipJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSoftwareUpdateOwnershipJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSoftwareUpdateOwnershipJSONRequestBody)(v))
+}
+
+type jsonSpecialist Specialist
+
+// MarshalJSON writes Specialist, its Unknown members included.
+func (v Specialist) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonSpecialist)(&v)) }
+
+// UnmarshalJSON reads Specialist; the members it does not declare go to Unknown.
+func (v *Specialist) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonSpecialist)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Specialist) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSpecialist)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Specialist) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSpecialist)(v))
+}
+
+type jsonSpecialistsCreateJSONBody SpecialistsCreateJSONBody
+
+// MarshalJSON writes SpecialistsCreateJSONBody, its Unknown members included.
+func (v SpecialistsCreateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSpecialistsCreateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads SpecialistsCreateJSONBody; the members it does not declare go to Unknown.
+func (v *SpecialistsCreateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSpecialistsCreateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SpecialistsCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSpecialistsCreateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SpecialistsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSpecialistsCreateJSONBody)(v))
+}
+
+type jsonSpecialistsCreateJSONRequestBody SpecialistsCreateJSONRequestBody
+
+// MarshalJSON writes SpecialistsCreateJSONRequestBody, its Unknown members included.
+func (v SpecialistsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSpecialistsCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads SpecialistsCreateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *SpecialistsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSpecialistsCreateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SpecialistsCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSpecialistsCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SpecialistsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSpecialistsCreateJSONRequestBody)(v))
+}
+
+type jsonSpecialistsUpdateOwnershipJSONBody SpecialistsUpdateOwnershipJSONBody
+
+// MarshalJSON writes SpecialistsUpdateOwnershipJSONBody, its Unknown members included.
+func (v SpecialistsUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSpecialistsUpdateOwnershipJSONBody)(&v))
+}
+
+// UnmarshalJSON reads SpecialistsUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
+func (v *SpecialistsUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSpecialistsUpdateOwnershipJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SpecialistsUpdateOwnershipJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSpecialistsUpdateOwnershipJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SpecialistsUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSpecialistsUpdateOwnershipJSONBody)(v))
+}
+
+type jsonSpecialistsUpdateOwnershipJSONRequestBody SpecialistsUpdateOwnershipJSONRequestBody
+
+// MarshalJSON writes SpecialistsUpdateOwnershipJSONRequestBody, its Unknown members included.
+func (v SpecialistsUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSpecialistsUpdateOwnershipJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads SpecialistsUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
+func (v *SpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSpecialistsUpdateOwnershipJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SpecialistsUpdateOwnershipJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSpecialistsUpdateOwnershipJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSpecialistsUpdateOwnershipJSONRequestBody)(v))
+}
+
+type jsonSubscription Subscription
+
+// MarshalJSON writes Subscription, its Unknown members included.
+func (v Subscription) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonSubscription)(&v)) }
+
+// UnmarshalJSON reads Subscription; the members it does not declare go to Unknown.
+func (v *Subscription) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSubscription)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v Subscription) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSubscription)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *Subscription) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSubscription)(v))
+}
+
+type jsonSubscriptionCreate SubscriptionCreate
+
+// MarshalJSON writes SubscriptionCreate, its Unknown members included.
+func (v SubscriptionCreate) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSubscriptionCreate)(&v))
+}
+
+// UnmarshalJSON reads SubscriptionCreate; the members it does not declare go to Unknown.
+func (v *SubscriptionCreate) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSubscriptionCreate)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SubscriptionCreate) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSubscriptionCreate)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SubscriptionCreate) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSubscriptionCreate)(v))
+}
+
+type jsonSubscriptionsUpdateJSONBody SubscriptionsUpdateJSONBody
+
+// MarshalJSON writes SubscriptionsUpdateJSONBody, its Unknown members included.
+func (v SubscriptionsUpdateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSubscriptionsUpdateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads SubscriptionsUpdateJSONBody; the members it does not declare go to Unknown.
+func (v *SubscriptionsUpdateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSubscriptionsUpdateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SubscriptionsUpdateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSubscriptionsUpdateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SubscriptionsUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSubscriptionsUpdateJSONBody)(v))
+}
+
+type jsonSubscriptionsUpdateJSONRequestBody SubscriptionsUpdateJSONRequestBody
+
+// MarshalJSON writes SubscriptionsUpdateJSONRequestBody, its Unknown members included.
+func (v SubscriptionsUpdateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonSubscriptionsUpdateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads SubscriptionsUpdateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *SubscriptionsUpdateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonSubscriptionsUpdateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v SubscriptionsUpdateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonSubscriptionsUpdateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *SubscriptionsUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonSubscriptionsUpdateJSONRequestBody)(v))
+}
+
+type jsonTestAccount TestAccount
+
+// MarshalJSON writes TestAccount, its Unknown members included.
+func (v TestAccount) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonTestAccount)(&v)) }
+
+// UnmarshalJSON reads TestAccount; the members it does not declare go to Unknown.
+func (v *TestAccount) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonTestAccount)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TestAccount) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTestAccount)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TestAccount) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTestAccount)(v))
+}
+
+type jsonTestAccountMembershipsPersonSubscription0 TestAccountMembershipsPersonSubscription0
+
+// MarshalJSON writes TestAccountMembershipsPersonSubscription0, its Unknown members included.
+func (v TestAccountMembershipsPersonSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTestAccountMembershipsPersonSubscription0)(&v))
+}
+
+// UnmarshalJSON reads TestAccountMembershipsPersonSubscription0; the members it does not declare go to Unknown.
+func (v *TestAccountMembershipsPersonSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTestAccountMembershipsPersonSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TestAccountMembershipsPersonSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTestAccountMembershipsPersonSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TestAccountMembershipsPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTestAccountMembershipsPersonSubscription0)(v))
+}
+
+type jsonTestAccountSubscription0 TestAccountSubscription0
+
+// MarshalJSON writes TestAccountSubscription0, its Unknown members included.
+func (v TestAccountSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTestAccountSubscription0)(&v))
+}
+
+// UnmarshalJSON reads TestAccountSubscription0; the members it does not declare go to Unknown.
+func (v *TestAccountSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTestAccountSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TestAccountSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTestAccountSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TestAccountSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTestAccountSubscription0)(v))
+}
+
+type jsonTestAccountsCreate201JSONResponseBodyMembershipsPersonSubscription0 TestAccountsCreate201JSONResponseBodyMembershipsPersonSubscription0
+
+// MarshalJSON writes TestAccountsCreate201JSONResponseBodyMembershipsPersonSubscription0, its Unknown members included.
+func (v TestAccountsCreate201JSONResponseBodyMembershipsPersonSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTestAccountsCreate201JSONResponseBodyMembershipsPersonSubscription0)(&v))
+}
+
+// UnmarshalJSON reads TestAccountsCreate201JSONResponseBodyMembershipsPersonSubscription0; the members it does not declare go to Unknown.
+func (v *TestAccountsCreate201JSONResponseBodyMembershipsPersonSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTestAccountsCreate201JSONResponseBodyMembershipsPersonSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TestAccountsCreate201JSONResponseBodyMembershipsPersonSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTestAccountsCreate201JSONResponseBodyMembershipsPersonSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TestAccountsCreate201JSONResponseBodyMembershipsPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTestAccountsCreate201JSONResponseBodyMembershipsPersonSubscription0)(v))
+}
+
+type jsonTestAccountsCreate201JSONResponseBodySubscription0 TestAccountsCreate201JSONResponseBodySubscription0
+
+// MarshalJSON writes TestAccountsCreate201JSONResponseBodySubscription0, its Unknown members included.
+func (v TestAccountsCreate201JSONResponseBodySubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTestAccountsCreate201JSONResponseBodySubscription0)(&v))
+}
+
+// UnmarshalJSON reads TestAccountsCreate201JSONResponseBodySubscription0; the members it does not declare go to Unknown.
+func (v *TestAccountsCreate201JSONResponseBodySubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTestAccountsCreate201JSONResponseBodySubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TestAccountsCreate201JSONResponseBodySubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTestAccountsCreate201JSONResponseBodySubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TestAccountsCreate201JSONResponseBodySubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTestAccountsCreate201JSONResponseBodySubscription0)(v))
+}
+
+type jsonTestAccountsCreateJSONBody TestAccountsCreateJSONBody
+
+// MarshalJSON writes TestAccountsCreateJSONBody, its Unknown members included.
+func (v TestAccountsCreateJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTestAccountsCreateJSONBody)(&v))
+}
+
+// UnmarshalJSON reads TestAccountsCreateJSONBody; the members it does not declare go to Unknown.
+func (v *TestAccountsCreateJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTestAccountsCreateJSONBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TestAccountsCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTestAccountsCreateJSONBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TestAccountsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTestAccountsCreateJSONBody)(v))
+}
+
+type jsonTestAccountsCreateJSONRequestBody TestAccountsCreateJSONRequestBody
+
+// MarshalJSON writes TestAccountsCreateJSONRequestBody, its Unknown members included.
+func (v TestAccountsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTestAccountsCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSON reads TestAccountsCreateJSONRequestBody; the members it does not declare go to Unknown.
+func (v *TestAccountsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTestAccountsCreateJSONRequestBody)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TestAccountsCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTestAccountsCreateJSONRequestBody)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TestAccountsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTestAccountsCreateJSONRequestBody)(v))
+}
+
+type jsonTestAccountsGet200JSONResponseBodyMembershipsPersonSubscription0 TestAccountsGet200JSONResponseBodyMembershipsPersonSubscription0
+
+// MarshalJSON writes TestAccountsGet200JSONResponseBodyMembershipsPersonSubscription0, its Unknown members included.
+func (v TestAccountsGet200JSONResponseBodyMembershipsPersonSubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTestAccountsGet200JSONResponseBodyMembershipsPersonSubscription0)(&v))
+}
+
+// UnmarshalJSON reads TestAccountsGet200JSONResponseBodyMembershipsPersonSubscription0; the members it does not declare go to Unknown.
+func (v *TestAccountsGet200JSONResponseBodyMembershipsPersonSubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTestAccountsGet200JSONResponseBodyMembershipsPersonSubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TestAccountsGet200JSONResponseBodyMembershipsPersonSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTestAccountsGet200JSONResponseBodyMembershipsPersonSubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TestAccountsGet200JSONResponseBodyMembershipsPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTestAccountsGet200JSONResponseBodyMembershipsPersonSubscription0)(v))
+}
+
+type jsonTestAccountsGet200JSONResponseBodySubscription0 TestAccountsGet200JSONResponseBodySubscription0
+
+// MarshalJSON writes TestAccountsGet200JSONResponseBodySubscription0, its Unknown members included.
+func (v TestAccountsGet200JSONResponseBodySubscription0) MarshalJSON() ([]byte, error) {
+	return wire.Marshal((*jsonTestAccountsGet200JSONResponseBodySubscription0)(&v))
+}
+
+// UnmarshalJSON reads TestAccountsGet200JSONResponseBodySubscription0; the members it does not declare go to Unknown.
+func (v *TestAccountsGet200JSONResponseBodySubscription0) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, (*jsonTestAccountsGet200JSONResponseBodySubscription0)(v))
+}
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v TestAccountsGet200JSONResponseBodySubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
+	return wire.MarshalTo(e, (*jsonTestAccountsGet200JSONResponseBodySubscription0)(&v))
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *TestAccountsGet200JSONResponseBodySubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, (*jsonTestAccountsGet200JSONResponseBodySubscription0)(v))
+}

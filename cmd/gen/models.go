@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"reflect"
+	"sort"
+	"strconv"
+
+	_ "embed"
+
+	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+	"gopkg.in/yaml.v3"
+)
+
+// rulesYAML holds the oapi-codegen settings every API is generated with
+// (codegen.yaml beside this file says why).
+//
+//go:embed codegen.yaml
+var rulesYAML []byte
+
+// applyRules puts the generator-wide rules of codegen.yaml over one API's
+// configuration: its type mapping wins over the API's own.
+func applyRules(oc *codegen.Configuration) error {
+	var rules codegen.Configuration
+	if err := yaml.Unmarshal(rulesYAML, &rules); err != nil {
+		return fmt.Errorf("cmd/gen/codegen.yaml: %w", err)
+	}
+	tm := rules.OutputOptions.TypeMapping
+	if own := oc.OutputOptions.TypeMapping; own != nil {
+		merged := own.Merge(*tm)
+		tm = &merged
+	}
+	oc.OutputOptions.TypeMapping = tm
+	return nil
+}
+
+const (
+	wireImport     = "github.com/idsdk/idsdk-go/internal/wire"
+	jsontextImport = "github.com/go-json-experiment/json/jsontext"
+	// unknownField keeps the members a model does not declare.
+	unknownField = "Unknown"
+)
+
+// keepUnknown makes every object model of oapi-codegen's output keep the
+// JSON members it does not declare and write them back: a struct gets an
+// Unknown field (or its AdditionalProperties map takes that role), and
+// four one-line JSON methods that call internal/wire on a method-less copy
+// of the type. skip names the structs that are not JSON (parameters).
+// The source is edited as text, so comments stay where they were.
+func keepUnknown(src []byte, skip map[string]bool) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "raw.go", src, parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	methods, names := declared(f)
+	var eds edits
+	models := map[string]bool{}
+	var order []string
+	var named []*ast.TypeSpec // type X Y over a model
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.TYPE {
+			continue
+		}
+		for _, s := range gd.Specs {
+			ts := s.(*ast.TypeSpec)
+			name := ts.Name.Name
+			if ts.Assign.IsValid() || skip[name] {
+				continue
+			}
+			if _, ok := ts.Type.(*ast.Ident); ok {
+				named = append(named, ts)
+				continue
+			}
+			st, ok := ts.Type.(*ast.StructType)
+			if !ok || hasField(st, "union") {
+				continue
+			}
+			if err := openStruct(fset, name, st, methods[name], &eds); err != nil {
+				return nil, err
+			}
+			if names["json"+name] {
+				return nil, fmt.Errorf("type %s: json%s is taken", name, name)
+			}
+			models[name] = true
+			order = append(order, name)
+		}
+	}
+	// A defined type over a model (type X Y) needs methods of its own.
+	for grew := true; grew; {
+		grew = false
+		for _, ts := range named {
+			if id := ts.Type.(*ast.Ident); models[id.Name] && !models[ts.Name.Name] {
+				models[ts.Name.Name] = true
+				order = append(order, ts.Name.Name)
+				grew = true
+			}
+		}
+	}
+	if len(order) == 0 {
+		return src, nil
+	}
+	if len(f.Imports) == 0 {
+		return nil, fmt.Errorf("oapi-codegen output imports nothing")
+	}
+	imp := fset.Position(f.Imports[len(f.Imports)-1].End()).Offset
+	eds.add(imp, imp, "\n"+strconv.Quote(jsontextImport)+"\n"+strconv.Quote(wireImport))
+	var b bytes.Buffer
+	b.Write(eds.apply(src))
+	sort.Strings(order)
+	b.WriteString("\n// The JSON methods of the models: each reads and writes the members its\n// type declares and keeps the others in Unknown (internal/wire).\n")
+	for _, n := range order {
+		fmt.Fprintf(&b, modelMethods, n)
+	}
+	return b.Bytes(), nil
+}
+
+// modelMethods are the JSON methods of model %[1]s.
+const modelMethods = `
+type json%[1]s %[1]s
+
+// MarshalJSON writes %[1]s, its Unknown members included.
+func (v %[1]s) MarshalJSON() ([]byte, error) { return wire.Marshal((*json%[1]s)(&v)) }
+
+// UnmarshalJSON reads %[1]s; the members it does not declare go to Unknown.
+func (v *%[1]s) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*json%[1]s)(v)) }
+
+// MarshalJSONTo is MarshalJSON for the JSON v2 API.
+func (v %[1]s) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*json%[1]s)(&v)) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+func (v *%[1]s) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, (*json%[1]s)(v)) }
+`
+
+// declared lists the methods of each type and every top-level type name.
+func declared(f *ast.File) (map[string]map[string]*ast.FuncDecl, map[string]bool) {
+	methods := map[string]map[string]*ast.FuncDecl{}
+	names := map[string]bool{}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if recv := receiverName(d); recv != "" {
+				if methods[recv] == nil {
+					methods[recv] = map[string]*ast.FuncDecl{}
+				}
+				methods[recv][d.Name.Name] = d
+			}
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				if ts, ok := s.(*ast.TypeSpec); ok {
+					names[ts.Name.Name] = true
+				}
+			}
+		}
+	}
+	return methods, names
+}
+
+// unknownDecl is the field that keeps a model's undeclared members.
+const unknownDecl = "\n// Unknown holds the members the document does not declare, as sent\n// (one JSON object); they are written back.\n" +
+	unknownField + " jsontext.Value `json:\",unknown\"`\n"
+
+// openStruct gives one model struct its place for unknown members: its
+// AdditionalProperties map when oapi-codegen wrote one (whose map-based
+// JSON methods are dropped for the one-pass ones), else an Unknown field.
+// Inline object fields (anonymous structs) get an Unknown field too.
+func openStruct(fset *token.FileSet, name string, st *ast.StructType, own map[string]*ast.FuncDecl, eds *edits) error {
+	off := func(p token.Pos) int { return fset.Position(p).Offset }
+	for _, fld := range st.Fields.List {
+		if len(fld.Names) == 0 {
+			return fmt.Errorf("type %s: embedded field", name)
+		}
+		ast.Inspect(fld.Type, func(n ast.Node) bool {
+			if inner, ok := n.(*ast.StructType); ok {
+				if !hasField(inner, unknownField) {
+					eds.add(off(inner.Fields.Closing), off(inner.Fields.Closing), unknownDecl)
+				}
+				return false
+			}
+			return true
+		})
+	}
+	ap := field(st, "AdditionalProperties")
+	for _, m := range []string{"MarshalJSON", "UnmarshalJSON", "MarshalJSONTo", "UnmarshalJSONFrom"} {
+		fd := own[m]
+		if fd == nil {
+			continue
+		}
+		if ap == nil || (m != "MarshalJSON" && m != "UnmarshalJSON") {
+			return fmt.Errorf("type %s already has %s", name, m)
+		}
+		from := fd.Pos()
+		if fd.Doc != nil {
+			from = fd.Doc.Pos()
+		}
+		eds.add(off(from), off(fd.End()), "")
+	}
+	if ap != nil {
+		if ap.Tag == nil || tagOf(ap).Get("json") != "-" {
+			return fmt.Errorf("type %s: AdditionalProperties is not tagged json:\"-\"", name)
+		}
+		eds.add(off(ap.Tag.Pos()), off(ap.Tag.End()), "`json:\",unknown\"`")
+		return nil
+	}
+	if hasField(st, unknownField) {
+		return fmt.Errorf("type %s has a property named %s", name, unknownField)
+	}
+	eds.add(off(st.Fields.Closing), off(st.Fields.Closing), unknownDecl)
+	return nil
+}
+
+// edits are replacements of byte ranges of one source.
+type edits []edit
+
+type edit struct {
+	from, to int
+	text     string
+}
+
+func (e *edits) add(from, to int, text string) { *e = append(*e, edit{from, to, text}) }
+
+// apply makes the edits, which must not overlap.
+func (e edits) apply(src []byte) []byte {
+	sort.SliceStable(e, func(i, j int) bool { return e[i].from < e[j].from })
+	var out bytes.Buffer
+	last := 0
+	for _, ed := range e {
+		out.Write(src[last:ed.from])
+		out.WriteString(ed.text)
+		last = ed.to
+	}
+	out.Write(src[last:])
+	return out.Bytes()
+}
+
+func hasField(st *ast.StructType, name string) bool { return field(st, name) != nil }
+
+func field(st *ast.StructType, name string) *ast.Field {
+	for _, fld := range st.Fields.List {
+		for _, n := range fld.Names {
+			if n.Name == name {
+				return fld
+			}
+		}
+	}
+	return nil
+}
+
+func tagOf(fld *ast.Field) reflect.StructTag {
+	if fld.Tag == nil {
+		return ""
+	}
+	s, err := strconv.Unquote(fld.Tag.Value)
+	if err != nil {
+		return ""
+	}
+	return reflect.StructTag(s)
+}
+
+// receiverName is the type a method belongs to, or "" for a function.
+func receiverName(fd *ast.FuncDecl) string {
+	if fd.Recv == nil || len(fd.Recv.List) == 0 {
+		return ""
+	}
+	t := fd.Recv.List[0].Type
+	if st, ok := t.(*ast.StarExpr); ok {
+		t = st.X
+	}
+	if id, ok := t.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
+}
+
+// paramTypes names the parameter structs oapi-codegen writes for ops.
+func paramTypes(ops []codegen.OperationDefinition) map[string]bool {
+	out := map[string]bool{}
+	for _, op := range ops {
+		if len(op.QueryParams)+len(op.HeaderParams)+len(op.CookieParams) > 0 {
+			out[op.OperationId+"Params"] = true
+		}
+	}
+	return out
+}
