@@ -78,7 +78,7 @@ func keepUnknown(src []byte, skip map[string]bool) ([]byte, error) {
 				continue
 			}
 			st, ok := ts.Type.(*ast.StructType)
-			if !ok || hasField(st, "union") {
+			if !ok || hasField(st, "union") || !allTagged(st) {
 				continue
 			}
 			if err := openStruct(fset, name, st, methods[name], &eds); err != nil {
@@ -236,6 +236,17 @@ func (e edits) apply(src []byte) []byte {
 	}
 	out.Write(src[last:])
 	return out.Bytes()
+}
+
+// allTagged reports whether every field of st has a json tag, as every
+// field of a model does (the raw client's fields have none).
+func allTagged(st *ast.StructType) bool {
+	for _, fld := range st.Fields.List {
+		if _, ok := tagOf(fld).Lookup("json"); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func hasField(st *ast.StructType, name string) bool { return field(st, name) != nil }

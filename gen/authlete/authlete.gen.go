@@ -5111,10 +5111,6 @@ type RawClient struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RawClientOption allows setting custom parameters during construction
@@ -15064,24 +15060,6 @@ func (v PushedAuthorizationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *PushedAuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, (*jsonPushedAuthorizationResponse)(v))
-}
-
-type jsonRawClient RawClient
-
-// MarshalJSON writes RawClient, its Unknown members included.
-func (v RawClient) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonRawClient)(&v)) }
-
-// UnmarshalJSON reads RawClient; the members it does not declare go to Unknown.
-func (v *RawClient) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonRawClient)(v)) }
-
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v RawClient) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonRawClient)(&v))
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *RawClient) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonRawClient)(v))
 }
 
 type jsonResult Result
