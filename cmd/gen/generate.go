@@ -104,6 +104,7 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 	}
 
 	nameUnionBodies(spec)
+	nameInlineAnswers(spec)
 	oc := cfg.Configuration
 	oc.Generate = codegen.GenerateOptions{Models: true, Client: true}
 	oc.OutputOptions.ClientTypeName = "RawClient"

@@ -9,9 +9,11 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 
 	_ "embed"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 	"gopkg.in/yaml.v3"
 )
@@ -48,8 +50,7 @@ const (
 // keepUnknown makes every object model of oapi-codegen's output keep the
 // JSON members it does not declare and write them back: a struct gets an
 // Unknown field (or its AdditionalProperties map takes that role), and
-// four one-line JSON methods that call internal/wire on a method-less copy
-// of the type. skip names the structs that are not JSON (parameters).
+// four one-line JSON methods that call internal/wire. skip names the structs that are not JSON (parameters).
 // The source is edited as text, so comments stay where they were.
 func keepUnknown(src []byte, skip map[string]bool) ([]byte, error) {
 	fset := token.NewFileSet()
@@ -57,7 +58,7 @@ func keepUnknown(src []byte, skip map[string]bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	methods, names := declared(f)
+	methods := declared(f)
 	var eds edits
 	models := map[string]bool{}
 	var order []string
@@ -83,9 +84,6 @@ func keepUnknown(src []byte, skip map[string]bool) ([]byte, error) {
 			}
 			if err := openStruct(fset, name, st, methods[name], &eds); err != nil {
 				return nil, err
-			}
-			if names["json"+name] {
-				return nil, fmt.Errorf("type %s: json%s is taken", name, name)
 			}
 			models[name] = true
 			order = append(order, name)
@@ -122,43 +120,33 @@ func keepUnknown(src []byte, skip map[string]bool) ([]byte, error) {
 
 // modelMethods are the JSON methods of model %[1]s.
 const modelMethods = `
-type json%[1]s %[1]s
-
 // MarshalJSON writes %[1]s, its Unknown members included.
-func (v %[1]s) MarshalJSON() ([]byte, error) { return wire.Marshal((*json%[1]s)(&v)) }
+func (v %[1]s) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads %[1]s; the members it does not declare go to Unknown.
-func (v *%[1]s) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*json%[1]s)(v)) }
+func (v *%[1]s) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v %[1]s) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*json%[1]s)(&v)) }
+func (v %[1]s) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *%[1]s) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, (*json%[1]s)(v)) }
+func (v *%[1]s) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 `
 
-// declared lists the methods of each type and every top-level type name.
-func declared(f *ast.File) (map[string]map[string]*ast.FuncDecl, map[string]bool) {
+// declared lists the methods of each type.
+func declared(f *ast.File) map[string]map[string]*ast.FuncDecl {
 	methods := map[string]map[string]*ast.FuncDecl{}
-	names := map[string]bool{}
 	for _, d := range f.Decls {
-		switch d := d.(type) {
-		case *ast.FuncDecl:
-			if recv := receiverName(d); recv != "" {
+		if fd, ok := d.(*ast.FuncDecl); ok {
+			if recv := receiverName(fd); recv != "" {
 				if methods[recv] == nil {
 					methods[recv] = map[string]*ast.FuncDecl{}
 				}
-				methods[recv][d.Name.Name] = d
-			}
-		case *ast.GenDecl:
-			for _, s := range d.Specs {
-				if ts, ok := s.(*ast.TypeSpec); ok {
-					names[ts.Name.Name] = true
-				}
+				methods[recv][fd.Name.Name] = fd
 			}
 		}
 	}
-	return methods, names
+	return methods
 }
 
 // unknownDecl is the field that keeps a model's undeclared members.
@@ -296,5 +284,91 @@ func paramTypes(ops []codegen.OperationDefinition) map[string]bool {
 			out[op.OperationId+"Params"] = true
 		}
 	}
+	return out
+}
+
+// nameInlineAnswers moves the inline object schemas of 2xx JSON answers
+// under components: an object as "<OperationId>Response", the items of an
+// array as "<OperationId>Item". oapi-codegen writes an inline answer as an
+// anonymous struct, which cannot carry JSON methods, so encoding/json would
+// write its Unknown field under that name; a named model keeps its unknown
+// members both ways like any other.
+func nameInlineAnswers(spec *openapi3.T) {
+	if spec.Paths == nil {
+		return
+	}
+	if spec.Components == nil {
+		spec.Components = &openapi3.Components{}
+	}
+	if spec.Components.Schemas == nil {
+		spec.Components.Schemas = openapi3.Schemas{}
+	}
+	name := func(base string) string {
+		n := base
+		for i := 2; spec.Components.Schemas[n] != nil; i++ {
+			n = fmt.Sprintf("%s%d", base, i)
+		}
+		return n
+	}
+	move := func(ref *openapi3.SchemaRef, n string) *openapi3.SchemaRef {
+		n = name(n)
+		spec.Components.Schemas[n] = &openapi3.SchemaRef{Value: ref.Value}
+		return &openapi3.SchemaRef{Ref: "#/components/schemas/" + n, Value: ref.Value}
+	}
+	for _, path := range spec.Paths.InMatchingOrder() {
+		item := spec.Paths.Value(path)
+		for _, method := range []string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"} {
+			op := item.GetOperation(method)
+			if op == nil || op.OperationID == "" || op.Responses == nil {
+				continue
+			}
+			base := codegen.SchemaNameToTypeName(op.OperationID)
+			codes := make([]string, 0, op.Responses.Len())
+			for code := range op.Responses.Map() {
+				if strings.HasPrefix(code, "2") {
+					codes = append(codes, code)
+				}
+			}
+			sort.Strings(codes)
+			for _, code := range codes {
+				r := op.Responses.Value(code)
+				if r == nil || r.Ref != "" || r.Value == nil {
+					continue
+				}
+				suffix := ""
+				if code != codes[0] {
+					suffix = code
+				}
+				for _, ct := range sortedContent(r.Value.Content) {
+					mt := r.Value.Content[ct]
+					if mt == nil || mt.Schema == nil || mt.Schema.Ref != "" || mt.Schema.Value == nil || !strings.Contains(ct, "json") {
+						continue
+					}
+					s := mt.Schema.Value
+					switch {
+					case inlineObject(s):
+						mt.Schema = move(mt.Schema, base+"Response"+suffix)
+					case s.Type.Is("array") && s.Items != nil && s.Items.Ref == "" && s.Items.Value != nil && inlineObject(s.Items.Value):
+						s.Items = move(s.Items, base+"Item"+suffix)
+					}
+				}
+			}
+		}
+	}
+}
+
+// inlineObject reports whether s is an object with declared properties or
+// an allOf of such (what oapi-codegen writes as a struct), not a union or a
+// bare map.
+func inlineObject(s *openapi3.Schema) bool {
+	return (len(s.Properties) > 0 || len(s.AllOf) > 0) && len(s.OneOf) == 0 && len(s.AnyOf) == 0
+}
+
+func sortedContent(c openapi3.Content) []string {
+	out := make([]string, 0, len(c))
+	for ct := range c {
+		out = append(out, ct)
+	}
+	sort.Strings(out)
 	return out
 }

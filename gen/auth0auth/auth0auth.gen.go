@@ -4720,1308 +4720,954 @@ func (c *RawClient) applyEditors(ctx context.Context, req *http.Request, additio
 // The JSON methods of the models: each reads and writes the members its
 // type declares and keeps the others in Unknown (internal/wire).
 
-type jsonAssociateMfaAuthenticatorJSONBody AssociateMfaAuthenticatorJSONBody
-
 // MarshalJSON writes AssociateMfaAuthenticatorJSONBody, its Unknown members included.
-func (v AssociateMfaAuthenticatorJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonAssociateMfaAuthenticatorJSONBody)(&v))
-}
+func (v AssociateMfaAuthenticatorJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AssociateMfaAuthenticatorJSONBody; the members it does not declare go to Unknown.
 func (v *AssociateMfaAuthenticatorJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAssociateMfaAuthenticatorJSONBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v AssociateMfaAuthenticatorJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAssociateMfaAuthenticatorJSONBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *AssociateMfaAuthenticatorJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAssociateMfaAuthenticatorJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonAssociateMfaAuthenticatorJSONRequestBody AssociateMfaAuthenticatorJSONRequestBody
 
 // MarshalJSON writes AssociateMfaAuthenticatorJSONRequestBody, its Unknown members included.
 func (v AssociateMfaAuthenticatorJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonAssociateMfaAuthenticatorJSONRequestBody)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads AssociateMfaAuthenticatorJSONRequestBody; the members it does not declare go to Unknown.
 func (v *AssociateMfaAuthenticatorJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAssociateMfaAuthenticatorJSONRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v AssociateMfaAuthenticatorJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAssociateMfaAuthenticatorJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *AssociateMfaAuthenticatorJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAssociateMfaAuthenticatorJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonAuthorizationCodeGrant AuthorizationCodeGrant
 
 // MarshalJSON writes AuthorizationCodeGrant, its Unknown members included.
-func (v AuthorizationCodeGrant) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonAuthorizationCodeGrant)(&v))
-}
+func (v AuthorizationCodeGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationCodeGrant; the members it does not declare go to Unknown.
-func (v *AuthorizationCodeGrant) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAuthorizationCodeGrant)(v))
-}
+func (v *AuthorizationCodeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v AuthorizationCodeGrant) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAuthorizationCodeGrant)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *AuthorizationCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAuthorizationCodeGrant)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonAuthorizationCodePKCEGrant AuthorizationCodePKCEGrant
 
 // MarshalJSON writes AuthorizationCodePKCEGrant, its Unknown members included.
-func (v AuthorizationCodePKCEGrant) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonAuthorizationCodePKCEGrant)(&v))
-}
+func (v AuthorizationCodePKCEGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationCodePKCEGrant; the members it does not declare go to Unknown.
-func (v *AuthorizationCodePKCEGrant) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAuthorizationCodePKCEGrant)(v))
-}
+func (v *AuthorizationCodePKCEGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v AuthorizationCodePKCEGrant) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAuthorizationCodePKCEGrant)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *AuthorizationCodePKCEGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAuthorizationCodePKCEGrant)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonBackchannelAuthorizeResponse BackchannelAuthorizeResponse
 
 // MarshalJSON writes BackchannelAuthorizeResponse, its Unknown members included.
-func (v BackchannelAuthorizeResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonBackchannelAuthorizeResponse)(&v))
-}
+func (v BackchannelAuthorizeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthorizeResponse; the members it does not declare go to Unknown.
-func (v *BackchannelAuthorizeResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonBackchannelAuthorizeResponse)(v))
-}
+func (v *BackchannelAuthorizeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v BackchannelAuthorizeResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonBackchannelAuthorizeResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *BackchannelAuthorizeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthorizeResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonChangePasswordJSONBody ChangePasswordJSONBody
 
 // MarshalJSON writes ChangePasswordJSONBody, its Unknown members included.
-func (v ChangePasswordJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonChangePasswordJSONBody)(&v))
-}
+func (v ChangePasswordJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ChangePasswordJSONBody; the members it does not declare go to Unknown.
-func (v *ChangePasswordJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonChangePasswordJSONBody)(v))
-}
+func (v *ChangePasswordJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ChangePasswordJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonChangePasswordJSONBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ChangePasswordJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonChangePasswordJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonChangePasswordJSONRequestBody ChangePasswordJSONRequestBody
 
 // MarshalJSON writes ChangePasswordJSONRequestBody, its Unknown members included.
-func (v ChangePasswordJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonChangePasswordJSONRequestBody)(&v))
-}
+func (v ChangePasswordJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ChangePasswordJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ChangePasswordJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonChangePasswordJSONRequestBody)(v))
-}
+func (v *ChangePasswordJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ChangePasswordJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonChangePasswordJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ChangePasswordJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonChangePasswordJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientCredentialsGrant ClientCredentialsGrant
 
 // MarshalJSON writes ClientCredentialsGrant, its Unknown members included.
-func (v ClientCredentialsGrant) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientCredentialsGrant)(&v))
-}
+func (v ClientCredentialsGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientCredentialsGrant; the members it does not declare go to Unknown.
-func (v *ClientCredentialsGrant) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientCredentialsGrant)(v))
-}
+func (v *ClientCredentialsGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientCredentialsGrant) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientCredentialsGrant)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientCredentialsGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientCredentialsGrant)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientRegistration ClientRegistration
 
 // MarshalJSON writes ClientRegistration, its Unknown members included.
-func (v ClientRegistration) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientRegistration)(&v))
-}
+func (v ClientRegistration) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistration; the members it does not declare go to Unknown.
-func (v *ClientRegistration) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientRegistration)(v))
-}
+func (v *ClientRegistration) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientRegistration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientRegistration)(&v))
-}
+func (v ClientRegistration) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientRegistration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientRegistration)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonDelegationResponse DelegationResponse
 
 // MarshalJSON writes DelegationResponse, its Unknown members included.
-func (v DelegationResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonDelegationResponse)(&v))
-}
+func (v DelegationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DelegationResponse; the members it does not declare go to Unknown.
-func (v *DelegationResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonDelegationResponse)(v))
-}
+func (v *DelegationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DelegationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonDelegationResponse)(&v))
-}
+func (v DelegationResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *DelegationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonDelegationResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonDeviceCodeGrant DeviceCodeGrant
 
 // MarshalJSON writes DeviceCodeGrant, its Unknown members included.
-func (v DeviceCodeGrant) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonDeviceCodeGrant)(&v))
-}
+func (v DeviceCodeGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceCodeGrant; the members it does not declare go to Unknown.
-func (v *DeviceCodeGrant) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonDeviceCodeGrant)(v))
-}
+func (v *DeviceCodeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DeviceCodeGrant) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonDeviceCodeGrant)(&v))
-}
+func (v DeviceCodeGrant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *DeviceCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonDeviceCodeGrant)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonDeviceCodeResponse DeviceCodeResponse
 
 // MarshalJSON writes DeviceCodeResponse, its Unknown members included.
-func (v DeviceCodeResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonDeviceCodeResponse)(&v))
-}
+func (v DeviceCodeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceCodeResponse; the members it does not declare go to Unknown.
-func (v *DeviceCodeResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonDeviceCodeResponse)(v))
-}
+func (v *DeviceCodeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DeviceCodeResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonDeviceCodeResponse)(&v))
-}
+func (v DeviceCodeResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *DeviceCodeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonDeviceCodeResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonDynamicApplicationRegistrationJSONBody DynamicApplicationRegistrationJSONBody
 
 // MarshalJSON writes DynamicApplicationRegistrationJSONBody, its Unknown members included.
 func (v DynamicApplicationRegistrationJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonDynamicApplicationRegistrationJSONBody)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads DynamicApplicationRegistrationJSONBody; the members it does not declare go to Unknown.
 func (v *DynamicApplicationRegistrationJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonDynamicApplicationRegistrationJSONBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v DynamicApplicationRegistrationJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonDynamicApplicationRegistrationJSONBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *DynamicApplicationRegistrationJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonDynamicApplicationRegistrationJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonDynamicApplicationRegistrationJSONRequestBody DynamicApplicationRegistrationJSONRequestBody
 
 // MarshalJSON writes DynamicApplicationRegistrationJSONRequestBody, its Unknown members included.
 func (v DynamicApplicationRegistrationJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonDynamicApplicationRegistrationJSONRequestBody)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads DynamicApplicationRegistrationJSONRequestBody; the members it does not declare go to Unknown.
 func (v *DynamicApplicationRegistrationJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonDynamicApplicationRegistrationJSONRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v DynamicApplicationRegistrationJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonDynamicApplicationRegistrationJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *DynamicApplicationRegistrationJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonDynamicApplicationRegistrationJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonErrorResponse ErrorResponse
 
 // MarshalJSON writes ErrorResponse, its Unknown members included.
-func (v ErrorResponse) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonErrorResponse)(&v)) }
+func (v ErrorResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ErrorResponse; the members it does not declare go to Unknown.
-func (v *ErrorResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonErrorResponse)(v))
-}
+func (v *ErrorResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ErrorResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonErrorResponse)(&v))
-}
+func (v ErrorResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *ErrorResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonErrorResponse)(v))
-}
-
-type jsonGetDelegationTokenJSONBody GetDelegationTokenJSONBody
+func (v *ErrorResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes GetDelegationTokenJSONBody, its Unknown members included.
-func (v GetDelegationTokenJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonGetDelegationTokenJSONBody)(&v))
-}
+func (v GetDelegationTokenJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GetDelegationTokenJSONBody; the members it does not declare go to Unknown.
-func (v *GetDelegationTokenJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonGetDelegationTokenJSONBody)(v))
-}
+func (v *GetDelegationTokenJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v GetDelegationTokenJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonGetDelegationTokenJSONBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *GetDelegationTokenJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonGetDelegationTokenJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonGetDelegationTokenJSONRequestBody GetDelegationTokenJSONRequestBody
 
 // MarshalJSON writes GetDelegationTokenJSONRequestBody, its Unknown members included.
-func (v GetDelegationTokenJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonGetDelegationTokenJSONRequestBody)(&v))
-}
+func (v GetDelegationTokenJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GetDelegationTokenJSONRequestBody; the members it does not declare go to Unknown.
 func (v *GetDelegationTokenJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonGetDelegationTokenJSONRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v GetDelegationTokenJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonGetDelegationTokenJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *GetDelegationTokenJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonGetDelegationTokenJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonGetTokenInfoJSONBody GetTokenInfoJSONBody
 
 // MarshalJSON writes GetTokenInfoJSONBody, its Unknown members included.
-func (v GetTokenInfoJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonGetTokenInfoJSONBody)(&v))
-}
+func (v GetTokenInfoJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GetTokenInfoJSONBody; the members it does not declare go to Unknown.
-func (v *GetTokenInfoJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonGetTokenInfoJSONBody)(v))
-}
+func (v *GetTokenInfoJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v GetTokenInfoJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonGetTokenInfoJSONBody)(&v))
-}
+func (v GetTokenInfoJSONBody) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *GetTokenInfoJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonGetTokenInfoJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonGetTokenInfoJSONRequestBody GetTokenInfoJSONRequestBody
 
 // MarshalJSON writes GetTokenInfoJSONRequestBody, its Unknown members included.
-func (v GetTokenInfoJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonGetTokenInfoJSONRequestBody)(&v))
-}
+func (v GetTokenInfoJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GetTokenInfoJSONRequestBody; the members it does not declare go to Unknown.
-func (v *GetTokenInfoJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonGetTokenInfoJSONRequestBody)(v))
-}
+func (v *GetTokenInfoJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v GetTokenInfoJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonGetTokenInfoJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *GetTokenInfoJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonGetTokenInfoJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonGlobalTokenRevocationJSONBody GlobalTokenRevocationJSONBody
 
 // MarshalJSON writes GlobalTokenRevocationJSONBody, its Unknown members included.
-func (v GlobalTokenRevocationJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonGlobalTokenRevocationJSONBody)(&v))
-}
+func (v GlobalTokenRevocationJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GlobalTokenRevocationJSONBody; the members it does not declare go to Unknown.
-func (v *GlobalTokenRevocationJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonGlobalTokenRevocationJSONBody)(v))
-}
+func (v *GlobalTokenRevocationJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v GlobalTokenRevocationJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonGlobalTokenRevocationJSONBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *GlobalTokenRevocationJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonGlobalTokenRevocationJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonGlobalTokenRevocationJSONRequestBody GlobalTokenRevocationJSONRequestBody
 
 // MarshalJSON writes GlobalTokenRevocationJSONRequestBody, its Unknown members included.
-func (v GlobalTokenRevocationJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonGlobalTokenRevocationJSONRequestBody)(&v))
-}
+func (v GlobalTokenRevocationJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GlobalTokenRevocationJSONRequestBody; the members it does not declare go to Unknown.
 func (v *GlobalTokenRevocationJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonGlobalTokenRevocationJSONRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v GlobalTokenRevocationJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonGlobalTokenRevocationJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *GlobalTokenRevocationJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonGlobalTokenRevocationJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonIdpInitiatedSSOFormdataBody IdpInitiatedSSOFormdataBody
 
 // MarshalJSON writes IdpInitiatedSSOFormdataBody, its Unknown members included.
-func (v IdpInitiatedSSOFormdataBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonIdpInitiatedSSOFormdataBody)(&v))
-}
+func (v IdpInitiatedSSOFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads IdpInitiatedSSOFormdataBody; the members it does not declare go to Unknown.
-func (v *IdpInitiatedSSOFormdataBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonIdpInitiatedSSOFormdataBody)(v))
-}
+func (v *IdpInitiatedSSOFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v IdpInitiatedSSOFormdataBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonIdpInitiatedSSOFormdataBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *IdpInitiatedSSOFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonIdpInitiatedSSOFormdataBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonIdpInitiatedSSOFormdataRequestBody IdpInitiatedSSOFormdataRequestBody
 
 // MarshalJSON writes IdpInitiatedSSOFormdataRequestBody, its Unknown members included.
-func (v IdpInitiatedSSOFormdataRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonIdpInitiatedSSOFormdataRequestBody)(&v))
-}
+func (v IdpInitiatedSSOFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads IdpInitiatedSSOFormdataRequestBody; the members it does not declare go to Unknown.
 func (v *IdpInitiatedSSOFormdataRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonIdpInitiatedSSOFormdataRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v IdpInitiatedSSOFormdataRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonIdpInitiatedSSOFormdataRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *IdpInitiatedSSOFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonIdpInitiatedSSOFormdataRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonImpersonateUserJSONBody ImpersonateUserJSONBody
 
 // MarshalJSON writes ImpersonateUserJSONBody, its Unknown members included.
-func (v ImpersonateUserJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonImpersonateUserJSONBody)(&v))
-}
+func (v ImpersonateUserJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ImpersonateUserJSONBody; the members it does not declare go to Unknown.
-func (v *ImpersonateUserJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonImpersonateUserJSONBody)(v))
-}
+func (v *ImpersonateUserJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ImpersonateUserJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonImpersonateUserJSONBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ImpersonateUserJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonImpersonateUserJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonImpersonateUserJSONRequestBody ImpersonateUserJSONRequestBody
 
 // MarshalJSON writes ImpersonateUserJSONRequestBody, its Unknown members included.
-func (v ImpersonateUserJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonImpersonateUserJSONRequestBody)(&v))
-}
+func (v ImpersonateUserJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ImpersonateUserJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ImpersonateUserJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonImpersonateUserJSONRequestBody)(v))
-}
+func (v *ImpersonateUserJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ImpersonateUserJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonImpersonateUserJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ImpersonateUserJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonImpersonateUserJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonMFAAssociation MFAAssociation
 
 // MarshalJSON writes MFAAssociation, its Unknown members included.
-func (v MFAAssociation) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonMFAAssociation)(&v)) }
+func (v MFAAssociation) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MFAAssociation; the members it does not declare go to Unknown.
-func (v *MFAAssociation) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonMFAAssociation)(v))
-}
+func (v *MFAAssociation) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MFAAssociation) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonMFAAssociation)(&v))
-}
+func (v MFAAssociation) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *MFAAssociation) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonMFAAssociation)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonMFAAuthenticator MFAAuthenticator
 
 // MarshalJSON writes MFAAuthenticator, its Unknown members included.
-func (v MFAAuthenticator) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonMFAAuthenticator)(&v))
-}
+func (v MFAAuthenticator) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MFAAuthenticator; the members it does not declare go to Unknown.
-func (v *MFAAuthenticator) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonMFAAuthenticator)(v))
-}
+func (v *MFAAuthenticator) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MFAAuthenticator) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonMFAAuthenticator)(&v))
-}
+func (v MFAAuthenticator) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *MFAAuthenticator) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonMFAAuthenticator)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonMFAChallenge MFAChallenge
 
 // MarshalJSON writes MFAChallenge, its Unknown members included.
-func (v MFAChallenge) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonMFAChallenge)(&v)) }
+func (v MFAChallenge) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MFAChallenge; the members it does not declare go to Unknown.
-func (v *MFAChallenge) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonMFAChallenge)(v))
-}
+func (v *MFAChallenge) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MFAChallenge) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonMFAChallenge)(&v))
-}
+func (v MFAChallenge) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *MFAChallenge) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonMFAChallenge)(v))
-}
-
-type jsonMfaOobGrant MfaOobGrant
+func (v *MFAChallenge) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes MfaOobGrant, its Unknown members included.
-func (v MfaOobGrant) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonMfaOobGrant)(&v)) }
+func (v MfaOobGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MfaOobGrant; the members it does not declare go to Unknown.
-func (v *MfaOobGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonMfaOobGrant)(v)) }
+func (v *MfaOobGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MfaOobGrant) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonMfaOobGrant)(&v))
-}
+func (v MfaOobGrant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *MfaOobGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonMfaOobGrant)(v))
-}
-
-type jsonMfaOtpGrant MfaOtpGrant
+func (v *MfaOobGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes MfaOtpGrant, its Unknown members included.
-func (v MfaOtpGrant) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonMfaOtpGrant)(&v)) }
+func (v MfaOtpGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MfaOtpGrant; the members it does not declare go to Unknown.
-func (v *MfaOtpGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonMfaOtpGrant)(v)) }
+func (v *MfaOtpGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MfaOtpGrant) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonMfaOtpGrant)(&v))
-}
+func (v MfaOtpGrant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *MfaOtpGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonMfaOtpGrant)(v))
-}
-
-type jsonMfaRecoveryCodeGrant MfaRecoveryCodeGrant
+func (v *MfaOtpGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes MfaRecoveryCodeGrant, its Unknown members included.
-func (v MfaRecoveryCodeGrant) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonMfaRecoveryCodeGrant)(&v))
-}
+func (v MfaRecoveryCodeGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MfaRecoveryCodeGrant; the members it does not declare go to Unknown.
-func (v *MfaRecoveryCodeGrant) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonMfaRecoveryCodeGrant)(v))
-}
+func (v *MfaRecoveryCodeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MfaRecoveryCodeGrant) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonMfaRecoveryCodeGrant)(&v))
-}
+func (v MfaRecoveryCodeGrant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *MfaRecoveryCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonMfaRecoveryCodeGrant)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonPARResponse PARResponse
 
 // MarshalJSON writes PARResponse, its Unknown members included.
-func (v PARResponse) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonPARResponse)(&v)) }
+func (v PARResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PARResponse; the members it does not declare go to Unknown.
-func (v *PARResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonPARResponse)(v)) }
+func (v *PARResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PARResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonPARResponse)(&v))
-}
+func (v PARResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *PARResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonPARResponse)(v))
-}
-
-type jsonPasswordGrant PasswordGrant
+func (v *PARResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes PasswordGrant, its Unknown members included.
-func (v PasswordGrant) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonPasswordGrant)(&v)) }
+func (v PasswordGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PasswordGrant; the members it does not declare go to Unknown.
-func (v *PasswordGrant) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonPasswordGrant)(v))
-}
+func (v *PasswordGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PasswordGrant) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonPasswordGrant)(&v))
-}
+func (v PasswordGrant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *PasswordGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonPasswordGrant)(v))
-}
-
-type jsonPasswordlessOtpGrant PasswordlessOtpGrant
+func (v *PasswordGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes PasswordlessOtpGrant, its Unknown members included.
-func (v PasswordlessOtpGrant) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonPasswordlessOtpGrant)(&v))
-}
+func (v PasswordlessOtpGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PasswordlessOtpGrant; the members it does not declare go to Unknown.
-func (v *PasswordlessOtpGrant) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonPasswordlessOtpGrant)(v))
-}
+func (v *PasswordlessOtpGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PasswordlessOtpGrant) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonPasswordlessOtpGrant)(&v))
-}
+func (v PasswordlessOtpGrant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *PasswordlessOtpGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonPasswordlessOtpGrant)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonPasswordlessStartResponse PasswordlessStartResponse
 
 // MarshalJSON writes PasswordlessStartResponse, its Unknown members included.
-func (v PasswordlessStartResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonPasswordlessStartResponse)(&v))
-}
+func (v PasswordlessStartResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PasswordlessStartResponse; the members it does not declare go to Unknown.
-func (v *PasswordlessStartResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonPasswordlessStartResponse)(v))
-}
+func (v *PasswordlessStartResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v PasswordlessStartResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonPasswordlessStartResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *PasswordlessStartResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonPasswordlessStartResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonPushAuthorizationRequestFormdataBody PushAuthorizationRequestFormdataBody
 
 // MarshalJSON writes PushAuthorizationRequestFormdataBody, its Unknown members included.
-func (v PushAuthorizationRequestFormdataBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonPushAuthorizationRequestFormdataBody)(&v))
-}
+func (v PushAuthorizationRequestFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PushAuthorizationRequestFormdataBody; the members it does not declare go to Unknown.
 func (v *PushAuthorizationRequestFormdataBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonPushAuthorizationRequestFormdataBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v PushAuthorizationRequestFormdataBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonPushAuthorizationRequestFormdataBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *PushAuthorizationRequestFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonPushAuthorizationRequestFormdataBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonPushAuthorizationRequestFormdataRequestBody PushAuthorizationRequestFormdataRequestBody
 
 // MarshalJSON writes PushAuthorizationRequestFormdataRequestBody, its Unknown members included.
 func (v PushAuthorizationRequestFormdataRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonPushAuthorizationRequestFormdataRequestBody)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads PushAuthorizationRequestFormdataRequestBody; the members it does not declare go to Unknown.
 func (v *PushAuthorizationRequestFormdataRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonPushAuthorizationRequestFormdataRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v PushAuthorizationRequestFormdataRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonPushAuthorizationRequestFormdataRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *PushAuthorizationRequestFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonPushAuthorizationRequestFormdataRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonRefreshTokenGrant RefreshTokenGrant
 
 // MarshalJSON writes RefreshTokenGrant, its Unknown members included.
-func (v RefreshTokenGrant) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonRefreshTokenGrant)(&v))
-}
+func (v RefreshTokenGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RefreshTokenGrant; the members it does not declare go to Unknown.
-func (v *RefreshTokenGrant) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonRefreshTokenGrant)(v))
-}
+func (v *RefreshTokenGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v RefreshTokenGrant) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonRefreshTokenGrant)(&v))
-}
+func (v RefreshTokenGrant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *RefreshTokenGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonRefreshTokenGrant)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonRequestDeviceCodeFormdataBody RequestDeviceCodeFormdataBody
 
 // MarshalJSON writes RequestDeviceCodeFormdataBody, its Unknown members included.
-func (v RequestDeviceCodeFormdataBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonRequestDeviceCodeFormdataBody)(&v))
-}
+func (v RequestDeviceCodeFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RequestDeviceCodeFormdataBody; the members it does not declare go to Unknown.
-func (v *RequestDeviceCodeFormdataBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonRequestDeviceCodeFormdataBody)(v))
-}
+func (v *RequestDeviceCodeFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v RequestDeviceCodeFormdataBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonRequestDeviceCodeFormdataBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *RequestDeviceCodeFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonRequestDeviceCodeFormdataBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonRequestDeviceCodeFormdataRequestBody RequestDeviceCodeFormdataRequestBody
 
 // MarshalJSON writes RequestDeviceCodeFormdataRequestBody, its Unknown members included.
-func (v RequestDeviceCodeFormdataRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonRequestDeviceCodeFormdataRequestBody)(&v))
-}
+func (v RequestDeviceCodeFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RequestDeviceCodeFormdataRequestBody; the members it does not declare go to Unknown.
 func (v *RequestDeviceCodeFormdataRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonRequestDeviceCodeFormdataRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v RequestDeviceCodeFormdataRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonRequestDeviceCodeFormdataRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *RequestDeviceCodeFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonRequestDeviceCodeFormdataRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonRequestMfaChallengeJSONBody RequestMfaChallengeJSONBody
 
 // MarshalJSON writes RequestMfaChallengeJSONBody, its Unknown members included.
-func (v RequestMfaChallengeJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonRequestMfaChallengeJSONBody)(&v))
-}
+func (v RequestMfaChallengeJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RequestMfaChallengeJSONBody; the members it does not declare go to Unknown.
-func (v *RequestMfaChallengeJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonRequestMfaChallengeJSONBody)(v))
-}
+func (v *RequestMfaChallengeJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v RequestMfaChallengeJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonRequestMfaChallengeJSONBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *RequestMfaChallengeJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonRequestMfaChallengeJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonRequestMfaChallengeJSONRequestBody RequestMfaChallengeJSONRequestBody
 
 // MarshalJSON writes RequestMfaChallengeJSONRequestBody, its Unknown members included.
-func (v RequestMfaChallengeJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonRequestMfaChallengeJSONRequestBody)(&v))
-}
+func (v RequestMfaChallengeJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RequestMfaChallengeJSONRequestBody; the members it does not declare go to Unknown.
 func (v *RequestMfaChallengeJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonRequestMfaChallengeJSONRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v RequestMfaChallengeJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonRequestMfaChallengeJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *RequestMfaChallengeJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonRequestMfaChallengeJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonResourceOwnerLegacyJSONBody ResourceOwnerLegacyJSONBody
 
 // MarshalJSON writes ResourceOwnerLegacyJSONBody, its Unknown members included.
-func (v ResourceOwnerLegacyJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonResourceOwnerLegacyJSONBody)(&v))
-}
+func (v ResourceOwnerLegacyJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ResourceOwnerLegacyJSONBody; the members it does not declare go to Unknown.
-func (v *ResourceOwnerLegacyJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonResourceOwnerLegacyJSONBody)(v))
-}
+func (v *ResourceOwnerLegacyJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ResourceOwnerLegacyJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonResourceOwnerLegacyJSONBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ResourceOwnerLegacyJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonResourceOwnerLegacyJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonResourceOwnerLegacyJSONRequestBody ResourceOwnerLegacyJSONRequestBody
 
 // MarshalJSON writes ResourceOwnerLegacyJSONRequestBody, its Unknown members included.
-func (v ResourceOwnerLegacyJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonResourceOwnerLegacyJSONRequestBody)(&v))
-}
+func (v ResourceOwnerLegacyJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ResourceOwnerLegacyJSONRequestBody; the members it does not declare go to Unknown.
 func (v *ResourceOwnerLegacyJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonResourceOwnerLegacyJSONRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ResourceOwnerLegacyJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonResourceOwnerLegacyJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ResourceOwnerLegacyJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonResourceOwnerLegacyJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonRevokeTokenFormdataBody RevokeTokenFormdataBody
 
 // MarshalJSON writes RevokeTokenFormdataBody, its Unknown members included.
-func (v RevokeTokenFormdataBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonRevokeTokenFormdataBody)(&v))
-}
+func (v RevokeTokenFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RevokeTokenFormdataBody; the members it does not declare go to Unknown.
-func (v *RevokeTokenFormdataBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonRevokeTokenFormdataBody)(v))
-}
+func (v *RevokeTokenFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v RevokeTokenFormdataBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonRevokeTokenFormdataBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *RevokeTokenFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonRevokeTokenFormdataBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonRevokeTokenFormdataRequestBody RevokeTokenFormdataRequestBody
 
 // MarshalJSON writes RevokeTokenFormdataRequestBody, its Unknown members included.
-func (v RevokeTokenFormdataRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonRevokeTokenFormdataRequestBody)(&v))
-}
+func (v RevokeTokenFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RevokeTokenFormdataRequestBody; the members it does not declare go to Unknown.
-func (v *RevokeTokenFormdataRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonRevokeTokenFormdataRequestBody)(v))
-}
+func (v *RevokeTokenFormdataRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v RevokeTokenFormdataRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonRevokeTokenFormdataRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *RevokeTokenFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonRevokeTokenFormdataRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonSignupJSONBody SignupJSONBody
 
 // MarshalJSON writes SignupJSONBody, its Unknown members included.
-func (v SignupJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonSignupJSONBody)(&v)) }
+func (v SignupJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SignupJSONBody; the members it does not declare go to Unknown.
-func (v *SignupJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonSignupJSONBody)(v))
-}
+func (v *SignupJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SignupJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonSignupJSONBody)(&v))
-}
+func (v SignupJSONBody) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *SignupJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonSignupJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonSignupJSONRequestBody SignupJSONRequestBody
 
 // MarshalJSON writes SignupJSONRequestBody, its Unknown members included.
-func (v SignupJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonSignupJSONRequestBody)(&v))
-}
+func (v SignupJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SignupJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SignupJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonSignupJSONRequestBody)(v))
-}
+func (v *SignupJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SignupJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonSignupJSONRequestBody)(&v))
-}
+func (v SignupJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *SignupJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonSignupJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonSignupResponse SignupResponse
 
 // MarshalJSON writes SignupResponse, its Unknown members included.
-func (v SignupResponse) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonSignupResponse)(&v)) }
+func (v SignupResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SignupResponse; the members it does not declare go to Unknown.
-func (v *SignupResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonSignupResponse)(v))
-}
+func (v *SignupResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SignupResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonSignupResponse)(&v))
-}
+func (v SignupResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *SignupResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonSignupResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonSocialWithProviderAccessTokenJSONBody SocialWithProviderAccessTokenJSONBody
 
 // MarshalJSON writes SocialWithProviderAccessTokenJSONBody, its Unknown members included.
-func (v SocialWithProviderAccessTokenJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonSocialWithProviderAccessTokenJSONBody)(&v))
-}
+func (v SocialWithProviderAccessTokenJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SocialWithProviderAccessTokenJSONBody; the members it does not declare go to Unknown.
 func (v *SocialWithProviderAccessTokenJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonSocialWithProviderAccessTokenJSONBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v SocialWithProviderAccessTokenJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonSocialWithProviderAccessTokenJSONBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *SocialWithProviderAccessTokenJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonSocialWithProviderAccessTokenJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonSocialWithProviderAccessTokenJSONRequestBody SocialWithProviderAccessTokenJSONRequestBody
 
 // MarshalJSON writes SocialWithProviderAccessTokenJSONRequestBody, its Unknown members included.
 func (v SocialWithProviderAccessTokenJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonSocialWithProviderAccessTokenJSONRequestBody)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads SocialWithProviderAccessTokenJSONRequestBody; the members it does not declare go to Unknown.
 func (v *SocialWithProviderAccessTokenJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonSocialWithProviderAccessTokenJSONRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v SocialWithProviderAccessTokenJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonSocialWithProviderAccessTokenJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *SocialWithProviderAccessTokenJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonSocialWithProviderAccessTokenJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonStartBackChannelLoginFormdataBody StartBackChannelLoginFormdataBody
 
 // MarshalJSON writes StartBackChannelLoginFormdataBody, its Unknown members included.
-func (v StartBackChannelLoginFormdataBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonStartBackChannelLoginFormdataBody)(&v))
-}
+func (v StartBackChannelLoginFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads StartBackChannelLoginFormdataBody; the members it does not declare go to Unknown.
 func (v *StartBackChannelLoginFormdataBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonStartBackChannelLoginFormdataBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v StartBackChannelLoginFormdataBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonStartBackChannelLoginFormdataBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *StartBackChannelLoginFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonStartBackChannelLoginFormdataBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonStartBackChannelLoginFormdataRequestBody StartBackChannelLoginFormdataRequestBody
 
 // MarshalJSON writes StartBackChannelLoginFormdataRequestBody, its Unknown members included.
 func (v StartBackChannelLoginFormdataRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonStartBackChannelLoginFormdataRequestBody)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads StartBackChannelLoginFormdataRequestBody; the members it does not declare go to Unknown.
 func (v *StartBackChannelLoginFormdataRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonStartBackChannelLoginFormdataRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v StartBackChannelLoginFormdataRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonStartBackChannelLoginFormdataRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *StartBackChannelLoginFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonStartBackChannelLoginFormdataRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonStartPasswordlessJSONBody StartPasswordlessJSONBody
 
 // MarshalJSON writes StartPasswordlessJSONBody, its Unknown members included.
-func (v StartPasswordlessJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonStartPasswordlessJSONBody)(&v))
-}
+func (v StartPasswordlessJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads StartPasswordlessJSONBody; the members it does not declare go to Unknown.
-func (v *StartPasswordlessJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonStartPasswordlessJSONBody)(v))
-}
+func (v *StartPasswordlessJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v StartPasswordlessJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonStartPasswordlessJSONBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *StartPasswordlessJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonStartPasswordlessJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonStartPasswordlessJSONRequestBody StartPasswordlessJSONRequestBody
 
 // MarshalJSON writes StartPasswordlessJSONRequestBody, its Unknown members included.
-func (v StartPasswordlessJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonStartPasswordlessJSONRequestBody)(&v))
-}
+func (v StartPasswordlessJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads StartPasswordlessJSONRequestBody; the members it does not declare go to Unknown.
-func (v *StartPasswordlessJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonStartPasswordlessJSONRequestBody)(v))
-}
+func (v *StartPasswordlessJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v StartPasswordlessJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonStartPasswordlessJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *StartPasswordlessJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonStartPasswordlessJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTokenExchangeGrant TokenExchangeGrant
 
 // MarshalJSON writes TokenExchangeGrant, its Unknown members included.
-func (v TokenExchangeGrant) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonTokenExchangeGrant)(&v))
-}
+func (v TokenExchangeGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenExchangeGrant; the members it does not declare go to Unknown.
-func (v *TokenExchangeGrant) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenExchangeGrant)(v))
-}
+func (v *TokenExchangeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenExchangeGrant) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenExchangeGrant)(&v))
-}
+func (v TokenExchangeGrant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *TokenExchangeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenExchangeGrant)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTokenInfo TokenInfo
 
 // MarshalJSON writes TokenInfo, its Unknown members included.
-func (v TokenInfo) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonTokenInfo)(&v)) }
+func (v TokenInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenInfo; the members it does not declare go to Unknown.
-func (v *TokenInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonTokenInfo)(v)) }
+func (v *TokenInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenInfo) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenInfo)(&v))
-}
+func (v TokenInfo) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *TokenInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenInfo)(v))
-}
-
-type jsonTokenResponse TokenResponse
+func (v *TokenInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes TokenResponse, its Unknown members included.
-func (v TokenResponse) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonTokenResponse)(&v)) }
+func (v TokenResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenResponse; the members it does not declare go to Unknown.
-func (v *TokenResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenResponse)(v))
-}
+func (v *TokenResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenResponse)(&v))
-}
+func (v TokenResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *TokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenResponse)(v))
-}
-
-type jsonUserInfo UserInfo
+func (v *TokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes UserInfo, its Unknown members included.
-func (v UserInfo) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonUserInfo)(&v)) }
+func (v UserInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads UserInfo; the members it does not declare go to Unknown.
-func (v *UserInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonUserInfo)(v)) }
+func (v *UserInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v UserInfo) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonUserInfo)(&v))
-}
+func (v UserInfo) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *UserInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonUserInfo)(v))
-}
-
-type jsonVerifyJSONBody VerifyJSONBody
+func (v *UserInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes VerifyJSONBody, its Unknown members included.
-func (v VerifyJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonVerifyJSONBody)(&v)) }
+func (v VerifyJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VerifyJSONBody; the members it does not declare go to Unknown.
-func (v *VerifyJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVerifyJSONBody)(v))
-}
+func (v *VerifyJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VerifyJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVerifyJSONBody)(&v))
-}
+func (v VerifyJSONBody) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VerifyJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVerifyJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVerifyJSONRequestBody VerifyJSONRequestBody
 
 // MarshalJSON writes VerifyJSONRequestBody, its Unknown members included.
-func (v VerifyJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVerifyJSONRequestBody)(&v))
-}
+func (v VerifyJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VerifyJSONRequestBody; the members it does not declare go to Unknown.
-func (v *VerifyJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVerifyJSONRequestBody)(v))
-}
+func (v *VerifyJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VerifyJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVerifyJSONRequestBody)(&v))
-}
+func (v VerifyJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VerifyJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVerifyJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }

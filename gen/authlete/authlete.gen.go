@@ -13010,3228 +13010,2296 @@ func (c *RawClient) applyEditors(ctx context.Context, req *http.Request, additio
 // The JSON methods of the models: each reads and writes the members its
 // type declares and keeps the others in Unknown (internal/wire).
 
-type jsonAccessToken AccessToken
-
 // MarshalJSON writes AccessToken, its Unknown members included.
-func (v AccessToken) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonAccessToken)(&v)) }
+func (v AccessToken) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AccessToken; the members it does not declare go to Unknown.
-func (v *AccessToken) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonAccessToken)(v)) }
+func (v *AccessToken) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AccessToken) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAccessToken)(&v))
-}
+func (v AccessToken) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *AccessToken) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAccessToken)(v))
-}
-
-type jsonAuthorizationDetailsElement AuthorizationDetailsElement
+func (v *AccessToken) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes AuthorizationDetailsElement, its Unknown members included.
-func (v AuthorizationDetailsElement) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonAuthorizationDetailsElement)(&v))
-}
+func (v AuthorizationDetailsElement) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationDetailsElement; the members it does not declare go to Unknown.
-func (v *AuthorizationDetailsElement) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAuthorizationDetailsElement)(v))
-}
+func (v *AuthorizationDetailsElement) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v AuthorizationDetailsElement) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAuthorizationDetailsElement)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *AuthorizationDetailsElement) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAuthorizationDetailsElement)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonAuthorizationFailRequest AuthorizationFailRequest
 
 // MarshalJSON writes AuthorizationFailRequest, its Unknown members included.
-func (v AuthorizationFailRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonAuthorizationFailRequest)(&v))
-}
+func (v AuthorizationFailRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationFailRequest; the members it does not declare go to Unknown.
-func (v *AuthorizationFailRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAuthorizationFailRequest)(v))
-}
+func (v *AuthorizationFailRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v AuthorizationFailRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAuthorizationFailRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *AuthorizationFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAuthorizationFailRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonAuthorizationFailResponse AuthorizationFailResponse
 
 // MarshalJSON writes AuthorizationFailResponse, its Unknown members included.
-func (v AuthorizationFailResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonAuthorizationFailResponse)(&v))
-}
+func (v AuthorizationFailResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationFailResponse; the members it does not declare go to Unknown.
-func (v *AuthorizationFailResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAuthorizationFailResponse)(v))
-}
+func (v *AuthorizationFailResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v AuthorizationFailResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAuthorizationFailResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *AuthorizationFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAuthorizationFailResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonAuthorizationIssueRequest AuthorizationIssueRequest
 
 // MarshalJSON writes AuthorizationIssueRequest, its Unknown members included.
-func (v AuthorizationIssueRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonAuthorizationIssueRequest)(&v))
-}
+func (v AuthorizationIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationIssueRequest; the members it does not declare go to Unknown.
-func (v *AuthorizationIssueRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAuthorizationIssueRequest)(v))
-}
+func (v *AuthorizationIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v AuthorizationIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAuthorizationIssueRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *AuthorizationIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAuthorizationIssueRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonAuthorizationIssueResponse AuthorizationIssueResponse
 
 // MarshalJSON writes AuthorizationIssueResponse, its Unknown members included.
-func (v AuthorizationIssueResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonAuthorizationIssueResponse)(&v))
-}
+func (v AuthorizationIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationIssueResponse; the members it does not declare go to Unknown.
-func (v *AuthorizationIssueResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAuthorizationIssueResponse)(v))
-}
+func (v *AuthorizationIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v AuthorizationIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAuthorizationIssueResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *AuthorizationIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAuthorizationIssueResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonAuthorizationRequest AuthorizationRequest
 
 // MarshalJSON writes AuthorizationRequest, its Unknown members included.
-func (v AuthorizationRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonAuthorizationRequest)(&v))
-}
+func (v AuthorizationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationRequest; the members it does not declare go to Unknown.
-func (v *AuthorizationRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAuthorizationRequest)(v))
-}
+func (v *AuthorizationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthorizationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAuthorizationRequest)(&v))
-}
+func (v AuthorizationRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *AuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAuthorizationRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonAuthorizationResponse AuthorizationResponse
 
 // MarshalJSON writes AuthorizationResponse, its Unknown members included.
-func (v AuthorizationResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonAuthorizationResponse)(&v))
-}
+func (v AuthorizationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationResponse; the members it does not declare go to Unknown.
-func (v *AuthorizationResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAuthorizationResponse)(v))
-}
+func (v *AuthorizationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthorizationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAuthorizationResponse)(&v))
-}
+func (v AuthorizationResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *AuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAuthorizationResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonAuthorizationTicketInfo AuthorizationTicketInfo
 
 // MarshalJSON writes AuthorizationTicketInfo, its Unknown members included.
-func (v AuthorizationTicketInfo) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonAuthorizationTicketInfo)(&v))
-}
+func (v AuthorizationTicketInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationTicketInfo; the members it does not declare go to Unknown.
-func (v *AuthorizationTicketInfo) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAuthorizationTicketInfo)(v))
-}
+func (v *AuthorizationTicketInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v AuthorizationTicketInfo) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAuthorizationTicketInfo)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *AuthorizationTicketInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAuthorizationTicketInfo)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonAuthorizationTicketInfoRequest AuthorizationTicketInfoRequest
 
 // MarshalJSON writes AuthorizationTicketInfoRequest, its Unknown members included.
-func (v AuthorizationTicketInfoRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonAuthorizationTicketInfoRequest)(&v))
-}
+func (v AuthorizationTicketInfoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationTicketInfoRequest; the members it does not declare go to Unknown.
-func (v *AuthorizationTicketInfoRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAuthorizationTicketInfoRequest)(v))
-}
+func (v *AuthorizationTicketInfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v AuthorizationTicketInfoRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAuthorizationTicketInfoRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *AuthorizationTicketInfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAuthorizationTicketInfoRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonAuthorizationTicketInfoResponse AuthorizationTicketInfoResponse
 
 // MarshalJSON writes AuthorizationTicketInfoResponse, its Unknown members included.
-func (v AuthorizationTicketInfoResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonAuthorizationTicketInfoResponse)(&v))
-}
+func (v AuthorizationTicketInfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationTicketInfoResponse; the members it does not declare go to Unknown.
-func (v *AuthorizationTicketInfoResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAuthorizationTicketInfoResponse)(v))
-}
+func (v *AuthorizationTicketInfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v AuthorizationTicketInfoResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAuthorizationTicketInfoResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *AuthorizationTicketInfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAuthorizationTicketInfoResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonAuthorizationTicketUpdateRequest AuthorizationTicketUpdateRequest
 
 // MarshalJSON writes AuthorizationTicketUpdateRequest, its Unknown members included.
-func (v AuthorizationTicketUpdateRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonAuthorizationTicketUpdateRequest)(&v))
-}
+func (v AuthorizationTicketUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationTicketUpdateRequest; the members it does not declare go to Unknown.
-func (v *AuthorizationTicketUpdateRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAuthorizationTicketUpdateRequest)(v))
-}
+func (v *AuthorizationTicketUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v AuthorizationTicketUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAuthorizationTicketUpdateRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *AuthorizationTicketUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAuthorizationTicketUpdateRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonAuthorizationTicketUpdateResponse AuthorizationTicketUpdateResponse
 
 // MarshalJSON writes AuthorizationTicketUpdateResponse, its Unknown members included.
-func (v AuthorizationTicketUpdateResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonAuthorizationTicketUpdateResponse)(&v))
-}
+func (v AuthorizationTicketUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationTicketUpdateResponse; the members it does not declare go to Unknown.
 func (v *AuthorizationTicketUpdateResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAuthorizationTicketUpdateResponse)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v AuthorizationTicketUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAuthorizationTicketUpdateResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *AuthorizationTicketUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAuthorizationTicketUpdateResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonAuthzDetails AuthzDetails
 
 // MarshalJSON writes AuthzDetails, its Unknown members included.
-func (v AuthzDetails) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonAuthzDetails)(&v)) }
+func (v AuthzDetails) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthzDetails; the members it does not declare go to Unknown.
-func (v *AuthzDetails) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonAuthzDetails)(v))
-}
+func (v *AuthzDetails) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthzDetails) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonAuthzDetails)(&v))
-}
+func (v AuthzDetails) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *AuthzDetails) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonAuthzDetails)(v))
-}
-
-type jsonBackchannelAuthenticationCompleteRequest BackchannelAuthenticationCompleteRequest
+func (v *AuthzDetails) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes BackchannelAuthenticationCompleteRequest, its Unknown members included.
 func (v BackchannelAuthenticationCompleteRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonBackchannelAuthenticationCompleteRequest)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads BackchannelAuthenticationCompleteRequest; the members it does not declare go to Unknown.
 func (v *BackchannelAuthenticationCompleteRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonBackchannelAuthenticationCompleteRequest)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v BackchannelAuthenticationCompleteRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonBackchannelAuthenticationCompleteRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *BackchannelAuthenticationCompleteRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthenticationCompleteRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonBackchannelAuthenticationCompleteResponse BackchannelAuthenticationCompleteResponse
 
 // MarshalJSON writes BackchannelAuthenticationCompleteResponse, its Unknown members included.
 func (v BackchannelAuthenticationCompleteResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonBackchannelAuthenticationCompleteResponse)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads BackchannelAuthenticationCompleteResponse; the members it does not declare go to Unknown.
 func (v *BackchannelAuthenticationCompleteResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonBackchannelAuthenticationCompleteResponse)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v BackchannelAuthenticationCompleteResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonBackchannelAuthenticationCompleteResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *BackchannelAuthenticationCompleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthenticationCompleteResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonBackchannelAuthenticationFailRequest BackchannelAuthenticationFailRequest
 
 // MarshalJSON writes BackchannelAuthenticationFailRequest, its Unknown members included.
-func (v BackchannelAuthenticationFailRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonBackchannelAuthenticationFailRequest)(&v))
-}
+func (v BackchannelAuthenticationFailRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthenticationFailRequest; the members it does not declare go to Unknown.
 func (v *BackchannelAuthenticationFailRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonBackchannelAuthenticationFailRequest)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v BackchannelAuthenticationFailRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonBackchannelAuthenticationFailRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *BackchannelAuthenticationFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthenticationFailRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonBackchannelAuthenticationFailResponse BackchannelAuthenticationFailResponse
 
 // MarshalJSON writes BackchannelAuthenticationFailResponse, its Unknown members included.
-func (v BackchannelAuthenticationFailResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonBackchannelAuthenticationFailResponse)(&v))
-}
+func (v BackchannelAuthenticationFailResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthenticationFailResponse; the members it does not declare go to Unknown.
 func (v *BackchannelAuthenticationFailResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonBackchannelAuthenticationFailResponse)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v BackchannelAuthenticationFailResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonBackchannelAuthenticationFailResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *BackchannelAuthenticationFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthenticationFailResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonBackchannelAuthenticationIssueRequest BackchannelAuthenticationIssueRequest
 
 // MarshalJSON writes BackchannelAuthenticationIssueRequest, its Unknown members included.
-func (v BackchannelAuthenticationIssueRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonBackchannelAuthenticationIssueRequest)(&v))
-}
+func (v BackchannelAuthenticationIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthenticationIssueRequest; the members it does not declare go to Unknown.
 func (v *BackchannelAuthenticationIssueRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonBackchannelAuthenticationIssueRequest)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v BackchannelAuthenticationIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonBackchannelAuthenticationIssueRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *BackchannelAuthenticationIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthenticationIssueRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonBackchannelAuthenticationIssueResponse BackchannelAuthenticationIssueResponse
 
 // MarshalJSON writes BackchannelAuthenticationIssueResponse, its Unknown members included.
 func (v BackchannelAuthenticationIssueResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonBackchannelAuthenticationIssueResponse)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads BackchannelAuthenticationIssueResponse; the members it does not declare go to Unknown.
 func (v *BackchannelAuthenticationIssueResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonBackchannelAuthenticationIssueResponse)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v BackchannelAuthenticationIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonBackchannelAuthenticationIssueResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *BackchannelAuthenticationIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthenticationIssueResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonBackchannelAuthenticationRequest BackchannelAuthenticationRequest
 
 // MarshalJSON writes BackchannelAuthenticationRequest, its Unknown members included.
-func (v BackchannelAuthenticationRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonBackchannelAuthenticationRequest)(&v))
-}
+func (v BackchannelAuthenticationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthenticationRequest; the members it does not declare go to Unknown.
-func (v *BackchannelAuthenticationRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonBackchannelAuthenticationRequest)(v))
-}
+func (v *BackchannelAuthenticationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v BackchannelAuthenticationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonBackchannelAuthenticationRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *BackchannelAuthenticationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthenticationRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonBackchannelAuthenticationResponse BackchannelAuthenticationResponse
 
 // MarshalJSON writes BackchannelAuthenticationResponse, its Unknown members included.
-func (v BackchannelAuthenticationResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonBackchannelAuthenticationResponse)(&v))
-}
+func (v BackchannelAuthenticationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthenticationResponse; the members it does not declare go to Unknown.
 func (v *BackchannelAuthenticationResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonBackchannelAuthenticationResponse)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v BackchannelAuthenticationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonBackchannelAuthenticationResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *BackchannelAuthenticationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonBackchannelAuthenticationResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonCimdOptions CimdOptions
 
 // MarshalJSON writes CimdOptions, its Unknown members included.
-func (v CimdOptions) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonCimdOptions)(&v)) }
+func (v CimdOptions) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads CimdOptions; the members it does not declare go to Unknown.
-func (v *CimdOptions) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonCimdOptions)(v)) }
+func (v *CimdOptions) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v CimdOptions) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonCimdOptions)(&v))
-}
+func (v CimdOptions) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *CimdOptions) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonCimdOptions)(v))
-}
-
-type jsonClientAuthorizationDeleteApiPostJSONBody ClientAuthorizationDeleteApiPostJSONBody
+func (v *CimdOptions) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes ClientAuthorizationDeleteApiPostJSONBody, its Unknown members included.
 func (v ClientAuthorizationDeleteApiPostJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientAuthorizationDeleteApiPostJSONBody)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads ClientAuthorizationDeleteApiPostJSONBody; the members it does not declare go to Unknown.
 func (v *ClientAuthorizationDeleteApiPostJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientAuthorizationDeleteApiPostJSONBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientAuthorizationDeleteApiPostJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientAuthorizationDeleteApiPostJSONBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientAuthorizationDeleteApiPostJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientAuthorizationDeleteApiPostJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientAuthorizationDeleteApiPostJSONRequestBody ClientAuthorizationDeleteApiPostJSONRequestBody
 
 // MarshalJSON writes ClientAuthorizationDeleteApiPostJSONRequestBody, its Unknown members included.
 func (v ClientAuthorizationDeleteApiPostJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientAuthorizationDeleteApiPostJSONRequestBody)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads ClientAuthorizationDeleteApiPostJSONRequestBody; the members it does not declare go to Unknown.
 func (v *ClientAuthorizationDeleteApiPostJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientAuthorizationDeleteApiPostJSONRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientAuthorizationDeleteApiPostJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientAuthorizationDeleteApiPostJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientAuthorizationDeleteApiPostJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientAuthorizationDeleteApiPostJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientAuthorizationDeleteResponse ClientAuthorizationDeleteResponse
 
 // MarshalJSON writes ClientAuthorizationDeleteResponse, its Unknown members included.
-func (v ClientAuthorizationDeleteResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientAuthorizationDeleteResponse)(&v))
-}
+func (v ClientAuthorizationDeleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientAuthorizationDeleteResponse; the members it does not declare go to Unknown.
 func (v *ClientAuthorizationDeleteResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientAuthorizationDeleteResponse)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientAuthorizationDeleteResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientAuthorizationDeleteResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientAuthorizationDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientAuthorizationDeleteResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientAuthorizationGetListRequest ClientAuthorizationGetListRequest
 
 // MarshalJSON writes ClientAuthorizationGetListRequest, its Unknown members included.
-func (v ClientAuthorizationGetListRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientAuthorizationGetListRequest)(&v))
-}
+func (v ClientAuthorizationGetListRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientAuthorizationGetListRequest; the members it does not declare go to Unknown.
 func (v *ClientAuthorizationGetListRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientAuthorizationGetListRequest)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientAuthorizationGetListRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientAuthorizationGetListRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientAuthorizationGetListRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientAuthorizationGetListRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientAuthorizationGetListResponse ClientAuthorizationGetListResponse
 
 // MarshalJSON writes ClientAuthorizationGetListResponse, its Unknown members included.
-func (v ClientAuthorizationGetListResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientAuthorizationGetListResponse)(&v))
-}
+func (v ClientAuthorizationGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientAuthorizationGetListResponse; the members it does not declare go to Unknown.
 func (v *ClientAuthorizationGetListResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientAuthorizationGetListResponse)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientAuthorizationGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientAuthorizationGetListResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientAuthorizationGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientAuthorizationGetListResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientAuthorizationUpdateRequest ClientAuthorizationUpdateRequest
 
 // MarshalJSON writes ClientAuthorizationUpdateRequest, its Unknown members included.
-func (v ClientAuthorizationUpdateRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientAuthorizationUpdateRequest)(&v))
-}
+func (v ClientAuthorizationUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientAuthorizationUpdateRequest; the members it does not declare go to Unknown.
-func (v *ClientAuthorizationUpdateRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientAuthorizationUpdateRequest)(v))
-}
+func (v *ClientAuthorizationUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientAuthorizationUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientAuthorizationUpdateRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientAuthorizationUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientAuthorizationUpdateRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientAuthorizationUpdateResponse ClientAuthorizationUpdateResponse
 
 // MarshalJSON writes ClientAuthorizationUpdateResponse, its Unknown members included.
-func (v ClientAuthorizationUpdateResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientAuthorizationUpdateResponse)(&v))
-}
+func (v ClientAuthorizationUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientAuthorizationUpdateResponse; the members it does not declare go to Unknown.
 func (v *ClientAuthorizationUpdateResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientAuthorizationUpdateResponse)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientAuthorizationUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientAuthorizationUpdateResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientAuthorizationUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientAuthorizationUpdateResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientExtension ClientExtension
 
 // MarshalJSON writes ClientExtension, its Unknown members included.
-func (v ClientExtension) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientExtension)(&v))
-}
+func (v ClientExtension) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientExtension; the members it does not declare go to Unknown.
-func (v *ClientExtension) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientExtension)(v))
-}
+func (v *ClientExtension) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientExtension) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientExtension)(&v))
-}
+func (v ClientExtension) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientExtension) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientExtension)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientExtensionRequestableScopesGetResponse ClientExtensionRequestableScopesGetResponse
 
 // MarshalJSON writes ClientExtensionRequestableScopesGetResponse, its Unknown members included.
 func (v ClientExtensionRequestableScopesGetResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientExtensionRequestableScopesGetResponse)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads ClientExtensionRequestableScopesGetResponse; the members it does not declare go to Unknown.
 func (v *ClientExtensionRequestableScopesGetResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientExtensionRequestableScopesGetResponse)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientExtensionRequestableScopesGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientExtensionRequestableScopesGetResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientExtensionRequestableScopesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientExtensionRequestableScopesGetResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientExtensionRequestableScopesUpdateRequest ClientExtensionRequestableScopesUpdateRequest
 
 // MarshalJSON writes ClientExtensionRequestableScopesUpdateRequest, its Unknown members included.
 func (v ClientExtensionRequestableScopesUpdateRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientExtensionRequestableScopesUpdateRequest)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads ClientExtensionRequestableScopesUpdateRequest; the members it does not declare go to Unknown.
 func (v *ClientExtensionRequestableScopesUpdateRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientExtensionRequestableScopesUpdateRequest)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientExtensionRequestableScopesUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientExtensionRequestableScopesUpdateRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientExtensionRequestableScopesUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientExtensionRequestableScopesUpdateRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientExtensionRequestableScopesUpdateResponse ClientExtensionRequestableScopesUpdateResponse
 
 // MarshalJSON writes ClientExtensionRequestableScopesUpdateResponse, its Unknown members included.
 func (v ClientExtensionRequestableScopesUpdateResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientExtensionRequestableScopesUpdateResponse)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads ClientExtensionRequestableScopesUpdateResponse; the members it does not declare go to Unknown.
 func (v *ClientExtensionRequestableScopesUpdateResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientExtensionRequestableScopesUpdateResponse)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientExtensionRequestableScopesUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientExtensionRequestableScopesUpdateResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientExtensionRequestableScopesUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientExtensionRequestableScopesUpdateResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientFlagUpdateRequest ClientFlagUpdateRequest
 
 // MarshalJSON writes ClientFlagUpdateRequest, its Unknown members included.
-func (v ClientFlagUpdateRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientFlagUpdateRequest)(&v))
-}
+func (v ClientFlagUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientFlagUpdateRequest; the members it does not declare go to Unknown.
-func (v *ClientFlagUpdateRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientFlagUpdateRequest)(v))
-}
+func (v *ClientFlagUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientFlagUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientFlagUpdateRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientFlagUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientFlagUpdateRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientFlagUpdateResponse ClientFlagUpdateResponse
 
 // MarshalJSON writes ClientFlagUpdateResponse, its Unknown members included.
-func (v ClientFlagUpdateResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientFlagUpdateResponse)(&v))
-}
+func (v ClientFlagUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientFlagUpdateResponse; the members it does not declare go to Unknown.
-func (v *ClientFlagUpdateResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientFlagUpdateResponse)(v))
-}
+func (v *ClientFlagUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientFlagUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientFlagUpdateResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientFlagUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientFlagUpdateResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientGetListResponse ClientGetListResponse
 
 // MarshalJSON writes ClientGetListResponse, its Unknown members included.
-func (v ClientGetListResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientGetListResponse)(&v))
-}
+func (v ClientGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientGetListResponse; the members it does not declare go to Unknown.
-func (v *ClientGetListResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientGetListResponse)(v))
-}
+func (v *ClientGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientGetListResponse)(&v))
-}
+func (v ClientGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientGetListResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientGrantedScopesDeleteResponse ClientGrantedScopesDeleteResponse
 
 // MarshalJSON writes ClientGrantedScopesDeleteResponse, its Unknown members included.
-func (v ClientGrantedScopesDeleteResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientGrantedScopesDeleteResponse)(&v))
-}
+func (v ClientGrantedScopesDeleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientGrantedScopesDeleteResponse; the members it does not declare go to Unknown.
 func (v *ClientGrantedScopesDeleteResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientGrantedScopesDeleteResponse)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientGrantedScopesDeleteResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientGrantedScopesDeleteResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientGrantedScopesDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientGrantedScopesDeleteResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientGrantedScopesGetApiPostJSONBody ClientGrantedScopesGetApiPostJSONBody
 
 // MarshalJSON writes ClientGrantedScopesGetApiPostJSONBody, its Unknown members included.
-func (v ClientGrantedScopesGetApiPostJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientGrantedScopesGetApiPostJSONBody)(&v))
-}
+func (v ClientGrantedScopesGetApiPostJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientGrantedScopesGetApiPostJSONBody; the members it does not declare go to Unknown.
 func (v *ClientGrantedScopesGetApiPostJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientGrantedScopesGetApiPostJSONBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientGrantedScopesGetApiPostJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientGrantedScopesGetApiPostJSONBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientGrantedScopesGetApiPostJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientGrantedScopesGetApiPostJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientGrantedScopesGetApiPostJSONRequestBody ClientGrantedScopesGetApiPostJSONRequestBody
 
 // MarshalJSON writes ClientGrantedScopesGetApiPostJSONRequestBody, its Unknown members included.
 func (v ClientGrantedScopesGetApiPostJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientGrantedScopesGetApiPostJSONRequestBody)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads ClientGrantedScopesGetApiPostJSONRequestBody; the members it does not declare go to Unknown.
 func (v *ClientGrantedScopesGetApiPostJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientGrantedScopesGetApiPostJSONRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientGrantedScopesGetApiPostJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientGrantedScopesGetApiPostJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientGrantedScopesGetApiPostJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientGrantedScopesGetApiPostJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientLimited ClientLimited
 
 // MarshalJSON writes ClientLimited, its Unknown members included.
-func (v ClientLimited) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonClientLimited)(&v)) }
+func (v ClientLimited) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientLimited; the members it does not declare go to Unknown.
-func (v *ClientLimited) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientLimited)(v))
-}
+func (v *ClientLimited) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientLimited) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientLimited)(&v))
-}
+func (v ClientLimited) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *ClientLimited) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientLimited)(v))
-}
-
-type jsonClientLimitedAuthorization ClientLimitedAuthorization
+func (v *ClientLimited) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes ClientLimitedAuthorization, its Unknown members included.
-func (v ClientLimitedAuthorization) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientLimitedAuthorization)(&v))
-}
+func (v ClientLimitedAuthorization) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientLimitedAuthorization; the members it does not declare go to Unknown.
-func (v *ClientLimitedAuthorization) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientLimitedAuthorization)(v))
-}
+func (v *ClientLimitedAuthorization) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientLimitedAuthorization) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientLimitedAuthorization)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientLimitedAuthorization) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientLimitedAuthorization)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientRegistrationApiJSONBody ClientRegistrationApiJSONBody
 
 // MarshalJSON writes ClientRegistrationApiJSONBody, its Unknown members included.
-func (v ClientRegistrationApiJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientRegistrationApiJSONBody)(&v))
-}
+func (v ClientRegistrationApiJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationApiJSONBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationApiJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientRegistrationApiJSONBody)(v))
-}
+func (v *ClientRegistrationApiJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientRegistrationApiJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientRegistrationApiJSONBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientRegistrationApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientRegistrationApiJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientRegistrationApiJSONRequestBody ClientRegistrationApiJSONRequestBody
 
 // MarshalJSON writes ClientRegistrationApiJSONRequestBody, its Unknown members included.
-func (v ClientRegistrationApiJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientRegistrationApiJSONRequestBody)(&v))
-}
+func (v ClientRegistrationApiJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationApiJSONRequestBody; the members it does not declare go to Unknown.
 func (v *ClientRegistrationApiJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientRegistrationApiJSONRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientRegistrationApiJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientRegistrationApiJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientRegistrationApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientRegistrationApiJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientRegistrationDeleteApiJSONBody ClientRegistrationDeleteApiJSONBody
 
 // MarshalJSON writes ClientRegistrationDeleteApiJSONBody, its Unknown members included.
-func (v ClientRegistrationDeleteApiJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientRegistrationDeleteApiJSONBody)(&v))
-}
+func (v ClientRegistrationDeleteApiJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationDeleteApiJSONBody; the members it does not declare go to Unknown.
 func (v *ClientRegistrationDeleteApiJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientRegistrationDeleteApiJSONBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientRegistrationDeleteApiJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientRegistrationDeleteApiJSONBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientRegistrationDeleteApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientRegistrationDeleteApiJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientRegistrationDeleteApiJSONRequestBody ClientRegistrationDeleteApiJSONRequestBody
 
 // MarshalJSON writes ClientRegistrationDeleteApiJSONRequestBody, its Unknown members included.
 func (v ClientRegistrationDeleteApiJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientRegistrationDeleteApiJSONRequestBody)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads ClientRegistrationDeleteApiJSONRequestBody; the members it does not declare go to Unknown.
 func (v *ClientRegistrationDeleteApiJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientRegistrationDeleteApiJSONRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientRegistrationDeleteApiJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientRegistrationDeleteApiJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientRegistrationDeleteApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientRegistrationDeleteApiJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientRegistrationGetApiJSONBody ClientRegistrationGetApiJSONBody
 
 // MarshalJSON writes ClientRegistrationGetApiJSONBody, its Unknown members included.
-func (v ClientRegistrationGetApiJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientRegistrationGetApiJSONBody)(&v))
-}
+func (v ClientRegistrationGetApiJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationGetApiJSONBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationGetApiJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientRegistrationGetApiJSONBody)(v))
-}
+func (v *ClientRegistrationGetApiJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientRegistrationGetApiJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientRegistrationGetApiJSONBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientRegistrationGetApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientRegistrationGetApiJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientRegistrationGetApiJSONRequestBody ClientRegistrationGetApiJSONRequestBody
 
 // MarshalJSON writes ClientRegistrationGetApiJSONRequestBody, its Unknown members included.
 func (v ClientRegistrationGetApiJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientRegistrationGetApiJSONRequestBody)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads ClientRegistrationGetApiJSONRequestBody; the members it does not declare go to Unknown.
 func (v *ClientRegistrationGetApiJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientRegistrationGetApiJSONRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientRegistrationGetApiJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientRegistrationGetApiJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientRegistrationGetApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientRegistrationGetApiJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientRegistrationRequest ClientRegistrationRequest
 
 // MarshalJSON writes ClientRegistrationRequest, its Unknown members included.
-func (v ClientRegistrationRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientRegistrationRequest)(&v))
-}
+func (v ClientRegistrationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationRequest; the members it does not declare go to Unknown.
-func (v *ClientRegistrationRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientRegistrationRequest)(v))
-}
+func (v *ClientRegistrationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientRegistrationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientRegistrationRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientRegistrationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientRegistrationRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientRegistrationResponse ClientRegistrationResponse
 
 // MarshalJSON writes ClientRegistrationResponse, its Unknown members included.
-func (v ClientRegistrationResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientRegistrationResponse)(&v))
-}
+func (v ClientRegistrationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationResponse; the members it does not declare go to Unknown.
-func (v *ClientRegistrationResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientRegistrationResponse)(v))
-}
+func (v *ClientRegistrationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientRegistrationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientRegistrationResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientRegistrationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientRegistrationResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientRegistrationUpdateApiJSONBody ClientRegistrationUpdateApiJSONBody
 
 // MarshalJSON writes ClientRegistrationUpdateApiJSONBody, its Unknown members included.
-func (v ClientRegistrationUpdateApiJSONBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientRegistrationUpdateApiJSONBody)(&v))
-}
+func (v ClientRegistrationUpdateApiJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationUpdateApiJSONBody; the members it does not declare go to Unknown.
 func (v *ClientRegistrationUpdateApiJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientRegistrationUpdateApiJSONBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientRegistrationUpdateApiJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientRegistrationUpdateApiJSONBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientRegistrationUpdateApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientRegistrationUpdateApiJSONBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientRegistrationUpdateApiJSONRequestBody ClientRegistrationUpdateApiJSONRequestBody
 
 // MarshalJSON writes ClientRegistrationUpdateApiJSONRequestBody, its Unknown members included.
 func (v ClientRegistrationUpdateApiJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientRegistrationUpdateApiJSONRequestBody)(&v))
+	return wire.Marshal(&v)
 }
 
 // UnmarshalJSON reads ClientRegistrationUpdateApiJSONRequestBody; the members it does not declare go to Unknown.
 func (v *ClientRegistrationUpdateApiJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientRegistrationUpdateApiJSONRequestBody)(v))
+	return wire.Unmarshal(b, v)
 }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientRegistrationUpdateApiJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientRegistrationUpdateApiJSONRequestBody)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientRegistrationUpdateApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientRegistrationUpdateApiJSONRequestBody)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientSecretRefreshResponse ClientSecretRefreshResponse
 
 // MarshalJSON writes ClientSecretRefreshResponse, its Unknown members included.
-func (v ClientSecretRefreshResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientSecretRefreshResponse)(&v))
-}
+func (v ClientSecretRefreshResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientSecretRefreshResponse; the members it does not declare go to Unknown.
-func (v *ClientSecretRefreshResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientSecretRefreshResponse)(v))
-}
+func (v *ClientSecretRefreshResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientSecretRefreshResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientSecretRefreshResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientSecretRefreshResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientSecretRefreshResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientSecretUpdateRequest ClientSecretUpdateRequest
 
 // MarshalJSON writes ClientSecretUpdateRequest, its Unknown members included.
-func (v ClientSecretUpdateRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientSecretUpdateRequest)(&v))
-}
+func (v ClientSecretUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientSecretUpdateRequest; the members it does not declare go to Unknown.
-func (v *ClientSecretUpdateRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientSecretUpdateRequest)(v))
-}
+func (v *ClientSecretUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientSecretUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientSecretUpdateRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientSecretUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientSecretUpdateRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonClientSecretUpdateResponse ClientSecretUpdateResponse
 
 // MarshalJSON writes ClientSecretUpdateResponse, its Unknown members included.
-func (v ClientSecretUpdateResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonClientSecretUpdateResponse)(&v))
-}
+func (v ClientSecretUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientSecretUpdateResponse; the members it does not declare go to Unknown.
-func (v *ClientSecretUpdateResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonClientSecretUpdateResponse)(v))
-}
+func (v *ClientSecretUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ClientSecretUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonClientSecretUpdateResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ClientSecretUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonClientSecretUpdateResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonCredentialIssuanceOrder CredentialIssuanceOrder
 
 // MarshalJSON writes CredentialIssuanceOrder, its Unknown members included.
-func (v CredentialIssuanceOrder) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonCredentialIssuanceOrder)(&v))
-}
+func (v CredentialIssuanceOrder) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads CredentialIssuanceOrder; the members it does not declare go to Unknown.
-func (v *CredentialIssuanceOrder) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonCredentialIssuanceOrder)(v))
-}
+func (v *CredentialIssuanceOrder) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v CredentialIssuanceOrder) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonCredentialIssuanceOrder)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *CredentialIssuanceOrder) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonCredentialIssuanceOrder)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonCredentialIssuerMetadata CredentialIssuerMetadata
 
 // MarshalJSON writes CredentialIssuerMetadata, its Unknown members included.
-func (v CredentialIssuerMetadata) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonCredentialIssuerMetadata)(&v))
-}
+func (v CredentialIssuerMetadata) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads CredentialIssuerMetadata; the members it does not declare go to Unknown.
-func (v *CredentialIssuerMetadata) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonCredentialIssuerMetadata)(v))
-}
+func (v *CredentialIssuerMetadata) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v CredentialIssuerMetadata) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonCredentialIssuerMetadata)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *CredentialIssuerMetadata) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonCredentialIssuerMetadata)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonCredentialOfferInfo CredentialOfferInfo
 
 // MarshalJSON writes CredentialOfferInfo, its Unknown members included.
-func (v CredentialOfferInfo) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonCredentialOfferInfo)(&v))
-}
+func (v CredentialOfferInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads CredentialOfferInfo; the members it does not declare go to Unknown.
-func (v *CredentialOfferInfo) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonCredentialOfferInfo)(v))
-}
+func (v *CredentialOfferInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v CredentialOfferInfo) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonCredentialOfferInfo)(&v))
-}
+func (v CredentialOfferInfo) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *CredentialOfferInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonCredentialOfferInfo)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonCredentialRequestInfo CredentialRequestInfo
 
 // MarshalJSON writes CredentialRequestInfo, its Unknown members included.
-func (v CredentialRequestInfo) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonCredentialRequestInfo)(&v))
-}
+func (v CredentialRequestInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads CredentialRequestInfo; the members it does not declare go to Unknown.
-func (v *CredentialRequestInfo) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonCredentialRequestInfo)(v))
-}
+func (v *CredentialRequestInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v CredentialRequestInfo) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonCredentialRequestInfo)(&v))
-}
+func (v CredentialRequestInfo) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *CredentialRequestInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonCredentialRequestInfo)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonDeviceAuthorizationRequest DeviceAuthorizationRequest
 
 // MarshalJSON writes DeviceAuthorizationRequest, its Unknown members included.
-func (v DeviceAuthorizationRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonDeviceAuthorizationRequest)(&v))
-}
+func (v DeviceAuthorizationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceAuthorizationRequest; the members it does not declare go to Unknown.
-func (v *DeviceAuthorizationRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonDeviceAuthorizationRequest)(v))
-}
+func (v *DeviceAuthorizationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v DeviceAuthorizationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonDeviceAuthorizationRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *DeviceAuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonDeviceAuthorizationRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonDeviceAuthorizationResponse DeviceAuthorizationResponse
 
 // MarshalJSON writes DeviceAuthorizationResponse, its Unknown members included.
-func (v DeviceAuthorizationResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonDeviceAuthorizationResponse)(&v))
-}
+func (v DeviceAuthorizationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceAuthorizationResponse; the members it does not declare go to Unknown.
-func (v *DeviceAuthorizationResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonDeviceAuthorizationResponse)(v))
-}
+func (v *DeviceAuthorizationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v DeviceAuthorizationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonDeviceAuthorizationResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *DeviceAuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonDeviceAuthorizationResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonDeviceCompleteRequest DeviceCompleteRequest
 
 // MarshalJSON writes DeviceCompleteRequest, its Unknown members included.
-func (v DeviceCompleteRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonDeviceCompleteRequest)(&v))
-}
+func (v DeviceCompleteRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceCompleteRequest; the members it does not declare go to Unknown.
-func (v *DeviceCompleteRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonDeviceCompleteRequest)(v))
-}
+func (v *DeviceCompleteRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DeviceCompleteRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonDeviceCompleteRequest)(&v))
-}
+func (v DeviceCompleteRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *DeviceCompleteRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonDeviceCompleteRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonDeviceCompleteResponse DeviceCompleteResponse
 
 // MarshalJSON writes DeviceCompleteResponse, its Unknown members included.
-func (v DeviceCompleteResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonDeviceCompleteResponse)(&v))
-}
+func (v DeviceCompleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceCompleteResponse; the members it does not declare go to Unknown.
-func (v *DeviceCompleteResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonDeviceCompleteResponse)(v))
-}
+func (v *DeviceCompleteResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v DeviceCompleteResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonDeviceCompleteResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *DeviceCompleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonDeviceCompleteResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonDeviceVerificationRequest DeviceVerificationRequest
 
 // MarshalJSON writes DeviceVerificationRequest, its Unknown members included.
-func (v DeviceVerificationRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonDeviceVerificationRequest)(&v))
-}
+func (v DeviceVerificationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceVerificationRequest; the members it does not declare go to Unknown.
-func (v *DeviceVerificationRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonDeviceVerificationRequest)(v))
-}
+func (v *DeviceVerificationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v DeviceVerificationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonDeviceVerificationRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *DeviceVerificationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonDeviceVerificationRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonDeviceVerificationResponse DeviceVerificationResponse
 
 // MarshalJSON writes DeviceVerificationResponse, its Unknown members included.
-func (v DeviceVerificationResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonDeviceVerificationResponse)(&v))
-}
+func (v DeviceVerificationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceVerificationResponse; the members it does not declare go to Unknown.
-func (v *DeviceVerificationResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonDeviceVerificationResponse)(v))
-}
+func (v *DeviceVerificationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v DeviceVerificationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonDeviceVerificationResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *DeviceVerificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonDeviceVerificationResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonDynamicScope DynamicScope
 
 // MarshalJSON writes DynamicScope, its Unknown members included.
-func (v DynamicScope) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonDynamicScope)(&v)) }
+func (v DynamicScope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DynamicScope; the members it does not declare go to Unknown.
-func (v *DynamicScope) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonDynamicScope)(v))
-}
+func (v *DynamicScope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DynamicScope) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonDynamicScope)(&v))
-}
+func (v DynamicScope) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *DynamicScope) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonDynamicScope)(v))
-}
-
-type jsonFederationConfigurationResponse FederationConfigurationResponse
+func (v *DynamicScope) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes FederationConfigurationResponse, its Unknown members included.
-func (v FederationConfigurationResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonFederationConfigurationResponse)(&v))
-}
+func (v FederationConfigurationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads FederationConfigurationResponse; the members it does not declare go to Unknown.
-func (v *FederationConfigurationResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonFederationConfigurationResponse)(v))
-}
+func (v *FederationConfigurationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v FederationConfigurationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonFederationConfigurationResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *FederationConfigurationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonFederationConfigurationResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonFederationRegistrationRequest FederationRegistrationRequest
 
 // MarshalJSON writes FederationRegistrationRequest, its Unknown members included.
-func (v FederationRegistrationRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonFederationRegistrationRequest)(&v))
-}
+func (v FederationRegistrationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads FederationRegistrationRequest; the members it does not declare go to Unknown.
-func (v *FederationRegistrationRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonFederationRegistrationRequest)(v))
-}
+func (v *FederationRegistrationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v FederationRegistrationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonFederationRegistrationRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *FederationRegistrationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonFederationRegistrationRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonFederationRegistrationResponse FederationRegistrationResponse
 
 // MarshalJSON writes FederationRegistrationResponse, its Unknown members included.
-func (v FederationRegistrationResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonFederationRegistrationResponse)(&v))
-}
+func (v FederationRegistrationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads FederationRegistrationResponse; the members it does not declare go to Unknown.
-func (v *FederationRegistrationResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonFederationRegistrationResponse)(v))
-}
+func (v *FederationRegistrationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v FederationRegistrationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonFederationRegistrationResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *FederationRegistrationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonFederationRegistrationResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonGMRequest GMRequest
 
 // MarshalJSON writes GMRequest, its Unknown members included.
-func (v GMRequest) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonGMRequest)(&v)) }
+func (v GMRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GMRequest; the members it does not declare go to Unknown.
-func (v *GMRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonGMRequest)(v)) }
+func (v *GMRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v GMRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonGMRequest)(&v))
-}
+func (v GMRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *GMRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonGMRequest)(v))
-}
-
-type jsonGMResponse GMResponse
+func (v *GMRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes GMResponse, its Unknown members included.
-func (v GMResponse) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonGMResponse)(&v)) }
+func (v GMResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GMResponse; the members it does not declare go to Unknown.
-func (v *GMResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonGMResponse)(v)) }
+func (v *GMResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v GMResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonGMResponse)(&v))
-}
+func (v GMResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *GMResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonGMResponse)(v))
-}
-
-type jsonGrant Grant
+func (v *GMResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes Grant, its Unknown members included.
-func (v Grant) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonGrant)(&v)) }
+func (v Grant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Grant; the members it does not declare go to Unknown.
-func (v *Grant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonGrant)(v)) }
+func (v *Grant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Grant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonGrant)(&v)) }
+func (v Grant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *Grant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonGrant)(v))
-}
-
-type jsonGrantScope GrantScope
+func (v *Grant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes GrantScope, its Unknown members included.
-func (v GrantScope) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonGrantScope)(&v)) }
+func (v GrantScope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GrantScope; the members it does not declare go to Unknown.
-func (v *GrantScope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonGrantScope)(v)) }
+func (v *GrantScope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v GrantScope) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonGrantScope)(&v))
-}
+func (v GrantScope) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *GrantScope) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonGrantScope)(v))
-}
-
-type jsonHsk Hsk
+func (v *GrantScope) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes Hsk, its Unknown members included.
-func (v Hsk) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonHsk)(&v)) }
+func (v Hsk) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Hsk; the members it does not declare go to Unknown.
-func (v *Hsk) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonHsk)(v)) }
+func (v *Hsk) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Hsk) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonHsk)(&v)) }
+func (v Hsk) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *Hsk) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonHsk)(v))
-}
-
-type jsonHskCreateRequest HskCreateRequest
+func (v *Hsk) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes HskCreateRequest, its Unknown members included.
-func (v HskCreateRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonHskCreateRequest)(&v))
-}
+func (v HskCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads HskCreateRequest; the members it does not declare go to Unknown.
-func (v *HskCreateRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonHskCreateRequest)(v))
-}
+func (v *HskCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v HskCreateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonHskCreateRequest)(&v))
-}
+func (v HskCreateRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *HskCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonHskCreateRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonHskCreateResponse HskCreateResponse
 
 // MarshalJSON writes HskCreateResponse, its Unknown members included.
-func (v HskCreateResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonHskCreateResponse)(&v))
-}
+func (v HskCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads HskCreateResponse; the members it does not declare go to Unknown.
-func (v *HskCreateResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonHskCreateResponse)(v))
-}
+func (v *HskCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v HskCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonHskCreateResponse)(&v))
-}
+func (v HskCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *HskCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonHskCreateResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonHskDeleteResponse HskDeleteResponse
 
 // MarshalJSON writes HskDeleteResponse, its Unknown members included.
-func (v HskDeleteResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonHskDeleteResponse)(&v))
-}
+func (v HskDeleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads HskDeleteResponse; the members it does not declare go to Unknown.
-func (v *HskDeleteResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonHskDeleteResponse)(v))
-}
+func (v *HskDeleteResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v HskDeleteResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonHskDeleteResponse)(&v))
-}
+func (v HskDeleteResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *HskDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonHskDeleteResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonHskGetListResponse HskGetListResponse
 
 // MarshalJSON writes HskGetListResponse, its Unknown members included.
-func (v HskGetListResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonHskGetListResponse)(&v))
-}
+func (v HskGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads HskGetListResponse; the members it does not declare go to Unknown.
-func (v *HskGetListResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonHskGetListResponse)(v))
-}
+func (v *HskGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v HskGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonHskGetListResponse)(&v))
-}
+func (v HskGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *HskGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonHskGetListResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonHskGetResponse HskGetResponse
 
 // MarshalJSON writes HskGetResponse, its Unknown members included.
-func (v HskGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonHskGetResponse)(&v)) }
+func (v HskGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads HskGetResponse; the members it does not declare go to Unknown.
-func (v *HskGetResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonHskGetResponse)(v))
-}
+func (v *HskGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v HskGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonHskGetResponse)(&v))
-}
+func (v HskGetResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *HskGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonHskGetResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonIdtokenReissueRequest IdtokenReissueRequest
 
 // MarshalJSON writes IdtokenReissueRequest, its Unknown members included.
-func (v IdtokenReissueRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonIdtokenReissueRequest)(&v))
-}
+func (v IdtokenReissueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads IdtokenReissueRequest; the members it does not declare go to Unknown.
-func (v *IdtokenReissueRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonIdtokenReissueRequest)(v))
-}
+func (v *IdtokenReissueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v IdtokenReissueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonIdtokenReissueRequest)(&v))
-}
+func (v IdtokenReissueRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *IdtokenReissueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonIdtokenReissueRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonIdtokenReissueResponse IdtokenReissueResponse
 
 // MarshalJSON writes IdtokenReissueResponse, its Unknown members included.
-func (v IdtokenReissueResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonIdtokenReissueResponse)(&v))
-}
+func (v IdtokenReissueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads IdtokenReissueResponse; the members it does not declare go to Unknown.
-func (v *IdtokenReissueResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonIdtokenReissueResponse)(v))
-}
+func (v *IdtokenReissueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v IdtokenReissueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonIdtokenReissueResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *IdtokenReissueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonIdtokenReissueResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonInfoResponse InfoResponse
 
 // MarshalJSON writes InfoResponse, its Unknown members included.
-func (v InfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonInfoResponse)(&v)) }
+func (v InfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads InfoResponse; the members it does not declare go to Unknown.
-func (v *InfoResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonInfoResponse)(v))
-}
+func (v *InfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v InfoResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonInfoResponse)(&v))
-}
+func (v InfoResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *InfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonInfoResponse)(v))
-}
-
-type jsonIntrospectionRequest IntrospectionRequest
+func (v *InfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes IntrospectionRequest, its Unknown members included.
-func (v IntrospectionRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonIntrospectionRequest)(&v))
-}
+func (v IntrospectionRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads IntrospectionRequest; the members it does not declare go to Unknown.
-func (v *IntrospectionRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonIntrospectionRequest)(v))
-}
+func (v *IntrospectionRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v IntrospectionRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonIntrospectionRequest)(&v))
-}
+func (v IntrospectionRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *IntrospectionRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonIntrospectionRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonIntrospectionResponse IntrospectionResponse
 
 // MarshalJSON writes IntrospectionResponse, its Unknown members included.
-func (v IntrospectionResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonIntrospectionResponse)(&v))
-}
+func (v IntrospectionResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads IntrospectionResponse; the members it does not declare go to Unknown.
-func (v *IntrospectionResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonIntrospectionResponse)(v))
-}
+func (v *IntrospectionResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v IntrospectionResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonIntrospectionResponse)(&v))
-}
+func (v IntrospectionResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *IntrospectionResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonIntrospectionResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonJoseVerifyRequest JoseVerifyRequest
 
 // MarshalJSON writes JoseVerifyRequest, its Unknown members included.
-func (v JoseVerifyRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonJoseVerifyRequest)(&v))
-}
+func (v JoseVerifyRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads JoseVerifyRequest; the members it does not declare go to Unknown.
-func (v *JoseVerifyRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonJoseVerifyRequest)(v))
-}
+func (v *JoseVerifyRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v JoseVerifyRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonJoseVerifyRequest)(&v))
-}
+func (v JoseVerifyRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *JoseVerifyRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonJoseVerifyRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonJoseVerifyResponse JoseVerifyResponse
 
 // MarshalJSON writes JoseVerifyResponse, its Unknown members included.
-func (v JoseVerifyResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonJoseVerifyResponse)(&v))
-}
+func (v JoseVerifyResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads JoseVerifyResponse; the members it does not declare go to Unknown.
-func (v *JoseVerifyResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonJoseVerifyResponse)(v))
-}
+func (v *JoseVerifyResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v JoseVerifyResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonJoseVerifyResponse)(&v))
-}
+func (v JoseVerifyResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *JoseVerifyResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonJoseVerifyResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonNamedUri NamedUri
 
 // MarshalJSON writes NamedUri, its Unknown members included.
-func (v NamedUri) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonNamedUri)(&v)) }
+func (v NamedUri) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads NamedUri; the members it does not declare go to Unknown.
-func (v *NamedUri) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonNamedUri)(v)) }
+func (v *NamedUri) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v NamedUri) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonNamedUri)(&v))
-}
+func (v NamedUri) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *NamedUri) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonNamedUri)(v))
-}
-
-type jsonNativeSsoLogoutRequest NativeSsoLogoutRequest
+func (v *NamedUri) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes NativeSsoLogoutRequest, its Unknown members included.
-func (v NativeSsoLogoutRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonNativeSsoLogoutRequest)(&v))
-}
+func (v NativeSsoLogoutRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads NativeSsoLogoutRequest; the members it does not declare go to Unknown.
-func (v *NativeSsoLogoutRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonNativeSsoLogoutRequest)(v))
-}
+func (v *NativeSsoLogoutRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v NativeSsoLogoutRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonNativeSsoLogoutRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *NativeSsoLogoutRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonNativeSsoLogoutRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonNativeSsoLogoutResponse NativeSsoLogoutResponse
 
 // MarshalJSON writes NativeSsoLogoutResponse, its Unknown members included.
-func (v NativeSsoLogoutResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonNativeSsoLogoutResponse)(&v))
-}
+func (v NativeSsoLogoutResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads NativeSsoLogoutResponse; the members it does not declare go to Unknown.
-func (v *NativeSsoLogoutResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonNativeSsoLogoutResponse)(v))
-}
+func (v *NativeSsoLogoutResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v NativeSsoLogoutResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonNativeSsoLogoutResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *NativeSsoLogoutResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonNativeSsoLogoutResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonNativeSsoRequest NativeSsoRequest
 
 // MarshalJSON writes NativeSsoRequest, its Unknown members included.
-func (v NativeSsoRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonNativeSsoRequest)(&v))
-}
+func (v NativeSsoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads NativeSsoRequest; the members it does not declare go to Unknown.
-func (v *NativeSsoRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonNativeSsoRequest)(v))
-}
+func (v *NativeSsoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v NativeSsoRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonNativeSsoRequest)(&v))
-}
+func (v NativeSsoRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *NativeSsoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonNativeSsoRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonNativeSsoResponse NativeSsoResponse
 
 // MarshalJSON writes NativeSsoResponse, its Unknown members included.
-func (v NativeSsoResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonNativeSsoResponse)(&v))
-}
+func (v NativeSsoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads NativeSsoResponse; the members it does not declare go to Unknown.
-func (v *NativeSsoResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonNativeSsoResponse)(v))
-}
+func (v *NativeSsoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v NativeSsoResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonNativeSsoResponse)(&v))
-}
+func (v NativeSsoResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *NativeSsoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonNativeSsoResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonOAuthClient OAuthClient
 
 // MarshalJSON writes OAuthClient, its Unknown members included.
-func (v OAuthClient) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonOAuthClient)(&v)) }
+func (v OAuthClient) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads OAuthClient; the members it does not declare go to Unknown.
-func (v *OAuthClient) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonOAuthClient)(v)) }
+func (v *OAuthClient) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v OAuthClient) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonOAuthClient)(&v))
-}
+func (v OAuthClient) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *OAuthClient) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonOAuthClient)(v))
-}
-
-type jsonPair Pair
+func (v *OAuthClient) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes Pair, its Unknown members included.
-func (v Pair) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonPair)(&v)) }
+func (v Pair) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Pair; the members it does not declare go to Unknown.
-func (v *Pair) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonPair)(v)) }
+func (v *Pair) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Pair) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonPair)(&v)) }
+func (v Pair) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *Pair) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonPair)(v))
-}
-
-type jsonProperty Property
+func (v *Pair) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes Property, its Unknown members included.
-func (v Property) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonProperty)(&v)) }
+func (v Property) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Property; the members it does not declare go to Unknown.
-func (v *Property) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonProperty)(v)) }
+func (v *Property) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Property) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonProperty)(&v))
-}
+func (v Property) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *Property) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonProperty)(v))
-}
-
-type jsonPushedAuthorizationRequest PushedAuthorizationRequest
+func (v *Property) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes PushedAuthorizationRequest, its Unknown members included.
-func (v PushedAuthorizationRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonPushedAuthorizationRequest)(&v))
-}
+func (v PushedAuthorizationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PushedAuthorizationRequest; the members it does not declare go to Unknown.
-func (v *PushedAuthorizationRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonPushedAuthorizationRequest)(v))
-}
+func (v *PushedAuthorizationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v PushedAuthorizationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonPushedAuthorizationRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *PushedAuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonPushedAuthorizationRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonPushedAuthorizationResponse PushedAuthorizationResponse
 
 // MarshalJSON writes PushedAuthorizationResponse, its Unknown members included.
-func (v PushedAuthorizationResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonPushedAuthorizationResponse)(&v))
-}
+func (v PushedAuthorizationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PushedAuthorizationResponse; the members it does not declare go to Unknown.
-func (v *PushedAuthorizationResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonPushedAuthorizationResponse)(v))
-}
+func (v *PushedAuthorizationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v PushedAuthorizationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonPushedAuthorizationResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *PushedAuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonPushedAuthorizationResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonResult Result
 
 // MarshalJSON writes Result, its Unknown members included.
-func (v Result) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonResult)(&v)) }
+func (v Result) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Result; the members it does not declare go to Unknown.
-func (v *Result) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonResult)(v)) }
+func (v *Result) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Result) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonResult)(&v)) }
+func (v Result) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *Result) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonResult)(v))
-}
-
-type jsonRevocationRequest RevocationRequest
+func (v *Result) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes RevocationRequest, its Unknown members included.
-func (v RevocationRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonRevocationRequest)(&v))
-}
+func (v RevocationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RevocationRequest; the members it does not declare go to Unknown.
-func (v *RevocationRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonRevocationRequest)(v))
-}
+func (v *RevocationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v RevocationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonRevocationRequest)(&v))
-}
+func (v RevocationRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *RevocationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonRevocationRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonRevocationResponse RevocationResponse
 
 // MarshalJSON writes RevocationResponse, its Unknown members included.
-func (v RevocationResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonRevocationResponse)(&v))
-}
+func (v RevocationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RevocationResponse; the members it does not declare go to Unknown.
-func (v *RevocationResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonRevocationResponse)(v))
-}
+func (v *RevocationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v RevocationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonRevocationResponse)(&v))
-}
+func (v RevocationResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *RevocationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonRevocationResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonScope Scope
 
 // MarshalJSON writes Scope, its Unknown members included.
-func (v Scope) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonScope)(&v)) }
+func (v Scope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Scope; the members it does not declare go to Unknown.
-func (v *Scope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonScope)(v)) }
+func (v *Scope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Scope) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonScope)(&v)) }
+func (v Scope) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *Scope) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonScope)(v))
-}
-
-type jsonService Service
+func (v *Scope) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes Service, its Unknown members included.
-func (v Service) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonService)(&v)) }
+func (v Service) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Service; the members it does not declare go to Unknown.
-func (v *Service) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonService)(v)) }
+func (v *Service) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Service) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonService)(&v))
-}
+func (v Service) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *Service) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonService)(v))
-}
-
-type jsonServiceGetListResponse ServiceGetListResponse
+func (v *Service) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes ServiceGetListResponse, its Unknown members included.
-func (v ServiceGetListResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonServiceGetListResponse)(&v))
-}
+func (v ServiceGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ServiceGetListResponse; the members it does not declare go to Unknown.
-func (v *ServiceGetListResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonServiceGetListResponse)(v))
-}
+func (v *ServiceGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ServiceGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonServiceGetListResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ServiceGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonServiceGetListResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonServiceJwksGetResponse ServiceJwksGetResponse
 
 // MarshalJSON writes ServiceJwksGetResponse, its Unknown members included.
-func (v ServiceJwksGetResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonServiceJwksGetResponse)(&v))
-}
+func (v ServiceJwksGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ServiceJwksGetResponse; the members it does not declare go to Unknown.
-func (v *ServiceJwksGetResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonServiceJwksGetResponse)(v))
-}
+func (v *ServiceJwksGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v ServiceJwksGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonServiceJwksGetResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ServiceJwksGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonServiceJwksGetResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonSnsCredentials SnsCredentials
 
 // MarshalJSON writes SnsCredentials, its Unknown members included.
-func (v SnsCredentials) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonSnsCredentials)(&v)) }
+func (v SnsCredentials) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SnsCredentials; the members it does not declare go to Unknown.
-func (v *SnsCredentials) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonSnsCredentials)(v))
-}
+func (v *SnsCredentials) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SnsCredentials) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonSnsCredentials)(&v))
-}
+func (v SnsCredentials) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *SnsCredentials) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonSnsCredentials)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonStandardIntrospectionRequest StandardIntrospectionRequest
 
 // MarshalJSON writes StandardIntrospectionRequest, its Unknown members included.
-func (v StandardIntrospectionRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonStandardIntrospectionRequest)(&v))
-}
+func (v StandardIntrospectionRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads StandardIntrospectionRequest; the members it does not declare go to Unknown.
-func (v *StandardIntrospectionRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonStandardIntrospectionRequest)(v))
-}
+func (v *StandardIntrospectionRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v StandardIntrospectionRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonStandardIntrospectionRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *StandardIntrospectionRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonStandardIntrospectionRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonStandardIntrospectionResponse StandardIntrospectionResponse
 
 // MarshalJSON writes StandardIntrospectionResponse, its Unknown members included.
-func (v StandardIntrospectionResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonStandardIntrospectionResponse)(&v))
-}
+func (v StandardIntrospectionResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads StandardIntrospectionResponse; the members it does not declare go to Unknown.
-func (v *StandardIntrospectionResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonStandardIntrospectionResponse)(v))
-}
+func (v *StandardIntrospectionResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v StandardIntrospectionResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonStandardIntrospectionResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *StandardIntrospectionResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonStandardIntrospectionResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTaggedValue TaggedValue
 
 // MarshalJSON writes TaggedValue, its Unknown members included.
-func (v TaggedValue) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonTaggedValue)(&v)) }
+func (v TaggedValue) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TaggedValue; the members it does not declare go to Unknown.
-func (v *TaggedValue) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonTaggedValue)(v)) }
+func (v *TaggedValue) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TaggedValue) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTaggedValue)(&v))
-}
+func (v TaggedValue) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *TaggedValue) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTaggedValue)(v))
-}
-
-type jsonTokenBatchStatus TokenBatchStatus
+func (v *TaggedValue) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes TokenBatchStatus, its Unknown members included.
-func (v TokenBatchStatus) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonTokenBatchStatus)(&v))
-}
+func (v TokenBatchStatus) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenBatchStatus; the members it does not declare go to Unknown.
-func (v *TokenBatchStatus) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenBatchStatus)(v))
-}
+func (v *TokenBatchStatus) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenBatchStatus) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenBatchStatus)(&v))
-}
+func (v TokenBatchStatus) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *TokenBatchStatus) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenBatchStatus)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTokenCreateBatchResponse TokenCreateBatchResponse
 
 // MarshalJSON writes TokenCreateBatchResponse, its Unknown members included.
-func (v TokenCreateBatchResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonTokenCreateBatchResponse)(&v))
-}
+func (v TokenCreateBatchResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenCreateBatchResponse; the members it does not declare go to Unknown.
-func (v *TokenCreateBatchResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenCreateBatchResponse)(v))
-}
+func (v *TokenCreateBatchResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v TokenCreateBatchResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenCreateBatchResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *TokenCreateBatchResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenCreateBatchResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTokenCreateBatchStatusResponse TokenCreateBatchStatusResponse
 
 // MarshalJSON writes TokenCreateBatchStatusResponse, its Unknown members included.
-func (v TokenCreateBatchStatusResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonTokenCreateBatchStatusResponse)(&v))
-}
+func (v TokenCreateBatchStatusResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenCreateBatchStatusResponse; the members it does not declare go to Unknown.
-func (v *TokenCreateBatchStatusResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenCreateBatchStatusResponse)(v))
-}
+func (v *TokenCreateBatchStatusResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v TokenCreateBatchStatusResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenCreateBatchStatusResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *TokenCreateBatchStatusResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenCreateBatchStatusResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTokenCreateRequest TokenCreateRequest
 
 // MarshalJSON writes TokenCreateRequest, its Unknown members included.
-func (v TokenCreateRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonTokenCreateRequest)(&v))
-}
+func (v TokenCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenCreateRequest; the members it does not declare go to Unknown.
-func (v *TokenCreateRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenCreateRequest)(v))
-}
+func (v *TokenCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenCreateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenCreateRequest)(&v))
-}
+func (v TokenCreateRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *TokenCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenCreateRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTokenCreateResponse TokenCreateResponse
 
 // MarshalJSON writes TokenCreateResponse, its Unknown members included.
-func (v TokenCreateResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonTokenCreateResponse)(&v))
-}
+func (v TokenCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenCreateResponse; the members it does not declare go to Unknown.
-func (v *TokenCreateResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenCreateResponse)(v))
-}
+func (v *TokenCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenCreateResponse)(&v))
-}
+func (v TokenCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *TokenCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenCreateResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTokenFailRequest TokenFailRequest
 
 // MarshalJSON writes TokenFailRequest, its Unknown members included.
-func (v TokenFailRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonTokenFailRequest)(&v))
-}
+func (v TokenFailRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenFailRequest; the members it does not declare go to Unknown.
-func (v *TokenFailRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenFailRequest)(v))
-}
+func (v *TokenFailRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenFailRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenFailRequest)(&v))
-}
+func (v TokenFailRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *TokenFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenFailRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTokenFailResponse TokenFailResponse
 
 // MarshalJSON writes TokenFailResponse, its Unknown members included.
-func (v TokenFailResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonTokenFailResponse)(&v))
-}
+func (v TokenFailResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenFailResponse; the members it does not declare go to Unknown.
-func (v *TokenFailResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenFailResponse)(v))
-}
+func (v *TokenFailResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenFailResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenFailResponse)(&v))
-}
+func (v TokenFailResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *TokenFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenFailResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTokenGetListResponse TokenGetListResponse
 
 // MarshalJSON writes TokenGetListResponse, its Unknown members included.
-func (v TokenGetListResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonTokenGetListResponse)(&v))
-}
+func (v TokenGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenGetListResponse; the members it does not declare go to Unknown.
-func (v *TokenGetListResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenGetListResponse)(v))
-}
+func (v *TokenGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenGetListResponse)(&v))
-}
+func (v TokenGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *TokenGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenGetListResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTokenInfo TokenInfo
 
 // MarshalJSON writes TokenInfo, its Unknown members included.
-func (v TokenInfo) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonTokenInfo)(&v)) }
+func (v TokenInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenInfo; the members it does not declare go to Unknown.
-func (v *TokenInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonTokenInfo)(v)) }
+func (v *TokenInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenInfo) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenInfo)(&v))
-}
+func (v TokenInfo) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *TokenInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenInfo)(v))
-}
-
-type jsonTokenIssueRequest TokenIssueRequest
+func (v *TokenInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes TokenIssueRequest, its Unknown members included.
-func (v TokenIssueRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonTokenIssueRequest)(&v))
-}
+func (v TokenIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenIssueRequest; the members it does not declare go to Unknown.
-func (v *TokenIssueRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenIssueRequest)(v))
-}
+func (v *TokenIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenIssueRequest)(&v))
-}
+func (v TokenIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *TokenIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenIssueRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTokenIssueResponse TokenIssueResponse
 
 // MarshalJSON writes TokenIssueResponse, its Unknown members included.
-func (v TokenIssueResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonTokenIssueResponse)(&v))
-}
+func (v TokenIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenIssueResponse; the members it does not declare go to Unknown.
-func (v *TokenIssueResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenIssueResponse)(v))
-}
+func (v *TokenIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenIssueResponse)(&v))
-}
+func (v TokenIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *TokenIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenIssueResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTokenRequest TokenRequest
 
 // MarshalJSON writes TokenRequest, its Unknown members included.
-func (v TokenRequest) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonTokenRequest)(&v)) }
+func (v TokenRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenRequest; the members it does not declare go to Unknown.
-func (v *TokenRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenRequest)(v))
-}
+func (v *TokenRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenRequest)(&v))
-}
+func (v TokenRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *TokenRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenRequest)(v))
-}
-
-type jsonTokenResponse TokenResponse
+func (v *TokenRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes TokenResponse, its Unknown members included.
-func (v TokenResponse) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonTokenResponse)(&v)) }
+func (v TokenResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenResponse; the members it does not declare go to Unknown.
-func (v *TokenResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenResponse)(v))
-}
+func (v *TokenResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenResponse)(&v))
-}
+func (v TokenResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *TokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenResponse)(v))
-}
-
-type jsonTokenRevokeRequest TokenRevokeRequest
+func (v *TokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes TokenRevokeRequest, its Unknown members included.
-func (v TokenRevokeRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonTokenRevokeRequest)(&v))
-}
+func (v TokenRevokeRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenRevokeRequest; the members it does not declare go to Unknown.
-func (v *TokenRevokeRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenRevokeRequest)(v))
-}
+func (v *TokenRevokeRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenRevokeRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenRevokeRequest)(&v))
-}
+func (v TokenRevokeRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *TokenRevokeRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenRevokeRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTokenRevokeResponse TokenRevokeResponse
 
 // MarshalJSON writes TokenRevokeResponse, its Unknown members included.
-func (v TokenRevokeResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonTokenRevokeResponse)(&v))
-}
+func (v TokenRevokeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenRevokeResponse; the members it does not declare go to Unknown.
-func (v *TokenRevokeResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenRevokeResponse)(v))
-}
+func (v *TokenRevokeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenRevokeResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenRevokeResponse)(&v))
-}
+func (v TokenRevokeResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *TokenRevokeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenRevokeResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTokenUpdateRequest TokenUpdateRequest
 
 // MarshalJSON writes TokenUpdateRequest, its Unknown members included.
-func (v TokenUpdateRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonTokenUpdateRequest)(&v))
-}
+func (v TokenUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenUpdateRequest; the members it does not declare go to Unknown.
-func (v *TokenUpdateRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenUpdateRequest)(v))
-}
+func (v *TokenUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenUpdateRequest)(&v))
-}
+func (v TokenUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *TokenUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenUpdateRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTokenUpdateResponse TokenUpdateResponse
 
 // MarshalJSON writes TokenUpdateResponse, its Unknown members included.
-func (v TokenUpdateResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonTokenUpdateResponse)(&v))
-}
+func (v TokenUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenUpdateResponse; the members it does not declare go to Unknown.
-func (v *TokenUpdateResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonTokenUpdateResponse)(v))
-}
+func (v *TokenUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTokenUpdateResponse)(&v))
-}
+func (v TokenUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *TokenUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTokenUpdateResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonTrustAnchor TrustAnchor
 
 // MarshalJSON writes TrustAnchor, its Unknown members included.
-func (v TrustAnchor) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonTrustAnchor)(&v)) }
+func (v TrustAnchor) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TrustAnchor; the members it does not declare go to Unknown.
-func (v *TrustAnchor) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonTrustAnchor)(v)) }
+func (v *TrustAnchor) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TrustAnchor) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonTrustAnchor)(&v))
-}
+func (v TrustAnchor) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *TrustAnchor) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonTrustAnchor)(v))
-}
-
-type jsonUserinfoIssueRequest UserinfoIssueRequest
+func (v *TrustAnchor) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes UserinfoIssueRequest, its Unknown members included.
-func (v UserinfoIssueRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonUserinfoIssueRequest)(&v))
-}
+func (v UserinfoIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads UserinfoIssueRequest; the members it does not declare go to Unknown.
-func (v *UserinfoIssueRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonUserinfoIssueRequest)(v))
-}
+func (v *UserinfoIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v UserinfoIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonUserinfoIssueRequest)(&v))
-}
+func (v UserinfoIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *UserinfoIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonUserinfoIssueRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonUserinfoIssueResponse UserinfoIssueResponse
 
 // MarshalJSON writes UserinfoIssueResponse, its Unknown members included.
-func (v UserinfoIssueResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonUserinfoIssueResponse)(&v))
-}
+func (v UserinfoIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads UserinfoIssueResponse; the members it does not declare go to Unknown.
-func (v *UserinfoIssueResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonUserinfoIssueResponse)(v))
-}
+func (v *UserinfoIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v UserinfoIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonUserinfoIssueResponse)(&v))
-}
+func (v UserinfoIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *UserinfoIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonUserinfoIssueResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonUserinfoRequest UserinfoRequest
 
 // MarshalJSON writes UserinfoRequest, its Unknown members included.
-func (v UserinfoRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonUserinfoRequest)(&v))
-}
+func (v UserinfoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads UserinfoRequest; the members it does not declare go to Unknown.
-func (v *UserinfoRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonUserinfoRequest)(v))
-}
+func (v *UserinfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v UserinfoRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonUserinfoRequest)(&v))
-}
+func (v UserinfoRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *UserinfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonUserinfoRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonUserinfoResponse UserinfoResponse
 
 // MarshalJSON writes UserinfoResponse, its Unknown members included.
-func (v UserinfoResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonUserinfoResponse)(&v))
-}
+func (v UserinfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads UserinfoResponse; the members it does not declare go to Unknown.
-func (v *UserinfoResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonUserinfoResponse)(v))
-}
+func (v *UserinfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v UserinfoResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonUserinfoResponse)(&v))
-}
+func (v UserinfoResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *UserinfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonUserinfoResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciBatchIssueRequest VciBatchIssueRequest
 
 // MarshalJSON writes VciBatchIssueRequest, its Unknown members included.
-func (v VciBatchIssueRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciBatchIssueRequest)(&v))
-}
+func (v VciBatchIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciBatchIssueRequest; the members it does not declare go to Unknown.
-func (v *VciBatchIssueRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciBatchIssueRequest)(v))
-}
+func (v *VciBatchIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciBatchIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciBatchIssueRequest)(&v))
-}
+func (v VciBatchIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciBatchIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciBatchIssueRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciBatchIssueResponse VciBatchIssueResponse
 
 // MarshalJSON writes VciBatchIssueResponse, its Unknown members included.
-func (v VciBatchIssueResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciBatchIssueResponse)(&v))
-}
+func (v VciBatchIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciBatchIssueResponse; the members it does not declare go to Unknown.
-func (v *VciBatchIssueResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciBatchIssueResponse)(v))
-}
+func (v *VciBatchIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciBatchIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciBatchIssueResponse)(&v))
-}
+func (v VciBatchIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciBatchIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciBatchIssueResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciBatchParseRequest VciBatchParseRequest
 
 // MarshalJSON writes VciBatchParseRequest, its Unknown members included.
-func (v VciBatchParseRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciBatchParseRequest)(&v))
-}
+func (v VciBatchParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciBatchParseRequest; the members it does not declare go to Unknown.
-func (v *VciBatchParseRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciBatchParseRequest)(v))
-}
+func (v *VciBatchParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciBatchParseRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciBatchParseRequest)(&v))
-}
+func (v VciBatchParseRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciBatchParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciBatchParseRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciBatchParseResponse VciBatchParseResponse
 
 // MarshalJSON writes VciBatchParseResponse, its Unknown members included.
-func (v VciBatchParseResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciBatchParseResponse)(&v))
-}
+func (v VciBatchParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciBatchParseResponse; the members it does not declare go to Unknown.
-func (v *VciBatchParseResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciBatchParseResponse)(v))
-}
+func (v *VciBatchParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciBatchParseResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciBatchParseResponse)(&v))
-}
+func (v VciBatchParseResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciBatchParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciBatchParseResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciDeferredIssueRequest VciDeferredIssueRequest
 
 // MarshalJSON writes VciDeferredIssueRequest, its Unknown members included.
-func (v VciDeferredIssueRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciDeferredIssueRequest)(&v))
-}
+func (v VciDeferredIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciDeferredIssueRequest; the members it does not declare go to Unknown.
-func (v *VciDeferredIssueRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciDeferredIssueRequest)(v))
-}
+func (v *VciDeferredIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v VciDeferredIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciDeferredIssueRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciDeferredIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciDeferredIssueRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciDeferredIssueResponse VciDeferredIssueResponse
 
 // MarshalJSON writes VciDeferredIssueResponse, its Unknown members included.
-func (v VciDeferredIssueResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciDeferredIssueResponse)(&v))
-}
+func (v VciDeferredIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciDeferredIssueResponse; the members it does not declare go to Unknown.
-func (v *VciDeferredIssueResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciDeferredIssueResponse)(v))
-}
+func (v *VciDeferredIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v VciDeferredIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciDeferredIssueResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciDeferredIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciDeferredIssueResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciDeferredParseRequest VciDeferredParseRequest
 
 // MarshalJSON writes VciDeferredParseRequest, its Unknown members included.
-func (v VciDeferredParseRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciDeferredParseRequest)(&v))
-}
+func (v VciDeferredParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciDeferredParseRequest; the members it does not declare go to Unknown.
-func (v *VciDeferredParseRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciDeferredParseRequest)(v))
-}
+func (v *VciDeferredParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v VciDeferredParseRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciDeferredParseRequest)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciDeferredParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciDeferredParseRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciDeferredParseResponse VciDeferredParseResponse
 
 // MarshalJSON writes VciDeferredParseResponse, its Unknown members included.
-func (v VciDeferredParseResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciDeferredParseResponse)(&v))
-}
+func (v VciDeferredParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciDeferredParseResponse; the members it does not declare go to Unknown.
-func (v *VciDeferredParseResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciDeferredParseResponse)(v))
-}
+func (v *VciDeferredParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v VciDeferredParseResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciDeferredParseResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciDeferredParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciDeferredParseResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciJwksRequest VciJwksRequest
 
 // MarshalJSON writes VciJwksRequest, its Unknown members included.
-func (v VciJwksRequest) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonVciJwksRequest)(&v)) }
+func (v VciJwksRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciJwksRequest; the members it does not declare go to Unknown.
-func (v *VciJwksRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciJwksRequest)(v))
-}
+func (v *VciJwksRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciJwksRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciJwksRequest)(&v))
-}
+func (v VciJwksRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciJwksRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciJwksRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciJwksResponse VciJwksResponse
 
 // MarshalJSON writes VciJwksResponse, its Unknown members included.
-func (v VciJwksResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciJwksResponse)(&v))
-}
+func (v VciJwksResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciJwksResponse; the members it does not declare go to Unknown.
-func (v *VciJwksResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciJwksResponse)(v))
-}
+func (v *VciJwksResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciJwksResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciJwksResponse)(&v))
-}
+func (v VciJwksResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciJwksResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciJwksResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciJwtissuerRequest VciJwtissuerRequest
 
 // MarshalJSON writes VciJwtissuerRequest, its Unknown members included.
-func (v VciJwtissuerRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciJwtissuerRequest)(&v))
-}
+func (v VciJwtissuerRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciJwtissuerRequest; the members it does not declare go to Unknown.
-func (v *VciJwtissuerRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciJwtissuerRequest)(v))
-}
+func (v *VciJwtissuerRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciJwtissuerRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciJwtissuerRequest)(&v))
-}
+func (v VciJwtissuerRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciJwtissuerRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciJwtissuerRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciJwtissuerResponse VciJwtissuerResponse
 
 // MarshalJSON writes VciJwtissuerResponse, its Unknown members included.
-func (v VciJwtissuerResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciJwtissuerResponse)(&v))
-}
+func (v VciJwtissuerResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciJwtissuerResponse; the members it does not declare go to Unknown.
-func (v *VciJwtissuerResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciJwtissuerResponse)(v))
-}
+func (v *VciJwtissuerResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciJwtissuerResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciJwtissuerResponse)(&v))
-}
+func (v VciJwtissuerResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciJwtissuerResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciJwtissuerResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciMetadataRequest VciMetadataRequest
 
 // MarshalJSON writes VciMetadataRequest, its Unknown members included.
-func (v VciMetadataRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciMetadataRequest)(&v))
-}
+func (v VciMetadataRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciMetadataRequest; the members it does not declare go to Unknown.
-func (v *VciMetadataRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciMetadataRequest)(v))
-}
+func (v *VciMetadataRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciMetadataRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciMetadataRequest)(&v))
-}
+func (v VciMetadataRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciMetadataRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciMetadataRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciMetadataResponse VciMetadataResponse
 
 // MarshalJSON writes VciMetadataResponse, its Unknown members included.
-func (v VciMetadataResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciMetadataResponse)(&v))
-}
+func (v VciMetadataResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciMetadataResponse; the members it does not declare go to Unknown.
-func (v *VciMetadataResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciMetadataResponse)(v))
-}
+func (v *VciMetadataResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciMetadataResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciMetadataResponse)(&v))
-}
+func (v VciMetadataResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciMetadataResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciMetadataResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciOfferCreateRequest VciOfferCreateRequest
 
 // MarshalJSON writes VciOfferCreateRequest, its Unknown members included.
-func (v VciOfferCreateRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciOfferCreateRequest)(&v))
-}
+func (v VciOfferCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciOfferCreateRequest; the members it does not declare go to Unknown.
-func (v *VciOfferCreateRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciOfferCreateRequest)(v))
-}
+func (v *VciOfferCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciOfferCreateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciOfferCreateRequest)(&v))
-}
+func (v VciOfferCreateRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciOfferCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciOfferCreateRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciOfferCreateResponse VciOfferCreateResponse
 
 // MarshalJSON writes VciOfferCreateResponse, its Unknown members included.
-func (v VciOfferCreateResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciOfferCreateResponse)(&v))
-}
+func (v VciOfferCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciOfferCreateResponse; the members it does not declare go to Unknown.
-func (v *VciOfferCreateResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciOfferCreateResponse)(v))
-}
+func (v *VciOfferCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v VciOfferCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciOfferCreateResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciOfferCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciOfferCreateResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciOfferInfoRequest VciOfferInfoRequest
 
 // MarshalJSON writes VciOfferInfoRequest, its Unknown members included.
-func (v VciOfferInfoRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciOfferInfoRequest)(&v))
-}
+func (v VciOfferInfoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciOfferInfoRequest; the members it does not declare go to Unknown.
-func (v *VciOfferInfoRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciOfferInfoRequest)(v))
-}
+func (v *VciOfferInfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciOfferInfoRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciOfferInfoRequest)(&v))
-}
+func (v VciOfferInfoRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciOfferInfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciOfferInfoRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciOfferInfoResponse VciOfferInfoResponse
 
 // MarshalJSON writes VciOfferInfoResponse, its Unknown members included.
-func (v VciOfferInfoResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciOfferInfoResponse)(&v))
-}
+func (v VciOfferInfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciOfferInfoResponse; the members it does not declare go to Unknown.
-func (v *VciOfferInfoResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciOfferInfoResponse)(v))
-}
+func (v *VciOfferInfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciOfferInfoResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciOfferInfoResponse)(&v))
-}
+func (v VciOfferInfoResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciOfferInfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciOfferInfoResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciSingleIssueRequest VciSingleIssueRequest
 
 // MarshalJSON writes VciSingleIssueRequest, its Unknown members included.
-func (v VciSingleIssueRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciSingleIssueRequest)(&v))
-}
+func (v VciSingleIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciSingleIssueRequest; the members it does not declare go to Unknown.
-func (v *VciSingleIssueRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciSingleIssueRequest)(v))
-}
+func (v *VciSingleIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciSingleIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciSingleIssueRequest)(&v))
-}
+func (v VciSingleIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciSingleIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciSingleIssueRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciSingleIssueResponse VciSingleIssueResponse
 
 // MarshalJSON writes VciSingleIssueResponse, its Unknown members included.
-func (v VciSingleIssueResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciSingleIssueResponse)(&v))
-}
+func (v VciSingleIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciSingleIssueResponse; the members it does not declare go to Unknown.
-func (v *VciSingleIssueResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciSingleIssueResponse)(v))
-}
+func (v *VciSingleIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v VciSingleIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciSingleIssueResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciSingleIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciSingleIssueResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciSingleParseRequest VciSingleParseRequest
 
 // MarshalJSON writes VciSingleParseRequest, its Unknown members included.
-func (v VciSingleParseRequest) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciSingleParseRequest)(&v))
-}
+func (v VciSingleParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciSingleParseRequest; the members it does not declare go to Unknown.
-func (v *VciSingleParseRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciSingleParseRequest)(v))
-}
+func (v *VciSingleParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciSingleParseRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciSingleParseRequest)(&v))
-}
+func (v VciSingleParseRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciSingleParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciSingleParseRequest)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonVciSingleParseResponse VciSingleParseResponse
 
 // MarshalJSON writes VciSingleParseResponse, its Unknown members included.
-func (v VciSingleParseResponse) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonVciSingleParseResponse)(&v))
-}
+func (v VciSingleParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciSingleParseResponse; the members it does not declare go to Unknown.
-func (v *VciSingleParseResponse) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonVciSingleParseResponse)(v))
-}
+func (v *VciSingleParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
 func (v VciSingleParseResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonVciSingleParseResponse)(&v))
+	return wire.MarshalTo(e, &v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *VciSingleParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonVciSingleParseResponse)(v))
+	return wire.UnmarshalFrom(d, v)
 }

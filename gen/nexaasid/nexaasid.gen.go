@@ -754,152 +754,102 @@ func (c *RawClient) applyEditors(ctx context.Context, req *http.Request, additio
 // The JSON methods of the models: each reads and writes the members its
 // type declares and keeps the others in Unknown (internal/wire).
 
-type jsonContacts Contacts
-
 // MarshalJSON writes Contacts, its Unknown members included.
-func (v Contacts) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonContacts)(&v)) }
+func (v Contacts) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Contacts; the members it does not declare go to Unknown.
-func (v *Contacts) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonContacts)(v)) }
+func (v *Contacts) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Contacts) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonContacts)(&v))
-}
+func (v Contacts) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *Contacts) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonContacts)(v))
-}
-
-type jsonEmails Emails
+func (v *Contacts) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes Emails, its Unknown members included.
-func (v Emails) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonEmails)(&v)) }
+func (v Emails) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Emails; the members it does not declare go to Unknown.
-func (v *Emails) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonEmails)(v)) }
+func (v *Emails) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Emails) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonEmails)(&v)) }
+func (v Emails) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *Emails) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonEmails)(v))
-}
-
-type jsonOAuthError OAuthError
+func (v *Emails) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes OAuthError, its Unknown members included.
-func (v OAuthError) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonOAuthError)(&v)) }
+func (v OAuthError) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads OAuthError; the members it does not declare go to Unknown.
-func (v *OAuthError) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonOAuthError)(v)) }
+func (v *OAuthError) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v OAuthError) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonOAuthError)(&v))
-}
+func (v OAuthError) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *OAuthError) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonOAuthError)(v))
-}
-
-type jsonProfessionalInfo ProfessionalInfo
+func (v *OAuthError) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes ProfessionalInfo, its Unknown members included.
-func (v ProfessionalInfo) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonProfessionalInfo)(&v))
-}
+func (v ProfessionalInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ProfessionalInfo; the members it does not declare go to Unknown.
-func (v *ProfessionalInfo) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonProfessionalInfo)(v))
-}
+func (v *ProfessionalInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ProfessionalInfo) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonProfessionalInfo)(&v))
-}
+func (v ProfessionalInfo) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ProfessionalInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonProfessionalInfo)(v))
+	return wire.UnmarshalFrom(d, v)
 }
-
-type jsonProfile Profile
 
 // MarshalJSON writes Profile, its Unknown members included.
-func (v Profile) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonProfile)(&v)) }
+func (v Profile) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Profile; the members it does not declare go to Unknown.
-func (v *Profile) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonProfile)(v)) }
+func (v *Profile) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Profile) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonProfile)(&v))
-}
+func (v Profile) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *Profile) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonProfile)(v))
-}
-
-type jsonSignUp SignUp
+func (v *Profile) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes SignUp, its Unknown members included.
-func (v SignUp) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonSignUp)(&v)) }
+func (v SignUp) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SignUp; the members it does not declare go to Unknown.
-func (v *SignUp) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, (*jsonSignUp)(v)) }
+func (v *SignUp) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SignUp) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, (*jsonSignUp)(&v)) }
+func (v SignUp) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *SignUp) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonSignUp)(v))
-}
-
-type jsonSignUpRequest SignUpRequest
+func (v *SignUp) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes SignUpRequest, its Unknown members included.
-func (v SignUpRequest) MarshalJSON() ([]byte, error) { return wire.Marshal((*jsonSignUpRequest)(&v)) }
+func (v SignUpRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SignUpRequest; the members it does not declare go to Unknown.
-func (v *SignUpRequest) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonSignUpRequest)(v))
-}
+func (v *SignUpRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SignUpRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonSignUpRequest)(&v))
-}
+func (v SignUpRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
-func (v *SignUpRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonSignUpRequest)(v))
-}
-
-type jsonValidationErrors ValidationErrors
+func (v *SignUpRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes ValidationErrors, its Unknown members included.
-func (v ValidationErrors) MarshalJSON() ([]byte, error) {
-	return wire.Marshal((*jsonValidationErrors)(&v))
-}
+func (v ValidationErrors) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ValidationErrors; the members it does not declare go to Unknown.
-func (v *ValidationErrors) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, (*jsonValidationErrors)(v))
-}
+func (v *ValidationErrors) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ValidationErrors) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, (*jsonValidationErrors)(&v))
-}
+func (v ValidationErrors) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
 func (v *ValidationErrors) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, (*jsonValidationErrors)(v))
+	return wire.UnmarshalFrom(d, v)
 }

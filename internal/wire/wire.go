@@ -2,10 +2,11 @@
 // bytes, the members a model does not declare kept in its Unknown field
 // and written back, numbers and strings taken as the server sent them.
 //
-// A generated model T gets four one-line methods that call this package
-// on a method-less copy of T (type jsonT T), so both encoding/json and the
-// JSON v2 API (github.com/go-json-experiment/json) encode and decode it the
-// same way, and the v2 API never re-parses a nested model.
+// A generated model T gets four one-line methods that call this package,
+// which reads and writes T's fields through a method-less view of T, so
+// both encoding/json and the JSON v2 API (github.com/go-json-experiment/json)
+// encode and decode it the same way, and the v2 API never re-parses a
+// nested model.
 package wire
 
 import (
@@ -14,6 +15,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -41,18 +43,60 @@ var writeOptions = json.JoinOptions(
 	json.Deterministic(true),
 )
 
-// Marshal encodes v (a generated model's method-less copy) as JSON.
-func Marshal(v any) ([]byte, error) { return json.Marshal(v, writeOptions) }
+// Marshal encodes the model v points to, its Unknown members included.
+func Marshal(v any) ([]byte, error) { return json.Marshal(plain(v), writeOptions) }
 
-// Unmarshal decodes b into v (a pointer to a generated model's method-less
-// copy), keeping undeclared members.
-func Unmarshal(b []byte, v any) error { return json.Unmarshal(b, v, readOptions) }
+// Unmarshal decodes b into the model v points to, keeping the members it
+// does not declare.
+func Unmarshal(b []byte, v any) error { return json.Unmarshal(b, plain(v), readOptions) }
 
-// MarshalTo encodes v to an encoder of the JSON v2 API, whose options apply.
-func MarshalTo(enc *jsontext.Encoder, v any) error { return json.MarshalEncode(enc, v) }
+// MarshalTo encodes the model v points to on an encoder of the JSON v2
+// API, whose options apply.
+func MarshalTo(enc *jsontext.Encoder, v any) error { return json.MarshalEncode(enc, plain(v)) }
 
-// UnmarshalFrom decodes the next value of a decoder of the JSON v2 API into v.
-func UnmarshalFrom(dec *jsontext.Decoder, v any) error { return json.UnmarshalDecode(dec, v) }
+// UnmarshalFrom decodes the next value of a decoder of the JSON v2 API
+// into the model v points to.
+func UnmarshalFrom(dec *jsontext.Decoder, v any) error { return json.UnmarshalDecode(dec, plain(v)) }
+
+// plains caches, for each model type, an unnamed struct type with the same
+// fields and no methods.
+var plains sync.Map // reflect.Type -> reflect.Type
+
+// plain returns v (a pointer to a model struct) seen as a pointer to the
+// model's fields without its methods, so that the codec encodes the
+// fields instead of calling the model's JSON methods again. The nested
+// models keep their methods. A value that is not a pointer to a struct is
+// returned as it is.
+func plain(v any) any {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Type().Elem().Kind() != reflect.Struct {
+		return v
+	}
+	t := rv.Type().Elem()
+	pt, ok := plains.Load(t)
+	if !ok {
+		pt, _ = plains.LoadOrStore(t, plainType(t))
+	}
+	if pt == nil {
+		return v
+	}
+	return reflect.NewAt(pt.(reflect.Type), rv.UnsafePointer()).Interface()
+}
+
+// plainType is struct type t without methods, or nil (an untyped nil, so
+// the cache can hold it) when t has unexported fields: such a type is no
+// generated model and has no JSON methods calling this package.
+func plainType(t reflect.Type) any {
+	fields := make([]reflect.StructField, t.NumField())
+	for i := range fields {
+		fields[i] = t.Field(i)
+		if !fields[i].IsExported() || fields[i].Anonymous {
+			return nil
+		}
+		fields[i].Index, fields[i].Offset = nil, 0
+	}
+	return reflect.StructOf(fields)
+}
 
 // Encode encodes a request body: a model, a slice or map of models, or any
 // other Go value, with the options of Marshal.
