@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 
-	openapi_types "github.com/oapi-codegen/runtime/types"
-
 	"github.com/idsdk/idsdk-go/gen/auth0auth"
 )
 
@@ -46,7 +44,7 @@ func (c *Client) Signup(ctx context.Context, p SignupParams) (*SignupResult, err
 		return nil, errors.New("auth0: Signup needs Email, Password and Connection")
 	}
 	body := auth0auth.SignupJSONRequestBody{
-		ClientId: c.clientID, Connection: p.Connection, Email: openapi_types.Email(p.Email), Password: p.Password,
+		ClientId: c.clientID, Connection: p.Connection, Email: p.Email, Password: p.Password,
 		Username: opt(p.Username), GivenName: opt(p.GivenName), FamilyName: opt(p.FamilyName),
 		Name: opt(p.Name), Nickname: opt(p.Nickname), Picture: opt(p.Picture),
 	}
@@ -79,7 +77,7 @@ func (c *Client) ChangePassword(ctx context.Context, email, connection, organiza
 		return "", errors.New("auth0: ChangePassword needs an e-mail address and a connection")
 	}
 	body := auth0auth.ChangePasswordJSONRequestBody{
-		ClientId: c.clientID, Connection: connection, Email: openapi_types.Email(email), Organization: opt(organization),
+		ClientId: c.clientID, Connection: connection, Email: email, Organization: opt(organization),
 	}
 	msg, err := c.api.Database.ChangePassword(ctx, body)
 	if err != nil {

@@ -4728,12 +4728,8 @@ func (v *AssociateMfaAuthenticatorJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AssociateMfaAuthenticatorJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AssociateMfaAuthenticatorJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -4748,12 +4744,8 @@ func (v *AssociateMfaAuthenticatorJSONRequestBody) UnmarshalJSON(b []byte) error
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AssociateMfaAuthenticatorJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AssociateMfaAuthenticatorJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -4764,12 +4756,8 @@ func (v AuthorizationCodeGrant) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads AuthorizationCodeGrant; the members it does not declare go to Unknown.
 func (v *AuthorizationCodeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthorizationCodeGrant) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AuthorizationCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -4780,12 +4768,8 @@ func (v AuthorizationCodePKCEGrant) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads AuthorizationCodePKCEGrant; the members it does not declare go to Unknown.
 func (v *AuthorizationCodePKCEGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthorizationCodePKCEGrant) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AuthorizationCodePKCEGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -4796,12 +4780,8 @@ func (v BackchannelAuthorizeResponse) MarshalJSON() ([]byte, error) { return wir
 // UnmarshalJSON reads BackchannelAuthorizeResponse; the members it does not declare go to Unknown.
 func (v *BackchannelAuthorizeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v BackchannelAuthorizeResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *BackchannelAuthorizeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -4812,12 +4792,8 @@ func (v ChangePasswordJSONBody) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads ChangePasswordJSONBody; the members it does not declare go to Unknown.
 func (v *ChangePasswordJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ChangePasswordJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ChangePasswordJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -4828,12 +4804,8 @@ func (v ChangePasswordJSONRequestBody) MarshalJSON() ([]byte, error) { return wi
 // UnmarshalJSON reads ChangePasswordJSONRequestBody; the members it does not declare go to Unknown.
 func (v *ChangePasswordJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ChangePasswordJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ChangePasswordJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -4844,12 +4816,8 @@ func (v ClientCredentialsGrant) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads ClientCredentialsGrant; the members it does not declare go to Unknown.
 func (v *ClientCredentialsGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientCredentialsGrant) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientCredentialsGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -4860,10 +4828,8 @@ func (v ClientRegistration) MarshalJSON() ([]byte, error) { return wire.Marshal(
 // UnmarshalJSON reads ClientRegistration; the members it does not declare go to Unknown.
 func (v *ClientRegistration) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientRegistration) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientRegistration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -4874,10 +4840,8 @@ func (v DelegationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(
 // UnmarshalJSON reads DelegationResponse; the members it does not declare go to Unknown.
 func (v *DelegationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DelegationResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *DelegationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -4888,10 +4852,8 @@ func (v DeviceCodeGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v)
 // UnmarshalJSON reads DeviceCodeGrant; the members it does not declare go to Unknown.
 func (v *DeviceCodeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DeviceCodeGrant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *DeviceCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -4902,10 +4864,8 @@ func (v DeviceCodeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(
 // UnmarshalJSON reads DeviceCodeResponse; the members it does not declare go to Unknown.
 func (v *DeviceCodeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DeviceCodeResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *DeviceCodeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -4920,12 +4880,8 @@ func (v *DynamicApplicationRegistrationJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DynamicApplicationRegistrationJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *DynamicApplicationRegistrationJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -4940,12 +4896,8 @@ func (v *DynamicApplicationRegistrationJSONRequestBody) UnmarshalJSON(b []byte) 
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DynamicApplicationRegistrationJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *DynamicApplicationRegistrationJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -4956,10 +4908,8 @@ func (v ErrorResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads ErrorResponse; the members it does not declare go to Unknown.
 func (v *ErrorResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ErrorResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ErrorResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes GetDelegationTokenJSONBody, its Unknown members included.
@@ -4968,12 +4918,8 @@ func (v GetDelegationTokenJSONBody) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads GetDelegationTokenJSONBody; the members it does not declare go to Unknown.
 func (v *GetDelegationTokenJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v GetDelegationTokenJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *GetDelegationTokenJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -4986,12 +4932,8 @@ func (v *GetDelegationTokenJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v GetDelegationTokenJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *GetDelegationTokenJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5002,10 +4944,8 @@ func (v GetTokenInfoJSONBody) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads GetTokenInfoJSONBody; the members it does not declare go to Unknown.
 func (v *GetTokenInfoJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v GetTokenInfoJSONBody) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *GetTokenInfoJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5016,12 +4956,8 @@ func (v GetTokenInfoJSONRequestBody) MarshalJSON() ([]byte, error) { return wire
 // UnmarshalJSON reads GetTokenInfoJSONRequestBody; the members it does not declare go to Unknown.
 func (v *GetTokenInfoJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v GetTokenInfoJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *GetTokenInfoJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5032,12 +4968,8 @@ func (v GlobalTokenRevocationJSONBody) MarshalJSON() ([]byte, error) { return wi
 // UnmarshalJSON reads GlobalTokenRevocationJSONBody; the members it does not declare go to Unknown.
 func (v *GlobalTokenRevocationJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v GlobalTokenRevocationJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *GlobalTokenRevocationJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5050,12 +4982,8 @@ func (v *GlobalTokenRevocationJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v GlobalTokenRevocationJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *GlobalTokenRevocationJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5066,12 +4994,8 @@ func (v IdpInitiatedSSOFormdataBody) MarshalJSON() ([]byte, error) { return wire
 // UnmarshalJSON reads IdpInitiatedSSOFormdataBody; the members it does not declare go to Unknown.
 func (v *IdpInitiatedSSOFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v IdpInitiatedSSOFormdataBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *IdpInitiatedSSOFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5084,12 +5008,8 @@ func (v *IdpInitiatedSSOFormdataRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v IdpInitiatedSSOFormdataRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *IdpInitiatedSSOFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5100,12 +5020,8 @@ func (v ImpersonateUserJSONBody) MarshalJSON() ([]byte, error) { return wire.Mar
 // UnmarshalJSON reads ImpersonateUserJSONBody; the members it does not declare go to Unknown.
 func (v *ImpersonateUserJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ImpersonateUserJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ImpersonateUserJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5116,12 +5032,8 @@ func (v ImpersonateUserJSONRequestBody) MarshalJSON() ([]byte, error) { return w
 // UnmarshalJSON reads ImpersonateUserJSONRequestBody; the members it does not declare go to Unknown.
 func (v *ImpersonateUserJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ImpersonateUserJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ImpersonateUserJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5132,10 +5044,8 @@ func (v MFAAssociation) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) 
 // UnmarshalJSON reads MFAAssociation; the members it does not declare go to Unknown.
 func (v *MFAAssociation) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MFAAssociation) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MFAAssociation) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5146,10 +5056,8 @@ func (v MFAAuthenticator) MarshalJSON() ([]byte, error) { return wire.Marshal(&v
 // UnmarshalJSON reads MFAAuthenticator; the members it does not declare go to Unknown.
 func (v *MFAAuthenticator) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MFAAuthenticator) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MFAAuthenticator) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5160,10 +5068,8 @@ func (v MFAChallenge) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads MFAChallenge; the members it does not declare go to Unknown.
 func (v *MFAChallenge) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MFAChallenge) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MFAChallenge) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes MfaOobGrant, its Unknown members included.
@@ -5172,10 +5078,8 @@ func (v MfaOobGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads MfaOobGrant; the members it does not declare go to Unknown.
 func (v *MfaOobGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MfaOobGrant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MfaOobGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes MfaOtpGrant, its Unknown members included.
@@ -5184,10 +5088,8 @@ func (v MfaOtpGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads MfaOtpGrant; the members it does not declare go to Unknown.
 func (v *MfaOtpGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MfaOtpGrant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MfaOtpGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes MfaRecoveryCodeGrant, its Unknown members included.
@@ -5196,10 +5098,8 @@ func (v MfaRecoveryCodeGrant) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads MfaRecoveryCodeGrant; the members it does not declare go to Unknown.
 func (v *MfaRecoveryCodeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MfaRecoveryCodeGrant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MfaRecoveryCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5210,10 +5110,8 @@ func (v PARResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads PARResponse; the members it does not declare go to Unknown.
 func (v *PARResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PARResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PARResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes PasswordGrant, its Unknown members included.
@@ -5222,10 +5120,8 @@ func (v PasswordGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads PasswordGrant; the members it does not declare go to Unknown.
 func (v *PasswordGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PasswordGrant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PasswordGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes PasswordlessOtpGrant, its Unknown members included.
@@ -5234,10 +5130,8 @@ func (v PasswordlessOtpGrant) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads PasswordlessOtpGrant; the members it does not declare go to Unknown.
 func (v *PasswordlessOtpGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PasswordlessOtpGrant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PasswordlessOtpGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5248,12 +5142,8 @@ func (v PasswordlessStartResponse) MarshalJSON() ([]byte, error) { return wire.M
 // UnmarshalJSON reads PasswordlessStartResponse; the members it does not declare go to Unknown.
 func (v *PasswordlessStartResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PasswordlessStartResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PasswordlessStartResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5266,12 +5156,8 @@ func (v *PushAuthorizationRequestFormdataBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PushAuthorizationRequestFormdataBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PushAuthorizationRequestFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5286,12 +5172,8 @@ func (v *PushAuthorizationRequestFormdataRequestBody) UnmarshalJSON(b []byte) er
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PushAuthorizationRequestFormdataRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PushAuthorizationRequestFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5302,10 +5184,8 @@ func (v RefreshTokenGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&
 // UnmarshalJSON reads RefreshTokenGrant; the members it does not declare go to Unknown.
 func (v *RefreshTokenGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v RefreshTokenGrant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *RefreshTokenGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5316,12 +5196,8 @@ func (v RequestDeviceCodeFormdataBody) MarshalJSON() ([]byte, error) { return wi
 // UnmarshalJSON reads RequestDeviceCodeFormdataBody; the members it does not declare go to Unknown.
 func (v *RequestDeviceCodeFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v RequestDeviceCodeFormdataBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *RequestDeviceCodeFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5334,12 +5210,8 @@ func (v *RequestDeviceCodeFormdataRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v RequestDeviceCodeFormdataRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *RequestDeviceCodeFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5350,12 +5222,8 @@ func (v RequestMfaChallengeJSONBody) MarshalJSON() ([]byte, error) { return wire
 // UnmarshalJSON reads RequestMfaChallengeJSONBody; the members it does not declare go to Unknown.
 func (v *RequestMfaChallengeJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v RequestMfaChallengeJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *RequestMfaChallengeJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5368,12 +5236,8 @@ func (v *RequestMfaChallengeJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v RequestMfaChallengeJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *RequestMfaChallengeJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5384,12 +5248,8 @@ func (v ResourceOwnerLegacyJSONBody) MarshalJSON() ([]byte, error) { return wire
 // UnmarshalJSON reads ResourceOwnerLegacyJSONBody; the members it does not declare go to Unknown.
 func (v *ResourceOwnerLegacyJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ResourceOwnerLegacyJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ResourceOwnerLegacyJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5402,12 +5262,8 @@ func (v *ResourceOwnerLegacyJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ResourceOwnerLegacyJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ResourceOwnerLegacyJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5418,12 +5274,8 @@ func (v RevokeTokenFormdataBody) MarshalJSON() ([]byte, error) { return wire.Mar
 // UnmarshalJSON reads RevokeTokenFormdataBody; the members it does not declare go to Unknown.
 func (v *RevokeTokenFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v RevokeTokenFormdataBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *RevokeTokenFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5434,12 +5286,8 @@ func (v RevokeTokenFormdataRequestBody) MarshalJSON() ([]byte, error) { return w
 // UnmarshalJSON reads RevokeTokenFormdataRequestBody; the members it does not declare go to Unknown.
 func (v *RevokeTokenFormdataRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v RevokeTokenFormdataRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *RevokeTokenFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5450,10 +5298,8 @@ func (v SignupJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) 
 // UnmarshalJSON reads SignupJSONBody; the members it does not declare go to Unknown.
 func (v *SignupJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SignupJSONBody) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SignupJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5464,10 +5310,8 @@ func (v SignupJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marsh
 // UnmarshalJSON reads SignupJSONRequestBody; the members it does not declare go to Unknown.
 func (v *SignupJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SignupJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SignupJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5478,10 +5322,8 @@ func (v SignupResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) 
 // UnmarshalJSON reads SignupResponse; the members it does not declare go to Unknown.
 func (v *SignupResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SignupResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SignupResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5494,12 +5336,8 @@ func (v *SocialWithProviderAccessTokenJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SocialWithProviderAccessTokenJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SocialWithProviderAccessTokenJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5514,12 +5352,8 @@ func (v *SocialWithProviderAccessTokenJSONRequestBody) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SocialWithProviderAccessTokenJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SocialWithProviderAccessTokenJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5532,12 +5366,8 @@ func (v *StartBackChannelLoginFormdataBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v StartBackChannelLoginFormdataBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *StartBackChannelLoginFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5552,12 +5382,8 @@ func (v *StartBackChannelLoginFormdataRequestBody) UnmarshalJSON(b []byte) error
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v StartBackChannelLoginFormdataRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *StartBackChannelLoginFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5568,12 +5394,8 @@ func (v StartPasswordlessJSONBody) MarshalJSON() ([]byte, error) { return wire.M
 // UnmarshalJSON reads StartPasswordlessJSONBody; the members it does not declare go to Unknown.
 func (v *StartPasswordlessJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v StartPasswordlessJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *StartPasswordlessJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5584,12 +5406,8 @@ func (v StartPasswordlessJSONRequestBody) MarshalJSON() ([]byte, error) { return
 // UnmarshalJSON reads StartPasswordlessJSONRequestBody; the members it does not declare go to Unknown.
 func (v *StartPasswordlessJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v StartPasswordlessJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *StartPasswordlessJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5600,10 +5418,8 @@ func (v TokenExchangeGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(
 // UnmarshalJSON reads TokenExchangeGrant; the members it does not declare go to Unknown.
 func (v *TokenExchangeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenExchangeGrant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenExchangeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5614,10 +5430,8 @@ func (v TokenInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads TokenInfo; the members it does not declare go to Unknown.
 func (v *TokenInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenInfo) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes TokenResponse, its Unknown members included.
@@ -5626,10 +5440,8 @@ func (v TokenResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads TokenResponse; the members it does not declare go to Unknown.
 func (v *TokenResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes UserInfo, its Unknown members included.
@@ -5638,10 +5450,8 @@ func (v UserInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads UserInfo; the members it does not declare go to Unknown.
 func (v *UserInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v UserInfo) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *UserInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes VerifyJSONBody, its Unknown members included.
@@ -5650,10 +5460,8 @@ func (v VerifyJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) 
 // UnmarshalJSON reads VerifyJSONBody; the members it does not declare go to Unknown.
 func (v *VerifyJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VerifyJSONBody) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VerifyJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -5664,10 +5472,8 @@ func (v VerifyJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marsh
 // UnmarshalJSON reads VerifyJSONRequestBody; the members it does not declare go to Unknown.
 func (v *VerifyJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VerifyJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VerifyJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }

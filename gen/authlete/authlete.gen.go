@@ -13016,10 +13016,8 @@ func (v AccessToken) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads AccessToken; the members it does not declare go to Unknown.
 func (v *AccessToken) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AccessToken) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AccessToken) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes AuthorizationDetailsElement, its Unknown members included.
@@ -13028,12 +13026,8 @@ func (v AuthorizationDetailsElement) MarshalJSON() ([]byte, error) { return wire
 // UnmarshalJSON reads AuthorizationDetailsElement; the members it does not declare go to Unknown.
 func (v *AuthorizationDetailsElement) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthorizationDetailsElement) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AuthorizationDetailsElement) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13044,12 +13038,8 @@ func (v AuthorizationFailRequest) MarshalJSON() ([]byte, error) { return wire.Ma
 // UnmarshalJSON reads AuthorizationFailRequest; the members it does not declare go to Unknown.
 func (v *AuthorizationFailRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthorizationFailRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AuthorizationFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13060,12 +13050,8 @@ func (v AuthorizationFailResponse) MarshalJSON() ([]byte, error) { return wire.M
 // UnmarshalJSON reads AuthorizationFailResponse; the members it does not declare go to Unknown.
 func (v *AuthorizationFailResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthorizationFailResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AuthorizationFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13076,12 +13062,8 @@ func (v AuthorizationIssueRequest) MarshalJSON() ([]byte, error) { return wire.M
 // UnmarshalJSON reads AuthorizationIssueRequest; the members it does not declare go to Unknown.
 func (v *AuthorizationIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthorizationIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AuthorizationIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13092,12 +13074,8 @@ func (v AuthorizationIssueResponse) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads AuthorizationIssueResponse; the members it does not declare go to Unknown.
 func (v *AuthorizationIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthorizationIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AuthorizationIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13108,10 +13086,8 @@ func (v AuthorizationRequest) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads AuthorizationRequest; the members it does not declare go to Unknown.
 func (v *AuthorizationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthorizationRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13122,10 +13098,8 @@ func (v AuthorizationResponse) MarshalJSON() ([]byte, error) { return wire.Marsh
 // UnmarshalJSON reads AuthorizationResponse; the members it does not declare go to Unknown.
 func (v *AuthorizationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthorizationResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13136,12 +13110,8 @@ func (v AuthorizationTicketInfo) MarshalJSON() ([]byte, error) { return wire.Mar
 // UnmarshalJSON reads AuthorizationTicketInfo; the members it does not declare go to Unknown.
 func (v *AuthorizationTicketInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthorizationTicketInfo) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AuthorizationTicketInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13152,12 +13122,8 @@ func (v AuthorizationTicketInfoRequest) MarshalJSON() ([]byte, error) { return w
 // UnmarshalJSON reads AuthorizationTicketInfoRequest; the members it does not declare go to Unknown.
 func (v *AuthorizationTicketInfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthorizationTicketInfoRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AuthorizationTicketInfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13168,12 +13134,8 @@ func (v AuthorizationTicketInfoResponse) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads AuthorizationTicketInfoResponse; the members it does not declare go to Unknown.
 func (v *AuthorizationTicketInfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthorizationTicketInfoResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AuthorizationTicketInfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13184,12 +13146,8 @@ func (v AuthorizationTicketUpdateRequest) MarshalJSON() ([]byte, error) { return
 // UnmarshalJSON reads AuthorizationTicketUpdateRequest; the members it does not declare go to Unknown.
 func (v *AuthorizationTicketUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthorizationTicketUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AuthorizationTicketUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13202,12 +13160,8 @@ func (v *AuthorizationTicketUpdateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthorizationTicketUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AuthorizationTicketUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13218,10 +13172,8 @@ func (v AuthzDetails) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads AuthzDetails; the members it does not declare go to Unknown.
 func (v *AuthzDetails) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AuthzDetails) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AuthzDetails) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes BackchannelAuthenticationCompleteRequest, its Unknown members included.
@@ -13234,12 +13186,8 @@ func (v *BackchannelAuthenticationCompleteRequest) UnmarshalJSON(b []byte) error
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v BackchannelAuthenticationCompleteRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *BackchannelAuthenticationCompleteRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13254,12 +13202,8 @@ func (v *BackchannelAuthenticationCompleteResponse) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v BackchannelAuthenticationCompleteResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *BackchannelAuthenticationCompleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13272,12 +13216,8 @@ func (v *BackchannelAuthenticationFailRequest) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v BackchannelAuthenticationFailRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *BackchannelAuthenticationFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13290,12 +13230,8 @@ func (v *BackchannelAuthenticationFailResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v BackchannelAuthenticationFailResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *BackchannelAuthenticationFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13308,12 +13244,8 @@ func (v *BackchannelAuthenticationIssueRequest) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v BackchannelAuthenticationIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *BackchannelAuthenticationIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13328,12 +13260,8 @@ func (v *BackchannelAuthenticationIssueResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v BackchannelAuthenticationIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *BackchannelAuthenticationIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13344,12 +13272,8 @@ func (v BackchannelAuthenticationRequest) MarshalJSON() ([]byte, error) { return
 // UnmarshalJSON reads BackchannelAuthenticationRequest; the members it does not declare go to Unknown.
 func (v *BackchannelAuthenticationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v BackchannelAuthenticationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *BackchannelAuthenticationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13362,12 +13286,8 @@ func (v *BackchannelAuthenticationResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v BackchannelAuthenticationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *BackchannelAuthenticationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13378,10 +13298,8 @@ func (v CimdOptions) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads CimdOptions; the members it does not declare go to Unknown.
 func (v *CimdOptions) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v CimdOptions) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *CimdOptions) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes ClientAuthorizationDeleteApiPostJSONBody, its Unknown members included.
@@ -13394,12 +13312,8 @@ func (v *ClientAuthorizationDeleteApiPostJSONBody) UnmarshalJSON(b []byte) error
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientAuthorizationDeleteApiPostJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientAuthorizationDeleteApiPostJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13414,12 +13328,8 @@ func (v *ClientAuthorizationDeleteApiPostJSONRequestBody) UnmarshalJSON(b []byte
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientAuthorizationDeleteApiPostJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientAuthorizationDeleteApiPostJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13432,12 +13342,8 @@ func (v *ClientAuthorizationDeleteResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientAuthorizationDeleteResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientAuthorizationDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13450,12 +13356,8 @@ func (v *ClientAuthorizationGetListRequest) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientAuthorizationGetListRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientAuthorizationGetListRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13468,12 +13370,8 @@ func (v *ClientAuthorizationGetListResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientAuthorizationGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientAuthorizationGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13484,12 +13382,8 @@ func (v ClientAuthorizationUpdateRequest) MarshalJSON() ([]byte, error) { return
 // UnmarshalJSON reads ClientAuthorizationUpdateRequest; the members it does not declare go to Unknown.
 func (v *ClientAuthorizationUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientAuthorizationUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientAuthorizationUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13502,12 +13396,8 @@ func (v *ClientAuthorizationUpdateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientAuthorizationUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientAuthorizationUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13518,10 +13408,8 @@ func (v ClientExtension) MarshalJSON() ([]byte, error) { return wire.Marshal(&v)
 // UnmarshalJSON reads ClientExtension; the members it does not declare go to Unknown.
 func (v *ClientExtension) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientExtension) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientExtension) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13536,12 +13424,8 @@ func (v *ClientExtensionRequestableScopesGetResponse) UnmarshalJSON(b []byte) er
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientExtensionRequestableScopesGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientExtensionRequestableScopesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13556,12 +13440,8 @@ func (v *ClientExtensionRequestableScopesUpdateRequest) UnmarshalJSON(b []byte) 
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientExtensionRequestableScopesUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientExtensionRequestableScopesUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13576,12 +13456,8 @@ func (v *ClientExtensionRequestableScopesUpdateResponse) UnmarshalJSON(b []byte)
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientExtensionRequestableScopesUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientExtensionRequestableScopesUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13592,12 +13468,8 @@ func (v ClientFlagUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Mar
 // UnmarshalJSON reads ClientFlagUpdateRequest; the members it does not declare go to Unknown.
 func (v *ClientFlagUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientFlagUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientFlagUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13608,12 +13480,8 @@ func (v ClientFlagUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Ma
 // UnmarshalJSON reads ClientFlagUpdateResponse; the members it does not declare go to Unknown.
 func (v *ClientFlagUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientFlagUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientFlagUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13624,10 +13492,8 @@ func (v ClientGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marsh
 // UnmarshalJSON reads ClientGetListResponse; the members it does not declare go to Unknown.
 func (v *ClientGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13640,12 +13506,8 @@ func (v *ClientGrantedScopesDeleteResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientGrantedScopesDeleteResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientGrantedScopesDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13658,12 +13520,8 @@ func (v *ClientGrantedScopesGetApiPostJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientGrantedScopesGetApiPostJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientGrantedScopesGetApiPostJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13678,12 +13536,8 @@ func (v *ClientGrantedScopesGetApiPostJSONRequestBody) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientGrantedScopesGetApiPostJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientGrantedScopesGetApiPostJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13694,10 +13548,8 @@ func (v ClientLimited) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads ClientLimited; the members it does not declare go to Unknown.
 func (v *ClientLimited) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientLimited) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientLimited) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes ClientLimitedAuthorization, its Unknown members included.
@@ -13706,12 +13558,8 @@ func (v ClientLimitedAuthorization) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads ClientLimitedAuthorization; the members it does not declare go to Unknown.
 func (v *ClientLimitedAuthorization) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientLimitedAuthorization) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientLimitedAuthorization) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13722,12 +13570,8 @@ func (v ClientRegistrationApiJSONBody) MarshalJSON() ([]byte, error) { return wi
 // UnmarshalJSON reads ClientRegistrationApiJSONBody; the members it does not declare go to Unknown.
 func (v *ClientRegistrationApiJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientRegistrationApiJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientRegistrationApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13740,12 +13584,8 @@ func (v *ClientRegistrationApiJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientRegistrationApiJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientRegistrationApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13758,12 +13598,8 @@ func (v *ClientRegistrationDeleteApiJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientRegistrationDeleteApiJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientRegistrationDeleteApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13778,12 +13614,8 @@ func (v *ClientRegistrationDeleteApiJSONRequestBody) UnmarshalJSON(b []byte) err
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientRegistrationDeleteApiJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientRegistrationDeleteApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13794,12 +13626,8 @@ func (v ClientRegistrationGetApiJSONBody) MarshalJSON() ([]byte, error) { return
 // UnmarshalJSON reads ClientRegistrationGetApiJSONBody; the members it does not declare go to Unknown.
 func (v *ClientRegistrationGetApiJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientRegistrationGetApiJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientRegistrationGetApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13814,12 +13642,8 @@ func (v *ClientRegistrationGetApiJSONRequestBody) UnmarshalJSON(b []byte) error 
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientRegistrationGetApiJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientRegistrationGetApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13830,12 +13654,8 @@ func (v ClientRegistrationRequest) MarshalJSON() ([]byte, error) { return wire.M
 // UnmarshalJSON reads ClientRegistrationRequest; the members it does not declare go to Unknown.
 func (v *ClientRegistrationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientRegistrationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientRegistrationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13846,12 +13666,8 @@ func (v ClientRegistrationResponse) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads ClientRegistrationResponse; the members it does not declare go to Unknown.
 func (v *ClientRegistrationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientRegistrationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientRegistrationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13864,12 +13680,8 @@ func (v *ClientRegistrationUpdateApiJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientRegistrationUpdateApiJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientRegistrationUpdateApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13884,12 +13696,8 @@ func (v *ClientRegistrationUpdateApiJSONRequestBody) UnmarshalJSON(b []byte) err
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientRegistrationUpdateApiJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientRegistrationUpdateApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13900,12 +13708,8 @@ func (v ClientSecretRefreshResponse) MarshalJSON() ([]byte, error) { return wire
 // UnmarshalJSON reads ClientSecretRefreshResponse; the members it does not declare go to Unknown.
 func (v *ClientSecretRefreshResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientSecretRefreshResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientSecretRefreshResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13916,12 +13720,8 @@ func (v ClientSecretUpdateRequest) MarshalJSON() ([]byte, error) { return wire.M
 // UnmarshalJSON reads ClientSecretUpdateRequest; the members it does not declare go to Unknown.
 func (v *ClientSecretUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientSecretUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientSecretUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13932,12 +13732,8 @@ func (v ClientSecretUpdateResponse) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads ClientSecretUpdateResponse; the members it does not declare go to Unknown.
 func (v *ClientSecretUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ClientSecretUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ClientSecretUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13948,12 +13744,8 @@ func (v CredentialIssuanceOrder) MarshalJSON() ([]byte, error) { return wire.Mar
 // UnmarshalJSON reads CredentialIssuanceOrder; the members it does not declare go to Unknown.
 func (v *CredentialIssuanceOrder) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v CredentialIssuanceOrder) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *CredentialIssuanceOrder) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13964,12 +13756,8 @@ func (v CredentialIssuerMetadata) MarshalJSON() ([]byte, error) { return wire.Ma
 // UnmarshalJSON reads CredentialIssuerMetadata; the members it does not declare go to Unknown.
 func (v *CredentialIssuerMetadata) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v CredentialIssuerMetadata) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *CredentialIssuerMetadata) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13980,10 +13768,8 @@ func (v CredentialOfferInfo) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads CredentialOfferInfo; the members it does not declare go to Unknown.
 func (v *CredentialOfferInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v CredentialOfferInfo) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *CredentialOfferInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -13994,10 +13780,8 @@ func (v CredentialRequestInfo) MarshalJSON() ([]byte, error) { return wire.Marsh
 // UnmarshalJSON reads CredentialRequestInfo; the members it does not declare go to Unknown.
 func (v *CredentialRequestInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v CredentialRequestInfo) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *CredentialRequestInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14008,12 +13792,8 @@ func (v DeviceAuthorizationRequest) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads DeviceAuthorizationRequest; the members it does not declare go to Unknown.
 func (v *DeviceAuthorizationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DeviceAuthorizationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *DeviceAuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14024,12 +13804,8 @@ func (v DeviceAuthorizationResponse) MarshalJSON() ([]byte, error) { return wire
 // UnmarshalJSON reads DeviceAuthorizationResponse; the members it does not declare go to Unknown.
 func (v *DeviceAuthorizationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DeviceAuthorizationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *DeviceAuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14040,10 +13816,8 @@ func (v DeviceCompleteRequest) MarshalJSON() ([]byte, error) { return wire.Marsh
 // UnmarshalJSON reads DeviceCompleteRequest; the members it does not declare go to Unknown.
 func (v *DeviceCompleteRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DeviceCompleteRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *DeviceCompleteRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14054,12 +13828,8 @@ func (v DeviceCompleteResponse) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads DeviceCompleteResponse; the members it does not declare go to Unknown.
 func (v *DeviceCompleteResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DeviceCompleteResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *DeviceCompleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14070,12 +13840,8 @@ func (v DeviceVerificationRequest) MarshalJSON() ([]byte, error) { return wire.M
 // UnmarshalJSON reads DeviceVerificationRequest; the members it does not declare go to Unknown.
 func (v *DeviceVerificationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DeviceVerificationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *DeviceVerificationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14086,12 +13852,8 @@ func (v DeviceVerificationResponse) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads DeviceVerificationResponse; the members it does not declare go to Unknown.
 func (v *DeviceVerificationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DeviceVerificationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *DeviceVerificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14102,10 +13864,8 @@ func (v DynamicScope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads DynamicScope; the members it does not declare go to Unknown.
 func (v *DynamicScope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v DynamicScope) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *DynamicScope) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes FederationConfigurationResponse, its Unknown members included.
@@ -14114,12 +13874,8 @@ func (v FederationConfigurationResponse) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads FederationConfigurationResponse; the members it does not declare go to Unknown.
 func (v *FederationConfigurationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v FederationConfigurationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *FederationConfigurationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14130,12 +13886,8 @@ func (v FederationRegistrationRequest) MarshalJSON() ([]byte, error) { return wi
 // UnmarshalJSON reads FederationRegistrationRequest; the members it does not declare go to Unknown.
 func (v *FederationRegistrationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v FederationRegistrationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *FederationRegistrationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14146,12 +13898,8 @@ func (v FederationRegistrationResponse) MarshalJSON() ([]byte, error) { return w
 // UnmarshalJSON reads FederationRegistrationResponse; the members it does not declare go to Unknown.
 func (v *FederationRegistrationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v FederationRegistrationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *FederationRegistrationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14162,10 +13910,8 @@ func (v GMRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads GMRequest; the members it does not declare go to Unknown.
 func (v *GMRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v GMRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *GMRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes GMResponse, its Unknown members included.
@@ -14174,10 +13920,8 @@ func (v GMResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads GMResponse; the members it does not declare go to Unknown.
 func (v *GMResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v GMResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *GMResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes Grant, its Unknown members included.
@@ -14186,10 +13930,8 @@ func (v Grant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Grant; the members it does not declare go to Unknown.
 func (v *Grant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Grant) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Grant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes GrantScope, its Unknown members included.
@@ -14198,10 +13940,8 @@ func (v GrantScope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads GrantScope; the members it does not declare go to Unknown.
 func (v *GrantScope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v GrantScope) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *GrantScope) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes Hsk, its Unknown members included.
@@ -14210,10 +13950,8 @@ func (v Hsk) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Hsk; the members it does not declare go to Unknown.
 func (v *Hsk) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Hsk) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Hsk) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes HskCreateRequest, its Unknown members included.
@@ -14222,10 +13960,8 @@ func (v HskCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v
 // UnmarshalJSON reads HskCreateRequest; the members it does not declare go to Unknown.
 func (v *HskCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v HskCreateRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *HskCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14236,10 +13972,8 @@ func (v HskCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&
 // UnmarshalJSON reads HskCreateResponse; the members it does not declare go to Unknown.
 func (v *HskCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v HskCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *HskCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14250,10 +13984,8 @@ func (v HskDeleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&
 // UnmarshalJSON reads HskDeleteResponse; the members it does not declare go to Unknown.
 func (v *HskDeleteResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v HskDeleteResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *HskDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14264,10 +13996,8 @@ func (v HskGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(
 // UnmarshalJSON reads HskGetListResponse; the members it does not declare go to Unknown.
 func (v *HskGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v HskGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *HskGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14278,10 +14008,8 @@ func (v HskGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) 
 // UnmarshalJSON reads HskGetResponse; the members it does not declare go to Unknown.
 func (v *HskGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v HskGetResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *HskGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14292,10 +14020,8 @@ func (v IdtokenReissueRequest) MarshalJSON() ([]byte, error) { return wire.Marsh
 // UnmarshalJSON reads IdtokenReissueRequest; the members it does not declare go to Unknown.
 func (v *IdtokenReissueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v IdtokenReissueRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *IdtokenReissueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14306,12 +14032,8 @@ func (v IdtokenReissueResponse) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads IdtokenReissueResponse; the members it does not declare go to Unknown.
 func (v *IdtokenReissueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v IdtokenReissueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *IdtokenReissueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14322,10 +14044,8 @@ func (v InfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads InfoResponse; the members it does not declare go to Unknown.
 func (v *InfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v InfoResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *InfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes IntrospectionRequest, its Unknown members included.
@@ -14334,10 +14054,8 @@ func (v IntrospectionRequest) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads IntrospectionRequest; the members it does not declare go to Unknown.
 func (v *IntrospectionRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v IntrospectionRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *IntrospectionRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14348,10 +14066,8 @@ func (v IntrospectionResponse) MarshalJSON() ([]byte, error) { return wire.Marsh
 // UnmarshalJSON reads IntrospectionResponse; the members it does not declare go to Unknown.
 func (v *IntrospectionResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v IntrospectionResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *IntrospectionResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14362,10 +14078,8 @@ func (v JoseVerifyRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&
 // UnmarshalJSON reads JoseVerifyRequest; the members it does not declare go to Unknown.
 func (v *JoseVerifyRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v JoseVerifyRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *JoseVerifyRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14376,10 +14090,8 @@ func (v JoseVerifyResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(
 // UnmarshalJSON reads JoseVerifyResponse; the members it does not declare go to Unknown.
 func (v *JoseVerifyResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v JoseVerifyResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *JoseVerifyResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14390,10 +14102,8 @@ func (v NamedUri) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads NamedUri; the members it does not declare go to Unknown.
 func (v *NamedUri) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v NamedUri) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *NamedUri) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes NativeSsoLogoutRequest, its Unknown members included.
@@ -14402,12 +14112,8 @@ func (v NativeSsoLogoutRequest) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads NativeSsoLogoutRequest; the members it does not declare go to Unknown.
 func (v *NativeSsoLogoutRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v NativeSsoLogoutRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *NativeSsoLogoutRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14418,12 +14124,8 @@ func (v NativeSsoLogoutResponse) MarshalJSON() ([]byte, error) { return wire.Mar
 // UnmarshalJSON reads NativeSsoLogoutResponse; the members it does not declare go to Unknown.
 func (v *NativeSsoLogoutResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v NativeSsoLogoutResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *NativeSsoLogoutResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14434,10 +14136,8 @@ func (v NativeSsoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v
 // UnmarshalJSON reads NativeSsoRequest; the members it does not declare go to Unknown.
 func (v *NativeSsoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v NativeSsoRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *NativeSsoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14448,10 +14148,8 @@ func (v NativeSsoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&
 // UnmarshalJSON reads NativeSsoResponse; the members it does not declare go to Unknown.
 func (v *NativeSsoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v NativeSsoResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *NativeSsoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14462,10 +14160,8 @@ func (v OAuthClient) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads OAuthClient; the members it does not declare go to Unknown.
 func (v *OAuthClient) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v OAuthClient) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *OAuthClient) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes Pair, its Unknown members included.
@@ -14474,10 +14170,8 @@ func (v Pair) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Pair; the members it does not declare go to Unknown.
 func (v *Pair) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Pair) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Pair) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes Property, its Unknown members included.
@@ -14486,10 +14180,8 @@ func (v Property) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Property; the members it does not declare go to Unknown.
 func (v *Property) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Property) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Property) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes PushedAuthorizationRequest, its Unknown members included.
@@ -14498,12 +14190,8 @@ func (v PushedAuthorizationRequest) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads PushedAuthorizationRequest; the members it does not declare go to Unknown.
 func (v *PushedAuthorizationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PushedAuthorizationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PushedAuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14514,12 +14202,8 @@ func (v PushedAuthorizationResponse) MarshalJSON() ([]byte, error) { return wire
 // UnmarshalJSON reads PushedAuthorizationResponse; the members it does not declare go to Unknown.
 func (v *PushedAuthorizationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PushedAuthorizationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PushedAuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14530,10 +14214,8 @@ func (v Result) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Result; the members it does not declare go to Unknown.
 func (v *Result) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Result) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Result) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes RevocationRequest, its Unknown members included.
@@ -14542,10 +14224,8 @@ func (v RevocationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&
 // UnmarshalJSON reads RevocationRequest; the members it does not declare go to Unknown.
 func (v *RevocationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v RevocationRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *RevocationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14556,10 +14236,8 @@ func (v RevocationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(
 // UnmarshalJSON reads RevocationResponse; the members it does not declare go to Unknown.
 func (v *RevocationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v RevocationResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *RevocationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14570,10 +14248,8 @@ func (v Scope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Scope; the members it does not declare go to Unknown.
 func (v *Scope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Scope) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Scope) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes Service, its Unknown members included.
@@ -14582,10 +14258,8 @@ func (v Service) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Service; the members it does not declare go to Unknown.
 func (v *Service) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Service) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Service) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes ServiceGetListResponse, its Unknown members included.
@@ -14594,12 +14268,8 @@ func (v ServiceGetListResponse) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads ServiceGetListResponse; the members it does not declare go to Unknown.
 func (v *ServiceGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ServiceGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ServiceGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14610,12 +14280,8 @@ func (v ServiceJwksGetResponse) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads ServiceJwksGetResponse; the members it does not declare go to Unknown.
 func (v *ServiceJwksGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ServiceJwksGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ServiceJwksGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14626,10 +14292,8 @@ func (v SnsCredentials) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) 
 // UnmarshalJSON reads SnsCredentials; the members it does not declare go to Unknown.
 func (v *SnsCredentials) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SnsCredentials) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SnsCredentials) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14640,12 +14304,8 @@ func (v StandardIntrospectionRequest) MarshalJSON() ([]byte, error) { return wir
 // UnmarshalJSON reads StandardIntrospectionRequest; the members it does not declare go to Unknown.
 func (v *StandardIntrospectionRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v StandardIntrospectionRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *StandardIntrospectionRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14656,12 +14316,8 @@ func (v StandardIntrospectionResponse) MarshalJSON() ([]byte, error) { return wi
 // UnmarshalJSON reads StandardIntrospectionResponse; the members it does not declare go to Unknown.
 func (v *StandardIntrospectionResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v StandardIntrospectionResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *StandardIntrospectionResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14672,10 +14328,8 @@ func (v TaggedValue) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads TaggedValue; the members it does not declare go to Unknown.
 func (v *TaggedValue) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TaggedValue) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TaggedValue) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes TokenBatchStatus, its Unknown members included.
@@ -14684,10 +14338,8 @@ func (v TokenBatchStatus) MarshalJSON() ([]byte, error) { return wire.Marshal(&v
 // UnmarshalJSON reads TokenBatchStatus; the members it does not declare go to Unknown.
 func (v *TokenBatchStatus) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenBatchStatus) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenBatchStatus) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14698,12 +14350,8 @@ func (v TokenCreateBatchResponse) MarshalJSON() ([]byte, error) { return wire.Ma
 // UnmarshalJSON reads TokenCreateBatchResponse; the members it does not declare go to Unknown.
 func (v *TokenCreateBatchResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenCreateBatchResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenCreateBatchResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14714,12 +14362,8 @@ func (v TokenCreateBatchStatusResponse) MarshalJSON() ([]byte, error) { return w
 // UnmarshalJSON reads TokenCreateBatchStatusResponse; the members it does not declare go to Unknown.
 func (v *TokenCreateBatchStatusResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenCreateBatchStatusResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenCreateBatchStatusResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14730,10 +14374,8 @@ func (v TokenCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(
 // UnmarshalJSON reads TokenCreateRequest; the members it does not declare go to Unknown.
 func (v *TokenCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenCreateRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14744,10 +14386,8 @@ func (v TokenCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads TokenCreateResponse; the members it does not declare go to Unknown.
 func (v *TokenCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14758,10 +14398,8 @@ func (v TokenFailRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v
 // UnmarshalJSON reads TokenFailRequest; the members it does not declare go to Unknown.
 func (v *TokenFailRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenFailRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14772,10 +14410,8 @@ func (v TokenFailResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&
 // UnmarshalJSON reads TokenFailResponse; the members it does not declare go to Unknown.
 func (v *TokenFailResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenFailResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14786,10 +14422,8 @@ func (v TokenGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads TokenGetListResponse; the members it does not declare go to Unknown.
 func (v *TokenGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenGetListResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14800,10 +14434,8 @@ func (v TokenInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads TokenInfo; the members it does not declare go to Unknown.
 func (v *TokenInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenInfo) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes TokenIssueRequest, its Unknown members included.
@@ -14812,10 +14444,8 @@ func (v TokenIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&
 // UnmarshalJSON reads TokenIssueRequest; the members it does not declare go to Unknown.
 func (v *TokenIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14826,10 +14456,8 @@ func (v TokenIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(
 // UnmarshalJSON reads TokenIssueResponse; the members it does not declare go to Unknown.
 func (v *TokenIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14840,10 +14468,8 @@ func (v TokenRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads TokenRequest; the members it does not declare go to Unknown.
 func (v *TokenRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes TokenResponse, its Unknown members included.
@@ -14852,10 +14478,8 @@ func (v TokenResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads TokenResponse; the members it does not declare go to Unknown.
 func (v *TokenResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes TokenRevokeRequest, its Unknown members included.
@@ -14864,10 +14488,8 @@ func (v TokenRevokeRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(
 // UnmarshalJSON reads TokenRevokeRequest; the members it does not declare go to Unknown.
 func (v *TokenRevokeRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenRevokeRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenRevokeRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14878,10 +14500,8 @@ func (v TokenRevokeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads TokenRevokeResponse; the members it does not declare go to Unknown.
 func (v *TokenRevokeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenRevokeResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenRevokeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14892,10 +14512,8 @@ func (v TokenUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(
 // UnmarshalJSON reads TokenUpdateRequest; the members it does not declare go to Unknown.
 func (v *TokenUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenUpdateRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14906,10 +14524,8 @@ func (v TokenUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads TokenUpdateResponse; the members it does not declare go to Unknown.
 func (v *TokenUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TokenUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TokenUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14920,10 +14536,8 @@ func (v TrustAnchor) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads TrustAnchor; the members it does not declare go to Unknown.
 func (v *TrustAnchor) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TrustAnchor) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TrustAnchor) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes UserinfoIssueRequest, its Unknown members included.
@@ -14932,10 +14546,8 @@ func (v UserinfoIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads UserinfoIssueRequest; the members it does not declare go to Unknown.
 func (v *UserinfoIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v UserinfoIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *UserinfoIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14946,10 +14558,8 @@ func (v UserinfoIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marsh
 // UnmarshalJSON reads UserinfoIssueResponse; the members it does not declare go to Unknown.
 func (v *UserinfoIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v UserinfoIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *UserinfoIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14960,10 +14570,8 @@ func (v UserinfoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v)
 // UnmarshalJSON reads UserinfoRequest; the members it does not declare go to Unknown.
 func (v *UserinfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v UserinfoRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *UserinfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14974,10 +14582,8 @@ func (v UserinfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v
 // UnmarshalJSON reads UserinfoResponse; the members it does not declare go to Unknown.
 func (v *UserinfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v UserinfoResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *UserinfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -14988,10 +14594,8 @@ func (v VciBatchIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads VciBatchIssueRequest; the members it does not declare go to Unknown.
 func (v *VciBatchIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciBatchIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciBatchIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15002,10 +14606,8 @@ func (v VciBatchIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marsh
 // UnmarshalJSON reads VciBatchIssueResponse; the members it does not declare go to Unknown.
 func (v *VciBatchIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciBatchIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciBatchIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15016,10 +14618,8 @@ func (v VciBatchParseRequest) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads VciBatchParseRequest; the members it does not declare go to Unknown.
 func (v *VciBatchParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciBatchParseRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciBatchParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15030,10 +14630,8 @@ func (v VciBatchParseResponse) MarshalJSON() ([]byte, error) { return wire.Marsh
 // UnmarshalJSON reads VciBatchParseResponse; the members it does not declare go to Unknown.
 func (v *VciBatchParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciBatchParseResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciBatchParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15044,12 +14642,8 @@ func (v VciDeferredIssueRequest) MarshalJSON() ([]byte, error) { return wire.Mar
 // UnmarshalJSON reads VciDeferredIssueRequest; the members it does not declare go to Unknown.
 func (v *VciDeferredIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciDeferredIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciDeferredIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15060,12 +14654,8 @@ func (v VciDeferredIssueResponse) MarshalJSON() ([]byte, error) { return wire.Ma
 // UnmarshalJSON reads VciDeferredIssueResponse; the members it does not declare go to Unknown.
 func (v *VciDeferredIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciDeferredIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciDeferredIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15076,12 +14666,8 @@ func (v VciDeferredParseRequest) MarshalJSON() ([]byte, error) { return wire.Mar
 // UnmarshalJSON reads VciDeferredParseRequest; the members it does not declare go to Unknown.
 func (v *VciDeferredParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciDeferredParseRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciDeferredParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15092,12 +14678,8 @@ func (v VciDeferredParseResponse) MarshalJSON() ([]byte, error) { return wire.Ma
 // UnmarshalJSON reads VciDeferredParseResponse; the members it does not declare go to Unknown.
 func (v *VciDeferredParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciDeferredParseResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciDeferredParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15108,10 +14690,8 @@ func (v VciJwksRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) 
 // UnmarshalJSON reads VciJwksRequest; the members it does not declare go to Unknown.
 func (v *VciJwksRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciJwksRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciJwksRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15122,10 +14702,8 @@ func (v VciJwksResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v)
 // UnmarshalJSON reads VciJwksResponse; the members it does not declare go to Unknown.
 func (v *VciJwksResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciJwksResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciJwksResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15136,10 +14714,8 @@ func (v VciJwtissuerRequest) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads VciJwtissuerRequest; the members it does not declare go to Unknown.
 func (v *VciJwtissuerRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciJwtissuerRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciJwtissuerRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15150,10 +14726,8 @@ func (v VciJwtissuerResponse) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads VciJwtissuerResponse; the members it does not declare go to Unknown.
 func (v *VciJwtissuerResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciJwtissuerResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciJwtissuerResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15164,10 +14738,8 @@ func (v VciMetadataRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(
 // UnmarshalJSON reads VciMetadataRequest; the members it does not declare go to Unknown.
 func (v *VciMetadataRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciMetadataRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciMetadataRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15178,10 +14750,8 @@ func (v VciMetadataResponse) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads VciMetadataResponse; the members it does not declare go to Unknown.
 func (v *VciMetadataResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciMetadataResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciMetadataResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15192,10 +14762,8 @@ func (v VciOfferCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marsh
 // UnmarshalJSON reads VciOfferCreateRequest; the members it does not declare go to Unknown.
 func (v *VciOfferCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciOfferCreateRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciOfferCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15206,12 +14774,8 @@ func (v VciOfferCreateResponse) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads VciOfferCreateResponse; the members it does not declare go to Unknown.
 func (v *VciOfferCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciOfferCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciOfferCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15222,10 +14786,8 @@ func (v VciOfferInfoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads VciOfferInfoRequest; the members it does not declare go to Unknown.
 func (v *VciOfferInfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciOfferInfoRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciOfferInfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15236,10 +14798,8 @@ func (v VciOfferInfoResponse) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads VciOfferInfoResponse; the members it does not declare go to Unknown.
 func (v *VciOfferInfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciOfferInfoResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciOfferInfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15250,10 +14810,8 @@ func (v VciSingleIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marsh
 // UnmarshalJSON reads VciSingleIssueRequest; the members it does not declare go to Unknown.
 func (v *VciSingleIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciSingleIssueRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciSingleIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15264,12 +14822,8 @@ func (v VciSingleIssueResponse) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads VciSingleIssueResponse; the members it does not declare go to Unknown.
 func (v *VciSingleIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciSingleIssueResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciSingleIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15280,10 +14834,8 @@ func (v VciSingleParseRequest) MarshalJSON() ([]byte, error) { return wire.Marsh
 // UnmarshalJSON reads VciSingleParseRequest; the members it does not declare go to Unknown.
 func (v *VciSingleParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciSingleParseRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciSingleParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -15294,12 +14846,8 @@ func (v VciSingleParseResponse) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads VciSingleParseResponse; the members it does not declare go to Unknown.
 func (v *VciSingleParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v VciSingleParseResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *VciSingleParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }

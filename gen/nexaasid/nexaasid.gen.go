@@ -760,10 +760,8 @@ func (v Contacts) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Contacts; the members it does not declare go to Unknown.
 func (v *Contacts) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Contacts) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Contacts) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes Emails, its Unknown members included.
@@ -772,10 +770,8 @@ func (v Emails) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Emails; the members it does not declare go to Unknown.
 func (v *Emails) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Emails) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Emails) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes OAuthError, its Unknown members included.
@@ -784,10 +780,8 @@ func (v OAuthError) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads OAuthError; the members it does not declare go to Unknown.
 func (v *OAuthError) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v OAuthError) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *OAuthError) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes ProfessionalInfo, its Unknown members included.
@@ -796,10 +790,8 @@ func (v ProfessionalInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v
 // UnmarshalJSON reads ProfessionalInfo; the members it does not declare go to Unknown.
 func (v *ProfessionalInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ProfessionalInfo) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ProfessionalInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -810,10 +802,8 @@ func (v Profile) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Profile; the members it does not declare go to Unknown.
 func (v *Profile) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Profile) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Profile) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes SignUp, its Unknown members included.
@@ -822,10 +812,8 @@ func (v SignUp) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads SignUp; the members it does not declare go to Unknown.
 func (v *SignUp) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SignUp) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SignUp) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes SignUpRequest, its Unknown members included.
@@ -834,10 +822,8 @@ func (v SignUpRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads SignUpRequest; the members it does not declare go to Unknown.
 func (v *SignUpRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SignUpRequest) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SignUpRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes ValidationErrors, its Unknown members included.
@@ -846,10 +832,8 @@ func (v ValidationErrors) MarshalJSON() ([]byte, error) { return wire.Marshal(&v
 // UnmarshalJSON reads ValidationErrors; the members it does not declare go to Unknown.
 func (v *ValidationErrors) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ValidationErrors) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ValidationErrors) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }

@@ -22757,10 +22757,8 @@ func (v Addon) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Addon; the members it does not declare go to Unknown.
 func (v *Addon) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Addon) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Addon) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes App, its Unknown members included.
@@ -22769,10 +22767,8 @@ func (v App) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads App; the members it does not declare go to Unknown.
 func (v *App) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v App) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *App) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes AppUpdateJSONBody, its Unknown members included.
@@ -22781,10 +22777,8 @@ func (v AppUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&
 // UnmarshalJSON reads AppUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *AppUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AppUpdateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AppUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -22795,12 +22789,8 @@ func (v AppUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Ma
 // UnmarshalJSON reads AppUpdateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *AppUpdateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AppUpdateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AppUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -22811,10 +22801,8 @@ func (v AppUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&
 // UnmarshalJSON reads AppUpdateResponse; the members it does not declare go to Unknown.
 func (v *AppUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v AppUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *AppUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -22825,10 +22813,8 @@ func (v BusinessRelationship) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads BusinessRelationship; the members it does not declare go to Unknown.
 func (v *BusinessRelationship) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v BusinessRelationship) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *BusinessRelationship) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -22839,10 +22825,8 @@ func (v Connection) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Connection; the members it does not declare go to Unknown.
 func (v *Connection) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Connection) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Connection) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes ConnectionsGetResponse, its Unknown members included.
@@ -22851,12 +22835,8 @@ func (v ConnectionsGetResponse) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads ConnectionsGetResponse; the members it does not declare go to Unknown.
 func (v *ConnectionsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ConnectionsGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ConnectionsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -22869,12 +22849,8 @@ func (v *GetPersonOrganizationMembershipsItem) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v GetPersonOrganizationMembershipsItem) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *GetPersonOrganizationMembershipsItem) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -22889,12 +22865,8 @@ func (v *GetPersonOrganizationMembershipsItemOrganizationSubscription0) Unmarsha
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v GetPersonOrganizationMembershipsItemOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *GetPersonOrganizationMembershipsItemOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -22905,12 +22877,8 @@ func (v JWTPublicKeysListResponse) MarshalJSON() ([]byte, error) { return wire.M
 // UnmarshalJSON reads JWTPublicKeysListResponse; the members it does not declare go to Unknown.
 func (v *JWTPublicKeysListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v JWTPublicKeysListResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *JWTPublicKeysListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -22921,10 +22889,8 @@ func (v Machine) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Machine; the members it does not declare go to Unknown.
 func (v *Machine) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Machine) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Machine) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes MachinesCreateJSONBody, its Unknown members included.
@@ -22933,12 +22899,8 @@ func (v MachinesCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads MachinesCreateJSONBody; the members it does not declare go to Unknown.
 func (v *MachinesCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MachinesCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MachinesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -22949,12 +22911,8 @@ func (v MachinesCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wi
 // UnmarshalJSON reads MachinesCreateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *MachinesCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MachinesCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MachinesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -22965,12 +22923,8 @@ func (v MachinesCreateOwnershipResponse) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads MachinesCreateOwnershipResponse; the members it does not declare go to Unknown.
 func (v *MachinesCreateOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MachinesCreateOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MachinesCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -22981,12 +22935,8 @@ func (v MachinesCreateResponse) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads MachinesCreateResponse; the members it does not declare go to Unknown.
 func (v *MachinesCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MachinesCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MachinesCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -22997,12 +22947,8 @@ func (v MachinesGetOwnershipResponse) MarshalJSON() ([]byte, error) { return wir
 // UnmarshalJSON reads MachinesGetOwnershipResponse; the members it does not declare go to Unknown.
 func (v *MachinesGetOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MachinesGetOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MachinesGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23013,10 +22959,8 @@ func (v MachinesGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads MachinesGetResponse; the members it does not declare go to Unknown.
 func (v *MachinesGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MachinesGetResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MachinesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23027,12 +22971,8 @@ func (v MachinesGetSpecificationResponse) MarshalJSON() ([]byte, error) { return
 // UnmarshalJSON reads MachinesGetSpecificationResponse; the members it does not declare go to Unknown.
 func (v *MachinesGetSpecificationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MachinesGetSpecificationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MachinesGetSpecificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23043,12 +22983,8 @@ func (v MachinesUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads MachinesUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
 func (v *MachinesUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MachinesUpdateOwnershipJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MachinesUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23063,12 +22999,8 @@ func (v *MachinesUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MachinesUpdateOwnershipJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MachinesUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23079,12 +23011,8 @@ func (v MachinesUpdateOwnershipResponse) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads MachinesUpdateOwnershipResponse; the members it does not declare go to Unknown.
 func (v *MachinesUpdateOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MachinesUpdateOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MachinesUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23095,10 +23023,8 @@ func (v ManufacturerMachine) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads ManufacturerMachine; the members it does not declare go to Unknown.
 func (v *ManufacturerMachine) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ManufacturerMachine) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ManufacturerMachine) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23111,12 +23037,8 @@ func (v *ManufacturerMachinesCreateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ManufacturerMachinesCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ManufacturerMachinesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23131,12 +23053,8 @@ func (v *ManufacturerMachinesCreateJSONRequestBody) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ManufacturerMachinesCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ManufacturerMachinesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23149,12 +23067,8 @@ func (v *ManufacturerMachinesCreateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ManufacturerMachinesCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ManufacturerMachinesCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23165,12 +23079,8 @@ func (v ManufacturerMachinesGetResponse) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads ManufacturerMachinesGetResponse; the members it does not declare go to Unknown.
 func (v *ManufacturerMachinesGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ManufacturerMachinesGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ManufacturerMachinesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23183,12 +23093,8 @@ func (v *ManufacturerMachinesUpdateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ManufacturerMachinesUpdateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ManufacturerMachinesUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23203,12 +23109,8 @@ func (v *ManufacturerMachinesUpdateJSONRequestBody) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ManufacturerMachinesUpdateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ManufacturerMachinesUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23221,12 +23123,8 @@ func (v *ManufacturerMachinesUpdateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v ManufacturerMachinesUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *ManufacturerMachinesUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23237,10 +23135,8 @@ func (v Membership) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Membership; the members it does not declare go to Unknown.
 func (v *Membership) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Membership) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Membership) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes MembershipInvitation, its Unknown members included.
@@ -23249,10 +23145,8 @@ func (v MembershipInvitation) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads MembershipInvitation; the members it does not declare go to Unknown.
 func (v *MembershipInvitation) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v MembershipInvitation) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *MembershipInvitation) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23263,10 +23157,8 @@ func (v N401UnauthorizedJWT) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads N401UnauthorizedJWT; the members it does not declare go to Unknown.
 func (v *N401UnauthorizedJWT) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v N401UnauthorizedJWT) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *N401UnauthorizedJWT) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23277,10 +23169,8 @@ func (v N403Forbidden) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads N403Forbidden; the members it does not declare go to Unknown.
 func (v *N403Forbidden) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v N403Forbidden) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *N403Forbidden) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes N404NotFound, its Unknown members included.
@@ -23289,10 +23179,8 @@ func (v N404NotFound) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads N404NotFound; the members it does not declare go to Unknown.
 func (v *N404NotFound) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v N404NotFound) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *N404NotFound) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes N422UnprocessableEntity, its Unknown members included.
@@ -23301,12 +23189,8 @@ func (v N422UnprocessableEntity) MarshalJSON() ([]byte, error) { return wire.Mar
 // UnmarshalJSON reads N422UnprocessableEntity; the members it does not declare go to Unknown.
 func (v *N422UnprocessableEntity) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v N422UnprocessableEntity) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *N422UnprocessableEntity) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23317,10 +23201,8 @@ func (v Organization) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Organization; the members it does not declare go to Unknown.
 func (v *Organization) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Organization) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Organization) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes OrganizationAddonsGetResponse, its Unknown members included.
@@ -23329,12 +23211,8 @@ func (v OrganizationAddonsGetResponse) MarshalJSON() ([]byte, error) { return wi
 // UnmarshalJSON reads OrganizationAddonsGetResponse; the members it does not declare go to Unknown.
 func (v *OrganizationAddonsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v OrganizationAddonsGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *OrganizationAddonsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23349,12 +23227,8 @@ func (v *OrganizationBusinessRelationshipsCreateJSONBody) UnmarshalJSON(b []byte
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v OrganizationBusinessRelationshipsCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *OrganizationBusinessRelationshipsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23369,12 +23243,8 @@ func (v *OrganizationBusinessRelationshipsCreateJSONRequestBody) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v OrganizationBusinessRelationshipsCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *OrganizationBusinessRelationshipsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23389,12 +23259,8 @@ func (v *OrganizationBusinessRelationshipsCreateResponse) UnmarshalJSON(b []byte
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v OrganizationBusinessRelationshipsCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *OrganizationBusinessRelationshipsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23409,12 +23275,8 @@ func (v *OrganizationBusinessRelationshipsGetResponse) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v OrganizationBusinessRelationshipsGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *OrganizationBusinessRelationshipsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23425,12 +23287,8 @@ func (v OrganizationMembership) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads OrganizationMembership; the members it does not declare go to Unknown.
 func (v *OrganizationMembership) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v OrganizationMembership) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *OrganizationMembership) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23445,12 +23303,8 @@ func (v *OrganizationMembershipPersonSubscription0) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v OrganizationMembershipPersonSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *OrganizationMembershipPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23463,12 +23317,8 @@ func (v *OrganizationMembershipsGetResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v OrganizationMembershipsGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *OrganizationMembershipsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23483,12 +23333,8 @@ func (v *OrganizationMembershipsGetResponsePersonSubscription0) UnmarshalJSON(b 
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v OrganizationMembershipsGetResponsePersonSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *OrganizationMembershipsGetResponsePersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23501,12 +23347,8 @@ func (v *OrganizationMembershipsUpdateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v OrganizationMembershipsUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *OrganizationMembershipsUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23521,12 +23363,8 @@ func (v *OrganizationMembershipsUpdateResponsePersonSubscription0) UnmarshalJSON
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v OrganizationMembershipsUpdateResponsePersonSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *OrganizationMembershipsUpdateResponsePersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23537,12 +23375,8 @@ func (v OrganizationSubscription0) MarshalJSON() ([]byte, error) { return wire.M
 // UnmarshalJSON reads OrganizationSubscription0; the members it does not declare go to Unknown.
 func (v *OrganizationSubscription0) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v OrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *OrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23553,10 +23387,8 @@ func (v Person) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Person; the members it does not declare go to Unknown.
 func (v *Person) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Person) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Person) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes PersonOrganizationMembershipsOrganizationSubscription0, its Unknown members included.
@@ -23569,12 +23401,8 @@ func (v *PersonOrganizationMembershipsOrganizationSubscription0) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationMembershipsOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationMembershipsOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23587,12 +23415,8 @@ func (v *PersonOrganizationsCreateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23607,12 +23431,8 @@ func (v *PersonOrganizationsCreateJSONRequestBody) UnmarshalJSON(b []byte) error
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23625,12 +23445,8 @@ func (v *PersonOrganizationsCreateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23645,12 +23461,8 @@ func (v *PersonOrganizationsCreateResponseSubscription0) UnmarshalJSON(b []byte)
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsCreateResponseSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsCreateResponseSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23665,12 +23477,8 @@ func (v *PersonOrganizationsMachinesCreateJSONBody) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsMachinesCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsMachinesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23685,12 +23493,8 @@ func (v *PersonOrganizationsMachinesCreateJSONRequestBody) UnmarshalJSON(b []byt
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsMachinesCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsMachinesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23705,12 +23509,8 @@ func (v *PersonOrganizationsMachinesCreateOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsMachinesCreateOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsMachinesCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23725,12 +23525,8 @@ func (v *PersonOrganizationsMachinesCreateResponse) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsMachinesCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsMachinesCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23745,12 +23541,8 @@ func (v *PersonOrganizationsMachinesGetOwnershipResponse) UnmarshalJSON(b []byte
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsMachinesGetOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsMachinesGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23765,12 +23557,8 @@ func (v *PersonOrganizationsMachinesGetResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsMachinesGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsMachinesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23785,12 +23573,8 @@ func (v *PersonOrganizationsMachinesGetSpecificationResponse) UnmarshalJSON(b []
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsMachinesGetSpecificationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsMachinesGetSpecificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23805,12 +23589,8 @@ func (v *PersonOrganizationsMachinesUpdateOwnershipJSONBody) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsMachinesUpdateOwnershipJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsMachinesUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23825,12 +23605,8 @@ func (v *PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) UnmarshalJSO
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23845,12 +23621,8 @@ func (v *PersonOrganizationsMachinesUpdateOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsMachinesUpdateOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsMachinesUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23865,12 +23637,8 @@ func (v *PersonOrganizationsMembershipInvitationsCreateJSONBody) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsMembershipInvitationsCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsMembershipInvitationsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23885,12 +23653,8 @@ func (v *PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) Unmarsha
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23905,12 +23669,8 @@ func (v *PersonOrganizationsMembershipInvitationsCreateResponse) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsMembershipInvitationsCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsMembershipInvitationsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23925,12 +23685,8 @@ func (v *PersonOrganizationsMembershipsGetResponse) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsMembershipsGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsMembershipsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23945,12 +23701,8 @@ func (v *PersonOrganizationsMembershipsUpdateResponse) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsMembershipsUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsMembershipsUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23965,12 +23717,8 @@ func (v *PersonOrganizationsSitesCreateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSitesCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSitesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -23985,12 +23733,8 @@ func (v *PersonOrganizationsSitesCreateJSONRequestBody) UnmarshalJSON(b []byte) 
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSitesCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSitesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24005,12 +23749,8 @@ func (v *PersonOrganizationsSitesCreateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSitesCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSitesCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24025,12 +23765,8 @@ func (v *PersonOrganizationsSitesCreateResponseOrganizationSubscription0) Unmars
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSitesCreateResponseOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSitesCreateResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24043,12 +23779,8 @@ func (v *PersonOrganizationsSitesGetResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSitesGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSitesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24063,12 +23795,8 @@ func (v *PersonOrganizationsSitesGetResponseOrganizationSubscription0) Unmarshal
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSitesGetResponseOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSitesGetResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24083,12 +23811,8 @@ func (v *PersonOrganizationsSitesUpdateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSitesUpdateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSitesUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24103,12 +23827,8 @@ func (v *PersonOrganizationsSitesUpdateJSONRequestBody) UnmarshalJSON(b []byte) 
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSitesUpdateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSitesUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24123,12 +23843,8 @@ func (v *PersonOrganizationsSitesUpdateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSitesUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSitesUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24143,12 +23859,8 @@ func (v *PersonOrganizationsSitesUpdateResponseOrganizationSubscription0) Unmars
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSitesUpdateResponseOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSitesUpdateResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24163,12 +23875,8 @@ func (v *PersonOrganizationsSoftwareCreateJSONBody) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSoftwareCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSoftwareCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24183,12 +23891,8 @@ func (v *PersonOrganizationsSoftwareCreateJSONRequestBody) UnmarshalJSON(b []byt
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSoftwareCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSoftwareCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24203,12 +23907,8 @@ func (v *PersonOrganizationsSoftwareCreateOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSoftwareCreateOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSoftwareCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24223,12 +23923,8 @@ func (v *PersonOrganizationsSoftwareCreateResponse) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSoftwareCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSoftwareCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24243,12 +23939,8 @@ func (v *PersonOrganizationsSoftwareGetOwnershipResponse) UnmarshalJSON(b []byte
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSoftwareGetOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSoftwareGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24263,12 +23955,8 @@ func (v *PersonOrganizationsSoftwareGetResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSoftwareGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSoftwareGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24283,12 +23971,8 @@ func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONBody) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSoftwareUpdateOwnershipJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24303,12 +23987,8 @@ func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSO
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24323,12 +24003,8 @@ func (v *PersonOrganizationsSoftwareUpdateOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSoftwareUpdateOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSoftwareUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24343,12 +24019,8 @@ func (v *PersonOrganizationsSpecialistsCreateJSONBody) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSpecialistsCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSpecialistsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24363,12 +24035,8 @@ func (v *PersonOrganizationsSpecialistsCreateJSONRequestBody) UnmarshalJSON(b []
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSpecialistsCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSpecialistsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24383,12 +24051,8 @@ func (v *PersonOrganizationsSpecialistsCreateOwnershipResponse) UnmarshalJSON(b 
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSpecialistsCreateOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSpecialistsCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24403,12 +24067,8 @@ func (v *PersonOrganizationsSpecialistsCreateResponse) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSpecialistsCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSpecialistsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24423,12 +24083,8 @@ func (v *PersonOrganizationsSpecialistsGetOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSpecialistsGetOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSpecialistsGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24443,12 +24099,8 @@ func (v *PersonOrganizationsSpecialistsGetResponse) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSpecialistsGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSpecialistsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24463,12 +24115,8 @@ func (v *PersonOrganizationsSpecialistsGetSpecificationResponse) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSpecialistsGetSpecificationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSpecialistsGetSpecificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24483,12 +24131,8 @@ func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONBody) UnmarshalJSON(b 
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSpecialistsUpdateOwnershipJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24503,12 +24147,8 @@ func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) Unmarshal
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24523,12 +24163,8 @@ func (v *PersonOrganizationsSpecialistsUpdateOwnershipResponse) UnmarshalJSON(b 
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonOrganizationsSpecialistsUpdateOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonOrganizationsSpecialistsUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24539,10 +24175,8 @@ func (v PersonSubscription0) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads PersonSubscription0; the members it does not declare go to Unknown.
 func (v *PersonSubscription0) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonSubscription0) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24553,12 +24187,8 @@ func (v PersonUpdateAvatarMultipartBody) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads PersonUpdateAvatarMultipartBody; the members it does not declare go to Unknown.
 func (v *PersonUpdateAvatarMultipartBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonUpdateAvatarMultipartBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonUpdateAvatarMultipartBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24573,12 +24203,8 @@ func (v *PersonUpdateAvatarMultipartRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonUpdateAvatarMultipartRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonUpdateAvatarMultipartRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24589,12 +24215,8 @@ func (v PersonUpdateAvatarResponse) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads PersonUpdateAvatarResponse; the members it does not declare go to Unknown.
 func (v *PersonUpdateAvatarResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonUpdateAvatarResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonUpdateAvatarResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24605,10 +24227,8 @@ func (v PersonUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads PersonUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *PersonUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonUpdateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24619,12 +24239,8 @@ func (v PersonUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire
 // UnmarshalJSON reads PersonUpdateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *PersonUpdateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonUpdateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24635,10 +24251,8 @@ func (v PersonUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marsha
 // UnmarshalJSON reads PersonUpdateResponse; the members it does not declare go to Unknown.
 func (v *PersonUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24653,12 +24267,8 @@ func (v *PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0) U
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24671,12 +24281,8 @@ func (v *PersonUpdateResponseSubscription0) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v PersonUpdateResponseSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *PersonUpdateResponseSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24689,12 +24295,8 @@ func (v *RevokedAccessTokensCreateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v RevokedAccessTokensCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *RevokedAccessTokensCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24705,12 +24307,8 @@ func (v RevokedAccessTokensListResponse) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads RevokedAccessTokensListResponse; the members it does not declare go to Unknown.
 func (v *RevokedAccessTokensListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v RevokedAccessTokensListResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *RevokedAccessTokensListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24721,10 +24319,8 @@ func (v RolesListItem) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads RolesListItem; the members it does not declare go to Unknown.
 func (v *RolesListItem) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v RolesListItem) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *RolesListItem) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes Site, its Unknown members included.
@@ -24733,10 +24329,8 @@ func (v Site) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Site; the members it does not declare go to Unknown.
 func (v *Site) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Site) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Site) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes SiteOrganizationSubscription0, its Unknown members included.
@@ -24745,12 +24339,8 @@ func (v SiteOrganizationSubscription0) MarshalJSON() ([]byte, error) { return wi
 // UnmarshalJSON reads SiteOrganizationSubscription0; the members it does not declare go to Unknown.
 func (v *SiteOrganizationSubscription0) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SiteOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SiteOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24761,10 +24351,8 @@ func (v SitesCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads SitesCreateJSONBody; the members it does not declare go to Unknown.
 func (v *SitesCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SitesCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SitesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24775,12 +24363,8 @@ func (v SitesCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads SitesCreateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *SitesCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SitesCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SitesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24791,10 +24375,8 @@ func (v SitesCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads SitesCreateResponse; the members it does not declare go to Unknown.
 func (v *SitesCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SitesCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SitesCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24809,12 +24391,8 @@ func (v *SitesCreateResponseOrganizationSubscription0) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SitesCreateResponseOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SitesCreateResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24825,10 +24403,8 @@ func (v SitesGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v
 // UnmarshalJSON reads SitesGetResponse; the members it does not declare go to Unknown.
 func (v *SitesGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SitesGetResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SitesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24843,12 +24419,8 @@ func (v *SitesGetResponseOrganizationSubscription0) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SitesGetResponseOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SitesGetResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24859,10 +24431,8 @@ func (v SitesUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads SitesUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *SitesUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SitesUpdateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SitesUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24873,12 +24443,8 @@ func (v SitesUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads SitesUpdateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *SitesUpdateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SitesUpdateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SitesUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24889,10 +24455,8 @@ func (v SitesUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads SitesUpdateResponse; the members it does not declare go to Unknown.
 func (v *SitesUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SitesUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SitesUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24907,12 +24471,8 @@ func (v *SitesUpdateResponseOrganizationSubscription0) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SitesUpdateResponseOrganizationSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SitesUpdateResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24923,10 +24483,8 @@ func (v Software) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Software; the members it does not declare go to Unknown.
 func (v *Software) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Software) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Software) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes SoftwareCreateJSONBody, its Unknown members included.
@@ -24935,12 +24493,8 @@ func (v SoftwareCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads SoftwareCreateJSONBody; the members it does not declare go to Unknown.
 func (v *SoftwareCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SoftwareCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SoftwareCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24951,12 +24505,8 @@ func (v SoftwareCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wi
 // UnmarshalJSON reads SoftwareCreateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *SoftwareCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SoftwareCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SoftwareCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24967,12 +24517,8 @@ func (v SoftwareCreateOwnershipResponse) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads SoftwareCreateOwnershipResponse; the members it does not declare go to Unknown.
 func (v *SoftwareCreateOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SoftwareCreateOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SoftwareCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24983,12 +24529,8 @@ func (v SoftwareCreateResponse) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads SoftwareCreateResponse; the members it does not declare go to Unknown.
 func (v *SoftwareCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SoftwareCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SoftwareCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -24999,12 +24541,8 @@ func (v SoftwareGetOwnershipResponse) MarshalJSON() ([]byte, error) { return wir
 // UnmarshalJSON reads SoftwareGetOwnershipResponse; the members it does not declare go to Unknown.
 func (v *SoftwareGetOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SoftwareGetOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SoftwareGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25015,10 +24553,8 @@ func (v SoftwareGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads SoftwareGetResponse; the members it does not declare go to Unknown.
 func (v *SoftwareGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SoftwareGetResponse) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SoftwareGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25029,12 +24565,8 @@ func (v SoftwareUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads SoftwareUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
 func (v *SoftwareUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SoftwareUpdateOwnershipJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SoftwareUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25049,12 +24581,8 @@ func (v *SoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SoftwareUpdateOwnershipJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25065,12 +24593,8 @@ func (v SoftwareUpdateOwnershipResponse) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads SoftwareUpdateOwnershipResponse; the members it does not declare go to Unknown.
 func (v *SoftwareUpdateOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SoftwareUpdateOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SoftwareUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25081,10 +24605,8 @@ func (v Specialist) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Specialist; the members it does not declare go to Unknown.
 func (v *Specialist) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Specialist) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Specialist) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes SpecialistsCreateJSONBody, its Unknown members included.
@@ -25093,12 +24615,8 @@ func (v SpecialistsCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.M
 // UnmarshalJSON reads SpecialistsCreateJSONBody; the members it does not declare go to Unknown.
 func (v *SpecialistsCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SpecialistsCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SpecialistsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25109,12 +24627,8 @@ func (v SpecialistsCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return
 // UnmarshalJSON reads SpecialistsCreateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *SpecialistsCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SpecialistsCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SpecialistsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25127,12 +24641,8 @@ func (v *SpecialistsCreateOwnershipResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SpecialistsCreateOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SpecialistsCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25143,12 +24653,8 @@ func (v SpecialistsCreateResponse) MarshalJSON() ([]byte, error) { return wire.M
 // UnmarshalJSON reads SpecialistsCreateResponse; the members it does not declare go to Unknown.
 func (v *SpecialistsCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SpecialistsCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SpecialistsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25159,12 +24665,8 @@ func (v SpecialistsGetOwnershipResponse) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads SpecialistsGetOwnershipResponse; the members it does not declare go to Unknown.
 func (v *SpecialistsGetOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SpecialistsGetOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SpecialistsGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25175,12 +24677,8 @@ func (v SpecialistsGetResponse) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads SpecialistsGetResponse; the members it does not declare go to Unknown.
 func (v *SpecialistsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SpecialistsGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SpecialistsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25193,12 +24691,8 @@ func (v *SpecialistsGetSpecificationResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SpecialistsGetSpecificationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SpecialistsGetSpecificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25211,12 +24705,8 @@ func (v *SpecialistsUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SpecialistsUpdateOwnershipJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SpecialistsUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25231,12 +24721,8 @@ func (v *SpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SpecialistsUpdateOwnershipJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25249,12 +24735,8 @@ func (v *SpecialistsUpdateOwnershipResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SpecialistsUpdateOwnershipResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SpecialistsUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25265,10 +24747,8 @@ func (v Subscription) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads Subscription; the members it does not declare go to Unknown.
 func (v *Subscription) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v Subscription) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *Subscription) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes SubscriptionCreate, its Unknown members included.
@@ -25277,10 +24757,8 @@ func (v SubscriptionCreate) MarshalJSON() ([]byte, error) { return wire.Marshal(
 // UnmarshalJSON reads SubscriptionCreate; the members it does not declare go to Unknown.
 func (v *SubscriptionCreate) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SubscriptionCreate) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SubscriptionCreate) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25291,12 +24769,8 @@ func (v SubscriptionsGetResponse) MarshalJSON() ([]byte, error) { return wire.Ma
 // UnmarshalJSON reads SubscriptionsGetResponse; the members it does not declare go to Unknown.
 func (v *SubscriptionsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SubscriptionsGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SubscriptionsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25307,12 +24781,8 @@ func (v SubscriptionsUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire
 // UnmarshalJSON reads SubscriptionsUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *SubscriptionsUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SubscriptionsUpdateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SubscriptionsUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25325,12 +24795,8 @@ func (v *SubscriptionsUpdateJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SubscriptionsUpdateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SubscriptionsUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25341,12 +24807,8 @@ func (v SubscriptionsUpdateResponse) MarshalJSON() ([]byte, error) { return wire
 // UnmarshalJSON reads SubscriptionsUpdateResponse; the members it does not declare go to Unknown.
 func (v *SubscriptionsUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v SubscriptionsUpdateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *SubscriptionsUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25357,10 +24819,8 @@ func (v TestAccount) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads TestAccount; the members it does not declare go to Unknown.
 func (v *TestAccount) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TestAccount) MarshalJSONTo(e *jsontext.Encoder) error { return wire.MarshalTo(e, &v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TestAccount) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
 // MarshalJSON writes TestAccountMembershipsPersonSubscription0, its Unknown members included.
@@ -25373,12 +24833,8 @@ func (v *TestAccountMembershipsPersonSubscription0) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TestAccountMembershipsPersonSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TestAccountMembershipsPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25389,12 +24845,8 @@ func (v TestAccountSubscription0) MarshalJSON() ([]byte, error) { return wire.Ma
 // UnmarshalJSON reads TestAccountSubscription0; the members it does not declare go to Unknown.
 func (v *TestAccountSubscription0) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TestAccountSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TestAccountSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25405,12 +24857,8 @@ func (v TestAccountsCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads TestAccountsCreateJSONBody; the members it does not declare go to Unknown.
 func (v *TestAccountsCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TestAccountsCreateJSONBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TestAccountsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25423,12 +24871,8 @@ func (v *TestAccountsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TestAccountsCreateJSONRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TestAccountsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25439,12 +24883,8 @@ func (v TestAccountsCreateResponse) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads TestAccountsCreateResponse; the members it does not declare go to Unknown.
 func (v *TestAccountsCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TestAccountsCreateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TestAccountsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25459,12 +24899,8 @@ func (v *TestAccountsCreateResponseMembershipsPersonSubscription0) UnmarshalJSON
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TestAccountsCreateResponseMembershipsPersonSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TestAccountsCreateResponseMembershipsPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25479,12 +24915,8 @@ func (v *TestAccountsCreateResponseSubscription0) UnmarshalJSON(b []byte) error 
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TestAccountsCreateResponseSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TestAccountsCreateResponseSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25495,12 +24927,8 @@ func (v TestAccountsGetResponse) MarshalJSON() ([]byte, error) { return wire.Mar
 // UnmarshalJSON reads TestAccountsGetResponse; the members it does not declare go to Unknown.
 func (v *TestAccountsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TestAccountsGetResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TestAccountsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25515,12 +24943,8 @@ func (v *TestAccountsGetResponseMembershipsPersonSubscription0) UnmarshalJSON(b 
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TestAccountsGetResponseMembershipsPersonSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TestAccountsGetResponseMembershipsPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
@@ -25533,12 +24957,8 @@ func (v *TestAccountsGetResponseSubscription0) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSONTo is MarshalJSON for the JSON v2 API.
-func (v TestAccountsGetResponseSubscription0) MarshalJSONTo(e *jsontext.Encoder) error {
-	return wire.MarshalTo(e, &v)
-}
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API.
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
 func (v *TestAccountsGetResponseSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }

@@ -2,7 +2,7 @@
 // bytes, the members a model does not declare kept in its Unknown field
 // and written back, numbers and strings taken as the server sent them.
 //
-// A generated model T gets four one-line methods that call this package,
+// A generated model T gets three one-line methods that call this package,
 // which reads and writes T's fields through a method-less view of T, so
 // both encoding/json and the JSON v2 API (github.com/go-json-experiment/json)
 // encode and decode it the same way, and the v2 API never re-parses a
@@ -44,18 +44,24 @@ var writeOptions = json.JoinOptions(
 )
 
 // Marshal encodes the model v points to, its Unknown members included.
+//
+// The functions the generated methods call are never inlined: thousands
+// of methods call them, and a copy of each body in every one costs the
+// compiler memory for no measurable speed.
+//
+//go:noinline
 func Marshal(v any) ([]byte, error) { return json.Marshal(plain(v), writeOptions) }
 
 // Unmarshal decodes b into the model v points to, keeping the members it
 // does not declare.
+//
+//go:noinline
 func Unmarshal(b []byte, v any) error { return json.Unmarshal(b, plain(v), readOptions) }
-
-// MarshalTo encodes the model v points to on an encoder of the JSON v2
-// API, whose options apply.
-func MarshalTo(enc *jsontext.Encoder, v any) error { return json.MarshalEncode(enc, plain(v)) }
 
 // UnmarshalFrom decodes the next value of a decoder of the JSON v2 API
 // into the model v points to.
+//
+//go:noinline
 func UnmarshalFrom(dec *jsontext.Decoder, v any) error { return json.UnmarshalDecode(dec, plain(v)) }
 
 // plains caches, for each model type, an unnamed struct type with the same
@@ -97,10 +103,6 @@ func plainType(t reflect.Type) any {
 	}
 	return reflect.StructOf(fields)
 }
-
-// Encode encodes a request body: a model, a slice or map of models, or any
-// other Go value, with the options of Marshal.
-func Encode(v any) ([]byte, error) { return json.Marshal(v, writeOptions) }
 
 // maxRetries bounds how many failing members Decode sets aside.
 const maxRetries = 32
