@@ -1,3 +1,7 @@
+// The rules every generated model follows (liberal on read, exact on
+// write): the type mapping of codegen.yaml, unknown members kept by every
+// object model, inline answers named so that they are models too.
+
 package main
 
 import (
@@ -50,8 +54,9 @@ const (
 // keepUnknown makes every object model of oapi-codegen's output keep the
 // JSON members it does not declare and write them back: a struct gets an
 // Unknown field (or its AdditionalProperties map takes that role), and
-// three one-line JSON methods that call internal/wire. skip names the structs that are not JSON (parameters).
-// The source is edited as text, so comments stay where they were.
+// three one-line JSON methods that call internal/wire. skip names the
+// structs that are not JSON (parameters). The source is edited as text, so
+// comments stay where they were.
 func keepUnknown(src []byte, skip map[string]bool) ([]byte, error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "raw.go", src, parser.ParseComments)
