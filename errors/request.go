@@ -30,6 +30,14 @@ type DecodeError struct {
 	Body []byte
 	// Err is the decoding error.
 	Err error
+	// Path names the first member of the answer that did not fit its Go
+	// type, as a Go reader writes it (users[3].created_at); empty when the
+	// body as a whole could not be read (bad JSON, wrong content type).
+	Path string
+	// Value, when Path is set, is the answer decoded without the members
+	// that failed (read as null): a pointer to the result type of the
+	// operation, so the rest of the answer stays usable.
+	Value any
 }
 
 // NewDecodeError builds a *DecodeError for resp, whose body was read into
@@ -55,6 +63,10 @@ func (e *DecodeError) Error() string {
 		b.WriteString(": ")
 	}
 	b.WriteString("cannot decode ")
+	if e.Path != "" {
+		b.WriteString(clean(e.Path, 200))
+		b.WriteString(" in ")
+	}
 	b.WriteString(statusText(e.StatusCode))
 	b.WriteString(" response (")
 	b.WriteString(describeBody(e.ContentType, e.Body, false))

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	openapi_types "github.com/oapi-codegen/runtime/types"
-
 	"github.com/idsdk/idsdk-go/gen/auth0auth"
 )
 
@@ -54,7 +52,7 @@ func (c *Client) StartPasswordless(ctx context.Context, p PasswordlessParams) er
 		if p.Email == "" {
 			return errors.New("auth0: passwordless e-mail needs Email")
 		}
-		e := openapi_types.Email(p.Email)
+		e := p.Email
 		body.Email = &e
 	case ChannelSMS:
 		if p.PhoneNumber == "" {

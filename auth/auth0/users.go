@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 
-	openapi_types "github.com/oapi-codegen/runtime/types"
-
 	"github.com/idsdk/idsdk-go/gen/auth0auth"
 	"github.com/idsdk/idsdk-go/internal/redact"
 )
@@ -65,7 +63,7 @@ func (c *Client) Signup(ctx context.Context, p SignupParams) (*SignupResult, err
 	if p.Email == "" || p.Password == "" || p.Connection == "" {
 		return nil, errors.New("auth0: Signup needs Email, Password and Connection")
 	}
-	email := openapi_types.Email(p.Email)
+	email := p.Email
 	body := auth0auth.SignupJSONRequestBody{
 		ClientId: c.clientID, Connection: p.Connection, Email: &email, Password: p.Password,
 		Username: opt(p.Username), GivenName: opt(p.GivenName), FamilyName: opt(p.FamilyName),
@@ -100,7 +98,7 @@ func (c *Client) ChangePassword(ctx context.Context, email, connection, organiza
 		return "", errors.New("auth0: ChangePassword needs an e-mail address and a connection")
 	}
 	body := auth0auth.ChangePasswordJSONRequestBody{
-		ClientId: c.clientID, Connection: connection, Email: openapi_types.Email(email), Organization: opt(organization),
+		ClientId: c.clientID, Connection: connection, Email: email, Organization: opt(organization),
 	}
 	msg, err := c.api.Database.ChangePassword(ctx, body)
 	if err != nil {

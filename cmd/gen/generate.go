@@ -116,6 +116,7 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 	}
 
 	nameUnionBodies(spec)
+	nameInlineAnswers(spec)
 	oc := cfg.Configuration
 	oc.Generate = codegen.GenerateOptions{Models: true, Client: true}
 	oc.OutputOptions.ClientTypeName = "RawClient"
@@ -126,6 +127,9 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 	// client, so that template renders nothing.
 	oc.OutputOptions.UserTemplates["client-with-responses.tmpl"] = "// The typed facade (services.gen.go) parses responses.\n"
 	oc.AllowRemoteRefsFrom = []string{}
+	if err := applyRules(&oc); err != nil {
+		return nil, err
+	}
 	oc = oc.UpdateDefaults()
 	if err := oc.Validate(); err != nil {
 		return nil, err
@@ -134,13 +138,13 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oapi-codegen: %w", err)
 	}
-	rawCode, err := finishRaw(code)
-	if err != nil {
-		return nil, err
-	}
 	// OperationDefinitions reads the state Generate left behind, so it
 	// must run right after it, for the same document.
 	ops, err := codegen.OperationDefinitions(spec)
+	if err != nil {
+		return nil, err
+	}
+	rawCode, err := finishRaw(code, paramTypes(ops))
 	if err != nil {
 		return nil, err
 	}
@@ -196,9 +200,10 @@ var rawRenames = map[string]string{
 // rawRenameWords matches the renamed identifiers in comments.
 var rawRenameWords = regexp.MustCompile(`\b(ClientOption|NewClient|WithHTTPClient|WithRequestEditorFn|ClientInterface)\b`)
 
-// finishRaw stamps our header on oapi-codegen's output and renames its
-// raw-client helpers.
-func finishRaw(code string) ([]byte, error) {
+// finishRaw stamps our header on oapi-codegen's output, renames its
+// raw-client helpers and makes its models keep unknown members (params
+// names the parameter structs, which are not JSON).
+func finishRaw(code string, params map[string]bool) ([]byte, error) {
 	header := genHeader + " with oapi-codegen " + oapiCodegenVersion() + ". DO NOT EDIT.\n\n"
 	if !oapiHeader.MatchString(code) {
 		return nil, fmt.Errorf("oapi-codegen output has no generated-code header:\n%.300s", code)
@@ -226,7 +231,15 @@ func finishRaw(code string) ([]byte, error) {
 	if err := (&printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 8}).Fprint(&buf, fset, f); err != nil {
 		return nil, err
 	}
-	return format.Source(buf.Bytes())
+	out, err := keepUnknown(buf.Bytes(), params)
+	if err != nil {
+		return nil, err
+	}
+	out, err = pruneImports(out)
+	if err != nil {
+		return nil, fmt.Errorf("models: %w", err)
+	}
+	return format.Source(out)
 }
 
 func oapiCodegenVersion() string {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/idsdk/idsdk-go/internal/wire"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -693,6 +695,10 @@ type AuthorizationCodeGrant struct {
 	Code                string                                     `json:"code"`
 	GrantType           AuthorizationCodeGrantGrantType            `json:"grant_type"`
 	RedirectUri         string                                     `json:"redirect_uri"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationCodeGrantClientAssertionType defines model for AuthorizationCodeGrant.ClientAssertionType.
@@ -710,6 +716,10 @@ type AuthorizationCodePKCEGrant struct {
 	CodeVerifier string                              `json:"code_verifier"`
 	GrantType    AuthorizationCodePKCEGrantGrantType `json:"grant_type"`
 	RedirectUri  string                              `json:"redirect_uri"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationCodePKCEGrantGrantType defines model for AuthorizationCodePKCEGrant.GrantType.
@@ -720,6 +730,10 @@ type BackchannelAuthorizeResponse struct {
 	AuthReqId string `json:"auth_req_id"`
 	ExpiresIn int    `json:"expires_in"`
 	Interval  *int   `json:"interval,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientCredentialsGrant defines model for ClientCredentialsGrant.
@@ -731,6 +745,10 @@ type ClientCredentialsGrant struct {
 	ClientSecret        string                                     `json:"client_secret"`
 	GrantType           ClientCredentialsGrantGrantType            `json:"grant_type"`
 	Organization        *string                                    `json:"organization,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientCredentialsGrantClientAssertionType defines model for ClientCredentialsGrant.ClientAssertionType.
@@ -746,6 +764,10 @@ type ClientRegistration struct {
 	ClientSecret          *string   `json:"client_secret,omitempty"`
 	ClientSecretExpiresAt *int      `json:"client_secret_expires_at,omitempty"`
 	RedirectUris          *[]string `json:"redirect_uris,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DelegationResponse defines model for DelegationResponse.
@@ -753,6 +775,10 @@ type DelegationResponse struct {
 	ExpiresIn *int    `json:"expires_in,omitempty"`
 	IdToken   *string `json:"id_token,omitempty"`
 	TokenType *string `json:"token_type,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeviceCodeGrant defines model for DeviceCodeGrant.
@@ -760,6 +786,10 @@ type DeviceCodeGrant struct {
 	ClientId   string                   `json:"client_id"`
 	DeviceCode string                   `json:"device_code"`
 	GrantType  DeviceCodeGrantGrantType `json:"grant_type"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeviceCodeGrantGrantType defines model for DeviceCodeGrant.GrantType.
@@ -773,6 +803,10 @@ type DeviceCodeResponse struct {
 	UserCode                string  `json:"user_code"`
 	VerificationUri         string  `json:"verification_uri"`
 	VerificationUriComplete *string `json:"verification_uri_complete,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ErrorResponse defines model for ErrorResponse.
@@ -780,6 +814,10 @@ type ErrorResponse struct {
 	Error            string  `json:"error"`
 	ErrorDescription *string `json:"error_description,omitempty"`
 	ErrorUri         *string `json:"error_uri,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MFAAssociation defines model for MFAAssociation.
@@ -791,6 +829,10 @@ type MFAAssociation struct {
 	OobCode           *string   `json:"oob_code,omitempty"`
 	RecoveryCodes     *[]string `json:"recovery_codes,omitempty"`
 	Secret            *string   `json:"secret,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MFAAuthenticator defines model for MFAAuthenticator.
@@ -800,6 +842,10 @@ type MFAAuthenticator struct {
 	Id                *string                            `json:"id,omitempty"`
 	Name              *string                            `json:"name,omitempty"`
 	OobChannel        *string                            `json:"oob_channel,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MFAAuthenticatorAuthenticatorType defines model for MFAAuthenticator.AuthenticatorType.
@@ -810,6 +856,10 @@ type MFAChallenge struct {
 	BindingMethod *string `json:"binding_method,omitempty"`
 	ChallengeType *string `json:"challenge_type,omitempty"`
 	OobCode       *string `json:"oob_code,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MfaOobGrant defines model for MfaOobGrant.
@@ -820,6 +870,10 @@ type MfaOobGrant struct {
 	GrantType    MfaOobGrantGrantType `json:"grant_type"`
 	MfaToken     string               `json:"mfa_token"`
 	OobCode      string               `json:"oob_code"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MfaOobGrantGrantType defines model for MfaOobGrant.GrantType.
@@ -832,6 +886,10 @@ type MfaOtpGrant struct {
 	GrantType    MfaOtpGrantGrantType `json:"grant_type"`
 	MfaToken     string               `json:"mfa_token"`
 	Otp          string               `json:"otp"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MfaOtpGrantGrantType defines model for MfaOtpGrant.GrantType.
@@ -844,6 +902,10 @@ type MfaRecoveryCodeGrant struct {
 	GrantType    MfaRecoveryCodeGrantGrantType `json:"grant_type"`
 	MfaToken     string                        `json:"mfa_token"`
 	RecoveryCode string                        `json:"recovery_code"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // MfaRecoveryCodeGrantGrantType defines model for MfaRecoveryCodeGrant.GrantType.
@@ -853,6 +915,10 @@ type MfaRecoveryCodeGrantGrantType string
 type PARResponse struct {
 	ExpiresIn  int    `json:"expires_in"`
 	RequestUri string `json:"request_uri"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PasswordGrant defines model for PasswordGrant.
@@ -865,6 +931,10 @@ type PasswordGrant struct {
 	Realm        *string                `json:"realm,omitempty"`
 	Scope        *string                `json:"scope,omitempty"`
 	Username     string                 `json:"username"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PasswordGrantGrantType defines model for PasswordGrant.GrantType.
@@ -880,6 +950,10 @@ type PasswordlessOtpGrant struct {
 	Realm        PasswordlessOtpGrantRealm     `json:"realm"`
 	Scope        *string                       `json:"scope,omitempty"`
 	Username     string                        `json:"username"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PasswordlessOtpGrantGrantType defines model for PasswordlessOtpGrant.GrantType.
@@ -895,6 +969,10 @@ type PasswordlessStartResponse struct {
 	EmailVerified *bool   `json:"email_verified,omitempty"`
 	PhoneNumber   *string `json:"phone_number,omitempty"`
 	PhoneVerified *bool   `json:"phone_verified,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RefreshTokenGrant defines model for RefreshTokenGrant.
@@ -906,6 +984,10 @@ type RefreshTokenGrant struct {
 	GrantType           RefreshTokenGrantGrantType            `json:"grant_type"`
 	RefreshToken        string                                `json:"refresh_token"`
 	Scope               *string                               `json:"scope,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RefreshTokenGrantClientAssertionType defines model for RefreshTokenGrant.ClientAssertionType.
@@ -922,6 +1004,10 @@ type SignupResponse struct {
 	PhoneNumber   *string `json:"phone_number,omitempty"`
 	PhoneVerified *bool   `json:"phone_verified,omitempty"`
 	Username      *string `json:"username,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenExchangeGrant defines model for TokenExchangeGrant.
@@ -933,6 +1019,10 @@ type TokenExchangeGrant struct {
 	SubjectToken     string                             `json:"subject_token"`
 	SubjectTokenType TokenExchangeGrantSubjectTokenType `json:"subject_token_type"`
 	UserProfile      *string                            `json:"user_profile,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenExchangeGrantGrantType defines model for TokenExchangeGrant.GrantType.
@@ -948,6 +1038,10 @@ type TokenInfo struct {
 	Name          *string `json:"name,omitempty"`
 	Picture       *string `json:"picture,omitempty"`
 	UserId        *string `json:"user_id,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenRequest defines model for TokenRequest.
@@ -964,6 +1058,10 @@ type TokenResponse struct {
 	RefreshToken *string                `json:"refresh_token,omitempty"`
 	Scope        *string                `json:"scope,omitempty"`
 	TokenType    TokenResponseTokenType `json:"token_type"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenResponseTokenType defines model for TokenResponse.TokenType.
@@ -973,9 +1071,13 @@ type TokenResponseTokenType string
 type UserInfo struct {
 	Address *struct {
 		Country *string `json:"country,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"address,omitempty"`
 	Birthdate            *openapi_types.Date    `json:"birthdate,omitempty"`
-	Email                *openapi_types.Email   `json:"email,omitempty"`
+	Email                *string                `json:"email,omitempty"`
 	EmailVerified        *bool                  `json:"email_verified,omitempty"`
 	FamilyName           *string                `json:"family_name,omitempty"`
 	Gender               *string                `json:"gender,omitempty"`
@@ -993,7 +1095,7 @@ type UserInfo struct {
 	UpdatedAt            *time.Time             `json:"updated_at,omitempty"`
 	Website              *string                `json:"website,omitempty"`
 	Zoneinfo             *string                `json:"zoneinfo,omitempty"`
-	AdditionalProperties map[string]interface{} `json:"-"`
+	AdditionalProperties map[string]interface{} `json:",unknown"`
 }
 
 // AuthorizeParams defines parameters for Authorize.
@@ -1042,21 +1144,29 @@ type StartBackChannelLoginFormdataBody struct {
 	RequestedExpiry      *string        `form:"requested_expiry,omitempty" json:"requested_expiry,omitempty"`
 	Resource             *string        `form:"resource,omitempty" json:"resource,omitempty"`
 	Scope                string         `form:"scope" json:"scope"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ChangePasswordJSONBody defines parameters for ChangePassword.
 type ChangePasswordJSONBody struct {
-	ClientId     string              `json:"client_id"`
-	Connection   string              `json:"connection"`
-	Email        openapi_types.Email `json:"email"`
-	Organization *string             `json:"organization,omitempty"`
+	ClientId     string  `json:"client_id"`
+	Connection   string  `json:"connection"`
+	Email        string  `json:"email"`
+	Organization *string `json:"organization,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SignupJSONBody defines parameters for Signup.
 type SignupJSONBody struct {
 	ClientId     string                  `json:"client_id"`
 	Connection   string                  `json:"connection"`
-	Email        *openapi_types.Email    `json:"email,omitempty"`
+	Email        *string                 `json:"email,omitempty"`
 	FamilyName   *string                 `json:"family_name,omitempty"`
 	GivenName    *string                 `json:"given_name,omitempty"`
 	Name         *string                 `json:"name,omitempty"`
@@ -1066,6 +1176,10 @@ type SignupJSONBody struct {
 	Picture      *string                 `json:"picture,omitempty"`
 	UserMetadata *map[string]interface{} `json:"user_metadata,omitempty"`
 	Username     *string                 `json:"username,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GetDelegationTokenJSONBody defines parameters for GetDelegationToken.
@@ -1076,6 +1190,10 @@ type GetDelegationTokenJSONBody struct {
 	IdToken   string                              `json:"id_token"`
 	Scope     *string                             `json:"scope,omitempty"`
 	Target    *string                             `json:"target,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GetDelegationTokenJSONBodyGrantType defines parameters for GetDelegationToken.
@@ -1085,6 +1203,10 @@ type GetDelegationTokenJSONBodyGrantType string
 type IdpInitiatedSSOFormdataBody struct {
 	SAMLResponse string `form:"SAMLResponse" json:"SAMLResponse"`
 	Connection   string `form:"connection" json:"connection"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AssociateMfaAuthenticatorJSONBody defines parameters for AssociateMfaAuthenticator.
@@ -1094,6 +1216,10 @@ type AssociateMfaAuthenticatorJSONBody struct {
 	ClientSecret       *string                                               `json:"client_secret,omitempty"`
 	OobChannels        *[]AssociateMfaAuthenticatorJSONBodyOobChannels       `json:"oob_channels,omitempty"`
 	PhoneNumber        *string                                               `json:"phone_number,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AssociateMfaAuthenticatorJSONBodyAuthenticatorTypes defines parameters for AssociateMfaAuthenticator.
@@ -1110,6 +1236,10 @@ type RequestMfaChallengeJSONBody struct {
 	ClientSecret    *string                                  `json:"client_secret,omitempty"`
 	MfaToken        string                                   `json:"mfa_token"`
 	OobChannel      *RequestMfaChallengeJSONBodyOobChannel   `json:"oob_channel,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RequestMfaChallengeJSONBodyChallengeType defines parameters for RequestMfaChallenge.
@@ -1124,6 +1254,10 @@ type SocialWithProviderAccessTokenJSONBody struct {
 	ClientId    string                                          `json:"client_id"`
 	Connection  SocialWithProviderAccessTokenJSONBodyConnection `json:"connection"`
 	Scope       *string                                         `json:"scope,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SocialWithProviderAccessTokenJSONBodyConnection defines parameters for SocialWithProviderAccessToken.
@@ -1134,6 +1268,10 @@ type RequestDeviceCodeFormdataBody struct {
 	Audience *string `form:"audience,omitempty" json:"audience,omitempty"`
 	ClientId string  `form:"client_id" json:"client_id"`
 	Scope    *string `form:"scope,omitempty" json:"scope,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GlobalTokenRevocationJSONBody defines parameters for GlobalTokenRevocation.
@@ -1142,7 +1280,15 @@ type GlobalTokenRevocationJSONBody struct {
 		Format GlobalTokenRevocationJSONBodySubjectFormat `json:"format"`
 		Iss    string                                     `json:"iss"`
 		Sub    string                                     `json:"sub"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GlobalTokenRevocationJSONBodySubjectFormat defines parameters for GlobalTokenRevocation.
@@ -1166,6 +1312,10 @@ type PushAuthorizationRequestFormdataBody struct {
 	ResponseType        PushAuthorizationRequestFormdataBodyResponseType         `form:"response_type" json:"response_type"`
 	Scope               *string                                                  `form:"scope,omitempty" json:"scope,omitempty"`
 	State               *string                                                  `form:"state,omitempty" json:"state,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PushAuthorizationRequestFormdataBodyClientAssertionType defines parameters for PushAuthorizationRequest.
@@ -1184,6 +1334,10 @@ type RevokeTokenFormdataBody struct {
 	ClientId            string                                      `form:"client_id" json:"client_id"`
 	ClientSecret        *string                                     `form:"client_secret,omitempty" json:"client_secret,omitempty"`
 	Token               string                                      `form:"token" json:"token"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RevokeTokenFormdataBodyClientAssertionType defines parameters for RevokeToken.
@@ -1199,6 +1353,10 @@ type ResourceOwnerLegacyJSONBody struct {
 	Password   string                               `json:"password"`
 	Scope      *string                              `json:"scope,omitempty"`
 	Username   string                               `json:"username"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ResourceOwnerLegacyJSONBodyGrantType defines parameters for ResourceOwnerLegacy.
@@ -1223,6 +1381,10 @@ type DynamicApplicationRegistrationJSONBody struct {
 	ClientName              *string  `json:"client_name,omitempty"`
 	RedirectUris            []string `json:"redirect_uris"`
 	TokenEndpointAuthMethod *string  `json:"token_endpoint_auth_method,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // StartPasswordlessJSONBody defines parameters for StartPasswordless.
@@ -1233,9 +1395,13 @@ type StartPasswordlessJSONBody struct {
 	ClientId            string                              `json:"client_id"`
 	ClientSecret        *string                             `json:"client_secret,omitempty"`
 	Connection          StartPasswordlessJSONBodyConnection `json:"connection"`
-	Email               *openapi_types.Email                `json:"email,omitempty"`
+	Email               *string                             `json:"email,omitempty"`
 	PhoneNumber         *string                             `json:"phone_number,omitempty"`
 	Send                *StartPasswordlessJSONBodySend      `json:"send,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // StartPasswordlessJSONBodyConnection defines parameters for StartPasswordless.
@@ -1253,6 +1419,10 @@ type VerifyJSONBody struct {
 	RedirectUri string                   `json:"redirect_uri"`
 	Scope       *string                  `json:"scope,omitempty"`
 	Username    string                   `json:"username"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VerifyJSONBodyConnection defines parameters for Verify.
@@ -1267,6 +1437,10 @@ type AcceptSAMLRequestParams struct {
 // GetTokenInfoJSONBody defines parameters for GetTokenInfo.
 type GetTokenInfoJSONBody struct {
 	IdToken string `json:"id_token"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ImpersonateUserJSONBody defines parameters for ImpersonateUser.
@@ -1277,6 +1451,10 @@ type ImpersonateUserJSONBody struct {
 	Protocol             ImpersonateUserJSONBodyProtocol `json:"protocol"`
 	ResponseType         *string                         `json:"response_type,omitempty"`
 	State                *string                         `json:"state,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ImpersonateUserJSONBodyProtocol defines parameters for ImpersonateUser.
@@ -1379,340 +1557,6 @@ func (a *UserInfo) Set(fieldName string, value interface{}) {
 		a.AdditionalProperties = make(map[string]interface{})
 	}
 	a.AdditionalProperties[fieldName] = value
-}
-
-// Override default JSON handling for UserInfo to handle AdditionalProperties
-func (a *UserInfo) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["address"]; found {
-		err = json.Unmarshal(raw, &a.Address)
-		if err != nil {
-			return fmt.Errorf("error reading 'address': %w", err)
-		}
-		delete(object, "address")
-	}
-
-	if raw, found := object["birthdate"]; found {
-		err = json.Unmarshal(raw, &a.Birthdate)
-		if err != nil {
-			return fmt.Errorf("error reading 'birthdate': %w", err)
-		}
-		delete(object, "birthdate")
-	}
-
-	if raw, found := object["email"]; found {
-		err = json.Unmarshal(raw, &a.Email)
-		if err != nil {
-			return fmt.Errorf("error reading 'email': %w", err)
-		}
-		delete(object, "email")
-	}
-
-	if raw, found := object["email_verified"]; found {
-		err = json.Unmarshal(raw, &a.EmailVerified)
-		if err != nil {
-			return fmt.Errorf("error reading 'email_verified': %w", err)
-		}
-		delete(object, "email_verified")
-	}
-
-	if raw, found := object["family_name"]; found {
-		err = json.Unmarshal(raw, &a.FamilyName)
-		if err != nil {
-			return fmt.Errorf("error reading 'family_name': %w", err)
-		}
-		delete(object, "family_name")
-	}
-
-	if raw, found := object["gender"]; found {
-		err = json.Unmarshal(raw, &a.Gender)
-		if err != nil {
-			return fmt.Errorf("error reading 'gender': %w", err)
-		}
-		delete(object, "gender")
-	}
-
-	if raw, found := object["given_name"]; found {
-		err = json.Unmarshal(raw, &a.GivenName)
-		if err != nil {
-			return fmt.Errorf("error reading 'given_name': %w", err)
-		}
-		delete(object, "given_name")
-	}
-
-	if raw, found := object["locale"]; found {
-		err = json.Unmarshal(raw, &a.Locale)
-		if err != nil {
-			return fmt.Errorf("error reading 'locale': %w", err)
-		}
-		delete(object, "locale")
-	}
-
-	if raw, found := object["middle_name"]; found {
-		err = json.Unmarshal(raw, &a.MiddleName)
-		if err != nil {
-			return fmt.Errorf("error reading 'middle_name': %w", err)
-		}
-		delete(object, "middle_name")
-	}
-
-	if raw, found := object["name"]; found {
-		err = json.Unmarshal(raw, &a.Name)
-		if err != nil {
-			return fmt.Errorf("error reading 'name': %w", err)
-		}
-		delete(object, "name")
-	}
-
-	if raw, found := object["nickname"]; found {
-		err = json.Unmarshal(raw, &a.Nickname)
-		if err != nil {
-			return fmt.Errorf("error reading 'nickname': %w", err)
-		}
-		delete(object, "nickname")
-	}
-
-	if raw, found := object["phone_number"]; found {
-		err = json.Unmarshal(raw, &a.PhoneNumber)
-		if err != nil {
-			return fmt.Errorf("error reading 'phone_number': %w", err)
-		}
-		delete(object, "phone_number")
-	}
-
-	if raw, found := object["phone_number_verified"]; found {
-		err = json.Unmarshal(raw, &a.PhoneNumberVerified)
-		if err != nil {
-			return fmt.Errorf("error reading 'phone_number_verified': %w", err)
-		}
-		delete(object, "phone_number_verified")
-	}
-
-	if raw, found := object["picture"]; found {
-		err = json.Unmarshal(raw, &a.Picture)
-		if err != nil {
-			return fmt.Errorf("error reading 'picture': %w", err)
-		}
-		delete(object, "picture")
-	}
-
-	if raw, found := object["preferred_username"]; found {
-		err = json.Unmarshal(raw, &a.PreferredUsername)
-		if err != nil {
-			return fmt.Errorf("error reading 'preferred_username': %w", err)
-		}
-		delete(object, "preferred_username")
-	}
-
-	if raw, found := object["profile"]; found {
-		err = json.Unmarshal(raw, &a.Profile)
-		if err != nil {
-			return fmt.Errorf("error reading 'profile': %w", err)
-		}
-		delete(object, "profile")
-	}
-
-	if raw, found := object["sub"]; found {
-		err = json.Unmarshal(raw, &a.Sub)
-		if err != nil {
-			return fmt.Errorf("error reading 'sub': %w", err)
-		}
-		delete(object, "sub")
-	}
-
-	if raw, found := object["updated_at"]; found {
-		err = json.Unmarshal(raw, &a.UpdatedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'updated_at': %w", err)
-		}
-		delete(object, "updated_at")
-	}
-
-	if raw, found := object["website"]; found {
-		err = json.Unmarshal(raw, &a.Website)
-		if err != nil {
-			return fmt.Errorf("error reading 'website': %w", err)
-		}
-		delete(object, "website")
-	}
-
-	if raw, found := object["zoneinfo"]; found {
-		err = json.Unmarshal(raw, &a.Zoneinfo)
-		if err != nil {
-			return fmt.Errorf("error reading 'zoneinfo': %w", err)
-		}
-		delete(object, "zoneinfo")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
-}
-
-// Override default JSON handling for UserInfo to handle AdditionalProperties
-func (a UserInfo) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.Address != nil {
-		object["address"], err = json.Marshal(a.Address)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'address': %w", err)
-		}
-	}
-
-	if a.Birthdate != nil {
-		object["birthdate"], err = json.Marshal(a.Birthdate)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'birthdate': %w", err)
-		}
-	}
-
-	if a.Email != nil {
-		object["email"], err = json.Marshal(a.Email)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'email': %w", err)
-		}
-	}
-
-	if a.EmailVerified != nil {
-		object["email_verified"], err = json.Marshal(a.EmailVerified)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'email_verified': %w", err)
-		}
-	}
-
-	if a.FamilyName != nil {
-		object["family_name"], err = json.Marshal(a.FamilyName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'family_name': %w", err)
-		}
-	}
-
-	if a.Gender != nil {
-		object["gender"], err = json.Marshal(a.Gender)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'gender': %w", err)
-		}
-	}
-
-	if a.GivenName != nil {
-		object["given_name"], err = json.Marshal(a.GivenName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'given_name': %w", err)
-		}
-	}
-
-	if a.Locale != nil {
-		object["locale"], err = json.Marshal(a.Locale)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'locale': %w", err)
-		}
-	}
-
-	if a.MiddleName != nil {
-		object["middle_name"], err = json.Marshal(a.MiddleName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'middle_name': %w", err)
-		}
-	}
-
-	if a.Name != nil {
-		object["name"], err = json.Marshal(a.Name)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'name': %w", err)
-		}
-	}
-
-	if a.Nickname != nil {
-		object["nickname"], err = json.Marshal(a.Nickname)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'nickname': %w", err)
-		}
-	}
-
-	if a.PhoneNumber != nil {
-		object["phone_number"], err = json.Marshal(a.PhoneNumber)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'phone_number': %w", err)
-		}
-	}
-
-	if a.PhoneNumberVerified != nil {
-		object["phone_number_verified"], err = json.Marshal(a.PhoneNumberVerified)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'phone_number_verified': %w", err)
-		}
-	}
-
-	if a.Picture != nil {
-		object["picture"], err = json.Marshal(a.Picture)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'picture': %w", err)
-		}
-	}
-
-	if a.PreferredUsername != nil {
-		object["preferred_username"], err = json.Marshal(a.PreferredUsername)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'preferred_username': %w", err)
-		}
-	}
-
-	if a.Profile != nil {
-		object["profile"], err = json.Marshal(a.Profile)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'profile': %w", err)
-		}
-	}
-
-	object["sub"], err = json.Marshal(a.Sub)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'sub': %w", err)
-	}
-
-	if a.UpdatedAt != nil {
-		object["updated_at"], err = json.Marshal(a.UpdatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'updated_at': %w", err)
-		}
-	}
-
-	if a.Website != nil {
-		object["website"], err = json.Marshal(a.Website)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'website': %w", err)
-		}
-	}
-
-	if a.Zoneinfo != nil {
-		object["zoneinfo"], err = json.Marshal(a.Zoneinfo)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'zoneinfo': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
 }
 
 // AsAuthorizationCodeGrant returns the union data inside the TokenRequest as a AuthorizationCodeGrant
@@ -4903,3 +4747,764 @@ func (c *RawClient) applyEditors(ctx context.Context, req *http.Request, additio
 }
 
 // The typed facade (services.gen.go) parses responses.
+
+// The JSON methods of the models: each reads and writes the members its
+// type declares and keeps the others in Unknown (internal/wire).
+
+// MarshalJSON writes AssociateMfaAuthenticatorJSONBody, its Unknown members included.
+func (v AssociateMfaAuthenticatorJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AssociateMfaAuthenticatorJSONBody; the members it does not declare go to Unknown.
+func (v *AssociateMfaAuthenticatorJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AssociateMfaAuthenticatorJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AssociateMfaAuthenticatorJSONRequestBody, its Unknown members included.
+func (v AssociateMfaAuthenticatorJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads AssociateMfaAuthenticatorJSONRequestBody; the members it does not declare go to Unknown.
+func (v *AssociateMfaAuthenticatorJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AssociateMfaAuthenticatorJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AuthorizationCodeGrant, its Unknown members included.
+func (v AuthorizationCodeGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AuthorizationCodeGrant; the members it does not declare go to Unknown.
+func (v *AuthorizationCodeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AuthorizationCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AuthorizationCodePKCEGrant, its Unknown members included.
+func (v AuthorizationCodePKCEGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AuthorizationCodePKCEGrant; the members it does not declare go to Unknown.
+func (v *AuthorizationCodePKCEGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AuthorizationCodePKCEGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes BackchannelAuthorizeResponse, its Unknown members included.
+func (v BackchannelAuthorizeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads BackchannelAuthorizeResponse; the members it does not declare go to Unknown.
+func (v *BackchannelAuthorizeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *BackchannelAuthorizeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ChangePasswordJSONBody, its Unknown members included.
+func (v ChangePasswordJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ChangePasswordJSONBody; the members it does not declare go to Unknown.
+func (v *ChangePasswordJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ChangePasswordJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ChangePasswordJSONRequestBody, its Unknown members included.
+func (v ChangePasswordJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ChangePasswordJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ChangePasswordJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ChangePasswordJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientCredentialsGrant, its Unknown members included.
+func (v ClientCredentialsGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientCredentialsGrant; the members it does not declare go to Unknown.
+func (v *ClientCredentialsGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientCredentialsGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientRegistration, its Unknown members included.
+func (v ClientRegistration) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientRegistration; the members it does not declare go to Unknown.
+func (v *ClientRegistration) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientRegistration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes DelegationResponse, its Unknown members included.
+func (v DelegationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DelegationResponse; the members it does not declare go to Unknown.
+func (v *DelegationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *DelegationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes DeviceCodeGrant, its Unknown members included.
+func (v DeviceCodeGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DeviceCodeGrant; the members it does not declare go to Unknown.
+func (v *DeviceCodeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *DeviceCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes DeviceCodeResponse, its Unknown members included.
+func (v DeviceCodeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DeviceCodeResponse; the members it does not declare go to Unknown.
+func (v *DeviceCodeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *DeviceCodeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes DynamicApplicationRegistrationJSONBody, its Unknown members included.
+func (v DynamicApplicationRegistrationJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads DynamicApplicationRegistrationJSONBody; the members it does not declare go to Unknown.
+func (v *DynamicApplicationRegistrationJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *DynamicApplicationRegistrationJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes DynamicApplicationRegistrationJSONRequestBody, its Unknown members included.
+func (v DynamicApplicationRegistrationJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads DynamicApplicationRegistrationJSONRequestBody; the members it does not declare go to Unknown.
+func (v *DynamicApplicationRegistrationJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *DynamicApplicationRegistrationJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ErrorResponse, its Unknown members included.
+func (v ErrorResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ErrorResponse; the members it does not declare go to Unknown.
+func (v *ErrorResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ErrorResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes GetDelegationTokenJSONBody, its Unknown members included.
+func (v GetDelegationTokenJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads GetDelegationTokenJSONBody; the members it does not declare go to Unknown.
+func (v *GetDelegationTokenJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *GetDelegationTokenJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes GetDelegationTokenJSONRequestBody, its Unknown members included.
+func (v GetDelegationTokenJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads GetDelegationTokenJSONRequestBody; the members it does not declare go to Unknown.
+func (v *GetDelegationTokenJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *GetDelegationTokenJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes GetTokenInfoJSONBody, its Unknown members included.
+func (v GetTokenInfoJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads GetTokenInfoJSONBody; the members it does not declare go to Unknown.
+func (v *GetTokenInfoJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *GetTokenInfoJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes GetTokenInfoJSONRequestBody, its Unknown members included.
+func (v GetTokenInfoJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads GetTokenInfoJSONRequestBody; the members it does not declare go to Unknown.
+func (v *GetTokenInfoJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *GetTokenInfoJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes GlobalTokenRevocationJSONBody, its Unknown members included.
+func (v GlobalTokenRevocationJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads GlobalTokenRevocationJSONBody; the members it does not declare go to Unknown.
+func (v *GlobalTokenRevocationJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *GlobalTokenRevocationJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes GlobalTokenRevocationJSONRequestBody, its Unknown members included.
+func (v GlobalTokenRevocationJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads GlobalTokenRevocationJSONRequestBody; the members it does not declare go to Unknown.
+func (v *GlobalTokenRevocationJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *GlobalTokenRevocationJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes IdpInitiatedSSOFormdataBody, its Unknown members included.
+func (v IdpInitiatedSSOFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads IdpInitiatedSSOFormdataBody; the members it does not declare go to Unknown.
+func (v *IdpInitiatedSSOFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *IdpInitiatedSSOFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes IdpInitiatedSSOFormdataRequestBody, its Unknown members included.
+func (v IdpInitiatedSSOFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads IdpInitiatedSSOFormdataRequestBody; the members it does not declare go to Unknown.
+func (v *IdpInitiatedSSOFormdataRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *IdpInitiatedSSOFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ImpersonateUserJSONBody, its Unknown members included.
+func (v ImpersonateUserJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ImpersonateUserJSONBody; the members it does not declare go to Unknown.
+func (v *ImpersonateUserJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ImpersonateUserJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ImpersonateUserJSONRequestBody, its Unknown members included.
+func (v ImpersonateUserJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ImpersonateUserJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ImpersonateUserJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ImpersonateUserJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes MFAAssociation, its Unknown members included.
+func (v MFAAssociation) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads MFAAssociation; the members it does not declare go to Unknown.
+func (v *MFAAssociation) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *MFAAssociation) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes MFAAuthenticator, its Unknown members included.
+func (v MFAAuthenticator) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads MFAAuthenticator; the members it does not declare go to Unknown.
+func (v *MFAAuthenticator) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *MFAAuthenticator) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes MFAChallenge, its Unknown members included.
+func (v MFAChallenge) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads MFAChallenge; the members it does not declare go to Unknown.
+func (v *MFAChallenge) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *MFAChallenge) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes MfaOobGrant, its Unknown members included.
+func (v MfaOobGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads MfaOobGrant; the members it does not declare go to Unknown.
+func (v *MfaOobGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *MfaOobGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes MfaOtpGrant, its Unknown members included.
+func (v MfaOtpGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads MfaOtpGrant; the members it does not declare go to Unknown.
+func (v *MfaOtpGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *MfaOtpGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes MfaRecoveryCodeGrant, its Unknown members included.
+func (v MfaRecoveryCodeGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads MfaRecoveryCodeGrant; the members it does not declare go to Unknown.
+func (v *MfaRecoveryCodeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *MfaRecoveryCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes PARResponse, its Unknown members included.
+func (v PARResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads PARResponse; the members it does not declare go to Unknown.
+func (v *PARResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *PARResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes PasswordGrant, its Unknown members included.
+func (v PasswordGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads PasswordGrant; the members it does not declare go to Unknown.
+func (v *PasswordGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *PasswordGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes PasswordlessOtpGrant, its Unknown members included.
+func (v PasswordlessOtpGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads PasswordlessOtpGrant; the members it does not declare go to Unknown.
+func (v *PasswordlessOtpGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *PasswordlessOtpGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes PasswordlessStartResponse, its Unknown members included.
+func (v PasswordlessStartResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads PasswordlessStartResponse; the members it does not declare go to Unknown.
+func (v *PasswordlessStartResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *PasswordlessStartResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes PushAuthorizationRequestFormdataBody, its Unknown members included.
+func (v PushAuthorizationRequestFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads PushAuthorizationRequestFormdataBody; the members it does not declare go to Unknown.
+func (v *PushAuthorizationRequestFormdataBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *PushAuthorizationRequestFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes PushAuthorizationRequestFormdataRequestBody, its Unknown members included.
+func (v PushAuthorizationRequestFormdataRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads PushAuthorizationRequestFormdataRequestBody; the members it does not declare go to Unknown.
+func (v *PushAuthorizationRequestFormdataRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *PushAuthorizationRequestFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes RefreshTokenGrant, its Unknown members included.
+func (v RefreshTokenGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads RefreshTokenGrant; the members it does not declare go to Unknown.
+func (v *RefreshTokenGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *RefreshTokenGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes RequestDeviceCodeFormdataBody, its Unknown members included.
+func (v RequestDeviceCodeFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads RequestDeviceCodeFormdataBody; the members it does not declare go to Unknown.
+func (v *RequestDeviceCodeFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *RequestDeviceCodeFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes RequestDeviceCodeFormdataRequestBody, its Unknown members included.
+func (v RequestDeviceCodeFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads RequestDeviceCodeFormdataRequestBody; the members it does not declare go to Unknown.
+func (v *RequestDeviceCodeFormdataRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *RequestDeviceCodeFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes RequestMfaChallengeJSONBody, its Unknown members included.
+func (v RequestMfaChallengeJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads RequestMfaChallengeJSONBody; the members it does not declare go to Unknown.
+func (v *RequestMfaChallengeJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *RequestMfaChallengeJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes RequestMfaChallengeJSONRequestBody, its Unknown members included.
+func (v RequestMfaChallengeJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads RequestMfaChallengeJSONRequestBody; the members it does not declare go to Unknown.
+func (v *RequestMfaChallengeJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *RequestMfaChallengeJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ResourceOwnerLegacyJSONBody, its Unknown members included.
+func (v ResourceOwnerLegacyJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ResourceOwnerLegacyJSONBody; the members it does not declare go to Unknown.
+func (v *ResourceOwnerLegacyJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ResourceOwnerLegacyJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ResourceOwnerLegacyJSONRequestBody, its Unknown members included.
+func (v ResourceOwnerLegacyJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ResourceOwnerLegacyJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ResourceOwnerLegacyJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ResourceOwnerLegacyJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes RevokeTokenFormdataBody, its Unknown members included.
+func (v RevokeTokenFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads RevokeTokenFormdataBody; the members it does not declare go to Unknown.
+func (v *RevokeTokenFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *RevokeTokenFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes RevokeTokenFormdataRequestBody, its Unknown members included.
+func (v RevokeTokenFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads RevokeTokenFormdataRequestBody; the members it does not declare go to Unknown.
+func (v *RevokeTokenFormdataRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *RevokeTokenFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes SignupJSONBody, its Unknown members included.
+func (v SignupJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads SignupJSONBody; the members it does not declare go to Unknown.
+func (v *SignupJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *SignupJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes SignupJSONRequestBody, its Unknown members included.
+func (v SignupJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads SignupJSONRequestBody; the members it does not declare go to Unknown.
+func (v *SignupJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *SignupJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes SignupResponse, its Unknown members included.
+func (v SignupResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads SignupResponse; the members it does not declare go to Unknown.
+func (v *SignupResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *SignupResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes SocialWithProviderAccessTokenJSONBody, its Unknown members included.
+func (v SocialWithProviderAccessTokenJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads SocialWithProviderAccessTokenJSONBody; the members it does not declare go to Unknown.
+func (v *SocialWithProviderAccessTokenJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *SocialWithProviderAccessTokenJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes SocialWithProviderAccessTokenJSONRequestBody, its Unknown members included.
+func (v SocialWithProviderAccessTokenJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads SocialWithProviderAccessTokenJSONRequestBody; the members it does not declare go to Unknown.
+func (v *SocialWithProviderAccessTokenJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *SocialWithProviderAccessTokenJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes StartBackChannelLoginFormdataBody, its Unknown members included.
+func (v StartBackChannelLoginFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads StartBackChannelLoginFormdataBody; the members it does not declare go to Unknown.
+func (v *StartBackChannelLoginFormdataBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *StartBackChannelLoginFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes StartBackChannelLoginFormdataRequestBody, its Unknown members included.
+func (v StartBackChannelLoginFormdataRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads StartBackChannelLoginFormdataRequestBody; the members it does not declare go to Unknown.
+func (v *StartBackChannelLoginFormdataRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *StartBackChannelLoginFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes StartPasswordlessJSONBody, its Unknown members included.
+func (v StartPasswordlessJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads StartPasswordlessJSONBody; the members it does not declare go to Unknown.
+func (v *StartPasswordlessJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *StartPasswordlessJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes StartPasswordlessJSONRequestBody, its Unknown members included.
+func (v StartPasswordlessJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads StartPasswordlessJSONRequestBody; the members it does not declare go to Unknown.
+func (v *StartPasswordlessJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *StartPasswordlessJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes TokenExchangeGrant, its Unknown members included.
+func (v TokenExchangeGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenExchangeGrant; the members it does not declare go to Unknown.
+func (v *TokenExchangeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenExchangeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes TokenInfo, its Unknown members included.
+func (v TokenInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenInfo; the members it does not declare go to Unknown.
+func (v *TokenInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes TokenResponse, its Unknown members included.
+func (v TokenResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenResponse; the members it does not declare go to Unknown.
+func (v *TokenResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes UserInfo, its Unknown members included.
+func (v UserInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads UserInfo; the members it does not declare go to Unknown.
+func (v *UserInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *UserInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes VerifyJSONBody, its Unknown members included.
+func (v VerifyJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VerifyJSONBody; the members it does not declare go to Unknown.
+func (v *VerifyJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VerifyJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VerifyJSONRequestBody, its Unknown members included.
+func (v VerifyJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VerifyJSONRequestBody; the members it does not declare go to Unknown.
+func (v *VerifyJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VerifyJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}

@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/idsdk/idsdk-go/internal/wire"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -2156,6 +2158,10 @@ type AccessToken struct {
 	RefreshTokenScopes    *[]string   `json:"refreshTokenScopes,omitempty"`
 	Scopes                *[]string   `json:"scopes,omitempty"`
 	Subject               *string     `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ApplicationType defines model for application_type.
@@ -2167,6 +2173,10 @@ type AttachmentType string
 // AttestationChallengeRequest defines model for attestation_challenge_request.
 type AttestationChallengeRequest struct {
 	Pretty *bool `json:"pretty,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AttestationChallengeResponse defines model for attestation_challenge_response.
@@ -2176,6 +2186,10 @@ type AttestationChallengeResponse struct {
 	ResponseContent      *string                             `json:"responseContent,omitempty"`
 	ResultCode           *string                             `json:"resultCode,omitempty"`
 	ResultMessage        *string                             `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AttestationChallengeResponseAction defines model for AttestationChallengeResponse.Action.
@@ -2190,6 +2204,10 @@ type AuthorizationDetailsElement struct {
 	OtherFields *string   `json:"otherFields,omitempty"`
 	Privileges  *[]string `json:"privileges,omitempty"`
 	Type        string    `json:"type"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationFailRequest defines model for authorization_fail_request.
@@ -2197,6 +2215,10 @@ type AuthorizationFailRequest struct {
 	Description *string                        `json:"description,omitempty"`
 	Reason      AuthorizationFailRequestReason `json:"reason"`
 	Ticket      string                         `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationFailRequestReason defines model for AuthorizationFailRequest.Reason.
@@ -2208,6 +2230,10 @@ type AuthorizationFailResponse struct {
 	ResponseContent *string                          `json:"responseContent,omitempty"`
 	ResultCode      *string                          `json:"resultCode,omitempty"`
 	ResultMessage   *string                          `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationFailResponseAction defines model for AuthorizationFailResponse.Action.
@@ -2233,6 +2259,10 @@ type AuthorizationIssueRequest struct {
 	Subject              string        `json:"subject"`
 	Ticket               string        `json:"ticket"`
 	VerifiedClaimsForTx  *[]string     `json:"verifiedClaimsForTx,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationIssueResponse defines model for authorization_issue_response.
@@ -2248,6 +2278,10 @@ type AuthorizationIssueResponse struct {
 	ResultCode           *string                           `json:"resultCode,omitempty"`
 	ResultMessage        *string                           `json:"resultMessage,omitempty"`
 	TicketInfo           *AuthorizationTicketInfo          `json:"ticketInfo,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationIssueResponseAction defines model for AuthorizationIssueResponse.Action.
@@ -2258,6 +2292,10 @@ type AuthorizationRequest struct {
 	CimdOptions *CimdOptions `json:"cimdOptions,omitempty"`
 	Context     *string      `json:"context,omitempty"`
 	Parameters  string       `json:"parameters"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationResponse defines model for authorization_response.
@@ -2302,6 +2340,10 @@ type AuthorizationResponse struct {
 	TransformedClaims            *string                      `json:"transformedClaims,omitempty"`
 	UiLocales                    *[]string                    `json:"uiLocales,omitempty"`
 	UserInfoClaims               *string                      `json:"userInfoClaims,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationResponseAction defines model for AuthorizationResponse.Action.
@@ -2310,11 +2352,19 @@ type AuthorizationResponseAction string
 // AuthorizationTicketInfo defines model for authorization_ticket_info.
 type AuthorizationTicketInfo struct {
 	Context *string `json:"context,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationTicketInfoRequest defines model for authorization_ticket_info_request.
 type AuthorizationTicketInfoRequest struct {
 	Ticket string `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationTicketInfoResponse defines model for authorization_ticket_info_response.
@@ -2323,6 +2373,10 @@ type AuthorizationTicketInfoResponse struct {
 	Info          *AuthorizationTicketInfo               `json:"info,omitempty"`
 	ResultCode    *string                                `json:"resultCode,omitempty"`
 	ResultMessage *string                                `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationTicketInfoResponseAction defines model for AuthorizationTicketInfoResponse.Action.
@@ -2332,6 +2386,10 @@ type AuthorizationTicketInfoResponseAction string
 type AuthorizationTicketUpdateRequest struct {
 	Info   AuthorizationTicketInfo `json:"info"`
 	Ticket string                  `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationTicketUpdateResponse defines model for authorization_ticket_update_response.
@@ -2340,6 +2398,10 @@ type AuthorizationTicketUpdateResponse struct {
 	Info          *AuthorizationTicketInfo                 `json:"info,omitempty"`
 	ResultCode    *string                                  `json:"resultCode,omitempty"`
 	ResultMessage *string                                  `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // AuthorizationTicketUpdateResponseAction defines model for AuthorizationTicketUpdateResponse.Action.
@@ -2348,6 +2410,10 @@ type AuthorizationTicketUpdateResponseAction string
 // AuthzDetails defines model for authz_details.
 type AuthzDetails struct {
 	Elements *[]AuthorizationDetailsElement `json:"elements,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationCompleteRequest defines model for backchannel_authentication_complete_request.
@@ -2370,6 +2436,10 @@ type BackchannelAuthenticationCompleteRequest struct {
 	Sub                  *string                                        `json:"sub,omitempty"`
 	Subject              string                                         `json:"subject"`
 	Ticket               string                                         `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationCompleteRequestResult defines model for BackchannelAuthenticationCompleteRequest.Result.
@@ -2405,6 +2475,10 @@ type BackchannelAuthenticationCompleteResponse struct {
 	ResultCode                 *string                                          `json:"resultCode,omitempty"`
 	ResultMessage              *string                                          `json:"resultMessage,omitempty"`
 	ServiceAttributes          *[]Pair                                          `json:"serviceAttributes,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationCompleteResponseAction defines model for BackchannelAuthenticationCompleteResponse.Action.
@@ -2416,6 +2490,10 @@ type BackchannelAuthenticationFailRequest struct {
 	ErrorUri         *string                                    `json:"errorUri,omitempty"`
 	Reason           BackchannelAuthenticationFailRequestReason `json:"reason"`
 	Ticket           string                                     `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationFailRequestReason defines model for BackchannelAuthenticationFailRequest.Reason.
@@ -2427,6 +2505,10 @@ type BackchannelAuthenticationFailResponse struct {
 	ResponseContent *string                                      `json:"responseContent,omitempty"`
 	ResultCode      *string                                      `json:"resultCode,omitempty"`
 	ResultMessage   *string                                      `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationFailResponseAction defines model for BackchannelAuthenticationFailResponse.Action.
@@ -2435,6 +2517,10 @@ type BackchannelAuthenticationFailResponseAction string
 // BackchannelAuthenticationIssueRequest defines model for backchannel_authentication_issue_request.
 type BackchannelAuthenticationIssueRequest struct {
 	Ticket string `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationIssueResponse defines model for backchannel_authentication_issue_response.
@@ -2446,6 +2532,10 @@ type BackchannelAuthenticationIssueResponse struct {
 	ResponseContent *string                                       `json:"responseContent,omitempty"`
 	ResultCode      *string                                       `json:"resultCode,omitempty"`
 	ResultMessage   *string                                       `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationIssueResponseAction defines model for BackchannelAuthenticationIssueResponse.Action.
@@ -2461,6 +2551,10 @@ type BackchannelAuthenticationRequest struct {
 	OauthClientAttestation    *string      `json:"oauthClientAttestation,omitempty"`
 	OauthClientAttestationPop *string      `json:"oauthClientAttestationPop,omitempty"`
 	Parameters                string       `json:"parameters"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationResponse defines model for backchannel_authentication_response.
@@ -2503,6 +2597,10 @@ type BackchannelAuthenticationResponse struct {
 	UserCode                 *string                                  `json:"userCode,omitempty"`
 	UserCodeRequired         *bool                                    `json:"userCodeRequired,omitempty"`
 	Warnings                 *[]string                                `json:"warnings,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelAuthenticationResponseAction defines model for BackchannelAuthenticationResponse.Action.
@@ -2513,6 +2611,10 @@ type BackchannelLogoutTokenRequest struct {
 	ClientIdentifier string  `json:"clientIdentifier"`
 	SessionId        *string `json:"sessionId,omitempty"`
 	Subject          *string `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelLogoutTokenResponse defines model for backchannel_logout_token_response.
@@ -2522,6 +2624,10 @@ type BackchannelLogoutTokenResponse struct {
 	LogoutToken          *string                               `json:"logoutToken,omitempty"`
 	ResultCode           *string                               `json:"resultCode,omitempty"`
 	ResultMessage        *string                               `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // BackchannelLogoutTokenResponseAction defines model for BackchannelLogoutTokenResponse.Action.
@@ -2532,6 +2638,10 @@ type CimdOptions struct {
 	AlwaysRetrieved *bool `json:"alwaysRetrieved,omitempty"`
 	HttpPermitted   *bool `json:"httpPermitted,omitempty"`
 	QueryPermitted  *bool `json:"queryPermitted,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClaimType defines model for claim_type.
@@ -2643,7 +2753,7 @@ type OAuthClient struct {
 	UserInfoEncryptionAlg                       *JweAlg                   `json:"userInfoEncryptionAlg,omitempty"`
 	UserInfoEncryptionEnc                       *JweEnc                   `json:"userInfoEncryptionEnc,omitempty"`
 	UserInfoSignAlg                             *JwsAlg                   `json:"userInfoSignAlg,omitempty"`
-	AdditionalProperties                        map[string]interface{}    `json:"-"`
+	AdditionalProperties                        map[string]interface{}    `json:",unknown"`
 }
 
 // ClientClientSource defines model for Client.ClientSource.
@@ -2665,6 +2775,10 @@ type ClientAuthorizationDeleteResponse struct {
 	ResultMessage       *string   `json:"resultMessage,omitempty"`
 	ServiceApiKey       *int64    `json:"serviceApiKey,omitempty"`
 	Subject             *string   `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientAuthorizationGetListRequest defines model for client_authorization_get_list_request.
@@ -2673,6 +2787,10 @@ type ClientAuthorizationGetListRequest struct {
 	End       *int32  `json:"end,omitempty"`
 	Start     *int32  `json:"start,omitempty"`
 	Subject   string  `json:"subject"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientAuthorizationGetListResponse defines model for client_authorization_get_list_response.
@@ -2683,18 +2801,30 @@ type ClientAuthorizationGetListResponse struct {
 	Start      *int32         `json:"start,omitempty"`
 	Subject    *string        `json:"subject,omitempty"`
 	TotalCount *int32         `json:"totalCount,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientAuthorizationUpdateRequest defines model for client_authorization_update_request.
 type ClientAuthorizationUpdateRequest struct {
 	Scopes  *[]string `json:"scopes,omitempty"`
 	Subject string    `json:"subject"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientAuthorizationUpdateResponse defines model for client_authorization_update_response.
 type ClientAuthorizationUpdateResponse struct {
 	ResultCode    *string `json:"resultCode,omitempty"`
 	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientExtension defines model for client_extension.
@@ -2705,32 +2835,56 @@ type ClientExtension struct {
 	RequestableScopes        *[]string `json:"requestableScopes,omitempty"`
 	RequestableScopesEnabled *bool     `json:"requestableScopesEnabled,omitempty"`
 	TokenExchangePermitted   *bool     `json:"tokenExchangePermitted,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientExtensionRequestableScopesGetResponse defines model for client_extension_requestable_scopes_get_response.
 type ClientExtensionRequestableScopesGetResponse struct {
 	RequestableScopes *[]string `json:"requestableScopes,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientExtensionRequestableScopesUpdateRequest defines model for client_extension_requestable_scopes_update_request.
 type ClientExtensionRequestableScopesUpdateRequest struct {
 	RequestableScopes *[]string `json:"requestableScopes,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientExtensionRequestableScopesUpdateResponse defines model for client_extension_requestable_scopes_update_response.
 type ClientExtensionRequestableScopesUpdateResponse struct {
 	RequestableScopes *[]string `json:"requestableScopes,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientFlagUpdateRequest defines model for client_flag_update_request.
 type ClientFlagUpdateRequest struct {
 	ClientLocked bool `json:"clientLocked"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientFlagUpdateResponse defines model for client_flag_update_response.
 type ClientFlagUpdateResponse struct {
 	ResultCode    string `json:"resultCode"`
 	ResultMessage string `json:"resultMessage"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientGetListResponse defines model for client_get_list_response.
@@ -2739,12 +2893,20 @@ type ClientGetListResponse struct {
 	End        *int32         `json:"end,omitempty"`
 	Start      *int32         `json:"start,omitempty"`
 	TotalCount *int32         `json:"totalCount,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientGrantedScopesDeleteResponse defines model for client_granted_scopes_delete_response.
 type ClientGrantedScopesDeleteResponse struct {
 	ResultCode    *string `json:"resultCode,omitempty"`
 	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientRegistrationRequest defines model for client_registration_request.
@@ -2752,6 +2914,10 @@ type ClientRegistrationRequest struct {
 	ClientId *string `json:"clientId,omitempty"`
 	Json     *string `json:"json,omitempty"`
 	Token    *string `json:"token,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientRegistrationResponse defines model for client_registration_response.
@@ -2761,6 +2927,10 @@ type ClientRegistrationResponse struct {
 	ResponseContent *string                           `json:"responseContent,omitempty"`
 	ResultCode      *string                           `json:"resultCode,omitempty"`
 	ResultMessage   *string                           `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientRegistrationResponseAction defines model for ClientRegistrationResponse.Action.
@@ -2775,11 +2945,19 @@ type ClientSecretRefreshResponse struct {
 	OldClientSecret *string `json:"oldClientSecret,omitempty"`
 	ResultCode      *string `json:"resultCode,omitempty"`
 	ResultMessage   *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientSecretUpdateRequest defines model for client_secret_update_request.
 type ClientSecretUpdateRequest struct {
 	ClientSecret string `json:"clientSecret"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientSecretUpdateResponse defines model for client_secret_update_response.
@@ -2788,6 +2966,10 @@ type ClientSecretUpdateResponse struct {
 	OldClientSecret *string `json:"oldClientSecret,omitempty"`
 	ResultCode      *string `json:"resultCode,omitempty"`
 	ResultMessage   *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientType defines model for client_type.
@@ -2800,6 +2982,10 @@ type CredentialIssuanceOrder struct {
 	IssuanceDeferred   *bool   `json:"issuanceDeferred,omitempty"`
 	RequestIdentifier  *string `json:"requestIdentifier,omitempty"`
 	SigningKeyId       *string `json:"signingKeyId,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // CredentialIssuerMetadata defines model for credential_issuer_metadata.
@@ -2822,6 +3008,10 @@ type CredentialIssuerMetadata struct {
 	NotificationEndpoint                           *string   `json:"notificationEndpoint,omitempty"`
 	RequireCredentialRequestEncryption             *bool     `json:"requireCredentialRequestEncryption,omitempty"`
 	RequireCredentialResponseEncryption            *bool     `json:"requireCredentialResponseEncryption,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // CredentialOfferInfo defines model for credential_offer_info.
@@ -2845,6 +3035,10 @@ type CredentialOfferInfo struct {
 	TxCode                         *string     `json:"txCode,omitempty"`
 	TxCodeDescription              *string     `json:"txCodeDescription,omitempty"`
 	TxCodeInputMode                *string     `json:"txCodeInputMode,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // CredentialRequestInfo defines model for credential_request_info.
@@ -2854,6 +3048,10 @@ type CredentialRequestInfo struct {
 	Details     *string   `json:"details,omitempty"`
 	Format      *string   `json:"format,omitempty"`
 	Identifier  *string   `json:"identifier,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeliveryMode defines model for delivery_mode.
@@ -2869,6 +3067,10 @@ type DeviceAuthorizationRequest struct {
 	OauthClientAttestation    *string      `json:"oauthClientAttestation,omitempty"`
 	OauthClientAttestationPop *string      `json:"oauthClientAttestationPop,omitempty"`
 	Parameters                string       `json:"parameters"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeviceAuthorizationResponse defines model for device_authorization_response.
@@ -2906,6 +3108,10 @@ type DeviceAuthorizationResponse struct {
 	VerificationUri          *string                            `json:"verificationUri,omitempty"`
 	VerificationUriComplete  *string                            `json:"verificationUriComplete,omitempty"`
 	Warnings                 *[]string                          `json:"warnings,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeviceAuthorizationResponseAction defines model for DeviceAuthorizationResponse.Action.
@@ -2930,6 +3136,10 @@ type DeviceCompleteRequest struct {
 	Sub                  *string                     `json:"sub,omitempty"`
 	Subject              string                      `json:"subject"`
 	UserCode             string                      `json:"userCode"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeviceCompleteRequestResult defines model for DeviceCompleteRequest.Result.
@@ -2940,6 +3150,10 @@ type DeviceCompleteResponse struct {
 	Action        *DeviceCompleteResponseAction `json:"action,omitempty"`
 	ResultCode    *string                       `json:"resultCode,omitempty"`
 	ResultMessage *string                       `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeviceCompleteResponseAction defines model for DeviceCompleteResponse.Action.
@@ -2948,6 +3162,10 @@ type DeviceCompleteResponseAction string
 // DeviceVerificationRequest defines model for device_verification_request.
 type DeviceVerificationRequest struct {
 	UserCode string `json:"userCode"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeviceVerificationResponse defines model for device_verification_response.
@@ -2976,6 +3194,10 @@ type DeviceVerificationResponse struct {
 	ResultMessage            *string                           `json:"resultMessage,omitempty"`
 	Scopes                   *[]Scope                          `json:"scopes,omitempty"`
 	ServiceAttributes        *[]Pair                           `json:"serviceAttributes,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // DeviceVerificationResponseAction defines model for DeviceVerificationResponse.Action.
@@ -2988,6 +3210,10 @@ type Display string
 type DynamicScope struct {
 	Name  *string `json:"name,omitempty"`
 	Value *string `json:"value,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // FapiMode defines model for fapi_mode.
@@ -2999,6 +3225,10 @@ type FederationConfigurationResponse struct {
 	ResponseContent *string                                `json:"responseContent,omitempty"`
 	ResultCode      *string                                `json:"resultCode,omitempty"`
 	ResultMessage   *string                                `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // FederationConfigurationResponseAction defines model for FederationConfigurationResponse.Action.
@@ -3008,6 +3238,10 @@ type FederationConfigurationResponseAction string
 type FederationRegistrationRequest struct {
 	EntityConfiguration *string `json:"entityConfiguration,omitempty"`
 	TrustChain          *string `json:"trustChain,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // FederationRegistrationResponse defines model for federation_registration_response.
@@ -3017,6 +3251,10 @@ type FederationRegistrationResponse struct {
 	ResponseContent *string                               `json:"responseContent,omitempty"`
 	ResultCode      *string                               `json:"resultCode,omitempty"`
 	ResultMessage   *string                               `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // FederationRegistrationResponseAction defines model for FederationRegistrationResponse.Action.
@@ -3032,6 +3270,10 @@ type GMRequest struct {
 	GrantId           *string                `json:"grantId,omitempty"`
 	Htm               *string                `json:"htm,omitempty"`
 	Htu               *string                `json:"htu,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GMResponse defines model for g_m_response.
@@ -3041,6 +3283,10 @@ type GMResponse struct {
 	ResponseContent *string           `json:"responseContent,omitempty"`
 	ResultCode      *string           `json:"resultCode,omitempty"`
 	ResultMessage   *string           `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GMResponseAction defines model for GMResponse.Action.
@@ -3051,6 +3297,10 @@ type Grant struct {
 	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
 	Claims               *[]string     `json:"claims,omitempty"`
 	Scopes               *[]GrantScope `json:"scopes,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GrantManagementAction defines model for grant_management_action.
@@ -3060,6 +3310,10 @@ type GrantManagementAction string
 type GrantScope struct {
 	Resource *[]string `json:"resource,omitempty"`
 	Scope    *string   `json:"scope,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // GrantType defines model for grant_type.
@@ -3074,6 +3328,10 @@ type Hsk struct {
 	Kty       *string `json:"kty,omitempty"`
 	PublicKey *string `json:"publicKey,omitempty"`
 	Use       *string `json:"use,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // HskCreateRequest defines model for hsk_create_request.
@@ -3083,6 +3341,10 @@ type HskCreateRequest struct {
 	Kid     *string `json:"kid,omitempty"`
 	Kty     *string `json:"kty,omitempty"`
 	Use     *string `json:"use,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // HskCreateResponse defines model for hsk_create_response.
@@ -3091,6 +3353,10 @@ type HskCreateResponse struct {
 	Hsk           *Hsk                     `json:"hsk,omitempty"`
 	ResultCode    *string                  `json:"resultCode,omitempty"`
 	ResultMessage *string                  `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // HskCreateResponseAction defines model for HskCreateResponse.Action.
@@ -3102,6 +3368,10 @@ type HskDeleteResponse struct {
 	Hsk           *Hsk                     `json:"hsk,omitempty"`
 	ResultCode    *string                  `json:"resultCode,omitempty"`
 	ResultMessage *string                  `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // HskDeleteResponseAction defines model for HskDeleteResponse.Action.
@@ -3113,6 +3383,10 @@ type HskGetListResponse struct {
 	Hsks          *[]Hsk                    `json:"hsks,omitempty"`
 	ResultCode    *string                   `json:"resultCode,omitempty"`
 	ResultMessage *string                   `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // HskGetListResponseAction defines model for HskGetListResponse.Action.
@@ -3124,6 +3398,10 @@ type HskGetResponse struct {
 	Hsk           *Hsk                  `json:"hsk,omitempty"`
 	ResultCode    *string               `json:"resultCode,omitempty"`
 	ResultMessage *string               `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // HskGetResponseAction defines model for HskGetResponse.Action.
@@ -3137,6 +3415,10 @@ type IdtokenReissueRequest struct {
 	IdtHeaderParams *string `json:"idtHeaderParams,omitempty"`
 	RefreshToken    string  `json:"refreshToken"`
 	Sub             *string `json:"sub,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // IdtokenReissueResponse defines model for idtoken_reissue_response.
@@ -3146,6 +3428,10 @@ type IdtokenReissueResponse struct {
 	ResponseContent *string                       `json:"responseContent,omitempty"`
 	ResultCode      *string                       `json:"resultCode,omitempty"`
 	ResultMessage   *string                       `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // IdtokenReissueResponseAction defines model for IdtokenReissueResponse.Action.
@@ -3163,8 +3449,16 @@ type InfoResponse struct {
 		LoadSuccessCount *int64 `json:"loadSuccessCount,omitempty"`
 		MissCount        *int64 `json:"missCount,omitempty"`
 		TotalLoadTime    *int64 `json:"totalLoadTime,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
 	} `json:"serviceTokenCache,omitempty"`
 	Version string `json:"version"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // IntrospectionRequest defines model for introspection_request.
@@ -3186,6 +3480,10 @@ type IntrospectionRequest struct {
 	TargetUri            *string   `json:"targetUri,omitempty"`
 	Token                string    `json:"token"`
 	Uri                  *string   `json:"uri,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // IntrospectionResponse defines model for introspection_response.
@@ -3229,6 +3527,10 @@ type IntrospectionResponse struct {
 	Subject                  *string                      `json:"subject,omitempty"`
 	Sufficient               *bool                        `json:"sufficient,omitempty"`
 	Usable                   *bool                        `json:"usable,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // IntrospectionResponseAction defines model for IntrospectionResponse.Action.
@@ -3241,6 +3543,10 @@ type JoseVerifyRequest struct {
 	Jose             string    `json:"jose"`
 	MandatoryClaims  *[]string `json:"mandatoryClaims,omitempty"`
 	SignedByClient   *bool     `json:"signedByClient,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // JoseVerifyResponse defines model for jose_verify_response.
@@ -3252,6 +3558,10 @@ type JoseVerifyResponse struct {
 	ResultMessage     *string   `json:"resultMessage,omitempty"`
 	SignatureValid    *bool     `json:"signatureValid,omitempty"`
 	Valid             *bool     `json:"valid,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // JweAlg defines model for jwe_alg.
@@ -3267,11 +3577,19 @@ type JwsAlg string
 type NamedUri struct {
 	Name *string `json:"name,omitempty"`
 	Uri  *string `json:"uri,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // NativeSsoLogoutRequest defines model for native_sso_logout_request.
 type NativeSsoLogoutRequest struct {
 	SessionId string `json:"sessionId"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // NativeSsoLogoutResponse defines model for native_sso_logout_response.
@@ -3280,6 +3598,10 @@ type NativeSsoLogoutResponse struct {
 	Count         *int                           `json:"count,omitempty"`
 	ResultCode    *string                        `json:"resultCode,omitempty"`
 	ResultMessage *string                        `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // NativeSsoLogoutResponseAction defines model for NativeSsoLogoutResponse.Action.
@@ -3295,6 +3617,10 @@ type NativeSsoRequest struct {
 	IdtHeaderParams  *string `json:"idtHeaderParams,omitempty"`
 	RefreshToken     *string `json:"refreshToken,omitempty"`
 	Sub              *string `json:"sub,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // NativeSsoResponse defines model for native_sso_response.
@@ -3304,6 +3630,10 @@ type NativeSsoResponse struct {
 	ResponseContent *string                  `json:"responseContent,omitempty"`
 	ResultCode      *string                  `json:"resultCode,omitempty"`
 	ResultMessage   *string                  `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // NativeSsoResponseAction defines model for NativeSsoResponse.Action.
@@ -3313,6 +3643,10 @@ type NativeSsoResponseAction string
 type Pair struct {
 	Key   *string `json:"key,omitempty"`
 	Value *string `json:"value,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // Prompt defines model for prompt.
@@ -3323,6 +3657,10 @@ type Property struct {
 	Hidden *bool   `json:"hidden,omitempty"`
 	Key    *string `json:"key,omitempty"`
 	Value  *string `json:"value,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PushedAuthorizationRequest defines model for pushed_authorization_request.
@@ -3338,6 +3676,10 @@ type PushedAuthorizationRequest struct {
 	OauthClientAttestation    *string   `json:"oauthClientAttestation,omitempty"`
 	OauthClientAttestationPop *string   `json:"oauthClientAttestationPop,omitempty"`
 	Parameters                string    `json:"parameters"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PushedAuthorizationResponse defines model for pushed_authorization_response.
@@ -3350,6 +3692,10 @@ type PushedAuthorizationResponse struct {
 	ResponseContent      *string                                      `json:"responseContent,omitempty"`
 	ResultCode           *string                                      `json:"resultCode,omitempty"`
 	ResultMessage        *string                                      `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // PushedAuthorizationResponseAction defines model for PushedAuthorizationResponse.Action.
@@ -3365,6 +3711,10 @@ type ResponseType string
 type Result struct {
 	ResultCode    *string `json:"resultCode,omitempty"`
 	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RevocationRequest defines model for revocation_request.
@@ -3376,6 +3726,10 @@ type RevocationRequest struct {
 	OauthClientAttestation    *string   `json:"oauthClientAttestation,omitempty"`
 	OauthClientAttestationPop *string   `json:"oauthClientAttestationPop,omitempty"`
 	Parameters                string    `json:"parameters"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RevocationResponse defines model for revocation_response.
@@ -3385,6 +3739,10 @@ type RevocationResponse struct {
 	ResponseContent      *string                   `json:"responseContent,omitempty"`
 	ResultCode           *string                   `json:"resultCode,omitempty"`
 	ResultMessage        *string                   `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // RevocationResponseAction defines model for RevocationResponse.Action.
@@ -3397,6 +3755,10 @@ type Scope struct {
 	Description  *string        `json:"description,omitempty"`
 	Descriptions *[]TaggedValue `json:"descriptions,omitempty"`
 	Name         *string        `json:"name,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // Service defines model for service.
@@ -3586,6 +3948,10 @@ type Service struct {
 	UserPinLength                               *int32                          `json:"userPinLength,omitempty"`
 	VerifiableCredentialsEnabled                *bool                           `json:"verifiableCredentialsEnabled,omitempty"`
 	VerifiedClaimsValidationSchemaSet           *VerifiedClaimsValidationSchema `json:"verifiedClaimsValidationSchemaSet,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ServiceSupportedSnses defines model for Service.SupportedSnses.
@@ -3597,11 +3963,19 @@ type ServiceGetListResponse struct {
 	Services   *[]Service `json:"services,omitempty"`
 	Start      *int32     `json:"start,omitempty"`
 	TotalCount *int32     `json:"totalCount,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ServiceJwksGetResponse defines model for service_jwks_get_response.
 type ServiceJwksGetResponse struct {
 	Keys *[]map[string]interface{} `json:"keys,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ServiceProfile defines model for service_profile.
@@ -3615,6 +3989,10 @@ type SnsCredentials struct {
 	ApiKey    *string `json:"apiKey,omitempty"`
 	ApiSecret *string `json:"apiSecret,omitempty"`
 	Sns       *string `json:"sns,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // StandardIntrospectionRequest defines model for standard_introspection_request.
@@ -3629,6 +4007,10 @@ type StandardIntrospectionRequest struct {
 	SharedKeyForEncryption     *string `json:"sharedKeyForEncryption,omitempty"`
 	SharedKeyForSign           *string `json:"sharedKeyForSign,omitempty"`
 	WithHiddenProperties       *bool   `json:"withHiddenProperties,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // StandardIntrospectionResponse defines model for standard_introspection_response.
@@ -3637,6 +4019,10 @@ type StandardIntrospectionResponse struct {
 	ResponseContent *string                              `json:"responseContent,omitempty"`
 	ResultCode      *string                              `json:"resultCode,omitempty"`
 	ResultMessage   *string                              `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // StandardIntrospectionResponseAction defines model for StandardIntrospectionResponse.Action.
@@ -3645,6 +4031,10 @@ type StandardIntrospectionResponseAction string
 // StringArray defines model for string_array.
 type StringArray struct {
 	Array *[]string `json:"array,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SubjectType defines model for subject_type.
@@ -3654,6 +4044,10 @@ type SubjectType string
 type TaggedValue struct {
 	Tag   *string `json:"tag,omitempty"`
 	Value *string `json:"value,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenBatchStatus defines model for token_batch_status.
@@ -3666,6 +4060,10 @@ type TokenBatchStatus struct {
 	RequestId        *string                    `json:"requestId,omitempty"`
 	Result           *TokenBatchStatusResult    `json:"result,omitempty"`
 	TokenCount       *int64                     `json:"tokenCount,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenBatchStatusBatchKind defines model for TokenBatchStatus.BatchKind.
@@ -3679,6 +4077,10 @@ type TokenCreateBatchResponse struct {
 	RequestId     *string `json:"requestId,omitempty"`
 	ResultCode    *string `json:"resultCode,omitempty"`
 	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenCreateBatchStatusResponse defines model for token_create_batch_status_response.
@@ -3686,6 +4088,10 @@ type TokenCreateBatchStatusResponse struct {
 	ResultCode    *string           `json:"resultCode,omitempty"`
 	ResultMessage *string           `json:"resultMessage,omitempty"`
 	Status        *TokenBatchStatus `json:"status,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenCreateRequest defines model for token_create_request.
@@ -3713,6 +4119,10 @@ type TokenCreateRequest struct {
 	Scopes                *[]string     `json:"scopes,omitempty"`
 	SessionId             *string       `json:"sessionId,omitempty"`
 	Subject               *string       `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenCreateResponse defines model for token_create_response.
@@ -3737,6 +4147,10 @@ type TokenCreateResponse struct {
 	Subject               *string                    `json:"subject,omitempty"`
 	TokenId               *string                    `json:"tokenId,omitempty"`
 	TokenType             *string                    `json:"tokenType,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenCreateResponseAction defines model for TokenCreateResponse.Action.
@@ -3746,6 +4160,10 @@ type TokenCreateResponseAction string
 type TokenFailRequest struct {
 	Reason TokenFailRequestReason `json:"reason"`
 	Ticket string                 `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenFailRequestReason defines model for TokenFailRequest.Reason.
@@ -3757,6 +4175,10 @@ type TokenFailResponse struct {
 	ResponseContent *string                  `json:"responseContent,omitempty"`
 	ResultCode      *string                  `json:"resultCode,omitempty"`
 	ResultMessage   *string                  `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenFailResponseAction defines model for TokenFailResponse.Action.
@@ -3770,6 +4192,10 @@ type TokenGetListResponse struct {
 	Start        *int32         `json:"start,omitempty"`
 	Subject      *string        `json:"subject,omitempty"`
 	TotalCount   *int32         `json:"totalCount,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenInfo defines model for token_info.
@@ -3787,6 +4213,10 @@ type TokenInfo struct {
 	Resources                *[]string     `json:"resources,omitempty"`
 	Scopes                   *[]Scope      `json:"scopes,omitempty"`
 	Subject                  *string       `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenIssueRequest defines model for token_issue_request.
@@ -3798,6 +4228,10 @@ type TokenIssueRequest struct {
 	RefreshTokenDuration *int64      `json:"refreshTokenDuration,omitempty"`
 	Subject              string      `json:"subject"`
 	Ticket               string      `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenIssueResponse defines model for token_issue_response.
@@ -3828,6 +4262,10 @@ type TokenIssueResponse struct {
 	Scopes                   *[]string                 `json:"scopes,omitempty"`
 	ServiceAttributes        *[]Pair                   `json:"serviceAttributes,omitempty"`
 	Subject                  *string                   `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenIssueResponseAction defines model for TokenIssueResponse.Action.
@@ -3852,6 +4290,10 @@ type TokenRequest struct {
 	Parameters                string       `json:"parameters"`
 	Properties                *[]Property  `json:"properties,omitempty"`
 	RefreshTokenDuration      *int64       `json:"refreshTokenDuration,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenResponse defines model for token_response.
@@ -3910,6 +4352,10 @@ type TokenResponse struct {
 	SubjectTokenType         *TokenType           `json:"subjectTokenType,omitempty"`
 	Ticket                   *string              `json:"ticket,omitempty"`
 	Username                 *string              `json:"username,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenResponseAction defines model for TokenResponse.Action.
@@ -3921,6 +4367,10 @@ type TokenRevokeRequest struct {
 	ClientIdentifier       *string `json:"clientIdentifier,omitempty"`
 	RefreshTokenIdentifier *string `json:"refreshTokenIdentifier,omitempty"`
 	Subject                *string `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenRevokeResponse defines model for token_revoke_response.
@@ -3928,6 +4378,10 @@ type TokenRevokeResponse struct {
 	Count         *int    `json:"count,omitempty"`
 	ResultCode    *string `json:"resultCode,omitempty"`
 	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenType defines model for token_type.
@@ -3952,6 +4406,10 @@ type TokenUpdateRequest struct {
 	RefreshTokenHash                          *string       `json:"refreshTokenHash,omitempty"`
 	Scopes                                    *[]string     `json:"scopes,omitempty"`
 	TokenId                                   *string       `json:"tokenId,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenUpdateResponse defines model for token_update_response.
@@ -3968,6 +4426,10 @@ type TokenUpdateResponse struct {
 	Scopes                *[]string                  `json:"scopes,omitempty"`
 	TokenId               *string                    `json:"tokenId,omitempty"`
 	TokenType             *string                    `json:"tokenType,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // TokenUpdateResponseAction defines model for TokenUpdateResponse.Action.
@@ -3977,6 +4439,10 @@ type TokenUpdateResponseAction string
 type TrustAnchor struct {
 	EntityId *string `json:"entityId,omitempty"`
 	Jwks     *string `json:"jwks,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // UserCodeCharset defines model for user_code_charset.
@@ -3991,6 +4457,10 @@ type UserinfoIssueRequest struct {
 	Sub                 *string   `json:"sub,omitempty"`
 	Token               string    `json:"token"`
 	VerifiedClaimsForTx *[]string `json:"verifiedClaimsForTx,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // UserinfoIssueResponse defines model for userinfo_issue_response.
@@ -4002,6 +4472,10 @@ type UserinfoIssueResponse struct {
 	ResultMessage   *string                      `json:"resultMessage,omitempty"`
 	Signature       *string                      `json:"signature,omitempty"`
 	SignatureInput  *string                      `json:"signatureInput,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // UserinfoIssueResponseAction defines model for UserinfoIssueResponse.Action.
@@ -4020,6 +4494,10 @@ type UserinfoRequest struct {
 	TargetUri            *string `json:"targetUri,omitempty"`
 	Token                string  `json:"token"`
 	Uri                  *string `json:"uri,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // UserinfoResponse defines model for userinfo_response.
@@ -4048,6 +4526,10 @@ type UserinfoResponse struct {
 	Token                        *string                 `json:"token,omitempty"`
 	TransformedClaims            *string                 `json:"transformedClaims,omitempty"`
 	UserInfoClaims               *string                 `json:"userInfoClaims,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // UserinfoResponseAction defines model for UserinfoResponse.Action.
@@ -4057,6 +4539,10 @@ type UserinfoResponseAction string
 type VciBatchIssueRequest struct {
 	AccessToken *string                    `json:"accessToken,omitempty"`
 	Orders      *[]CredentialIssuanceOrder `json:"orders,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciBatchIssueResponse defines model for vci_batch_issue_response.
@@ -4065,6 +4551,10 @@ type VciBatchIssueResponse struct {
 	ResponseContent *string                      `json:"responseContent,omitempty"`
 	ResultCode      *string                      `json:"resultCode,omitempty"`
 	ResultMessage   *string                      `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciBatchIssueResponseAction defines model for VciBatchIssueResponse.Action.
@@ -4074,6 +4564,10 @@ type VciBatchIssueResponseAction string
 type VciBatchParseRequest struct {
 	AccessToken    *string `json:"accessToken,omitempty"`
 	RequestContent *string `json:"requestContent,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciBatchParseResponse defines model for vci_batch_parse_response.
@@ -4083,6 +4577,10 @@ type VciBatchParseResponse struct {
 	ResponseContent *string                      `json:"responseContent,omitempty"`
 	ResultCode      *string                      `json:"resultCode,omitempty"`
 	ResultMessage   *string                      `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciBatchParseResponseAction defines model for VciBatchParseResponse.Action.
@@ -4091,6 +4589,10 @@ type VciBatchParseResponseAction string
 // VciDeferredIssueRequest defines model for vci_deferred_issue_request.
 type VciDeferredIssueRequest struct {
 	Order *CredentialIssuanceOrder `json:"order,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciDeferredIssueResponse defines model for vci_deferred_issue_response.
@@ -4099,6 +4601,10 @@ type VciDeferredIssueResponse struct {
 	ResponseContent *string                         `json:"responseContent,omitempty"`
 	ResultCode      *string                         `json:"resultCode,omitempty"`
 	ResultMessage   *string                         `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciDeferredIssueResponseAction defines model for VciDeferredIssueResponse.Action.
@@ -4108,6 +4614,10 @@ type VciDeferredIssueResponseAction string
 type VciDeferredParseRequest struct {
 	AccessToken    *string `json:"accessToken,omitempty"`
 	RequestContent *string `json:"requestContent,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciDeferredParseResponse defines model for vci_deferred_parse_response.
@@ -4117,6 +4627,10 @@ type VciDeferredParseResponse struct {
 	ResponseContent *string                         `json:"responseContent,omitempty"`
 	ResultCode      *string                         `json:"resultCode,omitempty"`
 	ResultMessage   *string                         `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciDeferredParseResponseAction defines model for VciDeferredParseResponse.Action.
@@ -4125,6 +4639,10 @@ type VciDeferredParseResponseAction string
 // VciJwksRequest defines model for vci_jwks_request.
 type VciJwksRequest struct {
 	Pretty bool `json:"pretty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciJwksResponse defines model for vci_jwks_response.
@@ -4133,6 +4651,10 @@ type VciJwksResponse struct {
 	ResponseContent *string                `json:"responseContent,omitempty"`
 	ResultCode      *string                `json:"resultCode,omitempty"`
 	ResultMessage   *string                `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciJwksResponseAction defines model for VciJwksResponse.Action.
@@ -4141,6 +4663,10 @@ type VciJwksResponseAction string
 // VciJwtissuerRequest defines model for vci_jwtissuer_request.
 type VciJwtissuerRequest struct {
 	Pretty bool `json:"pretty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciJwtissuerResponse defines model for vci_jwtissuer_response.
@@ -4149,6 +4675,10 @@ type VciJwtissuerResponse struct {
 	ResponseContent *string                     `json:"responseContent,omitempty"`
 	ResultCode      *string                     `json:"resultCode,omitempty"`
 	ResultMessage   *string                     `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciJwtissuerResponseAction defines model for VciJwtissuerResponse.Action.
@@ -4157,6 +4687,10 @@ type VciJwtissuerResponseAction string
 // VciMetadataRequest defines model for vci_metadata_request.
 type VciMetadataRequest struct {
 	Pretty bool `json:"pretty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciMetadataResponse defines model for vci_metadata_response.
@@ -4165,6 +4699,10 @@ type VciMetadataResponse struct {
 	ResponseContent *string                    `json:"responseContent,omitempty"`
 	ResultCode      *string                    `json:"resultCode,omitempty"`
 	ResultMessage   *string                    `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciMetadataResponseAction defines model for VciMetadataResponse.Action.
@@ -4173,6 +4711,10 @@ type VciMetadataResponseAction string
 // VciNonceRequest defines model for vci_nonce_request.
 type VciNonceRequest struct {
 	Pretty *bool `json:"pretty,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciNonceResponse defines model for vci_nonce_response.
@@ -4182,6 +4724,10 @@ type VciNonceResponse struct {
 	ResponseContent *string                 `json:"responseContent,omitempty"`
 	ResultCode      *string                 `json:"resultCode,omitempty"`
 	ResultMessage   *string                 `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciNonceResponseAction defines model for VciNonceResponse.Action.
@@ -4203,6 +4749,10 @@ type VciOfferCreateRequest struct {
 	TxCode                         *string     `json:"txCode,omitempty"`
 	TxCodeDescription              *string     `json:"txCodeDescription,omitempty"`
 	TxCodeInputMode                *string     `json:"txCodeInputMode,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciOfferCreateResponse defines model for vci_offer_create_response.
@@ -4211,6 +4761,10 @@ type VciOfferCreateResponse struct {
 	Info          *CredentialOfferInfo          `json:"info,omitempty"`
 	ResultCode    *string                       `json:"resultCode,omitempty"`
 	ResultMessage *string                       `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciOfferCreateResponseAction defines model for VciOfferCreateResponse.Action.
@@ -4219,6 +4773,10 @@ type VciOfferCreateResponseAction string
 // VciOfferInfoRequest defines model for vci_offer_info_request.
 type VciOfferInfoRequest struct {
 	Identifier *string `json:"identifier,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciOfferInfoResponse defines model for vci_offer_info_response.
@@ -4227,6 +4785,10 @@ type VciOfferInfoResponse struct {
 	Info          *CredentialOfferInfo        `json:"info,omitempty"`
 	ResultCode    *string                     `json:"resultCode,omitempty"`
 	ResultMessage *string                     `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciOfferInfoResponseAction defines model for VciOfferInfoResponse.Action.
@@ -4236,6 +4798,10 @@ type VciOfferInfoResponseAction string
 type VciSingleIssueRequest struct {
 	AccessToken *string                  `json:"accessToken,omitempty"`
 	Order       *CredentialIssuanceOrder `json:"order,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciSingleIssueResponse defines model for vci_single_issue_response.
@@ -4245,6 +4811,10 @@ type VciSingleIssueResponse struct {
 	ResultCode      *string                       `json:"resultCode,omitempty"`
 	ResultMessage   *string                       `json:"resultMessage,omitempty"`
 	TransactionId   *string                       `json:"transactionId,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciSingleIssueResponseAction defines model for VciSingleIssueResponse.Action.
@@ -4254,6 +4824,10 @@ type VciSingleIssueResponseAction string
 type VciSingleParseRequest struct {
 	AccessToken    *string `json:"accessToken,omitempty"`
 	RequestContent *string `json:"requestContent,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciSingleParseResponse defines model for vci_single_parse_response.
@@ -4263,6 +4837,10 @@ type VciSingleParseResponse struct {
 	ResponseContent *string                       `json:"responseContent,omitempty"`
 	ResultCode      *string                       `json:"resultCode,omitempty"`
 	ResultMessage   *string                       `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // VciSingleParseResponseAction defines model for VciSingleParseResponse.Action.
@@ -4321,6 +4899,10 @@ type ClientAuthorizationDeleteApiParams struct {
 // ClientAuthorizationDeleteApiPostJSONBody defines parameters for ClientAuthorizationDeleteApiPost.
 type ClientAuthorizationDeleteApiPostJSONBody struct {
 	Subject string `json:"subject"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientAuthorizationGetListApiParams defines parameters for ClientAuthorizationGetListApi.
@@ -4358,6 +4940,10 @@ type ClientGrantedScopesGetApiParams struct {
 // ClientGrantedScopesGetApiPostJSONBody defines parameters for ClientGrantedScopesGetApiPost.
 type ClientGrantedScopesGetApiPostJSONBody struct {
 	Subject string `json:"subject"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientRegistrationApiJSONBody defines parameters for ClientRegistrationApi.
@@ -4365,6 +4951,10 @@ type ClientRegistrationApiJSONBody struct {
 	ClientId *string `json:"clientId,omitempty"`
 	Json     string  `json:"json"`
 	Token    *string `json:"token,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientRegistrationDeleteApiJSONBody defines parameters for ClientRegistrationDeleteApi.
@@ -4372,6 +4962,10 @@ type ClientRegistrationDeleteApiJSONBody struct {
 	ClientId string  `json:"clientId"`
 	Json     *string `json:"json,omitempty"`
 	Token    string  `json:"token"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientRegistrationGetApiJSONBody defines parameters for ClientRegistrationGetApi.
@@ -4379,6 +4973,10 @@ type ClientRegistrationGetApiJSONBody struct {
 	ClientId string  `json:"clientId"`
 	Json     *string `json:"json,omitempty"`
 	Token    string  `json:"token"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ClientRegistrationUpdateApiJSONBody defines parameters for ClientRegistrationUpdateApi.
@@ -4386,6 +4984,10 @@ type ClientRegistrationUpdateApiJSONBody struct {
 	ClientId string `json:"clientId"`
 	Json     string `json:"json"`
 	Token    string `json:"token"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // FederationConfigurationApiJSONBody defines parameters for FederationConfigurationApi.
@@ -4607,1602 +5209,6 @@ func (a *OAuthClient) Set(fieldName string, value interface{}) {
 		a.AdditionalProperties = make(map[string]interface{})
 	}
 	a.AdditionalProperties[fieldName] = value
-}
-
-// Override default JSON handling for OAuthClient to handle AdditionalProperties
-func (a *OAuthClient) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["applicationType"]; found {
-		err = json.Unmarshal(raw, &a.ApplicationType)
-		if err != nil {
-			return fmt.Errorf("error reading 'applicationType': %w", err)
-		}
-		delete(object, "applicationType")
-	}
-
-	if raw, found := object["attributes"]; found {
-		err = json.Unmarshal(raw, &a.Attributes)
-		if err != nil {
-			return fmt.Errorf("error reading 'attributes': %w", err)
-		}
-		delete(object, "attributes")
-	}
-
-	if raw, found := object["authTimeRequired"]; found {
-		err = json.Unmarshal(raw, &a.AuthTimeRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'authTimeRequired': %w", err)
-		}
-		delete(object, "authTimeRequired")
-	}
-
-	if raw, found := object["authorizationDetailsTypes"]; found {
-		err = json.Unmarshal(raw, &a.AuthorizationDetailsTypes)
-		if err != nil {
-			return fmt.Errorf("error reading 'authorizationDetailsTypes': %w", err)
-		}
-		delete(object, "authorizationDetailsTypes")
-	}
-
-	if raw, found := object["authorizationEncryptionAlg"]; found {
-		err = json.Unmarshal(raw, &a.AuthorizationEncryptionAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'authorizationEncryptionAlg': %w", err)
-		}
-		delete(object, "authorizationEncryptionAlg")
-	}
-
-	if raw, found := object["authorizationEncryptionEnc"]; found {
-		err = json.Unmarshal(raw, &a.AuthorizationEncryptionEnc)
-		if err != nil {
-			return fmt.Errorf("error reading 'authorizationEncryptionEnc': %w", err)
-		}
-		delete(object, "authorizationEncryptionEnc")
-	}
-
-	if raw, found := object["authorizationSignAlg"]; found {
-		err = json.Unmarshal(raw, &a.AuthorizationSignAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'authorizationSignAlg': %w", err)
-		}
-		delete(object, "authorizationSignAlg")
-	}
-
-	if raw, found := object["automaticallyRegistered"]; found {
-		err = json.Unmarshal(raw, &a.AutomaticallyRegistered)
-		if err != nil {
-			return fmt.Errorf("error reading 'automaticallyRegistered': %w", err)
-		}
-		delete(object, "automaticallyRegistered")
-	}
-
-	if raw, found := object["bcDeliveryMode"]; found {
-		err = json.Unmarshal(raw, &a.BcDeliveryMode)
-		if err != nil {
-			return fmt.Errorf("error reading 'bcDeliveryMode': %w", err)
-		}
-		delete(object, "bcDeliveryMode")
-	}
-
-	if raw, found := object["bcNotificationEndpoint"]; found {
-		err = json.Unmarshal(raw, &a.BcNotificationEndpoint)
-		if err != nil {
-			return fmt.Errorf("error reading 'bcNotificationEndpoint': %w", err)
-		}
-		delete(object, "bcNotificationEndpoint")
-	}
-
-	if raw, found := object["bcRequestSignAlg"]; found {
-		err = json.Unmarshal(raw, &a.BcRequestSignAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'bcRequestSignAlg': %w", err)
-		}
-		delete(object, "bcRequestSignAlg")
-	}
-
-	if raw, found := object["bcUserCodeRequired"]; found {
-		err = json.Unmarshal(raw, &a.BcUserCodeRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'bcUserCodeRequired': %w", err)
-		}
-		delete(object, "bcUserCodeRequired")
-	}
-
-	if raw, found := object["clientId"]; found {
-		err = json.Unmarshal(raw, &a.ClientId)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientId': %w", err)
-		}
-		delete(object, "clientId")
-	}
-
-	if raw, found := object["clientIdAlias"]; found {
-		err = json.Unmarshal(raw, &a.ClientIdAlias)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientIdAlias': %w", err)
-		}
-		delete(object, "clientIdAlias")
-	}
-
-	if raw, found := object["clientIdAliasEnabled"]; found {
-		err = json.Unmarshal(raw, &a.ClientIdAliasEnabled)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientIdAliasEnabled': %w", err)
-		}
-		delete(object, "clientIdAliasEnabled")
-	}
-
-	if raw, found := object["clientName"]; found {
-		err = json.Unmarshal(raw, &a.ClientName)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientName': %w", err)
-		}
-		delete(object, "clientName")
-	}
-
-	if raw, found := object["clientNames"]; found {
-		err = json.Unmarshal(raw, &a.ClientNames)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientNames': %w", err)
-		}
-		delete(object, "clientNames")
-	}
-
-	if raw, found := object["clientRegistrationTypes"]; found {
-		err = json.Unmarshal(raw, &a.ClientRegistrationTypes)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientRegistrationTypes': %w", err)
-		}
-		delete(object, "clientRegistrationTypes")
-	}
-
-	if raw, found := object["clientSecret"]; found {
-		err = json.Unmarshal(raw, &a.ClientSecret)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientSecret': %w", err)
-		}
-		delete(object, "clientSecret")
-	}
-
-	if raw, found := object["clientSource"]; found {
-		err = json.Unmarshal(raw, &a.ClientSource)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientSource': %w", err)
-		}
-		delete(object, "clientSource")
-	}
-
-	if raw, found := object["clientType"]; found {
-		err = json.Unmarshal(raw, &a.ClientType)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientType': %w", err)
-		}
-		delete(object, "clientType")
-	}
-
-	if raw, found := object["clientUri"]; found {
-		err = json.Unmarshal(raw, &a.ClientUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientUri': %w", err)
-		}
-		delete(object, "clientUri")
-	}
-
-	if raw, found := object["clientUris"]; found {
-		err = json.Unmarshal(raw, &a.ClientUris)
-		if err != nil {
-			return fmt.Errorf("error reading 'clientUris': %w", err)
-		}
-		delete(object, "clientUris")
-	}
-
-	if raw, found := object["contacts"]; found {
-		err = json.Unmarshal(raw, &a.Contacts)
-		if err != nil {
-			return fmt.Errorf("error reading 'contacts': %w", err)
-		}
-		delete(object, "contacts")
-	}
-
-	if raw, found := object["createdAt"]; found {
-		err = json.Unmarshal(raw, &a.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'createdAt': %w", err)
-		}
-		delete(object, "createdAt")
-	}
-
-	if raw, found := object["credentialOfferEndpoint"]; found {
-		err = json.Unmarshal(raw, &a.CredentialOfferEndpoint)
-		if err != nil {
-			return fmt.Errorf("error reading 'credentialOfferEndpoint': %w", err)
-		}
-		delete(object, "credentialOfferEndpoint")
-	}
-
-	if raw, found := object["credentialResponseEncryptionRequired"]; found {
-		err = json.Unmarshal(raw, &a.CredentialResponseEncryptionRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'credentialResponseEncryptionRequired': %w", err)
-		}
-		delete(object, "credentialResponseEncryptionRequired")
-	}
-
-	if raw, found := object["customMetadata"]; found {
-		err = json.Unmarshal(raw, &a.CustomMetadata)
-		if err != nil {
-			return fmt.Errorf("error reading 'customMetadata': %w", err)
-		}
-		delete(object, "customMetadata")
-	}
-
-	if raw, found := object["defaultAcrs"]; found {
-		err = json.Unmarshal(raw, &a.DefaultAcrs)
-		if err != nil {
-			return fmt.Errorf("error reading 'defaultAcrs': %w", err)
-		}
-		delete(object, "defaultAcrs")
-	}
-
-	if raw, found := object["defaultMaxAge"]; found {
-		err = json.Unmarshal(raw, &a.DefaultMaxAge)
-		if err != nil {
-			return fmt.Errorf("error reading 'defaultMaxAge': %w", err)
-		}
-		delete(object, "defaultMaxAge")
-	}
-
-	if raw, found := object["derivedSectorIdentifier"]; found {
-		err = json.Unmarshal(raw, &a.DerivedSectorIdentifier)
-		if err != nil {
-			return fmt.Errorf("error reading 'derivedSectorIdentifier': %w", err)
-		}
-		delete(object, "derivedSectorIdentifier")
-	}
-
-	if raw, found := object["description"]; found {
-		err = json.Unmarshal(raw, &a.Description)
-		if err != nil {
-			return fmt.Errorf("error reading 'description': %w", err)
-		}
-		delete(object, "description")
-	}
-
-	if raw, found := object["descriptions"]; found {
-		err = json.Unmarshal(raw, &a.Descriptions)
-		if err != nil {
-			return fmt.Errorf("error reading 'descriptions': %w", err)
-		}
-		delete(object, "descriptions")
-	}
-
-	if raw, found := object["developer"]; found {
-		err = json.Unmarshal(raw, &a.Developer)
-		if err != nil {
-			return fmt.Errorf("error reading 'developer': %w", err)
-		}
-		delete(object, "developer")
-	}
-
-	if raw, found := object["digestAlgorithm"]; found {
-		err = json.Unmarshal(raw, &a.DigestAlgorithm)
-		if err != nil {
-			return fmt.Errorf("error reading 'digestAlgorithm': %w", err)
-		}
-		delete(object, "digestAlgorithm")
-	}
-
-	if raw, found := object["discoveredByMetadataDocument"]; found {
-		err = json.Unmarshal(raw, &a.DiscoveredByMetadataDocument)
-		if err != nil {
-			return fmt.Errorf("error reading 'discoveredByMetadataDocument': %w", err)
-		}
-		delete(object, "discoveredByMetadataDocument")
-	}
-
-	if raw, found := object["dpopRequired"]; found {
-		err = json.Unmarshal(raw, &a.DpopRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'dpopRequired': %w", err)
-		}
-		delete(object, "dpopRequired")
-	}
-
-	if raw, found := object["dynamicallyRegistered"]; found {
-		err = json.Unmarshal(raw, &a.DynamicallyRegistered)
-		if err != nil {
-			return fmt.Errorf("error reading 'dynamicallyRegistered': %w", err)
-		}
-		delete(object, "dynamicallyRegistered")
-	}
-
-	if raw, found := object["entityId"]; found {
-		err = json.Unmarshal(raw, &a.EntityId)
-		if err != nil {
-			return fmt.Errorf("error reading 'entityId': %w", err)
-		}
-		delete(object, "entityId")
-	}
-
-	if raw, found := object["explicitlyRegistered"]; found {
-		err = json.Unmarshal(raw, &a.ExplicitlyRegistered)
-		if err != nil {
-			return fmt.Errorf("error reading 'explicitlyRegistered': %w", err)
-		}
-		delete(object, "explicitlyRegistered")
-	}
-
-	if raw, found := object["extension"]; found {
-		err = json.Unmarshal(raw, &a.Extension)
-		if err != nil {
-			return fmt.Errorf("error reading 'extension': %w", err)
-		}
-		delete(object, "extension")
-	}
-
-	if raw, found := object["fapiModes"]; found {
-		err = json.Unmarshal(raw, &a.FapiModes)
-		if err != nil {
-			return fmt.Errorf("error reading 'fapiModes': %w", err)
-		}
-		delete(object, "fapiModes")
-	}
-
-	if raw, found := object["frontChannelRequestObjectEncryptionRequired"]; found {
-		err = json.Unmarshal(raw, &a.FrontChannelRequestObjectEncryptionRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'frontChannelRequestObjectEncryptionRequired': %w", err)
-		}
-		delete(object, "frontChannelRequestObjectEncryptionRequired")
-	}
-
-	if raw, found := object["grantTypes"]; found {
-		err = json.Unmarshal(raw, &a.GrantTypes)
-		if err != nil {
-			return fmt.Errorf("error reading 'grantTypes': %w", err)
-		}
-		delete(object, "grantTypes")
-	}
-
-	if raw, found := object["idTokenEncryptionAlg"]; found {
-		err = json.Unmarshal(raw, &a.IdTokenEncryptionAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'idTokenEncryptionAlg': %w", err)
-		}
-		delete(object, "idTokenEncryptionAlg")
-	}
-
-	if raw, found := object["idTokenEncryptionEnc"]; found {
-		err = json.Unmarshal(raw, &a.IdTokenEncryptionEnc)
-		if err != nil {
-			return fmt.Errorf("error reading 'idTokenEncryptionEnc': %w", err)
-		}
-		delete(object, "idTokenEncryptionEnc")
-	}
-
-	if raw, found := object["idTokenSignAlg"]; found {
-		err = json.Unmarshal(raw, &a.IdTokenSignAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'idTokenSignAlg': %w", err)
-		}
-		delete(object, "idTokenSignAlg")
-	}
-
-	if raw, found := object["inScopeForTokenMigration"]; found {
-		err = json.Unmarshal(raw, &a.InScopeForTokenMigration)
-		if err != nil {
-			return fmt.Errorf("error reading 'inScopeForTokenMigration': %w", err)
-		}
-		delete(object, "inScopeForTokenMigration")
-	}
-
-	if raw, found := object["jwks"]; found {
-		err = json.Unmarshal(raw, &a.Jwks)
-		if err != nil {
-			return fmt.Errorf("error reading 'jwks': %w", err)
-		}
-		delete(object, "jwks")
-	}
-
-	if raw, found := object["jwksUri"]; found {
-		err = json.Unmarshal(raw, &a.JwksUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'jwksUri': %w", err)
-		}
-		delete(object, "jwksUri")
-	}
-
-	if raw, found := object["locked"]; found {
-		err = json.Unmarshal(raw, &a.Locked)
-		if err != nil {
-			return fmt.Errorf("error reading 'locked': %w", err)
-		}
-		delete(object, "locked")
-	}
-
-	if raw, found := object["loginUri"]; found {
-		err = json.Unmarshal(raw, &a.LoginUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'loginUri': %w", err)
-		}
-		delete(object, "loginUri")
-	}
-
-	if raw, found := object["logoUri"]; found {
-		err = json.Unmarshal(raw, &a.LogoUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'logoUri': %w", err)
-		}
-		delete(object, "logoUri")
-	}
-
-	if raw, found := object["logoUris"]; found {
-		err = json.Unmarshal(raw, &a.LogoUris)
-		if err != nil {
-			return fmt.Errorf("error reading 'logoUris': %w", err)
-		}
-		delete(object, "logoUris")
-	}
-
-	if raw, found := object["metadataDocumentExpiresAt"]; found {
-		err = json.Unmarshal(raw, &a.MetadataDocumentExpiresAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'metadataDocumentExpiresAt': %w", err)
-		}
-		delete(object, "metadataDocumentExpiresAt")
-	}
-
-	if raw, found := object["metadataDocumentLocation"]; found {
-		err = json.Unmarshal(raw, &a.MetadataDocumentLocation)
-		if err != nil {
-			return fmt.Errorf("error reading 'metadataDocumentLocation': %w", err)
-		}
-		delete(object, "metadataDocumentLocation")
-	}
-
-	if raw, found := object["metadataDocumentUpdatedAt"]; found {
-		err = json.Unmarshal(raw, &a.MetadataDocumentUpdatedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'metadataDocumentUpdatedAt': %w", err)
-		}
-		delete(object, "metadataDocumentUpdatedAt")
-	}
-
-	if raw, found := object["modifiedAt"]; found {
-		err = json.Unmarshal(raw, &a.ModifiedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'modifiedAt': %w", err)
-		}
-		delete(object, "modifiedAt")
-	}
-
-	if raw, found := object["mtlsEndpointAliasesUsed"]; found {
-		err = json.Unmarshal(raw, &a.MtlsEndpointAliasesUsed)
-		if err != nil {
-			return fmt.Errorf("error reading 'mtlsEndpointAliasesUsed': %w", err)
-		}
-		delete(object, "mtlsEndpointAliasesUsed")
-	}
-
-	if raw, found := object["number"]; found {
-		err = json.Unmarshal(raw, &a.Number)
-		if err != nil {
-			return fmt.Errorf("error reading 'number': %w", err)
-		}
-		delete(object, "number")
-	}
-
-	if raw, found := object["organizationName"]; found {
-		err = json.Unmarshal(raw, &a.OrganizationName)
-		if err != nil {
-			return fmt.Errorf("error reading 'organizationName': %w", err)
-		}
-		delete(object, "organizationName")
-	}
-
-	if raw, found := object["parRequired"]; found {
-		err = json.Unmarshal(raw, &a.ParRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'parRequired': %w", err)
-		}
-		delete(object, "parRequired")
-	}
-
-	if raw, found := object["pkceRequired"]; found {
-		err = json.Unmarshal(raw, &a.PkceRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'pkceRequired': %w", err)
-		}
-		delete(object, "pkceRequired")
-	}
-
-	if raw, found := object["pkceS256Required"]; found {
-		err = json.Unmarshal(raw, &a.PkceS256Required)
-		if err != nil {
-			return fmt.Errorf("error reading 'pkceS256Required': %w", err)
-		}
-		delete(object, "pkceS256Required")
-	}
-
-	if raw, found := object["policyUri"]; found {
-		err = json.Unmarshal(raw, &a.PolicyUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'policyUri': %w", err)
-		}
-		delete(object, "policyUri")
-	}
-
-	if raw, found := object["policyUris"]; found {
-		err = json.Unmarshal(raw, &a.PolicyUris)
-		if err != nil {
-			return fmt.Errorf("error reading 'policyUris': %w", err)
-		}
-		delete(object, "policyUris")
-	}
-
-	if raw, found := object["redirectUris"]; found {
-		err = json.Unmarshal(raw, &a.RedirectUris)
-		if err != nil {
-			return fmt.Errorf("error reading 'redirectUris': %w", err)
-		}
-		delete(object, "redirectUris")
-	}
-
-	if raw, found := object["registrationAccessTokenHash"]; found {
-		err = json.Unmarshal(raw, &a.RegistrationAccessTokenHash)
-		if err != nil {
-			return fmt.Errorf("error reading 'registrationAccessTokenHash': %w", err)
-		}
-		delete(object, "registrationAccessTokenHash")
-	}
-
-	if raw, found := object["requestEncryptionAlg"]; found {
-		err = json.Unmarshal(raw, &a.RequestEncryptionAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'requestEncryptionAlg': %w", err)
-		}
-		delete(object, "requestEncryptionAlg")
-	}
-
-	if raw, found := object["requestEncryptionEnc"]; found {
-		err = json.Unmarshal(raw, &a.RequestEncryptionEnc)
-		if err != nil {
-			return fmt.Errorf("error reading 'requestEncryptionEnc': %w", err)
-		}
-		delete(object, "requestEncryptionEnc")
-	}
-
-	if raw, found := object["requestObjectEncryptionAlgMatchRequired"]; found {
-		err = json.Unmarshal(raw, &a.RequestObjectEncryptionAlgMatchRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'requestObjectEncryptionAlgMatchRequired': %w", err)
-		}
-		delete(object, "requestObjectEncryptionAlgMatchRequired")
-	}
-
-	if raw, found := object["requestObjectEncryptionEncMatchRequired"]; found {
-		err = json.Unmarshal(raw, &a.RequestObjectEncryptionEncMatchRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'requestObjectEncryptionEncMatchRequired': %w", err)
-		}
-		delete(object, "requestObjectEncryptionEncMatchRequired")
-	}
-
-	if raw, found := object["requestObjectRequired"]; found {
-		err = json.Unmarshal(raw, &a.RequestObjectRequired)
-		if err != nil {
-			return fmt.Errorf("error reading 'requestObjectRequired': %w", err)
-		}
-		delete(object, "requestObjectRequired")
-	}
-
-	if raw, found := object["requestSignAlg"]; found {
-		err = json.Unmarshal(raw, &a.RequestSignAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'requestSignAlg': %w", err)
-		}
-		delete(object, "requestSignAlg")
-	}
-
-	if raw, found := object["requestUris"]; found {
-		err = json.Unmarshal(raw, &a.RequestUris)
-		if err != nil {
-			return fmt.Errorf("error reading 'requestUris': %w", err)
-		}
-		delete(object, "requestUris")
-	}
-
-	if raw, found := object["responseModes"]; found {
-		err = json.Unmarshal(raw, &a.ResponseModes)
-		if err != nil {
-			return fmt.Errorf("error reading 'responseModes': %w", err)
-		}
-		delete(object, "responseModes")
-	}
-
-	if raw, found := object["responseTypes"]; found {
-		err = json.Unmarshal(raw, &a.ResponseTypes)
-		if err != nil {
-			return fmt.Errorf("error reading 'responseTypes': %w", err)
-		}
-		delete(object, "responseTypes")
-	}
-
-	if raw, found := object["rsRequestSigned"]; found {
-		err = json.Unmarshal(raw, &a.RsRequestSigned)
-		if err != nil {
-			return fmt.Errorf("error reading 'rsRequestSigned': %w", err)
-		}
-		delete(object, "rsRequestSigned")
-	}
-
-	if raw, found := object["rsSignedRequestKeyId"]; found {
-		err = json.Unmarshal(raw, &a.RsSignedRequestKeyId)
-		if err != nil {
-			return fmt.Errorf("error reading 'rsSignedRequestKeyId': %w", err)
-		}
-		delete(object, "rsSignedRequestKeyId")
-	}
-
-	if raw, found := object["sectorIdentifierUri"]; found {
-		err = json.Unmarshal(raw, &a.SectorIdentifierUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'sectorIdentifierUri': %w", err)
-		}
-		delete(object, "sectorIdentifierUri")
-	}
-
-	if raw, found := object["selfSignedCertificateKeyId"]; found {
-		err = json.Unmarshal(raw, &a.SelfSignedCertificateKeyId)
-		if err != nil {
-			return fmt.Errorf("error reading 'selfSignedCertificateKeyId': %w", err)
-		}
-		delete(object, "selfSignedCertificateKeyId")
-	}
-
-	if raw, found := object["serviceNumber"]; found {
-		err = json.Unmarshal(raw, &a.ServiceNumber)
-		if err != nil {
-			return fmt.Errorf("error reading 'serviceNumber': %w", err)
-		}
-		delete(object, "serviceNumber")
-	}
-
-	if raw, found := object["signedJwksUri"]; found {
-		err = json.Unmarshal(raw, &a.SignedJwksUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'signedJwksUri': %w", err)
-		}
-		delete(object, "signedJwksUri")
-	}
-
-	if raw, found := object["singleAccessTokenPerSubject"]; found {
-		err = json.Unmarshal(raw, &a.SingleAccessTokenPerSubject)
-		if err != nil {
-			return fmt.Errorf("error reading 'singleAccessTokenPerSubject': %w", err)
-		}
-		delete(object, "singleAccessTokenPerSubject")
-	}
-
-	if raw, found := object["softwareId"]; found {
-		err = json.Unmarshal(raw, &a.SoftwareId)
-		if err != nil {
-			return fmt.Errorf("error reading 'softwareId': %w", err)
-		}
-		delete(object, "softwareId")
-	}
-
-	if raw, found := object["softwareVersion"]; found {
-		err = json.Unmarshal(raw, &a.SoftwareVersion)
-		if err != nil {
-			return fmt.Errorf("error reading 'softwareVersion': %w", err)
-		}
-		delete(object, "softwareVersion")
-	}
-
-	if raw, found := object["subjectType"]; found {
-		err = json.Unmarshal(raw, &a.SubjectType)
-		if err != nil {
-			return fmt.Errorf("error reading 'subjectType': %w", err)
-		}
-		delete(object, "subjectType")
-	}
-
-	if raw, found := object["tlsClientAuthSanDns"]; found {
-		err = json.Unmarshal(raw, &a.TlsClientAuthSanDns)
-		if err != nil {
-			return fmt.Errorf("error reading 'tlsClientAuthSanDns': %w", err)
-		}
-		delete(object, "tlsClientAuthSanDns")
-	}
-
-	if raw, found := object["tlsClientAuthSanEmail"]; found {
-		err = json.Unmarshal(raw, &a.TlsClientAuthSanEmail)
-		if err != nil {
-			return fmt.Errorf("error reading 'tlsClientAuthSanEmail': %w", err)
-		}
-		delete(object, "tlsClientAuthSanEmail")
-	}
-
-	if raw, found := object["tlsClientAuthSanIp"]; found {
-		err = json.Unmarshal(raw, &a.TlsClientAuthSanIp)
-		if err != nil {
-			return fmt.Errorf("error reading 'tlsClientAuthSanIp': %w", err)
-		}
-		delete(object, "tlsClientAuthSanIp")
-	}
-
-	if raw, found := object["tlsClientAuthSanUri"]; found {
-		err = json.Unmarshal(raw, &a.TlsClientAuthSanUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'tlsClientAuthSanUri': %w", err)
-		}
-		delete(object, "tlsClientAuthSanUri")
-	}
-
-	if raw, found := object["tlsClientAuthSubjectDn"]; found {
-		err = json.Unmarshal(raw, &a.TlsClientAuthSubjectDn)
-		if err != nil {
-			return fmt.Errorf("error reading 'tlsClientAuthSubjectDn': %w", err)
-		}
-		delete(object, "tlsClientAuthSubjectDn")
-	}
-
-	if raw, found := object["tlsClientCertificateBoundAccessTokens"]; found {
-		err = json.Unmarshal(raw, &a.TlsClientCertificateBoundAccessTokens)
-		if err != nil {
-			return fmt.Errorf("error reading 'tlsClientCertificateBoundAccessTokens': %w", err)
-		}
-		delete(object, "tlsClientCertificateBoundAccessTokens")
-	}
-
-	if raw, found := object["tokenAuthMethod"]; found {
-		err = json.Unmarshal(raw, &a.TokenAuthMethod)
-		if err != nil {
-			return fmt.Errorf("error reading 'tokenAuthMethod': %w", err)
-		}
-		delete(object, "tokenAuthMethod")
-	}
-
-	if raw, found := object["tokenAuthSignAlg"]; found {
-		err = json.Unmarshal(raw, &a.TokenAuthSignAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'tokenAuthSignAlg': %w", err)
-		}
-		delete(object, "tokenAuthSignAlg")
-	}
-
-	if raw, found := object["tosUri"]; found {
-		err = json.Unmarshal(raw, &a.TosUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'tosUri': %w", err)
-		}
-		delete(object, "tosUri")
-	}
-
-	if raw, found := object["tosUris"]; found {
-		err = json.Unmarshal(raw, &a.TosUris)
-		if err != nil {
-			return fmt.Errorf("error reading 'tosUris': %w", err)
-		}
-		delete(object, "tosUris")
-	}
-
-	if raw, found := object["trustAnchorId"]; found {
-		err = json.Unmarshal(raw, &a.TrustAnchorId)
-		if err != nil {
-			return fmt.Errorf("error reading 'trustAnchorId': %w", err)
-		}
-		delete(object, "trustAnchorId")
-	}
-
-	if raw, found := object["trustChain"]; found {
-		err = json.Unmarshal(raw, &a.TrustChain)
-		if err != nil {
-			return fmt.Errorf("error reading 'trustChain': %w", err)
-		}
-		delete(object, "trustChain")
-	}
-
-	if raw, found := object["trustChainExpiresAt"]; found {
-		err = json.Unmarshal(raw, &a.TrustChainExpiresAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'trustChainExpiresAt': %w", err)
-		}
-		delete(object, "trustChainExpiresAt")
-	}
-
-	if raw, found := object["trustChainUpdatedAt"]; found {
-		err = json.Unmarshal(raw, &a.TrustChainUpdatedAt)
-		if err != nil {
-			return fmt.Errorf("error reading 'trustChainUpdatedAt': %w", err)
-		}
-		delete(object, "trustChainUpdatedAt")
-	}
-
-	if raw, found := object["userInfoEncryptionAlg"]; found {
-		err = json.Unmarshal(raw, &a.UserInfoEncryptionAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'userInfoEncryptionAlg': %w", err)
-		}
-		delete(object, "userInfoEncryptionAlg")
-	}
-
-	if raw, found := object["userInfoEncryptionEnc"]; found {
-		err = json.Unmarshal(raw, &a.UserInfoEncryptionEnc)
-		if err != nil {
-			return fmt.Errorf("error reading 'userInfoEncryptionEnc': %w", err)
-		}
-		delete(object, "userInfoEncryptionEnc")
-	}
-
-	if raw, found := object["userInfoSignAlg"]; found {
-		err = json.Unmarshal(raw, &a.UserInfoSignAlg)
-		if err != nil {
-			return fmt.Errorf("error reading 'userInfoSignAlg': %w", err)
-		}
-		delete(object, "userInfoSignAlg")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
-}
-
-// Override default JSON handling for OAuthClient to handle AdditionalProperties
-func (a OAuthClient) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.ApplicationType != nil {
-		object["applicationType"], err = json.Marshal(a.ApplicationType)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'applicationType': %w", err)
-		}
-	}
-
-	if a.Attributes != nil {
-		object["attributes"], err = json.Marshal(a.Attributes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'attributes': %w", err)
-		}
-	}
-
-	if a.AuthTimeRequired != nil {
-		object["authTimeRequired"], err = json.Marshal(a.AuthTimeRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'authTimeRequired': %w", err)
-		}
-	}
-
-	if a.AuthorizationDetailsTypes != nil {
-		object["authorizationDetailsTypes"], err = json.Marshal(a.AuthorizationDetailsTypes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'authorizationDetailsTypes': %w", err)
-		}
-	}
-
-	if a.AuthorizationEncryptionAlg != nil {
-		object["authorizationEncryptionAlg"], err = json.Marshal(a.AuthorizationEncryptionAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'authorizationEncryptionAlg': %w", err)
-		}
-	}
-
-	if a.AuthorizationEncryptionEnc != nil {
-		object["authorizationEncryptionEnc"], err = json.Marshal(a.AuthorizationEncryptionEnc)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'authorizationEncryptionEnc': %w", err)
-		}
-	}
-
-	if a.AuthorizationSignAlg != nil {
-		object["authorizationSignAlg"], err = json.Marshal(a.AuthorizationSignAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'authorizationSignAlg': %w", err)
-		}
-	}
-
-	if a.AutomaticallyRegistered != nil {
-		object["automaticallyRegistered"], err = json.Marshal(a.AutomaticallyRegistered)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'automaticallyRegistered': %w", err)
-		}
-	}
-
-	if a.BcDeliveryMode != nil {
-		object["bcDeliveryMode"], err = json.Marshal(a.BcDeliveryMode)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'bcDeliveryMode': %w", err)
-		}
-	}
-
-	if a.BcNotificationEndpoint != nil {
-		object["bcNotificationEndpoint"], err = json.Marshal(a.BcNotificationEndpoint)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'bcNotificationEndpoint': %w", err)
-		}
-	}
-
-	if a.BcRequestSignAlg != nil {
-		object["bcRequestSignAlg"], err = json.Marshal(a.BcRequestSignAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'bcRequestSignAlg': %w", err)
-		}
-	}
-
-	if a.BcUserCodeRequired != nil {
-		object["bcUserCodeRequired"], err = json.Marshal(a.BcUserCodeRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'bcUserCodeRequired': %w", err)
-		}
-	}
-
-	if a.ClientId != nil {
-		object["clientId"], err = json.Marshal(a.ClientId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientId': %w", err)
-		}
-	}
-
-	if a.ClientIdAlias != nil {
-		object["clientIdAlias"], err = json.Marshal(a.ClientIdAlias)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientIdAlias': %w", err)
-		}
-	}
-
-	if a.ClientIdAliasEnabled != nil {
-		object["clientIdAliasEnabled"], err = json.Marshal(a.ClientIdAliasEnabled)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientIdAliasEnabled': %w", err)
-		}
-	}
-
-	if a.ClientName != nil {
-		object["clientName"], err = json.Marshal(a.ClientName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientName': %w", err)
-		}
-	}
-
-	if a.ClientNames != nil {
-		object["clientNames"], err = json.Marshal(a.ClientNames)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientNames': %w", err)
-		}
-	}
-
-	if a.ClientRegistrationTypes != nil {
-		object["clientRegistrationTypes"], err = json.Marshal(a.ClientRegistrationTypes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientRegistrationTypes': %w", err)
-		}
-	}
-
-	if a.ClientSecret != nil {
-		object["clientSecret"], err = json.Marshal(a.ClientSecret)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientSecret': %w", err)
-		}
-	}
-
-	if a.ClientSource != nil {
-		object["clientSource"], err = json.Marshal(a.ClientSource)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientSource': %w", err)
-		}
-	}
-
-	if a.ClientType != nil {
-		object["clientType"], err = json.Marshal(a.ClientType)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientType': %w", err)
-		}
-	}
-
-	if a.ClientUri != nil {
-		object["clientUri"], err = json.Marshal(a.ClientUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientUri': %w", err)
-		}
-	}
-
-	if a.ClientUris != nil {
-		object["clientUris"], err = json.Marshal(a.ClientUris)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'clientUris': %w", err)
-		}
-	}
-
-	if a.Contacts != nil {
-		object["contacts"], err = json.Marshal(a.Contacts)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'contacts': %w", err)
-		}
-	}
-
-	if a.CreatedAt != nil {
-		object["createdAt"], err = json.Marshal(a.CreatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'createdAt': %w", err)
-		}
-	}
-
-	if a.CredentialOfferEndpoint != nil {
-		object["credentialOfferEndpoint"], err = json.Marshal(a.CredentialOfferEndpoint)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'credentialOfferEndpoint': %w", err)
-		}
-	}
-
-	if a.CredentialResponseEncryptionRequired != nil {
-		object["credentialResponseEncryptionRequired"], err = json.Marshal(a.CredentialResponseEncryptionRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'credentialResponseEncryptionRequired': %w", err)
-		}
-	}
-
-	if a.CustomMetadata != nil {
-		object["customMetadata"], err = json.Marshal(a.CustomMetadata)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'customMetadata': %w", err)
-		}
-	}
-
-	if a.DefaultAcrs != nil {
-		object["defaultAcrs"], err = json.Marshal(a.DefaultAcrs)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'defaultAcrs': %w", err)
-		}
-	}
-
-	if a.DefaultMaxAge != nil {
-		object["defaultMaxAge"], err = json.Marshal(a.DefaultMaxAge)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'defaultMaxAge': %w", err)
-		}
-	}
-
-	if a.DerivedSectorIdentifier != nil {
-		object["derivedSectorIdentifier"], err = json.Marshal(a.DerivedSectorIdentifier)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'derivedSectorIdentifier': %w", err)
-		}
-	}
-
-	if a.Description != nil {
-		object["description"], err = json.Marshal(a.Description)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'description': %w", err)
-		}
-	}
-
-	if a.Descriptions != nil {
-		object["descriptions"], err = json.Marshal(a.Descriptions)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'descriptions': %w", err)
-		}
-	}
-
-	if a.Developer != nil {
-		object["developer"], err = json.Marshal(a.Developer)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'developer': %w", err)
-		}
-	}
-
-	if a.DigestAlgorithm != nil {
-		object["digestAlgorithm"], err = json.Marshal(a.DigestAlgorithm)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'digestAlgorithm': %w", err)
-		}
-	}
-
-	if a.DiscoveredByMetadataDocument != nil {
-		object["discoveredByMetadataDocument"], err = json.Marshal(a.DiscoveredByMetadataDocument)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'discoveredByMetadataDocument': %w", err)
-		}
-	}
-
-	if a.DpopRequired != nil {
-		object["dpopRequired"], err = json.Marshal(a.DpopRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'dpopRequired': %w", err)
-		}
-	}
-
-	if a.DynamicallyRegistered != nil {
-		object["dynamicallyRegistered"], err = json.Marshal(a.DynamicallyRegistered)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'dynamicallyRegistered': %w", err)
-		}
-	}
-
-	if a.EntityId != nil {
-		object["entityId"], err = json.Marshal(a.EntityId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'entityId': %w", err)
-		}
-	}
-
-	if a.ExplicitlyRegistered != nil {
-		object["explicitlyRegistered"], err = json.Marshal(a.ExplicitlyRegistered)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'explicitlyRegistered': %w", err)
-		}
-	}
-
-	if a.Extension != nil {
-		object["extension"], err = json.Marshal(a.Extension)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'extension': %w", err)
-		}
-	}
-
-	if a.FapiModes != nil {
-		object["fapiModes"], err = json.Marshal(a.FapiModes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'fapiModes': %w", err)
-		}
-	}
-
-	if a.FrontChannelRequestObjectEncryptionRequired != nil {
-		object["frontChannelRequestObjectEncryptionRequired"], err = json.Marshal(a.FrontChannelRequestObjectEncryptionRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'frontChannelRequestObjectEncryptionRequired': %w", err)
-		}
-	}
-
-	if a.GrantTypes != nil {
-		object["grantTypes"], err = json.Marshal(a.GrantTypes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'grantTypes': %w", err)
-		}
-	}
-
-	if a.IdTokenEncryptionAlg != nil {
-		object["idTokenEncryptionAlg"], err = json.Marshal(a.IdTokenEncryptionAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'idTokenEncryptionAlg': %w", err)
-		}
-	}
-
-	if a.IdTokenEncryptionEnc != nil {
-		object["idTokenEncryptionEnc"], err = json.Marshal(a.IdTokenEncryptionEnc)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'idTokenEncryptionEnc': %w", err)
-		}
-	}
-
-	if a.IdTokenSignAlg != nil {
-		object["idTokenSignAlg"], err = json.Marshal(a.IdTokenSignAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'idTokenSignAlg': %w", err)
-		}
-	}
-
-	if a.InScopeForTokenMigration != nil {
-		object["inScopeForTokenMigration"], err = json.Marshal(a.InScopeForTokenMigration)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'inScopeForTokenMigration': %w", err)
-		}
-	}
-
-	if a.Jwks != nil {
-		object["jwks"], err = json.Marshal(a.Jwks)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'jwks': %w", err)
-		}
-	}
-
-	if a.JwksUri != nil {
-		object["jwksUri"], err = json.Marshal(a.JwksUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'jwksUri': %w", err)
-		}
-	}
-
-	if a.Locked != nil {
-		object["locked"], err = json.Marshal(a.Locked)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'locked': %w", err)
-		}
-	}
-
-	if a.LoginUri != nil {
-		object["loginUri"], err = json.Marshal(a.LoginUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'loginUri': %w", err)
-		}
-	}
-
-	if a.LogoUri != nil {
-		object["logoUri"], err = json.Marshal(a.LogoUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'logoUri': %w", err)
-		}
-	}
-
-	if a.LogoUris != nil {
-		object["logoUris"], err = json.Marshal(a.LogoUris)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'logoUris': %w", err)
-		}
-	}
-
-	if a.MetadataDocumentExpiresAt != nil {
-		object["metadataDocumentExpiresAt"], err = json.Marshal(a.MetadataDocumentExpiresAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'metadataDocumentExpiresAt': %w", err)
-		}
-	}
-
-	if a.MetadataDocumentLocation != nil {
-		object["metadataDocumentLocation"], err = json.Marshal(a.MetadataDocumentLocation)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'metadataDocumentLocation': %w", err)
-		}
-	}
-
-	if a.MetadataDocumentUpdatedAt != nil {
-		object["metadataDocumentUpdatedAt"], err = json.Marshal(a.MetadataDocumentUpdatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'metadataDocumentUpdatedAt': %w", err)
-		}
-	}
-
-	if a.ModifiedAt != nil {
-		object["modifiedAt"], err = json.Marshal(a.ModifiedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'modifiedAt': %w", err)
-		}
-	}
-
-	if a.MtlsEndpointAliasesUsed != nil {
-		object["mtlsEndpointAliasesUsed"], err = json.Marshal(a.MtlsEndpointAliasesUsed)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'mtlsEndpointAliasesUsed': %w", err)
-		}
-	}
-
-	if a.Number != nil {
-		object["number"], err = json.Marshal(a.Number)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'number': %w", err)
-		}
-	}
-
-	if a.OrganizationName != nil {
-		object["organizationName"], err = json.Marshal(a.OrganizationName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'organizationName': %w", err)
-		}
-	}
-
-	if a.ParRequired != nil {
-		object["parRequired"], err = json.Marshal(a.ParRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'parRequired': %w", err)
-		}
-	}
-
-	if a.PkceRequired != nil {
-		object["pkceRequired"], err = json.Marshal(a.PkceRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'pkceRequired': %w", err)
-		}
-	}
-
-	if a.PkceS256Required != nil {
-		object["pkceS256Required"], err = json.Marshal(a.PkceS256Required)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'pkceS256Required': %w", err)
-		}
-	}
-
-	if a.PolicyUri != nil {
-		object["policyUri"], err = json.Marshal(a.PolicyUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'policyUri': %w", err)
-		}
-	}
-
-	if a.PolicyUris != nil {
-		object["policyUris"], err = json.Marshal(a.PolicyUris)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'policyUris': %w", err)
-		}
-	}
-
-	if a.RedirectUris != nil {
-		object["redirectUris"], err = json.Marshal(a.RedirectUris)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'redirectUris': %w", err)
-		}
-	}
-
-	if a.RegistrationAccessTokenHash != nil {
-		object["registrationAccessTokenHash"], err = json.Marshal(a.RegistrationAccessTokenHash)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'registrationAccessTokenHash': %w", err)
-		}
-	}
-
-	if a.RequestEncryptionAlg != nil {
-		object["requestEncryptionAlg"], err = json.Marshal(a.RequestEncryptionAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'requestEncryptionAlg': %w", err)
-		}
-	}
-
-	if a.RequestEncryptionEnc != nil {
-		object["requestEncryptionEnc"], err = json.Marshal(a.RequestEncryptionEnc)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'requestEncryptionEnc': %w", err)
-		}
-	}
-
-	if a.RequestObjectEncryptionAlgMatchRequired != nil {
-		object["requestObjectEncryptionAlgMatchRequired"], err = json.Marshal(a.RequestObjectEncryptionAlgMatchRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'requestObjectEncryptionAlgMatchRequired': %w", err)
-		}
-	}
-
-	if a.RequestObjectEncryptionEncMatchRequired != nil {
-		object["requestObjectEncryptionEncMatchRequired"], err = json.Marshal(a.RequestObjectEncryptionEncMatchRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'requestObjectEncryptionEncMatchRequired': %w", err)
-		}
-	}
-
-	if a.RequestObjectRequired != nil {
-		object["requestObjectRequired"], err = json.Marshal(a.RequestObjectRequired)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'requestObjectRequired': %w", err)
-		}
-	}
-
-	if a.RequestSignAlg != nil {
-		object["requestSignAlg"], err = json.Marshal(a.RequestSignAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'requestSignAlg': %w", err)
-		}
-	}
-
-	if a.RequestUris != nil {
-		object["requestUris"], err = json.Marshal(a.RequestUris)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'requestUris': %w", err)
-		}
-	}
-
-	if a.ResponseModes != nil {
-		object["responseModes"], err = json.Marshal(a.ResponseModes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'responseModes': %w", err)
-		}
-	}
-
-	if a.ResponseTypes != nil {
-		object["responseTypes"], err = json.Marshal(a.ResponseTypes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'responseTypes': %w", err)
-		}
-	}
-
-	if a.RsRequestSigned != nil {
-		object["rsRequestSigned"], err = json.Marshal(a.RsRequestSigned)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'rsRequestSigned': %w", err)
-		}
-	}
-
-	if a.RsSignedRequestKeyId != nil {
-		object["rsSignedRequestKeyId"], err = json.Marshal(a.RsSignedRequestKeyId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'rsSignedRequestKeyId': %w", err)
-		}
-	}
-
-	if a.SectorIdentifierUri != nil {
-		object["sectorIdentifierUri"], err = json.Marshal(a.SectorIdentifierUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'sectorIdentifierUri': %w", err)
-		}
-	}
-
-	if a.SelfSignedCertificateKeyId != nil {
-		object["selfSignedCertificateKeyId"], err = json.Marshal(a.SelfSignedCertificateKeyId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'selfSignedCertificateKeyId': %w", err)
-		}
-	}
-
-	if a.ServiceNumber != nil {
-		object["serviceNumber"], err = json.Marshal(a.ServiceNumber)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'serviceNumber': %w", err)
-		}
-	}
-
-	if a.SignedJwksUri != nil {
-		object["signedJwksUri"], err = json.Marshal(a.SignedJwksUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'signedJwksUri': %w", err)
-		}
-	}
-
-	if a.SingleAccessTokenPerSubject != nil {
-		object["singleAccessTokenPerSubject"], err = json.Marshal(a.SingleAccessTokenPerSubject)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'singleAccessTokenPerSubject': %w", err)
-		}
-	}
-
-	if a.SoftwareId != nil {
-		object["softwareId"], err = json.Marshal(a.SoftwareId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'softwareId': %w", err)
-		}
-	}
-
-	if a.SoftwareVersion != nil {
-		object["softwareVersion"], err = json.Marshal(a.SoftwareVersion)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'softwareVersion': %w", err)
-		}
-	}
-
-	if a.SubjectType != nil {
-		object["subjectType"], err = json.Marshal(a.SubjectType)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'subjectType': %w", err)
-		}
-	}
-
-	if a.TlsClientAuthSanDns != nil {
-		object["tlsClientAuthSanDns"], err = json.Marshal(a.TlsClientAuthSanDns)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tlsClientAuthSanDns': %w", err)
-		}
-	}
-
-	if a.TlsClientAuthSanEmail != nil {
-		object["tlsClientAuthSanEmail"], err = json.Marshal(a.TlsClientAuthSanEmail)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tlsClientAuthSanEmail': %w", err)
-		}
-	}
-
-	if a.TlsClientAuthSanIp != nil {
-		object["tlsClientAuthSanIp"], err = json.Marshal(a.TlsClientAuthSanIp)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tlsClientAuthSanIp': %w", err)
-		}
-	}
-
-	if a.TlsClientAuthSanUri != nil {
-		object["tlsClientAuthSanUri"], err = json.Marshal(a.TlsClientAuthSanUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tlsClientAuthSanUri': %w", err)
-		}
-	}
-
-	if a.TlsClientAuthSubjectDn != nil {
-		object["tlsClientAuthSubjectDn"], err = json.Marshal(a.TlsClientAuthSubjectDn)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tlsClientAuthSubjectDn': %w", err)
-		}
-	}
-
-	if a.TlsClientCertificateBoundAccessTokens != nil {
-		object["tlsClientCertificateBoundAccessTokens"], err = json.Marshal(a.TlsClientCertificateBoundAccessTokens)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tlsClientCertificateBoundAccessTokens': %w", err)
-		}
-	}
-
-	if a.TokenAuthMethod != nil {
-		object["tokenAuthMethod"], err = json.Marshal(a.TokenAuthMethod)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tokenAuthMethod': %w", err)
-		}
-	}
-
-	if a.TokenAuthSignAlg != nil {
-		object["tokenAuthSignAlg"], err = json.Marshal(a.TokenAuthSignAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tokenAuthSignAlg': %w", err)
-		}
-	}
-
-	if a.TosUri != nil {
-		object["tosUri"], err = json.Marshal(a.TosUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tosUri': %w", err)
-		}
-	}
-
-	if a.TosUris != nil {
-		object["tosUris"], err = json.Marshal(a.TosUris)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'tosUris': %w", err)
-		}
-	}
-
-	if a.TrustAnchorId != nil {
-		object["trustAnchorId"], err = json.Marshal(a.TrustAnchorId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'trustAnchorId': %w", err)
-		}
-	}
-
-	if a.TrustChain != nil {
-		object["trustChain"], err = json.Marshal(a.TrustChain)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'trustChain': %w", err)
-		}
-	}
-
-	if a.TrustChainExpiresAt != nil {
-		object["trustChainExpiresAt"], err = json.Marshal(a.TrustChainExpiresAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'trustChainExpiresAt': %w", err)
-		}
-	}
-
-	if a.TrustChainUpdatedAt != nil {
-		object["trustChainUpdatedAt"], err = json.Marshal(a.TrustChainUpdatedAt)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'trustChainUpdatedAt': %w", err)
-		}
-	}
-
-	if a.UserInfoEncryptionAlg != nil {
-		object["userInfoEncryptionAlg"], err = json.Marshal(a.UserInfoEncryptionAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'userInfoEncryptionAlg': %w", err)
-		}
-	}
-
-	if a.UserInfoEncryptionEnc != nil {
-		object["userInfoEncryptionEnc"], err = json.Marshal(a.UserInfoEncryptionEnc)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'userInfoEncryptionEnc': %w", err)
-		}
-	}
-
-	if a.UserInfoSignAlg != nil {
-		object["userInfoSignAlg"], err = json.Marshal(a.UserInfoSignAlg)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'userInfoSignAlg': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
@@ -14410,3 +13416,1908 @@ func (c *RawClient) applyEditors(ctx context.Context, req *http.Request, additio
 }
 
 // The typed facade (services.gen.go) parses responses.
+
+// The JSON methods of the models: each reads and writes the members its
+// type declares and keeps the others in Unknown (internal/wire).
+
+// MarshalJSON writes AccessToken, its Unknown members included.
+func (v AccessToken) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AccessToken; the members it does not declare go to Unknown.
+func (v *AccessToken) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AccessToken) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes AttestationChallengeRequest, its Unknown members included.
+func (v AttestationChallengeRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AttestationChallengeRequest; the members it does not declare go to Unknown.
+func (v *AttestationChallengeRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AttestationChallengeRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AttestationChallengeResponse, its Unknown members included.
+func (v AttestationChallengeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AttestationChallengeResponse; the members it does not declare go to Unknown.
+func (v *AttestationChallengeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AttestationChallengeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AuthorizationDetailsElement, its Unknown members included.
+func (v AuthorizationDetailsElement) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AuthorizationDetailsElement; the members it does not declare go to Unknown.
+func (v *AuthorizationDetailsElement) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AuthorizationDetailsElement) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AuthorizationFailRequest, its Unknown members included.
+func (v AuthorizationFailRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AuthorizationFailRequest; the members it does not declare go to Unknown.
+func (v *AuthorizationFailRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AuthorizationFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AuthorizationFailResponse, its Unknown members included.
+func (v AuthorizationFailResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AuthorizationFailResponse; the members it does not declare go to Unknown.
+func (v *AuthorizationFailResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AuthorizationFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AuthorizationIssueRequest, its Unknown members included.
+func (v AuthorizationIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AuthorizationIssueRequest; the members it does not declare go to Unknown.
+func (v *AuthorizationIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AuthorizationIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AuthorizationIssueResponse, its Unknown members included.
+func (v AuthorizationIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AuthorizationIssueResponse; the members it does not declare go to Unknown.
+func (v *AuthorizationIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AuthorizationIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AuthorizationRequest, its Unknown members included.
+func (v AuthorizationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AuthorizationRequest; the members it does not declare go to Unknown.
+func (v *AuthorizationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AuthorizationResponse, its Unknown members included.
+func (v AuthorizationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AuthorizationResponse; the members it does not declare go to Unknown.
+func (v *AuthorizationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AuthorizationTicketInfo, its Unknown members included.
+func (v AuthorizationTicketInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AuthorizationTicketInfo; the members it does not declare go to Unknown.
+func (v *AuthorizationTicketInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AuthorizationTicketInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AuthorizationTicketInfoRequest, its Unknown members included.
+func (v AuthorizationTicketInfoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AuthorizationTicketInfoRequest; the members it does not declare go to Unknown.
+func (v *AuthorizationTicketInfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AuthorizationTicketInfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AuthorizationTicketInfoResponse, its Unknown members included.
+func (v AuthorizationTicketInfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AuthorizationTicketInfoResponse; the members it does not declare go to Unknown.
+func (v *AuthorizationTicketInfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AuthorizationTicketInfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AuthorizationTicketUpdateRequest, its Unknown members included.
+func (v AuthorizationTicketUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AuthorizationTicketUpdateRequest; the members it does not declare go to Unknown.
+func (v *AuthorizationTicketUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AuthorizationTicketUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AuthorizationTicketUpdateResponse, its Unknown members included.
+func (v AuthorizationTicketUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AuthorizationTicketUpdateResponse; the members it does not declare go to Unknown.
+func (v *AuthorizationTicketUpdateResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AuthorizationTicketUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes AuthzDetails, its Unknown members included.
+func (v AuthzDetails) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads AuthzDetails; the members it does not declare go to Unknown.
+func (v *AuthzDetails) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *AuthzDetails) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes BackchannelAuthenticationCompleteRequest, its Unknown members included.
+func (v BackchannelAuthenticationCompleteRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads BackchannelAuthenticationCompleteRequest; the members it does not declare go to Unknown.
+func (v *BackchannelAuthenticationCompleteRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *BackchannelAuthenticationCompleteRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes BackchannelAuthenticationCompleteResponse, its Unknown members included.
+func (v BackchannelAuthenticationCompleteResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads BackchannelAuthenticationCompleteResponse; the members it does not declare go to Unknown.
+func (v *BackchannelAuthenticationCompleteResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *BackchannelAuthenticationCompleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes BackchannelAuthenticationFailRequest, its Unknown members included.
+func (v BackchannelAuthenticationFailRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads BackchannelAuthenticationFailRequest; the members it does not declare go to Unknown.
+func (v *BackchannelAuthenticationFailRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *BackchannelAuthenticationFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes BackchannelAuthenticationFailResponse, its Unknown members included.
+func (v BackchannelAuthenticationFailResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads BackchannelAuthenticationFailResponse; the members it does not declare go to Unknown.
+func (v *BackchannelAuthenticationFailResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *BackchannelAuthenticationFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes BackchannelAuthenticationIssueRequest, its Unknown members included.
+func (v BackchannelAuthenticationIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads BackchannelAuthenticationIssueRequest; the members it does not declare go to Unknown.
+func (v *BackchannelAuthenticationIssueRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *BackchannelAuthenticationIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes BackchannelAuthenticationIssueResponse, its Unknown members included.
+func (v BackchannelAuthenticationIssueResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads BackchannelAuthenticationIssueResponse; the members it does not declare go to Unknown.
+func (v *BackchannelAuthenticationIssueResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *BackchannelAuthenticationIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes BackchannelAuthenticationRequest, its Unknown members included.
+func (v BackchannelAuthenticationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads BackchannelAuthenticationRequest; the members it does not declare go to Unknown.
+func (v *BackchannelAuthenticationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *BackchannelAuthenticationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes BackchannelAuthenticationResponse, its Unknown members included.
+func (v BackchannelAuthenticationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads BackchannelAuthenticationResponse; the members it does not declare go to Unknown.
+func (v *BackchannelAuthenticationResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *BackchannelAuthenticationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes BackchannelLogoutTokenRequest, its Unknown members included.
+func (v BackchannelLogoutTokenRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads BackchannelLogoutTokenRequest; the members it does not declare go to Unknown.
+func (v *BackchannelLogoutTokenRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *BackchannelLogoutTokenRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes BackchannelLogoutTokenResponse, its Unknown members included.
+func (v BackchannelLogoutTokenResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads BackchannelLogoutTokenResponse; the members it does not declare go to Unknown.
+func (v *BackchannelLogoutTokenResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *BackchannelLogoutTokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes CimdOptions, its Unknown members included.
+func (v CimdOptions) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads CimdOptions; the members it does not declare go to Unknown.
+func (v *CimdOptions) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *CimdOptions) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes ClientAuthorizationDeleteApiPostJSONBody, its Unknown members included.
+func (v ClientAuthorizationDeleteApiPostJSONBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads ClientAuthorizationDeleteApiPostJSONBody; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationDeleteApiPostJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientAuthorizationDeleteApiPostJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientAuthorizationDeleteApiPostJSONRequestBody, its Unknown members included.
+func (v ClientAuthorizationDeleteApiPostJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads ClientAuthorizationDeleteApiPostJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationDeleteApiPostJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientAuthorizationDeleteApiPostJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientAuthorizationDeleteResponse, its Unknown members included.
+func (v ClientAuthorizationDeleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientAuthorizationDeleteResponse; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationDeleteResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientAuthorizationDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientAuthorizationGetListRequest, its Unknown members included.
+func (v ClientAuthorizationGetListRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientAuthorizationGetListRequest; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationGetListRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientAuthorizationGetListRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientAuthorizationGetListResponse, its Unknown members included.
+func (v ClientAuthorizationGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientAuthorizationGetListResponse; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationGetListResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientAuthorizationGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientAuthorizationUpdateRequest, its Unknown members included.
+func (v ClientAuthorizationUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientAuthorizationUpdateRequest; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientAuthorizationUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientAuthorizationUpdateResponse, its Unknown members included.
+func (v ClientAuthorizationUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientAuthorizationUpdateResponse; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationUpdateResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientAuthorizationUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientExtension, its Unknown members included.
+func (v ClientExtension) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientExtension; the members it does not declare go to Unknown.
+func (v *ClientExtension) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientExtension) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientExtensionRequestableScopesGetResponse, its Unknown members included.
+func (v ClientExtensionRequestableScopesGetResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads ClientExtensionRequestableScopesGetResponse; the members it does not declare go to Unknown.
+func (v *ClientExtensionRequestableScopesGetResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientExtensionRequestableScopesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientExtensionRequestableScopesUpdateRequest, its Unknown members included.
+func (v ClientExtensionRequestableScopesUpdateRequest) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads ClientExtensionRequestableScopesUpdateRequest; the members it does not declare go to Unknown.
+func (v *ClientExtensionRequestableScopesUpdateRequest) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientExtensionRequestableScopesUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientExtensionRequestableScopesUpdateResponse, its Unknown members included.
+func (v ClientExtensionRequestableScopesUpdateResponse) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads ClientExtensionRequestableScopesUpdateResponse; the members it does not declare go to Unknown.
+func (v *ClientExtensionRequestableScopesUpdateResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientExtensionRequestableScopesUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientFlagUpdateRequest, its Unknown members included.
+func (v ClientFlagUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientFlagUpdateRequest; the members it does not declare go to Unknown.
+func (v *ClientFlagUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientFlagUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientFlagUpdateResponse, its Unknown members included.
+func (v ClientFlagUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientFlagUpdateResponse; the members it does not declare go to Unknown.
+func (v *ClientFlagUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientFlagUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientGetListResponse, its Unknown members included.
+func (v ClientGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientGetListResponse; the members it does not declare go to Unknown.
+func (v *ClientGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientGrantedScopesDeleteResponse, its Unknown members included.
+func (v ClientGrantedScopesDeleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientGrantedScopesDeleteResponse; the members it does not declare go to Unknown.
+func (v *ClientGrantedScopesDeleteResponse) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientGrantedScopesDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientGrantedScopesGetApiPostJSONBody, its Unknown members included.
+func (v ClientGrantedScopesGetApiPostJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientGrantedScopesGetApiPostJSONBody; the members it does not declare go to Unknown.
+func (v *ClientGrantedScopesGetApiPostJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientGrantedScopesGetApiPostJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientGrantedScopesGetApiPostJSONRequestBody, its Unknown members included.
+func (v ClientGrantedScopesGetApiPostJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads ClientGrantedScopesGetApiPostJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientGrantedScopesGetApiPostJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientGrantedScopesGetApiPostJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientRegistrationApiJSONBody, its Unknown members included.
+func (v ClientRegistrationApiJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientRegistrationApiJSONBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationApiJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientRegistrationApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientRegistrationApiJSONRequestBody, its Unknown members included.
+func (v ClientRegistrationApiJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientRegistrationApiJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationApiJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientRegistrationApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientRegistrationDeleteApiJSONBody, its Unknown members included.
+func (v ClientRegistrationDeleteApiJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientRegistrationDeleteApiJSONBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationDeleteApiJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientRegistrationDeleteApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientRegistrationDeleteApiJSONRequestBody, its Unknown members included.
+func (v ClientRegistrationDeleteApiJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads ClientRegistrationDeleteApiJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationDeleteApiJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientRegistrationDeleteApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientRegistrationGetApiJSONBody, its Unknown members included.
+func (v ClientRegistrationGetApiJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientRegistrationGetApiJSONBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationGetApiJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientRegistrationGetApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientRegistrationGetApiJSONRequestBody, its Unknown members included.
+func (v ClientRegistrationGetApiJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads ClientRegistrationGetApiJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationGetApiJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientRegistrationGetApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientRegistrationRequest, its Unknown members included.
+func (v ClientRegistrationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientRegistrationRequest; the members it does not declare go to Unknown.
+func (v *ClientRegistrationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientRegistrationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientRegistrationResponse, its Unknown members included.
+func (v ClientRegistrationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientRegistrationResponse; the members it does not declare go to Unknown.
+func (v *ClientRegistrationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientRegistrationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientRegistrationUpdateApiJSONBody, its Unknown members included.
+func (v ClientRegistrationUpdateApiJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientRegistrationUpdateApiJSONBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationUpdateApiJSONBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientRegistrationUpdateApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientRegistrationUpdateApiJSONRequestBody, its Unknown members included.
+func (v ClientRegistrationUpdateApiJSONRequestBody) MarshalJSON() ([]byte, error) {
+	return wire.Marshal(&v)
+}
+
+// UnmarshalJSON reads ClientRegistrationUpdateApiJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationUpdateApiJSONRequestBody) UnmarshalJSON(b []byte) error {
+	return wire.Unmarshal(b, v)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientRegistrationUpdateApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientSecretRefreshResponse, its Unknown members included.
+func (v ClientSecretRefreshResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientSecretRefreshResponse; the members it does not declare go to Unknown.
+func (v *ClientSecretRefreshResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientSecretRefreshResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientSecretUpdateRequest, its Unknown members included.
+func (v ClientSecretUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientSecretUpdateRequest; the members it does not declare go to Unknown.
+func (v *ClientSecretUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientSecretUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ClientSecretUpdateResponse, its Unknown members included.
+func (v ClientSecretUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ClientSecretUpdateResponse; the members it does not declare go to Unknown.
+func (v *ClientSecretUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ClientSecretUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes CredentialIssuanceOrder, its Unknown members included.
+func (v CredentialIssuanceOrder) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads CredentialIssuanceOrder; the members it does not declare go to Unknown.
+func (v *CredentialIssuanceOrder) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *CredentialIssuanceOrder) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes CredentialIssuerMetadata, its Unknown members included.
+func (v CredentialIssuerMetadata) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads CredentialIssuerMetadata; the members it does not declare go to Unknown.
+func (v *CredentialIssuerMetadata) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *CredentialIssuerMetadata) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes CredentialOfferInfo, its Unknown members included.
+func (v CredentialOfferInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads CredentialOfferInfo; the members it does not declare go to Unknown.
+func (v *CredentialOfferInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *CredentialOfferInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes CredentialRequestInfo, its Unknown members included.
+func (v CredentialRequestInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads CredentialRequestInfo; the members it does not declare go to Unknown.
+func (v *CredentialRequestInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *CredentialRequestInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes DeviceAuthorizationRequest, its Unknown members included.
+func (v DeviceAuthorizationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DeviceAuthorizationRequest; the members it does not declare go to Unknown.
+func (v *DeviceAuthorizationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *DeviceAuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes DeviceAuthorizationResponse, its Unknown members included.
+func (v DeviceAuthorizationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DeviceAuthorizationResponse; the members it does not declare go to Unknown.
+func (v *DeviceAuthorizationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *DeviceAuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes DeviceCompleteRequest, its Unknown members included.
+func (v DeviceCompleteRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DeviceCompleteRequest; the members it does not declare go to Unknown.
+func (v *DeviceCompleteRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *DeviceCompleteRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes DeviceCompleteResponse, its Unknown members included.
+func (v DeviceCompleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DeviceCompleteResponse; the members it does not declare go to Unknown.
+func (v *DeviceCompleteResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *DeviceCompleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes DeviceVerificationRequest, its Unknown members included.
+func (v DeviceVerificationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DeviceVerificationRequest; the members it does not declare go to Unknown.
+func (v *DeviceVerificationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *DeviceVerificationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes DeviceVerificationResponse, its Unknown members included.
+func (v DeviceVerificationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DeviceVerificationResponse; the members it does not declare go to Unknown.
+func (v *DeviceVerificationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *DeviceVerificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes DynamicScope, its Unknown members included.
+func (v DynamicScope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads DynamicScope; the members it does not declare go to Unknown.
+func (v *DynamicScope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *DynamicScope) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes FederationConfigurationResponse, its Unknown members included.
+func (v FederationConfigurationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads FederationConfigurationResponse; the members it does not declare go to Unknown.
+func (v *FederationConfigurationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *FederationConfigurationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes FederationRegistrationRequest, its Unknown members included.
+func (v FederationRegistrationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads FederationRegistrationRequest; the members it does not declare go to Unknown.
+func (v *FederationRegistrationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *FederationRegistrationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes FederationRegistrationResponse, its Unknown members included.
+func (v FederationRegistrationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads FederationRegistrationResponse; the members it does not declare go to Unknown.
+func (v *FederationRegistrationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *FederationRegistrationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes GMRequest, its Unknown members included.
+func (v GMRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads GMRequest; the members it does not declare go to Unknown.
+func (v *GMRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *GMRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes GMResponse, its Unknown members included.
+func (v GMResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads GMResponse; the members it does not declare go to Unknown.
+func (v *GMResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *GMResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes Grant, its Unknown members included.
+func (v Grant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads Grant; the members it does not declare go to Unknown.
+func (v *Grant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *Grant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes GrantScope, its Unknown members included.
+func (v GrantScope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads GrantScope; the members it does not declare go to Unknown.
+func (v *GrantScope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *GrantScope) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes Hsk, its Unknown members included.
+func (v Hsk) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads Hsk; the members it does not declare go to Unknown.
+func (v *Hsk) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *Hsk) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes HskCreateRequest, its Unknown members included.
+func (v HskCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads HskCreateRequest; the members it does not declare go to Unknown.
+func (v *HskCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *HskCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes HskCreateResponse, its Unknown members included.
+func (v HskCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads HskCreateResponse; the members it does not declare go to Unknown.
+func (v *HskCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *HskCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes HskDeleteResponse, its Unknown members included.
+func (v HskDeleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads HskDeleteResponse; the members it does not declare go to Unknown.
+func (v *HskDeleteResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *HskDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes HskGetListResponse, its Unknown members included.
+func (v HskGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads HskGetListResponse; the members it does not declare go to Unknown.
+func (v *HskGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *HskGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes HskGetResponse, its Unknown members included.
+func (v HskGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads HskGetResponse; the members it does not declare go to Unknown.
+func (v *HskGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *HskGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes IdtokenReissueRequest, its Unknown members included.
+func (v IdtokenReissueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads IdtokenReissueRequest; the members it does not declare go to Unknown.
+func (v *IdtokenReissueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *IdtokenReissueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes IdtokenReissueResponse, its Unknown members included.
+func (v IdtokenReissueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads IdtokenReissueResponse; the members it does not declare go to Unknown.
+func (v *IdtokenReissueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *IdtokenReissueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes InfoResponse, its Unknown members included.
+func (v InfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads InfoResponse; the members it does not declare go to Unknown.
+func (v *InfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *InfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes IntrospectionRequest, its Unknown members included.
+func (v IntrospectionRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads IntrospectionRequest; the members it does not declare go to Unknown.
+func (v *IntrospectionRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *IntrospectionRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes IntrospectionResponse, its Unknown members included.
+func (v IntrospectionResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads IntrospectionResponse; the members it does not declare go to Unknown.
+func (v *IntrospectionResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *IntrospectionResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes JoseVerifyRequest, its Unknown members included.
+func (v JoseVerifyRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads JoseVerifyRequest; the members it does not declare go to Unknown.
+func (v *JoseVerifyRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *JoseVerifyRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes JoseVerifyResponse, its Unknown members included.
+func (v JoseVerifyResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads JoseVerifyResponse; the members it does not declare go to Unknown.
+func (v *JoseVerifyResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *JoseVerifyResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes NamedUri, its Unknown members included.
+func (v NamedUri) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads NamedUri; the members it does not declare go to Unknown.
+func (v *NamedUri) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *NamedUri) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes NativeSsoLogoutRequest, its Unknown members included.
+func (v NativeSsoLogoutRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads NativeSsoLogoutRequest; the members it does not declare go to Unknown.
+func (v *NativeSsoLogoutRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *NativeSsoLogoutRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes NativeSsoLogoutResponse, its Unknown members included.
+func (v NativeSsoLogoutResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads NativeSsoLogoutResponse; the members it does not declare go to Unknown.
+func (v *NativeSsoLogoutResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *NativeSsoLogoutResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes NativeSsoRequest, its Unknown members included.
+func (v NativeSsoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads NativeSsoRequest; the members it does not declare go to Unknown.
+func (v *NativeSsoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *NativeSsoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes NativeSsoResponse, its Unknown members included.
+func (v NativeSsoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads NativeSsoResponse; the members it does not declare go to Unknown.
+func (v *NativeSsoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *NativeSsoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes OAuthClient, its Unknown members included.
+func (v OAuthClient) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads OAuthClient; the members it does not declare go to Unknown.
+func (v *OAuthClient) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *OAuthClient) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes Pair, its Unknown members included.
+func (v Pair) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads Pair; the members it does not declare go to Unknown.
+func (v *Pair) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *Pair) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes Property, its Unknown members included.
+func (v Property) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads Property; the members it does not declare go to Unknown.
+func (v *Property) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *Property) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes PushedAuthorizationRequest, its Unknown members included.
+func (v PushedAuthorizationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads PushedAuthorizationRequest; the members it does not declare go to Unknown.
+func (v *PushedAuthorizationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *PushedAuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes PushedAuthorizationResponse, its Unknown members included.
+func (v PushedAuthorizationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads PushedAuthorizationResponse; the members it does not declare go to Unknown.
+func (v *PushedAuthorizationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *PushedAuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes Result, its Unknown members included.
+func (v Result) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads Result; the members it does not declare go to Unknown.
+func (v *Result) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *Result) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes RevocationRequest, its Unknown members included.
+func (v RevocationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads RevocationRequest; the members it does not declare go to Unknown.
+func (v *RevocationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *RevocationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes RevocationResponse, its Unknown members included.
+func (v RevocationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads RevocationResponse; the members it does not declare go to Unknown.
+func (v *RevocationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *RevocationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes Scope, its Unknown members included.
+func (v Scope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads Scope; the members it does not declare go to Unknown.
+func (v *Scope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *Scope) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes Service, its Unknown members included.
+func (v Service) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads Service; the members it does not declare go to Unknown.
+func (v *Service) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *Service) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes ServiceGetListResponse, its Unknown members included.
+func (v ServiceGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ServiceGetListResponse; the members it does not declare go to Unknown.
+func (v *ServiceGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ServiceGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes ServiceJwksGetResponse, its Unknown members included.
+func (v ServiceJwksGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ServiceJwksGetResponse; the members it does not declare go to Unknown.
+func (v *ServiceJwksGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ServiceJwksGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes SnsCredentials, its Unknown members included.
+func (v SnsCredentials) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads SnsCredentials; the members it does not declare go to Unknown.
+func (v *SnsCredentials) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *SnsCredentials) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes StandardIntrospectionRequest, its Unknown members included.
+func (v StandardIntrospectionRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads StandardIntrospectionRequest; the members it does not declare go to Unknown.
+func (v *StandardIntrospectionRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *StandardIntrospectionRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes StandardIntrospectionResponse, its Unknown members included.
+func (v StandardIntrospectionResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads StandardIntrospectionResponse; the members it does not declare go to Unknown.
+func (v *StandardIntrospectionResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *StandardIntrospectionResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes StringArray, its Unknown members included.
+func (v StringArray) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads StringArray; the members it does not declare go to Unknown.
+func (v *StringArray) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *StringArray) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes TaggedValue, its Unknown members included.
+func (v TaggedValue) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TaggedValue; the members it does not declare go to Unknown.
+func (v *TaggedValue) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TaggedValue) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes TokenBatchStatus, its Unknown members included.
+func (v TokenBatchStatus) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenBatchStatus; the members it does not declare go to Unknown.
+func (v *TokenBatchStatus) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenBatchStatus) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes TokenCreateBatchResponse, its Unknown members included.
+func (v TokenCreateBatchResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenCreateBatchResponse; the members it does not declare go to Unknown.
+func (v *TokenCreateBatchResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenCreateBatchResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes TokenCreateBatchStatusResponse, its Unknown members included.
+func (v TokenCreateBatchStatusResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenCreateBatchStatusResponse; the members it does not declare go to Unknown.
+func (v *TokenCreateBatchStatusResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenCreateBatchStatusResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes TokenCreateRequest, its Unknown members included.
+func (v TokenCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenCreateRequest; the members it does not declare go to Unknown.
+func (v *TokenCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes TokenCreateResponse, its Unknown members included.
+func (v TokenCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenCreateResponse; the members it does not declare go to Unknown.
+func (v *TokenCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes TokenFailRequest, its Unknown members included.
+func (v TokenFailRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenFailRequest; the members it does not declare go to Unknown.
+func (v *TokenFailRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes TokenFailResponse, its Unknown members included.
+func (v TokenFailResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenFailResponse; the members it does not declare go to Unknown.
+func (v *TokenFailResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes TokenGetListResponse, its Unknown members included.
+func (v TokenGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenGetListResponse; the members it does not declare go to Unknown.
+func (v *TokenGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes TokenInfo, its Unknown members included.
+func (v TokenInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenInfo; the members it does not declare go to Unknown.
+func (v *TokenInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes TokenIssueRequest, its Unknown members included.
+func (v TokenIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenIssueRequest; the members it does not declare go to Unknown.
+func (v *TokenIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes TokenIssueResponse, its Unknown members included.
+func (v TokenIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenIssueResponse; the members it does not declare go to Unknown.
+func (v *TokenIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes TokenRequest, its Unknown members included.
+func (v TokenRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenRequest; the members it does not declare go to Unknown.
+func (v *TokenRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes TokenResponse, its Unknown members included.
+func (v TokenResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenResponse; the members it does not declare go to Unknown.
+func (v *TokenResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes TokenRevokeRequest, its Unknown members included.
+func (v TokenRevokeRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenRevokeRequest; the members it does not declare go to Unknown.
+func (v *TokenRevokeRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenRevokeRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes TokenRevokeResponse, its Unknown members included.
+func (v TokenRevokeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenRevokeResponse; the members it does not declare go to Unknown.
+func (v *TokenRevokeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenRevokeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes TokenUpdateRequest, its Unknown members included.
+func (v TokenUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenUpdateRequest; the members it does not declare go to Unknown.
+func (v *TokenUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes TokenUpdateResponse, its Unknown members included.
+func (v TokenUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TokenUpdateResponse; the members it does not declare go to Unknown.
+func (v *TokenUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TokenUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes TrustAnchor, its Unknown members included.
+func (v TrustAnchor) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads TrustAnchor; the members it does not declare go to Unknown.
+func (v *TrustAnchor) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *TrustAnchor) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes UserinfoIssueRequest, its Unknown members included.
+func (v UserinfoIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads UserinfoIssueRequest; the members it does not declare go to Unknown.
+func (v *UserinfoIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *UserinfoIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes UserinfoIssueResponse, its Unknown members included.
+func (v UserinfoIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads UserinfoIssueResponse; the members it does not declare go to Unknown.
+func (v *UserinfoIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *UserinfoIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes UserinfoRequest, its Unknown members included.
+func (v UserinfoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads UserinfoRequest; the members it does not declare go to Unknown.
+func (v *UserinfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *UserinfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes UserinfoResponse, its Unknown members included.
+func (v UserinfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads UserinfoResponse; the members it does not declare go to Unknown.
+func (v *UserinfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *UserinfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciBatchIssueRequest, its Unknown members included.
+func (v VciBatchIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciBatchIssueRequest; the members it does not declare go to Unknown.
+func (v *VciBatchIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciBatchIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciBatchIssueResponse, its Unknown members included.
+func (v VciBatchIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciBatchIssueResponse; the members it does not declare go to Unknown.
+func (v *VciBatchIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciBatchIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciBatchParseRequest, its Unknown members included.
+func (v VciBatchParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciBatchParseRequest; the members it does not declare go to Unknown.
+func (v *VciBatchParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciBatchParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciBatchParseResponse, its Unknown members included.
+func (v VciBatchParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciBatchParseResponse; the members it does not declare go to Unknown.
+func (v *VciBatchParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciBatchParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciDeferredIssueRequest, its Unknown members included.
+func (v VciDeferredIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciDeferredIssueRequest; the members it does not declare go to Unknown.
+func (v *VciDeferredIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciDeferredIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciDeferredIssueResponse, its Unknown members included.
+func (v VciDeferredIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciDeferredIssueResponse; the members it does not declare go to Unknown.
+func (v *VciDeferredIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciDeferredIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciDeferredParseRequest, its Unknown members included.
+func (v VciDeferredParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciDeferredParseRequest; the members it does not declare go to Unknown.
+func (v *VciDeferredParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciDeferredParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciDeferredParseResponse, its Unknown members included.
+func (v VciDeferredParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciDeferredParseResponse; the members it does not declare go to Unknown.
+func (v *VciDeferredParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciDeferredParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciJwksRequest, its Unknown members included.
+func (v VciJwksRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciJwksRequest; the members it does not declare go to Unknown.
+func (v *VciJwksRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciJwksRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciJwksResponse, its Unknown members included.
+func (v VciJwksResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciJwksResponse; the members it does not declare go to Unknown.
+func (v *VciJwksResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciJwksResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciJwtissuerRequest, its Unknown members included.
+func (v VciJwtissuerRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciJwtissuerRequest; the members it does not declare go to Unknown.
+func (v *VciJwtissuerRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciJwtissuerRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciJwtissuerResponse, its Unknown members included.
+func (v VciJwtissuerResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciJwtissuerResponse; the members it does not declare go to Unknown.
+func (v *VciJwtissuerResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciJwtissuerResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciMetadataRequest, its Unknown members included.
+func (v VciMetadataRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciMetadataRequest; the members it does not declare go to Unknown.
+func (v *VciMetadataRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciMetadataRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciMetadataResponse, its Unknown members included.
+func (v VciMetadataResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciMetadataResponse; the members it does not declare go to Unknown.
+func (v *VciMetadataResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciMetadataResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciNonceRequest, its Unknown members included.
+func (v VciNonceRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciNonceRequest; the members it does not declare go to Unknown.
+func (v *VciNonceRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciNonceRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciNonceResponse, its Unknown members included.
+func (v VciNonceResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciNonceResponse; the members it does not declare go to Unknown.
+func (v *VciNonceResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciNonceResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciOfferCreateRequest, its Unknown members included.
+func (v VciOfferCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciOfferCreateRequest; the members it does not declare go to Unknown.
+func (v *VciOfferCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciOfferCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciOfferCreateResponse, its Unknown members included.
+func (v VciOfferCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciOfferCreateResponse; the members it does not declare go to Unknown.
+func (v *VciOfferCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciOfferCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciOfferInfoRequest, its Unknown members included.
+func (v VciOfferInfoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciOfferInfoRequest; the members it does not declare go to Unknown.
+func (v *VciOfferInfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciOfferInfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciOfferInfoResponse, its Unknown members included.
+func (v VciOfferInfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciOfferInfoResponse; the members it does not declare go to Unknown.
+func (v *VciOfferInfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciOfferInfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciSingleIssueRequest, its Unknown members included.
+func (v VciSingleIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciSingleIssueRequest; the members it does not declare go to Unknown.
+func (v *VciSingleIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciSingleIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciSingleIssueResponse, its Unknown members included.
+func (v VciSingleIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciSingleIssueResponse; the members it does not declare go to Unknown.
+func (v *VciSingleIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciSingleIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciSingleParseRequest, its Unknown members included.
+func (v VciSingleParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciSingleParseRequest; the members it does not declare go to Unknown.
+func (v *VciSingleParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciSingleParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes VciSingleParseResponse, its Unknown members included.
+func (v VciSingleParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads VciSingleParseResponse; the members it does not declare go to Unknown.
+func (v *VciSingleParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *VciSingleParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}

@@ -12,70 +12,104 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/idsdk/idsdk-go/internal/wire"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Contacts defines model for Contacts.
 type Contacts struct {
-	Id           openapi_types.UUID `json:"id"`
-	PhoneNumbers []string           `json:"phone_numbers"`
+	Id           string   `json:"id"`
+	PhoneNumbers []string `json:"phone_numbers"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // Emails defines model for Emails.
 type Emails struct {
-	Emails []openapi_types.Email `json:"emails"`
-	Id     openapi_types.UUID    `json:"id"`
+	Emails []string `json:"emails"`
+	Id     string   `json:"id"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // OAuthError defines model for OAuthError.
 type OAuthError struct {
 	Error            *string `json:"error,omitempty"`
 	ErrorDescription *string `json:"error_description,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ProfessionalInfo defines model for ProfessionalInfo.
 type ProfessionalInfo struct {
-	Company    *string            `json:"company,omitempty"`
-	Id         openapi_types.UUID `json:"id"`
-	Position   *string            `json:"position,omitempty"`
-	Profession *string            `json:"profession,omitempty"`
+	Company    *string `json:"company,omitempty"`
+	Id         string  `json:"id"`
+	Position   *string `json:"position,omitempty"`
+	Profession *string `json:"profession,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // Profile defines model for Profile.
 type Profile struct {
-	Bio       *string              `json:"bio,omitempty"`
-	Birth     *openapi_types.Date  `json:"birth,omitempty"`
-	City      *string              `json:"city,omitempty"`
-	Country   *string              `json:"country,omitempty"`
-	Email     *openapi_types.Email `json:"email,omitempty"`
-	FirstName *string              `json:"first_name,omitempty"`
-	FullName  *string              `json:"full_name,omitempty"`
-	Gender    *string              `json:"gender,omitempty"`
-	Id        openapi_types.UUID   `json:"id"`
-	Language  *string              `json:"language,omitempty"`
-	LastName  *string              `json:"last_name,omitempty"`
-	Name      *string              `json:"name,omitempty"`
-	Nickname  *string              `json:"nickname,omitempty"`
-	Picture   *string              `json:"picture,omitempty"`
-	Timezone  *string              `json:"timezone,omitempty"`
+	Bio       *string             `json:"bio,omitempty"`
+	Birth     *openapi_types.Date `json:"birth,omitempty"`
+	City      *string             `json:"city,omitempty"`
+	Country   *string             `json:"country,omitempty"`
+	Email     *string             `json:"email,omitempty"`
+	FirstName *string             `json:"first_name,omitempty"`
+	FullName  *string             `json:"full_name,omitempty"`
+	Gender    *string             `json:"gender,omitempty"`
+	Id        string              `json:"id"`
+	Language  *string             `json:"language,omitempty"`
+	LastName  *string             `json:"last_name,omitempty"`
+	Name      *string             `json:"name,omitempty"`
+	Nickname  *string             `json:"nickname,omitempty"`
+	Picture   *string             `json:"picture,omitempty"`
+	Timezone  *string             `json:"timezone,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SignUp defines model for SignUp.
 type SignUp struct {
-	Email     openapi_types.Email `json:"email"`
-	Id        openapi_types.UUID  `json:"id"`
-	Requester *openapi_types.UUID `json:"requester"`
+	Email     string  `json:"email"`
+	Id        string  `json:"id"`
+	Requester *string `json:"requester"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // SignUpRequest defines model for SignUpRequest.
 type SignUpRequest struct {
-	Invited openapi_types.Email `json:"invited"`
+	Invited string `json:"invited"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ValidationErrors defines model for ValidationErrors.
 type ValidationErrors struct {
 	Errors *ValidationErrors_Errors `json:"errors,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
 }
 
 // ValidationErrorsErrors0 defines model for ValidationErrors.Errors.0.
@@ -716,3 +750,90 @@ func (c *RawClient) applyEditors(ctx context.Context, req *http.Request, additio
 }
 
 // The typed facade (services.gen.go) parses responses.
+
+// The JSON methods of the models: each reads and writes the members its
+// type declares and keeps the others in Unknown (internal/wire).
+
+// MarshalJSON writes Contacts, its Unknown members included.
+func (v Contacts) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads Contacts; the members it does not declare go to Unknown.
+func (v *Contacts) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *Contacts) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes Emails, its Unknown members included.
+func (v Emails) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads Emails; the members it does not declare go to Unknown.
+func (v *Emails) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *Emails) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes OAuthError, its Unknown members included.
+func (v OAuthError) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads OAuthError; the members it does not declare go to Unknown.
+func (v *OAuthError) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *OAuthError) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes ProfessionalInfo, its Unknown members included.
+func (v ProfessionalInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ProfessionalInfo; the members it does not declare go to Unknown.
+func (v *ProfessionalInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ProfessionalInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
+// MarshalJSON writes Profile, its Unknown members included.
+func (v Profile) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads Profile; the members it does not declare go to Unknown.
+func (v *Profile) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *Profile) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes SignUp, its Unknown members included.
+func (v SignUp) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads SignUp; the members it does not declare go to Unknown.
+func (v *SignUp) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *SignUp) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes SignUpRequest, its Unknown members included.
+func (v SignUpRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads SignUpRequest; the members it does not declare go to Unknown.
+func (v *SignUpRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *SignUpRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes ValidationErrors, its Unknown members included.
+func (v ValidationErrors) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads ValidationErrors; the members it does not declare go to Unknown.
+func (v *ValidationErrors) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *ValidationErrors) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}

@@ -65,7 +65,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("ConnectionsGet", func(t *testing.T) {
 		ran++
-		var connectionId openapi_types.UUID
+		var connectionId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &connectionId)
 		res, err := c.Connections.Get(ctx, connectionId)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -107,7 +107,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("MachinesCreateOwnership", func(t *testing.T) {
 		ran++
-		var machineId openapi_types.UUID
+		var machineId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
 		params := new(MachinesCreateOwnershipParams)
 		peers.ContractJSON(t, "{}", params)
@@ -116,14 +116,14 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("MachinesDeleteOwnership", func(t *testing.T) {
 		ran++
-		var machineId openapi_types.UUID
+		var machineId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
 		err := c.Machines.DeleteOwnership(ctx, machineId)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("MachinesGet", func(t *testing.T) {
 		ran++
-		var machineId openapi_types.UUID
+		var machineId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
 		params := new(MachinesGetParams)
 		peers.ContractJSON(t, "{}", params)
@@ -132,14 +132,14 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("MachinesGetOwnership", func(t *testing.T) {
 		ran++
-		var machineId openapi_types.UUID
+		var machineId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
 		res, err := c.Machines.GetOwnership(ctx, machineId)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("MachinesGetSpecification", func(t *testing.T) {
 		ran++
-		var machineId openapi_types.UUID
+		var machineId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
 		params := new(MachinesGetSpecificationParams)
 		peers.ContractJSON(t, "{}", params)
@@ -161,7 +161,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("MachinesUpdateOwnership", func(t *testing.T) {
 		ran++
-		var machineId openapi_types.UUID
+		var machineId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
 		var body MachinesUpdateOwnershipJSONRequestBody
 		peers.ContractJSON(t, "{\"machine_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
@@ -179,14 +179,14 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("ManufacturerMachinesDelete", func(t *testing.T) {
 		ran++
-		var machineId openapi_types.UUID
+		var machineId string
 		peers.ContractJSON(t, "\"23f90a03-0baf-4466-be09-09dfa6923041\"", &machineId)
 		err := c.Manufacturer.Machines.Delete(ctx, machineId)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("ManufacturerMachinesGet", func(t *testing.T) {
 		ran++
-		var machineId openapi_types.UUID
+		var machineId string
 		peers.ContractJSON(t, "\"23f90a03-0baf-4466-be09-09dfa6923041\"", &machineId)
 		res, err := c.Manufacturer.Machines.Get(ctx, machineId)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -206,7 +206,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("ManufacturerMachinesUpdate", func(t *testing.T) {
 		ran++
-		var machineId openapi_types.UUID
+		var machineId string
 		peers.ContractJSON(t, "\"23f90a03-0baf-4466-be09-09dfa6923041\"", &machineId)
 		var body ManufacturerMachinesUpdateJSONRequestBody
 		peers.ContractJSON(t, "{\"manufactured_machine\":{}}", &body)
@@ -242,14 +242,14 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("OrganizationBusinessRelationshipsDelete", func(t *testing.T) {
 		ran++
-		var businessRelationshipId openapi_types.UUID
+		var businessRelationshipId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &businessRelationshipId)
 		err := c.Organization.BusinessRelationships.Delete(ctx, businessRelationshipId)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("OrganizationBusinessRelationshipsGet", func(t *testing.T) {
 		ran++
-		var businessRelationshipId openapi_types.UUID
+		var businessRelationshipId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &businessRelationshipId)
 		res, err := c.Organization.BusinessRelationships.Get(ctx, businessRelationshipId)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -281,14 +281,14 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("OrganizationMembershipsDelete", func(t *testing.T) {
 		ran++
-		var membershipId openapi_types.UUID
+		var membershipId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipId)
 		err := c.Organization.Memberships.Delete(ctx, membershipId)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("OrganizationMembershipsGet", func(t *testing.T) {
 		ran++
-		var membershipId openapi_types.UUID
+		var membershipId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipId)
 		res, err := c.Organization.Memberships.Get(ctx, membershipId)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -308,7 +308,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("OrganizationMembershipsUpdate", func(t *testing.T) {
 		ran++
-		var membershipId openapi_types.UUID
+		var membershipId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipId)
 		res, err := c.Organization.Memberships.Update(ctx, membershipId)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -322,7 +322,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsMachinesCreate", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
 		var body PersonOrganizationsMachinesCreateJSONRequestBody
 		peers.ContractJSON(t, "{\"machine\":{\"kind\":\"sheetfed_digital_press\",\"name\":\"x\"}}", &body)
@@ -331,9 +331,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsMachinesCreateOwnership", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var machineId openapi_types.UUID
+		var machineId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
 		params := new(PersonOrganizationsMachinesCreateOwnershipParams)
 		peers.ContractJSON(t, "{}", params)
@@ -342,36 +342,36 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsMachinesDeleteOwnership", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var machineId openapi_types.UUID
+		var machineId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
 		err := c.Person.Organizations.Machines.DeleteOwnership(ctx, organizationId, machineId)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PersonOrganizationsMachinesGet", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var machineId openapi_types.UUID
+		var machineId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
 		res, err := c.Person.Organizations.Machines.Get(ctx, organizationId, machineId)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsMachinesGetOwnership", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var machineId openapi_types.UUID
+		var machineId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
 		res, err := c.Person.Organizations.Machines.GetOwnership(ctx, organizationId, machineId)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsMachinesGetSpecification", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var machineId openapi_types.UUID
+		var machineId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
 		params := new(PersonOrganizationsMachinesGetSpecificationParams)
 		peers.ContractJSON(t, "{}", params)
@@ -380,7 +380,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsMachinesList", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
 		params := new(PersonOrganizationsMachinesListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -395,9 +395,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsMachinesUpdateOwnership", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var machineId openapi_types.UUID
+		var machineId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
 		var body PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody
 		peers.ContractJSON(t, "{\"machine_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
@@ -406,7 +406,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsMembershipInvitationsCreate", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"4187f98a-585c-4db7-baa5-52170fb5011d\"", &organizationId)
 		var body PersonOrganizationsMembershipInvitationsCreateJSONRequestBody
 		peers.ContractJSON(t, "{\"membership_invitation\":{\"email\":\"somebody@example.com\"}}", &body)
@@ -415,16 +415,16 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsMembershipInvitationsDelete", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"4187f98a-585c-4db7-baa5-52170fb5011d\"", &organizationId)
-		var membershipInvitationId openapi_types.UUID
+		var membershipInvitationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipInvitationId)
 		err := c.Person.Organizations.MembershipInvitations.Delete(ctx, organizationId, membershipInvitationId)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PersonOrganizationsMembershipInvitationsList", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"4187f98a-585c-4db7-baa5-52170fb5011d\"", &organizationId)
 		params := new(PersonOrganizationsMembershipInvitationsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -439,25 +439,25 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsMembershipsDelete", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var membershipId openapi_types.UUID
+		var membershipId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipId)
 		err := c.Person.Organizations.Memberships.Delete(ctx, organizationId, membershipId)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PersonOrganizationsMembershipsGet", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var membershipId openapi_types.UUID
+		var membershipId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipId)
 		res, err := c.Person.Organizations.Memberships.Get(ctx, organizationId, membershipId)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsMembershipsList", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
 		params := new(PersonOrganizationsMembershipsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -472,16 +472,16 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsMembershipsUpdate", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var membershipId openapi_types.UUID
+		var membershipId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipId)
 		res, err := c.Person.Organizations.Memberships.Update(ctx, organizationId, membershipId)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSitesCreate", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
 		var body PersonOrganizationsSitesCreateJSONRequestBody
 		peers.ContractJSON(t, "{\"site\":{\"name\":\"x\"}}", &body)
@@ -490,16 +490,16 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsSitesGet", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var siteId openapi_types.UUID
+		var siteId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &siteId)
 		res, err := c.Person.Organizations.Sites.Get(ctx, organizationId, siteId)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSitesList", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
 		params := new(PersonOrganizationsSitesListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -514,9 +514,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsSitesUpdate", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var siteId openapi_types.UUID
+		var siteId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &siteId)
 		var body PersonOrganizationsSitesUpdateJSONRequestBody
 		peers.ContractJSON(t, "{\"site\":{}}", &body)
@@ -525,7 +525,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsSoftwareCreate", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
 		var body PersonOrganizationsSoftwareCreateJSONRequestBody
 		peers.ContractJSON(t, "{\"software\":{\"kind\":\"erp\",\"name\":\"x\"}}", &body)
@@ -534,9 +534,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsSoftwareCreateOwnership", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var softwareId openapi_types.UUID
+		var softwareId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
 		params := new(PersonOrganizationsSoftwareCreateOwnershipParams)
 		peers.ContractJSON(t, "{}", params)
@@ -545,34 +545,34 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsSoftwareDeleteOwnership", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var softwareId openapi_types.UUID
+		var softwareId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
 		err := c.Person.Organizations.Software.DeleteOwnership(ctx, organizationId, softwareId)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PersonOrganizationsSoftwareGet", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var softwareId openapi_types.UUID
+		var softwareId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
 		res, err := c.Person.Organizations.Software.Get(ctx, organizationId, softwareId)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSoftwareGetOwnership", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var softwareId openapi_types.UUID
+		var softwareId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
 		res, err := c.Person.Organizations.Software.GetOwnership(ctx, organizationId, softwareId)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSoftwareList", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
 		params := new(PersonOrganizationsSoftwareListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -587,9 +587,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsSoftwareUpdateOwnership", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var softwareId openapi_types.UUID
+		var softwareId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
 		var body PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody
 		peers.ContractJSON(t, "{\"software_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
@@ -598,7 +598,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsSpecialistsCreate", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
 		var body PersonOrganizationsSpecialistsCreateJSONRequestBody
 		peers.ContractJSON(t, "{\"specialist\":{\"kind\":\"shipping\",\"name\":\"x\"}}", &body)
@@ -607,9 +607,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsSpecialistsCreateOwnership", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var specialistId openapi_types.UUID
+		var specialistId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
 		params := new(PersonOrganizationsSpecialistsCreateOwnershipParams)
 		peers.ContractJSON(t, "{}", params)
@@ -618,36 +618,36 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsSpecialistsDeleteOwnership", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var specialistId openapi_types.UUID
+		var specialistId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
 		err := c.Person.Organizations.Specialists.DeleteOwnership(ctx, organizationId, specialistId)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PersonOrganizationsSpecialistsGet", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var specialistId openapi_types.UUID
+		var specialistId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
 		res, err := c.Person.Organizations.Specialists.Get(ctx, organizationId, specialistId)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSpecialistsGetOwnership", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var specialistId openapi_types.UUID
+		var specialistId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
 		res, err := c.Person.Organizations.Specialists.GetOwnership(ctx, organizationId, specialistId)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSpecialistsGetSpecification", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var specialistId openapi_types.UUID
+		var specialistId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
 		params := new(PersonOrganizationsSpecialistsGetSpecificationParams)
 		peers.ContractJSON(t, "{}", params)
@@ -656,7 +656,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsSpecialistsList", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
 		params := new(PersonOrganizationsSpecialistsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -671,9 +671,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsSpecialistsUpdateOwnership", func(t *testing.T) {
 		ran++
-		var organizationId openapi_types.UUID
+		var organizationId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var specialistId openapi_types.UUID
+		var specialistId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
 		var body PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody
 		peers.ContractJSON(t, "{\"specialist_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
@@ -718,7 +718,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SitesGet", func(t *testing.T) {
 		ran++
-		var siteId openapi_types.UUID
+		var siteId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &siteId)
 		res, err := c.Sites.Get(ctx, siteId)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -738,7 +738,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SitesUpdate", func(t *testing.T) {
 		ran++
-		var siteId openapi_types.UUID
+		var siteId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &siteId)
 		var body SitesUpdateJSONRequestBody
 		peers.ContractJSON(t, "{\"site\":{}}", &body)
@@ -754,7 +754,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SoftwareCreateOwnership", func(t *testing.T) {
 		ran++
-		var softwareId openapi_types.UUID
+		var softwareId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
 		params := new(SoftwareCreateOwnershipParams)
 		peers.ContractJSON(t, "{}", params)
@@ -763,21 +763,21 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SoftwareDeleteOwnership", func(t *testing.T) {
 		ran++
-		var softwareId openapi_types.UUID
+		var softwareId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
 		err := c.Software.DeleteOwnership(ctx, softwareId)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("SoftwareGet", func(t *testing.T) {
 		ran++
-		var softwareId openapi_types.UUID
+		var softwareId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
 		res, err := c.Software.Get(ctx, softwareId)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SoftwareGetOwnership", func(t *testing.T) {
 		ran++
-		var softwareId openapi_types.UUID
+		var softwareId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
 		res, err := c.Software.GetOwnership(ctx, softwareId)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -797,7 +797,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SoftwareUpdateOwnership", func(t *testing.T) {
 		ran++
-		var softwareId openapi_types.UUID
+		var softwareId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
 		var body SoftwareUpdateOwnershipJSONRequestBody
 		peers.ContractJSON(t, "{\"software_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
@@ -813,7 +813,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SpecialistsCreateOwnership", func(t *testing.T) {
 		ran++
-		var specialistId openapi_types.UUID
+		var specialistId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
 		params := new(SpecialistsCreateOwnershipParams)
 		peers.ContractJSON(t, "{}", params)
@@ -822,28 +822,28 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SpecialistsDeleteOwnership", func(t *testing.T) {
 		ran++
-		var specialistId openapi_types.UUID
+		var specialistId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
 		err := c.Specialists.DeleteOwnership(ctx, specialistId)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("SpecialistsGet", func(t *testing.T) {
 		ran++
-		var specialistId openapi_types.UUID
+		var specialistId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
 		res, err := c.Specialists.Get(ctx, specialistId)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SpecialistsGetOwnership", func(t *testing.T) {
 		ran++
-		var specialistId openapi_types.UUID
+		var specialistId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
 		res, err := c.Specialists.GetOwnership(ctx, specialistId)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SpecialistsGetSpecification", func(t *testing.T) {
 		ran++
-		var specialistId openapi_types.UUID
+		var specialistId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
 		params := new(SpecialistsGetSpecificationParams)
 		peers.ContractJSON(t, "{}", params)
@@ -865,7 +865,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SpecialistsUpdateOwnership", func(t *testing.T) {
 		ran++
-		var specialistId openapi_types.UUID
+		var specialistId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
 		var body SpecialistsUpdateOwnershipJSONRequestBody
 		peers.ContractJSON(t, "{\"specialist_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
@@ -917,14 +917,14 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("TestAccountsDelete", func(t *testing.T) {
 		ran++
-		var testAccountId openapi_types.UUID
+		var testAccountId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &testAccountId)
 		err := c.TestAccounts.Delete(ctx, testAccountId)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("TestAccountsGet", func(t *testing.T) {
 		ran++
-		var testAccountId openapi_types.UUID
+		var testAccountId string
 		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &testAccountId)
 		res, err := c.TestAccounts.Get(ctx, testAccountId)
 		peers.ContractCheck(t, err, res != nil, true)

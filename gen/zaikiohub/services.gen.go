@@ -8,8 +8,6 @@ import (
 	"iter"
 
 	"github.com/idsdk/idsdk-go/internal/facade"
-	openapi_types "github.com/oapi-codegen/runtime/types"
-	"time"
 )
 
 var _ = facade.Operation{}
@@ -160,47 +158,7 @@ func (s *AppService) Get(ctx context.Context, opts ...RequestOption) (*App, erro
 // Update calls AppUpdate.
 //
 // PATCH /app (operation AppUpdate).
-func (s *AppService) Update(ctx context.Context, body AppUpdateJSONRequestBody, opts ...RequestOption) (*struct {
-	Configuration struct {
-		Category           AppUpdate200JSONResponseBodyConfigurationCategory `json:"category"`
-		DesiredOauthScopes *[]string                                         `json:"desired_oauth_scopes,omitempty"`
-		EntryPointUrl      *string                                           `json:"entry_point_url,omitempty"`
-		Events             *[]struct {
-			BearerKind   *AppUpdate200JSONResponseBodyConfigurationEventsBearerKind `json:"bearer_kind,omitempty"`
-			Example      *string                                                    `json:"example,omitempty"`
-			Name         string                                                     `json:"name"`
-			Translations *[]struct {
-				Description *string `json:"description,omitempty"`
-
-				// Locale Example: de
-				Locale *AppUpdate200JSONResponseBodyConfigurationEventsTranslationsLocale `json:"locale,omitempty"`
-				Title  string                                                             `json:"title"`
-			} `json:"translations,omitempty"`
-		} `json:"events,omitempty"`
-		OauthRedirectUrls []string `json:"oauth_redirect_urls"`
-		OauthScopes       *[]struct {
-			Kind         AppUpdate200JSONResponseBodyConfigurationOauthScopesKind `json:"kind"`
-			Name         string                                                   `json:"name"`
-			Translations *[]struct {
-				Description *string `json:"description,omitempty"`
-
-				// Locale Example: de
-				Locale *AppUpdate200JSONResponseBodyConfigurationOauthScopesTranslationsLocale `json:"locale,omitempty"`
-				Title  string                                                                  `json:"title"`
-			} `json:"translations,omitempty"`
-		} `json:"oauth_scopes,omitempty"`
-		SubscribedEvents *[]string `json:"subscribed_events,omitempty"`
-		Translations     *[]struct {
-			Description *string `json:"description,omitempty"`
-
-			// Locale Example: de
-			Locale  *AppUpdate200JSONResponseBodyConfigurationTranslationsLocale `json:"locale,omitempty"`
-			Summary *string                                                      `json:"summary,omitempty"`
-			Title   string                                                       `json:"title"`
-		} `json:"translations,omitempty"`
-		WebhookUrl *string `json:"webhook_url,omitempty"`
-	} `json:"configuration"`
-}, error) {
+func (s *AppService) Update(ctx context.Context, body AppUpdateJSONRequestBody, opts ...RequestOption) (*AppUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -209,47 +167,7 @@ func (s *AppService) Update(ctx context.Context, body AppUpdateJSONRequestBody, 
 	if err != nil {
 		return nil, s.c.rt.BuildError(opAppUpdate, err)
 	}
-	var out struct {
-		Configuration struct {
-			Category           AppUpdate200JSONResponseBodyConfigurationCategory `json:"category"`
-			DesiredOauthScopes *[]string                                         `json:"desired_oauth_scopes,omitempty"`
-			EntryPointUrl      *string                                           `json:"entry_point_url,omitempty"`
-			Events             *[]struct {
-				BearerKind   *AppUpdate200JSONResponseBodyConfigurationEventsBearerKind `json:"bearer_kind,omitempty"`
-				Example      *string                                                    `json:"example,omitempty"`
-				Name         string                                                     `json:"name"`
-				Translations *[]struct {
-					Description *string `json:"description,omitempty"`
-
-					// Locale Example: de
-					Locale *AppUpdate200JSONResponseBodyConfigurationEventsTranslationsLocale `json:"locale,omitempty"`
-					Title  string                                                             `json:"title"`
-				} `json:"translations,omitempty"`
-			} `json:"events,omitempty"`
-			OauthRedirectUrls []string `json:"oauth_redirect_urls"`
-			OauthScopes       *[]struct {
-				Kind         AppUpdate200JSONResponseBodyConfigurationOauthScopesKind `json:"kind"`
-				Name         string                                                   `json:"name"`
-				Translations *[]struct {
-					Description *string `json:"description,omitempty"`
-
-					// Locale Example: de
-					Locale *AppUpdate200JSONResponseBodyConfigurationOauthScopesTranslationsLocale `json:"locale,omitempty"`
-					Title  string                                                                  `json:"title"`
-				} `json:"translations,omitempty"`
-			} `json:"oauth_scopes,omitempty"`
-			SubscribedEvents *[]string `json:"subscribed_events,omitempty"`
-			Translations     *[]struct {
-				Description *string `json:"description,omitempty"`
-
-				// Locale Example: de
-				Locale  *AppUpdate200JSONResponseBodyConfigurationTranslationsLocale `json:"locale,omitempty"`
-				Summary *string                                                      `json:"summary,omitempty"`
-				Title   string                                                       `json:"title"`
-			} `json:"translations,omitempty"`
-			WebhookUrl *string `json:"webhook_url,omitempty"`
-		} `json:"configuration"`
-	}
+	var out AppUpdateResponse
 	if err := s.c.rt.Do(ctx, &call, opAppUpdate, req, &out); err != nil {
 		return nil, err
 	}
@@ -307,14 +225,7 @@ type ConnectionsService struct {
 // Get calls ConnectionsGet.
 //
 // GET /connections/{connection_id} (operation ConnectionsGet).
-func (s *ConnectionsService) Get(ctx context.Context, connectionId openapi_types.UUID, opts ...RequestOption) (*struct {
-	AppName            string                                           `json:"app_name"`
-	ConnectableId      openapi_types.UUID                               `json:"connectable_id"`
-	ConnectableType    ConnectionsGet200JSONResponseBodyConnectableType `json:"connectable_type"`
-	CreatedAt          time.Time                                        `json:"created_at"`
-	GrantedOauthScopes []string                                         `json:"granted_oauth_scopes"`
-	UpdatedAt          time.Time                                        `json:"updated_at"`
-}, error) {
+func (s *ConnectionsService) Get(ctx context.Context, connectionId string, opts ...RequestOption) (*ConnectionsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -323,14 +234,7 @@ func (s *ConnectionsService) Get(ctx context.Context, connectionId openapi_types
 	if err != nil {
 		return nil, s.c.rt.BuildError(opConnectionsGet, err)
 	}
-	var out struct {
-		AppName            string                                           `json:"app_name"`
-		ConnectableId      openapi_types.UUID                               `json:"connectable_id"`
-		ConnectableType    ConnectionsGet200JSONResponseBodyConnectableType `json:"connectable_type"`
-		CreatedAt          time.Time                                        `json:"created_at"`
-		GrantedOauthScopes []string                                         `json:"granted_oauth_scopes"`
-		UpdatedAt          time.Time                                        `json:"updated_at"`
-	}
+	var out ConnectionsGetResponse
 	if err := s.c.rt.Do(ctx, &call, opConnectionsGet, req, &out); err != nil {
 		return nil, err
 	}
@@ -387,14 +291,7 @@ type JWTPublicKeysService struct {
 // List calls "Get json public key".
 //
 // GET /jwt_public_keys (operation JWTPublicKeysList).
-func (s *JWTPublicKeysService) List(ctx context.Context, opts ...RequestOption) (*struct {
-	Keys *[]struct {
-		E   string                                      `json:"e"`
-		Kid string                                      `json:"kid"`
-		Kty JWTPublicKeysList200JSONResponseBodyKeysKty `json:"kty"`
-		N   string                                      `json:"n"`
-	} `json:"keys,omitempty"`
-}, error) {
+func (s *JWTPublicKeysService) List(ctx context.Context, opts ...RequestOption) (*JWTPublicKeysListResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -403,14 +300,7 @@ func (s *JWTPublicKeysService) List(ctx context.Context, opts ...RequestOption) 
 	if err != nil {
 		return nil, s.c.rt.BuildError(opJWTPublicKeysList, err)
 	}
-	var out struct {
-		Keys *[]struct {
-			E   string                                      `json:"e"`
-			Kid string                                      `json:"kid"`
-			Kty JWTPublicKeysList200JSONResponseBodyKeysKty `json:"kty"`
-			N   string                                      `json:"n"`
-		} `json:"keys,omitempty"`
-	}
+	var out JWTPublicKeysListResponse
 	if err := s.c.rt.Do(ctx, &call, opJWTPublicKeysList, req, &out); err != nil {
 		return nil, err
 	}
@@ -425,28 +315,7 @@ type MachinesService struct {
 // Create calls MachinesCreate.
 //
 // POST /machines (operation MachinesCreate).
-func (s *MachinesService) Create(ctx context.Context, body MachinesCreateJSONRequestBody, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                    `json:"id"`
-	Kind MachinesCreate201JSONResponseBodyKind `json:"kind"`
-
-	// Manufacturer Example: Heidelberger Druckmaschinen AG
-	Manufacturer string `json:"manufacturer"`
-
-	// ManufacturerId Example: heidelberg
-	ManufacturerId *MachinesCreate201JSONResponseBodyManufacturerId `json:"manufacturer_id,omitempty"`
-
-	// Name Example: Speedmaster 2020
-	Name    string              `json:"name"`
-	OwnerId *openapi_types.UUID `json:"owner_id"`
-
-	// SerialNumber Example: HDB1337
-	SerialNumber *string             `json:"serial_number"`
-	SiteId       *openapi_types.UUID `json:"site_id"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *MachinesService) Create(ctx context.Context, body MachinesCreateJSONRequestBody, opts ...RequestOption) (*MachinesCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -455,28 +324,7 @@ func (s *MachinesService) Create(ctx context.Context, body MachinesCreateJSONReq
 	if err != nil {
 		return nil, s.c.rt.BuildError(opMachinesCreate, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                    `json:"id"`
-		Kind MachinesCreate201JSONResponseBodyKind `json:"kind"`
-
-		// Manufacturer Example: Heidelberger Druckmaschinen AG
-		Manufacturer string `json:"manufacturer"`
-
-		// ManufacturerId Example: heidelberg
-		ManufacturerId *MachinesCreate201JSONResponseBodyManufacturerId `json:"manufacturer_id,omitempty"`
-
-		// Name Example: Speedmaster 2020
-		Name    string              `json:"name"`
-		OwnerId *openapi_types.UUID `json:"owner_id"`
-
-		// SerialNumber Example: HDB1337
-		SerialNumber *string             `json:"serial_number"`
-		SiteId       *openapi_types.UUID `json:"site_id"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out MachinesCreateResponse
 	if err := s.c.rt.Do(ctx, &call, opMachinesCreate, req, &out); err != nil {
 		return nil, err
 	}
@@ -486,26 +334,7 @@ func (s *MachinesService) Create(ctx context.Context, body MachinesCreateJSONReq
 // CreateOwnership calls MachinesCreateOwnership.
 //
 // POST /machines/{machine_id}/machine_ownership (operation MachinesCreateOwnership).
-func (s *MachinesService) CreateOwnership(ctx context.Context, machineId openapi_types.UUID, params *MachinesCreateOwnershipParams, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                  `json:"asset_id"`
-	AssetType MachinesCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                           `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId openapi_types.UUID `json:"machine_id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *MachinesService) CreateOwnership(ctx context.Context, machineId string, params *MachinesCreateOwnershipParams, opts ...RequestOption) (*MachinesCreateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -514,26 +343,7 @@ func (s *MachinesService) CreateOwnership(ctx context.Context, machineId openapi
 	if err != nil {
 		return nil, s.c.rt.BuildError(opMachinesCreateOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                  `json:"asset_id"`
-		AssetType MachinesCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                           `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		MachineId openapi_types.UUID `json:"machine_id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out MachinesCreateOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opMachinesCreateOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -543,7 +353,7 @@ func (s *MachinesService) CreateOwnership(ctx context.Context, machineId openapi
 // DeleteOwnership calls MachinesDeleteOwnership.
 //
 // DELETE /machines/{machine_id}/machine_ownership (operation MachinesDeleteOwnership).
-func (s *MachinesService) DeleteOwnership(ctx context.Context, machineId openapi_types.UUID, opts ...RequestOption) error {
+func (s *MachinesService) DeleteOwnership(ctx context.Context, machineId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -558,28 +368,7 @@ func (s *MachinesService) DeleteOwnership(ctx context.Context, machineId openapi
 // Get calls MachinesGet.
 //
 // GET /machines/{machine_id} (operation MachinesGet).
-func (s *MachinesService) Get(ctx context.Context, machineId openapi_types.UUID, params *MachinesGetParams, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                 `json:"id"`
-	Kind MachinesGet200JSONResponseBodyKind `json:"kind"`
-
-	// Manufacturer Example: Heidelberger Druckmaschinen AG
-	Manufacturer string `json:"manufacturer"`
-
-	// ManufacturerId Example: heidelberg
-	ManufacturerId *MachinesGet200JSONResponseBodyManufacturerId `json:"manufacturer_id,omitempty"`
-
-	// Name Example: Speedmaster 2020
-	Name    string              `json:"name"`
-	OwnerId *openapi_types.UUID `json:"owner_id"`
-
-	// SerialNumber Example: HDB1337
-	SerialNumber *string             `json:"serial_number"`
-	SiteId       *openapi_types.UUID `json:"site_id"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *MachinesService) Get(ctx context.Context, machineId string, params *MachinesGetParams, opts ...RequestOption) (*MachinesGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -588,28 +377,7 @@ func (s *MachinesService) Get(ctx context.Context, machineId openapi_types.UUID,
 	if err != nil {
 		return nil, s.c.rt.BuildError(opMachinesGet, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                 `json:"id"`
-		Kind MachinesGet200JSONResponseBodyKind `json:"kind"`
-
-		// Manufacturer Example: Heidelberger Druckmaschinen AG
-		Manufacturer string `json:"manufacturer"`
-
-		// ManufacturerId Example: heidelberg
-		ManufacturerId *MachinesGet200JSONResponseBodyManufacturerId `json:"manufacturer_id,omitempty"`
-
-		// Name Example: Speedmaster 2020
-		Name    string              `json:"name"`
-		OwnerId *openapi_types.UUID `json:"owner_id"`
-
-		// SerialNumber Example: HDB1337
-		SerialNumber *string             `json:"serial_number"`
-		SiteId       *openapi_types.UUID `json:"site_id"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out MachinesGetResponse
 	if err := s.c.rt.Do(ctx, &call, opMachinesGet, req, &out); err != nil {
 		return nil, err
 	}
@@ -619,26 +387,7 @@ func (s *MachinesService) Get(ctx context.Context, machineId openapi_types.UUID,
 // GetOwnership calls MachinesGetOwnership.
 //
 // GET /machines/{machine_id}/machine_ownership (operation MachinesGetOwnership).
-func (s *MachinesService) GetOwnership(ctx context.Context, machineId openapi_types.UUID, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                               `json:"asset_id"`
-	AssetType MachinesGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                        `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId openapi_types.UUID `json:"machine_id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *MachinesService) GetOwnership(ctx context.Context, machineId string, opts ...RequestOption) (*MachinesGetOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -647,26 +396,7 @@ func (s *MachinesService) GetOwnership(ctx context.Context, machineId openapi_ty
 	if err != nil {
 		return nil, s.c.rt.BuildError(opMachinesGetOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                               `json:"asset_id"`
-		AssetType MachinesGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                        `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		MachineId openapi_types.UUID `json:"machine_id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out MachinesGetOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opMachinesGetOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -676,9 +406,7 @@ func (s *MachinesService) GetOwnership(ctx context.Context, machineId openapi_ty
 // GetSpecification calls MachinesGetSpecification.
 //
 // GET /machines/{machine_id}/machine_specification (operation MachinesGetSpecification).
-func (s *MachinesService) GetSpecification(ctx context.Context, machineId openapi_types.UUID, params *MachinesGetSpecificationParams, opts ...RequestOption) (*struct {
-	Capabilities []string `json:"capabilities"`
-}, error) {
+func (s *MachinesService) GetSpecification(ctx context.Context, machineId string, params *MachinesGetSpecificationParams, opts ...RequestOption) (*MachinesGetSpecificationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -687,9 +415,7 @@ func (s *MachinesService) GetSpecification(ctx context.Context, machineId openap
 	if err != nil {
 		return nil, s.c.rt.BuildError(opMachinesGetSpecification, err)
 	}
-	var out struct {
-		Capabilities []string `json:"capabilities"`
-	}
+	var out MachinesGetSpecificationResponse
 	if err := s.c.rt.Do(ctx, &call, opMachinesGetSpecification, req, &out); err != nil {
 		return nil, err
 	}
@@ -741,26 +467,7 @@ func (s *MachinesService) All(ctx context.Context, params *MachinesListParams, o
 // UpdateOwnership calls MachinesUpdateOwnership.
 //
 // PATCH /machines/{machine_id}/machine_ownership (operation MachinesUpdateOwnership).
-func (s *MachinesService) UpdateOwnership(ctx context.Context, machineId openapi_types.UUID, body MachinesUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                  `json:"asset_id"`
-	AssetType MachinesUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                           `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId openapi_types.UUID `json:"machine_id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *MachinesService) UpdateOwnership(ctx context.Context, machineId string, body MachinesUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*MachinesUpdateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -769,26 +476,7 @@ func (s *MachinesService) UpdateOwnership(ctx context.Context, machineId openapi
 	if err != nil {
 		return nil, s.c.rt.BuildError(opMachinesUpdateOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                  `json:"asset_id"`
-		AssetType MachinesUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                           `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		MachineId openapi_types.UUID `json:"machine_id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out MachinesUpdateOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opMachinesUpdateOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -810,25 +498,7 @@ type ManufacturerMachinesService struct {
 // Create calls ManufacturerMachinesCreate.
 //
 // POST /manufacturer/machines (operation ManufacturerMachinesCreate).
-func (s *ManufacturerMachinesService) Create(ctx context.Context, params *ManufacturerMachinesCreateParams, body ManufacturerMachinesCreateJSONRequestBody, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                                `json:"id"`
-	Kind ManufacturerMachinesCreate201JSONResponseBodyKind `json:"kind"`
-
-	// ManufacturerId Example: heidelberg
-	ManufacturerId *ManufacturerMachinesCreate201JSONResponseBodyManufacturerId `json:"manufacturer_id"`
-
-	// Name Example: Speedmaster 2020
-	Name    string              `json:"name"`
-	OwnerId *openapi_types.UUID `json:"owner_id"`
-
-	// SerialNumber Example: HDB1337
-	SerialNumber *string             `json:"serial_number"`
-	SiteId       *openapi_types.UUID `json:"site_id"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *ManufacturerMachinesService) Create(ctx context.Context, params *ManufacturerMachinesCreateParams, body ManufacturerMachinesCreateJSONRequestBody, opts ...RequestOption) (*ManufacturerMachinesCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -837,25 +507,7 @@ func (s *ManufacturerMachinesService) Create(ctx context.Context, params *Manufa
 	if err != nil {
 		return nil, s.c.rt.BuildError(opManufacturerMachinesCreate, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                                `json:"id"`
-		Kind ManufacturerMachinesCreate201JSONResponseBodyKind `json:"kind"`
-
-		// ManufacturerId Example: heidelberg
-		ManufacturerId *ManufacturerMachinesCreate201JSONResponseBodyManufacturerId `json:"manufacturer_id"`
-
-		// Name Example: Speedmaster 2020
-		Name    string              `json:"name"`
-		OwnerId *openapi_types.UUID `json:"owner_id"`
-
-		// SerialNumber Example: HDB1337
-		SerialNumber *string             `json:"serial_number"`
-		SiteId       *openapi_types.UUID `json:"site_id"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out ManufacturerMachinesCreateResponse
 	if err := s.c.rt.Do(ctx, &call, opManufacturerMachinesCreate, req, &out); err != nil {
 		return nil, err
 	}
@@ -865,7 +517,7 @@ func (s *ManufacturerMachinesService) Create(ctx context.Context, params *Manufa
 // Delete calls ManufacturerMachinesDelete.
 //
 // DELETE /manufacturer/machines/{machine_id} (operation ManufacturerMachinesDelete).
-func (s *ManufacturerMachinesService) Delete(ctx context.Context, machineId openapi_types.UUID, opts ...RequestOption) error {
+func (s *ManufacturerMachinesService) Delete(ctx context.Context, machineId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -880,25 +532,7 @@ func (s *ManufacturerMachinesService) Delete(ctx context.Context, machineId open
 // Get calls ManufacturerMachinesGet.
 //
 // GET /manufacturer/machines/{machine_id} (operation ManufacturerMachinesGet).
-func (s *ManufacturerMachinesService) Get(ctx context.Context, machineId openapi_types.UUID, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                             `json:"id"`
-	Kind ManufacturerMachinesGet200JSONResponseBodyKind `json:"kind"`
-
-	// ManufacturerId Example: heidelberg
-	ManufacturerId *ManufacturerMachinesGet200JSONResponseBodyManufacturerId `json:"manufacturer_id"`
-
-	// Name Example: Speedmaster 2020
-	Name    string              `json:"name"`
-	OwnerId *openapi_types.UUID `json:"owner_id"`
-
-	// SerialNumber Example: HDB1337
-	SerialNumber *string             `json:"serial_number"`
-	SiteId       *openapi_types.UUID `json:"site_id"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *ManufacturerMachinesService) Get(ctx context.Context, machineId string, opts ...RequestOption) (*ManufacturerMachinesGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -907,25 +541,7 @@ func (s *ManufacturerMachinesService) Get(ctx context.Context, machineId openapi
 	if err != nil {
 		return nil, s.c.rt.BuildError(opManufacturerMachinesGet, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                             `json:"id"`
-		Kind ManufacturerMachinesGet200JSONResponseBodyKind `json:"kind"`
-
-		// ManufacturerId Example: heidelberg
-		ManufacturerId *ManufacturerMachinesGet200JSONResponseBodyManufacturerId `json:"manufacturer_id"`
-
-		// Name Example: Speedmaster 2020
-		Name    string              `json:"name"`
-		OwnerId *openapi_types.UUID `json:"owner_id"`
-
-		// SerialNumber Example: HDB1337
-		SerialNumber *string             `json:"serial_number"`
-		SiteId       *openapi_types.UUID `json:"site_id"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out ManufacturerMachinesGetResponse
 	if err := s.c.rt.Do(ctx, &call, opManufacturerMachinesGet, req, &out); err != nil {
 		return nil, err
 	}
@@ -977,25 +593,7 @@ func (s *ManufacturerMachinesService) All(ctx context.Context, params *Manufactu
 // Update calls ManufacturerMachinesUpdate.
 //
 // PATCH /manufacturer/machines/{machine_id} (operation ManufacturerMachinesUpdate).
-func (s *ManufacturerMachinesService) Update(ctx context.Context, machineId openapi_types.UUID, body ManufacturerMachinesUpdateJSONRequestBody, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                                `json:"id"`
-	Kind ManufacturerMachinesUpdate200JSONResponseBodyKind `json:"kind"`
-
-	// ManufacturerId Example: heidelberg
-	ManufacturerId *ManufacturerMachinesUpdate200JSONResponseBodyManufacturerId `json:"manufacturer_id"`
-
-	// Name Example: Speedmaster 2020
-	Name    string              `json:"name"`
-	OwnerId *openapi_types.UUID `json:"owner_id"`
-
-	// SerialNumber Example: HDB1337
-	SerialNumber *string             `json:"serial_number"`
-	SiteId       *openapi_types.UUID `json:"site_id"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *ManufacturerMachinesService) Update(ctx context.Context, machineId string, body ManufacturerMachinesUpdateJSONRequestBody, opts ...RequestOption) (*ManufacturerMachinesUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -1004,25 +602,7 @@ func (s *ManufacturerMachinesService) Update(ctx context.Context, machineId open
 	if err != nil {
 		return nil, s.c.rt.BuildError(opManufacturerMachinesUpdate, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                                `json:"id"`
-		Kind ManufacturerMachinesUpdate200JSONResponseBodyKind `json:"kind"`
-
-		// ManufacturerId Example: heidelberg
-		ManufacturerId *ManufacturerMachinesUpdate200JSONResponseBodyManufacturerId `json:"manufacturer_id"`
-
-		// Name Example: Speedmaster 2020
-		Name    string              `json:"name"`
-		OwnerId *openapi_types.UUID `json:"owner_id"`
-
-		// SerialNumber Example: HDB1337
-		SerialNumber *string             `json:"serial_number"`
-		SiteId       *openapi_types.UUID `json:"site_id"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out ManufacturerMachinesUpdateResponse
 	if err := s.c.rt.Do(ctx, &call, opManufacturerMachinesUpdate, req, &out); err != nil {
 		return nil, err
 	}
@@ -1086,17 +666,7 @@ type OrganizationAddonsService struct {
 // Get calls OrganizationAddonsGet.
 //
 // GET /organization/addons/{addon_id} (operation OrganizationAddonsGet).
-func (s *OrganizationAddonsService) Get(ctx context.Context, addonId string, opts ...RequestOption) (*struct {
-	Connected     bool    `json:"connected"`
-	EntryPointUrl *string `json:"entry_point_url"`
-
-	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id         openapi_types.UUID                                  `json:"id"`
-	LogoUrl    *string                                             `json:"logo_url"`
-	Name       string                                              `json:"name"`
-	PlanStatus *OrganizationAddonsGet200JSONResponseBodyPlanStatus `json:"plan_status"`
-	VendorName string                                              `json:"vendor_name"`
-}, error) {
+func (s *OrganizationAddonsService) Get(ctx context.Context, addonId string, opts ...RequestOption) (*OrganizationAddonsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -1105,17 +675,7 @@ func (s *OrganizationAddonsService) Get(ctx context.Context, addonId string, opt
 	if err != nil {
 		return nil, s.c.rt.BuildError(opOrganizationAddonsGet, err)
 	}
-	var out struct {
-		Connected     bool    `json:"connected"`
-		EntryPointUrl *string `json:"entry_point_url"`
-
-		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id         openapi_types.UUID                                  `json:"id"`
-		LogoUrl    *string                                             `json:"logo_url"`
-		Name       string                                              `json:"name"`
-		PlanStatus *OrganizationAddonsGet200JSONResponseBodyPlanStatus `json:"plan_status"`
-		VendorName string                                              `json:"vendor_name"`
-	}
+	var out OrganizationAddonsGetResponse
 	if err := s.c.rt.Do(ctx, &call, opOrganizationAddonsGet, req, &out); err != nil {
 		return nil, err
 	}
@@ -1172,19 +732,7 @@ type OrganizationBusinessRelationshipsService struct {
 // Create calls OrganizationBusinessRelationshipsCreate.
 //
 // POST /organization/business_relationships (operation OrganizationBusinessRelationshipsCreate).
-func (s *OrganizationBusinessRelationshipsService) Create(ctx context.Context, body OrganizationBusinessRelationshipsCreateJSONRequestBody, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 2fc5f391-2bac-487e-9cb2-1b6ba8fb5bfc
-	Id        openapi_types.UUID                                             `json:"id"`
-	Kind      OrganizationBusinessRelationshipsCreate201JSONResponseBodyKind `json:"kind"`
-	Reference *string                                                        `json:"reference"`
-
-	// TargetId Example: 4468ceb6-5fdb-4627-852a-875630d06359
-	TargetId   openapi_types.UUID `json:"target_id"`
-	TargetName string             `json:"target_name"`
-	UpdatedAt  time.Time          `json:"updated_at"`
-}, error) {
+func (s *OrganizationBusinessRelationshipsService) Create(ctx context.Context, body OrganizationBusinessRelationshipsCreateJSONRequestBody, opts ...RequestOption) (*OrganizationBusinessRelationshipsCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -1193,19 +741,7 @@ func (s *OrganizationBusinessRelationshipsService) Create(ctx context.Context, b
 	if err != nil {
 		return nil, s.c.rt.BuildError(opOrganizationBusinessRelationshipsCreate, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 2fc5f391-2bac-487e-9cb2-1b6ba8fb5bfc
-		Id        openapi_types.UUID                                             `json:"id"`
-		Kind      OrganizationBusinessRelationshipsCreate201JSONResponseBodyKind `json:"kind"`
-		Reference *string                                                        `json:"reference"`
-
-		// TargetId Example: 4468ceb6-5fdb-4627-852a-875630d06359
-		TargetId   openapi_types.UUID `json:"target_id"`
-		TargetName string             `json:"target_name"`
-		UpdatedAt  time.Time          `json:"updated_at"`
-	}
+	var out OrganizationBusinessRelationshipsCreateResponse
 	if err := s.c.rt.Do(ctx, &call, opOrganizationBusinessRelationshipsCreate, req, &out); err != nil {
 		return nil, err
 	}
@@ -1215,7 +751,7 @@ func (s *OrganizationBusinessRelationshipsService) Create(ctx context.Context, b
 // Delete calls OrganizationBusinessRelationshipsDelete.
 //
 // DELETE /organization/business_relationships/{business_relationship_id} (operation OrganizationBusinessRelationshipsDelete).
-func (s *OrganizationBusinessRelationshipsService) Delete(ctx context.Context, businessRelationshipId openapi_types.UUID, opts ...RequestOption) error {
+func (s *OrganizationBusinessRelationshipsService) Delete(ctx context.Context, businessRelationshipId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -1230,19 +766,7 @@ func (s *OrganizationBusinessRelationshipsService) Delete(ctx context.Context, b
 // Get calls OrganizationBusinessRelationshipsGet.
 //
 // GET /organization/business_relationships/{business_relationship_id} (operation OrganizationBusinessRelationshipsGet).
-func (s *OrganizationBusinessRelationshipsService) Get(ctx context.Context, businessRelationshipId openapi_types.UUID, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 2fc5f391-2bac-487e-9cb2-1b6ba8fb5bfc
-	Id        openapi_types.UUID                                          `json:"id"`
-	Kind      OrganizationBusinessRelationshipsGet200JSONResponseBodyKind `json:"kind"`
-	Reference *string                                                     `json:"reference"`
-
-	// TargetId Example: 4468ceb6-5fdb-4627-852a-875630d06359
-	TargetId   openapi_types.UUID `json:"target_id"`
-	TargetName string             `json:"target_name"`
-	UpdatedAt  time.Time          `json:"updated_at"`
-}, error) {
+func (s *OrganizationBusinessRelationshipsService) Get(ctx context.Context, businessRelationshipId string, opts ...RequestOption) (*OrganizationBusinessRelationshipsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -1251,19 +775,7 @@ func (s *OrganizationBusinessRelationshipsService) Get(ctx context.Context, busi
 	if err != nil {
 		return nil, s.c.rt.BuildError(opOrganizationBusinessRelationshipsGet, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 2fc5f391-2bac-487e-9cb2-1b6ba8fb5bfc
-		Id        openapi_types.UUID                                          `json:"id"`
-		Kind      OrganizationBusinessRelationshipsGet200JSONResponseBodyKind `json:"kind"`
-		Reference *string                                                     `json:"reference"`
-
-		// TargetId Example: 4468ceb6-5fdb-4627-852a-875630d06359
-		TargetId   openapi_types.UUID `json:"target_id"`
-		TargetName string             `json:"target_name"`
-		UpdatedAt  time.Time          `json:"updated_at"`
-	}
+	var out OrganizationBusinessRelationshipsGetResponse
 	if err := s.c.rt.Do(ctx, &call, opOrganizationBusinessRelationshipsGet, req, &out); err != nil {
 		return nil, err
 	}
@@ -1320,7 +832,7 @@ type OrganizationMembershipsService struct {
 // Delete calls OrganizationMembershipsDelete.
 //
 // DELETE /organization/memberships/{membership_id} (operation OrganizationMembershipsDelete).
-func (s *OrganizationMembershipsService) Delete(ctx context.Context, membershipId openapi_types.UUID, opts ...RequestOption) error {
+func (s *OrganizationMembershipsService) Delete(ctx context.Context, membershipId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -1335,65 +847,7 @@ func (s *OrganizationMembershipsService) Delete(ctx context.Context, membershipI
 // Get calls OrganizationMembershipsGet.
 //
 // GET /organization/memberships/{membership_id} (operation OrganizationMembershipsGet).
-func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipId openapi_types.UUID, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id     openapi_types.UUID `json:"id"`
-	Person struct {
-		// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
-		AvatarUrl *string `json:"avatar_url"`
-		Connected bool    `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency *string `json:"currency"`
-
-		// Email Example: jane.doe@gmail.com
-		Email openapi_types.Email `json:"email"`
-
-		// EmailConfirmed Example: true
-		EmailConfirmed bool `json:"email_confirmed"`
-
-		// FirstName Example: Lisa
-		FirstName string `json:"first_name"`
-
-		// FullName Example: Jane Doe
-		FullName           string    `json:"full_name"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-		Id openapi_types.UUID `json:"id"`
-
-		// Locale Example: de
-		Locale OrganizationMembershipsGet200JSONResponseBodyPersonLocale `json:"locale"`
-
-		// Name Example: Simpson
-		Name string `json:"name"`
-
-		// Pronoun Example: She/Her
-		Pronoun                                *OrganizationMembershipsGet200JSONResponseBodyPersonPronoun       `json:"pronoun,omitempty"`
-		RequestedOauthScopes                   *[]string                                                         `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string                                                         `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Subscription                           OrganizationMembershipsGet200JSONResponseBody_Person_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string `json:"test_account_owner_id"`
-
-		// TimeZone Example: UTC
-		TimeZone                       string `json:"time_zone"`
-		TwoFactorAuthenticationEnabled bool   `json:"two_factor_authentication_enabled"`
-
-		// UnitSystem Example: metric
-		UnitSystem OrganizationMembershipsGet200JSONResponseBodyPersonUnitSystem `json:"unit_system"`
-		UpdatedAt  time.Time                                                     `json:"updated_at"`
-	} `json:"person"`
-	Roles     []string  `json:"roles"`
-	UpdatedAt time.Time `json:"updated_at"`
-}, error) {
+func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipId string, opts ...RequestOption) (*OrganizationMembershipsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -1402,65 +856,7 @@ func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipId o
 	if err != nil {
 		return nil, s.c.rt.BuildError(opOrganizationMembershipsGet, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id     openapi_types.UUID `json:"id"`
-		Person struct {
-			// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
-			AvatarUrl *string `json:"avatar_url"`
-			Connected bool    `json:"connected"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Currency Example: EUR
-			Currency *string `json:"currency"`
-
-			// Email Example: jane.doe@gmail.com
-			Email openapi_types.Email `json:"email"`
-
-			// EmailConfirmed Example: true
-			EmailConfirmed bool `json:"email_confirmed"`
-
-			// FirstName Example: Lisa
-			FirstName string `json:"first_name"`
-
-			// FullName Example: Jane Doe
-			FullName           string    `json:"full_name"`
-			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-			Id openapi_types.UUID `json:"id"`
-
-			// Locale Example: de
-			Locale OrganizationMembershipsGet200JSONResponseBodyPersonLocale `json:"locale"`
-
-			// Name Example: Simpson
-			Name string `json:"name"`
-
-			// Pronoun Example: She/Her
-			Pronoun                                *OrganizationMembershipsGet200JSONResponseBodyPersonPronoun       `json:"pronoun,omitempty"`
-			RequestedOauthScopes                   *[]string                                                         `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string                                                         `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Subscription                           OrganizationMembershipsGet200JSONResponseBody_Person_Subscription `json:"subscription"`
-
-			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId *string `json:"test_account_owner_id"`
-
-			// TimeZone Example: UTC
-			TimeZone                       string `json:"time_zone"`
-			TwoFactorAuthenticationEnabled bool   `json:"two_factor_authentication_enabled"`
-
-			// UnitSystem Example: metric
-			UnitSystem OrganizationMembershipsGet200JSONResponseBodyPersonUnitSystem `json:"unit_system"`
-			UpdatedAt  time.Time                                                     `json:"updated_at"`
-		} `json:"person"`
-		Roles     []string  `json:"roles"`
-		UpdatedAt time.Time `json:"updated_at"`
-	}
+	var out OrganizationMembershipsGetResponse
 	if err := s.c.rt.Do(ctx, &call, opOrganizationMembershipsGet, req, &out); err != nil {
 		return nil, err
 	}
@@ -1512,65 +908,7 @@ func (s *OrganizationMembershipsService) All(ctx context.Context, params *Organi
 // Update calls OrganizationMembershipsUpdate.
 //
 // PATCH /organization/memberships/{membership_id} (operation OrganizationMembershipsUpdate).
-func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipId openapi_types.UUID, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id     openapi_types.UUID `json:"id"`
-	Person struct {
-		// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
-		AvatarUrl *string `json:"avatar_url"`
-		Connected bool    `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency *string `json:"currency"`
-
-		// Email Example: jane.doe@gmail.com
-		Email openapi_types.Email `json:"email"`
-
-		// EmailConfirmed Example: true
-		EmailConfirmed bool `json:"email_confirmed"`
-
-		// FirstName Example: Lisa
-		FirstName string `json:"first_name"`
-
-		// FullName Example: Jane Doe
-		FullName           string    `json:"full_name"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-		Id openapi_types.UUID `json:"id"`
-
-		// Locale Example: de
-		Locale OrganizationMembershipsUpdate200JSONResponseBodyPersonLocale `json:"locale"`
-
-		// Name Example: Simpson
-		Name string `json:"name"`
-
-		// Pronoun Example: She/Her
-		Pronoun                                *OrganizationMembershipsUpdate200JSONResponseBodyPersonPronoun       `json:"pronoun,omitempty"`
-		RequestedOauthScopes                   *[]string                                                            `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string                                                            `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Subscription                           OrganizationMembershipsUpdate200JSONResponseBody_Person_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string `json:"test_account_owner_id"`
-
-		// TimeZone Example: UTC
-		TimeZone                       string `json:"time_zone"`
-		TwoFactorAuthenticationEnabled bool   `json:"two_factor_authentication_enabled"`
-
-		// UnitSystem Example: metric
-		UnitSystem OrganizationMembershipsUpdate200JSONResponseBodyPersonUnitSystem `json:"unit_system"`
-		UpdatedAt  time.Time                                                        `json:"updated_at"`
-	} `json:"person"`
-	Roles     []string  `json:"roles"`
-	UpdatedAt time.Time `json:"updated_at"`
-}, error) {
+func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipId string, opts ...RequestOption) (*OrganizationMembershipsUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -1579,65 +917,7 @@ func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipI
 	if err != nil {
 		return nil, s.c.rt.BuildError(opOrganizationMembershipsUpdate, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id     openapi_types.UUID `json:"id"`
-		Person struct {
-			// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
-			AvatarUrl *string `json:"avatar_url"`
-			Connected bool    `json:"connected"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Currency Example: EUR
-			Currency *string `json:"currency"`
-
-			// Email Example: jane.doe@gmail.com
-			Email openapi_types.Email `json:"email"`
-
-			// EmailConfirmed Example: true
-			EmailConfirmed bool `json:"email_confirmed"`
-
-			// FirstName Example: Lisa
-			FirstName string `json:"first_name"`
-
-			// FullName Example: Jane Doe
-			FullName           string    `json:"full_name"`
-			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-			Id openapi_types.UUID `json:"id"`
-
-			// Locale Example: de
-			Locale OrganizationMembershipsUpdate200JSONResponseBodyPersonLocale `json:"locale"`
-
-			// Name Example: Simpson
-			Name string `json:"name"`
-
-			// Pronoun Example: She/Her
-			Pronoun                                *OrganizationMembershipsUpdate200JSONResponseBodyPersonPronoun       `json:"pronoun,omitempty"`
-			RequestedOauthScopes                   *[]string                                                            `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string                                                            `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Subscription                           OrganizationMembershipsUpdate200JSONResponseBody_Person_Subscription `json:"subscription"`
-
-			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId *string `json:"test_account_owner_id"`
-
-			// TimeZone Example: UTC
-			TimeZone                       string `json:"time_zone"`
-			TwoFactorAuthenticationEnabled bool   `json:"two_factor_authentication_enabled"`
-
-			// UnitSystem Example: metric
-			UnitSystem OrganizationMembershipsUpdate200JSONResponseBodyPersonUnitSystem `json:"unit_system"`
-			UpdatedAt  time.Time                                                        `json:"updated_at"`
-		} `json:"person"`
-		Roles     []string  `json:"roles"`
-		UpdatedAt time.Time `json:"updated_at"`
-	}
+	var out OrganizationMembershipsUpdateResponse
 	if err := s.c.rt.Do(ctx, &call, opOrganizationMembershipsUpdate, req, &out); err != nil {
 		return nil, err
 	}
@@ -1673,56 +953,7 @@ func (s *PersonService) Get(ctx context.Context, opts ...RequestOption) (*Person
 // ListOrganizationMemberships calls "Get organization memberships of authenticated person".
 //
 // GET /person/organization_memberships (operation GetPersonOrganizationMemberships).
-func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ...RequestOption) ([]struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id           openapi_types.UUID `json:"id"`
-	Organization struct {
-		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
-
-		// Kind Example: printer
-		Kind    *GetPersonOrganizationMemberships200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
-		Kinds   []GetPersonOrganizationMemberships200JSONResponseBodyOrganizationKinds `json:"kinds"`
-		LogoUrl *string                                                                `json:"logo_url"`
-
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-
-		// Slug Example: bounty-soap-inc
-		Slug         string                                                                        `json:"slug"`
-		Subscription GetPersonOrganizationMemberships200JSONResponseBody_Organization_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
-	} `json:"organization"`
-	Roles     []string  `json:"roles"`
-	UpdatedAt time.Time `json:"updated_at"`
-}, error) {
+func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ...RequestOption) ([]GetPersonOrganizationMembershipsItem, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -1731,56 +962,7 @@ func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ..
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetPersonOrganizationMemberships, err)
 	}
-	var out []struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id           openapi_types.UUID `json:"id"`
-		Organization struct {
-			// BrandColor Example: #000000
-			BrandColor *string `json:"brand_color"`
-			Connected  bool    `json:"connected"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Currency Example: EUR
-			Currency           *string   `json:"currency"`
-			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id openapi_types.UUID `json:"id"`
-
-			// Kind Example: printer
-			Kind    *GetPersonOrganizationMemberships200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
-			Kinds   []GetPersonOrganizationMemberships200JSONResponseBodyOrganizationKinds `json:"kinds"`
-			LogoUrl *string                                                                `json:"logo_url"`
-
-			// Name Example: Bounty Soap Inc.
-			Name                                   string    `json:"name"`
-			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Sections                               struct {
-				Designer          *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
-				MachineVendor     *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-				Printer           *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
-				Publisher         *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-				SoftwareDeveloper *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-				Supplier          *[]GetPersonOrganizationMemberships200JSONResponseBodyOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-			} `json:"sections"`
-
-			// Slug Example: bounty-soap-inc
-			Slug         string                                                                        `json:"slug"`
-			Subscription GetPersonOrganizationMemberships200JSONResponseBody_Organization_Subscription `json:"subscription"`
-
-			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId *string   `json:"test_account_owner_id"`
-			UpdatedAt          time.Time `json:"updated_at"`
-		} `json:"organization"`
-		Roles     []string  `json:"roles"`
-		UpdatedAt time.Time `json:"updated_at"`
-	}
+	var out []GetPersonOrganizationMembershipsItem
 	if err := s.c.rt.Do(ctx, &call, opGetPersonOrganizationMemberships, req, &out); err != nil {
 		return nil, err
 	}
@@ -1790,127 +972,7 @@ func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ..
 // Update calls PersonUpdate.
 //
 // PATCH /person (operation PersonUpdate).
-func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequestBody, opts ...RequestOption) (*struct {
-	AccessibleApps []struct {
-		// Category Example: iot
-		Category string `json:"category"`
-
-		// EntryPointUrl Example: http://example.com
-		EntryPointUrl *string `json:"entry_point_url"`
-
-		// LogoUrl Example: http://www.example.com/rails/active_storage/blobs/example.png
-		LogoUrl *string `json:"logo_url"`
-
-		// Name Example: my_app
-		Name string `json:"name"`
-
-		// Slug Example: my_app
-		Slug string `json:"slug"`
-
-		// TranslatedTitle Example: My App
-		TranslatedTitle string `json:"translated_title"`
-	} `json:"accessible_apps"`
-
-	// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
-	AvatarUrl *string `json:"avatar_url"`
-	Connected bool    `json:"connected"`
-
-	// CountryCode Example: DE
-	CountryCode *string   `json:"country_code"`
-	CreatedAt   time.Time `json:"created_at"`
-
-	// Currency Example: EUR
-	Currency *string `json:"currency"`
-
-	// Email Example: jane.doe@gmail.com
-	Email openapi_types.Email `json:"email"`
-
-	// EmailConfirmed Example: true
-	EmailConfirmed bool `json:"email_confirmed"`
-
-	// FirstName Example: Jane
-	FirstName *string `json:"first_name"`
-
-	// FullName Example: Jane Doe
-	FullName           string    `json:"full_name"`
-	GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-	// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-	Id openapi_types.UUID `json:"id"`
-
-	// Locale Example: de
-	Locale PersonUpdate200JSONResponseBodyLocale `json:"locale"`
-
-	// Name Example: Doe
-	Name                    string `json:"name"`
-	OrganizationMemberships []struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id           openapi_types.UUID `json:"id"`
-		Organization struct {
-			// BrandColor Example: #000000
-			BrandColor *string `json:"brand_color"`
-			Connected  bool    `json:"connected"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Currency Example: EUR
-			Currency           *string   `json:"currency"`
-			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id openapi_types.UUID `json:"id"`
-
-			// Kind Example: printer
-			Kind    *PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationKind   `json:"kind,omitempty"`
-			Kinds   []PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationKinds `json:"kinds"`
-			LogoUrl *string                                                                   `json:"logo_url"`
-
-			// Name Example: Bounty Soap Inc.
-			Name                                   string    `json:"name"`
-			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Sections                               struct {
-				Designer          *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsDesigner          `json:"designer,omitempty"`
-				MachineVendor     *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-				Printer           *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsPrinter           `json:"printer,omitempty"`
-				Publisher         *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-				SoftwareDeveloper *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-				Supplier          *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-			} `json:"sections"`
-
-			// Slug Example: bounty-soap-inc
-			Slug         string                                                                            `json:"slug"`
-			Subscription PersonUpdate200JSONResponseBody_OrganizationMemberships_Organization_Subscription `json:"subscription"`
-
-			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId *string   `json:"test_account_owner_id"`
-			UpdatedAt          time.Time `json:"updated_at"`
-		} `json:"organization"`
-		Roles     []string  `json:"roles"`
-		UpdatedAt time.Time `json:"updated_at"`
-	} `json:"organization_memberships"`
-
-	// Pronoun Example: She/Her
-	Pronoun                                *PersonUpdate200JSONResponseBodyPronoun      `json:"pronoun,omitempty"`
-	RequestedOauthScopes                   *[]string                                    `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string                                    `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-	Subscription                           PersonUpdate200JSONResponseBody_Subscription `json:"subscription"`
-
-	// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	TestAccountOwnerId *string `json:"test_account_owner_id"`
-
-	// TimeZone Example: UTC
-	TimeZone                       string `json:"time_zone"`
-	TwoFactorAuthenticationEnabled bool   `json:"two_factor_authentication_enabled"`
-
-	// UnitSystem Example: metric
-	UnitSystem PersonUpdate200JSONResponseBodyUnitSystem `json:"unit_system"`
-	UpdatedAt  time.Time                                 `json:"updated_at"`
-}, error) {
+func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequestBody, opts ...RequestOption) (*PersonUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -1919,127 +981,7 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonUpdate, err)
 	}
-	var out struct {
-		AccessibleApps []struct {
-			// Category Example: iot
-			Category string `json:"category"`
-
-			// EntryPointUrl Example: http://example.com
-			EntryPointUrl *string `json:"entry_point_url"`
-
-			// LogoUrl Example: http://www.example.com/rails/active_storage/blobs/example.png
-			LogoUrl *string `json:"logo_url"`
-
-			// Name Example: my_app
-			Name string `json:"name"`
-
-			// Slug Example: my_app
-			Slug string `json:"slug"`
-
-			// TranslatedTitle Example: My App
-			TranslatedTitle string `json:"translated_title"`
-		} `json:"accessible_apps"`
-
-		// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
-		AvatarUrl *string `json:"avatar_url"`
-		Connected bool    `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency *string `json:"currency"`
-
-		// Email Example: jane.doe@gmail.com
-		Email openapi_types.Email `json:"email"`
-
-		// EmailConfirmed Example: true
-		EmailConfirmed bool `json:"email_confirmed"`
-
-		// FirstName Example: Jane
-		FirstName *string `json:"first_name"`
-
-		// FullName Example: Jane Doe
-		FullName           string    `json:"full_name"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-		Id openapi_types.UUID `json:"id"`
-
-		// Locale Example: de
-		Locale PersonUpdate200JSONResponseBodyLocale `json:"locale"`
-
-		// Name Example: Doe
-		Name                    string `json:"name"`
-		OrganizationMemberships []struct {
-			CreatedAt time.Time `json:"created_at"`
-
-			// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-			Id           openapi_types.UUID `json:"id"`
-			Organization struct {
-				// BrandColor Example: #000000
-				BrandColor *string `json:"brand_color"`
-				Connected  bool    `json:"connected"`
-
-				// CountryCode Example: DE
-				CountryCode *string   `json:"country_code"`
-				CreatedAt   time.Time `json:"created_at"`
-
-				// Currency Example: EUR
-				Currency           *string   `json:"currency"`
-				GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-				// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-				Id openapi_types.UUID `json:"id"`
-
-				// Kind Example: printer
-				Kind    *PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationKind   `json:"kind,omitempty"`
-				Kinds   []PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationKinds `json:"kinds"`
-				LogoUrl *string                                                                   `json:"logo_url"`
-
-				// Name Example: Bounty Soap Inc.
-				Name                                   string    `json:"name"`
-				RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-				RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-				Sections                               struct {
-					Designer          *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsDesigner          `json:"designer,omitempty"`
-					MachineVendor     *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-					Printer           *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsPrinter           `json:"printer,omitempty"`
-					Publisher         *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-					SoftwareDeveloper *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-					Supplier          *[]PersonUpdate200JSONResponseBodyOrganizationMembershipsOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-				} `json:"sections"`
-
-				// Slug Example: bounty-soap-inc
-				Slug         string                                                                            `json:"slug"`
-				Subscription PersonUpdate200JSONResponseBody_OrganizationMemberships_Organization_Subscription `json:"subscription"`
-
-				// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-				TestAccountOwnerId *string   `json:"test_account_owner_id"`
-				UpdatedAt          time.Time `json:"updated_at"`
-			} `json:"organization"`
-			Roles     []string  `json:"roles"`
-			UpdatedAt time.Time `json:"updated_at"`
-		} `json:"organization_memberships"`
-
-		// Pronoun Example: She/Her
-		Pronoun                                *PersonUpdate200JSONResponseBodyPronoun      `json:"pronoun,omitempty"`
-		RequestedOauthScopes                   *[]string                                    `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string                                    `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Subscription                           PersonUpdate200JSONResponseBody_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string `json:"test_account_owner_id"`
-
-		// TimeZone Example: UTC
-		TimeZone                       string `json:"time_zone"`
-		TwoFactorAuthenticationEnabled bool   `json:"two_factor_authentication_enabled"`
-
-		// UnitSystem Example: metric
-		UnitSystem PersonUpdate200JSONResponseBodyUnitSystem `json:"unit_system"`
-		UpdatedAt  time.Time                                 `json:"updated_at"`
-	}
+	var out PersonUpdateResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonUpdate, req, &out); err != nil {
 		return nil, err
 	}
@@ -2049,10 +991,7 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequest
 // UpdateAvatar calls PersonUpdateAvatar.
 //
 // PATCH /person/avatar (operation PersonUpdateAvatar).
-func (s *PersonService) UpdateAvatar(ctx context.Context, contentType string, body io.Reader, opts ...RequestOption) (*struct {
-	// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
-	AvatarUrl string `json:"avatar_url"`
-}, error) {
+func (s *PersonService) UpdateAvatar(ctx context.Context, contentType string, body io.Reader, opts ...RequestOption) (*PersonUpdateAvatarResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2061,10 +1000,7 @@ func (s *PersonService) UpdateAvatar(ctx context.Context, contentType string, bo
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonUpdateAvatar, err)
 	}
-	var out struct {
-		// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
-		AvatarUrl string `json:"avatar_url"`
-	}
+	var out PersonUpdateAvatarResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonUpdateAvatar, req, &out); err != nil {
 		return nil, err
 	}
@@ -2091,48 +1027,7 @@ type PersonOrganizationsService struct {
 // Create calls PersonOrganizationsCreate.
 //
 // POST /person/organizations (operation PersonOrganizationsCreate).
-func (s *PersonOrganizationsService) Create(ctx context.Context, body PersonOrganizationsCreateJSONRequestBody, opts ...RequestOption) (*struct {
-	// BrandColor Example: #000000
-	BrandColor *string `json:"brand_color"`
-	Connected  bool    `json:"connected"`
-
-	// CountryCode Example: DE
-	CountryCode *string   `json:"country_code"`
-	CreatedAt   time.Time `json:"created_at"`
-
-	// Currency Example: EUR
-	Currency           *string   `json:"currency"`
-	GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-	// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	Id openapi_types.UUID `json:"id"`
-
-	// Kind Example: printer
-	Kind    *PersonOrganizationsCreate201JSONResponseBodyKind   `json:"kind,omitempty"`
-	Kinds   []PersonOrganizationsCreate201JSONResponseBodyKinds `json:"kinds"`
-	LogoUrl *string                                             `json:"logo_url"`
-
-	// Name Example: Bounty Soap Inc.
-	Name                                   string    `json:"name"`
-	RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-	Sections                               struct {
-		Designer          *[]PersonOrganizationsCreate201JSONResponseBodySectionsDesigner          `json:"designer,omitempty"`
-		MachineVendor     *[]PersonOrganizationsCreate201JSONResponseBodySectionsMachineVendor     `json:"machine_vendor,omitempty"`
-		Printer           *[]PersonOrganizationsCreate201JSONResponseBodySectionsPrinter           `json:"printer,omitempty"`
-		Publisher         *[]PersonOrganizationsCreate201JSONResponseBodySectionsPublisher         `json:"publisher,omitempty"`
-		SoftwareDeveloper *[]PersonOrganizationsCreate201JSONResponseBodySectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-		Supplier          *[]PersonOrganizationsCreate201JSONResponseBodySectionsSupplier          `json:"supplier,omitempty"`
-	} `json:"sections"`
-
-	// Slug Example: bounty-soap-inc
-	Slug         string                                                    `json:"slug"`
-	Subscription PersonOrganizationsCreate201JSONResponseBody_Subscription `json:"subscription"`
-
-	// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	TestAccountOwnerId *string   `json:"test_account_owner_id"`
-	UpdatedAt          time.Time `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsService) Create(ctx context.Context, body PersonOrganizationsCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2141,48 +1036,7 @@ func (s *PersonOrganizationsService) Create(ctx context.Context, body PersonOrga
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsCreate, err)
 	}
-	var out struct {
-		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
-
-		// Kind Example: printer
-		Kind    *PersonOrganizationsCreate201JSONResponseBodyKind   `json:"kind,omitempty"`
-		Kinds   []PersonOrganizationsCreate201JSONResponseBodyKinds `json:"kinds"`
-		LogoUrl *string                                             `json:"logo_url"`
-
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]PersonOrganizationsCreate201JSONResponseBodySectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]PersonOrganizationsCreate201JSONResponseBodySectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]PersonOrganizationsCreate201JSONResponseBodySectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]PersonOrganizationsCreate201JSONResponseBodySectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]PersonOrganizationsCreate201JSONResponseBodySectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]PersonOrganizationsCreate201JSONResponseBodySectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-
-		// Slug Example: bounty-soap-inc
-		Slug         string                                                    `json:"slug"`
-		Subscription PersonOrganizationsCreate201JSONResponseBody_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
-	}
+	var out PersonOrganizationsCreateResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsCreate, req, &out); err != nil {
 		return nil, err
 	}
@@ -2197,28 +1051,7 @@ type PersonOrganizationsMachinesService struct {
 // Create calls PersonOrganizationsMachinesCreate.
 //
 // POST /person/organizations/{organization_id}/machines (operation PersonOrganizationsMachinesCreate).
-func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsMachinesCreateJSONRequestBody, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                                       `json:"id"`
-	Kind PersonOrganizationsMachinesCreate201JSONResponseBodyKind `json:"kind"`
-
-	// Manufacturer Example: Heidelberger Druckmaschinen AG
-	Manufacturer string `json:"manufacturer"`
-
-	// ManufacturerId Example: heidelberg
-	ManufacturerId *PersonOrganizationsMachinesCreate201JSONResponseBodyManufacturerId `json:"manufacturer_id,omitempty"`
-
-	// Name Example: Speedmaster 2020
-	Name    string              `json:"name"`
-	OwnerId *openapi_types.UUID `json:"owner_id"`
-
-	// SerialNumber Example: HDB1337
-	SerialNumber *string             `json:"serial_number"`
-	SiteId       *openapi_types.UUID `json:"site_id"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organizationId string, body PersonOrganizationsMachinesCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsMachinesCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2227,28 +1060,7 @@ func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organiz
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesCreate, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                                       `json:"id"`
-		Kind PersonOrganizationsMachinesCreate201JSONResponseBodyKind `json:"kind"`
-
-		// Manufacturer Example: Heidelberger Druckmaschinen AG
-		Manufacturer string `json:"manufacturer"`
-
-		// ManufacturerId Example: heidelberg
-		ManufacturerId *PersonOrganizationsMachinesCreate201JSONResponseBodyManufacturerId `json:"manufacturer_id,omitempty"`
-
-		// Name Example: Speedmaster 2020
-		Name    string              `json:"name"`
-		OwnerId *openapi_types.UUID `json:"owner_id"`
-
-		// SerialNumber Example: HDB1337
-		SerialNumber *string             `json:"serial_number"`
-		SiteId       *openapi_types.UUID `json:"site_id"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out PersonOrganizationsMachinesCreateResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesCreate, req, &out); err != nil {
 		return nil, err
 	}
@@ -2258,26 +1070,7 @@ func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organiz
 // CreateOwnership calls PersonOrganizationsMachinesCreateOwnership.
 //
 // POST /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesCreateOwnership).
-func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, params *PersonOrganizationsMachinesCreateOwnershipParams, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                     `json:"asset_id"`
-	AssetType PersonOrganizationsMachinesCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                              `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId openapi_types.UUID `json:"machine_id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context, organizationId string, machineId string, params *PersonOrganizationsMachinesCreateOwnershipParams, opts ...RequestOption) (*PersonOrganizationsMachinesCreateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2286,26 +1079,7 @@ func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesCreateOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                     `json:"asset_id"`
-		AssetType PersonOrganizationsMachinesCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                                              `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		MachineId openapi_types.UUID `json:"machine_id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out PersonOrganizationsMachinesCreateOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesCreateOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -2315,7 +1089,7 @@ func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context
 // DeleteOwnership calls PersonOrganizationsMachinesDeleteOwnership.
 //
 // DELETE /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesDeleteOwnership).
-func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, opts ...RequestOption) error {
+func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context, organizationId string, machineId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -2330,28 +1104,7 @@ func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context
 // Get calls PersonOrganizationsMachinesGet.
 //
 // GET /person/organizations/{organization_id}/machines/{machine_id} (operation PersonOrganizationsMachinesGet).
-func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                                    `json:"id"`
-	Kind PersonOrganizationsMachinesGet200JSONResponseBodyKind `json:"kind"`
-
-	// Manufacturer Example: Heidelberger Druckmaschinen AG
-	Manufacturer string `json:"manufacturer"`
-
-	// ManufacturerId Example: heidelberg
-	ManufacturerId *PersonOrganizationsMachinesGet200JSONResponseBodyManufacturerId `json:"manufacturer_id,omitempty"`
-
-	// Name Example: Speedmaster 2020
-	Name    string              `json:"name"`
-	OwnerId *openapi_types.UUID `json:"owner_id"`
-
-	// SerialNumber Example: HDB1337
-	SerialNumber *string             `json:"serial_number"`
-	SiteId       *openapi_types.UUID `json:"site_id"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizationId string, machineId string, opts ...RequestOption) (*PersonOrganizationsMachinesGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2360,28 +1113,7 @@ func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizati
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesGet, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                                    `json:"id"`
-		Kind PersonOrganizationsMachinesGet200JSONResponseBodyKind `json:"kind"`
-
-		// Manufacturer Example: Heidelberger Druckmaschinen AG
-		Manufacturer string `json:"manufacturer"`
-
-		// ManufacturerId Example: heidelberg
-		ManufacturerId *PersonOrganizationsMachinesGet200JSONResponseBodyManufacturerId `json:"manufacturer_id,omitempty"`
-
-		// Name Example: Speedmaster 2020
-		Name    string              `json:"name"`
-		OwnerId *openapi_types.UUID `json:"owner_id"`
-
-		// SerialNumber Example: HDB1337
-		SerialNumber *string             `json:"serial_number"`
-		SiteId       *openapi_types.UUID `json:"site_id"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out PersonOrganizationsMachinesGetResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesGet, req, &out); err != nil {
 		return nil, err
 	}
@@ -2391,26 +1123,7 @@ func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizati
 // GetOwnership calls PersonOrganizationsMachinesGetOwnership.
 //
 // GET /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesGetOwnership).
-func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                  `json:"asset_id"`
-	AssetType PersonOrganizationsMachinesGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                           `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId openapi_types.UUID `json:"machine_id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, organizationId string, machineId string, opts ...RequestOption) (*PersonOrganizationsMachinesGetOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2419,26 +1132,7 @@ func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, o
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesGetOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                  `json:"asset_id"`
-		AssetType PersonOrganizationsMachinesGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                                           `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		MachineId openapi_types.UUID `json:"machine_id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out PersonOrganizationsMachinesGetOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesGetOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -2448,9 +1142,7 @@ func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, o
 // GetSpecification calls PersonOrganizationsMachinesGetSpecification.
 //
 // GET /person/organizations/{organization_id}/machines/{machine_id}/machine_specification (operation PersonOrganizationsMachinesGetSpecification).
-func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, params *PersonOrganizationsMachinesGetSpecificationParams, opts ...RequestOption) (*struct {
-	Capabilities []string `json:"capabilities"`
-}, error) {
+func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Context, organizationId string, machineId string, params *PersonOrganizationsMachinesGetSpecificationParams, opts ...RequestOption) (*PersonOrganizationsMachinesGetSpecificationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2459,9 +1151,7 @@ func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Contex
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesGetSpecification, err)
 	}
-	var out struct {
-		Capabilities []string `json:"capabilities"`
-	}
+	var out PersonOrganizationsMachinesGetSpecificationResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesGetSpecification, req, &out); err != nil {
 		return nil, err
 	}
@@ -2471,7 +1161,7 @@ func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Contex
 // List calls PersonOrganizationsMachinesList.
 //
 // GET /person/organizations/{organization_id}/machines (operation PersonOrganizationsMachinesList).
-func (s *PersonOrganizationsMachinesService) List(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMachinesListParams, opts ...RequestOption) ([]Machine, error) {
+func (s *PersonOrganizationsMachinesService) List(ctx context.Context, organizationId string, params *PersonOrganizationsMachinesListParams, opts ...RequestOption) ([]Machine, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2492,7 +1182,7 @@ func (s *PersonOrganizationsMachinesService) List(ctx context.Context, organizat
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsMachinesService) All(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMachinesListParams, opts ...RequestOption) iter.Seq2[Machine, error] {
+func (s *PersonOrganizationsMachinesService) All(ctx context.Context, organizationId string, params *PersonOrganizationsMachinesListParams, opts ...RequestOption) iter.Seq2[Machine, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsMachinesList, params, func(ctx context.Context, p any) (*facade.Page[Machine], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
@@ -2513,26 +1203,7 @@ func (s *PersonOrganizationsMachinesService) All(ctx context.Context, organizati
 // UpdateOwnership calls PersonOrganizationsMachinesUpdateOwnership.
 //
 // PATCH /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesUpdateOwnership).
-func (s *PersonOrganizationsMachinesService) UpdateOwnership(ctx context.Context, organizationId openapi_types.UUID, machineId openapi_types.UUID, body PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                     `json:"asset_id"`
-	AssetType PersonOrganizationsMachinesUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                              `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId openapi_types.UUID `json:"machine_id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsMachinesService) UpdateOwnership(ctx context.Context, organizationId string, machineId string, body PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsMachinesUpdateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2541,26 +1212,7 @@ func (s *PersonOrganizationsMachinesService) UpdateOwnership(ctx context.Context
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesUpdateOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                     `json:"asset_id"`
-		AssetType PersonOrganizationsMachinesUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                                              `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		MachineId openapi_types.UUID `json:"machine_id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out PersonOrganizationsMachinesUpdateOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesUpdateOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -2575,18 +1227,7 @@ type PersonOrganizationsMembershipInvitationsService struct {
 // Create calls PersonOrganizationsMembershipInvitationsCreate.
 //
 // POST /person/organizations/{organization_id}/membership_invitations (operation PersonOrganizationsMembershipInvitationsCreate).
-func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsMembershipInvitationsCreateJSONRequestBody, opts ...RequestOption) (*struct {
-	AvatarUrl *string             `json:"avatar_url"`
-	CreatedAt time.Time           `json:"created_at"`
-	Email     openapi_types.Email `json:"email"`
-	ExpiresAt time.Time           `json:"expires_at"`
-	FullName  string              `json:"full_name"`
-
-	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id        openapi_types.UUID `json:"id"`
-	Roles     []string           `json:"roles"`
-	UpdatedAt time.Time          `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Context, organizationId string, body PersonOrganizationsMembershipInvitationsCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsMembershipInvitationsCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2595,18 +1236,7 @@ func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Con
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipInvitationsCreate, err)
 	}
-	var out struct {
-		AvatarUrl *string             `json:"avatar_url"`
-		CreatedAt time.Time           `json:"created_at"`
-		Email     openapi_types.Email `json:"email"`
-		ExpiresAt time.Time           `json:"expires_at"`
-		FullName  string              `json:"full_name"`
-
-		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id        openapi_types.UUID `json:"id"`
-		Roles     []string           `json:"roles"`
-		UpdatedAt time.Time          `json:"updated_at"`
-	}
+	var out PersonOrganizationsMembershipInvitationsCreateResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMembershipInvitationsCreate, req, &out); err != nil {
 		return nil, err
 	}
@@ -2616,7 +1246,7 @@ func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Con
 // Delete calls PersonOrganizationsMembershipInvitationsDelete.
 //
 // DELETE /person/organizations/{organization_id}/membership_invitations/{membership_invitation_id} (operation PersonOrganizationsMembershipInvitationsDelete).
-func (s *PersonOrganizationsMembershipInvitationsService) Delete(ctx context.Context, organizationId openapi_types.UUID, membershipInvitationId openapi_types.UUID, opts ...RequestOption) error {
+func (s *PersonOrganizationsMembershipInvitationsService) Delete(ctx context.Context, organizationId string, membershipInvitationId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -2631,7 +1261,7 @@ func (s *PersonOrganizationsMembershipInvitationsService) Delete(ctx context.Con
 // List calls PersonOrganizationsMembershipInvitationsList.
 //
 // GET /person/organizations/{organization_id}/membership_invitations (operation PersonOrganizationsMembershipInvitationsList).
-func (s *PersonOrganizationsMembershipInvitationsService) List(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMembershipInvitationsListParams, opts ...RequestOption) ([]MembershipInvitation, error) {
+func (s *PersonOrganizationsMembershipInvitationsService) List(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipInvitationsListParams, opts ...RequestOption) ([]MembershipInvitation, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2652,7 +1282,7 @@ func (s *PersonOrganizationsMembershipInvitationsService) List(ctx context.Conte
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsMembershipInvitationsService) All(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMembershipInvitationsListParams, opts ...RequestOption) iter.Seq2[MembershipInvitation, error] {
+func (s *PersonOrganizationsMembershipInvitationsService) All(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipInvitationsListParams, opts ...RequestOption) iter.Seq2[MembershipInvitation, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsMembershipInvitationsList, params, func(ctx context.Context, p any) (*facade.Page[MembershipInvitation], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
@@ -2678,7 +1308,7 @@ type PersonOrganizationsMembershipsService struct {
 // Delete calls PersonOrganizationsMembershipsDelete.
 //
 // DELETE /person/organizations/{organization_id}/memberships/{membership_id} (operation PersonOrganizationsMembershipsDelete).
-func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, organizationId openapi_types.UUID, membershipId openapi_types.UUID, opts ...RequestOption) error {
+func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, organizationId string, membershipId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -2693,25 +1323,7 @@ func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, orga
 // Get calls PersonOrganizationsMembershipsGet.
 //
 // GET /person/organizations/{organization_id}/memberships/{membership_id} (operation PersonOrganizationsMembershipsGet).
-func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organizationId openapi_types.UUID, membershipId openapi_types.UUID, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id     openapi_types.UUID `json:"id"`
-	Person struct {
-		// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
-		AvatarUrl *string `json:"avatar_url"`
-		Connected bool    `json:"connected"`
-
-		// FullName Example: Jane Doe
-		FullName string `json:"full_name"`
-
-		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-		Id openapi_types.UUID `json:"id"`
-	} `json:"person"`
-	Roles     []string  `json:"roles"`
-	UpdatedAt time.Time `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organizationId string, membershipId string, opts ...RequestOption) (*PersonOrganizationsMembershipsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2720,25 +1332,7 @@ func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organiz
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipsGet, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id     openapi_types.UUID `json:"id"`
-		Person struct {
-			// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
-			AvatarUrl *string `json:"avatar_url"`
-			Connected bool    `json:"connected"`
-
-			// FullName Example: Jane Doe
-			FullName string `json:"full_name"`
-
-			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-			Id openapi_types.UUID `json:"id"`
-		} `json:"person"`
-		Roles     []string  `json:"roles"`
-		UpdatedAt time.Time `json:"updated_at"`
-	}
+	var out PersonOrganizationsMembershipsGetResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMembershipsGet, req, &out); err != nil {
 		return nil, err
 	}
@@ -2748,7 +1342,7 @@ func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organiz
 // List calls PersonOrganizationsMembershipsList.
 //
 // GET /person/organizations/{organization_id}/memberships (operation PersonOrganizationsMembershipsList).
-func (s *PersonOrganizationsMembershipsService) List(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMembershipsListParams, opts ...RequestOption) ([]Membership, error) {
+func (s *PersonOrganizationsMembershipsService) List(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipsListParams, opts ...RequestOption) ([]Membership, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2769,7 +1363,7 @@ func (s *PersonOrganizationsMembershipsService) List(ctx context.Context, organi
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsMembershipsService) All(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsMembershipsListParams, opts ...RequestOption) iter.Seq2[Membership, error] {
+func (s *PersonOrganizationsMembershipsService) All(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipsListParams, opts ...RequestOption) iter.Seq2[Membership, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsMembershipsList, params, func(ctx context.Context, p any) (*facade.Page[Membership], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
@@ -2790,25 +1384,7 @@ func (s *PersonOrganizationsMembershipsService) All(ctx context.Context, organiz
 // Update calls PersonOrganizationsMembershipsUpdate.
 //
 // PATCH /person/organizations/{organization_id}/memberships/{membership_id} (operation PersonOrganizationsMembershipsUpdate).
-func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, organizationId openapi_types.UUID, membershipId openapi_types.UUID, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id     openapi_types.UUID `json:"id"`
-	Person struct {
-		// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
-		AvatarUrl *string `json:"avatar_url"`
-		Connected bool    `json:"connected"`
-
-		// FullName Example: Jane Doe
-		FullName string `json:"full_name"`
-
-		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-		Id openapi_types.UUID `json:"id"`
-	} `json:"person"`
-	Roles     []string  `json:"roles"`
-	UpdatedAt time.Time `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, organizationId string, membershipId string, opts ...RequestOption) (*PersonOrganizationsMembershipsUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2817,25 +1393,7 @@ func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, orga
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipsUpdate, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id     openapi_types.UUID `json:"id"`
-		Person struct {
-			// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
-			AvatarUrl *string `json:"avatar_url"`
-			Connected bool    `json:"connected"`
-
-			// FullName Example: Jane Doe
-			FullName string `json:"full_name"`
-
-			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-			Id openapi_types.UUID `json:"id"`
-		} `json:"person"`
-		Roles     []string  `json:"roles"`
-		UpdatedAt time.Time `json:"updated_at"`
-	}
+	var out PersonOrganizationsMembershipsUpdateResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMembershipsUpdate, req, &out); err != nil {
 		return nil, err
 	}
@@ -2850,88 +1408,7 @@ type PersonOrganizationsSitesService struct {
 // Create calls PersonOrganizationsSitesCreate.
 //
 // POST /person/organizations/{organization_id}/sites (operation PersonOrganizationsSitesCreate).
-func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsSitesCreateJSONRequestBody, opts ...RequestOption) (*struct {
-	Address *struct {
-		Addition *string `json:"addition"`
-
-		// Addressee Example: Zaikio GmbH
-		Addressee string `json:"addressee"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       openapi_types.UUID `json:"id"`
-		Location []*float32         `json:"location"`
-
-		// Number Example: 1A
-		Number *string `json:"number"`
-
-		// State Example: Rheinland-Pfalz
-		State *string `json:"state"`
-
-		// Street Example: Emmerich-Josef-Straße
-		Street          string  `json:"street"`
-		StreetAndNumber *string `json:"street_and_number,omitempty"`
-
-		// Town Example: Mainz
-		Town      string    `json:"town"`
-		UpdatedAt time.Time `json:"updated_at"`
-
-		// ZipCode Example: 551166
-		ZipCode string `json:"zip_code"`
-	} `json:"address"`
-	CreatedAt   time.Time `json:"created_at"`
-	Headquarter bool      `json:"headquarter"`
-
-	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *openapi_types.UUID `json:"id,omitempty"`
-	Name         string              `json:"name"`
-	Organization struct {
-		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
-
-		// Kind Example: printer
-		Kind    *PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
-		Kinds   []PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationKinds `json:"kinds"`
-		LogoUrl *string                                                              `json:"logo_url"`
-
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-
-		// Slug Example: bounty-soap-inc
-		Slug         string                                                                      `json:"slug"`
-		Subscription PersonOrganizationsSitesCreate201JSONResponseBody_Organization_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
-	} `json:"organization"`
-	UpdatedAt time.Time `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizationId string, body PersonOrganizationsSitesCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSitesCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -2940,88 +1417,7 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSitesCreate, err)
 	}
-	var out struct {
-		Address *struct {
-			Addition *string `json:"addition"`
-
-			// Addressee Example: Zaikio GmbH
-			Addressee string `json:"addressee"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       openapi_types.UUID `json:"id"`
-			Location []*float32         `json:"location"`
-
-			// Number Example: 1A
-			Number *string `json:"number"`
-
-			// State Example: Rheinland-Pfalz
-			State *string `json:"state"`
-
-			// Street Example: Emmerich-Josef-Straße
-			Street          string  `json:"street"`
-			StreetAndNumber *string `json:"street_and_number,omitempty"`
-
-			// Town Example: Mainz
-			Town      string    `json:"town"`
-			UpdatedAt time.Time `json:"updated_at"`
-
-			// ZipCode Example: 551166
-			ZipCode string `json:"zip_code"`
-		} `json:"address"`
-		CreatedAt   time.Time `json:"created_at"`
-		Headquarter bool      `json:"headquarter"`
-
-		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id           *openapi_types.UUID `json:"id,omitempty"`
-		Name         string              `json:"name"`
-		Organization struct {
-			// BrandColor Example: #000000
-			BrandColor *string `json:"brand_color"`
-			Connected  bool    `json:"connected"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Currency Example: EUR
-			Currency           *string   `json:"currency"`
-			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id openapi_types.UUID `json:"id"`
-
-			// Kind Example: printer
-			Kind    *PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
-			Kinds   []PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationKinds `json:"kinds"`
-			LogoUrl *string                                                              `json:"logo_url"`
-
-			// Name Example: Bounty Soap Inc.
-			Name                                   string    `json:"name"`
-			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Sections                               struct {
-				Designer          *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
-				MachineVendor     *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-				Printer           *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
-				Publisher         *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-				SoftwareDeveloper *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-				Supplier          *[]PersonOrganizationsSitesCreate201JSONResponseBodyOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-			} `json:"sections"`
-
-			// Slug Example: bounty-soap-inc
-			Slug         string                                                                      `json:"slug"`
-			Subscription PersonOrganizationsSitesCreate201JSONResponseBody_Organization_Subscription `json:"subscription"`
-
-			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId *string   `json:"test_account_owner_id"`
-			UpdatedAt          time.Time `json:"updated_at"`
-		} `json:"organization"`
-		UpdatedAt time.Time `json:"updated_at"`
-	}
+	var out PersonOrganizationsSitesCreateResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSitesCreate, req, &out); err != nil {
 		return nil, err
 	}
@@ -3031,88 +1427,7 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 // Get calls PersonOrganizationsSitesGet.
 //
 // GET /person/organizations/{organization_id}/sites/{site_id} (operation PersonOrganizationsSitesGet).
-func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationId openapi_types.UUID, siteId openapi_types.UUID, opts ...RequestOption) (*struct {
-	Address *struct {
-		Addition *string `json:"addition"`
-
-		// Addressee Example: Zaikio GmbH
-		Addressee string `json:"addressee"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       openapi_types.UUID `json:"id"`
-		Location []*float32         `json:"location"`
-
-		// Number Example: 1A
-		Number *string `json:"number"`
-
-		// State Example: Rheinland-Pfalz
-		State *string `json:"state"`
-
-		// Street Example: Emmerich-Josef-Straße
-		Street          string  `json:"street"`
-		StreetAndNumber *string `json:"street_and_number,omitempty"`
-
-		// Town Example: Mainz
-		Town      string    `json:"town"`
-		UpdatedAt time.Time `json:"updated_at"`
-
-		// ZipCode Example: 551166
-		ZipCode string `json:"zip_code"`
-	} `json:"address"`
-	CreatedAt   time.Time `json:"created_at"`
-	Headquarter bool      `json:"headquarter"`
-
-	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *openapi_types.UUID `json:"id,omitempty"`
-	Name         string              `json:"name"`
-	Organization struct {
-		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
-
-		// Kind Example: printer
-		Kind    *PersonOrganizationsSitesGet200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
-		Kinds   []PersonOrganizationsSitesGet200JSONResponseBodyOrganizationKinds `json:"kinds"`
-		LogoUrl *string                                                           `json:"logo_url"`
-
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-
-		// Slug Example: bounty-soap-inc
-		Slug         string                                                                   `json:"slug"`
-		Subscription PersonOrganizationsSitesGet200JSONResponseBody_Organization_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
-	} `json:"organization"`
-	UpdatedAt time.Time `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationId string, siteId string, opts ...RequestOption) (*PersonOrganizationsSitesGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3121,88 +1436,7 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSitesGet, err)
 	}
-	var out struct {
-		Address *struct {
-			Addition *string `json:"addition"`
-
-			// Addressee Example: Zaikio GmbH
-			Addressee string `json:"addressee"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       openapi_types.UUID `json:"id"`
-			Location []*float32         `json:"location"`
-
-			// Number Example: 1A
-			Number *string `json:"number"`
-
-			// State Example: Rheinland-Pfalz
-			State *string `json:"state"`
-
-			// Street Example: Emmerich-Josef-Straße
-			Street          string  `json:"street"`
-			StreetAndNumber *string `json:"street_and_number,omitempty"`
-
-			// Town Example: Mainz
-			Town      string    `json:"town"`
-			UpdatedAt time.Time `json:"updated_at"`
-
-			// ZipCode Example: 551166
-			ZipCode string `json:"zip_code"`
-		} `json:"address"`
-		CreatedAt   time.Time `json:"created_at"`
-		Headquarter bool      `json:"headquarter"`
-
-		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id           *openapi_types.UUID `json:"id,omitempty"`
-		Name         string              `json:"name"`
-		Organization struct {
-			// BrandColor Example: #000000
-			BrandColor *string `json:"brand_color"`
-			Connected  bool    `json:"connected"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Currency Example: EUR
-			Currency           *string   `json:"currency"`
-			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id openapi_types.UUID `json:"id"`
-
-			// Kind Example: printer
-			Kind    *PersonOrganizationsSitesGet200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
-			Kinds   []PersonOrganizationsSitesGet200JSONResponseBodyOrganizationKinds `json:"kinds"`
-			LogoUrl *string                                                           `json:"logo_url"`
-
-			// Name Example: Bounty Soap Inc.
-			Name                                   string    `json:"name"`
-			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Sections                               struct {
-				Designer          *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
-				MachineVendor     *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-				Printer           *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
-				Publisher         *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-				SoftwareDeveloper *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-				Supplier          *[]PersonOrganizationsSitesGet200JSONResponseBodyOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-			} `json:"sections"`
-
-			// Slug Example: bounty-soap-inc
-			Slug         string                                                                   `json:"slug"`
-			Subscription PersonOrganizationsSitesGet200JSONResponseBody_Organization_Subscription `json:"subscription"`
-
-			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId *string   `json:"test_account_owner_id"`
-			UpdatedAt          time.Time `json:"updated_at"`
-		} `json:"organization"`
-		UpdatedAt time.Time `json:"updated_at"`
-	}
+	var out PersonOrganizationsSitesGetResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSitesGet, req, &out); err != nil {
 		return nil, err
 	}
@@ -3212,7 +1446,7 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 // List calls PersonOrganizationsSitesList.
 //
 // GET /person/organizations/{organization_id}/sites (operation PersonOrganizationsSitesList).
-func (s *PersonOrganizationsSitesService) List(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSitesListParams, opts ...RequestOption) ([]Site, error) {
+func (s *PersonOrganizationsSitesService) List(ctx context.Context, organizationId string, params *PersonOrganizationsSitesListParams, opts ...RequestOption) ([]Site, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3233,7 +1467,7 @@ func (s *PersonOrganizationsSitesService) List(ctx context.Context, organization
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsSitesService) All(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSitesListParams, opts ...RequestOption) iter.Seq2[Site, error] {
+func (s *PersonOrganizationsSitesService) All(ctx context.Context, organizationId string, params *PersonOrganizationsSitesListParams, opts ...RequestOption) iter.Seq2[Site, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsSitesList, params, func(ctx context.Context, p any) (*facade.Page[Site], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
@@ -3254,88 +1488,7 @@ func (s *PersonOrganizationsSitesService) All(ctx context.Context, organizationI
 // Update calls PersonOrganizationsSitesUpdate.
 //
 // PATCH /person/organizations/{organization_id}/sites/{site_id} (operation PersonOrganizationsSitesUpdate).
-func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizationId openapi_types.UUID, siteId openapi_types.UUID, body PersonOrganizationsSitesUpdateJSONRequestBody, opts ...RequestOption) (*struct {
-	Address *struct {
-		Addition *string `json:"addition"`
-
-		// Addressee Example: Zaikio GmbH
-		Addressee string `json:"addressee"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       openapi_types.UUID `json:"id"`
-		Location []*float32         `json:"location"`
-
-		// Number Example: 1A
-		Number *string `json:"number"`
-
-		// State Example: Rheinland-Pfalz
-		State *string `json:"state"`
-
-		// Street Example: Emmerich-Josef-Straße
-		Street          string  `json:"street"`
-		StreetAndNumber *string `json:"street_and_number,omitempty"`
-
-		// Town Example: Mainz
-		Town      string    `json:"town"`
-		UpdatedAt time.Time `json:"updated_at"`
-
-		// ZipCode Example: 551166
-		ZipCode string `json:"zip_code"`
-	} `json:"address"`
-	CreatedAt   time.Time `json:"created_at"`
-	Headquarter bool      `json:"headquarter"`
-
-	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *openapi_types.UUID `json:"id,omitempty"`
-	Name         string              `json:"name"`
-	Organization struct {
-		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
-
-		// Kind Example: printer
-		Kind    *PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
-		Kinds   []PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationKinds `json:"kinds"`
-		LogoUrl *string                                                              `json:"logo_url"`
-
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-
-		// Slug Example: bounty-soap-inc
-		Slug         string                                                                      `json:"slug"`
-		Subscription PersonOrganizationsSitesUpdate200JSONResponseBody_Organization_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
-	} `json:"organization"`
-	UpdatedAt time.Time `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizationId string, siteId string, body PersonOrganizationsSitesUpdateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSitesUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3344,88 +1497,7 @@ func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizati
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSitesUpdate, err)
 	}
-	var out struct {
-		Address *struct {
-			Addition *string `json:"addition"`
-
-			// Addressee Example: Zaikio GmbH
-			Addressee string `json:"addressee"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       openapi_types.UUID `json:"id"`
-			Location []*float32         `json:"location"`
-
-			// Number Example: 1A
-			Number *string `json:"number"`
-
-			// State Example: Rheinland-Pfalz
-			State *string `json:"state"`
-
-			// Street Example: Emmerich-Josef-Straße
-			Street          string  `json:"street"`
-			StreetAndNumber *string `json:"street_and_number,omitempty"`
-
-			// Town Example: Mainz
-			Town      string    `json:"town"`
-			UpdatedAt time.Time `json:"updated_at"`
-
-			// ZipCode Example: 551166
-			ZipCode string `json:"zip_code"`
-		} `json:"address"`
-		CreatedAt   time.Time `json:"created_at"`
-		Headquarter bool      `json:"headquarter"`
-
-		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id           *openapi_types.UUID `json:"id,omitempty"`
-		Name         string              `json:"name"`
-		Organization struct {
-			// BrandColor Example: #000000
-			BrandColor *string `json:"brand_color"`
-			Connected  bool    `json:"connected"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Currency Example: EUR
-			Currency           *string   `json:"currency"`
-			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id openapi_types.UUID `json:"id"`
-
-			// Kind Example: printer
-			Kind    *PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
-			Kinds   []PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationKinds `json:"kinds"`
-			LogoUrl *string                                                              `json:"logo_url"`
-
-			// Name Example: Bounty Soap Inc.
-			Name                                   string    `json:"name"`
-			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Sections                               struct {
-				Designer          *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
-				MachineVendor     *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-				Printer           *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
-				Publisher         *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-				SoftwareDeveloper *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-				Supplier          *[]PersonOrganizationsSitesUpdate200JSONResponseBodyOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-			} `json:"sections"`
-
-			// Slug Example: bounty-soap-inc
-			Slug         string                                                                      `json:"slug"`
-			Subscription PersonOrganizationsSitesUpdate200JSONResponseBody_Organization_Subscription `json:"subscription"`
-
-			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId *string   `json:"test_account_owner_id"`
-			UpdatedAt          time.Time `json:"updated_at"`
-		} `json:"organization"`
-		UpdatedAt time.Time `json:"updated_at"`
-	}
+	var out PersonOrganizationsSitesUpdateResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSitesUpdate, req, &out); err != nil {
 		return nil, err
 	}
@@ -3440,25 +1512,7 @@ type PersonOrganizationsSoftwareService struct {
 // Create calls PersonOrganizationsSoftwareCreate.
 //
 // POST /person/organizations/{organization_id}/software (operation PersonOrganizationsSoftwareCreate).
-func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsSoftwareCreateJSONRequestBody, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                                       `json:"id"`
-	Kind PersonOrganizationsSoftwareCreate201JSONResponseBodyKind `json:"kind"`
-
-	// Name Example: Prinect
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
-
-	// Vendor Example: Heidelberger Druckmaschinen AG
-	Vendor string `json:"vendor"`
-
-	// VendorId Example: heidelberg
-	VendorId *PersonOrganizationsSoftwareCreate201JSONResponseBodyVendorId `json:"vendor_id,omitempty"`
-}, error) {
+func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organizationId string, body PersonOrganizationsSoftwareCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSoftwareCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3467,25 +1521,7 @@ func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organiz
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareCreate, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                                       `json:"id"`
-		Kind PersonOrganizationsSoftwareCreate201JSONResponseBodyKind `json:"kind"`
-
-		// Name Example: Prinect
-		Name      string              `json:"name"`
-		OwnerId   *openapi_types.UUID `json:"owner_id"`
-		SiteId    *openapi_types.UUID `json:"site_id"`
-		UpdatedAt time.Time           `json:"updated_at"`
-
-		// Vendor Example: Heidelberger Druckmaschinen AG
-		Vendor string `json:"vendor"`
-
-		// VendorId Example: heidelberg
-		VendorId *PersonOrganizationsSoftwareCreate201JSONResponseBodyVendorId `json:"vendor_id,omitempty"`
-	}
+	var out PersonOrganizationsSoftwareCreateResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSoftwareCreate, req, &out); err != nil {
 		return nil, err
 	}
@@ -3495,23 +1531,7 @@ func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organiz
 // CreateOwnership calls PersonOrganizationsSoftwareCreateOwnership.
 //
 // POST /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareCreateOwnership).
-func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, params *PersonOrganizationsSoftwareCreateOwnershipParams, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                     `json:"asset_id"`
-	AssetType PersonOrganizationsSoftwareCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                              `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context, organizationId string, softwareId string, params *PersonOrganizationsSoftwareCreateOwnershipParams, opts ...RequestOption) (*PersonOrganizationsSoftwareCreateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3520,23 +1540,7 @@ func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareCreateOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                     `json:"asset_id"`
-		AssetType PersonOrganizationsSoftwareCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                                              `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out PersonOrganizationsSoftwareCreateOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSoftwareCreateOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -3546,7 +1550,7 @@ func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context
 // DeleteOwnership calls PersonOrganizationsSoftwareDeleteOwnership.
 //
 // DELETE /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareDeleteOwnership).
-func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, opts ...RequestOption) error {
+func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context, organizationId string, softwareId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -3561,25 +1565,7 @@ func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context
 // Get calls PersonOrganizationsSoftwareGet.
 //
 // GET /person/organizations/{organization_id}/software/{software_id} (operation PersonOrganizationsSoftwareGet).
-func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                                    `json:"id"`
-	Kind PersonOrganizationsSoftwareGet200JSONResponseBodyKind `json:"kind"`
-
-	// Name Example: Prinect
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
-
-	// Vendor Example: Heidelberger Druckmaschinen AG
-	Vendor string `json:"vendor"`
-
-	// VendorId Example: heidelberg
-	VendorId *PersonOrganizationsSoftwareGet200JSONResponseBodyVendorId `json:"vendor_id,omitempty"`
-}, error) {
+func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizationId string, softwareId string, opts ...RequestOption) (*PersonOrganizationsSoftwareGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3588,25 +1574,7 @@ func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizati
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareGet, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                                    `json:"id"`
-		Kind PersonOrganizationsSoftwareGet200JSONResponseBodyKind `json:"kind"`
-
-		// Name Example: Prinect
-		Name      string              `json:"name"`
-		OwnerId   *openapi_types.UUID `json:"owner_id"`
-		SiteId    *openapi_types.UUID `json:"site_id"`
-		UpdatedAt time.Time           `json:"updated_at"`
-
-		// Vendor Example: Heidelberger Druckmaschinen AG
-		Vendor string `json:"vendor"`
-
-		// VendorId Example: heidelberg
-		VendorId *PersonOrganizationsSoftwareGet200JSONResponseBodyVendorId `json:"vendor_id,omitempty"`
-	}
+	var out PersonOrganizationsSoftwareGetResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSoftwareGet, req, &out); err != nil {
 		return nil, err
 	}
@@ -3616,23 +1584,7 @@ func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizati
 // GetOwnership calls PersonOrganizationsSoftwareGetOwnership.
 //
 // GET /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareGetOwnership).
-func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                  `json:"asset_id"`
-	AssetType PersonOrganizationsSoftwareGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                           `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, organizationId string, softwareId string, opts ...RequestOption) (*PersonOrganizationsSoftwareGetOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3641,23 +1593,7 @@ func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, o
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareGetOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                  `json:"asset_id"`
-		AssetType PersonOrganizationsSoftwareGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                                           `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out PersonOrganizationsSoftwareGetOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSoftwareGetOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -3667,7 +1603,7 @@ func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, o
 // List calls PersonOrganizationsSoftwareList.
 //
 // GET /person/organizations/{organization_id}/software (operation PersonOrganizationsSoftwareList).
-func (s *PersonOrganizationsSoftwareService) List(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSoftwareListParams, opts ...RequestOption) ([]Software, error) {
+func (s *PersonOrganizationsSoftwareService) List(ctx context.Context, organizationId string, params *PersonOrganizationsSoftwareListParams, opts ...RequestOption) ([]Software, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3688,7 +1624,7 @@ func (s *PersonOrganizationsSoftwareService) List(ctx context.Context, organizat
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsSoftwareService) All(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSoftwareListParams, opts ...RequestOption) iter.Seq2[Software, error] {
+func (s *PersonOrganizationsSoftwareService) All(ctx context.Context, organizationId string, params *PersonOrganizationsSoftwareListParams, opts ...RequestOption) iter.Seq2[Software, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsSoftwareList, params, func(ctx context.Context, p any) (*facade.Page[Software], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
@@ -3709,23 +1645,7 @@ func (s *PersonOrganizationsSoftwareService) All(ctx context.Context, organizati
 // UpdateOwnership calls PersonOrganizationsSoftwareUpdateOwnership.
 //
 // PATCH /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareUpdateOwnership).
-func (s *PersonOrganizationsSoftwareService) UpdateOwnership(ctx context.Context, organizationId openapi_types.UUID, softwareId openapi_types.UUID, body PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                     `json:"asset_id"`
-	AssetType PersonOrganizationsSoftwareUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                              `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsSoftwareService) UpdateOwnership(ctx context.Context, organizationId string, softwareId string, body PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSoftwareUpdateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3734,23 +1654,7 @@ func (s *PersonOrganizationsSoftwareService) UpdateOwnership(ctx context.Context
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareUpdateOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                     `json:"asset_id"`
-		AssetType PersonOrganizationsSoftwareUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                                              `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out PersonOrganizationsSoftwareUpdateOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSoftwareUpdateOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -3765,19 +1669,7 @@ type PersonOrganizationsSpecialistsService struct {
 // Create calls PersonOrganizationsSpecialistsCreate.
 //
 // POST /person/organizations/{organization_id}/specialists (operation PersonOrganizationsSpecialistsCreate).
-func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, organizationId openapi_types.UUID, body PersonOrganizationsSpecialistsCreateJSONRequestBody, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                                          `json:"id"`
-	Kind PersonOrganizationsSpecialistsCreate201JSONResponseBodyKind `json:"kind"`
-
-	// Name Example: Shipping
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, organizationId string, body PersonOrganizationsSpecialistsCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSpecialistsCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3786,19 +1678,7 @@ func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, orga
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsCreate, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                                          `json:"id"`
-		Kind PersonOrganizationsSpecialistsCreate201JSONResponseBodyKind `json:"kind"`
-
-		// Name Example: Shipping
-		Name      string              `json:"name"`
-		OwnerId   *openapi_types.UUID `json:"owner_id"`
-		SiteId    *openapi_types.UUID `json:"site_id"`
-		UpdatedAt time.Time           `json:"updated_at"`
-	}
+	var out PersonOrganizationsSpecialistsCreateResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsCreate, req, &out); err != nil {
 		return nil, err
 	}
@@ -3808,23 +1688,7 @@ func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, orga
 // CreateOwnership calls PersonOrganizationsSpecialistsCreateOwnership.
 //
 // POST /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsCreateOwnership).
-func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, params *PersonOrganizationsSpecialistsCreateOwnershipParams, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                        `json:"asset_id"`
-	AssetType PersonOrganizationsSpecialistsCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                                 `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Context, organizationId string, specialistId string, params *PersonOrganizationsSpecialistsCreateOwnershipParams, opts ...RequestOption) (*PersonOrganizationsSpecialistsCreateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3833,23 +1697,7 @@ func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Cont
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsCreateOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                        `json:"asset_id"`
-		AssetType PersonOrganizationsSpecialistsCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                                                 `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out PersonOrganizationsSpecialistsCreateOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsCreateOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -3859,7 +1707,7 @@ func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Cont
 // DeleteOwnership calls PersonOrganizationsSpecialistsDeleteOwnership.
 //
 // DELETE /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsDeleteOwnership).
-func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, opts ...RequestOption) error {
+func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Context, organizationId string, specialistId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -3874,19 +1722,7 @@ func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Cont
 // Get calls PersonOrganizationsSpecialistsGet.
 //
 // GET /person/organizations/{organization_id}/specialists/{specialist_id} (operation PersonOrganizationsSpecialistsGet).
-func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                                       `json:"id"`
-	Kind PersonOrganizationsSpecialistsGet200JSONResponseBodyKind `json:"kind"`
-
-	// Name Example: Shipping
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organizationId string, specialistId string, opts ...RequestOption) (*PersonOrganizationsSpecialistsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3895,19 +1731,7 @@ func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organiz
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsGet, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                                       `json:"id"`
-		Kind PersonOrganizationsSpecialistsGet200JSONResponseBodyKind `json:"kind"`
-
-		// Name Example: Shipping
-		Name      string              `json:"name"`
-		OwnerId   *openapi_types.UUID `json:"owner_id"`
-		SiteId    *openapi_types.UUID `json:"site_id"`
-		UpdatedAt time.Time           `json:"updated_at"`
-	}
+	var out PersonOrganizationsSpecialistsGetResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsGet, req, &out); err != nil {
 		return nil, err
 	}
@@ -3917,23 +1741,7 @@ func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organiz
 // GetOwnership calls PersonOrganizationsSpecialistsGetOwnership.
 //
 // GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsGetOwnership).
-func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                     `json:"asset_id"`
-	AssetType PersonOrganizationsSpecialistsGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                              `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context, organizationId string, specialistId string, opts ...RequestOption) (*PersonOrganizationsSpecialistsGetOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3942,23 +1750,7 @@ func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsGetOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                     `json:"asset_id"`
-		AssetType PersonOrganizationsSpecialistsGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                                              `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out PersonOrganizationsSpecialistsGetOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsGetOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -3968,9 +1760,7 @@ func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context
 // GetSpecification calls PersonOrganizationsSpecialistsGetSpecification.
 //
 // GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_specification (operation PersonOrganizationsSpecialistsGetSpecification).
-func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, params *PersonOrganizationsSpecialistsGetSpecificationParams, opts ...RequestOption) (*struct {
-	Capabilities []string `json:"capabilities"`
-}, error) {
+func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Context, organizationId string, specialistId string, params *PersonOrganizationsSpecialistsGetSpecificationParams, opts ...RequestOption) (*PersonOrganizationsSpecialistsGetSpecificationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3979,9 +1769,7 @@ func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Con
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsGetSpecification, err)
 	}
-	var out struct {
-		Capabilities []string `json:"capabilities"`
-	}
+	var out PersonOrganizationsSpecialistsGetSpecificationResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsGetSpecification, req, &out); err != nil {
 		return nil, err
 	}
@@ -3991,7 +1779,7 @@ func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Con
 // List calls PersonOrganizationsSpecialistsList.
 //
 // GET /person/organizations/{organization_id}/specialists (operation PersonOrganizationsSpecialistsList).
-func (s *PersonOrganizationsSpecialistsService) List(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSpecialistsListParams, opts ...RequestOption) ([]Specialist, error) {
+func (s *PersonOrganizationsSpecialistsService) List(ctx context.Context, organizationId string, params *PersonOrganizationsSpecialistsListParams, opts ...RequestOption) ([]Specialist, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -4012,7 +1800,7 @@ func (s *PersonOrganizationsSpecialistsService) List(ctx context.Context, organi
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsSpecialistsService) All(ctx context.Context, organizationId openapi_types.UUID, params *PersonOrganizationsSpecialistsListParams, opts ...RequestOption) iter.Seq2[Specialist, error] {
+func (s *PersonOrganizationsSpecialistsService) All(ctx context.Context, organizationId string, params *PersonOrganizationsSpecialistsListParams, opts ...RequestOption) iter.Seq2[Specialist, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsSpecialistsList, params, func(ctx context.Context, p any) (*facade.Page[Specialist], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
@@ -4033,23 +1821,7 @@ func (s *PersonOrganizationsSpecialistsService) All(ctx context.Context, organiz
 // UpdateOwnership calls PersonOrganizationsSpecialistsUpdateOwnership.
 //
 // PATCH /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsUpdateOwnership).
-func (s *PersonOrganizationsSpecialistsService) UpdateOwnership(ctx context.Context, organizationId openapi_types.UUID, specialistId openapi_types.UUID, body PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                                        `json:"asset_id"`
-	AssetType PersonOrganizationsSpecialistsUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                                 `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *PersonOrganizationsSpecialistsService) UpdateOwnership(ctx context.Context, organizationId string, specialistId string, body PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSpecialistsUpdateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -4058,23 +1830,7 @@ func (s *PersonOrganizationsSpecialistsService) UpdateOwnership(ctx context.Cont
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsUpdateOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                                        `json:"asset_id"`
-		AssetType PersonOrganizationsSpecialistsUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                                                 `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out PersonOrganizationsSpecialistsUpdateOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsUpdateOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -4089,9 +1845,7 @@ type RevokedAccessTokensService struct {
 // Create calls RevokedAccessTokensCreate.
 //
 // POST /revoked_access_tokens (operation RevokedAccessTokensCreate).
-func (s *RevokedAccessTokensService) Create(ctx context.Context, opts ...RequestOption) (*struct {
-	AccessTokenId openapi_types.UUID `json:"access_token_id"`
-}, error) {
+func (s *RevokedAccessTokensService) Create(ctx context.Context, opts ...RequestOption) (*RevokedAccessTokensCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -4100,9 +1854,7 @@ func (s *RevokedAccessTokensService) Create(ctx context.Context, opts ...Request
 	if err != nil {
 		return nil, s.c.rt.BuildError(opRevokedAccessTokensCreate, err)
 	}
-	var out struct {
-		AccessTokenId openapi_types.UUID `json:"access_token_id"`
-	}
+	var out RevokedAccessTokensCreateResponse
 	if err := s.c.rt.Do(ctx, &call, opRevokedAccessTokensCreate, req, &out); err != nil {
 		return nil, err
 	}
@@ -4112,9 +1864,7 @@ func (s *RevokedAccessTokensService) Create(ctx context.Context, opts ...Request
 // List calls RevokedAccessTokensList.
 //
 // GET /revoked_access_tokens (operation RevokedAccessTokensList).
-func (s *RevokedAccessTokensService) List(ctx context.Context, opts ...RequestOption) (*struct {
-	RevokedTokenIds []openapi_types.UUID `json:"revoked_token_ids"`
-}, error) {
+func (s *RevokedAccessTokensService) List(ctx context.Context, opts ...RequestOption) (*RevokedAccessTokensListResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -4123,9 +1873,7 @@ func (s *RevokedAccessTokensService) List(ctx context.Context, opts ...RequestOp
 	if err != nil {
 		return nil, s.c.rt.BuildError(opRevokedAccessTokensList, err)
 	}
-	var out struct {
-		RevokedTokenIds []openapi_types.UUID `json:"revoked_token_ids"`
-	}
+	var out RevokedAccessTokensListResponse
 	if err := s.c.rt.Do(ctx, &call, opRevokedAccessTokensList, req, &out); err != nil {
 		return nil, err
 	}
@@ -4140,13 +1888,7 @@ type RolesService struct {
 // List calls RolesList.
 //
 // GET /roles (operation RolesList).
-func (s *RolesService) List(ctx context.Context, params *RolesListParams, opts ...RequestOption) ([]struct {
-	// Id Example: owner
-	Id *string `json:"id,omitempty"`
-
-	// Name Example: Owner
-	Name *string `json:"name,omitempty"`
-}, error) {
+func (s *RolesService) List(ctx context.Context, params *RolesListParams, opts ...RequestOption) ([]RolesListItem, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -4155,13 +1897,7 @@ func (s *RolesService) List(ctx context.Context, params *RolesListParams, opts .
 	if err != nil {
 		return nil, s.c.rt.BuildError(opRolesList, err)
 	}
-	var out []struct {
-		// Id Example: owner
-		Id *string `json:"id,omitempty"`
-
-		// Name Example: Owner
-		Name *string `json:"name,omitempty"`
-	}
+	var out []RolesListItem
 	if err := s.c.rt.Do(ctx, &call, opRolesList, req, &out); err != nil {
 		return nil, err
 	}
@@ -4176,88 +1912,7 @@ type SitesService struct {
 // Create calls SitesCreate.
 //
 // POST /sites (operation SitesCreate).
-func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBody, opts ...RequestOption) (*struct {
-	Address *struct {
-		Addition *string `json:"addition"`
-
-		// Addressee Example: Zaikio GmbH
-		Addressee string `json:"addressee"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       openapi_types.UUID `json:"id"`
-		Location []*float32         `json:"location"`
-
-		// Number Example: 1A
-		Number *string `json:"number"`
-
-		// State Example: Rheinland-Pfalz
-		State *string `json:"state"`
-
-		// Street Example: Emmerich-Josef-Straße
-		Street          string  `json:"street"`
-		StreetAndNumber *string `json:"street_and_number,omitempty"`
-
-		// Town Example: Mainz
-		Town      string    `json:"town"`
-		UpdatedAt time.Time `json:"updated_at"`
-
-		// ZipCode Example: 551166
-		ZipCode string `json:"zip_code"`
-	} `json:"address"`
-	CreatedAt   time.Time `json:"created_at"`
-	Headquarter bool      `json:"headquarter"`
-
-	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *openapi_types.UUID `json:"id,omitempty"`
-	Name         string              `json:"name"`
-	Organization struct {
-		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
-
-		// Kind Example: printer
-		Kind    *SitesCreate201JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
-		Kinds   []SitesCreate201JSONResponseBodyOrganizationKinds `json:"kinds"`
-		LogoUrl *string                                           `json:"logo_url"`
-
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]SitesCreate201JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]SitesCreate201JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]SitesCreate201JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]SitesCreate201JSONResponseBodyOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]SitesCreate201JSONResponseBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]SitesCreate201JSONResponseBodyOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-
-		// Slug Example: bounty-soap-inc
-		Slug         string                                                   `json:"slug"`
-		Subscription SitesCreate201JSONResponseBody_Organization_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
-	} `json:"organization"`
-	UpdatedAt time.Time `json:"updated_at"`
-}, error) {
+func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBody, opts ...RequestOption) (*SitesCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -4266,88 +1921,7 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBo
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSitesCreate, err)
 	}
-	var out struct {
-		Address *struct {
-			Addition *string `json:"addition"`
-
-			// Addressee Example: Zaikio GmbH
-			Addressee string `json:"addressee"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       openapi_types.UUID `json:"id"`
-			Location []*float32         `json:"location"`
-
-			// Number Example: 1A
-			Number *string `json:"number"`
-
-			// State Example: Rheinland-Pfalz
-			State *string `json:"state"`
-
-			// Street Example: Emmerich-Josef-Straße
-			Street          string  `json:"street"`
-			StreetAndNumber *string `json:"street_and_number,omitempty"`
-
-			// Town Example: Mainz
-			Town      string    `json:"town"`
-			UpdatedAt time.Time `json:"updated_at"`
-
-			// ZipCode Example: 551166
-			ZipCode string `json:"zip_code"`
-		} `json:"address"`
-		CreatedAt   time.Time `json:"created_at"`
-		Headquarter bool      `json:"headquarter"`
-
-		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id           *openapi_types.UUID `json:"id,omitempty"`
-		Name         string              `json:"name"`
-		Organization struct {
-			// BrandColor Example: #000000
-			BrandColor *string `json:"brand_color"`
-			Connected  bool    `json:"connected"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Currency Example: EUR
-			Currency           *string   `json:"currency"`
-			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id openapi_types.UUID `json:"id"`
-
-			// Kind Example: printer
-			Kind    *SitesCreate201JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
-			Kinds   []SitesCreate201JSONResponseBodyOrganizationKinds `json:"kinds"`
-			LogoUrl *string                                           `json:"logo_url"`
-
-			// Name Example: Bounty Soap Inc.
-			Name                                   string    `json:"name"`
-			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Sections                               struct {
-				Designer          *[]SitesCreate201JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
-				MachineVendor     *[]SitesCreate201JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-				Printer           *[]SitesCreate201JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
-				Publisher         *[]SitesCreate201JSONResponseBodyOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-				SoftwareDeveloper *[]SitesCreate201JSONResponseBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-				Supplier          *[]SitesCreate201JSONResponseBodyOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-			} `json:"sections"`
-
-			// Slug Example: bounty-soap-inc
-			Slug         string                                                   `json:"slug"`
-			Subscription SitesCreate201JSONResponseBody_Organization_Subscription `json:"subscription"`
-
-			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId *string   `json:"test_account_owner_id"`
-			UpdatedAt          time.Time `json:"updated_at"`
-		} `json:"organization"`
-		UpdatedAt time.Time `json:"updated_at"`
-	}
+	var out SitesCreateResponse
 	if err := s.c.rt.Do(ctx, &call, opSitesCreate, req, &out); err != nil {
 		return nil, err
 	}
@@ -4357,88 +1931,7 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBo
 // Get calls SitesGet.
 //
 // GET /sites/{site_id} (operation SitesGet).
-func (s *SitesService) Get(ctx context.Context, siteId openapi_types.UUID, opts ...RequestOption) (*struct {
-	Address *struct {
-		Addition *string `json:"addition"`
-
-		// Addressee Example: Zaikio GmbH
-		Addressee string `json:"addressee"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       openapi_types.UUID `json:"id"`
-		Location []*float32         `json:"location"`
-
-		// Number Example: 1A
-		Number *string `json:"number"`
-
-		// State Example: Rheinland-Pfalz
-		State *string `json:"state"`
-
-		// Street Example: Emmerich-Josef-Straße
-		Street          string  `json:"street"`
-		StreetAndNumber *string `json:"street_and_number,omitempty"`
-
-		// Town Example: Mainz
-		Town      string    `json:"town"`
-		UpdatedAt time.Time `json:"updated_at"`
-
-		// ZipCode Example: 551166
-		ZipCode string `json:"zip_code"`
-	} `json:"address"`
-	CreatedAt   time.Time `json:"created_at"`
-	Headquarter bool      `json:"headquarter"`
-
-	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *openapi_types.UUID `json:"id,omitempty"`
-	Name         string              `json:"name"`
-	Organization struct {
-		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
-
-		// Kind Example: printer
-		Kind    *SitesGet200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
-		Kinds   []SitesGet200JSONResponseBodyOrganizationKinds `json:"kinds"`
-		LogoUrl *string                                        `json:"logo_url"`
-
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]SitesGet200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]SitesGet200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]SitesGet200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]SitesGet200JSONResponseBodyOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]SitesGet200JSONResponseBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]SitesGet200JSONResponseBodyOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-
-		// Slug Example: bounty-soap-inc
-		Slug         string                                                `json:"slug"`
-		Subscription SitesGet200JSONResponseBody_Organization_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
-	} `json:"organization"`
-	UpdatedAt time.Time `json:"updated_at"`
-}, error) {
+func (s *SitesService) Get(ctx context.Context, siteId string, opts ...RequestOption) (*SitesGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -4447,88 +1940,7 @@ func (s *SitesService) Get(ctx context.Context, siteId openapi_types.UUID, opts 
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSitesGet, err)
 	}
-	var out struct {
-		Address *struct {
-			Addition *string `json:"addition"`
-
-			// Addressee Example: Zaikio GmbH
-			Addressee string `json:"addressee"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       openapi_types.UUID `json:"id"`
-			Location []*float32         `json:"location"`
-
-			// Number Example: 1A
-			Number *string `json:"number"`
-
-			// State Example: Rheinland-Pfalz
-			State *string `json:"state"`
-
-			// Street Example: Emmerich-Josef-Straße
-			Street          string  `json:"street"`
-			StreetAndNumber *string `json:"street_and_number,omitempty"`
-
-			// Town Example: Mainz
-			Town      string    `json:"town"`
-			UpdatedAt time.Time `json:"updated_at"`
-
-			// ZipCode Example: 551166
-			ZipCode string `json:"zip_code"`
-		} `json:"address"`
-		CreatedAt   time.Time `json:"created_at"`
-		Headquarter bool      `json:"headquarter"`
-
-		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id           *openapi_types.UUID `json:"id,omitempty"`
-		Name         string              `json:"name"`
-		Organization struct {
-			// BrandColor Example: #000000
-			BrandColor *string `json:"brand_color"`
-			Connected  bool    `json:"connected"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Currency Example: EUR
-			Currency           *string   `json:"currency"`
-			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id openapi_types.UUID `json:"id"`
-
-			// Kind Example: printer
-			Kind    *SitesGet200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
-			Kinds   []SitesGet200JSONResponseBodyOrganizationKinds `json:"kinds"`
-			LogoUrl *string                                        `json:"logo_url"`
-
-			// Name Example: Bounty Soap Inc.
-			Name                                   string    `json:"name"`
-			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Sections                               struct {
-				Designer          *[]SitesGet200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
-				MachineVendor     *[]SitesGet200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-				Printer           *[]SitesGet200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
-				Publisher         *[]SitesGet200JSONResponseBodyOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-				SoftwareDeveloper *[]SitesGet200JSONResponseBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-				Supplier          *[]SitesGet200JSONResponseBodyOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-			} `json:"sections"`
-
-			// Slug Example: bounty-soap-inc
-			Slug         string                                                `json:"slug"`
-			Subscription SitesGet200JSONResponseBody_Organization_Subscription `json:"subscription"`
-
-			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId *string   `json:"test_account_owner_id"`
-			UpdatedAt          time.Time `json:"updated_at"`
-		} `json:"organization"`
-		UpdatedAt time.Time `json:"updated_at"`
-	}
+	var out SitesGetResponse
 	if err := s.c.rt.Do(ctx, &call, opSitesGet, req, &out); err != nil {
 		return nil, err
 	}
@@ -4580,88 +1992,7 @@ func (s *SitesService) All(ctx context.Context, params *SitesListParams, opts ..
 // Update calls SitesUpdate.
 //
 // PATCH /sites/{site_id} (operation SitesUpdate).
-func (s *SitesService) Update(ctx context.Context, siteId openapi_types.UUID, body SitesUpdateJSONRequestBody, opts ...RequestOption) (*struct {
-	Address *struct {
-		Addition *string `json:"addition"`
-
-		// Addressee Example: Zaikio GmbH
-		Addressee string `json:"addressee"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       openapi_types.UUID `json:"id"`
-		Location []*float32         `json:"location"`
-
-		// Number Example: 1A
-		Number *string `json:"number"`
-
-		// State Example: Rheinland-Pfalz
-		State *string `json:"state"`
-
-		// Street Example: Emmerich-Josef-Straße
-		Street          string  `json:"street"`
-		StreetAndNumber *string `json:"street_and_number,omitempty"`
-
-		// Town Example: Mainz
-		Town      string    `json:"town"`
-		UpdatedAt time.Time `json:"updated_at"`
-
-		// ZipCode Example: 551166
-		ZipCode string `json:"zip_code"`
-	} `json:"address"`
-	CreatedAt   time.Time `json:"created_at"`
-	Headquarter bool      `json:"headquarter"`
-
-	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *openapi_types.UUID `json:"id,omitempty"`
-	Name         string              `json:"name"`
-	Organization struct {
-		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
-
-		// Kind Example: printer
-		Kind    *SitesUpdate200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
-		Kinds   []SitesUpdate200JSONResponseBodyOrganizationKinds `json:"kinds"`
-		LogoUrl *string                                           `json:"logo_url"`
-
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]SitesUpdate200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]SitesUpdate200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]SitesUpdate200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]SitesUpdate200JSONResponseBodyOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]SitesUpdate200JSONResponseBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]SitesUpdate200JSONResponseBodyOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-
-		// Slug Example: bounty-soap-inc
-		Slug         string                                                   `json:"slug"`
-		Subscription SitesUpdate200JSONResponseBody_Organization_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
-	} `json:"organization"`
-	UpdatedAt time.Time `json:"updated_at"`
-}, error) {
+func (s *SitesService) Update(ctx context.Context, siteId string, body SitesUpdateJSONRequestBody, opts ...RequestOption) (*SitesUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -4670,88 +2001,7 @@ func (s *SitesService) Update(ctx context.Context, siteId openapi_types.UUID, bo
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSitesUpdate, err)
 	}
-	var out struct {
-		Address *struct {
-			Addition *string `json:"addition"`
-
-			// Addressee Example: Zaikio GmbH
-			Addressee string `json:"addressee"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       openapi_types.UUID `json:"id"`
-			Location []*float32         `json:"location"`
-
-			// Number Example: 1A
-			Number *string `json:"number"`
-
-			// State Example: Rheinland-Pfalz
-			State *string `json:"state"`
-
-			// Street Example: Emmerich-Josef-Straße
-			Street          string  `json:"street"`
-			StreetAndNumber *string `json:"street_and_number,omitempty"`
-
-			// Town Example: Mainz
-			Town      string    `json:"town"`
-			UpdatedAt time.Time `json:"updated_at"`
-
-			// ZipCode Example: 551166
-			ZipCode string `json:"zip_code"`
-		} `json:"address"`
-		CreatedAt   time.Time `json:"created_at"`
-		Headquarter bool      `json:"headquarter"`
-
-		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id           *openapi_types.UUID `json:"id,omitempty"`
-		Name         string              `json:"name"`
-		Organization struct {
-			// BrandColor Example: #000000
-			BrandColor *string `json:"brand_color"`
-			Connected  bool    `json:"connected"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Currency Example: EUR
-			Currency           *string   `json:"currency"`
-			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id openapi_types.UUID `json:"id"`
-
-			// Kind Example: printer
-			Kind    *SitesUpdate200JSONResponseBodyOrganizationKind   `json:"kind,omitempty"`
-			Kinds   []SitesUpdate200JSONResponseBodyOrganizationKinds `json:"kinds"`
-			LogoUrl *string                                           `json:"logo_url"`
-
-			// Name Example: Bounty Soap Inc.
-			Name                                   string    `json:"name"`
-			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Sections                               struct {
-				Designer          *[]SitesUpdate200JSONResponseBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
-				MachineVendor     *[]SitesUpdate200JSONResponseBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-				Printer           *[]SitesUpdate200JSONResponseBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
-				Publisher         *[]SitesUpdate200JSONResponseBodyOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-				SoftwareDeveloper *[]SitesUpdate200JSONResponseBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-				Supplier          *[]SitesUpdate200JSONResponseBodyOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-			} `json:"sections"`
-
-			// Slug Example: bounty-soap-inc
-			Slug         string                                                   `json:"slug"`
-			Subscription SitesUpdate200JSONResponseBody_Organization_Subscription `json:"subscription"`
-
-			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId *string   `json:"test_account_owner_id"`
-			UpdatedAt          time.Time `json:"updated_at"`
-		} `json:"organization"`
-		UpdatedAt time.Time `json:"updated_at"`
-	}
+	var out SitesUpdateResponse
 	if err := s.c.rt.Do(ctx, &call, opSitesUpdate, req, &out); err != nil {
 		return nil, err
 	}
@@ -4766,25 +2016,7 @@ type SoftwareService struct {
 // Create calls SoftwareCreate.
 //
 // POST /software (operation SoftwareCreate).
-func (s *SoftwareService) Create(ctx context.Context, body SoftwareCreateJSONRequestBody, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                    `json:"id"`
-	Kind SoftwareCreate201JSONResponseBodyKind `json:"kind"`
-
-	// Name Example: Prinect
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
-
-	// Vendor Example: Heidelberger Druckmaschinen AG
-	Vendor string `json:"vendor"`
-
-	// VendorId Example: heidelberg
-	VendorId *SoftwareCreate201JSONResponseBodyVendorId `json:"vendor_id,omitempty"`
-}, error) {
+func (s *SoftwareService) Create(ctx context.Context, body SoftwareCreateJSONRequestBody, opts ...RequestOption) (*SoftwareCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -4793,25 +2025,7 @@ func (s *SoftwareService) Create(ctx context.Context, body SoftwareCreateJSONReq
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSoftwareCreate, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                    `json:"id"`
-		Kind SoftwareCreate201JSONResponseBodyKind `json:"kind"`
-
-		// Name Example: Prinect
-		Name      string              `json:"name"`
-		OwnerId   *openapi_types.UUID `json:"owner_id"`
-		SiteId    *openapi_types.UUID `json:"site_id"`
-		UpdatedAt time.Time           `json:"updated_at"`
-
-		// Vendor Example: Heidelberger Druckmaschinen AG
-		Vendor string `json:"vendor"`
-
-		// VendorId Example: heidelberg
-		VendorId *SoftwareCreate201JSONResponseBodyVendorId `json:"vendor_id,omitempty"`
-	}
+	var out SoftwareCreateResponse
 	if err := s.c.rt.Do(ctx, &call, opSoftwareCreate, req, &out); err != nil {
 		return nil, err
 	}
@@ -4821,23 +2035,7 @@ func (s *SoftwareService) Create(ctx context.Context, body SoftwareCreateJSONReq
 // CreateOwnership calls SoftwareCreateOwnership.
 //
 // POST /software/{software_id}/software_ownership (operation SoftwareCreateOwnership).
-func (s *SoftwareService) CreateOwnership(ctx context.Context, softwareId openapi_types.UUID, params *SoftwareCreateOwnershipParams, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                  `json:"asset_id"`
-	AssetType SoftwareCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                           `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *SoftwareService) CreateOwnership(ctx context.Context, softwareId string, params *SoftwareCreateOwnershipParams, opts ...RequestOption) (*SoftwareCreateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -4846,23 +2044,7 @@ func (s *SoftwareService) CreateOwnership(ctx context.Context, softwareId openap
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSoftwareCreateOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                  `json:"asset_id"`
-		AssetType SoftwareCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                           `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out SoftwareCreateOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opSoftwareCreateOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -4872,7 +2054,7 @@ func (s *SoftwareService) CreateOwnership(ctx context.Context, softwareId openap
 // DeleteOwnership calls SoftwareDeleteOwnership.
 //
 // DELETE /software/{software_id}/software_ownership (operation SoftwareDeleteOwnership).
-func (s *SoftwareService) DeleteOwnership(ctx context.Context, softwareId openapi_types.UUID, opts ...RequestOption) error {
+func (s *SoftwareService) DeleteOwnership(ctx context.Context, softwareId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -4887,25 +2069,7 @@ func (s *SoftwareService) DeleteOwnership(ctx context.Context, softwareId openap
 // Get calls SoftwareGet.
 //
 // GET /software/{software_id} (operation SoftwareGet).
-func (s *SoftwareService) Get(ctx context.Context, softwareId openapi_types.UUID, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                 `json:"id"`
-	Kind SoftwareGet200JSONResponseBodyKind `json:"kind"`
-
-	// Name Example: Prinect
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
-
-	// Vendor Example: Heidelberger Druckmaschinen AG
-	Vendor string `json:"vendor"`
-
-	// VendorId Example: heidelberg
-	VendorId *SoftwareGet200JSONResponseBodyVendorId `json:"vendor_id,omitempty"`
-}, error) {
+func (s *SoftwareService) Get(ctx context.Context, softwareId string, opts ...RequestOption) (*SoftwareGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -4914,25 +2078,7 @@ func (s *SoftwareService) Get(ctx context.Context, softwareId openapi_types.UUID
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSoftwareGet, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                 `json:"id"`
-		Kind SoftwareGet200JSONResponseBodyKind `json:"kind"`
-
-		// Name Example: Prinect
-		Name      string              `json:"name"`
-		OwnerId   *openapi_types.UUID `json:"owner_id"`
-		SiteId    *openapi_types.UUID `json:"site_id"`
-		UpdatedAt time.Time           `json:"updated_at"`
-
-		// Vendor Example: Heidelberger Druckmaschinen AG
-		Vendor string `json:"vendor"`
-
-		// VendorId Example: heidelberg
-		VendorId *SoftwareGet200JSONResponseBodyVendorId `json:"vendor_id,omitempty"`
-	}
+	var out SoftwareGetResponse
 	if err := s.c.rt.Do(ctx, &call, opSoftwareGet, req, &out); err != nil {
 		return nil, err
 	}
@@ -4942,23 +2088,7 @@ func (s *SoftwareService) Get(ctx context.Context, softwareId openapi_types.UUID
 // GetOwnership calls SoftwareGetOwnership.
 //
 // GET /software/{software_id}/software_ownership (operation SoftwareGetOwnership).
-func (s *SoftwareService) GetOwnership(ctx context.Context, softwareId openapi_types.UUID, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                               `json:"asset_id"`
-	AssetType SoftwareGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                        `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *SoftwareService) GetOwnership(ctx context.Context, softwareId string, opts ...RequestOption) (*SoftwareGetOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -4967,23 +2097,7 @@ func (s *SoftwareService) GetOwnership(ctx context.Context, softwareId openapi_t
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSoftwareGetOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                               `json:"asset_id"`
-		AssetType SoftwareGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                        `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out SoftwareGetOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opSoftwareGetOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -5035,23 +2149,7 @@ func (s *SoftwareService) All(ctx context.Context, params *SoftwareListParams, o
 // UpdateOwnership calls SoftwareUpdateOwnership.
 //
 // PATCH /software/{software_id}/software_ownership (operation SoftwareUpdateOwnership).
-func (s *SoftwareService) UpdateOwnership(ctx context.Context, softwareId openapi_types.UUID, body SoftwareUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                  `json:"asset_id"`
-	AssetType SoftwareUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                           `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *SoftwareService) UpdateOwnership(ctx context.Context, softwareId string, body SoftwareUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*SoftwareUpdateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -5060,23 +2158,7 @@ func (s *SoftwareService) UpdateOwnership(ctx context.Context, softwareId openap
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSoftwareUpdateOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                  `json:"asset_id"`
-		AssetType SoftwareUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                           `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out SoftwareUpdateOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opSoftwareUpdateOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -5091,19 +2173,7 @@ type SpecialistsService struct {
 // Create calls SpecialistsCreate.
 //
 // POST /specialists (operation SpecialistsCreate).
-func (s *SpecialistsService) Create(ctx context.Context, body SpecialistsCreateJSONRequestBody, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                       `json:"id"`
-	Kind SpecialistsCreate201JSONResponseBodyKind `json:"kind"`
-
-	// Name Example: Shipping
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
-}, error) {
+func (s *SpecialistsService) Create(ctx context.Context, body SpecialistsCreateJSONRequestBody, opts ...RequestOption) (*SpecialistsCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -5112,19 +2182,7 @@ func (s *SpecialistsService) Create(ctx context.Context, body SpecialistsCreateJ
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSpecialistsCreate, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                       `json:"id"`
-		Kind SpecialistsCreate201JSONResponseBodyKind `json:"kind"`
-
-		// Name Example: Shipping
-		Name      string              `json:"name"`
-		OwnerId   *openapi_types.UUID `json:"owner_id"`
-		SiteId    *openapi_types.UUID `json:"site_id"`
-		UpdatedAt time.Time           `json:"updated_at"`
-	}
+	var out SpecialistsCreateResponse
 	if err := s.c.rt.Do(ctx, &call, opSpecialistsCreate, req, &out); err != nil {
 		return nil, err
 	}
@@ -5134,23 +2192,7 @@ func (s *SpecialistsService) Create(ctx context.Context, body SpecialistsCreateJ
 // CreateOwnership calls SpecialistsCreateOwnership.
 //
 // POST /specialists/{specialist_id}/specialist_ownership (operation SpecialistsCreateOwnership).
-func (s *SpecialistsService) CreateOwnership(ctx context.Context, specialistId openapi_types.UUID, params *SpecialistsCreateOwnershipParams, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                     `json:"asset_id"`
-	AssetType SpecialistsCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                              `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *SpecialistsService) CreateOwnership(ctx context.Context, specialistId string, params *SpecialistsCreateOwnershipParams, opts ...RequestOption) (*SpecialistsCreateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -5159,23 +2201,7 @@ func (s *SpecialistsService) CreateOwnership(ctx context.Context, specialistId o
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSpecialistsCreateOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                     `json:"asset_id"`
-		AssetType SpecialistsCreateOwnership201JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                              `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out SpecialistsCreateOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opSpecialistsCreateOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -5185,7 +2211,7 @@ func (s *SpecialistsService) CreateOwnership(ctx context.Context, specialistId o
 // DeleteOwnership calls SpecialistsDeleteOwnership.
 //
 // DELETE /specialists/{specialist_id}/specialist_ownership (operation SpecialistsDeleteOwnership).
-func (s *SpecialistsService) DeleteOwnership(ctx context.Context, specialistId openapi_types.UUID, opts ...RequestOption) error {
+func (s *SpecialistsService) DeleteOwnership(ctx context.Context, specialistId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -5200,19 +2226,7 @@ func (s *SpecialistsService) DeleteOwnership(ctx context.Context, specialistId o
 // Get calls SpecialistsGet.
 //
 // GET /specialists/{specialist_id} (operation SpecialistsGet).
-func (s *SpecialistsService) Get(ctx context.Context, specialistId openapi_types.UUID, opts ...RequestOption) (*struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   openapi_types.UUID                    `json:"id"`
-	Kind SpecialistsGet200JSONResponseBodyKind `json:"kind"`
-
-	// Name Example: Shipping
-	Name      string              `json:"name"`
-	OwnerId   *openapi_types.UUID `json:"owner_id"`
-	SiteId    *openapi_types.UUID `json:"site_id"`
-	UpdatedAt time.Time           `json:"updated_at"`
-}, error) {
+func (s *SpecialistsService) Get(ctx context.Context, specialistId string, opts ...RequestOption) (*SpecialistsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -5221,19 +2235,7 @@ func (s *SpecialistsService) Get(ctx context.Context, specialistId openapi_types
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSpecialistsGet, err)
 	}
-	var out struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		Id   openapi_types.UUID                    `json:"id"`
-		Kind SpecialistsGet200JSONResponseBodyKind `json:"kind"`
-
-		// Name Example: Shipping
-		Name      string              `json:"name"`
-		OwnerId   *openapi_types.UUID `json:"owner_id"`
-		SiteId    *openapi_types.UUID `json:"site_id"`
-		UpdatedAt time.Time           `json:"updated_at"`
-	}
+	var out SpecialistsGetResponse
 	if err := s.c.rt.Do(ctx, &call, opSpecialistsGet, req, &out); err != nil {
 		return nil, err
 	}
@@ -5243,23 +2245,7 @@ func (s *SpecialistsService) Get(ctx context.Context, specialistId openapi_types
 // GetOwnership calls SpecialistsGetOwnership.
 //
 // GET /specialists/{specialist_id}/specialist_ownership (operation SpecialistsGetOwnership).
-func (s *SpecialistsService) GetOwnership(ctx context.Context, specialistId openapi_types.UUID, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                  `json:"asset_id"`
-	AssetType SpecialistsGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                           `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *SpecialistsService) GetOwnership(ctx context.Context, specialistId string, opts ...RequestOption) (*SpecialistsGetOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -5268,23 +2254,7 @@ func (s *SpecialistsService) GetOwnership(ctx context.Context, specialistId open
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSpecialistsGetOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                  `json:"asset_id"`
-		AssetType SpecialistsGetOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                           `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out SpecialistsGetOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opSpecialistsGetOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -5294,9 +2264,7 @@ func (s *SpecialistsService) GetOwnership(ctx context.Context, specialistId open
 // GetSpecification calls SpecialistsGetSpecification.
 //
 // GET /specialists/{specialist_id}/specialist_specification (operation SpecialistsGetSpecification).
-func (s *SpecialistsService) GetSpecification(ctx context.Context, specialistId openapi_types.UUID, params *SpecialistsGetSpecificationParams, opts ...RequestOption) (*struct {
-	Capabilities []string `json:"capabilities"`
-}, error) {
+func (s *SpecialistsService) GetSpecification(ctx context.Context, specialistId string, params *SpecialistsGetSpecificationParams, opts ...RequestOption) (*SpecialistsGetSpecificationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -5305,9 +2273,7 @@ func (s *SpecialistsService) GetSpecification(ctx context.Context, specialistId 
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSpecialistsGetSpecification, err)
 	}
-	var out struct {
-		Capabilities []string `json:"capabilities"`
-	}
+	var out SpecialistsGetSpecificationResponse
 	if err := s.c.rt.Do(ctx, &call, opSpecialistsGetSpecification, req, &out); err != nil {
 		return nil, err
 	}
@@ -5359,23 +2325,7 @@ func (s *SpecialistsService) All(ctx context.Context, params *SpecialistsListPar
 // UpdateOwnership calls SpecialistsUpdateOwnership.
 //
 // PATCH /specialists/{specialist_id}/specialist_ownership (operation SpecialistsUpdateOwnership).
-func (s *SpecialistsService) UpdateOwnership(ctx context.Context, specialistId openapi_types.UUID, body SpecialistsUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   openapi_types.UUID                                     `json:"asset_id"`
-	AssetType SpecialistsUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-	CreatedAt time.Time                                              `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id openapi_types.UUID `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId openapi_types.UUID `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-	TerminatedAt *time.Time          `json:"terminated_at"`
-	UpdatedAt    time.Time           `json:"updated_at"`
-}, error) {
+func (s *SpecialistsService) UpdateOwnership(ctx context.Context, specialistId string, body SpecialistsUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*SpecialistsUpdateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -5384,23 +2334,7 @@ func (s *SpecialistsService) UpdateOwnership(ctx context.Context, specialistId o
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSpecialistsUpdateOwnership, err)
 	}
-	var out struct {
-		// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-		AssetId   openapi_types.UUID                                     `json:"asset_id"`
-		AssetType SpecialistsUpdateOwnership200JSONResponseBodyAssetType `json:"asset_type"`
-		CreatedAt time.Time                                              `json:"created_at"`
-
-		// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-		Id openapi_types.UUID `json:"id"`
-
-		// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		OrganizationId openapi_types.UUID `json:"organization_id"`
-
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId       *openapi_types.UUID `json:"site_id,omitempty"`
-		TerminatedAt *time.Time          `json:"terminated_at"`
-		UpdatedAt    time.Time           `json:"updated_at"`
-	}
+	var out SpecialistsUpdateOwnershipResponse
 	if err := s.c.rt.Do(ctx, &call, opSpecialistsUpdateOwnership, req, &out); err != nil {
 		return nil, err
 	}
@@ -5430,23 +2364,7 @@ func (s *SubscriptionsService) Delete(ctx context.Context, subscriptionId string
 // Get calls SubscriptionsGet.
 //
 // GET /subscriptions/{subscription_id} (operation SubscriptionsGet).
-func (s *SubscriptionsService) Get(ctx context.Context, subscriptionId string, opts ...RequestOption) (*struct {
-	ActivatedAt                  *time.Time                                        `json:"activated_at"`
-	AppName                      string                                            `json:"app_name"`
-	ChangedPlanAt                *time.Time                                        `json:"changed_plan_at"`
-	CreatedAt                    time.Time                                         `json:"created_at"`
-	Id                           *string                                           `json:"id,omitempty"`
-	LastBilledAt                 *time.Time                                        `json:"last_billed_at"`
-	LastPaidAt                   *time.Time                                        `json:"last_paid_at"`
-	Plan                         string                                            `json:"plan"`
-	PrecedingPlan                *string                                           `json:"preceding_plan"`
-	Status                       SubscriptionsGet200JSONResponseBodyStatus         `json:"status"`
-	SubscriberId                 openapi_types.UUID                                `json:"subscriber_id"`
-	SubscriberType               SubscriptionsGet200JSONResponseBodySubscriberType `json:"subscriber_type"`
-	TrialEndedAt                 *time.Time                                        `json:"trial_ended_at"`
-	UpdatedAt                    time.Time                                         `json:"updated_at"`
-	UsagesInCurrentBillingPeriod map[string]int                                    `json:"usages_in_current_billing_period"`
-}, error) {
+func (s *SubscriptionsService) Get(ctx context.Context, subscriptionId string, opts ...RequestOption) (*SubscriptionsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -5455,23 +2373,7 @@ func (s *SubscriptionsService) Get(ctx context.Context, subscriptionId string, o
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSubscriptionsGet, err)
 	}
-	var out struct {
-		ActivatedAt                  *time.Time                                        `json:"activated_at"`
-		AppName                      string                                            `json:"app_name"`
-		ChangedPlanAt                *time.Time                                        `json:"changed_plan_at"`
-		CreatedAt                    time.Time                                         `json:"created_at"`
-		Id                           *string                                           `json:"id,omitempty"`
-		LastBilledAt                 *time.Time                                        `json:"last_billed_at"`
-		LastPaidAt                   *time.Time                                        `json:"last_paid_at"`
-		Plan                         string                                            `json:"plan"`
-		PrecedingPlan                *string                                           `json:"preceding_plan"`
-		Status                       SubscriptionsGet200JSONResponseBodyStatus         `json:"status"`
-		SubscriberId                 openapi_types.UUID                                `json:"subscriber_id"`
-		SubscriberType               SubscriptionsGet200JSONResponseBodySubscriberType `json:"subscriber_type"`
-		TrialEndedAt                 *time.Time                                        `json:"trial_ended_at"`
-		UpdatedAt                    time.Time                                         `json:"updated_at"`
-		UsagesInCurrentBillingPeriod map[string]int                                    `json:"usages_in_current_billing_period"`
-	}
+	var out SubscriptionsGetResponse
 	if err := s.c.rt.Do(ctx, &call, opSubscriptionsGet, req, &out); err != nil {
 		return nil, err
 	}
@@ -5523,23 +2425,7 @@ func (s *SubscriptionsService) All(ctx context.Context, params *SubscriptionsLis
 // Update calls SubscriptionsUpdate.
 //
 // PATCH /subscriptions/{subscription_id} (operation SubscriptionsUpdate).
-func (s *SubscriptionsService) Update(ctx context.Context, subscriptionId string, body SubscriptionsUpdateJSONRequestBody, opts ...RequestOption) (*struct {
-	ActivatedAt                  *time.Time                                           `json:"activated_at"`
-	AppName                      string                                               `json:"app_name"`
-	ChangedPlanAt                *time.Time                                           `json:"changed_plan_at"`
-	CreatedAt                    time.Time                                            `json:"created_at"`
-	Id                           *string                                              `json:"id,omitempty"`
-	LastBilledAt                 *time.Time                                           `json:"last_billed_at"`
-	LastPaidAt                   *time.Time                                           `json:"last_paid_at"`
-	Plan                         string                                               `json:"plan"`
-	PrecedingPlan                *string                                              `json:"preceding_plan"`
-	Status                       SubscriptionsUpdate200JSONResponseBodyStatus         `json:"status"`
-	SubscriberId                 openapi_types.UUID                                   `json:"subscriber_id"`
-	SubscriberType               SubscriptionsUpdate200JSONResponseBodySubscriberType `json:"subscriber_type"`
-	TrialEndedAt                 *time.Time                                           `json:"trial_ended_at"`
-	UpdatedAt                    time.Time                                            `json:"updated_at"`
-	UsagesInCurrentBillingPeriod map[string]int                                       `json:"usages_in_current_billing_period"`
-}, error) {
+func (s *SubscriptionsService) Update(ctx context.Context, subscriptionId string, body SubscriptionsUpdateJSONRequestBody, opts ...RequestOption) (*SubscriptionsUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -5548,23 +2434,7 @@ func (s *SubscriptionsService) Update(ctx context.Context, subscriptionId string
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSubscriptionsUpdate, err)
 	}
-	var out struct {
-		ActivatedAt                  *time.Time                                           `json:"activated_at"`
-		AppName                      string                                               `json:"app_name"`
-		ChangedPlanAt                *time.Time                                           `json:"changed_plan_at"`
-		CreatedAt                    time.Time                                            `json:"created_at"`
-		Id                           *string                                              `json:"id,omitempty"`
-		LastBilledAt                 *time.Time                                           `json:"last_billed_at"`
-		LastPaidAt                   *time.Time                                           `json:"last_paid_at"`
-		Plan                         string                                               `json:"plan"`
-		PrecedingPlan                *string                                              `json:"preceding_plan"`
-		Status                       SubscriptionsUpdate200JSONResponseBodyStatus         `json:"status"`
-		SubscriberId                 openapi_types.UUID                                   `json:"subscriber_id"`
-		SubscriberType               SubscriptionsUpdate200JSONResponseBodySubscriberType `json:"subscriber_type"`
-		TrialEndedAt                 *time.Time                                           `json:"trial_ended_at"`
-		UpdatedAt                    time.Time                                            `json:"updated_at"`
-		UsagesInCurrentBillingPeriod map[string]int                                       `json:"usages_in_current_billing_period"`
-	}
+	var out SubscriptionsUpdateResponse
 	if err := s.c.rt.Do(ctx, &call, opSubscriptionsUpdate, req, &out); err != nil {
 		return nil, err
 	}
@@ -5579,148 +2449,7 @@ type TestAccountsService struct {
 // Create calls TestAccountsCreate.
 //
 // POST /test_accounts (operation TestAccountsCreate).
-func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreateJSONRequestBody, opts ...RequestOption) (*struct {
-	// BrandColor Example: #000000
-	BrandColor *string `json:"brand_color"`
-	Connected  bool    `json:"connected"`
-
-	// CountryCode Example: DE
-	CountryCode *string   `json:"country_code"`
-	CreatedAt   time.Time `json:"created_at"`
-
-	// Currency Example: EUR
-	Currency           *string   `json:"currency"`
-	GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-	// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	Id openapi_types.UUID `json:"id"`
-
-	// Kind Example: printer
-	Kind        *TestAccountsCreate201JSONResponseBodyKind   `json:"kind,omitempty"`
-	Kinds       []TestAccountsCreate201JSONResponseBodyKinds `json:"kinds"`
-	LogoUrl     *string                                      `json:"logo_url"`
-	Memberships []struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id     openapi_types.UUID `json:"id"`
-		Person struct {
-			// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
-			AvatarUrl *string `json:"avatar_url"`
-			Connected bool    `json:"connected"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Currency Example: EUR
-			Currency *string `json:"currency"`
-
-			// Email Example: jane.doe@gmail.com
-			Email openapi_types.Email `json:"email"`
-
-			// EmailConfirmed Example: true
-			EmailConfirmed bool `json:"email_confirmed"`
-
-			// FirstName Example: Lisa
-			FirstName string `json:"first_name"`
-
-			// FullName Example: Jane Doe
-			FullName           string    `json:"full_name"`
-			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-			Id openapi_types.UUID `json:"id"`
-
-			// Locale Example: de
-			Locale TestAccountsCreate201JSONResponseBodyMembershipsPersonLocale `json:"locale"`
-
-			// Name Example: Simpson
-			Name string `json:"name"`
-
-			// Pronoun Example: She/Her
-			Pronoun                                *TestAccountsCreate201JSONResponseBodyMembershipsPersonPronoun        `json:"pronoun,omitempty"`
-			RequestedOauthScopes                   *[]string                                                             `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string                                                             `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Subscription                           TestAccountsCreate201JSONResponseBody_Memberships_Person_Subscription `json:"subscription"`
-
-			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId *string `json:"test_account_owner_id"`
-
-			// TimeZone Example: UTC
-			TimeZone                       string `json:"time_zone"`
-			TwoFactorAuthenticationEnabled bool   `json:"two_factor_authentication_enabled"`
-
-			// UnitSystem Example: metric
-			UnitSystem TestAccountsCreate201JSONResponseBodyMembershipsPersonUnitSystem `json:"unit_system"`
-			UpdatedAt  time.Time                                                        `json:"updated_at"`
-		} `json:"person"`
-		Roles     []string  `json:"roles"`
-		UpdatedAt time.Time `json:"updated_at"`
-	} `json:"memberships"`
-
-	// Name Example: Bounty Soap Inc.
-	Name                                   string    `json:"name"`
-	PrivateAccessToken                     *string   `json:"private_access_token"`
-	RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-	Sections                               struct {
-		Designer          *[]TestAccountsCreate201JSONResponseBodySectionsDesigner          `json:"designer,omitempty"`
-		MachineVendor     *[]TestAccountsCreate201JSONResponseBodySectionsMachineVendor     `json:"machine_vendor,omitempty"`
-		Printer           *[]TestAccountsCreate201JSONResponseBodySectionsPrinter           `json:"printer,omitempty"`
-		Publisher         *[]TestAccountsCreate201JSONResponseBodySectionsPublisher         `json:"publisher,omitempty"`
-		SoftwareDeveloper *[]TestAccountsCreate201JSONResponseBodySectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-		Supplier          *[]TestAccountsCreate201JSONResponseBodySectionsSupplier          `json:"supplier,omitempty"`
-	} `json:"sections"`
-	Sites []struct {
-		Address *struct {
-			Addition *string `json:"addition"`
-
-			// Addressee Example: Zaikio GmbH
-			Addressee string `json:"addressee"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       openapi_types.UUID `json:"id"`
-			Location []*float32         `json:"location"`
-
-			// Number Example: 1A
-			Number *string `json:"number"`
-
-			// State Example: Rheinland-Pfalz
-			State *string `json:"state"`
-
-			// Street Example: Emmerich-Josef-Straße
-			Street          string  `json:"street"`
-			StreetAndNumber *string `json:"street_and_number,omitempty"`
-
-			// Town Example: Mainz
-			Town      string    `json:"town"`
-			UpdatedAt time.Time `json:"updated_at"`
-
-			// ZipCode Example: 551166
-			ZipCode string `json:"zip_code"`
-		} `json:"address"`
-		CreatedAt   time.Time `json:"created_at"`
-		Headquarter bool      `json:"headquarter"`
-
-		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id        *openapi_types.UUID `json:"id,omitempty"`
-		Name      string              `json:"name"`
-		UpdatedAt time.Time           `json:"updated_at"`
-	} `json:"sites"`
-
-	// Slug Example: bounty-soap-inc
-	Slug         string                                             `json:"slug"`
-	Subscription TestAccountsCreate201JSONResponseBody_Subscription `json:"subscription"`
-
-	// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	TestAccountOwnerId *string   `json:"test_account_owner_id"`
-	UpdatedAt          time.Time `json:"updated_at"`
-}, error) {
+func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreateJSONRequestBody, opts ...RequestOption) (*TestAccountsCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -5729,148 +2458,7 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 	if err != nil {
 		return nil, s.c.rt.BuildError(opTestAccountsCreate, err)
 	}
-	var out struct {
-		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
-
-		// Kind Example: printer
-		Kind        *TestAccountsCreate201JSONResponseBodyKind   `json:"kind,omitempty"`
-		Kinds       []TestAccountsCreate201JSONResponseBodyKinds `json:"kinds"`
-		LogoUrl     *string                                      `json:"logo_url"`
-		Memberships []struct {
-			CreatedAt time.Time `json:"created_at"`
-
-			// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-			Id     openapi_types.UUID `json:"id"`
-			Person struct {
-				// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
-				AvatarUrl *string `json:"avatar_url"`
-				Connected bool    `json:"connected"`
-
-				// CountryCode Example: DE
-				CountryCode *string   `json:"country_code"`
-				CreatedAt   time.Time `json:"created_at"`
-
-				// Currency Example: EUR
-				Currency *string `json:"currency"`
-
-				// Email Example: jane.doe@gmail.com
-				Email openapi_types.Email `json:"email"`
-
-				// EmailConfirmed Example: true
-				EmailConfirmed bool `json:"email_confirmed"`
-
-				// FirstName Example: Lisa
-				FirstName string `json:"first_name"`
-
-				// FullName Example: Jane Doe
-				FullName           string    `json:"full_name"`
-				GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-				// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-				Id openapi_types.UUID `json:"id"`
-
-				// Locale Example: de
-				Locale TestAccountsCreate201JSONResponseBodyMembershipsPersonLocale `json:"locale"`
-
-				// Name Example: Simpson
-				Name string `json:"name"`
-
-				// Pronoun Example: She/Her
-				Pronoun                                *TestAccountsCreate201JSONResponseBodyMembershipsPersonPronoun        `json:"pronoun,omitempty"`
-				RequestedOauthScopes                   *[]string                                                             `json:"requested_oauth_scopes,omitempty"`
-				RequestedOauthScopesWaitingForApproval *[]string                                                             `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-				Subscription                           TestAccountsCreate201JSONResponseBody_Memberships_Person_Subscription `json:"subscription"`
-
-				// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-				TestAccountOwnerId *string `json:"test_account_owner_id"`
-
-				// TimeZone Example: UTC
-				TimeZone                       string `json:"time_zone"`
-				TwoFactorAuthenticationEnabled bool   `json:"two_factor_authentication_enabled"`
-
-				// UnitSystem Example: metric
-				UnitSystem TestAccountsCreate201JSONResponseBodyMembershipsPersonUnitSystem `json:"unit_system"`
-				UpdatedAt  time.Time                                                        `json:"updated_at"`
-			} `json:"person"`
-			Roles     []string  `json:"roles"`
-			UpdatedAt time.Time `json:"updated_at"`
-		} `json:"memberships"`
-
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		PrivateAccessToken                     *string   `json:"private_access_token"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]TestAccountsCreate201JSONResponseBodySectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]TestAccountsCreate201JSONResponseBodySectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]TestAccountsCreate201JSONResponseBodySectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]TestAccountsCreate201JSONResponseBodySectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]TestAccountsCreate201JSONResponseBodySectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]TestAccountsCreate201JSONResponseBodySectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-		Sites []struct {
-			Address *struct {
-				Addition *string `json:"addition"`
-
-				// Addressee Example: Zaikio GmbH
-				Addressee string `json:"addressee"`
-
-				// CountryCode Example: DE
-				CountryCode *string   `json:"country_code"`
-				CreatedAt   time.Time `json:"created_at"`
-
-				// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-				Id       openapi_types.UUID `json:"id"`
-				Location []*float32         `json:"location"`
-
-				// Number Example: 1A
-				Number *string `json:"number"`
-
-				// State Example: Rheinland-Pfalz
-				State *string `json:"state"`
-
-				// Street Example: Emmerich-Josef-Straße
-				Street          string  `json:"street"`
-				StreetAndNumber *string `json:"street_and_number,omitempty"`
-
-				// Town Example: Mainz
-				Town      string    `json:"town"`
-				UpdatedAt time.Time `json:"updated_at"`
-
-				// ZipCode Example: 551166
-				ZipCode string `json:"zip_code"`
-			} `json:"address"`
-			CreatedAt   time.Time `json:"created_at"`
-			Headquarter bool      `json:"headquarter"`
-
-			// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-			Id        *openapi_types.UUID `json:"id,omitempty"`
-			Name      string              `json:"name"`
-			UpdatedAt time.Time           `json:"updated_at"`
-		} `json:"sites"`
-
-		// Slug Example: bounty-soap-inc
-		Slug         string                                             `json:"slug"`
-		Subscription TestAccountsCreate201JSONResponseBody_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
-	}
+	var out TestAccountsCreateResponse
 	if err := s.c.rt.Do(ctx, &call, opTestAccountsCreate, req, &out); err != nil {
 		return nil, err
 	}
@@ -5880,7 +2468,7 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 // Delete calls TestAccountsDelete.
 //
 // DELETE /test_accounts/{test_account_id} (operation TestAccountsDelete).
-func (s *TestAccountsService) Delete(ctx context.Context, testAccountId openapi_types.UUID, opts ...RequestOption) error {
+func (s *TestAccountsService) Delete(ctx context.Context, testAccountId string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
@@ -5895,148 +2483,7 @@ func (s *TestAccountsService) Delete(ctx context.Context, testAccountId openapi_
 // Get calls TestAccountsGet.
 //
 // GET /test_accounts/{test_account_id} (operation TestAccountsGet).
-func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_types.UUID, opts ...RequestOption) (*struct {
-	// BrandColor Example: #000000
-	BrandColor *string `json:"brand_color"`
-	Connected  bool    `json:"connected"`
-
-	// CountryCode Example: DE
-	CountryCode *string   `json:"country_code"`
-	CreatedAt   time.Time `json:"created_at"`
-
-	// Currency Example: EUR
-	Currency           *string   `json:"currency"`
-	GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-	// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	Id openapi_types.UUID `json:"id"`
-
-	// Kind Example: printer
-	Kind        *TestAccountsGet200JSONResponseBodyKind   `json:"kind,omitempty"`
-	Kinds       []TestAccountsGet200JSONResponseBodyKinds `json:"kinds"`
-	LogoUrl     *string                                   `json:"logo_url"`
-	Memberships []struct {
-		CreatedAt time.Time `json:"created_at"`
-
-		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id     openapi_types.UUID `json:"id"`
-		Person struct {
-			// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
-			AvatarUrl *string `json:"avatar_url"`
-			Connected bool    `json:"connected"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Currency Example: EUR
-			Currency *string `json:"currency"`
-
-			// Email Example: jane.doe@gmail.com
-			Email openapi_types.Email `json:"email"`
-
-			// EmailConfirmed Example: true
-			EmailConfirmed bool `json:"email_confirmed"`
-
-			// FirstName Example: Lisa
-			FirstName string `json:"first_name"`
-
-			// FullName Example: Jane Doe
-			FullName           string    `json:"full_name"`
-			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-			Id openapi_types.UUID `json:"id"`
-
-			// Locale Example: de
-			Locale TestAccountsGet200JSONResponseBodyMembershipsPersonLocale `json:"locale"`
-
-			// Name Example: Simpson
-			Name string `json:"name"`
-
-			// Pronoun Example: She/Her
-			Pronoun                                *TestAccountsGet200JSONResponseBodyMembershipsPersonPronoun        `json:"pronoun,omitempty"`
-			RequestedOauthScopes                   *[]string                                                          `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string                                                          `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Subscription                           TestAccountsGet200JSONResponseBody_Memberships_Person_Subscription `json:"subscription"`
-
-			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId *string `json:"test_account_owner_id"`
-
-			// TimeZone Example: UTC
-			TimeZone                       string `json:"time_zone"`
-			TwoFactorAuthenticationEnabled bool   `json:"two_factor_authentication_enabled"`
-
-			// UnitSystem Example: metric
-			UnitSystem TestAccountsGet200JSONResponseBodyMembershipsPersonUnitSystem `json:"unit_system"`
-			UpdatedAt  time.Time                                                     `json:"updated_at"`
-		} `json:"person"`
-		Roles     []string  `json:"roles"`
-		UpdatedAt time.Time `json:"updated_at"`
-	} `json:"memberships"`
-
-	// Name Example: Bounty Soap Inc.
-	Name                                   string    `json:"name"`
-	PrivateAccessToken                     *string   `json:"private_access_token"`
-	RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-	Sections                               struct {
-		Designer          *[]TestAccountsGet200JSONResponseBodySectionsDesigner          `json:"designer,omitempty"`
-		MachineVendor     *[]TestAccountsGet200JSONResponseBodySectionsMachineVendor     `json:"machine_vendor,omitempty"`
-		Printer           *[]TestAccountsGet200JSONResponseBodySectionsPrinter           `json:"printer,omitempty"`
-		Publisher         *[]TestAccountsGet200JSONResponseBodySectionsPublisher         `json:"publisher,omitempty"`
-		SoftwareDeveloper *[]TestAccountsGet200JSONResponseBodySectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-		Supplier          *[]TestAccountsGet200JSONResponseBodySectionsSupplier          `json:"supplier,omitempty"`
-	} `json:"sections"`
-	Sites []struct {
-		Address *struct {
-			Addition *string `json:"addition"`
-
-			// Addressee Example: Zaikio GmbH
-			Addressee string `json:"addressee"`
-
-			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
-
-			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       openapi_types.UUID `json:"id"`
-			Location []*float32         `json:"location"`
-
-			// Number Example: 1A
-			Number *string `json:"number"`
-
-			// State Example: Rheinland-Pfalz
-			State *string `json:"state"`
-
-			// Street Example: Emmerich-Josef-Straße
-			Street          string  `json:"street"`
-			StreetAndNumber *string `json:"street_and_number,omitempty"`
-
-			// Town Example: Mainz
-			Town      string    `json:"town"`
-			UpdatedAt time.Time `json:"updated_at"`
-
-			// ZipCode Example: 551166
-			ZipCode string `json:"zip_code"`
-		} `json:"address"`
-		CreatedAt   time.Time `json:"created_at"`
-		Headquarter bool      `json:"headquarter"`
-
-		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id        *openapi_types.UUID `json:"id,omitempty"`
-		Name      string              `json:"name"`
-		UpdatedAt time.Time           `json:"updated_at"`
-	} `json:"sites"`
-
-	// Slug Example: bounty-soap-inc
-	Slug         string                                          `json:"slug"`
-	Subscription TestAccountsGet200JSONResponseBody_Subscription `json:"subscription"`
-
-	// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	TestAccountOwnerId *string   `json:"test_account_owner_id"`
-	UpdatedAt          time.Time `json:"updated_at"`
-}, error) {
+func (s *TestAccountsService) Get(ctx context.Context, testAccountId string, opts ...RequestOption) (*TestAccountsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -6045,148 +2492,7 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountId openapi_typ
 	if err != nil {
 		return nil, s.c.rt.BuildError(opTestAccountsGet, err)
 	}
-	var out struct {
-		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id openapi_types.UUID `json:"id"`
-
-		// Kind Example: printer
-		Kind        *TestAccountsGet200JSONResponseBodyKind   `json:"kind,omitempty"`
-		Kinds       []TestAccountsGet200JSONResponseBodyKinds `json:"kinds"`
-		LogoUrl     *string                                   `json:"logo_url"`
-		Memberships []struct {
-			CreatedAt time.Time `json:"created_at"`
-
-			// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-			Id     openapi_types.UUID `json:"id"`
-			Person struct {
-				// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
-				AvatarUrl *string `json:"avatar_url"`
-				Connected bool    `json:"connected"`
-
-				// CountryCode Example: DE
-				CountryCode *string   `json:"country_code"`
-				CreatedAt   time.Time `json:"created_at"`
-
-				// Currency Example: EUR
-				Currency *string `json:"currency"`
-
-				// Email Example: jane.doe@gmail.com
-				Email openapi_types.Email `json:"email"`
-
-				// EmailConfirmed Example: true
-				EmailConfirmed bool `json:"email_confirmed"`
-
-				// FirstName Example: Lisa
-				FirstName string `json:"first_name"`
-
-				// FullName Example: Jane Doe
-				FullName           string    `json:"full_name"`
-				GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
-
-				// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-				Id openapi_types.UUID `json:"id"`
-
-				// Locale Example: de
-				Locale TestAccountsGet200JSONResponseBodyMembershipsPersonLocale `json:"locale"`
-
-				// Name Example: Simpson
-				Name string `json:"name"`
-
-				// Pronoun Example: She/Her
-				Pronoun                                *TestAccountsGet200JSONResponseBodyMembershipsPersonPronoun        `json:"pronoun,omitempty"`
-				RequestedOauthScopes                   *[]string                                                          `json:"requested_oauth_scopes,omitempty"`
-				RequestedOauthScopesWaitingForApproval *[]string                                                          `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-				Subscription                           TestAccountsGet200JSONResponseBody_Memberships_Person_Subscription `json:"subscription"`
-
-				// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-				TestAccountOwnerId *string `json:"test_account_owner_id"`
-
-				// TimeZone Example: UTC
-				TimeZone                       string `json:"time_zone"`
-				TwoFactorAuthenticationEnabled bool   `json:"two_factor_authentication_enabled"`
-
-				// UnitSystem Example: metric
-				UnitSystem TestAccountsGet200JSONResponseBodyMembershipsPersonUnitSystem `json:"unit_system"`
-				UpdatedAt  time.Time                                                     `json:"updated_at"`
-			} `json:"person"`
-			Roles     []string  `json:"roles"`
-			UpdatedAt time.Time `json:"updated_at"`
-		} `json:"memberships"`
-
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		PrivateAccessToken                     *string   `json:"private_access_token"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]TestAccountsGet200JSONResponseBodySectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]TestAccountsGet200JSONResponseBodySectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]TestAccountsGet200JSONResponseBodySectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]TestAccountsGet200JSONResponseBodySectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]TestAccountsGet200JSONResponseBodySectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]TestAccountsGet200JSONResponseBodySectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-		Sites []struct {
-			Address *struct {
-				Addition *string `json:"addition"`
-
-				// Addressee Example: Zaikio GmbH
-				Addressee string `json:"addressee"`
-
-				// CountryCode Example: DE
-				CountryCode *string   `json:"country_code"`
-				CreatedAt   time.Time `json:"created_at"`
-
-				// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-				Id       openapi_types.UUID `json:"id"`
-				Location []*float32         `json:"location"`
-
-				// Number Example: 1A
-				Number *string `json:"number"`
-
-				// State Example: Rheinland-Pfalz
-				State *string `json:"state"`
-
-				// Street Example: Emmerich-Josef-Straße
-				Street          string  `json:"street"`
-				StreetAndNumber *string `json:"street_and_number,omitempty"`
-
-				// Town Example: Mainz
-				Town      string    `json:"town"`
-				UpdatedAt time.Time `json:"updated_at"`
-
-				// ZipCode Example: 551166
-				ZipCode string `json:"zip_code"`
-			} `json:"address"`
-			CreatedAt   time.Time `json:"created_at"`
-			Headquarter bool      `json:"headquarter"`
-
-			// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-			Id        *openapi_types.UUID `json:"id,omitempty"`
-			Name      string              `json:"name"`
-			UpdatedAt time.Time           `json:"updated_at"`
-		} `json:"sites"`
-
-		// Slug Example: bounty-soap-inc
-		Slug         string                                          `json:"slug"`
-		Subscription TestAccountsGet200JSONResponseBody_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
-	}
+	var out TestAccountsGetResponse
 	if err := s.c.rt.Do(ctx, &call, opTestAccountsGet, req, &out); err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ func TestNexaasIDContract(t *testing.T) {
 
 	p, err := c.Profile.Get(ctx)
 	mustNotNil("GetProfile", p, err)
-	if err == nil && p.Id.String() == "00000000-0000-0000-0000-000000000000" {
+	if err == nil && p.Id == "00000000-0000-0000-0000-000000000000" {
 		t.Errorf("GetProfile: zero id")
 	}
 	pi, err := c.Profile.ProfessionalInfo(ctx)

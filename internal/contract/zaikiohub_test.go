@@ -69,7 +69,7 @@ func TestZaikioHubPaging(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got = append(got, conn.ConnectableId.String())
+		got = append(got, conn.ConnectableId)
 	}
 	if len(got) != total {
 		t.Fatalf("got %d items, want %d: %v", len(got), total, got)

@@ -30,6 +30,7 @@ import (
 	"github.com/idsdk/idsdk-go/auth"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/internal/redact"
+	"github.com/idsdk/idsdk-go/internal/wire"
 	"github.com/idsdk/idsdk-go/observe"
 	"github.com/idsdk/idsdk-go/regions"
 	"github.com/idsdk/idsdk-go/retry"
@@ -606,7 +607,7 @@ func readRaw(op *Operation, resp *http.Response, out *rawBody) error {
 
 func decodeJSON(op *Operation, resp *http.Response, out any) error {
 	ct := resp.Header.Get("Content-Type")
-	fail := func(err error, body []byte) error {
+	fail := func(err error, body []byte) *sdkerrors.DecodeError {
 		if len(body) > sdkerrors.MaxBodyBytes {
 			body = body[:sdkerrors.MaxBodyBytes]
 		}
@@ -633,8 +634,14 @@ func decodeJSON(op *Operation, resp *http.Response, out any) error {
 			body = append(wrapped, '}')
 		}
 	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return fail(err, body)
+	if err := wire.Decode(body, out); err != nil {
+		de := fail(err, body)
+		var fe *wire.FieldError
+		if errors.As(err, &fe) {
+			// Only members failed: out holds the rest of the answer.
+			de.Path, de.Value = fe.Path, out
+		}
+		return de
 	}
 	return nil
 }

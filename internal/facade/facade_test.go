@@ -2,6 +2,7 @@ package facade_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -59,7 +60,7 @@ func TestGetProfileSendsAndDecodes(t *testing.T) {
 	if diff := cmp.Diff("Ana Souza", *p.FullName); diff != "" {
 		t.Errorf("full_name: %s", diff)
 	}
-	if p.Id.String() != "1f0c7a8e-9c57-4b0e-8f5b-2f4a8d3c6b71" || p.Birth.String() != "1990-04-01" {
+	if p.Id != "1f0c7a8e-9c57-4b0e-8f5b-2f4a8d3c6b71" || p.Birth.String() != "1990-04-01" {
 		t.Errorf("decoded %+v", p)
 	}
 	want := map[string]string{
@@ -230,6 +231,50 @@ func TestBadSuccessBodies(t *testing.T) {
 				t.Fatalf("err = %v, want a *DecodeError for a 200", err)
 			}
 		})
+	}
+}
+
+// A member that does not fit its Go type names itself in the error, and the
+// rest of the answer, the body and unknown members stay reachable.
+func TestDecodeErrorNamesTheMemberAndKeepsTheRest(t *testing.T) {
+	body := `{"id":"1f0c7a8e-9c57-4b0e-8f5b-2f4a8d3c6b71","full_name":"Ana Souza","birth":"the first of April","pronouns":"she/her"}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	_, err := newClient(t, srv.URL).Profile.Get(context.Background())
+	var de *sdkerrors.DecodeError
+	if !errors.As(err, &de) || de.Path != "birth" || !strings.Contains(err.Error(), "birth") {
+		t.Fatalf("err = %v, want a *DecodeError naming birth", err)
+	}
+	if string(de.Body) != body {
+		t.Errorf("body %q", de.Body)
+	}
+	p, ok := de.Value.(*nexaasid.Profile)
+	if !ok || p.FullName == nil || *p.FullName != "Ana Souza" || p.Birth != nil || string(p.Unknown) != `{"pronouns":"she/her"}` {
+		t.Errorf("rest of the answer: %#v", de.Value)
+	}
+}
+
+// Members the document does not declare come back from a call and are
+// sent again when the value is written.
+func TestUnknownMembersSurviveACall(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"1f0c7a8e-9c57-4b0e-8f5b-2f4a8d3c6b71","full_name":"Ana Souza","pronouns":"she/her","links":{"site":"https://ana.example"}}`)
+	}))
+	defer srv.Close()
+	p, err := newClient(t, srv.URL).Profile.Get(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"full_name":"Ana Souza","id":"1f0c7a8e-9c57-4b0e-8f5b-2f4a8d3c6b71","pronouns":"she/her","links":{"site":"https://ana.example"}}`; string(out) != want {
+		t.Errorf("re-encoded\n got %s\nwant %s", out, want)
 	}
 }
 

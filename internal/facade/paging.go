@@ -1,15 +1,17 @@
 package facade
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/idsdk/idsdk-go/internal/wire"
 )
 
 // Paging styles.
@@ -69,46 +71,55 @@ func (p *Page[T]) receiveHeader(h http.Header) {
 
 // UnmarshalJSON decodes a bare array, or an object holding the items
 // under spec.Items with the total and next checkpoint beside them.
-func (p *Page[T]) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '[' {
-		return json.Unmarshal(b, &p.Items)
+func (p *Page[T]) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, p) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: one pass, each
+// item decoded where it stands.
+func (p *Page[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() == '[' {
+		return wire.UnmarshalFrom(dec, &p.Items)
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(b, &obj); err != nil {
+	if _, err := dec.ReadToken(); err != nil { // '{' (or a type error)
 		return err
 	}
 	field := p.spec.Items
-	if field == "" {
-		for k, v := range obj {
-			if t := bytes.TrimSpace(v); len(t) > 0 && t[0] == '[' {
-				if field != "" {
-					return fmt.Errorf("page has several array fields (%s, %s)", field, k)
-				}
-				field = k
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		k, kind := name.String(), dec.PeekKind()
+		switch {
+		case kind == '[' && (k == field || field == ""):
+			if field == "" && p.Items != nil {
+				return fmt.Errorf("page has several array fields (%s)", k)
+			}
+			if err := wire.UnmarshalFrom(dec, &p.Items); err != nil {
+				return err
+			}
+			if field == "" && p.Items == nil {
+				p.Items = []T{}
+			}
+		case k == p.spec.Total && k != "":
+			raw, err := dec.ReadValue()
+			if err != nil {
+				return err
+			}
+			if v, err := strconv.Atoi(strings.Trim(string(raw), `"`)); err == nil {
+				p.Total, p.HasTotal = v, true
+			}
+		case k == p.spec.Next && k != "" && kind == '"':
+			if err := wire.UnmarshalFrom(dec, &p.Next); err != nil {
+				return err
+			}
+		default:
+			if err := dec.SkipValue(); err != nil {
+				return err
 			}
 		}
 	}
-	if raw, ok := obj[field]; ok && field != "" && string(bytes.TrimSpace(raw)) != "null" {
-		if err := json.Unmarshal(raw, &p.Items); err != nil {
-			return fmt.Errorf("page items %q: %w", field, err)
-		}
-	}
-	if raw, ok := obj[p.spec.Total]; ok && p.spec.Total != "" {
-		var n json.Number
-		if err := json.Unmarshal(raw, &n); err == nil {
-			if v, err := n.Int64(); err == nil {
-				p.Total, p.HasTotal = int(v), true
-			}
-		}
-	}
-	if raw, ok := obj[p.spec.Next]; ok && p.spec.Next != "" {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			p.Next = s
-		}
-	}
-	return nil
+	_, err := dec.ReadToken() // '}'
+	return err
 }
 
 // Paginate walks the pages of a list operation. params is a pointer to the
