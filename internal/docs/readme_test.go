@@ -19,9 +19,10 @@ import (
 // A README Go block is either a whole file (it starts with "package") or a
 // fragment: an optional import block, then statements, which the test puts
 // in the body of a function with ctx context.Context in scope that returns
-// an error (so a fragment may "return err"; nil is returned at its end). Packages the
-// fragment names without importing (context, errors, os, ...) are imported
-// for it from knownImports. Variables it declares may stay unused.
+// an error (so a fragment may "return err"; nil is returned at its end).
+// Packages the fragment names without importing (context, errors, os, ...)
+// are imported for it from knownImports. Variables it declares may stay
+// unused; any other name it uses must be declared in it.
 var knownImports = map[string]string{
 	"context":    "context",
 	"errors":     "errors",
@@ -47,7 +48,13 @@ var knownImports = map[string]string{
 	"auth0auth":  "github.com/idsdk/idsdk-go/gen/auth0auth",
 	"nexaasid":   "github.com/idsdk/idsdk-go/gen/nexaasid",
 	"zaikiohub":  "github.com/idsdk/idsdk-go/gen/zaikiohub",
-	"sandbox":    "github.com/idsdk/idsdk-go/sandbox",
+	"oidc":       "github.com/idsdk/idsdk-go/auth/oidc",
+	"observe":    "github.com/idsdk/idsdk-go/observe",
+	"idsdkotel":  "github.com/idsdk/idsdk-go/otel",
+	"sqlite":     "github.com/idsdk/idsdk-go/auth/tokenstore/sqlite",
+	"postgres":   "github.com/idsdk/idsdk-go/auth/tokenstore/postgres",
+	"crypto":     "crypto",
+	"strings":    "strings",
 }
 
 var goBlock = regexp.MustCompile("(?ms)^```go\n(.*?)^```")
