@@ -12,13 +12,18 @@ import (
 
 // SignupParams are the fields of a database connection sign-up.
 type SignupParams struct {
-	// Email, Password and Connection (the database connection's name) are
+	// Password and Connection (the database connection's name) are
 	// required.
-	Email      string
 	Password   string
 	Connection string
-	// Username, when the connection requires one.
-	Username string
+	// Email, PhoneNumber and Username identify the user: at least one is
+	// required, and the connection decides which it accepts (sign-up by
+	// phone number or username needs the connection's flexible
+	// identifiers, and a connection that requires a username needs it in
+	// addition).
+	Email       string
+	PhoneNumber string
+	Username    string
 	// GivenName, FamilyName, Name, Nickname and Picture fill the profile.
 	GivenName  string
 	FamilyName string
@@ -29,9 +34,10 @@ type SignupParams struct {
 	UserMetadata map[string]any
 }
 
-// String shows the e-mail address and the connection, not the password.
+// String shows the identifiers and the connection, not the password.
 func (p SignupParams) String() string {
-	return fmt.Sprintf("auth0.SignupParams{Email: %q, Connection: %q, Username: %q, Password: %s}", p.Email, p.Connection, p.Username, redact.Placeholder)
+	return fmt.Sprintf("auth0.SignupParams{Email: %q, PhoneNumber: %q, Username: %q, Connection: %q, Password: %s}",
+		p.Email, p.PhoneNumber, p.Username, p.Connection, redact.Placeholder)
 }
 
 // GoString is String.
@@ -50,23 +56,33 @@ func (p SignupParams) MarshalJSON() ([]byte, error) { return redact.JSON(p.Strin
 type SignupResult struct {
 	// ID is the user's id in the connection (without the "auth0|" prefix).
 	ID string
-	// Email is the user's e-mail address.
+	// Email is the user's e-mail address, when it signed up with one.
 	Email string
 	// EmailVerified reports whether the address is verified.
 	EmailVerified bool
+	// PhoneNumber is the user's phone number, when it signed up with one.
+	PhoneNumber string
+	// PhoneVerified reports whether the phone number is verified.
+	PhoneVerified bool
+	// Username is the user's username, when it signed up with one.
+	Username string
 }
 
 // Signup creates a user in a database connection
-// (POST /dbconnections/signup). A taken e-mail address gives an error
+// (POST /dbconnections/signup), identified by its e-mail address, phone
+// number or username (at least one). A taken identifier gives an error
 // whose *errors.Auth0AuthError has Code "invalid_signup" or "user_exists".
 func (c *Client) Signup(ctx context.Context, p SignupParams) (*SignupResult, error) {
-	if p.Email == "" || p.Password == "" || p.Connection == "" {
-		return nil, errors.New("auth0: Signup needs Email, Password and Connection")
+	if p.Email == "" && p.PhoneNumber == "" && p.Username == "" {
+		return nil, errors.New("auth0: Signup needs an Email, a PhoneNumber or a Username")
 	}
-	email := p.Email
+	if p.Password == "" || p.Connection == "" {
+		return nil, errors.New("auth0: Signup needs Password and Connection")
+	}
 	body := auth0auth.SignupJSONRequestBody{
-		ClientId: c.clientID, Connection: p.Connection, Email: &email, Password: p.Password,
-		Username: opt(p.Username), GivenName: opt(p.GivenName), FamilyName: opt(p.FamilyName),
+		ClientId: c.clientID, Connection: p.Connection, Password: p.Password,
+		Email: opt(p.Email), PhoneNumber: opt(p.PhoneNumber), Username: opt(p.Username),
+		GivenName: opt(p.GivenName), FamilyName: opt(p.FamilyName),
 		Name: opt(p.Name), Nickname: opt(p.Nickname), Picture: opt(p.Picture),
 	}
 	if p.UserMetadata != nil {
@@ -77,17 +93,10 @@ func (c *Client) Signup(ctx context.Context, p SignupParams) (*SignupResult, err
 	if err != nil {
 		return nil, c.scrub(err, p.Password)
 	}
-	r := &SignupResult{}
-	if out.UnderscoreId != nil {
-		r.ID = *out.UnderscoreId
-	}
-	if out.Email != nil {
-		r.Email = *out.Email
-	}
-	if out.EmailVerified != nil {
-		r.EmailVerified = *out.EmailVerified
-	}
-	return r, nil
+	return &SignupResult{
+		ID: deref(out.UnderscoreId), Email: deref(out.Email), EmailVerified: deref(out.EmailVerified),
+		PhoneNumber: deref(out.PhoneNumber), PhoneVerified: deref(out.PhoneVerified), Username: deref(out.Username),
+	}, nil
 }
 
 // ChangePassword makes Auth0 e-mail the user of a database connection a
@@ -125,4 +134,13 @@ func opt(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// deref is the value p points to, or T's zero value for nil.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
 }

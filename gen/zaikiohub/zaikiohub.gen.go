@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/idsdk/idsdk-go/internal/wire"
+	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -9309,13 +9310,13 @@ func (e TestAccountsCreateJSONBodyTestAccountSectionsSupplier) Valid() bool {
 
 // Addon defines model for Addon.
 type Addon struct {
-	Connected     bool             `json:"connected"`
-	EntryPointUrl *string          `json:"entry_point_url"`
-	Id            string           `json:"id"`
-	LogoUrl       *string          `json:"logo_url"`
-	Name          string           `json:"name"`
-	PlanStatus    *AddonPlanStatus `json:"plan_status"`
-	VendorName    string           `json:"vendor_name"`
+	Connected     bool                               `json:"connected"`
+	EntryPointUrl nullable.Nullable[string]          `json:"entry_point_url"`
+	Id            string                             `json:"id"`
+	LogoUrl       nullable.Nullable[string]          `json:"logo_url"`
+	Name          string                             `json:"name"`
+	PlanStatus    nullable.Nullable[AddonPlanStatus] `json:"plan_status"`
+	VendorName    string                             `json:"vendor_name"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -9328,15 +9329,15 @@ type AddonPlanStatus string
 // App defines model for App.
 type App struct {
 	Configuration struct {
-		Category           AppConfigurationCategory `json:"category"`
-		DesiredOauthScopes *[]string                `json:"desired_oauth_scopes,omitempty"`
-		EntryPointUrl      *string                  `json:"entry_point_url,omitempty"`
+		Category           AppConfigurationCategory  `json:"category"`
+		DesiredOauthScopes *[]string                 `json:"desired_oauth_scopes,omitempty"`
+		EntryPointUrl      nullable.Nullable[string] `json:"entry_point_url,omitempty"`
 		Events             *[]struct {
 			BearerKind   *AppConfigurationEventsBearerKind `json:"bearer_kind,omitempty"`
-			Example      *string                           `json:"example,omitempty"`
+			Example      nullable.Nullable[string]         `json:"example,omitempty"`
 			Name         string                            `json:"name"`
 			Translations *[]struct {
-				Description *string                                   `json:"description,omitempty"`
+				Description nullable.Nullable[string]                 `json:"description,omitempty"`
 				Locale      *AppConfigurationEventsTranslationsLocale `json:"locale,omitempty"`
 				Title       string                                    `json:"title"`
 			} `json:"translations,omitempty"`
@@ -9346,19 +9347,19 @@ type App struct {
 			Kind         AppConfigurationOauthScopesKind `json:"kind"`
 			Name         string                          `json:"name"`
 			Translations *[]struct {
-				Description *string                                        `json:"description,omitempty"`
+				Description nullable.Nullable[string]                      `json:"description,omitempty"`
 				Locale      *AppConfigurationOauthScopesTranslationsLocale `json:"locale,omitempty"`
 				Title       string                                         `json:"title"`
 			} `json:"translations,omitempty"`
 		} `json:"oauth_scopes,omitempty"`
 		SubscribedEvents *[]string `json:"subscribed_events,omitempty"`
 		Translations     *[]struct {
-			Description *string                             `json:"description,omitempty"`
+			Description nullable.Nullable[string]           `json:"description,omitempty"`
 			Locale      *AppConfigurationTranslationsLocale `json:"locale,omitempty"`
-			Summary     *string                             `json:"summary,omitempty"`
+			Summary     nullable.Nullable[string]           `json:"summary,omitempty"`
 			Title       string                              `json:"title"`
 		} `json:"translations,omitempty"`
-		WebhookUrl *string `json:"webhook_url,omitempty"`
+		WebhookUrl nullable.Nullable[string] `json:"webhook_url,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -9393,13 +9394,13 @@ type AppUpdateResponse struct {
 	Configuration struct {
 		Category           AppUpdateResponseConfigurationCategory `json:"category"`
 		DesiredOauthScopes *[]string                              `json:"desired_oauth_scopes,omitempty"`
-		EntryPointUrl      *string                                `json:"entry_point_url,omitempty"`
+		EntryPointUrl      nullable.Nullable[string]              `json:"entry_point_url,omitempty"`
 		Events             *[]struct {
 			BearerKind   *AppUpdateResponseConfigurationEventsBearerKind `json:"bearer_kind,omitempty"`
-			Example      *string                                         `json:"example,omitempty"`
+			Example      nullable.Nullable[string]                       `json:"example,omitempty"`
 			Name         string                                          `json:"name"`
 			Translations *[]struct {
-				Description *string `json:"description,omitempty"`
+				Description nullable.Nullable[string] `json:"description,omitempty"`
 
 				// Locale Example: de
 				Locale *AppUpdateResponseConfigurationEventsTranslationsLocale `json:"locale,omitempty"`
@@ -9411,7 +9412,7 @@ type AppUpdateResponse struct {
 			Kind         AppUpdateResponseConfigurationOauthScopesKind `json:"kind"`
 			Name         string                                        `json:"name"`
 			Translations *[]struct {
-				Description *string `json:"description,omitempty"`
+				Description nullable.Nullable[string] `json:"description,omitempty"`
 
 				// Locale Example: de
 				Locale *AppUpdateResponseConfigurationOauthScopesTranslationsLocale `json:"locale,omitempty"`
@@ -9420,14 +9421,14 @@ type AppUpdateResponse struct {
 		} `json:"oauth_scopes,omitempty"`
 		SubscribedEvents *[]string `json:"subscribed_events,omitempty"`
 		Translations     *[]struct {
-			Description *string `json:"description,omitempty"`
+			Description nullable.Nullable[string] `json:"description,omitempty"`
 
 			// Locale Example: de
 			Locale  *AppUpdateResponseConfigurationTranslationsLocale `json:"locale,omitempty"`
-			Summary *string                                           `json:"summary,omitempty"`
+			Summary nullable.Nullable[string]                         `json:"summary,omitempty"`
 			Title   string                                            `json:"title"`
 		} `json:"translations,omitempty"`
-		WebhookUrl *string `json:"webhook_url,omitempty"`
+		WebhookUrl nullable.Nullable[string] `json:"webhook_url,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -9459,13 +9460,13 @@ type AppUpdateResponseConfigurationTranslationsLocale string
 
 // BusinessRelationship defines model for BusinessRelationship.
 type BusinessRelationship struct {
-	CreatedAt  time.Time                `json:"created_at"`
-	Id         string                   `json:"id"`
-	Kind       BusinessRelationshipKind `json:"kind"`
-	Reference  *string                  `json:"reference"`
-	TargetId   string                   `json:"target_id"`
-	TargetName string                   `json:"target_name"`
-	UpdatedAt  time.Time                `json:"updated_at"`
+	CreatedAt  time.Time                 `json:"created_at"`
+	Id         string                    `json:"id"`
+	Kind       BusinessRelationshipKind  `json:"kind"`
+	Reference  nullable.Nullable[string] `json:"reference"`
+	TargetId   string                    `json:"target_id"`
+	TargetName string                    `json:"target_name"`
+	UpdatedAt  time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -9519,16 +9520,16 @@ type GetPersonOrganizationMembershipsItem struct {
 	Id           string `json:"id"`
 	Organization struct {
 		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
+		BrandColor nullable.Nullable[string] `json:"brand_color"`
+		Connected  bool                      `json:"connected"`
 
 		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+		CreatedAt   time.Time                 `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
+		Currency           nullable.Nullable[string] `json:"currency"`
+		GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id string `json:"id"`
@@ -9536,7 +9537,7 @@ type GetPersonOrganizationMembershipsItem struct {
 		// Kind Example: printer
 		Kind    *GetPersonOrganizationMembershipsItemOrganizationKind   `json:"kind,omitempty"`
 		Kinds   []GetPersonOrganizationMembershipsItemOrganizationKinds `json:"kinds"`
-		LogoUrl *string                                                 `json:"logo_url"`
+		LogoUrl nullable.Nullable[string]                               `json:"logo_url"`
 
 		// Name Example: Bounty Soap Inc.
 		Name                                   string    `json:"name"`
@@ -9556,8 +9557,8 @@ type GetPersonOrganizationMembershipsItem struct {
 		Subscription GetPersonOrganizationMembershipsItem_Organization_Subscription `json:"subscription"`
 
 		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
+		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+		UpdatedAt          time.Time                 `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -9639,16 +9640,16 @@ type JWTPublicKeysListResponseKeysKty string
 
 // Machine defines model for Machine.
 type Machine struct {
-	CreatedAt      time.Time              `json:"created_at"`
-	Id             string                 `json:"id"`
-	Kind           MachineKind            `json:"kind"`
-	Manufacturer   string                 `json:"manufacturer"`
-	ManufacturerId *MachineManufacturerId `json:"manufacturer_id,omitempty"`
-	Name           string                 `json:"name"`
-	OwnerId        *string                `json:"owner_id"`
-	SerialNumber   *string                `json:"serial_number"`
-	SiteId         *string                `json:"site_id"`
-	UpdatedAt      time.Time              `json:"updated_at"`
+	CreatedAt      time.Time                                `json:"created_at"`
+	Id             string                                   `json:"id"`
+	Kind           MachineKind                              `json:"kind"`
+	Manufacturer   string                                   `json:"manufacturer"`
+	ManufacturerId nullable.Nullable[MachineManufacturerId] `json:"manufacturer_id,omitempty"`
+	Name           string                                   `json:"name"`
+	OwnerId        nullable.Nullable[string]                `json:"owner_id"`
+	SerialNumber   nullable.Nullable[string]                `json:"serial_number"`
+	SiteId         nullable.Nullable[string]                `json:"site_id"`
+	UpdatedAt      time.Time                                `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -9678,9 +9679,9 @@ type MachinesCreateOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -9702,16 +9703,16 @@ type MachinesCreateResponse struct {
 	Manufacturer string `json:"manufacturer"`
 
 	// ManufacturerId Example: heidelberg
-	ManufacturerId *MachinesCreateResponseManufacturerId `json:"manufacturer_id,omitempty"`
+	ManufacturerId nullable.Nullable[MachinesCreateResponseManufacturerId] `json:"manufacturer_id,omitempty"`
 
 	// Name Example: Speedmaster 2020
-	Name    string  `json:"name"`
-	OwnerId *string `json:"owner_id"`
+	Name    string                    `json:"name"`
+	OwnerId nullable.Nullable[string] `json:"owner_id"`
 
 	// SerialNumber Example: HDB1337
-	SerialNumber *string   `json:"serial_number"`
-	SiteId       *string   `json:"site_id"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	SerialNumber nullable.Nullable[string] `json:"serial_number"`
+	SiteId       nullable.Nullable[string] `json:"site_id"`
+	UpdatedAt    time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -9741,9 +9742,9 @@ type MachinesGetOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -9765,16 +9766,16 @@ type MachinesGetResponse struct {
 	Manufacturer string `json:"manufacturer"`
 
 	// ManufacturerId Example: heidelberg
-	ManufacturerId *MachinesGetResponseManufacturerId `json:"manufacturer_id,omitempty"`
+	ManufacturerId nullable.Nullable[MachinesGetResponseManufacturerId] `json:"manufacturer_id,omitempty"`
 
 	// Name Example: Speedmaster 2020
-	Name    string  `json:"name"`
-	OwnerId *string `json:"owner_id"`
+	Name    string                    `json:"name"`
+	OwnerId nullable.Nullable[string] `json:"owner_id"`
 
 	// SerialNumber Example: HDB1337
-	SerialNumber *string   `json:"serial_number"`
-	SiteId       *string   `json:"site_id"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	SerialNumber nullable.Nullable[string] `json:"serial_number"`
+	SiteId       nullable.Nullable[string] `json:"site_id"`
+	UpdatedAt    time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -9813,9 +9814,9 @@ type MachinesUpdateOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -9827,15 +9828,15 @@ type MachinesUpdateOwnershipResponseAssetType string
 
 // ManufacturerMachine defines model for ManufacturerMachine.
 type ManufacturerMachine struct {
-	CreatedAt      time.Time                          `json:"created_at"`
-	Id             string                             `json:"id"`
-	Kind           ManufacturerMachineKind            `json:"kind"`
-	ManufacturerId *ManufacturerMachineManufacturerId `json:"manufacturer_id"`
-	Name           string                             `json:"name"`
-	OwnerId        *string                            `json:"owner_id"`
-	SerialNumber   *string                            `json:"serial_number"`
-	SiteId         *string                            `json:"site_id"`
-	UpdatedAt      time.Time                          `json:"updated_at"`
+	CreatedAt      time.Time                                            `json:"created_at"`
+	Id             string                                               `json:"id"`
+	Kind           ManufacturerMachineKind                              `json:"kind"`
+	ManufacturerId nullable.Nullable[ManufacturerMachineManufacturerId] `json:"manufacturer_id"`
+	Name           string                                               `json:"name"`
+	OwnerId        nullable.Nullable[string]                            `json:"owner_id"`
+	SerialNumber   nullable.Nullable[string]                            `json:"serial_number"`
+	SiteId         nullable.Nullable[string]                            `json:"site_id"`
+	UpdatedAt      time.Time                                            `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -9857,16 +9858,16 @@ type ManufacturerMachinesCreateResponse struct {
 	Kind ManufacturerMachinesCreateResponseKind `json:"kind"`
 
 	// ManufacturerId Example: heidelberg
-	ManufacturerId *ManufacturerMachinesCreateResponseManufacturerId `json:"manufacturer_id"`
+	ManufacturerId nullable.Nullable[ManufacturerMachinesCreateResponseManufacturerId] `json:"manufacturer_id"`
 
 	// Name Example: Speedmaster 2020
-	Name    string  `json:"name"`
-	OwnerId *string `json:"owner_id"`
+	Name    string                    `json:"name"`
+	OwnerId nullable.Nullable[string] `json:"owner_id"`
 
 	// SerialNumber Example: HDB1337
-	SerialNumber *string   `json:"serial_number"`
-	SiteId       *string   `json:"site_id"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	SerialNumber nullable.Nullable[string] `json:"serial_number"`
+	SiteId       nullable.Nullable[string] `json:"site_id"`
+	UpdatedAt    time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -9888,16 +9889,16 @@ type ManufacturerMachinesGetResponse struct {
 	Kind ManufacturerMachinesGetResponseKind `json:"kind"`
 
 	// ManufacturerId Example: heidelberg
-	ManufacturerId *ManufacturerMachinesGetResponseManufacturerId `json:"manufacturer_id"`
+	ManufacturerId nullable.Nullable[ManufacturerMachinesGetResponseManufacturerId] `json:"manufacturer_id"`
 
 	// Name Example: Speedmaster 2020
-	Name    string  `json:"name"`
-	OwnerId *string `json:"owner_id"`
+	Name    string                    `json:"name"`
+	OwnerId nullable.Nullable[string] `json:"owner_id"`
 
 	// SerialNumber Example: HDB1337
-	SerialNumber *string   `json:"serial_number"`
-	SiteId       *string   `json:"site_id"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	SerialNumber nullable.Nullable[string] `json:"serial_number"`
+	SiteId       nullable.Nullable[string] `json:"site_id"`
+	UpdatedAt    time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -9919,16 +9920,16 @@ type ManufacturerMachinesUpdateResponse struct {
 	Kind ManufacturerMachinesUpdateResponseKind `json:"kind"`
 
 	// ManufacturerId Example: heidelberg
-	ManufacturerId *ManufacturerMachinesUpdateResponseManufacturerId `json:"manufacturer_id"`
+	ManufacturerId nullable.Nullable[ManufacturerMachinesUpdateResponseManufacturerId] `json:"manufacturer_id"`
 
 	// Name Example: Speedmaster 2020
-	Name    string  `json:"name"`
-	OwnerId *string `json:"owner_id"`
+	Name    string                    `json:"name"`
+	OwnerId nullable.Nullable[string] `json:"owner_id"`
 
 	// SerialNumber Example: HDB1337
-	SerialNumber *string   `json:"serial_number"`
-	SiteId       *string   `json:"site_id"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	SerialNumber nullable.Nullable[string] `json:"serial_number"`
+	SiteId       nullable.Nullable[string] `json:"site_id"`
+	UpdatedAt    time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -9946,10 +9947,10 @@ type Membership struct {
 	CreatedAt time.Time `json:"created_at"`
 	Id        string    `json:"id"`
 	Person    struct {
-		AvatarUrl *string `json:"avatar_url"`
-		Connected bool    `json:"connected"`
-		FullName  string  `json:"full_name"`
-		Id        string  `json:"id"`
+		AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
+		Connected bool                      `json:"connected"`
+		FullName  string                    `json:"full_name"`
+		Id        string                    `json:"id"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -9965,14 +9966,14 @@ type Membership struct {
 
 // MembershipInvitation defines model for MembershipInvitation.
 type MembershipInvitation struct {
-	AvatarUrl *string   `json:"avatar_url"`
-	CreatedAt time.Time `json:"created_at"`
-	Email     string    `json:"email"`
-	ExpiresAt time.Time `json:"expires_at"`
-	FullName  string    `json:"full_name"`
-	Id        string    `json:"id"`
-	Roles     []string  `json:"roles"`
-	UpdatedAt time.Time `json:"updated_at"`
+	AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
+	CreatedAt time.Time                 `json:"created_at"`
+	Email     string                    `json:"email"`
+	ExpiresAt time.Time                 `json:"expires_at"`
+	FullName  string                    `json:"full_name"`
+	Id        string                    `json:"id"`
+	Roles     []string                  `json:"roles"`
+	UpdatedAt time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -9981,19 +9982,19 @@ type MembershipInvitation struct {
 
 // Organization defines model for Organization.
 type Organization struct {
-	BrandColor                             *string             `json:"brand_color"`
-	Connected                              bool                `json:"connected"`
-	CountryCode                            *string             `json:"country_code"`
-	CreatedAt                              time.Time           `json:"created_at"`
-	Currency                               *string             `json:"currency"`
-	GrantedOauthScopes                     *[]string           `json:"granted_oauth_scopes,omitempty"`
-	Id                                     string              `json:"id"`
-	Kind                                   *OrganizationKind   `json:"kind,omitempty"`
-	Kinds                                  []OrganizationKinds `json:"kinds"`
-	LogoUrl                                *string             `json:"logo_url"`
-	Name                                   string              `json:"name"`
-	RequestedOauthScopes                   *[]string           `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string           `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+	BrandColor                             nullable.Nullable[string] `json:"brand_color"`
+	Connected                              bool                      `json:"connected"`
+	CountryCode                            nullable.Nullable[string] `json:"country_code"`
+	CreatedAt                              time.Time                 `json:"created_at"`
+	Currency                               nullable.Nullable[string] `json:"currency"`
+	GrantedOauthScopes                     *[]string                 `json:"granted_oauth_scopes,omitempty"`
+	Id                                     string                    `json:"id"`
+	Kind                                   *OrganizationKind         `json:"kind,omitempty"`
+	Kinds                                  []OrganizationKinds       `json:"kinds"`
+	LogoUrl                                nullable.Nullable[string] `json:"logo_url"`
+	Name                                   string                    `json:"name"`
+	RequestedOauthScopes                   *[]string                 `json:"requested_oauth_scopes,omitempty"`
+	RequestedOauthScopesWaitingForApproval *[]string                 `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
 	Sections                               struct {
 		Designer          *[]OrganizationSectionsDesigner          `json:"designer,omitempty"`
 		MachineVendor     *[]OrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
@@ -10008,7 +10009,7 @@ type Organization struct {
 	} `json:"sections"`
 	Slug               string                    `json:"slug"`
 	Subscription       Organization_Subscription `json:"subscription"`
-	TestAccountOwnerId *string                   `json:"test_account_owner_id"`
+	TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
 	UpdatedAt          time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -10063,15 +10064,15 @@ type Organization_Subscription struct {
 
 // OrganizationAddonsGetResponse defines model for OrganizationAddonsGetResponse.
 type OrganizationAddonsGetResponse struct {
-	Connected     bool    `json:"connected"`
-	EntryPointUrl *string `json:"entry_point_url"`
+	Connected     bool                      `json:"connected"`
+	EntryPointUrl nullable.Nullable[string] `json:"entry_point_url"`
 
 	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id         string                                   `json:"id"`
-	LogoUrl    *string                                  `json:"logo_url"`
-	Name       string                                   `json:"name"`
-	PlanStatus *OrganizationAddonsGetResponsePlanStatus `json:"plan_status"`
-	VendorName string                                   `json:"vendor_name"`
+	Id         string                                                     `json:"id"`
+	LogoUrl    nullable.Nullable[string]                                  `json:"logo_url"`
+	Name       string                                                     `json:"name"`
+	PlanStatus nullable.Nullable[OrganizationAddonsGetResponsePlanStatus] `json:"plan_status"`
+	VendorName string                                                     `json:"vendor_name"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -10088,7 +10089,7 @@ type OrganizationBusinessRelationshipsCreateResponse struct {
 	// Id Example: 2fc5f391-2bac-487e-9cb2-1b6ba8fb5bfc
 	Id        string                                              `json:"id"`
 	Kind      OrganizationBusinessRelationshipsCreateResponseKind `json:"kind"`
-	Reference *string                                             `json:"reference"`
+	Reference nullable.Nullable[string]                           `json:"reference"`
 
 	// TargetId Example: 4468ceb6-5fdb-4627-852a-875630d06359
 	TargetId   string    `json:"target_id"`
@@ -10110,7 +10111,7 @@ type OrganizationBusinessRelationshipsGetResponse struct {
 	// Id Example: 2fc5f391-2bac-487e-9cb2-1b6ba8fb5bfc
 	Id        string                                           `json:"id"`
 	Kind      OrganizationBusinessRelationshipsGetResponseKind `json:"kind"`
-	Reference *string                                          `json:"reference"`
+	Reference nullable.Nullable[string]                        `json:"reference"`
 
 	// TargetId Example: 4468ceb6-5fdb-4627-852a-875630d06359
 	TargetId   string    `json:"target_id"`
@@ -10130,28 +10131,28 @@ type OrganizationMembership struct {
 	CreatedAt time.Time `json:"created_at"`
 	Id        string    `json:"id"`
 	Person    struct {
-		AvatarUrl                              *string                                    `json:"avatar_url"`
-		Connected                              bool                                       `json:"connected"`
-		CountryCode                            *string                                    `json:"country_code"`
-		CreatedAt                              time.Time                                  `json:"created_at"`
-		Currency                               *string                                    `json:"currency"`
-		Email                                  string                                     `json:"email"`
-		EmailConfirmed                         bool                                       `json:"email_confirmed"`
-		FirstName                              string                                     `json:"first_name"`
-		FullName                               string                                     `json:"full_name"`
-		GrantedOauthScopes                     *[]string                                  `json:"granted_oauth_scopes,omitempty"`
-		Id                                     string                                     `json:"id"`
-		Locale                                 OrganizationMembershipPersonLocale         `json:"locale"`
-		Name                                   string                                     `json:"name"`
-		Pronoun                                *OrganizationMembershipPersonPronoun       `json:"pronoun,omitempty"`
-		RequestedOauthScopes                   *[]string                                  `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string                                  `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Subscription                           OrganizationMembership_Person_Subscription `json:"subscription"`
-		TestAccountOwnerId                     *string                                    `json:"test_account_owner_id"`
-		TimeZone                               string                                     `json:"time_zone"`
-		TwoFactorAuthenticationEnabled         bool                                       `json:"two_factor_authentication_enabled"`
-		UnitSystem                             OrganizationMembershipPersonUnitSystem     `json:"unit_system"`
-		UpdatedAt                              time.Time                                  `json:"updated_at"`
+		AvatarUrl                              nullable.Nullable[string]                              `json:"avatar_url"`
+		Connected                              bool                                                   `json:"connected"`
+		CountryCode                            nullable.Nullable[string]                              `json:"country_code"`
+		CreatedAt                              time.Time                                              `json:"created_at"`
+		Currency                               nullable.Nullable[string]                              `json:"currency"`
+		Email                                  string                                                 `json:"email"`
+		EmailConfirmed                         bool                                                   `json:"email_confirmed"`
+		FirstName                              string                                                 `json:"first_name"`
+		FullName                               string                                                 `json:"full_name"`
+		GrantedOauthScopes                     *[]string                                              `json:"granted_oauth_scopes,omitempty"`
+		Id                                     string                                                 `json:"id"`
+		Locale                                 OrganizationMembershipPersonLocale                     `json:"locale"`
+		Name                                   string                                                 `json:"name"`
+		Pronoun                                nullable.Nullable[OrganizationMembershipPersonPronoun] `json:"pronoun,omitempty"`
+		RequestedOauthScopes                   *[]string                                              `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string                                              `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Subscription                           OrganizationMembership_Person_Subscription             `json:"subscription"`
+		TestAccountOwnerId                     nullable.Nullable[string]                              `json:"test_account_owner_id"`
+		TimeZone                               string                                                 `json:"time_zone"`
+		TwoFactorAuthenticationEnabled         bool                                                   `json:"two_factor_authentication_enabled"`
+		UnitSystem                             OrganizationMembershipPersonUnitSystem                 `json:"unit_system"`
+		UpdatedAt                              time.Time                                              `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -10203,15 +10204,15 @@ type OrganizationMembershipsGetResponse struct {
 	Id     string `json:"id"`
 	Person struct {
 		// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
-		AvatarUrl *string `json:"avatar_url"`
-		Connected bool    `json:"connected"`
+		AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
+		Connected bool                      `json:"connected"`
 
 		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+		CreatedAt   time.Time                 `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency *string `json:"currency"`
+		Currency nullable.Nullable[string] `json:"currency"`
 
 		// Email Example: jane.doe@gmail.com
 		Email string `json:"email"`
@@ -10236,13 +10237,13 @@ type OrganizationMembershipsGetResponse struct {
 		Name string `json:"name"`
 
 		// Pronoun Example: She/Her
-		Pronoun                                *OrganizationMembershipsGetResponsePersonPronoun       `json:"pronoun,omitempty"`
-		RequestedOauthScopes                   *[]string                                              `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string                                              `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Subscription                           OrganizationMembershipsGetResponse_Person_Subscription `json:"subscription"`
+		Pronoun                                nullable.Nullable[OrganizationMembershipsGetResponsePersonPronoun] `json:"pronoun,omitempty"`
+		RequestedOauthScopes                   *[]string                                                          `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string                                                          `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Subscription                           OrganizationMembershipsGetResponse_Person_Subscription             `json:"subscription"`
 
 		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string `json:"test_account_owner_id"`
+		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
 
 		// TimeZone Example: UTC
 		TimeZone                       string `json:"time_zone"`
@@ -10302,15 +10303,15 @@ type OrganizationMembershipsUpdateResponse struct {
 	Id     string `json:"id"`
 	Person struct {
 		// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
-		AvatarUrl *string `json:"avatar_url"`
-		Connected bool    `json:"connected"`
+		AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
+		Connected bool                      `json:"connected"`
 
 		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+		CreatedAt   time.Time                 `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency *string `json:"currency"`
+		Currency nullable.Nullable[string] `json:"currency"`
 
 		// Email Example: jane.doe@gmail.com
 		Email string `json:"email"`
@@ -10335,13 +10336,13 @@ type OrganizationMembershipsUpdateResponse struct {
 		Name string `json:"name"`
 
 		// Pronoun Example: She/Her
-		Pronoun                                *OrganizationMembershipsUpdateResponsePersonPronoun       `json:"pronoun,omitempty"`
-		RequestedOauthScopes                   *[]string                                                 `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string                                                 `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Subscription                           OrganizationMembershipsUpdateResponse_Person_Subscription `json:"subscription"`
+		Pronoun                                nullable.Nullable[OrganizationMembershipsUpdateResponsePersonPronoun] `json:"pronoun,omitempty"`
+		RequestedOauthScopes                   *[]string                                                             `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string                                                             `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		Subscription                           OrganizationMembershipsUpdateResponse_Person_Subscription             `json:"subscription"`
 
 		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string `json:"test_account_owner_id"`
+		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
 
 		// TimeZone Example: UTC
 		TimeZone                       string `json:"time_zone"`
@@ -10396,44 +10397,44 @@ type OrganizationMembershipsUpdateResponsePersonUnitSystem string
 // Person defines model for Person.
 type Person struct {
 	AccessibleApps []struct {
-		Category        string  `json:"category"`
-		EntryPointUrl   *string `json:"entry_point_url"`
-		LogoUrl         *string `json:"logo_url"`
-		Name            string  `json:"name"`
-		Slug            string  `json:"slug"`
-		TranslatedTitle string  `json:"translated_title"`
+		Category        string                    `json:"category"`
+		EntryPointUrl   nullable.Nullable[string] `json:"entry_point_url"`
+		LogoUrl         nullable.Nullable[string] `json:"logo_url"`
+		Name            string                    `json:"name"`
+		Slug            string                    `json:"slug"`
+		TranslatedTitle string                    `json:"translated_title"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"accessible_apps"`
-	AvatarUrl               *string      `json:"avatar_url"`
-	Connected               bool         `json:"connected"`
-	CountryCode             *string      `json:"country_code"`
-	CreatedAt               time.Time    `json:"created_at"`
-	Currency                *string      `json:"currency"`
-	Email                   string       `json:"email"`
-	EmailConfirmed          bool         `json:"email_confirmed"`
-	FirstName               *string      `json:"first_name"`
-	FullName                string       `json:"full_name"`
-	GrantedOauthScopes      *[]string    `json:"granted_oauth_scopes,omitempty"`
-	Id                      string       `json:"id"`
-	Locale                  PersonLocale `json:"locale"`
-	Name                    string       `json:"name"`
+	AvatarUrl               nullable.Nullable[string] `json:"avatar_url"`
+	Connected               bool                      `json:"connected"`
+	CountryCode             nullable.Nullable[string] `json:"country_code"`
+	CreatedAt               time.Time                 `json:"created_at"`
+	Currency                nullable.Nullable[string] `json:"currency"`
+	Email                   string                    `json:"email"`
+	EmailConfirmed          bool                      `json:"email_confirmed"`
+	FirstName               nullable.Nullable[string] `json:"first_name"`
+	FullName                string                    `json:"full_name"`
+	GrantedOauthScopes      *[]string                 `json:"granted_oauth_scopes,omitempty"`
+	Id                      string                    `json:"id"`
+	Locale                  PersonLocale              `json:"locale"`
+	Name                    string                    `json:"name"`
 	OrganizationMemberships []struct {
 		CreatedAt    time.Time `json:"created_at"`
 		Id           string    `json:"id"`
 		Organization struct {
-			BrandColor                             *string                                          `json:"brand_color"`
+			BrandColor                             nullable.Nullable[string]                        `json:"brand_color"`
 			Connected                              bool                                             `json:"connected"`
-			CountryCode                            *string                                          `json:"country_code"`
+			CountryCode                            nullable.Nullable[string]                        `json:"country_code"`
 			CreatedAt                              time.Time                                        `json:"created_at"`
-			Currency                               *string                                          `json:"currency"`
+			Currency                               nullable.Nullable[string]                        `json:"currency"`
 			GrantedOauthScopes                     *[]string                                        `json:"granted_oauth_scopes,omitempty"`
 			Id                                     string                                           `json:"id"`
 			Kind                                   *PersonOrganizationMembershipsOrganizationKind   `json:"kind,omitempty"`
 			Kinds                                  []PersonOrganizationMembershipsOrganizationKinds `json:"kinds"`
-			LogoUrl                                *string                                          `json:"logo_url"`
+			LogoUrl                                nullable.Nullable[string]                        `json:"logo_url"`
 			Name                                   string                                           `json:"name"`
 			RequestedOauthScopes                   *[]string                                        `json:"requested_oauth_scopes,omitempty"`
 			RequestedOauthScopesWaitingForApproval *[]string                                        `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
@@ -10447,7 +10448,7 @@ type Person struct {
 			} `json:"sections"`
 			Slug               string                                                   `json:"slug"`
 			Subscription       Person_OrganizationMemberships_Organization_Subscription `json:"subscription"`
-			TestAccountOwnerId *string                                                  `json:"test_account_owner_id"`
+			TestAccountOwnerId nullable.Nullable[string]                                `json:"test_account_owner_id"`
 			UpdatedAt          time.Time                                                `json:"updated_at"`
 		} `json:"organization"`
 		Roles     []string  `json:"roles"`
@@ -10457,15 +10458,15 @@ type Person struct {
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"organization_memberships"`
-	Pronoun                                *PersonPronoun      `json:"pronoun,omitempty"`
-	RequestedOauthScopes                   *[]string           `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string           `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-	Subscription                           Person_Subscription `json:"subscription"`
-	TestAccountOwnerId                     *string             `json:"test_account_owner_id"`
-	TimeZone                               string              `json:"time_zone"`
-	TwoFactorAuthenticationEnabled         bool                `json:"two_factor_authentication_enabled"`
-	UnitSystem                             PersonUnitSystem    `json:"unit_system"`
-	UpdatedAt                              time.Time           `json:"updated_at"`
+	Pronoun                                nullable.Nullable[PersonPronoun] `json:"pronoun,omitempty"`
+	RequestedOauthScopes                   *[]string                        `json:"requested_oauth_scopes,omitempty"`
+	RequestedOauthScopesWaitingForApproval *[]string                        `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+	Subscription                           Person_Subscription              `json:"subscription"`
+	TestAccountOwnerId                     nullable.Nullable[string]        `json:"test_account_owner_id"`
+	TimeZone                               string                           `json:"time_zone"`
+	TwoFactorAuthenticationEnabled         bool                             `json:"two_factor_authentication_enabled"`
+	UnitSystem                             PersonUnitSystem                 `json:"unit_system"`
+	UpdatedAt                              time.Time                        `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -10550,16 +10551,16 @@ type PersonUnitSystem string
 // PersonOrganizationsCreateResponse defines model for PersonOrganizationsCreateResponse.
 type PersonOrganizationsCreateResponse struct {
 	// BrandColor Example: #000000
-	BrandColor *string `json:"brand_color"`
-	Connected  bool    `json:"connected"`
+	BrandColor nullable.Nullable[string] `json:"brand_color"`
+	Connected  bool                      `json:"connected"`
 
 	// CountryCode Example: DE
-	CountryCode *string   `json:"country_code"`
-	CreatedAt   time.Time `json:"created_at"`
+	CountryCode nullable.Nullable[string] `json:"country_code"`
+	CreatedAt   time.Time                 `json:"created_at"`
 
 	// Currency Example: EUR
-	Currency           *string   `json:"currency"`
-	GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
+	Currency           nullable.Nullable[string] `json:"currency"`
+	GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
 
 	// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 	Id string `json:"id"`
@@ -10567,7 +10568,7 @@ type PersonOrganizationsCreateResponse struct {
 	// Kind Example: printer
 	Kind    *PersonOrganizationsCreateResponseKind   `json:"kind,omitempty"`
 	Kinds   []PersonOrganizationsCreateResponseKinds `json:"kinds"`
-	LogoUrl *string                                  `json:"logo_url"`
+	LogoUrl nullable.Nullable[string]                `json:"logo_url"`
 
 	// Name Example: Bounty Soap Inc.
 	Name                                   string    `json:"name"`
@@ -10591,8 +10592,8 @@ type PersonOrganizationsCreateResponse struct {
 	Subscription PersonOrganizationsCreateResponse_Subscription `json:"subscription"`
 
 	// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	TestAccountOwnerId *string   `json:"test_account_owner_id"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+	UpdatedAt          time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -10661,9 +10662,9 @@ type PersonOrganizationsMachinesCreateOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -10685,16 +10686,16 @@ type PersonOrganizationsMachinesCreateResponse struct {
 	Manufacturer string `json:"manufacturer"`
 
 	// ManufacturerId Example: heidelberg
-	ManufacturerId *PersonOrganizationsMachinesCreateResponseManufacturerId `json:"manufacturer_id,omitempty"`
+	ManufacturerId nullable.Nullable[PersonOrganizationsMachinesCreateResponseManufacturerId] `json:"manufacturer_id,omitempty"`
 
 	// Name Example: Speedmaster 2020
-	Name    string  `json:"name"`
-	OwnerId *string `json:"owner_id"`
+	Name    string                    `json:"name"`
+	OwnerId nullable.Nullable[string] `json:"owner_id"`
 
 	// SerialNumber Example: HDB1337
-	SerialNumber *string   `json:"serial_number"`
-	SiteId       *string   `json:"site_id"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	SerialNumber nullable.Nullable[string] `json:"serial_number"`
+	SiteId       nullable.Nullable[string] `json:"site_id"`
+	UpdatedAt    time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -10724,9 +10725,9 @@ type PersonOrganizationsMachinesGetOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -10748,16 +10749,16 @@ type PersonOrganizationsMachinesGetResponse struct {
 	Manufacturer string `json:"manufacturer"`
 
 	// ManufacturerId Example: heidelberg
-	ManufacturerId *PersonOrganizationsMachinesGetResponseManufacturerId `json:"manufacturer_id,omitempty"`
+	ManufacturerId nullable.Nullable[PersonOrganizationsMachinesGetResponseManufacturerId] `json:"manufacturer_id,omitempty"`
 
 	// Name Example: Speedmaster 2020
-	Name    string  `json:"name"`
-	OwnerId *string `json:"owner_id"`
+	Name    string                    `json:"name"`
+	OwnerId nullable.Nullable[string] `json:"owner_id"`
 
 	// SerialNumber Example: HDB1337
-	SerialNumber *string   `json:"serial_number"`
-	SiteId       *string   `json:"site_id"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	SerialNumber nullable.Nullable[string] `json:"serial_number"`
+	SiteId       nullable.Nullable[string] `json:"site_id"`
+	UpdatedAt    time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -10796,9 +10797,9 @@ type PersonOrganizationsMachinesUpdateOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -10810,11 +10811,11 @@ type PersonOrganizationsMachinesUpdateOwnershipResponseAssetType string
 
 // PersonOrganizationsMembershipInvitationsCreateResponse defines model for PersonOrganizationsMembershipInvitationsCreateResponse.
 type PersonOrganizationsMembershipInvitationsCreateResponse struct {
-	AvatarUrl *string   `json:"avatar_url"`
-	CreatedAt time.Time `json:"created_at"`
-	Email     string    `json:"email"`
-	ExpiresAt time.Time `json:"expires_at"`
-	FullName  string    `json:"full_name"`
+	AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
+	CreatedAt time.Time                 `json:"created_at"`
+	Email     string                    `json:"email"`
+	ExpiresAt time.Time                 `json:"expires_at"`
+	FullName  string                    `json:"full_name"`
 
 	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
 	Id        string    `json:"id"`
@@ -10834,8 +10835,8 @@ type PersonOrganizationsMembershipsGetResponse struct {
 	Id     string `json:"id"`
 	Person struct {
 		// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
-		AvatarUrl *string `json:"avatar_url"`
-		Connected bool    `json:"connected"`
+		AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
+		Connected bool                      `json:"connected"`
 
 		// FullName Example: Jane Doe
 		FullName string `json:"full_name"`
@@ -10863,8 +10864,8 @@ type PersonOrganizationsMembershipsUpdateResponse struct {
 	Id     string `json:"id"`
 	Person struct {
 		// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
-		AvatarUrl *string `json:"avatar_url"`
-		Connected bool    `json:"connected"`
+		AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
+		Connected bool                      `json:"connected"`
 
 		// FullName Example: Jane Doe
 		FullName string `json:"full_name"`
@@ -10886,29 +10887,29 @@ type PersonOrganizationsMembershipsUpdateResponse struct {
 
 // PersonOrganizationsSitesCreateResponse defines model for PersonOrganizationsSitesCreateResponse.
 type PersonOrganizationsSitesCreateResponse struct {
-	Address *struct {
-		Addition *string `json:"addition"`
+	Address nullable.Nullable[struct {
+		Addition nullable.Nullable[string] `json:"addition"`
 
 		// Addressee Example: Zaikio GmbH
 		Addressee string `json:"addressee"`
 
 		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+		CreatedAt   time.Time                 `json:"created_at"`
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       string     `json:"id"`
-		Location []*float64 `json:"location"`
+		Id       string                       `json:"id"`
+		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number Example: 1A
-		Number *string `json:"number"`
+		Number nullable.Nullable[string] `json:"number"`
 
 		// State Example: Rheinland-Pfalz
-		State *string `json:"state"`
+		State nullable.Nullable[string] `json:"state"`
 
 		// Street Example: Emmerich-Josef-Straße
-		Street          string  `json:"street"`
-		StreetAndNumber *string `json:"street_and_number,omitempty"`
+		Street          string                    `json:"street"`
+		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
 
 		// Town Example: Mainz
 		Town      string    `json:"town"`
@@ -10920,7 +10921,7 @@ type PersonOrganizationsSitesCreateResponse struct {
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
-	} `json:"address"`
+	}] `json:"address"`
 	CreatedAt   time.Time `json:"created_at"`
 	Headquarter bool      `json:"headquarter"`
 
@@ -10929,16 +10930,16 @@ type PersonOrganizationsSitesCreateResponse struct {
 	Name         string  `json:"name"`
 	Organization struct {
 		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
+		BrandColor nullable.Nullable[string] `json:"brand_color"`
+		Connected  bool                      `json:"connected"`
 
 		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+		CreatedAt   time.Time                 `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
+		Currency           nullable.Nullable[string] `json:"currency"`
+		GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id string `json:"id"`
@@ -10946,7 +10947,7 @@ type PersonOrganizationsSitesCreateResponse struct {
 		// Kind Example: printer
 		Kind    *PersonOrganizationsSitesCreateResponseOrganizationKind   `json:"kind,omitempty"`
 		Kinds   []PersonOrganizationsSitesCreateResponseOrganizationKinds `json:"kinds"`
-		LogoUrl *string                                                   `json:"logo_url"`
+		LogoUrl nullable.Nullable[string]                                 `json:"logo_url"`
 
 		// Name Example: Bounty Soap Inc.
 		Name                                   string    `json:"name"`
@@ -10966,8 +10967,8 @@ type PersonOrganizationsSitesCreateResponse struct {
 		Subscription PersonOrganizationsSitesCreateResponse_Organization_Subscription `json:"subscription"`
 
 		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
+		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+		UpdatedAt          time.Time                 `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -11027,29 +11028,29 @@ type PersonOrganizationsSitesCreateResponse_Organization_Subscription struct {
 
 // PersonOrganizationsSitesGetResponse defines model for PersonOrganizationsSitesGetResponse.
 type PersonOrganizationsSitesGetResponse struct {
-	Address *struct {
-		Addition *string `json:"addition"`
+	Address nullable.Nullable[struct {
+		Addition nullable.Nullable[string] `json:"addition"`
 
 		// Addressee Example: Zaikio GmbH
 		Addressee string `json:"addressee"`
 
 		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+		CreatedAt   time.Time                 `json:"created_at"`
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       string     `json:"id"`
-		Location []*float64 `json:"location"`
+		Id       string                       `json:"id"`
+		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number Example: 1A
-		Number *string `json:"number"`
+		Number nullable.Nullable[string] `json:"number"`
 
 		// State Example: Rheinland-Pfalz
-		State *string `json:"state"`
+		State nullable.Nullable[string] `json:"state"`
 
 		// Street Example: Emmerich-Josef-Straße
-		Street          string  `json:"street"`
-		StreetAndNumber *string `json:"street_and_number,omitempty"`
+		Street          string                    `json:"street"`
+		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
 
 		// Town Example: Mainz
 		Town      string    `json:"town"`
@@ -11061,7 +11062,7 @@ type PersonOrganizationsSitesGetResponse struct {
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
-	} `json:"address"`
+	}] `json:"address"`
 	CreatedAt   time.Time `json:"created_at"`
 	Headquarter bool      `json:"headquarter"`
 
@@ -11070,16 +11071,16 @@ type PersonOrganizationsSitesGetResponse struct {
 	Name         string  `json:"name"`
 	Organization struct {
 		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
+		BrandColor nullable.Nullable[string] `json:"brand_color"`
+		Connected  bool                      `json:"connected"`
 
 		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+		CreatedAt   time.Time                 `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
+		Currency           nullable.Nullable[string] `json:"currency"`
+		GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id string `json:"id"`
@@ -11087,7 +11088,7 @@ type PersonOrganizationsSitesGetResponse struct {
 		// Kind Example: printer
 		Kind    *PersonOrganizationsSitesGetResponseOrganizationKind   `json:"kind,omitempty"`
 		Kinds   []PersonOrganizationsSitesGetResponseOrganizationKinds `json:"kinds"`
-		LogoUrl *string                                                `json:"logo_url"`
+		LogoUrl nullable.Nullable[string]                              `json:"logo_url"`
 
 		// Name Example: Bounty Soap Inc.
 		Name                                   string    `json:"name"`
@@ -11107,8 +11108,8 @@ type PersonOrganizationsSitesGetResponse struct {
 		Subscription PersonOrganizationsSitesGetResponse_Organization_Subscription `json:"subscription"`
 
 		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
+		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+		UpdatedAt          time.Time                 `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -11168,29 +11169,29 @@ type PersonOrganizationsSitesGetResponse_Organization_Subscription struct {
 
 // PersonOrganizationsSitesUpdateResponse defines model for PersonOrganizationsSitesUpdateResponse.
 type PersonOrganizationsSitesUpdateResponse struct {
-	Address *struct {
-		Addition *string `json:"addition"`
+	Address nullable.Nullable[struct {
+		Addition nullable.Nullable[string] `json:"addition"`
 
 		// Addressee Example: Zaikio GmbH
 		Addressee string `json:"addressee"`
 
 		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+		CreatedAt   time.Time                 `json:"created_at"`
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       string     `json:"id"`
-		Location []*float64 `json:"location"`
+		Id       string                       `json:"id"`
+		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number Example: 1A
-		Number *string `json:"number"`
+		Number nullable.Nullable[string] `json:"number"`
 
 		// State Example: Rheinland-Pfalz
-		State *string `json:"state"`
+		State nullable.Nullable[string] `json:"state"`
 
 		// Street Example: Emmerich-Josef-Straße
-		Street          string  `json:"street"`
-		StreetAndNumber *string `json:"street_and_number,omitempty"`
+		Street          string                    `json:"street"`
+		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
 
 		// Town Example: Mainz
 		Town      string    `json:"town"`
@@ -11202,7 +11203,7 @@ type PersonOrganizationsSitesUpdateResponse struct {
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
-	} `json:"address"`
+	}] `json:"address"`
 	CreatedAt   time.Time `json:"created_at"`
 	Headquarter bool      `json:"headquarter"`
 
@@ -11211,16 +11212,16 @@ type PersonOrganizationsSitesUpdateResponse struct {
 	Name         string  `json:"name"`
 	Organization struct {
 		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
+		BrandColor nullable.Nullable[string] `json:"brand_color"`
+		Connected  bool                      `json:"connected"`
 
 		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+		CreatedAt   time.Time                 `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
+		Currency           nullable.Nullable[string] `json:"currency"`
+		GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id string `json:"id"`
@@ -11228,7 +11229,7 @@ type PersonOrganizationsSitesUpdateResponse struct {
 		// Kind Example: printer
 		Kind    *PersonOrganizationsSitesUpdateResponseOrganizationKind   `json:"kind,omitempty"`
 		Kinds   []PersonOrganizationsSitesUpdateResponseOrganizationKinds `json:"kinds"`
-		LogoUrl *string                                                   `json:"logo_url"`
+		LogoUrl nullable.Nullable[string]                                 `json:"logo_url"`
 
 		// Name Example: Bounty Soap Inc.
 		Name                                   string    `json:"name"`
@@ -11248,8 +11249,8 @@ type PersonOrganizationsSitesUpdateResponse struct {
 		Subscription PersonOrganizationsSitesUpdateResponse_Organization_Subscription `json:"subscription"`
 
 		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
+		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+		UpdatedAt          time.Time                 `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -11321,9 +11322,9 @@ type PersonOrganizationsSoftwareCreateOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -11342,16 +11343,16 @@ type PersonOrganizationsSoftwareCreateResponse struct {
 	Kind PersonOrganizationsSoftwareCreateResponseKind `json:"kind"`
 
 	// Name Example: Prinect
-	Name      string    `json:"name"`
-	OwnerId   *string   `json:"owner_id"`
-	SiteId    *string   `json:"site_id"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Name      string                    `json:"name"`
+	OwnerId   nullable.Nullable[string] `json:"owner_id"`
+	SiteId    nullable.Nullable[string] `json:"site_id"`
+	UpdatedAt time.Time                 `json:"updated_at"`
 
 	// Vendor Example: Heidelberger Druckmaschinen AG
 	Vendor string `json:"vendor"`
 
 	// VendorId Example: heidelberg
-	VendorId *PersonOrganizationsSoftwareCreateResponseVendorId `json:"vendor_id,omitempty"`
+	VendorId nullable.Nullable[PersonOrganizationsSoftwareCreateResponseVendorId] `json:"vendor_id,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -11378,9 +11379,9 @@ type PersonOrganizationsSoftwareGetOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -11399,16 +11400,16 @@ type PersonOrganizationsSoftwareGetResponse struct {
 	Kind PersonOrganizationsSoftwareGetResponseKind `json:"kind"`
 
 	// Name Example: Prinect
-	Name      string    `json:"name"`
-	OwnerId   *string   `json:"owner_id"`
-	SiteId    *string   `json:"site_id"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Name      string                    `json:"name"`
+	OwnerId   nullable.Nullable[string] `json:"owner_id"`
+	SiteId    nullable.Nullable[string] `json:"site_id"`
+	UpdatedAt time.Time                 `json:"updated_at"`
 
 	// Vendor Example: Heidelberger Druckmaschinen AG
 	Vendor string `json:"vendor"`
 
 	// VendorId Example: heidelberg
-	VendorId *PersonOrganizationsSoftwareGetResponseVendorId `json:"vendor_id,omitempty"`
+	VendorId nullable.Nullable[PersonOrganizationsSoftwareGetResponseVendorId] `json:"vendor_id,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -11435,9 +11436,9 @@ type PersonOrganizationsSoftwareUpdateOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -11461,9 +11462,9 @@ type PersonOrganizationsSpecialistsCreateOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -11482,10 +11483,10 @@ type PersonOrganizationsSpecialistsCreateResponse struct {
 	Kind PersonOrganizationsSpecialistsCreateResponseKind `json:"kind"`
 
 	// Name Example: Shipping
-	Name      string    `json:"name"`
-	OwnerId   *string   `json:"owner_id"`
-	SiteId    *string   `json:"site_id"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Name      string                    `json:"name"`
+	OwnerId   nullable.Nullable[string] `json:"owner_id"`
+	SiteId    nullable.Nullable[string] `json:"site_id"`
+	UpdatedAt time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -11509,9 +11510,9 @@ type PersonOrganizationsSpecialistsGetOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -11530,10 +11531,10 @@ type PersonOrganizationsSpecialistsGetResponse struct {
 	Kind PersonOrganizationsSpecialistsGetResponseKind `json:"kind"`
 
 	// Name Example: Shipping
-	Name      string    `json:"name"`
-	OwnerId   *string   `json:"owner_id"`
-	SiteId    *string   `json:"site_id"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Name      string                    `json:"name"`
+	OwnerId   nullable.Nullable[string] `json:"owner_id"`
+	SiteId    nullable.Nullable[string] `json:"site_id"`
+	UpdatedAt time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -11566,9 +11567,9 @@ type PersonOrganizationsSpecialistsUpdateOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -11595,10 +11596,10 @@ type PersonUpdateResponse struct {
 		Category string `json:"category"`
 
 		// EntryPointUrl Example: http://example.com
-		EntryPointUrl *string `json:"entry_point_url"`
+		EntryPointUrl nullable.Nullable[string] `json:"entry_point_url"`
 
 		// LogoUrl Example: http://www.example.com/rails/active_storage/blobs/example.png
-		LogoUrl *string `json:"logo_url"`
+		LogoUrl nullable.Nullable[string] `json:"logo_url"`
 
 		// Name Example: my_app
 		Name string `json:"name"`
@@ -11615,15 +11616,15 @@ type PersonUpdateResponse struct {
 	} `json:"accessible_apps"`
 
 	// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
-	AvatarUrl *string `json:"avatar_url"`
-	Connected bool    `json:"connected"`
+	AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
+	Connected bool                      `json:"connected"`
 
 	// CountryCode Example: DE
-	CountryCode *string   `json:"country_code"`
-	CreatedAt   time.Time `json:"created_at"`
+	CountryCode nullable.Nullable[string] `json:"country_code"`
+	CreatedAt   time.Time                 `json:"created_at"`
 
 	// Currency Example: EUR
-	Currency *string `json:"currency"`
+	Currency nullable.Nullable[string] `json:"currency"`
 
 	// Email Example: jane.doe@gmail.com
 	Email string `json:"email"`
@@ -11632,7 +11633,7 @@ type PersonUpdateResponse struct {
 	EmailConfirmed bool `json:"email_confirmed"`
 
 	// FirstName Example: Jane
-	FirstName *string `json:"first_name"`
+	FirstName nullable.Nullable[string] `json:"first_name"`
 
 	// FullName Example: Jane Doe
 	FullName           string    `json:"full_name"`
@@ -11653,16 +11654,16 @@ type PersonUpdateResponse struct {
 		Id           string `json:"id"`
 		Organization struct {
 			// BrandColor Example: #000000
-			BrandColor *string `json:"brand_color"`
-			Connected  bool    `json:"connected"`
+			BrandColor nullable.Nullable[string] `json:"brand_color"`
+			Connected  bool                      `json:"connected"`
 
 			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
+			CountryCode nullable.Nullable[string] `json:"country_code"`
+			CreatedAt   time.Time                 `json:"created_at"`
 
 			// Currency Example: EUR
-			Currency           *string   `json:"currency"`
-			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
+			Currency           nullable.Nullable[string] `json:"currency"`
+			GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
 
 			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 			Id string `json:"id"`
@@ -11670,7 +11671,7 @@ type PersonUpdateResponse struct {
 			// Kind Example: printer
 			Kind    *PersonUpdateResponseOrganizationMembershipsOrganizationKind   `json:"kind,omitempty"`
 			Kinds   []PersonUpdateResponseOrganizationMembershipsOrganizationKinds `json:"kinds"`
-			LogoUrl *string                                                        `json:"logo_url"`
+			LogoUrl nullable.Nullable[string]                                      `json:"logo_url"`
 
 			// Name Example: Bounty Soap Inc.
 			Name                                   string    `json:"name"`
@@ -11690,8 +11691,8 @@ type PersonUpdateResponse struct {
 			Subscription PersonUpdateResponse_OrganizationMemberships_Organization_Subscription `json:"subscription"`
 
 			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId *string   `json:"test_account_owner_id"`
-			UpdatedAt          time.Time `json:"updated_at"`
+			TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+			UpdatedAt          time.Time                 `json:"updated_at"`
 		} `json:"organization"`
 		Roles     []string  `json:"roles"`
 		UpdatedAt time.Time `json:"updated_at"`
@@ -11702,13 +11703,13 @@ type PersonUpdateResponse struct {
 	} `json:"organization_memberships"`
 
 	// Pronoun Example: She/Her
-	Pronoun                                *PersonUpdateResponsePronoun      `json:"pronoun,omitempty"`
-	RequestedOauthScopes                   *[]string                         `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string                         `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-	Subscription                           PersonUpdateResponse_Subscription `json:"subscription"`
+	Pronoun                                nullable.Nullable[PersonUpdateResponsePronoun] `json:"pronoun,omitempty"`
+	RequestedOauthScopes                   *[]string                                      `json:"requested_oauth_scopes,omitempty"`
+	RequestedOauthScopesWaitingForApproval *[]string                                      `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+	Subscription                           PersonUpdateResponse_Subscription              `json:"subscription"`
 
 	// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	TestAccountOwnerId *string `json:"test_account_owner_id"`
+	TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
 
 	// TimeZone Example: UTC
 	TimeZone                       string `json:"time_zone"`
@@ -11831,43 +11832,43 @@ type RolesListItem struct {
 
 // Site defines model for Site.
 type Site struct {
-	Address *struct {
-		Addition        *string    `json:"addition"`
-		Addressee       string     `json:"addressee"`
-		CountryCode     *string    `json:"country_code"`
-		CreatedAt       time.Time  `json:"created_at"`
-		Id              string     `json:"id"`
-		Location        []*float64 `json:"location"`
-		Number          *string    `json:"number"`
-		State           *string    `json:"state"`
-		Street          string     `json:"street"`
-		StreetAndNumber *string    `json:"street_and_number,omitempty"`
-		Town            string     `json:"town"`
-		UpdatedAt       time.Time  `json:"updated_at"`
-		ZipCode         string     `json:"zip_code"`
+	Address nullable.Nullable[struct {
+		Addition        nullable.Nullable[string]    `json:"addition"`
+		Addressee       string                       `json:"addressee"`
+		CountryCode     nullable.Nullable[string]    `json:"country_code"`
+		CreatedAt       time.Time                    `json:"created_at"`
+		Id              string                       `json:"id"`
+		Location        []nullable.Nullable[float64] `json:"location"`
+		Number          nullable.Nullable[string]    `json:"number"`
+		State           nullable.Nullable[string]    `json:"state"`
+		Street          string                       `json:"street"`
+		StreetAndNumber nullable.Nullable[string]    `json:"street_and_number,omitempty"`
+		Town            string                       `json:"town"`
+		UpdatedAt       time.Time                    `json:"updated_at"`
+		ZipCode         string                       `json:"zip_code"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
-	} `json:"address"`
+	}] `json:"address"`
 	CreatedAt    time.Time `json:"created_at"`
 	Headquarter  bool      `json:"headquarter"`
 	Id           *string   `json:"id,omitempty"`
 	Name         string    `json:"name"`
 	Organization struct {
-		BrandColor                             *string                 `json:"brand_color"`
-		Connected                              bool                    `json:"connected"`
-		CountryCode                            *string                 `json:"country_code"`
-		CreatedAt                              time.Time               `json:"created_at"`
-		Currency                               *string                 `json:"currency"`
-		GrantedOauthScopes                     *[]string               `json:"granted_oauth_scopes,omitempty"`
-		Id                                     string                  `json:"id"`
-		Kind                                   *SiteOrganizationKind   `json:"kind,omitempty"`
-		Kinds                                  []SiteOrganizationKinds `json:"kinds"`
-		LogoUrl                                *string                 `json:"logo_url"`
-		Name                                   string                  `json:"name"`
-		RequestedOauthScopes                   *[]string               `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string               `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+		BrandColor                             nullable.Nullable[string] `json:"brand_color"`
+		Connected                              bool                      `json:"connected"`
+		CountryCode                            nullable.Nullable[string] `json:"country_code"`
+		CreatedAt                              time.Time                 `json:"created_at"`
+		Currency                               nullable.Nullable[string] `json:"currency"`
+		GrantedOauthScopes                     *[]string                 `json:"granted_oauth_scopes,omitempty"`
+		Id                                     string                    `json:"id"`
+		Kind                                   *SiteOrganizationKind     `json:"kind,omitempty"`
+		Kinds                                  []SiteOrganizationKinds   `json:"kinds"`
+		LogoUrl                                nullable.Nullable[string] `json:"logo_url"`
+		Name                                   string                    `json:"name"`
+		RequestedOauthScopes                   *[]string                 `json:"requested_oauth_scopes,omitempty"`
+		RequestedOauthScopesWaitingForApproval *[]string                 `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
 		Sections                               struct {
 			Designer          *[]SiteOrganizationSectionsDesigner          `json:"designer,omitempty"`
 			MachineVendor     *[]SiteOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
@@ -11878,7 +11879,7 @@ type Site struct {
 		} `json:"sections"`
 		Slug               string                         `json:"slug"`
 		Subscription       Site_Organization_Subscription `json:"subscription"`
-		TestAccountOwnerId *string                        `json:"test_account_owner_id"`
+		TestAccountOwnerId nullable.Nullable[string]      `json:"test_account_owner_id"`
 		UpdatedAt          time.Time                      `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -11939,29 +11940,29 @@ type Site_Organization_Subscription struct {
 
 // SitesCreateResponse defines model for SitesCreateResponse.
 type SitesCreateResponse struct {
-	Address *struct {
-		Addition *string `json:"addition"`
+	Address nullable.Nullable[struct {
+		Addition nullable.Nullable[string] `json:"addition"`
 
 		// Addressee Example: Zaikio GmbH
 		Addressee string `json:"addressee"`
 
 		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+		CreatedAt   time.Time                 `json:"created_at"`
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       string     `json:"id"`
-		Location []*float64 `json:"location"`
+		Id       string                       `json:"id"`
+		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number Example: 1A
-		Number *string `json:"number"`
+		Number nullable.Nullable[string] `json:"number"`
 
 		// State Example: Rheinland-Pfalz
-		State *string `json:"state"`
+		State nullable.Nullable[string] `json:"state"`
 
 		// Street Example: Emmerich-Josef-Straße
-		Street          string  `json:"street"`
-		StreetAndNumber *string `json:"street_and_number,omitempty"`
+		Street          string                    `json:"street"`
+		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
 
 		// Town Example: Mainz
 		Town      string    `json:"town"`
@@ -11973,7 +11974,7 @@ type SitesCreateResponse struct {
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
-	} `json:"address"`
+	}] `json:"address"`
 	CreatedAt   time.Time `json:"created_at"`
 	Headquarter bool      `json:"headquarter"`
 
@@ -11982,16 +11983,16 @@ type SitesCreateResponse struct {
 	Name         string  `json:"name"`
 	Organization struct {
 		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
+		BrandColor nullable.Nullable[string] `json:"brand_color"`
+		Connected  bool                      `json:"connected"`
 
 		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+		CreatedAt   time.Time                 `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
+		Currency           nullable.Nullable[string] `json:"currency"`
+		GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id string `json:"id"`
@@ -11999,7 +12000,7 @@ type SitesCreateResponse struct {
 		// Kind Example: printer
 		Kind    *SitesCreateResponseOrganizationKind   `json:"kind,omitempty"`
 		Kinds   []SitesCreateResponseOrganizationKinds `json:"kinds"`
-		LogoUrl *string                                `json:"logo_url"`
+		LogoUrl nullable.Nullable[string]              `json:"logo_url"`
 
 		// Name Example: Bounty Soap Inc.
 		Name                                   string    `json:"name"`
@@ -12019,8 +12020,8 @@ type SitesCreateResponse struct {
 		Subscription SitesCreateResponse_Organization_Subscription `json:"subscription"`
 
 		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
+		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+		UpdatedAt          time.Time                 `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -12080,29 +12081,29 @@ type SitesCreateResponse_Organization_Subscription struct {
 
 // SitesGetResponse defines model for SitesGetResponse.
 type SitesGetResponse struct {
-	Address *struct {
-		Addition *string `json:"addition"`
+	Address nullable.Nullable[struct {
+		Addition nullable.Nullable[string] `json:"addition"`
 
 		// Addressee Example: Zaikio GmbH
 		Addressee string `json:"addressee"`
 
 		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+		CreatedAt   time.Time                 `json:"created_at"`
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       string     `json:"id"`
-		Location []*float64 `json:"location"`
+		Id       string                       `json:"id"`
+		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number Example: 1A
-		Number *string `json:"number"`
+		Number nullable.Nullable[string] `json:"number"`
 
 		// State Example: Rheinland-Pfalz
-		State *string `json:"state"`
+		State nullable.Nullable[string] `json:"state"`
 
 		// Street Example: Emmerich-Josef-Straße
-		Street          string  `json:"street"`
-		StreetAndNumber *string `json:"street_and_number,omitempty"`
+		Street          string                    `json:"street"`
+		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
 
 		// Town Example: Mainz
 		Town      string    `json:"town"`
@@ -12114,7 +12115,7 @@ type SitesGetResponse struct {
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
-	} `json:"address"`
+	}] `json:"address"`
 	CreatedAt   time.Time `json:"created_at"`
 	Headquarter bool      `json:"headquarter"`
 
@@ -12123,16 +12124,16 @@ type SitesGetResponse struct {
 	Name         string  `json:"name"`
 	Organization struct {
 		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
+		BrandColor nullable.Nullable[string] `json:"brand_color"`
+		Connected  bool                      `json:"connected"`
 
 		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+		CreatedAt   time.Time                 `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
+		Currency           nullable.Nullable[string] `json:"currency"`
+		GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id string `json:"id"`
@@ -12140,7 +12141,7 @@ type SitesGetResponse struct {
 		// Kind Example: printer
 		Kind    *SitesGetResponseOrganizationKind   `json:"kind,omitempty"`
 		Kinds   []SitesGetResponseOrganizationKinds `json:"kinds"`
-		LogoUrl *string                             `json:"logo_url"`
+		LogoUrl nullable.Nullable[string]           `json:"logo_url"`
 
 		// Name Example: Bounty Soap Inc.
 		Name                                   string    `json:"name"`
@@ -12160,8 +12161,8 @@ type SitesGetResponse struct {
 		Subscription SitesGetResponse_Organization_Subscription `json:"subscription"`
 
 		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
+		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+		UpdatedAt          time.Time                 `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -12221,29 +12222,29 @@ type SitesGetResponse_Organization_Subscription struct {
 
 // SitesUpdateResponse defines model for SitesUpdateResponse.
 type SitesUpdateResponse struct {
-	Address *struct {
-		Addition *string `json:"addition"`
+	Address nullable.Nullable[struct {
+		Addition nullable.Nullable[string] `json:"addition"`
 
 		// Addressee Example: Zaikio GmbH
 		Addressee string `json:"addressee"`
 
 		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+		CreatedAt   time.Time                 `json:"created_at"`
 
 		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       string     `json:"id"`
-		Location []*float64 `json:"location"`
+		Id       string                       `json:"id"`
+		Location []nullable.Nullable[float64] `json:"location"`
 
 		// Number Example: 1A
-		Number *string `json:"number"`
+		Number nullable.Nullable[string] `json:"number"`
 
 		// State Example: Rheinland-Pfalz
-		State *string `json:"state"`
+		State nullable.Nullable[string] `json:"state"`
 
 		// Street Example: Emmerich-Josef-Straße
-		Street          string  `json:"street"`
-		StreetAndNumber *string `json:"street_and_number,omitempty"`
+		Street          string                    `json:"street"`
+		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
 
 		// Town Example: Mainz
 		Town      string    `json:"town"`
@@ -12255,7 +12256,7 @@ type SitesUpdateResponse struct {
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
-	} `json:"address"`
+	}] `json:"address"`
 	CreatedAt   time.Time `json:"created_at"`
 	Headquarter bool      `json:"headquarter"`
 
@@ -12264,16 +12265,16 @@ type SitesUpdateResponse struct {
 	Name         string  `json:"name"`
 	Organization struct {
 		// BrandColor Example: #000000
-		BrandColor *string `json:"brand_color"`
-		Connected  bool    `json:"connected"`
+		BrandColor nullable.Nullable[string] `json:"brand_color"`
+		Connected  bool                      `json:"connected"`
 
 		// CountryCode Example: DE
-		CountryCode *string   `json:"country_code"`
-		CreatedAt   time.Time `json:"created_at"`
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+		CreatedAt   time.Time                 `json:"created_at"`
 
 		// Currency Example: EUR
-		Currency           *string   `json:"currency"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
+		Currency           nullable.Nullable[string] `json:"currency"`
+		GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
 
 		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 		Id string `json:"id"`
@@ -12281,7 +12282,7 @@ type SitesUpdateResponse struct {
 		// Kind Example: printer
 		Kind    *SitesUpdateResponseOrganizationKind   `json:"kind,omitempty"`
 		Kinds   []SitesUpdateResponseOrganizationKinds `json:"kinds"`
-		LogoUrl *string                                `json:"logo_url"`
+		LogoUrl nullable.Nullable[string]              `json:"logo_url"`
 
 		// Name Example: Bounty Soap Inc.
 		Name                                   string    `json:"name"`
@@ -12301,8 +12302,8 @@ type SitesUpdateResponse struct {
 		Subscription SitesUpdateResponse_Organization_Subscription `json:"subscription"`
 
 		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId *string   `json:"test_account_owner_id"`
-		UpdatedAt          time.Time `json:"updated_at"`
+		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+		UpdatedAt          time.Time                 `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -12362,15 +12363,15 @@ type SitesUpdateResponse_Organization_Subscription struct {
 
 // Software defines model for Software.
 type Software struct {
-	CreatedAt time.Time         `json:"created_at"`
-	Id        string            `json:"id"`
-	Kind      SoftwareKind      `json:"kind"`
-	Name      string            `json:"name"`
-	OwnerId   *string           `json:"owner_id"`
-	SiteId    *string           `json:"site_id"`
-	UpdatedAt time.Time         `json:"updated_at"`
-	Vendor    string            `json:"vendor"`
-	VendorId  *SoftwareVendorId `json:"vendor_id,omitempty"`
+	CreatedAt time.Time                           `json:"created_at"`
+	Id        string                              `json:"id"`
+	Kind      SoftwareKind                        `json:"kind"`
+	Name      string                              `json:"name"`
+	OwnerId   nullable.Nullable[string]           `json:"owner_id"`
+	SiteId    nullable.Nullable[string]           `json:"site_id"`
+	UpdatedAt time.Time                           `json:"updated_at"`
+	Vendor    string                              `json:"vendor"`
+	VendorId  nullable.Nullable[SoftwareVendorId] `json:"vendor_id,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -12397,9 +12398,9 @@ type SoftwareCreateOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -12418,16 +12419,16 @@ type SoftwareCreateResponse struct {
 	Kind SoftwareCreateResponseKind `json:"kind"`
 
 	// Name Example: Prinect
-	Name      string    `json:"name"`
-	OwnerId   *string   `json:"owner_id"`
-	SiteId    *string   `json:"site_id"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Name      string                    `json:"name"`
+	OwnerId   nullable.Nullable[string] `json:"owner_id"`
+	SiteId    nullable.Nullable[string] `json:"site_id"`
+	UpdatedAt time.Time                 `json:"updated_at"`
 
 	// Vendor Example: Heidelberger Druckmaschinen AG
 	Vendor string `json:"vendor"`
 
 	// VendorId Example: heidelberg
-	VendorId *SoftwareCreateResponseVendorId `json:"vendor_id,omitempty"`
+	VendorId nullable.Nullable[SoftwareCreateResponseVendorId] `json:"vendor_id,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -12454,9 +12455,9 @@ type SoftwareGetOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -12475,16 +12476,16 @@ type SoftwareGetResponse struct {
 	Kind SoftwareGetResponseKind `json:"kind"`
 
 	// Name Example: Prinect
-	Name      string    `json:"name"`
-	OwnerId   *string   `json:"owner_id"`
-	SiteId    *string   `json:"site_id"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Name      string                    `json:"name"`
+	OwnerId   nullable.Nullable[string] `json:"owner_id"`
+	SiteId    nullable.Nullable[string] `json:"site_id"`
+	UpdatedAt time.Time                 `json:"updated_at"`
 
 	// Vendor Example: Heidelberger Druckmaschinen AG
 	Vendor string `json:"vendor"`
 
 	// VendorId Example: heidelberg
-	VendorId *SoftwareGetResponseVendorId `json:"vendor_id,omitempty"`
+	VendorId nullable.Nullable[SoftwareGetResponseVendorId] `json:"vendor_id,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -12511,9 +12512,9 @@ type SoftwareUpdateOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -12525,13 +12526,13 @@ type SoftwareUpdateOwnershipResponseAssetType string
 
 // Specialist defines model for Specialist.
 type Specialist struct {
-	CreatedAt time.Time      `json:"created_at"`
-	Id        string         `json:"id"`
-	Kind      SpecialistKind `json:"kind"`
-	Name      string         `json:"name"`
-	OwnerId   *string        `json:"owner_id"`
-	SiteId    *string        `json:"site_id"`
-	UpdatedAt time.Time      `json:"updated_at"`
+	CreatedAt time.Time                 `json:"created_at"`
+	Id        string                    `json:"id"`
+	Kind      SpecialistKind            `json:"kind"`
+	Name      string                    `json:"name"`
+	OwnerId   nullable.Nullable[string] `json:"owner_id"`
+	SiteId    nullable.Nullable[string] `json:"site_id"`
+	UpdatedAt time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -12555,9 +12556,9 @@ type SpecialistsCreateOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -12576,10 +12577,10 @@ type SpecialistsCreateResponse struct {
 	Kind SpecialistsCreateResponseKind `json:"kind"`
 
 	// Name Example: Shipping
-	Name      string    `json:"name"`
-	OwnerId   *string   `json:"owner_id"`
-	SiteId    *string   `json:"site_id"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Name      string                    `json:"name"`
+	OwnerId   nullable.Nullable[string] `json:"owner_id"`
+	SiteId    nullable.Nullable[string] `json:"site_id"`
+	UpdatedAt time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -12603,9 +12604,9 @@ type SpecialistsGetOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -12624,10 +12625,10 @@ type SpecialistsGetResponse struct {
 	Kind SpecialistsGetResponseKind `json:"kind"`
 
 	// Name Example: Shipping
-	Name      string    `json:"name"`
-	OwnerId   *string   `json:"owner_id"`
-	SiteId    *string   `json:"site_id"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Name      string                    `json:"name"`
+	OwnerId   nullable.Nullable[string] `json:"owner_id"`
+	SiteId    nullable.Nullable[string] `json:"site_id"`
+	UpdatedAt time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -12660,9 +12661,9 @@ type SpecialistsUpdateOwnershipResponse struct {
 	OrganizationId string `json:"organization_id"`
 
 	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       *string    `json:"site_id,omitempty"`
-	TerminatedAt *time.Time `json:"terminated_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+	UpdatedAt    time.Time                    `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -12674,21 +12675,21 @@ type SpecialistsUpdateOwnershipResponseAssetType string
 
 // Subscription defines model for Subscription.
 type Subscription struct {
-	ActivatedAt                  *time.Time                 `json:"activated_at"`
-	AppName                      string                     `json:"app_name"`
-	ChangedPlanAt                *time.Time                 `json:"changed_plan_at"`
-	CreatedAt                    time.Time                  `json:"created_at"`
-	Id                           *string                    `json:"id,omitempty"`
-	LastBilledAt                 *time.Time                 `json:"last_billed_at"`
-	LastPaidAt                   *time.Time                 `json:"last_paid_at"`
-	Plan                         string                     `json:"plan"`
-	PrecedingPlan                *string                    `json:"preceding_plan"`
-	Status                       SubscriptionStatus         `json:"status"`
-	SubscriberId                 string                     `json:"subscriber_id"`
-	SubscriberType               SubscriptionSubscriberType `json:"subscriber_type"`
-	TrialEndedAt                 *time.Time                 `json:"trial_ended_at"`
-	UpdatedAt                    time.Time                  `json:"updated_at"`
-	UsagesInCurrentBillingPeriod map[string]int             `json:"usages_in_current_billing_period"`
+	ActivatedAt                  nullable.Nullable[time.Time] `json:"activated_at"`
+	AppName                      string                       `json:"app_name"`
+	ChangedPlanAt                nullable.Nullable[time.Time] `json:"changed_plan_at"`
+	CreatedAt                    time.Time                    `json:"created_at"`
+	Id                           *string                      `json:"id,omitempty"`
+	LastBilledAt                 nullable.Nullable[time.Time] `json:"last_billed_at"`
+	LastPaidAt                   nullable.Nullable[time.Time] `json:"last_paid_at"`
+	Plan                         string                       `json:"plan"`
+	PrecedingPlan                nullable.Nullable[string]    `json:"preceding_plan"`
+	Status                       SubscriptionStatus           `json:"status"`
+	SubscriberId                 string                       `json:"subscriber_id"`
+	SubscriberType               SubscriptionSubscriberType   `json:"subscriber_type"`
+	TrialEndedAt                 nullable.Nullable[time.Time] `json:"trial_ended_at"`
+	UpdatedAt                    time.Time                    `json:"updated_at"`
+	UsagesInCurrentBillingPeriod map[string]int               `json:"usages_in_current_billing_period"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -12722,19 +12723,19 @@ type SubscriptionCreateSubscriptionStatus string
 
 // SubscriptionsGetResponse defines model for SubscriptionsGetResponse.
 type SubscriptionsGetResponse struct {
-	ActivatedAt                  *time.Time                             `json:"activated_at"`
+	ActivatedAt                  nullable.Nullable[time.Time]           `json:"activated_at"`
 	AppName                      string                                 `json:"app_name"`
-	ChangedPlanAt                *time.Time                             `json:"changed_plan_at"`
+	ChangedPlanAt                nullable.Nullable[time.Time]           `json:"changed_plan_at"`
 	CreatedAt                    time.Time                              `json:"created_at"`
 	Id                           *string                                `json:"id,omitempty"`
-	LastBilledAt                 *time.Time                             `json:"last_billed_at"`
-	LastPaidAt                   *time.Time                             `json:"last_paid_at"`
+	LastBilledAt                 nullable.Nullable[time.Time]           `json:"last_billed_at"`
+	LastPaidAt                   nullable.Nullable[time.Time]           `json:"last_paid_at"`
 	Plan                         string                                 `json:"plan"`
-	PrecedingPlan                *string                                `json:"preceding_plan"`
+	PrecedingPlan                nullable.Nullable[string]              `json:"preceding_plan"`
 	Status                       SubscriptionsGetResponseStatus         `json:"status"`
 	SubscriberId                 string                                 `json:"subscriber_id"`
 	SubscriberType               SubscriptionsGetResponseSubscriberType `json:"subscriber_type"`
-	TrialEndedAt                 *time.Time                             `json:"trial_ended_at"`
+	TrialEndedAt                 nullable.Nullable[time.Time]           `json:"trial_ended_at"`
 	UpdatedAt                    time.Time                              `json:"updated_at"`
 	UsagesInCurrentBillingPeriod map[string]int                         `json:"usages_in_current_billing_period"`
 
@@ -12751,19 +12752,19 @@ type SubscriptionsGetResponseSubscriberType string
 
 // SubscriptionsUpdateResponse defines model for SubscriptionsUpdateResponse.
 type SubscriptionsUpdateResponse struct {
-	ActivatedAt                  *time.Time                                `json:"activated_at"`
+	ActivatedAt                  nullable.Nullable[time.Time]              `json:"activated_at"`
 	AppName                      string                                    `json:"app_name"`
-	ChangedPlanAt                *time.Time                                `json:"changed_plan_at"`
+	ChangedPlanAt                nullable.Nullable[time.Time]              `json:"changed_plan_at"`
 	CreatedAt                    time.Time                                 `json:"created_at"`
 	Id                           *string                                   `json:"id,omitempty"`
-	LastBilledAt                 *time.Time                                `json:"last_billed_at"`
-	LastPaidAt                   *time.Time                                `json:"last_paid_at"`
+	LastBilledAt                 nullable.Nullable[time.Time]              `json:"last_billed_at"`
+	LastPaidAt                   nullable.Nullable[time.Time]              `json:"last_paid_at"`
 	Plan                         string                                    `json:"plan"`
-	PrecedingPlan                *string                                   `json:"preceding_plan"`
+	PrecedingPlan                nullable.Nullable[string]                 `json:"preceding_plan"`
 	Status                       SubscriptionsUpdateResponseStatus         `json:"status"`
 	SubscriberId                 string                                    `json:"subscriber_id"`
 	SubscriberType               SubscriptionsUpdateResponseSubscriberType `json:"subscriber_type"`
-	TrialEndedAt                 *time.Time                                `json:"trial_ended_at"`
+	TrialEndedAt                 nullable.Nullable[time.Time]              `json:"trial_ended_at"`
 	UpdatedAt                    time.Time                                 `json:"updated_at"`
 	UsagesInCurrentBillingPeriod map[string]int                            `json:"usages_in_current_billing_period"`
 
@@ -12780,42 +12781,42 @@ type SubscriptionsUpdateResponseSubscriberType string
 
 // TestAccount defines model for TestAccount.
 type TestAccount struct {
-	BrandColor         *string            `json:"brand_color"`
-	Connected          bool               `json:"connected"`
-	CountryCode        *string            `json:"country_code"`
-	CreatedAt          time.Time          `json:"created_at"`
-	Currency           *string            `json:"currency"`
-	GrantedOauthScopes *[]string          `json:"granted_oauth_scopes,omitempty"`
-	Id                 string             `json:"id"`
-	Kind               *TestAccountKind   `json:"kind,omitempty"`
-	Kinds              []TestAccountKinds `json:"kinds"`
-	LogoUrl            *string            `json:"logo_url"`
+	BrandColor         nullable.Nullable[string] `json:"brand_color"`
+	Connected          bool                      `json:"connected"`
+	CountryCode        nullable.Nullable[string] `json:"country_code"`
+	CreatedAt          time.Time                 `json:"created_at"`
+	Currency           nullable.Nullable[string] `json:"currency"`
+	GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
+	Id                 string                    `json:"id"`
+	Kind               *TestAccountKind          `json:"kind,omitempty"`
+	Kinds              []TestAccountKinds        `json:"kinds"`
+	LogoUrl            nullable.Nullable[string] `json:"logo_url"`
 	Memberships        []struct {
 		CreatedAt time.Time `json:"created_at"`
 		Id        string    `json:"id"`
 		Person    struct {
-			AvatarUrl                              *string                                     `json:"avatar_url"`
-			Connected                              bool                                        `json:"connected"`
-			CountryCode                            *string                                     `json:"country_code"`
-			CreatedAt                              time.Time                                   `json:"created_at"`
-			Currency                               *string                                     `json:"currency"`
-			Email                                  string                                      `json:"email"`
-			EmailConfirmed                         bool                                        `json:"email_confirmed"`
-			FirstName                              string                                      `json:"first_name"`
-			FullName                               string                                      `json:"full_name"`
-			GrantedOauthScopes                     *[]string                                   `json:"granted_oauth_scopes,omitempty"`
-			Id                                     string                                      `json:"id"`
-			Locale                                 TestAccountMembershipsPersonLocale          `json:"locale"`
-			Name                                   string                                      `json:"name"`
-			Pronoun                                *TestAccountMembershipsPersonPronoun        `json:"pronoun,omitempty"`
-			RequestedOauthScopes                   *[]string                                   `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string                                   `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Subscription                           TestAccount_Memberships_Person_Subscription `json:"subscription"`
-			TestAccountOwnerId                     *string                                     `json:"test_account_owner_id"`
-			TimeZone                               string                                      `json:"time_zone"`
-			TwoFactorAuthenticationEnabled         bool                                        `json:"two_factor_authentication_enabled"`
-			UnitSystem                             TestAccountMembershipsPersonUnitSystem      `json:"unit_system"`
-			UpdatedAt                              time.Time                                   `json:"updated_at"`
+			AvatarUrl                              nullable.Nullable[string]                              `json:"avatar_url"`
+			Connected                              bool                                                   `json:"connected"`
+			CountryCode                            nullable.Nullable[string]                              `json:"country_code"`
+			CreatedAt                              time.Time                                              `json:"created_at"`
+			Currency                               nullable.Nullable[string]                              `json:"currency"`
+			Email                                  string                                                 `json:"email"`
+			EmailConfirmed                         bool                                                   `json:"email_confirmed"`
+			FirstName                              string                                                 `json:"first_name"`
+			FullName                               string                                                 `json:"full_name"`
+			GrantedOauthScopes                     *[]string                                              `json:"granted_oauth_scopes,omitempty"`
+			Id                                     string                                                 `json:"id"`
+			Locale                                 TestAccountMembershipsPersonLocale                     `json:"locale"`
+			Name                                   string                                                 `json:"name"`
+			Pronoun                                nullable.Nullable[TestAccountMembershipsPersonPronoun] `json:"pronoun,omitempty"`
+			RequestedOauthScopes                   *[]string                                              `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string                                              `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Subscription                           TestAccount_Memberships_Person_Subscription            `json:"subscription"`
+			TestAccountOwnerId                     nullable.Nullable[string]                              `json:"test_account_owner_id"`
+			TimeZone                               string                                                 `json:"time_zone"`
+			TwoFactorAuthenticationEnabled         bool                                                   `json:"two_factor_authentication_enabled"`
+			UnitSystem                             TestAccountMembershipsPersonUnitSystem                 `json:"unit_system"`
+			UpdatedAt                              time.Time                                              `json:"updated_at"`
 		} `json:"person"`
 		Roles     []string  `json:"roles"`
 		UpdatedAt time.Time `json:"updated_at"`
@@ -12824,10 +12825,10 @@ type TestAccount struct {
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"memberships"`
-	Name                                   string    `json:"name"`
-	PrivateAccessToken                     *string   `json:"private_access_token"`
-	RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+	Name                                   string                    `json:"name"`
+	PrivateAccessToken                     nullable.Nullable[string] `json:"private_access_token"`
+	RequestedOauthScopes                   *[]string                 `json:"requested_oauth_scopes,omitempty"`
+	RequestedOauthScopesWaitingForApproval *[]string                 `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
 	Sections                               struct {
 		Designer          *[]TestAccountSectionsDesigner          `json:"designer,omitempty"`
 		MachineVendor     *[]TestAccountSectionsMachineVendor     `json:"machine_vendor,omitempty"`
@@ -12841,21 +12842,21 @@ type TestAccount struct {
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"sections"`
 	Sites []struct {
-		Address *struct {
-			Addition        *string    `json:"addition"`
-			Addressee       string     `json:"addressee"`
-			CountryCode     *string    `json:"country_code"`
-			CreatedAt       time.Time  `json:"created_at"`
-			Id              string     `json:"id"`
-			Location        []*float64 `json:"location"`
-			Number          *string    `json:"number"`
-			State           *string    `json:"state"`
-			Street          string     `json:"street"`
-			StreetAndNumber *string    `json:"street_and_number,omitempty"`
-			Town            string     `json:"town"`
-			UpdatedAt       time.Time  `json:"updated_at"`
-			ZipCode         string     `json:"zip_code"`
-		} `json:"address"`
+		Address nullable.Nullable[struct {
+			Addition        nullable.Nullable[string]    `json:"addition"`
+			Addressee       string                       `json:"addressee"`
+			CountryCode     nullable.Nullable[string]    `json:"country_code"`
+			CreatedAt       time.Time                    `json:"created_at"`
+			Id              string                       `json:"id"`
+			Location        []nullable.Nullable[float64] `json:"location"`
+			Number          nullable.Nullable[string]    `json:"number"`
+			State           nullable.Nullable[string]    `json:"state"`
+			Street          string                       `json:"street"`
+			StreetAndNumber nullable.Nullable[string]    `json:"street_and_number,omitempty"`
+			Town            string                       `json:"town"`
+			UpdatedAt       time.Time                    `json:"updated_at"`
+			ZipCode         string                       `json:"zip_code"`
+		}] `json:"address"`
 		CreatedAt   time.Time `json:"created_at"`
 		Headquarter bool      `json:"headquarter"`
 		Id          *string   `json:"id,omitempty"`
@@ -12866,10 +12867,10 @@ type TestAccount struct {
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"sites"`
-	Slug               string                   `json:"slug"`
-	Subscription       TestAccount_Subscription `json:"subscription"`
-	TestAccountOwnerId *string                  `json:"test_account_owner_id"`
-	UpdatedAt          time.Time                `json:"updated_at"`
+	Slug               string                    `json:"slug"`
+	Subscription       TestAccount_Subscription  `json:"subscription"`
+	TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+	UpdatedAt          time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -12954,16 +12955,16 @@ type TestAccount_Subscription struct {
 // TestAccountsCreateResponse defines model for TestAccountsCreateResponse.
 type TestAccountsCreateResponse struct {
 	// BrandColor Example: #000000
-	BrandColor *string `json:"brand_color"`
-	Connected  bool    `json:"connected"`
+	BrandColor nullable.Nullable[string] `json:"brand_color"`
+	Connected  bool                      `json:"connected"`
 
 	// CountryCode Example: DE
-	CountryCode *string   `json:"country_code"`
-	CreatedAt   time.Time `json:"created_at"`
+	CountryCode nullable.Nullable[string] `json:"country_code"`
+	CreatedAt   time.Time                 `json:"created_at"`
 
 	// Currency Example: EUR
-	Currency           *string   `json:"currency"`
-	GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
+	Currency           nullable.Nullable[string] `json:"currency"`
+	GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
 
 	// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 	Id string `json:"id"`
@@ -12971,7 +12972,7 @@ type TestAccountsCreateResponse struct {
 	// Kind Example: printer
 	Kind        *TestAccountsCreateResponseKind   `json:"kind,omitempty"`
 	Kinds       []TestAccountsCreateResponseKinds `json:"kinds"`
-	LogoUrl     *string                           `json:"logo_url"`
+	LogoUrl     nullable.Nullable[string]         `json:"logo_url"`
 	Memberships []struct {
 		CreatedAt time.Time `json:"created_at"`
 
@@ -12979,15 +12980,15 @@ type TestAccountsCreateResponse struct {
 		Id     string `json:"id"`
 		Person struct {
 			// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
-			AvatarUrl *string `json:"avatar_url"`
-			Connected bool    `json:"connected"`
+			AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
+			Connected bool                      `json:"connected"`
 
 			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
+			CountryCode nullable.Nullable[string] `json:"country_code"`
+			CreatedAt   time.Time                 `json:"created_at"`
 
 			// Currency Example: EUR
-			Currency *string `json:"currency"`
+			Currency nullable.Nullable[string] `json:"currency"`
 
 			// Email Example: jane.doe@gmail.com
 			Email string `json:"email"`
@@ -13012,13 +13013,13 @@ type TestAccountsCreateResponse struct {
 			Name string `json:"name"`
 
 			// Pronoun Example: She/Her
-			Pronoun                                *TestAccountsCreateResponseMembershipsPersonPronoun        `json:"pronoun,omitempty"`
-			RequestedOauthScopes                   *[]string                                                  `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string                                                  `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Subscription                           TestAccountsCreateResponse_Memberships_Person_Subscription `json:"subscription"`
+			Pronoun                                nullable.Nullable[TestAccountsCreateResponseMembershipsPersonPronoun] `json:"pronoun,omitempty"`
+			RequestedOauthScopes                   *[]string                                                             `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string                                                             `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Subscription                           TestAccountsCreateResponse_Memberships_Person_Subscription            `json:"subscription"`
 
 			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId *string `json:"test_account_owner_id"`
+			TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
 
 			// TimeZone Example: UTC
 			TimeZone                       string `json:"time_zone"`
@@ -13037,10 +13038,10 @@ type TestAccountsCreateResponse struct {
 	} `json:"memberships"`
 
 	// Name Example: Bounty Soap Inc.
-	Name                                   string    `json:"name"`
-	PrivateAccessToken                     *string   `json:"private_access_token"`
-	RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+	Name                                   string                    `json:"name"`
+	PrivateAccessToken                     nullable.Nullable[string] `json:"private_access_token"`
+	RequestedOauthScopes                   *[]string                 `json:"requested_oauth_scopes,omitempty"`
+	RequestedOauthScopesWaitingForApproval *[]string                 `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
 	Sections                               struct {
 		Designer          *[]TestAccountsCreateResponseSectionsDesigner          `json:"designer,omitempty"`
 		MachineVendor     *[]TestAccountsCreateResponseSectionsMachineVendor     `json:"machine_vendor,omitempty"`
@@ -13054,29 +13055,29 @@ type TestAccountsCreateResponse struct {
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"sections"`
 	Sites []struct {
-		Address *struct {
-			Addition *string `json:"addition"`
+		Address nullable.Nullable[struct {
+			Addition nullable.Nullable[string] `json:"addition"`
 
 			// Addressee Example: Zaikio GmbH
 			Addressee string `json:"addressee"`
 
 			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
+			CountryCode nullable.Nullable[string] `json:"country_code"`
+			CreatedAt   time.Time                 `json:"created_at"`
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       string     `json:"id"`
-			Location []*float64 `json:"location"`
+			Id       string                       `json:"id"`
+			Location []nullable.Nullable[float64] `json:"location"`
 
 			// Number Example: 1A
-			Number *string `json:"number"`
+			Number nullable.Nullable[string] `json:"number"`
 
 			// State Example: Rheinland-Pfalz
-			State *string `json:"state"`
+			State nullable.Nullable[string] `json:"state"`
 
 			// Street Example: Emmerich-Josef-Straße
-			Street          string  `json:"street"`
-			StreetAndNumber *string `json:"street_and_number,omitempty"`
+			Street          string                    `json:"street"`
+			StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
 
 			// Town Example: Mainz
 			Town      string    `json:"town"`
@@ -13084,7 +13085,7 @@ type TestAccountsCreateResponse struct {
 
 			// ZipCode Example: 551166
 			ZipCode string `json:"zip_code"`
-		} `json:"address"`
+		}] `json:"address"`
 		CreatedAt   time.Time `json:"created_at"`
 		Headquarter bool      `json:"headquarter"`
 
@@ -13103,8 +13104,8 @@ type TestAccountsCreateResponse struct {
 	Subscription TestAccountsCreateResponse_Subscription `json:"subscription"`
 
 	// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	TestAccountOwnerId *string   `json:"test_account_owner_id"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+	UpdatedAt          time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -13189,16 +13190,16 @@ type TestAccountsCreateResponse_Subscription struct {
 // TestAccountsGetResponse defines model for TestAccountsGetResponse.
 type TestAccountsGetResponse struct {
 	// BrandColor Example: #000000
-	BrandColor *string `json:"brand_color"`
-	Connected  bool    `json:"connected"`
+	BrandColor nullable.Nullable[string] `json:"brand_color"`
+	Connected  bool                      `json:"connected"`
 
 	// CountryCode Example: DE
-	CountryCode *string   `json:"country_code"`
-	CreatedAt   time.Time `json:"created_at"`
+	CountryCode nullable.Nullable[string] `json:"country_code"`
+	CreatedAt   time.Time                 `json:"created_at"`
 
 	// Currency Example: EUR
-	Currency           *string   `json:"currency"`
-	GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
+	Currency           nullable.Nullable[string] `json:"currency"`
+	GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
 
 	// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
 	Id string `json:"id"`
@@ -13206,7 +13207,7 @@ type TestAccountsGetResponse struct {
 	// Kind Example: printer
 	Kind        *TestAccountsGetResponseKind   `json:"kind,omitempty"`
 	Kinds       []TestAccountsGetResponseKinds `json:"kinds"`
-	LogoUrl     *string                        `json:"logo_url"`
+	LogoUrl     nullable.Nullable[string]      `json:"logo_url"`
 	Memberships []struct {
 		CreatedAt time.Time `json:"created_at"`
 
@@ -13214,15 +13215,15 @@ type TestAccountsGetResponse struct {
 		Id     string `json:"id"`
 		Person struct {
 			// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
-			AvatarUrl *string `json:"avatar_url"`
-			Connected bool    `json:"connected"`
+			AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
+			Connected bool                      `json:"connected"`
 
 			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
+			CountryCode nullable.Nullable[string] `json:"country_code"`
+			CreatedAt   time.Time                 `json:"created_at"`
 
 			// Currency Example: EUR
-			Currency *string `json:"currency"`
+			Currency nullable.Nullable[string] `json:"currency"`
 
 			// Email Example: jane.doe@gmail.com
 			Email string `json:"email"`
@@ -13247,13 +13248,13 @@ type TestAccountsGetResponse struct {
 			Name string `json:"name"`
 
 			// Pronoun Example: She/Her
-			Pronoun                                *TestAccountsGetResponseMembershipsPersonPronoun        `json:"pronoun,omitempty"`
-			RequestedOauthScopes                   *[]string                                               `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string                                               `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Subscription                           TestAccountsGetResponse_Memberships_Person_Subscription `json:"subscription"`
+			Pronoun                                nullable.Nullable[TestAccountsGetResponseMembershipsPersonPronoun] `json:"pronoun,omitempty"`
+			RequestedOauthScopes                   *[]string                                                          `json:"requested_oauth_scopes,omitempty"`
+			RequestedOauthScopesWaitingForApproval *[]string                                                          `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+			Subscription                           TestAccountsGetResponse_Memberships_Person_Subscription            `json:"subscription"`
 
 			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId *string `json:"test_account_owner_id"`
+			TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
 
 			// TimeZone Example: UTC
 			TimeZone                       string `json:"time_zone"`
@@ -13272,10 +13273,10 @@ type TestAccountsGetResponse struct {
 	} `json:"memberships"`
 
 	// Name Example: Bounty Soap Inc.
-	Name                                   string    `json:"name"`
-	PrivateAccessToken                     *string   `json:"private_access_token"`
-	RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
+	Name                                   string                    `json:"name"`
+	PrivateAccessToken                     nullable.Nullable[string] `json:"private_access_token"`
+	RequestedOauthScopes                   *[]string                 `json:"requested_oauth_scopes,omitempty"`
+	RequestedOauthScopesWaitingForApproval *[]string                 `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
 	Sections                               struct {
 		Designer          *[]TestAccountsGetResponseSectionsDesigner          `json:"designer,omitempty"`
 		MachineVendor     *[]TestAccountsGetResponseSectionsMachineVendor     `json:"machine_vendor,omitempty"`
@@ -13289,29 +13290,29 @@ type TestAccountsGetResponse struct {
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"sections"`
 	Sites []struct {
-		Address *struct {
-			Addition *string `json:"addition"`
+		Address nullable.Nullable[struct {
+			Addition nullable.Nullable[string] `json:"addition"`
 
 			// Addressee Example: Zaikio GmbH
 			Addressee string `json:"addressee"`
 
 			// CountryCode Example: DE
-			CountryCode *string   `json:"country_code"`
-			CreatedAt   time.Time `json:"created_at"`
+			CountryCode nullable.Nullable[string] `json:"country_code"`
+			CreatedAt   time.Time                 `json:"created_at"`
 
 			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       string     `json:"id"`
-			Location []*float64 `json:"location"`
+			Id       string                       `json:"id"`
+			Location []nullable.Nullable[float64] `json:"location"`
 
 			// Number Example: 1A
-			Number *string `json:"number"`
+			Number nullable.Nullable[string] `json:"number"`
 
 			// State Example: Rheinland-Pfalz
-			State *string `json:"state"`
+			State nullable.Nullable[string] `json:"state"`
 
 			// Street Example: Emmerich-Josef-Straße
-			Street          string  `json:"street"`
-			StreetAndNumber *string `json:"street_and_number,omitempty"`
+			Street          string                    `json:"street"`
+			StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
 
 			// Town Example: Mainz
 			Town      string    `json:"town"`
@@ -13319,7 +13320,7 @@ type TestAccountsGetResponse struct {
 
 			// ZipCode Example: 551166
 			ZipCode string `json:"zip_code"`
-		} `json:"address"`
+		}] `json:"address"`
 		CreatedAt   time.Time `json:"created_at"`
 		Headquarter bool      `json:"headquarter"`
 
@@ -13338,8 +13339,8 @@ type TestAccountsGetResponse struct {
 	Subscription TestAccountsGetResponse_Subscription `json:"subscription"`
 
 	// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	TestAccountOwnerId *string   `json:"test_account_owner_id"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+	UpdatedAt          time.Time                 `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -13483,13 +13484,13 @@ type AppUpdateJSONBody struct {
 		Configuration struct {
 			Category           AppUpdateJSONBodyAppConfigurationCategory `json:"category"`
 			DesiredOauthScopes *[]string                                 `json:"desired_oauth_scopes,omitempty"`
-			EntryPointUrl      *string                                   `json:"entry_point_url,omitempty"`
+			EntryPointUrl      nullable.Nullable[string]                 `json:"entry_point_url,omitempty"`
 			Events             *[]struct {
 				BearerKind   *AppUpdateJSONBodyAppConfigurationEventsBearerKind `json:"bearer_kind,omitempty"`
-				Example      *string                                            `json:"example,omitempty"`
+				Example      nullable.Nullable[string]                          `json:"example,omitempty"`
 				Name         string                                             `json:"name"`
 				Translations *[]struct {
-					Description *string `json:"description,omitempty"`
+					Description nullable.Nullable[string] `json:"description,omitempty"`
 
 					// Locale Example: de
 					Locale *AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale `json:"locale,omitempty"`
@@ -13501,7 +13502,7 @@ type AppUpdateJSONBody struct {
 				Kind         AppUpdateJSONBodyAppConfigurationOauthScopesKind `json:"kind"`
 				Name         string                                           `json:"name"`
 				Translations *[]struct {
-					Description *string `json:"description,omitempty"`
+					Description nullable.Nullable[string] `json:"description,omitempty"`
 
 					// Locale Example: de
 					Locale *AppUpdateJSONBodyAppConfigurationOauthScopesTranslationsLocale `json:"locale,omitempty"`
@@ -13510,14 +13511,14 @@ type AppUpdateJSONBody struct {
 			} `json:"oauth_scopes,omitempty"`
 			SubscribedEvents *[]string `json:"subscribed_events,omitempty"`
 			Translations     *[]struct {
-				Description *string `json:"description,omitempty"`
+				Description nullable.Nullable[string] `json:"description,omitempty"`
 
 				// Locale Example: de
 				Locale  *AppUpdateJSONBodyAppConfigurationTranslationsLocale `json:"locale,omitempty"`
-				Summary *string                                              `json:"summary,omitempty"`
+				Summary nullable.Nullable[string]                            `json:"summary,omitempty"`
 				Title   string                                               `json:"title"`
 			} `json:"translations,omitempty"`
-			WebhookUrl *string `json:"webhook_url,omitempty"`
+			WebhookUrl nullable.Nullable[string] `json:"webhook_url,omitempty"`
 		} `json:"configuration"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -13565,7 +13566,7 @@ type MachinesListParams struct {
 // MachinesCreateJSONBody defines parameters for MachinesCreate.
 type MachinesCreateJSONBody struct {
 	Machine struct {
-		CurrentOrganizationId *string                           `json:"current_organization_id,omitempty"`
+		CurrentOrganizationId nullable.Nullable[string]         `json:"current_organization_id,omitempty"`
 		Kind                  MachinesCreateJSONBodyMachineKind `json:"kind"`
 		Manufacturer          *string                           `json:"manufacturer,omitempty"`
 		Name                  string                            `json:"name"`
@@ -13595,7 +13596,7 @@ type MachinesGetParams struct {
 type MachinesUpdateOwnershipJSONBody struct {
 	MachineOwnership struct {
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId *string `json:"site_id"`
+		SiteId nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -13729,7 +13730,7 @@ type OrganizationMembershipsListParams struct {
 type PersonUpdateJSONBody struct {
 	Person struct {
 		// CountryCode Example: DE
-		CountryCode *string `json:"country_code,omitempty"`
+		CountryCode nullable.Nullable[string] `json:"country_code,omitempty"`
 
 		// FirstName Example: Lisa
 		FirstName *string `json:"first_name,omitempty"`
@@ -13741,7 +13742,7 @@ type PersonUpdateJSONBody struct {
 		Name *string `json:"name,omitempty"`
 
 		// Pronoun Example: She/Her
-		Pronoun *PersonUpdateJSONBodyPersonPronoun `json:"pronoun,omitempty"`
+		Pronoun nullable.Nullable[PersonUpdateJSONBodyPersonPronoun] `json:"pronoun,omitempty"`
 
 		// UnitSystem Example: metric
 		UnitSystem *PersonUpdateJSONBodyPersonUnitSystem `json:"unit_system,omitempty"`
@@ -13778,7 +13779,7 @@ type PersonUpdateAvatarMultipartBody struct {
 type PersonOrganizationsCreateJSONBody struct {
 	Organization struct {
 		// CountryCode Example: DE
-		CountryCode *string `json:"country_code"`
+		CountryCode nullable.Nullable[string] `json:"country_code"`
 
 		// Kind Example: printer
 		Kind  *PersonOrganizationsCreateJSONBodyOrganizationKind    `json:"kind,omitempty"`
@@ -13863,7 +13864,7 @@ type PersonOrganizationsMachinesCreateJSONBodyMachineKind string
 type PersonOrganizationsMachinesUpdateOwnershipJSONBody struct {
 	MachineOwnership struct {
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId *string `json:"site_id"`
+		SiteId nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -13957,13 +13958,13 @@ type PersonOrganizationsSitesCreateJSONBody struct {
 // PersonOrganizationsSitesUpdateJSONBody defines parameters for PersonOrganizationsSitesUpdate.
 type PersonOrganizationsSitesUpdateJSONBody struct {
 	Site struct {
-		AddressAttributes *struct {
+		AddressAttributes nullable.Nullable[struct {
 			// Addressee Example: Crispy Mountain GmbH
 			Addressee string `json:"addressee"`
 
 			// Text Example: Emmerich-Josef-Straße 1A, 55116 Mainz
 			Text string `json:"text"`
-		} `json:"address_attributes,omitempty"`
+		}] `json:"address_attributes,omitempty"`
 		Headquarter *bool `json:"headquarter,omitempty"`
 
 		// Name Example: Berlin North
@@ -14010,7 +14011,7 @@ type PersonOrganizationsSoftwareCreateJSONBodySoftwareKind string
 type PersonOrganizationsSoftwareUpdateOwnershipJSONBody struct {
 	SoftwareOwnership struct {
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId *string `json:"site_id"`
+		SiteId nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -14057,7 +14058,7 @@ type PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind string
 type PersonOrganizationsSpecialistsUpdateOwnershipJSONBody struct {
 	SpecialistOwnership struct {
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId *string `json:"site_id"`
+		SiteId nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -14124,13 +14125,13 @@ type SitesCreateJSONBody struct {
 // SitesUpdateJSONBody defines parameters for SitesUpdate.
 type SitesUpdateJSONBody struct {
 	Site struct {
-		AddressAttributes *struct {
+		AddressAttributes nullable.Nullable[struct {
 			// Addressee Example: Crispy Mountain GmbH
 			Addressee string `json:"addressee"`
 
 			// Text Example: Emmerich-Josef-Straße 1A, 55116 Mainz
 			Text string `json:"text"`
-		} `json:"address_attributes,omitempty"`
+		}] `json:"address_attributes,omitempty"`
 		Headquarter *bool `json:"headquarter,omitempty"`
 
 		// Name Example: Berlin North
@@ -14177,7 +14178,7 @@ type SoftwareCreateJSONBodySoftwareKind string
 type SoftwareUpdateOwnershipJSONBody struct {
 	SoftwareOwnership struct {
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId *string `json:"site_id"`
+		SiteId nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -14224,7 +14225,7 @@ type SpecialistsCreateJSONBodySpecialistKind string
 type SpecialistsUpdateOwnershipJSONBody struct {
 	SpecialistOwnership struct {
 		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId *string `json:"site_id"`
+		SiteId nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -14293,14 +14294,14 @@ type TestAccountsCreateJSONBody struct {
 		ConnectionAttributes *[]string `json:"connection_attributes,omitempty"`
 
 		// CountryCode Example: DE
-		CountryCode      *string                                      `json:"country_code"`
+		CountryCode      nullable.Nullable[string]                    `json:"country_code"`
 		Kinds            []TestAccountsCreateJSONBodyTestAccountKinds `json:"kinds"`
 		LogoUrl          *string                                      `json:"logo_url,omitempty"`
 		MemberAttributes *[]struct {
 			AvatarUrl *string `json:"avatar_url,omitempty"`
 
 			// CountryCode Example: DE
-			CountryCode *string `json:"country_code"`
+			CountryCode nullable.Nullable[string] `json:"country_code"`
 
 			// Email Example: jane.doe@gmail.com
 			Email string `json:"email"`

@@ -157,8 +157,12 @@ func TestZaikioSiteKeepsLocationPrecision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Coordinates may be null in real answers, so each is a pointer.
-	if loc := got.Address.Location; len(loc) != 2 || loc[0] == nil || loc[1] == nil || *loc[0] != 35.077502 || *loc[1] != 135.5023 {
+	// The address and each coordinate may be null in real answers.
+	addr, err := got.Address.Get()
+	if err != nil {
+		t.Fatalf("address: %v", err)
+	}
+	if loc := addr.Location; len(loc) != 2 || loc[0].MustGet() != 35.077502 || loc[1].MustGet() != 135.5023 {
 		t.Errorf("location %v", loc)
 	}
 	out, err := json.Marshal(got)

@@ -31,6 +31,7 @@ type Unknown = jsontext.Value
 var readOptions = json.JoinOptions(
 	jsontext.AllowDuplicateNames(true),
 	jsontext.AllowInvalidUTF8(true),
+	json.WithUnmarshalers(json.UnmarshalFromFunc(unmarshalNullable)),
 )
 
 // writeOptions write what encoding/json writes for the same struct tags:
@@ -41,7 +42,69 @@ var writeOptions = json.JoinOptions(
 	json.FormatNilSliceAsNull(true),
 	json.FormatNilMapAsNull(true),
 	json.Deterministic(true),
+	json.WithMarshalers(json.MarshalToFunc(marshalNullable)),
 )
+
+// nullableValue is what a nullable.Nullable[T] (a map[bool]T: true holds the
+// value, false marks an explicit null, empty is unset) answers to.
+type nullableValue interface {
+	IsNull() bool
+	IsSpecified() bool
+}
+
+// settableNullable is a pointer to a nullable.Nullable[T].
+type settableNullable interface {
+	SetNull()
+	SetUnspecified()
+}
+
+// isNullableMap reports whether t is shaped as nullable.Nullable[T].
+func isNullableMap(t reflect.Type) bool {
+	return t.Kind() == reflect.Map && t.Key().Kind() == reflect.Bool
+}
+
+// marshalNullable writes a nullable.Nullable[T] with this codec rather
+// than with its own encoding/json method, so a T that is an inline object
+// keeps its Unknown members and its numbers as sent. Unset is written as
+// null (an unset member with omitempty stays out before this is called).
+func marshalNullable(enc *jsontext.Encoder, n nullableValue) error {
+	rv := reflect.ValueOf(n) // the codec hands over a pointer to the value
+	if rv.Kind() == reflect.Pointer {
+		rv = rv.Elem()
+	}
+	if !isNullableMap(rv.Type()) {
+		return json.SkipFunc
+	}
+	if n.IsNull() || !n.IsSpecified() {
+		return enc.WriteToken(jsontext.Null)
+	}
+	return json.MarshalEncode(enc, rv.MapIndex(reflect.ValueOf(true)).Interface())
+}
+
+// unmarshalNullable reads a nullable.Nullable[T] with this codec (see
+// marshalNullable): null sets it null, any other value sets the value.
+func unmarshalNullable(dec *jsontext.Decoder, p settableNullable) error {
+	rv := reflect.ValueOf(p)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || !isNullableMap(rv.Type().Elem()) {
+		return json.SkipFunc
+	}
+	if dec.PeekKind() == 'n' {
+		if _, err := dec.ReadToken(); err != nil {
+			return err
+		}
+		p.SetNull()
+		return nil
+	}
+	mt := rv.Type().Elem()
+	val := reflect.New(mt.Elem())
+	if err := json.UnmarshalDecode(dec, val.Interface()); err != nil {
+		return err
+	}
+	m := reflect.MakeMapWithSize(mt, 1)
+	m.SetMapIndex(reflect.ValueOf(true), val.Elem())
+	rv.Elem().Set(m)
+	return nil
+}
 
 // Marshal encodes the model v points to, its Unknown members included.
 //
