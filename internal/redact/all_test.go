@@ -132,6 +132,9 @@ var cases = map[string]kase{
 	"auth.Connector": {make: func(t *testing.T) any {
 		return auth.NewConnector("https://as.example", "id", secret, auth.WithFakeToken(access))
 	}, ptrOnly: holdsLock},
+	"auth.RequestAuth": {make: func(*testing.T) any {
+		return &auth.RequestAuth{Origin: "https://api.example", BasicID: "id", BasicSecret: secret}
+	}},
 	"nexaas.Config": {make: func(*testing.T) any {
 		return &nexaas.Config{BaseURL: "https://id.example", ClientID: "id", ClientSecret: secret}
 	}},
