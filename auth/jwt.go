@@ -65,6 +65,14 @@ func (k PrivateKey) MarshalJSON() ([]byte, error) { return redact.JSON(k.String(
 
 var errNoKey = errors.New("auth: private_key_jwt needs a PrivateKey with a Key")
 
+// Validate reports whether k can sign client assertions: a Key of a
+// supported type and an Algorithm that fits it. Sources check it on every
+// token request; call it to fail early, when a credential is built.
+func (k PrivateKey) Validate() error {
+	_, err := k.alg()
+	return err
+}
+
 func (k PrivateKey) alg() (jose.SignatureAlgorithm, error) {
 	if k.Key == nil {
 		return "", errNoKey

@@ -19,8 +19,8 @@ var ErrNoCredentials = errors.New("auth: the API requires credentials and none w
 var ErrEndpointMismatch = errors.New("auth: the token endpoint is not on the API's server")
 
 // EndpointSource is a token source that tells which token endpoint it asks.
-// ClientCredentials, RefreshSource, NexaasApplication and a Cache in front
-// of any of them implement it.
+// ClientCredentials, RefreshSource and a Cache in front of either
+// implement it (and so do the vendor packages' clients).
 type EndpointSource interface {
 	// TokenEndpoint is the URL of the token endpoint; "" when unknown.
 	TokenEndpoint() string
@@ -31,9 +31,6 @@ func (c *ClientCredentials) TokenEndpoint() string { return c.TokenURL }
 
 // TokenEndpoint implements EndpointSource.
 func (s *RefreshSource) TokenEndpoint() string { return s.cfg.TokenURL }
-
-// TokenEndpoint implements EndpointSource.
-func (a *NexaasApplication) TokenEndpoint() string { return a.tokenURL }
 
 // TokenEndpoint implements EndpointSource: the endpoint of the source the
 // cache is in front of, or "" when that source does not tell.

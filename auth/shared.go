@@ -56,7 +56,7 @@ var ErrNoSharedKey = errors.New("auth: the source cannot name its credential for
 //
 // A user's credential (a refresh token) is named by RefreshConfig.User,
 // else the refresh token it was built with; SharedUserIn names the user
-// where neither is known when the Cache is built (auth.NexaasIdentity).
+// where neither is known when the Cache is built (nexaas.Identity).
 func SharedIn(store SharedStore) CacheOption {
 	return func(c *cacheConfig) { c.shared = store }
 }

@@ -90,30 +90,6 @@ func TestSharedCachesAskOncePerToken(t *testing.T) {
 	}
 }
 
-// TestSharedInIsAnAuth0Option: SharedIn goes straight into the Auth0
-// options (and so into auth0mgmt.WithClientCredentials): two Auth0 caches
-// of one client make one token request.
-func TestSharedInIsAnAuth0Option(t *testing.T) {
-	a := newAuth0Tenant(t)
-	store := &memShared{toks: map[string]*oauth2.Token{}}
-	ctx := context.Background()
-	var got []string
-	for range 2 {
-		c, err := auth.Auth0ClientCredentials(a.domain, "m2m-client", "secret", auth.SharedIn(store), auth.Auth0Scopes("read:users"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tok, err := c.TokenContext(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, tok.AccessToken)
-	}
-	if a.tokenReqs.Load() != 1 || got[0] != got[1] {
-		t.Fatalf("two Auth0 caches sharing a store: %d token requests, tokens equal %v", a.tokenReqs.Load(), got[0] == got[1])
-	}
-}
-
 // TestConnectorSharesWithCache: a Connector with WithConnectorShared and a
 // Cache over the same client credentials share one token; after the
 // Connector's Invalidate it asks again instead of taking back the dropped

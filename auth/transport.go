@@ -1,8 +1,6 @@
 package auth
 
 import (
-	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -17,29 +15,43 @@ import (
 )
 
 // Transport adds "Authorization: <type> <token>" (or the HTTP Basic
-// credentials of ContextWithBasicAuth) to requests whose scheme, host and
-// port equal Origin (or the origin put on the request's context with
-// ContextWithOrigin). Requests to any other origin, such as a redirect to
-// another host or to another port of the same host, are sent without it.
+// credentials ForRequest gives) to requests whose scheme, host and port
+// equal Origin (or the origin ForRequest gives for the request). Requests
+// to any other origin, such as a redirect to another host or to another
+// port of the same host, are sent without it.
 type Transport struct {
 	// Source hands out the token. TokenContext is used when it has it.
 	Source oauth2.TokenSource
 	// Origin is "scheme://host[:port]" of the API. Empty means: only the
-	// origin set on each request's context.
+	// origin ForRequest gives for each request.
 	Origin string
 	// Base sends the requests; nil means http.DefaultTransport.
 	Base http.RoundTripper
+	// ForRequest, when set, says how one request authenticates (see
+	// RequestAuth), from what whoever built the transport knows about the
+	// request: the runtime of the generated clients answers from the call
+	// being made. nil means the token under Origin for every request.
+	ForRequest func(*http.Request) RequestAuth
 
 	last atomic.Pointer[authHeader]
 }
 
-type originKey struct{}
-
-// ContextWithOrigin returns a context under which Transport sends the token
-// to origin ("scheme://host[:port]", or any URL whose origin is meant) in
-// place of its configured Origin.
-func ContextWithOrigin(ctx context.Context, origin string) context.Context {
-	return context.WithValue(ctx, originKey{}, OriginOf(origin))
+// RequestAuth is how Transport authenticates one request, as its
+// ForRequest function says. The zero value means the token, under the
+// transport's Origin.
+type RequestAuth struct {
+	// Origin, when set, replaces the transport's Origin for this request:
+	// "scheme://host[:port]" as OriginOf returns it.
+	Origin string
+	// BasicID and BasicSecret, when BasicID is set, are sent as HTTP Basic
+	// credentials (RFC 7617) instead of the token: for operations secured
+	// by HTTP Basic. They go only where a token would.
+	BasicID     string
+	BasicSecret Secret
+	// NoCredentials sends the request with neither the token nor Basic
+	// credentials: for operations that authenticate otherwise or not at
+	// all.
+	NoCredentials bool
 }
 
 // OriginOf returns "scheme://host[:port]" of raw, lower-cased, or "" when
@@ -87,9 +99,9 @@ type Invalidator interface {
 // request carried: they are replaced by "[redacted]" in its headers and
 // body before the caller reads them.
 //
-// A request whose context was made by ContextWithBasicAuth carries those
-// credentials instead of the token, and one made by ContextWithoutToken
-// carries neither; both only under the origin rule above.
+// A request for which ForRequest gives Basic credentials carries those
+// instead of the token, and one for which it says NoCredentials carries
+// neither; both only under the origin rule above.
 //
 // When the answer is 401 and the Source is an Invalidator, the token is
 // invalidated and the request is sent once more with a fresh token, provided
@@ -100,15 +112,20 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	if !t.ownOrigin(req) {
+	var ra RequestAuth
+	if t.ForRequest != nil {
+		ra = t.ForRequest(req)
+	}
+	if !t.ownOrigin(req, ra.Origin) {
 		return base.RoundTrip(req)
 	}
-	if cc, ok := req.Context().Value(credentialsKey{}).(*callCredentials); ok {
-		if cc.basic == "" {
-			return base.RoundTrip(req)
-		}
-		resp, err := base.RoundTrip(withAuthorization(req, []string{cc.basic.Reveal()}))
-		redact.ScrubResponse(resp, redact.AuthorizationSecrets(cc.basic.Reveal())...)
+	switch {
+	case ra.NoCredentials:
+		return base.RoundTrip(req)
+	case ra.BasicID != "":
+		v := basicAuth(ra.BasicID, ra.BasicSecret.Reveal())
+		resp, err := base.RoundTrip(withAuthorization(req, []string{v}))
+		redact.ScrubResponse(resp, redact.AuthorizationSecrets(v)...)
 		return resp, err
 	}
 	if t.Source == nil {
@@ -151,12 +168,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // ownOrigin reports whether req goes to the origin credentials may be sent
-// to: Origin, or the origin put on the request's context. It is the one
-// origin check for tokens and Basic credentials alike.
-func (t *Transport) ownOrigin(req *http.Request) bool {
+// to: Origin, or the one ForRequest gave for the request (perCall). It is
+// the one origin check for tokens and Basic credentials alike.
+func (t *Transport) ownOrigin(req *http.Request, perCall string) bool {
 	want := t.Origin
-	if o, ok := req.Context().Value(originKey{}).(string); ok && o != "" {
-		want = o
+	if perCall != "" {
+		want = perCall
 	}
 	return want != "" && sameOrigin(req.URL, want)
 }
@@ -255,34 +272,4 @@ func closeBody(req *http.Request) {
 	if req.Body != nil {
 		req.Body.Close()
 	}
-}
-
-// credentialsKey is the context key of the credentials a request sends
-// in place of the token.
-type credentialsKey struct{}
-
-// callCredentials replaces the token for one request: basic is the whole
-// Authorization value of HTTP Basic credentials, or empty for none.
-type callCredentials struct {
-	basic Secret
-}
-
-// noCredentials is the value of ContextWithoutToken.
-var noCredentials = &callCredentials{}
-
-// ContextWithoutToken returns a context under which Transport adds no
-// token: for operations that authenticate otherwise or not at all.
-func ContextWithoutToken(ctx context.Context) context.Context {
-	return context.WithValue(ctx, credentialsKey{}, noCredentials)
-}
-
-// ContextWithBasicAuth returns a context under which Transport sends id and
-// secret as HTTP Basic credentials (RFC 7617) instead of the token: for
-// operations secured by HTTP Basic. They go only where a token would, to
-// the transport's origin or the one set with ContextWithOrigin, never to
-// another origin (another port of the same host included) a redirect
-// points to.
-func ContextWithBasicAuth(ctx context.Context, id string, secret Secret) context.Context {
-	v := "Basic " + base64.StdEncoding.EncodeToString([]byte(id+":"+secret.Reveal()))
-	return context.WithValue(ctx, credentialsKey{}, &callCredentials{basic: Secret(v)})
 }

@@ -7,9 +7,17 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
+
+	"golang.org/x/oauth2"
 )
 
-// Basic credentials put on a request's context go to the transport's
+// basicApp authenticates every request with the Basic credentials of
+// app-id.
+func basicApp(*http.Request) RequestAuth {
+	return RequestAuth{BasicID: "app-id", BasicSecret: "s3cret"}
+}
+
+// Basic credentials ForRequest gives go to the transport's
 // origin only: a redirect to another port of the same host gets none, and
 // the token is not sent with them.
 func TestBasicAuthFollowsTheOriginRule(t *testing.T) {
@@ -27,12 +35,11 @@ func TestBasicAuthFollowsTheOriginRule(t *testing.T) {
 	defer api.Close()
 
 	for name, tr := range map[string]*Transport{
-		"with a token source": {Source: NewFake("api-token"), Origin: OriginOf(api.URL)},
-		"without one":         {Origin: OriginOf(api.URL)},
+		"with a token source": {Source: NewFake("api-token"), Origin: OriginOf(api.URL), ForRequest: basicApp},
+		"without one":         {Origin: OriginOf(api.URL), ForRequest: basicApp},
 	} {
 		otherGot.Store("unset")
-		ctx := ContextWithBasicAuth(context.Background(), "app-id", Secret("s3cret"))
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, api.URL+"/app", nil)
+		req, _ := http.NewRequest(http.MethodGet, api.URL+"/app", nil)
 		resp, err := (&http.Client{Transport: tr}).Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -54,9 +61,8 @@ func TestBasicAuthNotSentToAnotherOrigin(t *testing.T) {
 		got.Store(r.Header.Get("Authorization"))
 	}))
 	defer srv.Close()
-	tr := &Transport{Origin: "http://127.0.0.1:1"}
-	ctx := ContextWithBasicAuth(context.Background(), "app-id", Secret("s3cret"))
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	tr := &Transport{Origin: "http://127.0.0.1:1", ForRequest: basicApp}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
 	resp, err := (&http.Client{Transport: tr}).Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -64,5 +70,29 @@ func TestBasicAuthNotSentToAnotherOrigin(t *testing.T) {
 	resp.Body.Close()
 	if v := got.Load(); v != "" {
 		t.Errorf("server of another origin got Authorization %q", v)
+	}
+}
+
+// A request for which ForRequest says NoCredentials goes out with neither
+// the token nor Basic credentials, and no token is asked for.
+func TestNoCredentialsSendsNothing(t *testing.T) {
+	var got atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	var asked atomic.Int32
+	src := Func(func(context.Context) (*oauth2.Token, error) {
+		asked.Add(1)
+		return &oauth2.Token{AccessToken: "tok"}, nil
+	})
+	none := func(*http.Request) RequestAuth { return RequestAuth{NoCredentials: true} }
+	resp, err := (&http.Client{Transport: &Transport{Source: src, Origin: OriginOf(srv.URL), ForRequest: none}}).Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if v := got.Load(); v != "" || asked.Load() != 0 {
+		t.Errorf("Authorization %q, %d token requests; want none", v, asked.Load())
 	}
 }

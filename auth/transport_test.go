@@ -42,14 +42,15 @@ func TestRedirectToOtherHostDropsAuthorization(t *testing.T) {
 	}
 }
 
-func TestTransportContextOrigin(t *testing.T) {
+func TestTransportPerRequestOrigin(t *testing.T) {
 	var got atomic.Value
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got.Store(r.Header.Get("Authorization"))
 	}))
 	defer srv.Close()
-	hc := &http.Client{Transport: &Transport{Source: NewFake("t")}}
-	req, _ := http.NewRequestWithContext(ContextWithOrigin(context.Background(), srv.URL+"/x"), "GET", srv.URL, nil)
+	perCall := func(*http.Request) RequestAuth { return RequestAuth{Origin: OriginOf(srv.URL + "/x")} }
+	hc := &http.Client{Transport: &Transport{Source: NewFake("t"), ForRequest: perCall}}
+	req, _ := http.NewRequest("GET", srv.URL, nil)
 	resp, err := hc.Do(req)
 	if err != nil {
 		t.Fatal(err)

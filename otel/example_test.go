@@ -11,7 +11,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
-	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/nexaas"
 	"github.com/idsdk/idsdk-go/gen/nexaasid"
 	idsdkotel "github.com/idsdk/idsdk-go/otel"
 	"github.com/idsdk/idsdk-go/retry"
@@ -44,7 +44,7 @@ func Example() {
 	policy.MinWait, policy.MaxWait = 1, 1 // no real waiting in an example
 	c, err := nexaasid.New(nexaasid.WithBaseURL(srv.URL), nexaasid.WithRetry(policy),
 		nexaasid.WithObserver(obs),
-		nexaasid.WithApplication(auth.NexaasConfig{ClientID: "app", ClientSecret: "app-secret"}))
+		nexaasid.WithApplication(nexaas.Config{ClientID: "app", ClientSecret: "app-secret"}))
 	if err != nil {
 		fmt.Println(err)
 		return

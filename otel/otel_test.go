@@ -22,6 +22,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/nexaas"
 	"github.com/idsdk/idsdk-go/gen/nexaasid"
 	idsdkotel "github.com/idsdk/idsdk-go/otel"
 	"github.com/idsdk/idsdk-go/retry"
@@ -157,7 +158,7 @@ func server(t *testing.T, tokenStatus int, statuses ...int) *httptest.Server {
 func newClient(t *testing.T, srv *httptest.Server, h *harness) *nexaasid.Client {
 	t.Helper()
 	c, err := nexaasid.New(nexaasid.WithBaseURL(srv.URL), nexaasid.WithRetry(fastRetry()), nexaasid.WithObserver(h.obs),
-		nexaasid.WithIdentity(auth.NexaasConfig{ClientID: "app", ClientSecret: secret}, expiredStore()))
+		nexaasid.WithIdentity(nexaas.Config{ClientID: "app", ClientSecret: secret}, expiredStore()))
 	if err != nil {
 		t.Fatal(err)
 	}

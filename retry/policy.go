@@ -120,8 +120,9 @@ func setOrNot(set bool) string {
 type idempotentKey struct{}
 
 // WithIdempotent returns a copy of ctx that marks the request made with it as
-// safe to repeat, whatever its method. The SDK's generated clients use it for
-// operations their API document declares idempotent.
+// safe to repeat, whatever its method: for requests you send through your
+// own *http.Client built on [Policy.Transport]. (The SDK's generated clients
+// do not use it: they tell their transport through [Policy.Idempotent].)
 func WithIdempotent(ctx context.Context) context.Context {
 	return context.WithValue(ctx, idempotentKey{}, true)
 }

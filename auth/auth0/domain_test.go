@@ -3,7 +3,7 @@ package auth0
 import (
 	"testing"
 
-	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/auth0/m2m"
 	"github.com/idsdk/idsdk-go/gen/auth0auth"
 )
 
@@ -26,7 +26,7 @@ func TestOneSchemeRuleForClientsAndTokenSources(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", domain, err)
 		}
-		src, err := auth.Auth0ClientCredentials(domain, "m2m", "secret")
+		src, err := m2m.ClientCredentials(domain, "m2m", "secret")
 		if err != nil {
 			t.Fatalf("%s: %v", domain, err)
 		}

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/auth0/m2m"
 	"github.com/idsdk/idsdk-go/internal/facade"
 )
 
@@ -22,12 +23,14 @@ import (
 
 // WithClientCredentials authenticates calls with the tokens of a
 // machine-to-machine application: the client credentials grant with the
-// client id and secret in the form body (auth.Auth0ClientCredentials).
-// opts add scopes, an organization, parameters or cache settings; token
-// requests go through the WithHTTPClient client when one is given.
-func WithClientCredentials(clientID string, secret auth.Secret, opts ...auth.Auth0Option) ClientOption {
+// client id and secret in the form body (m2m.ClientCredentials).
+// opts add scopes, an organization, parameters or cache settings
+// (m2m.WithScopes, m2m.WithOrganization, m2m.WithParam,
+// m2m.WithCacheOptions); token requests go through the WithHTTPClient
+// client when one is given.
+func WithClientCredentials(clientID string, secret auth.Secret, opts ...m2m.Option) ClientOption {
 	return facade.WithCredential(func(env facade.CredentialEnv) (oauth2.TokenSource, error) {
-		return auth.Auth0ClientCredentials(env.Domain, clientID, secret, auth0Options(env, opts)...)
+		return m2m.ClientCredentials(env.Domain, clientID, secret, auth0Options(env, opts)...)
 	})
 }
 
@@ -35,31 +38,31 @@ func WithClientCredentials(clientID string, secret auth.Secret, opts ...auth.Aut
 // application that signs in with Private Key JWT: every token request
 // carries a new assertion signed by key (*rsa.PrivateKey or
 // *ecdsa.PrivateKey) with alg ("" picks RS256 or the curve's ES
-// algorithm), aimed at https://{domain}/ (auth.Auth0PrivateKeyJWT).
-func WithClientAssertion(clientID string, key crypto.Signer, alg string, opts ...auth.Auth0Option) ClientOption {
+// algorithm), aimed at https://{domain}/ (m2m.PrivateKeyJWT).
+func WithClientAssertion(clientID string, key crypto.Signer, alg string, opts ...m2m.Option) ClientOption {
 	return facade.WithCredential(func(env facade.CredentialEnv) (oauth2.TokenSource, error) {
-		return auth.Auth0PrivateKeyJWT(env.Domain, clientID, key, alg, auth0Options(env, opts)...)
+		return m2m.PrivateKeyJWT(env.Domain, clientID, key, alg, auth0Options(env, opts)...)
 	})
 }
 
 // WithTokenFunc authenticates calls with the tokens fn returns (your own
-// code obtains them), cached until they expire (auth.Auth0TokenFunc).
+// code obtains them), cached until they expire (m2m.TokenFunc).
 func WithTokenFunc(fn func(ctx context.Context) (*oauth2.Token, error)) ClientOption {
 	return facade.WithCredential(func(env facade.CredentialEnv) (oauth2.TokenSource, error) {
-		var opts []auth.Auth0Option
+		var opts []m2m.Option
 		if env.Observer != nil {
-			opts = append(opts, auth.Auth0CacheOptions(auth.WithCacheObserver(env.Observer)))
+			opts = append(opts, m2m.WithCacheOptions(auth.WithCacheObserver(env.Observer)))
 		}
-		return auth.Auth0TokenFunc(fn, opts...)
+		return m2m.TokenFunc(fn, opts...)
 	})
 }
 
 // WithStaticToken authenticates calls with token until expiry (a zero
 // expiry: the token's own "exp", else one hour), after which calls fail
-// with auth.ErrTokenExpired (auth.Auth0StaticToken).
+// with auth.ErrTokenExpired (m2m.StaticToken).
 func WithStaticToken(token string, expiry time.Time) ClientOption {
 	return facade.WithCredential(func(facade.CredentialEnv) (oauth2.TokenSource, error) {
-		return auth.Auth0StaticToken(token, expiry), nil
+		return m2m.StaticToken(token, expiry), nil
 	})
 }
 
@@ -70,16 +73,16 @@ func WithAudience(audience string) ClientOption { return facade.WithAudience(aud
 
 // auth0Options puts the client's audience, HTTP client and observer
 // before opts.
-func auth0Options(env facade.CredentialEnv, opts []auth.Auth0Option) []auth.Auth0Option {
-	pre := make([]auth.Auth0Option, 0, 3+len(opts))
+func auth0Options(env facade.CredentialEnv, opts []m2m.Option) []m2m.Option {
+	pre := make([]m2m.Option, 0, 3+len(opts))
 	if env.Audience != "" {
-		pre = append(pre, auth.Auth0Audience(env.Audience))
+		pre = append(pre, m2m.WithAudience(env.Audience))
 	}
 	if env.HTTPClient != nil {
-		pre = append(pre, auth.Auth0HTTPClient(env.HTTPClient))
+		pre = append(pre, m2m.WithHTTPClient(env.HTTPClient))
 	}
 	if env.Observer != nil {
-		pre = append(pre, auth.Auth0CacheOptions(auth.WithCacheObserver(env.Observer)))
+		pre = append(pre, m2m.WithCacheOptions(auth.WithCacheObserver(env.Observer)))
 	}
 	return append(pre, opts...)
 }

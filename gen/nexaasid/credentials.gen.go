@@ -6,6 +6,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/nexaas"
 	"github.com/idsdk/idsdk-go/internal/facade"
 )
 
@@ -17,20 +18,20 @@ import (
 // cfg.HTTPClient, else the WithHTTPClient client when one is given.
 
 // WithIdentity authenticates calls with a signed-in user's tokens, kept in
-// store and refreshed at the client's token endpoint (auth.NexaasIdentity):
+// store and refreshed at the client's token endpoint (nexaas.Identity):
 // every new token is saved to store before any call uses it.
-func WithIdentity(cfg auth.NexaasConfig, store auth.Store, opts ...auth.CacheOption) ClientOption {
+func WithIdentity(cfg nexaas.Config, store auth.Store, opts ...auth.CacheOption) ClientOption {
 	return facade.WithCredential(func(env facade.CredentialEnv) (oauth2.TokenSource, error) {
-		return auth.NexaasIdentity(nexaasConfig(cfg, env), store, cacheOptions(env, opts)...)
+		return nexaas.Identity(nexaasConfig(cfg, env), store, cacheOptions(env, opts)...)
 	})
 }
 
 // WithApplication authenticates calls with the application's own tokens
-// (the client credentials grant) for scopes, auth.NexaasDefaultScope when
-// none are given (auth.NewNexaasApplication).
-func WithApplication(cfg auth.NexaasConfig, scopes ...string) ClientOption {
+// (the client credentials grant) for scopes, nexaas.DefaultScope when
+// none are given (nexaas.NewApplication).
+func WithApplication(cfg nexaas.Config, scopes ...string) ClientOption {
 	return facade.WithCredential(func(env facade.CredentialEnv) (oauth2.TokenSource, error) {
-		app, err := auth.NewNexaasApplication(nexaasConfig(cfg, env), cacheOptions(env, nil)...)
+		app, err := nexaas.NewApplication(nexaasConfig(cfg, env), cacheOptions(env, nil)...)
 		if err != nil {
 			return nil, err
 		}
@@ -39,7 +40,7 @@ func WithApplication(cfg auth.NexaasConfig, scopes ...string) ClientOption {
 }
 
 // nexaasConfig fills cfg's server and HTTP client from the client's.
-func nexaasConfig(cfg auth.NexaasConfig, env facade.CredentialEnv) auth.NexaasConfig {
+func nexaasConfig(cfg nexaas.Config, env facade.CredentialEnv) nexaas.Config {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = env.BaseURL
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/auth0/m2m"
 	"github.com/idsdk/idsdk-go/gen/auth0mgmt"
 	"github.com/idsdk/idsdk-go/internal/peers"
 )
@@ -160,7 +161,7 @@ func TestAuth0MgmtTokenFlow(t *testing.T) {
 		api := newJWTAPI(t, p, audience)
 		// node-oidc-provider picks the token audience from the RFC 8707
 		// "resource" parameter; Auth0 reads "audience", which is sent too.
-		src, err := auth.Auth0ClientCredentials(domain, "m2m", auth0M2MSecret, auth.Auth0Param("resource", audience))
+		src, err := m2m.ClientCredentials(domain, "m2m", auth0M2MSecret, m2m.WithParam("resource", audience))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -182,8 +183,8 @@ func TestAuth0MgmtTokenFlow(t *testing.T) {
 	t.Run("refreshed after expiry", func(t *testing.T) {
 		p.ResetStats(t)
 		api := newJWTAPI(t, p, auth0ShortAud)
-		src, err := auth.Auth0ClientCredentials(domain, "m2m", auth0M2MSecret,
-			auth.Auth0Audience(auth0ShortAud), auth.Auth0Param("resource", auth0ShortAud))
+		src, err := m2m.ClientCredentials(domain, "m2m", auth0M2MSecret,
+			m2m.WithAudience(auth0ShortAud), m2m.WithParam("resource", auth0ShortAud))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,8 +216,8 @@ func TestAuth0MgmtTokenFlow(t *testing.T) {
 		api := newJWTAPI(t, p, audience)
 		// Auth0 wants https://{domain}/ as the assertion audience; this
 		// provider wants its token endpoint.
-		src, err := auth.Auth0PrivateKeyJWT(domain, "m2m-jwt", key, "",
-			auth.Auth0KeyID("cred-1"), auth.Auth0AssertionAudience(p.TokenURL), auth.Auth0Param("resource", audience))
+		src, err := m2m.PrivateKeyJWT(domain, "m2m-jwt", key, "",
+			m2m.WithKeyID("cred-1"), m2m.WithAssertionAudience(p.TokenURL), m2m.WithParam("resource", audience))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +232,7 @@ func TestAuth0MgmtTokenFlow(t *testing.T) {
 	t.Run("a failed token fetch is the call's error", func(t *testing.T) {
 		p.ResetStats(t)
 		api := newJWTAPI(t, p, audience)
-		src, err := auth.Auth0ClientCredentials(domain, "m2m", "not-the-secret", auth.Auth0Param("resource", audience))
+		src, err := m2m.ClientCredentials(domain, "m2m", "not-the-secret", m2m.WithParam("resource", audience))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,7 +254,7 @@ func TestAuth0MgmtTokenFlow(t *testing.T) {
 
 	t.Run("token endpoint down", func(t *testing.T) {
 		api := newJWTAPI(t, p, audience)
-		src, err := auth.Auth0ClientCredentials("127.0.0.1:"+itoa(peers.FreePort(t)), "m2m", auth0M2MSecret)
+		src, err := m2m.ClientCredentials("127.0.0.1:"+itoa(peers.FreePort(t)), "m2m", auth0M2MSecret)
 		if err != nil {
 			t.Fatal(err)
 		}

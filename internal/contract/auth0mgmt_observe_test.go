@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/auth0/m2m"
 	"github.com/idsdk/idsdk-go/gen/auth0mgmt"
 )
 
 // TestAuth0MgmtLoggerReachesTheCredentialCache: the client's WithLogger
 // also logs the token request of its credential option, and a logger given
-// through the credential's own options (auth.Auth0CacheOptions) gets that
+// through the credential's own options (m2m.WithCacheOptions) gets that
 // record too; neither holds the client secret or the token.
 func TestAuth0MgmtLoggerReachesTheCredentialCache(t *testing.T) {
 	tn := newTenant(t)
@@ -22,7 +23,7 @@ func TestAuth0MgmtLoggerReachesTheCredentialCache(t *testing.T) {
 	c, err := auth0mgmt.New(tn.domain,
 		auth0mgmt.WithLogger(slog.New(slog.NewTextHandler(&client, debug))),
 		auth0mgmt.WithClientCredentials("m2m", auth.Secret("m2m-secret-e5a1"),
-			auth.Auth0CacheOptions(auth.WithCacheLogger(slog.New(slog.NewTextHandler(&cache, debug))))))
+			m2m.WithCacheOptions(auth.WithCacheLogger(slog.New(slog.NewTextHandler(&cache, debug))))))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/auth0/m2m"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/gen/auth0mgmt"
 	"github.com/idsdk/idsdk-go/retry"
@@ -131,7 +132,7 @@ func TestAuth0MgmtOneCallClient(t *testing.T) {
 	t.Run("audience override", func(t *testing.T) {
 		tn := newTenant(t)
 		c, err := auth0mgmt.New(tn.domain, auth0mgmt.WithAudience("https://api.example.com/"),
-			auth0mgmt.WithClientCredentials("m2m", auth.Secret("m2m-secret"), auth.Auth0Scopes("read:users")))
+			auth0mgmt.WithClientCredentials("m2m", auth.Secret("m2m-secret"), m2m.WithScopes("read:users")))
 		if err != nil {
 			t.Fatal(err)
 		}

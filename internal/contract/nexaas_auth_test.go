@@ -18,6 +18,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/nexaas"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/gen/nexaasid"
 	"github.com/idsdk/idsdk-go/internal/peers"
@@ -113,7 +114,7 @@ func profileServer(t *testing.T, p *peers.OIDCProvider) *httptest.Server {
 
 func TestNexaasIdentityClientRefreshesAndWritesBack(t *testing.T) {
 	p := startNexaasProvider(t)
-	cfg := auth.NexaasConfig{BaseURL: p.Issuer, ClientID: "nexaas-app", ClientSecret: nexaasSecret}
+	cfg := nexaas.Config{BaseURL: p.Issuer, ClientID: "nexaas-app", ClientSecret: nexaasSecret}
 	conf, err := cfg.OAuth2(redirectURI, "openid", "offline_access", "profile")
 	if err != nil {
 		t.Fatal(err)
@@ -129,12 +130,12 @@ func TestNexaasIdentityClientRefreshesAndWritesBack(t *testing.T) {
 	// The client's server drives the token endpoint too: the refresh goes
 	// to the API's host, never to the default region.
 	c, err := nexaasid.New(nexaasid.WithBaseURL(api.URL),
-		nexaasid.WithIdentity(auth.NexaasConfig{ClientID: "nexaas-app", ClientSecret: nexaasSecret}, u.store()))
+		nexaasid.WithIdentity(nexaas.Config{ClientID: "nexaas-app", ClientSecret: nexaasSecret}, u.store()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A token source built for another server is refused.
-	elsewhere, err := auth.NexaasIdentity(cfg, u.store())
+	elsewhere, err := nexaas.Identity(cfg, u.store())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +178,7 @@ func TestNexaasIdentityClientRefreshesAndWritesBack(t *testing.T) {
 
 func TestNexaasApplicationClientCachesPerScope(t *testing.T) {
 	p := startNexaasProvider(t)
-	app, err := auth.NewNexaasApplication(auth.NexaasConfig{BaseURL: p.Issuer, ClientID: "nexaas-app", ClientSecret: nexaasSecret})
+	app, err := nexaas.NewApplication(nexaas.Config{BaseURL: p.Issuer, ClientID: "nexaas-app", ClientSecret: nexaasSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +205,7 @@ func TestNexaasApplicationClientCachesPerScope(t *testing.T) {
 	if st := p.Stats(t); st.Success["client_credentials"] != 2 {
 		t.Errorf("client_credentials requests = %+v, want 2 (one per scope set)", st)
 	}
-	wrong, _ := auth.NewNexaasApplication(auth.NexaasConfig{BaseURL: p.Issuer, ClientID: "nexaas-app", ClientSecret: "wrong"})
+	wrong, _ := nexaas.NewApplication(nexaas.Config{BaseURL: p.Issuer, ClientID: "nexaas-app", ClientSecret: "wrong"})
 	if _, err := wrong.TokenContext(ctx); !errors.Is(err, sdkerrors.ErrUnauthorized) {
 		t.Errorf("wrong secret: err = %v, want ErrUnauthorized", err)
 	}
@@ -212,11 +213,11 @@ func TestNexaasApplicationClientCachesPerScope(t *testing.T) {
 		if s := fmt.Sprintf(f, app); strings.Contains(s, nexaasSecret) {
 			t.Errorf("%s leaks the secret: %s", f, s)
 		}
-		if s := fmt.Sprintf(f, auth.NexaasConfig{ClientSecret: nexaasSecret}); strings.Contains(s, nexaasSecret) {
-			t.Errorf("%s of auth.NexaasConfig leaks the secret: %s", f, s)
+		if s := fmt.Sprintf(f, nexaas.Config{ClientSecret: nexaasSecret}); strings.Contains(s, nexaasSecret) {
+			t.Errorf("%s of nexaas.Config leaks the secret: %s", f, s)
 		}
 	}
-	if _, err := auth.NewNexaasApplication(auth.NexaasConfig{BaseURL: "http://id.example.com"}); err == nil {
+	if _, err := nexaas.NewApplication(nexaas.Config{BaseURL: "http://id.example.com"}); err == nil {
 		t.Errorf("plain http base URL accepted")
 	}
 }

@@ -49,6 +49,7 @@ var knownImports = map[string]string{
 	"nexaasid":   "github.com/idsdk/idsdk-go/gen/nexaasid",
 	"zaikiohub":  "github.com/idsdk/idsdk-go/gen/zaikiohub",
 	"oidc":       "github.com/idsdk/idsdk-go/auth/oidc",
+	"m2m":        "github.com/idsdk/idsdk-go/auth/auth0/m2m",
 	"observe":    "github.com/idsdk/idsdk-go/observe",
 	"idsdkotel":  "github.com/idsdk/idsdk-go/otel",
 	"sqlite":     "github.com/idsdk/idsdk-go/auth/tokenstore/sqlite",

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/nexaas"
 	"github.com/idsdk/idsdk-go/gen/nexaasid"
 	"github.com/idsdk/idsdk-go/regions"
 	"github.com/idsdk/idsdk-go/retry"
@@ -31,8 +32,8 @@ func TestNewRefusesAClientWithoutCredentials(t *testing.T) {
 	}
 	for name, opts := range map[string][]nexaasid.ClientOption{
 		"token":                  {nexaasid.WithToken(auth.Bearer("tok"))},
-		"identity":               {nexaasid.WithIdentity(auth.NexaasConfig{ClientID: "id", ClientSecret: "s"}, auth.NewMemoryStore())},
-		"application":            {nexaasid.WithApplication(auth.NexaasConfig{ClientID: "id", ClientSecret: "s"})},
+		"identity":               {nexaasid.WithIdentity(nexaas.Config{ClientID: "id", ClientSecret: "s"}, auth.NewMemoryStore())},
+		"application":            {nexaasid.WithApplication(nexaas.Config{ClientID: "id", ClientSecret: "s"})},
 		"explicit opt-out":       {nexaasid.WithoutAuthentication()},
 		"opt-out and a token":    {nexaasid.WithoutAuthentication(), nexaasid.WithToken(auth.Bearer("tok"))},
 		"opt-out before options": {nexaasid.WithoutAuthentication(), nexaasid.WithRegion(regions.NexaasSandbox)},
@@ -41,11 +42,11 @@ func TestNewRefusesAClientWithoutCredentials(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	both := []nexaasid.ClientOption{nexaasid.WithToken(auth.Bearer("tok")), nexaasid.WithApplication(auth.NexaasConfig{ClientID: "id", ClientSecret: "s"})}
+	both := []nexaasid.ClientOption{nexaasid.WithToken(auth.Bearer("tok")), nexaasid.WithApplication(nexaas.Config{ClientID: "id", ClientSecret: "s"})}
 	if _, err := nexaasid.New(both...); err == nil {
 		t.Error("WithToken and WithApplication together: accepted")
 	}
-	two := []nexaasid.ClientOption{nexaasid.WithApplication(auth.NexaasConfig{ClientID: "id"}), nexaasid.WithApplication(auth.NexaasConfig{ClientID: "id"})}
+	two := []nexaasid.ClientOption{nexaasid.WithApplication(nexaas.Config{ClientID: "id"}), nexaasid.WithApplication(nexaas.Config{ClientID: "id"})}
 	if _, err := nexaasid.New(two...); err == nil {
 		t.Error("two credential options: accepted")
 	}
@@ -89,7 +90,7 @@ func expiredStore() *auth.MemoryStore {
 }
 
 func TestNexaasOneRegionDrivesAPIAndTokenRefresh(t *testing.T) {
-	cfg := auth.NexaasConfig{ClientID: "app", ClientSecret: "app-secret"}
+	cfg := nexaas.Config{ClientID: "app", ClientSecret: "app-secret"}
 	for _, tc := range []struct {
 		name string
 		opts []nexaasid.ClientOption
@@ -136,18 +137,18 @@ func TestNexaasOneRegionDrivesAPIAndTokenRefresh(t *testing.T) {
 }
 
 func TestNexaasRegionMismatchIsAnError(t *testing.T) {
-	sandbox := auth.NexaasConfig{BaseURL: regions.NexaasSandbox.URL, ClientID: "app", ClientSecret: "s"}
-	production := auth.NexaasConfig{ClientID: "app", ClientSecret: "s"}
-	explicitProduction := auth.NexaasConfig{BaseURL: regions.NexaasProduction.URL, ClientID: "app", ClientSecret: "s"}
-	idSandbox, err := auth.NexaasIdentity(sandbox, auth.NewMemoryStore())
+	sandbox := nexaas.Config{BaseURL: regions.NexaasSandbox.URL, ClientID: "app", ClientSecret: "s"}
+	production := nexaas.Config{ClientID: "app", ClientSecret: "s"}
+	explicitProduction := nexaas.Config{BaseURL: regions.NexaasProduction.URL, ClientID: "app", ClientSecret: "s"}
+	idSandbox, err := nexaas.Identity(sandbox, auth.NewMemoryStore())
 	if err != nil {
 		t.Fatal(err)
 	}
-	idProduction, err := auth.NexaasIdentity(production, auth.NewMemoryStore())
+	idProduction, err := nexaas.Identity(production, auth.NewMemoryStore())
 	if err != nil {
 		t.Fatal(err)
 	}
-	appProduction, err := auth.NewNexaasApplication(production)
+	appProduction, err := nexaas.NewApplication(production)
 	if err != nil {
 		t.Fatal(err)
 	}

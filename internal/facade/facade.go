@@ -218,7 +218,7 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 	}
 	origin := auth.OriginOf(base)
 	if cfg.Token != nil || cfg.BasicID != "" {
-		inner = &auth.Transport{Source: cfg.Token, Origin: origin, Base: inner}
+		inner = &auth.Transport{Source: cfg.Token, Origin: origin, Base: inner, ForRequest: requestAuth}
 	}
 	client.Transport = policy.Transport(inner)
 
@@ -293,6 +293,7 @@ func (cfg *Config) policy() *retry.Policy {
 		p.AttemptTimeout = cfg.Timeout
 	}
 	p.Observer = observe.Join(p.Observer, cfg.Observer)
+	p.Idempotent = idempotent(p.Idempotent)
 	return &p
 }
 
@@ -540,22 +541,9 @@ func (r *Runtime) do(ctx context.Context, call *Call, op *Operation, req *http.R
 		ctx, cancel = context.WithTimeout(ctx, call.timeout)
 		defer cancel()
 	}
-	if call.Server != r.server {
-		ctx = auth.ContextWithOrigin(ctx, call.Server)
-	}
-	if op.Idempotent || call.idem {
-		ctx = retry.WithIdempotent(ctx)
-	}
-	switch op.Security {
-	case "": // the token, if any
-	case SecurityBasic:
-		if r.basicID == "" {
-			return fmt.Errorf("%s %s: the operation needs the client id and secret (WithBasicAuth)", op.API, op.ID)
-		}
-		// Added by the token transport, under the same origin rule.
-		ctx = auth.ContextWithBasicAuth(ctx, r.basicID, r.basicSecret)
-	default:
-		ctx = auth.ContextWithoutToken(ctx)
+	ctx, err := r.withFacts(ctx, call, op)
+	if err != nil {
+		return err
 	}
 	req = req.WithContext(ctx)
 	if op.Accept != "" {

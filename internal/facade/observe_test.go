@@ -19,6 +19,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/nexaas"
 	"github.com/idsdk/idsdk-go/gen/nexaasid"
 	"github.com/idsdk/idsdk-go/observe"
 )
@@ -67,7 +68,7 @@ func TestLoggerOneRecordPerAttemptAndToken(t *testing.T) {
 	policy.Logger = slog.New(slog.NewTextHandler(&textBuf, debug))
 	c, err := nexaasid.New(nexaasid.WithBaseURL(srv.URL), nexaasid.WithRetry(policy),
 		nexaasid.WithLogger(slog.New(slog.NewJSONHandler(&jsonBuf, debug))),
-		nexaasid.WithIdentity(auth.NexaasConfig{ClientID: "app", ClientSecret: obsSecret}, observedStore()))
+		nexaasid.WithIdentity(nexaas.Config{ClientID: "app", ClientSecret: obsSecret}, observedStore()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +147,7 @@ func TestObserverSeesCallsAttemptsAndTokens(t *testing.T) {
 	srv := observedServer(t)
 	rec := &recorder{}
 	c, err := nexaasid.New(nexaasid.WithBaseURL(srv.URL), nexaasid.WithRetry(fastRetry()), nexaasid.WithObserver(rec),
-		nexaasid.WithIdentity(auth.NexaasConfig{ClientID: "app", ClientSecret: obsSecret}, observedStore()))
+		nexaasid.WithIdentity(nexaas.Config{ClientID: "app", ClientSecret: obsSecret}, observedStore()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,7 @@ import (
 	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/auth0"
 	"github.com/idsdk/idsdk-go/auth/idtoken"
+	"github.com/idsdk/idsdk-go/auth/nexaas"
 	"github.com/idsdk/idsdk-go/auth/oidc"
 	"github.com/idsdk/idsdk-go/auth/tokenstore"
 	"github.com/idsdk/idsdk-go/auth/tokenstore/sqlite"
@@ -131,11 +132,14 @@ var cases = map[string]kase{
 	"auth.Connector": {make: func(t *testing.T) any {
 		return auth.NewConnector("https://as.example", "id", secret, auth.WithFakeToken(access))
 	}, ptrOnly: holdsLock},
-	"auth.NexaasConfig": {make: func(*testing.T) any {
-		return &auth.NexaasConfig{BaseURL: "https://id.example", ClientID: "id", ClientSecret: secret}
+	"auth.RequestAuth": {make: func(*testing.T) any {
+		return &auth.RequestAuth{Origin: "https://api.example", BasicID: "id", BasicSecret: secret}
 	}},
-	"auth.NexaasApplication": {make: func(t *testing.T) any {
-		a, err := auth.NewNexaasApplication(auth.NexaasConfig{BaseURL: "https://id.example", ClientID: "id", ClientSecret: secret})
+	"nexaas.Config": {make: func(*testing.T) any {
+		return &nexaas.Config{BaseURL: "https://id.example", ClientID: "id", ClientSecret: secret}
+	}},
+	"nexaas.Application": {make: func(t *testing.T) any {
+		a, err := nexaas.NewApplication(nexaas.Config{BaseURL: "https://id.example", ClientID: "id", ClientSecret: secret})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package auth_test
+package m2m_test
 
 import (
 	"context"
@@ -26,6 +26,8 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/auth"
+	"github.com/idsdk/idsdk-go/auth/auth0/m2m"
+	sdkerrors "github.com/idsdk/idsdk-go/errors"
 )
 
 // auth0Tenant is a loopback stand-in for an Auth0 tenant: /oauth/token
@@ -126,9 +128,9 @@ func (a *auth0Tenant) get(ts oauth2.TokenSource) error {
 	return nil
 }
 
-func TestAuth0ClientCredentials(t *testing.T) {
+func TestClientCredentials(t *testing.T) {
 	a := newAuth0Tenant(t)
-	src, err := auth.Auth0ClientCredentials(a.domain, "m2m-client", auth.Secret("s3cr3t-value"))
+	src, err := m2m.ClientCredentials(a.domain, "m2m-client", auth.Secret("s3cr3t-value"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,20 +167,20 @@ func TestAuth0ClientCredentials(t *testing.T) {
 	}
 }
 
-func TestAuth0ClientCredentialsOptions(t *testing.T) {
+func TestClientCredentialsOptions(t *testing.T) {
 	a := newAuth0Tenant(t)
 	var hcUsed atomic.Bool
 	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		hcUsed.Store(true)
 		return http.DefaultTransport.RoundTrip(r)
 	})}
-	src, err := auth.Auth0ClientCredentials(a.domain, "m2m-client", "secret",
-		auth.Auth0Audience("https://api.example.com/"),
-		auth.Auth0Scopes("read:users", "update:users"),
-		auth.Auth0Organization("org_123"),
-		auth.Auth0Param("resource", "urn:x"),
-		auth.Auth0HTTPClient(hc),
-		auth.Auth0CacheOptions(auth.WithMargin(time.Second)),
+	src, err := m2m.ClientCredentials(a.domain, "m2m-client", "secret",
+		m2m.WithAudience("https://api.example.com/"),
+		m2m.WithScopes("read:users", "update:users"),
+		m2m.WithOrganization("org_123"),
+		m2m.WithParam("resource", "urn:x"),
+		m2m.WithHTTPClient(hc),
+		m2m.WithCacheOptions(auth.WithMargin(time.Second)),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -193,7 +195,7 @@ func TestAuth0ClientCredentialsOptions(t *testing.T) {
 		}
 	}
 	if !hcUsed.Load() {
-		t.Error("Auth0HTTPClient was not used")
+		t.Error("WithHTTPClient was not used")
 	}
 }
 
@@ -201,34 +203,34 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-func TestAuth0BadArguments(t *testing.T) {
+func TestBadArguments(t *testing.T) {
 	key, _ := rsa.GenerateKey(rand.Reader, 2048)
 	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	cases := map[string]func() error{
 		"scheme in domain": func() error {
-			_, err := auth.Auth0ClientCredentials("https://t.auth0.com", "id", "s")
+			_, err := m2m.ClientCredentials("https://t.auth0.com", "id", "s")
 			return err
 		},
-		"empty client id": func() error { _, err := auth.Auth0ClientCredentials("t.auth0.com", " ", "s"); return err },
-		"empty secret":    func() error { _, err := auth.Auth0ClientCredentials("t.auth0.com", "id", ""); return err },
+		"empty client id": func() error { _, err := m2m.ClientCredentials("t.auth0.com", " ", "s"); return err },
+		"empty secret":    func() error { _, err := m2m.ClientCredentials("t.auth0.com", "id", ""); return err },
 		"empty audience": func() error {
-			_, err := auth.Auth0ClientCredentials("t.auth0.com", "id", "s", auth.Auth0Audience(""))
+			_, err := m2m.ClientCredentials("t.auth0.com", "id", "s", m2m.WithAudience(""))
 			return err
 		},
 		"reserved param": func() error {
-			_, err := auth.Auth0ClientCredentials("t.auth0.com", "id", "s", auth.Auth0Param("client_secret", "x"))
+			_, err := m2m.ClientCredentials("t.auth0.com", "id", "s", m2m.WithParam("client_secret", "x"))
 			return err
 		},
 		"nil http client": func() error {
-			_, err := auth.Auth0ClientCredentials("t.auth0.com", "id", "s", auth.Auth0HTTPClient(nil))
+			_, err := m2m.ClientCredentials("t.auth0.com", "id", "s", m2m.WithHTTPClient(nil))
 			return err
 		},
-		"nil key":     func() error { _, err := auth.Auth0PrivateKeyJWT("t.auth0.com", "id", nil, ""); return err },
-		"alg for RSA": func() error { _, err := auth.Auth0PrivateKeyJWT("t.auth0.com", "id", key, "ES256"); return err },
-		"alg for EC":  func() error { _, err := auth.Auth0PrivateKeyJWT("t.auth0.com", "id", ec, "RS256"); return err },
-		"nil func":    func() error { _, err := auth.Auth0TokenFunc(nil); return err },
+		"nil key":     func() error { _, err := m2m.PrivateKeyJWT("t.auth0.com", "id", nil, ""); return err },
+		"alg for RSA": func() error { _, err := m2m.PrivateKeyJWT("t.auth0.com", "id", key, "ES256"); return err },
+		"alg for EC":  func() error { _, err := m2m.PrivateKeyJWT("t.auth0.com", "id", ec, "RS256"); return err },
+		"nil func":    func() error { _, err := m2m.TokenFunc(nil); return err },
 		"empty aud jwt": func() error {
-			_, err := auth.Auth0PrivateKeyJWT("t.auth0.com", "id", key, "", auth.Auth0AssertionAudience(" "))
+			_, err := m2m.PrivateKeyJWT("t.auth0.com", "id", key, "", m2m.WithAssertionAudience(" "))
 			return err
 		},
 	}
@@ -238,19 +240,19 @@ func TestAuth0BadArguments(t *testing.T) {
 			t.Errorf("%s: no error", name)
 			continue
 		}
-		if !strings.HasPrefix(err.Error(), "auth: auth0: ") {
+		if !strings.HasPrefix(err.Error(), "auth0 m2m: ") {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 }
 
-// TestAuth0FailedFetchSendsNothing proves that when the token cannot be
+// TestFailedFetchSendsNothing proves that when the token cannot be
 // had, the call fails with the token error and the API never sees a
 // request, with or without a token.
-func TestAuth0FailedFetchSendsNothing(t *testing.T) {
+func TestFailedFetchSendsNothing(t *testing.T) {
 	a := newAuth0Tenant(t)
 	a.fail.Store(true)
-	src, err := auth.Auth0ClientCredentials(a.domain, "m2m-client", "wrong-secret")
+	src, err := m2m.ClientCredentials(a.domain, "m2m-client", "wrong-secret")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +286,7 @@ func TestAuth0FailedFetchSendsNothing(t *testing.T) {
 	}
 }
 
-func TestAuth0PrivateKeyJWT(t *testing.T) {
+func TestPrivateKeyJWT(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		key  func() (crypto.Signer, any)
@@ -326,7 +328,7 @@ func TestAuth0PrivateKeyJWT(t *testing.T) {
 				jtis[c.ID] = true
 				return nil
 			}
-			src, err := auth.Auth0PrivateKeyJWT(a.domain, "jwt-client", priv, tc.alg, auth.Auth0KeyID("cred-1"))
+			src, err := m2m.PrivateKeyJWT(a.domain, "jwt-client", priv, tc.alg, m2m.WithKeyID("cred-1"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -338,7 +340,7 @@ func TestAuth0PrivateKeyJWT(t *testing.T) {
 				t.Errorf("form = %v", form)
 			}
 			// A second source makes a second assertion with a new jti.
-			src2, _ := auth.Auth0PrivateKeyJWT(a.domain, "jwt-client", priv, tc.alg, auth.Auth0KeyID("cred-1"))
+			src2, _ := m2m.PrivateKeyJWT(a.domain, "jwt-client", priv, tc.alg, m2m.WithKeyID("cred-1"))
 			if _, err := src2.TokenContext(context.Background()); err != nil {
 				t.Fatal(err)
 			}
@@ -352,10 +354,10 @@ func TestAuth0PrivateKeyJWT(t *testing.T) {
 	}
 }
 
-func TestAuth0StaticToken(t *testing.T) {
+func TestStaticToken(t *testing.T) {
 	a := newAuth0Tenant(t)
 	a.issued = []string{"dashboard-token"}
-	src := auth.Auth0StaticToken("dashboard-token", time.Time{})
+	src := m2m.StaticToken("dashboard-token", time.Time{})
 	tok, err := src.TokenContext(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -371,19 +373,19 @@ func TestAuth0StaticToken(t *testing.T) {
 	exp := time.Now().Add(24 * time.Hour).Truncate(time.Second)
 	payload, _ := json.Marshal(map[string]any{"exp": exp.Unix(), "aud": "x"})
 	jwtTok := "eyJhbGciOiJSUzI1NiJ9." + base64.RawURLEncoding.EncodeToString(payload) + ".c2ln"
-	tok, err = auth.Auth0StaticToken(jwtTok, time.Time{}).TokenContext(context.Background())
+	tok, err = m2m.StaticToken(jwtTok, time.Time{}).TokenContext(context.Background())
 	if err != nil || !tok.Expiry.Equal(exp) {
 		t.Errorf("JWT expiry = %v, %v; want %v", tok.Expiry, err, exp)
 	}
 	explicit := time.Now().Add(10 * time.Minute)
-	tok, err = auth.Auth0StaticToken(jwtTok, explicit).TokenContext(context.Background())
+	tok, err = m2m.StaticToken(jwtTok, explicit).TokenContext(context.Background())
 	if err != nil || !tok.Expiry.Equal(explicit) {
 		t.Errorf("explicit expiry = %v, %v", tok.Expiry, err)
 	}
 
 	// An expired token fails the call and sends nothing.
 	before := a.apiReqs.Load()
-	err = a.get(auth.Auth0StaticToken("dashboard-token", time.Now().Add(-time.Minute)))
+	err = a.get(m2m.StaticToken("dashboard-token", time.Now().Add(-time.Minute)))
 	if !errors.Is(err, auth.ErrTokenExpired) {
 		t.Fatalf("expired token: %v", err)
 	}
@@ -395,12 +397,12 @@ func TestAuth0StaticToken(t *testing.T) {
 	}
 }
 
-func TestAuth0TokenFunc(t *testing.T) {
+func TestTokenFunc(t *testing.T) {
 	a := newAuth0Tenant(t)
 	a.issued = []string{"from-vault"}
 	var calls atomic.Int64
 	var fail atomic.Bool
-	src, err := auth.Auth0TokenFunc(func(ctx context.Context) (*oauth2.Token, error) {
+	src, err := m2m.TokenFunc(func(ctx context.Context) (*oauth2.Token, error) {
 		calls.Add(1)
 		if fail.Load() {
 			return nil, errors.New("vault sealed")
@@ -419,12 +421,93 @@ func TestAuth0TokenFunc(t *testing.T) {
 		t.Errorf("func called %d times for 3 calls", calls.Load())
 	}
 	fail.Store(true)
-	src2, _ := auth.Auth0TokenFunc(func(ctx context.Context) (*oauth2.Token, error) { return nil, errors.New("vault sealed") })
+	src2, _ := m2m.TokenFunc(func(ctx context.Context) (*oauth2.Token, error) { return nil, errors.New("vault sealed") })
 	before := a.apiReqs.Load()
 	if err := a.get(src2); err == nil || !strings.Contains(err.Error(), "vault sealed") {
 		t.Fatalf("err = %v", err)
 	}
 	if a.apiReqs.Load() != before {
 		t.Fatal("a request went out without a token")
+	}
+}
+
+// oneLockStore is an auth.SharedStore in memory behind one mutex: what two
+// Caches of one process see of a fleet's store.
+type oneLockStore struct {
+	mu   sync.Mutex
+	toks map[string]*oauth2.Token
+}
+
+func (s *oneLockStore) Update(ctx context.Context, key string, fn func(context.Context, *oauth2.Token) (*oauth2.Token, error)) (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := fn(ctx, s.toks[key])
+	if err == nil && t != nil {
+		s.toks[key] = t
+	}
+	return t, err
+}
+
+// TestSharedInThroughWithCacheOptions: auth.SharedIn goes in through
+// WithCacheOptions (and so into auth0mgmt.WithClientCredentials): two
+// caches of one client make one token request.
+func TestSharedInThroughWithCacheOptions(t *testing.T) {
+	a := newAuth0Tenant(t)
+	store := &oneLockStore{toks: map[string]*oauth2.Token{}}
+	ctx := context.Background()
+	var got []string
+	for range 2 {
+		c, err := m2m.ClientCredentials(a.domain, "m2m-client", "secret", m2m.WithCacheOptions(auth.SharedIn(store)), m2m.WithScopes("read:users"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := c.TokenContext(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, tok.AccessToken)
+	}
+	if a.tokenReqs.Load() != 1 || got[0] != got[1] {
+		t.Fatalf("two caches sharing a store: %d token requests, tokens equal %v", a.tokenReqs.Load(), got[0] == got[1])
+	}
+}
+
+// TestRefusedSecretIsInvalidCredentials: Auth0's answers to a wrong secret
+// or a client without the grant are auth.ErrInvalidCredentials and
+// sdkerrors.ErrUnauthorized; a user's refusal is neither.
+func TestRefusedSecretIsInvalidCredentials(t *testing.T) {
+	for _, r := range []struct {
+		name   string
+		status int
+		body   string
+		want   bool
+	}{
+		{"wrong client secret", 401, `{"error":"access_denied","error_description":"Unauthorized"}`, true},
+		{"grant not allowed", 403, `{"error":"unauthorized_client","error_description":"Grant type 'client_credentials' not allowed for the client."}`, true},
+		{"user denied the device", 403, `{"error":"access_denied","error_description":"User denied access"}`, false},
+		{"server error", 500, `{"error":"server_error"}`, false},
+	} {
+		t.Run(r.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(r.status)
+				_, _ = io.WriteString(w, r.body)
+			}))
+			defer srv.Close()
+			src, err := m2m.ClientCredentials(strings.TrimPrefix(srv.URL, "http://"), "id", "wrong")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = src.TokenContext(context.Background())
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if got := errors.Is(err, auth.ErrInvalidCredentials); got != r.want {
+				t.Errorf("errors.Is(%v, ErrInvalidCredentials) = %v, want %v", err, got, r.want)
+			}
+			if r.want && !errors.Is(err, sdkerrors.ErrUnauthorized) {
+				t.Errorf("%v does not match ErrUnauthorized", err)
+			}
+		})
 	}
 }

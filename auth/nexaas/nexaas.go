@@ -1,4 +1,10 @@
-package auth
+// Package nexaas holds the credentials of Nexaas ID clients: the identity
+// client, which acts for a signed-in user with the user's own access and
+// refresh tokens, and the application client, which holds tokens of its
+// own from the client credentials grant. Both return a *auth.Cache for
+// nexaasid.WithToken; the generated nexaasid.WithIdentity and
+// nexaasid.WithApplication build them from the client's own server.
+package nexaas
 
 import (
 	"context"
@@ -11,29 +17,30 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/internal/redact"
 	"github.com/idsdk/idsdk-go/regions"
 )
 
-// NexaasConfig is the OAuth client of an application registered with
+// Config is the OAuth client of an application registered with
 // Nexaas ID. Nexaas ID authenticates clients with the id and secret in the
 // form body (client_secret_post) at /oauth/token, and sends users to
 // /oauth/authorize, both on the API's own host.
-type NexaasConfig struct {
+type Config struct {
 	// BaseURL is the Nexaas ID server; empty means regions.NexaasProduction.
 	BaseURL string
 	// ClientID and ClientSecret identify the application.
 	ClientID     string
-	ClientSecret Secret
+	ClientSecret auth.Secret
 	// HTTPClient sends the token requests; nil means http.DefaultClient.
 	HTTPClient *http.Client
 }
 
-// NexaasDefaultScope is the scope application clients ask for when none is
+// DefaultScope is the scope application clients ask for when none is
 // given: the one POST /api/v1/sign_up needs.
-const NexaasDefaultScope = "invite"
+const DefaultScope = "invite"
 
-func (c NexaasConfig) base() (string, error) {
+func (c Config) base() (string, error) {
 	if c.BaseURL == "" {
 		return regions.NexaasProduction.URL, nil
 	}
@@ -41,7 +48,7 @@ func (c NexaasConfig) base() (string, error) {
 }
 
 // TokenURL is the token endpoint of the configured server.
-func (c NexaasConfig) TokenURL() (string, error) {
+func (c Config) TokenURL() (string, error) {
 	b, err := c.base()
 	if err != nil {
 		return "", err
@@ -52,7 +59,7 @@ func (c NexaasConfig) TokenURL() (string, error) {
 // OAuth2 returns the x/oauth2 configuration of the client for the
 // authorization code flow (authorize URL, code exchange), with scopes and
 // redirectURL filled in.
-func (c NexaasConfig) OAuth2(redirectURL string, scopes ...string) (*oauth2.Config, error) {
+func (c Config) OAuth2(redirectURL string, scopes ...string) (*oauth2.Config, error) {
 	b, err := c.base()
 	if err != nil {
 		return nil, err
@@ -70,59 +77,59 @@ func (c NexaasConfig) OAuth2(redirectURL string, scopes ...string) (*oauth2.Conf
 	}, nil
 }
 
-// NexaasIdentity returns the token source of an identity client: a user's
+// Identity returns the token source of an identity client: a user's
 // access and refresh token, refreshed when they expire. store holds the
-// user's tokens (StoreFuncs adapts a user record): it is read when the
+// user's tokens (auth.StoreFuncs adapts a user record): it is read when the
 // cache starts and before every refresh, and every new token is saved to it
 // before any call uses it, so a rotated refresh token is never lost. A
-// failing Save fails the call with a *SaveError.
+// failing Save fails the call with a *auth.SaveError.
 //
 // Give the result to nexaasid.WithToken.
-func NexaasIdentity(cfg NexaasConfig, store Store, opts ...CacheOption) (*Cache, error) {
+func Identity(cfg Config, store auth.Store, opts ...auth.CacheOption) (*auth.Cache, error) {
 	tokenURL, err := cfg.TokenURL()
 	if err != nil {
-		return nil, fmt.Errorf("auth: nexaas identity client: %w", err)
+		return nil, fmt.Errorf("nexaas identity client: %w", err)
 	}
 	if store == nil {
-		return nil, fmt.Errorf("auth: nexaas identity client: a Store with the user's tokens is required")
+		return nil, fmt.Errorf("nexaas identity client: a Store with the user's tokens is required")
 	}
-	src := NewRefreshSource(RefreshConfig{
+	src := auth.NewRefreshSource(auth.RefreshConfig{
 		TokenURL:     tokenURL,
 		ClientID:     cfg.ClientID,
 		ClientSecret: cfg.ClientSecret,
-		AuthMethod:   ClientSecretPost,
+		AuthMethod:   auth.ClientSecretPost,
 		HTTPClient:   cfg.HTTPClient,
 	}, nil)
-	return NewCache(src, append([]CacheOption{WithStore(store)}, opts...)...), nil
+	return auth.NewCache(src, append([]auth.CacheOption{auth.WithStore(store)}, opts...)...), nil
 }
 
-// NexaasApplication is an application client of Nexaas ID: tokens from the
+// Application is an application client of Nexaas ID: tokens from the
 // client credentials grant, one cached token per set of scopes. It is safe
 // for concurrent use; create one per registered application and share it.
-type NexaasApplication struct {
-	cfg      NexaasConfig
+type Application struct {
+	cfg      Config
 	tokenURL string
-	opts     []CacheOption
+	opts     []auth.CacheOption
 
 	mu     sync.Mutex
-	caches map[string]*Cache
+	caches map[string]*auth.Cache
 }
 
-// NewNexaasApplication returns the application client of cfg.
-func NewNexaasApplication(cfg NexaasConfig, opts ...CacheOption) (*NexaasApplication, error) {
+// NewApplication returns the application client of cfg.
+func NewApplication(cfg Config, opts ...auth.CacheOption) (*Application, error) {
 	tokenURL, err := cfg.TokenURL()
 	if err != nil {
-		return nil, fmt.Errorf("auth: nexaas application client: %w", err)
+		return nil, fmt.Errorf("nexaas application client: %w", err)
 	}
-	return &NexaasApplication{cfg: cfg, tokenURL: tokenURL, opts: opts, caches: map[string]*Cache{}}, nil
+	return &Application{cfg: cfg, tokenURL: tokenURL, opts: opts, caches: map[string]*auth.Cache{}}, nil
 }
 
-// Source returns the cached token source for scopes (NexaasDefaultScope
+// Source returns the cached token source for scopes (DefaultScope
 // when none are given). The same scopes, in any order, share one cache.
 // Give the result to nexaasid.WithToken.
-func (a *NexaasApplication) Source(scopes ...string) *Cache {
+func (a *Application) Source(scopes ...string) *auth.Cache {
 	if len(scopes) == 0 {
-		scopes = []string{NexaasDefaultScope}
+		scopes = []string{DefaultScope}
 	}
 	scopes = slices.Clone(scopes)
 	slices.Sort(scopes)
@@ -133,11 +140,11 @@ func (a *NexaasApplication) Source(scopes ...string) *Cache {
 	if c, ok := a.caches[key]; ok {
 		return c
 	}
-	c := NewCache(&ClientCredentials{
+	c := auth.NewCache(&auth.ClientCredentials{
 		TokenURL:     a.tokenURL,
 		ClientID:     a.cfg.ClientID,
 		ClientSecret: a.cfg.ClientSecret,
-		AuthMethod:   ClientSecretPost,
+		AuthMethod:   auth.ClientSecretPost,
 		Scopes:       scopes,
 		HTTPClient:   a.cfg.HTTPClient,
 	}, a.opts...)
@@ -146,28 +153,31 @@ func (a *NexaasApplication) Source(scopes ...string) *Cache {
 }
 
 // TokenContext returns a token with the default scope.
-func (a *NexaasApplication) TokenContext(ctx context.Context) (*oauth2.Token, error) {
+func (a *Application) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 	return a.Source().TokenContext(ctx)
 }
 
 // Token implements oauth2.TokenSource with the default scope.
-func (a *NexaasApplication) Token() (*oauth2.Token, error) {
+func (a *Application) Token() (*oauth2.Token, error) {
 	return a.TokenContext(context.Background())
 }
 
 // String describes the client without its secret.
-func (a *NexaasApplication) String() string {
+func (a *Application) String() string {
 	if a == nil {
-		return "auth.NexaasApplication(nil)"
+		return "nexaas.Application(nil)"
 	}
-	return fmt.Sprintf("auth.NexaasApplication{client_id: %q, token_url: %q, secret: [redacted]}", a.cfg.ClientID, a.tokenURL)
+	return fmt.Sprintf("nexaas.Application{client_id: %q, token_url: %q, secret: [redacted]}", a.cfg.ClientID, a.tokenURL)
 }
 
 // GoString is String.
-func (a *NexaasApplication) GoString() string { return a.String() }
+func (a *Application) GoString() string { return a.String() }
 
 // Format prints String for every verb.
-func (a *NexaasApplication) Format(f fmt.State, verb rune) { redact.Format(f, verb, a.String()) }
+func (a *Application) Format(f fmt.State, verb rune) { redact.Format(f, verb, a.String()) }
 
 // LogValue keeps the secret out of slog output.
-func (a *NexaasApplication) LogValue() slog.Value { return redact.LogValue(a.String()) }
+func (a *Application) LogValue() slog.Value { return redact.LogValue(a.String()) }
+
+// TokenEndpoint implements auth.EndpointSource.
+func (a *Application) TokenEndpoint() string { return a.tokenURL }
