@@ -320,6 +320,16 @@ func render(name string, data any) ([]byte, error) {
 // specOf keeps kin-openapi imported for the facade builder's signatures.
 var _ *openapi3.T
 
+// ensureSchemas makes sure spec has a components.schemas map to add to.
+func ensureSchemas(spec *openapi3.T) {
+	if spec.Components == nil {
+		spec.Components = &openapi3.Components{}
+	}
+	if spec.Components.Schemas == nil {
+		spec.Components.Schemas = openapi3.Schemas{}
+	}
+}
+
 // nameUnionBodies moves request bodies whose schema is an inline oneOf or
 // anyOf under components as "<OperationId>Request". oapi-codegen makes such
 // a body a defined type of the union without the union's JSON methods, so
@@ -328,12 +338,7 @@ func nameUnionBodies(spec *openapi3.T) {
 	if spec.Paths == nil {
 		return
 	}
-	if spec.Components == nil {
-		spec.Components = &openapi3.Components{}
-	}
-	if spec.Components.Schemas == nil {
-		spec.Components.Schemas = openapi3.Schemas{}
-	}
+	ensureSchemas(spec)
 	for _, path := range spec.Paths.InMatchingOrder() {
 		item := spec.Paths.Value(path)
 		for _, method := range []string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"} {

@@ -305,12 +305,7 @@ func nameInlineAnswers(spec *openapi3.T) {
 	if spec.Paths == nil {
 		return
 	}
-	if spec.Components == nil {
-		spec.Components = &openapi3.Components{}
-	}
-	if spec.Components.Schemas == nil {
-		spec.Components.Schemas = openapi3.Schemas{}
-	}
+	ensureSchemas(spec)
 	name := func(base string) string {
 		n := base
 		for i := 2; spec.Components.Schemas[n] != nil; i++ {
