@@ -26,12 +26,6 @@
 package auth0
 
 import (
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -40,8 +34,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-jose/go-jose/v4"
-	"github.com/go-jose/go-jose/v4/jwt"
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/auth"
@@ -291,7 +283,7 @@ func (c *Client) authStyle() (oauth2.AuthStyle, string, url.Values, error) {
 		if err != nil {
 			return 0, "", nil, err
 		}
-		return oauth2.AuthStyleInParams, "", url.Values{"client_assertion_type": {auth.ClientAssertionType}, "client_assertion": {a}}, nil
+		return oauth2.AuthStyleInParams, "", a, nil
 	default: // a public client: client_id only
 		return oauth2.AuthStyleInParams, "", nil, nil
 	}
@@ -313,8 +305,9 @@ func (c *Client) authForm(form url.Values) (basic bool, err error) {
 		if err != nil {
 			return false, err
 		}
-		form.Set("client_assertion_type", auth.ClientAssertionType)
-		form.Set("client_assertion", a)
+		for k, v := range a {
+			form[k] = v
+		}
 	}
 	return false, nil
 }
@@ -333,65 +326,22 @@ func (c *Client) authJSON(body map[string]any) ([]auth0auth.RequestOption, error
 		if err != nil {
 			return nil, err
 		}
-		body["client_assertion_type"] = auth.ClientAssertionType
-		body["client_assertion"] = a
+		for k := range a {
+			body[k] = a.Get(k)
+		}
 	}
 	return nil, nil
 }
 
-// assertion signs a fresh private_key_jwt client assertion: iss = sub =
-// client id, aud = the tenant issuer, a random jti.
-func (c *Client) assertion() (string, error) {
-	alg, err := keyAlg(c.key)
-	if err != nil {
-		return "", err
+// assertion returns the client_assertion_type and a fresh client_assertion
+// of one private_key_jwt request, signed by auth's signer with iss = sub =
+// client id and aud = the tenant issuer.
+func (c *Client) assertion() (url.Values, error) {
+	form := url.Values{}
+	ca := auth.ClientAuth{ClientID: c.clientID, AuthMethod: auth.PrivateKeyJWT, PrivateKey: c.key, AssertionAudience: c.issuer}
+	if err := ca.Authenticate(nil, form); err != nil {
+		return nil, fmt.Errorf("auth0: client assertion: %w", err)
 	}
-	opts := (&jose.SignerOptions{}).WithType("JWT")
-	if c.key.KeyID != "" {
-		opts = opts.WithHeader("kid", c.key.KeyID)
-	}
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: c.key.Key}, opts)
-	if err != nil {
-		return "", fmt.Errorf("auth0: client assertion: %w", err)
-	}
-	var id [18]byte
-	if _, err := rand.Read(id[:]); err != nil {
-		return "", fmt.Errorf("auth0: client assertion id: %w", err)
-	}
-	life := c.key.Lifetime
-	if life <= 0 {
-		life = auth.DefaultAssertionLifetime
-	}
-	now := time.Now()
-	claims := jwt.Claims{
-		Issuer: c.clientID, Subject: c.clientID, Audience: jwt.Audience{c.issuer},
-		ID: base64.RawURLEncoding.EncodeToString(id[:]), IssuedAt: jwt.NewNumericDate(now),
-		NotBefore: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(life)),
-	}
-	s, err := jwt.Signed(signer).Claims(claims).Serialize()
-	if err != nil {
-		return "", fmt.Errorf("auth0: client assertion: %w", err)
-	}
-	return s, nil
-}
-
-func keyAlg(k *auth.PrivateKey) (jose.SignatureAlgorithm, error) {
-	var key crypto.Signer = k.Key
-	switch key := key.(type) {
-	case *rsa.PrivateKey:
-		switch a := jose.SignatureAlgorithm(k.Algorithm); a {
-		case "":
-			return jose.RS256, nil
-		case jose.RS256, jose.RS384, jose.RS512, jose.PS256, jose.PS384, jose.PS512:
-			return a, nil
-		}
-		return "", fmt.Errorf("auth0: algorithm %q does not fit an RSA key", k.Algorithm)
-	case *ecdsa.PrivateKey:
-		want := map[elliptic.Curve]jose.SignatureAlgorithm{elliptic.P256(): jose.ES256, elliptic.P384(): jose.ES384, elliptic.P521(): jose.ES512}[key.Curve]
-		if want == "" || (k.Algorithm != "" && jose.SignatureAlgorithm(k.Algorithm) != want) {
-			return "", fmt.Errorf("auth0: algorithm %q does not fit the EC key", k.Algorithm)
-		}
-		return want, nil
-	}
-	return "", fmt.Errorf("auth0: unsupported private key type %T", k.Key)
+	form.Del("client_id")
+	return form, nil
 }
