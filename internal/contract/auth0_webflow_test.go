@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -46,9 +45,7 @@ type auth0App struct {
 	browser  *http.Client
 	shift    atomic.Int64 // the token store's clock runs this far ahead
 
-	mu        sync.Mutex
-	approvals []*webflow.Approval
-	errs      []*webflow.Error
+	flowOutcomes
 }
 
 func startAuth0App(t *testing.T) *auth0App {
@@ -86,18 +83,8 @@ func startAuth0App(t *testing.T) *auth0App {
 		Prefix: "/auth0", BaseURL: a.app.URL, Registry: reg,
 		Store:        webflow.NewTokenStore(a.tokens, reg),
 		CookieSecret: []byte("an-auth0-cookie-secret-of-32-bytes!!"),
-		AfterApprove: func(w http.ResponseWriter, r *http.Request, ap *webflow.Approval) string {
-			a.mu.Lock()
-			a.approvals = append(a.approvals, ap)
-			a.mu.Unlock()
-			return ""
-		},
-		OnError: func(w http.ResponseWriter, r *http.Request, e *webflow.Error) {
-			a.mu.Lock()
-			a.errs = append(a.errs, e)
-			a.mu.Unlock()
-			http.Error(w, e.Code, http.StatusBadRequest)
-		},
+		AfterApprove: a.afterApprove,
+		OnError:      a.onError,
 	})
 	if err != nil {
 		t.Fatal(err)

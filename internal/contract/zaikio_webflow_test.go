@@ -50,10 +50,34 @@ type zaikioApp struct {
 	// signature.
 	badSignature atomic.Bool
 
-	mu        sync.Mutex
-	revoked   []string
+	mu      sync.Mutex
+	revoked []string
+
+	flowOutcomes
+}
+
+// flowOutcomes records what a web flow handler approved and refused, for
+// its Config's AfterApprove and OnError.
+type flowOutcomes struct {
+	outMu     sync.Mutex
 	approvals []*webflow.Approval
 	errs      []*webflow.Error
+}
+
+// afterApprove records a and stays on the flow's own redirect.
+func (o *flowOutcomes) afterApprove(w http.ResponseWriter, r *http.Request, a *webflow.Approval) string {
+	o.outMu.Lock()
+	o.approvals = append(o.approvals, a)
+	o.outMu.Unlock()
+	return ""
+}
+
+// onError records e and answers 400 with its code.
+func (o *flowOutcomes) onError(w http.ResponseWriter, r *http.Request, e *webflow.Error) {
+	o.outMu.Lock()
+	o.errs = append(o.errs, e)
+	o.outMu.Unlock()
+	http.Error(w, e.Code, http.StatusBadRequest)
 }
 
 func startZaikioApp(t *testing.T) *zaikioApp { return startZaikioAppWith(t, nil) }
@@ -118,18 +142,8 @@ func startZaikioAppWith(t *testing.T, store webflow.Store) *zaikioApp {
 		Clients:      []webflow.Client{zaikio.WebflowClient("warehouse", zc, []string{"openid"}, nil)},
 		Store:        za.flowStore,
 		CookieSecret: []byte("a-cookie-secret-of-32-bytes-or-more!"),
-		AfterApprove: func(w http.ResponseWriter, r *http.Request, a *webflow.Approval) string {
-			za.mu.Lock()
-			za.approvals = append(za.approvals, a)
-			za.mu.Unlock()
-			return ""
-		},
-		OnError: func(w http.ResponseWriter, r *http.Request, e *webflow.Error) {
-			za.mu.Lock()
-			za.errs = append(za.errs, e)
-			za.mu.Unlock()
-			http.Error(w, e.Code, http.StatusBadRequest)
-		},
+		AfterApprove: za.afterApprove,
+		OnError:      za.onError,
 	})
 	if err != nil {
 		t.Fatal(err)
