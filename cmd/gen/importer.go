@@ -48,7 +48,11 @@ func importCmd(root string, args []string, stdout, stderr io.Writer) error {
 	} else if !os.IsNotExist(err) {
 		return err
 	}
-	doc, info, err := importDocument(upstream, ov)
+	spec, err := readImportSpec(dir)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", api, err)
+	}
+	doc, info, err := importDocument(upstream, ov, spec)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", api, err)
 	}
@@ -87,6 +91,9 @@ func importCmd(root string, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "imported %s %s: %d operations, %d bytes -> %d bytes (%d prose fields, %d form bodies dropped)\n",
 		api, info.version, info.operations, len(upstream), len(doc), info.dropped, info.formBodies)
+	if spec != nil {
+		fmt.Fprintf(stdout, "  steps: %s\n", info.steps)
+	}
 	return nil
 }
 
@@ -127,12 +134,14 @@ type importInfo struct {
 	operations int
 	dropped    int
 	formBodies int
+	steps      stepCounts
 }
 
 // importDocument turns an upstream document (YAML or JSON) into the
-// committed form: overlay applied, vendor prose dropped, duplicate form
-// bodies dropped, block-style YAML.
-func importDocument(upstream, overlayYAML []byte) ([]byte, importInfo, error) {
+// committed form: the generic steps spec names (it may be nil) and the
+// overlay applied, vendor prose dropped, duplicate form bodies dropped,
+// block-style YAML.
+func importDocument(upstream, overlayYAML []byte, spec *importSpec) ([]byte, importInfo, error) {
 	var info importInfo
 	var root yaml.Node
 	if err := yaml.Unmarshal(upstream, &root); err != nil {
@@ -141,27 +150,37 @@ func importDocument(upstream, overlayYAML []byte) ([]byte, importInfo, error) {
 	if root.Kind != yaml.DocumentNode || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
 		return nil, info, errors.New("the upstream document is not a mapping")
 	}
+	doc := root.Content[0]
+	if spec != nil {
+		if err := spec.beforeOverlay(doc, &info.steps); err != nil {
+			return nil, info, err
+		}
+	}
 	if len(overlayYAML) > 0 {
 		ov, err := overlay.ParseReader(bytes.NewReader(overlayYAML))
 		if err != nil {
 			return nil, info, fmt.Errorf("overlay.yaml: %w", err)
 		}
-		if err := ov.Validate(); err != nil {
-			return nil, info, fmt.Errorf("overlay.yaml: %w", err)
-		}
-		warnings, err := ov.ApplyToStrict(&root)
-		if err != nil {
-			return nil, info, fmt.Errorf("applying overlay.yaml: %w", err)
-		}
-		if len(warnings) > 0 {
-			return nil, info, fmt.Errorf("overlay.yaml: %s", strings.Join(warnings, "; "))
+		if err := applyOverlay(&root, ov, "overlay.yaml"); err != nil {
+			return nil, info, err
 		}
 	}
-	doc := root.Content[0]
+	if spec != nil && spec.Facts != "" {
+		ov, err := factsOverlay(spec.facts)
+		if err != nil {
+			return nil, info, fmt.Errorf("%s: %w", spec.Facts, err)
+		}
+		if err := applyOverlay(&root, ov, spec.Facts); err != nil {
+			return nil, info, err
+		}
+	}
 	s := &stripper{}
 	s.object(doc, "root")
 	info.dropped = s.dropped
 	info.formBodies = dropFormBodies(doc, &info.operations)
+	if spec != nil && spec.MergeIdenticalSchemas {
+		info.steps.merged = mergeIdenticalSchemas(doc)
+	}
 	if v := lookup(doc, "info", "version"); v != nil {
 		info.version = v.Value
 	}
@@ -178,6 +197,21 @@ func importDocument(upstream, overlayYAML []byte) ([]byte, importInfo, error) {
 		return nil, info, err
 	}
 	return buf.Bytes(), info, nil
+}
+
+// applyOverlay applies ov to root, failing on an action that selects nothing.
+func applyOverlay(root *yaml.Node, ov *overlay.Overlay, name string) error {
+	if err := ov.Validate(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	warnings, err := ov.ApplyToStrict(root)
+	if err != nil {
+		return fmt.Errorf("applying %s: %w", name, err)
+	}
+	if len(warnings) > 0 {
+		return fmt.Errorf("%s: %s", name, strings.Join(warnings, "; "))
+	}
+	return nil
 }
 
 // nameMaps are the keys whose values map names (not keywords) to objects.
