@@ -20,8 +20,9 @@ import (
 )
 
 // importCmd implements `gen import <api> -from <file|URL>`: it keeps the
-// contract of an upstream OpenAPI document, applies api/<api>/overlay.yaml,
-// and writes api/<api>/openapi.yaml and source.yaml.
+// contract of an upstream OpenAPI document, runs the generic steps of
+// api/<api>/import.yaml, applies api/<api>/overlay.yaml and the facts, and
+// writes api/<api>/openapi.yaml and source.yaml.
 func importCmd(root string, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return errors.New("usage: gen import <api> -from <file|URL> [-source-url URL]")
