@@ -71,10 +71,24 @@ func importCmd(root string, args []string, stdout, stderr io.Writer) error {
 	if err := os.WriteFile(filepath.Join(dir, "openapi.yaml"), doc, 0o644); err != nil {
 		return err
 	}
+	if err := writeSource(dir, api, src, info.version, upstream, ov); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %s %s: %d operations, %d bytes -> %d bytes (%d prose fields, %d form bodies dropped)\n",
+		api, info.version, info.operations, len(upstream), len(doc), info.dropped, info.formBodies)
+	if spec != nil {
+		fmt.Fprintf(stdout, "  steps: %s\n", info.steps)
+	}
+	return nil
+}
+
+// writeSource writes dir/source.yaml: where the upstream document came
+// from and the sums of it and of the overlay.
+func writeSource(dir, api, url, version string, upstream, ov []byte) error {
 	sum := sha256.Sum256(upstream)
 	source := sourceFile{
-		URL:      src,
-		Version:  info.version,
+		URL:      url,
+		Version:  version,
 		SHA256:   hex.EncodeToString(sum[:]),
 		Imported: time.Now().UTC().Format("2006-01-02"),
 	}
@@ -87,15 +101,7 @@ func importCmd(root string, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	sb = append([]byte("# Where api/"+api+"/openapi.yaml was imported from (go run ./cmd/gen import).\n"), sb...)
-	if err := os.WriteFile(filepath.Join(dir, "source.yaml"), sb, 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "imported %s %s: %d operations, %d bytes -> %d bytes (%d prose fields, %d form bodies dropped)\n",
-		api, info.version, info.operations, len(upstream), len(doc), info.dropped, info.formBodies)
-	if spec != nil {
-		fmt.Fprintf(stdout, "  steps: %s\n", info.steps)
-	}
-	return nil
+	return os.WriteFile(filepath.Join(dir, "source.yaml"), sb, 0o644)
 }
 
 // sourceFile is api/<api>/source.yaml.
