@@ -16,6 +16,7 @@ package sandbox
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net"
@@ -172,4 +173,23 @@ func (s *Sandbox) listen(name string, i int) (*endpoint, error) {
 func (e *endpoint) start(h http.Handler) {
 	e.srv.Handler = e.faults.Wrap(h)
 	go func() { _ = e.srv.Serve(e.ln) }()
+}
+
+// or returns s, or def when s is empty.
+func or(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
+}
+
+// randomString returns n random characters of [A-Za-z0-9].
+func randomString(n int) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
 }

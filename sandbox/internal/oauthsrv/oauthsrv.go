@@ -145,14 +145,7 @@ type Grant struct {
 }
 
 // HasScope reports whether the grant's scope holds s.
-func (g *Grant) HasScope(s string) bool {
-	for _, w := range strings.Fields(g.Scope) {
-		if w == s {
-			return true
-		}
-	}
-	return false
-}
+func (g *Grant) HasScope(s string) bool { return scopeHas(g.Scope, s) }
 
 // Tokens is a token response.
 type Tokens struct {
@@ -228,6 +221,25 @@ func (s *Server) AddClient(c Client) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.clients[c.ID] = &c
+}
+
+// RemoveClient forgets the client id: its tokens stay valid until they
+// expire, new requests fail with invalid_client.
+func (s *Server) RemoveClient(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.clients, id)
+}
+
+// UpdateSecret replaces the secret of client id (a rotation).
+func (s *Server) UpdateSecret(id, secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.clients[id]; ok {
+		n := *c
+		n.Secret = secret
+		s.clients[id] = &n
+	}
 }
 
 // AddUser adds u to the server's own user list (used when Config.Users

@@ -260,13 +260,19 @@ func pkceOK(challenge, method, verifier string) bool {
 func (s *Server) useRefresh(c *Client, form url.Values) (*Grant, bool, *oauthError) {
 	rt := form.Get("refresh_token")
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	g, ok := s.refresh[rt]
+	s.mu.Unlock()
 	if !ok || g.ClientID != c.ID {
 		return nil, false, errf(s.cfg.GrantErrorStatus, "invalid_grant", "unknown or revoked refresh token")
 	}
+	// The user store is asked with no lock of ours held.
 	if _, ok := s.cfg.Users.Claims(g.Subject); !ok && g.Subject != "" {
 		return nil, false, errf(s.cfg.GrantErrorStatus, "invalid_grant", "the user is gone")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refresh[rt] != g {
+		return nil, false, errf(s.cfg.GrantErrorStatus, "invalid_grant", "unknown or revoked refresh token")
 	}
 	ng := *g
 	ng.Nonce = ""
