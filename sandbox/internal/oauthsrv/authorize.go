@@ -96,16 +96,42 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, http.StatusUnauthorized, q, "Wrong email or password.")
 		return
 	}
+	code := s.NewCode(CodeRequest{
+		ClientID: c.ID, RedirectURI: redirect, Scope: q.Get("scope"), Audience: q.Get("audience"), Subject: sub,
+		Nonce: q.Get("nonce"), Challenge: q.Get("code_challenge"), ChallengeMethod: q.Get("code_challenge_method"),
+	})
+	back(url.Values{"code": {code}})
+}
+
+// CodeRequest is an approved authorization request.
+type CodeRequest struct {
+	// ClientID and RedirectURI are the client's; the code is redeemed
+	// only by that client with that redirect URI.
+	ClientID, RedirectURI string
+	// Scope and Audience are what the tokens get.
+	Scope, Audience string
+	// Subject is the signed-in user.
+	Subject string
+	// Nonce goes into the ID token.
+	Nonce string
+	// Challenge and ChallengeMethod ("S256" or "plain") are PKCE's.
+	Challenge, ChallengeMethod string
+}
+
+// NewCode records an approved authorization request (what the login
+// page does when the user signs in) and returns its code, valid for five
+// minutes and once.
+func (s *Server) NewCode(req CodeRequest) string {
 	code := random(24)
 	now := s.cfg.Now()
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.codes[code] = &pending{
-		clientID: c.ID, redirectURI: redirect, scope: q.Get("scope"), audience: first(q.Get("audience"), s.cfg.DefaultAudience),
-		nonce: q.Get("nonce"), challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"),
-		subject: sub, authTime: now, expires: now.Add(codeTTL),
+		clientID: req.ClientID, redirectURI: req.RedirectURI, scope: req.Scope,
+		audience: first(req.Audience, s.cfg.DefaultAudience), nonce: req.Nonce, challenge: req.Challenge,
+		method: req.ChallengeMethod, subject: req.Subject, authTime: now, expires: now.Add(codeTTL),
 	}
-	s.mu.Unlock()
-	back(url.Values{"code": {code}})
+	return code
 }
 
 // renderLogin writes the login page carrying the request's parameters.

@@ -19,25 +19,29 @@ import (
 // idTokenTTL is the lifetime of ID tokens (Auth0's default, 10 hours).
 const idTokenTTL = 10 * time.Hour
 
-// oauthError is an RFC 6749 error answer.
-type oauthError struct {
-	status int
-	code   string
-	desc   string
+// Error is an RFC 6749 error answer of the token endpoint.
+type Error struct {
+	// Status is the HTTP status it is answered with.
+	Status int
+	// Code is the "error" member (invalid_grant, invalid_client, ...).
+	Code string
+	// Description is the "error_description" member.
+	Description string
 }
 
-func (e *oauthError) Error() string { return e.code + ": " + e.desc }
+// Error implements error.
+func (e *Error) Error() string { return e.Code + ": " + e.Description }
 
-func errf(status int, code, format string, args ...any) *oauthError {
-	return &oauthError{status: status, code: code, desc: fmt.Sprintf(format, args...)}
+func errf(status int, code, format string, args ...any) *Error {
+	return &Error{Status: status, Code: code, Description: fmt.Sprintf(format, args...)}
 }
 
 // writeError writes e as JSON.
-func writeError(w http.ResponseWriter, e *oauthError) {
-	if e.status == http.StatusUnauthorized {
+func writeError(w http.ResponseWriter, e *Error) {
+	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Basic realm="token"`)
 	}
-	writeJSON(w, e.status, map[string]any{"error": e.code, "error_description": e.desc})
+	writeJSON(w, e.Status, map[string]any{"error": e.Code, "error_description": e.Description})
 }
 
 // writeJSON writes v with status.
@@ -99,10 +103,45 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errf(http.StatusBadRequest, "invalid_request", "unreadable body"))
 		return
 	}
-	c, oerr := s.client(r, form)
+	toks, g, oerr := s.exchange(r, form)
 	if oerr != nil {
 		writeError(w, oerr)
 		return
+	}
+	body := map[string]any{"access_token": toks.AccessToken, "token_type": "Bearer", "expires_in": toks.ExpiresIn}
+	if toks.Scope != "" {
+		body["scope"] = toks.Scope
+	}
+	if toks.RefreshToken != "" {
+		body["refresh_token"] = toks.RefreshToken
+	}
+	if toks.IDToken != "" {
+		body["id_token"] = toks.IDToken
+	}
+	if s.cfg.TokenResponse != nil {
+		s.cfg.TokenResponse(g, body)
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// Exchange runs the token endpoint's grants on form (grant_type,
+// client_id, client_secret, code, redirect_uri, code_verifier,
+// refresh_token, scope, username, password, realm, audience) with no
+// HTTP request. A failure is an *Error.
+func (s *Server) Exchange(form url.Values) (*Tokens, *Grant, error) {
+	toks, g, err := s.exchange(nil, form)
+	if err != nil {
+		return nil, nil, err
+	}
+	return toks, g, nil
+}
+
+// exchange authenticates the client (from r's Basic header when r is
+// set, else the form) and runs the grant.
+func (s *Server) exchange(r *http.Request, form url.Values) (*Tokens, *Grant, *Error) {
+	c, oerr := s.client(r, form)
+	if oerr != nil {
+		return nil, nil, oerr
 	}
 	var g *Grant
 	refresh := true
@@ -122,34 +161,23 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		oerr = errf(http.StatusBadRequest, "unsupported_grant_type", "grant type %q is not supported", gt)
 	}
 	if oerr != nil {
-		writeError(w, oerr)
-		return
+		return nil, nil, oerr
 	}
 	toks, err := s.issue(g, refresh)
 	if err != nil {
-		writeError(w, errf(http.StatusInternalServerError, "server_error", "%v", err))
-		return
+		return nil, nil, errf(http.StatusInternalServerError, "server_error", "%v", err)
 	}
-	body := map[string]any{"access_token": toks.AccessToken, "token_type": "Bearer", "expires_in": toks.ExpiresIn}
-	if toks.Scope != "" {
-		body["scope"] = toks.Scope
-	}
-	if toks.RefreshToken != "" {
-		body["refresh_token"] = toks.RefreshToken
-	}
-	if toks.IDToken != "" {
-		body["id_token"] = toks.IDToken
-	}
-	if s.cfg.TokenResponse != nil {
-		s.cfg.TokenResponse(g, body)
-	}
-	writeJSON(w, http.StatusOK, body)
+	return toks, g, nil
 }
 
 // client authenticates the client of a token or revocation request:
 // client_secret_basic, client_secret_post, or none for public clients.
-func (s *Server) client(r *http.Request, form url.Values) (*Client, *oauthError) {
-	id, secret, basic := r.BasicAuth()
+func (s *Server) client(r *http.Request, form url.Values) (*Client, *Error) {
+	var id, secret string
+	basic := false
+	if r != nil {
+		id, secret, basic = r.BasicAuth()
+	}
 	if basic {
 		id, _ = url.QueryUnescape(id)
 		secret, _ = url.QueryUnescape(secret)
@@ -172,7 +200,7 @@ func (s *Server) client(r *http.Request, form url.Values) (*Client, *oauthError)
 }
 
 // clientCredentials grants a machine-to-machine token.
-func (s *Server) clientCredentials(c *Client, form url.Values) (*Grant, *oauthError) {
+func (s *Server) clientCredentials(c *Client, form url.Values) (*Grant, *Error) {
 	if c.Secret == "" {
 		return nil, errf(http.StatusUnauthorized, "unauthorized_client", "a public client cannot use client credentials")
 	}
@@ -196,7 +224,7 @@ func (s *Server) clientCredentials(c *Client, form url.Values) (*Grant, *oauthEr
 
 // password grants a token for a username and password (and Auth0's
 // realm).
-func (s *Server) password(c *Client, form url.Values, gt string) (*Grant, *oauthError) {
+func (s *Server) password(c *Client, form url.Values, gt string) (*Grant, *Error) {
 	realm := form.Get("realm")
 	if gt == GrantPasswordRealm && realm == "" {
 		return nil, errf(http.StatusBadRequest, "invalid_request", "missing realm")
@@ -217,13 +245,13 @@ func (s *Server) password(c *Client, form url.Values, gt string) (*Grant, *oauth
 
 // exchangeCode redeems an authorization code, checking redirect_uri and
 // the PKCE verifier.
-func (s *Server) exchangeCode(c *Client, form url.Values) (*Grant, *oauthError) {
+func (s *Server) exchangeCode(c *Client, form url.Values) (*Grant, *Error) {
 	code := form.Get("code")
 	s.mu.Lock()
 	p, ok := s.codes[code]
 	delete(s.codes, code)
 	s.mu.Unlock()
-	bad := func(why string) (*Grant, *oauthError) {
+	bad := func(why string) (*Grant, *Error) {
 		return nil, errf(s.cfg.GrantErrorStatus, "invalid_grant", "%s", why)
 	}
 	switch {
@@ -257,7 +285,7 @@ func pkceOK(challenge, method, verifier string) bool {
 
 // useRefresh redeems a refresh token, rotating it when configured; the
 // bool reports whether a new refresh token is to be issued.
-func (s *Server) useRefresh(c *Client, form url.Values) (*Grant, bool, *oauthError) {
+func (s *Server) useRefresh(c *Client, form url.Values) (*Grant, bool, *Error) {
 	rt := form.Get("refresh_token")
 	s.mu.Lock()
 	g, ok := s.refresh[rt]
