@@ -27,8 +27,8 @@ type Person struct {
 	Email, Password string
 	// The profile.
 	Name, Nickname, FirstName, LastName string
-	Birth, Gender, Language, Timezone    string
-	Country, City, Bio, Picture          string
+	Birth, Gender, Language, Timezone   string
+	Country, City, Bio, Picture         string
 	// The professional information.
 	Profession, Company, Position string
 	// Phones are the person's phone numbers.
