@@ -175,11 +175,11 @@ func (t *Tenant) listUserOrgs(w http.ResponseWriter, r *http.Request) error {
 	return page(w, r, "organizations", out)
 }
 
-func (t *Tenant) orgByName(w http.ResponseWriter, r *http.Request) error {
+func (t *Tenant) orgByName(w http.ResponseWriter, _ *http.Request, name string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, o := range t.orgs.items {
-		if o["name"] == r.PathValue("name") {
+		if o["name"] == name {
 			writeJSON(w, http.StatusOK, clone(o))
 			return nil
 		}

@@ -5,6 +5,7 @@
 package auth0
 
 import (
+	"cmp"
 	"net/http"
 	"regexp"
 	"slices"
@@ -23,6 +24,7 @@ type kind struct {
 	newID    func() string
 	unique   string // a member no two resources share ("" for none)
 	created  int    // status of a create
+	deleted  int    // status of a delete (204 when 0)
 	notFound string
 	coll     func(*Tenant) *collection
 	// check refuses a create (or update, with old set) body.
@@ -42,8 +44,17 @@ func (t *Tenant) registerResources(mux *http.ServeMux) {
 	}
 	t.route(mux, "GET /api/v2/roles/{id}/users", "read:users", t.listRoleUsers)
 	t.route(mux, "POST /api/v2/roles/{id}/users", "update:users", t.assignRoleUsers)
-	t.route(mux, "GET /api/v2/organizations/name/{name}", "read:organizations", t.orgByName)
-	t.route(mux, "GET /api/v2/organizations/{id}/members", "read:organization_members", t.listMembers)
+	// GET /organizations/name/{name} and /organizations/{id}/members
+	// overlap as patterns: one route tells them apart.
+	t.route(mux, "GET /api/v2/organizations/{id}/{sub}", "", func(w http.ResponseWriter, r *http.Request) error {
+		switch {
+		case r.PathValue("id") == "name":
+			return t.scoped(r, "read:organizations", func() error { return t.orgByName(w, r, r.PathValue("sub")) })
+		case r.PathValue("sub") == "members":
+			return t.scoped(r, "read:organization_members", func() error { return t.listMembers(w, r) })
+		}
+		return errorf(http.StatusNotFound, "", "Not Found")
+	})
 	t.route(mux, "POST /api/v2/organizations/{id}/members", "create:organization_members", t.addMembers)
 	t.route(mux, "DELETE /api/v2/organizations/{id}/members", "delete:organization_members", t.removeMembers)
 	t.route(mux, "GET /api/v2/organizations/{id}/members/{user_id}/roles", "read:organization_member_roles", t.listMemberRoles)
@@ -57,6 +68,7 @@ func (t *Tenant) kinds() []kind {
 	return []kind{
 		{
 			path: "roles", scope: "roles", listKey: "roles", idKey: "id", unique: "name", created: http.StatusOK,
+			deleted: http.StatusOK,
 			newID: func() string { return "rol_" + randomID(16) }, notFound: "The role does not exist.",
 			coll: func(t *Tenant) *collection { return t.roles }, changed: (*Tenant).roleChanged,
 			filter: func(r *http.Request, o obj) bool {
@@ -77,7 +89,7 @@ func (t *Tenant) kinds() []kind {
 		},
 		{
 			path: "connections", scope: "connections", listKey: "connections", idKey: "id", unique: "name",
-			created: http.StatusCreated, newID: func() string { return "con_" + randomID(16) },
+			created: http.StatusCreated, deleted: http.StatusAccepted, newID: func() string { return "con_" + randomID(16) },
 			notFound: "The connection does not exist", coll: func(t *Tenant) *collection { return t.connections },
 			fill: func(_ *Tenant, o obj) {
 				if _, ok := o["realms"]; !ok {
@@ -177,7 +189,7 @@ func (t *Tenant) registerKind(mux *http.ServeMux, k kind) {
 				k.changed(t, id, nil)
 			}
 		}
-		w.WriteHeader(http.StatusNoContent)
+		w.WriteHeader(cmp.Or(k.deleted, http.StatusNoContent))
 		return nil
 	})
 }

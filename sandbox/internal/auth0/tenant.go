@@ -267,6 +267,16 @@ func (t *Tenant) route(mux *http.ServeMux, pattern, scope string, h func(http.Re
 	})
 }
 
+// scoped runs h if the request's token (already checked by route)
+// carries scope.
+func (t *Tenant) scoped(r *http.Request, scope string, h func() error) error {
+	g, err := t.oauth.Authenticate(r)
+	if err != nil || !g.HasScope(scope) {
+		return errorf(http.StatusForbidden, "insufficient_scope", "Insufficient scope, expected any of: %s", scope)
+	}
+	return h()
+}
+
 // clone copies an object one level deep (nested maps are copied too, so
 // a caller never holds the store's maps).
 func clone(o obj) obj {
