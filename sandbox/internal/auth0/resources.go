@@ -69,7 +69,7 @@ func (t *Tenant) kinds() []kind {
 		{
 			path: "roles", scope: "roles", listKey: "roles", idKey: "id", unique: "name", created: http.StatusOK,
 			deleted: http.StatusOK,
-			newID: func() string { return "rol_" + randomID(16) }, notFound: "The role does not exist.",
+			newID:   func() string { return "rol_" + randomID(16) }, notFound: "The role does not exist.",
 			coll: func(t *Tenant) *collection { return t.roles }, changed: (*Tenant).roleChanged,
 			filter: func(r *http.Request, o obj) bool {
 				f := strings.ToLower(r.URL.Query().Get("name_filter"))
