@@ -1,4 +1,4 @@
-// This file holds the signing keys: RSA keys made off the caller's path,
+// This file holds the signing keys: RSA keys made when first needed,
 // published as a JWKS, rotated on demand.
 
 package oauthsrv
@@ -13,19 +13,20 @@ import (
 )
 
 // keyRing is the current signing key and the older ones still published.
+// The first key is made when first needed (an RSA key takes tens of
+// milliseconds, more than the whole start-up budget of a sandbox).
 type keyRing struct {
-	ready chan struct{} // closed once the first key exists
-	mu    sync.Mutex
-	keys  []jose.JSONWebKey // private keys, newest last
-	err   error
+	once sync.Once
+	mu   sync.Mutex
+	keys []jose.JSONWebKey // private keys, newest last
+	err  error
 }
 
-// newKeyRing starts making the first key in the background: an RSA key
-// takes tens of milliseconds, more than the whole start-up budget.
-func newKeyRing() *keyRing {
-	k := &keyRing{ready: make(chan struct{})}
-	go func() {
-		defer close(k.ready)
+func newKeyRing() *keyRing { return &keyRing{} }
+
+// init makes the first key once.
+func (k *keyRing) init() {
+	k.once.Do(func() {
 		key, err := newKey()
 		k.mu.Lock()
 		defer k.mu.Unlock()
@@ -34,8 +35,7 @@ func newKeyRing() *keyRing {
 			return
 		}
 		k.keys = append(k.keys, key)
-	}()
-	return k
+	})
 }
 
 // newKey makes an RSA signing key with a random key id.
@@ -49,7 +49,7 @@ func newKey() (jose.JSONWebKey, error) {
 
 // current returns the signing key.
 func (k *keyRing) current() (jose.JSONWebKey, error) {
-	<-k.ready
+	k.init()
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.err != nil {
@@ -60,7 +60,7 @@ func (k *keyRing) current() (jose.JSONWebKey, error) {
 
 // public returns the published keys, newest first.
 func (k *keyRing) public() ([]jose.JSONWebKey, error) {
-	<-k.ready
+	k.init()
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.err != nil {
@@ -75,7 +75,7 @@ func (k *keyRing) public() ([]jose.JSONWebKey, error) {
 
 // rotate makes a new current key, dropping the older ones if asked.
 func (k *keyRing) rotate(dropOld bool) error {
-	<-k.ready
+	k.init()
 	key, err := newKey()
 	if err != nil {
 		return err

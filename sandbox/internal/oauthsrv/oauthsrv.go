@@ -175,8 +175,8 @@ type Server struct {
 	revoked map[string]bool     // revoked refresh tokens (answer invalid_grant)
 }
 
-// New returns a Server for cfg. The first signing key is made in the
-// background so New returns at once.
+// New returns a Server for cfg. It makes no key: the first signing key is
+// made when a token is first signed or the JWKS first served.
 func New(cfg Config) (*Server, error) {
 	if cfg.BaseURL == "" {
 		return nil, errors.New("oauthsrv: BaseURL is required")
