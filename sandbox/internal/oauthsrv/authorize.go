@@ -165,15 +165,18 @@ func redirectOK(c *Client, uri string) bool {
 
 // userinfo answers the claims of the token's user.
 func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
+	unauthorized := func(why string) {
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "invalid_token", "error_description": why})
+	}
 	g, err := s.Authenticate(r)
 	if err != nil || g.Subject == "" {
-		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-		http.Error(w, "Unauthorized", http.StatusUnauthorized)
+		unauthorized("the access token is missing, expired or not a user's")
 		return
 	}
 	c, ok := s.cfg.Users.Claims(g.Subject)
 	if !ok {
-		http.Error(w, "Unauthorized", http.StatusUnauthorized)
+		unauthorized("the user is gone")
 		return
 	}
 	c = maps.Clone(c)
