@@ -469,3 +469,43 @@ func TestAuth0Faults(t *testing.T) {
 		t.Errorf("after ClearFaults: %v", err)
 	}
 }
+
+func TestAuth0OrganizationSignInAndSignup(t *testing.T) {
+	e := newAuth0Env(t)
+	ctx := t.Context()
+
+	// A user signs up through the Authentication API, then signs in.
+	res, err := e.app.Signup(ctx, auth0.SignupParams{Email: "ada@example.com", Password: "pw-ada", Connection: e.sb.Auth0.Connection})
+	if err != nil || res.Email != "ada@example.com" || res.ID == "" {
+		t.Fatalf("signup: %+v, %v", res, err)
+	}
+	if _, err := e.app.Signup(ctx, auth0.SignupParams{Email: "ada@example.com", Password: "x", Connection: e.sb.Auth0.Connection}); !errors.Is(err, sdkerrors.ErrBadRequest) {
+		t.Errorf("second signup: %v, want a 400", err)
+	}
+	uid := "auth0|" + res.ID
+
+	// Sign-in to an organization the user is a member of: the ID token
+	// carries org_id and the client checks it.
+	org, err := e.mgmt.Organizations.Create(ctx, auth0mgmt.CreateOrganizationRequestContent{Name: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.mgmt.Organizations.Members.Create(ctx, *org.Id, auth0mgmt.CreateOrganizationMemberRequestContent{Members: []string{uid}}); err != nil {
+		t.Fatal(err)
+	}
+	const callback = "http://localhost:9/cb"
+	authz, err := e.app.Authorize(auth0.AuthorizeParams{RedirectURI: callback, Organization: *org.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	back := login(t, e.hc, authz.URL, "ada@example.com", "pw-ada")
+	tok, err := e.app.ExchangeCode(ctx, back.Get("code"), authz.Verifier, callback,
+		auth0.WithNonce(authz.Nonce), auth0.WithOrganization(*org.Id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Claims.OrgID != *org.Id || tok.Claims.OrgName != "acme" || tok.Claims.Subject != uid {
+		t.Errorf("claims: org %q %q, sub %q", tok.Claims.OrgID, tok.Claims.OrgName, tok.Claims.Subject)
+	}
+	e.conforms(t)
+}

@@ -132,6 +132,7 @@ func New(cfg Config) (*Tenant, error) {
 		GrantErrorStatus:          http.StatusForbidden,
 		Now:                       cfg.Now,
 		Users:                     t,
+		IDTokenClaims:             t.orgClaims,
 	})
 	if err != nil {
 		return nil, err
@@ -165,6 +166,22 @@ func (t *Tenant) seed() {
 		"allow_offline_access": false, "skip_consent_for_verifiable_first_party_clients": false,
 		"token_dialect": "access_token",
 	})
+}
+
+// orgClaims adds org_id and org_name to the ID token of a sign-in that
+// named an organization the user is a member of.
+func (t *Tenant) orgClaims(g *oauthsrv.Grant, claims map[string]any) {
+	if g.Organization == "" {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, o := range t.orgs.list() {
+		id := str(o["id"])
+		if (id == g.Organization || o["name"] == g.Organization) && slices.Contains(t.members[id], g.Subject) {
+			claims["org_id"], claims["org_name"] = id, o["name"]
+		}
+	}
 }
 
 // OAuth is the tenant's authorization server.

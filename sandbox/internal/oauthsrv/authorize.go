@@ -21,7 +21,7 @@ const codeTTL = 5 * time.Minute
 // redeemed.
 type pending struct {
 	clientID, redirectURI, scope, audience, nonce string
-	challenge, method, subject                    string
+	challenge, method, subject, organization      string
 	authTime, expires                             time.Time
 }
 
@@ -99,6 +99,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	code := s.NewCode(CodeRequest{
 		ClientID: c.ID, RedirectURI: redirect, Scope: q.Get("scope"), Audience: q.Get("audience"), Subject: sub,
 		Nonce: q.Get("nonce"), Challenge: q.Get("code_challenge"), ChallengeMethod: q.Get("code_challenge_method"),
+		Organization: q.Get("organization"),
 	})
 	back(url.Values{"code": {code}})
 }
@@ -116,6 +117,8 @@ type CodeRequest struct {
 	Nonce string
 	// Challenge and ChallengeMethod ("S256" or "plain") are PKCE's.
 	Challenge, ChallengeMethod string
+	// Organization is the organization the request named.
+	Organization string
 }
 
 // NewCode records an approved authorization request (what the login
@@ -129,7 +132,8 @@ func (s *Server) NewCode(req CodeRequest) string {
 	s.codes[code] = &pending{
 		clientID: req.ClientID, redirectURI: req.RedirectURI, scope: req.Scope,
 		audience: first(req.Audience, s.cfg.DefaultAudience), nonce: req.Nonce, challenge: req.Challenge,
-		method: req.ChallengeMethod, subject: req.Subject, authTime: now, expires: now.Add(codeTTL),
+		method: req.ChallengeMethod, subject: req.Subject, organization: req.Organization,
+		authTime: now, expires: now.Add(codeTTL),
 	}
 	return code
 }

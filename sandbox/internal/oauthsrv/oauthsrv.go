@@ -79,6 +79,9 @@ type Config struct {
 	// TokenResponse, when set, adds vendor members to a successful token
 	// response before it is written.
 	TokenResponse func(g *Grant, body map[string]any)
+	// IDTokenClaims, when set, adds vendor claims to an ID token before
+	// it is signed (Auth0's org_id, say).
+	IDTokenClaims func(g *Grant, claims map[string]any)
 }
 
 // Users is where the server finds resource owners.
@@ -142,6 +145,9 @@ type Grant struct {
 	Nonce string
 	// AuthTime is when the user signed in.
 	AuthTime time.Time
+	// Organization is the organization (id or name) the authorization
+	// request named.
+	Organization string
 }
 
 // HasScope reports whether the grant's scope holds s.

@@ -266,7 +266,7 @@ func (s *Server) exchangeCode(c *Client, form url.Values) (*Grant, *Error) {
 	}
 	return &Grant{
 		ClientID: c.ID, Subject: p.subject, Scope: p.scope, Audience: p.audience,
-		GrantType: GrantAuthorizationCode, Nonce: p.nonce, AuthTime: p.authTime,
+		GrantType: GrantAuthorizationCode, Nonce: p.nonce, AuthTime: p.authTime, Organization: p.organization,
 	}, nil
 }
 
@@ -397,6 +397,9 @@ func (s *Server) idToken(g *Grant, now time.Time) (string, error) {
 	}
 	if g.Nonce != "" {
 		c["nonce"] = g.Nonce
+	}
+	if s.cfg.IDTokenClaims != nil {
+		s.cfg.IDTokenClaims(g, c)
 	}
 	return s.keys.sign(c)
 }
