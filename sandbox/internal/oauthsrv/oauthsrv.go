@@ -155,11 +155,16 @@ func (g *Grant) HasScope(s string) bool { return scopeHas(g.Scope, s) }
 
 // Tokens is a token response.
 type Tokens struct {
-	AccessToken  string
+	// AccessToken is the bearer token (a JWT when JWTAccessTokens).
+	AccessToken string
+	// RefreshToken is empty when none was issued.
 	RefreshToken string
-	IDToken      string
-	ExpiresIn    int
-	Scope        string
+	// IDToken is the signed ID token of a user grant with "openid".
+	IDToken string
+	// ExpiresIn is the access token's lifetime in seconds.
+	ExpiresIn int
+	// Scope is the granted scope.
+	Scope string
 }
 
 // ErrInvalidToken is returned by Authenticate for a missing, unknown,
