@@ -4,11 +4,13 @@
 package sandbox
 
 import (
+	"crypto"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/idsdk/idsdk-go/sandbox/internal/auth0"
+	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
 )
 
 // Auth0 is the emulated Auth0 tenant. Point a client at Domain: the
@@ -48,6 +50,7 @@ type auth0Config struct {
 	appID, appSecret       string
 	tokenTTL               time.Duration
 	users                  []Auth0User
+	keys                   map[string]crypto.PublicKey
 }
 
 // Auth0User is a user the tenant starts with, in its database
@@ -75,6 +78,19 @@ func WithAuth0Client(id, secret string) Option {
 // default); an empty secret makes it a public application (PKCE only).
 func WithAuth0App(id, secret string) Option {
 	return func(c *config) { c.auth0.appID, c.auth0.appSecret = id, secret }
+}
+
+// WithAuth0ClientKey registers a further machine-to-machine application,
+// id, that authenticates with private_key_jwt assertions signed by the
+// private half of key (an *rsa.PublicKey or *ecdsa.PublicKey) and is
+// granted the same Management API scopes as ClientID.
+func WithAuth0ClientKey(id string, key crypto.PublicKey) Option {
+	return func(c *config) {
+		if c.auth0.keys == nil {
+			c.auth0.keys = map[string]crypto.PublicKey{}
+		}
+		c.auth0.keys[id] = key
+	}
 }
 
 // WithAuth0User adds a user the tenant starts with.
@@ -108,8 +124,13 @@ func startAuth0(s *Sandbox) error {
 	if cfg.appID == "" {
 		a.AppClientSecret = randomString(64)
 	}
-	t.AddClient(a.ClientID, a.ClientSecret, "Sandbox M2M", "non_interactive", a.Audience, auth0.ManagementScopes)
-	t.AddClient(a.AppClientID, a.AppClientSecret, "Sandbox Web App", "regular_web", "", nil)
+	t.AddClient(oauthsrv.Client{ID: a.ClientID, Secret: a.ClientSecret, Audience: a.Audience, Scopes: auth0.ManagementScopes},
+		"Sandbox M2M", "non_interactive")
+	t.AddClient(oauthsrv.Client{ID: a.AppClientID, Secret: a.AppClientSecret}, "Sandbox Web App", "regular_web")
+	for id, key := range cfg.keys {
+		t.AddClient(oauthsrv.Client{ID: id, PublicKey: key, Audience: a.Audience, Scopes: auth0.ManagementScopes},
+			"Sandbox M2M (private_key_jwt)", "non_interactive")
+	}
 	for _, u := range cfg.users {
 		if _, err := a.CreateUser(u); err != nil {
 			return err

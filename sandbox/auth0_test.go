@@ -2,6 +2,9 @@ package sandbox_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"errors"
 	"html"
 	"io"
@@ -67,11 +70,14 @@ func (u undocumented) RoundTrip(r *http.Request) (*http.Response, error) {
 // knownGaps are differences between the documents and what our own
 // clients send or Auth0 does, not faults of the emulator: the token
 // endpoint takes form bodies as well as JSON (the document keeps only
-// JSON), and GET /authorize shows the login page where the document only
-// has the redirect.
-var knownGaps = []string{
-	`POST /oauth/token: request: request body has an error: header Content-Type has unexpected value "application/x-www-form-urlencoded"`,
-	`GET /authorize: response 200: status is not supported`,
+// JSON); GET /authorize shows the login page where the document only has
+// the redirect; a list asked for without include_totals=true is a bare
+// array, as Auth0 answers it, where the document has only the object
+// (the clients read both).
+var knownGaps = []*regexp.Regexp{
+	regexp.MustCompile(`^POST /oauth/token: request: request body has an error: header Content-Type has unexpected value "application/x-www-form-urlencoded"`),
+	regexp.MustCompile(`^GET /authorize: response 200: status is not supported`),
+	regexp.MustCompile(`^GET /api/v2/[^:]*: response 200: response body doesn't match schema #/components/schemas/List\w+ResponseContent: value must be an object`),
 }
 
 // conforms fails the test if an answer (or a request) broke the documents.
@@ -82,7 +88,7 @@ func (e *auth0Env) conforms(t *testing.T) {
 		return
 	}
 	for _, v := range err.(interface{ Unwrap() []error }).Unwrap() {
-		if !slices.ContainsFunc(knownGaps, func(g string) bool { return strings.HasPrefix(v.Error(), g) }) {
+		if !slices.ContainsFunc(knownGaps, func(g *regexp.Regexp) bool { return g.MatchString(v.Error()) }) {
 			t.Errorf("not as documented: %v", v)
 		}
 	}
@@ -506,6 +512,33 @@ func TestAuth0OrganizationSignInAndSignup(t *testing.T) {
 	}
 	if tok.Claims.OrgID != *org.Id || tok.Claims.OrgName != "acme" || tok.Claims.Subject != uid {
 		t.Errorf("claims: org %q %q, sub %q", tok.Claims.OrgID, tok.Claims.OrgName, tok.Claims.Subject)
+	}
+	e.conforms(t)
+}
+
+func TestAuth0PrivateKeyJWT(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newAuth0Env(t, sandbox.WithAuth0ClientKey("signing-app", &key.PublicKey))
+	for _, c := range []struct {
+		key  *ecdsa.PrivateKey
+		want bool
+	}{{key, true}, {other, false}} {
+		m, err := auth0mgmt.New(e.sb.Auth0.Domain, auth0mgmt.WithClientAssertion("signing-app", c.key, "ES256"),
+			auth0mgmt.WithHTTPClient(e.hc), auth0mgmt.WithMaxRetries(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = m.Users.List(t.Context(), nil)
+		if c.want && err != nil || !c.want && !errors.Is(err, sdkerrors.ErrUnauthorized) {
+			t.Errorf("assertion signed by the registered key %t: %v", c.want, err)
+		}
 	}
 	e.conforms(t)
 }

@@ -22,6 +22,9 @@ const (
 // or take, else the page style (page, per_page), as a bare array or,
 // with include_totals=true, an object with start, limit and total.
 func page(w http.ResponseWriter, r *http.Request, key string, items []obj) error {
+	if items == nil {
+		items = []obj{} // an empty list is [], never null
+	}
 	q := r.URL.Query()
 	if q.Has("from") || q.Has("take") {
 		return checkpoint(w, q.Get("from"), q.Get("take"), key, items)

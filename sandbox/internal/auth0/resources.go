@@ -340,23 +340,27 @@ func (t *Tenant) clientChanged(id string, o obj) {
 	t.oauth.AddClient(c)
 }
 
-// AddClient stores a client with a chosen id and secret (seed data) and
-// registers it with the authorization server; audience and scopes are
-// what its client credentials grants get.
-func (t *Tenant) AddClient(id, secret, name, appType, audience string, scopes []string) {
+// AddClient stores a client with a chosen id and secret or public key
+// (seed data) and registers it with the authorization server; its
+// Audience and Scopes are what its client credentials grants get.
+func (t *Tenant) AddClient(c oauthsrv.Client, name, appType string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	o := obj{
-		"client_id": id, "client_secret": secret, "name": name, "app_type": appType, "tenant": "sandbox",
+		"client_id": c.ID, "client_secret": c.Secret, "name": name, "app_type": appType, "tenant": "sandbox",
 		"is_first_party": true, "oidc_conformant": true, "global": false,
 		"grant_types": []any{"authorization_code", "refresh_token", "client_credentials", "password", "http://auth0.com/oauth/grant-type/password-realm"},
 	}
-	if secret == "" {
+	switch {
+	case c.PublicKey != nil:
+		o["token_endpoint_auth_method"] = "private_key_jwt"
+		delete(o, "client_secret")
+	case c.Secret == "":
 		o["token_endpoint_auth_method"] = "none"
 		delete(o, "client_secret")
 	}
-	t.clients.put(id, o)
-	t.oauth.AddClient(oauthsrv.Client{ID: id, Secret: secret, Audience: audience, Scopes: scopes})
+	t.clients.put(c.ID, o)
+	t.oauth.AddClient(c)
 }
 
 func (t *Tenant) rotateSecret(w http.ResponseWriter, r *http.Request) error {

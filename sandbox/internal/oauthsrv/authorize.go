@@ -210,7 +210,7 @@ func (s *Server) discovery(w http.ResponseWriter, _ *http.Request) {
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"code_challenge_methods_supported":      []string{"S256", "plain"},
-		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post", "none"},
+		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post", "private_key_jwt", "none"},
 		"grant_types_supported": []string{
 			GrantAuthorizationCode, GrantRefreshToken, GrantClientCredentials, GrantPassword, GrantPasswordRealm,
 		},

@@ -110,6 +110,9 @@ type Client struct {
 	// Scopes, when set, are the scopes a client credentials grant may
 	// get (and gets when it asks for none).
 	Scopes []string
+	// PublicKey, when set, authenticates the client's private_key_jwt
+	// assertions (an *rsa.PublicKey or *ecdsa.PublicKey).
+	PublicKey any
 }
 
 // User is a resource owner kept by the server's own user list.

@@ -173,6 +173,9 @@ func (s *Server) exchange(r *http.Request, form url.Values) (*Tokens, *Grant, *E
 // client authenticates the client of a token or revocation request:
 // client_secret_basic, client_secret_post, or none for public clients.
 func (s *Server) client(r *http.Request, form url.Values) (*Client, *Error) {
+	if form.Get("client_assertion") != "" {
+		return s.assertedClient(form)
+	}
 	var id, secret string
 	basic := false
 	if r != nil {
@@ -190,6 +193,9 @@ func (s *Server) client(r *http.Request, form url.Values) (*Client, *Error) {
 	if !ok {
 		return nil, errf(http.StatusUnauthorized, "invalid_client", "unknown client")
 	}
+	if c.PublicKey != nil && c.Secret == "" {
+		return nil, errf(http.StatusUnauthorized, "invalid_client", "this client authenticates with a client assertion")
+	}
 	if c.Secret == "" {
 		return c, nil
 	}
@@ -201,7 +207,7 @@ func (s *Server) client(r *http.Request, form url.Values) (*Client, *Error) {
 
 // clientCredentials grants a machine-to-machine token.
 func (s *Server) clientCredentials(c *Client, form url.Values) (*Grant, *Error) {
-	if c.Secret == "" {
+	if c.Secret == "" && c.PublicKey == nil {
 		return nil, errf(http.StatusUnauthorized, "unauthorized_client", "a public client cannot use client credentials")
 	}
 	aud := first(form.Get("audience"), c.Audience, s.cfg.DefaultAudience)
