@@ -6,7 +6,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"errors"
-	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -311,28 +310,13 @@ func TestAuth0RolesOrganizationsClientsConnections(t *testing.T) {
 	e.conforms(t)
 }
 
-// login drives the login page as a browser would: GET the authorize URL,
-// fill the form, POST it, and read the code from the redirect.
+// login signs a user in on the tenant's login page, as a browser would,
+// and returns the query of the redirect back to the application.
 func login(t *testing.T, hc *http.Client, authURL, user, password string) url.Values {
 	t.Helper()
 	nofollow := *hc
 	nofollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := nofollow.Get(authURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := readAll(t, resp)
-	action := regexp.MustCompile(`<form id="login" method="post" action="([^"]*)"`).FindStringSubmatch(page)
-	if action == nil {
-		t.Fatalf("no login form in:\n%s", page)
-	}
-	form := url.Values{"username": {user}, "password": {password}}
-	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]*)" value="([^"]*)">`).FindAllStringSubmatch(page, -1) {
-		form.Set(html.UnescapeString(m[1]), html.UnescapeString(m[2]))
-	}
-	target, _ := url.Parse(authURL)
-	target.Path, target.RawQuery = html.UnescapeString(action[1]), ""
-	resp, err = nofollow.PostForm(target.String(), form)
+	resp, err := sandbox.SubmitLogin(t.Context(), &nofollow, authURL, user, password)
 	if err != nil {
 		t.Fatal(err)
 	}
