@@ -219,7 +219,7 @@ func TestAuth0PagingStyles(t *testing.T) {
 	e.conforms(t)
 }
 
-func TestAuth0RolesOrganizationsClientsConnections(t *testing.T) {
+func TestAuth0RolesAndOrganizations(t *testing.T) {
 	e := newAuth0Env(t)
 	ctx := t.Context()
 	uid := e.createUser(t, ctx, "ada@example.com")
@@ -260,6 +260,12 @@ func TestAuth0RolesOrganizationsClientsConnections(t *testing.T) {
 		t.Errorf("user roles after the role was deleted: %+v, %v", roles, err)
 	}
 
+	e.conforms(t)
+}
+
+func TestAuth0ClientsConnectionsResourceServers(t *testing.T) {
+	e := newAuth0Env(t)
+	ctx := t.Context()
 	// A client made through the Management API gets tokens at once.
 	cl, err := e.mgmt.Clients.Create(ctx, auth0mgmt.CreateClientRequestContent{Name: "billing"})
 	if err != nil || cl.ClientSecret == nil {
