@@ -77,9 +77,12 @@ func startAuthlete(s *Sandbox) error {
 	if cfg.scopes == nil {
 		cfg.scopes = []string{"profile", "email"}
 	}
-	srv := authlete.New(authlete.Config{
+	srv, err := authlete.New(authlete.Config{
 		Token: cfg.token, ServiceID: cfg.serviceID, Issuer: ep.url, Scopes: cfg.scopes, Now: s.now,
 	})
+	if err != nil {
+		return err
+	}
 	a := &Authlete{BaseURL: ep.url, Token: cfg.token, RedirectURI: "http://127.0.0.1/callback", ep: ep, srv: srv}
 	a.ServiceID = strconv.FormatInt(srv.ServiceID(), 10)
 	a.ClientID, a.ClientSecret = a.AddClient(map[string]any{

@@ -211,7 +211,7 @@ func TestAuthleteAuthorizationCodeFlow(t *testing.T) {
 		"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {a.RedirectURI}, "code_verifier": {verifier},
 	}, a.ClientSecret)
 	if val(tok.Action) != authlete.TokenResponseActionOK || val(tok.AccessToken) == "" || val(tok.RefreshToken) == "" ||
-		val(tok.Subject) != "user-1" || !strings.Contains(val(tok.ResponseContent), val(tok.AccessToken)) {
+		val(tok.IdToken) == "" || val(tok.Subject) != "user-1" || !strings.Contains(val(tok.ResponseContent), val(tok.AccessToken)) {
 		t.Fatalf("token: %+v", tok)
 	}
 	again := tokenRequest(t, c, sb, url.Values{
@@ -259,8 +259,8 @@ func TestAuthleteAuthorizationCodeFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if val(in.Action) != authlete.IntrospectionResponseActionUNAUTHORIZED || !val(in.Existent) || val(in.Usable) {
-		t.Errorf("expired token: action %q existent %v usable %v", val(in.Action), val(in.Existent), val(in.Usable))
+	if val(in.Action) != authlete.IntrospectionResponseActionUNAUTHORIZED || val(in.Usable) {
+		t.Errorf("expired token: action %q usable %v", val(in.Action), val(in.Usable))
 	}
 }
 

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
 )
 
 // Config configures a Server.
@@ -46,9 +48,7 @@ type Server struct {
 	nextService int64
 	nextClient  int64
 	tickets     map[string]*ticket
-	codes       map[string]*grant
-	access      map[string]*grant
-	refresh     map[string]*grant
+	oauth       *oauthsrv.Server // codes, access and refresh tokens
 }
 
 // object is a stored service or client: the JSON object as last written,
@@ -56,7 +56,7 @@ type Server struct {
 type object = map[string]any
 
 // New returns a Server holding one service (cfg.ServiceID) and no client.
-func New(cfg Config) *Server {
+func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -73,10 +73,18 @@ func New(cfg Config) *Server {
 		nextService: cfg.ServiceID + 1,
 		nextClient:  1000000000,
 		tickets:     map[string]*ticket{},
-		codes:       map[string]*grant{},
-		access:      map[string]*grant{},
-		refresh:     map[string]*grant{},
 	}
+	base := cfg.Issuer
+	if base == "" {
+		base = "http://authlete.invalid"
+	}
+	o, err := oauthsrv.New(oauthsrv.Config{
+		BaseURL: base, AccessTokenTTL: 24 * time.Hour, RotateRefreshTokens: true, Now: cfg.Now, Users: anySubject{},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("authlete: %w", err)
+	}
+	s.oauth = o
 	scopes := []any{map[string]any{"name": "openid"}, map[string]any{"name": "offline_access"}}
 	for _, sc := range cfg.Scopes {
 		scopes = append(scopes, map[string]any{"name": sc})
@@ -88,7 +96,7 @@ func New(cfg Config) *Server {
 		"accessTokenDuration": int64(86400), "refreshTokenDuration": int64(864000),
 	}
 	s.routes()
-	return s
+	return s, nil
 }
 
 // ServeHTTP serves the API.
@@ -133,13 +141,7 @@ func (s *Server) routes() {
 }
 
 // Expire makes an access token issued by the flows expire now.
-func (s *Server) Expire(accessToken string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if g, ok := s.access[accessToken]; ok {
-		g.expires = s.cfg.Now().Add(-time.Second)
-	}
-}
+func (s *Server) Expire(accessToken string) { s.oauth.Expire(accessToken) }
 
 // ErrorBody writes Authlete's result body for status (the body of an
 // injected fault).
@@ -190,6 +192,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writeResult writes Authlete's {"resultCode","resultMessage"} body.
 func writeResult(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, map[string]any{"resultCode": code, "resultMessage": "[" + code + "] " + msg})
+}
+
+// jsonString is v encoded as JSON text.
+func jsonString(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
 }
 
 // random returns n random bytes, base64url encoded.

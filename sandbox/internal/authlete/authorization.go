@@ -10,8 +10,11 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
 )
 
 // ticketTTL is how long a ticket waits for its issue or fail call.
@@ -24,6 +27,7 @@ type ticket struct {
 	service      int64
 	clientID     int64
 	redirectURI  string
+	redirectSent string // the redirect_uri parameter, empty when left out
 	responseType string // as requested, e.g. "code"
 	scope        string
 	state        string
@@ -145,7 +149,7 @@ func (s *Server) authorization(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := &ticket{
-		service: service, clientID: num(clientView["clientId"]), redirectURI: redirect,
+		service: service, clientID: num(clientView["clientId"]), redirectURI: redirect, redirectSent: q.Get("redirect_uri"),
 		responseType: q.Get("response_type"), scope: q.Get("scope"), state: q.Get("state"),
 		nonce: q.Get("nonce"), challenge: q.Get("code_challenge"), method: q.Get("code_challenge_method"),
 		formPost: q.Get("response_mode") == "form_post", expires: s.cfg.Now().Add(ticketTTL),
@@ -308,25 +312,25 @@ func (s *Server) authorizationIssue(w http.ResponseWriter, r *http.Request) {
 	if t.state != "" {
 		v.Set("state", t.state)
 	}
-	g := &grant{service: t.service, clientID: t.clientID, subject: body.Subject, scope: t.scope,
-		redirectURI: t.redirectURI, challenge: t.challenge, method: t.method, nonce: t.nonce}
 	if strings.Contains(t.responseType, "code") {
-		code := random(32)
-		s.mu.Lock()
-		cg := *g
-		cg.expires = s.cfg.Now().Add(ticketTTL)
-		s.codes[code] = &cg
-		s.mu.Unlock()
+		code := s.oauth.NewCode(oauthsrv.CodeRequest{
+			ClientID: itoa(t.clientID), RedirectURI: t.redirectSent, Scope: t.scope, Subject: body.Subject,
+			Nonce: t.nonce, Challenge: t.challenge, ChallengeMethod: t.method,
+		})
 		v.Set("code", code)
 		extra["authorizationCode"] = code
 	}
 	if hasWord(t.responseType, "token") {
-		at, exp := s.issueAccess(g)
-		v.Set("access_token", at)
+		toks, err := s.oauth.Issue(oauthsrv.Grant{ClientID: itoa(t.clientID), Subject: body.Subject, Scope: t.scope, GrantType: "implicit"})
+		if err != nil {
+			answer(w, "INTERNAL_SERVER_ERROR", "A004402", err.Error(), nil)
+			return
+		}
+		v.Set("access_token", toks.AccessToken)
 		v.Set("token_type", "Bearer")
-		v.Set("expires_in", itoa(s.accessDuration(t.service)))
-		extra["accessToken"], extra["accessTokenExpiresAt"] = at, exp.UnixMilli()
-		extra["accessTokenDuration"] = s.accessDuration(t.service)
+		v.Set("expires_in", strconv.Itoa(toks.ExpiresIn))
+		extra["accessToken"], extra["accessTokenDuration"] = toks.AccessToken, int64(toks.ExpiresIn)
+		extra["accessTokenExpiresAt"] = s.cfg.Now().Add(time.Duration(toks.ExpiresIn) * time.Second).UnixMilli()
 	}
 	s.redirect(w, "A040001", t, v, extra)
 }

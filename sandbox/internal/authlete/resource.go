@@ -6,8 +6,17 @@ package authlete
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
+
+	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
 )
+
+// clientIDOf is the numeric client ID of a grant.
+func clientIDOf(g *oauthsrv.Grant) int64 {
+	id, _ := strconv.ParseInt(g.ClientID, 10, 64)
+	return id
+}
 
 // claimsOfScope are the userinfo claims each standard scope asks for.
 var claimsOfScope = map[string][]string{
@@ -23,17 +32,17 @@ func bearerError(code, desc string) string {
 	return `Bearer error="` + code + `",error_description="` + desc + `"`
 }
 
-// lookup returns a copy of the grant of a live access token of service;
-// known reports whether the token exists at all (even expired).
-func (s *Server) lookup(service int64, token string) (g *grant, known, live bool) {
+// lookup returns the grant of a live access token issued to a client of
+// service.
+func (s *Server) lookup(service int64, token string) (*oauthsrv.Grant, bool) {
+	g, ok := s.oauth.Lookup(token)
+	if !ok {
+		return nil, false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	x, ok := s.access[token]
-	if !ok || x.service != service {
-		return nil, false, false
-	}
-	c := *x
-	return &c, true, s.cfg.Now().Before(x.expires)
+	_, mine := s.clientLocked(service, g.ClientID)
+	return g, mine
 }
 
 func (s *Server) introspection(w http.ResponseWriter, r *http.Request) {
@@ -54,30 +63,27 @@ func (s *Server) introspection(w http.ResponseWriter, r *http.Request) {
 			map[string]any{"responseContent": bearerError("invalid_request", "the access token is missing")})
 		return
 	}
-	g, known, live := s.lookup(service, body.Token)
+	g, live := s.lookup(service, body.Token)
 	if !live {
-		desc := "the access token does not exist"
-		if known {
-			desc = "the access token has expired"
-		}
+		desc := "the access token does not exist or has expired"
 		answer(w, "UNAUTHORIZED", "A006102", desc, map[string]any{
-			"responseContent": bearerError("invalid_token", desc), "existent": known, "usable": false,
+			"responseContent": bearerError("invalid_token", desc), "existent": false, "usable": false,
 		})
 		return
 	}
 	info := map[string]any{
-		"clientId": g.clientID, "subject": g.subject, "scopes": strings.Fields(g.scope),
-		"expiresAt": g.expires.UnixMilli(), "existent": true, "usable": true, "refreshable": s.refreshable(body.Token),
+		"clientId": clientIDOf(g), "subject": g.Subject, "scopes": strings.Fields(g.Scope),
+		"expiresAt": g.ExpiresAt.UnixMilli(), "existent": true, "usable": true, "refreshable": g.Subject != "",
 	}
 	for _, sc := range body.Scopes {
-		if !hasWord(g.scope, sc) {
+		if !g.HasScope(sc) {
 			info["sufficient"] = false
 			info["responseContent"] = bearerError("insufficient_scope", "the access token does not cover the scope "+sc)
 			answer(w, "FORBIDDEN", "A006103", "the access token does not cover the required scopes", info)
 			return
 		}
 	}
-	if body.Subject != "" && body.Subject != g.subject {
+	if body.Subject != "" && body.Subject != g.Subject {
 		info["sufficient"] = false
 		info["responseContent"] = bearerError("invalid_token", "the access token was issued to another subject")
 		answer(w, "FORBIDDEN", "A006104", "the access token was issued to another subject", info)
@@ -87,38 +93,21 @@ func (s *Server) introspection(w http.ResponseWriter, r *http.Request) {
 	answer(w, "OK", "A056001", "The access token is valid.", info)
 }
 
-// refreshable reports whether a refresh token of the same grant exists
-// (approximated by a live refresh token for the same client and subject).
-func (s *Server) refreshable(access string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.access[access]
-	for _, g := range s.refresh {
-		if a != nil && g.clientID == a.clientID && g.subject == a.subject && g.subject != "" {
-			return true
-		}
-	}
-	return false
-}
-
 // userinfoGrant checks the token of a userinfo call; it answers the error
 // itself and returns false when the token does not allow the call.
-func (s *Server) userinfoGrant(w http.ResponseWriter, service int64, token string) (*grant, bool) {
+func (s *Server) userinfoGrant(w http.ResponseWriter, service int64, token string) (*oauthsrv.Grant, bool) {
 	if token == "" {
 		answer(w, "BAD_REQUEST", "A007101", "the access token is missing",
 			map[string]any{"responseContent": bearerError("invalid_request", "the access token is missing")})
 		return nil, false
 	}
-	g, known, live := s.lookup(service, token)
+	g, live := s.lookup(service, token)
 	if !live {
-		desc := "the access token does not exist"
-		if known {
-			desc = "the access token has expired"
-		}
+		desc := "the access token does not exist or has expired"
 		answer(w, "UNAUTHORIZED", "A007102", desc, map[string]any{"responseContent": bearerError("invalid_token", desc)})
 		return nil, false
 	}
-	if g.subject == "" || !hasWord(g.scope, "openid") {
+	if g.Subject == "" || !g.HasScope("openid") {
 		desc := "the access token was not issued with the openid scope to a user"
 		answer(w, "FORBIDDEN", "A007103", desc, map[string]any{"responseContent": bearerError("insufficient_scope", desc)})
 		return nil, false
@@ -142,11 +131,11 @@ func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	claims := []string{}
-	for _, sc := range strings.Fields(g.scope) {
+	for _, sc := range strings.Fields(g.Scope) {
 		claims = append(claims, claimsOfScope[sc]...)
 	}
 	answer(w, "OK", "A091001", "The userinfo request is valid.", map[string]any{
-		"clientId": g.clientID, "subject": g.subject, "scopes": strings.Fields(g.scope),
+		"clientId": clientIDOf(g), "subject": g.Subject, "scopes": strings.Fields(g.Scope),
 		"claims": claims, "token": body.Token, "clientIdAliasUsed": false,
 	})
 }
@@ -175,7 +164,7 @@ func (s *Server) userinfoIssue(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	out["sub"] = g.subject
+	out["sub"] = g.Subject
 	if body.Sub != "" {
 		out["sub"] = body.Sub
 	}

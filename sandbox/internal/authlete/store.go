@@ -128,6 +128,7 @@ func (s *Server) serviceDelete(w http.ResponseWriter, r *http.Request) {
 	for cid, c := range s.clients {
 		if num(c["serviceNumber"]) == id {
 			delete(s.clients, cid)
+			s.oauth.RemoveClient(itoa(cid))
 		}
 	}
 	s.mu.Unlock()
@@ -247,6 +248,7 @@ func (s *Server) AddClient(service int64, body map[string]any) map[string]any {
 	o["number"], o["serviceNumber"], o["clientId"] = id-999999999, service, id
 	o["clientSecret"], o["createdAt"], o["modifiedAt"] = random(48), now, now
 	s.clients[id] = o
+	s.registerClient(o)
 	return maps.Clone(o)
 }
 
@@ -259,6 +261,7 @@ func (s *Server) clientUpdate(w http.ResponseWriter, r *http.Request) {
 	s.withClient(w, r, http.StatusNotFound, func(_ int64, c object) {
 		merge(c, body, clientOwned)
 		c["modifiedAt"] = s.millis()
+		s.registerClient(c)
 		out = maps.Clone(c)
 	})
 	if out != nil {
@@ -270,6 +273,7 @@ func (s *Server) clientDelete(w http.ResponseWriter, r *http.Request) {
 	done := false
 	s.withClient(w, r, http.StatusNotFound, func(_ int64, c object) {
 		delete(s.clients, num(c["clientId"]))
+		s.oauth.RemoveClient(itoa(num(c["clientId"])))
 		done = true
 	})
 	if done {

@@ -1,35 +1,22 @@
 // This file holds the token flow (/auth/token and its /issue and /fail
-// follow-ups for the password grant) and the tokens it mints.
+// follow-ups for the password grant). Codes, access and refresh tokens
+// are minted, rotated and looked up by oauthsrv; this file turns its
+// answers into Authlete's actions.
 
 package authlete
 
 import (
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
-	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-)
 
-// grant is what an authorization code, access token or refresh token
-// stands for.
-type grant struct {
-	service     int64
-	clientID    int64
-	subject     string
-	scope       string
-	grantType   string // Authlete's name, e.g. AUTHORIZATION_CODE
-	redirectURI string
-	challenge   string
-	method      string
-	nonce       string
-	expires     time.Time
-}
+	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
+)
 
 // grantTypes maps a grant_type value to Authlete's name for it.
 var grantTypes = map[string]string{
@@ -39,93 +26,59 @@ var grantTypes = map[string]string{
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-func jsonString(v any) (string, error) {
-	b, err := json.Marshal(v)
-	return string(b), err
-}
+// anySubject is oauthsrv's Users for Authlete: the service authenticates
+// its users itself, so every subject it names exists.
+type anySubject struct{}
 
-// accessDuration and refreshDuration are the service's token lifetimes
-// in seconds.
-func (s *Server) accessDuration(service int64) int64 {
-	return s.duration(service, "accessTokenDuration", 86400)
-}
-func (s *Server) refreshDuration(service int64) int64 {
-	return s.duration(service, "refreshTokenDuration", 864000)
-}
+func (anySubject) Authenticate(_, _, _ string) (string, bool)   { return "", false }
+func (anySubject) Claims(subject string) (map[string]any, bool) { return map[string]any{}, true }
 
-func (s *Server) duration(service int64, key string, def int64) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if d := num(s.services[service][key]); d > 0 {
-		return d
+// registerClient makes oauthsrv know client c (an Authlete client
+// object); the lock is held or c is not shared yet.
+func (s *Server) registerClient(c object) {
+	secret, _ := c["clientSecret"].(string)
+	if c["clientType"] == "PUBLIC" {
+		secret = ""
 	}
-	return def
+	s.oauth.AddClient(oauthsrv.Client{ID: itoa(num(c["clientId"])), Secret: secret, RedirectURIs: stringList(c["redirectUris"])})
 }
 
-// issueAccess mints an access token for g and returns it with its expiry.
-func (s *Server) issueAccess(g *grant) (string, time.Time) {
-	ng := *g
-	ng.expires = s.cfg.Now().Add(time.Duration(s.accessDuration(g.service)) * time.Second)
-	tok := random(32)
-	s.mu.Lock()
-	s.access[tok] = &ng
-	s.mu.Unlock()
-	return tok, ng.expires
-}
-
-// issueTokens mints an access token (and a refresh token when asked) and
-// returns the OK answer's members, responseContent included.
-func (s *Server) issueTokens(g *grant, withRefresh bool) map[string]any {
-	at, exp := s.issueAccess(g)
-	dur := s.accessDuration(g.service)
-	content := map[string]any{"access_token": at, "token_type": "Bearer", "expires_in": dur, "scope": g.scope}
+// tokenAnswer is the OK answer's members for tokens t of grant g,
+// responseContent included.
+func (s *Server) tokenAnswer(t *oauthsrv.Tokens, g *oauthsrv.Grant, grantType string) map[string]any {
+	now := s.cfg.Now()
+	content := map[string]any{"access_token": t.AccessToken, "token_type": "Bearer", "expires_in": t.ExpiresIn}
+	clientID, _ := strconv.ParseInt(g.ClientID, 10, 64)
 	out := map[string]any{
-		"accessToken": at, "accessTokenExpiresAt": exp.UnixMilli(), "accessTokenDuration": dur,
-		"clientId": g.clientID, "subject": g.subject, "scopes": strings.Fields(g.scope), "grantType": g.grantType,
+		"accessToken": t.AccessToken, "accessTokenDuration": int64(t.ExpiresIn),
+		"accessTokenExpiresAt": now.Add(time.Duration(t.ExpiresIn) * time.Second).UnixMilli(),
+		"clientId":             clientID, "subject": g.Subject, "scopes": strings.Fields(g.Scope), "grantType": grantType,
 	}
-	if withRefresh {
-		rt, rdur := random(32), s.refreshDuration(g.service)
-		rg := *g
-		rg.expires = s.cfg.Now().Add(time.Duration(rdur) * time.Second)
-		s.mu.Lock()
-		s.refresh[rt] = &rg
-		s.mu.Unlock()
-		content["refresh_token"] = rt
-		out["refreshToken"], out["refreshTokenExpiresAt"], out["refreshTokenDuration"] = rt, rg.expires.UnixMilli(), rdur
+	if g.Scope != "" {
+		content["scope"] = g.Scope
 	}
-	if g.scope == "" {
-		delete(content, "scope")
+	if t.RefreshToken != "" {
+		content["refresh_token"] = t.RefreshToken
+		out["refreshToken"] = t.RefreshToken
+	}
+	if t.IDToken != "" {
+		content["id_token"] = t.IDToken
+		out["idToken"] = t.IDToken
 	}
 	out["responseContent"], _ = jsonString(content)
 	return out
 }
 
-// tokenClient is the client a token request authenticates as.
-type tokenClient struct {
-	id         int64
-	public     bool
-	grantTypes []string
-}
-
-// authenticateClient checks the client of a token request: clientId and
-// clientSecret from the API call (what the service read from Basic
-// authentication) or client_id and client_secret from the parameters.
-func (s *Server) authenticateClient(service int64, q url.Values, id, secret string) (*tokenClient, bool) {
-	if id == "" {
-		id, secret = q.Get("client_id"), q.Get("client_secret")
-	}
+// clientGrantTypes returns the grant types a client of service may use,
+// or false when there is no such client.
+func (s *Server) clientGrantTypes(service int64, id string) (int64, []string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.clientLocked(service, id)
 	if !ok {
-		return nil, false
+		return 0, nil, false
 	}
-	tc := &tokenClient{id: num(c["clientId"]), public: c["clientType"] == "PUBLIC", grantTypes: stringList(c["grantTypes"])}
-	want, _ := c["clientSecret"].(string)
-	if !tc.public && subtle.ConstantTimeCompare([]byte(secret), []byte(want)) != 1 {
-		return nil, false
-	}
-	return tc, true
+	return num(c["clientId"]), stringList(c["grantTypes"]), true
 }
 
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
@@ -142,124 +95,54 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	gt := q.Get("grant_type")
-	if gt == "" {
-		badRequest(w, "A005101", "invalid_request", "grant_type is missing")
-		return
+	if body.ClientID != "" { // what the service read from Basic authentication
+		q.Set("client_id", body.ClientID)
+		q.Set("client_secret", body.ClientSecret)
 	}
-	c, ok := s.authenticateClient(service, q, body.ClientID, body.ClientSecret)
-	if !ok {
+	invalidClient := func() {
 		answer(w, "INVALID_CLIENT", "A005102", "client authentication failed",
 			map[string]any{"responseContent": oauthJSON("invalid_client", "client authentication failed")})
-		return
 	}
-	name, known := grantTypes[gt]
+	gt := q.Get("grant_type")
+	id, allowed, known := s.clientGrantTypes(service, q.Get("client_id"))
+	name, supported := grantTypes[gt]
 	switch {
+	case gt == "":
+		badRequest(w, "A005101", "invalid_request", "grant_type is missing")
+		return
 	case !known:
+		invalidClient()
+		return
+	case !supported:
 		badRequest(w, "A005103", "unsupported_grant_type", "grant_type is not supported")
 		return
-	case !slices.Contains(c.grantTypes, name):
+	case !slices.Contains(allowed, name):
 		badRequest(w, "A005104", "unauthorized_client", "the client may not use this grant_type")
 		return
-	}
-	switch gt {
-	case "authorization_code":
-		s.tokenCode(w, service, c, q)
-	case "refresh_token":
-		s.tokenRefresh(w, service, c, q)
-	case "client_credentials":
-		s.tokenClientCredentials(w, service, c, q)
-	case "password":
-		s.tokenPassword(w, service, c, q)
-	}
-}
-
-func (s *Server) tokenCode(w http.ResponseWriter, service int64, c *tokenClient, q url.Values) {
-	code := q.Get("code")
-	s.mu.Lock()
-	g, ok := s.codes[code]
-	delete(s.codes, code)
-	s.mu.Unlock()
-	switch {
-	case code == "":
-		badRequest(w, "A005201", "invalid_request", "code is missing")
-	case !ok || g.service != service || !s.cfg.Now().Before(g.expires):
-		badRequest(w, "A005202", "invalid_grant", "the authorization code is unknown, used or expired")
-	case g.clientID != c.id:
-		badRequest(w, "A005203", "invalid_grant", "the authorization code was issued to another client")
-	case q.Get("redirect_uri") != g.redirectURI:
-		badRequest(w, "A005204", "invalid_grant", "redirect_uri does not match the authorization request")
-	case !pkceOK(g.challenge, g.method, q.Get("code_verifier")):
-		badRequest(w, "A005205", "invalid_grant", "code_verifier does not match code_challenge")
-	default:
-		g.grantType = "AUTHORIZATION_CODE"
-		answer(w, "OK", "A050001", "The token request is valid; tokens were issued.",
-			s.issueTokens(g, slices.Contains(c.grantTypes, "REFRESH_TOKEN")))
-	}
-}
-
-// pkceOK checks code_verifier against the request's challenge (none
-// asked, none needed).
-func pkceOK(challenge, method, verifier string) bool {
-	if challenge == "" {
-		return verifier == ""
-	}
-	if method == "plain" {
-		return verifier == challenge
-	}
-	sum := sha256.Sum256([]byte(verifier))
-	return subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(challenge)) == 1
-}
-
-// tokenRefresh redeems a refresh token; it is rotated (the old one stops
-// working), and a narrower scope may be asked for.
-func (s *Server) tokenRefresh(w http.ResponseWriter, service int64, c *tokenClient, q url.Values) {
-	rt := q.Get("refresh_token")
-	s.mu.Lock()
-	g, ok := s.refresh[rt]
-	if ok && g.clientID == c.id && g.service == service {
-		delete(s.refresh, rt)
-	}
-	s.mu.Unlock()
-	switch {
-	case rt == "":
-		badRequest(w, "A005301", "invalid_request", "refresh_token is missing")
-		return
-	case !ok || g.service != service || !s.cfg.Now().Before(g.expires):
-		badRequest(w, "A005302", "invalid_grant", "the refresh token is unknown, used or expired")
-		return
-	case g.clientID != c.id:
-		badRequest(w, "A005303", "invalid_grant", "the refresh token was issued to another client")
-		return
-	}
-	ng := *g
-	if sc := q.Get("scope"); sc != "" {
-		for _, x := range strings.Fields(sc) {
-			if !hasWord(g.scope, x) {
-				s.mu.Lock()
-				s.refresh[rt] = g // a refused request does not use the token up
-				s.mu.Unlock()
-				badRequest(w, "A005304", "invalid_scope", "the scope "+x+" was not granted")
-				return
-			}
+	case gt != "refresh_token":
+		if bad := s.unsupportedScope(service, q.Get("scope")); bad != "" {
+			badRequest(w, "A005105", "invalid_scope", "the scope "+bad+" is not supported")
+			return
 		}
-		ng.scope = sc
 	}
-	ng.grantType = "REFRESH_TOKEN"
-	answer(w, "OK", "A050001", "The token request is valid; tokens were issued.", s.issueTokens(&ng, true))
-}
-
-func (s *Server) tokenClientCredentials(w http.ResponseWriter, service int64, c *tokenClient, q url.Values) {
-	if c.public {
-		badRequest(w, "A005401", "unauthorized_client", "a public client cannot use client_credentials")
+	q.Set("client_id", itoa(id)) // an alias becomes the ID oauthsrv knows
+	if gt == "password" {
+		s.tokenPassword(w, service, id, q)
 		return
 	}
-	if bad := s.unsupportedScope(service, q.Get("scope")); bad != "" {
-		badRequest(w, "A005402", "invalid_scope", "the scope "+bad+" is not supported")
-		return
+	t, g, err := s.oauth.Exchange(q)
+	var oerr *oauthsrv.Error
+	switch {
+	case errors.As(err, &oerr) && oerr.Code == "invalid_client":
+		invalidClient()
+	case errors.As(err, &oerr):
+		badRequest(w, "A005201", oerr.Code, oerr.Description)
+	case err != nil:
+		answer(w, "INTERNAL_SERVER_ERROR", "A005901", err.Error(),
+			map[string]any{"responseContent": oauthJSON("server_error", "the token could not be issued")})
+	default:
+		answer(w, "OK", "A050001", "The token request is valid; tokens were issued.", s.tokenAnswer(t, g, name))
 	}
-	g := &grant{service: service, clientID: c.id, scope: q.Get("scope"), grantType: "CLIENT_CREDENTIALS"}
-	answer(w, "OK", "A050001", "The token request is valid; tokens were issued.", s.issueTokens(g, false))
 }
 
 // unsupportedScope returns the first scope of list the service does not
@@ -277,25 +160,40 @@ func (s *Server) unsupportedScope(service int64, list string) string {
 }
 
 // tokenPassword hands the resource owner's credentials to the service
-// (action PASSWORD) with a ticket for /auth/token/issue or /fail.
-func (s *Server) tokenPassword(w http.ResponseWriter, service int64, c *tokenClient, q url.Values) {
+// (action PASSWORD) with a ticket for /auth/token/issue or /fail; the
+// client must authenticate first.
+func (s *Server) tokenPassword(w http.ResponseWriter, service, clientID int64, q url.Values) {
+	if !s.clientSecretOK(service, clientID, q.Get("client_secret")) {
+		answer(w, "INVALID_CLIENT", "A005102", "client authentication failed",
+			map[string]any{"responseContent": oauthJSON("invalid_client", "client authentication failed")})
+		return
+	}
 	if q.Get("username") == "" || q.Get("password") == "" {
 		badRequest(w, "A005501", "invalid_request", "username and password are required")
 		return
 	}
-	if bad := s.unsupportedScope(service, q.Get("scope")); bad != "" {
-		badRequest(w, "A005502", "invalid_scope", "the scope "+bad+" is not supported")
-		return
-	}
 	id := random(32)
 	s.mu.Lock()
-	s.tickets[id] = &ticket{password: true, service: service, clientID: c.id, scope: q.Get("scope"),
+	s.tickets[id] = &ticket{password: true, service: service, clientID: clientID, scope: q.Get("scope"),
 		expires: s.cfg.Now().Add(ticketTTL)}
 	s.mu.Unlock()
 	answer(w, "PASSWORD", "A005002", "The service must check the resource owner's credentials.", map[string]any{
 		"ticket": id, "username": q.Get("username"), "password": q.Get("password"),
-		"clientId": c.id, "scopes": strings.Fields(q.Get("scope")), "grantType": "PASSWORD",
+		"clientId": clientID, "scopes": strings.Fields(q.Get("scope")), "grantType": "PASSWORD",
 	})
+}
+
+// clientSecretOK checks a confidential client's secret (a public client
+// has none to check).
+func (s *Server) clientSecretOK(service, clientID int64, secret string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.clientLocked(service, itoa(clientID))
+	if !ok {
+		return false
+	}
+	want, _ := c["clientSecret"].(string)
+	return c["clientType"] == "PUBLIC" || subtle.ConstantTimeCompare([]byte(secret), []byte(want)) == 1
 }
 
 func (s *Server) tokenIssue(w http.ResponseWriter, r *http.Request) {
@@ -315,9 +213,15 @@ func (s *Server) tokenIssue(w http.ResponseWriter, r *http.Request) {
 		writeResult(w, http.StatusBadRequest, "A005601", r.URL.Path+", the ticket is unknown, used or expired, or the subject is empty.")
 		return
 	}
-	g := &grant{service: service, clientID: t.clientID, subject: body.Subject, scope: t.scope, grantType: "PASSWORD"}
-	out := s.issueTokens(g, true)
+	g := oauthsrv.Grant{ClientID: itoa(t.clientID), Subject: body.Subject, Scope: t.scope, GrantType: oauthsrv.GrantPassword}
+	toks, err := s.oauth.Issue(g)
+	if err != nil {
+		answer(w, "INTERNAL_SERVER_ERROR", "A005602", err.Error(), nil)
+		return
+	}
+	out := s.tokenAnswer(toks, &g, "")
 	delete(out, "grantType")
+	delete(out, "idToken")
 	answer(w, "OK", "A056001", "Tokens were issued for the resource owner.", out)
 }
 
