@@ -6,6 +6,7 @@ package oauthsrv
 
 import (
 	"html/template"
+	"io"
 	"maps"
 	"net/http"
 	"net/url"
@@ -250,7 +251,8 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 		delete(s.access, tok)
 	}
 	s.mu.Unlock()
-	w.WriteHeader(http.StatusOK)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "OK")
 }
 
 // scopeHas reports whether a space-separated scope holds s.
