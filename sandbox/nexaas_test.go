@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -169,4 +170,50 @@ func TestNexaasAuthorizationCodeFlow(t *testing.T) {
 func hasStatus(err error, status int) bool {
 	var e *sdkerrors.APIError
 	return errors.As(err, &e) && e.StatusCode == status
+}
+
+func TestNexaasExpireTokenFaultRefreshesOnce(t *testing.T) {
+	sb := sandbox.Start(t)
+	ctx := context.Background()
+	user := &nexaasUser{}
+	var err error
+	user.AccessToken, user.RefreshToken, user.Expiry, err = sb.Nexaas.SignIn(sb.Nexaas.UserID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := nexaasClient(t, sb, func(cfg nexaas.Config) nexaasid.ClientOption { return nexaasid.WithIdentity(cfg, user.store()) })
+	// The next profile call finds its token expired: the client is
+	// refused, refreshes, and the retry succeeds.
+	sb.Nexaas.Fault(http.MethodGet, "/api/v1/profile", sandbox.Fault{ExpireToken: true, Times: 1})
+	if _, err := c.Profile.Get(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if user.Saves != 1 {
+		t.Errorf("saves: %d, want 1 (one refresh)", user.Saves)
+	}
+}
+
+func TestNexaasWidgets(t *testing.T) {
+	sb := sandbox.Start(t)
+	at, _, _, err := sb.Nexaas.SignIn(sb.Nexaas.UserID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := conform.MustLoad(t, "nexaasid").Client(t)
+	for _, tc := range []struct {
+		path, ctype string
+		status      int
+	}{
+		{"/api/v1/widgets/navbar?access_token=" + at, "text/html", http.StatusOK},
+		{"/api/v1/widgets/user.js?access_token=" + at, "application/javascript", http.StatusOK},
+	} {
+		resp, err := hc.Get(sb.Nexaas.BaseURL + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || !strings.HasPrefix(resp.Header.Get("Content-Type"), tc.ctype) {
+			t.Errorf("%s: %d %s", tc.path, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	}
 }

@@ -5,10 +5,8 @@ package sandbox
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
-	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
 	"github.com/idsdk/idsdk-go/sandbox/internal/zaikio"
 )
 
@@ -133,16 +131,15 @@ func (z *Zaikio) Connect(orgID string, scopes []string, plan string) {
 
 // SignIn returns a token of the person personID for the app with scopes
 // (e.g. "Per.directory.person.r"), as a completed sign-in would, with no
-// login page: what a test stores to act for a signed-in person.
+// login page (the app is then connected to the person): what a test
+// stores to act for a signed-in person.
 func (z *Zaikio) SignIn(personID string, scopes ...string) (accessToken, refreshToken string, err error) {
 	if len(scopes) == 0 {
 		scopes = []string{"Per.directory.person.r"}
 	}
-	t, err := z.srv.OAuth().Issue(oauthsrv.Grant{
-		ClientID: z.ClientID, Subject: personID, Scope: strings.Join(scopes, ","), GrantType: oauthsrv.GrantAuthorizationCode,
-	})
+	t, err := z.srv.SignIn(z.ClientID, personID, scopes)
 	if err != nil {
-		return "", "", fmt.Errorf("sandbox: Zaikio sign-in: %w", err)
+		return "", "", fmt.Errorf("sandbox: %w", err)
 	}
 	return t.AccessToken, t.RefreshToken, nil
 }

@@ -30,7 +30,8 @@ func zaikioOAuth(t *testing.T, sb *sandbox.Sandbox) *zaikio.Client {
 	t.Helper()
 	c, err := zaikio.NewClient(zaikio.Config{
 		Host: sb.Zaikio.Host, ClientID: sb.Zaikio.ClientID, ClientSecret: auth.Secret(sb.Zaikio.ClientSecret),
-		HTTPClient: conform.MustLoad(t, "zaikiooauth").Client(t),
+		// Token requests and revocation (a Hub API path) are both checked.
+		HTTPClient: &http.Client{Transport: conform.Transport(t, nil, conform.MustLoad(t, "zaikiooauth"), conform.MustLoad(t, "zaikiohub"))},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -235,5 +236,63 @@ func TestZaikioPersonOrganizationsAndRefresh(t *testing.T) {
 	z.ExpireTokens()
 	if _, err := hub.Person.Get(ctx); !errors.Is(err, sdkerrors.ErrUnauthorized) {
 		t.Errorf("expired token: %v, want 401", err)
+	}
+}
+
+func TestZaikioPersonSitesConnectionsAndRevocation(t *testing.T) {
+	sb := sandbox.Start(t)
+	ctx := context.Background()
+	z := sb.Zaikio
+	at, _, err := z.SignIn(z.PersonID, "Per.directory.person.rw", "Per.directory.sites.rw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := zaikioHub(t, sb, zaikiohub.WithToken(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: at})))
+	p, err := hub.Person.Update(ctx, fromJSON[zaikiohub.PersonUpdateJSONRequestBody](t, `{"person":{"first_name":"Augusta","locale":"de"}}`))
+	if err != nil || p.FullName != "Augusta Lovelace" {
+		t.Fatalf("person update: %v %+v", err, p)
+	}
+	site, err := hub.Person.Organizations.Sites.Create(ctx, z.OrganizationID, fromJSON[zaikiohub.PersonOrganizationsSitesCreateJSONRequestBody](t, `{"site":{"name":"Depot"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hub.Person.Organizations.Sites.Update(ctx, z.OrganizationID, val(site.Id), fromJSON[zaikiohub.PersonOrganizationsSitesUpdateJSONRequestBody](t, `{"site":{"name":"Depot 2"}}`)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := hub.Person.Organizations.Sites.Get(ctx, z.OrganizationID, val(site.Id))
+	if err != nil || got.Name != "Depot 2" {
+		t.Fatalf("person site: %v", err)
+	}
+	if _, err := hub.Person.Organizations.Sites.List(ctx, z.AddOrganization(sandbox.ZaikioOrganization{Name: "Not Mine"}), nil); !errors.Is(err, sdkerrors.ErrForbidden) {
+		t.Errorf("sites of another organization: %v, want 403", err)
+	}
+
+	// The person's sign-in connected the app; the organization's
+	// subscription is reachable by its subscriber id and can be deleted.
+	if c, err := hub.Connections.Get(ctx, z.PersonID); err != nil || c.ConnectableType != "Person" {
+		t.Errorf("connection: %v %+v", err, c)
+	}
+	oc := zaikioOAuth(t, sb)
+	org, err := oc.ClientCredentials(ctx, "Org/"+z.OrganizationID+".directory.organization.r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgHub := zaikioHub(t, sb, zaikiohub.WithToken(oauth2.StaticTokenSource(org.OAuth2())))
+	if sub, err := orgHub.Subscriptions.Get(ctx, z.OrganizationID); err != nil || sub.Status != "active" {
+		t.Fatalf("subscription: %v %+v", err, sub)
+	}
+	if err := orgHub.Subscriptions.Delete(ctx, z.OrganizationID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := orgHub.Subscriptions.Get(ctx, z.OrganizationID); !errors.Is(err, sdkerrors.ErrNotFound) {
+		t.Errorf("deleted subscription: %v, want 404", err)
+	}
+
+	// Revocation ends the token at once.
+	if err := oc.Revoke(ctx, at); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hub.Person.Get(ctx); !errors.Is(err, sdkerrors.ErrUnauthorized) {
+		t.Errorf("revoked token: %v, want 401", err)
 	}
 }

@@ -39,6 +39,16 @@ type Doc struct {
 
 var cache sync.Map // absolute path -> *loaded
 
+func init() {
+	// Bodies the documents declare as text (an HTML widget, a script) are
+	// checked as strings.
+	for _, ct := range []string{"text/html", "application/javascript", "text/javascript"} {
+		if openapi3filter.RegisteredBodyDecoder(ct) == nil {
+			openapi3filter.RegisterBodyDecoder(ct, openapi3filter.RegisteredBodyDecoder("text/plain"))
+		}
+	}
+}
+
 type loaded struct {
 	once sync.Once
 	doc  *Doc
@@ -312,6 +322,16 @@ func (d *Doc) Response(req *http.Request, reqBody []byte, status int, header htt
 // errors (a reset connection) are passed through unchecked.
 func (d *Doc) Transport(t testing.TB, base http.RoundTripper) http.RoundTripper {
 	return &checker{docs: []*Doc{d}, base: base, report: func(err error) {
+		t.Helper()
+		t.Errorf("conform: %v", err)
+	}}
+}
+
+// Transport returns an http.RoundTripper like Doc.Transport that checks
+// each exchange against the first of docs that has an operation for it
+// (an OAuth client whose token endpoint and API live in two documents).
+func Transport(t testing.TB, base http.RoundTripper, docs ...*Doc) http.RoundTripper {
+	return &checker{docs: docs, base: base, report: func(err error) {
 		t.Helper()
 		t.Errorf("conform: %v", err)
 	}}

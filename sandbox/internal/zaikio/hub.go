@@ -422,12 +422,17 @@ func (s *Server) updateSite(w http.ResponseWriter, r *http.Request, b *bearer) {
 // id: an app sees all of its own, a bearer token only its bearer's.
 func (b *bearer) visible(id string) bool { return b.kind == "" || b.id == id }
 
-func (s *Server) connectionJSON(c *connection) map[string]any {
-	return map[string]any{
+// connectionJSON is a connection; the list answer also carries the
+// requested scopes (the single one's document leaves them out).
+func (s *Server) connectionJSON(c *connection, inList bool) map[string]any {
+	out := map[string]any{
 		"app_name": c.app, "connectable_type": c.kind, "connectable_id": c.id,
 		"created_at": ts(c.created), "updated_at": ts(c.updated), "granted_oauth_scopes": c.scopes,
-		"requested_oauth_scopes": []string{}, "requested_oauth_scopes_waiting_for_approval": []string{},
 	}
+	if inList {
+		out["requested_oauth_scopes"], out["requested_oauth_scopes_waiting_for_approval"] = []string{}, []string{}
+	}
+	return out
 }
 
 // appConnections lists the connections of b's app that b sees.
@@ -452,7 +457,7 @@ func (s *Server) listConnections(w http.ResponseWriter, r *http.Request, b *bear
 	}
 	out := []any{}
 	for _, c := range page(w, r, list) {
-		out = append(out, s.connectionJSON(c))
+		out = append(out, s.connectionJSON(c, true))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -460,7 +465,7 @@ func (s *Server) listConnections(w http.ResponseWriter, r *http.Request, b *bear
 func (s *Server) getConnection(w http.ResponseWriter, r *http.Request, b *bearer) {
 	for _, c := range s.appConnections(b) {
 		if c.id == r.PathValue("id") {
-			writeJSON(w, http.StatusOK, s.connectionJSON(c))
+			writeJSON(w, http.StatusOK, s.connectionJSON(c, false))
 			return
 		}
 	}
