@@ -296,3 +296,24 @@ func TestZaikioPersonSitesConnectionsAndRevocation(t *testing.T) {
 		t.Errorf("revoked token: %v, want 401", err)
 	}
 }
+
+func TestZaikioRateLimitFault(t *testing.T) {
+	sb := sandbox.Start(t)
+	ctx := context.Background()
+	z := sb.Zaikio
+	at, _, err := z.SignIn(z.PersonID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := zaikioHub(t, sb, zaikiohub.WithToken(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: at})))
+	// GET /connections documents a 429; its body is the Hub's errors list.
+	z.Fault(http.MethodGet, "/api/v1/connections", sandbox.Fault{Status: http.StatusTooManyRequests, RetryAfter: 3e9, Times: 1})
+	_, err = hub.Connections.List(ctx, nil)
+	var apiErr *sdkerrors.APIError
+	if !errors.Is(err, sdkerrors.ErrRateLimited) || !errors.As(err, &apiErr) || apiErr.Header.Get("Retry-After") != "3" {
+		t.Fatalf("err = %v, want 429 with Retry-After 3", err)
+	}
+	if _, err := hub.Connections.List(ctx, nil); err != nil {
+		t.Fatalf("after the one fault: %v", err)
+	}
+}
