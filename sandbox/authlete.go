@@ -114,7 +114,9 @@ func (a *Authlete) ExpireToken(accessToken string) { a.srv.Expire(accessToken) }
 // Fault makes requests with this method ("" or "*" for any) whose path
 // matches pattern ("/api/{serviceId}/auth/token", "/api/{rest...}") fail
 // with f; the newest matching fault wins. Injected statuses carry
-// Authlete's {"resultCode","resultMessage"} body.
+// Authlete's {"resultCode","resultMessage"} body. An ExpireToken fault
+// does nothing here (the API token does not expire): expire an issued
+// access token with ExpireToken.
 func (a *Authlete) Fault(method, pattern string, f Fault) { a.ep.faults.Add(method, pattern, f) }
 
 // ClearFaults removes every fault of the Authlete API.
