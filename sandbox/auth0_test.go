@@ -282,6 +282,21 @@ func TestAuth0ClientsConnectionsResourceServers(t *testing.T) {
 	if _, err := other.ClientCredentials(ctx, e.sb.Auth0.Audience); err != nil {
 		t.Errorf("client credentials of a new client: %v", err)
 	}
+	rotated, err := e.mgmt.Clients.RotateSecret(ctx, *cl.ClientId)
+	if err != nil || *rotated.ClientSecret == *cl.ClientSecret {
+		t.Fatalf("rotate secret: %v", err)
+	}
+	if _, err := other.ClientCredentials(ctx, e.sb.Auth0.Audience); !errors.Is(err, sdkerrors.ErrUnauthorized) {
+		t.Errorf("client credentials with the rotated-out secret: %v, want a 401", err)
+	}
+	// Renaming the seeded application keeps its grant of the Management API.
+	if _, err := e.mgmt.Clients.Update(ctx, e.sb.Auth0.ClientID, auth0mgmt.UpdateClientRequestContent{Name: ref("renamed")}); err != nil {
+		t.Fatal(err)
+	}
+	e.sb.Auth0.ExpireTokens()
+	if _, err := e.mgmt.Roles.List(ctx, nil); err != nil {
+		t.Errorf("a new token after renaming the application: %v", err)
+	}
 	if err := e.mgmt.Clients.Delete(ctx, *cl.ClientId); err != nil {
 		t.Fatal(err)
 	}

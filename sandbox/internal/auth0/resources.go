@@ -331,7 +331,10 @@ func (t *Tenant) clientChanged(id string, o obj) {
 		t.oauth.RemoveClient(id)
 		return
 	}
-	c := oauthsrv.Client{ID: id, Secret: str(o["client_secret"])}
+	// An update keeps what the Management API does not show (a seeded
+	// client's audience, scopes and public key).
+	c, _ := t.oauth.Client(id)
+	c.ID, c.Secret, c.RedirectURIs = id, str(o["client_secret"]), nil
 	if cb, ok := o["callbacks"].([]any); ok {
 		for _, u := range cb {
 			c.RedirectURIs = append(c.RedirectURIs, str(u))

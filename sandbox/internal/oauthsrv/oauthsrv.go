@@ -237,6 +237,17 @@ func (s *Server) AddClient(c Client) {
 	s.clients[c.ID] = &c
 }
 
+// Client returns a copy of the registered client id.
+func (s *Server) Client(id string) (Client, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.clients[id]
+	if !ok {
+		return Client{}, false
+	}
+	return *c, true
+}
+
 // RemoveClient forgets the client id: its tokens stay valid until they
 // expire, new requests fail with invalid_client.
 func (s *Server) RemoveClient(id string) {
