@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/auth0"
+	"github.com/idsdk/idsdk-go/auth/auth0/m2m"
 	"github.com/idsdk/idsdk-go/auth/idtoken"
 	"github.com/idsdk/idsdk-go/auth/oidc"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
@@ -591,4 +593,49 @@ func TestAuth0AsOpenIDProvider(t *testing.T) {
 		t.Error("a revoked refresh token still works")
 	}
 	e.conforms(t)
+}
+
+// TestAuth0ClockDrivesTokenExpiry moves the sandbox clock past the token
+// lifetime: the old token is refused, and the Management client gets a
+// new one by itself.
+func TestAuth0ClockDrivesTokenExpiry(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	e := newAuth0Env(t, sandbox.WithClock(clock), sandbox.WithAuth0TokenLifetime(time.Hour))
+	ctx := t.Context()
+	src, err := m2m.ClientCredentials(e.sb.Auth0.Domain, e.sb.Auth0.ClientID, auth.Secret(e.sb.Auth0.ClientSecret), m2m.WithHTTPClient(e.hc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := src.TokenContext(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := func() int {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, e.sb.Auth0.URL+"/api/v2/roles", nil)
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readAll(t, resp)
+		return resp.StatusCode
+	}
+	if _, err := e.mgmt.Roles.List(ctx, nil); err != nil || status() != http.StatusOK {
+		t.Fatalf("before: %v", err)
+	}
+	mu.Lock()
+	now = now.Add(2 * time.Hour)
+	mu.Unlock()
+	if got := status(); got != http.StatusUnauthorized {
+		t.Errorf("a token past its lifetime: %d, want 401", got)
+	}
+	if _, err := e.mgmt.Roles.List(ctx, nil); err != nil {
+		t.Errorf("the client after the clock moved: %v", err)
+	}
 }
