@@ -72,9 +72,16 @@ func WithClock(now func() time.Time) Option { return func(c *config) { c.now = n
 // base+3. The default (0) picks free ports.
 func WithPorts(base int) Option { return func(c *config) { c.basePort = base } }
 
-// Fault is a failure a route gives on demand: a status, a delay, a
-// Retry-After header, a reset connection, or an access token that expires
-// at once. See each API's Fault method.
+// Fault is a failure a route gives on demand (see each API's Fault
+// method). Its fields combine; the zero Fault changes nothing:
+//
+//	Status      int            // answered instead of the route's answer, with the API's error body
+//	Body        string         // replaces that error body
+//	Latency     time.Duration  // delays the answer (the request's context still ends it)
+//	RetryAfter  time.Duration  // sent as Retry-After, in whole seconds
+//	Reset       bool           // closes the connection with no answer
+//	ExpireToken bool           // the request's access token expires now, then the route answers
+//	Times       int            // how many matching requests get it; 0 means until ClearFaults
 type Fault = fault.Fault
 
 // New starts every emulated API on the loopback interface. The caller
