@@ -6,10 +6,14 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
-func TestLoadEveryDocument(t *testing.T) {
-	for _, api := range []string{"authlete", "nexaasid", "zaikiohub", "zaikiooauth", "auth0auth", "auth0mgmt"} {
+// TestLoadDocuments loads the documents the vendor emulators are checked
+// against (auth0mgmt, the largest, is loaded by the Auth0 tests).
+func TestLoadDocuments(t *testing.T) {
+	for _, api := range []string{"authlete", "nexaasid", "zaikiohub", "zaikiooauth", "auth0auth"} {
 		t.Run(api, func(t *testing.T) {
 			d := MustLoad(t, api)
 			again := MustLoad(t, api)
@@ -21,10 +25,19 @@ func TestLoadEveryDocument(t *testing.T) {
 }
 
 func TestPrefixFromFirstServer(t *testing.T) {
-	for api, want := range map[string]string{"zaikiohub": "/api/v1", "authlete": "", "auth0mgmt": "/api/v2"} {
-		if got := MustLoad(t, api).Prefix(); got != want {
-			t.Errorf("%s: prefix %q, want %q", api, got, want)
+	for raw, want := range map[string]string{
+		"https://hub.zaikio.com/api/v1/":  "/api/v1",
+		"https://us.authlete.com":         "",
+		"https://{tenantDomain}/api/v2":   "/api/v2",
+		"https://{TENANT}.auth0.com/x/y/": "/x/y",
+	} {
+		srv := &openapi3.Server{URL: raw, Variables: map[string]*openapi3.ServerVariable{"tenantDomain": {Default: "{TENANT}.auth0.com"}}}
+		if got := serverPrefix(openapi3.Servers{srv}); got != want {
+			t.Errorf("%s: prefix %q, want %q", raw, got, want)
 		}
+	}
+	if got := MustLoad(t, "zaikiohub").Prefix(); got != "/api/v1" {
+		t.Errorf("zaikiohub: prefix %q", got)
 	}
 }
 
