@@ -1,6 +1,8 @@
 package sandbox_test
 
 import (
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/idsdk/idsdk-go/sandbox"
@@ -30,5 +32,25 @@ func TestCloseTwice(t *testing.T) {
 	}
 	if err := sb.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+// TestImportsNoGeneratedClient: a user's test that imports the sandbox
+// compiles only the generated clients it builds itself.
+func TestImportsNoGeneratedClient(t *testing.T) {
+	const module = "github.com/idsdk/idsdk-go/"
+	out, err := exec.Command("go", "list", "-deps", module+"sandbox").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps: %v\n%s", err, out)
+	}
+	n := 0
+	for _, dep := range strings.Fields(string(out)) {
+		n++
+		if strings.HasPrefix(dep, module+"gen/") {
+			t.Errorf("package sandbox imports %s", dep)
+		}
+	}
+	if n < 10 {
+		t.Fatalf("go list printed %d packages: the check is broken", n)
 	}
 }
