@@ -16,8 +16,9 @@ import (
 	"golang.org/x/tools/go/packages"
 )
 
-// A README Go block is either a whole file (it starts with "package") or a
-// fragment: an optional import block, then statements, which the test puts
+// A README Go block is either a whole file (it starts with "package"),
+// top-level functions (it starts with "func", after an optional import
+// block), or a fragment: an optional import block, then statements, which the test puts
 // in the body of a function with ctx context.Context in scope that returns
 // an error (so a fragment may "return err"; nil is returned at its end).
 // Packages the fragment names without importing (context, errors, os, ...)
@@ -56,6 +57,8 @@ var knownImports = map[string]string{
 	"postgres":   "github.com/idsdk/idsdk-go/auth/tokenstore/postgres",
 	"crypto":     "crypto",
 	"strings":    "strings",
+	"testing":    "testing",
+	"sandbox":    "github.com/idsdk/idsdk-go/sandbox",
 }
 
 var goBlock = regexp.MustCompile("(?ms)^```go\n(.*?)^```")
@@ -91,6 +94,10 @@ func wrap(block string, n int) (string, error) {
 		}
 	}
 	src := fmt.Sprintf("package snippets\n\n%s\nfunc snippet%d(ctx context.Context) error {\n%s\n\treturn nil\n}\n", imports, n, body)
+	if strings.HasPrefix(strings.TrimSpace(body), "func ") {
+		// Top-level functions (a test of the reader's own code) stay top-level.
+		src = fmt.Sprintf("package snippets\n\n%s\n%s\n", imports, body)
+	}
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", src, parser.ImportsOnly)
 	if err != nil {
