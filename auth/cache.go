@@ -48,6 +48,7 @@ type cacheConfig struct {
 	earlyFraction  float64
 	earlyMax       time.Duration
 	margin         time.Duration
+	exactMargin    bool // margin is not capped at a share of the lifetime (Connector)
 	backoffMin     time.Duration
 	backoffMax     time.Duration
 	refreshTimeout time.Duration
@@ -390,6 +391,9 @@ func (c *Cache) entryFor(tok *oauth2.Token, obtained time.Time) *entry {
 		life = 0
 	}
 	margin := min(c.cfg.margin, life/marginShare)
+	if c.cfg.exactMargin {
+		margin = c.cfg.margin
+	}
 	early := margin
 	if c.cfg.earlyFraction > 0 {
 		early = time.Duration(float64(life) * c.cfg.earlyFraction)

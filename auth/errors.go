@@ -1,9 +1,11 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"strings"
@@ -189,10 +191,28 @@ func tokenError(grant string, err error, secrets ...string) error {
 		if e.Code != "" {
 			e.Err = &sdkerrors.OAuthError{StatusCode: e.StatusCode, Code: e.Code, Description: e.Description, URI: e.URI}
 		} else {
-			e.Err = &sdkerrors.APIError{API: "oauth2", Operation: grant, StatusCode: e.StatusCode}
+			e.Err = statusError(grant, re)
 		}
+	} else if err.Error() == missingAccessToken {
+		e.Err = ErrEmptyAccessToken
 	}
 	return redact.ScrubError(e, secrets...)
+}
+
+// missingAccessToken is the text of x/oauth2's error for an answer
+// without an access token.
+const missingAccessToken = "oauth2: server response missing access_token"
+
+// statusError is the *sdkerrors.APIError of a token endpoint's non-2xx
+// answer without an OAuth error code: status, headers and the start of
+// the body (never printed), as every API error of this module keeps them.
+func statusError(grant string, re *oauth2.RetrieveError) error {
+	if re.Response == nil {
+		return &sdkerrors.APIError{API: "oauth2", Operation: grant}
+	}
+	resp := *re.Response
+	resp.Body = io.NopCloser(bytes.NewReader(re.Body))
+	return sdkerrors.NewAPIError("oauth2", grant, &resp)
 }
 
 // clip shortens server text for one line of an error (see redact.Clip).

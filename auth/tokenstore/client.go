@@ -63,17 +63,15 @@ func (c *OAuthClient) ClientCredentials(ctx context.Context, scopes []string) (*
 		sc = []string{strings.Join(scopes, sep)}
 	}
 	cc := &auth.ClientCredentials{
-		TokenURL: c.TokenURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret,
-		AuthMethod: c.method(), Scopes: sc, HTTPClient: c.HTTPClient,
-	}
+		ClientAuth: auth.ClientAuth{TokenURL: c.TokenURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, AuthMethod: c.method(), HTTPClient: c.HTTPClient},
+		Scopes:     sc}
 	return cc.TokenContext(ctx)
 }
 
 // Refresh implements Client.
 func (c *OAuthClient) Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
 	src := auth.NewRefreshSource(auth.RefreshConfig{
-		TokenURL: c.TokenURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret,
-		AuthMethod: c.method(), HTTPClient: c.HTTPClient,
+		ClientAuth: auth.ClientAuth{TokenURL: c.TokenURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, AuthMethod: c.method(), HTTPClient: c.HTTPClient},
 	}, nil)
 	return src.Refresh(ctx, &oauth2.Token{RefreshToken: refreshToken})
 }

@@ -61,7 +61,7 @@ func TestTokenFailureIsNotRetried(t *testing.T) {
 			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { apiHits.Add(1) }))
 			defer api.Close()
 			src := &countingSource{src: auth.NewCache(&auth.ClientCredentials{
-				TokenURL: tokens.URL, ClientID: "app", ClientSecret: auth.Secret("s3cret"),
+				ClientAuth: auth.ClientAuth{TokenURL: tokens.URL, ClientID: "app", ClientSecret: auth.Secret("s3cret")},
 			})}
 			var retries atomic.Int32
 			policy := retry.Default() // the default waits, so that a retry would show
