@@ -65,7 +65,7 @@ func (a ClientAuth) Exchange(ctx context.Context, grant string, params url.Value
 	cc := clientcredentials.Config{ClientID: a.ClientID, ClientSecret: secret, TokenURL: a.TokenURL, EndpointParams: form, AuthStyle: style}
 	tok, err := cc.Token(withHTTPClient(ctx, a.HTTPClient))
 	if err != nil {
-		return nil, tokenError(grant, err, a.secrets(form)...)
+		return nil, NewTokenError(grant, err, a.secrets(form)...)
 	}
 	return normalize(tok, time.Now()), nil
 }

@@ -178,7 +178,7 @@ func (c *ClientCredentials) TokenContext(ctx context.Context) (*oauth2.Token, er
 		err = checkBearer(tok)
 	}
 	if err != nil {
-		return nil, tokenError(grant, err, a.secrets(params)...)
+		return nil, NewTokenError(grant, err, a.secrets(params)...)
 	}
 	return fromResponse(tok, start), nil
 }

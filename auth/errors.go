@@ -31,7 +31,10 @@ var ErrInvalidGrant = errors.New("auth: grant was refused (invalid_grant)")
 
 // TokenError is a failed token request: the server refused it with an RFC
 // 6749 error, answered with a non-2xx status, sent a response that is not
-// a token, or could not be reached.
+// a token, or could not be reached. Transport returns one whenever no
+// token could be had (the request is then not sent): the source's own, or
+// one with an empty Grant whose Err is what the source returned (a
+// SaveError, a context error, ...).
 //
 // errors.As reaches an *sdkerrors.OAuthError inside it when the server sent
 // an OAuth error, and errors.Is matches the sdkerrors sentinels of its status
@@ -91,6 +94,13 @@ func (e *TokenError) Error() string {
 
 // Unwrap returns the cause.
 func (e *TokenError) Unwrap() error { return e.Err }
+
+// RetryableError returns false: when Transport returns a TokenError the
+// request was not sent, and sending it again at once would only ask the
+// source again (a Cache backs off after a failed token request by
+// itself). The retry transport (package retry) reads this and ends the
+// call.
+func (e *TokenError) RetryableError() bool { return false }
 
 // Is matches the sentinels described on TokenError.
 func (e *TokenError) Is(target error) bool {
@@ -167,11 +177,15 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// tokenError turns what x/oauth2 returned into a *TokenError. A
-// *oauth2.RetrieveError becomes an *sdkerrors.OAuthError cause (its body is
-// dropped: it is never printed); any other error is kept as the cause.
-// The secrets the request sent are scrubbed from everything kept.
-func tokenError(grant string, err error, secrets ...string) error {
+// NewTokenError turns the error of a token request made with x/oauth2 for
+// grant into a *TokenError: the one conversion of this module, for the
+// packages built on this one that call x/oauth2 themselves. A
+// *oauth2.RetrieveError with an OAuth error code becomes an
+// *sdkerrors.OAuthError cause, one without a code an *sdkerrors.APIError
+// (status, headers and the start of the body, never printed); any other
+// error is kept as the cause. The secrets the request sent are scrubbed
+// from everything kept. A nil err gives nil; a *TokenError is kept.
+func NewTokenError(grant string, err error, secrets ...string) error {
 	if err == nil {
 		return nil
 	}

@@ -88,7 +88,6 @@ func TestRedaction(t *testing.T) {
 		"TokenError html":    htmlErr,
 		"TokenError refr":    refreshErr,
 		"SaveError":          saveErr,
-		"AuthError":          &Error{Err: jsonErr},
 	}
 	verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"}
 	for name, v := range values {

@@ -162,7 +162,7 @@ func (s *RefreshSource) refresh(ctx context.Context, old *oauth2.Token) (*oauth2
 		tok, err = cc.Token(ctx)
 	}
 	if err != nil {
-		return nil, tokenError(grant, err, append(a.secrets(c.Params), old.RefreshToken, authParams.Get("client_assertion"))...)
+		return nil, NewTokenError(grant, err, append(a.secrets(c.Params), old.RefreshToken, authParams.Get("client_assertion"))...)
 	}
 	if tok.RefreshToken == "" {
 		tok.RefreshToken = old.RefreshToken

@@ -157,12 +157,41 @@ func (e *RequestError) cause() string {
 	return msg
 }
 
-// Unwrap returns Err.
-func (e *RequestError) Unwrap() error { return e.Err }
+// Unwrap returns Err, or the error inside Err when Err is a *url.Error:
+// its method and URL are the RequestError's own, so the cause sits one
+// step below the RequestError. errors.As still finds the *url.Error (see
+// As).
+func (e *RequestError) Unwrap() error {
+	if ue, ok := e.Err.(*url.Error); ok && ue.Err != nil {
+		return ue.Err
+	}
+	return e.Err
+}
+
+// As sets target to the *url.Error that Unwrap steps over, for targets of
+// type **url.Error and *net.Error (a *url.Error is a net.Error).
+func (e *RequestError) As(target any) bool {
+	ue, ok := e.Err.(*url.Error)
+	if !ok {
+		return false
+	}
+	switch t := target.(type) {
+	case **url.Error:
+		*t = ue
+	case *net.Error:
+		*t = ue
+	default:
+		return false
+	}
+	return true
+}
 
 // Is reports whether target is ErrTimeout and Err is, or wraps,
 // context.DeadlineExceeded or a net.Error whose Timeout() is true.
 func (e *RequestError) Is(target error) bool {
+	if ue, ok := e.Err.(*url.Error); ok && target == error(ue) {
+		return true // the *url.Error Unwrap steps over
+	}
 	return target == ErrTimeout && isTimeout(e.Err)
 }
 

@@ -189,7 +189,7 @@ func (c *Client) Exchange(ctx context.Context, code, redirectURI string, opts ..
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, c.hc)
 	tok, err := c.oauthConfig(redirectURI, oauth2.AuthStyleInParams).Exchange(ctx, code, opts...)
 	if err != nil {
-		return nil, tokenError("authorization_code", err, c.secrets(code)...)
+		return nil, auth.NewTokenError("authorization_code", err, c.secrets(code)...)
 	}
 	return FromOAuth2(lifetime.FromResponse(tok, time.Now())), nil
 }
@@ -212,7 +212,7 @@ func (c *Client) ClientCredentials(ctx context.Context, scopes ...string) (*Toke
 	}
 	tok, err := conf.Token(ctx)
 	if err != nil {
-		return nil, tokenError("client_credentials", err, c.secrets()...)
+		return nil, auth.NewTokenError("client_credentials", err, c.secrets()...)
 	}
 	return FromOAuth2(lifetime.FromResponse(tok, time.Now())), nil
 }
@@ -220,13 +220,13 @@ func (c *Client) ClientCredentials(ctx context.Context, scopes ...string) (*Toke
 // Refresh trades a refresh token for a new token, with HTTP Basic.
 func (c *Client) Refresh(ctx context.Context, refreshToken string) (*Token, error) {
 	if refreshToken == "" {
-		return nil, &auth.TokenError{Grant: "refresh_token", Err: errors.New("no refresh token")}
+		return nil, &auth.TokenError{Grant: "refresh_token", Err: auth.ErrNoRefreshToken}
 	}
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, c.hc)
 	src := c.oauthConfig("", oauth2.AuthStyleInHeader).TokenSource(ctx, &oauth2.Token{RefreshToken: refreshToken})
 	tok, err := src.Token()
 	if err != nil {
-		return nil, tokenError("refresh_token", err, c.secrets(refreshToken)...)
+		return nil, auth.NewTokenError("refresh_token", err, c.secrets(refreshToken)...)
 	}
 	return FromOAuth2(lifetime.FromResponse(tok, time.Now())), nil
 }

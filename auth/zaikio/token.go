@@ -1,7 +1,6 @@
 package zaikio
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -9,7 +8,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/auth"
-	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
@@ -126,27 +124,4 @@ func anySlice(ss []string) []any {
 		out[i] = s
 	}
 	return out
-}
-
-// tokenError turns an x/oauth2 error into an *auth.TokenError, with the
-// secrets the request sent scrubbed from what the server said.
-func tokenError(grant string, err error, secrets ...string) error {
-	return redact.ScrubError(newTokenError(grant, err), secrets...)
-}
-
-func newTokenError(grant string, err error) error {
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		te := &auth.TokenError{Grant: grant, Code: re.ErrorCode, Description: re.ErrorDescription, URI: re.ErrorURI, Err: err}
-		if re.Response != nil {
-			te.StatusCode = re.Response.StatusCode
-		}
-		if re.ErrorCode != "" {
-			te.Err = &sdkerrors.OAuthError{StatusCode: te.StatusCode, Code: re.ErrorCode, Description: re.ErrorDescription, URI: re.ErrorURI}
-		} else {
-			te.Err = errors.New("the token endpoint answered with an error status")
-		}
-		return te
-	}
-	return &auth.TokenError{Grant: grant, Err: err}
 }

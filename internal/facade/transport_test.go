@@ -71,9 +71,9 @@ func TestTokenFailureIsNotRetried(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = c.Profile.Get(context.Background())
-			var ae *auth.Error
+			var ae *auth.TokenError
 			if !errors.As(err, &ae) {
-				t.Fatalf("err = %v, want an *auth.Error inside", err)
+				t.Fatalf("err = %v, want an *auth.TokenError inside", err)
 			}
 			if tc.is != nil && !errors.Is(err, tc.is) {
 				t.Errorf("err = %v, want it to match %v", err, tc.is)
