@@ -323,7 +323,7 @@ func (c *Cache) obtain(ctx context.Context) (*oauth2.Token, error) {
 	if st := c.cfg.store; st != nil {
 		stored, err := st.Load(ctx)
 		if err != nil && !errors.Is(err, ErrNotStored) {
-			return nil, c.fail(&StoreError{Err: err})
+			return nil, c.fail(fmt.Errorf("auth: loading the stored token: %w", err))
 		}
 		if stored != nil && stored.AccessToken != "" && (base == nil || stored.AccessToken != base.AccessToken || stored.RefreshToken != base.RefreshToken) {
 			base = stored

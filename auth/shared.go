@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -136,7 +137,7 @@ func (c *Cache) obtainShared(ctx context.Context, base *oauth2.Token, invalid bo
 		if stored == nil && c.cfg.store != nil {
 			seed, err := c.cfg.store.Load(ctx)
 			if err != nil && !errors.Is(err, ErrNotStored) {
-				return nil, &StoreError{Err: err}
+				return nil, fmt.Errorf("auth: loading the stored token: %w", err)
 			}
 			stored = seed
 		}

@@ -7,8 +7,8 @@
 //
 // Every failure is a distinct error: match it with errors.Is against the
 // package's sentinels (ErrAudience, ErrExpired, ErrSignature, ...), or
-// reach the *ValidationError (claim checks) or *TokenError (form,
-// algorithm, key, signature) with errors.As.
+// reach the *ValidationError (claim checks, and the form, algorithm, key
+// and signature of the token) with errors.As.
 //
 // Signatures are checked by coreos/go-oidc's IDTokenVerifier over a
 // KeySet of this package (go-jose keys); the claim checks are this
@@ -231,7 +231,7 @@ func (v *Validator) Validate(ctx context.Context, raw string, want Expect) (*Cla
 		return nil, err
 	}
 	if alg != v.cfg.Algorithm {
-		return nil, &TokenError{Err: ErrAlgorithm, Detail: fmt.Sprintf("got %q, want %s", clip(alg), v.cfg.Algorithm)}
+		return nil, &ValidationError{Err: ErrAlgorithm, Reason: fmt.Sprintf("got %q, want %s", clip(alg), v.cfg.Algorithm)}
 	}
 	var sigErr error
 	tok, err := v.verifier.Verify(context.WithValue(ctx, sigErrKey{}, &sigErr), raw)
@@ -239,7 +239,7 @@ func (v *Validator) Validate(ctx context.Context, raw string, want Expect) (*Cla
 		if sigErr != nil {
 			return nil, sigErr
 		}
-		return nil, &TokenError{Err: ErrMalformed, Cause: err}
+		return nil, &ValidationError{Err: ErrMalformed, Cause: err}
 	}
 	var extra struct {
 		Azp       string          `json:"azp"`
@@ -251,14 +251,14 @@ func (v *Validator) Validate(ctx context.Context, raw string, want Expect) (*Cla
 		OrgName   string          `json:"org_name"`
 	}
 	if err := tok.Claims(&extra); err != nil {
-		return nil, &TokenError{Err: ErrMalformed, Cause: err}
+		return nil, &ValidationError{Err: ErrMalformed, Cause: err}
 	}
 	c := &Claims{
 		Issuer: tok.Issuer, Subject: tok.Subject, Audience: tok.Audience, AuthorizedParty: extra.Azp,
 		Expiry: tok.Expiry, IssuedAt: tok.IssuedAt, Nonce: tok.Nonce, OrgID: extra.OrgID, OrgName: extra.OrgName,
 	}
 	if err := tok.Claims((*json.RawMessage)(&c.raw)); err != nil {
-		return nil, &TokenError{Err: ErrMalformed, Cause: err}
+		return nil, &ValidationError{Err: ErrMalformed, Cause: err}
 	}
 	if len(extra.AuthTime) > 0 && string(extra.AuthTime) != "null" {
 		t, ok := numericDate(extra.AuthTime)
@@ -361,7 +361,7 @@ func (v *Validator) check(c *Claims, want Expect, hasExp, hasIat bool) error {
 // checkSize refuses a token longer than MaxTokenBytes.
 func checkSize(raw string) error {
 	if len(raw) > MaxTokenBytes {
-		return &TokenError{Err: ErrTooLarge, Detail: fmt.Sprintf("%d bytes, limit %d", len(raw), MaxTokenBytes)}
+		return &ValidationError{Err: ErrTooLarge, Reason: fmt.Sprintf("%d bytes, limit %d", len(raw), MaxTokenBytes)}
 	}
 	return nil
 }
@@ -371,17 +371,17 @@ func checkSize(raw string) error {
 func headerAlg(raw string) (string, error) {
 	parts := strings.Split(raw, ".")
 	if len(parts) != 3 {
-		return "", &TokenError{Err: ErrMalformed, Detail: "want three dot-separated parts, got " + strconv.Itoa(len(parts))}
+		return "", &ValidationError{Err: ErrMalformed, Reason: "want three dot-separated parts, got " + strconv.Itoa(len(parts))}
 	}
 	b, err := base64.RawURLEncoding.DecodeString(parts[0])
 	if err != nil {
-		return "", &TokenError{Err: ErrMalformed, Detail: "header is not base64url"}
+		return "", &ValidationError{Err: ErrMalformed, Reason: "header is not base64url"}
 	}
 	var h struct {
 		Alg string `json:"alg"`
 	}
 	if err := json.Unmarshal(b, &h); err != nil {
-		return "", &TokenError{Err: ErrMalformed, Detail: "header is not JSON"}
+		return "", &ValidationError{Err: ErrMalformed, Reason: "header is not JSON"}
 	}
 	return h.Alg, nil
 }
@@ -423,11 +423,11 @@ func (h hmacKeySet) VerifySignature(_ context.Context, jwt string) ([]byte, erro
 	}
 	jws, err := jose.ParseSignedCompact(jwt, []jose.SignatureAlgorithm{jose.HS256})
 	if err != nil {
-		return nil, &TokenError{Err: ErrMalformed, Cause: err}
+		return nil, &ValidationError{Err: ErrMalformed, Cause: err}
 	}
 	payload, err := jws.Verify(h.secret)
 	if err != nil {
-		return nil, &TokenError{Err: ErrSignature}
+		return nil, &ValidationError{Err: ErrSignature}
 	}
 	return payload, nil
 }

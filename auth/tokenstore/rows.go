@@ -185,11 +185,11 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 }
 
 // Lookup returns the row id as stored, whatever its expiry, without
-// refreshing it. A missing row gives a *NotFoundError.
+// refreshing it. A missing row gives a *Error.
 func (s *Store) Lookup(ctx context.Context, id string) (*Token, error) {
 	r, err := scanRow(s.db.QueryRowContext(ctx, s.q(`SELECT `+columns+` FROM tokenstore_tokens WHERE id = $1`), id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &NotFoundError{ID: id, Reason: "missing"}
+		return nil, notFound(id, "missing")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("tokenstore: read %q: %w", id, err)

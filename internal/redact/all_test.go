@@ -244,9 +244,8 @@ var cases = map[string]kase{
 	"zaikio.Client": {make: func(t *testing.T) any { return zaikioClient(t) }},
 	"zaikio.Token":  {make: func(*testing.T) any { return zaikio.FromOAuth2(oauthToken()) }},
 
-	"errors.MFARequiredError": {make: func(*testing.T) any { return &sdkerrors.MFARequiredError{MFAToken: access} }},
 	"errors.Auth0AuthError": {make: func(*testing.T) any {
-		return &sdkerrors.Auth0AuthError{StatusCode: 403, Code: "mfa_required", MFA: &sdkerrors.MFARequiredError{MFAToken: access}}
+		return &sdkerrors.Auth0AuthError{StatusCode: 403, Code: "mfa_required", MFAToken: access}
 	}},
 
 	"facade.Config": {make: func(*testing.T) any {
