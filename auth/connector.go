@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // Connector defaults.
@@ -215,7 +217,7 @@ func checkBearer(tok *oauth2.Token) error {
 	case tok.TokenType == "":
 		return ErrMissingTokenType
 	case !strings.EqualFold(tok.TokenType, "bearer"):
-		return fmt.Errorf("%w: %q", ErrUnsupportedTokenType, clip(tok.TokenType, 64))
+		return fmt.Errorf("%w: %q", ErrUnsupportedTokenType, redact.Clip(tok.TokenType, 64))
 	case tok.AccessToken == "":
 		return ErrEmptyAccessToken
 	}

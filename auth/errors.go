@@ -2,7 +2,6 @@ package auth
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -80,14 +79,14 @@ func (e *TokenError) Error() string {
 	}
 	if e.Code != "" {
 		b.WriteString(": ")
-		b.WriteString(clip(e.Code, 100))
+		b.WriteString(redact.Clip(e.Code, 100))
 		if e.Description != "" {
 			b.WriteString(": ")
-			b.WriteString(clip(e.Description, 300))
+			b.WriteString(redact.Clip(e.Description, 300))
 		}
 	} else if e.Err != nil && e.StatusCode == 0 {
 		b.WriteString(": ")
-		b.WriteString(clip(e.Err.Error(), 500))
+		b.WriteString(redact.Clip(e.Err.Error(), 500))
 	}
 	return b.String()
 }
@@ -118,7 +117,7 @@ func (e *TokenError) Is(target error) bool {
 			return true
 		}
 	case sdkerrors.ErrTimeout:
-		if e.StatusCode == 0 && isTimeout(e.Err) {
+		if e.StatusCode == 0 && redact.IsTimeout(e.Err) {
 			return true
 		}
 	}
@@ -138,7 +137,7 @@ func (e *TokenError) invalidClient() bool {
 // GoString keeps %#v to the same safe facts as Error.
 func (e *TokenError) GoString() string {
 	return fmt.Sprintf("&auth.TokenError{Grant:%q, StatusCode:%d, Code:%q, Description:%q}",
-		e.Grant, e.StatusCode, clip(e.Code, 100), clip(e.Description, 300))
+		e.Grant, e.StatusCode, redact.Clip(e.Code, 100), redact.Clip(e.Description, 300))
 }
 
 // Format prints Error for every verb, GoString for %#v.
@@ -156,7 +155,7 @@ func (e *TokenError) LogValue() slog.Value {
 		slog.String("grant", e.Grant),
 		slog.Int("status", e.StatusCode),
 		slog.String("code", e.Code),
-		slog.String("description", clip(e.Description, 300)),
+		slog.String("description", redact.Clip(e.Description, 300)),
 	)
 }
 
@@ -167,14 +166,6 @@ func isConnError(err error) bool {
 		return op.Op == "dial" || op.Op == "read" || op.Op == "write"
 	}
 	return false
-}
-
-func isTimeout(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // NewTokenError turns the error of a token request made with x/oauth2 for
@@ -228,6 +219,3 @@ func statusError(grant string, re *oauth2.RetrieveError) error {
 	resp.Body = io.NopCloser(bytes.NewReader(re.Body))
 	return sdkerrors.NewAPIError("oauth2", grant, &resp)
 }
-
-// clip shortens server text for one line of an error (see redact.Clip).
-func clip(s string, n int) string { return redact.Clip(s, n) }

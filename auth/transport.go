@@ -2,7 +2,6 @@ package auth
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -141,7 +140,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		r2.Body = body
 	}
-	drain(resp)
+	redact.Drain(resp.Body)
 	resp, err = base.RoundTrip(r2)
 	redact.ScrubResponse(resp, tok.AccessToken, tok2.AccessToken)
 	return resp, err
@@ -236,13 +235,6 @@ func sameOrigin(u *url.URL, want string) bool {
 // replayable reports whether req's body can be sent a second time.
 func replayable(req *http.Request) bool {
 	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
-}
-
-// drain reads a little of resp's body so the connection can be reused, and
-// closes it.
-func drain(resp *http.Response) {
-	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
-	resp.Body.Close()
 }
 
 // HTTPClient returns an *http.Client whose Transport adds ts's token to

@@ -64,7 +64,7 @@ func (e *Auth0AuthError) GoString() string {
 	}
 	return fmt.Sprintf("&errors.Auth0AuthError{StatusCode:%d, Code:%q, Description:%q, Name:%q, URI:%q, MFAToken:%s}",
 		e.StatusCode, clean(e.Code, 100), clean(e.Description, maxMessage), clean(e.Name, 100),
-		clean(scrubURL(e.URI), 512), mfa)
+		clean(redact.URL(e.URI), 512), mfa)
 }
 
 // Format prints Error for every verb and GoString for %#v, so the MFA

@@ -144,7 +144,7 @@ func newAPIError(api, operation string, resp *http.Response, now time.Time) *API
 	if req := resp.Request; req != nil {
 		e.Method = req.Method
 		if req.URL != nil {
-			e.URL = safeURL(req.URL)
+			e.URL = redact.SafeURL(req.URL)
 		}
 	}
 	e.ContentType = strings.TrimSpace(e.Header.Get("Content-Type"))
@@ -191,7 +191,7 @@ func (e *APIError) Error() string {
 		b.WriteString(p)
 		b.WriteString(": ")
 	}
-	if p := joinNonEmpty(" ", clean(e.Method, 16), clean(scrubURL(e.URL), 512)); p != "" {
+	if p := joinNonEmpty(" ", clean(e.Method, 16), clean(redact.URL(e.URL), 512)); p != "" {
 		b.WriteString(p)
 		b.WriteString(": ")
 	}
@@ -226,7 +226,7 @@ func (e *APIError) GoString() string {
 		return "(*errors.APIError)(nil)"
 	}
 	return fmt.Sprintf("&errors.APIError{API:%q, Operation:%q, Method:%q, URL:%q, StatusCode:%d, ContentType:%q, RequestID:%q, Code:%q, Message:%q, Header:<%d keys>, Body:<%d bytes>, Truncated:%t, Detail:%s, RateLimit:%s}",
-		clean(e.API, 64), clean(e.Operation, 128), clean(e.Method, 16), clean(scrubURL(e.URL), 512),
+		clean(e.API, 64), clean(e.Operation, 128), clean(e.Method, 16), clean(redact.URL(e.URL), 512),
 		e.StatusCode, clean(e.ContentType, 100), clean(e.RequestID, 64), clean(e.Code, 100),
 		clean(e.Message, maxMessage), len(e.Header), len(e.Body), e.Truncated,
 		typeName(e.Detail), typeName(e.RateLimit))

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // ErrInvalidCredentials matches an error that says a token endpoint refused
@@ -82,7 +84,7 @@ func (e *OAuthError) GoString() string {
 		return "(*errors.OAuthError)(nil)"
 	}
 	return fmt.Sprintf("&errors.OAuthError{StatusCode:%d, Code:%q, Description:%q, URI:%q}",
-		e.StatusCode, clean(e.Code, 100), clean(e.Description, maxMessage), clean(scrubURL(e.URI), 512))
+		e.StatusCode, clean(e.Code, 100), clean(e.Description, maxMessage), clean(redact.URL(e.URI), 512))
 }
 
 // Is reports whether target is one of the sentinels of e's status code (see

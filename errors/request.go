@@ -1,7 +1,6 @@
 package errors
 
 import (
-	"context"
 	stderrors "errors"
 	"fmt"
 	"net"
@@ -122,7 +121,7 @@ func (e *RequestError) Error() string {
 		b.WriteString(p)
 		b.WriteString(": ")
 	}
-	if p := joinNonEmpty(" ", clean(e.Method, 16), clean(scrubURL(e.URL), 512)); p != "" {
+	if p := joinNonEmpty(" ", clean(e.Method, 16), clean(redact.URL(e.URL), 512)); p != "" {
 		b.WriteString(p)
 		b.WriteString(": ")
 	}
@@ -146,10 +145,10 @@ func (e *RequestError) cause() string {
 	// Wrapped *url.Errors deeper in the chain quote their URL: cut it.
 	var ue *url.Error
 	if stderrors.As(err, &ue) && ue.URL != "" {
-		msg = strings.ReplaceAll(msg, ue.URL, scrubURL(ue.URL))
+		msg = strings.ReplaceAll(msg, ue.URL, redact.URL(ue.URL))
 	}
 	if e.URL != "" {
-		msg = strings.ReplaceAll(msg, e.URL, scrubURL(e.URL))
+		msg = strings.ReplaceAll(msg, e.URL, redact.URL(e.URL))
 	}
 	if msg = clean(msg, 500); msg == "" {
 		return "request failed"
@@ -192,7 +191,7 @@ func (e *RequestError) Is(target error) bool {
 	if ue, ok := e.Err.(*url.Error); ok && target == error(ue) {
 		return true // the *url.Error Unwrap steps over
 	}
-	return target == ErrTimeout && isTimeout(e.Err)
+	return target == ErrTimeout && redact.IsTimeout(e.Err)
 }
 
 // GoString returns a summary with the URL cut to scheme://host/path, so %#v
@@ -202,16 +201,5 @@ func (e *RequestError) GoString() string {
 		return "(*errors.RequestError)(nil)"
 	}
 	return fmt.Sprintf("&errors.RequestError{API:%q, Operation:%q, Method:%q, URL:%q, Err:%q}",
-		clean(e.API, 64), clean(e.Operation, 128), clean(e.Method, 16), clean(scrubURL(e.URL), 512), e.cause())
-}
-
-func isTimeout(err error) bool {
-	if err == nil {
-		return false
-	}
-	if stderrors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var ne net.Error
-	return stderrors.As(err, &ne) && ne.Timeout()
+		clean(e.API, 64), clean(e.Operation, 128), clean(e.Method, 16), clean(redact.URL(e.URL), 512), e.cause())
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"html"
 	"mime"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
@@ -48,7 +47,7 @@ func clean(s string, max int) string {
 		b.WriteRune(r)
 	}
 	out := strings.TrimRight(b.String(), " ")
-	out = redactSecrets(scrubURLs(out))
+	out = redactSecrets(redact.URLs(out))
 	if utf8.RuneCountInString(out) > max {
 		n := 0
 		for i := range out {
@@ -62,78 +61,13 @@ func clean(s string, max int) string {
 	return out
 }
 
-// safeURL renders u as scheme://host/path, dropping user information, the
-// query string and the fragment.
-func safeURL(u *url.URL) string {
-	v := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}
-	if u.Opaque != "" {
-		// An opaque URL has no path to keep; its opaque part may hold a query.
-		v.Opaque, _, _ = strings.Cut(u.Opaque, "?")
-	}
-	return v.String()
-}
-
-// scrubURL removes the user information, query and fragment from a URL
-// given as text. It works without parsing, so it copes with malformed input.
-func scrubURL(s string) string {
-	if i := strings.IndexAny(s, "?#"); i >= 0 {
-		s = s[:i]
-	}
-	if i := strings.Index(s, "://"); i >= 0 {
-		rest := s[i+3:]
-		end := strings.IndexByte(rest, '/')
-		if end < 0 {
-			end = len(rest)
-		}
-		if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
-			s = s[:i+3] + rest[at+1:]
-		}
-	}
-	return s
-}
-
-// scrubURLs applies scrubURL to every http or https URL inside s, such as the
-// one a *url.Error quotes.
-func scrubURLs(s string) string {
-	lower := asciiLower(s)
-	if !strings.Contains(lower, "http://") && !strings.Contains(lower, "https://") {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := indexURL(lower)
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		end := strings.IndexAny(s[i:], " \t\"'<>`")
-		if end < 0 {
-			end = len(s) - i
-		}
-		b.WriteString(s[:i])
-		b.WriteString(scrubURL(s[i : i+end]))
-		s, lower = s[i+end:], lower[i+end:]
-	}
-}
-
-func indexURL(lower string) int {
-	a, b := strings.Index(lower, "http://"), strings.Index(lower, "https://")
-	switch {
-	case a < 0:
-		return b
-	case b < 0:
-		return a
-	}
-	return min(a, b)
-}
-
 // redactSecrets replaces the value of every name=value pair whose name
 // redact.IsSecretParam accepts with redact.Placeholder.
 func redactSecrets(s string) string {
 	if !strings.Contains(s, "=") {
 		return s
 	}
-	lower := asciiLower(s)
+	lower := redact.LowerASCII(s)
 	var b strings.Builder
 	last := 0
 	for i := 0; i < len(s); i++ {
@@ -222,7 +156,7 @@ func htmlTitle(body []byte) string {
 	if len(body) > maxScan {
 		body = body[:maxScan]
 	}
-	lower := []byte(asciiLower(string(body)))
+	lower := []byte(redact.LowerASCII(string(body)))
 	i := bytes.Index(lower, []byte("<title"))
 	if i < 0 {
 		return ""
@@ -237,16 +171,4 @@ func htmlTitle(body []byte) string {
 		return ""
 	}
 	return clean(html.UnescapeString(string(body[start:start+end])), 100)
-}
-
-// asciiLower lower-cases ASCII letters only, so byte offsets into the result
-// are offsets into s (strings.ToLower may change the length).
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }

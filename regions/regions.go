@@ -13,6 +13,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // Server is one deployment of one API: a region, cluster or environment.
@@ -54,9 +56,9 @@ func validate(raw string, httpHosts []string) (string, error) {
 	shown := raw
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return "", refused(ErrInvalidBaseURL, redact(shown), "it does not parse")
+		return "", refused(ErrInvalidBaseURL, shownURL(shown), "it does not parse")
 	}
-	shown = redact(shown)
+	shown = shownURL(shown)
 	if u.Scheme == "" || u.Host == "" {
 		return "", refused(ErrInvalidBaseURL, shown, "it must be absolute, like https://host")
 	}
@@ -103,17 +105,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// redact drops userinfo and query from a URL shown in an error.
-func redact(raw string) string {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return "(unparsable)"
-	}
-	u.User = nil
-	u.RawQuery = ""
-	u.Fragment = ""
-	return u.String()
-}
+// shownURL is raw as an error may show it: without userinfo, query or
+// fragment, on one line, at most 200 bytes.
+func shownURL(raw string) string { return redact.Clip(redact.URL(strings.TrimSpace(raw)), 200) }
 
 // catalogs lists every API's servers for Lookup.
 var catalogs = map[string]func() []Server{

@@ -101,7 +101,7 @@ func (k *KeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error
 	}
 	payload, err := jws.Verify(key)
 	if err != nil {
-		return nil, &ValidationError{Err: ErrSignature, Reason: "key " + strconv.Quote(clip(hdr.KeyID))}
+		return nil, &ValidationError{Err: ErrSignature, Reason: "key " + strconv.Quote(redact.Clip(hdr.KeyID, 64))}
 	}
 	return payload, nil
 }
@@ -130,7 +130,7 @@ func (k *KeySet) key(ctx context.Context, kid, alg string) (*jose.JSONWebKey, er
 			return key, nil
 		}
 	}
-	return nil, &ValidationError{Err: ErrUnknownKey, Reason: "kid " + strconv.Quote(clip(kid))}
+	return nil, &ValidationError{Err: ErrUnknownKey, Reason: "kid " + strconv.Quote(redact.Clip(kid, 64))}
 }
 
 func (k *KeySet) lookup(kid, alg string) *jose.JSONWebKey {
@@ -262,4 +262,3 @@ func (k *KeySet) get(ctx context.Context) ([]jose.JSONWebKey, error) {
 }
 
 // clip keeps header values short in messages.
-func clip(s string) string { return redact.Clip(s, 64) }

@@ -93,24 +93,24 @@ func (c *OAuthClient) LogValue() slog.Value { return redact.PointerLogValue(c) }
 // MarshalJSON writes String.
 func (c OAuthClient) MarshalJSON() ([]byte, error) { return redact.JSON(c.String()) }
 
-// Bearer is who a token was issued for, as Zaikio's token response says in
+// bearerRef is who a token was issued for, as Zaikio's token response says in
 // "bearer": {"id": ..., "type": ...}.
-type Bearer struct {
+type bearerRef struct {
 	// Type is "Person" or "Organization".
 	Type string
 	// ID is the bearer's id.
 	ID string
 }
 
-// BearerOf reads the "bearer" object of a token response (oauth2.Token.Extra).
+// bearerOf reads the "bearer" object of a token response (oauth2.Token.Extra).
 // ok is false when the response has none.
-func BearerOf(tok *oauth2.Token) (b Bearer, ok bool) {
+func bearerOf(tok *oauth2.Token) (b bearerRef, ok bool) {
 	if tok == nil {
-		return Bearer{}, false
+		return bearerRef{}, false
 	}
 	m, _ := tok.Extra("bearer").(map[string]any)
 	if m == nil {
-		return Bearer{}, false
+		return bearerRef{}, false
 	}
 	b.Type = stringOf(m["type"])
 	b.ID = stringOf(m["id"])

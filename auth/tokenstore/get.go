@@ -273,7 +273,7 @@ func (s *Store) fetch(ctx context.Context, ex execer, cc *ClientConfig, bearerTy
 		}
 		return nil, fmt.Errorf("tokenstore: get: client credentials for %s %q: %w", bearerType, bearerID, err)
 	}
-	t, err := s.fromResponse(tok, cc.Name, Bearer{Type: bearerType, ID: bearerID}, scopes, false)
+	t, err := s.fromResponse(tok, cc.Name, bearerRef{Type: bearerType, ID: bearerID}, scopes, false)
 	if err != nil {
 		return nil, fmt.Errorf("tokenstore: get: %w", err)
 	}

@@ -158,7 +158,7 @@ func (s *Store) refreshRow(ctx context.Context, tx *sql.Tx, r *row) (*Token, err
 	if nt.RefreshToken == "" {
 		nt.RefreshToken = old.RefreshToken.Reveal()
 	}
-	t, err := s.fromResponse(nt, r.audience, Bearer{Type: r.bearerType, ID: r.bearerID}, old.RequestedScopes, true)
+	t, err := s.fromResponse(nt, r.audience, bearerRef{Type: r.bearerType, ID: r.bearerID}, old.RequestedScopes, true)
 	if err != nil {
 		return nil, fmt.Errorf("tokenstore: refresh %q: %w", r.id, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -250,7 +249,7 @@ func (c *Client) Revoke(ctx context.Context, accessToken string) error {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 == 2 || resp.StatusCode == http.StatusUnauthorized {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+		redact.Drain(resp.Body)
 		return nil
 	}
 	return redact.ScrubError(sdkerrors.Decode(sdkerrors.DecodeZaikio, "zaikiohub", "RevokeAccessToken", resp), c.secrets(accessToken)...)

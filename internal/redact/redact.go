@@ -1,7 +1,10 @@
 // Package redact is the one home of credential redaction in this module:
 // the placeholder a hidden value turns into, the fmt, log/slog and
-// encoding/json methods every credential-holding type delegates to, and the
-// scrubbing of known secret strings out of text a server repeats back.
+// encoding/json methods every credential-holding type delegates to, the
+// scrubbing of known secret strings out of text a server repeats back, the
+// clipping of server text for one line of an error (Clip), the scrubbing
+// of URLs shown in errors and logs (SafeURL, URL, URLs), and the two small
+// checks every HTTP path shares (Drain, IsTimeout).
 //
 // A type that holds a credential has a String method that describes it
 // without the credential, and methods that all print that description:
