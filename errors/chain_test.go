@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -25,22 +26,18 @@ import (
 // error a call returns.
 const maxDepth = 2
 
-// sentinels are every sentinel a caller may test with errors.Is.
-var sentinels = map[string]error{
-	"ErrBadRequest":         sdkerrors.ErrBadRequest,
-	"ErrUnauthorized":       sdkerrors.ErrUnauthorized,
-	"ErrForbidden":          sdkerrors.ErrForbidden,
-	"ErrNotFound":           sdkerrors.ErrNotFound,
-	"ErrConflict":           sdkerrors.ErrConflict,
-	"ErrRateLimited":        sdkerrors.ErrRateLimited,
-	"ErrServer":             sdkerrors.ErrServer,
-	"ErrUnavailable":        sdkerrors.ErrUnavailable,
-	"ErrTimeout":            sdkerrors.ErrTimeout,
-	"ErrInvalidCredentials": sdkerrors.ErrInvalidCredentials,
-	"ErrInvalidGrant":       auth.ErrInvalidGrant,
-	"ErrMFARequired":        sdkerrors.ErrMFARequired,
-	"DeadlineExceeded":      context.DeadlineExceeded,
-}
+// sentinels are every sentinel a caller may test with errors.Is: the
+// status sentinels and those of token and MFA failures.
+var sentinels = func() map[string]error {
+	m := map[string]error{
+		"ErrInvalidCredentials": sdkerrors.ErrInvalidCredentials,
+		"ErrInvalidGrant":       auth.ErrInvalidGrant,
+		"ErrMFARequired":        sdkerrors.ErrMFARequired,
+		"DeadlineExceeded":      context.DeadlineExceeded,
+	}
+	maps.Copy(m, allSentinels)
+	return m
+}()
 
 // targets are the errors.As targets a caller may use, by name.
 var targets = map[string]func() any{
@@ -69,34 +66,22 @@ func TestFailureChains(t *testing.T) {
 		is, as  []string
 	}{
 		{
-			name: "token endpoint 401 invalid_client",
-			token: func(w http.ResponseWriter) {
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(401)
-				io.WriteString(w, `{"error":"invalid_client","error_description":"unknown client"}`)
-			},
-			is: []string{"ErrInvalidCredentials", "ErrUnauthorized"},
-			as: []string{"*auth.TokenError", "*errors.OAuthError", "*errors.RequestError", "*url.Error", "net.Error"},
+			name:  "token endpoint 401 invalid_client",
+			token: answer(401, "application/json", `{"error":"invalid_client","error_description":"unknown client"}`),
+			is:    []string{"ErrInvalidCredentials", "ErrUnauthorized"},
+			as:    []string{"*auth.TokenError", "*errors.OAuthError", "*errors.RequestError", "*url.Error", "net.Error"},
 		},
 		{
-			name: "token endpoint 503",
-			token: func(w http.ResponseWriter) {
-				w.Header().Set("Content-Type", "text/html")
-				w.WriteHeader(503)
-				io.WriteString(w, `<html>maintenance</html>`)
-			},
-			is: []string{"ErrServer", "ErrUnavailable"},
-			as: []string{"*auth.TokenError", "*errors.APIError", "*errors.RequestError", "*url.Error", "net.Error"},
+			name:  "token endpoint 503",
+			token: answer(503, "text/html", `<html>maintenance</html>`),
+			is:    []string{"ErrServer", "ErrUnavailable"},
+			as:    []string{"*auth.TokenError", "*errors.APIError", "*errors.RequestError", "*url.Error", "net.Error"},
 		},
 		{
 			name: "API 404",
-			api: func(w http.ResponseWriter) {
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(404)
-				io.WriteString(w, `{"error":"not found"}`)
-			},
-			is: []string{"ErrNotFound"},
-			as: []string{"*errors.APIError", "*errors.NexaasError"},
+			api:  answer(404, "application/json", `{"error":"not found"}`),
+			is:   []string{"ErrNotFound"},
+			as:   []string{"*errors.APIError", "*errors.NexaasError"},
 		},
 		{
 			name: "API 429",
@@ -109,11 +94,8 @@ func TestFailureChains(t *testing.T) {
 		},
 		{
 			name: "decode failure",
-			api: func(w http.ResponseWriter) {
-				w.Header().Set("Content-Type", "application/json")
-				io.WriteString(w, `{"id": `)
-			},
-			as: []string{"*errors.DecodeError"},
+			api:  answer(200, "application/json", `{"id": `),
+			as:   []string{"*errors.DecodeError"},
 		},
 		{
 			name:    "timeout",
@@ -153,6 +135,15 @@ func TestFailureChains(t *testing.T) {
 				t.Errorf("the failure is %d errors.Unwrap steps deep, want at most %d: %s", d, maxDepth, chain(err))
 			}
 		})
+	}
+}
+
+// answer writes status, a Content-Type and body.
+func answer(status int, contentType, body string) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", contentType)
+		w.WriteHeader(status)
+		io.WriteString(w, body)
 	}
 }
 
