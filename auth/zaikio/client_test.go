@@ -92,7 +92,7 @@ func TestExchangeSendsSecretInBody(t *testing.T) {
 		req.Form.Get("code") != "the-code" || req.Form.Get("grant_type") != "authorization_code" {
 		t.Errorf("request = %+v", req)
 	}
-	if tok.AccessToken.Reveal() != "AT-authorization_code" || tok.RefreshToken.Reveal() != "RT-1" {
+	if tok.AccessToken != "AT-authorization_code" || tok.RefreshToken != "RT-1" {
 		t.Errorf("tokens not read")
 	}
 	if fmt.Sprint(tok.Scopes) != "[Per.directory.person.r Org.directory.sites.rw]" || fmt.Sprint(tok.Audiences) != "[my_app other]" {
