@@ -63,8 +63,8 @@ func (e *Auth0AuthError) GoString() string {
 		mfa = redact.Placeholder
 	}
 	return fmt.Sprintf("&errors.Auth0AuthError{StatusCode:%d, Code:%q, Description:%q, Name:%q, URI:%q, MFAToken:%s}",
-		e.StatusCode, clean(e.Code, 100), clean(e.Description, maxMessage), clean(e.Name, 100),
-		clean(redact.URL(e.URI), 512), mfa)
+		e.StatusCode, redact.Clip(e.Code, 100), redact.Clip(e.Description, maxMessage), redact.Clip(e.Name, 100),
+		redact.Clip(redact.URL(e.URI), 512), mfa)
 }
 
 // Format prints Error for every verb and GoString for %#v, so the MFA
@@ -188,5 +188,5 @@ func auth0Description(obj object) string {
 	if s == "null" {
 		return ""
 	}
-	return clean(s, 4*maxMessage)
+	return redact.Clip(s, 4*maxMessage)
 }

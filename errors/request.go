@@ -57,13 +57,13 @@ func NewDecodeError(api, operation string, resp *http.Response, body []byte, err
 // Error describes the failure in one line.
 func (e *DecodeError) Error() string {
 	var b strings.Builder
-	if p := joinNonEmpty(" ", clean(e.API, 64), clean(e.Operation, 128)); p != "" {
+	if p := joinNonEmpty(" ", redact.Clip(e.API, 64), redact.Clip(e.Operation, 128)); p != "" {
 		b.WriteString(p)
 		b.WriteString(": ")
 	}
 	b.WriteString("cannot decode ")
 	if e.Path != "" {
-		b.WriteString(clean(e.Path, 200))
+		b.WriteString(redact.Clip(e.Path, 200))
 		b.WriteString(" in ")
 	}
 	b.WriteString(statusText(e.StatusCode))
@@ -72,7 +72,7 @@ func (e *DecodeError) Error() string {
 	b.WriteString(")")
 	if e.Err != nil {
 		b.WriteString(": ")
-		b.WriteString(clean(e.Err.Error(), 500))
+		b.WriteString(redact.Clip(e.Err.Error(), 500))
 	}
 	return b.String()
 }
@@ -86,7 +86,7 @@ func (e *DecodeError) GoString() string {
 		return "(*errors.DecodeError)(nil)"
 	}
 	return fmt.Sprintf("&errors.DecodeError{API:%q, Operation:%q, StatusCode:%d, ContentType:%q, Body:<%d bytes>, Err:%s}",
-		clean(e.API, 64), clean(e.Operation, 128), e.StatusCode, clean(e.ContentType, 100), len(e.Body), typeName(e.Err))
+		redact.Clip(e.API, 64), redact.Clip(e.Operation, 128), e.StatusCode, redact.Clip(e.ContentType, 100), len(e.Body), typeName(e.Err))
 }
 
 // Format prints Error for every verb and GoString for %#v.
@@ -117,11 +117,11 @@ type RequestError struct {
 // scheme://host/path.
 func (e *RequestError) Error() string {
 	var b strings.Builder
-	if p := joinNonEmpty(" ", clean(e.API, 64), clean(e.Operation, 128)); p != "" {
+	if p := joinNonEmpty(" ", redact.Clip(e.API, 64), redact.Clip(e.Operation, 128)); p != "" {
 		b.WriteString(p)
 		b.WriteString(": ")
 	}
-	if p := joinNonEmpty(" ", clean(e.Method, 16), clean(redact.URL(e.URL), 512)); p != "" {
+	if p := joinNonEmpty(" ", redact.Clip(e.Method, 16), redact.Clip(redact.URL(e.URL), 512)); p != "" {
 		b.WriteString(p)
 		b.WriteString(": ")
 	}
@@ -134,7 +134,7 @@ func (e *RequestError) cause() string {
 	err := e.Err
 	if ue, ok := err.(*url.Error); ok {
 		if ue.Err == nil {
-			return clean(ue.Op+" failed", 100)
+			return redact.Clip(ue.Op+" failed", 100)
 		}
 		err = ue.Err
 	}
@@ -150,7 +150,7 @@ func (e *RequestError) cause() string {
 	if e.URL != "" {
 		msg = strings.ReplaceAll(msg, e.URL, redact.URL(e.URL))
 	}
-	if msg = clean(msg, 500); msg == "" {
+	if msg = redact.Clip(msg, 500); msg == "" {
 		return "request failed"
 	}
 	return msg
@@ -201,5 +201,5 @@ func (e *RequestError) GoString() string {
 		return "(*errors.RequestError)(nil)"
 	}
 	return fmt.Sprintf("&errors.RequestError{API:%q, Operation:%q, Method:%q, URL:%q, Err:%q}",
-		clean(e.API, 64), clean(e.Operation, 128), clean(e.Method, 16), clean(redact.URL(e.URL), 512), e.cause())
+		redact.Clip(e.API, 64), redact.Clip(e.Operation, 128), redact.Clip(e.Method, 16), redact.Clip(redact.URL(e.URL), 512), e.cause())
 }

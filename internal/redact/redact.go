@@ -33,7 +33,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"strings"
 )
 
 // Placeholder is what a hidden value turns into.
@@ -54,26 +53,6 @@ func LogValue(text string) slog.Value { return slog.StringValue(text) }
 
 // JSON encodes text as a JSON string, for MarshalJSON methods.
 func JSON(text string) ([]byte, error) { return json.Marshal(text) }
-
-// Clip makes server-supplied text fit for one line of an error: control
-// characters become spaces and the text is cut to at most n bytes on a rune
-// boundary, marked with "...". A server can then neither flood nor forge
-// log lines.
-func Clip(s string, n int) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n] + "..."
-}
 
 // PointerLogValue is the LogValue of a *T whose T describes itself with a
 // value String method: the methods that print T (Format, MarshalJSON) take
