@@ -12,10 +12,10 @@ import (
 func TestWholeExpiresIn(t *testing.T) {
 	max := int64(Max.Seconds())
 	for body, want := range map[string]int64{
-		`{"access_token":"at","expires_in":3600.5}`:                3600,
-		`{"access_token":"at","expires_in":1e30}`:                  max,
-		`{"access_token":"at","expires_in":1e400}`:                 max,
-		`{"access_token":"at","expires_in":-5.5}`:                  0,
+		`{"access_token":"at","expires_in":3600.5}`:               3600,
+		`{"access_token":"at","expires_in":1e30}`:                 max,
+		`{"access_token":"at","expires_in":1e400}`:                max,
+		`{"access_token":"at","expires_in":-5.5}`:                 0,
 		`{"access_token":"at","expires_in":99999999999999999999}`: max,
 	} {
 		var got struct {
