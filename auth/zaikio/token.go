@@ -24,17 +24,19 @@ type Token struct {
 	Audiences []string
 	// BearerType is "Person" or "Organization"; BearerID its id.
 	BearerType, BearerID string
+
+	asSent bool // Token is the answer as received (FromOAuth2)
 }
 
 // OAuth2 returns t as an *oauth2.Token (for token sources and stores):
-// the embedded token when it carries the Hub's fields (a Token from
-// FromOAuth2 or a Client), else a copy with Scopes, Audiences and the
+// the embedded token, with every response field, when t came from
+// FromOAuth2 or a Client; else a copy with Scopes, Audiences and the
 // bearer added as response fields.
 func (t *Token) OAuth2() *oauth2.Token {
 	if t == nil || t.Token == nil {
 		return nil
 	}
-	if t.Token.Extra("bearer") != nil {
+	if t.asSent {
 		return t.Token
 	}
 	return t.Token.WithExtra(map[string]any{
@@ -82,7 +84,7 @@ func FromOAuth2(tok *oauth2.Token) *Token {
 	if tok == nil {
 		return nil
 	}
-	t := &Token{Token: tok}
+	t := &Token{Token: tok, asSent: true}
 	if s, ok := tok.Extra("scope").(string); ok {
 		t.Scopes = SplitScopes(s)
 	}
