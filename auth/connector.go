@@ -31,7 +31,8 @@ var (
 	// ErrUnsupportedTokenType: the token_type is not "bearer" (in any case);
 	// the error names the type.
 	ErrUnsupportedTokenType = errors.New("auth: token type is not bearer")
-	// ErrEmptyAccessToken: the token response had no or an empty access_token.
+	// ErrEmptyAccessToken: the token response had no or an empty
+	// access_token (matched for every token request of this package).
 	ErrEmptyAccessToken = errors.New("auth: token response has an empty access_token")
 )
 
