@@ -48,6 +48,7 @@ type cacheConfig struct {
 	earlyFraction  float64
 	earlyMax       time.Duration
 	margin         time.Duration
+	exactMargin    bool // margin is not capped at a share of the lifetime (Connector)
 	backoffMin     time.Duration
 	backoffMax     time.Duration
 	refreshTimeout time.Duration
@@ -307,41 +308,19 @@ func (c *Cache) obtain(ctx context.Context) (*oauth2.Token, error) {
 	}
 
 	if pending != nil {
-		if err := c.persist(ctx, oldOfNew, pending); err != nil {
-			return nil, err
-		}
-		c.mu.Lock()
-		c.pending, c.oldOfNew = nil, nil
-		e := c.setLocked(pending, c.cfg.now(), invalid)
-		c.mu.Unlock()
-		if !invalid && (e.hardAt.IsZero() || c.cfg.now().Before(e.hardAt)) {
-			return pending, nil
+		if tok, done, err := c.settle(ctx, pending, oldOfNew, invalid); done {
+			return tok, err
 		}
 	}
-
-	if st := c.cfg.store; st != nil {
-		stored, err := st.Load(ctx)
-		if err != nil && !errors.Is(err, ErrNotStored) {
-			return nil, c.fail(&StoreError{Err: err})
+	if c.cfg.store != nil {
+		stored, newBase, err := c.loadStored(ctx, base)
+		if stored != nil || err != nil {
+			return stored, err
 		}
-		if stored != nil && stored.AccessToken != "" && (base == nil || stored.AccessToken != base.AccessToken || stored.RefreshToken != base.RefreshToken) {
-			base = stored
-			c.mu.Lock()
-			e := c.setLocked(normalize(stored, c.cfg.now()), c.cfg.now(), false)
-			c.mu.Unlock()
-			if e.hardAt.IsZero() || c.cfg.now().Before(e.hardAt) {
-				return stored, nil
-			}
-		} else if stored != nil && base == nil {
-			base = stored // a refresh token without an access token
-		}
+		base = newBase
 	}
 
-	var (
-		nt  *oauth2.Token
-		err error
-	)
-	nt, err = c.fetch(ctx, base)
+	nt, err := c.fetch(ctx, base)
 	if err != nil {
 		return nil, c.fail(err)
 	}
@@ -359,6 +338,47 @@ func (c *Cache) obtain(ctx context.Context) (*oauth2.Token, error) {
 	c.setLocked(nt, obtained, false)
 	c.mu.Unlock()
 	return nt, nil
+}
+
+// settle saves a new token whose save failed before. done reports that
+// the answer is final: the save failed again (err), or the token is
+// usable (tok); otherwise the caller goes on to a new token.
+func (c *Cache) settle(ctx context.Context, pending, oldOfNew *oauth2.Token, invalid bool) (tok *oauth2.Token, done bool, err error) {
+	if err := c.persist(ctx, oldOfNew, pending); err != nil {
+		return nil, true, err
+	}
+	c.mu.Lock()
+	c.pending, c.oldOfNew = nil, nil
+	e := c.setLocked(pending, c.cfg.now(), invalid)
+	c.mu.Unlock()
+	if !invalid && (e.hardAt.IsZero() || c.cfg.now().Before(e.hardAt)) {
+		return pending, true, nil
+	}
+	return nil, false, nil
+}
+
+// loadStored picks up a token the Store holds that differs from base: it
+// becomes the current token, and is returned when it is still usable.
+// Otherwise base is returned as the token to refresh from (the stored
+// one when base is nil: a refresh token without an access token).
+func (c *Cache) loadStored(ctx context.Context, base *oauth2.Token) (usable, newBase *oauth2.Token, err error) {
+	stored, err := c.cfg.store.Load(ctx)
+	if err != nil && !errors.Is(err, ErrNotStored) {
+		return nil, nil, c.fail(fmt.Errorf("auth: loading the stored token: %w", err))
+	}
+	switch {
+	case stored != nil && stored.AccessToken != "" && (base == nil || stored.AccessToken != base.AccessToken || stored.RefreshToken != base.RefreshToken):
+		c.mu.Lock()
+		e := c.setLocked(normalize(stored, c.cfg.now()), c.cfg.now(), false)
+		c.mu.Unlock()
+		if e.hardAt.IsZero() || c.cfg.now().Before(e.hardAt) {
+			return stored, nil, nil
+		}
+		return nil, stored, nil
+	case stored != nil && base == nil:
+		return nil, stored, nil
+	}
+	return nil, base, nil
 }
 
 // setLocked makes tok the current token. Unless it is pending or
@@ -390,6 +410,9 @@ func (c *Cache) entryFor(tok *oauth2.Token, obtained time.Time) *entry {
 		life = 0
 	}
 	margin := min(c.cfg.margin, life/marginShare)
+	if c.cfg.exactMargin {
+		margin = c.cfg.margin
+	}
 	early := margin
 	if c.cfg.earlyFraction > 0 {
 		early = time.Duration(float64(life) * c.cfg.earlyFraction)

@@ -85,7 +85,7 @@ func TestShortTokensRefreshedInBackground(t *testing.T) {
 		_, _ = io.WriteString(w, `{"access_token":"t`+time.Now().Format("150405.000")+`","token_type":"bearer","expires_in":3}`)
 	}))
 	defer srv.Close()
-	c := NewCache(&ClientCredentials{TokenURL: srv.URL, ClientID: "id", ClientSecret: "secret"})
+	c := NewCache(&ClientCredentials{ClientAuth: ClientAuth{TokenURL: srv.URL, ClientID: "id", ClientSecret: "secret"}})
 	ctx := context.Background()
 	deadline := time.Now().Add(10 * time.Second)
 	var calls, expired atomic.Int64

@@ -145,7 +145,7 @@ func TestExpiresAtHonoured(t *testing.T) {
 		_, _ = w.Write([]byte(`{"access_token":"a","token_type":"bearer","expires_at":` + strconv.FormatInt(at, 10) + `}`))
 	}))
 	defer srv.Close()
-	tok, err := (&ClientCredentials{TokenURL: srv.URL, ClientID: "i", ClientSecret: "s"}).TokenContext(context.Background())
+	tok, err := (&ClientCredentials{ClientAuth: ClientAuth{TokenURL: srv.URL, ClientID: "i", ClientSecret: "s"}}).TokenContext(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

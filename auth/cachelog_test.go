@@ -34,7 +34,7 @@ func TestCacheLoggerRecordsFetchAndRefresh(t *testing.T) {
 
 	var jsonBuf, textBuf bytes.Buffer
 	debug := &slog.HandlerOptions{Level: slog.LevelDebug}
-	cc := &ClientCredentials{TokenURL: srv.URL + "/oauth/token", ClientID: "app", ClientSecret: leakSecret, AuthMethod: ClientSecretPost}
+	cc := &ClientCredentials{ClientAuth: ClientAuth{TokenURL: srv.URL + "/oauth/token", ClientID: "app", ClientSecret: leakSecret, AuthMethod: ClientSecretPost}}
 	cache := NewCache(cc,
 		WithCacheLogger(slog.New(slog.NewJSONHandler(&jsonBuf, debug))),
 		WithCacheLogger(slog.New(slog.NewTextHandler(&textBuf, debug))),

@@ -42,17 +42,13 @@ type ClientAuth struct {
 	HTTPClient *http.Client
 }
 
-func (a ClientAuth) inner() clientAuth {
-	return clientAuth{tokenURL: a.TokenURL, id: a.ClientID, secret: a.ClientSecret, method: a.AuthMethod, key: a.PrivateKey, aud: a.AssertionAudience}
-}
-
 // Exchange makes one token request with grant_type grant and params (for
 // example "authorization_code" with code, redirect_uri and code_verifier)
 // through x/oauth2, authenticating the client as configured. A failure is
 // a *TokenError for grant, so errors.Is matches ErrInvalidGrant and
 // ErrInvalidCredentials as for every other token request of this package.
 func (a ClientAuth) Exchange(ctx context.Context, grant string, params url.Values) (*oauth2.Token, error) {
-	style, secret, authParams, err := a.inner().prepare(time.Now())
+	style, secret, authParams, err := a.prepare(time.Now())
 	if err != nil {
 		return nil, &TokenError{Grant: grant, Err: err}
 	}
@@ -69,7 +65,7 @@ func (a ClientAuth) Exchange(ctx context.Context, grant string, params url.Value
 	cc := clientcredentials.Config{ClientID: a.ClientID, ClientSecret: secret, TokenURL: a.TokenURL, EndpointParams: form, AuthStyle: style}
 	tok, err := cc.Token(withHTTPClient(ctx, a.HTTPClient))
 	if err != nil {
-		return nil, tokenError(grant, err, a.inner().secrets(form)...)
+		return nil, NewTokenError(grant, err, a.secrets(form)...)
 	}
 	return normalize(tok, time.Now()), nil
 }
@@ -80,7 +76,7 @@ func (a ClientAuth) Exchange(ctx context.Context, grant string, params url.Value
 // section 2.3.1), client_secret_post adds client_id and client_secret to
 // form, private_key_jwt adds client_id and a fresh client assertion.
 func (a ClientAuth) Authenticate(h http.Header, form url.Values) error {
-	style, secret, authParams, err := a.inner().prepare(time.Now())
+	style, secret, authParams, err := a.prepare(time.Now())
 	if err != nil {
 		return err
 	}

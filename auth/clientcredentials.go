@@ -34,16 +34,6 @@ const (
 	PrivateKeyJWT AuthMethod = "private_key_jwt"
 )
 
-// clientAuth is what the sources share to authenticate the client.
-type clientAuth struct {
-	tokenURL string
-	id       string
-	secret   Secret
-	method   AuthMethod
-	key      *PrivateKey
-	aud      string
-}
-
 // method resolves the configured method: empty means PrivateKeyJWT when a
 // key is set and ClientSecretBasic otherwise.
 func resolveMethod(m AuthMethod, key *PrivateKey) AuthMethod {
@@ -58,18 +48,18 @@ func resolveMethod(m AuthMethod, key *PrivateKey) AuthMethod {
 
 // prepare returns the x/oauth2 auth style, the secret to hand to x/oauth2
 // and the extra form parameters (the client assertion) for one request.
-func (a clientAuth) prepare(now time.Time) (oauth2.AuthStyle, string, url.Values, error) {
-	switch resolveMethod(a.method, a.key) {
+func (a ClientAuth) prepare(now time.Time) (oauth2.AuthStyle, string, url.Values, error) {
+	switch resolveMethod(a.AuthMethod, a.PrivateKey) {
 	case ClientSecretBasic:
-		return oauth2.AuthStyleInHeader, a.secret.Reveal(), nil, nil
+		return oauth2.AuthStyleInHeader, a.ClientSecret.Reveal(), nil, nil
 	case ClientSecretPost:
-		return oauth2.AuthStyleInParams, a.secret.Reveal(), nil, nil
+		return oauth2.AuthStyleInParams, a.ClientSecret.Reveal(), nil, nil
 	case PrivateKeyJWT:
-		aud := a.aud
+		aud := a.AssertionAudience
 		if aud == "" {
-			aud = a.tokenURL
+			aud = a.TokenURL
 		}
-		jwt, err := a.key.assertion(a.id, aud, now)
+		jwt, err := a.PrivateKey.assertion(a.ClientID, aud, now)
 		if err != nil {
 			return 0, "", nil, err
 		}
@@ -78,16 +68,16 @@ func (a clientAuth) prepare(now time.Time) (oauth2.AuthStyle, string, url.Values
 			"client_assertion":      {jwt},
 		}, nil
 	default:
-		return 0, "", nil, fmt.Errorf("auth: unknown client authentication method %q", a.method)
+		return 0, "", nil, fmt.Errorf("auth: unknown client authentication method %q", a.AuthMethod)
 	}
 }
 
-// secrets lists what a token request authenticated with this clientAuth
+// secrets lists what a token request authenticated with a
 // sends that must never be repeated: the secret (also as HTTP Basic
 // credentials) and the credential parameters of form (client assertion,
 // refresh token, ...).
-func (a clientAuth) secrets(form url.Values) []string {
-	out := append(redact.Basic(a.id, a.secret.Reveal()), a.secret.Reveal())
+func (a ClientAuth) secrets(form url.Values) []string {
+	out := append(redact.Basic(a.ClientID, a.ClientSecret.Reveal()), a.ClientSecret.Reveal())
 	return append(out, redact.FormSecrets(form)...)
 }
 
@@ -105,12 +95,20 @@ func basicAuth(user, password string) string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
 }
 
-// withHTTPClient puts c where x/oauth2 looks for its HTTP client.
+// withHTTPClient puts c (nil: the client x/oauth2 finds in ctx, or
+// http.DefaultClient) where x/oauth2 looks for its HTTP client, with its
+// transport wrapped so that an expires_in x/oauth2 cannot parse (1e30)
+// is clamped instead of failing the token request.
 func withHTTPClient(ctx context.Context, c *http.Client) context.Context {
 	if c == nil {
-		return ctx
+		c, _ = ctx.Value(oauth2.HTTPClient).(*http.Client)
 	}
-	return context.WithValue(ctx, oauth2.HTTPClient, c)
+	if c == nil {
+		c = http.DefaultClient
+	}
+	w := *c
+	w.Transport = lifetime.Transport(c.Transport)
+	return context.WithValue(ctx, oauth2.HTTPClient, &w)
 }
 
 // ClientCredentials is a source of tokens from the OAuth 2.0 client
@@ -121,20 +119,9 @@ func withHTTPClient(ctx context.Context, c *http.Client) context.Context {
 // change the fields while it is in use. Formatting or logging a
 // ClientCredentials never shows the secret or the private key.
 type ClientCredentials struct {
-	// TokenURL is the token endpoint.
-	TokenURL string
-	// ClientID is the client's id.
-	ClientID string
-	// ClientSecret is used by ClientSecretBasic and ClientSecretPost.
-	ClientSecret Secret
-	// AuthMethod is the client authentication method. Empty means
-	// PrivateKeyJWT when PrivateKey is set, ClientSecretBasic otherwise.
-	AuthMethod AuthMethod
-	// PrivateKey signs the client assertion of PrivateKeyJWT.
-	PrivateKey *PrivateKey
-	// AssertionAudience is the "aud" of the client assertion; empty means
-	// TokenURL. Some servers want their issuer here.
-	AssertionAudience string
+	// ClientAuth is the token endpoint, the client and how it
+	// authenticates there (its HTTPClient sends the token request).
+	ClientAuth
 	// Scopes are sent space-joined as "scope"; none means no scope parameter.
 	Scopes []string
 	// Audience is sent as "audience" when set (Auth0 and others).
@@ -144,9 +131,10 @@ type ClientCredentials struct {
 	// Params are extra form parameters. They cannot replace grant_type,
 	// scope or the client authentication parameters.
 	Params url.Values
-	// HTTPClient sends the token request; nil means the client x/oauth2
-	// finds in the context, or http.DefaultClient.
-	HTTPClient *http.Client
+
+	// bearerOnly makes TokenContext refuse a token whose type is not
+	// bearer (the checks of a Connector).
+	bearerOnly bool
 }
 
 // Token implements oauth2.TokenSource with context.Background. Prefer
@@ -158,7 +146,7 @@ func (c *ClientCredentials) Token() (*oauth2.Token, error) {
 // TokenContext makes one client credentials token request with ctx.
 func (c *ClientCredentials) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 	const grant = "client_credentials"
-	a := clientAuth{tokenURL: c.TokenURL, id: c.ClientID, secret: c.ClientSecret, method: c.AuthMethod, key: c.PrivateKey, aud: c.AssertionAudience}
+	a := c.ClientAuth
 	style, secret, authParams, err := a.prepare(time.Now())
 	if err != nil {
 		return nil, &TokenError{Grant: grant, Err: err}
@@ -186,8 +174,11 @@ func (c *ClientCredentials) TokenContext(ctx context.Context) (*oauth2.Token, er
 	}
 	start := time.Now()
 	tok, err := cfg.Token(withHTTPClient(ctx, c.HTTPClient))
+	if err == nil && c.bearerOnly {
+		err = checkBearer(tok)
+	}
 	if err != nil {
-		return nil, tokenError(grant, err, a.secrets(params)...)
+		return nil, NewTokenError(grant, err, a.secrets(params)...)
 	}
 	return fromResponse(tok, start), nil
 }

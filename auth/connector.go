@@ -2,21 +2,16 @@ package auth
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
-	"sync"
 	"time"
 
-	sdkerrors "github.com/idsdk/idsdk-go/errors"
-	"github.com/idsdk/idsdk-go/internal/lifetime"
-	"github.com/idsdk/idsdk-go/internal/redact"
 	"golang.org/x/oauth2"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // Connector defaults.
@@ -26,128 +21,20 @@ const (
 	// DefaultConnectorMargin is how long before expiry a Connector stops
 	// reusing its token.
 	DefaultConnectorMargin = 60 * time.Second
-	// maxErrorBody bounds the response body a ConnectorStatusError keeps.
-	maxErrorBody = 4 << 10
 )
 
 // Errors of a Connector's token response checks. Each is matched with
-// errors.Is.
+// errors.Is, inside the *TokenError the Connector returns.
 var (
 	// ErrMissingTokenType: the token response had no token_type.
 	ErrMissingTokenType = errors.New("auth: token response has no token_type")
 	// ErrUnsupportedTokenType: the token_type is not "bearer" (in any case);
-	// the error is a *TokenTypeError naming the type.
+	// the error names the type.
 	ErrUnsupportedTokenType = errors.New("auth: token type is not bearer")
-	// ErrEmptyAccessToken: the token response had no or an empty access_token.
+	// ErrEmptyAccessToken: the token response had no or an empty
+	// access_token (matched for every token request of this package).
 	ErrEmptyAccessToken = errors.New("auth: token response has an empty access_token")
 )
-
-// TokenTypeError is returned when a token response names a token type other
-// than bearer. It matches ErrUnsupportedTokenType.
-type TokenTypeError struct {
-	// Type is the token_type the server sent.
-	Type string
-}
-
-// Error names the type.
-func (e *TokenTypeError) Error() string {
-	return fmt.Sprintf("auth: token type %q is not bearer", clip(e.Type, 64))
-}
-
-// Is matches ErrUnsupportedTokenType.
-func (e *TokenTypeError) Is(target error) bool { return target == ErrUnsupportedTokenType }
-
-// ConnectorStatusError is a non-2xx answer from the token endpoint. A 401
-// matches ErrInvalidCredentials and sdkerrors.ErrUnauthorized; every status
-// matches its sdkerrors sentinels (errors.Is).
-//
-// Its text (Error, every fmt verb, %#v, slog) gives the status, the OAuth
-// code and the size of the body, never the body itself.
-type ConnectorStatusError struct {
-	// StatusCode is the HTTP status.
-	StatusCode int
-	// Code is the OAuth "error" of the body, when there was one.
-	Code string
-	// Body is the start of the response body (at most 4 KiB), with the
-	// client secret replaced by "[redacted]" should the server echo it.
-	// It is never printed: read it yourself when you need it.
-	Body string
-}
-
-// Error gives the status, the OAuth code when present, or the size of the
-// body.
-func (e *ConnectorStatusError) Error() string {
-	s := fmt.Sprintf("auth: token endpoint answered %d %s", e.StatusCode, http.StatusText(e.StatusCode))
-	if e.StatusCode == http.StatusUnauthorized {
-		s = "auth: invalid client credentials (token endpoint answered 401)"
-	}
-	if e.Code != "" {
-		s += ": " + clip(e.Code, 100)
-	} else if e.Body != "" {
-		s += fmt.Sprintf(" (%d-byte body)", len(e.Body))
-	}
-	return s
-}
-
-// GoString gives the fields without the body, only its size.
-func (e *ConnectorStatusError) GoString() string {
-	return fmt.Sprintf("&auth.ConnectorStatusError{StatusCode:%d, Code:%q, Body:<%d bytes>}", e.StatusCode, clip(e.Code, 100), len(e.Body))
-}
-
-// Format prints Error for every verb, GoString for %#v.
-func (e *ConnectorStatusError) Format(f fmt.State, verb rune) {
-	if verb == 'v' && f.Flag('#') {
-		redact.Format(f, 's', e.GoString())
-		return
-	}
-	redact.Format(f, verb, e.Error())
-}
-
-// LogValue logs Error.
-func (e *ConnectorStatusError) LogValue() slog.Value { return redact.LogValue(e.Error()) }
-
-// Is matches ErrInvalidCredentials for 401 and the codes of
-// sdkerrors.InvalidClient, and the sdkerrors sentinels of the status.
-func (e *ConnectorStatusError) Is(target error) bool {
-	if target == ErrInvalidCredentials || target == sdkerrors.ErrUnauthorized {
-		if e.StatusCode == http.StatusUnauthorized || sdkerrors.InvalidClient(e.StatusCode, e.Code) {
-			return true
-		}
-	}
-	for _, s := range sdkerrors.Sentinels(e.StatusCode) {
-		if s == target {
-			return true
-		}
-	}
-	return false
-}
-
-// TransportError is returned when the token endpoint could not be reached
-// or its answer could not be read (connection refused, reset, timeout). It
-// wraps the net error; it also matches sdkerrors.ErrUnavailable, and
-// sdkerrors.ErrTimeout for timeouts.
-type TransportError struct {
-	// Err is the error of the HTTP client.
-	Err error
-}
-
-// Error wraps the cause.
-func (e *TransportError) Error() string { return "auth: token endpoint unreachable: " + e.Err.Error() }
-
-// Unwrap returns the cause.
-func (e *TransportError) Unwrap() error { return e.Err }
-
-// Is matches sdkerrors.ErrUnavailable, and sdkerrors.ErrTimeout for a
-// timeout.
-func (e *TransportError) Is(target error) bool {
-	switch target {
-	case sdkerrors.ErrUnavailable:
-		return true
-	case sdkerrors.ErrTimeout:
-		return isTimeout(e.Err)
-	}
-	return false
-}
 
 // ConnectorOption configures a Connector.
 type ConnectorOption func(*Connector)
@@ -160,7 +47,7 @@ func WithAccessTokenPath(path string) ConnectorOption {
 // WithScopes sets the scopes, sent space-joined as "scope" (omitted when
 // there are none).
 func WithScopes(scopes ...string) ConnectorOption {
-	return func(c *Connector) { c.scopes = append([]string(nil), scopes...) }
+	return func(c *Connector) { c.cc.Scopes = append([]string(nil), scopes...) }
 }
 
 // WithReuseMargin sets how long before its expiry the token stops being
@@ -172,7 +59,7 @@ func WithReuseMargin(d time.Duration) ConnectorOption {
 // WithConnectorHTTPClient sets the HTTP client for token requests (default
 // http.DefaultClient).
 func WithConnectorHTTPClient(hc *http.Client) ConnectorOption {
-	return func(c *Connector) { c.hc = hc }
+	return func(c *Connector) { c.cc.HTTPClient = hc }
 }
 
 // WithRawBasicAuth sends the client id and secret in HTTP Basic as they
@@ -202,37 +89,46 @@ func WithFakeToken(token string) ConnectorOption {
 // request, and the token is reused until 60 s before its expiry. Keep it in
 // your application's struct or pass it to whoever needs it; there is no
 // package-level instance.
+//
+// It is a ClientCredentials behind a Cache, with the checks above: the
+// answer must name the bearer token type and carry an access token, else
+// the error matches ErrMissingTokenType, ErrUnsupportedTokenType or
+// ErrEmptyAccessToken. Its failures are *TokenError values, like those of
+// every other token request of this package.
 type Connector struct {
 	host     string
-	clientID string
-	secret   Secret
 	path     string
-	scopes   []string
 	margin   time.Duration
-	hc       *http.Client
-	fake     Secret
 	rawBasic bool
+	fake     Secret
 	shared   SharedStore // WithConnectorShared (shared.go)
-
-	mu      sync.Mutex
-	tok     *oauth2.Token
-	dropped *oauth2.Token // the token Invalidate dropped: never taken back from a shared store
-	flight  *call
+	cc       ClientCredentials
+	cache    *Cache
 }
 
 // NewConnector returns a Connector for the token endpoint at host (a base
 // URL such as "https://id.example.com") with the client's id and secret.
 func NewConnector(host, clientID string, clientSecret Secret, opts ...ConnectorOption) *Connector {
 	c := &Connector{
-		host:     strings.TrimRight(host, "/"),
-		clientID: clientID,
-		secret:   clientSecret,
-		path:     DefaultAccessTokenPath,
-		margin:   DefaultConnectorMargin,
+		host:   strings.TrimRight(host, "/"),
+		path:   DefaultAccessTokenPath,
+		margin: DefaultConnectorMargin,
+		cc:     ClientCredentials{ClientAuth: ClientAuth{ClientID: clientID, ClientSecret: clientSecret, AuthMethod: ClientSecretBasic}, bearerOnly: true},
 	}
 	for _, o := range opts {
 		o(c)
 	}
+	c.cc.TokenURL = c.TokenURL()
+	if c.rawBasic {
+		c.cc.HTTPClient = rawBasicClient(c.cc.HTTPClient, clientID, clientSecret)
+	}
+	// The reuse margin is exact (not capped at a share of the lifetime)
+	// and there is no early refresh: the token is used until the margin.
+	copts := []CacheOption{WithEarlyRefresh(0, 0), func(cfg *cacheConfig) { cfg.margin, cfg.exactMargin = c.margin, true }}
+	if c.shared != nil {
+		copts = append(copts, SharedIn(c.shared))
+	}
+	c.cache = NewCache(&c.cc, copts...)
 	return c
 }
 
@@ -251,46 +147,7 @@ func (c *Connector) Token(ctx context.Context) (*oauth2.Token, error) {
 	if c.fake != "" {
 		return &oauth2.Token{AccessToken: c.fake.Reveal(), TokenType: "Bearer"}, nil
 	}
-	c.mu.Lock()
-	if t := c.tok; t != nil && (t.Expiry.IsZero() || time.Until(t.Expiry) > c.margin) {
-		c.mu.Unlock()
-		return t, nil
-	}
-	f := c.flight
-	if f == nil {
-		f = &call{done: make(chan struct{})}
-		c.flight = f
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DefaultRefreshTimeout)
-		base := c.tok
-		if base == nil {
-			base = c.dropped
-		}
-		go func() {
-			defer cancel()
-			var tok *oauth2.Token
-			var err error
-			if c.shared != nil {
-				tok, err = c.fetchShared(rctx, base)
-			} else {
-				tok, err = c.fetch(rctx)
-			}
-			c.mu.Lock()
-			if err == nil {
-				c.tok = tok
-			}
-			f.tok, f.err = tok, err
-			c.flight = nil
-			c.mu.Unlock()
-			close(f.done)
-		}()
-	}
-	c.mu.Unlock()
-	select {
-	case <-f.done:
-		return f.tok, f.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	return c.cache.TokenContext(ctx)
 }
 
 // AuthorizationHeader returns the value of the Authorization header:
@@ -317,13 +174,7 @@ func (s connectorSource) TokenContext(ctx context.Context) (*oauth2.Token, error
 }
 
 // Invalidate drops tok if it is still the Connector's token.
-func (c *Connector) Invalidate(tok *oauth2.Token) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if tok != nil && c.tok != nil && c.tok.AccessToken == tok.AccessToken {
-		c.tok, c.dropped = nil, c.tok
-	}
-}
+func (c *Connector) Invalidate(tok *oauth2.Token) { c.cache.Invalidate(tok) }
 
 // Invalidate passes on to the Connector.
 func (s connectorSource) Invalidate(tok *oauth2.Token) { s.c.Invalidate(tok) }
@@ -331,79 +182,48 @@ func (s connectorSource) Invalidate(tok *oauth2.Token) { s.c.Invalidate(tok) }
 // String describes the source without tokens or secrets.
 func (s connectorSource) String() string { return s.c.String() }
 
-// fetch makes one token request and checks the answer.
-func (c *Connector) fetch(ctx context.Context) (*oauth2.Token, error) {
-	form := url.Values{"grant_type": {"client_credentials"}}
-	if len(c.scopes) > 0 {
-		form.Set("scope", strings.Join(c.scopes, " "))
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.TokenURL(), strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, fmt.Errorf("auth: building token request: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	if c.rawBasic {
-		req.Header.Set("Authorization", basicAuth(c.clientID, c.secret.Reveal()))
-	} else {
-		req.Header.Set("Authorization", ClientBasicAuth(c.clientID, c.secret))
-	}
-	hc := c.hc
+// rawBasicClient is hc (nil: http.DefaultClient) sending the client id and
+// secret in HTTP Basic as they are (WithRawBasicAuth), in place of the
+// form-urlencoded ones x/oauth2 sets.
+func rawBasicClient(hc *http.Client, id string, secret Secret) *http.Client {
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	start := time.Now()
-	resp, err := hc.Do(req)
-	if err != nil {
-		return nil, &TransportError{Err: err}
+	c := *hc
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return nil, &TransportError{Err: err}
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := &ConnectorStatusError{StatusCode: resp.StatusCode}
-		var oe struct {
-			Error string `json:"error"`
-		}
-		if json.Unmarshal(body, &oe) == nil {
-			e.Code = oe.Error
-		}
-		if len(body) > maxErrorBody {
-			body = body[:maxErrorBody]
-		}
-		e.Body = string(body)
-		return nil, redact.ScrubError(e, append(redact.Basic(c.clientID, c.secret.Reveal()), c.secret.Reveal())...)
-	}
-	var tr struct {
-		AccessToken string      `json:"access_token"`
-		TokenType   string      `json:"token_type"`
-		ExpiresIn   json.Number `json:"expires_in"`
-		ExpiresAt   json.Number `json:"expires_at"`
-		Scope       string      `json:"scope"`
-		Refresh     string      `json:"refresh_token"`
-	}
-	if err := json.Unmarshal(body, &tr); err != nil {
-		return nil, fmt.Errorf("auth: token response is not JSON: %w", err)
-	}
+	c.Transport = rawBasic{base: base, value: basicAuth(id, secret.Reveal())}
+	return &c
+}
+
+// rawBasic replaces the Authorization header of the token request.
+type rawBasic struct {
+	base  http.RoundTripper
+	value string
+}
+
+// RoundTrip sends a copy of req with the raw Basic credentials.
+func (t rawBasic) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.Header.Set("Authorization", t.value)
+	return t.base.RoundTrip(r)
+}
+
+// checkBearer is the Connector's check of a token answer: it names the
+// bearer type (in any case) and holds an access token.
+func checkBearer(tok *oauth2.Token) error {
 	switch {
-	case tr.TokenType == "":
-		return nil, ErrMissingTokenType
-	case !strings.EqualFold(tr.TokenType, "bearer"):
-		return nil, &TokenTypeError{Type: tr.TokenType}
-	case tr.AccessToken == "":
-		return nil, ErrEmptyAccessToken
+	case tok.TokenType == "":
+		return ErrMissingTokenType
+	case !strings.EqualFold(tok.TokenType, "bearer"):
+		return fmt.Errorf("%w: %q", ErrUnsupportedTokenType, redact.Clip(tok.TokenType, 64))
+	case tok.AccessToken == "":
+		return ErrEmptyAccessToken
 	}
-	tok := &oauth2.Token{AccessToken: tr.AccessToken, TokenType: "Bearer", RefreshToken: tr.Refresh}
-	extra := map[string]any{}
-	if tr.ExpiresIn != "" {
-		extra["expires_in"] = tr.ExpiresIn
-	}
-	if tr.ExpiresAt != "" {
-		extra["expires_at"] = tr.ExpiresAt
-	}
-	return lifetime.FromResponse(tok.WithExtra(extra), start), nil
+	tok.TokenType = "Bearer"
+	return nil
 }
 
 // String describes the Connector without its secret or token.
@@ -416,7 +236,7 @@ func (c *Connector) String() string {
 		mode = ", fake"
 	}
 	return fmt.Sprintf("auth.Connector{TokenURL: %q, ClientID: %q, ClientSecret: %s, Scopes: %q%s}",
-		c.TokenURL(), c.clientID, redacted, c.scopes, mode)
+		c.TokenURL(), c.cc.ClientID, redacted, c.cc.Scopes, mode)
 }
 
 // GoString is String.

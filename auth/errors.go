@@ -1,9 +1,10 @@
 package auth
 
 import (
-	"context"
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"strings"
@@ -29,7 +30,10 @@ var ErrInvalidGrant = errors.New("auth: grant was refused (invalid_grant)")
 
 // TokenError is a failed token request: the server refused it with an RFC
 // 6749 error, answered with a non-2xx status, sent a response that is not
-// a token, or could not be reached.
+// a token, or could not be reached. Transport returns one whenever no
+// token could be had (the request is then not sent): the source's own, or
+// one with an empty Grant whose Err is what the source returned (a
+// SaveError, a context error, ...).
 //
 // errors.As reaches an *sdkerrors.OAuthError inside it when the server sent
 // an OAuth error, and errors.Is matches the sdkerrors sentinels of its status
@@ -75,20 +79,27 @@ func (e *TokenError) Error() string {
 	}
 	if e.Code != "" {
 		b.WriteString(": ")
-		b.WriteString(clip(e.Code, 100))
+		b.WriteString(redact.Clip(e.Code, 100))
 		if e.Description != "" {
 			b.WriteString(": ")
-			b.WriteString(clip(e.Description, 300))
+			b.WriteString(redact.Clip(e.Description, 300))
 		}
 	} else if e.Err != nil && e.StatusCode == 0 {
 		b.WriteString(": ")
-		b.WriteString(clip(e.Err.Error(), 500))
+		b.WriteString(redact.Clip(e.Err.Error(), 500))
 	}
 	return b.String()
 }
 
 // Unwrap returns the cause.
 func (e *TokenError) Unwrap() error { return e.Err }
+
+// RetryableError returns false: when Transport returns a TokenError the
+// request was not sent, and sending it again at once would only ask the
+// source again (a Cache backs off after a failed token request by
+// itself). The retry transport (package retry) reads this and ends the
+// call.
+func (e *TokenError) RetryableError() bool { return false }
 
 // Is matches the sentinels described on TokenError.
 func (e *TokenError) Is(target error) bool {
@@ -106,7 +117,7 @@ func (e *TokenError) Is(target error) bool {
 			return true
 		}
 	case sdkerrors.ErrTimeout:
-		if e.StatusCode == 0 && isTimeout(e.Err) {
+		if e.StatusCode == 0 && redact.IsTimeout(e.Err) {
 			return true
 		}
 	}
@@ -126,7 +137,7 @@ func (e *TokenError) invalidClient() bool {
 // GoString keeps %#v to the same safe facts as Error.
 func (e *TokenError) GoString() string {
 	return fmt.Sprintf("&auth.TokenError{Grant:%q, StatusCode:%d, Code:%q, Description:%q}",
-		e.Grant, e.StatusCode, clip(e.Code, 100), clip(e.Description, 300))
+		e.Grant, e.StatusCode, redact.Clip(e.Code, 100), redact.Clip(e.Description, 300))
 }
 
 // Format prints Error for every verb, GoString for %#v.
@@ -144,7 +155,7 @@ func (e *TokenError) LogValue() slog.Value {
 		slog.String("grant", e.Grant),
 		slog.Int("status", e.StatusCode),
 		slog.String("code", e.Code),
-		slog.String("description", clip(e.Description, 300)),
+		slog.String("description", redact.Clip(e.Description, 300)),
 	)
 }
 
@@ -157,19 +168,15 @@ func isConnError(err error) bool {
 	return false
 }
 
-func isTimeout(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// tokenError turns what x/oauth2 returned into a *TokenError. A
-// *oauth2.RetrieveError becomes an *sdkerrors.OAuthError cause (its body is
-// dropped: it is never printed); any other error is kept as the cause.
-// The secrets the request sent are scrubbed from everything kept.
-func tokenError(grant string, err error, secrets ...string) error {
+// NewTokenError turns the error of a token request made with x/oauth2 for
+// grant into a *TokenError: the one conversion of this module, for the
+// packages built on this one that call x/oauth2 themselves. A
+// *oauth2.RetrieveError with an OAuth error code becomes an
+// *sdkerrors.OAuthError cause, one without a code an *sdkerrors.APIError
+// (status, headers and the start of the body, never printed); any other
+// error is kept as the cause. The secrets the request sent are scrubbed
+// from everything kept. A nil err gives nil; a *TokenError is kept.
+func NewTokenError(grant string, err error, secrets ...string) error {
 	if err == nil {
 		return nil
 	}
@@ -189,11 +196,26 @@ func tokenError(grant string, err error, secrets ...string) error {
 		if e.Code != "" {
 			e.Err = &sdkerrors.OAuthError{StatusCode: e.StatusCode, Code: e.Code, Description: e.Description, URI: e.URI}
 		} else {
-			e.Err = &sdkerrors.APIError{API: "oauth2", Operation: grant, StatusCode: e.StatusCode}
+			e.Err = statusError(grant, re)
 		}
+	} else if err.Error() == missingAccessToken {
+		e.Err = ErrEmptyAccessToken
 	}
 	return redact.ScrubError(e, secrets...)
 }
 
-// clip shortens server text for one line of an error (see redact.Clip).
-func clip(s string, n int) string { return redact.Clip(s, n) }
+// missingAccessToken is the text of x/oauth2's error for an answer
+// without an access token.
+const missingAccessToken = "oauth2: server response missing access_token"
+
+// statusError is the *sdkerrors.APIError of a token endpoint's non-2xx
+// answer without an OAuth error code: status, headers and the start of
+// the body (never printed), as every API error of this module keeps them.
+func statusError(grant string, re *oauth2.RetrieveError) error {
+	if re.Response == nil {
+		return &sdkerrors.APIError{API: "oauth2", Operation: grant}
+	}
+	resp := *re.Response
+	resp.Body = io.NopCloser(bytes.NewReader(re.Body))
+	return sdkerrors.NewAPIError("oauth2", grant, &resp)
+}

@@ -16,11 +16,8 @@ import (
 // API's own origin.
 func ExampleNewCache() {
 	src := &auth.ClientCredentials{
-		TokenURL:     "https://id.example.com/oauth/token",
-		ClientID:     "my-client",
-		ClientSecret: auth.Secret(os.Getenv("CLIENT_SECRET")),
-		AuthMethod:   auth.ClientSecretBasic,
-		Scopes:       []string{"read"},
+		ClientAuth: auth.ClientAuth{TokenURL: "https://id.example.com/oauth/token", ClientID: "my-client", ClientSecret: auth.Secret(os.Getenv("CLIENT_SECRET")), AuthMethod: auth.ClientSecretBasic},
+		Scopes:     []string{"read"},
 	}
 	cache := auth.NewCache(src) // one per credential, shared by all callers
 	client := &http.Client{Transport: &auth.Transport{
@@ -64,10 +61,7 @@ func ExampleNewRefreshSource() {
 		},
 	}
 	src := auth.NewRefreshSource(auth.RefreshConfig{
-		TokenURL:     "https://id.example.com/oauth/token",
-		ClientID:     "my-client",
-		ClientSecret: auth.Secret(os.Getenv("CLIENT_SECRET")),
-		AuthMethod:   auth.ClientSecretPost,
+		ClientAuth: auth.ClientAuth{TokenURL: "https://id.example.com/oauth/token", ClientID: "my-client", ClientSecret: auth.Secret(os.Getenv("CLIENT_SECRET")), AuthMethod: auth.ClientSecretPost},
 	}, nil)
 	cache := auth.NewCache(src, auth.WithStore(store))
 	tok, err := cache.TokenContext(context.Background())

@@ -52,11 +52,11 @@ func TestInvalidCredentialsEachVendor(t *testing.T) {
 			tokenURL := srv.URL + "/oauth/token"
 			paths := map[string]func() error{
 				"ClientCredentials+Cache": func() error {
-					_, err := auth.NewCache(&auth.ClientCredentials{TokenURL: tokenURL, ClientID: "id", ClientSecret: "wrong"}).TokenContext(ctx)
+					_, err := auth.NewCache(&auth.ClientCredentials{ClientAuth: auth.ClientAuth{TokenURL: tokenURL, ClientID: "id", ClientSecret: "wrong"}}).TokenContext(ctx)
 					return err
 				},
 				"RefreshSource": func() error {
-					_, err := auth.NewRefreshSource(auth.RefreshConfig{TokenURL: tokenURL, ClientID: "id", ClientSecret: "wrong"},
+					_, err := auth.NewRefreshSource(auth.RefreshConfig{ClientAuth: auth.ClientAuth{TokenURL: tokenURL, ClientID: "id", ClientSecret: "wrong"}},
 						&oauth2.Token{RefreshToken: "rt"}).TokenContext(ctx)
 					return err
 				},

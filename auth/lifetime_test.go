@@ -80,8 +80,8 @@ func TestHugeLifetimeClientCredentialsAndRefresh(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s, hits := lifetimeServer(t, a[0], a[1])
 			sources := map[string]oauth2.TokenSource{
-				"client credentials": &ClientCredentials{TokenURL: s.URL, ClientID: "id", ClientSecret: "secret"},
-				"refresh": NewRefreshSource(RefreshConfig{TokenURL: s.URL, ClientID: "id", ClientSecret: "secret"},
+				"client credentials": &ClientCredentials{ClientAuth: ClientAuth{TokenURL: s.URL, ClientID: "id", ClientSecret: "secret"}},
+				"refresh": NewRefreshSource(RefreshConfig{ClientAuth: ClientAuth{TokenURL: s.URL, ClientID: "id", ClientSecret: "secret"}},
 					&oauth2.Token{RefreshToken: "rt0"}),
 			}
 			for sname, src := range sources {

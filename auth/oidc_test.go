@@ -25,13 +25,13 @@ func TestClientCredentialsAgainstProvider(t *testing.T) {
 		name string
 		src  *ClientCredentials
 	}{
-		{"client_secret_basic", &ClientCredentials{TokenURL: p.TokenURL, ClientID: "basic-client", ClientSecret: basicSecret, AuthMethod: ClientSecretBasic, Scopes: []string{"read"}}},
-		{"client_secret_post", &ClientCredentials{TokenURL: p.TokenURL, ClientID: "post-client", ClientSecret: postSecret, AuthMethod: ClientSecretPost}},
-		{"private_key_jwt RS256", &ClientCredentials{TokenURL: p.TokenURL, ClientID: "jwt-client", PrivateKey: &PrivateKey{Key: keys["rsa"], KeyID: "rsa"}}},
-		{"private_key_jwt PS384", &ClientCredentials{TokenURL: p.TokenURL, ClientID: "jwt-client", AuthMethod: PrivateKeyJWT, PrivateKey: &PrivateKey{Key: keys["rsa"], KeyID: "rsa", Algorithm: "PS384"}}},
-		{"private_key_jwt RS512", &ClientCredentials{TokenURL: p.TokenURL, ClientID: "jwt-client", PrivateKey: &PrivateKey{Key: keys["rsa"], KeyID: "rsa", Algorithm: "RS512"}}},
-		{"private_key_jwt ES256", &ClientCredentials{TokenURL: p.TokenURL, ClientID: "jwt-client", PrivateKey: &PrivateKey{Key: keys["p256"], KeyID: "p256"}}},
-		{"private_key_jwt ES384 aud=issuer", &ClientCredentials{TokenURL: p.TokenURL, ClientID: "jwt-client", AssertionAudience: p.Issuer, PrivateKey: &PrivateKey{Key: keys["p384"], KeyID: "p384"}}},
+		{"client_secret_basic", &ClientCredentials{ClientAuth: ClientAuth{TokenURL: p.TokenURL, ClientID: "basic-client", ClientSecret: basicSecret, AuthMethod: ClientSecretBasic}, Scopes: []string{"read"}}},
+		{"client_secret_post", &ClientCredentials{ClientAuth: ClientAuth{TokenURL: p.TokenURL, ClientID: "post-client", ClientSecret: postSecret, AuthMethod: ClientSecretPost}}},
+		{"private_key_jwt RS256", &ClientCredentials{ClientAuth: ClientAuth{TokenURL: p.TokenURL, ClientID: "jwt-client", PrivateKey: &PrivateKey{Key: keys["rsa"], KeyID: "rsa"}}}},
+		{"private_key_jwt PS384", &ClientCredentials{ClientAuth: ClientAuth{TokenURL: p.TokenURL, ClientID: "jwt-client", AuthMethod: PrivateKeyJWT, PrivateKey: &PrivateKey{Key: keys["rsa"], KeyID: "rsa", Algorithm: "PS384"}}}},
+		{"private_key_jwt RS512", &ClientCredentials{ClientAuth: ClientAuth{TokenURL: p.TokenURL, ClientID: "jwt-client", PrivateKey: &PrivateKey{Key: keys["rsa"], KeyID: "rsa", Algorithm: "RS512"}}}},
+		{"private_key_jwt ES256", &ClientCredentials{ClientAuth: ClientAuth{TokenURL: p.TokenURL, ClientID: "jwt-client", PrivateKey: &PrivateKey{Key: keys["p256"], KeyID: "p256"}}}},
+		{"private_key_jwt ES384 aud=issuer", &ClientCredentials{ClientAuth: ClientAuth{TokenURL: p.TokenURL, ClientID: "jwt-client", AssertionAudience: p.Issuer, PrivateKey: &PrivateKey{Key: keys["p384"], KeyID: "p384"}}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -49,7 +49,7 @@ func TestClientCredentialsAgainstProvider(t *testing.T) {
 	}
 
 	t.Run("resource gives a JWT with that audience", func(t *testing.T) {
-		src := &ClientCredentials{TokenURL: p.TokenURL, ClientID: "basic-client", ClientSecret: basicSecret, Scopes: []string{"read", "write"}, Resource: []string{apiResource}}
+		src := &ClientCredentials{ClientAuth: ClientAuth{TokenURL: p.TokenURL, ClientID: "basic-client", ClientSecret: basicSecret}, Scopes: []string{"read", "write"}, Resource: []string{apiResource}}
 		tok, err := src.TokenContext(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -71,7 +71,7 @@ func TestClientCredentialsAgainstProvider(t *testing.T) {
 	})
 
 	t.Run("assertions are fresh per request", func(t *testing.T) {
-		src := &ClientCredentials{TokenURL: p.TokenURL, ClientID: "jwt-client", PrivateKey: &PrivateKey{Key: keys["p256"], KeyID: "p256"}}
+		src := &ClientCredentials{ClientAuth: ClientAuth{TokenURL: p.TokenURL, ClientID: "jwt-client", PrivateKey: &PrivateKey{Key: keys["p256"], KeyID: "p256"}}}
 		for i := 0; i < 3; i++ { // the provider rejects a replayed jti
 			if _, err := src.TokenContext(ctx); err != nil {
 				t.Fatalf("request %d: %v", i, err)
@@ -80,7 +80,7 @@ func TestClientCredentialsAgainstProvider(t *testing.T) {
 	})
 
 	t.Run("wrong secret", func(t *testing.T) {
-		src := &ClientCredentials{TokenURL: p.TokenURL, ClientID: "basic-client", ClientSecret: "wrong", AuthMethod: ClientSecretBasic}
+		src := &ClientCredentials{ClientAuth: ClientAuth{TokenURL: p.TokenURL, ClientID: "basic-client", ClientSecret: "wrong", AuthMethod: ClientSecretBasic}}
 		_, err := src.TokenContext(ctx)
 		var te *TokenError
 		if !errors.As(err, &te) || te.Code != "invalid_client" || te.StatusCode != http.StatusUnauthorized {
@@ -100,7 +100,7 @@ func TestClientCredentialsAgainstProvider(t *testing.T) {
 
 	t.Run("wrong key", func(t *testing.T) {
 		other := testKeys()["p384"]
-		src := &ClientCredentials{TokenURL: p.TokenURL, ClientID: "jwt-client", PrivateKey: &PrivateKey{Key: other, KeyID: "p256"}}
+		src := &ClientCredentials{ClientAuth: ClientAuth{TokenURL: p.TokenURL, ClientID: "jwt-client", PrivateKey: &PrivateKey{Key: other, KeyID: "p256"}}}
 		_, err := src.TokenContext(ctx)
 		if !errors.Is(err, ErrInvalidCredentials) {
 			t.Fatalf("err = %v, want invalid client", err)
@@ -108,7 +108,7 @@ func TestClientCredentialsAgainstProvider(t *testing.T) {
 	})
 
 	t.Run("unknown resource", func(t *testing.T) {
-		src := &ClientCredentials{TokenURL: p.TokenURL, ClientID: "basic-client", ClientSecret: basicSecret, Resource: []string{"https://unknown.example.test"}}
+		src := &ClientCredentials{ClientAuth: ClientAuth{TokenURL: p.TokenURL, ClientID: "basic-client", ClientSecret: basicSecret}, Resource: []string{"https://unknown.example.test"}}
 		_, err := src.TokenContext(ctx)
 		var te *TokenError
 		if !errors.As(err, &te) || te.Code != "invalid_target" {
@@ -120,7 +120,7 @@ func TestClientCredentialsAgainstProvider(t *testing.T) {
 	})
 
 	t.Run("scope not allowed for the client", func(t *testing.T) {
-		src := &ClientCredentials{TokenURL: p.TokenURL, ClientID: "post-client", ClientSecret: postSecret, AuthMethod: ClientSecretPost, Scopes: []string{"write"}}
+		src := &ClientCredentials{ClientAuth: ClientAuth{TokenURL: p.TokenURL, ClientID: "post-client", ClientSecret: postSecret, AuthMethod: ClientSecretPost}, Scopes: []string{"write"}}
 		_, err := src.TokenContext(ctx)
 		var oe *sdkerrors.OAuthError
 		if !errors.As(err, &oe) || oe.Code != "invalid_scope" {
@@ -362,7 +362,7 @@ func TestOutageDuringRefresh(t *testing.T) {
 	p := startProvider(t, map[string]int{"ClientCredentials": 120})
 	ctx := context.Background()
 	var offset atomic.Int64
-	cache := NewCache(&ClientCredentials{TokenURL: p.TokenURL, ClientID: "basic-client", ClientSecret: basicSecret},
+	cache := NewCache(&ClientCredentials{ClientAuth: ClientAuth{TokenURL: p.TokenURL, ClientID: "basic-client", ClientSecret: basicSecret}},
 		WithBackoff(50*time.Millisecond, time.Second))
 	cache.cfg.now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
 

@@ -147,7 +147,7 @@ func appConfig(p *peers.OIDCProvider) *oauth2.Config {
 }
 
 func appRefreshConfig(p *peers.OIDCProvider) RefreshConfig {
-	return RefreshConfig{TokenURL: p.TokenURL, ClientID: "app", ClientSecret: appSecret, AuthMethod: ClientSecretBasic}
+	return RefreshConfig{ClientAuth: ClientAuth{TokenURL: p.TokenURL, ClientID: "app", ClientSecret: appSecret, AuthMethod: ClientSecretBasic}}
 }
 
 // expired returns a copy of tok that expired a minute ago.

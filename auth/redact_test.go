@@ -41,9 +41,9 @@ func TestRedaction(t *testing.T) {
 	}
 	fakeConn := NewConnector("http://127.0.0.1:1", "id", leakSecret, WithFakeToken(leakAccess))
 	conn := NewConnector("http://127.0.0.1:1", "id", leakSecret)
-	cc := ClientCredentials{TokenURL: "http://127.0.0.1:1/token", ClientID: "id", ClientSecret: leakSecret,
-		PrivateKey: &PrivateKey{Key: rsaKey, KeyID: "k"}, Params: map[string][]string{"x": {leakSecret}}}
-	rcfg := RefreshConfig{TokenURL: "http://127.0.0.1:1/token", ClientID: "id", ClientSecret: leakSecret, PrivateKey: &PrivateKey{Key: ecKey}}
+	cc := ClientCredentials{ClientAuth: ClientAuth{TokenURL: "http://127.0.0.1:1/token", ClientID: "id", ClientSecret: leakSecret, PrivateKey: &PrivateKey{Key: rsaKey, KeyID: "k"}},
+		Params: map[string][]string{"x": {leakSecret}}}
+	rcfg := RefreshConfig{ClientAuth: ClientAuth{TokenURL: "http://127.0.0.1:1/token", ClientID: "id", ClientSecret: leakSecret, PrivateKey: &PrivateKey{Key: ecKey}}}
 	rs := NewRefreshSource(rcfg, leakTok)
 
 	// Errors from servers that echo secrets in their bodies.
@@ -58,9 +58,9 @@ func TestRedaction(t *testing.T) {
 		fmt.Fprintf(w, "crash dump: %s %s", leakAccess, leakSecret)
 	}))
 	defer echo.Close()
-	_, jsonErr := (&ClientCredentials{TokenURL: echo.URL + "/json", ClientID: "id", ClientSecret: leakSecret}).TokenContext(ctx)
-	_, htmlErr := (&ClientCredentials{TokenURL: echo.URL + "/html", ClientID: "id", ClientSecret: leakSecret, AuthMethod: ClientSecretPost}).TokenContext(ctx)
-	_, refreshErr := NewRefreshSource(RefreshConfig{TokenURL: echo.URL + "/json", ClientID: "id", ClientSecret: leakSecret}, leakTok).Refresh(ctx, nil)
+	_, jsonErr := (&ClientCredentials{ClientAuth: ClientAuth{TokenURL: echo.URL + "/json", ClientID: "id", ClientSecret: leakSecret}}).TokenContext(ctx)
+	_, htmlErr := (&ClientCredentials{ClientAuth: ClientAuth{TokenURL: echo.URL + "/html", ClientID: "id", ClientSecret: leakSecret, AuthMethod: ClientSecretPost}}).TokenContext(ctx)
+	_, refreshErr := NewRefreshSource(RefreshConfig{ClientAuth: ClientAuth{TokenURL: echo.URL + "/json", ClientID: "id", ClientSecret: leakSecret}}, leakTok).Refresh(ctx, nil)
 	if jsonErr == nil || htmlErr == nil || refreshErr == nil {
 		t.Fatal("expected errors")
 	}
@@ -88,7 +88,6 @@ func TestRedaction(t *testing.T) {
 		"TokenError html":    htmlErr,
 		"TokenError refr":    refreshErr,
 		"SaveError":          saveErr,
-		"AuthError":          &Error{Err: jsonErr},
 	}
 	verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"}
 	for name, v := range values {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -37,27 +36,13 @@ const DefaultRefreshMargin = 10 * time.Second
 
 // RefreshConfig is how a RefreshSource reaches the token endpoint.
 type RefreshConfig struct {
-	// TokenURL is the token endpoint.
-	TokenURL string
-	// ClientID is the client's id.
-	ClientID string
-	// ClientSecret is used by ClientSecretBasic and ClientSecretPost.
-	ClientSecret Secret
-	// AuthMethod is the client authentication method. Empty means
-	// PrivateKeyJWT when PrivateKey is set, ClientSecretBasic otherwise.
-	AuthMethod AuthMethod
-	// PrivateKey signs the client assertion of PrivateKeyJWT.
-	PrivateKey *PrivateKey
-	// AssertionAudience is the "aud" of the client assertion; empty means
-	// TokenURL.
-	AssertionAudience string
+	// ClientAuth is the token endpoint, the client and how it
+	// authenticates there (its HTTPClient sends the token request).
+	ClientAuth
 	// Scopes, when set, are sent with the refresh request to narrow it.
 	Scopes []string
 	// Params are extra form parameters for the refresh request.
 	Params url.Values
-	// HTTPClient sends the token request; nil means the client x/oauth2
-	// finds in the context, or http.DefaultClient.
-	HTTPClient *http.Client
 	// Margin is how long before expiry TokenContext refreshes; 0 means
 	// DefaultRefreshMargin.
 	Margin time.Duration
@@ -144,7 +129,7 @@ func (s *RefreshSource) refresh(ctx context.Context, old *oauth2.Token) (*oauth2
 		return nil, &TokenError{Grant: grant, Err: ErrNoRefreshToken}
 	}
 	c := s.cfg
-	a := clientAuth{tokenURL: c.TokenURL, id: c.ClientID, secret: c.ClientSecret, method: c.AuthMethod, key: c.PrivateKey, aud: c.AssertionAudience}
+	a := c.ClientAuth
 	style, secret, authParams, err := a.prepare(time.Now())
 	if err != nil {
 		return nil, &TokenError{Grant: grant, Err: err}
@@ -177,7 +162,7 @@ func (s *RefreshSource) refresh(ctx context.Context, old *oauth2.Token) (*oauth2
 		tok, err = cc.Token(ctx)
 	}
 	if err != nil {
-		return nil, tokenError(grant, err, append(a.secrets(c.Params), old.RefreshToken, authParams.Get("client_assertion"))...)
+		return nil, NewTokenError(grant, err, append(a.secrets(c.Params), old.RefreshToken, authParams.Get("client_assertion"))...)
 	}
 	if tok.RefreshToken == "" {
 		tok.RefreshToken = old.RefreshToken

@@ -87,9 +87,9 @@ func TestTokenErrorScrubsEchoedSecrets(t *testing.T) {
 	tok := &oauth2.Token{AccessToken: "ACCESS-echo-11", RefreshToken: echoRefresh, Expiry: time.Now().Add(-time.Minute)}
 	var errs []error
 	for _, m := range []AuthMethod{ClientSecretBasic, ClientSecretPost} {
-		_, err := (&ClientCredentials{TokenURL: srv.URL, ClientID: "id", ClientSecret: echoSecret, AuthMethod: m}).TokenContext(ctx)
+		_, err := (&ClientCredentials{ClientAuth: ClientAuth{TokenURL: srv.URL, ClientID: "id", ClientSecret: echoSecret, AuthMethod: m}}).TokenContext(ctx)
 		errs = append(errs, err)
-		_, err = NewRefreshSource(RefreshConfig{TokenURL: srv.URL, ClientID: "id", ClientSecret: echoSecret, AuthMethod: m}, tok).Refresh(ctx, nil)
+		_, err = NewRefreshSource(RefreshConfig{ClientAuth: ClientAuth{TokenURL: srv.URL, ClientID: "id", ClientSecret: echoSecret, AuthMethod: m}}, tok).Refresh(ctx, nil)
 		errs = append(errs, err)
 	}
 	needles := []string{echoSecret, url.QueryEscape(echoSecret), echoRefresh}
@@ -111,10 +111,11 @@ func TestTokenErrorScrubsEchoedSecrets(t *testing.T) {
 	}
 }
 
-// TestConnectorStatusErrorKeepsBodyOut: a non-JSON error body is not
+// TestConnectorErrorKeepsBodyOut: a non-JSON error body (kept in
+// the *sdkerrors.APIError inside the *TokenError) is not
 // repeated by Error(), by any fmt verb (%#v included) or by slog; a secret
 // the server echoed is scrubbed from the Body field too.
-func TestConnectorStatusErrorKeepsBodyOut(t *testing.T) {
+func TestConnectorErrorKeepsBodyOut(t *testing.T) {
 	const dump = "stack trace: other-user-token-5f5f5f"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, p, _ := r.BasicAuth()
@@ -124,17 +125,17 @@ func TestConnectorStatusErrorKeepsBodyOut(t *testing.T) {
 	}))
 	defer srv.Close()
 	_, err := NewConnector(srv.URL, "id", echoSecret).Token(context.Background())
-	var se *ConnectorStatusError
+	var se *sdkerrors.APIError
 	if !errors.As(err, &se) || se.StatusCode != 500 {
 		t.Fatalf("err = %v", err)
 	}
-	if strings.Contains(se.Body, echoSecret) || !strings.Contains(se.Body, dump) {
+	if strings.Contains(string(se.Body), echoSecret) || !strings.Contains(string(se.Body), dump) {
 		t.Errorf("Body keeps the secret or lost the text: %.80q", se.Body)
 	}
 	if !errors.Is(err, sdkerrors.ErrServer) {
 		t.Errorf("errors.Is(err, ErrServer) = false")
 	}
-	redacttest.Check(t, "ConnectorStatusError", se, echoSecret)
+	redacttest.Check(t, "the APIError of a token answer", se, echoSecret)
 	for _, out := range []string{se.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), fmt.Sprintf("%q", err), logJSON(err), logText(err)} {
 		if strings.Contains(out, "other-user-token") || strings.Contains(out, "xxxxxxxx") {
 			t.Errorf("the body shows: %.300s", out)

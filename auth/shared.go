@@ -9,9 +9,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"golang.org/x/oauth2"
 )
@@ -137,7 +137,7 @@ func (c *Cache) obtainShared(ctx context.Context, base *oauth2.Token, invalid bo
 		if stored == nil && c.cfg.store != nil {
 			seed, err := c.cfg.store.Load(ctx)
 			if err != nil && !errors.Is(err, ErrNotStored) {
-				return nil, &StoreError{Err: err}
+				return nil, fmt.Errorf("auth: loading the stored token: %w", err)
 			}
 			stored = seed
 		}
@@ -174,23 +174,6 @@ func (c *Cache) obtainShared(ctx context.Context, base *oauth2.Token, invalid bo
 		return nil, saveErr
 	}
 	return tok, nil
-}
-
-// fetchShared is the Connector's token request with a
-// SharedStore (WithConnectorShared): the Cache's rule, under the lock of
-// the key a ClientCredentials with the same endpoint, client and scopes
-// has, so Connectors and Caches of one client share a token.
-func (c *Connector) fetchShared(ctx context.Context, base *oauth2.Token) (*oauth2.Token, error) {
-	scopes := slices.Clone(c.scopes)
-	slices.Sort(scopes)
-	sum := sha256.Sum256([]byte(keyOf("client_credentials", c.TokenURL(), c.clientID, "", "", strings.Join(scopes, " "))))
-	return c.shared.Update(ctx, hex.EncodeToString(sum[:]), func(ctx context.Context, stored *oauth2.Token) (*oauth2.Token, error) {
-		if stored != nil && stored.AccessToken != "" && (base == nil || stored.AccessToken != base.AccessToken) &&
-			(stored.Expiry.IsZero() || time.Until(stored.Expiry) > c.margin) {
-			return stored, nil
-		}
-		return c.fetch(ctx)
-	})
 }
 
 // WithConnectorShared makes the Connector share its token through store

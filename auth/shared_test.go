@@ -58,11 +58,11 @@ func TestSharedCachesAskOncePerToken(t *testing.T) {
 		fmt.Fprintf(w, `{"access_token":"tok-%d","token_type":"Bearer","expires_in":3600}`, n)
 	}))
 	defer srv.Close()
-	cc := &auth.ClientCredentials{TokenURL: srv.URL, ClientID: "app", ClientSecret: "s", Scopes: []string{"b", "a"}}
+	cc := &auth.ClientCredentials{ClientAuth: auth.ClientAuth{TokenURL: srv.URL, ClientID: "app", ClientSecret: "s"}, Scopes: []string{"b", "a"}}
 	store := &memShared{toks: map[string]*oauth2.Token{}}
 	ctx := context.Background()
 	a := auth.NewCache(cc, auth.SharedIn(store))
-	b := auth.NewCache(&auth.ClientCredentials{TokenURL: srv.URL, ClientID: "app", ClientSecret: "s", Scopes: []string{"a", "b"}}, auth.SharedIn(store))
+	b := auth.NewCache(&auth.ClientCredentials{ClientAuth: auth.ClientAuth{TokenURL: srv.URL, ClientID: "app", ClientSecret: "s"}, Scopes: []string{"a", "b"}}, auth.SharedIn(store))
 	ta, err := a.TokenContext(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +109,7 @@ func TestConnectorSharesWithCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cc := &auth.ClientCredentials{TokenURL: conn.TokenURL(), ClientID: "app", ClientSecret: "secret", Scopes: []string{"read"}}
+	cc := &auth.ClientCredentials{ClientAuth: auth.ClientAuth{TokenURL: conn.TokenURL(), ClientID: "app", ClientSecret: "secret"}, Scopes: []string{"read"}}
 	t2, err := auth.NewCache(cc, auth.SharedIn(store)).TokenContext(ctx)
 	if err != nil || t2.AccessToken != t1.AccessToken || requests.Load() != 1 {
 		t.Fatalf("Cache after Connector: %v, requests %d", err, requests.Load())
@@ -135,7 +135,7 @@ func TestSharedUserKeys(t *testing.T) {
 	}))
 	defer srv.Close()
 	ctx := context.Background()
-	cfg := auth.RefreshConfig{TokenURL: srv.URL, ClientID: "app", ClientSecret: "s"}
+	cfg := auth.RefreshConfig{ClientAuth: auth.ClientAuth{TokenURL: srv.URL, ClientID: "app", ClientSecret: "s"}}
 	store := &memShared{toks: map[string]*oauth2.Token{}}
 	if _, err := auth.NewCache(auth.NewRefreshSource(cfg, nil), auth.SharedIn(store)).TokenContext(ctx); !errors.Is(err, auth.ErrNoSharedKey) {
 		t.Fatalf("no user: err = %v, want ErrNoSharedKey", err)

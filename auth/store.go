@@ -53,18 +53,6 @@ func (e *SaveError) Error() string {
 // Unwrap returns the store's or the hook's error.
 func (e *SaveError) Unwrap() error { return e.Err }
 
-// StoreError is returned when Store.Load fails (other than ErrNotStored).
-type StoreError struct {
-	// Err is what Load returned.
-	Err error
-}
-
-// Error says that loading failed.
-func (e *StoreError) Error() string { return fmt.Sprintf("auth: loading the stored token: %v", e.Err) }
-
-// Unwrap returns the store's error.
-func (e *StoreError) Unwrap() error { return e.Err }
-
 // MemoryStore is a Store in memory, safe for concurrent use. It keeps its
 // own copy of the token.
 type MemoryStore struct {

@@ -2,8 +2,6 @@ package auth
 
 import (
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -67,25 +65,6 @@ func OriginOf(raw string) string {
 func origin(u *url.URL) string {
 	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
 }
-
-// Error is returned by Transport when no token could be had: the request is
-// not sent, and the retry transport does not send it again (see
-// RetryableError).
-type Error struct {
-	Err error
-}
-
-// Error says no token could be had, and why.
-func (e *Error) Error() string { return fmt.Sprintf("auth: getting a token: %v", e.Err) }
-
-// Unwrap returns the source's error.
-func (e *Error) Unwrap() error { return e.Err }
-
-// RetryableError returns false: the request was not sent, and sending it
-// again at once would only ask the source again. A Cache backs off after a
-// failed token request by itself. The retry transport (package retry)
-// reads this and ends the call.
-func (e *Error) RetryableError() bool { return false }
 
 // Invalidator is implemented by sources that can drop a token the server
 // refused (Cache, Fake). Transport uses it to retry once after a 401.
@@ -161,7 +140,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		r2.Body = body
 	}
-	drain(resp)
+	redact.Drain(resp.Body)
 	resp, err = base.RoundTrip(r2)
 	redact.ScrubResponse(resp, tok.AccessToken, tok2.AccessToken)
 	return resp, err
@@ -191,16 +170,21 @@ func (t *Transport) CloseIdleConnections() {
 	}
 }
 
-// token asks the source for a token with the request's context.
+// token asks the source for a token with the request's context. A
+// failure is a *TokenError: the source's own, or one wrapping what the
+// source returned.
 func (t *Transport) token(req *http.Request) (*oauth2.Token, error) {
 	tok, err := TokenContext(req.Context(), t.Source)
-	if err != nil {
-		return nil, &Error{Err: err}
+	if err == nil && (tok == nil || tok.AccessToken == "") {
+		err = errors.New("auth: source returned an empty token")
 	}
-	if tok == nil || tok.AccessToken == "" {
-		return nil, &Error{Err: errors.New("source returned an empty token")}
+	if err == nil {
+		return tok, nil
 	}
-	return tok, nil
+	if te, ok := err.(*TokenError); ok {
+		return nil, te
+	}
+	return nil, &TokenError{Err: err}
 }
 
 // authorized is a shallow copy of req with its own header map carrying tok.
@@ -251,13 +235,6 @@ func sameOrigin(u *url.URL, want string) bool {
 // replayable reports whether req's body can be sent a second time.
 func replayable(req *http.Request) bool {
 	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
-}
-
-// drain reads a little of resp's body so the connection can be reused, and
-// closes it.
-func drain(resp *http.Response) {
-	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
-	resp.Body.Close()
 }
 
 // HTTPClient returns an *http.Client whose Transport adds ts's token to

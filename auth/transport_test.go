@@ -68,8 +68,8 @@ func TestTransportNoTokenDoesNotSend(t *testing.T) {
 	boom := errors.New("boom")
 	hc := HTTPClient(Func(func(context.Context) (*oauth2.Token, error) { return nil, boom }), srv.URL, nil)
 	_, err := hc.Get(srv.URL)
-	var ae *Error
-	if !errors.As(err, &ae) || !errors.Is(err, boom) || hits.Load() != 0 {
+	var te *TokenError
+	if !errors.As(err, &te) || !errors.Is(err, boom) || hits.Load() != 0 {
 		t.Fatalf("err %v, hits %d", err, hits.Load())
 	}
 }

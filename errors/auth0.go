@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // Auth0Error is an error body of the Auth0 Management API v2:
@@ -31,16 +33,16 @@ type Auth0Error struct {
 func (e *Auth0Error) Error() string {
 	var b strings.Builder
 	b.WriteString("auth0 management error")
-	if c := clean(e.ErrorCode, 100); c != "" {
+	if c := redact.Clip(e.ErrorCode, 100); c != "" {
 		b.WriteString(" ")
 		b.WriteString(c)
 	}
 	b.WriteString(" (")
 	b.WriteString(statusText(e.StatusCode))
 	b.WriteString(")")
-	msg := clean(e.Message, maxMessage)
+	msg := redact.Clip(e.Message, maxMessage)
 	if msg == "" {
-		msg = clean(e.Err, 100)
+		msg = redact.Clip(e.Err, 100)
 	}
 	if msg != "" {
 		b.WriteString(": ")
@@ -68,7 +70,7 @@ func (e *Auth0Error) GoString() string {
 		return "(*errors.Auth0Error)(nil)"
 	}
 	return fmt.Sprintf("&errors.Auth0Error{StatusCode:%d, Err:%q, Message:%q, ErrorCode:%q}",
-		e.StatusCode, clean(e.Err, 100), clean(e.Message, maxMessage), clean(e.ErrorCode, 100))
+		e.StatusCode, redact.Clip(e.Err, 100), redact.Clip(e.Message, maxMessage), redact.Clip(e.ErrorCode, 100))
 }
 
 // DecodeAuth0 decodes an error of the Auth0 Management API. Detail always

@@ -11,7 +11,7 @@ import (
 
 // ErrMFARequired matches an Auth0 Authentication API error whose code is
 // "mfa_required": the user must pass a second factor. Reach the
-// *MFARequiredError with errors.As to continue with its MFA token.
+// *Auth0AuthError with errors.As to continue with its MFAToken.
 var ErrMFARequired = stderrors.New("multi-factor authentication required")
 
 // Auth0AuthError is an error body of the Auth0 Authentication API (the
@@ -23,8 +23,8 @@ var ErrMFARequired = stderrors.New("multi-factor authentication required")
 //	{"code": "invalid_password", "description": "...", "name": "PasswordStrengthError"}
 //
 // Reach it from an *APIError with errors.As. It unwraps to the same error
-// as an *OAuthError, and to an *MFARequiredError when Code is
-// "mfa_required".
+// as an *OAuthError. For Code "mfa_required" it matches ErrMFARequired and
+// carries the MFA token, which no fmt verb, slog or encoding/json shows.
 type Auth0AuthError struct {
 	// StatusCode is the HTTP status of the response.
 	StatusCode int
@@ -40,8 +40,11 @@ type Auth0AuthError struct {
 	Name string
 	// URI is "error_uri", when sent.
 	URI string
-	// MFA is set when Code is "mfa_required".
-	MFA *MFARequiredError
+	// MFAToken is the "mfa_token" of an "mfa_required" answer: it
+	// authenticates the follow-up calls (/mfa/challenge, /mfa/associate,
+	// the mfa-otp, mfa-oob and mfa-recovery-code grants). It is a
+	// credential and is never printed.
+	MFAToken string
 }
 
 // Error returns the code, status and description in one line.
@@ -55,20 +58,42 @@ func (e *Auth0AuthError) GoString() string {
 	if e == nil {
 		return "(*errors.Auth0AuthError)(nil)"
 	}
-	mfa := "nil"
-	if e.MFA != nil {
-		mfa = e.MFA.GoString()
+	mfa := "<empty>"
+	if e.MFAToken != "" {
+		mfa = redact.Placeholder
 	}
-	return fmt.Sprintf("&errors.Auth0AuthError{StatusCode:%d, Code:%q, Description:%q, Name:%q, URI:%q, MFA:%s}",
-		e.StatusCode, clean(e.Code, 100), clean(e.Description, maxMessage), clean(e.Name, 100),
-		clean(scrubURL(e.URI), 512), mfa)
+	return fmt.Sprintf("&errors.Auth0AuthError{StatusCode:%d, Code:%q, Description:%q, Name:%q, URI:%q, MFAToken:%s}",
+		e.StatusCode, redact.Clip(e.Code, 100), redact.Clip(e.Description, maxMessage), redact.Clip(e.Name, 100),
+		redact.Clip(redact.URL(e.URI), 512), mfa)
 }
+
+// Format prints Error for every verb and GoString for %#v, so the MFA
+// token stays hidden whatever the verb, for a value or a pointer.
+func (e Auth0AuthError) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		redact.Format(f, 's', (&e).GoString())
+		return
+	}
+	redact.Format(f, verb, (&e).Error())
+}
+
+// LogValue keeps the MFA token out of slog output.
+func (e *Auth0AuthError) LogValue() slog.Value {
+	if e == nil {
+		return slog.StringValue("<nil>")
+	}
+	return redact.LogValue(e.Error())
+}
+
+// MarshalJSON writes Error, so encoding/json (and slog's JSON handler,
+// for a nested error) never shows the MFA token either.
+func (e Auth0AuthError) MarshalJSON() ([]byte, error) { return redact.JSON((&e).Error()) }
 
 // Is reports whether target is a sentinel of e's status code, or
 // ErrMFARequired for an "mfa_required" error.
 func (e *Auth0AuthError) Is(target error) bool {
 	if target == ErrMFARequired {
-		return e.MFA != nil
+		return e.Code == "mfa_required"
 	}
 	for _, s := range Sentinels(e.StatusCode) {
 		if s == target {
@@ -78,63 +103,18 @@ func (e *Auth0AuthError) Is(target error) bool {
 	return false
 }
 
-// Unwrap returns the error as an *OAuthError (so code written for any
-// OAuth server finds it) and the *MFARequiredError when there is one.
-func (e *Auth0AuthError) Unwrap() []error {
-	errs := []error{&OAuthError{StatusCode: e.StatusCode, Code: e.Code, Description: e.Description, URI: e.URI}}
-	if e.MFA != nil {
-		errs = append(errs, e.MFA)
-	}
-	return errs
+// Unwrap returns the error as an *OAuthError, so code written for any
+// OAuth server finds it.
+func (e *Auth0AuthError) Unwrap() error {
+	return &OAuthError{StatusCode: e.StatusCode, Code: e.Code, Description: e.Description, URI: e.URI}
 }
-
-// MFARequiredError is the "mfa_required" answer of Auth0's token endpoint.
-// MFAToken authenticates the follow-up calls (/mfa/challenge,
-// /mfa/associate, the mfa-otp, mfa-oob and mfa-recovery-code grants). The
-// token is a credential: Error, GoString and the fmt verbs never show it.
-type MFARequiredError struct {
-	// MFAToken is the "mfa_token" of the response.
-	MFAToken string
-}
-
-// Error says a second factor is required.
-func (e *MFARequiredError) Error() string { return "auth0: multi-factor authentication required" }
-
-// Is matches ErrMFARequired.
-func (e *MFARequiredError) Is(target error) bool { return target == ErrMFARequired }
-
-// GoString hides the token.
-func (e MFARequiredError) GoString() string {
-	tok := "<empty>"
-	if e.MFAToken != "" {
-		tok = redact.Placeholder
-	}
-	return "&errors.MFARequiredError{MFAToken:" + tok + "}"
-}
-
-// Format prints Error for %v and %s and GoString for %#v, so the token
-// stays hidden whatever the verb, for a value or a pointer.
-func (e MFARequiredError) Format(f fmt.State, verb rune) {
-	if verb == 'v' && f.Flag('#') {
-		redact.Format(f, 's', e.GoString())
-		return
-	}
-	redact.Format(f, verb, (&e).Error())
-}
-
-// LogValue keeps the token out of slog output.
-func (e *MFARequiredError) LogValue() slog.Value { return redact.LogValue(e.Error()) }
-
-// MarshalJSON writes Error, so encoding/json (and slog's JSON handler,
-// for a nested error) never shows the token either.
-func (e MFARequiredError) MarshalJSON() ([]byte, error) { return redact.JSON((&e).Error()) }
 
 // DecodeAuth0Auth decodes an error of the Auth0 Authentication API. The
 // OAuth shape ({"error", "error_description", "error_uri"}) and Auth0's own
 // ({"code", "description", "name"}; "error" may then be absent or hold
 // the same code) both fill Code and Message and make Detail an
 // *Auth0AuthError; an "mfa_required" error also carries the "mfa_token"
-// as an *MFARequiredError. Without either shape the Bearer challenge of a
+// (Auth0AuthError.MFAToken). Without either shape the Bearer challenge of a
 // 401 (/userinfo) is tried, then DecodeGeneric. The status decides the
 // sentinels (ErrBadRequest, ErrUnauthorized, ErrForbidden, ErrNotFound,
 // ErrRateLimited with the X-RateLimit-Reset time, ErrServer, ...). It
@@ -188,7 +168,7 @@ func auth0AuthFromBody(e *APIError) *Auth0AuthError {
 		URI:         obj.str("error_uri"),
 	}
 	if code == "mfa_required" {
-		ae.MFA = &MFARequiredError{MFAToken: obj.str("mfa_token")}
+		ae.MFAToken = obj.str("mfa_token")
 	}
 	return ae
 }
@@ -208,5 +188,5 @@ func auth0Description(obj object) string {
 	if s == "null" {
 		return ""
 	}
-	return clean(s, 4*maxMessage)
+	return redact.Clip(s, 4*maxMessage)
 }

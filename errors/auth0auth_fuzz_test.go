@@ -45,10 +45,10 @@ func FuzzDecodeAuth0Auth(f *testing.F) {
 		if !strings.Contains(msg, fmt.Sprint(status)) || strings.ContainsAny(msg, "\r\n") || strings.Contains(msg, "SECRET") {
 			t.Fatalf("Error() = %q", msg)
 		}
-		var mfa *sdkerrors.MFARequiredError
+		var mfa *sdkerrors.Auth0AuthError
 		if errors.As(err, &mfa) && mfa.MFAToken != "" {
-			out := fmt.Sprintf("%v|%s|%+v|%#v", mfa, mfa, mfa, mfa)
-			safe := "auth0: multi-factor authentication required|&errors.MFARequiredError{MFAToken:[redacted]}"
+			out := fmt.Sprintf("%v|%s|%+v|%#v|%d", mfa, mfa, mfa, mfa, *mfa)
+			safe := "&errors.Auth0AuthError{MFAToken:[redacted]} " + mfa.Error()
 			if strings.Contains(out, mfa.MFAToken) && !strings.Contains(safe, mfa.MFAToken) {
 				t.Fatalf("mfa token printed: %s", out)
 			}

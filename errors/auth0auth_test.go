@@ -71,9 +71,9 @@ func TestDecodeAuth0AuthMFARequired(t *testing.T) {
 	if !errors.Is(err, sdkerrors.ErrMFARequired) || !errors.Is(err, sdkerrors.ErrForbidden) {
 		t.Fatalf("sentinels: %v", err)
 	}
-	var mfa *sdkerrors.MFARequiredError
+	var mfa *sdkerrors.Auth0AuthError
 	if !errors.As(err, &mfa) || mfa.MFAToken != secret {
-		t.Fatalf("MFARequiredError: %#v", mfa)
+		t.Fatalf("Auth0AuthError: %#v", mfa)
 	}
 	for _, s := range []string{fmt.Sprint(err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), fmt.Sprintf("%v %s %#v", mfa, mfa, mfa)} {
 		if strings.Contains(s, secret) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // AuthleteResult is the detail of an error from the Authlete API: the
@@ -25,7 +27,7 @@ type AuthleteResult struct {
 func (e *AuthleteResult) Error() string {
 	var b strings.Builder
 	b.WriteString("authlete")
-	code := clean(e.ResultCode, 100)
+	code := redact.Clip(e.ResultCode, 100)
 	if code != "" {
 		b.WriteString(" ")
 		b.WriteString(code)
@@ -33,7 +35,7 @@ func (e *AuthleteResult) Error() string {
 	b.WriteString(" (")
 	b.WriteString(statusText(e.StatusCode))
 	b.WriteString(")")
-	if msg := clean(e.ResultMessage, maxMessage); msg != "" {
+	if msg := redact.Clip(e.ResultMessage, maxMessage); msg != "" {
 		b.WriteString(": ")
 		b.WriteString(msg)
 	}
@@ -48,7 +50,7 @@ func (e *AuthleteResult) GoString() string {
 		return "(*errors.AuthleteResult)(nil)"
 	}
 	return fmt.Sprintf("&errors.AuthleteResult{StatusCode:%d, ResultCode:%q, ResultMessage:%q}",
-		e.StatusCode, clean(e.ResultCode, 100), clean(e.ResultMessage, maxMessage))
+		e.StatusCode, redact.Clip(e.ResultCode, 100), redact.Clip(e.ResultMessage, maxMessage))
 }
 
 // Is reports whether target is one of the sentinels of e's status code (see

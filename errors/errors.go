@@ -144,7 +144,7 @@ func newAPIError(api, operation string, resp *http.Response, now time.Time) *API
 	if req := resp.Request; req != nil {
 		e.Method = req.Method
 		if req.URL != nil {
-			e.URL = safeURL(req.URL)
+			e.URL = redact.SafeURL(req.URL)
 		}
 	}
 	e.ContentType = strings.TrimSpace(e.Header.Get("Content-Type"))
@@ -187,16 +187,16 @@ func newAPIError(api, operation string, resp *http.Response, now time.Time) *API
 // gave neither.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	if p := joinNonEmpty(" ", clean(e.API, 64), clean(e.Operation, 128)); p != "" {
+	if p := joinNonEmpty(" ", redact.Clip(e.API, 64), redact.Clip(e.Operation, 128)); p != "" {
 		b.WriteString(p)
 		b.WriteString(": ")
 	}
-	if p := joinNonEmpty(" ", clean(e.Method, 16), clean(scrubURL(e.URL), 512)); p != "" {
+	if p := joinNonEmpty(" ", redact.Clip(e.Method, 16), redact.Clip(redact.URL(e.URL), 512)); p != "" {
 		b.WriteString(p)
 		b.WriteString(": ")
 	}
 	b.WriteString(statusText(e.StatusCode))
-	code, msg := clean(e.Code, 100), clean(e.Message, maxMessage)
+	code, msg := redact.Clip(e.Code, 100), redact.Clip(e.Message, maxMessage)
 	if code != "" || msg != "" {
 		if code != "" {
 			b.WriteString(": ")
@@ -211,7 +211,7 @@ func (e *APIError) Error() string {
 		b.WriteString(describeBody(e.ContentType, e.Body, e.Truncated))
 		b.WriteString(")")
 	}
-	if id := clean(e.RequestID, 64); id != "" {
+	if id := redact.Clip(e.RequestID, 64); id != "" {
 		b.WriteString(" [request id ")
 		b.WriteString(id)
 		b.WriteString("]")
@@ -226,9 +226,9 @@ func (e *APIError) GoString() string {
 		return "(*errors.APIError)(nil)"
 	}
 	return fmt.Sprintf("&errors.APIError{API:%q, Operation:%q, Method:%q, URL:%q, StatusCode:%d, ContentType:%q, RequestID:%q, Code:%q, Message:%q, Header:<%d keys>, Body:<%d bytes>, Truncated:%t, Detail:%s, RateLimit:%s}",
-		clean(e.API, 64), clean(e.Operation, 128), clean(e.Method, 16), clean(scrubURL(e.URL), 512),
-		e.StatusCode, clean(e.ContentType, 100), clean(e.RequestID, 64), clean(e.Code, 100),
-		clean(e.Message, maxMessage), len(e.Header), len(e.Body), e.Truncated,
+		redact.Clip(e.API, 64), redact.Clip(e.Operation, 128), redact.Clip(e.Method, 16), redact.Clip(redact.URL(e.URL), 512),
+		e.StatusCode, redact.Clip(e.ContentType, 100), redact.Clip(e.RequestID, 64), redact.Clip(e.Code, 100),
+		redact.Clip(e.Message, maxMessage), len(e.Header), len(e.Body), e.Truncated,
 		typeName(e.Detail), typeName(e.RateLimit))
 }
 

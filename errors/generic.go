@@ -6,6 +6,8 @@ import (
 	stderrors "errors"
 	"strconv"
 	"strings"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // errNilAPIError is what a decoder returns when it is handed a nil *APIError.
@@ -48,7 +50,7 @@ func DecodeGeneric(e *APIError) error {
 		return e
 	}
 	if mediaType(e.ContentType) == "text/plain" && len(e.Body) > 0 {
-		setIfEmpty(&e.Message, clean(string(e.Body), 4*maxMessage))
+		setIfEmpty(&e.Message, redact.Clip(string(e.Body), 4*maxMessage))
 	}
 	return e
 }
@@ -323,7 +325,7 @@ func codeLike(s string) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !(isNameByte(c) || c == '.' || c == ':') {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_-.:", c) >= 0) {
 			return false
 		}
 	}

@@ -32,11 +32,11 @@ func (e *NexaasError) Error() string {
 	b.WriteString(statusText(e.StatusCode))
 	b.WriteString(")")
 	if e.OAuth != nil {
-		if c := clean(e.OAuth.Code, 100); c != "" {
+		if c := redact.Clip(e.OAuth.Code, 100); c != "" {
 			b.WriteString(": ")
 			b.WriteString(c)
 		}
-		if d := clean(e.OAuth.Description, maxMessage); d != "" {
+		if d := redact.Clip(e.OAuth.Description, maxMessage); d != "" {
 			b.WriteString(": ")
 			b.WriteString(d)
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // ErrInvalidCredentials matches an error that says a token endpoint refused
@@ -59,7 +61,7 @@ func (e *OAuthError) Error() string {
 func codedError(kind, code string, status int, description string) string {
 	var b strings.Builder
 	b.WriteString(kind)
-	if c := clean(code, 100); c != "" {
+	if c := redact.Clip(code, 100); c != "" {
 		b.WriteString(" ")
 		b.WriteString(c)
 	}
@@ -68,7 +70,7 @@ func codedError(kind, code string, status int, description string) string {
 		b.WriteString(statusText(status))
 		b.WriteString(")")
 	}
-	if d := clean(description, maxMessage); d != "" {
+	if d := redact.Clip(description, maxMessage); d != "" {
 		b.WriteString(": ")
 		b.WriteString(d)
 	}
@@ -82,7 +84,7 @@ func (e *OAuthError) GoString() string {
 		return "(*errors.OAuthError)(nil)"
 	}
 	return fmt.Sprintf("&errors.OAuthError{StatusCode:%d, Code:%q, Description:%q, URI:%q}",
-		e.StatusCode, clean(e.Code, 100), clean(e.Description, maxMessage), clean(scrubURL(e.URI), 512))
+		e.StatusCode, redact.Clip(e.Code, 100), redact.Clip(e.Description, maxMessage), redact.Clip(redact.URL(e.URI), 512))
 }
 
 // Is reports whether target is one of the sentinels of e's status code (see

@@ -1,7 +1,6 @@
 package errors
 
 import (
-	"context"
 	stderrors "errors"
 	"fmt"
 	"net"
@@ -58,13 +57,13 @@ func NewDecodeError(api, operation string, resp *http.Response, body []byte, err
 // Error describes the failure in one line.
 func (e *DecodeError) Error() string {
 	var b strings.Builder
-	if p := joinNonEmpty(" ", clean(e.API, 64), clean(e.Operation, 128)); p != "" {
+	if p := joinNonEmpty(" ", redact.Clip(e.API, 64), redact.Clip(e.Operation, 128)); p != "" {
 		b.WriteString(p)
 		b.WriteString(": ")
 	}
 	b.WriteString("cannot decode ")
 	if e.Path != "" {
-		b.WriteString(clean(e.Path, 200))
+		b.WriteString(redact.Clip(e.Path, 200))
 		b.WriteString(" in ")
 	}
 	b.WriteString(statusText(e.StatusCode))
@@ -73,7 +72,7 @@ func (e *DecodeError) Error() string {
 	b.WriteString(")")
 	if e.Err != nil {
 		b.WriteString(": ")
-		b.WriteString(clean(e.Err.Error(), 500))
+		b.WriteString(redact.Clip(e.Err.Error(), 500))
 	}
 	return b.String()
 }
@@ -87,7 +86,7 @@ func (e *DecodeError) GoString() string {
 		return "(*errors.DecodeError)(nil)"
 	}
 	return fmt.Sprintf("&errors.DecodeError{API:%q, Operation:%q, StatusCode:%d, ContentType:%q, Body:<%d bytes>, Err:%s}",
-		clean(e.API, 64), clean(e.Operation, 128), e.StatusCode, clean(e.ContentType, 100), len(e.Body), typeName(e.Err))
+		redact.Clip(e.API, 64), redact.Clip(e.Operation, 128), e.StatusCode, redact.Clip(e.ContentType, 100), len(e.Body), typeName(e.Err))
 }
 
 // Format prints Error for every verb and GoString for %#v.
@@ -118,11 +117,11 @@ type RequestError struct {
 // scheme://host/path.
 func (e *RequestError) Error() string {
 	var b strings.Builder
-	if p := joinNonEmpty(" ", clean(e.API, 64), clean(e.Operation, 128)); p != "" {
+	if p := joinNonEmpty(" ", redact.Clip(e.API, 64), redact.Clip(e.Operation, 128)); p != "" {
 		b.WriteString(p)
 		b.WriteString(": ")
 	}
-	if p := joinNonEmpty(" ", clean(e.Method, 16), clean(scrubURL(e.URL), 512)); p != "" {
+	if p := joinNonEmpty(" ", redact.Clip(e.Method, 16), redact.Clip(redact.URL(e.URL), 512)); p != "" {
 		b.WriteString(p)
 		b.WriteString(": ")
 	}
@@ -135,7 +134,7 @@ func (e *RequestError) cause() string {
 	err := e.Err
 	if ue, ok := err.(*url.Error); ok {
 		if ue.Err == nil {
-			return clean(ue.Op+" failed", 100)
+			return redact.Clip(ue.Op+" failed", 100)
 		}
 		err = ue.Err
 	}
@@ -146,24 +145,53 @@ func (e *RequestError) cause() string {
 	// Wrapped *url.Errors deeper in the chain quote their URL: cut it.
 	var ue *url.Error
 	if stderrors.As(err, &ue) && ue.URL != "" {
-		msg = strings.ReplaceAll(msg, ue.URL, scrubURL(ue.URL))
+		msg = strings.ReplaceAll(msg, ue.URL, redact.URL(ue.URL))
 	}
 	if e.URL != "" {
-		msg = strings.ReplaceAll(msg, e.URL, scrubURL(e.URL))
+		msg = strings.ReplaceAll(msg, e.URL, redact.URL(e.URL))
 	}
-	if msg = clean(msg, 500); msg == "" {
+	if msg = redact.Clip(msg, 500); msg == "" {
 		return "request failed"
 	}
 	return msg
 }
 
-// Unwrap returns Err.
-func (e *RequestError) Unwrap() error { return e.Err }
+// Unwrap returns Err, or the error inside Err when Err is a *url.Error:
+// its method and URL are the RequestError's own, so the cause sits one
+// step below the RequestError. errors.As still finds the *url.Error (see
+// As).
+func (e *RequestError) Unwrap() error {
+	if ue, ok := e.Err.(*url.Error); ok && ue.Err != nil {
+		return ue.Err
+	}
+	return e.Err
+}
+
+// As sets target to the *url.Error that Unwrap steps over, for targets of
+// type **url.Error and *net.Error (a *url.Error is a net.Error).
+func (e *RequestError) As(target any) bool {
+	ue, ok := e.Err.(*url.Error)
+	if !ok {
+		return false
+	}
+	switch t := target.(type) {
+	case **url.Error:
+		*t = ue
+	case *net.Error:
+		*t = ue
+	default:
+		return false
+	}
+	return true
+}
 
 // Is reports whether target is ErrTimeout and Err is, or wraps,
 // context.DeadlineExceeded or a net.Error whose Timeout() is true.
 func (e *RequestError) Is(target error) bool {
-	return target == ErrTimeout && isTimeout(e.Err)
+	if ue, ok := e.Err.(*url.Error); ok && target == error(ue) {
+		return true // the *url.Error Unwrap steps over
+	}
+	return target == ErrTimeout && redact.IsTimeout(e.Err)
 }
 
 // GoString returns a summary with the URL cut to scheme://host/path, so %#v
@@ -173,16 +201,5 @@ func (e *RequestError) GoString() string {
 		return "(*errors.RequestError)(nil)"
 	}
 	return fmt.Sprintf("&errors.RequestError{API:%q, Operation:%q, Method:%q, URL:%q, Err:%q}",
-		clean(e.API, 64), clean(e.Operation, 128), clean(e.Method, 16), clean(scrubURL(e.URL), 512), e.cause())
-}
-
-func isTimeout(err error) bool {
-	if err == nil {
-		return false
-	}
-	if stderrors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var ne net.Error
-	return stderrors.As(err, &ne) && ne.Timeout()
+		redact.Clip(e.API, 64), redact.Clip(e.Operation, 128), redact.Clip(e.Method, 16), redact.Clip(redact.URL(e.URL), 512), e.cause())
 }

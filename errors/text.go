@@ -4,172 +4,14 @@ import (
 	"bytes"
 	"html"
 	"mime"
-	"net/url"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // maxMessage is the number of runes of a server message kept in Error().
 const maxMessage = 200
-
-// clean makes server-supplied text fit for a one-line error: invalid UTF-8 is
-// replaced, line breaks and tabs become spaces, other control and invisible
-// format characters are dropped, runs of spaces shrink to one, URL query
-// strings and secret-looking parameters are removed, and the result is cut to
-// max runes (marked with "...").
-func clean(s string, max int) string {
-	if s == "" {
-		return ""
-	}
-	// Bound the work before anything else: a cut at 4 bytes per rune is
-	// always enough for max runes, plus room for the URL scrubbing to shrink.
-	if lim := 8*max + 64; len(s) > lim {
-		s = s[:lim]
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
-			if !space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = true
-			continue
-		case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
-			continue
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	out := strings.TrimRight(b.String(), " ")
-	out = redactSecrets(scrubURLs(out))
-	if utf8.RuneCountInString(out) > max {
-		n := 0
-		for i := range out {
-			if n == max {
-				out = strings.TrimRight(out[:i], " ") + "..."
-				break
-			}
-			n++
-		}
-	}
-	return out
-}
-
-// safeURL renders u as scheme://host/path, dropping user information, the
-// query string and the fragment.
-func safeURL(u *url.URL) string {
-	v := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}
-	if u.Opaque != "" {
-		// An opaque URL has no path to keep; its opaque part may hold a query.
-		v.Opaque, _, _ = strings.Cut(u.Opaque, "?")
-	}
-	return v.String()
-}
-
-// scrubURL removes the user information, query and fragment from a URL
-// given as text. It works without parsing, so it copes with malformed input.
-func scrubURL(s string) string {
-	if i := strings.IndexAny(s, "?#"); i >= 0 {
-		s = s[:i]
-	}
-	if i := strings.Index(s, "://"); i >= 0 {
-		rest := s[i+3:]
-		end := strings.IndexByte(rest, '/')
-		if end < 0 {
-			end = len(rest)
-		}
-		if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
-			s = s[:i+3] + rest[at+1:]
-		}
-	}
-	return s
-}
-
-// scrubURLs applies scrubURL to every http or https URL inside s, such as the
-// one a *url.Error quotes.
-func scrubURLs(s string) string {
-	lower := asciiLower(s)
-	if !strings.Contains(lower, "http://") && !strings.Contains(lower, "https://") {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := indexURL(lower)
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		end := strings.IndexAny(s[i:], " \t\"'<>`")
-		if end < 0 {
-			end = len(s) - i
-		}
-		b.WriteString(s[:i])
-		b.WriteString(scrubURL(s[i : i+end]))
-		s, lower = s[i+end:], lower[i+end:]
-	}
-}
-
-func indexURL(lower string) int {
-	a, b := strings.Index(lower, "http://"), strings.Index(lower, "https://")
-	switch {
-	case a < 0:
-		return b
-	case b < 0:
-		return a
-	}
-	return min(a, b)
-}
-
-// redactSecrets replaces the value of every name=value pair whose name
-// redact.IsSecretParam accepts with redact.Placeholder.
-func redactSecrets(s string) string {
-	if !strings.Contains(s, "=") {
-		return s
-	}
-	lower := asciiLower(s)
-	var b strings.Builder
-	last := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] != '=' {
-			continue
-		}
-		// The name runs back to the previous non-name character.
-		start := i
-		for start > 0 && isNameByte(s[start-1]) {
-			start--
-		}
-		if !redact.IsSecretParam(lower[start:i]) {
-			continue
-		}
-		end := i + 1
-		for end < len(s) && !strings.ContainsRune("&; ,\"'<>)", rune(s[end])) {
-			end++
-		}
-		if end == i+1 {
-			continue
-		}
-		b.WriteString(s[last : i+1])
-		b.WriteString(redact.Placeholder)
-		last = end
-		i = end - 1
-	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
-}
-
-func isNameByte(c byte) bool {
-	return c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
 
 // mediaType returns the lower-case media type of a Content-Type value
 // without parameters, or "" when there is none.
@@ -188,7 +30,7 @@ func mediaType(contentType string) string {
 // message could be taken from it: "empty body", or its media type and size,
 // and the title of an HTML page.
 func describeBody(contentType string, body []byte, truncated bool) string {
-	mt := clean(mediaType(contentType), 60)
+	mt := redact.Clip(mediaType(contentType), 60)
 	if len(body) == 0 && !truncated {
 		if mt == "" {
 			return "empty body"
@@ -222,7 +64,7 @@ func htmlTitle(body []byte) string {
 	if len(body) > maxScan {
 		body = body[:maxScan]
 	}
-	lower := []byte(asciiLower(string(body)))
+	lower := []byte(redact.LowerASCII(string(body)))
 	i := bytes.Index(lower, []byte("<title"))
 	if i < 0 {
 		return ""
@@ -236,17 +78,5 @@ func htmlTitle(body []byte) string {
 	if end < 0 {
 		return ""
 	}
-	return clean(html.UnescapeString(string(body[start:start+end])), 100)
-}
-
-// asciiLower lower-cases ASCII letters only, so byte offsets into the result
-// are offsets into s (strings.ToLower may change the length).
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
+	return redact.Clip(html.UnescapeString(string(body[start:start+end])), 100)
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // ZaikioValidationError is the detail of a Zaikio Hub answer that lists
@@ -43,7 +45,7 @@ func (e *ZaikioValidationError) Error() string {
 	if len(msgs) == 0 {
 		return "zaikio validation failed (" + statusText(e.StatusCode) + ")"
 	}
-	return "zaikio validation failed (" + statusText(e.StatusCode) + "): " + clean(joinMessages(msgs), 2*maxMessage)
+	return "zaikio validation failed (" + statusText(e.StatusCode) + "): " + redact.Clip(joinMessages(msgs), 2*maxMessage)
 }
 
 // Is reports whether target is ErrBadRequest.

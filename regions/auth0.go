@@ -2,7 +2,6 @@ package regions
 
 import (
 	"errors"
-	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -27,22 +26,8 @@ const Auth0CustomDomainHeader = "Auth0-Custom-Domain"
 var Auth0Unset = Server{API: "auth0mgmt", Name: "unset", URL: ""}
 
 // ErrInvalidAuth0Domain is matched (errors.Is) by every error the Auth0
-// domain helpers return.
+// domain helpers return .
 var ErrInvalidAuth0Domain = errors.New("invalid Auth0 domain")
-
-// Auth0DomainError explains why a domain was refused.
-type Auth0DomainError struct {
-	Domain string // the domain as given, cut to 100 bytes
-	Reason string
-}
-
-// Error says which domain was refused and why.
-func (e *Auth0DomainError) Error() string {
-	return fmt.Sprintf("regions: invalid Auth0 domain %q: %s", e.Domain, e.Reason)
-}
-
-// Is reports whether target is ErrInvalidAuth0Domain.
-func (e *Auth0DomainError) Is(target error) bool { return target == ErrInvalidAuth0Domain }
 
 // auth0TenantSuffixes are the domains Auth0 gives tenants.
 var auth0TenantSuffixes = []string{".auth0.com", ".auth0app.com"}
@@ -58,7 +43,7 @@ func Auth0Host(domain string) (string, error) {
 		shown = shown[:100]
 	}
 	bad := func(reason string) (string, error) {
-		return "", &Auth0DomainError{Domain: shown, Reason: reason}
+		return "", refused(ErrInvalidAuth0Domain, shown, reason)
 	}
 	d := strings.ToLower(strings.TrimSpace(domain))
 	switch {
@@ -185,17 +170,17 @@ func Auth0CustomDomain(domain string) (string, error) {
 		return "", err
 	}
 	if IsAuth0TenantDomain(host) {
-		return "", &Auth0DomainError{Domain: host, Reason: "a tenant domain under auth0.com is not a custom domain"}
+		return "", refused(ErrInvalidAuth0Domain, host, "a tenant domain under auth0.com is not a custom domain")
 	}
 	h := host
 	if hh, _, err := net.SplitHostPort(host); err == nil {
 		h = hh
 	}
 	if IsLoopback(h) || net.ParseIP(strings.Trim(h, "[]")) != nil {
-		return "", &Auth0DomainError{Domain: host, Reason: "a custom domain is a DNS name, not an address"}
+		return "", refused(ErrInvalidAuth0Domain, host, "a custom domain is a DNS name, not an address")
 	}
 	if strings.Contains(host, ":") {
-		return "", &Auth0DomainError{Domain: host, Reason: "a custom domain has no port"}
+		return "", refused(ErrInvalidAuth0Domain, host, "a custom domain has no port")
 	}
 	return host, nil
 }

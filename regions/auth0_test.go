@@ -61,9 +61,8 @@ func TestAuth0Domain(t *testing.T) {
 		if !errors.Is(err, regions.ErrInvalidAuth0Domain) {
 			t.Errorf("Auth0Domain(%q): %v does not match ErrInvalidAuth0Domain", in, err)
 		}
-		var de *regions.Auth0DomainError
-		if !errors.As(err, &de) || len(de.Domain) > 100 {
-			t.Errorf("Auth0Domain(%q): %v is not a bounded *Auth0DomainError", in, err)
+		if len(in) > 100 && strings.Contains(err.Error(), in[:101]) {
+			t.Errorf("Auth0Domain(%q): %v is not bounded", in, err)
 		}
 		if !strings.Contains(err.Error(), reason) {
 			t.Errorf("Auth0Domain(%q): %q does not say %q", in, err, reason)

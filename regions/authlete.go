@@ -35,10 +35,10 @@ func ValidateAuthleteBaseURL(raw string) (string, error) {
 	u, err := url.Parse(norm)
 	if err != nil {
 		// ValidateBaseURL returned it, so it parses; be safe anyway.
-		return "", &URLError{URL: redact(raw), Reason: "it does not parse"}
+		return "", refused(ErrInvalidBaseURL, shownURL(raw), "it does not parse")
 	}
 	if p := strings.ToLower(u.Path); p == "/api" || strings.HasSuffix(p, "/api") {
-		return "", &URLError{URL: norm, Reason: `drop the trailing "/api": Authlete operation paths already start with /api, so the base URL is the server alone, like https://us.authlete.com`}
+		return "", refused(ErrInvalidBaseURL, norm, `drop the trailing "/api": Authlete operation paths already start with /api, so the base URL is the server alone, like https://us.authlete.com`)
 	}
 	return norm, nil
 }

@@ -13,6 +13,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
 // Server is one deployment of one API: a region, cluster or environment.
@@ -29,22 +31,17 @@ type Server struct {
 // String returns "api/name (url)".
 func (s Server) String() string { return s.API + "/" + s.Name + " (" + s.URL + ")" }
 
-// ErrInvalidBaseURL is matched (errors.Is) by every error ValidateBaseURL returns.
+// ErrInvalidBaseURL is matched (errors.Is) by every error ValidateBaseURL
+// returns; its text names the URL (without userinfo or query) and why it
+// was refused.
 var ErrInvalidBaseURL = errors.New("invalid base URL")
 
-// URLError explains why a base URL was refused.
-type URLError struct {
-	URL    string // the URL as given, without userinfo or query
-	Reason string
+// refused is the error of a base URL or domain refused for reason: it
+// matches sentinel (ErrInvalidBaseURL or ErrInvalidAuth0Domain) and names
+// what was refused (shown, without userinfo or query).
+func refused(sentinel error, shown, reason string) error {
+	return fmt.Errorf("regions: %w %q: %s", sentinel, shown, reason)
 }
-
-// Error says which URL was refused and why.
-func (e *URLError) Error() string {
-	return fmt.Sprintf("regions: invalid base URL %q: %s", e.URL, e.Reason)
-}
-
-// Is reports whether target is ErrInvalidBaseURL.
-func (e *URLError) Is(target error) bool { return target == ErrInvalidBaseURL }
 
 // ValidateBaseURL checks raw as an API base URL and returns it normalized:
 // scheme and host lower-cased, no trailing slash. It must be absolute,
@@ -59,17 +56,17 @@ func validate(raw string, httpHosts []string) (string, error) {
 	shown := raw
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return "", &URLError{URL: redact(shown), Reason: "it does not parse"}
+		return "", refused(ErrInvalidBaseURL, shownURL(shown), "it does not parse")
 	}
-	shown = redact(shown)
+	shown = shownURL(shown)
 	if u.Scheme == "" || u.Host == "" {
-		return "", &URLError{URL: shown, Reason: "it must be absolute, like https://host"}
+		return "", refused(ErrInvalidBaseURL, shown, "it must be absolute, like https://host")
 	}
 	if u.User != nil {
-		return "", &URLError{URL: shown, Reason: "credentials do not belong in a base URL"}
+		return "", refused(ErrInvalidBaseURL, shown, "credentials do not belong in a base URL")
 	}
 	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return "", &URLError{URL: shown, Reason: "it must not have a query or fragment"}
+		return "", refused(ErrInvalidBaseURL, shown, "it must not have a query or fragment")
 	}
 	scheme := strings.ToLower(u.Scheme)
 	host := strings.ToLower(u.Hostname())
@@ -77,10 +74,10 @@ func validate(raw string, httpHosts []string) (string, error) {
 	case "https":
 	case "http":
 		if !IsLoopback(host) && !contains(httpHosts, host) {
-			return "", &URLError{URL: shown, Reason: "plain http is allowed only for loopback hosts; use https"}
+			return "", refused(ErrInvalidBaseURL, shown, "plain http is allowed only for loopback hosts; use https")
 		}
 	default:
-		return "", &URLError{URL: shown, Reason: "the scheme must be https"}
+		return "", refused(ErrInvalidBaseURL, shown, "the scheme must be https")
 	}
 	u.Scheme = scheme
 	u.Host = strings.ToLower(u.Host)
@@ -108,17 +105,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// redact drops userinfo and query from a URL shown in an error.
-func redact(raw string) string {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return "(unparsable)"
-	}
-	u.User = nil
-	u.RawQuery = ""
-	u.Fragment = ""
-	return u.String()
-}
+// shownURL is raw as an error may show it: without userinfo, query or
+// fragment, on one line, at most 200 bytes.
+func shownURL(raw string) string { return redact.Clip(redact.URL(strings.TrimSpace(raw)), 200) }
 
 // catalogs lists every API's servers for Lookup.
 var catalogs = map[string]func() []Server{

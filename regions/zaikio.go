@@ -53,7 +53,7 @@ func ValidateZaikioBaseURL(raw string) (string, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return "", &URLError{URL: redact(raw), Reason: "it does not parse"}
+		return "", refused(ErrInvalidBaseURL, shownURL(raw), "it does not parse")
 	}
 	if u.Path == "" && isZaikioHubHost(u.Host) {
 		return s + ZaikioAPIPath, nil

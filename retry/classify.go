@@ -103,7 +103,7 @@ func classifyError(err error) (class string, retryable bool) {
 }
 
 // retryableError is implemented by errors that know whether another
-// attempt could succeed, such as *auth.Error (no token could be had: the
+// attempt could succeed, such as *auth.TokenError (no token could be had: the
 // token source's cache decides when to ask again, not the retry policy).
 type retryableError interface {
 	RetryableError() bool

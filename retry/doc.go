@@ -17,7 +17,7 @@
 // are handed back at once. Errors that another attempt cannot fix (an
 // untrusted certificate, an unsupported URL scheme, a malformed request) are
 // not retried either, nor is an error with a RetryableError() bool method
-// that returns false, such as the *auth.Error of a token that could not be
+// that returns false, such as the *auth.TokenError of a token that could not be
 // had (the token cache's own backoff decides when to ask again).
 //
 // A request that the server may already have processed is repeated only when

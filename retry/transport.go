@@ -13,6 +13,7 @@ import (
 	retryablehttp "github.com/hashicorp/go-retryablehttp"
 
 	sdkerrors "github.com/idsdk/idsdk-go/errors"
+	"github.com/idsdk/idsdk-go/internal/redact"
 	"github.com/idsdk/idsdk-go/observe"
 )
 
@@ -128,7 +129,7 @@ func (t *transport) firstAttempt(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	if resp != nil {
-		drain(resp.Body)
+		redact.Drain(resp.Body)
 	}
 	timer := time.NewTimer(c.wait)
 	select {
@@ -148,13 +149,6 @@ func (t *transport) firstAttempt(req *http.Request) (*http.Response, error) {
 		req = r2
 	}
 	return t.retryable(c, req, t.s.maxRetries-1)
-}
-
-// drain reads a little of a body that is thrown away, so that its
-// connection can be used again, and closes it.
-func drain(body io.ReadCloser) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, 4<<10))
-	body.Close()
 }
 
 // retryable sends req through go-retryablehttp, with at most maxRetries
@@ -375,5 +369,5 @@ func logURL(u *url.URL) string {
 	if u == nil {
 		return ""
 	}
-	return u.Scheme + "://" + u.Host + u.EscapedPath()
+	return redact.SafeURL(u)
 }

@@ -166,39 +166,13 @@ func New(domain, clientID string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	apiOpts := []auth0auth.ClientOption{}
-	if cfg.baseURL != "" {
-		apiOpts = append(apiOpts, auth0auth.WithBaseURL(cfg.baseURL))
-	}
-	if cfg.hc != nil {
-		apiOpts = append(apiOpts, auth0auth.WithHTTPClient(cfg.hc))
-	}
-	if cfg.retry != nil {
-		apiOpts = append(apiOpts, auth0auth.WithRetry(cfg.retry))
-	}
-	apiOpts = append(apiOpts, cfg.apiOptions...)
-	api, err := auth0auth.New(domain, apiOpts...)
+	api, err := auth0auth.New(domain, cfg.clientOptions()...)
 	if err != nil {
 		return nil, err
 	}
-	method := cfg.method
-	if method == "" {
-		switch {
-		case cfg.key != nil:
-			method = auth.PrivateKeyJWT
-		case !cfg.secret.IsZero():
-			method = auth.ClientSecretPost
-		}
-	}
-	switch method {
-	case auth.PrivateKeyJWT:
-		if cfg.key == nil {
-			return nil, errors.New("auth0: private_key_jwt needs WithPrivateKey")
-		}
-	case auth.ClientSecretBasic, auth.ClientSecretPost:
-		if cfg.secret.IsZero() {
-			return nil, fmt.Errorf("auth0: %s needs WithClientSecret", method)
-		}
+	method, err := cfg.authMethod()
+	if err != nil {
+		return nil, err
 	}
 	base := strings.TrimRight(api.BaseURL(), "/")
 	issuer := cfg.issuer
@@ -213,6 +187,57 @@ func New(domain, clientID string, opts ...Option) (*Client, error) {
 	if c.now == nil {
 		c.now = time.Now
 	}
+	if c.ids, err = idtoken.New(cfg.idtokenConfig(issuer, clientID, base, c.hc)); err != nil {
+		return nil, fmt.Errorf("auth0: %w", err)
+	}
+	return c, nil
+}
+
+// clientOptions are the options of the generated client: base URL, HTTP
+// client and retry policy, then WithAPIOptions'.
+func (cfg *config) clientOptions() []auth0auth.ClientOption {
+	var opts []auth0auth.ClientOption
+	if cfg.baseURL != "" {
+		opts = append(opts, auth0auth.WithBaseURL(cfg.baseURL))
+	}
+	if cfg.hc != nil {
+		opts = append(opts, auth0auth.WithHTTPClient(cfg.hc))
+	}
+	if cfg.retry != nil {
+		opts = append(opts, auth0auth.WithRetry(cfg.retry))
+	}
+	return append(opts, cfg.apiOptions...)
+}
+
+// authMethod is the client authentication method: the one configured, or
+// private_key_jwt with a key, client_secret_post with a secret, none
+// without either. A method without its credential is an error.
+func (cfg *config) authMethod() (auth.AuthMethod, error) {
+	method := cfg.method
+	if method == "" {
+		switch {
+		case cfg.key != nil:
+			method = auth.PrivateKeyJWT
+		case !cfg.secret.IsZero():
+			method = auth.ClientSecretPost
+		}
+	}
+	switch method {
+	case auth.PrivateKeyJWT:
+		if cfg.key == nil {
+			return "", errors.New("auth0: private_key_jwt needs WithPrivateKey")
+		}
+	case auth.ClientSecretBasic, auth.ClientSecretPost:
+		if cfg.secret.IsZero() {
+			return "", fmt.Errorf("auth0: %s needs WithClientSecret", method)
+		}
+	}
+	return method, nil
+}
+
+// idtokenConfig is how the Client validates ID tokens: the tenant's JWKS
+// (or WithJWKSURL) and RS256 unless WithIDTokenAlgorithm says otherwise.
+func (cfg *config) idtokenConfig(issuer, clientID, base string, hc *http.Client) idtoken.Config {
 	jwks := cfg.jwksURL
 	if jwks == "" {
 		jwks = base + "/.well-known/jwks.json"
@@ -221,14 +246,10 @@ func New(domain, clientID string, opts ...Option) (*Client, error) {
 	if alg == "" {
 		alg = idtoken.RS256
 	}
-	vcfg := idtoken.Config{
+	return idtoken.Config{
 		Issuer: issuer, ClientID: clientID, Algorithm: alg, ClientSecret: cfg.secret,
-		JWKSURL: jwks, HTTPClient: c.hc, Leeway: cfg.leeway, Now: cfg.now,
+		JWKSURL: jwks, HTTPClient: hc, Leeway: cfg.leeway, Now: cfg.now,
 	}
-	if c.ids, err = idtoken.New(vcfg); err != nil {
-		return nil, fmt.Errorf("auth0: %w", err)
-	}
-	return c, nil
 }
 
 // API returns the generated client this Client sends Auth0's JSON

@@ -26,39 +26,6 @@ var (
 // DefaultPollInterval is the polling interval when the server gives none.
 const DefaultPollInterval = 5 * time.Second
 
-// PollError ends a polling loop for a reason other than success. It
-// matches ErrExpiredToken or ErrAccessDenied (errors.Is) and unwraps to
-// the server's error, if any.
-type PollError struct {
-	// Code is the OAuth error code ("expired_token", "access_denied", ...).
-	Code string
-	// Err is the server's error (an *errors.APIError), or nil when the
-	// local deadline passed.
-	Err error
-}
-
-// Error names the code.
-func (e *PollError) Error() string {
-	if e.Err != nil {
-		return "auth0: polling stopped: " + e.Err.Error()
-	}
-	return "auth0: polling stopped: " + e.Code
-}
-
-// Unwrap returns the server's error.
-func (e *PollError) Unwrap() error { return e.Err }
-
-// Is matches ErrExpiredToken and ErrAccessDenied by code.
-func (e *PollError) Is(target error) bool {
-	switch target {
-	case ErrExpiredToken:
-		return e.Code == "expired_token"
-	case ErrAccessDenied:
-		return e.Code == "access_denied"
-	}
-	return false
-}
-
 // DeviceCode is the answer of the device authorization endpoint
 // (RFC 8628 section 3.2). Show UserCode and VerificationURI (or
 // VerificationURIComplete, e.g. as a QR code) to the user, then call
@@ -120,7 +87,7 @@ func (c *Client) StartDeviceCode(ctx context.Context, audience string, scope ...
 // PollDeviceToken polls /oauth/token until the user approves the device
 // code, honouring "authorization_pending" (wait the interval),
 // "slow_down" (wait 5 s longer from then on) and "expired_token" or the
-// code's expiry (a *PollError matching ErrExpiredToken). It returns when
+// code's expiry (an error matching ErrExpiredToken). It returns when
 // ctx ends.
 func (c *Client) PollDeviceToken(ctx context.Context, d *DeviceCode, opts ...TokenOption) (*Token, error) {
 	if d == nil || d.DeviceCode == "" {
@@ -226,7 +193,7 @@ func (c *Client) poll(ctx context.Context, op, grant string, p url.Values, inter
 	}
 	for {
 		if !expiry.IsZero() && !c.now().Before(expiry) {
-			return nil, &PollError{Code: "expired_token"}
+			return nil, fmt.Errorf("auth0: %s: %w", op, ErrExpiredToken)
 		}
 		select {
 		case <-ctx.Done():
@@ -245,8 +212,10 @@ func (c *Client) poll(ctx context.Context, op, grant string, p url.Values, inter
 		case "authorization_pending":
 		case "slow_down":
 			interval += 5 * time.Second
-		case "expired_token", "access_denied":
-			return nil, &PollError{Code: ae.Code, Err: err}
+		case "expired_token":
+			return nil, fmt.Errorf("%w: %w", ErrExpiredToken, err)
+		case "access_denied":
+			return nil, fmt.Errorf("%w: %w", ErrAccessDenied, err)
 		default:
 			return nil, err
 		}

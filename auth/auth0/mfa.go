@@ -48,7 +48,7 @@ func (m MFAChallenge) MarshalJSON() ([]byte, error) { return redact.JSON(m.Strin
 
 // MFAChallenge asks Auth0 to challenge the user with a second factor
 // (POST /mfa/challenge). mfaToken comes from the mfa_required error of a
-// token request (errors.MFARequiredError); challengeType is ChallengeOTP
+// token request (errors.Auth0AuthError.MFAToken); challengeType is ChallengeOTP
 // or ChallengeOOB; authenticatorID may be empty to let Auth0 choose.
 func (c *Client) MFAChallenge(ctx context.Context, mfaToken, challengeType, authenticatorID string) (*MFAChallenge, error) {
 	if mfaToken == "" {

@@ -179,7 +179,7 @@ type LoginParams struct {
 // Login signs a user in with username and password (the resource owner
 // password grant, or password-realm when p.Realm is set). Auth0 answers
 // 403 with an mfa_required error when the user must pass a second factor:
-// reach its token with errors.As(err, &*errors.MFARequiredError).
+// reach its token with errors.As(err, &*errors.Auth0AuthError) and its MFAToken.
 func (c *Client) Login(ctx context.Context, username, password string, p LoginParams, opts ...TokenOption) (*Token, error) {
 	body := map[string]any{"grant_type": "password", "username": username, "password": password}
 	if p.Realm != "" {

@@ -54,25 +54,45 @@ var (
 	ErrMissingClaim = errors.New("idtoken: required claim missing")
 )
 
-// ValidationError is a failed claim check. Err is the sentinel of the
-// check; errors.Is matches it (and ErrMissingClaim when Missing). The
-// message names the claim and the reason, never the token or a value
-// that could be secret.
+// ValidationError is a refused ID token: a failed claim check (Claim
+// set), or a failure of the token as a whole, its form, algorithm, key or
+// signature (Claim empty). Err is the sentinel of the check; errors.Is
+// matches it (and ErrMissingClaim when Missing), and Cause, when set, is
+// the underlying error (a network error for ErrKeySet). The message names
+// the claim and the reason, never the token or a value that could be
+// secret.
 type ValidationError struct {
-	// Claim is the JWT claim that failed ("iss", "aud", "exp", ...).
+	// Claim is the JWT claim that failed ("iss", "aud", "exp", ...);
+	// empty for a failure of the whole token.
 	Claim string
-	// Err is the sentinel of the check, such as ErrAudience.
+	// Err is the sentinel of the check, such as ErrAudience or
+	// ErrSignature.
 	Err error
 	// Missing reports that the claim was absent.
 	Missing bool
-	// Reason explains the failure in a few words.
+	// Reason explains the failure in a few words (an algorithm name, a
+	// key id).
 	Reason string
+	// Cause is the underlying error, if any.
+	Cause error
 }
 
-// Error names the claim and the reason.
+// Error names the claim and the reason, or gives the sentinel's text with
+// the reason and the cause.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Err.Error())
+	if e.Claim == "" {
+		if e.Reason != "" {
+			b.WriteString(": ")
+			b.WriteString(e.Reason)
+		}
+		if e.Cause != nil {
+			b.WriteString(": ")
+			b.WriteString(e.Cause.Error())
+		}
+		return b.String()
+	}
 	b.WriteString(" (")
 	b.WriteString(e.Claim)
 	if e.Missing {
@@ -85,8 +105,13 @@ func (e *ValidationError) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the sentinel.
-func (e *ValidationError) Unwrap() error { return e.Err }
+// Unwrap returns the sentinel and the cause.
+func (e *ValidationError) Unwrap() []error {
+	if e.Cause != nil {
+		return []error{e.Err, e.Cause}
+	}
+	return []error{e.Err}
+}
 
 // Is matches ErrMissingClaim for an absent claim.
 func (e *ValidationError) Is(target error) bool { return e.Missing && target == ErrMissingClaim }
@@ -97,37 +122,4 @@ func missing(claim string, sentinel error) error {
 
 func invalid(claim string, sentinel error, reason string) error {
 	return &ValidationError{Claim: claim, Err: sentinel, Reason: reason}
-}
-
-// TokenError is a failure of the token as a whole: its form, algorithm,
-// key or signature. Err is one of ErrTooLarge, ErrMalformed, ErrAlgorithm,
-// ErrUnknownKey, ErrSignature or ErrKeySet; Cause, when set, is the
-// underlying error (a network error for ErrKeySet).
-type TokenError struct {
-	// Err is the sentinel.
-	Err error
-	// Detail is a short explanation (an algorithm name, a key id).
-	Detail string
-	// Cause is the underlying error, if any.
-	Cause error
-}
-
-// Error returns the sentinel's text with the detail and cause.
-func (e *TokenError) Error() string {
-	s := e.Err.Error()
-	if e.Detail != "" {
-		s += ": " + e.Detail
-	}
-	if e.Cause != nil {
-		s += ": " + e.Cause.Error()
-	}
-	return s
-}
-
-// Unwrap returns the sentinel and the cause.
-func (e *TokenError) Unwrap() []error {
-	if e.Cause != nil {
-		return []error{e.Err, e.Cause}
-	}
-	return []error{e.Err}
 }

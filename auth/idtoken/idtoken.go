@@ -7,8 +7,8 @@
 //
 // Every failure is a distinct error: match it with errors.Is against the
 // package's sentinels (ErrAudience, ErrExpired, ErrSignature, ...), or
-// reach the *ValidationError (claim checks) or *TokenError (form,
-// algorithm, key, signature) with errors.As.
+// reach the *ValidationError (claim checks, and the form, algorithm, key
+// and signature of the token) with errors.As.
 //
 // Signatures are checked by coreos/go-oidc's IDTokenVerifier over a
 // KeySet of this package (go-jose keys); the claim checks are this
@@ -231,7 +231,7 @@ func (v *Validator) Validate(ctx context.Context, raw string, want Expect) (*Cla
 		return nil, err
 	}
 	if alg != v.cfg.Algorithm {
-		return nil, &TokenError{Err: ErrAlgorithm, Detail: fmt.Sprintf("got %q, want %s", clip(alg), v.cfg.Algorithm)}
+		return nil, &ValidationError{Err: ErrAlgorithm, Reason: fmt.Sprintf("got %q, want %s", redact.Clip(alg, 64), v.cfg.Algorithm)}
 	}
 	var sigErr error
 	tok, err := v.verifier.Verify(context.WithValue(ctx, sigErrKey{}, &sigErr), raw)
@@ -239,7 +239,7 @@ func (v *Validator) Validate(ctx context.Context, raw string, want Expect) (*Cla
 		if sigErr != nil {
 			return nil, sigErr
 		}
-		return nil, &TokenError{Err: ErrMalformed, Cause: err}
+		return nil, &ValidationError{Err: ErrMalformed, Cause: err}
 	}
 	var extra struct {
 		Azp       string          `json:"azp"`
@@ -251,14 +251,14 @@ func (v *Validator) Validate(ctx context.Context, raw string, want Expect) (*Cla
 		OrgName   string          `json:"org_name"`
 	}
 	if err := tok.Claims(&extra); err != nil {
-		return nil, &TokenError{Err: ErrMalformed, Cause: err}
+		return nil, &ValidationError{Err: ErrMalformed, Cause: err}
 	}
 	c := &Claims{
 		Issuer: tok.Issuer, Subject: tok.Subject, Audience: tok.Audience, AuthorizedParty: extra.Azp,
 		Expiry: tok.Expiry, IssuedAt: tok.IssuedAt, Nonce: tok.Nonce, OrgID: extra.OrgID, OrgName: extra.OrgName,
 	}
 	if err := tok.Claims((*json.RawMessage)(&c.raw)); err != nil {
-		return nil, &TokenError{Err: ErrMalformed, Cause: err}
+		return nil, &ValidationError{Err: ErrMalformed, Cause: err}
 	}
 	if len(extra.AuthTime) > 0 && string(extra.AuthTime) != "null" {
 		t, ok := numericDate(extra.AuthTime)
@@ -283,11 +283,23 @@ func (v *Validator) Validate(ctx context.Context, raw string, want Expect) (*Cla
 // check runs the claim checks in the order Auth0 documents.
 func (v *Validator) check(c *Claims, want Expect, hasExp, hasIat bool) error {
 	now := v.now()
+	if err := v.checkParties(c); err != nil {
+		return err
+	}
+	if err := v.checkTimes(c, now, hasExp, hasIat); err != nil {
+		return err
+	}
+	return v.checkRequest(c, want, now)
+}
+
+// checkParties checks who issued the token, for whom and about whom:
+// iss, sub and aud.
+func (v *Validator) checkParties(c *Claims) error {
 	switch {
 	case c.Issuer == "":
 		return missing("iss", ErrIssuer)
 	case c.Issuer != v.cfg.Issuer:
-		return invalid("iss", ErrIssuer, fmt.Sprintf("got %q, want %q", clip(c.Issuer), v.cfg.Issuer))
+		return invalid("iss", ErrIssuer, fmt.Sprintf("got %q, want %q", redact.Clip(c.Issuer, 64), v.cfg.Issuer))
 	}
 	if c.Subject == "" {
 		return missing("sub", ErrSubject)
@@ -298,6 +310,11 @@ func (v *Validator) check(c *Claims, want Expect, hasExp, hasIat bool) error {
 	case !slices.Contains(c.Audience, v.cfg.ClientID):
 		return invalid("aud", ErrAudience, "client id not among the audiences")
 	}
+	return nil
+}
+
+// checkTimes checks exp, iat and nbf against now, with the leeway.
+func (v *Validator) checkTimes(c *Claims, now time.Time, hasExp, hasIat bool) error {
 	switch {
 	case !hasExp:
 		return missing("exp", ErrExpired)
@@ -314,6 +331,13 @@ func (v *Validator) check(c *Claims, want Expect, hasExp, hasIat bool) error {
 	if !c.NotBefore.IsZero() && c.NotBefore.After(now.Add(v.leeway)) {
 		return invalid("nbf", ErrNotBefore, "not valid before "+c.NotBefore.UTC().Format(time.RFC3339))
 	}
+	return nil
+}
+
+// checkRequest checks what this request expects: the nonce, the
+// authorized party of a token with several audiences, max_age and the
+// organization.
+func (v *Validator) checkRequest(c *Claims, want Expect, now time.Time) error {
 	if want.Nonce != "" {
 		switch {
 		case c.Nonce == "":
@@ -338,22 +362,25 @@ func (v *Validator) check(c *Claims, want Expect, hasExp, hasIat bool) error {
 			return invalid("auth_time", ErrAuthTime, "older than max_age")
 		}
 	}
-	if org := want.Organization; org != "" {
-		if strings.HasPrefix(org, "org_") {
-			switch {
-			case c.OrgID == "":
-				return missing("org_id", ErrOrganization)
-			case c.OrgID != org:
-				return invalid("org_id", ErrOrganization, fmt.Sprintf("got %q, want %q", clip(c.OrgID), org))
-			}
-		} else {
-			switch {
-			case c.OrgName == "":
-				return missing("org_name", ErrOrganization)
-			case !strings.EqualFold(c.OrgName, org):
-				return invalid("org_name", ErrOrganization, fmt.Sprintf("got %q, want %q", clip(c.OrgName), org))
-			}
-		}
+	return checkOrganization(c, want.Organization)
+}
+
+// checkOrganization checks org_id (for an org of the form "org_...") or
+// org_name (otherwise, in any case) against org, when org is set.
+func checkOrganization(c *Claims, org string) error {
+	switch {
+	case org == "":
+		return nil
+	case strings.HasPrefix(org, "org_") && c.OrgID == "":
+		return missing("org_id", ErrOrganization)
+	case strings.HasPrefix(org, "org_") && c.OrgID != org:
+		return invalid("org_id", ErrOrganization, fmt.Sprintf("got %q, want %q", redact.Clip(c.OrgID, 64), org))
+	case strings.HasPrefix(org, "org_"):
+		return nil
+	case c.OrgName == "":
+		return missing("org_name", ErrOrganization)
+	case !strings.EqualFold(c.OrgName, org):
+		return invalid("org_name", ErrOrganization, fmt.Sprintf("got %q, want %q", redact.Clip(c.OrgName, 64), org))
 	}
 	return nil
 }
@@ -361,7 +388,7 @@ func (v *Validator) check(c *Claims, want Expect, hasExp, hasIat bool) error {
 // checkSize refuses a token longer than MaxTokenBytes.
 func checkSize(raw string) error {
 	if len(raw) > MaxTokenBytes {
-		return &TokenError{Err: ErrTooLarge, Detail: fmt.Sprintf("%d bytes, limit %d", len(raw), MaxTokenBytes)}
+		return &ValidationError{Err: ErrTooLarge, Reason: fmt.Sprintf("%d bytes, limit %d", len(raw), MaxTokenBytes)}
 	}
 	return nil
 }
@@ -371,17 +398,17 @@ func checkSize(raw string) error {
 func headerAlg(raw string) (string, error) {
 	parts := strings.Split(raw, ".")
 	if len(parts) != 3 {
-		return "", &TokenError{Err: ErrMalformed, Detail: "want three dot-separated parts, got " + strconv.Itoa(len(parts))}
+		return "", &ValidationError{Err: ErrMalformed, Reason: "want three dot-separated parts, got " + strconv.Itoa(len(parts))}
 	}
 	b, err := base64.RawURLEncoding.DecodeString(parts[0])
 	if err != nil {
-		return "", &TokenError{Err: ErrMalformed, Detail: "header is not base64url"}
+		return "", &ValidationError{Err: ErrMalformed, Reason: "header is not base64url"}
 	}
 	var h struct {
 		Alg string `json:"alg"`
 	}
 	if err := json.Unmarshal(b, &h); err != nil {
-		return "", &TokenError{Err: ErrMalformed, Detail: "header is not JSON"}
+		return "", &ValidationError{Err: ErrMalformed, Reason: "header is not JSON"}
 	}
 	return h.Alg, nil
 }
@@ -423,11 +450,11 @@ func (h hmacKeySet) VerifySignature(_ context.Context, jwt string) ([]byte, erro
 	}
 	jws, err := jose.ParseSignedCompact(jwt, []jose.SignatureAlgorithm{jose.HS256})
 	if err != nil {
-		return nil, &TokenError{Err: ErrMalformed, Cause: err}
+		return nil, &ValidationError{Err: ErrMalformed, Cause: err}
 	}
 	payload, err := jws.Verify(h.secret)
 	if err != nil {
-		return nil, &TokenError{Err: ErrSignature}
+		return nil, &ValidationError{Err: ErrSignature}
 	}
 	return payload, nil
 }

@@ -257,7 +257,7 @@ func TestValidateSignatureAndAlgorithm(t *testing.T) {
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := v.Validate(ctx, tt.tok, idtoken.Expect{})
-			var te *idtoken.TokenError
+			var te *idtoken.ValidationError
 			if !errors.Is(err, tt.want) || !errors.As(err, &te) {
 				t.Fatalf("got %v, want %v", err, tt.want)
 			}
@@ -388,9 +388,9 @@ func TestOversizedTokenRefusedBeforeFetch(t *testing.T) {
 	if !errors.Is(err, idtoken.ErrTooLarge) {
 		t.Fatalf("got %v, want ErrTooLarge", err)
 	}
-	var te *idtoken.TokenError
+	var te *idtoken.ValidationError
 	if !errors.As(err, &te) || errors.Is(err, idtoken.ErrMalformed) {
-		t.Fatalf("want a *TokenError matching only ErrTooLarge: %v", err)
+		t.Fatalf("want a *ValidationError matching only ErrTooLarge: %v", err)
 	}
 	// The KeySet used on its own refuses it as well.
 	if _, err := v.KeySet().VerifySignature(context.Background(), big); !errors.Is(err, idtoken.ErrTooLarge) {

@@ -81,7 +81,7 @@ func (k *KeySet) now() time.Time {
 
 // VerifySignature implements oidc.KeySet: it verifies the compact JWS jwt
 // with the key its "kid" names and returns the payload. Its errors are
-// *TokenError values (ErrTooLarge, ErrMalformed, ErrUnknownKey,
+// *ValidationError values (ErrTooLarge, ErrMalformed, ErrUnknownKey,
 // ErrSignature, ErrKeySet).
 func (k *KeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
 	if err := checkSize(jwt); err != nil {
@@ -89,10 +89,10 @@ func (k *KeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error
 	}
 	jws, err := jose.ParseSignedCompact(jwt, allowedAlgs)
 	if err != nil {
-		return nil, &TokenError{Err: ErrMalformed, Cause: err}
+		return nil, &ValidationError{Err: ErrMalformed, Cause: err}
 	}
 	if len(jws.Signatures) != 1 {
-		return nil, &TokenError{Err: ErrMalformed, Detail: "want exactly one signature"}
+		return nil, &ValidationError{Err: ErrMalformed, Reason: "want exactly one signature"}
 	}
 	hdr := jws.Signatures[0].Header
 	key, err := k.key(ctx, hdr.KeyID, hdr.Algorithm)
@@ -101,7 +101,7 @@ func (k *KeySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error
 	}
 	payload, err := jws.Verify(key)
 	if err != nil {
-		return nil, &TokenError{Err: ErrSignature, Detail: "key " + strconv.Quote(clip(hdr.KeyID))}
+		return nil, &ValidationError{Err: ErrSignature, Reason: "key " + strconv.Quote(redact.Clip(hdr.KeyID, 64))}
 	}
 	return payload, nil
 }
@@ -130,7 +130,7 @@ func (k *KeySet) key(ctx context.Context, kid, alg string) (*jose.JSONWebKey, er
 			return key, nil
 		}
 	}
-	return nil, &TokenError{Err: ErrUnknownKey, Detail: "kid " + strconv.Quote(clip(kid))}
+	return nil, &ValidationError{Err: ErrUnknownKey, Reason: "kid " + strconv.Quote(redact.Clip(kid, 64))}
 }
 
 func (k *KeySet) lookup(kid, alg string) *jose.JSONWebKey {
@@ -178,7 +178,7 @@ func (k *KeySet) refresh(ctx context.Context, force bool) error {
 	if k.inflight == nil && k.lastErr != nil && k.now().Sub(k.failedAt) < failureBackoff {
 		err := k.lastErr
 		k.mu.Unlock()
-		return &TokenError{Err: ErrKeySet, Cause: err}
+		return &ValidationError{Err: ErrKeySet, Cause: err}
 	}
 	ch := k.inflight
 	if ch == nil {
@@ -191,12 +191,12 @@ func (k *KeySet) refresh(ctx context.Context, force bool) error {
 	select {
 	case <-ch:
 	case <-ctx.Done():
-		return &TokenError{Err: ErrKeySet, Cause: ctx.Err()}
+		return &ValidationError{Err: ErrKeySet, Cause: ctx.Err()}
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.lastErr != nil {
-		return &TokenError{Err: ErrKeySet, Cause: k.lastErr}
+		return &ValidationError{Err: ErrKeySet, Cause: k.lastErr}
 	}
 	return nil
 }
@@ -262,4 +262,3 @@ func (k *KeySet) get(ctx context.Context) ([]jose.JSONWebKey, error) {
 }
 
 // clip keeps header values short in messages.
-func clip(s string) string { return redact.Clip(s, 64) }

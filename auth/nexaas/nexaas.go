@@ -94,11 +94,7 @@ func Identity(cfg Config, store auth.Store, opts ...auth.CacheOption) (*auth.Cac
 		return nil, fmt.Errorf("nexaas identity client: a Store with the user's tokens is required")
 	}
 	src := auth.NewRefreshSource(auth.RefreshConfig{
-		TokenURL:     tokenURL,
-		ClientID:     cfg.ClientID,
-		ClientSecret: cfg.ClientSecret,
-		AuthMethod:   auth.ClientSecretPost,
-		HTTPClient:   cfg.HTTPClient,
+		ClientAuth: auth.ClientAuth{TokenURL: tokenURL, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, AuthMethod: auth.ClientSecretPost, HTTPClient: cfg.HTTPClient},
 	}, nil)
 	return auth.NewCache(src, append([]auth.CacheOption{auth.WithStore(store)}, opts...)...), nil
 }
@@ -141,12 +137,8 @@ func (a *Application) Source(scopes ...string) *auth.Cache {
 		return c
 	}
 	c := auth.NewCache(&auth.ClientCredentials{
-		TokenURL:     a.tokenURL,
-		ClientID:     a.cfg.ClientID,
-		ClientSecret: a.cfg.ClientSecret,
-		AuthMethod:   auth.ClientSecretPost,
-		Scopes:       scopes,
-		HTTPClient:   a.cfg.HTTPClient,
+		ClientAuth: auth.ClientAuth{TokenURL: a.tokenURL, ClientID: a.cfg.ClientID, ClientSecret: a.cfg.ClientSecret, AuthMethod: auth.ClientSecretPost, HTTPClient: a.cfg.HTTPClient},
+		Scopes:     scopes,
 	}, a.opts...)
 	a.caches[key] = c
 	return c

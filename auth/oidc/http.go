@@ -41,7 +41,7 @@ func send(hc *http.Client, req *http.Request, op string) (*http.Response, []byte
 	if resp.StatusCode/100 != 2 {
 		// The answer may echo what the request authenticated with.
 		err := redact.ScrubError(sdkerrors.Decode(sdkerrors.DecodeOAuth, api, op, resp), redact.RequestSecrets(req)...)
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		redact.Drain(resp.Body)
 		return nil, nil, err
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))

@@ -63,17 +63,15 @@ func (c *OAuthClient) ClientCredentials(ctx context.Context, scopes []string) (*
 		sc = []string{strings.Join(scopes, sep)}
 	}
 	cc := &auth.ClientCredentials{
-		TokenURL: c.TokenURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret,
-		AuthMethod: c.method(), Scopes: sc, HTTPClient: c.HTTPClient,
-	}
+		ClientAuth: auth.ClientAuth{TokenURL: c.TokenURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, AuthMethod: c.method(), HTTPClient: c.HTTPClient},
+		Scopes:     sc}
 	return cc.TokenContext(ctx)
 }
 
 // Refresh implements Client.
 func (c *OAuthClient) Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
 	src := auth.NewRefreshSource(auth.RefreshConfig{
-		TokenURL: c.TokenURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret,
-		AuthMethod: c.method(), HTTPClient: c.HTTPClient,
+		ClientAuth: auth.ClientAuth{TokenURL: c.TokenURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, AuthMethod: c.method(), HTTPClient: c.HTTPClient},
 	}, nil)
 	return src.Refresh(ctx, &oauth2.Token{RefreshToken: refreshToken})
 }
@@ -95,24 +93,24 @@ func (c *OAuthClient) LogValue() slog.Value { return redact.PointerLogValue(c) }
 // MarshalJSON writes String.
 func (c OAuthClient) MarshalJSON() ([]byte, error) { return redact.JSON(c.String()) }
 
-// Bearer is who a token was issued for, as Zaikio's token response says in
+// bearerRef is who a token was issued for, as Zaikio's token response says in
 // "bearer": {"id": ..., "type": ...}.
-type Bearer struct {
+type bearerRef struct {
 	// Type is "Person" or "Organization".
 	Type string
 	// ID is the bearer's id.
 	ID string
 }
 
-// BearerOf reads the "bearer" object of a token response (oauth2.Token.Extra).
+// bearerOf reads the "bearer" object of a token response (oauth2.Token.Extra).
 // ok is false when the response has none.
-func BearerOf(tok *oauth2.Token) (b Bearer, ok bool) {
+func bearerOf(tok *oauth2.Token) (b bearerRef, ok bool) {
 	if tok == nil {
-		return Bearer{}, false
+		return bearerRef{}, false
 	}
 	m, _ := tok.Extra("bearer").(map[string]any)
 	if m == nil {
-		return Bearer{}, false
+		return bearerRef{}, false
 	}
 	b.Type = stringOf(m["type"])
 	b.ID = stringOf(m["id"])

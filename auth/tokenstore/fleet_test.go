@@ -87,11 +87,11 @@ func TestFleetMember(t *testing.T) {
 	}
 	defer s.Close()
 	hc := &http.Client{Transport: pidTransport{}, Timeout: 60 * time.Second}
-	var src oauth2.TokenSource = &auth.ClientCredentials{TokenURL: os.Getenv(envFleetURL), ClientID: "fleet-app",
-		ClientSecret: auth.Secret(os.Getenv(envFleetSeed)), Scopes: []string{"read"}, HTTPClient: hc}
+	var src oauth2.TokenSource = &auth.ClientCredentials{ClientAuth: auth.ClientAuth{TokenURL: os.Getenv(envFleetURL), ClientID: "fleet-app", ClientSecret: auth.Secret(os.Getenv(envFleetSeed)), HTTPClient: hc},
+		Scopes: []string{"read"}}
 	if mode == "rotate" {
-		src = auth.NewRefreshSource(auth.RefreshConfig{TokenURL: os.Getenv(envFleetURL), ClientID: "fleet-app",
-			ClientSecret: auth.Secret(os.Getenv(envFleetSeed)), User: "alice", HTTPClient: hc}, nil)
+		src = auth.NewRefreshSource(auth.RefreshConfig{ClientAuth: auth.ClientAuth{TokenURL: os.Getenv(envFleetURL), ClientID: "fleet-app", ClientSecret: auth.Secret(os.Getenv(envFleetSeed)), HTTPClient: hc},
+			User: "alice"}, nil)
 	}
 	cache := auth.NewCache(src, auth.SharedIn(s))
 	want, _ := strconv.Atoi(os.Getenv(envFleetWant))
@@ -370,7 +370,7 @@ func TestFleetRotatingRefreshToken(t *testing.T) {
 		s := openShared(t, dsn, key)
 		// The signed-in user's token becomes the fleet's: one refresh
 		// through a Cache stores it.
-		seed := auth.NewRefreshSource(auth.RefreshConfig{TokenURL: p.TokenURL, ClientID: "fleet-app", ClientSecret: secret, User: "alice"}, user)
+		seed := auth.NewRefreshSource(auth.RefreshConfig{ClientAuth: auth.ClientAuth{TokenURL: p.TokenURL, ClientID: "fleet-app", ClientSecret: secret}, User: "alice"}, user)
 		if _, err := auth.NewCache(seed, auth.SharedIn(s)).TokenContext(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -447,7 +447,7 @@ func TestFleetKeyRotationAndCleanup(t *testing.T) {
 		ctx := context.Background()
 		srv := newCCServer(t, 3600)
 		k1, k2 := newKey(t, "k1"), newKey(t, "k2")
-		cc := &auth.ClientCredentials{TokenURL: srv.URL, ClientID: "fleet-app", ClientSecret: auth.Secret(srv.secret), Scopes: []string{"read"}}
+		cc := &auth.ClientCredentials{ClientAuth: auth.ClientAuth{TokenURL: srv.URL, ClientID: "fleet-app", ClientSecret: auth.Secret(srv.secret)}, Scopes: []string{"read"}}
 		s1 := openShared(t, dsn, k1)
 		t1, err := auth.NewCache(cc, auth.SharedIn(s1)).TokenContext(ctx)
 		if err != nil {
@@ -501,7 +501,7 @@ func BenchmarkFleetCacheHit(b *testing.B) {
 		fmt.Fprint(w, `{"access_token":"bench-token","token_type":"Bearer","expires_in":3600}`)
 	}))
 	defer srv.Close()
-	cc := &auth.ClientCredentials{TokenURL: srv.URL, ClientID: "fleet-app", ClientSecret: "s"}
+	cc := &auth.ClientCredentials{ClientAuth: auth.ClientAuth{TokenURL: srv.URL, ClientID: "fleet-app", ClientSecret: "s"}}
 	keys, _ := tokenstore.NewKeyring(newKey(b, "k1"))
 	s, err := openStore(context.Background(), b.TempDir()+"/bench.db", tokenstore.Options{Keys: keys})
 	if err != nil {

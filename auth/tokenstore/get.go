@@ -39,7 +39,7 @@ type GetOptions struct {
 // ClientConfig.QualifyScope), which is stored. Callers that ask for the
 // same (client, bearer, scopes) at once share one grant request, in the
 // process and across processes on one database. A bearer_does_not_exist
-// answer gives a *NoSuchBearerError (errors.Is(err, ErrNoSuchBearer)); no
+// answer gives a *Error (errors.Is(err, ErrNoSuchBearer)); no
 // scope to ask for (none given, none configured for the bearer type)
 // gives an error matching ErrNoScopes, and nothing is requested.
 func (s *Store) Get(ctx context.Context, opts GetOptions) (*Token, error) {
@@ -269,11 +269,11 @@ func (s *Store) fetch(ctx context.Context, ex execer, cc *ClientConfig, bearerTy
 	if err != nil {
 		var te *auth.TokenError
 		if errors.As(err, &te) && te.Code == "bearer_does_not_exist" {
-			return nil, &NoSuchBearerError{BearerType: bearerType, BearerID: bearerID, Err: err}
+			return nil, &Error{Err: ErrNoSuchBearer, BearerType: bearerType, BearerID: bearerID, Cause: err}
 		}
 		return nil, fmt.Errorf("tokenstore: get: client credentials for %s %q: %w", bearerType, bearerID, err)
 	}
-	t, err := s.fromResponse(tok, cc.Name, Bearer{Type: bearerType, ID: bearerID}, scopes, false)
+	t, err := s.fromResponse(tok, cc.Name, bearerRef{Type: bearerType, ID: bearerID}, scopes, false)
 	if err != nil {
 		return nil, fmt.Errorf("tokenstore: get: %w", err)
 	}

@@ -169,15 +169,15 @@ func (r *Keyring) seal(rowID, column, plaintext string) ([]byte, error) {
 func (r *Keyring) open(keyID, rowID, column string, sealed []byte) (string, error) {
 	aead, ok := r.aeads[keyID]
 	if !ok {
-		return "", &KeyError{KeyID: keyID, RowID: rowID, Err: ErrUnknownKey}
+		return "", &Error{Err: ErrUnknownKey, ID: rowID, KeyID: keyID}
 	}
 	n := aead.NonceSize()
 	if len(sealed) < n+aead.Overhead() {
-		return "", &KeyError{KeyID: keyID, RowID: rowID, Err: ErrDecrypt}
+		return "", &Error{Err: ErrDecrypt, ID: rowID, KeyID: keyID}
 	}
 	pt, err := aead.Open(nil, sealed[:n], sealed[n:], ad(rowID, column))
 	if err != nil {
-		return "", &KeyError{KeyID: keyID, RowID: rowID, Err: ErrDecrypt}
+		return "", &Error{Err: ErrDecrypt, ID: rowID, KeyID: keyID}
 	}
 	return string(pt), nil
 }

@@ -94,7 +94,7 @@ func TestOIDCProviderRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = s.FindActive(ctx, saved.ID, 0)
-		var nf *tokenstore.NotFoundError
+		var nf *tokenstore.Error
 		if !errors.As(err, &nf) || nf.Reason != "invalid_grant" {
 			t.Fatalf("rotated-away refresh token: %v", err)
 		}

@@ -19,7 +19,7 @@ import (
 // one in the row, which keeps its id, and is returned. An id kept in a
 // session (webflow's Session.TokenID) therefore finds the person's token
 // across any number of refreshes. A refresh the server refuses with
-// invalid_grant deletes the row. No usable token gives a *NotFoundError
+// invalid_grant deletes the row. No usable token gives a *Error
 // (errors.Is(err, ErrNotFound)).
 func (s *Store) FindActive(ctx context.Context, id string, validFor time.Duration) (*Token, error) {
 	if validFor < 0 {
@@ -39,7 +39,7 @@ func (s *Store) FindActive(ctx context.Context, id string, validFor time.Duratio
 		} else if next != "" {
 			return s.refresh(ctx, next, validFor)
 		}
-		return nil, &NotFoundError{ID: id, Reason: "missing"}
+		return nil, notFound(id, "missing")
 	case err != nil:
 		return nil, fmt.Errorf("tokenstore: read %q: %w", id, err)
 	}
@@ -47,7 +47,7 @@ func (s *Store) FindActive(ctx context.Context, id string, validFor time.Duratio
 		return s.decrypt(r)
 	}
 	if !s.refreshable(r) {
-		return nil, &NotFoundError{ID: id, Reason: "expired"}
+		return nil, notFound(id, "expired")
 	}
 	return s.refresh(ctx, id, validFor)
 }
@@ -76,7 +76,7 @@ func (s *Store) refresh(ctx context.Context, id string, validFor time.Duration) 
 			}
 			id = next
 		}
-		return nil, &NotFoundError{ID: id, Reason: "missing"}
+		return nil, notFound(id, "missing")
 	})
 	if err != nil {
 		return nil, err
@@ -104,7 +104,7 @@ func (s *Store) refreshLocked(ctx context.Context, id string, validFor time.Dura
 		return t, "", err
 	}
 	if !s.refreshable(r) {
-		return nil, "", &NotFoundError{ID: id, Reason: "expired"}
+		return nil, "", notFound(id, "expired")
 	}
 	t, err := s.refreshRow(ctx, tx, r)
 	return t, "", err
@@ -113,7 +113,7 @@ func (s *Store) refreshLocked(ctx context.Context, id string, validFor time.Dura
 // readLocked reads row id under the transaction's lock (FOR UPDATE on
 // PostgreSQL; SQLite's transaction holds the write lock already). A
 // missing row gives the id of its successor, when an earlier version of
-// this package recorded one, else a *NotFoundError.
+// this package recorded one, else a *Error.
 func (s *Store) readLocked(ctx context.Context, tx *sql.Tx, id string) (*row, string, error) {
 	query := selectByID
 	if s.kind == kindPostgres {
@@ -129,7 +129,7 @@ func (s *Store) readLocked(ctx context.Context, tx *sql.Tx, id string) (*row, st
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return nil, "", fmt.Errorf("tokenstore: read successor of %q: %w", id, err)
 		}
-		return nil, "", &NotFoundError{ID: id, Reason: "missing"}
+		return nil, "", notFound(id, "missing")
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("tokenstore: read %q: %w", id, err)
@@ -158,7 +158,7 @@ func (s *Store) refreshRow(ctx context.Context, tx *sql.Tx, r *row) (*Token, err
 	if nt.RefreshToken == "" {
 		nt.RefreshToken = old.RefreshToken.Reveal()
 	}
-	t, err := s.fromResponse(nt, r.audience, Bearer{Type: r.bearerType, ID: r.bearerID}, old.RequestedScopes, true)
+	t, err := s.fromResponse(nt, r.audience, bearerRef{Type: r.bearerType, ID: r.bearerID}, old.RequestedScopes, true)
 	if err != nil {
 		return nil, fmt.Errorf("tokenstore: refresh %q: %w", r.id, err)
 	}
@@ -180,7 +180,7 @@ func (s *Store) refreshRow(ctx context.Context, tx *sql.Tx, r *row) (*Token, err
 }
 
 // dropRefused deletes r, whose refresh the server refused with
-// invalid_grant, and returns the *NotFoundError the caller gets.
+// invalid_grant, and returns the *Error the caller gets.
 func (s *Store) dropRefused(ctx context.Context, tx *sql.Tx, r *row) error {
 	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM tokenstore_tokens WHERE id = $1`), r.id); err != nil {
 		return fmt.Errorf("tokenstore: delete %q after invalid_grant: %w", r.id, err)
@@ -189,5 +189,5 @@ func (s *Store) dropRefused(ctx context.Context, tx *sql.Tx, r *row) error {
 		return fmt.Errorf("tokenstore: delete %q after invalid_grant: %w", r.id, err)
 	}
 	s.log.InfoContext(ctx, "tokenstore: refresh refused (invalid_grant), row deleted", "id", r.id, "audience", r.audience)
-	return &NotFoundError{ID: r.id, Reason: "invalid_grant"}
+	return notFound(r.id, "invalid_grant")
 }

@@ -89,16 +89,16 @@ func (s *Store) replace(ctx context.Context, ex execer, r *row) error {
 }
 
 // fromResponse builds a Token from a token response.
-func (s *Store) fromResponse(tok *oauth2.Token, audience string, bearer Bearer, requested []string, keepRefresh bool) (*Token, error) {
+func (s *Store) fromResponse(tok *oauth2.Token, audience string, bearer bearerRef, requested []string, keepRefresh bool) (*Token, error) {
 	if tok == nil || tok.AccessToken == "" {
 		return nil, errors.New("tokenstore: the token response has no access token")
 	}
-	if b, ok := BearerOf(tok); ok {
+	if b, ok := bearerOf(tok); ok {
 		bearer = b
 	}
 	if bearer.ID == "" {
 		if sub := subjectOf(tok); sub != "" {
-			bearer = Bearer{Type: Person, ID: sub}
+			bearer = bearerRef{Type: Person, ID: sub}
 		}
 	}
 	if bearer.Type == "" && bearer.ID != "" {
@@ -161,7 +161,7 @@ func (s *Store) Save(ctx context.Context, tok *oauth2.Token, opts SaveOptions) (
 	if name == "" {
 		return nil, fmt.Errorf("tokenstore: save: no client given and none registered: %w", ErrUnknownClient)
 	}
-	t, err := s.fromResponse(tok, name, Bearer{Type: opts.BearerType, ID: opts.BearerID}, opts.RequestedScopes, true)
+	t, err := s.fromResponse(tok, name, bearerRef{Type: opts.BearerType, ID: opts.BearerID}, opts.RequestedScopes, true)
 	if err != nil {
 		return nil, err
 	}
@@ -185,11 +185,11 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 }
 
 // Lookup returns the row id as stored, whatever its expiry, without
-// refreshing it. A missing row gives a *NotFoundError.
+// refreshing it. A missing row gives a *Error.
 func (s *Store) Lookup(ctx context.Context, id string) (*Token, error) {
 	r, err := scanRow(s.db.QueryRowContext(ctx, s.q(`SELECT `+columns+` FROM tokenstore_tokens WHERE id = $1`), id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &NotFoundError{ID: id, Reason: "missing"}
+		return nil, notFound(id, "missing")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("tokenstore: read %q: %w", id, err)

@@ -91,7 +91,7 @@ func TestSaveFindActiveDelete(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = e.store.FindActive(ctx, "jti-save", 0)
-		var nf *tokenstore.NotFoundError
+		var nf *tokenstore.Error
 		if !errors.Is(err, tokenstore.ErrNotFound) || !errors.As(err, &nf) || nf.Reason != "missing" {
 			t.Fatalf("after delete: %v", err)
 		}
@@ -183,7 +183,7 @@ func TestKeyRotation(t *testing.T) {
 		}
 		defer s3.Close()
 		_, err = s3.FindActive(ctx, oldID, 0)
-		var ke *tokenstore.KeyError
+		var ke *tokenstore.Error
 		if !errors.Is(err, tokenstore.ErrUnknownKey) || !errors.As(err, &ke) || ke.KeyID != "k1" || !strings.Contains(err.Error(), `"k1"`) {
 			t.Fatalf("missing key: %v", err)
 		}
@@ -273,7 +273,7 @@ func TestInvalidGrantDeletesRow(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := e.store.FindActive(ctx, "jti-dead", 0)
-		var nf *tokenstore.NotFoundError
+		var nf *tokenstore.Error
 		if !errors.Is(err, tokenstore.ErrNotFound) || !errors.As(err, &nf) || nf.Reason != "invalid_grant" {
 			t.Fatalf("invalid_grant: %v", err)
 		}
@@ -303,7 +303,7 @@ func TestNotRefreshable(t *testing.T) {
 		}
 		for _, id := range []string{"jti-old", "jti-norefresh"} {
 			_, err := e.store.FindActive(ctx, id, 0)
-			var nf *tokenstore.NotFoundError
+			var nf *tokenstore.Error
 			if !errors.As(err, &nf) || nf.Reason != "expired" {
 				t.Fatalf("%s: %v", id, err)
 			}
@@ -373,7 +373,7 @@ func TestGet(t *testing.T) {
 		}
 		// bearer_does_not_exist is typed.
 		_, err = e.store.Get(ctx, tokenstore.GetOptions{BearerID: "missing"})
-		var nb *tokenstore.NoSuchBearerError
+		var nb *tokenstore.Error
 		if !errors.Is(err, tokenstore.ErrNoSuchBearer) || !errors.As(err, &nb) || nb.BearerID != "missing" {
 			t.Fatalf("no such bearer: %v", err)
 		}

@@ -194,43 +194,62 @@ func (h *Handler) approve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	q := r.URL.Query()
 	pst, ok := h.openState(w, r, c)
 	if !ok {
 		return
 	}
 	st := *pst
+	tok, ok := h.exchange(w, r, c, &st)
+	if !ok {
+		return
+	}
+	h.finish(w, r, c, &st, tok)
+}
+
+// exchange trades the callback's authorization code for a token and
+// checks its ID token. When it returns false it has answered: a refusal
+// by the user goes back to the origin, a stale code restarts the flow (at
+// most MaxRestarts times), anything else fails.
+func (h *Handler) exchange(w http.ResponseWriter, r *http.Request, c *Client, st *flowState) (*oauth2.Token, bool) {
+	q := r.URL.Query()
 	if code := q.Get("error"); code != "" {
 		if code == "access_denied" {
 			http.Redirect(w, r, st.Origin, http.StatusFound)
-			return
+			return nil, false
 		}
-		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: clip(code, 64), Description: clip(q.Get("error_description"), 300)})
-		return
+		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: redact.Clip(code, 64), Description: redact.Clip(q.Get("error_description"), 300)})
+		return nil, false
 	}
 	code := q.Get("code")
 	if code == "" {
 		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: "invalid_request", Description: "no authorization code"})
-		return
+		return nil, false
 	}
 	tok, err := c.Provider.Exchange(r.Context(), code, h.redirectURI(c.Name, st.Kind), st.Verifier)
 	if err != nil {
 		oc := oauthCode(err)
 		if (oc == "invalid_grant" || oc == "invalid_request") && st.Restarts < h.cfg.MaxRestarts {
 			st.Restarts++
-			h.redirectToServer(w, r, c, &st)
-			return
+			h.redirectToServer(w, r, c, st)
+			return nil, false
 		}
 		if oc == "" {
 			oc = "exchange_failed"
 		}
 		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: oc, Description: "exchanging the authorization code failed", Err: redact.ScrubError(err, code, st.Verifier)})
-		return
+		return nil, false
 	}
-	if err := checkIDToken(r.Context(), c, &st, tok); err != nil {
+	if err := checkIDToken(r.Context(), c, st, tok); err != nil {
 		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: "invalid_id_token", Description: "the ID token of the token response was refused", Err: err})
-		return
+		return nil, false
 	}
+	return tok, true
+}
+
+// finish saves the new token, opens the session of a sign-in, hands the
+// Approval to AfterApprove and redirects where it says (the origin by
+// default; "-" means it answered itself).
+func (h *Handler) finish(w http.ResponseWriter, r *http.Request, c *Client, st *flowState, tok *oauth2.Token) {
 	id, err := h.cfg.Store.Save(r.Context(), c.Name, tok)
 	if err != nil {
 		h.fail(w, r, &Error{Client: c.Name, Kind: st.Kind, Code: "store_failed", Err: err})

@@ -156,7 +156,7 @@ func (f *fakeTokens) FindActive(_ context.Context, id string, validFor time.Dura
 	defer f.mu.Unlock()
 	t, ok := f.rows[id]
 	if !ok {
-		return nil, &tokenstore.NotFoundError{ID: id, Reason: "missing"}
+		return nil, &tokenstore.Error{Err: tokenstore.ErrNotFound, ID: id, Reason: "missing"}
 	}
 	if !t.ValidFor(validFor) {
 		f.refreshed++

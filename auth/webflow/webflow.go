@@ -202,7 +202,7 @@ func (e *Error) Error() string {
 		s += " (client " + e.Client + ")"
 	}
 	if e.Description != "" {
-		s += ": " + clip(e.Description, 300)
+		s += ": " + redact.Clip(e.Description, 300)
 	}
 	return s
 }
@@ -321,6 +321,39 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Registry != nil {
 		cfg.Clients = append(cfg.Clients[:len(cfg.Clients):len(cfg.Clients)], cfg.Registry.Clients()...)
 	}
+	base, err := cfg.check()
+	if err != nil {
+		return nil, err
+	}
+	s, err := newSealer(cfg.CookieSecret)
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{cfg: cfg, clients: map[string]*Client{}, seal: s, used: cfg.UsedStates, secure: base.Scheme == "https", origin: base.Scheme + "://" + base.Host}
+	if h.used == nil {
+		if u, ok := cfg.Store.(UsedStates); ok {
+			h.used = u
+		} else {
+			h.used = NewMemoryUsedStates()
+		}
+	}
+	if err := h.addClients(cfg.Clients); err != nil {
+		return nil, err
+	}
+	h.def = cfg.DefaultClient
+	if h.def == "" {
+		h.def = cfg.Clients[0].Name
+	}
+	if _, ok := h.clients[h.def]; !ok {
+		return nil, fmt.Errorf("webflow: DefaultClient %q is not registered", h.def)
+	}
+	h.routes()
+	return h, nil
+}
+
+// check refuses a Config without clients, Store or an absolute BaseURL,
+// fills the defaults and returns the parsed BaseURL.
+func (cfg *Config) check() (*url.URL, error) {
 	if len(cfg.Clients) == 0 {
 		return nil, errors.New("webflow: no clients")
 	}
@@ -353,40 +386,26 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s, err := newSealer(cfg.CookieSecret)
-	if err != nil {
-		return nil, err
-	}
-	h := &Handler{cfg: cfg, clients: map[string]*Client{}, seal: s, used: cfg.UsedStates, secure: base.Scheme == "https", origin: base.Scheme + "://" + base.Host}
-	if h.used == nil {
-		if u, ok := cfg.Store.(UsedStates); ok {
-			h.used = u
-		} else {
-			h.used = NewMemoryUsedStates()
-		}
-	}
-	for i := range cfg.Clients {
-		c := &cfg.Clients[i]
+	return base, nil
+}
+
+// addClients registers clients under their names, refusing a bad or
+// repeated name, and the openid scope without an ID token validator.
+func (h *Handler) addClients(clients []Client) error {
+	for i := range clients {
+		c := &clients[i]
 		if c.Name == "" || strings.ContainsAny(c.Name, "/?#% ") || c.Provider == nil {
-			return nil, fmt.Errorf("webflow: client %d needs a Name (one path segment) and a Provider", i)
+			return fmt.Errorf("webflow: client %d needs a Name (one path segment) and a Provider", i)
 		}
 		if _, dup := h.clients[c.Name]; dup {
-			return nil, fmt.Errorf("webflow: client %q registered twice", c.Name)
+			return fmt.Errorf("webflow: client %q registered twice", c.Name)
 		}
 		if (hasScope(c.Scopes, scopeOpenID) || hasScope(c.ConnectionScopes, scopeOpenID)) && validator(c.Provider) == nil {
-			return nil, fmt.Errorf("webflow: client %q asks for the openid scope but its Provider supplies no ID token validator (IDTokenProvider)", c.Name)
+			return fmt.Errorf("webflow: client %q asks for the openid scope but its Provider supplies no ID token validator (IDTokenProvider)", c.Name)
 		}
 		h.clients[c.Name] = c
 	}
-	h.def = cfg.DefaultClient
-	if h.def == "" {
-		h.def = cfg.Clients[0].Name
-	}
-	if _, ok := h.clients[h.def]; !ok {
-		return nil, fmt.Errorf("webflow: DefaultClient %q is not registered", h.def)
-	}
-	h.routes()
-	return h, nil
+	return nil
 }
 
 func (h *Handler) routes() {
@@ -446,4 +465,3 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, e *Error) {
 }
 
 // clip makes server text fit one line of an error (see redact.Clip).
-func clip(s string, n int) string { return redact.Clip(s, n) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -189,7 +188,7 @@ func (c *Client) Exchange(ctx context.Context, code, redirectURI string, opts ..
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, c.hc)
 	tok, err := c.oauthConfig(redirectURI, oauth2.AuthStyleInParams).Exchange(ctx, code, opts...)
 	if err != nil {
-		return nil, tokenError("authorization_code", err, c.secrets(code)...)
+		return nil, auth.NewTokenError("authorization_code", err, c.secrets(code)...)
 	}
 	return FromOAuth2(lifetime.FromResponse(tok, time.Now())), nil
 }
@@ -212,7 +211,7 @@ func (c *Client) ClientCredentials(ctx context.Context, scopes ...string) (*Toke
 	}
 	tok, err := conf.Token(ctx)
 	if err != nil {
-		return nil, tokenError("client_credentials", err, c.secrets()...)
+		return nil, auth.NewTokenError("client_credentials", err, c.secrets()...)
 	}
 	return FromOAuth2(lifetime.FromResponse(tok, time.Now())), nil
 }
@@ -220,13 +219,13 @@ func (c *Client) ClientCredentials(ctx context.Context, scopes ...string) (*Toke
 // Refresh trades a refresh token for a new token, with HTTP Basic.
 func (c *Client) Refresh(ctx context.Context, refreshToken string) (*Token, error) {
 	if refreshToken == "" {
-		return nil, &auth.TokenError{Grant: "refresh_token", Err: errors.New("no refresh token")}
+		return nil, &auth.TokenError{Grant: "refresh_token", Err: auth.ErrNoRefreshToken}
 	}
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, c.hc)
 	src := c.oauthConfig("", oauth2.AuthStyleInHeader).TokenSource(ctx, &oauth2.Token{RefreshToken: refreshToken})
 	tok, err := src.Token()
 	if err != nil {
-		return nil, tokenError("refresh_token", err, c.secrets(refreshToken)...)
+		return nil, auth.NewTokenError("refresh_token", err, c.secrets(refreshToken)...)
 	}
 	return FromOAuth2(lifetime.FromResponse(tok, time.Now())), nil
 }
@@ -250,7 +249,7 @@ func (c *Client) Revoke(ctx context.Context, accessToken string) error {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 == 2 || resp.StatusCode == http.StatusUnauthorized {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+		redact.Drain(resp.Body)
 		return nil
 	}
 	return redact.ScrubError(sdkerrors.Decode(sdkerrors.DecodeZaikio, "zaikiohub", "RevokeAccessToken", resp), c.secrets(accessToken)...)

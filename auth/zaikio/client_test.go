@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"golang.org/x/oauth2"
 	"time"
 
 	"github.com/idsdk/idsdk-go/auth"
@@ -92,7 +94,7 @@ func TestExchangeSendsSecretInBody(t *testing.T) {
 		req.Form.Get("code") != "the-code" || req.Form.Get("grant_type") != "authorization_code" {
 		t.Errorf("request = %+v", req)
 	}
-	if tok.AccessToken.Reveal() != "AT-authorization_code" || tok.RefreshToken.Reveal() != "RT-1" {
+	if tok.AccessToken != "AT-authorization_code" || tok.RefreshToken != "RT-1" {
 		t.Errorf("tokens not read")
 	}
 	if fmt.Sprint(tok.Scopes) != "[Per.directory.person.r Org.directory.sites.rw]" || fmt.Sprint(tok.Audiences) != "[my_app other]" {
@@ -238,5 +240,20 @@ func TestHugeExpiresInClamped(t *testing.T) {
 		if left := time.Until(tok.Expiry); left < 50*365*24*time.Hour || left > 101*365*24*time.Hour {
 			t.Fatalf("%s: expiry %v, want about 100 years ahead", name, tok.Expiry)
 		}
+	}
+}
+
+// TestTokenOAuth2KeepsTheAnswer: a Token read from an answer hands back
+// that answer, every field included (an id_token, which the web flow
+// validates), not a copy built from the Hub's fields.
+func TestTokenOAuth2KeepsTheAnswer(t *testing.T) {
+	answer := (&oauth2.Token{AccessToken: "at"}).WithExtra(map[string]any{"id_token": "header.claims.sig", "scope": "a,b"})
+	back := zaikio.FromOAuth2(answer).OAuth2()
+	if back != answer || back.Extra("id_token") != "header.claims.sig" {
+		t.Fatalf("OAuth2() lost the answer: %v", back.Extra("id_token"))
+	}
+	built := (&zaikio.Token{Token: &oauth2.Token{AccessToken: "at"}, BearerType: zaikio.BearerPerson, BearerID: "p1"}).OAuth2()
+	if bt, id := zaikio.BearerOf(built); bt != zaikio.BearerPerson || id != "p1" {
+		t.Fatalf("a built Token's bearer: %q %q", bt, id)
 	}
 }

@@ -8,7 +8,8 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/idsdk/idsdk-go/auth"
+	"golang.org/x/oauth2"
+
 	"github.com/idsdk/idsdk-go/auth/zaikio"
 	"github.com/idsdk/idsdk-go/internal/redact/redacttest"
 )
@@ -52,6 +53,6 @@ func TestErrorsScrubEchoedSecrets(t *testing.T) {
 		redacttest.Check(t, name, err, needles...)
 	}
 	redacttest.CheckValueAndPointer(t, "Client", c, secret)
-	tok := &zaikio.Token{AccessToken: auth.Secret(access), RefreshToken: auth.Secret(refresh)}
+	tok := &zaikio.Token{Token: &oauth2.Token{AccessToken: access, RefreshToken: refresh}}
 	redacttest.CheckValueAndPointer(t, "Token", tok, access, refresh)
 }

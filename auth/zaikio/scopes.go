@@ -30,28 +30,15 @@ const (
 	BearerOrganization = "Organization"
 )
 
-// ErrInvalidScope is matched (errors.Is) by every *ScopeError.
+// ErrInvalidScope is matched (errors.Is) by every error that refuses a
+// scope string; its text names the scope and the reason.
 var ErrInvalidScope = errors.New("zaikio: invalid scope")
-
-// ScopeError says why a scope string was refused.
-type ScopeError struct {
-	Scope  string // the scope as given (cut to 200 bytes)
-	Reason string // what is wrong with it
-}
-
-// Error says which scope was refused and why.
-func (e *ScopeError) Error() string {
-	return fmt.Sprintf("zaikio: invalid scope %q: %s", e.Scope, e.Reason)
-}
-
-// Is reports whether target is ErrInvalidScope.
-func (e *ScopeError) Is(target error) bool { return target == ErrInvalidScope }
 
 func scopeErr(s, reason string) error {
 	if len(s) > 200 {
 		s = s[:200]
 	}
-	return &ScopeError{Scope: s, Reason: reason}
+	return fmt.Errorf("%w %q: %s", ErrInvalidScope, s, reason)
 }
 
 // Scope is one requested Zaikio scope: a bearer prefix (Org or Per),

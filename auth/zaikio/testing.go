@@ -8,7 +8,6 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/webflow"
 )
 
@@ -34,13 +33,11 @@ func ParseStandInToken(tok string) (client, personID string, ok bool) {
 // hour, with a stand-in access token.
 func StandInOAuth2Token(client, personID string, scopes ...string) *oauth2.Token {
 	t := &Token{
-		AccessToken: auth.Secret(StandInToken(client, personID)),
-		TokenType:   "bearer",
-		Expiry:      time.Now().Add(time.Hour),
-		Scopes:      scopes,
-		Audiences:   []string{client},
-		BearerType:  BearerPerson,
-		BearerID:    personID,
+		Token:      &oauth2.Token{AccessToken: StandInToken(client, personID), TokenType: "bearer", Expiry: time.Now().Add(time.Hour)},
+		Scopes:     scopes,
+		Audiences:  []string{client},
+		BearerType: BearerPerson,
+		BearerID:   personID,
 	}
 	return t.OAuth2()
 }

@@ -1,28 +1,23 @@
 package zaikio
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"golang.org/x/oauth2"
 
-	"github.com/idsdk/idsdk-go/auth"
-	sdkerrors "github.com/idsdk/idsdk-go/errors"
 	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
-// Token is a Hub access token with what the Hub says about it. Formatting
-// it never prints the access or refresh token.
+// Token is a Hub token response, in the shape of every vendor token of
+// this module (auth0.Token too): the embedded *oauth2.Token holds the
+// access token, its type and expiry, the refresh token and every field of
+// the response; the Hub's own facts are read out of it. Formatting,
+// logging or JSON-encoding a Token never shows the access or refresh
+// token.
 type Token struct {
-	// AccessToken and RefreshToken are the tokens themselves.
-	AccessToken  auth.Secret
-	RefreshToken auth.Secret
-	// TokenType is normally "bearer".
-	TokenType string
-	// Expiry is when the access token expires; zero when unknown.
-	Expiry time.Time
+	*oauth2.Token
 	// Scopes are the granted scopes (the response's comma-separated scope).
 	Scopes []string
 	// Audiences are the apps the token is valid for.
@@ -30,26 +25,21 @@ type Token struct {
 	// BearerType is "Person" or "Organization"; BearerID its id.
 	BearerType, BearerID string
 
-	raw *oauth2.Token // the token as received, with all its fields
+	asSent bool // Token is the answer as received (FromOAuth2)
 }
 
 // OAuth2 returns t as an *oauth2.Token (for token sources and stores):
-// the token as the server sent it, with every response field, when t came
-// from FromOAuth2 or a Client; else one built from t's fields.
+// the embedded token, with every response field, when t came from
+// FromOAuth2 or a Client; else a copy with Scopes, Audiences and the
+// bearer added as response fields.
 func (t *Token) OAuth2() *oauth2.Token {
-	if t == nil {
+	if t == nil || t.Token == nil {
 		return nil
 	}
-	if t.raw != nil {
-		return t.raw
+	if t.asSent {
+		return t.Token
 	}
-	tok := &oauth2.Token{
-		AccessToken:  t.AccessToken.Reveal(),
-		RefreshToken: t.RefreshToken.Reveal(),
-		TokenType:    t.TokenType,
-		Expiry:       t.Expiry,
-	}
-	return tok.WithExtra(map[string]any{
+	return t.Token.WithExtra(map[string]any{
 		"scope":     JoinScopes(t.Scopes...),
 		"audiences": anySlice(t.Audiences),
 		"bearer":    map[string]any{"id": t.BearerID, "type": t.BearerType},
@@ -61,7 +51,7 @@ func (t *Token) Valid() bool { return t.ValidFor(0) }
 
 // ValidFor reports whether t has an access token valid for at least d more.
 func (t *Token) ValidFor(d time.Duration) bool {
-	if t == nil || t.AccessToken == "" {
+	if t == nil || t.Token == nil || t.AccessToken == "" {
 		return false
 	}
 	return t.Expiry.IsZero() || time.Now().Add(d).Before(t.Expiry)
@@ -69,6 +59,9 @@ func (t *Token) ValidFor(d time.Duration) bool {
 
 // String describes t without the tokens.
 func (t Token) String() string {
+	if t.Token == nil {
+		return "zaikio.Token(nil)"
+	}
 	return fmt.Sprintf("zaikio.Token{%s %s, scopes %v, expires %s, access %s, refresh %t}",
 		t.BearerType, t.BearerID, t.Scopes, t.Expiry.UTC().Format(time.RFC3339), redact.Placeholder, t.RefreshToken != "")
 }
@@ -91,13 +84,7 @@ func FromOAuth2(tok *oauth2.Token) *Token {
 	if tok == nil {
 		return nil
 	}
-	t := &Token{
-		AccessToken:  auth.Secret(tok.AccessToken),
-		RefreshToken: auth.Secret(tok.RefreshToken),
-		TokenType:    tok.TokenType,
-		Expiry:       tok.Expiry,
-		raw:          tok,
-	}
+	t := &Token{Token: tok, asSent: true}
 	if s, ok := tok.Extra("scope").(string); ok {
 		t.Scopes = SplitScopes(s)
 	}
@@ -126,27 +113,4 @@ func anySlice(ss []string) []any {
 		out[i] = s
 	}
 	return out
-}
-
-// tokenError turns an x/oauth2 error into an *auth.TokenError, with the
-// secrets the request sent scrubbed from what the server said.
-func tokenError(grant string, err error, secrets ...string) error {
-	return redact.ScrubError(newTokenError(grant, err), secrets...)
-}
-
-func newTokenError(grant string, err error) error {
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		te := &auth.TokenError{Grant: grant, Code: re.ErrorCode, Description: re.ErrorDescription, URI: re.ErrorURI, Err: err}
-		if re.Response != nil {
-			te.StatusCode = re.Response.StatusCode
-		}
-		if re.ErrorCode != "" {
-			te.Err = &sdkerrors.OAuthError{StatusCode: te.StatusCode, Code: re.ErrorCode, Description: re.ErrorDescription, URI: re.ErrorURI}
-		} else {
-			te.Err = errors.New("the token endpoint answered with an error status")
-		}
-		return te
-	}
-	return &auth.TokenError{Grant: grant, Err: err}
 }

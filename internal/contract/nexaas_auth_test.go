@@ -163,7 +163,7 @@ func TestNexaasIdentityClientRefreshesAndWritesBack(t *testing.T) {
 	}
 	// The old refresh token is spent: the provider rejects it (and, seeing
 	// it reused, revokes the grant, so this check comes last).
-	_, err = auth.NewRefreshSource(auth.RefreshConfig{TokenURL: p.TokenURL, ClientID: "nexaas-app", ClientSecret: nexaasSecret, AuthMethod: auth.ClientSecretPost}, &oauth2.Token{RefreshToken: first.RefreshToken, Expiry: time.Now().Add(-time.Minute)}).TokenContext(context.Background())
+	_, err = auth.NewRefreshSource(auth.RefreshConfig{ClientAuth: auth.ClientAuth{TokenURL: p.TokenURL, ClientID: "nexaas-app", ClientSecret: nexaasSecret, AuthMethod: auth.ClientSecretPost}}, &oauth2.Token{RefreshToken: first.RefreshToken, Expiry: time.Now().Add(-time.Minute)}).TokenContext(context.Background())
 	if !errors.Is(err, auth.ErrInvalidGrant) {
 		t.Errorf("old refresh token: err = %v, want invalid_grant", err)
 	}

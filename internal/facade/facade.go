@@ -665,12 +665,7 @@ func cleanURL(req *http.Request) string {
 	if req == nil || req.URL == nil {
 		return ""
 	}
-	u := *req.URL
-	u.User = nil
-	u.RawQuery = ""
-	u.ForceQuery = false
-	u.Fragment = ""
-	return u.String()
+	return redact.SafeURL(req.URL)
 }
 
 // Server is the base URL with a trailing slash, as the raw client takes it.

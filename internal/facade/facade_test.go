@@ -289,9 +289,9 @@ func TestTokenFailureSendsNothing(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want the token source's error", err)
 	}
-	var ae *auth.Error
+	var ae *auth.TokenError
 	if !errors.As(err, &ae) {
-		t.Errorf("err = %v, want an *auth.Error inside", err)
+		t.Errorf("err = %v, want an *auth.TokenError inside", err)
 	}
 	if n.Load() != 0 {
 		t.Errorf("%d requests reached the API without a token", n.Load())

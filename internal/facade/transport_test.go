@@ -61,7 +61,7 @@ func TestTokenFailureIsNotRetried(t *testing.T) {
 			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { apiHits.Add(1) }))
 			defer api.Close()
 			src := &countingSource{src: auth.NewCache(&auth.ClientCredentials{
-				TokenURL: tokens.URL, ClientID: "app", ClientSecret: auth.Secret("s3cret"),
+				ClientAuth: auth.ClientAuth{TokenURL: tokens.URL, ClientID: "app", ClientSecret: auth.Secret("s3cret")},
 			})}
 			var retries atomic.Int32
 			policy := retry.Default() // the default waits, so that a retry would show
@@ -71,9 +71,9 @@ func TestTokenFailureIsNotRetried(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = c.Profile.Get(context.Background())
-			var ae *auth.Error
+			var ae *auth.TokenError
 			if !errors.As(err, &ae) {
-				t.Fatalf("err = %v, want an *auth.Error inside", err)
+				t.Fatalf("err = %v, want an *auth.TokenError inside", err)
 			}
 			if tc.is != nil && !errors.Is(err, tc.is) {
 				t.Errorf("err = %v, want it to match %v", err, tc.is)

@@ -104,15 +104,15 @@ var cases = map[string]kase{
 	"auth.Static": {make: func(*testing.T) any { return auth.BearerUntil(access, time.Now().Add(time.Hour)) }},
 	"auth.Fake":   {make: func(*testing.T) any { return auth.NewFake(access) }, ptrOnly: holdsLock},
 	"auth.ClientCredentials": {make: func(*testing.T) any {
-		return &auth.ClientCredentials{TokenURL: "https://as.example/token", ClientID: "id", ClientSecret: secret,
-			PrivateKey: &auth.PrivateKey{Key: rsaKey()}, Params: url.Values{"client_secret": {secret}, "password": {password}}}
+		return &auth.ClientCredentials{ClientAuth: auth.ClientAuth{TokenURL: "https://as.example/token", ClientID: "id", ClientSecret: secret, PrivateKey: &auth.PrivateKey{Key: rsaKey()}},
+			Params: url.Values{"client_secret": {secret}, "password": {password}}}
 	}},
 	"auth.RefreshConfig": {make: func(*testing.T) any {
-		return &auth.RefreshConfig{TokenURL: "https://as.example/token", ClientID: "id", ClientSecret: secret,
-			PrivateKey: &auth.PrivateKey{Key: rsaKey()}, Params: url.Values{"x": {password}}}
+		return &auth.RefreshConfig{ClientAuth: auth.ClientAuth{TokenURL: "https://as.example/token", ClientID: "id", ClientSecret: secret, PrivateKey: &auth.PrivateKey{Key: rsaKey()}},
+			Params: url.Values{"x": {password}}}
 	}},
 	"auth.RefreshSource": {make: func(*testing.T) any {
-		return auth.NewRefreshSource(auth.RefreshConfig{TokenURL: "https://as.example/token", ClientID: "id", ClientSecret: secret}, oauthToken())
+		return auth.NewRefreshSource(auth.RefreshConfig{ClientAuth: auth.ClientAuth{TokenURL: "https://as.example/token", ClientID: "id", ClientSecret: secret}}, oauthToken())
 	}, ptrOnly: holdsLock},
 	"auth.Cache": {make: func(t *testing.T) any {
 		store := auth.NewMemoryStore()
@@ -244,9 +244,8 @@ var cases = map[string]kase{
 	"zaikio.Client": {make: func(t *testing.T) any { return zaikioClient(t) }},
 	"zaikio.Token":  {make: func(*testing.T) any { return zaikio.FromOAuth2(oauthToken()) }},
 
-	"errors.MFARequiredError": {make: func(*testing.T) any { return &sdkerrors.MFARequiredError{MFAToken: access} }},
 	"errors.Auth0AuthError": {make: func(*testing.T) any {
-		return &sdkerrors.Auth0AuthError{StatusCode: 403, Code: "mfa_required", MFA: &sdkerrors.MFARequiredError{MFAToken: access}}
+		return &sdkerrors.Auth0AuthError{StatusCode: 403, Code: "mfa_required", MFAToken: access}
 	}},
 
 	"facade.Config": {make: func(*testing.T) any {

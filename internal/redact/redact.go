@@ -1,7 +1,10 @@
 // Package redact is the one home of credential redaction in this module:
 // the placeholder a hidden value turns into, the fmt, log/slog and
-// encoding/json methods every credential-holding type delegates to, and the
-// scrubbing of known secret strings out of text a server repeats back.
+// encoding/json methods every credential-holding type delegates to, the
+// scrubbing of known secret strings out of text a server repeats back, the
+// clipping of server text for one line of an error (Clip), the scrubbing
+// of URLs shown in errors and logs (SafeURL, URL, URLs), and the two small
+// checks every HTTP path shares (Drain, IsTimeout).
 //
 // A type that holds a credential has a String method that describes it
 // without the credential, and methods that all print that description:
@@ -30,7 +33,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"strings"
 )
 
 // Placeholder is what a hidden value turns into.
@@ -51,26 +53,6 @@ func LogValue(text string) slog.Value { return slog.StringValue(text) }
 
 // JSON encodes text as a JSON string, for MarshalJSON methods.
 func JSON(text string) ([]byte, error) { return json.Marshal(text) }
-
-// Clip makes server-supplied text fit for one line of an error: control
-// characters become spaces and the text is cut to at most n bytes on a rune
-// boundary, marked with "...". A server can then neither flood nor forge
-// log lines.
-func Clip(s string, n int) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n] + "..."
-}
 
 // PointerLogValue is the LogValue of a *T whose T describes itself with a
 // value String method: the methods that print T (Format, MarshalJSON) take

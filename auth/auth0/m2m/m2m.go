@@ -179,12 +179,10 @@ func credentials(domain, clientID string, opts []Option) (*auth.ClientCredential
 		params.Set("organization", cfg.organization)
 	}
 	cc := &auth.ClientCredentials{
-		TokenURL:   origin + "/oauth/token",
-		ClientID:   clientID,
+		ClientAuth: auth.ClientAuth{TokenURL: origin + "/oauth/token", ClientID: clientID, HTTPClient: cfg.httpClient},
 		Scopes:     cfg.scopes,
 		Audience:   aud,
 		Params:     params,
-		HTTPClient: cfg.httpClient,
 	}
 	return cc, cfg, origin, nil
 }
