@@ -61,6 +61,19 @@ type Operation struct {
 	// Security is how the operation authenticates: "" (the token),
 	// SecurityBasic (the client id and secret) or SecurityNone.
 	Security string
+	// PathParams describe the path parameters, in the order the path
+	// names them; Query the query parameters, in the document's order.
+	PathParams []Param
+	Query      []Param
+	// Body is the kind of request body (BodyJSON, BodyForm, BodyText,
+	// BodyRaw; "" for none) and ContentType its media type.
+	Body        string
+	ContentType string
+	// TokenParam is the query parameter of a url-only operation that
+	// carries an access token (see URLWithToken).
+	TokenParam string
+
+	query queryFields // the parameter struct's fields, found once
 }
 
 // Operation security kinds.
@@ -383,13 +396,6 @@ func (r *Runtime) BaseURL() string { return r.base }
 // default one) with the token and retry transports in front of it.
 func (r *Runtime) HTTPClient() *http.Client { return r.client }
 
-// Doer is the HTTP client the raw client sends through: it adds the
-// client's default headers before sending.
-func (r *Runtime) Doer() Doer { return Doer{r: r} }
-
-// Doer sends a request with the client's default headers.
-type Doer struct{ r *Runtime }
-
 // String names the API and base URL, never credentials or headers.
 func (r Runtime) String() string {
 	return fmt.Sprintf("facade.Runtime{API: %q, BaseURL: %q}", r.api, r.base)
@@ -404,29 +410,6 @@ func (r *Runtime) LogValue() slog.Value { return redact.PointerLogValue(r) }
 // MarshalJSON writes String.
 func (r Runtime) MarshalJSON() ([]byte, error) { return redact.JSON(r.String()) }
 
-// String names the runtime.
-func (d Doer) String() string {
-	if d.r == nil {
-		return "facade.Doer{}"
-	}
-	return "facade.Doer{" + d.r.String() + "}"
-}
-
-// Format prints String for every verb.
-func (d Doer) Format(f fmt.State, verb rune) { redact.Format(f, verb, d.String()) }
-
-// LogValue keeps credentials out of slog output.
-func (d *Doer) LogValue() slog.Value { return redact.PointerLogValue(d) }
-
-// MarshalJSON writes String.
-func (d Doer) MarshalJSON() ([]byte, error) { return redact.JSON(d.String()) }
-
-// Do implements the raw client's HttpRequestDoer.
-func (d Doer) Do(req *http.Request) (*http.Response, error) {
-	d.r.setHeaders(req, nil)
-	return d.r.client.Do(req)
-}
-
 func (r *Runtime) setHeaders(req *http.Request, extra http.Header) {
 	for k, vs := range r.header {
 		if _, ok := req.Header[k]; !ok {
@@ -440,8 +423,7 @@ func (r *Runtime) setHeaders(req *http.Request, extra http.Header) {
 
 // Call holds the per-call options of one request.
 type Call struct {
-	// Server is the base URL this call goes to, with a trailing slash, as
-	// the raw request builders take it.
+	// Server is the base URL this call goes to, with a trailing slash.
 	Server  string
 	header  http.Header
 	timeout time.Duration
@@ -524,7 +506,7 @@ func (r *Runtime) BuildError(op *Operation, err error) error {
 	return fmt.Errorf("%s %s: building the request: %w", op.API, op.ID, err)
 }
 
-// Do sends req (built by the raw request builder) for op and decodes a 2xx
+// Do sends req (built by the caller, its URL under call.Server) for op and decodes a 2xx
 // JSON answer into out (nil: the body is discarded). A non-2xx answer
 // becomes the API's typed error; a transport failure a *errors.RequestError.
 func (r *Runtime) Do(ctx context.Context, call *Call, op *Operation, req *http.Request, out any) error {
@@ -545,7 +527,11 @@ func (r *Runtime) do(ctx context.Context, call *Call, op *Operation, req *http.R
 	if err != nil {
 		return err
 	}
-	req = req.WithContext(ctx)
+	return r.exchange(call, op, req.WithContext(ctx), out)
+}
+
+// exchange sends req, whose context is the call's, and decodes the answer.
+func (r *Runtime) exchange(call *Call, op *Operation, req *http.Request, out any) error {
 	if op.Accept != "" {
 		req.Header.Set("Accept", op.Accept)
 	}
@@ -671,19 +657,6 @@ func cleanURL(req *http.Request) string {
 	u.ForceQuery = false
 	u.Fragment = ""
 	return u.String()
-}
-
-// Server is the base URL with a trailing slash, as the raw client takes it.
-func (r *Runtime) Server() string { return r.server }
-
-// DoBytes is Do for an operation whose 2xx body is not JSON: it returns
-// the body, up to MaxResponseBytes.
-func (r *Runtime) DoBytes(ctx context.Context, call *Call, op *Operation, req *http.Request) ([]byte, error) {
-	var out rawBody
-	if err := r.Do(ctx, call, op, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // URLWithToken returns u, a URL built for the url-only operation op, with

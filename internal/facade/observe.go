@@ -52,11 +52,17 @@ func (cfg *Config) adoptPolicyLogger() {
 	}
 }
 
-// doObserved is Do for a client with an observer: the call is reported
-// around do, and the retry layer ties its attempt reports to it through
-// the context.
+// doObserved is Do for a client with an observer.
 func (r *Runtime) doObserved(ctx context.Context, call *Call, op *Operation, req *http.Request, out any) error {
-	method := req.Method
+	return r.observed(ctx, call, op, cleanURL(req), func(ctx context.Context) error {
+		return r.do(ctx, call, op, req, out)
+	})
+}
+
+// observed reports the call around send, and the retry layer ties its
+// attempt reports to it through the context. u is the URL without query.
+func (r *Runtime) observed(ctx context.Context, call *Call, op *Operation, u string, send func(context.Context) error) error {
+	method := op.Method
 	if method == "" {
 		method = http.MethodGet
 	}
@@ -64,12 +70,12 @@ func (r *Runtime) doObserved(ctx context.Context, call *Call, op *Operation, req
 		API:       op.API,
 		Operation: op.ID,
 		Method:    method,
-		URL:       cleanURL(req),
+		URL:       u,
 		Template:  r.template(call, op),
 		Start:     time.Now(),
 	}
 	ctx = r.obs.StartCall(observe.WithCall(ctx, oc), oc)
-	err := r.do(ctx, call, op, req, out)
+	err := send(ctx)
 	oc.Duration = time.Since(oc.Start)
 	r.obs.EndCall(ctx, oc, err)
 	return err
