@@ -396,7 +396,7 @@ func TestRetriesAndIdempotency(t *testing.T) {
 	if _, err := c.Profile.Get(context.Background()); err != nil || gets.Load() != 3 {
 		t.Errorf("GET after two 503s: %v after %d requests", err, gets.Load())
 	}
-	body := nexaasid.CreateSignUpJSONRequestBody{Invited: "b@example.com"}
+	body := nexaasid.SignUpRequest{Invited: "b@example.com"}
 	_, err := c.SignUps.Create(context.Background(), body)
 	if !errors.Is(err, sdkerrors.ErrServer) || posts.Load() != 1 {
 		t.Errorf("POST with 500: err %v after %d requests; a POST must not be repeated", err, posts.Load())
