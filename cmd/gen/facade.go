@@ -27,22 +27,22 @@ const (
 
 // facadeModel is what the facade templates render.
 type facadeModel struct {
-	Package          string
-	API              string
-	Title            string
-	ClientType       string
-	ErrorDecoder     string
-	DefaultRegion    string
-	Validator        string
-	Services         []*service // top level, sorted
-	AllServices      []*service // every service, parents first, sorted
-	Ops              []*facadeOp
-	First            *facadeOp // an operation without arguments for the example, if any
-	HasRawBody       bool
-	EnvToken         string // environment variable the example reads a token from
-	Config           facadeConfig
-	HasBasic         bool
-	HasPaging        bool
+	Package       string
+	API           string
+	Title         string
+	ClientType    string
+	ErrorDecoder  string
+	DefaultRegion string
+	Validator     string
+	Services      []*service // top level, sorted
+	AllServices   []*service // every service, parents first, sorted
+	Ops           []*facadeOp
+	First         *facadeOp // an operation without arguments for the example, if any
+	HasRawBody    bool
+	EnvToken      string // environment variable the example reads a token from
+	Config        facadeConfig
+	HasBasic      bool
+	HasPaging     bool
 	// RequiresAuth: the document requires credentials (a global security
 	// requirement without an empty alternative, or every operation
 	// secured), so New refuses to build a client without them.
@@ -864,7 +864,9 @@ func liftHeaderParams(spec *openapi3.T) specFacts {
 	if spec.Paths == nil {
 		return out
 	}
-	isHeader := func(p *openapi3.ParameterRef) bool { return p != nil && p.Value != nil && p.Value.In == openapi3.ParameterInHeader }
+	isHeader := func(p *openapi3.ParameterRef) bool {
+		return p != nil && p.Value != nil && p.Value.In == openapi3.ParameterInHeader
+	}
 	for _, path := range spec.Paths.InMatchingOrder() {
 		item := spec.Paths.Value(path)
 		for method, op := range item.Operations() {

@@ -94,6 +94,9 @@ type facadeConfig struct {
 	// {operationId-kebab} (snake_case as kebab-case), {tag}, {method}
 	// (lower case) and {path-dashed} ({x} written -x-) are replaced.
 	ReferenceURL string `yaml:"reference-url"`
+	// ClientHeapBudget (bytes), when set, fails the generated
+	// TestClientHeap when one client holds more heap.
+	ClientHeapBudget int `yaml:"client-heap-budget"`
 	// ContractTest generates gen/<api>/contract_gen_test.go.
 	ContractTest bool `yaml:"contract-test"`
 	// Example holds Go statements for a generated Example_quickstart;
@@ -186,7 +189,7 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 		"gen/" + api + "/" + api + ".gen.go": rawCode,
 		lockPath:                             newLock.bytes(api),
 	}
-	outputs := map[string]string{"client.gen.go": "client.tmpl", "services.gen.go": "services.tmpl", "example_gen_test.go": "example.tmpl"}
+	outputs := map[string]string{"client.gen.go": "client.tmpl", "services.gen.go": "services.tmpl", "example_gen_test.go": "example.tmpl", "client_gen_test.go": "clienttest.tmpl"}
 	if cfg.Facade.ContractTest {
 		outputs["contract_gen_test.go"] = "contract.tmpl"
 	}

@@ -22,6 +22,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	cleanhttp "github.com/hashicorp/go-cleanhttp"
@@ -365,7 +366,10 @@ func baseTransport(cfg Config) http.RoundTripper {
 }
 
 // Version is the idsdk-go version reported in the default User-Agent.
-func Version() string {
+func Version() string { return version() }
+
+// version reads the build information once: every New asks for it.
+var version = sync.OnceValue(func() string {
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
 			if d.Path == "github.com/idsdk/idsdk-go" && d.Version != "" && d.Version != "(devel)" {
@@ -374,7 +378,7 @@ func Version() string {
 		}
 	}
 	return "devel"
-}
+})
 
 // telemetry is the value of an API's telemetry header: base64 of the JSON
 // {"name": "idsdk-go", "version": ...}.
@@ -482,12 +486,15 @@ func WithRequestBaseURL(base string) CallOption {
 
 // Begin applies opts and returns the call.
 func (r *Runtime) Begin(opts []CallOption) (Call, error) {
-	c := Call{Server: r.server}
+	if len(opts) == 0 {
+		return Call{Server: r.server}, nil // no option ever sees it: it stays off the heap
+	}
+	c := &Call{Server: r.server}
 	for _, o := range opts {
 		if o == nil {
 			continue
 		}
-		if err := o(&c); err != nil {
+		if err := o(c); err != nil {
 			return Call{}, fmt.Errorf("%s: %w", r.api, err)
 		}
 	}
@@ -498,7 +505,7 @@ func (r *Runtime) Begin(opts []CallOption) (Call, error) {
 		}
 		c.Server = s + "/"
 	}
-	return c, nil
+	return *c, nil
 }
 
 // BuildError reports a request that could not be built from the arguments.
@@ -620,21 +627,30 @@ func decodeJSON(op *Operation, resp *http.Response, out any) error {
 	return nil
 }
 
-// readBody reads a whole answer, up to MaxResponseBytes.
+// readBody reads a whole answer, up to MaxResponseBytes, into one buffer
+// sized by the Content-Length when the answer gives one.
 func readBody(r io.Reader, length int64) ([]byte, error) {
 	size := 512
 	if length > 0 && length <= MaxResponseBytes {
 		size = int(length) + 1
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	n, err := buf.ReadFrom(io.LimitReader(r, MaxResponseBytes+1))
-	if err != nil {
-		return buf.Bytes(), err
+	b := make([]byte, 0, size)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if len(b) > MaxResponseBytes {
+			return nil, fmt.Errorf("body larger than %d bytes", MaxResponseBytes)
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
 	}
-	if n > MaxResponseBytes {
-		return nil, fmt.Errorf("body larger than %d bytes", MaxResponseBytes)
-	}
-	return buf.Bytes(), nil
 }
 
 func isJSON(ct string) bool {

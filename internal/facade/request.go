@@ -141,12 +141,13 @@ func (r *Runtime) call(ctx context.Context, op *Operation, a *Args, opts []CallO
 	if err != nil {
 		return r.BuildError(op, err)
 	}
-	if r.obs != nil {
-		return r.observed(ctx, &call, op, u[:pathEnd], func(ctx context.Context) error {
-			return r.send(ctx, &call, op, u, body, ctype, out)
-		})
+	if r.obs == nil {
+		return r.send(ctx, &call, op, u, body, ctype, out)
 	}
-	return r.send(ctx, &call, op, u, body, ctype, out)
+	ctx, oc := r.startCall(ctx, &call, op, u[:pathEnd])
+	err = r.send(ctx, &call, op, u, body, ctype, out)
+	r.endCall(ctx, oc, err)
+	return err
 }
 
 // send makes the request and hands it to exchange.
@@ -439,10 +440,11 @@ func (r *Runtime) Send(ctx context.Context, method, path string, body, out any, 
 	if i := strings.IndexByte(u, '?'); i >= 0 {
 		pathEnd = i
 	}
-	if r.obs != nil {
-		return r.observed(ctx, &call, op, u[:pathEnd], func(ctx context.Context) error {
-			return r.send(ctx, &call, op, u, rd, ctype, out)
-		})
+	if r.obs == nil {
+		return r.send(ctx, &call, op, u, rd, ctype, out)
 	}
-	return r.send(ctx, &call, op, u, rd, ctype, out)
+	ctx, oc := r.startCall(ctx, &call, op, u[:pathEnd])
+	err = r.send(ctx, &call, op, u, rd, ctype, out)
+	r.endCall(ctx, oc, err)
+	return err
 }
