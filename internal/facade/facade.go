@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"runtime"
@@ -171,7 +172,7 @@ type Runtime struct {
 	server   string // base + "/", what the request builders take
 	origin   string
 	client   *http.Client
-	header   http.Header
+	header   []headerValue // default headers, canonical keys
 	decoder  sdkerrors.Decoder
 	validate func(string) (string, error)
 
@@ -253,10 +254,13 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 	if cfg.TelemetryHeader != "" && !cfg.NoTelemetry && header.Get(cfg.TelemetryHeader) == "" {
 		header.Set(cfg.TelemetryHeader, telemetry())
 	}
-	for k, vs := range header {
+	// A list, not the map: the few default headers cost a client less
+	// heap that way, and every request copies them all anyway.
+	defaults := make([]headerValue, 0, len(header))
+	for _, k := range slices.Sorted(maps.Keys(header)) {
 		// Clipped, so that appending to a request's header never writes
 		// into the slices every request shares.
-		header[k] = slices.Clip(vs)
+		defaults = append(defaults, headerValue{k, slices.Clip(header[k])})
 	}
 	return &Runtime{
 		token:       cfg.Token,
@@ -268,7 +272,7 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 		server:      base + "/",
 		origin:      origin,
 		client:      client,
-		header:      header,
+		header:      defaults,
 		decoder:     cfg.Decoder,
 		validate:    validate,
 		obs:         cfg.Observer,
@@ -414,10 +418,16 @@ func (r *Runtime) LogValue() slog.Value { return redact.PointerLogValue(r) }
 // MarshalJSON writes String.
 func (r Runtime) MarshalJSON() ([]byte, error) { return redact.JSON(r.String()) }
 
+// headerValue is one default header of a client.
+type headerValue struct {
+	key    string
+	values []string
+}
+
 func (r *Runtime) setHeaders(req *http.Request, extra http.Header) {
-	for k, vs := range r.header {
-		if _, ok := req.Header[k]; !ok {
-			req.Header[k] = vs
+	for _, h := range r.header {
+		if _, ok := req.Header[h.key]; !ok {
+			req.Header[h.key] = h.values
 		}
 	}
 	for k, vs := range extra {
