@@ -3,7 +3,7 @@
 // Package nexaasid is the typed client of the Nexaas ID API.
 //
 // Create a client with New and call the operations through its services:
-// every method takes a context first and RequestOption values last, and
+// every method takes a context first and Option values last, and
 // returns the decoded value and an error. A non-2xx answer is an
 // *errors.APIError from github.com/idsdk/idsdk-go/errors that matches the
 // package's sentinels (errors.Is) and carries the API's details (errors.As).
