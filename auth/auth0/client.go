@@ -335,11 +335,11 @@ func (c *Client) authForm(form url.Values) (basic bool, err error) {
 
 // authJSON adds the client authentication to a JSON body and returns the
 // request options it needs (an Authorization header for basic).
-func (c *Client) authJSON(body map[string]any) ([]auth0auth.RequestOption, error) {
+func (c *Client) authJSON(body map[string]any) ([]auth0auth.Option, error) {
 	body["client_id"] = c.clientID
 	switch c.method {
 	case auth.ClientSecretBasic:
-		return []auth0auth.RequestOption{auth0auth.WithRequestHeader("Authorization", auth.ClientBasicAuth(c.clientID, c.secret))}, nil
+		return []auth0auth.Option{auth0auth.WithRequestHeader("Authorization", auth.ClientBasicAuth(c.clientID, c.secret))}, nil
 	case auth.ClientSecretPost:
 		body["client_secret"] = c.secret.Reveal()
 	case auth.PrivateKeyJWT:

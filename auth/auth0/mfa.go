@@ -54,7 +54,7 @@ func (c *Client) MFAChallenge(ctx context.Context, mfaToken, challengeType, auth
 	if mfaToken == "" {
 		return nil, errors.New("auth0: MFAChallenge needs the mfa_token of an mfa_required error")
 	}
-	body := auth0auth.RequestMfaChallengeJSONRequestBody{
+	body := auth0auth.RequestMfaChallengeJSONBody{
 		ClientId: c.clientID, MfaToken: mfaToken,
 		ChallengeType: auth0auth.RequestMfaChallengeJSONBodyChallengeType(challengeType), AuthenticatorId: opt(authenticatorID),
 	}

@@ -43,7 +43,7 @@ func (c *Client) StartPasswordless(ctx context.Context, p PasswordlessParams) er
 		send = SendCode
 	}
 	sendAs := auth0auth.StartPasswordlessJSONBodySend(send)
-	body := auth0auth.StartPasswordlessJSONRequestBody{
+	body := auth0auth.StartPasswordlessJSONBody{
 		ClientId: c.clientID, Connection: auth0auth.StartPasswordlessJSONBodyConnection(p.Channel),
 		Send: &sendAs,
 	}

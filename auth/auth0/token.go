@@ -248,11 +248,11 @@ func (c *Client) jsonGrant(ctx context.Context, body map[string]any, o tokenOpts
 	if err != nil {
 		return nil, fmt.Errorf("auth0: token request: %w", err)
 	}
-	var req auth0auth.ExchangeTokenJSONRequestBody
+	var req auth0auth.TokenRequest
 	if err := req.UnmarshalJSON(raw); err != nil {
 		return nil, fmt.Errorf("auth0: token request: %w", err)
 	}
-	resp, err := c.api.OAuth.Token(ctx, nil, req, ropts...)
+	resp, err := c.api.OAuth.Token(ctx, req, ropts...)
 	if err != nil {
 		return nil, err
 	}

@@ -67,8 +67,8 @@ func TestTokenParamMustNameAQueryParameterOfAURLBuilder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(services, []byte(`NavbarURL(ctx context.Context, params *GetNavbarWidgetParams`)) ||
-		!bytes.Contains(services, []byte(`URLWithToken(ctx, opGetNavbarWidget, req.URL, "access_token")`)) {
+	if !bytes.Contains(services, []byte(`NavbarURL(ctx context.Context, params *WidgetsNavbarURLParams`)) ||
+		!bytes.Contains(services, []byte(`TokenParam: "access_token"`)) {
 		t.Fatal("the navbar URL builder does not take the token from the client")
 	}
 	typo := strings.Replace(string(orig), "x-idsdk-token-param: access_token", "x-idsdk-token-param: acess_token", 1)

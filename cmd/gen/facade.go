@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/textproto"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,29 +27,34 @@ const (
 
 // facadeModel is what the facade templates render.
 type facadeModel struct {
-	Package          string
-	API              string
-	Title            string
-	ClientType       string
-	ErrorDecoder     string
-	DefaultRegion    string
-	Validator        string
-	Services         []*service // top level, sorted
-	AllServices      []*service // every service, parents first, sorted
-	Ops              []*facadeOp
-	First            *facadeOp // an operation without arguments for the example, if any
-	HasRawBody       bool
-	EnvToken         string // environment variable the example reads a token from
-	Config           facadeConfig
-	AttemptTimeoutNS int64
-	ConnectTimeoutNS int64
-	HasBasic         bool
-	HasPaging        bool
+	Package       string
+	API           string
+	Title         string
+	ClientType    string
+	ErrorDecoder  string
+	DefaultRegion string
+	Validator     string
+	Services      []*service // top level, sorted
+	AllServices   []*service // every service, parents first, sorted
+	Ops           []*facadeOp
+	First         *facadeOp // an operation without arguments for the example, if any
+	HasRawBody    bool
+	EnvToken      string // environment variable the example reads a token from
+	Config        facadeConfig
+	HasBasic      bool
+	HasPaging     bool
 	// RequiresAuth: the document requires credentials (a global security
 	// requirement without an empty alternative, or every operation
 	// secured), so New refuses to build a client without them.
 	RequiresAuth bool
 	ContractOps  []*facadeOp // every operation, in operationId order
+	// HeaderOptions are the options of the header parameters, one per
+	// header, sorted.
+	HeaderOptions []*headerOpt
+	// AttemptTimeout and ConnectTimeout are Go expressions
+	// ("60 * time.Second"), "" when unset.
+	AttemptTimeout string
+	ConnectTimeout string
 }
 
 // pagingExt is the x-idsdk-paging extension of a list operation.
@@ -91,15 +97,17 @@ type arg struct{ Name, Type string }
 
 type facadeOp struct {
 	ID, GoID, Var string
+	DocID         string // the operationId as the document spells it
 	Method, Path  string
-	Summary       string
+	Tag           string // the first tag, for reference URLs
 	Deprecated    bool
 	Name          string
 	Service       *service
 	PathParams    []arg
-	ParamsType    string
-	BodyType      string // typed body, or "" with RawBody
-	BodyBuilder   string // suffix of New<GoID>Request for the body
+	ParamsType    string // the query parameter struct, named after the method
+	BodyType      string // Go type of a typed body, or "" with RawBody
+	BodyKind      string // facade.BodyJSON, BodyForm, BodyText or BodyRaw
+	ContentType   string // of the body
 	RawBody       bool   // contentType + io.Reader
 	Result        string // Go type of the 2xx body; "" for none
 	ResultPointer bool
@@ -110,10 +118,56 @@ type facadeOp struct {
 	Security      string   // "", "basic" or "none"
 	Accept        string   // Accept header of an operation whose answer is not JSON
 	Headers       []string // declared header parameters, canonical form
+	HeaderOpts    []*headerOpt
+	PathMeta      []paramMeta // path parameters, when one is not a plain string
+	QueryMeta     []paramMeta
 	Paging        *pagingExt
 	PagerName     string // the iterator method, when Paging is set
 	ItemType      string // the iterator's element type
 	Contract      contractArgs
+	Doc           string // the method's doc comment, "//" lines
+	PagerDoc      string // the iterator's doc comment
+}
+
+// paramMeta is a facade.Param literal.
+type paramMeta struct {
+	Name, Style, Type, Format string
+	Explode, JSON, Reserved   bool
+}
+
+// Literal is the facade.Param composite literal.
+func (p paramMeta) Literal() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "{Name: %q", p.Name)
+	if p.Style != "" {
+		fmt.Fprintf(&b, ", Style: %q", p.Style)
+	}
+	if p.Explode {
+		b.WriteString(", Explode: true")
+	}
+	if p.Format != "" {
+		fmt.Fprintf(&b, ", Type: %q, Format: %q", p.Type, p.Format)
+	}
+	if p.JSON {
+		b.WriteString(", JSON: true")
+	}
+	if p.Reserved {
+		b.WriteString(", AllowReserved: true")
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// headerOpt is the request option (and, when configured, the client
+// option) that sends one header parameter.
+type headerOpt struct {
+	Header        string // as the document spells it
+	Canonical     string
+	Option        string // client option, "" for none
+	RequestOption string
+	Doc           string
+	Required      bool
+	Schema        *openapi3.SchemaRef
 }
 
 // Zero is the zero result to return before the error.
@@ -137,7 +191,7 @@ var reserved = map[string]bool{"ctx": true, "opts": true, "params": true, "body"
 	"call": true, "req": true, "err": true, "out": true, "s": true, "c": true,
 	"t": true, "rec": true, "prism": true, "ran": true, "res": true, "u": true, "page": true, "p": true}
 
-func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.OperationDefinition, lock nameLock, updateLock bool) (*facadeModel, nameLock, error) {
+func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.OperationDefinition, facts specFacts, lock nameLock, updateLock bool) (*facadeModel, nameLock, error) {
 	m := &facadeModel{
 		Package:       api,
 		API:           api,
@@ -164,19 +218,22 @@ func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.O
 	if fc.BaseURLFunc != "" && len(fc.NewArgs) != 1 {
 		return nil, nil, fmt.Errorf("codegen.yaml facade: base-url-func needs exactly one new-arg")
 	}
-	if fc.AttemptTimeout != "" {
-		d, err := time.ParseDuration(fc.AttemptTimeout)
-		if err != nil {
-			return nil, nil, fmt.Errorf("codegen.yaml facade: attempt-timeout: %w", err)
+	for _, t := range []struct {
+		name, in string
+		out      *string
+	}{{"attempt-timeout", fc.AttemptTimeout, &m.AttemptTimeout}, {"connect-timeout", fc.ConnectTimeout, &m.ConnectTimeout}} {
+		if t.in == "" {
+			continue
 		}
-		m.AttemptTimeoutNS = int64(d)
+		d, err := time.ParseDuration(t.in)
+		if err != nil || d <= 0 {
+			return nil, nil, fmt.Errorf("codegen.yaml facade: %s: %q is not a positive duration", t.name, t.in)
+		}
+		*t.out = durationExpr(d)
 	}
-	if fc.ConnectTimeout != "" {
-		d, err := time.ParseDuration(fc.ConnectTimeout)
-		if err != nil {
-			return nil, nil, fmt.Errorf("codegen.yaml facade: connect-timeout: %w", err)
-		}
-		m.ConnectTimeoutNS = int64(d)
+	hopts, err := headerOptions(fc, facts.Headers)
+	if err != nil {
+		return nil, nil, err
 	}
 	names := nameLock{}
 	byPath := map[string]*service{}
@@ -207,6 +264,7 @@ func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.O
 			return nil, nil, fmt.Errorf("%s %s has no operationId (add one in the overlay)", d.Method, d.Path)
 		}
 		group, name := operationName(d)
+		name = destutter(group, name)
 		full := group + "." + name
 		if old, ok := lock[id]; ok && old != full {
 			if !updateLock {
@@ -218,10 +276,20 @@ func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.O
 		}
 		seen[full] = id
 		names[id] = full
-		op, err := buildOp(d, name)
+		op, err := buildOp(d, name, strings.ReplaceAll(group, ".", ""))
 		if err != nil {
 			return nil, nil, fmt.Errorf("operation %s: %w", id, err)
 		}
+		key := opKey(d.Method, d.Path)
+		if docID := facts.IDs[key]; docID != "" {
+			op.DocID = docID
+		}
+		for _, h := range facts.Headers[key] {
+			ho := hopts[textproto.CanonicalMIMEHeaderKey(h.Name)]
+			op.HeaderOpts = append(op.HeaderOpts, &headerOpt{Header: h.Name, Canonical: ho.Canonical, Option: ho.Option, RequestOption: ho.RequestOption, Required: h.Required, Schema: h.Schema})
+			op.Headers = append(op.Headers, ho.Canonical)
+		}
+		sort.Strings(op.Headers)
 		op.Security = securityOf(spec, d.Spec)
 		m.HasBasic = m.HasBasic || op.Security == "basic"
 		if err := addPaging(op, d, spec); err != nil {
@@ -229,6 +297,7 @@ func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.O
 		}
 		m.HasPaging = m.HasPaging || op.Paging != nil
 		op.Contract = contractFor(d, op)
+		op.Doc, op.PagerDoc = methodDocs(spec, d, op, fc.ReferenceURL)
 		m.HasRawBody = m.HasRawBody || op.RawBody
 		op.Service = getService(group)
 		op.Service.Ops = append(op.Service.Ops, op)
@@ -240,6 +309,9 @@ func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.O
 		}
 	}
 	m.RequiresAuth = requiresAuth(spec, m.Ops)
+	for _, k := range sortedKeys(hopts) {
+		m.HeaderOptions = append(m.HeaderOptions, hopts[k])
+	}
 	sortServices(m.Services)
 	var walk func([]*service)
 	walk = func(ss []*service) {
@@ -314,18 +386,21 @@ func operationName(d *codegen.OperationDefinition) (group, name string) {
 	return group, d.OperationId
 }
 
-func buildOp(d *codegen.OperationDefinition, name string) (*facadeOp, error) {
+func buildOp(d *codegen.OperationDefinition, name, servicePath string) (*facadeOp, error) {
 	op := &facadeOp{
 		ID:         d.SpecOperationId,
 		GoID:       d.OperationId,
-		Var:        "op" + d.OperationId,
+		Var:        "op" + servicePath + name,
 		Method:     d.Method,
 		Path:       d.Path,
-		Summary:    oneLine(d.Summary),
+		DocID:      d.SpecOperationId,
 		Deprecated: d.Spec.Deprecated,
 		Name:       name,
 		URLOnly:    boolExt(d.Spec.Extensions[extURLOnly]),
 		Idempotent: boolExt(d.Spec.Extensions[extIdempotent]),
+	}
+	if len(d.Spec.Tags) > 0 {
+		op.Tag = d.Spec.Tags[0]
 	}
 	if tp, ok := d.Spec.Extensions[extTokenParam].(string); ok {
 		if !op.URLOnly {
@@ -340,20 +415,32 @@ func buildOp(d *codegen.OperationDefinition, name string) (*facadeOp, error) {
 		}
 		op.TokenParam = tp
 	}
+	plain := true
 	for _, p := range d.PathParams {
-		n := p.GoVariableName()
-		if reserved[n] {
-			n += "Param"
+		op.PathParams = append(op.PathParams, arg{Name: argName(p), Type: p.TypeDef()})
+		meta := metaOf(p)
+		if meta.Style == "simple" {
+			meta.Style = ""
 		}
-		op.PathParams = append(op.PathParams, arg{Name: n, Type: p.TypeDef()})
+		op.PathMeta = append(op.PathMeta, meta)
+		plain = plain && p.TypeDef() == "string" && meta == paramMeta{Name: p.ParamName}
+	}
+	if plain {
+		op.PathMeta = nil
+	}
+	for _, p := range d.QueryParams {
+		meta := metaOf(p)
+		if meta.Style == "form" {
+			meta.Style = ""
+		}
+		op.QueryMeta = append(op.QueryMeta, meta)
+	}
+	if len(d.CookieParams) > 0 {
+		return nil, fmt.Errorf("cookie parameters are not supported")
 	}
 	if d.RequiresParamObject() {
-		op.ParamsType = d.OperationId + "Params"
+		op.ParamsType = servicePath + name + "Params"
 	}
-	for _, h := range d.HeaderParams {
-		op.Headers = append(op.Headers, textproto.CanonicalMIMEHeaderKey(h.ParamName))
-	}
-	sort.Strings(op.Headers)
 	if d.HasBody() {
 		var chosen *codegen.RequestBodyDefinition
 		for i := range d.Bodies {
@@ -362,12 +449,20 @@ func buildOp(d *codegen.OperationDefinition, name string) (*facadeOp, error) {
 				chosen = b
 			}
 		}
-		if chosen != nil {
-			op.BodyType = d.OperationId + chosen.NameTag + "RequestBody"
-			op.BodyBuilder = chosen.Suffix()
-		} else {
+		switch {
+		case chosen == nil:
 			op.RawBody = true
-			op.BodyBuilder = "WithBody"
+			op.BodyKind = "facade.BodyRaw"
+		case chosen.IsJSON():
+			op.BodyKind = "facade.BodyJSON"
+		case chosen.NameTag == "Formdata":
+			op.BodyKind = "facade.BodyForm"
+		default:
+			op.BodyKind = "facade.BodyText"
+		}
+		if chosen != nil {
+			op.BodyType = chosen.Schema.TypeDecl()
+			op.ContentType = chosen.ContentType
 		}
 	}
 	if op.URLOnly {
@@ -667,4 +762,188 @@ func paramJSON(p *openapi3.Parameter) string {
 		return `"x"`
 	}
 	return synthJSON(p.Schema, true)
+}
+
+// metaOf describes a parameter for the runtime's encoder.
+func metaOf(p codegen.ParameterDefinition) paramMeta {
+	m := paramMeta{Name: p.ParamName, Style: p.Style(), Explode: p.Explode(), JSON: p.IsJson()}
+	if p.IsStyled() {
+		if f := p.SchemaFormat(); f != "" {
+			m.Type, m.Format = p.SchemaType(), f
+		}
+	}
+	if m.JSON {
+		m.Style, m.Explode = "", false
+	}
+	if p.Spec != nil {
+		m.Reserved = p.Spec.AllowReserved
+	}
+	return m
+}
+
+// argName is a path parameter's Go argument name, with the Go spelling
+// of a trailing Id or Url.
+func argName(p codegen.ParameterDefinition) string {
+	n := p.GoVariableName()
+	n = strings.ToLower(n[:1]) + n[1:]
+	for _, w := range [][2]string{{"Id", "ID"}, {"Url", "URL"}, {"Uri", "URI"}} {
+		if strings.HasSuffix(n, w[0]) {
+			n = strings.TrimSuffix(n, w[0]) + w[1]
+		}
+	}
+	if reserved[n] {
+		n += "Param"
+	}
+	return n
+}
+
+// destutter drops the service's own name from a method name:
+// Users.ListUsersByEmail is Users.ListByEmail, Clients.GetScopesForClient
+// is Clients.GetScopes. The service name counts in its plural and
+// singular forms, as a whole word after the method's first word.
+func destutter(group, name string) string {
+	svc := group[strings.LastIndex(group, ".")+1:]
+	forms := []string{svc}
+	switch {
+	case strings.HasSuffix(svc, "ies"):
+		forms = append(forms, strings.TrimSuffix(svc, "ies")+"y")
+	case strings.HasSuffix(svc, "s"):
+		forms = append(forms, strings.TrimSuffix(svc, "s"))
+	}
+	upper := func(b byte) bool { return b >= 'A' && b <= 'Z' }
+	for _, f := range forms {
+		for _, pre := range []string{"For", "Of"} {
+			if affix := pre + f; strings.HasSuffix(name, affix) && len(name) > len(affix) {
+				return strings.TrimSuffix(name, affix)
+			}
+		}
+		for i := 1; i+len(f) <= len(name); i++ {
+			if name[i:i+len(f)] == f && upper(name[i]) && (i+len(f) == len(name) || upper(name[i+len(f)])) {
+				return name[:i] + name[i+len(f):]
+			}
+		}
+	}
+	return name
+}
+
+// durationExpr writes d as a Go expression a reader takes in at once
+// ("60 * time.Second").
+func durationExpr(d time.Duration) string {
+	for _, u := range []struct {
+		d    time.Duration
+		name string
+	}{{time.Hour, "time.Hour"}, {time.Minute, "time.Minute"}, {time.Second, "time.Second"}, {time.Millisecond, "time.Millisecond"}} {
+		if d%u.d == 0 {
+			if d == u.d {
+				return u.name
+			}
+			return fmt.Sprintf("%d * %s", d/u.d, u.name)
+		}
+	}
+	return fmt.Sprintf("%d * time.Microsecond", d/time.Microsecond)
+}
+
+// specFacts are what the facade needs from the document as written,
+// before oapi-codegen rewrites it, by "METHOD /path".
+type specFacts struct {
+	// Headers are the header parameters of each operation, taken out of
+	// the document (liftHeaderParams).
+	Headers map[string][]*openapi3.Parameter
+	// IDs are the operationIds as the document spells them.
+	IDs map[string]string
+}
+
+func opKey(method, path string) string { return strings.ToUpper(method) + " " + path }
+
+// liftHeaderParams takes the header parameters out of every operation of
+// spec (those of its path item too) and records them with the document's
+// operationIds: the facade sends headers through request options, so the
+// parameter structs oapi-codegen writes keep the query alone.
+func liftHeaderParams(spec *openapi3.T) specFacts {
+	out := specFacts{Headers: map[string][]*openapi3.Parameter{}, IDs: map[string]string{}}
+	if spec.Paths == nil {
+		return out
+	}
+	isHeader := func(p *openapi3.ParameterRef) bool {
+		return p != nil && p.Value != nil && p.Value.In == openapi3.ParameterInHeader
+	}
+	for _, path := range spec.Paths.InMatchingOrder() {
+		item := spec.Paths.Value(path)
+		for method, op := range item.Operations() {
+			key := opKey(method, path)
+			out.IDs[key] = op.OperationID
+			var hs []*openapi3.Parameter
+			own := map[string]bool{}
+			for _, p := range op.Parameters {
+				if isHeader(p) {
+					hs = append(hs, p.Value)
+					own[strings.ToLower(p.Value.Name)] = true
+				}
+			}
+			for _, p := range item.Parameters {
+				if isHeader(p) && !own[strings.ToLower(p.Value.Name)] {
+					hs = append(hs, p.Value)
+				}
+			}
+			op.Parameters = slices.DeleteFunc(op.Parameters, isHeader)
+			if len(hs) > 0 {
+				sort.Slice(hs, func(i, j int) bool { return hs[i].Name < hs[j].Name })
+				out.Headers[key] = hs
+			}
+		}
+		item.Parameters = slices.DeleteFunc(item.Parameters, isHeader)
+	}
+	return out
+}
+
+// headerOptions names the options of every header parameter: the ones
+// codegen.yaml configures, and With<Header> for the others.
+func headerOptions(fc facadeConfig, headers map[string][]*openapi3.Parameter) (map[string]*headerOpt, error) {
+	out := map[string]*headerOpt{}
+	for _, h := range fc.HeaderOptions {
+		if h.Header == "" || (h.Option == "" && h.RequestOption == "") {
+			return nil, fmt.Errorf("codegen.yaml facade: header-options: each needs header and option or request-option")
+		}
+		c := textproto.CanonicalMIMEHeaderKey(h.Header)
+		out[c] = &headerOpt{Header: h.Header, Canonical: c, Option: h.Option, RequestOption: h.RequestOption, Doc: h.Doc}
+	}
+	for _, id := range sortedKeys(headers) {
+		for _, p := range headers[id] {
+			c := textproto.CanonicalMIMEHeaderKey(p.Name)
+			ho := out[c]
+			if ho == nil {
+				ho = &headerOpt{Header: p.Name, Canonical: c}
+				out[c] = ho
+			}
+			if ho.RequestOption == "" {
+				ho.RequestOption = "With" + codegen.SchemaNameToTypeName(p.Name)
+			}
+			if ho.Schema == nil {
+				ho.Schema = p.Schema
+			}
+		}
+	}
+	for c, ho := range out {
+		if ho.RequestOption == "" {
+			delete(out, c) // configured, but no operation declares it
+		}
+	}
+	return out, nil
+}
+
+// paramRenames maps the parameter struct names oapi-codegen derives from
+// operationIds ("GetUsersParams") to the facade's, named after the
+// methods ("UsersListParams").
+func paramRenames(defs []codegen.OperationDefinition, m *facadeModel) map[string]string {
+	byGoID := map[string]*facadeOp{}
+	for _, op := range m.Ops {
+		byGoID[op.GoID] = op
+	}
+	out := map[string]string{}
+	for _, d := range defs {
+		if op := byGoID[d.OperationId]; op != nil && op.ParamsType != "" {
+			out[d.OperationId+"Params"] = op.ParamsType
+		}
+	}
+	return out
 }

@@ -257,9 +257,13 @@ func TestModelRules(t *testing.T) {
 	for _, n := range []string{"openapi.yaml", "codegen.yaml"} {
 		copyFile(t, filepath.Join(src, n), filepath.Join(root, "api", "rulestest", n))
 	}
-	files, err := generateAPI(root, "rulestest", false)
+	files, err := generateAPI(root, "rulestest", true)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A uuid path parameter takes any string.
+	if services := string(files["gen/rulestest/services.gen.go"]); !strings.Contains(services, "GetThing(ctx context.Context, thingID string, opts ...Option)") {
+		t.Errorf("the uuid path parameter is not a string:\n%s", services)
 	}
 	pkg, err := os.MkdirTemp("testdata", "rulestest-pkg-")
 	if err != nil {

@@ -57,7 +57,7 @@ func run(query, role string) error {
 	}
 
 	// Every matching user; the pages are fetched as the loop goes.
-	params := &auth0mgmt.GetUsersParams{}
+	params := &auth0mgmt.UsersListParams{}
 	if query != "" {
 		params.Q = &query
 	}

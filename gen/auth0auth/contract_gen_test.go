@@ -11,13 +11,6 @@ import (
 	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/internal/peers"
 	"github.com/idsdk/idsdk-go/retry"
-	openapi_types "github.com/oapi-codegen/runtime/types"
-	"time"
-)
-
-var (
-	_ openapi_types.Date
-	_ time.Time
 )
 
 // TestContract calls every operation of the client against Stoplight Prism
@@ -40,39 +33,39 @@ func TestContract(t *testing.T) {
 	ran := 0
 	t.Run("AcceptSAMLRequest", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		params := new(AcceptSAMLRequestParams)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		params := new(SAMLRequestURLParams)
 		peers.ContractJSON(t, "{}", params)
-		u, err := c.SAML.RequestURL(clientId, params)
+		u, err := c.SAML.RequestURL(clientID, params)
 		peers.ContractFetch(t, rec, u, err, "")
 	})
 	t.Run("AcceptWsFederationRequest", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		params := new(AcceptWsFederationRequestParams)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		params := new(WSFedRequestURLParams)
 		peers.ContractJSON(t, "{}", params)
-		u, err := c.WSFed.RequestURL(clientId, params)
+		u, err := c.WSFed.RequestURL(clientID, params)
 		peers.ContractFetch(t, rec, u, err, "")
 	})
 	t.Run("AssociateMfaAuthenticator", func(t *testing.T) {
 		ran++
-		var body AssociateMfaAuthenticatorJSONRequestBody
+		var body AssociateMfaAuthenticatorJSONBody
 		peers.ContractJSON(t, "{\"authenticator_types\":[]}", &body)
 		res, err := c.MFA.Associate(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("Authorize", func(t *testing.T) {
 		ran++
-		params := new(AuthorizeParams)
+		params := new(AuthorizeURLParams)
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"response_type\":\"code\"}", params)
 		u, err := c.Authorize.URL(params)
 		peers.ContractFetch(t, rec, u, err, "")
 	})
 	t.Run("ChangePassword", func(t *testing.T) {
 		ran++
-		var body ChangePasswordJSONRequestBody
+		var body ChangePasswordJSONBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"x\",\"email\":\"user@example.com\"}", &body)
 		res, err := c.Database.ChangePassword(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -86,37 +79,35 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("DynamicApplicationRegistration", func(t *testing.T) {
 		ran++
-		var body DynamicApplicationRegistrationJSONRequestBody
+		var body DynamicApplicationRegistrationJSONBody
 		peers.ContractJSON(t, "{\"redirect_uris\":[]}", &body)
 		res, err := c.Clients.Register(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("ExchangeToken", func(t *testing.T) {
 		ran++
-		params := new(ExchangeTokenParams)
-		peers.ContractJSON(t, "{}", params)
-		var body ExchangeTokenJSONRequestBody
+		var body TokenRequest
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"code\":\"x\",\"grant_type\":\"authorization_code\",\"redirect_uri\":\"https://example.com/x\"}", &body)
-		res, err := c.OAuth.Token(ctx, params, body)
+		res, err := c.OAuth.Token(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetDelegationToken", func(t *testing.T) {
 		ran++
-		var body GetDelegationTokenJSONRequestBody
+		var body GetDelegationTokenJSONBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"grant_type\":\"urn:ietf:params:oauth:grant-type:jwt-bearer\",\"id_token\":\"x\"}", &body)
 		res, err := c.Legacy.Delegation(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetSAMLMetadata", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		err := c.SAML.Metadata(ctx, clientId)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		err := c.SAML.Metadata(ctx, clientID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("GetTokenInfo", func(t *testing.T) {
 		ran++
-		var body GetTokenInfoJSONRequestBody
+		var body GetTokenInfoJSONBody
 		peers.ContractJSON(t, "{\"id_token\":\"x\"}", &body)
 		res, err := c.Legacy.TokenInfo(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -135,25 +126,25 @@ func TestContract(t *testing.T) {
 		ran++
 		var connectionName string
 		peers.ContractJSON(t, "\"x\"", &connectionName)
-		var body GlobalTokenRevocationJSONRequestBody
+		var body GlobalTokenRevocationJSONBody
 		peers.ContractJSON(t, "{}", &body)
 		err := c.Logout.RevokeConnectionTokens(ctx, connectionName, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("IdpInitiatedSSO", func(t *testing.T) {
 		ran++
-		var body IdpInitiatedSSOFormdataRequestBody
+		var body IdpInitiatedSSOFormdataBody
 		peers.ContractJSON(t, "{\"SAMLResponse\":\"x\",\"connection\":\"x\"}", &body)
 		err := c.SAML.IdPInitiatedSSO(ctx, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("ImpersonateUser", func(t *testing.T) {
 		ran++
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
-		var body ImpersonateUserJSONRequestBody
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
+		var body ImpersonateUserJSONBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"impersonator_id\":\"x\",\"protocol\":\"oauth2\"}", &body)
-		res, err := c.Legacy.Impersonate(ctx, userId, body)
+		res, err := c.Legacy.Impersonate(ctx, userID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("ListMfaAuthenticators", func(t *testing.T) {
@@ -163,84 +154,84 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("Logout", func(t *testing.T) {
 		ran++
-		params := new(LogoutParams)
+		params := new(LogoutURLParams)
 		peers.ContractJSON(t, "{}", params)
 		u, err := c.Logout.URL(params)
 		peers.ContractFetch(t, rec, u, err, "")
 	})
 	t.Run("OidcLogout", func(t *testing.T) {
 		ran++
-		params := new(OidcLogoutParams)
+		params := new(LogoutOIDCURLParams)
 		peers.ContractJSON(t, "{}", params)
 		u, err := c.Logout.OIDCURL(params)
 		peers.ContractFetch(t, rec, u, err, "")
 	})
 	t.Run("PushAuthorizationRequest", func(t *testing.T) {
 		ran++
-		var body PushAuthorizationRequestFormdataRequestBody
+		var body PushAuthorizationRequestFormdataBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"response_type\":\"code\"}", &body)
 		res, err := c.OAuth.PushAuthorizationRequest(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("RequestDeviceCode", func(t *testing.T) {
 		ran++
-		var body RequestDeviceCodeFormdataRequestBody
+		var body RequestDeviceCodeFormdataBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\"}", &body)
 		res, err := c.OAuth.DeviceCode(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("RequestMfaChallenge", func(t *testing.T) {
 		ran++
-		var body RequestMfaChallengeJSONRequestBody
+		var body RequestMfaChallengeJSONBody
 		peers.ContractJSON(t, "{\"challenge_type\":\"otp\",\"client_id\":\"x\",\"mfa_token\":\"x\"}", &body)
 		res, err := c.MFA.Challenge(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("ResourceOwnerLegacy", func(t *testing.T) {
 		ran++
-		var body ResourceOwnerLegacyJSONRequestBody
+		var body ResourceOwnerLegacyJSONBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"x\",\"grant_type\":\"password\",\"password\":\"x\",\"username\":\"x\"}", &body)
 		res, err := c.Legacy.ResourceOwner(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("RevokeToken", func(t *testing.T) {
 		ran++
-		var body RevokeTokenFormdataRequestBody
+		var body RevokeTokenFormdataBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"token\":\"x\"}", &body)
 		res, err := c.OAuth.Revoke(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SamlLogout", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		err := c.SAML.Logout(ctx, clientId, "application/xml", strings.NewReader("<?xml version=\"1.0\"?><request/>"))
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		err := c.SAML.Logout(ctx, clientID, "application/xml", strings.NewReader("<?xml version=\"1.0\"?><request/>"))
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("Signup", func(t *testing.T) {
 		ran++
-		var body SignupJSONRequestBody
+		var body SignupJSONBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"x\",\"password\":\"x\"}", &body)
 		res, err := c.Database.Signup(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SocialWithProviderAccessToken", func(t *testing.T) {
 		ran++
-		var body SocialWithProviderAccessTokenJSONRequestBody
+		var body SocialWithProviderAccessTokenJSONBody
 		peers.ContractJSON(t, "{\"access_token\":\"x\",\"client_id\":\"x\",\"connection\":\"facebook\"}", &body)
 		res, err := c.Legacy.SocialAccessToken(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("StartBackChannelLogin", func(t *testing.T) {
 		ran++
-		var body StartBackChannelLoginFormdataRequestBody
+		var body StartBackChannelLoginFormdataBody
 		peers.ContractJSON(t, "{\"binding_message\":\"x\",\"client_id\":\"x\",\"login_hint\":\"x\",\"scope\":\"openid\"}", &body)
 		res, err := c.OAuth.BackchannelAuthorize(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("StartPasswordless", func(t *testing.T) {
 		ran++
-		var body StartPasswordlessJSONRequestBody
+		var body StartPasswordlessJSONBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"email\"}", &body)
 		res, err := c.Passwordless.Start(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -252,7 +243,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("Verify", func(t *testing.T) {
 		ran++
-		var body VerifyJSONRequestBody
+		var body VerifyJSONBody
 		peers.ContractJSON(t, "{\"client_id\":\"${account.clientId}\",\"connection\":\"email\",\"grant_type\":\"password\",\"password\":\"VERIFICATION_CODE\",\"redirect_uri\":\"https://yourapp.com/callback\",\"username\":\"USER_EMAIL_OR_PHONE\"}", &body)
 		err := c.Passwordless.Verify(ctx, body)
 		peers.ContractCheck(t, err, true, true)

@@ -14,12 +14,6 @@ import (
 	"github.com/idsdk/idsdk-go/gen/auth0auth"
 )
 
-var (
-	_ = errors.Is
-	_ = fmt.Println
-	_ sdkerrors.Decoder
-)
-
 // ExampleNew creates a Auth0 Authentication API client and makes one call, telling an
 // expired or revoked token apart from other failures.
 func ExampleNew() {
@@ -50,7 +44,7 @@ func Example_quickstart() {
 	}
 	// The URL that signs the user out of Auth0 and sends the browser back.
 	returnTo, clientID := "https://app.example.com/", "YOUR_CLIENT_ID"
-	u, err := c.Logout.URL(&auth0auth.LogoutParams{ReturnTo: &returnTo, ClientId: &clientID})
+	u, err := c.Logout.URL(&auth0auth.LogoutURLParams{ReturnTo: &returnTo, ClientId: &clientID})
 	if err != nil {
 		log.Fatal(err)
 	}

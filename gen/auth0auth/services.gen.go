@@ -9,633 +9,481 @@ import (
 	"github.com/idsdk/idsdk-go/internal/facade"
 )
 
-var _ = facade.Operation{}
+// The operations: what the runtime needs to build and send each request.
+var (
+	opSAMLRequestURL                = &facade.Operation{API: "auth0auth", ID: "AcceptSAMLRequest", Method: "GET", Path: "/samlp/{clientId}", Security: "none", Query: []facade.Param{{Name: "connection", Explode: true}, {Name: "organization", Explode: true}}}
+	opWSFedRequestURL               = &facade.Operation{API: "auth0auth", ID: "AcceptWsFederationRequest", Method: "GET", Path: "/wsfed/{clientId}", Security: "none", Query: []facade.Param{{Name: "wtrealm", Explode: true}, {Name: "whr", Explode: true}, {Name: "wctx", Explode: true}, {Name: "wreply", Explode: true}}}
+	opMFAAssociate                  = &facade.Operation{API: "auth0auth", ID: "AssociateMfaAuthenticator", Method: "POST", Path: "/mfa/associate", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAuthorizeURL                  = &facade.Operation{API: "auth0auth", ID: "Authorize", Method: "GET", Path: "/authorize", Security: "none", Query: []facade.Param{{Name: "response_type", Explode: true}, {Name: "client_id", Explode: true}, {Name: "redirect_uri", Explode: true, Type: "string", Format: "uri"}, {Name: "scope", Explode: true}, {Name: "state", Explode: true}, {Name: "audience", Explode: true}, {Name: "code_challenge", Explode: true}, {Name: "code_challenge_method", Explode: true}, {Name: "nonce", Explode: true}, {Name: "connection", Explode: true}, {Name: "prompt", Explode: true}, {Name: "organization", Explode: true}, {Name: "invitation", Explode: true}, {Name: "login_hint", Explode: true}, {Name: "acr_values", Explode: true}, {Name: "max_age", Explode: true}, {Name: "ui_locales", Explode: true}, {Name: "response_mode", Explode: true}, {Name: "dpop_jkt", Explode: true}}}
+	opDatabaseChangePassword        = &facade.Operation{API: "auth0auth", ID: "ChangePassword", Method: "POST", Path: "/dbconnections/change_password", Security: "none", Accept: "text/plain", Body: facade.BodyJSON, ContentType: "application/json"}
+	opMFADeleteAuthenticator        = &facade.Operation{API: "auth0auth", ID: "DeleteMfaAuthenticator", Method: "DELETE", Path: "/mfa/authenticators/{id}"}
+	opClientsRegister               = &facade.Operation{API: "auth0auth", ID: "DynamicApplicationRegistration", Method: "POST", Path: "/oidc/register", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOAuthToken                    = &facade.Operation{API: "auth0auth", ID: "ExchangeToken", Method: "POST", Path: "/oauth/token", Security: "none", Headers: []string{"Dpop"}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opLegacyDelegation              = &facade.Operation{API: "auth0auth", ID: "GetDelegationToken", Method: "POST", Path: "/delegation", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
+	opSAMLMetadata                  = &facade.Operation{API: "auth0auth", ID: "GetSAMLMetadata", Method: "GET", Path: "/samlp/metadata/{clientId}", Security: "none"}
+	opLegacyTokenInfo               = &facade.Operation{API: "auth0auth", ID: "GetTokenInfo", Method: "POST", Path: "/tokeninfo", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUserInfoGet                   = &facade.Operation{API: "auth0auth", ID: "GetUserInfo", Method: "GET", Path: "/userinfo"}
+	opWSFedMetadata                 = &facade.Operation{API: "auth0auth", ID: "GetWsFederationMetadata", Method: "GET", Path: "/wsfed/FederationMetadata/2007-06/FederationMetadata.xml", Security: "none"}
+	opLogoutRevokeConnectionTokens  = &facade.Operation{API: "auth0auth", ID: "GlobalTokenRevocation", Method: "POST", Path: "/oauth/global-token-revocation/connection/{connection_name}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opSAMLIdPInitiatedSSO           = &facade.Operation{API: "auth0auth", ID: "IdpInitiatedSSO", Method: "POST", Path: "/login/callback", Security: "none", Body: facade.BodyForm, ContentType: "application/x-www-form-urlencoded"}
+	opLegacyImpersonate             = &facade.Operation{API: "auth0auth", ID: "ImpersonateUser", Method: "POST", Path: "/users/{user_id}/impersonate", Security: "none", Accept: "text/plain", Body: facade.BodyJSON, ContentType: "application/json"}
+	opMFAListAuthenticators         = &facade.Operation{API: "auth0auth", ID: "ListMfaAuthenticators", Method: "GET", Path: "/mfa/authenticators"}
+	opLogoutURL                     = &facade.Operation{API: "auth0auth", ID: "Logout", Method: "GET", Path: "/v2/logout", Security: "none", Query: []facade.Param{{Name: "returnTo", Explode: true, Type: "string", Format: "uri"}, {Name: "client_id", Explode: true}, {Name: "federated", Explode: true}}}
+	opLogoutOIDCURL                 = &facade.Operation{API: "auth0auth", ID: "OidcLogout", Method: "GET", Path: "/oidc/logout", Security: "none", Query: []facade.Param{{Name: "id_token_hint", Explode: true}, {Name: "post_logout_redirect_uri", Explode: true, Type: "string", Format: "uri"}, {Name: "state", Explode: true}, {Name: "client_id", Explode: true}, {Name: "federated", Explode: true}}}
+	opOAuthPushAuthorizationRequest = &facade.Operation{API: "auth0auth", ID: "PushAuthorizationRequest", Method: "POST", Path: "/oauth/par", Security: "none", Body: facade.BodyForm, ContentType: "application/x-www-form-urlencoded"}
+	opOAuthDeviceCode               = &facade.Operation{API: "auth0auth", ID: "RequestDeviceCode", Method: "POST", Path: "/oauth/device/code", Security: "none", Body: facade.BodyForm, ContentType: "application/x-www-form-urlencoded"}
+	opMFAChallenge                  = &facade.Operation{API: "auth0auth", ID: "RequestMfaChallenge", Method: "POST", Path: "/mfa/challenge", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
+	opLegacyResourceOwner           = &facade.Operation{API: "auth0auth", ID: "ResourceOwnerLegacy", Method: "POST", Path: "/oauth/ro", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOAuthRevoke                   = &facade.Operation{API: "auth0auth", ID: "RevokeToken", Method: "POST", Path: "/oauth/revoke", Security: "none", Accept: "text/plain", Body: facade.BodyForm, ContentType: "application/x-www-form-urlencoded"}
+	opSAMLLogout                    = &facade.Operation{API: "auth0auth", ID: "SamlLogout", Method: "POST", Path: "/samlp/{client_id}/logout", Security: "none", Body: facade.BodyRaw}
+	opDatabaseSignup                = &facade.Operation{API: "auth0auth", ID: "Signup", Method: "POST", Path: "/dbconnections/signup", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
+	opLegacySocialAccessToken       = &facade.Operation{API: "auth0auth", ID: "SocialWithProviderAccessToken", Method: "POST", Path: "/oauth/access_token", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOAuthBackchannelAuthorize     = &facade.Operation{API: "auth0auth", ID: "StartBackChannelLogin", Method: "POST", Path: "/bc-authorize", Body: facade.BodyForm, ContentType: "application/x-www-form-urlencoded"}
+	opPasswordlessStart             = &facade.Operation{API: "auth0auth", ID: "StartPasswordless", Method: "POST", Path: "/passwordless/start", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
+	opLegacyUnlink                  = &facade.Operation{API: "auth0auth", ID: "Unlink", Method: "POST", Path: "/login/unlink"}
+	opPasswordlessVerify            = &facade.Operation{API: "auth0auth", ID: "Verify", Method: "POST", Path: "/passwordless/verify", Body: facade.BodyJSON, ContentType: "application/json"}
+)
 
-var opAcceptSAMLRequest = &facade.Operation{API: "auth0auth", ID: "AcceptSAMLRequest", Method: "GET", Path: "/samlp/{clientId}", Security: "none"}
-var opAcceptWsFederationRequest = &facade.Operation{API: "auth0auth", ID: "AcceptWsFederationRequest", Method: "GET", Path: "/wsfed/{clientId}", Security: "none"}
-var opAssociateMfaAuthenticator = &facade.Operation{API: "auth0auth", ID: "AssociateMfaAuthenticator", Method: "POST", Path: "/mfa/associate"}
-var opAuthorize = &facade.Operation{API: "auth0auth", ID: "Authorize", Method: "GET", Path: "/authorize", Security: "none"}
-var opChangePassword = &facade.Operation{API: "auth0auth", ID: "ChangePassword", Method: "POST", Path: "/dbconnections/change_password", Security: "none", Accept: "text/plain"}
-var opDeleteMfaAuthenticator = &facade.Operation{API: "auth0auth", ID: "DeleteMfaAuthenticator", Method: "DELETE", Path: "/mfa/authenticators/{id}"}
-var opDynamicApplicationRegistration = &facade.Operation{API: "auth0auth", ID: "DynamicApplicationRegistration", Method: "POST", Path: "/oidc/register", Security: "none"}
-var opExchangeToken = &facade.Operation{API: "auth0auth", ID: "ExchangeToken", Method: "POST", Path: "/oauth/token", Security: "none", Headers: []string{"Dpop"}}
-var opGetDelegationToken = &facade.Operation{API: "auth0auth", ID: "GetDelegationToken", Method: "POST", Path: "/delegation", Security: "none"}
-var opGetSAMLMetadata = &facade.Operation{API: "auth0auth", ID: "GetSAMLMetadata", Method: "GET", Path: "/samlp/metadata/{clientId}", Security: "none"}
-var opGetTokenInfo = &facade.Operation{API: "auth0auth", ID: "GetTokenInfo", Method: "POST", Path: "/tokeninfo", Security: "none"}
-var opGetUserInfo = &facade.Operation{API: "auth0auth", ID: "GetUserInfo", Method: "GET", Path: "/userinfo"}
-var opGetWsFederationMetadata = &facade.Operation{API: "auth0auth", ID: "GetWsFederationMetadata", Method: "GET", Path: "/wsfed/FederationMetadata/2007-06/FederationMetadata.xml", Security: "none"}
-var opGlobalTokenRevocation = &facade.Operation{API: "auth0auth", ID: "GlobalTokenRevocation", Method: "POST", Path: "/oauth/global-token-revocation/connection/{connection_name}"}
-var opIdpInitiatedSSO = &facade.Operation{API: "auth0auth", ID: "IdpInitiatedSSO", Method: "POST", Path: "/login/callback", Security: "none"}
-var opImpersonateUser = &facade.Operation{API: "auth0auth", ID: "ImpersonateUser", Method: "POST", Path: "/users/{user_id}/impersonate", Security: "none", Accept: "text/plain"}
-var opListMfaAuthenticators = &facade.Operation{API: "auth0auth", ID: "ListMfaAuthenticators", Method: "GET", Path: "/mfa/authenticators"}
-var opLogout = &facade.Operation{API: "auth0auth", ID: "Logout", Method: "GET", Path: "/v2/logout", Security: "none"}
-var opOidcLogout = &facade.Operation{API: "auth0auth", ID: "OidcLogout", Method: "GET", Path: "/oidc/logout", Security: "none"}
-var opPushAuthorizationRequest = &facade.Operation{API: "auth0auth", ID: "PushAuthorizationRequest", Method: "POST", Path: "/oauth/par", Security: "none"}
-var opRequestDeviceCode = &facade.Operation{API: "auth0auth", ID: "RequestDeviceCode", Method: "POST", Path: "/oauth/device/code", Security: "none"}
-var opRequestMfaChallenge = &facade.Operation{API: "auth0auth", ID: "RequestMfaChallenge", Method: "POST", Path: "/mfa/challenge", Security: "none"}
-var opResourceOwnerLegacy = &facade.Operation{API: "auth0auth", ID: "ResourceOwnerLegacy", Method: "POST", Path: "/oauth/ro", Security: "none"}
-var opRevokeToken = &facade.Operation{API: "auth0auth", ID: "RevokeToken", Method: "POST", Path: "/oauth/revoke", Security: "none", Accept: "text/plain"}
-var opSamlLogout = &facade.Operation{API: "auth0auth", ID: "SamlLogout", Method: "POST", Path: "/samlp/{client_id}/logout", Security: "none"}
-var opSignup = &facade.Operation{API: "auth0auth", ID: "Signup", Method: "POST", Path: "/dbconnections/signup", Security: "none"}
-var opSocialWithProviderAccessToken = &facade.Operation{API: "auth0auth", ID: "SocialWithProviderAccessToken", Method: "POST", Path: "/oauth/access_token", Security: "none"}
-var opStartBackChannelLogin = &facade.Operation{API: "auth0auth", ID: "StartBackChannelLogin", Method: "POST", Path: "/bc-authorize"}
-var opStartPasswordless = &facade.Operation{API: "auth0auth", ID: "StartPasswordless", Method: "POST", Path: "/passwordless/start", Security: "none"}
-var opUnlink = &facade.Operation{API: "auth0auth", ID: "Unlink", Method: "POST", Path: "/login/unlink"}
-var opVerify = &facade.Operation{API: "auth0auth", ID: "Verify", Method: "POST", Path: "/passwordless/verify"}
-
-// AuthorizeService holds the Authorize operations of Auth0 Authentication API.
+// AuthorizeService holds the Authorize operations of Auth0 Authentication API. It is a field of
+// the client (or of its parent service), never created on its own.
 type AuthorizeService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// URL returns the URL of authorization Endpoint; it makes
-// no call (a browser or a streaming client loads it).
+// URL builds the URL of GET /authorize (operation authorize) and sends nothing: a browser or a streaming client loads it.
 //
-// GET /authorize (operation Authorize).
-func (s *AuthorizeService) URL(params *AuthorizeParams, opts ...RequestOption) (string, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return "", err
-	}
-	req, err := NewAuthorizeRequest(call.Server, params)
-	if err != nil {
-		return "", s.c.rt.BuildError(opAuthorize, err)
-	}
-	return req.URL.String(), nil
+// Arguments:
+//   - params.ResponseType: query parameter "response_type", required, string, one of code, token, id_token, id_token token, code id_token, code token, code id_token token.
+//   - params.ClientId: query parameter "client_id", required, string.
+//   - params.RedirectUri: query parameter "redirect_uri", string (uri).
+//   - params.Scope: query parameter "scope", string.
+//   - params.State: query parameter "state", string.
+//   - params.Audience: query parameter "audience", string.
+//   - params.CodeChallenge: query parameter "code_challenge", string.
+//   - params.CodeChallengeMethod: query parameter "code_challenge_method", string, one of S256.
+//   - params.Nonce: query parameter "nonce", string.
+//   - params.Connection: query parameter "connection", string.
+//   - params.Prompt: query parameter "prompt", string, one of none, login, consent, select_account.
+//   - params.Organization: query parameter "organization", string.
+//   - params.Invitation: query parameter "invitation", string.
+//   - params.LoginHint: query parameter "login_hint", string.
+//   - params.AcrValues: query parameter "acr_values", string.
+//   - params.MaxAge: query parameter "max_age", integer.
+//   - params.UiLocales: query parameter "ui_locales", string.
+//   - params.ResponseMode: query parameter "response_mode", string, one of query, fragment, form_post, web_message.
+//   - params.DpopJkt: query parameter "dpop_jkt", string.
+func (s *AuthorizeService) URL(params *AuthorizeURLParams, opts ...Option) (string, error) {
+	return s.rt.URL(context.Background(), opAuthorizeURL, facade.Args{Query: params}, opts)
 }
 
-// ClientsService holds the Clients operations of Auth0 Authentication API.
+// ClientsService holds the Clients operations of Auth0 Authentication API. It is a field of
+// the client (or of its parent service), never created on its own.
 type ClientsService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Register calls "Dynamic Application Registration".
+// Register sends POST /oidc/register (operation dynamicApplicationRegistration).
 //
-// POST /oidc/register (operation DynamicApplicationRegistration).
-func (s *ClientsService) Register(ctx context.Context, body DynamicApplicationRegistrationJSONRequestBody, opts ...RequestOption) (*ClientRegistration, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewDynamicApplicationRegistrationRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opDynamicApplicationRegistration, err)
-	}
-	var out ClientRegistration
-	if err := s.c.rt.Do(ctx, &call, opDynamicApplicationRegistration, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: no credentials.
+//
+// Arguments:
+//   - body: DynamicApplicationRegistrationJSONBody, sent as application/json (required).
+func (s *ClientsService) Register(ctx context.Context, body DynamicApplicationRegistrationJSONBody, opts ...Option) (*ClientRegistration, error) {
+	return facade.Fetch[ClientRegistration](ctx, s.rt, opClientsRegister, facade.Args{Body: body}, opts)
 }
 
-// DatabaseService holds the Database operations of Auth0 Authentication API.
+// DatabaseService holds the Database operations of Auth0 Authentication API. It is a field of
+// the client (or of its parent service), never created on its own.
 type DatabaseService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// ChangePassword calls "Request Password Change".
+// ChangePassword sends POST /dbconnections/change_password (operation changePassword).
 //
-// POST /dbconnections/change_password (operation ChangePassword).
-func (s *DatabaseService) ChangePassword(ctx context.Context, body ChangePasswordJSONRequestBody, opts ...RequestOption) ([]byte, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewChangePasswordRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opChangePassword, err)
-	}
-	return s.c.rt.DoBytes(ctx, &call, opChangePassword, req)
-}
-
-// Signup calls "Sign Up User".
+// Security: no credentials.
 //
-// POST /dbconnections/signup (operation Signup).
-func (s *DatabaseService) Signup(ctx context.Context, body SignupJSONRequestBody, opts ...RequestOption) (*SignupResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSignupRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSignup, err)
-	}
-	var out SignupResponse
-	if err := s.c.rt.Do(ctx, &call, opSignup, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Arguments:
+//   - body: ChangePasswordJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
+func (s *DatabaseService) ChangePassword(ctx context.Context, body ChangePasswordJSONBody, opts ...Option) ([]byte, error) {
+	return s.rt.Bytes(ctx, opDatabaseChangePassword, facade.Args{Body: body}, opts)
 }
 
-// LegacyService holds the Legacy operations of Auth0 Authentication API.
+// Signup sends POST /dbconnections/signup (operation signup).
+//
+// Security: no credentials.
+//
+// Arguments:
+//   - body: SignupJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
+func (s *DatabaseService) Signup(ctx context.Context, body SignupJSONBody, opts ...Option) (*SignupResponse, error) {
+	return facade.Fetch[SignupResponse](ctx, s.rt, opDatabaseSignup, facade.Args{Body: body}, opts)
+}
+
+// LegacyService holds the Legacy operations of Auth0 Authentication API. It is a field of
+// the client (or of its parent service), never created on its own.
 type LegacyService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Delegation calls "Get Delegation Token (Legacy)".
+// Delegation sends POST /delegation (operation getDelegationToken).
 //
-// POST /delegation (operation GetDelegationToken).
+// Security: no credentials.
+//
+// Arguments:
+//   - body: GetDelegationTokenJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
 //
 // Deprecated: the API marks this operation deprecated.
-func (s *LegacyService) Delegation(ctx context.Context, body GetDelegationTokenJSONRequestBody, opts ...RequestOption) (*DelegationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewGetDelegationTokenRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opGetDelegationToken, err)
-	}
-	var out DelegationResponse
-	if err := s.c.rt.Do(ctx, &call, opGetDelegationToken, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+func (s *LegacyService) Delegation(ctx context.Context, body GetDelegationTokenJSONBody, opts ...Option) (*DelegationResponse, error) {
+	return facade.Fetch[DelegationResponse](ctx, s.rt, opLegacyDelegation, facade.Args{Body: body}, opts)
 }
 
-// Impersonate calls "Impersonate a User (Legacy)".
+// Impersonate sends POST /users/{user_id}/impersonate (operation impersonateUser).
 //
-// POST /users/{user_id}/impersonate (operation ImpersonateUser).
+// Security: no credentials.
+//
+// Arguments:
+//   - userID: path parameter "user_id", string.
+//   - body: ImpersonateUserJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
 //
 // Deprecated: the API marks this operation deprecated.
-func (s *LegacyService) Impersonate(ctx context.Context, userId string, body ImpersonateUserJSONRequestBody, opts ...RequestOption) ([]byte, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewImpersonateUserRequest(call.Server, userId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opImpersonateUser, err)
-	}
-	return s.c.rt.DoBytes(ctx, &call, opImpersonateUser, req)
+func (s *LegacyService) Impersonate(ctx context.Context, userID string, body ImpersonateUserJSONBody, opts ...Option) ([]byte, error) {
+	return s.rt.Bytes(ctx, opLegacyImpersonate, facade.Args{Path: []any{userID}, Body: body}, opts)
 }
 
-// ResourceOwner calls "Resource Owner (Legacy)".
+// ResourceOwner sends POST /oauth/ro (operation resourceOwnerLegacy).
 //
-// POST /oauth/ro (operation ResourceOwnerLegacy).
+// Security: no credentials.
+//
+// Arguments:
+//   - body: ResourceOwnerLegacyJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
 //
 // Deprecated: the API marks this operation deprecated.
-func (s *LegacyService) ResourceOwner(ctx context.Context, body ResourceOwnerLegacyJSONRequestBody, opts ...RequestOption) (*TokenResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewResourceOwnerLegacyRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opResourceOwnerLegacy, err)
-	}
-	var out TokenResponse
-	if err := s.c.rt.Do(ctx, &call, opResourceOwnerLegacy, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+func (s *LegacyService) ResourceOwner(ctx context.Context, body ResourceOwnerLegacyJSONBody, opts ...Option) (*TokenResponse, error) {
+	return facade.Fetch[TokenResponse](ctx, s.rt, opLegacyResourceOwner, facade.Args{Body: body}, opts)
 }
 
-// SocialAccessToken calls "Social with Provider's Access Token".
+// SocialAccessToken sends POST /oauth/access_token (operation socialWithProviderAccessToken).
 //
-// POST /oauth/access_token (operation SocialWithProviderAccessToken).
+// Security: no credentials.
+//
+// Arguments:
+//   - body: SocialWithProviderAccessTokenJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
 //
 // Deprecated: the API marks this operation deprecated.
-func (s *LegacyService) SocialAccessToken(ctx context.Context, body SocialWithProviderAccessTokenJSONRequestBody, opts ...RequestOption) (*TokenResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSocialWithProviderAccessTokenRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSocialWithProviderAccessToken, err)
-	}
-	var out TokenResponse
-	if err := s.c.rt.Do(ctx, &call, opSocialWithProviderAccessToken, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+func (s *LegacyService) SocialAccessToken(ctx context.Context, body SocialWithProviderAccessTokenJSONBody, opts ...Option) (*TokenResponse, error) {
+	return facade.Fetch[TokenResponse](ctx, s.rt, opLegacySocialAccessToken, facade.Args{Body: body}, opts)
 }
 
-// TokenInfo calls "Get Token Info (Legacy)".
+// TokenInfo sends POST /tokeninfo (operation getTokenInfo).
 //
-// POST /tokeninfo (operation GetTokenInfo).
+// Security: no credentials.
+//
+// Arguments:
+//   - body: GetTokenInfoJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized).
 //
 // Deprecated: the API marks this operation deprecated.
-func (s *LegacyService) TokenInfo(ctx context.Context, body GetTokenInfoJSONRequestBody, opts ...RequestOption) (*TokenInfo, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewGetTokenInfoRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opGetTokenInfo, err)
-	}
-	var out TokenInfo
-	if err := s.c.rt.Do(ctx, &call, opGetTokenInfo, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+func (s *LegacyService) TokenInfo(ctx context.Context, body GetTokenInfoJSONBody, opts ...Option) (*TokenInfo, error) {
+	return facade.Fetch[TokenInfo](ctx, s.rt, opLegacyTokenInfo, facade.Args{Body: body}, opts)
 }
 
-// Unlink calls "Unlink".
+// Unlink sends POST /login/unlink (operation unlink).
 //
-// POST /login/unlink (operation Unlink).
+// Security: a bearer token (bearerAuth).
 //
 // Deprecated: the API marks this operation deprecated.
-func (s *LegacyService) Unlink(ctx context.Context, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewUnlinkRequest(call.Server)
-	if err != nil {
-		return s.c.rt.BuildError(opUnlink, err)
-	}
-	return s.c.rt.Do(ctx, &call, opUnlink, req, nil)
+func (s *LegacyService) Unlink(ctx context.Context, opts ...Option) error {
+	return s.rt.Exec(ctx, opLegacyUnlink, facade.Args{}, opts)
 }
 
-// LogoutService holds the Logout operations of Auth0 Authentication API.
+// LogoutService holds the Logout operations of Auth0 Authentication API. It is a field of
+// the client (or of its parent service), never created on its own.
 type LogoutService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// OIDCURL returns the URL of OIDC RP-Initiated Logout; it makes
-// no call (a browser or a streaming client loads it).
+// OIDCURL builds the URL of GET /oidc/logout (operation oidcLogout) and sends nothing: a browser or a streaming client loads it.
 //
-// GET /oidc/logout (operation OidcLogout).
-func (s *LogoutService) OIDCURL(params *OidcLogoutParams, opts ...RequestOption) (string, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return "", err
-	}
-	req, err := NewOidcLogoutRequest(call.Server, params)
-	if err != nil {
-		return "", s.c.rt.BuildError(opOidcLogout, err)
-	}
-	return req.URL.String(), nil
+// Arguments:
+//   - params.IdTokenHint: query parameter "id_token_hint", string.
+//   - params.PostLogoutRedirectUri: query parameter "post_logout_redirect_uri", string (uri).
+//   - params.State: query parameter "state", string.
+//   - params.ClientId: query parameter "client_id", string.
+//   - params.Federated: query parameter "federated", string.
+func (s *LogoutService) OIDCURL(params *LogoutOIDCURLParams, opts ...Option) (string, error) {
+	return s.rt.URL(context.Background(), opLogoutOIDCURL, facade.Args{Query: params}, opts)
 }
 
-// RevokeConnectionTokens calls "Global Token Revocation".
+// RevokeConnectionTokens sends POST /oauth/global-token-revocation/connection/{connection_name} (operation globalTokenRevocation).
 //
-// POST /oauth/global-token-revocation/connection/{connection_name} (operation GlobalTokenRevocation).
-func (s *LogoutService) RevokeConnectionTokens(ctx context.Context, connectionName string, body GlobalTokenRevocationJSONRequestBody, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewGlobalTokenRevocationRequest(call.Server, connectionName, body)
-	if err != nil {
-		return s.c.rt.BuildError(opGlobalTokenRevocation, err)
-	}
-	return s.c.rt.Do(ctx, &call, opGlobalTokenRevocation, req, nil)
-}
-
-// URL returns the URL of logout; it makes
-// no call (a browser or a streaming client loads it).
+// Security: a bearer token (bearerAuth).
 //
-// GET /v2/logout (operation Logout).
-func (s *LogoutService) URL(params *LogoutParams, opts ...RequestOption) (string, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return "", err
-	}
-	req, err := NewLogoutRequest(call.Server, params)
-	if err != nil {
-		return "", s.c.rt.BuildError(opLogout, err)
-	}
-	return req.URL.String(), nil
+// Arguments:
+//   - connectionName: path parameter "connection_name", string.
+//   - body: GlobalTokenRevocationJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 500 (ErrServer).
+func (s *LogoutService) RevokeConnectionTokens(ctx context.Context, connectionName string, body GlobalTokenRevocationJSONBody, opts ...Option) error {
+	return s.rt.Exec(ctx, opLogoutRevokeConnectionTokens, facade.Args{Path: []any{connectionName}, Body: body}, opts)
 }
 
-// MFAService holds the MFA operations of Auth0 Authentication API.
+// URL builds the URL of GET /v2/logout (operation logout) and sends nothing: a browser or a streaming client loads it.
+//
+// Arguments:
+//   - params.ReturnTo: query parameter "returnTo", string (uri).
+//   - params.ClientId: query parameter "client_id", string.
+//   - params.Federated: query parameter "federated", string.
+func (s *LogoutService) URL(params *LogoutURLParams, opts ...Option) (string, error) {
+	return s.rt.URL(context.Background(), opLogoutURL, facade.Args{Query: params}, opts)
+}
+
+// MFAService holds the MFA operations of Auth0 Authentication API. It is a field of
+// the client (or of its parent service), never created on its own.
 type MFAService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Associate calls "Associate MFA Authenticator".
+// Associate sends POST /mfa/associate (operation associateMfaAuthenticator).
 //
-// POST /mfa/associate (operation AssociateMfaAuthenticator).
-func (s *MFAService) Associate(ctx context.Context, body AssociateMfaAuthenticatorJSONRequestBody, opts ...RequestOption) (*MFAAssociation, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAssociateMfaAuthenticatorRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAssociateMfaAuthenticator, err)
-	}
-	var out MFAAssociation
-	if err := s.c.rt.Do(ctx, &call, opAssociateMfaAuthenticator, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Challenge calls "Request MFA Challenge".
+// Security: a bearer token (bearerAuth).
 //
-// POST /mfa/challenge (operation RequestMfaChallenge).
-func (s *MFAService) Challenge(ctx context.Context, body RequestMfaChallengeJSONRequestBody, opts ...RequestOption) (*MFAChallenge, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewRequestMfaChallengeRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opRequestMfaChallenge, err)
-	}
-	var out MFAChallenge
-	if err := s.c.rt.Do(ctx, &call, opRequestMfaChallenge, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// DeleteAuthenticator calls "Delete MFA Authenticator".
+// Arguments:
+//   - body: AssociateMfaAuthenticatorJSONBody, sent as application/json (required).
 //
-// DELETE /mfa/authenticators/{id} (operation DeleteMfaAuthenticator).
-func (s *MFAService) DeleteAuthenticator(ctx context.Context, id string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewDeleteMfaAuthenticatorRequest(call.Server, id)
-	if err != nil {
-		return s.c.rt.BuildError(opDeleteMfaAuthenticator, err)
-	}
-	return s.c.rt.Do(ctx, &call, opDeleteMfaAuthenticator, req, nil)
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
+func (s *MFAService) Associate(ctx context.Context, body AssociateMfaAuthenticatorJSONBody, opts ...Option) (*MFAAssociation, error) {
+	return facade.Fetch[MFAAssociation](ctx, s.rt, opMFAAssociate, facade.Args{Body: body}, opts)
 }
 
-// ListAuthenticators calls "List MFA Authenticators".
+// Challenge sends POST /mfa/challenge (operation requestMfaChallenge).
 //
-// GET /mfa/authenticators (operation ListMfaAuthenticators).
-func (s *MFAService) ListAuthenticators(ctx context.Context, opts ...RequestOption) ([]MFAAuthenticator, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewListMfaAuthenticatorsRequest(call.Server)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opListMfaAuthenticators, err)
-	}
-	var out []MFAAuthenticator
-	if err := s.c.rt.Do(ctx, &call, opListMfaAuthenticators, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// Security: no credentials.
+//
+// Arguments:
+//   - body: RequestMfaChallengeJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
+func (s *MFAService) Challenge(ctx context.Context, body RequestMfaChallengeJSONBody, opts ...Option) (*MFAChallenge, error) {
+	return facade.Fetch[MFAChallenge](ctx, s.rt, opMFAChallenge, facade.Args{Body: body}, opts)
 }
 
-// OAuthService holds the OAuth operations of Auth0 Authentication API.
+// DeleteAuthenticator sends DELETE /mfa/authenticators/{id} (operation deleteMfaAuthenticator).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - id: path parameter, string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 404 (ErrNotFound).
+func (s *MFAService) DeleteAuthenticator(ctx context.Context, id string, opts ...Option) error {
+	return s.rt.Exec(ctx, opMFADeleteAuthenticator, facade.Args{Path: []any{id}}, opts)
+}
+
+// ListAuthenticators sends GET /mfa/authenticators (operation listMfaAuthenticators).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized).
+func (s *MFAService) ListAuthenticators(ctx context.Context, opts ...Option) ([]MFAAuthenticator, error) {
+	return facade.FetchValue[[]MFAAuthenticator](ctx, s.rt, opMFAListAuthenticators, facade.Args{}, opts)
+}
+
+// OAuthService holds the OAuth operations of Auth0 Authentication API. It is a field of
+// the client (or of its parent service), never created on its own.
 type OAuthService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// BackchannelAuthorize calls "Back-Channel Login".
+// BackchannelAuthorize sends POST /bc-authorize (operation startBackChannelLogin).
 //
-// POST /bc-authorize (operation StartBackChannelLogin).
-func (s *OAuthService) BackchannelAuthorize(ctx context.Context, body StartBackChannelLoginFormdataRequestBody, opts ...RequestOption) (*BackchannelAuthorizeResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewStartBackChannelLoginRequestWithFormdataBody(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opStartBackChannelLogin, err)
-	}
-	var out BackchannelAuthorizeResponse
-	if err := s.c.rt.Do(ctx, &call, opStartBackChannelLogin, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// DeviceCode calls "Request Device Code".
+// Security: a bearer token (bearerAuth).
 //
-// POST /oauth/device/code (operation RequestDeviceCode).
-func (s *OAuthService) DeviceCode(ctx context.Context, body RequestDeviceCodeFormdataRequestBody, opts ...RequestOption) (*DeviceCodeResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewRequestDeviceCodeRequestWithFormdataBody(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opRequestDeviceCode, err)
-	}
-	var out DeviceCodeResponse
-	if err := s.c.rt.Do(ctx, &call, opRequestDeviceCode, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// PushAuthorizationRequest calls "Pushed Authorization Request (PAR)".
+// Arguments:
+//   - body: StartBackChannelLoginFormdataBody, sent as application/x-www-form-urlencoded (required).
 //
-// POST /oauth/par (operation PushAuthorizationRequest).
-func (s *OAuthService) PushAuthorizationRequest(ctx context.Context, body PushAuthorizationRequestFormdataRequestBody, opts ...RequestOption) (*PARResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPushAuthorizationRequestRequestWithFormdataBody(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPushAuthorizationRequest, err)
-	}
-	var out PARResponse
-	if err := s.c.rt.Do(ctx, &call, opPushAuthorizationRequest, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 500 (ErrServer).
+func (s *OAuthService) BackchannelAuthorize(ctx context.Context, body StartBackChannelLoginFormdataBody, opts ...Option) (*BackchannelAuthorizeResponse, error) {
+	return facade.Fetch[BackchannelAuthorizeResponse](ctx, s.rt, opOAuthBackchannelAuthorize, facade.Args{Body: body}, opts)
 }
 
-// Revoke calls "Revoke Refresh Token".
+// DeviceCode sends POST /oauth/device/code (operation requestDeviceCode).
 //
-// POST /oauth/revoke (operation RevokeToken).
-func (s *OAuthService) Revoke(ctx context.Context, body RevokeTokenFormdataRequestBody, opts ...RequestOption) ([]byte, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewRevokeTokenRequestWithFormdataBody(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opRevokeToken, err)
-	}
-	return s.c.rt.DoBytes(ctx, &call, opRevokeToken, req)
-}
-
-// Token calls "Token Endpoint".
+// Security: no credentials.
 //
-// POST /oauth/token (operation ExchangeToken).
-func (s *OAuthService) Token(ctx context.Context, params *ExchangeTokenParams, body ExchangeTokenJSONRequestBody, opts ...RequestOption) (*TokenResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewExchangeTokenRequest(call.Server, params, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opExchangeToken, err)
-	}
-	var out TokenResponse
-	if err := s.c.rt.Do(ctx, &call, opExchangeToken, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Arguments:
+//   - body: RequestDeviceCodeFormdataBody, sent as application/x-www-form-urlencoded (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
+func (s *OAuthService) DeviceCode(ctx context.Context, body RequestDeviceCodeFormdataBody, opts ...Option) (*DeviceCodeResponse, error) {
+	return facade.Fetch[DeviceCodeResponse](ctx, s.rt, opOAuthDeviceCode, facade.Args{Body: body}, opts)
 }
 
-// PasswordlessService holds the Passwordless operations of Auth0 Authentication API.
+// PushAuthorizationRequest sends POST /oauth/par (operation pushAuthorizationRequest).
+//
+// Security: no credentials.
+//
+// Arguments:
+//   - body: PushAuthorizationRequestFormdataBody, sent as application/x-www-form-urlencoded (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
+func (s *OAuthService) PushAuthorizationRequest(ctx context.Context, body PushAuthorizationRequestFormdataBody, opts ...Option) (*PARResponse, error) {
+	return facade.Fetch[PARResponse](ctx, s.rt, opOAuthPushAuthorizationRequest, facade.Args{Body: body}, opts)
+}
+
+// Revoke sends POST /oauth/revoke (operation revokeToken).
+//
+// Security: no credentials.
+//
+// Arguments:
+//   - body: RevokeTokenFormdataBody, sent as application/x-www-form-urlencoded (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
+func (s *OAuthService) Revoke(ctx context.Context, body RevokeTokenFormdataBody, opts ...Option) ([]byte, error) {
+	return s.rt.Bytes(ctx, opOAuthRevoke, facade.Args{Body: body}, opts)
+}
+
+// Token sends POST /oauth/token (operation exchangeToken).
+//
+// Security: no credentials.
+//
+// Arguments:
+//   - body: TokenRequest, sent as application/json (required).
+//   - WithDPoP(value): header "DPoP", string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
+func (s *OAuthService) Token(ctx context.Context, body TokenRequest, opts ...Option) (*TokenResponse, error) {
+	return facade.Fetch[TokenResponse](ctx, s.rt, opOAuthToken, facade.Args{Body: body}, opts)
+}
+
+// PasswordlessService holds the Passwordless operations of Auth0 Authentication API. It is a field of
+// the client (or of its parent service), never created on its own.
 type PasswordlessService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Start calls "Start Passwordless Authentication".
+// Start sends POST /passwordless/start (operation startPasswordless).
 //
-// POST /passwordless/start (operation StartPasswordless).
-func (s *PasswordlessService) Start(ctx context.Context, body StartPasswordlessJSONRequestBody, opts ...RequestOption) (*PasswordlessStartResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewStartPasswordlessRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opStartPasswordless, err)
-	}
-	var out PasswordlessStartResponse
-	if err := s.c.rt.Do(ctx, &call, opStartPasswordless, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Verify calls "Verify".
+// Security: no credentials.
 //
-// POST /passwordless/verify (operation Verify).
-func (s *PasswordlessService) Verify(ctx context.Context, body VerifyJSONRequestBody, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewVerifyRequest(call.Server, body)
-	if err != nil {
-		return s.c.rt.BuildError(opVerify, err)
-	}
-	return s.c.rt.Do(ctx, &call, opVerify, req, nil)
+// Arguments:
+//   - body: StartPasswordlessJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
+func (s *PasswordlessService) Start(ctx context.Context, body StartPasswordlessJSONBody, opts ...Option) (*PasswordlessStartResponse, error) {
+	return facade.Fetch[PasswordlessStartResponse](ctx, s.rt, opPasswordlessStart, facade.Args{Body: body}, opts)
 }
 
-// SAMLService holds the SAML operations of Auth0 Authentication API.
+// Verify sends POST /passwordless/verify (operation verify).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - body: VerifyJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+func (s *PasswordlessService) Verify(ctx context.Context, body VerifyJSONBody, opts ...Option) error {
+	return s.rt.Exec(ctx, opPasswordlessVerify, facade.Args{Body: body}, opts)
+}
+
+// SAMLService holds the SAML operations of Auth0 Authentication API. It is a field of
+// the client (or of its parent service), never created on its own.
 type SAMLService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// IdPInitiatedSSO calls "IdP-Initiated Single Sign-On (SSO) Flow".
+// IdPInitiatedSSO sends POST /login/callback (operation idpInitiatedSSO).
 //
-// POST /login/callback (operation IdpInitiatedSSO).
-func (s *SAMLService) IdPInitiatedSSO(ctx context.Context, body IdpInitiatedSSOFormdataRequestBody, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewIdpInitiatedSSORequestWithFormdataBody(call.Server, body)
-	if err != nil {
-		return s.c.rt.BuildError(opIdpInitiatedSSO, err)
-	}
-	return s.c.rt.Do(ctx, &call, opIdpInitiatedSSO, req, nil)
-}
-
-// Logout calls "SAML Logout".
+// Security: no credentials.
 //
-// POST /samlp/{client_id}/logout (operation SamlLogout).
-func (s *SAMLService) Logout(ctx context.Context, clientId string, contentType string, body io.Reader, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewSamlLogoutRequestWithBody(call.Server, clientId, contentType, body)
-	if err != nil {
-		return s.c.rt.BuildError(opSamlLogout, err)
-	}
-	return s.c.rt.Do(ctx, &call, opSamlLogout, req, nil)
-}
-
-// Metadata calls "Get Metadata".
+// Arguments:
+//   - body: IdpInitiatedSSOFormdataBody, sent as application/x-www-form-urlencoded (required).
 //
-// GET /samlp/metadata/{clientId} (operation GetSAMLMetadata).
-func (s *SAMLService) Metadata(ctx context.Context, clientId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewGetSAMLMetadataRequest(call.Server, clientId)
-	if err != nil {
-		return s.c.rt.BuildError(opGetSAMLMetadata, err)
-	}
-	return s.c.rt.Do(ctx, &call, opGetSAMLMetadata, req, nil)
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
+func (s *SAMLService) IdPInitiatedSSO(ctx context.Context, body IdpInitiatedSSOFormdataBody, opts ...Option) error {
+	return s.rt.Exec(ctx, opSAMLIdPInitiatedSSO, facade.Args{Body: body}, opts)
 }
 
-// RequestURL returns the URL of accept Request; it makes
-// no call (a browser or a streaming client loads it).
+// Logout sends POST /samlp/{client_id}/logout (operation samlLogout).
 //
-// GET /samlp/{clientId} (operation AcceptSAMLRequest).
-func (s *SAMLService) RequestURL(clientId string, params *AcceptSAMLRequestParams, opts ...RequestOption) (string, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return "", err
-	}
-	req, err := NewAcceptSAMLRequestRequest(call.Server, clientId, params)
-	if err != nil {
-		return "", s.c.rt.BuildError(opAcceptSAMLRequest, err)
-	}
-	return req.URL.String(), nil
+// Security: no credentials.
+//
+// Arguments:
+//   - clientID: path parameter "client_id", string.
+//   - contentType, body: the request body as sent, of type application/xml.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
+func (s *SAMLService) Logout(ctx context.Context, clientID string, contentType string, body io.Reader, opts ...Option) error {
+	return s.rt.Exec(ctx, opSAMLLogout, facade.Args{Path: []any{clientID}, Reader: body, ContentType: contentType}, opts)
 }
 
-// UserInfoService holds the UserInfo operations of Auth0 Authentication API.
+// Metadata sends GET /samlp/metadata/{clientId} (operation getSAMLMetadata).
+//
+// Security: no credentials.
+//
+// Arguments:
+//   - clientID: path parameter "clientId", string.
+func (s *SAMLService) Metadata(ctx context.Context, clientID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opSAMLMetadata, facade.Args{Path: []any{clientID}}, opts)
+}
+
+// RequestURL builds the URL of GET /samlp/{clientId} (operation acceptSAMLRequest) and sends nothing: a browser or a streaming client loads it.
+//
+// Arguments:
+//   - clientID: path parameter "clientId", string.
+//   - params.Connection: query parameter "connection", string.
+//   - params.Organization: query parameter "organization", string.
+func (s *SAMLService) RequestURL(clientID string, params *SAMLRequestURLParams, opts ...Option) (string, error) {
+	return s.rt.URL(context.Background(), opSAMLRequestURL, facade.Args{Path: []any{clientID}, Query: params}, opts)
+}
+
+// UserInfoService holds the UserInfo operations of Auth0 Authentication API. It is a field of
+// the client (or of its parent service), never created on its own.
 type UserInfoService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Get calls "Get User Info".
+// Get sends GET /userinfo (operation getUserInfo).
 //
-// GET /userinfo (operation GetUserInfo).
-func (s *UserInfoService) Get(ctx context.Context, opts ...RequestOption) (*UserInfo, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewGetUserInfoRequest(call.Server)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opGetUserInfo, err)
-	}
-	var out UserInfo
-	if err := s.c.rt.Do(ctx, &call, opGetUserInfo, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearerAuth).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized).
+func (s *UserInfoService) Get(ctx context.Context, opts ...Option) (*UserInfo, error) {
+	return facade.Fetch[UserInfo](ctx, s.rt, opUserInfoGet, facade.Args{}, opts)
 }
 
-// WSFedService holds the WSFed operations of Auth0 Authentication API.
+// WSFedService holds the WSFed operations of Auth0 Authentication API. It is a field of
+// the client (or of its parent service), never created on its own.
 type WSFedService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Metadata calls "Get WS-Federation Metadata".
+// Metadata sends GET /wsfed/FederationMetadata/2007-06/FederationMetadata.xml (operation getWsFederationMetadata).
 //
-// GET /wsfed/FederationMetadata/2007-06/FederationMetadata.xml (operation GetWsFederationMetadata).
-func (s *WSFedService) Metadata(ctx context.Context, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewGetWsFederationMetadataRequest(call.Server)
-	if err != nil {
-		return s.c.rt.BuildError(opGetWsFederationMetadata, err)
-	}
-	return s.c.rt.Do(ctx, &call, opGetWsFederationMetadata, req, nil)
+// Security: no credentials.
+func (s *WSFedService) Metadata(ctx context.Context, opts ...Option) error {
+	return s.rt.Exec(ctx, opWSFedMetadata, facade.Args{}, opts)
 }
 
-// RequestURL returns the URL of accept WS-Federation Request; it makes
-// no call (a browser or a streaming client loads it).
+// RequestURL builds the URL of GET /wsfed/{clientId} (operation acceptWsFederationRequest) and sends nothing: a browser or a streaming client loads it.
 //
-// GET /wsfed/{clientId} (operation AcceptWsFederationRequest).
-func (s *WSFedService) RequestURL(clientId string, params *AcceptWsFederationRequestParams, opts ...RequestOption) (string, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return "", err
-	}
-	req, err := NewAcceptWsFederationRequestRequest(call.Server, clientId, params)
-	if err != nil {
-		return "", s.c.rt.BuildError(opAcceptWsFederationRequest, err)
-	}
-	return req.URL.String(), nil
+// Arguments:
+//   - clientID: path parameter "clientId", string.
+//   - params.Wtrealm: query parameter "wtrealm", string.
+//   - params.Whr: query parameter "whr", string.
+//   - params.Wctx: query parameter "wctx", string.
+//   - params.Wreply: query parameter "wreply", string.
+func (s *WSFedService) RequestURL(clientID string, params *WSFedRequestURLParams, opts ...Option) (string, error) {
+	return s.rt.URL(context.Background(), opWSFedRequestURL, facade.Args{Path: []any{clientID}, Query: params}, opts)
 }

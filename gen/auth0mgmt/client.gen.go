@@ -3,18 +3,19 @@
 // Package auth0mgmt is the typed client of the Auth0 Management API API.
 //
 // Create a client with New and call the operations through its services:
-// every method takes a context first and RequestOption values last, and
+// every method takes a context first and Option values last, and
 // returns the decoded value and an error. A non-2xx answer is an
 // *errors.APIError from github.com/idsdk/idsdk-go/errors that matches the
 // package's sentinels (errors.Is) and carries the API's details (errors.As).
 // Retries (retry.Default) are on unless WithRetry(retry.Off()) is given.
-// Raw returns the underlying request-level client for anything the
-// services do not cover.
+// Client.Do sends a request no method covers, with the same credentials,
+// retries and errors.
 //
 // The types of this package are generated from api/auth0mgmt/openapi.yaml.
 package auth0mgmt
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -32,108 +33,107 @@ import (
 // Client is a Auth0 Management API client. It is safe for concurrent use;
 // create one and share it.
 type Client struct {
-	rt  *facade.Runtime
-	raw *RawClient
+	rt *facade.Runtime
 
 	// Actions holds the Actions operations.
-	Actions *ActionsService
+	Actions ActionsService
 	// Anomaly holds the Anomaly operations.
-	Anomaly *AnomalyService
+	Anomaly AnomalyService
 	// AttackProtection holds the AttackProtection operations.
-	AttackProtection *AttackProtectionService
+	AttackProtection AttackProtectionService
 	// Branding holds the Branding operations.
-	Branding *BrandingService
+	Branding BrandingService
 	// ClientGrants holds the ClientGrants operations.
-	ClientGrants *ClientGrantsService
+	ClientGrants ClientGrantsService
 	// Clients holds the Clients operations.
-	Clients *ClientsService
+	Clients ClientsService
 	// ConnectionProfiles holds the ConnectionProfiles operations.
-	ConnectionProfiles *ConnectionProfilesService
+	ConnectionProfiles ConnectionProfilesService
 	// Connections holds the Connections operations.
-	Connections *ConnectionsService
+	Connections ConnectionsService
 	// CustomDomains holds the CustomDomains operations.
-	CustomDomains *CustomDomainsService
+	CustomDomains CustomDomainsService
 	// DeviceCredentials holds the DeviceCredentials operations.
-	DeviceCredentials *DeviceCredentialsService
+	DeviceCredentials DeviceCredentialsService
 	// EmailTemplates holds the EmailTemplates operations.
-	EmailTemplates *EmailTemplatesService
+	EmailTemplates EmailTemplatesService
 	// Emails holds the Emails operations.
-	Emails *EmailsService
+	Emails EmailsService
 	// EventStreams holds the EventStreams operations.
-	EventStreams *EventStreamsService
+	EventStreams EventStreamsService
 	// Events holds the Events operations.
-	Events *EventsService
+	Events EventsService
 	// Experimentation holds the Experimentation operations.
-	Experimentation *ExperimentationService
+	Experimentation ExperimentationService
 	// Flows holds the Flows operations.
-	Flows *FlowsService
+	Flows FlowsService
 	// Forms holds the Forms operations.
-	Forms *FormsService
+	Forms FormsService
 	// Groups holds the Groups operations.
-	Groups *GroupsService
+	Groups GroupsService
 	// Guardian holds the Guardian operations.
-	Guardian *GuardianService
+	Guardian GuardianService
 	// Hooks holds the Hooks operations.
-	Hooks *HooksService
+	Hooks HooksService
 	// Jobs holds the Jobs operations.
-	Jobs *JobsService
+	Jobs JobsService
 	// Keys holds the Keys operations.
-	Keys *KeysService
+	Keys KeysService
 	// LogStreams holds the LogStreams operations.
-	LogStreams *LogStreamsService
+	LogStreams LogStreamsService
 	// Logs holds the Logs operations.
-	Logs *LogsService
+	Logs LogsService
 	// NetworkAcls holds the NetworkAcls operations.
-	NetworkAcls *NetworkAclsService
+	NetworkAcls NetworkAclsService
 	// Organizations holds the Organizations operations.
-	Organizations *OrganizationsService
+	Organizations OrganizationsService
 	// Prompts holds the Prompts operations.
-	Prompts *PromptsService
+	Prompts PromptsService
 	// RateLimitPolicies holds the RateLimitPolicies operations.
-	RateLimitPolicies *RateLimitPoliciesService
+	RateLimitPolicies RateLimitPoliciesService
 	// RefreshTokens holds the RefreshTokens operations.
-	RefreshTokens *RefreshTokensService
+	RefreshTokens RefreshTokensService
 	// ResourceServers holds the ResourceServers operations.
-	ResourceServers *ResourceServersService
+	ResourceServers ResourceServersService
 	// RiskAssessments holds the RiskAssessments operations.
-	RiskAssessments *RiskAssessmentsService
+	RiskAssessments RiskAssessmentsService
 	// Roles holds the Roles operations.
-	Roles *RolesService
+	Roles RolesService
 	// Rules holds the Rules operations.
-	Rules *RulesService
+	Rules RulesService
 	// RulesConfigs holds the RulesConfigs operations.
-	RulesConfigs *RulesConfigsService
+	RulesConfigs RulesConfigsService
 	// SelfServiceProfiles holds the SelfServiceProfiles operations.
-	SelfServiceProfiles *SelfServiceProfilesService
+	SelfServiceProfiles SelfServiceProfilesService
 	// Sessions holds the Sessions operations.
-	Sessions *SessionsService
+	Sessions SessionsService
 	// Stats holds the Stats operations.
-	Stats *StatsService
+	Stats StatsService
 	// SupplementalSignals holds the SupplementalSignals operations.
-	SupplementalSignals *SupplementalSignalsService
+	SupplementalSignals SupplementalSignalsService
 	// Tenants holds the Tenants operations.
-	Tenants *TenantsService
+	Tenants TenantsService
 	// Tickets holds the Tickets operations.
-	Tickets *TicketsService
+	Tickets TicketsService
 	// TokenExchangeProfiles holds the TokenExchangeProfiles operations.
-	TokenExchangeProfiles *TokenExchangeProfilesService
+	TokenExchangeProfiles TokenExchangeProfilesService
 	// UserAttributeProfiles holds the UserAttributeProfiles operations.
-	UserAttributeProfiles *UserAttributeProfilesService
+	UserAttributeProfiles UserAttributeProfilesService
 	// UserBlocks holds the UserBlocks operations.
-	UserBlocks *UserBlocksService
+	UserBlocks UserBlocksService
 	// UserGrants holds the UserGrants operations.
-	UserGrants *UserGrantsService
+	UserGrants UserGrantsService
 	// Users holds the Users operations.
-	Users *UsersService
+	Users UsersService
 	// VerifiableCredentials holds the VerifiableCredentials operations.
-	VerifiableCredentials *VerifiableCredentialsService
+	VerifiableCredentials VerifiableCredentialsService
 }
 
 // ClientOption configures New.
 type ClientOption = facade.Option
 
-// RequestOption configures one call.
-type RequestOption = facade.CallOption
+// Option configures one call: every method takes them last.
+type Option = facade.CallOption
 
 // New returns a Auth0 Management API client for domain: calls go to
 // https://{domain}/api/v2 (http:// for a loopback host, the rule
@@ -157,215 +157,177 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 		Decoder:         sdkerrors.DecodeAuth0,
 		RetryStatuses:   []int{521, 522, 524},
 		MaxRetries:      facade.Int(2),
-		AttemptTimeout:  time.Duration(60000000000),
+		AttemptTimeout:  time.Minute,
 		TelemetryHeader: "Auth0-Client",
 	}, opts)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := NewRawClient(rt.Server(), WithRawHTTPClient(rt.Doer()))
-	if err != nil {
-		return nil, err
-	}
-	c := &Client{rt: rt, raw: raw}
-	c.Actions = &ActionsService{c: c}
-	c.Actions.Executions = &ActionsExecutionsService{c: c}
-	c.Actions.Modules = &ActionsModulesService{c: c}
-	c.Actions.Triggers = &ActionsTriggersService{c: c}
-	c.Actions.Versions = &ActionsVersionsService{c: c}
-
-	c.Actions.Modules.Versions = &ActionsModulesVersionsService{c: c}
-
-	c.Actions.Triggers.Bindings = &ActionsTriggersBindingsService{c: c}
-
-	c.Anomaly = &AnomalyService{c: c}
-	c.Anomaly.Blocks = &AnomalyBlocksService{c: c}
-
-	c.AttackProtection = &AttackProtectionService{c: c}
-	c.AttackProtection.BotDetection = &AttackProtectionBotDetectionService{c: c}
-	c.AttackProtection.BreachedPasswordDetection = &AttackProtectionBreachedPasswordDetectionService{c: c}
-	c.AttackProtection.BruteForceProtection = &AttackProtectionBruteForceProtectionService{c: c}
-	c.AttackProtection.Captcha = &AttackProtectionCaptchaService{c: c}
-	c.AttackProtection.PhoneProviderProtection = &AttackProtectionPhoneProviderProtectionService{c: c}
-	c.AttackProtection.SuspiciousIpThrottling = &AttackProtectionSuspiciousIpThrottlingService{c: c}
-
-	c.Branding = &BrandingService{c: c}
-	c.Branding.Phone = &BrandingPhoneService{c: c}
-	c.Branding.Templates = &BrandingTemplatesService{c: c}
-	c.Branding.Themes = &BrandingThemesService{c: c}
-
-	c.Branding.Phone.Providers = &BrandingPhoneProvidersService{c: c}
-	c.Branding.Phone.Templates = &BrandingPhoneTemplatesService{c: c}
-
-	c.ClientGrants = &ClientGrantsService{c: c}
-	c.ClientGrants.Organizations = &ClientGrantsOrganizationsService{c: c}
-
-	c.Clients = &ClientsService{c: c}
-	c.Clients.Connections = &ClientsConnectionsService{c: c}
-	c.Clients.Credentials = &ClientsCredentialsService{c: c}
-
-	c.ConnectionProfiles = &ConnectionProfilesService{c: c}
-	c.Connections = &ConnectionsService{c: c}
-	c.Connections.Clients = &ConnectionsClientsService{c: c}
-	c.Connections.DirectoryProvisioning = &ConnectionsDirectoryProvisioningService{c: c}
-	c.Connections.Keys = &ConnectionsKeysService{c: c}
-	c.Connections.ScimConfiguration = &ConnectionsScimConfigurationService{c: c}
-	c.Connections.Users = &ConnectionsUsersService{c: c}
-
-	c.Connections.DirectoryProvisioning.Synchronizations = &ConnectionsDirectoryProvisioningSynchronizationsService{c: c}
-
-	c.Connections.ScimConfiguration.Tokens = &ConnectionsScimConfigurationTokensService{c: c}
-
-	c.CustomDomains = &CustomDomainsService{c: c}
-	c.DeviceCredentials = &DeviceCredentialsService{c: c}
-	c.EmailTemplates = &EmailTemplatesService{c: c}
-	c.Emails = &EmailsService{c: c}
-	c.Emails.Provider = &EmailsProviderService{c: c}
-
-	c.EventStreams = &EventStreamsService{c: c}
-	c.EventStreams.Deliveries = &EventStreamsDeliveriesService{c: c}
-	c.EventStreams.Redeliveries = &EventStreamsRedeliveriesService{c: c}
-
-	c.Events = &EventsService{c: c}
-	c.Experimentation = &ExperimentationService{c: c}
-	c.Experimentation.Experiments = &ExperimentationExperimentsService{c: c}
-	c.Experimentation.FeatureFlags = &ExperimentationFeatureFlagsService{c: c}
-	c.Experimentation.Segments = &ExperimentationSegmentsService{c: c}
-
-	c.Experimentation.FeatureFlags.Variations = &ExperimentationFeatureFlagsVariationsService{c: c}
-
-	c.Flows = &FlowsService{c: c}
-	c.Flows.Executions = &FlowsExecutionsService{c: c}
-	c.Flows.Vault = &FlowsVaultService{c: c}
-
-	c.Flows.Vault.Connections = &FlowsVaultConnectionsService{c: c}
-
-	c.Forms = &FormsService{c: c}
-	c.Groups = &GroupsService{c: c}
-	c.Groups.Members = &GroupsMembersService{c: c}
-	c.Groups.Roles = &GroupsRolesService{c: c}
-
-	c.Guardian = &GuardianService{c: c}
-	c.Guardian.Enrollments = &GuardianEnrollmentsService{c: c}
-	c.Guardian.Factors = &GuardianFactorsService{c: c}
-	c.Guardian.Policies = &GuardianPoliciesService{c: c}
-
-	c.Guardian.Factors.Duo = &GuardianFactorsDuoService{c: c}
-	c.Guardian.Factors.Phone = &GuardianFactorsPhoneService{c: c}
-	c.Guardian.Factors.PushNotification = &GuardianFactorsPushNotificationService{c: c}
-	c.Guardian.Factors.Sms = &GuardianFactorsSmsService{c: c}
-
-	c.Guardian.Factors.Duo.Settings = &GuardianFactorsDuoSettingsService{c: c}
-
-	c.Hooks = &HooksService{c: c}
-	c.Hooks.Secrets = &HooksSecretsService{c: c}
-
-	c.Jobs = &JobsService{c: c}
-	c.Jobs.Errors = &JobsErrorsService{c: c}
-	c.Jobs.UsersExports = &JobsUsersExportsService{c: c}
-	c.Jobs.UsersImports = &JobsUsersImportsService{c: c}
-	c.Jobs.VerificationEmail = &JobsVerificationEmailService{c: c}
-
-	c.Keys = &KeysService{c: c}
-	c.Keys.CustomSigning = &KeysCustomSigningService{c: c}
-	c.Keys.Encryption = &KeysEncryptionService{c: c}
-	c.Keys.Signing = &KeysSigningService{c: c}
-
-	c.LogStreams = &LogStreamsService{c: c}
-	c.Logs = &LogsService{c: c}
-	c.NetworkAcls = &NetworkAclsService{c: c}
-	c.Organizations = &OrganizationsService{c: c}
-	c.Organizations.ClientGrants = &OrganizationsClientGrantsService{c: c}
-	c.Organizations.Connections = &OrganizationsConnectionsService{c: c}
-	c.Organizations.DiscoveryDomains = &OrganizationsDiscoveryDomainsService{c: c}
-	c.Organizations.EnabledConnections = &OrganizationsEnabledConnectionsService{c: c}
-	c.Organizations.Groups = &OrganizationsGroupsService{c: c}
-	c.Organizations.Invitations = &OrganizationsInvitationsService{c: c}
-	c.Organizations.Members = &OrganizationsMembersService{c: c}
-
-	c.Organizations.Groups.Roles = &OrganizationsGroupsRolesService{c: c}
-
-	c.Organizations.Members.EffectiveRoles = &OrganizationsMembersEffectiveRolesService{c: c}
-	c.Organizations.Members.Roles = &OrganizationsMembersRolesService{c: c}
-
-	c.Organizations.Members.EffectiveRoles.Sources = &OrganizationsMembersEffectiveRolesSourcesService{c: c}
-
-	c.Organizations.Members.EffectiveRoles.Sources.Groups = &OrganizationsMembersEffectiveRolesSourcesGroupsService{c: c}
-
-	c.Prompts = &PromptsService{c: c}
-	c.Prompts.CustomText = &PromptsCustomTextService{c: c}
-	c.Prompts.Partials = &PromptsPartialsService{c: c}
-	c.Prompts.Rendering = &PromptsRenderingService{c: c}
-
-	c.RateLimitPolicies = &RateLimitPoliciesService{c: c}
-	c.RefreshTokens = &RefreshTokensService{c: c}
-	c.ResourceServers = &ResourceServersService{c: c}
-	c.RiskAssessments = &RiskAssessmentsService{c: c}
-	c.RiskAssessments.Settings = &RiskAssessmentsSettingsService{c: c}
-
-	c.RiskAssessments.Settings.NewDevice = &RiskAssessmentsSettingsNewDeviceService{c: c}
-
-	c.Roles = &RolesService{c: c}
-	c.Roles.Groups = &RolesGroupsService{c: c}
-	c.Roles.Permissions = &RolesPermissionsService{c: c}
-	c.Roles.Users = &RolesUsersService{c: c}
-
-	c.Rules = &RulesService{c: c}
-	c.RulesConfigs = &RulesConfigsService{c: c}
-	c.SelfServiceProfiles = &SelfServiceProfilesService{c: c}
-	c.SelfServiceProfiles.CustomText = &SelfServiceProfilesCustomTextService{c: c}
-	c.SelfServiceProfiles.SsoTicket = &SelfServiceProfilesSsoTicketService{c: c}
-
-	c.Sessions = &SessionsService{c: c}
-	c.Stats = &StatsService{c: c}
-	c.SupplementalSignals = &SupplementalSignalsService{c: c}
-	c.Tenants = &TenantsService{c: c}
-	c.Tenants.Settings = &TenantsSettingsService{c: c}
-
-	c.Tickets = &TicketsService{c: c}
-	c.TokenExchangeProfiles = &TokenExchangeProfilesService{c: c}
-	c.UserAttributeProfiles = &UserAttributeProfilesService{c: c}
-	c.UserBlocks = &UserBlocksService{c: c}
-	c.UserGrants = &UserGrantsService{c: c}
-	c.Users = &UsersService{c: c}
-	c.Users.AuthenticationMethods = &UsersAuthenticationMethodsService{c: c}
-	c.Users.Authenticators = &UsersAuthenticatorsService{c: c}
-	c.Users.ConnectedAccounts = &UsersConnectedAccountsService{c: c}
-	c.Users.EffectivePermissions = &UsersEffectivePermissionsService{c: c}
-	c.Users.EffectiveRoles = &UsersEffectiveRolesService{c: c}
-	c.Users.Enrollments = &UsersEnrollmentsService{c: c}
-	c.Users.FederatedConnectionsTokensets = &UsersFederatedConnectionsTokensetsService{c: c}
-	c.Users.Groups = &UsersGroupsService{c: c}
-	c.Users.Identities = &UsersIdentitiesService{c: c}
-	c.Users.Logs = &UsersLogsService{c: c}
-	c.Users.Multifactor = &UsersMultifactorService{c: c}
-	c.Users.Organizations = &UsersOrganizationsService{c: c}
-	c.Users.Permissions = &UsersPermissionsService{c: c}
-	c.Users.RefreshToken = &UsersRefreshTokenService{c: c}
-	c.Users.RiskAssessments = &UsersRiskAssessmentsService{c: c}
-	c.Users.Roles = &UsersRolesService{c: c}
-	c.Users.Sessions = &UsersSessionsService{c: c}
-
-	c.Users.EffectivePermissions.Sources = &UsersEffectivePermissionsSourcesService{c: c}
-
-	c.Users.EffectivePermissions.Sources.Roles = &UsersEffectivePermissionsSourcesRolesService{c: c}
-
-	c.Users.EffectiveRoles.Sources = &UsersEffectiveRolesSourcesService{c: c}
-
-	c.Users.EffectiveRoles.Sources.Groups = &UsersEffectiveRolesSourcesGroupsService{c: c}
-
-	c.VerifiableCredentials = &VerifiableCredentialsService{c: c}
-	c.VerifiableCredentials.Verification = &VerifiableCredentialsVerificationService{c: c}
-
-	c.VerifiableCredentials.Verification.Templates = &VerifiableCredentialsVerificationTemplatesService{c: c}
-
+	c := &Client{rt: rt}
+	c.Actions.rt = rt
+	c.Actions.Executions.rt = rt
+	c.Actions.Modules.rt = rt
+	c.Actions.Modules.Versions.rt = rt
+	c.Actions.Triggers.rt = rt
+	c.Actions.Triggers.Bindings.rt = rt
+	c.Actions.Versions.rt = rt
+	c.Anomaly.rt = rt
+	c.Anomaly.Blocks.rt = rt
+	c.AttackProtection.rt = rt
+	c.AttackProtection.BotDetection.rt = rt
+	c.AttackProtection.BreachedPasswordDetection.rt = rt
+	c.AttackProtection.BruteForceProtection.rt = rt
+	c.AttackProtection.Captcha.rt = rt
+	c.AttackProtection.PhoneProviderProtection.rt = rt
+	c.AttackProtection.SuspiciousIpThrottling.rt = rt
+	c.Branding.rt = rt
+	c.Branding.Phone.rt = rt
+	c.Branding.Phone.Providers.rt = rt
+	c.Branding.Phone.Templates.rt = rt
+	c.Branding.Templates.rt = rt
+	c.Branding.Themes.rt = rt
+	c.ClientGrants.rt = rt
+	c.ClientGrants.Organizations.rt = rt
+	c.Clients.rt = rt
+	c.Clients.Connections.rt = rt
+	c.Clients.Credentials.rt = rt
+	c.ConnectionProfiles.rt = rt
+	c.Connections.rt = rt
+	c.Connections.Clients.rt = rt
+	c.Connections.DirectoryProvisioning.rt = rt
+	c.Connections.DirectoryProvisioning.Synchronizations.rt = rt
+	c.Connections.Keys.rt = rt
+	c.Connections.ScimConfiguration.rt = rt
+	c.Connections.ScimConfiguration.Tokens.rt = rt
+	c.Connections.Users.rt = rt
+	c.CustomDomains.rt = rt
+	c.DeviceCredentials.rt = rt
+	c.EmailTemplates.rt = rt
+	c.Emails.rt = rt
+	c.Emails.Provider.rt = rt
+	c.EventStreams.rt = rt
+	c.EventStreams.Deliveries.rt = rt
+	c.EventStreams.Redeliveries.rt = rt
+	c.Events.rt = rt
+	c.Experimentation.rt = rt
+	c.Experimentation.Experiments.rt = rt
+	c.Experimentation.FeatureFlags.rt = rt
+	c.Experimentation.FeatureFlags.Variations.rt = rt
+	c.Experimentation.Segments.rt = rt
+	c.Flows.rt = rt
+	c.Flows.Executions.rt = rt
+	c.Flows.Vault.rt = rt
+	c.Flows.Vault.Connections.rt = rt
+	c.Forms.rt = rt
+	c.Groups.rt = rt
+	c.Groups.Members.rt = rt
+	c.Groups.Roles.rt = rt
+	c.Guardian.rt = rt
+	c.Guardian.Enrollments.rt = rt
+	c.Guardian.Factors.rt = rt
+	c.Guardian.Factors.Duo.rt = rt
+	c.Guardian.Factors.Duo.Settings.rt = rt
+	c.Guardian.Factors.Phone.rt = rt
+	c.Guardian.Factors.PushNotification.rt = rt
+	c.Guardian.Factors.Sms.rt = rt
+	c.Guardian.Policies.rt = rt
+	c.Hooks.rt = rt
+	c.Hooks.Secrets.rt = rt
+	c.Jobs.rt = rt
+	c.Jobs.Errors.rt = rt
+	c.Jobs.UsersExports.rt = rt
+	c.Jobs.UsersImports.rt = rt
+	c.Jobs.VerificationEmail.rt = rt
+	c.Keys.rt = rt
+	c.Keys.CustomSigning.rt = rt
+	c.Keys.Encryption.rt = rt
+	c.Keys.Signing.rt = rt
+	c.LogStreams.rt = rt
+	c.Logs.rt = rt
+	c.NetworkAcls.rt = rt
+	c.Organizations.rt = rt
+	c.Organizations.ClientGrants.rt = rt
+	c.Organizations.Connections.rt = rt
+	c.Organizations.DiscoveryDomains.rt = rt
+	c.Organizations.EnabledConnections.rt = rt
+	c.Organizations.Groups.rt = rt
+	c.Organizations.Groups.Roles.rt = rt
+	c.Organizations.Invitations.rt = rt
+	c.Organizations.Members.rt = rt
+	c.Organizations.Members.EffectiveRoles.rt = rt
+	c.Organizations.Members.EffectiveRoles.Sources.rt = rt
+	c.Organizations.Members.EffectiveRoles.Sources.Groups.rt = rt
+	c.Organizations.Members.Roles.rt = rt
+	c.Prompts.rt = rt
+	c.Prompts.CustomText.rt = rt
+	c.Prompts.Partials.rt = rt
+	c.Prompts.Rendering.rt = rt
+	c.RateLimitPolicies.rt = rt
+	c.RefreshTokens.rt = rt
+	c.ResourceServers.rt = rt
+	c.RiskAssessments.rt = rt
+	c.RiskAssessments.Settings.rt = rt
+	c.RiskAssessments.Settings.NewDevice.rt = rt
+	c.Roles.rt = rt
+	c.Roles.Groups.rt = rt
+	c.Roles.Permissions.rt = rt
+	c.Roles.Users.rt = rt
+	c.Rules.rt = rt
+	c.RulesConfigs.rt = rt
+	c.SelfServiceProfiles.rt = rt
+	c.SelfServiceProfiles.CustomText.rt = rt
+	c.SelfServiceProfiles.SsoTicket.rt = rt
+	c.Sessions.rt = rt
+	c.Stats.rt = rt
+	c.SupplementalSignals.rt = rt
+	c.Tenants.rt = rt
+	c.Tenants.Settings.rt = rt
+	c.Tickets.rt = rt
+	c.TokenExchangeProfiles.rt = rt
+	c.UserAttributeProfiles.rt = rt
+	c.UserBlocks.rt = rt
+	c.UserGrants.rt = rt
+	c.Users.rt = rt
+	c.Users.AuthenticationMethods.rt = rt
+	c.Users.Authenticators.rt = rt
+	c.Users.ConnectedAccounts.rt = rt
+	c.Users.EffectivePermissions.rt = rt
+	c.Users.EffectivePermissions.Sources.rt = rt
+	c.Users.EffectivePermissions.Sources.Roles.rt = rt
+	c.Users.EffectiveRoles.rt = rt
+	c.Users.EffectiveRoles.Sources.rt = rt
+	c.Users.EffectiveRoles.Sources.Groups.rt = rt
+	c.Users.Enrollments.rt = rt
+	c.Users.FederatedConnectionsTokensets.rt = rt
+	c.Users.Groups.rt = rt
+	c.Users.Identities.rt = rt
+	c.Users.Logs.rt = rt
+	c.Users.Multifactor.rt = rt
+	c.Users.Organizations.rt = rt
+	c.Users.Permissions.rt = rt
+	c.Users.RefreshToken.rt = rt
+	c.Users.RiskAssessments.rt = rt
+	c.Users.Roles.rt = rt
+	c.Users.Sessions.rt = rt
+	c.VerifiableCredentials.rt = rt
+	c.VerifiableCredentials.Verification.rt = rt
+	c.VerifiableCredentials.Verification.Templates.rt = rt
 	return c, nil
 }
 
-// Raw returns the request-level client generated by oapi-codegen. It sends
-// through the same transports (token, retries, default headers) and
-// returns plain *http.Response values.
-func (c *Client) Raw() *RawClient { return c.raw }
+// Do sends one request that no method of the client covers, with what
+// every method has: the client's credentials, default headers, retries,
+// observer and error decoding (a non-2xx answer is an *errors.APIError).
+// path is relative to the base URL and may carry a query, escaped by the
+// caller ("/users/abc?fields=email"). body is nil, an io.Reader or []byte
+// sent as is (labelled application/json unless the call sets
+// Content-Type with WithRequestHeader), url.Values sent form-encoded, or
+// a value sent as JSON. out receives a 2xx answer: nil discards it, a
+// *[]byte gets the bytes, anything else is decoded from JSON. A POST or
+// PATCH is retried only with WithIdempotencyKey.
+func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...Option) error {
+	return c.rt.Send(ctx, method, path, body, out, opts)
+}
 
 // BaseURL returns the validated base URL calls go to.
 func (c *Client) BaseURL() string { return c.rt.BaseURL() }
@@ -425,25 +387,32 @@ func WithObserver(o observe.Observer) ClientOption { return facade.WithObserver(
 func WithoutAuthentication() ClientOption { return facade.WithoutAuthentication() }
 
 // WithRequestHeader adds a header to one call.
-func WithRequestHeader(key, value string) RequestOption { return facade.WithRequestHeader(key, value) }
+func WithRequestHeader(key, value string) Option { return facade.WithRequestHeader(key, value) }
 
 // WithIdempotencyKey sends an Idempotency-Key header with one call, which
 // also lets the retry policy repeat it.
-func WithIdempotencyKey(key string) RequestOption { return facade.WithIdempotencyKey(key) }
+func WithIdempotencyKey(key string) Option { return facade.WithIdempotencyKey(key) }
 
 // WithRequestTimeout bounds one call, retries and waits included.
-func WithRequestTimeout(d time.Duration) RequestOption { return facade.WithRequestTimeout(d) }
+func WithRequestTimeout(d time.Duration) Option { return facade.WithRequestTimeout(d) }
 
 // WithRequestBaseURL sends one call to another base URL.
-func WithRequestBaseURL(base string) RequestOption { return facade.WithRequestBaseURL(base) }
+func WithRequestBaseURL(base string) Option { return facade.WithRequestBaseURL(base) }
 
 // WithoutTelemetry stops sending the Auth0-Client header (base64 JSON of this
 // SDK's name and version).
 func WithoutTelemetry() ClientOption { return facade.WithoutTelemetry() }
 
 // WithCustomDomain makes the links Auth0 sends (verification e-mails, password-change tickets) use a custom domain of the tenant.
-// It sends the Auth0-Custom-Domain header with the operations whose document
-// declares it, and with no other.
+// It sends the Auth0-Custom-Domain header with every call of the operations
+// whose document declares it, and with no other (WithRequestCustomDomain sets it
+// for one call).
 func WithCustomDomain(value string) ClientOption {
 	return facade.WithDeclaredHeader("Auth0-Custom-Domain", value)
+}
+
+// WithRequestCustomDomain sends the Auth0-Custom-Domain header parameter with one call.
+// It makes the links Auth0 sends (verification e-mails, password-change tickets) use a custom domain of the tenant.
+func WithRequestCustomDomain(value string) Option {
+	return facade.WithRequestHeader("Auth0-Custom-Domain", value)
 }

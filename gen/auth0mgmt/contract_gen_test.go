@@ -11,13 +11,6 @@ import (
 	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/internal/peers"
 	"github.com/idsdk/idsdk-go/retry"
-	openapi_types "github.com/oapi-codegen/runtime/types"
-	"time"
-)
-
-var (
-	_ openapi_types.Date
-	_ time.Time
 )
 
 // TestContract calls every operation of the client against Stoplight Prism
@@ -40,21 +33,21 @@ func TestContract(t *testing.T) {
 	ran := 0
 	t.Run("CreateExperiment", func(t *testing.T) {
 		ran++
-		var body CreateExperimentJSONRequestBody
+		var body CreateExperimentRequestContent
 		peers.ContractJSON(t, "{\"allocation_strategy\":\"percentage\",\"allocations\":[{\"is_control\":true,\"variation_id\":\"var_a\"}],\"assignment_config\":{\"subject\":\"device\"},\"authentication_flow\":\"x\",\"feature_flag_id\":\"flg_a\",\"name\":\"xxx\"}", &body)
 		res, err := c.Experimentation.Experiments.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("CreateFeatureFlag", func(t *testing.T) {
 		ran++
-		var body CreateFeatureFlagJSONRequestBody
+		var body CreateFeatureFlagRequestContent
 		peers.ContractJSON(t, "{\"name\":\"xxx\",\"parameters\":{\"key0\":{\"type\":\"string\",\"value\":{}}}}", &body)
 		res, err := c.Experimentation.FeatureFlags.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("CreateForm", func(t *testing.T) {
 		ran++
-		var body CreateFormJSONRequestBody
+		var body CreateFormRequestContent
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Forms.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -63,28 +56,28 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateOrganizationClientGrantsJSONRequestBody
+		var body AssociateOrganizationClientGrantRequestContent
 		peers.ContractJSON(t, "{\"grant_id\":\"x\"}", &body)
 		res, err := c.Organizations.ClientGrants.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("CreatePhoneProvider", func(t *testing.T) {
 		ran++
-		var body CreatePhoneProviderJSONRequestBody
+		var body CreateBrandingPhoneProviderRequestContent
 		peers.ContractJSON(t, "{\"credentials\":{\"auth_token\":\"x\"},\"name\":\"twilio\"}", &body)
 		res, err := c.Branding.Phone.Providers.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("CreatePhoneTemplate", func(t *testing.T) {
 		ran++
-		var body CreatePhoneTemplateJSONRequestBody
+		var body CreatePhoneTemplateRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Branding.Phone.Templates.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("CreateSegment", func(t *testing.T) {
 		ran++
-		var body CreateSegmentJSONRequestBody
+		var body CreateSegmentRequestContent
 		peers.ContractJSON(t, "{\"name\":\"xxx\",\"rules\":[{\"match\":{\"browser\":[\"x\"]}}]}", &body)
 		res, err := c.Experimentation.Segments.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -93,7 +86,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateVariationJSONRequestBody
+		var body CreateVariationRequestContent
 		peers.ContractJSON(t, "{\"name\":\"xxx\",\"overrides\":{}}", &body)
 		res, err := c.Experimentation.FeatureFlags.Variations.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -102,7 +95,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(DeleteActionParams)
+		params := new(ActionsDeleteParams)
 		peers.ContractJSON(t, "{}", params)
 		err := c.Actions.Delete(ctx, id, params)
 		peers.ContractCheck(t, err, true, true)
@@ -125,9 +118,9 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var authenticationMethodId string
-		peers.ContractJSON(t, "\"x\"", &authenticationMethodId)
-		err := c.Users.AuthenticationMethods.Delete(ctx, id, authenticationMethodId)
+		var authenticationMethodID string
+		peers.ContractJSON(t, "\"x\"", &authenticationMethodID)
+		err := c.Users.AuthenticationMethods.Delete(ctx, id, authenticationMethodID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("DeleteAuthenticators", func(t *testing.T) {
@@ -139,18 +132,18 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("DeleteBrandingTheme", func(t *testing.T) {
 		ran++
-		var themeId string
-		peers.ContractJSON(t, "\"x\"", &themeId)
-		err := c.Branding.Themes.Delete(ctx, themeId)
+		var themeID string
+		peers.ContractJSON(t, "\"x\"", &themeID)
+		err := c.Branding.Themes.Delete(ctx, themeID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("DeleteClientGrantsByGrantId", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var grantId string
-		peers.ContractJSON(t, "\"x\"", &grantId)
-		err := c.Organizations.ClientGrants.Delete(ctx, id, grantId)
+		var grantID string
+		peers.ContractJSON(t, "\"x\"", &grantID)
+		err := c.Organizations.ClientGrants.Delete(ctx, id, grantID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("DeleteClientGrantsById", func(t *testing.T) {
@@ -183,11 +176,11 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("DeleteCredentialsByCredentialId", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		var credentialId string
-		peers.ContractJSON(t, "\"x\"", &credentialId)
-		err := c.Clients.Credentials.Delete(ctx, clientId, credentialId)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		var credentialID string
+		peers.ContractJSON(t, "\"x\"", &credentialID)
+		err := c.Clients.Credentials.Delete(ctx, clientID, credentialID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("DeleteCustomDomainsById", func(t *testing.T) {
@@ -220,18 +213,18 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var discoveryDomainId string
-		peers.ContractJSON(t, "\"x\"", &discoveryDomainId)
-		err := c.Organizations.DiscoveryDomains.Delete(ctx, id, discoveryDomainId)
+		var discoveryDomainID string
+		peers.ContractJSON(t, "\"x\"", &discoveryDomainID)
+		err := c.Organizations.DiscoveryDomains.Delete(ctx, id, discoveryDomainID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("DeleteEnabledConnectionsByConnectionId", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var connectionId string
-		peers.ContractJSON(t, "\"x\"", &connectionId)
-		err := c.Organizations.EnabledConnections.Delete(ctx, id, connectionId)
+		var connectionID string
+		peers.ContractJSON(t, "\"x\"", &connectionID)
+		err := c.Organizations.EnabledConnections.Delete(ctx, id, connectionID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("DeleteEncryptionKey", func(t *testing.T) {
@@ -273,9 +266,9 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var tokensetId string
-		peers.ContractJSON(t, "\"x\"", &tokensetId)
-		err := c.Users.FederatedConnectionsTokensets.Delete(ctx, id, tokensetId)
+		var tokensetID string
+		peers.ContractJSON(t, "\"x\"", &tokensetID)
+		err := c.Users.FederatedConnectionsTokensets.Delete(ctx, id, tokensetID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("DeleteFlowsById", func(t *testing.T) {
@@ -287,11 +280,11 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("DeleteFlowsExecutionsByExecutionId", func(t *testing.T) {
 		ran++
-		var flowId string
-		peers.ContractJSON(t, "\"x\"", &flowId)
-		var executionId string
-		peers.ContractJSON(t, "\"x\"", &executionId)
-		err := c.Flows.Executions.Delete(ctx, flowId, executionId)
+		var flowID string
+		peers.ContractJSON(t, "\"x\"", &flowID)
+		var executionID string
+		peers.ContractJSON(t, "\"x\"", &executionID)
+		err := c.Flows.Executions.Delete(ctx, flowID, executionID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("DeleteFlowsVaultConnectionsById", func(t *testing.T) {
@@ -317,7 +310,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("DeleteGrantsByUserId", func(t *testing.T) {
 		ran++
-		params := new(DeleteGrantsByUserIdParams)
+		params := new(UserGrantsDeleteByUserIdParams)
 		peers.ContractJSON(t, "{\"user_id\":\"x\"}", params)
 		err := c.UserGrants.DeleteByUserId(ctx, params)
 		peers.ContractCheck(t, err, true, true)
@@ -333,7 +326,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
-		var body DeleteGroupRolesJSONRequestBody
+		var body DeleteGroupRolesRequestContent
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
 		err := c.Groups.Roles.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -349,9 +342,9 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var invitationId string
-		peers.ContractJSON(t, "\"x\"", &invitationId)
-		err := c.Organizations.Invitations.Delete(ctx, id, invitationId)
+		var invitationID string
+		peers.ContractJSON(t, "\"x\"", &invitationID)
+		err := c.Organizations.Invitations.Delete(ctx, id, invitationID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("DeleteIpsById", func(t *testing.T) {
@@ -372,7 +365,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body DeleteMembersJSONRequestBody
+		var body DeleteOrganizationMembersRequestContent
 		peers.ContractJSON(t, "{\"members\":[\"x\"]}", &body)
 		err := c.Organizations.Members.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -397,31 +390,31 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var connectionId string
-		peers.ContractJSON(t, "\"x\"", &connectionId)
-		err := c.Organizations.Connections.Delete(ctx, id, connectionId)
+		var connectionID string
+		peers.ContractJSON(t, "\"x\"", &connectionID)
+		err := c.Organizations.Connections.Delete(ctx, id, connectionID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("DeleteOrganizationGroupRoles", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"x\"", &organizationId)
-		var groupId string
-		peers.ContractJSON(t, "\"x\"", &groupId)
-		var body DeleteOrganizationGroupRolesJSONRequestBody
+		var organizationID string
+		peers.ContractJSON(t, "\"x\"", &organizationID)
+		var groupID string
+		peers.ContractJSON(t, "\"x\"", &groupID)
+		var body DeleteOrganizationGroupRolesRequestContent
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
-		err := c.Organizations.Groups.Roles.Delete(ctx, organizationId, groupId, body)
+		err := c.Organizations.Groups.Roles.Delete(ctx, organizationID, groupID, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("DeleteOrganizationMemberRoles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
-		var body DeleteOrganizationMemberRolesJSONRequestBody
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
+		var body DeleteOrganizationMemberRolesRequestContent
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
-		err := c.Organizations.Members.Roles.Delete(ctx, id, userId, body)
+		err := c.Organizations.Members.Roles.Delete(ctx, id, userID, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("DeleteOrganizationsById", func(t *testing.T) {
@@ -435,7 +428,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body DeletePermissionsJSONRequestBody
+		var body DeleteUserPermissionsRequestContent
 		peers.ContractJSON(t, "{\"permissions\":[{\"permission_name\":\"x\",\"resource_server_identifier\":\"x\"}]}", &body)
 		err := c.Users.Permissions.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -475,9 +468,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("DeleteRefreshTokensForUser", func(t *testing.T) {
 		ran++
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
-		err := c.Users.RefreshToken.Delete(ctx, userId)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
+		err := c.Users.RefreshToken.Delete(ctx, userID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("DeleteResourceServersById", func(t *testing.T) {
@@ -491,7 +484,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body DeleteRoleGroupsJSONRequestBody
+		var body DeleteRoleGroupsRequestContent
 		peers.ContractJSON(t, "{\"groups\":[\"grp_aaaaaaaaaaaaaa\"]}", &body)
 		err := c.Roles.Groups.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -500,7 +493,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body DeleteRolePermissionAssignmentJSONRequestBody
+		var body DeleteRolePermissionsRequestContent
 		peers.ContractJSON(t, "{\"permissions\":[{\"permission_name\":\"x\",\"resource_server_identifier\":\"x\"}]}", &body)
 		err := c.Roles.Permissions.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -537,7 +530,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body DeleteSecretsJSONRequestBody
+		var body DeleteHookSecretRequestContent
 		peers.ContractJSON(t, "[\"x\"]", &body)
 		err := c.Hooks.Secrets.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -565,9 +558,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("DeleteSessionsForUser", func(t *testing.T) {
 		ran++
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
-		err := c.Users.Sessions.Delete(ctx, userId)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
+		err := c.Users.Sessions.Delete(ctx, userID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("DeleteTokenExchangeProfilesById", func(t *testing.T) {
@@ -581,9 +574,9 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var tokenId string
-		peers.ContractJSON(t, "\"x\"", &tokenId)
-		err := c.Connections.ScimConfiguration.Tokens.Delete(ctx, id, tokenId)
+		var tokenID string
+		peers.ContractJSON(t, "\"x\"", &tokenID)
+		err := c.Connections.ScimConfiguration.Tokens.Delete(ctx, id, tokenID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("DeleteUniversalLogin", func(t *testing.T) {
@@ -600,7 +593,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("DeleteUserBlocks", func(t *testing.T) {
 		ran++
-		params := new(DeleteUserBlocksParams)
+		params := new(UserBlocksDeleteByIdentifierParams)
 		peers.ContractJSON(t, "{\"identifier\":\"x\"}", params)
 		err := c.UserBlocks.DeleteByIdentifier(ctx, params)
 		peers.ContractCheck(t, err, true, true)
@@ -618,16 +611,16 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"x\"", &id)
 		var provider UserIdentityProviderEnum
 		peers.ContractJSON(t, "\"ad\"", &provider)
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
-		res, err := c.Users.Identities.Delete(ctx, id, provider, userId)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
+		res, err := c.Users.Identities.Delete(ctx, id, provider, userID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("DeleteUserRoles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body DeleteUserRolesJSONRequestBody
+		var body DeleteUserRolesRequestContent
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
 		err := c.Users.Roles.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -636,7 +629,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(DeleteUsersByEmailParams)
+		params := new(ConnectionsUsersDeleteByEmailParams)
 		peers.ContractJSON(t, "{\"email\":\"x\"}", params)
 		err := c.Connections.Users.DeleteByEmail(ctx, id, params)
 		peers.ContractCheck(t, err, true, true)
@@ -682,7 +675,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetActionModuleActionsParams)
+		params := new(ActionsModulesListActionsParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Actions.Modules.ListActions(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -697,16 +690,16 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var versionId string
-		peers.ContractJSON(t, "\"x\"", &versionId)
-		res, err := c.Actions.Modules.Versions.Get(ctx, id, versionId)
+		var versionID string
+		peers.ContractJSON(t, "\"x\"", &versionID)
+		res, err := c.Actions.Modules.Versions.Get(ctx, id, versionID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetActionModuleVersions", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetActionModuleVersionsParams)
+		params := new(ActionsModulesVersionsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Actions.Modules.Versions.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -719,7 +712,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetActionModules", func(t *testing.T) {
 		ran++
-		params := new(GetActionModulesParams)
+		params := new(ActionsModulesListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Actions.Modules.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -732,22 +725,22 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetActionVersion", func(t *testing.T) {
 		ran++
-		var actionId string
-		peers.ContractJSON(t, "\"x\"", &actionId)
+		var actionID string
+		peers.ContractJSON(t, "\"x\"", &actionID)
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		res, err := c.Actions.Versions.Get(ctx, actionId, id)
+		res, err := c.Actions.Versions.Get(ctx, actionID, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetActionVersions", func(t *testing.T) {
 		ran++
-		var actionId string
-		peers.ContractJSON(t, "\"x\"", &actionId)
-		params := new(GetActionVersionsParams)
+		var actionID string
+		peers.ContractJSON(t, "\"x\"", &actionID)
+		params := new(ActionsVersionsListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Actions.Versions.List(ctx, actionId, params)
+		res, err := c.Actions.Versions.List(ctx, actionID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Actions.Versions.All(ctx, actionId, params) {
+		for _, err := range c.Actions.Versions.All(ctx, actionID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
@@ -756,7 +749,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetActions", func(t *testing.T) {
 		ran++
-		params := new(GetActionsParams)
+		params := new(ActionsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Actions.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -774,7 +767,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetAllRendering", func(t *testing.T) {
 		ran++
-		params := new(GetAllRenderingParams)
+		params := new(PromptsRenderingListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Prompts.Rendering.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -794,7 +787,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetAuthenticationMethodsParams)
+		params := new(UsersAuthenticationMethodsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Users.AuthenticationMethods.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -809,20 +802,20 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var authenticationMethodId string
-		peers.ContractJSON(t, "\"x\"", &authenticationMethodId)
-		res, err := c.Users.AuthenticationMethods.Get(ctx, id, authenticationMethodId)
+		var authenticationMethodID string
+		peers.ContractJSON(t, "\"x\"", &authenticationMethodID)
+		res, err := c.Users.AuthenticationMethods.Get(ctx, id, authenticationMethodID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetBindings", func(t *testing.T) {
 		ran++
-		var triggerId ActionTriggerTypeEnum
-		peers.ContractJSON(t, "\"post-login\"", &triggerId)
-		params := new(GetBindingsParams)
+		var triggerID ActionTriggerTypeEnum
+		peers.ContractJSON(t, "\"post-login\"", &triggerID)
+		params := new(ActionsTriggersBindingsListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Actions.Triggers.Bindings.List(ctx, triggerId, params)
+		res, err := c.Actions.Triggers.Bindings.List(ctx, triggerID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Actions.Triggers.Bindings.All(ctx, triggerId, params) {
+		for _, err := range c.Actions.Triggers.Bindings.All(ctx, triggerID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
@@ -841,16 +834,16 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetBrandingPhoneProviders", func(t *testing.T) {
 		ran++
-		params := new(GetBrandingPhoneProvidersParams)
+		params := new(BrandingPhoneProvidersListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Branding.Phone.Providers.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetBrandingTheme", func(t *testing.T) {
 		ran++
-		var themeId string
-		peers.ContractJSON(t, "\"x\"", &themeId)
-		res, err := c.Branding.Themes.Get(ctx, themeId)
+		var themeID string
+		peers.ContractJSON(t, "\"x\"", &themeID)
+		res, err := c.Branding.Themes.Get(ctx, themeID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetBreachedPasswordDetection", func(t *testing.T) {
@@ -872,7 +865,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetClientConnectionsParams)
+		params := new(ClientsConnectionsGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Clients.Connections.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -894,7 +887,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetClientGrantOrganizationsParams)
+		params := new(ClientGrantsOrganizationsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.ClientGrants.Organizations.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -907,7 +900,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetClientGrants", func(t *testing.T) {
 		ran++
-		params := new(GetClientGrantsParams)
+		params := new(ClientGrantsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.ClientGrants.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -920,7 +913,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetClients", func(t *testing.T) {
 		ran++
-		params := new(GetClientsParams)
+		params := new(ClientsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Clients.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -935,7 +928,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetClientsByIdParams)
+		params := new(ClientsGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Clients.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -944,7 +937,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetConnectedAccountsParams)
+		params := new(UsersConnectedAccountsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Users.ConnectedAccounts.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -959,7 +952,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetConnectionClientsParams)
+		params := new(ConnectionsClientsGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Connections.Clients.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -984,7 +977,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetConnectionProfiles", func(t *testing.T) {
 		ran++
-		params := new(GetConnectionProfilesParams)
+		params := new(ConnectionProfilesListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.ConnectionProfiles.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1004,7 +997,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetConnections", func(t *testing.T) {
 		ran++
-		params := new(GetConnectionsParams)
+		params := new(ConnectionsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Connections.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1019,14 +1012,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetConnectionsByIdParams)
+		params := new(ConnectionsGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Connections.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetConnectionsDirectoryProvisionings", func(t *testing.T) {
 		ran++
-		params := new(GetConnectionsDirectoryProvisioningsParams)
+		params := new(ConnectionsDirectoryProvisioningListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Connections.DirectoryProvisioning.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1039,7 +1032,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetConnectionsScimConfigurations", func(t *testing.T) {
 		ran++
-		params := new(GetConnectionsScimConfigurationsParams)
+		params := new(ConnectionsScimConfigurationListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Connections.ScimConfiguration.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1052,23 +1045,23 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetCredentials", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		res, err := c.Clients.Credentials.List(ctx, clientId)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		res, err := c.Clients.Credentials.List(ctx, clientID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetCredentialsByCredentialId", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		var credentialId string
-		peers.ContractJSON(t, "\"x\"", &credentialId)
-		res, err := c.Clients.Credentials.Get(ctx, clientId, credentialId)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		var credentialID string
+		peers.ContractJSON(t, "\"x\"", &credentialID)
+		res, err := c.Clients.Credentials.Get(ctx, clientID, credentialID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetCustomDomains", func(t *testing.T) {
 		ran++
-		params := new(GetCustomDomainsParams)
+		params := new(CustomDomainsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.CustomDomains.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1102,7 +1095,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetDaily", func(t *testing.T) {
 		ran++
-		params := new(GetDailyParams)
+		params := new(StatsGetDailyParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Stats.GetDaily(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1128,14 +1121,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
-		var eventId string
-		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &eventId)
-		res, err := c.EventStreams.Deliveries.GetHistory(ctx, id, eventId)
+		var eventID string
+		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &eventID)
+		res, err := c.EventStreams.Deliveries.GetHistory(ctx, id, eventID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetDeviceCredentials", func(t *testing.T) {
 		ran++
-		params := new(GetDeviceCredentialsParams)
+		params := new(DeviceCredentialsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.DeviceCredentials.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1164,7 +1157,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetDiscoveryDomainsParams)
+		params := new(OrganizationsDiscoveryDomainsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Organizations.DiscoveryDomains.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1179,9 +1172,9 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var discoveryDomainId string
-		peers.ContractJSON(t, "\"x\"", &discoveryDomainId)
-		res, err := c.Organizations.DiscoveryDomains.Get(ctx, id, discoveryDomainId)
+		var discoveryDomainID string
+		peers.ContractJSON(t, "\"x\"", &discoveryDomainID)
+		res, err := c.Organizations.DiscoveryDomains.Get(ctx, id, discoveryDomainID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetEmailTemplatesByTemplateName", func(t *testing.T) {
@@ -1195,7 +1188,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetEnabledConnectionsParams)
+		params := new(OrganizationsEnabledConnectionsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Organizations.EnabledConnections.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1210,9 +1203,9 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var connectionId string
-		peers.ContractJSON(t, "\"x\"", &connectionId)
-		res, err := c.Organizations.EnabledConnections.Get(ctx, id, connectionId)
+		var connectionID string
+		peers.ContractJSON(t, "\"x\"", &connectionID)
+		res, err := c.Organizations.EnabledConnections.Get(ctx, id, connectionID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetEncryptionKey", func(t *testing.T) {
@@ -1224,7 +1217,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetEncryptionKeys", func(t *testing.T) {
 		ran++
-		params := new(GetEncryptionKeysParams)
+		params := new(KeysEncryptionListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Keys.Encryption.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1260,14 +1253,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
-		params := new(GetEventDeliveriesParams)
+		params := new(EventStreamsDeliveriesListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.EventStreams.Deliveries.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetEventStreams", func(t *testing.T) {
 		ran++
-		params := new(GetEventStreamsParams)
+		params := new(EventStreamsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.EventStreams.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1301,7 +1294,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetExperiments", func(t *testing.T) {
 		ran++
-		params := new(GetExperimentsParams)
+		params := new(ExperimentationExperimentsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Experimentation.Experiments.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1341,7 +1334,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetFeatureFlags", func(t *testing.T) {
 		ran++
-		params := new(GetFeatureFlagsParams)
+		params := new(ExperimentationFeatureFlagsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Experimentation.FeatureFlags.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1361,7 +1354,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetFlows", func(t *testing.T) {
 		ran++
-		params := new(GetFlowsParams)
+		params := new(FlowsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Flows.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1376,20 +1369,20 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetFlowsByIdParams)
+		params := new(FlowsGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Flows.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetFlowsExecutions", func(t *testing.T) {
 		ran++
-		var flowId string
-		peers.ContractJSON(t, "\"x\"", &flowId)
-		params := new(GetFlowsExecutionsParams)
+		var flowID string
+		peers.ContractJSON(t, "\"x\"", &flowID)
+		params := new(FlowsExecutionsListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Flows.Executions.List(ctx, flowId, params)
+		res, err := c.Flows.Executions.List(ctx, flowID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Flows.Executions.All(ctx, flowId, params) {
+		for _, err := range c.Flows.Executions.All(ctx, flowID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
@@ -1398,18 +1391,18 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetFlowsExecutionsByExecutionId", func(t *testing.T) {
 		ran++
-		var flowId string
-		peers.ContractJSON(t, "\"x\"", &flowId)
-		var executionId string
-		peers.ContractJSON(t, "\"x\"", &executionId)
-		params := new(GetFlowsExecutionsByExecutionIdParams)
+		var flowID string
+		peers.ContractJSON(t, "\"x\"", &flowID)
+		var executionID string
+		peers.ContractJSON(t, "\"x\"", &executionID)
+		params := new(FlowsExecutionsGetParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Flows.Executions.Get(ctx, flowId, executionId, params)
+		res, err := c.Flows.Executions.Get(ctx, flowID, executionID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetFlowsVaultConnections", func(t *testing.T) {
 		ran++
-		params := new(GetFlowsVaultConnectionsParams)
+		params := new(FlowsVaultConnectionsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Flows.Vault.Connections.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1431,14 +1424,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetFormParams)
+		params := new(FormsGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Forms.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetForms", func(t *testing.T) {
 		ran++
-		params := new(GetFormsParams)
+		params := new(FormsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Forms.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1451,7 +1444,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetGrants", func(t *testing.T) {
 		ran++
-		params := new(GetGrantsParams)
+		params := new(UserGrantsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.UserGrants.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1473,7 +1466,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
-		params := new(GetGroupMembersParams)
+		params := new(GroupsMembersGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Groups.Members.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1488,7 +1481,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
-		params := new(GetGroupRolesParams)
+		params := new(GroupsRolesListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Groups.Roles.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1501,7 +1494,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetGroups", func(t *testing.T) {
 		ran++
-		params := new(GetGroupsParams)
+		params := new(GroupsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Groups.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1519,7 +1512,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetHooks", func(t *testing.T) {
 		ran++
-		params := new(GetHooksParams)
+		params := new(HooksListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Hooks.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1534,7 +1527,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetHooksByIdParams)
+		params := new(HooksGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Hooks.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1543,7 +1536,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetInvitationsParams)
+		params := new(OrganizationsInvitationsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Organizations.Invitations.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1558,11 +1551,11 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var invitationId string
-		peers.ContractJSON(t, "\"x\"", &invitationId)
-		params := new(GetInvitationsByInvitationIdParams)
+		var invitationID string
+		peers.ContractJSON(t, "\"x\"", &invitationID)
+		params := new(OrganizationsInvitationsGetParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Organizations.Invitations.Get(ctx, id, invitationId, params)
+		res, err := c.Organizations.Invitations.Get(ctx, id, invitationID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetIpsById", func(t *testing.T) {
@@ -1600,7 +1593,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetLogs", func(t *testing.T) {
 		ran++
-		params := new(GetLogsParams)
+		params := new(LogsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Logs.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1622,7 +1615,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetLogsByUserParams)
+		params := new(UsersLogsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Users.Logs.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1656,7 +1649,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetNetworkAcls", func(t *testing.T) {
 		ran++
-		params := new(GetNetworkAclsParams)
+		params := new(NetworkAclsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.NetworkAcls.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1683,7 +1676,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetOrganizationClientGrantsParams)
+		params := new(OrganizationsClientGrantsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Organizations.ClientGrants.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1698,16 +1691,16 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var connectionId string
-		peers.ContractJSON(t, "\"x\"", &connectionId)
-		res, err := c.Organizations.Connections.Get(ctx, id, connectionId)
+		var connectionID string
+		peers.ContractJSON(t, "\"x\"", &connectionID)
+		res, err := c.Organizations.Connections.Get(ctx, id, connectionID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetOrganizationConnections", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetOrganizationConnectionsParams)
+		params := new(OrganizationsConnectionsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Organizations.Connections.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1720,15 +1713,15 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetOrganizationGroupRoles", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"x\"", &organizationId)
-		var groupId string
-		peers.ContractJSON(t, "\"x\"", &groupId)
-		params := new(GetOrganizationGroupRolesParams)
+		var organizationID string
+		peers.ContractJSON(t, "\"x\"", &organizationID)
+		var groupID string
+		peers.ContractJSON(t, "\"x\"", &groupID)
+		params := new(OrganizationsGroupsRolesListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Organizations.Groups.Roles.List(ctx, organizationId, groupId, params)
+		res, err := c.Organizations.Groups.Roles.List(ctx, organizationID, groupID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Organizations.Groups.Roles.All(ctx, organizationId, groupId, params) {
+		for _, err := range c.Organizations.Groups.Roles.All(ctx, organizationID, groupID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
@@ -1737,13 +1730,13 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetOrganizationGroups", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"x\"", &organizationId)
-		params := new(GetOrganizationGroupsParams)
+		var organizationID string
+		peers.ContractJSON(t, "\"x\"", &organizationID)
+		params := new(OrganizationsGroupsListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Organizations.Groups.List(ctx, organizationId, params)
+		res, err := c.Organizations.Groups.List(ctx, organizationID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Organizations.Groups.All(ctx, organizationId, params) {
+		for _, err := range c.Organizations.Groups.All(ctx, organizationID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
@@ -1754,13 +1747,13 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
-		params := new(GetOrganizationMemberEffectiveRolesParams)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
+		params := new(OrganizationsMembersEffectiveRolesListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Organizations.Members.EffectiveRoles.List(ctx, id, userId, params)
+		res, err := c.Organizations.Members.EffectiveRoles.List(ctx, id, userID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Organizations.Members.EffectiveRoles.All(ctx, id, userId, params) {
+		for _, err := range c.Organizations.Members.EffectiveRoles.All(ctx, id, userID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
@@ -1771,13 +1764,13 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
-		params := new(GetOrganizationMemberRoleSourceGroupsParams)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
+		params := new(OrganizationsMembersEffectiveRolesSourcesGroupsListParams)
 		peers.ContractJSON(t, "{\"role_id\":\"x\"}", params)
-		res, err := c.Organizations.Members.EffectiveRoles.Sources.Groups.List(ctx, id, userId, params)
+		res, err := c.Organizations.Members.EffectiveRoles.Sources.Groups.List(ctx, id, userID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Organizations.Members.EffectiveRoles.Sources.Groups.All(ctx, id, userId, params) {
+		for _, err := range c.Organizations.Members.EffectiveRoles.Sources.Groups.All(ctx, id, userID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
@@ -1788,13 +1781,13 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
-		params := new(GetOrganizationMemberRolesParams)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
+		params := new(OrganizationsMembersRolesListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Organizations.Members.Roles.List(ctx, id, userId, params)
+		res, err := c.Organizations.Members.Roles.List(ctx, id, userID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Organizations.Members.Roles.All(ctx, id, userId, params) {
+		for _, err := range c.Organizations.Members.Roles.All(ctx, id, userID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
@@ -1805,7 +1798,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetOrganizationMembersParams)
+		params := new(OrganizationsMembersListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Organizations.Members.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1818,7 +1811,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetOrganizations", func(t *testing.T) {
 		ran++
-		params := new(GetOrganizationsParams)
+		params := new(OrganizationsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Organizations.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1847,7 +1840,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetPermissionsParams)
+		params := new(UsersPermissionsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Users.Permissions.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1879,7 +1872,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetPhoneTemplates", func(t *testing.T) {
 		ran++
-		params := new(GetPhoneTemplatesParams)
+		params := new(BrandingPhoneTemplatesListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Branding.Phone.Templates.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1906,14 +1899,14 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetProvider", func(t *testing.T) {
 		ran++
-		params := new(GetProviderParams)
+		params := new(EmailsProviderGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Emails.Provider.Get(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetRateLimitPolicies", func(t *testing.T) {
 		ran++
-		params := new(GetRateLimitPoliciesParams)
+		params := new(RateLimitPoliciesListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.RateLimitPolicies.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1940,7 +1933,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetRefreshTokens", func(t *testing.T) {
 		ran++
-		params := new(GetRefreshTokensParams)
+		params := new(RefreshTokensListParams)
 		peers.ContractJSON(t, "{\"user_id\":\"x\"}", params)
 		res, err := c.RefreshTokens.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1953,13 +1946,13 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetRefreshTokensForUser", func(t *testing.T) {
 		ran++
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
-		params := new(GetRefreshTokensForUserParams)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
+		params := new(UsersRefreshTokenListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Users.RefreshToken.List(ctx, userId, params)
+		res, err := c.Users.RefreshToken.List(ctx, userID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Users.RefreshToken.All(ctx, userId, params) {
+		for _, err := range c.Users.RefreshToken.All(ctx, userID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
@@ -1977,7 +1970,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetResourceServers", func(t *testing.T) {
 		ran++
-		params := new(GetResourceServersParams)
+		params := new(ResourceServersListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.ResourceServers.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -1992,7 +1985,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetResourceServersByIdParams)
+		params := new(ResourceServersGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.ResourceServers.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2006,7 +1999,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetRoleGroupsParams)
+		params := new(RolesGroupsGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Roles.Groups.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2021,7 +2014,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetRolePermissionParams)
+		params := new(RolesPermissionsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Roles.Permissions.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2036,7 +2029,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetRoleUserParams)
+		params := new(RolesUsersListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Roles.Users.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2049,7 +2042,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetRoles", func(t *testing.T) {
 		ran++
-		params := new(GetRolesParams)
+		params := new(RolesListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Roles.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2069,7 +2062,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetRules", func(t *testing.T) {
 		ran++
-		params := new(GetRulesParams)
+		params := new(RulesListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Rules.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2084,7 +2077,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetRulesByIdParams)
+		params := new(RulesGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Rules.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2124,7 +2117,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetSegments", func(t *testing.T) {
 		ran++
-		params := new(GetSegmentsParams)
+		params := new(ExperimentationSegmentsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Experimentation.Segments.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2148,7 +2141,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetSelfServiceProfiles", func(t *testing.T) {
 		ran++
-		params := new(GetSelfServiceProfilesParams)
+		params := new(SelfServiceProfilesListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.SelfServiceProfiles.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2175,13 +2168,13 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetSessionsForUser", func(t *testing.T) {
 		ran++
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
-		params := new(GetSessionsForUserParams)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
+		params := new(UsersSessionsListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Users.Sessions.List(ctx, userId, params)
+		res, err := c.Users.Sessions.List(ctx, userID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Users.Sessions.All(ctx, userId, params) {
+		for _, err := range c.Users.Sessions.All(ctx, userID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
@@ -2236,7 +2229,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetSynchronizedGroupsParams)
+		params := new(ConnectionsDirectoryProvisioningListSynchronizedGroupsParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Connections.DirectoryProvisioning.ListSynchronizedGroups(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2249,7 +2242,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetTokenExchangeProfiles", func(t *testing.T) {
 		ran++
-		params := new(GetTokenExchangeProfilesParams)
+		params := new(TokenExchangeProfilesListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.TokenExchangeProfiles.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2291,7 +2284,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetUserAttributeProfiles", func(t *testing.T) {
 		ran++
-		params := new(GetUserAttributeProfilesParams)
+		params := new(UserAttributeProfilesListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.UserAttributeProfiles.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2311,7 +2304,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetUserBlocks", func(t *testing.T) {
 		ran++
-		params := new(GetUserBlocksParams)
+		params := new(UserBlocksListByIdentifierParams)
 		peers.ContractJSON(t, "{\"identifier\":\"x\"}", params)
 		res, err := c.UserBlocks.ListByIdentifier(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2320,7 +2313,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetUserBlocksByIdParams)
+		params := new(UserBlocksListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.UserBlocks.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2329,7 +2322,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetUserEffectivePermissionRoleSourcesParams)
+		params := new(UsersEffectivePermissionsSourcesRolesListParams)
 		peers.ContractJSON(t, "{\"permission_name\":\"x\",\"resource_server_identifier\":\"x\"}", params)
 		res, err := c.Users.EffectivePermissions.Sources.Roles.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2344,7 +2337,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetUserEffectivePermissionsParams)
+		params := new(UsersEffectivePermissionsListParams)
 		peers.ContractJSON(t, "{\"resource_server_identifier\":\"x\"}", params)
 		res, err := c.Users.EffectivePermissions.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2359,7 +2352,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetUserEffectiveRolesParams)
+		params := new(UsersEffectiveRolesListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Users.EffectiveRoles.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2374,7 +2367,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetUserGroupsParams)
+		params := new(UsersGroupsGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Users.Groups.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2389,7 +2382,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetUserOrganizationsParams)
+		params := new(UsersOrganizationsListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Users.Organizations.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2404,7 +2397,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetUserRoleSourceGroupsParams)
+		params := new(UsersEffectiveRolesSourcesGroupsListParams)
 		peers.ContractJSON(t, "{\"role_id\":\"x\"}", params)
 		res, err := c.Users.EffectiveRoles.Sources.Groups.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2419,7 +2412,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetUserRolesParams)
+		params := new(UsersRolesListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Users.Roles.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2432,7 +2425,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetUsers", func(t *testing.T) {
 		ran++
-		params := new(GetUsersParams)
+		params := new(UsersListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Users.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2445,16 +2438,16 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetUsersByEmail", func(t *testing.T) {
 		ran++
-		params := new(GetUsersByEmailParams)
+		params := new(UsersListByEmailParams)
 		peers.ContractJSON(t, "{\"email\":\"x\"}", params)
-		res, err := c.Users.ListUsersByEmail(ctx, params)
+		res, err := c.Users.ListByEmail(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("GetUsersById", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetUsersByIdParams)
+		params := new(UsersGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Users.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2477,7 +2470,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("GetVcTemplates", func(t *testing.T) {
 		ran++
-		params := new(GetVcTemplatesParams)
+		params := new(VerifiableCredentialsVerificationTemplatesListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.VerifiableCredentials.Verification.Templates.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2499,7 +2492,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchActionJSONRequestBody
+		var body UpdateActionRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Actions.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2508,14 +2501,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchActionModuleJSONRequestBody
+		var body UpdateActionModuleRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Actions.Modules.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchApns", func(t *testing.T) {
 		ran++
-		var body PatchApnsJSONRequestBody
+		var body UpdateGuardianFactorsProviderPushNotificationApnsRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.UpdateApnsProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2524,69 +2517,69 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var authenticationMethodId string
-		peers.ContractJSON(t, "\"x\"", &authenticationMethodId)
-		var body PatchAuthenticationMethodsByAuthenticationMethodIdJSONRequestBody
+		var authenticationMethodID string
+		peers.ContractJSON(t, "\"x\"", &authenticationMethodID)
+		var body UpdateUserAuthenticationMethodRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Users.AuthenticationMethods.Update(ctx, id, authenticationMethodId, body)
+		res, err := c.Users.AuthenticationMethods.Update(ctx, id, authenticationMethodID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchBindings", func(t *testing.T) {
 		ran++
-		var triggerId ActionTriggerTypeEnum
-		peers.ContractJSON(t, "\"post-login\"", &triggerId)
-		var body PatchBindingsJSONRequestBody
+		var triggerID ActionTriggerTypeEnum
+		peers.ContractJSON(t, "\"post-login\"", &triggerID)
+		var body UpdateActionBindingsRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Actions.Triggers.Bindings.UpdateMany(ctx, triggerId, body)
+		res, err := c.Actions.Triggers.Bindings.UpdateMany(ctx, triggerID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchBotDetection", func(t *testing.T) {
 		ran++
-		var body PatchBotDetectionJSONRequestBody
+		var body UpdateBotDetectionSettingsRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.BotDetection.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchBranding", func(t *testing.T) {
 		ran++
-		var body PatchBrandingJSONRequestBody
+		var body UpdateBrandingRequestContent
 		peers.ContractJSON(t, "{\"colors\":{\"page_background\":\"x\"}}", &body)
 		res, err := c.Branding.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchBrandingTheme", func(t *testing.T) {
 		ran++
-		var themeId string
-		peers.ContractJSON(t, "\"x\"", &themeId)
-		var body PatchBrandingThemeJSONRequestBody
+		var themeID string
+		peers.ContractJSON(t, "\"x\"", &themeID)
+		var body UpdateBrandingThemeRequestContent
 		peers.ContractJSON(t, "{\"borders\":{\"button_border_radius\":1,\"button_border_weight\":0,\"buttons_style\":\"pill\",\"input_border_radius\":0,\"input_border_weight\":0,\"inputs_style\":\"pill\",\"show_widget_shadow\":true,\"widget_border_weight\":0,\"widget_corner_radius\":0},\"colors\":{\"body_text\":\"#aaa\",\"error\":\"#aaa\",\"header\":\"#aaa\",\"icons\":\"#aaa\",\"input_background\":\"#aaa\",\"input_border\":\"#aaa\",\"input_filled_text\":\"#aaa\",\"input_labels_placeholders\":\"#aaa\",\"links_focused_components\":\"#aaa\",\"primary_button\":\"#aaa\",\"primary_button_label\":\"#aaa\",\"secondary_button_border\":\"#aaa\",\"secondary_button_label\":\"#aaa\",\"success\":\"#aaa\",\"widget_background\":\"#aaa\",\"widget_border\":\"#aaa\"},\"fonts\":{\"body_text\":{\"bold\":true,\"size\":0},\"buttons_text\":{\"bold\":true,\"size\":0},\"font_url\":\"x\",\"input_labels\":{\"bold\":true,\"size\":0},\"links\":{\"bold\":true,\"size\":0},\"links_style\":\"normal\",\"reference_text_size\":12,\"subtitle\":{\"bold\":true,\"size\":0},\"title\":{\"bold\":true,\"size\":75}},\"page_background\":{\"background_color\":\"#aaa\",\"background_image_url\":\"x\",\"page_layout\":\"center\"},\"widget\":{\"header_text_alignment\":\"center\",\"logo_height\":1,\"logo_position\":\"center\",\"logo_url\":\"x\",\"social_buttons_layout\":\"bottom\"}}", &body)
-		res, err := c.Branding.Themes.Update(ctx, themeId, body)
+		res, err := c.Branding.Themes.Update(ctx, themeID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchBreachedPasswordDetection", func(t *testing.T) {
 		ran++
-		var body PatchBreachedPasswordDetectionJSONRequestBody
+		var body UpdateBreachedPasswordDetectionSettingsRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.BreachedPasswordDetection.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchBruteForceProtection", func(t *testing.T) {
 		ran++
-		var body PatchBruteForceProtectionJSONRequestBody
+		var body UpdateBruteForceSettingsRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.BruteForceProtection.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchBulkRendering", func(t *testing.T) {
 		ran++
-		var body PatchBulkRenderingJSONRequestBody
+		var body BulkUpdateAculRequestContent
 		peers.ContractJSON(t, "{\"configs\":[{\"prompt\":\"login\",\"screen\":\"login\"}]}", &body)
 		res, err := c.Prompts.Rendering.BulkUpdate(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchCaptcha", func(t *testing.T) {
 		ran++
-		var body PatchCaptchaJSONRequestBody
+		var body UpdateAttackProtectionCaptchaRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.Captcha.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2595,7 +2588,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchClientGrantsByIdJSONRequestBody
+		var body UpdateClientGrantRequestContent
 		peers.ContractJSON(t, "{\"allow_all_scopes\":true}", &body)
 		res, err := c.ClientGrants.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2604,7 +2597,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchClientsJSONRequestBody
+		var body UpdateEnabledClientConnectionsRequestContent
 		peers.ContractJSON(t, "[{\"client_id\":\"x\",\"status\":true}]", &body)
 		err := c.Connections.Clients.Update(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -2613,7 +2606,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchClientsByIdJSONRequestBody
+		var body UpdateClientRequestContent
 		peers.ContractJSON(t, "{\"addons\":{}}", &body)
 		res, err := c.Clients.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2622,7 +2615,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchConnectionProfilesByIdJSONRequestBody
+		var body UpdateConnectionProfileRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.ConnectionProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2631,34 +2624,34 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchConnectionsByIdJSONRequestBody
+		var body UpdateConnectionRequestContent
 		peers.ContractJSON(t, "{\"authentication\":{\"active\":true}}", &body)
 		res, err := c.Connections.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchCredentialsByCredentialId", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		var credentialId string
-		peers.ContractJSON(t, "\"x\"", &credentialId)
-		var body PatchCredentialsByCredentialIdJSONRequestBody
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		var credentialID string
+		peers.ContractJSON(t, "\"x\"", &credentialID)
+		var body PatchClientCredentialRequestContent
 		peers.ContractJSON(t, "{\"expires_at\":\"2024-01-02T03:04:05Z\"}", &body)
-		res, err := c.Clients.Credentials.Update(ctx, clientId, credentialId, body)
+		res, err := c.Clients.Credentials.Update(ctx, clientID, credentialID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchCustomDomainsById", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchCustomDomainsByIdJSONRequestBody
+		var body UpdateCustomDomainRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.CustomDomains.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchDefault", func(t *testing.T) {
 		ran++
-		var body PatchDefaultJSONRequestBody
+		var body SetDefaultCustomDomainRequestContent
 		peers.ContractJSON(t, "{\"domain\":\"xxx\"}", &body)
 		res, err := c.CustomDomains.SetDefault(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2667,7 +2660,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchDirectoryProvisioningJSONRequestBody
+		var body UpdateDirectoryProvisioningRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Connections.DirectoryProvisioning.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2676,18 +2669,18 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var discoveryDomainId string
-		peers.ContractJSON(t, "\"x\"", &discoveryDomainId)
-		var body PatchDiscoveryDomainsByDiscoveryDomainIdJSONRequestBody
+		var discoveryDomainID string
+		peers.ContractJSON(t, "\"x\"", &discoveryDomainID)
+		var body UpdateOrganizationDiscoveryDomainRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Organizations.DiscoveryDomains.Update(ctx, id, discoveryDomainId, body)
+		res, err := c.Organizations.DiscoveryDomains.Update(ctx, id, discoveryDomainID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchEmailTemplatesByTemplateName", func(t *testing.T) {
 		ran++
 		var templateName EmailTemplateNameEnum
 		peers.ContractJSON(t, "\"verify_email\"", &templateName)
-		var body PatchEmailTemplatesByTemplateNameJSONRequestBody
+		var body UpdateEmailTemplateRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.EmailTemplates.Update(ctx, templateName, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2696,39 +2689,39 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var connectionId string
-		peers.ContractJSON(t, "\"x\"", &connectionId)
-		var body PatchEnabledConnectionsByConnectionIdJSONRequestBody
+		var connectionID string
+		peers.ContractJSON(t, "\"x\"", &connectionID)
+		var body UpdateOrganizationConnectionRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Organizations.EnabledConnections.Update(ctx, id, connectionId, body)
+		res, err := c.Organizations.EnabledConnections.Update(ctx, id, connectionID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchEventStreamsById", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
-		var body PatchEventStreamsByIdJSONRequestBody
+		var body UpdateEventStreamRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.EventStreams.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchFactorDuoSettings", func(t *testing.T) {
 		ran++
-		var body PatchFactorDuoSettingsJSONRequestBody
+		var body UpdateGuardianFactorDuoSettingsRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.Duo.Settings.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchFcm", func(t *testing.T) {
 		ran++
-		var body PatchFcmJSONRequestBody
+		var body UpdateGuardianFactorsProviderPushNotificationFcmRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.UpdateFcmProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchFcmv1", func(t *testing.T) {
 		ran++
-		var body PatchFcmv1JSONRequestBody
+		var body UpdateGuardianFactorsProviderPushNotificationFcmv1RequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.UpdateFcmv1Provider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2737,7 +2730,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchFlowsByIdJSONRequestBody
+		var body UpdateFlowRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Flows.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2746,7 +2739,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchFlowsVaultConnectionsByIdJSONRequestBody
+		var body UpdateFlowsVaultConnectionRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Flows.Vault.Connections.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2755,7 +2748,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchFormJSONRequestBody
+		var body UpdateFormRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Forms.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2764,7 +2757,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchHooksByIdJSONRequestBody
+		var body UpdateHookRequestContent
 		peers.ContractJSON(t, "{\"dependencies\":{}}", &body)
 		res, err := c.Hooks.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2773,7 +2766,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchLogStreamsByIdJSONRequestBody
+		var body UpdateLogStreamRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.LogStreams.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2782,14 +2775,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchNetworkAclsByIdJSONRequestBody
+		var body UpdateNetworkAclRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.NetworkAcls.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchNewDevice", func(t *testing.T) {
 		ran++
-		var body PatchNewDeviceJSONRequestBody
+		var body UpdateRiskAssessmentsSettingsNewDeviceRequestContent
 		peers.ContractJSON(t, "{\"remember_for\":1}", &body)
 		res, err := c.RiskAssessments.Settings.NewDevice.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2798,39 +2791,39 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var connectionId string
-		peers.ContractJSON(t, "\"x\"", &connectionId)
-		var body PatchOrganizationConnectionJSONRequestBody
+		var connectionID string
+		peers.ContractJSON(t, "\"x\"", &connectionID)
+		var body UpdateOrganizationAllConnectionRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Organizations.Connections.Update(ctx, id, connectionId, body)
+		res, err := c.Organizations.Connections.Update(ctx, id, connectionID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchOrganizationsById", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchOrganizationsByIdJSONRequestBody
+		var body UpdateOrganizationRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Organizations.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchPhoneProviderProtection", func(t *testing.T) {
 		ran++
-		var body PatchPhoneProviderProtectionJSONRequestBody
+		var body PatchPhoneProviderProtectionRequestContent
 		peers.ContractJSON(t, "{\"type\":\"exponential\"}", &body)
 		res, err := c.AttackProtection.PhoneProviderProtection.Patch(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchPrompts", func(t *testing.T) {
 		ran++
-		var body PatchPromptsJSONRequestBody
+		var body UpdateSettingsRequestContent
 		peers.ContractJSON(t, "{\"identifier_first\":true}", &body)
 		res, err := c.Prompts.UpdateSettings(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchProvider", func(t *testing.T) {
 		ran++
-		var body PatchProviderJSONRequestBody
+		var body UpdateEmailProviderRequestContent
 		peers.ContractJSON(t, "{\"credentials\":{\"api_key\":\"x\"}}", &body)
 		res, err := c.Emails.Provider.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2839,7 +2832,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchRateLimitPoliciesByIdJSONRequestBody
+		var body PatchRateLimitPolicyRequestContent
 		peers.ContractJSON(t, "{\"configuration\":{\"action\":\"allow\"}}", &body)
 		res, err := c.RateLimitPolicies.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2848,7 +2841,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchRefreshTokensByIdJSONRequestBody
+		var body UpdateRefreshTokenRequestContent
 		peers.ContractJSON(t, "{\"refresh_token_metadata\":{}}", &body)
 		res, err := c.RefreshTokens.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2859,7 +2852,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"login\"", &prompt)
 		var screen ScreenGroupNameEnum
 		peers.ContractJSON(t, "\"login\"", &screen)
-		var body PatchRenderingJSONRequestBody
+		var body UpdateAculRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Prompts.Rendering.Update(ctx, prompt, screen, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2868,14 +2861,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchResourceServersByIdJSONRequestBody
+		var body UpdateResourceServerRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.ResourceServers.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchRiskAssessmentsSettings", func(t *testing.T) {
 		ran++
-		var body PatchRiskAssessmentsSettingsJSONRequestBody
+		var body UpdateRiskAssessmentsSettingsRequestContent
 		peers.ContractJSON(t, "{\"enabled\":true}", &body)
 		res, err := c.RiskAssessments.Settings.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2884,7 +2877,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchRolesByIdJSONRequestBody
+		var body UpdateRoleRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Roles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2893,7 +2886,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchRulesByIdJSONRequestBody
+		var body UpdateRuleRequestContent
 		peers.ContractJSON(t, "{\"enabled\":true}", &body)
 		res, err := c.Rules.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2902,7 +2895,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchScimConfigurationJSONRequestBody
+		var body UpdateScimConfigurationRequestContent
 		peers.ContractJSON(t, "{\"mapping\":[],\"user_id_attribute\":\"x\"}", &body)
 		res, err := c.Connections.ScimConfiguration.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2911,7 +2904,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchSecretsJSONRequestBody
+		var body UpdateHookSecretRequestContent
 		peers.ContractJSON(t, "{\"key0\":\"x\"}", &body)
 		err := c.Hooks.Secrets.Update(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -2920,7 +2913,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchSelfServiceProfilesByIdJSONRequestBody
+		var body UpdateSelfServiceProfileRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.SelfServiceProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2929,35 +2922,35 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchSessionsByIdJSONRequestBody
+		var body UpdateSessionRequestContent
 		peers.ContractJSON(t, "{\"session_metadata\":{}}", &body)
 		res, err := c.Sessions.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchSettings", func(t *testing.T) {
 		ran++
-		var body PatchSettingsJSONRequestBody
+		var body UpdateTenantSettingsRequestContent
 		peers.ContractJSON(t, "{\"acr_values_supported\":[]}", &body)
 		res, err := c.Tenants.Settings.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchSns", func(t *testing.T) {
 		ran++
-		var body PatchSnsJSONRequestBody
+		var body UpdateGuardianFactorsProviderPushNotificationSnsRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.UpdateSnsProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchSupplementalSignals", func(t *testing.T) {
 		ran++
-		var body PatchSupplementalSignalsJSONRequestBody
+		var body UpdateSupplementalSignalsRequestContent
 		peers.ContractJSON(t, "{\"akamai_enabled\":true}", &body)
 		res, err := c.SupplementalSignals.Patch(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchSuspiciousIpThrottling", func(t *testing.T) {
 		ran++
-		var body PatchSuspiciousIpThrottlingJSONRequestBody
+		var body UpdateSuspiciousIPThrottlingSettingsRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.SuspiciousIpThrottling.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2966,7 +2959,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchTokenExchangeProfilesByIdJSONRequestBody
+		var body UpdateTokenExchangeProfileRequestContent
 		peers.ContractJSON(t, "{\"name\":\"Token Exchange Profile 1\"}", &body)
 		err := c.TokenExchangeProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -2975,7 +2968,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchUserAttributeProfilesByIdJSONRequestBody
+		var body UpdateUserAttributeProfileRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.UserAttributeProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2984,32 +2977,30 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(PatchUsersByIdParams)
-		peers.ContractJSON(t, "{}", params)
-		var body PatchUsersByIdJSONRequestBody
+		var body UpdateUserRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Users.Update(ctx, id, params, body)
+		res, err := c.Users.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PatchVcTemplatesById", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchVcTemplatesByIdJSONRequestBody
+		var body UpdateVerifiableCredentialTemplateRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.VerifiableCredentials.Verification.Templates.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostAction", func(t *testing.T) {
 		ran++
-		var body PostActionJSONRequestBody
+		var body CreateActionRequestContent
 		peers.ContractJSON(t, "{\"name\":\"my-action\",\"supported_triggers\":[{\"id\":\"post-login\"}]}", &body)
 		res, err := c.Actions.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostActionModule", func(t *testing.T) {
 		ran++
-		var body PostActionModuleJSONRequestBody
+		var body CreateActionModuleRequestContent
 		peers.ContractJSON(t, "{\"code\":\"x\",\"name\":\"x\"}", &body)
 		res, err := c.Actions.Modules.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3018,7 +3009,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostActionModuleRollbackJSONRequestBody
+		var body RollbackActionModuleRequestContent
 		peers.ContractJSON(t, "{\"module_version_id\":\"x\"}", &body)
 		res, err := c.Actions.Modules.Rollback(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3034,14 +3025,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostAuthenticationMethodsJSONRequestBody
+		var body CreateUserAuthenticationMethodRequestContent
 		peers.ContractJSON(t, "{\"type\":\"phone\"}", &body)
 		res, err := c.Users.AuthenticationMethods.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostBrandingTheme", func(t *testing.T) {
 		ran++
-		var body PostBrandingThemeJSONRequestBody
+		var body CreateBrandingThemeRequestContent
 		peers.ContractJSON(t, "{\"borders\":{\"button_border_radius\":1,\"button_border_weight\":0,\"buttons_style\":\"pill\",\"input_border_radius\":0,\"input_border_weight\":0,\"inputs_style\":\"pill\",\"show_widget_shadow\":true,\"widget_border_weight\":0,\"widget_corner_radius\":0},\"colors\":{\"body_text\":\"#aaa\",\"error\":\"#aaa\",\"header\":\"#aaa\",\"icons\":\"#aaa\",\"input_background\":\"#aaa\",\"input_border\":\"#aaa\",\"input_filled_text\":\"#aaa\",\"input_labels_placeholders\":\"#aaa\",\"links_focused_components\":\"#aaa\",\"primary_button\":\"#aaa\",\"primary_button_label\":\"#aaa\",\"secondary_button_border\":\"#aaa\",\"secondary_button_label\":\"#aaa\",\"success\":\"#aaa\",\"widget_background\":\"#aaa\",\"widget_border\":\"#aaa\"},\"fonts\":{\"body_text\":{\"bold\":true,\"size\":0},\"buttons_text\":{\"bold\":true,\"size\":0},\"font_url\":\"x\",\"input_labels\":{\"bold\":true,\"size\":0},\"links\":{\"bold\":true,\"size\":0},\"links_style\":\"normal\",\"reference_text_size\":12,\"subtitle\":{\"bold\":true,\"size\":0},\"title\":{\"bold\":true,\"size\":75}},\"page_background\":{\"background_color\":\"#aaa\",\"background_image_url\":\"x\",\"page_layout\":\"center\"},\"widget\":{\"header_text_alignment\":\"center\",\"logo_height\":1,\"logo_position\":\"center\",\"logo_url\":\"x\",\"social_buttons_layout\":\"bottom\"}}", &body)
 		res, err := c.Branding.Themes.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3050,65 +3041,65 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostClearAssessorsJSONRequestBody
+		var body ClearAssessorsRequestContent
 		peers.ContractJSON(t, "{\"assessors\":[\"new-device\"],\"connection\":\"x\"}", &body)
 		err := c.Users.RiskAssessments.Clear(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PostClientGrants", func(t *testing.T) {
 		ran++
-		var body PostClientGrantsJSONRequestBody
+		var body CreateClientGrantRequestContent
 		peers.ContractJSON(t, "{\"audience\":\"x\"}", &body)
 		res, err := c.ClientGrants.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostClients", func(t *testing.T) {
 		ran++
-		var body PostClientsJSONRequestBody
+		var body CreateClientRequestContent
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Clients.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostClientsCimdPreview", func(t *testing.T) {
 		ran++
-		var body PostClientsCimdPreviewJSONRequestBody
+		var body PreviewCimdMetadataRequestContent
 		peers.ContractJSON(t, "{\"external_client_id\":\"x\"}", &body)
 		res, err := c.Clients.PreviewCimdMetadata(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostClientsCimdRegister", func(t *testing.T) {
 		ran++
-		var body PostClientsCimdRegisterJSONRequestBody
+		var body RegisterCimdClientRequestContent
 		peers.ContractJSON(t, "{\"external_client_id\":\"x\"}", &body)
-		res, err := c.Clients.RegisterCimdClient(ctx, body)
+		res, err := c.Clients.RegisterCimd(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostConnectionProfiles", func(t *testing.T) {
 		ran++
-		var body PostConnectionProfilesJSONRequestBody
+		var body CreateConnectionProfileRequestContent
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.ConnectionProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostConnections", func(t *testing.T) {
 		ran++
-		var body PostConnectionsJSONRequestBody
+		var body CreateConnectionRequestContent
 		peers.ContractJSON(t, "{\"name\":\"x\",\"strategy\":\"ad\"}", &body)
 		res, err := c.Connections.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostCredentials", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		var body PostCredentialsJSONRequestBody
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		var body PostClientCredentialRequestContent
 		peers.ContractJSON(t, "{\"credential_type\":\"public_key\"}", &body)
-		res, err := c.Clients.Credentials.Create(ctx, clientId, body)
+		res, err := c.Clients.Credentials.Create(ctx, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostCustomDomains", func(t *testing.T) {
 		ran++
-		var body PostCustomDomainsJSONRequestBody
+		var body CreateCustomDomainRequestContent
 		peers.ContractJSON(t, "{\"domain\":\"xxx\",\"type\":\"auth0_managed_certs\"}", &body)
 		res, err := c.CustomDomains.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3122,18 +3113,18 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PostDeployDraftVersion", func(t *testing.T) {
 		ran++
-		var actionId string
-		peers.ContractJSON(t, "\"x\"", &actionId)
+		var actionID string
+		peers.ContractJSON(t, "\"x\"", &actionID)
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostDeployDraftVersionJSONRequestBody
+		var body DeployActionVersionRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Actions.Versions.Deploy(ctx, actionId, id, body)
+		res, err := c.Actions.Versions.Deploy(ctx, actionID, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostDeviceCredentials", func(t *testing.T) {
 		ran++
-		var body PostDeviceCredentialsJSONRequestBody
+		var body CreatePublicKeyDeviceCredentialRequestContent
 		peers.ContractJSON(t, "{\"device_id\":\"a1\",\"device_name\":\"x\",\"type\":\"public_key\",\"value\":\"x\"}", &body)
 		res, err := c.DeviceCredentials.CreatePublicKey(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3142,7 +3133,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostDirectoryProvisioningJSONRequestBody
+		var body CreateDirectoryProvisioningRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Connections.DirectoryProvisioning.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3151,39 +3142,37 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostDiscoveryDomainsJSONRequestBody
+		var body CreateOrganizationDiscoveryDomainRequestContent
 		peers.ContractJSON(t, "{\"domain\":\"xxx\"}", &body)
 		res, err := c.Organizations.DiscoveryDomains.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostEmailTemplates", func(t *testing.T) {
 		ran++
-		var body PostEmailTemplatesJSONRequestBody
+		var body CreateEmailTemplateRequestContent
 		peers.ContractJSON(t, "{\"body\":\"x\",\"enabled\":true,\"from\":\"sender@auth0.com\",\"subject\":\"x\",\"syntax\":\"liquid\",\"template\":\"verify_email\"}", &body)
 		res, err := c.EmailTemplates.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostEmailVerification", func(t *testing.T) {
 		ran++
-		params := new(PostEmailVerificationParams)
-		peers.ContractJSON(t, "{}", params)
-		var body PostEmailVerificationJSONRequestBody
+		var body VerifyEmailTicketRequestContent
 		peers.ContractJSON(t, "{\"user_id\":\"x\"}", &body)
-		res, err := c.Tickets.VerifyEmail(ctx, params, body)
+		res, err := c.Tickets.VerifyEmail(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostEnabledConnections", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostEnabledConnectionsJSONRequestBody
+		var body AddOrganizationConnectionRequestContent
 		peers.ContractJSON(t, "{\"connection_id\":\"x\"}", &body)
 		res, err := c.Organizations.EnabledConnections.Add(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostEncryption", func(t *testing.T) {
 		ran++
-		var body PostEncryptionJSONRequestBody
+		var body CreateEncryptionKeyRequestContent
 		peers.ContractJSON(t, "{\"type\":\"customer-provided-root-key\"}", &body)
 		res, err := c.Keys.Encryption.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3192,7 +3181,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var kid string
 		peers.ContractJSON(t, "\"x\"", &kid)
-		var body PostEncryptionKeyJSONRequestBody
+		var body ImportEncryptionKeyRequestContent
 		peers.ContractJSON(t, "{\"wrapped_key\":\"x\"}", &body)
 		res, err := c.Keys.Encryption.Import(ctx, kid, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3211,21 +3200,21 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PostEventStreams", func(t *testing.T) {
 		ran++
-		var body PostEventStreamsJSONRequestBody
+		var body PostEventStreamsRequest
 		peers.ContractJSON(t, "{\"destination\":{\"configuration\":{\"webhook_authorization\":{\"method\":\"basic\",\"username\":\"x\"},\"webhook_endpoint\":\"https://example.com/x\"},\"type\":\"webhook\"}}", &body)
 		res, err := c.EventStreams.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostFlows", func(t *testing.T) {
 		ran++
-		var body PostFlowsJSONRequestBody
+		var body CreateFlowRequestContent
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Flows.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostFlowsVaultConnections", func(t *testing.T) {
 		ran++
-		var body PostFlowsVaultConnectionsJSONRequestBody
+		var body CreateFlowsVaultConnectionRequestContent
 		peers.ContractJSON(t, "{\"app_id\":\"ACTIVECAMPAIGN\",\"name\":\"x\",\"setup\":{\"api_key\":\"x\",\"base_url\":\"x\",\"type\":\"API_KEY\"}}", &body)
 		res, err := c.Flows.Vault.Connections.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3234,14 +3223,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
-		var body PostGroupRolesJSONRequestBody
+		var body AssignGroupRolesRequestContent
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
 		err := c.Groups.Roles.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PostHooks", func(t *testing.T) {
 		ran++
-		var body PostHooksJSONRequestBody
+		var body CreateHookRequestContent
 		peers.ContractJSON(t, "{\"name\":\"my-hook\",\"script\":\"module.exports = function(client, scope, audience, context, cb) cb(null, access_token); };\",\"triggerId\":\"credentials-exchange\"}", &body)
 		res, err := c.Hooks.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3250,7 +3239,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostIdentitiesJSONRequestBody
+		var body LinkUserIdentityRequestContent
 		peers.ContractJSON(t, "{\"connection_id\":\"con_aaaaaaaaaaaaaaaa\"}", &body)
 		res, err := c.Users.Identities.Link(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3266,25 +3255,23 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(PostInvitationsParams)
-		peers.ContractJSON(t, "{}", params)
-		var body PostInvitationsJSONRequestBody
+		var body CreateOrganizationInvitationRequestContent
 		peers.ContractJSON(t, "{\"client_id\":\"AaiyAPdpYdesoKnqjj8HJqRn4T5titww\",\"invitee\":{\"email\":\"john.doe@gmail.com\"},\"inviter\":{\"name\":\"Jane Doe\"}}", &body)
-		res, err := c.Organizations.Invitations.Create(ctx, id, params, body)
+		res, err := c.Organizations.Invitations.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostKeys", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostKeysJSONRequestBody
+		var body PostConnectionKeysRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Connections.Keys.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostLogStreams", func(t *testing.T) {
 		ran++
-		var body PostLogStreamsJSONRequestBody
+		var body CreateLogStreamRequestContent
 		peers.ContractJSON(t, "{\"sink\":{\"httpEndpoint\":\"https://example.com/x\"},\"type\":\"http\"}", &body)
 		res, err := c.LogStreams.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3293,14 +3280,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostMembersJSONRequestBody
+		var body CreateOrganizationMemberRequestContent
 		peers.ContractJSON(t, "{\"members\":[\"x\"]}", &body)
 		err := c.Organizations.Members.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PostNetworkAcls", func(t *testing.T) {
 		ran++
-		var body PostNetworkAclsJSONRequestBody
+		var body CreateNetworkAclRequestContent
 		peers.ContractJSON(t, "{\"active\":true,\"description\":\"x\",\"rule\":{\"action\":{},\"scope\":\"management\"}}", &body)
 		err := c.NetworkAcls.Create(ctx, body)
 		peers.ContractCheck(t, err, true, true)
@@ -3309,68 +3296,66 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostOrganizationConnectionJSONRequestBody
+		var body CreateOrganizationAllConnectionRequestContent
 		peers.ContractJSON(t, "{\"connection_id\":\"x\"}", &body)
 		res, err := c.Organizations.Connections.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostOrganizationGroupRoles", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"x\"", &organizationId)
-		var groupId string
-		peers.ContractJSON(t, "\"x\"", &groupId)
-		var body PostOrganizationGroupRolesJSONRequestBody
+		var organizationID string
+		peers.ContractJSON(t, "\"x\"", &organizationID)
+		var groupID string
+		peers.ContractJSON(t, "\"x\"", &groupID)
+		var body CreateOrganizationGroupRolesRequestContent
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
-		err := c.Organizations.Groups.Roles.Create(ctx, organizationId, groupId, body)
+		err := c.Organizations.Groups.Roles.Create(ctx, organizationID, groupID, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PostOrganizationMemberRoles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
-		var body PostOrganizationMemberRolesJSONRequestBody
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
+		var body AssignOrganizationMemberRolesRequestContent
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
-		err := c.Organizations.Members.Roles.Assign(ctx, id, userId, body)
+		err := c.Organizations.Members.Roles.Assign(ctx, id, userID, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PostOrganizations", func(t *testing.T) {
 		ran++
-		var body PostOrganizationsJSONRequestBody
+		var body CreateOrganizationRequestContent
 		peers.ContractJSON(t, "{\"name\":\"organization-1\"}", &body)
 		res, err := c.Organizations.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostPasswordChange", func(t *testing.T) {
 		ran++
-		params := new(PostPasswordChangeParams)
-		peers.ContractJSON(t, "{}", params)
-		var body PostPasswordChangeJSONRequestBody
+		var body ChangePasswordTicketRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Tickets.ChangePassword(ctx, params, body)
+		res, err := c.Tickets.ChangePassword(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostPermissions", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostPermissionsJSONRequestBody
+		var body CreateUserPermissionsRequestContent
 		peers.ContractJSON(t, "{\"permissions\":[{\"permission_name\":\"x\",\"resource_server_identifier\":\"x\"}]}", &body)
 		err := c.Users.Permissions.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PostProvider", func(t *testing.T) {
 		ran++
-		var body PostProviderJSONRequestBody
+		var body CreateEmailProviderRequestContent
 		peers.ContractJSON(t, "{\"credentials\":{\"api_key\":\"x\"},\"name\":\"mailgun\"}", &body)
 		res, err := c.Emails.Provider.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostRateLimitPolicies", func(t *testing.T) {
 		ran++
-		var body PostRateLimitPoliciesJSONRequestBody
+		var body CreateRateLimitPolicyRequestContent
 		peers.ContractJSON(t, "{\"configuration\":{\"action\":\"allow\"},\"consumer\":\"client\",\"consumer_selector\":\"x\",\"resource\":\"oauth_authentication_api\"}", &body)
 		res, err := c.RateLimitPolicies.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3386,7 +3371,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
-		var body PostRedeliverJSONRequestBody
+		var body CreateEventStreamRedeliveryRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.EventStreams.Redeliveries.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3395,32 +3380,32 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
-		var eventId string
-		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &eventId)
-		err := c.EventStreams.Redeliveries.CreateById(ctx, id, eventId)
+		var eventID string
+		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &eventID)
+		err := c.EventStreams.Redeliveries.CreateById(ctx, id, eventID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PostResourceServers", func(t *testing.T) {
 		ran++
-		var body PostResourceServersJSONRequestBody
+		var body CreateResourceServerRequestContent
 		peers.ContractJSON(t, "{\"identifier\":\"x\"}", &body)
 		res, err := c.ResourceServers.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostRevoke", func(t *testing.T) {
 		ran++
-		var profileId string
-		peers.ContractJSON(t, "\"x\"", &profileId)
+		var profileID string
+		peers.ContractJSON(t, "\"x\"", &profileID)
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		err := c.SelfServiceProfiles.SsoTicket.Revoke(ctx, profileId, id)
+		err := c.SelfServiceProfiles.SsoTicket.Revoke(ctx, profileID, id)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PostRoleGroups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostRoleGroupsJSONRequestBody
+		var body AssignRoleGroupsRequestContent
 		peers.ContractJSON(t, "{\"groups\":[\"grp_aaaaaaaaaaaaaa\"]}", &body)
 		err := c.Roles.Groups.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -3429,7 +3414,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostRolePermissionAssignmentJSONRequestBody
+		var body AddRolePermissionsRequestContent
 		peers.ContractJSON(t, "{\"permissions\":[{\"permission_name\":\"x\",\"resource_server_identifier\":\"x\"}]}", &body)
 		err := c.Roles.Permissions.Add(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
@@ -3438,14 +3423,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostRoleUsersJSONRequestBody
+		var body AssignRoleUsersRequestContent
 		peers.ContractJSON(t, "{\"users\":[]}", &body)
 		err := c.Roles.Users.Assign(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PostRoles", func(t *testing.T) {
 		ran++
-		var body PostRolesJSONRequestBody
+		var body CreateRoleRequestContent
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Roles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3454,7 +3439,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostRotateJSONRequestBody
+		var body RotateConnectionKeysRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Connections.Keys.Rotate(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3468,7 +3453,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PostRules", func(t *testing.T) {
 		ran++
-		var body PostRulesJSONRequestBody
+		var body CreateRuleRequestContent
 		peers.ContractJSON(t, "{\"name\":\"my-rule\",\"script\":\"function (user, context, callback) {\\n  callback(null, user, context);\\n}\"}", &body)
 		res, err := c.Rules.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3477,7 +3462,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostScimConfigurationJSONRequestBody
+		var body CreateScimConfigurationRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Connections.ScimConfiguration.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3486,7 +3471,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostScimTokenJSONRequestBody
+		var body CreateScimTokenRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Connections.ScimConfiguration.Tokens.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3495,14 +3480,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostSecretsJSONRequestBody
+		var body CreateHookSecretRequestContent
 		peers.ContractJSON(t, "{\"key0\":\"x\"}", &body)
 		err := c.Hooks.Secrets.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PostSelfServiceProfiles", func(t *testing.T) {
 		ran++
-		var body PostSelfServiceProfilesJSONRequestBody
+		var body CreateSelfServiceProfileRequestContent
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.SelfServiceProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3516,11 +3501,9 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(PostSsoTicketParams)
-		peers.ContractJSON(t, "{}", params)
-		var body PostSsoTicketJSONRequestBody
+		var body CreateSelfServiceProfileSsoTicketRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.SelfServiceProfiles.SsoTicket.Create(ctx, id, params, body)
+		res, err := c.SelfServiceProfiles.SsoTicket.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostSynchronizations", func(t *testing.T) {
@@ -3534,7 +3517,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostTestActionJSONRequestBody
+		var body TestActionRequestContent
 		peers.ContractJSON(t, "{\"payload\":{}}", &body)
 		res, err := c.Actions.Test(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3550,30 +3533,28 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
-		var body PostTestEventJSONRequestBody
+		var body CreateEventStreamTestEventRequestContent
 		peers.ContractJSON(t, "{\"event_type\":\"group.created\"}", &body)
 		res, err := c.EventStreams.Test(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostTicket", func(t *testing.T) {
 		ran++
-		params := new(PostTicketParams)
-		peers.ContractJSON(t, "{}", params)
-		var body PostTicketJSONRequestBody
+		var body CreateGuardianEnrollmentTicketRequestContent
 		peers.ContractJSON(t, "{\"user_id\":\"x\"}", &body)
-		res, err := c.Guardian.Enrollments.CreateTicket(ctx, params, body)
+		res, err := c.Guardian.Enrollments.CreateTicket(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostTokenExchangeProfiles", func(t *testing.T) {
 		ran++
-		var body PostTokenExchangeProfilesJSONRequestBody
+		var body CreateTokenExchangeProfileRequestContent
 		peers.ContractJSON(t, "{\"action_id\":\"x\",\"name\":\"Token Exchange Profile 1\",\"subject_token_type\":\"https://example.com/x\",\"type\":\"custom_authentication\"}", &body)
 		res, err := c.TokenExchangeProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostUserAttributeProfiles", func(t *testing.T) {
 		ran++
-		var body PostUserAttributeProfilesJSONRequestBody
+		var body CreateUserAttributeProfileRequestContent
 		peers.ContractJSON(t, "{\"name\":\"x\",\"user_attributes\":{\"key0\":{\"auth0_mapping\":\"x\",\"description\":\"x\",\"label\":\"x\",\"profile_required\":true}}}", &body)
 		res, err := c.UserAttributeProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3582,23 +3563,21 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostUserRolesJSONRequestBody
+		var body AssignUserRolesRequestContent
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
 		err := c.Users.Roles.Assign(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PostUsers", func(t *testing.T) {
 		ran++
-		params := new(PostUsersParams)
-		peers.ContractJSON(t, "{}", params)
-		var body PostUsersJSONRequestBody
+		var body CreateUserRequestContent
 		peers.ContractJSON(t, "{\"connection\":\"Initial-Connection\"}", &body)
-		res, err := c.Users.Create(ctx, params, body)
+		res, err := c.Users.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostUsersExports", func(t *testing.T) {
 		ran++
-		var body PostUsersExportsJSONRequestBody
+		var body CreateExportUsersRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Jobs.UsersExports.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3610,18 +3589,16 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PostVcTemplates", func(t *testing.T) {
 		ran++
-		var body PostVcTemplatesJSONRequestBody
+		var body CreateVerifiableCredentialTemplateRequestContent
 		peers.ContractJSON(t, "{\"dialect\":\"simplified/1x0\",\"name\":\"x\",\"presentation\":{\"org.iso.18013.5.1.mDL\":{\"org.iso.18013.5.1\":{\"age_birth_year\":true}}},\"type\":\"x\",\"well_known_trusted_issuers\":\"aamva\"}", &body)
 		res, err := c.VerifiableCredentials.Verification.Templates.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostVerificationEmail", func(t *testing.T) {
 		ran++
-		params := new(PostVerificationEmailParams)
-		peers.ContractJSON(t, "{}", params)
-		var body PostVerificationEmailJSONRequestBody
+		var body CreateVerificationEmailRequestContent
 		peers.ContractJSON(t, "{\"user_id\":\"google-oauth2|1234\"}", &body)
-		res, err := c.Jobs.VerificationEmail.Create(ctx, params, body)
+		res, err := c.Jobs.VerificationEmail.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PostVerify", func(t *testing.T) {
@@ -3633,7 +3610,7 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PutApns", func(t *testing.T) {
 		ran++
-		var body PutApnsJSONRequestBody
+		var body SetGuardianFactorsProviderPushNotificationApnsRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.SetApnsProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3642,14 +3619,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PutAuthenticationMethodsJSONRequestBody
+		var body SetUserAuthenticationMethodsRequestContent
 		peers.ContractJSON(t, "[]", &body)
 		res, err := c.Users.AuthenticationMethods.Set(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PutCustomSigningKeys", func(t *testing.T) {
 		ran++
-		var body PutCustomSigningKeysJSONRequestBody
+		var body SetCustomSigningKeysRequestContent
 		peers.ContractJSON(t, "{\"keys\":[{\"kty\":\"EC\"}]}", &body)
 		res, err := c.Keys.CustomSigning.Set(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3660,7 +3637,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"login\"", &prompt)
 		var language PromptLanguageEnum
 		peers.ContractJSON(t, "\"am\"", &language)
-		var body PutCustomTextByLanguageJSONRequestBody
+		var body SetsCustomTextsByLanguageRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		err := c.Prompts.CustomText.Set(ctx, prompt, language, body)
 		peers.ContractCheck(t, err, true, true)
@@ -3669,28 +3646,28 @@ func TestContract(t *testing.T) {
 		ran++
 		var templateName EmailTemplateNameEnum
 		peers.ContractJSON(t, "\"verify_email\"", &templateName)
-		var body PutEmailTemplatesByTemplateNameJSONRequestBody
+		var body SetEmailTemplateRequestContent
 		peers.ContractJSON(t, "{\"body\":\"x\",\"enabled\":true,\"from\":\"sender@auth0.com\",\"subject\":\"x\",\"syntax\":\"liquid\",\"template\":\"verify_email\"}", &body)
 		res, err := c.EmailTemplates.Set(ctx, templateName, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PutFactorDuoSettings", func(t *testing.T) {
 		ran++
-		var body PutFactorDuoSettingsJSONRequestBody
+		var body SetGuardianFactorDuoSettingsRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.Duo.Settings.Set(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PutFactorPhoneTemplates", func(t *testing.T) {
 		ran++
-		var body PutFactorPhoneTemplatesJSONRequestBody
+		var body SetGuardianFactorPhoneTemplatesRequestContent
 		peers.ContractJSON(t, "{\"enrollment_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}. Please enter this code to verify your enrollment.\",\"verification_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}\"}", &body)
 		res, err := c.Guardian.Factors.Phone.SetTemplates(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PutFactorSmsTemplates", func(t *testing.T) {
 		ran++
-		var body PutFactorSmsTemplatesJSONRequestBody
+		var body SetGuardianFactorSmsTemplatesRequestContent
 		peers.ContractJSON(t, "{\"enrollment_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}. Please enter this code to verify your enrollment.\",\"verification_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}\"}", &body)
 		res, err := c.Guardian.Factors.Sms.SetTemplates(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3699,28 +3676,28 @@ func TestContract(t *testing.T) {
 		ran++
 		var name GuardianFactorNameEnum
 		peers.ContractJSON(t, "\"push-notification\"", &name)
-		var body PutFactorsByNameJSONRequestBody
+		var body SetGuardianFactorRequestContent
 		peers.ContractJSON(t, "{\"enabled\":true}", &body)
 		res, err := c.Guardian.Factors.Set(ctx, name, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PutFcm", func(t *testing.T) {
 		ran++
-		var body PutFcmJSONRequestBody
+		var body SetGuardianFactorsProviderPushNotificationFcmRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.SetFcmProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PutFcmv1", func(t *testing.T) {
 		ran++
-		var body PutFcmv1JSONRequestBody
+		var body SetGuardianFactorsProviderPushNotificationFcmv1RequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.SetFcmv1Provider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PutMessageTypes", func(t *testing.T) {
 		ran++
-		var body PutMessageTypesJSONRequestBody
+		var body SetGuardianFactorPhoneMessageTypesRequestContent
 		peers.ContractJSON(t, "{\"message_types\":[]}", &body)
 		res, err := c.Guardian.Factors.Phone.SetMessageTypes(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3729,7 +3706,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PutNetworkAclsByIdJSONRequestBody
+		var body SetNetworkAclRequestContent
 		peers.ContractJSON(t, "{\"active\":true,\"description\":\"x\",\"rule\":{\"action\":{},\"scope\":\"management\"}}", &body)
 		res, err := c.NetworkAcls.Set(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3738,28 +3715,28 @@ func TestContract(t *testing.T) {
 		ran++
 		var prompt PartialGroupsEnum
 		peers.ContractJSON(t, "\"login\"", &prompt)
-		var body PutPartialsJSONRequestBody
+		var body SetPartialsRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		err := c.Prompts.Partials.Set(ctx, prompt, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PutPhoneProviders", func(t *testing.T) {
 		ran++
-		var body PutPhoneProvidersJSONRequestBody
+		var body SetGuardianFactorsProviderPhoneRequestContent
 		peers.ContractJSON(t, "{\"provider\":\"auth0\"}", &body)
 		res, err := c.Guardian.Factors.Phone.SetProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PutPnProviders", func(t *testing.T) {
 		ran++
-		var body PutPnProvidersJSONRequestBody
+		var body SetGuardianFactorsProviderPushNotificationRequestContent
 		peers.ContractJSON(t, "{\"provider\":\"guardian\"}", &body)
 		res, err := c.Guardian.Factors.PushNotification.SetProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PutPolicies", func(t *testing.T) {
 		ran++
-		var body PutPoliciesJSONRequestBody
+		var body SetGuardianPoliciesRequestContent
 		peers.ContractJSON(t, "[]", &body)
 		res, err := c.Guardian.Policies.Set(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3768,7 +3745,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var key string
 		peers.ContractJSON(t, "\"x\"", &key)
-		var body PutRulesConfigsByKeyJSONRequestBody
+		var body SetRulesConfigRequestContent
 		peers.ContractJSON(t, "{\"value\":\"MY_RULES_CONFIG_VALUE\"}", &body)
 		res, err := c.RulesConfigs.Set(ctx, key, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3781,7 +3758,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"en\"", &language)
 		var pageParam SelfServiceProfileCustomTextPageEnum
 		peers.ContractJSON(t, "\"get-started\"", &pageParam)
-		var body PutSelfServiceProfileCustomTextJSONRequestBody
+		var body SetSelfServiceProfileCustomTextRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.SelfServiceProfiles.CustomText.Set(ctx, id, language, pageParam, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3795,21 +3772,21 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PutSmsProviders", func(t *testing.T) {
 		ran++
-		var body PutSmsProvidersJSONRequestBody
+		var body SetGuardianFactorsProviderSmsRequestContent
 		peers.ContractJSON(t, "{\"provider\":\"auth0\"}", &body)
 		res, err := c.Guardian.Factors.Sms.SetProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PutSmsTwilioFactorProvider", func(t *testing.T) {
 		ran++
-		var body PutSmsTwilioFactorProviderJSONRequestBody
+		var body SetGuardianFactorsProviderSmsTwilioRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.Sms.SetTwilioProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PutSns", func(t *testing.T) {
 		ran++
-		var body PutSnsJSONRequestBody
+		var body SetGuardianFactorsProviderPushNotificationSnsRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.SetSnsProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3818,21 +3795,21 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PutSynchronizedGroupsJSONRequestBody
+		var body ReplaceSynchronizedGroupsRequestContent
 		peers.ContractJSON(t, "{\"groups\":[]}", &body)
 		err := c.Connections.DirectoryProvisioning.Set(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PutTwilio", func(t *testing.T) {
 		ran++
-		var body PutTwilioJSONRequestBody
+		var body SetGuardianFactorsProviderPhoneTwilioRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.Phone.SetTwilioProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PutUniversalLogin", func(t *testing.T) {
 		ran++
-		var body PutUniversalLoginJSONRequestBody
+		var body UpdateUniversalLoginTemplateRequestContent
 		peers.ContractJSON(t, "\"x\"", &body)
 		err := c.Branding.Templates.UpdateUniversalLogin(ctx, body)
 		peers.ContractCheck(t, err, true, true)
@@ -3841,14 +3818,14 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body ResetPhoneTemplateJSONRequestBody
+		var body ResetPhoneTemplateRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Branding.Phone.Templates.Reset(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("RevokeRefreshTokens", func(t *testing.T) {
 		ran++
-		var body RevokeRefreshTokensJSONRequestBody
+		var body RevokeRefreshTokensRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		err := c.RefreshTokens.Revoke(ctx, body)
 		peers.ContractCheck(t, err, true, true)
@@ -3862,14 +3839,14 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SubscribeEvents", func(t *testing.T) {
 		ran++
-		params := new(SubscribeEventsParams)
+		params := new(EventsSubscribeParams)
 		peers.ContractJSON(t, "{}", params)
 		u, err := c.Events.Subscribe(params)
 		peers.ContractFetch(t, rec, u, err, "contract-test-token")
 	})
 	t.Run("TenantSettingsRoute", func(t *testing.T) {
 		ran++
-		params := new(TenantSettingsRouteParams)
+		params := new(TenantsSettingsGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Tenants.Settings.Get(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3878,7 +3855,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body TryPhoneProviderJSONRequestBody
+		var body CreatePhoneProviderSendTestRequestContent
 		peers.ContractJSON(t, "{\"to\":\"x\"}", &body)
 		res, err := c.Branding.Phone.Providers.Test(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3887,18 +3864,16 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(TryPhoneTemplateParams)
-		peers.ContractJSON(t, "{}", params)
-		var body TryPhoneTemplateJSONRequestBody
+		var body CreatePhoneTemplateTestNotificationRequestContent
 		peers.ContractJSON(t, "{\"to\":\"x\"}", &body)
-		res, err := c.Branding.Phone.Templates.Test(ctx, id, params, body)
+		res, err := c.Branding.Phone.Templates.Test(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("UpdateExperiment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateExperimentJSONRequestBody
+		var body UpdateExperimentRequestContent
 		peers.ContractJSON(t, "{\"allocations\":[{\"is_control\":true,\"variation_id\":\"var_a\"}]}", &body)
 		res, err := c.Experimentation.Experiments.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3907,7 +3882,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateExperimentStatusJSONRequestBody
+		var body UpdateExperimentStatusRequestContent
 		peers.ContractJSON(t, "{\"status\":\"active\"}", &body)
 		res, err := c.Experimentation.Experiments.UpdateStatus(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3916,7 +3891,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateFeatureFlagJSONRequestBody
+		var body UpdateFeatureFlagRequestContent
 		peers.ContractJSON(t, "{\"description\":\"xxx\"}", &body)
 		res, err := c.Experimentation.FeatureFlags.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3925,7 +3900,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateFeatureFlagStatusJSONRequestBody
+		var body UpdateFeatureFlagStatusRequestContent
 		peers.ContractJSON(t, "{\"status\":\"draft\"}", &body)
 		res, err := c.Experimentation.FeatureFlags.UpdateStatus(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3934,7 +3909,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdatePhoneProviderJSONRequestBody
+		var body UpdateBrandingPhoneProviderRequestContent
 		peers.ContractJSON(t, "{\"configuration\":{\"delivery_methods\":[\"text\"],\"sid\":\"x\"}}", &body)
 		res, err := c.Branding.Phone.Providers.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3943,7 +3918,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdatePhoneTemplateJSONRequestBody
+		var body UpdatePhoneTemplateRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Branding.Phone.Templates.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3952,7 +3927,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateSegmentJSONRequestBody
+		var body UpdateSegmentRequestContent
 		peers.ContractJSON(t, "{\"description\":\"xxx\"}", &body)
 		res, err := c.Experimentation.Segments.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3963,7 +3938,7 @@ func TestContract(t *testing.T) {
 		peers.ContractJSON(t, "\"x\"", &id)
 		var vid string
 		peers.ContractJSON(t, "\"x\"", &vid)
-		var body UpdateVariationJSONRequestBody
+		var body UpdateVariationRequestContent
 		peers.ContractJSON(t, "{\"description\":\"xxx\"}", &body)
 		res, err := c.Experimentation.FeatureFlags.Variations.Update(ctx, id, vid, body)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -3972,7 +3947,7 @@ func TestContract(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UserRevokeAccessJSONRequestBody
+		var body RevokeUserAccessRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		err := c.Users.RevokeAccess(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)

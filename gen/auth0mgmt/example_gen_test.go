@@ -14,12 +14,6 @@ import (
 	"github.com/idsdk/idsdk-go/gen/auth0mgmt"
 )
 
-var (
-	_ = errors.Is
-	_ = fmt.Println
-	_ sdkerrors.Decoder
-)
-
 // ExampleNew creates a Auth0 Management API client and makes one call, telling an
 // expired or revoked token apart from other failures.
 func ExampleNew() {
@@ -50,7 +44,7 @@ func Example_quickstart() {
 	}
 	// List the users whose e-mail matches, one page with the total.
 	q, engine, totals := `email:"jane@example.com"`, auth0mgmt.SearchEngineVersionsEnumV3, true
-	page, err := c.Users.List(ctx, &auth0mgmt.GetUsersParams{Q: &q, SearchEngine: &engine, IncludeTotals: &totals})
+	page, err := c.Users.List(ctx, &auth0mgmt.UsersListParams{Q: &q, SearchEngine: &engine, IncludeTotals: &totals})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -64,7 +58,7 @@ func Example_quickstart() {
 	}
 	// Create a user, read it back, delete it.
 	email, password := "jane@example.com", os.Getenv("NEW_USER_PASSWORD")
-	created, err := c.Users.Create(ctx, nil, auth0mgmt.CreateUserRequestContent{
+	created, err := c.Users.Create(ctx, auth0mgmt.CreateUserRequestContent{
 		Connection: "Username-Password-Authentication",
 		Email:      &email,
 		Password:   &password,

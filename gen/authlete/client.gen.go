@@ -3,18 +3,19 @@
 // Package authlete is the typed client of the Authlete API.
 //
 // Create a client with New and call the operations through its services:
-// every method takes a context first and RequestOption values last, and
+// every method takes a context first and Option values last, and
 // returns the decoded value and an error. A non-2xx answer is an
 // *errors.APIError from github.com/idsdk/idsdk-go/errors that matches the
 // package's sentinels (errors.Is) and carries the API's details (errors.As).
 // Retries (retry.Default) are on unless WithRetry(retry.Off()) is given.
-// Raw returns the underlying request-level client for anything the
-// services do not cover.
+// Client.Do sends a request no method covers, with the same credentials,
+// retries and errors.
 //
 // The types of this package are generated from api/authlete/openapi.yaml.
 package authlete
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -31,60 +32,59 @@ import (
 // Client is a Authlete client. It is safe for concurrent use;
 // create one and share it.
 type Client struct {
-	rt  *facade.Runtime
-	raw *RawClient
+	rt *facade.Runtime
 
 	// Attestation holds the Attestation operations.
-	Attestation *AttestationService
+	Attestation AttestationService
 	// Authorization holds the Authorization operations.
-	Authorization *AuthorizationService
+	Authorization AuthorizationService
 	// BackchannelLogout holds the BackchannelLogout operations.
-	BackchannelLogout *BackchannelLogoutService
+	BackchannelLogout BackchannelLogoutService
 	// CIBA holds the CIBA operations.
-	CIBA *CIBAService
+	CIBA CIBAService
 	// Clients holds the Clients operations.
-	Clients *ClientsService
+	Clients ClientsService
 	// DeviceFlow holds the DeviceFlow operations.
-	DeviceFlow *DeviceFlowService
+	DeviceFlow DeviceFlowService
 	// DynamicClientRegistration holds the DynamicClientRegistration operations.
-	DynamicClientRegistration *DynamicClientRegistrationService
+	DynamicClientRegistration DynamicClientRegistrationService
 	// Federation holds the Federation operations.
-	Federation *FederationService
+	Federation FederationService
 	// GrantManagement holds the GrantManagement operations.
-	GrantManagement *GrantManagementService
+	GrantManagement GrantManagementService
 	// HSK holds the HSK operations.
-	HSK *HSKService
+	HSK HSKService
 	// Introspection holds the Introspection operations.
-	Introspection *IntrospectionService
+	Introspection IntrospectionService
 	// JOSE holds the JOSE operations.
-	JOSE *JOSEService
+	JOSE JOSEService
 	// JWKSet holds the JWKSet operations.
-	JWKSet *JWKSetService
+	JWKSet JWKSetService
 	// NativeSSO holds the NativeSSO operations.
-	NativeSSO *NativeSSOService
+	NativeSSO NativeSSOService
 	// PushedAuthorization holds the PushedAuthorization operations.
-	PushedAuthorization *PushedAuthorizationService
+	PushedAuthorization PushedAuthorizationService
 	// Revocation holds the Revocation operations.
-	Revocation *RevocationService
+	Revocation RevocationService
 	// Services holds the Services operations.
-	Services *ServicesService
+	Services ServicesService
 	// Token holds the Token operations.
-	Token *TokenService
+	Token TokenService
 	// TokenManagement holds the TokenManagement operations.
-	TokenManagement *TokenManagementService
+	TokenManagement TokenManagementService
 	// UserInfo holds the UserInfo operations.
-	UserInfo *UserInfoService
+	UserInfo UserInfoService
 	// Utility holds the Utility operations.
-	Utility *UtilityService
+	Utility UtilityService
 	// VerifiableCredentials holds the VerifiableCredentials operations.
-	VerifiableCredentials *VerifiableCredentialsService
+	VerifiableCredentials VerifiableCredentialsService
 }
 
 // ClientOption configures New.
 type ClientOption = facade.Option
 
-// RequestOption configures one call.
-type RequestOption = facade.CallOption
+// Option configures one call: every method takes them last.
+type Option = facade.CallOption
 
 // New returns a Authlete client. Without WithRegion or WithBaseURL it
 // talks to regions.AuthleteUS.
@@ -103,40 +103,45 @@ func New(opts ...ClientOption) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := NewRawClient(rt.Server(), WithRawHTTPClient(rt.Doer()))
-	if err != nil {
-		return nil, err
-	}
-	c := &Client{rt: rt, raw: raw}
-	c.Attestation = &AttestationService{c: c}
-	c.Authorization = &AuthorizationService{c: c}
-	c.BackchannelLogout = &BackchannelLogoutService{c: c}
-	c.CIBA = &CIBAService{c: c}
-	c.Clients = &ClientsService{c: c}
-	c.DeviceFlow = &DeviceFlowService{c: c}
-	c.DynamicClientRegistration = &DynamicClientRegistrationService{c: c}
-	c.Federation = &FederationService{c: c}
-	c.GrantManagement = &GrantManagementService{c: c}
-	c.HSK = &HSKService{c: c}
-	c.Introspection = &IntrospectionService{c: c}
-	c.JOSE = &JOSEService{c: c}
-	c.JWKSet = &JWKSetService{c: c}
-	c.NativeSSO = &NativeSSOService{c: c}
-	c.PushedAuthorization = &PushedAuthorizationService{c: c}
-	c.Revocation = &RevocationService{c: c}
-	c.Services = &ServicesService{c: c}
-	c.Token = &TokenService{c: c}
-	c.TokenManagement = &TokenManagementService{c: c}
-	c.UserInfo = &UserInfoService{c: c}
-	c.Utility = &UtilityService{c: c}
-	c.VerifiableCredentials = &VerifiableCredentialsService{c: c}
+	c := &Client{rt: rt}
+	c.Attestation.rt = rt
+	c.Authorization.rt = rt
+	c.BackchannelLogout.rt = rt
+	c.CIBA.rt = rt
+	c.Clients.rt = rt
+	c.DeviceFlow.rt = rt
+	c.DynamicClientRegistration.rt = rt
+	c.Federation.rt = rt
+	c.GrantManagement.rt = rt
+	c.HSK.rt = rt
+	c.Introspection.rt = rt
+	c.JOSE.rt = rt
+	c.JWKSet.rt = rt
+	c.NativeSSO.rt = rt
+	c.PushedAuthorization.rt = rt
+	c.Revocation.rt = rt
+	c.Services.rt = rt
+	c.Token.rt = rt
+	c.TokenManagement.rt = rt
+	c.UserInfo.rt = rt
+	c.Utility.rt = rt
+	c.VerifiableCredentials.rt = rt
 	return c, nil
 }
 
-// Raw returns the request-level client generated by oapi-codegen. It sends
-// through the same transports (token, retries, default headers) and
-// returns plain *http.Response values.
-func (c *Client) Raw() *RawClient { return c.raw }
+// Do sends one request that no method of the client covers, with what
+// every method has: the client's credentials, default headers, retries,
+// observer and error decoding (a non-2xx answer is an *errors.APIError).
+// path is relative to the base URL and may carry a query, escaped by the
+// caller ("/users/abc?fields=email"). body is nil, an io.Reader or []byte
+// sent as is (labelled application/json unless the call sets
+// Content-Type with WithRequestHeader), url.Values sent form-encoded, or
+// a value sent as JSON. out receives a 2xx answer: nil discards it, a
+// *[]byte gets the bytes, anything else is decoded from JSON. A POST or
+// PATCH is retried only with WithIdempotencyKey.
+func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...Option) error {
+	return c.rt.Send(ctx, method, path, body, out, opts)
+}
 
 // BaseURL returns the validated base URL calls go to.
 func (c *Client) BaseURL() string { return c.rt.BaseURL() }
@@ -196,17 +201,17 @@ func WithObserver(o observe.Observer) ClientOption { return facade.WithObserver(
 func WithoutAuthentication() ClientOption { return facade.WithoutAuthentication() }
 
 // WithRequestHeader adds a header to one call.
-func WithRequestHeader(key, value string) RequestOption { return facade.WithRequestHeader(key, value) }
+func WithRequestHeader(key, value string) Option { return facade.WithRequestHeader(key, value) }
 
 // WithIdempotencyKey sends an Idempotency-Key header with one call, which
 // also lets the retry policy repeat it.
-func WithIdempotencyKey(key string) RequestOption { return facade.WithIdempotencyKey(key) }
+func WithIdempotencyKey(key string) Option { return facade.WithIdempotencyKey(key) }
 
 // WithRequestTimeout bounds one call, retries and waits included.
-func WithRequestTimeout(d time.Duration) RequestOption { return facade.WithRequestTimeout(d) }
+func WithRequestTimeout(d time.Duration) Option { return facade.WithRequestTimeout(d) }
 
 // WithRequestBaseURL sends one call to another base URL.
-func WithRequestBaseURL(base string) RequestOption { return facade.WithRequestBaseURL(base) }
+func WithRequestBaseURL(base string) Option { return facade.WithRequestBaseURL(base) }
 
 // FromEnv configures the client from the environment when the option is
 // applied: AUTHLETE_BEARER (a bearer token), AUTHLETE_REGION (a region

@@ -9,2035 +9,1657 @@ import (
 	"github.com/idsdk/idsdk-go/internal/facade"
 )
 
-var _ = facade.Operation{}
+// The operations: what the runtime needs to build and send each request.
+var (
+	opAttestationChallenge                  = &facade.Operation{API: "authlete", ID: "AttestationChallengeApi", Method: "POST", Path: "/api/{serviceId}/attestation/challenge", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAuthorizationProcessRequest           = &facade.Operation{API: "authlete", ID: "AuthAuthorizationApi", Method: "POST", Path: "/api/{serviceId}/auth/authorization", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAuthorizationFail                     = &facade.Operation{API: "authlete", ID: "AuthAuthorizationFailApi", Method: "POST", Path: "/api/{serviceId}/auth/authorization/fail", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAuthorizationIssue                    = &facade.Operation{API: "authlete", ID: "AuthAuthorizationIssueApi", Method: "POST", Path: "/api/{serviceId}/auth/authorization/issue", Body: facade.BodyJSON, ContentType: "application/json"}
+	opIntrospectionProcess                  = &facade.Operation{API: "authlete", ID: "AuthIntrospectionApi", Method: "POST", Path: "/api/{serviceId}/auth/introspection", Body: facade.BodyJSON, ContentType: "application/json"}
+	opIntrospectionStandard                 = &facade.Operation{API: "authlete", ID: "AuthIntrospectionStandardApi", Method: "POST", Path: "/api/{serviceId}/auth/introspection/standard", Body: facade.BodyJSON, ContentType: "application/json"}
+	opRevocationProcess                     = &facade.Operation{API: "authlete", ID: "AuthRevocationApi", Method: "POST", Path: "/api/{serviceId}/auth/revocation", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTokenProcess                          = &facade.Operation{API: "authlete", ID: "AuthTokenApi", Method: "POST", Path: "/api/{serviceId}/auth/token", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTokenManagementCreate                 = &facade.Operation{API: "authlete", ID: "AuthTokenCreateApi", Method: "POST", Path: "/api/{serviceId}/auth/token/create", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTokenManagementCreateBatch            = &facade.Operation{API: "authlete", ID: "AuthTokenCreateBatchApi", Method: "POST", Path: "/api/{serviceId}/auth/token/create/batch", Query: []facade.Param{{Name: "dryRun", Explode: true}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opTokenManagementGetBatchStatus         = &facade.Operation{API: "authlete", ID: "AuthTokenCreateBatchStatusApi", Method: "GET", Path: "/api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId}"}
+	opTokenManagementDelete                 = &facade.Operation{API: "authlete", ID: "AuthTokenDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/auth/token/delete/{accessTokenIdentifier}"}
+	opTokenFail                             = &facade.Operation{API: "authlete", ID: "AuthTokenFailApi", Method: "POST", Path: "/api/{serviceId}/auth/token/fail", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTokenManagementList                   = &facade.Operation{API: "authlete", ID: "AuthTokenGetListApi", Method: "GET", Path: "/api/{serviceId}/auth/token/get/list", Items: "accessTokens", Query: []facade.Param{{Name: "clientIdentifier", Explode: true}, {Name: "subject", Explode: true}, {Name: "start", Explode: true, Type: "integer", Format: "int32"}, {Name: "end", Explode: true, Type: "integer", Format: "int32"}}}
+	opTokenIssue                            = &facade.Operation{API: "authlete", ID: "AuthTokenIssueApi", Method: "POST", Path: "/api/{serviceId}/auth/token/issue", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTokenManagementRevoke                 = &facade.Operation{API: "authlete", ID: "AuthTokenRevokeApi", Method: "POST", Path: "/api/{serviceId}/auth/token/revoke", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTokenManagementUpdate                 = &facade.Operation{API: "authlete", ID: "AuthTokenUpdateApi", Method: "POST", Path: "/api/{serviceId}/auth/token/update", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUserInfoProcess                       = &facade.Operation{API: "authlete", ID: "AuthUserinfoApi", Method: "POST", Path: "/api/{serviceId}/auth/userinfo", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUserInfoIssue                         = &facade.Operation{API: "authlete", ID: "AuthUserinfoIssueApi", Method: "POST", Path: "/api/{serviceId}/auth/userinfo/issue", Body: facade.BodyJSON, ContentType: "application/json"}
+	opCIBAProcessAuthentication             = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication", Body: facade.BodyJSON, ContentType: "application/json"}
+	opCIBAComplete                          = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationCompleteApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/complete", Body: facade.BodyJSON, ContentType: "application/json"}
+	opCIBAFail                              = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationFailApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/fail", Body: facade.BodyJSON, ContentType: "application/json"}
+	opCIBAIssue                             = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationIssueApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/issue", Body: facade.BodyJSON, ContentType: "application/json"}
+	opBackchannelLogoutCreateToken          = &facade.Operation{API: "authlete", ID: "BackchannelLogoutTokenApi", Method: "POST", Path: "/api/{serviceId}/backchannel/logout/token", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsDeleteTokens                   = &facade.Operation{API: "authlete", ID: "ClientAuthorizationDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/authorization/delete/{clientId}", Query: []facade.Param{{Name: "subject", Explode: true}}}
+	opClientsDeleteTokensPost               = &facade.Operation{API: "authlete", ID: "ClientAuthorizationDeleteApiPost", Method: "POST", Path: "/api/{serviceId}/client/authorization/delete/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsDeleteAuthorizations           = &facade.Operation{API: "authlete", ID: "ClientAuthorizationDeleteBySubjectApi", Method: "DELETE", Path: "/api/{serviceId}/client/authorization/delete/{clientId}/{subject}"}
+	opClientsListAuthorizedApplications     = &facade.Operation{API: "authlete", ID: "ClientAuthorizationGetListApi", Method: "GET", Path: "/api/{serviceId}/client/authorization/get/list", Items: "clients", Query: []facade.Param{{Name: "subject", Explode: true}, {Name: "developer", Explode: true}, {Name: "start", Explode: true, Type: "integer", Format: "int32"}, {Name: "end", Explode: true, Type: "integer", Format: "int32"}}}
+	opClientsListAuthorizedApplicationsPost = &facade.Operation{API: "authlete", ID: "ClientAuthorizationGetListApiPost", Method: "POST", Path: "/api/{serviceId}/client/authorization/get/list", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsListAuthorizations             = &facade.Operation{API: "authlete", ID: "ClientAuthorizationGetListBySubjectApi", Method: "GET", Path: "/api/{serviceId}/client/authorization/get/list/{subject}", Items: "clients", Query: []facade.Param{{Name: "developer", Explode: true}, {Name: "start", Explode: true, Type: "integer", Format: "int32"}, {Name: "end", Explode: true, Type: "integer", Format: "int32"}}}
+	opClientsUpdateAuthorizations           = &facade.Operation{API: "authlete", ID: "ClientAuthorizationUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/authorization/update/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsCreate                         = &facade.Operation{API: "authlete", ID: "ClientCreateApi", Method: "POST", Path: "/api/{serviceId}/client/create", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsDelete                         = &facade.Operation{API: "authlete", ID: "ClientDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/delete/{clientId}"}
+	opClientsDeleteRequestableScopes        = &facade.Operation{API: "authlete", ID: "ClientExtensionRequestablesScopesDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/extension/requestable_scopes/delete/{clientId}"}
+	opClientsGetRequestableScopes           = &facade.Operation{API: "authlete", ID: "ClientExtensionRequestablesScopesGetApi", Method: "GET", Path: "/api/{serviceId}/client/extension/requestable_scopes/get/{clientId}"}
+	opClientsUpdateRequestableScopes        = &facade.Operation{API: "authlete", ID: "ClientExtensionRequestablesScopesUpdateApi", Method: "PUT", Path: "/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsUpdateRequestableScopesPost    = &facade.Operation{API: "authlete", ID: "ClientExtensionRequestablesScopesUpdateApiPost", Method: "POST", Path: "/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsUpdateLockFlag                 = &facade.Operation{API: "authlete", ID: "ClientFlagUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/lock_flag/update/{clientIdentifier}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsGet                            = &facade.Operation{API: "authlete", ID: "ClientGetApi", Method: "GET", Path: "/api/{serviceId}/client/get/{clientId}"}
+	opClientsList                           = &facade.Operation{API: "authlete", ID: "ClientGetListApi", Method: "GET", Path: "/api/{serviceId}/client/get/list", Items: "clients", Query: []facade.Param{{Name: "developer", Explode: true}, {Name: "start", Explode: true, Type: "integer", Format: "int32"}, {Name: "end", Explode: true, Type: "integer", Format: "int32"}}}
+	opClientsDeleteGrantedScopesQuery       = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/granted_scopes/delete/{clientId}", Query: []facade.Param{{Name: "subject", Explode: true}}}
+	opClientsDeleteGrantedScopes            = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesDeleteBySubjectApi", Method: "DELETE", Path: "/api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject}"}
+	opClientsGetGrantedScopesQuery          = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesGetApi", Method: "GET", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}", Query: []facade.Param{{Name: "subject", Explode: true}}}
+	opClientsGetGrantedScopesPost           = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesGetApiPost", Method: "POST", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsGetGrantedScopes               = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesGetBySubjectApi", Method: "GET", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}/{subject}"}
+	opDynamicClientRegistrationRegister     = &facade.Operation{API: "authlete", ID: "ClientRegistrationApi", Method: "POST", Path: "/api/{serviceId}/client/registration", Body: facade.BodyJSON, ContentType: "application/json"}
+	opDynamicClientRegistrationDelete       = &facade.Operation{API: "authlete", ID: "ClientRegistrationDeleteApi", Method: "POST", Path: "/api/{serviceId}/client/registration/delete", Body: facade.BodyJSON, ContentType: "application/json"}
+	opDynamicClientRegistrationGet          = &facade.Operation{API: "authlete", ID: "ClientRegistrationGetApi", Method: "POST", Path: "/api/{serviceId}/client/registration/get", Body: facade.BodyJSON, ContentType: "application/json"}
+	opDynamicClientRegistrationUpdate       = &facade.Operation{API: "authlete", ID: "ClientRegistrationUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/registration/update", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsRefreshSecret                  = &facade.Operation{API: "authlete", ID: "ClientSecretRefreshApi", Method: "GET", Path: "/api/{serviceId}/client/secret/refresh/{clientIdentifier}"}
+	opClientsUpdateSecret                   = &facade.Operation{API: "authlete", ID: "ClientSecretUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/secret/update/{clientIdentifier}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsUpdate                         = &facade.Operation{API: "authlete", ID: "ClientUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/update/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opDeviceFlowAuthorization               = &facade.Operation{API: "authlete", ID: "DeviceAuthorizationApi", Method: "POST", Path: "/api/{serviceId}/device/authorization", Body: facade.BodyJSON, ContentType: "application/json"}
+	opDeviceFlowComplete                    = &facade.Operation{API: "authlete", ID: "DeviceCompleteApi", Method: "POST", Path: "/api/{serviceId}/device/complete", Body: facade.BodyJSON, ContentType: "application/json"}
+	opDeviceFlowVerification                = &facade.Operation{API: "authlete", ID: "DeviceVerificationApi", Method: "POST", Path: "/api/{serviceId}/device/verification", Body: facade.BodyJSON, ContentType: "application/json"}
+	opFederationConfiguration               = &facade.Operation{API: "authlete", ID: "FederationConfigurationApi", Method: "POST", Path: "/api/{serviceId}/federation/configuration", Body: facade.BodyJSON, ContentType: "application/json"}
+	opFederationRegistration                = &facade.Operation{API: "authlete", ID: "FederationRegistrationApi", Method: "POST", Path: "/api/{serviceId}/federation/registration", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAuthorizationGetTicketInfo            = &facade.Operation{API: "authlete", ID: "GetAuthorizationTicketInfo", Method: "POST", Path: "/api/{serviceId}/auth/authorization/ticket/info", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGrantManagementProcessRequest         = &facade.Operation{API: "authlete", ID: "GrantMApi", Method: "POST", Path: "/api/{serviceId}/gm", Body: facade.BodyJSON, ContentType: "application/json"}
+	opHSKCreate                             = &facade.Operation{API: "authlete", ID: "HskCreateApi", Method: "POST", Path: "/api/{serviceId}/hsk/create", Body: facade.BodyJSON, ContentType: "application/json"}
+	opHSKDelete                             = &facade.Operation{API: "authlete", ID: "HskDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/hsk/delete/{handle}"}
+	opHSKGet                                = &facade.Operation{API: "authlete", ID: "HskGetApi", Method: "GET", Path: "/api/{serviceId}/hsk/get/{handle}"}
+	opHSKList                               = &facade.Operation{API: "authlete", ID: "HskGetListApi", Method: "GET", Path: "/api/{serviceId}/hsk/get/list"}
+	opTokenManagementReissueIDToken         = &facade.Operation{API: "authlete", ID: "IdtokenReissueApi", Method: "POST", Path: "/api/{serviceId}/idtoken/reissue", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUtilityInfo                           = &facade.Operation{API: "authlete", ID: "InfoApi", Method: "GET", Path: "/api/info", Security: "none"}
+	opJOSEVerify                            = &facade.Operation{API: "authlete", ID: "JoseVerifyApi", Method: "POST", Path: "/api/{serviceId}/jose/verify", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUtilityHealthcheck                    = &facade.Operation{API: "authlete", ID: "LifecycleHealthcheckApi", Method: "GET", Path: "/api/lifecycle/healthcheck", Security: "none", Accept: "text/plain", Query: []facade.Param{{Name: "extended", Explode: true}}}
+	opUtilityEcho                           = &facade.Operation{API: "authlete", ID: "MiscEchoApi", Method: "GET", Path: "/api/misc/echo"}
+	opNativeSSOProcess                      = &facade.Operation{API: "authlete", ID: "NativeSsoApi", Method: "POST", Path: "/api/{serviceId}/nativesso", Body: facade.BodyJSON, ContentType: "application/json"}
+	opNativeSSOLogout                       = &facade.Operation{API: "authlete", ID: "NativeSsoLogoutApi", Method: "POST", Path: "/api/{serviceId}/nativesso/logout", Body: facade.BodyJSON, ContentType: "application/json"}
+	opPushedAuthorizationCreate             = &facade.Operation{API: "authlete", ID: "PushedAuthReqApi", Method: "POST", Path: "/api/{serviceId}/pushed_auth_req", Body: facade.BodyJSON, ContentType: "application/json"}
+	opServicesConfiguration                 = &facade.Operation{API: "authlete", ID: "ServiceConfigurationApi", Method: "GET", Path: "/api/{serviceId}/service/configuration", Query: []facade.Param{{Name: "pretty", Explode: true}, {Name: "patch", Explode: true}}}
+	opServicesCreate                        = &facade.Operation{API: "authlete", ID: "ServiceCreateApi", Method: "POST", Path: "/api/service/create", Body: facade.BodyJSON, ContentType: "application/json"}
+	opServicesDelete                        = &facade.Operation{API: "authlete", ID: "ServiceDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/service/delete"}
+	opServicesGet                           = &facade.Operation{API: "authlete", ID: "ServiceGetApi", Method: "GET", Path: "/api/{serviceId}/service/get"}
+	opServicesList                          = &facade.Operation{API: "authlete", ID: "ServiceGetListApi", Method: "GET", Path: "/api/service/get/list", Items: "services", Query: []facade.Param{{Name: "start", Explode: true, Type: "integer", Format: "int32"}, {Name: "end", Explode: true, Type: "integer", Format: "int32"}}}
+	opJWKSetGet                             = &facade.Operation{API: "authlete", ID: "ServiceJwksGetApi", Method: "GET", Path: "/api/{serviceId}/service/jwks/get", Query: []facade.Param{{Name: "includePrivateKeys", Explode: true}, {Name: "pretty", Explode: true}}}
+	opServicesUpdate                        = &facade.Operation{API: "authlete", ID: "ServiceUpdateApi", Method: "POST", Path: "/api/{serviceId}/service/update", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAuthorizationUpdateTicket             = &facade.Operation{API: "authlete", ID: "UpdateAuthorizationTicket", Method: "POST", Path: "/api/{serviceId}/auth/authorization/ticket/update", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsBatchIssue       = &facade.Operation{API: "authlete", ID: "VciBatchIssueApi", Method: "POST", Path: "/api/{serviceId}/vci/batch/issue", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsBatchParse       = &facade.Operation{API: "authlete", ID: "VciBatchParseApi", Method: "POST", Path: "/api/{serviceId}/vci/batch/parse", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsDeferredIssue    = &facade.Operation{API: "authlete", ID: "VciDeferredIssueApi", Method: "POST", Path: "/api/{serviceId}/vci/deferred/issue", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsDeferredParse    = &facade.Operation{API: "authlete", ID: "VciDeferredParseApi", Method: "POST", Path: "/api/{serviceId}/vci/deferred/parse", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsGetJWKS          = &facade.Operation{API: "authlete", ID: "VciJwksApi", Method: "POST", Path: "/api/{serviceId}/vci/jwks", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsGetJWTIssuer     = &facade.Operation{API: "authlete", ID: "VciJwtissuerApi", Method: "POST", Path: "/api/{serviceId}/vci/jwtissuer", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsGetMetadata      = &facade.Operation{API: "authlete", ID: "VciMetadataApi", Method: "POST", Path: "/api/{serviceId}/vci/metadata", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsCreateNonce      = &facade.Operation{API: "authlete", ID: "VciNonceApi", Method: "POST", Path: "/api/{serviceId}/vci/nonce", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsCreateOffer      = &facade.Operation{API: "authlete", ID: "VciOfferCreateApi", Method: "POST", Path: "/api/{serviceId}/vci/offer/create", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsGetOfferInfo     = &facade.Operation{API: "authlete", ID: "VciOfferInfoApi", Method: "POST", Path: "/api/{serviceId}/vci/offer/info", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsIssue            = &facade.Operation{API: "authlete", ID: "VciSingleIssueApi", Method: "POST", Path: "/api/{serviceId}/vci/single/issue", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsParse            = &facade.Operation{API: "authlete", ID: "VciSingleParseApi", Method: "POST", Path: "/api/{serviceId}/vci/single/parse", Body: facade.BodyJSON, ContentType: "application/json"}
+)
 
-var opAttestationChallengeApi = &facade.Operation{API: "authlete", ID: "AttestationChallengeApi", Method: "POST", Path: "/api/{serviceId}/attestation/challenge"}
-var opAuthAuthorizationApi = &facade.Operation{API: "authlete", ID: "AuthAuthorizationApi", Method: "POST", Path: "/api/{serviceId}/auth/authorization"}
-var opAuthAuthorizationFailApi = &facade.Operation{API: "authlete", ID: "AuthAuthorizationFailApi", Method: "POST", Path: "/api/{serviceId}/auth/authorization/fail"}
-var opAuthAuthorizationIssueApi = &facade.Operation{API: "authlete", ID: "AuthAuthorizationIssueApi", Method: "POST", Path: "/api/{serviceId}/auth/authorization/issue"}
-var opAuthIntrospectionApi = &facade.Operation{API: "authlete", ID: "AuthIntrospectionApi", Method: "POST", Path: "/api/{serviceId}/auth/introspection"}
-var opAuthIntrospectionStandardApi = &facade.Operation{API: "authlete", ID: "AuthIntrospectionStandardApi", Method: "POST", Path: "/api/{serviceId}/auth/introspection/standard"}
-var opAuthRevocationApi = &facade.Operation{API: "authlete", ID: "AuthRevocationApi", Method: "POST", Path: "/api/{serviceId}/auth/revocation"}
-var opAuthTokenApi = &facade.Operation{API: "authlete", ID: "AuthTokenApi", Method: "POST", Path: "/api/{serviceId}/auth/token"}
-var opAuthTokenCreateApi = &facade.Operation{API: "authlete", ID: "AuthTokenCreateApi", Method: "POST", Path: "/api/{serviceId}/auth/token/create"}
-var opAuthTokenCreateBatchApi = &facade.Operation{API: "authlete", ID: "AuthTokenCreateBatchApi", Method: "POST", Path: "/api/{serviceId}/auth/token/create/batch"}
-var opAuthTokenCreateBatchStatusApi = &facade.Operation{API: "authlete", ID: "AuthTokenCreateBatchStatusApi", Method: "GET", Path: "/api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId}"}
-var opAuthTokenDeleteApi = &facade.Operation{API: "authlete", ID: "AuthTokenDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/auth/token/delete/{accessTokenIdentifier}"}
-var opAuthTokenFailApi = &facade.Operation{API: "authlete", ID: "AuthTokenFailApi", Method: "POST", Path: "/api/{serviceId}/auth/token/fail"}
-var opAuthTokenGetListApi = &facade.Operation{API: "authlete", ID: "AuthTokenGetListApi", Method: "GET", Path: "/api/{serviceId}/auth/token/get/list", Items: "accessTokens"}
-var specAuthTokenGetListApi = &facade.PageSpec{Style: "offset", Items: "accessTokens", Total: "totalCount", StartParam: "start", EndParam: "end"}
-var opAuthTokenIssueApi = &facade.Operation{API: "authlete", ID: "AuthTokenIssueApi", Method: "POST", Path: "/api/{serviceId}/auth/token/issue"}
-var opAuthTokenRevokeApi = &facade.Operation{API: "authlete", ID: "AuthTokenRevokeApi", Method: "POST", Path: "/api/{serviceId}/auth/token/revoke"}
-var opAuthTokenUpdateApi = &facade.Operation{API: "authlete", ID: "AuthTokenUpdateApi", Method: "POST", Path: "/api/{serviceId}/auth/token/update"}
-var opAuthUserinfoApi = &facade.Operation{API: "authlete", ID: "AuthUserinfoApi", Method: "POST", Path: "/api/{serviceId}/auth/userinfo"}
-var opAuthUserinfoIssueApi = &facade.Operation{API: "authlete", ID: "AuthUserinfoIssueApi", Method: "POST", Path: "/api/{serviceId}/auth/userinfo/issue"}
-var opBackchannelAuthenticationApi = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication"}
-var opBackchannelAuthenticationCompleteApi = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationCompleteApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/complete"}
-var opBackchannelAuthenticationFailApi = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationFailApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/fail"}
-var opBackchannelAuthenticationIssueApi = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationIssueApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/issue"}
-var opBackchannelLogoutTokenApi = &facade.Operation{API: "authlete", ID: "BackchannelLogoutTokenApi", Method: "POST", Path: "/api/{serviceId}/backchannel/logout/token"}
-var opClientAuthorizationDeleteApi = &facade.Operation{API: "authlete", ID: "ClientAuthorizationDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/authorization/delete/{clientId}"}
-var opClientAuthorizationDeleteApiPost = &facade.Operation{API: "authlete", ID: "ClientAuthorizationDeleteApiPost", Method: "POST", Path: "/api/{serviceId}/client/authorization/delete/{clientId}"}
-var opClientAuthorizationDeleteBySubjectApi = &facade.Operation{API: "authlete", ID: "ClientAuthorizationDeleteBySubjectApi", Method: "DELETE", Path: "/api/{serviceId}/client/authorization/delete/{clientId}/{subject}"}
-var opClientAuthorizationGetListApi = &facade.Operation{API: "authlete", ID: "ClientAuthorizationGetListApi", Method: "GET", Path: "/api/{serviceId}/client/authorization/get/list", Items: "clients"}
-var specClientAuthorizationGetListApi = &facade.PageSpec{Style: "offset", Items: "clients", Total: "totalCount", StartParam: "start", EndParam: "end"}
-var opClientAuthorizationGetListApiPost = &facade.Operation{API: "authlete", ID: "ClientAuthorizationGetListApiPost", Method: "POST", Path: "/api/{serviceId}/client/authorization/get/list"}
-var opClientAuthorizationGetListBySubjectApi = &facade.Operation{API: "authlete", ID: "ClientAuthorizationGetListBySubjectApi", Method: "GET", Path: "/api/{serviceId}/client/authorization/get/list/{subject}", Items: "clients"}
-var specClientAuthorizationGetListBySubjectApi = &facade.PageSpec{Style: "offset", Items: "clients", Total: "totalCount", StartParam: "start", EndParam: "end"}
-var opClientAuthorizationUpdateApi = &facade.Operation{API: "authlete", ID: "ClientAuthorizationUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/authorization/update/{clientId}"}
-var opClientCreateApi = &facade.Operation{API: "authlete", ID: "ClientCreateApi", Method: "POST", Path: "/api/{serviceId}/client/create"}
-var opClientDeleteApi = &facade.Operation{API: "authlete", ID: "ClientDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/delete/{clientId}"}
-var opClientExtensionRequestablesScopesDeleteApi = &facade.Operation{API: "authlete", ID: "ClientExtensionRequestablesScopesDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/extension/requestable_scopes/delete/{clientId}"}
-var opClientExtensionRequestablesScopesGetApi = &facade.Operation{API: "authlete", ID: "ClientExtensionRequestablesScopesGetApi", Method: "GET", Path: "/api/{serviceId}/client/extension/requestable_scopes/get/{clientId}"}
-var opClientExtensionRequestablesScopesUpdateApi = &facade.Operation{API: "authlete", ID: "ClientExtensionRequestablesScopesUpdateApi", Method: "PUT", Path: "/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}"}
-var opClientExtensionRequestablesScopesUpdateApiPost = &facade.Operation{API: "authlete", ID: "ClientExtensionRequestablesScopesUpdateApiPost", Method: "POST", Path: "/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}"}
-var opClientFlagUpdateApi = &facade.Operation{API: "authlete", ID: "ClientFlagUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/lock_flag/update/{clientIdentifier}"}
-var opClientGetApi = &facade.Operation{API: "authlete", ID: "ClientGetApi", Method: "GET", Path: "/api/{serviceId}/client/get/{clientId}"}
-var opClientGetListApi = &facade.Operation{API: "authlete", ID: "ClientGetListApi", Method: "GET", Path: "/api/{serviceId}/client/get/list", Items: "clients"}
-var specClientGetListApi = &facade.PageSpec{Style: "offset", Items: "clients", Total: "totalCount", StartParam: "start", EndParam: "end"}
-var opClientGrantedScopesDeleteApi = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/granted_scopes/delete/{clientId}"}
-var opClientGrantedScopesDeleteBySubjectApi = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesDeleteBySubjectApi", Method: "DELETE", Path: "/api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject}"}
-var opClientGrantedScopesGetApi = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesGetApi", Method: "GET", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}"}
-var opClientGrantedScopesGetApiPost = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesGetApiPost", Method: "POST", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}"}
-var opClientGrantedScopesGetBySubjectApi = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesGetBySubjectApi", Method: "GET", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}/{subject}"}
-var opClientRegistrationApi = &facade.Operation{API: "authlete", ID: "ClientRegistrationApi", Method: "POST", Path: "/api/{serviceId}/client/registration"}
-var opClientRegistrationDeleteApi = &facade.Operation{API: "authlete", ID: "ClientRegistrationDeleteApi", Method: "POST", Path: "/api/{serviceId}/client/registration/delete"}
-var opClientRegistrationGetApi = &facade.Operation{API: "authlete", ID: "ClientRegistrationGetApi", Method: "POST", Path: "/api/{serviceId}/client/registration/get"}
-var opClientRegistrationUpdateApi = &facade.Operation{API: "authlete", ID: "ClientRegistrationUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/registration/update"}
-var opClientSecretRefreshApi = &facade.Operation{API: "authlete", ID: "ClientSecretRefreshApi", Method: "GET", Path: "/api/{serviceId}/client/secret/refresh/{clientIdentifier}"}
-var opClientSecretUpdateApi = &facade.Operation{API: "authlete", ID: "ClientSecretUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/secret/update/{clientIdentifier}"}
-var opClientUpdateApi = &facade.Operation{API: "authlete", ID: "ClientUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/update/{clientId}"}
-var opDeviceAuthorizationApi = &facade.Operation{API: "authlete", ID: "DeviceAuthorizationApi", Method: "POST", Path: "/api/{serviceId}/device/authorization"}
-var opDeviceCompleteApi = &facade.Operation{API: "authlete", ID: "DeviceCompleteApi", Method: "POST", Path: "/api/{serviceId}/device/complete"}
-var opDeviceVerificationApi = &facade.Operation{API: "authlete", ID: "DeviceVerificationApi", Method: "POST", Path: "/api/{serviceId}/device/verification"}
-var opFederationConfigurationApi = &facade.Operation{API: "authlete", ID: "FederationConfigurationApi", Method: "POST", Path: "/api/{serviceId}/federation/configuration"}
-var opFederationRegistrationApi = &facade.Operation{API: "authlete", ID: "FederationRegistrationApi", Method: "POST", Path: "/api/{serviceId}/federation/registration"}
-var opGetAuthorizationTicketInfo = &facade.Operation{API: "authlete", ID: "GetAuthorizationTicketInfo", Method: "POST", Path: "/api/{serviceId}/auth/authorization/ticket/info"}
-var opGrantMApi = &facade.Operation{API: "authlete", ID: "GrantMApi", Method: "POST", Path: "/api/{serviceId}/gm"}
-var opHskCreateApi = &facade.Operation{API: "authlete", ID: "HskCreateApi", Method: "POST", Path: "/api/{serviceId}/hsk/create"}
-var opHskDeleteApi = &facade.Operation{API: "authlete", ID: "HskDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/hsk/delete/{handle}"}
-var opHskGetApi = &facade.Operation{API: "authlete", ID: "HskGetApi", Method: "GET", Path: "/api/{serviceId}/hsk/get/{handle}"}
-var opHskGetListApi = &facade.Operation{API: "authlete", ID: "HskGetListApi", Method: "GET", Path: "/api/{serviceId}/hsk/get/list"}
-var opIdtokenReissueApi = &facade.Operation{API: "authlete", ID: "IdtokenReissueApi", Method: "POST", Path: "/api/{serviceId}/idtoken/reissue"}
-var opInfoApi = &facade.Operation{API: "authlete", ID: "InfoApi", Method: "GET", Path: "/api/info", Security: "none"}
-var opJoseVerifyApi = &facade.Operation{API: "authlete", ID: "JoseVerifyApi", Method: "POST", Path: "/api/{serviceId}/jose/verify"}
-var opLifecycleHealthcheckApi = &facade.Operation{API: "authlete", ID: "LifecycleHealthcheckApi", Method: "GET", Path: "/api/lifecycle/healthcheck", Security: "none", Accept: "text/plain"}
-var opMiscEchoApi = &facade.Operation{API: "authlete", ID: "MiscEchoApi", Method: "GET", Path: "/api/misc/echo"}
-var opNativeSsoApi = &facade.Operation{API: "authlete", ID: "NativeSsoApi", Method: "POST", Path: "/api/{serviceId}/nativesso"}
-var opNativeSsoLogoutApi = &facade.Operation{API: "authlete", ID: "NativeSsoLogoutApi", Method: "POST", Path: "/api/{serviceId}/nativesso/logout"}
-var opPushedAuthReqApi = &facade.Operation{API: "authlete", ID: "PushedAuthReqApi", Method: "POST", Path: "/api/{serviceId}/pushed_auth_req"}
-var opServiceConfigurationApi = &facade.Operation{API: "authlete", ID: "ServiceConfigurationApi", Method: "GET", Path: "/api/{serviceId}/service/configuration"}
-var opServiceCreateApi = &facade.Operation{API: "authlete", ID: "ServiceCreateApi", Method: "POST", Path: "/api/service/create"}
-var opServiceDeleteApi = &facade.Operation{API: "authlete", ID: "ServiceDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/service/delete"}
-var opServiceGetApi = &facade.Operation{API: "authlete", ID: "ServiceGetApi", Method: "GET", Path: "/api/{serviceId}/service/get"}
-var opServiceGetListApi = &facade.Operation{API: "authlete", ID: "ServiceGetListApi", Method: "GET", Path: "/api/service/get/list", Items: "services"}
-var specServiceGetListApi = &facade.PageSpec{Style: "offset", Items: "services", Total: "totalCount", StartParam: "start", EndParam: "end"}
-var opServiceJwksGetApi = &facade.Operation{API: "authlete", ID: "ServiceJwksGetApi", Method: "GET", Path: "/api/{serviceId}/service/jwks/get"}
-var opServiceUpdateApi = &facade.Operation{API: "authlete", ID: "ServiceUpdateApi", Method: "POST", Path: "/api/{serviceId}/service/update"}
-var opUpdateAuthorizationTicket = &facade.Operation{API: "authlete", ID: "UpdateAuthorizationTicket", Method: "POST", Path: "/api/{serviceId}/auth/authorization/ticket/update"}
-var opVciBatchIssueApi = &facade.Operation{API: "authlete", ID: "VciBatchIssueApi", Method: "POST", Path: "/api/{serviceId}/vci/batch/issue"}
-var opVciBatchParseApi = &facade.Operation{API: "authlete", ID: "VciBatchParseApi", Method: "POST", Path: "/api/{serviceId}/vci/batch/parse"}
-var opVciDeferredIssueApi = &facade.Operation{API: "authlete", ID: "VciDeferredIssueApi", Method: "POST", Path: "/api/{serviceId}/vci/deferred/issue"}
-var opVciDeferredParseApi = &facade.Operation{API: "authlete", ID: "VciDeferredParseApi", Method: "POST", Path: "/api/{serviceId}/vci/deferred/parse"}
-var opVciJwksApi = &facade.Operation{API: "authlete", ID: "VciJwksApi", Method: "POST", Path: "/api/{serviceId}/vci/jwks"}
-var opVciJwtissuerApi = &facade.Operation{API: "authlete", ID: "VciJwtissuerApi", Method: "POST", Path: "/api/{serviceId}/vci/jwtissuer"}
-var opVciMetadataApi = &facade.Operation{API: "authlete", ID: "VciMetadataApi", Method: "POST", Path: "/api/{serviceId}/vci/metadata"}
-var opVciNonceApi = &facade.Operation{API: "authlete", ID: "VciNonceApi", Method: "POST", Path: "/api/{serviceId}/vci/nonce"}
-var opVciOfferCreateApi = &facade.Operation{API: "authlete", ID: "VciOfferCreateApi", Method: "POST", Path: "/api/{serviceId}/vci/offer/create"}
-var opVciOfferInfoApi = &facade.Operation{API: "authlete", ID: "VciOfferInfoApi", Method: "POST", Path: "/api/{serviceId}/vci/offer/info"}
-var opVciSingleIssueApi = &facade.Operation{API: "authlete", ID: "VciSingleIssueApi", Method: "POST", Path: "/api/{serviceId}/vci/single/issue"}
-var opVciSingleParseApi = &facade.Operation{API: "authlete", ID: "VciSingleParseApi", Method: "POST", Path: "/api/{serviceId}/vci/single/parse"}
+// How the list operations page.
+var (
+	pagesTokenManagementList               = &facade.PageSpec{Style: "offset", Items: "accessTokens", Total: "totalCount", StartParam: "start", EndParam: "end"}
+	pagesClientsListAuthorizedApplications = &facade.PageSpec{Style: "offset", Items: "clients", Total: "totalCount", StartParam: "start", EndParam: "end"}
+	pagesClientsListAuthorizations         = &facade.PageSpec{Style: "offset", Items: "clients", Total: "totalCount", StartParam: "start", EndParam: "end"}
+	pagesClientsList                       = &facade.PageSpec{Style: "offset", Items: "clients", Total: "totalCount", StartParam: "start", EndParam: "end"}
+	pagesServicesList                      = &facade.PageSpec{Style: "offset", Items: "services", Total: "totalCount", StartParam: "start", EndParam: "end"}
+)
 
-// AttestationService holds the Attestation operations of Authlete.
+// AttestationService holds the Attestation operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type AttestationService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Challenge calls "Create Attestation Challenge".
+// Challenge sends POST /api/{serviceId}/attestation/challenge (operation attestation_challenge_api).
 //
-// POST /api/{serviceId}/attestation/challenge (operation AttestationChallengeApi).
-func (s *AttestationService) Challenge(ctx context.Context, serviceId string, body AttestationChallengeApiJSONRequestBody, opts ...RequestOption) (*AttestationChallengeResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAttestationChallengeApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAttestationChallengeApi, err)
-	}
-	var out AttestationChallengeResponse
-	if err := s.c.rt.Do(ctx, &call, opAttestationChallengeApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: AttestationChallengeRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/attestation/challenge
+func (s *AttestationService) Challenge(ctx context.Context, serviceID string, body AttestationChallengeRequest, opts ...Option) (*AttestationChallengeResponse, error) {
+	return facade.Fetch[AttestationChallengeResponse](ctx, s.rt, opAttestationChallenge, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// AuthorizationService holds the Authorization operations of Authlete.
+// AuthorizationService holds the Authorization operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type AuthorizationService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Fail calls "Fail Authorization Request".
+// Fail sends POST /api/{serviceId}/auth/authorization/fail (operation auth_authorization_fail_api).
 //
-// POST /api/{serviceId}/auth/authorization/fail (operation AuthAuthorizationFailApi).
-func (s *AuthorizationService) Fail(ctx context.Context, serviceId string, body AuthAuthorizationFailApiJSONRequestBody, opts ...RequestOption) (*AuthorizationFailResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthAuthorizationFailApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthAuthorizationFailApi, err)
-	}
-	var out AuthorizationFailResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthAuthorizationFailApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// GetTicketInfo calls "Get Ticket Information".
+// Security: a bearer token (bearer).
 //
-// POST /api/{serviceId}/auth/authorization/ticket/info (operation GetAuthorizationTicketInfo).
-func (s *AuthorizationService) GetTicketInfo(ctx context.Context, serviceId string, body GetAuthorizationTicketInfoJSONRequestBody, opts ...RequestOption) (*AuthorizationTicketInfoResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewGetAuthorizationTicketInfoRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opGetAuthorizationTicketInfo, err)
-	}
-	var out AuthorizationTicketInfoResponse
-	if err := s.c.rt.Do(ctx, &call, opGetAuthorizationTicketInfo, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Issue calls "Issue Authorization Response".
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: AuthorizationFailRequest, sent as application/json (required).
 //
-// POST /api/{serviceId}/auth/authorization/issue (operation AuthAuthorizationIssueApi).
-func (s *AuthorizationService) Issue(ctx context.Context, serviceId string, body AuthAuthorizationIssueApiJSONRequestBody, opts ...RequestOption) (*AuthorizationIssueResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthAuthorizationIssueApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthAuthorizationIssueApi, err)
-	}
-	var out AuthorizationIssueResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthAuthorizationIssueApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// ProcessRequest calls "Process Authorization Request".
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
-// POST /api/{serviceId}/auth/authorization (operation AuthAuthorizationApi).
-func (s *AuthorizationService) ProcessRequest(ctx context.Context, serviceId string, body AuthAuthorizationApiJSONRequestBody, opts ...RequestOption) (*AuthorizationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthAuthorizationApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthAuthorizationApi, err)
-	}
-	var out AuthorizationResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthAuthorizationApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/authorization/fail
+func (s *AuthorizationService) Fail(ctx context.Context, serviceID string, body AuthorizationFailRequest, opts ...Option) (*AuthorizationFailResponse, error) {
+	return facade.Fetch[AuthorizationFailResponse](ctx, s.rt, opAuthorizationFail, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// UpdateTicket calls "Update Ticket Information".
+// GetTicketInfo sends POST /api/{serviceId}/auth/authorization/ticket/info (operation getAuthorizationTicketInfo).
 //
-// POST /api/{serviceId}/auth/authorization/ticket/update (operation UpdateAuthorizationTicket).
-func (s *AuthorizationService) UpdateTicket(ctx context.Context, serviceId string, body UpdateAuthorizationTicketJSONRequestBody, opts ...RequestOption) (*AuthorizationTicketUpdateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewUpdateAuthorizationTicketRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opUpdateAuthorizationTicket, err)
-	}
-	var out AuthorizationTicketUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opUpdateAuthorizationTicket, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: AuthorizationTicketInfoRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/authorization/ticket/info
+func (s *AuthorizationService) GetTicketInfo(ctx context.Context, serviceID string, body AuthorizationTicketInfoRequest, opts ...Option) (*AuthorizationTicketInfoResponse, error) {
+	return facade.Fetch[AuthorizationTicketInfoResponse](ctx, s.rt, opAuthorizationGetTicketInfo, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// BackchannelLogoutService holds the BackchannelLogout operations of Authlete.
+// Issue sends POST /api/{serviceId}/auth/authorization/issue (operation auth_authorization_issue_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: AuthorizationIssueRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/authorization/issue
+func (s *AuthorizationService) Issue(ctx context.Context, serviceID string, body AuthorizationIssueRequest, opts ...Option) (*AuthorizationIssueResponse, error) {
+	return facade.Fetch[AuthorizationIssueResponse](ctx, s.rt, opAuthorizationIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// ProcessRequest sends POST /api/{serviceId}/auth/authorization (operation auth_authorization_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: AuthorizationRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/authorization
+func (s *AuthorizationService) ProcessRequest(ctx context.Context, serviceID string, body AuthorizationRequest, opts ...Option) (*AuthorizationResponse, error) {
+	return facade.Fetch[AuthorizationResponse](ctx, s.rt, opAuthorizationProcessRequest, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// UpdateTicket sends POST /api/{serviceId}/auth/authorization/ticket/update (operation updateAuthorizationTicket).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: AuthorizationTicketUpdateRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/authorization/ticket/update
+func (s *AuthorizationService) UpdateTicket(ctx context.Context, serviceID string, body AuthorizationTicketUpdateRequest, opts ...Option) (*AuthorizationTicketUpdateResponse, error) {
+	return facade.Fetch[AuthorizationTicketUpdateResponse](ctx, s.rt, opAuthorizationUpdateTicket, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// BackchannelLogoutService holds the BackchannelLogout operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type BackchannelLogoutService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// CreateToken calls "Create Back-Channel Logout Token".
+// CreateToken sends POST /api/{serviceId}/backchannel/logout/token (operation backchannel_logout_token_api).
 //
-// POST /api/{serviceId}/backchannel/logout/token (operation BackchannelLogoutTokenApi).
-func (s *BackchannelLogoutService) CreateToken(ctx context.Context, serviceId string, body BackchannelLogoutTokenApiJSONRequestBody, opts ...RequestOption) (*BackchannelLogoutTokenResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewBackchannelLogoutTokenApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opBackchannelLogoutTokenApi, err)
-	}
-	var out BackchannelLogoutTokenResponse
-	if err := s.c.rt.Do(ctx, &call, opBackchannelLogoutTokenApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: BackchannelLogoutTokenRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/logout/token
+func (s *BackchannelLogoutService) CreateToken(ctx context.Context, serviceID string, body BackchannelLogoutTokenRequest, opts ...Option) (*BackchannelLogoutTokenResponse, error) {
+	return facade.Fetch[BackchannelLogoutTokenResponse](ctx, s.rt, opBackchannelLogoutCreateToken, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// CIBAService holds the CIBA operations of Authlete.
+// CIBAService holds the CIBA operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type CIBAService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Complete calls "Complete Backchannel Authentication".
+// Complete sends POST /api/{serviceId}/backchannel/authentication/complete (operation backchannel_authentication_complete_api).
 //
-// POST /api/{serviceId}/backchannel/authentication/complete (operation BackchannelAuthenticationCompleteApi).
-func (s *CIBAService) Complete(ctx context.Context, serviceId string, body BackchannelAuthenticationCompleteApiJSONRequestBody, opts ...RequestOption) (*BackchannelAuthenticationCompleteResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewBackchannelAuthenticationCompleteApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opBackchannelAuthenticationCompleteApi, err)
-	}
-	var out BackchannelAuthenticationCompleteResponse
-	if err := s.c.rt.Do(ctx, &call, opBackchannelAuthenticationCompleteApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Fail calls "Fail Backchannel Authentication Request".
+// Security: a bearer token (bearer).
 //
-// POST /api/{serviceId}/backchannel/authentication/fail (operation BackchannelAuthenticationFailApi).
-func (s *CIBAService) Fail(ctx context.Context, serviceId string, body BackchannelAuthenticationFailApiJSONRequestBody, opts ...RequestOption) (*BackchannelAuthenticationFailResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewBackchannelAuthenticationFailApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opBackchannelAuthenticationFailApi, err)
-	}
-	var out BackchannelAuthenticationFailResponse
-	if err := s.c.rt.Do(ctx, &call, opBackchannelAuthenticationFailApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Issue calls "Issue Backchannel Authentication Response".
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: BackchannelAuthenticationCompleteRequest, sent as application/json (required).
 //
-// POST /api/{serviceId}/backchannel/authentication/issue (operation BackchannelAuthenticationIssueApi).
-func (s *CIBAService) Issue(ctx context.Context, serviceId string, body BackchannelAuthenticationIssueApiJSONRequestBody, opts ...RequestOption) (*BackchannelAuthenticationIssueResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewBackchannelAuthenticationIssueApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opBackchannelAuthenticationIssueApi, err)
-	}
-	var out BackchannelAuthenticationIssueResponse
-	if err := s.c.rt.Do(ctx, &call, opBackchannelAuthenticationIssueApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// ProcessAuthentication calls "Process Backchannel Authentication Request".
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
-// POST /api/{serviceId}/backchannel/authentication (operation BackchannelAuthenticationApi).
-func (s *CIBAService) ProcessAuthentication(ctx context.Context, serviceId string, body BackchannelAuthenticationApiJSONRequestBody, opts ...RequestOption) (*BackchannelAuthenticationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewBackchannelAuthenticationApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opBackchannelAuthenticationApi, err)
-	}
-	var out BackchannelAuthenticationResponse
-	if err := s.c.rt.Do(ctx, &call, opBackchannelAuthenticationApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/complete
+func (s *CIBAService) Complete(ctx context.Context, serviceID string, body BackchannelAuthenticationCompleteRequest, opts ...Option) (*BackchannelAuthenticationCompleteResponse, error) {
+	return facade.Fetch[BackchannelAuthenticationCompleteResponse](ctx, s.rt, opCIBAComplete, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// ClientsService holds the Clients operations of Authlete.
+// Fail sends POST /api/{serviceId}/backchannel/authentication/fail (operation backchannel_authentication_fail_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: BackchannelAuthenticationFailRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/fail
+func (s *CIBAService) Fail(ctx context.Context, serviceID string, body BackchannelAuthenticationFailRequest, opts ...Option) (*BackchannelAuthenticationFailResponse, error) {
+	return facade.Fetch[BackchannelAuthenticationFailResponse](ctx, s.rt, opCIBAFail, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// Issue sends POST /api/{serviceId}/backchannel/authentication/issue (operation backchannel_authentication_issue_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: BackchannelAuthenticationIssueRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
+func (s *CIBAService) Issue(ctx context.Context, serviceID string, body BackchannelAuthenticationIssueRequest, opts ...Option) (*BackchannelAuthenticationIssueResponse, error) {
+	return facade.Fetch[BackchannelAuthenticationIssueResponse](ctx, s.rt, opCIBAIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// ProcessAuthentication sends POST /api/{serviceId}/backchannel/authentication (operation backchannel_authentication_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: BackchannelAuthenticationRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication
+func (s *CIBAService) ProcessAuthentication(ctx context.Context, serviceID string, body BackchannelAuthenticationRequest, opts ...Option) (*BackchannelAuthenticationResponse, error) {
+	return facade.Fetch[BackchannelAuthenticationResponse](ctx, s.rt, opCIBAProcessAuthentication, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// ClientsService holds the Clients operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type ClientsService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls "Create Client".
+// Create sends POST /api/{serviceId}/client/create (operation client_create_api).
 //
-// POST /api/{serviceId}/client/create (operation ClientCreateApi).
-func (s *ClientsService) Create(ctx context.Context, serviceId string, body ClientCreateApiJSONRequestBody, opts ...RequestOption) (*OAuthClient, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientCreateApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientCreateApi, err)
-	}
-	var out OAuthClient
-	if err := s.c.rt.Do(ctx, &call, opClientCreateApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Delete calls "Delete Client ⚡".
+// Security: a bearer token (bearer).
 //
-// DELETE /api/{serviceId}/client/delete/{clientId} (operation ClientDeleteApi).
-func (s *ClientsService) Delete(ctx context.Context, serviceId string, clientId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewClientDeleteApiRequest(call.Server, serviceId, clientId)
-	if err != nil {
-		return s.c.rt.BuildError(opClientDeleteApi, err)
-	}
-	return s.c.rt.Do(ctx, &call, opClientDeleteApi, req, nil)
-}
-
-// DeleteAuthorizations calls "Delete Client Tokens (by Subject)".
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: OAuthClient, sent as application/json (optional).
 //
-// DELETE /api/{serviceId}/client/authorization/delete/{clientId}/{subject} (operation ClientAuthorizationDeleteBySubjectApi).
-func (s *ClientsService) DeleteAuthorizations(ctx context.Context, serviceId string, clientId string, subject string, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientAuthorizationDeleteBySubjectApiRequest(call.Server, serviceId, clientId, subject)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientAuthorizationDeleteBySubjectApi, err)
-	}
-	var out ClientAuthorizationDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationDeleteBySubjectApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// DeleteClientTokens calls "Delete Client Tokens".
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
-// DELETE /api/{serviceId}/client/authorization/delete/{clientId} (operation ClientAuthorizationDeleteApi).
-func (s *ClientsService) DeleteClientTokens(ctx context.Context, serviceId string, clientId string, params *ClientAuthorizationDeleteApiParams, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientAuthorizationDeleteApiRequest(call.Server, serviceId, clientId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientAuthorizationDeleteApi, err)
-	}
-	var out ClientAuthorizationDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationDeleteApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/create
+func (s *ClientsService) Create(ctx context.Context, serviceID string, body OAuthClient, opts ...Option) (*OAuthClient, error) {
+	return facade.Fetch[OAuthClient](ctx, s.rt, opClientsCreate, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// DeleteClientTokensPost calls "Delete Client Tokens".
+// Delete sends DELETE /api/{serviceId}/client/delete/{clientId} (operation client_delete_api).
 //
-// POST /api/{serviceId}/client/authorization/delete/{clientId} (operation ClientAuthorizationDeleteApiPost).
-func (s *ClientsService) DeleteClientTokensPost(ctx context.Context, serviceId string, clientId string, body ClientAuthorizationDeleteApiPostJSONRequestBody, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientAuthorizationDeleteApiPostRequest(call.Server, serviceId, clientId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientAuthorizationDeleteApiPost, err)
-	}
-	var out ClientAuthorizationDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationDeleteApiPost, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// DeleteGrantedScopes calls "Delete Granted Scopes (by Subject)".
+// Security: a bearer token (bearer).
 //
-// DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject} (operation ClientGrantedScopesDeleteBySubjectApi).
-func (s *ClientsService) DeleteGrantedScopes(ctx context.Context, serviceId string, clientId string, subject string, opts ...RequestOption) (*ClientGrantedScopesDeleteResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientGrantedScopesDeleteBySubjectApiRequest(call.Server, serviceId, clientId, subject)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientGrantedScopesDeleteBySubjectApi, err)
-	}
-	var out ClientGrantedScopesDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opClientGrantedScopesDeleteBySubjectApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// DeleteGrantedScopesForClient calls "Delete Granted Scopes".
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientID: path parameter "clientId", string.
 //
-// DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId} (operation ClientGrantedScopesDeleteApi).
-func (s *ClientsService) DeleteGrantedScopesForClient(ctx context.Context, serviceId string, clientId string, params *ClientGrantedScopesDeleteApiParams, opts ...RequestOption) (*ClientGrantedScopesDeleteResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientGrantedScopesDeleteApiRequest(call.Server, serviceId, clientId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientGrantedScopesDeleteApi, err)
-	}
-	var out ClientGrantedScopesDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opClientGrantedScopesDeleteApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// DeleteRequestableScopes calls "Delete Requestable Scopes".
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 500 (ErrServer).
 //
-// DELETE /api/{serviceId}/client/extension/requestable_scopes/delete/{clientId} (operation ClientExtensionRequestablesScopesDeleteApi).
-func (s *ClientsService) DeleteRequestableScopes(ctx context.Context, serviceId string, clientId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewClientExtensionRequestablesScopesDeleteApiRequest(call.Server, serviceId, clientId)
-	if err != nil {
-		return s.c.rt.BuildError(opClientExtensionRequestablesScopesDeleteApi, err)
-	}
-	return s.c.rt.Do(ctx, &call, opClientExtensionRequestablesScopesDeleteApi, req, nil)
+// Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/client/delete/-clientId-
+func (s *ClientsService) Delete(ctx context.Context, serviceID string, clientID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opClientsDelete, facade.Args{Path: []any{serviceID, clientID}}, opts)
 }
 
-// Get calls "Get Client".
+// DeleteAuthorizations sends DELETE /api/{serviceId}/client/authorization/delete/{clientId}/{subject} (operation client_authorization_delete_by_subject_api).
 //
-// GET /api/{serviceId}/client/get/{clientId} (operation ClientGetApi).
-func (s *ClientsService) Get(ctx context.Context, serviceId string, clientId string, opts ...RequestOption) (*OAuthClient, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientGetApiRequest(call.Server, serviceId, clientId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientGetApi, err)
-	}
-	var out OAuthClient
-	if err := s.c.rt.Do(ctx, &call, opClientGetApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// GetGrantedScopes calls "Get Granted Scopes (by Subject)".
+// Security: a bearer token (bearer).
 //
-// GET /api/{serviceId}/client/granted_scopes/get/{clientId}/{subject} (operation ClientGrantedScopesGetBySubjectApi).
-func (s *ClientsService) GetGrantedScopes(ctx context.Context, serviceId string, clientId string, subject string, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientGrantedScopesGetBySubjectApiRequest(call.Server, serviceId, clientId, subject)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientGrantedScopesGetBySubjectApi, err)
-	}
-	var out ClientAuthorizationDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opClientGrantedScopesGetBySubjectApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// GetGrantedScopesForClient calls "Get Granted Scopes".
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientID: path parameter "clientId", string.
+//   - subject: path parameter, string.
 //
-// GET /api/{serviceId}/client/granted_scopes/get/{clientId} (operation ClientGrantedScopesGetApi).
-func (s *ClientsService) GetGrantedScopesForClient(ctx context.Context, serviceId string, clientId string, params *ClientGrantedScopesGetApiParams, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientGrantedScopesGetApiRequest(call.Server, serviceId, clientId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientGrantedScopesGetApi, err)
-	}
-	var out ClientAuthorizationDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opClientGrantedScopesGetApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// GetGrantedScopesPost calls "Get Granted Scopes".
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
-// POST /api/{serviceId}/client/granted_scopes/get/{clientId} (operation ClientGrantedScopesGetApiPost).
-func (s *ClientsService) GetGrantedScopesPost(ctx context.Context, serviceId string, clientId string, body ClientGrantedScopesGetApiPostJSONRequestBody, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientGrantedScopesGetApiPostRequest(call.Server, serviceId, clientId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientGrantedScopesGetApiPost, err)
-	}
-	var out ClientAuthorizationDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opClientGrantedScopesGetApiPost, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/client/authorization/delete/-clientId-/-subject-
+func (s *ClientsService) DeleteAuthorizations(ctx context.Context, serviceID string, clientID string, subject string, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
+	return facade.Fetch[ClientAuthorizationDeleteResponse](ctx, s.rt, opClientsDeleteAuthorizations, facade.Args{Path: []any{serviceID, clientID, subject}}, opts)
 }
 
-// GetRequestableScopes calls "Get Requestable Scopes".
+// DeleteGrantedScopes sends DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject} (operation client_granted_scopes_delete_by_subject_api).
 //
-// GET /api/{serviceId}/client/extension/requestable_scopes/get/{clientId} (operation ClientExtensionRequestablesScopesGetApi).
-func (s *ClientsService) GetRequestableScopes(ctx context.Context, serviceId string, clientId string, opts ...RequestOption) (*ClientExtensionRequestableScopesGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientExtensionRequestablesScopesGetApiRequest(call.Server, serviceId, clientId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientExtensionRequestablesScopesGetApi, err)
-	}
-	var out ClientExtensionRequestableScopesGetResponse
-	if err := s.c.rt.Do(ctx, &call, opClientExtensionRequestablesScopesGetApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// List calls "List Clients".
+// Security: a bearer token (bearer).
 //
-// GET /api/{serviceId}/client/get/list (operation ClientGetListApi).
-func (s *ClientsService) List(ctx context.Context, serviceId string, params *ClientGetListApiParams, opts ...RequestOption) (*ClientGetListResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientGetListApiRequest(call.Server, serviceId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientGetListApi, err)
-	}
-	var out ClientGetListResponse
-	if err := s.c.rt.Do(ctx, &call, opClientGetListApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// All ranges over every item List lists, fetching the pages
-// (offset paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *ClientsService) All(ctx context.Context, serviceId string, params *ClientGetListApiParams, opts ...RequestOption) iter.Seq2[OAuthClient, error] {
-	return facade.Paginate(ctx, specClientGetListApi, params, func(ctx context.Context, p any) (*facade.Page[OAuthClient], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewClientGetListApiRequest(call.Server, serviceId, p.(*ClientGetListApiParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opClientGetListApi, err)
-		}
-		page := facade.NewPage[OAuthClient](specClientGetListApi)
-		if err := s.c.rt.Do(ctx, &call, opClientGetListApi, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// ListAuthorizations calls "Get Authorized Applications (by Subject)".
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientID: path parameter "clientId", string.
+//   - subject: path parameter, string.
 //
-// GET /api/{serviceId}/client/authorization/get/list/{subject} (operation ClientAuthorizationGetListBySubjectApi).
-func (s *ClientsService) ListAuthorizations(ctx context.Context, serviceId string, subject string, params *ClientAuthorizationGetListBySubjectApiParams, opts ...RequestOption) (*ClientAuthorizationGetListResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientAuthorizationGetListBySubjectApiRequest(call.Server, serviceId, subject, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientAuthorizationGetListBySubjectApi, err)
-	}
-	var out ClientAuthorizationGetListResponse
-	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListBySubjectApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// AllAuthorizations ranges over every item ListAuthorizations lists, fetching the pages
-// (offset paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *ClientsService) AllAuthorizations(ctx context.Context, serviceId string, subject string, params *ClientAuthorizationGetListBySubjectApiParams, opts ...RequestOption) iter.Seq2[OAuthClient, error] {
-	return facade.Paginate(ctx, specClientAuthorizationGetListBySubjectApi, params, func(ctx context.Context, p any) (*facade.Page[OAuthClient], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewClientAuthorizationGetListBySubjectApiRequest(call.Server, serviceId, subject, p.(*ClientAuthorizationGetListBySubjectApiParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opClientAuthorizationGetListBySubjectApi, err)
-		}
-		page := facade.NewPage[OAuthClient](specClientAuthorizationGetListBySubjectApi)
-		if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListBySubjectApi, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// ListAuthorizedApplications calls "Get Authorized Applications".
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
-// GET /api/{serviceId}/client/authorization/get/list (operation ClientAuthorizationGetListApi).
-func (s *ClientsService) ListAuthorizedApplications(ctx context.Context, serviceId string, params *ClientAuthorizationGetListApiParams, opts ...RequestOption) (*ClientAuthorizationGetListResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientAuthorizationGetListApiRequest(call.Server, serviceId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientAuthorizationGetListApi, err)
-	}
-	var out ClientAuthorizationGetListResponse
-	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/client/granted_scopes/delete/-clientId-/-subject-
+func (s *ClientsService) DeleteGrantedScopes(ctx context.Context, serviceID string, clientID string, subject string, opts ...Option) (*ClientGrantedScopesDeleteResponse, error) {
+	return facade.Fetch[ClientGrantedScopesDeleteResponse](ctx, s.rt, opClientsDeleteGrantedScopes, facade.Args{Path: []any{serviceID, clientID, subject}}, opts)
 }
 
-// AllAuthorizedApplications ranges over every item ListAuthorizedApplications lists, fetching the pages
-// (offset paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *ClientsService) AllAuthorizedApplications(ctx context.Context, serviceId string, params *ClientAuthorizationGetListApiParams, opts ...RequestOption) iter.Seq2[OAuthClient, error] {
-	return facade.Paginate(ctx, specClientAuthorizationGetListApi, params, func(ctx context.Context, p any) (*facade.Page[OAuthClient], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewClientAuthorizationGetListApiRequest(call.Server, serviceId, p.(*ClientAuthorizationGetListApiParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opClientAuthorizationGetListApi, err)
-		}
-		page := facade.NewPage[OAuthClient](specClientAuthorizationGetListApi)
-		if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListApi, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// ListAuthorizedApplicationsPost calls "Get Authorized Applications".
+// DeleteGrantedScopesQuery sends DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId} (operation client_granted_scopes_delete_api).
 //
-// POST /api/{serviceId}/client/authorization/get/list (operation ClientAuthorizationGetListApiPost).
-func (s *ClientsService) ListAuthorizedApplicationsPost(ctx context.Context, serviceId string, body ClientAuthorizationGetListApiPostJSONRequestBody, opts ...RequestOption) (*ClientAuthorizationGetListResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientAuthorizationGetListApiPostRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientAuthorizationGetListApiPost, err)
-	}
-	var out ClientAuthorizationGetListResponse
-	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListApiPost, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// RefreshSecret calls "Rotate Client Secret".
+// Security: a bearer token (bearer).
 //
-// GET /api/{serviceId}/client/secret/refresh/{clientIdentifier} (operation ClientSecretRefreshApi).
-func (s *ClientsService) RefreshSecret(ctx context.Context, serviceId string, clientIdentifier string, opts ...RequestOption) (*ClientSecretRefreshResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientSecretRefreshApiRequest(call.Server, serviceId, clientIdentifier)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientSecretRefreshApi, err)
-	}
-	var out ClientSecretRefreshResponse
-	if err := s.c.rt.Do(ctx, &call, opClientSecretRefreshApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Update calls "Update Client".
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientID: path parameter "clientId", string.
+//   - params.Subject: query parameter "subject", required, string.
 //
-// POST /api/{serviceId}/client/update/{clientId} (operation ClientUpdateApi).
-func (s *ClientsService) Update(ctx context.Context, serviceId string, clientId string, body ClientUpdateApiJSONRequestBody, opts ...RequestOption) (*OAuthClient, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientUpdateApiRequest(call.Server, serviceId, clientId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientUpdateApi, err)
-	}
-	var out OAuthClient
-	if err := s.c.rt.Do(ctx, &call, opClientUpdateApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// UpdateAuthorizations calls "Update Client Tokens".
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
-// POST /api/{serviceId}/client/authorization/update/{clientId} (operation ClientAuthorizationUpdateApi).
-func (s *ClientsService) UpdateAuthorizations(ctx context.Context, serviceId string, clientId string, body ClientAuthorizationUpdateApiJSONRequestBody, opts ...RequestOption) (*ClientAuthorizationUpdateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientAuthorizationUpdateApiRequest(call.Server, serviceId, clientId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientAuthorizationUpdateApi, err)
-	}
-	var out ClientAuthorizationUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationUpdateApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/client/granted_scopes/delete/-clientId-
+func (s *ClientsService) DeleteGrantedScopesQuery(ctx context.Context, serviceID string, clientID string, params *ClientsDeleteGrantedScopesQueryParams, opts ...Option) (*ClientGrantedScopesDeleteResponse, error) {
+	return facade.Fetch[ClientGrantedScopesDeleteResponse](ctx, s.rt, opClientsDeleteGrantedScopesQuery, facade.Args{Path: []any{serviceID, clientID}, Query: params}, opts)
 }
 
-// UpdateLockFlag calls "Update Client Lock".
+// DeleteRequestableScopes sends DELETE /api/{serviceId}/client/extension/requestable_scopes/delete/{clientId} (operation client_extension_requestables_scopes_delete_api).
 //
-// POST /api/{serviceId}/client/lock_flag/update/{clientIdentifier} (operation ClientFlagUpdateApi).
-func (s *ClientsService) UpdateLockFlag(ctx context.Context, serviceId string, clientIdentifier string, body ClientFlagUpdateApiJSONRequestBody, opts ...RequestOption) (*ClientFlagUpdateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientFlagUpdateApiRequest(call.Server, serviceId, clientIdentifier, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientFlagUpdateApi, err)
-	}
-	var out ClientFlagUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opClientFlagUpdateApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// UpdateRequestableScopes calls "Update Requestable Scopes".
+// Security: a bearer token (bearer).
 //
-// PUT /api/{serviceId}/client/extension/requestable_scopes/update/{clientId} (operation ClientExtensionRequestablesScopesUpdateApi).
-func (s *ClientsService) UpdateRequestableScopes(ctx context.Context, serviceId string, clientId string, body ClientExtensionRequestablesScopesUpdateApiJSONRequestBody, opts ...RequestOption) (*ClientExtensionRequestableScopesUpdateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientExtensionRequestablesScopesUpdateApiRequest(call.Server, serviceId, clientId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientExtensionRequestablesScopesUpdateApi, err)
-	}
-	var out ClientExtensionRequestableScopesUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opClientExtensionRequestablesScopesUpdateApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// UpdateRequestableScopesPost calls "Update Requestable Scopes".
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientID: path parameter "clientId", string.
 //
-// POST /api/{serviceId}/client/extension/requestable_scopes/update/{clientId} (operation ClientExtensionRequestablesScopesUpdateApiPost).
-func (s *ClientsService) UpdateRequestableScopesPost(ctx context.Context, serviceId string, clientId string, body ClientExtensionRequestablesScopesUpdateApiPostJSONRequestBody, opts ...RequestOption) (*ClientExtensionRequestableScopesUpdateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientExtensionRequestablesScopesUpdateApiPostRequest(call.Server, serviceId, clientId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientExtensionRequestablesScopesUpdateApiPost, err)
-	}
-	var out ClientExtensionRequestableScopesUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opClientExtensionRequestablesScopesUpdateApiPost, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// UpdateSecret calls "Update Client Secret".
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
-// POST /api/{serviceId}/client/secret/update/{clientIdentifier} (operation ClientSecretUpdateApi).
-func (s *ClientsService) UpdateSecret(ctx context.Context, serviceId string, clientIdentifier string, body ClientSecretUpdateApiJSONRequestBody, opts ...RequestOption) (*ClientSecretUpdateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientSecretUpdateApiRequest(call.Server, serviceId, clientIdentifier, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientSecretUpdateApi, err)
-	}
-	var out ClientSecretUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opClientSecretUpdateApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/client/extension/requestable_scopes/delete/-clientId-
+func (s *ClientsService) DeleteRequestableScopes(ctx context.Context, serviceID string, clientID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opClientsDeleteRequestableScopes, facade.Args{Path: []any{serviceID, clientID}}, opts)
 }
 
-// DeviceFlowService holds the DeviceFlow operations of Authlete.
+// DeleteTokens sends DELETE /api/{serviceId}/client/authorization/delete/{clientId} (operation client_authorization_delete_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientID: path parameter "clientId", string.
+//   - params.Subject: query parameter "subject", required, string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/client/authorization/delete/-clientId-
+func (s *ClientsService) DeleteTokens(ctx context.Context, serviceID string, clientID string, params *ClientsDeleteTokensParams, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
+	return facade.Fetch[ClientAuthorizationDeleteResponse](ctx, s.rt, opClientsDeleteTokens, facade.Args{Path: []any{serviceID, clientID}, Query: params}, opts)
+}
+
+// DeleteTokensPost sends POST /api/{serviceId}/client/authorization/delete/{clientId} (operation client_authorization_delete_api_post).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientID: path parameter "clientId", string.
+//   - body: ClientAuthorizationDeleteApiPostJSONBody, sent as application/json (required).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/authorization/delete/-clientId-
+func (s *ClientsService) DeleteTokensPost(ctx context.Context, serviceID string, clientID string, body ClientAuthorizationDeleteApiPostJSONBody, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
+	return facade.Fetch[ClientAuthorizationDeleteResponse](ctx, s.rt, opClientsDeleteTokensPost, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts)
+}
+
+// Get sends GET /api/{serviceId}/client/get/{clientId} (operation client_get_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientID: path parameter "clientId", string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/get/-clientId-
+func (s *ClientsService) Get(ctx context.Context, serviceID string, clientID string, opts ...Option) (*OAuthClient, error) {
+	return facade.Fetch[OAuthClient](ctx, s.rt, opClientsGet, facade.Args{Path: []any{serviceID, clientID}}, opts)
+}
+
+// GetGrantedScopes sends GET /api/{serviceId}/client/granted_scopes/get/{clientId}/{subject} (operation client_granted_scopes_get_by_subject_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientID: path parameter "clientId", string.
+//   - subject: path parameter, string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/granted_scopes/get/-clientId-/-subject-
+func (s *ClientsService) GetGrantedScopes(ctx context.Context, serviceID string, clientID string, subject string, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
+	return facade.Fetch[ClientAuthorizationDeleteResponse](ctx, s.rt, opClientsGetGrantedScopes, facade.Args{Path: []any{serviceID, clientID, subject}}, opts)
+}
+
+// GetGrantedScopesPost sends POST /api/{serviceId}/client/granted_scopes/get/{clientId} (operation client_granted_scopes_get_api_post).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientID: path parameter "clientId", string.
+//   - body: ClientGrantedScopesGetApiPostJSONBody, sent as application/json (required).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/granted_scopes/get/-clientId-
+func (s *ClientsService) GetGrantedScopesPost(ctx context.Context, serviceID string, clientID string, body ClientGrantedScopesGetApiPostJSONBody, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
+	return facade.Fetch[ClientAuthorizationDeleteResponse](ctx, s.rt, opClientsGetGrantedScopesPost, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts)
+}
+
+// GetGrantedScopesQuery sends GET /api/{serviceId}/client/granted_scopes/get/{clientId} (operation client_granted_scopes_get_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientID: path parameter "clientId", string.
+//   - params.Subject: query parameter "subject", required, string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/granted_scopes/get/-clientId-
+func (s *ClientsService) GetGrantedScopesQuery(ctx context.Context, serviceID string, clientID string, params *ClientsGetGrantedScopesQueryParams, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
+	return facade.Fetch[ClientAuthorizationDeleteResponse](ctx, s.rt, opClientsGetGrantedScopesQuery, facade.Args{Path: []any{serviceID, clientID}, Query: params}, opts)
+}
+
+// GetRequestableScopes sends GET /api/{serviceId}/client/extension/requestable_scopes/get/{clientId} (operation client_extension_requestables_scopes_get_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientID: path parameter "clientId", string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/extension/requestable_scopes/get/-clientId-
+func (s *ClientsService) GetRequestableScopes(ctx context.Context, serviceID string, clientID string, opts ...Option) (*ClientExtensionRequestableScopesGetResponse, error) {
+	return facade.Fetch[ClientExtensionRequestableScopesGetResponse](ctx, s.rt, opClientsGetRequestableScopes, facade.Args{Path: []any{serviceID, clientID}}, opts)
+}
+
+// List sends GET /api/{serviceId}/client/get/list (operation client_get_list_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - params.Developer: query parameter "developer", string.
+//   - params.Start: query parameter "start", integer (int32).
+//   - params.End: query parameter "end", integer (int32).
+//
+// Paging: offsets in start and end; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/get/list
+func (s *ClientsService) List(ctx context.Context, serviceID string, params *ClientsListParams, opts ...Option) (*ClientGetListResponse, error) {
+	return facade.Fetch[ClientGetListResponse](ctx, s.rt, opClientsList, facade.Args{Path: []any{serviceID}, Query: params}, opts)
+}
+
+// All ranges over every item List lists (offsets in start and end), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /api/{serviceId}/client/get/list (operation client_get_list_api).
+func (s *ClientsService) All(ctx context.Context, serviceID string, params *ClientsListParams, opts ...Option) iter.Seq2[OAuthClient, error] {
+	return facade.List[OAuthClient](ctx, s.rt, opClientsList, pagesClientsList, facade.Args{Path: []any{serviceID}, Query: params}, opts)
+}
+
+// ListAuthorizations sends GET /api/{serviceId}/client/authorization/get/list/{subject} (operation client_authorization_get_list_by_subject_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - subject: path parameter, string.
+//   - params.Developer: query parameter "developer", string.
+//   - params.Start: query parameter "start", integer (int32).
+//   - params.End: query parameter "end", integer (int32).
+//
+// Paging: offsets in start and end; AllAuthorizations ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/authorization/get/list/-subject-
+func (s *ClientsService) ListAuthorizations(ctx context.Context, serviceID string, subject string, params *ClientsListAuthorizationsParams, opts ...Option) (*ClientAuthorizationGetListResponse, error) {
+	return facade.Fetch[ClientAuthorizationGetListResponse](ctx, s.rt, opClientsListAuthorizations, facade.Args{Path: []any{serviceID, subject}, Query: params}, opts)
+}
+
+// AllAuthorizations ranges over every item ListAuthorizations lists (offsets in start and end), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /api/{serviceId}/client/authorization/get/list/{subject} (operation client_authorization_get_list_by_subject_api).
+func (s *ClientsService) AllAuthorizations(ctx context.Context, serviceID string, subject string, params *ClientsListAuthorizationsParams, opts ...Option) iter.Seq2[OAuthClient, error] {
+	return facade.List[OAuthClient](ctx, s.rt, opClientsListAuthorizations, pagesClientsListAuthorizations, facade.Args{Path: []any{serviceID, subject}, Query: params}, opts)
+}
+
+// ListAuthorizedApplications sends GET /api/{serviceId}/client/authorization/get/list (operation client_authorization_get_list_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - params.Subject: query parameter "subject", required, string.
+//   - params.Developer: query parameter "developer", string.
+//   - params.Start: query parameter "start", integer (int32).
+//   - params.End: query parameter "end", integer (int32).
+//
+// Paging: offsets in start and end; AllAuthorizedApplications ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/authorization/get/list
+func (s *ClientsService) ListAuthorizedApplications(ctx context.Context, serviceID string, params *ClientsListAuthorizedApplicationsParams, opts ...Option) (*ClientAuthorizationGetListResponse, error) {
+	return facade.Fetch[ClientAuthorizationGetListResponse](ctx, s.rt, opClientsListAuthorizedApplications, facade.Args{Path: []any{serviceID}, Query: params}, opts)
+}
+
+// AllAuthorizedApplications ranges over every item ListAuthorizedApplications lists (offsets in start and end), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /api/{serviceId}/client/authorization/get/list (operation client_authorization_get_list_api).
+func (s *ClientsService) AllAuthorizedApplications(ctx context.Context, serviceID string, params *ClientsListAuthorizedApplicationsParams, opts ...Option) iter.Seq2[OAuthClient, error] {
+	return facade.List[OAuthClient](ctx, s.rt, opClientsListAuthorizedApplications, pagesClientsListAuthorizedApplications, facade.Args{Path: []any{serviceID}, Query: params}, opts)
+}
+
+// ListAuthorizedApplicationsPost sends POST /api/{serviceId}/client/authorization/get/list (operation client_authorization_get_list_api_post).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: ClientAuthorizationGetListRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/authorization/get/list
+func (s *ClientsService) ListAuthorizedApplicationsPost(ctx context.Context, serviceID string, body ClientAuthorizationGetListRequest, opts ...Option) (*ClientAuthorizationGetListResponse, error) {
+	return facade.Fetch[ClientAuthorizationGetListResponse](ctx, s.rt, opClientsListAuthorizedApplicationsPost, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// RefreshSecret sends GET /api/{serviceId}/client/secret/refresh/{clientIdentifier} (operation client_secret_refresh_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientIdentifier: path parameter, string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/secret/refresh/-clientIdentifier-
+func (s *ClientsService) RefreshSecret(ctx context.Context, serviceID string, clientIdentifier string, opts ...Option) (*ClientSecretRefreshResponse, error) {
+	return facade.Fetch[ClientSecretRefreshResponse](ctx, s.rt, opClientsRefreshSecret, facade.Args{Path: []any{serviceID, clientIdentifier}}, opts)
+}
+
+// Update sends POST /api/{serviceId}/client/update/{clientId} (operation client_update_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientID: path parameter "clientId", string.
+//   - body: OAuthClient, sent as application/json (optional).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/update/-clientId-
+func (s *ClientsService) Update(ctx context.Context, serviceID string, clientID string, body OAuthClient, opts ...Option) (*OAuthClient, error) {
+	return facade.Fetch[OAuthClient](ctx, s.rt, opClientsUpdate, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts)
+}
+
+// UpdateAuthorizations sends POST /api/{serviceId}/client/authorization/update/{clientId} (operation client_authorization_update_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientID: path parameter "clientId", string.
+//   - body: ClientAuthorizationUpdateRequest, sent as application/json (optional).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/authorization/update/-clientId-
+func (s *ClientsService) UpdateAuthorizations(ctx context.Context, serviceID string, clientID string, body ClientAuthorizationUpdateRequest, opts ...Option) (*ClientAuthorizationUpdateResponse, error) {
+	return facade.Fetch[ClientAuthorizationUpdateResponse](ctx, s.rt, opClientsUpdateAuthorizations, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts)
+}
+
+// UpdateLockFlag sends POST /api/{serviceId}/client/lock_flag/update/{clientIdentifier} (operation client_flag_update_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientIdentifier: path parameter, string.
+//   - body: ClientFlagUpdateRequest, sent as application/json (optional).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/lock_flag/update/-clientIdentifier-
+func (s *ClientsService) UpdateLockFlag(ctx context.Context, serviceID string, clientIdentifier string, body ClientFlagUpdateRequest, opts ...Option) (*ClientFlagUpdateResponse, error) {
+	return facade.Fetch[ClientFlagUpdateResponse](ctx, s.rt, opClientsUpdateLockFlag, facade.Args{Path: []any{serviceID, clientIdentifier}, Body: body}, opts)
+}
+
+// UpdateRequestableScopes sends PUT /api/{serviceId}/client/extension/requestable_scopes/update/{clientId} (operation client_extension_requestables_scopes_update_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientID: path parameter "clientId", string.
+//   - body: ClientExtensionRequestableScopesUpdateRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#put-/api/-serviceId-/client/extension/requestable_scopes/update/-clientId-
+func (s *ClientsService) UpdateRequestableScopes(ctx context.Context, serviceID string, clientID string, body ClientExtensionRequestableScopesUpdateRequest, opts ...Option) (*ClientExtensionRequestableScopesUpdateResponse, error) {
+	return facade.Fetch[ClientExtensionRequestableScopesUpdateResponse](ctx, s.rt, opClientsUpdateRequestableScopes, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts)
+}
+
+// UpdateRequestableScopesPost sends POST /api/{serviceId}/client/extension/requestable_scopes/update/{clientId} (operation client_extension_requestables_scopes_update_api_post).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientID: path parameter "clientId", string.
+//   - body: ClientExtensionRequestableScopesUpdateRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/extension/requestable_scopes/update/-clientId-
+func (s *ClientsService) UpdateRequestableScopesPost(ctx context.Context, serviceID string, clientID string, body ClientExtensionRequestableScopesUpdateRequest, opts ...Option) (*ClientExtensionRequestableScopesUpdateResponse, error) {
+	return facade.Fetch[ClientExtensionRequestableScopesUpdateResponse](ctx, s.rt, opClientsUpdateRequestableScopesPost, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts)
+}
+
+// UpdateSecret sends POST /api/{serviceId}/client/secret/update/{clientIdentifier} (operation client_secret_update_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - clientIdentifier: path parameter, string.
+//   - body: ClientSecretUpdateRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/secret/update/-clientIdentifier-
+func (s *ClientsService) UpdateSecret(ctx context.Context, serviceID string, clientIdentifier string, body ClientSecretUpdateRequest, opts ...Option) (*ClientSecretUpdateResponse, error) {
+	return facade.Fetch[ClientSecretUpdateResponse](ctx, s.rt, opClientsUpdateSecret, facade.Args{Path: []any{serviceID, clientIdentifier}, Body: body}, opts)
+}
+
+// DeviceFlowService holds the DeviceFlow operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type DeviceFlowService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Authorization calls "Process Device Authorization Request".
+// Authorization sends POST /api/{serviceId}/device/authorization (operation device_authorization_api).
 //
-// POST /api/{serviceId}/device/authorization (operation DeviceAuthorizationApi).
-func (s *DeviceFlowService) Authorization(ctx context.Context, serviceId string, body DeviceAuthorizationApiJSONRequestBody, opts ...RequestOption) (*DeviceAuthorizationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewDeviceAuthorizationApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opDeviceAuthorizationApi, err)
-	}
-	var out DeviceAuthorizationResponse
-	if err := s.c.rt.Do(ctx, &call, opDeviceAuthorizationApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Complete calls "Complete Device Authorization".
+// Security: a bearer token (bearer).
 //
-// POST /api/{serviceId}/device/complete (operation DeviceCompleteApi).
-func (s *DeviceFlowService) Complete(ctx context.Context, serviceId string, body DeviceCompleteApiJSONRequestBody, opts ...RequestOption) (*DeviceCompleteResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewDeviceCompleteApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opDeviceCompleteApi, err)
-	}
-	var out DeviceCompleteResponse
-	if err := s.c.rt.Do(ctx, &call, opDeviceCompleteApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Verification calls "Process Device Verification Request".
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: DeviceAuthorizationRequest, sent as application/json (required).
 //
-// POST /api/{serviceId}/device/verification (operation DeviceVerificationApi).
-func (s *DeviceFlowService) Verification(ctx context.Context, serviceId string, body DeviceVerificationApiJSONRequestBody, opts ...RequestOption) (*DeviceVerificationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewDeviceVerificationApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opDeviceVerificationApi, err)
-	}
-	var out DeviceVerificationResponse
-	if err := s.c.rt.Do(ctx, &call, opDeviceVerificationApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/device/authorization
+func (s *DeviceFlowService) Authorization(ctx context.Context, serviceID string, body DeviceAuthorizationRequest, opts ...Option) (*DeviceAuthorizationResponse, error) {
+	return facade.Fetch[DeviceAuthorizationResponse](ctx, s.rt, opDeviceFlowAuthorization, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// DynamicClientRegistrationService holds the DynamicClientRegistration operations of Authlete.
+// Complete sends POST /api/{serviceId}/device/complete (operation device_complete_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: DeviceCompleteRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/device/complete
+func (s *DeviceFlowService) Complete(ctx context.Context, serviceID string, body DeviceCompleteRequest, opts ...Option) (*DeviceCompleteResponse, error) {
+	return facade.Fetch[DeviceCompleteResponse](ctx, s.rt, opDeviceFlowComplete, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// Verification sends POST /api/{serviceId}/device/verification (operation device_verification_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: DeviceVerificationRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/device/verification
+func (s *DeviceFlowService) Verification(ctx context.Context, serviceID string, body DeviceVerificationRequest, opts ...Option) (*DeviceVerificationResponse, error) {
+	return facade.Fetch[DeviceVerificationResponse](ctx, s.rt, opDeviceFlowVerification, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// DynamicClientRegistrationService holds the DynamicClientRegistration operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type DynamicClientRegistrationService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Delete calls "Delete Client".
+// Delete sends POST /api/{serviceId}/client/registration/delete (operation client_registration_delete_api).
 //
-// POST /api/{serviceId}/client/registration/delete (operation ClientRegistrationDeleteApi).
-func (s *DynamicClientRegistrationService) Delete(ctx context.Context, serviceId string, body ClientRegistrationDeleteApiJSONRequestBody, opts ...RequestOption) (*ClientRegistrationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientRegistrationDeleteApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientRegistrationDeleteApi, err)
-	}
-	var out ClientRegistrationResponse
-	if err := s.c.rt.Do(ctx, &call, opClientRegistrationDeleteApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Get calls "Get Client".
+// Security: a bearer token (bearer).
 //
-// POST /api/{serviceId}/client/registration/get (operation ClientRegistrationGetApi).
-func (s *DynamicClientRegistrationService) Get(ctx context.Context, serviceId string, body ClientRegistrationGetApiJSONRequestBody, opts ...RequestOption) (*ClientRegistrationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientRegistrationGetApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientRegistrationGetApi, err)
-	}
-	var out ClientRegistrationResponse
-	if err := s.c.rt.Do(ctx, &call, opClientRegistrationGetApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Register calls "Register Client".
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: ClientRegistrationDeleteApiJSONBody, sent as application/json (required).
 //
-// POST /api/{serviceId}/client/registration (operation ClientRegistrationApi).
-func (s *DynamicClientRegistrationService) Register(ctx context.Context, serviceId string, body ClientRegistrationApiJSONRequestBody, opts ...RequestOption) (*ClientRegistrationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientRegistrationApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientRegistrationApi, err)
-	}
-	var out ClientRegistrationResponse
-	if err := s.c.rt.Do(ctx, &call, opClientRegistrationApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Update calls "Update Client".
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
-// POST /api/{serviceId}/client/registration/update (operation ClientRegistrationUpdateApi).
-func (s *DynamicClientRegistrationService) Update(ctx context.Context, serviceId string, body ClientRegistrationUpdateApiJSONRequestBody, opts ...RequestOption) (*ClientRegistrationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewClientRegistrationUpdateApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opClientRegistrationUpdateApi, err)
-	}
-	var out ClientRegistrationResponse
-	if err := s.c.rt.Do(ctx, &call, opClientRegistrationUpdateApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration/delete
+func (s *DynamicClientRegistrationService) Delete(ctx context.Context, serviceID string, body ClientRegistrationDeleteApiJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
+	return facade.Fetch[ClientRegistrationResponse](ctx, s.rt, opDynamicClientRegistrationDelete, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// FederationService holds the Federation operations of Authlete.
+// Get sends POST /api/{serviceId}/client/registration/get (operation client_registration_get_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: ClientRegistrationGetApiJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration/get
+func (s *DynamicClientRegistrationService) Get(ctx context.Context, serviceID string, body ClientRegistrationGetApiJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
+	return facade.Fetch[ClientRegistrationResponse](ctx, s.rt, opDynamicClientRegistrationGet, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// Register sends POST /api/{serviceId}/client/registration (operation client_registration_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: ClientRegistrationApiJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration
+func (s *DynamicClientRegistrationService) Register(ctx context.Context, serviceID string, body ClientRegistrationApiJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
+	return facade.Fetch[ClientRegistrationResponse](ctx, s.rt, opDynamicClientRegistrationRegister, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// Update sends POST /api/{serviceId}/client/registration/update (operation client_registration_update_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: ClientRegistrationUpdateApiJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration/update
+func (s *DynamicClientRegistrationService) Update(ctx context.Context, serviceID string, body ClientRegistrationUpdateApiJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
+	return facade.Fetch[ClientRegistrationResponse](ctx, s.rt, opDynamicClientRegistrationUpdate, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// FederationService holds the Federation operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type FederationService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Configuration calls "Process Entity Configuration Request".
+// Configuration sends POST /api/{serviceId}/federation/configuration (operation federation_configuration_api).
 //
-// POST /api/{serviceId}/federation/configuration (operation FederationConfigurationApi).
-func (s *FederationService) Configuration(ctx context.Context, serviceId string, body FederationConfigurationApiJSONRequestBody, opts ...RequestOption) (*FederationConfigurationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewFederationConfigurationApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opFederationConfigurationApi, err)
-	}
-	var out FederationConfigurationResponse
-	if err := s.c.rt.Do(ctx, &call, opFederationConfigurationApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Registration calls "Process Federation Registration Request".
+// Security: a bearer token (bearer).
 //
-// POST /api/{serviceId}/federation/registration (operation FederationRegistrationApi).
-func (s *FederationService) Registration(ctx context.Context, serviceId string, body FederationRegistrationApiJSONRequestBody, opts ...RequestOption) (*FederationRegistrationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewFederationRegistrationApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opFederationRegistrationApi, err)
-	}
-	var out FederationRegistrationResponse
-	if err := s.c.rt.Do(ctx, &call, opFederationRegistrationApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: FederationConfigurationApiJSONBody, sent as application/json (optional).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/federation/configuration
+func (s *FederationService) Configuration(ctx context.Context, serviceID string, body FederationConfigurationApiJSONBody, opts ...Option) (*FederationConfigurationResponse, error) {
+	return facade.Fetch[FederationConfigurationResponse](ctx, s.rt, opFederationConfiguration, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// GrantManagementService holds the GrantManagement operations of Authlete.
+// Registration sends POST /api/{serviceId}/federation/registration (operation federation_registration_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: FederationRegistrationRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/federation/registration
+func (s *FederationService) Registration(ctx context.Context, serviceID string, body FederationRegistrationRequest, opts ...Option) (*FederationRegistrationResponse, error) {
+	return facade.Fetch[FederationRegistrationResponse](ctx, s.rt, opFederationRegistration, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// GrantManagementService holds the GrantManagement operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type GrantManagementService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// ProcessRequest calls "Process Grant Management Request".
+// ProcessRequest sends POST /api/{serviceId}/gm (operation grant_m_api).
 //
-// POST /api/{serviceId}/gm (operation GrantMApi).
-func (s *GrantManagementService) ProcessRequest(ctx context.Context, serviceId string, body GrantMApiJSONRequestBody, opts ...RequestOption) (*GMResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewGrantMApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opGrantMApi, err)
-	}
-	var out GMResponse
-	if err := s.c.rt.Do(ctx, &call, opGrantMApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: GMRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/gm
+func (s *GrantManagementService) ProcessRequest(ctx context.Context, serviceID string, body GMRequest, opts ...Option) (*GMResponse, error) {
+	return facade.Fetch[GMResponse](ctx, s.rt, opGrantManagementProcessRequest, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// HSKService holds the HSK operations of Authlete.
+// HSKService holds the HSK operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type HSKService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls "Create Security Key".
+// Create sends POST /api/{serviceId}/hsk/create (operation hsk_create_api).
 //
-// POST /api/{serviceId}/hsk/create (operation HskCreateApi).
-func (s *HSKService) Create(ctx context.Context, serviceId string, body HskCreateApiJSONRequestBody, opts ...RequestOption) (*HskCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewHskCreateApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opHskCreateApi, err)
-	}
-	var out HskCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opHskCreateApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Delete calls "Delete Security Key".
+// Security: a bearer token (bearer).
 //
-// DELETE /api/{serviceId}/hsk/delete/{handle} (operation HskDeleteApi).
-func (s *HSKService) Delete(ctx context.Context, serviceId string, handle string, opts ...RequestOption) (*HskDeleteResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewHskDeleteApiRequest(call.Server, serviceId, handle)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opHskDeleteApi, err)
-	}
-	var out HskDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opHskDeleteApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Get calls "Get Security Key".
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: HskCreateRequest, sent as application/json (required).
 //
-// GET /api/{serviceId}/hsk/get/{handle} (operation HskGetApi).
-func (s *HSKService) Get(ctx context.Context, serviceId string, handle string, opts ...RequestOption) (*HskGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewHskGetApiRequest(call.Server, serviceId, handle)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opHskGetApi, err)
-	}
-	var out HskGetResponse
-	if err := s.c.rt.Do(ctx, &call, opHskGetApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// List calls "List Security Keys".
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
-// GET /api/{serviceId}/hsk/get/list (operation HskGetListApi).
-func (s *HSKService) List(ctx context.Context, serviceId string, opts ...RequestOption) (*HskGetListResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewHskGetListApiRequest(call.Server, serviceId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opHskGetListApi, err)
-	}
-	var out HskGetListResponse
-	if err := s.c.rt.Do(ctx, &call, opHskGetListApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/hsk/create
+func (s *HSKService) Create(ctx context.Context, serviceID string, body HskCreateRequest, opts ...Option) (*HskCreateResponse, error) {
+	return facade.Fetch[HskCreateResponse](ctx, s.rt, opHSKCreate, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// IntrospectionService holds the Introspection operations of Authlete.
+// Delete sends DELETE /api/{serviceId}/hsk/delete/{handle} (operation hsk_delete_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - handle: path parameter, string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/hsk/delete/-handle-
+func (s *HSKService) Delete(ctx context.Context, serviceID string, handle string, opts ...Option) (*HskDeleteResponse, error) {
+	return facade.Fetch[HskDeleteResponse](ctx, s.rt, opHSKDelete, facade.Args{Path: []any{serviceID, handle}}, opts)
+}
+
+// Get sends GET /api/{serviceId}/hsk/get/{handle} (operation hsk_get_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - handle: path parameter, string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/hsk/get/-handle-
+func (s *HSKService) Get(ctx context.Context, serviceID string, handle string, opts ...Option) (*HskGetResponse, error) {
+	return facade.Fetch[HskGetResponse](ctx, s.rt, opHSKGet, facade.Args{Path: []any{serviceID, handle}}, opts)
+}
+
+// List sends GET /api/{serviceId}/hsk/get/list (operation hsk_get_list_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/hsk/get/list
+func (s *HSKService) List(ctx context.Context, serviceID string, opts ...Option) (*HskGetListResponse, error) {
+	return facade.Fetch[HskGetListResponse](ctx, s.rt, opHSKList, facade.Args{Path: []any{serviceID}}, opts)
+}
+
+// IntrospectionService holds the Introspection operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type IntrospectionService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Process calls "Process Introspection Request".
+// Process sends POST /api/{serviceId}/auth/introspection (operation auth_introspection_api).
 //
-// POST /api/{serviceId}/auth/introspection (operation AuthIntrospectionApi).
-func (s *IntrospectionService) Process(ctx context.Context, serviceId string, body AuthIntrospectionApiJSONRequestBody, opts ...RequestOption) (*IntrospectionResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthIntrospectionApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthIntrospectionApi, err)
-	}
-	var out IntrospectionResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthIntrospectionApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Standard calls "Process OAuth 2.0 Introspection Request".
+// Security: a bearer token (bearer).
 //
-// POST /api/{serviceId}/auth/introspection/standard (operation AuthIntrospectionStandardApi).
-func (s *IntrospectionService) Standard(ctx context.Context, serviceId string, body AuthIntrospectionStandardApiJSONRequestBody, opts ...RequestOption) (*StandardIntrospectionResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthIntrospectionStandardApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthIntrospectionStandardApi, err)
-	}
-	var out StandardIntrospectionResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthIntrospectionStandardApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: IntrospectionRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/introspection
+func (s *IntrospectionService) Process(ctx context.Context, serviceID string, body IntrospectionRequest, opts ...Option) (*IntrospectionResponse, error) {
+	return facade.Fetch[IntrospectionResponse](ctx, s.rt, opIntrospectionProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// JOSEService holds the JOSE operations of Authlete.
+// Standard sends POST /api/{serviceId}/auth/introspection/standard (operation auth_introspection_standard_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: StandardIntrospectionRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/introspection/standard
+func (s *IntrospectionService) Standard(ctx context.Context, serviceID string, body StandardIntrospectionRequest, opts ...Option) (*StandardIntrospectionResponse, error) {
+	return facade.Fetch[StandardIntrospectionResponse](ctx, s.rt, opIntrospectionStandard, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// JOSEService holds the JOSE operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type JOSEService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Verify calls "Verify JOSE".
+// Verify sends POST /api/{serviceId}/jose/verify (operation jose_verify_api).
 //
-// POST /api/{serviceId}/jose/verify (operation JoseVerifyApi).
-func (s *JOSEService) Verify(ctx context.Context, serviceId string, body JoseVerifyApiJSONRequestBody, opts ...RequestOption) (*JoseVerifyResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewJoseVerifyApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opJoseVerifyApi, err)
-	}
-	var out JoseVerifyResponse
-	if err := s.c.rt.Do(ctx, &call, opJoseVerifyApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: JoseVerifyRequest, sent as application/json (optional).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/jose/verify
+func (s *JOSEService) Verify(ctx context.Context, serviceID string, body JoseVerifyRequest, opts ...Option) (*JoseVerifyResponse, error) {
+	return facade.Fetch[JoseVerifyResponse](ctx, s.rt, opJOSEVerify, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// JWKSetService holds the JWKSet operations of Authlete.
+// JWKSetService holds the JWKSet operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type JWKSetService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Get calls "Get JWK Set".
+// Get sends GET /api/{serviceId}/service/jwks/get (operation service_jwks_get_api).
 //
-// GET /api/{serviceId}/service/jwks/get (operation ServiceJwksGetApi).
-func (s *JWKSetService) Get(ctx context.Context, serviceId string, params *ServiceJwksGetApiParams, opts ...RequestOption) (*ServiceJwksGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewServiceJwksGetApiRequest(call.Server, serviceId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opServiceJwksGetApi, err)
-	}
-	var out ServiceJwksGetResponse
-	if err := s.c.rt.Do(ctx, &call, opServiceJwksGetApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - params.IncludePrivateKeys: query parameter "includePrivateKeys", boolean.
+//   - params.Pretty: query parameter "pretty", boolean.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/service/jwks/get
+func (s *JWKSetService) Get(ctx context.Context, serviceID string, params *JWKSetGetParams, opts ...Option) (*ServiceJwksGetResponse, error) {
+	return facade.Fetch[ServiceJwksGetResponse](ctx, s.rt, opJWKSetGet, facade.Args{Path: []any{serviceID}, Query: params}, opts)
 }
 
-// NativeSSOService holds the NativeSSO operations of Authlete.
+// NativeSSOService holds the NativeSSO operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type NativeSSOService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Logout calls "Native SSO Logout Processing".
+// Logout sends POST /api/{serviceId}/nativesso/logout (operation native_sso_logout_api).
 //
-// POST /api/{serviceId}/nativesso/logout (operation NativeSsoLogoutApi).
-func (s *NativeSSOService) Logout(ctx context.Context, serviceId string, body NativeSsoLogoutApiJSONRequestBody, opts ...RequestOption) (*NativeSsoLogoutResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewNativeSsoLogoutApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opNativeSsoLogoutApi, err)
-	}
-	var out NativeSsoLogoutResponse
-	if err := s.c.rt.Do(ctx, &call, opNativeSsoLogoutApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Process calls "Native SSO Processing".
+// Security: a bearer token (bearer).
 //
-// POST /api/{serviceId}/nativesso (operation NativeSsoApi).
-func (s *NativeSSOService) Process(ctx context.Context, serviceId string, body NativeSsoApiJSONRequestBody, opts ...RequestOption) (*NativeSsoResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewNativeSsoApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opNativeSsoApi, err)
-	}
-	var out NativeSsoResponse
-	if err := s.c.rt.Do(ctx, &call, opNativeSsoApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: NativeSsoLogoutRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/nativesso/logout
+func (s *NativeSSOService) Logout(ctx context.Context, serviceID string, body NativeSsoLogoutRequest, opts ...Option) (*NativeSsoLogoutResponse, error) {
+	return facade.Fetch[NativeSsoLogoutResponse](ctx, s.rt, opNativeSSOLogout, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// PushedAuthorizationService holds the PushedAuthorization operations of Authlete.
+// Process sends POST /api/{serviceId}/nativesso (operation native_sso_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: NativeSsoRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/nativesso
+func (s *NativeSSOService) Process(ctx context.Context, serviceID string, body NativeSsoRequest, opts ...Option) (*NativeSsoResponse, error) {
+	return facade.Fetch[NativeSsoResponse](ctx, s.rt, opNativeSSOProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// PushedAuthorizationService holds the PushedAuthorization operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type PushedAuthorizationService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls "Process Pushed Authorization Request".
+// Create sends POST /api/{serviceId}/pushed_auth_req (operation pushed_auth_req_api).
 //
-// POST /api/{serviceId}/pushed_auth_req (operation PushedAuthReqApi).
-func (s *PushedAuthorizationService) Create(ctx context.Context, serviceId string, body PushedAuthReqApiJSONRequestBody, opts ...RequestOption) (*PushedAuthorizationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPushedAuthReqApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPushedAuthReqApi, err)
-	}
-	var out PushedAuthorizationResponse
-	if err := s.c.rt.Do(ctx, &call, opPushedAuthReqApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: PushedAuthorizationRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/pushed_auth_req
+func (s *PushedAuthorizationService) Create(ctx context.Context, serviceID string, body PushedAuthorizationRequest, opts ...Option) (*PushedAuthorizationResponse, error) {
+	return facade.Fetch[PushedAuthorizationResponse](ctx, s.rt, opPushedAuthorizationCreate, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// RevocationService holds the Revocation operations of Authlete.
+// RevocationService holds the Revocation operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type RevocationService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Process calls "Process Revocation Request".
+// Process sends POST /api/{serviceId}/auth/revocation (operation auth_revocation_api).
 //
-// POST /api/{serviceId}/auth/revocation (operation AuthRevocationApi).
-func (s *RevocationService) Process(ctx context.Context, serviceId string, body AuthRevocationApiJSONRequestBody, opts ...RequestOption) (*RevocationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthRevocationApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthRevocationApi, err)
-	}
-	var out RevocationResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthRevocationApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: RevocationRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/revocation
+func (s *RevocationService) Process(ctx context.Context, serviceID string, body RevocationRequest, opts ...Option) (*RevocationResponse, error) {
+	return facade.Fetch[RevocationResponse](ctx, s.rt, opRevocationProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// ServicesService holds the Services operations of Authlete.
+// ServicesService holds the Services operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type ServicesService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Configuration calls "Get Service Configuration".
+// Configuration sends GET /api/{serviceId}/service/configuration (operation service_configuration_api).
 //
-// GET /api/{serviceId}/service/configuration (operation ServiceConfigurationApi).
-func (s *ServicesService) Configuration(ctx context.Context, serviceId string, params *ServiceConfigurationApiParams, opts ...RequestOption) (map[string]interface{}, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewServiceConfigurationApiRequest(call.Server, serviceId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opServiceConfigurationApi, err)
-	}
-	var out map[string]interface{}
-	if err := s.c.rt.Do(ctx, &call, opServiceConfigurationApi, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// Create calls "Create Service".
+// Security: a bearer token (bearer).
 //
-// POST /api/service/create (operation ServiceCreateApi).
-func (s *ServicesService) Create(ctx context.Context, body ServiceCreateApiJSONRequestBody, opts ...RequestOption) (*Service, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewServiceCreateApiRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opServiceCreateApi, err)
-	}
-	var out Service
-	if err := s.c.rt.Do(ctx, &call, opServiceCreateApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Delete calls "Delete Service ⚡".
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - params.Pretty: query parameter "pretty", boolean.
+//   - params.Patch: query parameter "patch", string.
 //
-// DELETE /api/{serviceId}/service/delete (operation ServiceDeleteApi).
-func (s *ServicesService) Delete(ctx context.Context, serviceId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewServiceDeleteApiRequest(call.Server, serviceId)
-	if err != nil {
-		return s.c.rt.BuildError(opServiceDeleteApi, err)
-	}
-	return s.c.rt.Do(ctx, &call, opServiceDeleteApi, req, nil)
-}
-
-// Get calls "Get Service".
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
-// GET /api/{serviceId}/service/get (operation ServiceGetApi).
-func (s *ServicesService) Get(ctx context.Context, serviceId string, opts ...RequestOption) (*Service, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewServiceGetApiRequest(call.Server, serviceId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opServiceGetApi, err)
-	}
-	var out Service
-	if err := s.c.rt.Do(ctx, &call, opServiceGetApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/service/configuration
+func (s *ServicesService) Configuration(ctx context.Context, serviceID string, params *ServicesConfigurationParams, opts ...Option) (map[string]interface{}, error) {
+	return facade.FetchValue[map[string]interface{}](ctx, s.rt, opServicesConfiguration, facade.Args{Path: []any{serviceID}, Query: params}, opts)
 }
 
-// List calls "List Services".
+// Create sends POST /api/service/create (operation service_create_api).
 //
-// GET /api/service/get/list (operation ServiceGetListApi).
-func (s *ServicesService) List(ctx context.Context, params *ServiceGetListApiParams, opts ...RequestOption) (*ServiceGetListResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewServiceGetListApiRequest(call.Server, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opServiceGetListApi, err)
-	}
-	var out ServiceGetListResponse
-	if err := s.c.rt.Do(ctx, &call, opServiceGetListApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// All ranges over every item List lists, fetching the pages
-// (offset paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *ServicesService) All(ctx context.Context, params *ServiceGetListApiParams, opts ...RequestOption) iter.Seq2[Service, error] {
-	return facade.Paginate(ctx, specServiceGetListApi, params, func(ctx context.Context, p any) (*facade.Page[Service], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewServiceGetListApiRequest(call.Server, p.(*ServiceGetListApiParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opServiceGetListApi, err)
-		}
-		page := facade.NewPage[Service](specServiceGetListApi)
-		if err := s.c.rt.Do(ctx, &call, opServiceGetListApi, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// Update calls "Update Service".
+// Security: a bearer token (bearer).
 //
-// POST /api/{serviceId}/service/update (operation ServiceUpdateApi).
-func (s *ServicesService) Update(ctx context.Context, serviceId string, body ServiceUpdateApiJSONRequestBody, opts ...RequestOption) (*Service, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewServiceUpdateApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opServiceUpdateApi, err)
-	}
-	var out Service
-	if err := s.c.rt.Do(ctx, &call, opServiceUpdateApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Arguments:
+//   - body: Service, sent as application/json (optional).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/service/create
+func (s *ServicesService) Create(ctx context.Context, body Service, opts ...Option) (*Service, error) {
+	return facade.Fetch[Service](ctx, s.rt, opServicesCreate, facade.Args{Body: body}, opts)
 }
 
-// TokenService holds the Token operations of Authlete.
+// Delete sends DELETE /api/{serviceId}/service/delete (operation service_delete_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/service/delete
+func (s *ServicesService) Delete(ctx context.Context, serviceID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opServicesDelete, facade.Args{Path: []any{serviceID}}, opts)
+}
+
+// Get sends GET /api/{serviceId}/service/get (operation service_get_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/service/get
+func (s *ServicesService) Get(ctx context.Context, serviceID string, opts ...Option) (*Service, error) {
+	return facade.Fetch[Service](ctx, s.rt, opServicesGet, facade.Args{Path: []any{serviceID}}, opts)
+}
+
+// List sends GET /api/service/get/list (operation service_get_list_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - params.Start: query parameter "start", integer (int32).
+//   - params.End: query parameter "end", integer (int32).
+//
+// Paging: offsets in start and end; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/service/get/list
+func (s *ServicesService) List(ctx context.Context, params *ServicesListParams, opts ...Option) (*ServiceGetListResponse, error) {
+	return facade.Fetch[ServiceGetListResponse](ctx, s.rt, opServicesList, facade.Args{Query: params}, opts)
+}
+
+// All ranges over every item List lists (offsets in start and end), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /api/service/get/list (operation service_get_list_api).
+func (s *ServicesService) All(ctx context.Context, params *ServicesListParams, opts ...Option) iter.Seq2[Service, error] {
+	return facade.List[Service](ctx, s.rt, opServicesList, pagesServicesList, facade.Args{Query: params}, opts)
+}
+
+// Update sends POST /api/{serviceId}/service/update (operation service_update_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: Service, sent as application/json (optional).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/service/update
+func (s *ServicesService) Update(ctx context.Context, serviceID string, body Service, opts ...Option) (*Service, error) {
+	return facade.Fetch[Service](ctx, s.rt, opServicesUpdate, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// TokenService holds the Token operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type TokenService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Fail calls "Fail Token Request".
+// Fail sends POST /api/{serviceId}/auth/token/fail (operation auth_token_fail_api).
 //
-// POST /api/{serviceId}/auth/token/fail (operation AuthTokenFailApi).
-func (s *TokenService) Fail(ctx context.Context, serviceId string, body AuthTokenFailApiJSONRequestBody, opts ...RequestOption) (*TokenFailResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthTokenFailApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenFailApi, err)
-	}
-	var out TokenFailResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenFailApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Issue calls "Issue Token Response".
+// Security: a bearer token (bearer).
 //
-// POST /api/{serviceId}/auth/token/issue (operation AuthTokenIssueApi).
-func (s *TokenService) Issue(ctx context.Context, serviceId string, body AuthTokenIssueApiJSONRequestBody, opts ...RequestOption) (*TokenIssueResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthTokenIssueApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenIssueApi, err)
-	}
-	var out TokenIssueResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenIssueApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Process calls "Process Token Request".
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: TokenFailRequest, sent as application/json (required).
 //
-// POST /api/{serviceId}/auth/token (operation AuthTokenApi).
-func (s *TokenService) Process(ctx context.Context, serviceId string, body AuthTokenApiJSONRequestBody, opts ...RequestOption) (*TokenResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthTokenApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenApi, err)
-	}
-	var out TokenResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/fail
+func (s *TokenService) Fail(ctx context.Context, serviceID string, body TokenFailRequest, opts ...Option) (*TokenFailResponse, error) {
+	return facade.Fetch[TokenFailResponse](ctx, s.rt, opTokenFail, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// TokenManagementService holds the TokenManagement operations of Authlete.
+// Issue sends POST /api/{serviceId}/auth/token/issue (operation auth_token_issue_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: TokenIssueRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/issue
+func (s *TokenService) Issue(ctx context.Context, serviceID string, body TokenIssueRequest, opts ...Option) (*TokenIssueResponse, error) {
+	return facade.Fetch[TokenIssueResponse](ctx, s.rt, opTokenIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// Process sends POST /api/{serviceId}/auth/token (operation auth_token_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: TokenRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token
+func (s *TokenService) Process(ctx context.Context, serviceID string, body TokenRequest, opts ...Option) (*TokenResponse, error) {
+	return facade.Fetch[TokenResponse](ctx, s.rt, opTokenProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// TokenManagementService holds the TokenManagement operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type TokenManagementService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls "Create Access Token".
+// Create sends POST /api/{serviceId}/auth/token/create (operation auth_token_create_api).
 //
-// POST /api/{serviceId}/auth/token/create (operation AuthTokenCreateApi).
-func (s *TokenManagementService) Create(ctx context.Context, serviceId string, body AuthTokenCreateApiJSONRequestBody, opts ...RequestOption) (*TokenCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthTokenCreateApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenCreateApi, err)
-	}
-	var out TokenCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenCreateApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// CreateBatch calls "Create Access Tokens in Batch".
+// Security: a bearer token (bearer).
 //
-// POST /api/{serviceId}/auth/token/create/batch (operation AuthTokenCreateBatchApi).
-func (s *TokenManagementService) CreateBatch(ctx context.Context, serviceId string, params *AuthTokenCreateBatchApiParams, body AuthTokenCreateBatchApiJSONRequestBody, opts ...RequestOption) (*TokenCreateBatchResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthTokenCreateBatchApiRequest(call.Server, serviceId, params, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenCreateBatchApi, err)
-	}
-	var out TokenCreateBatchResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenCreateBatchApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Delete calls "Delete Access Token".
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: TokenCreateRequest, sent as application/json (required).
 //
-// DELETE /api/{serviceId}/auth/token/delete/{accessTokenIdentifier} (operation AuthTokenDeleteApi).
-func (s *TokenManagementService) Delete(ctx context.Context, serviceId string, accessTokenIdentifier string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewAuthTokenDeleteApiRequest(call.Server, serviceId, accessTokenIdentifier)
-	if err != nil {
-		return s.c.rt.BuildError(opAuthTokenDeleteApi, err)
-	}
-	return s.c.rt.Do(ctx, &call, opAuthTokenDeleteApi, req, nil)
-}
-
-// GetBatchStatus calls "Get Batch Token Creation Status".
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
-// GET /api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId} (operation AuthTokenCreateBatchStatusApi).
-func (s *TokenManagementService) GetBatchStatus(ctx context.Context, serviceId string, tokenBatchRequestId string, opts ...RequestOption) (*TokenCreateBatchStatusResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthTokenCreateBatchStatusApiRequest(call.Server, serviceId, tokenBatchRequestId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenCreateBatchStatusApi, err)
-	}
-	var out TokenCreateBatchStatusResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenCreateBatchStatusApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/create
+func (s *TokenManagementService) Create(ctx context.Context, serviceID string, body TokenCreateRequest, opts ...Option) (*TokenCreateResponse, error) {
+	return facade.Fetch[TokenCreateResponse](ctx, s.rt, opTokenManagementCreate, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// List calls "List Issued Tokens".
+// CreateBatch sends POST /api/{serviceId}/auth/token/create/batch (operation auth_token_create_batch_api).
 //
-// GET /api/{serviceId}/auth/token/get/list (operation AuthTokenGetListApi).
-func (s *TokenManagementService) List(ctx context.Context, serviceId string, params *AuthTokenGetListApiParams, opts ...RequestOption) (*TokenGetListResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthTokenGetListApiRequest(call.Server, serviceId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenGetListApi, err)
-	}
-	var out TokenGetListResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenGetListApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// All ranges over every item List lists, fetching the pages
-// (offset paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *TokenManagementService) All(ctx context.Context, serviceId string, params *AuthTokenGetListApiParams, opts ...RequestOption) iter.Seq2[AccessToken, error] {
-	return facade.Paginate(ctx, specAuthTokenGetListApi, params, func(ctx context.Context, p any) (*facade.Page[AccessToken], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewAuthTokenGetListApiRequest(call.Server, serviceId, p.(*AuthTokenGetListApiParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opAuthTokenGetListApi, err)
-		}
-		page := facade.NewPage[AccessToken](specAuthTokenGetListApi)
-		if err := s.c.rt.Do(ctx, &call, opAuthTokenGetListApi, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// ReissueIDToken calls "Reissue ID Token".
+// Security: a bearer token (bearer).
 //
-// POST /api/{serviceId}/idtoken/reissue (operation IdtokenReissueApi).
-func (s *TokenManagementService) ReissueIDToken(ctx context.Context, serviceId string, body IdtokenReissueApiJSONRequestBody, opts ...RequestOption) (*IdtokenReissueResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewIdtokenReissueApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opIdtokenReissueApi, err)
-	}
-	var out IdtokenReissueResponse
-	if err := s.c.rt.Do(ctx, &call, opIdtokenReissueApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Revoke calls "Revoke Access Token".
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: AuthTokenCreateBatchApiJSONBody, sent as application/json (required).
+//   - params.DryRun: query parameter "dryRun", boolean.
 //
-// POST /api/{serviceId}/auth/token/revoke (operation AuthTokenRevokeApi).
-func (s *TokenManagementService) Revoke(ctx context.Context, serviceId string, body AuthTokenRevokeApiJSONRequestBody, opts ...RequestOption) (*TokenRevokeResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthTokenRevokeApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenRevokeApi, err)
-	}
-	var out TokenRevokeResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenRevokeApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Update calls "Update Access Token".
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
-// POST /api/{serviceId}/auth/token/update (operation AuthTokenUpdateApi).
-func (s *TokenManagementService) Update(ctx context.Context, serviceId string, body AuthTokenUpdateApiJSONRequestBody, opts ...RequestOption) (*TokenUpdateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthTokenUpdateApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenUpdateApi, err)
-	}
-	var out TokenUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenUpdateApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/create/batch
+func (s *TokenManagementService) CreateBatch(ctx context.Context, serviceID string, body AuthTokenCreateBatchApiJSONBody, params *TokenManagementCreateBatchParams, opts ...Option) (*TokenCreateBatchResponse, error) {
+	return facade.Fetch[TokenCreateBatchResponse](ctx, s.rt, opTokenManagementCreateBatch, facade.Args{Path: []any{serviceID}, Query: params, Body: body}, opts)
 }
 
-// UserInfoService holds the UserInfo operations of Authlete.
+// Delete sends DELETE /api/{serviceId}/auth/token/delete/{accessTokenIdentifier} (operation auth_token_delete_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - accessTokenIdentifier: path parameter, string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/auth/token/delete/-accessTokenIdentifier-
+func (s *TokenManagementService) Delete(ctx context.Context, serviceID string, accessTokenIdentifier string, opts ...Option) error {
+	return s.rt.Exec(ctx, opTokenManagementDelete, facade.Args{Path: []any{serviceID, accessTokenIdentifier}}, opts)
+}
+
+// GetBatchStatus sends GET /api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId} (operation auth_token_create_batch_status_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - tokenBatchRequestID: path parameter "tokenBatchRequestId", string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/auth/token/create/batch/status/-tokenBatchRequestId-
+func (s *TokenManagementService) GetBatchStatus(ctx context.Context, serviceID string, tokenBatchRequestID string, opts ...Option) (*TokenCreateBatchStatusResponse, error) {
+	return facade.Fetch[TokenCreateBatchStatusResponse](ctx, s.rt, opTokenManagementGetBatchStatus, facade.Args{Path: []any{serviceID, tokenBatchRequestID}}, opts)
+}
+
+// List sends GET /api/{serviceId}/auth/token/get/list (operation auth_token_get_list_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - params.ClientIdentifier: query parameter "clientIdentifier", string.
+//   - params.Subject: query parameter "subject", string.
+//   - params.Start: query parameter "start", integer (int32).
+//   - params.End: query parameter "end", integer (int32).
+//
+// Paging: offsets in start and end; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/auth/token/get/list
+func (s *TokenManagementService) List(ctx context.Context, serviceID string, params *TokenManagementListParams, opts ...Option) (*TokenGetListResponse, error) {
+	return facade.Fetch[TokenGetListResponse](ctx, s.rt, opTokenManagementList, facade.Args{Path: []any{serviceID}, Query: params}, opts)
+}
+
+// All ranges over every item List lists (offsets in start and end), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /api/{serviceId}/auth/token/get/list (operation auth_token_get_list_api).
+func (s *TokenManagementService) All(ctx context.Context, serviceID string, params *TokenManagementListParams, opts ...Option) iter.Seq2[AccessToken, error] {
+	return facade.List[AccessToken](ctx, s.rt, opTokenManagementList, pagesTokenManagementList, facade.Args{Path: []any{serviceID}, Query: params}, opts)
+}
+
+// ReissueIDToken sends POST /api/{serviceId}/idtoken/reissue (operation idtoken_reissue_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: IdtokenReissueRequest, sent as application/json (optional).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/idtoken/reissue
+func (s *TokenManagementService) ReissueIDToken(ctx context.Context, serviceID string, body IdtokenReissueRequest, opts ...Option) (*IdtokenReissueResponse, error) {
+	return facade.Fetch[IdtokenReissueResponse](ctx, s.rt, opTokenManagementReissueIDToken, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// Revoke sends POST /api/{serviceId}/auth/token/revoke (operation auth_token_revoke_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: TokenRevokeRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/revoke
+func (s *TokenManagementService) Revoke(ctx context.Context, serviceID string, body TokenRevokeRequest, opts ...Option) (*TokenRevokeResponse, error) {
+	return facade.Fetch[TokenRevokeResponse](ctx, s.rt, opTokenManagementRevoke, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// Update sends POST /api/{serviceId}/auth/token/update (operation auth_token_update_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: TokenUpdateRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/update
+func (s *TokenManagementService) Update(ctx context.Context, serviceID string, body TokenUpdateRequest, opts ...Option) (*TokenUpdateResponse, error) {
+	return facade.Fetch[TokenUpdateResponse](ctx, s.rt, opTokenManagementUpdate, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// UserInfoService holds the UserInfo operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type UserInfoService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Issue calls "Issue UserInfo Response".
+// Issue sends POST /api/{serviceId}/auth/userinfo/issue (operation auth_userinfo_issue_api).
 //
-// POST /api/{serviceId}/auth/userinfo/issue (operation AuthUserinfoIssueApi).
-func (s *UserInfoService) Issue(ctx context.Context, serviceId string, body AuthUserinfoIssueApiJSONRequestBody, opts ...RequestOption) (*UserinfoIssueResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthUserinfoIssueApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthUserinfoIssueApi, err)
-	}
-	var out UserinfoIssueResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthUserinfoIssueApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Process calls "Process UserInfo Request".
+// Security: a bearer token (bearer).
 //
-// POST /api/{serviceId}/auth/userinfo (operation AuthUserinfoApi).
-func (s *UserInfoService) Process(ctx context.Context, serviceId string, body AuthUserinfoApiJSONRequestBody, opts ...RequestOption) (*UserinfoResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAuthUserinfoApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthUserinfoApi, err)
-	}
-	var out UserinfoResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthUserinfoApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: UserinfoIssueRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/userinfo/issue
+func (s *UserInfoService) Issue(ctx context.Context, serviceID string, body UserinfoIssueRequest, opts ...Option) (*UserinfoIssueResponse, error) {
+	return facade.Fetch[UserinfoIssueResponse](ctx, s.rt, opUserInfoIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// UtilityService holds the Utility operations of Authlete.
+// Process sends POST /api/{serviceId}/auth/userinfo (operation auth_userinfo_api).
+//
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: UserinfoRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/userinfo
+func (s *UserInfoService) Process(ctx context.Context, serviceID string, body UserinfoRequest, opts ...Option) (*UserinfoResponse, error) {
+	return facade.Fetch[UserinfoResponse](ctx, s.rt, opUserInfoProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+}
+
+// UtilityService holds the Utility operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type UtilityService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Echo calls "Echo".
+// Echo sends GET /api/misc/echo (operation misc_echo_api).
 //
-// GET /api/misc/echo (operation MiscEchoApi).
-func (s *UtilityService) Echo(ctx context.Context, opts ...RequestOption) (map[string]string, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewMiscEchoApiRequest(call.Server)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opMiscEchoApi, err)
-	}
-	var out map[string]string
-	if err := s.c.rt.Do(ctx, &call, opMiscEchoApi, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// Healthcheck calls "Health Check".
+// Security: a bearer token (bearer).
 //
-// GET /api/lifecycle/healthcheck (operation LifecycleHealthcheckApi).
-func (s *UtilityService) Healthcheck(ctx context.Context, params *LifecycleHealthcheckApiParams, opts ...RequestOption) ([]byte, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewLifecycleHealthcheckApiRequest(call.Server, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opLifecycleHealthcheckApi, err)
-	}
-	return s.c.rt.DoBytes(ctx, &call, opLifecycleHealthcheckApi, req)
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/misc/echo
+func (s *UtilityService) Echo(ctx context.Context, opts ...Option) (map[string]string, error) {
+	return facade.FetchValue[map[string]string](ctx, s.rt, opUtilityEcho, facade.Args{}, opts)
 }
 
-// Info calls "Get Server Metadata".
+// Healthcheck sends GET /api/lifecycle/healthcheck (operation lifecycle_healthcheck_api).
 //
-// GET /api/info (operation InfoApi).
-func (s *UtilityService) Info(ctx context.Context, opts ...RequestOption) (*InfoResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewInfoApiRequest(call.Server)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opInfoApi, err)
-	}
-	var out InfoResponse
-	if err := s.c.rt.Do(ctx, &call, opInfoApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: no credentials.
+//
+// Arguments:
+//   - params.Extended: query parameter "extended", boolean.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/lifecycle/healthcheck
+func (s *UtilityService) Healthcheck(ctx context.Context, params *UtilityHealthcheckParams, opts ...Option) ([]byte, error) {
+	return s.rt.Bytes(ctx, opUtilityHealthcheck, facade.Args{Query: params}, opts)
 }
 
-// VerifiableCredentialsService holds the VerifiableCredentials operations of Authlete.
+// Info sends GET /api/info (operation info_api).
+//
+// Security: no credentials.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#get-/api/info
+func (s *UtilityService) Info(ctx context.Context, opts ...Option) (*InfoResponse, error) {
+	return facade.Fetch[InfoResponse](ctx, s.rt, opUtilityInfo, facade.Args{}, opts)
+}
+
+// VerifiableCredentialsService holds the VerifiableCredentials operations of Authlete. It is a field of
+// the client (or of its parent service), never created on its own.
 type VerifiableCredentialsService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// BatchIssue calls "Issue Batch Credentials".
+// BatchIssue sends POST /api/{serviceId}/vci/batch/issue (operation vci_batch_issue_api).
 //
-// POST /api/{serviceId}/vci/batch/issue (operation VciBatchIssueApi).
-func (s *VerifiableCredentialsService) BatchIssue(ctx context.Context, serviceId string, body VciBatchIssueApiJSONRequestBody, opts ...RequestOption) (*VciBatchIssueResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewVciBatchIssueApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opVciBatchIssueApi, err)
-	}
-	var out VciBatchIssueResponse
-	if err := s.c.rt.Do(ctx, &call, opVciBatchIssueApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: VciBatchIssueRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/batch/issue
+func (s *VerifiableCredentialsService) BatchIssue(ctx context.Context, serviceID string, body VciBatchIssueRequest, opts ...Option) (*VciBatchIssueResponse, error) {
+	return facade.Fetch[VciBatchIssueResponse](ctx, s.rt, opVerifiableCredentialsBatchIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// BatchParse calls "Parse Batch Credentials".
+// BatchParse sends POST /api/{serviceId}/vci/batch/parse (operation vci_batch_parse_api).
 //
-// POST /api/{serviceId}/vci/batch/parse (operation VciBatchParseApi).
-func (s *VerifiableCredentialsService) BatchParse(ctx context.Context, serviceId string, body VciBatchParseApiJSONRequestBody, opts ...RequestOption) (*VciBatchParseResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewVciBatchParseApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opVciBatchParseApi, err)
-	}
-	var out VciBatchParseResponse
-	if err := s.c.rt.Do(ctx, &call, opVciBatchParseApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: VciBatchParseRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/batch/parse
+func (s *VerifiableCredentialsService) BatchParse(ctx context.Context, serviceID string, body VciBatchParseRequest, opts ...Option) (*VciBatchParseResponse, error) {
+	return facade.Fetch[VciBatchParseResponse](ctx, s.rt, opVerifiableCredentialsBatchParse, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// CreateNonce calls "Create Credential Nonce".
+// CreateNonce sends POST /api/{serviceId}/vci/nonce (operation vci_nonce_api).
 //
-// POST /api/{serviceId}/vci/nonce (operation VciNonceApi).
-func (s *VerifiableCredentialsService) CreateNonce(ctx context.Context, serviceId string, body VciNonceApiJSONRequestBody, opts ...RequestOption) (*VciNonceResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewVciNonceApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opVciNonceApi, err)
-	}
-	var out VciNonceResponse
-	if err := s.c.rt.Do(ctx, &call, opVciNonceApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: VciNonceRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/nonce
+func (s *VerifiableCredentialsService) CreateNonce(ctx context.Context, serviceID string, body VciNonceRequest, opts ...Option) (*VciNonceResponse, error) {
+	return facade.Fetch[VciNonceResponse](ctx, s.rt, opVerifiableCredentialsCreateNonce, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// CreateOffer calls "Create Credential Offer".
+// CreateOffer sends POST /api/{serviceId}/vci/offer/create (operation vci_offer_create_api).
 //
-// POST /api/{serviceId}/vci/offer/create (operation VciOfferCreateApi).
-func (s *VerifiableCredentialsService) CreateOffer(ctx context.Context, serviceId string, body VciOfferCreateApiJSONRequestBody, opts ...RequestOption) (*VciOfferCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewVciOfferCreateApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opVciOfferCreateApi, err)
-	}
-	var out VciOfferCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opVciOfferCreateApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: VciOfferCreateRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/offer/create
+func (s *VerifiableCredentialsService) CreateOffer(ctx context.Context, serviceID string, body VciOfferCreateRequest, opts ...Option) (*VciOfferCreateResponse, error) {
+	return facade.Fetch[VciOfferCreateResponse](ctx, s.rt, opVerifiableCredentialsCreateOffer, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// DeferredIssue calls "Issue Deferred Credential".
+// DeferredIssue sends POST /api/{serviceId}/vci/deferred/issue (operation vci_deferred_issue_api).
 //
-// POST /api/{serviceId}/vci/deferred/issue (operation VciDeferredIssueApi).
-func (s *VerifiableCredentialsService) DeferredIssue(ctx context.Context, serviceId string, body VciDeferredIssueApiJSONRequestBody, opts ...RequestOption) (*VciDeferredIssueResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewVciDeferredIssueApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opVciDeferredIssueApi, err)
-	}
-	var out VciDeferredIssueResponse
-	if err := s.c.rt.Do(ctx, &call, opVciDeferredIssueApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: VciDeferredIssueRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/deferred/issue
+func (s *VerifiableCredentialsService) DeferredIssue(ctx context.Context, serviceID string, body VciDeferredIssueRequest, opts ...Option) (*VciDeferredIssueResponse, error) {
+	return facade.Fetch[VciDeferredIssueResponse](ctx, s.rt, opVerifiableCredentialsDeferredIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// DeferredParse calls "Parse Deferred Credential".
+// DeferredParse sends POST /api/{serviceId}/vci/deferred/parse (operation vci_deferred_parse_api).
 //
-// POST /api/{serviceId}/vci/deferred/parse (operation VciDeferredParseApi).
-func (s *VerifiableCredentialsService) DeferredParse(ctx context.Context, serviceId string, body VciDeferredParseApiJSONRequestBody, opts ...RequestOption) (*VciDeferredParseResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewVciDeferredParseApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opVciDeferredParseApi, err)
-	}
-	var out VciDeferredParseResponse
-	if err := s.c.rt.Do(ctx, &call, opVciDeferredParseApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: VciDeferredParseRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/deferred/parse
+func (s *VerifiableCredentialsService) DeferredParse(ctx context.Context, serviceID string, body VciDeferredParseRequest, opts ...Option) (*VciDeferredParseResponse, error) {
+	return facade.Fetch[VciDeferredParseResponse](ctx, s.rt, opVerifiableCredentialsDeferredParse, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// GetJWKS calls "Get JSON Web Key Set".
+// GetJWKS sends POST /api/{serviceId}/vci/jwks (operation vci_jwks_api).
 //
-// POST /api/{serviceId}/vci/jwks (operation VciJwksApi).
-func (s *VerifiableCredentialsService) GetJWKS(ctx context.Context, serviceId string, body VciJwksApiJSONRequestBody, opts ...RequestOption) (*VciJwksResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewVciJwksApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opVciJwksApi, err)
-	}
-	var out VciJwksResponse
-	if err := s.c.rt.Do(ctx, &call, opVciJwksApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: VciJwksRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/jwks
+func (s *VerifiableCredentialsService) GetJWKS(ctx context.Context, serviceID string, body VciJwksRequest, opts ...Option) (*VciJwksResponse, error) {
+	return facade.Fetch[VciJwksResponse](ctx, s.rt, opVerifiableCredentialsGetJWKS, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// GetJWTIssuer calls "Get JWT Issuer Information".
+// GetJWTIssuer sends POST /api/{serviceId}/vci/jwtissuer (operation vci_jwtissuer_api).
 //
-// POST /api/{serviceId}/vci/jwtissuer (operation VciJwtissuerApi).
-func (s *VerifiableCredentialsService) GetJWTIssuer(ctx context.Context, serviceId string, body VciJwtissuerApiJSONRequestBody, opts ...RequestOption) (*VciJwtissuerResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewVciJwtissuerApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opVciJwtissuerApi, err)
-	}
-	var out VciJwtissuerResponse
-	if err := s.c.rt.Do(ctx, &call, opVciJwtissuerApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: VciJwtissuerRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/jwtissuer
+func (s *VerifiableCredentialsService) GetJWTIssuer(ctx context.Context, serviceID string, body VciJwtissuerRequest, opts ...Option) (*VciJwtissuerResponse, error) {
+	return facade.Fetch[VciJwtissuerResponse](ctx, s.rt, opVerifiableCredentialsGetJWTIssuer, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// GetMetadata calls "Get Verifiable Credential Issuer Metadata".
+// GetMetadata sends POST /api/{serviceId}/vci/metadata (operation vci_metadata_api).
 //
-// POST /api/{serviceId}/vci/metadata (operation VciMetadataApi).
-func (s *VerifiableCredentialsService) GetMetadata(ctx context.Context, serviceId string, body VciMetadataApiJSONRequestBody, opts ...RequestOption) (*VciMetadataResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewVciMetadataApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opVciMetadataApi, err)
-	}
-	var out VciMetadataResponse
-	if err := s.c.rt.Do(ctx, &call, opVciMetadataApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: VciMetadataRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/metadata
+func (s *VerifiableCredentialsService) GetMetadata(ctx context.Context, serviceID string, body VciMetadataRequest, opts ...Option) (*VciMetadataResponse, error) {
+	return facade.Fetch[VciMetadataResponse](ctx, s.rt, opVerifiableCredentialsGetMetadata, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// GetOfferInfo calls "Get Credential Offer Information".
+// GetOfferInfo sends POST /api/{serviceId}/vci/offer/info (operation vci_offer_info_api).
 //
-// POST /api/{serviceId}/vci/offer/info (operation VciOfferInfoApi).
-func (s *VerifiableCredentialsService) GetOfferInfo(ctx context.Context, serviceId string, body VciOfferInfoApiJSONRequestBody, opts ...RequestOption) (*VciOfferInfoResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewVciOfferInfoApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opVciOfferInfoApi, err)
-	}
-	var out VciOfferInfoResponse
-	if err := s.c.rt.Do(ctx, &call, opVciOfferInfoApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: VciOfferInfoRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/offer/info
+func (s *VerifiableCredentialsService) GetOfferInfo(ctx context.Context, serviceID string, body VciOfferInfoRequest, opts ...Option) (*VciOfferInfoResponse, error) {
+	return facade.Fetch[VciOfferInfoResponse](ctx, s.rt, opVerifiableCredentialsGetOfferInfo, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// Issue calls "Issue Single Credential".
+// Issue sends POST /api/{serviceId}/vci/single/issue (operation vci_single_issue_api).
 //
-// POST /api/{serviceId}/vci/single/issue (operation VciSingleIssueApi).
-func (s *VerifiableCredentialsService) Issue(ctx context.Context, serviceId string, body VciSingleIssueApiJSONRequestBody, opts ...RequestOption) (*VciSingleIssueResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewVciSingleIssueApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opVciSingleIssueApi, err)
-	}
-	var out VciSingleIssueResponse
-	if err := s.c.rt.Do(ctx, &call, opVciSingleIssueApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: VciSingleIssueRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/single/issue
+func (s *VerifiableCredentialsService) Issue(ctx context.Context, serviceID string, body VciSingleIssueRequest, opts ...Option) (*VciSingleIssueResponse, error) {
+	return facade.Fetch[VciSingleIssueResponse](ctx, s.rt, opVerifiableCredentialsIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
-// Parse calls "Parse Single Credential".
+// Parse sends POST /api/{serviceId}/vci/single/parse (operation vci_single_parse_api).
 //
-// POST /api/{serviceId}/vci/single/parse (operation VciSingleParseApi).
-func (s *VerifiableCredentialsService) Parse(ctx context.Context, serviceId string, body VciSingleParseApiJSONRequestBody, opts ...RequestOption) (*VciSingleParseResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewVciSingleParseApiRequest(call.Server, serviceId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opVciSingleParseApi, err)
-	}
-	var out VciSingleParseResponse
-	if err := s.c.rt.Do(ctx, &call, opVciSingleParseApi, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearer).
+//
+// Arguments:
+//   - serviceID: path parameter "serviceId", string.
+//   - body: VciSingleParseRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
+//
+// Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/single/parse
+func (s *VerifiableCredentialsService) Parse(ctx context.Context, serviceID string, body VciSingleParseRequest, opts ...Option) (*VciSingleParseResponse, error) {
+	return facade.Fetch[VciSingleParseResponse](ctx, s.rt, opVerifiableCredentialsParse, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }

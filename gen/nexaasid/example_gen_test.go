@@ -15,12 +15,6 @@ import (
 	"github.com/idsdk/idsdk-go/regions"
 )
 
-var (
-	_ = errors.Is
-	_ = fmt.Println
-	_ sdkerrors.Decoder
-)
-
 // ExampleNew creates a Nexaas ID client and makes one call, telling an
 // expired or revoked token apart from other failures.
 func ExampleNew() {

@@ -8,162 +8,100 @@ import (
 	"github.com/idsdk/idsdk-go/internal/facade"
 )
 
-var _ = facade.Operation{}
+// The operations: what the runtime needs to build and send each request.
+var (
+	opSignUpsCreate           = &facade.Operation{API: "nexaasid", ID: "CreateSignUp", Method: "POST", Path: "/api/v1/sign_up", Body: facade.BodyJSON, ContentType: "application/json"}
+	opProfileContacts         = &facade.Operation{API: "nexaasid", ID: "GetContacts", Method: "GET", Path: "/api/v1/profile/contacts"}
+	opProfileEmails           = &facade.Operation{API: "nexaasid", ID: "GetEmails", Method: "GET", Path: "/api/v1/profile/emails"}
+	opWidgetsNavbarURL        = &facade.Operation{API: "nexaasid", ID: "GetNavbarWidget", Method: "GET", Path: "/api/v1/widgets/navbar", Security: "none", Query: []facade.Param{{Name: "access_token", Explode: true}, {Name: "client_id", Explode: true}, {Name: "redirect_uri", Explode: true, Type: "string", Format: "uri"}}, TokenParam: "access_token"}
+	opProfileProfessionalInfo = &facade.Operation{API: "nexaasid", ID: "GetProfessionalInfo", Method: "GET", Path: "/api/v1/profile/professional_info"}
+	opProfileGet              = &facade.Operation{API: "nexaasid", ID: "GetProfile", Method: "GET", Path: "/api/v1/profile"}
+	opWidgetsUserJSURL        = &facade.Operation{API: "nexaasid", ID: "GetUserWidgetScript", Method: "GET", Path: "/api/v1/widgets/user.js", Security: "none", Query: []facade.Param{{Name: "access_token", Explode: true}, {Name: "callback", Explode: true}}, TokenParam: "access_token"}
+)
 
-var opCreateSignUp = &facade.Operation{API: "nexaasid", ID: "CreateSignUp", Method: "POST", Path: "/api/v1/sign_up"}
-var opGetContacts = &facade.Operation{API: "nexaasid", ID: "GetContacts", Method: "GET", Path: "/api/v1/profile/contacts"}
-var opGetEmails = &facade.Operation{API: "nexaasid", ID: "GetEmails", Method: "GET", Path: "/api/v1/profile/emails"}
-var opGetNavbarWidget = &facade.Operation{API: "nexaasid", ID: "GetNavbarWidget", Method: "GET", Path: "/api/v1/widgets/navbar", Security: "none"}
-var opGetProfessionalInfo = &facade.Operation{API: "nexaasid", ID: "GetProfessionalInfo", Method: "GET", Path: "/api/v1/profile/professional_info"}
-var opGetProfile = &facade.Operation{API: "nexaasid", ID: "GetProfile", Method: "GET", Path: "/api/v1/profile"}
-var opGetUserWidgetScript = &facade.Operation{API: "nexaasid", ID: "GetUserWidgetScript", Method: "GET", Path: "/api/v1/widgets/user.js", Security: "none"}
-
-// ProfileService holds the Profile operations of Nexaas ID.
+// ProfileService holds the Profile operations of Nexaas ID. It is a field of
+// the client (or of its parent service), never created on its own.
 type ProfileService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Contacts calls "The signed-in user's phone numbers".
+// Contacts sends GET /api/v1/profile/contacts (operation GetContacts).
 //
-// GET /api/v1/profile/contacts (operation GetContacts).
-func (s *ProfileService) Contacts(ctx context.Context, opts ...RequestOption) (*Contacts, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewGetContactsRequest(call.Server)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opGetContacts, err)
-	}
-	var out Contacts
-	if err := s.c.rt.Do(ctx, &call, opGetContacts, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Emails calls "The signed-in user's e-mail addresses".
+// Security: an OAuth 2.0 access token (nexaas) with the scope profile.
 //
-// GET /api/v1/profile/emails (operation GetEmails).
-func (s *ProfileService) Emails(ctx context.Context, opts ...RequestOption) (*Emails, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewGetEmailsRequest(call.Server)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opGetEmails, err)
-	}
-	var out Emails
-	if err := s.c.rt.Do(ctx, &call, opGetEmails, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized).
+func (s *ProfileService) Contacts(ctx context.Context, opts ...Option) (*Contacts, error) {
+	return facade.Fetch[Contacts](ctx, s.rt, opProfileContacts, facade.Args{}, opts)
 }
 
-// Get calls "The signed-in user's profile".
+// Emails sends GET /api/v1/profile/emails (operation GetEmails).
 //
-// GET /api/v1/profile (operation GetProfile).
-func (s *ProfileService) Get(ctx context.Context, opts ...RequestOption) (*Profile, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewGetProfileRequest(call.Server)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opGetProfile, err)
-	}
-	var out Profile
-	if err := s.c.rt.Do(ctx, &call, opGetProfile, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// ProfessionalInfo calls "The signed-in user's professional information".
+// Security: an OAuth 2.0 access token (nexaas) with the scope profile.
 //
-// GET /api/v1/profile/professional_info (operation GetProfessionalInfo).
-func (s *ProfileService) ProfessionalInfo(ctx context.Context, opts ...RequestOption) (*ProfessionalInfo, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewGetProfessionalInfoRequest(call.Server)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opGetProfessionalInfo, err)
-	}
-	var out ProfessionalInfo
-	if err := s.c.rt.Do(ctx, &call, opGetProfessionalInfo, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized).
+func (s *ProfileService) Emails(ctx context.Context, opts ...Option) (*Emails, error) {
+	return facade.Fetch[Emails](ctx, s.rt, opProfileEmails, facade.Args{}, opts)
 }
 
-// SignUpsService holds the SignUps operations of Nexaas ID.
+// Get sends GET /api/v1/profile (operation GetProfile).
+//
+// Security: an OAuth 2.0 access token (nexaas) with the scope profile.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized).
+func (s *ProfileService) Get(ctx context.Context, opts ...Option) (*Profile, error) {
+	return facade.Fetch[Profile](ctx, s.rt, opProfileGet, facade.Args{}, opts)
+}
+
+// ProfessionalInfo sends GET /api/v1/profile/professional_info (operation GetProfessionalInfo).
+//
+// Security: an OAuth 2.0 access token (nexaas) with the scope profile.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized).
+func (s *ProfileService) ProfessionalInfo(ctx context.Context, opts ...Option) (*ProfessionalInfo, error) {
+	return facade.Fetch[ProfessionalInfo](ctx, s.rt, opProfileProfessionalInfo, facade.Args{}, opts)
+}
+
+// SignUpsService holds the SignUps operations of Nexaas ID. It is a field of
+// the client (or of its parent service), never created on its own.
 type SignUpsService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls "Invite a person to sign up".
+// Create sends POST /api/v1/sign_up (operation CreateSignUp).
 //
-// POST /api/v1/sign_up (operation CreateSignUp).
-func (s *SignUpsService) Create(ctx context.Context, body CreateSignUpJSONRequestBody, opts ...RequestOption) (*SignUp, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewCreateSignUpRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opCreateSignUp, err)
-	}
-	var out SignUp
-	if err := s.c.rt.Do(ctx, &call, opCreateSignUp, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: an OAuth 2.0 access token (nexaas) with the scope invite.
+//
+// Arguments:
+//   - body: SignUpRequest, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 422 (ErrBadRequest).
+func (s *SignUpsService) Create(ctx context.Context, body SignUpRequest, opts ...Option) (*SignUp, error) {
+	return facade.Fetch[SignUp](ctx, s.rt, opSignUpsCreate, facade.Args{Body: body}, opts)
 }
 
-// WidgetsService holds the Widgets operations of Nexaas ID.
+// WidgetsService holds the Widgets operations of Nexaas ID. It is a field of
+// the client (or of its parent service), never created on its own.
 type WidgetsService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// NavbarURL returns the URL of the navigation bar widget (HTML); it makes
-// no call (a browser or a streaming client loads it).
+// NavbarURL builds the URL of GET /api/v1/widgets/navbar (operation GetNavbarWidget) and sends nothing: a browser or a streaming client loads it.
+// The URL carries an access token in access_token: the one given in params, else a token of the client's own token source, fetched with ctx. A client without a token source fails with auth.ErrNoCredentials.
 //
-// The URL carries an access token in access_token: the one given in params,
-// else a token of the client's own token source, fetched with ctx. A
-// client without a token source fails with auth.ErrNoCredentials.
-//
-// GET /api/v1/widgets/navbar (operation GetNavbarWidget).
-func (s *WidgetsService) NavbarURL(ctx context.Context, params *GetNavbarWidgetParams, opts ...RequestOption) (string, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return "", err
-	}
-	req, err := NewGetNavbarWidgetRequest(call.Server, params)
-	if err != nil {
-		return "", s.c.rt.BuildError(opGetNavbarWidget, err)
-	}
-	return s.c.rt.URLWithToken(ctx, opGetNavbarWidget, req.URL, "access_token")
+// Arguments:
+//   - params.AccessToken: query parameter "access_token", string.
+//   - params.ClientId: query parameter "client_id", string.
+//   - params.RedirectUri: query parameter "redirect_uri", string (uri).
+func (s *WidgetsService) NavbarURL(ctx context.Context, params *WidgetsNavbarURLParams, opts ...Option) (string, error) {
+	return s.rt.URL(ctx, opWidgetsNavbarURL, facade.Args{Query: params}, opts)
 }
 
-// UserJSURL returns the URL of the user widget script (JavaScript); it makes
-// no call (a browser or a streaming client loads it).
+// UserJSURL builds the URL of GET /api/v1/widgets/user.js (operation GetUserWidgetScript) and sends nothing: a browser or a streaming client loads it.
+// The URL carries an access token in access_token: the one given in params, else a token of the client's own token source, fetched with ctx. A client without a token source fails with auth.ErrNoCredentials.
 //
-// The URL carries an access token in access_token: the one given in params,
-// else a token of the client's own token source, fetched with ctx. A
-// client without a token source fails with auth.ErrNoCredentials.
-//
-// GET /api/v1/widgets/user.js (operation GetUserWidgetScript).
-func (s *WidgetsService) UserJSURL(ctx context.Context, params *GetUserWidgetScriptParams, opts ...RequestOption) (string, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return "", err
-	}
-	req, err := NewGetUserWidgetScriptRequest(call.Server, params)
-	if err != nil {
-		return "", s.c.rt.BuildError(opGetUserWidgetScript, err)
-	}
-	return s.c.rt.URLWithToken(ctx, opGetUserWidgetScript, req.URL, "access_token")
+// Arguments:
+//   - params.AccessToken: query parameter "access_token", required, string.
+//   - params.Callback: query parameter "callback", string, default initWidget.
+func (s *WidgetsService) UserJSURL(ctx context.Context, params *WidgetsUserJSURLParams, opts ...Option) (string, error) {
+	return s.rt.URL(ctx, opWidgetsUserJSURL, facade.Args{Query: params}, opts)
 }

@@ -3,18 +3,19 @@
 // Package zaikiohub is the typed client of the Zaikio Hub API.
 //
 // Create a client with New and call the operations through its services:
-// every method takes a context first and RequestOption values last, and
+// every method takes a context first and Option values last, and
 // returns the decoded value and an error. A non-2xx answer is an
 // *errors.APIError from github.com/idsdk/idsdk-go/errors that matches the
 // package's sentinels (errors.Is) and carries the API's details (errors.As).
 // Retries (retry.Default) are on unless WithRetry(retry.Off()) is given.
-// Raw returns the underlying request-level client for anything the
-// services do not cover.
+// Client.Do sends a request no method covers, with the same credentials,
+// retries and errors.
 //
 // The types of this package are generated from api/zaikiohub/openapi.yaml.
 package zaikiohub
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -32,46 +33,45 @@ import (
 // Client is a Zaikio Hub client. It is safe for concurrent use;
 // create one and share it.
 type Client struct {
-	rt  *facade.Runtime
-	raw *RawClient
+	rt *facade.Runtime
 
 	// App holds the App operations.
-	App *AppService
+	App AppService
 	// Apps holds the Apps operations.
-	Apps *AppsService
+	Apps AppsService
 	// Connections holds the Connections operations.
-	Connections *ConnectionsService
+	Connections ConnectionsService
 	// JWTPublicKeys holds the JWTPublicKeys operations.
-	JWTPublicKeys *JWTPublicKeysService
+	JWTPublicKeys JWTPublicKeysService
 	// Machines holds the Machines operations.
-	Machines *MachinesService
+	Machines MachinesService
 	// Manufacturer holds the Manufacturer operations.
-	Manufacturer *ManufacturerService
+	Manufacturer ManufacturerService
 	// Organization holds the Organization operations.
-	Organization *OrganizationService
+	Organization OrganizationService
 	// Person holds the Person operations.
-	Person *PersonService
+	Person PersonService
 	// RevokedAccessTokens holds the RevokedAccessTokens operations.
-	RevokedAccessTokens *RevokedAccessTokensService
+	RevokedAccessTokens RevokedAccessTokensService
 	// Roles holds the Roles operations.
-	Roles *RolesService
+	Roles RolesService
 	// Sites holds the Sites operations.
-	Sites *SitesService
+	Sites SitesService
 	// Software holds the Software operations.
-	Software *SoftwareService
+	Software SoftwareService
 	// Specialists holds the Specialists operations.
-	Specialists *SpecialistsService
+	Specialists SpecialistsService
 	// Subscriptions holds the Subscriptions operations.
-	Subscriptions *SubscriptionsService
+	Subscriptions SubscriptionsService
 	// TestAccounts holds the TestAccounts operations.
-	TestAccounts *TestAccountsService
+	TestAccounts TestAccountsService
 }
 
 // ClientOption configures New.
 type ClientOption = facade.Option
 
-// RequestOption configures one call.
-type RequestOption = facade.CallOption
+// Option configures one call: every method takes them last.
+type Option = facade.CallOption
 
 // New returns a Zaikio Hub client. Without WithRegion or WithBaseURL it
 // talks to regions.ZaikioProduction.
@@ -81,54 +81,55 @@ func New(opts ...ClientOption) (*Client, error) {
 		DefaultRegion:  regions.ZaikioProduction,
 		Decoder:        sdkerrors.DecodeZaikio,
 		ValidateURL:    regions.ValidateZaikioBaseURL,
-		AttemptTimeout: time.Duration(5000000000),
-		ConnectTimeout: time.Duration(1000000000),
+		AttemptTimeout: 5 * time.Second,
+		ConnectTimeout: time.Second,
 	}, opts)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := NewRawClient(rt.Server(), WithRawHTTPClient(rt.Doer()))
-	if err != nil {
-		return nil, err
-	}
-	c := &Client{rt: rt, raw: raw}
-	c.App = &AppService{c: c}
-	c.Apps = &AppsService{c: c}
-	c.Connections = &ConnectionsService{c: c}
-	c.JWTPublicKeys = &JWTPublicKeysService{c: c}
-	c.Machines = &MachinesService{c: c}
-	c.Manufacturer = &ManufacturerService{c: c}
-	c.Manufacturer.Machines = &ManufacturerMachinesService{c: c}
-
-	c.Organization = &OrganizationService{c: c}
-	c.Organization.Addons = &OrganizationAddonsService{c: c}
-	c.Organization.BusinessRelationships = &OrganizationBusinessRelationshipsService{c: c}
-	c.Organization.Memberships = &OrganizationMembershipsService{c: c}
-
-	c.Person = &PersonService{c: c}
-	c.Person.Organizations = &PersonOrganizationsService{c: c}
-
-	c.Person.Organizations.Machines = &PersonOrganizationsMachinesService{c: c}
-	c.Person.Organizations.MembershipInvitations = &PersonOrganizationsMembershipInvitationsService{c: c}
-	c.Person.Organizations.Memberships = &PersonOrganizationsMembershipsService{c: c}
-	c.Person.Organizations.Sites = &PersonOrganizationsSitesService{c: c}
-	c.Person.Organizations.Software = &PersonOrganizationsSoftwareService{c: c}
-	c.Person.Organizations.Specialists = &PersonOrganizationsSpecialistsService{c: c}
-
-	c.RevokedAccessTokens = &RevokedAccessTokensService{c: c}
-	c.Roles = &RolesService{c: c}
-	c.Sites = &SitesService{c: c}
-	c.Software = &SoftwareService{c: c}
-	c.Specialists = &SpecialistsService{c: c}
-	c.Subscriptions = &SubscriptionsService{c: c}
-	c.TestAccounts = &TestAccountsService{c: c}
+	c := &Client{rt: rt}
+	c.App.rt = rt
+	c.Apps.rt = rt
+	c.Connections.rt = rt
+	c.JWTPublicKeys.rt = rt
+	c.Machines.rt = rt
+	c.Manufacturer.rt = rt
+	c.Manufacturer.Machines.rt = rt
+	c.Organization.rt = rt
+	c.Organization.Addons.rt = rt
+	c.Organization.BusinessRelationships.rt = rt
+	c.Organization.Memberships.rt = rt
+	c.Person.rt = rt
+	c.Person.Organizations.rt = rt
+	c.Person.Organizations.Machines.rt = rt
+	c.Person.Organizations.MembershipInvitations.rt = rt
+	c.Person.Organizations.Memberships.rt = rt
+	c.Person.Organizations.Sites.rt = rt
+	c.Person.Organizations.Software.rt = rt
+	c.Person.Organizations.Specialists.rt = rt
+	c.RevokedAccessTokens.rt = rt
+	c.Roles.rt = rt
+	c.Sites.rt = rt
+	c.Software.rt = rt
+	c.Specialists.rt = rt
+	c.Subscriptions.rt = rt
+	c.TestAccounts.rt = rt
 	return c, nil
 }
 
-// Raw returns the request-level client generated by oapi-codegen. It sends
-// through the same transports (token, retries, default headers) and
-// returns plain *http.Response values.
-func (c *Client) Raw() *RawClient { return c.raw }
+// Do sends one request that no method of the client covers, with what
+// every method has: the client's credentials, default headers, retries,
+// observer and error decoding (a non-2xx answer is an *errors.APIError).
+// path is relative to the base URL and may carry a query, escaped by the
+// caller ("/users/abc?fields=email"). body is nil, an io.Reader or []byte
+// sent as is (labelled application/json unless the call sets
+// Content-Type with WithRequestHeader), url.Values sent form-encoded, or
+// a value sent as JSON. out receives a 2xx answer: nil discards it, a
+// *[]byte gets the bytes, anything else is decoded from JSON. A POST or
+// PATCH is retried only with WithIdempotencyKey.
+func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...Option) error {
+	return c.rt.Send(ctx, method, path, body, out, opts)
+}
 
 // BaseURL returns the validated base URL calls go to.
 func (c *Client) BaseURL() string { return c.rt.BaseURL() }
@@ -184,17 +185,17 @@ func WithLogger(l *slog.Logger) ClientOption { return facade.WithLogger(l) }
 func WithObserver(o observe.Observer) ClientOption { return facade.WithObserver(o) }
 
 // WithRequestHeader adds a header to one call.
-func WithRequestHeader(key, value string) RequestOption { return facade.WithRequestHeader(key, value) }
+func WithRequestHeader(key, value string) Option { return facade.WithRequestHeader(key, value) }
 
 // WithIdempotencyKey sends an Idempotency-Key header with one call, which
 // also lets the retry policy repeat it.
-func WithIdempotencyKey(key string) RequestOption { return facade.WithIdempotencyKey(key) }
+func WithIdempotencyKey(key string) Option { return facade.WithIdempotencyKey(key) }
 
 // WithRequestTimeout bounds one call, retries and waits included.
-func WithRequestTimeout(d time.Duration) RequestOption { return facade.WithRequestTimeout(d) }
+func WithRequestTimeout(d time.Duration) Option { return facade.WithRequestTimeout(d) }
 
 // WithRequestBaseURL sends one call to another base URL.
-func WithRequestBaseURL(base string) RequestOption { return facade.WithRequestBaseURL(base) }
+func WithRequestBaseURL(base string) Option { return facade.WithRequestBaseURL(base) }
 
 // WithBasicAuth sets the client id and secret that the operations secured
 // by HTTP Basic send (they get no bearer token).

@@ -10,2533 +10,1718 @@ import (
 	"github.com/idsdk/idsdk-go/internal/facade"
 )
 
-var _ = facade.Operation{}
+// The operations: what the runtime needs to build and send each request.
+var (
+	opAppGet                                         = &facade.Operation{API: "zaikiohub", ID: "AppGet", Method: "GET", Path: "/app", Security: "basic"}
+	opAppUpdate                                      = &facade.Operation{API: "zaikiohub", ID: "AppUpdate", Method: "PATCH", Path: "/app", Security: "basic", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAppsGet                                        = &facade.Operation{API: "zaikiohub", ID: "AppsGet", Method: "GET", Path: "/apps/{app_id}"}
+	opAppsList                                       = &facade.Operation{API: "zaikiohub", ID: "AppsList", Method: "GET", Path: "/apps"}
+	opConnectionsGet                                 = &facade.Operation{API: "zaikiohub", ID: "ConnectionsGet", Method: "GET", Path: "/connections/{connection_id}", PathParams: []facade.Param{{Name: "connection_id", Type: "string", Format: "uuid"}}}
+	opConnectionsList                                = &facade.Operation{API: "zaikiohub", ID: "ConnectionsList", Method: "GET", Path: "/connections", Query: []facade.Param{{Name: "filters[connectable_id]", Explode: true}, {Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+	opPersonGet                                      = &facade.Operation{API: "zaikiohub", ID: "GetPerson", Method: "GET", Path: "/person"}
+	opPersonListOrganizationMemberships              = &facade.Operation{API: "zaikiohub", ID: "GetPersonOrganizationMemberships", Method: "GET", Path: "/person/organization_memberships"}
+	opJWTPublicKeysList                              = &facade.Operation{API: "zaikiohub", ID: "JWTPublicKeysList", Method: "GET", Path: "/jwt_public_keys", Security: "none"}
+	opMachinesCreate                                 = &facade.Operation{API: "zaikiohub", ID: "MachinesCreate", Method: "POST", Path: "/machines", Body: facade.BodyJSON, ContentType: "application/json"}
+	opMachinesCreateOwnership                        = &facade.Operation{API: "zaikiohub", ID: "MachinesCreateOwnership", Method: "POST", Path: "/machines/{machine_id}/machine_ownership", PathParams: []facade.Param{{Name: "machine_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "site_id", Explode: true, Type: "string", Format: "uuid"}}}
+	opMachinesDeleteOwnership                        = &facade.Operation{API: "zaikiohub", ID: "MachinesDeleteOwnership", Method: "DELETE", Path: "/machines/{machine_id}/machine_ownership", PathParams: []facade.Param{{Name: "machine_id", Type: "string", Format: "uuid"}}}
+	opMachinesGet                                    = &facade.Operation{API: "zaikiohub", ID: "MachinesGet", Method: "GET", Path: "/machines/{machine_id}", PathParams: []facade.Param{{Name: "machine_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "current_organization_id", Explode: true}}}
+	opMachinesGetOwnership                           = &facade.Operation{API: "zaikiohub", ID: "MachinesGetOwnership", Method: "GET", Path: "/machines/{machine_id}/machine_ownership", PathParams: []facade.Param{{Name: "machine_id", Type: "string", Format: "uuid"}}}
+	opMachinesGetSpecification                       = &facade.Operation{API: "zaikiohub", ID: "MachinesGetSpecification", Method: "GET", Path: "/machines/{machine_id}/machine_specification", PathParams: []facade.Param{{Name: "machine_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "variables", Explode: true}}}
+	opMachinesList                                   = &facade.Operation{API: "zaikiohub", ID: "MachinesList", Method: "GET", Path: "/machines", Query: []facade.Param{{Name: "filters[site_id]", Explode: true, Type: "string", Format: "uuid"}, {Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+	opMachinesUpdateOwnership                        = &facade.Operation{API: "zaikiohub", ID: "MachinesUpdateOwnership", Method: "PATCH", Path: "/machines/{machine_id}/machine_ownership", PathParams: []facade.Param{{Name: "machine_id", Type: "string", Format: "uuid"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opManufacturerMachinesCreate                     = &facade.Operation{API: "zaikiohub", ID: "ManufacturerMachinesCreate", Method: "POST", Path: "/manufacturer/machines", Query: []facade.Param{{Name: "organization_id", Explode: true}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opManufacturerMachinesDelete                     = &facade.Operation{API: "zaikiohub", ID: "ManufacturerMachinesDelete", Method: "DELETE", Path: "/manufacturer/machines/{machine_id}", PathParams: []facade.Param{{Name: "machine_id", Type: "string", Format: "uuid"}}}
+	opManufacturerMachinesGet                        = &facade.Operation{API: "zaikiohub", ID: "ManufacturerMachinesGet", Method: "GET", Path: "/manufacturer/machines/{machine_id}", PathParams: []facade.Param{{Name: "machine_id", Type: "string", Format: "uuid"}}}
+	opManufacturerMachinesList                       = &facade.Operation{API: "zaikiohub", ID: "ManufacturerMachinesList", Method: "GET", Path: "/manufacturer/machines", Query: []facade.Param{{Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+	opManufacturerMachinesUpdate                     = &facade.Operation{API: "zaikiohub", ID: "ManufacturerMachinesUpdate", Method: "PATCH", Path: "/manufacturer/machines/{machine_id}", PathParams: []facade.Param{{Name: "machine_id", Type: "string", Format: "uuid"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationAddonsGet                          = &facade.Operation{API: "zaikiohub", ID: "OrganizationAddonsGet", Method: "GET", Path: "/organization/addons/{addon_id}"}
+	opOrganizationAddonsList                         = &facade.Operation{API: "zaikiohub", ID: "OrganizationAddonsList", Method: "GET", Path: "/organization/addons", Query: []facade.Param{{Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+	opOrganizationBusinessRelationshipsCreate        = &facade.Operation{API: "zaikiohub", ID: "OrganizationBusinessRelationshipsCreate", Method: "POST", Path: "/organization/business_relationships", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationBusinessRelationshipsDelete        = &facade.Operation{API: "zaikiohub", ID: "OrganizationBusinessRelationshipsDelete", Method: "DELETE", Path: "/organization/business_relationships/{business_relationship_id}", PathParams: []facade.Param{{Name: "business_relationship_id", Type: "string", Format: "uuid"}}}
+	opOrganizationBusinessRelationshipsGet           = &facade.Operation{API: "zaikiohub", ID: "OrganizationBusinessRelationshipsGet", Method: "GET", Path: "/organization/business_relationships/{business_relationship_id}", PathParams: []facade.Param{{Name: "business_relationship_id", Type: "string", Format: "uuid"}}}
+	opOrganizationBusinessRelationshipsList          = &facade.Operation{API: "zaikiohub", ID: "OrganizationBusinessRelationshipsList", Method: "GET", Path: "/organization/business_relationships", Query: []facade.Param{{Name: "filters[target_id]", Explode: true, Type: "string", Format: "uuid"}, {Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+	opOrganizationCreateSubscription                 = &facade.Operation{API: "zaikiohub", ID: "OrganizationCreateSubscription", Method: "POST", Path: "/organization/subscription", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationGet                                = &facade.Operation{API: "zaikiohub", ID: "OrganizationGet", Method: "GET", Path: "/organization"}
+	opOrganizationMembershipsDelete                  = &facade.Operation{API: "zaikiohub", ID: "OrganizationMembershipsDelete", Method: "DELETE", Path: "/organization/memberships/{membership_id}", PathParams: []facade.Param{{Name: "membership_id", Type: "string", Format: "uuid"}}}
+	opOrganizationMembershipsGet                     = &facade.Operation{API: "zaikiohub", ID: "OrganizationMembershipsGet", Method: "GET", Path: "/organization/memberships/{membership_id}", PathParams: []facade.Param{{Name: "membership_id", Type: "string", Format: "uuid"}}}
+	opOrganizationMembershipsList                    = &facade.Operation{API: "zaikiohub", ID: "OrganizationMembershipsList", Method: "GET", Path: "/organization/memberships", Query: []facade.Param{{Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}, {Name: "current_organization_id", Explode: true}}}
+	opOrganizationMembershipsUpdate                  = &facade.Operation{API: "zaikiohub", ID: "OrganizationMembershipsUpdate", Method: "PATCH", Path: "/organization/memberships/{membership_id}", PathParams: []facade.Param{{Name: "membership_id", Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsCreate                      = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsCreate", Method: "POST", Path: "/person/organizations", Body: facade.BodyJSON, ContentType: "application/json"}
+	opPersonOrganizationsMachinesCreate              = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMachinesCreate", Method: "POST", Path: "/person/organizations/{organization_id}/machines", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opPersonOrganizationsMachinesCreateOwnership     = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMachinesCreateOwnership", Method: "POST", Path: "/person/organizations/{organization_id}/machines/{machine_id}/machine_ownership", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "machine_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "site_id", Explode: true, Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsMachinesDeleteOwnership     = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMachinesDeleteOwnership", Method: "DELETE", Path: "/person/organizations/{organization_id}/machines/{machine_id}/machine_ownership", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "machine_id", Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsMachinesGet                 = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMachinesGet", Method: "GET", Path: "/person/organizations/{organization_id}/machines/{machine_id}", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "machine_id", Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsMachinesGetOwnership        = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMachinesGetOwnership", Method: "GET", Path: "/person/organizations/{organization_id}/machines/{machine_id}/machine_ownership", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "machine_id", Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsMachinesGetSpecification    = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMachinesGetSpecification", Method: "GET", Path: "/person/organizations/{organization_id}/machines/{machine_id}/machine_specification", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "machine_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "variables", Explode: true}}}
+	opPersonOrganizationsMachinesList                = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMachinesList", Method: "GET", Path: "/person/organizations/{organization_id}/machines", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "filters[site_id]", Explode: true, Type: "string", Format: "uuid"}, {Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+	opPersonOrganizationsMachinesUpdateOwnership     = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMachinesUpdateOwnership", Method: "PATCH", Path: "/person/organizations/{organization_id}/machines/{machine_id}/machine_ownership", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "machine_id", Type: "string", Format: "uuid"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opPersonOrganizationsMembershipInvitationsCreate = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMembershipInvitationsCreate", Method: "POST", Path: "/person/organizations/{organization_id}/membership_invitations", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opPersonOrganizationsMembershipInvitationsDelete = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMembershipInvitationsDelete", Method: "DELETE", Path: "/person/organizations/{organization_id}/membership_invitations/{membership_invitation_id}", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "membership_invitation_id", Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsMembershipInvitationsList   = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMembershipInvitationsList", Method: "GET", Path: "/person/organizations/{organization_id}/membership_invitations", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+	opPersonOrganizationsMembershipsDelete           = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMembershipsDelete", Method: "DELETE", Path: "/person/organizations/{organization_id}/memberships/{membership_id}", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "membership_id", Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsMembershipsGet              = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMembershipsGet", Method: "GET", Path: "/person/organizations/{organization_id}/memberships/{membership_id}", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "membership_id", Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsMembershipsList             = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMembershipsList", Method: "GET", Path: "/person/organizations/{organization_id}/memberships", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+	opPersonOrganizationsMembershipsUpdate           = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMembershipsUpdate", Method: "PATCH", Path: "/person/organizations/{organization_id}/memberships/{membership_id}", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "membership_id", Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsSitesCreate                 = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSitesCreate", Method: "POST", Path: "/person/organizations/{organization_id}/sites", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opPersonOrganizationsSitesGet                    = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSitesGet", Method: "GET", Path: "/person/organizations/{organization_id}/sites/{site_id}", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "site_id", Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsSitesList                   = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSitesList", Method: "GET", Path: "/person/organizations/{organization_id}/sites", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+	opPersonOrganizationsSitesUpdate                 = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSitesUpdate", Method: "PATCH", Path: "/person/organizations/{organization_id}/sites/{site_id}", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "site_id", Type: "string", Format: "uuid"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opPersonOrganizationsSoftwareCreate              = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSoftwareCreate", Method: "POST", Path: "/person/organizations/{organization_id}/software", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opPersonOrganizationsSoftwareCreateOwnership     = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSoftwareCreateOwnership", Method: "POST", Path: "/person/organizations/{organization_id}/software/{software_id}/software_ownership", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "software_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "site_id", Explode: true, Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsSoftwareDeleteOwnership     = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSoftwareDeleteOwnership", Method: "DELETE", Path: "/person/organizations/{organization_id}/software/{software_id}/software_ownership", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "software_id", Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsSoftwareGet                 = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSoftwareGet", Method: "GET", Path: "/person/organizations/{organization_id}/software/{software_id}", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "software_id", Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsSoftwareGetOwnership        = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSoftwareGetOwnership", Method: "GET", Path: "/person/organizations/{organization_id}/software/{software_id}/software_ownership", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "software_id", Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsSoftwareList                = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSoftwareList", Method: "GET", Path: "/person/organizations/{organization_id}/software", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "filters[site_id]", Explode: true, Type: "string", Format: "uuid"}, {Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+	opPersonOrganizationsSoftwareUpdateOwnership     = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSoftwareUpdateOwnership", Method: "PATCH", Path: "/person/organizations/{organization_id}/software/{software_id}/software_ownership", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "software_id", Type: "string", Format: "uuid"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opPersonOrganizationsSpecialistsCreate           = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSpecialistsCreate", Method: "POST", Path: "/person/organizations/{organization_id}/specialists", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opPersonOrganizationsSpecialistsCreateOwnership  = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSpecialistsCreateOwnership", Method: "POST", Path: "/person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "specialist_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "site_id", Explode: true, Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsSpecialistsDeleteOwnership  = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSpecialistsDeleteOwnership", Method: "DELETE", Path: "/person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "specialist_id", Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsSpecialistsGet              = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSpecialistsGet", Method: "GET", Path: "/person/organizations/{organization_id}/specialists/{specialist_id}", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "specialist_id", Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsSpecialistsGetOwnership     = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSpecialistsGetOwnership", Method: "GET", Path: "/person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "specialist_id", Type: "string", Format: "uuid"}}}
+	opPersonOrganizationsSpecialistsGetSpecification = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSpecialistsGetSpecification", Method: "GET", Path: "/person/organizations/{organization_id}/specialists/{specialist_id}/specialist_specification", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "specialist_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "variables", Explode: true}}}
+	opPersonOrganizationsSpecialistsList             = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSpecialistsList", Method: "GET", Path: "/person/organizations/{organization_id}/specialists", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "filters[site_id]", Explode: true, Type: "string", Format: "uuid"}, {Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+	opPersonOrganizationsSpecialistsUpdateOwnership  = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSpecialistsUpdateOwnership", Method: "PATCH", Path: "/person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership", PathParams: []facade.Param{{Name: "organization_id", Type: "string", Format: "uuid"}, {Name: "specialist_id", Type: "string", Format: "uuid"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opPersonUpdate                                   = &facade.Operation{API: "zaikiohub", ID: "PersonUpdate", Method: "PATCH", Path: "/person", Body: facade.BodyJSON, ContentType: "application/json"}
+	opPersonUpdateAvatar                             = &facade.Operation{API: "zaikiohub", ID: "PersonUpdateAvatar", Method: "PATCH", Path: "/person/avatar", Body: facade.BodyRaw}
+	opRevokedAccessTokensCreate                      = &facade.Operation{API: "zaikiohub", ID: "RevokedAccessTokensCreate", Method: "POST", Path: "/revoked_access_tokens"}
+	opRevokedAccessTokensList                        = &facade.Operation{API: "zaikiohub", ID: "RevokedAccessTokensList", Method: "GET", Path: "/revoked_access_tokens", Security: "none"}
+	opRolesList                                      = &facade.Operation{API: "zaikiohub", ID: "RolesList", Method: "GET", Path: "/roles", Security: "none", Query: []facade.Param{{Name: "lang", Explode: true}}}
+	opSitesCreate                                    = &facade.Operation{API: "zaikiohub", ID: "SitesCreate", Method: "POST", Path: "/sites", Body: facade.BodyJSON, ContentType: "application/json"}
+	opSitesGet                                       = &facade.Operation{API: "zaikiohub", ID: "SitesGet", Method: "GET", Path: "/sites/{site_id}", PathParams: []facade.Param{{Name: "site_id", Type: "string", Format: "uuid"}}}
+	opSitesList                                      = &facade.Operation{API: "zaikiohub", ID: "SitesList", Method: "GET", Path: "/sites", Query: []facade.Param{{Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+	opSitesUpdate                                    = &facade.Operation{API: "zaikiohub", ID: "SitesUpdate", Method: "PATCH", Path: "/sites/{site_id}", PathParams: []facade.Param{{Name: "site_id", Type: "string", Format: "uuid"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opSoftwareCreate                                 = &facade.Operation{API: "zaikiohub", ID: "SoftwareCreate", Method: "POST", Path: "/software", Body: facade.BodyJSON, ContentType: "application/json"}
+	opSoftwareCreateOwnership                        = &facade.Operation{API: "zaikiohub", ID: "SoftwareCreateOwnership", Method: "POST", Path: "/software/{software_id}/software_ownership", PathParams: []facade.Param{{Name: "software_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "site_id", Explode: true, Type: "string", Format: "uuid"}}}
+	opSoftwareDeleteOwnership                        = &facade.Operation{API: "zaikiohub", ID: "SoftwareDeleteOwnership", Method: "DELETE", Path: "/software/{software_id}/software_ownership", PathParams: []facade.Param{{Name: "software_id", Type: "string", Format: "uuid"}}}
+	opSoftwareGet                                    = &facade.Operation{API: "zaikiohub", ID: "SoftwareGet", Method: "GET", Path: "/software/{software_id}", PathParams: []facade.Param{{Name: "software_id", Type: "string", Format: "uuid"}}}
+	opSoftwareGetOwnership                           = &facade.Operation{API: "zaikiohub", ID: "SoftwareGetOwnership", Method: "GET", Path: "/software/{software_id}/software_ownership", PathParams: []facade.Param{{Name: "software_id", Type: "string", Format: "uuid"}}}
+	opSoftwareList                                   = &facade.Operation{API: "zaikiohub", ID: "SoftwareList", Method: "GET", Path: "/software", Query: []facade.Param{{Name: "filters[site_id]", Explode: true, Type: "string", Format: "uuid"}, {Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+	opSoftwareUpdateOwnership                        = &facade.Operation{API: "zaikiohub", ID: "SoftwareUpdateOwnership", Method: "PATCH", Path: "/software/{software_id}/software_ownership", PathParams: []facade.Param{{Name: "software_id", Type: "string", Format: "uuid"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opSpecialistsCreate                              = &facade.Operation{API: "zaikiohub", ID: "SpecialistsCreate", Method: "POST", Path: "/specialists", Body: facade.BodyJSON, ContentType: "application/json"}
+	opSpecialistsCreateOwnership                     = &facade.Operation{API: "zaikiohub", ID: "SpecialistsCreateOwnership", Method: "POST", Path: "/specialists/{specialist_id}/specialist_ownership", PathParams: []facade.Param{{Name: "specialist_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "site_id", Explode: true, Type: "string", Format: "uuid"}}}
+	opSpecialistsDeleteOwnership                     = &facade.Operation{API: "zaikiohub", ID: "SpecialistsDeleteOwnership", Method: "DELETE", Path: "/specialists/{specialist_id}/specialist_ownership", PathParams: []facade.Param{{Name: "specialist_id", Type: "string", Format: "uuid"}}}
+	opSpecialistsGet                                 = &facade.Operation{API: "zaikiohub", ID: "SpecialistsGet", Method: "GET", Path: "/specialists/{specialist_id}", PathParams: []facade.Param{{Name: "specialist_id", Type: "string", Format: "uuid"}}}
+	opSpecialistsGetOwnership                        = &facade.Operation{API: "zaikiohub", ID: "SpecialistsGetOwnership", Method: "GET", Path: "/specialists/{specialist_id}/specialist_ownership", PathParams: []facade.Param{{Name: "specialist_id", Type: "string", Format: "uuid"}}}
+	opSpecialistsGetSpecification                    = &facade.Operation{API: "zaikiohub", ID: "SpecialistsGetSpecification", Method: "GET", Path: "/specialists/{specialist_id}/specialist_specification", PathParams: []facade.Param{{Name: "specialist_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "variables", Explode: true}}}
+	opSpecialistsList                                = &facade.Operation{API: "zaikiohub", ID: "SpecialistsList", Method: "GET", Path: "/specialists", Query: []facade.Param{{Name: "filters[site_id]", Explode: true, Type: "string", Format: "uuid"}, {Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+	opSpecialistsUpdateOwnership                     = &facade.Operation{API: "zaikiohub", ID: "SpecialistsUpdateOwnership", Method: "PATCH", Path: "/specialists/{specialist_id}/specialist_ownership", PathParams: []facade.Param{{Name: "specialist_id", Type: "string", Format: "uuid"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opSubscriptionsDelete                            = &facade.Operation{API: "zaikiohub", ID: "SubscriptionsDelete", Method: "DELETE", Path: "/subscriptions/{subscription_id}"}
+	opSubscriptionsGet                               = &facade.Operation{API: "zaikiohub", ID: "SubscriptionsGet", Method: "GET", Path: "/subscriptions/{subscription_id}"}
+	opSubscriptionsList                              = &facade.Operation{API: "zaikiohub", ID: "SubscriptionsList", Method: "GET", Path: "/subscriptions", Query: []facade.Param{{Name: "filters[subscriber_id]", Explode: true}, {Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+	opSubscriptionsUpdate                            = &facade.Operation{API: "zaikiohub", ID: "SubscriptionsUpdate", Method: "PATCH", Path: "/subscriptions/{subscription_id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTestAccountsCreate                             = &facade.Operation{API: "zaikiohub", ID: "TestAccountsCreate", Method: "POST", Path: "/test_accounts", Security: "basic", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTestAccountsDelete                             = &facade.Operation{API: "zaikiohub", ID: "TestAccountsDelete", Method: "DELETE", Path: "/test_accounts/{test_account_id}", Security: "basic", PathParams: []facade.Param{{Name: "test_account_id", Type: "string", Format: "uuid"}}}
+	opTestAccountsGet                                = &facade.Operation{API: "zaikiohub", ID: "TestAccountsGet", Method: "GET", Path: "/test_accounts/{test_account_id}", Security: "basic", PathParams: []facade.Param{{Name: "test_account_id", Type: "string", Format: "uuid"}}}
+	opTestAccountsList                               = &facade.Operation{API: "zaikiohub", ID: "TestAccountsList", Method: "GET", Path: "/test_accounts", Security: "basic", Query: []facade.Param{{Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+)
 
-var opAppGet = &facade.Operation{API: "zaikiohub", ID: "AppGet", Method: "GET", Path: "/app", Security: "basic"}
-var opAppUpdate = &facade.Operation{API: "zaikiohub", ID: "AppUpdate", Method: "PATCH", Path: "/app", Security: "basic"}
-var opAppsGet = &facade.Operation{API: "zaikiohub", ID: "AppsGet", Method: "GET", Path: "/apps/{app_id}"}
-var opAppsList = &facade.Operation{API: "zaikiohub", ID: "AppsList", Method: "GET", Path: "/apps"}
-var opConnectionsGet = &facade.Operation{API: "zaikiohub", ID: "ConnectionsGet", Method: "GET", Path: "/connections/{connection_id}"}
-var opConnectionsList = &facade.Operation{API: "zaikiohub", ID: "ConnectionsList", Method: "GET", Path: "/connections"}
-var specConnectionsList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opGetPerson = &facade.Operation{API: "zaikiohub", ID: "GetPerson", Method: "GET", Path: "/person"}
-var opGetPersonOrganizationMemberships = &facade.Operation{API: "zaikiohub", ID: "GetPersonOrganizationMemberships", Method: "GET", Path: "/person/organization_memberships"}
-var opJWTPublicKeysList = &facade.Operation{API: "zaikiohub", ID: "JWTPublicKeysList", Method: "GET", Path: "/jwt_public_keys", Security: "none"}
-var opMachinesCreate = &facade.Operation{API: "zaikiohub", ID: "MachinesCreate", Method: "POST", Path: "/machines"}
-var opMachinesCreateOwnership = &facade.Operation{API: "zaikiohub", ID: "MachinesCreateOwnership", Method: "POST", Path: "/machines/{machine_id}/machine_ownership"}
-var opMachinesDeleteOwnership = &facade.Operation{API: "zaikiohub", ID: "MachinesDeleteOwnership", Method: "DELETE", Path: "/machines/{machine_id}/machine_ownership"}
-var opMachinesGet = &facade.Operation{API: "zaikiohub", ID: "MachinesGet", Method: "GET", Path: "/machines/{machine_id}"}
-var opMachinesGetOwnership = &facade.Operation{API: "zaikiohub", ID: "MachinesGetOwnership", Method: "GET", Path: "/machines/{machine_id}/machine_ownership"}
-var opMachinesGetSpecification = &facade.Operation{API: "zaikiohub", ID: "MachinesGetSpecification", Method: "GET", Path: "/machines/{machine_id}/machine_specification"}
-var opMachinesList = &facade.Operation{API: "zaikiohub", ID: "MachinesList", Method: "GET", Path: "/machines"}
-var specMachinesList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opMachinesUpdateOwnership = &facade.Operation{API: "zaikiohub", ID: "MachinesUpdateOwnership", Method: "PATCH", Path: "/machines/{machine_id}/machine_ownership"}
-var opManufacturerMachinesCreate = &facade.Operation{API: "zaikiohub", ID: "ManufacturerMachinesCreate", Method: "POST", Path: "/manufacturer/machines"}
-var opManufacturerMachinesDelete = &facade.Operation{API: "zaikiohub", ID: "ManufacturerMachinesDelete", Method: "DELETE", Path: "/manufacturer/machines/{machine_id}"}
-var opManufacturerMachinesGet = &facade.Operation{API: "zaikiohub", ID: "ManufacturerMachinesGet", Method: "GET", Path: "/manufacturer/machines/{machine_id}"}
-var opManufacturerMachinesList = &facade.Operation{API: "zaikiohub", ID: "ManufacturerMachinesList", Method: "GET", Path: "/manufacturer/machines"}
-var specManufacturerMachinesList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opManufacturerMachinesUpdate = &facade.Operation{API: "zaikiohub", ID: "ManufacturerMachinesUpdate", Method: "PATCH", Path: "/manufacturer/machines/{machine_id}"}
-var opOrganizationAddonsGet = &facade.Operation{API: "zaikiohub", ID: "OrganizationAddonsGet", Method: "GET", Path: "/organization/addons/{addon_id}"}
-var opOrganizationAddonsList = &facade.Operation{API: "zaikiohub", ID: "OrganizationAddonsList", Method: "GET", Path: "/organization/addons"}
-var specOrganizationAddonsList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opOrganizationBusinessRelationshipsCreate = &facade.Operation{API: "zaikiohub", ID: "OrganizationBusinessRelationshipsCreate", Method: "POST", Path: "/organization/business_relationships"}
-var opOrganizationBusinessRelationshipsDelete = &facade.Operation{API: "zaikiohub", ID: "OrganizationBusinessRelationshipsDelete", Method: "DELETE", Path: "/organization/business_relationships/{business_relationship_id}"}
-var opOrganizationBusinessRelationshipsGet = &facade.Operation{API: "zaikiohub", ID: "OrganizationBusinessRelationshipsGet", Method: "GET", Path: "/organization/business_relationships/{business_relationship_id}"}
-var opOrganizationBusinessRelationshipsList = &facade.Operation{API: "zaikiohub", ID: "OrganizationBusinessRelationshipsList", Method: "GET", Path: "/organization/business_relationships"}
-var specOrganizationBusinessRelationshipsList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opOrganizationCreateSubscription = &facade.Operation{API: "zaikiohub", ID: "OrganizationCreateSubscription", Method: "POST", Path: "/organization/subscription"}
-var opOrganizationGet = &facade.Operation{API: "zaikiohub", ID: "OrganizationGet", Method: "GET", Path: "/organization"}
-var opOrganizationMembershipsDelete = &facade.Operation{API: "zaikiohub", ID: "OrganizationMembershipsDelete", Method: "DELETE", Path: "/organization/memberships/{membership_id}"}
-var opOrganizationMembershipsGet = &facade.Operation{API: "zaikiohub", ID: "OrganizationMembershipsGet", Method: "GET", Path: "/organization/memberships/{membership_id}"}
-var opOrganizationMembershipsList = &facade.Operation{API: "zaikiohub", ID: "OrganizationMembershipsList", Method: "GET", Path: "/organization/memberships"}
-var specOrganizationMembershipsList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opOrganizationMembershipsUpdate = &facade.Operation{API: "zaikiohub", ID: "OrganizationMembershipsUpdate", Method: "PATCH", Path: "/organization/memberships/{membership_id}"}
-var opPersonOrganizationsCreate = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsCreate", Method: "POST", Path: "/person/organizations"}
-var opPersonOrganizationsMachinesCreate = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMachinesCreate", Method: "POST", Path: "/person/organizations/{organization_id}/machines"}
-var opPersonOrganizationsMachinesCreateOwnership = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMachinesCreateOwnership", Method: "POST", Path: "/person/organizations/{organization_id}/machines/{machine_id}/machine_ownership"}
-var opPersonOrganizationsMachinesDeleteOwnership = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMachinesDeleteOwnership", Method: "DELETE", Path: "/person/organizations/{organization_id}/machines/{machine_id}/machine_ownership"}
-var opPersonOrganizationsMachinesGet = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMachinesGet", Method: "GET", Path: "/person/organizations/{organization_id}/machines/{machine_id}"}
-var opPersonOrganizationsMachinesGetOwnership = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMachinesGetOwnership", Method: "GET", Path: "/person/organizations/{organization_id}/machines/{machine_id}/machine_ownership"}
-var opPersonOrganizationsMachinesGetSpecification = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMachinesGetSpecification", Method: "GET", Path: "/person/organizations/{organization_id}/machines/{machine_id}/machine_specification"}
-var opPersonOrganizationsMachinesList = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMachinesList", Method: "GET", Path: "/person/organizations/{organization_id}/machines"}
-var specPersonOrganizationsMachinesList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opPersonOrganizationsMachinesUpdateOwnership = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMachinesUpdateOwnership", Method: "PATCH", Path: "/person/organizations/{organization_id}/machines/{machine_id}/machine_ownership"}
-var opPersonOrganizationsMembershipInvitationsCreate = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMembershipInvitationsCreate", Method: "POST", Path: "/person/organizations/{organization_id}/membership_invitations"}
-var opPersonOrganizationsMembershipInvitationsDelete = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMembershipInvitationsDelete", Method: "DELETE", Path: "/person/organizations/{organization_id}/membership_invitations/{membership_invitation_id}"}
-var opPersonOrganizationsMembershipInvitationsList = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMembershipInvitationsList", Method: "GET", Path: "/person/organizations/{organization_id}/membership_invitations"}
-var specPersonOrganizationsMembershipInvitationsList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opPersonOrganizationsMembershipsDelete = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMembershipsDelete", Method: "DELETE", Path: "/person/organizations/{organization_id}/memberships/{membership_id}"}
-var opPersonOrganizationsMembershipsGet = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMembershipsGet", Method: "GET", Path: "/person/organizations/{organization_id}/memberships/{membership_id}"}
-var opPersonOrganizationsMembershipsList = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMembershipsList", Method: "GET", Path: "/person/organizations/{organization_id}/memberships"}
-var specPersonOrganizationsMembershipsList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opPersonOrganizationsMembershipsUpdate = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsMembershipsUpdate", Method: "PATCH", Path: "/person/organizations/{organization_id}/memberships/{membership_id}"}
-var opPersonOrganizationsSitesCreate = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSitesCreate", Method: "POST", Path: "/person/organizations/{organization_id}/sites"}
-var opPersonOrganizationsSitesGet = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSitesGet", Method: "GET", Path: "/person/organizations/{organization_id}/sites/{site_id}"}
-var opPersonOrganizationsSitesList = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSitesList", Method: "GET", Path: "/person/organizations/{organization_id}/sites"}
-var specPersonOrganizationsSitesList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opPersonOrganizationsSitesUpdate = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSitesUpdate", Method: "PATCH", Path: "/person/organizations/{organization_id}/sites/{site_id}"}
-var opPersonOrganizationsSoftwareCreate = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSoftwareCreate", Method: "POST", Path: "/person/organizations/{organization_id}/software"}
-var opPersonOrganizationsSoftwareCreateOwnership = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSoftwareCreateOwnership", Method: "POST", Path: "/person/organizations/{organization_id}/software/{software_id}/software_ownership"}
-var opPersonOrganizationsSoftwareDeleteOwnership = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSoftwareDeleteOwnership", Method: "DELETE", Path: "/person/organizations/{organization_id}/software/{software_id}/software_ownership"}
-var opPersonOrganizationsSoftwareGet = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSoftwareGet", Method: "GET", Path: "/person/organizations/{organization_id}/software/{software_id}"}
-var opPersonOrganizationsSoftwareGetOwnership = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSoftwareGetOwnership", Method: "GET", Path: "/person/organizations/{organization_id}/software/{software_id}/software_ownership"}
-var opPersonOrganizationsSoftwareList = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSoftwareList", Method: "GET", Path: "/person/organizations/{organization_id}/software"}
-var specPersonOrganizationsSoftwareList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opPersonOrganizationsSoftwareUpdateOwnership = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSoftwareUpdateOwnership", Method: "PATCH", Path: "/person/organizations/{organization_id}/software/{software_id}/software_ownership"}
-var opPersonOrganizationsSpecialistsCreate = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSpecialistsCreate", Method: "POST", Path: "/person/organizations/{organization_id}/specialists"}
-var opPersonOrganizationsSpecialistsCreateOwnership = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSpecialistsCreateOwnership", Method: "POST", Path: "/person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership"}
-var opPersonOrganizationsSpecialistsDeleteOwnership = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSpecialistsDeleteOwnership", Method: "DELETE", Path: "/person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership"}
-var opPersonOrganizationsSpecialistsGet = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSpecialistsGet", Method: "GET", Path: "/person/organizations/{organization_id}/specialists/{specialist_id}"}
-var opPersonOrganizationsSpecialistsGetOwnership = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSpecialistsGetOwnership", Method: "GET", Path: "/person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership"}
-var opPersonOrganizationsSpecialistsGetSpecification = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSpecialistsGetSpecification", Method: "GET", Path: "/person/organizations/{organization_id}/specialists/{specialist_id}/specialist_specification"}
-var opPersonOrganizationsSpecialistsList = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSpecialistsList", Method: "GET", Path: "/person/organizations/{organization_id}/specialists"}
-var specPersonOrganizationsSpecialistsList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opPersonOrganizationsSpecialistsUpdateOwnership = &facade.Operation{API: "zaikiohub", ID: "PersonOrganizationsSpecialistsUpdateOwnership", Method: "PATCH", Path: "/person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership"}
-var opPersonUpdate = &facade.Operation{API: "zaikiohub", ID: "PersonUpdate", Method: "PATCH", Path: "/person"}
-var opPersonUpdateAvatar = &facade.Operation{API: "zaikiohub", ID: "PersonUpdateAvatar", Method: "PATCH", Path: "/person/avatar"}
-var opRevokedAccessTokensCreate = &facade.Operation{API: "zaikiohub", ID: "RevokedAccessTokensCreate", Method: "POST", Path: "/revoked_access_tokens"}
-var opRevokedAccessTokensList = &facade.Operation{API: "zaikiohub", ID: "RevokedAccessTokensList", Method: "GET", Path: "/revoked_access_tokens", Security: "none"}
-var opRolesList = &facade.Operation{API: "zaikiohub", ID: "RolesList", Method: "GET", Path: "/roles", Security: "none"}
-var opSitesCreate = &facade.Operation{API: "zaikiohub", ID: "SitesCreate", Method: "POST", Path: "/sites"}
-var opSitesGet = &facade.Operation{API: "zaikiohub", ID: "SitesGet", Method: "GET", Path: "/sites/{site_id}"}
-var opSitesList = &facade.Operation{API: "zaikiohub", ID: "SitesList", Method: "GET", Path: "/sites"}
-var specSitesList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opSitesUpdate = &facade.Operation{API: "zaikiohub", ID: "SitesUpdate", Method: "PATCH", Path: "/sites/{site_id}"}
-var opSoftwareCreate = &facade.Operation{API: "zaikiohub", ID: "SoftwareCreate", Method: "POST", Path: "/software"}
-var opSoftwareCreateOwnership = &facade.Operation{API: "zaikiohub", ID: "SoftwareCreateOwnership", Method: "POST", Path: "/software/{software_id}/software_ownership"}
-var opSoftwareDeleteOwnership = &facade.Operation{API: "zaikiohub", ID: "SoftwareDeleteOwnership", Method: "DELETE", Path: "/software/{software_id}/software_ownership"}
-var opSoftwareGet = &facade.Operation{API: "zaikiohub", ID: "SoftwareGet", Method: "GET", Path: "/software/{software_id}"}
-var opSoftwareGetOwnership = &facade.Operation{API: "zaikiohub", ID: "SoftwareGetOwnership", Method: "GET", Path: "/software/{software_id}/software_ownership"}
-var opSoftwareList = &facade.Operation{API: "zaikiohub", ID: "SoftwareList", Method: "GET", Path: "/software"}
-var specSoftwareList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opSoftwareUpdateOwnership = &facade.Operation{API: "zaikiohub", ID: "SoftwareUpdateOwnership", Method: "PATCH", Path: "/software/{software_id}/software_ownership"}
-var opSpecialistsCreate = &facade.Operation{API: "zaikiohub", ID: "SpecialistsCreate", Method: "POST", Path: "/specialists"}
-var opSpecialistsCreateOwnership = &facade.Operation{API: "zaikiohub", ID: "SpecialistsCreateOwnership", Method: "POST", Path: "/specialists/{specialist_id}/specialist_ownership"}
-var opSpecialistsDeleteOwnership = &facade.Operation{API: "zaikiohub", ID: "SpecialistsDeleteOwnership", Method: "DELETE", Path: "/specialists/{specialist_id}/specialist_ownership"}
-var opSpecialistsGet = &facade.Operation{API: "zaikiohub", ID: "SpecialistsGet", Method: "GET", Path: "/specialists/{specialist_id}"}
-var opSpecialistsGetOwnership = &facade.Operation{API: "zaikiohub", ID: "SpecialistsGetOwnership", Method: "GET", Path: "/specialists/{specialist_id}/specialist_ownership"}
-var opSpecialistsGetSpecification = &facade.Operation{API: "zaikiohub", ID: "SpecialistsGetSpecification", Method: "GET", Path: "/specialists/{specialist_id}/specialist_specification"}
-var opSpecialistsList = &facade.Operation{API: "zaikiohub", ID: "SpecialistsList", Method: "GET", Path: "/specialists"}
-var specSpecialistsList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opSpecialistsUpdateOwnership = &facade.Operation{API: "zaikiohub", ID: "SpecialistsUpdateOwnership", Method: "PATCH", Path: "/specialists/{specialist_id}/specialist_ownership"}
-var opSubscriptionsDelete = &facade.Operation{API: "zaikiohub", ID: "SubscriptionsDelete", Method: "DELETE", Path: "/subscriptions/{subscription_id}"}
-var opSubscriptionsGet = &facade.Operation{API: "zaikiohub", ID: "SubscriptionsGet", Method: "GET", Path: "/subscriptions/{subscription_id}"}
-var opSubscriptionsList = &facade.Operation{API: "zaikiohub", ID: "SubscriptionsList", Method: "GET", Path: "/subscriptions"}
-var specSubscriptionsList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opSubscriptionsUpdate = &facade.Operation{API: "zaikiohub", ID: "SubscriptionsUpdate", Method: "PATCH", Path: "/subscriptions/{subscription_id}"}
-var opTestAccountsCreate = &facade.Operation{API: "zaikiohub", ID: "TestAccountsCreate", Method: "POST", Path: "/test_accounts", Security: "basic"}
-var opTestAccountsDelete = &facade.Operation{API: "zaikiohub", ID: "TestAccountsDelete", Method: "DELETE", Path: "/test_accounts/{test_account_id}", Security: "basic"}
-var opTestAccountsGet = &facade.Operation{API: "zaikiohub", ID: "TestAccountsGet", Method: "GET", Path: "/test_accounts/{test_account_id}", Security: "basic"}
-var opTestAccountsList = &facade.Operation{API: "zaikiohub", ID: "TestAccountsList", Method: "GET", Path: "/test_accounts", Security: "basic"}
-var specTestAccountsList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+// How the list operations page.
+var (
+	pagesConnectionsList                              = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+	pagesMachinesList                                 = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+	pagesManufacturerMachinesList                     = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+	pagesOrganizationAddonsList                       = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+	pagesOrganizationBusinessRelationshipsList        = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+	pagesOrganizationMembershipsList                  = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+	pagesPersonOrganizationsMachinesList              = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+	pagesPersonOrganizationsMembershipInvitationsList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+	pagesPersonOrganizationsMembershipsList           = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+	pagesPersonOrganizationsSitesList                 = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+	pagesPersonOrganizationsSoftwareList              = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+	pagesPersonOrganizationsSpecialistsList           = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+	pagesSitesList                                    = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+	pagesSoftwareList                                 = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+	pagesSpecialistsList                              = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+	pagesSubscriptionsList                            = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+	pagesTestAccountsList                             = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+)
 
-// AppService holds the App operations of Zaikio Hub.
+// AppService holds the App operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type AppService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Get calls AppGet.
+// Get sends GET /app (operation AppGet).
 //
-// GET /app (operation AppGet).
-func (s *AppService) Get(ctx context.Context, opts ...RequestOption) (*App, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAppGetRequest(call.Server)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAppGet, err)
-	}
-	var out App
-	if err := s.c.rt.Do(ctx, &call, opAppGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Update calls AppUpdate.
+// Security: HTTP Basic client credentials (basicAuth).
 //
-// PATCH /app (operation AppUpdate).
-func (s *AppService) Update(ctx context.Context, body AppUpdateJSONRequestBody, opts ...RequestOption) (*AppUpdateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAppUpdateRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAppUpdate, err)
-	}
-	var out AppUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opAppUpdate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *AppService) Get(ctx context.Context, opts ...Option) (*App, error) {
+	return facade.Fetch[App](ctx, s.rt, opAppGet, facade.Args{}, opts)
 }
 
-// AppsService holds the Apps operations of Zaikio Hub.
+// Update sends PATCH /app (operation AppUpdate).
+//
+// Security: HTTP Basic client credentials (basicAuth).
+//
+// Arguments:
+//   - body: AppUpdateJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *AppService) Update(ctx context.Context, body AppUpdateJSONBody, opts ...Option) (*AppUpdateResponse, error) {
+	return facade.Fetch[AppUpdateResponse](ctx, s.rt, opAppUpdate, facade.Args{Body: body}, opts)
+}
+
+// AppsService holds the Apps operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type AppsService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Get calls AppsGet.
+// Get sends GET /apps/{app_id} (operation AppsGet).
 //
-// GET /apps/{app_id} (operation AppsGet).
-func (s *AppsService) Get(ctx context.Context, appId string, opts ...RequestOption) (*VendorApp, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAppsGetRequest(call.Server, appId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAppsGet, err)
-	}
-	var out VendorApp
-	if err := s.c.rt.Do(ctx, &call, opAppsGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// List calls AppsList.
+// Security: HTTP Basic client credentials (basicAuth), or a bearer token (bearerAuth).
 //
-// GET /apps (operation AppsList).
-func (s *AppsService) List(ctx context.Context, opts ...RequestOption) ([]VendorApp, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewAppsListRequest(call.Server)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opAppsList, err)
-	}
-	var out []VendorApp
-	if err := s.c.rt.Do(ctx, &call, opAppsList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// Arguments:
+//   - appID: path parameter "app_id", string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized).
+func (s *AppsService) Get(ctx context.Context, appID string, opts ...Option) (*VendorApp, error) {
+	return facade.Fetch[VendorApp](ctx, s.rt, opAppsGet, facade.Args{Path: []any{appID}}, opts)
 }
 
-// ConnectionsService holds the Connections operations of Zaikio Hub.
+// List sends GET /apps (operation AppsList).
+//
+// Security: HTTP Basic client credentials (basicAuth), or a bearer token (bearerAuth).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized).
+func (s *AppsService) List(ctx context.Context, opts ...Option) ([]VendorApp, error) {
+	return facade.FetchValue[[]VendorApp](ctx, s.rt, opAppsList, facade.Args{}, opts)
+}
+
+// ConnectionsService holds the Connections operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type ConnectionsService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Get calls ConnectionsGet.
+// Get sends GET /connections/{connection_id} (operation ConnectionsGet).
 //
-// GET /connections/{connection_id} (operation ConnectionsGet).
-func (s *ConnectionsService) Get(ctx context.Context, connectionId string, opts ...RequestOption) (*ConnectionsGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewConnectionsGetRequest(call.Server, connectionId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opConnectionsGet, err)
-	}
-	var out ConnectionsGetResponse
-	if err := s.c.rt.Do(ctx, &call, opConnectionsGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// List calls ConnectionsList.
+// Security: HTTP Basic client credentials (basicAuth), or a bearer token (bearerAuth).
 //
-// GET /connections (operation ConnectionsList).
-func (s *ConnectionsService) List(ctx context.Context, params *ConnectionsListParams, opts ...RequestOption) ([]Connection, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewConnectionsListRequest(call.Server, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opConnectionsList, err)
-	}
-	var out []Connection
-	if err := s.c.rt.Do(ctx, &call, opConnectionsList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// Arguments:
+//   - connectionID: path parameter "connection_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *ConnectionsService) Get(ctx context.Context, connectionID string, opts ...Option) (*ConnectionsGetResponse, error) {
+	return facade.Fetch[ConnectionsGetResponse](ctx, s.rt, opConnectionsGet, facade.Args{Path: []any{connectionID}}, opts)
 }
 
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *ConnectionsService) All(ctx context.Context, params *ConnectionsListParams, opts ...RequestOption) iter.Seq2[Connection, error] {
-	return facade.Paginate(ctx, specConnectionsList, params, func(ctx context.Context, p any) (*facade.Page[Connection], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewConnectionsListRequest(call.Server, p.(*ConnectionsListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opConnectionsList, err)
-		}
-		page := facade.NewPage[Connection](specConnectionsList)
-		if err := s.c.rt.Do(ctx, &call, opConnectionsList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
+// List sends GET /connections (operation ConnectionsList).
+//
+// Security: HTTP Basic client credentials (basicAuth), or a bearer token (bearerAuth).
+//
+// Arguments:
+//   - params.FiltersConnectableId: query parameter "filters[connectable_id]", string.
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *ConnectionsService) List(ctx context.Context, params *ConnectionsListParams, opts ...Option) ([]Connection, error) {
+	return facade.FetchValue[[]Connection](ctx, s.rt, opConnectionsList, facade.Args{Query: params}, opts)
 }
 
-// JWTPublicKeysService holds the JWTPublicKeys operations of Zaikio Hub.
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /connections (operation ConnectionsList).
+func (s *ConnectionsService) All(ctx context.Context, params *ConnectionsListParams, opts ...Option) iter.Seq2[Connection, error] {
+	return facade.List[Connection](ctx, s.rt, opConnectionsList, pagesConnectionsList, facade.Args{Query: params}, opts)
+}
+
+// JWTPublicKeysService holds the JWTPublicKeys operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type JWTPublicKeysService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// List calls "Get json public key".
+// List sends GET /jwt_public_keys (operation JWTPublicKeysList).
 //
-// GET /jwt_public_keys (operation JWTPublicKeysList).
-func (s *JWTPublicKeysService) List(ctx context.Context, opts ...RequestOption) (*JWTPublicKeysListResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewJWTPublicKeysListRequest(call.Server)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opJWTPublicKeysList, err)
-	}
-	var out JWTPublicKeysListResponse
-	if err := s.c.rt.Do(ctx, &call, opJWTPublicKeysList, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: no credentials.
+func (s *JWTPublicKeysService) List(ctx context.Context, opts ...Option) (*JWTPublicKeysListResponse, error) {
+	return facade.Fetch[JWTPublicKeysListResponse](ctx, s.rt, opJWTPublicKeysList, facade.Args{}, opts)
 }
 
-// MachinesService holds the Machines operations of Zaikio Hub.
+// MachinesService holds the Machines operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type MachinesService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls MachinesCreate.
+// Create sends POST /machines (operation MachinesCreate).
 //
-// POST /machines (operation MachinesCreate).
-func (s *MachinesService) Create(ctx context.Context, body MachinesCreateJSONRequestBody, opts ...RequestOption) (*MachinesCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewMachinesCreateRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opMachinesCreate, err)
-	}
-	var out MachinesCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opMachinesCreate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// CreateOwnership calls MachinesCreateOwnership.
+// Security: a bearer token (bearerAuth).
 //
-// POST /machines/{machine_id}/machine_ownership (operation MachinesCreateOwnership).
-func (s *MachinesService) CreateOwnership(ctx context.Context, machineId string, params *MachinesCreateOwnershipParams, opts ...RequestOption) (*MachinesCreateOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewMachinesCreateOwnershipRequest(call.Server, machineId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opMachinesCreateOwnership, err)
-	}
-	var out MachinesCreateOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opMachinesCreateOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// DeleteOwnership calls MachinesDeleteOwnership.
+// Arguments:
+//   - body: MachinesCreateJSONBody, sent as application/json (required).
 //
-// DELETE /machines/{machine_id}/machine_ownership (operation MachinesDeleteOwnership).
-func (s *MachinesService) DeleteOwnership(ctx context.Context, machineId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewMachinesDeleteOwnershipRequest(call.Server, machineId)
-	if err != nil {
-		return s.c.rt.BuildError(opMachinesDeleteOwnership, err)
-	}
-	return s.c.rt.Do(ctx, &call, opMachinesDeleteOwnership, req, nil)
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *MachinesService) Create(ctx context.Context, body MachinesCreateJSONBody, opts ...Option) (*MachinesCreateResponse, error) {
+	return facade.Fetch[MachinesCreateResponse](ctx, s.rt, opMachinesCreate, facade.Args{Body: body}, opts)
 }
 
-// Get calls MachinesGet.
+// CreateOwnership sends POST /machines/{machine_id}/machine_ownership (operation MachinesCreateOwnership).
 //
-// GET /machines/{machine_id} (operation MachinesGet).
-func (s *MachinesService) Get(ctx context.Context, machineId string, params *MachinesGetParams, opts ...RequestOption) (*MachinesGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewMachinesGetRequest(call.Server, machineId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opMachinesGet, err)
-	}
-	var out MachinesGetResponse
-	if err := s.c.rt.Do(ctx, &call, opMachinesGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// GetOwnership calls MachinesGetOwnership.
+// Security: a bearer token (bearerAuth).
 //
-// GET /machines/{machine_id}/machine_ownership (operation MachinesGetOwnership).
-func (s *MachinesService) GetOwnership(ctx context.Context, machineId string, opts ...RequestOption) (*MachinesGetOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewMachinesGetOwnershipRequest(call.Server, machineId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opMachinesGetOwnership, err)
-	}
-	var out MachinesGetOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opMachinesGetOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// GetSpecification calls MachinesGetSpecification.
+// Arguments:
+//   - machineID: path parameter "machine_id", string (uuid).
+//   - params.SiteId: query parameter "site_id", string (uuid).
 //
-// GET /machines/{machine_id}/machine_specification (operation MachinesGetSpecification).
-func (s *MachinesService) GetSpecification(ctx context.Context, machineId string, params *MachinesGetSpecificationParams, opts ...RequestOption) (*MachinesGetSpecificationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewMachinesGetSpecificationRequest(call.Server, machineId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opMachinesGetSpecification, err)
-	}
-	var out MachinesGetSpecificationResponse
-	if err := s.c.rt.Do(ctx, &call, opMachinesGetSpecification, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *MachinesService) CreateOwnership(ctx context.Context, machineID string, params *MachinesCreateOwnershipParams, opts ...Option) (*MachinesCreateOwnershipResponse, error) {
+	return facade.Fetch[MachinesCreateOwnershipResponse](ctx, s.rt, opMachinesCreateOwnership, facade.Args{Path: []any{machineID}, Query: params}, opts)
 }
 
-// List calls MachinesList.
+// DeleteOwnership sends DELETE /machines/{machine_id}/machine_ownership (operation MachinesDeleteOwnership).
 //
-// GET /machines (operation MachinesList).
-func (s *MachinesService) List(ctx context.Context, params *MachinesListParams, opts ...RequestOption) ([]Machine, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewMachinesListRequest(call.Server, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opMachinesList, err)
-	}
-	var out []Machine
-	if err := s.c.rt.Do(ctx, &call, opMachinesList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *MachinesService) All(ctx context.Context, params *MachinesListParams, opts ...RequestOption) iter.Seq2[Machine, error] {
-	return facade.Paginate(ctx, specMachinesList, params, func(ctx context.Context, p any) (*facade.Page[Machine], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewMachinesListRequest(call.Server, p.(*MachinesListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opMachinesList, err)
-		}
-		page := facade.NewPage[Machine](specMachinesList)
-		if err := s.c.rt.Do(ctx, &call, opMachinesList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// UpdateOwnership calls MachinesUpdateOwnership.
+// Security: a bearer token (bearerAuth).
 //
-// PATCH /machines/{machine_id}/machine_ownership (operation MachinesUpdateOwnership).
-func (s *MachinesService) UpdateOwnership(ctx context.Context, machineId string, body MachinesUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*MachinesUpdateOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewMachinesUpdateOwnershipRequest(call.Server, machineId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opMachinesUpdateOwnership, err)
-	}
-	var out MachinesUpdateOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opMachinesUpdateOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Arguments:
+//   - machineID: path parameter "machine_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *MachinesService) DeleteOwnership(ctx context.Context, machineID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opMachinesDeleteOwnership, facade.Args{Path: []any{machineID}}, opts)
 }
 
-// ManufacturerService holds the Manufacturer operations of Zaikio Hub.
+// Get sends GET /machines/{machine_id} (operation MachinesGet).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - machineID: path parameter "machine_id", string (uuid).
+//   - params.CurrentOrganizationId: query parameter "current_organization_id", string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *MachinesService) Get(ctx context.Context, machineID string, params *MachinesGetParams, opts ...Option) (*MachinesGetResponse, error) {
+	return facade.Fetch[MachinesGetResponse](ctx, s.rt, opMachinesGet, facade.Args{Path: []any{machineID}, Query: params}, opts)
+}
+
+// GetOwnership sends GET /machines/{machine_id}/machine_ownership (operation MachinesGetOwnership).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - machineID: path parameter "machine_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *MachinesService) GetOwnership(ctx context.Context, machineID string, opts ...Option) (*MachinesGetOwnershipResponse, error) {
+	return facade.Fetch[MachinesGetOwnershipResponse](ctx, s.rt, opMachinesGetOwnership, facade.Args{Path: []any{machineID}}, opts)
+}
+
+// GetSpecification sends GET /machines/{machine_id}/machine_specification (operation MachinesGetSpecification).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - machineID: path parameter "machine_id", string (uuid).
+//   - params.Variables: query parameter "variables", object.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *MachinesService) GetSpecification(ctx context.Context, machineID string, params *MachinesGetSpecificationParams, opts ...Option) (*MachinesGetSpecificationResponse, error) {
+	return facade.Fetch[MachinesGetSpecificationResponse](ctx, s.rt, opMachinesGetSpecification, facade.Args{Path: []any{machineID}, Query: params}, opts)
+}
+
+// List sends GET /machines (operation MachinesList).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - params.FiltersSiteId: query parameter "filters[site_id]", string (uuid).
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *MachinesService) List(ctx context.Context, params *MachinesListParams, opts ...Option) ([]Machine, error) {
+	return facade.FetchValue[[]Machine](ctx, s.rt, opMachinesList, facade.Args{Query: params}, opts)
+}
+
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /machines (operation MachinesList).
+func (s *MachinesService) All(ctx context.Context, params *MachinesListParams, opts ...Option) iter.Seq2[Machine, error] {
+	return facade.List[Machine](ctx, s.rt, opMachinesList, pagesMachinesList, facade.Args{Query: params}, opts)
+}
+
+// UpdateOwnership sends PATCH /machines/{machine_id}/machine_ownership (operation MachinesUpdateOwnership).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - machineID: path parameter "machine_id", string (uuid).
+//   - body: MachinesUpdateOwnershipJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *MachinesService) UpdateOwnership(ctx context.Context, machineID string, body MachinesUpdateOwnershipJSONBody, opts ...Option) (*MachinesUpdateOwnershipResponse, error) {
+	return facade.Fetch[MachinesUpdateOwnershipResponse](ctx, s.rt, opMachinesUpdateOwnership, facade.Args{Path: []any{machineID}, Body: body}, opts)
+}
+
+// ManufacturerService holds the Manufacturer operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type ManufacturerService struct {
-	c *Client
+	rt *facade.Runtime
 	// Machines holds the Manufacturer.Machines operations.
-	Machines *ManufacturerMachinesService
+	Machines ManufacturerMachinesService
 }
 
-// ManufacturerMachinesService holds the Manufacturer.Machines operations of Zaikio Hub.
+// ManufacturerMachinesService holds the Manufacturer.Machines operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type ManufacturerMachinesService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls ManufacturerMachinesCreate.
+// Create sends POST /manufacturer/machines (operation ManufacturerMachinesCreate).
 //
-// POST /manufacturer/machines (operation ManufacturerMachinesCreate).
-func (s *ManufacturerMachinesService) Create(ctx context.Context, params *ManufacturerMachinesCreateParams, body ManufacturerMachinesCreateJSONRequestBody, opts ...RequestOption) (*ManufacturerMachinesCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewManufacturerMachinesCreateRequest(call.Server, params, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opManufacturerMachinesCreate, err)
-	}
-	var out ManufacturerMachinesCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opManufacturerMachinesCreate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Delete calls ManufacturerMachinesDelete.
+// Security: a bearer token (bearerAuth).
 //
-// DELETE /manufacturer/machines/{machine_id} (operation ManufacturerMachinesDelete).
-func (s *ManufacturerMachinesService) Delete(ctx context.Context, machineId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewManufacturerMachinesDeleteRequest(call.Server, machineId)
-	if err != nil {
-		return s.c.rt.BuildError(opManufacturerMachinesDelete, err)
-	}
-	return s.c.rt.Do(ctx, &call, opManufacturerMachinesDelete, req, nil)
-}
-
-// Get calls ManufacturerMachinesGet.
+// Arguments:
+//   - body: ManufacturerMachinesCreateJSONBody, sent as application/json (required).
+//   - params.OrganizationId: query parameter "organization_id", string.
 //
-// GET /manufacturer/machines/{machine_id} (operation ManufacturerMachinesGet).
-func (s *ManufacturerMachinesService) Get(ctx context.Context, machineId string, opts ...RequestOption) (*ManufacturerMachinesGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewManufacturerMachinesGetRequest(call.Server, machineId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opManufacturerMachinesGet, err)
-	}
-	var out ManufacturerMachinesGetResponse
-	if err := s.c.rt.Do(ctx, &call, opManufacturerMachinesGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest).
+func (s *ManufacturerMachinesService) Create(ctx context.Context, body ManufacturerMachinesCreateJSONBody, params *ManufacturerMachinesCreateParams, opts ...Option) (*ManufacturerMachinesCreateResponse, error) {
+	return facade.Fetch[ManufacturerMachinesCreateResponse](ctx, s.rt, opManufacturerMachinesCreate, facade.Args{Query: params, Body: body}, opts)
 }
 
-// List calls ManufacturerMachinesList.
+// Delete sends DELETE /manufacturer/machines/{machine_id} (operation ManufacturerMachinesDelete).
 //
-// GET /manufacturer/machines (operation ManufacturerMachinesList).
-func (s *ManufacturerMachinesService) List(ctx context.Context, params *ManufacturerMachinesListParams, opts ...RequestOption) ([]ManufacturerMachine, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewManufacturerMachinesListRequest(call.Server, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opManufacturerMachinesList, err)
-	}
-	var out []ManufacturerMachine
-	if err := s.c.rt.Do(ctx, &call, opManufacturerMachinesList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *ManufacturerMachinesService) All(ctx context.Context, params *ManufacturerMachinesListParams, opts ...RequestOption) iter.Seq2[ManufacturerMachine, error] {
-	return facade.Paginate(ctx, specManufacturerMachinesList, params, func(ctx context.Context, p any) (*facade.Page[ManufacturerMachine], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewManufacturerMachinesListRequest(call.Server, p.(*ManufacturerMachinesListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opManufacturerMachinesList, err)
-		}
-		page := facade.NewPage[ManufacturerMachine](specManufacturerMachinesList)
-		if err := s.c.rt.Do(ctx, &call, opManufacturerMachinesList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// Update calls ManufacturerMachinesUpdate.
+// Security: a bearer token (bearerAuth).
 //
-// PATCH /manufacturer/machines/{machine_id} (operation ManufacturerMachinesUpdate).
-func (s *ManufacturerMachinesService) Update(ctx context.Context, machineId string, body ManufacturerMachinesUpdateJSONRequestBody, opts ...RequestOption) (*ManufacturerMachinesUpdateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewManufacturerMachinesUpdateRequest(call.Server, machineId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opManufacturerMachinesUpdate, err)
-	}
-	var out ManufacturerMachinesUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opManufacturerMachinesUpdate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Arguments:
+//   - machineID: path parameter "machine_id", string (uuid).
+func (s *ManufacturerMachinesService) Delete(ctx context.Context, machineID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opManufacturerMachinesDelete, facade.Args{Path: []any{machineID}}, opts)
 }
 
-// OrganizationService holds the Organization operations of Zaikio Hub.
+// Get sends GET /manufacturer/machines/{machine_id} (operation ManufacturerMachinesGet).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - machineID: path parameter "machine_id", string (uuid).
+func (s *ManufacturerMachinesService) Get(ctx context.Context, machineID string, opts ...Option) (*ManufacturerMachinesGetResponse, error) {
+	return facade.Fetch[ManufacturerMachinesGetResponse](ctx, s.rt, opManufacturerMachinesGet, facade.Args{Path: []any{machineID}}, opts)
+}
+
+// List sends GET /manufacturer/machines (operation ManufacturerMachinesList).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+func (s *ManufacturerMachinesService) List(ctx context.Context, params *ManufacturerMachinesListParams, opts ...Option) ([]ManufacturerMachine, error) {
+	return facade.FetchValue[[]ManufacturerMachine](ctx, s.rt, opManufacturerMachinesList, facade.Args{Query: params}, opts)
+}
+
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /manufacturer/machines (operation ManufacturerMachinesList).
+func (s *ManufacturerMachinesService) All(ctx context.Context, params *ManufacturerMachinesListParams, opts ...Option) iter.Seq2[ManufacturerMachine, error] {
+	return facade.List[ManufacturerMachine](ctx, s.rt, opManufacturerMachinesList, pagesManufacturerMachinesList, facade.Args{Query: params}, opts)
+}
+
+// Update sends PATCH /manufacturer/machines/{machine_id} (operation ManufacturerMachinesUpdate).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - machineID: path parameter "machine_id", string (uuid).
+//   - body: ManufacturerMachinesUpdateJSONBody, sent as application/json (required).
+func (s *ManufacturerMachinesService) Update(ctx context.Context, machineID string, body ManufacturerMachinesUpdateJSONBody, opts ...Option) (*ManufacturerMachinesUpdateResponse, error) {
+	return facade.Fetch[ManufacturerMachinesUpdateResponse](ctx, s.rt, opManufacturerMachinesUpdate, facade.Args{Path: []any{machineID}, Body: body}, opts)
+}
+
+// OrganizationService holds the Organization operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type OrganizationService struct {
-	c *Client
+	rt *facade.Runtime
 	// Addons holds the Organization.Addons operations.
-	Addons *OrganizationAddonsService
+	Addons OrganizationAddonsService
 	// BusinessRelationships holds the Organization.BusinessRelationships operations.
-	BusinessRelationships *OrganizationBusinessRelationshipsService
+	BusinessRelationships OrganizationBusinessRelationshipsService
 	// Memberships holds the Organization.Memberships operations.
-	Memberships *OrganizationMembershipsService
+	Memberships OrganizationMembershipsService
 }
 
-// CreateSubscription calls "Subscribe the organization to a plan".
+// CreateSubscription sends POST /organization/subscription (operation OrganizationCreateSubscription).
 //
-// POST /organization/subscription (operation OrganizationCreateSubscription).
-func (s *OrganizationService) CreateSubscription(ctx context.Context, body OrganizationCreateSubscriptionJSONRequestBody, opts ...RequestOption) (*Subscription, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewOrganizationCreateSubscriptionRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opOrganizationCreateSubscription, err)
-	}
-	var out Subscription
-	if err := s.c.rt.Do(ctx, &call, opOrganizationCreateSubscription, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Get calls OrganizationGet.
+// Security: a bearer token (bearerAuth).
 //
-// GET /organization (operation OrganizationGet).
-func (s *OrganizationService) Get(ctx context.Context, opts ...RequestOption) (*Organization, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewOrganizationGetRequest(call.Server)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opOrganizationGet, err)
-	}
-	var out Organization
-	if err := s.c.rt.Do(ctx, &call, opOrganizationGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Arguments:
+//   - body: SubscriptionCreate, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *OrganizationService) CreateSubscription(ctx context.Context, body SubscriptionCreate, opts ...Option) (*Subscription, error) {
+	return facade.Fetch[Subscription](ctx, s.rt, opOrganizationCreateSubscription, facade.Args{Body: body}, opts)
 }
 
-// OrganizationAddonsService holds the Organization.Addons operations of Zaikio Hub.
+// Get sends GET /organization (operation OrganizationGet).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *OrganizationService) Get(ctx context.Context, opts ...Option) (*Organization, error) {
+	return facade.Fetch[Organization](ctx, s.rt, opOrganizationGet, facade.Args{}, opts)
+}
+
+// OrganizationAddonsService holds the Organization.Addons operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type OrganizationAddonsService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Get calls OrganizationAddonsGet.
+// Get sends GET /organization/addons/{addon_id} (operation OrganizationAddonsGet).
 //
-// GET /organization/addons/{addon_id} (operation OrganizationAddonsGet).
-func (s *OrganizationAddonsService) Get(ctx context.Context, addonId string, opts ...RequestOption) (*OrganizationAddonsGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewOrganizationAddonsGetRequest(call.Server, addonId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opOrganizationAddonsGet, err)
-	}
-	var out OrganizationAddonsGetResponse
-	if err := s.c.rt.Do(ctx, &call, opOrganizationAddonsGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// List calls OrganizationAddonsList.
+// Security: a bearer token (bearerAuth).
 //
-// GET /organization/addons (operation OrganizationAddonsList).
-func (s *OrganizationAddonsService) List(ctx context.Context, params *OrganizationAddonsListParams, opts ...RequestOption) ([]Addon, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewOrganizationAddonsListRequest(call.Server, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opOrganizationAddonsList, err)
-	}
-	var out []Addon
-	if err := s.c.rt.Do(ctx, &call, opOrganizationAddonsList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// Arguments:
+//   - addonID: path parameter "addon_id", string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *OrganizationAddonsService) Get(ctx context.Context, addonID string, opts ...Option) (*OrganizationAddonsGetResponse, error) {
+	return facade.Fetch[OrganizationAddonsGetResponse](ctx, s.rt, opOrganizationAddonsGet, facade.Args{Path: []any{addonID}}, opts)
 }
 
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *OrganizationAddonsService) All(ctx context.Context, params *OrganizationAddonsListParams, opts ...RequestOption) iter.Seq2[Addon, error] {
-	return facade.Paginate(ctx, specOrganizationAddonsList, params, func(ctx context.Context, p any) (*facade.Page[Addon], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewOrganizationAddonsListRequest(call.Server, p.(*OrganizationAddonsListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opOrganizationAddonsList, err)
-		}
-		page := facade.NewPage[Addon](specOrganizationAddonsList)
-		if err := s.c.rt.Do(ctx, &call, opOrganizationAddonsList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
+// List sends GET /organization/addons (operation OrganizationAddonsList).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *OrganizationAddonsService) List(ctx context.Context, params *OrganizationAddonsListParams, opts ...Option) ([]Addon, error) {
+	return facade.FetchValue[[]Addon](ctx, s.rt, opOrganizationAddonsList, facade.Args{Query: params}, opts)
 }
 
-// OrganizationBusinessRelationshipsService holds the Organization.BusinessRelationships operations of Zaikio Hub.
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /organization/addons (operation OrganizationAddonsList).
+func (s *OrganizationAddonsService) All(ctx context.Context, params *OrganizationAddonsListParams, opts ...Option) iter.Seq2[Addon, error] {
+	return facade.List[Addon](ctx, s.rt, opOrganizationAddonsList, pagesOrganizationAddonsList, facade.Args{Query: params}, opts)
+}
+
+// OrganizationBusinessRelationshipsService holds the Organization.BusinessRelationships operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type OrganizationBusinessRelationshipsService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls OrganizationBusinessRelationshipsCreate.
+// Create sends POST /organization/business_relationships (operation OrganizationBusinessRelationshipsCreate).
 //
-// POST /organization/business_relationships (operation OrganizationBusinessRelationshipsCreate).
-func (s *OrganizationBusinessRelationshipsService) Create(ctx context.Context, body OrganizationBusinessRelationshipsCreateJSONRequestBody, opts ...RequestOption) (*OrganizationBusinessRelationshipsCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewOrganizationBusinessRelationshipsCreateRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opOrganizationBusinessRelationshipsCreate, err)
-	}
-	var out OrganizationBusinessRelationshipsCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opOrganizationBusinessRelationshipsCreate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Delete calls OrganizationBusinessRelationshipsDelete.
+// Security: a bearer token (bearerAuth).
 //
-// DELETE /organization/business_relationships/{business_relationship_id} (operation OrganizationBusinessRelationshipsDelete).
-func (s *OrganizationBusinessRelationshipsService) Delete(ctx context.Context, businessRelationshipId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewOrganizationBusinessRelationshipsDeleteRequest(call.Server, businessRelationshipId)
-	if err != nil {
-		return s.c.rt.BuildError(opOrganizationBusinessRelationshipsDelete, err)
-	}
-	return s.c.rt.Do(ctx, &call, opOrganizationBusinessRelationshipsDelete, req, nil)
-}
-
-// Get calls OrganizationBusinessRelationshipsGet.
+// Arguments:
+//   - body: OrganizationBusinessRelationshipsCreateJSONBody, sent as application/json (required).
 //
-// GET /organization/business_relationships/{business_relationship_id} (operation OrganizationBusinessRelationshipsGet).
-func (s *OrganizationBusinessRelationshipsService) Get(ctx context.Context, businessRelationshipId string, opts ...RequestOption) (*OrganizationBusinessRelationshipsGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewOrganizationBusinessRelationshipsGetRequest(call.Server, businessRelationshipId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opOrganizationBusinessRelationshipsGet, err)
-	}
-	var out OrganizationBusinessRelationshipsGetResponse
-	if err := s.c.rt.Do(ctx, &call, opOrganizationBusinessRelationshipsGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *OrganizationBusinessRelationshipsService) Create(ctx context.Context, body OrganizationBusinessRelationshipsCreateJSONBody, opts ...Option) (*OrganizationBusinessRelationshipsCreateResponse, error) {
+	return facade.Fetch[OrganizationBusinessRelationshipsCreateResponse](ctx, s.rt, opOrganizationBusinessRelationshipsCreate, facade.Args{Body: body}, opts)
 }
 
-// List calls OrganizationBusinessRelationshipsList.
+// Delete sends DELETE /organization/business_relationships/{business_relationship_id} (operation OrganizationBusinessRelationshipsDelete).
 //
-// GET /organization/business_relationships (operation OrganizationBusinessRelationshipsList).
-func (s *OrganizationBusinessRelationshipsService) List(ctx context.Context, params *OrganizationBusinessRelationshipsListParams, opts ...RequestOption) ([]BusinessRelationship, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewOrganizationBusinessRelationshipsListRequest(call.Server, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opOrganizationBusinessRelationshipsList, err)
-	}
-	var out []BusinessRelationship
-	if err := s.c.rt.Do(ctx, &call, opOrganizationBusinessRelationshipsList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - businessRelationshipID: path parameter "business_relationship_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *OrganizationBusinessRelationshipsService) Delete(ctx context.Context, businessRelationshipID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opOrganizationBusinessRelationshipsDelete, facade.Args{Path: []any{businessRelationshipID}}, opts)
 }
 
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *OrganizationBusinessRelationshipsService) All(ctx context.Context, params *OrganizationBusinessRelationshipsListParams, opts ...RequestOption) iter.Seq2[BusinessRelationship, error] {
-	return facade.Paginate(ctx, specOrganizationBusinessRelationshipsList, params, func(ctx context.Context, p any) (*facade.Page[BusinessRelationship], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewOrganizationBusinessRelationshipsListRequest(call.Server, p.(*OrganizationBusinessRelationshipsListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opOrganizationBusinessRelationshipsList, err)
-		}
-		page := facade.NewPage[BusinessRelationship](specOrganizationBusinessRelationshipsList)
-		if err := s.c.rt.Do(ctx, &call, opOrganizationBusinessRelationshipsList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
+// Get sends GET /organization/business_relationships/{business_relationship_id} (operation OrganizationBusinessRelationshipsGet).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - businessRelationshipID: path parameter "business_relationship_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *OrganizationBusinessRelationshipsService) Get(ctx context.Context, businessRelationshipID string, opts ...Option) (*OrganizationBusinessRelationshipsGetResponse, error) {
+	return facade.Fetch[OrganizationBusinessRelationshipsGetResponse](ctx, s.rt, opOrganizationBusinessRelationshipsGet, facade.Args{Path: []any{businessRelationshipID}}, opts)
 }
 
-// OrganizationMembershipsService holds the Organization.Memberships operations of Zaikio Hub.
+// List sends GET /organization/business_relationships (operation OrganizationBusinessRelationshipsList).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - params.FiltersTargetId: query parameter "filters[target_id]", string (uuid).
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *OrganizationBusinessRelationshipsService) List(ctx context.Context, params *OrganizationBusinessRelationshipsListParams, opts ...Option) ([]BusinessRelationship, error) {
+	return facade.FetchValue[[]BusinessRelationship](ctx, s.rt, opOrganizationBusinessRelationshipsList, facade.Args{Query: params}, opts)
+}
+
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /organization/business_relationships (operation OrganizationBusinessRelationshipsList).
+func (s *OrganizationBusinessRelationshipsService) All(ctx context.Context, params *OrganizationBusinessRelationshipsListParams, opts ...Option) iter.Seq2[BusinessRelationship, error] {
+	return facade.List[BusinessRelationship](ctx, s.rt, opOrganizationBusinessRelationshipsList, pagesOrganizationBusinessRelationshipsList, facade.Args{Query: params}, opts)
+}
+
+// OrganizationMembershipsService holds the Organization.Memberships operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type OrganizationMembershipsService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Delete calls OrganizationMembershipsDelete.
+// Delete sends DELETE /organization/memberships/{membership_id} (operation OrganizationMembershipsDelete).
 //
-// DELETE /organization/memberships/{membership_id} (operation OrganizationMembershipsDelete).
-func (s *OrganizationMembershipsService) Delete(ctx context.Context, membershipId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewOrganizationMembershipsDeleteRequest(call.Server, membershipId)
-	if err != nil {
-		return s.c.rt.BuildError(opOrganizationMembershipsDelete, err)
-	}
-	return s.c.rt.Do(ctx, &call, opOrganizationMembershipsDelete, req, nil)
-}
-
-// Get calls OrganizationMembershipsGet.
+// Security: a bearer token (bearerAuth).
 //
-// GET /organization/memberships/{membership_id} (operation OrganizationMembershipsGet).
-func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipId string, opts ...RequestOption) (*OrganizationMembershipsGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewOrganizationMembershipsGetRequest(call.Server, membershipId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opOrganizationMembershipsGet, err)
-	}
-	var out OrganizationMembershipsGetResponse
-	if err := s.c.rt.Do(ctx, &call, opOrganizationMembershipsGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// List calls OrganizationMembershipsList.
+// Arguments:
+//   - membershipID: path parameter "membership_id", string (uuid).
 //
-// GET /organization/memberships (operation OrganizationMembershipsList).
-func (s *OrganizationMembershipsService) List(ctx context.Context, params *OrganizationMembershipsListParams, opts ...RequestOption) ([]OrganizationMembership, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewOrganizationMembershipsListRequest(call.Server, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opOrganizationMembershipsList, err)
-	}
-	var out []OrganizationMembership
-	if err := s.c.rt.Do(ctx, &call, opOrganizationMembershipsList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *OrganizationMembershipsService) Delete(ctx context.Context, membershipID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opOrganizationMembershipsDelete, facade.Args{Path: []any{membershipID}}, opts)
 }
 
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *OrganizationMembershipsService) All(ctx context.Context, params *OrganizationMembershipsListParams, opts ...RequestOption) iter.Seq2[OrganizationMembership, error] {
-	return facade.Paginate(ctx, specOrganizationMembershipsList, params, func(ctx context.Context, p any) (*facade.Page[OrganizationMembership], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewOrganizationMembershipsListRequest(call.Server, p.(*OrganizationMembershipsListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opOrganizationMembershipsList, err)
-		}
-		page := facade.NewPage[OrganizationMembership](specOrganizationMembershipsList)
-		if err := s.c.rt.Do(ctx, &call, opOrganizationMembershipsList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// Update calls OrganizationMembershipsUpdate.
+// Get sends GET /organization/memberships/{membership_id} (operation OrganizationMembershipsGet).
 //
-// PATCH /organization/memberships/{membership_id} (operation OrganizationMembershipsUpdate).
-func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipId string, opts ...RequestOption) (*OrganizationMembershipsUpdateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewOrganizationMembershipsUpdateRequest(call.Server, membershipId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opOrganizationMembershipsUpdate, err)
-	}
-	var out OrganizationMembershipsUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opOrganizationMembershipsUpdate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - membershipID: path parameter "membership_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipID string, opts ...Option) (*OrganizationMembershipsGetResponse, error) {
+	return facade.Fetch[OrganizationMembershipsGetResponse](ctx, s.rt, opOrganizationMembershipsGet, facade.Args{Path: []any{membershipID}}, opts)
 }
 
-// PersonService holds the Person operations of Zaikio Hub.
+// List sends GET /organization/memberships (operation OrganizationMembershipsList).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.CurrentOrganizationId: query parameter "current_organization_id", string.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *OrganizationMembershipsService) List(ctx context.Context, params *OrganizationMembershipsListParams, opts ...Option) ([]OrganizationMembership, error) {
+	return facade.FetchValue[[]OrganizationMembership](ctx, s.rt, opOrganizationMembershipsList, facade.Args{Query: params}, opts)
+}
+
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /organization/memberships (operation OrganizationMembershipsList).
+func (s *OrganizationMembershipsService) All(ctx context.Context, params *OrganizationMembershipsListParams, opts ...Option) iter.Seq2[OrganizationMembership, error] {
+	return facade.List[OrganizationMembership](ctx, s.rt, opOrganizationMembershipsList, pagesOrganizationMembershipsList, facade.Args{Query: params}, opts)
+}
+
+// Update sends PATCH /organization/memberships/{membership_id} (operation OrganizationMembershipsUpdate).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - membershipID: path parameter "membership_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipID string, opts ...Option) (*OrganizationMembershipsUpdateResponse, error) {
+	return facade.Fetch[OrganizationMembershipsUpdateResponse](ctx, s.rt, opOrganizationMembershipsUpdate, facade.Args{Path: []any{membershipID}}, opts)
+}
+
+// PersonService holds the Person operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type PersonService struct {
-	c *Client
+	rt *facade.Runtime
 	// Organizations holds the Person.Organizations operations.
-	Organizations *PersonOrganizationsService
+	Organizations PersonOrganizationsService
 }
 
-// Get calls "Get authenticated person".
+// Get sends GET /person (operation getPerson).
 //
-// GET /person (operation GetPerson).
-func (s *PersonService) Get(ctx context.Context, opts ...RequestOption) (*Person, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewGetPersonRequest(call.Server)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opGetPerson, err)
-	}
-	var out Person
-	if err := s.c.rt.Do(ctx, &call, opGetPerson, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// ListOrganizationMemberships calls "Get organization memberships of authenticated person".
+// Security: a bearer token (bearerAuth).
 //
-// GET /person/organization_memberships (operation GetPersonOrganizationMemberships).
-func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ...RequestOption) ([]GetPersonOrganizationMembershipsItem, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewGetPersonOrganizationMembershipsRequest(call.Server)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opGetPersonOrganizationMemberships, err)
-	}
-	var out []GetPersonOrganizationMembershipsItem
-	if err := s.c.rt.Do(ctx, &call, opGetPersonOrganizationMemberships, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden).
+func (s *PersonService) Get(ctx context.Context, opts ...Option) (*Person, error) {
+	return facade.Fetch[Person](ctx, s.rt, opPersonGet, facade.Args{}, opts)
 }
 
-// Update calls PersonUpdate.
+// ListOrganizationMemberships sends GET /person/organization_memberships (operation getPersonOrganizationMemberships).
 //
-// PATCH /person (operation PersonUpdate).
-func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONRequestBody, opts ...RequestOption) (*PersonUpdateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonUpdateRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonUpdate, err)
-	}
-	var out PersonUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonUpdate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// UpdateAvatar calls PersonUpdateAvatar.
+// Security: a bearer token (bearerAuth).
 //
-// PATCH /person/avatar (operation PersonUpdateAvatar).
-func (s *PersonService) UpdateAvatar(ctx context.Context, contentType string, body io.Reader, opts ...RequestOption) (*PersonUpdateAvatarResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonUpdateAvatarRequestWithBody(call.Server, contentType, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonUpdateAvatar, err)
-	}
-	var out PersonUpdateAvatarResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonUpdateAvatar, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden).
+func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ...Option) ([]GetPersonOrganizationMembershipsItem, error) {
+	return facade.FetchValue[[]GetPersonOrganizationMembershipsItem](ctx, s.rt, opPersonListOrganizationMemberships, facade.Args{}, opts)
 }
 
-// PersonOrganizationsService holds the Person.Organizations operations of Zaikio Hub.
+// Update sends PATCH /person (operation PersonUpdate).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - body: PersonUpdateJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden).
+func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONBody, opts ...Option) (*PersonUpdateResponse, error) {
+	return facade.Fetch[PersonUpdateResponse](ctx, s.rt, opPersonUpdate, facade.Args{Body: body}, opts)
+}
+
+// UpdateAvatar sends PATCH /person/avatar (operation PersonUpdateAvatar).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - contentType, body: the request body as sent, of type multipart/form-data.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden).
+func (s *PersonService) UpdateAvatar(ctx context.Context, contentType string, body io.Reader, opts ...Option) (*PersonUpdateAvatarResponse, error) {
+	return facade.Fetch[PersonUpdateAvatarResponse](ctx, s.rt, opPersonUpdateAvatar, facade.Args{Reader: body, ContentType: contentType}, opts)
+}
+
+// PersonOrganizationsService holds the Person.Organizations operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type PersonOrganizationsService struct {
-	c *Client
+	rt *facade.Runtime
 	// Machines holds the Person.Organizations.Machines operations.
-	Machines *PersonOrganizationsMachinesService
+	Machines PersonOrganizationsMachinesService
 	// MembershipInvitations holds the Person.Organizations.MembershipInvitations operations.
-	MembershipInvitations *PersonOrganizationsMembershipInvitationsService
+	MembershipInvitations PersonOrganizationsMembershipInvitationsService
 	// Memberships holds the Person.Organizations.Memberships operations.
-	Memberships *PersonOrganizationsMembershipsService
+	Memberships PersonOrganizationsMembershipsService
 	// Sites holds the Person.Organizations.Sites operations.
-	Sites *PersonOrganizationsSitesService
+	Sites PersonOrganizationsSitesService
 	// Software holds the Person.Organizations.Software operations.
-	Software *PersonOrganizationsSoftwareService
+	Software PersonOrganizationsSoftwareService
 	// Specialists holds the Person.Organizations.Specialists operations.
-	Specialists *PersonOrganizationsSpecialistsService
+	Specialists PersonOrganizationsSpecialistsService
 }
 
-// Create calls PersonOrganizationsCreate.
+// Create sends POST /person/organizations (operation PersonOrganizationsCreate).
 //
-// POST /person/organizations (operation PersonOrganizationsCreate).
-func (s *PersonOrganizationsService) Create(ctx context.Context, body PersonOrganizationsCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsCreateRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsCreate, err)
-	}
-	var out PersonOrganizationsCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsCreate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - body: PersonOrganizationsCreateJSONBody, sent as application/json (required).
+func (s *PersonOrganizationsService) Create(ctx context.Context, body PersonOrganizationsCreateJSONBody, opts ...Option) (*PersonOrganizationsCreateResponse, error) {
+	return facade.Fetch[PersonOrganizationsCreateResponse](ctx, s.rt, opPersonOrganizationsCreate, facade.Args{Body: body}, opts)
 }
 
-// PersonOrganizationsMachinesService holds the Person.Organizations.Machines operations of Zaikio Hub.
+// PersonOrganizationsMachinesService holds the Person.Organizations.Machines operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type PersonOrganizationsMachinesService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls PersonOrganizationsMachinesCreate.
+// Create sends POST /person/organizations/{organization_id}/machines (operation PersonOrganizationsMachinesCreate).
 //
-// POST /person/organizations/{organization_id}/machines (operation PersonOrganizationsMachinesCreate).
-func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organizationId string, body PersonOrganizationsMachinesCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsMachinesCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsMachinesCreateRequest(call.Server, organizationId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesCreate, err)
-	}
-	var out PersonOrganizationsMachinesCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesCreate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// CreateOwnership calls PersonOrganizationsMachinesCreateOwnership.
+// Security: a bearer token (bearerAuth).
 //
-// POST /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesCreateOwnership).
-func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context, organizationId string, machineId string, params *PersonOrganizationsMachinesCreateOwnershipParams, opts ...RequestOption) (*PersonOrganizationsMachinesCreateOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsMachinesCreateOwnershipRequest(call.Server, organizationId, machineId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesCreateOwnership, err)
-	}
-	var out PersonOrganizationsMachinesCreateOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesCreateOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// DeleteOwnership calls PersonOrganizationsMachinesDeleteOwnership.
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - body: PersonOrganizationsMachinesCreateJSONBody, sent as application/json (required).
 //
-// DELETE /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesDeleteOwnership).
-func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context, organizationId string, machineId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewPersonOrganizationsMachinesDeleteOwnershipRequest(call.Server, organizationId, machineId)
-	if err != nil {
-		return s.c.rt.BuildError(opPersonOrganizationsMachinesDeleteOwnership, err)
-	}
-	return s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesDeleteOwnership, req, nil)
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organizationID string, body PersonOrganizationsMachinesCreateJSONBody, opts ...Option) (*PersonOrganizationsMachinesCreateResponse, error) {
+	return facade.Fetch[PersonOrganizationsMachinesCreateResponse](ctx, s.rt, opPersonOrganizationsMachinesCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts)
 }
 
-// Get calls PersonOrganizationsMachinesGet.
+// CreateOwnership sends POST /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesCreateOwnership).
 //
-// GET /person/organizations/{organization_id}/machines/{machine_id} (operation PersonOrganizationsMachinesGet).
-func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizationId string, machineId string, opts ...RequestOption) (*PersonOrganizationsMachinesGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsMachinesGetRequest(call.Server, organizationId, machineId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesGet, err)
-	}
-	var out PersonOrganizationsMachinesGetResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// GetOwnership calls PersonOrganizationsMachinesGetOwnership.
+// Security: a bearer token (bearerAuth).
 //
-// GET /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesGetOwnership).
-func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, organizationId string, machineId string, opts ...RequestOption) (*PersonOrganizationsMachinesGetOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsMachinesGetOwnershipRequest(call.Server, organizationId, machineId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesGetOwnership, err)
-	}
-	var out PersonOrganizationsMachinesGetOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesGetOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// GetSpecification calls PersonOrganizationsMachinesGetSpecification.
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - machineID: path parameter "machine_id", string (uuid).
+//   - params.SiteId: query parameter "site_id", string (uuid).
 //
-// GET /person/organizations/{organization_id}/machines/{machine_id}/machine_specification (operation PersonOrganizationsMachinesGetSpecification).
-func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Context, organizationId string, machineId string, params *PersonOrganizationsMachinesGetSpecificationParams, opts ...RequestOption) (*PersonOrganizationsMachinesGetSpecificationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsMachinesGetSpecificationRequest(call.Server, organizationId, machineId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesGetSpecification, err)
-	}
-	var out PersonOrganizationsMachinesGetSpecificationResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesGetSpecification, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context, organizationID string, machineID string, params *PersonOrganizationsMachinesCreateOwnershipParams, opts ...Option) (*PersonOrganizationsMachinesCreateOwnershipResponse, error) {
+	return facade.Fetch[PersonOrganizationsMachinesCreateOwnershipResponse](ctx, s.rt, opPersonOrganizationsMachinesCreateOwnership, facade.Args{Path: []any{organizationID, machineID}, Query: params}, opts)
 }
 
-// List calls PersonOrganizationsMachinesList.
+// DeleteOwnership sends DELETE /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesDeleteOwnership).
 //
-// GET /person/organizations/{organization_id}/machines (operation PersonOrganizationsMachinesList).
-func (s *PersonOrganizationsMachinesService) List(ctx context.Context, organizationId string, params *PersonOrganizationsMachinesListParams, opts ...RequestOption) ([]Machine, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsMachinesListRequest(call.Server, organizationId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesList, err)
-	}
-	var out []Machine
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *PersonOrganizationsMachinesService) All(ctx context.Context, organizationId string, params *PersonOrganizationsMachinesListParams, opts ...RequestOption) iter.Seq2[Machine, error] {
-	return facade.Paginate(ctx, specPersonOrganizationsMachinesList, params, func(ctx context.Context, p any) (*facade.Page[Machine], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewPersonOrganizationsMachinesListRequest(call.Server, organizationId, p.(*PersonOrganizationsMachinesListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesList, err)
-		}
-		page := facade.NewPage[Machine](specPersonOrganizationsMachinesList)
-		if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// UpdateOwnership calls PersonOrganizationsMachinesUpdateOwnership.
+// Security: a bearer token (bearerAuth).
 //
-// PATCH /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesUpdateOwnership).
-func (s *PersonOrganizationsMachinesService) UpdateOwnership(ctx context.Context, organizationId string, machineId string, body PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsMachinesUpdateOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsMachinesUpdateOwnershipRequest(call.Server, organizationId, machineId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesUpdateOwnership, err)
-	}
-	var out PersonOrganizationsMachinesUpdateOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMachinesUpdateOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - machineID: path parameter "machine_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context, organizationID string, machineID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opPersonOrganizationsMachinesDeleteOwnership, facade.Args{Path: []any{organizationID, machineID}}, opts)
 }
 
-// PersonOrganizationsMembershipInvitationsService holds the Person.Organizations.MembershipInvitations operations of Zaikio Hub.
+// Get sends GET /person/organizations/{organization_id}/machines/{machine_id} (operation PersonOrganizationsMachinesGet).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - machineID: path parameter "machine_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizationID string, machineID string, opts ...Option) (*PersonOrganizationsMachinesGetResponse, error) {
+	return facade.Fetch[PersonOrganizationsMachinesGetResponse](ctx, s.rt, opPersonOrganizationsMachinesGet, facade.Args{Path: []any{organizationID, machineID}}, opts)
+}
+
+// GetOwnership sends GET /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesGetOwnership).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - machineID: path parameter "machine_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, organizationID string, machineID string, opts ...Option) (*PersonOrganizationsMachinesGetOwnershipResponse, error) {
+	return facade.Fetch[PersonOrganizationsMachinesGetOwnershipResponse](ctx, s.rt, opPersonOrganizationsMachinesGetOwnership, facade.Args{Path: []any{organizationID, machineID}}, opts)
+}
+
+// GetSpecification sends GET /person/organizations/{organization_id}/machines/{machine_id}/machine_specification (operation PersonOrganizationsMachinesGetSpecification).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - machineID: path parameter "machine_id", string (uuid).
+//   - params.Variables: query parameter "variables", object.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Context, organizationID string, machineID string, params *PersonOrganizationsMachinesGetSpecificationParams, opts ...Option) (*PersonOrganizationsMachinesGetSpecificationResponse, error) {
+	return facade.Fetch[PersonOrganizationsMachinesGetSpecificationResponse](ctx, s.rt, opPersonOrganizationsMachinesGetSpecification, facade.Args{Path: []any{organizationID, machineID}, Query: params}, opts)
+}
+
+// List sends GET /person/organizations/{organization_id}/machines (operation PersonOrganizationsMachinesList).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - params.FiltersSiteId: query parameter "filters[site_id]", string (uuid).
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsMachinesService) List(ctx context.Context, organizationID string, params *PersonOrganizationsMachinesListParams, opts ...Option) ([]Machine, error) {
+	return facade.FetchValue[[]Machine](ctx, s.rt, opPersonOrganizationsMachinesList, facade.Args{Path: []any{organizationID}, Query: params}, opts)
+}
+
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /person/organizations/{organization_id}/machines (operation PersonOrganizationsMachinesList).
+func (s *PersonOrganizationsMachinesService) All(ctx context.Context, organizationID string, params *PersonOrganizationsMachinesListParams, opts ...Option) iter.Seq2[Machine, error] {
+	return facade.List[Machine](ctx, s.rt, opPersonOrganizationsMachinesList, pagesPersonOrganizationsMachinesList, facade.Args{Path: []any{organizationID}, Query: params}, opts)
+}
+
+// UpdateOwnership sends PATCH /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesUpdateOwnership).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - machineID: path parameter "machine_id", string (uuid).
+//   - body: PersonOrganizationsMachinesUpdateOwnershipJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *PersonOrganizationsMachinesService) UpdateOwnership(ctx context.Context, organizationID string, machineID string, body PersonOrganizationsMachinesUpdateOwnershipJSONBody, opts ...Option) (*PersonOrganizationsMachinesUpdateOwnershipResponse, error) {
+	return facade.Fetch[PersonOrganizationsMachinesUpdateOwnershipResponse](ctx, s.rt, opPersonOrganizationsMachinesUpdateOwnership, facade.Args{Path: []any{organizationID, machineID}, Body: body}, opts)
+}
+
+// PersonOrganizationsMembershipInvitationsService holds the Person.Organizations.MembershipInvitations operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type PersonOrganizationsMembershipInvitationsService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls PersonOrganizationsMembershipInvitationsCreate.
+// Create sends POST /person/organizations/{organization_id}/membership_invitations (operation PersonOrganizationsMembershipInvitationsCreate).
 //
-// POST /person/organizations/{organization_id}/membership_invitations (operation PersonOrganizationsMembershipInvitationsCreate).
-func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Context, organizationId string, body PersonOrganizationsMembershipInvitationsCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsMembershipInvitationsCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsMembershipInvitationsCreateRequest(call.Server, organizationId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipInvitationsCreate, err)
-	}
-	var out PersonOrganizationsMembershipInvitationsCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMembershipInvitationsCreate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Delete calls PersonOrganizationsMembershipInvitationsDelete.
+// Security: a bearer token (bearerAuth).
 //
-// DELETE /person/organizations/{organization_id}/membership_invitations/{membership_invitation_id} (operation PersonOrganizationsMembershipInvitationsDelete).
-func (s *PersonOrganizationsMembershipInvitationsService) Delete(ctx context.Context, organizationId string, membershipInvitationId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewPersonOrganizationsMembershipInvitationsDeleteRequest(call.Server, organizationId, membershipInvitationId)
-	if err != nil {
-		return s.c.rt.BuildError(opPersonOrganizationsMembershipInvitationsDelete, err)
-	}
-	return s.c.rt.Do(ctx, &call, opPersonOrganizationsMembershipInvitationsDelete, req, nil)
-}
-
-// List calls PersonOrganizationsMembershipInvitationsList.
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - body: PersonOrganizationsMembershipInvitationsCreateJSONBody, sent as application/json (required).
 //
-// GET /person/organizations/{organization_id}/membership_invitations (operation PersonOrganizationsMembershipInvitationsList).
-func (s *PersonOrganizationsMembershipInvitationsService) List(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipInvitationsListParams, opts ...RequestOption) ([]MembershipInvitation, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsMembershipInvitationsListRequest(call.Server, organizationId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipInvitationsList, err)
-	}
-	var out []MembershipInvitation
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMembershipInvitationsList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 404 (ErrNotFound).
+func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Context, organizationID string, body PersonOrganizationsMembershipInvitationsCreateJSONBody, opts ...Option) (*PersonOrganizationsMembershipInvitationsCreateResponse, error) {
+	return facade.Fetch[PersonOrganizationsMembershipInvitationsCreateResponse](ctx, s.rt, opPersonOrganizationsMembershipInvitationsCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts)
 }
 
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *PersonOrganizationsMembershipInvitationsService) All(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipInvitationsListParams, opts ...RequestOption) iter.Seq2[MembershipInvitation, error] {
-	return facade.Paginate(ctx, specPersonOrganizationsMembershipInvitationsList, params, func(ctx context.Context, p any) (*facade.Page[MembershipInvitation], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewPersonOrganizationsMembershipInvitationsListRequest(call.Server, organizationId, p.(*PersonOrganizationsMembershipInvitationsListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipInvitationsList, err)
-		}
-		page := facade.NewPage[MembershipInvitation](specPersonOrganizationsMembershipInvitationsList)
-		if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMembershipInvitationsList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
+// Delete sends DELETE /person/organizations/{organization_id}/membership_invitations/{membership_invitation_id} (operation PersonOrganizationsMembershipInvitationsDelete).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - membershipInvitationID: path parameter "membership_invitation_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 404 (ErrNotFound).
+func (s *PersonOrganizationsMembershipInvitationsService) Delete(ctx context.Context, organizationID string, membershipInvitationID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opPersonOrganizationsMembershipInvitationsDelete, facade.Args{Path: []any{organizationID, membershipInvitationID}}, opts)
 }
 
-// PersonOrganizationsMembershipsService holds the Person.Organizations.Memberships operations of Zaikio Hub.
+// List sends GET /person/organizations/{organization_id}/membership_invitations (operation PersonOrganizationsMembershipInvitationsList).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 404 (ErrNotFound).
+func (s *PersonOrganizationsMembershipInvitationsService) List(ctx context.Context, organizationID string, params *PersonOrganizationsMembershipInvitationsListParams, opts ...Option) ([]MembershipInvitation, error) {
+	return facade.FetchValue[[]MembershipInvitation](ctx, s.rt, opPersonOrganizationsMembershipInvitationsList, facade.Args{Path: []any{organizationID}, Query: params}, opts)
+}
+
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /person/organizations/{organization_id}/membership_invitations (operation PersonOrganizationsMembershipInvitationsList).
+func (s *PersonOrganizationsMembershipInvitationsService) All(ctx context.Context, organizationID string, params *PersonOrganizationsMembershipInvitationsListParams, opts ...Option) iter.Seq2[MembershipInvitation, error] {
+	return facade.List[MembershipInvitation](ctx, s.rt, opPersonOrganizationsMembershipInvitationsList, pagesPersonOrganizationsMembershipInvitationsList, facade.Args{Path: []any{organizationID}, Query: params}, opts)
+}
+
+// PersonOrganizationsMembershipsService holds the Person.Organizations.Memberships operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type PersonOrganizationsMembershipsService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Delete calls PersonOrganizationsMembershipsDelete.
+// Delete sends DELETE /person/organizations/{organization_id}/memberships/{membership_id} (operation PersonOrganizationsMembershipsDelete).
 //
-// DELETE /person/organizations/{organization_id}/memberships/{membership_id} (operation PersonOrganizationsMembershipsDelete).
-func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, organizationId string, membershipId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewPersonOrganizationsMembershipsDeleteRequest(call.Server, organizationId, membershipId)
-	if err != nil {
-		return s.c.rt.BuildError(opPersonOrganizationsMembershipsDelete, err)
-	}
-	return s.c.rt.Do(ctx, &call, opPersonOrganizationsMembershipsDelete, req, nil)
-}
-
-// Get calls PersonOrganizationsMembershipsGet.
+// Security: a bearer token (bearerAuth).
 //
-// GET /person/organizations/{organization_id}/memberships/{membership_id} (operation PersonOrganizationsMembershipsGet).
-func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organizationId string, membershipId string, opts ...RequestOption) (*PersonOrganizationsMembershipsGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsMembershipsGetRequest(call.Server, organizationId, membershipId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipsGet, err)
-	}
-	var out PersonOrganizationsMembershipsGetResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMembershipsGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// List calls PersonOrganizationsMembershipsList.
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - membershipID: path parameter "membership_id", string (uuid).
 //
-// GET /person/organizations/{organization_id}/memberships (operation PersonOrganizationsMembershipsList).
-func (s *PersonOrganizationsMembershipsService) List(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipsListParams, opts ...RequestOption) ([]Membership, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsMembershipsListRequest(call.Server, organizationId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipsList, err)
-	}
-	var out []Membership
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMembershipsList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, organizationID string, membershipID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opPersonOrganizationsMembershipsDelete, facade.Args{Path: []any{organizationID, membershipID}}, opts)
 }
 
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *PersonOrganizationsMembershipsService) All(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipsListParams, opts ...RequestOption) iter.Seq2[Membership, error] {
-	return facade.Paginate(ctx, specPersonOrganizationsMembershipsList, params, func(ctx context.Context, p any) (*facade.Page[Membership], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewPersonOrganizationsMembershipsListRequest(call.Server, organizationId, p.(*PersonOrganizationsMembershipsListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipsList, err)
-		}
-		page := facade.NewPage[Membership](specPersonOrganizationsMembershipsList)
-		if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMembershipsList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// Update calls PersonOrganizationsMembershipsUpdate.
+// Get sends GET /person/organizations/{organization_id}/memberships/{membership_id} (operation PersonOrganizationsMembershipsGet).
 //
-// PATCH /person/organizations/{organization_id}/memberships/{membership_id} (operation PersonOrganizationsMembershipsUpdate).
-func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, organizationId string, membershipId string, opts ...RequestOption) (*PersonOrganizationsMembershipsUpdateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsMembershipsUpdateRequest(call.Server, organizationId, membershipId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipsUpdate, err)
-	}
-	var out PersonOrganizationsMembershipsUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsMembershipsUpdate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - membershipID: path parameter "membership_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organizationID string, membershipID string, opts ...Option) (*PersonOrganizationsMembershipsGetResponse, error) {
+	return facade.Fetch[PersonOrganizationsMembershipsGetResponse](ctx, s.rt, opPersonOrganizationsMembershipsGet, facade.Args{Path: []any{organizationID, membershipID}}, opts)
 }
 
-// PersonOrganizationsSitesService holds the Person.Organizations.Sites operations of Zaikio Hub.
+// List sends GET /person/organizations/{organization_id}/memberships (operation PersonOrganizationsMembershipsList).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsMembershipsService) List(ctx context.Context, organizationID string, params *PersonOrganizationsMembershipsListParams, opts ...Option) ([]Membership, error) {
+	return facade.FetchValue[[]Membership](ctx, s.rt, opPersonOrganizationsMembershipsList, facade.Args{Path: []any{organizationID}, Query: params}, opts)
+}
+
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /person/organizations/{organization_id}/memberships (operation PersonOrganizationsMembershipsList).
+func (s *PersonOrganizationsMembershipsService) All(ctx context.Context, organizationID string, params *PersonOrganizationsMembershipsListParams, opts ...Option) iter.Seq2[Membership, error] {
+	return facade.List[Membership](ctx, s.rt, opPersonOrganizationsMembershipsList, pagesPersonOrganizationsMembershipsList, facade.Args{Path: []any{organizationID}, Query: params}, opts)
+}
+
+// Update sends PATCH /person/organizations/{organization_id}/memberships/{membership_id} (operation PersonOrganizationsMembershipsUpdate).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - membershipID: path parameter "membership_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, organizationID string, membershipID string, opts ...Option) (*PersonOrganizationsMembershipsUpdateResponse, error) {
+	return facade.Fetch[PersonOrganizationsMembershipsUpdateResponse](ctx, s.rt, opPersonOrganizationsMembershipsUpdate, facade.Args{Path: []any{organizationID, membershipID}}, opts)
+}
+
+// PersonOrganizationsSitesService holds the Person.Organizations.Sites operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type PersonOrganizationsSitesService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls PersonOrganizationsSitesCreate.
+// Create sends POST /person/organizations/{organization_id}/sites (operation PersonOrganizationsSitesCreate).
 //
-// POST /person/organizations/{organization_id}/sites (operation PersonOrganizationsSitesCreate).
-func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizationId string, body PersonOrganizationsSitesCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSitesCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSitesCreateRequest(call.Server, organizationId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSitesCreate, err)
-	}
-	var out PersonOrganizationsSitesCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSitesCreate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Get calls PersonOrganizationsSitesGet.
+// Security: a bearer token (bearerAuth).
 //
-// GET /person/organizations/{organization_id}/sites/{site_id} (operation PersonOrganizationsSitesGet).
-func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationId string, siteId string, opts ...RequestOption) (*PersonOrganizationsSitesGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSitesGetRequest(call.Server, organizationId, siteId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSitesGet, err)
-	}
-	var out PersonOrganizationsSitesGetResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSitesGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// List calls PersonOrganizationsSitesList.
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - body: PersonOrganizationsSitesCreateJSONBody, sent as application/json (required).
 //
-// GET /person/organizations/{organization_id}/sites (operation PersonOrganizationsSitesList).
-func (s *PersonOrganizationsSitesService) List(ctx context.Context, organizationId string, params *PersonOrganizationsSitesListParams, opts ...RequestOption) ([]Site, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSitesListRequest(call.Server, organizationId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSitesList, err)
-	}
-	var out []Site
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSitesList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizationID string, body PersonOrganizationsSitesCreateJSONBody, opts ...Option) (*PersonOrganizationsSitesCreateResponse, error) {
+	return facade.Fetch[PersonOrganizationsSitesCreateResponse](ctx, s.rt, opPersonOrganizationsSitesCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts)
 }
 
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *PersonOrganizationsSitesService) All(ctx context.Context, organizationId string, params *PersonOrganizationsSitesListParams, opts ...RequestOption) iter.Seq2[Site, error] {
-	return facade.Paginate(ctx, specPersonOrganizationsSitesList, params, func(ctx context.Context, p any) (*facade.Page[Site], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewPersonOrganizationsSitesListRequest(call.Server, organizationId, p.(*PersonOrganizationsSitesListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opPersonOrganizationsSitesList, err)
-		}
-		page := facade.NewPage[Site](specPersonOrganizationsSitesList)
-		if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSitesList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// Update calls PersonOrganizationsSitesUpdate.
+// Get sends GET /person/organizations/{organization_id}/sites/{site_id} (operation PersonOrganizationsSitesGet).
 //
-// PATCH /person/organizations/{organization_id}/sites/{site_id} (operation PersonOrganizationsSitesUpdate).
-func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizationId string, siteId string, body PersonOrganizationsSitesUpdateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSitesUpdateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSitesUpdateRequest(call.Server, organizationId, siteId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSitesUpdate, err)
-	}
-	var out PersonOrganizationsSitesUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSitesUpdate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - siteID: path parameter "site_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationID string, siteID string, opts ...Option) (*PersonOrganizationsSitesGetResponse, error) {
+	return facade.Fetch[PersonOrganizationsSitesGetResponse](ctx, s.rt, opPersonOrganizationsSitesGet, facade.Args{Path: []any{organizationID, siteID}}, opts)
 }
 
-// PersonOrganizationsSoftwareService holds the Person.Organizations.Software operations of Zaikio Hub.
+// List sends GET /person/organizations/{organization_id}/sites (operation PersonOrganizationsSitesList).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSitesService) List(ctx context.Context, organizationID string, params *PersonOrganizationsSitesListParams, opts ...Option) ([]Site, error) {
+	return facade.FetchValue[[]Site](ctx, s.rt, opPersonOrganizationsSitesList, facade.Args{Path: []any{organizationID}, Query: params}, opts)
+}
+
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /person/organizations/{organization_id}/sites (operation PersonOrganizationsSitesList).
+func (s *PersonOrganizationsSitesService) All(ctx context.Context, organizationID string, params *PersonOrganizationsSitesListParams, opts ...Option) iter.Seq2[Site, error] {
+	return facade.List[Site](ctx, s.rt, opPersonOrganizationsSitesList, pagesPersonOrganizationsSitesList, facade.Args{Path: []any{organizationID}, Query: params}, opts)
+}
+
+// Update sends PATCH /person/organizations/{organization_id}/sites/{site_id} (operation PersonOrganizationsSitesUpdate).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - siteID: path parameter "site_id", string (uuid).
+//   - body: PersonOrganizationsSitesUpdateJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizationID string, siteID string, body PersonOrganizationsSitesUpdateJSONBody, opts ...Option) (*PersonOrganizationsSitesUpdateResponse, error) {
+	return facade.Fetch[PersonOrganizationsSitesUpdateResponse](ctx, s.rt, opPersonOrganizationsSitesUpdate, facade.Args{Path: []any{organizationID, siteID}, Body: body}, opts)
+}
+
+// PersonOrganizationsSoftwareService holds the Person.Organizations.Software operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type PersonOrganizationsSoftwareService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls PersonOrganizationsSoftwareCreate.
+// Create sends POST /person/organizations/{organization_id}/software (operation PersonOrganizationsSoftwareCreate).
 //
-// POST /person/organizations/{organization_id}/software (operation PersonOrganizationsSoftwareCreate).
-func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organizationId string, body PersonOrganizationsSoftwareCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSoftwareCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSoftwareCreateRequest(call.Server, organizationId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareCreate, err)
-	}
-	var out PersonOrganizationsSoftwareCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSoftwareCreate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// CreateOwnership calls PersonOrganizationsSoftwareCreateOwnership.
+// Security: a bearer token (bearerAuth).
 //
-// POST /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareCreateOwnership).
-func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context, organizationId string, softwareId string, params *PersonOrganizationsSoftwareCreateOwnershipParams, opts ...RequestOption) (*PersonOrganizationsSoftwareCreateOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSoftwareCreateOwnershipRequest(call.Server, organizationId, softwareId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareCreateOwnership, err)
-	}
-	var out PersonOrganizationsSoftwareCreateOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSoftwareCreateOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// DeleteOwnership calls PersonOrganizationsSoftwareDeleteOwnership.
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - body: PersonOrganizationsSoftwareCreateJSONBody, sent as application/json (required).
 //
-// DELETE /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareDeleteOwnership).
-func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context, organizationId string, softwareId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewPersonOrganizationsSoftwareDeleteOwnershipRequest(call.Server, organizationId, softwareId)
-	if err != nil {
-		return s.c.rt.BuildError(opPersonOrganizationsSoftwareDeleteOwnership, err)
-	}
-	return s.c.rt.Do(ctx, &call, opPersonOrganizationsSoftwareDeleteOwnership, req, nil)
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organizationID string, body PersonOrganizationsSoftwareCreateJSONBody, opts ...Option) (*PersonOrganizationsSoftwareCreateResponse, error) {
+	return facade.Fetch[PersonOrganizationsSoftwareCreateResponse](ctx, s.rt, opPersonOrganizationsSoftwareCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts)
 }
 
-// Get calls PersonOrganizationsSoftwareGet.
+// CreateOwnership sends POST /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareCreateOwnership).
 //
-// GET /person/organizations/{organization_id}/software/{software_id} (operation PersonOrganizationsSoftwareGet).
-func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizationId string, softwareId string, opts ...RequestOption) (*PersonOrganizationsSoftwareGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSoftwareGetRequest(call.Server, organizationId, softwareId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareGet, err)
-	}
-	var out PersonOrganizationsSoftwareGetResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSoftwareGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// GetOwnership calls PersonOrganizationsSoftwareGetOwnership.
+// Security: a bearer token (bearerAuth).
 //
-// GET /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareGetOwnership).
-func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, organizationId string, softwareId string, opts ...RequestOption) (*PersonOrganizationsSoftwareGetOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSoftwareGetOwnershipRequest(call.Server, organizationId, softwareId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareGetOwnership, err)
-	}
-	var out PersonOrganizationsSoftwareGetOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSoftwareGetOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// List calls PersonOrganizationsSoftwareList.
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - softwareID: path parameter "software_id", string (uuid).
+//   - params.SiteId: query parameter "site_id", string (uuid).
 //
-// GET /person/organizations/{organization_id}/software (operation PersonOrganizationsSoftwareList).
-func (s *PersonOrganizationsSoftwareService) List(ctx context.Context, organizationId string, params *PersonOrganizationsSoftwareListParams, opts ...RequestOption) ([]Software, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSoftwareListRequest(call.Server, organizationId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareList, err)
-	}
-	var out []Software
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSoftwareList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context, organizationID string, softwareID string, params *PersonOrganizationsSoftwareCreateOwnershipParams, opts ...Option) (*PersonOrganizationsSoftwareCreateOwnershipResponse, error) {
+	return facade.Fetch[PersonOrganizationsSoftwareCreateOwnershipResponse](ctx, s.rt, opPersonOrganizationsSoftwareCreateOwnership, facade.Args{Path: []any{organizationID, softwareID}, Query: params}, opts)
 }
 
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *PersonOrganizationsSoftwareService) All(ctx context.Context, organizationId string, params *PersonOrganizationsSoftwareListParams, opts ...RequestOption) iter.Seq2[Software, error] {
-	return facade.Paginate(ctx, specPersonOrganizationsSoftwareList, params, func(ctx context.Context, p any) (*facade.Page[Software], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewPersonOrganizationsSoftwareListRequest(call.Server, organizationId, p.(*PersonOrganizationsSoftwareListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareList, err)
-		}
-		page := facade.NewPage[Software](specPersonOrganizationsSoftwareList)
-		if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSoftwareList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// UpdateOwnership calls PersonOrganizationsSoftwareUpdateOwnership.
+// DeleteOwnership sends DELETE /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareDeleteOwnership).
 //
-// PATCH /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareUpdateOwnership).
-func (s *PersonOrganizationsSoftwareService) UpdateOwnership(ctx context.Context, organizationId string, softwareId string, body PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSoftwareUpdateOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSoftwareUpdateOwnershipRequest(call.Server, organizationId, softwareId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareUpdateOwnership, err)
-	}
-	var out PersonOrganizationsSoftwareUpdateOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSoftwareUpdateOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - softwareID: path parameter "software_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context, organizationID string, softwareID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opPersonOrganizationsSoftwareDeleteOwnership, facade.Args{Path: []any{organizationID, softwareID}}, opts)
 }
 
-// PersonOrganizationsSpecialistsService holds the Person.Organizations.Specialists operations of Zaikio Hub.
+// Get sends GET /person/organizations/{organization_id}/software/{software_id} (operation PersonOrganizationsSoftwareGet).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - softwareID: path parameter "software_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizationID string, softwareID string, opts ...Option) (*PersonOrganizationsSoftwareGetResponse, error) {
+	return facade.Fetch[PersonOrganizationsSoftwareGetResponse](ctx, s.rt, opPersonOrganizationsSoftwareGet, facade.Args{Path: []any{organizationID, softwareID}}, opts)
+}
+
+// GetOwnership sends GET /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareGetOwnership).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - softwareID: path parameter "software_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, organizationID string, softwareID string, opts ...Option) (*PersonOrganizationsSoftwareGetOwnershipResponse, error) {
+	return facade.Fetch[PersonOrganizationsSoftwareGetOwnershipResponse](ctx, s.rt, opPersonOrganizationsSoftwareGetOwnership, facade.Args{Path: []any{organizationID, softwareID}}, opts)
+}
+
+// List sends GET /person/organizations/{organization_id}/software (operation PersonOrganizationsSoftwareList).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - params.FiltersSiteId: query parameter "filters[site_id]", string (uuid).
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSoftwareService) List(ctx context.Context, organizationID string, params *PersonOrganizationsSoftwareListParams, opts ...Option) ([]Software, error) {
+	return facade.FetchValue[[]Software](ctx, s.rt, opPersonOrganizationsSoftwareList, facade.Args{Path: []any{organizationID}, Query: params}, opts)
+}
+
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /person/organizations/{organization_id}/software (operation PersonOrganizationsSoftwareList).
+func (s *PersonOrganizationsSoftwareService) All(ctx context.Context, organizationID string, params *PersonOrganizationsSoftwareListParams, opts ...Option) iter.Seq2[Software, error] {
+	return facade.List[Software](ctx, s.rt, opPersonOrganizationsSoftwareList, pagesPersonOrganizationsSoftwareList, facade.Args{Path: []any{organizationID}, Query: params}, opts)
+}
+
+// UpdateOwnership sends PATCH /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareUpdateOwnership).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - softwareID: path parameter "software_id", string (uuid).
+//   - body: PersonOrganizationsSoftwareUpdateOwnershipJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSoftwareService) UpdateOwnership(ctx context.Context, organizationID string, softwareID string, body PersonOrganizationsSoftwareUpdateOwnershipJSONBody, opts ...Option) (*PersonOrganizationsSoftwareUpdateOwnershipResponse, error) {
+	return facade.Fetch[PersonOrganizationsSoftwareUpdateOwnershipResponse](ctx, s.rt, opPersonOrganizationsSoftwareUpdateOwnership, facade.Args{Path: []any{organizationID, softwareID}, Body: body}, opts)
+}
+
+// PersonOrganizationsSpecialistsService holds the Person.Organizations.Specialists operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type PersonOrganizationsSpecialistsService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls PersonOrganizationsSpecialistsCreate.
+// Create sends POST /person/organizations/{organization_id}/specialists (operation PersonOrganizationsSpecialistsCreate).
 //
-// POST /person/organizations/{organization_id}/specialists (operation PersonOrganizationsSpecialistsCreate).
-func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, organizationId string, body PersonOrganizationsSpecialistsCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSpecialistsCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSpecialistsCreateRequest(call.Server, organizationId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsCreate, err)
-	}
-	var out PersonOrganizationsSpecialistsCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsCreate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// CreateOwnership calls PersonOrganizationsSpecialistsCreateOwnership.
+// Security: a bearer token (bearerAuth).
 //
-// POST /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsCreateOwnership).
-func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Context, organizationId string, specialistId string, params *PersonOrganizationsSpecialistsCreateOwnershipParams, opts ...RequestOption) (*PersonOrganizationsSpecialistsCreateOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSpecialistsCreateOwnershipRequest(call.Server, organizationId, specialistId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsCreateOwnership, err)
-	}
-	var out PersonOrganizationsSpecialistsCreateOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsCreateOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// DeleteOwnership calls PersonOrganizationsSpecialistsDeleteOwnership.
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - body: PersonOrganizationsSpecialistsCreateJSONBody, sent as application/json (required).
 //
-// DELETE /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsDeleteOwnership).
-func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Context, organizationId string, specialistId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewPersonOrganizationsSpecialistsDeleteOwnershipRequest(call.Server, organizationId, specialistId)
-	if err != nil {
-		return s.c.rt.BuildError(opPersonOrganizationsSpecialistsDeleteOwnership, err)
-	}
-	return s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsDeleteOwnership, req, nil)
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, organizationID string, body PersonOrganizationsSpecialistsCreateJSONBody, opts ...Option) (*PersonOrganizationsSpecialistsCreateResponse, error) {
+	return facade.Fetch[PersonOrganizationsSpecialistsCreateResponse](ctx, s.rt, opPersonOrganizationsSpecialistsCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts)
 }
 
-// Get calls PersonOrganizationsSpecialistsGet.
+// CreateOwnership sends POST /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsCreateOwnership).
 //
-// GET /person/organizations/{organization_id}/specialists/{specialist_id} (operation PersonOrganizationsSpecialistsGet).
-func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organizationId string, specialistId string, opts ...RequestOption) (*PersonOrganizationsSpecialistsGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSpecialistsGetRequest(call.Server, organizationId, specialistId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsGet, err)
-	}
-	var out PersonOrganizationsSpecialistsGetResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// GetOwnership calls PersonOrganizationsSpecialistsGetOwnership.
+// Security: a bearer token (bearerAuth).
 //
-// GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsGetOwnership).
-func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context, organizationId string, specialistId string, opts ...RequestOption) (*PersonOrganizationsSpecialistsGetOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSpecialistsGetOwnershipRequest(call.Server, organizationId, specialistId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsGetOwnership, err)
-	}
-	var out PersonOrganizationsSpecialistsGetOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsGetOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// GetSpecification calls PersonOrganizationsSpecialistsGetSpecification.
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - specialistID: path parameter "specialist_id", string (uuid).
+//   - params.SiteId: query parameter "site_id", string (uuid).
 //
-// GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_specification (operation PersonOrganizationsSpecialistsGetSpecification).
-func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Context, organizationId string, specialistId string, params *PersonOrganizationsSpecialistsGetSpecificationParams, opts ...RequestOption) (*PersonOrganizationsSpecialistsGetSpecificationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSpecialistsGetSpecificationRequest(call.Server, organizationId, specialistId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsGetSpecification, err)
-	}
-	var out PersonOrganizationsSpecialistsGetSpecificationResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsGetSpecification, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Context, organizationID string, specialistID string, params *PersonOrganizationsSpecialistsCreateOwnershipParams, opts ...Option) (*PersonOrganizationsSpecialistsCreateOwnershipResponse, error) {
+	return facade.Fetch[PersonOrganizationsSpecialistsCreateOwnershipResponse](ctx, s.rt, opPersonOrganizationsSpecialistsCreateOwnership, facade.Args{Path: []any{organizationID, specialistID}, Query: params}, opts)
 }
 
-// List calls PersonOrganizationsSpecialistsList.
+// DeleteOwnership sends DELETE /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsDeleteOwnership).
 //
-// GET /person/organizations/{organization_id}/specialists (operation PersonOrganizationsSpecialistsList).
-func (s *PersonOrganizationsSpecialistsService) List(ctx context.Context, organizationId string, params *PersonOrganizationsSpecialistsListParams, opts ...RequestOption) ([]Specialist, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSpecialistsListRequest(call.Server, organizationId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsList, err)
-	}
-	var out []Specialist
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *PersonOrganizationsSpecialistsService) All(ctx context.Context, organizationId string, params *PersonOrganizationsSpecialistsListParams, opts ...RequestOption) iter.Seq2[Specialist, error] {
-	return facade.Paginate(ctx, specPersonOrganizationsSpecialistsList, params, func(ctx context.Context, p any) (*facade.Page[Specialist], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewPersonOrganizationsSpecialistsListRequest(call.Server, organizationId, p.(*PersonOrganizationsSpecialistsListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsList, err)
-		}
-		page := facade.NewPage[Specialist](specPersonOrganizationsSpecialistsList)
-		if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// UpdateOwnership calls PersonOrganizationsSpecialistsUpdateOwnership.
+// Security: a bearer token (bearerAuth).
 //
-// PATCH /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsUpdateOwnership).
-func (s *PersonOrganizationsSpecialistsService) UpdateOwnership(ctx context.Context, organizationId string, specialistId string, body PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSpecialistsUpdateOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPersonOrganizationsSpecialistsUpdateOwnershipRequest(call.Server, organizationId, specialistId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsUpdateOwnership, err)
-	}
-	var out PersonOrganizationsSpecialistsUpdateOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opPersonOrganizationsSpecialistsUpdateOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - specialistID: path parameter "specialist_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Context, organizationID string, specialistID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opPersonOrganizationsSpecialistsDeleteOwnership, facade.Args{Path: []any{organizationID, specialistID}}, opts)
 }
 
-// RevokedAccessTokensService holds the RevokedAccessTokens operations of Zaikio Hub.
+// Get sends GET /person/organizations/{organization_id}/specialists/{specialist_id} (operation PersonOrganizationsSpecialistsGet).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - specialistID: path parameter "specialist_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organizationID string, specialistID string, opts ...Option) (*PersonOrganizationsSpecialistsGetResponse, error) {
+	return facade.Fetch[PersonOrganizationsSpecialistsGetResponse](ctx, s.rt, opPersonOrganizationsSpecialistsGet, facade.Args{Path: []any{organizationID, specialistID}}, opts)
+}
+
+// GetOwnership sends GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsGetOwnership).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - specialistID: path parameter "specialist_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context, organizationID string, specialistID string, opts ...Option) (*PersonOrganizationsSpecialistsGetOwnershipResponse, error) {
+	return facade.Fetch[PersonOrganizationsSpecialistsGetOwnershipResponse](ctx, s.rt, opPersonOrganizationsSpecialistsGetOwnership, facade.Args{Path: []any{organizationID, specialistID}}, opts)
+}
+
+// GetSpecification sends GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_specification (operation PersonOrganizationsSpecialistsGetSpecification).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - specialistID: path parameter "specialist_id", string (uuid).
+//   - params.Variables: query parameter "variables", object.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Context, organizationID string, specialistID string, params *PersonOrganizationsSpecialistsGetSpecificationParams, opts ...Option) (*PersonOrganizationsSpecialistsGetSpecificationResponse, error) {
+	return facade.Fetch[PersonOrganizationsSpecialistsGetSpecificationResponse](ctx, s.rt, opPersonOrganizationsSpecialistsGetSpecification, facade.Args{Path: []any{organizationID, specialistID}, Query: params}, opts)
+}
+
+// List sends GET /person/organizations/{organization_id}/specialists (operation PersonOrganizationsSpecialistsList).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - params.FiltersSiteId: query parameter "filters[site_id]", string (uuid).
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSpecialistsService) List(ctx context.Context, organizationID string, params *PersonOrganizationsSpecialistsListParams, opts ...Option) ([]Specialist, error) {
+	return facade.FetchValue[[]Specialist](ctx, s.rt, opPersonOrganizationsSpecialistsList, facade.Args{Path: []any{organizationID}, Query: params}, opts)
+}
+
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /person/organizations/{organization_id}/specialists (operation PersonOrganizationsSpecialistsList).
+func (s *PersonOrganizationsSpecialistsService) All(ctx context.Context, organizationID string, params *PersonOrganizationsSpecialistsListParams, opts ...Option) iter.Seq2[Specialist, error] {
+	return facade.List[Specialist](ctx, s.rt, opPersonOrganizationsSpecialistsList, pagesPersonOrganizationsSpecialistsList, facade.Args{Path: []any{organizationID}, Query: params}, opts)
+}
+
+// UpdateOwnership sends PATCH /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsUpdateOwnership).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - organizationID: path parameter "organization_id", string (uuid).
+//   - specialistID: path parameter "specialist_id", string (uuid).
+//   - body: PersonOrganizationsSpecialistsUpdateOwnershipJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *PersonOrganizationsSpecialistsService) UpdateOwnership(ctx context.Context, organizationID string, specialistID string, body PersonOrganizationsSpecialistsUpdateOwnershipJSONBody, opts ...Option) (*PersonOrganizationsSpecialistsUpdateOwnershipResponse, error) {
+	return facade.Fetch[PersonOrganizationsSpecialistsUpdateOwnershipResponse](ctx, s.rt, opPersonOrganizationsSpecialistsUpdateOwnership, facade.Args{Path: []any{organizationID, specialistID}, Body: body}, opts)
+}
+
+// RevokedAccessTokensService holds the RevokedAccessTokens operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type RevokedAccessTokensService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls RevokedAccessTokensCreate.
+// Create sends POST /revoked_access_tokens (operation RevokedAccessTokensCreate).
 //
-// POST /revoked_access_tokens (operation RevokedAccessTokensCreate).
-func (s *RevokedAccessTokensService) Create(ctx context.Context, opts ...RequestOption) (*RevokedAccessTokensCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewRevokedAccessTokensCreateRequest(call.Server)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opRevokedAccessTokensCreate, err)
-	}
-	var out RevokedAccessTokensCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opRevokedAccessTokensCreate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// List calls RevokedAccessTokensList.
+// Security: a bearer token (bearerAuth).
 //
-// GET /revoked_access_tokens (operation RevokedAccessTokensList).
-func (s *RevokedAccessTokensService) List(ctx context.Context, opts ...RequestOption) (*RevokedAccessTokensListResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewRevokedAccessTokensListRequest(call.Server)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opRevokedAccessTokensList, err)
-	}
-	var out RevokedAccessTokensListResponse
-	if err := s.c.rt.Do(ctx, &call, opRevokedAccessTokensList, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *RevokedAccessTokensService) Create(ctx context.Context, opts ...Option) (*RevokedAccessTokensCreateResponse, error) {
+	return facade.Fetch[RevokedAccessTokensCreateResponse](ctx, s.rt, opRevokedAccessTokensCreate, facade.Args{}, opts)
 }
 
-// RolesService holds the Roles operations of Zaikio Hub.
+// List sends GET /revoked_access_tokens (operation RevokedAccessTokensList).
+//
+// Security: no credentials.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *RevokedAccessTokensService) List(ctx context.Context, opts ...Option) (*RevokedAccessTokensListResponse, error) {
+	return facade.Fetch[RevokedAccessTokensListResponse](ctx, s.rt, opRevokedAccessTokensList, facade.Args{}, opts)
+}
+
+// RolesService holds the Roles operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type RolesService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// List calls RolesList.
+// List sends GET /roles (operation RolesList).
 //
-// GET /roles (operation RolesList).
-func (s *RolesService) List(ctx context.Context, params *RolesListParams, opts ...RequestOption) ([]RolesListItem, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewRolesListRequest(call.Server, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opRolesList, err)
-	}
-	var out []RolesListItem
-	if err := s.c.rt.Do(ctx, &call, opRolesList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// Security: no credentials.
+//
+// Arguments:
+//   - params.Lang: query parameter "lang", string, one of en, de.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *RolesService) List(ctx context.Context, params *RolesListParams, opts ...Option) ([]RolesListItem, error) {
+	return facade.FetchValue[[]RolesListItem](ctx, s.rt, opRolesList, facade.Args{Query: params}, opts)
 }
 
-// SitesService holds the Sites operations of Zaikio Hub.
+// SitesService holds the Sites operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type SitesService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls SitesCreate.
+// Create sends POST /sites (operation SitesCreate).
 //
-// POST /sites (operation SitesCreate).
-func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBody, opts ...RequestOption) (*SitesCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSitesCreateRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSitesCreate, err)
-	}
-	var out SitesCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opSitesCreate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Get calls SitesGet.
+// Security: a bearer token (bearerAuth).
 //
-// GET /sites/{site_id} (operation SitesGet).
-func (s *SitesService) Get(ctx context.Context, siteId string, opts ...RequestOption) (*SitesGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSitesGetRequest(call.Server, siteId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSitesGet, err)
-	}
-	var out SitesGetResponse
-	if err := s.c.rt.Do(ctx, &call, opSitesGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// List calls SitesList.
+// Arguments:
+//   - body: SitesCreateJSONBody, sent as application/json (required).
 //
-// GET /sites (operation SitesList).
-func (s *SitesService) List(ctx context.Context, params *SitesListParams, opts ...RequestOption) ([]Site, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSitesListRequest(call.Server, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSitesList, err)
-	}
-	var out []Site
-	if err := s.c.rt.Do(ctx, &call, opSitesList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONBody, opts ...Option) (*SitesCreateResponse, error) {
+	return facade.Fetch[SitesCreateResponse](ctx, s.rt, opSitesCreate, facade.Args{Body: body}, opts)
 }
 
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *SitesService) All(ctx context.Context, params *SitesListParams, opts ...RequestOption) iter.Seq2[Site, error] {
-	return facade.Paginate(ctx, specSitesList, params, func(ctx context.Context, p any) (*facade.Page[Site], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewSitesListRequest(call.Server, p.(*SitesListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opSitesList, err)
-		}
-		page := facade.NewPage[Site](specSitesList)
-		if err := s.c.rt.Do(ctx, &call, opSitesList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// Update calls SitesUpdate.
+// Get sends GET /sites/{site_id} (operation SitesGet).
 //
-// PATCH /sites/{site_id} (operation SitesUpdate).
-func (s *SitesService) Update(ctx context.Context, siteId string, body SitesUpdateJSONRequestBody, opts ...RequestOption) (*SitesUpdateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSitesUpdateRequest(call.Server, siteId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSitesUpdate, err)
-	}
-	var out SitesUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opSitesUpdate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - siteID: path parameter "site_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *SitesService) Get(ctx context.Context, siteID string, opts ...Option) (*SitesGetResponse, error) {
+	return facade.Fetch[SitesGetResponse](ctx, s.rt, opSitesGet, facade.Args{Path: []any{siteID}}, opts)
 }
 
-// SoftwareService holds the Software operations of Zaikio Hub.
+// List sends GET /sites (operation SitesList).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *SitesService) List(ctx context.Context, params *SitesListParams, opts ...Option) ([]Site, error) {
+	return facade.FetchValue[[]Site](ctx, s.rt, opSitesList, facade.Args{Query: params}, opts)
+}
+
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /sites (operation SitesList).
+func (s *SitesService) All(ctx context.Context, params *SitesListParams, opts ...Option) iter.Seq2[Site, error] {
+	return facade.List[Site](ctx, s.rt, opSitesList, pagesSitesList, facade.Args{Query: params}, opts)
+}
+
+// Update sends PATCH /sites/{site_id} (operation SitesUpdate).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - siteID: path parameter "site_id", string (uuid).
+//   - body: SitesUpdateJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *SitesService) Update(ctx context.Context, siteID string, body SitesUpdateJSONBody, opts ...Option) (*SitesUpdateResponse, error) {
+	return facade.Fetch[SitesUpdateResponse](ctx, s.rt, opSitesUpdate, facade.Args{Path: []any{siteID}, Body: body}, opts)
+}
+
+// SoftwareService holds the Software operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type SoftwareService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls SoftwareCreate.
+// Create sends POST /software (operation SoftwareCreate).
 //
-// POST /software (operation SoftwareCreate).
-func (s *SoftwareService) Create(ctx context.Context, body SoftwareCreateJSONRequestBody, opts ...RequestOption) (*SoftwareCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSoftwareCreateRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSoftwareCreate, err)
-	}
-	var out SoftwareCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opSoftwareCreate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// CreateOwnership calls SoftwareCreateOwnership.
+// Security: a bearer token (bearerAuth).
 //
-// POST /software/{software_id}/software_ownership (operation SoftwareCreateOwnership).
-func (s *SoftwareService) CreateOwnership(ctx context.Context, softwareId string, params *SoftwareCreateOwnershipParams, opts ...RequestOption) (*SoftwareCreateOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSoftwareCreateOwnershipRequest(call.Server, softwareId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSoftwareCreateOwnership, err)
-	}
-	var out SoftwareCreateOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opSoftwareCreateOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// DeleteOwnership calls SoftwareDeleteOwnership.
+// Arguments:
+//   - body: SoftwareCreateJSONBody, sent as application/json (required).
 //
-// DELETE /software/{software_id}/software_ownership (operation SoftwareDeleteOwnership).
-func (s *SoftwareService) DeleteOwnership(ctx context.Context, softwareId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewSoftwareDeleteOwnershipRequest(call.Server, softwareId)
-	if err != nil {
-		return s.c.rt.BuildError(opSoftwareDeleteOwnership, err)
-	}
-	return s.c.rt.Do(ctx, &call, opSoftwareDeleteOwnership, req, nil)
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *SoftwareService) Create(ctx context.Context, body SoftwareCreateJSONBody, opts ...Option) (*SoftwareCreateResponse, error) {
+	return facade.Fetch[SoftwareCreateResponse](ctx, s.rt, opSoftwareCreate, facade.Args{Body: body}, opts)
 }
 
-// Get calls SoftwareGet.
+// CreateOwnership sends POST /software/{software_id}/software_ownership (operation SoftwareCreateOwnership).
 //
-// GET /software/{software_id} (operation SoftwareGet).
-func (s *SoftwareService) Get(ctx context.Context, softwareId string, opts ...RequestOption) (*SoftwareGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSoftwareGetRequest(call.Server, softwareId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSoftwareGet, err)
-	}
-	var out SoftwareGetResponse
-	if err := s.c.rt.Do(ctx, &call, opSoftwareGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// GetOwnership calls SoftwareGetOwnership.
+// Security: a bearer token (bearerAuth).
 //
-// GET /software/{software_id}/software_ownership (operation SoftwareGetOwnership).
-func (s *SoftwareService) GetOwnership(ctx context.Context, softwareId string, opts ...RequestOption) (*SoftwareGetOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSoftwareGetOwnershipRequest(call.Server, softwareId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSoftwareGetOwnership, err)
-	}
-	var out SoftwareGetOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opSoftwareGetOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// List calls SoftwareList.
+// Arguments:
+//   - softwareID: path parameter "software_id", string (uuid).
+//   - params.SiteId: query parameter "site_id", string (uuid).
 //
-// GET /software (operation SoftwareList).
-func (s *SoftwareService) List(ctx context.Context, params *SoftwareListParams, opts ...RequestOption) ([]Software, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSoftwareListRequest(call.Server, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSoftwareList, err)
-	}
-	var out []Software
-	if err := s.c.rt.Do(ctx, &call, opSoftwareList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *SoftwareService) CreateOwnership(ctx context.Context, softwareID string, params *SoftwareCreateOwnershipParams, opts ...Option) (*SoftwareCreateOwnershipResponse, error) {
+	return facade.Fetch[SoftwareCreateOwnershipResponse](ctx, s.rt, opSoftwareCreateOwnership, facade.Args{Path: []any{softwareID}, Query: params}, opts)
 }
 
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *SoftwareService) All(ctx context.Context, params *SoftwareListParams, opts ...RequestOption) iter.Seq2[Software, error] {
-	return facade.Paginate(ctx, specSoftwareList, params, func(ctx context.Context, p any) (*facade.Page[Software], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewSoftwareListRequest(call.Server, p.(*SoftwareListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opSoftwareList, err)
-		}
-		page := facade.NewPage[Software](specSoftwareList)
-		if err := s.c.rt.Do(ctx, &call, opSoftwareList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// UpdateOwnership calls SoftwareUpdateOwnership.
+// DeleteOwnership sends DELETE /software/{software_id}/software_ownership (operation SoftwareDeleteOwnership).
 //
-// PATCH /software/{software_id}/software_ownership (operation SoftwareUpdateOwnership).
-func (s *SoftwareService) UpdateOwnership(ctx context.Context, softwareId string, body SoftwareUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*SoftwareUpdateOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSoftwareUpdateOwnershipRequest(call.Server, softwareId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSoftwareUpdateOwnership, err)
-	}
-	var out SoftwareUpdateOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opSoftwareUpdateOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - softwareID: path parameter "software_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *SoftwareService) DeleteOwnership(ctx context.Context, softwareID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opSoftwareDeleteOwnership, facade.Args{Path: []any{softwareID}}, opts)
 }
 
-// SpecialistsService holds the Specialists operations of Zaikio Hub.
+// Get sends GET /software/{software_id} (operation SoftwareGet).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - softwareID: path parameter "software_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *SoftwareService) Get(ctx context.Context, softwareID string, opts ...Option) (*SoftwareGetResponse, error) {
+	return facade.Fetch[SoftwareGetResponse](ctx, s.rt, opSoftwareGet, facade.Args{Path: []any{softwareID}}, opts)
+}
+
+// GetOwnership sends GET /software/{software_id}/software_ownership (operation SoftwareGetOwnership).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - softwareID: path parameter "software_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *SoftwareService) GetOwnership(ctx context.Context, softwareID string, opts ...Option) (*SoftwareGetOwnershipResponse, error) {
+	return facade.Fetch[SoftwareGetOwnershipResponse](ctx, s.rt, opSoftwareGetOwnership, facade.Args{Path: []any{softwareID}}, opts)
+}
+
+// List sends GET /software (operation SoftwareList).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - params.FiltersSiteId: query parameter "filters[site_id]", string (uuid).
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *SoftwareService) List(ctx context.Context, params *SoftwareListParams, opts ...Option) ([]Software, error) {
+	return facade.FetchValue[[]Software](ctx, s.rt, opSoftwareList, facade.Args{Query: params}, opts)
+}
+
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /software (operation SoftwareList).
+func (s *SoftwareService) All(ctx context.Context, params *SoftwareListParams, opts ...Option) iter.Seq2[Software, error] {
+	return facade.List[Software](ctx, s.rt, opSoftwareList, pagesSoftwareList, facade.Args{Query: params}, opts)
+}
+
+// UpdateOwnership sends PATCH /software/{software_id}/software_ownership (operation SoftwareUpdateOwnership).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - softwareID: path parameter "software_id", string (uuid).
+//   - body: SoftwareUpdateOwnershipJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *SoftwareService) UpdateOwnership(ctx context.Context, softwareID string, body SoftwareUpdateOwnershipJSONBody, opts ...Option) (*SoftwareUpdateOwnershipResponse, error) {
+	return facade.Fetch[SoftwareUpdateOwnershipResponse](ctx, s.rt, opSoftwareUpdateOwnership, facade.Args{Path: []any{softwareID}, Body: body}, opts)
+}
+
+// SpecialistsService holds the Specialists operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type SpecialistsService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls SpecialistsCreate.
+// Create sends POST /specialists (operation SpecialistsCreate).
 //
-// POST /specialists (operation SpecialistsCreate).
-func (s *SpecialistsService) Create(ctx context.Context, body SpecialistsCreateJSONRequestBody, opts ...RequestOption) (*SpecialistsCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSpecialistsCreateRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSpecialistsCreate, err)
-	}
-	var out SpecialistsCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opSpecialistsCreate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// CreateOwnership calls SpecialistsCreateOwnership.
+// Security: a bearer token (bearerAuth).
 //
-// POST /specialists/{specialist_id}/specialist_ownership (operation SpecialistsCreateOwnership).
-func (s *SpecialistsService) CreateOwnership(ctx context.Context, specialistId string, params *SpecialistsCreateOwnershipParams, opts ...RequestOption) (*SpecialistsCreateOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSpecialistsCreateOwnershipRequest(call.Server, specialistId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSpecialistsCreateOwnership, err)
-	}
-	var out SpecialistsCreateOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opSpecialistsCreateOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// DeleteOwnership calls SpecialistsDeleteOwnership.
+// Arguments:
+//   - body: SpecialistsCreateJSONBody, sent as application/json (required).
 //
-// DELETE /specialists/{specialist_id}/specialist_ownership (operation SpecialistsDeleteOwnership).
-func (s *SpecialistsService) DeleteOwnership(ctx context.Context, specialistId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewSpecialistsDeleteOwnershipRequest(call.Server, specialistId)
-	if err != nil {
-		return s.c.rt.BuildError(opSpecialistsDeleteOwnership, err)
-	}
-	return s.c.rt.Do(ctx, &call, opSpecialistsDeleteOwnership, req, nil)
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *SpecialistsService) Create(ctx context.Context, body SpecialistsCreateJSONBody, opts ...Option) (*SpecialistsCreateResponse, error) {
+	return facade.Fetch[SpecialistsCreateResponse](ctx, s.rt, opSpecialistsCreate, facade.Args{Body: body}, opts)
 }
 
-// Get calls SpecialistsGet.
+// CreateOwnership sends POST /specialists/{specialist_id}/specialist_ownership (operation SpecialistsCreateOwnership).
 //
-// GET /specialists/{specialist_id} (operation SpecialistsGet).
-func (s *SpecialistsService) Get(ctx context.Context, specialistId string, opts ...RequestOption) (*SpecialistsGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSpecialistsGetRequest(call.Server, specialistId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSpecialistsGet, err)
-	}
-	var out SpecialistsGetResponse
-	if err := s.c.rt.Do(ctx, &call, opSpecialistsGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// GetOwnership calls SpecialistsGetOwnership.
+// Security: a bearer token (bearerAuth).
 //
-// GET /specialists/{specialist_id}/specialist_ownership (operation SpecialistsGetOwnership).
-func (s *SpecialistsService) GetOwnership(ctx context.Context, specialistId string, opts ...RequestOption) (*SpecialistsGetOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSpecialistsGetOwnershipRequest(call.Server, specialistId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSpecialistsGetOwnership, err)
-	}
-	var out SpecialistsGetOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opSpecialistsGetOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// GetSpecification calls SpecialistsGetSpecification.
+// Arguments:
+//   - specialistID: path parameter "specialist_id", string (uuid).
+//   - params.SiteId: query parameter "site_id", string (uuid).
 //
-// GET /specialists/{specialist_id}/specialist_specification (operation SpecialistsGetSpecification).
-func (s *SpecialistsService) GetSpecification(ctx context.Context, specialistId string, params *SpecialistsGetSpecificationParams, opts ...RequestOption) (*SpecialistsGetSpecificationResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSpecialistsGetSpecificationRequest(call.Server, specialistId, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSpecialistsGetSpecification, err)
-	}
-	var out SpecialistsGetSpecificationResponse
-	if err := s.c.rt.Do(ctx, &call, opSpecialistsGetSpecification, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *SpecialistsService) CreateOwnership(ctx context.Context, specialistID string, params *SpecialistsCreateOwnershipParams, opts ...Option) (*SpecialistsCreateOwnershipResponse, error) {
+	return facade.Fetch[SpecialistsCreateOwnershipResponse](ctx, s.rt, opSpecialistsCreateOwnership, facade.Args{Path: []any{specialistID}, Query: params}, opts)
 }
 
-// List calls SpecialistsList.
+// DeleteOwnership sends DELETE /specialists/{specialist_id}/specialist_ownership (operation SpecialistsDeleteOwnership).
 //
-// GET /specialists (operation SpecialistsList).
-func (s *SpecialistsService) List(ctx context.Context, params *SpecialistsListParams, opts ...RequestOption) ([]Specialist, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSpecialistsListRequest(call.Server, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSpecialistsList, err)
-	}
-	var out []Specialist
-	if err := s.c.rt.Do(ctx, &call, opSpecialistsList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *SpecialistsService) All(ctx context.Context, params *SpecialistsListParams, opts ...RequestOption) iter.Seq2[Specialist, error] {
-	return facade.Paginate(ctx, specSpecialistsList, params, func(ctx context.Context, p any) (*facade.Page[Specialist], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewSpecialistsListRequest(call.Server, p.(*SpecialistsListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opSpecialistsList, err)
-		}
-		page := facade.NewPage[Specialist](specSpecialistsList)
-		if err := s.c.rt.Do(ctx, &call, opSpecialistsList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// UpdateOwnership calls SpecialistsUpdateOwnership.
+// Security: a bearer token (bearerAuth).
 //
-// PATCH /specialists/{specialist_id}/specialist_ownership (operation SpecialistsUpdateOwnership).
-func (s *SpecialistsService) UpdateOwnership(ctx context.Context, specialistId string, body SpecialistsUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*SpecialistsUpdateOwnershipResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSpecialistsUpdateOwnershipRequest(call.Server, specialistId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSpecialistsUpdateOwnership, err)
-	}
-	var out SpecialistsUpdateOwnershipResponse
-	if err := s.c.rt.Do(ctx, &call, opSpecialistsUpdateOwnership, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Arguments:
+//   - specialistID: path parameter "specialist_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *SpecialistsService) DeleteOwnership(ctx context.Context, specialistID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opSpecialistsDeleteOwnership, facade.Args{Path: []any{specialistID}}, opts)
 }
 
-// SubscriptionsService holds the Subscriptions operations of Zaikio Hub.
+// Get sends GET /specialists/{specialist_id} (operation SpecialistsGet).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - specialistID: path parameter "specialist_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *SpecialistsService) Get(ctx context.Context, specialistID string, opts ...Option) (*SpecialistsGetResponse, error) {
+	return facade.Fetch[SpecialistsGetResponse](ctx, s.rt, opSpecialistsGet, facade.Args{Path: []any{specialistID}}, opts)
+}
+
+// GetOwnership sends GET /specialists/{specialist_id}/specialist_ownership (operation SpecialistsGetOwnership).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - specialistID: path parameter "specialist_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *SpecialistsService) GetOwnership(ctx context.Context, specialistID string, opts ...Option) (*SpecialistsGetOwnershipResponse, error) {
+	return facade.Fetch[SpecialistsGetOwnershipResponse](ctx, s.rt, opSpecialistsGetOwnership, facade.Args{Path: []any{specialistID}}, opts)
+}
+
+// GetSpecification sends GET /specialists/{specialist_id}/specialist_specification (operation SpecialistsGetSpecification).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - specialistID: path parameter "specialist_id", string (uuid).
+//   - params.Variables: query parameter "variables", object.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *SpecialistsService) GetSpecification(ctx context.Context, specialistID string, params *SpecialistsGetSpecificationParams, opts ...Option) (*SpecialistsGetSpecificationResponse, error) {
+	return facade.Fetch[SpecialistsGetSpecificationResponse](ctx, s.rt, opSpecialistsGetSpecification, facade.Args{Path: []any{specialistID}, Query: params}, opts)
+}
+
+// List sends GET /specialists (operation SpecialistsList).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - params.FiltersSiteId: query parameter "filters[site_id]", string (uuid).
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *SpecialistsService) List(ctx context.Context, params *SpecialistsListParams, opts ...Option) ([]Specialist, error) {
+	return facade.FetchValue[[]Specialist](ctx, s.rt, opSpecialistsList, facade.Args{Query: params}, opts)
+}
+
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /specialists (operation SpecialistsList).
+func (s *SpecialistsService) All(ctx context.Context, params *SpecialistsListParams, opts ...Option) iter.Seq2[Specialist, error] {
+	return facade.List[Specialist](ctx, s.rt, opSpecialistsList, pagesSpecialistsList, facade.Args{Query: params}, opts)
+}
+
+// UpdateOwnership sends PATCH /specialists/{specialist_id}/specialist_ownership (operation SpecialistsUpdateOwnership).
+//
+// Security: a bearer token (bearerAuth).
+//
+// Arguments:
+//   - specialistID: path parameter "specialist_id", string (uuid).
+//   - body: SpecialistsUpdateOwnershipJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *SpecialistsService) UpdateOwnership(ctx context.Context, specialistID string, body SpecialistsUpdateOwnershipJSONBody, opts ...Option) (*SpecialistsUpdateOwnershipResponse, error) {
+	return facade.Fetch[SpecialistsUpdateOwnershipResponse](ctx, s.rt, opSpecialistsUpdateOwnership, facade.Args{Path: []any{specialistID}, Body: body}, opts)
+}
+
+// SubscriptionsService holds the Subscriptions operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type SubscriptionsService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Delete calls SubscriptionsDelete.
+// Delete sends DELETE /subscriptions/{subscription_id} (operation SubscriptionsDelete).
 //
-// DELETE /subscriptions/{subscription_id} (operation SubscriptionsDelete).
-func (s *SubscriptionsService) Delete(ctx context.Context, subscriptionId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewSubscriptionsDeleteRequest(call.Server, subscriptionId)
-	if err != nil {
-		return s.c.rt.BuildError(opSubscriptionsDelete, err)
-	}
-	return s.c.rt.Do(ctx, &call, opSubscriptionsDelete, req, nil)
-}
-
-// Get calls SubscriptionsGet.
+// Security: HTTP Basic client credentials (basicAuth), or a bearer token (bearerAuth).
 //
-// GET /subscriptions/{subscription_id} (operation SubscriptionsGet).
-func (s *SubscriptionsService) Get(ctx context.Context, subscriptionId string, opts ...RequestOption) (*SubscriptionsGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSubscriptionsGetRequest(call.Server, subscriptionId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSubscriptionsGet, err)
-	}
-	var out SubscriptionsGetResponse
-	if err := s.c.rt.Do(ctx, &call, opSubscriptionsGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// List calls SubscriptionsList.
+// Arguments:
+//   - subscriptionID: path parameter "subscription_id", string.
 //
-// GET /subscriptions (operation SubscriptionsList).
-func (s *SubscriptionsService) List(ctx context.Context, params *SubscriptionsListParams, opts ...RequestOption) ([]Subscription, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSubscriptionsListRequest(call.Server, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSubscriptionsList, err)
-	}
-	var out []Subscription
-	if err := s.c.rt.Do(ctx, &call, opSubscriptionsList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *SubscriptionsService) Delete(ctx context.Context, subscriptionID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opSubscriptionsDelete, facade.Args{Path: []any{subscriptionID}}, opts)
 }
 
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *SubscriptionsService) All(ctx context.Context, params *SubscriptionsListParams, opts ...RequestOption) iter.Seq2[Subscription, error] {
-	return facade.Paginate(ctx, specSubscriptionsList, params, func(ctx context.Context, p any) (*facade.Page[Subscription], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewSubscriptionsListRequest(call.Server, p.(*SubscriptionsListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opSubscriptionsList, err)
-		}
-		page := facade.NewPage[Subscription](specSubscriptionsList)
-		if err := s.c.rt.Do(ctx, &call, opSubscriptionsList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
-}
-
-// Update calls SubscriptionsUpdate.
+// Get sends GET /subscriptions/{subscription_id} (operation SubscriptionsGet).
 //
-// PATCH /subscriptions/{subscription_id} (operation SubscriptionsUpdate).
-func (s *SubscriptionsService) Update(ctx context.Context, subscriptionId string, body SubscriptionsUpdateJSONRequestBody, opts ...RequestOption) (*SubscriptionsUpdateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewSubscriptionsUpdateRequest(call.Server, subscriptionId, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opSubscriptionsUpdate, err)
-	}
-	var out SubscriptionsUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opSubscriptionsUpdate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Security: HTTP Basic client credentials (basicAuth), or a bearer token (bearerAuth).
+//
+// Arguments:
+//   - subscriptionID: path parameter "subscription_id", string.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *SubscriptionsService) Get(ctx context.Context, subscriptionID string, opts ...Option) (*SubscriptionsGetResponse, error) {
+	return facade.Fetch[SubscriptionsGetResponse](ctx, s.rt, opSubscriptionsGet, facade.Args{Path: []any{subscriptionID}}, opts)
 }
 
-// TestAccountsService holds the TestAccounts operations of Zaikio Hub.
+// List sends GET /subscriptions (operation SubscriptionsList).
+//
+// Security: HTTP Basic client credentials (basicAuth), or a bearer token (bearerAuth).
+//
+// Arguments:
+//   - params.FiltersSubscriberId: query parameter "filters[subscriber_id]", string.
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *SubscriptionsService) List(ctx context.Context, params *SubscriptionsListParams, opts ...Option) ([]Subscription, error) {
+	return facade.FetchValue[[]Subscription](ctx, s.rt, opSubscriptionsList, facade.Args{Query: params}, opts)
+}
+
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /subscriptions (operation SubscriptionsList).
+func (s *SubscriptionsService) All(ctx context.Context, params *SubscriptionsListParams, opts ...Option) iter.Seq2[Subscription, error] {
+	return facade.List[Subscription](ctx, s.rt, opSubscriptionsList, pagesSubscriptionsList, facade.Args{Query: params}, opts)
+}
+
+// Update sends PATCH /subscriptions/{subscription_id} (operation SubscriptionsUpdate).
+//
+// Security: HTTP Basic client credentials (basicAuth), or a bearer token (bearerAuth).
+//
+// Arguments:
+//   - subscriptionID: path parameter "subscription_id", string.
+//   - body: SubscriptionsUpdateJSONBody, sent as application/json (required).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *SubscriptionsService) Update(ctx context.Context, subscriptionID string, body SubscriptionsUpdateJSONBody, opts ...Option) (*SubscriptionsUpdateResponse, error) {
+	return facade.Fetch[SubscriptionsUpdateResponse](ctx, s.rt, opSubscriptionsUpdate, facade.Args{Path: []any{subscriptionID}, Body: body}, opts)
+}
+
+// TestAccountsService holds the TestAccounts operations of Zaikio Hub. It is a field of
+// the client (or of its parent service), never created on its own.
 type TestAccountsService struct {
-	c *Client
+	rt *facade.Runtime
 }
 
-// Create calls TestAccountsCreate.
+// Create sends POST /test_accounts (operation TestAccountsCreate).
 //
-// POST /test_accounts (operation TestAccountsCreate).
-func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreateJSONRequestBody, opts ...RequestOption) (*TestAccountsCreateResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewTestAccountsCreateRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opTestAccountsCreate, err)
-	}
-	var out TestAccountsCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opTestAccountsCreate, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// Delete calls TestAccountsDelete.
+// Security: HTTP Basic client credentials (basicAuth).
 //
-// DELETE /test_accounts/{test_account_id} (operation TestAccountsDelete).
-func (s *TestAccountsService) Delete(ctx context.Context, testAccountId string, opts ...RequestOption) error {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return err
-	}
-	req, err := NewTestAccountsDeleteRequest(call.Server, testAccountId)
-	if err != nil {
-		return s.c.rt.BuildError(opTestAccountsDelete, err)
-	}
-	return s.c.rt.Do(ctx, &call, opTestAccountsDelete, req, nil)
-}
-
-// Get calls TestAccountsGet.
+// Arguments:
+//   - body: TestAccountsCreateJSONBody, sent as application/json (required).
 //
-// GET /test_accounts/{test_account_id} (operation TestAccountsGet).
-func (s *TestAccountsService) Get(ctx context.Context, testAccountId string, opts ...RequestOption) (*TestAccountsGetResponse, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewTestAccountsGetRequest(call.Server, testAccountId)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opTestAccountsGet, err)
-	}
-	var out TestAccountsGetResponse
-	if err := s.c.rt.Do(ctx, &call, opTestAccountsGet, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
+func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreateJSONBody, opts ...Option) (*TestAccountsCreateResponse, error) {
+	return facade.Fetch[TestAccountsCreateResponse](ctx, s.rt, opTestAccountsCreate, facade.Args{Body: body}, opts)
 }
 
-// List calls TestAccountsList.
+// Delete sends DELETE /test_accounts/{test_account_id} (operation TestAccountsDelete).
 //
-// GET /test_accounts (operation TestAccountsList).
-func (s *TestAccountsService) List(ctx context.Context, params *TestAccountsListParams, opts ...RequestOption) ([]TestAccount, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewTestAccountsListRequest(call.Server, params)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opTestAccountsList, err)
-	}
-	var out []TestAccount
-	if err := s.c.rt.Do(ctx, &call, opTestAccountsList, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// Security: HTTP Basic client credentials (basicAuth).
+//
+// Arguments:
+//   - testAccountID: path parameter "test_account_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *TestAccountsService) Delete(ctx context.Context, testAccountID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opTestAccountsDelete, facade.Args{Path: []any{testAccountID}}, opts)
 }
 
-// All ranges over every item List lists, fetching the pages
-// (page paging) as the loop goes; breaking out of the loop stops
-// fetching. params (which may be nil) is copied, never changed; its paging
-// fields, when set, give the first page and the page size. An error ends the
-// sequence.
-func (s *TestAccountsService) All(ctx context.Context, params *TestAccountsListParams, opts ...RequestOption) iter.Seq2[TestAccount, error] {
-	return facade.Paginate(ctx, specTestAccountsList, params, func(ctx context.Context, p any) (*facade.Page[TestAccount], error) {
-		call, err := s.c.rt.Begin(opts)
-		if err != nil {
-			return nil, err
-		}
-		req, err := NewTestAccountsListRequest(call.Server, p.(*TestAccountsListParams))
-		if err != nil {
-			return nil, s.c.rt.BuildError(opTestAccountsList, err)
-		}
-		page := facade.NewPage[TestAccount](specTestAccountsList)
-		if err := s.c.rt.Do(ctx, &call, opTestAccountsList, req, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
+// Get sends GET /test_accounts/{test_account_id} (operation TestAccountsGet).
+//
+// Security: HTTP Basic client credentials (basicAuth).
+//
+// Arguments:
+//   - testAccountID: path parameter "test_account_id", string (uuid).
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *TestAccountsService) Get(ctx context.Context, testAccountID string, opts ...Option) (*TestAccountsGetResponse, error) {
+	return facade.Fetch[TestAccountsGetResponse](ctx, s.rt, opTestAccountsGet, facade.Args{Path: []any{testAccountID}}, opts)
+}
+
+// List sends GET /test_accounts (operation TestAccountsList).
+//
+// Security: HTTP Basic client credentials (basicAuth).
+//
+// Arguments:
+//   - params.Page: query parameter "page", integer (int32), at least 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//
+// Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 404 (ErrNotFound), 429 (ErrRateLimited).
+func (s *TestAccountsService) List(ctx context.Context, params *TestAccountsListParams, opts ...Option) ([]TestAccount, error) {
+	return facade.FetchValue[[]TestAccount](ctx, s.rt, opTestAccountsList, facade.Args{Query: params}, opts)
+}
+
+// All ranges over every item List lists (page numbers in page from 1, page size in per_page, page count in the Total-Pages header), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
+//
+// Each page is one GET /test_accounts (operation TestAccountsList).
+func (s *TestAccountsService) All(ctx context.Context, params *TestAccountsListParams, opts ...Option) iter.Seq2[TestAccount, error] {
+	return facade.List[TestAccount](ctx, s.rt, opTestAccountsList, pagesTestAccountsList, facade.Args{Query: params}, opts)
 }

@@ -106,7 +106,7 @@ func TestAuth0MgmtPagingPage(t *testing.T) {
 	})
 	c := api.client(t)
 	q, perPage := `email:*@example.com`, per
-	params := &auth0mgmt.GetUsersParams{Q: &q, PerPage: &perPage}
+	params := &auth0mgmt.UsersListParams{Q: &q, PerPage: &perPage}
 	var ids []string
 	for u, err := range c.Users.All(context.Background(), params) {
 		if err != nil {
@@ -134,7 +134,7 @@ func TestAuth0MgmtPagingPage(t *testing.T) {
 
 	// One page stays available as a single call, decoded to one type.
 	yes := true
-	page, err := c.Users.List(context.Background(), &auth0mgmt.GetUsersParams{PerPage: &perPage, IncludeTotals: &yes})
+	page, err := c.Users.List(context.Background(), &auth0mgmt.UsersListParams{PerPage: &perPage, IncludeTotals: &yes})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestAuth0MgmtPagingPage(t *testing.T) {
 	// Breaking out of the loop stops fetching.
 	before := len(api.requests())
 	n := 0
-	for _, err := range c.Users.All(context.Background(), &auth0mgmt.GetUsersParams{PerPage: &perPage}) {
+	for _, err := range c.Users.All(context.Background(), &auth0mgmt.UsersListParams{PerPage: &perPage}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -189,7 +189,7 @@ func TestAuth0MgmtPagingCheckpoint(t *testing.T) {
 	c := api.client(t)
 	take := 2
 	var ids []string
-	for m, err := range c.Organizations.Members.All(context.Background(), "org_1", &auth0mgmt.GetOrganizationMembersParams{Take: &take}) {
+	for m, err := range c.Organizations.Members.All(context.Background(), "org_1", &auth0mgmt.OrganizationsMembersListParams{Take: &take}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -250,7 +250,7 @@ func TestAuth0MgmtPagingHonoursContext(t *testing.T) {
 	defer cancel()
 	var items int
 	var last error
-	for _, err := range c.Organizations.Members.All(ctx, "org_1", &auth0mgmt.GetOrganizationMembersParams{}) {
+	for _, err := range c.Organizations.Members.All(ctx, "org_1", &auth0mgmt.OrganizationsMembersListParams{}) {
 		if err != nil {
 			last = err
 			break
@@ -330,7 +330,7 @@ func TestAuth0MgmtPatchNull(t *testing.T) {
 		FamilyName: nullable.NewNullNullable[string](),
 		GivenName:  nullable.NewNullableWithValue("Jane"),
 	}
-	if _, err := api.client(t).Users.Update(context.Background(), "auth0|1", nil, body); err != nil {
+	if _, err := api.client(t).Users.Update(context.Background(), "auth0|1", body); err != nil {
 		t.Fatal(err)
 	}
 	r := api.requests()[0]

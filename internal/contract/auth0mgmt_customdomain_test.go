@@ -11,7 +11,7 @@ import (
 
 // WithCustomDomain sends Auth0-Custom-Domain with the operations whose
 // document declares that header (tickets, invitations, user updates...)
-// and with no other; a value in the call's parameters wins.
+// and with no other; WithRequestCustomDomain sets another value for one call.
 func TestAuth0MgmtCustomDomainOnlyWhereAccepted(t *testing.T) {
 	api := newAuth0API(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		if r.URL.Path == "/api/v2/tickets/email-verification" {
@@ -22,14 +22,14 @@ func TestAuth0MgmtCustomDomainOnlyWhereAccepted(t *testing.T) {
 	})
 	c := api.client(t, auth0mgmt.WithCustomDomain("login.example.com"))
 	ctx := context.Background()
-	if _, err := c.Tickets.VerifyEmail(ctx, nil, auth0mgmt.PostEmailVerificationJSONRequestBody{}); err != nil {
+	if _, err := c.Tickets.VerifyEmail(ctx, auth0mgmt.VerifyEmailTicketRequestContent{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Roles.List(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	other := "other.example.com"
-	if _, err := c.Tickets.VerifyEmail(ctx, &auth0mgmt.PostEmailVerificationParams{Auth0CustomDomain: &other}, auth0mgmt.PostEmailVerificationJSONRequestBody{}); err != nil {
+	if _, err := c.Tickets.VerifyEmail(ctx, auth0mgmt.VerifyEmailTicketRequestContent{}, auth0mgmt.WithRequestCustomDomain(other)); err != nil {
 		t.Fatal(err)
 	}
 	got := api.requests()

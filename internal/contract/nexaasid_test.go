@@ -53,18 +53,18 @@ func TestNexaasIDContract(t *testing.T) {
 	mustNotNil("GetContacts", ct, err)
 	em, err := c.Profile.Emails(ctx)
 	mustNotNil("GetEmails", em, err)
-	su, err := c.SignUps.Create(ctx, nexaasid.CreateSignUpJSONRequestBody{Invited: "new.person@example.com"})
+	su, err := c.SignUps.Create(ctx, nexaasid.SignUpRequest{Invited: "new.person@example.com"})
 	mustNotNil("CreateSignUp", su, err)
 
 	// URL builders make no call; the URLs they build must be valid
 	// requests for the document too.
 	// The widgets carry the client's own token unless one is given.
 	token := "widget-token"
-	navbar, err := c.Widgets.NavbarURL(ctx, &nexaasid.GetNavbarWidgetParams{AccessToken: &token})
+	navbar, err := c.Widgets.NavbarURL(ctx, &nexaasid.WidgetsNavbarURLParams{AccessToken: &token})
 	cov.add("GetNavbarWidget")
 	fetchURL(t, rec, navbar, err)
 	cid, redirect := "client-1", "https://app.example.com/back"
-	navbarOut, err := c.Widgets.NavbarURL(ctx, &nexaasid.GetNavbarWidgetParams{ClientId: &cid, RedirectUri: &redirect})
+	navbarOut, err := c.Widgets.NavbarURL(ctx, &nexaasid.WidgetsNavbarURLParams{ClientId: &cid, RedirectUri: &redirect})
 	fetchURL(t, rec, navbarOut, err)
 	if u, _ := url.Parse(navbarOut); u != nil && u.Query().Get("access_token") != "contract-test-token" {
 		t.Errorf("NavbarURL = %s, want the client's token", navbarOut)
@@ -85,7 +85,7 @@ func TestNexaasIDContract(t *testing.T) {
 	if !errors.As(err, &nx) || nx.StatusCode != 401 {
 		t.Errorf("Prefer code=401: err = %#v, want a *NexaasError with status 401", err)
 	}
-	_, err = c.SignUps.Create(ctx, nexaasid.CreateSignUpJSONRequestBody{Invited: "x@example.com"}, nexaasid.WithRequestHeader("Prefer", "code=422"))
+	_, err = c.SignUps.Create(ctx, nexaasid.SignUpRequest{Invited: "x@example.com"}, nexaasid.WithRequestHeader("Prefer", "code=422"))
 	if !errors.Is(err, sdkerrors.ErrBadRequest) {
 		t.Errorf("Prefer code=422: err = %v, want ErrBadRequest", err)
 	}

@@ -45,7 +45,9 @@ func (r *Runtime) withFacts(ctx context.Context, call *Call, op *Operation) (con
 	if f == (callFacts{}) {
 		return ctx, nil
 	}
-	return context.WithValue(ctx, callFactsKey{}, &f), nil
+	fp := new(callFacts) // only here: f itself stays off the heap
+	*fp = f
+	return context.WithValue(ctx, callFactsKey{}, fp), nil
 }
 
 // factsOf returns the facts of the call req belongs to; nil for a request

@@ -193,7 +193,7 @@ func TestWidgetURLsTakeTheClientToken(t *testing.T) {
 		t.Errorf("UserJSURL(ctx, nil) = %q, %v; want %q", u, err, want)
 	}
 	other := "other-user"
-	u, err = c.Widgets.NavbarURL(ctx, &nexaasid.GetNavbarWidgetParams{AccessToken: &other})
+	u, err = c.Widgets.NavbarURL(ctx, &nexaasid.WidgetsNavbarURLParams{AccessToken: &other})
 	if q, _ := url.Parse(u); err != nil || q.Query().Get("access_token") != other {
 		t.Errorf("an explicit token: %q, %v", u, err)
 	}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"runtime"
@@ -22,6 +23,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	cleanhttp "github.com/hashicorp/go-cleanhttp"
@@ -61,6 +63,19 @@ type Operation struct {
 	// Security is how the operation authenticates: "" (the token),
 	// SecurityBasic (the client id and secret) or SecurityNone.
 	Security string
+	// PathParams describe the path parameters, in the order the path
+	// names them; Query the query parameters, in the document's order.
+	PathParams []Param
+	Query      []Param
+	// Body is the kind of request body (BodyJSON, BodyForm, BodyText,
+	// BodyRaw; "" for none) and ContentType its media type.
+	Body        string
+	ContentType string
+	// TokenParam is the query parameter of a url-only operation that
+	// carries an access token (see URLWithToken).
+	TokenParam string
+
+	query queryFields // the parameter struct's fields, found once
 }
 
 // Operation security kinds.
@@ -157,7 +172,7 @@ type Runtime struct {
 	server   string // base + "/", what the request builders take
 	origin   string
 	client   *http.Client
-	header   http.Header
+	header   []headerValue // default headers, canonical keys
 	decoder  sdkerrors.Decoder
 	validate func(string) (string, error)
 
@@ -239,10 +254,13 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 	if cfg.TelemetryHeader != "" && !cfg.NoTelemetry && header.Get(cfg.TelemetryHeader) == "" {
 		header.Set(cfg.TelemetryHeader, telemetry())
 	}
-	for k, vs := range header {
+	// A list, not the map: the few default headers cost a client less
+	// heap that way, and every request copies them all anyway.
+	defaults := make([]headerValue, 0, len(header))
+	for _, k := range slices.Sorted(maps.Keys(header)) {
 		// Clipped, so that appending to a request's header never writes
 		// into the slices every request shares.
-		header[k] = slices.Clip(vs)
+		defaults = append(defaults, headerValue{k, slices.Clip(header[k])})
 	}
 	return &Runtime{
 		token:       cfg.Token,
@@ -254,7 +272,7 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 		server:      base + "/",
 		origin:      origin,
 		client:      client,
-		header:      header,
+		header:      defaults,
 		decoder:     cfg.Decoder,
 		validate:    validate,
 		obs:         cfg.Observer,
@@ -352,7 +370,10 @@ func baseTransport(cfg Config) http.RoundTripper {
 }
 
 // Version is the idsdk-go version reported in the default User-Agent.
-func Version() string {
+func Version() string { return version() }
+
+// version reads the build information once: every New asks for it.
+var version = sync.OnceValue(func() string {
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
 			if d.Path == "github.com/idsdk/idsdk-go" && d.Version != "" && d.Version != "(devel)" {
@@ -361,7 +382,7 @@ func Version() string {
 		}
 	}
 	return "devel"
-}
+})
 
 // telemetry is the value of an API's telemetry header: base64 of the JSON
 // {"name": "idsdk-go", "version": ...}.
@@ -383,13 +404,6 @@ func (r *Runtime) BaseURL() string { return r.base }
 // default one) with the token and retry transports in front of it.
 func (r *Runtime) HTTPClient() *http.Client { return r.client }
 
-// Doer is the HTTP client the raw client sends through: it adds the
-// client's default headers before sending.
-func (r *Runtime) Doer() Doer { return Doer{r: r} }
-
-// Doer sends a request with the client's default headers.
-type Doer struct{ r *Runtime }
-
 // String names the API and base URL, never credentials or headers.
 func (r Runtime) String() string {
 	return fmt.Sprintf("facade.Runtime{API: %q, BaseURL: %q}", r.api, r.base)
@@ -404,33 +418,16 @@ func (r *Runtime) LogValue() slog.Value { return redact.PointerLogValue(r) }
 // MarshalJSON writes String.
 func (r Runtime) MarshalJSON() ([]byte, error) { return redact.JSON(r.String()) }
 
-// String names the runtime.
-func (d Doer) String() string {
-	if d.r == nil {
-		return "facade.Doer{}"
-	}
-	return "facade.Doer{" + d.r.String() + "}"
-}
-
-// Format prints String for every verb.
-func (d Doer) Format(f fmt.State, verb rune) { redact.Format(f, verb, d.String()) }
-
-// LogValue keeps credentials out of slog output.
-func (d *Doer) LogValue() slog.Value { return redact.PointerLogValue(d) }
-
-// MarshalJSON writes String.
-func (d Doer) MarshalJSON() ([]byte, error) { return redact.JSON(d.String()) }
-
-// Do implements the raw client's HttpRequestDoer.
-func (d Doer) Do(req *http.Request) (*http.Response, error) {
-	d.r.setHeaders(req, nil)
-	return d.r.client.Do(req)
+// headerValue is one default header of a client.
+type headerValue struct {
+	key    string
+	values []string
 }
 
 func (r *Runtime) setHeaders(req *http.Request, extra http.Header) {
-	for k, vs := range r.header {
-		if _, ok := req.Header[k]; !ok {
-			req.Header[k] = vs
+	for _, h := range r.header {
+		if _, ok := req.Header[h.key]; !ok {
+			req.Header[h.key] = h.values
 		}
 	}
 	for k, vs := range extra {
@@ -440,8 +437,7 @@ func (r *Runtime) setHeaders(req *http.Request, extra http.Header) {
 
 // Call holds the per-call options of one request.
 type Call struct {
-	// Server is the base URL this call goes to, with a trailing slash, as
-	// the raw request builders take it.
+	// Server is the base URL this call goes to, with a trailing slash.
 	Server  string
 	header  http.Header
 	timeout time.Duration
@@ -500,12 +496,15 @@ func WithRequestBaseURL(base string) CallOption {
 
 // Begin applies opts and returns the call.
 func (r *Runtime) Begin(opts []CallOption) (Call, error) {
-	c := Call{Server: r.server}
+	if len(opts) == 0 {
+		return Call{Server: r.server}, nil // no option ever sees it: it stays off the heap
+	}
+	c := &Call{Server: r.server}
 	for _, o := range opts {
 		if o == nil {
 			continue
 		}
-		if err := o(&c); err != nil {
+		if err := o(c); err != nil {
 			return Call{}, fmt.Errorf("%s: %w", r.api, err)
 		}
 	}
@@ -516,7 +515,7 @@ func (r *Runtime) Begin(opts []CallOption) (Call, error) {
 		}
 		c.Server = s + "/"
 	}
-	return c, nil
+	return *c, nil
 }
 
 // BuildError reports a request that could not be built from the arguments.
@@ -524,7 +523,7 @@ func (r *Runtime) BuildError(op *Operation, err error) error {
 	return fmt.Errorf("%s %s: building the request: %w", op.API, op.ID, err)
 }
 
-// Do sends req (built by the raw request builder) for op and decodes a 2xx
+// Do sends req (built by the caller, its URL under call.Server) for op and decodes a 2xx
 // JSON answer into out (nil: the body is discarded). A non-2xx answer
 // becomes the API's typed error; a transport failure a *errors.RequestError.
 func (r *Runtime) Do(ctx context.Context, call *Call, op *Operation, req *http.Request, out any) error {
@@ -545,7 +544,11 @@ func (r *Runtime) do(ctx context.Context, call *Call, op *Operation, req *http.R
 	if err != nil {
 		return err
 	}
-	req = req.WithContext(ctx)
+	return r.exchange(call, op, req.WithContext(ctx), out)
+}
+
+// exchange sends req, whose context is the call's, and decodes the answer.
+func (r *Runtime) exchange(call *Call, op *Operation, req *http.Request, out any) error {
 	if op.Accept != "" {
 		req.Header.Set("Accept", op.Accept)
 	}
@@ -634,21 +637,30 @@ func decodeJSON(op *Operation, resp *http.Response, out any) error {
 	return nil
 }
 
-// readBody reads a whole answer, up to MaxResponseBytes.
+// readBody reads a whole answer, up to MaxResponseBytes, into one buffer
+// sized by the Content-Length when the answer gives one.
 func readBody(r io.Reader, length int64) ([]byte, error) {
 	size := 512
 	if length > 0 && length <= MaxResponseBytes {
 		size = int(length) + 1
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	n, err := buf.ReadFrom(io.LimitReader(r, MaxResponseBytes+1))
-	if err != nil {
-		return buf.Bytes(), err
+	b := make([]byte, 0, size)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if len(b) > MaxResponseBytes {
+			return nil, fmt.Errorf("body larger than %d bytes", MaxResponseBytes)
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
 	}
-	if n > MaxResponseBytes {
-		return nil, fmt.Errorf("body larger than %d bytes", MaxResponseBytes)
-	}
-	return buf.Bytes(), nil
 }
 
 func isJSON(ct string) bool {
@@ -666,19 +678,6 @@ func cleanURL(req *http.Request) string {
 		return ""
 	}
 	return redact.SafeURL(req.URL)
-}
-
-// Server is the base URL with a trailing slash, as the raw client takes it.
-func (r *Runtime) Server() string { return r.server }
-
-// DoBytes is Do for an operation whose 2xx body is not JSON: it returns
-// the body, up to MaxResponseBytes.
-func (r *Runtime) DoBytes(ctx context.Context, call *Call, op *Operation, req *http.Request) ([]byte, error) {
-	var out rawBody
-	if err := r.Do(ctx, call, op, req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // URLWithToken returns u, a URL built for the url-only operation op, with

@@ -396,7 +396,7 @@ func TestRetriesAndIdempotency(t *testing.T) {
 	if _, err := c.Profile.Get(context.Background()); err != nil || gets.Load() != 3 {
 		t.Errorf("GET after two 503s: %v after %d requests", err, gets.Load())
 	}
-	body := nexaasid.CreateSignUpJSONRequestBody{Invited: "b@example.com"}
+	body := nexaasid.SignUpRequest{Invited: "b@example.com"}
 	_, err := c.SignUps.Create(context.Background(), body)
 	if !errors.Is(err, sdkerrors.ErrServer) || posts.Load() != 1 {
 		t.Errorf("POST with 500: err %v after %d requests; a POST must not be repeated", err, posts.Load())
@@ -411,35 +411,87 @@ func TestRetriesAndIdempotency(t *testing.T) {
 	}
 }
 
-func TestURLBuildersAndRaw(t *testing.T) {
+func TestURLBuilders(t *testing.T) {
 	c, err := nexaasid.New(nexaasid.WithRegion(regions.NexaasSandbox), nexaasid.WithoutAuthentication())
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	tok := "user-token"
-	u, err := c.Widgets.NavbarURL(ctx, &nexaasid.GetNavbarWidgetParams{AccessToken: &tok})
+	u, err := c.Widgets.NavbarURL(ctx, &nexaasid.WidgetsNavbarURLParams{AccessToken: &tok})
 	if want := "https://sandbox.id.nexaas.com/api/v1/widgets/navbar?access_token=user-token"; err != nil || u != want {
 		t.Errorf("NavbarURL = %q, %v; want %q", u, err, want)
 	}
 	cb := "start"
-	u, err = c.Widgets.UserJSURL(ctx, &nexaasid.GetUserWidgetScriptParams{AccessToken: tok, Callback: &cb})
+	u, err = c.Widgets.UserJSURL(ctx, &nexaasid.WidgetsUserJSURLParams{AccessToken: tok, Callback: &cb})
 	if want := "https://sandbox.id.nexaas.com/api/v1/widgets/user.js?access_token=user-token&callback=start"; err != nil || u != want {
 		t.Errorf("UserJSURL = %q, %v; want %q", u, err, want)
 	}
+}
 
+// TestDoSendsWhatNoMethodCovers: the escape hatch sends any request with
+// the client's token, default headers and error decoding; a body value is
+// JSON, a reader is sent as is with the caller's content type, *[]byte
+// receives the raw answer, and a non-2xx answer is an *errors.APIError.
+func TestDoSendsWhatNoMethodCovers(t *testing.T) {
+	type seen struct{ method, uri, auth, ua, ctype, body string }
+	var got []seen
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, "%s|%s", r.Header.Get("Authorization"), r.Header.Get("User-Agent"))
+		b, _ := io.ReadAll(r.Body)
+		got = append(got, seen{r.Method, r.URL.RequestURI(), r.Header.Get("Authorization"), r.Header.Get("User-Agent"), r.Header.Get("Content-Type"), string(b)})
+		switch r.URL.Path {
+		case "/api/v1/missing":
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"error":"not_found"}`)
+		case "/api/v1/raw":
+			io.WriteString(w, "plain text")
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"id":"e-1","echo":true}`)
+		}
 	}))
 	defer srv.Close()
-	resp, err := newClient(t, srv.URL).Raw().GetEmails(context.Background())
-	if err != nil {
+	c := newClient(t, srv.URL)
+	ctx := context.Background()
+	var out struct {
+		ID   string `json:"id"`
+		Echo bool   `json:"echo"`
+	}
+	if err := c.Do(ctx, http.MethodPost, "/api/v1/emails?notify=1", map[string]string{"email": "a@b.example"}, &out); err != nil || out.ID != "e-1" || !out.Echo {
+		t.Fatalf("Do POST = %+v, %v", out, err)
+	}
+	if err := c.Do(ctx, http.MethodPut, "/api/v1/upload", strings.NewReader("a,b"), nil, nexaasid.WithRequestHeader("Content-Type", "text/csv")); err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if !strings.HasPrefix(string(b), "Bearer tok-123|idsdk-go/") {
-		t.Errorf("raw client sent %q", b)
+	var raw []byte
+	if err := c.Do(ctx, http.MethodGet, "/api/v1/raw", nil, &raw); err != nil || string(raw) != "plain text" {
+		t.Fatalf("Do GET raw = %q, %v", raw, err)
+	}
+	err := c.Do(ctx, http.MethodGet, "/api/v1/missing", nil, nil)
+	var ae *sdkerrors.APIError
+	if !errors.Is(err, sdkerrors.ErrNotFound) || !errors.As(err, &ae) || ae.StatusCode != http.StatusNotFound {
+		t.Fatalf("Do GET missing = %v, want an APIError matching ErrNotFound", err)
+	}
+	want := []seen{
+		{"POST", "/api/v1/emails?notify=1", "Bearer tok-123", got[0].ua, "application/json", `{"email":"a@b.example"}`},
+		{"PUT", "/api/v1/upload", "Bearer tok-123", got[0].ua, "text/csv", "a,b"},
+		{"GET", "/api/v1/raw", "Bearer tok-123", got[0].ua, "", ""},
+		{"GET", "/api/v1/missing", "Bearer tok-123", got[0].ua, "", ""},
+	}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(seen{})); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+	if !strings.HasPrefix(got[0].ua, "idsdk-go/") {
+		t.Errorf("User-Agent %q, want the client's", got[0].ua)
+	}
+	for _, bad := range []string{"api/v1/x", "//evil.example/x", "https://evil.example/x"} {
+		if err := c.Do(ctx, http.MethodGet, bad, nil, nil); err == nil {
+			t.Errorf("Do accepted the path %q", bad)
+		}
+	}
+	if len(got) != 4 {
+		t.Errorf("%d requests, want 4 (a bad path sends nothing)", len(got))
 	}
 }
 

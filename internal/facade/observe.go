@@ -52,11 +52,19 @@ func (cfg *Config) adoptPolicyLogger() {
 	}
 }
 
-// doObserved is Do for a client with an observer: the call is reported
-// around do, and the retry layer ties its attempt reports to it through
-// the context.
+// doObserved is Do for a client with an observer.
 func (r *Runtime) doObserved(ctx context.Context, call *Call, op *Operation, req *http.Request, out any) error {
-	method := req.Method
+	ctx, oc := r.startCall(ctx, call, op, cleanURL(req))
+	err := r.do(ctx, call, op, req, out)
+	r.endCall(ctx, oc, err)
+	return err
+}
+
+// startCall reports the start of a call to the observer; the retry layer
+// ties its attempt reports to it through the context it returns. u is
+// the URL without query.
+func (r *Runtime) startCall(ctx context.Context, call *Call, op *Operation, u string) (context.Context, *observe.Call) {
+	method := op.Method
 	if method == "" {
 		method = http.MethodGet
 	}
@@ -64,15 +72,17 @@ func (r *Runtime) doObserved(ctx context.Context, call *Call, op *Operation, req
 		API:       op.API,
 		Operation: op.ID,
 		Method:    method,
-		URL:       cleanURL(req),
+		URL:       u,
 		Template:  r.template(call, op),
 		Start:     time.Now(),
 	}
-	ctx = r.obs.StartCall(observe.WithCall(ctx, oc), oc)
-	err := r.do(ctx, call, op, req, out)
+	return r.obs.StartCall(observe.WithCall(ctx, oc), oc), oc
+}
+
+// endCall reports the end of a call.
+func (r *Runtime) endCall(ctx context.Context, oc *observe.Call, err error) {
 	oc.Duration = time.Since(oc.Start)
 	r.obs.EndCall(ctx, oc, err)
-	return err
 }
 
 // template is the URL template of op for this call: the path of the

@@ -130,6 +130,12 @@ func TestReplay(t *testing.T) {
 				}
 			}
 			t.Log(summary(set.name, api, len(ins), counts))
+			// The project's own fixtures are operations of the clients:
+			// one that finds no operation means the runner lost its way
+			// to the client's methods.
+			if set.name == "fixtures" && counts[replay.NoOperation] > 0 {
+				t.Errorf("fixtures of %s: %d interactions find no operation of the client", api, counts[replay.NoOperation])
+			}
 		}
 	}
 	if out := os.Getenv("IDSDK_REPLAY_REPORT"); out != "" {

@@ -82,8 +82,9 @@ func baseURL(c any) string {
 	return m.Call(nil)[0].String()
 }
 
-// collectServices walks the client and its nested services and indexes
-// every *XService by its type name.
+// collectServices walks the client and its nested services (fields of
+// the client and of each service, by value or by pointer) and indexes a
+// pointer to every XService by its type name.
 func collectServices(v reflect.Value, into map[string]reflect.Value) {
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
 		return
@@ -91,7 +92,13 @@ func collectServices(v reflect.Value, into map[string]reflect.Value) {
 	s := v.Elem()
 	for i := 0; i < s.NumField(); i++ {
 		f := s.Field(i)
-		if !s.Type().Field(i).IsExported() || f.Kind() != reflect.Pointer || f.IsNil() {
+		if !s.Type().Field(i).IsExported() {
+			continue
+		}
+		if f.Kind() == reflect.Struct {
+			f = f.Addr()
+		}
+		if f.Kind() != reflect.Pointer || f.IsNil() {
 			continue
 		}
 		name := f.Type().Elem().Name()
