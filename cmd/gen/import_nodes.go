@@ -101,8 +101,11 @@ func eachMapping(n *yaml.Node, fn func(*yaml.Node)) {
 const schemaRefPrefix = "#/components/schemas/"
 
 // refName returns the last segment of n's $ref, or "" without one.
-func refName(n *yaml.Node) string {
-	ref := scalar(lookup(n, "$ref"))
+func refName(n *yaml.Node) string { return refBase(scalar(lookup(n, "$ref"))) }
+
+// refBase returns the last segment of a $ref ("#/components/schemas/User"
+// gives "User"), or "" for an empty ref.
+func refBase(ref string) string {
 	if ref == "" {
 		return ""
 	}

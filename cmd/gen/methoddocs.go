@@ -149,7 +149,7 @@ func schemaFacts(ref *openapi3.SchemaRef) string {
 	s := ref.Value
 	var parts []string
 	t := schemaType(s)
-	if name := refName(ref.Ref); name != "" {
+	if name := refBase(ref.Ref); name != "" {
 		t += " (" + name + ")"
 	}
 	parts = append(parts, t)
@@ -195,7 +195,7 @@ func schemaType(s *openapi3.Schema) string {
 		t = "any value"
 	case t == "array" && s.Items != nil && s.Items.Value != nil:
 		inner := schemaType(s.Items.Value)
-		if name := refName(s.Items.Ref); name != "" {
+		if name := refBase(s.Items.Ref); name != "" {
 			inner = name
 		}
 		t = "array of " + inner
@@ -204,13 +204,6 @@ func schemaType(s *openapi3.Schema) string {
 		t += " (" + s.Format + ")"
 	}
 	return t
-}
-
-func refName(ref string) string {
-	if i := strings.LastIndex(ref, "/"); i >= 0 {
-		return ref[i+1:]
-	}
-	return ""
 }
 
 // rangeFacts describes minimum and maximum.
