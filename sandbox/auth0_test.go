@@ -103,7 +103,7 @@ func ref[T any](v T) *T { return &v }
 
 func (e *auth0Env) createUser(t *testing.T, ctx context.Context, email string) string {
 	t.Helper()
-	u, err := e.mgmt.Users.Create(ctx, nil, auth0mgmt.CreateUserRequestContent{
+	u, err := e.mgmt.Users.Create(ctx, auth0mgmt.CreateUserRequestContent{
 		Connection: e.sb.Auth0.Connection, Email: ref(email), Password: ref("correct horse battery staple"),
 		GivenName: ref("Ada"), UserMetadata: &auth0mgmt.UserMetadata{"theme": "dark", "lang": "en"},
 	})
@@ -123,12 +123,12 @@ func TestAuth0UsersLifecycle(t *testing.T) {
 	if err != nil || *got.Email != "ada@example.com" || *got.GivenName != "Ada" {
 		t.Fatalf("get: %+v, %v", got, err)
 	}
-	byEmail, err := e.mgmt.Users.ListUsersByEmail(ctx, &auth0mgmt.GetUsersByEmailParams{Email: "ADA@example.com"})
+	byEmail, err := e.mgmt.Users.ListByEmail(ctx, &auth0mgmt.UsersListByEmailParams{Email: "ADA@example.com"})
 	if err != nil || len(byEmail) != 1 || *byEmail[0].UserId != id {
 		t.Fatalf("users-by-email: %d, %v", len(byEmail), err)
 	}
 	var found []string
-	for u, err := range e.mgmt.Users.All(ctx, &auth0mgmt.GetUsersParams{Q: ref(`email:"grace@example.com"`)}) {
+	for u, err := range e.mgmt.Users.All(ctx, &auth0mgmt.UsersListParams{Q: ref(`email:"grace@example.com"`)}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +140,7 @@ func TestAuth0UsersLifecycle(t *testing.T) {
 
 	// PATCH: absent members stay, a zero value is stored, null removes,
 	// metadata is merged key by key (null removes a key).
-	up, err := e.mgmt.Users.Update(ctx, id, nil, auth0mgmt.UpdateUserRequestContent{
+	up, err := e.mgmt.Users.Update(ctx, id, auth0mgmt.UpdateUserRequestContent{
 		Blocked:      ref(false),
 		GivenName:    nullable.NewNullNullable[string](),
 		Nickname:     nullable.NewNullableWithValue("ace"),
@@ -160,7 +160,7 @@ func TestAuth0UsersLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = unchecked.Users.Update(ctx, id, nil, auth0mgmt.UpdateUserRequestContent{Name: nullable.NewNullableWithValue("")})
+	_, err = unchecked.Users.Update(ctx, id, auth0mgmt.UpdateUserRequestContent{Name: nullable.NewNullableWithValue("")})
 	if !errors.Is(err, sdkerrors.ErrBadRequest) {
 		t.Errorf("PATCH name \"\": %v, want a 400", err)
 	}
@@ -173,7 +173,7 @@ func TestAuth0UsersLifecycle(t *testing.T) {
 	if !errors.Is(err, sdkerrors.ErrNotFound) || !errors.As(err, &ae) || ae.ErrorCode != "inexistent_user" {
 		t.Errorf("get after delete: %v", err)
 	}
-	_, err = e.mgmt.Users.Create(ctx, nil, auth0mgmt.CreateUserRequestContent{
+	_, err = e.mgmt.Users.Create(ctx, auth0mgmt.CreateUserRequestContent{
 		Connection: e.sb.Auth0.Connection, Email: ref("grace@example.com"), Password: ref("x"),
 	})
 	if !errors.Is(err, sdkerrors.ErrConflict) {
@@ -198,7 +198,7 @@ func TestAuth0PagingStyles(t *testing.T) {
 	}
 	// Page style: page and per_page, with totals.
 	n := 0
-	for _, err := range e.mgmt.Users.All(ctx, &auth0mgmt.GetUsersParams{PerPage: ref(2)}) {
+	for _, err := range e.mgmt.Users.All(ctx, &auth0mgmt.UsersListParams{PerPage: ref(2)}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,13 +207,13 @@ func TestAuth0PagingStyles(t *testing.T) {
 	if n != 5 {
 		t.Errorf("users in pages of 2: %d, want 5", n)
 	}
-	list, err := e.mgmt.Users.List(ctx, &auth0mgmt.GetUsersParams{Page: ref(2), PerPage: ref(2), IncludeTotals: ref(true)})
+	list, err := e.mgmt.Users.List(ctx, &auth0mgmt.UsersListParams{Page: ref(2), PerPage: ref(2), IncludeTotals: ref(true)})
 	if err != nil || list.Total == nil || *list.Total != 5 || len(*list.Users) != 1 {
 		t.Errorf("page 2 of 2: %+v, %v", list, err)
 	}
 	// Checkpoint style: from and take.
 	var members []string
-	for m, err := range e.mgmt.Organizations.Members.All(ctx, *org.Id, &auth0mgmt.GetOrganizationMembersParams{Take: ref(2)}) {
+	for m, err := range e.mgmt.Organizations.Members.All(ctx, *org.Id, &auth0mgmt.OrganizationsMembersListParams{Take: ref(2)}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -236,7 +236,7 @@ func TestAuth0RolesAndOrganizations(t *testing.T) {
 	if err := e.mgmt.Users.Roles.Assign(ctx, uid, auth0mgmt.AssignUserRolesRequestContent{Roles: []string{*role.Id}}); err != nil {
 		t.Fatal(err)
 	}
-	roles, err := e.mgmt.Users.Roles.List(ctx, uid, &auth0mgmt.GetUserRolesParams{IncludeTotals: ref(true)})
+	roles, err := e.mgmt.Users.Roles.List(ctx, uid, &auth0mgmt.UsersRolesListParams{IncludeTotals: ref(true)})
 	if err != nil || len(*roles.Roles) != 1 || *(*roles.Roles)[0].Name != "admin" {
 		t.Fatalf("user roles: %+v, %v", roles, err)
 	}
@@ -254,14 +254,14 @@ func TestAuth0RolesAndOrganizations(t *testing.T) {
 	if err := e.mgmt.Organizations.Members.Roles.Assign(ctx, *org.Id, uid, auth0mgmt.AssignOrganizationMemberRolesRequestContent{Roles: []string{*role.Id}}); err != nil {
 		t.Fatal(err)
 	}
-	mroles, err := e.mgmt.Organizations.Members.Roles.List(ctx, *org.Id, uid, &auth0mgmt.GetOrganizationMemberRolesParams{IncludeTotals: ref(true)})
+	mroles, err := e.mgmt.Organizations.Members.Roles.List(ctx, *org.Id, uid, &auth0mgmt.OrganizationsMembersRolesListParams{IncludeTotals: ref(true)})
 	if err != nil || len(*mroles.Roles) != 1 {
 		t.Fatalf("member roles: %+v, %v", mroles, err)
 	}
 	if err := e.mgmt.Roles.Delete(ctx, *role.Id); err != nil {
 		t.Fatal(err)
 	}
-	roles, err = e.mgmt.Users.Roles.List(ctx, uid, &auth0mgmt.GetUserRolesParams{IncludeTotals: ref(true)})
+	roles, err = e.mgmt.Users.Roles.List(ctx, uid, &auth0mgmt.UsersRolesListParams{IncludeTotals: ref(true)})
 	if err != nil || len(*roles.Roles) != 0 {
 		t.Errorf("user roles after the role was deleted: %+v, %v", roles, err)
 	}

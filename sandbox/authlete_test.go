@@ -76,7 +76,7 @@ func TestAuthleteServicesCRUD(t *testing.T) {
 	if val(updated.ServiceName) != "renamed" || val(updated.Issuer) != "https://as.example" {
 		t.Errorf("update: name %q issuer %q", val(updated.ServiceName), val(updated.Issuer))
 	}
-	list, err := c.Services.List(ctx, &authlete.ServiceGetListApiParams{})
+	list, err := c.Services.List(ctx, &authlete.ServicesListParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestAuthleteClientsCRUD(t *testing.T) {
 	if _, err := c.Clients.Update(ctx, svc, id, authlete.OAuthClient{ClientName: opt("app 2")}); err != nil {
 		t.Fatal(err)
 	}
-	list, err := c.Clients.List(ctx, svc, &authlete.ClientGetListApiParams{Developer: opt("dev1")})
+	list, err := c.Clients.List(ctx, svc, &authlete.ClientsListParams{Developer: opt("dev1")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestAuthleteClientsCRUD(t *testing.T) {
 		t.Errorf("list by developer: %+v", cl)
 	}
 	n := 0
-	for _, err := range c.Clients.All(ctx, svc, &authlete.ClientGetListApiParams{}) {
+	for _, err := range c.Clients.All(ctx, svc, &authlete.ClientsListParams{}) {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -43,7 +43,7 @@ func auth0Step(ctx context.Context, sb *sandbox.Sandbox, out io.Writer) error {
 		return err
 	}
 	email, password := "ada@example.com", "correct horse battery staple"
-	u, err := m.Users.Create(ctx, nil, auth0mgmt.CreateUserRequestContent{
+	u, err := m.Users.Create(ctx, auth0mgmt.CreateUserRequestContent{
 		Connection: sb.Auth0.Connection, Email: &email, Password: &password,
 	})
 	if err != nil {
@@ -53,7 +53,7 @@ func auth0Step(ctx context.Context, sb *sandbox.Sandbox, out io.Writer) error {
 	fmt.Fprintf(out, "created %s (%s)\n", id, email)
 
 	q := `email:"` + email + `"`
-	for found, err := range m.Users.All(ctx, &auth0mgmt.GetUsersParams{Q: &q}) {
+	for found, err := range m.Users.All(ctx, &auth0mgmt.UsersListParams{Q: &q}) {
 		if err != nil {
 			return fmt.Errorf("search users: %w", err)
 		}
@@ -62,7 +62,7 @@ func auth0Step(ctx context.Context, sb *sandbox.Sandbox, out io.Writer) error {
 
 	// PATCH sends only what is set: a value, or an explicit null that
 	// removes the member.
-	updated, err := m.Users.Update(ctx, id, nil, auth0mgmt.UpdateUserRequestContent{
+	updated, err := m.Users.Update(ctx, id, auth0mgmt.UpdateUserRequestContent{
 		Name:     nullable.NewNullableWithValue("Ada Lovelace"),
 		Nickname: nullable.NewNullNullable[string](),
 	})
