@@ -171,7 +171,7 @@ func callProfile(t *testing.T, token, api func(http.ResponseWriter), timeout tim
 	if err != nil {
 		t.Fatal(err)
 	}
-	var opts []nexaasid.RequestOption
+	var opts []nexaasid.Option
 	if timeout > 0 {
 		opts = append(opts, nexaasid.WithRequestTimeout(timeout))
 	}
