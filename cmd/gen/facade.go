@@ -115,7 +115,7 @@ type facadeOp struct {
 	URLOnly       bool
 	TokenParam    string // url-only: the query parameter filled from the token source
 	Idempotent    bool
-	Security      string   // "", "basic" or "none"
+	Security      string   // "", "basic", "basic-or-token" or "none"
 	Accept        string   // Accept header of an operation whose answer is not JSON
 	Headers       []string // declared header parameters, canonical form
 	HeaderOpts    []*headerOpt
@@ -291,7 +291,7 @@ func buildFacade(api string, fc facadeConfig, spec *openapi3.T, defs []codegen.O
 		}
 		sort.Strings(op.Headers)
 		op.Security = securityOf(spec, d.Spec)
-		m.HasBasic = m.HasBasic || op.Security == "basic"
+		m.HasBasic = m.HasBasic || op.Security == "basic" || op.Security == "basic-or-token"
 		if err := addPaging(op, d, spec); err != nil {
 			return nil, nil, fmt.Errorf("operation %s: %w", id, err)
 		}
@@ -527,7 +527,8 @@ func oneLine(s string) string {
 }
 
 // securityOf tells how an operation authenticates: "" for a token,
-// "basic" for HTTP Basic client credentials, "none" for nothing.
+// "basic" for HTTP Basic client credentials, "basic-or-token" when the
+// document accepts either, "none" for nothing.
 func securityOf(spec *openapi3.T, op *openapi3.Operation) string {
 	reqs := spec.Security
 	if op.Security != nil {
@@ -536,29 +537,31 @@ func securityOf(spec *openapi3.T, op *openapi3.Operation) string {
 	if len(reqs) == 0 {
 		return "none"
 	}
-	kind := ""
-	for i, req := range reqs {
-		if len(req) == 0 {
-			if i == 0 {
-				kind = "none"
-			}
-			continue
-		}
+	anonymousFirst, basic, token := len(reqs[0]) == 0, false, false
+	for _, req := range reqs {
 		for name := range req {
 			ss := spec.Components.SecuritySchemes[name]
 			if ss == nil || ss.Value == nil {
 				continue
 			}
 			if ss.Value.Type == "http" && strings.EqualFold(ss.Value.Scheme, "basic") {
-				if i == 0 {
-					kind = "basic"
-				}
+				basic = true
 			} else {
-				return ""
+				token = true
 			}
 		}
 	}
-	return kind
+	switch {
+	case token && basic:
+		return "basic-or-token"
+	case token:
+		return ""
+	case anonymousFirst:
+		return "none"
+	case basic:
+		return "basic"
+	}
+	return ""
 }
 
 // requiresAuth tells whether a document requires credentials: a global

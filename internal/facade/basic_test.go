@@ -53,3 +53,40 @@ func TestBasicCredentialsStayOnTheAPIOrigin(t *testing.T) {
 		t.Errorf("per-call base URL did not get the Basic credentials")
 	}
 }
+
+// An operation the document lets authenticate with HTTP Basic or a token
+// (the Zaikio Hub's connections) takes the client's token when it has
+// one, and its client id and secret otherwise: a client built with
+// WithBasicAuth alone must not send the request without credentials.
+func TestBasicOrTokenOperationUsesWhatTheClientHas(t *testing.T) {
+	var got atomic.Value
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `[]`)
+	}))
+	defer api.Close()
+	for _, tc := range []struct {
+		name string
+		opts []zaikiohub.ClientOption
+		want string
+	}{
+		{"basic only", []zaikiohub.ClientOption{zaikiohub.WithBasicAuth("app-id", auth.Secret("s3cret"))}, "Basic YXBwLWlkOnMzY3JldA=="},
+		{"token and basic", []zaikiohub.ClientOption{zaikiohub.WithBasicAuth("app-id", auth.Secret("s3cret")), zaikiohub.WithToken(auth.Bearer("tok"))}, "Bearer tok"},
+		{"token only", []zaikiohub.ClientOption{zaikiohub.WithToken(auth.Bearer("tok"))}, "Bearer tok"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got.Store("")
+			c, err := zaikiohub.New(append(tc.opts, zaikiohub.WithBaseURL(api.URL))...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Connections.List(context.Background(), nil); err != nil {
+				t.Fatal(err)
+			}
+			if v, _ := got.Load().(string); v != tc.want {
+				t.Errorf("Authorization %q, want %q", v, tc.want)
+			}
+		})
+	}
+}

@@ -33,6 +33,10 @@ func (r *Runtime) withFacts(ctx context.Context, call *Call, op *Operation) (con
 	}
 	switch op.Security {
 	case "": // the token, if any
+	case SecurityBasicOrToken:
+		if r.token == nil && r.basicID != "" {
+			f.auth.BasicID, f.auth.BasicSecret = r.basicID, r.basicSecret
+		}
 	case SecurityBasic:
 		if r.basicID == "" {
 			return nil, fmt.Errorf("%s %s: the operation needs the client id and secret (WithBasicAuth)", op.API, op.ID)

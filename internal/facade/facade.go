@@ -61,7 +61,9 @@ type Operation struct {
 	// answer is not JSON.
 	Accept string
 	// Security is how the operation authenticates: "" (the token),
-	// SecurityBasic (the client id and secret) or SecurityNone.
+	// SecurityBasic (the client id and secret), SecurityBasicOrToken
+	// (the token when the client has one, else the client id and secret)
+	// or SecurityNone.
 	Security string
 	// PathParams describe the path parameters, in the order the path
 	// names them; Query the query parameters, in the document's order.
@@ -80,8 +82,9 @@ type Operation struct {
 
 // Operation security kinds.
 const (
-	SecurityBasic = "basic"
-	SecurityNone  = "none"
+	SecurityBasic        = "basic"
+	SecurityBasicOrToken = "basic-or-token"
+	SecurityNone         = "none"
 )
 
 // Config is what a generated New collects from its options.
