@@ -104,9 +104,14 @@ func run(ctx context.Context, dir string, rounds, warm int, progress io.Writer) 
 		for i := range programs {
 			p := programs[(i+r)%len(programs)]
 			fmt.Fprintf(progress, "round %d/%d: %s\n", r+1, rounds, p)
-			if err := measure(ctx, dir, tmp, p, fmt.Sprintf("%d.%d", r, i), warm, res[p]); err != nil {
+			s := res[p]
+			if err := measure(ctx, dir, tmp, p, fmt.Sprintf("%d.%d", r, i), warm, s); err != nil {
 				return nil, fmt.Errorf("%s: %w", p, err)
 			}
+			c := s.cold[len(s.cold)-1]
+			fmt.Fprintf(progress, "  cold: %s CPU, %s peak RSS, %s wall; warm: %s wall, %s CPU\n",
+				secs(c.cpu), mb(c.peakRSS), secs(c.wall), secs(median(s.warm[len(s.warm)-warm:], wallOf)),
+				secs(median(s.warm[len(s.warm)-warm:], cpuOf)))
 		}
 	}
 	return res, nil
