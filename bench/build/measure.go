@@ -133,12 +133,14 @@ type budget struct {
 	limit float64 // 0: shown, not judged
 }
 
-// budgets are the build budgets of DESIGN.md, ours/go-auth0 v2.
+// budgets are the build budgets of DESIGN.md, ours/go-auth0 v2. The warm
+// rebuild is judged on wall time and on CPU time: on a loaded machine the
+// wall time is mostly waiting, the CPU time still the work done.
 var budgets = []budget{
 	{"cold build CPU", func(s *samples) float64 { return float64(median(s.cold, cpuOf)) }, 0.8},
 	{"cold build peak RSS", func(s *samples) float64 { return float64(median(s.cold, rssOf)) }, 0.6},
 	{"warm rebuild wall", func(s *samples) float64 { return float64(median(s.warm, wallOf)) }, 1.0},
-	{"warm rebuild CPU", func(s *samples) float64 { return float64(median(s.warm, cpuOf)) }, 0},
+	{"warm rebuild CPU", func(s *samples) float64 { return float64(median(s.warm, cpuOf)) }, 1.0},
 	{"warm rebuild peak RSS", func(s *samples) float64 { return float64(median(s.warm, rssOf)) }, 0},
 }
 
