@@ -4,6 +4,7 @@ go 1.25.0
 
 require (
 	github.com/auth0/go-auth0 v1.45.0
+	github.com/auth0/go-auth0/v2 v2.0.0
 	github.com/idsdk/idsdk-go v0.0.0
 )
 
