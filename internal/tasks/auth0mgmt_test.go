@@ -18,7 +18,7 @@ import (
 
 // usersByEmail returns the ids of the users with this email.
 func usersByEmail(ctx context.Context, m *auth0mgmt.Client, email string) ([]string, error) {
-	users, err := m.Users.ListUsersByEmail(ctx, &auth0mgmt.GetUsersByEmailParams{Email: email})
+	users, err := m.Users.ListByEmail(ctx, &auth0mgmt.UsersListByEmailParams{Email: email})
 	if err != nil {
 		return nil, err
 	}
@@ -31,7 +31,7 @@ func usersByEmail(ctx context.Context, m *auth0mgmt.Client, email string) ([]str
 
 // createUser creates a database user and returns its id.
 func createUser(ctx context.Context, m *auth0mgmt.Client, email, password string) (string, error) {
-	u, err := m.Users.Create(ctx, nil, auth0mgmt.CreateUserRequestContent{
+	u, err := m.Users.Create(ctx, auth0mgmt.CreateUserRequestContent{
 		Connection: "Username-Password-Authentication",
 		Email:      &email,
 		Password:   &password,
@@ -44,7 +44,7 @@ func createUser(ctx context.Context, m *auth0mgmt.Client, email, password string
 
 // setPlan sets the user's app_metadata.plan.
 func setPlan(ctx context.Context, m *auth0mgmt.Client, id, plan string) error {
-	_, err := m.Users.Update(ctx, id, nil, auth0mgmt.UpdateUserRequestContent{
+	_, err := m.Users.Update(ctx, id, auth0mgmt.UpdateUserRequestContent{
 		AppMetadata: &auth0mgmt.AppMetadata{"plan": plan},
 	})
 	return err
