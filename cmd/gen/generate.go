@@ -117,6 +117,7 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 
 	nameUnionBodies(spec)
 	nameInlineAnswers(spec)
+	describeSchemas(spec)
 	oc := cfg.Configuration
 	oc.Generate = codegen.GenerateOptions{Models: true, Client: true}
 	oc.OutputOptions.ClientTypeName = "RawClient"
@@ -127,6 +128,10 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 	// client, so that template renders nothing.
 	oc.OutputOptions.UserTemplates["client-with-responses.tmpl"] = "// The typed facade (services.gen.go) parses responses.\n"
 	oc.AllowRemoteRefsFrom = []string{}
+	// names.lock is keyed by the document's own operationIds, so the Go
+	// naming rules can change without renaming a key: oapi-codegen must
+	// not rewrite them in the document it was given.
+	oc.Compatibility.PreserveOriginalOperationIdCasingInEmbeddedSpec = true
 	if err := applyRules(&oc); err != nil {
 		return nil, err
 	}
@@ -153,13 +158,13 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	lock, lockedTypes := lock.split()
 	model, newLock, err := buildFacade(api, cfg.Facade, spec, ops, lock, updateLock)
 	if err != nil {
 		return nil, err
 	}
 	files := map[string][]byte{
 		"gen/" + api + "/" + api + ".gen.go": rawCode,
-		lockPath:                             newLock.bytes(api),
 	}
 	outputs := map[string]string{"client.gen.go": "client.tmpl", "services.gen.go": "services.tmpl", "example_gen_test.go": "example.tmpl"}
 	if cfg.Facade.ContractTest {
@@ -182,6 +187,10 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 		}
 		files["gen/"+api+"/"+name] = out
 	}
+	if err := lockTypes(files, lockedTypes, updateLock, newLock); err != nil {
+		return nil, err
+	}
+	files[lockPath] = newLock.bytes(api)
 	return files, nil
 }
 
@@ -222,6 +231,9 @@ func finishRaw(code string, params map[string]bool) ([]byte, error) {
 		}
 		return true
 	})
+	if err := renameEnumValues(f); err != nil {
+		return nil, err
+	}
 	for _, cg := range f.Comments {
 		for _, c := range cg.List {
 			c.Text = rawRenameWords.ReplaceAllStringFunc(c.Text, func(w string) string { return rawRenames[w] })

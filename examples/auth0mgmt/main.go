@@ -68,10 +68,10 @@ func run(query, role string) error {
 			return explain("list users", err)
 		}
 		n++
-		if first == "" && u.UserId != nil {
-			first = *u.UserId
+		if first == "" && u.UserID != nil {
+			first = *u.UserID
 		}
-		fmt.Printf("%s\t%s\n", deref(u.UserId), deref(u.Email))
+		fmt.Printf("%s\t%s\n", deref(u.UserID), deref(u.Email))
 	}
 	fmt.Println(n, "users")
 
@@ -88,7 +88,7 @@ func run(query, role string) error {
 		if err != nil {
 			return explain("create a role", err)
 		}
-		fmt.Println("role:", deref(r.Id))
+		fmt.Println("role:", deref(r.ID))
 	}
 	return nil
 }

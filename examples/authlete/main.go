@@ -56,7 +56,7 @@ func run(serviceID, request string) error {
 			return explain("list the clients", err)
 		}
 		n++
-		fmt.Printf("client %d: %s\n", deref(cl.ClientId), deref(cl.ClientName))
+		fmt.Printf("client %d: %s\n", deref(cl.ClientID), deref(cl.ClientName))
 	}
 	fmt.Println(n, "clients")
 

@@ -38,60 +38,60 @@ func TestContract(t *testing.T) {
 	}
 	ctx := context.Background()
 	ran := 0
-	t.Run("AcceptSAMLRequest", func(t *testing.T) {
+	t.Run("acceptSAMLRequest", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
 		params := new(AcceptSAMLRequestParams)
 		peers.ContractJSON(t, "{}", params)
-		u, err := c.SAML.RequestURL(clientId, params)
+		u, err := c.SAML.RequestURL(clientID, params)
 		peers.ContractFetch(t, rec, u, err, "")
 	})
-	t.Run("AcceptWsFederationRequest", func(t *testing.T) {
+	t.Run("acceptWsFederationRequest", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
 		params := new(AcceptWsFederationRequestParams)
 		peers.ContractJSON(t, "{}", params)
-		u, err := c.WSFed.RequestURL(clientId, params)
+		u, err := c.WSFed.RequestURL(clientID, params)
 		peers.ContractFetch(t, rec, u, err, "")
 	})
-	t.Run("AssociateMfaAuthenticator", func(t *testing.T) {
+	t.Run("associateMfaAuthenticator", func(t *testing.T) {
 		ran++
-		var body AssociateMfaAuthenticatorJSONRequestBody
+		var body AssociateMFAAuthenticatorJSONRequestBody
 		peers.ContractJSON(t, "{\"authenticator_types\":[]}", &body)
 		res, err := c.MFA.Associate(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("Authorize", func(t *testing.T) {
+	t.Run("authorize", func(t *testing.T) {
 		ran++
 		params := new(AuthorizeParams)
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"response_type\":\"code\"}", params)
 		u, err := c.Authorize.URL(params)
 		peers.ContractFetch(t, rec, u, err, "")
 	})
-	t.Run("ChangePassword", func(t *testing.T) {
+	t.Run("changePassword", func(t *testing.T) {
 		ran++
 		var body ChangePasswordJSONRequestBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"x\",\"email\":\"user@example.com\"}", &body)
 		res, err := c.Database.ChangePassword(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("DeleteMfaAuthenticator", func(t *testing.T) {
+	t.Run("deleteMfaAuthenticator", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.MFA.DeleteAuthenticator(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DynamicApplicationRegistration", func(t *testing.T) {
+	t.Run("dynamicApplicationRegistration", func(t *testing.T) {
 		ran++
 		var body DynamicApplicationRegistrationJSONRequestBody
 		peers.ContractJSON(t, "{\"redirect_uris\":[]}", &body)
 		res, err := c.Clients.Register(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ExchangeToken", func(t *testing.T) {
+	t.Run("exchangeToken", func(t *testing.T) {
 		ran++
 		params := new(ExchangeTokenParams)
 		peers.ContractJSON(t, "{}", params)
@@ -100,38 +100,38 @@ func TestContract(t *testing.T) {
 		res, err := c.OAuth.Token(ctx, params, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetDelegationToken", func(t *testing.T) {
+	t.Run("getDelegationToken", func(t *testing.T) {
 		ran++
 		var body GetDelegationTokenJSONRequestBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"grant_type\":\"urn:ietf:params:oauth:grant-type:jwt-bearer\",\"id_token\":\"x\"}", &body)
 		res, err := c.Legacy.Delegation(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSAMLMetadata", func(t *testing.T) {
+	t.Run("getSAMLMetadata", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		err := c.SAML.Metadata(ctx, clientId)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		err := c.SAML.Metadata(ctx, clientID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("GetTokenInfo", func(t *testing.T) {
+	t.Run("getTokenInfo", func(t *testing.T) {
 		ran++
 		var body GetTokenInfoJSONRequestBody
 		peers.ContractJSON(t, "{\"id_token\":\"x\"}", &body)
 		res, err := c.Legacy.TokenInfo(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetUserInfo", func(t *testing.T) {
+	t.Run("getUserInfo", func(t *testing.T) {
 		ran++
 		res, err := c.UserInfo.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetWsFederationMetadata", func(t *testing.T) {
+	t.Run("getWsFederationMetadata", func(t *testing.T) {
 		ran++
 		err := c.WSFed.Metadata(ctx)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("GlobalTokenRevocation", func(t *testing.T) {
+	t.Run("globalTokenRevocation", func(t *testing.T) {
 		ran++
 		var connectionName string
 		peers.ContractJSON(t, "\"x\"", &connectionName)
@@ -140,117 +140,117 @@ func TestContract(t *testing.T) {
 		err := c.Logout.RevokeConnectionTokens(ctx, connectionName, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("IdpInitiatedSSO", func(t *testing.T) {
+	t.Run("idpInitiatedSSO", func(t *testing.T) {
 		ran++
-		var body IdpInitiatedSSOFormdataRequestBody
+		var body IDPInitiatedSSOFormdataRequestBody
 		peers.ContractJSON(t, "{\"SAMLResponse\":\"x\",\"connection\":\"x\"}", &body)
-		err := c.SAML.IdPInitiatedSSO(ctx, body)
+		err := c.SAML.IDPInitiatedSSO(ctx, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("ImpersonateUser", func(t *testing.T) {
+	t.Run("impersonateUser", func(t *testing.T) {
 		ran++
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
 		var body ImpersonateUserJSONRequestBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"impersonator_id\":\"x\",\"protocol\":\"oauth2\"}", &body)
-		res, err := c.Legacy.Impersonate(ctx, userId, body)
+		res, err := c.Legacy.Impersonate(ctx, userID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ListMfaAuthenticators", func(t *testing.T) {
+	t.Run("listMfaAuthenticators", func(t *testing.T) {
 		ran++
 		res, err := c.MFA.ListAuthenticators(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("Logout", func(t *testing.T) {
+	t.Run("logout", func(t *testing.T) {
 		ran++
 		params := new(LogoutParams)
 		peers.ContractJSON(t, "{}", params)
 		u, err := c.Logout.URL(params)
 		peers.ContractFetch(t, rec, u, err, "")
 	})
-	t.Run("OidcLogout", func(t *testing.T) {
+	t.Run("oidcLogout", func(t *testing.T) {
 		ran++
-		params := new(OidcLogoutParams)
+		params := new(OIDCLogoutParams)
 		peers.ContractJSON(t, "{}", params)
 		u, err := c.Logout.OIDCURL(params)
 		peers.ContractFetch(t, rec, u, err, "")
 	})
-	t.Run("PushAuthorizationRequest", func(t *testing.T) {
+	t.Run("pushAuthorizationRequest", func(t *testing.T) {
 		ran++
 		var body PushAuthorizationRequestFormdataRequestBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"response_type\":\"code\"}", &body)
 		res, err := c.OAuth.PushAuthorizationRequest(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("RequestDeviceCode", func(t *testing.T) {
+	t.Run("requestDeviceCode", func(t *testing.T) {
 		ran++
 		var body RequestDeviceCodeFormdataRequestBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\"}", &body)
 		res, err := c.OAuth.DeviceCode(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("RequestMfaChallenge", func(t *testing.T) {
+	t.Run("requestMfaChallenge", func(t *testing.T) {
 		ran++
-		var body RequestMfaChallengeJSONRequestBody
+		var body RequestMFAChallengeJSONRequestBody
 		peers.ContractJSON(t, "{\"challenge_type\":\"otp\",\"client_id\":\"x\",\"mfa_token\":\"x\"}", &body)
 		res, err := c.MFA.Challenge(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ResourceOwnerLegacy", func(t *testing.T) {
+	t.Run("resourceOwnerLegacy", func(t *testing.T) {
 		ran++
 		var body ResourceOwnerLegacyJSONRequestBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"x\",\"grant_type\":\"password\",\"password\":\"x\",\"username\":\"x\"}", &body)
 		res, err := c.Legacy.ResourceOwner(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("RevokeToken", func(t *testing.T) {
+	t.Run("revokeToken", func(t *testing.T) {
 		ran++
 		var body RevokeTokenFormdataRequestBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"token\":\"x\"}", &body)
 		res, err := c.OAuth.Revoke(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("SamlLogout", func(t *testing.T) {
+	t.Run("samlLogout", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		err := c.SAML.Logout(ctx, clientId, "application/xml", strings.NewReader("<?xml version=\"1.0\"?><request/>"))
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		err := c.SAML.Logout(ctx, clientID, "application/xml", strings.NewReader("<?xml version=\"1.0\"?><request/>"))
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("Signup", func(t *testing.T) {
+	t.Run("signup", func(t *testing.T) {
 		ran++
 		var body SignupJSONRequestBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"x\",\"password\":\"x\"}", &body)
 		res, err := c.Database.Signup(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("SocialWithProviderAccessToken", func(t *testing.T) {
+	t.Run("socialWithProviderAccessToken", func(t *testing.T) {
 		ran++
 		var body SocialWithProviderAccessTokenJSONRequestBody
 		peers.ContractJSON(t, "{\"access_token\":\"x\",\"client_id\":\"x\",\"connection\":\"facebook\"}", &body)
 		res, err := c.Legacy.SocialAccessToken(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("StartBackChannelLogin", func(t *testing.T) {
+	t.Run("startBackChannelLogin", func(t *testing.T) {
 		ran++
 		var body StartBackChannelLoginFormdataRequestBody
 		peers.ContractJSON(t, "{\"binding_message\":\"x\",\"client_id\":\"x\",\"login_hint\":\"x\",\"scope\":\"openid\"}", &body)
 		res, err := c.OAuth.BackchannelAuthorize(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("StartPasswordless", func(t *testing.T) {
+	t.Run("startPasswordless", func(t *testing.T) {
 		ran++
 		var body StartPasswordlessJSONRequestBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"email\"}", &body)
 		res, err := c.Passwordless.Start(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("Unlink", func(t *testing.T) {
+	t.Run("unlink", func(t *testing.T) {
 		ran++
 		err := c.Legacy.Unlink(ctx)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("Verify", func(t *testing.T) {
+	t.Run("verify", func(t *testing.T) {
 		ran++
 		var body VerifyJSONRequestBody
 		peers.ContractJSON(t, "{\"client_id\":\"${account.clientId}\",\"connection\":\"email\",\"grant_type\":\"password\",\"password\":\"VERIFICATION_CODE\",\"redirect_uri\":\"https://yourapp.com/callback\",\"username\":\"USER_EMAIL_OR_PHONE\"}", &body)

@@ -11,37 +11,37 @@ import (
 
 var _ = facade.Operation{}
 
-var opAcceptSAMLRequest = &facade.Operation{API: "auth0auth", ID: "AcceptSAMLRequest", Method: "GET", Path: "/samlp/{clientId}", Security: "none"}
-var opAcceptWsFederationRequest = &facade.Operation{API: "auth0auth", ID: "AcceptWsFederationRequest", Method: "GET", Path: "/wsfed/{clientId}", Security: "none"}
-var opAssociateMfaAuthenticator = &facade.Operation{API: "auth0auth", ID: "AssociateMfaAuthenticator", Method: "POST", Path: "/mfa/associate"}
-var opAuthorize = &facade.Operation{API: "auth0auth", ID: "Authorize", Method: "GET", Path: "/authorize", Security: "none"}
-var opChangePassword = &facade.Operation{API: "auth0auth", ID: "ChangePassword", Method: "POST", Path: "/dbconnections/change_password", Security: "none", Accept: "text/plain"}
-var opDeleteMfaAuthenticator = &facade.Operation{API: "auth0auth", ID: "DeleteMfaAuthenticator", Method: "DELETE", Path: "/mfa/authenticators/{id}"}
-var opDynamicApplicationRegistration = &facade.Operation{API: "auth0auth", ID: "DynamicApplicationRegistration", Method: "POST", Path: "/oidc/register", Security: "none"}
-var opExchangeToken = &facade.Operation{API: "auth0auth", ID: "ExchangeToken", Method: "POST", Path: "/oauth/token", Security: "none", Headers: []string{"Dpop"}}
-var opGetDelegationToken = &facade.Operation{API: "auth0auth", ID: "GetDelegationToken", Method: "POST", Path: "/delegation", Security: "none"}
-var opGetSAMLMetadata = &facade.Operation{API: "auth0auth", ID: "GetSAMLMetadata", Method: "GET", Path: "/samlp/metadata/{clientId}", Security: "none"}
-var opGetTokenInfo = &facade.Operation{API: "auth0auth", ID: "GetTokenInfo", Method: "POST", Path: "/tokeninfo", Security: "none"}
-var opGetUserInfo = &facade.Operation{API: "auth0auth", ID: "GetUserInfo", Method: "GET", Path: "/userinfo"}
-var opGetWsFederationMetadata = &facade.Operation{API: "auth0auth", ID: "GetWsFederationMetadata", Method: "GET", Path: "/wsfed/FederationMetadata/2007-06/FederationMetadata.xml", Security: "none"}
-var opGlobalTokenRevocation = &facade.Operation{API: "auth0auth", ID: "GlobalTokenRevocation", Method: "POST", Path: "/oauth/global-token-revocation/connection/{connection_name}"}
-var opIdpInitiatedSSO = &facade.Operation{API: "auth0auth", ID: "IdpInitiatedSSO", Method: "POST", Path: "/login/callback", Security: "none"}
-var opImpersonateUser = &facade.Operation{API: "auth0auth", ID: "ImpersonateUser", Method: "POST", Path: "/users/{user_id}/impersonate", Security: "none", Accept: "text/plain"}
-var opListMfaAuthenticators = &facade.Operation{API: "auth0auth", ID: "ListMfaAuthenticators", Method: "GET", Path: "/mfa/authenticators"}
-var opLogout = &facade.Operation{API: "auth0auth", ID: "Logout", Method: "GET", Path: "/v2/logout", Security: "none"}
-var opOidcLogout = &facade.Operation{API: "auth0auth", ID: "OidcLogout", Method: "GET", Path: "/oidc/logout", Security: "none"}
-var opPushAuthorizationRequest = &facade.Operation{API: "auth0auth", ID: "PushAuthorizationRequest", Method: "POST", Path: "/oauth/par", Security: "none"}
-var opRequestDeviceCode = &facade.Operation{API: "auth0auth", ID: "RequestDeviceCode", Method: "POST", Path: "/oauth/device/code", Security: "none"}
-var opRequestMfaChallenge = &facade.Operation{API: "auth0auth", ID: "RequestMfaChallenge", Method: "POST", Path: "/mfa/challenge", Security: "none"}
-var opResourceOwnerLegacy = &facade.Operation{API: "auth0auth", ID: "ResourceOwnerLegacy", Method: "POST", Path: "/oauth/ro", Security: "none"}
-var opRevokeToken = &facade.Operation{API: "auth0auth", ID: "RevokeToken", Method: "POST", Path: "/oauth/revoke", Security: "none", Accept: "text/plain"}
-var opSamlLogout = &facade.Operation{API: "auth0auth", ID: "SamlLogout", Method: "POST", Path: "/samlp/{client_id}/logout", Security: "none"}
-var opSignup = &facade.Operation{API: "auth0auth", ID: "Signup", Method: "POST", Path: "/dbconnections/signup", Security: "none"}
-var opSocialWithProviderAccessToken = &facade.Operation{API: "auth0auth", ID: "SocialWithProviderAccessToken", Method: "POST", Path: "/oauth/access_token", Security: "none"}
-var opStartBackChannelLogin = &facade.Operation{API: "auth0auth", ID: "StartBackChannelLogin", Method: "POST", Path: "/bc-authorize"}
-var opStartPasswordless = &facade.Operation{API: "auth0auth", ID: "StartPasswordless", Method: "POST", Path: "/passwordless/start", Security: "none"}
-var opUnlink = &facade.Operation{API: "auth0auth", ID: "Unlink", Method: "POST", Path: "/login/unlink"}
-var opVerify = &facade.Operation{API: "auth0auth", ID: "Verify", Method: "POST", Path: "/passwordless/verify"}
+var opAcceptSAMLRequest = &facade.Operation{API: "auth0auth", ID: "acceptSAMLRequest", Method: "GET", Path: "/samlp/{clientId}", Security: "none"}
+var opAcceptWsFederationRequest = &facade.Operation{API: "auth0auth", ID: "acceptWsFederationRequest", Method: "GET", Path: "/wsfed/{clientId}", Security: "none"}
+var opAssociateMFAAuthenticator = &facade.Operation{API: "auth0auth", ID: "associateMfaAuthenticator", Method: "POST", Path: "/mfa/associate"}
+var opAuthorize = &facade.Operation{API: "auth0auth", ID: "authorize", Method: "GET", Path: "/authorize", Security: "none"}
+var opChangePassword = &facade.Operation{API: "auth0auth", ID: "changePassword", Method: "POST", Path: "/dbconnections/change_password", Security: "none", Accept: "text/plain"}
+var opDeleteMFAAuthenticator = &facade.Operation{API: "auth0auth", ID: "deleteMfaAuthenticator", Method: "DELETE", Path: "/mfa/authenticators/{id}"}
+var opDynamicApplicationRegistration = &facade.Operation{API: "auth0auth", ID: "dynamicApplicationRegistration", Method: "POST", Path: "/oidc/register", Security: "none"}
+var opExchangeToken = &facade.Operation{API: "auth0auth", ID: "exchangeToken", Method: "POST", Path: "/oauth/token", Security: "none", Headers: []string{"Dpop"}}
+var opGetDelegationToken = &facade.Operation{API: "auth0auth", ID: "getDelegationToken", Method: "POST", Path: "/delegation", Security: "none"}
+var opGetSAMLMetadata = &facade.Operation{API: "auth0auth", ID: "getSAMLMetadata", Method: "GET", Path: "/samlp/metadata/{clientId}", Security: "none"}
+var opGetTokenInfo = &facade.Operation{API: "auth0auth", ID: "getTokenInfo", Method: "POST", Path: "/tokeninfo", Security: "none"}
+var opGetUserInfo = &facade.Operation{API: "auth0auth", ID: "getUserInfo", Method: "GET", Path: "/userinfo"}
+var opGetWsFederationMetadata = &facade.Operation{API: "auth0auth", ID: "getWsFederationMetadata", Method: "GET", Path: "/wsfed/FederationMetadata/2007-06/FederationMetadata.xml", Security: "none"}
+var opGlobalTokenRevocation = &facade.Operation{API: "auth0auth", ID: "globalTokenRevocation", Method: "POST", Path: "/oauth/global-token-revocation/connection/{connection_name}"}
+var opIDPInitiatedSSO = &facade.Operation{API: "auth0auth", ID: "idpInitiatedSSO", Method: "POST", Path: "/login/callback", Security: "none"}
+var opImpersonateUser = &facade.Operation{API: "auth0auth", ID: "impersonateUser", Method: "POST", Path: "/users/{user_id}/impersonate", Security: "none", Accept: "text/plain"}
+var opListMFAAuthenticators = &facade.Operation{API: "auth0auth", ID: "listMfaAuthenticators", Method: "GET", Path: "/mfa/authenticators"}
+var opLogout = &facade.Operation{API: "auth0auth", ID: "logout", Method: "GET", Path: "/v2/logout", Security: "none"}
+var opOIDCLogout = &facade.Operation{API: "auth0auth", ID: "oidcLogout", Method: "GET", Path: "/oidc/logout", Security: "none"}
+var opPushAuthorizationRequest = &facade.Operation{API: "auth0auth", ID: "pushAuthorizationRequest", Method: "POST", Path: "/oauth/par", Security: "none"}
+var opRequestDeviceCode = &facade.Operation{API: "auth0auth", ID: "requestDeviceCode", Method: "POST", Path: "/oauth/device/code", Security: "none"}
+var opRequestMFAChallenge = &facade.Operation{API: "auth0auth", ID: "requestMfaChallenge", Method: "POST", Path: "/mfa/challenge", Security: "none"}
+var opResourceOwnerLegacy = &facade.Operation{API: "auth0auth", ID: "resourceOwnerLegacy", Method: "POST", Path: "/oauth/ro", Security: "none"}
+var opRevokeToken = &facade.Operation{API: "auth0auth", ID: "revokeToken", Method: "POST", Path: "/oauth/revoke", Security: "none", Accept: "text/plain"}
+var opSAMLLogout = &facade.Operation{API: "auth0auth", ID: "samlLogout", Method: "POST", Path: "/samlp/{client_id}/logout", Security: "none"}
+var opSignup = &facade.Operation{API: "auth0auth", ID: "signup", Method: "POST", Path: "/dbconnections/signup", Security: "none"}
+var opSocialWithProviderAccessToken = &facade.Operation{API: "auth0auth", ID: "socialWithProviderAccessToken", Method: "POST", Path: "/oauth/access_token", Security: "none"}
+var opStartBackChannelLogin = &facade.Operation{API: "auth0auth", ID: "startBackChannelLogin", Method: "POST", Path: "/bc-authorize"}
+var opStartPasswordless = &facade.Operation{API: "auth0auth", ID: "startPasswordless", Method: "POST", Path: "/passwordless/start", Security: "none"}
+var opUnlink = &facade.Operation{API: "auth0auth", ID: "unlink", Method: "POST", Path: "/login/unlink"}
+var opVerify = &facade.Operation{API: "auth0auth", ID: "verify", Method: "POST", Path: "/passwordless/verify"}
 
 // AuthorizeService holds the Authorize operations of Auth0 Authentication API.
 type AuthorizeService struct {
@@ -51,7 +51,7 @@ type AuthorizeService struct {
 // URL returns the URL of authorization Endpoint; it makes
 // no call (a browser or a streaming client loads it).
 //
-// GET /authorize (operation Authorize).
+// GET /authorize (operation authorize).
 func (s *AuthorizeService) URL(params *AuthorizeParams, opts ...RequestOption) (string, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -71,7 +71,7 @@ type ClientsService struct {
 
 // Register calls "Dynamic Application Registration".
 //
-// POST /oidc/register (operation DynamicApplicationRegistration).
+// POST /oidc/register (operation dynamicApplicationRegistration).
 func (s *ClientsService) Register(ctx context.Context, body DynamicApplicationRegistrationJSONRequestBody, opts ...RequestOption) (*ClientRegistration, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -95,7 +95,7 @@ type DatabaseService struct {
 
 // ChangePassword calls "Request Password Change".
 //
-// POST /dbconnections/change_password (operation ChangePassword).
+// POST /dbconnections/change_password (operation changePassword).
 func (s *DatabaseService) ChangePassword(ctx context.Context, body ChangePasswordJSONRequestBody, opts ...RequestOption) ([]byte, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -110,7 +110,7 @@ func (s *DatabaseService) ChangePassword(ctx context.Context, body ChangePasswor
 
 // Signup calls "Sign Up User".
 //
-// POST /dbconnections/signup (operation Signup).
+// POST /dbconnections/signup (operation signup).
 func (s *DatabaseService) Signup(ctx context.Context, body SignupJSONRequestBody, opts ...RequestOption) (*SignupResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -134,7 +134,7 @@ type LegacyService struct {
 
 // Delegation calls "Get Delegation Token (Legacy)".
 //
-// POST /delegation (operation GetDelegationToken).
+// POST /delegation (operation getDelegationToken).
 //
 // Deprecated: the API marks this operation deprecated.
 func (s *LegacyService) Delegation(ctx context.Context, body GetDelegationTokenJSONRequestBody, opts ...RequestOption) (*DelegationResponse, error) {
@@ -155,15 +155,15 @@ func (s *LegacyService) Delegation(ctx context.Context, body GetDelegationTokenJ
 
 // Impersonate calls "Impersonate a User (Legacy)".
 //
-// POST /users/{user_id}/impersonate (operation ImpersonateUser).
+// POST /users/{user_id}/impersonate (operation impersonateUser).
 //
 // Deprecated: the API marks this operation deprecated.
-func (s *LegacyService) Impersonate(ctx context.Context, userId string, body ImpersonateUserJSONRequestBody, opts ...RequestOption) ([]byte, error) {
+func (s *LegacyService) Impersonate(ctx context.Context, userID string, body ImpersonateUserJSONRequestBody, opts ...RequestOption) ([]byte, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewImpersonateUserRequest(call.Server, userId, body)
+	req, err := NewImpersonateUserRequest(call.Server, userID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opImpersonateUser, err)
 	}
@@ -172,7 +172,7 @@ func (s *LegacyService) Impersonate(ctx context.Context, userId string, body Imp
 
 // ResourceOwner calls "Resource Owner (Legacy)".
 //
-// POST /oauth/ro (operation ResourceOwnerLegacy).
+// POST /oauth/ro (operation resourceOwnerLegacy).
 //
 // Deprecated: the API marks this operation deprecated.
 func (s *LegacyService) ResourceOwner(ctx context.Context, body ResourceOwnerLegacyJSONRequestBody, opts ...RequestOption) (*TokenResponse, error) {
@@ -193,7 +193,7 @@ func (s *LegacyService) ResourceOwner(ctx context.Context, body ResourceOwnerLeg
 
 // SocialAccessToken calls "Social with Provider's Access Token".
 //
-// POST /oauth/access_token (operation SocialWithProviderAccessToken).
+// POST /oauth/access_token (operation socialWithProviderAccessToken).
 //
 // Deprecated: the API marks this operation deprecated.
 func (s *LegacyService) SocialAccessToken(ctx context.Context, body SocialWithProviderAccessTokenJSONRequestBody, opts ...RequestOption) (*TokenResponse, error) {
@@ -214,7 +214,7 @@ func (s *LegacyService) SocialAccessToken(ctx context.Context, body SocialWithPr
 
 // TokenInfo calls "Get Token Info (Legacy)".
 //
-// POST /tokeninfo (operation GetTokenInfo).
+// POST /tokeninfo (operation getTokenInfo).
 //
 // Deprecated: the API marks this operation deprecated.
 func (s *LegacyService) TokenInfo(ctx context.Context, body GetTokenInfoJSONRequestBody, opts ...RequestOption) (*TokenInfo, error) {
@@ -235,7 +235,7 @@ func (s *LegacyService) TokenInfo(ctx context.Context, body GetTokenInfoJSONRequ
 
 // Unlink calls "Unlink".
 //
-// POST /login/unlink (operation Unlink).
+// POST /login/unlink (operation unlink).
 //
 // Deprecated: the API marks this operation deprecated.
 func (s *LegacyService) Unlink(ctx context.Context, opts ...RequestOption) error {
@@ -258,22 +258,22 @@ type LogoutService struct {
 // OIDCURL returns the URL of OIDC RP-Initiated Logout; it makes
 // no call (a browser or a streaming client loads it).
 //
-// GET /oidc/logout (operation OidcLogout).
-func (s *LogoutService) OIDCURL(params *OidcLogoutParams, opts ...RequestOption) (string, error) {
+// GET /oidc/logout (operation oidcLogout).
+func (s *LogoutService) OIDCURL(params *OIDCLogoutParams, opts ...RequestOption) (string, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return "", err
 	}
-	req, err := NewOidcLogoutRequest(call.Server, params)
+	req, err := NewOIDCLogoutRequest(call.Server, params)
 	if err != nil {
-		return "", s.c.rt.BuildError(opOidcLogout, err)
+		return "", s.c.rt.BuildError(opOIDCLogout, err)
 	}
 	return req.URL.String(), nil
 }
 
 // RevokeConnectionTokens calls "Global Token Revocation".
 //
-// POST /oauth/global-token-revocation/connection/{connection_name} (operation GlobalTokenRevocation).
+// POST /oauth/global-token-revocation/connection/{connection_name} (operation globalTokenRevocation).
 func (s *LogoutService) RevokeConnectionTokens(ctx context.Context, connectionName string, body GlobalTokenRevocationJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -289,7 +289,7 @@ func (s *LogoutService) RevokeConnectionTokens(ctx context.Context, connectionNa
 // URL returns the URL of logout; it makes
 // no call (a browser or a streaming client loads it).
 //
-// GET /v2/logout (operation Logout).
+// GET /v2/logout (operation logout).
 func (s *LogoutService) URL(params *LogoutParams, opts ...RequestOption) (string, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -309,18 +309,18 @@ type MFAService struct {
 
 // Associate calls "Associate MFA Authenticator".
 //
-// POST /mfa/associate (operation AssociateMfaAuthenticator).
-func (s *MFAService) Associate(ctx context.Context, body AssociateMfaAuthenticatorJSONRequestBody, opts ...RequestOption) (*MFAAssociation, error) {
+// POST /mfa/associate (operation associateMfaAuthenticator).
+func (s *MFAService) Associate(ctx context.Context, body AssociateMFAAuthenticatorJSONRequestBody, opts ...RequestOption) (*MFAAssociation, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAssociateMfaAuthenticatorRequest(call.Server, body)
+	req, err := NewAssociateMFAAuthenticatorRequest(call.Server, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAssociateMfaAuthenticator, err)
+		return nil, s.c.rt.BuildError(opAssociateMFAAuthenticator, err)
 	}
 	var out MFAAssociation
-	if err := s.c.rt.Do(ctx, &call, opAssociateMfaAuthenticator, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAssociateMFAAuthenticator, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -328,18 +328,18 @@ func (s *MFAService) Associate(ctx context.Context, body AssociateMfaAuthenticat
 
 // Challenge calls "Request MFA Challenge".
 //
-// POST /mfa/challenge (operation RequestMfaChallenge).
-func (s *MFAService) Challenge(ctx context.Context, body RequestMfaChallengeJSONRequestBody, opts ...RequestOption) (*MFAChallenge, error) {
+// POST /mfa/challenge (operation requestMfaChallenge).
+func (s *MFAService) Challenge(ctx context.Context, body RequestMFAChallengeJSONRequestBody, opts ...RequestOption) (*MFAChallenge, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewRequestMfaChallengeRequest(call.Server, body)
+	req, err := NewRequestMFAChallengeRequest(call.Server, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opRequestMfaChallenge, err)
+		return nil, s.c.rt.BuildError(opRequestMFAChallenge, err)
 	}
 	var out MFAChallenge
-	if err := s.c.rt.Do(ctx, &call, opRequestMfaChallenge, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opRequestMFAChallenge, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -347,33 +347,33 @@ func (s *MFAService) Challenge(ctx context.Context, body RequestMfaChallengeJSON
 
 // DeleteAuthenticator calls "Delete MFA Authenticator".
 //
-// DELETE /mfa/authenticators/{id} (operation DeleteMfaAuthenticator).
+// DELETE /mfa/authenticators/{id} (operation deleteMfaAuthenticator).
 func (s *MFAService) DeleteAuthenticator(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteMfaAuthenticatorRequest(call.Server, id)
+	req, err := NewDeleteMFAAuthenticatorRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteMfaAuthenticator, err)
+		return s.c.rt.BuildError(opDeleteMFAAuthenticator, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteMfaAuthenticator, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteMFAAuthenticator, req, nil)
 }
 
 // ListAuthenticators calls "List MFA Authenticators".
 //
-// GET /mfa/authenticators (operation ListMfaAuthenticators).
+// GET /mfa/authenticators (operation listMfaAuthenticators).
 func (s *MFAService) ListAuthenticators(ctx context.Context, opts ...RequestOption) ([]MFAAuthenticator, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewListMfaAuthenticatorsRequest(call.Server)
+	req, err := NewListMFAAuthenticatorsRequest(call.Server)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opListMfaAuthenticators, err)
+		return nil, s.c.rt.BuildError(opListMFAAuthenticators, err)
 	}
 	var out []MFAAuthenticator
-	if err := s.c.rt.Do(ctx, &call, opListMfaAuthenticators, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opListMFAAuthenticators, req, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -386,7 +386,7 @@ type OAuthService struct {
 
 // BackchannelAuthorize calls "Back-Channel Login".
 //
-// POST /bc-authorize (operation StartBackChannelLogin).
+// POST /bc-authorize (operation startBackChannelLogin).
 func (s *OAuthService) BackchannelAuthorize(ctx context.Context, body StartBackChannelLoginFormdataRequestBody, opts ...RequestOption) (*BackchannelAuthorizeResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -405,7 +405,7 @@ func (s *OAuthService) BackchannelAuthorize(ctx context.Context, body StartBackC
 
 // DeviceCode calls "Request Device Code".
 //
-// POST /oauth/device/code (operation RequestDeviceCode).
+// POST /oauth/device/code (operation requestDeviceCode).
 func (s *OAuthService) DeviceCode(ctx context.Context, body RequestDeviceCodeFormdataRequestBody, opts ...RequestOption) (*DeviceCodeResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -424,7 +424,7 @@ func (s *OAuthService) DeviceCode(ctx context.Context, body RequestDeviceCodeFor
 
 // PushAuthorizationRequest calls "Pushed Authorization Request (PAR)".
 //
-// POST /oauth/par (operation PushAuthorizationRequest).
+// POST /oauth/par (operation pushAuthorizationRequest).
 func (s *OAuthService) PushAuthorizationRequest(ctx context.Context, body PushAuthorizationRequestFormdataRequestBody, opts ...RequestOption) (*PARResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -443,7 +443,7 @@ func (s *OAuthService) PushAuthorizationRequest(ctx context.Context, body PushAu
 
 // Revoke calls "Revoke Refresh Token".
 //
-// POST /oauth/revoke (operation RevokeToken).
+// POST /oauth/revoke (operation revokeToken).
 func (s *OAuthService) Revoke(ctx context.Context, body RevokeTokenFormdataRequestBody, opts ...RequestOption) ([]byte, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -458,7 +458,7 @@ func (s *OAuthService) Revoke(ctx context.Context, body RevokeTokenFormdataReque
 
 // Token calls "Token Endpoint".
 //
-// POST /oauth/token (operation ExchangeToken).
+// POST /oauth/token (operation exchangeToken).
 func (s *OAuthService) Token(ctx context.Context, params *ExchangeTokenParams, body ExchangeTokenJSONRequestBody, opts ...RequestOption) (*TokenResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -482,7 +482,7 @@ type PasswordlessService struct {
 
 // Start calls "Start Passwordless Authentication".
 //
-// POST /passwordless/start (operation StartPasswordless).
+// POST /passwordless/start (operation startPasswordless).
 func (s *PasswordlessService) Start(ctx context.Context, body StartPasswordlessJSONRequestBody, opts ...RequestOption) (*PasswordlessStartResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -501,7 +501,7 @@ func (s *PasswordlessService) Start(ctx context.Context, body StartPasswordlessJ
 
 // Verify calls "Verify".
 //
-// POST /passwordless/verify (operation Verify).
+// POST /passwordless/verify (operation verify).
 func (s *PasswordlessService) Verify(ctx context.Context, body VerifyJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -519,45 +519,45 @@ type SAMLService struct {
 	c *Client
 }
 
-// IdPInitiatedSSO calls "IdP-Initiated Single Sign-On (SSO) Flow".
+// IDPInitiatedSSO calls "IdP-Initiated Single Sign-On (SSO) Flow".
 //
-// POST /login/callback (operation IdpInitiatedSSO).
-func (s *SAMLService) IdPInitiatedSSO(ctx context.Context, body IdpInitiatedSSOFormdataRequestBody, opts ...RequestOption) error {
+// POST /login/callback (operation idpInitiatedSSO).
+func (s *SAMLService) IDPInitiatedSSO(ctx context.Context, body IDPInitiatedSSOFormdataRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewIdpInitiatedSSORequestWithFormdataBody(call.Server, body)
+	req, err := NewIDPInitiatedSSORequestWithFormdataBody(call.Server, body)
 	if err != nil {
-		return s.c.rt.BuildError(opIdpInitiatedSSO, err)
+		return s.c.rt.BuildError(opIDPInitiatedSSO, err)
 	}
-	return s.c.rt.Do(ctx, &call, opIdpInitiatedSSO, req, nil)
+	return s.c.rt.Do(ctx, &call, opIDPInitiatedSSO, req, nil)
 }
 
 // Logout calls "SAML Logout".
 //
-// POST /samlp/{client_id}/logout (operation SamlLogout).
-func (s *SAMLService) Logout(ctx context.Context, clientId string, contentType string, body io.Reader, opts ...RequestOption) error {
+// POST /samlp/{client_id}/logout (operation samlLogout).
+func (s *SAMLService) Logout(ctx context.Context, clientID string, contentType string, body io.Reader, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewSamlLogoutRequestWithBody(call.Server, clientId, contentType, body)
+	req, err := NewSAMLLogoutRequestWithBody(call.Server, clientID, contentType, body)
 	if err != nil {
-		return s.c.rt.BuildError(opSamlLogout, err)
+		return s.c.rt.BuildError(opSAMLLogout, err)
 	}
-	return s.c.rt.Do(ctx, &call, opSamlLogout, req, nil)
+	return s.c.rt.Do(ctx, &call, opSAMLLogout, req, nil)
 }
 
 // Metadata calls "Get Metadata".
 //
-// GET /samlp/metadata/{clientId} (operation GetSAMLMetadata).
-func (s *SAMLService) Metadata(ctx context.Context, clientId string, opts ...RequestOption) error {
+// GET /samlp/metadata/{clientId} (operation getSAMLMetadata).
+func (s *SAMLService) Metadata(ctx context.Context, clientID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewGetSAMLMetadataRequest(call.Server, clientId)
+	req, err := NewGetSAMLMetadataRequest(call.Server, clientID)
 	if err != nil {
 		return s.c.rt.BuildError(opGetSAMLMetadata, err)
 	}
@@ -567,13 +567,13 @@ func (s *SAMLService) Metadata(ctx context.Context, clientId string, opts ...Req
 // RequestURL returns the URL of accept Request; it makes
 // no call (a browser or a streaming client loads it).
 //
-// GET /samlp/{clientId} (operation AcceptSAMLRequest).
-func (s *SAMLService) RequestURL(clientId string, params *AcceptSAMLRequestParams, opts ...RequestOption) (string, error) {
+// GET /samlp/{clientId} (operation acceptSAMLRequest).
+func (s *SAMLService) RequestURL(clientID string, params *AcceptSAMLRequestParams, opts ...RequestOption) (string, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return "", err
 	}
-	req, err := NewAcceptSAMLRequestRequest(call.Server, clientId, params)
+	req, err := NewAcceptSAMLRequestRequest(call.Server, clientID, params)
 	if err != nil {
 		return "", s.c.rt.BuildError(opAcceptSAMLRequest, err)
 	}
@@ -587,7 +587,7 @@ type UserInfoService struct {
 
 // Get calls "Get User Info".
 //
-// GET /userinfo (operation GetUserInfo).
+// GET /userinfo (operation getUserInfo).
 func (s *UserInfoService) Get(ctx context.Context, opts ...RequestOption) (*UserInfo, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -611,7 +611,7 @@ type WSFedService struct {
 
 // Metadata calls "Get WS-Federation Metadata".
 //
-// GET /wsfed/FederationMetadata/2007-06/FederationMetadata.xml (operation GetWsFederationMetadata).
+// GET /wsfed/FederationMetadata/2007-06/FederationMetadata.xml (operation getWsFederationMetadata).
 func (s *WSFedService) Metadata(ctx context.Context, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -627,13 +627,13 @@ func (s *WSFedService) Metadata(ctx context.Context, opts ...RequestOption) erro
 // RequestURL returns the URL of accept WS-Federation Request; it makes
 // no call (a browser or a streaming client loads it).
 //
-// GET /wsfed/{clientId} (operation AcceptWsFederationRequest).
-func (s *WSFedService) RequestURL(clientId string, params *AcceptWsFederationRequestParams, opts ...RequestOption) (string, error) {
+// GET /wsfed/{clientId} (operation acceptWsFederationRequest).
+func (s *WSFedService) RequestURL(clientID string, params *AcceptWsFederationRequestParams, opts ...RequestOption) (string, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return "", err
 	}
-	req, err := NewAcceptWsFederationRequestRequest(call.Server, clientId, params)
+	req, err := NewAcceptWsFederationRequestRequest(call.Server, clientID, params)
 	if err != nil {
 		return "", s.c.rt.BuildError(opAcceptWsFederationRequest, err)
 	}

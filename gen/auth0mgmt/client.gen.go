@@ -83,8 +83,8 @@ type Client struct {
 	LogStreams *LogStreamsService
 	// Logs holds the Logs operations.
 	Logs *LogsService
-	// NetworkAcls holds the NetworkAcls operations.
-	NetworkAcls *NetworkAclsService
+	// NetworkACLs holds the NetworkACLs operations.
+	NetworkACLs *NetworkACLsService
 	// Organizations holds the Organizations operations.
 	Organizations *OrganizationsService
 	// Prompts holds the Prompts operations.
@@ -187,7 +187,7 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.AttackProtection.BruteForceProtection = &AttackProtectionBruteForceProtectionService{c: c}
 	c.AttackProtection.Captcha = &AttackProtectionCaptchaService{c: c}
 	c.AttackProtection.PhoneProviderProtection = &AttackProtectionPhoneProviderProtectionService{c: c}
-	c.AttackProtection.SuspiciousIpThrottling = &AttackProtectionSuspiciousIpThrottlingService{c: c}
+	c.AttackProtection.SuspiciousIPThrottling = &AttackProtectionSuspiciousIPThrottlingService{c: c}
 
 	c.Branding = &BrandingService{c: c}
 	c.Branding.Phone = &BrandingPhoneService{c: c}
@@ -209,12 +209,12 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.Connections.Clients = &ConnectionsClientsService{c: c}
 	c.Connections.DirectoryProvisioning = &ConnectionsDirectoryProvisioningService{c: c}
 	c.Connections.Keys = &ConnectionsKeysService{c: c}
-	c.Connections.ScimConfiguration = &ConnectionsScimConfigurationService{c: c}
+	c.Connections.SCIMConfiguration = &ConnectionsSCIMConfigurationService{c: c}
 	c.Connections.Users = &ConnectionsUsersService{c: c}
 
 	c.Connections.DirectoryProvisioning.Synchronizations = &ConnectionsDirectoryProvisioningSynchronizationsService{c: c}
 
-	c.Connections.ScimConfiguration.Tokens = &ConnectionsScimConfigurationTokensService{c: c}
+	c.Connections.SCIMConfiguration.Tokens = &ConnectionsSCIMConfigurationTokensService{c: c}
 
 	c.CustomDomains = &CustomDomainsService{c: c}
 	c.DeviceCredentials = &DeviceCredentialsService{c: c}
@@ -253,7 +253,7 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.Guardian.Factors.Duo = &GuardianFactorsDuoService{c: c}
 	c.Guardian.Factors.Phone = &GuardianFactorsPhoneService{c: c}
 	c.Guardian.Factors.PushNotification = &GuardianFactorsPushNotificationService{c: c}
-	c.Guardian.Factors.Sms = &GuardianFactorsSmsService{c: c}
+	c.Guardian.Factors.SMS = &GuardianFactorsSMSService{c: c}
 
 	c.Guardian.Factors.Duo.Settings = &GuardianFactorsDuoSettingsService{c: c}
 
@@ -273,7 +273,7 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 
 	c.LogStreams = &LogStreamsService{c: c}
 	c.Logs = &LogsService{c: c}
-	c.NetworkAcls = &NetworkAclsService{c: c}
+	c.NetworkACLs = &NetworkACLsService{c: c}
 	c.Organizations = &OrganizationsService{c: c}
 	c.Organizations.ClientGrants = &OrganizationsClientGrantsService{c: c}
 	c.Organizations.Connections = &OrganizationsConnectionsService{c: c}
@@ -314,7 +314,7 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.RulesConfigs = &RulesConfigsService{c: c}
 	c.SelfServiceProfiles = &SelfServiceProfilesService{c: c}
 	c.SelfServiceProfiles.CustomText = &SelfServiceProfilesCustomTextService{c: c}
-	c.SelfServiceProfiles.SsoTicket = &SelfServiceProfilesSsoTicketService{c: c}
+	c.SelfServiceProfiles.SSOTicket = &SelfServiceProfilesSSOTicketService{c: c}
 
 	c.Sessions = &SessionsService{c: c}
 	c.Stats = &StatsService{c: c}

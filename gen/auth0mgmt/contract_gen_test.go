@@ -38,28 +38,28 @@ func TestContract(t *testing.T) {
 	}
 	ctx := context.Background()
 	ran := 0
-	t.Run("CreateExperiment", func(t *testing.T) {
+	t.Run("create_experiment", func(t *testing.T) {
 		ran++
 		var body CreateExperimentJSONRequestBody
 		peers.ContractJSON(t, "{\"allocation_strategy\":\"percentage\",\"allocations\":[{\"is_control\":true,\"variation_id\":\"var_a\"}],\"assignment_config\":{\"subject\":\"device\"},\"authentication_flow\":\"x\",\"feature_flag_id\":\"flg_a\",\"name\":\"xxx\"}", &body)
 		res, err := c.Experimentation.Experiments.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("CreateFeatureFlag", func(t *testing.T) {
+	t.Run("create_feature_flag", func(t *testing.T) {
 		ran++
 		var body CreateFeatureFlagJSONRequestBody
 		peers.ContractJSON(t, "{\"name\":\"xxx\",\"parameters\":{\"key0\":{\"type\":\"string\",\"value\":{}}}}", &body)
 		res, err := c.Experimentation.FeatureFlags.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("CreateForm", func(t *testing.T) {
+	t.Run("create_form", func(t *testing.T) {
 		ran++
 		var body CreateFormJSONRequestBody
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Forms.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("CreateOrganizationClientGrants", func(t *testing.T) {
+	t.Run("create_organization-client-grants", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -68,28 +68,28 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.ClientGrants.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("CreatePhoneProvider", func(t *testing.T) {
+	t.Run("create_phone_provider", func(t *testing.T) {
 		ran++
 		var body CreatePhoneProviderJSONRequestBody
 		peers.ContractJSON(t, "{\"credentials\":{\"auth_token\":\"x\"},\"name\":\"twilio\"}", &body)
 		res, err := c.Branding.Phone.Providers.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("CreatePhoneTemplate", func(t *testing.T) {
+	t.Run("create_phone_template", func(t *testing.T) {
 		ran++
 		var body CreatePhoneTemplateJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Branding.Phone.Templates.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("CreateSegment", func(t *testing.T) {
+	t.Run("create_segment", func(t *testing.T) {
 		ran++
 		var body CreateSegmentJSONRequestBody
 		peers.ContractJSON(t, "{\"name\":\"xxx\",\"rules\":[{\"match\":{\"browser\":[\"x\"]}}]}", &body)
 		res, err := c.Experimentation.Segments.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("CreateVariation", func(t *testing.T) {
+	t.Run("create_variation", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -98,7 +98,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Experimentation.FeatureFlags.Variations.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("DeleteAction", func(t *testing.T) {
+	t.Run("delete_action", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -107,229 +107,229 @@ func TestContract(t *testing.T) {
 		err := c.Actions.Delete(ctx, id, params)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteActionModule", func(t *testing.T) {
+	t.Run("delete_action_module", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Actions.Modules.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteAuthenticationMethods", func(t *testing.T) {
+	t.Run("delete_authentication-methods", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Users.AuthenticationMethods.DeleteAll(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteAuthenticationMethodsByAuthenticationMethodId", func(t *testing.T) {
+	t.Run("delete_authentication-methods_by_authentication_method_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var authenticationMethodId string
-		peers.ContractJSON(t, "\"x\"", &authenticationMethodId)
-		err := c.Users.AuthenticationMethods.Delete(ctx, id, authenticationMethodId)
+		var authenticationMethodID string
+		peers.ContractJSON(t, "\"x\"", &authenticationMethodID)
+		err := c.Users.AuthenticationMethods.Delete(ctx, id, authenticationMethodID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteAuthenticators", func(t *testing.T) {
+	t.Run("delete_authenticators", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Users.Authenticators.DeleteAll(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteBrandingTheme", func(t *testing.T) {
+	t.Run("delete_branding_theme", func(t *testing.T) {
 		ran++
-		var themeId string
-		peers.ContractJSON(t, "\"x\"", &themeId)
-		err := c.Branding.Themes.Delete(ctx, themeId)
+		var themeID string
+		peers.ContractJSON(t, "\"x\"", &themeID)
+		err := c.Branding.Themes.Delete(ctx, themeID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteClientGrantsByGrantId", func(t *testing.T) {
+	t.Run("delete_client-grants_by_grant_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var grantId string
-		peers.ContractJSON(t, "\"x\"", &grantId)
-		err := c.Organizations.ClientGrants.Delete(ctx, id, grantId)
+		var grantID string
+		peers.ContractJSON(t, "\"x\"", &grantID)
+		err := c.Organizations.ClientGrants.Delete(ctx, id, grantID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteClientGrantsById", func(t *testing.T) {
+	t.Run("delete_client-grants_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.ClientGrants.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteClientsById", func(t *testing.T) {
+	t.Run("delete_clients_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Clients.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteConnectionProfilesById", func(t *testing.T) {
+	t.Run("delete_connection-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.ConnectionProfiles.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteConnectionsById", func(t *testing.T) {
+	t.Run("delete_connections_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Connections.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteCredentialsByCredentialId", func(t *testing.T) {
+	t.Run("delete_credentials_by_credential_id", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		var credentialId string
-		peers.ContractJSON(t, "\"x\"", &credentialId)
-		err := c.Clients.Credentials.Delete(ctx, clientId, credentialId)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		var credentialID string
+		peers.ContractJSON(t, "\"x\"", &credentialID)
+		err := c.Clients.Credentials.Delete(ctx, clientID, credentialID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteCustomDomainsById", func(t *testing.T) {
+	t.Run("delete_custom-domains_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.CustomDomains.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteCustomSigningKeys", func(t *testing.T) {
+	t.Run("delete_custom_signing_keys", func(t *testing.T) {
 		ran++
 		err := c.Keys.CustomSigning.Delete(ctx)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteDeviceCredentialsById", func(t *testing.T) {
+	t.Run("delete_device-credentials_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.DeviceCredentials.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteDirectoryProvisioning", func(t *testing.T) {
+	t.Run("delete_directory-provisioning", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Connections.DirectoryProvisioning.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteDiscoveryDomainsByDiscoveryDomainId", func(t *testing.T) {
+	t.Run("delete_discovery-domains_by_discovery_domain_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var discoveryDomainId string
-		peers.ContractJSON(t, "\"x\"", &discoveryDomainId)
-		err := c.Organizations.DiscoveryDomains.Delete(ctx, id, discoveryDomainId)
+		var discoveryDomainID string
+		peers.ContractJSON(t, "\"x\"", &discoveryDomainID)
+		err := c.Organizations.DiscoveryDomains.Delete(ctx, id, discoveryDomainID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteEnabledConnectionsByConnectionId", func(t *testing.T) {
+	t.Run("delete_enabled_connections_by_connectionId", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var connectionId string
-		peers.ContractJSON(t, "\"x\"", &connectionId)
-		err := c.Organizations.EnabledConnections.Delete(ctx, id, connectionId)
+		var connectionID string
+		peers.ContractJSON(t, "\"x\"", &connectionID)
+		err := c.Organizations.EnabledConnections.Delete(ctx, id, connectionID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteEncryptionKey", func(t *testing.T) {
+	t.Run("delete_encryption_key", func(t *testing.T) {
 		ran++
 		var kid string
 		peers.ContractJSON(t, "\"x\"", &kid)
 		err := c.Keys.Encryption.Delete(ctx, kid)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteEnrollmentsById", func(t *testing.T) {
+	t.Run("delete_enrollments_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Guardian.Enrollments.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteEventStreamsById", func(t *testing.T) {
+	t.Run("delete_event-streams_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
 		err := c.EventStreams.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteExperiment", func(t *testing.T) {
+	t.Run("delete_experiment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Experimentation.Experiments.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteFeatureFlag", func(t *testing.T) {
+	t.Run("delete_feature_flag", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Experimentation.FeatureFlags.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteFederatedConnectionsTokensetsByTokensetId", func(t *testing.T) {
+	t.Run("delete_federated-connections-tokensets_by_tokenset_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var tokensetId string
-		peers.ContractJSON(t, "\"x\"", &tokensetId)
-		err := c.Users.FederatedConnectionsTokensets.Delete(ctx, id, tokensetId)
+		var tokensetID string
+		peers.ContractJSON(t, "\"x\"", &tokensetID)
+		err := c.Users.FederatedConnectionsTokensets.Delete(ctx, id, tokensetID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteFlowsById", func(t *testing.T) {
+	t.Run("delete_flows_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Flows.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteFlowsExecutionsByExecutionId", func(t *testing.T) {
+	t.Run("delete_flows_executions_by_execution_id", func(t *testing.T) {
 		ran++
-		var flowId string
-		peers.ContractJSON(t, "\"x\"", &flowId)
-		var executionId string
-		peers.ContractJSON(t, "\"x\"", &executionId)
-		err := c.Flows.Executions.Delete(ctx, flowId, executionId)
+		var flowID string
+		peers.ContractJSON(t, "\"x\"", &flowID)
+		var executionID string
+		peers.ContractJSON(t, "\"x\"", &executionID)
+		err := c.Flows.Executions.Delete(ctx, flowID, executionID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteFlowsVaultConnectionsById", func(t *testing.T) {
+	t.Run("delete_flows_vault_connections_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Flows.Vault.Connections.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteForm", func(t *testing.T) {
+	t.Run("delete_form", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Forms.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteGrantsById", func(t *testing.T) {
+	t.Run("delete_grants_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.UserGrants.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteGrantsByUserId", func(t *testing.T) {
+	t.Run("delete_grants_by_user_id", func(t *testing.T) {
 		ran++
-		params := new(DeleteGrantsByUserIdParams)
+		params := new(DeleteGrantsByUserIDParams)
 		peers.ContractJSON(t, "{\"user_id\":\"x\"}", params)
-		err := c.UserGrants.DeleteByUserId(ctx, params)
+		err := c.UserGrants.DeleteByUserID(ctx, params)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteGroup", func(t *testing.T) {
+	t.Run("delete_group", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
 		err := c.Groups.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteGroupRoles", func(t *testing.T) {
+	t.Run("delete_group_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
@@ -338,37 +338,37 @@ func TestContract(t *testing.T) {
 		err := c.Groups.Roles.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteHooksById", func(t *testing.T) {
+	t.Run("delete_hooks_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Hooks.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteInvitationsByInvitationId", func(t *testing.T) {
+	t.Run("delete_invitations_by_invitation_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var invitationId string
-		peers.ContractJSON(t, "\"x\"", &invitationId)
-		err := c.Organizations.Invitations.Delete(ctx, id, invitationId)
+		var invitationID string
+		peers.ContractJSON(t, "\"x\"", &invitationID)
+		err := c.Organizations.Invitations.Delete(ctx, id, invitationID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteIpsById", func(t *testing.T) {
+	t.Run("delete_ips_by_id", func(t *testing.T) {
 		ran++
 		var id AnomalyIPFormat
 		peers.ContractJSON(t, "\"192.0.2.1\"", &id)
-		err := c.Anomaly.Blocks.UnblockIp(ctx, id)
+		err := c.Anomaly.Blocks.UnblockIP(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteLogStreamsById", func(t *testing.T) {
+	t.Run("delete_log-streams_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.LogStreams.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteMembers", func(t *testing.T) {
+	t.Run("delete_members", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -377,7 +377,7 @@ func TestContract(t *testing.T) {
 		err := c.Organizations.Members.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteMultifactorByProvider", func(t *testing.T) {
+	t.Run("delete_multifactor_by_provider", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -386,52 +386,52 @@ func TestContract(t *testing.T) {
 		err := c.Users.Multifactor.DeleteProvider(ctx, id, provider)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteNetworkAclsById", func(t *testing.T) {
+	t.Run("delete_network-acls_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		err := c.NetworkAcls.Delete(ctx, id)
+		err := c.NetworkACLs.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteOrganizationConnection", func(t *testing.T) {
+	t.Run("delete_organization_connection", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var connectionId string
-		peers.ContractJSON(t, "\"x\"", &connectionId)
-		err := c.Organizations.Connections.Delete(ctx, id, connectionId)
+		var connectionID string
+		peers.ContractJSON(t, "\"x\"", &connectionID)
+		err := c.Organizations.Connections.Delete(ctx, id, connectionID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteOrganizationGroupRoles", func(t *testing.T) {
+	t.Run("delete_organization_group_roles", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"x\"", &organizationId)
-		var groupId string
-		peers.ContractJSON(t, "\"x\"", &groupId)
+		var organizationID string
+		peers.ContractJSON(t, "\"x\"", &organizationID)
+		var groupID string
+		peers.ContractJSON(t, "\"x\"", &groupID)
 		var body DeleteOrganizationGroupRolesJSONRequestBody
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
-		err := c.Organizations.Groups.Roles.Delete(ctx, organizationId, groupId, body)
+		err := c.Organizations.Groups.Roles.Delete(ctx, organizationID, groupID, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteOrganizationMemberRoles", func(t *testing.T) {
+	t.Run("delete_organization_member_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
 		var body DeleteOrganizationMemberRolesJSONRequestBody
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
-		err := c.Organizations.Members.Roles.Delete(ctx, id, userId, body)
+		err := c.Organizations.Members.Roles.Delete(ctx, id, userID, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteOrganizationsById", func(t *testing.T) {
+	t.Run("delete_organizations_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Organizations.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeletePermissions", func(t *testing.T) {
+	t.Run("delete_permissions", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -440,54 +440,54 @@ func TestContract(t *testing.T) {
 		err := c.Users.Permissions.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeletePhoneProvider", func(t *testing.T) {
+	t.Run("delete_phone_provider", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Branding.Phone.Providers.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeletePhoneTemplate", func(t *testing.T) {
+	t.Run("delete_phone_template", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Branding.Phone.Templates.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteProvider", func(t *testing.T) {
+	t.Run("delete_provider", func(t *testing.T) {
 		ran++
 		err := c.Emails.Provider.Delete(ctx)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteRateLimitPoliciesById", func(t *testing.T) {
+	t.Run("delete_rate-limit-policies_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.RateLimitPolicies.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteRefreshToken", func(t *testing.T) {
+	t.Run("delete_refresh_token", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.RefreshTokens.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteRefreshTokensForUser", func(t *testing.T) {
+	t.Run("delete_refresh_tokens_for_user", func(t *testing.T) {
 		ran++
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
-		err := c.Users.RefreshToken.Delete(ctx, userId)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
+		err := c.Users.RefreshToken.Delete(ctx, userID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteResourceServersById", func(t *testing.T) {
+	t.Run("delete_resource-servers_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.ResourceServers.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteRoleGroups", func(t *testing.T) {
+	t.Run("delete_role_groups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -496,7 +496,7 @@ func TestContract(t *testing.T) {
 		err := c.Roles.Groups.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteRolePermissionAssignment", func(t *testing.T) {
+	t.Run("delete_role_permission_assignment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -505,35 +505,35 @@ func TestContract(t *testing.T) {
 		err := c.Roles.Permissions.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteRolesById", func(t *testing.T) {
+	t.Run("delete_roles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Roles.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteRulesById", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"x\"", &id)
-		err := c.Rules.Delete(ctx, id)
-		peers.ContractCheck(t, err, true, true)
-	})
-	t.Run("DeleteRulesConfigsByKey", func(t *testing.T) {
+	t.Run("delete_rules-configs_by_key", func(t *testing.T) {
 		ran++
 		var key string
 		peers.ContractJSON(t, "\"x\"", &key)
 		err := c.RulesConfigs.Delete(ctx, key)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteScimConfiguration", func(t *testing.T) {
+	t.Run("delete_rules_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		err := c.Connections.ScimConfiguration.Delete(ctx, id)
+		err := c.Rules.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteSecrets", func(t *testing.T) {
+	t.Run("delete_scim-configuration", func(t *testing.T) {
+		ran++
+		var id string
+		peers.ContractJSON(t, "\"x\"", &id)
+		err := c.Connections.SCIMConfiguration.Delete(ctx, id)
+		peers.ContractCheck(t, err, true, true)
+	})
+	t.Run("delete_secrets", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -542,88 +542,88 @@ func TestContract(t *testing.T) {
 		err := c.Hooks.Secrets.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteSegment", func(t *testing.T) {
+	t.Run("delete_segment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Experimentation.Segments.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteSelfServiceProfilesById", func(t *testing.T) {
+	t.Run("delete_self-service-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.SelfServiceProfiles.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteSession", func(t *testing.T) {
+	t.Run("delete_session", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Sessions.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteSessionsForUser", func(t *testing.T) {
+	t.Run("delete_sessions_for_user", func(t *testing.T) {
 		ran++
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
-		err := c.Users.Sessions.Delete(ctx, userId)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
+		err := c.Users.Sessions.Delete(ctx, userID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteTokenExchangeProfilesById", func(t *testing.T) {
+	t.Run("delete_token-exchange-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.TokenExchangeProfiles.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteTokensByTokenId", func(t *testing.T) {
+	t.Run("delete_tokens_by_tokenId", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var tokenId string
-		peers.ContractJSON(t, "\"x\"", &tokenId)
-		err := c.Connections.ScimConfiguration.Tokens.Delete(ctx, id, tokenId)
+		var tokenID string
+		peers.ContractJSON(t, "\"x\"", &tokenID)
+		err := c.Connections.SCIMConfiguration.Tokens.Delete(ctx, id, tokenID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteUniversalLogin", func(t *testing.T) {
+	t.Run("delete_universal-login", func(t *testing.T) {
 		ran++
 		err := c.Branding.Templates.DeleteUniversalLogin(ctx)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteUserAttributeProfilesById", func(t *testing.T) {
+	t.Run("delete_user-attribute-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.UserAttributeProfiles.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteUserBlocks", func(t *testing.T) {
+	t.Run("delete_user-blocks", func(t *testing.T) {
 		ran++
 		params := new(DeleteUserBlocksParams)
 		peers.ContractJSON(t, "{\"identifier\":\"x\"}", params)
 		err := c.UserBlocks.DeleteByIdentifier(ctx, params)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteUserBlocksById", func(t *testing.T) {
+	t.Run("delete_user-blocks_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.UserBlocks.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteUserIdentityByUserId", func(t *testing.T) {
+	t.Run("delete_user_identity_by_user_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var provider UserIdentityProviderEnum
 		peers.ContractJSON(t, "\"ad\"", &provider)
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
-		res, err := c.Users.Identities.Delete(ctx, id, provider, userId)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
+		res, err := c.Users.Identities.Delete(ctx, id, provider, userID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("DeleteUserRoles", func(t *testing.T) {
+	t.Run("delete_user_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -632,7 +632,7 @@ func TestContract(t *testing.T) {
 		err := c.Users.Roles.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteUsersByEmail", func(t *testing.T) {
+	t.Run("delete_users_by_email", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -641,14 +641,14 @@ func TestContract(t *testing.T) {
 		err := c.Connections.Users.DeleteByEmail(ctx, id, params)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteUsersById", func(t *testing.T) {
+	t.Run("delete_users_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Users.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteVariation", func(t *testing.T) {
+	t.Run("delete_variation", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -657,28 +657,28 @@ func TestContract(t *testing.T) {
 		err := c.Experimentation.FeatureFlags.Variations.Delete(ctx, id, vid)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteVcTemplatesById", func(t *testing.T) {
+	t.Run("delete_vc_templates_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.VerifiableCredentials.Verification.Templates.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("GetAction", func(t *testing.T) {
+	t.Run("get_action", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Actions.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetActionModule", func(t *testing.T) {
+	t.Run("get_action_module", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Actions.Modules.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetActionModuleActions", func(t *testing.T) {
+	t.Run("get_action_module_actions", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -693,16 +693,16 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetActionModuleVersion", func(t *testing.T) {
+	t.Run("get_action_module_version", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var versionId string
-		peers.ContractJSON(t, "\"x\"", &versionId)
-		res, err := c.Actions.Modules.Versions.Get(ctx, id, versionId)
+		var versionID string
+		peers.ContractJSON(t, "\"x\"", &versionID)
+		res, err := c.Actions.Modules.Versions.Get(ctx, id, versionID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetActionModuleVersions", func(t *testing.T) {
+	t.Run("get_action_module_versions", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -717,7 +717,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetActionModules", func(t *testing.T) {
+	t.Run("get_action_modules", func(t *testing.T) {
 		ran++
 		params := new(GetActionModulesParams)
 		peers.ContractJSON(t, "{}", params)
@@ -730,31 +730,31 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetActionVersion", func(t *testing.T) {
+	t.Run("get_action_version", func(t *testing.T) {
 		ran++
-		var actionId string
-		peers.ContractJSON(t, "\"x\"", &actionId)
+		var actionID string
+		peers.ContractJSON(t, "\"x\"", &actionID)
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		res, err := c.Actions.Versions.Get(ctx, actionId, id)
+		res, err := c.Actions.Versions.Get(ctx, actionID, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetActionVersions", func(t *testing.T) {
+	t.Run("get_action_versions", func(t *testing.T) {
 		ran++
-		var actionId string
-		peers.ContractJSON(t, "\"x\"", &actionId)
+		var actionID string
+		peers.ContractJSON(t, "\"x\"", &actionID)
 		params := new(GetActionVersionsParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Actions.Versions.List(ctx, actionId, params)
+		res, err := c.Actions.Versions.List(ctx, actionID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Actions.Versions.All(ctx, actionId, params) {
+		for _, err := range c.Actions.Versions.All(ctx, actionID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("GetActions", func(t *testing.T) {
+	t.Run("get_actions", func(t *testing.T) {
 		ran++
 		params := new(GetActionsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -767,12 +767,12 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetActiveUsers", func(t *testing.T) {
+	t.Run("get_active-users", func(t *testing.T) {
 		ran++
 		res, err := c.Stats.GetActiveUsersCount(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetAllRendering", func(t *testing.T) {
+	t.Run("get_all_rendering", func(t *testing.T) {
 		ran++
 		params := new(GetAllRenderingParams)
 		peers.ContractJSON(t, "{}", params)
@@ -785,12 +785,12 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetApns", func(t *testing.T) {
+	t.Run("get_apns", func(t *testing.T) {
 		ran++
-		res, err := c.Guardian.Factors.PushNotification.GetApnsProvider(ctx)
+		res, err := c.Guardian.Factors.PushNotification.GetAPNSProvider(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetAuthenticationMethods", func(t *testing.T) {
+	t.Run("get_authentication-methods", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -805,92 +805,77 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetAuthenticationMethodsByAuthenticationMethodId", func(t *testing.T) {
+	t.Run("get_authentication-methods_by_authentication_method_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var authenticationMethodId string
-		peers.ContractJSON(t, "\"x\"", &authenticationMethodId)
-		res, err := c.Users.AuthenticationMethods.Get(ctx, id, authenticationMethodId)
+		var authenticationMethodID string
+		peers.ContractJSON(t, "\"x\"", &authenticationMethodID)
+		res, err := c.Users.AuthenticationMethods.Get(ctx, id, authenticationMethodID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetBindings", func(t *testing.T) {
+	t.Run("get_bindings", func(t *testing.T) {
 		ran++
-		var triggerId ActionTriggerTypeEnum
-		peers.ContractJSON(t, "\"post-login\"", &triggerId)
+		var triggerID ActionTriggerTypeEnum
+		peers.ContractJSON(t, "\"post-login\"", &triggerID)
 		params := new(GetBindingsParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Actions.Triggers.Bindings.List(ctx, triggerId, params)
+		res, err := c.Actions.Triggers.Bindings.List(ctx, triggerID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Actions.Triggers.Bindings.All(ctx, triggerId, params) {
+		for _, err := range c.Actions.Triggers.Bindings.All(ctx, triggerID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("GetBotDetection", func(t *testing.T) {
+	t.Run("get_bot-detection", func(t *testing.T) {
 		ran++
 		res, err := c.AttackProtection.BotDetection.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetBranding", func(t *testing.T) {
+	t.Run("get_branding", func(t *testing.T) {
 		ran++
 		res, err := c.Branding.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetBrandingPhoneProviders", func(t *testing.T) {
+	t.Run("get_branding_phone_providers", func(t *testing.T) {
 		ran++
 		params := new(GetBrandingPhoneProvidersParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Branding.Phone.Providers.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetBrandingTheme", func(t *testing.T) {
+	t.Run("get_branding_theme", func(t *testing.T) {
 		ran++
-		var themeId string
-		peers.ContractJSON(t, "\"x\"", &themeId)
-		res, err := c.Branding.Themes.Get(ctx, themeId)
+		var themeID string
+		peers.ContractJSON(t, "\"x\"", &themeID)
+		res, err := c.Branding.Themes.Get(ctx, themeID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetBreachedPasswordDetection", func(t *testing.T) {
+	t.Run("get_breached-password-detection", func(t *testing.T) {
 		ran++
 		res, err := c.AttackProtection.BreachedPasswordDetection.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetBruteForceProtection", func(t *testing.T) {
+	t.Run("get_brute-force-protection", func(t *testing.T) {
 		ran++
 		res, err := c.AttackProtection.BruteForceProtection.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetCaptcha", func(t *testing.T) {
+	t.Run("get_captcha", func(t *testing.T) {
 		ran++
 		res, err := c.AttackProtection.Captcha.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetClientConnections", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetClientConnectionsParams)
-		peers.ContractJSON(t, "{}", params)
-		res, err := c.Clients.Connections.Get(ctx, id, params)
-		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Clients.Connections.GetAll(ctx, id, params) {
-			if err != nil {
-				t.Errorf("GetAll: %v", err)
-			}
-			break
-		}
-	})
-	t.Run("GetClientGrant", func(t *testing.T) {
+	t.Run("get_client-grant", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.ClientGrants.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetClientGrantOrganizations", func(t *testing.T) {
+	t.Run("get_client-grant-organizations", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -905,7 +890,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetClientGrants", func(t *testing.T) {
+	t.Run("get_client-grants", func(t *testing.T) {
 		ran++
 		params := new(GetClientGrantsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -918,7 +903,22 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetClients", func(t *testing.T) {
+	t.Run("get_client_connections", func(t *testing.T) {
+		ran++
+		var id string
+		peers.ContractJSON(t, "\"x\"", &id)
+		params := new(GetClientConnectionsParams)
+		peers.ContractJSON(t, "{}", params)
+		res, err := c.Clients.Connections.Get(ctx, id, params)
+		peers.ContractCheck(t, err, res != nil, true)
+		for _, err := range c.Clients.Connections.GetAll(ctx, id, params) {
+			if err != nil {
+				t.Errorf("GetAll: %v", err)
+			}
+			break
+		}
+	})
+	t.Run("get_clients", func(t *testing.T) {
 		ran++
 		params := new(GetClientsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -931,16 +931,16 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetClientsById", func(t *testing.T) {
+	t.Run("get_clients_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetClientsByIdParams)
+		params := new(GetClientsByIDParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Clients.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetConnectedAccounts", func(t *testing.T) {
+	t.Run("get_connected-accounts", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -955,7 +955,27 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetConnectionClients", func(t *testing.T) {
+	t.Run("get_connection-profiles", func(t *testing.T) {
+		ran++
+		params := new(GetConnectionProfilesParams)
+		peers.ContractJSON(t, "{}", params)
+		res, err := c.ConnectionProfiles.List(ctx, params)
+		peers.ContractCheck(t, err, res != nil, true)
+		for _, err := range c.ConnectionProfiles.All(ctx, params) {
+			if err != nil {
+				t.Errorf("All: %v", err)
+			}
+			break
+		}
+	})
+	t.Run("get_connection-profiles_by_id", func(t *testing.T) {
+		ran++
+		var id string
+		peers.ContractJSON(t, "\"x\"", &id)
+		res, err := c.ConnectionProfiles.Get(ctx, id)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_connection_clients", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -970,39 +990,19 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetConnectionProfileTemplate", func(t *testing.T) {
+	t.Run("get_connection_profile_template", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.ConnectionProfiles.GetTemplate(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetConnectionProfileTemplates", func(t *testing.T) {
+	t.Run("get_connection_profile_templates", func(t *testing.T) {
 		ran++
 		res, err := c.ConnectionProfiles.ListTemplates(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetConnectionProfiles", func(t *testing.T) {
-		ran++
-		params := new(GetConnectionProfilesParams)
-		peers.ContractJSON(t, "{}", params)
-		res, err := c.ConnectionProfiles.List(ctx, params)
-		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.ConnectionProfiles.All(ctx, params) {
-			if err != nil {
-				t.Errorf("All: %v", err)
-			}
-			break
-		}
-	})
-	t.Run("GetConnectionProfilesById", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"x\"", &id)
-		res, err := c.ConnectionProfiles.Get(ctx, id)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetConnections", func(t *testing.T) {
+	t.Run("get_connections", func(t *testing.T) {
 		ran++
 		params := new(GetConnectionsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1015,16 +1015,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetConnectionsById", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetConnectionsByIdParams)
-		peers.ContractJSON(t, "{}", params)
-		res, err := c.Connections.Get(ctx, id, params)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetConnectionsDirectoryProvisionings", func(t *testing.T) {
+	t.Run("get_connections-directory-provisionings", func(t *testing.T) {
 		ran++
 		params := new(GetConnectionsDirectoryProvisioningsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1037,36 +1028,45 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetConnectionsScimConfigurations", func(t *testing.T) {
+	t.Run("get_connections-scim-configurations", func(t *testing.T) {
 		ran++
-		params := new(GetConnectionsScimConfigurationsParams)
+		params := new(GetConnectionsSCIMConfigurationsParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Connections.ScimConfiguration.List(ctx, params)
+		res, err := c.Connections.SCIMConfiguration.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Connections.ScimConfiguration.All(ctx, params) {
+		for _, err := range c.Connections.SCIMConfiguration.All(ctx, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("GetCredentials", func(t *testing.T) {
+	t.Run("get_connections_by_id", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		res, err := c.Clients.Credentials.List(ctx, clientId)
+		var id string
+		peers.ContractJSON(t, "\"x\"", &id)
+		params := new(GetConnectionsByIDParams)
+		peers.ContractJSON(t, "{}", params)
+		res, err := c.Connections.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetCredentialsByCredentialId", func(t *testing.T) {
+	t.Run("get_credentials", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		var credentialId string
-		peers.ContractJSON(t, "\"x\"", &credentialId)
-		res, err := c.Clients.Credentials.Get(ctx, clientId, credentialId)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		res, err := c.Clients.Credentials.List(ctx, clientID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetCustomDomains", func(t *testing.T) {
+	t.Run("get_credentials_by_credential_id", func(t *testing.T) {
+		ran++
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		var credentialID string
+		peers.ContractJSON(t, "\"x\"", &credentialID)
+		res, err := c.Clients.Credentials.Get(ctx, clientID, credentialID)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_custom-domains", func(t *testing.T) {
 		ran++
 		params := new(GetCustomDomainsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1079,19 +1079,14 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetCustomDomainsById", func(t *testing.T) {
+	t.Run("get_custom-domains_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.CustomDomains.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetCustomSigningKeys", func(t *testing.T) {
-		ran++
-		res, err := c.Keys.CustomSigning.Get(ctx)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetCustomTextByLanguage", func(t *testing.T) {
+	t.Run("get_custom-text_by_language", func(t *testing.T) {
 		ran++
 		var prompt PromptGroupNameEnum
 		peers.ContractJSON(t, "\"login\"", &prompt)
@@ -1100,40 +1095,45 @@ func TestContract(t *testing.T) {
 		res, err := c.Prompts.CustomText.Get(ctx, prompt, language)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetDaily", func(t *testing.T) {
+	t.Run("get_custom_signing_keys", func(t *testing.T) {
+		ran++
+		res, err := c.Keys.CustomSigning.Get(ctx)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_daily", func(t *testing.T) {
 		ran++
 		params := new(GetDailyParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Stats.GetDaily(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetDefault", func(t *testing.T) {
+	t.Run("get_default", func(t *testing.T) {
 		ran++
 		res, err := c.CustomDomains.GetDefault(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetDefaultBrandingTheme", func(t *testing.T) {
+	t.Run("get_default-mapping", func(t *testing.T) {
+		ran++
+		var id string
+		peers.ContractJSON(t, "\"x\"", &id)
+		res, err := c.Connections.SCIMConfiguration.GetDefaultMapping(ctx, id)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_default_branding_theme", func(t *testing.T) {
 		ran++
 		res, err := c.Branding.Themes.GetDefault(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetDefaultMapping", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"x\"", &id)
-		res, err := c.Connections.ScimConfiguration.GetDefaultMapping(ctx, id)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetDeliveriesByEventId", func(t *testing.T) {
+	t.Run("get_deliveries_by_event_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
-		var eventId string
-		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &eventId)
-		res, err := c.EventStreams.Deliveries.GetHistory(ctx, id, eventId)
+		var eventID string
+		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &eventID)
+		res, err := c.EventStreams.Deliveries.GetHistory(ctx, id, eventID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetDeviceCredentials", func(t *testing.T) {
+	t.Run("get_device-credentials", func(t *testing.T) {
 		ran++
 		params := new(GetDeviceCredentialsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1146,21 +1146,21 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetDirectoryProvisioning", func(t *testing.T) {
+	t.Run("get_directory-provisioning", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Connections.DirectoryProvisioning.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetDirectoryProvisioningDefaultMapping", func(t *testing.T) {
+	t.Run("get_directory_provisioning_default_mapping", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Connections.DirectoryProvisioning.GetDefaultMapping(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetDiscoveryDomains", func(t *testing.T) {
+	t.Run("get_discovery-domains", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1175,23 +1175,23 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetDiscoveryDomainsByDiscoveryDomainId", func(t *testing.T) {
+	t.Run("get_discovery-domains_by_discovery_domain_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var discoveryDomainId string
-		peers.ContractJSON(t, "\"x\"", &discoveryDomainId)
-		res, err := c.Organizations.DiscoveryDomains.Get(ctx, id, discoveryDomainId)
+		var discoveryDomainID string
+		peers.ContractJSON(t, "\"x\"", &discoveryDomainID)
+		res, err := c.Organizations.DiscoveryDomains.Get(ctx, id, discoveryDomainID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetEmailTemplatesByTemplateName", func(t *testing.T) {
+	t.Run("get_email-templates_by_templateName", func(t *testing.T) {
 		ran++
 		var templateName EmailTemplateNameEnum
 		peers.ContractJSON(t, "\"verify_email\"", &templateName)
 		res, err := c.EmailTemplates.Get(ctx, templateName)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetEnabledConnections", func(t *testing.T) {
+	t.Run("get_enabled_connections", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1206,23 +1206,23 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetEnabledConnectionsByConnectionId", func(t *testing.T) {
+	t.Run("get_enabled_connections_by_connectionId", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var connectionId string
-		peers.ContractJSON(t, "\"x\"", &connectionId)
-		res, err := c.Organizations.EnabledConnections.Get(ctx, id, connectionId)
+		var connectionID string
+		peers.ContractJSON(t, "\"x\"", &connectionID)
+		res, err := c.Organizations.EnabledConnections.Get(ctx, id, connectionID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetEncryptionKey", func(t *testing.T) {
+	t.Run("get_encryption_key", func(t *testing.T) {
 		ran++
 		var kid string
 		peers.ContractJSON(t, "\"x\"", &kid)
 		res, err := c.Keys.Encryption.Get(ctx, kid)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetEncryptionKeys", func(t *testing.T) {
+	t.Run("get_encryption_keys", func(t *testing.T) {
 		ran++
 		params := new(GetEncryptionKeysParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1235,37 +1235,28 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetEnrollments", func(t *testing.T) {
+	t.Run("get_enrollments", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Users.Enrollments.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetEnrollmentsById", func(t *testing.T) {
+	t.Run("get_enrollments_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Guardian.Enrollments.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetErrors", func(t *testing.T) {
+	t.Run("get_errors", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Jobs.Errors.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetEventDeliveries", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
-		params := new(GetEventDeliveriesParams)
-		peers.ContractJSON(t, "{}", params)
-		res, err := c.EventStreams.Deliveries.List(ctx, id, params)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetEventStreams", func(t *testing.T) {
+	t.Run("get_event-streams", func(t *testing.T) {
 		ran++
 		params := new(GetEventStreamsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1278,28 +1269,37 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetEventStreamsById", func(t *testing.T) {
+	t.Run("get_event-streams_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
 		res, err := c.EventStreams.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetExecution", func(t *testing.T) {
+	t.Run("get_event_deliveries", func(t *testing.T) {
+		ran++
+		var id string
+		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
+		params := new(GetEventDeliveriesParams)
+		peers.ContractJSON(t, "{}", params)
+		res, err := c.EventStreams.Deliveries.List(ctx, id, params)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_execution", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Actions.Executions.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetExperiment", func(t *testing.T) {
+	t.Run("get_experiment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Experimentation.Experiments.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetExperiments", func(t *testing.T) {
+	t.Run("get_experiments", func(t *testing.T) {
 		ran++
 		params := new(GetExperimentsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1312,34 +1312,34 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetFactorDuoSettings", func(t *testing.T) {
+	t.Run("get_factor_duo_settings", func(t *testing.T) {
 		ran++
 		res, err := c.Guardian.Factors.Duo.Settings.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetFactorPhoneTemplates", func(t *testing.T) {
+	t.Run("get_factor_phone_templates", func(t *testing.T) {
 		ran++
 		res, err := c.Guardian.Factors.Phone.GetTemplates(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetFactorSmsTemplates", func(t *testing.T) {
+	t.Run("get_factor_sms_templates", func(t *testing.T) {
 		ran++
-		res, err := c.Guardian.Factors.Sms.GetTemplates(ctx)
+		res, err := c.Guardian.Factors.SMS.GetTemplates(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetFactors", func(t *testing.T) {
+	t.Run("get_factors", func(t *testing.T) {
 		ran++
 		res, err := c.Guardian.Factors.List(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetFeatureFlag", func(t *testing.T) {
+	t.Run("get_feature_flag", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Experimentation.FeatureFlags.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetFeatureFlags", func(t *testing.T) {
+	t.Run("get_feature_flags", func(t *testing.T) {
 		ran++
 		params := new(GetFeatureFlagsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1352,14 +1352,14 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetFederatedConnectionsTokensets", func(t *testing.T) {
+	t.Run("get_federated-connections-tokensets", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Users.FederatedConnectionsTokensets.List(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetFlows", func(t *testing.T) {
+	t.Run("get_flows", func(t *testing.T) {
 		ran++
 		params := new(GetFlowsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1372,42 +1372,42 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetFlowsById", func(t *testing.T) {
+	t.Run("get_flows_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetFlowsByIdParams)
+		params := new(GetFlowsByIDParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Flows.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetFlowsExecutions", func(t *testing.T) {
+	t.Run("get_flows_executions", func(t *testing.T) {
 		ran++
-		var flowId string
-		peers.ContractJSON(t, "\"x\"", &flowId)
+		var flowID string
+		peers.ContractJSON(t, "\"x\"", &flowID)
 		params := new(GetFlowsExecutionsParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Flows.Executions.List(ctx, flowId, params)
+		res, err := c.Flows.Executions.List(ctx, flowID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Flows.Executions.All(ctx, flowId, params) {
+		for _, err := range c.Flows.Executions.All(ctx, flowID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("GetFlowsExecutionsByExecutionId", func(t *testing.T) {
+	t.Run("get_flows_executions_by_execution_id", func(t *testing.T) {
 		ran++
-		var flowId string
-		peers.ContractJSON(t, "\"x\"", &flowId)
-		var executionId string
-		peers.ContractJSON(t, "\"x\"", &executionId)
-		params := new(GetFlowsExecutionsByExecutionIdParams)
+		var flowID string
+		peers.ContractJSON(t, "\"x\"", &flowID)
+		var executionID string
+		peers.ContractJSON(t, "\"x\"", &executionID)
+		params := new(GetFlowsExecutionsByExecutionIDParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Flows.Executions.Get(ctx, flowId, executionId, params)
+		res, err := c.Flows.Executions.Get(ctx, flowID, executionID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetFlowsVaultConnections", func(t *testing.T) {
+	t.Run("get_flows_vault_connections", func(t *testing.T) {
 		ran++
 		params := new(GetFlowsVaultConnectionsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1420,14 +1420,14 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetFlowsVaultConnectionsById", func(t *testing.T) {
+	t.Run("get_flows_vault_connections_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Flows.Vault.Connections.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetForm", func(t *testing.T) {
+	t.Run("get_form", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1436,7 +1436,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Forms.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetForms", func(t *testing.T) {
+	t.Run("get_forms", func(t *testing.T) {
 		ran++
 		params := new(GetFormsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1449,7 +1449,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetGrants", func(t *testing.T) {
+	t.Run("get_grants", func(t *testing.T) {
 		ran++
 		params := new(GetGrantsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1462,14 +1462,14 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetGroup", func(t *testing.T) {
+	t.Run("get_group", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
 		res, err := c.Groups.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetGroupMembers", func(t *testing.T) {
+	t.Run("get_group_members", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
@@ -1484,7 +1484,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetGroupRoles", func(t *testing.T) {
+	t.Run("get_group_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
@@ -1499,7 +1499,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetGroups", func(t *testing.T) {
+	t.Run("get_groups", func(t *testing.T) {
 		ran++
 		params := new(GetGroupsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1512,12 +1512,12 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetGuardianPhoneProviders", func(t *testing.T) {
+	t.Run("get_guardian_phone_providers", func(t *testing.T) {
 		ran++
 		res, err := c.Guardian.Factors.Phone.GetSelectedProvider(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetHooks", func(t *testing.T) {
+	t.Run("get_hooks", func(t *testing.T) {
 		ran++
 		params := new(GetHooksParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1530,16 +1530,16 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetHooksById", func(t *testing.T) {
+	t.Run("get_hooks_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetHooksByIdParams)
+		params := new(GetHooksByIDParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Hooks.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetInvitations", func(t *testing.T) {
+	t.Run("get_invitations", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1554,51 +1554,51 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetInvitationsByInvitationId", func(t *testing.T) {
+	t.Run("get_invitations_by_invitation_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var invitationId string
-		peers.ContractJSON(t, "\"x\"", &invitationId)
-		params := new(GetInvitationsByInvitationIdParams)
+		var invitationID string
+		peers.ContractJSON(t, "\"x\"", &invitationID)
+		params := new(GetInvitationsByInvitationIDParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Organizations.Invitations.Get(ctx, id, invitationId, params)
+		res, err := c.Organizations.Invitations.Get(ctx, id, invitationID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetIpsById", func(t *testing.T) {
+	t.Run("get_ips_by_id", func(t *testing.T) {
 		ran++
 		var id AnomalyIPFormat
 		peers.ContractJSON(t, "\"192.0.2.1\"", &id)
-		err := c.Anomaly.Blocks.CheckIp(ctx, id)
+		err := c.Anomaly.Blocks.CheckIP(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("GetJobsById", func(t *testing.T) {
+	t.Run("get_jobs_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Jobs.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetKeys", func(t *testing.T) {
+	t.Run("get_keys", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Connections.Keys.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetLogStreams", func(t *testing.T) {
+	t.Run("get_log-streams", func(t *testing.T) {
 		ran++
 		res, err := c.LogStreams.List(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetLogStreamsById", func(t *testing.T) {
+	t.Run("get_log-streams_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.LogStreams.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetLogs", func(t *testing.T) {
+	t.Run("get_logs", func(t *testing.T) {
 		ran++
 		params := new(GetLogsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1611,14 +1611,14 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetLogsById", func(t *testing.T) {
+	t.Run("get_logs_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Logs.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetLogsByUser", func(t *testing.T) {
+	t.Run("get_logs_by_user", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1633,12 +1633,12 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetMessageTypes", func(t *testing.T) {
+	t.Run("get_message-types", func(t *testing.T) {
 		ran++
 		res, err := c.Guardian.Factors.Phone.GetMessageTypes(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetNameByDiscoveryDomain", func(t *testing.T) {
+	t.Run("get_name_by_discovery_domain", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1647,39 +1647,39 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.DiscoveryDomains.GetByName(ctx, id, discoveryDomain)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetNameByName", func(t *testing.T) {
+	t.Run("get_name_by_name", func(t *testing.T) {
 		ran++
 		var name string
 		peers.ContractJSON(t, "\"x\"", &name)
 		res, err := c.Organizations.GetByName(ctx, name)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetNetworkAcls", func(t *testing.T) {
+	t.Run("get_network-acls", func(t *testing.T) {
 		ran++
-		params := new(GetNetworkAclsParams)
+		params := new(GetNetworkACLsParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.NetworkAcls.List(ctx, params)
+		res, err := c.NetworkACLs.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.NetworkAcls.All(ctx, params) {
+		for _, err := range c.NetworkACLs.All(ctx, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("GetNetworkAclsById", func(t *testing.T) {
+	t.Run("get_network-acls_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		res, err := c.NetworkAcls.Get(ctx, id)
+		res, err := c.NetworkACLs.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetNewDevice", func(t *testing.T) {
+	t.Run("get_new-device", func(t *testing.T) {
 		ran++
 		res, err := c.RiskAssessments.Settings.NewDevice.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetOrganizationClientGrants", func(t *testing.T) {
+	t.Run("get_organization-client-grants", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1694,16 +1694,16 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetOrganizationConnection", func(t *testing.T) {
+	t.Run("get_organization_connection", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var connectionId string
-		peers.ContractJSON(t, "\"x\"", &connectionId)
-		res, err := c.Organizations.Connections.Get(ctx, id, connectionId)
+		var connectionID string
+		peers.ContractJSON(t, "\"x\"", &connectionID)
+		res, err := c.Organizations.Connections.Get(ctx, id, connectionID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetOrganizationConnections", func(t *testing.T) {
+	t.Run("get_organization_connections", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1718,90 +1718,90 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetOrganizationGroupRoles", func(t *testing.T) {
+	t.Run("get_organization_group_roles", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"x\"", &organizationId)
-		var groupId string
-		peers.ContractJSON(t, "\"x\"", &groupId)
+		var organizationID string
+		peers.ContractJSON(t, "\"x\"", &organizationID)
+		var groupID string
+		peers.ContractJSON(t, "\"x\"", &groupID)
 		params := new(GetOrganizationGroupRolesParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Organizations.Groups.Roles.List(ctx, organizationId, groupId, params)
+		res, err := c.Organizations.Groups.Roles.List(ctx, organizationID, groupID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Organizations.Groups.Roles.All(ctx, organizationId, groupId, params) {
+		for _, err := range c.Organizations.Groups.Roles.All(ctx, organizationID, groupID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("GetOrganizationGroups", func(t *testing.T) {
+	t.Run("get_organization_groups", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"x\"", &organizationId)
+		var organizationID string
+		peers.ContractJSON(t, "\"x\"", &organizationID)
 		params := new(GetOrganizationGroupsParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Organizations.Groups.List(ctx, organizationId, params)
+		res, err := c.Organizations.Groups.List(ctx, organizationID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Organizations.Groups.All(ctx, organizationId, params) {
+		for _, err := range c.Organizations.Groups.All(ctx, organizationID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("GetOrganizationMemberEffectiveRoles", func(t *testing.T) {
+	t.Run("get_organization_member_effective_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
 		params := new(GetOrganizationMemberEffectiveRolesParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Organizations.Members.EffectiveRoles.List(ctx, id, userId, params)
+		res, err := c.Organizations.Members.EffectiveRoles.List(ctx, id, userID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Organizations.Members.EffectiveRoles.All(ctx, id, userId, params) {
+		for _, err := range c.Organizations.Members.EffectiveRoles.All(ctx, id, userID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("GetOrganizationMemberRoleSourceGroups", func(t *testing.T) {
+	t.Run("get_organization_member_role_source_groups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
 		params := new(GetOrganizationMemberRoleSourceGroupsParams)
 		peers.ContractJSON(t, "{\"role_id\":\"x\"}", params)
-		res, err := c.Organizations.Members.EffectiveRoles.Sources.Groups.List(ctx, id, userId, params)
+		res, err := c.Organizations.Members.EffectiveRoles.Sources.Groups.List(ctx, id, userID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Organizations.Members.EffectiveRoles.Sources.Groups.All(ctx, id, userId, params) {
+		for _, err := range c.Organizations.Members.EffectiveRoles.Sources.Groups.All(ctx, id, userID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("GetOrganizationMemberRoles", func(t *testing.T) {
+	t.Run("get_organization_member_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
 		params := new(GetOrganizationMemberRolesParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Organizations.Members.Roles.List(ctx, id, userId, params)
+		res, err := c.Organizations.Members.Roles.List(ctx, id, userID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Organizations.Members.Roles.All(ctx, id, userId, params) {
+		for _, err := range c.Organizations.Members.Roles.All(ctx, id, userID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("GetOrganizationMembers", func(t *testing.T) {
+	t.Run("get_organization_members", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1816,7 +1816,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetOrganizations", func(t *testing.T) {
+	t.Run("get_organizations", func(t *testing.T) {
 		ran++
 		params := new(GetOrganizationsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1829,21 +1829,21 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetOrganizationsById", func(t *testing.T) {
+	t.Run("get_organizations_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Organizations.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetPartials", func(t *testing.T) {
+	t.Run("get_partials", func(t *testing.T) {
 		ran++
 		var prompt PartialGroupsEnum
 		peers.ContractJSON(t, "\"login\"", &prompt)
 		res, err := c.Prompts.Partials.Get(ctx, prompt)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetPermissions", func(t *testing.T) {
+	t.Run("get_permissions", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1858,60 +1858,60 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetPhoneProvider", func(t *testing.T) {
+	t.Run("get_phone-provider-protection", func(t *testing.T) {
+		ran++
+		res, err := c.AttackProtection.PhoneProviderProtection.Get(ctx)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_phone_provider", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Branding.Phone.Providers.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetPhoneProviderProtection", func(t *testing.T) {
-		ran++
-		res, err := c.AttackProtection.PhoneProviderProtection.Get(ctx)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetPhoneTemplate", func(t *testing.T) {
+	t.Run("get_phone_template", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Branding.Phone.Templates.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetPhoneTemplates", func(t *testing.T) {
+	t.Run("get_phone_templates", func(t *testing.T) {
 		ran++
 		params := new(GetPhoneTemplatesParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Branding.Phone.Templates.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetPhoneTwilioFactorProvider", func(t *testing.T) {
+	t.Run("get_phone_twilio_factor_provider", func(t *testing.T) {
 		ran++
 		res, err := c.Guardian.Factors.Phone.GetTwilioProvider(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetPnProviders", func(t *testing.T) {
+	t.Run("get_pn_providers", func(t *testing.T) {
 		ran++
 		res, err := c.Guardian.Factors.PushNotification.GetSelectedProvider(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetPolicies", func(t *testing.T) {
+	t.Run("get_policies", func(t *testing.T) {
 		ran++
 		res, err := c.Guardian.Policies.List(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetPrompts", func(t *testing.T) {
+	t.Run("get_prompts", func(t *testing.T) {
 		ran++
 		res, err := c.Prompts.GetSettings(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetProvider", func(t *testing.T) {
+	t.Run("get_provider", func(t *testing.T) {
 		ran++
 		params := new(GetProviderParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Emails.Provider.Get(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetRateLimitPolicies", func(t *testing.T) {
+	t.Run("get_rate-limit-policies", func(t *testing.T) {
 		ran++
 		params := new(GetRateLimitPoliciesParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1924,21 +1924,21 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetRateLimitPoliciesById", func(t *testing.T) {
+	t.Run("get_rate-limit-policies_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.RateLimitPolicies.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetRefreshToken", func(t *testing.T) {
+	t.Run("get_refresh_token", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.RefreshTokens.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetRefreshTokens", func(t *testing.T) {
+	t.Run("get_refresh_tokens", func(t *testing.T) {
 		ran++
 		params := new(GetRefreshTokensParams)
 		peers.ContractJSON(t, "{\"user_id\":\"x\"}", params)
@@ -1951,22 +1951,22 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetRefreshTokensForUser", func(t *testing.T) {
+	t.Run("get_refresh_tokens_for_user", func(t *testing.T) {
 		ran++
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
 		params := new(GetRefreshTokensForUserParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Users.RefreshToken.List(ctx, userId, params)
+		res, err := c.Users.RefreshToken.List(ctx, userID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Users.RefreshToken.All(ctx, userId, params) {
+		for _, err := range c.Users.RefreshToken.All(ctx, userID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("GetRendering", func(t *testing.T) {
+	t.Run("get_rendering", func(t *testing.T) {
 		ran++
 		var prompt PromptGroupNameEnum
 		peers.ContractJSON(t, "\"login\"", &prompt)
@@ -1975,7 +1975,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Prompts.Rendering.Get(ctx, prompt, screen)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetResourceServers", func(t *testing.T) {
+	t.Run("get_resource-servers", func(t *testing.T) {
 		ran++
 		params := new(GetResourceServersParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1988,21 +1988,21 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetResourceServersById", func(t *testing.T) {
+	t.Run("get_resource-servers_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetResourceServersByIdParams)
+		params := new(GetResourceServersByIDParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.ResourceServers.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetRiskAssessmentsSettings", func(t *testing.T) {
+	t.Run("get_risk_assessments_settings", func(t *testing.T) {
 		ran++
 		res, err := c.RiskAssessments.Settings.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetRoleGroups", func(t *testing.T) {
+	t.Run("get_role_groups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2017,7 +2017,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetRolePermission", func(t *testing.T) {
+	t.Run("get_role_permission", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2032,7 +2032,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetRoleUser", func(t *testing.T) {
+	t.Run("get_role_user", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2047,7 +2047,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetRoles", func(t *testing.T) {
+	t.Run("get_roles", func(t *testing.T) {
 		ran++
 		params := new(GetRolesParams)
 		peers.ContractJSON(t, "{}", params)
@@ -2060,14 +2060,14 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetRolesById", func(t *testing.T) {
+	t.Run("get_roles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Roles.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetRules", func(t *testing.T) {
+	t.Run("get_rules", func(t *testing.T) {
 		ran++
 		params := new(GetRulesParams)
 		peers.ContractJSON(t, "{}", params)
@@ -2080,49 +2080,49 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetRulesById", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetRulesByIdParams)
-		peers.ContractJSON(t, "{}", params)
-		res, err := c.Rules.Get(ctx, id, params)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetRulesConfigs", func(t *testing.T) {
+	t.Run("get_rules-configs", func(t *testing.T) {
 		ran++
 		res, err := c.RulesConfigs.List(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetScimConfiguration", func(t *testing.T) {
+	t.Run("get_rules_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		res, err := c.Connections.ScimConfiguration.Get(ctx, id)
+		params := new(GetRulesByIDParams)
+		peers.ContractJSON(t, "{}", params)
+		res, err := c.Rules.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetScimTokens", func(t *testing.T) {
+	t.Run("get_scim-configuration", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		res, err := c.Connections.ScimConfiguration.Tokens.Get(ctx, id)
+		res, err := c.Connections.SCIMConfiguration.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSecrets", func(t *testing.T) {
+	t.Run("get_scim_tokens", func(t *testing.T) {
+		ran++
+		var id string
+		peers.ContractJSON(t, "\"x\"", &id)
+		res, err := c.Connections.SCIMConfiguration.Tokens.Get(ctx, id)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_secrets", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Hooks.Secrets.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSegment", func(t *testing.T) {
+	t.Run("get_segment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Experimentation.Segments.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSegments", func(t *testing.T) {
+	t.Run("get_segments", func(t *testing.T) {
 		ran++
 		params := new(GetSegmentsParams)
 		peers.ContractJSON(t, "{}", params)
@@ -2135,18 +2135,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetSelfServiceProfileCustomText", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"x\"", &id)
-		var language SelfServiceProfileCustomTextLanguageEnum
-		peers.ContractJSON(t, "\"en\"", &language)
-		var pageParam SelfServiceProfileCustomTextPageEnum
-		peers.ContractJSON(t, "\"get-started\"", &pageParam)
-		res, err := c.SelfServiceProfiles.CustomText.List(ctx, id, language, pageParam)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetSelfServiceProfiles", func(t *testing.T) {
+	t.Run("get_self-service-profiles", func(t *testing.T) {
 		ran++
 		params := new(GetSelfServiceProfilesParams)
 		peers.ContractJSON(t, "{}", params)
@@ -2159,80 +2148,91 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetSelfServiceProfilesById", func(t *testing.T) {
+	t.Run("get_self-service-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.SelfServiceProfiles.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSession", func(t *testing.T) {
+	t.Run("get_self_service_profile_custom_text", func(t *testing.T) {
+		ran++
+		var id string
+		peers.ContractJSON(t, "\"x\"", &id)
+		var language SelfServiceProfileCustomTextLanguageEnum
+		peers.ContractJSON(t, "\"en\"", &language)
+		var pageParam SelfServiceProfileCustomTextPageEnum
+		peers.ContractJSON(t, "\"get-started\"", &pageParam)
+		res, err := c.SelfServiceProfiles.CustomText.List(ctx, id, language, pageParam)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_session", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Sessions.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSessionsForUser", func(t *testing.T) {
+	t.Run("get_sessions_for_user", func(t *testing.T) {
 		ran++
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
 		params := new(GetSessionsForUserParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Users.Sessions.List(ctx, userId, params)
+		res, err := c.Users.Sessions.List(ctx, userID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Users.Sessions.All(ctx, userId, params) {
+		for _, err := range c.Users.Sessions.All(ctx, userID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("GetSigningKey", func(t *testing.T) {
+	t.Run("get_signing_key", func(t *testing.T) {
 		ran++
 		var kid string
 		peers.ContractJSON(t, "\"x\"", &kid)
 		res, err := c.Keys.Signing.Get(ctx, kid)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSigningKeys", func(t *testing.T) {
+	t.Run("get_signing_keys", func(t *testing.T) {
 		ran++
 		res, err := c.Keys.Signing.List(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSmsProviders", func(t *testing.T) {
+	t.Run("get_sms_providers", func(t *testing.T) {
 		ran++
-		res, err := c.Guardian.Factors.Sms.GetSelectedProvider(ctx)
+		res, err := c.Guardian.Factors.SMS.GetSelectedProvider(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSmsTwilioFactorProvider", func(t *testing.T) {
+	t.Run("get_sms_twilio_factor_provider", func(t *testing.T) {
 		ran++
-		res, err := c.Guardian.Factors.Sms.GetTwilioProvider(ctx)
+		res, err := c.Guardian.Factors.SMS.GetTwilioProvider(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSns", func(t *testing.T) {
+	t.Run("get_sns", func(t *testing.T) {
 		ran++
-		res, err := c.Guardian.Factors.PushNotification.GetSnsProvider(ctx)
+		res, err := c.Guardian.Factors.PushNotification.GetSNSProvider(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetStatus", func(t *testing.T) {
+	t.Run("get_status", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Connections.CheckStatus(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("GetSupplementalSignals", func(t *testing.T) {
+	t.Run("get_supplemental-signals", func(t *testing.T) {
 		ran++
 		res, err := c.SupplementalSignals.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSuspiciousIpThrottling", func(t *testing.T) {
+	t.Run("get_suspicious-ip-throttling", func(t *testing.T) {
 		ran++
-		res, err := c.AttackProtection.SuspiciousIpThrottling.Get(ctx)
+		res, err := c.AttackProtection.SuspiciousIPThrottling.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSynchronizedGroups", func(t *testing.T) {
+	t.Run("get_synchronized-groups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2247,7 +2247,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetTokenExchangeProfiles", func(t *testing.T) {
+	t.Run("get_token-exchange-profiles", func(t *testing.T) {
 		ran++
 		params := new(GetTokenExchangeProfilesParams)
 		peers.ContractJSON(t, "{}", params)
@@ -2260,36 +2260,24 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetTokenExchangeProfilesById", func(t *testing.T) {
+	t.Run("get_token-exchange-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.TokenExchangeProfiles.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetTriggers", func(t *testing.T) {
+	t.Run("get_triggers", func(t *testing.T) {
 		ran++
 		res, err := c.Actions.Triggers.List(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetUniversalLogin", func(t *testing.T) {
+	t.Run("get_universal-login", func(t *testing.T) {
 		ran++
 		res, err := c.Branding.Templates.GetUniversalLogin(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetUserAttributeProfileTemplate", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"x\"", &id)
-		res, err := c.UserAttributeProfiles.GetTemplate(ctx, id)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetUserAttributeProfileTemplates", func(t *testing.T) {
-		ran++
-		res, err := c.UserAttributeProfiles.ListTemplates(ctx)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetUserAttributeProfiles", func(t *testing.T) {
+	t.Run("get_user-attribute-profiles", func(t *testing.T) {
 		ran++
 		params := new(GetUserAttributeProfilesParams)
 		peers.ContractJSON(t, "{}", params)
@@ -2302,30 +2290,42 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUserAttributeProfilesById", func(t *testing.T) {
+	t.Run("get_user-attribute-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.UserAttributeProfiles.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetUserBlocks", func(t *testing.T) {
+	t.Run("get_user-blocks", func(t *testing.T) {
 		ran++
 		params := new(GetUserBlocksParams)
 		peers.ContractJSON(t, "{\"identifier\":\"x\"}", params)
 		res, err := c.UserBlocks.ListByIdentifier(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetUserBlocksById", func(t *testing.T) {
+	t.Run("get_user-blocks_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetUserBlocksByIdParams)
+		params := new(GetUserBlocksByIDParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.UserBlocks.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetUserEffectivePermissionRoleSources", func(t *testing.T) {
+	t.Run("get_user_attribute_profile_template", func(t *testing.T) {
+		ran++
+		var id string
+		peers.ContractJSON(t, "\"x\"", &id)
+		res, err := c.UserAttributeProfiles.GetTemplate(ctx, id)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_user_attribute_profile_templates", func(t *testing.T) {
+		ran++
+		res, err := c.UserAttributeProfiles.ListTemplates(ctx)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_user_effective_permission_role_sources", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2340,7 +2340,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUserEffectivePermissions", func(t *testing.T) {
+	t.Run("get_user_effective_permissions", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2355,7 +2355,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUserEffectiveRoles", func(t *testing.T) {
+	t.Run("get_user_effective_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2370,7 +2370,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUserGroups", func(t *testing.T) {
+	t.Run("get_user_groups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2385,7 +2385,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUserOrganizations", func(t *testing.T) {
+	t.Run("get_user_organizations", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2400,7 +2400,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUserRoleSourceGroups", func(t *testing.T) {
+	t.Run("get_user_role_source_groups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2415,7 +2415,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUserRoles", func(t *testing.T) {
+	t.Run("get_user_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2430,7 +2430,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUsers", func(t *testing.T) {
+	t.Run("get_users", func(t *testing.T) {
 		ran++
 		params := new(GetUsersParams)
 		peers.ContractJSON(t, "{}", params)
@@ -2443,23 +2443,23 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUsersByEmail", func(t *testing.T) {
+	t.Run("get_users-by-email", func(t *testing.T) {
 		ran++
 		params := new(GetUsersByEmailParams)
 		peers.ContractJSON(t, "{\"email\":\"x\"}", params)
 		res, err := c.Users.ListUsersByEmail(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetUsersById", func(t *testing.T) {
+	t.Run("get_users_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(GetUsersByIdParams)
+		params := new(GetUsersByIDParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Users.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetVariation", func(t *testing.T) {
+	t.Run("get_variation", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2468,16 +2468,16 @@ func TestContract(t *testing.T) {
 		res, err := c.Experimentation.FeatureFlags.Variations.Get(ctx, id, vid)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetVariations", func(t *testing.T) {
+	t.Run("get_variations", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Experimentation.FeatureFlags.Variations.List(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetVcTemplates", func(t *testing.T) {
+	t.Run("get_vc_templates", func(t *testing.T) {
 		ran++
-		params := new(GetVcTemplatesParams)
+		params := new(GetVCTemplatesParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.VerifiableCredentials.Verification.Templates.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -2488,14 +2488,14 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetVcTemplatesById", func(t *testing.T) {
+	t.Run("get_vc_templates_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.VerifiableCredentials.Verification.Templates.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchAction", func(t *testing.T) {
+	t.Run("patch_action", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2504,7 +2504,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Actions.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchActionModule", func(t *testing.T) {
+	t.Run("patch_action_module", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2513,94 +2513,94 @@ func TestContract(t *testing.T) {
 		res, err := c.Actions.Modules.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchApns", func(t *testing.T) {
+	t.Run("patch_apns", func(t *testing.T) {
 		ran++
-		var body PatchApnsJSONRequestBody
+		var body PatchAPNSJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Guardian.Factors.PushNotification.UpdateApnsProvider(ctx, body)
+		res, err := c.Guardian.Factors.PushNotification.UpdateAPNSProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchAuthenticationMethodsByAuthenticationMethodId", func(t *testing.T) {
+	t.Run("patch_authentication-methods_by_authentication_method_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var authenticationMethodId string
-		peers.ContractJSON(t, "\"x\"", &authenticationMethodId)
-		var body PatchAuthenticationMethodsByAuthenticationMethodIdJSONRequestBody
+		var authenticationMethodID string
+		peers.ContractJSON(t, "\"x\"", &authenticationMethodID)
+		var body PatchAuthenticationMethodsByAuthenticationMethodIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Users.AuthenticationMethods.Update(ctx, id, authenticationMethodId, body)
+		res, err := c.Users.AuthenticationMethods.Update(ctx, id, authenticationMethodID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchBindings", func(t *testing.T) {
+	t.Run("patch_bindings", func(t *testing.T) {
 		ran++
-		var triggerId ActionTriggerTypeEnum
-		peers.ContractJSON(t, "\"post-login\"", &triggerId)
+		var triggerID ActionTriggerTypeEnum
+		peers.ContractJSON(t, "\"post-login\"", &triggerID)
 		var body PatchBindingsJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Actions.Triggers.Bindings.UpdateMany(ctx, triggerId, body)
+		res, err := c.Actions.Triggers.Bindings.UpdateMany(ctx, triggerID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchBotDetection", func(t *testing.T) {
+	t.Run("patch_bot-detection", func(t *testing.T) {
 		ran++
 		var body PatchBotDetectionJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.BotDetection.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchBranding", func(t *testing.T) {
+	t.Run("patch_branding", func(t *testing.T) {
 		ran++
 		var body PatchBrandingJSONRequestBody
 		peers.ContractJSON(t, "{\"colors\":{\"page_background\":\"x\"}}", &body)
 		res, err := c.Branding.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchBrandingTheme", func(t *testing.T) {
+	t.Run("patch_branding_theme", func(t *testing.T) {
 		ran++
-		var themeId string
-		peers.ContractJSON(t, "\"x\"", &themeId)
+		var themeID string
+		peers.ContractJSON(t, "\"x\"", &themeID)
 		var body PatchBrandingThemeJSONRequestBody
 		peers.ContractJSON(t, "{\"borders\":{\"button_border_radius\":1,\"button_border_weight\":0,\"buttons_style\":\"pill\",\"input_border_radius\":0,\"input_border_weight\":0,\"inputs_style\":\"pill\",\"show_widget_shadow\":true,\"widget_border_weight\":0,\"widget_corner_radius\":0},\"colors\":{\"body_text\":\"#aaa\",\"error\":\"#aaa\",\"header\":\"#aaa\",\"icons\":\"#aaa\",\"input_background\":\"#aaa\",\"input_border\":\"#aaa\",\"input_filled_text\":\"#aaa\",\"input_labels_placeholders\":\"#aaa\",\"links_focused_components\":\"#aaa\",\"primary_button\":\"#aaa\",\"primary_button_label\":\"#aaa\",\"secondary_button_border\":\"#aaa\",\"secondary_button_label\":\"#aaa\",\"success\":\"#aaa\",\"widget_background\":\"#aaa\",\"widget_border\":\"#aaa\"},\"fonts\":{\"body_text\":{\"bold\":true,\"size\":0},\"buttons_text\":{\"bold\":true,\"size\":0},\"font_url\":\"x\",\"input_labels\":{\"bold\":true,\"size\":0},\"links\":{\"bold\":true,\"size\":0},\"links_style\":\"normal\",\"reference_text_size\":12,\"subtitle\":{\"bold\":true,\"size\":0},\"title\":{\"bold\":true,\"size\":75}},\"page_background\":{\"background_color\":\"#aaa\",\"background_image_url\":\"x\",\"page_layout\":\"center\"},\"widget\":{\"header_text_alignment\":\"center\",\"logo_height\":1,\"logo_position\":\"center\",\"logo_url\":\"x\",\"social_buttons_layout\":\"bottom\"}}", &body)
-		res, err := c.Branding.Themes.Update(ctx, themeId, body)
+		res, err := c.Branding.Themes.Update(ctx, themeID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchBreachedPasswordDetection", func(t *testing.T) {
+	t.Run("patch_breached-password-detection", func(t *testing.T) {
 		ran++
 		var body PatchBreachedPasswordDetectionJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.BreachedPasswordDetection.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchBruteForceProtection", func(t *testing.T) {
+	t.Run("patch_brute-force-protection", func(t *testing.T) {
 		ran++
 		var body PatchBruteForceProtectionJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.BruteForceProtection.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchBulkRendering", func(t *testing.T) {
+	t.Run("patch_bulk_rendering", func(t *testing.T) {
 		ran++
 		var body PatchBulkRenderingJSONRequestBody
 		peers.ContractJSON(t, "{\"configs\":[{\"prompt\":\"login\",\"screen\":\"login\"}]}", &body)
 		res, err := c.Prompts.Rendering.BulkUpdate(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchCaptcha", func(t *testing.T) {
+	t.Run("patch_captcha", func(t *testing.T) {
 		ran++
 		var body PatchCaptchaJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.Captcha.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchClientGrantsById", func(t *testing.T) {
+	t.Run("patch_client-grants_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchClientGrantsByIdJSONRequestBody
+		var body PatchClientGrantsByIDJSONRequestBody
 		peers.ContractJSON(t, "{\"allow_all_scopes\":true}", &body)
 		res, err := c.ClientGrants.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchClients", func(t *testing.T) {
+	t.Run("patch_clients", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2609,61 +2609,61 @@ func TestContract(t *testing.T) {
 		err := c.Connections.Clients.Update(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PatchClientsById", func(t *testing.T) {
+	t.Run("patch_clients_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchClientsByIdJSONRequestBody
+		var body PatchClientsByIDJSONRequestBody
 		peers.ContractJSON(t, "{\"addons\":{}}", &body)
 		res, err := c.Clients.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchConnectionProfilesById", func(t *testing.T) {
+	t.Run("patch_connection-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchConnectionProfilesByIdJSONRequestBody
+		var body PatchConnectionProfilesByIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.ConnectionProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchConnectionsById", func(t *testing.T) {
+	t.Run("patch_connections_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchConnectionsByIdJSONRequestBody
+		var body PatchConnectionsByIDJSONRequestBody
 		peers.ContractJSON(t, "{\"authentication\":{\"active\":true}}", &body)
 		res, err := c.Connections.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchCredentialsByCredentialId", func(t *testing.T) {
+	t.Run("patch_credentials_by_credential_id", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		var credentialId string
-		peers.ContractJSON(t, "\"x\"", &credentialId)
-		var body PatchCredentialsByCredentialIdJSONRequestBody
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		var credentialID string
+		peers.ContractJSON(t, "\"x\"", &credentialID)
+		var body PatchCredentialsByCredentialIDJSONRequestBody
 		peers.ContractJSON(t, "{\"expires_at\":\"2024-01-02T03:04:05Z\"}", &body)
-		res, err := c.Clients.Credentials.Update(ctx, clientId, credentialId, body)
+		res, err := c.Clients.Credentials.Update(ctx, clientID, credentialID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchCustomDomainsById", func(t *testing.T) {
+	t.Run("patch_custom-domains_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchCustomDomainsByIdJSONRequestBody
+		var body PatchCustomDomainsByIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.CustomDomains.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchDefault", func(t *testing.T) {
+	t.Run("patch_default", func(t *testing.T) {
 		ran++
 		var body PatchDefaultJSONRequestBody
 		peers.ContractJSON(t, "{\"domain\":\"xxx\"}", &body)
 		res, err := c.CustomDomains.SetDefault(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchDirectoryProvisioning", func(t *testing.T) {
+	t.Run("patch_directory-provisioning", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2672,18 +2672,18 @@ func TestContract(t *testing.T) {
 		res, err := c.Connections.DirectoryProvisioning.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchDiscoveryDomainsByDiscoveryDomainId", func(t *testing.T) {
+	t.Run("patch_discovery-domains_by_discovery_domain_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var discoveryDomainId string
-		peers.ContractJSON(t, "\"x\"", &discoveryDomainId)
-		var body PatchDiscoveryDomainsByDiscoveryDomainIdJSONRequestBody
+		var discoveryDomainID string
+		peers.ContractJSON(t, "\"x\"", &discoveryDomainID)
+		var body PatchDiscoveryDomainsByDiscoveryDomainIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Organizations.DiscoveryDomains.Update(ctx, id, discoveryDomainId, body)
+		res, err := c.Organizations.DiscoveryDomains.Update(ctx, id, discoveryDomainID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchEmailTemplatesByTemplateName", func(t *testing.T) {
+	t.Run("patch_email-templates_by_templateName", func(t *testing.T) {
 		ran++
 		var templateName EmailTemplateNameEnum
 		peers.ContractJSON(t, "\"verify_email\"", &templateName)
@@ -2692,66 +2692,66 @@ func TestContract(t *testing.T) {
 		res, err := c.EmailTemplates.Update(ctx, templateName, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchEnabledConnectionsByConnectionId", func(t *testing.T) {
+	t.Run("patch_enabled_connections_by_connectionId", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var connectionId string
-		peers.ContractJSON(t, "\"x\"", &connectionId)
-		var body PatchEnabledConnectionsByConnectionIdJSONRequestBody
+		var connectionID string
+		peers.ContractJSON(t, "\"x\"", &connectionID)
+		var body PatchEnabledConnectionsByConnectionIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Organizations.EnabledConnections.Update(ctx, id, connectionId, body)
+		res, err := c.Organizations.EnabledConnections.Update(ctx, id, connectionID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchEventStreamsById", func(t *testing.T) {
+	t.Run("patch_event-streams_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
-		var body PatchEventStreamsByIdJSONRequestBody
+		var body PatchEventStreamsByIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.EventStreams.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchFactorDuoSettings", func(t *testing.T) {
+	t.Run("patch_factor_duo_settings", func(t *testing.T) {
 		ran++
 		var body PatchFactorDuoSettingsJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.Duo.Settings.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchFcm", func(t *testing.T) {
+	t.Run("patch_fcm", func(t *testing.T) {
 		ran++
-		var body PatchFcmJSONRequestBody
+		var body PatchFCMJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Guardian.Factors.PushNotification.UpdateFcmProvider(ctx, body)
+		res, err := c.Guardian.Factors.PushNotification.UpdateFCMProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchFcmv1", func(t *testing.T) {
+	t.Run("patch_fcmv1", func(t *testing.T) {
 		ran++
 		var body PatchFcmv1JSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.UpdateFcmv1Provider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchFlowsById", func(t *testing.T) {
+	t.Run("patch_flows_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchFlowsByIdJSONRequestBody
+		var body PatchFlowsByIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Flows.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchFlowsVaultConnectionsById", func(t *testing.T) {
+	t.Run("patch_flows_vault_connections_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchFlowsVaultConnectionsByIdJSONRequestBody
+		var body PatchFlowsVaultConnectionsByIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Flows.Vault.Connections.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchForm", func(t *testing.T) {
+	t.Run("patch_form", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2760,100 +2760,100 @@ func TestContract(t *testing.T) {
 		res, err := c.Forms.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchHooksById", func(t *testing.T) {
+	t.Run("patch_hooks_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchHooksByIdJSONRequestBody
+		var body PatchHooksByIDJSONRequestBody
 		peers.ContractJSON(t, "{\"dependencies\":{}}", &body)
 		res, err := c.Hooks.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchLogStreamsById", func(t *testing.T) {
+	t.Run("patch_log-streams_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchLogStreamsByIdJSONRequestBody
+		var body PatchLogStreamsByIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.LogStreams.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchNetworkAclsById", func(t *testing.T) {
+	t.Run("patch_network-acls_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchNetworkAclsByIdJSONRequestBody
+		var body PatchNetworkACLsByIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.NetworkAcls.Update(ctx, id, body)
+		res, err := c.NetworkACLs.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchNewDevice", func(t *testing.T) {
+	t.Run("patch_new-device", func(t *testing.T) {
 		ran++
 		var body PatchNewDeviceJSONRequestBody
 		peers.ContractJSON(t, "{\"remember_for\":1}", &body)
 		res, err := c.RiskAssessments.Settings.NewDevice.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchOrganizationConnection", func(t *testing.T) {
+	t.Run("patch_organization_connection", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var connectionId string
-		peers.ContractJSON(t, "\"x\"", &connectionId)
+		var connectionID string
+		peers.ContractJSON(t, "\"x\"", &connectionID)
 		var body PatchOrganizationConnectionJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Organizations.Connections.Update(ctx, id, connectionId, body)
+		res, err := c.Organizations.Connections.Update(ctx, id, connectionID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchOrganizationsById", func(t *testing.T) {
+	t.Run("patch_organizations_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchOrganizationsByIdJSONRequestBody
+		var body PatchOrganizationsByIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Organizations.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchPhoneProviderProtection", func(t *testing.T) {
+	t.Run("patch_phone-provider-protection", func(t *testing.T) {
 		ran++
 		var body PatchPhoneProviderProtectionJSONRequestBody
 		peers.ContractJSON(t, "{\"type\":\"exponential\"}", &body)
 		res, err := c.AttackProtection.PhoneProviderProtection.Patch(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchPrompts", func(t *testing.T) {
+	t.Run("patch_prompts", func(t *testing.T) {
 		ran++
 		var body PatchPromptsJSONRequestBody
 		peers.ContractJSON(t, "{\"identifier_first\":true}", &body)
 		res, err := c.Prompts.UpdateSettings(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchProvider", func(t *testing.T) {
+	t.Run("patch_provider", func(t *testing.T) {
 		ran++
 		var body PatchProviderJSONRequestBody
 		peers.ContractJSON(t, "{\"credentials\":{\"api_key\":\"x\"}}", &body)
 		res, err := c.Emails.Provider.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchRateLimitPoliciesById", func(t *testing.T) {
+	t.Run("patch_rate-limit-policies_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchRateLimitPoliciesByIdJSONRequestBody
+		var body PatchRateLimitPoliciesByIDJSONRequestBody
 		peers.ContractJSON(t, "{\"configuration\":{\"action\":\"allow\"}}", &body)
 		res, err := c.RateLimitPolicies.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchRefreshTokensById", func(t *testing.T) {
+	t.Run("patch_refresh-tokens_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchRefreshTokensByIdJSONRequestBody
+		var body PatchRefreshTokensByIDJSONRequestBody
 		peers.ContractJSON(t, "{\"refresh_token_metadata\":{}}", &body)
 		res, err := c.RefreshTokens.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchRendering", func(t *testing.T) {
+	t.Run("patch_rendering", func(t *testing.T) {
 		ran++
 		var prompt PromptGroupNameEnum
 		peers.ContractJSON(t, "\"login\"", &prompt)
@@ -2864,50 +2864,50 @@ func TestContract(t *testing.T) {
 		res, err := c.Prompts.Rendering.Update(ctx, prompt, screen, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchResourceServersById", func(t *testing.T) {
+	t.Run("patch_resource-servers_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchResourceServersByIdJSONRequestBody
+		var body PatchResourceServersByIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.ResourceServers.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchRiskAssessmentsSettings", func(t *testing.T) {
+	t.Run("patch_risk_assessments_settings", func(t *testing.T) {
 		ran++
 		var body PatchRiskAssessmentsSettingsJSONRequestBody
 		peers.ContractJSON(t, "{\"enabled\":true}", &body)
 		res, err := c.RiskAssessments.Settings.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchRolesById", func(t *testing.T) {
+	t.Run("patch_roles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchRolesByIdJSONRequestBody
+		var body PatchRolesByIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Roles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchRulesById", func(t *testing.T) {
+	t.Run("patch_rules_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchRulesByIdJSONRequestBody
+		var body PatchRulesByIDJSONRequestBody
 		peers.ContractJSON(t, "{\"enabled\":true}", &body)
 		res, err := c.Rules.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchScimConfiguration", func(t *testing.T) {
+	t.Run("patch_scim-configuration", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchScimConfigurationJSONRequestBody
+		var body PatchSCIMConfigurationJSONRequestBody
 		peers.ContractJSON(t, "{\"mapping\":[],\"user_id_attribute\":\"x\"}", &body)
-		res, err := c.Connections.ScimConfiguration.Update(ctx, id, body)
+		res, err := c.Connections.SCIMConfiguration.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchSecrets", func(t *testing.T) {
+	t.Run("patch_secrets", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2916,105 +2916,105 @@ func TestContract(t *testing.T) {
 		err := c.Hooks.Secrets.Update(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PatchSelfServiceProfilesById", func(t *testing.T) {
+	t.Run("patch_self-service-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchSelfServiceProfilesByIdJSONRequestBody
+		var body PatchSelfServiceProfilesByIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.SelfServiceProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchSessionsById", func(t *testing.T) {
+	t.Run("patch_sessions_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchSessionsByIdJSONRequestBody
+		var body PatchSessionsByIDJSONRequestBody
 		peers.ContractJSON(t, "{\"session_metadata\":{}}", &body)
 		res, err := c.Sessions.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchSettings", func(t *testing.T) {
+	t.Run("patch_settings", func(t *testing.T) {
 		ran++
 		var body PatchSettingsJSONRequestBody
 		peers.ContractJSON(t, "{\"acr_values_supported\":[]}", &body)
 		res, err := c.Tenants.Settings.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchSns", func(t *testing.T) {
+	t.Run("patch_sns", func(t *testing.T) {
 		ran++
-		var body PatchSnsJSONRequestBody
+		var body PatchSNSJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Guardian.Factors.PushNotification.UpdateSnsProvider(ctx, body)
+		res, err := c.Guardian.Factors.PushNotification.UpdateSNSProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchSupplementalSignals", func(t *testing.T) {
+	t.Run("patch_supplemental-signals", func(t *testing.T) {
 		ran++
 		var body PatchSupplementalSignalsJSONRequestBody
 		peers.ContractJSON(t, "{\"akamai_enabled\":true}", &body)
 		res, err := c.SupplementalSignals.Patch(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchSuspiciousIpThrottling", func(t *testing.T) {
+	t.Run("patch_suspicious-ip-throttling", func(t *testing.T) {
 		ran++
-		var body PatchSuspiciousIpThrottlingJSONRequestBody
+		var body PatchSuspiciousIPThrottlingJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.AttackProtection.SuspiciousIpThrottling.Update(ctx, body)
+		res, err := c.AttackProtection.SuspiciousIPThrottling.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchTokenExchangeProfilesById", func(t *testing.T) {
+	t.Run("patch_token-exchange-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchTokenExchangeProfilesByIdJSONRequestBody
+		var body PatchTokenExchangeProfilesByIDJSONRequestBody
 		peers.ContractJSON(t, "{\"name\":\"Token Exchange Profile 1\"}", &body)
 		err := c.TokenExchangeProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PatchUserAttributeProfilesById", func(t *testing.T) {
+	t.Run("patch_user-attribute-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchUserAttributeProfilesByIdJSONRequestBody
+		var body PatchUserAttributeProfilesByIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.UserAttributeProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchUsersById", func(t *testing.T) {
+	t.Run("patch_users_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(PatchUsersByIdParams)
+		params := new(PatchUsersByIDParams)
 		peers.ContractJSON(t, "{}", params)
-		var body PatchUsersByIdJSONRequestBody
+		var body PatchUsersByIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Users.Update(ctx, id, params, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchVcTemplatesById", func(t *testing.T) {
+	t.Run("patch_vc_templates_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PatchVcTemplatesByIdJSONRequestBody
+		var body PatchVCTemplatesByIDJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.VerifiableCredentials.Verification.Templates.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostAction", func(t *testing.T) {
+	t.Run("post_action", func(t *testing.T) {
 		ran++
 		var body PostActionJSONRequestBody
 		peers.ContractJSON(t, "{\"name\":\"my-action\",\"supported_triggers\":[{\"id\":\"post-login\"}]}", &body)
 		res, err := c.Actions.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostActionModule", func(t *testing.T) {
+	t.Run("post_action_module", func(t *testing.T) {
 		ran++
 		var body PostActionModuleJSONRequestBody
 		peers.ContractJSON(t, "{\"code\":\"x\",\"name\":\"x\"}", &body)
 		res, err := c.Actions.Modules.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostActionModuleRollback", func(t *testing.T) {
+	t.Run("post_action_module_rollback", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3023,14 +3023,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Actions.Modules.Rollback(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostActionModuleVersion", func(t *testing.T) {
+	t.Run("post_action_module_version", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Actions.Modules.Versions.Create(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostAuthenticationMethods", func(t *testing.T) {
+	t.Run("post_authentication-methods", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3039,14 +3039,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Users.AuthenticationMethods.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostBrandingTheme", func(t *testing.T) {
+	t.Run("post_branding_theme", func(t *testing.T) {
 		ran++
 		var body PostBrandingThemeJSONRequestBody
 		peers.ContractJSON(t, "{\"borders\":{\"button_border_radius\":1,\"button_border_weight\":0,\"buttons_style\":\"pill\",\"input_border_radius\":0,\"input_border_weight\":0,\"inputs_style\":\"pill\",\"show_widget_shadow\":true,\"widget_border_weight\":0,\"widget_corner_radius\":0},\"colors\":{\"body_text\":\"#aaa\",\"error\":\"#aaa\",\"header\":\"#aaa\",\"icons\":\"#aaa\",\"input_background\":\"#aaa\",\"input_border\":\"#aaa\",\"input_filled_text\":\"#aaa\",\"input_labels_placeholders\":\"#aaa\",\"links_focused_components\":\"#aaa\",\"primary_button\":\"#aaa\",\"primary_button_label\":\"#aaa\",\"secondary_button_border\":\"#aaa\",\"secondary_button_label\":\"#aaa\",\"success\":\"#aaa\",\"widget_background\":\"#aaa\",\"widget_border\":\"#aaa\"},\"fonts\":{\"body_text\":{\"bold\":true,\"size\":0},\"buttons_text\":{\"bold\":true,\"size\":0},\"font_url\":\"x\",\"input_labels\":{\"bold\":true,\"size\":0},\"links\":{\"bold\":true,\"size\":0},\"links_style\":\"normal\",\"reference_text_size\":12,\"subtitle\":{\"bold\":true,\"size\":0},\"title\":{\"bold\":true,\"size\":75}},\"page_background\":{\"background_color\":\"#aaa\",\"background_image_url\":\"x\",\"page_layout\":\"center\"},\"widget\":{\"header_text_alignment\":\"center\",\"logo_height\":1,\"logo_position\":\"center\",\"logo_url\":\"x\",\"social_buttons_layout\":\"bottom\"}}", &body)
 		res, err := c.Branding.Themes.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostClearAssessors", func(t *testing.T) {
+	t.Run("post_clear_assessors", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3055,90 +3055,90 @@ func TestContract(t *testing.T) {
 		err := c.Users.RiskAssessments.Clear(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostClientGrants", func(t *testing.T) {
+	t.Run("post_client-grants", func(t *testing.T) {
 		ran++
 		var body PostClientGrantsJSONRequestBody
 		peers.ContractJSON(t, "{\"audience\":\"x\"}", &body)
 		res, err := c.ClientGrants.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostClients", func(t *testing.T) {
+	t.Run("post_clients", func(t *testing.T) {
 		ran++
 		var body PostClientsJSONRequestBody
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Clients.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostClientsCimdPreview", func(t *testing.T) {
+	t.Run("post_clients_cimd_preview", func(t *testing.T) {
 		ran++
-		var body PostClientsCimdPreviewJSONRequestBody
+		var body PostClientsCIMDPreviewJSONRequestBody
 		peers.ContractJSON(t, "{\"external_client_id\":\"x\"}", &body)
-		res, err := c.Clients.PreviewCimdMetadata(ctx, body)
+		res, err := c.Clients.PreviewCIMDMetadata(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostClientsCimdRegister", func(t *testing.T) {
+	t.Run("post_clients_cimd_register", func(t *testing.T) {
 		ran++
-		var body PostClientsCimdRegisterJSONRequestBody
+		var body PostClientsCIMDRegisterJSONRequestBody
 		peers.ContractJSON(t, "{\"external_client_id\":\"x\"}", &body)
-		res, err := c.Clients.RegisterCimdClient(ctx, body)
+		res, err := c.Clients.RegisterCIMDClient(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostConnectionProfiles", func(t *testing.T) {
+	t.Run("post_connection-profiles", func(t *testing.T) {
 		ran++
 		var body PostConnectionProfilesJSONRequestBody
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.ConnectionProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostConnections", func(t *testing.T) {
+	t.Run("post_connections", func(t *testing.T) {
 		ran++
 		var body PostConnectionsJSONRequestBody
 		peers.ContractJSON(t, "{\"name\":\"x\",\"strategy\":\"ad\"}", &body)
 		res, err := c.Connections.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostCredentials", func(t *testing.T) {
+	t.Run("post_credentials", func(t *testing.T) {
 		ran++
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
 		var body PostCredentialsJSONRequestBody
 		peers.ContractJSON(t, "{\"credential_type\":\"public_key\"}", &body)
-		res, err := c.Clients.Credentials.Create(ctx, clientId, body)
+		res, err := c.Clients.Credentials.Create(ctx, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostCustomDomains", func(t *testing.T) {
+	t.Run("post_custom-domains", func(t *testing.T) {
 		ran++
 		var body PostCustomDomainsJSONRequestBody
 		peers.ContractJSON(t, "{\"domain\":\"xxx\",\"type\":\"auth0_managed_certs\"}", &body)
 		res, err := c.CustomDomains.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostDeployAction", func(t *testing.T) {
+	t.Run("post_deploy_action", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Actions.Deploy(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostDeployDraftVersion", func(t *testing.T) {
+	t.Run("post_deploy_draft_version", func(t *testing.T) {
 		ran++
-		var actionId string
-		peers.ContractJSON(t, "\"x\"", &actionId)
+		var actionID string
+		peers.ContractJSON(t, "\"x\"", &actionID)
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var body PostDeployDraftVersionJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Actions.Versions.Deploy(ctx, actionId, id, body)
+		res, err := c.Actions.Versions.Deploy(ctx, actionID, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostDeviceCredentials", func(t *testing.T) {
+	t.Run("post_device-credentials", func(t *testing.T) {
 		ran++
 		var body PostDeviceCredentialsJSONRequestBody
 		peers.ContractJSON(t, "{\"device_id\":\"a1\",\"device_name\":\"x\",\"type\":\"public_key\",\"value\":\"x\"}", &body)
 		res, err := c.DeviceCredentials.CreatePublicKey(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostDirectoryProvisioning", func(t *testing.T) {
+	t.Run("post_directory-provisioning", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3147,7 +3147,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Connections.DirectoryProvisioning.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostDiscoveryDomains", func(t *testing.T) {
+	t.Run("post_discovery-domains", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3156,14 +3156,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.DiscoveryDomains.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostEmailTemplates", func(t *testing.T) {
+	t.Run("post_email-templates", func(t *testing.T) {
 		ran++
 		var body PostEmailTemplatesJSONRequestBody
 		peers.ContractJSON(t, "{\"body\":\"x\",\"enabled\":true,\"from\":\"sender@auth0.com\",\"subject\":\"x\",\"syntax\":\"liquid\",\"template\":\"verify_email\"}", &body)
 		res, err := c.EmailTemplates.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostEmailVerification", func(t *testing.T) {
+	t.Run("post_email-verification", func(t *testing.T) {
 		ran++
 		params := new(PostEmailVerificationParams)
 		peers.ContractJSON(t, "{}", params)
@@ -3172,7 +3172,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Tickets.VerifyEmail(ctx, params, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostEnabledConnections", func(t *testing.T) {
+	t.Run("post_enabled_connections", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3181,14 +3181,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.EnabledConnections.Add(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostEncryption", func(t *testing.T) {
+	t.Run("post_encryption", func(t *testing.T) {
 		ran++
 		var body PostEncryptionJSONRequestBody
 		peers.ContractJSON(t, "{\"type\":\"customer-provided-root-key\"}", &body)
 		res, err := c.Keys.Encryption.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostEncryptionKey", func(t *testing.T) {
+	t.Run("post_encryption_key", func(t *testing.T) {
 		ran++
 		var kid string
 		peers.ContractJSON(t, "\"x\"", &kid)
@@ -3197,40 +3197,40 @@ func TestContract(t *testing.T) {
 		res, err := c.Keys.Encryption.Import(ctx, kid, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostEncryptionRekey", func(t *testing.T) {
+	t.Run("post_encryption_rekey", func(t *testing.T) {
 		ran++
 		err := c.Keys.Encryption.Rekey(ctx)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostEncryptionWrappingKey", func(t *testing.T) {
+	t.Run("post_encryption_wrapping_key", func(t *testing.T) {
 		ran++
 		var kid string
 		peers.ContractJSON(t, "\"x\"", &kid)
 		res, err := c.Keys.Encryption.CreatePublicWrappingKey(ctx, kid)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostEventStreams", func(t *testing.T) {
+	t.Run("post_event-streams", func(t *testing.T) {
 		ran++
 		var body PostEventStreamsJSONRequestBody
 		peers.ContractJSON(t, "{\"destination\":{\"configuration\":{\"webhook_authorization\":{\"method\":\"basic\",\"username\":\"x\"},\"webhook_endpoint\":\"https://example.com/x\"},\"type\":\"webhook\"}}", &body)
 		res, err := c.EventStreams.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostFlows", func(t *testing.T) {
+	t.Run("post_flows", func(t *testing.T) {
 		ran++
 		var body PostFlowsJSONRequestBody
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Flows.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostFlowsVaultConnections", func(t *testing.T) {
+	t.Run("post_flows_vault_connections", func(t *testing.T) {
 		ran++
 		var body PostFlowsVaultConnectionsJSONRequestBody
 		peers.ContractJSON(t, "{\"app_id\":\"ACTIVECAMPAIGN\",\"name\":\"x\",\"setup\":{\"api_key\":\"x\",\"base_url\":\"x\",\"type\":\"API_KEY\"}}", &body)
 		res, err := c.Flows.Vault.Connections.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostGroupRoles", func(t *testing.T) {
+	t.Run("post_group_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
@@ -3239,14 +3239,14 @@ func TestContract(t *testing.T) {
 		err := c.Groups.Roles.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostHooks", func(t *testing.T) {
+	t.Run("post_hooks", func(t *testing.T) {
 		ran++
 		var body PostHooksJSONRequestBody
 		peers.ContractJSON(t, "{\"name\":\"my-hook\",\"script\":\"module.exports = function(client, scope, audience, context, cb) cb(null, access_token); };\",\"triggerId\":\"credentials-exchange\"}", &body)
 		res, err := c.Hooks.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostIdentities", func(t *testing.T) {
+	t.Run("post_identities", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3255,14 +3255,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Users.Identities.Link(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostInvalidateRememberBrowser", func(t *testing.T) {
+	t.Run("post_invalidate-remember-browser", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Users.Multifactor.InvalidateRememberBrowser(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostInvitations", func(t *testing.T) {
+	t.Run("post_invitations", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3273,7 +3273,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.Invitations.Create(ctx, id, params, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostKeys", func(t *testing.T) {
+	t.Run("post_keys", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3282,14 +3282,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Connections.Keys.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostLogStreams", func(t *testing.T) {
+	t.Run("post_log-streams", func(t *testing.T) {
 		ran++
 		var body PostLogStreamsJSONRequestBody
 		peers.ContractJSON(t, "{\"sink\":{\"httpEndpoint\":\"https://example.com/x\"},\"type\":\"http\"}", &body)
 		res, err := c.LogStreams.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostMembers", func(t *testing.T) {
+	t.Run("post_members", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3298,14 +3298,14 @@ func TestContract(t *testing.T) {
 		err := c.Organizations.Members.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostNetworkAcls", func(t *testing.T) {
+	t.Run("post_network-acls", func(t *testing.T) {
 		ran++
-		var body PostNetworkAclsJSONRequestBody
+		var body PostNetworkACLsJSONRequestBody
 		peers.ContractJSON(t, "{\"active\":true,\"description\":\"x\",\"rule\":{\"action\":{},\"scope\":\"management\"}}", &body)
-		err := c.NetworkAcls.Create(ctx, body)
+		err := c.NetworkACLs.Create(ctx, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostOrganizationConnection", func(t *testing.T) {
+	t.Run("post_organization_connection", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3314,36 +3314,36 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.Connections.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostOrganizationGroupRoles", func(t *testing.T) {
+	t.Run("post_organization_group_roles", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"x\"", &organizationId)
-		var groupId string
-		peers.ContractJSON(t, "\"x\"", &groupId)
+		var organizationID string
+		peers.ContractJSON(t, "\"x\"", &organizationID)
+		var groupID string
+		peers.ContractJSON(t, "\"x\"", &groupID)
 		var body PostOrganizationGroupRolesJSONRequestBody
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
-		err := c.Organizations.Groups.Roles.Create(ctx, organizationId, groupId, body)
+		err := c.Organizations.Groups.Roles.Create(ctx, organizationID, groupID, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostOrganizationMemberRoles", func(t *testing.T) {
+	t.Run("post_organization_member_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var userId string
-		peers.ContractJSON(t, "\"x\"", &userId)
+		var userID string
+		peers.ContractJSON(t, "\"x\"", &userID)
 		var body PostOrganizationMemberRolesJSONRequestBody
 		peers.ContractJSON(t, "{\"roles\":[\"x\"]}", &body)
-		err := c.Organizations.Members.Roles.Assign(ctx, id, userId, body)
+		err := c.Organizations.Members.Roles.Assign(ctx, id, userID, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostOrganizations", func(t *testing.T) {
+	t.Run("post_organizations", func(t *testing.T) {
 		ran++
 		var body PostOrganizationsJSONRequestBody
 		peers.ContractJSON(t, "{\"name\":\"organization-1\"}", &body)
 		res, err := c.Organizations.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostPasswordChange", func(t *testing.T) {
+	t.Run("post_password-change", func(t *testing.T) {
 		ran++
 		params := new(PostPasswordChangeParams)
 		peers.ContractJSON(t, "{}", params)
@@ -3352,7 +3352,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Tickets.ChangePassword(ctx, params, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostPermissions", func(t *testing.T) {
+	t.Run("post_permissions", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3361,28 +3361,28 @@ func TestContract(t *testing.T) {
 		err := c.Users.Permissions.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostProvider", func(t *testing.T) {
+	t.Run("post_provider", func(t *testing.T) {
 		ran++
 		var body PostProviderJSONRequestBody
 		peers.ContractJSON(t, "{\"credentials\":{\"api_key\":\"x\"},\"name\":\"mailgun\"}", &body)
 		res, err := c.Emails.Provider.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostRateLimitPolicies", func(t *testing.T) {
+	t.Run("post_rate-limit-policies", func(t *testing.T) {
 		ran++
 		var body PostRateLimitPoliciesJSONRequestBody
 		peers.ContractJSON(t, "{\"configuration\":{\"action\":\"allow\"},\"consumer\":\"client\",\"consumer_selector\":\"x\",\"resource\":\"oauth_authentication_api\"}", &body)
 		res, err := c.RateLimitPolicies.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostRecoveryCodeRegeneration", func(t *testing.T) {
+	t.Run("post_recovery-code-regeneration", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Users.RegenerateRecoveryCode(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostRedeliver", func(t *testing.T) {
+	t.Run("post_redeliver", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
@@ -3391,32 +3391,32 @@ func TestContract(t *testing.T) {
 		res, err := c.EventStreams.Redeliveries.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostRedeliverByEventId", func(t *testing.T) {
+	t.Run("post_redeliver_by_event_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
-		var eventId string
-		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &eventId)
-		err := c.EventStreams.Redeliveries.CreateById(ctx, id, eventId)
+		var eventID string
+		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &eventID)
+		err := c.EventStreams.Redeliveries.CreateByID(ctx, id, eventID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostResourceServers", func(t *testing.T) {
+	t.Run("post_resource-servers", func(t *testing.T) {
 		ran++
 		var body PostResourceServersJSONRequestBody
 		peers.ContractJSON(t, "{\"identifier\":\"x\"}", &body)
 		res, err := c.ResourceServers.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostRevoke", func(t *testing.T) {
+	t.Run("post_revoke", func(t *testing.T) {
 		ran++
-		var profileId string
-		peers.ContractJSON(t, "\"x\"", &profileId)
+		var profileID string
+		peers.ContractJSON(t, "\"x\"", &profileID)
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		err := c.SelfServiceProfiles.SsoTicket.Revoke(ctx, profileId, id)
+		err := c.SelfServiceProfiles.SSOTicket.Revoke(ctx, profileID, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostRoleGroups", func(t *testing.T) {
+	t.Run("post_role_groups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3425,7 +3425,7 @@ func TestContract(t *testing.T) {
 		err := c.Roles.Groups.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostRolePermissionAssignment", func(t *testing.T) {
+	t.Run("post_role_permission_assignment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3434,7 +3434,7 @@ func TestContract(t *testing.T) {
 		err := c.Roles.Permissions.Add(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostRoleUsers", func(t *testing.T) {
+	t.Run("post_role_users", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3443,14 +3443,14 @@ func TestContract(t *testing.T) {
 		err := c.Roles.Users.Assign(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostRoles", func(t *testing.T) {
+	t.Run("post_roles", func(t *testing.T) {
 		ran++
 		var body PostRolesJSONRequestBody
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Roles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostRotate", func(t *testing.T) {
+	t.Run("post_rotate", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3459,39 +3459,39 @@ func TestContract(t *testing.T) {
 		res, err := c.Connections.Keys.Rotate(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostRotateSecret", func(t *testing.T) {
+	t.Run("post_rotate-secret", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Clients.RotateSecret(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostRules", func(t *testing.T) {
+	t.Run("post_rules", func(t *testing.T) {
 		ran++
 		var body PostRulesJSONRequestBody
 		peers.ContractJSON(t, "{\"name\":\"my-rule\",\"script\":\"function (user, context, callback) {\\n  callback(null, user, context);\\n}\"}", &body)
 		res, err := c.Rules.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostScimConfiguration", func(t *testing.T) {
+	t.Run("post_scim-configuration", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostScimConfigurationJSONRequestBody
+		var body PostSCIMConfigurationJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Connections.ScimConfiguration.Create(ctx, id, body)
+		res, err := c.Connections.SCIMConfiguration.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostScimToken", func(t *testing.T) {
+	t.Run("post_scim_token", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PostScimTokenJSONRequestBody
+		var body PostSCIMTokenJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Connections.ScimConfiguration.Tokens.Create(ctx, id, body)
+		res, err := c.Connections.SCIMConfiguration.Tokens.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostSecrets", func(t *testing.T) {
+	t.Run("post_secrets", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3500,37 +3500,37 @@ func TestContract(t *testing.T) {
 		err := c.Hooks.Secrets.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostSelfServiceProfiles", func(t *testing.T) {
+	t.Run("post_self-service-profiles", func(t *testing.T) {
 		ran++
 		var body PostSelfServiceProfilesJSONRequestBody
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.SelfServiceProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostSigningKeys", func(t *testing.T) {
+	t.Run("post_signing_keys", func(t *testing.T) {
 		ran++
 		res, err := c.Keys.Signing.Rotate(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostSsoTicket", func(t *testing.T) {
+	t.Run("post_sso-ticket", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(PostSsoTicketParams)
+		params := new(PostSSOTicketParams)
 		peers.ContractJSON(t, "{}", params)
-		var body PostSsoTicketJSONRequestBody
+		var body PostSSOTicketJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.SelfServiceProfiles.SsoTicket.Create(ctx, id, params, body)
+		res, err := c.SelfServiceProfiles.SSOTicket.Create(ctx, id, params, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostSynchronizations", func(t *testing.T) {
+	t.Run("post_synchronizations", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Connections.DirectoryProvisioning.Synchronizations.Create(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostTestAction", func(t *testing.T) {
+	t.Run("post_test_action", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3539,14 +3539,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Actions.Test(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostTestDomain", func(t *testing.T) {
+	t.Run("post_test_domain", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.CustomDomains.Test(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostTestEvent", func(t *testing.T) {
+	t.Run("post_test_event", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
@@ -3555,7 +3555,7 @@ func TestContract(t *testing.T) {
 		res, err := c.EventStreams.Test(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostTicket", func(t *testing.T) {
+	t.Run("post_ticket", func(t *testing.T) {
 		ran++
 		params := new(PostTicketParams)
 		peers.ContractJSON(t, "{}", params)
@@ -3564,21 +3564,21 @@ func TestContract(t *testing.T) {
 		res, err := c.Guardian.Enrollments.CreateTicket(ctx, params, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostTokenExchangeProfiles", func(t *testing.T) {
+	t.Run("post_token-exchange-profiles", func(t *testing.T) {
 		ran++
 		var body PostTokenExchangeProfilesJSONRequestBody
 		peers.ContractJSON(t, "{\"action_id\":\"x\",\"name\":\"Token Exchange Profile 1\",\"subject_token_type\":\"https://example.com/x\",\"type\":\"custom_authentication\"}", &body)
 		res, err := c.TokenExchangeProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostUserAttributeProfiles", func(t *testing.T) {
+	t.Run("post_user-attribute-profiles", func(t *testing.T) {
 		ran++
 		var body PostUserAttributeProfilesJSONRequestBody
 		peers.ContractJSON(t, "{\"name\":\"x\",\"user_attributes\":{\"key0\":{\"auth0_mapping\":\"x\",\"description\":\"x\",\"label\":\"x\",\"profile_required\":true}}}", &body)
 		res, err := c.UserAttributeProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostUserRoles", func(t *testing.T) {
+	t.Run("post_user_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3587,7 +3587,7 @@ func TestContract(t *testing.T) {
 		err := c.Users.Roles.Assign(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostUsers", func(t *testing.T) {
+	t.Run("post_users", func(t *testing.T) {
 		ran++
 		params := new(PostUsersParams)
 		peers.ContractJSON(t, "{}", params)
@@ -3596,26 +3596,26 @@ func TestContract(t *testing.T) {
 		res, err := c.Users.Create(ctx, params, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostUsersExports", func(t *testing.T) {
+	t.Run("post_users-exports", func(t *testing.T) {
 		ran++
 		var body PostUsersExportsJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Jobs.UsersExports.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostUsersImports", func(t *testing.T) {
+	t.Run("post_users-imports", func(t *testing.T) {
 		ran++
 		res, err := c.Jobs.UsersImports.Create(ctx, "multipart/form-data; boundary=idsdk-contract-boundary", strings.NewReader("--idsdk-contract-boundary\r\nContent-Disposition: form-data; name=\"connection_id\"\r\n\r\ncon_0000000000000001\r\n--idsdk-contract-boundary\r\nContent-Disposition: form-data; name=\"users\"\r\n\r\nx\r\n--idsdk-contract-boundary--\r\n"))
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostVcTemplates", func(t *testing.T) {
+	t.Run("post_vc_templates", func(t *testing.T) {
 		ran++
-		var body PostVcTemplatesJSONRequestBody
+		var body PostVCTemplatesJSONRequestBody
 		peers.ContractJSON(t, "{\"dialect\":\"simplified/1x0\",\"name\":\"x\",\"presentation\":{\"org.iso.18013.5.1.mDL\":{\"org.iso.18013.5.1\":{\"age_birth_year\":true}}},\"type\":\"x\",\"well_known_trusted_issuers\":\"aamva\"}", &body)
 		res, err := c.VerifiableCredentials.Verification.Templates.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostVerificationEmail", func(t *testing.T) {
+	t.Run("post_verification-email", func(t *testing.T) {
 		ran++
 		params := new(PostVerificationEmailParams)
 		peers.ContractJSON(t, "{}", params)
@@ -3624,21 +3624,21 @@ func TestContract(t *testing.T) {
 		res, err := c.Jobs.VerificationEmail.Create(ctx, params, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostVerify", func(t *testing.T) {
+	t.Run("post_verify", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.CustomDomains.Verify(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutApns", func(t *testing.T) {
+	t.Run("put_apns", func(t *testing.T) {
 		ran++
-		var body PutApnsJSONRequestBody
+		var body PutAPNSJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Guardian.Factors.PushNotification.SetApnsProvider(ctx, body)
+		res, err := c.Guardian.Factors.PushNotification.SetAPNSProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutAuthenticationMethods", func(t *testing.T) {
+	t.Run("put_authentication-methods", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3647,14 +3647,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Users.AuthenticationMethods.Set(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutCustomSigningKeys", func(t *testing.T) {
-		ran++
-		var body PutCustomSigningKeysJSONRequestBody
-		peers.ContractJSON(t, "{\"keys\":[{\"kty\":\"EC\"}]}", &body)
-		res, err := c.Keys.CustomSigning.Set(ctx, body)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("PutCustomTextByLanguage", func(t *testing.T) {
+	t.Run("put_custom-text_by_language", func(t *testing.T) {
 		ran++
 		var prompt PromptGroupNameEnum
 		peers.ContractJSON(t, "\"login\"", &prompt)
@@ -3665,7 +3658,14 @@ func TestContract(t *testing.T) {
 		err := c.Prompts.CustomText.Set(ctx, prompt, language, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PutEmailTemplatesByTemplateName", func(t *testing.T) {
+	t.Run("put_custom_signing_keys", func(t *testing.T) {
+		ran++
+		var body PutCustomSigningKeysJSONRequestBody
+		peers.ContractJSON(t, "{\"keys\":[{\"kty\":\"EC\"}]}", &body)
+		res, err := c.Keys.CustomSigning.Set(ctx, body)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("put_email-templates_by_templateName", func(t *testing.T) {
 		ran++
 		var templateName EmailTemplateNameEnum
 		peers.ContractJSON(t, "\"verify_email\"", &templateName)
@@ -3674,28 +3674,28 @@ func TestContract(t *testing.T) {
 		res, err := c.EmailTemplates.Set(ctx, templateName, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutFactorDuoSettings", func(t *testing.T) {
+	t.Run("put_factor_duo_settings", func(t *testing.T) {
 		ran++
 		var body PutFactorDuoSettingsJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.Duo.Settings.Set(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutFactorPhoneTemplates", func(t *testing.T) {
+	t.Run("put_factor_phone_templates", func(t *testing.T) {
 		ran++
 		var body PutFactorPhoneTemplatesJSONRequestBody
 		peers.ContractJSON(t, "{\"enrollment_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}. Please enter this code to verify your enrollment.\",\"verification_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}\"}", &body)
 		res, err := c.Guardian.Factors.Phone.SetTemplates(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutFactorSmsTemplates", func(t *testing.T) {
+	t.Run("put_factor_sms_templates", func(t *testing.T) {
 		ran++
-		var body PutFactorSmsTemplatesJSONRequestBody
+		var body PutFactorSMSTemplatesJSONRequestBody
 		peers.ContractJSON(t, "{\"enrollment_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}. Please enter this code to verify your enrollment.\",\"verification_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}\"}", &body)
-		res, err := c.Guardian.Factors.Sms.SetTemplates(ctx, body)
+		res, err := c.Guardian.Factors.SMS.SetTemplates(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutFactorsByName", func(t *testing.T) {
+	t.Run("put_factors_by_name", func(t *testing.T) {
 		ran++
 		var name GuardianFactorNameEnum
 		peers.ContractJSON(t, "\"push-notification\"", &name)
@@ -3704,37 +3704,37 @@ func TestContract(t *testing.T) {
 		res, err := c.Guardian.Factors.Set(ctx, name, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutFcm", func(t *testing.T) {
+	t.Run("put_fcm", func(t *testing.T) {
 		ran++
-		var body PutFcmJSONRequestBody
+		var body PutFCMJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Guardian.Factors.PushNotification.SetFcmProvider(ctx, body)
+		res, err := c.Guardian.Factors.PushNotification.SetFCMProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutFcmv1", func(t *testing.T) {
+	t.Run("put_fcmv1", func(t *testing.T) {
 		ran++
 		var body PutFcmv1JSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.SetFcmv1Provider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutMessageTypes", func(t *testing.T) {
+	t.Run("put_message-types", func(t *testing.T) {
 		ran++
 		var body PutMessageTypesJSONRequestBody
 		peers.ContractJSON(t, "{\"message_types\":[]}", &body)
 		res, err := c.Guardian.Factors.Phone.SetMessageTypes(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutNetworkAclsById", func(t *testing.T) {
+	t.Run("put_network-acls_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body PutNetworkAclsByIdJSONRequestBody
+		var body PutNetworkACLsByIDJSONRequestBody
 		peers.ContractJSON(t, "{\"active\":true,\"description\":\"x\",\"rule\":{\"action\":{},\"scope\":\"management\"}}", &body)
-		res, err := c.NetworkAcls.Set(ctx, id, body)
+		res, err := c.NetworkACLs.Set(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutPartials", func(t *testing.T) {
+	t.Run("put_partials", func(t *testing.T) {
 		ran++
 		var prompt PartialGroupsEnum
 		peers.ContractJSON(t, "\"login\"", &prompt)
@@ -3743,28 +3743,28 @@ func TestContract(t *testing.T) {
 		err := c.Prompts.Partials.Set(ctx, prompt, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PutPhoneProviders", func(t *testing.T) {
+	t.Run("put_phone_providers", func(t *testing.T) {
 		ran++
 		var body PutPhoneProvidersJSONRequestBody
 		peers.ContractJSON(t, "{\"provider\":\"auth0\"}", &body)
 		res, err := c.Guardian.Factors.Phone.SetProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutPnProviders", func(t *testing.T) {
+	t.Run("put_pn_providers", func(t *testing.T) {
 		ran++
 		var body PutPnProvidersJSONRequestBody
 		peers.ContractJSON(t, "{\"provider\":\"guardian\"}", &body)
 		res, err := c.Guardian.Factors.PushNotification.SetProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutPolicies", func(t *testing.T) {
+	t.Run("put_policies", func(t *testing.T) {
 		ran++
 		var body PutPoliciesJSONRequestBody
 		peers.ContractJSON(t, "[]", &body)
 		res, err := c.Guardian.Policies.Set(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutRulesConfigsByKey", func(t *testing.T) {
+	t.Run("put_rules-configs_by_key", func(t *testing.T) {
 		ran++
 		var key string
 		peers.ContractJSON(t, "\"x\"", &key)
@@ -3773,7 +3773,7 @@ func TestContract(t *testing.T) {
 		res, err := c.RulesConfigs.Set(ctx, key, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutSelfServiceProfileCustomText", func(t *testing.T) {
+	t.Run("put_self_service_profile_custom_text", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3786,35 +3786,35 @@ func TestContract(t *testing.T) {
 		res, err := c.SelfServiceProfiles.CustomText.Set(ctx, id, language, pageParam, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutSigningKeys", func(t *testing.T) {
+	t.Run("put_signing_keys", func(t *testing.T) {
 		ran++
 		var kid string
 		peers.ContractJSON(t, "\"x\"", &kid)
 		res, err := c.Keys.Signing.Revoke(ctx, kid)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutSmsProviders", func(t *testing.T) {
+	t.Run("put_sms_providers", func(t *testing.T) {
 		ran++
-		var body PutSmsProvidersJSONRequestBody
+		var body PutSMSProvidersJSONRequestBody
 		peers.ContractJSON(t, "{\"provider\":\"auth0\"}", &body)
-		res, err := c.Guardian.Factors.Sms.SetProvider(ctx, body)
+		res, err := c.Guardian.Factors.SMS.SetProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutSmsTwilioFactorProvider", func(t *testing.T) {
+	t.Run("put_sms_twilio_factor_provider", func(t *testing.T) {
 		ran++
-		var body PutSmsTwilioFactorProviderJSONRequestBody
+		var body PutSMSTwilioFactorProviderJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Guardian.Factors.Sms.SetTwilioProvider(ctx, body)
+		res, err := c.Guardian.Factors.SMS.SetTwilioProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutSns", func(t *testing.T) {
+	t.Run("put_sns", func(t *testing.T) {
 		ran++
-		var body PutSnsJSONRequestBody
+		var body PutSNSJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Guardian.Factors.PushNotification.SetSnsProvider(ctx, body)
+		res, err := c.Guardian.Factors.PushNotification.SetSNSProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutSynchronizedGroups", func(t *testing.T) {
+	t.Run("put_synchronized-groups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3823,21 +3823,21 @@ func TestContract(t *testing.T) {
 		err := c.Connections.DirectoryProvisioning.Set(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PutTwilio", func(t *testing.T) {
+	t.Run("put_twilio", func(t *testing.T) {
 		ran++
 		var body PutTwilioJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.Phone.SetTwilioProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutUniversalLogin", func(t *testing.T) {
+	t.Run("put_universal-login", func(t *testing.T) {
 		ran++
 		var body PutUniversalLoginJSONRequestBody
 		peers.ContractJSON(t, "\"x\"", &body)
 		err := c.Branding.Templates.UpdateUniversalLogin(ctx, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("ResetPhoneTemplate", func(t *testing.T) {
+	t.Run("reset_phone_template", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3846,35 +3846,35 @@ func TestContract(t *testing.T) {
 		res, err := c.Branding.Phone.Templates.Reset(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("RevokeRefreshTokens", func(t *testing.T) {
+	t.Run("revoke_refresh_tokens", func(t *testing.T) {
 		ran++
 		var body RevokeRefreshTokensJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		err := c.RefreshTokens.Revoke(ctx, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("RevokeSession", func(t *testing.T) {
+	t.Run("revoke_session", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Sessions.Revoke(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("SubscribeEvents", func(t *testing.T) {
+	t.Run("subscribe_events", func(t *testing.T) {
 		ran++
 		params := new(SubscribeEventsParams)
 		peers.ContractJSON(t, "{}", params)
 		u, err := c.Events.Subscribe(params)
 		peers.ContractFetch(t, rec, u, err, "contract-test-token")
 	})
-	t.Run("TenantSettingsRoute", func(t *testing.T) {
+	t.Run("tenant_settings_route", func(t *testing.T) {
 		ran++
 		params := new(TenantSettingsRouteParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Tenants.Settings.Get(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("TryPhoneProvider", func(t *testing.T) {
+	t.Run("try_phone_provider", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3883,7 +3883,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Branding.Phone.Providers.Test(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("TryPhoneTemplate", func(t *testing.T) {
+	t.Run("try_phone_template", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3894,7 +3894,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Branding.Phone.Templates.Test(ctx, id, params, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdateExperiment", func(t *testing.T) {
+	t.Run("update_experiment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3903,7 +3903,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Experimentation.Experiments.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdateExperimentStatus", func(t *testing.T) {
+	t.Run("update_experiment_status", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3912,7 +3912,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Experimentation.Experiments.UpdateStatus(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdateFeatureFlag", func(t *testing.T) {
+	t.Run("update_feature_flag", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3921,7 +3921,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Experimentation.FeatureFlags.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdateFeatureFlagStatus", func(t *testing.T) {
+	t.Run("update_feature_flag_status", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3930,7 +3930,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Experimentation.FeatureFlags.UpdateStatus(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdatePhoneProvider", func(t *testing.T) {
+	t.Run("update_phone_provider", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3939,7 +3939,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Branding.Phone.Providers.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdatePhoneTemplate", func(t *testing.T) {
+	t.Run("update_phone_template", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3948,7 +3948,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Branding.Phone.Templates.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdateSegment", func(t *testing.T) {
+	t.Run("update_segment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3957,7 +3957,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Experimentation.Segments.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdateVariation", func(t *testing.T) {
+	t.Run("update_variation", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3968,7 +3968,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Experimentation.FeatureFlags.Variations.Update(ctx, id, vid, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UserRevokeAccess", func(t *testing.T) {
+	t.Run("user_revoke_access", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3977,7 +3977,7 @@ func TestContract(t *testing.T) {
 		err := c.Users.RevokeAccess(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("ValidateExperiment", func(t *testing.T) {
+	t.Run("validate_experiment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)

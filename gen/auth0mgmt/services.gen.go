@@ -12,531 +12,531 @@ import (
 
 var _ = facade.Operation{}
 
-var opCreateExperiment = &facade.Operation{API: "auth0mgmt", ID: "CreateExperiment", Method: "POST", Path: "/experimentation/experiments"}
-var opCreateFeatureFlag = &facade.Operation{API: "auth0mgmt", ID: "CreateFeatureFlag", Method: "POST", Path: "/experimentation/feature-flags"}
-var opCreateForm = &facade.Operation{API: "auth0mgmt", ID: "CreateForm", Method: "POST", Path: "/forms"}
-var opCreateOrganizationClientGrants = &facade.Operation{API: "auth0mgmt", ID: "CreateOrganizationClientGrants", Method: "POST", Path: "/organizations/{id}/client-grants"}
-var opCreatePhoneProvider = &facade.Operation{API: "auth0mgmt", ID: "CreatePhoneProvider", Method: "POST", Path: "/branding/phone/providers"}
-var opCreatePhoneTemplate = &facade.Operation{API: "auth0mgmt", ID: "CreatePhoneTemplate", Method: "POST", Path: "/branding/phone/templates"}
-var opCreateSegment = &facade.Operation{API: "auth0mgmt", ID: "CreateSegment", Method: "POST", Path: "/experimentation/segments"}
-var opCreateVariation = &facade.Operation{API: "auth0mgmt", ID: "CreateVariation", Method: "POST", Path: "/experimentation/feature-flags/{id}/variations"}
-var opDeleteAction = &facade.Operation{API: "auth0mgmt", ID: "DeleteAction", Method: "DELETE", Path: "/actions/actions/{id}"}
-var opDeleteActionModule = &facade.Operation{API: "auth0mgmt", ID: "DeleteActionModule", Method: "DELETE", Path: "/actions/modules/{id}"}
-var opDeleteAuthenticationMethods = &facade.Operation{API: "auth0mgmt", ID: "DeleteAuthenticationMethods", Method: "DELETE", Path: "/users/{id}/authentication-methods"}
-var opDeleteAuthenticationMethodsByAuthenticationMethodId = &facade.Operation{API: "auth0mgmt", ID: "DeleteAuthenticationMethodsByAuthenticationMethodId", Method: "DELETE", Path: "/users/{id}/authentication-methods/{authentication_method_id}"}
-var opDeleteAuthenticators = &facade.Operation{API: "auth0mgmt", ID: "DeleteAuthenticators", Method: "DELETE", Path: "/users/{id}/authenticators"}
-var opDeleteBrandingTheme = &facade.Operation{API: "auth0mgmt", ID: "DeleteBrandingTheme", Method: "DELETE", Path: "/branding/themes/{themeId}"}
-var opDeleteClientGrantsByGrantId = &facade.Operation{API: "auth0mgmt", ID: "DeleteClientGrantsByGrantId", Method: "DELETE", Path: "/organizations/{id}/client-grants/{grant_id}"}
-var opDeleteClientGrantsById = &facade.Operation{API: "auth0mgmt", ID: "DeleteClientGrantsById", Method: "DELETE", Path: "/client-grants/{id}"}
-var opDeleteClientsById = &facade.Operation{API: "auth0mgmt", ID: "DeleteClientsById", Method: "DELETE", Path: "/clients/{id}"}
-var opDeleteConnectionProfilesById = &facade.Operation{API: "auth0mgmt", ID: "DeleteConnectionProfilesById", Method: "DELETE", Path: "/connection-profiles/{id}"}
-var opDeleteConnectionsById = &facade.Operation{API: "auth0mgmt", ID: "DeleteConnectionsById", Method: "DELETE", Path: "/connections/{id}"}
-var opDeleteCredentialsByCredentialId = &facade.Operation{API: "auth0mgmt", ID: "DeleteCredentialsByCredentialId", Method: "DELETE", Path: "/clients/{client_id}/credentials/{credential_id}"}
-var opDeleteCustomDomainsById = &facade.Operation{API: "auth0mgmt", ID: "DeleteCustomDomainsById", Method: "DELETE", Path: "/custom-domains/{id}"}
-var opDeleteCustomSigningKeys = &facade.Operation{API: "auth0mgmt", ID: "DeleteCustomSigningKeys", Method: "DELETE", Path: "/keys/custom-signing"}
-var opDeleteDeviceCredentialsById = &facade.Operation{API: "auth0mgmt", ID: "DeleteDeviceCredentialsById", Method: "DELETE", Path: "/device-credentials/{id}"}
-var opDeleteDirectoryProvisioning = &facade.Operation{API: "auth0mgmt", ID: "DeleteDirectoryProvisioning", Method: "DELETE", Path: "/connections/{id}/directory-provisioning"}
-var opDeleteDiscoveryDomainsByDiscoveryDomainId = &facade.Operation{API: "auth0mgmt", ID: "DeleteDiscoveryDomainsByDiscoveryDomainId", Method: "DELETE", Path: "/organizations/{id}/discovery-domains/{discovery_domain_id}"}
-var opDeleteEnabledConnectionsByConnectionId = &facade.Operation{API: "auth0mgmt", ID: "DeleteEnabledConnectionsByConnectionId", Method: "DELETE", Path: "/organizations/{id}/enabled_connections/{connectionId}"}
-var opDeleteEncryptionKey = &facade.Operation{API: "auth0mgmt", ID: "DeleteEncryptionKey", Method: "DELETE", Path: "/keys/encryption/{kid}"}
-var opDeleteEnrollmentsById = &facade.Operation{API: "auth0mgmt", ID: "DeleteEnrollmentsById", Method: "DELETE", Path: "/guardian/enrollments/{id}"}
-var opDeleteEventStreamsById = &facade.Operation{API: "auth0mgmt", ID: "DeleteEventStreamsById", Method: "DELETE", Path: "/event-streams/{id}"}
-var opDeleteExperiment = &facade.Operation{API: "auth0mgmt", ID: "DeleteExperiment", Method: "DELETE", Path: "/experimentation/experiments/{id}"}
-var opDeleteFeatureFlag = &facade.Operation{API: "auth0mgmt", ID: "DeleteFeatureFlag", Method: "DELETE", Path: "/experimentation/feature-flags/{id}"}
-var opDeleteFederatedConnectionsTokensetsByTokensetId = &facade.Operation{API: "auth0mgmt", ID: "DeleteFederatedConnectionsTokensetsByTokensetId", Method: "DELETE", Path: "/users/{id}/federated-connections-tokensets/{tokenset_id}"}
-var opDeleteFlowsById = &facade.Operation{API: "auth0mgmt", ID: "DeleteFlowsById", Method: "DELETE", Path: "/flows/{id}"}
-var opDeleteFlowsExecutionsByExecutionId = &facade.Operation{API: "auth0mgmt", ID: "DeleteFlowsExecutionsByExecutionId", Method: "DELETE", Path: "/flows/{flow_id}/executions/{execution_id}"}
-var opDeleteFlowsVaultConnectionsById = &facade.Operation{API: "auth0mgmt", ID: "DeleteFlowsVaultConnectionsById", Method: "DELETE", Path: "/flows/vault/connections/{id}"}
-var opDeleteForm = &facade.Operation{API: "auth0mgmt", ID: "DeleteForm", Method: "DELETE", Path: "/forms/{id}"}
-var opDeleteGrantsById = &facade.Operation{API: "auth0mgmt", ID: "DeleteGrantsById", Method: "DELETE", Path: "/grants/{id}"}
-var opDeleteGrantsByUserId = &facade.Operation{API: "auth0mgmt", ID: "DeleteGrantsByUserId", Method: "DELETE", Path: "/grants"}
-var opDeleteGroup = &facade.Operation{API: "auth0mgmt", ID: "DeleteGroup", Method: "DELETE", Path: "/groups/{id}"}
-var opDeleteGroupRoles = &facade.Operation{API: "auth0mgmt", ID: "DeleteGroupRoles", Method: "DELETE", Path: "/groups/{id}/roles"}
-var opDeleteHooksById = &facade.Operation{API: "auth0mgmt", ID: "DeleteHooksById", Method: "DELETE", Path: "/hooks/{id}"}
-var opDeleteInvitationsByInvitationId = &facade.Operation{API: "auth0mgmt", ID: "DeleteInvitationsByInvitationId", Method: "DELETE", Path: "/organizations/{id}/invitations/{invitation_id}"}
-var opDeleteIpsById = &facade.Operation{API: "auth0mgmt", ID: "DeleteIpsById", Method: "DELETE", Path: "/anomaly/blocks/ips/{id}"}
-var opDeleteLogStreamsById = &facade.Operation{API: "auth0mgmt", ID: "DeleteLogStreamsById", Method: "DELETE", Path: "/log-streams/{id}"}
-var opDeleteMembers = &facade.Operation{API: "auth0mgmt", ID: "DeleteMembers", Method: "DELETE", Path: "/organizations/{id}/members"}
-var opDeleteMultifactorByProvider = &facade.Operation{API: "auth0mgmt", ID: "DeleteMultifactorByProvider", Method: "DELETE", Path: "/users/{id}/multifactor/{provider}"}
-var opDeleteNetworkAclsById = &facade.Operation{API: "auth0mgmt", ID: "DeleteNetworkAclsById", Method: "DELETE", Path: "/network-acls/{id}"}
-var opDeleteOrganizationConnection = &facade.Operation{API: "auth0mgmt", ID: "DeleteOrganizationConnection", Method: "DELETE", Path: "/organizations/{id}/connections/{connection_id}"}
-var opDeleteOrganizationGroupRoles = &facade.Operation{API: "auth0mgmt", ID: "DeleteOrganizationGroupRoles", Method: "DELETE", Path: "/organizations/{organization_id}/groups/{group_id}/roles"}
-var opDeleteOrganizationMemberRoles = &facade.Operation{API: "auth0mgmt", ID: "DeleteOrganizationMemberRoles", Method: "DELETE", Path: "/organizations/{id}/members/{user_id}/roles"}
-var opDeleteOrganizationsById = &facade.Operation{API: "auth0mgmt", ID: "DeleteOrganizationsById", Method: "DELETE", Path: "/organizations/{id}"}
-var opDeletePermissions = &facade.Operation{API: "auth0mgmt", ID: "DeletePermissions", Method: "DELETE", Path: "/users/{id}/permissions"}
-var opDeletePhoneProvider = &facade.Operation{API: "auth0mgmt", ID: "DeletePhoneProvider", Method: "DELETE", Path: "/branding/phone/providers/{id}"}
-var opDeletePhoneTemplate = &facade.Operation{API: "auth0mgmt", ID: "DeletePhoneTemplate", Method: "DELETE", Path: "/branding/phone/templates/{id}"}
-var opDeleteProvider = &facade.Operation{API: "auth0mgmt", ID: "DeleteProvider", Method: "DELETE", Path: "/emails/provider"}
-var opDeleteRateLimitPoliciesById = &facade.Operation{API: "auth0mgmt", ID: "DeleteRateLimitPoliciesById", Method: "DELETE", Path: "/rate-limit-policies/{id}"}
-var opDeleteRefreshToken = &facade.Operation{API: "auth0mgmt", ID: "DeleteRefreshToken", Method: "DELETE", Path: "/refresh-tokens/{id}"}
-var opDeleteRefreshTokensForUser = &facade.Operation{API: "auth0mgmt", ID: "DeleteRefreshTokensForUser", Method: "DELETE", Path: "/users/{user_id}/refresh-tokens"}
-var opDeleteResourceServersById = &facade.Operation{API: "auth0mgmt", ID: "DeleteResourceServersById", Method: "DELETE", Path: "/resource-servers/{id}"}
-var opDeleteRoleGroups = &facade.Operation{API: "auth0mgmt", ID: "DeleteRoleGroups", Method: "DELETE", Path: "/roles/{id}/groups"}
-var opDeleteRolePermissionAssignment = &facade.Operation{API: "auth0mgmt", ID: "DeleteRolePermissionAssignment", Method: "DELETE", Path: "/roles/{id}/permissions"}
-var opDeleteRolesById = &facade.Operation{API: "auth0mgmt", ID: "DeleteRolesById", Method: "DELETE", Path: "/roles/{id}"}
-var opDeleteRulesById = &facade.Operation{API: "auth0mgmt", ID: "DeleteRulesById", Method: "DELETE", Path: "/rules/{id}"}
-var opDeleteRulesConfigsByKey = &facade.Operation{API: "auth0mgmt", ID: "DeleteRulesConfigsByKey", Method: "DELETE", Path: "/rules-configs/{key}"}
-var opDeleteScimConfiguration = &facade.Operation{API: "auth0mgmt", ID: "DeleteScimConfiguration", Method: "DELETE", Path: "/connections/{id}/scim-configuration"}
-var opDeleteSecrets = &facade.Operation{API: "auth0mgmt", ID: "DeleteSecrets", Method: "DELETE", Path: "/hooks/{id}/secrets"}
-var opDeleteSegment = &facade.Operation{API: "auth0mgmt", ID: "DeleteSegment", Method: "DELETE", Path: "/experimentation/segments/{id}"}
-var opDeleteSelfServiceProfilesById = &facade.Operation{API: "auth0mgmt", ID: "DeleteSelfServiceProfilesById", Method: "DELETE", Path: "/self-service-profiles/{id}"}
-var opDeleteSession = &facade.Operation{API: "auth0mgmt", ID: "DeleteSession", Method: "DELETE", Path: "/sessions/{id}"}
-var opDeleteSessionsForUser = &facade.Operation{API: "auth0mgmt", ID: "DeleteSessionsForUser", Method: "DELETE", Path: "/users/{user_id}/sessions"}
-var opDeleteTokenExchangeProfilesById = &facade.Operation{API: "auth0mgmt", ID: "DeleteTokenExchangeProfilesById", Method: "DELETE", Path: "/token-exchange-profiles/{id}"}
-var opDeleteTokensByTokenId = &facade.Operation{API: "auth0mgmt", ID: "DeleteTokensByTokenId", Method: "DELETE", Path: "/connections/{id}/scim-configuration/tokens/{tokenId}"}
-var opDeleteUniversalLogin = &facade.Operation{API: "auth0mgmt", ID: "DeleteUniversalLogin", Method: "DELETE", Path: "/branding/templates/universal-login"}
-var opDeleteUserAttributeProfilesById = &facade.Operation{API: "auth0mgmt", ID: "DeleteUserAttributeProfilesById", Method: "DELETE", Path: "/user-attribute-profiles/{id}"}
-var opDeleteUserBlocks = &facade.Operation{API: "auth0mgmt", ID: "DeleteUserBlocks", Method: "DELETE", Path: "/user-blocks"}
-var opDeleteUserBlocksById = &facade.Operation{API: "auth0mgmt", ID: "DeleteUserBlocksById", Method: "DELETE", Path: "/user-blocks/{id}"}
-var opDeleteUserIdentityByUserId = &facade.Operation{API: "auth0mgmt", ID: "DeleteUserIdentityByUserId", Method: "DELETE", Path: "/users/{id}/identities/{provider}/{user_id}"}
-var opDeleteUserRoles = &facade.Operation{API: "auth0mgmt", ID: "DeleteUserRoles", Method: "DELETE", Path: "/users/{id}/roles"}
-var opDeleteUsersByEmail = &facade.Operation{API: "auth0mgmt", ID: "DeleteUsersByEmail", Method: "DELETE", Path: "/connections/{id}/users"}
-var opDeleteUsersById = &facade.Operation{API: "auth0mgmt", ID: "DeleteUsersById", Method: "DELETE", Path: "/users/{id}"}
-var opDeleteVariation = &facade.Operation{API: "auth0mgmt", ID: "DeleteVariation", Method: "DELETE", Path: "/experimentation/feature-flags/{id}/variations/{vid}"}
-var opDeleteVcTemplatesById = &facade.Operation{API: "auth0mgmt", ID: "DeleteVcTemplatesById", Method: "DELETE", Path: "/verifiable-credentials/verification/templates/{id}"}
-var opGetAction = &facade.Operation{API: "auth0mgmt", ID: "GetAction", Method: "GET", Path: "/actions/actions/{id}"}
-var opGetActionModule = &facade.Operation{API: "auth0mgmt", ID: "GetActionModule", Method: "GET", Path: "/actions/modules/{id}"}
-var opGetActionModuleActions = &facade.Operation{API: "auth0mgmt", ID: "GetActionModuleActions", Method: "GET", Path: "/actions/modules/{id}/actions", Items: "actions"}
+var opCreateExperiment = &facade.Operation{API: "auth0mgmt", ID: "create_experiment", Method: "POST", Path: "/experimentation/experiments"}
+var opCreateFeatureFlag = &facade.Operation{API: "auth0mgmt", ID: "create_feature_flag", Method: "POST", Path: "/experimentation/feature-flags"}
+var opCreateForm = &facade.Operation{API: "auth0mgmt", ID: "create_form", Method: "POST", Path: "/forms"}
+var opCreateOrganizationClientGrants = &facade.Operation{API: "auth0mgmt", ID: "create_organization-client-grants", Method: "POST", Path: "/organizations/{id}/client-grants"}
+var opCreatePhoneProvider = &facade.Operation{API: "auth0mgmt", ID: "create_phone_provider", Method: "POST", Path: "/branding/phone/providers"}
+var opCreatePhoneTemplate = &facade.Operation{API: "auth0mgmt", ID: "create_phone_template", Method: "POST", Path: "/branding/phone/templates"}
+var opCreateSegment = &facade.Operation{API: "auth0mgmt", ID: "create_segment", Method: "POST", Path: "/experimentation/segments"}
+var opCreateVariation = &facade.Operation{API: "auth0mgmt", ID: "create_variation", Method: "POST", Path: "/experimentation/feature-flags/{id}/variations"}
+var opDeleteAction = &facade.Operation{API: "auth0mgmt", ID: "delete_action", Method: "DELETE", Path: "/actions/actions/{id}"}
+var opDeleteActionModule = &facade.Operation{API: "auth0mgmt", ID: "delete_action_module", Method: "DELETE", Path: "/actions/modules/{id}"}
+var opDeleteAuthenticationMethods = &facade.Operation{API: "auth0mgmt", ID: "delete_authentication-methods", Method: "DELETE", Path: "/users/{id}/authentication-methods"}
+var opDeleteAuthenticationMethodsByAuthenticationMethodID = &facade.Operation{API: "auth0mgmt", ID: "delete_authentication-methods_by_authentication_method_id", Method: "DELETE", Path: "/users/{id}/authentication-methods/{authentication_method_id}"}
+var opDeleteAuthenticators = &facade.Operation{API: "auth0mgmt", ID: "delete_authenticators", Method: "DELETE", Path: "/users/{id}/authenticators"}
+var opDeleteBrandingTheme = &facade.Operation{API: "auth0mgmt", ID: "delete_branding_theme", Method: "DELETE", Path: "/branding/themes/{themeId}"}
+var opDeleteClientGrantsByGrantID = &facade.Operation{API: "auth0mgmt", ID: "delete_client-grants_by_grant_id", Method: "DELETE", Path: "/organizations/{id}/client-grants/{grant_id}"}
+var opDeleteClientGrantsByID = &facade.Operation{API: "auth0mgmt", ID: "delete_client-grants_by_id", Method: "DELETE", Path: "/client-grants/{id}"}
+var opDeleteClientsByID = &facade.Operation{API: "auth0mgmt", ID: "delete_clients_by_id", Method: "DELETE", Path: "/clients/{id}"}
+var opDeleteConnectionProfilesByID = &facade.Operation{API: "auth0mgmt", ID: "delete_connection-profiles_by_id", Method: "DELETE", Path: "/connection-profiles/{id}"}
+var opDeleteConnectionsByID = &facade.Operation{API: "auth0mgmt", ID: "delete_connections_by_id", Method: "DELETE", Path: "/connections/{id}"}
+var opDeleteCredentialsByCredentialID = &facade.Operation{API: "auth0mgmt", ID: "delete_credentials_by_credential_id", Method: "DELETE", Path: "/clients/{client_id}/credentials/{credential_id}"}
+var opDeleteCustomDomainsByID = &facade.Operation{API: "auth0mgmt", ID: "delete_custom-domains_by_id", Method: "DELETE", Path: "/custom-domains/{id}"}
+var opDeleteCustomSigningKeys = &facade.Operation{API: "auth0mgmt", ID: "delete_custom_signing_keys", Method: "DELETE", Path: "/keys/custom-signing"}
+var opDeleteDeviceCredentialsByID = &facade.Operation{API: "auth0mgmt", ID: "delete_device-credentials_by_id", Method: "DELETE", Path: "/device-credentials/{id}"}
+var opDeleteDirectoryProvisioning = &facade.Operation{API: "auth0mgmt", ID: "delete_directory-provisioning", Method: "DELETE", Path: "/connections/{id}/directory-provisioning"}
+var opDeleteDiscoveryDomainsByDiscoveryDomainID = &facade.Operation{API: "auth0mgmt", ID: "delete_discovery-domains_by_discovery_domain_id", Method: "DELETE", Path: "/organizations/{id}/discovery-domains/{discovery_domain_id}"}
+var opDeleteEnabledConnectionsByConnectionID = &facade.Operation{API: "auth0mgmt", ID: "delete_enabled_connections_by_connectionId", Method: "DELETE", Path: "/organizations/{id}/enabled_connections/{connectionId}"}
+var opDeleteEncryptionKey = &facade.Operation{API: "auth0mgmt", ID: "delete_encryption_key", Method: "DELETE", Path: "/keys/encryption/{kid}"}
+var opDeleteEnrollmentsByID = &facade.Operation{API: "auth0mgmt", ID: "delete_enrollments_by_id", Method: "DELETE", Path: "/guardian/enrollments/{id}"}
+var opDeleteEventStreamsByID = &facade.Operation{API: "auth0mgmt", ID: "delete_event-streams_by_id", Method: "DELETE", Path: "/event-streams/{id}"}
+var opDeleteExperiment = &facade.Operation{API: "auth0mgmt", ID: "delete_experiment", Method: "DELETE", Path: "/experimentation/experiments/{id}"}
+var opDeleteFeatureFlag = &facade.Operation{API: "auth0mgmt", ID: "delete_feature_flag", Method: "DELETE", Path: "/experimentation/feature-flags/{id}"}
+var opDeleteFederatedConnectionsTokensetsByTokensetID = &facade.Operation{API: "auth0mgmt", ID: "delete_federated-connections-tokensets_by_tokenset_id", Method: "DELETE", Path: "/users/{id}/federated-connections-tokensets/{tokenset_id}"}
+var opDeleteFlowsByID = &facade.Operation{API: "auth0mgmt", ID: "delete_flows_by_id", Method: "DELETE", Path: "/flows/{id}"}
+var opDeleteFlowsExecutionsByExecutionID = &facade.Operation{API: "auth0mgmt", ID: "delete_flows_executions_by_execution_id", Method: "DELETE", Path: "/flows/{flow_id}/executions/{execution_id}"}
+var opDeleteFlowsVaultConnectionsByID = &facade.Operation{API: "auth0mgmt", ID: "delete_flows_vault_connections_by_id", Method: "DELETE", Path: "/flows/vault/connections/{id}"}
+var opDeleteForm = &facade.Operation{API: "auth0mgmt", ID: "delete_form", Method: "DELETE", Path: "/forms/{id}"}
+var opDeleteGrantsByID = &facade.Operation{API: "auth0mgmt", ID: "delete_grants_by_id", Method: "DELETE", Path: "/grants/{id}"}
+var opDeleteGrantsByUserID = &facade.Operation{API: "auth0mgmt", ID: "delete_grants_by_user_id", Method: "DELETE", Path: "/grants"}
+var opDeleteGroup = &facade.Operation{API: "auth0mgmt", ID: "delete_group", Method: "DELETE", Path: "/groups/{id}"}
+var opDeleteGroupRoles = &facade.Operation{API: "auth0mgmt", ID: "delete_group_roles", Method: "DELETE", Path: "/groups/{id}/roles"}
+var opDeleteHooksByID = &facade.Operation{API: "auth0mgmt", ID: "delete_hooks_by_id", Method: "DELETE", Path: "/hooks/{id}"}
+var opDeleteInvitationsByInvitationID = &facade.Operation{API: "auth0mgmt", ID: "delete_invitations_by_invitation_id", Method: "DELETE", Path: "/organizations/{id}/invitations/{invitation_id}"}
+var opDeleteIPsByID = &facade.Operation{API: "auth0mgmt", ID: "delete_ips_by_id", Method: "DELETE", Path: "/anomaly/blocks/ips/{id}"}
+var opDeleteLogStreamsByID = &facade.Operation{API: "auth0mgmt", ID: "delete_log-streams_by_id", Method: "DELETE", Path: "/log-streams/{id}"}
+var opDeleteMembers = &facade.Operation{API: "auth0mgmt", ID: "delete_members", Method: "DELETE", Path: "/organizations/{id}/members"}
+var opDeleteMultifactorByProvider = &facade.Operation{API: "auth0mgmt", ID: "delete_multifactor_by_provider", Method: "DELETE", Path: "/users/{id}/multifactor/{provider}"}
+var opDeleteNetworkACLsByID = &facade.Operation{API: "auth0mgmt", ID: "delete_network-acls_by_id", Method: "DELETE", Path: "/network-acls/{id}"}
+var opDeleteOrganizationConnection = &facade.Operation{API: "auth0mgmt", ID: "delete_organization_connection", Method: "DELETE", Path: "/organizations/{id}/connections/{connection_id}"}
+var opDeleteOrganizationGroupRoles = &facade.Operation{API: "auth0mgmt", ID: "delete_organization_group_roles", Method: "DELETE", Path: "/organizations/{organization_id}/groups/{group_id}/roles"}
+var opDeleteOrganizationMemberRoles = &facade.Operation{API: "auth0mgmt", ID: "delete_organization_member_roles", Method: "DELETE", Path: "/organizations/{id}/members/{user_id}/roles"}
+var opDeleteOrganizationsByID = &facade.Operation{API: "auth0mgmt", ID: "delete_organizations_by_id", Method: "DELETE", Path: "/organizations/{id}"}
+var opDeletePermissions = &facade.Operation{API: "auth0mgmt", ID: "delete_permissions", Method: "DELETE", Path: "/users/{id}/permissions"}
+var opDeletePhoneProvider = &facade.Operation{API: "auth0mgmt", ID: "delete_phone_provider", Method: "DELETE", Path: "/branding/phone/providers/{id}"}
+var opDeletePhoneTemplate = &facade.Operation{API: "auth0mgmt", ID: "delete_phone_template", Method: "DELETE", Path: "/branding/phone/templates/{id}"}
+var opDeleteProvider = &facade.Operation{API: "auth0mgmt", ID: "delete_provider", Method: "DELETE", Path: "/emails/provider"}
+var opDeleteRateLimitPoliciesByID = &facade.Operation{API: "auth0mgmt", ID: "delete_rate-limit-policies_by_id", Method: "DELETE", Path: "/rate-limit-policies/{id}"}
+var opDeleteRefreshToken = &facade.Operation{API: "auth0mgmt", ID: "delete_refresh_token", Method: "DELETE", Path: "/refresh-tokens/{id}"}
+var opDeleteRefreshTokensForUser = &facade.Operation{API: "auth0mgmt", ID: "delete_refresh_tokens_for_user", Method: "DELETE", Path: "/users/{user_id}/refresh-tokens"}
+var opDeleteResourceServersByID = &facade.Operation{API: "auth0mgmt", ID: "delete_resource-servers_by_id", Method: "DELETE", Path: "/resource-servers/{id}"}
+var opDeleteRoleGroups = &facade.Operation{API: "auth0mgmt", ID: "delete_role_groups", Method: "DELETE", Path: "/roles/{id}/groups"}
+var opDeleteRolePermissionAssignment = &facade.Operation{API: "auth0mgmt", ID: "delete_role_permission_assignment", Method: "DELETE", Path: "/roles/{id}/permissions"}
+var opDeleteRolesByID = &facade.Operation{API: "auth0mgmt", ID: "delete_roles_by_id", Method: "DELETE", Path: "/roles/{id}"}
+var opDeleteRulesConfigsByKey = &facade.Operation{API: "auth0mgmt", ID: "delete_rules-configs_by_key", Method: "DELETE", Path: "/rules-configs/{key}"}
+var opDeleteRulesByID = &facade.Operation{API: "auth0mgmt", ID: "delete_rules_by_id", Method: "DELETE", Path: "/rules/{id}"}
+var opDeleteSCIMConfiguration = &facade.Operation{API: "auth0mgmt", ID: "delete_scim-configuration", Method: "DELETE", Path: "/connections/{id}/scim-configuration"}
+var opDeleteSecrets = &facade.Operation{API: "auth0mgmt", ID: "delete_secrets", Method: "DELETE", Path: "/hooks/{id}/secrets"}
+var opDeleteSegment = &facade.Operation{API: "auth0mgmt", ID: "delete_segment", Method: "DELETE", Path: "/experimentation/segments/{id}"}
+var opDeleteSelfServiceProfilesByID = &facade.Operation{API: "auth0mgmt", ID: "delete_self-service-profiles_by_id", Method: "DELETE", Path: "/self-service-profiles/{id}"}
+var opDeleteSession = &facade.Operation{API: "auth0mgmt", ID: "delete_session", Method: "DELETE", Path: "/sessions/{id}"}
+var opDeleteSessionsForUser = &facade.Operation{API: "auth0mgmt", ID: "delete_sessions_for_user", Method: "DELETE", Path: "/users/{user_id}/sessions"}
+var opDeleteTokenExchangeProfilesByID = &facade.Operation{API: "auth0mgmt", ID: "delete_token-exchange-profiles_by_id", Method: "DELETE", Path: "/token-exchange-profiles/{id}"}
+var opDeleteTokensByTokenID = &facade.Operation{API: "auth0mgmt", ID: "delete_tokens_by_tokenId", Method: "DELETE", Path: "/connections/{id}/scim-configuration/tokens/{tokenId}"}
+var opDeleteUniversalLogin = &facade.Operation{API: "auth0mgmt", ID: "delete_universal-login", Method: "DELETE", Path: "/branding/templates/universal-login"}
+var opDeleteUserAttributeProfilesByID = &facade.Operation{API: "auth0mgmt", ID: "delete_user-attribute-profiles_by_id", Method: "DELETE", Path: "/user-attribute-profiles/{id}"}
+var opDeleteUserBlocks = &facade.Operation{API: "auth0mgmt", ID: "delete_user-blocks", Method: "DELETE", Path: "/user-blocks"}
+var opDeleteUserBlocksByID = &facade.Operation{API: "auth0mgmt", ID: "delete_user-blocks_by_id", Method: "DELETE", Path: "/user-blocks/{id}"}
+var opDeleteUserIdentityByUserID = &facade.Operation{API: "auth0mgmt", ID: "delete_user_identity_by_user_id", Method: "DELETE", Path: "/users/{id}/identities/{provider}/{user_id}"}
+var opDeleteUserRoles = &facade.Operation{API: "auth0mgmt", ID: "delete_user_roles", Method: "DELETE", Path: "/users/{id}/roles"}
+var opDeleteUsersByEmail = &facade.Operation{API: "auth0mgmt", ID: "delete_users_by_email", Method: "DELETE", Path: "/connections/{id}/users"}
+var opDeleteUsersByID = &facade.Operation{API: "auth0mgmt", ID: "delete_users_by_id", Method: "DELETE", Path: "/users/{id}"}
+var opDeleteVariation = &facade.Operation{API: "auth0mgmt", ID: "delete_variation", Method: "DELETE", Path: "/experimentation/feature-flags/{id}/variations/{vid}"}
+var opDeleteVCTemplatesByID = &facade.Operation{API: "auth0mgmt", ID: "delete_vc_templates_by_id", Method: "DELETE", Path: "/verifiable-credentials/verification/templates/{id}"}
+var opGetAction = &facade.Operation{API: "auth0mgmt", ID: "get_action", Method: "GET", Path: "/actions/actions/{id}"}
+var opGetActionModule = &facade.Operation{API: "auth0mgmt", ID: "get_action_module", Method: "GET", Path: "/actions/modules/{id}"}
+var opGetActionModuleActions = &facade.Operation{API: "auth0mgmt", ID: "get_action_module_actions", Method: "GET", Path: "/actions/modules/{id}/actions", Items: "actions"}
 var specGetActionModuleActions = &facade.PageSpec{Style: "page", Items: "actions", Total: "total", PageParam: "page", PerPageParam: "per_page", PageSize: 50}
-var opGetActionModuleVersion = &facade.Operation{API: "auth0mgmt", ID: "GetActionModuleVersion", Method: "GET", Path: "/actions/modules/{id}/versions/{versionId}"}
-var opGetActionModuleVersions = &facade.Operation{API: "auth0mgmt", ID: "GetActionModuleVersions", Method: "GET", Path: "/actions/modules/{id}/versions", Items: "versions"}
+var opGetActionModuleVersion = &facade.Operation{API: "auth0mgmt", ID: "get_action_module_version", Method: "GET", Path: "/actions/modules/{id}/versions/{versionId}"}
+var opGetActionModuleVersions = &facade.Operation{API: "auth0mgmt", ID: "get_action_module_versions", Method: "GET", Path: "/actions/modules/{id}/versions", Items: "versions"}
 var specGetActionModuleVersions = &facade.PageSpec{Style: "page", Items: "versions", Total: "total", PageParam: "page", PerPageParam: "per_page", PageSize: 50}
-var opGetActionModules = &facade.Operation{API: "auth0mgmt", ID: "GetActionModules", Method: "GET", Path: "/actions/modules", Items: "modules"}
+var opGetActionModules = &facade.Operation{API: "auth0mgmt", ID: "get_action_modules", Method: "GET", Path: "/actions/modules", Items: "modules"}
 var specGetActionModules = &facade.PageSpec{Style: "page", Items: "modules", Total: "total", PageParam: "page", PerPageParam: "per_page", PageSize: 50}
-var opGetActionVersion = &facade.Operation{API: "auth0mgmt", ID: "GetActionVersion", Method: "GET", Path: "/actions/actions/{actionId}/versions/{id}"}
-var opGetActionVersions = &facade.Operation{API: "auth0mgmt", ID: "GetActionVersions", Method: "GET", Path: "/actions/actions/{actionId}/versions", Items: "versions"}
+var opGetActionVersion = &facade.Operation{API: "auth0mgmt", ID: "get_action_version", Method: "GET", Path: "/actions/actions/{actionId}/versions/{id}"}
+var opGetActionVersions = &facade.Operation{API: "auth0mgmt", ID: "get_action_versions", Method: "GET", Path: "/actions/actions/{actionId}/versions", Items: "versions"}
 var specGetActionVersions = &facade.PageSpec{Style: "page", Items: "versions", Total: "total", PageParam: "page", PerPageParam: "per_page", PageSize: 50}
-var opGetActions = &facade.Operation{API: "auth0mgmt", ID: "GetActions", Method: "GET", Path: "/actions/actions", Items: "actions"}
+var opGetActions = &facade.Operation{API: "auth0mgmt", ID: "get_actions", Method: "GET", Path: "/actions/actions", Items: "actions"}
 var specGetActions = &facade.PageSpec{Style: "page", Items: "actions", Total: "total", PageParam: "page", PerPageParam: "per_page", PageSize: 50}
-var opGetActiveUsers = &facade.Operation{API: "auth0mgmt", ID: "GetActiveUsers", Method: "GET", Path: "/stats/active-users"}
-var opGetAllRendering = &facade.Operation{API: "auth0mgmt", ID: "GetAllRendering", Method: "GET", Path: "/prompts/rendering", Items: "configs"}
+var opGetActiveUsers = &facade.Operation{API: "auth0mgmt", ID: "get_active-users", Method: "GET", Path: "/stats/active-users"}
+var opGetAllRendering = &facade.Operation{API: "auth0mgmt", ID: "get_all_rendering", Method: "GET", Path: "/prompts/rendering", Items: "configs"}
 var specGetAllRendering = &facade.PageSpec{Style: "page", Items: "configs", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetApns = &facade.Operation{API: "auth0mgmt", ID: "GetApns", Method: "GET", Path: "/guardian/factors/push-notification/providers/apns"}
-var opGetAuthenticationMethods = &facade.Operation{API: "auth0mgmt", ID: "GetAuthenticationMethods", Method: "GET", Path: "/users/{id}/authentication-methods", Items: "authenticators"}
+var opGetAPNS = &facade.Operation{API: "auth0mgmt", ID: "get_apns", Method: "GET", Path: "/guardian/factors/push-notification/providers/apns"}
+var opGetAuthenticationMethods = &facade.Operation{API: "auth0mgmt", ID: "get_authentication-methods", Method: "GET", Path: "/users/{id}/authentication-methods", Items: "authenticators"}
 var specGetAuthenticationMethods = &facade.PageSpec{Style: "page", Items: "authenticators", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetAuthenticationMethodsByAuthenticationMethodId = &facade.Operation{API: "auth0mgmt", ID: "GetAuthenticationMethodsByAuthenticationMethodId", Method: "GET", Path: "/users/{id}/authentication-methods/{authentication_method_id}"}
-var opGetBindings = &facade.Operation{API: "auth0mgmt", ID: "GetBindings", Method: "GET", Path: "/actions/triggers/{triggerId}/bindings", Items: "bindings"}
+var opGetAuthenticationMethodsByAuthenticationMethodID = &facade.Operation{API: "auth0mgmt", ID: "get_authentication-methods_by_authentication_method_id", Method: "GET", Path: "/users/{id}/authentication-methods/{authentication_method_id}"}
+var opGetBindings = &facade.Operation{API: "auth0mgmt", ID: "get_bindings", Method: "GET", Path: "/actions/triggers/{triggerId}/bindings", Items: "bindings"}
 var specGetBindings = &facade.PageSpec{Style: "page", Items: "bindings", Total: "total", PageParam: "page", PerPageParam: "per_page", PageSize: 50}
-var opGetBotDetection = &facade.Operation{API: "auth0mgmt", ID: "GetBotDetection", Method: "GET", Path: "/attack-protection/bot-detection"}
-var opGetBranding = &facade.Operation{API: "auth0mgmt", ID: "GetBranding", Method: "GET", Path: "/branding"}
-var opGetBrandingPhoneProviders = &facade.Operation{API: "auth0mgmt", ID: "GetBrandingPhoneProviders", Method: "GET", Path: "/branding/phone/providers"}
-var opGetBrandingTheme = &facade.Operation{API: "auth0mgmt", ID: "GetBrandingTheme", Method: "GET", Path: "/branding/themes/{themeId}"}
-var opGetBreachedPasswordDetection = &facade.Operation{API: "auth0mgmt", ID: "GetBreachedPasswordDetection", Method: "GET", Path: "/attack-protection/breached-password-detection"}
-var opGetBruteForceProtection = &facade.Operation{API: "auth0mgmt", ID: "GetBruteForceProtection", Method: "GET", Path: "/attack-protection/brute-force-protection"}
-var opGetCaptcha = &facade.Operation{API: "auth0mgmt", ID: "GetCaptcha", Method: "GET", Path: "/attack-protection/captcha"}
-var opGetClientConnections = &facade.Operation{API: "auth0mgmt", ID: "GetClientConnections", Method: "GET", Path: "/clients/{id}/connections", Items: "connections"}
-var specGetClientConnections = &facade.PageSpec{Style: "checkpoint", Items: "connections", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetClientGrant = &facade.Operation{API: "auth0mgmt", ID: "GetClientGrant", Method: "GET", Path: "/client-grants/{id}"}
-var opGetClientGrantOrganizations = &facade.Operation{API: "auth0mgmt", ID: "GetClientGrantOrganizations", Method: "GET", Path: "/client-grants/{id}/organizations", Items: "organizations"}
+var opGetBotDetection = &facade.Operation{API: "auth0mgmt", ID: "get_bot-detection", Method: "GET", Path: "/attack-protection/bot-detection"}
+var opGetBranding = &facade.Operation{API: "auth0mgmt", ID: "get_branding", Method: "GET", Path: "/branding"}
+var opGetBrandingPhoneProviders = &facade.Operation{API: "auth0mgmt", ID: "get_branding_phone_providers", Method: "GET", Path: "/branding/phone/providers"}
+var opGetBrandingTheme = &facade.Operation{API: "auth0mgmt", ID: "get_branding_theme", Method: "GET", Path: "/branding/themes/{themeId}"}
+var opGetBreachedPasswordDetection = &facade.Operation{API: "auth0mgmt", ID: "get_breached-password-detection", Method: "GET", Path: "/attack-protection/breached-password-detection"}
+var opGetBruteForceProtection = &facade.Operation{API: "auth0mgmt", ID: "get_brute-force-protection", Method: "GET", Path: "/attack-protection/brute-force-protection"}
+var opGetCaptcha = &facade.Operation{API: "auth0mgmt", ID: "get_captcha", Method: "GET", Path: "/attack-protection/captcha"}
+var opGetClientGrant = &facade.Operation{API: "auth0mgmt", ID: "get_client-grant", Method: "GET", Path: "/client-grants/{id}"}
+var opGetClientGrantOrganizations = &facade.Operation{API: "auth0mgmt", ID: "get_client-grant-organizations", Method: "GET", Path: "/client-grants/{id}/organizations", Items: "organizations"}
 var specGetClientGrantOrganizations = &facade.PageSpec{Style: "checkpoint", Items: "organizations", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetClientGrants = &facade.Operation{API: "auth0mgmt", ID: "GetClientGrants", Method: "GET", Path: "/client-grants", Items: "client_grants"}
+var opGetClientGrants = &facade.Operation{API: "auth0mgmt", ID: "get_client-grants", Method: "GET", Path: "/client-grants", Items: "client_grants"}
 var specGetClientGrants = &facade.PageSpec{Style: "checkpoint", Items: "client_grants", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetClients = &facade.Operation{API: "auth0mgmt", ID: "GetClients", Method: "GET", Path: "/clients", Items: "clients"}
+var opGetClientConnections = &facade.Operation{API: "auth0mgmt", ID: "get_client_connections", Method: "GET", Path: "/clients/{id}/connections", Items: "connections"}
+var specGetClientConnections = &facade.PageSpec{Style: "checkpoint", Items: "connections", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
+var opGetClients = &facade.Operation{API: "auth0mgmt", ID: "get_clients", Method: "GET", Path: "/clients", Items: "clients"}
 var specGetClients = &facade.PageSpec{Style: "checkpoint", Items: "clients", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetClientsById = &facade.Operation{API: "auth0mgmt", ID: "GetClientsById", Method: "GET", Path: "/clients/{id}"}
-var opGetConnectedAccounts = &facade.Operation{API: "auth0mgmt", ID: "GetConnectedAccounts", Method: "GET", Path: "/users/{id}/connected-accounts", Items: "connected_accounts"}
+var opGetClientsByID = &facade.Operation{API: "auth0mgmt", ID: "get_clients_by_id", Method: "GET", Path: "/clients/{id}"}
+var opGetConnectedAccounts = &facade.Operation{API: "auth0mgmt", ID: "get_connected-accounts", Method: "GET", Path: "/users/{id}/connected-accounts", Items: "connected_accounts"}
 var specGetConnectedAccounts = &facade.PageSpec{Style: "checkpoint", Items: "connected_accounts", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetConnectionClients = &facade.Operation{API: "auth0mgmt", ID: "GetConnectionClients", Method: "GET", Path: "/connections/{id}/clients", Items: "clients"}
-var specGetConnectionClients = &facade.PageSpec{Style: "checkpoint", Items: "clients", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetConnectionProfileTemplate = &facade.Operation{API: "auth0mgmt", ID: "GetConnectionProfileTemplate", Method: "GET", Path: "/connection-profiles/templates/{id}"}
-var opGetConnectionProfileTemplates = &facade.Operation{API: "auth0mgmt", ID: "GetConnectionProfileTemplates", Method: "GET", Path: "/connection-profiles/templates"}
-var opGetConnectionProfiles = &facade.Operation{API: "auth0mgmt", ID: "GetConnectionProfiles", Method: "GET", Path: "/connection-profiles", Items: "connection_profiles"}
+var opGetConnectionProfiles = &facade.Operation{API: "auth0mgmt", ID: "get_connection-profiles", Method: "GET", Path: "/connection-profiles", Items: "connection_profiles"}
 var specGetConnectionProfiles = &facade.PageSpec{Style: "checkpoint", Items: "connection_profiles", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 10}
-var opGetConnectionProfilesById = &facade.Operation{API: "auth0mgmt", ID: "GetConnectionProfilesById", Method: "GET", Path: "/connection-profiles/{id}"}
-var opGetConnections = &facade.Operation{API: "auth0mgmt", ID: "GetConnections", Method: "GET", Path: "/connections", Items: "connections"}
+var opGetConnectionProfilesByID = &facade.Operation{API: "auth0mgmt", ID: "get_connection-profiles_by_id", Method: "GET", Path: "/connection-profiles/{id}"}
+var opGetConnectionClients = &facade.Operation{API: "auth0mgmt", ID: "get_connection_clients", Method: "GET", Path: "/connections/{id}/clients", Items: "clients"}
+var specGetConnectionClients = &facade.PageSpec{Style: "checkpoint", Items: "clients", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
+var opGetConnectionProfileTemplate = &facade.Operation{API: "auth0mgmt", ID: "get_connection_profile_template", Method: "GET", Path: "/connection-profiles/templates/{id}"}
+var opGetConnectionProfileTemplates = &facade.Operation{API: "auth0mgmt", ID: "get_connection_profile_templates", Method: "GET", Path: "/connection-profiles/templates"}
+var opGetConnections = &facade.Operation{API: "auth0mgmt", ID: "get_connections", Method: "GET", Path: "/connections", Items: "connections"}
 var specGetConnections = &facade.PageSpec{Style: "checkpoint", Items: "connections", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetConnectionsById = &facade.Operation{API: "auth0mgmt", ID: "GetConnectionsById", Method: "GET", Path: "/connections/{id}"}
-var opGetConnectionsDirectoryProvisionings = &facade.Operation{API: "auth0mgmt", ID: "GetConnectionsDirectoryProvisionings", Method: "GET", Path: "/connections-directory-provisionings", Items: "directory_provisionings"}
+var opGetConnectionsDirectoryProvisionings = &facade.Operation{API: "auth0mgmt", ID: "get_connections-directory-provisionings", Method: "GET", Path: "/connections-directory-provisionings", Items: "directory_provisionings"}
 var specGetConnectionsDirectoryProvisionings = &facade.PageSpec{Style: "checkpoint", Items: "directory_provisionings", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetConnectionsScimConfigurations = &facade.Operation{API: "auth0mgmt", ID: "GetConnectionsScimConfigurations", Method: "GET", Path: "/connections-scim-configurations", Items: "scim_configurations"}
-var specGetConnectionsScimConfigurations = &facade.PageSpec{Style: "checkpoint", Items: "scim_configurations", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetCredentials = &facade.Operation{API: "auth0mgmt", ID: "GetCredentials", Method: "GET", Path: "/clients/{client_id}/credentials"}
-var opGetCredentialsByCredentialId = &facade.Operation{API: "auth0mgmt", ID: "GetCredentialsByCredentialId", Method: "GET", Path: "/clients/{client_id}/credentials/{credential_id}"}
-var opGetCustomDomains = &facade.Operation{API: "auth0mgmt", ID: "GetCustomDomains", Method: "GET", Path: "/custom-domains", Items: "custom_domains"}
+var opGetConnectionsSCIMConfigurations = &facade.Operation{API: "auth0mgmt", ID: "get_connections-scim-configurations", Method: "GET", Path: "/connections-scim-configurations", Items: "scim_configurations"}
+var specGetConnectionsSCIMConfigurations = &facade.PageSpec{Style: "checkpoint", Items: "scim_configurations", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
+var opGetConnectionsByID = &facade.Operation{API: "auth0mgmt", ID: "get_connections_by_id", Method: "GET", Path: "/connections/{id}"}
+var opGetCredentials = &facade.Operation{API: "auth0mgmt", ID: "get_credentials", Method: "GET", Path: "/clients/{client_id}/credentials"}
+var opGetCredentialsByCredentialID = &facade.Operation{API: "auth0mgmt", ID: "get_credentials_by_credential_id", Method: "GET", Path: "/clients/{client_id}/credentials/{credential_id}"}
+var opGetCustomDomains = &facade.Operation{API: "auth0mgmt", ID: "get_custom-domains", Method: "GET", Path: "/custom-domains", Items: "custom_domains"}
 var specGetCustomDomains = &facade.PageSpec{Style: "checkpoint", Items: "custom_domains", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetCustomDomainsById = &facade.Operation{API: "auth0mgmt", ID: "GetCustomDomainsById", Method: "GET", Path: "/custom-domains/{id}"}
-var opGetCustomSigningKeys = &facade.Operation{API: "auth0mgmt", ID: "GetCustomSigningKeys", Method: "GET", Path: "/keys/custom-signing"}
-var opGetCustomTextByLanguage = &facade.Operation{API: "auth0mgmt", ID: "GetCustomTextByLanguage", Method: "GET", Path: "/prompts/{prompt}/custom-text/{language}"}
-var opGetDaily = &facade.Operation{API: "auth0mgmt", ID: "GetDaily", Method: "GET", Path: "/stats/daily"}
-var opGetDefault = &facade.Operation{API: "auth0mgmt", ID: "GetDefault", Method: "GET", Path: "/custom-domains/default"}
-var opGetDefaultBrandingTheme = &facade.Operation{API: "auth0mgmt", ID: "GetDefaultBrandingTheme", Method: "GET", Path: "/branding/themes/default"}
-var opGetDefaultMapping = &facade.Operation{API: "auth0mgmt", ID: "GetDefaultMapping", Method: "GET", Path: "/connections/{id}/scim-configuration/default-mapping"}
-var opGetDeliveriesByEventId = &facade.Operation{API: "auth0mgmt", ID: "GetDeliveriesByEventId", Method: "GET", Path: "/event-streams/{id}/deliveries/{event_id}"}
-var opGetDeviceCredentials = &facade.Operation{API: "auth0mgmt", ID: "GetDeviceCredentials", Method: "GET", Path: "/device-credentials", Items: "device_credentials"}
+var opGetCustomDomainsByID = &facade.Operation{API: "auth0mgmt", ID: "get_custom-domains_by_id", Method: "GET", Path: "/custom-domains/{id}"}
+var opGetCustomTextByLanguage = &facade.Operation{API: "auth0mgmt", ID: "get_custom-text_by_language", Method: "GET", Path: "/prompts/{prompt}/custom-text/{language}"}
+var opGetCustomSigningKeys = &facade.Operation{API: "auth0mgmt", ID: "get_custom_signing_keys", Method: "GET", Path: "/keys/custom-signing"}
+var opGetDaily = &facade.Operation{API: "auth0mgmt", ID: "get_daily", Method: "GET", Path: "/stats/daily"}
+var opGetDefault = &facade.Operation{API: "auth0mgmt", ID: "get_default", Method: "GET", Path: "/custom-domains/default"}
+var opGetDefaultMapping = &facade.Operation{API: "auth0mgmt", ID: "get_default-mapping", Method: "GET", Path: "/connections/{id}/scim-configuration/default-mapping"}
+var opGetDefaultBrandingTheme = &facade.Operation{API: "auth0mgmt", ID: "get_default_branding_theme", Method: "GET", Path: "/branding/themes/default"}
+var opGetDeliveriesByEventID = &facade.Operation{API: "auth0mgmt", ID: "get_deliveries_by_event_id", Method: "GET", Path: "/event-streams/{id}/deliveries/{event_id}"}
+var opGetDeviceCredentials = &facade.Operation{API: "auth0mgmt", ID: "get_device-credentials", Method: "GET", Path: "/device-credentials", Items: "device_credentials"}
 var specGetDeviceCredentials = &facade.PageSpec{Style: "page", Items: "device_credentials", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetDirectoryProvisioning = &facade.Operation{API: "auth0mgmt", ID: "GetDirectoryProvisioning", Method: "GET", Path: "/connections/{id}/directory-provisioning"}
-var opGetDirectoryProvisioningDefaultMapping = &facade.Operation{API: "auth0mgmt", ID: "GetDirectoryProvisioningDefaultMapping", Method: "GET", Path: "/connections/{id}/directory-provisioning/default-mapping"}
-var opGetDiscoveryDomains = &facade.Operation{API: "auth0mgmt", ID: "GetDiscoveryDomains", Method: "GET", Path: "/organizations/{id}/discovery-domains", Items: "domains"}
+var opGetDirectoryProvisioning = &facade.Operation{API: "auth0mgmt", ID: "get_directory-provisioning", Method: "GET", Path: "/connections/{id}/directory-provisioning"}
+var opGetDirectoryProvisioningDefaultMapping = &facade.Operation{API: "auth0mgmt", ID: "get_directory_provisioning_default_mapping", Method: "GET", Path: "/connections/{id}/directory-provisioning/default-mapping"}
+var opGetDiscoveryDomains = &facade.Operation{API: "auth0mgmt", ID: "get_discovery-domains", Method: "GET", Path: "/organizations/{id}/discovery-domains", Items: "domains"}
 var specGetDiscoveryDomains = &facade.PageSpec{Style: "checkpoint", Items: "domains", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetDiscoveryDomainsByDiscoveryDomainId = &facade.Operation{API: "auth0mgmt", ID: "GetDiscoveryDomainsByDiscoveryDomainId", Method: "GET", Path: "/organizations/{id}/discovery-domains/{discovery_domain_id}"}
-var opGetEmailTemplatesByTemplateName = &facade.Operation{API: "auth0mgmt", ID: "GetEmailTemplatesByTemplateName", Method: "GET", Path: "/email-templates/{templateName}"}
-var opGetEnabledConnections = &facade.Operation{API: "auth0mgmt", ID: "GetEnabledConnections", Method: "GET", Path: "/organizations/{id}/enabled_connections", Items: "enabled_connections"}
+var opGetDiscoveryDomainsByDiscoveryDomainID = &facade.Operation{API: "auth0mgmt", ID: "get_discovery-domains_by_discovery_domain_id", Method: "GET", Path: "/organizations/{id}/discovery-domains/{discovery_domain_id}"}
+var opGetEmailTemplatesByTemplateName = &facade.Operation{API: "auth0mgmt", ID: "get_email-templates_by_templateName", Method: "GET", Path: "/email-templates/{templateName}"}
+var opGetEnabledConnections = &facade.Operation{API: "auth0mgmt", ID: "get_enabled_connections", Method: "GET", Path: "/organizations/{id}/enabled_connections", Items: "enabled_connections"}
 var specGetEnabledConnections = &facade.PageSpec{Style: "page", Items: "enabled_connections", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetEnabledConnectionsByConnectionId = &facade.Operation{API: "auth0mgmt", ID: "GetEnabledConnectionsByConnectionId", Method: "GET", Path: "/organizations/{id}/enabled_connections/{connectionId}"}
-var opGetEncryptionKey = &facade.Operation{API: "auth0mgmt", ID: "GetEncryptionKey", Method: "GET", Path: "/keys/encryption/{kid}"}
-var opGetEncryptionKeys = &facade.Operation{API: "auth0mgmt", ID: "GetEncryptionKeys", Method: "GET", Path: "/keys/encryption", Items: "keys"}
+var opGetEnabledConnectionsByConnectionID = &facade.Operation{API: "auth0mgmt", ID: "get_enabled_connections_by_connectionId", Method: "GET", Path: "/organizations/{id}/enabled_connections/{connectionId}"}
+var opGetEncryptionKey = &facade.Operation{API: "auth0mgmt", ID: "get_encryption_key", Method: "GET", Path: "/keys/encryption/{kid}"}
+var opGetEncryptionKeys = &facade.Operation{API: "auth0mgmt", ID: "get_encryption_keys", Method: "GET", Path: "/keys/encryption", Items: "keys"}
 var specGetEncryptionKeys = &facade.PageSpec{Style: "page", Items: "keys", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetEnrollments = &facade.Operation{API: "auth0mgmt", ID: "GetEnrollments", Method: "GET", Path: "/users/{id}/enrollments"}
-var opGetEnrollmentsById = &facade.Operation{API: "auth0mgmt", ID: "GetEnrollmentsById", Method: "GET", Path: "/guardian/enrollments/{id}"}
-var opGetErrors = &facade.Operation{API: "auth0mgmt", ID: "GetErrors", Method: "GET", Path: "/jobs/{id}/errors"}
-var opGetEventDeliveries = &facade.Operation{API: "auth0mgmt", ID: "GetEventDeliveries", Method: "GET", Path: "/event-streams/{id}/deliveries"}
-var opGetEventStreams = &facade.Operation{API: "auth0mgmt", ID: "GetEventStreams", Method: "GET", Path: "/event-streams", Items: "eventStreams"}
+var opGetEnrollments = &facade.Operation{API: "auth0mgmt", ID: "get_enrollments", Method: "GET", Path: "/users/{id}/enrollments"}
+var opGetEnrollmentsByID = &facade.Operation{API: "auth0mgmt", ID: "get_enrollments_by_id", Method: "GET", Path: "/guardian/enrollments/{id}"}
+var opGetErrors = &facade.Operation{API: "auth0mgmt", ID: "get_errors", Method: "GET", Path: "/jobs/{id}/errors"}
+var opGetEventStreams = &facade.Operation{API: "auth0mgmt", ID: "get_event-streams", Method: "GET", Path: "/event-streams", Items: "eventStreams"}
 var specGetEventStreams = &facade.PageSpec{Style: "checkpoint", Items: "eventStreams", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetEventStreamsById = &facade.Operation{API: "auth0mgmt", ID: "GetEventStreamsById", Method: "GET", Path: "/event-streams/{id}"}
-var opGetExecution = &facade.Operation{API: "auth0mgmt", ID: "GetExecution", Method: "GET", Path: "/actions/executions/{id}"}
-var opGetExperiment = &facade.Operation{API: "auth0mgmt", ID: "GetExperiment", Method: "GET", Path: "/experimentation/experiments/{id}"}
-var opGetExperiments = &facade.Operation{API: "auth0mgmt", ID: "GetExperiments", Method: "GET", Path: "/experimentation/experiments", Items: "experiments"}
+var opGetEventStreamsByID = &facade.Operation{API: "auth0mgmt", ID: "get_event-streams_by_id", Method: "GET", Path: "/event-streams/{id}"}
+var opGetEventDeliveries = &facade.Operation{API: "auth0mgmt", ID: "get_event_deliveries", Method: "GET", Path: "/event-streams/{id}/deliveries"}
+var opGetExecution = &facade.Operation{API: "auth0mgmt", ID: "get_execution", Method: "GET", Path: "/actions/executions/{id}"}
+var opGetExperiment = &facade.Operation{API: "auth0mgmt", ID: "get_experiment", Method: "GET", Path: "/experimentation/experiments/{id}"}
+var opGetExperiments = &facade.Operation{API: "auth0mgmt", ID: "get_experiments", Method: "GET", Path: "/experimentation/experiments", Items: "experiments"}
 var specGetExperiments = &facade.PageSpec{Style: "checkpoint", Items: "experiments", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetFactorDuoSettings = &facade.Operation{API: "auth0mgmt", ID: "GetFactorDuoSettings", Method: "GET", Path: "/guardian/factors/duo/settings"}
-var opGetFactorPhoneTemplates = &facade.Operation{API: "auth0mgmt", ID: "GetFactorPhoneTemplates", Method: "GET", Path: "/guardian/factors/phone/templates"}
-var opGetFactorSmsTemplates = &facade.Operation{API: "auth0mgmt", ID: "GetFactorSmsTemplates", Method: "GET", Path: "/guardian/factors/sms/templates"}
-var opGetFactors = &facade.Operation{API: "auth0mgmt", ID: "GetFactors", Method: "GET", Path: "/guardian/factors"}
-var opGetFeatureFlag = &facade.Operation{API: "auth0mgmt", ID: "GetFeatureFlag", Method: "GET", Path: "/experimentation/feature-flags/{id}"}
-var opGetFeatureFlags = &facade.Operation{API: "auth0mgmt", ID: "GetFeatureFlags", Method: "GET", Path: "/experimentation/feature-flags", Items: "feature_flags"}
+var opGetFactorDuoSettings = &facade.Operation{API: "auth0mgmt", ID: "get_factor_duo_settings", Method: "GET", Path: "/guardian/factors/duo/settings"}
+var opGetFactorPhoneTemplates = &facade.Operation{API: "auth0mgmt", ID: "get_factor_phone_templates", Method: "GET", Path: "/guardian/factors/phone/templates"}
+var opGetFactorSMSTemplates = &facade.Operation{API: "auth0mgmt", ID: "get_factor_sms_templates", Method: "GET", Path: "/guardian/factors/sms/templates"}
+var opGetFactors = &facade.Operation{API: "auth0mgmt", ID: "get_factors", Method: "GET", Path: "/guardian/factors"}
+var opGetFeatureFlag = &facade.Operation{API: "auth0mgmt", ID: "get_feature_flag", Method: "GET", Path: "/experimentation/feature-flags/{id}"}
+var opGetFeatureFlags = &facade.Operation{API: "auth0mgmt", ID: "get_feature_flags", Method: "GET", Path: "/experimentation/feature-flags", Items: "feature_flags"}
 var specGetFeatureFlags = &facade.PageSpec{Style: "checkpoint", Items: "feature_flags", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetFederatedConnectionsTokensets = &facade.Operation{API: "auth0mgmt", ID: "GetFederatedConnectionsTokensets", Method: "GET", Path: "/users/{id}/federated-connections-tokensets"}
-var opGetFlows = &facade.Operation{API: "auth0mgmt", ID: "GetFlows", Method: "GET", Path: "/flows", Items: "flows"}
+var opGetFederatedConnectionsTokensets = &facade.Operation{API: "auth0mgmt", ID: "get_federated-connections-tokensets", Method: "GET", Path: "/users/{id}/federated-connections-tokensets"}
+var opGetFlows = &facade.Operation{API: "auth0mgmt", ID: "get_flows", Method: "GET", Path: "/flows", Items: "flows"}
 var specGetFlows = &facade.PageSpec{Style: "page", Items: "flows", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetFlowsById = &facade.Operation{API: "auth0mgmt", ID: "GetFlowsById", Method: "GET", Path: "/flows/{id}"}
-var opGetFlowsExecutions = &facade.Operation{API: "auth0mgmt", ID: "GetFlowsExecutions", Method: "GET", Path: "/flows/{flow_id}/executions", Items: "executions"}
+var opGetFlowsByID = &facade.Operation{API: "auth0mgmt", ID: "get_flows_by_id", Method: "GET", Path: "/flows/{id}"}
+var opGetFlowsExecutions = &facade.Operation{API: "auth0mgmt", ID: "get_flows_executions", Method: "GET", Path: "/flows/{flow_id}/executions", Items: "executions"}
 var specGetFlowsExecutions = &facade.PageSpec{Style: "checkpoint", Items: "executions", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetFlowsExecutionsByExecutionId = &facade.Operation{API: "auth0mgmt", ID: "GetFlowsExecutionsByExecutionId", Method: "GET", Path: "/flows/{flow_id}/executions/{execution_id}"}
-var opGetFlowsVaultConnections = &facade.Operation{API: "auth0mgmt", ID: "GetFlowsVaultConnections", Method: "GET", Path: "/flows/vault/connections", Items: "connections"}
+var opGetFlowsExecutionsByExecutionID = &facade.Operation{API: "auth0mgmt", ID: "get_flows_executions_by_execution_id", Method: "GET", Path: "/flows/{flow_id}/executions/{execution_id}"}
+var opGetFlowsVaultConnections = &facade.Operation{API: "auth0mgmt", ID: "get_flows_vault_connections", Method: "GET", Path: "/flows/vault/connections", Items: "connections"}
 var specGetFlowsVaultConnections = &facade.PageSpec{Style: "page", Items: "connections", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetFlowsVaultConnectionsById = &facade.Operation{API: "auth0mgmt", ID: "GetFlowsVaultConnectionsById", Method: "GET", Path: "/flows/vault/connections/{id}"}
-var opGetForm = &facade.Operation{API: "auth0mgmt", ID: "GetForm", Method: "GET", Path: "/forms/{id}"}
-var opGetForms = &facade.Operation{API: "auth0mgmt", ID: "GetForms", Method: "GET", Path: "/forms", Items: "forms"}
+var opGetFlowsVaultConnectionsByID = &facade.Operation{API: "auth0mgmt", ID: "get_flows_vault_connections_by_id", Method: "GET", Path: "/flows/vault/connections/{id}"}
+var opGetForm = &facade.Operation{API: "auth0mgmt", ID: "get_form", Method: "GET", Path: "/forms/{id}"}
+var opGetForms = &facade.Operation{API: "auth0mgmt", ID: "get_forms", Method: "GET", Path: "/forms", Items: "forms"}
 var specGetForms = &facade.PageSpec{Style: "page", Items: "forms", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetGrants = &facade.Operation{API: "auth0mgmt", ID: "GetGrants", Method: "GET", Path: "/grants", Items: "grants"}
+var opGetGrants = &facade.Operation{API: "auth0mgmt", ID: "get_grants", Method: "GET", Path: "/grants", Items: "grants"}
 var specGetGrants = &facade.PageSpec{Style: "page", Items: "grants", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetGroup = &facade.Operation{API: "auth0mgmt", ID: "GetGroup", Method: "GET", Path: "/groups/{id}"}
-var opGetGroupMembers = &facade.Operation{API: "auth0mgmt", ID: "GetGroupMembers", Method: "GET", Path: "/groups/{id}/members", Items: "members"}
+var opGetGroup = &facade.Operation{API: "auth0mgmt", ID: "get_group", Method: "GET", Path: "/groups/{id}"}
+var opGetGroupMembers = &facade.Operation{API: "auth0mgmt", ID: "get_group_members", Method: "GET", Path: "/groups/{id}/members", Items: "members"}
 var specGetGroupMembers = &facade.PageSpec{Style: "checkpoint", Items: "members", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetGroupRoles = &facade.Operation{API: "auth0mgmt", ID: "GetGroupRoles", Method: "GET", Path: "/groups/{id}/roles", Items: "roles"}
+var opGetGroupRoles = &facade.Operation{API: "auth0mgmt", ID: "get_group_roles", Method: "GET", Path: "/groups/{id}/roles", Items: "roles"}
 var specGetGroupRoles = &facade.PageSpec{Style: "checkpoint", Items: "roles", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetGroups = &facade.Operation{API: "auth0mgmt", ID: "GetGroups", Method: "GET", Path: "/groups", Items: "groups"}
+var opGetGroups = &facade.Operation{API: "auth0mgmt", ID: "get_groups", Method: "GET", Path: "/groups", Items: "groups"}
 var specGetGroups = &facade.PageSpec{Style: "checkpoint", Items: "groups", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetGuardianPhoneProviders = &facade.Operation{API: "auth0mgmt", ID: "GetGuardianPhoneProviders", Method: "GET", Path: "/guardian/factors/phone/selected-provider"}
-var opGetHooks = &facade.Operation{API: "auth0mgmt", ID: "GetHooks", Method: "GET", Path: "/hooks", Items: "hooks"}
+var opGetGuardianPhoneProviders = &facade.Operation{API: "auth0mgmt", ID: "get_guardian_phone_providers", Method: "GET", Path: "/guardian/factors/phone/selected-provider"}
+var opGetHooks = &facade.Operation{API: "auth0mgmt", ID: "get_hooks", Method: "GET", Path: "/hooks", Items: "hooks"}
 var specGetHooks = &facade.PageSpec{Style: "page", Items: "hooks", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetHooksById = &facade.Operation{API: "auth0mgmt", ID: "GetHooksById", Method: "GET", Path: "/hooks/{id}"}
-var opGetInvitations = &facade.Operation{API: "auth0mgmt", ID: "GetInvitations", Method: "GET", Path: "/organizations/{id}/invitations", Items: "invitations"}
+var opGetHooksByID = &facade.Operation{API: "auth0mgmt", ID: "get_hooks_by_id", Method: "GET", Path: "/hooks/{id}"}
+var opGetInvitations = &facade.Operation{API: "auth0mgmt", ID: "get_invitations", Method: "GET", Path: "/organizations/{id}/invitations", Items: "invitations"}
 var specGetInvitations = &facade.PageSpec{Style: "page", Items: "invitations", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetInvitationsByInvitationId = &facade.Operation{API: "auth0mgmt", ID: "GetInvitationsByInvitationId", Method: "GET", Path: "/organizations/{id}/invitations/{invitation_id}"}
-var opGetIpsById = &facade.Operation{API: "auth0mgmt", ID: "GetIpsById", Method: "GET", Path: "/anomaly/blocks/ips/{id}"}
-var opGetJobsById = &facade.Operation{API: "auth0mgmt", ID: "GetJobsById", Method: "GET", Path: "/jobs/{id}"}
-var opGetKeys = &facade.Operation{API: "auth0mgmt", ID: "GetKeys", Method: "GET", Path: "/connections/{id}/keys"}
-var opGetLogStreams = &facade.Operation{API: "auth0mgmt", ID: "GetLogStreams", Method: "GET", Path: "/log-streams"}
-var opGetLogStreamsById = &facade.Operation{API: "auth0mgmt", ID: "GetLogStreamsById", Method: "GET", Path: "/log-streams/{id}"}
-var opGetLogs = &facade.Operation{API: "auth0mgmt", ID: "GetLogs", Method: "GET", Path: "/logs", Items: "logs"}
+var opGetInvitationsByInvitationID = &facade.Operation{API: "auth0mgmt", ID: "get_invitations_by_invitation_id", Method: "GET", Path: "/organizations/{id}/invitations/{invitation_id}"}
+var opGetIPsByID = &facade.Operation{API: "auth0mgmt", ID: "get_ips_by_id", Method: "GET", Path: "/anomaly/blocks/ips/{id}"}
+var opGetJobsByID = &facade.Operation{API: "auth0mgmt", ID: "get_jobs_by_id", Method: "GET", Path: "/jobs/{id}"}
+var opGetKeys = &facade.Operation{API: "auth0mgmt", ID: "get_keys", Method: "GET", Path: "/connections/{id}/keys"}
+var opGetLogStreams = &facade.Operation{API: "auth0mgmt", ID: "get_log-streams", Method: "GET", Path: "/log-streams"}
+var opGetLogStreamsByID = &facade.Operation{API: "auth0mgmt", ID: "get_log-streams_by_id", Method: "GET", Path: "/log-streams/{id}"}
+var opGetLogs = &facade.Operation{API: "auth0mgmt", ID: "get_logs", Method: "GET", Path: "/logs", Items: "logs"}
 var specGetLogs = &facade.PageSpec{Style: "page", Items: "logs", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetLogsById = &facade.Operation{API: "auth0mgmt", ID: "GetLogsById", Method: "GET", Path: "/logs/{id}"}
-var opGetLogsByUser = &facade.Operation{API: "auth0mgmt", ID: "GetLogsByUser", Method: "GET", Path: "/users/{id}/logs", Items: "logs"}
+var opGetLogsByID = &facade.Operation{API: "auth0mgmt", ID: "get_logs_by_id", Method: "GET", Path: "/logs/{id}"}
+var opGetLogsByUser = &facade.Operation{API: "auth0mgmt", ID: "get_logs_by_user", Method: "GET", Path: "/users/{id}/logs", Items: "logs"}
 var specGetLogsByUser = &facade.PageSpec{Style: "page", Items: "logs", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetMessageTypes = &facade.Operation{API: "auth0mgmt", ID: "GetMessageTypes", Method: "GET", Path: "/guardian/factors/phone/message-types"}
-var opGetNameByDiscoveryDomain = &facade.Operation{API: "auth0mgmt", ID: "GetNameByDiscoveryDomain", Method: "GET", Path: "/organizations/{id}/discovery-domains/name/{discovery_domain}"}
-var opGetNameByName = &facade.Operation{API: "auth0mgmt", ID: "GetNameByName", Method: "GET", Path: "/organizations/name/{name}"}
-var opGetNetworkAcls = &facade.Operation{API: "auth0mgmt", ID: "GetNetworkAcls", Method: "GET", Path: "/network-acls", Items: "network_acls"}
-var specGetNetworkAcls = &facade.PageSpec{Style: "page", Items: "network_acls", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetNetworkAclsById = &facade.Operation{API: "auth0mgmt", ID: "GetNetworkAclsById", Method: "GET", Path: "/network-acls/{id}"}
-var opGetNewDevice = &facade.Operation{API: "auth0mgmt", ID: "GetNewDevice", Method: "GET", Path: "/risk-assessments/settings/new-device"}
-var opGetOrganizationClientGrants = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationClientGrants", Method: "GET", Path: "/organizations/{id}/client-grants", Items: "client_grants"}
+var opGetMessageTypes = &facade.Operation{API: "auth0mgmt", ID: "get_message-types", Method: "GET", Path: "/guardian/factors/phone/message-types"}
+var opGetNameByDiscoveryDomain = &facade.Operation{API: "auth0mgmt", ID: "get_name_by_discovery_domain", Method: "GET", Path: "/organizations/{id}/discovery-domains/name/{discovery_domain}"}
+var opGetNameByName = &facade.Operation{API: "auth0mgmt", ID: "get_name_by_name", Method: "GET", Path: "/organizations/name/{name}"}
+var opGetNetworkACLs = &facade.Operation{API: "auth0mgmt", ID: "get_network-acls", Method: "GET", Path: "/network-acls", Items: "network_acls"}
+var specGetNetworkACLs = &facade.PageSpec{Style: "page", Items: "network_acls", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
+var opGetNetworkACLsByID = &facade.Operation{API: "auth0mgmt", ID: "get_network-acls_by_id", Method: "GET", Path: "/network-acls/{id}"}
+var opGetNewDevice = &facade.Operation{API: "auth0mgmt", ID: "get_new-device", Method: "GET", Path: "/risk-assessments/settings/new-device"}
+var opGetOrganizationClientGrants = &facade.Operation{API: "auth0mgmt", ID: "get_organization-client-grants", Method: "GET", Path: "/organizations/{id}/client-grants", Items: "client_grants"}
 var specGetOrganizationClientGrants = &facade.PageSpec{Style: "page", Items: "client_grants", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetOrganizationConnection = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationConnection", Method: "GET", Path: "/organizations/{id}/connections/{connection_id}"}
-var opGetOrganizationConnections = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationConnections", Method: "GET", Path: "/organizations/{id}/connections", Items: "connections"}
+var opGetOrganizationConnection = &facade.Operation{API: "auth0mgmt", ID: "get_organization_connection", Method: "GET", Path: "/organizations/{id}/connections/{connection_id}"}
+var opGetOrganizationConnections = &facade.Operation{API: "auth0mgmt", ID: "get_organization_connections", Method: "GET", Path: "/organizations/{id}/connections", Items: "connections"}
 var specGetOrganizationConnections = &facade.PageSpec{Style: "page", Items: "connections", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetOrganizationGroupRoles = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationGroupRoles", Method: "GET", Path: "/organizations/{organization_id}/groups/{group_id}/roles", Items: "roles"}
+var opGetOrganizationGroupRoles = &facade.Operation{API: "auth0mgmt", ID: "get_organization_group_roles", Method: "GET", Path: "/organizations/{organization_id}/groups/{group_id}/roles", Items: "roles"}
 var specGetOrganizationGroupRoles = &facade.PageSpec{Style: "checkpoint", Items: "roles", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetOrganizationGroups = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationGroups", Method: "GET", Path: "/organizations/{organization_id}/groups", Items: "groups"}
+var opGetOrganizationGroups = &facade.Operation{API: "auth0mgmt", ID: "get_organization_groups", Method: "GET", Path: "/organizations/{organization_id}/groups", Items: "groups"}
 var specGetOrganizationGroups = &facade.PageSpec{Style: "checkpoint", Items: "groups", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetOrganizationMemberEffectiveRoles = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationMemberEffectiveRoles", Method: "GET", Path: "/organizations/{id}/members/{user_id}/effective-roles", Items: "roles"}
+var opGetOrganizationMemberEffectiveRoles = &facade.Operation{API: "auth0mgmt", ID: "get_organization_member_effective_roles", Method: "GET", Path: "/organizations/{id}/members/{user_id}/effective-roles", Items: "roles"}
 var specGetOrganizationMemberEffectiveRoles = &facade.PageSpec{Style: "checkpoint", Items: "roles", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetOrganizationMemberRoleSourceGroups = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationMemberRoleSourceGroups", Method: "GET", Path: "/organizations/{id}/members/{user_id}/effective-roles/sources/groups", Items: "groups"}
+var opGetOrganizationMemberRoleSourceGroups = &facade.Operation{API: "auth0mgmt", ID: "get_organization_member_role_source_groups", Method: "GET", Path: "/organizations/{id}/members/{user_id}/effective-roles/sources/groups", Items: "groups"}
 var specGetOrganizationMemberRoleSourceGroups = &facade.PageSpec{Style: "checkpoint", Items: "groups", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetOrganizationMemberRoles = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationMemberRoles", Method: "GET", Path: "/organizations/{id}/members/{user_id}/roles", Items: "roles"}
+var opGetOrganizationMemberRoles = &facade.Operation{API: "auth0mgmt", ID: "get_organization_member_roles", Method: "GET", Path: "/organizations/{id}/members/{user_id}/roles", Items: "roles"}
 var specGetOrganizationMemberRoles = &facade.PageSpec{Style: "page", Items: "roles", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetOrganizationMembers = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationMembers", Method: "GET", Path: "/organizations/{id}/members", Items: "members"}
+var opGetOrganizationMembers = &facade.Operation{API: "auth0mgmt", ID: "get_organization_members", Method: "GET", Path: "/organizations/{id}/members", Items: "members"}
 var specGetOrganizationMembers = &facade.PageSpec{Style: "checkpoint", Items: "members", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetOrganizations = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizations", Method: "GET", Path: "/organizations", Items: "organizations"}
+var opGetOrganizations = &facade.Operation{API: "auth0mgmt", ID: "get_organizations", Method: "GET", Path: "/organizations", Items: "organizations"}
 var specGetOrganizations = &facade.PageSpec{Style: "checkpoint", Items: "organizations", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetOrganizationsById = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationsById", Method: "GET", Path: "/organizations/{id}"}
-var opGetPartials = &facade.Operation{API: "auth0mgmt", ID: "GetPartials", Method: "GET", Path: "/prompts/{prompt}/partials"}
-var opGetPermissions = &facade.Operation{API: "auth0mgmt", ID: "GetPermissions", Method: "GET", Path: "/users/{id}/permissions", Items: "permissions"}
+var opGetOrganizationsByID = &facade.Operation{API: "auth0mgmt", ID: "get_organizations_by_id", Method: "GET", Path: "/organizations/{id}"}
+var opGetPartials = &facade.Operation{API: "auth0mgmt", ID: "get_partials", Method: "GET", Path: "/prompts/{prompt}/partials"}
+var opGetPermissions = &facade.Operation{API: "auth0mgmt", ID: "get_permissions", Method: "GET", Path: "/users/{id}/permissions", Items: "permissions"}
 var specGetPermissions = &facade.PageSpec{Style: "page", Items: "permissions", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetPhoneProvider = &facade.Operation{API: "auth0mgmt", ID: "GetPhoneProvider", Method: "GET", Path: "/branding/phone/providers/{id}"}
-var opGetPhoneProviderProtection = &facade.Operation{API: "auth0mgmt", ID: "GetPhoneProviderProtection", Method: "GET", Path: "/attack-protection/phone-provider-protection"}
-var opGetPhoneTemplate = &facade.Operation{API: "auth0mgmt", ID: "GetPhoneTemplate", Method: "GET", Path: "/branding/phone/templates/{id}"}
-var opGetPhoneTemplates = &facade.Operation{API: "auth0mgmt", ID: "GetPhoneTemplates", Method: "GET", Path: "/branding/phone/templates"}
-var opGetPhoneTwilioFactorProvider = &facade.Operation{API: "auth0mgmt", ID: "GetPhoneTwilioFactorProvider", Method: "GET", Path: "/guardian/factors/phone/providers/twilio"}
-var opGetPnProviders = &facade.Operation{API: "auth0mgmt", ID: "GetPnProviders", Method: "GET", Path: "/guardian/factors/push-notification/selected-provider"}
-var opGetPolicies = &facade.Operation{API: "auth0mgmt", ID: "GetPolicies", Method: "GET", Path: "/guardian/policies"}
-var opGetPrompts = &facade.Operation{API: "auth0mgmt", ID: "GetPrompts", Method: "GET", Path: "/prompts"}
-var opGetProvider = &facade.Operation{API: "auth0mgmt", ID: "GetProvider", Method: "GET", Path: "/emails/provider"}
-var opGetRateLimitPolicies = &facade.Operation{API: "auth0mgmt", ID: "GetRateLimitPolicies", Method: "GET", Path: "/rate-limit-policies", Items: "rate_limit_policies"}
+var opGetPhoneProviderProtection = &facade.Operation{API: "auth0mgmt", ID: "get_phone-provider-protection", Method: "GET", Path: "/attack-protection/phone-provider-protection"}
+var opGetPhoneProvider = &facade.Operation{API: "auth0mgmt", ID: "get_phone_provider", Method: "GET", Path: "/branding/phone/providers/{id}"}
+var opGetPhoneTemplate = &facade.Operation{API: "auth0mgmt", ID: "get_phone_template", Method: "GET", Path: "/branding/phone/templates/{id}"}
+var opGetPhoneTemplates = &facade.Operation{API: "auth0mgmt", ID: "get_phone_templates", Method: "GET", Path: "/branding/phone/templates"}
+var opGetPhoneTwilioFactorProvider = &facade.Operation{API: "auth0mgmt", ID: "get_phone_twilio_factor_provider", Method: "GET", Path: "/guardian/factors/phone/providers/twilio"}
+var opGetPnProviders = &facade.Operation{API: "auth0mgmt", ID: "get_pn_providers", Method: "GET", Path: "/guardian/factors/push-notification/selected-provider"}
+var opGetPolicies = &facade.Operation{API: "auth0mgmt", ID: "get_policies", Method: "GET", Path: "/guardian/policies"}
+var opGetPrompts = &facade.Operation{API: "auth0mgmt", ID: "get_prompts", Method: "GET", Path: "/prompts"}
+var opGetProvider = &facade.Operation{API: "auth0mgmt", ID: "get_provider", Method: "GET", Path: "/emails/provider"}
+var opGetRateLimitPolicies = &facade.Operation{API: "auth0mgmt", ID: "get_rate-limit-policies", Method: "GET", Path: "/rate-limit-policies", Items: "rate_limit_policies"}
 var specGetRateLimitPolicies = &facade.PageSpec{Style: "checkpoint", Items: "rate_limit_policies", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetRateLimitPoliciesById = &facade.Operation{API: "auth0mgmt", ID: "GetRateLimitPoliciesById", Method: "GET", Path: "/rate-limit-policies/{id}"}
-var opGetRefreshToken = &facade.Operation{API: "auth0mgmt", ID: "GetRefreshToken", Method: "GET", Path: "/refresh-tokens/{id}"}
-var opGetRefreshTokens = &facade.Operation{API: "auth0mgmt", ID: "GetRefreshTokens", Method: "GET", Path: "/refresh-tokens", Items: "refresh_tokens"}
+var opGetRateLimitPoliciesByID = &facade.Operation{API: "auth0mgmt", ID: "get_rate-limit-policies_by_id", Method: "GET", Path: "/rate-limit-policies/{id}"}
+var opGetRefreshToken = &facade.Operation{API: "auth0mgmt", ID: "get_refresh_token", Method: "GET", Path: "/refresh-tokens/{id}"}
+var opGetRefreshTokens = &facade.Operation{API: "auth0mgmt", ID: "get_refresh_tokens", Method: "GET", Path: "/refresh-tokens", Items: "refresh_tokens"}
 var specGetRefreshTokens = &facade.PageSpec{Style: "checkpoint", Items: "refresh_tokens", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetRefreshTokensForUser = &facade.Operation{API: "auth0mgmt", ID: "GetRefreshTokensForUser", Method: "GET", Path: "/users/{user_id}/refresh-tokens", Items: "tokens"}
+var opGetRefreshTokensForUser = &facade.Operation{API: "auth0mgmt", ID: "get_refresh_tokens_for_user", Method: "GET", Path: "/users/{user_id}/refresh-tokens", Items: "tokens"}
 var specGetRefreshTokensForUser = &facade.PageSpec{Style: "checkpoint", Items: "tokens", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetRendering = &facade.Operation{API: "auth0mgmt", ID: "GetRendering", Method: "GET", Path: "/prompts/{prompt}/screen/{screen}/rendering"}
-var opGetResourceServers = &facade.Operation{API: "auth0mgmt", ID: "GetResourceServers", Method: "GET", Path: "/resource-servers", Items: "resource_servers"}
+var opGetRendering = &facade.Operation{API: "auth0mgmt", ID: "get_rendering", Method: "GET", Path: "/prompts/{prompt}/screen/{screen}/rendering"}
+var opGetResourceServers = &facade.Operation{API: "auth0mgmt", ID: "get_resource-servers", Method: "GET", Path: "/resource-servers", Items: "resource_servers"}
 var specGetResourceServers = &facade.PageSpec{Style: "page", Items: "resource_servers", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetResourceServersById = &facade.Operation{API: "auth0mgmt", ID: "GetResourceServersById", Method: "GET", Path: "/resource-servers/{id}"}
-var opGetRiskAssessmentsSettings = &facade.Operation{API: "auth0mgmt", ID: "GetRiskAssessmentsSettings", Method: "GET", Path: "/risk-assessments/settings"}
-var opGetRoleGroups = &facade.Operation{API: "auth0mgmt", ID: "GetRoleGroups", Method: "GET", Path: "/roles/{id}/groups", Items: "groups"}
+var opGetResourceServersByID = &facade.Operation{API: "auth0mgmt", ID: "get_resource-servers_by_id", Method: "GET", Path: "/resource-servers/{id}"}
+var opGetRiskAssessmentsSettings = &facade.Operation{API: "auth0mgmt", ID: "get_risk_assessments_settings", Method: "GET", Path: "/risk-assessments/settings"}
+var opGetRoleGroups = &facade.Operation{API: "auth0mgmt", ID: "get_role_groups", Method: "GET", Path: "/roles/{id}/groups", Items: "groups"}
 var specGetRoleGroups = &facade.PageSpec{Style: "checkpoint", Items: "groups", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetRolePermission = &facade.Operation{API: "auth0mgmt", ID: "GetRolePermission", Method: "GET", Path: "/roles/{id}/permissions", Items: "permissions"}
+var opGetRolePermission = &facade.Operation{API: "auth0mgmt", ID: "get_role_permission", Method: "GET", Path: "/roles/{id}/permissions", Items: "permissions"}
 var specGetRolePermission = &facade.PageSpec{Style: "page", Items: "permissions", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetRoleUser = &facade.Operation{API: "auth0mgmt", ID: "GetRoleUser", Method: "GET", Path: "/roles/{id}/users", Items: "users"}
+var opGetRoleUser = &facade.Operation{API: "auth0mgmt", ID: "get_role_user", Method: "GET", Path: "/roles/{id}/users", Items: "users"}
 var specGetRoleUser = &facade.PageSpec{Style: "checkpoint", Items: "users", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetRoles = &facade.Operation{API: "auth0mgmt", ID: "GetRoles", Method: "GET", Path: "/roles", Items: "roles"}
+var opGetRoles = &facade.Operation{API: "auth0mgmt", ID: "get_roles", Method: "GET", Path: "/roles", Items: "roles"}
 var specGetRoles = &facade.PageSpec{Style: "page", Items: "roles", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetRolesById = &facade.Operation{API: "auth0mgmt", ID: "GetRolesById", Method: "GET", Path: "/roles/{id}"}
-var opGetRules = &facade.Operation{API: "auth0mgmt", ID: "GetRules", Method: "GET", Path: "/rules", Items: "rules"}
+var opGetRolesByID = &facade.Operation{API: "auth0mgmt", ID: "get_roles_by_id", Method: "GET", Path: "/roles/{id}"}
+var opGetRules = &facade.Operation{API: "auth0mgmt", ID: "get_rules", Method: "GET", Path: "/rules", Items: "rules"}
 var specGetRules = &facade.PageSpec{Style: "page", Items: "rules", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetRulesById = &facade.Operation{API: "auth0mgmt", ID: "GetRulesById", Method: "GET", Path: "/rules/{id}"}
-var opGetRulesConfigs = &facade.Operation{API: "auth0mgmt", ID: "GetRulesConfigs", Method: "GET", Path: "/rules-configs"}
-var opGetScimConfiguration = &facade.Operation{API: "auth0mgmt", ID: "GetScimConfiguration", Method: "GET", Path: "/connections/{id}/scim-configuration"}
-var opGetScimTokens = &facade.Operation{API: "auth0mgmt", ID: "GetScimTokens", Method: "GET", Path: "/connections/{id}/scim-configuration/tokens"}
-var opGetSecrets = &facade.Operation{API: "auth0mgmt", ID: "GetSecrets", Method: "GET", Path: "/hooks/{id}/secrets"}
-var opGetSegment = &facade.Operation{API: "auth0mgmt", ID: "GetSegment", Method: "GET", Path: "/experimentation/segments/{id}"}
-var opGetSegments = &facade.Operation{API: "auth0mgmt", ID: "GetSegments", Method: "GET", Path: "/experimentation/segments", Items: "segments"}
+var opGetRulesConfigs = &facade.Operation{API: "auth0mgmt", ID: "get_rules-configs", Method: "GET", Path: "/rules-configs"}
+var opGetRulesByID = &facade.Operation{API: "auth0mgmt", ID: "get_rules_by_id", Method: "GET", Path: "/rules/{id}"}
+var opGetSCIMConfiguration = &facade.Operation{API: "auth0mgmt", ID: "get_scim-configuration", Method: "GET", Path: "/connections/{id}/scim-configuration"}
+var opGetSCIMTokens = &facade.Operation{API: "auth0mgmt", ID: "get_scim_tokens", Method: "GET", Path: "/connections/{id}/scim-configuration/tokens"}
+var opGetSecrets = &facade.Operation{API: "auth0mgmt", ID: "get_secrets", Method: "GET", Path: "/hooks/{id}/secrets"}
+var opGetSegment = &facade.Operation{API: "auth0mgmt", ID: "get_segment", Method: "GET", Path: "/experimentation/segments/{id}"}
+var opGetSegments = &facade.Operation{API: "auth0mgmt", ID: "get_segments", Method: "GET", Path: "/experimentation/segments", Items: "segments"}
 var specGetSegments = &facade.PageSpec{Style: "checkpoint", Items: "segments", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetSelfServiceProfileCustomText = &facade.Operation{API: "auth0mgmt", ID: "GetSelfServiceProfileCustomText", Method: "GET", Path: "/self-service-profiles/{id}/custom-text/{language}/{page}"}
-var opGetSelfServiceProfiles = &facade.Operation{API: "auth0mgmt", ID: "GetSelfServiceProfiles", Method: "GET", Path: "/self-service-profiles", Items: "self_service_profiles"}
+var opGetSelfServiceProfiles = &facade.Operation{API: "auth0mgmt", ID: "get_self-service-profiles", Method: "GET", Path: "/self-service-profiles", Items: "self_service_profiles"}
 var specGetSelfServiceProfiles = &facade.PageSpec{Style: "page", Items: "self_service_profiles", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetSelfServiceProfilesById = &facade.Operation{API: "auth0mgmt", ID: "GetSelfServiceProfilesById", Method: "GET", Path: "/self-service-profiles/{id}"}
-var opGetSession = &facade.Operation{API: "auth0mgmt", ID: "GetSession", Method: "GET", Path: "/sessions/{id}"}
-var opGetSessionsForUser = &facade.Operation{API: "auth0mgmt", ID: "GetSessionsForUser", Method: "GET", Path: "/users/{user_id}/sessions", Items: "sessions"}
+var opGetSelfServiceProfilesByID = &facade.Operation{API: "auth0mgmt", ID: "get_self-service-profiles_by_id", Method: "GET", Path: "/self-service-profiles/{id}"}
+var opGetSelfServiceProfileCustomText = &facade.Operation{API: "auth0mgmt", ID: "get_self_service_profile_custom_text", Method: "GET", Path: "/self-service-profiles/{id}/custom-text/{language}/{page}"}
+var opGetSession = &facade.Operation{API: "auth0mgmt", ID: "get_session", Method: "GET", Path: "/sessions/{id}"}
+var opGetSessionsForUser = &facade.Operation{API: "auth0mgmt", ID: "get_sessions_for_user", Method: "GET", Path: "/users/{user_id}/sessions", Items: "sessions"}
 var specGetSessionsForUser = &facade.PageSpec{Style: "checkpoint", Items: "sessions", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetSigningKey = &facade.Operation{API: "auth0mgmt", ID: "GetSigningKey", Method: "GET", Path: "/keys/signing/{kid}"}
-var opGetSigningKeys = &facade.Operation{API: "auth0mgmt", ID: "GetSigningKeys", Method: "GET", Path: "/keys/signing"}
-var opGetSmsProviders = &facade.Operation{API: "auth0mgmt", ID: "GetSmsProviders", Method: "GET", Path: "/guardian/factors/sms/selected-provider"}
-var opGetSmsTwilioFactorProvider = &facade.Operation{API: "auth0mgmt", ID: "GetSmsTwilioFactorProvider", Method: "GET", Path: "/guardian/factors/sms/providers/twilio"}
-var opGetSns = &facade.Operation{API: "auth0mgmt", ID: "GetSns", Method: "GET", Path: "/guardian/factors/push-notification/providers/sns"}
-var opGetStatus = &facade.Operation{API: "auth0mgmt", ID: "GetStatus", Method: "GET", Path: "/connections/{id}/status"}
-var opGetSupplementalSignals = &facade.Operation{API: "auth0mgmt", ID: "GetSupplementalSignals", Method: "GET", Path: "/supplemental-signals"}
-var opGetSuspiciousIpThrottling = &facade.Operation{API: "auth0mgmt", ID: "GetSuspiciousIpThrottling", Method: "GET", Path: "/attack-protection/suspicious-ip-throttling"}
-var opGetSynchronizedGroups = &facade.Operation{API: "auth0mgmt", ID: "GetSynchronizedGroups", Method: "GET", Path: "/connections/{id}/directory-provisioning/synchronized-groups", Items: "groups"}
+var opGetSigningKey = &facade.Operation{API: "auth0mgmt", ID: "get_signing_key", Method: "GET", Path: "/keys/signing/{kid}"}
+var opGetSigningKeys = &facade.Operation{API: "auth0mgmt", ID: "get_signing_keys", Method: "GET", Path: "/keys/signing"}
+var opGetSMSProviders = &facade.Operation{API: "auth0mgmt", ID: "get_sms_providers", Method: "GET", Path: "/guardian/factors/sms/selected-provider"}
+var opGetSMSTwilioFactorProvider = &facade.Operation{API: "auth0mgmt", ID: "get_sms_twilio_factor_provider", Method: "GET", Path: "/guardian/factors/sms/providers/twilio"}
+var opGetSNS = &facade.Operation{API: "auth0mgmt", ID: "get_sns", Method: "GET", Path: "/guardian/factors/push-notification/providers/sns"}
+var opGetStatus = &facade.Operation{API: "auth0mgmt", ID: "get_status", Method: "GET", Path: "/connections/{id}/status"}
+var opGetSupplementalSignals = &facade.Operation{API: "auth0mgmt", ID: "get_supplemental-signals", Method: "GET", Path: "/supplemental-signals"}
+var opGetSuspiciousIPThrottling = &facade.Operation{API: "auth0mgmt", ID: "get_suspicious-ip-throttling", Method: "GET", Path: "/attack-protection/suspicious-ip-throttling"}
+var opGetSynchronizedGroups = &facade.Operation{API: "auth0mgmt", ID: "get_synchronized-groups", Method: "GET", Path: "/connections/{id}/directory-provisioning/synchronized-groups", Items: "groups"}
 var specGetSynchronizedGroups = &facade.PageSpec{Style: "checkpoint", Items: "groups", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetTokenExchangeProfiles = &facade.Operation{API: "auth0mgmt", ID: "GetTokenExchangeProfiles", Method: "GET", Path: "/token-exchange-profiles", Items: "token_exchange_profiles"}
+var opGetTokenExchangeProfiles = &facade.Operation{API: "auth0mgmt", ID: "get_token-exchange-profiles", Method: "GET", Path: "/token-exchange-profiles", Items: "token_exchange_profiles"}
 var specGetTokenExchangeProfiles = &facade.PageSpec{Style: "checkpoint", Items: "token_exchange_profiles", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetTokenExchangeProfilesById = &facade.Operation{API: "auth0mgmt", ID: "GetTokenExchangeProfilesById", Method: "GET", Path: "/token-exchange-profiles/{id}"}
-var opGetTriggers = &facade.Operation{API: "auth0mgmt", ID: "GetTriggers", Method: "GET", Path: "/actions/triggers"}
-var opGetUniversalLogin = &facade.Operation{API: "auth0mgmt", ID: "GetUniversalLogin", Method: "GET", Path: "/branding/templates/universal-login"}
-var opGetUserAttributeProfileTemplate = &facade.Operation{API: "auth0mgmt", ID: "GetUserAttributeProfileTemplate", Method: "GET", Path: "/user-attribute-profiles/templates/{id}"}
-var opGetUserAttributeProfileTemplates = &facade.Operation{API: "auth0mgmt", ID: "GetUserAttributeProfileTemplates", Method: "GET", Path: "/user-attribute-profiles/templates"}
-var opGetUserAttributeProfiles = &facade.Operation{API: "auth0mgmt", ID: "GetUserAttributeProfiles", Method: "GET", Path: "/user-attribute-profiles", Items: "user_attribute_profiles"}
+var opGetTokenExchangeProfilesByID = &facade.Operation{API: "auth0mgmt", ID: "get_token-exchange-profiles_by_id", Method: "GET", Path: "/token-exchange-profiles/{id}"}
+var opGetTriggers = &facade.Operation{API: "auth0mgmt", ID: "get_triggers", Method: "GET", Path: "/actions/triggers"}
+var opGetUniversalLogin = &facade.Operation{API: "auth0mgmt", ID: "get_universal-login", Method: "GET", Path: "/branding/templates/universal-login"}
+var opGetUserAttributeProfiles = &facade.Operation{API: "auth0mgmt", ID: "get_user-attribute-profiles", Method: "GET", Path: "/user-attribute-profiles", Items: "user_attribute_profiles"}
 var specGetUserAttributeProfiles = &facade.PageSpec{Style: "checkpoint", Items: "user_attribute_profiles", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetUserAttributeProfilesById = &facade.Operation{API: "auth0mgmt", ID: "GetUserAttributeProfilesById", Method: "GET", Path: "/user-attribute-profiles/{id}"}
-var opGetUserBlocks = &facade.Operation{API: "auth0mgmt", ID: "GetUserBlocks", Method: "GET", Path: "/user-blocks"}
-var opGetUserBlocksById = &facade.Operation{API: "auth0mgmt", ID: "GetUserBlocksById", Method: "GET", Path: "/user-blocks/{id}"}
-var opGetUserEffectivePermissionRoleSources = &facade.Operation{API: "auth0mgmt", ID: "GetUserEffectivePermissionRoleSources", Method: "GET", Path: "/users/{id}/effective-permissions/sources/effective-roles", Items: "roles"}
+var opGetUserAttributeProfilesByID = &facade.Operation{API: "auth0mgmt", ID: "get_user-attribute-profiles_by_id", Method: "GET", Path: "/user-attribute-profiles/{id}"}
+var opGetUserBlocks = &facade.Operation{API: "auth0mgmt", ID: "get_user-blocks", Method: "GET", Path: "/user-blocks"}
+var opGetUserBlocksByID = &facade.Operation{API: "auth0mgmt", ID: "get_user-blocks_by_id", Method: "GET", Path: "/user-blocks/{id}"}
+var opGetUserAttributeProfileTemplate = &facade.Operation{API: "auth0mgmt", ID: "get_user_attribute_profile_template", Method: "GET", Path: "/user-attribute-profiles/templates/{id}"}
+var opGetUserAttributeProfileTemplates = &facade.Operation{API: "auth0mgmt", ID: "get_user_attribute_profile_templates", Method: "GET", Path: "/user-attribute-profiles/templates"}
+var opGetUserEffectivePermissionRoleSources = &facade.Operation{API: "auth0mgmt", ID: "get_user_effective_permission_role_sources", Method: "GET", Path: "/users/{id}/effective-permissions/sources/effective-roles", Items: "roles"}
 var specGetUserEffectivePermissionRoleSources = &facade.PageSpec{Style: "checkpoint", Items: "roles", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetUserEffectivePermissions = &facade.Operation{API: "auth0mgmt", ID: "GetUserEffectivePermissions", Method: "GET", Path: "/users/{id}/effective-permissions", Items: "permissions"}
+var opGetUserEffectivePermissions = &facade.Operation{API: "auth0mgmt", ID: "get_user_effective_permissions", Method: "GET", Path: "/users/{id}/effective-permissions", Items: "permissions"}
 var specGetUserEffectivePermissions = &facade.PageSpec{Style: "checkpoint", Items: "permissions", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetUserEffectiveRoles = &facade.Operation{API: "auth0mgmt", ID: "GetUserEffectiveRoles", Method: "GET", Path: "/users/{id}/effective-roles", Items: "roles"}
+var opGetUserEffectiveRoles = &facade.Operation{API: "auth0mgmt", ID: "get_user_effective_roles", Method: "GET", Path: "/users/{id}/effective-roles", Items: "roles"}
 var specGetUserEffectiveRoles = &facade.PageSpec{Style: "checkpoint", Items: "roles", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetUserGroups = &facade.Operation{API: "auth0mgmt", ID: "GetUserGroups", Method: "GET", Path: "/users/{id}/groups", Items: "groups"}
+var opGetUserGroups = &facade.Operation{API: "auth0mgmt", ID: "get_user_groups", Method: "GET", Path: "/users/{id}/groups", Items: "groups"}
 var specGetUserGroups = &facade.PageSpec{Style: "checkpoint", Items: "groups", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetUserOrganizations = &facade.Operation{API: "auth0mgmt", ID: "GetUserOrganizations", Method: "GET", Path: "/users/{id}/organizations", Items: "organizations"}
+var opGetUserOrganizations = &facade.Operation{API: "auth0mgmt", ID: "get_user_organizations", Method: "GET", Path: "/users/{id}/organizations", Items: "organizations"}
 var specGetUserOrganizations = &facade.PageSpec{Style: "page", Items: "organizations", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetUserRoleSourceGroups = &facade.Operation{API: "auth0mgmt", ID: "GetUserRoleSourceGroups", Method: "GET", Path: "/users/{id}/effective-roles/sources/groups", Items: "groups"}
+var opGetUserRoleSourceGroups = &facade.Operation{API: "auth0mgmt", ID: "get_user_role_source_groups", Method: "GET", Path: "/users/{id}/effective-roles/sources/groups", Items: "groups"}
 var specGetUserRoleSourceGroups = &facade.PageSpec{Style: "checkpoint", Items: "groups", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetUserRoles = &facade.Operation{API: "auth0mgmt", ID: "GetUserRoles", Method: "GET", Path: "/users/{id}/roles", Items: "roles"}
+var opGetUserRoles = &facade.Operation{API: "auth0mgmt", ID: "get_user_roles", Method: "GET", Path: "/users/{id}/roles", Items: "roles"}
 var specGetUserRoles = &facade.PageSpec{Style: "page", Items: "roles", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetUsers = &facade.Operation{API: "auth0mgmt", ID: "GetUsers", Method: "GET", Path: "/users", Items: "users"}
+var opGetUsers = &facade.Operation{API: "auth0mgmt", ID: "get_users", Method: "GET", Path: "/users", Items: "users"}
 var specGetUsers = &facade.PageSpec{Style: "page", Items: "users", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-var opGetUsersByEmail = &facade.Operation{API: "auth0mgmt", ID: "GetUsersByEmail", Method: "GET", Path: "/users-by-email"}
-var opGetUsersById = &facade.Operation{API: "auth0mgmt", ID: "GetUsersById", Method: "GET", Path: "/users/{id}"}
-var opGetVariation = &facade.Operation{API: "auth0mgmt", ID: "GetVariation", Method: "GET", Path: "/experimentation/feature-flags/{id}/variations/{vid}"}
-var opGetVariations = &facade.Operation{API: "auth0mgmt", ID: "GetVariations", Method: "GET", Path: "/experimentation/feature-flags/{id}/variations"}
-var opGetVcTemplates = &facade.Operation{API: "auth0mgmt", ID: "GetVcTemplates", Method: "GET", Path: "/verifiable-credentials/verification/templates", Items: "templates"}
-var specGetVcTemplates = &facade.PageSpec{Style: "checkpoint", Items: "templates", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-var opGetVcTemplatesById = &facade.Operation{API: "auth0mgmt", ID: "GetVcTemplatesById", Method: "GET", Path: "/verifiable-credentials/verification/templates/{id}"}
-var opPatchAction = &facade.Operation{API: "auth0mgmt", ID: "PatchAction", Method: "PATCH", Path: "/actions/actions/{id}"}
-var opPatchActionModule = &facade.Operation{API: "auth0mgmt", ID: "PatchActionModule", Method: "PATCH", Path: "/actions/modules/{id}"}
-var opPatchApns = &facade.Operation{API: "auth0mgmt", ID: "PatchApns", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/apns"}
-var opPatchAuthenticationMethodsByAuthenticationMethodId = &facade.Operation{API: "auth0mgmt", ID: "PatchAuthenticationMethodsByAuthenticationMethodId", Method: "PATCH", Path: "/users/{id}/authentication-methods/{authentication_method_id}"}
-var opPatchBindings = &facade.Operation{API: "auth0mgmt", ID: "PatchBindings", Method: "PATCH", Path: "/actions/triggers/{triggerId}/bindings"}
-var opPatchBotDetection = &facade.Operation{API: "auth0mgmt", ID: "PatchBotDetection", Method: "PATCH", Path: "/attack-protection/bot-detection"}
-var opPatchBranding = &facade.Operation{API: "auth0mgmt", ID: "PatchBranding", Method: "PATCH", Path: "/branding"}
-var opPatchBrandingTheme = &facade.Operation{API: "auth0mgmt", ID: "PatchBrandingTheme", Method: "PATCH", Path: "/branding/themes/{themeId}"}
-var opPatchBreachedPasswordDetection = &facade.Operation{API: "auth0mgmt", ID: "PatchBreachedPasswordDetection", Method: "PATCH", Path: "/attack-protection/breached-password-detection"}
-var opPatchBruteForceProtection = &facade.Operation{API: "auth0mgmt", ID: "PatchBruteForceProtection", Method: "PATCH", Path: "/attack-protection/brute-force-protection"}
-var opPatchBulkRendering = &facade.Operation{API: "auth0mgmt", ID: "PatchBulkRendering", Method: "PATCH", Path: "/prompts/rendering"}
-var opPatchCaptcha = &facade.Operation{API: "auth0mgmt", ID: "PatchCaptcha", Method: "PATCH", Path: "/attack-protection/captcha"}
-var opPatchClientGrantsById = &facade.Operation{API: "auth0mgmt", ID: "PatchClientGrantsById", Method: "PATCH", Path: "/client-grants/{id}"}
-var opPatchClients = &facade.Operation{API: "auth0mgmt", ID: "PatchClients", Method: "PATCH", Path: "/connections/{id}/clients"}
-var opPatchClientsById = &facade.Operation{API: "auth0mgmt", ID: "PatchClientsById", Method: "PATCH", Path: "/clients/{id}"}
-var opPatchConnectionProfilesById = &facade.Operation{API: "auth0mgmt", ID: "PatchConnectionProfilesById", Method: "PATCH", Path: "/connection-profiles/{id}"}
-var opPatchConnectionsById = &facade.Operation{API: "auth0mgmt", ID: "PatchConnectionsById", Method: "PATCH", Path: "/connections/{id}"}
-var opPatchCredentialsByCredentialId = &facade.Operation{API: "auth0mgmt", ID: "PatchCredentialsByCredentialId", Method: "PATCH", Path: "/clients/{client_id}/credentials/{credential_id}"}
-var opPatchCustomDomainsById = &facade.Operation{API: "auth0mgmt", ID: "PatchCustomDomainsById", Method: "PATCH", Path: "/custom-domains/{id}"}
-var opPatchDefault = &facade.Operation{API: "auth0mgmt", ID: "PatchDefault", Method: "PATCH", Path: "/custom-domains/default"}
-var opPatchDirectoryProvisioning = &facade.Operation{API: "auth0mgmt", ID: "PatchDirectoryProvisioning", Method: "PATCH", Path: "/connections/{id}/directory-provisioning"}
-var opPatchDiscoveryDomainsByDiscoveryDomainId = &facade.Operation{API: "auth0mgmt", ID: "PatchDiscoveryDomainsByDiscoveryDomainId", Method: "PATCH", Path: "/organizations/{id}/discovery-domains/{discovery_domain_id}"}
-var opPatchEmailTemplatesByTemplateName = &facade.Operation{API: "auth0mgmt", ID: "PatchEmailTemplatesByTemplateName", Method: "PATCH", Path: "/email-templates/{templateName}"}
-var opPatchEnabledConnectionsByConnectionId = &facade.Operation{API: "auth0mgmt", ID: "PatchEnabledConnectionsByConnectionId", Method: "PATCH", Path: "/organizations/{id}/enabled_connections/{connectionId}"}
-var opPatchEventStreamsById = &facade.Operation{API: "auth0mgmt", ID: "PatchEventStreamsById", Method: "PATCH", Path: "/event-streams/{id}"}
-var opPatchFactorDuoSettings = &facade.Operation{API: "auth0mgmt", ID: "PatchFactorDuoSettings", Method: "PATCH", Path: "/guardian/factors/duo/settings"}
-var opPatchFcm = &facade.Operation{API: "auth0mgmt", ID: "PatchFcm", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/fcm"}
-var opPatchFcmv1 = &facade.Operation{API: "auth0mgmt", ID: "PatchFcmv1", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/fcmv1"}
-var opPatchFlowsById = &facade.Operation{API: "auth0mgmt", ID: "PatchFlowsById", Method: "PATCH", Path: "/flows/{id}"}
-var opPatchFlowsVaultConnectionsById = &facade.Operation{API: "auth0mgmt", ID: "PatchFlowsVaultConnectionsById", Method: "PATCH", Path: "/flows/vault/connections/{id}"}
-var opPatchForm = &facade.Operation{API: "auth0mgmt", ID: "PatchForm", Method: "PATCH", Path: "/forms/{id}"}
-var opPatchHooksById = &facade.Operation{API: "auth0mgmt", ID: "PatchHooksById", Method: "PATCH", Path: "/hooks/{id}"}
-var opPatchLogStreamsById = &facade.Operation{API: "auth0mgmt", ID: "PatchLogStreamsById", Method: "PATCH", Path: "/log-streams/{id}"}
-var opPatchNetworkAclsById = &facade.Operation{API: "auth0mgmt", ID: "PatchNetworkAclsById", Method: "PATCH", Path: "/network-acls/{id}"}
-var opPatchNewDevice = &facade.Operation{API: "auth0mgmt", ID: "PatchNewDevice", Method: "PATCH", Path: "/risk-assessments/settings/new-device"}
-var opPatchOrganizationConnection = &facade.Operation{API: "auth0mgmt", ID: "PatchOrganizationConnection", Method: "PATCH", Path: "/organizations/{id}/connections/{connection_id}"}
-var opPatchOrganizationsById = &facade.Operation{API: "auth0mgmt", ID: "PatchOrganizationsById", Method: "PATCH", Path: "/organizations/{id}"}
-var opPatchPhoneProviderProtection = &facade.Operation{API: "auth0mgmt", ID: "PatchPhoneProviderProtection", Method: "PATCH", Path: "/attack-protection/phone-provider-protection"}
-var opPatchPrompts = &facade.Operation{API: "auth0mgmt", ID: "PatchPrompts", Method: "PATCH", Path: "/prompts"}
-var opPatchProvider = &facade.Operation{API: "auth0mgmt", ID: "PatchProvider", Method: "PATCH", Path: "/emails/provider"}
-var opPatchRateLimitPoliciesById = &facade.Operation{API: "auth0mgmt", ID: "PatchRateLimitPoliciesById", Method: "PATCH", Path: "/rate-limit-policies/{id}"}
-var opPatchRefreshTokensById = &facade.Operation{API: "auth0mgmt", ID: "PatchRefreshTokensById", Method: "PATCH", Path: "/refresh-tokens/{id}"}
-var opPatchRendering = &facade.Operation{API: "auth0mgmt", ID: "PatchRendering", Method: "PATCH", Path: "/prompts/{prompt}/screen/{screen}/rendering"}
-var opPatchResourceServersById = &facade.Operation{API: "auth0mgmt", ID: "PatchResourceServersById", Method: "PATCH", Path: "/resource-servers/{id}"}
-var opPatchRiskAssessmentsSettings = &facade.Operation{API: "auth0mgmt", ID: "PatchRiskAssessmentsSettings", Method: "PATCH", Path: "/risk-assessments/settings"}
-var opPatchRolesById = &facade.Operation{API: "auth0mgmt", ID: "PatchRolesById", Method: "PATCH", Path: "/roles/{id}"}
-var opPatchRulesById = &facade.Operation{API: "auth0mgmt", ID: "PatchRulesById", Method: "PATCH", Path: "/rules/{id}"}
-var opPatchScimConfiguration = &facade.Operation{API: "auth0mgmt", ID: "PatchScimConfiguration", Method: "PATCH", Path: "/connections/{id}/scim-configuration"}
-var opPatchSecrets = &facade.Operation{API: "auth0mgmt", ID: "PatchSecrets", Method: "PATCH", Path: "/hooks/{id}/secrets"}
-var opPatchSelfServiceProfilesById = &facade.Operation{API: "auth0mgmt", ID: "PatchSelfServiceProfilesById", Method: "PATCH", Path: "/self-service-profiles/{id}"}
-var opPatchSessionsById = &facade.Operation{API: "auth0mgmt", ID: "PatchSessionsById", Method: "PATCH", Path: "/sessions/{id}"}
-var opPatchSettings = &facade.Operation{API: "auth0mgmt", ID: "PatchSettings", Method: "PATCH", Path: "/tenants/settings"}
-var opPatchSns = &facade.Operation{API: "auth0mgmt", ID: "PatchSns", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/sns"}
-var opPatchSupplementalSignals = &facade.Operation{API: "auth0mgmt", ID: "PatchSupplementalSignals", Method: "PATCH", Path: "/supplemental-signals"}
-var opPatchSuspiciousIpThrottling = &facade.Operation{API: "auth0mgmt", ID: "PatchSuspiciousIpThrottling", Method: "PATCH", Path: "/attack-protection/suspicious-ip-throttling"}
-var opPatchTokenExchangeProfilesById = &facade.Operation{API: "auth0mgmt", ID: "PatchTokenExchangeProfilesById", Method: "PATCH", Path: "/token-exchange-profiles/{id}"}
-var opPatchUserAttributeProfilesById = &facade.Operation{API: "auth0mgmt", ID: "PatchUserAttributeProfilesById", Method: "PATCH", Path: "/user-attribute-profiles/{id}"}
-var opPatchUsersById = &facade.Operation{API: "auth0mgmt", ID: "PatchUsersById", Method: "PATCH", Path: "/users/{id}", Headers: []string{"Auth0-Custom-Domain"}}
-var opPatchVcTemplatesById = &facade.Operation{API: "auth0mgmt", ID: "PatchVcTemplatesById", Method: "PATCH", Path: "/verifiable-credentials/verification/templates/{id}"}
-var opPostAction = &facade.Operation{API: "auth0mgmt", ID: "PostAction", Method: "POST", Path: "/actions/actions"}
-var opPostActionModule = &facade.Operation{API: "auth0mgmt", ID: "PostActionModule", Method: "POST", Path: "/actions/modules"}
-var opPostActionModuleRollback = &facade.Operation{API: "auth0mgmt", ID: "PostActionModuleRollback", Method: "POST", Path: "/actions/modules/{id}/rollback"}
-var opPostActionModuleVersion = &facade.Operation{API: "auth0mgmt", ID: "PostActionModuleVersion", Method: "POST", Path: "/actions/modules/{id}/versions"}
-var opPostAuthenticationMethods = &facade.Operation{API: "auth0mgmt", ID: "PostAuthenticationMethods", Method: "POST", Path: "/users/{id}/authentication-methods"}
-var opPostBrandingTheme = &facade.Operation{API: "auth0mgmt", ID: "PostBrandingTheme", Method: "POST", Path: "/branding/themes"}
-var opPostClearAssessors = &facade.Operation{API: "auth0mgmt", ID: "PostClearAssessors", Method: "POST", Path: "/users/{id}/risk-assessments/clear"}
-var opPostClientGrants = &facade.Operation{API: "auth0mgmt", ID: "PostClientGrants", Method: "POST", Path: "/client-grants"}
-var opPostClients = &facade.Operation{API: "auth0mgmt", ID: "PostClients", Method: "POST", Path: "/clients"}
-var opPostClientsCimdPreview = &facade.Operation{API: "auth0mgmt", ID: "PostClientsCimdPreview", Method: "POST", Path: "/clients/cimd/preview"}
-var opPostClientsCimdRegister = &facade.Operation{API: "auth0mgmt", ID: "PostClientsCimdRegister", Method: "POST", Path: "/clients/cimd/register"}
-var opPostConnectionProfiles = &facade.Operation{API: "auth0mgmt", ID: "PostConnectionProfiles", Method: "POST", Path: "/connection-profiles"}
-var opPostConnections = &facade.Operation{API: "auth0mgmt", ID: "PostConnections", Method: "POST", Path: "/connections"}
-var opPostCredentials = &facade.Operation{API: "auth0mgmt", ID: "PostCredentials", Method: "POST", Path: "/clients/{client_id}/credentials"}
-var opPostCustomDomains = &facade.Operation{API: "auth0mgmt", ID: "PostCustomDomains", Method: "POST", Path: "/custom-domains"}
-var opPostDeployAction = &facade.Operation{API: "auth0mgmt", ID: "PostDeployAction", Method: "POST", Path: "/actions/actions/{id}/deploy"}
-var opPostDeployDraftVersion = &facade.Operation{API: "auth0mgmt", ID: "PostDeployDraftVersion", Method: "POST", Path: "/actions/actions/{actionId}/versions/{id}/deploy"}
-var opPostDeviceCredentials = &facade.Operation{API: "auth0mgmt", ID: "PostDeviceCredentials", Method: "POST", Path: "/device-credentials"}
-var opPostDirectoryProvisioning = &facade.Operation{API: "auth0mgmt", ID: "PostDirectoryProvisioning", Method: "POST", Path: "/connections/{id}/directory-provisioning"}
-var opPostDiscoveryDomains = &facade.Operation{API: "auth0mgmt", ID: "PostDiscoveryDomains", Method: "POST", Path: "/organizations/{id}/discovery-domains"}
-var opPostEmailTemplates = &facade.Operation{API: "auth0mgmt", ID: "PostEmailTemplates", Method: "POST", Path: "/email-templates"}
-var opPostEmailVerification = &facade.Operation{API: "auth0mgmt", ID: "PostEmailVerification", Method: "POST", Path: "/tickets/email-verification", Headers: []string{"Auth0-Custom-Domain"}}
-var opPostEnabledConnections = &facade.Operation{API: "auth0mgmt", ID: "PostEnabledConnections", Method: "POST", Path: "/organizations/{id}/enabled_connections"}
-var opPostEncryption = &facade.Operation{API: "auth0mgmt", ID: "PostEncryption", Method: "POST", Path: "/keys/encryption"}
-var opPostEncryptionKey = &facade.Operation{API: "auth0mgmt", ID: "PostEncryptionKey", Method: "POST", Path: "/keys/encryption/{kid}"}
-var opPostEncryptionRekey = &facade.Operation{API: "auth0mgmt", ID: "PostEncryptionRekey", Method: "POST", Path: "/keys/encryption/rekey"}
-var opPostEncryptionWrappingKey = &facade.Operation{API: "auth0mgmt", ID: "PostEncryptionWrappingKey", Method: "POST", Path: "/keys/encryption/{kid}/wrapping-key"}
-var opPostEventStreams = &facade.Operation{API: "auth0mgmt", ID: "PostEventStreams", Method: "POST", Path: "/event-streams"}
-var opPostFlows = &facade.Operation{API: "auth0mgmt", ID: "PostFlows", Method: "POST", Path: "/flows"}
-var opPostFlowsVaultConnections = &facade.Operation{API: "auth0mgmt", ID: "PostFlowsVaultConnections", Method: "POST", Path: "/flows/vault/connections"}
-var opPostGroupRoles = &facade.Operation{API: "auth0mgmt", ID: "PostGroupRoles", Method: "POST", Path: "/groups/{id}/roles"}
-var opPostHooks = &facade.Operation{API: "auth0mgmt", ID: "PostHooks", Method: "POST", Path: "/hooks"}
-var opPostIdentities = &facade.Operation{API: "auth0mgmt", ID: "PostIdentities", Method: "POST", Path: "/users/{id}/identities"}
-var opPostInvalidateRememberBrowser = &facade.Operation{API: "auth0mgmt", ID: "PostInvalidateRememberBrowser", Method: "POST", Path: "/users/{id}/multifactor/actions/invalidate-remember-browser"}
-var opPostInvitations = &facade.Operation{API: "auth0mgmt", ID: "PostInvitations", Method: "POST", Path: "/organizations/{id}/invitations", Headers: []string{"Auth0-Custom-Domain"}}
-var opPostKeys = &facade.Operation{API: "auth0mgmt", ID: "PostKeys", Method: "POST", Path: "/connections/{id}/keys"}
-var opPostLogStreams = &facade.Operation{API: "auth0mgmt", ID: "PostLogStreams", Method: "POST", Path: "/log-streams"}
-var opPostMembers = &facade.Operation{API: "auth0mgmt", ID: "PostMembers", Method: "POST", Path: "/organizations/{id}/members"}
-var opPostNetworkAcls = &facade.Operation{API: "auth0mgmt", ID: "PostNetworkAcls", Method: "POST", Path: "/network-acls"}
-var opPostOrganizationConnection = &facade.Operation{API: "auth0mgmt", ID: "PostOrganizationConnection", Method: "POST", Path: "/organizations/{id}/connections"}
-var opPostOrganizationGroupRoles = &facade.Operation{API: "auth0mgmt", ID: "PostOrganizationGroupRoles", Method: "POST", Path: "/organizations/{organization_id}/groups/{group_id}/roles"}
-var opPostOrganizationMemberRoles = &facade.Operation{API: "auth0mgmt", ID: "PostOrganizationMemberRoles", Method: "POST", Path: "/organizations/{id}/members/{user_id}/roles"}
-var opPostOrganizations = &facade.Operation{API: "auth0mgmt", ID: "PostOrganizations", Method: "POST", Path: "/organizations"}
-var opPostPasswordChange = &facade.Operation{API: "auth0mgmt", ID: "PostPasswordChange", Method: "POST", Path: "/tickets/password-change", Headers: []string{"Auth0-Custom-Domain"}}
-var opPostPermissions = &facade.Operation{API: "auth0mgmt", ID: "PostPermissions", Method: "POST", Path: "/users/{id}/permissions"}
-var opPostProvider = &facade.Operation{API: "auth0mgmt", ID: "PostProvider", Method: "POST", Path: "/emails/provider"}
-var opPostRateLimitPolicies = &facade.Operation{API: "auth0mgmt", ID: "PostRateLimitPolicies", Method: "POST", Path: "/rate-limit-policies"}
-var opPostRecoveryCodeRegeneration = &facade.Operation{API: "auth0mgmt", ID: "PostRecoveryCodeRegeneration", Method: "POST", Path: "/users/{id}/recovery-code-regeneration"}
-var opPostRedeliver = &facade.Operation{API: "auth0mgmt", ID: "PostRedeliver", Method: "POST", Path: "/event-streams/{id}/redeliver"}
-var opPostRedeliverByEventId = &facade.Operation{API: "auth0mgmt", ID: "PostRedeliverByEventId", Method: "POST", Path: "/event-streams/{id}/redeliver/{event_id}"}
-var opPostResourceServers = &facade.Operation{API: "auth0mgmt", ID: "PostResourceServers", Method: "POST", Path: "/resource-servers"}
-var opPostRevoke = &facade.Operation{API: "auth0mgmt", ID: "PostRevoke", Method: "POST", Path: "/self-service-profiles/{profileId}/sso-ticket/{id}/revoke"}
-var opPostRoleGroups = &facade.Operation{API: "auth0mgmt", ID: "PostRoleGroups", Method: "POST", Path: "/roles/{id}/groups"}
-var opPostRolePermissionAssignment = &facade.Operation{API: "auth0mgmt", ID: "PostRolePermissionAssignment", Method: "POST", Path: "/roles/{id}/permissions"}
-var opPostRoleUsers = &facade.Operation{API: "auth0mgmt", ID: "PostRoleUsers", Method: "POST", Path: "/roles/{id}/users"}
-var opPostRoles = &facade.Operation{API: "auth0mgmt", ID: "PostRoles", Method: "POST", Path: "/roles"}
-var opPostRotate = &facade.Operation{API: "auth0mgmt", ID: "PostRotate", Method: "POST", Path: "/connections/{id}/keys/rotate"}
-var opPostRotateSecret = &facade.Operation{API: "auth0mgmt", ID: "PostRotateSecret", Method: "POST", Path: "/clients/{id}/rotate-secret"}
-var opPostRules = &facade.Operation{API: "auth0mgmt", ID: "PostRules", Method: "POST", Path: "/rules"}
-var opPostScimConfiguration = &facade.Operation{API: "auth0mgmt", ID: "PostScimConfiguration", Method: "POST", Path: "/connections/{id}/scim-configuration"}
-var opPostScimToken = &facade.Operation{API: "auth0mgmt", ID: "PostScimToken", Method: "POST", Path: "/connections/{id}/scim-configuration/tokens"}
-var opPostSecrets = &facade.Operation{API: "auth0mgmt", ID: "PostSecrets", Method: "POST", Path: "/hooks/{id}/secrets"}
-var opPostSelfServiceProfiles = &facade.Operation{API: "auth0mgmt", ID: "PostSelfServiceProfiles", Method: "POST", Path: "/self-service-profiles"}
-var opPostSigningKeys = &facade.Operation{API: "auth0mgmt", ID: "PostSigningKeys", Method: "POST", Path: "/keys/signing/rotate"}
-var opPostSsoTicket = &facade.Operation{API: "auth0mgmt", ID: "PostSsoTicket", Method: "POST", Path: "/self-service-profiles/{id}/sso-ticket", Headers: []string{"Auth0-Custom-Domain"}}
-var opPostSynchronizations = &facade.Operation{API: "auth0mgmt", ID: "PostSynchronizations", Method: "POST", Path: "/connections/{id}/directory-provisioning/synchronizations"}
-var opPostTestAction = &facade.Operation{API: "auth0mgmt", ID: "PostTestAction", Method: "POST", Path: "/actions/actions/{id}/test"}
-var opPostTestDomain = &facade.Operation{API: "auth0mgmt", ID: "PostTestDomain", Method: "POST", Path: "/custom-domains/{id}/test"}
-var opPostTestEvent = &facade.Operation{API: "auth0mgmt", ID: "PostTestEvent", Method: "POST", Path: "/event-streams/{id}/test"}
-var opPostTicket = &facade.Operation{API: "auth0mgmt", ID: "PostTicket", Method: "POST", Path: "/guardian/enrollments/ticket", Headers: []string{"Auth0-Custom-Domain"}}
-var opPostTokenExchangeProfiles = &facade.Operation{API: "auth0mgmt", ID: "PostTokenExchangeProfiles", Method: "POST", Path: "/token-exchange-profiles"}
-var opPostUserAttributeProfiles = &facade.Operation{API: "auth0mgmt", ID: "PostUserAttributeProfiles", Method: "POST", Path: "/user-attribute-profiles"}
-var opPostUserRoles = &facade.Operation{API: "auth0mgmt", ID: "PostUserRoles", Method: "POST", Path: "/users/{id}/roles"}
-var opPostUsers = &facade.Operation{API: "auth0mgmt", ID: "PostUsers", Method: "POST", Path: "/users", Headers: []string{"Auth0-Custom-Domain"}}
-var opPostUsersExports = &facade.Operation{API: "auth0mgmt", ID: "PostUsersExports", Method: "POST", Path: "/jobs/users-exports"}
-var opPostUsersImports = &facade.Operation{API: "auth0mgmt", ID: "PostUsersImports", Method: "POST", Path: "/jobs/users-imports"}
-var opPostVcTemplates = &facade.Operation{API: "auth0mgmt", ID: "PostVcTemplates", Method: "POST", Path: "/verifiable-credentials/verification/templates"}
-var opPostVerificationEmail = &facade.Operation{API: "auth0mgmt", ID: "PostVerificationEmail", Method: "POST", Path: "/jobs/verification-email", Headers: []string{"Auth0-Custom-Domain"}}
-var opPostVerify = &facade.Operation{API: "auth0mgmt", ID: "PostVerify", Method: "POST", Path: "/custom-domains/{id}/verify"}
-var opPutApns = &facade.Operation{API: "auth0mgmt", ID: "PutApns", Method: "PUT", Path: "/guardian/factors/push-notification/providers/apns"}
-var opPutAuthenticationMethods = &facade.Operation{API: "auth0mgmt", ID: "PutAuthenticationMethods", Method: "PUT", Path: "/users/{id}/authentication-methods"}
-var opPutCustomSigningKeys = &facade.Operation{API: "auth0mgmt", ID: "PutCustomSigningKeys", Method: "PUT", Path: "/keys/custom-signing"}
-var opPutCustomTextByLanguage = &facade.Operation{API: "auth0mgmt", ID: "PutCustomTextByLanguage", Method: "PUT", Path: "/prompts/{prompt}/custom-text/{language}"}
-var opPutEmailTemplatesByTemplateName = &facade.Operation{API: "auth0mgmt", ID: "PutEmailTemplatesByTemplateName", Method: "PUT", Path: "/email-templates/{templateName}"}
-var opPutFactorDuoSettings = &facade.Operation{API: "auth0mgmt", ID: "PutFactorDuoSettings", Method: "PUT", Path: "/guardian/factors/duo/settings"}
-var opPutFactorPhoneTemplates = &facade.Operation{API: "auth0mgmt", ID: "PutFactorPhoneTemplates", Method: "PUT", Path: "/guardian/factors/phone/templates"}
-var opPutFactorSmsTemplates = &facade.Operation{API: "auth0mgmt", ID: "PutFactorSmsTemplates", Method: "PUT", Path: "/guardian/factors/sms/templates"}
-var opPutFactorsByName = &facade.Operation{API: "auth0mgmt", ID: "PutFactorsByName", Method: "PUT", Path: "/guardian/factors/{name}"}
-var opPutFcm = &facade.Operation{API: "auth0mgmt", ID: "PutFcm", Method: "PUT", Path: "/guardian/factors/push-notification/providers/fcm"}
-var opPutFcmv1 = &facade.Operation{API: "auth0mgmt", ID: "PutFcmv1", Method: "PUT", Path: "/guardian/factors/push-notification/providers/fcmv1"}
-var opPutMessageTypes = &facade.Operation{API: "auth0mgmt", ID: "PutMessageTypes", Method: "PUT", Path: "/guardian/factors/phone/message-types"}
-var opPutNetworkAclsById = &facade.Operation{API: "auth0mgmt", ID: "PutNetworkAclsById", Method: "PUT", Path: "/network-acls/{id}"}
-var opPutPartials = &facade.Operation{API: "auth0mgmt", ID: "PutPartials", Method: "PUT", Path: "/prompts/{prompt}/partials"}
-var opPutPhoneProviders = &facade.Operation{API: "auth0mgmt", ID: "PutPhoneProviders", Method: "PUT", Path: "/guardian/factors/phone/selected-provider"}
-var opPutPnProviders = &facade.Operation{API: "auth0mgmt", ID: "PutPnProviders", Method: "PUT", Path: "/guardian/factors/push-notification/selected-provider"}
-var opPutPolicies = &facade.Operation{API: "auth0mgmt", ID: "PutPolicies", Method: "PUT", Path: "/guardian/policies"}
-var opPutRulesConfigsByKey = &facade.Operation{API: "auth0mgmt", ID: "PutRulesConfigsByKey", Method: "PUT", Path: "/rules-configs/{key}"}
-var opPutSelfServiceProfileCustomText = &facade.Operation{API: "auth0mgmt", ID: "PutSelfServiceProfileCustomText", Method: "PUT", Path: "/self-service-profiles/{id}/custom-text/{language}/{page}"}
-var opPutSigningKeys = &facade.Operation{API: "auth0mgmt", ID: "PutSigningKeys", Method: "PUT", Path: "/keys/signing/{kid}/revoke"}
-var opPutSmsProviders = &facade.Operation{API: "auth0mgmt", ID: "PutSmsProviders", Method: "PUT", Path: "/guardian/factors/sms/selected-provider"}
-var opPutSmsTwilioFactorProvider = &facade.Operation{API: "auth0mgmt", ID: "PutSmsTwilioFactorProvider", Method: "PUT", Path: "/guardian/factors/sms/providers/twilio"}
-var opPutSns = &facade.Operation{API: "auth0mgmt", ID: "PutSns", Method: "PUT", Path: "/guardian/factors/push-notification/providers/sns"}
-var opPutSynchronizedGroups = &facade.Operation{API: "auth0mgmt", ID: "PutSynchronizedGroups", Method: "PUT", Path: "/connections/{id}/directory-provisioning/synchronized-groups"}
-var opPutTwilio = &facade.Operation{API: "auth0mgmt", ID: "PutTwilio", Method: "PUT", Path: "/guardian/factors/phone/providers/twilio"}
-var opPutUniversalLogin = &facade.Operation{API: "auth0mgmt", ID: "PutUniversalLogin", Method: "PUT", Path: "/branding/templates/universal-login"}
-var opResetPhoneTemplate = &facade.Operation{API: "auth0mgmt", ID: "ResetPhoneTemplate", Method: "PATCH", Path: "/branding/phone/templates/{id}/reset"}
-var opRevokeRefreshTokens = &facade.Operation{API: "auth0mgmt", ID: "RevokeRefreshTokens", Method: "POST", Path: "/refresh-tokens/revoke"}
-var opRevokeSession = &facade.Operation{API: "auth0mgmt", ID: "RevokeSession", Method: "POST", Path: "/sessions/{id}/revoke"}
-var opSubscribeEvents = &facade.Operation{API: "auth0mgmt", ID: "SubscribeEvents", Method: "GET", Path: "/events"}
-var opTenantSettingsRoute = &facade.Operation{API: "auth0mgmt", ID: "TenantSettingsRoute", Method: "GET", Path: "/tenants/settings"}
-var opTryPhoneProvider = &facade.Operation{API: "auth0mgmt", ID: "TryPhoneProvider", Method: "POST", Path: "/branding/phone/providers/{id}/try"}
-var opTryPhoneTemplate = &facade.Operation{API: "auth0mgmt", ID: "TryPhoneTemplate", Method: "POST", Path: "/branding/phone/templates/{id}/try", Headers: []string{"Auth0-Custom-Domain"}}
-var opUpdateExperiment = &facade.Operation{API: "auth0mgmt", ID: "UpdateExperiment", Method: "PATCH", Path: "/experimentation/experiments/{id}"}
-var opUpdateExperimentStatus = &facade.Operation{API: "auth0mgmt", ID: "UpdateExperimentStatus", Method: "POST", Path: "/experimentation/experiments/{id}/status"}
-var opUpdateFeatureFlag = &facade.Operation{API: "auth0mgmt", ID: "UpdateFeatureFlag", Method: "PATCH", Path: "/experimentation/feature-flags/{id}"}
-var opUpdateFeatureFlagStatus = &facade.Operation{API: "auth0mgmt", ID: "UpdateFeatureFlagStatus", Method: "POST", Path: "/experimentation/feature-flags/{id}/status"}
-var opUpdatePhoneProvider = &facade.Operation{API: "auth0mgmt", ID: "UpdatePhoneProvider", Method: "PATCH", Path: "/branding/phone/providers/{id}"}
-var opUpdatePhoneTemplate = &facade.Operation{API: "auth0mgmt", ID: "UpdatePhoneTemplate", Method: "PATCH", Path: "/branding/phone/templates/{id}"}
-var opUpdateSegment = &facade.Operation{API: "auth0mgmt", ID: "UpdateSegment", Method: "PATCH", Path: "/experimentation/segments/{id}"}
-var opUpdateVariation = &facade.Operation{API: "auth0mgmt", ID: "UpdateVariation", Method: "PATCH", Path: "/experimentation/feature-flags/{id}/variations/{vid}"}
-var opUserRevokeAccess = &facade.Operation{API: "auth0mgmt", ID: "UserRevokeAccess", Method: "POST", Path: "/users/{id}/revoke-access"}
-var opValidateExperiment = &facade.Operation{API: "auth0mgmt", ID: "ValidateExperiment", Method: "POST", Path: "/experimentation/experiments/{id}/validate"}
+var opGetUsersByEmail = &facade.Operation{API: "auth0mgmt", ID: "get_users-by-email", Method: "GET", Path: "/users-by-email"}
+var opGetUsersByID = &facade.Operation{API: "auth0mgmt", ID: "get_users_by_id", Method: "GET", Path: "/users/{id}"}
+var opGetVariation = &facade.Operation{API: "auth0mgmt", ID: "get_variation", Method: "GET", Path: "/experimentation/feature-flags/{id}/variations/{vid}"}
+var opGetVariations = &facade.Operation{API: "auth0mgmt", ID: "get_variations", Method: "GET", Path: "/experimentation/feature-flags/{id}/variations"}
+var opGetVCTemplates = &facade.Operation{API: "auth0mgmt", ID: "get_vc_templates", Method: "GET", Path: "/verifiable-credentials/verification/templates", Items: "templates"}
+var specGetVCTemplates = &facade.PageSpec{Style: "checkpoint", Items: "templates", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
+var opGetVCTemplatesByID = &facade.Operation{API: "auth0mgmt", ID: "get_vc_templates_by_id", Method: "GET", Path: "/verifiable-credentials/verification/templates/{id}"}
+var opPatchAction = &facade.Operation{API: "auth0mgmt", ID: "patch_action", Method: "PATCH", Path: "/actions/actions/{id}"}
+var opPatchActionModule = &facade.Operation{API: "auth0mgmt", ID: "patch_action_module", Method: "PATCH", Path: "/actions/modules/{id}"}
+var opPatchAPNS = &facade.Operation{API: "auth0mgmt", ID: "patch_apns", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/apns"}
+var opPatchAuthenticationMethodsByAuthenticationMethodID = &facade.Operation{API: "auth0mgmt", ID: "patch_authentication-methods_by_authentication_method_id", Method: "PATCH", Path: "/users/{id}/authentication-methods/{authentication_method_id}"}
+var opPatchBindings = &facade.Operation{API: "auth0mgmt", ID: "patch_bindings", Method: "PATCH", Path: "/actions/triggers/{triggerId}/bindings"}
+var opPatchBotDetection = &facade.Operation{API: "auth0mgmt", ID: "patch_bot-detection", Method: "PATCH", Path: "/attack-protection/bot-detection"}
+var opPatchBranding = &facade.Operation{API: "auth0mgmt", ID: "patch_branding", Method: "PATCH", Path: "/branding"}
+var opPatchBrandingTheme = &facade.Operation{API: "auth0mgmt", ID: "patch_branding_theme", Method: "PATCH", Path: "/branding/themes/{themeId}"}
+var opPatchBreachedPasswordDetection = &facade.Operation{API: "auth0mgmt", ID: "patch_breached-password-detection", Method: "PATCH", Path: "/attack-protection/breached-password-detection"}
+var opPatchBruteForceProtection = &facade.Operation{API: "auth0mgmt", ID: "patch_brute-force-protection", Method: "PATCH", Path: "/attack-protection/brute-force-protection"}
+var opPatchBulkRendering = &facade.Operation{API: "auth0mgmt", ID: "patch_bulk_rendering", Method: "PATCH", Path: "/prompts/rendering"}
+var opPatchCaptcha = &facade.Operation{API: "auth0mgmt", ID: "patch_captcha", Method: "PATCH", Path: "/attack-protection/captcha"}
+var opPatchClientGrantsByID = &facade.Operation{API: "auth0mgmt", ID: "patch_client-grants_by_id", Method: "PATCH", Path: "/client-grants/{id}"}
+var opPatchClients = &facade.Operation{API: "auth0mgmt", ID: "patch_clients", Method: "PATCH", Path: "/connections/{id}/clients"}
+var opPatchClientsByID = &facade.Operation{API: "auth0mgmt", ID: "patch_clients_by_id", Method: "PATCH", Path: "/clients/{id}"}
+var opPatchConnectionProfilesByID = &facade.Operation{API: "auth0mgmt", ID: "patch_connection-profiles_by_id", Method: "PATCH", Path: "/connection-profiles/{id}"}
+var opPatchConnectionsByID = &facade.Operation{API: "auth0mgmt", ID: "patch_connections_by_id", Method: "PATCH", Path: "/connections/{id}"}
+var opPatchCredentialsByCredentialID = &facade.Operation{API: "auth0mgmt", ID: "patch_credentials_by_credential_id", Method: "PATCH", Path: "/clients/{client_id}/credentials/{credential_id}"}
+var opPatchCustomDomainsByID = &facade.Operation{API: "auth0mgmt", ID: "patch_custom-domains_by_id", Method: "PATCH", Path: "/custom-domains/{id}"}
+var opPatchDefault = &facade.Operation{API: "auth0mgmt", ID: "patch_default", Method: "PATCH", Path: "/custom-domains/default"}
+var opPatchDirectoryProvisioning = &facade.Operation{API: "auth0mgmt", ID: "patch_directory-provisioning", Method: "PATCH", Path: "/connections/{id}/directory-provisioning"}
+var opPatchDiscoveryDomainsByDiscoveryDomainID = &facade.Operation{API: "auth0mgmt", ID: "patch_discovery-domains_by_discovery_domain_id", Method: "PATCH", Path: "/organizations/{id}/discovery-domains/{discovery_domain_id}"}
+var opPatchEmailTemplatesByTemplateName = &facade.Operation{API: "auth0mgmt", ID: "patch_email-templates_by_templateName", Method: "PATCH", Path: "/email-templates/{templateName}"}
+var opPatchEnabledConnectionsByConnectionID = &facade.Operation{API: "auth0mgmt", ID: "patch_enabled_connections_by_connectionId", Method: "PATCH", Path: "/organizations/{id}/enabled_connections/{connectionId}"}
+var opPatchEventStreamsByID = &facade.Operation{API: "auth0mgmt", ID: "patch_event-streams_by_id", Method: "PATCH", Path: "/event-streams/{id}"}
+var opPatchFactorDuoSettings = &facade.Operation{API: "auth0mgmt", ID: "patch_factor_duo_settings", Method: "PATCH", Path: "/guardian/factors/duo/settings"}
+var opPatchFCM = &facade.Operation{API: "auth0mgmt", ID: "patch_fcm", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/fcm"}
+var opPatchFcmv1 = &facade.Operation{API: "auth0mgmt", ID: "patch_fcmv1", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/fcmv1"}
+var opPatchFlowsByID = &facade.Operation{API: "auth0mgmt", ID: "patch_flows_by_id", Method: "PATCH", Path: "/flows/{id}"}
+var opPatchFlowsVaultConnectionsByID = &facade.Operation{API: "auth0mgmt", ID: "patch_flows_vault_connections_by_id", Method: "PATCH", Path: "/flows/vault/connections/{id}"}
+var opPatchForm = &facade.Operation{API: "auth0mgmt", ID: "patch_form", Method: "PATCH", Path: "/forms/{id}"}
+var opPatchHooksByID = &facade.Operation{API: "auth0mgmt", ID: "patch_hooks_by_id", Method: "PATCH", Path: "/hooks/{id}"}
+var opPatchLogStreamsByID = &facade.Operation{API: "auth0mgmt", ID: "patch_log-streams_by_id", Method: "PATCH", Path: "/log-streams/{id}"}
+var opPatchNetworkACLsByID = &facade.Operation{API: "auth0mgmt", ID: "patch_network-acls_by_id", Method: "PATCH", Path: "/network-acls/{id}"}
+var opPatchNewDevice = &facade.Operation{API: "auth0mgmt", ID: "patch_new-device", Method: "PATCH", Path: "/risk-assessments/settings/new-device"}
+var opPatchOrganizationConnection = &facade.Operation{API: "auth0mgmt", ID: "patch_organization_connection", Method: "PATCH", Path: "/organizations/{id}/connections/{connection_id}"}
+var opPatchOrganizationsByID = &facade.Operation{API: "auth0mgmt", ID: "patch_organizations_by_id", Method: "PATCH", Path: "/organizations/{id}"}
+var opPatchPhoneProviderProtection = &facade.Operation{API: "auth0mgmt", ID: "patch_phone-provider-protection", Method: "PATCH", Path: "/attack-protection/phone-provider-protection"}
+var opPatchPrompts = &facade.Operation{API: "auth0mgmt", ID: "patch_prompts", Method: "PATCH", Path: "/prompts"}
+var opPatchProvider = &facade.Operation{API: "auth0mgmt", ID: "patch_provider", Method: "PATCH", Path: "/emails/provider"}
+var opPatchRateLimitPoliciesByID = &facade.Operation{API: "auth0mgmt", ID: "patch_rate-limit-policies_by_id", Method: "PATCH", Path: "/rate-limit-policies/{id}"}
+var opPatchRefreshTokensByID = &facade.Operation{API: "auth0mgmt", ID: "patch_refresh-tokens_by_id", Method: "PATCH", Path: "/refresh-tokens/{id}"}
+var opPatchRendering = &facade.Operation{API: "auth0mgmt", ID: "patch_rendering", Method: "PATCH", Path: "/prompts/{prompt}/screen/{screen}/rendering"}
+var opPatchResourceServersByID = &facade.Operation{API: "auth0mgmt", ID: "patch_resource-servers_by_id", Method: "PATCH", Path: "/resource-servers/{id}"}
+var opPatchRiskAssessmentsSettings = &facade.Operation{API: "auth0mgmt", ID: "patch_risk_assessments_settings", Method: "PATCH", Path: "/risk-assessments/settings"}
+var opPatchRolesByID = &facade.Operation{API: "auth0mgmt", ID: "patch_roles_by_id", Method: "PATCH", Path: "/roles/{id}"}
+var opPatchRulesByID = &facade.Operation{API: "auth0mgmt", ID: "patch_rules_by_id", Method: "PATCH", Path: "/rules/{id}"}
+var opPatchSCIMConfiguration = &facade.Operation{API: "auth0mgmt", ID: "patch_scim-configuration", Method: "PATCH", Path: "/connections/{id}/scim-configuration"}
+var opPatchSecrets = &facade.Operation{API: "auth0mgmt", ID: "patch_secrets", Method: "PATCH", Path: "/hooks/{id}/secrets"}
+var opPatchSelfServiceProfilesByID = &facade.Operation{API: "auth0mgmt", ID: "patch_self-service-profiles_by_id", Method: "PATCH", Path: "/self-service-profiles/{id}"}
+var opPatchSessionsByID = &facade.Operation{API: "auth0mgmt", ID: "patch_sessions_by_id", Method: "PATCH", Path: "/sessions/{id}"}
+var opPatchSettings = &facade.Operation{API: "auth0mgmt", ID: "patch_settings", Method: "PATCH", Path: "/tenants/settings"}
+var opPatchSNS = &facade.Operation{API: "auth0mgmt", ID: "patch_sns", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/sns"}
+var opPatchSupplementalSignals = &facade.Operation{API: "auth0mgmt", ID: "patch_supplemental-signals", Method: "PATCH", Path: "/supplemental-signals"}
+var opPatchSuspiciousIPThrottling = &facade.Operation{API: "auth0mgmt", ID: "patch_suspicious-ip-throttling", Method: "PATCH", Path: "/attack-protection/suspicious-ip-throttling"}
+var opPatchTokenExchangeProfilesByID = &facade.Operation{API: "auth0mgmt", ID: "patch_token-exchange-profiles_by_id", Method: "PATCH", Path: "/token-exchange-profiles/{id}"}
+var opPatchUserAttributeProfilesByID = &facade.Operation{API: "auth0mgmt", ID: "patch_user-attribute-profiles_by_id", Method: "PATCH", Path: "/user-attribute-profiles/{id}"}
+var opPatchUsersByID = &facade.Operation{API: "auth0mgmt", ID: "patch_users_by_id", Method: "PATCH", Path: "/users/{id}", Headers: []string{"Auth0-Custom-Domain"}}
+var opPatchVCTemplatesByID = &facade.Operation{API: "auth0mgmt", ID: "patch_vc_templates_by_id", Method: "PATCH", Path: "/verifiable-credentials/verification/templates/{id}"}
+var opPostAction = &facade.Operation{API: "auth0mgmt", ID: "post_action", Method: "POST", Path: "/actions/actions"}
+var opPostActionModule = &facade.Operation{API: "auth0mgmt", ID: "post_action_module", Method: "POST", Path: "/actions/modules"}
+var opPostActionModuleRollback = &facade.Operation{API: "auth0mgmt", ID: "post_action_module_rollback", Method: "POST", Path: "/actions/modules/{id}/rollback"}
+var opPostActionModuleVersion = &facade.Operation{API: "auth0mgmt", ID: "post_action_module_version", Method: "POST", Path: "/actions/modules/{id}/versions"}
+var opPostAuthenticationMethods = &facade.Operation{API: "auth0mgmt", ID: "post_authentication-methods", Method: "POST", Path: "/users/{id}/authentication-methods"}
+var opPostBrandingTheme = &facade.Operation{API: "auth0mgmt", ID: "post_branding_theme", Method: "POST", Path: "/branding/themes"}
+var opPostClearAssessors = &facade.Operation{API: "auth0mgmt", ID: "post_clear_assessors", Method: "POST", Path: "/users/{id}/risk-assessments/clear"}
+var opPostClientGrants = &facade.Operation{API: "auth0mgmt", ID: "post_client-grants", Method: "POST", Path: "/client-grants"}
+var opPostClients = &facade.Operation{API: "auth0mgmt", ID: "post_clients", Method: "POST", Path: "/clients"}
+var opPostClientsCIMDPreview = &facade.Operation{API: "auth0mgmt", ID: "post_clients_cimd_preview", Method: "POST", Path: "/clients/cimd/preview"}
+var opPostClientsCIMDRegister = &facade.Operation{API: "auth0mgmt", ID: "post_clients_cimd_register", Method: "POST", Path: "/clients/cimd/register"}
+var opPostConnectionProfiles = &facade.Operation{API: "auth0mgmt", ID: "post_connection-profiles", Method: "POST", Path: "/connection-profiles"}
+var opPostConnections = &facade.Operation{API: "auth0mgmt", ID: "post_connections", Method: "POST", Path: "/connections"}
+var opPostCredentials = &facade.Operation{API: "auth0mgmt", ID: "post_credentials", Method: "POST", Path: "/clients/{client_id}/credentials"}
+var opPostCustomDomains = &facade.Operation{API: "auth0mgmt", ID: "post_custom-domains", Method: "POST", Path: "/custom-domains"}
+var opPostDeployAction = &facade.Operation{API: "auth0mgmt", ID: "post_deploy_action", Method: "POST", Path: "/actions/actions/{id}/deploy"}
+var opPostDeployDraftVersion = &facade.Operation{API: "auth0mgmt", ID: "post_deploy_draft_version", Method: "POST", Path: "/actions/actions/{actionId}/versions/{id}/deploy"}
+var opPostDeviceCredentials = &facade.Operation{API: "auth0mgmt", ID: "post_device-credentials", Method: "POST", Path: "/device-credentials"}
+var opPostDirectoryProvisioning = &facade.Operation{API: "auth0mgmt", ID: "post_directory-provisioning", Method: "POST", Path: "/connections/{id}/directory-provisioning"}
+var opPostDiscoveryDomains = &facade.Operation{API: "auth0mgmt", ID: "post_discovery-domains", Method: "POST", Path: "/organizations/{id}/discovery-domains"}
+var opPostEmailTemplates = &facade.Operation{API: "auth0mgmt", ID: "post_email-templates", Method: "POST", Path: "/email-templates"}
+var opPostEmailVerification = &facade.Operation{API: "auth0mgmt", ID: "post_email-verification", Method: "POST", Path: "/tickets/email-verification", Headers: []string{"Auth0-Custom-Domain"}}
+var opPostEnabledConnections = &facade.Operation{API: "auth0mgmt", ID: "post_enabled_connections", Method: "POST", Path: "/organizations/{id}/enabled_connections"}
+var opPostEncryption = &facade.Operation{API: "auth0mgmt", ID: "post_encryption", Method: "POST", Path: "/keys/encryption"}
+var opPostEncryptionKey = &facade.Operation{API: "auth0mgmt", ID: "post_encryption_key", Method: "POST", Path: "/keys/encryption/{kid}"}
+var opPostEncryptionRekey = &facade.Operation{API: "auth0mgmt", ID: "post_encryption_rekey", Method: "POST", Path: "/keys/encryption/rekey"}
+var opPostEncryptionWrappingKey = &facade.Operation{API: "auth0mgmt", ID: "post_encryption_wrapping_key", Method: "POST", Path: "/keys/encryption/{kid}/wrapping-key"}
+var opPostEventStreams = &facade.Operation{API: "auth0mgmt", ID: "post_event-streams", Method: "POST", Path: "/event-streams"}
+var opPostFlows = &facade.Operation{API: "auth0mgmt", ID: "post_flows", Method: "POST", Path: "/flows"}
+var opPostFlowsVaultConnections = &facade.Operation{API: "auth0mgmt", ID: "post_flows_vault_connections", Method: "POST", Path: "/flows/vault/connections"}
+var opPostGroupRoles = &facade.Operation{API: "auth0mgmt", ID: "post_group_roles", Method: "POST", Path: "/groups/{id}/roles"}
+var opPostHooks = &facade.Operation{API: "auth0mgmt", ID: "post_hooks", Method: "POST", Path: "/hooks"}
+var opPostIdentities = &facade.Operation{API: "auth0mgmt", ID: "post_identities", Method: "POST", Path: "/users/{id}/identities"}
+var opPostInvalidateRememberBrowser = &facade.Operation{API: "auth0mgmt", ID: "post_invalidate-remember-browser", Method: "POST", Path: "/users/{id}/multifactor/actions/invalidate-remember-browser"}
+var opPostInvitations = &facade.Operation{API: "auth0mgmt", ID: "post_invitations", Method: "POST", Path: "/organizations/{id}/invitations", Headers: []string{"Auth0-Custom-Domain"}}
+var opPostKeys = &facade.Operation{API: "auth0mgmt", ID: "post_keys", Method: "POST", Path: "/connections/{id}/keys"}
+var opPostLogStreams = &facade.Operation{API: "auth0mgmt", ID: "post_log-streams", Method: "POST", Path: "/log-streams"}
+var opPostMembers = &facade.Operation{API: "auth0mgmt", ID: "post_members", Method: "POST", Path: "/organizations/{id}/members"}
+var opPostNetworkACLs = &facade.Operation{API: "auth0mgmt", ID: "post_network-acls", Method: "POST", Path: "/network-acls"}
+var opPostOrganizationConnection = &facade.Operation{API: "auth0mgmt", ID: "post_organization_connection", Method: "POST", Path: "/organizations/{id}/connections"}
+var opPostOrganizationGroupRoles = &facade.Operation{API: "auth0mgmt", ID: "post_organization_group_roles", Method: "POST", Path: "/organizations/{organization_id}/groups/{group_id}/roles"}
+var opPostOrganizationMemberRoles = &facade.Operation{API: "auth0mgmt", ID: "post_organization_member_roles", Method: "POST", Path: "/organizations/{id}/members/{user_id}/roles"}
+var opPostOrganizations = &facade.Operation{API: "auth0mgmt", ID: "post_organizations", Method: "POST", Path: "/organizations"}
+var opPostPasswordChange = &facade.Operation{API: "auth0mgmt", ID: "post_password-change", Method: "POST", Path: "/tickets/password-change", Headers: []string{"Auth0-Custom-Domain"}}
+var opPostPermissions = &facade.Operation{API: "auth0mgmt", ID: "post_permissions", Method: "POST", Path: "/users/{id}/permissions"}
+var opPostProvider = &facade.Operation{API: "auth0mgmt", ID: "post_provider", Method: "POST", Path: "/emails/provider"}
+var opPostRateLimitPolicies = &facade.Operation{API: "auth0mgmt", ID: "post_rate-limit-policies", Method: "POST", Path: "/rate-limit-policies"}
+var opPostRecoveryCodeRegeneration = &facade.Operation{API: "auth0mgmt", ID: "post_recovery-code-regeneration", Method: "POST", Path: "/users/{id}/recovery-code-regeneration"}
+var opPostRedeliver = &facade.Operation{API: "auth0mgmt", ID: "post_redeliver", Method: "POST", Path: "/event-streams/{id}/redeliver"}
+var opPostRedeliverByEventID = &facade.Operation{API: "auth0mgmt", ID: "post_redeliver_by_event_id", Method: "POST", Path: "/event-streams/{id}/redeliver/{event_id}"}
+var opPostResourceServers = &facade.Operation{API: "auth0mgmt", ID: "post_resource-servers", Method: "POST", Path: "/resource-servers"}
+var opPostRevoke = &facade.Operation{API: "auth0mgmt", ID: "post_revoke", Method: "POST", Path: "/self-service-profiles/{profileId}/sso-ticket/{id}/revoke"}
+var opPostRoleGroups = &facade.Operation{API: "auth0mgmt", ID: "post_role_groups", Method: "POST", Path: "/roles/{id}/groups"}
+var opPostRolePermissionAssignment = &facade.Operation{API: "auth0mgmt", ID: "post_role_permission_assignment", Method: "POST", Path: "/roles/{id}/permissions"}
+var opPostRoleUsers = &facade.Operation{API: "auth0mgmt", ID: "post_role_users", Method: "POST", Path: "/roles/{id}/users"}
+var opPostRoles = &facade.Operation{API: "auth0mgmt", ID: "post_roles", Method: "POST", Path: "/roles"}
+var opPostRotate = &facade.Operation{API: "auth0mgmt", ID: "post_rotate", Method: "POST", Path: "/connections/{id}/keys/rotate"}
+var opPostRotateSecret = &facade.Operation{API: "auth0mgmt", ID: "post_rotate-secret", Method: "POST", Path: "/clients/{id}/rotate-secret"}
+var opPostRules = &facade.Operation{API: "auth0mgmt", ID: "post_rules", Method: "POST", Path: "/rules"}
+var opPostSCIMConfiguration = &facade.Operation{API: "auth0mgmt", ID: "post_scim-configuration", Method: "POST", Path: "/connections/{id}/scim-configuration"}
+var opPostSCIMToken = &facade.Operation{API: "auth0mgmt", ID: "post_scim_token", Method: "POST", Path: "/connections/{id}/scim-configuration/tokens"}
+var opPostSecrets = &facade.Operation{API: "auth0mgmt", ID: "post_secrets", Method: "POST", Path: "/hooks/{id}/secrets"}
+var opPostSelfServiceProfiles = &facade.Operation{API: "auth0mgmt", ID: "post_self-service-profiles", Method: "POST", Path: "/self-service-profiles"}
+var opPostSigningKeys = &facade.Operation{API: "auth0mgmt", ID: "post_signing_keys", Method: "POST", Path: "/keys/signing/rotate"}
+var opPostSSOTicket = &facade.Operation{API: "auth0mgmt", ID: "post_sso-ticket", Method: "POST", Path: "/self-service-profiles/{id}/sso-ticket", Headers: []string{"Auth0-Custom-Domain"}}
+var opPostSynchronizations = &facade.Operation{API: "auth0mgmt", ID: "post_synchronizations", Method: "POST", Path: "/connections/{id}/directory-provisioning/synchronizations"}
+var opPostTestAction = &facade.Operation{API: "auth0mgmt", ID: "post_test_action", Method: "POST", Path: "/actions/actions/{id}/test"}
+var opPostTestDomain = &facade.Operation{API: "auth0mgmt", ID: "post_test_domain", Method: "POST", Path: "/custom-domains/{id}/test"}
+var opPostTestEvent = &facade.Operation{API: "auth0mgmt", ID: "post_test_event", Method: "POST", Path: "/event-streams/{id}/test"}
+var opPostTicket = &facade.Operation{API: "auth0mgmt", ID: "post_ticket", Method: "POST", Path: "/guardian/enrollments/ticket", Headers: []string{"Auth0-Custom-Domain"}}
+var opPostTokenExchangeProfiles = &facade.Operation{API: "auth0mgmt", ID: "post_token-exchange-profiles", Method: "POST", Path: "/token-exchange-profiles"}
+var opPostUserAttributeProfiles = &facade.Operation{API: "auth0mgmt", ID: "post_user-attribute-profiles", Method: "POST", Path: "/user-attribute-profiles"}
+var opPostUserRoles = &facade.Operation{API: "auth0mgmt", ID: "post_user_roles", Method: "POST", Path: "/users/{id}/roles"}
+var opPostUsers = &facade.Operation{API: "auth0mgmt", ID: "post_users", Method: "POST", Path: "/users", Headers: []string{"Auth0-Custom-Domain"}}
+var opPostUsersExports = &facade.Operation{API: "auth0mgmt", ID: "post_users-exports", Method: "POST", Path: "/jobs/users-exports"}
+var opPostUsersImports = &facade.Operation{API: "auth0mgmt", ID: "post_users-imports", Method: "POST", Path: "/jobs/users-imports"}
+var opPostVCTemplates = &facade.Operation{API: "auth0mgmt", ID: "post_vc_templates", Method: "POST", Path: "/verifiable-credentials/verification/templates"}
+var opPostVerificationEmail = &facade.Operation{API: "auth0mgmt", ID: "post_verification-email", Method: "POST", Path: "/jobs/verification-email", Headers: []string{"Auth0-Custom-Domain"}}
+var opPostVerify = &facade.Operation{API: "auth0mgmt", ID: "post_verify", Method: "POST", Path: "/custom-domains/{id}/verify"}
+var opPutAPNS = &facade.Operation{API: "auth0mgmt", ID: "put_apns", Method: "PUT", Path: "/guardian/factors/push-notification/providers/apns"}
+var opPutAuthenticationMethods = &facade.Operation{API: "auth0mgmt", ID: "put_authentication-methods", Method: "PUT", Path: "/users/{id}/authentication-methods"}
+var opPutCustomTextByLanguage = &facade.Operation{API: "auth0mgmt", ID: "put_custom-text_by_language", Method: "PUT", Path: "/prompts/{prompt}/custom-text/{language}"}
+var opPutCustomSigningKeys = &facade.Operation{API: "auth0mgmt", ID: "put_custom_signing_keys", Method: "PUT", Path: "/keys/custom-signing"}
+var opPutEmailTemplatesByTemplateName = &facade.Operation{API: "auth0mgmt", ID: "put_email-templates_by_templateName", Method: "PUT", Path: "/email-templates/{templateName}"}
+var opPutFactorDuoSettings = &facade.Operation{API: "auth0mgmt", ID: "put_factor_duo_settings", Method: "PUT", Path: "/guardian/factors/duo/settings"}
+var opPutFactorPhoneTemplates = &facade.Operation{API: "auth0mgmt", ID: "put_factor_phone_templates", Method: "PUT", Path: "/guardian/factors/phone/templates"}
+var opPutFactorSMSTemplates = &facade.Operation{API: "auth0mgmt", ID: "put_factor_sms_templates", Method: "PUT", Path: "/guardian/factors/sms/templates"}
+var opPutFactorsByName = &facade.Operation{API: "auth0mgmt", ID: "put_factors_by_name", Method: "PUT", Path: "/guardian/factors/{name}"}
+var opPutFCM = &facade.Operation{API: "auth0mgmt", ID: "put_fcm", Method: "PUT", Path: "/guardian/factors/push-notification/providers/fcm"}
+var opPutFcmv1 = &facade.Operation{API: "auth0mgmt", ID: "put_fcmv1", Method: "PUT", Path: "/guardian/factors/push-notification/providers/fcmv1"}
+var opPutMessageTypes = &facade.Operation{API: "auth0mgmt", ID: "put_message-types", Method: "PUT", Path: "/guardian/factors/phone/message-types"}
+var opPutNetworkACLsByID = &facade.Operation{API: "auth0mgmt", ID: "put_network-acls_by_id", Method: "PUT", Path: "/network-acls/{id}"}
+var opPutPartials = &facade.Operation{API: "auth0mgmt", ID: "put_partials", Method: "PUT", Path: "/prompts/{prompt}/partials"}
+var opPutPhoneProviders = &facade.Operation{API: "auth0mgmt", ID: "put_phone_providers", Method: "PUT", Path: "/guardian/factors/phone/selected-provider"}
+var opPutPnProviders = &facade.Operation{API: "auth0mgmt", ID: "put_pn_providers", Method: "PUT", Path: "/guardian/factors/push-notification/selected-provider"}
+var opPutPolicies = &facade.Operation{API: "auth0mgmt", ID: "put_policies", Method: "PUT", Path: "/guardian/policies"}
+var opPutRulesConfigsByKey = &facade.Operation{API: "auth0mgmt", ID: "put_rules-configs_by_key", Method: "PUT", Path: "/rules-configs/{key}"}
+var opPutSelfServiceProfileCustomText = &facade.Operation{API: "auth0mgmt", ID: "put_self_service_profile_custom_text", Method: "PUT", Path: "/self-service-profiles/{id}/custom-text/{language}/{page}"}
+var opPutSigningKeys = &facade.Operation{API: "auth0mgmt", ID: "put_signing_keys", Method: "PUT", Path: "/keys/signing/{kid}/revoke"}
+var opPutSMSProviders = &facade.Operation{API: "auth0mgmt", ID: "put_sms_providers", Method: "PUT", Path: "/guardian/factors/sms/selected-provider"}
+var opPutSMSTwilioFactorProvider = &facade.Operation{API: "auth0mgmt", ID: "put_sms_twilio_factor_provider", Method: "PUT", Path: "/guardian/factors/sms/providers/twilio"}
+var opPutSNS = &facade.Operation{API: "auth0mgmt", ID: "put_sns", Method: "PUT", Path: "/guardian/factors/push-notification/providers/sns"}
+var opPutSynchronizedGroups = &facade.Operation{API: "auth0mgmt", ID: "put_synchronized-groups", Method: "PUT", Path: "/connections/{id}/directory-provisioning/synchronized-groups"}
+var opPutTwilio = &facade.Operation{API: "auth0mgmt", ID: "put_twilio", Method: "PUT", Path: "/guardian/factors/phone/providers/twilio"}
+var opPutUniversalLogin = &facade.Operation{API: "auth0mgmt", ID: "put_universal-login", Method: "PUT", Path: "/branding/templates/universal-login"}
+var opResetPhoneTemplate = &facade.Operation{API: "auth0mgmt", ID: "reset_phone_template", Method: "PATCH", Path: "/branding/phone/templates/{id}/reset"}
+var opRevokeRefreshTokens = &facade.Operation{API: "auth0mgmt", ID: "revoke_refresh_tokens", Method: "POST", Path: "/refresh-tokens/revoke"}
+var opRevokeSession = &facade.Operation{API: "auth0mgmt", ID: "revoke_session", Method: "POST", Path: "/sessions/{id}/revoke"}
+var opSubscribeEvents = &facade.Operation{API: "auth0mgmt", ID: "subscribe_events", Method: "GET", Path: "/events"}
+var opTenantSettingsRoute = &facade.Operation{API: "auth0mgmt", ID: "tenant_settings_route", Method: "GET", Path: "/tenants/settings"}
+var opTryPhoneProvider = &facade.Operation{API: "auth0mgmt", ID: "try_phone_provider", Method: "POST", Path: "/branding/phone/providers/{id}/try"}
+var opTryPhoneTemplate = &facade.Operation{API: "auth0mgmt", ID: "try_phone_template", Method: "POST", Path: "/branding/phone/templates/{id}/try", Headers: []string{"Auth0-Custom-Domain"}}
+var opUpdateExperiment = &facade.Operation{API: "auth0mgmt", ID: "update_experiment", Method: "PATCH", Path: "/experimentation/experiments/{id}"}
+var opUpdateExperimentStatus = &facade.Operation{API: "auth0mgmt", ID: "update_experiment_status", Method: "POST", Path: "/experimentation/experiments/{id}/status"}
+var opUpdateFeatureFlag = &facade.Operation{API: "auth0mgmt", ID: "update_feature_flag", Method: "PATCH", Path: "/experimentation/feature-flags/{id}"}
+var opUpdateFeatureFlagStatus = &facade.Operation{API: "auth0mgmt", ID: "update_feature_flag_status", Method: "POST", Path: "/experimentation/feature-flags/{id}/status"}
+var opUpdatePhoneProvider = &facade.Operation{API: "auth0mgmt", ID: "update_phone_provider", Method: "PATCH", Path: "/branding/phone/providers/{id}"}
+var opUpdatePhoneTemplate = &facade.Operation{API: "auth0mgmt", ID: "update_phone_template", Method: "PATCH", Path: "/branding/phone/templates/{id}"}
+var opUpdateSegment = &facade.Operation{API: "auth0mgmt", ID: "update_segment", Method: "PATCH", Path: "/experimentation/segments/{id}"}
+var opUpdateVariation = &facade.Operation{API: "auth0mgmt", ID: "update_variation", Method: "PATCH", Path: "/experimentation/feature-flags/{id}/variations/{vid}"}
+var opUserRevokeAccess = &facade.Operation{API: "auth0mgmt", ID: "user_revoke_access", Method: "POST", Path: "/users/{id}/revoke-access"}
+var opValidateExperiment = &facade.Operation{API: "auth0mgmt", ID: "validate_experiment", Method: "POST", Path: "/experimentation/experiments/{id}/validate"}
 
 // ActionsService holds the Actions operations of Auth0 Management API.
 type ActionsService struct {
@@ -553,7 +553,7 @@ type ActionsService struct {
 
 // Create calls "Create an action".
 //
-// POST /actions/actions (operation PostAction).
+// POST /actions/actions (operation post_action).
 func (s *ActionsService) Create(ctx context.Context, body PostActionJSONRequestBody, opts ...RequestOption) (*CreateActionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -572,7 +572,7 @@ func (s *ActionsService) Create(ctx context.Context, body PostActionJSONRequestB
 
 // Delete calls "Delete an action".
 //
-// DELETE /actions/actions/{id} (operation DeleteAction).
+// DELETE /actions/actions/{id} (operation delete_action).
 func (s *ActionsService) Delete(ctx context.Context, id string, params *DeleteActionParams, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -587,7 +587,7 @@ func (s *ActionsService) Delete(ctx context.Context, id string, params *DeleteAc
 
 // Deploy calls "Deploy an action".
 //
-// POST /actions/actions/{id}/deploy (operation PostDeployAction).
+// POST /actions/actions/{id}/deploy (operation post_deploy_action).
 func (s *ActionsService) Deploy(ctx context.Context, id string, opts ...RequestOption) (*DeployActionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -606,7 +606,7 @@ func (s *ActionsService) Deploy(ctx context.Context, id string, opts ...RequestO
 
 // Get calls "Get an action".
 //
-// GET /actions/actions/{id} (operation GetAction).
+// GET /actions/actions/{id} (operation get_action).
 func (s *ActionsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetActionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -625,7 +625,7 @@ func (s *ActionsService) Get(ctx context.Context, id string, opts ...RequestOpti
 
 // List calls "Get actions".
 //
-// GET /actions/actions (operation GetActions).
+// GET /actions/actions (operation get_actions).
 func (s *ActionsService) List(ctx context.Context, params *GetActionsParams, opts ...RequestOption) (*ListActionsPaginatedResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -667,7 +667,7 @@ func (s *ActionsService) All(ctx context.Context, params *GetActionsParams, opts
 
 // Test calls "Test an Action".
 //
-// POST /actions/actions/{id}/test (operation PostTestAction).
+// POST /actions/actions/{id}/test (operation post_test_action).
 func (s *ActionsService) Test(ctx context.Context, id string, body PostTestActionJSONRequestBody, opts ...RequestOption) (*TestActionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -686,7 +686,7 @@ func (s *ActionsService) Test(ctx context.Context, id string, body PostTestActio
 
 // Update calls "Update an action".
 //
-// PATCH /actions/actions/{id} (operation PatchAction).
+// PATCH /actions/actions/{id} (operation patch_action).
 func (s *ActionsService) Update(ctx context.Context, id string, body PatchActionJSONRequestBody, opts ...RequestOption) (*UpdateActionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -710,7 +710,7 @@ type ActionsExecutionsService struct {
 
 // Get calls "Get an execution".
 //
-// GET /actions/executions/{id} (operation GetExecution).
+// GET /actions/executions/{id} (operation get_execution).
 func (s *ActionsExecutionsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetActionExecutionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -736,7 +736,7 @@ type ActionsModulesService struct {
 
 // Create calls "Create a new Actions Module".
 //
-// POST /actions/modules (operation PostActionModule).
+// POST /actions/modules (operation post_action_module).
 func (s *ActionsModulesService) Create(ctx context.Context, body PostActionModuleJSONRequestBody, opts ...RequestOption) (*CreateActionModuleResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -755,7 +755,7 @@ func (s *ActionsModulesService) Create(ctx context.Context, body PostActionModul
 
 // Delete calls "Delete a specific Actions Module by ID".
 //
-// DELETE /actions/modules/{id} (operation DeleteActionModule).
+// DELETE /actions/modules/{id} (operation delete_action_module).
 func (s *ActionsModulesService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -770,7 +770,7 @@ func (s *ActionsModulesService) Delete(ctx context.Context, id string, opts ...R
 
 // Get calls "Get a specific Actions Module by ID".
 //
-// GET /actions/modules/{id} (operation GetActionModule).
+// GET /actions/modules/{id} (operation get_action_module).
 func (s *ActionsModulesService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetActionModuleResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -789,7 +789,7 @@ func (s *ActionsModulesService) Get(ctx context.Context, id string, opts ...Requ
 
 // List calls "List Actions Modules".
 //
-// GET /actions/modules (operation GetActionModules).
+// GET /actions/modules (operation get_action_modules).
 func (s *ActionsModulesService) List(ctx context.Context, params *GetActionModulesParams, opts ...RequestOption) (*GetActionModulesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -831,7 +831,7 @@ func (s *ActionsModulesService) All(ctx context.Context, params *GetActionModule
 
 // ListActions calls "List all actions using an Actions Module".
 //
-// GET /actions/modules/{id}/actions (operation GetActionModuleActions).
+// GET /actions/modules/{id}/actions (operation get_action_module_actions).
 func (s *ActionsModulesService) ListActions(ctx context.Context, id string, params *GetActionModuleActionsParams, opts ...RequestOption) (*GetActionModuleActionsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -873,7 +873,7 @@ func (s *ActionsModulesService) AllActions(ctx context.Context, id string, param
 
 // Rollback calls "Rollback an Actions Module to a previous version".
 //
-// POST /actions/modules/{id}/rollback (operation PostActionModuleRollback).
+// POST /actions/modules/{id}/rollback (operation post_action_module_rollback).
 func (s *ActionsModulesService) Rollback(ctx context.Context, id string, body PostActionModuleRollbackJSONRequestBody, opts ...RequestOption) (*RollbackActionModuleResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -892,7 +892,7 @@ func (s *ActionsModulesService) Rollback(ctx context.Context, id string, body Po
 
 // Update calls "Update a specific Actions Module".
 //
-// PATCH /actions/modules/{id} (operation PatchActionModule).
+// PATCH /actions/modules/{id} (operation patch_action_module).
 func (s *ActionsModulesService) Update(ctx context.Context, id string, body PatchActionModuleJSONRequestBody, opts ...RequestOption) (*UpdateActionModuleResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -916,7 +916,7 @@ type ActionsModulesVersionsService struct {
 
 // Create calls "Create a new version of an Actions Module".
 //
-// POST /actions/modules/{id}/versions (operation PostActionModuleVersion).
+// POST /actions/modules/{id}/versions (operation post_action_module_version).
 func (s *ActionsModulesVersionsService) Create(ctx context.Context, id string, opts ...RequestOption) (*CreateActionModuleVersionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -935,13 +935,13 @@ func (s *ActionsModulesVersionsService) Create(ctx context.Context, id string, o
 
 // Get calls "Get a specific version of an Actions Module".
 //
-// GET /actions/modules/{id}/versions/{versionId} (operation GetActionModuleVersion).
-func (s *ActionsModulesVersionsService) Get(ctx context.Context, id string, versionId string, opts ...RequestOption) (*GetActionModuleVersionResponseContent, error) {
+// GET /actions/modules/{id}/versions/{versionId} (operation get_action_module_version).
+func (s *ActionsModulesVersionsService) Get(ctx context.Context, id string, versionID string, opts ...RequestOption) (*GetActionModuleVersionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetActionModuleVersionRequest(call.Server, id, versionId)
+	req, err := NewGetActionModuleVersionRequest(call.Server, id, versionID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetActionModuleVersion, err)
 	}
@@ -954,7 +954,7 @@ func (s *ActionsModulesVersionsService) Get(ctx context.Context, id string, vers
 
 // List calls "List all versions of an Actions Module".
 //
-// GET /actions/modules/{id}/versions (operation GetActionModuleVersions).
+// GET /actions/modules/{id}/versions (operation get_action_module_versions).
 func (s *ActionsModulesVersionsService) List(ctx context.Context, id string, params *GetActionModuleVersionsParams, opts ...RequestOption) (*GetActionModuleVersionsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1003,7 +1003,7 @@ type ActionsTriggersService struct {
 
 // List calls "Get triggers".
 //
-// GET /actions/triggers (operation GetTriggers).
+// GET /actions/triggers (operation get_triggers).
 func (s *ActionsTriggersService) List(ctx context.Context, opts ...RequestOption) (*ListActionTriggersResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1027,13 +1027,13 @@ type ActionsTriggersBindingsService struct {
 
 // List calls "Get trigger bindings".
 //
-// GET /actions/triggers/{triggerId}/bindings (operation GetBindings).
-func (s *ActionsTriggersBindingsService) List(ctx context.Context, triggerId ActionTriggerTypeEnum, params *GetBindingsParams, opts ...RequestOption) (*ListActionBindingsPaginatedResponseContent, error) {
+// GET /actions/triggers/{triggerId}/bindings (operation get_bindings).
+func (s *ActionsTriggersBindingsService) List(ctx context.Context, triggerID ActionTriggerTypeEnum, params *GetBindingsParams, opts ...RequestOption) (*ListActionBindingsPaginatedResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetBindingsRequest(call.Server, triggerId, params)
+	req, err := NewGetBindingsRequest(call.Server, triggerID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetBindings, err)
 	}
@@ -1049,13 +1049,13 @@ func (s *ActionsTriggersBindingsService) List(ctx context.Context, triggerId Act
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *ActionsTriggersBindingsService) All(ctx context.Context, triggerId ActionTriggerTypeEnum, params *GetBindingsParams, opts ...RequestOption) iter.Seq2[ActionBinding, error] {
+func (s *ActionsTriggersBindingsService) All(ctx context.Context, triggerID ActionTriggerTypeEnum, params *GetBindingsParams, opts ...RequestOption) iter.Seq2[ActionBinding, error] {
 	return facade.Paginate(ctx, specGetBindings, params, func(ctx context.Context, p any) (*facade.Page[ActionBinding], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewGetBindingsRequest(call.Server, triggerId, p.(*GetBindingsParams))
+		req, err := NewGetBindingsRequest(call.Server, triggerID, p.(*GetBindingsParams))
 		if err != nil {
 			return nil, s.c.rt.BuildError(opGetBindings, err)
 		}
@@ -1069,13 +1069,13 @@ func (s *ActionsTriggersBindingsService) All(ctx context.Context, triggerId Acti
 
 // UpdateMany calls "Update trigger bindings".
 //
-// PATCH /actions/triggers/{triggerId}/bindings (operation PatchBindings).
-func (s *ActionsTriggersBindingsService) UpdateMany(ctx context.Context, triggerId ActionTriggerTypeEnum, body PatchBindingsJSONRequestBody, opts ...RequestOption) (*UpdateActionBindingsResponseContent, error) {
+// PATCH /actions/triggers/{triggerId}/bindings (operation patch_bindings).
+func (s *ActionsTriggersBindingsService) UpdateMany(ctx context.Context, triggerID ActionTriggerTypeEnum, body PatchBindingsJSONRequestBody, opts ...RequestOption) (*UpdateActionBindingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchBindingsRequest(call.Server, triggerId, body)
+	req, err := NewPatchBindingsRequest(call.Server, triggerID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPatchBindings, err)
 	}
@@ -1093,13 +1093,13 @@ type ActionsVersionsService struct {
 
 // Deploy calls "Roll back to a previous action version".
 //
-// POST /actions/actions/{actionId}/versions/{id}/deploy (operation PostDeployDraftVersion).
-func (s *ActionsVersionsService) Deploy(ctx context.Context, actionId string, id string, body PostDeployDraftVersionJSONRequestBody, opts ...RequestOption) (*DeployActionVersionResponseContent, error) {
+// POST /actions/actions/{actionId}/versions/{id}/deploy (operation post_deploy_draft_version).
+func (s *ActionsVersionsService) Deploy(ctx context.Context, actionID string, id string, body PostDeployDraftVersionJSONRequestBody, opts ...RequestOption) (*DeployActionVersionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPostDeployDraftVersionRequest(call.Server, actionId, id, body)
+	req, err := NewPostDeployDraftVersionRequest(call.Server, actionID, id, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPostDeployDraftVersion, err)
 	}
@@ -1112,13 +1112,13 @@ func (s *ActionsVersionsService) Deploy(ctx context.Context, actionId string, id
 
 // Get calls "Get a specific version of an action".
 //
-// GET /actions/actions/{actionId}/versions/{id} (operation GetActionVersion).
-func (s *ActionsVersionsService) Get(ctx context.Context, actionId string, id string, opts ...RequestOption) (*GetActionVersionResponseContent, error) {
+// GET /actions/actions/{actionId}/versions/{id} (operation get_action_version).
+func (s *ActionsVersionsService) Get(ctx context.Context, actionID string, id string, opts ...RequestOption) (*GetActionVersionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetActionVersionRequest(call.Server, actionId, id)
+	req, err := NewGetActionVersionRequest(call.Server, actionID, id)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetActionVersion, err)
 	}
@@ -1131,13 +1131,13 @@ func (s *ActionsVersionsService) Get(ctx context.Context, actionId string, id st
 
 // List calls "Get an action's versions".
 //
-// GET /actions/actions/{actionId}/versions (operation GetActionVersions).
-func (s *ActionsVersionsService) List(ctx context.Context, actionId string, params *GetActionVersionsParams, opts ...RequestOption) (*ListActionVersionsPaginatedResponseContent, error) {
+// GET /actions/actions/{actionId}/versions (operation get_action_versions).
+func (s *ActionsVersionsService) List(ctx context.Context, actionID string, params *GetActionVersionsParams, opts ...RequestOption) (*ListActionVersionsPaginatedResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetActionVersionsRequest(call.Server, actionId, params)
+	req, err := NewGetActionVersionsRequest(call.Server, actionID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetActionVersions, err)
 	}
@@ -1153,13 +1153,13 @@ func (s *ActionsVersionsService) List(ctx context.Context, actionId string, para
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *ActionsVersionsService) All(ctx context.Context, actionId string, params *GetActionVersionsParams, opts ...RequestOption) iter.Seq2[ActionVersion, error] {
+func (s *ActionsVersionsService) All(ctx context.Context, actionID string, params *GetActionVersionsParams, opts ...RequestOption) iter.Seq2[ActionVersion, error] {
 	return facade.Paginate(ctx, specGetActionVersions, params, func(ctx context.Context, p any) (*facade.Page[ActionVersion], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewGetActionVersionsRequest(call.Server, actionId, p.(*GetActionVersionsParams))
+		req, err := NewGetActionVersionsRequest(call.Server, actionID, p.(*GetActionVersionsParams))
 		if err != nil {
 			return nil, s.c.rt.BuildError(opGetActionVersions, err)
 		}
@@ -1183,34 +1183,34 @@ type AnomalyBlocksService struct {
 	c *Client
 }
 
-// CheckIp calls "Check if an IP address is blocked".
+// CheckIP calls "Check if an IP address is blocked".
 //
-// GET /anomaly/blocks/ips/{id} (operation GetIpsById).
-func (s *AnomalyBlocksService) CheckIp(ctx context.Context, id AnomalyIPFormat, opts ...RequestOption) error {
+// GET /anomaly/blocks/ips/{id} (operation get_ips_by_id).
+func (s *AnomalyBlocksService) CheckIP(ctx context.Context, id AnomalyIPFormat, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewGetIpsByIdRequest(call.Server, id)
+	req, err := NewGetIPsByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opGetIpsById, err)
+		return s.c.rt.BuildError(opGetIPsByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opGetIpsById, req, nil)
+	return s.c.rt.Do(ctx, &call, opGetIPsByID, req, nil)
 }
 
-// UnblockIp calls "Remove the blocked IP address".
+// UnblockIP calls "Remove the blocked IP address".
 //
-// DELETE /anomaly/blocks/ips/{id} (operation DeleteIpsById).
-func (s *AnomalyBlocksService) UnblockIp(ctx context.Context, id AnomalyIPFormat, opts ...RequestOption) error {
+// DELETE /anomaly/blocks/ips/{id} (operation delete_ips_by_id).
+func (s *AnomalyBlocksService) UnblockIP(ctx context.Context, id AnomalyIPFormat, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteIpsByIdRequest(call.Server, id)
+	req, err := NewDeleteIPsByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteIpsById, err)
+		return s.c.rt.BuildError(opDeleteIPsByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteIpsById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteIPsByID, req, nil)
 }
 
 // AttackProtectionService holds the AttackProtection operations of Auth0 Management API.
@@ -1226,8 +1226,8 @@ type AttackProtectionService struct {
 	Captcha *AttackProtectionCaptchaService
 	// PhoneProviderProtection holds the AttackProtection.PhoneProviderProtection operations.
 	PhoneProviderProtection *AttackProtectionPhoneProviderProtectionService
-	// SuspiciousIpThrottling holds the AttackProtection.SuspiciousIpThrottling operations.
-	SuspiciousIpThrottling *AttackProtectionSuspiciousIpThrottlingService
+	// SuspiciousIPThrottling holds the AttackProtection.SuspiciousIPThrottling operations.
+	SuspiciousIPThrottling *AttackProtectionSuspiciousIPThrottlingService
 }
 
 // AttackProtectionBotDetectionService holds the AttackProtection.BotDetection operations of Auth0 Management API.
@@ -1237,7 +1237,7 @@ type AttackProtectionBotDetectionService struct {
 
 // Get calls "Get Bot Detection settings".
 //
-// GET /attack-protection/bot-detection (operation GetBotDetection).
+// GET /attack-protection/bot-detection (operation get_bot-detection).
 func (s *AttackProtectionBotDetectionService) Get(ctx context.Context, opts ...RequestOption) (*GetBotDetectionSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1256,7 +1256,7 @@ func (s *AttackProtectionBotDetectionService) Get(ctx context.Context, opts ...R
 
 // Update calls "Update Bot Detection settings".
 //
-// PATCH /attack-protection/bot-detection (operation PatchBotDetection).
+// PATCH /attack-protection/bot-detection (operation patch_bot-detection).
 func (s *AttackProtectionBotDetectionService) Update(ctx context.Context, body PatchBotDetectionJSONRequestBody, opts ...RequestOption) (*UpdateBotDetectionSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1280,7 +1280,7 @@ type AttackProtectionBreachedPasswordDetectionService struct {
 
 // Get calls "Get Breached Password Detection settings".
 //
-// GET /attack-protection/breached-password-detection (operation GetBreachedPasswordDetection).
+// GET /attack-protection/breached-password-detection (operation get_breached-password-detection).
 func (s *AttackProtectionBreachedPasswordDetectionService) Get(ctx context.Context, opts ...RequestOption) (*GetBreachedPasswordDetectionSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1299,7 +1299,7 @@ func (s *AttackProtectionBreachedPasswordDetectionService) Get(ctx context.Conte
 
 // Update calls "Update Breached Password Detection settings".
 //
-// PATCH /attack-protection/breached-password-detection (operation PatchBreachedPasswordDetection).
+// PATCH /attack-protection/breached-password-detection (operation patch_breached-password-detection).
 func (s *AttackProtectionBreachedPasswordDetectionService) Update(ctx context.Context, body PatchBreachedPasswordDetectionJSONRequestBody, opts ...RequestOption) (*UpdateBreachedPasswordDetectionSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1323,7 +1323,7 @@ type AttackProtectionBruteForceProtectionService struct {
 
 // Get calls "Get Brute-force settings".
 //
-// GET /attack-protection/brute-force-protection (operation GetBruteForceProtection).
+// GET /attack-protection/brute-force-protection (operation get_brute-force-protection).
 func (s *AttackProtectionBruteForceProtectionService) Get(ctx context.Context, opts ...RequestOption) (*GetBruteForceSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1342,7 +1342,7 @@ func (s *AttackProtectionBruteForceProtectionService) Get(ctx context.Context, o
 
 // Update calls "Update Brute-force settings".
 //
-// PATCH /attack-protection/brute-force-protection (operation PatchBruteForceProtection).
+// PATCH /attack-protection/brute-force-protection (operation patch_brute-force-protection).
 func (s *AttackProtectionBruteForceProtectionService) Update(ctx context.Context, body PatchBruteForceProtectionJSONRequestBody, opts ...RequestOption) (*UpdateBruteForceSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1366,7 +1366,7 @@ type AttackProtectionCaptchaService struct {
 
 // Get calls "Get the CAPTCHA configuration for a tenant".
 //
-// GET /attack-protection/captcha (operation GetCaptcha).
+// GET /attack-protection/captcha (operation get_captcha).
 func (s *AttackProtectionCaptchaService) Get(ctx context.Context, opts ...RequestOption) (*GetAttackProtectionCaptchaResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1385,7 +1385,7 @@ func (s *AttackProtectionCaptchaService) Get(ctx context.Context, opts ...Reques
 
 // Update calls "Partial Update for CAPTCHA Configuration".
 //
-// PATCH /attack-protection/captcha (operation PatchCaptcha).
+// PATCH /attack-protection/captcha (operation patch_captcha).
 func (s *AttackProtectionCaptchaService) Update(ctx context.Context, body PatchCaptchaJSONRequestBody, opts ...RequestOption) (*UpdateAttackProtectionCaptchaResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1409,7 +1409,7 @@ type AttackProtectionPhoneProviderProtectionService struct {
 
 // Get calls "Get Phone Provider Protection settings".
 //
-// GET /attack-protection/phone-provider-protection (operation GetPhoneProviderProtection).
+// GET /attack-protection/phone-provider-protection (operation get_phone-provider-protection).
 func (s *AttackProtectionPhoneProviderProtectionService) Get(ctx context.Context, opts ...RequestOption) (*GetPhoneProviderProtectionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1428,7 +1428,7 @@ func (s *AttackProtectionPhoneProviderProtectionService) Get(ctx context.Context
 
 // Patch calls "Update Phone Provider Protection settings".
 //
-// PATCH /attack-protection/phone-provider-protection (operation PatchPhoneProviderProtection).
+// PATCH /attack-protection/phone-provider-protection (operation patch_phone-provider-protection).
 func (s *AttackProtectionPhoneProviderProtectionService) Patch(ctx context.Context, body PatchPhoneProviderProtectionJSONRequestBody, opts ...RequestOption) (*PatchPhoneProviderProtectionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1445,25 +1445,25 @@ func (s *AttackProtectionPhoneProviderProtectionService) Patch(ctx context.Conte
 	return &out, nil
 }
 
-// AttackProtectionSuspiciousIpThrottlingService holds the AttackProtection.SuspiciousIpThrottling operations of Auth0 Management API.
-type AttackProtectionSuspiciousIpThrottlingService struct {
+// AttackProtectionSuspiciousIPThrottlingService holds the AttackProtection.SuspiciousIPThrottling operations of Auth0 Management API.
+type AttackProtectionSuspiciousIPThrottlingService struct {
 	c *Client
 }
 
 // Get calls "Get Suspicious IP Throttling settings".
 //
-// GET /attack-protection/suspicious-ip-throttling (operation GetSuspiciousIpThrottling).
-func (s *AttackProtectionSuspiciousIpThrottlingService) Get(ctx context.Context, opts ...RequestOption) (*GetSuspiciousIPThrottlingSettingsResponseContent, error) {
+// GET /attack-protection/suspicious-ip-throttling (operation get_suspicious-ip-throttling).
+func (s *AttackProtectionSuspiciousIPThrottlingService) Get(ctx context.Context, opts ...RequestOption) (*GetSuspiciousIPThrottlingSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetSuspiciousIpThrottlingRequest(call.Server)
+	req, err := NewGetSuspiciousIPThrottlingRequest(call.Server)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetSuspiciousIpThrottling, err)
+		return nil, s.c.rt.BuildError(opGetSuspiciousIPThrottling, err)
 	}
 	var out GetSuspiciousIPThrottlingSettingsResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetSuspiciousIpThrottling, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetSuspiciousIPThrottling, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1471,18 +1471,18 @@ func (s *AttackProtectionSuspiciousIpThrottlingService) Get(ctx context.Context,
 
 // Update calls "Update Suspicious IP Throttling settings".
 //
-// PATCH /attack-protection/suspicious-ip-throttling (operation PatchSuspiciousIpThrottling).
-func (s *AttackProtectionSuspiciousIpThrottlingService) Update(ctx context.Context, body PatchSuspiciousIpThrottlingJSONRequestBody, opts ...RequestOption) (*UpdateSuspiciousIPThrottlingSettingsResponseContent, error) {
+// PATCH /attack-protection/suspicious-ip-throttling (operation patch_suspicious-ip-throttling).
+func (s *AttackProtectionSuspiciousIPThrottlingService) Update(ctx context.Context, body PatchSuspiciousIPThrottlingJSONRequestBody, opts ...RequestOption) (*UpdateSuspiciousIPThrottlingSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchSuspiciousIpThrottlingRequest(call.Server, body)
+	req, err := NewPatchSuspiciousIPThrottlingRequest(call.Server, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchSuspiciousIpThrottling, err)
+		return nil, s.c.rt.BuildError(opPatchSuspiciousIPThrottling, err)
 	}
 	var out UpdateSuspiciousIPThrottlingSettingsResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchSuspiciousIpThrottling, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchSuspiciousIPThrottling, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1501,7 +1501,7 @@ type BrandingService struct {
 
 // Get calls "Get branding settings".
 //
-// GET /branding (operation GetBranding).
+// GET /branding (operation get_branding).
 func (s *BrandingService) Get(ctx context.Context, opts ...RequestOption) (*GetBrandingResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1520,7 +1520,7 @@ func (s *BrandingService) Get(ctx context.Context, opts ...RequestOption) (*GetB
 
 // Update calls "Update branding settings".
 //
-// PATCH /branding (operation PatchBranding).
+// PATCH /branding (operation patch_branding).
 func (s *BrandingService) Update(ctx context.Context, body PatchBrandingJSONRequestBody, opts ...RequestOption) (*UpdateBrandingResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1553,7 +1553,7 @@ type BrandingPhoneProvidersService struct {
 
 // Create calls "Configure the phone provider".
 //
-// POST /branding/phone/providers (operation CreatePhoneProvider).
+// POST /branding/phone/providers (operation create_phone_provider).
 func (s *BrandingPhoneProvidersService) Create(ctx context.Context, body CreatePhoneProviderJSONRequestBody, opts ...RequestOption) (*CreateBrandingPhoneProviderResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1572,7 +1572,7 @@ func (s *BrandingPhoneProvidersService) Create(ctx context.Context, body CreateP
 
 // Delete calls "Deletes a Phone Provider".
 //
-// DELETE /branding/phone/providers/{id} (operation DeletePhoneProvider).
+// DELETE /branding/phone/providers/{id} (operation delete_phone_provider).
 func (s *BrandingPhoneProvidersService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1587,7 +1587,7 @@ func (s *BrandingPhoneProvidersService) Delete(ctx context.Context, id string, o
 
 // Get calls "Get a phone provider".
 //
-// GET /branding/phone/providers/{id} (operation GetPhoneProvider).
+// GET /branding/phone/providers/{id} (operation get_phone_provider).
 func (s *BrandingPhoneProvidersService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetBrandingPhoneProviderResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1606,7 +1606,7 @@ func (s *BrandingPhoneProvidersService) Get(ctx context.Context, id string, opts
 
 // List calls "Get a list of phone providers".
 //
-// GET /branding/phone/providers (operation GetBrandingPhoneProviders).
+// GET /branding/phone/providers (operation get_branding_phone_providers).
 func (s *BrandingPhoneProvidersService) List(ctx context.Context, params *GetBrandingPhoneProvidersParams, opts ...RequestOption) (*ListBrandingPhoneProvidersResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1625,7 +1625,7 @@ func (s *BrandingPhoneProvidersService) List(ctx context.Context, params *GetBra
 
 // Test calls "Send a test phone notification for the configured provider".
 //
-// POST /branding/phone/providers/{id}/try (operation TryPhoneProvider).
+// POST /branding/phone/providers/{id}/try (operation try_phone_provider).
 func (s *BrandingPhoneProvidersService) Test(ctx context.Context, id string, body TryPhoneProviderJSONRequestBody, opts ...RequestOption) (*CreatePhoneProviderSendTestResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1644,7 +1644,7 @@ func (s *BrandingPhoneProvidersService) Test(ctx context.Context, id string, bod
 
 // Update calls "Update the phone provider".
 //
-// PATCH /branding/phone/providers/{id} (operation UpdatePhoneProvider).
+// PATCH /branding/phone/providers/{id} (operation update_phone_provider).
 func (s *BrandingPhoneProvidersService) Update(ctx context.Context, id string, body UpdatePhoneProviderJSONRequestBody, opts ...RequestOption) (*UpdateBrandingPhoneProviderResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1668,7 +1668,7 @@ type BrandingPhoneTemplatesService struct {
 
 // Create calls "Create a phone notification template".
 //
-// POST /branding/phone/templates (operation CreatePhoneTemplate).
+// POST /branding/phone/templates (operation create_phone_template).
 func (s *BrandingPhoneTemplatesService) Create(ctx context.Context, body CreatePhoneTemplateJSONRequestBody, opts ...RequestOption) (*CreatePhoneTemplateResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1687,7 +1687,7 @@ func (s *BrandingPhoneTemplatesService) Create(ctx context.Context, body CreateP
 
 // Delete calls "Delete a phone notification template".
 //
-// DELETE /branding/phone/templates/{id} (operation DeletePhoneTemplate).
+// DELETE /branding/phone/templates/{id} (operation delete_phone_template).
 func (s *BrandingPhoneTemplatesService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1702,7 +1702,7 @@ func (s *BrandingPhoneTemplatesService) Delete(ctx context.Context, id string, o
 
 // Get calls "Get a phone notification template".
 //
-// GET /branding/phone/templates/{id} (operation GetPhoneTemplate).
+// GET /branding/phone/templates/{id} (operation get_phone_template).
 func (s *BrandingPhoneTemplatesService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetPhoneTemplateResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1721,7 +1721,7 @@ func (s *BrandingPhoneTemplatesService) Get(ctx context.Context, id string, opts
 
 // List calls "Get a list of phone notification templates".
 //
-// GET /branding/phone/templates (operation GetPhoneTemplates).
+// GET /branding/phone/templates (operation get_phone_templates).
 func (s *BrandingPhoneTemplatesService) List(ctx context.Context, params *GetPhoneTemplatesParams, opts ...RequestOption) (*ListPhoneTemplatesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1740,7 +1740,7 @@ func (s *BrandingPhoneTemplatesService) List(ctx context.Context, params *GetPho
 
 // Reset calls "Resets a phone notification template values".
 //
-// PATCH /branding/phone/templates/{id}/reset (operation ResetPhoneTemplate).
+// PATCH /branding/phone/templates/{id}/reset (operation reset_phone_template).
 func (s *BrandingPhoneTemplatesService) Reset(ctx context.Context, id string, body ResetPhoneTemplateJSONRequestBody, opts ...RequestOption) (*ResetPhoneTemplateResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1759,7 +1759,7 @@ func (s *BrandingPhoneTemplatesService) Reset(ctx context.Context, id string, bo
 
 // Test calls "Send a test phone notification for the configured template".
 //
-// POST /branding/phone/templates/{id}/try (operation TryPhoneTemplate).
+// POST /branding/phone/templates/{id}/try (operation try_phone_template).
 func (s *BrandingPhoneTemplatesService) Test(ctx context.Context, id string, params *TryPhoneTemplateParams, body TryPhoneTemplateJSONRequestBody, opts ...RequestOption) (*CreatePhoneTemplateTestNotificationResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1778,7 +1778,7 @@ func (s *BrandingPhoneTemplatesService) Test(ctx context.Context, id string, par
 
 // Update calls "Update a phone notification template".
 //
-// PATCH /branding/phone/templates/{id} (operation UpdatePhoneTemplate).
+// PATCH /branding/phone/templates/{id} (operation update_phone_template).
 func (s *BrandingPhoneTemplatesService) Update(ctx context.Context, id string, body UpdatePhoneTemplateJSONRequestBody, opts ...RequestOption) (*UpdatePhoneTemplateResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1802,7 +1802,7 @@ type BrandingTemplatesService struct {
 
 // DeleteUniversalLogin calls "Delete template for New Universal Login Experience".
 //
-// DELETE /branding/templates/universal-login (operation DeleteUniversalLogin).
+// DELETE /branding/templates/universal-login (operation delete_universal-login).
 func (s *BrandingTemplatesService) DeleteUniversalLogin(ctx context.Context, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1817,7 +1817,7 @@ func (s *BrandingTemplatesService) DeleteUniversalLogin(ctx context.Context, opt
 
 // GetUniversalLogin calls "Get template for New Universal Login Experience".
 //
-// GET /branding/templates/universal-login (operation GetUniversalLogin).
+// GET /branding/templates/universal-login (operation get_universal-login).
 func (s *BrandingTemplatesService) GetUniversalLogin(ctx context.Context, opts ...RequestOption) (*GetUniversalLoginTemplateResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1836,7 +1836,7 @@ func (s *BrandingTemplatesService) GetUniversalLogin(ctx context.Context, opts .
 
 // UpdateUniversalLogin calls "Set template for New Universal Login Experience".
 //
-// PUT /branding/templates/universal-login (operation PutUniversalLogin).
+// PUT /branding/templates/universal-login (operation put_universal-login).
 func (s *BrandingTemplatesService) UpdateUniversalLogin(ctx context.Context, body PutUniversalLoginJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1856,7 +1856,7 @@ type BrandingThemesService struct {
 
 // Create calls "Create branding theme".
 //
-// POST /branding/themes (operation PostBrandingTheme).
+// POST /branding/themes (operation post_branding_theme).
 func (s *BrandingThemesService) Create(ctx context.Context, body PostBrandingThemeJSONRequestBody, opts ...RequestOption) (*CreateBrandingThemeResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1875,13 +1875,13 @@ func (s *BrandingThemesService) Create(ctx context.Context, body PostBrandingThe
 
 // Delete calls "Delete branding theme".
 //
-// DELETE /branding/themes/{themeId} (operation DeleteBrandingTheme).
-func (s *BrandingThemesService) Delete(ctx context.Context, themeId string, opts ...RequestOption) error {
+// DELETE /branding/themes/{themeId} (operation delete_branding_theme).
+func (s *BrandingThemesService) Delete(ctx context.Context, themeID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteBrandingThemeRequest(call.Server, themeId)
+	req, err := NewDeleteBrandingThemeRequest(call.Server, themeID)
 	if err != nil {
 		return s.c.rt.BuildError(opDeleteBrandingTheme, err)
 	}
@@ -1890,13 +1890,13 @@ func (s *BrandingThemesService) Delete(ctx context.Context, themeId string, opts
 
 // Get calls "Get branding theme".
 //
-// GET /branding/themes/{themeId} (operation GetBrandingTheme).
-func (s *BrandingThemesService) Get(ctx context.Context, themeId string, opts ...RequestOption) (*GetBrandingThemeResponseContent, error) {
+// GET /branding/themes/{themeId} (operation get_branding_theme).
+func (s *BrandingThemesService) Get(ctx context.Context, themeID string, opts ...RequestOption) (*GetBrandingThemeResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetBrandingThemeRequest(call.Server, themeId)
+	req, err := NewGetBrandingThemeRequest(call.Server, themeID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetBrandingTheme, err)
 	}
@@ -1909,7 +1909,7 @@ func (s *BrandingThemesService) Get(ctx context.Context, themeId string, opts ..
 
 // GetDefault calls "Get default branding theme".
 //
-// GET /branding/themes/default (operation GetDefaultBrandingTheme).
+// GET /branding/themes/default (operation get_default_branding_theme).
 func (s *BrandingThemesService) GetDefault(ctx context.Context, opts ...RequestOption) (*GetBrandingDefaultThemeResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1928,13 +1928,13 @@ func (s *BrandingThemesService) GetDefault(ctx context.Context, opts ...RequestO
 
 // Update calls "Update branding theme".
 //
-// PATCH /branding/themes/{themeId} (operation PatchBrandingTheme).
-func (s *BrandingThemesService) Update(ctx context.Context, themeId string, body PatchBrandingThemeJSONRequestBody, opts ...RequestOption) (*UpdateBrandingThemeResponseContent, error) {
+// PATCH /branding/themes/{themeId} (operation patch_branding_theme).
+func (s *BrandingThemesService) Update(ctx context.Context, themeID string, body PatchBrandingThemeJSONRequestBody, opts ...RequestOption) (*UpdateBrandingThemeResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchBrandingThemeRequest(call.Server, themeId, body)
+	req, err := NewPatchBrandingThemeRequest(call.Server, themeID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPatchBrandingTheme, err)
 	}
@@ -1954,7 +1954,7 @@ type ClientGrantsService struct {
 
 // Create calls "Create client grant".
 //
-// POST /client-grants (operation PostClientGrants).
+// POST /client-grants (operation post_client-grants).
 func (s *ClientGrantsService) Create(ctx context.Context, body PostClientGrantsJSONRequestBody, opts ...RequestOption) (*CreateClientGrantResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1973,22 +1973,22 @@ func (s *ClientGrantsService) Create(ctx context.Context, body PostClientGrantsJ
 
 // Delete calls "Delete client grant".
 //
-// DELETE /client-grants/{id} (operation DeleteClientGrantsById).
+// DELETE /client-grants/{id} (operation delete_client-grants_by_id).
 func (s *ClientGrantsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteClientGrantsByIdRequest(call.Server, id)
+	req, err := NewDeleteClientGrantsByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteClientGrantsById, err)
+		return s.c.rt.BuildError(opDeleteClientGrantsByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteClientGrantsById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteClientGrantsByID, req, nil)
 }
 
 // Get calls "Get client grant".
 //
-// GET /client-grants/{id} (operation GetClientGrant).
+// GET /client-grants/{id} (operation get_client-grant).
 func (s *ClientGrantsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetClientGrantResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2007,7 +2007,7 @@ func (s *ClientGrantsService) Get(ctx context.Context, id string, opts ...Reques
 
 // List calls "Get client grants".
 //
-// GET /client-grants (operation GetClientGrants).
+// GET /client-grants (operation get_client-grants).
 func (s *ClientGrantsService) List(ctx context.Context, params *GetClientGrantsParams, opts ...RequestOption) (*ListClientGrantResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2049,18 +2049,18 @@ func (s *ClientGrantsService) All(ctx context.Context, params *GetClientGrantsPa
 
 // Update calls "Update client grant".
 //
-// PATCH /client-grants/{id} (operation PatchClientGrantsById).
-func (s *ClientGrantsService) Update(ctx context.Context, id string, body PatchClientGrantsByIdJSONRequestBody, opts ...RequestOption) (*UpdateClientGrantResponseContent, error) {
+// PATCH /client-grants/{id} (operation patch_client-grants_by_id).
+func (s *ClientGrantsService) Update(ctx context.Context, id string, body PatchClientGrantsByIDJSONRequestBody, opts ...RequestOption) (*UpdateClientGrantResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchClientGrantsByIdRequest(call.Server, id, body)
+	req, err := NewPatchClientGrantsByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchClientGrantsById, err)
+		return nil, s.c.rt.BuildError(opPatchClientGrantsByID, err)
 	}
 	var out UpdateClientGrantResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchClientGrantsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchClientGrantsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -2073,7 +2073,7 @@ type ClientGrantsOrganizationsService struct {
 
 // List calls "Get the organizations associated to a client grant".
 //
-// GET /client-grants/{id}/organizations (operation GetClientGrantOrganizations).
+// GET /client-grants/{id}/organizations (operation get_client-grant-organizations).
 func (s *ClientGrantsOrganizationsService) List(ctx context.Context, id string, params *GetClientGrantOrganizationsParams, opts ...RequestOption) (*ListClientGrantOrganizationsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2124,7 +2124,7 @@ type ClientsService struct {
 
 // Create calls "Create a client".
 //
-// POST /clients (operation PostClients).
+// POST /clients (operation post_clients).
 func (s *ClientsService) Create(ctx context.Context, body PostClientsJSONRequestBody, opts ...RequestOption) (*CreateClientResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2143,33 +2143,33 @@ func (s *ClientsService) Create(ctx context.Context, body PostClientsJSONRequest
 
 // Delete calls "Delete a client".
 //
-// DELETE /clients/{id} (operation DeleteClientsById).
+// DELETE /clients/{id} (operation delete_clients_by_id).
 func (s *ClientsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteClientsByIdRequest(call.Server, id)
+	req, err := NewDeleteClientsByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteClientsById, err)
+		return s.c.rt.BuildError(opDeleteClientsByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteClientsById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteClientsByID, req, nil)
 }
 
 // Get calls "Get client by ID".
 //
-// GET /clients/{id} (operation GetClientsById).
-func (s *ClientsService) Get(ctx context.Context, id string, params *GetClientsByIdParams, opts ...RequestOption) (*GetClientResponseContent, error) {
+// GET /clients/{id} (operation get_clients_by_id).
+func (s *ClientsService) Get(ctx context.Context, id string, params *GetClientsByIDParams, opts ...RequestOption) (*GetClientResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetClientsByIdRequest(call.Server, id, params)
+	req, err := NewGetClientsByIDRequest(call.Server, id, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetClientsById, err)
+		return nil, s.c.rt.BuildError(opGetClientsByID, err)
 	}
 	var out GetClientResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetClientsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetClientsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -2177,7 +2177,7 @@ func (s *ClientsService) Get(ctx context.Context, id string, params *GetClientsB
 
 // List calls "Get clients".
 //
-// GET /clients (operation GetClients).
+// GET /clients (operation get_clients).
 func (s *ClientsService) List(ctx context.Context, params *GetClientsParams, opts ...RequestOption) (*ListClientsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2217,39 +2217,39 @@ func (s *ClientsService) All(ctx context.Context, params *GetClientsParams, opts
 	})
 }
 
-// PreviewCimdMetadata calls "Preview and validate Client ID Metadata Document".
+// PreviewCIMDMetadata calls "Preview and validate Client ID Metadata Document".
 //
-// POST /clients/cimd/preview (operation PostClientsCimdPreview).
-func (s *ClientsService) PreviewCimdMetadata(ctx context.Context, body PostClientsCimdPreviewJSONRequestBody, opts ...RequestOption) (*PreviewCimdMetadataResponseContent, error) {
+// POST /clients/cimd/preview (operation post_clients_cimd_preview).
+func (s *ClientsService) PreviewCIMDMetadata(ctx context.Context, body PostClientsCIMDPreviewJSONRequestBody, opts ...RequestOption) (*PreviewCIMDMetadataResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPostClientsCimdPreviewRequest(call.Server, body)
+	req, err := NewPostClientsCIMDPreviewRequest(call.Server, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPostClientsCimdPreview, err)
+		return nil, s.c.rt.BuildError(opPostClientsCIMDPreview, err)
 	}
-	var out PreviewCimdMetadataResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPostClientsCimdPreview, req, &out); err != nil {
+	var out PreviewCIMDMetadataResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPostClientsCIMDPreview, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// RegisterCimdClient calls "Register or update a CIMD client via metadata URI".
+// RegisterCIMDClient calls "Register or update a CIMD client via metadata URI".
 //
-// POST /clients/cimd/register (operation PostClientsCimdRegister).
-func (s *ClientsService) RegisterCimdClient(ctx context.Context, body PostClientsCimdRegisterJSONRequestBody, opts ...RequestOption) (*RegisterCimdClientResponseContent, error) {
+// POST /clients/cimd/register (operation post_clients_cimd_register).
+func (s *ClientsService) RegisterCIMDClient(ctx context.Context, body PostClientsCIMDRegisterJSONRequestBody, opts ...RequestOption) (*RegisterCIMDClientResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPostClientsCimdRegisterRequest(call.Server, body)
+	req, err := NewPostClientsCIMDRegisterRequest(call.Server, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPostClientsCimdRegister, err)
+		return nil, s.c.rt.BuildError(opPostClientsCIMDRegister, err)
 	}
-	var out RegisterCimdClientResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPostClientsCimdRegister, req, &out); err != nil {
+	var out RegisterCIMDClientResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPostClientsCIMDRegister, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -2257,7 +2257,7 @@ func (s *ClientsService) RegisterCimdClient(ctx context.Context, body PostClient
 
 // RotateSecret calls "Rotate a client secret".
 //
-// POST /clients/{id}/rotate-secret (operation PostRotateSecret).
+// POST /clients/{id}/rotate-secret (operation post_rotate-secret).
 func (s *ClientsService) RotateSecret(ctx context.Context, id string, opts ...RequestOption) (*RotateClientSecretResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2276,18 +2276,18 @@ func (s *ClientsService) RotateSecret(ctx context.Context, id string, opts ...Re
 
 // Update calls "Update a client".
 //
-// PATCH /clients/{id} (operation PatchClientsById).
-func (s *ClientsService) Update(ctx context.Context, id string, body PatchClientsByIdJSONRequestBody, opts ...RequestOption) (*UpdateClientResponseContent, error) {
+// PATCH /clients/{id} (operation patch_clients_by_id).
+func (s *ClientsService) Update(ctx context.Context, id string, body PatchClientsByIDJSONRequestBody, opts ...RequestOption) (*UpdateClientResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchClientsByIdRequest(call.Server, id, body)
+	req, err := NewPatchClientsByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchClientsById, err)
+		return nil, s.c.rt.BuildError(opPatchClientsByID, err)
 	}
 	var out UpdateClientResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchClientsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchClientsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -2300,7 +2300,7 @@ type ClientsConnectionsService struct {
 
 // Get calls "Get enabled connections for a client".
 //
-// GET /clients/{id}/connections (operation GetClientConnections).
+// GET /clients/{id}/connections (operation get_client_connections).
 func (s *ClientsConnectionsService) Get(ctx context.Context, id string, params *GetClientConnectionsParams, opts ...RequestOption) (*ListClientConnectionsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2347,13 +2347,13 @@ type ClientsCredentialsService struct {
 
 // Create calls "Create a client credential".
 //
-// POST /clients/{client_id}/credentials (operation PostCredentials).
-func (s *ClientsCredentialsService) Create(ctx context.Context, clientId string, body PostCredentialsJSONRequestBody, opts ...RequestOption) (*PostClientCredentialResponseContent, error) {
+// POST /clients/{client_id}/credentials (operation post_credentials).
+func (s *ClientsCredentialsService) Create(ctx context.Context, clientID string, body PostCredentialsJSONRequestBody, opts ...RequestOption) (*PostClientCredentialResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPostCredentialsRequest(call.Server, clientId, body)
+	req, err := NewPostCredentialsRequest(call.Server, clientID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPostCredentials, err)
 	}
@@ -2366,33 +2366,33 @@ func (s *ClientsCredentialsService) Create(ctx context.Context, clientId string,
 
 // Delete calls "Delete a client credential".
 //
-// DELETE /clients/{client_id}/credentials/{credential_id} (operation DeleteCredentialsByCredentialId).
-func (s *ClientsCredentialsService) Delete(ctx context.Context, clientId string, credentialId string, opts ...RequestOption) error {
+// DELETE /clients/{client_id}/credentials/{credential_id} (operation delete_credentials_by_credential_id).
+func (s *ClientsCredentialsService) Delete(ctx context.Context, clientID string, credentialID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteCredentialsByCredentialIdRequest(call.Server, clientId, credentialId)
+	req, err := NewDeleteCredentialsByCredentialIDRequest(call.Server, clientID, credentialID)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteCredentialsByCredentialId, err)
+		return s.c.rt.BuildError(opDeleteCredentialsByCredentialID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteCredentialsByCredentialId, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteCredentialsByCredentialID, req, nil)
 }
 
 // Get calls "Get client credential details".
 //
-// GET /clients/{client_id}/credentials/{credential_id} (operation GetCredentialsByCredentialId).
-func (s *ClientsCredentialsService) Get(ctx context.Context, clientId string, credentialId string, opts ...RequestOption) (*GetClientCredentialResponseContent, error) {
+// GET /clients/{client_id}/credentials/{credential_id} (operation get_credentials_by_credential_id).
+func (s *ClientsCredentialsService) Get(ctx context.Context, clientID string, credentialID string, opts ...RequestOption) (*GetClientCredentialResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetCredentialsByCredentialIdRequest(call.Server, clientId, credentialId)
+	req, err := NewGetCredentialsByCredentialIDRequest(call.Server, clientID, credentialID)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetCredentialsByCredentialId, err)
+		return nil, s.c.rt.BuildError(opGetCredentialsByCredentialID, err)
 	}
 	var out GetClientCredentialResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetCredentialsByCredentialId, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetCredentialsByCredentialID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -2400,13 +2400,13 @@ func (s *ClientsCredentialsService) Get(ctx context.Context, clientId string, cr
 
 // List calls "Get client credentials".
 //
-// GET /clients/{client_id}/credentials (operation GetCredentials).
-func (s *ClientsCredentialsService) List(ctx context.Context, clientId string, opts ...RequestOption) ([]ClientCredential, error) {
+// GET /clients/{client_id}/credentials (operation get_credentials).
+func (s *ClientsCredentialsService) List(ctx context.Context, clientID string, opts ...RequestOption) ([]ClientCredential, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetCredentialsRequest(call.Server, clientId)
+	req, err := NewGetCredentialsRequest(call.Server, clientID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetCredentials, err)
 	}
@@ -2419,18 +2419,18 @@ func (s *ClientsCredentialsService) List(ctx context.Context, clientId string, o
 
 // Update calls "Update a client credential".
 //
-// PATCH /clients/{client_id}/credentials/{credential_id} (operation PatchCredentialsByCredentialId).
-func (s *ClientsCredentialsService) Update(ctx context.Context, clientId string, credentialId string, body PatchCredentialsByCredentialIdJSONRequestBody, opts ...RequestOption) (*PatchClientCredentialResponseContent, error) {
+// PATCH /clients/{client_id}/credentials/{credential_id} (operation patch_credentials_by_credential_id).
+func (s *ClientsCredentialsService) Update(ctx context.Context, clientID string, credentialID string, body PatchCredentialsByCredentialIDJSONRequestBody, opts ...RequestOption) (*PatchClientCredentialResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchCredentialsByCredentialIdRequest(call.Server, clientId, credentialId, body)
+	req, err := NewPatchCredentialsByCredentialIDRequest(call.Server, clientID, credentialID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchCredentialsByCredentialId, err)
+		return nil, s.c.rt.BuildError(opPatchCredentialsByCredentialID, err)
 	}
 	var out PatchClientCredentialResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchCredentialsByCredentialId, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchCredentialsByCredentialID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -2443,7 +2443,7 @@ type ConnectionProfilesService struct {
 
 // Create calls "Create a connection profile".
 //
-// POST /connection-profiles (operation PostConnectionProfiles).
+// POST /connection-profiles (operation post_connection-profiles).
 func (s *ConnectionProfilesService) Create(ctx context.Context, body PostConnectionProfilesJSONRequestBody, opts ...RequestOption) (*CreateConnectionProfileResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2462,33 +2462,33 @@ func (s *ConnectionProfilesService) Create(ctx context.Context, body PostConnect
 
 // Delete calls "Delete Connection Profile".
 //
-// DELETE /connection-profiles/{id} (operation DeleteConnectionProfilesById).
+// DELETE /connection-profiles/{id} (operation delete_connection-profiles_by_id).
 func (s *ConnectionProfilesService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteConnectionProfilesByIdRequest(call.Server, id)
+	req, err := NewDeleteConnectionProfilesByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteConnectionProfilesById, err)
+		return s.c.rt.BuildError(opDeleteConnectionProfilesByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteConnectionProfilesById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteConnectionProfilesByID, req, nil)
 }
 
 // Get calls "Get Connection Profile".
 //
-// GET /connection-profiles/{id} (operation GetConnectionProfilesById).
+// GET /connection-profiles/{id} (operation get_connection-profiles_by_id).
 func (s *ConnectionProfilesService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetConnectionProfileResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetConnectionProfilesByIdRequest(call.Server, id)
+	req, err := NewGetConnectionProfilesByIDRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetConnectionProfilesById, err)
+		return nil, s.c.rt.BuildError(opGetConnectionProfilesByID, err)
 	}
 	var out GetConnectionProfileResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetConnectionProfilesById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetConnectionProfilesByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -2496,7 +2496,7 @@ func (s *ConnectionProfilesService) Get(ctx context.Context, id string, opts ...
 
 // GetTemplate calls "Get Connection Profile Template".
 //
-// GET /connection-profiles/templates/{id} (operation GetConnectionProfileTemplate).
+// GET /connection-profiles/templates/{id} (operation get_connection_profile_template).
 func (s *ConnectionProfilesService) GetTemplate(ctx context.Context, id string, opts ...RequestOption) (*GetConnectionProfileTemplateResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2515,7 +2515,7 @@ func (s *ConnectionProfilesService) GetTemplate(ctx context.Context, id string, 
 
 // List calls "Get Connection Profiles".
 //
-// GET /connection-profiles (operation GetConnectionProfiles).
+// GET /connection-profiles (operation get_connection-profiles).
 func (s *ConnectionProfilesService) List(ctx context.Context, params *GetConnectionProfilesParams, opts ...RequestOption) (*ListConnectionProfilesPaginatedResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2557,7 +2557,7 @@ func (s *ConnectionProfilesService) All(ctx context.Context, params *GetConnecti
 
 // ListTemplates calls "Get Connection Profile Templates".
 //
-// GET /connection-profiles/templates (operation GetConnectionProfileTemplates).
+// GET /connection-profiles/templates (operation get_connection_profile_templates).
 func (s *ConnectionProfilesService) ListTemplates(ctx context.Context, opts ...RequestOption) (*ListConnectionProfileTemplateResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2576,18 +2576,18 @@ func (s *ConnectionProfilesService) ListTemplates(ctx context.Context, opts ...R
 
 // Update calls "Modify a Connection Profile".
 //
-// PATCH /connection-profiles/{id} (operation PatchConnectionProfilesById).
-func (s *ConnectionProfilesService) Update(ctx context.Context, id string, body PatchConnectionProfilesByIdJSONRequestBody, opts ...RequestOption) (*UpdateConnectionProfileResponseContent, error) {
+// PATCH /connection-profiles/{id} (operation patch_connection-profiles_by_id).
+func (s *ConnectionProfilesService) Update(ctx context.Context, id string, body PatchConnectionProfilesByIDJSONRequestBody, opts ...RequestOption) (*UpdateConnectionProfileResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchConnectionProfilesByIdRequest(call.Server, id, body)
+	req, err := NewPatchConnectionProfilesByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchConnectionProfilesById, err)
+		return nil, s.c.rt.BuildError(opPatchConnectionProfilesByID, err)
 	}
 	var out UpdateConnectionProfileResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchConnectionProfilesById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchConnectionProfilesByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -2602,15 +2602,15 @@ type ConnectionsService struct {
 	DirectoryProvisioning *ConnectionsDirectoryProvisioningService
 	// Keys holds the Connections.Keys operations.
 	Keys *ConnectionsKeysService
-	// ScimConfiguration holds the Connections.ScimConfiguration operations.
-	ScimConfiguration *ConnectionsScimConfigurationService
+	// SCIMConfiguration holds the Connections.SCIMConfiguration operations.
+	SCIMConfiguration *ConnectionsSCIMConfigurationService
 	// Users holds the Connections.Users operations.
 	Users *ConnectionsUsersService
 }
 
 // CheckStatus calls "Check connection status".
 //
-// GET /connections/{id}/status (operation GetStatus).
+// GET /connections/{id}/status (operation get_status).
 func (s *ConnectionsService) CheckStatus(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2625,7 +2625,7 @@ func (s *ConnectionsService) CheckStatus(ctx context.Context, id string, opts ..
 
 // Create calls "Create a connection".
 //
-// POST /connections (operation PostConnections).
+// POST /connections (operation post_connections).
 func (s *ConnectionsService) Create(ctx context.Context, body PostConnectionsJSONRequestBody, opts ...RequestOption) (*CreateConnectionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2644,33 +2644,33 @@ func (s *ConnectionsService) Create(ctx context.Context, body PostConnectionsJSO
 
 // Delete calls "Delete a connection".
 //
-// DELETE /connections/{id} (operation DeleteConnectionsById).
+// DELETE /connections/{id} (operation delete_connections_by_id).
 func (s *ConnectionsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteConnectionsByIdRequest(call.Server, id)
+	req, err := NewDeleteConnectionsByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteConnectionsById, err)
+		return s.c.rt.BuildError(opDeleteConnectionsByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteConnectionsById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteConnectionsByID, req, nil)
 }
 
 // Get calls "Get a connection".
 //
-// GET /connections/{id} (operation GetConnectionsById).
-func (s *ConnectionsService) Get(ctx context.Context, id string, params *GetConnectionsByIdParams, opts ...RequestOption) (*GetConnectionResponseContent, error) {
+// GET /connections/{id} (operation get_connections_by_id).
+func (s *ConnectionsService) Get(ctx context.Context, id string, params *GetConnectionsByIDParams, opts ...RequestOption) (*GetConnectionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetConnectionsByIdRequest(call.Server, id, params)
+	req, err := NewGetConnectionsByIDRequest(call.Server, id, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetConnectionsById, err)
+		return nil, s.c.rt.BuildError(opGetConnectionsByID, err)
 	}
 	var out GetConnectionResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetConnectionsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetConnectionsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -2678,7 +2678,7 @@ func (s *ConnectionsService) Get(ctx context.Context, id string, params *GetConn
 
 // List calls "Get all connections".
 //
-// GET /connections (operation GetConnections).
+// GET /connections (operation get_connections).
 func (s *ConnectionsService) List(ctx context.Context, params *GetConnectionsParams, opts ...RequestOption) (*ListConnectionsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2720,18 +2720,18 @@ func (s *ConnectionsService) All(ctx context.Context, params *GetConnectionsPara
 
 // Update calls "Update a connection".
 //
-// PATCH /connections/{id} (operation PatchConnectionsById).
-func (s *ConnectionsService) Update(ctx context.Context, id string, body PatchConnectionsByIdJSONRequestBody, opts ...RequestOption) (*UpdateConnectionResponseContent, error) {
+// PATCH /connections/{id} (operation patch_connections_by_id).
+func (s *ConnectionsService) Update(ctx context.Context, id string, body PatchConnectionsByIDJSONRequestBody, opts ...RequestOption) (*UpdateConnectionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchConnectionsByIdRequest(call.Server, id, body)
+	req, err := NewPatchConnectionsByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchConnectionsById, err)
+		return nil, s.c.rt.BuildError(opPatchConnectionsByID, err)
 	}
 	var out UpdateConnectionResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchConnectionsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchConnectionsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -2744,7 +2744,7 @@ type ConnectionsClientsService struct {
 
 // Get calls "Get enabled clients for a connection".
 //
-// GET /connections/{id}/clients (operation GetConnectionClients).
+// GET /connections/{id}/clients (operation get_connection_clients).
 func (s *ConnectionsClientsService) Get(ctx context.Context, id string, params *GetConnectionClientsParams, opts ...RequestOption) (*GetConnectionEnabledClientsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2786,7 +2786,7 @@ func (s *ConnectionsClientsService) GetAll(ctx context.Context, id string, param
 
 // Update calls "Update enabled clients for a connection".
 //
-// PATCH /connections/{id}/clients (operation PatchClients).
+// PATCH /connections/{id}/clients (operation patch_clients).
 func (s *ConnectionsClientsService) Update(ctx context.Context, id string, body PatchClientsJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2808,7 +2808,7 @@ type ConnectionsDirectoryProvisioningService struct {
 
 // Create calls "Create a directory provisioning configuration".
 //
-// POST /connections/{id}/directory-provisioning (operation PostDirectoryProvisioning).
+// POST /connections/{id}/directory-provisioning (operation post_directory-provisioning).
 func (s *ConnectionsDirectoryProvisioningService) Create(ctx context.Context, id string, body PostDirectoryProvisioningJSONRequestBody, opts ...RequestOption) (*CreateDirectoryProvisioningResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2827,7 +2827,7 @@ func (s *ConnectionsDirectoryProvisioningService) Create(ctx context.Context, id
 
 // Delete calls "Delete a directory provisioning configuration".
 //
-// DELETE /connections/{id}/directory-provisioning (operation DeleteDirectoryProvisioning).
+// DELETE /connections/{id}/directory-provisioning (operation delete_directory-provisioning).
 func (s *ConnectionsDirectoryProvisioningService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2842,7 +2842,7 @@ func (s *ConnectionsDirectoryProvisioningService) Delete(ctx context.Context, id
 
 // Get calls "Get a directory provisioning configuration".
 //
-// GET /connections/{id}/directory-provisioning (operation GetDirectoryProvisioning).
+// GET /connections/{id}/directory-provisioning (operation get_directory-provisioning).
 func (s *ConnectionsDirectoryProvisioningService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetDirectoryProvisioningResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2861,7 +2861,7 @@ func (s *ConnectionsDirectoryProvisioningService) Get(ctx context.Context, id st
 
 // GetDefaultMapping calls "Get a connection's default directory provisioning attribute mapping".
 //
-// GET /connections/{id}/directory-provisioning/default-mapping (operation GetDirectoryProvisioningDefaultMapping).
+// GET /connections/{id}/directory-provisioning/default-mapping (operation get_directory_provisioning_default_mapping).
 func (s *ConnectionsDirectoryProvisioningService) GetDefaultMapping(ctx context.Context, id string, opts ...RequestOption) (*GetDirectoryProvisioningDefaultMappingResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2880,7 +2880,7 @@ func (s *ConnectionsDirectoryProvisioningService) GetDefaultMapping(ctx context.
 
 // List calls "Get a list of directory provisioning configurations".
 //
-// GET /connections-directory-provisionings (operation GetConnectionsDirectoryProvisionings).
+// GET /connections-directory-provisionings (operation get_connections-directory-provisionings).
 func (s *ConnectionsDirectoryProvisioningService) List(ctx context.Context, params *GetConnectionsDirectoryProvisioningsParams, opts ...RequestOption) (*ListDirectoryProvisioningsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2922,7 +2922,7 @@ func (s *ConnectionsDirectoryProvisioningService) All(ctx context.Context, param
 
 // ListSynchronizedGroups calls "Get synchronized groups for a directory provisioning configuration".
 //
-// GET /connections/{id}/directory-provisioning/synchronized-groups (operation GetSynchronizedGroups).
+// GET /connections/{id}/directory-provisioning/synchronized-groups (operation get_synchronized-groups).
 func (s *ConnectionsDirectoryProvisioningService) ListSynchronizedGroups(ctx context.Context, id string, params *GetSynchronizedGroupsParams, opts ...RequestOption) (*ListSynchronizedGroupsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2964,7 +2964,7 @@ func (s *ConnectionsDirectoryProvisioningService) AllSynchronizedGroups(ctx cont
 
 // Set calls "Create or replace synchronized group selections for a directory provisioning configuration".
 //
-// PUT /connections/{id}/directory-provisioning/synchronized-groups (operation PutSynchronizedGroups).
+// PUT /connections/{id}/directory-provisioning/synchronized-groups (operation put_synchronized-groups).
 func (s *ConnectionsDirectoryProvisioningService) Set(ctx context.Context, id string, body PutSynchronizedGroupsJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -2979,7 +2979,7 @@ func (s *ConnectionsDirectoryProvisioningService) Set(ctx context.Context, id st
 
 // Update calls "Patch a directory provisioning configuration".
 //
-// PATCH /connections/{id}/directory-provisioning (operation PatchDirectoryProvisioning).
+// PATCH /connections/{id}/directory-provisioning (operation patch_directory-provisioning).
 func (s *ConnectionsDirectoryProvisioningService) Update(ctx context.Context, id string, body PatchDirectoryProvisioningJSONRequestBody, opts ...RequestOption) (*UpdateDirectoryProvisioningResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3003,7 +3003,7 @@ type ConnectionsDirectoryProvisioningSynchronizationsService struct {
 
 // Create calls "Request an on-demand synchronization of the directory".
 //
-// POST /connections/{id}/directory-provisioning/synchronizations (operation PostSynchronizations).
+// POST /connections/{id}/directory-provisioning/synchronizations (operation post_synchronizations).
 func (s *ConnectionsDirectoryProvisioningSynchronizationsService) Create(ctx context.Context, id string, opts ...RequestOption) (*CreateDirectorySynchronizationResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3027,7 +3027,7 @@ type ConnectionsKeysService struct {
 
 // Create calls "Create connection keys".
 //
-// POST /connections/{id}/keys (operation PostKeys).
+// POST /connections/{id}/keys (operation post_keys).
 func (s *ConnectionsKeysService) Create(ctx context.Context, id string, body PostKeysJSONRequestBody, opts ...RequestOption) (*PostConnectionsKeysResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3046,7 +3046,7 @@ func (s *ConnectionsKeysService) Create(ctx context.Context, id string, body Pos
 
 // Get calls "Get connection keys".
 //
-// GET /connections/{id}/keys (operation GetKeys).
+// GET /connections/{id}/keys (operation get_keys).
 func (s *ConnectionsKeysService) Get(ctx context.Context, id string, opts ...RequestOption) ([]ConnectionKey, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3065,7 +3065,7 @@ func (s *ConnectionsKeysService) Get(ctx context.Context, id string, opts ...Req
 
 // Rotate calls "Rotate connection keys".
 //
-// POST /connections/{id}/keys/rotate (operation PostRotate).
+// POST /connections/{id}/keys/rotate (operation post_rotate).
 func (s *ConnectionsKeysService) Rotate(ctx context.Context, id string, body PostRotateJSONRequestBody, opts ...RequestOption) (*RotateConnectionsKeysResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3082,27 +3082,27 @@ func (s *ConnectionsKeysService) Rotate(ctx context.Context, id string, body Pos
 	return &out, nil
 }
 
-// ConnectionsScimConfigurationService holds the Connections.ScimConfiguration operations of Auth0 Management API.
-type ConnectionsScimConfigurationService struct {
+// ConnectionsSCIMConfigurationService holds the Connections.SCIMConfiguration operations of Auth0 Management API.
+type ConnectionsSCIMConfigurationService struct {
 	c *Client
-	// Tokens holds the Connections.ScimConfiguration.Tokens operations.
-	Tokens *ConnectionsScimConfigurationTokensService
+	// Tokens holds the Connections.SCIMConfiguration.Tokens operations.
+	Tokens *ConnectionsSCIMConfigurationTokensService
 }
 
 // Create calls "Create a SCIM configuration".
 //
-// POST /connections/{id}/scim-configuration (operation PostScimConfiguration).
-func (s *ConnectionsScimConfigurationService) Create(ctx context.Context, id string, body PostScimConfigurationJSONRequestBody, opts ...RequestOption) (*CreateScimConfigurationResponseContent, error) {
+// POST /connections/{id}/scim-configuration (operation post_scim-configuration).
+func (s *ConnectionsSCIMConfigurationService) Create(ctx context.Context, id string, body PostSCIMConfigurationJSONRequestBody, opts ...RequestOption) (*CreateSCIMConfigurationResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPostScimConfigurationRequest(call.Server, id, body)
+	req, err := NewPostSCIMConfigurationRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPostScimConfiguration, err)
+		return nil, s.c.rt.BuildError(opPostSCIMConfiguration, err)
 	}
-	var out CreateScimConfigurationResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPostScimConfiguration, req, &out); err != nil {
+	var out CreateSCIMConfigurationResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPostSCIMConfiguration, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -3110,33 +3110,33 @@ func (s *ConnectionsScimConfigurationService) Create(ctx context.Context, id str
 
 // Delete calls "Delete a connection's SCIM configuration".
 //
-// DELETE /connections/{id}/scim-configuration (operation DeleteScimConfiguration).
-func (s *ConnectionsScimConfigurationService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
+// DELETE /connections/{id}/scim-configuration (operation delete_scim-configuration).
+func (s *ConnectionsSCIMConfigurationService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteScimConfigurationRequest(call.Server, id)
+	req, err := NewDeleteSCIMConfigurationRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteScimConfiguration, err)
+		return s.c.rt.BuildError(opDeleteSCIMConfiguration, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteScimConfiguration, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteSCIMConfiguration, req, nil)
 }
 
 // Get calls "Get a connection's SCIM configuration".
 //
-// GET /connections/{id}/scim-configuration (operation GetScimConfiguration).
-func (s *ConnectionsScimConfigurationService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetScimConfigurationResponseContent, error) {
+// GET /connections/{id}/scim-configuration (operation get_scim-configuration).
+func (s *ConnectionsSCIMConfigurationService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetSCIMConfigurationResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetScimConfigurationRequest(call.Server, id)
+	req, err := NewGetSCIMConfigurationRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetScimConfiguration, err)
+		return nil, s.c.rt.BuildError(opGetSCIMConfiguration, err)
 	}
-	var out GetScimConfigurationResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetScimConfiguration, req, &out); err != nil {
+	var out GetSCIMConfigurationResponseContent
+	if err := s.c.rt.Do(ctx, &call, opGetSCIMConfiguration, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -3144,8 +3144,8 @@ func (s *ConnectionsScimConfigurationService) Get(ctx context.Context, id string
 
 // GetDefaultMapping calls "Get a connection's default SCIM mapping".
 //
-// GET /connections/{id}/scim-configuration/default-mapping (operation GetDefaultMapping).
-func (s *ConnectionsScimConfigurationService) GetDefaultMapping(ctx context.Context, id string, opts ...RequestOption) (*GetScimConfigurationDefaultMappingResponseContent, error) {
+// GET /connections/{id}/scim-configuration/default-mapping (operation get_default-mapping).
+func (s *ConnectionsSCIMConfigurationService) GetDefaultMapping(ctx context.Context, id string, opts ...RequestOption) (*GetSCIMConfigurationDefaultMappingResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -3154,7 +3154,7 @@ func (s *ConnectionsScimConfigurationService) GetDefaultMapping(ctx context.Cont
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetDefaultMapping, err)
 	}
-	var out GetScimConfigurationDefaultMappingResponseContent
+	var out GetSCIMConfigurationDefaultMappingResponseContent
 	if err := s.c.rt.Do(ctx, &call, opGetDefaultMapping, req, &out); err != nil {
 		return nil, err
 	}
@@ -3163,18 +3163,18 @@ func (s *ConnectionsScimConfigurationService) GetDefaultMapping(ctx context.Cont
 
 // List calls "Get a list of SCIM configurations".
 //
-// GET /connections-scim-configurations (operation GetConnectionsScimConfigurations).
-func (s *ConnectionsScimConfigurationService) List(ctx context.Context, params *GetConnectionsScimConfigurationsParams, opts ...RequestOption) (*ListSCIMConfigurationsResponseContent, error) {
+// GET /connections-scim-configurations (operation get_connections-scim-configurations).
+func (s *ConnectionsSCIMConfigurationService) List(ctx context.Context, params *GetConnectionsSCIMConfigurationsParams, opts ...RequestOption) (*ListSCIMConfigurationsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetConnectionsScimConfigurationsRequest(call.Server, params)
+	req, err := NewGetConnectionsSCIMConfigurationsRequest(call.Server, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetConnectionsScimConfigurations, err)
+		return nil, s.c.rt.BuildError(opGetConnectionsSCIMConfigurations, err)
 	}
 	var out ListSCIMConfigurationsResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetConnectionsScimConfigurations, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetConnectionsSCIMConfigurations, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -3185,18 +3185,18 @@ func (s *ConnectionsScimConfigurationService) List(ctx context.Context, params *
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *ConnectionsScimConfigurationService) All(ctx context.Context, params *GetConnectionsScimConfigurationsParams, opts ...RequestOption) iter.Seq2[ScimConfiguration, error] {
-	return facade.Paginate(ctx, specGetConnectionsScimConfigurations, params, func(ctx context.Context, p any) (*facade.Page[ScimConfiguration], error) {
+func (s *ConnectionsSCIMConfigurationService) All(ctx context.Context, params *GetConnectionsSCIMConfigurationsParams, opts ...RequestOption) iter.Seq2[SCIMConfiguration, error] {
+	return facade.Paginate(ctx, specGetConnectionsSCIMConfigurations, params, func(ctx context.Context, p any) (*facade.Page[SCIMConfiguration], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewGetConnectionsScimConfigurationsRequest(call.Server, p.(*GetConnectionsScimConfigurationsParams))
+		req, err := NewGetConnectionsSCIMConfigurationsRequest(call.Server, p.(*GetConnectionsSCIMConfigurationsParams))
 		if err != nil {
-			return nil, s.c.rt.BuildError(opGetConnectionsScimConfigurations, err)
+			return nil, s.c.rt.BuildError(opGetConnectionsSCIMConfigurations, err)
 		}
-		page := facade.NewPage[ScimConfiguration](specGetConnectionsScimConfigurations)
-		if err := s.c.rt.Do(ctx, &call, opGetConnectionsScimConfigurations, req, page); err != nil {
+		page := facade.NewPage[SCIMConfiguration](specGetConnectionsSCIMConfigurations)
+		if err := s.c.rt.Do(ctx, &call, opGetConnectionsSCIMConfigurations, req, page); err != nil {
 			return nil, err
 		}
 		return page, nil
@@ -3205,42 +3205,42 @@ func (s *ConnectionsScimConfigurationService) All(ctx context.Context, params *G
 
 // Update calls "Patch a connection's SCIM configuration".
 //
-// PATCH /connections/{id}/scim-configuration (operation PatchScimConfiguration).
-func (s *ConnectionsScimConfigurationService) Update(ctx context.Context, id string, body PatchScimConfigurationJSONRequestBody, opts ...RequestOption) (*UpdateScimConfigurationResponseContent, error) {
+// PATCH /connections/{id}/scim-configuration (operation patch_scim-configuration).
+func (s *ConnectionsSCIMConfigurationService) Update(ctx context.Context, id string, body PatchSCIMConfigurationJSONRequestBody, opts ...RequestOption) (*UpdateSCIMConfigurationResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchScimConfigurationRequest(call.Server, id, body)
+	req, err := NewPatchSCIMConfigurationRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchScimConfiguration, err)
+		return nil, s.c.rt.BuildError(opPatchSCIMConfiguration, err)
 	}
-	var out UpdateScimConfigurationResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchScimConfiguration, req, &out); err != nil {
+	var out UpdateSCIMConfigurationResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPatchSCIMConfiguration, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// ConnectionsScimConfigurationTokensService holds the Connections.ScimConfiguration.Tokens operations of Auth0 Management API.
-type ConnectionsScimConfigurationTokensService struct {
+// ConnectionsSCIMConfigurationTokensService holds the Connections.SCIMConfiguration.Tokens operations of Auth0 Management API.
+type ConnectionsSCIMConfigurationTokensService struct {
 	c *Client
 }
 
 // Create calls "Create a SCIM Token".
 //
-// POST /connections/{id}/scim-configuration/tokens (operation PostScimToken).
-func (s *ConnectionsScimConfigurationTokensService) Create(ctx context.Context, id string, body PostScimTokenJSONRequestBody, opts ...RequestOption) (*CreateScimTokenResponseContent, error) {
+// POST /connections/{id}/scim-configuration/tokens (operation post_scim_token).
+func (s *ConnectionsSCIMConfigurationTokensService) Create(ctx context.Context, id string, body PostSCIMTokenJSONRequestBody, opts ...RequestOption) (*CreateSCIMTokenResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPostScimTokenRequest(call.Server, id, body)
+	req, err := NewPostSCIMTokenRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPostScimToken, err)
+		return nil, s.c.rt.BuildError(opPostSCIMToken, err)
 	}
-	var out CreateScimTokenResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPostScimToken, req, &out); err != nil {
+	var out CreateSCIMTokenResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPostSCIMToken, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -3248,33 +3248,33 @@ func (s *ConnectionsScimConfigurationTokensService) Create(ctx context.Context, 
 
 // Delete calls "Delete a connection's SCIM token".
 //
-// DELETE /connections/{id}/scim-configuration/tokens/{tokenId} (operation DeleteTokensByTokenId).
-func (s *ConnectionsScimConfigurationTokensService) Delete(ctx context.Context, id string, tokenId string, opts ...RequestOption) error {
+// DELETE /connections/{id}/scim-configuration/tokens/{tokenId} (operation delete_tokens_by_tokenId).
+func (s *ConnectionsSCIMConfigurationTokensService) Delete(ctx context.Context, id string, tokenID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteTokensByTokenIdRequest(call.Server, id, tokenId)
+	req, err := NewDeleteTokensByTokenIDRequest(call.Server, id, tokenID)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteTokensByTokenId, err)
+		return s.c.rt.BuildError(opDeleteTokensByTokenID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteTokensByTokenId, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteTokensByTokenID, req, nil)
 }
 
 // Get calls "Get a connection's SCIM tokens".
 //
-// GET /connections/{id}/scim-configuration/tokens (operation GetScimTokens).
-func (s *ConnectionsScimConfigurationTokensService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetScimTokensResponseContent, error) {
+// GET /connections/{id}/scim-configuration/tokens (operation get_scim_tokens).
+func (s *ConnectionsSCIMConfigurationTokensService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetSCIMTokensResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetScimTokensRequest(call.Server, id)
+	req, err := NewGetSCIMTokensRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetScimTokens, err)
+		return nil, s.c.rt.BuildError(opGetSCIMTokens, err)
 	}
-	var out GetScimTokensResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetScimTokens, req, &out); err != nil {
+	var out GetSCIMTokensResponseContent
+	if err := s.c.rt.Do(ctx, &call, opGetSCIMTokens, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -3287,7 +3287,7 @@ type ConnectionsUsersService struct {
 
 // DeleteByEmail calls "Delete a connection user".
 //
-// DELETE /connections/{id}/users (operation DeleteUsersByEmail).
+// DELETE /connections/{id}/users (operation delete_users_by_email).
 func (s *ConnectionsUsersService) DeleteByEmail(ctx context.Context, id string, params *DeleteUsersByEmailParams, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3307,7 +3307,7 @@ type CustomDomainsService struct {
 
 // Create calls "Configure a new custom domain".
 //
-// POST /custom-domains (operation PostCustomDomains).
+// POST /custom-domains (operation post_custom-domains).
 func (s *CustomDomainsService) Create(ctx context.Context, body PostCustomDomainsJSONRequestBody, opts ...RequestOption) (*CreateCustomDomainResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3326,33 +3326,33 @@ func (s *CustomDomainsService) Create(ctx context.Context, body PostCustomDomain
 
 // Delete calls "Delete custom domain configuration".
 //
-// DELETE /custom-domains/{id} (operation DeleteCustomDomainsById).
+// DELETE /custom-domains/{id} (operation delete_custom-domains_by_id).
 func (s *CustomDomainsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteCustomDomainsByIdRequest(call.Server, id)
+	req, err := NewDeleteCustomDomainsByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteCustomDomainsById, err)
+		return s.c.rt.BuildError(opDeleteCustomDomainsByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteCustomDomainsById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteCustomDomainsByID, req, nil)
 }
 
 // Get calls "Get custom domain configuration".
 //
-// GET /custom-domains/{id} (operation GetCustomDomainsById).
+// GET /custom-domains/{id} (operation get_custom-domains_by_id).
 func (s *CustomDomainsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetCustomDomainResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetCustomDomainsByIdRequest(call.Server, id)
+	req, err := NewGetCustomDomainsByIDRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetCustomDomainsById, err)
+		return nil, s.c.rt.BuildError(opGetCustomDomainsByID, err)
 	}
 	var out GetCustomDomainResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetCustomDomainsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetCustomDomainsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -3360,7 +3360,7 @@ func (s *CustomDomainsService) Get(ctx context.Context, id string, opts ...Reque
 
 // GetDefault calls "Get the default domain".
 //
-// GET /custom-domains/default (operation GetDefault).
+// GET /custom-domains/default (operation get_default).
 func (s *CustomDomainsService) GetDefault(ctx context.Context, opts ...RequestOption) (*GetDefaultDomainResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3379,7 +3379,7 @@ func (s *CustomDomainsService) GetDefault(ctx context.Context, opts ...RequestOp
 
 // List calls "Get custom domains configurations".
 //
-// GET /custom-domains (operation GetCustomDomains).
+// GET /custom-domains (operation get_custom-domains).
 func (s *CustomDomainsService) List(ctx context.Context, params *GetCustomDomainsParams, opts ...RequestOption) (*ListCustomDomainsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3421,7 +3421,7 @@ func (s *CustomDomainsService) All(ctx context.Context, params *GetCustomDomains
 
 // SetDefault calls "Update the default custom domain for the tenant".
 //
-// PATCH /custom-domains/default (operation PatchDefault).
+// PATCH /custom-domains/default (operation patch_default).
 func (s *CustomDomainsService) SetDefault(ctx context.Context, body PatchDefaultJSONRequestBody, opts ...RequestOption) (*UpdateDefaultDomainResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3440,7 +3440,7 @@ func (s *CustomDomainsService) SetDefault(ctx context.Context, body PatchDefault
 
 // Test calls "Test a custom domain".
 //
-// POST /custom-domains/{id}/test (operation PostTestDomain).
+// POST /custom-domains/{id}/test (operation post_test_domain).
 func (s *CustomDomainsService) Test(ctx context.Context, id string, opts ...RequestOption) (*TestCustomDomainResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3459,18 +3459,18 @@ func (s *CustomDomainsService) Test(ctx context.Context, id string, opts ...Requ
 
 // Update calls "Update custom domain configuration".
 //
-// PATCH /custom-domains/{id} (operation PatchCustomDomainsById).
-func (s *CustomDomainsService) Update(ctx context.Context, id string, body PatchCustomDomainsByIdJSONRequestBody, opts ...RequestOption) (*UpdateCustomDomainResponseContent, error) {
+// PATCH /custom-domains/{id} (operation patch_custom-domains_by_id).
+func (s *CustomDomainsService) Update(ctx context.Context, id string, body PatchCustomDomainsByIDJSONRequestBody, opts ...RequestOption) (*UpdateCustomDomainResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchCustomDomainsByIdRequest(call.Server, id, body)
+	req, err := NewPatchCustomDomainsByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchCustomDomainsById, err)
+		return nil, s.c.rt.BuildError(opPatchCustomDomainsByID, err)
 	}
 	var out UpdateCustomDomainResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchCustomDomainsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchCustomDomainsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -3478,7 +3478,7 @@ func (s *CustomDomainsService) Update(ctx context.Context, id string, body Patch
 
 // Verify calls "Verify a custom domain".
 //
-// POST /custom-domains/{id}/verify (operation PostVerify).
+// POST /custom-domains/{id}/verify (operation post_verify).
 func (s *CustomDomainsService) Verify(ctx context.Context, id string, opts ...RequestOption) (*VerifyCustomDomainResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3502,7 +3502,7 @@ type DeviceCredentialsService struct {
 
 // CreatePublicKey calls "Create a device public key credential".
 //
-// POST /device-credentials (operation PostDeviceCredentials).
+// POST /device-credentials (operation post_device-credentials).
 func (s *DeviceCredentialsService) CreatePublicKey(ctx context.Context, body PostDeviceCredentialsJSONRequestBody, opts ...RequestOption) (*CreatePublicKeyDeviceCredentialResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3521,22 +3521,22 @@ func (s *DeviceCredentialsService) CreatePublicKey(ctx context.Context, body Pos
 
 // Delete calls "Delete a device credential".
 //
-// DELETE /device-credentials/{id} (operation DeleteDeviceCredentialsById).
+// DELETE /device-credentials/{id} (operation delete_device-credentials_by_id).
 func (s *DeviceCredentialsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteDeviceCredentialsByIdRequest(call.Server, id)
+	req, err := NewDeleteDeviceCredentialsByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteDeviceCredentialsById, err)
+		return s.c.rt.BuildError(opDeleteDeviceCredentialsByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteDeviceCredentialsById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteDeviceCredentialsByID, req, nil)
 }
 
 // List calls "Retrieve device credentials".
 //
-// GET /device-credentials (operation GetDeviceCredentials).
+// GET /device-credentials (operation get_device-credentials).
 func (s *DeviceCredentialsService) List(ctx context.Context, params *GetDeviceCredentialsParams, opts ...RequestOption) (*ListDeviceCredentialsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3583,7 +3583,7 @@ type EmailTemplatesService struct {
 
 // Create calls "Create an email template".
 //
-// POST /email-templates (operation PostEmailTemplates).
+// POST /email-templates (operation post_email-templates).
 func (s *EmailTemplatesService) Create(ctx context.Context, body PostEmailTemplatesJSONRequestBody, opts ...RequestOption) (*CreateEmailTemplateResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3602,7 +3602,7 @@ func (s *EmailTemplatesService) Create(ctx context.Context, body PostEmailTempla
 
 // Get calls "Get an email template".
 //
-// GET /email-templates/{templateName} (operation GetEmailTemplatesByTemplateName).
+// GET /email-templates/{templateName} (operation get_email-templates_by_templateName).
 func (s *EmailTemplatesService) Get(ctx context.Context, templateName EmailTemplateNameEnum, opts ...RequestOption) (*GetEmailTemplateResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3621,7 +3621,7 @@ func (s *EmailTemplatesService) Get(ctx context.Context, templateName EmailTempl
 
 // Set calls "Update an email template".
 //
-// PUT /email-templates/{templateName} (operation PutEmailTemplatesByTemplateName).
+// PUT /email-templates/{templateName} (operation put_email-templates_by_templateName).
 func (s *EmailTemplatesService) Set(ctx context.Context, templateName EmailTemplateNameEnum, body PutEmailTemplatesByTemplateNameJSONRequestBody, opts ...RequestOption) (*SetEmailTemplateResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3640,7 +3640,7 @@ func (s *EmailTemplatesService) Set(ctx context.Context, templateName EmailTempl
 
 // Update calls "Patch an email template".
 //
-// PATCH /email-templates/{templateName} (operation PatchEmailTemplatesByTemplateName).
+// PATCH /email-templates/{templateName} (operation patch_email-templates_by_templateName).
 func (s *EmailTemplatesService) Update(ctx context.Context, templateName EmailTemplateNameEnum, body PatchEmailTemplatesByTemplateNameJSONRequestBody, opts ...RequestOption) (*UpdateEmailTemplateResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3671,7 +3671,7 @@ type EmailsProviderService struct {
 
 // Create calls "Configure email provider".
 //
-// POST /emails/provider (operation PostProvider).
+// POST /emails/provider (operation post_provider).
 func (s *EmailsProviderService) Create(ctx context.Context, body PostProviderJSONRequestBody, opts ...RequestOption) (*CreateEmailProviderResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3690,7 +3690,7 @@ func (s *EmailsProviderService) Create(ctx context.Context, body PostProviderJSO
 
 // Delete calls "Delete email provider".
 //
-// DELETE /emails/provider (operation DeleteProvider).
+// DELETE /emails/provider (operation delete_provider).
 func (s *EmailsProviderService) Delete(ctx context.Context, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3705,7 +3705,7 @@ func (s *EmailsProviderService) Delete(ctx context.Context, opts ...RequestOptio
 
 // Get calls "Get email provider".
 //
-// GET /emails/provider (operation GetProvider).
+// GET /emails/provider (operation get_provider).
 func (s *EmailsProviderService) Get(ctx context.Context, params *GetProviderParams, opts ...RequestOption) (*GetEmailProviderResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3724,7 +3724,7 @@ func (s *EmailsProviderService) Get(ctx context.Context, params *GetProviderPara
 
 // Update calls "Update email provider".
 //
-// PATCH /emails/provider (operation PatchProvider).
+// PATCH /emails/provider (operation patch_provider).
 func (s *EmailsProviderService) Update(ctx context.Context, body PatchProviderJSONRequestBody, opts ...RequestOption) (*UpdateEmailProviderResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3752,7 +3752,7 @@ type EventStreamsService struct {
 
 // Create calls "Create an event stream".
 //
-// POST /event-streams (operation PostEventStreams).
+// POST /event-streams (operation post_event-streams).
 func (s *EventStreamsService) Create(ctx context.Context, body PostEventStreamsJSONRequestBody, opts ...RequestOption) (*CreateEventStreamResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3771,33 +3771,33 @@ func (s *EventStreamsService) Create(ctx context.Context, body PostEventStreamsJ
 
 // Delete calls "Delete an event stream".
 //
-// DELETE /event-streams/{id} (operation DeleteEventStreamsById).
+// DELETE /event-streams/{id} (operation delete_event-streams_by_id).
 func (s *EventStreamsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteEventStreamsByIdRequest(call.Server, id)
+	req, err := NewDeleteEventStreamsByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteEventStreamsById, err)
+		return s.c.rt.BuildError(opDeleteEventStreamsByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteEventStreamsById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteEventStreamsByID, req, nil)
 }
 
 // Get calls "Get an event stream by ID".
 //
-// GET /event-streams/{id} (operation GetEventStreamsById).
+// GET /event-streams/{id} (operation get_event-streams_by_id).
 func (s *EventStreamsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetEventStreamResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetEventStreamsByIdRequest(call.Server, id)
+	req, err := NewGetEventStreamsByIDRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetEventStreamsById, err)
+		return nil, s.c.rt.BuildError(opGetEventStreamsByID, err)
 	}
 	var out GetEventStreamResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetEventStreamsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetEventStreamsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -3805,7 +3805,7 @@ func (s *EventStreamsService) Get(ctx context.Context, id string, opts ...Reques
 
 // List calls "Get event streams".
 //
-// GET /event-streams (operation GetEventStreams).
+// GET /event-streams (operation get_event-streams).
 func (s *EventStreamsService) List(ctx context.Context, params *GetEventStreamsParams, opts ...RequestOption) (*ListEventStreamsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3847,7 +3847,7 @@ func (s *EventStreamsService) All(ctx context.Context, params *GetEventStreamsPa
 
 // Test calls "Send a test event to an event stream".
 //
-// POST /event-streams/{id}/test (operation PostTestEvent).
+// POST /event-streams/{id}/test (operation post_test_event).
 func (s *EventStreamsService) Test(ctx context.Context, id string, body PostTestEventJSONRequestBody, opts ...RequestOption) (*CreateEventStreamTestEventResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3866,18 +3866,18 @@ func (s *EventStreamsService) Test(ctx context.Context, id string, body PostTest
 
 // Update calls "Update an event stream".
 //
-// PATCH /event-streams/{id} (operation PatchEventStreamsById).
-func (s *EventStreamsService) Update(ctx context.Context, id string, body PatchEventStreamsByIdJSONRequestBody, opts ...RequestOption) (*UpdateEventStreamResponseContent, error) {
+// PATCH /event-streams/{id} (operation patch_event-streams_by_id).
+func (s *EventStreamsService) Update(ctx context.Context, id string, body PatchEventStreamsByIDJSONRequestBody, opts ...RequestOption) (*UpdateEventStreamResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchEventStreamsByIdRequest(call.Server, id, body)
+	req, err := NewPatchEventStreamsByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchEventStreamsById, err)
+		return nil, s.c.rt.BuildError(opPatchEventStreamsByID, err)
 	}
 	var out UpdateEventStreamResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchEventStreamsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchEventStreamsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -3890,18 +3890,18 @@ type EventStreamsDeliveriesService struct {
 
 // GetHistory calls "Get a specific event's delivery history".
 //
-// GET /event-streams/{id}/deliveries/{event_id} (operation GetDeliveriesByEventId).
-func (s *EventStreamsDeliveriesService) GetHistory(ctx context.Context, id string, eventId string, opts ...RequestOption) (*GetEventStreamDeliveryHistoryResponseContent, error) {
+// GET /event-streams/{id}/deliveries/{event_id} (operation get_deliveries_by_event_id).
+func (s *EventStreamsDeliveriesService) GetHistory(ctx context.Context, id string, eventID string, opts ...RequestOption) (*GetEventStreamDeliveryHistoryResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetDeliveriesByEventIdRequest(call.Server, id, eventId)
+	req, err := NewGetDeliveriesByEventIDRequest(call.Server, id, eventID)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetDeliveriesByEventId, err)
+		return nil, s.c.rt.BuildError(opGetDeliveriesByEventID, err)
 	}
 	var out GetEventStreamDeliveryHistoryResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetDeliveriesByEventId, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetDeliveriesByEventID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -3909,7 +3909,7 @@ func (s *EventStreamsDeliveriesService) GetHistory(ctx context.Context, id strin
 
 // List calls "Get this event stream's delivery history".
 //
-// GET /event-streams/{id}/deliveries (operation GetEventDeliveries).
+// GET /event-streams/{id}/deliveries (operation get_event_deliveries).
 func (s *EventStreamsDeliveriesService) List(ctx context.Context, id string, params *GetEventDeliveriesParams, opts ...RequestOption) (*ListEventStreamDeliveriesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3933,7 +3933,7 @@ type EventStreamsRedeliveriesService struct {
 
 // Create calls "Redeliver failed events".
 //
-// POST /event-streams/{id}/redeliver (operation PostRedeliver).
+// POST /event-streams/{id}/redeliver (operation post_redeliver).
 func (s *EventStreamsRedeliveriesService) Create(ctx context.Context, id string, body PostRedeliverJSONRequestBody, opts ...RequestOption) (*CreateEventStreamRedeliveryResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -3950,19 +3950,19 @@ func (s *EventStreamsRedeliveriesService) Create(ctx context.Context, id string,
 	return &out, nil
 }
 
-// CreateById calls "Redeliver a single failed event by ID".
+// CreateByID calls "Redeliver a single failed event by ID".
 //
-// POST /event-streams/{id}/redeliver/{event_id} (operation PostRedeliverByEventId).
-func (s *EventStreamsRedeliveriesService) CreateById(ctx context.Context, id string, eventId string, opts ...RequestOption) error {
+// POST /event-streams/{id}/redeliver/{event_id} (operation post_redeliver_by_event_id).
+func (s *EventStreamsRedeliveriesService) CreateByID(ctx context.Context, id string, eventID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewPostRedeliverByEventIdRequest(call.Server, id, eventId)
+	req, err := NewPostRedeliverByEventIDRequest(call.Server, id, eventID)
 	if err != nil {
-		return s.c.rt.BuildError(opPostRedeliverByEventId, err)
+		return s.c.rt.BuildError(opPostRedeliverByEventID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opPostRedeliverByEventId, req, nil)
+	return s.c.rt.Do(ctx, &call, opPostRedeliverByEventID, req, nil)
 }
 
 // EventsService holds the Events operations of Auth0 Management API.
@@ -3973,7 +3973,7 @@ type EventsService struct {
 // Subscribe returns the URL of subscribe to events via Server-Sent Events (SSE); it makes
 // no call (a browser or a streaming client loads it).
 //
-// GET /events (operation SubscribeEvents).
+// GET /events (operation subscribe_events).
 func (s *EventsService) Subscribe(params *SubscribeEventsParams, opts ...RequestOption) (string, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4004,7 +4004,7 @@ type ExperimentationExperimentsService struct {
 
 // Create calls "Create an experiment for the Experiment Center".
 //
-// POST /experimentation/experiments (operation CreateExperiment).
+// POST /experimentation/experiments (operation create_experiment).
 func (s *ExperimentationExperimentsService) Create(ctx context.Context, body CreateExperimentJSONRequestBody, opts ...RequestOption) (*CreateExperimentResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4023,7 +4023,7 @@ func (s *ExperimentationExperimentsService) Create(ctx context.Context, body Cre
 
 // Delete calls "Delete an experiment".
 //
-// DELETE /experimentation/experiments/{id} (operation DeleteExperiment).
+// DELETE /experimentation/experiments/{id} (operation delete_experiment).
 func (s *ExperimentationExperimentsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4038,7 +4038,7 @@ func (s *ExperimentationExperimentsService) Delete(ctx context.Context, id strin
 
 // Get calls "Get an experiment by ID".
 //
-// GET /experimentation/experiments/{id} (operation GetExperiment).
+// GET /experimentation/experiments/{id} (operation get_experiment).
 func (s *ExperimentationExperimentsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetExperimentResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4057,7 +4057,7 @@ func (s *ExperimentationExperimentsService) Get(ctx context.Context, id string, 
 
 // List calls "List experiments for the tenant".
 //
-// GET /experimentation/experiments (operation GetExperiments).
+// GET /experimentation/experiments (operation get_experiments).
 func (s *ExperimentationExperimentsService) List(ctx context.Context, params *GetExperimentsParams, opts ...RequestOption) (*ListExperimentsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4099,7 +4099,7 @@ func (s *ExperimentationExperimentsService) All(ctx context.Context, params *Get
 
 // Update calls "Update an experiment".
 //
-// PATCH /experimentation/experiments/{id} (operation UpdateExperiment).
+// PATCH /experimentation/experiments/{id} (operation update_experiment).
 func (s *ExperimentationExperimentsService) Update(ctx context.Context, id string, body UpdateExperimentJSONRequestBody, opts ...RequestOption) (*UpdateExperimentResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4118,7 +4118,7 @@ func (s *ExperimentationExperimentsService) Update(ctx context.Context, id strin
 
 // UpdateStatus calls "Transition an experiment to a new status".
 //
-// POST /experimentation/experiments/{id}/status (operation UpdateExperimentStatus).
+// POST /experimentation/experiments/{id}/status (operation update_experiment_status).
 func (s *ExperimentationExperimentsService) UpdateStatus(ctx context.Context, id string, body UpdateExperimentStatusJSONRequestBody, opts ...RequestOption) (*UpdateExperimentStatusResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4137,7 +4137,7 @@ func (s *ExperimentationExperimentsService) UpdateStatus(ctx context.Context, id
 
 // Validate calls "Validate an experiment".
 //
-// POST /experimentation/experiments/{id}/validate (operation ValidateExperiment).
+// POST /experimentation/experiments/{id}/validate (operation validate_experiment).
 func (s *ExperimentationExperimentsService) Validate(ctx context.Context, id string, opts ...RequestOption) (*ValidateExperimentResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4163,7 +4163,7 @@ type ExperimentationFeatureFlagsService struct {
 
 // Create calls "Create a feature flag for the Experiment Center".
 //
-// POST /experimentation/feature-flags (operation CreateFeatureFlag).
+// POST /experimentation/feature-flags (operation create_feature_flag).
 func (s *ExperimentationFeatureFlagsService) Create(ctx context.Context, body CreateFeatureFlagJSONRequestBody, opts ...RequestOption) (*CreateFeatureFlagResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4182,7 +4182,7 @@ func (s *ExperimentationFeatureFlagsService) Create(ctx context.Context, body Cr
 
 // Delete calls "Delete a feature flag".
 //
-// DELETE /experimentation/feature-flags/{id} (operation DeleteFeatureFlag).
+// DELETE /experimentation/feature-flags/{id} (operation delete_feature_flag).
 func (s *ExperimentationFeatureFlagsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4197,7 +4197,7 @@ func (s *ExperimentationFeatureFlagsService) Delete(ctx context.Context, id stri
 
 // Get calls "Get a feature flag by ID".
 //
-// GET /experimentation/feature-flags/{id} (operation GetFeatureFlag).
+// GET /experimentation/feature-flags/{id} (operation get_feature_flag).
 func (s *ExperimentationFeatureFlagsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetFeatureFlagResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4216,7 +4216,7 @@ func (s *ExperimentationFeatureFlagsService) Get(ctx context.Context, id string,
 
 // List calls "List feature flags for the tenant".
 //
-// GET /experimentation/feature-flags (operation GetFeatureFlags).
+// GET /experimentation/feature-flags (operation get_feature_flags).
 func (s *ExperimentationFeatureFlagsService) List(ctx context.Context, params *GetFeatureFlagsParams, opts ...RequestOption) (*ListFeatureFlagsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4258,7 +4258,7 @@ func (s *ExperimentationFeatureFlagsService) All(ctx context.Context, params *Ge
 
 // Update calls "Update a feature flag".
 //
-// PATCH /experimentation/feature-flags/{id} (operation UpdateFeatureFlag).
+// PATCH /experimentation/feature-flags/{id} (operation update_feature_flag).
 func (s *ExperimentationFeatureFlagsService) Update(ctx context.Context, id string, body UpdateFeatureFlagJSONRequestBody, opts ...RequestOption) (*UpdateFeatureFlagResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4277,7 +4277,7 @@ func (s *ExperimentationFeatureFlagsService) Update(ctx context.Context, id stri
 
 // UpdateStatus calls "Transition a feature flag to a new status".
 //
-// POST /experimentation/feature-flags/{id}/status (operation UpdateFeatureFlagStatus).
+// POST /experimentation/feature-flags/{id}/status (operation update_feature_flag_status).
 func (s *ExperimentationFeatureFlagsService) UpdateStatus(ctx context.Context, id string, body UpdateFeatureFlagStatusJSONRequestBody, opts ...RequestOption) (*UpdateFeatureFlagStatusResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4301,7 +4301,7 @@ type ExperimentationFeatureFlagsVariationsService struct {
 
 // Create calls "Create a variation for a feature flag".
 //
-// POST /experimentation/feature-flags/{id}/variations (operation CreateVariation).
+// POST /experimentation/feature-flags/{id}/variations (operation create_variation).
 func (s *ExperimentationFeatureFlagsVariationsService) Create(ctx context.Context, id string, body CreateVariationJSONRequestBody, opts ...RequestOption) (*CreateVariationResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4320,7 +4320,7 @@ func (s *ExperimentationFeatureFlagsVariationsService) Create(ctx context.Contex
 
 // Delete calls "Delete a variation".
 //
-// DELETE /experimentation/feature-flags/{id}/variations/{vid} (operation DeleteVariation).
+// DELETE /experimentation/feature-flags/{id}/variations/{vid} (operation delete_variation).
 func (s *ExperimentationFeatureFlagsVariationsService) Delete(ctx context.Context, id string, vid string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4335,7 +4335,7 @@ func (s *ExperimentationFeatureFlagsVariationsService) Delete(ctx context.Contex
 
 // Get calls "Get a variation by ID".
 //
-// GET /experimentation/feature-flags/{id}/variations/{vid} (operation GetVariation).
+// GET /experimentation/feature-flags/{id}/variations/{vid} (operation get_variation).
 func (s *ExperimentationFeatureFlagsVariationsService) Get(ctx context.Context, id string, vid string, opts ...RequestOption) (*GetVariationResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4354,7 +4354,7 @@ func (s *ExperimentationFeatureFlagsVariationsService) Get(ctx context.Context, 
 
 // List calls "List all variations for a feature flag".
 //
-// GET /experimentation/feature-flags/{id}/variations (operation GetVariations).
+// GET /experimentation/feature-flags/{id}/variations (operation get_variations).
 func (s *ExperimentationFeatureFlagsVariationsService) List(ctx context.Context, id string, opts ...RequestOption) (*ListVariationsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4373,7 +4373,7 @@ func (s *ExperimentationFeatureFlagsVariationsService) List(ctx context.Context,
 
 // Update calls "Update a variation".
 //
-// PATCH /experimentation/feature-flags/{id}/variations/{vid} (operation UpdateVariation).
+// PATCH /experimentation/feature-flags/{id}/variations/{vid} (operation update_variation).
 func (s *ExperimentationFeatureFlagsVariationsService) Update(ctx context.Context, id string, vid string, body UpdateVariationJSONRequestBody, opts ...RequestOption) (*UpdateVariationResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4397,7 +4397,7 @@ type ExperimentationSegmentsService struct {
 
 // Create calls "Create a segment for the Experiment Center".
 //
-// POST /experimentation/segments (operation CreateSegment).
+// POST /experimentation/segments (operation create_segment).
 func (s *ExperimentationSegmentsService) Create(ctx context.Context, body CreateSegmentJSONRequestBody, opts ...RequestOption) (*CreateSegmentResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4416,7 +4416,7 @@ func (s *ExperimentationSegmentsService) Create(ctx context.Context, body Create
 
 // Delete calls "Delete a segment".
 //
-// DELETE /experimentation/segments/{id} (operation DeleteSegment).
+// DELETE /experimentation/segments/{id} (operation delete_segment).
 func (s *ExperimentationSegmentsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4431,7 +4431,7 @@ func (s *ExperimentationSegmentsService) Delete(ctx context.Context, id string, 
 
 // Get calls "Get a segment by ID".
 //
-// GET /experimentation/segments/{id} (operation GetSegment).
+// GET /experimentation/segments/{id} (operation get_segment).
 func (s *ExperimentationSegmentsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetSegmentResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4450,7 +4450,7 @@ func (s *ExperimentationSegmentsService) Get(ctx context.Context, id string, opt
 
 // List calls "List segments for the tenant".
 //
-// GET /experimentation/segments (operation GetSegments).
+// GET /experimentation/segments (operation get_segments).
 func (s *ExperimentationSegmentsService) List(ctx context.Context, params *GetSegmentsParams, opts ...RequestOption) (*ListSegmentsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4492,7 +4492,7 @@ func (s *ExperimentationSegmentsService) All(ctx context.Context, params *GetSeg
 
 // Update calls "Update a segment".
 //
-// PATCH /experimentation/segments/{id} (operation UpdateSegment).
+// PATCH /experimentation/segments/{id} (operation update_segment).
 func (s *ExperimentationSegmentsService) Update(ctx context.Context, id string, body UpdateSegmentJSONRequestBody, opts ...RequestOption) (*UpdateSegmentResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4520,7 +4520,7 @@ type FlowsService struct {
 
 // Create calls "Create a flow".
 //
-// POST /flows (operation PostFlows).
+// POST /flows (operation post_flows).
 func (s *FlowsService) Create(ctx context.Context, body PostFlowsJSONRequestBody, opts ...RequestOption) (*CreateFlowResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4539,33 +4539,33 @@ func (s *FlowsService) Create(ctx context.Context, body PostFlowsJSONRequestBody
 
 // Delete calls "Delete a flow".
 //
-// DELETE /flows/{id} (operation DeleteFlowsById).
+// DELETE /flows/{id} (operation delete_flows_by_id).
 func (s *FlowsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteFlowsByIdRequest(call.Server, id)
+	req, err := NewDeleteFlowsByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteFlowsById, err)
+		return s.c.rt.BuildError(opDeleteFlowsByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteFlowsById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteFlowsByID, req, nil)
 }
 
 // Get calls "Get a flow".
 //
-// GET /flows/{id} (operation GetFlowsById).
-func (s *FlowsService) Get(ctx context.Context, id string, params *GetFlowsByIdParams, opts ...RequestOption) (*GetFlowResponseContent, error) {
+// GET /flows/{id} (operation get_flows_by_id).
+func (s *FlowsService) Get(ctx context.Context, id string, params *GetFlowsByIDParams, opts ...RequestOption) (*GetFlowResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetFlowsByIdRequest(call.Server, id, params)
+	req, err := NewGetFlowsByIDRequest(call.Server, id, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetFlowsById, err)
+		return nil, s.c.rt.BuildError(opGetFlowsByID, err)
 	}
 	var out GetFlowResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetFlowsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetFlowsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -4573,7 +4573,7 @@ func (s *FlowsService) Get(ctx context.Context, id string, params *GetFlowsByIdP
 
 // List calls "Get flows".
 //
-// GET /flows (operation GetFlows).
+// GET /flows (operation get_flows).
 func (s *FlowsService) List(ctx context.Context, params *GetFlowsParams, opts ...RequestOption) (*ListFlowsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4615,18 +4615,18 @@ func (s *FlowsService) All(ctx context.Context, params *GetFlowsParams, opts ...
 
 // Update calls "Update a flow".
 //
-// PATCH /flows/{id} (operation PatchFlowsById).
-func (s *FlowsService) Update(ctx context.Context, id string, body PatchFlowsByIdJSONRequestBody, opts ...RequestOption) (*UpdateFlowResponseContent, error) {
+// PATCH /flows/{id} (operation patch_flows_by_id).
+func (s *FlowsService) Update(ctx context.Context, id string, body PatchFlowsByIDJSONRequestBody, opts ...RequestOption) (*UpdateFlowResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchFlowsByIdRequest(call.Server, id, body)
+	req, err := NewPatchFlowsByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchFlowsById, err)
+		return nil, s.c.rt.BuildError(opPatchFlowsByID, err)
 	}
 	var out UpdateFlowResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchFlowsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchFlowsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -4639,33 +4639,33 @@ type FlowsExecutionsService struct {
 
 // Delete calls "Delete a flow execution".
 //
-// DELETE /flows/{flow_id}/executions/{execution_id} (operation DeleteFlowsExecutionsByExecutionId).
-func (s *FlowsExecutionsService) Delete(ctx context.Context, flowId string, executionId string, opts ...RequestOption) error {
+// DELETE /flows/{flow_id}/executions/{execution_id} (operation delete_flows_executions_by_execution_id).
+func (s *FlowsExecutionsService) Delete(ctx context.Context, flowID string, executionID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteFlowsExecutionsByExecutionIdRequest(call.Server, flowId, executionId)
+	req, err := NewDeleteFlowsExecutionsByExecutionIDRequest(call.Server, flowID, executionID)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteFlowsExecutionsByExecutionId, err)
+		return s.c.rt.BuildError(opDeleteFlowsExecutionsByExecutionID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteFlowsExecutionsByExecutionId, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteFlowsExecutionsByExecutionID, req, nil)
 }
 
 // Get calls "Get a flow execution".
 //
-// GET /flows/{flow_id}/executions/{execution_id} (operation GetFlowsExecutionsByExecutionId).
-func (s *FlowsExecutionsService) Get(ctx context.Context, flowId string, executionId string, params *GetFlowsExecutionsByExecutionIdParams, opts ...RequestOption) (*GetFlowExecutionResponseContent, error) {
+// GET /flows/{flow_id}/executions/{execution_id} (operation get_flows_executions_by_execution_id).
+func (s *FlowsExecutionsService) Get(ctx context.Context, flowID string, executionID string, params *GetFlowsExecutionsByExecutionIDParams, opts ...RequestOption) (*GetFlowExecutionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetFlowsExecutionsByExecutionIdRequest(call.Server, flowId, executionId, params)
+	req, err := NewGetFlowsExecutionsByExecutionIDRequest(call.Server, flowID, executionID, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetFlowsExecutionsByExecutionId, err)
+		return nil, s.c.rt.BuildError(opGetFlowsExecutionsByExecutionID, err)
 	}
 	var out GetFlowExecutionResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetFlowsExecutionsByExecutionId, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetFlowsExecutionsByExecutionID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -4673,13 +4673,13 @@ func (s *FlowsExecutionsService) Get(ctx context.Context, flowId string, executi
 
 // List calls "Get flow executions".
 //
-// GET /flows/{flow_id}/executions (operation GetFlowsExecutions).
-func (s *FlowsExecutionsService) List(ctx context.Context, flowId string, params *GetFlowsExecutionsParams, opts ...RequestOption) (*GetFlowsExecutionsResponseContent, error) {
+// GET /flows/{flow_id}/executions (operation get_flows_executions).
+func (s *FlowsExecutionsService) List(ctx context.Context, flowID string, params *GetFlowsExecutionsParams, opts ...RequestOption) (*GetFlowsExecutionsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetFlowsExecutionsRequest(call.Server, flowId, params)
+	req, err := NewGetFlowsExecutionsRequest(call.Server, flowID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetFlowsExecutions, err)
 	}
@@ -4695,13 +4695,13 @@ func (s *FlowsExecutionsService) List(ctx context.Context, flowId string, params
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *FlowsExecutionsService) All(ctx context.Context, flowId string, params *GetFlowsExecutionsParams, opts ...RequestOption) iter.Seq2[FlowExecutionSummary, error] {
+func (s *FlowsExecutionsService) All(ctx context.Context, flowID string, params *GetFlowsExecutionsParams, opts ...RequestOption) iter.Seq2[FlowExecutionSummary, error] {
 	return facade.Paginate(ctx, specGetFlowsExecutions, params, func(ctx context.Context, p any) (*facade.Page[FlowExecutionSummary], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewGetFlowsExecutionsRequest(call.Server, flowId, p.(*GetFlowsExecutionsParams))
+		req, err := NewGetFlowsExecutionsRequest(call.Server, flowID, p.(*GetFlowsExecutionsParams))
 		if err != nil {
 			return nil, s.c.rt.BuildError(opGetFlowsExecutions, err)
 		}
@@ -4727,7 +4727,7 @@ type FlowsVaultConnectionsService struct {
 
 // Create calls "Create a Flows Vault connection".
 //
-// POST /flows/vault/connections (operation PostFlowsVaultConnections).
+// POST /flows/vault/connections (operation post_flows_vault_connections).
 func (s *FlowsVaultConnectionsService) Create(ctx context.Context, body PostFlowsVaultConnectionsJSONRequestBody, opts ...RequestOption) (*CreateFlowsVaultConnectionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4746,33 +4746,33 @@ func (s *FlowsVaultConnectionsService) Create(ctx context.Context, body PostFlow
 
 // Delete calls "Delete a Flows Vault connection".
 //
-// DELETE /flows/vault/connections/{id} (operation DeleteFlowsVaultConnectionsById).
+// DELETE /flows/vault/connections/{id} (operation delete_flows_vault_connections_by_id).
 func (s *FlowsVaultConnectionsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteFlowsVaultConnectionsByIdRequest(call.Server, id)
+	req, err := NewDeleteFlowsVaultConnectionsByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteFlowsVaultConnectionsById, err)
+		return s.c.rt.BuildError(opDeleteFlowsVaultConnectionsByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteFlowsVaultConnectionsById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteFlowsVaultConnectionsByID, req, nil)
 }
 
 // Get calls "Get a Flows Vault connection".
 //
-// GET /flows/vault/connections/{id} (operation GetFlowsVaultConnectionsById).
+// GET /flows/vault/connections/{id} (operation get_flows_vault_connections_by_id).
 func (s *FlowsVaultConnectionsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetFlowsVaultConnectionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetFlowsVaultConnectionsByIdRequest(call.Server, id)
+	req, err := NewGetFlowsVaultConnectionsByIDRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetFlowsVaultConnectionsById, err)
+		return nil, s.c.rt.BuildError(opGetFlowsVaultConnectionsByID, err)
 	}
 	var out GetFlowsVaultConnectionResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetFlowsVaultConnectionsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetFlowsVaultConnectionsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -4780,7 +4780,7 @@ func (s *FlowsVaultConnectionsService) Get(ctx context.Context, id string, opts 
 
 // List calls "Get Flows Vault connection list".
 //
-// GET /flows/vault/connections (operation GetFlowsVaultConnections).
+// GET /flows/vault/connections (operation get_flows_vault_connections).
 func (s *FlowsVaultConnectionsService) List(ctx context.Context, params *GetFlowsVaultConnectionsParams, opts ...RequestOption) (*ListFlowsVaultConnectionsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4822,18 +4822,18 @@ func (s *FlowsVaultConnectionsService) All(ctx context.Context, params *GetFlows
 
 // Update calls "Update a Flows Vault connection".
 //
-// PATCH /flows/vault/connections/{id} (operation PatchFlowsVaultConnectionsById).
-func (s *FlowsVaultConnectionsService) Update(ctx context.Context, id string, body PatchFlowsVaultConnectionsByIdJSONRequestBody, opts ...RequestOption) (*UpdateFlowsVaultConnectionResponseContent, error) {
+// PATCH /flows/vault/connections/{id} (operation patch_flows_vault_connections_by_id).
+func (s *FlowsVaultConnectionsService) Update(ctx context.Context, id string, body PatchFlowsVaultConnectionsByIDJSONRequestBody, opts ...RequestOption) (*UpdateFlowsVaultConnectionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchFlowsVaultConnectionsByIdRequest(call.Server, id, body)
+	req, err := NewPatchFlowsVaultConnectionsByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchFlowsVaultConnectionsById, err)
+		return nil, s.c.rt.BuildError(opPatchFlowsVaultConnectionsByID, err)
 	}
 	var out UpdateFlowsVaultConnectionResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchFlowsVaultConnectionsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchFlowsVaultConnectionsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -4846,7 +4846,7 @@ type FormsService struct {
 
 // Create calls "Create a form".
 //
-// POST /forms (operation CreateForm).
+// POST /forms (operation create_form).
 func (s *FormsService) Create(ctx context.Context, body CreateFormJSONRequestBody, opts ...RequestOption) (*CreateFormResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4865,7 +4865,7 @@ func (s *FormsService) Create(ctx context.Context, body CreateFormJSONRequestBod
 
 // Delete calls "Delete a form".
 //
-// DELETE /forms/{id} (operation DeleteForm).
+// DELETE /forms/{id} (operation delete_form).
 func (s *FormsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4880,7 +4880,7 @@ func (s *FormsService) Delete(ctx context.Context, id string, opts ...RequestOpt
 
 // Get calls "Get a form".
 //
-// GET /forms/{id} (operation GetForm).
+// GET /forms/{id} (operation get_form).
 func (s *FormsService) Get(ctx context.Context, id string, params *GetFormParams, opts ...RequestOption) (*GetFormResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4899,7 +4899,7 @@ func (s *FormsService) Get(ctx context.Context, id string, params *GetFormParams
 
 // List calls "Get forms".
 //
-// GET /forms (operation GetForms).
+// GET /forms (operation get_forms).
 func (s *FormsService) List(ctx context.Context, params *GetFormsParams, opts ...RequestOption) (*ListFormsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4941,7 +4941,7 @@ func (s *FormsService) All(ctx context.Context, params *GetFormsParams, opts ...
 
 // Update calls "Update a form".
 //
-// PATCH /forms/{id} (operation PatchForm).
+// PATCH /forms/{id} (operation patch_form).
 func (s *FormsService) Update(ctx context.Context, id string, body PatchFormJSONRequestBody, opts ...RequestOption) (*UpdateFormResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4969,7 +4969,7 @@ type GroupsService struct {
 
 // Delete calls "Delete a Group".
 //
-// DELETE /groups/{id} (operation DeleteGroup).
+// DELETE /groups/{id} (operation delete_group).
 func (s *GroupsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -4984,7 +4984,7 @@ func (s *GroupsService) Delete(ctx context.Context, id string, opts ...RequestOp
 
 // Get calls "Get a Group".
 //
-// GET /groups/{id} (operation GetGroup).
+// GET /groups/{id} (operation get_group).
 func (s *GroupsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetGroupResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5003,7 +5003,7 @@ func (s *GroupsService) Get(ctx context.Context, id string, opts ...RequestOptio
 
 // List calls "Get all Groups".
 //
-// GET /groups (operation GetGroups).
+// GET /groups (operation get_groups).
 func (s *GroupsService) List(ctx context.Context, params *GetGroupsParams, opts ...RequestOption) (*ListGroupsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5050,7 +5050,7 @@ type GroupsMembersService struct {
 
 // Get calls "Get Group Members".
 //
-// GET /groups/{id}/members (operation GetGroupMembers).
+// GET /groups/{id}/members (operation get_group_members).
 func (s *GroupsMembersService) Get(ctx context.Context, id string, params *GetGroupMembersParams, opts ...RequestOption) (*GetGroupMembersResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5097,7 +5097,7 @@ type GroupsRolesService struct {
 
 // Create calls "Assign roles to a group".
 //
-// POST /groups/{id}/roles (operation PostGroupRoles).
+// POST /groups/{id}/roles (operation post_group_roles).
 func (s *GroupsRolesService) Create(ctx context.Context, id string, body PostGroupRolesJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5112,7 +5112,7 @@ func (s *GroupsRolesService) Create(ctx context.Context, id string, body PostGro
 
 // Delete calls "Remove roles from a group".
 //
-// DELETE /groups/{id}/roles (operation DeleteGroupRoles).
+// DELETE /groups/{id}/roles (operation delete_group_roles).
 func (s *GroupsRolesService) Delete(ctx context.Context, id string, body DeleteGroupRolesJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5127,7 +5127,7 @@ func (s *GroupsRolesService) Delete(ctx context.Context, id string, body DeleteG
 
 // List calls "Get a group's roles".
 //
-// GET /groups/{id}/roles (operation GetGroupRoles).
+// GET /groups/{id}/roles (operation get_group_roles).
 func (s *GroupsRolesService) List(ctx context.Context, id string, params *GetGroupRolesParams, opts ...RequestOption) (*ListGroupRolesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5185,7 +5185,7 @@ type GuardianEnrollmentsService struct {
 
 // CreateTicket calls "Create a multi-factor authentication enrollment ticket".
 //
-// POST /guardian/enrollments/ticket (operation PostTicket).
+// POST /guardian/enrollments/ticket (operation post_ticket).
 func (s *GuardianEnrollmentsService) CreateTicket(ctx context.Context, params *PostTicketParams, body PostTicketJSONRequestBody, opts ...RequestOption) (*CreateGuardianEnrollmentTicketResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5204,33 +5204,33 @@ func (s *GuardianEnrollmentsService) CreateTicket(ctx context.Context, params *P
 
 // Delete calls "Delete a multi-factor authentication enrollment".
 //
-// DELETE /guardian/enrollments/{id} (operation DeleteEnrollmentsById).
+// DELETE /guardian/enrollments/{id} (operation delete_enrollments_by_id).
 func (s *GuardianEnrollmentsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteEnrollmentsByIdRequest(call.Server, id)
+	req, err := NewDeleteEnrollmentsByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteEnrollmentsById, err)
+		return s.c.rt.BuildError(opDeleteEnrollmentsByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteEnrollmentsById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteEnrollmentsByID, req, nil)
 }
 
 // Get calls "Get a multi-factor authentication enrollment".
 //
-// GET /guardian/enrollments/{id} (operation GetEnrollmentsById).
+// GET /guardian/enrollments/{id} (operation get_enrollments_by_id).
 func (s *GuardianEnrollmentsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetGuardianEnrollmentResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetEnrollmentsByIdRequest(call.Server, id)
+	req, err := NewGetEnrollmentsByIDRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetEnrollmentsById, err)
+		return nil, s.c.rt.BuildError(opGetEnrollmentsByID, err)
 	}
 	var out GetGuardianEnrollmentResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetEnrollmentsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetEnrollmentsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -5245,13 +5245,13 @@ type GuardianFactorsService struct {
 	Phone *GuardianFactorsPhoneService
 	// PushNotification holds the Guardian.Factors.PushNotification operations.
 	PushNotification *GuardianFactorsPushNotificationService
-	// Sms holds the Guardian.Factors.Sms operations.
-	Sms *GuardianFactorsSmsService
+	// SMS holds the Guardian.Factors.SMS operations.
+	SMS *GuardianFactorsSMSService
 }
 
 // List calls "Get Factors and multi-factor authentication details".
 //
-// GET /guardian/factors (operation GetFactors).
+// GET /guardian/factors (operation get_factors).
 func (s *GuardianFactorsService) List(ctx context.Context, opts ...RequestOption) ([]GuardianFactor, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5270,7 +5270,7 @@ func (s *GuardianFactorsService) List(ctx context.Context, opts ...RequestOption
 
 // Set calls "Update multi-factor authentication type".
 //
-// PUT /guardian/factors/{name} (operation PutFactorsByName).
+// PUT /guardian/factors/{name} (operation put_factors_by_name).
 func (s *GuardianFactorsService) Set(ctx context.Context, name GuardianFactorNameEnum, body PutFactorsByNameJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5301,7 +5301,7 @@ type GuardianFactorsDuoSettingsService struct {
 
 // Get calls "Get DUO Configuration".
 //
-// GET /guardian/factors/duo/settings (operation GetFactorDuoSettings).
+// GET /guardian/factors/duo/settings (operation get_factor_duo_settings).
 func (s *GuardianFactorsDuoSettingsService) Get(ctx context.Context, opts ...RequestOption) (*GetGuardianFactorDuoSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5320,7 +5320,7 @@ func (s *GuardianFactorsDuoSettingsService) Get(ctx context.Context, opts ...Req
 
 // Set calls "Set the DUO Configuration".
 //
-// PUT /guardian/factors/duo/settings (operation PutFactorDuoSettings).
+// PUT /guardian/factors/duo/settings (operation put_factor_duo_settings).
 func (s *GuardianFactorsDuoSettingsService) Set(ctx context.Context, body PutFactorDuoSettingsJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorDuoSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5339,7 +5339,7 @@ func (s *GuardianFactorsDuoSettingsService) Set(ctx context.Context, body PutFac
 
 // Update calls "Update the DUO Configuration".
 //
-// PATCH /guardian/factors/duo/settings (operation PatchFactorDuoSettings).
+// PATCH /guardian/factors/duo/settings (operation patch_factor_duo_settings).
 func (s *GuardianFactorsDuoSettingsService) Update(ctx context.Context, body PatchFactorDuoSettingsJSONRequestBody, opts ...RequestOption) (*UpdateGuardianFactorDuoSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5363,7 +5363,7 @@ type GuardianFactorsPhoneService struct {
 
 // GetMessageTypes calls "Get Enabled Phone Factors".
 //
-// GET /guardian/factors/phone/message-types (operation GetMessageTypes).
+// GET /guardian/factors/phone/message-types (operation get_message-types).
 func (s *GuardianFactorsPhoneService) GetMessageTypes(ctx context.Context, opts ...RequestOption) (*GetGuardianFactorPhoneMessageTypesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5382,7 +5382,7 @@ func (s *GuardianFactorsPhoneService) GetMessageTypes(ctx context.Context, opts 
 
 // GetSelectedProvider calls "Get phone provider configuration".
 //
-// GET /guardian/factors/phone/selected-provider (operation GetGuardianPhoneProviders).
+// GET /guardian/factors/phone/selected-provider (operation get_guardian_phone_providers).
 func (s *GuardianFactorsPhoneService) GetSelectedProvider(ctx context.Context, opts ...RequestOption) (*GetGuardianFactorsProviderPhoneResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5401,7 +5401,7 @@ func (s *GuardianFactorsPhoneService) GetSelectedProvider(ctx context.Context, o
 
 // GetTemplates calls "Get Enrollment and Verification Phone Templates".
 //
-// GET /guardian/factors/phone/templates (operation GetFactorPhoneTemplates).
+// GET /guardian/factors/phone/templates (operation get_factor_phone_templates).
 func (s *GuardianFactorsPhoneService) GetTemplates(ctx context.Context, opts ...RequestOption) (*GetGuardianFactorPhoneTemplatesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5420,7 +5420,7 @@ func (s *GuardianFactorsPhoneService) GetTemplates(ctx context.Context, opts ...
 
 // GetTwilioProvider calls "Get Twilio configuration".
 //
-// GET /guardian/factors/phone/providers/twilio (operation GetPhoneTwilioFactorProvider).
+// GET /guardian/factors/phone/providers/twilio (operation get_phone_twilio_factor_provider).
 func (s *GuardianFactorsPhoneService) GetTwilioProvider(ctx context.Context, opts ...RequestOption) (*GetGuardianFactorsProviderPhoneTwilioResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5439,7 +5439,7 @@ func (s *GuardianFactorsPhoneService) GetTwilioProvider(ctx context.Context, opt
 
 // SetMessageTypes calls "Update the Enabled Phone Factors".
 //
-// PUT /guardian/factors/phone/message-types (operation PutMessageTypes).
+// PUT /guardian/factors/phone/message-types (operation put_message-types).
 func (s *GuardianFactorsPhoneService) SetMessageTypes(ctx context.Context, body PutMessageTypesJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorPhoneMessageTypesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5458,7 +5458,7 @@ func (s *GuardianFactorsPhoneService) SetMessageTypes(ctx context.Context, body 
 
 // SetProvider calls "Update phone provider configuration".
 //
-// PUT /guardian/factors/phone/selected-provider (operation PutPhoneProviders).
+// PUT /guardian/factors/phone/selected-provider (operation put_phone_providers).
 func (s *GuardianFactorsPhoneService) SetProvider(ctx context.Context, body PutPhoneProvidersJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorsProviderPhoneResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5477,7 +5477,7 @@ func (s *GuardianFactorsPhoneService) SetProvider(ctx context.Context, body PutP
 
 // SetTemplates calls "Update Enrollment and Verification Phone Templates".
 //
-// PUT /guardian/factors/phone/templates (operation PutFactorPhoneTemplates).
+// PUT /guardian/factors/phone/templates (operation put_factor_phone_templates).
 func (s *GuardianFactorsPhoneService) SetTemplates(ctx context.Context, body PutFactorPhoneTemplatesJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorPhoneTemplatesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5496,7 +5496,7 @@ func (s *GuardianFactorsPhoneService) SetTemplates(ctx context.Context, body Put
 
 // SetTwilioProvider calls "Update Twilio configuration".
 //
-// PUT /guardian/factors/phone/providers/twilio (operation PutTwilio).
+// PUT /guardian/factors/phone/providers/twilio (operation put_twilio).
 func (s *GuardianFactorsPhoneService) SetTwilioProvider(ctx context.Context, body PutTwilioJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorsProviderPhoneTwilioResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5518,20 +5518,39 @@ type GuardianFactorsPushNotificationService struct {
 	c *Client
 }
 
-// GetApnsProvider calls "Get APNS push notification configuration".
+// GetAPNSProvider calls "Get APNS push notification configuration".
 //
-// GET /guardian/factors/push-notification/providers/apns (operation GetApns).
-func (s *GuardianFactorsPushNotificationService) GetApnsProvider(ctx context.Context, opts ...RequestOption) (*GetGuardianFactorsProviderApnsResponseContent, error) {
+// GET /guardian/factors/push-notification/providers/apns (operation get_apns).
+func (s *GuardianFactorsPushNotificationService) GetAPNSProvider(ctx context.Context, opts ...RequestOption) (*GetGuardianFactorsProviderAPNSResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetApnsRequest(call.Server)
+	req, err := NewGetAPNSRequest(call.Server)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetApns, err)
+		return nil, s.c.rt.BuildError(opGetAPNS, err)
 	}
-	var out GetGuardianFactorsProviderApnsResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetApns, req, &out); err != nil {
+	var out GetGuardianFactorsProviderAPNSResponseContent
+	if err := s.c.rt.Do(ctx, &call, opGetAPNS, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetSNSProvider calls "Get AWS SNS configuration".
+//
+// GET /guardian/factors/push-notification/providers/sns (operation get_sns).
+func (s *GuardianFactorsPushNotificationService) GetSNSProvider(ctx context.Context, opts ...RequestOption) (*GetGuardianFactorsProviderSNSResponseContent, error) {
+	call, err := s.c.rt.Begin(opts)
+	if err != nil {
+		return nil, err
+	}
+	req, err := NewGetSNSRequest(call.Server)
+	if err != nil {
+		return nil, s.c.rt.BuildError(opGetSNS, err)
+	}
+	var out GetGuardianFactorsProviderSNSResponseContent
+	if err := s.c.rt.Do(ctx, &call, opGetSNS, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -5539,7 +5558,7 @@ func (s *GuardianFactorsPushNotificationService) GetApnsProvider(ctx context.Con
 
 // GetSelectedProvider calls "Get push notification provider".
 //
-// GET /guardian/factors/push-notification/selected-provider (operation GetPnProviders).
+// GET /guardian/factors/push-notification/selected-provider (operation get_pn_providers).
 func (s *GuardianFactorsPushNotificationService) GetSelectedProvider(ctx context.Context, opts ...RequestOption) (*GetGuardianFactorsProviderPushNotificationResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5556,58 +5575,39 @@ func (s *GuardianFactorsPushNotificationService) GetSelectedProvider(ctx context
 	return &out, nil
 }
 
-// GetSnsProvider calls "Get AWS SNS configuration".
+// SetAPNSProvider calls "Update APNS configuration".
 //
-// GET /guardian/factors/push-notification/providers/sns (operation GetSns).
-func (s *GuardianFactorsPushNotificationService) GetSnsProvider(ctx context.Context, opts ...RequestOption) (*GetGuardianFactorsProviderSnsResponseContent, error) {
+// PUT /guardian/factors/push-notification/providers/apns (operation put_apns).
+func (s *GuardianFactorsPushNotificationService) SetAPNSProvider(ctx context.Context, body PutAPNSJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorsProviderPushNotificationAPNSResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetSnsRequest(call.Server)
+	req, err := NewPutAPNSRequest(call.Server, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetSns, err)
+		return nil, s.c.rt.BuildError(opPutAPNS, err)
 	}
-	var out GetGuardianFactorsProviderSnsResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetSns, req, &out); err != nil {
+	var out SetGuardianFactorsProviderPushNotificationAPNSResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPutAPNS, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// SetApnsProvider calls "Update APNS configuration".
+// SetFCMProvider calls "Overwrite FCM configuration".
 //
-// PUT /guardian/factors/push-notification/providers/apns (operation PutApns).
-func (s *GuardianFactorsPushNotificationService) SetApnsProvider(ctx context.Context, body PutApnsJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorsProviderPushNotificationApnsResponseContent, error) {
+// PUT /guardian/factors/push-notification/providers/fcm (operation put_fcm).
+func (s *GuardianFactorsPushNotificationService) SetFCMProvider(ctx context.Context, body PutFCMJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorsProviderPushNotificationFCMResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPutApnsRequest(call.Server, body)
+	req, err := NewPutFCMRequest(call.Server, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPutApns, err)
+		return nil, s.c.rt.BuildError(opPutFCM, err)
 	}
-	var out SetGuardianFactorsProviderPushNotificationApnsResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPutApns, req, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// SetFcmProvider calls "Overwrite FCM configuration".
-//
-// PUT /guardian/factors/push-notification/providers/fcm (operation PutFcm).
-func (s *GuardianFactorsPushNotificationService) SetFcmProvider(ctx context.Context, body PutFcmJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorsProviderPushNotificationFcmResponseContent, error) {
-	call, err := s.c.rt.Begin(opts)
-	if err != nil {
-		return nil, err
-	}
-	req, err := NewPutFcmRequest(call.Server, body)
-	if err != nil {
-		return nil, s.c.rt.BuildError(opPutFcm, err)
-	}
-	var out SetGuardianFactorsProviderPushNotificationFcmResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPutFcm, req, &out); err != nil {
+	var out SetGuardianFactorsProviderPushNotificationFCMResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPutFCM, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -5615,7 +5615,7 @@ func (s *GuardianFactorsPushNotificationService) SetFcmProvider(ctx context.Cont
 
 // SetFcmv1Provider calls "Overwrite FCMV1 configuration".
 //
-// PUT /guardian/factors/push-notification/providers/fcmv1 (operation PutFcmv1).
+// PUT /guardian/factors/push-notification/providers/fcmv1 (operation put_fcmv1).
 func (s *GuardianFactorsPushNotificationService) SetFcmv1Provider(ctx context.Context, body PutFcmv1JSONRequestBody, opts ...RequestOption) (*SetGuardianFactorsProviderPushNotificationFcmv1ResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5634,7 +5634,7 @@ func (s *GuardianFactorsPushNotificationService) SetFcmv1Provider(ctx context.Co
 
 // SetProvider calls "Update Push Notification configuration".
 //
-// PUT /guardian/factors/push-notification/selected-provider (operation PutPnProviders).
+// PUT /guardian/factors/push-notification/selected-provider (operation put_pn_providers).
 func (s *GuardianFactorsPushNotificationService) SetProvider(ctx context.Context, body PutPnProvidersJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorsProviderPushNotificationResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5651,58 +5651,58 @@ func (s *GuardianFactorsPushNotificationService) SetProvider(ctx context.Context
 	return &out, nil
 }
 
-// SetSnsProvider calls "Configure AWS SNS configuration".
+// SetSNSProvider calls "Configure AWS SNS configuration".
 //
-// PUT /guardian/factors/push-notification/providers/sns (operation PutSns).
-func (s *GuardianFactorsPushNotificationService) SetSnsProvider(ctx context.Context, body PutSnsJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorsProviderPushNotificationSnsResponseContent, error) {
+// PUT /guardian/factors/push-notification/providers/sns (operation put_sns).
+func (s *GuardianFactorsPushNotificationService) SetSNSProvider(ctx context.Context, body PutSNSJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorsProviderPushNotificationSNSResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPutSnsRequest(call.Server, body)
+	req, err := NewPutSNSRequest(call.Server, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPutSns, err)
+		return nil, s.c.rt.BuildError(opPutSNS, err)
 	}
-	var out SetGuardianFactorsProviderPushNotificationSnsResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPutSns, req, &out); err != nil {
+	var out SetGuardianFactorsProviderPushNotificationSNSResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPutSNS, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// UpdateApnsProvider calls "Update APNs provider configuration".
+// UpdateAPNSProvider calls "Update APNs provider configuration".
 //
-// PATCH /guardian/factors/push-notification/providers/apns (operation PatchApns).
-func (s *GuardianFactorsPushNotificationService) UpdateApnsProvider(ctx context.Context, body PatchApnsJSONRequestBody, opts ...RequestOption) (*UpdateGuardianFactorsProviderPushNotificationApnsResponseContent, error) {
+// PATCH /guardian/factors/push-notification/providers/apns (operation patch_apns).
+func (s *GuardianFactorsPushNotificationService) UpdateAPNSProvider(ctx context.Context, body PatchAPNSJSONRequestBody, opts ...RequestOption) (*UpdateGuardianFactorsProviderPushNotificationAPNSResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchApnsRequest(call.Server, body)
+	req, err := NewPatchAPNSRequest(call.Server, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchApns, err)
+		return nil, s.c.rt.BuildError(opPatchAPNS, err)
 	}
-	var out UpdateGuardianFactorsProviderPushNotificationApnsResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchApns, req, &out); err != nil {
+	var out UpdateGuardianFactorsProviderPushNotificationAPNSResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPatchAPNS, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// UpdateFcmProvider calls "Updates FCM configuration".
+// UpdateFCMProvider calls "Updates FCM configuration".
 //
-// PATCH /guardian/factors/push-notification/providers/fcm (operation PatchFcm).
-func (s *GuardianFactorsPushNotificationService) UpdateFcmProvider(ctx context.Context, body PatchFcmJSONRequestBody, opts ...RequestOption) (*UpdateGuardianFactorsProviderPushNotificationFcmResponseContent, error) {
+// PATCH /guardian/factors/push-notification/providers/fcm (operation patch_fcm).
+func (s *GuardianFactorsPushNotificationService) UpdateFCMProvider(ctx context.Context, body PatchFCMJSONRequestBody, opts ...RequestOption) (*UpdateGuardianFactorsProviderPushNotificationFCMResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchFcmRequest(call.Server, body)
+	req, err := NewPatchFCMRequest(call.Server, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchFcm, err)
+		return nil, s.c.rt.BuildError(opPatchFCM, err)
 	}
-	var out UpdateGuardianFactorsProviderPushNotificationFcmResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchFcm, req, &out); err != nil {
+	var out UpdateGuardianFactorsProviderPushNotificationFCMResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPatchFCM, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -5710,7 +5710,7 @@ func (s *GuardianFactorsPushNotificationService) UpdateFcmProvider(ctx context.C
 
 // UpdateFcmv1Provider calls "Updates FCMV1 configuration".
 //
-// PATCH /guardian/factors/push-notification/providers/fcmv1 (operation PatchFcmv1).
+// PATCH /guardian/factors/push-notification/providers/fcmv1 (operation patch_fcmv1).
 func (s *GuardianFactorsPushNotificationService) UpdateFcmv1Provider(ctx context.Context, body PatchFcmv1JSONRequestBody, opts ...RequestOption) (*UpdateGuardianFactorsProviderPushNotificationFcmv1ResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5727,44 +5727,44 @@ func (s *GuardianFactorsPushNotificationService) UpdateFcmv1Provider(ctx context
 	return &out, nil
 }
 
-// UpdateSnsProvider calls "Update AWS SNS configuration".
+// UpdateSNSProvider calls "Update AWS SNS configuration".
 //
-// PATCH /guardian/factors/push-notification/providers/sns (operation PatchSns).
-func (s *GuardianFactorsPushNotificationService) UpdateSnsProvider(ctx context.Context, body PatchSnsJSONRequestBody, opts ...RequestOption) (*UpdateGuardianFactorsProviderPushNotificationSnsResponseContent, error) {
+// PATCH /guardian/factors/push-notification/providers/sns (operation patch_sns).
+func (s *GuardianFactorsPushNotificationService) UpdateSNSProvider(ctx context.Context, body PatchSNSJSONRequestBody, opts ...RequestOption) (*UpdateGuardianFactorsProviderPushNotificationSNSResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchSnsRequest(call.Server, body)
+	req, err := NewPatchSNSRequest(call.Server, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchSns, err)
+		return nil, s.c.rt.BuildError(opPatchSNS, err)
 	}
-	var out UpdateGuardianFactorsProviderPushNotificationSnsResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchSns, req, &out); err != nil {
+	var out UpdateGuardianFactorsProviderPushNotificationSNSResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPatchSNS, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// GuardianFactorsSmsService holds the Guardian.Factors.Sms operations of Auth0 Management API.
-type GuardianFactorsSmsService struct {
+// GuardianFactorsSMSService holds the Guardian.Factors.SMS operations of Auth0 Management API.
+type GuardianFactorsSMSService struct {
 	c *Client
 }
 
 // GetSelectedProvider calls "Get SMS configuration".
 //
-// GET /guardian/factors/sms/selected-provider (operation GetSmsProviders).
-func (s *GuardianFactorsSmsService) GetSelectedProvider(ctx context.Context, opts ...RequestOption) (*GetGuardianFactorsProviderSmsResponseContent, error) {
+// GET /guardian/factors/sms/selected-provider (operation get_sms_providers).
+func (s *GuardianFactorsSMSService) GetSelectedProvider(ctx context.Context, opts ...RequestOption) (*GetGuardianFactorsProviderSMSResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetSmsProvidersRequest(call.Server)
+	req, err := NewGetSMSProvidersRequest(call.Server)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetSmsProviders, err)
+		return nil, s.c.rt.BuildError(opGetSMSProviders, err)
 	}
-	var out GetGuardianFactorsProviderSmsResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetSmsProviders, req, &out); err != nil {
+	var out GetGuardianFactorsProviderSMSResponseContent
+	if err := s.c.rt.Do(ctx, &call, opGetSMSProviders, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -5772,18 +5772,18 @@ func (s *GuardianFactorsSmsService) GetSelectedProvider(ctx context.Context, opt
 
 // GetTemplates calls "Get SMS enrollment and verification templates".
 //
-// GET /guardian/factors/sms/templates (operation GetFactorSmsTemplates).
-func (s *GuardianFactorsSmsService) GetTemplates(ctx context.Context, opts ...RequestOption) (*GetGuardianFactorSmsTemplatesResponseContent, error) {
+// GET /guardian/factors/sms/templates (operation get_factor_sms_templates).
+func (s *GuardianFactorsSMSService) GetTemplates(ctx context.Context, opts ...RequestOption) (*GetGuardianFactorSMSTemplatesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetFactorSmsTemplatesRequest(call.Server)
+	req, err := NewGetFactorSMSTemplatesRequest(call.Server)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetFactorSmsTemplates, err)
+		return nil, s.c.rt.BuildError(opGetFactorSMSTemplates, err)
 	}
-	var out GetGuardianFactorSmsTemplatesResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetFactorSmsTemplates, req, &out); err != nil {
+	var out GetGuardianFactorSMSTemplatesResponseContent
+	if err := s.c.rt.Do(ctx, &call, opGetFactorSMSTemplates, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -5791,18 +5791,18 @@ func (s *GuardianFactorsSmsService) GetTemplates(ctx context.Context, opts ...Re
 
 // GetTwilioProvider calls "Get Twilio SMS configuration".
 //
-// GET /guardian/factors/sms/providers/twilio (operation GetSmsTwilioFactorProvider).
-func (s *GuardianFactorsSmsService) GetTwilioProvider(ctx context.Context, opts ...RequestOption) (*GetGuardianFactorsProviderSmsTwilioResponseContent, error) {
+// GET /guardian/factors/sms/providers/twilio (operation get_sms_twilio_factor_provider).
+func (s *GuardianFactorsSMSService) GetTwilioProvider(ctx context.Context, opts ...RequestOption) (*GetGuardianFactorsProviderSMSTwilioResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetSmsTwilioFactorProviderRequest(call.Server)
+	req, err := NewGetSMSTwilioFactorProviderRequest(call.Server)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetSmsTwilioFactorProvider, err)
+		return nil, s.c.rt.BuildError(opGetSMSTwilioFactorProvider, err)
 	}
-	var out GetGuardianFactorsProviderSmsTwilioResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetSmsTwilioFactorProvider, req, &out); err != nil {
+	var out GetGuardianFactorsProviderSMSTwilioResponseContent
+	if err := s.c.rt.Do(ctx, &call, opGetSMSTwilioFactorProvider, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -5810,18 +5810,18 @@ func (s *GuardianFactorsSmsService) GetTwilioProvider(ctx context.Context, opts 
 
 // SetProvider calls "Update SMS configuration".
 //
-// PUT /guardian/factors/sms/selected-provider (operation PutSmsProviders).
-func (s *GuardianFactorsSmsService) SetProvider(ctx context.Context, body PutSmsProvidersJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorsProviderSmsResponseContent, error) {
+// PUT /guardian/factors/sms/selected-provider (operation put_sms_providers).
+func (s *GuardianFactorsSMSService) SetProvider(ctx context.Context, body PutSMSProvidersJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorsProviderSMSResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPutSmsProvidersRequest(call.Server, body)
+	req, err := NewPutSMSProvidersRequest(call.Server, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPutSmsProviders, err)
+		return nil, s.c.rt.BuildError(opPutSMSProviders, err)
 	}
-	var out SetGuardianFactorsProviderSmsResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPutSmsProviders, req, &out); err != nil {
+	var out SetGuardianFactorsProviderSMSResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPutSMSProviders, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -5829,18 +5829,18 @@ func (s *GuardianFactorsSmsService) SetProvider(ctx context.Context, body PutSms
 
 // SetTemplates calls "Update SMS enrollment and verification templates".
 //
-// PUT /guardian/factors/sms/templates (operation PutFactorSmsTemplates).
-func (s *GuardianFactorsSmsService) SetTemplates(ctx context.Context, body PutFactorSmsTemplatesJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorSmsTemplatesResponseContent, error) {
+// PUT /guardian/factors/sms/templates (operation put_factor_sms_templates).
+func (s *GuardianFactorsSMSService) SetTemplates(ctx context.Context, body PutFactorSMSTemplatesJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorSMSTemplatesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPutFactorSmsTemplatesRequest(call.Server, body)
+	req, err := NewPutFactorSMSTemplatesRequest(call.Server, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPutFactorSmsTemplates, err)
+		return nil, s.c.rt.BuildError(opPutFactorSMSTemplates, err)
 	}
-	var out SetGuardianFactorSmsTemplatesResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPutFactorSmsTemplates, req, &out); err != nil {
+	var out SetGuardianFactorSMSTemplatesResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPutFactorSMSTemplates, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -5848,18 +5848,18 @@ func (s *GuardianFactorsSmsService) SetTemplates(ctx context.Context, body PutFa
 
 // SetTwilioProvider calls "Update Twilio SMS configuration".
 //
-// PUT /guardian/factors/sms/providers/twilio (operation PutSmsTwilioFactorProvider).
-func (s *GuardianFactorsSmsService) SetTwilioProvider(ctx context.Context, body PutSmsTwilioFactorProviderJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorsProviderSmsTwilioResponseContent, error) {
+// PUT /guardian/factors/sms/providers/twilio (operation put_sms_twilio_factor_provider).
+func (s *GuardianFactorsSMSService) SetTwilioProvider(ctx context.Context, body PutSMSTwilioFactorProviderJSONRequestBody, opts ...RequestOption) (*SetGuardianFactorsProviderSMSTwilioResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPutSmsTwilioFactorProviderRequest(call.Server, body)
+	req, err := NewPutSMSTwilioFactorProviderRequest(call.Server, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPutSmsTwilioFactorProvider, err)
+		return nil, s.c.rt.BuildError(opPutSMSTwilioFactorProvider, err)
 	}
-	var out SetGuardianFactorsProviderSmsTwilioResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPutSmsTwilioFactorProvider, req, &out); err != nil {
+	var out SetGuardianFactorsProviderSMSTwilioResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPutSMSTwilioFactorProvider, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -5872,7 +5872,7 @@ type GuardianPoliciesService struct {
 
 // List calls "Get multi-factor authentication policies".
 //
-// GET /guardian/policies (operation GetPolicies).
+// GET /guardian/policies (operation get_policies).
 func (s *GuardianPoliciesService) List(ctx context.Context, opts ...RequestOption) (*ListGuardianPoliciesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5891,7 +5891,7 @@ func (s *GuardianPoliciesService) List(ctx context.Context, opts ...RequestOptio
 
 // Set calls "Update multi-factor authentication policies".
 //
-// PUT /guardian/policies (operation PutPolicies).
+// PUT /guardian/policies (operation put_policies).
 func (s *GuardianPoliciesService) Set(ctx context.Context, body PutPoliciesJSONRequestBody, opts ...RequestOption) (*SetGuardianPoliciesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5917,7 +5917,7 @@ type HooksService struct {
 
 // Create calls "Create a hook".
 //
-// POST /hooks (operation PostHooks).
+// POST /hooks (operation post_hooks).
 func (s *HooksService) Create(ctx context.Context, body PostHooksJSONRequestBody, opts ...RequestOption) (*CreateHookResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -5936,33 +5936,33 @@ func (s *HooksService) Create(ctx context.Context, body PostHooksJSONRequestBody
 
 // Delete calls "Delete a hook".
 //
-// DELETE /hooks/{id} (operation DeleteHooksById).
+// DELETE /hooks/{id} (operation delete_hooks_by_id).
 func (s *HooksService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteHooksByIdRequest(call.Server, id)
+	req, err := NewDeleteHooksByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteHooksById, err)
+		return s.c.rt.BuildError(opDeleteHooksByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteHooksById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteHooksByID, req, nil)
 }
 
 // Get calls "Get a hook".
 //
-// GET /hooks/{id} (operation GetHooksById).
-func (s *HooksService) Get(ctx context.Context, id string, params *GetHooksByIdParams, opts ...RequestOption) (*GetHookResponseContent, error) {
+// GET /hooks/{id} (operation get_hooks_by_id).
+func (s *HooksService) Get(ctx context.Context, id string, params *GetHooksByIDParams, opts ...RequestOption) (*GetHookResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetHooksByIdRequest(call.Server, id, params)
+	req, err := NewGetHooksByIDRequest(call.Server, id, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetHooksById, err)
+		return nil, s.c.rt.BuildError(opGetHooksByID, err)
 	}
 	var out GetHookResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetHooksById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetHooksByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -5970,7 +5970,7 @@ func (s *HooksService) Get(ctx context.Context, id string, params *GetHooksByIdP
 
 // List calls "Get hooks".
 //
-// GET /hooks (operation GetHooks).
+// GET /hooks (operation get_hooks).
 func (s *HooksService) List(ctx context.Context, params *GetHooksParams, opts ...RequestOption) (*ListHooksResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6012,18 +6012,18 @@ func (s *HooksService) All(ctx context.Context, params *GetHooksParams, opts ...
 
 // Update calls "Update a hook".
 //
-// PATCH /hooks/{id} (operation PatchHooksById).
-func (s *HooksService) Update(ctx context.Context, id string, body PatchHooksByIdJSONRequestBody, opts ...RequestOption) (*UpdateHookResponseContent, error) {
+// PATCH /hooks/{id} (operation patch_hooks_by_id).
+func (s *HooksService) Update(ctx context.Context, id string, body PatchHooksByIDJSONRequestBody, opts ...RequestOption) (*UpdateHookResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchHooksByIdRequest(call.Server, id, body)
+	req, err := NewPatchHooksByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchHooksById, err)
+		return nil, s.c.rt.BuildError(opPatchHooksByID, err)
 	}
 	var out UpdateHookResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchHooksById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchHooksByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -6036,7 +6036,7 @@ type HooksSecretsService struct {
 
 // Create calls "Add hook secrets".
 //
-// POST /hooks/{id}/secrets (operation PostSecrets).
+// POST /hooks/{id}/secrets (operation post_secrets).
 func (s *HooksSecretsService) Create(ctx context.Context, id string, body PostSecretsJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6051,7 +6051,7 @@ func (s *HooksSecretsService) Create(ctx context.Context, id string, body PostSe
 
 // Delete calls "Delete hook secrets".
 //
-// DELETE /hooks/{id}/secrets (operation DeleteSecrets).
+// DELETE /hooks/{id}/secrets (operation delete_secrets).
 func (s *HooksSecretsService) Delete(ctx context.Context, id string, body DeleteSecretsJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6066,7 +6066,7 @@ func (s *HooksSecretsService) Delete(ctx context.Context, id string, body Delete
 
 // Get calls "Get hook secrets".
 //
-// GET /hooks/{id}/secrets (operation GetSecrets).
+// GET /hooks/{id}/secrets (operation get_secrets).
 func (s *HooksSecretsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetHookSecretResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6085,7 +6085,7 @@ func (s *HooksSecretsService) Get(ctx context.Context, id string, opts ...Reques
 
 // Update calls "Update hook secrets".
 //
-// PATCH /hooks/{id}/secrets (operation PatchSecrets).
+// PATCH /hooks/{id}/secrets (operation patch_secrets).
 func (s *HooksSecretsService) Update(ctx context.Context, id string, body PatchSecretsJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6113,18 +6113,18 @@ type JobsService struct {
 
 // Get calls "Get a job".
 //
-// GET /jobs/{id} (operation GetJobsById).
+// GET /jobs/{id} (operation get_jobs_by_id).
 func (s *JobsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetJobResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetJobsByIdRequest(call.Server, id)
+	req, err := NewGetJobsByIDRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetJobsById, err)
+		return nil, s.c.rt.BuildError(opGetJobsByID, err)
 	}
 	var out GetJobResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetJobsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetJobsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -6137,7 +6137,7 @@ type JobsErrorsService struct {
 
 // Get calls "Get job error details".
 //
-// GET /jobs/{id}/errors (operation GetErrors).
+// GET /jobs/{id}/errors (operation get_errors).
 func (s *JobsErrorsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetErrors200JSONResponseBody, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6161,7 +6161,7 @@ type JobsUsersExportsService struct {
 
 // Create calls "Create export users job".
 //
-// POST /jobs/users-exports (operation PostUsersExports).
+// POST /jobs/users-exports (operation post_users-exports).
 func (s *JobsUsersExportsService) Create(ctx context.Context, body PostUsersExportsJSONRequestBody, opts ...RequestOption) (*CreateExportUsersResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6185,7 +6185,7 @@ type JobsUsersImportsService struct {
 
 // Create calls "Create import users job".
 //
-// POST /jobs/users-imports (operation PostUsersImports).
+// POST /jobs/users-imports (operation post_users-imports).
 func (s *JobsUsersImportsService) Create(ctx context.Context, contentType string, body io.Reader, opts ...RequestOption) (*CreateImportUsersResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6209,7 +6209,7 @@ type JobsVerificationEmailService struct {
 
 // Create calls "Send an email address verification email".
 //
-// POST /jobs/verification-email (operation PostVerificationEmail).
+// POST /jobs/verification-email (operation post_verification-email).
 func (s *JobsVerificationEmailService) Create(ctx context.Context, params *PostVerificationEmailParams, body PostVerificationEmailJSONRequestBody, opts ...RequestOption) (*CreateVerificationEmailResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6244,7 +6244,7 @@ type KeysCustomSigningService struct {
 
 // Delete calls "Delete custom signing keys".
 //
-// DELETE /keys/custom-signing (operation DeleteCustomSigningKeys).
+// DELETE /keys/custom-signing (operation delete_custom_signing_keys).
 func (s *KeysCustomSigningService) Delete(ctx context.Context, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6259,7 +6259,7 @@ func (s *KeysCustomSigningService) Delete(ctx context.Context, opts ...RequestOp
 
 // Get calls "Get custom signing keys".
 //
-// GET /keys/custom-signing (operation GetCustomSigningKeys).
+// GET /keys/custom-signing (operation get_custom_signing_keys).
 func (s *KeysCustomSigningService) Get(ctx context.Context, opts ...RequestOption) (*GetCustomSigningKeysResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6278,7 +6278,7 @@ func (s *KeysCustomSigningService) Get(ctx context.Context, opts ...RequestOptio
 
 // Set calls "Create or replace custom signing keys".
 //
-// PUT /keys/custom-signing (operation PutCustomSigningKeys).
+// PUT /keys/custom-signing (operation put_custom_signing_keys).
 func (s *KeysCustomSigningService) Set(ctx context.Context, body PutCustomSigningKeysJSONRequestBody, opts ...RequestOption) (*SetCustomSigningKeysResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6302,7 +6302,7 @@ type KeysEncryptionService struct {
 
 // Create calls "Create the new encryption key".
 //
-// POST /keys/encryption (operation PostEncryption).
+// POST /keys/encryption (operation post_encryption).
 func (s *KeysEncryptionService) Create(ctx context.Context, body PostEncryptionJSONRequestBody, opts ...RequestOption) (*CreateEncryptionKeyResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6321,7 +6321,7 @@ func (s *KeysEncryptionService) Create(ctx context.Context, body PostEncryptionJ
 
 // CreatePublicWrappingKey calls "Create the public wrapping key".
 //
-// POST /keys/encryption/{kid}/wrapping-key (operation PostEncryptionWrappingKey).
+// POST /keys/encryption/{kid}/wrapping-key (operation post_encryption_wrapping_key).
 func (s *KeysEncryptionService) CreatePublicWrappingKey(ctx context.Context, kid string, opts ...RequestOption) (*CreateEncryptionKeyPublicWrappingResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6340,7 +6340,7 @@ func (s *KeysEncryptionService) CreatePublicWrappingKey(ctx context.Context, kid
 
 // Delete calls "Delete the encryption key by its key id".
 //
-// DELETE /keys/encryption/{kid} (operation DeleteEncryptionKey).
+// DELETE /keys/encryption/{kid} (operation delete_encryption_key).
 func (s *KeysEncryptionService) Delete(ctx context.Context, kid string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6355,7 +6355,7 @@ func (s *KeysEncryptionService) Delete(ctx context.Context, kid string, opts ...
 
 // Get calls "Get the encryption key by its key id".
 //
-// GET /keys/encryption/{kid} (operation GetEncryptionKey).
+// GET /keys/encryption/{kid} (operation get_encryption_key).
 func (s *KeysEncryptionService) Get(ctx context.Context, kid string, opts ...RequestOption) (*GetEncryptionKeyResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6374,7 +6374,7 @@ func (s *KeysEncryptionService) Get(ctx context.Context, kid string, opts ...Req
 
 // Import calls "Import the encryption key".
 //
-// POST /keys/encryption/{kid} (operation PostEncryptionKey).
+// POST /keys/encryption/{kid} (operation post_encryption_key).
 func (s *KeysEncryptionService) Import(ctx context.Context, kid string, body PostEncryptionKeyJSONRequestBody, opts ...RequestOption) (*ImportEncryptionKeyResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6393,7 +6393,7 @@ func (s *KeysEncryptionService) Import(ctx context.Context, kid string, body Pos
 
 // List calls "Get all encryption keys".
 //
-// GET /keys/encryption (operation GetEncryptionKeys).
+// GET /keys/encryption (operation get_encryption_keys).
 func (s *KeysEncryptionService) List(ctx context.Context, params *GetEncryptionKeysParams, opts ...RequestOption) (*ListEncryptionKeysResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6435,7 +6435,7 @@ func (s *KeysEncryptionService) All(ctx context.Context, params *GetEncryptionKe
 
 // Rekey calls "Rekey the key hierarchy".
 //
-// POST /keys/encryption/rekey (operation PostEncryptionRekey).
+// POST /keys/encryption/rekey (operation post_encryption_rekey).
 func (s *KeysEncryptionService) Rekey(ctx context.Context, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6455,7 +6455,7 @@ type KeysSigningService struct {
 
 // Get calls "Get an Application Signing Key by its key id".
 //
-// GET /keys/signing/{kid} (operation GetSigningKey).
+// GET /keys/signing/{kid} (operation get_signing_key).
 func (s *KeysSigningService) Get(ctx context.Context, kid string, opts ...RequestOption) (*GetSigningKeysResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6474,7 +6474,7 @@ func (s *KeysSigningService) Get(ctx context.Context, kid string, opts ...Reques
 
 // List calls "Get all Application Signing Keys".
 //
-// GET /keys/signing (operation GetSigningKeys).
+// GET /keys/signing (operation get_signing_keys).
 func (s *KeysSigningService) List(ctx context.Context, opts ...RequestOption) ([]SigningKeys, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6493,7 +6493,7 @@ func (s *KeysSigningService) List(ctx context.Context, opts ...RequestOption) ([
 
 // Revoke calls "Revoke an Application Signing Key by its key id".
 //
-// PUT /keys/signing/{kid}/revoke (operation PutSigningKeys).
+// PUT /keys/signing/{kid}/revoke (operation put_signing_keys).
 func (s *KeysSigningService) Revoke(ctx context.Context, kid string, opts ...RequestOption) (*SigningKeys, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6512,7 +6512,7 @@ func (s *KeysSigningService) Revoke(ctx context.Context, kid string, opts ...Req
 
 // Rotate calls "Rotate the Application Signing Key".
 //
-// POST /keys/signing/rotate (operation PostSigningKeys).
+// POST /keys/signing/rotate (operation post_signing_keys).
 func (s *KeysSigningService) Rotate(ctx context.Context, opts ...RequestOption) (*SigningKeys, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6536,7 +6536,7 @@ type LogStreamsService struct {
 
 // Create calls "Create a log stream".
 //
-// POST /log-streams (operation PostLogStreams).
+// POST /log-streams (operation post_log-streams).
 func (s *LogStreamsService) Create(ctx context.Context, body PostLogStreamsJSONRequestBody, opts ...RequestOption) (*CreateLogStreamResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6555,33 +6555,33 @@ func (s *LogStreamsService) Create(ctx context.Context, body PostLogStreamsJSONR
 
 // Delete calls "Delete log stream".
 //
-// DELETE /log-streams/{id} (operation DeleteLogStreamsById).
+// DELETE /log-streams/{id} (operation delete_log-streams_by_id).
 func (s *LogStreamsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteLogStreamsByIdRequest(call.Server, id)
+	req, err := NewDeleteLogStreamsByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteLogStreamsById, err)
+		return s.c.rt.BuildError(opDeleteLogStreamsByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteLogStreamsById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteLogStreamsByID, req, nil)
 }
 
 // Get calls "Get log stream by ID".
 //
-// GET /log-streams/{id} (operation GetLogStreamsById).
+// GET /log-streams/{id} (operation get_log-streams_by_id).
 func (s *LogStreamsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetLogStreamResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetLogStreamsByIdRequest(call.Server, id)
+	req, err := NewGetLogStreamsByIDRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetLogStreamsById, err)
+		return nil, s.c.rt.BuildError(opGetLogStreamsByID, err)
 	}
 	var out GetLogStreamResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetLogStreamsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetLogStreamsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -6589,7 +6589,7 @@ func (s *LogStreamsService) Get(ctx context.Context, id string, opts ...RequestO
 
 // List calls "Get log streams".
 //
-// GET /log-streams (operation GetLogStreams).
+// GET /log-streams (operation get_log-streams).
 func (s *LogStreamsService) List(ctx context.Context, opts ...RequestOption) ([]LogStreamResponseSchema, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6608,18 +6608,18 @@ func (s *LogStreamsService) List(ctx context.Context, opts ...RequestOption) ([]
 
 // Update calls "Update a log stream".
 //
-// PATCH /log-streams/{id} (operation PatchLogStreamsById).
-func (s *LogStreamsService) Update(ctx context.Context, id string, body PatchLogStreamsByIdJSONRequestBody, opts ...RequestOption) (*UpdateLogStreamResponseContent, error) {
+// PATCH /log-streams/{id} (operation patch_log-streams_by_id).
+func (s *LogStreamsService) Update(ctx context.Context, id string, body PatchLogStreamsByIDJSONRequestBody, opts ...RequestOption) (*UpdateLogStreamResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchLogStreamsByIdRequest(call.Server, id, body)
+	req, err := NewPatchLogStreamsByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchLogStreamsById, err)
+		return nil, s.c.rt.BuildError(opPatchLogStreamsByID, err)
 	}
 	var out UpdateLogStreamResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchLogStreamsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchLogStreamsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -6632,18 +6632,18 @@ type LogsService struct {
 
 // Get calls "Get a log event by id".
 //
-// GET /logs/{id} (operation GetLogsById).
+// GET /logs/{id} (operation get_logs_by_id).
 func (s *LogsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetLogResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetLogsByIdRequest(call.Server, id)
+	req, err := NewGetLogsByIDRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetLogsById, err)
+		return nil, s.c.rt.BuildError(opGetLogsByID, err)
 	}
 	var out GetLogResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetLogsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetLogsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -6651,7 +6651,7 @@ func (s *LogsService) Get(ctx context.Context, id string, opts ...RequestOption)
 
 // List calls "Search log events".
 //
-// GET /logs (operation GetLogs).
+// GET /logs (operation get_logs).
 func (s *LogsService) List(ctx context.Context, params *GetLogsParams, opts ...RequestOption) (*ListLogResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6691,55 +6691,55 @@ func (s *LogsService) All(ctx context.Context, params *GetLogsParams, opts ...Re
 	})
 }
 
-// NetworkAclsService holds the NetworkAcls operations of Auth0 Management API.
-type NetworkAclsService struct {
+// NetworkACLsService holds the NetworkACLs operations of Auth0 Management API.
+type NetworkACLsService struct {
 	c *Client
 }
 
 // Create calls "Create Access Control List".
 //
-// POST /network-acls (operation PostNetworkAcls).
-func (s *NetworkAclsService) Create(ctx context.Context, body PostNetworkAclsJSONRequestBody, opts ...RequestOption) error {
+// POST /network-acls (operation post_network-acls).
+func (s *NetworkACLsService) Create(ctx context.Context, body PostNetworkACLsJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewPostNetworkAclsRequest(call.Server, body)
+	req, err := NewPostNetworkACLsRequest(call.Server, body)
 	if err != nil {
-		return s.c.rt.BuildError(opPostNetworkAcls, err)
+		return s.c.rt.BuildError(opPostNetworkACLs, err)
 	}
-	return s.c.rt.Do(ctx, &call, opPostNetworkAcls, req, nil)
+	return s.c.rt.Do(ctx, &call, opPostNetworkACLs, req, nil)
 }
 
 // Delete calls "Delete Access Control List".
 //
-// DELETE /network-acls/{id} (operation DeleteNetworkAclsById).
-func (s *NetworkAclsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
+// DELETE /network-acls/{id} (operation delete_network-acls_by_id).
+func (s *NetworkACLsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteNetworkAclsByIdRequest(call.Server, id)
+	req, err := NewDeleteNetworkACLsByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteNetworkAclsById, err)
+		return s.c.rt.BuildError(opDeleteNetworkACLsByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteNetworkAclsById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteNetworkACLsByID, req, nil)
 }
 
 // Get calls "Get a specific access control list entry for a tenant".
 //
-// GET /network-acls/{id} (operation GetNetworkAclsById).
-func (s *NetworkAclsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetNetworkAclsResponseContent, error) {
+// GET /network-acls/{id} (operation get_network-acls_by_id).
+func (s *NetworkACLsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetNetworkACLsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetNetworkAclsByIdRequest(call.Server, id)
+	req, err := NewGetNetworkACLsByIDRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetNetworkAclsById, err)
+		return nil, s.c.rt.BuildError(opGetNetworkACLsByID, err)
 	}
-	var out GetNetworkAclsResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetNetworkAclsById, req, &out); err != nil {
+	var out GetNetworkACLsResponseContent
+	if err := s.c.rt.Do(ctx, &call, opGetNetworkACLsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -6747,18 +6747,18 @@ func (s *NetworkAclsService) Get(ctx context.Context, id string, opts ...Request
 
 // List calls "Get all access control list entries for a tenant".
 //
-// GET /network-acls (operation GetNetworkAcls).
-func (s *NetworkAclsService) List(ctx context.Context, params *GetNetworkAclsParams, opts ...RequestOption) (*ListNetworkAclsResponseContent, error) {
+// GET /network-acls (operation get_network-acls).
+func (s *NetworkACLsService) List(ctx context.Context, params *GetNetworkACLsParams, opts ...RequestOption) (*ListNetworkACLsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetNetworkAclsRequest(call.Server, params)
+	req, err := NewGetNetworkACLsRequest(call.Server, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetNetworkAcls, err)
+		return nil, s.c.rt.BuildError(opGetNetworkACLs, err)
 	}
-	var out ListNetworkAclsResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetNetworkAcls, req, &out); err != nil {
+	var out ListNetworkACLsResponseContent
+	if err := s.c.rt.Do(ctx, &call, opGetNetworkACLs, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -6769,18 +6769,18 @@ func (s *NetworkAclsService) List(ctx context.Context, params *GetNetworkAclsPar
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *NetworkAclsService) All(ctx context.Context, params *GetNetworkAclsParams, opts ...RequestOption) iter.Seq2[NetworkAclsResponseContent, error] {
-	return facade.Paginate(ctx, specGetNetworkAcls, params, func(ctx context.Context, p any) (*facade.Page[NetworkAclsResponseContent], error) {
+func (s *NetworkACLsService) All(ctx context.Context, params *GetNetworkACLsParams, opts ...RequestOption) iter.Seq2[NetworkACLsResponseContent, error] {
+	return facade.Paginate(ctx, specGetNetworkACLs, params, func(ctx context.Context, p any) (*facade.Page[NetworkACLsResponseContent], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewGetNetworkAclsRequest(call.Server, p.(*GetNetworkAclsParams))
+		req, err := NewGetNetworkACLsRequest(call.Server, p.(*GetNetworkACLsParams))
 		if err != nil {
-			return nil, s.c.rt.BuildError(opGetNetworkAcls, err)
+			return nil, s.c.rt.BuildError(opGetNetworkACLs, err)
 		}
-		page := facade.NewPage[NetworkAclsResponseContent](specGetNetworkAcls)
-		if err := s.c.rt.Do(ctx, &call, opGetNetworkAcls, req, page); err != nil {
+		page := facade.NewPage[NetworkACLsResponseContent](specGetNetworkACLs)
+		if err := s.c.rt.Do(ctx, &call, opGetNetworkACLs, req, page); err != nil {
 			return nil, err
 		}
 		return page, nil
@@ -6789,18 +6789,18 @@ func (s *NetworkAclsService) All(ctx context.Context, params *GetNetworkAclsPara
 
 // Set calls "Update Access Control List".
 //
-// PUT /network-acls/{id} (operation PutNetworkAclsById).
-func (s *NetworkAclsService) Set(ctx context.Context, id string, body PutNetworkAclsByIdJSONRequestBody, opts ...RequestOption) (*SetNetworkAclsResponseContent, error) {
+// PUT /network-acls/{id} (operation put_network-acls_by_id).
+func (s *NetworkACLsService) Set(ctx context.Context, id string, body PutNetworkACLsByIDJSONRequestBody, opts ...RequestOption) (*SetNetworkACLsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPutNetworkAclsByIdRequest(call.Server, id, body)
+	req, err := NewPutNetworkACLsByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPutNetworkAclsById, err)
+		return nil, s.c.rt.BuildError(opPutNetworkACLsByID, err)
 	}
-	var out SetNetworkAclsResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPutNetworkAclsById, req, &out); err != nil {
+	var out SetNetworkACLsResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPutNetworkACLsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -6808,18 +6808,18 @@ func (s *NetworkAclsService) Set(ctx context.Context, id string, body PutNetwork
 
 // Update calls "Partial Update for an Access Control List".
 //
-// PATCH /network-acls/{id} (operation PatchNetworkAclsById).
-func (s *NetworkAclsService) Update(ctx context.Context, id string, body PatchNetworkAclsByIdJSONRequestBody, opts ...RequestOption) (*UpdateNetworkAclResponseContent, error) {
+// PATCH /network-acls/{id} (operation patch_network-acls_by_id).
+func (s *NetworkACLsService) Update(ctx context.Context, id string, body PatchNetworkACLsByIDJSONRequestBody, opts ...RequestOption) (*UpdateNetworkACLResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchNetworkAclsByIdRequest(call.Server, id, body)
+	req, err := NewPatchNetworkACLsByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchNetworkAclsById, err)
+		return nil, s.c.rt.BuildError(opPatchNetworkACLsByID, err)
 	}
-	var out UpdateNetworkAclResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchNetworkAclsById, req, &out); err != nil {
+	var out UpdateNetworkACLResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPatchNetworkACLsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -6846,7 +6846,7 @@ type OrganizationsService struct {
 
 // Create calls "Create an Organization".
 //
-// POST /organizations (operation PostOrganizations).
+// POST /organizations (operation post_organizations).
 func (s *OrganizationsService) Create(ctx context.Context, body PostOrganizationsJSONRequestBody, opts ...RequestOption) (*CreateOrganizationResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6865,33 +6865,33 @@ func (s *OrganizationsService) Create(ctx context.Context, body PostOrganization
 
 // Delete calls "Delete organization".
 //
-// DELETE /organizations/{id} (operation DeleteOrganizationsById).
+// DELETE /organizations/{id} (operation delete_organizations_by_id).
 func (s *OrganizationsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteOrganizationsByIdRequest(call.Server, id)
+	req, err := NewDeleteOrganizationsByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteOrganizationsById, err)
+		return s.c.rt.BuildError(opDeleteOrganizationsByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteOrganizationsById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteOrganizationsByID, req, nil)
 }
 
 // Get calls "Get organization".
 //
-// GET /organizations/{id} (operation GetOrganizationsById).
+// GET /organizations/{id} (operation get_organizations_by_id).
 func (s *OrganizationsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetOrganizationResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetOrganizationsByIdRequest(call.Server, id)
+	req, err := NewGetOrganizationsByIDRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetOrganizationsById, err)
+		return nil, s.c.rt.BuildError(opGetOrganizationsByID, err)
 	}
 	var out GetOrganizationResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetOrganizationsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetOrganizationsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -6899,7 +6899,7 @@ func (s *OrganizationsService) Get(ctx context.Context, id string, opts ...Reque
 
 // GetByName calls "Get organization by name".
 //
-// GET /organizations/name/{name} (operation GetNameByName).
+// GET /organizations/name/{name} (operation get_name_by_name).
 func (s *OrganizationsService) GetByName(ctx context.Context, name string, opts ...RequestOption) (*GetOrganizationByNameResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6918,7 +6918,7 @@ func (s *OrganizationsService) GetByName(ctx context.Context, name string, opts 
 
 // List calls "Get organizations".
 //
-// GET /organizations (operation GetOrganizations).
+// GET /organizations (operation get_organizations).
 func (s *OrganizationsService) List(ctx context.Context, params *GetOrganizationsParams, opts ...RequestOption) (*ListOrganizationsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -6960,18 +6960,18 @@ func (s *OrganizationsService) All(ctx context.Context, params *GetOrganizations
 
 // Update calls "Modify an Organization".
 //
-// PATCH /organizations/{id} (operation PatchOrganizationsById).
-func (s *OrganizationsService) Update(ctx context.Context, id string, body PatchOrganizationsByIdJSONRequestBody, opts ...RequestOption) (*UpdateOrganizationResponseContent, error) {
+// PATCH /organizations/{id} (operation patch_organizations_by_id).
+func (s *OrganizationsService) Update(ctx context.Context, id string, body PatchOrganizationsByIDJSONRequestBody, opts ...RequestOption) (*UpdateOrganizationResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchOrganizationsByIdRequest(call.Server, id, body)
+	req, err := NewPatchOrganizationsByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchOrganizationsById, err)
+		return nil, s.c.rt.BuildError(opPatchOrganizationsByID, err)
 	}
 	var out UpdateOrganizationResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchOrganizationsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchOrganizationsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -6984,7 +6984,7 @@ type OrganizationsClientGrantsService struct {
 
 // Create calls "Associate a client grant with an organization".
 //
-// POST /organizations/{id}/client-grants (operation CreateOrganizationClientGrants).
+// POST /organizations/{id}/client-grants (operation create_organization-client-grants).
 func (s *OrganizationsClientGrantsService) Create(ctx context.Context, id string, body CreateOrganizationClientGrantsJSONRequestBody, opts ...RequestOption) (*AssociateOrganizationClientGrantResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7003,22 +7003,22 @@ func (s *OrganizationsClientGrantsService) Create(ctx context.Context, id string
 
 // Delete calls "Remove a client grant from an organization".
 //
-// DELETE /organizations/{id}/client-grants/{grant_id} (operation DeleteClientGrantsByGrantId).
-func (s *OrganizationsClientGrantsService) Delete(ctx context.Context, id string, grantId string, opts ...RequestOption) error {
+// DELETE /organizations/{id}/client-grants/{grant_id} (operation delete_client-grants_by_grant_id).
+func (s *OrganizationsClientGrantsService) Delete(ctx context.Context, id string, grantID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteClientGrantsByGrantIdRequest(call.Server, id, grantId)
+	req, err := NewDeleteClientGrantsByGrantIDRequest(call.Server, id, grantID)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteClientGrantsByGrantId, err)
+		return s.c.rt.BuildError(opDeleteClientGrantsByGrantID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteClientGrantsByGrantId, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteClientGrantsByGrantID, req, nil)
 }
 
 // List calls "Get client grants associated to an organization".
 //
-// GET /organizations/{id}/client-grants (operation GetOrganizationClientGrants).
+// GET /organizations/{id}/client-grants (operation get_organization-client-grants).
 func (s *OrganizationsClientGrantsService) List(ctx context.Context, id string, params *GetOrganizationClientGrantsParams, opts ...RequestOption) (*ListOrganizationClientGrantsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7065,7 +7065,7 @@ type OrganizationsConnectionsService struct {
 
 // Create calls "Adds a connection to an organization".
 //
-// POST /organizations/{id}/connections (operation PostOrganizationConnection).
+// POST /organizations/{id}/connections (operation post_organization_connection).
 func (s *OrganizationsConnectionsService) Create(ctx context.Context, id string, body PostOrganizationConnectionJSONRequestBody, opts ...RequestOption) (*CreateOrganizationAllConnectionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7084,13 +7084,13 @@ func (s *OrganizationsConnectionsService) Create(ctx context.Context, id string,
 
 // Delete calls "Delete a connection from an organization".
 //
-// DELETE /organizations/{id}/connections/{connection_id} (operation DeleteOrganizationConnection).
-func (s *OrganizationsConnectionsService) Delete(ctx context.Context, id string, connectionId string, opts ...RequestOption) error {
+// DELETE /organizations/{id}/connections/{connection_id} (operation delete_organization_connection).
+func (s *OrganizationsConnectionsService) Delete(ctx context.Context, id string, connectionID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteOrganizationConnectionRequest(call.Server, id, connectionId)
+	req, err := NewDeleteOrganizationConnectionRequest(call.Server, id, connectionID)
 	if err != nil {
 		return s.c.rt.BuildError(opDeleteOrganizationConnection, err)
 	}
@@ -7099,13 +7099,13 @@ func (s *OrganizationsConnectionsService) Delete(ctx context.Context, id string,
 
 // Get calls "Get a specific connection associated with an organization".
 //
-// GET /organizations/{id}/connections/{connection_id} (operation GetOrganizationConnection).
-func (s *OrganizationsConnectionsService) Get(ctx context.Context, id string, connectionId string, opts ...RequestOption) (*GetOrganizationAllConnectionResponseContent, error) {
+// GET /organizations/{id}/connections/{connection_id} (operation get_organization_connection).
+func (s *OrganizationsConnectionsService) Get(ctx context.Context, id string, connectionID string, opts ...RequestOption) (*GetOrganizationAllConnectionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetOrganizationConnectionRequest(call.Server, id, connectionId)
+	req, err := NewGetOrganizationConnectionRequest(call.Server, id, connectionID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetOrganizationConnection, err)
 	}
@@ -7118,7 +7118,7 @@ func (s *OrganizationsConnectionsService) Get(ctx context.Context, id string, co
 
 // List calls "Get connections associated with an organization".
 //
-// GET /organizations/{id}/connections (operation GetOrganizationConnections).
+// GET /organizations/{id}/connections (operation get_organization_connections).
 func (s *OrganizationsConnectionsService) List(ctx context.Context, id string, params *GetOrganizationConnectionsParams, opts ...RequestOption) (*ListOrganizationAllConnectionsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7160,13 +7160,13 @@ func (s *OrganizationsConnectionsService) All(ctx context.Context, id string, pa
 
 // Update calls "Update a connection for an organization".
 //
-// PATCH /organizations/{id}/connections/{connection_id} (operation PatchOrganizationConnection).
-func (s *OrganizationsConnectionsService) Update(ctx context.Context, id string, connectionId string, body PatchOrganizationConnectionJSONRequestBody, opts ...RequestOption) (*UpdateOrganizationAllConnectionResponseContent, error) {
+// PATCH /organizations/{id}/connections/{connection_id} (operation patch_organization_connection).
+func (s *OrganizationsConnectionsService) Update(ctx context.Context, id string, connectionID string, body PatchOrganizationConnectionJSONRequestBody, opts ...RequestOption) (*UpdateOrganizationAllConnectionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchOrganizationConnectionRequest(call.Server, id, connectionId, body)
+	req, err := NewPatchOrganizationConnectionRequest(call.Server, id, connectionID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPatchOrganizationConnection, err)
 	}
@@ -7184,7 +7184,7 @@ type OrganizationsDiscoveryDomainsService struct {
 
 // Create calls "Create an organization discovery domain".
 //
-// POST /organizations/{id}/discovery-domains (operation PostDiscoveryDomains).
+// POST /organizations/{id}/discovery-domains (operation post_discovery-domains).
 func (s *OrganizationsDiscoveryDomainsService) Create(ctx context.Context, id string, body PostDiscoveryDomainsJSONRequestBody, opts ...RequestOption) (*CreateOrganizationDiscoveryDomainResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7203,33 +7203,33 @@ func (s *OrganizationsDiscoveryDomainsService) Create(ctx context.Context, id st
 
 // Delete calls "Delete an organization discovery domain".
 //
-// DELETE /organizations/{id}/discovery-domains/{discovery_domain_id} (operation DeleteDiscoveryDomainsByDiscoveryDomainId).
-func (s *OrganizationsDiscoveryDomainsService) Delete(ctx context.Context, id string, discoveryDomainId string, opts ...RequestOption) error {
+// DELETE /organizations/{id}/discovery-domains/{discovery_domain_id} (operation delete_discovery-domains_by_discovery_domain_id).
+func (s *OrganizationsDiscoveryDomainsService) Delete(ctx context.Context, id string, discoveryDomainID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteDiscoveryDomainsByDiscoveryDomainIdRequest(call.Server, id, discoveryDomainId)
+	req, err := NewDeleteDiscoveryDomainsByDiscoveryDomainIDRequest(call.Server, id, discoveryDomainID)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteDiscoveryDomainsByDiscoveryDomainId, err)
+		return s.c.rt.BuildError(opDeleteDiscoveryDomainsByDiscoveryDomainID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteDiscoveryDomainsByDiscoveryDomainId, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteDiscoveryDomainsByDiscoveryDomainID, req, nil)
 }
 
 // Get calls "Retrieve an organization discovery domain by ID".
 //
-// GET /organizations/{id}/discovery-domains/{discovery_domain_id} (operation GetDiscoveryDomainsByDiscoveryDomainId).
-func (s *OrganizationsDiscoveryDomainsService) Get(ctx context.Context, id string, discoveryDomainId string, opts ...RequestOption) (*GetOrganizationDiscoveryDomainResponseContent, error) {
+// GET /organizations/{id}/discovery-domains/{discovery_domain_id} (operation get_discovery-domains_by_discovery_domain_id).
+func (s *OrganizationsDiscoveryDomainsService) Get(ctx context.Context, id string, discoveryDomainID string, opts ...RequestOption) (*GetOrganizationDiscoveryDomainResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetDiscoveryDomainsByDiscoveryDomainIdRequest(call.Server, id, discoveryDomainId)
+	req, err := NewGetDiscoveryDomainsByDiscoveryDomainIDRequest(call.Server, id, discoveryDomainID)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetDiscoveryDomainsByDiscoveryDomainId, err)
+		return nil, s.c.rt.BuildError(opGetDiscoveryDomainsByDiscoveryDomainID, err)
 	}
 	var out GetOrganizationDiscoveryDomainResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetDiscoveryDomainsByDiscoveryDomainId, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetDiscoveryDomainsByDiscoveryDomainID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -7237,7 +7237,7 @@ func (s *OrganizationsDiscoveryDomainsService) Get(ctx context.Context, id strin
 
 // GetByName calls "Retrieve an organization discovery domain by domain name".
 //
-// GET /organizations/{id}/discovery-domains/name/{discovery_domain} (operation GetNameByDiscoveryDomain).
+// GET /organizations/{id}/discovery-domains/name/{discovery_domain} (operation get_name_by_discovery_domain).
 func (s *OrganizationsDiscoveryDomainsService) GetByName(ctx context.Context, id string, discoveryDomain string, opts ...RequestOption) (*GetOrganizationDiscoveryDomainByNameResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7256,7 +7256,7 @@ func (s *OrganizationsDiscoveryDomainsService) GetByName(ctx context.Context, id
 
 // List calls "Retrieve all organization discovery domains".
 //
-// GET /organizations/{id}/discovery-domains (operation GetDiscoveryDomains).
+// GET /organizations/{id}/discovery-domains (operation get_discovery-domains).
 func (s *OrganizationsDiscoveryDomainsService) List(ctx context.Context, id string, params *GetDiscoveryDomainsParams, opts ...RequestOption) (*ListOrganizationDiscoveryDomainsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7298,18 +7298,18 @@ func (s *OrganizationsDiscoveryDomainsService) All(ctx context.Context, id strin
 
 // Update calls "Update an organization discovery domain".
 //
-// PATCH /organizations/{id}/discovery-domains/{discovery_domain_id} (operation PatchDiscoveryDomainsByDiscoveryDomainId).
-func (s *OrganizationsDiscoveryDomainsService) Update(ctx context.Context, id string, discoveryDomainId string, body PatchDiscoveryDomainsByDiscoveryDomainIdJSONRequestBody, opts ...RequestOption) (*UpdateOrganizationDiscoveryDomainResponseContent, error) {
+// PATCH /organizations/{id}/discovery-domains/{discovery_domain_id} (operation patch_discovery-domains_by_discovery_domain_id).
+func (s *OrganizationsDiscoveryDomainsService) Update(ctx context.Context, id string, discoveryDomainID string, body PatchDiscoveryDomainsByDiscoveryDomainIDJSONRequestBody, opts ...RequestOption) (*UpdateOrganizationDiscoveryDomainResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchDiscoveryDomainsByDiscoveryDomainIdRequest(call.Server, id, discoveryDomainId, body)
+	req, err := NewPatchDiscoveryDomainsByDiscoveryDomainIDRequest(call.Server, id, discoveryDomainID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchDiscoveryDomainsByDiscoveryDomainId, err)
+		return nil, s.c.rt.BuildError(opPatchDiscoveryDomainsByDiscoveryDomainID, err)
 	}
 	var out UpdateOrganizationDiscoveryDomainResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchDiscoveryDomainsByDiscoveryDomainId, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchDiscoveryDomainsByDiscoveryDomainID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -7322,7 +7322,7 @@ type OrganizationsEnabledConnectionsService struct {
 
 // Add calls "Add connections to an organization".
 //
-// POST /organizations/{id}/enabled_connections (operation PostEnabledConnections).
+// POST /organizations/{id}/enabled_connections (operation post_enabled_connections).
 func (s *OrganizationsEnabledConnectionsService) Add(ctx context.Context, id string, body PostEnabledConnectionsJSONRequestBody, opts ...RequestOption) (*AddOrganizationConnectionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7341,33 +7341,33 @@ func (s *OrganizationsEnabledConnectionsService) Add(ctx context.Context, id str
 
 // Delete calls "Delete connections from an organization".
 //
-// DELETE /organizations/{id}/enabled_connections/{connectionId} (operation DeleteEnabledConnectionsByConnectionId).
-func (s *OrganizationsEnabledConnectionsService) Delete(ctx context.Context, id string, connectionId string, opts ...RequestOption) error {
+// DELETE /organizations/{id}/enabled_connections/{connectionId} (operation delete_enabled_connections_by_connectionId).
+func (s *OrganizationsEnabledConnectionsService) Delete(ctx context.Context, id string, connectionID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteEnabledConnectionsByConnectionIdRequest(call.Server, id, connectionId)
+	req, err := NewDeleteEnabledConnectionsByConnectionIDRequest(call.Server, id, connectionID)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteEnabledConnectionsByConnectionId, err)
+		return s.c.rt.BuildError(opDeleteEnabledConnectionsByConnectionID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteEnabledConnectionsByConnectionId, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteEnabledConnectionsByConnectionID, req, nil)
 }
 
 // Get calls "Get an enabled connection for an organization".
 //
-// GET /organizations/{id}/enabled_connections/{connectionId} (operation GetEnabledConnectionsByConnectionId).
-func (s *OrganizationsEnabledConnectionsService) Get(ctx context.Context, id string, connectionId string, opts ...RequestOption) (*GetOrganizationConnectionResponseContent, error) {
+// GET /organizations/{id}/enabled_connections/{connectionId} (operation get_enabled_connections_by_connectionId).
+func (s *OrganizationsEnabledConnectionsService) Get(ctx context.Context, id string, connectionID string, opts ...RequestOption) (*GetOrganizationConnectionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetEnabledConnectionsByConnectionIdRequest(call.Server, id, connectionId)
+	req, err := NewGetEnabledConnectionsByConnectionIDRequest(call.Server, id, connectionID)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetEnabledConnectionsByConnectionId, err)
+		return nil, s.c.rt.BuildError(opGetEnabledConnectionsByConnectionID, err)
 	}
 	var out GetOrganizationConnectionResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetEnabledConnectionsByConnectionId, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetEnabledConnectionsByConnectionID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -7375,7 +7375,7 @@ func (s *OrganizationsEnabledConnectionsService) Get(ctx context.Context, id str
 
 // List calls "Get connections enabled for an organization".
 //
-// GET /organizations/{id}/enabled_connections (operation GetEnabledConnections).
+// GET /organizations/{id}/enabled_connections (operation get_enabled_connections).
 func (s *OrganizationsEnabledConnectionsService) List(ctx context.Context, id string, params *GetEnabledConnectionsParams, opts ...RequestOption) (*ListOrganizationConnectionsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7417,18 +7417,18 @@ func (s *OrganizationsEnabledConnectionsService) All(ctx context.Context, id str
 
 // Update calls "Update the Connection of an Organization".
 //
-// PATCH /organizations/{id}/enabled_connections/{connectionId} (operation PatchEnabledConnectionsByConnectionId).
-func (s *OrganizationsEnabledConnectionsService) Update(ctx context.Context, id string, connectionId string, body PatchEnabledConnectionsByConnectionIdJSONRequestBody, opts ...RequestOption) (*UpdateOrganizationConnectionResponseContent, error) {
+// PATCH /organizations/{id}/enabled_connections/{connectionId} (operation patch_enabled_connections_by_connectionId).
+func (s *OrganizationsEnabledConnectionsService) Update(ctx context.Context, id string, connectionID string, body PatchEnabledConnectionsByConnectionIDJSONRequestBody, opts ...RequestOption) (*UpdateOrganizationConnectionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchEnabledConnectionsByConnectionIdRequest(call.Server, id, connectionId, body)
+	req, err := NewPatchEnabledConnectionsByConnectionIDRequest(call.Server, id, connectionID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchEnabledConnectionsByConnectionId, err)
+		return nil, s.c.rt.BuildError(opPatchEnabledConnectionsByConnectionID, err)
 	}
 	var out UpdateOrganizationConnectionResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchEnabledConnectionsByConnectionId, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchEnabledConnectionsByConnectionID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -7443,13 +7443,13 @@ type OrganizationsGroupsService struct {
 
 // List calls "Lists the groups that are assigned to the organization".
 //
-// GET /organizations/{organization_id}/groups (operation GetOrganizationGroups).
-func (s *OrganizationsGroupsService) List(ctx context.Context, organizationId string, params *GetOrganizationGroupsParams, opts ...RequestOption) (*ListOrganizationGroupsResponseContent, error) {
+// GET /organizations/{organization_id}/groups (operation get_organization_groups).
+func (s *OrganizationsGroupsService) List(ctx context.Context, organizationID string, params *GetOrganizationGroupsParams, opts ...RequestOption) (*ListOrganizationGroupsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetOrganizationGroupsRequest(call.Server, organizationId, params)
+	req, err := NewGetOrganizationGroupsRequest(call.Server, organizationID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetOrganizationGroups, err)
 	}
@@ -7465,13 +7465,13 @@ func (s *OrganizationsGroupsService) List(ctx context.Context, organizationId st
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *OrganizationsGroupsService) All(ctx context.Context, organizationId string, params *GetOrganizationGroupsParams, opts ...RequestOption) iter.Seq2[Group, error] {
+func (s *OrganizationsGroupsService) All(ctx context.Context, organizationID string, params *GetOrganizationGroupsParams, opts ...RequestOption) iter.Seq2[Group, error] {
 	return facade.Paginate(ctx, specGetOrganizationGroups, params, func(ctx context.Context, p any) (*facade.Page[Group], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewGetOrganizationGroupsRequest(call.Server, organizationId, p.(*GetOrganizationGroupsParams))
+		req, err := NewGetOrganizationGroupsRequest(call.Server, organizationID, p.(*GetOrganizationGroupsParams))
 		if err != nil {
 			return nil, s.c.rt.BuildError(opGetOrganizationGroups, err)
 		}
@@ -7490,13 +7490,13 @@ type OrganizationsGroupsRolesService struct {
 
 // Create calls "Assigns roles to a group in an organization context".
 //
-// POST /organizations/{organization_id}/groups/{group_id}/roles (operation PostOrganizationGroupRoles).
-func (s *OrganizationsGroupsRolesService) Create(ctx context.Context, organizationId string, groupId string, body PostOrganizationGroupRolesJSONRequestBody, opts ...RequestOption) error {
+// POST /organizations/{organization_id}/groups/{group_id}/roles (operation post_organization_group_roles).
+func (s *OrganizationsGroupsRolesService) Create(ctx context.Context, organizationID string, groupID string, body PostOrganizationGroupRolesJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewPostOrganizationGroupRolesRequest(call.Server, organizationId, groupId, body)
+	req, err := NewPostOrganizationGroupRolesRequest(call.Server, organizationID, groupID, body)
 	if err != nil {
 		return s.c.rt.BuildError(opPostOrganizationGroupRoles, err)
 	}
@@ -7505,13 +7505,13 @@ func (s *OrganizationsGroupsRolesService) Create(ctx context.Context, organizati
 
 // Delete calls "Removes roles assigned to a group in an organization context".
 //
-// DELETE /organizations/{organization_id}/groups/{group_id}/roles (operation DeleteOrganizationGroupRoles).
-func (s *OrganizationsGroupsRolesService) Delete(ctx context.Context, organizationId string, groupId string, body DeleteOrganizationGroupRolesJSONRequestBody, opts ...RequestOption) error {
+// DELETE /organizations/{organization_id}/groups/{group_id}/roles (operation delete_organization_group_roles).
+func (s *OrganizationsGroupsRolesService) Delete(ctx context.Context, organizationID string, groupID string, body DeleteOrganizationGroupRolesJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteOrganizationGroupRolesRequest(call.Server, organizationId, groupId, body)
+	req, err := NewDeleteOrganizationGroupRolesRequest(call.Server, organizationID, groupID, body)
 	if err != nil {
 		return s.c.rt.BuildError(opDeleteOrganizationGroupRoles, err)
 	}
@@ -7520,13 +7520,13 @@ func (s *OrganizationsGroupsRolesService) Delete(ctx context.Context, organizati
 
 // List calls "Lists the roles assigned to a group in the context of an organization".
 //
-// GET /organizations/{organization_id}/groups/{group_id}/roles (operation GetOrganizationGroupRoles).
-func (s *OrganizationsGroupsRolesService) List(ctx context.Context, organizationId string, groupId string, params *GetOrganizationGroupRolesParams, opts ...RequestOption) (*ListOrganizationGroupRolesResponseContent, error) {
+// GET /organizations/{organization_id}/groups/{group_id}/roles (operation get_organization_group_roles).
+func (s *OrganizationsGroupsRolesService) List(ctx context.Context, organizationID string, groupID string, params *GetOrganizationGroupRolesParams, opts ...RequestOption) (*ListOrganizationGroupRolesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetOrganizationGroupRolesRequest(call.Server, organizationId, groupId, params)
+	req, err := NewGetOrganizationGroupRolesRequest(call.Server, organizationID, groupID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetOrganizationGroupRoles, err)
 	}
@@ -7542,13 +7542,13 @@ func (s *OrganizationsGroupsRolesService) List(ctx context.Context, organization
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *OrganizationsGroupsRolesService) All(ctx context.Context, organizationId string, groupId string, params *GetOrganizationGroupRolesParams, opts ...RequestOption) iter.Seq2[Role, error] {
+func (s *OrganizationsGroupsRolesService) All(ctx context.Context, organizationID string, groupID string, params *GetOrganizationGroupRolesParams, opts ...RequestOption) iter.Seq2[Role, error] {
 	return facade.Paginate(ctx, specGetOrganizationGroupRoles, params, func(ctx context.Context, p any) (*facade.Page[Role], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewGetOrganizationGroupRolesRequest(call.Server, organizationId, groupId, p.(*GetOrganizationGroupRolesParams))
+		req, err := NewGetOrganizationGroupRolesRequest(call.Server, organizationID, groupID, p.(*GetOrganizationGroupRolesParams))
 		if err != nil {
 			return nil, s.c.rt.BuildError(opGetOrganizationGroupRoles, err)
 		}
@@ -7567,7 +7567,7 @@ type OrganizationsInvitationsService struct {
 
 // Create calls "Create invitations to an organization".
 //
-// POST /organizations/{id}/invitations (operation PostInvitations).
+// POST /organizations/{id}/invitations (operation post_invitations).
 func (s *OrganizationsInvitationsService) Create(ctx context.Context, id string, params *PostInvitationsParams, body PostInvitationsJSONRequestBody, opts ...RequestOption) (*CreateOrganizationInvitationResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7586,33 +7586,33 @@ func (s *OrganizationsInvitationsService) Create(ctx context.Context, id string,
 
 // Delete calls "Delete an invitation to an Organization".
 //
-// DELETE /organizations/{id}/invitations/{invitation_id} (operation DeleteInvitationsByInvitationId).
-func (s *OrganizationsInvitationsService) Delete(ctx context.Context, id string, invitationId string, opts ...RequestOption) error {
+// DELETE /organizations/{id}/invitations/{invitation_id} (operation delete_invitations_by_invitation_id).
+func (s *OrganizationsInvitationsService) Delete(ctx context.Context, id string, invitationID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteInvitationsByInvitationIdRequest(call.Server, id, invitationId)
+	req, err := NewDeleteInvitationsByInvitationIDRequest(call.Server, id, invitationID)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteInvitationsByInvitationId, err)
+		return s.c.rt.BuildError(opDeleteInvitationsByInvitationID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteInvitationsByInvitationId, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteInvitationsByInvitationID, req, nil)
 }
 
 // Get calls "Get a specific invitation to an Organization".
 //
-// GET /organizations/{id}/invitations/{invitation_id} (operation GetInvitationsByInvitationId).
-func (s *OrganizationsInvitationsService) Get(ctx context.Context, id string, invitationId string, params *GetInvitationsByInvitationIdParams, opts ...RequestOption) (*GetOrganizationInvitationResponseContent, error) {
+// GET /organizations/{id}/invitations/{invitation_id} (operation get_invitations_by_invitation_id).
+func (s *OrganizationsInvitationsService) Get(ctx context.Context, id string, invitationID string, params *GetInvitationsByInvitationIDParams, opts ...RequestOption) (*GetOrganizationInvitationResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetInvitationsByInvitationIdRequest(call.Server, id, invitationId, params)
+	req, err := NewGetInvitationsByInvitationIDRequest(call.Server, id, invitationID, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetInvitationsByInvitationId, err)
+		return nil, s.c.rt.BuildError(opGetInvitationsByInvitationID, err)
 	}
 	var out GetOrganizationInvitationResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetInvitationsByInvitationId, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetInvitationsByInvitationID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -7620,7 +7620,7 @@ func (s *OrganizationsInvitationsService) Get(ctx context.Context, id string, in
 
 // List calls "Get invitations to an organization".
 //
-// GET /organizations/{id}/invitations (operation GetInvitations).
+// GET /organizations/{id}/invitations (operation get_invitations).
 func (s *OrganizationsInvitationsService) List(ctx context.Context, id string, params *GetInvitationsParams, opts ...RequestOption) (*ListOrganizationInvitationsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7671,7 +7671,7 @@ type OrganizationsMembersService struct {
 
 // Create calls "Add members to an organization".
 //
-// POST /organizations/{id}/members (operation PostMembers).
+// POST /organizations/{id}/members (operation post_members).
 func (s *OrganizationsMembersService) Create(ctx context.Context, id string, body PostMembersJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7686,7 +7686,7 @@ func (s *OrganizationsMembersService) Create(ctx context.Context, id string, bod
 
 // Delete calls "Delete members from an organization".
 //
-// DELETE /organizations/{id}/members (operation DeleteMembers).
+// DELETE /organizations/{id}/members (operation delete_members).
 func (s *OrganizationsMembersService) Delete(ctx context.Context, id string, body DeleteMembersJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7701,7 +7701,7 @@ func (s *OrganizationsMembersService) Delete(ctx context.Context, id string, bod
 
 // List calls "Get members who belong to an organization".
 //
-// GET /organizations/{id}/members (operation GetOrganizationMembers).
+// GET /organizations/{id}/members (operation get_organization_members).
 func (s *OrganizationsMembersService) List(ctx context.Context, id string, params *GetOrganizationMembersParams, opts ...RequestOption) (*ListOrganizationMembersResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7750,13 +7750,13 @@ type OrganizationsMembersEffectiveRolesService struct {
 
 // List calls "List organization member effective roles".
 //
-// GET /organizations/{id}/members/{user_id}/effective-roles (operation GetOrganizationMemberEffectiveRoles).
-func (s *OrganizationsMembersEffectiveRolesService) List(ctx context.Context, id string, userId string, params *GetOrganizationMemberEffectiveRolesParams, opts ...RequestOption) (*ListOrganizationMemberEffectiveRolesResponseContent, error) {
+// GET /organizations/{id}/members/{user_id}/effective-roles (operation get_organization_member_effective_roles).
+func (s *OrganizationsMembersEffectiveRolesService) List(ctx context.Context, id string, userID string, params *GetOrganizationMemberEffectiveRolesParams, opts ...RequestOption) (*ListOrganizationMemberEffectiveRolesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetOrganizationMemberEffectiveRolesRequest(call.Server, id, userId, params)
+	req, err := NewGetOrganizationMemberEffectiveRolesRequest(call.Server, id, userID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetOrganizationMemberEffectiveRoles, err)
 	}
@@ -7772,13 +7772,13 @@ func (s *OrganizationsMembersEffectiveRolesService) List(ctx context.Context, id
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *OrganizationsMembersEffectiveRolesService) All(ctx context.Context, id string, userId string, params *GetOrganizationMemberEffectiveRolesParams, opts ...RequestOption) iter.Seq2[OrganizationMemberEffectiveRole, error] {
+func (s *OrganizationsMembersEffectiveRolesService) All(ctx context.Context, id string, userID string, params *GetOrganizationMemberEffectiveRolesParams, opts ...RequestOption) iter.Seq2[OrganizationMemberEffectiveRole, error] {
 	return facade.Paginate(ctx, specGetOrganizationMemberEffectiveRoles, params, func(ctx context.Context, p any) (*facade.Page[OrganizationMemberEffectiveRole], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewGetOrganizationMemberEffectiveRolesRequest(call.Server, id, userId, p.(*GetOrganizationMemberEffectiveRolesParams))
+		req, err := NewGetOrganizationMemberEffectiveRolesRequest(call.Server, id, userID, p.(*GetOrganizationMemberEffectiveRolesParams))
 		if err != nil {
 			return nil, s.c.rt.BuildError(opGetOrganizationMemberEffectiveRoles, err)
 		}
@@ -7804,13 +7804,13 @@ type OrganizationsMembersEffectiveRolesSourcesGroupsService struct {
 
 // List calls "List organization member role group sources".
 //
-// GET /organizations/{id}/members/{user_id}/effective-roles/sources/groups (operation GetOrganizationMemberRoleSourceGroups).
-func (s *OrganizationsMembersEffectiveRolesSourcesGroupsService) List(ctx context.Context, id string, userId string, params *GetOrganizationMemberRoleSourceGroupsParams, opts ...RequestOption) (*ListOrganizationMemberRoleSourceGroupsResponseContent, error) {
+// GET /organizations/{id}/members/{user_id}/effective-roles/sources/groups (operation get_organization_member_role_source_groups).
+func (s *OrganizationsMembersEffectiveRolesSourcesGroupsService) List(ctx context.Context, id string, userID string, params *GetOrganizationMemberRoleSourceGroupsParams, opts ...RequestOption) (*ListOrganizationMemberRoleSourceGroupsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetOrganizationMemberRoleSourceGroupsRequest(call.Server, id, userId, params)
+	req, err := NewGetOrganizationMemberRoleSourceGroupsRequest(call.Server, id, userID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetOrganizationMemberRoleSourceGroups, err)
 	}
@@ -7826,13 +7826,13 @@ func (s *OrganizationsMembersEffectiveRolesSourcesGroupsService) List(ctx contex
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *OrganizationsMembersEffectiveRolesSourcesGroupsService) All(ctx context.Context, id string, userId string, params *GetOrganizationMemberRoleSourceGroupsParams, opts ...RequestOption) iter.Seq2[Group, error] {
+func (s *OrganizationsMembersEffectiveRolesSourcesGroupsService) All(ctx context.Context, id string, userID string, params *GetOrganizationMemberRoleSourceGroupsParams, opts ...RequestOption) iter.Seq2[Group, error] {
 	return facade.Paginate(ctx, specGetOrganizationMemberRoleSourceGroups, params, func(ctx context.Context, p any) (*facade.Page[Group], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewGetOrganizationMemberRoleSourceGroupsRequest(call.Server, id, userId, p.(*GetOrganizationMemberRoleSourceGroupsParams))
+		req, err := NewGetOrganizationMemberRoleSourceGroupsRequest(call.Server, id, userID, p.(*GetOrganizationMemberRoleSourceGroupsParams))
 		if err != nil {
 			return nil, s.c.rt.BuildError(opGetOrganizationMemberRoleSourceGroups, err)
 		}
@@ -7851,13 +7851,13 @@ type OrganizationsMembersRolesService struct {
 
 // Assign calls "Assign user roles to an Organization member".
 //
-// POST /organizations/{id}/members/{user_id}/roles (operation PostOrganizationMemberRoles).
-func (s *OrganizationsMembersRolesService) Assign(ctx context.Context, id string, userId string, body PostOrganizationMemberRolesJSONRequestBody, opts ...RequestOption) error {
+// POST /organizations/{id}/members/{user_id}/roles (operation post_organization_member_roles).
+func (s *OrganizationsMembersRolesService) Assign(ctx context.Context, id string, userID string, body PostOrganizationMemberRolesJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewPostOrganizationMemberRolesRequest(call.Server, id, userId, body)
+	req, err := NewPostOrganizationMemberRolesRequest(call.Server, id, userID, body)
 	if err != nil {
 		return s.c.rt.BuildError(opPostOrganizationMemberRoles, err)
 	}
@@ -7866,13 +7866,13 @@ func (s *OrganizationsMembersRolesService) Assign(ctx context.Context, id string
 
 // Delete calls "Delete user roles from an Organization member".
 //
-// DELETE /organizations/{id}/members/{user_id}/roles (operation DeleteOrganizationMemberRoles).
-func (s *OrganizationsMembersRolesService) Delete(ctx context.Context, id string, userId string, body DeleteOrganizationMemberRolesJSONRequestBody, opts ...RequestOption) error {
+// DELETE /organizations/{id}/members/{user_id}/roles (operation delete_organization_member_roles).
+func (s *OrganizationsMembersRolesService) Delete(ctx context.Context, id string, userID string, body DeleteOrganizationMemberRolesJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteOrganizationMemberRolesRequest(call.Server, id, userId, body)
+	req, err := NewDeleteOrganizationMemberRolesRequest(call.Server, id, userID, body)
 	if err != nil {
 		return s.c.rt.BuildError(opDeleteOrganizationMemberRoles, err)
 	}
@@ -7881,13 +7881,13 @@ func (s *OrganizationsMembersRolesService) Delete(ctx context.Context, id string
 
 // List calls "Get user roles assigned to an Organization member".
 //
-// GET /organizations/{id}/members/{user_id}/roles (operation GetOrganizationMemberRoles).
-func (s *OrganizationsMembersRolesService) List(ctx context.Context, id string, userId string, params *GetOrganizationMemberRolesParams, opts ...RequestOption) (*ListOrganizationMemberRolesResponseContent, error) {
+// GET /organizations/{id}/members/{user_id}/roles (operation get_organization_member_roles).
+func (s *OrganizationsMembersRolesService) List(ctx context.Context, id string, userID string, params *GetOrganizationMemberRolesParams, opts ...RequestOption) (*ListOrganizationMemberRolesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetOrganizationMemberRolesRequest(call.Server, id, userId, params)
+	req, err := NewGetOrganizationMemberRolesRequest(call.Server, id, userID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetOrganizationMemberRoles, err)
 	}
@@ -7903,13 +7903,13 @@ func (s *OrganizationsMembersRolesService) List(ctx context.Context, id string, 
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *OrganizationsMembersRolesService) All(ctx context.Context, id string, userId string, params *GetOrganizationMemberRolesParams, opts ...RequestOption) iter.Seq2[Role, error] {
+func (s *OrganizationsMembersRolesService) All(ctx context.Context, id string, userID string, params *GetOrganizationMemberRolesParams, opts ...RequestOption) iter.Seq2[Role, error] {
 	return facade.Paginate(ctx, specGetOrganizationMemberRoles, params, func(ctx context.Context, p any) (*facade.Page[Role], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewGetOrganizationMemberRolesRequest(call.Server, id, userId, p.(*GetOrganizationMemberRolesParams))
+		req, err := NewGetOrganizationMemberRolesRequest(call.Server, id, userID, p.(*GetOrganizationMemberRolesParams))
 		if err != nil {
 			return nil, s.c.rt.BuildError(opGetOrganizationMemberRoles, err)
 		}
@@ -7934,7 +7934,7 @@ type PromptsService struct {
 
 // GetSettings calls "Get prompt settings".
 //
-// GET /prompts (operation GetPrompts).
+// GET /prompts (operation get_prompts).
 func (s *PromptsService) GetSettings(ctx context.Context, opts ...RequestOption) (*GetSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7953,7 +7953,7 @@ func (s *PromptsService) GetSettings(ctx context.Context, opts ...RequestOption)
 
 // UpdateSettings calls "Update prompt settings".
 //
-// PATCH /prompts (operation PatchPrompts).
+// PATCH /prompts (operation patch_prompts).
 func (s *PromptsService) UpdateSettings(ctx context.Context, body PatchPromptsJSONRequestBody, opts ...RequestOption) (*UpdateSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7977,7 +7977,7 @@ type PromptsCustomTextService struct {
 
 // Get calls "Get custom text for a prompt".
 //
-// GET /prompts/{prompt}/custom-text/{language} (operation GetCustomTextByLanguage).
+// GET /prompts/{prompt}/custom-text/{language} (operation get_custom-text_by_language).
 func (s *PromptsCustomTextService) Get(ctx context.Context, prompt PromptGroupNameEnum, language PromptLanguageEnum, opts ...RequestOption) (*GetCustomTextsByLanguageResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -7996,7 +7996,7 @@ func (s *PromptsCustomTextService) Get(ctx context.Context, prompt PromptGroupNa
 
 // Set calls "Set custom text for a specific prompt".
 //
-// PUT /prompts/{prompt}/custom-text/{language} (operation PutCustomTextByLanguage).
+// PUT /prompts/{prompt}/custom-text/{language} (operation put_custom-text_by_language).
 func (s *PromptsCustomTextService) Set(ctx context.Context, prompt PromptGroupNameEnum, language PromptLanguageEnum, body PutCustomTextByLanguageJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8016,7 +8016,7 @@ type PromptsPartialsService struct {
 
 // Get calls "Get partials for a prompt".
 //
-// GET /prompts/{prompt}/partials (operation GetPartials).
+// GET /prompts/{prompt}/partials (operation get_partials).
 func (s *PromptsPartialsService) Get(ctx context.Context, prompt PartialGroupsEnum, opts ...RequestOption) (*GetPartialsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8035,7 +8035,7 @@ func (s *PromptsPartialsService) Get(ctx context.Context, prompt PartialGroupsEn
 
 // Set calls "Set partials for a prompt".
 //
-// PUT /prompts/{prompt}/partials (operation PutPartials).
+// PUT /prompts/{prompt}/partials (operation put_partials).
 func (s *PromptsPartialsService) Set(ctx context.Context, prompt PartialGroupsEnum, body PutPartialsJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8055,8 +8055,8 @@ type PromptsRenderingService struct {
 
 // BulkUpdate calls "Update render settings for multiple screens".
 //
-// PATCH /prompts/rendering (operation PatchBulkRendering).
-func (s *PromptsRenderingService) BulkUpdate(ctx context.Context, body PatchBulkRenderingJSONRequestBody, opts ...RequestOption) (*BulkUpdateAculResponseContent, error) {
+// PATCH /prompts/rendering (operation patch_bulk_rendering).
+func (s *PromptsRenderingService) BulkUpdate(ctx context.Context, body PatchBulkRenderingJSONRequestBody, opts ...RequestOption) (*BulkUpdateACULResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -8065,7 +8065,7 @@ func (s *PromptsRenderingService) BulkUpdate(ctx context.Context, body PatchBulk
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPatchBulkRendering, err)
 	}
-	var out BulkUpdateAculResponseContent
+	var out BulkUpdateACULResponseContent
 	if err := s.c.rt.Do(ctx, &call, opPatchBulkRendering, req, &out); err != nil {
 		return nil, err
 	}
@@ -8074,8 +8074,8 @@ func (s *PromptsRenderingService) BulkUpdate(ctx context.Context, body PatchBulk
 
 // Get calls "Get render settings for a screen".
 //
-// GET /prompts/{prompt}/screen/{screen}/rendering (operation GetRendering).
-func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum, opts ...RequestOption) (*GetAculResponseContent, error) {
+// GET /prompts/{prompt}/screen/{screen}/rendering (operation get_rendering).
+func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum, opts ...RequestOption) (*GetACULResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -8084,7 +8084,7 @@ func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupNam
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetRendering, err)
 	}
-	var out GetAculResponseContent
+	var out GetACULResponseContent
 	if err := s.c.rt.Do(ctx, &call, opGetRendering, req, &out); err != nil {
 		return nil, err
 	}
@@ -8093,7 +8093,7 @@ func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupNam
 
 // List calls "Get render setting configurations for all screens".
 //
-// GET /prompts/rendering (operation GetAllRendering).
+// GET /prompts/rendering (operation get_all_rendering).
 func (s *PromptsRenderingService) List(ctx context.Context, params *GetAllRenderingParams, opts ...RequestOption) (*ListAculsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8135,8 +8135,8 @@ func (s *PromptsRenderingService) All(ctx context.Context, params *GetAllRenderi
 
 // Update calls "Update render settings for a screen".
 //
-// PATCH /prompts/{prompt}/screen/{screen}/rendering (operation PatchRendering).
-func (s *PromptsRenderingService) Update(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum, body PatchRenderingJSONRequestBody, opts ...RequestOption) (*UpdateAculResponseContent, error) {
+// PATCH /prompts/{prompt}/screen/{screen}/rendering (operation patch_rendering).
+func (s *PromptsRenderingService) Update(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum, body PatchRenderingJSONRequestBody, opts ...RequestOption) (*UpdateACULResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
@@ -8145,7 +8145,7 @@ func (s *PromptsRenderingService) Update(ctx context.Context, prompt PromptGroup
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPatchRendering, err)
 	}
-	var out UpdateAculResponseContent
+	var out UpdateACULResponseContent
 	if err := s.c.rt.Do(ctx, &call, opPatchRendering, req, &out); err != nil {
 		return nil, err
 	}
@@ -8159,7 +8159,7 @@ type RateLimitPoliciesService struct {
 
 // Create calls "Create a rate limit policy".
 //
-// POST /rate-limit-policies (operation PostRateLimitPolicies).
+// POST /rate-limit-policies (operation post_rate-limit-policies).
 func (s *RateLimitPoliciesService) Create(ctx context.Context, body PostRateLimitPoliciesJSONRequestBody, opts ...RequestOption) (*CreateRateLimitPolicyResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8178,33 +8178,33 @@ func (s *RateLimitPoliciesService) Create(ctx context.Context, body PostRateLimi
 
 // Delete calls "Delete a rate limit policy".
 //
-// DELETE /rate-limit-policies/{id} (operation DeleteRateLimitPoliciesById).
+// DELETE /rate-limit-policies/{id} (operation delete_rate-limit-policies_by_id).
 func (s *RateLimitPoliciesService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteRateLimitPoliciesByIdRequest(call.Server, id)
+	req, err := NewDeleteRateLimitPoliciesByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteRateLimitPoliciesById, err)
+		return s.c.rt.BuildError(opDeleteRateLimitPoliciesByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteRateLimitPoliciesById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteRateLimitPoliciesByID, req, nil)
 }
 
 // Get calls "Get a rate limit policy".
 //
-// GET /rate-limit-policies/{id} (operation GetRateLimitPoliciesById).
+// GET /rate-limit-policies/{id} (operation get_rate-limit-policies_by_id).
 func (s *RateLimitPoliciesService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetRateLimitPolicyResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetRateLimitPoliciesByIdRequest(call.Server, id)
+	req, err := NewGetRateLimitPoliciesByIDRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetRateLimitPoliciesById, err)
+		return nil, s.c.rt.BuildError(opGetRateLimitPoliciesByID, err)
 	}
 	var out GetRateLimitPolicyResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetRateLimitPoliciesById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetRateLimitPoliciesByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -8212,7 +8212,7 @@ func (s *RateLimitPoliciesService) Get(ctx context.Context, id string, opts ...R
 
 // List calls "Get rate limit policies".
 //
-// GET /rate-limit-policies (operation GetRateLimitPolicies).
+// GET /rate-limit-policies (operation get_rate-limit-policies).
 func (s *RateLimitPoliciesService) List(ctx context.Context, params *GetRateLimitPoliciesParams, opts ...RequestOption) (*ListRateLimitPoliciesPaginatedResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8254,18 +8254,18 @@ func (s *RateLimitPoliciesService) All(ctx context.Context, params *GetRateLimit
 
 // Update calls "Update a rate limit policy".
 //
-// PATCH /rate-limit-policies/{id} (operation PatchRateLimitPoliciesById).
-func (s *RateLimitPoliciesService) Update(ctx context.Context, id string, body PatchRateLimitPoliciesByIdJSONRequestBody, opts ...RequestOption) (*UpdateRateLimitPolicyResponseContent, error) {
+// PATCH /rate-limit-policies/{id} (operation patch_rate-limit-policies_by_id).
+func (s *RateLimitPoliciesService) Update(ctx context.Context, id string, body PatchRateLimitPoliciesByIDJSONRequestBody, opts ...RequestOption) (*UpdateRateLimitPolicyResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchRateLimitPoliciesByIdRequest(call.Server, id, body)
+	req, err := NewPatchRateLimitPoliciesByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchRateLimitPoliciesById, err)
+		return nil, s.c.rt.BuildError(opPatchRateLimitPoliciesByID, err)
 	}
 	var out UpdateRateLimitPolicyResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchRateLimitPoliciesById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchRateLimitPoliciesByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -8278,7 +8278,7 @@ type RefreshTokensService struct {
 
 // Delete calls "Delete a refresh token".
 //
-// DELETE /refresh-tokens/{id} (operation DeleteRefreshToken).
+// DELETE /refresh-tokens/{id} (operation delete_refresh_token).
 func (s *RefreshTokensService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8293,7 +8293,7 @@ func (s *RefreshTokensService) Delete(ctx context.Context, id string, opts ...Re
 
 // Get calls "Get a refresh token".
 //
-// GET /refresh-tokens/{id} (operation GetRefreshToken).
+// GET /refresh-tokens/{id} (operation get_refresh_token).
 func (s *RefreshTokensService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetRefreshTokenResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8312,7 +8312,7 @@ func (s *RefreshTokensService) Get(ctx context.Context, id string, opts ...Reque
 
 // List calls "Get refresh tokens".
 //
-// GET /refresh-tokens (operation GetRefreshTokens).
+// GET /refresh-tokens (operation get_refresh_tokens).
 func (s *RefreshTokensService) List(ctx context.Context, params *GetRefreshTokensParams, opts ...RequestOption) (*GetRefreshTokensPaginatedResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8354,7 +8354,7 @@ func (s *RefreshTokensService) All(ctx context.Context, params *GetRefreshTokens
 
 // Revoke calls "Revoke refresh tokens".
 //
-// POST /refresh-tokens/revoke (operation RevokeRefreshTokens).
+// POST /refresh-tokens/revoke (operation revoke_refresh_tokens).
 func (s *RefreshTokensService) Revoke(ctx context.Context, body RevokeRefreshTokensJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8369,18 +8369,18 @@ func (s *RefreshTokensService) Revoke(ctx context.Context, body RevokeRefreshTok
 
 // Update calls "Update a refresh token".
 //
-// PATCH /refresh-tokens/{id} (operation PatchRefreshTokensById).
-func (s *RefreshTokensService) Update(ctx context.Context, id string, body PatchRefreshTokensByIdJSONRequestBody, opts ...RequestOption) (*UpdateRefreshTokenResponseContent, error) {
+// PATCH /refresh-tokens/{id} (operation patch_refresh-tokens_by_id).
+func (s *RefreshTokensService) Update(ctx context.Context, id string, body PatchRefreshTokensByIDJSONRequestBody, opts ...RequestOption) (*UpdateRefreshTokenResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchRefreshTokensByIdRequest(call.Server, id, body)
+	req, err := NewPatchRefreshTokensByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchRefreshTokensById, err)
+		return nil, s.c.rt.BuildError(opPatchRefreshTokensByID, err)
 	}
 	var out UpdateRefreshTokenResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchRefreshTokensById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchRefreshTokensByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -8393,7 +8393,7 @@ type ResourceServersService struct {
 
 // Create calls "Create a resource server".
 //
-// POST /resource-servers (operation PostResourceServers).
+// POST /resource-servers (operation post_resource-servers).
 func (s *ResourceServersService) Create(ctx context.Context, body PostResourceServersJSONRequestBody, opts ...RequestOption) (*CreateResourceServerResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8412,33 +8412,33 @@ func (s *ResourceServersService) Create(ctx context.Context, body PostResourceSe
 
 // Delete calls "Delete a resource server".
 //
-// DELETE /resource-servers/{id} (operation DeleteResourceServersById).
+// DELETE /resource-servers/{id} (operation delete_resource-servers_by_id).
 func (s *ResourceServersService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteResourceServersByIdRequest(call.Server, id)
+	req, err := NewDeleteResourceServersByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteResourceServersById, err)
+		return s.c.rt.BuildError(opDeleteResourceServersByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteResourceServersById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteResourceServersByID, req, nil)
 }
 
 // Get calls "Get a resource server".
 //
-// GET /resource-servers/{id} (operation GetResourceServersById).
-func (s *ResourceServersService) Get(ctx context.Context, id string, params *GetResourceServersByIdParams, opts ...RequestOption) (*GetResourceServerResponseContent, error) {
+// GET /resource-servers/{id} (operation get_resource-servers_by_id).
+func (s *ResourceServersService) Get(ctx context.Context, id string, params *GetResourceServersByIDParams, opts ...RequestOption) (*GetResourceServerResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetResourceServersByIdRequest(call.Server, id, params)
+	req, err := NewGetResourceServersByIDRequest(call.Server, id, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetResourceServersById, err)
+		return nil, s.c.rt.BuildError(opGetResourceServersByID, err)
 	}
 	var out GetResourceServerResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetResourceServersById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetResourceServersByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -8446,7 +8446,7 @@ func (s *ResourceServersService) Get(ctx context.Context, id string, params *Get
 
 // List calls "Get resource servers".
 //
-// GET /resource-servers (operation GetResourceServers).
+// GET /resource-servers (operation get_resource-servers).
 func (s *ResourceServersService) List(ctx context.Context, params *GetResourceServersParams, opts ...RequestOption) (*ListResourceServerResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8488,18 +8488,18 @@ func (s *ResourceServersService) All(ctx context.Context, params *GetResourceSer
 
 // Update calls "Update a resource server".
 //
-// PATCH /resource-servers/{id} (operation PatchResourceServersById).
-func (s *ResourceServersService) Update(ctx context.Context, id string, body PatchResourceServersByIdJSONRequestBody, opts ...RequestOption) (*UpdateResourceServerResponseContent, error) {
+// PATCH /resource-servers/{id} (operation patch_resource-servers_by_id).
+func (s *ResourceServersService) Update(ctx context.Context, id string, body PatchResourceServersByIDJSONRequestBody, opts ...RequestOption) (*UpdateResourceServerResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchResourceServersByIdRequest(call.Server, id, body)
+	req, err := NewPatchResourceServersByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchResourceServersById, err)
+		return nil, s.c.rt.BuildError(opPatchResourceServersByID, err)
 	}
 	var out UpdateResourceServerResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchResourceServersById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchResourceServersByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -8521,7 +8521,7 @@ type RiskAssessmentsSettingsService struct {
 
 // Get calls "Get risk assessment settings".
 //
-// GET /risk-assessments/settings (operation GetRiskAssessmentsSettings).
+// GET /risk-assessments/settings (operation get_risk_assessments_settings).
 func (s *RiskAssessmentsSettingsService) Get(ctx context.Context, opts ...RequestOption) (*GetRiskAssessmentsSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8540,7 +8540,7 @@ func (s *RiskAssessmentsSettingsService) Get(ctx context.Context, opts ...Reques
 
 // Update calls "Update risk assessment settings".
 //
-// PATCH /risk-assessments/settings (operation PatchRiskAssessmentsSettings).
+// PATCH /risk-assessments/settings (operation patch_risk_assessments_settings).
 func (s *RiskAssessmentsSettingsService) Update(ctx context.Context, body PatchRiskAssessmentsSettingsJSONRequestBody, opts ...RequestOption) (*UpdateRiskAssessmentsSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8564,7 +8564,7 @@ type RiskAssessmentsSettingsNewDeviceService struct {
 
 // Get calls "Get new device assessor".
 //
-// GET /risk-assessments/settings/new-device (operation GetNewDevice).
+// GET /risk-assessments/settings/new-device (operation get_new-device).
 func (s *RiskAssessmentsSettingsNewDeviceService) Get(ctx context.Context, opts ...RequestOption) (*GetRiskAssessmentsSettingsNewDeviceResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8583,7 +8583,7 @@ func (s *RiskAssessmentsSettingsNewDeviceService) Get(ctx context.Context, opts 
 
 // Update calls "Update new device assessor".
 //
-// PATCH /risk-assessments/settings/new-device (operation PatchNewDevice).
+// PATCH /risk-assessments/settings/new-device (operation patch_new-device).
 func (s *RiskAssessmentsSettingsNewDeviceService) Update(ctx context.Context, body PatchNewDeviceJSONRequestBody, opts ...RequestOption) (*UpdateRiskAssessmentsSettingsNewDeviceResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8613,7 +8613,7 @@ type RolesService struct {
 
 // Create calls "Create a role".
 //
-// POST /roles (operation PostRoles).
+// POST /roles (operation post_roles).
 func (s *RolesService) Create(ctx context.Context, body PostRolesJSONRequestBody, opts ...RequestOption) (*CreateRoleResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8632,33 +8632,33 @@ func (s *RolesService) Create(ctx context.Context, body PostRolesJSONRequestBody
 
 // Delete calls "Delete a role".
 //
-// DELETE /roles/{id} (operation DeleteRolesById).
+// DELETE /roles/{id} (operation delete_roles_by_id).
 func (s *RolesService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteRolesByIdRequest(call.Server, id)
+	req, err := NewDeleteRolesByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteRolesById, err)
+		return s.c.rt.BuildError(opDeleteRolesByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteRolesById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteRolesByID, req, nil)
 }
 
 // Get calls "Get a role".
 //
-// GET /roles/{id} (operation GetRolesById).
+// GET /roles/{id} (operation get_roles_by_id).
 func (s *RolesService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetRoleResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetRolesByIdRequest(call.Server, id)
+	req, err := NewGetRolesByIDRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetRolesById, err)
+		return nil, s.c.rt.BuildError(opGetRolesByID, err)
 	}
 	var out GetRoleResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetRolesById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetRolesByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -8666,7 +8666,7 @@ func (s *RolesService) Get(ctx context.Context, id string, opts ...RequestOption
 
 // List calls "Get roles".
 //
-// GET /roles (operation GetRoles).
+// GET /roles (operation get_roles).
 func (s *RolesService) List(ctx context.Context, params *GetRolesParams, opts ...RequestOption) (*ListRolesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8708,18 +8708,18 @@ func (s *RolesService) All(ctx context.Context, params *GetRolesParams, opts ...
 
 // Update calls "Update a role".
 //
-// PATCH /roles/{id} (operation PatchRolesById).
-func (s *RolesService) Update(ctx context.Context, id string, body PatchRolesByIdJSONRequestBody, opts ...RequestOption) (*UpdateRoleResponseContent, error) {
+// PATCH /roles/{id} (operation patch_roles_by_id).
+func (s *RolesService) Update(ctx context.Context, id string, body PatchRolesByIDJSONRequestBody, opts ...RequestOption) (*UpdateRoleResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchRolesByIdRequest(call.Server, id, body)
+	req, err := NewPatchRolesByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchRolesById, err)
+		return nil, s.c.rt.BuildError(opPatchRolesByID, err)
 	}
 	var out UpdateRoleResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchRolesById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchRolesByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -8732,7 +8732,7 @@ type RolesGroupsService struct {
 
 // Create calls "Assign groups to a role".
 //
-// POST /roles/{id}/groups (operation PostRoleGroups).
+// POST /roles/{id}/groups (operation post_role_groups).
 func (s *RolesGroupsService) Create(ctx context.Context, id string, body PostRoleGroupsJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8747,7 +8747,7 @@ func (s *RolesGroupsService) Create(ctx context.Context, id string, body PostRol
 
 // Delete calls "Remove groups from a role".
 //
-// DELETE /roles/{id}/groups (operation DeleteRoleGroups).
+// DELETE /roles/{id}/groups (operation delete_role_groups).
 func (s *RolesGroupsService) Delete(ctx context.Context, id string, body DeleteRoleGroupsJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8762,7 +8762,7 @@ func (s *RolesGroupsService) Delete(ctx context.Context, id string, body DeleteR
 
 // Get calls "Get a role's groups".
 //
-// GET /roles/{id}/groups (operation GetRoleGroups).
+// GET /roles/{id}/groups (operation get_role_groups).
 func (s *RolesGroupsService) Get(ctx context.Context, id string, params *GetRoleGroupsParams, opts ...RequestOption) (*ListRoleGroupsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8809,7 +8809,7 @@ type RolesPermissionsService struct {
 
 // Add calls "Associate permissions with a role".
 //
-// POST /roles/{id}/permissions (operation PostRolePermissionAssignment).
+// POST /roles/{id}/permissions (operation post_role_permission_assignment).
 func (s *RolesPermissionsService) Add(ctx context.Context, id string, body PostRolePermissionAssignmentJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8824,7 +8824,7 @@ func (s *RolesPermissionsService) Add(ctx context.Context, id string, body PostR
 
 // Delete calls "Remove permissions from a role".
 //
-// DELETE /roles/{id}/permissions (operation DeleteRolePermissionAssignment).
+// DELETE /roles/{id}/permissions (operation delete_role_permission_assignment).
 func (s *RolesPermissionsService) Delete(ctx context.Context, id string, body DeleteRolePermissionAssignmentJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8839,7 +8839,7 @@ func (s *RolesPermissionsService) Delete(ctx context.Context, id string, body De
 
 // List calls "Get permissions granted by role".
 //
-// GET /roles/{id}/permissions (operation GetRolePermission).
+// GET /roles/{id}/permissions (operation get_role_permission).
 func (s *RolesPermissionsService) List(ctx context.Context, id string, params *GetRolePermissionParams, opts ...RequestOption) (*ListRolePermissionsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8886,7 +8886,7 @@ type RolesUsersService struct {
 
 // Assign calls "Assign users to a role".
 //
-// POST /roles/{id}/users (operation PostRoleUsers).
+// POST /roles/{id}/users (operation post_role_users).
 func (s *RolesUsersService) Assign(ctx context.Context, id string, body PostRoleUsersJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8901,7 +8901,7 @@ func (s *RolesUsersService) Assign(ctx context.Context, id string, body PostRole
 
 // List calls "Get a role's users".
 //
-// GET /roles/{id}/users (operation GetRoleUser).
+// GET /roles/{id}/users (operation get_role_user).
 func (s *RolesUsersService) List(ctx context.Context, id string, params *GetRoleUserParams, opts ...RequestOption) (*ListRoleUsersResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8948,7 +8948,7 @@ type RulesService struct {
 
 // Create calls "Create a rule".
 //
-// POST /rules (operation PostRules).
+// POST /rules (operation post_rules).
 func (s *RulesService) Create(ctx context.Context, body PostRulesJSONRequestBody, opts ...RequestOption) (*CreateRuleResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -8967,33 +8967,33 @@ func (s *RulesService) Create(ctx context.Context, body PostRulesJSONRequestBody
 
 // Delete calls "Delete a rule".
 //
-// DELETE /rules/{id} (operation DeleteRulesById).
+// DELETE /rules/{id} (operation delete_rules_by_id).
 func (s *RulesService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteRulesByIdRequest(call.Server, id)
+	req, err := NewDeleteRulesByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteRulesById, err)
+		return s.c.rt.BuildError(opDeleteRulesByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteRulesById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteRulesByID, req, nil)
 }
 
 // Get calls "Get a rule".
 //
-// GET /rules/{id} (operation GetRulesById).
-func (s *RulesService) Get(ctx context.Context, id string, params *GetRulesByIdParams, opts ...RequestOption) (*GetRuleResponseContent, error) {
+// GET /rules/{id} (operation get_rules_by_id).
+func (s *RulesService) Get(ctx context.Context, id string, params *GetRulesByIDParams, opts ...RequestOption) (*GetRuleResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetRulesByIdRequest(call.Server, id, params)
+	req, err := NewGetRulesByIDRequest(call.Server, id, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetRulesById, err)
+		return nil, s.c.rt.BuildError(opGetRulesByID, err)
 	}
 	var out GetRuleResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetRulesById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetRulesByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -9001,7 +9001,7 @@ func (s *RulesService) Get(ctx context.Context, id string, params *GetRulesByIdP
 
 // List calls "Get rules".
 //
-// GET /rules (operation GetRules).
+// GET /rules (operation get_rules).
 func (s *RulesService) List(ctx context.Context, params *GetRulesParams, opts ...RequestOption) (*ListRulesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9043,18 +9043,18 @@ func (s *RulesService) All(ctx context.Context, params *GetRulesParams, opts ...
 
 // Update calls "Update a rule".
 //
-// PATCH /rules/{id} (operation PatchRulesById).
-func (s *RulesService) Update(ctx context.Context, id string, body PatchRulesByIdJSONRequestBody, opts ...RequestOption) (*UpdateRuleResponseContent, error) {
+// PATCH /rules/{id} (operation patch_rules_by_id).
+func (s *RulesService) Update(ctx context.Context, id string, body PatchRulesByIDJSONRequestBody, opts ...RequestOption) (*UpdateRuleResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchRulesByIdRequest(call.Server, id, body)
+	req, err := NewPatchRulesByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchRulesById, err)
+		return nil, s.c.rt.BuildError(opPatchRulesByID, err)
 	}
 	var out UpdateRuleResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchRulesById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchRulesByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -9067,7 +9067,7 @@ type RulesConfigsService struct {
 
 // Delete calls "Delete rules config for a given key".
 //
-// DELETE /rules-configs/{key} (operation DeleteRulesConfigsByKey).
+// DELETE /rules-configs/{key} (operation delete_rules-configs_by_key).
 func (s *RulesConfigsService) Delete(ctx context.Context, key string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9082,7 +9082,7 @@ func (s *RulesConfigsService) Delete(ctx context.Context, key string, opts ...Re
 
 // List calls "Retrieve config variable keys for rules (get_rules-configs)".
 //
-// GET /rules-configs (operation GetRulesConfigs).
+// GET /rules-configs (operation get_rules-configs).
 func (s *RulesConfigsService) List(ctx context.Context, opts ...RequestOption) ([]RulesConfig, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9101,7 +9101,7 @@ func (s *RulesConfigsService) List(ctx context.Context, opts ...RequestOption) (
 
 // Set calls "Set rules config for a given key".
 //
-// PUT /rules-configs/{key} (operation PutRulesConfigsByKey).
+// PUT /rules-configs/{key} (operation put_rules-configs_by_key).
 func (s *RulesConfigsService) Set(ctx context.Context, key string, body PutRulesConfigsByKeyJSONRequestBody, opts ...RequestOption) (*SetRulesConfigResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9123,13 +9123,13 @@ type SelfServiceProfilesService struct {
 	c *Client
 	// CustomText holds the SelfServiceProfiles.CustomText operations.
 	CustomText *SelfServiceProfilesCustomTextService
-	// SsoTicket holds the SelfServiceProfiles.SsoTicket operations.
-	SsoTicket *SelfServiceProfilesSsoTicketService
+	// SSOTicket holds the SelfServiceProfiles.SSOTicket operations.
+	SSOTicket *SelfServiceProfilesSSOTicketService
 }
 
 // Create calls "Create a self-service profile".
 //
-// POST /self-service-profiles (operation PostSelfServiceProfiles).
+// POST /self-service-profiles (operation post_self-service-profiles).
 func (s *SelfServiceProfilesService) Create(ctx context.Context, body PostSelfServiceProfilesJSONRequestBody, opts ...RequestOption) (*CreateSelfServiceProfileResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9148,33 +9148,33 @@ func (s *SelfServiceProfilesService) Create(ctx context.Context, body PostSelfSe
 
 // Delete calls "Delete a self-service profile by Id".
 //
-// DELETE /self-service-profiles/{id} (operation DeleteSelfServiceProfilesById).
+// DELETE /self-service-profiles/{id} (operation delete_self-service-profiles_by_id).
 func (s *SelfServiceProfilesService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteSelfServiceProfilesByIdRequest(call.Server, id)
+	req, err := NewDeleteSelfServiceProfilesByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteSelfServiceProfilesById, err)
+		return s.c.rt.BuildError(opDeleteSelfServiceProfilesByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteSelfServiceProfilesById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteSelfServiceProfilesByID, req, nil)
 }
 
 // Get calls "Get a self-service profile by Id".
 //
-// GET /self-service-profiles/{id} (operation GetSelfServiceProfilesById).
+// GET /self-service-profiles/{id} (operation get_self-service-profiles_by_id).
 func (s *SelfServiceProfilesService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetSelfServiceProfileResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetSelfServiceProfilesByIdRequest(call.Server, id)
+	req, err := NewGetSelfServiceProfilesByIDRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetSelfServiceProfilesById, err)
+		return nil, s.c.rt.BuildError(opGetSelfServiceProfilesByID, err)
 	}
 	var out GetSelfServiceProfileResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetSelfServiceProfilesById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetSelfServiceProfilesByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -9182,7 +9182,7 @@ func (s *SelfServiceProfilesService) Get(ctx context.Context, id string, opts ..
 
 // List calls "Get self-service profiles".
 //
-// GET /self-service-profiles (operation GetSelfServiceProfiles).
+// GET /self-service-profiles (operation get_self-service-profiles).
 func (s *SelfServiceProfilesService) List(ctx context.Context, params *GetSelfServiceProfilesParams, opts ...RequestOption) (*ListSelfServiceProfilesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9224,18 +9224,18 @@ func (s *SelfServiceProfilesService) All(ctx context.Context, params *GetSelfSer
 
 // Update calls "Update a self-service profile".
 //
-// PATCH /self-service-profiles/{id} (operation PatchSelfServiceProfilesById).
-func (s *SelfServiceProfilesService) Update(ctx context.Context, id string, body PatchSelfServiceProfilesByIdJSONRequestBody, opts ...RequestOption) (*UpdateSelfServiceProfileResponseContent, error) {
+// PATCH /self-service-profiles/{id} (operation patch_self-service-profiles_by_id).
+func (s *SelfServiceProfilesService) Update(ctx context.Context, id string, body PatchSelfServiceProfilesByIDJSONRequestBody, opts ...RequestOption) (*UpdateSelfServiceProfileResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchSelfServiceProfilesByIdRequest(call.Server, id, body)
+	req, err := NewPatchSelfServiceProfilesByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchSelfServiceProfilesById, err)
+		return nil, s.c.rt.BuildError(opPatchSelfServiceProfilesByID, err)
 	}
 	var out UpdateSelfServiceProfileResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchSelfServiceProfilesById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchSelfServiceProfilesByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -9248,7 +9248,7 @@ type SelfServiceProfilesCustomTextService struct {
 
 // List calls "Get custom text for a self-service profile".
 //
-// GET /self-service-profiles/{id}/custom-text/{language}/{page} (operation GetSelfServiceProfileCustomText).
+// GET /self-service-profiles/{id}/custom-text/{language}/{page} (operation get_self_service_profile_custom_text).
 func (s *SelfServiceProfilesCustomTextService) List(ctx context.Context, id string, language SelfServiceProfileCustomTextLanguageEnum, pageParam SelfServiceProfileCustomTextPageEnum, opts ...RequestOption) (*ListSelfServiceProfileCustomTextResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9267,7 +9267,7 @@ func (s *SelfServiceProfilesCustomTextService) List(ctx context.Context, id stri
 
 // Set calls "Set custom text for a self-service profile".
 //
-// PUT /self-service-profiles/{id}/custom-text/{language}/{page} (operation PutSelfServiceProfileCustomText).
+// PUT /self-service-profiles/{id}/custom-text/{language}/{page} (operation put_self_service_profile_custom_text).
 func (s *SelfServiceProfilesCustomTextService) Set(ctx context.Context, id string, language SelfServiceProfileCustomTextLanguageEnum, pageParam SelfServiceProfileCustomTextPageEnum, body PutSelfServiceProfileCustomTextJSONRequestBody, opts ...RequestOption) (*SetSelfServiceProfileCustomTextResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9284,25 +9284,25 @@ func (s *SelfServiceProfilesCustomTextService) Set(ctx context.Context, id strin
 	return &out, nil
 }
 
-// SelfServiceProfilesSsoTicketService holds the SelfServiceProfiles.SsoTicket operations of Auth0 Management API.
-type SelfServiceProfilesSsoTicketService struct {
+// SelfServiceProfilesSSOTicketService holds the SelfServiceProfiles.SSOTicket operations of Auth0 Management API.
+type SelfServiceProfilesSSOTicketService struct {
 	c *Client
 }
 
 // Create calls "Create an access ticket to initiate the Self-Service Enterprise Configuration flow".
 //
-// POST /self-service-profiles/{id}/sso-ticket (operation PostSsoTicket).
-func (s *SelfServiceProfilesSsoTicketService) Create(ctx context.Context, id string, params *PostSsoTicketParams, body PostSsoTicketJSONRequestBody, opts ...RequestOption) (*CreateSelfServiceProfileSsoTicketResponseContent, error) {
+// POST /self-service-profiles/{id}/sso-ticket (operation post_sso-ticket).
+func (s *SelfServiceProfilesSSOTicketService) Create(ctx context.Context, id string, params *PostSSOTicketParams, body PostSSOTicketJSONRequestBody, opts ...RequestOption) (*CreateSelfServiceProfileSSOTicketResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPostSsoTicketRequest(call.Server, id, params, body)
+	req, err := NewPostSSOTicketRequest(call.Server, id, params, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPostSsoTicket, err)
+		return nil, s.c.rt.BuildError(opPostSSOTicket, err)
 	}
-	var out CreateSelfServiceProfileSsoTicketResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPostSsoTicket, req, &out); err != nil {
+	var out CreateSelfServiceProfileSSOTicketResponseContent
+	if err := s.c.rt.Do(ctx, &call, opPostSSOTicket, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -9310,13 +9310,13 @@ func (s *SelfServiceProfilesSsoTicketService) Create(ctx context.Context, id str
 
 // Revoke calls "Revoke a Self-Service Enterprise Configuration access ticket".
 //
-// POST /self-service-profiles/{profileId}/sso-ticket/{id}/revoke (operation PostRevoke).
-func (s *SelfServiceProfilesSsoTicketService) Revoke(ctx context.Context, profileId string, id string, opts ...RequestOption) error {
+// POST /self-service-profiles/{profileId}/sso-ticket/{id}/revoke (operation post_revoke).
+func (s *SelfServiceProfilesSSOTicketService) Revoke(ctx context.Context, profileID string, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewPostRevokeRequest(call.Server, profileId, id)
+	req, err := NewPostRevokeRequest(call.Server, profileID, id)
 	if err != nil {
 		return s.c.rt.BuildError(opPostRevoke, err)
 	}
@@ -9330,7 +9330,7 @@ type SessionsService struct {
 
 // Delete calls "Delete session".
 //
-// DELETE /sessions/{id} (operation DeleteSession).
+// DELETE /sessions/{id} (operation delete_session).
 func (s *SessionsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9345,7 +9345,7 @@ func (s *SessionsService) Delete(ctx context.Context, id string, opts ...Request
 
 // Get calls "Get session".
 //
-// GET /sessions/{id} (operation GetSession).
+// GET /sessions/{id} (operation get_session).
 func (s *SessionsService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetSessionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9364,7 +9364,7 @@ func (s *SessionsService) Get(ctx context.Context, id string, opts ...RequestOpt
 
 // Revoke calls "Revokes a session".
 //
-// POST /sessions/{id}/revoke (operation RevokeSession).
+// POST /sessions/{id}/revoke (operation revoke_session).
 func (s *SessionsService) Revoke(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9379,18 +9379,18 @@ func (s *SessionsService) Revoke(ctx context.Context, id string, opts ...Request
 
 // Update calls "Update session".
 //
-// PATCH /sessions/{id} (operation PatchSessionsById).
-func (s *SessionsService) Update(ctx context.Context, id string, body PatchSessionsByIdJSONRequestBody, opts ...RequestOption) (*UpdateSessionResponseContent, error) {
+// PATCH /sessions/{id} (operation patch_sessions_by_id).
+func (s *SessionsService) Update(ctx context.Context, id string, body PatchSessionsByIDJSONRequestBody, opts ...RequestOption) (*UpdateSessionResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchSessionsByIdRequest(call.Server, id, body)
+	req, err := NewPatchSessionsByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchSessionsById, err)
+		return nil, s.c.rt.BuildError(opPatchSessionsByID, err)
 	}
 	var out UpdateSessionResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchSessionsById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchSessionsByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -9403,7 +9403,7 @@ type StatsService struct {
 
 // GetActiveUsersCount calls "Get active users count".
 //
-// GET /stats/active-users (operation GetActiveUsers).
+// GET /stats/active-users (operation get_active-users).
 func (s *StatsService) GetActiveUsersCount(ctx context.Context, opts ...RequestOption) (*GetActiveUsersCountStatsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9422,7 +9422,7 @@ func (s *StatsService) GetActiveUsersCount(ctx context.Context, opts ...RequestO
 
 // GetDaily calls "Get daily stats".
 //
-// GET /stats/daily (operation GetDaily).
+// GET /stats/daily (operation get_daily).
 func (s *StatsService) GetDaily(ctx context.Context, params *GetDailyParams, opts ...RequestOption) ([]DailyStats, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9446,7 +9446,7 @@ type SupplementalSignalsService struct {
 
 // Get calls "Get the supplemental signals configuration for a tenant".
 //
-// GET /supplemental-signals (operation GetSupplementalSignals).
+// GET /supplemental-signals (operation get_supplemental-signals).
 func (s *SupplementalSignalsService) Get(ctx context.Context, opts ...RequestOption) (*GetSupplementalSignalsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9465,7 +9465,7 @@ func (s *SupplementalSignalsService) Get(ctx context.Context, opts ...RequestOpt
 
 // Patch calls "Update the supplemental signals configuration for a tenant".
 //
-// PATCH /supplemental-signals (operation PatchSupplementalSignals).
+// PATCH /supplemental-signals (operation patch_supplemental-signals).
 func (s *SupplementalSignalsService) Patch(ctx context.Context, body PatchSupplementalSignalsJSONRequestBody, opts ...RequestOption) (*PatchSupplementalSignalsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9496,7 +9496,7 @@ type TenantsSettingsService struct {
 
 // Get calls "Get tenant settings".
 //
-// GET /tenants/settings (operation TenantSettingsRoute).
+// GET /tenants/settings (operation tenant_settings_route).
 func (s *TenantsSettingsService) Get(ctx context.Context, params *TenantSettingsRouteParams, opts ...RequestOption) (*GetTenantSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9515,7 +9515,7 @@ func (s *TenantsSettingsService) Get(ctx context.Context, params *TenantSettings
 
 // Update calls "Update tenant settings".
 //
-// PATCH /tenants/settings (operation PatchSettings).
+// PATCH /tenants/settings (operation patch_settings).
 func (s *TenantsSettingsService) Update(ctx context.Context, body PatchSettingsJSONRequestBody, opts ...RequestOption) (*UpdateTenantSettingsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9539,7 +9539,7 @@ type TicketsService struct {
 
 // ChangePassword calls "Create a password change ticket".
 //
-// POST /tickets/password-change (operation PostPasswordChange).
+// POST /tickets/password-change (operation post_password-change).
 func (s *TicketsService) ChangePassword(ctx context.Context, params *PostPasswordChangeParams, body PostPasswordChangeJSONRequestBody, opts ...RequestOption) (*ChangePasswordTicketResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9558,7 +9558,7 @@ func (s *TicketsService) ChangePassword(ctx context.Context, params *PostPasswor
 
 // VerifyEmail calls "Create an email verification ticket".
 //
-// POST /tickets/email-verification (operation PostEmailVerification).
+// POST /tickets/email-verification (operation post_email-verification).
 func (s *TicketsService) VerifyEmail(ctx context.Context, params *PostEmailVerificationParams, body PostEmailVerificationJSONRequestBody, opts ...RequestOption) (*VerifyEmailTicketResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9582,7 +9582,7 @@ type TokenExchangeProfilesService struct {
 
 // Create calls "Create a token exchange profile".
 //
-// POST /token-exchange-profiles (operation PostTokenExchangeProfiles).
+// POST /token-exchange-profiles (operation post_token-exchange-profiles).
 func (s *TokenExchangeProfilesService) Create(ctx context.Context, body PostTokenExchangeProfilesJSONRequestBody, opts ...RequestOption) (*CreateTokenExchangeProfileResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9601,33 +9601,33 @@ func (s *TokenExchangeProfilesService) Create(ctx context.Context, body PostToke
 
 // Delete calls "Delete a token exchange profile".
 //
-// DELETE /token-exchange-profiles/{id} (operation DeleteTokenExchangeProfilesById).
+// DELETE /token-exchange-profiles/{id} (operation delete_token-exchange-profiles_by_id).
 func (s *TokenExchangeProfilesService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteTokenExchangeProfilesByIdRequest(call.Server, id)
+	req, err := NewDeleteTokenExchangeProfilesByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteTokenExchangeProfilesById, err)
+		return s.c.rt.BuildError(opDeleteTokenExchangeProfilesByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteTokenExchangeProfilesById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteTokenExchangeProfilesByID, req, nil)
 }
 
 // Get calls "Get a token exchange profile".
 //
-// GET /token-exchange-profiles/{id} (operation GetTokenExchangeProfilesById).
+// GET /token-exchange-profiles/{id} (operation get_token-exchange-profiles_by_id).
 func (s *TokenExchangeProfilesService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetTokenExchangeProfileResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetTokenExchangeProfilesByIdRequest(call.Server, id)
+	req, err := NewGetTokenExchangeProfilesByIDRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetTokenExchangeProfilesById, err)
+		return nil, s.c.rt.BuildError(opGetTokenExchangeProfilesByID, err)
 	}
 	var out GetTokenExchangeProfileResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetTokenExchangeProfilesById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetTokenExchangeProfilesByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -9635,7 +9635,7 @@ func (s *TokenExchangeProfilesService) Get(ctx context.Context, id string, opts 
 
 // List calls "Get token exchange profiles".
 //
-// GET /token-exchange-profiles (operation GetTokenExchangeProfiles).
+// GET /token-exchange-profiles (operation get_token-exchange-profiles).
 func (s *TokenExchangeProfilesService) List(ctx context.Context, params *GetTokenExchangeProfilesParams, opts ...RequestOption) (*ListTokenExchangeProfileResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9677,17 +9677,17 @@ func (s *TokenExchangeProfilesService) All(ctx context.Context, params *GetToken
 
 // Update calls "Update an existing token exchange profile".
 //
-// PATCH /token-exchange-profiles/{id} (operation PatchTokenExchangeProfilesById).
-func (s *TokenExchangeProfilesService) Update(ctx context.Context, id string, body PatchTokenExchangeProfilesByIdJSONRequestBody, opts ...RequestOption) error {
+// PATCH /token-exchange-profiles/{id} (operation patch_token-exchange-profiles_by_id).
+func (s *TokenExchangeProfilesService) Update(ctx context.Context, id string, body PatchTokenExchangeProfilesByIDJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewPatchTokenExchangeProfilesByIdRequest(call.Server, id, body)
+	req, err := NewPatchTokenExchangeProfilesByIDRequest(call.Server, id, body)
 	if err != nil {
-		return s.c.rt.BuildError(opPatchTokenExchangeProfilesById, err)
+		return s.c.rt.BuildError(opPatchTokenExchangeProfilesByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opPatchTokenExchangeProfilesById, req, nil)
+	return s.c.rt.Do(ctx, &call, opPatchTokenExchangeProfilesByID, req, nil)
 }
 
 // UserAttributeProfilesService holds the UserAttributeProfiles operations of Auth0 Management API.
@@ -9697,7 +9697,7 @@ type UserAttributeProfilesService struct {
 
 // Create calls "Post User Attribute Profile".
 //
-// POST /user-attribute-profiles (operation PostUserAttributeProfiles).
+// POST /user-attribute-profiles (operation post_user-attribute-profiles).
 func (s *UserAttributeProfilesService) Create(ctx context.Context, body PostUserAttributeProfilesJSONRequestBody, opts ...RequestOption) (*CreateUserAttributeProfileResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9716,33 +9716,33 @@ func (s *UserAttributeProfilesService) Create(ctx context.Context, body PostUser
 
 // Delete calls "Delete User Attribute Profile".
 //
-// DELETE /user-attribute-profiles/{id} (operation DeleteUserAttributeProfilesById).
+// DELETE /user-attribute-profiles/{id} (operation delete_user-attribute-profiles_by_id).
 func (s *UserAttributeProfilesService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteUserAttributeProfilesByIdRequest(call.Server, id)
+	req, err := NewDeleteUserAttributeProfilesByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteUserAttributeProfilesById, err)
+		return s.c.rt.BuildError(opDeleteUserAttributeProfilesByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteUserAttributeProfilesById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteUserAttributeProfilesByID, req, nil)
 }
 
 // Get calls "Get User Attribute Profile".
 //
-// GET /user-attribute-profiles/{id} (operation GetUserAttributeProfilesById).
+// GET /user-attribute-profiles/{id} (operation get_user-attribute-profiles_by_id).
 func (s *UserAttributeProfilesService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetUserAttributeProfileResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetUserAttributeProfilesByIdRequest(call.Server, id)
+	req, err := NewGetUserAttributeProfilesByIDRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetUserAttributeProfilesById, err)
+		return nil, s.c.rt.BuildError(opGetUserAttributeProfilesByID, err)
 	}
 	var out GetUserAttributeProfileResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetUserAttributeProfilesById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetUserAttributeProfilesByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -9750,7 +9750,7 @@ func (s *UserAttributeProfilesService) Get(ctx context.Context, id string, opts 
 
 // GetTemplate calls "Get User Attribute Profile Template".
 //
-// GET /user-attribute-profiles/templates/{id} (operation GetUserAttributeProfileTemplate).
+// GET /user-attribute-profiles/templates/{id} (operation get_user_attribute_profile_template).
 func (s *UserAttributeProfilesService) GetTemplate(ctx context.Context, id string, opts ...RequestOption) (*GetUserAttributeProfileTemplateResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9769,7 +9769,7 @@ func (s *UserAttributeProfilesService) GetTemplate(ctx context.Context, id strin
 
 // List calls "Get User Attribute Profiles".
 //
-// GET /user-attribute-profiles (operation GetUserAttributeProfiles).
+// GET /user-attribute-profiles (operation get_user-attribute-profiles).
 func (s *UserAttributeProfilesService) List(ctx context.Context, params *GetUserAttributeProfilesParams, opts ...RequestOption) (*ListUserAttributeProfilesPaginatedResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9811,7 +9811,7 @@ func (s *UserAttributeProfilesService) All(ctx context.Context, params *GetUserA
 
 // ListTemplates calls "Get User Attribute Profile Templates".
 //
-// GET /user-attribute-profiles/templates (operation GetUserAttributeProfileTemplates).
+// GET /user-attribute-profiles/templates (operation get_user_attribute_profile_templates).
 func (s *UserAttributeProfilesService) ListTemplates(ctx context.Context, opts ...RequestOption) (*ListUserAttributeProfileTemplateResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9830,18 +9830,18 @@ func (s *UserAttributeProfilesService) ListTemplates(ctx context.Context, opts .
 
 // Update calls "Modify a user attribute profile".
 //
-// PATCH /user-attribute-profiles/{id} (operation PatchUserAttributeProfilesById).
-func (s *UserAttributeProfilesService) Update(ctx context.Context, id string, body PatchUserAttributeProfilesByIdJSONRequestBody, opts ...RequestOption) (*UpdateUserAttributeProfileResponseContent, error) {
+// PATCH /user-attribute-profiles/{id} (operation patch_user-attribute-profiles_by_id).
+func (s *UserAttributeProfilesService) Update(ctx context.Context, id string, body PatchUserAttributeProfilesByIDJSONRequestBody, opts ...RequestOption) (*UpdateUserAttributeProfileResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchUserAttributeProfilesByIdRequest(call.Server, id, body)
+	req, err := NewPatchUserAttributeProfilesByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchUserAttributeProfilesById, err)
+		return nil, s.c.rt.BuildError(opPatchUserAttributeProfilesByID, err)
 	}
 	var out UpdateUserAttributeProfileResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchUserAttributeProfilesById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchUserAttributeProfilesByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -9854,22 +9854,22 @@ type UserBlocksService struct {
 
 // Delete calls "Unblock a user".
 //
-// DELETE /user-blocks/{id} (operation DeleteUserBlocksById).
+// DELETE /user-blocks/{id} (operation delete_user-blocks_by_id).
 func (s *UserBlocksService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteUserBlocksByIdRequest(call.Server, id)
+	req, err := NewDeleteUserBlocksByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteUserBlocksById, err)
+		return s.c.rt.BuildError(opDeleteUserBlocksByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteUserBlocksById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteUserBlocksByID, req, nil)
 }
 
 // DeleteByIdentifier calls "Unblock by identifier".
 //
-// DELETE /user-blocks (operation DeleteUserBlocks).
+// DELETE /user-blocks (operation delete_user-blocks).
 func (s *UserBlocksService) DeleteByIdentifier(ctx context.Context, params *DeleteUserBlocksParams, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9884,18 +9884,18 @@ func (s *UserBlocksService) DeleteByIdentifier(ctx context.Context, params *Dele
 
 // List calls "Get a user's blocks".
 //
-// GET /user-blocks/{id} (operation GetUserBlocksById).
-func (s *UserBlocksService) List(ctx context.Context, id string, params *GetUserBlocksByIdParams, opts ...RequestOption) (*ListUserBlocksResponseContent, error) {
+// GET /user-blocks/{id} (operation get_user-blocks_by_id).
+func (s *UserBlocksService) List(ctx context.Context, id string, params *GetUserBlocksByIDParams, opts ...RequestOption) (*ListUserBlocksResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetUserBlocksByIdRequest(call.Server, id, params)
+	req, err := NewGetUserBlocksByIDRequest(call.Server, id, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetUserBlocksById, err)
+		return nil, s.c.rt.BuildError(opGetUserBlocksByID, err)
 	}
 	var out ListUserBlocksResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetUserBlocksById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetUserBlocksByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -9903,7 +9903,7 @@ func (s *UserBlocksService) List(ctx context.Context, id string, params *GetUser
 
 // ListByIdentifier calls "Get blocks by identifier".
 //
-// GET /user-blocks (operation GetUserBlocks).
+// GET /user-blocks (operation get_user-blocks).
 func (s *UserBlocksService) ListByIdentifier(ctx context.Context, params *GetUserBlocksParams, opts ...RequestOption) (*ListUserBlocksByIdentifierResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -9927,37 +9927,37 @@ type UserGrantsService struct {
 
 // Delete calls "Delete a grant by id".
 //
-// DELETE /grants/{id} (operation DeleteGrantsById).
+// DELETE /grants/{id} (operation delete_grants_by_id).
 func (s *UserGrantsService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteGrantsByIdRequest(call.Server, id)
+	req, err := NewDeleteGrantsByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteGrantsById, err)
+		return s.c.rt.BuildError(opDeleteGrantsByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteGrantsById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteGrantsByID, req, nil)
 }
 
-// DeleteByUserId calls "Delete a grant by user_id".
+// DeleteByUserID calls "Delete a grant by user_id".
 //
-// DELETE /grants (operation DeleteGrantsByUserId).
-func (s *UserGrantsService) DeleteByUserId(ctx context.Context, params *DeleteGrantsByUserIdParams, opts ...RequestOption) error {
+// DELETE /grants (operation delete_grants_by_user_id).
+func (s *UserGrantsService) DeleteByUserID(ctx context.Context, params *DeleteGrantsByUserIDParams, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteGrantsByUserIdRequest(call.Server, params)
+	req, err := NewDeleteGrantsByUserIDRequest(call.Server, params)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteGrantsByUserId, err)
+		return s.c.rt.BuildError(opDeleteGrantsByUserID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteGrantsByUserId, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteGrantsByUserID, req, nil)
 }
 
 // List calls "Get grants".
 //
-// GET /grants (operation GetGrants).
+// GET /grants (operation get_grants).
 func (s *UserGrantsService) List(ctx context.Context, params *GetGrantsParams, opts ...RequestOption) (*ListUserGrantsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10038,7 +10038,7 @@ type UsersService struct {
 
 // Create calls "Create a User".
 //
-// POST /users (operation PostUsers).
+// POST /users (operation post_users).
 func (s *UsersService) Create(ctx context.Context, params *PostUsersParams, body PostUsersJSONRequestBody, opts ...RequestOption) (*CreateUserResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10057,33 +10057,33 @@ func (s *UsersService) Create(ctx context.Context, params *PostUsersParams, body
 
 // Delete calls "Delete a User".
 //
-// DELETE /users/{id} (operation DeleteUsersById).
+// DELETE /users/{id} (operation delete_users_by_id).
 func (s *UsersService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteUsersByIdRequest(call.Server, id)
+	req, err := NewDeleteUsersByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteUsersById, err)
+		return s.c.rt.BuildError(opDeleteUsersByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteUsersById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteUsersByID, req, nil)
 }
 
 // Get calls "Get a User".
 //
-// GET /users/{id} (operation GetUsersById).
-func (s *UsersService) Get(ctx context.Context, id string, params *GetUsersByIdParams, opts ...RequestOption) (*GetUserResponseContent, error) {
+// GET /users/{id} (operation get_users_by_id).
+func (s *UsersService) Get(ctx context.Context, id string, params *GetUsersByIDParams, opts ...RequestOption) (*GetUserResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetUsersByIdRequest(call.Server, id, params)
+	req, err := NewGetUsersByIDRequest(call.Server, id, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetUsersById, err)
+		return nil, s.c.rt.BuildError(opGetUsersByID, err)
 	}
 	var out GetUserResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetUsersById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetUsersByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -10091,7 +10091,7 @@ func (s *UsersService) Get(ctx context.Context, id string, params *GetUsersByIdP
 
 // List calls "List or Search Users".
 //
-// GET /users (operation GetUsers).
+// GET /users (operation get_users).
 func (s *UsersService) List(ctx context.Context, params *GetUsersParams, opts ...RequestOption) (*ListUsersResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10133,7 +10133,7 @@ func (s *UsersService) All(ctx context.Context, params *GetUsersParams, opts ...
 
 // ListUsersByEmail calls "Search Users by Email".
 //
-// GET /users-by-email (operation GetUsersByEmail).
+// GET /users-by-email (operation get_users-by-email).
 func (s *UsersService) ListUsersByEmail(ctx context.Context, params *GetUsersByEmailParams, opts ...RequestOption) ([]UserResponseSchema, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10152,7 +10152,7 @@ func (s *UsersService) ListUsersByEmail(ctx context.Context, params *GetUsersByE
 
 // RegenerateRecoveryCode calls "Generate New Multi-factor Authentication (MFA) Recovery Code".
 //
-// POST /users/{id}/recovery-code-regeneration (operation PostRecoveryCodeRegeneration).
+// POST /users/{id}/recovery-code-regeneration (operation post_recovery-code-regeneration).
 func (s *UsersService) RegenerateRecoveryCode(ctx context.Context, id string, opts ...RequestOption) (*RegenerateUsersRecoveryCodeResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10171,7 +10171,7 @@ func (s *UsersService) RegenerateRecoveryCode(ctx context.Context, id string, op
 
 // RevokeAccess calls "Revokes selected resources from a user".
 //
-// POST /users/{id}/revoke-access (operation UserRevokeAccess).
+// POST /users/{id}/revoke-access (operation user_revoke_access).
 func (s *UsersService) RevokeAccess(ctx context.Context, id string, body UserRevokeAccessJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10186,18 +10186,18 @@ func (s *UsersService) RevokeAccess(ctx context.Context, id string, body UserRev
 
 // Update calls "Update a User".
 //
-// PATCH /users/{id} (operation PatchUsersById).
-func (s *UsersService) Update(ctx context.Context, id string, params *PatchUsersByIdParams, body PatchUsersByIdJSONRequestBody, opts ...RequestOption) (*UpdateUserResponseContent, error) {
+// PATCH /users/{id} (operation patch_users_by_id).
+func (s *UsersService) Update(ctx context.Context, id string, params *PatchUsersByIDParams, body PatchUsersByIDJSONRequestBody, opts ...RequestOption) (*UpdateUserResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchUsersByIdRequest(call.Server, id, params, body)
+	req, err := NewPatchUsersByIDRequest(call.Server, id, params, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchUsersById, err)
+		return nil, s.c.rt.BuildError(opPatchUsersByID, err)
 	}
 	var out UpdateUserResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchUsersById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchUsersByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -10210,7 +10210,7 @@ type UsersAuthenticationMethodsService struct {
 
 // Create calls "Creates an authentication method for a given user".
 //
-// POST /users/{id}/authentication-methods (operation PostAuthenticationMethods).
+// POST /users/{id}/authentication-methods (operation post_authentication-methods).
 func (s *UsersAuthenticationMethodsService) Create(ctx context.Context, id string, body PostAuthenticationMethodsJSONRequestBody, opts ...RequestOption) (*CreateUserAuthenticationMethodResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10229,22 +10229,22 @@ func (s *UsersAuthenticationMethodsService) Create(ctx context.Context, id strin
 
 // Delete calls "Delete an authentication method by ID".
 //
-// DELETE /users/{id}/authentication-methods/{authentication_method_id} (operation DeleteAuthenticationMethodsByAuthenticationMethodId).
-func (s *UsersAuthenticationMethodsService) Delete(ctx context.Context, id string, authenticationMethodId string, opts ...RequestOption) error {
+// DELETE /users/{id}/authentication-methods/{authentication_method_id} (operation delete_authentication-methods_by_authentication_method_id).
+func (s *UsersAuthenticationMethodsService) Delete(ctx context.Context, id string, authenticationMethodID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteAuthenticationMethodsByAuthenticationMethodIdRequest(call.Server, id, authenticationMethodId)
+	req, err := NewDeleteAuthenticationMethodsByAuthenticationMethodIDRequest(call.Server, id, authenticationMethodID)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteAuthenticationMethodsByAuthenticationMethodId, err)
+		return s.c.rt.BuildError(opDeleteAuthenticationMethodsByAuthenticationMethodID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteAuthenticationMethodsByAuthenticationMethodId, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteAuthenticationMethodsByAuthenticationMethodID, req, nil)
 }
 
 // DeleteAll calls "Delete all authentication methods for the given user".
 //
-// DELETE /users/{id}/authentication-methods (operation DeleteAuthenticationMethods).
+// DELETE /users/{id}/authentication-methods (operation delete_authentication-methods).
 func (s *UsersAuthenticationMethodsService) DeleteAll(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10259,18 +10259,18 @@ func (s *UsersAuthenticationMethodsService) DeleteAll(ctx context.Context, id st
 
 // Get calls "Get an authentication method by ID".
 //
-// GET /users/{id}/authentication-methods/{authentication_method_id} (operation GetAuthenticationMethodsByAuthenticationMethodId).
-func (s *UsersAuthenticationMethodsService) Get(ctx context.Context, id string, authenticationMethodId string, opts ...RequestOption) (*GetUserAuthenticationMethodResponseContent, error) {
+// GET /users/{id}/authentication-methods/{authentication_method_id} (operation get_authentication-methods_by_authentication_method_id).
+func (s *UsersAuthenticationMethodsService) Get(ctx context.Context, id string, authenticationMethodID string, opts ...RequestOption) (*GetUserAuthenticationMethodResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetAuthenticationMethodsByAuthenticationMethodIdRequest(call.Server, id, authenticationMethodId)
+	req, err := NewGetAuthenticationMethodsByAuthenticationMethodIDRequest(call.Server, id, authenticationMethodID)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetAuthenticationMethodsByAuthenticationMethodId, err)
+		return nil, s.c.rt.BuildError(opGetAuthenticationMethodsByAuthenticationMethodID, err)
 	}
 	var out GetUserAuthenticationMethodResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetAuthenticationMethodsByAuthenticationMethodId, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetAuthenticationMethodsByAuthenticationMethodID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -10278,7 +10278,7 @@ func (s *UsersAuthenticationMethodsService) Get(ctx context.Context, id string, 
 
 // List calls "Get a list of authentication methods".
 //
-// GET /users/{id}/authentication-methods (operation GetAuthenticationMethods).
+// GET /users/{id}/authentication-methods (operation get_authentication-methods).
 func (s *UsersAuthenticationMethodsService) List(ctx context.Context, id string, params *GetAuthenticationMethodsParams, opts ...RequestOption) (*ListUserAuthenticationMethodsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10320,7 +10320,7 @@ func (s *UsersAuthenticationMethodsService) All(ctx context.Context, id string, 
 
 // Set calls "Update all authentication methods by replacing them with the given ones".
 //
-// PUT /users/{id}/authentication-methods (operation PutAuthenticationMethods).
+// PUT /users/{id}/authentication-methods (operation put_authentication-methods).
 func (s *UsersAuthenticationMethodsService) Set(ctx context.Context, id string, body PutAuthenticationMethodsJSONRequestBody, opts ...RequestOption) ([]SetUserAuthenticationMethodResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10339,18 +10339,18 @@ func (s *UsersAuthenticationMethodsService) Set(ctx context.Context, id string, 
 
 // Update calls "Update an authentication method".
 //
-// PATCH /users/{id}/authentication-methods/{authentication_method_id} (operation PatchAuthenticationMethodsByAuthenticationMethodId).
-func (s *UsersAuthenticationMethodsService) Update(ctx context.Context, id string, authenticationMethodId string, body PatchAuthenticationMethodsByAuthenticationMethodIdJSONRequestBody, opts ...RequestOption) (*UpdateUserAuthenticationMethodResponseContent, error) {
+// PATCH /users/{id}/authentication-methods/{authentication_method_id} (operation patch_authentication-methods_by_authentication_method_id).
+func (s *UsersAuthenticationMethodsService) Update(ctx context.Context, id string, authenticationMethodID string, body PatchAuthenticationMethodsByAuthenticationMethodIDJSONRequestBody, opts ...RequestOption) (*UpdateUserAuthenticationMethodResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchAuthenticationMethodsByAuthenticationMethodIdRequest(call.Server, id, authenticationMethodId, body)
+	req, err := NewPatchAuthenticationMethodsByAuthenticationMethodIDRequest(call.Server, id, authenticationMethodID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchAuthenticationMethodsByAuthenticationMethodId, err)
+		return nil, s.c.rt.BuildError(opPatchAuthenticationMethodsByAuthenticationMethodID, err)
 	}
 	var out UpdateUserAuthenticationMethodResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchAuthenticationMethodsByAuthenticationMethodId, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchAuthenticationMethodsByAuthenticationMethodID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -10363,7 +10363,7 @@ type UsersAuthenticatorsService struct {
 
 // DeleteAll calls "Delete All Authenticators".
 //
-// DELETE /users/{id}/authenticators (operation DeleteAuthenticators).
+// DELETE /users/{id}/authenticators (operation delete_authenticators).
 func (s *UsersAuthenticatorsService) DeleteAll(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10383,7 +10383,7 @@ type UsersConnectedAccountsService struct {
 
 // List calls "Get a User's Connected Accounts".
 //
-// GET /users/{id}/connected-accounts (operation GetConnectedAccounts).
+// GET /users/{id}/connected-accounts (operation get_connected-accounts).
 func (s *UsersConnectedAccountsService) List(ctx context.Context, id string, params *GetConnectedAccountsParams, opts ...RequestOption) (*ListUserConnectedAccountsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10432,7 +10432,7 @@ type UsersEffectivePermissionsService struct {
 
 // List calls "Lists the permissions assigned to a user directly or through roles or groups".
 //
-// GET /users/{id}/effective-permissions (operation GetUserEffectivePermissions).
+// GET /users/{id}/effective-permissions (operation get_user_effective_permissions).
 func (s *UsersEffectivePermissionsService) List(ctx context.Context, id string, params *GetUserEffectivePermissionsParams, opts ...RequestOption) (*ListUserEffectivePermissionsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10486,7 +10486,7 @@ type UsersEffectivePermissionsSourcesRolesService struct {
 
 // List calls "Lists the roles which grant the user a given permission (whether directly or through groups)".
 //
-// GET /users/{id}/effective-permissions/sources/effective-roles (operation GetUserEffectivePermissionRoleSources).
+// GET /users/{id}/effective-permissions/sources/effective-roles (operation get_user_effective_permission_role_sources).
 func (s *UsersEffectivePermissionsSourcesRolesService) List(ctx context.Context, id string, params *GetUserEffectivePermissionRoleSourcesParams, opts ...RequestOption) (*ListUserEffectivePermissionRoleSourcesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10535,7 +10535,7 @@ type UsersEffectiveRolesService struct {
 
 // List calls "Lists the roles for a user with sources: directly assigned or through group membership".
 //
-// GET /users/{id}/effective-roles (operation GetUserEffectiveRoles).
+// GET /users/{id}/effective-roles (operation get_user_effective_roles).
 func (s *UsersEffectiveRolesService) List(ctx context.Context, id string, params *GetUserEffectiveRolesParams, opts ...RequestOption) (*ListUserEffectiveRolesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10589,7 +10589,7 @@ type UsersEffectiveRolesSourcesGroupsService struct {
 
 // List calls "Get a user's role source groups".
 //
-// GET /users/{id}/effective-roles/sources/groups (operation GetUserRoleSourceGroups).
+// GET /users/{id}/effective-roles/sources/groups (operation get_user_role_source_groups).
 func (s *UsersEffectiveRolesSourcesGroupsService) List(ctx context.Context, id string, params *GetUserRoleSourceGroupsParams, opts ...RequestOption) (*ListUserRoleSourceGroupsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10636,7 +10636,7 @@ type UsersEnrollmentsService struct {
 
 // Get calls "Get the First Confirmed Multi-factor Authentication (MFA) Enrollment".
 //
-// GET /users/{id}/enrollments (operation GetEnrollments).
+// GET /users/{id}/enrollments (operation get_enrollments).
 func (s *UsersEnrollmentsService) Get(ctx context.Context, id string, opts ...RequestOption) ([]UsersEnrollment, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10660,22 +10660,22 @@ type UsersFederatedConnectionsTokensetsService struct {
 
 // Delete calls "Deletes a tokenset for federated connections by id".
 //
-// DELETE /users/{id}/federated-connections-tokensets/{tokenset_id} (operation DeleteFederatedConnectionsTokensetsByTokensetId).
-func (s *UsersFederatedConnectionsTokensetsService) Delete(ctx context.Context, id string, tokensetId string, opts ...RequestOption) error {
+// DELETE /users/{id}/federated-connections-tokensets/{tokenset_id} (operation delete_federated-connections-tokensets_by_tokenset_id).
+func (s *UsersFederatedConnectionsTokensetsService) Delete(ctx context.Context, id string, tokensetID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteFederatedConnectionsTokensetsByTokensetIdRequest(call.Server, id, tokensetId)
+	req, err := NewDeleteFederatedConnectionsTokensetsByTokensetIDRequest(call.Server, id, tokensetID)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteFederatedConnectionsTokensetsByTokensetId, err)
+		return s.c.rt.BuildError(opDeleteFederatedConnectionsTokensetsByTokensetID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteFederatedConnectionsTokensetsByTokensetId, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteFederatedConnectionsTokensetsByTokensetID, req, nil)
 }
 
 // List calls "Get tokensets for a user".
 //
-// GET /users/{id}/federated-connections-tokensets (operation GetFederatedConnectionsTokensets).
+// GET /users/{id}/federated-connections-tokensets (operation get_federated-connections-tokensets).
 func (s *UsersFederatedConnectionsTokensetsService) List(ctx context.Context, id string, opts ...RequestOption) ([]FederatedConnectionTokenSet, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10699,7 +10699,7 @@ type UsersGroupsService struct {
 
 // Get calls "Get user's groups".
 //
-// GET /users/{id}/groups (operation GetUserGroups).
+// GET /users/{id}/groups (operation get_user_groups).
 func (s *UsersGroupsService) Get(ctx context.Context, id string, params *GetUserGroupsParams, opts ...RequestOption) (*GetUserGroupsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10746,18 +10746,18 @@ type UsersIdentitiesService struct {
 
 // Delete calls "Unlink a User Identity".
 //
-// DELETE /users/{id}/identities/{provider}/{user_id} (operation DeleteUserIdentityByUserId).
-func (s *UsersIdentitiesService) Delete(ctx context.Context, id string, provider UserIdentityProviderEnum, userId string, opts ...RequestOption) (*DeleteUserIdentityResponseContent, error) {
+// DELETE /users/{id}/identities/{provider}/{user_id} (operation delete_user_identity_by_user_id).
+func (s *UsersIdentitiesService) Delete(ctx context.Context, id string, provider UserIdentityProviderEnum, userID string, opts ...RequestOption) (*DeleteUserIdentityResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewDeleteUserIdentityByUserIdRequest(call.Server, id, provider, userId)
+	req, err := NewDeleteUserIdentityByUserIDRequest(call.Server, id, provider, userID)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opDeleteUserIdentityByUserId, err)
+		return nil, s.c.rt.BuildError(opDeleteUserIdentityByUserID, err)
 	}
 	var out DeleteUserIdentityResponseContent
-	if err := s.c.rt.Do(ctx, &call, opDeleteUserIdentityByUserId, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opDeleteUserIdentityByUserID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -10765,7 +10765,7 @@ func (s *UsersIdentitiesService) Delete(ctx context.Context, id string, provider
 
 // Link calls "Link a User Account".
 //
-// POST /users/{id}/identities (operation PostIdentities).
+// POST /users/{id}/identities (operation post_identities).
 func (s *UsersIdentitiesService) Link(ctx context.Context, id string, body PostIdentitiesJSONRequestBody, opts ...RequestOption) ([]UserIdentity, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10789,7 +10789,7 @@ type UsersLogsService struct {
 
 // List calls "Get user's log events".
 //
-// GET /users/{id}/logs (operation GetLogsByUser).
+// GET /users/{id}/logs (operation get_logs_by_user).
 func (s *UsersLogsService) List(ctx context.Context, id string, params *GetLogsByUserParams, opts ...RequestOption) (*UserListLogResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10836,7 +10836,7 @@ type UsersMultifactorService struct {
 
 // DeleteProvider calls "Delete a User's Multi-factor Provider".
 //
-// DELETE /users/{id}/multifactor/{provider} (operation DeleteMultifactorByProvider).
+// DELETE /users/{id}/multifactor/{provider} (operation delete_multifactor_by_provider).
 func (s *UsersMultifactorService) DeleteProvider(ctx context.Context, id string, provider UserMultifactorProviderEnum, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10851,7 +10851,7 @@ func (s *UsersMultifactorService) DeleteProvider(ctx context.Context, id string,
 
 // InvalidateRememberBrowser calls "Invalidate All Remembered Browsers for Multi-factor Authentication (MFA)".
 //
-// POST /users/{id}/multifactor/actions/invalidate-remember-browser (operation PostInvalidateRememberBrowser).
+// POST /users/{id}/multifactor/actions/invalidate-remember-browser (operation post_invalidate-remember-browser).
 func (s *UsersMultifactorService) InvalidateRememberBrowser(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10871,7 +10871,7 @@ type UsersOrganizationsService struct {
 
 // List calls "List user's organizations".
 //
-// GET /users/{id}/organizations (operation GetUserOrganizations).
+// GET /users/{id}/organizations (operation get_user_organizations).
 func (s *UsersOrganizationsService) List(ctx context.Context, id string, params *GetUserOrganizationsParams, opts ...RequestOption) (*ListUserOrganizationsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10918,7 +10918,7 @@ type UsersPermissionsService struct {
 
 // Create calls "Assign Permissions to a User".
 //
-// POST /users/{id}/permissions (operation PostPermissions).
+// POST /users/{id}/permissions (operation post_permissions).
 func (s *UsersPermissionsService) Create(ctx context.Context, id string, body PostPermissionsJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10933,7 +10933,7 @@ func (s *UsersPermissionsService) Create(ctx context.Context, id string, body Po
 
 // Delete calls "Remove Permissions from a User".
 //
-// DELETE /users/{id}/permissions (operation DeletePermissions).
+// DELETE /users/{id}/permissions (operation delete_permissions).
 func (s *UsersPermissionsService) Delete(ctx context.Context, id string, body DeletePermissionsJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10948,7 +10948,7 @@ func (s *UsersPermissionsService) Delete(ctx context.Context, id string, body De
 
 // List calls "Get a User's Permissions".
 //
-// GET /users/{id}/permissions (operation GetPermissions).
+// GET /users/{id}/permissions (operation get_permissions).
 func (s *UsersPermissionsService) List(ctx context.Context, id string, params *GetPermissionsParams, opts ...RequestOption) (*ListUserPermissionsResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -10995,13 +10995,13 @@ type UsersRefreshTokenService struct {
 
 // Delete calls "Delete refresh tokens for a user".
 //
-// DELETE /users/{user_id}/refresh-tokens (operation DeleteRefreshTokensForUser).
-func (s *UsersRefreshTokenService) Delete(ctx context.Context, userId string, opts ...RequestOption) error {
+// DELETE /users/{user_id}/refresh-tokens (operation delete_refresh_tokens_for_user).
+func (s *UsersRefreshTokenService) Delete(ctx context.Context, userID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteRefreshTokensForUserRequest(call.Server, userId)
+	req, err := NewDeleteRefreshTokensForUserRequest(call.Server, userID)
 	if err != nil {
 		return s.c.rt.BuildError(opDeleteRefreshTokensForUser, err)
 	}
@@ -11010,13 +11010,13 @@ func (s *UsersRefreshTokenService) Delete(ctx context.Context, userId string, op
 
 // List calls "Get refresh tokens for a user".
 //
-// GET /users/{user_id}/refresh-tokens (operation GetRefreshTokensForUser).
-func (s *UsersRefreshTokenService) List(ctx context.Context, userId string, params *GetRefreshTokensForUserParams, opts ...RequestOption) (*ListRefreshTokensPaginatedResponseContent, error) {
+// GET /users/{user_id}/refresh-tokens (operation get_refresh_tokens_for_user).
+func (s *UsersRefreshTokenService) List(ctx context.Context, userID string, params *GetRefreshTokensForUserParams, opts ...RequestOption) (*ListRefreshTokensPaginatedResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetRefreshTokensForUserRequest(call.Server, userId, params)
+	req, err := NewGetRefreshTokensForUserRequest(call.Server, userID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetRefreshTokensForUser, err)
 	}
@@ -11032,13 +11032,13 @@ func (s *UsersRefreshTokenService) List(ctx context.Context, userId string, para
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *UsersRefreshTokenService) All(ctx context.Context, userId string, params *GetRefreshTokensForUserParams, opts ...RequestOption) iter.Seq2[RefreshTokenResponseContent, error] {
+func (s *UsersRefreshTokenService) All(ctx context.Context, userID string, params *GetRefreshTokensForUserParams, opts ...RequestOption) iter.Seq2[RefreshTokenResponseContent, error] {
 	return facade.Paginate(ctx, specGetRefreshTokensForUser, params, func(ctx context.Context, p any) (*facade.Page[RefreshTokenResponseContent], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewGetRefreshTokensForUserRequest(call.Server, userId, p.(*GetRefreshTokensForUserParams))
+		req, err := NewGetRefreshTokensForUserRequest(call.Server, userID, p.(*GetRefreshTokensForUserParams))
 		if err != nil {
 			return nil, s.c.rt.BuildError(opGetRefreshTokensForUser, err)
 		}
@@ -11057,7 +11057,7 @@ type UsersRiskAssessmentsService struct {
 
 // Clear calls "Clear risk assessment assessors for a specific user".
 //
-// POST /users/{id}/risk-assessments/clear (operation PostClearAssessors).
+// POST /users/{id}/risk-assessments/clear (operation post_clear_assessors).
 func (s *UsersRiskAssessmentsService) Clear(ctx context.Context, id string, body PostClearAssessorsJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -11077,7 +11077,7 @@ type UsersRolesService struct {
 
 // Assign calls "Assign roles to a user".
 //
-// POST /users/{id}/roles (operation PostUserRoles).
+// POST /users/{id}/roles (operation post_user_roles).
 func (s *UsersRolesService) Assign(ctx context.Context, id string, body PostUserRolesJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -11092,7 +11092,7 @@ func (s *UsersRolesService) Assign(ctx context.Context, id string, body PostUser
 
 // Delete calls "Removes roles from a user".
 //
-// DELETE /users/{id}/roles (operation DeleteUserRoles).
+// DELETE /users/{id}/roles (operation delete_user_roles).
 func (s *UsersRolesService) Delete(ctx context.Context, id string, body DeleteUserRolesJSONRequestBody, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -11107,7 +11107,7 @@ func (s *UsersRolesService) Delete(ctx context.Context, id string, body DeleteUs
 
 // List calls "Get a user's roles".
 //
-// GET /users/{id}/roles (operation GetUserRoles).
+// GET /users/{id}/roles (operation get_user_roles).
 func (s *UsersRolesService) List(ctx context.Context, id string, params *GetUserRolesParams, opts ...RequestOption) (*ListUserRolesResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -11154,13 +11154,13 @@ type UsersSessionsService struct {
 
 // Delete calls "Delete sessions for user".
 //
-// DELETE /users/{user_id}/sessions (operation DeleteSessionsForUser).
-func (s *UsersSessionsService) Delete(ctx context.Context, userId string, opts ...RequestOption) error {
+// DELETE /users/{user_id}/sessions (operation delete_sessions_for_user).
+func (s *UsersSessionsService) Delete(ctx context.Context, userID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteSessionsForUserRequest(call.Server, userId)
+	req, err := NewDeleteSessionsForUserRequest(call.Server, userID)
 	if err != nil {
 		return s.c.rt.BuildError(opDeleteSessionsForUser, err)
 	}
@@ -11169,13 +11169,13 @@ func (s *UsersSessionsService) Delete(ctx context.Context, userId string, opts .
 
 // List calls "Get sessions for user".
 //
-// GET /users/{user_id}/sessions (operation GetSessionsForUser).
-func (s *UsersSessionsService) List(ctx context.Context, userId string, params *GetSessionsForUserParams, opts ...RequestOption) (*ListUserSessionsPaginatedResponseContent, error) {
+// GET /users/{user_id}/sessions (operation get_sessions_for_user).
+func (s *UsersSessionsService) List(ctx context.Context, userID string, params *GetSessionsForUserParams, opts ...RequestOption) (*ListUserSessionsPaginatedResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetSessionsForUserRequest(call.Server, userId, params)
+	req, err := NewGetSessionsForUserRequest(call.Server, userID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetSessionsForUser, err)
 	}
@@ -11191,13 +11191,13 @@ func (s *UsersSessionsService) List(ctx context.Context, userId string, params *
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *UsersSessionsService) All(ctx context.Context, userId string, params *GetSessionsForUserParams, opts ...RequestOption) iter.Seq2[SessionResponseContent, error] {
+func (s *UsersSessionsService) All(ctx context.Context, userID string, params *GetSessionsForUserParams, opts ...RequestOption) iter.Seq2[SessionResponseContent, error] {
 	return facade.Paginate(ctx, specGetSessionsForUser, params, func(ctx context.Context, p any) (*facade.Page[SessionResponseContent], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewGetSessionsForUserRequest(call.Server, userId, p.(*GetSessionsForUserParams))
+		req, err := NewGetSessionsForUserRequest(call.Server, userID, p.(*GetSessionsForUserParams))
 		if err != nil {
 			return nil, s.c.rt.BuildError(opGetSessionsForUser, err)
 		}
@@ -11230,18 +11230,18 @@ type VerifiableCredentialsVerificationTemplatesService struct {
 
 // Create calls "Create a verifiable credential template".
 //
-// POST /verifiable-credentials/verification/templates (operation PostVcTemplates).
-func (s *VerifiableCredentialsVerificationTemplatesService) Create(ctx context.Context, body PostVcTemplatesJSONRequestBody, opts ...RequestOption) (*CreateVerifiableCredentialTemplateResponseContent, error) {
+// POST /verifiable-credentials/verification/templates (operation post_vc_templates).
+func (s *VerifiableCredentialsVerificationTemplatesService) Create(ctx context.Context, body PostVCTemplatesJSONRequestBody, opts ...RequestOption) (*CreateVerifiableCredentialTemplateResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPostVcTemplatesRequest(call.Server, body)
+	req, err := NewPostVCTemplatesRequest(call.Server, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPostVcTemplates, err)
+		return nil, s.c.rt.BuildError(opPostVCTemplates, err)
 	}
 	var out CreateVerifiableCredentialTemplateResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPostVcTemplates, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPostVCTemplates, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -11249,33 +11249,33 @@ func (s *VerifiableCredentialsVerificationTemplatesService) Create(ctx context.C
 
 // Delete calls "Delete a verifiable credential template by ID".
 //
-// DELETE /verifiable-credentials/verification/templates/{id} (operation DeleteVcTemplatesById).
+// DELETE /verifiable-credentials/verification/templates/{id} (operation delete_vc_templates_by_id).
 func (s *VerifiableCredentialsVerificationTemplatesService) Delete(ctx context.Context, id string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewDeleteVcTemplatesByIdRequest(call.Server, id)
+	req, err := NewDeleteVCTemplatesByIDRequest(call.Server, id)
 	if err != nil {
-		return s.c.rt.BuildError(opDeleteVcTemplatesById, err)
+		return s.c.rt.BuildError(opDeleteVCTemplatesByID, err)
 	}
-	return s.c.rt.Do(ctx, &call, opDeleteVcTemplatesById, req, nil)
+	return s.c.rt.Do(ctx, &call, opDeleteVCTemplatesByID, req, nil)
 }
 
 // Get calls "Get a verifiable credential template by ID".
 //
-// GET /verifiable-credentials/verification/templates/{id} (operation GetVcTemplatesById).
+// GET /verifiable-credentials/verification/templates/{id} (operation get_vc_templates_by_id).
 func (s *VerifiableCredentialsVerificationTemplatesService) Get(ctx context.Context, id string, opts ...RequestOption) (*GetVerifiableCredentialTemplateResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetVcTemplatesByIdRequest(call.Server, id)
+	req, err := NewGetVCTemplatesByIDRequest(call.Server, id)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetVcTemplatesById, err)
+		return nil, s.c.rt.BuildError(opGetVCTemplatesByID, err)
 	}
 	var out GetVerifiableCredentialTemplateResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetVcTemplatesById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetVCTemplatesByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -11283,18 +11283,18 @@ func (s *VerifiableCredentialsVerificationTemplatesService) Get(ctx context.Cont
 
 // List calls "List verifiable credential templates for a tenant".
 //
-// GET /verifiable-credentials/verification/templates (operation GetVcTemplates).
-func (s *VerifiableCredentialsVerificationTemplatesService) List(ctx context.Context, params *GetVcTemplatesParams, opts ...RequestOption) (*ListVerifiableCredentialTemplatesPaginatedResponseContent, error) {
+// GET /verifiable-credentials/verification/templates (operation get_vc_templates).
+func (s *VerifiableCredentialsVerificationTemplatesService) List(ctx context.Context, params *GetVCTemplatesParams, opts ...RequestOption) (*ListVerifiableCredentialTemplatesPaginatedResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetVcTemplatesRequest(call.Server, params)
+	req, err := NewGetVCTemplatesRequest(call.Server, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opGetVcTemplates, err)
+		return nil, s.c.rt.BuildError(opGetVCTemplates, err)
 	}
 	var out ListVerifiableCredentialTemplatesPaginatedResponseContent
-	if err := s.c.rt.Do(ctx, &call, opGetVcTemplates, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opGetVCTemplates, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -11305,18 +11305,18 @@ func (s *VerifiableCredentialsVerificationTemplatesService) List(ctx context.Con
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *VerifiableCredentialsVerificationTemplatesService) All(ctx context.Context, params *GetVcTemplatesParams, opts ...RequestOption) iter.Seq2[VerifiableCredentialTemplateResponse, error] {
-	return facade.Paginate(ctx, specGetVcTemplates, params, func(ctx context.Context, p any) (*facade.Page[VerifiableCredentialTemplateResponse], error) {
+func (s *VerifiableCredentialsVerificationTemplatesService) All(ctx context.Context, params *GetVCTemplatesParams, opts ...RequestOption) iter.Seq2[VerifiableCredentialTemplateResponse, error] {
+	return facade.Paginate(ctx, specGetVCTemplates, params, func(ctx context.Context, p any) (*facade.Page[VerifiableCredentialTemplateResponse], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewGetVcTemplatesRequest(call.Server, p.(*GetVcTemplatesParams))
+		req, err := NewGetVCTemplatesRequest(call.Server, p.(*GetVCTemplatesParams))
 		if err != nil {
-			return nil, s.c.rt.BuildError(opGetVcTemplates, err)
+			return nil, s.c.rt.BuildError(opGetVCTemplates, err)
 		}
-		page := facade.NewPage[VerifiableCredentialTemplateResponse](specGetVcTemplates)
-		if err := s.c.rt.Do(ctx, &call, opGetVcTemplates, req, page); err != nil {
+		page := facade.NewPage[VerifiableCredentialTemplateResponse](specGetVCTemplates)
+		if err := s.c.rt.Do(ctx, &call, opGetVCTemplates, req, page); err != nil {
 			return nil, err
 		}
 		return page, nil
@@ -11325,18 +11325,18 @@ func (s *VerifiableCredentialsVerificationTemplatesService) All(ctx context.Cont
 
 // Update calls "Update a verifiable credential template by ID".
 //
-// PATCH /verifiable-credentials/verification/templates/{id} (operation PatchVcTemplatesById).
-func (s *VerifiableCredentialsVerificationTemplatesService) Update(ctx context.Context, id string, body PatchVcTemplatesByIdJSONRequestBody, opts ...RequestOption) (*UpdateVerifiableCredentialTemplateResponseContent, error) {
+// PATCH /verifiable-credentials/verification/templates/{id} (operation patch_vc_templates_by_id).
+func (s *VerifiableCredentialsVerificationTemplatesService) Update(ctx context.Context, id string, body PatchVCTemplatesByIDJSONRequestBody, opts ...RequestOption) (*UpdateVerifiableCredentialTemplateResponseContent, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPatchVcTemplatesByIdRequest(call.Server, id, body)
+	req, err := NewPatchVCTemplatesByIDRequest(call.Server, id, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPatchVcTemplatesById, err)
+		return nil, s.c.rt.BuildError(opPatchVCTemplatesByID, err)
 	}
 	var out UpdateVerifiableCredentialTemplateResponseContent
-	if err := s.c.rt.Do(ctx, &call, opPatchVcTemplatesById, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPatchVCTemplatesByID, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -38,722 +38,722 @@ func TestContract(t *testing.T) {
 	}
 	ctx := context.Background()
 	ran := 0
-	t.Run("AttestationChallengeApi", func(t *testing.T) {
+	t.Run("attestation_challenge_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body AttestationChallengeApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body AttestationChallengeAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Attestation.Challenge(ctx, serviceId, body)
+		res, err := c.Attestation.Challenge(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthAuthorizationApi", func(t *testing.T) {
+	t.Run("auth_authorization_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body AuthAuthorizationApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body AuthAuthorizationAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"parameters\":\"x\"}", &body)
-		res, err := c.Authorization.ProcessRequest(ctx, serviceId, body)
+		res, err := c.Authorization.ProcessRequest(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthAuthorizationFailApi", func(t *testing.T) {
+	t.Run("auth_authorization_fail_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body AuthAuthorizationFailApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body AuthAuthorizationFailAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"reason\":\"UNKNOWN\",\"ticket\":\"x\"}", &body)
-		res, err := c.Authorization.Fail(ctx, serviceId, body)
+		res, err := c.Authorization.Fail(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthAuthorizationIssueApi", func(t *testing.T) {
+	t.Run("auth_authorization_issue_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body AuthAuthorizationIssueApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body AuthAuthorizationIssueAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"subject\":\"x\",\"ticket\":\"x\"}", &body)
-		res, err := c.Authorization.Issue(ctx, serviceId, body)
+		res, err := c.Authorization.Issue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthIntrospectionApi", func(t *testing.T) {
+	t.Run("auth_introspection_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body AuthIntrospectionApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body AuthIntrospectionAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"token\":\"x\"}", &body)
-		res, err := c.Introspection.Process(ctx, serviceId, body)
+		res, err := c.Introspection.Process(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthIntrospectionStandardApi", func(t *testing.T) {
+	t.Run("auth_introspection_standard_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body AuthIntrospectionStandardApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body AuthIntrospectionStandardAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"parameters\":\"x\"}", &body)
-		res, err := c.Introspection.Standard(ctx, serviceId, body)
+		res, err := c.Introspection.Standard(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthRevocationApi", func(t *testing.T) {
+	t.Run("auth_revocation_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body AuthRevocationApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body AuthRevocationAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"parameters\":\"x\"}", &body)
-		res, err := c.Revocation.Process(ctx, serviceId, body)
+		res, err := c.Revocation.Process(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthTokenApi", func(t *testing.T) {
+	t.Run("auth_token_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body AuthTokenApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body AuthTokenAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"parameters\":\"x\"}", &body)
-		res, err := c.Token.Process(ctx, serviceId, body)
+		res, err := c.Token.Process(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthTokenCreateApi", func(t *testing.T) {
+	t.Run("auth_token_create_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body AuthTokenCreateApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body AuthTokenCreateAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"clientId\":1,\"grantType\":\"AUTHORIZATION_CODE\"}", &body)
-		res, err := c.TokenManagement.Create(ctx, serviceId, body)
+		res, err := c.TokenManagement.Create(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthTokenCreateBatchApi", func(t *testing.T) {
+	t.Run("auth_token_create_batch_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		params := new(AuthTokenCreateBatchApiParams)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		params := new(AuthTokenCreateBatchAPIParams)
 		peers.ContractJSON(t, "{}", params)
-		var body AuthTokenCreateBatchApiJSONRequestBody
+		var body AuthTokenCreateBatchAPIJSONRequestBody
 		peers.ContractJSON(t, "[]", &body)
-		res, err := c.TokenManagement.CreateBatch(ctx, serviceId, params, body)
+		res, err := c.TokenManagement.CreateBatch(ctx, serviceID, params, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthTokenCreateBatchStatusApi", func(t *testing.T) {
+	t.Run("auth_token_create_batch_status_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var tokenBatchRequestId string
-		peers.ContractJSON(t, "\"x\"", &tokenBatchRequestId)
-		res, err := c.TokenManagement.GetBatchStatus(ctx, serviceId, tokenBatchRequestId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var tokenBatchRequestID string
+		peers.ContractJSON(t, "\"x\"", &tokenBatchRequestID)
+		res, err := c.TokenManagement.GetBatchStatus(ctx, serviceID, tokenBatchRequestID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthTokenDeleteApi", func(t *testing.T) {
+	t.Run("auth_token_delete_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
 		var accessTokenIdentifier string
 		peers.ContractJSON(t, "\"x\"", &accessTokenIdentifier)
-		err := c.TokenManagement.Delete(ctx, serviceId, accessTokenIdentifier)
+		err := c.TokenManagement.Delete(ctx, serviceID, accessTokenIdentifier)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("AuthTokenFailApi", func(t *testing.T) {
+	t.Run("auth_token_fail_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body AuthTokenFailApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body AuthTokenFailAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"reason\":\"UNKNOWN\",\"ticket\":\"x\"}", &body)
-		res, err := c.Token.Fail(ctx, serviceId, body)
+		res, err := c.Token.Fail(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthTokenGetListApi", func(t *testing.T) {
+	t.Run("auth_token_get_list_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		params := new(AuthTokenGetListApiParams)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		params := new(AuthTokenGetListAPIParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.TokenManagement.List(ctx, serviceId, params)
+		res, err := c.TokenManagement.List(ctx, serviceID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.TokenManagement.All(ctx, serviceId, params) {
+		for _, err := range c.TokenManagement.All(ctx, serviceID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("AuthTokenIssueApi", func(t *testing.T) {
+	t.Run("auth_token_issue_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body AuthTokenIssueApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body AuthTokenIssueAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"subject\":\"x\",\"ticket\":\"x\"}", &body)
-		res, err := c.Token.Issue(ctx, serviceId, body)
+		res, err := c.Token.Issue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthTokenRevokeApi", func(t *testing.T) {
+	t.Run("auth_token_revoke_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body AuthTokenRevokeApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body AuthTokenRevokeAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.TokenManagement.Revoke(ctx, serviceId, body)
+		res, err := c.TokenManagement.Revoke(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthTokenUpdateApi", func(t *testing.T) {
+	t.Run("auth_token_update_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body AuthTokenUpdateApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body AuthTokenUpdateAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"accessToken\":\"x\"}", &body)
-		res, err := c.TokenManagement.Update(ctx, serviceId, body)
+		res, err := c.TokenManagement.Update(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthUserinfoApi", func(t *testing.T) {
+	t.Run("auth_userinfo_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body AuthUserinfoApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body AuthUserinfoAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"token\":\"x\"}", &body)
-		res, err := c.UserInfo.Process(ctx, serviceId, body)
+		res, err := c.UserInfo.Process(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthUserinfoIssueApi", func(t *testing.T) {
+	t.Run("auth_userinfo_issue_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body AuthUserinfoIssueApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body AuthUserinfoIssueAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"token\":\"x\"}", &body)
-		res, err := c.UserInfo.Issue(ctx, serviceId, body)
+		res, err := c.UserInfo.Issue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("BackchannelAuthenticationApi", func(t *testing.T) {
+	t.Run("backchannel_authentication_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body BackchannelAuthenticationApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body BackchannelAuthenticationAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"parameters\":\"x\"}", &body)
-		res, err := c.CIBA.ProcessAuthentication(ctx, serviceId, body)
+		res, err := c.CIBA.ProcessAuthentication(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("BackchannelAuthenticationCompleteApi", func(t *testing.T) {
+	t.Run("backchannel_authentication_complete_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body BackchannelAuthenticationCompleteApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body BackchannelAuthenticationCompleteAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"result\":\"TRANSACTION_FAILED\",\"subject\":\"x\",\"ticket\":\"x\"}", &body)
-		res, err := c.CIBA.Complete(ctx, serviceId, body)
+		res, err := c.CIBA.Complete(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("BackchannelAuthenticationFailApi", func(t *testing.T) {
+	t.Run("backchannel_authentication_fail_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body BackchannelAuthenticationFailApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body BackchannelAuthenticationFailAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"reason\":\"ACCESS_DENIED\",\"ticket\":\"x\"}", &body)
-		res, err := c.CIBA.Fail(ctx, serviceId, body)
+		res, err := c.CIBA.Fail(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("BackchannelAuthenticationIssueApi", func(t *testing.T) {
+	t.Run("backchannel_authentication_issue_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body BackchannelAuthenticationIssueApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body BackchannelAuthenticationIssueAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"ticket\":\"x\"}", &body)
-		res, err := c.CIBA.Issue(ctx, serviceId, body)
+		res, err := c.CIBA.Issue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("BackchannelLogoutTokenApi", func(t *testing.T) {
+	t.Run("backchannel_logout_token_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body BackchannelLogoutTokenApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body BackchannelLogoutTokenAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"clientIdentifier\":\"x\"}", &body)
-		res, err := c.BackchannelLogout.CreateToken(ctx, serviceId, body)
+		res, err := c.BackchannelLogout.CreateToken(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientAuthorizationDeleteApi", func(t *testing.T) {
+	t.Run("client_authorization_delete_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		params := new(ClientAuthorizationDeleteApiParams)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		params := new(ClientAuthorizationDeleteAPIParams)
 		peers.ContractJSON(t, "{\"subject\":\"x\"}", params)
-		res, err := c.Clients.DeleteClientTokens(ctx, serviceId, clientId, params)
+		res, err := c.Clients.DeleteClientTokens(ctx, serviceID, clientID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientAuthorizationDeleteApiPost", func(t *testing.T) {
+	t.Run("client_authorization_delete_api_post", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		var body ClientAuthorizationDeleteApiPostJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		var body ClientAuthorizationDeleteAPIPostJSONRequestBody
 		peers.ContractJSON(t, "{\"subject\":\"x\"}", &body)
-		res, err := c.Clients.DeleteClientTokensPost(ctx, serviceId, clientId, body)
+		res, err := c.Clients.DeleteClientTokensPost(ctx, serviceID, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientAuthorizationDeleteBySubjectApi", func(t *testing.T) {
+	t.Run("client_authorization_delete_by_subject_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
 		var subject string
 		peers.ContractJSON(t, "\"x\"", &subject)
-		res, err := c.Clients.DeleteAuthorizations(ctx, serviceId, clientId, subject)
+		res, err := c.Clients.DeleteAuthorizations(ctx, serviceID, clientID, subject)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientAuthorizationGetListApi", func(t *testing.T) {
+	t.Run("client_authorization_get_list_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		params := new(ClientAuthorizationGetListApiParams)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		params := new(ClientAuthorizationGetListAPIParams)
 		peers.ContractJSON(t, "{\"subject\":\"x\"}", params)
-		res, err := c.Clients.ListAuthorizedApplications(ctx, serviceId, params)
+		res, err := c.Clients.ListAuthorizedApplications(ctx, serviceID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Clients.AllAuthorizedApplications(ctx, serviceId, params) {
+		for _, err := range c.Clients.AllAuthorizedApplications(ctx, serviceID, params) {
 			if err != nil {
 				t.Errorf("AllAuthorizedApplications: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("ClientAuthorizationGetListApiPost", func(t *testing.T) {
+	t.Run("client_authorization_get_list_api_post", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body ClientAuthorizationGetListApiPostJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body ClientAuthorizationGetListAPIPostJSONRequestBody
 		peers.ContractJSON(t, "{\"subject\":\"x\"}", &body)
-		res, err := c.Clients.ListAuthorizedApplicationsPost(ctx, serviceId, body)
+		res, err := c.Clients.ListAuthorizedApplicationsPost(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientAuthorizationGetListBySubjectApi", func(t *testing.T) {
+	t.Run("client_authorization_get_list_by_subject_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
 		var subject string
 		peers.ContractJSON(t, "\"x\"", &subject)
-		params := new(ClientAuthorizationGetListBySubjectApiParams)
+		params := new(ClientAuthorizationGetListBySubjectAPIParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Clients.ListAuthorizations(ctx, serviceId, subject, params)
+		res, err := c.Clients.ListAuthorizations(ctx, serviceID, subject, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Clients.AllAuthorizations(ctx, serviceId, subject, params) {
+		for _, err := range c.Clients.AllAuthorizations(ctx, serviceID, subject, params) {
 			if err != nil {
 				t.Errorf("AllAuthorizations: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("ClientAuthorizationUpdateApi", func(t *testing.T) {
+	t.Run("client_authorization_update_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		var body ClientAuthorizationUpdateApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		var body ClientAuthorizationUpdateAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"subject\":\"x\"}", &body)
-		res, err := c.Clients.UpdateAuthorizations(ctx, serviceId, clientId, body)
+		res, err := c.Clients.UpdateAuthorizations(ctx, serviceID, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientCreateApi", func(t *testing.T) {
+	t.Run("client_create_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body ClientCreateApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body ClientCreateAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Clients.Create(ctx, serviceId, body)
+		res, err := c.Clients.Create(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientDeleteApi", func(t *testing.T) {
+	t.Run("client_delete_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		err := c.Clients.Delete(ctx, serviceId, clientId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		err := c.Clients.Delete(ctx, serviceID, clientID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("ClientExtensionRequestablesScopesDeleteApi", func(t *testing.T) {
+	t.Run("client_extension_requestables_scopes_delete_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		err := c.Clients.DeleteRequestableScopes(ctx, serviceId, clientId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		err := c.Clients.DeleteRequestableScopes(ctx, serviceID, clientID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("ClientExtensionRequestablesScopesGetApi", func(t *testing.T) {
+	t.Run("client_extension_requestables_scopes_get_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		res, err := c.Clients.GetRequestableScopes(ctx, serviceId, clientId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		res, err := c.Clients.GetRequestableScopes(ctx, serviceID, clientID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientExtensionRequestablesScopesUpdateApi", func(t *testing.T) {
+	t.Run("client_extension_requestables_scopes_update_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		var body ClientExtensionRequestablesScopesUpdateApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		var body ClientExtensionRequestablesScopesUpdateAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Clients.UpdateRequestableScopes(ctx, serviceId, clientId, body)
+		res, err := c.Clients.UpdateRequestableScopes(ctx, serviceID, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientExtensionRequestablesScopesUpdateApiPost", func(t *testing.T) {
+	t.Run("client_extension_requestables_scopes_update_api_post", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		var body ClientExtensionRequestablesScopesUpdateApiPostJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		var body ClientExtensionRequestablesScopesUpdateAPIPostJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Clients.UpdateRequestableScopesPost(ctx, serviceId, clientId, body)
+		res, err := c.Clients.UpdateRequestableScopesPost(ctx, serviceID, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientFlagUpdateApi", func(t *testing.T) {
+	t.Run("client_flag_update_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
 		var clientIdentifier string
 		peers.ContractJSON(t, "\"x\"", &clientIdentifier)
-		var body ClientFlagUpdateApiJSONRequestBody
+		var body ClientFlagUpdateAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"clientLocked\":true}", &body)
-		res, err := c.Clients.UpdateLockFlag(ctx, serviceId, clientIdentifier, body)
+		res, err := c.Clients.UpdateLockFlag(ctx, serviceID, clientIdentifier, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientGetApi", func(t *testing.T) {
+	t.Run("client_get_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		res, err := c.Clients.Get(ctx, serviceId, clientId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		res, err := c.Clients.Get(ctx, serviceID, clientID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientGetListApi", func(t *testing.T) {
+	t.Run("client_get_list_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		params := new(ClientGetListApiParams)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		params := new(ClientGetListAPIParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Clients.List(ctx, serviceId, params)
+		res, err := c.Clients.List(ctx, serviceID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Clients.All(ctx, serviceId, params) {
+		for _, err := range c.Clients.All(ctx, serviceID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("ClientGrantedScopesDeleteApi", func(t *testing.T) {
+	t.Run("client_granted_scopes_delete_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		params := new(ClientGrantedScopesDeleteApiParams)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		params := new(ClientGrantedScopesDeleteAPIParams)
 		peers.ContractJSON(t, "{\"subject\":\"x\"}", params)
-		res, err := c.Clients.DeleteGrantedScopesForClient(ctx, serviceId, clientId, params)
+		res, err := c.Clients.DeleteGrantedScopesForClient(ctx, serviceID, clientID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientGrantedScopesDeleteBySubjectApi", func(t *testing.T) {
+	t.Run("client_granted_scopes_delete_by_subject_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
 		var subject string
 		peers.ContractJSON(t, "\"x\"", &subject)
-		res, err := c.Clients.DeleteGrantedScopes(ctx, serviceId, clientId, subject)
+		res, err := c.Clients.DeleteGrantedScopes(ctx, serviceID, clientID, subject)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientGrantedScopesGetApi", func(t *testing.T) {
+	t.Run("client_granted_scopes_get_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		params := new(ClientGrantedScopesGetApiParams)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		params := new(ClientGrantedScopesGetAPIParams)
 		peers.ContractJSON(t, "{\"subject\":\"x\"}", params)
-		res, err := c.Clients.GetGrantedScopesForClient(ctx, serviceId, clientId, params)
+		res, err := c.Clients.GetGrantedScopesForClient(ctx, serviceID, clientID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientGrantedScopesGetApiPost", func(t *testing.T) {
+	t.Run("client_granted_scopes_get_api_post", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		var body ClientGrantedScopesGetApiPostJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		var body ClientGrantedScopesGetAPIPostJSONRequestBody
 		peers.ContractJSON(t, "{\"subject\":\"x\"}", &body)
-		res, err := c.Clients.GetGrantedScopesPost(ctx, serviceId, clientId, body)
+		res, err := c.Clients.GetGrantedScopesPost(ctx, serviceID, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientGrantedScopesGetBySubjectApi", func(t *testing.T) {
+	t.Run("client_granted_scopes_get_by_subject_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
 		var subject string
 		peers.ContractJSON(t, "\"x\"", &subject)
-		res, err := c.Clients.GetGrantedScopes(ctx, serviceId, clientId, subject)
+		res, err := c.Clients.GetGrantedScopes(ctx, serviceID, clientID, subject)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientRegistrationApi", func(t *testing.T) {
+	t.Run("client_registration_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body ClientRegistrationApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body ClientRegistrationAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.DynamicClientRegistration.Register(ctx, serviceId, body)
+		res, err := c.DynamicClientRegistration.Register(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientRegistrationDeleteApi", func(t *testing.T) {
+	t.Run("client_registration_delete_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body ClientRegistrationDeleteApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body ClientRegistrationDeleteAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.DynamicClientRegistration.Delete(ctx, serviceId, body)
+		res, err := c.DynamicClientRegistration.Delete(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientRegistrationGetApi", func(t *testing.T) {
+	t.Run("client_registration_get_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body ClientRegistrationGetApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body ClientRegistrationGetAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.DynamicClientRegistration.Get(ctx, serviceId, body)
+		res, err := c.DynamicClientRegistration.Get(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientRegistrationUpdateApi", func(t *testing.T) {
+	t.Run("client_registration_update_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body ClientRegistrationUpdateApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body ClientRegistrationUpdateAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.DynamicClientRegistration.Update(ctx, serviceId, body)
+		res, err := c.DynamicClientRegistration.Update(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientSecretRefreshApi", func(t *testing.T) {
+	t.Run("client_secret_refresh_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
 		var clientIdentifier string
 		peers.ContractJSON(t, "\"x\"", &clientIdentifier)
-		res, err := c.Clients.RefreshSecret(ctx, serviceId, clientIdentifier)
+		res, err := c.Clients.RefreshSecret(ctx, serviceID, clientIdentifier)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientSecretUpdateApi", func(t *testing.T) {
+	t.Run("client_secret_update_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
 		var clientIdentifier string
 		peers.ContractJSON(t, "\"x\"", &clientIdentifier)
-		var body ClientSecretUpdateApiJSONRequestBody
+		var body ClientSecretUpdateAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"clientSecret\":\"x\"}", &body)
-		res, err := c.Clients.UpdateSecret(ctx, serviceId, clientIdentifier, body)
+		res, err := c.Clients.UpdateSecret(ctx, serviceID, clientIdentifier, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientUpdateApi", func(t *testing.T) {
+	t.Run("client_update_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var clientId string
-		peers.ContractJSON(t, "\"x\"", &clientId)
-		var body ClientUpdateApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var clientID string
+		peers.ContractJSON(t, "\"x\"", &clientID)
+		var body ClientUpdateAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Clients.Update(ctx, serviceId, clientId, body)
+		res, err := c.Clients.Update(ctx, serviceID, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("DeviceAuthorizationApi", func(t *testing.T) {
+	t.Run("device_authorization_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body DeviceAuthorizationApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body DeviceAuthorizationAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"parameters\":\"x\"}", &body)
-		res, err := c.DeviceFlow.Authorization(ctx, serviceId, body)
+		res, err := c.DeviceFlow.Authorization(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("DeviceCompleteApi", func(t *testing.T) {
+	t.Run("device_complete_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body DeviceCompleteApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body DeviceCompleteAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"result\":\"TRANSACTION_FAILED\",\"subject\":\"x\",\"userCode\":\"x\"}", &body)
-		res, err := c.DeviceFlow.Complete(ctx, serviceId, body)
+		res, err := c.DeviceFlow.Complete(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("DeviceVerificationApi", func(t *testing.T) {
+	t.Run("device_verification_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body DeviceVerificationApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body DeviceVerificationAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"userCode\":\"x\"}", &body)
-		res, err := c.DeviceFlow.Verification(ctx, serviceId, body)
+		res, err := c.DeviceFlow.Verification(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("FederationConfigurationApi", func(t *testing.T) {
+	t.Run("federation_configuration_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body FederationConfigurationApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body FederationConfigurationAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Federation.Configuration(ctx, serviceId, body)
+		res, err := c.Federation.Configuration(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("FederationRegistrationApi", func(t *testing.T) {
+	t.Run("federation_registration_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body FederationRegistrationApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body FederationRegistrationAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Federation.Registration(ctx, serviceId, body)
+		res, err := c.Federation.Registration(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetAuthorizationTicketInfo", func(t *testing.T) {
+	t.Run("getAuthorizationTicketInfo", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
 		var body GetAuthorizationTicketInfoJSONRequestBody
 		peers.ContractJSON(t, "{\"ticket\":\"x\"}", &body)
-		res, err := c.Authorization.GetTicketInfo(ctx, serviceId, body)
+		res, err := c.Authorization.GetTicketInfo(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GrantMApi", func(t *testing.T) {
+	t.Run("grant_m_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
 		var body GrantMApiJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.GrantManagement.ProcessRequest(ctx, serviceId, body)
+		res, err := c.GrantManagement.ProcessRequest(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("HskCreateApi", func(t *testing.T) {
+	t.Run("hsk_create_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body HskCreateApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body HskCreateAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.HSK.Create(ctx, serviceId, body)
+		res, err := c.HSK.Create(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("HskDeleteApi", func(t *testing.T) {
+	t.Run("hsk_delete_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
 		var handle string
 		peers.ContractJSON(t, "\"x\"", &handle)
-		res, err := c.HSK.Delete(ctx, serviceId, handle)
+		res, err := c.HSK.Delete(ctx, serviceID, handle)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("HskGetApi", func(t *testing.T) {
+	t.Run("hsk_get_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
 		var handle string
 		peers.ContractJSON(t, "\"x\"", &handle)
-		res, err := c.HSK.Get(ctx, serviceId, handle)
+		res, err := c.HSK.Get(ctx, serviceID, handle)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("HskGetListApi", func(t *testing.T) {
+	t.Run("hsk_get_list_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		res, err := c.HSK.List(ctx, serviceId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		res, err := c.HSK.List(ctx, serviceID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("IdtokenReissueApi", func(t *testing.T) {
+	t.Run("idtoken_reissue_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body IdtokenReissueApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body IdtokenReissueAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"accessToken\":\"x\",\"refreshToken\":\"x\"}", &body)
-		res, err := c.TokenManagement.ReissueIDToken(ctx, serviceId, body)
+		res, err := c.TokenManagement.ReissueIDToken(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("InfoApi", func(t *testing.T) {
+	t.Run("info_api", func(t *testing.T) {
 		ran++
 		res, err := c.Utility.Info(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("JoseVerifyApi", func(t *testing.T) {
+	t.Run("jose_verify_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body JoseVerifyApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body JoseVerifyAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"jose\":\"x\"}", &body)
-		res, err := c.JOSE.Verify(ctx, serviceId, body)
+		res, err := c.JOSE.Verify(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("LifecycleHealthcheckApi", func(t *testing.T) {
+	t.Run("lifecycle_healthcheck_api", func(t *testing.T) {
 		ran++
-		params := new(LifecycleHealthcheckApiParams)
+		params := new(LifecycleHealthcheckAPIParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Utility.Healthcheck(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("MiscEchoApi", func(t *testing.T) {
+	t.Run("misc_echo_api", func(t *testing.T) {
 		ran++
 		res, err := c.Utility.Echo(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("NativeSsoApi", func(t *testing.T) {
+	t.Run("native_sso_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body NativeSsoApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body NativeSSOAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"accessToken\":\"x\",\"deviceSecret\":\"x\"}", &body)
-		res, err := c.NativeSSO.Process(ctx, serviceId, body)
+		res, err := c.NativeSSO.Process(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("NativeSsoLogoutApi", func(t *testing.T) {
+	t.Run("native_sso_logout_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body NativeSsoLogoutApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body NativeSSOLogoutAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"sessionId\":\"x\"}", &body)
-		res, err := c.NativeSSO.Logout(ctx, serviceId, body)
+		res, err := c.NativeSSO.Logout(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PushedAuthReqApi", func(t *testing.T) {
+	t.Run("pushed_auth_req_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body PushedAuthReqApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body PushedAuthReqAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"parameters\":\"x\"}", &body)
-		res, err := c.PushedAuthorization.Create(ctx, serviceId, body)
+		res, err := c.PushedAuthorization.Create(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ServiceConfigurationApi", func(t *testing.T) {
+	t.Run("service_configuration_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		params := new(ServiceConfigurationApiParams)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		params := new(ServiceConfigurationAPIParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Services.Configuration(ctx, serviceId, params)
+		res, err := c.Services.Configuration(ctx, serviceID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ServiceCreateApi", func(t *testing.T) {
+	t.Run("service_create_api", func(t *testing.T) {
 		ran++
-		var body ServiceCreateApiJSONRequestBody
+		var body ServiceCreateAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Services.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ServiceDeleteApi", func(t *testing.T) {
+	t.Run("service_delete_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		err := c.Services.Delete(ctx, serviceId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		err := c.Services.Delete(ctx, serviceID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("ServiceGetApi", func(t *testing.T) {
+	t.Run("service_get_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		res, err := c.Services.Get(ctx, serviceId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		res, err := c.Services.Get(ctx, serviceID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ServiceGetListApi", func(t *testing.T) {
+	t.Run("service_get_list_api", func(t *testing.T) {
 		ran++
-		params := new(ServiceGetListApiParams)
+		params := new(ServiceGetListAPIParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Services.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
@@ -764,139 +764,139 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("ServiceJwksGetApi", func(t *testing.T) {
+	t.Run("service_jwks_get_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		params := new(ServiceJwksGetApiParams)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		params := new(ServiceJWKSGetAPIParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.JWKSet.Get(ctx, serviceId, params)
+		res, err := c.JWKSet.Get(ctx, serviceID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ServiceUpdateApi", func(t *testing.T) {
+	t.Run("service_update_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body ServiceUpdateApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body ServiceUpdateAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Services.Update(ctx, serviceId, body)
+		res, err := c.Services.Update(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdateAuthorizationTicket", func(t *testing.T) {
+	t.Run("updateAuthorizationTicket", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
 		var body UpdateAuthorizationTicketJSONRequestBody
 		peers.ContractJSON(t, "{\"info\":{},\"ticket\":\"x\"}", &body)
-		res, err := c.Authorization.UpdateTicket(ctx, serviceId, body)
+		res, err := c.Authorization.UpdateTicket(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciBatchIssueApi", func(t *testing.T) {
+	t.Run("vci_batch_issue_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body VciBatchIssueApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body VciBatchIssueAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.VerifiableCredentials.BatchIssue(ctx, serviceId, body)
+		res, err := c.VerifiableCredentials.BatchIssue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciBatchParseApi", func(t *testing.T) {
+	t.Run("vci_batch_parse_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body VciBatchParseApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body VciBatchParseAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.VerifiableCredentials.BatchParse(ctx, serviceId, body)
+		res, err := c.VerifiableCredentials.BatchParse(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciDeferredIssueApi", func(t *testing.T) {
+	t.Run("vci_deferred_issue_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body VciDeferredIssueApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body VciDeferredIssueAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.VerifiableCredentials.DeferredIssue(ctx, serviceId, body)
+		res, err := c.VerifiableCredentials.DeferredIssue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciDeferredParseApi", func(t *testing.T) {
+	t.Run("vci_deferred_parse_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body VciDeferredParseApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body VciDeferredParseAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.VerifiableCredentials.DeferredParse(ctx, serviceId, body)
+		res, err := c.VerifiableCredentials.DeferredParse(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciJwksApi", func(t *testing.T) {
+	t.Run("vci_jwks_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body VciJwksApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body VciJWKSAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"pretty\":true}", &body)
-		res, err := c.VerifiableCredentials.GetJWKS(ctx, serviceId, body)
+		res, err := c.VerifiableCredentials.GetJWKS(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciJwtissuerApi", func(t *testing.T) {
+	t.Run("vci_jwtissuer_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body VciJwtissuerApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body VciJwtissuerAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"pretty\":true}", &body)
-		res, err := c.VerifiableCredentials.GetJWTIssuer(ctx, serviceId, body)
+		res, err := c.VerifiableCredentials.GetJWTIssuer(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciMetadataApi", func(t *testing.T) {
+	t.Run("vci_metadata_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body VciMetadataApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body VciMetadataAPIJSONRequestBody
 		peers.ContractJSON(t, "{\"pretty\":true}", &body)
-		res, err := c.VerifiableCredentials.GetMetadata(ctx, serviceId, body)
+		res, err := c.VerifiableCredentials.GetMetadata(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciNonceApi", func(t *testing.T) {
+	t.Run("vci_nonce_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body VciNonceApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body VciNonceAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.VerifiableCredentials.CreateNonce(ctx, serviceId, body)
+		res, err := c.VerifiableCredentials.CreateNonce(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciOfferCreateApi", func(t *testing.T) {
+	t.Run("vci_offer_create_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body VciOfferCreateApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body VciOfferCreateAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.VerifiableCredentials.CreateOffer(ctx, serviceId, body)
+		res, err := c.VerifiableCredentials.CreateOffer(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciOfferInfoApi", func(t *testing.T) {
+	t.Run("vci_offer_info_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body VciOfferInfoApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body VciOfferInfoAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.VerifiableCredentials.GetOfferInfo(ctx, serviceId, body)
+		res, err := c.VerifiableCredentials.GetOfferInfo(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciSingleIssueApi", func(t *testing.T) {
+	t.Run("vci_single_issue_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body VciSingleIssueApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body VciSingleIssueAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.VerifiableCredentials.Issue(ctx, serviceId, body)
+		res, err := c.VerifiableCredentials.Issue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciSingleParseApi", func(t *testing.T) {
+	t.Run("vci_single_parse_api", func(t *testing.T) {
 		ran++
-		var serviceId string
-		peers.ContractJSON(t, "\"x\"", &serviceId)
-		var body VciSingleParseApiJSONRequestBody
+		var serviceID string
+		peers.ContractJSON(t, "\"x\"", &serviceID)
+		var body VciSingleParseAPIJSONRequestBody
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.VerifiableCredentials.Parse(ctx, serviceId, body)
+		res, err := c.VerifiableCredentials.Parse(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	if v := rec.Violations(); len(v) > 0 {

@@ -11,102 +11,102 @@ import (
 
 var _ = facade.Operation{}
 
-var opAttestationChallengeApi = &facade.Operation{API: "authlete", ID: "AttestationChallengeApi", Method: "POST", Path: "/api/{serviceId}/attestation/challenge"}
-var opAuthAuthorizationApi = &facade.Operation{API: "authlete", ID: "AuthAuthorizationApi", Method: "POST", Path: "/api/{serviceId}/auth/authorization"}
-var opAuthAuthorizationFailApi = &facade.Operation{API: "authlete", ID: "AuthAuthorizationFailApi", Method: "POST", Path: "/api/{serviceId}/auth/authorization/fail"}
-var opAuthAuthorizationIssueApi = &facade.Operation{API: "authlete", ID: "AuthAuthorizationIssueApi", Method: "POST", Path: "/api/{serviceId}/auth/authorization/issue"}
-var opAuthIntrospectionApi = &facade.Operation{API: "authlete", ID: "AuthIntrospectionApi", Method: "POST", Path: "/api/{serviceId}/auth/introspection"}
-var opAuthIntrospectionStandardApi = &facade.Operation{API: "authlete", ID: "AuthIntrospectionStandardApi", Method: "POST", Path: "/api/{serviceId}/auth/introspection/standard"}
-var opAuthRevocationApi = &facade.Operation{API: "authlete", ID: "AuthRevocationApi", Method: "POST", Path: "/api/{serviceId}/auth/revocation"}
-var opAuthTokenApi = &facade.Operation{API: "authlete", ID: "AuthTokenApi", Method: "POST", Path: "/api/{serviceId}/auth/token"}
-var opAuthTokenCreateApi = &facade.Operation{API: "authlete", ID: "AuthTokenCreateApi", Method: "POST", Path: "/api/{serviceId}/auth/token/create"}
-var opAuthTokenCreateBatchApi = &facade.Operation{API: "authlete", ID: "AuthTokenCreateBatchApi", Method: "POST", Path: "/api/{serviceId}/auth/token/create/batch"}
-var opAuthTokenCreateBatchStatusApi = &facade.Operation{API: "authlete", ID: "AuthTokenCreateBatchStatusApi", Method: "GET", Path: "/api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId}"}
-var opAuthTokenDeleteApi = &facade.Operation{API: "authlete", ID: "AuthTokenDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/auth/token/delete/{accessTokenIdentifier}"}
-var opAuthTokenFailApi = &facade.Operation{API: "authlete", ID: "AuthTokenFailApi", Method: "POST", Path: "/api/{serviceId}/auth/token/fail"}
-var opAuthTokenGetListApi = &facade.Operation{API: "authlete", ID: "AuthTokenGetListApi", Method: "GET", Path: "/api/{serviceId}/auth/token/get/list", Items: "accessTokens"}
-var specAuthTokenGetListApi = &facade.PageSpec{Style: "offset", Items: "accessTokens", Total: "totalCount", StartParam: "start", EndParam: "end"}
-var opAuthTokenIssueApi = &facade.Operation{API: "authlete", ID: "AuthTokenIssueApi", Method: "POST", Path: "/api/{serviceId}/auth/token/issue"}
-var opAuthTokenRevokeApi = &facade.Operation{API: "authlete", ID: "AuthTokenRevokeApi", Method: "POST", Path: "/api/{serviceId}/auth/token/revoke"}
-var opAuthTokenUpdateApi = &facade.Operation{API: "authlete", ID: "AuthTokenUpdateApi", Method: "POST", Path: "/api/{serviceId}/auth/token/update"}
-var opAuthUserinfoApi = &facade.Operation{API: "authlete", ID: "AuthUserinfoApi", Method: "POST", Path: "/api/{serviceId}/auth/userinfo"}
-var opAuthUserinfoIssueApi = &facade.Operation{API: "authlete", ID: "AuthUserinfoIssueApi", Method: "POST", Path: "/api/{serviceId}/auth/userinfo/issue"}
-var opBackchannelAuthenticationApi = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication"}
-var opBackchannelAuthenticationCompleteApi = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationCompleteApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/complete"}
-var opBackchannelAuthenticationFailApi = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationFailApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/fail"}
-var opBackchannelAuthenticationIssueApi = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationIssueApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/issue"}
-var opBackchannelLogoutTokenApi = &facade.Operation{API: "authlete", ID: "BackchannelLogoutTokenApi", Method: "POST", Path: "/api/{serviceId}/backchannel/logout/token"}
-var opClientAuthorizationDeleteApi = &facade.Operation{API: "authlete", ID: "ClientAuthorizationDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/authorization/delete/{clientId}"}
-var opClientAuthorizationDeleteApiPost = &facade.Operation{API: "authlete", ID: "ClientAuthorizationDeleteApiPost", Method: "POST", Path: "/api/{serviceId}/client/authorization/delete/{clientId}"}
-var opClientAuthorizationDeleteBySubjectApi = &facade.Operation{API: "authlete", ID: "ClientAuthorizationDeleteBySubjectApi", Method: "DELETE", Path: "/api/{serviceId}/client/authorization/delete/{clientId}/{subject}"}
-var opClientAuthorizationGetListApi = &facade.Operation{API: "authlete", ID: "ClientAuthorizationGetListApi", Method: "GET", Path: "/api/{serviceId}/client/authorization/get/list", Items: "clients"}
-var specClientAuthorizationGetListApi = &facade.PageSpec{Style: "offset", Items: "clients", Total: "totalCount", StartParam: "start", EndParam: "end"}
-var opClientAuthorizationGetListApiPost = &facade.Operation{API: "authlete", ID: "ClientAuthorizationGetListApiPost", Method: "POST", Path: "/api/{serviceId}/client/authorization/get/list"}
-var opClientAuthorizationGetListBySubjectApi = &facade.Operation{API: "authlete", ID: "ClientAuthorizationGetListBySubjectApi", Method: "GET", Path: "/api/{serviceId}/client/authorization/get/list/{subject}", Items: "clients"}
-var specClientAuthorizationGetListBySubjectApi = &facade.PageSpec{Style: "offset", Items: "clients", Total: "totalCount", StartParam: "start", EndParam: "end"}
-var opClientAuthorizationUpdateApi = &facade.Operation{API: "authlete", ID: "ClientAuthorizationUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/authorization/update/{clientId}"}
-var opClientCreateApi = &facade.Operation{API: "authlete", ID: "ClientCreateApi", Method: "POST", Path: "/api/{serviceId}/client/create"}
-var opClientDeleteApi = &facade.Operation{API: "authlete", ID: "ClientDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/delete/{clientId}"}
-var opClientExtensionRequestablesScopesDeleteApi = &facade.Operation{API: "authlete", ID: "ClientExtensionRequestablesScopesDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/extension/requestable_scopes/delete/{clientId}"}
-var opClientExtensionRequestablesScopesGetApi = &facade.Operation{API: "authlete", ID: "ClientExtensionRequestablesScopesGetApi", Method: "GET", Path: "/api/{serviceId}/client/extension/requestable_scopes/get/{clientId}"}
-var opClientExtensionRequestablesScopesUpdateApi = &facade.Operation{API: "authlete", ID: "ClientExtensionRequestablesScopesUpdateApi", Method: "PUT", Path: "/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}"}
-var opClientExtensionRequestablesScopesUpdateApiPost = &facade.Operation{API: "authlete", ID: "ClientExtensionRequestablesScopesUpdateApiPost", Method: "POST", Path: "/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}"}
-var opClientFlagUpdateApi = &facade.Operation{API: "authlete", ID: "ClientFlagUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/lock_flag/update/{clientIdentifier}"}
-var opClientGetApi = &facade.Operation{API: "authlete", ID: "ClientGetApi", Method: "GET", Path: "/api/{serviceId}/client/get/{clientId}"}
-var opClientGetListApi = &facade.Operation{API: "authlete", ID: "ClientGetListApi", Method: "GET", Path: "/api/{serviceId}/client/get/list", Items: "clients"}
-var specClientGetListApi = &facade.PageSpec{Style: "offset", Items: "clients", Total: "totalCount", StartParam: "start", EndParam: "end"}
-var opClientGrantedScopesDeleteApi = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/granted_scopes/delete/{clientId}"}
-var opClientGrantedScopesDeleteBySubjectApi = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesDeleteBySubjectApi", Method: "DELETE", Path: "/api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject}"}
-var opClientGrantedScopesGetApi = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesGetApi", Method: "GET", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}"}
-var opClientGrantedScopesGetApiPost = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesGetApiPost", Method: "POST", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}"}
-var opClientGrantedScopesGetBySubjectApi = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesGetBySubjectApi", Method: "GET", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}/{subject}"}
-var opClientRegistrationApi = &facade.Operation{API: "authlete", ID: "ClientRegistrationApi", Method: "POST", Path: "/api/{serviceId}/client/registration"}
-var opClientRegistrationDeleteApi = &facade.Operation{API: "authlete", ID: "ClientRegistrationDeleteApi", Method: "POST", Path: "/api/{serviceId}/client/registration/delete"}
-var opClientRegistrationGetApi = &facade.Operation{API: "authlete", ID: "ClientRegistrationGetApi", Method: "POST", Path: "/api/{serviceId}/client/registration/get"}
-var opClientRegistrationUpdateApi = &facade.Operation{API: "authlete", ID: "ClientRegistrationUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/registration/update"}
-var opClientSecretRefreshApi = &facade.Operation{API: "authlete", ID: "ClientSecretRefreshApi", Method: "GET", Path: "/api/{serviceId}/client/secret/refresh/{clientIdentifier}"}
-var opClientSecretUpdateApi = &facade.Operation{API: "authlete", ID: "ClientSecretUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/secret/update/{clientIdentifier}"}
-var opClientUpdateApi = &facade.Operation{API: "authlete", ID: "ClientUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/update/{clientId}"}
-var opDeviceAuthorizationApi = &facade.Operation{API: "authlete", ID: "DeviceAuthorizationApi", Method: "POST", Path: "/api/{serviceId}/device/authorization"}
-var opDeviceCompleteApi = &facade.Operation{API: "authlete", ID: "DeviceCompleteApi", Method: "POST", Path: "/api/{serviceId}/device/complete"}
-var opDeviceVerificationApi = &facade.Operation{API: "authlete", ID: "DeviceVerificationApi", Method: "POST", Path: "/api/{serviceId}/device/verification"}
-var opFederationConfigurationApi = &facade.Operation{API: "authlete", ID: "FederationConfigurationApi", Method: "POST", Path: "/api/{serviceId}/federation/configuration"}
-var opFederationRegistrationApi = &facade.Operation{API: "authlete", ID: "FederationRegistrationApi", Method: "POST", Path: "/api/{serviceId}/federation/registration"}
-var opGetAuthorizationTicketInfo = &facade.Operation{API: "authlete", ID: "GetAuthorizationTicketInfo", Method: "POST", Path: "/api/{serviceId}/auth/authorization/ticket/info"}
-var opGrantMApi = &facade.Operation{API: "authlete", ID: "GrantMApi", Method: "POST", Path: "/api/{serviceId}/gm"}
-var opHskCreateApi = &facade.Operation{API: "authlete", ID: "HskCreateApi", Method: "POST", Path: "/api/{serviceId}/hsk/create"}
-var opHskDeleteApi = &facade.Operation{API: "authlete", ID: "HskDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/hsk/delete/{handle}"}
-var opHskGetApi = &facade.Operation{API: "authlete", ID: "HskGetApi", Method: "GET", Path: "/api/{serviceId}/hsk/get/{handle}"}
-var opHskGetListApi = &facade.Operation{API: "authlete", ID: "HskGetListApi", Method: "GET", Path: "/api/{serviceId}/hsk/get/list"}
-var opIdtokenReissueApi = &facade.Operation{API: "authlete", ID: "IdtokenReissueApi", Method: "POST", Path: "/api/{serviceId}/idtoken/reissue"}
-var opInfoApi = &facade.Operation{API: "authlete", ID: "InfoApi", Method: "GET", Path: "/api/info", Security: "none"}
-var opJoseVerifyApi = &facade.Operation{API: "authlete", ID: "JoseVerifyApi", Method: "POST", Path: "/api/{serviceId}/jose/verify"}
-var opLifecycleHealthcheckApi = &facade.Operation{API: "authlete", ID: "LifecycleHealthcheckApi", Method: "GET", Path: "/api/lifecycle/healthcheck", Security: "none", Accept: "text/plain"}
-var opMiscEchoApi = &facade.Operation{API: "authlete", ID: "MiscEchoApi", Method: "GET", Path: "/api/misc/echo"}
-var opNativeSsoApi = &facade.Operation{API: "authlete", ID: "NativeSsoApi", Method: "POST", Path: "/api/{serviceId}/nativesso"}
-var opNativeSsoLogoutApi = &facade.Operation{API: "authlete", ID: "NativeSsoLogoutApi", Method: "POST", Path: "/api/{serviceId}/nativesso/logout"}
-var opPushedAuthReqApi = &facade.Operation{API: "authlete", ID: "PushedAuthReqApi", Method: "POST", Path: "/api/{serviceId}/pushed_auth_req"}
-var opServiceConfigurationApi = &facade.Operation{API: "authlete", ID: "ServiceConfigurationApi", Method: "GET", Path: "/api/{serviceId}/service/configuration"}
-var opServiceCreateApi = &facade.Operation{API: "authlete", ID: "ServiceCreateApi", Method: "POST", Path: "/api/service/create"}
-var opServiceDeleteApi = &facade.Operation{API: "authlete", ID: "ServiceDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/service/delete"}
-var opServiceGetApi = &facade.Operation{API: "authlete", ID: "ServiceGetApi", Method: "GET", Path: "/api/{serviceId}/service/get"}
-var opServiceGetListApi = &facade.Operation{API: "authlete", ID: "ServiceGetListApi", Method: "GET", Path: "/api/service/get/list", Items: "services"}
-var specServiceGetListApi = &facade.PageSpec{Style: "offset", Items: "services", Total: "totalCount", StartParam: "start", EndParam: "end"}
-var opServiceJwksGetApi = &facade.Operation{API: "authlete", ID: "ServiceJwksGetApi", Method: "GET", Path: "/api/{serviceId}/service/jwks/get"}
-var opServiceUpdateApi = &facade.Operation{API: "authlete", ID: "ServiceUpdateApi", Method: "POST", Path: "/api/{serviceId}/service/update"}
-var opUpdateAuthorizationTicket = &facade.Operation{API: "authlete", ID: "UpdateAuthorizationTicket", Method: "POST", Path: "/api/{serviceId}/auth/authorization/ticket/update"}
-var opVciBatchIssueApi = &facade.Operation{API: "authlete", ID: "VciBatchIssueApi", Method: "POST", Path: "/api/{serviceId}/vci/batch/issue"}
-var opVciBatchParseApi = &facade.Operation{API: "authlete", ID: "VciBatchParseApi", Method: "POST", Path: "/api/{serviceId}/vci/batch/parse"}
-var opVciDeferredIssueApi = &facade.Operation{API: "authlete", ID: "VciDeferredIssueApi", Method: "POST", Path: "/api/{serviceId}/vci/deferred/issue"}
-var opVciDeferredParseApi = &facade.Operation{API: "authlete", ID: "VciDeferredParseApi", Method: "POST", Path: "/api/{serviceId}/vci/deferred/parse"}
-var opVciJwksApi = &facade.Operation{API: "authlete", ID: "VciJwksApi", Method: "POST", Path: "/api/{serviceId}/vci/jwks"}
-var opVciJwtissuerApi = &facade.Operation{API: "authlete", ID: "VciJwtissuerApi", Method: "POST", Path: "/api/{serviceId}/vci/jwtissuer"}
-var opVciMetadataApi = &facade.Operation{API: "authlete", ID: "VciMetadataApi", Method: "POST", Path: "/api/{serviceId}/vci/metadata"}
-var opVciNonceApi = &facade.Operation{API: "authlete", ID: "VciNonceApi", Method: "POST", Path: "/api/{serviceId}/vci/nonce"}
-var opVciOfferCreateApi = &facade.Operation{API: "authlete", ID: "VciOfferCreateApi", Method: "POST", Path: "/api/{serviceId}/vci/offer/create"}
-var opVciOfferInfoApi = &facade.Operation{API: "authlete", ID: "VciOfferInfoApi", Method: "POST", Path: "/api/{serviceId}/vci/offer/info"}
-var opVciSingleIssueApi = &facade.Operation{API: "authlete", ID: "VciSingleIssueApi", Method: "POST", Path: "/api/{serviceId}/vci/single/issue"}
-var opVciSingleParseApi = &facade.Operation{API: "authlete", ID: "VciSingleParseApi", Method: "POST", Path: "/api/{serviceId}/vci/single/parse"}
+var opAttestationChallengeAPI = &facade.Operation{API: "authlete", ID: "attestation_challenge_api", Method: "POST", Path: "/api/{serviceId}/attestation/challenge"}
+var opAuthAuthorizationAPI = &facade.Operation{API: "authlete", ID: "auth_authorization_api", Method: "POST", Path: "/api/{serviceId}/auth/authorization"}
+var opAuthAuthorizationFailAPI = &facade.Operation{API: "authlete", ID: "auth_authorization_fail_api", Method: "POST", Path: "/api/{serviceId}/auth/authorization/fail"}
+var opAuthAuthorizationIssueAPI = &facade.Operation{API: "authlete", ID: "auth_authorization_issue_api", Method: "POST", Path: "/api/{serviceId}/auth/authorization/issue"}
+var opAuthIntrospectionAPI = &facade.Operation{API: "authlete", ID: "auth_introspection_api", Method: "POST", Path: "/api/{serviceId}/auth/introspection"}
+var opAuthIntrospectionStandardAPI = &facade.Operation{API: "authlete", ID: "auth_introspection_standard_api", Method: "POST", Path: "/api/{serviceId}/auth/introspection/standard"}
+var opAuthRevocationAPI = &facade.Operation{API: "authlete", ID: "auth_revocation_api", Method: "POST", Path: "/api/{serviceId}/auth/revocation"}
+var opAuthTokenAPI = &facade.Operation{API: "authlete", ID: "auth_token_api", Method: "POST", Path: "/api/{serviceId}/auth/token"}
+var opAuthTokenCreateAPI = &facade.Operation{API: "authlete", ID: "auth_token_create_api", Method: "POST", Path: "/api/{serviceId}/auth/token/create"}
+var opAuthTokenCreateBatchAPI = &facade.Operation{API: "authlete", ID: "auth_token_create_batch_api", Method: "POST", Path: "/api/{serviceId}/auth/token/create/batch"}
+var opAuthTokenCreateBatchStatusAPI = &facade.Operation{API: "authlete", ID: "auth_token_create_batch_status_api", Method: "GET", Path: "/api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId}"}
+var opAuthTokenDeleteAPI = &facade.Operation{API: "authlete", ID: "auth_token_delete_api", Method: "DELETE", Path: "/api/{serviceId}/auth/token/delete/{accessTokenIdentifier}"}
+var opAuthTokenFailAPI = &facade.Operation{API: "authlete", ID: "auth_token_fail_api", Method: "POST", Path: "/api/{serviceId}/auth/token/fail"}
+var opAuthTokenGetListAPI = &facade.Operation{API: "authlete", ID: "auth_token_get_list_api", Method: "GET", Path: "/api/{serviceId}/auth/token/get/list", Items: "accessTokens"}
+var specAuthTokenGetListAPI = &facade.PageSpec{Style: "offset", Items: "accessTokens", Total: "totalCount", StartParam: "start", EndParam: "end"}
+var opAuthTokenIssueAPI = &facade.Operation{API: "authlete", ID: "auth_token_issue_api", Method: "POST", Path: "/api/{serviceId}/auth/token/issue"}
+var opAuthTokenRevokeAPI = &facade.Operation{API: "authlete", ID: "auth_token_revoke_api", Method: "POST", Path: "/api/{serviceId}/auth/token/revoke"}
+var opAuthTokenUpdateAPI = &facade.Operation{API: "authlete", ID: "auth_token_update_api", Method: "POST", Path: "/api/{serviceId}/auth/token/update"}
+var opAuthUserinfoAPI = &facade.Operation{API: "authlete", ID: "auth_userinfo_api", Method: "POST", Path: "/api/{serviceId}/auth/userinfo"}
+var opAuthUserinfoIssueAPI = &facade.Operation{API: "authlete", ID: "auth_userinfo_issue_api", Method: "POST", Path: "/api/{serviceId}/auth/userinfo/issue"}
+var opBackchannelAuthenticationAPI = &facade.Operation{API: "authlete", ID: "backchannel_authentication_api", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication"}
+var opBackchannelAuthenticationCompleteAPI = &facade.Operation{API: "authlete", ID: "backchannel_authentication_complete_api", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/complete"}
+var opBackchannelAuthenticationFailAPI = &facade.Operation{API: "authlete", ID: "backchannel_authentication_fail_api", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/fail"}
+var opBackchannelAuthenticationIssueAPI = &facade.Operation{API: "authlete", ID: "backchannel_authentication_issue_api", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/issue"}
+var opBackchannelLogoutTokenAPI = &facade.Operation{API: "authlete", ID: "backchannel_logout_token_api", Method: "POST", Path: "/api/{serviceId}/backchannel/logout/token"}
+var opClientAuthorizationDeleteAPI = &facade.Operation{API: "authlete", ID: "client_authorization_delete_api", Method: "DELETE", Path: "/api/{serviceId}/client/authorization/delete/{clientId}"}
+var opClientAuthorizationDeleteAPIPost = &facade.Operation{API: "authlete", ID: "client_authorization_delete_api_post", Method: "POST", Path: "/api/{serviceId}/client/authorization/delete/{clientId}"}
+var opClientAuthorizationDeleteBySubjectAPI = &facade.Operation{API: "authlete", ID: "client_authorization_delete_by_subject_api", Method: "DELETE", Path: "/api/{serviceId}/client/authorization/delete/{clientId}/{subject}"}
+var opClientAuthorizationGetListAPI = &facade.Operation{API: "authlete", ID: "client_authorization_get_list_api", Method: "GET", Path: "/api/{serviceId}/client/authorization/get/list", Items: "clients"}
+var specClientAuthorizationGetListAPI = &facade.PageSpec{Style: "offset", Items: "clients", Total: "totalCount", StartParam: "start", EndParam: "end"}
+var opClientAuthorizationGetListAPIPost = &facade.Operation{API: "authlete", ID: "client_authorization_get_list_api_post", Method: "POST", Path: "/api/{serviceId}/client/authorization/get/list"}
+var opClientAuthorizationGetListBySubjectAPI = &facade.Operation{API: "authlete", ID: "client_authorization_get_list_by_subject_api", Method: "GET", Path: "/api/{serviceId}/client/authorization/get/list/{subject}", Items: "clients"}
+var specClientAuthorizationGetListBySubjectAPI = &facade.PageSpec{Style: "offset", Items: "clients", Total: "totalCount", StartParam: "start", EndParam: "end"}
+var opClientAuthorizationUpdateAPI = &facade.Operation{API: "authlete", ID: "client_authorization_update_api", Method: "POST", Path: "/api/{serviceId}/client/authorization/update/{clientId}"}
+var opClientCreateAPI = &facade.Operation{API: "authlete", ID: "client_create_api", Method: "POST", Path: "/api/{serviceId}/client/create"}
+var opClientDeleteAPI = &facade.Operation{API: "authlete", ID: "client_delete_api", Method: "DELETE", Path: "/api/{serviceId}/client/delete/{clientId}"}
+var opClientExtensionRequestablesScopesDeleteAPI = &facade.Operation{API: "authlete", ID: "client_extension_requestables_scopes_delete_api", Method: "DELETE", Path: "/api/{serviceId}/client/extension/requestable_scopes/delete/{clientId}"}
+var opClientExtensionRequestablesScopesGetAPI = &facade.Operation{API: "authlete", ID: "client_extension_requestables_scopes_get_api", Method: "GET", Path: "/api/{serviceId}/client/extension/requestable_scopes/get/{clientId}"}
+var opClientExtensionRequestablesScopesUpdateAPI = &facade.Operation{API: "authlete", ID: "client_extension_requestables_scopes_update_api", Method: "PUT", Path: "/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}"}
+var opClientExtensionRequestablesScopesUpdateAPIPost = &facade.Operation{API: "authlete", ID: "client_extension_requestables_scopes_update_api_post", Method: "POST", Path: "/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}"}
+var opClientFlagUpdateAPI = &facade.Operation{API: "authlete", ID: "client_flag_update_api", Method: "POST", Path: "/api/{serviceId}/client/lock_flag/update/{clientIdentifier}"}
+var opClientGetAPI = &facade.Operation{API: "authlete", ID: "client_get_api", Method: "GET", Path: "/api/{serviceId}/client/get/{clientId}"}
+var opClientGetListAPI = &facade.Operation{API: "authlete", ID: "client_get_list_api", Method: "GET", Path: "/api/{serviceId}/client/get/list", Items: "clients"}
+var specClientGetListAPI = &facade.PageSpec{Style: "offset", Items: "clients", Total: "totalCount", StartParam: "start", EndParam: "end"}
+var opClientGrantedScopesDeleteAPI = &facade.Operation{API: "authlete", ID: "client_granted_scopes_delete_api", Method: "DELETE", Path: "/api/{serviceId}/client/granted_scopes/delete/{clientId}"}
+var opClientGrantedScopesDeleteBySubjectAPI = &facade.Operation{API: "authlete", ID: "client_granted_scopes_delete_by_subject_api", Method: "DELETE", Path: "/api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject}"}
+var opClientGrantedScopesGetAPI = &facade.Operation{API: "authlete", ID: "client_granted_scopes_get_api", Method: "GET", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}"}
+var opClientGrantedScopesGetAPIPost = &facade.Operation{API: "authlete", ID: "client_granted_scopes_get_api_post", Method: "POST", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}"}
+var opClientGrantedScopesGetBySubjectAPI = &facade.Operation{API: "authlete", ID: "client_granted_scopes_get_by_subject_api", Method: "GET", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}/{subject}"}
+var opClientRegistrationAPI = &facade.Operation{API: "authlete", ID: "client_registration_api", Method: "POST", Path: "/api/{serviceId}/client/registration"}
+var opClientRegistrationDeleteAPI = &facade.Operation{API: "authlete", ID: "client_registration_delete_api", Method: "POST", Path: "/api/{serviceId}/client/registration/delete"}
+var opClientRegistrationGetAPI = &facade.Operation{API: "authlete", ID: "client_registration_get_api", Method: "POST", Path: "/api/{serviceId}/client/registration/get"}
+var opClientRegistrationUpdateAPI = &facade.Operation{API: "authlete", ID: "client_registration_update_api", Method: "POST", Path: "/api/{serviceId}/client/registration/update"}
+var opClientSecretRefreshAPI = &facade.Operation{API: "authlete", ID: "client_secret_refresh_api", Method: "GET", Path: "/api/{serviceId}/client/secret/refresh/{clientIdentifier}"}
+var opClientSecretUpdateAPI = &facade.Operation{API: "authlete", ID: "client_secret_update_api", Method: "POST", Path: "/api/{serviceId}/client/secret/update/{clientIdentifier}"}
+var opClientUpdateAPI = &facade.Operation{API: "authlete", ID: "client_update_api", Method: "POST", Path: "/api/{serviceId}/client/update/{clientId}"}
+var opDeviceAuthorizationAPI = &facade.Operation{API: "authlete", ID: "device_authorization_api", Method: "POST", Path: "/api/{serviceId}/device/authorization"}
+var opDeviceCompleteAPI = &facade.Operation{API: "authlete", ID: "device_complete_api", Method: "POST", Path: "/api/{serviceId}/device/complete"}
+var opDeviceVerificationAPI = &facade.Operation{API: "authlete", ID: "device_verification_api", Method: "POST", Path: "/api/{serviceId}/device/verification"}
+var opFederationConfigurationAPI = &facade.Operation{API: "authlete", ID: "federation_configuration_api", Method: "POST", Path: "/api/{serviceId}/federation/configuration"}
+var opFederationRegistrationAPI = &facade.Operation{API: "authlete", ID: "federation_registration_api", Method: "POST", Path: "/api/{serviceId}/federation/registration"}
+var opGetAuthorizationTicketInfo = &facade.Operation{API: "authlete", ID: "getAuthorizationTicketInfo", Method: "POST", Path: "/api/{serviceId}/auth/authorization/ticket/info"}
+var opGrantMApi = &facade.Operation{API: "authlete", ID: "grant_m_api", Method: "POST", Path: "/api/{serviceId}/gm"}
+var opHskCreateAPI = &facade.Operation{API: "authlete", ID: "hsk_create_api", Method: "POST", Path: "/api/{serviceId}/hsk/create"}
+var opHskDeleteAPI = &facade.Operation{API: "authlete", ID: "hsk_delete_api", Method: "DELETE", Path: "/api/{serviceId}/hsk/delete/{handle}"}
+var opHskGetAPI = &facade.Operation{API: "authlete", ID: "hsk_get_api", Method: "GET", Path: "/api/{serviceId}/hsk/get/{handle}"}
+var opHskGetListAPI = &facade.Operation{API: "authlete", ID: "hsk_get_list_api", Method: "GET", Path: "/api/{serviceId}/hsk/get/list"}
+var opIdtokenReissueAPI = &facade.Operation{API: "authlete", ID: "idtoken_reissue_api", Method: "POST", Path: "/api/{serviceId}/idtoken/reissue"}
+var opInfoAPI = &facade.Operation{API: "authlete", ID: "info_api", Method: "GET", Path: "/api/info", Security: "none"}
+var opJoseVerifyAPI = &facade.Operation{API: "authlete", ID: "jose_verify_api", Method: "POST", Path: "/api/{serviceId}/jose/verify"}
+var opLifecycleHealthcheckAPI = &facade.Operation{API: "authlete", ID: "lifecycle_healthcheck_api", Method: "GET", Path: "/api/lifecycle/healthcheck", Security: "none", Accept: "text/plain"}
+var opMiscEchoAPI = &facade.Operation{API: "authlete", ID: "misc_echo_api", Method: "GET", Path: "/api/misc/echo"}
+var opNativeSSOAPI = &facade.Operation{API: "authlete", ID: "native_sso_api", Method: "POST", Path: "/api/{serviceId}/nativesso"}
+var opNativeSSOLogoutAPI = &facade.Operation{API: "authlete", ID: "native_sso_logout_api", Method: "POST", Path: "/api/{serviceId}/nativesso/logout"}
+var opPushedAuthReqAPI = &facade.Operation{API: "authlete", ID: "pushed_auth_req_api", Method: "POST", Path: "/api/{serviceId}/pushed_auth_req"}
+var opServiceConfigurationAPI = &facade.Operation{API: "authlete", ID: "service_configuration_api", Method: "GET", Path: "/api/{serviceId}/service/configuration"}
+var opServiceCreateAPI = &facade.Operation{API: "authlete", ID: "service_create_api", Method: "POST", Path: "/api/service/create"}
+var opServiceDeleteAPI = &facade.Operation{API: "authlete", ID: "service_delete_api", Method: "DELETE", Path: "/api/{serviceId}/service/delete"}
+var opServiceGetAPI = &facade.Operation{API: "authlete", ID: "service_get_api", Method: "GET", Path: "/api/{serviceId}/service/get"}
+var opServiceGetListAPI = &facade.Operation{API: "authlete", ID: "service_get_list_api", Method: "GET", Path: "/api/service/get/list", Items: "services"}
+var specServiceGetListAPI = &facade.PageSpec{Style: "offset", Items: "services", Total: "totalCount", StartParam: "start", EndParam: "end"}
+var opServiceJWKSGetAPI = &facade.Operation{API: "authlete", ID: "service_jwks_get_api", Method: "GET", Path: "/api/{serviceId}/service/jwks/get"}
+var opServiceUpdateAPI = &facade.Operation{API: "authlete", ID: "service_update_api", Method: "POST", Path: "/api/{serviceId}/service/update"}
+var opUpdateAuthorizationTicket = &facade.Operation{API: "authlete", ID: "updateAuthorizationTicket", Method: "POST", Path: "/api/{serviceId}/auth/authorization/ticket/update"}
+var opVciBatchIssueAPI = &facade.Operation{API: "authlete", ID: "vci_batch_issue_api", Method: "POST", Path: "/api/{serviceId}/vci/batch/issue"}
+var opVciBatchParseAPI = &facade.Operation{API: "authlete", ID: "vci_batch_parse_api", Method: "POST", Path: "/api/{serviceId}/vci/batch/parse"}
+var opVciDeferredIssueAPI = &facade.Operation{API: "authlete", ID: "vci_deferred_issue_api", Method: "POST", Path: "/api/{serviceId}/vci/deferred/issue"}
+var opVciDeferredParseAPI = &facade.Operation{API: "authlete", ID: "vci_deferred_parse_api", Method: "POST", Path: "/api/{serviceId}/vci/deferred/parse"}
+var opVciJWKSAPI = &facade.Operation{API: "authlete", ID: "vci_jwks_api", Method: "POST", Path: "/api/{serviceId}/vci/jwks"}
+var opVciJwtissuerAPI = &facade.Operation{API: "authlete", ID: "vci_jwtissuer_api", Method: "POST", Path: "/api/{serviceId}/vci/jwtissuer"}
+var opVciMetadataAPI = &facade.Operation{API: "authlete", ID: "vci_metadata_api", Method: "POST", Path: "/api/{serviceId}/vci/metadata"}
+var opVciNonceAPI = &facade.Operation{API: "authlete", ID: "vci_nonce_api", Method: "POST", Path: "/api/{serviceId}/vci/nonce"}
+var opVciOfferCreateAPI = &facade.Operation{API: "authlete", ID: "vci_offer_create_api", Method: "POST", Path: "/api/{serviceId}/vci/offer/create"}
+var opVciOfferInfoAPI = &facade.Operation{API: "authlete", ID: "vci_offer_info_api", Method: "POST", Path: "/api/{serviceId}/vci/offer/info"}
+var opVciSingleIssueAPI = &facade.Operation{API: "authlete", ID: "vci_single_issue_api", Method: "POST", Path: "/api/{serviceId}/vci/single/issue"}
+var opVciSingleParseAPI = &facade.Operation{API: "authlete", ID: "vci_single_parse_api", Method: "POST", Path: "/api/{serviceId}/vci/single/parse"}
 
 // AttestationService holds the Attestation operations of Authlete.
 type AttestationService struct {
@@ -115,18 +115,18 @@ type AttestationService struct {
 
 // Challenge calls "Create Attestation Challenge".
 //
-// POST /api/{serviceId}/attestation/challenge (operation AttestationChallengeApi).
-func (s *AttestationService) Challenge(ctx context.Context, serviceId string, body AttestationChallengeApiJSONRequestBody, opts ...RequestOption) (*AttestationChallengeResponse, error) {
+// POST /api/{serviceId}/attestation/challenge (operation attestation_challenge_api).
+func (s *AttestationService) Challenge(ctx context.Context, serviceID string, body AttestationChallengeAPIJSONRequestBody, opts ...RequestOption) (*AttestationChallengeResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAttestationChallengeApiRequest(call.Server, serviceId, body)
+	req, err := NewAttestationChallengeAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAttestationChallengeApi, err)
+		return nil, s.c.rt.BuildError(opAttestationChallengeAPI, err)
 	}
 	var out AttestationChallengeResponse
-	if err := s.c.rt.Do(ctx, &call, opAttestationChallengeApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAttestationChallengeAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -139,18 +139,18 @@ type AuthorizationService struct {
 
 // Fail calls "Fail Authorization Request".
 //
-// POST /api/{serviceId}/auth/authorization/fail (operation AuthAuthorizationFailApi).
-func (s *AuthorizationService) Fail(ctx context.Context, serviceId string, body AuthAuthorizationFailApiJSONRequestBody, opts ...RequestOption) (*AuthorizationFailResponse, error) {
+// POST /api/{serviceId}/auth/authorization/fail (operation auth_authorization_fail_api).
+func (s *AuthorizationService) Fail(ctx context.Context, serviceID string, body AuthAuthorizationFailAPIJSONRequestBody, opts ...RequestOption) (*AuthorizationFailResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthAuthorizationFailApiRequest(call.Server, serviceId, body)
+	req, err := NewAuthAuthorizationFailAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthAuthorizationFailApi, err)
+		return nil, s.c.rt.BuildError(opAuthAuthorizationFailAPI, err)
 	}
 	var out AuthorizationFailResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthAuthorizationFailApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthAuthorizationFailAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -158,13 +158,13 @@ func (s *AuthorizationService) Fail(ctx context.Context, serviceId string, body 
 
 // GetTicketInfo calls "Get Ticket Information".
 //
-// POST /api/{serviceId}/auth/authorization/ticket/info (operation GetAuthorizationTicketInfo).
-func (s *AuthorizationService) GetTicketInfo(ctx context.Context, serviceId string, body GetAuthorizationTicketInfoJSONRequestBody, opts ...RequestOption) (*AuthorizationTicketInfoResponse, error) {
+// POST /api/{serviceId}/auth/authorization/ticket/info (operation getAuthorizationTicketInfo).
+func (s *AuthorizationService) GetTicketInfo(ctx context.Context, serviceID string, body GetAuthorizationTicketInfoJSONRequestBody, opts ...RequestOption) (*AuthorizationTicketInfoResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGetAuthorizationTicketInfoRequest(call.Server, serviceId, body)
+	req, err := NewGetAuthorizationTicketInfoRequest(call.Server, serviceID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGetAuthorizationTicketInfo, err)
 	}
@@ -177,18 +177,18 @@ func (s *AuthorizationService) GetTicketInfo(ctx context.Context, serviceId stri
 
 // Issue calls "Issue Authorization Response".
 //
-// POST /api/{serviceId}/auth/authorization/issue (operation AuthAuthorizationIssueApi).
-func (s *AuthorizationService) Issue(ctx context.Context, serviceId string, body AuthAuthorizationIssueApiJSONRequestBody, opts ...RequestOption) (*AuthorizationIssueResponse, error) {
+// POST /api/{serviceId}/auth/authorization/issue (operation auth_authorization_issue_api).
+func (s *AuthorizationService) Issue(ctx context.Context, serviceID string, body AuthAuthorizationIssueAPIJSONRequestBody, opts ...RequestOption) (*AuthorizationIssueResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthAuthorizationIssueApiRequest(call.Server, serviceId, body)
+	req, err := NewAuthAuthorizationIssueAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthAuthorizationIssueApi, err)
+		return nil, s.c.rt.BuildError(opAuthAuthorizationIssueAPI, err)
 	}
 	var out AuthorizationIssueResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthAuthorizationIssueApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthAuthorizationIssueAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -196,18 +196,18 @@ func (s *AuthorizationService) Issue(ctx context.Context, serviceId string, body
 
 // ProcessRequest calls "Process Authorization Request".
 //
-// POST /api/{serviceId}/auth/authorization (operation AuthAuthorizationApi).
-func (s *AuthorizationService) ProcessRequest(ctx context.Context, serviceId string, body AuthAuthorizationApiJSONRequestBody, opts ...RequestOption) (*AuthorizationResponse, error) {
+// POST /api/{serviceId}/auth/authorization (operation auth_authorization_api).
+func (s *AuthorizationService) ProcessRequest(ctx context.Context, serviceID string, body AuthAuthorizationAPIJSONRequestBody, opts ...RequestOption) (*AuthorizationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthAuthorizationApiRequest(call.Server, serviceId, body)
+	req, err := NewAuthAuthorizationAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthAuthorizationApi, err)
+		return nil, s.c.rt.BuildError(opAuthAuthorizationAPI, err)
 	}
 	var out AuthorizationResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthAuthorizationApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthAuthorizationAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -215,13 +215,13 @@ func (s *AuthorizationService) ProcessRequest(ctx context.Context, serviceId str
 
 // UpdateTicket calls "Update Ticket Information".
 //
-// POST /api/{serviceId}/auth/authorization/ticket/update (operation UpdateAuthorizationTicket).
-func (s *AuthorizationService) UpdateTicket(ctx context.Context, serviceId string, body UpdateAuthorizationTicketJSONRequestBody, opts ...RequestOption) (*AuthorizationTicketUpdateResponse, error) {
+// POST /api/{serviceId}/auth/authorization/ticket/update (operation updateAuthorizationTicket).
+func (s *AuthorizationService) UpdateTicket(ctx context.Context, serviceID string, body UpdateAuthorizationTicketJSONRequestBody, opts ...RequestOption) (*AuthorizationTicketUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewUpdateAuthorizationTicketRequest(call.Server, serviceId, body)
+	req, err := NewUpdateAuthorizationTicketRequest(call.Server, serviceID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opUpdateAuthorizationTicket, err)
 	}
@@ -239,18 +239,18 @@ type BackchannelLogoutService struct {
 
 // CreateToken calls "Create Back-Channel Logout Token".
 //
-// POST /api/{serviceId}/backchannel/logout/token (operation BackchannelLogoutTokenApi).
-func (s *BackchannelLogoutService) CreateToken(ctx context.Context, serviceId string, body BackchannelLogoutTokenApiJSONRequestBody, opts ...RequestOption) (*BackchannelLogoutTokenResponse, error) {
+// POST /api/{serviceId}/backchannel/logout/token (operation backchannel_logout_token_api).
+func (s *BackchannelLogoutService) CreateToken(ctx context.Context, serviceID string, body BackchannelLogoutTokenAPIJSONRequestBody, opts ...RequestOption) (*BackchannelLogoutTokenResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewBackchannelLogoutTokenApiRequest(call.Server, serviceId, body)
+	req, err := NewBackchannelLogoutTokenAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opBackchannelLogoutTokenApi, err)
+		return nil, s.c.rt.BuildError(opBackchannelLogoutTokenAPI, err)
 	}
 	var out BackchannelLogoutTokenResponse
-	if err := s.c.rt.Do(ctx, &call, opBackchannelLogoutTokenApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opBackchannelLogoutTokenAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -263,18 +263,18 @@ type CIBAService struct {
 
 // Complete calls "Complete Backchannel Authentication".
 //
-// POST /api/{serviceId}/backchannel/authentication/complete (operation BackchannelAuthenticationCompleteApi).
-func (s *CIBAService) Complete(ctx context.Context, serviceId string, body BackchannelAuthenticationCompleteApiJSONRequestBody, opts ...RequestOption) (*BackchannelAuthenticationCompleteResponse, error) {
+// POST /api/{serviceId}/backchannel/authentication/complete (operation backchannel_authentication_complete_api).
+func (s *CIBAService) Complete(ctx context.Context, serviceID string, body BackchannelAuthenticationCompleteAPIJSONRequestBody, opts ...RequestOption) (*BackchannelAuthenticationCompleteResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewBackchannelAuthenticationCompleteApiRequest(call.Server, serviceId, body)
+	req, err := NewBackchannelAuthenticationCompleteAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opBackchannelAuthenticationCompleteApi, err)
+		return nil, s.c.rt.BuildError(opBackchannelAuthenticationCompleteAPI, err)
 	}
 	var out BackchannelAuthenticationCompleteResponse
-	if err := s.c.rt.Do(ctx, &call, opBackchannelAuthenticationCompleteApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opBackchannelAuthenticationCompleteAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -282,18 +282,18 @@ func (s *CIBAService) Complete(ctx context.Context, serviceId string, body Backc
 
 // Fail calls "Fail Backchannel Authentication Request".
 //
-// POST /api/{serviceId}/backchannel/authentication/fail (operation BackchannelAuthenticationFailApi).
-func (s *CIBAService) Fail(ctx context.Context, serviceId string, body BackchannelAuthenticationFailApiJSONRequestBody, opts ...RequestOption) (*BackchannelAuthenticationFailResponse, error) {
+// POST /api/{serviceId}/backchannel/authentication/fail (operation backchannel_authentication_fail_api).
+func (s *CIBAService) Fail(ctx context.Context, serviceID string, body BackchannelAuthenticationFailAPIJSONRequestBody, opts ...RequestOption) (*BackchannelAuthenticationFailResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewBackchannelAuthenticationFailApiRequest(call.Server, serviceId, body)
+	req, err := NewBackchannelAuthenticationFailAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opBackchannelAuthenticationFailApi, err)
+		return nil, s.c.rt.BuildError(opBackchannelAuthenticationFailAPI, err)
 	}
 	var out BackchannelAuthenticationFailResponse
-	if err := s.c.rt.Do(ctx, &call, opBackchannelAuthenticationFailApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opBackchannelAuthenticationFailAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -301,18 +301,18 @@ func (s *CIBAService) Fail(ctx context.Context, serviceId string, body Backchann
 
 // Issue calls "Issue Backchannel Authentication Response".
 //
-// POST /api/{serviceId}/backchannel/authentication/issue (operation BackchannelAuthenticationIssueApi).
-func (s *CIBAService) Issue(ctx context.Context, serviceId string, body BackchannelAuthenticationIssueApiJSONRequestBody, opts ...RequestOption) (*BackchannelAuthenticationIssueResponse, error) {
+// POST /api/{serviceId}/backchannel/authentication/issue (operation backchannel_authentication_issue_api).
+func (s *CIBAService) Issue(ctx context.Context, serviceID string, body BackchannelAuthenticationIssueAPIJSONRequestBody, opts ...RequestOption) (*BackchannelAuthenticationIssueResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewBackchannelAuthenticationIssueApiRequest(call.Server, serviceId, body)
+	req, err := NewBackchannelAuthenticationIssueAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opBackchannelAuthenticationIssueApi, err)
+		return nil, s.c.rt.BuildError(opBackchannelAuthenticationIssueAPI, err)
 	}
 	var out BackchannelAuthenticationIssueResponse
-	if err := s.c.rt.Do(ctx, &call, opBackchannelAuthenticationIssueApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opBackchannelAuthenticationIssueAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -320,18 +320,18 @@ func (s *CIBAService) Issue(ctx context.Context, serviceId string, body Backchan
 
 // ProcessAuthentication calls "Process Backchannel Authentication Request".
 //
-// POST /api/{serviceId}/backchannel/authentication (operation BackchannelAuthenticationApi).
-func (s *CIBAService) ProcessAuthentication(ctx context.Context, serviceId string, body BackchannelAuthenticationApiJSONRequestBody, opts ...RequestOption) (*BackchannelAuthenticationResponse, error) {
+// POST /api/{serviceId}/backchannel/authentication (operation backchannel_authentication_api).
+func (s *CIBAService) ProcessAuthentication(ctx context.Context, serviceID string, body BackchannelAuthenticationAPIJSONRequestBody, opts ...RequestOption) (*BackchannelAuthenticationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewBackchannelAuthenticationApiRequest(call.Server, serviceId, body)
+	req, err := NewBackchannelAuthenticationAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opBackchannelAuthenticationApi, err)
+		return nil, s.c.rt.BuildError(opBackchannelAuthenticationAPI, err)
 	}
 	var out BackchannelAuthenticationResponse
-	if err := s.c.rt.Do(ctx, &call, opBackchannelAuthenticationApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opBackchannelAuthenticationAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -344,18 +344,18 @@ type ClientsService struct {
 
 // Create calls "Create Client".
 //
-// POST /api/{serviceId}/client/create (operation ClientCreateApi).
-func (s *ClientsService) Create(ctx context.Context, serviceId string, body ClientCreateApiJSONRequestBody, opts ...RequestOption) (*OAuthClient, error) {
+// POST /api/{serviceId}/client/create (operation client_create_api).
+func (s *ClientsService) Create(ctx context.Context, serviceID string, body ClientCreateAPIJSONRequestBody, opts ...RequestOption) (*OAuthClient, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientCreateApiRequest(call.Server, serviceId, body)
+	req, err := NewClientCreateAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientCreateApi, err)
+		return nil, s.c.rt.BuildError(opClientCreateAPI, err)
 	}
 	var out OAuthClient
-	if err := s.c.rt.Do(ctx, &call, opClientCreateApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientCreateAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -363,33 +363,33 @@ func (s *ClientsService) Create(ctx context.Context, serviceId string, body Clie
 
 // Delete calls "Delete Client ⚡".
 //
-// DELETE /api/{serviceId}/client/delete/{clientId} (operation ClientDeleteApi).
-func (s *ClientsService) Delete(ctx context.Context, serviceId string, clientId string, opts ...RequestOption) error {
+// DELETE /api/{serviceId}/client/delete/{clientId} (operation client_delete_api).
+func (s *ClientsService) Delete(ctx context.Context, serviceID string, clientID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewClientDeleteApiRequest(call.Server, serviceId, clientId)
+	req, err := NewClientDeleteAPIRequest(call.Server, serviceID, clientID)
 	if err != nil {
-		return s.c.rt.BuildError(opClientDeleteApi, err)
+		return s.c.rt.BuildError(opClientDeleteAPI, err)
 	}
-	return s.c.rt.Do(ctx, &call, opClientDeleteApi, req, nil)
+	return s.c.rt.Do(ctx, &call, opClientDeleteAPI, req, nil)
 }
 
 // DeleteAuthorizations calls "Delete Client Tokens (by Subject)".
 //
-// DELETE /api/{serviceId}/client/authorization/delete/{clientId}/{subject} (operation ClientAuthorizationDeleteBySubjectApi).
-func (s *ClientsService) DeleteAuthorizations(ctx context.Context, serviceId string, clientId string, subject string, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
+// DELETE /api/{serviceId}/client/authorization/delete/{clientId}/{subject} (operation client_authorization_delete_by_subject_api).
+func (s *ClientsService) DeleteAuthorizations(ctx context.Context, serviceID string, clientID string, subject string, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientAuthorizationDeleteBySubjectApiRequest(call.Server, serviceId, clientId, subject)
+	req, err := NewClientAuthorizationDeleteBySubjectAPIRequest(call.Server, serviceID, clientID, subject)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientAuthorizationDeleteBySubjectApi, err)
+		return nil, s.c.rt.BuildError(opClientAuthorizationDeleteBySubjectAPI, err)
 	}
 	var out ClientAuthorizationDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationDeleteBySubjectApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationDeleteBySubjectAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -397,18 +397,18 @@ func (s *ClientsService) DeleteAuthorizations(ctx context.Context, serviceId str
 
 // DeleteClientTokens calls "Delete Client Tokens".
 //
-// DELETE /api/{serviceId}/client/authorization/delete/{clientId} (operation ClientAuthorizationDeleteApi).
-func (s *ClientsService) DeleteClientTokens(ctx context.Context, serviceId string, clientId string, params *ClientAuthorizationDeleteApiParams, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
+// DELETE /api/{serviceId}/client/authorization/delete/{clientId} (operation client_authorization_delete_api).
+func (s *ClientsService) DeleteClientTokens(ctx context.Context, serviceID string, clientID string, params *ClientAuthorizationDeleteAPIParams, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientAuthorizationDeleteApiRequest(call.Server, serviceId, clientId, params)
+	req, err := NewClientAuthorizationDeleteAPIRequest(call.Server, serviceID, clientID, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientAuthorizationDeleteApi, err)
+		return nil, s.c.rt.BuildError(opClientAuthorizationDeleteAPI, err)
 	}
 	var out ClientAuthorizationDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationDeleteApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationDeleteAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -416,18 +416,18 @@ func (s *ClientsService) DeleteClientTokens(ctx context.Context, serviceId strin
 
 // DeleteClientTokensPost calls "Delete Client Tokens".
 //
-// POST /api/{serviceId}/client/authorization/delete/{clientId} (operation ClientAuthorizationDeleteApiPost).
-func (s *ClientsService) DeleteClientTokensPost(ctx context.Context, serviceId string, clientId string, body ClientAuthorizationDeleteApiPostJSONRequestBody, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
+// POST /api/{serviceId}/client/authorization/delete/{clientId} (operation client_authorization_delete_api_post).
+func (s *ClientsService) DeleteClientTokensPost(ctx context.Context, serviceID string, clientID string, body ClientAuthorizationDeleteAPIPostJSONRequestBody, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientAuthorizationDeleteApiPostRequest(call.Server, serviceId, clientId, body)
+	req, err := NewClientAuthorizationDeleteAPIPostRequest(call.Server, serviceID, clientID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientAuthorizationDeleteApiPost, err)
+		return nil, s.c.rt.BuildError(opClientAuthorizationDeleteAPIPost, err)
 	}
 	var out ClientAuthorizationDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationDeleteApiPost, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationDeleteAPIPost, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -435,18 +435,18 @@ func (s *ClientsService) DeleteClientTokensPost(ctx context.Context, serviceId s
 
 // DeleteGrantedScopes calls "Delete Granted Scopes (by Subject)".
 //
-// DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject} (operation ClientGrantedScopesDeleteBySubjectApi).
-func (s *ClientsService) DeleteGrantedScopes(ctx context.Context, serviceId string, clientId string, subject string, opts ...RequestOption) (*ClientGrantedScopesDeleteResponse, error) {
+// DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject} (operation client_granted_scopes_delete_by_subject_api).
+func (s *ClientsService) DeleteGrantedScopes(ctx context.Context, serviceID string, clientID string, subject string, opts ...RequestOption) (*ClientGrantedScopesDeleteResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientGrantedScopesDeleteBySubjectApiRequest(call.Server, serviceId, clientId, subject)
+	req, err := NewClientGrantedScopesDeleteBySubjectAPIRequest(call.Server, serviceID, clientID, subject)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientGrantedScopesDeleteBySubjectApi, err)
+		return nil, s.c.rt.BuildError(opClientGrantedScopesDeleteBySubjectAPI, err)
 	}
 	var out ClientGrantedScopesDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opClientGrantedScopesDeleteBySubjectApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientGrantedScopesDeleteBySubjectAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -454,18 +454,18 @@ func (s *ClientsService) DeleteGrantedScopes(ctx context.Context, serviceId stri
 
 // DeleteGrantedScopesForClient calls "Delete Granted Scopes".
 //
-// DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId} (operation ClientGrantedScopesDeleteApi).
-func (s *ClientsService) DeleteGrantedScopesForClient(ctx context.Context, serviceId string, clientId string, params *ClientGrantedScopesDeleteApiParams, opts ...RequestOption) (*ClientGrantedScopesDeleteResponse, error) {
+// DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId} (operation client_granted_scopes_delete_api).
+func (s *ClientsService) DeleteGrantedScopesForClient(ctx context.Context, serviceID string, clientID string, params *ClientGrantedScopesDeleteAPIParams, opts ...RequestOption) (*ClientGrantedScopesDeleteResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientGrantedScopesDeleteApiRequest(call.Server, serviceId, clientId, params)
+	req, err := NewClientGrantedScopesDeleteAPIRequest(call.Server, serviceID, clientID, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientGrantedScopesDeleteApi, err)
+		return nil, s.c.rt.BuildError(opClientGrantedScopesDeleteAPI, err)
 	}
 	var out ClientGrantedScopesDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opClientGrantedScopesDeleteApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientGrantedScopesDeleteAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -473,33 +473,33 @@ func (s *ClientsService) DeleteGrantedScopesForClient(ctx context.Context, servi
 
 // DeleteRequestableScopes calls "Delete Requestable Scopes".
 //
-// DELETE /api/{serviceId}/client/extension/requestable_scopes/delete/{clientId} (operation ClientExtensionRequestablesScopesDeleteApi).
-func (s *ClientsService) DeleteRequestableScopes(ctx context.Context, serviceId string, clientId string, opts ...RequestOption) error {
+// DELETE /api/{serviceId}/client/extension/requestable_scopes/delete/{clientId} (operation client_extension_requestables_scopes_delete_api).
+func (s *ClientsService) DeleteRequestableScopes(ctx context.Context, serviceID string, clientID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewClientExtensionRequestablesScopesDeleteApiRequest(call.Server, serviceId, clientId)
+	req, err := NewClientExtensionRequestablesScopesDeleteAPIRequest(call.Server, serviceID, clientID)
 	if err != nil {
-		return s.c.rt.BuildError(opClientExtensionRequestablesScopesDeleteApi, err)
+		return s.c.rt.BuildError(opClientExtensionRequestablesScopesDeleteAPI, err)
 	}
-	return s.c.rt.Do(ctx, &call, opClientExtensionRequestablesScopesDeleteApi, req, nil)
+	return s.c.rt.Do(ctx, &call, opClientExtensionRequestablesScopesDeleteAPI, req, nil)
 }
 
 // Get calls "Get Client".
 //
-// GET /api/{serviceId}/client/get/{clientId} (operation ClientGetApi).
-func (s *ClientsService) Get(ctx context.Context, serviceId string, clientId string, opts ...RequestOption) (*OAuthClient, error) {
+// GET /api/{serviceId}/client/get/{clientId} (operation client_get_api).
+func (s *ClientsService) Get(ctx context.Context, serviceID string, clientID string, opts ...RequestOption) (*OAuthClient, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientGetApiRequest(call.Server, serviceId, clientId)
+	req, err := NewClientGetAPIRequest(call.Server, serviceID, clientID)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientGetApi, err)
+		return nil, s.c.rt.BuildError(opClientGetAPI, err)
 	}
 	var out OAuthClient
-	if err := s.c.rt.Do(ctx, &call, opClientGetApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientGetAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -507,18 +507,18 @@ func (s *ClientsService) Get(ctx context.Context, serviceId string, clientId str
 
 // GetGrantedScopes calls "Get Granted Scopes (by Subject)".
 //
-// GET /api/{serviceId}/client/granted_scopes/get/{clientId}/{subject} (operation ClientGrantedScopesGetBySubjectApi).
-func (s *ClientsService) GetGrantedScopes(ctx context.Context, serviceId string, clientId string, subject string, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
+// GET /api/{serviceId}/client/granted_scopes/get/{clientId}/{subject} (operation client_granted_scopes_get_by_subject_api).
+func (s *ClientsService) GetGrantedScopes(ctx context.Context, serviceID string, clientID string, subject string, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientGrantedScopesGetBySubjectApiRequest(call.Server, serviceId, clientId, subject)
+	req, err := NewClientGrantedScopesGetBySubjectAPIRequest(call.Server, serviceID, clientID, subject)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientGrantedScopesGetBySubjectApi, err)
+		return nil, s.c.rt.BuildError(opClientGrantedScopesGetBySubjectAPI, err)
 	}
 	var out ClientAuthorizationDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opClientGrantedScopesGetBySubjectApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientGrantedScopesGetBySubjectAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -526,18 +526,18 @@ func (s *ClientsService) GetGrantedScopes(ctx context.Context, serviceId string,
 
 // GetGrantedScopesForClient calls "Get Granted Scopes".
 //
-// GET /api/{serviceId}/client/granted_scopes/get/{clientId} (operation ClientGrantedScopesGetApi).
-func (s *ClientsService) GetGrantedScopesForClient(ctx context.Context, serviceId string, clientId string, params *ClientGrantedScopesGetApiParams, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
+// GET /api/{serviceId}/client/granted_scopes/get/{clientId} (operation client_granted_scopes_get_api).
+func (s *ClientsService) GetGrantedScopesForClient(ctx context.Context, serviceID string, clientID string, params *ClientGrantedScopesGetAPIParams, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientGrantedScopesGetApiRequest(call.Server, serviceId, clientId, params)
+	req, err := NewClientGrantedScopesGetAPIRequest(call.Server, serviceID, clientID, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientGrantedScopesGetApi, err)
+		return nil, s.c.rt.BuildError(opClientGrantedScopesGetAPI, err)
 	}
 	var out ClientAuthorizationDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opClientGrantedScopesGetApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientGrantedScopesGetAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -545,18 +545,18 @@ func (s *ClientsService) GetGrantedScopesForClient(ctx context.Context, serviceI
 
 // GetGrantedScopesPost calls "Get Granted Scopes".
 //
-// POST /api/{serviceId}/client/granted_scopes/get/{clientId} (operation ClientGrantedScopesGetApiPost).
-func (s *ClientsService) GetGrantedScopesPost(ctx context.Context, serviceId string, clientId string, body ClientGrantedScopesGetApiPostJSONRequestBody, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
+// POST /api/{serviceId}/client/granted_scopes/get/{clientId} (operation client_granted_scopes_get_api_post).
+func (s *ClientsService) GetGrantedScopesPost(ctx context.Context, serviceID string, clientID string, body ClientGrantedScopesGetAPIPostJSONRequestBody, opts ...RequestOption) (*ClientAuthorizationDeleteResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientGrantedScopesGetApiPostRequest(call.Server, serviceId, clientId, body)
+	req, err := NewClientGrantedScopesGetAPIPostRequest(call.Server, serviceID, clientID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientGrantedScopesGetApiPost, err)
+		return nil, s.c.rt.BuildError(opClientGrantedScopesGetAPIPost, err)
 	}
 	var out ClientAuthorizationDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opClientGrantedScopesGetApiPost, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientGrantedScopesGetAPIPost, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -564,18 +564,18 @@ func (s *ClientsService) GetGrantedScopesPost(ctx context.Context, serviceId str
 
 // GetRequestableScopes calls "Get Requestable Scopes".
 //
-// GET /api/{serviceId}/client/extension/requestable_scopes/get/{clientId} (operation ClientExtensionRequestablesScopesGetApi).
-func (s *ClientsService) GetRequestableScopes(ctx context.Context, serviceId string, clientId string, opts ...RequestOption) (*ClientExtensionRequestableScopesGetResponse, error) {
+// GET /api/{serviceId}/client/extension/requestable_scopes/get/{clientId} (operation client_extension_requestables_scopes_get_api).
+func (s *ClientsService) GetRequestableScopes(ctx context.Context, serviceID string, clientID string, opts ...RequestOption) (*ClientExtensionRequestableScopesGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientExtensionRequestablesScopesGetApiRequest(call.Server, serviceId, clientId)
+	req, err := NewClientExtensionRequestablesScopesGetAPIRequest(call.Server, serviceID, clientID)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientExtensionRequestablesScopesGetApi, err)
+		return nil, s.c.rt.BuildError(opClientExtensionRequestablesScopesGetAPI, err)
 	}
 	var out ClientExtensionRequestableScopesGetResponse
-	if err := s.c.rt.Do(ctx, &call, opClientExtensionRequestablesScopesGetApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientExtensionRequestablesScopesGetAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -583,18 +583,18 @@ func (s *ClientsService) GetRequestableScopes(ctx context.Context, serviceId str
 
 // List calls "List Clients".
 //
-// GET /api/{serviceId}/client/get/list (operation ClientGetListApi).
-func (s *ClientsService) List(ctx context.Context, serviceId string, params *ClientGetListApiParams, opts ...RequestOption) (*ClientGetListResponse, error) {
+// GET /api/{serviceId}/client/get/list (operation client_get_list_api).
+func (s *ClientsService) List(ctx context.Context, serviceID string, params *ClientGetListAPIParams, opts ...RequestOption) (*ClientGetListResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientGetListApiRequest(call.Server, serviceId, params)
+	req, err := NewClientGetListAPIRequest(call.Server, serviceID, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientGetListApi, err)
+		return nil, s.c.rt.BuildError(opClientGetListAPI, err)
 	}
 	var out ClientGetListResponse
-	if err := s.c.rt.Do(ctx, &call, opClientGetListApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientGetListAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -605,18 +605,18 @@ func (s *ClientsService) List(ctx context.Context, serviceId string, params *Cli
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *ClientsService) All(ctx context.Context, serviceId string, params *ClientGetListApiParams, opts ...RequestOption) iter.Seq2[OAuthClient, error] {
-	return facade.Paginate(ctx, specClientGetListApi, params, func(ctx context.Context, p any) (*facade.Page[OAuthClient], error) {
+func (s *ClientsService) All(ctx context.Context, serviceID string, params *ClientGetListAPIParams, opts ...RequestOption) iter.Seq2[OAuthClient, error] {
+	return facade.Paginate(ctx, specClientGetListAPI, params, func(ctx context.Context, p any) (*facade.Page[OAuthClient], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewClientGetListApiRequest(call.Server, serviceId, p.(*ClientGetListApiParams))
+		req, err := NewClientGetListAPIRequest(call.Server, serviceID, p.(*ClientGetListAPIParams))
 		if err != nil {
-			return nil, s.c.rt.BuildError(opClientGetListApi, err)
+			return nil, s.c.rt.BuildError(opClientGetListAPI, err)
 		}
-		page := facade.NewPage[OAuthClient](specClientGetListApi)
-		if err := s.c.rt.Do(ctx, &call, opClientGetListApi, req, page); err != nil {
+		page := facade.NewPage[OAuthClient](specClientGetListAPI)
+		if err := s.c.rt.Do(ctx, &call, opClientGetListAPI, req, page); err != nil {
 			return nil, err
 		}
 		return page, nil
@@ -625,18 +625,18 @@ func (s *ClientsService) All(ctx context.Context, serviceId string, params *Clie
 
 // ListAuthorizations calls "Get Authorized Applications (by Subject)".
 //
-// GET /api/{serviceId}/client/authorization/get/list/{subject} (operation ClientAuthorizationGetListBySubjectApi).
-func (s *ClientsService) ListAuthorizations(ctx context.Context, serviceId string, subject string, params *ClientAuthorizationGetListBySubjectApiParams, opts ...RequestOption) (*ClientAuthorizationGetListResponse, error) {
+// GET /api/{serviceId}/client/authorization/get/list/{subject} (operation client_authorization_get_list_by_subject_api).
+func (s *ClientsService) ListAuthorizations(ctx context.Context, serviceID string, subject string, params *ClientAuthorizationGetListBySubjectAPIParams, opts ...RequestOption) (*ClientAuthorizationGetListResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientAuthorizationGetListBySubjectApiRequest(call.Server, serviceId, subject, params)
+	req, err := NewClientAuthorizationGetListBySubjectAPIRequest(call.Server, serviceID, subject, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientAuthorizationGetListBySubjectApi, err)
+		return nil, s.c.rt.BuildError(opClientAuthorizationGetListBySubjectAPI, err)
 	}
 	var out ClientAuthorizationGetListResponse
-	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListBySubjectApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListBySubjectAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -647,18 +647,18 @@ func (s *ClientsService) ListAuthorizations(ctx context.Context, serviceId strin
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *ClientsService) AllAuthorizations(ctx context.Context, serviceId string, subject string, params *ClientAuthorizationGetListBySubjectApiParams, opts ...RequestOption) iter.Seq2[OAuthClient, error] {
-	return facade.Paginate(ctx, specClientAuthorizationGetListBySubjectApi, params, func(ctx context.Context, p any) (*facade.Page[OAuthClient], error) {
+func (s *ClientsService) AllAuthorizations(ctx context.Context, serviceID string, subject string, params *ClientAuthorizationGetListBySubjectAPIParams, opts ...RequestOption) iter.Seq2[OAuthClient, error] {
+	return facade.Paginate(ctx, specClientAuthorizationGetListBySubjectAPI, params, func(ctx context.Context, p any) (*facade.Page[OAuthClient], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewClientAuthorizationGetListBySubjectApiRequest(call.Server, serviceId, subject, p.(*ClientAuthorizationGetListBySubjectApiParams))
+		req, err := NewClientAuthorizationGetListBySubjectAPIRequest(call.Server, serviceID, subject, p.(*ClientAuthorizationGetListBySubjectAPIParams))
 		if err != nil {
-			return nil, s.c.rt.BuildError(opClientAuthorizationGetListBySubjectApi, err)
+			return nil, s.c.rt.BuildError(opClientAuthorizationGetListBySubjectAPI, err)
 		}
-		page := facade.NewPage[OAuthClient](specClientAuthorizationGetListBySubjectApi)
-		if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListBySubjectApi, req, page); err != nil {
+		page := facade.NewPage[OAuthClient](specClientAuthorizationGetListBySubjectAPI)
+		if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListBySubjectAPI, req, page); err != nil {
 			return nil, err
 		}
 		return page, nil
@@ -667,18 +667,18 @@ func (s *ClientsService) AllAuthorizations(ctx context.Context, serviceId string
 
 // ListAuthorizedApplications calls "Get Authorized Applications".
 //
-// GET /api/{serviceId}/client/authorization/get/list (operation ClientAuthorizationGetListApi).
-func (s *ClientsService) ListAuthorizedApplications(ctx context.Context, serviceId string, params *ClientAuthorizationGetListApiParams, opts ...RequestOption) (*ClientAuthorizationGetListResponse, error) {
+// GET /api/{serviceId}/client/authorization/get/list (operation client_authorization_get_list_api).
+func (s *ClientsService) ListAuthorizedApplications(ctx context.Context, serviceID string, params *ClientAuthorizationGetListAPIParams, opts ...RequestOption) (*ClientAuthorizationGetListResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientAuthorizationGetListApiRequest(call.Server, serviceId, params)
+	req, err := NewClientAuthorizationGetListAPIRequest(call.Server, serviceID, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientAuthorizationGetListApi, err)
+		return nil, s.c.rt.BuildError(opClientAuthorizationGetListAPI, err)
 	}
 	var out ClientAuthorizationGetListResponse
-	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -689,18 +689,18 @@ func (s *ClientsService) ListAuthorizedApplications(ctx context.Context, service
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *ClientsService) AllAuthorizedApplications(ctx context.Context, serviceId string, params *ClientAuthorizationGetListApiParams, opts ...RequestOption) iter.Seq2[OAuthClient, error] {
-	return facade.Paginate(ctx, specClientAuthorizationGetListApi, params, func(ctx context.Context, p any) (*facade.Page[OAuthClient], error) {
+func (s *ClientsService) AllAuthorizedApplications(ctx context.Context, serviceID string, params *ClientAuthorizationGetListAPIParams, opts ...RequestOption) iter.Seq2[OAuthClient, error] {
+	return facade.Paginate(ctx, specClientAuthorizationGetListAPI, params, func(ctx context.Context, p any) (*facade.Page[OAuthClient], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewClientAuthorizationGetListApiRequest(call.Server, serviceId, p.(*ClientAuthorizationGetListApiParams))
+		req, err := NewClientAuthorizationGetListAPIRequest(call.Server, serviceID, p.(*ClientAuthorizationGetListAPIParams))
 		if err != nil {
-			return nil, s.c.rt.BuildError(opClientAuthorizationGetListApi, err)
+			return nil, s.c.rt.BuildError(opClientAuthorizationGetListAPI, err)
 		}
-		page := facade.NewPage[OAuthClient](specClientAuthorizationGetListApi)
-		if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListApi, req, page); err != nil {
+		page := facade.NewPage[OAuthClient](specClientAuthorizationGetListAPI)
+		if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListAPI, req, page); err != nil {
 			return nil, err
 		}
 		return page, nil
@@ -709,18 +709,18 @@ func (s *ClientsService) AllAuthorizedApplications(ctx context.Context, serviceI
 
 // ListAuthorizedApplicationsPost calls "Get Authorized Applications".
 //
-// POST /api/{serviceId}/client/authorization/get/list (operation ClientAuthorizationGetListApiPost).
-func (s *ClientsService) ListAuthorizedApplicationsPost(ctx context.Context, serviceId string, body ClientAuthorizationGetListApiPostJSONRequestBody, opts ...RequestOption) (*ClientAuthorizationGetListResponse, error) {
+// POST /api/{serviceId}/client/authorization/get/list (operation client_authorization_get_list_api_post).
+func (s *ClientsService) ListAuthorizedApplicationsPost(ctx context.Context, serviceID string, body ClientAuthorizationGetListAPIPostJSONRequestBody, opts ...RequestOption) (*ClientAuthorizationGetListResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientAuthorizationGetListApiPostRequest(call.Server, serviceId, body)
+	req, err := NewClientAuthorizationGetListAPIPostRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientAuthorizationGetListApiPost, err)
+		return nil, s.c.rt.BuildError(opClientAuthorizationGetListAPIPost, err)
 	}
 	var out ClientAuthorizationGetListResponse
-	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListApiPost, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationGetListAPIPost, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -728,18 +728,18 @@ func (s *ClientsService) ListAuthorizedApplicationsPost(ctx context.Context, ser
 
 // RefreshSecret calls "Rotate Client Secret".
 //
-// GET /api/{serviceId}/client/secret/refresh/{clientIdentifier} (operation ClientSecretRefreshApi).
-func (s *ClientsService) RefreshSecret(ctx context.Context, serviceId string, clientIdentifier string, opts ...RequestOption) (*ClientSecretRefreshResponse, error) {
+// GET /api/{serviceId}/client/secret/refresh/{clientIdentifier} (operation client_secret_refresh_api).
+func (s *ClientsService) RefreshSecret(ctx context.Context, serviceID string, clientIdentifier string, opts ...RequestOption) (*ClientSecretRefreshResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientSecretRefreshApiRequest(call.Server, serviceId, clientIdentifier)
+	req, err := NewClientSecretRefreshAPIRequest(call.Server, serviceID, clientIdentifier)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientSecretRefreshApi, err)
+		return nil, s.c.rt.BuildError(opClientSecretRefreshAPI, err)
 	}
 	var out ClientSecretRefreshResponse
-	if err := s.c.rt.Do(ctx, &call, opClientSecretRefreshApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientSecretRefreshAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -747,18 +747,18 @@ func (s *ClientsService) RefreshSecret(ctx context.Context, serviceId string, cl
 
 // Update calls "Update Client".
 //
-// POST /api/{serviceId}/client/update/{clientId} (operation ClientUpdateApi).
-func (s *ClientsService) Update(ctx context.Context, serviceId string, clientId string, body ClientUpdateApiJSONRequestBody, opts ...RequestOption) (*OAuthClient, error) {
+// POST /api/{serviceId}/client/update/{clientId} (operation client_update_api).
+func (s *ClientsService) Update(ctx context.Context, serviceID string, clientID string, body ClientUpdateAPIJSONRequestBody, opts ...RequestOption) (*OAuthClient, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientUpdateApiRequest(call.Server, serviceId, clientId, body)
+	req, err := NewClientUpdateAPIRequest(call.Server, serviceID, clientID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientUpdateApi, err)
+		return nil, s.c.rt.BuildError(opClientUpdateAPI, err)
 	}
 	var out OAuthClient
-	if err := s.c.rt.Do(ctx, &call, opClientUpdateApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientUpdateAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -766,18 +766,18 @@ func (s *ClientsService) Update(ctx context.Context, serviceId string, clientId 
 
 // UpdateAuthorizations calls "Update Client Tokens".
 //
-// POST /api/{serviceId}/client/authorization/update/{clientId} (operation ClientAuthorizationUpdateApi).
-func (s *ClientsService) UpdateAuthorizations(ctx context.Context, serviceId string, clientId string, body ClientAuthorizationUpdateApiJSONRequestBody, opts ...RequestOption) (*ClientAuthorizationUpdateResponse, error) {
+// POST /api/{serviceId}/client/authorization/update/{clientId} (operation client_authorization_update_api).
+func (s *ClientsService) UpdateAuthorizations(ctx context.Context, serviceID string, clientID string, body ClientAuthorizationUpdateAPIJSONRequestBody, opts ...RequestOption) (*ClientAuthorizationUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientAuthorizationUpdateApiRequest(call.Server, serviceId, clientId, body)
+	req, err := NewClientAuthorizationUpdateAPIRequest(call.Server, serviceID, clientID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientAuthorizationUpdateApi, err)
+		return nil, s.c.rt.BuildError(opClientAuthorizationUpdateAPI, err)
 	}
 	var out ClientAuthorizationUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationUpdateApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientAuthorizationUpdateAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -785,18 +785,18 @@ func (s *ClientsService) UpdateAuthorizations(ctx context.Context, serviceId str
 
 // UpdateLockFlag calls "Update Client Lock".
 //
-// POST /api/{serviceId}/client/lock_flag/update/{clientIdentifier} (operation ClientFlagUpdateApi).
-func (s *ClientsService) UpdateLockFlag(ctx context.Context, serviceId string, clientIdentifier string, body ClientFlagUpdateApiJSONRequestBody, opts ...RequestOption) (*ClientFlagUpdateResponse, error) {
+// POST /api/{serviceId}/client/lock_flag/update/{clientIdentifier} (operation client_flag_update_api).
+func (s *ClientsService) UpdateLockFlag(ctx context.Context, serviceID string, clientIdentifier string, body ClientFlagUpdateAPIJSONRequestBody, opts ...RequestOption) (*ClientFlagUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientFlagUpdateApiRequest(call.Server, serviceId, clientIdentifier, body)
+	req, err := NewClientFlagUpdateAPIRequest(call.Server, serviceID, clientIdentifier, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientFlagUpdateApi, err)
+		return nil, s.c.rt.BuildError(opClientFlagUpdateAPI, err)
 	}
 	var out ClientFlagUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opClientFlagUpdateApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientFlagUpdateAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -804,18 +804,18 @@ func (s *ClientsService) UpdateLockFlag(ctx context.Context, serviceId string, c
 
 // UpdateRequestableScopes calls "Update Requestable Scopes".
 //
-// PUT /api/{serviceId}/client/extension/requestable_scopes/update/{clientId} (operation ClientExtensionRequestablesScopesUpdateApi).
-func (s *ClientsService) UpdateRequestableScopes(ctx context.Context, serviceId string, clientId string, body ClientExtensionRequestablesScopesUpdateApiJSONRequestBody, opts ...RequestOption) (*ClientExtensionRequestableScopesUpdateResponse, error) {
+// PUT /api/{serviceId}/client/extension/requestable_scopes/update/{clientId} (operation client_extension_requestables_scopes_update_api).
+func (s *ClientsService) UpdateRequestableScopes(ctx context.Context, serviceID string, clientID string, body ClientExtensionRequestablesScopesUpdateAPIJSONRequestBody, opts ...RequestOption) (*ClientExtensionRequestableScopesUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientExtensionRequestablesScopesUpdateApiRequest(call.Server, serviceId, clientId, body)
+	req, err := NewClientExtensionRequestablesScopesUpdateAPIRequest(call.Server, serviceID, clientID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientExtensionRequestablesScopesUpdateApi, err)
+		return nil, s.c.rt.BuildError(opClientExtensionRequestablesScopesUpdateAPI, err)
 	}
 	var out ClientExtensionRequestableScopesUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opClientExtensionRequestablesScopesUpdateApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientExtensionRequestablesScopesUpdateAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -823,18 +823,18 @@ func (s *ClientsService) UpdateRequestableScopes(ctx context.Context, serviceId 
 
 // UpdateRequestableScopesPost calls "Update Requestable Scopes".
 //
-// POST /api/{serviceId}/client/extension/requestable_scopes/update/{clientId} (operation ClientExtensionRequestablesScopesUpdateApiPost).
-func (s *ClientsService) UpdateRequestableScopesPost(ctx context.Context, serviceId string, clientId string, body ClientExtensionRequestablesScopesUpdateApiPostJSONRequestBody, opts ...RequestOption) (*ClientExtensionRequestableScopesUpdateResponse, error) {
+// POST /api/{serviceId}/client/extension/requestable_scopes/update/{clientId} (operation client_extension_requestables_scopes_update_api_post).
+func (s *ClientsService) UpdateRequestableScopesPost(ctx context.Context, serviceID string, clientID string, body ClientExtensionRequestablesScopesUpdateAPIPostJSONRequestBody, opts ...RequestOption) (*ClientExtensionRequestableScopesUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientExtensionRequestablesScopesUpdateApiPostRequest(call.Server, serviceId, clientId, body)
+	req, err := NewClientExtensionRequestablesScopesUpdateAPIPostRequest(call.Server, serviceID, clientID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientExtensionRequestablesScopesUpdateApiPost, err)
+		return nil, s.c.rt.BuildError(opClientExtensionRequestablesScopesUpdateAPIPost, err)
 	}
 	var out ClientExtensionRequestableScopesUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opClientExtensionRequestablesScopesUpdateApiPost, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientExtensionRequestablesScopesUpdateAPIPost, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -842,18 +842,18 @@ func (s *ClientsService) UpdateRequestableScopesPost(ctx context.Context, servic
 
 // UpdateSecret calls "Update Client Secret".
 //
-// POST /api/{serviceId}/client/secret/update/{clientIdentifier} (operation ClientSecretUpdateApi).
-func (s *ClientsService) UpdateSecret(ctx context.Context, serviceId string, clientIdentifier string, body ClientSecretUpdateApiJSONRequestBody, opts ...RequestOption) (*ClientSecretUpdateResponse, error) {
+// POST /api/{serviceId}/client/secret/update/{clientIdentifier} (operation client_secret_update_api).
+func (s *ClientsService) UpdateSecret(ctx context.Context, serviceID string, clientIdentifier string, body ClientSecretUpdateAPIJSONRequestBody, opts ...RequestOption) (*ClientSecretUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientSecretUpdateApiRequest(call.Server, serviceId, clientIdentifier, body)
+	req, err := NewClientSecretUpdateAPIRequest(call.Server, serviceID, clientIdentifier, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientSecretUpdateApi, err)
+		return nil, s.c.rt.BuildError(opClientSecretUpdateAPI, err)
 	}
 	var out ClientSecretUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opClientSecretUpdateApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientSecretUpdateAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -866,18 +866,18 @@ type DeviceFlowService struct {
 
 // Authorization calls "Process Device Authorization Request".
 //
-// POST /api/{serviceId}/device/authorization (operation DeviceAuthorizationApi).
-func (s *DeviceFlowService) Authorization(ctx context.Context, serviceId string, body DeviceAuthorizationApiJSONRequestBody, opts ...RequestOption) (*DeviceAuthorizationResponse, error) {
+// POST /api/{serviceId}/device/authorization (operation device_authorization_api).
+func (s *DeviceFlowService) Authorization(ctx context.Context, serviceID string, body DeviceAuthorizationAPIJSONRequestBody, opts ...RequestOption) (*DeviceAuthorizationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewDeviceAuthorizationApiRequest(call.Server, serviceId, body)
+	req, err := NewDeviceAuthorizationAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opDeviceAuthorizationApi, err)
+		return nil, s.c.rt.BuildError(opDeviceAuthorizationAPI, err)
 	}
 	var out DeviceAuthorizationResponse
-	if err := s.c.rt.Do(ctx, &call, opDeviceAuthorizationApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opDeviceAuthorizationAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -885,18 +885,18 @@ func (s *DeviceFlowService) Authorization(ctx context.Context, serviceId string,
 
 // Complete calls "Complete Device Authorization".
 //
-// POST /api/{serviceId}/device/complete (operation DeviceCompleteApi).
-func (s *DeviceFlowService) Complete(ctx context.Context, serviceId string, body DeviceCompleteApiJSONRequestBody, opts ...RequestOption) (*DeviceCompleteResponse, error) {
+// POST /api/{serviceId}/device/complete (operation device_complete_api).
+func (s *DeviceFlowService) Complete(ctx context.Context, serviceID string, body DeviceCompleteAPIJSONRequestBody, opts ...RequestOption) (*DeviceCompleteResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewDeviceCompleteApiRequest(call.Server, serviceId, body)
+	req, err := NewDeviceCompleteAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opDeviceCompleteApi, err)
+		return nil, s.c.rt.BuildError(opDeviceCompleteAPI, err)
 	}
 	var out DeviceCompleteResponse
-	if err := s.c.rt.Do(ctx, &call, opDeviceCompleteApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opDeviceCompleteAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -904,18 +904,18 @@ func (s *DeviceFlowService) Complete(ctx context.Context, serviceId string, body
 
 // Verification calls "Process Device Verification Request".
 //
-// POST /api/{serviceId}/device/verification (operation DeviceVerificationApi).
-func (s *DeviceFlowService) Verification(ctx context.Context, serviceId string, body DeviceVerificationApiJSONRequestBody, opts ...RequestOption) (*DeviceVerificationResponse, error) {
+// POST /api/{serviceId}/device/verification (operation device_verification_api).
+func (s *DeviceFlowService) Verification(ctx context.Context, serviceID string, body DeviceVerificationAPIJSONRequestBody, opts ...RequestOption) (*DeviceVerificationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewDeviceVerificationApiRequest(call.Server, serviceId, body)
+	req, err := NewDeviceVerificationAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opDeviceVerificationApi, err)
+		return nil, s.c.rt.BuildError(opDeviceVerificationAPI, err)
 	}
 	var out DeviceVerificationResponse
-	if err := s.c.rt.Do(ctx, &call, opDeviceVerificationApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opDeviceVerificationAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -928,18 +928,18 @@ type DynamicClientRegistrationService struct {
 
 // Delete calls "Delete Client".
 //
-// POST /api/{serviceId}/client/registration/delete (operation ClientRegistrationDeleteApi).
-func (s *DynamicClientRegistrationService) Delete(ctx context.Context, serviceId string, body ClientRegistrationDeleteApiJSONRequestBody, opts ...RequestOption) (*ClientRegistrationResponse, error) {
+// POST /api/{serviceId}/client/registration/delete (operation client_registration_delete_api).
+func (s *DynamicClientRegistrationService) Delete(ctx context.Context, serviceID string, body ClientRegistrationDeleteAPIJSONRequestBody, opts ...RequestOption) (*ClientRegistrationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientRegistrationDeleteApiRequest(call.Server, serviceId, body)
+	req, err := NewClientRegistrationDeleteAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientRegistrationDeleteApi, err)
+		return nil, s.c.rt.BuildError(opClientRegistrationDeleteAPI, err)
 	}
 	var out ClientRegistrationResponse
-	if err := s.c.rt.Do(ctx, &call, opClientRegistrationDeleteApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientRegistrationDeleteAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -947,18 +947,18 @@ func (s *DynamicClientRegistrationService) Delete(ctx context.Context, serviceId
 
 // Get calls "Get Client".
 //
-// POST /api/{serviceId}/client/registration/get (operation ClientRegistrationGetApi).
-func (s *DynamicClientRegistrationService) Get(ctx context.Context, serviceId string, body ClientRegistrationGetApiJSONRequestBody, opts ...RequestOption) (*ClientRegistrationResponse, error) {
+// POST /api/{serviceId}/client/registration/get (operation client_registration_get_api).
+func (s *DynamicClientRegistrationService) Get(ctx context.Context, serviceID string, body ClientRegistrationGetAPIJSONRequestBody, opts ...RequestOption) (*ClientRegistrationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientRegistrationGetApiRequest(call.Server, serviceId, body)
+	req, err := NewClientRegistrationGetAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientRegistrationGetApi, err)
+		return nil, s.c.rt.BuildError(opClientRegistrationGetAPI, err)
 	}
 	var out ClientRegistrationResponse
-	if err := s.c.rt.Do(ctx, &call, opClientRegistrationGetApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientRegistrationGetAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -966,18 +966,18 @@ func (s *DynamicClientRegistrationService) Get(ctx context.Context, serviceId st
 
 // Register calls "Register Client".
 //
-// POST /api/{serviceId}/client/registration (operation ClientRegistrationApi).
-func (s *DynamicClientRegistrationService) Register(ctx context.Context, serviceId string, body ClientRegistrationApiJSONRequestBody, opts ...RequestOption) (*ClientRegistrationResponse, error) {
+// POST /api/{serviceId}/client/registration (operation client_registration_api).
+func (s *DynamicClientRegistrationService) Register(ctx context.Context, serviceID string, body ClientRegistrationAPIJSONRequestBody, opts ...RequestOption) (*ClientRegistrationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientRegistrationApiRequest(call.Server, serviceId, body)
+	req, err := NewClientRegistrationAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientRegistrationApi, err)
+		return nil, s.c.rt.BuildError(opClientRegistrationAPI, err)
 	}
 	var out ClientRegistrationResponse
-	if err := s.c.rt.Do(ctx, &call, opClientRegistrationApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientRegistrationAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -985,18 +985,18 @@ func (s *DynamicClientRegistrationService) Register(ctx context.Context, service
 
 // Update calls "Update Client".
 //
-// POST /api/{serviceId}/client/registration/update (operation ClientRegistrationUpdateApi).
-func (s *DynamicClientRegistrationService) Update(ctx context.Context, serviceId string, body ClientRegistrationUpdateApiJSONRequestBody, opts ...RequestOption) (*ClientRegistrationResponse, error) {
+// POST /api/{serviceId}/client/registration/update (operation client_registration_update_api).
+func (s *DynamicClientRegistrationService) Update(ctx context.Context, serviceID string, body ClientRegistrationUpdateAPIJSONRequestBody, opts ...RequestOption) (*ClientRegistrationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewClientRegistrationUpdateApiRequest(call.Server, serviceId, body)
+	req, err := NewClientRegistrationUpdateAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opClientRegistrationUpdateApi, err)
+		return nil, s.c.rt.BuildError(opClientRegistrationUpdateAPI, err)
 	}
 	var out ClientRegistrationResponse
-	if err := s.c.rt.Do(ctx, &call, opClientRegistrationUpdateApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opClientRegistrationUpdateAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1009,18 +1009,18 @@ type FederationService struct {
 
 // Configuration calls "Process Entity Configuration Request".
 //
-// POST /api/{serviceId}/federation/configuration (operation FederationConfigurationApi).
-func (s *FederationService) Configuration(ctx context.Context, serviceId string, body FederationConfigurationApiJSONRequestBody, opts ...RequestOption) (*FederationConfigurationResponse, error) {
+// POST /api/{serviceId}/federation/configuration (operation federation_configuration_api).
+func (s *FederationService) Configuration(ctx context.Context, serviceID string, body FederationConfigurationAPIJSONRequestBody, opts ...RequestOption) (*FederationConfigurationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewFederationConfigurationApiRequest(call.Server, serviceId, body)
+	req, err := NewFederationConfigurationAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opFederationConfigurationApi, err)
+		return nil, s.c.rt.BuildError(opFederationConfigurationAPI, err)
 	}
 	var out FederationConfigurationResponse
-	if err := s.c.rt.Do(ctx, &call, opFederationConfigurationApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opFederationConfigurationAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1028,18 +1028,18 @@ func (s *FederationService) Configuration(ctx context.Context, serviceId string,
 
 // Registration calls "Process Federation Registration Request".
 //
-// POST /api/{serviceId}/federation/registration (operation FederationRegistrationApi).
-func (s *FederationService) Registration(ctx context.Context, serviceId string, body FederationRegistrationApiJSONRequestBody, opts ...RequestOption) (*FederationRegistrationResponse, error) {
+// POST /api/{serviceId}/federation/registration (operation federation_registration_api).
+func (s *FederationService) Registration(ctx context.Context, serviceID string, body FederationRegistrationAPIJSONRequestBody, opts ...RequestOption) (*FederationRegistrationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewFederationRegistrationApiRequest(call.Server, serviceId, body)
+	req, err := NewFederationRegistrationAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opFederationRegistrationApi, err)
+		return nil, s.c.rt.BuildError(opFederationRegistrationAPI, err)
 	}
 	var out FederationRegistrationResponse
-	if err := s.c.rt.Do(ctx, &call, opFederationRegistrationApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opFederationRegistrationAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1052,13 +1052,13 @@ type GrantManagementService struct {
 
 // ProcessRequest calls "Process Grant Management Request".
 //
-// POST /api/{serviceId}/gm (operation GrantMApi).
-func (s *GrantManagementService) ProcessRequest(ctx context.Context, serviceId string, body GrantMApiJSONRequestBody, opts ...RequestOption) (*GMResponse, error) {
+// POST /api/{serviceId}/gm (operation grant_m_api).
+func (s *GrantManagementService) ProcessRequest(ctx context.Context, serviceID string, body GrantMApiJSONRequestBody, opts ...RequestOption) (*GMResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewGrantMApiRequest(call.Server, serviceId, body)
+	req, err := NewGrantMApiRequest(call.Server, serviceID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opGrantMApi, err)
 	}
@@ -1076,18 +1076,18 @@ type HSKService struct {
 
 // Create calls "Create Security Key".
 //
-// POST /api/{serviceId}/hsk/create (operation HskCreateApi).
-func (s *HSKService) Create(ctx context.Context, serviceId string, body HskCreateApiJSONRequestBody, opts ...RequestOption) (*HskCreateResponse, error) {
+// POST /api/{serviceId}/hsk/create (operation hsk_create_api).
+func (s *HSKService) Create(ctx context.Context, serviceID string, body HskCreateAPIJSONRequestBody, opts ...RequestOption) (*HskCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewHskCreateApiRequest(call.Server, serviceId, body)
+	req, err := NewHskCreateAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opHskCreateApi, err)
+		return nil, s.c.rt.BuildError(opHskCreateAPI, err)
 	}
 	var out HskCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opHskCreateApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opHskCreateAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1095,18 +1095,18 @@ func (s *HSKService) Create(ctx context.Context, serviceId string, body HskCreat
 
 // Delete calls "Delete Security Key".
 //
-// DELETE /api/{serviceId}/hsk/delete/{handle} (operation HskDeleteApi).
-func (s *HSKService) Delete(ctx context.Context, serviceId string, handle string, opts ...RequestOption) (*HskDeleteResponse, error) {
+// DELETE /api/{serviceId}/hsk/delete/{handle} (operation hsk_delete_api).
+func (s *HSKService) Delete(ctx context.Context, serviceID string, handle string, opts ...RequestOption) (*HskDeleteResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewHskDeleteApiRequest(call.Server, serviceId, handle)
+	req, err := NewHskDeleteAPIRequest(call.Server, serviceID, handle)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opHskDeleteApi, err)
+		return nil, s.c.rt.BuildError(opHskDeleteAPI, err)
 	}
 	var out HskDeleteResponse
-	if err := s.c.rt.Do(ctx, &call, opHskDeleteApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opHskDeleteAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1114,18 +1114,18 @@ func (s *HSKService) Delete(ctx context.Context, serviceId string, handle string
 
 // Get calls "Get Security Key".
 //
-// GET /api/{serviceId}/hsk/get/{handle} (operation HskGetApi).
-func (s *HSKService) Get(ctx context.Context, serviceId string, handle string, opts ...RequestOption) (*HskGetResponse, error) {
+// GET /api/{serviceId}/hsk/get/{handle} (operation hsk_get_api).
+func (s *HSKService) Get(ctx context.Context, serviceID string, handle string, opts ...RequestOption) (*HskGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewHskGetApiRequest(call.Server, serviceId, handle)
+	req, err := NewHskGetAPIRequest(call.Server, serviceID, handle)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opHskGetApi, err)
+		return nil, s.c.rt.BuildError(opHskGetAPI, err)
 	}
 	var out HskGetResponse
-	if err := s.c.rt.Do(ctx, &call, opHskGetApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opHskGetAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1133,18 +1133,18 @@ func (s *HSKService) Get(ctx context.Context, serviceId string, handle string, o
 
 // List calls "List Security Keys".
 //
-// GET /api/{serviceId}/hsk/get/list (operation HskGetListApi).
-func (s *HSKService) List(ctx context.Context, serviceId string, opts ...RequestOption) (*HskGetListResponse, error) {
+// GET /api/{serviceId}/hsk/get/list (operation hsk_get_list_api).
+func (s *HSKService) List(ctx context.Context, serviceID string, opts ...RequestOption) (*HskGetListResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewHskGetListApiRequest(call.Server, serviceId)
+	req, err := NewHskGetListAPIRequest(call.Server, serviceID)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opHskGetListApi, err)
+		return nil, s.c.rt.BuildError(opHskGetListAPI, err)
 	}
 	var out HskGetListResponse
-	if err := s.c.rt.Do(ctx, &call, opHskGetListApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opHskGetListAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1157,18 +1157,18 @@ type IntrospectionService struct {
 
 // Process calls "Process Introspection Request".
 //
-// POST /api/{serviceId}/auth/introspection (operation AuthIntrospectionApi).
-func (s *IntrospectionService) Process(ctx context.Context, serviceId string, body AuthIntrospectionApiJSONRequestBody, opts ...RequestOption) (*IntrospectionResponse, error) {
+// POST /api/{serviceId}/auth/introspection (operation auth_introspection_api).
+func (s *IntrospectionService) Process(ctx context.Context, serviceID string, body AuthIntrospectionAPIJSONRequestBody, opts ...RequestOption) (*IntrospectionResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthIntrospectionApiRequest(call.Server, serviceId, body)
+	req, err := NewAuthIntrospectionAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthIntrospectionApi, err)
+		return nil, s.c.rt.BuildError(opAuthIntrospectionAPI, err)
 	}
 	var out IntrospectionResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthIntrospectionApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthIntrospectionAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1176,18 +1176,18 @@ func (s *IntrospectionService) Process(ctx context.Context, serviceId string, bo
 
 // Standard calls "Process OAuth 2.0 Introspection Request".
 //
-// POST /api/{serviceId}/auth/introspection/standard (operation AuthIntrospectionStandardApi).
-func (s *IntrospectionService) Standard(ctx context.Context, serviceId string, body AuthIntrospectionStandardApiJSONRequestBody, opts ...RequestOption) (*StandardIntrospectionResponse, error) {
+// POST /api/{serviceId}/auth/introspection/standard (operation auth_introspection_standard_api).
+func (s *IntrospectionService) Standard(ctx context.Context, serviceID string, body AuthIntrospectionStandardAPIJSONRequestBody, opts ...RequestOption) (*StandardIntrospectionResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthIntrospectionStandardApiRequest(call.Server, serviceId, body)
+	req, err := NewAuthIntrospectionStandardAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthIntrospectionStandardApi, err)
+		return nil, s.c.rt.BuildError(opAuthIntrospectionStandardAPI, err)
 	}
 	var out StandardIntrospectionResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthIntrospectionStandardApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthIntrospectionStandardAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1200,18 +1200,18 @@ type JOSEService struct {
 
 // Verify calls "Verify JOSE".
 //
-// POST /api/{serviceId}/jose/verify (operation JoseVerifyApi).
-func (s *JOSEService) Verify(ctx context.Context, serviceId string, body JoseVerifyApiJSONRequestBody, opts ...RequestOption) (*JoseVerifyResponse, error) {
+// POST /api/{serviceId}/jose/verify (operation jose_verify_api).
+func (s *JOSEService) Verify(ctx context.Context, serviceID string, body JoseVerifyAPIJSONRequestBody, opts ...RequestOption) (*JoseVerifyResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewJoseVerifyApiRequest(call.Server, serviceId, body)
+	req, err := NewJoseVerifyAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opJoseVerifyApi, err)
+		return nil, s.c.rt.BuildError(opJoseVerifyAPI, err)
 	}
 	var out JoseVerifyResponse
-	if err := s.c.rt.Do(ctx, &call, opJoseVerifyApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opJoseVerifyAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1224,18 +1224,18 @@ type JWKSetService struct {
 
 // Get calls "Get JWK Set".
 //
-// GET /api/{serviceId}/service/jwks/get (operation ServiceJwksGetApi).
-func (s *JWKSetService) Get(ctx context.Context, serviceId string, params *ServiceJwksGetApiParams, opts ...RequestOption) (*ServiceJwksGetResponse, error) {
+// GET /api/{serviceId}/service/jwks/get (operation service_jwks_get_api).
+func (s *JWKSetService) Get(ctx context.Context, serviceID string, params *ServiceJWKSGetAPIParams, opts ...RequestOption) (*ServiceJWKSGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewServiceJwksGetApiRequest(call.Server, serviceId, params)
+	req, err := NewServiceJWKSGetAPIRequest(call.Server, serviceID, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opServiceJwksGetApi, err)
+		return nil, s.c.rt.BuildError(opServiceJWKSGetAPI, err)
 	}
-	var out ServiceJwksGetResponse
-	if err := s.c.rt.Do(ctx, &call, opServiceJwksGetApi, req, &out); err != nil {
+	var out ServiceJWKSGetResponse
+	if err := s.c.rt.Do(ctx, &call, opServiceJWKSGetAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1248,18 +1248,18 @@ type NativeSSOService struct {
 
 // Logout calls "Native SSO Logout Processing".
 //
-// POST /api/{serviceId}/nativesso/logout (operation NativeSsoLogoutApi).
-func (s *NativeSSOService) Logout(ctx context.Context, serviceId string, body NativeSsoLogoutApiJSONRequestBody, opts ...RequestOption) (*NativeSsoLogoutResponse, error) {
+// POST /api/{serviceId}/nativesso/logout (operation native_sso_logout_api).
+func (s *NativeSSOService) Logout(ctx context.Context, serviceID string, body NativeSSOLogoutAPIJSONRequestBody, opts ...RequestOption) (*NativeSSOLogoutResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewNativeSsoLogoutApiRequest(call.Server, serviceId, body)
+	req, err := NewNativeSSOLogoutAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opNativeSsoLogoutApi, err)
+		return nil, s.c.rt.BuildError(opNativeSSOLogoutAPI, err)
 	}
-	var out NativeSsoLogoutResponse
-	if err := s.c.rt.Do(ctx, &call, opNativeSsoLogoutApi, req, &out); err != nil {
+	var out NativeSSOLogoutResponse
+	if err := s.c.rt.Do(ctx, &call, opNativeSSOLogoutAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1267,18 +1267,18 @@ func (s *NativeSSOService) Logout(ctx context.Context, serviceId string, body Na
 
 // Process calls "Native SSO Processing".
 //
-// POST /api/{serviceId}/nativesso (operation NativeSsoApi).
-func (s *NativeSSOService) Process(ctx context.Context, serviceId string, body NativeSsoApiJSONRequestBody, opts ...RequestOption) (*NativeSsoResponse, error) {
+// POST /api/{serviceId}/nativesso (operation native_sso_api).
+func (s *NativeSSOService) Process(ctx context.Context, serviceID string, body NativeSSOAPIJSONRequestBody, opts ...RequestOption) (*NativeSSOResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewNativeSsoApiRequest(call.Server, serviceId, body)
+	req, err := NewNativeSSOAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opNativeSsoApi, err)
+		return nil, s.c.rt.BuildError(opNativeSSOAPI, err)
 	}
-	var out NativeSsoResponse
-	if err := s.c.rt.Do(ctx, &call, opNativeSsoApi, req, &out); err != nil {
+	var out NativeSSOResponse
+	if err := s.c.rt.Do(ctx, &call, opNativeSSOAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1291,18 +1291,18 @@ type PushedAuthorizationService struct {
 
 // Create calls "Process Pushed Authorization Request".
 //
-// POST /api/{serviceId}/pushed_auth_req (operation PushedAuthReqApi).
-func (s *PushedAuthorizationService) Create(ctx context.Context, serviceId string, body PushedAuthReqApiJSONRequestBody, opts ...RequestOption) (*PushedAuthorizationResponse, error) {
+// POST /api/{serviceId}/pushed_auth_req (operation pushed_auth_req_api).
+func (s *PushedAuthorizationService) Create(ctx context.Context, serviceID string, body PushedAuthReqAPIJSONRequestBody, opts ...RequestOption) (*PushedAuthorizationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPushedAuthReqApiRequest(call.Server, serviceId, body)
+	req, err := NewPushedAuthReqAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opPushedAuthReqApi, err)
+		return nil, s.c.rt.BuildError(opPushedAuthReqAPI, err)
 	}
 	var out PushedAuthorizationResponse
-	if err := s.c.rt.Do(ctx, &call, opPushedAuthReqApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opPushedAuthReqAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1315,18 +1315,18 @@ type RevocationService struct {
 
 // Process calls "Process Revocation Request".
 //
-// POST /api/{serviceId}/auth/revocation (operation AuthRevocationApi).
-func (s *RevocationService) Process(ctx context.Context, serviceId string, body AuthRevocationApiJSONRequestBody, opts ...RequestOption) (*RevocationResponse, error) {
+// POST /api/{serviceId}/auth/revocation (operation auth_revocation_api).
+func (s *RevocationService) Process(ctx context.Context, serviceID string, body AuthRevocationAPIJSONRequestBody, opts ...RequestOption) (*RevocationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthRevocationApiRequest(call.Server, serviceId, body)
+	req, err := NewAuthRevocationAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthRevocationApi, err)
+		return nil, s.c.rt.BuildError(opAuthRevocationAPI, err)
 	}
 	var out RevocationResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthRevocationApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthRevocationAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1339,18 +1339,18 @@ type ServicesService struct {
 
 // Configuration calls "Get Service Configuration".
 //
-// GET /api/{serviceId}/service/configuration (operation ServiceConfigurationApi).
-func (s *ServicesService) Configuration(ctx context.Context, serviceId string, params *ServiceConfigurationApiParams, opts ...RequestOption) (map[string]interface{}, error) {
+// GET /api/{serviceId}/service/configuration (operation service_configuration_api).
+func (s *ServicesService) Configuration(ctx context.Context, serviceID string, params *ServiceConfigurationAPIParams, opts ...RequestOption) (map[string]interface{}, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewServiceConfigurationApiRequest(call.Server, serviceId, params)
+	req, err := NewServiceConfigurationAPIRequest(call.Server, serviceID, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opServiceConfigurationApi, err)
+		return nil, s.c.rt.BuildError(opServiceConfigurationAPI, err)
 	}
 	var out map[string]interface{}
-	if err := s.c.rt.Do(ctx, &call, opServiceConfigurationApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opServiceConfigurationAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1358,18 +1358,18 @@ func (s *ServicesService) Configuration(ctx context.Context, serviceId string, p
 
 // Create calls "Create Service".
 //
-// POST /api/service/create (operation ServiceCreateApi).
-func (s *ServicesService) Create(ctx context.Context, body ServiceCreateApiJSONRequestBody, opts ...RequestOption) (*Service, error) {
+// POST /api/service/create (operation service_create_api).
+func (s *ServicesService) Create(ctx context.Context, body ServiceCreateAPIJSONRequestBody, opts ...RequestOption) (*Service, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewServiceCreateApiRequest(call.Server, body)
+	req, err := NewServiceCreateAPIRequest(call.Server, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opServiceCreateApi, err)
+		return nil, s.c.rt.BuildError(opServiceCreateAPI, err)
 	}
 	var out Service
-	if err := s.c.rt.Do(ctx, &call, opServiceCreateApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opServiceCreateAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1377,33 +1377,33 @@ func (s *ServicesService) Create(ctx context.Context, body ServiceCreateApiJSONR
 
 // Delete calls "Delete Service ⚡".
 //
-// DELETE /api/{serviceId}/service/delete (operation ServiceDeleteApi).
-func (s *ServicesService) Delete(ctx context.Context, serviceId string, opts ...RequestOption) error {
+// DELETE /api/{serviceId}/service/delete (operation service_delete_api).
+func (s *ServicesService) Delete(ctx context.Context, serviceID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewServiceDeleteApiRequest(call.Server, serviceId)
+	req, err := NewServiceDeleteAPIRequest(call.Server, serviceID)
 	if err != nil {
-		return s.c.rt.BuildError(opServiceDeleteApi, err)
+		return s.c.rt.BuildError(opServiceDeleteAPI, err)
 	}
-	return s.c.rt.Do(ctx, &call, opServiceDeleteApi, req, nil)
+	return s.c.rt.Do(ctx, &call, opServiceDeleteAPI, req, nil)
 }
 
 // Get calls "Get Service".
 //
-// GET /api/{serviceId}/service/get (operation ServiceGetApi).
-func (s *ServicesService) Get(ctx context.Context, serviceId string, opts ...RequestOption) (*Service, error) {
+// GET /api/{serviceId}/service/get (operation service_get_api).
+func (s *ServicesService) Get(ctx context.Context, serviceID string, opts ...RequestOption) (*Service, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewServiceGetApiRequest(call.Server, serviceId)
+	req, err := NewServiceGetAPIRequest(call.Server, serviceID)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opServiceGetApi, err)
+		return nil, s.c.rt.BuildError(opServiceGetAPI, err)
 	}
 	var out Service
-	if err := s.c.rt.Do(ctx, &call, opServiceGetApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opServiceGetAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1411,18 +1411,18 @@ func (s *ServicesService) Get(ctx context.Context, serviceId string, opts ...Req
 
 // List calls "List Services".
 //
-// GET /api/service/get/list (operation ServiceGetListApi).
-func (s *ServicesService) List(ctx context.Context, params *ServiceGetListApiParams, opts ...RequestOption) (*ServiceGetListResponse, error) {
+// GET /api/service/get/list (operation service_get_list_api).
+func (s *ServicesService) List(ctx context.Context, params *ServiceGetListAPIParams, opts ...RequestOption) (*ServiceGetListResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewServiceGetListApiRequest(call.Server, params)
+	req, err := NewServiceGetListAPIRequest(call.Server, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opServiceGetListApi, err)
+		return nil, s.c.rt.BuildError(opServiceGetListAPI, err)
 	}
 	var out ServiceGetListResponse
-	if err := s.c.rt.Do(ctx, &call, opServiceGetListApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opServiceGetListAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1433,18 +1433,18 @@ func (s *ServicesService) List(ctx context.Context, params *ServiceGetListApiPar
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *ServicesService) All(ctx context.Context, params *ServiceGetListApiParams, opts ...RequestOption) iter.Seq2[Service, error] {
-	return facade.Paginate(ctx, specServiceGetListApi, params, func(ctx context.Context, p any) (*facade.Page[Service], error) {
+func (s *ServicesService) All(ctx context.Context, params *ServiceGetListAPIParams, opts ...RequestOption) iter.Seq2[Service, error] {
+	return facade.Paginate(ctx, specServiceGetListAPI, params, func(ctx context.Context, p any) (*facade.Page[Service], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewServiceGetListApiRequest(call.Server, p.(*ServiceGetListApiParams))
+		req, err := NewServiceGetListAPIRequest(call.Server, p.(*ServiceGetListAPIParams))
 		if err != nil {
-			return nil, s.c.rt.BuildError(opServiceGetListApi, err)
+			return nil, s.c.rt.BuildError(opServiceGetListAPI, err)
 		}
-		page := facade.NewPage[Service](specServiceGetListApi)
-		if err := s.c.rt.Do(ctx, &call, opServiceGetListApi, req, page); err != nil {
+		page := facade.NewPage[Service](specServiceGetListAPI)
+		if err := s.c.rt.Do(ctx, &call, opServiceGetListAPI, req, page); err != nil {
 			return nil, err
 		}
 		return page, nil
@@ -1453,18 +1453,18 @@ func (s *ServicesService) All(ctx context.Context, params *ServiceGetListApiPara
 
 // Update calls "Update Service".
 //
-// POST /api/{serviceId}/service/update (operation ServiceUpdateApi).
-func (s *ServicesService) Update(ctx context.Context, serviceId string, body ServiceUpdateApiJSONRequestBody, opts ...RequestOption) (*Service, error) {
+// POST /api/{serviceId}/service/update (operation service_update_api).
+func (s *ServicesService) Update(ctx context.Context, serviceID string, body ServiceUpdateAPIJSONRequestBody, opts ...RequestOption) (*Service, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewServiceUpdateApiRequest(call.Server, serviceId, body)
+	req, err := NewServiceUpdateAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opServiceUpdateApi, err)
+		return nil, s.c.rt.BuildError(opServiceUpdateAPI, err)
 	}
 	var out Service
-	if err := s.c.rt.Do(ctx, &call, opServiceUpdateApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opServiceUpdateAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1477,18 +1477,18 @@ type TokenService struct {
 
 // Fail calls "Fail Token Request".
 //
-// POST /api/{serviceId}/auth/token/fail (operation AuthTokenFailApi).
-func (s *TokenService) Fail(ctx context.Context, serviceId string, body AuthTokenFailApiJSONRequestBody, opts ...RequestOption) (*TokenFailResponse, error) {
+// POST /api/{serviceId}/auth/token/fail (operation auth_token_fail_api).
+func (s *TokenService) Fail(ctx context.Context, serviceID string, body AuthTokenFailAPIJSONRequestBody, opts ...RequestOption) (*TokenFailResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthTokenFailApiRequest(call.Server, serviceId, body)
+	req, err := NewAuthTokenFailAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenFailApi, err)
+		return nil, s.c.rt.BuildError(opAuthTokenFailAPI, err)
 	}
 	var out TokenFailResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenFailApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthTokenFailAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1496,18 +1496,18 @@ func (s *TokenService) Fail(ctx context.Context, serviceId string, body AuthToke
 
 // Issue calls "Issue Token Response".
 //
-// POST /api/{serviceId}/auth/token/issue (operation AuthTokenIssueApi).
-func (s *TokenService) Issue(ctx context.Context, serviceId string, body AuthTokenIssueApiJSONRequestBody, opts ...RequestOption) (*TokenIssueResponse, error) {
+// POST /api/{serviceId}/auth/token/issue (operation auth_token_issue_api).
+func (s *TokenService) Issue(ctx context.Context, serviceID string, body AuthTokenIssueAPIJSONRequestBody, opts ...RequestOption) (*TokenIssueResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthTokenIssueApiRequest(call.Server, serviceId, body)
+	req, err := NewAuthTokenIssueAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenIssueApi, err)
+		return nil, s.c.rt.BuildError(opAuthTokenIssueAPI, err)
 	}
 	var out TokenIssueResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenIssueApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthTokenIssueAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1515,18 +1515,18 @@ func (s *TokenService) Issue(ctx context.Context, serviceId string, body AuthTok
 
 // Process calls "Process Token Request".
 //
-// POST /api/{serviceId}/auth/token (operation AuthTokenApi).
-func (s *TokenService) Process(ctx context.Context, serviceId string, body AuthTokenApiJSONRequestBody, opts ...RequestOption) (*TokenResponse, error) {
+// POST /api/{serviceId}/auth/token (operation auth_token_api).
+func (s *TokenService) Process(ctx context.Context, serviceID string, body AuthTokenAPIJSONRequestBody, opts ...RequestOption) (*TokenResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthTokenApiRequest(call.Server, serviceId, body)
+	req, err := NewAuthTokenAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenApi, err)
+		return nil, s.c.rt.BuildError(opAuthTokenAPI, err)
 	}
 	var out TokenResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthTokenAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1539,18 +1539,18 @@ type TokenManagementService struct {
 
 // Create calls "Create Access Token".
 //
-// POST /api/{serviceId}/auth/token/create (operation AuthTokenCreateApi).
-func (s *TokenManagementService) Create(ctx context.Context, serviceId string, body AuthTokenCreateApiJSONRequestBody, opts ...RequestOption) (*TokenCreateResponse, error) {
+// POST /api/{serviceId}/auth/token/create (operation auth_token_create_api).
+func (s *TokenManagementService) Create(ctx context.Context, serviceID string, body AuthTokenCreateAPIJSONRequestBody, opts ...RequestOption) (*TokenCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthTokenCreateApiRequest(call.Server, serviceId, body)
+	req, err := NewAuthTokenCreateAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenCreateApi, err)
+		return nil, s.c.rt.BuildError(opAuthTokenCreateAPI, err)
 	}
 	var out TokenCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenCreateApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthTokenCreateAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1558,18 +1558,18 @@ func (s *TokenManagementService) Create(ctx context.Context, serviceId string, b
 
 // CreateBatch calls "Create Access Tokens in Batch".
 //
-// POST /api/{serviceId}/auth/token/create/batch (operation AuthTokenCreateBatchApi).
-func (s *TokenManagementService) CreateBatch(ctx context.Context, serviceId string, params *AuthTokenCreateBatchApiParams, body AuthTokenCreateBatchApiJSONRequestBody, opts ...RequestOption) (*TokenCreateBatchResponse, error) {
+// POST /api/{serviceId}/auth/token/create/batch (operation auth_token_create_batch_api).
+func (s *TokenManagementService) CreateBatch(ctx context.Context, serviceID string, params *AuthTokenCreateBatchAPIParams, body AuthTokenCreateBatchAPIJSONRequestBody, opts ...RequestOption) (*TokenCreateBatchResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthTokenCreateBatchApiRequest(call.Server, serviceId, params, body)
+	req, err := NewAuthTokenCreateBatchAPIRequest(call.Server, serviceID, params, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenCreateBatchApi, err)
+		return nil, s.c.rt.BuildError(opAuthTokenCreateBatchAPI, err)
 	}
 	var out TokenCreateBatchResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenCreateBatchApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthTokenCreateBatchAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1577,33 +1577,33 @@ func (s *TokenManagementService) CreateBatch(ctx context.Context, serviceId stri
 
 // Delete calls "Delete Access Token".
 //
-// DELETE /api/{serviceId}/auth/token/delete/{accessTokenIdentifier} (operation AuthTokenDeleteApi).
-func (s *TokenManagementService) Delete(ctx context.Context, serviceId string, accessTokenIdentifier string, opts ...RequestOption) error {
+// DELETE /api/{serviceId}/auth/token/delete/{accessTokenIdentifier} (operation auth_token_delete_api).
+func (s *TokenManagementService) Delete(ctx context.Context, serviceID string, accessTokenIdentifier string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewAuthTokenDeleteApiRequest(call.Server, serviceId, accessTokenIdentifier)
+	req, err := NewAuthTokenDeleteAPIRequest(call.Server, serviceID, accessTokenIdentifier)
 	if err != nil {
-		return s.c.rt.BuildError(opAuthTokenDeleteApi, err)
+		return s.c.rt.BuildError(opAuthTokenDeleteAPI, err)
 	}
-	return s.c.rt.Do(ctx, &call, opAuthTokenDeleteApi, req, nil)
+	return s.c.rt.Do(ctx, &call, opAuthTokenDeleteAPI, req, nil)
 }
 
 // GetBatchStatus calls "Get Batch Token Creation Status".
 //
-// GET /api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId} (operation AuthTokenCreateBatchStatusApi).
-func (s *TokenManagementService) GetBatchStatus(ctx context.Context, serviceId string, tokenBatchRequestId string, opts ...RequestOption) (*TokenCreateBatchStatusResponse, error) {
+// GET /api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId} (operation auth_token_create_batch_status_api).
+func (s *TokenManagementService) GetBatchStatus(ctx context.Context, serviceID string, tokenBatchRequestID string, opts ...RequestOption) (*TokenCreateBatchStatusResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthTokenCreateBatchStatusApiRequest(call.Server, serviceId, tokenBatchRequestId)
+	req, err := NewAuthTokenCreateBatchStatusAPIRequest(call.Server, serviceID, tokenBatchRequestID)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenCreateBatchStatusApi, err)
+		return nil, s.c.rt.BuildError(opAuthTokenCreateBatchStatusAPI, err)
 	}
 	var out TokenCreateBatchStatusResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenCreateBatchStatusApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthTokenCreateBatchStatusAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1611,18 +1611,18 @@ func (s *TokenManagementService) GetBatchStatus(ctx context.Context, serviceId s
 
 // List calls "List Issued Tokens".
 //
-// GET /api/{serviceId}/auth/token/get/list (operation AuthTokenGetListApi).
-func (s *TokenManagementService) List(ctx context.Context, serviceId string, params *AuthTokenGetListApiParams, opts ...RequestOption) (*TokenGetListResponse, error) {
+// GET /api/{serviceId}/auth/token/get/list (operation auth_token_get_list_api).
+func (s *TokenManagementService) List(ctx context.Context, serviceID string, params *AuthTokenGetListAPIParams, opts ...RequestOption) (*TokenGetListResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthTokenGetListApiRequest(call.Server, serviceId, params)
+	req, err := NewAuthTokenGetListAPIRequest(call.Server, serviceID, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenGetListApi, err)
+		return nil, s.c.rt.BuildError(opAuthTokenGetListAPI, err)
 	}
 	var out TokenGetListResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenGetListApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthTokenGetListAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1633,18 +1633,18 @@ func (s *TokenManagementService) List(ctx context.Context, serviceId string, par
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *TokenManagementService) All(ctx context.Context, serviceId string, params *AuthTokenGetListApiParams, opts ...RequestOption) iter.Seq2[AccessToken, error] {
-	return facade.Paginate(ctx, specAuthTokenGetListApi, params, func(ctx context.Context, p any) (*facade.Page[AccessToken], error) {
+func (s *TokenManagementService) All(ctx context.Context, serviceID string, params *AuthTokenGetListAPIParams, opts ...RequestOption) iter.Seq2[AccessToken, error] {
+	return facade.Paginate(ctx, specAuthTokenGetListAPI, params, func(ctx context.Context, p any) (*facade.Page[AccessToken], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewAuthTokenGetListApiRequest(call.Server, serviceId, p.(*AuthTokenGetListApiParams))
+		req, err := NewAuthTokenGetListAPIRequest(call.Server, serviceID, p.(*AuthTokenGetListAPIParams))
 		if err != nil {
-			return nil, s.c.rt.BuildError(opAuthTokenGetListApi, err)
+			return nil, s.c.rt.BuildError(opAuthTokenGetListAPI, err)
 		}
-		page := facade.NewPage[AccessToken](specAuthTokenGetListApi)
-		if err := s.c.rt.Do(ctx, &call, opAuthTokenGetListApi, req, page); err != nil {
+		page := facade.NewPage[AccessToken](specAuthTokenGetListAPI)
+		if err := s.c.rt.Do(ctx, &call, opAuthTokenGetListAPI, req, page); err != nil {
 			return nil, err
 		}
 		return page, nil
@@ -1653,18 +1653,18 @@ func (s *TokenManagementService) All(ctx context.Context, serviceId string, para
 
 // ReissueIDToken calls "Reissue ID Token".
 //
-// POST /api/{serviceId}/idtoken/reissue (operation IdtokenReissueApi).
-func (s *TokenManagementService) ReissueIDToken(ctx context.Context, serviceId string, body IdtokenReissueApiJSONRequestBody, opts ...RequestOption) (*IdtokenReissueResponse, error) {
+// POST /api/{serviceId}/idtoken/reissue (operation idtoken_reissue_api).
+func (s *TokenManagementService) ReissueIDToken(ctx context.Context, serviceID string, body IdtokenReissueAPIJSONRequestBody, opts ...RequestOption) (*IdtokenReissueResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewIdtokenReissueApiRequest(call.Server, serviceId, body)
+	req, err := NewIdtokenReissueAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opIdtokenReissueApi, err)
+		return nil, s.c.rt.BuildError(opIdtokenReissueAPI, err)
 	}
 	var out IdtokenReissueResponse
-	if err := s.c.rt.Do(ctx, &call, opIdtokenReissueApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opIdtokenReissueAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1672,18 +1672,18 @@ func (s *TokenManagementService) ReissueIDToken(ctx context.Context, serviceId s
 
 // Revoke calls "Revoke Access Token".
 //
-// POST /api/{serviceId}/auth/token/revoke (operation AuthTokenRevokeApi).
-func (s *TokenManagementService) Revoke(ctx context.Context, serviceId string, body AuthTokenRevokeApiJSONRequestBody, opts ...RequestOption) (*TokenRevokeResponse, error) {
+// POST /api/{serviceId}/auth/token/revoke (operation auth_token_revoke_api).
+func (s *TokenManagementService) Revoke(ctx context.Context, serviceID string, body AuthTokenRevokeAPIJSONRequestBody, opts ...RequestOption) (*TokenRevokeResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthTokenRevokeApiRequest(call.Server, serviceId, body)
+	req, err := NewAuthTokenRevokeAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenRevokeApi, err)
+		return nil, s.c.rt.BuildError(opAuthTokenRevokeAPI, err)
 	}
 	var out TokenRevokeResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenRevokeApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthTokenRevokeAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1691,18 +1691,18 @@ func (s *TokenManagementService) Revoke(ctx context.Context, serviceId string, b
 
 // Update calls "Update Access Token".
 //
-// POST /api/{serviceId}/auth/token/update (operation AuthTokenUpdateApi).
-func (s *TokenManagementService) Update(ctx context.Context, serviceId string, body AuthTokenUpdateApiJSONRequestBody, opts ...RequestOption) (*TokenUpdateResponse, error) {
+// POST /api/{serviceId}/auth/token/update (operation auth_token_update_api).
+func (s *TokenManagementService) Update(ctx context.Context, serviceID string, body AuthTokenUpdateAPIJSONRequestBody, opts ...RequestOption) (*TokenUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthTokenUpdateApiRequest(call.Server, serviceId, body)
+	req, err := NewAuthTokenUpdateAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthTokenUpdateApi, err)
+		return nil, s.c.rt.BuildError(opAuthTokenUpdateAPI, err)
 	}
 	var out TokenUpdateResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthTokenUpdateApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthTokenUpdateAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1715,18 +1715,18 @@ type UserInfoService struct {
 
 // Issue calls "Issue UserInfo Response".
 //
-// POST /api/{serviceId}/auth/userinfo/issue (operation AuthUserinfoIssueApi).
-func (s *UserInfoService) Issue(ctx context.Context, serviceId string, body AuthUserinfoIssueApiJSONRequestBody, opts ...RequestOption) (*UserinfoIssueResponse, error) {
+// POST /api/{serviceId}/auth/userinfo/issue (operation auth_userinfo_issue_api).
+func (s *UserInfoService) Issue(ctx context.Context, serviceID string, body AuthUserinfoIssueAPIJSONRequestBody, opts ...RequestOption) (*UserinfoIssueResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthUserinfoIssueApiRequest(call.Server, serviceId, body)
+	req, err := NewAuthUserinfoIssueAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthUserinfoIssueApi, err)
+		return nil, s.c.rt.BuildError(opAuthUserinfoIssueAPI, err)
 	}
 	var out UserinfoIssueResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthUserinfoIssueApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthUserinfoIssueAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1734,18 +1734,18 @@ func (s *UserInfoService) Issue(ctx context.Context, serviceId string, body Auth
 
 // Process calls "Process UserInfo Request".
 //
-// POST /api/{serviceId}/auth/userinfo (operation AuthUserinfoApi).
-func (s *UserInfoService) Process(ctx context.Context, serviceId string, body AuthUserinfoApiJSONRequestBody, opts ...RequestOption) (*UserinfoResponse, error) {
+// POST /api/{serviceId}/auth/userinfo (operation auth_userinfo_api).
+func (s *UserInfoService) Process(ctx context.Context, serviceID string, body AuthUserinfoAPIJSONRequestBody, opts ...RequestOption) (*UserinfoResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAuthUserinfoApiRequest(call.Server, serviceId, body)
+	req, err := NewAuthUserinfoAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opAuthUserinfoApi, err)
+		return nil, s.c.rt.BuildError(opAuthUserinfoAPI, err)
 	}
 	var out UserinfoResponse
-	if err := s.c.rt.Do(ctx, &call, opAuthUserinfoApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opAuthUserinfoAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1758,18 +1758,18 @@ type UtilityService struct {
 
 // Echo calls "Echo".
 //
-// GET /api/misc/echo (operation MiscEchoApi).
+// GET /api/misc/echo (operation misc_echo_api).
 func (s *UtilityService) Echo(ctx context.Context, opts ...RequestOption) (map[string]string, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewMiscEchoApiRequest(call.Server)
+	req, err := NewMiscEchoAPIRequest(call.Server)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opMiscEchoApi, err)
+		return nil, s.c.rt.BuildError(opMiscEchoAPI, err)
 	}
 	var out map[string]string
-	if err := s.c.rt.Do(ctx, &call, opMiscEchoApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opMiscEchoAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -1777,33 +1777,33 @@ func (s *UtilityService) Echo(ctx context.Context, opts ...RequestOption) (map[s
 
 // Healthcheck calls "Health Check".
 //
-// GET /api/lifecycle/healthcheck (operation LifecycleHealthcheckApi).
-func (s *UtilityService) Healthcheck(ctx context.Context, params *LifecycleHealthcheckApiParams, opts ...RequestOption) ([]byte, error) {
+// GET /api/lifecycle/healthcheck (operation lifecycle_healthcheck_api).
+func (s *UtilityService) Healthcheck(ctx context.Context, params *LifecycleHealthcheckAPIParams, opts ...RequestOption) ([]byte, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewLifecycleHealthcheckApiRequest(call.Server, params)
+	req, err := NewLifecycleHealthcheckAPIRequest(call.Server, params)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opLifecycleHealthcheckApi, err)
+		return nil, s.c.rt.BuildError(opLifecycleHealthcheckAPI, err)
 	}
-	return s.c.rt.DoBytes(ctx, &call, opLifecycleHealthcheckApi, req)
+	return s.c.rt.DoBytes(ctx, &call, opLifecycleHealthcheckAPI, req)
 }
 
 // Info calls "Get Server Metadata".
 //
-// GET /api/info (operation InfoApi).
+// GET /api/info (operation info_api).
 func (s *UtilityService) Info(ctx context.Context, opts ...RequestOption) (*InfoResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewInfoApiRequest(call.Server)
+	req, err := NewInfoAPIRequest(call.Server)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opInfoApi, err)
+		return nil, s.c.rt.BuildError(opInfoAPI, err)
 	}
 	var out InfoResponse
-	if err := s.c.rt.Do(ctx, &call, opInfoApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opInfoAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1816,18 +1816,18 @@ type VerifiableCredentialsService struct {
 
 // BatchIssue calls "Issue Batch Credentials".
 //
-// POST /api/{serviceId}/vci/batch/issue (operation VciBatchIssueApi).
-func (s *VerifiableCredentialsService) BatchIssue(ctx context.Context, serviceId string, body VciBatchIssueApiJSONRequestBody, opts ...RequestOption) (*VciBatchIssueResponse, error) {
+// POST /api/{serviceId}/vci/batch/issue (operation vci_batch_issue_api).
+func (s *VerifiableCredentialsService) BatchIssue(ctx context.Context, serviceID string, body VciBatchIssueAPIJSONRequestBody, opts ...RequestOption) (*VciBatchIssueResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewVciBatchIssueApiRequest(call.Server, serviceId, body)
+	req, err := NewVciBatchIssueAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opVciBatchIssueApi, err)
+		return nil, s.c.rt.BuildError(opVciBatchIssueAPI, err)
 	}
 	var out VciBatchIssueResponse
-	if err := s.c.rt.Do(ctx, &call, opVciBatchIssueApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opVciBatchIssueAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1835,18 +1835,18 @@ func (s *VerifiableCredentialsService) BatchIssue(ctx context.Context, serviceId
 
 // BatchParse calls "Parse Batch Credentials".
 //
-// POST /api/{serviceId}/vci/batch/parse (operation VciBatchParseApi).
-func (s *VerifiableCredentialsService) BatchParse(ctx context.Context, serviceId string, body VciBatchParseApiJSONRequestBody, opts ...RequestOption) (*VciBatchParseResponse, error) {
+// POST /api/{serviceId}/vci/batch/parse (operation vci_batch_parse_api).
+func (s *VerifiableCredentialsService) BatchParse(ctx context.Context, serviceID string, body VciBatchParseAPIJSONRequestBody, opts ...RequestOption) (*VciBatchParseResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewVciBatchParseApiRequest(call.Server, serviceId, body)
+	req, err := NewVciBatchParseAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opVciBatchParseApi, err)
+		return nil, s.c.rt.BuildError(opVciBatchParseAPI, err)
 	}
 	var out VciBatchParseResponse
-	if err := s.c.rt.Do(ctx, &call, opVciBatchParseApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opVciBatchParseAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1854,18 +1854,18 @@ func (s *VerifiableCredentialsService) BatchParse(ctx context.Context, serviceId
 
 // CreateNonce calls "Create Credential Nonce".
 //
-// POST /api/{serviceId}/vci/nonce (operation VciNonceApi).
-func (s *VerifiableCredentialsService) CreateNonce(ctx context.Context, serviceId string, body VciNonceApiJSONRequestBody, opts ...RequestOption) (*VciNonceResponse, error) {
+// POST /api/{serviceId}/vci/nonce (operation vci_nonce_api).
+func (s *VerifiableCredentialsService) CreateNonce(ctx context.Context, serviceID string, body VciNonceAPIJSONRequestBody, opts ...RequestOption) (*VciNonceResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewVciNonceApiRequest(call.Server, serviceId, body)
+	req, err := NewVciNonceAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opVciNonceApi, err)
+		return nil, s.c.rt.BuildError(opVciNonceAPI, err)
 	}
 	var out VciNonceResponse
-	if err := s.c.rt.Do(ctx, &call, opVciNonceApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opVciNonceAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1873,18 +1873,18 @@ func (s *VerifiableCredentialsService) CreateNonce(ctx context.Context, serviceI
 
 // CreateOffer calls "Create Credential Offer".
 //
-// POST /api/{serviceId}/vci/offer/create (operation VciOfferCreateApi).
-func (s *VerifiableCredentialsService) CreateOffer(ctx context.Context, serviceId string, body VciOfferCreateApiJSONRequestBody, opts ...RequestOption) (*VciOfferCreateResponse, error) {
+// POST /api/{serviceId}/vci/offer/create (operation vci_offer_create_api).
+func (s *VerifiableCredentialsService) CreateOffer(ctx context.Context, serviceID string, body VciOfferCreateAPIJSONRequestBody, opts ...RequestOption) (*VciOfferCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewVciOfferCreateApiRequest(call.Server, serviceId, body)
+	req, err := NewVciOfferCreateAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opVciOfferCreateApi, err)
+		return nil, s.c.rt.BuildError(opVciOfferCreateAPI, err)
 	}
 	var out VciOfferCreateResponse
-	if err := s.c.rt.Do(ctx, &call, opVciOfferCreateApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opVciOfferCreateAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1892,18 +1892,18 @@ func (s *VerifiableCredentialsService) CreateOffer(ctx context.Context, serviceI
 
 // DeferredIssue calls "Issue Deferred Credential".
 //
-// POST /api/{serviceId}/vci/deferred/issue (operation VciDeferredIssueApi).
-func (s *VerifiableCredentialsService) DeferredIssue(ctx context.Context, serviceId string, body VciDeferredIssueApiJSONRequestBody, opts ...RequestOption) (*VciDeferredIssueResponse, error) {
+// POST /api/{serviceId}/vci/deferred/issue (operation vci_deferred_issue_api).
+func (s *VerifiableCredentialsService) DeferredIssue(ctx context.Context, serviceID string, body VciDeferredIssueAPIJSONRequestBody, opts ...RequestOption) (*VciDeferredIssueResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewVciDeferredIssueApiRequest(call.Server, serviceId, body)
+	req, err := NewVciDeferredIssueAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opVciDeferredIssueApi, err)
+		return nil, s.c.rt.BuildError(opVciDeferredIssueAPI, err)
 	}
 	var out VciDeferredIssueResponse
-	if err := s.c.rt.Do(ctx, &call, opVciDeferredIssueApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opVciDeferredIssueAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1911,18 +1911,18 @@ func (s *VerifiableCredentialsService) DeferredIssue(ctx context.Context, servic
 
 // DeferredParse calls "Parse Deferred Credential".
 //
-// POST /api/{serviceId}/vci/deferred/parse (operation VciDeferredParseApi).
-func (s *VerifiableCredentialsService) DeferredParse(ctx context.Context, serviceId string, body VciDeferredParseApiJSONRequestBody, opts ...RequestOption) (*VciDeferredParseResponse, error) {
+// POST /api/{serviceId}/vci/deferred/parse (operation vci_deferred_parse_api).
+func (s *VerifiableCredentialsService) DeferredParse(ctx context.Context, serviceID string, body VciDeferredParseAPIJSONRequestBody, opts ...RequestOption) (*VciDeferredParseResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewVciDeferredParseApiRequest(call.Server, serviceId, body)
+	req, err := NewVciDeferredParseAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opVciDeferredParseApi, err)
+		return nil, s.c.rt.BuildError(opVciDeferredParseAPI, err)
 	}
 	var out VciDeferredParseResponse
-	if err := s.c.rt.Do(ctx, &call, opVciDeferredParseApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opVciDeferredParseAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1930,18 +1930,18 @@ func (s *VerifiableCredentialsService) DeferredParse(ctx context.Context, servic
 
 // GetJWKS calls "Get JSON Web Key Set".
 //
-// POST /api/{serviceId}/vci/jwks (operation VciJwksApi).
-func (s *VerifiableCredentialsService) GetJWKS(ctx context.Context, serviceId string, body VciJwksApiJSONRequestBody, opts ...RequestOption) (*VciJwksResponse, error) {
+// POST /api/{serviceId}/vci/jwks (operation vci_jwks_api).
+func (s *VerifiableCredentialsService) GetJWKS(ctx context.Context, serviceID string, body VciJWKSAPIJSONRequestBody, opts ...RequestOption) (*VciJWKSResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewVciJwksApiRequest(call.Server, serviceId, body)
+	req, err := NewVciJWKSAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opVciJwksApi, err)
+		return nil, s.c.rt.BuildError(opVciJWKSAPI, err)
 	}
-	var out VciJwksResponse
-	if err := s.c.rt.Do(ctx, &call, opVciJwksApi, req, &out); err != nil {
+	var out VciJWKSResponse
+	if err := s.c.rt.Do(ctx, &call, opVciJWKSAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1949,18 +1949,18 @@ func (s *VerifiableCredentialsService) GetJWKS(ctx context.Context, serviceId st
 
 // GetJWTIssuer calls "Get JWT Issuer Information".
 //
-// POST /api/{serviceId}/vci/jwtissuer (operation VciJwtissuerApi).
-func (s *VerifiableCredentialsService) GetJWTIssuer(ctx context.Context, serviceId string, body VciJwtissuerApiJSONRequestBody, opts ...RequestOption) (*VciJwtissuerResponse, error) {
+// POST /api/{serviceId}/vci/jwtissuer (operation vci_jwtissuer_api).
+func (s *VerifiableCredentialsService) GetJWTIssuer(ctx context.Context, serviceID string, body VciJwtissuerAPIJSONRequestBody, opts ...RequestOption) (*VciJwtissuerResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewVciJwtissuerApiRequest(call.Server, serviceId, body)
+	req, err := NewVciJwtissuerAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opVciJwtissuerApi, err)
+		return nil, s.c.rt.BuildError(opVciJwtissuerAPI, err)
 	}
 	var out VciJwtissuerResponse
-	if err := s.c.rt.Do(ctx, &call, opVciJwtissuerApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opVciJwtissuerAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1968,18 +1968,18 @@ func (s *VerifiableCredentialsService) GetJWTIssuer(ctx context.Context, service
 
 // GetMetadata calls "Get Verifiable Credential Issuer Metadata".
 //
-// POST /api/{serviceId}/vci/metadata (operation VciMetadataApi).
-func (s *VerifiableCredentialsService) GetMetadata(ctx context.Context, serviceId string, body VciMetadataApiJSONRequestBody, opts ...RequestOption) (*VciMetadataResponse, error) {
+// POST /api/{serviceId}/vci/metadata (operation vci_metadata_api).
+func (s *VerifiableCredentialsService) GetMetadata(ctx context.Context, serviceID string, body VciMetadataAPIJSONRequestBody, opts ...RequestOption) (*VciMetadataResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewVciMetadataApiRequest(call.Server, serviceId, body)
+	req, err := NewVciMetadataAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opVciMetadataApi, err)
+		return nil, s.c.rt.BuildError(opVciMetadataAPI, err)
 	}
 	var out VciMetadataResponse
-	if err := s.c.rt.Do(ctx, &call, opVciMetadataApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opVciMetadataAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -1987,18 +1987,18 @@ func (s *VerifiableCredentialsService) GetMetadata(ctx context.Context, serviceI
 
 // GetOfferInfo calls "Get Credential Offer Information".
 //
-// POST /api/{serviceId}/vci/offer/info (operation VciOfferInfoApi).
-func (s *VerifiableCredentialsService) GetOfferInfo(ctx context.Context, serviceId string, body VciOfferInfoApiJSONRequestBody, opts ...RequestOption) (*VciOfferInfoResponse, error) {
+// POST /api/{serviceId}/vci/offer/info (operation vci_offer_info_api).
+func (s *VerifiableCredentialsService) GetOfferInfo(ctx context.Context, serviceID string, body VciOfferInfoAPIJSONRequestBody, opts ...RequestOption) (*VciOfferInfoResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewVciOfferInfoApiRequest(call.Server, serviceId, body)
+	req, err := NewVciOfferInfoAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opVciOfferInfoApi, err)
+		return nil, s.c.rt.BuildError(opVciOfferInfoAPI, err)
 	}
 	var out VciOfferInfoResponse
-	if err := s.c.rt.Do(ctx, &call, opVciOfferInfoApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opVciOfferInfoAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -2006,18 +2006,18 @@ func (s *VerifiableCredentialsService) GetOfferInfo(ctx context.Context, service
 
 // Issue calls "Issue Single Credential".
 //
-// POST /api/{serviceId}/vci/single/issue (operation VciSingleIssueApi).
-func (s *VerifiableCredentialsService) Issue(ctx context.Context, serviceId string, body VciSingleIssueApiJSONRequestBody, opts ...RequestOption) (*VciSingleIssueResponse, error) {
+// POST /api/{serviceId}/vci/single/issue (operation vci_single_issue_api).
+func (s *VerifiableCredentialsService) Issue(ctx context.Context, serviceID string, body VciSingleIssueAPIJSONRequestBody, opts ...RequestOption) (*VciSingleIssueResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewVciSingleIssueApiRequest(call.Server, serviceId, body)
+	req, err := NewVciSingleIssueAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opVciSingleIssueApi, err)
+		return nil, s.c.rt.BuildError(opVciSingleIssueAPI, err)
 	}
 	var out VciSingleIssueResponse
-	if err := s.c.rt.Do(ctx, &call, opVciSingleIssueApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opVciSingleIssueAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -2025,18 +2025,18 @@ func (s *VerifiableCredentialsService) Issue(ctx context.Context, serviceId stri
 
 // Parse calls "Parse Single Credential".
 //
-// POST /api/{serviceId}/vci/single/parse (operation VciSingleParseApi).
-func (s *VerifiableCredentialsService) Parse(ctx context.Context, serviceId string, body VciSingleParseApiJSONRequestBody, opts ...RequestOption) (*VciSingleParseResponse, error) {
+// POST /api/{serviceId}/vci/single/parse (operation vci_single_parse_api).
+func (s *VerifiableCredentialsService) Parse(ctx context.Context, serviceID string, body VciSingleParseAPIJSONRequestBody, opts ...RequestOption) (*VciSingleParseResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewVciSingleParseApiRequest(call.Server, serviceId, body)
+	req, err := NewVciSingleParseAPIRequest(call.Server, serviceID, body)
 	if err != nil {
-		return nil, s.c.rt.BuildError(opVciSingleParseApi, err)
+		return nil, s.c.rt.BuildError(opVciSingleParseAPI, err)
 	}
 	var out VciSingleParseResponse
-	if err := s.c.rt.Do(ctx, &call, opVciSingleParseApi, req, &out); err != nil {
+	if err := s.c.rt.Do(ctx, &call, opVciSingleParseAPI, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

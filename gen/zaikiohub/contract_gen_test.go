@@ -53,9 +53,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("AppsGet", func(t *testing.T) {
 		ran++
-		var appId string
-		peers.ContractJSON(t, "\"x\"", &appId)
-		res, err := c.Apps.Get(ctx, appId)
+		var appID string
+		peers.ContractJSON(t, "\"x\"", &appID)
+		res, err := c.Apps.Get(ctx, appID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("AppsList", func(t *testing.T) {
@@ -65,9 +65,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("ConnectionsGet", func(t *testing.T) {
 		ran++
-		var connectionId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &connectionId)
-		res, err := c.Connections.Get(ctx, connectionId)
+		var connectionID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &connectionID)
+		res, err := c.Connections.Get(ctx, connectionID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("ConnectionsList", func(t *testing.T) {
@@ -83,16 +83,6 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetPerson", func(t *testing.T) {
-		ran++
-		res, err := c.Person.Get(ctx)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetPersonOrganizationMemberships", func(t *testing.T) {
-		ran++
-		res, err := c.Person.ListOrganizationMemberships(ctx)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
 	t.Run("JWTPublicKeysList", func(t *testing.T) {
 		ran++
 		res, err := c.JWTPublicKeys.List(ctx)
@@ -107,43 +97,43 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("MachinesCreateOwnership", func(t *testing.T) {
 		ran++
-		var machineId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
+		var machineID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineID)
 		params := new(MachinesCreateOwnershipParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Machines.CreateOwnership(ctx, machineId, params)
+		res, err := c.Machines.CreateOwnership(ctx, machineID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("MachinesDeleteOwnership", func(t *testing.T) {
 		ran++
-		var machineId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
-		err := c.Machines.DeleteOwnership(ctx, machineId)
+		var machineID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineID)
+		err := c.Machines.DeleteOwnership(ctx, machineID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("MachinesGet", func(t *testing.T) {
 		ran++
-		var machineId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
+		var machineID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineID)
 		params := new(MachinesGetParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Machines.Get(ctx, machineId, params)
+		res, err := c.Machines.Get(ctx, machineID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("MachinesGetOwnership", func(t *testing.T) {
 		ran++
-		var machineId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
-		res, err := c.Machines.GetOwnership(ctx, machineId)
+		var machineID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineID)
+		res, err := c.Machines.GetOwnership(ctx, machineID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("MachinesGetSpecification", func(t *testing.T) {
 		ran++
-		var machineId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
+		var machineID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineID)
 		params := new(MachinesGetSpecificationParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Machines.GetSpecification(ctx, machineId, params)
+		res, err := c.Machines.GetSpecification(ctx, machineID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("MachinesList", func(t *testing.T) {
@@ -161,11 +151,11 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("MachinesUpdateOwnership", func(t *testing.T) {
 		ran++
-		var machineId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
+		var machineID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineID)
 		var body MachinesUpdateOwnershipJSONRequestBody
 		peers.ContractJSON(t, "{\"machine_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
-		res, err := c.Machines.UpdateOwnership(ctx, machineId, body)
+		res, err := c.Machines.UpdateOwnership(ctx, machineID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("ManufacturerMachinesCreate", func(t *testing.T) {
@@ -179,16 +169,16 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("ManufacturerMachinesDelete", func(t *testing.T) {
 		ran++
-		var machineId string
-		peers.ContractJSON(t, "\"23f90a03-0baf-4466-be09-09dfa6923041\"", &machineId)
-		err := c.Manufacturer.Machines.Delete(ctx, machineId)
+		var machineID string
+		peers.ContractJSON(t, "\"23f90a03-0baf-4466-be09-09dfa6923041\"", &machineID)
+		err := c.Manufacturer.Machines.Delete(ctx, machineID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("ManufacturerMachinesGet", func(t *testing.T) {
 		ran++
-		var machineId string
-		peers.ContractJSON(t, "\"23f90a03-0baf-4466-be09-09dfa6923041\"", &machineId)
-		res, err := c.Manufacturer.Machines.Get(ctx, machineId)
+		var machineID string
+		peers.ContractJSON(t, "\"23f90a03-0baf-4466-be09-09dfa6923041\"", &machineID)
+		res, err := c.Manufacturer.Machines.Get(ctx, machineID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("ManufacturerMachinesList", func(t *testing.T) {
@@ -206,18 +196,18 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("ManufacturerMachinesUpdate", func(t *testing.T) {
 		ran++
-		var machineId string
-		peers.ContractJSON(t, "\"23f90a03-0baf-4466-be09-09dfa6923041\"", &machineId)
+		var machineID string
+		peers.ContractJSON(t, "\"23f90a03-0baf-4466-be09-09dfa6923041\"", &machineID)
 		var body ManufacturerMachinesUpdateJSONRequestBody
 		peers.ContractJSON(t, "{\"manufactured_machine\":{}}", &body)
-		res, err := c.Manufacturer.Machines.Update(ctx, machineId, body)
+		res, err := c.Manufacturer.Machines.Update(ctx, machineID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("OrganizationAddonsGet", func(t *testing.T) {
 		ran++
-		var addonId string
-		peers.ContractJSON(t, "\"x\"", &addonId)
-		res, err := c.Organization.Addons.Get(ctx, addonId)
+		var addonID string
+		peers.ContractJSON(t, "\"x\"", &addonID)
+		res, err := c.Organization.Addons.Get(ctx, addonID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("OrganizationAddonsList", func(t *testing.T) {
@@ -242,16 +232,16 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("OrganizationBusinessRelationshipsDelete", func(t *testing.T) {
 		ran++
-		var businessRelationshipId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &businessRelationshipId)
-		err := c.Organization.BusinessRelationships.Delete(ctx, businessRelationshipId)
+		var businessRelationshipID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &businessRelationshipID)
+		err := c.Organization.BusinessRelationships.Delete(ctx, businessRelationshipID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("OrganizationBusinessRelationshipsGet", func(t *testing.T) {
 		ran++
-		var businessRelationshipId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &businessRelationshipId)
-		res, err := c.Organization.BusinessRelationships.Get(ctx, businessRelationshipId)
+		var businessRelationshipID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &businessRelationshipID)
+		res, err := c.Organization.BusinessRelationships.Get(ctx, businessRelationshipID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("OrganizationBusinessRelationshipsList", func(t *testing.T) {
@@ -281,16 +271,16 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("OrganizationMembershipsDelete", func(t *testing.T) {
 		ran++
-		var membershipId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipId)
-		err := c.Organization.Memberships.Delete(ctx, membershipId)
+		var membershipID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipID)
+		err := c.Organization.Memberships.Delete(ctx, membershipID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("OrganizationMembershipsGet", func(t *testing.T) {
 		ran++
-		var membershipId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipId)
-		res, err := c.Organization.Memberships.Get(ctx, membershipId)
+		var membershipID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipID)
+		res, err := c.Organization.Memberships.Get(ctx, membershipID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("OrganizationMembershipsList", func(t *testing.T) {
@@ -308,9 +298,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("OrganizationMembershipsUpdate", func(t *testing.T) {
 		ran++
-		var membershipId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipId)
-		res, err := c.Organization.Memberships.Update(ctx, membershipId)
+		var membershipID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipID)
+		res, err := c.Organization.Memberships.Update(ctx, membershipID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsCreate", func(t *testing.T) {
@@ -322,71 +312,71 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsMachinesCreate", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
 		var body PersonOrganizationsMachinesCreateJSONRequestBody
 		peers.ContractJSON(t, "{\"machine\":{\"kind\":\"sheetfed_digital_press\",\"name\":\"x\"}}", &body)
-		res, err := c.Person.Organizations.Machines.Create(ctx, organizationId, body)
+		res, err := c.Person.Organizations.Machines.Create(ctx, organizationID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsMachinesCreateOwnership", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var machineId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var machineID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineID)
 		params := new(PersonOrganizationsMachinesCreateOwnershipParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Person.Organizations.Machines.CreateOwnership(ctx, organizationId, machineId, params)
+		res, err := c.Person.Organizations.Machines.CreateOwnership(ctx, organizationID, machineID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsMachinesDeleteOwnership", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var machineId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
-		err := c.Person.Organizations.Machines.DeleteOwnership(ctx, organizationId, machineId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var machineID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineID)
+		err := c.Person.Organizations.Machines.DeleteOwnership(ctx, organizationID, machineID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PersonOrganizationsMachinesGet", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var machineId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
-		res, err := c.Person.Organizations.Machines.Get(ctx, organizationId, machineId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var machineID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineID)
+		res, err := c.Person.Organizations.Machines.Get(ctx, organizationID, machineID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsMachinesGetOwnership", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var machineId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
-		res, err := c.Person.Organizations.Machines.GetOwnership(ctx, organizationId, machineId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var machineID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineID)
+		res, err := c.Person.Organizations.Machines.GetOwnership(ctx, organizationID, machineID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsMachinesGetSpecification", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var machineId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var machineID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineID)
 		params := new(PersonOrganizationsMachinesGetSpecificationParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Person.Organizations.Machines.GetSpecification(ctx, organizationId, machineId, params)
+		res, err := c.Person.Organizations.Machines.GetSpecification(ctx, organizationID, machineID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsMachinesList", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
 		params := new(PersonOrganizationsMachinesListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Person.Organizations.Machines.List(ctx, organizationId, params)
+		res, err := c.Person.Organizations.Machines.List(ctx, organizationID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Person.Organizations.Machines.All(ctx, organizationId, params) {
+		for _, err := range c.Person.Organizations.Machines.All(ctx, organizationID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
@@ -395,42 +385,42 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsMachinesUpdateOwnership", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var machineId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var machineID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &machineID)
 		var body PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody
 		peers.ContractJSON(t, "{\"machine_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
-		res, err := c.Person.Organizations.Machines.UpdateOwnership(ctx, organizationId, machineId, body)
+		res, err := c.Person.Organizations.Machines.UpdateOwnership(ctx, organizationID, machineID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsMembershipInvitationsCreate", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"4187f98a-585c-4db7-baa5-52170fb5011d\"", &organizationId)
+		var organizationID string
+		peers.ContractJSON(t, "\"4187f98a-585c-4db7-baa5-52170fb5011d\"", &organizationID)
 		var body PersonOrganizationsMembershipInvitationsCreateJSONRequestBody
 		peers.ContractJSON(t, "{\"membership_invitation\":{\"email\":\"somebody@example.com\"}}", &body)
-		res, err := c.Person.Organizations.MembershipInvitations.Create(ctx, organizationId, body)
+		res, err := c.Person.Organizations.MembershipInvitations.Create(ctx, organizationID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsMembershipInvitationsDelete", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"4187f98a-585c-4db7-baa5-52170fb5011d\"", &organizationId)
-		var membershipInvitationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipInvitationId)
-		err := c.Person.Organizations.MembershipInvitations.Delete(ctx, organizationId, membershipInvitationId)
+		var organizationID string
+		peers.ContractJSON(t, "\"4187f98a-585c-4db7-baa5-52170fb5011d\"", &organizationID)
+		var membershipInvitationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipInvitationID)
+		err := c.Person.Organizations.MembershipInvitations.Delete(ctx, organizationID, membershipInvitationID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PersonOrganizationsMembershipInvitationsList", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"4187f98a-585c-4db7-baa5-52170fb5011d\"", &organizationId)
+		var organizationID string
+		peers.ContractJSON(t, "\"4187f98a-585c-4db7-baa5-52170fb5011d\"", &organizationID)
 		params := new(PersonOrganizationsMembershipInvitationsListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Person.Organizations.MembershipInvitations.List(ctx, organizationId, params)
+		res, err := c.Person.Organizations.MembershipInvitations.List(ctx, organizationID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Person.Organizations.MembershipInvitations.All(ctx, organizationId, params) {
+		for _, err := range c.Person.Organizations.MembershipInvitations.All(ctx, organizationID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
@@ -439,31 +429,31 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsMembershipsDelete", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var membershipId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipId)
-		err := c.Person.Organizations.Memberships.Delete(ctx, organizationId, membershipId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var membershipID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipID)
+		err := c.Person.Organizations.Memberships.Delete(ctx, organizationID, membershipID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PersonOrganizationsMembershipsGet", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var membershipId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipId)
-		res, err := c.Person.Organizations.Memberships.Get(ctx, organizationId, membershipId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var membershipID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipID)
+		res, err := c.Person.Organizations.Memberships.Get(ctx, organizationID, membershipID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsMembershipsList", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
 		params := new(PersonOrganizationsMembershipsListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Person.Organizations.Memberships.List(ctx, organizationId, params)
+		res, err := c.Person.Organizations.Memberships.List(ctx, organizationID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Person.Organizations.Memberships.All(ctx, organizationId, params) {
+		for _, err := range c.Person.Organizations.Memberships.All(ctx, organizationID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
@@ -472,40 +462,40 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsMembershipsUpdate", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var membershipId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipId)
-		res, err := c.Person.Organizations.Memberships.Update(ctx, organizationId, membershipId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var membershipID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &membershipID)
+		res, err := c.Person.Organizations.Memberships.Update(ctx, organizationID, membershipID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSitesCreate", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
 		var body PersonOrganizationsSitesCreateJSONRequestBody
 		peers.ContractJSON(t, "{\"site\":{\"name\":\"x\"}}", &body)
-		res, err := c.Person.Organizations.Sites.Create(ctx, organizationId, body)
+		res, err := c.Person.Organizations.Sites.Create(ctx, organizationID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSitesGet", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var siteId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &siteId)
-		res, err := c.Person.Organizations.Sites.Get(ctx, organizationId, siteId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var siteID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &siteID)
+		res, err := c.Person.Organizations.Sites.Get(ctx, organizationID, siteID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSitesList", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
 		params := new(PersonOrganizationsSitesListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Person.Organizations.Sites.List(ctx, organizationId, params)
+		res, err := c.Person.Organizations.Sites.List(ctx, organizationID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Person.Organizations.Sites.All(ctx, organizationId, params) {
+		for _, err := range c.Person.Organizations.Sites.All(ctx, organizationID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
@@ -514,71 +504,71 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsSitesUpdate", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var siteId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &siteId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var siteID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &siteID)
 		var body PersonOrganizationsSitesUpdateJSONRequestBody
 		peers.ContractJSON(t, "{\"site\":{}}", &body)
-		res, err := c.Person.Organizations.Sites.Update(ctx, organizationId, siteId, body)
+		res, err := c.Person.Organizations.Sites.Update(ctx, organizationID, siteID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSoftwareCreate", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
 		var body PersonOrganizationsSoftwareCreateJSONRequestBody
 		peers.ContractJSON(t, "{\"software\":{\"kind\":\"erp\",\"name\":\"x\"}}", &body)
-		res, err := c.Person.Organizations.Software.Create(ctx, organizationId, body)
+		res, err := c.Person.Organizations.Software.Create(ctx, organizationID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSoftwareCreateOwnership", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var softwareId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var softwareID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareID)
 		params := new(PersonOrganizationsSoftwareCreateOwnershipParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Person.Organizations.Software.CreateOwnership(ctx, organizationId, softwareId, params)
+		res, err := c.Person.Organizations.Software.CreateOwnership(ctx, organizationID, softwareID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSoftwareDeleteOwnership", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var softwareId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
-		err := c.Person.Organizations.Software.DeleteOwnership(ctx, organizationId, softwareId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var softwareID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareID)
+		err := c.Person.Organizations.Software.DeleteOwnership(ctx, organizationID, softwareID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PersonOrganizationsSoftwareGet", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var softwareId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
-		res, err := c.Person.Organizations.Software.Get(ctx, organizationId, softwareId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var softwareID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareID)
+		res, err := c.Person.Organizations.Software.Get(ctx, organizationID, softwareID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSoftwareGetOwnership", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var softwareId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
-		res, err := c.Person.Organizations.Software.GetOwnership(ctx, organizationId, softwareId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var softwareID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareID)
+		res, err := c.Person.Organizations.Software.GetOwnership(ctx, organizationID, softwareID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSoftwareList", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
 		params := new(PersonOrganizationsSoftwareListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Person.Organizations.Software.List(ctx, organizationId, params)
+		res, err := c.Person.Organizations.Software.List(ctx, organizationID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Person.Organizations.Software.All(ctx, organizationId, params) {
+		for _, err := range c.Person.Organizations.Software.All(ctx, organizationID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
@@ -587,82 +577,82 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsSoftwareUpdateOwnership", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var softwareId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var softwareID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareID)
 		var body PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody
 		peers.ContractJSON(t, "{\"software_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
-		res, err := c.Person.Organizations.Software.UpdateOwnership(ctx, organizationId, softwareId, body)
+		res, err := c.Person.Organizations.Software.UpdateOwnership(ctx, organizationID, softwareID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSpecialistsCreate", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
 		var body PersonOrganizationsSpecialistsCreateJSONRequestBody
 		peers.ContractJSON(t, "{\"specialist\":{\"kind\":\"shipping\",\"name\":\"x\"}}", &body)
-		res, err := c.Person.Organizations.Specialists.Create(ctx, organizationId, body)
+		res, err := c.Person.Organizations.Specialists.Create(ctx, organizationID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSpecialistsCreateOwnership", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var specialistId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var specialistID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistID)
 		params := new(PersonOrganizationsSpecialistsCreateOwnershipParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Person.Organizations.Specialists.CreateOwnership(ctx, organizationId, specialistId, params)
+		res, err := c.Person.Organizations.Specialists.CreateOwnership(ctx, organizationID, specialistID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSpecialistsDeleteOwnership", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var specialistId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
-		err := c.Person.Organizations.Specialists.DeleteOwnership(ctx, organizationId, specialistId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var specialistID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistID)
+		err := c.Person.Organizations.Specialists.DeleteOwnership(ctx, organizationID, specialistID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("PersonOrganizationsSpecialistsGet", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var specialistId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
-		res, err := c.Person.Organizations.Specialists.Get(ctx, organizationId, specialistId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var specialistID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistID)
+		res, err := c.Person.Organizations.Specialists.Get(ctx, organizationID, specialistID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSpecialistsGetOwnership", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var specialistId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
-		res, err := c.Person.Organizations.Specialists.GetOwnership(ctx, organizationId, specialistId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var specialistID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistID)
+		res, err := c.Person.Organizations.Specialists.GetOwnership(ctx, organizationID, specialistID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSpecialistsGetSpecification", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var specialistId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var specialistID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistID)
 		params := new(PersonOrganizationsSpecialistsGetSpecificationParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Person.Organizations.Specialists.GetSpecification(ctx, organizationId, specialistId, params)
+		res, err := c.Person.Organizations.Specialists.GetSpecification(ctx, organizationID, specialistID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonOrganizationsSpecialistsList", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
 		params := new(PersonOrganizationsSpecialistsListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Person.Organizations.Specialists.List(ctx, organizationId, params)
+		res, err := c.Person.Organizations.Specialists.List(ctx, organizationID, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Person.Organizations.Specialists.All(ctx, organizationId, params) {
+		for _, err := range c.Person.Organizations.Specialists.All(ctx, organizationID, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
@@ -671,13 +661,13 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("PersonOrganizationsSpecialistsUpdateOwnership", func(t *testing.T) {
 		ran++
-		var organizationId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationId)
-		var specialistId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
+		var organizationID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &organizationID)
+		var specialistID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistID)
 		var body PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody
 		peers.ContractJSON(t, "{\"specialist_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
-		res, err := c.Person.Organizations.Specialists.UpdateOwnership(ctx, organizationId, specialistId, body)
+		res, err := c.Person.Organizations.Specialists.UpdateOwnership(ctx, organizationID, specialistID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("PersonUpdate", func(t *testing.T) {
@@ -718,9 +708,9 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SitesGet", func(t *testing.T) {
 		ran++
-		var siteId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &siteId)
-		res, err := c.Sites.Get(ctx, siteId)
+		var siteID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &siteID)
+		res, err := c.Sites.Get(ctx, siteID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SitesList", func(t *testing.T) {
@@ -738,11 +728,11 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SitesUpdate", func(t *testing.T) {
 		ran++
-		var siteId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &siteId)
+		var siteID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &siteID)
 		var body SitesUpdateJSONRequestBody
 		peers.ContractJSON(t, "{\"site\":{}}", &body)
-		res, err := c.Sites.Update(ctx, siteId, body)
+		res, err := c.Sites.Update(ctx, siteID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SoftwareCreate", func(t *testing.T) {
@@ -754,32 +744,32 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SoftwareCreateOwnership", func(t *testing.T) {
 		ran++
-		var softwareId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
+		var softwareID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareID)
 		params := new(SoftwareCreateOwnershipParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Software.CreateOwnership(ctx, softwareId, params)
+		res, err := c.Software.CreateOwnership(ctx, softwareID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SoftwareDeleteOwnership", func(t *testing.T) {
 		ran++
-		var softwareId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
-		err := c.Software.DeleteOwnership(ctx, softwareId)
+		var softwareID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareID)
+		err := c.Software.DeleteOwnership(ctx, softwareID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("SoftwareGet", func(t *testing.T) {
 		ran++
-		var softwareId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
-		res, err := c.Software.Get(ctx, softwareId)
+		var softwareID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareID)
+		res, err := c.Software.Get(ctx, softwareID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SoftwareGetOwnership", func(t *testing.T) {
 		ran++
-		var softwareId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
-		res, err := c.Software.GetOwnership(ctx, softwareId)
+		var softwareID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareID)
+		res, err := c.Software.GetOwnership(ctx, softwareID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SoftwareList", func(t *testing.T) {
@@ -797,11 +787,11 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SoftwareUpdateOwnership", func(t *testing.T) {
 		ran++
-		var softwareId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareId)
+		var softwareID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &softwareID)
 		var body SoftwareUpdateOwnershipJSONRequestBody
 		peers.ContractJSON(t, "{\"software_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
-		res, err := c.Software.UpdateOwnership(ctx, softwareId, body)
+		res, err := c.Software.UpdateOwnership(ctx, softwareID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SpecialistsCreate", func(t *testing.T) {
@@ -813,41 +803,41 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SpecialistsCreateOwnership", func(t *testing.T) {
 		ran++
-		var specialistId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
+		var specialistID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistID)
 		params := new(SpecialistsCreateOwnershipParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Specialists.CreateOwnership(ctx, specialistId, params)
+		res, err := c.Specialists.CreateOwnership(ctx, specialistID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SpecialistsDeleteOwnership", func(t *testing.T) {
 		ran++
-		var specialistId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
-		err := c.Specialists.DeleteOwnership(ctx, specialistId)
+		var specialistID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistID)
+		err := c.Specialists.DeleteOwnership(ctx, specialistID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("SpecialistsGet", func(t *testing.T) {
 		ran++
-		var specialistId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
-		res, err := c.Specialists.Get(ctx, specialistId)
+		var specialistID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistID)
+		res, err := c.Specialists.Get(ctx, specialistID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SpecialistsGetOwnership", func(t *testing.T) {
 		ran++
-		var specialistId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
-		res, err := c.Specialists.GetOwnership(ctx, specialistId)
+		var specialistID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistID)
+		res, err := c.Specialists.GetOwnership(ctx, specialistID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SpecialistsGetSpecification", func(t *testing.T) {
 		ran++
-		var specialistId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
+		var specialistID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistID)
 		params := new(SpecialistsGetSpecificationParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Specialists.GetSpecification(ctx, specialistId, params)
+		res, err := c.Specialists.GetSpecification(ctx, specialistID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SpecialistsList", func(t *testing.T) {
@@ -865,25 +855,25 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SpecialistsUpdateOwnership", func(t *testing.T) {
 		ran++
-		var specialistId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistId)
+		var specialistID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &specialistID)
 		var body SpecialistsUpdateOwnershipJSONRequestBody
 		peers.ContractJSON(t, "{\"specialist_ownership\":{\"site_id\":\"3cbc2a23-de0e-4b0d-84b2-0c01d884957a\"}}", &body)
-		res, err := c.Specialists.UpdateOwnership(ctx, specialistId, body)
+		res, err := c.Specialists.UpdateOwnership(ctx, specialistID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SubscriptionsDelete", func(t *testing.T) {
 		ran++
-		var subscriptionId string
-		peers.ContractJSON(t, "\"x\"", &subscriptionId)
-		err := c.Subscriptions.Delete(ctx, subscriptionId)
+		var subscriptionID string
+		peers.ContractJSON(t, "\"x\"", &subscriptionID)
+		err := c.Subscriptions.Delete(ctx, subscriptionID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("SubscriptionsGet", func(t *testing.T) {
 		ran++
-		var subscriptionId string
-		peers.ContractJSON(t, "\"x\"", &subscriptionId)
-		res, err := c.Subscriptions.Get(ctx, subscriptionId)
+		var subscriptionID string
+		peers.ContractJSON(t, "\"x\"", &subscriptionID)
+		res, err := c.Subscriptions.Get(ctx, subscriptionID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("SubscriptionsList", func(t *testing.T) {
@@ -901,11 +891,11 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("SubscriptionsUpdate", func(t *testing.T) {
 		ran++
-		var subscriptionId string
-		peers.ContractJSON(t, "\"x\"", &subscriptionId)
+		var subscriptionID string
+		peers.ContractJSON(t, "\"x\"", &subscriptionID)
 		var body SubscriptionsUpdateJSONRequestBody
 		peers.ContractJSON(t, "{\"subscription\":{}}", &body)
-		res, err := c.Subscriptions.Update(ctx, subscriptionId, body)
+		res, err := c.Subscriptions.Update(ctx, subscriptionID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("TestAccountsCreate", func(t *testing.T) {
@@ -917,16 +907,16 @@ func TestContract(t *testing.T) {
 	})
 	t.Run("TestAccountsDelete", func(t *testing.T) {
 		ran++
-		var testAccountId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &testAccountId)
-		err := c.TestAccounts.Delete(ctx, testAccountId)
+		var testAccountID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &testAccountID)
+		err := c.TestAccounts.Delete(ctx, testAccountID)
 		peers.ContractCheck(t, err, true, true)
 	})
 	t.Run("TestAccountsGet", func(t *testing.T) {
 		ran++
-		var testAccountId string
-		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &testAccountId)
-		res, err := c.TestAccounts.Get(ctx, testAccountId)
+		var testAccountID string
+		peers.ContractJSON(t, "\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"", &testAccountID)
+		res, err := c.TestAccounts.Get(ctx, testAccountID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
 	t.Run("TestAccountsList", func(t *testing.T) {
@@ -941,6 +931,16 @@ func TestContract(t *testing.T) {
 			}
 			break
 		}
+	})
+	t.Run("getPerson", func(t *testing.T) {
+		ran++
+		res, err := c.Person.Get(ctx)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("getPersonOrganizationMemberships", func(t *testing.T) {
+		ran++
+		res, err := c.Person.ListOrganizationMemberships(ctx)
+		peers.ContractCheck(t, err, res != nil, true)
 	})
 	if v := rec.Violations(); len(v) > 0 {
 		t.Errorf("Prism reported %d request violations:\n%s", len(v), strings.Join(v, "\n"))

@@ -19,8 +19,6 @@ var opAppsList = &facade.Operation{API: "zaikiohub", ID: "AppsList", Method: "GE
 var opConnectionsGet = &facade.Operation{API: "zaikiohub", ID: "ConnectionsGet", Method: "GET", Path: "/connections/{connection_id}"}
 var opConnectionsList = &facade.Operation{API: "zaikiohub", ID: "ConnectionsList", Method: "GET", Path: "/connections"}
 var specConnectionsList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
-var opGetPerson = &facade.Operation{API: "zaikiohub", ID: "GetPerson", Method: "GET", Path: "/person"}
-var opGetPersonOrganizationMemberships = &facade.Operation{API: "zaikiohub", ID: "GetPersonOrganizationMemberships", Method: "GET", Path: "/person/organization_memberships"}
 var opJWTPublicKeysList = &facade.Operation{API: "zaikiohub", ID: "JWTPublicKeysList", Method: "GET", Path: "/jwt_public_keys", Security: "none"}
 var opMachinesCreate = &facade.Operation{API: "zaikiohub", ID: "MachinesCreate", Method: "POST", Path: "/machines"}
 var opMachinesCreateOwnership = &facade.Operation{API: "zaikiohub", ID: "MachinesCreateOwnership", Method: "POST", Path: "/machines/{machine_id}/machine_ownership"}
@@ -130,6 +128,8 @@ var opTestAccountsDelete = &facade.Operation{API: "zaikiohub", ID: "TestAccounts
 var opTestAccountsGet = &facade.Operation{API: "zaikiohub", ID: "TestAccountsGet", Method: "GET", Path: "/test_accounts/{test_account_id}", Security: "basic"}
 var opTestAccountsList = &facade.Operation{API: "zaikiohub", ID: "TestAccountsList", Method: "GET", Path: "/test_accounts", Security: "basic"}
 var specTestAccountsList = &facade.PageSpec{Style: "page", TotalPagesHeader: "Total-Pages", PageParam: "page", PerPageParam: "per_page", FirstPage: 1}
+var opGetPerson = &facade.Operation{API: "zaikiohub", ID: "getPerson", Method: "GET", Path: "/person"}
+var opGetPersonOrganizationMemberships = &facade.Operation{API: "zaikiohub", ID: "getPersonOrganizationMemberships", Method: "GET", Path: "/person/organization_memberships"}
 
 // AppService holds the App operations of Zaikio Hub.
 type AppService struct {
@@ -182,12 +182,12 @@ type AppsService struct {
 // Get calls AppsGet.
 //
 // GET /apps/{app_id} (operation AppsGet).
-func (s *AppsService) Get(ctx context.Context, appId string, opts ...RequestOption) (*VendorApp, error) {
+func (s *AppsService) Get(ctx context.Context, appID string, opts ...RequestOption) (*VendorApp, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewAppsGetRequest(call.Server, appId)
+	req, err := NewAppsGetRequest(call.Server, appID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opAppsGet, err)
 	}
@@ -225,12 +225,12 @@ type ConnectionsService struct {
 // Get calls ConnectionsGet.
 //
 // GET /connections/{connection_id} (operation ConnectionsGet).
-func (s *ConnectionsService) Get(ctx context.Context, connectionId string, opts ...RequestOption) (*ConnectionsGetResponse, error) {
+func (s *ConnectionsService) Get(ctx context.Context, connectionID string, opts ...RequestOption) (*ConnectionsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewConnectionsGetRequest(call.Server, connectionId)
+	req, err := NewConnectionsGetRequest(call.Server, connectionID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opConnectionsGet, err)
 	}
@@ -334,12 +334,12 @@ func (s *MachinesService) Create(ctx context.Context, body MachinesCreateJSONReq
 // CreateOwnership calls MachinesCreateOwnership.
 //
 // POST /machines/{machine_id}/machine_ownership (operation MachinesCreateOwnership).
-func (s *MachinesService) CreateOwnership(ctx context.Context, machineId string, params *MachinesCreateOwnershipParams, opts ...RequestOption) (*MachinesCreateOwnershipResponse, error) {
+func (s *MachinesService) CreateOwnership(ctx context.Context, machineID string, params *MachinesCreateOwnershipParams, opts ...RequestOption) (*MachinesCreateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewMachinesCreateOwnershipRequest(call.Server, machineId, params)
+	req, err := NewMachinesCreateOwnershipRequest(call.Server, machineID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opMachinesCreateOwnership, err)
 	}
@@ -353,12 +353,12 @@ func (s *MachinesService) CreateOwnership(ctx context.Context, machineId string,
 // DeleteOwnership calls MachinesDeleteOwnership.
 //
 // DELETE /machines/{machine_id}/machine_ownership (operation MachinesDeleteOwnership).
-func (s *MachinesService) DeleteOwnership(ctx context.Context, machineId string, opts ...RequestOption) error {
+func (s *MachinesService) DeleteOwnership(ctx context.Context, machineID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewMachinesDeleteOwnershipRequest(call.Server, machineId)
+	req, err := NewMachinesDeleteOwnershipRequest(call.Server, machineID)
 	if err != nil {
 		return s.c.rt.BuildError(opMachinesDeleteOwnership, err)
 	}
@@ -368,12 +368,12 @@ func (s *MachinesService) DeleteOwnership(ctx context.Context, machineId string,
 // Get calls MachinesGet.
 //
 // GET /machines/{machine_id} (operation MachinesGet).
-func (s *MachinesService) Get(ctx context.Context, machineId string, params *MachinesGetParams, opts ...RequestOption) (*MachinesGetResponse, error) {
+func (s *MachinesService) Get(ctx context.Context, machineID string, params *MachinesGetParams, opts ...RequestOption) (*MachinesGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewMachinesGetRequest(call.Server, machineId, params)
+	req, err := NewMachinesGetRequest(call.Server, machineID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opMachinesGet, err)
 	}
@@ -387,12 +387,12 @@ func (s *MachinesService) Get(ctx context.Context, machineId string, params *Mac
 // GetOwnership calls MachinesGetOwnership.
 //
 // GET /machines/{machine_id}/machine_ownership (operation MachinesGetOwnership).
-func (s *MachinesService) GetOwnership(ctx context.Context, machineId string, opts ...RequestOption) (*MachinesGetOwnershipResponse, error) {
+func (s *MachinesService) GetOwnership(ctx context.Context, machineID string, opts ...RequestOption) (*MachinesGetOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewMachinesGetOwnershipRequest(call.Server, machineId)
+	req, err := NewMachinesGetOwnershipRequest(call.Server, machineID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opMachinesGetOwnership, err)
 	}
@@ -406,12 +406,12 @@ func (s *MachinesService) GetOwnership(ctx context.Context, machineId string, op
 // GetSpecification calls MachinesGetSpecification.
 //
 // GET /machines/{machine_id}/machine_specification (operation MachinesGetSpecification).
-func (s *MachinesService) GetSpecification(ctx context.Context, machineId string, params *MachinesGetSpecificationParams, opts ...RequestOption) (*MachinesGetSpecificationResponse, error) {
+func (s *MachinesService) GetSpecification(ctx context.Context, machineID string, params *MachinesGetSpecificationParams, opts ...RequestOption) (*MachinesGetSpecificationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewMachinesGetSpecificationRequest(call.Server, machineId, params)
+	req, err := NewMachinesGetSpecificationRequest(call.Server, machineID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opMachinesGetSpecification, err)
 	}
@@ -467,12 +467,12 @@ func (s *MachinesService) All(ctx context.Context, params *MachinesListParams, o
 // UpdateOwnership calls MachinesUpdateOwnership.
 //
 // PATCH /machines/{machine_id}/machine_ownership (operation MachinesUpdateOwnership).
-func (s *MachinesService) UpdateOwnership(ctx context.Context, machineId string, body MachinesUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*MachinesUpdateOwnershipResponse, error) {
+func (s *MachinesService) UpdateOwnership(ctx context.Context, machineID string, body MachinesUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*MachinesUpdateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewMachinesUpdateOwnershipRequest(call.Server, machineId, body)
+	req, err := NewMachinesUpdateOwnershipRequest(call.Server, machineID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opMachinesUpdateOwnership, err)
 	}
@@ -517,12 +517,12 @@ func (s *ManufacturerMachinesService) Create(ctx context.Context, params *Manufa
 // Delete calls ManufacturerMachinesDelete.
 //
 // DELETE /manufacturer/machines/{machine_id} (operation ManufacturerMachinesDelete).
-func (s *ManufacturerMachinesService) Delete(ctx context.Context, machineId string, opts ...RequestOption) error {
+func (s *ManufacturerMachinesService) Delete(ctx context.Context, machineID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewManufacturerMachinesDeleteRequest(call.Server, machineId)
+	req, err := NewManufacturerMachinesDeleteRequest(call.Server, machineID)
 	if err != nil {
 		return s.c.rt.BuildError(opManufacturerMachinesDelete, err)
 	}
@@ -532,12 +532,12 @@ func (s *ManufacturerMachinesService) Delete(ctx context.Context, machineId stri
 // Get calls ManufacturerMachinesGet.
 //
 // GET /manufacturer/machines/{machine_id} (operation ManufacturerMachinesGet).
-func (s *ManufacturerMachinesService) Get(ctx context.Context, machineId string, opts ...RequestOption) (*ManufacturerMachinesGetResponse, error) {
+func (s *ManufacturerMachinesService) Get(ctx context.Context, machineID string, opts ...RequestOption) (*ManufacturerMachinesGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewManufacturerMachinesGetRequest(call.Server, machineId)
+	req, err := NewManufacturerMachinesGetRequest(call.Server, machineID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opManufacturerMachinesGet, err)
 	}
@@ -593,12 +593,12 @@ func (s *ManufacturerMachinesService) All(ctx context.Context, params *Manufactu
 // Update calls ManufacturerMachinesUpdate.
 //
 // PATCH /manufacturer/machines/{machine_id} (operation ManufacturerMachinesUpdate).
-func (s *ManufacturerMachinesService) Update(ctx context.Context, machineId string, body ManufacturerMachinesUpdateJSONRequestBody, opts ...RequestOption) (*ManufacturerMachinesUpdateResponse, error) {
+func (s *ManufacturerMachinesService) Update(ctx context.Context, machineID string, body ManufacturerMachinesUpdateJSONRequestBody, opts ...RequestOption) (*ManufacturerMachinesUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewManufacturerMachinesUpdateRequest(call.Server, machineId, body)
+	req, err := NewManufacturerMachinesUpdateRequest(call.Server, machineID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opManufacturerMachinesUpdate, err)
 	}
@@ -666,12 +666,12 @@ type OrganizationAddonsService struct {
 // Get calls OrganizationAddonsGet.
 //
 // GET /organization/addons/{addon_id} (operation OrganizationAddonsGet).
-func (s *OrganizationAddonsService) Get(ctx context.Context, addonId string, opts ...RequestOption) (*OrganizationAddonsGetResponse, error) {
+func (s *OrganizationAddonsService) Get(ctx context.Context, addonID string, opts ...RequestOption) (*OrganizationAddonsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewOrganizationAddonsGetRequest(call.Server, addonId)
+	req, err := NewOrganizationAddonsGetRequest(call.Server, addonID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opOrganizationAddonsGet, err)
 	}
@@ -751,12 +751,12 @@ func (s *OrganizationBusinessRelationshipsService) Create(ctx context.Context, b
 // Delete calls OrganizationBusinessRelationshipsDelete.
 //
 // DELETE /organization/business_relationships/{business_relationship_id} (operation OrganizationBusinessRelationshipsDelete).
-func (s *OrganizationBusinessRelationshipsService) Delete(ctx context.Context, businessRelationshipId string, opts ...RequestOption) error {
+func (s *OrganizationBusinessRelationshipsService) Delete(ctx context.Context, businessRelationshipID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewOrganizationBusinessRelationshipsDeleteRequest(call.Server, businessRelationshipId)
+	req, err := NewOrganizationBusinessRelationshipsDeleteRequest(call.Server, businessRelationshipID)
 	if err != nil {
 		return s.c.rt.BuildError(opOrganizationBusinessRelationshipsDelete, err)
 	}
@@ -766,12 +766,12 @@ func (s *OrganizationBusinessRelationshipsService) Delete(ctx context.Context, b
 // Get calls OrganizationBusinessRelationshipsGet.
 //
 // GET /organization/business_relationships/{business_relationship_id} (operation OrganizationBusinessRelationshipsGet).
-func (s *OrganizationBusinessRelationshipsService) Get(ctx context.Context, businessRelationshipId string, opts ...RequestOption) (*OrganizationBusinessRelationshipsGetResponse, error) {
+func (s *OrganizationBusinessRelationshipsService) Get(ctx context.Context, businessRelationshipID string, opts ...RequestOption) (*OrganizationBusinessRelationshipsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewOrganizationBusinessRelationshipsGetRequest(call.Server, businessRelationshipId)
+	req, err := NewOrganizationBusinessRelationshipsGetRequest(call.Server, businessRelationshipID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opOrganizationBusinessRelationshipsGet, err)
 	}
@@ -832,12 +832,12 @@ type OrganizationMembershipsService struct {
 // Delete calls OrganizationMembershipsDelete.
 //
 // DELETE /organization/memberships/{membership_id} (operation OrganizationMembershipsDelete).
-func (s *OrganizationMembershipsService) Delete(ctx context.Context, membershipId string, opts ...RequestOption) error {
+func (s *OrganizationMembershipsService) Delete(ctx context.Context, membershipID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewOrganizationMembershipsDeleteRequest(call.Server, membershipId)
+	req, err := NewOrganizationMembershipsDeleteRequest(call.Server, membershipID)
 	if err != nil {
 		return s.c.rt.BuildError(opOrganizationMembershipsDelete, err)
 	}
@@ -847,12 +847,12 @@ func (s *OrganizationMembershipsService) Delete(ctx context.Context, membershipI
 // Get calls OrganizationMembershipsGet.
 //
 // GET /organization/memberships/{membership_id} (operation OrganizationMembershipsGet).
-func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipId string, opts ...RequestOption) (*OrganizationMembershipsGetResponse, error) {
+func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipID string, opts ...RequestOption) (*OrganizationMembershipsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewOrganizationMembershipsGetRequest(call.Server, membershipId)
+	req, err := NewOrganizationMembershipsGetRequest(call.Server, membershipID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opOrganizationMembershipsGet, err)
 	}
@@ -908,12 +908,12 @@ func (s *OrganizationMembershipsService) All(ctx context.Context, params *Organi
 // Update calls OrganizationMembershipsUpdate.
 //
 // PATCH /organization/memberships/{membership_id} (operation OrganizationMembershipsUpdate).
-func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipId string, opts ...RequestOption) (*OrganizationMembershipsUpdateResponse, error) {
+func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipID string, opts ...RequestOption) (*OrganizationMembershipsUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewOrganizationMembershipsUpdateRequest(call.Server, membershipId)
+	req, err := NewOrganizationMembershipsUpdateRequest(call.Server, membershipID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opOrganizationMembershipsUpdate, err)
 	}
@@ -933,7 +933,7 @@ type PersonService struct {
 
 // Get calls "Get authenticated person".
 //
-// GET /person (operation GetPerson).
+// GET /person (operation getPerson).
 func (s *PersonService) Get(ctx context.Context, opts ...RequestOption) (*Person, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -952,7 +952,7 @@ func (s *PersonService) Get(ctx context.Context, opts ...RequestOption) (*Person
 
 // ListOrganizationMemberships calls "Get organization memberships of authenticated person".
 //
-// GET /person/organization_memberships (operation GetPersonOrganizationMemberships).
+// GET /person/organization_memberships (operation getPersonOrganizationMemberships).
 func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ...RequestOption) ([]GetPersonOrganizationMembershipsItem, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
@@ -1051,12 +1051,12 @@ type PersonOrganizationsMachinesService struct {
 // Create calls PersonOrganizationsMachinesCreate.
 //
 // POST /person/organizations/{organization_id}/machines (operation PersonOrganizationsMachinesCreate).
-func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organizationId string, body PersonOrganizationsMachinesCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsMachinesCreateResponse, error) {
+func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organizationID string, body PersonOrganizationsMachinesCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsMachinesCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsMachinesCreateRequest(call.Server, organizationId, body)
+	req, err := NewPersonOrganizationsMachinesCreateRequest(call.Server, organizationID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesCreate, err)
 	}
@@ -1070,12 +1070,12 @@ func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organiz
 // CreateOwnership calls PersonOrganizationsMachinesCreateOwnership.
 //
 // POST /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesCreateOwnership).
-func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context, organizationId string, machineId string, params *PersonOrganizationsMachinesCreateOwnershipParams, opts ...RequestOption) (*PersonOrganizationsMachinesCreateOwnershipResponse, error) {
+func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context, organizationID string, machineID string, params *PersonOrganizationsMachinesCreateOwnershipParams, opts ...RequestOption) (*PersonOrganizationsMachinesCreateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsMachinesCreateOwnershipRequest(call.Server, organizationId, machineId, params)
+	req, err := NewPersonOrganizationsMachinesCreateOwnershipRequest(call.Server, organizationID, machineID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesCreateOwnership, err)
 	}
@@ -1089,12 +1089,12 @@ func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context
 // DeleteOwnership calls PersonOrganizationsMachinesDeleteOwnership.
 //
 // DELETE /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesDeleteOwnership).
-func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context, organizationId string, machineId string, opts ...RequestOption) error {
+func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context, organizationID string, machineID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewPersonOrganizationsMachinesDeleteOwnershipRequest(call.Server, organizationId, machineId)
+	req, err := NewPersonOrganizationsMachinesDeleteOwnershipRequest(call.Server, organizationID, machineID)
 	if err != nil {
 		return s.c.rt.BuildError(opPersonOrganizationsMachinesDeleteOwnership, err)
 	}
@@ -1104,12 +1104,12 @@ func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context
 // Get calls PersonOrganizationsMachinesGet.
 //
 // GET /person/organizations/{organization_id}/machines/{machine_id} (operation PersonOrganizationsMachinesGet).
-func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizationId string, machineId string, opts ...RequestOption) (*PersonOrganizationsMachinesGetResponse, error) {
+func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizationID string, machineID string, opts ...RequestOption) (*PersonOrganizationsMachinesGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsMachinesGetRequest(call.Server, organizationId, machineId)
+	req, err := NewPersonOrganizationsMachinesGetRequest(call.Server, organizationID, machineID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesGet, err)
 	}
@@ -1123,12 +1123,12 @@ func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizati
 // GetOwnership calls PersonOrganizationsMachinesGetOwnership.
 //
 // GET /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesGetOwnership).
-func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, organizationId string, machineId string, opts ...RequestOption) (*PersonOrganizationsMachinesGetOwnershipResponse, error) {
+func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, organizationID string, machineID string, opts ...RequestOption) (*PersonOrganizationsMachinesGetOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsMachinesGetOwnershipRequest(call.Server, organizationId, machineId)
+	req, err := NewPersonOrganizationsMachinesGetOwnershipRequest(call.Server, organizationID, machineID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesGetOwnership, err)
 	}
@@ -1142,12 +1142,12 @@ func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, o
 // GetSpecification calls PersonOrganizationsMachinesGetSpecification.
 //
 // GET /person/organizations/{organization_id}/machines/{machine_id}/machine_specification (operation PersonOrganizationsMachinesGetSpecification).
-func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Context, organizationId string, machineId string, params *PersonOrganizationsMachinesGetSpecificationParams, opts ...RequestOption) (*PersonOrganizationsMachinesGetSpecificationResponse, error) {
+func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Context, organizationID string, machineID string, params *PersonOrganizationsMachinesGetSpecificationParams, opts ...RequestOption) (*PersonOrganizationsMachinesGetSpecificationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsMachinesGetSpecificationRequest(call.Server, organizationId, machineId, params)
+	req, err := NewPersonOrganizationsMachinesGetSpecificationRequest(call.Server, organizationID, machineID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesGetSpecification, err)
 	}
@@ -1161,12 +1161,12 @@ func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Contex
 // List calls PersonOrganizationsMachinesList.
 //
 // GET /person/organizations/{organization_id}/machines (operation PersonOrganizationsMachinesList).
-func (s *PersonOrganizationsMachinesService) List(ctx context.Context, organizationId string, params *PersonOrganizationsMachinesListParams, opts ...RequestOption) ([]Machine, error) {
+func (s *PersonOrganizationsMachinesService) List(ctx context.Context, organizationID string, params *PersonOrganizationsMachinesListParams, opts ...RequestOption) ([]Machine, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsMachinesListRequest(call.Server, organizationId, params)
+	req, err := NewPersonOrganizationsMachinesListRequest(call.Server, organizationID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesList, err)
 	}
@@ -1182,13 +1182,13 @@ func (s *PersonOrganizationsMachinesService) List(ctx context.Context, organizat
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsMachinesService) All(ctx context.Context, organizationId string, params *PersonOrganizationsMachinesListParams, opts ...RequestOption) iter.Seq2[Machine, error] {
+func (s *PersonOrganizationsMachinesService) All(ctx context.Context, organizationID string, params *PersonOrganizationsMachinesListParams, opts ...RequestOption) iter.Seq2[Machine, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsMachinesList, params, func(ctx context.Context, p any) (*facade.Page[Machine], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewPersonOrganizationsMachinesListRequest(call.Server, organizationId, p.(*PersonOrganizationsMachinesListParams))
+		req, err := NewPersonOrganizationsMachinesListRequest(call.Server, organizationID, p.(*PersonOrganizationsMachinesListParams))
 		if err != nil {
 			return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesList, err)
 		}
@@ -1203,12 +1203,12 @@ func (s *PersonOrganizationsMachinesService) All(ctx context.Context, organizati
 // UpdateOwnership calls PersonOrganizationsMachinesUpdateOwnership.
 //
 // PATCH /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesUpdateOwnership).
-func (s *PersonOrganizationsMachinesService) UpdateOwnership(ctx context.Context, organizationId string, machineId string, body PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsMachinesUpdateOwnershipResponse, error) {
+func (s *PersonOrganizationsMachinesService) UpdateOwnership(ctx context.Context, organizationID string, machineID string, body PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsMachinesUpdateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsMachinesUpdateOwnershipRequest(call.Server, organizationId, machineId, body)
+	req, err := NewPersonOrganizationsMachinesUpdateOwnershipRequest(call.Server, organizationID, machineID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMachinesUpdateOwnership, err)
 	}
@@ -1227,12 +1227,12 @@ type PersonOrganizationsMembershipInvitationsService struct {
 // Create calls PersonOrganizationsMembershipInvitationsCreate.
 //
 // POST /person/organizations/{organization_id}/membership_invitations (operation PersonOrganizationsMembershipInvitationsCreate).
-func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Context, organizationId string, body PersonOrganizationsMembershipInvitationsCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsMembershipInvitationsCreateResponse, error) {
+func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Context, organizationID string, body PersonOrganizationsMembershipInvitationsCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsMembershipInvitationsCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsMembershipInvitationsCreateRequest(call.Server, organizationId, body)
+	req, err := NewPersonOrganizationsMembershipInvitationsCreateRequest(call.Server, organizationID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipInvitationsCreate, err)
 	}
@@ -1246,12 +1246,12 @@ func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Con
 // Delete calls PersonOrganizationsMembershipInvitationsDelete.
 //
 // DELETE /person/organizations/{organization_id}/membership_invitations/{membership_invitation_id} (operation PersonOrganizationsMembershipInvitationsDelete).
-func (s *PersonOrganizationsMembershipInvitationsService) Delete(ctx context.Context, organizationId string, membershipInvitationId string, opts ...RequestOption) error {
+func (s *PersonOrganizationsMembershipInvitationsService) Delete(ctx context.Context, organizationID string, membershipInvitationID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewPersonOrganizationsMembershipInvitationsDeleteRequest(call.Server, organizationId, membershipInvitationId)
+	req, err := NewPersonOrganizationsMembershipInvitationsDeleteRequest(call.Server, organizationID, membershipInvitationID)
 	if err != nil {
 		return s.c.rt.BuildError(opPersonOrganizationsMembershipInvitationsDelete, err)
 	}
@@ -1261,12 +1261,12 @@ func (s *PersonOrganizationsMembershipInvitationsService) Delete(ctx context.Con
 // List calls PersonOrganizationsMembershipInvitationsList.
 //
 // GET /person/organizations/{organization_id}/membership_invitations (operation PersonOrganizationsMembershipInvitationsList).
-func (s *PersonOrganizationsMembershipInvitationsService) List(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipInvitationsListParams, opts ...RequestOption) ([]MembershipInvitation, error) {
+func (s *PersonOrganizationsMembershipInvitationsService) List(ctx context.Context, organizationID string, params *PersonOrganizationsMembershipInvitationsListParams, opts ...RequestOption) ([]MembershipInvitation, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsMembershipInvitationsListRequest(call.Server, organizationId, params)
+	req, err := NewPersonOrganizationsMembershipInvitationsListRequest(call.Server, organizationID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipInvitationsList, err)
 	}
@@ -1282,13 +1282,13 @@ func (s *PersonOrganizationsMembershipInvitationsService) List(ctx context.Conte
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsMembershipInvitationsService) All(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipInvitationsListParams, opts ...RequestOption) iter.Seq2[MembershipInvitation, error] {
+func (s *PersonOrganizationsMembershipInvitationsService) All(ctx context.Context, organizationID string, params *PersonOrganizationsMembershipInvitationsListParams, opts ...RequestOption) iter.Seq2[MembershipInvitation, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsMembershipInvitationsList, params, func(ctx context.Context, p any) (*facade.Page[MembershipInvitation], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewPersonOrganizationsMembershipInvitationsListRequest(call.Server, organizationId, p.(*PersonOrganizationsMembershipInvitationsListParams))
+		req, err := NewPersonOrganizationsMembershipInvitationsListRequest(call.Server, organizationID, p.(*PersonOrganizationsMembershipInvitationsListParams))
 		if err != nil {
 			return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipInvitationsList, err)
 		}
@@ -1308,12 +1308,12 @@ type PersonOrganizationsMembershipsService struct {
 // Delete calls PersonOrganizationsMembershipsDelete.
 //
 // DELETE /person/organizations/{organization_id}/memberships/{membership_id} (operation PersonOrganizationsMembershipsDelete).
-func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, organizationId string, membershipId string, opts ...RequestOption) error {
+func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, organizationID string, membershipID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewPersonOrganizationsMembershipsDeleteRequest(call.Server, organizationId, membershipId)
+	req, err := NewPersonOrganizationsMembershipsDeleteRequest(call.Server, organizationID, membershipID)
 	if err != nil {
 		return s.c.rt.BuildError(opPersonOrganizationsMembershipsDelete, err)
 	}
@@ -1323,12 +1323,12 @@ func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, orga
 // Get calls PersonOrganizationsMembershipsGet.
 //
 // GET /person/organizations/{organization_id}/memberships/{membership_id} (operation PersonOrganizationsMembershipsGet).
-func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organizationId string, membershipId string, opts ...RequestOption) (*PersonOrganizationsMembershipsGetResponse, error) {
+func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organizationID string, membershipID string, opts ...RequestOption) (*PersonOrganizationsMembershipsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsMembershipsGetRequest(call.Server, organizationId, membershipId)
+	req, err := NewPersonOrganizationsMembershipsGetRequest(call.Server, organizationID, membershipID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipsGet, err)
 	}
@@ -1342,12 +1342,12 @@ func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organiz
 // List calls PersonOrganizationsMembershipsList.
 //
 // GET /person/organizations/{organization_id}/memberships (operation PersonOrganizationsMembershipsList).
-func (s *PersonOrganizationsMembershipsService) List(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipsListParams, opts ...RequestOption) ([]Membership, error) {
+func (s *PersonOrganizationsMembershipsService) List(ctx context.Context, organizationID string, params *PersonOrganizationsMembershipsListParams, opts ...RequestOption) ([]Membership, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsMembershipsListRequest(call.Server, organizationId, params)
+	req, err := NewPersonOrganizationsMembershipsListRequest(call.Server, organizationID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipsList, err)
 	}
@@ -1363,13 +1363,13 @@ func (s *PersonOrganizationsMembershipsService) List(ctx context.Context, organi
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsMembershipsService) All(ctx context.Context, organizationId string, params *PersonOrganizationsMembershipsListParams, opts ...RequestOption) iter.Seq2[Membership, error] {
+func (s *PersonOrganizationsMembershipsService) All(ctx context.Context, organizationID string, params *PersonOrganizationsMembershipsListParams, opts ...RequestOption) iter.Seq2[Membership, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsMembershipsList, params, func(ctx context.Context, p any) (*facade.Page[Membership], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewPersonOrganizationsMembershipsListRequest(call.Server, organizationId, p.(*PersonOrganizationsMembershipsListParams))
+		req, err := NewPersonOrganizationsMembershipsListRequest(call.Server, organizationID, p.(*PersonOrganizationsMembershipsListParams))
 		if err != nil {
 			return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipsList, err)
 		}
@@ -1384,12 +1384,12 @@ func (s *PersonOrganizationsMembershipsService) All(ctx context.Context, organiz
 // Update calls PersonOrganizationsMembershipsUpdate.
 //
 // PATCH /person/organizations/{organization_id}/memberships/{membership_id} (operation PersonOrganizationsMembershipsUpdate).
-func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, organizationId string, membershipId string, opts ...RequestOption) (*PersonOrganizationsMembershipsUpdateResponse, error) {
+func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, organizationID string, membershipID string, opts ...RequestOption) (*PersonOrganizationsMembershipsUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsMembershipsUpdateRequest(call.Server, organizationId, membershipId)
+	req, err := NewPersonOrganizationsMembershipsUpdateRequest(call.Server, organizationID, membershipID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsMembershipsUpdate, err)
 	}
@@ -1408,12 +1408,12 @@ type PersonOrganizationsSitesService struct {
 // Create calls PersonOrganizationsSitesCreate.
 //
 // POST /person/organizations/{organization_id}/sites (operation PersonOrganizationsSitesCreate).
-func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizationId string, body PersonOrganizationsSitesCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSitesCreateResponse, error) {
+func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizationID string, body PersonOrganizationsSitesCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSitesCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSitesCreateRequest(call.Server, organizationId, body)
+	req, err := NewPersonOrganizationsSitesCreateRequest(call.Server, organizationID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSitesCreate, err)
 	}
@@ -1427,12 +1427,12 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 // Get calls PersonOrganizationsSitesGet.
 //
 // GET /person/organizations/{organization_id}/sites/{site_id} (operation PersonOrganizationsSitesGet).
-func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationId string, siteId string, opts ...RequestOption) (*PersonOrganizationsSitesGetResponse, error) {
+func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationID string, siteID string, opts ...RequestOption) (*PersonOrganizationsSitesGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSitesGetRequest(call.Server, organizationId, siteId)
+	req, err := NewPersonOrganizationsSitesGetRequest(call.Server, organizationID, siteID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSitesGet, err)
 	}
@@ -1446,12 +1446,12 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 // List calls PersonOrganizationsSitesList.
 //
 // GET /person/organizations/{organization_id}/sites (operation PersonOrganizationsSitesList).
-func (s *PersonOrganizationsSitesService) List(ctx context.Context, organizationId string, params *PersonOrganizationsSitesListParams, opts ...RequestOption) ([]Site, error) {
+func (s *PersonOrganizationsSitesService) List(ctx context.Context, organizationID string, params *PersonOrganizationsSitesListParams, opts ...RequestOption) ([]Site, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSitesListRequest(call.Server, organizationId, params)
+	req, err := NewPersonOrganizationsSitesListRequest(call.Server, organizationID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSitesList, err)
 	}
@@ -1467,13 +1467,13 @@ func (s *PersonOrganizationsSitesService) List(ctx context.Context, organization
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsSitesService) All(ctx context.Context, organizationId string, params *PersonOrganizationsSitesListParams, opts ...RequestOption) iter.Seq2[Site, error] {
+func (s *PersonOrganizationsSitesService) All(ctx context.Context, organizationID string, params *PersonOrganizationsSitesListParams, opts ...RequestOption) iter.Seq2[Site, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsSitesList, params, func(ctx context.Context, p any) (*facade.Page[Site], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewPersonOrganizationsSitesListRequest(call.Server, organizationId, p.(*PersonOrganizationsSitesListParams))
+		req, err := NewPersonOrganizationsSitesListRequest(call.Server, organizationID, p.(*PersonOrganizationsSitesListParams))
 		if err != nil {
 			return nil, s.c.rt.BuildError(opPersonOrganizationsSitesList, err)
 		}
@@ -1488,12 +1488,12 @@ func (s *PersonOrganizationsSitesService) All(ctx context.Context, organizationI
 // Update calls PersonOrganizationsSitesUpdate.
 //
 // PATCH /person/organizations/{organization_id}/sites/{site_id} (operation PersonOrganizationsSitesUpdate).
-func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizationId string, siteId string, body PersonOrganizationsSitesUpdateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSitesUpdateResponse, error) {
+func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizationID string, siteID string, body PersonOrganizationsSitesUpdateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSitesUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSitesUpdateRequest(call.Server, organizationId, siteId, body)
+	req, err := NewPersonOrganizationsSitesUpdateRequest(call.Server, organizationID, siteID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSitesUpdate, err)
 	}
@@ -1512,12 +1512,12 @@ type PersonOrganizationsSoftwareService struct {
 // Create calls PersonOrganizationsSoftwareCreate.
 //
 // POST /person/organizations/{organization_id}/software (operation PersonOrganizationsSoftwareCreate).
-func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organizationId string, body PersonOrganizationsSoftwareCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSoftwareCreateResponse, error) {
+func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organizationID string, body PersonOrganizationsSoftwareCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSoftwareCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSoftwareCreateRequest(call.Server, organizationId, body)
+	req, err := NewPersonOrganizationsSoftwareCreateRequest(call.Server, organizationID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareCreate, err)
 	}
@@ -1531,12 +1531,12 @@ func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organiz
 // CreateOwnership calls PersonOrganizationsSoftwareCreateOwnership.
 //
 // POST /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareCreateOwnership).
-func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context, organizationId string, softwareId string, params *PersonOrganizationsSoftwareCreateOwnershipParams, opts ...RequestOption) (*PersonOrganizationsSoftwareCreateOwnershipResponse, error) {
+func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context, organizationID string, softwareID string, params *PersonOrganizationsSoftwareCreateOwnershipParams, opts ...RequestOption) (*PersonOrganizationsSoftwareCreateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSoftwareCreateOwnershipRequest(call.Server, organizationId, softwareId, params)
+	req, err := NewPersonOrganizationsSoftwareCreateOwnershipRequest(call.Server, organizationID, softwareID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareCreateOwnership, err)
 	}
@@ -1550,12 +1550,12 @@ func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context
 // DeleteOwnership calls PersonOrganizationsSoftwareDeleteOwnership.
 //
 // DELETE /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareDeleteOwnership).
-func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context, organizationId string, softwareId string, opts ...RequestOption) error {
+func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context, organizationID string, softwareID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewPersonOrganizationsSoftwareDeleteOwnershipRequest(call.Server, organizationId, softwareId)
+	req, err := NewPersonOrganizationsSoftwareDeleteOwnershipRequest(call.Server, organizationID, softwareID)
 	if err != nil {
 		return s.c.rt.BuildError(opPersonOrganizationsSoftwareDeleteOwnership, err)
 	}
@@ -1565,12 +1565,12 @@ func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context
 // Get calls PersonOrganizationsSoftwareGet.
 //
 // GET /person/organizations/{organization_id}/software/{software_id} (operation PersonOrganizationsSoftwareGet).
-func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizationId string, softwareId string, opts ...RequestOption) (*PersonOrganizationsSoftwareGetResponse, error) {
+func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizationID string, softwareID string, opts ...RequestOption) (*PersonOrganizationsSoftwareGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSoftwareGetRequest(call.Server, organizationId, softwareId)
+	req, err := NewPersonOrganizationsSoftwareGetRequest(call.Server, organizationID, softwareID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareGet, err)
 	}
@@ -1584,12 +1584,12 @@ func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizati
 // GetOwnership calls PersonOrganizationsSoftwareGetOwnership.
 //
 // GET /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareGetOwnership).
-func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, organizationId string, softwareId string, opts ...RequestOption) (*PersonOrganizationsSoftwareGetOwnershipResponse, error) {
+func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, organizationID string, softwareID string, opts ...RequestOption) (*PersonOrganizationsSoftwareGetOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSoftwareGetOwnershipRequest(call.Server, organizationId, softwareId)
+	req, err := NewPersonOrganizationsSoftwareGetOwnershipRequest(call.Server, organizationID, softwareID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareGetOwnership, err)
 	}
@@ -1603,12 +1603,12 @@ func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, o
 // List calls PersonOrganizationsSoftwareList.
 //
 // GET /person/organizations/{organization_id}/software (operation PersonOrganizationsSoftwareList).
-func (s *PersonOrganizationsSoftwareService) List(ctx context.Context, organizationId string, params *PersonOrganizationsSoftwareListParams, opts ...RequestOption) ([]Software, error) {
+func (s *PersonOrganizationsSoftwareService) List(ctx context.Context, organizationID string, params *PersonOrganizationsSoftwareListParams, opts ...RequestOption) ([]Software, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSoftwareListRequest(call.Server, organizationId, params)
+	req, err := NewPersonOrganizationsSoftwareListRequest(call.Server, organizationID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareList, err)
 	}
@@ -1624,13 +1624,13 @@ func (s *PersonOrganizationsSoftwareService) List(ctx context.Context, organizat
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsSoftwareService) All(ctx context.Context, organizationId string, params *PersonOrganizationsSoftwareListParams, opts ...RequestOption) iter.Seq2[Software, error] {
+func (s *PersonOrganizationsSoftwareService) All(ctx context.Context, organizationID string, params *PersonOrganizationsSoftwareListParams, opts ...RequestOption) iter.Seq2[Software, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsSoftwareList, params, func(ctx context.Context, p any) (*facade.Page[Software], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewPersonOrganizationsSoftwareListRequest(call.Server, organizationId, p.(*PersonOrganizationsSoftwareListParams))
+		req, err := NewPersonOrganizationsSoftwareListRequest(call.Server, organizationID, p.(*PersonOrganizationsSoftwareListParams))
 		if err != nil {
 			return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareList, err)
 		}
@@ -1645,12 +1645,12 @@ func (s *PersonOrganizationsSoftwareService) All(ctx context.Context, organizati
 // UpdateOwnership calls PersonOrganizationsSoftwareUpdateOwnership.
 //
 // PATCH /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareUpdateOwnership).
-func (s *PersonOrganizationsSoftwareService) UpdateOwnership(ctx context.Context, organizationId string, softwareId string, body PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSoftwareUpdateOwnershipResponse, error) {
+func (s *PersonOrganizationsSoftwareService) UpdateOwnership(ctx context.Context, organizationID string, softwareID string, body PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSoftwareUpdateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSoftwareUpdateOwnershipRequest(call.Server, organizationId, softwareId, body)
+	req, err := NewPersonOrganizationsSoftwareUpdateOwnershipRequest(call.Server, organizationID, softwareID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSoftwareUpdateOwnership, err)
 	}
@@ -1669,12 +1669,12 @@ type PersonOrganizationsSpecialistsService struct {
 // Create calls PersonOrganizationsSpecialistsCreate.
 //
 // POST /person/organizations/{organization_id}/specialists (operation PersonOrganizationsSpecialistsCreate).
-func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, organizationId string, body PersonOrganizationsSpecialistsCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSpecialistsCreateResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, organizationID string, body PersonOrganizationsSpecialistsCreateJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSpecialistsCreateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSpecialistsCreateRequest(call.Server, organizationId, body)
+	req, err := NewPersonOrganizationsSpecialistsCreateRequest(call.Server, organizationID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsCreate, err)
 	}
@@ -1688,12 +1688,12 @@ func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, orga
 // CreateOwnership calls PersonOrganizationsSpecialistsCreateOwnership.
 //
 // POST /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsCreateOwnership).
-func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Context, organizationId string, specialistId string, params *PersonOrganizationsSpecialistsCreateOwnershipParams, opts ...RequestOption) (*PersonOrganizationsSpecialistsCreateOwnershipResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Context, organizationID string, specialistID string, params *PersonOrganizationsSpecialistsCreateOwnershipParams, opts ...RequestOption) (*PersonOrganizationsSpecialistsCreateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSpecialistsCreateOwnershipRequest(call.Server, organizationId, specialistId, params)
+	req, err := NewPersonOrganizationsSpecialistsCreateOwnershipRequest(call.Server, organizationID, specialistID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsCreateOwnership, err)
 	}
@@ -1707,12 +1707,12 @@ func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Cont
 // DeleteOwnership calls PersonOrganizationsSpecialistsDeleteOwnership.
 //
 // DELETE /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsDeleteOwnership).
-func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Context, organizationId string, specialistId string, opts ...RequestOption) error {
+func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Context, organizationID string, specialistID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewPersonOrganizationsSpecialistsDeleteOwnershipRequest(call.Server, organizationId, specialistId)
+	req, err := NewPersonOrganizationsSpecialistsDeleteOwnershipRequest(call.Server, organizationID, specialistID)
 	if err != nil {
 		return s.c.rt.BuildError(opPersonOrganizationsSpecialistsDeleteOwnership, err)
 	}
@@ -1722,12 +1722,12 @@ func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Cont
 // Get calls PersonOrganizationsSpecialistsGet.
 //
 // GET /person/organizations/{organization_id}/specialists/{specialist_id} (operation PersonOrganizationsSpecialistsGet).
-func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organizationId string, specialistId string, opts ...RequestOption) (*PersonOrganizationsSpecialistsGetResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organizationID string, specialistID string, opts ...RequestOption) (*PersonOrganizationsSpecialistsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSpecialistsGetRequest(call.Server, organizationId, specialistId)
+	req, err := NewPersonOrganizationsSpecialistsGetRequest(call.Server, organizationID, specialistID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsGet, err)
 	}
@@ -1741,12 +1741,12 @@ func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organiz
 // GetOwnership calls PersonOrganizationsSpecialistsGetOwnership.
 //
 // GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsGetOwnership).
-func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context, organizationId string, specialistId string, opts ...RequestOption) (*PersonOrganizationsSpecialistsGetOwnershipResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context, organizationID string, specialistID string, opts ...RequestOption) (*PersonOrganizationsSpecialistsGetOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSpecialistsGetOwnershipRequest(call.Server, organizationId, specialistId)
+	req, err := NewPersonOrganizationsSpecialistsGetOwnershipRequest(call.Server, organizationID, specialistID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsGetOwnership, err)
 	}
@@ -1760,12 +1760,12 @@ func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context
 // GetSpecification calls PersonOrganizationsSpecialistsGetSpecification.
 //
 // GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_specification (operation PersonOrganizationsSpecialistsGetSpecification).
-func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Context, organizationId string, specialistId string, params *PersonOrganizationsSpecialistsGetSpecificationParams, opts ...RequestOption) (*PersonOrganizationsSpecialistsGetSpecificationResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Context, organizationID string, specialistID string, params *PersonOrganizationsSpecialistsGetSpecificationParams, opts ...RequestOption) (*PersonOrganizationsSpecialistsGetSpecificationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSpecialistsGetSpecificationRequest(call.Server, organizationId, specialistId, params)
+	req, err := NewPersonOrganizationsSpecialistsGetSpecificationRequest(call.Server, organizationID, specialistID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsGetSpecification, err)
 	}
@@ -1779,12 +1779,12 @@ func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Con
 // List calls PersonOrganizationsSpecialistsList.
 //
 // GET /person/organizations/{organization_id}/specialists (operation PersonOrganizationsSpecialistsList).
-func (s *PersonOrganizationsSpecialistsService) List(ctx context.Context, organizationId string, params *PersonOrganizationsSpecialistsListParams, opts ...RequestOption) ([]Specialist, error) {
+func (s *PersonOrganizationsSpecialistsService) List(ctx context.Context, organizationID string, params *PersonOrganizationsSpecialistsListParams, opts ...RequestOption) ([]Specialist, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSpecialistsListRequest(call.Server, organizationId, params)
+	req, err := NewPersonOrganizationsSpecialistsListRequest(call.Server, organizationID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsList, err)
 	}
@@ -1800,13 +1800,13 @@ func (s *PersonOrganizationsSpecialistsService) List(ctx context.Context, organi
 // fetching. params (which may be nil) is copied, never changed; its paging
 // fields, when set, give the first page and the page size. An error ends the
 // sequence.
-func (s *PersonOrganizationsSpecialistsService) All(ctx context.Context, organizationId string, params *PersonOrganizationsSpecialistsListParams, opts ...RequestOption) iter.Seq2[Specialist, error] {
+func (s *PersonOrganizationsSpecialistsService) All(ctx context.Context, organizationID string, params *PersonOrganizationsSpecialistsListParams, opts ...RequestOption) iter.Seq2[Specialist, error] {
 	return facade.Paginate(ctx, specPersonOrganizationsSpecialistsList, params, func(ctx context.Context, p any) (*facade.Page[Specialist], error) {
 		call, err := s.c.rt.Begin(opts)
 		if err != nil {
 			return nil, err
 		}
-		req, err := NewPersonOrganizationsSpecialistsListRequest(call.Server, organizationId, p.(*PersonOrganizationsSpecialistsListParams))
+		req, err := NewPersonOrganizationsSpecialistsListRequest(call.Server, organizationID, p.(*PersonOrganizationsSpecialistsListParams))
 		if err != nil {
 			return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsList, err)
 		}
@@ -1821,12 +1821,12 @@ func (s *PersonOrganizationsSpecialistsService) All(ctx context.Context, organiz
 // UpdateOwnership calls PersonOrganizationsSpecialistsUpdateOwnership.
 //
 // PATCH /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsUpdateOwnership).
-func (s *PersonOrganizationsSpecialistsService) UpdateOwnership(ctx context.Context, organizationId string, specialistId string, body PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSpecialistsUpdateOwnershipResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) UpdateOwnership(ctx context.Context, organizationID string, specialistID string, body PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*PersonOrganizationsSpecialistsUpdateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewPersonOrganizationsSpecialistsUpdateOwnershipRequest(call.Server, organizationId, specialistId, body)
+	req, err := NewPersonOrganizationsSpecialistsUpdateOwnershipRequest(call.Server, organizationID, specialistID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opPersonOrganizationsSpecialistsUpdateOwnership, err)
 	}
@@ -1931,12 +1931,12 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONRequestBo
 // Get calls SitesGet.
 //
 // GET /sites/{site_id} (operation SitesGet).
-func (s *SitesService) Get(ctx context.Context, siteId string, opts ...RequestOption) (*SitesGetResponse, error) {
+func (s *SitesService) Get(ctx context.Context, siteID string, opts ...RequestOption) (*SitesGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewSitesGetRequest(call.Server, siteId)
+	req, err := NewSitesGetRequest(call.Server, siteID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSitesGet, err)
 	}
@@ -1992,12 +1992,12 @@ func (s *SitesService) All(ctx context.Context, params *SitesListParams, opts ..
 // Update calls SitesUpdate.
 //
 // PATCH /sites/{site_id} (operation SitesUpdate).
-func (s *SitesService) Update(ctx context.Context, siteId string, body SitesUpdateJSONRequestBody, opts ...RequestOption) (*SitesUpdateResponse, error) {
+func (s *SitesService) Update(ctx context.Context, siteID string, body SitesUpdateJSONRequestBody, opts ...RequestOption) (*SitesUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewSitesUpdateRequest(call.Server, siteId, body)
+	req, err := NewSitesUpdateRequest(call.Server, siteID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSitesUpdate, err)
 	}
@@ -2035,12 +2035,12 @@ func (s *SoftwareService) Create(ctx context.Context, body SoftwareCreateJSONReq
 // CreateOwnership calls SoftwareCreateOwnership.
 //
 // POST /software/{software_id}/software_ownership (operation SoftwareCreateOwnership).
-func (s *SoftwareService) CreateOwnership(ctx context.Context, softwareId string, params *SoftwareCreateOwnershipParams, opts ...RequestOption) (*SoftwareCreateOwnershipResponse, error) {
+func (s *SoftwareService) CreateOwnership(ctx context.Context, softwareID string, params *SoftwareCreateOwnershipParams, opts ...RequestOption) (*SoftwareCreateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewSoftwareCreateOwnershipRequest(call.Server, softwareId, params)
+	req, err := NewSoftwareCreateOwnershipRequest(call.Server, softwareID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSoftwareCreateOwnership, err)
 	}
@@ -2054,12 +2054,12 @@ func (s *SoftwareService) CreateOwnership(ctx context.Context, softwareId string
 // DeleteOwnership calls SoftwareDeleteOwnership.
 //
 // DELETE /software/{software_id}/software_ownership (operation SoftwareDeleteOwnership).
-func (s *SoftwareService) DeleteOwnership(ctx context.Context, softwareId string, opts ...RequestOption) error {
+func (s *SoftwareService) DeleteOwnership(ctx context.Context, softwareID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewSoftwareDeleteOwnershipRequest(call.Server, softwareId)
+	req, err := NewSoftwareDeleteOwnershipRequest(call.Server, softwareID)
 	if err != nil {
 		return s.c.rt.BuildError(opSoftwareDeleteOwnership, err)
 	}
@@ -2069,12 +2069,12 @@ func (s *SoftwareService) DeleteOwnership(ctx context.Context, softwareId string
 // Get calls SoftwareGet.
 //
 // GET /software/{software_id} (operation SoftwareGet).
-func (s *SoftwareService) Get(ctx context.Context, softwareId string, opts ...RequestOption) (*SoftwareGetResponse, error) {
+func (s *SoftwareService) Get(ctx context.Context, softwareID string, opts ...RequestOption) (*SoftwareGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewSoftwareGetRequest(call.Server, softwareId)
+	req, err := NewSoftwareGetRequest(call.Server, softwareID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSoftwareGet, err)
 	}
@@ -2088,12 +2088,12 @@ func (s *SoftwareService) Get(ctx context.Context, softwareId string, opts ...Re
 // GetOwnership calls SoftwareGetOwnership.
 //
 // GET /software/{software_id}/software_ownership (operation SoftwareGetOwnership).
-func (s *SoftwareService) GetOwnership(ctx context.Context, softwareId string, opts ...RequestOption) (*SoftwareGetOwnershipResponse, error) {
+func (s *SoftwareService) GetOwnership(ctx context.Context, softwareID string, opts ...RequestOption) (*SoftwareGetOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewSoftwareGetOwnershipRequest(call.Server, softwareId)
+	req, err := NewSoftwareGetOwnershipRequest(call.Server, softwareID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSoftwareGetOwnership, err)
 	}
@@ -2149,12 +2149,12 @@ func (s *SoftwareService) All(ctx context.Context, params *SoftwareListParams, o
 // UpdateOwnership calls SoftwareUpdateOwnership.
 //
 // PATCH /software/{software_id}/software_ownership (operation SoftwareUpdateOwnership).
-func (s *SoftwareService) UpdateOwnership(ctx context.Context, softwareId string, body SoftwareUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*SoftwareUpdateOwnershipResponse, error) {
+func (s *SoftwareService) UpdateOwnership(ctx context.Context, softwareID string, body SoftwareUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*SoftwareUpdateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewSoftwareUpdateOwnershipRequest(call.Server, softwareId, body)
+	req, err := NewSoftwareUpdateOwnershipRequest(call.Server, softwareID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSoftwareUpdateOwnership, err)
 	}
@@ -2192,12 +2192,12 @@ func (s *SpecialistsService) Create(ctx context.Context, body SpecialistsCreateJ
 // CreateOwnership calls SpecialistsCreateOwnership.
 //
 // POST /specialists/{specialist_id}/specialist_ownership (operation SpecialistsCreateOwnership).
-func (s *SpecialistsService) CreateOwnership(ctx context.Context, specialistId string, params *SpecialistsCreateOwnershipParams, opts ...RequestOption) (*SpecialistsCreateOwnershipResponse, error) {
+func (s *SpecialistsService) CreateOwnership(ctx context.Context, specialistID string, params *SpecialistsCreateOwnershipParams, opts ...RequestOption) (*SpecialistsCreateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewSpecialistsCreateOwnershipRequest(call.Server, specialistId, params)
+	req, err := NewSpecialistsCreateOwnershipRequest(call.Server, specialistID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSpecialistsCreateOwnership, err)
 	}
@@ -2211,12 +2211,12 @@ func (s *SpecialistsService) CreateOwnership(ctx context.Context, specialistId s
 // DeleteOwnership calls SpecialistsDeleteOwnership.
 //
 // DELETE /specialists/{specialist_id}/specialist_ownership (operation SpecialistsDeleteOwnership).
-func (s *SpecialistsService) DeleteOwnership(ctx context.Context, specialistId string, opts ...RequestOption) error {
+func (s *SpecialistsService) DeleteOwnership(ctx context.Context, specialistID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewSpecialistsDeleteOwnershipRequest(call.Server, specialistId)
+	req, err := NewSpecialistsDeleteOwnershipRequest(call.Server, specialistID)
 	if err != nil {
 		return s.c.rt.BuildError(opSpecialistsDeleteOwnership, err)
 	}
@@ -2226,12 +2226,12 @@ func (s *SpecialistsService) DeleteOwnership(ctx context.Context, specialistId s
 // Get calls SpecialistsGet.
 //
 // GET /specialists/{specialist_id} (operation SpecialistsGet).
-func (s *SpecialistsService) Get(ctx context.Context, specialistId string, opts ...RequestOption) (*SpecialistsGetResponse, error) {
+func (s *SpecialistsService) Get(ctx context.Context, specialistID string, opts ...RequestOption) (*SpecialistsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewSpecialistsGetRequest(call.Server, specialistId)
+	req, err := NewSpecialistsGetRequest(call.Server, specialistID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSpecialistsGet, err)
 	}
@@ -2245,12 +2245,12 @@ func (s *SpecialistsService) Get(ctx context.Context, specialistId string, opts 
 // GetOwnership calls SpecialistsGetOwnership.
 //
 // GET /specialists/{specialist_id}/specialist_ownership (operation SpecialistsGetOwnership).
-func (s *SpecialistsService) GetOwnership(ctx context.Context, specialistId string, opts ...RequestOption) (*SpecialistsGetOwnershipResponse, error) {
+func (s *SpecialistsService) GetOwnership(ctx context.Context, specialistID string, opts ...RequestOption) (*SpecialistsGetOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewSpecialistsGetOwnershipRequest(call.Server, specialistId)
+	req, err := NewSpecialistsGetOwnershipRequest(call.Server, specialistID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSpecialistsGetOwnership, err)
 	}
@@ -2264,12 +2264,12 @@ func (s *SpecialistsService) GetOwnership(ctx context.Context, specialistId stri
 // GetSpecification calls SpecialistsGetSpecification.
 //
 // GET /specialists/{specialist_id}/specialist_specification (operation SpecialistsGetSpecification).
-func (s *SpecialistsService) GetSpecification(ctx context.Context, specialistId string, params *SpecialistsGetSpecificationParams, opts ...RequestOption) (*SpecialistsGetSpecificationResponse, error) {
+func (s *SpecialistsService) GetSpecification(ctx context.Context, specialistID string, params *SpecialistsGetSpecificationParams, opts ...RequestOption) (*SpecialistsGetSpecificationResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewSpecialistsGetSpecificationRequest(call.Server, specialistId, params)
+	req, err := NewSpecialistsGetSpecificationRequest(call.Server, specialistID, params)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSpecialistsGetSpecification, err)
 	}
@@ -2325,12 +2325,12 @@ func (s *SpecialistsService) All(ctx context.Context, params *SpecialistsListPar
 // UpdateOwnership calls SpecialistsUpdateOwnership.
 //
 // PATCH /specialists/{specialist_id}/specialist_ownership (operation SpecialistsUpdateOwnership).
-func (s *SpecialistsService) UpdateOwnership(ctx context.Context, specialistId string, body SpecialistsUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*SpecialistsUpdateOwnershipResponse, error) {
+func (s *SpecialistsService) UpdateOwnership(ctx context.Context, specialistID string, body SpecialistsUpdateOwnershipJSONRequestBody, opts ...RequestOption) (*SpecialistsUpdateOwnershipResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewSpecialistsUpdateOwnershipRequest(call.Server, specialistId, body)
+	req, err := NewSpecialistsUpdateOwnershipRequest(call.Server, specialistID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSpecialistsUpdateOwnership, err)
 	}
@@ -2349,12 +2349,12 @@ type SubscriptionsService struct {
 // Delete calls SubscriptionsDelete.
 //
 // DELETE /subscriptions/{subscription_id} (operation SubscriptionsDelete).
-func (s *SubscriptionsService) Delete(ctx context.Context, subscriptionId string, opts ...RequestOption) error {
+func (s *SubscriptionsService) Delete(ctx context.Context, subscriptionID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewSubscriptionsDeleteRequest(call.Server, subscriptionId)
+	req, err := NewSubscriptionsDeleteRequest(call.Server, subscriptionID)
 	if err != nil {
 		return s.c.rt.BuildError(opSubscriptionsDelete, err)
 	}
@@ -2364,12 +2364,12 @@ func (s *SubscriptionsService) Delete(ctx context.Context, subscriptionId string
 // Get calls SubscriptionsGet.
 //
 // GET /subscriptions/{subscription_id} (operation SubscriptionsGet).
-func (s *SubscriptionsService) Get(ctx context.Context, subscriptionId string, opts ...RequestOption) (*SubscriptionsGetResponse, error) {
+func (s *SubscriptionsService) Get(ctx context.Context, subscriptionID string, opts ...RequestOption) (*SubscriptionsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewSubscriptionsGetRequest(call.Server, subscriptionId)
+	req, err := NewSubscriptionsGetRequest(call.Server, subscriptionID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSubscriptionsGet, err)
 	}
@@ -2425,12 +2425,12 @@ func (s *SubscriptionsService) All(ctx context.Context, params *SubscriptionsLis
 // Update calls SubscriptionsUpdate.
 //
 // PATCH /subscriptions/{subscription_id} (operation SubscriptionsUpdate).
-func (s *SubscriptionsService) Update(ctx context.Context, subscriptionId string, body SubscriptionsUpdateJSONRequestBody, opts ...RequestOption) (*SubscriptionsUpdateResponse, error) {
+func (s *SubscriptionsService) Update(ctx context.Context, subscriptionID string, body SubscriptionsUpdateJSONRequestBody, opts ...RequestOption) (*SubscriptionsUpdateResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewSubscriptionsUpdateRequest(call.Server, subscriptionId, body)
+	req, err := NewSubscriptionsUpdateRequest(call.Server, subscriptionID, body)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opSubscriptionsUpdate, err)
 	}
@@ -2468,12 +2468,12 @@ func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreat
 // Delete calls TestAccountsDelete.
 //
 // DELETE /test_accounts/{test_account_id} (operation TestAccountsDelete).
-func (s *TestAccountsService) Delete(ctx context.Context, testAccountId string, opts ...RequestOption) error {
+func (s *TestAccountsService) Delete(ctx context.Context, testAccountID string, opts ...RequestOption) error {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return err
 	}
-	req, err := NewTestAccountsDeleteRequest(call.Server, testAccountId)
+	req, err := NewTestAccountsDeleteRequest(call.Server, testAccountID)
 	if err != nil {
 		return s.c.rt.BuildError(opTestAccountsDelete, err)
 	}
@@ -2483,12 +2483,12 @@ func (s *TestAccountsService) Delete(ctx context.Context, testAccountId string, 
 // Get calls TestAccountsGet.
 //
 // GET /test_accounts/{test_account_id} (operation TestAccountsGet).
-func (s *TestAccountsService) Get(ctx context.Context, testAccountId string, opts ...RequestOption) (*TestAccountsGetResponse, error) {
+func (s *TestAccountsService) Get(ctx context.Context, testAccountID string, opts ...RequestOption) (*TestAccountsGetResponse, error) {
 	call, err := s.c.rt.Begin(opts)
 	if err != nil {
 		return nil, err
 	}
-	req, err := NewTestAccountsGetRequest(call.Server, testAccountId)
+	req, err := NewTestAccountsGetRequest(call.Server, testAccountID)
 	if err != nil {
 		return nil, s.c.rt.BuildError(opTestAccountsGet, err)
 	}
