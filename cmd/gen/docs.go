@@ -39,6 +39,27 @@ func describeSchemas(spec *openapi3.T) {
 		r.Value.Description = "is schema " + strconv.Quote(n) + " of the document: " + article(strings.Join(typeFacts(r, false), "; ")) + "."
 		describeInner(r.Value, seen)
 	}
+	// Responses and parameters under components become types too.
+	for _, n := range sortedKeys(spec.Components.Responses) {
+		r := spec.Components.Responses[n]
+		if r == nil || r.Value == nil {
+			continue
+		}
+		for _, ct := range sortedContent(r.Value.Content) {
+			if mt := r.Value.Content[ct]; mt != nil && mt.Schema != nil && mt.Schema.Ref == "" && mt.Schema.Value != nil {
+				mt.Schema.Value.Description = "is the " + ct + " body of response " + strconv.Quote(n) + " of the document: " + article(strings.Join(typeFacts(mt.Schema, false), "; ")) + "."
+				describeInner(mt.Schema.Value, seen)
+			}
+		}
+	}
+	for _, n := range sortedKeys(spec.Components.Parameters) {
+		p := spec.Components.Parameters[n]
+		if p == nil || p.Value == nil || p.Value.Schema == nil || p.Value.Schema.Ref != "" || p.Value.Schema.Value == nil {
+			continue
+		}
+		sr := p.Value.Schema
+		sr.Value.Description = "is parameter " + strconv.Quote(n) + " of the document: " + article(strings.Join(typeFacts(sr, true), "; ")) + "."
+	}
 }
 
 // describeInner describes the properties of s and of the inline schemas
@@ -79,11 +100,16 @@ func describeInner(s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
 	if s.AdditionalProperties.Schema != nil {
 		inline(s.AdditionalProperties.Schema)
 	}
-	for _, rs := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
+	// A variant of a union becomes a type of its own; the members of an
+	// allOf are merged into their parent, whose description stays.
+	for _, rs := range []openapi3.SchemaRefs{s.OneOf, s.AnyOf} {
 		for _, r := range rs {
-			if r != nil && r.Ref == "" && r.Value != nil {
-				describeInner(r.Value, seen)
-			}
+			inline(r)
+		}
+	}
+	for _, r := range s.AllOf {
+		if r != nil && r.Ref == "" && r.Value != nil {
+			describeInner(r.Value, seen)
 		}
 	}
 }

@@ -152,7 +152,8 @@ func TestNamesLockCoversTypes(t *testing.T) {
 	}
 	doc := filepath.Join(root, "api", "nexaasid", "openapi.yaml")
 	orig, _ := os.ReadFile(doc)
-	renamed := bytes.ReplaceAll(orig, []byte("ProfessionalInfo"), []byte("WorkInfo"))
+	renamed := bytes.ReplaceAll(orig, []byte("schemas/ProfessionalInfo\""), []byte("schemas/WorkInfo\""))
+	renamed = bytes.ReplaceAll(renamed, []byte("\n    ProfessionalInfo:\n"), []byte("\n    WorkInfo:\n"))
 	os.WriteFile(doc, renamed, 0o644)
 	err := gen(t, "-root", root)
 	if err == nil || !strings.Contains(err.Error(), "type ProfessionalInfo is gone") {

@@ -496,7 +496,7 @@ func (e RequestMFAChallengeJSONBodyOOBChannel) Valid() bool {
 // The values the document lists for SocialWithProviderAccessTokenJSONBodyConnection.
 const (
 	SocialWithProviderAccessTokenJSONBodyConnectionFacebook     SocialWithProviderAccessTokenJSONBodyConnection = "facebook"
-	SocialWithProviderAccessTokenJSONBodyConnectionGoogleOauth2 SocialWithProviderAccessTokenJSONBodyConnection = "google-oauth2"
+	SocialWithProviderAccessTokenJSONBodyConnectionGoogleOAuth2 SocialWithProviderAccessTokenJSONBodyConnection = "google-oauth2"
 	SocialWithProviderAccessTokenJSONBodyConnectionTwitter      SocialWithProviderAccessTokenJSONBodyConnection = "twitter"
 	SocialWithProviderAccessTokenJSONBodyConnectionWeibo        SocialWithProviderAccessTokenJSONBodyConnection = "weibo"
 )
@@ -506,7 +506,7 @@ func (e SocialWithProviderAccessTokenJSONBodyConnection) Valid() bool {
 	switch e {
 	case SocialWithProviderAccessTokenJSONBodyConnectionFacebook:
 		return true
-	case SocialWithProviderAccessTokenJSONBodyConnectionGoogleOauth2:
+	case SocialWithProviderAccessTokenJSONBodyConnectionGoogleOAuth2:
 		return true
 	case SocialWithProviderAccessTokenJSONBodyConnectionTwitter:
 		return true
@@ -663,7 +663,7 @@ func (e VerifyJSONBodyConnection) Valid() bool {
 
 // The values the document lists for ImpersonateUserJSONBodyProtocol.
 const (
-	ImpersonateUserJSONBodyProtocolOauth2               ImpersonateUserJSONBodyProtocol = "oauth2"
+	ImpersonateUserJSONBodyProtocolOAuth2               ImpersonateUserJSONBodyProtocol = "oauth2"
 	ImpersonateUserJSONBodyProtocolSAMLP                ImpersonateUserJSONBodyProtocol = "samlp"
 	ImpersonateUserJSONBodyProtocolWSFed                ImpersonateUserJSONBodyProtocol = "wsfed"
 	ImpersonateUserJSONBodyProtocolWstrustUsernamemixed ImpersonateUserJSONBodyProtocol = "wstrust-usernamemixed"
@@ -672,7 +672,7 @@ const (
 // Valid indicates whether the value is a known member of the ImpersonateUserJSONBodyProtocol enum.
 func (e ImpersonateUserJSONBodyProtocol) Valid() bool {
 	switch e {
-	case ImpersonateUserJSONBodyProtocolOauth2:
+	case ImpersonateUserJSONBodyProtocolOAuth2:
 		return true
 	case ImpersonateUserJSONBodyProtocolSAMLP:
 		return true

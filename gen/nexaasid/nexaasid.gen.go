@@ -164,10 +164,10 @@ type ValidationErrors struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ValidationErrorsErrors0 defines model for ValidationErrors.Errors.0.
+// ValidationErrorsErrors0 is an array of string.
 type ValidationErrorsErrors0 = []string
 
-// ValidationErrorsErrors1 defines model for ValidationErrors.Errors.1.
+// ValidationErrorsErrors1 is an object.
 type ValidationErrorsErrors1 map[string][]string
 
 // ValidationErrors_Errors is one of 2 schemas.

@@ -9808,7 +9808,7 @@ type GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloper s
 // GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier string
 
-// GetPersonOrganizationMembershipsItemOrganizationSubscription0 defines model for GetPersonOrganizationMembershipsItem.Organization.Subscription.0.
+// GetPersonOrganizationMembershipsItemOrganizationSubscription0 is an object.
 type GetPersonOrganizationMembershipsItemOrganizationSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -9824,7 +9824,7 @@ type GetPersonOrganizationMembershipsItemOrganizationSubscription0 struct {
 // GetPersonOrganizationMembershipsItemOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type GetPersonOrganizationMembershipsItemOrganizationSubscription0Status string
 
-// GetPersonOrganizationMembershipsItemOrganizationSubscription1 defines model for GetPersonOrganizationMembershipsItem.Organization.Subscription.1.
+// GetPersonOrganizationMembershipsItemOrganizationSubscription1 is any JSON value; may be null.
 type GetPersonOrganizationMembershipsItemOrganizationSubscription1 = interface{}
 
 // GetPersonOrganizationMembershipsItem_Organization_Subscription is any of 2 schemas; required.
@@ -10531,7 +10531,7 @@ type OrganizationSectionsSoftwareDeveloper string
 // OrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type OrganizationSectionsSupplier string
 
-// OrganizationSubscription0 defines model for Organization.Subscription.0.
+// OrganizationSubscription0 is an object.
 type OrganizationSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -10547,7 +10547,7 @@ type OrganizationSubscription0 struct {
 // OrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type OrganizationSubscription0Status string
 
-// OrganizationSubscription1 defines model for Organization.Subscription.1.
+// OrganizationSubscription1 is any JSON value; may be null.
 type OrganizationSubscription1 = interface{}
 
 // Organization_Subscription is any of 2 schemas; required.
@@ -10756,7 +10756,7 @@ type OrganizationMembershipPersonLocale string
 // OrganizationMembershipPersonPronoun is a string; one of "She/Her", "He/Him"; may be null.
 type OrganizationMembershipPersonPronoun string
 
-// OrganizationMembershipPersonSubscription0 defines model for OrganizationMembership.Person.Subscription.0.
+// OrganizationMembershipPersonSubscription0 is an object.
 type OrganizationMembershipPersonSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -10772,7 +10772,7 @@ type OrganizationMembershipPersonSubscription0 struct {
 // OrganizationMembershipPersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type OrganizationMembershipPersonSubscription0Status string
 
-// OrganizationMembershipPersonSubscription1 defines model for OrganizationMembership.Person.Subscription.1.
+// OrganizationMembershipPersonSubscription1 is any JSON value; may be null.
 type OrganizationMembershipPersonSubscription1 = interface{}
 
 // OrganizationMembership_Person_Subscription is any of 2 schemas; required.
@@ -10915,7 +10915,7 @@ type OrganizationMembershipsGetResponsePersonLocale string
 // Example: She/Her
 type OrganizationMembershipsGetResponsePersonPronoun string
 
-// OrganizationMembershipsGetResponsePersonSubscription0 defines model for OrganizationMembershipsGetResponse.Person.Subscription.0.
+// OrganizationMembershipsGetResponsePersonSubscription0 is an object.
 type OrganizationMembershipsGetResponsePersonSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -10931,7 +10931,7 @@ type OrganizationMembershipsGetResponsePersonSubscription0 struct {
 // OrganizationMembershipsGetResponsePersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type OrganizationMembershipsGetResponsePersonSubscription0Status string
 
-// OrganizationMembershipsGetResponsePersonSubscription1 defines model for OrganizationMembershipsGetResponse.Person.Subscription.1.
+// OrganizationMembershipsGetResponsePersonSubscription1 is any JSON value; may be null.
 type OrganizationMembershipsGetResponsePersonSubscription1 = interface{}
 
 // OrganizationMembershipsGetResponse_Person_Subscription is any of 2 schemas; required.
@@ -11076,7 +11076,7 @@ type OrganizationMembershipsUpdateResponsePersonLocale string
 // Example: She/Her
 type OrganizationMembershipsUpdateResponsePersonPronoun string
 
-// OrganizationMembershipsUpdateResponsePersonSubscription0 defines model for OrganizationMembershipsUpdateResponse.Person.Subscription.0.
+// OrganizationMembershipsUpdateResponsePersonSubscription0 is an object.
 type OrganizationMembershipsUpdateResponsePersonSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -11092,7 +11092,7 @@ type OrganizationMembershipsUpdateResponsePersonSubscription0 struct {
 // OrganizationMembershipsUpdateResponsePersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type OrganizationMembershipsUpdateResponsePersonSubscription0Status string
 
-// OrganizationMembershipsUpdateResponsePersonSubscription1 defines model for OrganizationMembershipsUpdateResponse.Person.Subscription.1.
+// OrganizationMembershipsUpdateResponsePersonSubscription1 is any JSON value; may be null.
 type OrganizationMembershipsUpdateResponsePersonSubscription1 = interface{}
 
 // OrganizationMembershipsUpdateResponse_Person_Subscription is any of 2 schemas; required.
@@ -11324,7 +11324,7 @@ type PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper string
 // PersonOrganizationMembershipsOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type PersonOrganizationMembershipsOrganizationSectionsSupplier string
 
-// PersonOrganizationMembershipsOrganizationSubscription0 defines model for Person.OrganizationMemberships.Organization.Subscription.0.
+// PersonOrganizationMembershipsOrganizationSubscription0 is an object.
 type PersonOrganizationMembershipsOrganizationSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -11340,7 +11340,7 @@ type PersonOrganizationMembershipsOrganizationSubscription0 struct {
 // PersonOrganizationMembershipsOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type PersonOrganizationMembershipsOrganizationSubscription0Status string
 
-// PersonOrganizationMembershipsOrganizationSubscription1 defines model for Person.OrganizationMemberships.Organization.Subscription.1.
+// PersonOrganizationMembershipsOrganizationSubscription1 is any JSON value; may be null.
 type PersonOrganizationMembershipsOrganizationSubscription1 = interface{}
 
 // Person_OrganizationMemberships_Organization_Subscription is any of 2 schemas; required.
@@ -11351,7 +11351,7 @@ type Person_OrganizationMemberships_Organization_Subscription struct {
 // PersonPronoun is a string; one of "She/Her", "He/Him"; may be null.
 type PersonPronoun string
 
-// PersonSubscription0 defines model for Person.Subscription.0.
+// PersonSubscription0 is an object.
 type PersonSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -11367,7 +11367,7 @@ type PersonSubscription0 struct {
 // PersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type PersonSubscription0Status string
 
-// PersonSubscription1 defines model for Person.Subscription.1.
+// PersonSubscription1 is any JSON value; may be null.
 type PersonSubscription1 = interface{}
 
 // Person_Subscription is any of 2 schemas; required.
@@ -11505,7 +11505,7 @@ type PersonOrganizationsCreateResponseSectionsSoftwareDeveloper string
 // PersonOrganizationsCreateResponseSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type PersonOrganizationsCreateResponseSectionsSupplier string
 
-// PersonOrganizationsCreateResponseSubscription0 defines model for PersonOrganizationsCreateResponse.Subscription.0.
+// PersonOrganizationsCreateResponseSubscription0 is an object.
 type PersonOrganizationsCreateResponseSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -11521,7 +11521,7 @@ type PersonOrganizationsCreateResponseSubscription0 struct {
 // PersonOrganizationsCreateResponseSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type PersonOrganizationsCreateResponseSubscription0Status string
 
-// PersonOrganizationsCreateResponseSubscription1 defines model for PersonOrganizationsCreateResponse.Subscription.1.
+// PersonOrganizationsCreateResponseSubscription1 is any JSON value; may be null.
 type PersonOrganizationsCreateResponseSubscription1 = interface{}
 
 // PersonOrganizationsCreateResponse_Subscription is any of 2 schemas; required.
@@ -12124,7 +12124,7 @@ type PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloper
 // PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier string
 
-// PersonOrganizationsSitesCreateResponseOrganizationSubscription0 defines model for PersonOrganizationsSitesCreateResponse.Organization.Subscription.0.
+// PersonOrganizationsSitesCreateResponseOrganizationSubscription0 is an object.
 type PersonOrganizationsSitesCreateResponseOrganizationSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -12140,7 +12140,7 @@ type PersonOrganizationsSitesCreateResponseOrganizationSubscription0 struct {
 // PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status string
 
-// PersonOrganizationsSitesCreateResponseOrganizationSubscription1 defines model for PersonOrganizationsSitesCreateResponse.Organization.Subscription.1.
+// PersonOrganizationsSitesCreateResponseOrganizationSubscription1 is any JSON value; may be null.
 type PersonOrganizationsSitesCreateResponseOrganizationSubscription1 = interface{}
 
 // PersonOrganizationsSitesCreateResponse_Organization_Subscription is any of 2 schemas; required.
@@ -12357,7 +12357,7 @@ type PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper st
 // PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier string
 
-// PersonOrganizationsSitesGetResponseOrganizationSubscription0 defines model for PersonOrganizationsSitesGetResponse.Organization.Subscription.0.
+// PersonOrganizationsSitesGetResponseOrganizationSubscription0 is an object.
 type PersonOrganizationsSitesGetResponseOrganizationSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -12373,7 +12373,7 @@ type PersonOrganizationsSitesGetResponseOrganizationSubscription0 struct {
 // PersonOrganizationsSitesGetResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type PersonOrganizationsSitesGetResponseOrganizationSubscription0Status string
 
-// PersonOrganizationsSitesGetResponseOrganizationSubscription1 defines model for PersonOrganizationsSitesGetResponse.Organization.Subscription.1.
+// PersonOrganizationsSitesGetResponseOrganizationSubscription1 is any JSON value; may be null.
 type PersonOrganizationsSitesGetResponseOrganizationSubscription1 = interface{}
 
 // PersonOrganizationsSitesGetResponse_Organization_Subscription is any of 2 schemas; required.
@@ -12590,7 +12590,7 @@ type PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloper
 // PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier string
 
-// PersonOrganizationsSitesUpdateResponseOrganizationSubscription0 defines model for PersonOrganizationsSitesUpdateResponse.Organization.Subscription.0.
+// PersonOrganizationsSitesUpdateResponseOrganizationSubscription0 is an object.
 type PersonOrganizationsSitesUpdateResponseOrganizationSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -12606,7 +12606,7 @@ type PersonOrganizationsSitesUpdateResponseOrganizationSubscription0 struct {
 // PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status string
 
-// PersonOrganizationsSitesUpdateResponseOrganizationSubscription1 defines model for PersonOrganizationsSitesUpdateResponse.Organization.Subscription.1.
+// PersonOrganizationsSitesUpdateResponseOrganizationSubscription1 is any JSON value; may be null.
 type PersonOrganizationsSitesUpdateResponseOrganizationSubscription1 = interface{}
 
 // PersonOrganizationsSitesUpdateResponse_Organization_Subscription is any of 2 schemas; required.
@@ -13341,7 +13341,7 @@ type PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeve
 // PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier string
 
-// PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 defines model for PersonUpdateResponse.OrganizationMemberships.Organization.Subscription.0.
+// PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 is an object.
 type PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -13357,7 +13357,7 @@ type PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 struct
 // PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status string
 
-// PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 defines model for PersonUpdateResponse.OrganizationMemberships.Organization.Subscription.1.
+// PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 is any JSON value; may be null.
 type PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 = interface{}
 
 // PersonUpdateResponse_OrganizationMemberships_Organization_Subscription is any of 2 schemas; required.
@@ -13370,7 +13370,7 @@ type PersonUpdateResponse_OrganizationMemberships_Organization_Subscription stru
 // Example: She/Her
 type PersonUpdateResponsePronoun string
 
-// PersonUpdateResponseSubscription0 defines model for PersonUpdateResponse.Subscription.0.
+// PersonUpdateResponseSubscription0 is an object.
 type PersonUpdateResponseSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -13386,7 +13386,7 @@ type PersonUpdateResponseSubscription0 struct {
 // PersonUpdateResponseSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type PersonUpdateResponseSubscription0Status string
 
-// PersonUpdateResponseSubscription1 defines model for PersonUpdateResponse.Subscription.1.
+// PersonUpdateResponseSubscription1 is any JSON value; may be null.
 type PersonUpdateResponseSubscription1 = interface{}
 
 // PersonUpdateResponse_Subscription is any of 2 schemas; required.
@@ -13607,7 +13607,7 @@ type SiteOrganizationSectionsSoftwareDeveloper string
 // SiteOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type SiteOrganizationSectionsSupplier string
 
-// SiteOrganizationSubscription0 defines model for Site.Organization.Subscription.0.
+// SiteOrganizationSubscription0 is an object.
 type SiteOrganizationSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -13623,7 +13623,7 @@ type SiteOrganizationSubscription0 struct {
 // SiteOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type SiteOrganizationSubscription0Status string
 
-// SiteOrganizationSubscription1 defines model for Site.Organization.Subscription.1.
+// SiteOrganizationSubscription1 is any JSON value; may be null.
 type SiteOrganizationSubscription1 = interface{}
 
 // Site_Organization_Subscription is any of 2 schemas; required.
@@ -13840,7 +13840,7 @@ type SitesCreateResponseOrganizationSectionsSoftwareDeveloper string
 // SitesCreateResponseOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type SitesCreateResponseOrganizationSectionsSupplier string
 
-// SitesCreateResponseOrganizationSubscription0 defines model for SitesCreateResponse.Organization.Subscription.0.
+// SitesCreateResponseOrganizationSubscription0 is an object.
 type SitesCreateResponseOrganizationSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -13856,7 +13856,7 @@ type SitesCreateResponseOrganizationSubscription0 struct {
 // SitesCreateResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type SitesCreateResponseOrganizationSubscription0Status string
 
-// SitesCreateResponseOrganizationSubscription1 defines model for SitesCreateResponse.Organization.Subscription.1.
+// SitesCreateResponseOrganizationSubscription1 is any JSON value; may be null.
 type SitesCreateResponseOrganizationSubscription1 = interface{}
 
 // SitesCreateResponse_Organization_Subscription is any of 2 schemas; required.
@@ -14073,7 +14073,7 @@ type SitesGetResponseOrganizationSectionsSoftwareDeveloper string
 // SitesGetResponseOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type SitesGetResponseOrganizationSectionsSupplier string
 
-// SitesGetResponseOrganizationSubscription0 defines model for SitesGetResponse.Organization.Subscription.0.
+// SitesGetResponseOrganizationSubscription0 is an object.
 type SitesGetResponseOrganizationSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -14089,7 +14089,7 @@ type SitesGetResponseOrganizationSubscription0 struct {
 // SitesGetResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type SitesGetResponseOrganizationSubscription0Status string
 
-// SitesGetResponseOrganizationSubscription1 defines model for SitesGetResponse.Organization.Subscription.1.
+// SitesGetResponseOrganizationSubscription1 is any JSON value; may be null.
 type SitesGetResponseOrganizationSubscription1 = interface{}
 
 // SitesGetResponse_Organization_Subscription is any of 2 schemas; required.
@@ -14306,7 +14306,7 @@ type SitesUpdateResponseOrganizationSectionsSoftwareDeveloper string
 // SitesUpdateResponseOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type SitesUpdateResponseOrganizationSectionsSupplier string
 
-// SitesUpdateResponseOrganizationSubscription0 defines model for SitesUpdateResponse.Organization.Subscription.0.
+// SitesUpdateResponseOrganizationSubscription0 is an object.
 type SitesUpdateResponseOrganizationSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -14322,7 +14322,7 @@ type SitesUpdateResponseOrganizationSubscription0 struct {
 // SitesUpdateResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type SitesUpdateResponseOrganizationSubscription0Status string
 
-// SitesUpdateResponseOrganizationSubscription1 defines model for SitesUpdateResponse.Organization.Subscription.1.
+// SitesUpdateResponseOrganizationSubscription1 is any JSON value; may be null.
 type SitesUpdateResponseOrganizationSubscription1 = interface{}
 
 // SitesUpdateResponse_Organization_Subscription is any of 2 schemas; required.
@@ -15280,7 +15280,7 @@ type TestAccountMembershipsPersonLocale string
 // TestAccountMembershipsPersonPronoun is a string; one of "She/Her", "He/Him"; may be null.
 type TestAccountMembershipsPersonPronoun string
 
-// TestAccountMembershipsPersonSubscription0 defines model for TestAccount.Memberships.Person.Subscription.0.
+// TestAccountMembershipsPersonSubscription0 is an object.
 type TestAccountMembershipsPersonSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -15296,7 +15296,7 @@ type TestAccountMembershipsPersonSubscription0 struct {
 // TestAccountMembershipsPersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type TestAccountMembershipsPersonSubscription0Status string
 
-// TestAccountMembershipsPersonSubscription1 defines model for TestAccount.Memberships.Person.Subscription.1.
+// TestAccountMembershipsPersonSubscription1 is any JSON value; may be null.
 type TestAccountMembershipsPersonSubscription1 = interface{}
 
 // TestAccount_Memberships_Person_Subscription is any of 2 schemas; required.
@@ -15325,7 +15325,7 @@ type TestAccountSectionsSoftwareDeveloper string
 // TestAccountSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type TestAccountSectionsSupplier string
 
-// TestAccountSubscription0 defines model for TestAccount.Subscription.0.
+// TestAccountSubscription0 is an object.
 type TestAccountSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -15341,7 +15341,7 @@ type TestAccountSubscription0 struct {
 // TestAccountSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type TestAccountSubscription0Status string
 
-// TestAccountSubscription1 defines model for TestAccount.Subscription.1.
+// TestAccountSubscription1 is any JSON value; may be null.
 type TestAccountSubscription1 = interface{}
 
 // TestAccount_Subscription is any of 2 schemas; required.
@@ -15671,7 +15671,7 @@ type TestAccountsCreateResponseMembershipsPersonLocale string
 // Example: She/Her
 type TestAccountsCreateResponseMembershipsPersonPronoun string
 
-// TestAccountsCreateResponseMembershipsPersonSubscription0 defines model for TestAccountsCreateResponse.Memberships.Person.Subscription.0.
+// TestAccountsCreateResponseMembershipsPersonSubscription0 is an object.
 type TestAccountsCreateResponseMembershipsPersonSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -15687,7 +15687,7 @@ type TestAccountsCreateResponseMembershipsPersonSubscription0 struct {
 // TestAccountsCreateResponseMembershipsPersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type TestAccountsCreateResponseMembershipsPersonSubscription0Status string
 
-// TestAccountsCreateResponseMembershipsPersonSubscription1 defines model for TestAccountsCreateResponse.Memberships.Person.Subscription.1.
+// TestAccountsCreateResponseMembershipsPersonSubscription1 is any JSON value; may be null.
 type TestAccountsCreateResponseMembershipsPersonSubscription1 = interface{}
 
 // TestAccountsCreateResponse_Memberships_Person_Subscription is any of 2 schemas; required.
@@ -15718,7 +15718,7 @@ type TestAccountsCreateResponseSectionsSoftwareDeveloper string
 // TestAccountsCreateResponseSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type TestAccountsCreateResponseSectionsSupplier string
 
-// TestAccountsCreateResponseSubscription0 defines model for TestAccountsCreateResponse.Subscription.0.
+// TestAccountsCreateResponseSubscription0 is an object.
 type TestAccountsCreateResponseSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -15734,7 +15734,7 @@ type TestAccountsCreateResponseSubscription0 struct {
 // TestAccountsCreateResponseSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type TestAccountsCreateResponseSubscription0Status string
 
-// TestAccountsCreateResponseSubscription1 defines model for TestAccountsCreateResponse.Subscription.1.
+// TestAccountsCreateResponseSubscription1 is any JSON value; may be null.
 type TestAccountsCreateResponseSubscription1 = interface{}
 
 // TestAccountsCreateResponse_Subscription is any of 2 schemas; required.
@@ -16064,7 +16064,7 @@ type TestAccountsGetResponseMembershipsPersonLocale string
 // Example: She/Her
 type TestAccountsGetResponseMembershipsPersonPronoun string
 
-// TestAccountsGetResponseMembershipsPersonSubscription0 defines model for TestAccountsGetResponse.Memberships.Person.Subscription.0.
+// TestAccountsGetResponseMembershipsPersonSubscription0 is an object.
 type TestAccountsGetResponseMembershipsPersonSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -16080,7 +16080,7 @@ type TestAccountsGetResponseMembershipsPersonSubscription0 struct {
 // TestAccountsGetResponseMembershipsPersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type TestAccountsGetResponseMembershipsPersonSubscription0Status string
 
-// TestAccountsGetResponseMembershipsPersonSubscription1 defines model for TestAccountsGetResponse.Memberships.Person.Subscription.1.
+// TestAccountsGetResponseMembershipsPersonSubscription1 is any JSON value; may be null.
 type TestAccountsGetResponseMembershipsPersonSubscription1 = interface{}
 
 // TestAccountsGetResponse_Memberships_Person_Subscription is any of 2 schemas; required.
@@ -16111,7 +16111,7 @@ type TestAccountsGetResponseSectionsSoftwareDeveloper string
 // TestAccountsGetResponseSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type TestAccountsGetResponseSectionsSupplier string
 
-// TestAccountsGetResponseSubscription0 defines model for TestAccountsGetResponse.Subscription.0.
+// TestAccountsGetResponseSubscription0 is an object.
 type TestAccountsGetResponseSubscription0 struct {
 	// Plan is a string; required.
 	Plan string `json:"plan"`
@@ -16127,7 +16127,7 @@ type TestAccountsGetResponseSubscription0 struct {
 // TestAccountsGetResponseSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type TestAccountsGetResponseSubscription0Status string
 
-// TestAccountsGetResponseSubscription1 defines model for TestAccountsGetResponse.Subscription.1.
+// TestAccountsGetResponseSubscription1 is any JSON value; may be null.
 type TestAccountsGetResponseSubscription1 = interface{}
 
 // TestAccountsGetResponse_Subscription is any of 2 schemas; required.
@@ -16160,14 +16160,15 @@ type VendorApp struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PageParam defines model for pageParam.
+// PageParam is parameter "pageParam" of the document: an integer (int32); >= 1.
 type PageParam = int32
 
-// PerPageParam defines model for perPageParam.
+// PerPageParam is parameter "perPageParam" of the document: an integer (int32); >= 1; <= 100; default 100.
 type PerPageParam = int32
 
-// N401UnauthorizedJWT defines model for 401-UnauthorizedJWT.
+// N401UnauthorizedJWT is the application/json body of response "401-UnauthorizedJWT" of the document: an object.
 type N401UnauthorizedJWT struct {
+	// Errors is an array of string; required.
 	Errors []string `json:"errors"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -16175,8 +16176,9 @@ type N401UnauthorizedJWT struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// N403Forbidden defines model for 403-Forbidden.
+// N403Forbidden is the application/json body of response "403-Forbidden" of the document: an object.
 type N403Forbidden struct {
+	// Errors is an array of string; required.
 	Errors []string `json:"errors"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -16184,8 +16186,9 @@ type N403Forbidden struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// N404NotFound defines model for 404-NotFound.
+// N404NotFound is the application/json body of response "404-NotFound" of the document: an object.
 type N404NotFound struct {
+	// Errors is an array of string; required.
 	Errors []string `json:"errors"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -16193,8 +16196,9 @@ type N404NotFound struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// N422UnprocessableEntity defines model for 422-UnprocessableEntity.
+// N422UnprocessableEntity is the application/json body of response "422-UnprocessableEntity" of the document: an object.
 type N422UnprocessableEntity struct {
+	// Errors is an object; required.
 	Errors map[string][]string `json:"errors"`
 
 	// Unknown holds the members the document does not declare, as sent
