@@ -132,11 +132,11 @@ func TestFixtureDecodes(t *testing.T) {
 	if err := json.Unmarshal(body, &theirs); err != nil {
 		t.Fatal(err)
 	}
-	if len(*ours.Users) != 100 || len(theirs.Users) != 100 {
-		t.Fatalf("users: ours %d, go-auth0 %d", len(*ours.Users), len(theirs.Users))
+	if len(ours.Users) != 100 || len(theirs.Users) != 100 {
+		t.Fatalf("users: ours %d, go-auth0 %d", len(ours.Users), len(theirs.Users))
 	}
-	u := (*ours.Users)[7]
-	if *u.Email != "user007@example.com" || len(*u.Identities) != 2 || u.AdditionalProperties != nil {
+	u := ours.Users[7]
+	if u.GetEmail() != "user007@example.com" || len(u.Identities) != 2 || u.AdditionalProperties != nil {
 		t.Errorf("user 7: %+v", u)
 	}
 }

@@ -111,7 +111,7 @@ func (c *Client) Authorize(p AuthorizeParams) (*Authorization, error) {
 		return nil, err
 	}
 	rt := auth0auth.AuthorizeURLParamsResponseType(q.Get("response_type"))
-	params := &auth0auth.AuthorizeURLParams{ResponseType: rt, ClientId: c.clientID}
+	params := &auth0auth.AuthorizeURLParams{ResponseType: rt, ClientID: c.clientID}
 	u, err := c.api.Authorize.URL(params)
 	if err != nil {
 		return nil, err
@@ -214,7 +214,7 @@ func (c *Client) LogoutURL(returnTo, clientID string, federated bool) (string, e
 	if clientID == "" {
 		clientID = c.clientID
 	}
-	params := &auth0auth.LogoutURLParams{ClientId: &clientID}
+	params := &auth0auth.LogoutURLParams{ClientID: &clientID}
 	if returnTo != "" {
 		params.ReturnTo = &returnTo
 	}

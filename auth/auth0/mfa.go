@@ -54,9 +54,9 @@ func (c *Client) MFAChallenge(ctx context.Context, mfaToken, challengeType, auth
 	if mfaToken == "" {
 		return nil, errors.New("auth0: MFAChallenge needs the mfa_token of an mfa_required error")
 	}
-	body := auth0auth.RequestMfaChallengeJSONBody{
-		ClientId: c.clientID, MfaToken: mfaToken,
-		ChallengeType: auth0auth.RequestMfaChallengeJSONBodyChallengeType(challengeType), AuthenticatorId: opt(authenticatorID),
+	body := auth0auth.RequestMFAChallengeJSONBody{
+		ClientID: c.clientID, MFAToken: mfaToken,
+		ChallengeType: auth0auth.RequestMFAChallengeJSONBodyChallengeType(challengeType), AuthenticatorID: opt(authenticatorID),
 	}
 	if s := c.secret.Reveal(); s != "" {
 		body.ClientSecret = &s
@@ -69,8 +69,8 @@ func (c *Client) MFAChallenge(ctx context.Context, mfaToken, challengeType, auth
 	if out.ChallengeType != nil {
 		ch.ChallengeType = *out.ChallengeType
 	}
-	if out.OobCode != nil {
-		ch.OOBCode = *out.OobCode
+	if out.OOBCode != nil {
+		ch.OOBCode = *out.OOBCode
 	}
 	if out.BindingMethod != nil {
 		ch.BindingMethod = *out.BindingMethod

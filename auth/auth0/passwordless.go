@@ -44,7 +44,7 @@ func (c *Client) StartPasswordless(ctx context.Context, p PasswordlessParams) er
 	}
 	sendAs := auth0auth.StartPasswordlessJSONBodySend(send)
 	body := auth0auth.StartPasswordlessJSONBody{
-		ClientId: c.clientID, Connection: auth0auth.StartPasswordlessJSONBodyConnection(p.Channel),
+		ClientID: c.clientID, Connection: auth0auth.StartPasswordlessJSONBodyConnection(p.Channel),
 		Send: &sendAs,
 	}
 	switch p.Channel {
@@ -68,10 +68,7 @@ func (c *Client) StartPasswordless(ctx context.Context, p PasswordlessParams) er
 	if send != SendCode && send != SendLink {
 		return fmt.Errorf("auth0: passwordless send %q (want code or link)", send)
 	}
-	if p.AuthParams != nil {
-		m := p.AuthParams
-		body.AuthParams = &m
-	}
+	body.AuthParams = p.AuthParams
 	if s := c.secret.Reveal(); s != "" {
 		body.ClientSecret = &s
 	}

@@ -265,8 +265,8 @@ func (c *Client) jsonGrant(ctx context.Context, body map[string]any, o tokenOpts
 	if resp.RefreshToken != nil {
 		tok.RefreshToken = *resp.RefreshToken
 	}
-	if resp.IdToken != nil {
-		extra["id_token"] = *resp.IdToken
+	if resp.IDToken != nil {
+		extra["id_token"] = *resp.IDToken
 	}
 	if resp.Scope != nil {
 		extra["scope"] = *resp.Scope

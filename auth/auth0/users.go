@@ -80,21 +80,18 @@ func (c *Client) Signup(ctx context.Context, p SignupParams) (*SignupResult, err
 		return nil, errors.New("auth0: Signup needs Password and Connection")
 	}
 	body := auth0auth.SignupJSONBody{
-		ClientId: c.clientID, Connection: p.Connection, Password: p.Password,
+		ClientID: c.clientID, Connection: p.Connection, Password: p.Password,
 		Email: opt(p.Email), PhoneNumber: opt(p.PhoneNumber), Username: opt(p.Username),
 		GivenName: opt(p.GivenName), FamilyName: opt(p.FamilyName),
 		Name: opt(p.Name), Nickname: opt(p.Nickname), Picture: opt(p.Picture),
 	}
-	if p.UserMetadata != nil {
-		m := p.UserMetadata
-		body.UserMetadata = &m
-	}
+	body.UserMetadata = p.UserMetadata
 	out, err := c.api.Database.Signup(ctx, body)
 	if err != nil {
 		return nil, c.scrub(err, p.Password)
 	}
 	return &SignupResult{
-		ID: deref(out.UnderscoreId), Email: deref(out.Email), EmailVerified: deref(out.EmailVerified),
+		ID: deref(out.UnderscoreID), Email: deref(out.Email), EmailVerified: deref(out.EmailVerified),
 		PhoneNumber: deref(out.PhoneNumber), PhoneVerified: deref(out.PhoneVerified), Username: deref(out.Username),
 	}, nil
 }
@@ -107,7 +104,7 @@ func (c *Client) ChangePassword(ctx context.Context, email, connection, organiza
 		return "", errors.New("auth0: ChangePassword needs an e-mail address and a connection")
 	}
 	body := auth0auth.ChangePasswordJSONBody{
-		ClientId: c.clientID, Connection: connection, Email: email, Organization: opt(organization),
+		ClientID: c.clientID, Connection: connection, Email: email, Organization: opt(organization),
 	}
 	msg, err := c.api.Database.ChangePassword(ctx, body)
 	if err != nil {

@@ -136,6 +136,41 @@ func TestNamesLock(t *testing.T) {
 	}
 }
 
+// TestNamesLockCoversTypes shows that renaming a schema, and so the
+// exported type made of it, is refused until the lock is updated.
+func TestNamesLockCoversTypes(t *testing.T) {
+	root := copyAPI(t, "nexaasid")
+	if err := gen(t, "-root", root, "-update-lock"); err != nil {
+		t.Fatal(err)
+	}
+	lockPath := filepath.Join(root, "api", "nexaasid", "names.lock")
+	lock, _ := os.ReadFile(lockPath)
+	for _, want := range []string{"\ntype ProfessionalInfo\n", "\ntype ProfileService\n"} {
+		if !bytes.Contains(lock, []byte(want)) {
+			t.Fatalf("lock lacks %q:\n%s", want, lock)
+		}
+	}
+	doc := filepath.Join(root, "api", "nexaasid", "openapi.yaml")
+	orig, _ := os.ReadFile(doc)
+	renamed := bytes.ReplaceAll(orig, []byte("schemas/ProfessionalInfo\""), []byte("schemas/WorkInfo\""))
+	renamed = bytes.ReplaceAll(renamed, []byte("\n    ProfessionalInfo:\n"), []byte("\n    WorkInfo:\n"))
+	os.WriteFile(doc, renamed, 0o644)
+	err := gen(t, "-root", root)
+	if err == nil || !strings.Contains(err.Error(), "type ProfessionalInfo is gone") {
+		t.Fatalf("rename: err = %v", err)
+	}
+	if err := gen(t, "-root", root, "-check"); err == nil {
+		t.Errorf("-check passed with a renamed type")
+	}
+	if err := gen(t, "-root", root, "-update-lock"); err != nil {
+		t.Fatalf("-update-lock: %v", err)
+	}
+	lock, _ = os.ReadFile(lockPath)
+	if !bytes.Contains(lock, []byte("\ntype WorkInfo\n")) || bytes.Contains(lock, []byte("type ProfessionalInfo\n")) {
+		t.Errorf("lock not updated:\n%s", lock)
+	}
+}
+
 func TestHandWrittenFileUnderGenIsRefused(t *testing.T) {
 	root := copyAPI(t, "nexaasid")
 	if err := gen(t, "-root", root); err != nil {

@@ -132,6 +132,7 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 	// Header parameters become request options of the facade, so the
 	// parameter structs oapi-codegen writes hold the query only.
 	facts := liftHeaderParams(spec)
+	describeSchemas(spec)
 	oc := cfg.Configuration
 	// oapi-codegen writes the models and the parameter structs; the
 	// facade's runtime builds every request from the operations'
@@ -147,6 +148,10 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 	// aliases (<Op>JSONRequestBody) are not written.
 	oc.OutputOptions.UserTemplates["request-bodies.tmpl"] = "{{/* the methods take each body's own type */}}\n"
 	oc.AllowRemoteRefsFrom = []string{}
+	// names.lock is keyed by the document's own operationIds, so the Go
+	// naming rules can change without renaming a key: oapi-codegen must
+	// not rewrite them in the document it was given.
+	oc.Compatibility.PreserveOriginalOperationIdCasingInEmbeddedSpec = true
 	if err := applyRules(&oc); err != nil {
 		return nil, err
 	}
@@ -169,6 +174,7 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	lock, lockedTypes := lock.split()
 	model, newLock, err := buildFacade(api, cfg.Facade, spec, ops, facts, lock, updateLock)
 	if err != nil {
 		return nil, err
@@ -187,7 +193,6 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 	}
 	files := map[string][]byte{
 		"gen/" + api + "/" + api + ".gen.go": rawCode,
-		lockPath:                             newLock.bytes(api),
 	}
 	outputs := map[string]string{"client.gen.go": "client.tmpl", "services.gen.go": "services.tmpl", "example_gen_test.go": "example.tmpl", "client_gen_test.go": "clienttest.tmpl"}
 	if cfg.Facade.ContractTest {
@@ -210,6 +215,10 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 		}
 		files["gen/"+api+"/"+name] = out
 	}
+	if err := lockTypes(files, lockedTypes, updateLock, newLock); err != nil {
+		return nil, err
+	}
+	files[lockPath] = newLock.bytes(api)
 	return files, nil
 }
 
@@ -272,6 +281,9 @@ func finishRaw(code string, renames map[string]string, params map[string]bool) (
 		}
 		return true
 	})
+	if err := renameEnumValues(f); err != nil {
+		return nil, err
+	}
 	if len(renames) > 0 {
 		for _, cg := range f.Comments {
 			for _, c := range cg.List {

@@ -3,7 +3,7 @@
 //
 //	go run ./cmd/gen                        regenerate every API (api/*/codegen.yaml)
 //	go run ./cmd/gen -check                 fail, listing files, if gen/ is stale
-//	go run ./cmd/gen -update-lock           accept renamed or removed methods in api/*/names.lock
+//	go run ./cmd/gen -update-lock           accept renamed or removed methods and types in api/*/names.lock
 //	go run ./cmd/gen generate [api...]      regenerate some APIs
 //	go run ./cmd/gen import <api> -from <file|URL> [-source-url URL]
 //
@@ -32,7 +32,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	check := fs.Bool("check", false, "regenerate in memory and fail if gen/ or a names.lock differs")
-	updateLock := fs.Bool("update-lock", false, "accept method names that change or disappear")
+	updateLock := fs.Bool("update-lock", false, "accept method and type names that change or disappear")
 	root := fs.String("root", ".", "module root (holds api/ and gen/)")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -29,7 +29,8 @@ import (
 var rulesYAML []byte
 
 // applyRules puts the generator-wide rules of codegen.yaml over one API's
-// configuration: its type mapping wins over the API's own.
+// configuration: its type mapping wins over the API's own, and its
+// naming rules replace the API's.
 func applyRules(oc *codegen.Configuration) error {
 	var rules codegen.Configuration
 	if err := yaml.Unmarshal(rulesYAML, &rules); err != nil {
@@ -41,6 +42,8 @@ func applyRules(oc *codegen.Configuration) error {
 		tm = &merged
 	}
 	oc.OutputOptions.TypeMapping = tm
+	oc.OutputOptions.NameNormalizer = rules.OutputOptions.NameNormalizer
+	oc.OutputOptions.AdditionalInitialisms = rules.OutputOptions.AdditionalInitialisms
 	return nil
 }
 
@@ -64,6 +67,8 @@ func keepUnknown(src []byte, skip map[string]bool) ([]byte, error) {
 		return nil, err
 	}
 	methods := declared(f)
+	kinds := newTypeKinds(f)
+	getters := map[string][]getter{}
 	var eds edits
 	models := map[string]bool{}
 	var order []string
@@ -90,6 +95,7 @@ func keepUnknown(src []byte, skip map[string]bool) ([]byte, error) {
 			if err := openStruct(fset, name, st, methods[name], &eds); err != nil {
 				return nil, err
 			}
+			getters[name] = accessors(src, fset, kinds, name, st, methods[name], &eds)
 			models[name] = true
 			order = append(order, name)
 		}
@@ -100,6 +106,10 @@ func keepUnknown(src []byte, skip map[string]bool) ([]byte, error) {
 		for _, ts := range named {
 			if id := ts.Type.(*ast.Ident); models[id.Name] && !models[ts.Name.Name] {
 				models[ts.Name.Name] = true
+				for _, g := range getters[id.Name] {
+					g.recv = ts.Name.Name
+					getters[ts.Name.Name] = append(getters[ts.Name.Name], g)
+				}
 				order = append(order, ts.Name.Name)
 				grew = true
 			}
@@ -120,6 +130,14 @@ func keepUnknown(src []byte, skip map[string]bool) ([]byte, error) {
 	for _, n := range order {
 		fmt.Fprintf(&b, modelMethods, n)
 	}
+	b.WriteString("\n// The getters of the models: reading an optional field never panics.\n")
+	for _, n := range order {
+		writeGetters(&b, getters[n])
+	}
+	if kinds["Ptr"] != nil {
+		return nil, fmt.Errorf("a model is named Ptr, the name of the pointer helper")
+	}
+	b.WriteString(ptrHelper)
 	return b.Bytes(), nil
 }
 

@@ -68,10 +68,10 @@ func run(query, role string) error {
 			return explain("list users", err)
 		}
 		n++
-		if first == "" && u.UserId != nil {
-			first = *u.UserId
+		if first == "" {
+			first = u.GetUserID()
 		}
-		fmt.Printf("%s\t%s\n", deref(u.UserId), deref(u.Email))
+		fmt.Printf("%s\t%s\n", u.GetUserID(), u.GetEmail())
 	}
 	fmt.Println(n, "users")
 
@@ -80,7 +80,7 @@ func run(query, role string) error {
 		if err != nil {
 			return explain("get a user", err)
 		}
-		fmt.Printf("first: %s, %d logins\n", deref(u.Name), derefInt(u.LoginsCount))
+		fmt.Printf("first: %s, %d logins\n", u.GetName(), u.GetLoginsCount())
 	}
 
 	if role != "" {
@@ -88,7 +88,7 @@ func run(query, role string) error {
 		if err != nil {
 			return explain("create a role", err)
 		}
-		fmt.Println("role:", deref(r.Id))
+		fmt.Println("role:", r.GetID())
 	}
 	return nil
 }
@@ -104,18 +104,4 @@ func explain(what string, err error) error {
 		return fmt.Errorf("%s: the application lacks a scope (%s): %w", what, ae.Message, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-func derefInt[T ~int | ~float32 | ~float64](n *T) T {
-	if n == nil {
-		return 0
-	}
-	return *n
 }

@@ -48,7 +48,7 @@ func run(serviceID, request string) error {
 	if err != nil {
 		return explain("get the service", err)
 	}
-	fmt.Println("service:", deref(svc.ServiceName))
+	fmt.Println("service:", svc.GetServiceName())
 
 	n := 0
 	for cl, err := range c.Clients.All(ctx, serviceID, nil) {
@@ -56,7 +56,7 @@ func run(serviceID, request string) error {
 			return explain("list the clients", err)
 		}
 		n++
-		fmt.Printf("client %d: %s\n", deref(cl.ClientId), deref(cl.ClientName))
+		fmt.Printf("client %d: %s\n", cl.GetClientID(), cl.GetClientName())
 	}
 	fmt.Println(n, "clients")
 
@@ -67,10 +67,12 @@ func run(serviceID, request string) error {
 	if err != nil {
 		return explain("process the authorization request", err)
 	}
-	// Action tells the authorization server what to do next: INTERACTION
-	// (ask the user), NO_INTERACTION, or an error to report to the client.
-	fmt.Println("action:", deref(res.Action))
-	fmt.Println("result:", deref(res.ResultMessage))
+	// Action tells the authorization server what to do next:
+	// AuthorizationResponseActionInteraction (ask the user),
+	// AuthorizationResponseActionNoInteraction, or an error to report to
+	// the client.
+	fmt.Println("action:", res.GetAction())
+	fmt.Println("result:", res.GetResultMessage())
 	return nil
 }
 
@@ -90,12 +92,4 @@ func explain(what string, err error) error {
 		return fmt.Errorf("%w (does the token reach this service, on this cluster?)", err)
 	}
 	return err
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }

@@ -12,22 +12,22 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
-// Defines values for AuthorizationCodeGrantClientAssertionType.
+// The values the document lists for AuthorizationCodeGrantClientAssertionType.
 const (
-	AuthorizationCodeGrantClientAssertionTypeUrnIetfParamsOauthClientAssertionTypeJwtBearer AuthorizationCodeGrantClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+	AuthorizationCodeGrantClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer AuthorizationCodeGrantClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 )
 
 // Valid indicates whether the value is a known member of the AuthorizationCodeGrantClientAssertionType enum.
 func (e AuthorizationCodeGrantClientAssertionType) Valid() bool {
 	switch e {
-	case AuthorizationCodeGrantClientAssertionTypeUrnIetfParamsOauthClientAssertionTypeJwtBearer:
+	case AuthorizationCodeGrantClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AuthorizationCodeGrantGrantType.
+// The values the document lists for AuthorizationCodeGrantGrantType.
 const (
 	AuthorizationCodeGrantGrantTypeAuthorizationCode AuthorizationCodeGrantGrantType = "authorization_code"
 )
@@ -42,7 +42,7 @@ func (e AuthorizationCodeGrantGrantType) Valid() bool {
 	}
 }
 
-// Defines values for AuthorizationCodePKCEGrantGrantType.
+// The values the document lists for AuthorizationCodePKCEGrantGrantType.
 const (
 	AuthorizationCodePKCEGrantGrantTypeAuthorizationCode AuthorizationCodePKCEGrantGrantType = "authorization_code"
 )
@@ -57,64 +57,64 @@ func (e AuthorizationCodePKCEGrantGrantType) Valid() bool {
 	}
 }
 
-// Defines values for ClientCredentialsGrantClientAssertionType.
+// The values the document lists for ClientCredentialsGrantClientAssertionType.
 const (
-	ClientCredentialsGrantClientAssertionTypeUrnIetfParamsOauthClientAssertionTypeJwtBearer ClientCredentialsGrantClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+	ClientCredentialsGrantClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer ClientCredentialsGrantClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 )
 
 // Valid indicates whether the value is a known member of the ClientCredentialsGrantClientAssertionType enum.
 func (e ClientCredentialsGrantClientAssertionType) Valid() bool {
 	switch e {
-	case ClientCredentialsGrantClientAssertionTypeUrnIetfParamsOauthClientAssertionTypeJwtBearer:
+	case ClientCredentialsGrantClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ClientCredentialsGrantGrantType.
+// The values the document lists for ClientCredentialsGrantGrantType.
 const (
-	ClientCredentials ClientCredentialsGrantGrantType = "client_credentials"
+	ClientCredentialsGrantGrantTypeClientCredentials ClientCredentialsGrantGrantType = "client_credentials"
 )
 
 // Valid indicates whether the value is a known member of the ClientCredentialsGrantGrantType enum.
 func (e ClientCredentialsGrantGrantType) Valid() bool {
 	switch e {
-	case ClientCredentials:
+	case ClientCredentialsGrantGrantTypeClientCredentials:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for DeviceCodeGrantGrantType.
+// The values the document lists for DeviceCodeGrantGrantType.
 const (
-	UrnIetfParamsOauthGrantTypeDeviceCode DeviceCodeGrantGrantType = "urn:ietf:params:oauth:grant-type:device_code"
+	DeviceCodeGrantGrantTypeUrnIetfParamsOAuthGrantTypeDeviceCode DeviceCodeGrantGrantType = "urn:ietf:params:oauth:grant-type:device_code"
 )
 
 // Valid indicates whether the value is a known member of the DeviceCodeGrantGrantType enum.
 func (e DeviceCodeGrantGrantType) Valid() bool {
 	switch e {
-	case UrnIetfParamsOauthGrantTypeDeviceCode:
+	case DeviceCodeGrantGrantTypeUrnIetfParamsOAuthGrantTypeDeviceCode:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for MFAAuthenticatorAuthenticatorType.
+// The values the document lists for MFAAuthenticatorAuthenticatorType.
 const (
-	MFAAuthenticatorAuthenticatorTypeOob          MFAAuthenticatorAuthenticatorType = "oob"
-	MFAAuthenticatorAuthenticatorTypeOtp          MFAAuthenticatorAuthenticatorType = "otp"
+	MFAAuthenticatorAuthenticatorTypeOOB          MFAAuthenticatorAuthenticatorType = "oob"
+	MFAAuthenticatorAuthenticatorTypeOTP          MFAAuthenticatorAuthenticatorType = "otp"
 	MFAAuthenticatorAuthenticatorTypeRecoveryCode MFAAuthenticatorAuthenticatorType = "recovery-code"
 )
 
 // Valid indicates whether the value is a known member of the MFAAuthenticatorAuthenticatorType enum.
 func (e MFAAuthenticatorAuthenticatorType) Valid() bool {
 	switch e {
-	case MFAAuthenticatorAuthenticatorTypeOob:
+	case MFAAuthenticatorAuthenticatorTypeOOB:
 		return true
-	case MFAAuthenticatorAuthenticatorTypeOtp:
+	case MFAAuthenticatorAuthenticatorTypeOTP:
 		return true
 	case MFAAuthenticatorAuthenticatorTypeRecoveryCode:
 		return true
@@ -123,61 +123,61 @@ func (e MFAAuthenticatorAuthenticatorType) Valid() bool {
 	}
 }
 
-// Defines values for MfaOobGrantGrantType.
+// The values the document lists for MFAOOBGrantGrantType.
 const (
-	Httpauth0ComoauthgrantTypemfaOob MfaOobGrantGrantType = "http://auth0.com/oauth/grant-type/mfa-oob"
+	MFAOOBGrantGrantTypeHTTPAuth0ComOAuthGrantTypeMFAOOB MFAOOBGrantGrantType = "http://auth0.com/oauth/grant-type/mfa-oob"
 )
 
-// Valid indicates whether the value is a known member of the MfaOobGrantGrantType enum.
-func (e MfaOobGrantGrantType) Valid() bool {
+// Valid indicates whether the value is a known member of the MFAOOBGrantGrantType enum.
+func (e MFAOOBGrantGrantType) Valid() bool {
 	switch e {
-	case Httpauth0ComoauthgrantTypemfaOob:
+	case MFAOOBGrantGrantTypeHTTPAuth0ComOAuthGrantTypeMFAOOB:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for MfaOtpGrantGrantType.
+// The values the document lists for MFAOTPGrantGrantType.
 const (
-	Httpauth0ComoauthgrantTypemfaOtp MfaOtpGrantGrantType = "http://auth0.com/oauth/grant-type/mfa-otp"
+	MFAOTPGrantGrantTypeHTTPAuth0ComOAuthGrantTypeMFAOTP MFAOTPGrantGrantType = "http://auth0.com/oauth/grant-type/mfa-otp"
 )
 
-// Valid indicates whether the value is a known member of the MfaOtpGrantGrantType enum.
-func (e MfaOtpGrantGrantType) Valid() bool {
+// Valid indicates whether the value is a known member of the MFAOTPGrantGrantType enum.
+func (e MFAOTPGrantGrantType) Valid() bool {
 	switch e {
-	case Httpauth0ComoauthgrantTypemfaOtp:
+	case MFAOTPGrantGrantTypeHTTPAuth0ComOAuthGrantTypeMFAOTP:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for MfaRecoveryCodeGrantGrantType.
+// The values the document lists for MFARecoveryCodeGrantGrantType.
 const (
-	Httpauth0ComoauthgrantTypemfaRecoveryCode MfaRecoveryCodeGrantGrantType = "http://auth0.com/oauth/grant-type/mfa-recovery-code"
+	MFARecoveryCodeGrantGrantTypeHTTPAuth0ComOAuthGrantTypeMFARecoveryCode MFARecoveryCodeGrantGrantType = "http://auth0.com/oauth/grant-type/mfa-recovery-code"
 )
 
-// Valid indicates whether the value is a known member of the MfaRecoveryCodeGrantGrantType enum.
-func (e MfaRecoveryCodeGrantGrantType) Valid() bool {
+// Valid indicates whether the value is a known member of the MFARecoveryCodeGrantGrantType enum.
+func (e MFARecoveryCodeGrantGrantType) Valid() bool {
 	switch e {
-	case Httpauth0ComoauthgrantTypemfaRecoveryCode:
+	case MFARecoveryCodeGrantGrantTypeHTTPAuth0ComOAuthGrantTypeMFARecoveryCode:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for PasswordGrantGrantType.
+// The values the document lists for PasswordGrantGrantType.
 const (
-	PasswordGrantGrantTypeHttpauth0ComoauthgrantTypepasswordRealm PasswordGrantGrantType = "http://auth0.com/oauth/grant-type/password-realm"
+	PasswordGrantGrantTypeHTTPAuth0ComOAuthGrantTypePasswordRealm PasswordGrantGrantType = "http://auth0.com/oauth/grant-type/password-realm"
 	PasswordGrantGrantTypePassword                                PasswordGrantGrantType = "password"
 )
 
 // Valid indicates whether the value is a known member of the PasswordGrantGrantType enum.
 func (e PasswordGrantGrantType) Valid() bool {
 	switch e {
-	case PasswordGrantGrantTypeHttpauth0ComoauthgrantTypepasswordRealm:
+	case PasswordGrantGrantTypeHTTPAuth0ComOAuthGrantTypePasswordRealm:
 		return true
 	case PasswordGrantGrantTypePassword:
 		return true
@@ -186,125 +186,125 @@ func (e PasswordGrantGrantType) Valid() bool {
 	}
 }
 
-// Defines values for PasswordlessOtpGrantGrantType.
+// The values the document lists for PasswordlessOTPGrantGrantType.
 const (
-	Httpauth0ComoauthgrantTypepasswordlessotp PasswordlessOtpGrantGrantType = "http://auth0.com/oauth/grant-type/passwordless/otp"
+	PasswordlessOTPGrantGrantTypeHTTPAuth0ComOAuthGrantTypePasswordlessOTP PasswordlessOTPGrantGrantType = "http://auth0.com/oauth/grant-type/passwordless/otp"
 )
 
-// Valid indicates whether the value is a known member of the PasswordlessOtpGrantGrantType enum.
-func (e PasswordlessOtpGrantGrantType) Valid() bool {
+// Valid indicates whether the value is a known member of the PasswordlessOTPGrantGrantType enum.
+func (e PasswordlessOTPGrantGrantType) Valid() bool {
 	switch e {
-	case Httpauth0ComoauthgrantTypepasswordlessotp:
+	case PasswordlessOTPGrantGrantTypeHTTPAuth0ComOAuthGrantTypePasswordlessOTP:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for PasswordlessOtpGrantRealm.
+// The values the document lists for PasswordlessOTPGrantRealm.
 const (
-	PasswordlessOtpGrantRealmEmail PasswordlessOtpGrantRealm = "email"
-	PasswordlessOtpGrantRealmSms   PasswordlessOtpGrantRealm = "sms"
+	PasswordlessOTPGrantRealmEmail PasswordlessOTPGrantRealm = "email"
+	PasswordlessOTPGrantRealmSMS   PasswordlessOTPGrantRealm = "sms"
 )
 
-// Valid indicates whether the value is a known member of the PasswordlessOtpGrantRealm enum.
-func (e PasswordlessOtpGrantRealm) Valid() bool {
+// Valid indicates whether the value is a known member of the PasswordlessOTPGrantRealm enum.
+func (e PasswordlessOTPGrantRealm) Valid() bool {
 	switch e {
-	case PasswordlessOtpGrantRealmEmail:
+	case PasswordlessOTPGrantRealmEmail:
 		return true
-	case PasswordlessOtpGrantRealmSms:
+	case PasswordlessOTPGrantRealmSMS:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for RefreshTokenGrantClientAssertionType.
+// The values the document lists for RefreshTokenGrantClientAssertionType.
 const (
-	RefreshTokenGrantClientAssertionTypeUrnIetfParamsOauthClientAssertionTypeJwtBearer RefreshTokenGrantClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+	RefreshTokenGrantClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer RefreshTokenGrantClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 )
 
 // Valid indicates whether the value is a known member of the RefreshTokenGrantClientAssertionType enum.
 func (e RefreshTokenGrantClientAssertionType) Valid() bool {
 	switch e {
-	case RefreshTokenGrantClientAssertionTypeUrnIetfParamsOauthClientAssertionTypeJwtBearer:
+	case RefreshTokenGrantClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for RefreshTokenGrantGrantType.
+// The values the document lists for RefreshTokenGrantGrantType.
 const (
-	RefreshToken RefreshTokenGrantGrantType = "refresh_token"
+	RefreshTokenGrantGrantTypeRefreshToken RefreshTokenGrantGrantType = "refresh_token"
 )
 
 // Valid indicates whether the value is a known member of the RefreshTokenGrantGrantType enum.
 func (e RefreshTokenGrantGrantType) Valid() bool {
 	switch e {
-	case RefreshToken:
+	case RefreshTokenGrantGrantTypeRefreshToken:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for TokenExchangeGrantGrantType.
+// The values the document lists for TokenExchangeGrantGrantType.
 const (
-	UrnIetfParamsOauthGrantTypeTokenExchange TokenExchangeGrantGrantType = "urn:ietf:params:oauth:grant-type:token-exchange"
+	TokenExchangeGrantGrantTypeUrnIetfParamsOAuthGrantTypeTokenExchange TokenExchangeGrantGrantType = "urn:ietf:params:oauth:grant-type:token-exchange"
 )
 
 // Valid indicates whether the value is a known member of the TokenExchangeGrantGrantType enum.
 func (e TokenExchangeGrantGrantType) Valid() bool {
 	switch e {
-	case UrnIetfParamsOauthGrantTypeTokenExchange:
+	case TokenExchangeGrantGrantTypeUrnIetfParamsOAuthGrantTypeTokenExchange:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for TokenExchangeGrantSubjectTokenType.
+// The values the document lists for TokenExchangeGrantSubjectTokenType.
 const (
-	Httpauth0ComoauthtokenTypeappleAuthzCode TokenExchangeGrantSubjectTokenType = "http://auth0.com/oauth/token-type/apple-authz-code"
-	Httpauth0ComoauthtokenTypeappleIdToken   TokenExchangeGrantSubjectTokenType = "http://auth0.com/oauth/token-type/apple-id-token"
+	TokenExchangeGrantSubjectTokenTypeHTTPAuth0ComOAuthTokenTypeAppleAuthzCode TokenExchangeGrantSubjectTokenType = "http://auth0.com/oauth/token-type/apple-authz-code"
+	TokenExchangeGrantSubjectTokenTypeHTTPAuth0ComOAuthTokenTypeAppleIDToken   TokenExchangeGrantSubjectTokenType = "http://auth0.com/oauth/token-type/apple-id-token"
 )
 
 // Valid indicates whether the value is a known member of the TokenExchangeGrantSubjectTokenType enum.
 func (e TokenExchangeGrantSubjectTokenType) Valid() bool {
 	switch e {
-	case Httpauth0ComoauthtokenTypeappleAuthzCode:
+	case TokenExchangeGrantSubjectTokenTypeHTTPAuth0ComOAuthTokenTypeAppleAuthzCode:
 		return true
-	case Httpauth0ComoauthtokenTypeappleIdToken:
+	case TokenExchangeGrantSubjectTokenTypeHTTPAuth0ComOAuthTokenTypeAppleIDToken:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for TokenResponseTokenType.
+// The values the document lists for TokenResponseTokenType.
 const (
-	Bearer TokenResponseTokenType = "Bearer"
+	TokenResponseTokenTypeBearer TokenResponseTokenType = "Bearer"
 )
 
 // Valid indicates whether the value is a known member of the TokenResponseTokenType enum.
 func (e TokenResponseTokenType) Valid() bool {
 	switch e {
-	case Bearer:
+	case TokenResponseTokenTypeBearer:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AuthorizeURLParamsResponseType.
+// The values the document lists for AuthorizeURLParamsResponseType.
 const (
 	AuthorizeURLParamsResponseTypeCode             AuthorizeURLParamsResponseType = "code"
-	AuthorizeURLParamsResponseTypeCodeIdToken      AuthorizeURLParamsResponseType = "code id_token"
-	AuthorizeURLParamsResponseTypeCodeIdTokenToken AuthorizeURLParamsResponseType = "code id_token token"
+	AuthorizeURLParamsResponseTypeCodeIDToken      AuthorizeURLParamsResponseType = "code id_token"
+	AuthorizeURLParamsResponseTypeCodeIDTokenToken AuthorizeURLParamsResponseType = "code id_token token"
 	AuthorizeURLParamsResponseTypeCodeToken        AuthorizeURLParamsResponseType = "code token"
-	AuthorizeURLParamsResponseTypeIdToken          AuthorizeURLParamsResponseType = "id_token"
-	AuthorizeURLParamsResponseTypeIdTokenToken     AuthorizeURLParamsResponseType = "id_token token"
+	AuthorizeURLParamsResponseTypeIDToken          AuthorizeURLParamsResponseType = "id_token"
+	AuthorizeURLParamsResponseTypeIDTokenToken     AuthorizeURLParamsResponseType = "id_token token"
 	AuthorizeURLParamsResponseTypeToken            AuthorizeURLParamsResponseType = "token"
 )
 
@@ -313,15 +313,15 @@ func (e AuthorizeURLParamsResponseType) Valid() bool {
 	switch e {
 	case AuthorizeURLParamsResponseTypeCode:
 		return true
-	case AuthorizeURLParamsResponseTypeCodeIdToken:
+	case AuthorizeURLParamsResponseTypeCodeIDToken:
 		return true
-	case AuthorizeURLParamsResponseTypeCodeIdTokenToken:
+	case AuthorizeURLParamsResponseTypeCodeIDTokenToken:
 		return true
 	case AuthorizeURLParamsResponseTypeCodeToken:
 		return true
-	case AuthorizeURLParamsResponseTypeIdToken:
+	case AuthorizeURLParamsResponseTypeIDToken:
 		return true
-	case AuthorizeURLParamsResponseTypeIdTokenToken:
+	case AuthorizeURLParamsResponseTypeIDTokenToken:
 		return true
 	case AuthorizeURLParamsResponseTypeToken:
 		return true
@@ -330,7 +330,7 @@ func (e AuthorizeURLParamsResponseType) Valid() bool {
 	}
 }
 
-// Defines values for AuthorizeURLParamsCodeChallengeMethod.
+// The values the document lists for AuthorizeURLParamsCodeChallengeMethod.
 const (
 	AuthorizeURLParamsCodeChallengeMethodS256 AuthorizeURLParamsCodeChallengeMethod = "S256"
 )
@@ -345,202 +345,202 @@ func (e AuthorizeURLParamsCodeChallengeMethod) Valid() bool {
 	}
 }
 
-// Defines values for AuthorizeURLParamsPrompt.
+// The values the document lists for AuthorizeURLParamsPrompt.
 const (
-	Consent       AuthorizeURLParamsPrompt = "consent"
-	Login         AuthorizeURLParamsPrompt = "login"
-	None          AuthorizeURLParamsPrompt = "none"
-	SelectAccount AuthorizeURLParamsPrompt = "select_account"
+	AuthorizeURLParamsPromptConsent       AuthorizeURLParamsPrompt = "consent"
+	AuthorizeURLParamsPromptLogin         AuthorizeURLParamsPrompt = "login"
+	AuthorizeURLParamsPromptNone          AuthorizeURLParamsPrompt = "none"
+	AuthorizeURLParamsPromptSelectAccount AuthorizeURLParamsPrompt = "select_account"
 )
 
 // Valid indicates whether the value is a known member of the AuthorizeURLParamsPrompt enum.
 func (e AuthorizeURLParamsPrompt) Valid() bool {
 	switch e {
-	case Consent:
+	case AuthorizeURLParamsPromptConsent:
 		return true
-	case Login:
+	case AuthorizeURLParamsPromptLogin:
 		return true
-	case None:
+	case AuthorizeURLParamsPromptNone:
 		return true
-	case SelectAccount:
+	case AuthorizeURLParamsPromptSelectAccount:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AuthorizeURLParamsResponseMode.
+// The values the document lists for AuthorizeURLParamsResponseMode.
 const (
-	FormPost   AuthorizeURLParamsResponseMode = "form_post"
-	Fragment   AuthorizeURLParamsResponseMode = "fragment"
-	Query      AuthorizeURLParamsResponseMode = "query"
-	WebMessage AuthorizeURLParamsResponseMode = "web_message"
+	AuthorizeURLParamsResponseModeFormPost   AuthorizeURLParamsResponseMode = "form_post"
+	AuthorizeURLParamsResponseModeFragment   AuthorizeURLParamsResponseMode = "fragment"
+	AuthorizeURLParamsResponseModeQuery      AuthorizeURLParamsResponseMode = "query"
+	AuthorizeURLParamsResponseModeWebMessage AuthorizeURLParamsResponseMode = "web_message"
 )
 
 // Valid indicates whether the value is a known member of the AuthorizeURLParamsResponseMode enum.
 func (e AuthorizeURLParamsResponseMode) Valid() bool {
 	switch e {
-	case FormPost:
+	case AuthorizeURLParamsResponseModeFormPost:
 		return true
-	case Fragment:
+	case AuthorizeURLParamsResponseModeFragment:
 		return true
-	case Query:
+	case AuthorizeURLParamsResponseModeQuery:
 		return true
-	case WebMessage:
+	case AuthorizeURLParamsResponseModeWebMessage:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for GetDelegationTokenJSONBodyGrantType.
+// The values the document lists for GetDelegationTokenJSONBodyGrantType.
 const (
-	UrnIetfParamsOauthGrantTypeJwtBearer GetDelegationTokenJSONBodyGrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+	GetDelegationTokenJSONBodyGrantTypeUrnIetfParamsOAuthGrantTypeJWTBearer GetDelegationTokenJSONBodyGrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 )
 
 // Valid indicates whether the value is a known member of the GetDelegationTokenJSONBodyGrantType enum.
 func (e GetDelegationTokenJSONBodyGrantType) Valid() bool {
 	switch e {
-	case UrnIetfParamsOauthGrantTypeJwtBearer:
+	case GetDelegationTokenJSONBodyGrantTypeUrnIetfParamsOAuthGrantTypeJWTBearer:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AssociateMfaAuthenticatorJSONBodyAuthenticatorTypes.
+// The values the document lists for AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes.
 const (
-	AssociateMfaAuthenticatorJSONBodyAuthenticatorTypesOob AssociateMfaAuthenticatorJSONBodyAuthenticatorTypes = "oob"
-	AssociateMfaAuthenticatorJSONBodyAuthenticatorTypesOtp AssociateMfaAuthenticatorJSONBodyAuthenticatorTypes = "otp"
+	AssociateMFAAuthenticatorJSONBodyAuthenticatorTypesOOB AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes = "oob"
+	AssociateMFAAuthenticatorJSONBodyAuthenticatorTypesOTP AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes = "otp"
 )
 
-// Valid indicates whether the value is a known member of the AssociateMfaAuthenticatorJSONBodyAuthenticatorTypes enum.
-func (e AssociateMfaAuthenticatorJSONBodyAuthenticatorTypes) Valid() bool {
+// Valid indicates whether the value is a known member of the AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes enum.
+func (e AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes) Valid() bool {
 	switch e {
-	case AssociateMfaAuthenticatorJSONBodyAuthenticatorTypesOob:
+	case AssociateMFAAuthenticatorJSONBodyAuthenticatorTypesOOB:
 		return true
-	case AssociateMfaAuthenticatorJSONBodyAuthenticatorTypesOtp:
+	case AssociateMFAAuthenticatorJSONBodyAuthenticatorTypesOTP:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AssociateMfaAuthenticatorJSONBodyOobChannels.
+// The values the document lists for AssociateMFAAuthenticatorJSONBodyOOBChannels.
 const (
-	AssociateMfaAuthenticatorJSONBodyOobChannelsAuth0 AssociateMfaAuthenticatorJSONBodyOobChannels = "auth0"
-	AssociateMfaAuthenticatorJSONBodyOobChannelsSms   AssociateMfaAuthenticatorJSONBodyOobChannels = "sms"
-	AssociateMfaAuthenticatorJSONBodyOobChannelsVoice AssociateMfaAuthenticatorJSONBodyOobChannels = "voice"
+	AssociateMFAAuthenticatorJSONBodyOOBChannelsAuth0 AssociateMFAAuthenticatorJSONBodyOOBChannels = "auth0"
+	AssociateMFAAuthenticatorJSONBodyOOBChannelsSMS   AssociateMFAAuthenticatorJSONBodyOOBChannels = "sms"
+	AssociateMFAAuthenticatorJSONBodyOOBChannelsVoice AssociateMFAAuthenticatorJSONBodyOOBChannels = "voice"
 )
 
-// Valid indicates whether the value is a known member of the AssociateMfaAuthenticatorJSONBodyOobChannels enum.
-func (e AssociateMfaAuthenticatorJSONBodyOobChannels) Valid() bool {
+// Valid indicates whether the value is a known member of the AssociateMFAAuthenticatorJSONBodyOOBChannels enum.
+func (e AssociateMFAAuthenticatorJSONBodyOOBChannels) Valid() bool {
 	switch e {
-	case AssociateMfaAuthenticatorJSONBodyOobChannelsAuth0:
+	case AssociateMFAAuthenticatorJSONBodyOOBChannelsAuth0:
 		return true
-	case AssociateMfaAuthenticatorJSONBodyOobChannelsSms:
+	case AssociateMFAAuthenticatorJSONBodyOOBChannelsSMS:
 		return true
-	case AssociateMfaAuthenticatorJSONBodyOobChannelsVoice:
+	case AssociateMFAAuthenticatorJSONBodyOOBChannelsVoice:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for RequestMfaChallengeJSONBodyChallengeType.
+// The values the document lists for RequestMFAChallengeJSONBodyChallengeType.
 const (
-	RequestMfaChallengeJSONBodyChallengeTypeOob RequestMfaChallengeJSONBodyChallengeType = "oob"
-	RequestMfaChallengeJSONBodyChallengeTypeOtp RequestMfaChallengeJSONBodyChallengeType = "otp"
+	RequestMFAChallengeJSONBodyChallengeTypeOOB RequestMFAChallengeJSONBodyChallengeType = "oob"
+	RequestMFAChallengeJSONBodyChallengeTypeOTP RequestMFAChallengeJSONBodyChallengeType = "otp"
 )
 
-// Valid indicates whether the value is a known member of the RequestMfaChallengeJSONBodyChallengeType enum.
-func (e RequestMfaChallengeJSONBodyChallengeType) Valid() bool {
+// Valid indicates whether the value is a known member of the RequestMFAChallengeJSONBodyChallengeType enum.
+func (e RequestMFAChallengeJSONBodyChallengeType) Valid() bool {
 	switch e {
-	case RequestMfaChallengeJSONBodyChallengeTypeOob:
+	case RequestMFAChallengeJSONBodyChallengeTypeOOB:
 		return true
-	case RequestMfaChallengeJSONBodyChallengeTypeOtp:
+	case RequestMFAChallengeJSONBodyChallengeTypeOTP:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for RequestMfaChallengeJSONBodyOobChannel.
+// The values the document lists for RequestMFAChallengeJSONBodyOOBChannel.
 const (
-	RequestMfaChallengeJSONBodyOobChannelAuth0 RequestMfaChallengeJSONBodyOobChannel = "auth0"
-	RequestMfaChallengeJSONBodyOobChannelSms   RequestMfaChallengeJSONBodyOobChannel = "sms"
-	RequestMfaChallengeJSONBodyOobChannelVoice RequestMfaChallengeJSONBodyOobChannel = "voice"
+	RequestMFAChallengeJSONBodyOOBChannelAuth0 RequestMFAChallengeJSONBodyOOBChannel = "auth0"
+	RequestMFAChallengeJSONBodyOOBChannelSMS   RequestMFAChallengeJSONBodyOOBChannel = "sms"
+	RequestMFAChallengeJSONBodyOOBChannelVoice RequestMFAChallengeJSONBodyOOBChannel = "voice"
 )
 
-// Valid indicates whether the value is a known member of the RequestMfaChallengeJSONBodyOobChannel enum.
-func (e RequestMfaChallengeJSONBodyOobChannel) Valid() bool {
+// Valid indicates whether the value is a known member of the RequestMFAChallengeJSONBodyOOBChannel enum.
+func (e RequestMFAChallengeJSONBodyOOBChannel) Valid() bool {
 	switch e {
-	case RequestMfaChallengeJSONBodyOobChannelAuth0:
+	case RequestMFAChallengeJSONBodyOOBChannelAuth0:
 		return true
-	case RequestMfaChallengeJSONBodyOobChannelSms:
+	case RequestMFAChallengeJSONBodyOOBChannelSMS:
 		return true
-	case RequestMfaChallengeJSONBodyOobChannelVoice:
+	case RequestMFAChallengeJSONBodyOOBChannelVoice:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for SocialWithProviderAccessTokenJSONBodyConnection.
+// The values the document lists for SocialWithProviderAccessTokenJSONBodyConnection.
 const (
-	Facebook     SocialWithProviderAccessTokenJSONBodyConnection = "facebook"
-	GoogleOauth2 SocialWithProviderAccessTokenJSONBodyConnection = "google-oauth2"
-	Twitter      SocialWithProviderAccessTokenJSONBodyConnection = "twitter"
-	Weibo        SocialWithProviderAccessTokenJSONBodyConnection = "weibo"
+	SocialWithProviderAccessTokenJSONBodyConnectionFacebook     SocialWithProviderAccessTokenJSONBodyConnection = "facebook"
+	SocialWithProviderAccessTokenJSONBodyConnectionGoogleOAuth2 SocialWithProviderAccessTokenJSONBodyConnection = "google-oauth2"
+	SocialWithProviderAccessTokenJSONBodyConnectionTwitter      SocialWithProviderAccessTokenJSONBodyConnection = "twitter"
+	SocialWithProviderAccessTokenJSONBodyConnectionWeibo        SocialWithProviderAccessTokenJSONBodyConnection = "weibo"
 )
 
 // Valid indicates whether the value is a known member of the SocialWithProviderAccessTokenJSONBodyConnection enum.
 func (e SocialWithProviderAccessTokenJSONBodyConnection) Valid() bool {
 	switch e {
-	case Facebook:
+	case SocialWithProviderAccessTokenJSONBodyConnectionFacebook:
 		return true
-	case GoogleOauth2:
+	case SocialWithProviderAccessTokenJSONBodyConnectionGoogleOAuth2:
 		return true
-	case Twitter:
+	case SocialWithProviderAccessTokenJSONBodyConnectionTwitter:
 		return true
-	case Weibo:
+	case SocialWithProviderAccessTokenJSONBodyConnectionWeibo:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for GlobalTokenRevocationJSONBodySubjectFormat.
+// The values the document lists for GlobalTokenRevocationJSONBodySubjectFormat.
 const (
-	IssSub GlobalTokenRevocationJSONBodySubjectFormat = "iss_sub"
+	GlobalTokenRevocationJSONBodySubjectFormatIssSub GlobalTokenRevocationJSONBodySubjectFormat = "iss_sub"
 )
 
 // Valid indicates whether the value is a known member of the GlobalTokenRevocationJSONBodySubjectFormat enum.
 func (e GlobalTokenRevocationJSONBodySubjectFormat) Valid() bool {
 	switch e {
-	case IssSub:
+	case GlobalTokenRevocationJSONBodySubjectFormatIssSub:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for PushAuthorizationRequestFormdataBodyClientAssertionType.
+// The values the document lists for PushAuthorizationRequestFormdataBodyClientAssertionType.
 const (
-	PushAuthorizationRequestFormdataBodyClientAssertionTypeUrnIetfParamsOauthClientAssertionTypeJwtBearer PushAuthorizationRequestFormdataBodyClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+	PushAuthorizationRequestFormdataBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer PushAuthorizationRequestFormdataBodyClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 )
 
 // Valid indicates whether the value is a known member of the PushAuthorizationRequestFormdataBodyClientAssertionType enum.
 func (e PushAuthorizationRequestFormdataBodyClientAssertionType) Valid() bool {
 	switch e {
-	case PushAuthorizationRequestFormdataBodyClientAssertionTypeUrnIetfParamsOauthClientAssertionTypeJwtBearer:
+	case PushAuthorizationRequestFormdataBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for PushAuthorizationRequestFormdataBodyCodeChallengeMethod.
+// The values the document lists for PushAuthorizationRequestFormdataBodyCodeChallengeMethod.
 const (
 	PushAuthorizationRequestFormdataBodyCodeChallengeMethodS256 PushAuthorizationRequestFormdataBodyCodeChallengeMethod = "S256"
 )
@@ -555,7 +555,7 @@ func (e PushAuthorizationRequestFormdataBodyCodeChallengeMethod) Valid() bool {
 	}
 }
 
-// Defines values for PushAuthorizationRequestFormdataBodyResponseType.
+// The values the document lists for PushAuthorizationRequestFormdataBodyResponseType.
 const (
 	PushAuthorizationRequestFormdataBodyResponseTypeCode PushAuthorizationRequestFormdataBodyResponseType = "code"
 )
@@ -570,22 +570,22 @@ func (e PushAuthorizationRequestFormdataBodyResponseType) Valid() bool {
 	}
 }
 
-// Defines values for RevokeTokenFormdataBodyClientAssertionType.
+// The values the document lists for RevokeTokenFormdataBodyClientAssertionType.
 const (
-	RevokeTokenFormdataBodyClientAssertionTypeUrnIetfParamsOauthClientAssertionTypeJwtBearer RevokeTokenFormdataBodyClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+	RevokeTokenFormdataBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer RevokeTokenFormdataBodyClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 )
 
 // Valid indicates whether the value is a known member of the RevokeTokenFormdataBodyClientAssertionType enum.
 func (e RevokeTokenFormdataBodyClientAssertionType) Valid() bool {
 	switch e {
-	case RevokeTokenFormdataBodyClientAssertionTypeUrnIetfParamsOauthClientAssertionTypeJwtBearer:
+	case RevokeTokenFormdataBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ResourceOwnerLegacyJSONBodyGrantType.
+// The values the document lists for ResourceOwnerLegacyJSONBodyGrantType.
 const (
 	ResourceOwnerLegacyJSONBodyGrantTypePassword ResourceOwnerLegacyJSONBodyGrantType = "password"
 )
@@ -600,10 +600,10 @@ func (e ResourceOwnerLegacyJSONBodyGrantType) Valid() bool {
 	}
 }
 
-// Defines values for StartPasswordlessJSONBodyConnection.
+// The values the document lists for StartPasswordlessJSONBodyConnection.
 const (
 	StartPasswordlessJSONBodyConnectionEmail StartPasswordlessJSONBodyConnection = "email"
-	StartPasswordlessJSONBodyConnectionSms   StartPasswordlessJSONBodyConnection = "sms"
+	StartPasswordlessJSONBodyConnectionSMS   StartPasswordlessJSONBodyConnection = "sms"
 )
 
 // Valid indicates whether the value is a known member of the StartPasswordlessJSONBodyConnection enum.
@@ -611,14 +611,14 @@ func (e StartPasswordlessJSONBodyConnection) Valid() bool {
 	switch e {
 	case StartPasswordlessJSONBodyConnectionEmail:
 		return true
-	case StartPasswordlessJSONBodyConnectionSms:
+	case StartPasswordlessJSONBodyConnectionSMS:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for StartPasswordlessJSONBodySend.
+// The values the document lists for StartPasswordlessJSONBodySend.
 const (
 	StartPasswordlessJSONBodySendCode StartPasswordlessJSONBodySend = "code"
 	StartPasswordlessJSONBodySendLink StartPasswordlessJSONBodySend = "link"
@@ -636,10 +636,10 @@ func (e StartPasswordlessJSONBodySend) Valid() bool {
 	}
 }
 
-// Defines values for VerifyJSONBodyConnection.
+// The values the document lists for VerifyJSONBodyConnection.
 const (
 	VerifyJSONBodyConnectionEmail VerifyJSONBodyConnection = "email"
-	VerifyJSONBodyConnectionSms   VerifyJSONBodyConnection = "sms"
+	VerifyJSONBodyConnectionSMS   VerifyJSONBodyConnection = "sms"
 )
 
 // Valid indicates whether the value is a known member of the VerifyJSONBodyConnection enum.
@@ -647,126 +647,186 @@ func (e VerifyJSONBodyConnection) Valid() bool {
 	switch e {
 	case VerifyJSONBodyConnectionEmail:
 		return true
-	case VerifyJSONBodyConnectionSms:
+	case VerifyJSONBodyConnectionSMS:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ImpersonateUserJSONBodyProtocol.
+// The values the document lists for ImpersonateUserJSONBodyProtocol.
 const (
-	Oauth2               ImpersonateUserJSONBodyProtocol = "oauth2"
-	Samlp                ImpersonateUserJSONBodyProtocol = "samlp"
-	Wsfed                ImpersonateUserJSONBodyProtocol = "wsfed"
-	WstrustUsernamemixed ImpersonateUserJSONBodyProtocol = "wstrust-usernamemixed"
+	ImpersonateUserJSONBodyProtocolOAuth2               ImpersonateUserJSONBodyProtocol = "oauth2"
+	ImpersonateUserJSONBodyProtocolSAMLP                ImpersonateUserJSONBodyProtocol = "samlp"
+	ImpersonateUserJSONBodyProtocolWSFed                ImpersonateUserJSONBodyProtocol = "wsfed"
+	ImpersonateUserJSONBodyProtocolWstrustUsernamemixed ImpersonateUserJSONBodyProtocol = "wstrust-usernamemixed"
 )
 
 // Valid indicates whether the value is a known member of the ImpersonateUserJSONBodyProtocol enum.
 func (e ImpersonateUserJSONBodyProtocol) Valid() bool {
 	switch e {
-	case Oauth2:
+	case ImpersonateUserJSONBodyProtocolOAuth2:
 		return true
-	case Samlp:
+	case ImpersonateUserJSONBodyProtocolSAMLP:
 		return true
-	case Wsfed:
+	case ImpersonateUserJSONBodyProtocolWSFed:
 		return true
-	case WstrustUsernamemixed:
+	case ImpersonateUserJSONBodyProtocolWstrustUsernamemixed:
 		return true
 	default:
 		return false
 	}
 }
 
-// AuthorizationCodeGrant defines model for AuthorizationCodeGrant.
+// AuthorizationCodeGrant is schema "AuthorizationCodeGrant" of the document: an object.
 type AuthorizationCodeGrant struct {
-	Audience            *string                                    `json:"audience,omitempty"`
-	ClientAssertion     *string                                    `json:"client_assertion,omitempty"`
+	// Audience is a string.
+	Audience *string `json:"audience,omitempty"`
+
+	// ClientAssertion ("client_assertion") is a string.
+	ClientAssertion *string `json:"client_assertion,omitempty"`
+
+	// ClientAssertionType ("client_assertion_type") is a string; one of "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".
 	ClientAssertionType *AuthorizationCodeGrantClientAssertionType `json:"client_assertion_type,omitempty"`
-	ClientId            string                                     `json:"client_id"`
-	ClientSecret        *string                                    `json:"client_secret,omitempty"`
-	Code                string                                     `json:"code"`
-	GrantType           AuthorizationCodeGrantGrantType            `json:"grant_type"`
-	RedirectUri         string                                     `json:"redirect_uri"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// ClientSecret ("client_secret") is a string.
+	ClientSecret *string `json:"client_secret,omitempty"`
+
+	// Code is a string; required.
+	Code string `json:"code"`
+
+	// GrantType ("grant_type") is a string; one of "authorization_code"; required.
+	GrantType AuthorizationCodeGrantGrantType `json:"grant_type"`
+
+	// RedirectURI ("redirect_uri") is a string (uri); required.
+	RedirectURI string `json:"redirect_uri"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AuthorizationCodeGrantClientAssertionType defines model for AuthorizationCodeGrant.ClientAssertionType.
+// AuthorizationCodeGrantClientAssertionType ("client_assertion_type") is a string; one of "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".
 type AuthorizationCodeGrantClientAssertionType string
 
-// AuthorizationCodeGrantGrantType defines model for AuthorizationCodeGrant.GrantType.
+// AuthorizationCodeGrantGrantType ("grant_type") is a string; one of "authorization_code"; required.
 type AuthorizationCodeGrantGrantType string
 
-// AuthorizationCodePKCEGrant defines model for AuthorizationCodePKCEGrant.
+// AuthorizationCodePKCEGrant is schema "AuthorizationCodePKCEGrant" of the document: an object.
 type AuthorizationCodePKCEGrant struct {
-	Audience     *string                             `json:"audience,omitempty"`
-	ClientId     string                              `json:"client_id"`
-	ClientSecret *string                             `json:"client_secret,omitempty"`
-	Code         string                              `json:"code"`
-	CodeVerifier string                              `json:"code_verifier"`
-	GrantType    AuthorizationCodePKCEGrantGrantType `json:"grant_type"`
-	RedirectUri  string                              `json:"redirect_uri"`
+	// Audience is a string.
+	Audience *string `json:"audience,omitempty"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// ClientSecret ("client_secret") is a string.
+	ClientSecret *string `json:"client_secret,omitempty"`
+
+	// Code is a string; required.
+	Code string `json:"code"`
+
+	// CodeVerifier ("code_verifier") is a string; 43 to 128 characters; required.
+	CodeVerifier string `json:"code_verifier"`
+
+	// GrantType ("grant_type") is a string; one of "authorization_code"; required.
+	GrantType AuthorizationCodePKCEGrantGrantType `json:"grant_type"`
+
+	// RedirectURI ("redirect_uri") is a string (uri); required.
+	RedirectURI string `json:"redirect_uri"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AuthorizationCodePKCEGrantGrantType defines model for AuthorizationCodePKCEGrant.GrantType.
+// AuthorizationCodePKCEGrantGrantType ("grant_type") is a string; one of "authorization_code"; required.
 type AuthorizationCodePKCEGrantGrantType string
 
-// BackchannelAuthorizeResponse defines model for BackchannelAuthorizeResponse.
+// BackchannelAuthorizeResponse is schema "BackchannelAuthorizeResponse" of the document: an object.
 type BackchannelAuthorizeResponse struct {
-	AuthReqId string `json:"auth_req_id"`
-	ExpiresIn int    `json:"expires_in"`
-	Interval  *int   `json:"interval,omitempty"`
+	// AuthReqID ("auth_req_id") is a string; required.
+	AuthReqID string `json:"auth_req_id"`
+
+	// ExpiresIn ("expires_in") is an integer; required.
+	ExpiresIn int `json:"expires_in"`
+
+	// Interval is an integer.
+	Interval *int `json:"interval,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientCredentialsGrant defines model for ClientCredentialsGrant.
+// ClientCredentialsGrant is schema "ClientCredentialsGrant" of the document: an object.
 type ClientCredentialsGrant struct {
-	Audience            *string                                    `json:"audience,omitempty"`
-	ClientAssertion     *string                                    `json:"client_assertion,omitempty"`
+	// Audience is a string.
+	Audience *string `json:"audience,omitempty"`
+
+	// ClientAssertion ("client_assertion") is a string.
+	ClientAssertion *string `json:"client_assertion,omitempty"`
+
+	// ClientAssertionType ("client_assertion_type") is a string; one of "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".
 	ClientAssertionType *ClientCredentialsGrantClientAssertionType `json:"client_assertion_type,omitempty"`
-	ClientId            string                                     `json:"client_id"`
-	ClientSecret        string                                     `json:"client_secret"`
-	GrantType           ClientCredentialsGrantGrantType            `json:"grant_type"`
-	Organization        *string                                    `json:"organization,omitempty"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// ClientSecret ("client_secret") is a string; required.
+	ClientSecret string `json:"client_secret"`
+
+	// GrantType ("grant_type") is a string; one of "client_credentials"; required.
+	GrantType ClientCredentialsGrantGrantType `json:"grant_type"`
+
+	// Organization is a string.
+	Organization *string `json:"organization,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientCredentialsGrantClientAssertionType defines model for ClientCredentialsGrant.ClientAssertionType.
+// ClientCredentialsGrantClientAssertionType ("client_assertion_type") is a string; one of "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".
 type ClientCredentialsGrantClientAssertionType string
 
-// ClientCredentialsGrantGrantType defines model for ClientCredentialsGrant.GrantType.
+// ClientCredentialsGrantGrantType ("grant_type") is a string; one of "client_credentials"; required.
 type ClientCredentialsGrantGrantType string
 
-// ClientRegistration defines model for ClientRegistration.
+// ClientRegistration is schema "ClientRegistration" of the document: an object.
 type ClientRegistration struct {
-	ClientId              *string   `json:"client_id,omitempty"`
-	ClientName            *string   `json:"client_name,omitempty"`
-	ClientSecret          *string   `json:"client_secret,omitempty"`
-	ClientSecretExpiresAt *int      `json:"client_secret_expires_at,omitempty"`
-	RedirectUris          *[]string `json:"redirect_uris,omitempty"`
+	// ClientID ("client_id") is a string.
+	ClientID *string `json:"client_id,omitempty"`
+
+	// ClientName ("client_name") is a string.
+	ClientName *string `json:"client_name,omitempty"`
+
+	// ClientSecret ("client_secret") is a string.
+	ClientSecret *string `json:"client_secret,omitempty"`
+
+	// ClientSecretExpiresAt ("client_secret_expires_at") is an integer.
+	ClientSecretExpiresAt *int `json:"client_secret_expires_at,omitempty"`
+
+	// RedirectURIs ("redirect_uris") is an array of string.
+	RedirectURIs []string `json:"redirect_uris,omitzero"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// DelegationResponse defines model for DelegationResponse.
+// DelegationResponse is schema "DelegationResponse" of the document: an object.
 type DelegationResponse struct {
-	ExpiresIn *int    `json:"expires_in,omitempty"`
-	IdToken   *string `json:"id_token,omitempty"`
+	// ExpiresIn ("expires_in") is an integer.
+	ExpiresIn *int `json:"expires_in,omitempty"`
+
+	// IDToken ("id_token") is a string.
+	IDToken *string `json:"id_token,omitempty"`
+
+	// TokenType ("token_type") is a string.
 	TokenType *string `json:"token_type,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -774,319 +834,537 @@ type DelegationResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// DeviceCodeGrant defines model for DeviceCodeGrant.
+// DeviceCodeGrant is schema "DeviceCodeGrant" of the document: an object.
 type DeviceCodeGrant struct {
-	ClientId   string                   `json:"client_id"`
-	DeviceCode string                   `json:"device_code"`
-	GrantType  DeviceCodeGrantGrantType `json:"grant_type"`
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// DeviceCode ("device_code") is a string; required.
+	DeviceCode string `json:"device_code"`
+
+	// GrantType ("grant_type") is a string; one of "urn:ietf:params:oauth:grant-type:device_code"; required.
+	GrantType DeviceCodeGrantGrantType `json:"grant_type"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// DeviceCodeGrantGrantType defines model for DeviceCodeGrant.GrantType.
+// DeviceCodeGrantGrantType ("grant_type") is a string; one of "urn:ietf:params:oauth:grant-type:device_code"; required.
 type DeviceCodeGrantGrantType string
 
-// DeviceCodeResponse defines model for DeviceCodeResponse.
+// DeviceCodeResponse is schema "DeviceCodeResponse" of the document: an object.
 type DeviceCodeResponse struct {
-	DeviceCode              string  `json:"device_code"`
-	ExpiresIn               int     `json:"expires_in"`
-	Interval                int     `json:"interval"`
-	UserCode                string  `json:"user_code"`
-	VerificationUri         string  `json:"verification_uri"`
-	VerificationUriComplete *string `json:"verification_uri_complete,omitempty"`
+	// DeviceCode ("device_code") is a string; required.
+	DeviceCode string `json:"device_code"`
+
+	// ExpiresIn ("expires_in") is an integer; required.
+	ExpiresIn int `json:"expires_in"`
+
+	// Interval is an integer; required.
+	Interval int `json:"interval"`
+
+	// UserCode ("user_code") is a string; required.
+	UserCode string `json:"user_code"`
+
+	// VerificationURI ("verification_uri") is a string (uri); required.
+	VerificationURI string `json:"verification_uri"`
+
+	// VerificationURIComplete ("verification_uri_complete") is a string (uri).
+	VerificationURIComplete *string `json:"verification_uri_complete,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ErrorResponse defines model for ErrorResponse.
+// ErrorResponse is schema "ErrorResponse" of the document: an object.
 type ErrorResponse struct {
-	Error            string  `json:"error"`
+	// Error is a string; required.
+	Error string `json:"error"`
+
+	// ErrorDescription ("error_description") is a string.
 	ErrorDescription *string `json:"error_description,omitempty"`
-	ErrorUri         *string `json:"error_uri,omitempty"`
+
+	// ErrorURI ("error_uri") is a string (uri).
+	ErrorURI *string `json:"error_uri,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MFAAssociation defines model for MFAAssociation.
+// MFAAssociation is schema "MFAAssociation" of the document: an object.
 type MFAAssociation struct {
-	AuthenticatorType *string   `json:"authenticator_type,omitempty"`
-	BarcodeUri        *string   `json:"barcode_uri,omitempty"`
-	BindingMethod     *string   `json:"binding_method,omitempty"`
-	OobChannel        *string   `json:"oob_channel,omitempty"`
-	OobCode           *string   `json:"oob_code,omitempty"`
-	RecoveryCodes     *[]string `json:"recovery_codes,omitempty"`
-	Secret            *string   `json:"secret,omitempty"`
+	// AuthenticatorType ("authenticator_type") is a string.
+	AuthenticatorType *string `json:"authenticator_type,omitempty"`
+
+	// BarcodeURI ("barcode_uri") is a string.
+	BarcodeURI *string `json:"barcode_uri,omitempty"`
+
+	// BindingMethod ("binding_method") is a string.
+	BindingMethod *string `json:"binding_method,omitempty"`
+
+	// OOBChannel ("oob_channel") is a string.
+	OOBChannel *string `json:"oob_channel,omitempty"`
+
+	// OOBCode ("oob_code") is a string.
+	OOBCode *string `json:"oob_code,omitempty"`
+
+	// RecoveryCodes ("recovery_codes") is an array of string.
+	RecoveryCodes []string `json:"recovery_codes,omitzero"`
+
+	// Secret is a string.
+	Secret *string `json:"secret,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MFAAuthenticator defines model for MFAAuthenticator.
+// MFAAuthenticator is schema "MFAAuthenticator" of the document: an object.
 type MFAAuthenticator struct {
-	Active            *bool                              `json:"active,omitempty"`
+	// Active is a boolean.
+	Active *bool `json:"active,omitempty"`
+
+	// AuthenticatorType ("authenticator_type") is a string; one of "otp", "oob", "recovery-code".
 	AuthenticatorType *MFAAuthenticatorAuthenticatorType `json:"authenticator_type,omitempty"`
-	Id                *string                            `json:"id,omitempty"`
-	Name              *string                            `json:"name,omitempty"`
-	OobChannel        *string                            `json:"oob_channel,omitempty"`
+
+	// ID is a string.
+	ID *string `json:"id,omitempty"`
+
+	// Name is a string.
+	Name *string `json:"name,omitempty"`
+
+	// OOBChannel ("oob_channel") is a string.
+	OOBChannel *string `json:"oob_channel,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MFAAuthenticatorAuthenticatorType defines model for MFAAuthenticator.AuthenticatorType.
+// MFAAuthenticatorAuthenticatorType ("authenticator_type") is a string; one of "otp", "oob", "recovery-code".
 type MFAAuthenticatorAuthenticatorType string
 
-// MFAChallenge defines model for MFAChallenge.
+// MFAChallenge is schema "MFAChallenge" of the document: an object.
 type MFAChallenge struct {
+	// BindingMethod ("binding_method") is a string.
 	BindingMethod *string `json:"binding_method,omitempty"`
+
+	// ChallengeType ("challenge_type") is a string.
 	ChallengeType *string `json:"challenge_type,omitempty"`
-	OobCode       *string `json:"oob_code,omitempty"`
+
+	// OOBCode ("oob_code") is a string.
+	OOBCode *string `json:"oob_code,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MfaOobGrant defines model for MfaOobGrant.
-type MfaOobGrant struct {
-	BindingCode  *string              `json:"binding_code,omitempty"`
-	ClientId     string               `json:"client_id"`
-	ClientSecret *string              `json:"client_secret,omitempty"`
-	GrantType    MfaOobGrantGrantType `json:"grant_type"`
-	MfaToken     string               `json:"mfa_token"`
-	OobCode      string               `json:"oob_code"`
+// MFAOOBGrant is schema "MfaOobGrant" of the document: an object.
+type MFAOOBGrant struct {
+	// BindingCode ("binding_code") is a string.
+	BindingCode *string `json:"binding_code,omitempty"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// ClientSecret ("client_secret") is a string.
+	ClientSecret *string `json:"client_secret,omitempty"`
+
+	// GrantType ("grant_type") is a string; one of "http://auth0.com/oauth/grant-type/mfa-oob"; required.
+	GrantType MFAOOBGrantGrantType `json:"grant_type"`
+
+	// MFAToken ("mfa_token") is a string; required.
+	MFAToken string `json:"mfa_token"`
+
+	// OOBCode ("oob_code") is a string; required.
+	OOBCode string `json:"oob_code"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MfaOobGrantGrantType defines model for MfaOobGrant.GrantType.
-type MfaOobGrantGrantType string
+// MFAOOBGrantGrantType ("grant_type") is a string; one of "http://auth0.com/oauth/grant-type/mfa-oob"; required.
+type MFAOOBGrantGrantType string
 
-// MfaOtpGrant defines model for MfaOtpGrant.
-type MfaOtpGrant struct {
-	ClientId     string               `json:"client_id"`
-	ClientSecret *string              `json:"client_secret,omitempty"`
-	GrantType    MfaOtpGrantGrantType `json:"grant_type"`
-	MfaToken     string               `json:"mfa_token"`
-	Otp          string               `json:"otp"`
+// MFAOTPGrant is schema "MfaOtpGrant" of the document: an object.
+type MFAOTPGrant struct {
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
 
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
+	// ClientSecret ("client_secret") is a string.
+	ClientSecret *string `json:"client_secret,omitempty"`
 
-// MfaOtpGrantGrantType defines model for MfaOtpGrant.GrantType.
-type MfaOtpGrantGrantType string
+	// GrantType ("grant_type") is a string; one of "http://auth0.com/oauth/grant-type/mfa-otp"; required.
+	GrantType MFAOTPGrantGrantType `json:"grant_type"`
 
-// MfaRecoveryCodeGrant defines model for MfaRecoveryCodeGrant.
-type MfaRecoveryCodeGrant struct {
-	ClientId     string                        `json:"client_id"`
-	ClientSecret *string                       `json:"client_secret,omitempty"`
-	GrantType    MfaRecoveryCodeGrantGrantType `json:"grant_type"`
-	MfaToken     string                        `json:"mfa_token"`
-	RecoveryCode string                        `json:"recovery_code"`
+	// MFAToken ("mfa_token") is a string; required.
+	MFAToken string `json:"mfa_token"`
+
+	// OTP is a string; required.
+	OTP string `json:"otp"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MfaRecoveryCodeGrantGrantType defines model for MfaRecoveryCodeGrant.GrantType.
-type MfaRecoveryCodeGrantGrantType string
+// MFAOTPGrantGrantType ("grant_type") is a string; one of "http://auth0.com/oauth/grant-type/mfa-otp"; required.
+type MFAOTPGrantGrantType string
 
-// PARResponse defines model for PARResponse.
+// MFARecoveryCodeGrant is schema "MfaRecoveryCodeGrant" of the document: an object.
+type MFARecoveryCodeGrant struct {
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// ClientSecret ("client_secret") is a string.
+	ClientSecret *string `json:"client_secret,omitempty"`
+
+	// GrantType ("grant_type") is a string; one of "http://auth0.com/oauth/grant-type/mfa-recovery-code"; required.
+	GrantType MFARecoveryCodeGrantGrantType `json:"grant_type"`
+
+	// MFAToken ("mfa_token") is a string; required.
+	MFAToken string `json:"mfa_token"`
+
+	// RecoveryCode ("recovery_code") is a string; required.
+	RecoveryCode string `json:"recovery_code"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// MFARecoveryCodeGrantGrantType ("grant_type") is a string; one of "http://auth0.com/oauth/grant-type/mfa-recovery-code"; required.
+type MFARecoveryCodeGrantGrantType string
+
+// PARResponse is schema "PARResponse" of the document: an object.
 type PARResponse struct {
-	ExpiresIn  int    `json:"expires_in"`
-	RequestUri string `json:"request_uri"`
+	// ExpiresIn ("expires_in") is an integer; required.
+	ExpiresIn int `json:"expires_in"`
+
+	// RequestURI ("request_uri") is a string (uri); required.
+	RequestURI string `json:"request_uri"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PasswordGrant defines model for PasswordGrant.
+// PasswordGrant is schema "PasswordGrant" of the document: an object.
 type PasswordGrant struct {
-	Audience     *string                `json:"audience,omitempty"`
-	ClientId     string                 `json:"client_id"`
-	ClientSecret *string                `json:"client_secret,omitempty"`
-	GrantType    PasswordGrantGrantType `json:"grant_type"`
-	Password     string                 `json:"password"`
-	Realm        *string                `json:"realm,omitempty"`
-	Scope        *string                `json:"scope,omitempty"`
-	Username     string                 `json:"username"`
+	// Audience is a string.
+	Audience *string `json:"audience,omitempty"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// ClientSecret ("client_secret") is a string.
+	ClientSecret *string `json:"client_secret,omitempty"`
+
+	// GrantType ("grant_type") is a string; one of "password", "http://auth0.com/oauth/grant-type/password-realm"; required.
+	GrantType PasswordGrantGrantType `json:"grant_type"`
+
+	// Password is a string; required.
+	Password string `json:"password"`
+
+	// Realm is a string.
+	Realm *string `json:"realm,omitempty"`
+
+	// Scope is a string.
+	Scope *string `json:"scope,omitempty"`
+
+	// Username is a string; required.
+	Username string `json:"username"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PasswordGrantGrantType defines model for PasswordGrant.GrantType.
+// PasswordGrantGrantType ("grant_type") is a string; one of "password", "http://auth0.com/oauth/grant-type/password-realm"; required.
 type PasswordGrantGrantType string
 
-// PasswordlessOtpGrant defines model for PasswordlessOtpGrant.
-type PasswordlessOtpGrant struct {
-	Audience     *string                       `json:"audience,omitempty"`
-	ClientId     string                        `json:"client_id"`
-	ClientSecret *string                       `json:"client_secret,omitempty"`
-	GrantType    PasswordlessOtpGrantGrantType `json:"grant_type"`
-	Otp          string                        `json:"otp"`
-	Realm        PasswordlessOtpGrantRealm     `json:"realm"`
-	Scope        *string                       `json:"scope,omitempty"`
-	Username     string                        `json:"username"`
+// PasswordlessOTPGrant is schema "PasswordlessOtpGrant" of the document: an object.
+type PasswordlessOTPGrant struct {
+	// Audience is a string.
+	Audience *string `json:"audience,omitempty"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// ClientSecret ("client_secret") is a string.
+	ClientSecret *string `json:"client_secret,omitempty"`
+
+	// GrantType ("grant_type") is a string; one of "http://auth0.com/oauth/grant-type/passwordless/otp"; required.
+	GrantType PasswordlessOTPGrantGrantType `json:"grant_type"`
+
+	// OTP is a string; required.
+	OTP string `json:"otp"`
+
+	// Realm is a string; one of "email", "sms"; required.
+	Realm PasswordlessOTPGrantRealm `json:"realm"`
+
+	// Scope is a string.
+	Scope *string `json:"scope,omitempty"`
+
+	// Username is a string; required.
+	Username string `json:"username"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PasswordlessOtpGrantGrantType defines model for PasswordlessOtpGrant.GrantType.
-type PasswordlessOtpGrantGrantType string
+// PasswordlessOTPGrantGrantType ("grant_type") is a string; one of "http://auth0.com/oauth/grant-type/passwordless/otp"; required.
+type PasswordlessOTPGrantGrantType string
 
-// PasswordlessOtpGrantRealm defines model for PasswordlessOtpGrant.Realm.
-type PasswordlessOtpGrantRealm string
+// PasswordlessOTPGrantRealm is a string; one of "email", "sms"; required.
+type PasswordlessOTPGrantRealm string
 
-// PasswordlessStartResponse defines model for PasswordlessStartResponse.
+// PasswordlessStartResponse is schema "PasswordlessStartResponse" of the document: an object.
 type PasswordlessStartResponse struct {
-	UnderscoreId  *string `json:"_id,omitempty"`
-	Email         *string `json:"email,omitempty"`
-	EmailVerified *bool   `json:"email_verified,omitempty"`
-	PhoneNumber   *string `json:"phone_number,omitempty"`
-	PhoneVerified *bool   `json:"phone_verified,omitempty"`
+	// UnderscoreID ("_id") is a string.
+	UnderscoreID *string `json:"_id,omitempty"`
+
+	// Email is a string.
+	Email *string `json:"email,omitempty"`
+
+	// EmailVerified ("email_verified") is a boolean.
+	EmailVerified *bool `json:"email_verified,omitempty"`
+
+	// PhoneNumber ("phone_number") is a string.
+	PhoneNumber *string `json:"phone_number,omitempty"`
+
+	// PhoneVerified ("phone_verified") is a boolean.
+	PhoneVerified *bool `json:"phone_verified,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// RefreshTokenGrant defines model for RefreshTokenGrant.
+// RefreshTokenGrant is schema "RefreshTokenGrant" of the document: an object.
 type RefreshTokenGrant struct {
-	ClientAssertion     *string                               `json:"client_assertion,omitempty"`
+	// ClientAssertion ("client_assertion") is a string.
+	ClientAssertion *string `json:"client_assertion,omitempty"`
+
+	// ClientAssertionType ("client_assertion_type") is a string; one of "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".
 	ClientAssertionType *RefreshTokenGrantClientAssertionType `json:"client_assertion_type,omitempty"`
-	ClientId            string                                `json:"client_id"`
-	ClientSecret        *string                               `json:"client_secret,omitempty"`
-	GrantType           RefreshTokenGrantGrantType            `json:"grant_type"`
-	RefreshToken        string                                `json:"refresh_token"`
-	Scope               *string                               `json:"scope,omitempty"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// ClientSecret ("client_secret") is a string.
+	ClientSecret *string `json:"client_secret,omitempty"`
+
+	// GrantType ("grant_type") is a string; one of "refresh_token"; required.
+	GrantType RefreshTokenGrantGrantType `json:"grant_type"`
+
+	// RefreshToken ("refresh_token") is a string; required.
+	RefreshToken string `json:"refresh_token"`
+
+	// Scope is a string.
+	Scope *string `json:"scope,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// RefreshTokenGrantClientAssertionType defines model for RefreshTokenGrant.ClientAssertionType.
+// RefreshTokenGrantClientAssertionType ("client_assertion_type") is a string; one of "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".
 type RefreshTokenGrantClientAssertionType string
 
-// RefreshTokenGrantGrantType defines model for RefreshTokenGrant.GrantType.
+// RefreshTokenGrantGrantType ("grant_type") is a string; one of "refresh_token"; required.
 type RefreshTokenGrantGrantType string
 
-// SignupResponse defines model for SignupResponse.
+// SignupResponse is schema "SignupResponse" of the document: an object.
 type SignupResponse struct {
-	UnderscoreId  *string `json:"_id,omitempty"`
-	Email         *string `json:"email,omitempty"`
-	EmailVerified *bool   `json:"email_verified,omitempty"`
-	PhoneNumber   *string `json:"phone_number,omitempty"`
-	PhoneVerified *bool   `json:"phone_verified,omitempty"`
-	Username      *string `json:"username,omitempty"`
+	// UnderscoreID ("_id") is a string.
+	UnderscoreID *string `json:"_id,omitempty"`
+
+	// Email is a string.
+	Email *string `json:"email,omitempty"`
+
+	// EmailVerified ("email_verified") is a boolean.
+	EmailVerified *bool `json:"email_verified,omitempty"`
+
+	// PhoneNumber ("phone_number") is a string.
+	PhoneNumber *string `json:"phone_number,omitempty"`
+
+	// PhoneVerified ("phone_verified") is a boolean.
+	PhoneVerified *bool `json:"phone_verified,omitempty"`
+
+	// Username is a string.
+	Username *string `json:"username,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TokenExchangeGrant defines model for TokenExchangeGrant.
+// TokenExchangeGrant is schema "TokenExchangeGrant" of the document: an object.
 type TokenExchangeGrant struct {
-	Audience         *string                            `json:"audience,omitempty"`
-	ClientId         string                             `json:"client_id"`
-	GrantType        TokenExchangeGrantGrantType        `json:"grant_type"`
-	Scope            *string                            `json:"scope,omitempty"`
-	SubjectToken     string                             `json:"subject_token"`
+	// Audience is a string.
+	Audience *string `json:"audience,omitempty"`
+
+	// ClientID ("client_id") is a string; required.
+	ClientID string `json:"client_id"`
+
+	// GrantType ("grant_type") is a string; one of "urn:ietf:params:oauth:grant-type:token-exchange"; required.
+	GrantType TokenExchangeGrantGrantType `json:"grant_type"`
+
+	// Scope is a string.
+	Scope *string `json:"scope,omitempty"`
+
+	// SubjectToken ("subject_token") is a string; required.
+	SubjectToken string `json:"subject_token"`
+
+	// SubjectTokenType ("subject_token_type") is a string; one of "http://auth0.com/oauth/token-type/apple-authz-code", "http://auth0.com/oauth/token-type/apple-id-token"; required.
 	SubjectTokenType TokenExchangeGrantSubjectTokenType `json:"subject_token_type"`
-	UserProfile      *string                            `json:"user_profile,omitempty"`
+
+	// UserProfile ("user_profile") is a string.
+	UserProfile *string `json:"user_profile,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TokenExchangeGrantGrantType defines model for TokenExchangeGrant.GrantType.
+// TokenExchangeGrantGrantType ("grant_type") is a string; one of "urn:ietf:params:oauth:grant-type:token-exchange"; required.
 type TokenExchangeGrantGrantType string
 
-// TokenExchangeGrantSubjectTokenType defines model for TokenExchangeGrant.SubjectTokenType.
+// TokenExchangeGrantSubjectTokenType ("subject_token_type") is a string; one of "http://auth0.com/oauth/token-type/apple-authz-code", "http://auth0.com/oauth/token-type/apple-id-token"; required.
 type TokenExchangeGrantSubjectTokenType string
 
-// TokenInfo defines model for TokenInfo.
+// TokenInfo is schema "TokenInfo" of the document: an object.
 type TokenInfo struct {
-	Email         *string `json:"email,omitempty"`
-	EmailVerified *bool   `json:"email_verified,omitempty"`
-	Name          *string `json:"name,omitempty"`
-	Picture       *string `json:"picture,omitempty"`
-	UserId        *string `json:"user_id,omitempty"`
+	// Email is a string.
+	Email *string `json:"email,omitempty"`
+
+	// EmailVerified ("email_verified") is a boolean.
+	EmailVerified *bool `json:"email_verified,omitempty"`
+
+	// Name is a string.
+	Name *string `json:"name,omitempty"`
+
+	// Picture is a string.
+	Picture *string `json:"picture,omitempty"`
+
+	// UserID ("user_id") is a string.
+	UserID *string `json:"user_id,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TokenRequest defines model for TokenRequest.
+// TokenRequest is schema "TokenRequest" of the document: one of 11 schemas.
 type TokenRequest struct {
 	union json.RawMessage
 }
 
-// TokenResponse defines model for TokenResponse.
+// TokenResponse is schema "TokenResponse" of the document: an object.
 type TokenResponse struct {
-	AccessToken  string                 `json:"access_token"`
-	ExpiresIn    int                    `json:"expires_in"`
-	IdToken      *string                `json:"id_token,omitempty"`
-	RecoveryCode *string                `json:"recovery_code,omitempty"`
-	RefreshToken *string                `json:"refresh_token,omitempty"`
-	Scope        *string                `json:"scope,omitempty"`
-	TokenType    TokenResponseTokenType `json:"token_type"`
+	// AccessToken ("access_token") is a string; required.
+	AccessToken string `json:"access_token"`
+
+	// ExpiresIn ("expires_in") is an integer; required.
+	ExpiresIn int `json:"expires_in"`
+
+	// IDToken ("id_token") is a string.
+	IDToken *string `json:"id_token,omitempty"`
+
+	// RecoveryCode ("recovery_code") is a string.
+	RecoveryCode *string `json:"recovery_code,omitempty"`
+
+	// RefreshToken ("refresh_token") is a string.
+	RefreshToken *string `json:"refresh_token,omitempty"`
+
+	// Scope is a string.
+	Scope *string `json:"scope,omitempty"`
+
+	// TokenType ("token_type") is a string; one of "Bearer"; required.
+	TokenType TokenResponseTokenType `json:"token_type"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TokenResponseTokenType defines model for TokenResponse.TokenType.
+// TokenResponseTokenType ("token_type") is a string; one of "Bearer"; required.
 type TokenResponseTokenType string
 
-// UserInfo defines model for UserInfo.
+// UserInfo is schema "UserInfo" of the document: an object.
 type UserInfo struct {
+	// Address is an object.
 	Address *struct {
+		// Country is a string.
 		Country *string `json:"country,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"address,omitempty"`
-	Birthdate            *openapi_types.Date    `json:"birthdate,omitempty"`
-	Email                *string                `json:"email,omitempty"`
-	EmailVerified        *bool                  `json:"email_verified,omitempty"`
-	FamilyName           *string                `json:"family_name,omitempty"`
-	Gender               *string                `json:"gender,omitempty"`
-	GivenName            *string                `json:"given_name,omitempty"`
-	Locale               *string                `json:"locale,omitempty"`
-	MiddleName           *string                `json:"middle_name,omitempty"`
-	Name                 *string                `json:"name,omitempty"`
-	Nickname             *string                `json:"nickname,omitempty"`
-	PhoneNumber          *string                `json:"phone_number,omitempty"`
-	PhoneNumberVerified  *bool                  `json:"phone_number_verified,omitempty"`
-	Picture              *string                `json:"picture,omitempty"`
-	PreferredUsername    *string                `json:"preferred_username,omitempty"`
-	Profile              *string                `json:"profile,omitempty"`
-	Sub                  string                 `json:"sub"`
-	UpdatedAt            *time.Time             `json:"updated_at,omitempty"`
-	Website              *string                `json:"website,omitempty"`
+
+	// Birthdate is a string (date).
+	Birthdate *openapi_types.Date `json:"birthdate,omitempty"`
+
+	// Email is a string (email).
+	Email *string `json:"email,omitempty"`
+
+	// EmailVerified ("email_verified") is a boolean.
+	EmailVerified *bool `json:"email_verified,omitempty"`
+
+	// FamilyName ("family_name") is a string.
+	FamilyName *string `json:"family_name,omitempty"`
+
+	// Gender is a string.
+	Gender *string `json:"gender,omitempty"`
+
+	// GivenName ("given_name") is a string.
+	GivenName *string `json:"given_name,omitempty"`
+
+	// Locale is a string.
+	Locale *string `json:"locale,omitempty"`
+
+	// MiddleName ("middle_name") is a string.
+	MiddleName *string `json:"middle_name,omitempty"`
+
+	// Name is a string.
+	Name *string `json:"name,omitempty"`
+
+	// Nickname is a string.
+	Nickname *string `json:"nickname,omitempty"`
+
+	// PhoneNumber ("phone_number") is a string.
+	PhoneNumber *string `json:"phone_number,omitempty"`
+
+	// PhoneNumberVerified ("phone_number_verified") is a boolean.
+	PhoneNumberVerified *bool `json:"phone_number_verified,omitempty"`
+
+	// Picture is a string (uri).
+	Picture *string `json:"picture,omitempty"`
+
+	// PreferredUsername ("preferred_username") is a string.
+	PreferredUsername *string `json:"preferred_username,omitempty"`
+
+	// Profile is a string (uri).
+	Profile *string `json:"profile,omitempty"`
+
+	// Sub is a string; required.
+	Sub string `json:"sub"`
+
+	// UpdatedAt ("updated_at") is a string (date-time).
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+
+	// Website is a string (uri).
+	Website *string `json:"website,omitempty"`
+
+	// Zoneinfo is a string.
 	Zoneinfo             *string                `json:"zoneinfo,omitempty"`
 	AdditionalProperties map[string]interface{} `json:",unknown"`
 }
@@ -1094,8 +1372,8 @@ type UserInfo struct {
 // AuthorizeURLParams defines parameters for Authorize.
 type AuthorizeURLParams struct {
 	ResponseType        AuthorizeURLParamsResponseType         `form:"response_type" json:"response_type"`
-	ClientId            string                                 `form:"client_id" json:"client_id"`
-	RedirectUri         *string                                `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
+	ClientID            string                                 `form:"client_id" json:"client_id"`
+	RedirectURI         *string                                `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
 	Scope               *string                                `form:"scope,omitempty" json:"scope,omitempty"`
 	State               *string                                `form:"state,omitempty" json:"state,omitempty"`
 	Audience            *string                                `form:"audience,omitempty" json:"audience,omitempty"`
@@ -1107,11 +1385,11 @@ type AuthorizeURLParams struct {
 	Organization        *string                                `form:"organization,omitempty" json:"organization,omitempty"`
 	Invitation          *string                                `form:"invitation,omitempty" json:"invitation,omitempty"`
 	LoginHint           *string                                `form:"login_hint,omitempty" json:"login_hint,omitempty"`
-	AcrValues           *string                                `form:"acr_values,omitempty" json:"acr_values,omitempty"`
+	ACRValues           *string                                `form:"acr_values,omitempty" json:"acr_values,omitempty"`
 	MaxAge              *int                                   `form:"max_age,omitempty" json:"max_age,omitempty"`
-	UiLocales           *string                                `form:"ui_locales,omitempty" json:"ui_locales,omitempty"`
+	UILocales           *string                                `form:"ui_locales,omitempty" json:"ui_locales,omitempty"`
 	ResponseMode        *AuthorizeURLParamsResponseMode        `form:"response_mode,omitempty" json:"response_mode,omitempty"`
-	DpopJkt             *string                                `form:"dpop_jkt,omitempty" json:"dpop_jkt,omitempty"`
+	DPoPJkt             *string                                `form:"dpop_jkt,omitempty" json:"dpop_jkt,omitempty"`
 }
 
 // AuthorizeURLParamsResponseType defines parameters for Authorize.
@@ -1128,15 +1406,15 @@ type AuthorizeURLParamsResponseMode string
 
 // StartBackChannelLoginFormdataBody defines parameters for StartBackChannelLogin.
 type StartBackChannelLoginFormdataBody struct {
-	Audience             *string        `form:"audience,omitempty" json:"audience,omitempty"`
-	AuthorizationDetails *[]interface{} `form:"authorization_details,omitempty" json:"authorization_details,omitempty"`
-	BindingMessage       string         `form:"binding_message" json:"binding_message"`
-	ClientId             string         `form:"client_id" json:"client_id"`
-	ClientSecret         *string        `form:"client_secret,omitempty" json:"client_secret,omitempty"`
-	LoginHint            string         `form:"login_hint" json:"login_hint"`
-	RequestedExpiry      *string        `form:"requested_expiry,omitempty" json:"requested_expiry,omitempty"`
-	Resource             *string        `form:"resource,omitempty" json:"resource,omitempty"`
-	Scope                string         `form:"scope" json:"scope"`
+	Audience             *string       `form:"audience,omitempty" json:"audience,omitempty"`
+	AuthorizationDetails []interface{} `form:"authorization_details,omitempty" json:"authorization_details,omitzero"`
+	BindingMessage       string        `form:"binding_message" json:"binding_message"`
+	ClientID             string        `form:"client_id" json:"client_id"`
+	ClientSecret         *string       `form:"client_secret,omitempty" json:"client_secret,omitempty"`
+	LoginHint            string        `form:"login_hint" json:"login_hint"`
+	RequestedExpiry      *string       `form:"requested_expiry,omitempty" json:"requested_expiry,omitempty"`
+	Resource             *string       `form:"resource,omitempty" json:"resource,omitempty"`
+	Scope                string        `form:"scope" json:"scope"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -1145,7 +1423,7 @@ type StartBackChannelLoginFormdataBody struct {
 
 // ChangePasswordJSONBody defines parameters for ChangePassword.
 type ChangePasswordJSONBody struct {
-	ClientId     string  `json:"client_id"`
+	ClientID     string  `json:"client_id"`
 	Connection   string  `json:"connection"`
 	Email        string  `json:"email"`
 	Organization *string `json:"organization,omitempty"`
@@ -1157,18 +1435,18 @@ type ChangePasswordJSONBody struct {
 
 // SignupJSONBody defines parameters for Signup.
 type SignupJSONBody struct {
-	ClientId     string                  `json:"client_id"`
-	Connection   string                  `json:"connection"`
-	Email        *string                 `json:"email,omitempty"`
-	FamilyName   *string                 `json:"family_name,omitempty"`
-	GivenName    *string                 `json:"given_name,omitempty"`
-	Name         *string                 `json:"name,omitempty"`
-	Nickname     *string                 `json:"nickname,omitempty"`
-	Password     string                  `json:"password"`
-	PhoneNumber  *string                 `json:"phone_number,omitempty"`
-	Picture      *string                 `json:"picture,omitempty"`
-	UserMetadata *map[string]interface{} `json:"user_metadata,omitempty"`
-	Username     *string                 `json:"username,omitempty"`
+	ClientID     string                 `json:"client_id"`
+	Connection   string                 `json:"connection"`
+	Email        *string                `json:"email,omitempty"`
+	FamilyName   *string                `json:"family_name,omitempty"`
+	GivenName    *string                `json:"given_name,omitempty"`
+	Name         *string                `json:"name,omitempty"`
+	Nickname     *string                `json:"nickname,omitempty"`
+	Password     string                 `json:"password"`
+	PhoneNumber  *string                `json:"phone_number,omitempty"`
+	Picture      *string                `json:"picture,omitempty"`
+	UserMetadata map[string]interface{} `json:"user_metadata,omitzero"`
+	Username     *string                `json:"username,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -1177,10 +1455,10 @@ type SignupJSONBody struct {
 
 // GetDelegationTokenJSONBody defines parameters for GetDelegationToken.
 type GetDelegationTokenJSONBody struct {
-	ApiType   *string                             `json:"api_type,omitempty"`
-	ClientId  string                              `json:"client_id"`
+	APIType   *string                             `json:"api_type,omitempty"`
+	ClientID  string                              `json:"client_id"`
 	GrantType GetDelegationTokenJSONBodyGrantType `json:"grant_type"`
-	IdToken   string                              `json:"id_token"`
+	IDToken   string                              `json:"id_token"`
 	Scope     *string                             `json:"scope,omitempty"`
 	Target    *string                             `json:"target,omitempty"`
 
@@ -1192,8 +1470,8 @@ type GetDelegationTokenJSONBody struct {
 // GetDelegationTokenJSONBodyGrantType defines parameters for GetDelegationToken.
 type GetDelegationTokenJSONBodyGrantType string
 
-// IdpInitiatedSSOFormdataBody defines parameters for IdpInitiatedSSO.
-type IdpInitiatedSSOFormdataBody struct {
+// IDPInitiatedSSOFormdataBody defines parameters for IDPInitiatedSSO.
+type IDPInitiatedSSOFormdataBody struct {
 	SAMLResponse string `form:"SAMLResponse" json:"SAMLResponse"`
 	Connection   string `form:"connection" json:"connection"`
 
@@ -1202,12 +1480,12 @@ type IdpInitiatedSSOFormdataBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AssociateMfaAuthenticatorJSONBody defines parameters for AssociateMfaAuthenticator.
-type AssociateMfaAuthenticatorJSONBody struct {
-	AuthenticatorTypes []AssociateMfaAuthenticatorJSONBodyAuthenticatorTypes `json:"authenticator_types"`
-	ClientId           *string                                               `json:"client_id,omitempty"`
+// AssociateMFAAuthenticatorJSONBody defines parameters for AssociateMFAAuthenticator.
+type AssociateMFAAuthenticatorJSONBody struct {
+	AuthenticatorTypes []AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes `json:"authenticator_types"`
+	ClientID           *string                                               `json:"client_id,omitempty"`
 	ClientSecret       *string                                               `json:"client_secret,omitempty"`
-	OobChannels        *[]AssociateMfaAuthenticatorJSONBodyOobChannels       `json:"oob_channels,omitempty"`
+	OOBChannels        []AssociateMFAAuthenticatorJSONBodyOOBChannels        `json:"oob_channels,omitzero"`
 	PhoneNumber        *string                                               `json:"phone_number,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -1215,36 +1493,36 @@ type AssociateMfaAuthenticatorJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AssociateMfaAuthenticatorJSONBodyAuthenticatorTypes defines parameters for AssociateMfaAuthenticator.
-type AssociateMfaAuthenticatorJSONBodyAuthenticatorTypes string
+// AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes defines parameters for AssociateMFAAuthenticator.
+type AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes string
 
-// AssociateMfaAuthenticatorJSONBodyOobChannels defines parameters for AssociateMfaAuthenticator.
-type AssociateMfaAuthenticatorJSONBodyOobChannels string
+// AssociateMFAAuthenticatorJSONBodyOOBChannels defines parameters for AssociateMFAAuthenticator.
+type AssociateMFAAuthenticatorJSONBodyOOBChannels string
 
-// RequestMfaChallengeJSONBody defines parameters for RequestMfaChallenge.
-type RequestMfaChallengeJSONBody struct {
-	AuthenticatorId *string                                  `json:"authenticator_id,omitempty"`
-	ChallengeType   RequestMfaChallengeJSONBodyChallengeType `json:"challenge_type"`
-	ClientId        string                                   `json:"client_id"`
+// RequestMFAChallengeJSONBody defines parameters for RequestMFAChallenge.
+type RequestMFAChallengeJSONBody struct {
+	AuthenticatorID *string                                  `json:"authenticator_id,omitempty"`
+	ChallengeType   RequestMFAChallengeJSONBodyChallengeType `json:"challenge_type"`
+	ClientID        string                                   `json:"client_id"`
 	ClientSecret    *string                                  `json:"client_secret,omitempty"`
-	MfaToken        string                                   `json:"mfa_token"`
-	OobChannel      *RequestMfaChallengeJSONBodyOobChannel   `json:"oob_channel,omitempty"`
+	MFAToken        string                                   `json:"mfa_token"`
+	OOBChannel      *RequestMFAChallengeJSONBodyOOBChannel   `json:"oob_channel,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// RequestMfaChallengeJSONBodyChallengeType defines parameters for RequestMfaChallenge.
-type RequestMfaChallengeJSONBodyChallengeType string
+// RequestMFAChallengeJSONBodyChallengeType defines parameters for RequestMFAChallenge.
+type RequestMFAChallengeJSONBodyChallengeType string
 
-// RequestMfaChallengeJSONBodyOobChannel defines parameters for RequestMfaChallenge.
-type RequestMfaChallengeJSONBodyOobChannel string
+// RequestMFAChallengeJSONBodyOOBChannel defines parameters for RequestMFAChallenge.
+type RequestMFAChallengeJSONBodyOOBChannel string
 
 // SocialWithProviderAccessTokenJSONBody defines parameters for SocialWithProviderAccessToken.
 type SocialWithProviderAccessTokenJSONBody struct {
 	AccessToken string                                          `json:"access_token"`
-	ClientId    string                                          `json:"client_id"`
+	ClientID    string                                          `json:"client_id"`
 	Connection  SocialWithProviderAccessTokenJSONBodyConnection `json:"connection"`
 	Scope       *string                                         `json:"scope,omitempty"`
 
@@ -1259,7 +1537,7 @@ type SocialWithProviderAccessTokenJSONBodyConnection string
 // RequestDeviceCodeFormdataBody defines parameters for RequestDeviceCode.
 type RequestDeviceCodeFormdataBody struct {
 	Audience *string `form:"audience,omitempty" json:"audience,omitempty"`
-	ClientId string  `form:"client_id" json:"client_id"`
+	ClientID string  `form:"client_id" json:"client_id"`
 	Scope    *string `form:"scope,omitempty" json:"scope,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -1292,7 +1570,7 @@ type PushAuthorizationRequestFormdataBody struct {
 	Audience            *string                                                  `form:"audience,omitempty" json:"audience,omitempty"`
 	ClientAssertion     *string                                                  `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
 	ClientAssertionType *PushAuthorizationRequestFormdataBodyClientAssertionType `form:"client_assertion_type,omitempty" json:"client_assertion_type,omitempty"`
-	ClientId            string                                                   `form:"client_id" json:"client_id"`
+	ClientID            string                                                   `form:"client_id" json:"client_id"`
 	ClientSecret        *string                                                  `form:"client_secret,omitempty" json:"client_secret,omitempty"`
 	CodeChallenge       *string                                                  `form:"code_challenge,omitempty" json:"code_challenge,omitempty"`
 	CodeChallengeMethod *PushAuthorizationRequestFormdataBodyCodeChallengeMethod `form:"code_challenge_method,omitempty" json:"code_challenge_method,omitempty"`
@@ -1300,7 +1578,7 @@ type PushAuthorizationRequestFormdataBody struct {
 	Invitation          *string                                                  `form:"invitation,omitempty" json:"invitation,omitempty"`
 	Nonce               *string                                                  `form:"nonce,omitempty" json:"nonce,omitempty"`
 	Organization        *string                                                  `form:"organization,omitempty" json:"organization,omitempty"`
-	RedirectUri         *string                                                  `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
+	RedirectURI         *string                                                  `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
 	ResponseMode        *string                                                  `form:"response_mode,omitempty" json:"response_mode,omitempty"`
 	ResponseType        PushAuthorizationRequestFormdataBodyResponseType         `form:"response_type" json:"response_type"`
 	Scope               *string                                                  `form:"scope,omitempty" json:"scope,omitempty"`
@@ -1324,7 +1602,7 @@ type PushAuthorizationRequestFormdataBodyResponseType string
 type RevokeTokenFormdataBody struct {
 	ClientAssertion     *string                                     `form:"client_assertion,omitempty" json:"client_assertion,omitempty"`
 	ClientAssertionType *RevokeTokenFormdataBodyClientAssertionType `form:"client_assertion_type,omitempty" json:"client_assertion_type,omitempty"`
-	ClientId            string                                      `form:"client_id" json:"client_id"`
+	ClientID            string                                      `form:"client_id" json:"client_id"`
 	ClientSecret        *string                                     `form:"client_secret,omitempty" json:"client_secret,omitempty"`
 	Token               string                                      `form:"token" json:"token"`
 
@@ -1338,11 +1616,11 @@ type RevokeTokenFormdataBodyClientAssertionType string
 
 // ResourceOwnerLegacyJSONBody defines parameters for ResourceOwnerLegacy.
 type ResourceOwnerLegacyJSONBody struct {
-	ClientId   string                               `json:"client_id"`
+	ClientID   string                               `json:"client_id"`
 	Connection string                               `json:"connection"`
 	Device     *string                              `json:"device,omitempty"`
 	GrantType  ResourceOwnerLegacyJSONBodyGrantType `json:"grant_type"`
-	IdToken    *string                              `json:"id_token,omitempty"`
+	IDToken    *string                              `json:"id_token,omitempty"`
 	Password   string                               `json:"password"`
 	Scope      *string                              `json:"scope,omitempty"`
 	Username   string                               `json:"username"`
@@ -1355,19 +1633,19 @@ type ResourceOwnerLegacyJSONBody struct {
 // ResourceOwnerLegacyJSONBodyGrantType defines parameters for ResourceOwnerLegacy.
 type ResourceOwnerLegacyJSONBodyGrantType string
 
-// LogoutOIDCURLParams defines parameters for OidcLogout.
+// LogoutOIDCURLParams defines parameters for OIDCLogout.
 type LogoutOIDCURLParams struct {
-	IdTokenHint           *string `form:"id_token_hint,omitempty" json:"id_token_hint,omitempty"`
-	PostLogoutRedirectUri *string `form:"post_logout_redirect_uri,omitempty" json:"post_logout_redirect_uri,omitempty"`
+	IDTokenHint           *string `form:"id_token_hint,omitempty" json:"id_token_hint,omitempty"`
+	PostLogoutRedirectURI *string `form:"post_logout_redirect_uri,omitempty" json:"post_logout_redirect_uri,omitempty"`
 	State                 *string `form:"state,omitempty" json:"state,omitempty"`
-	ClientId              *string `form:"client_id,omitempty" json:"client_id,omitempty"`
+	ClientID              *string `form:"client_id,omitempty" json:"client_id,omitempty"`
 	Federated             *string `form:"federated,omitempty" json:"federated,omitempty"`
 }
 
 // DynamicApplicationRegistrationJSONBody defines parameters for DynamicApplicationRegistration.
 type DynamicApplicationRegistrationJSONBody struct {
 	ClientName              *string  `json:"client_name,omitempty"`
-	RedirectUris            []string `json:"redirect_uris"`
+	RedirectURIs            []string `json:"redirect_uris"`
 	TokenEndpointAuthMethod *string  `json:"token_endpoint_auth_method,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -1377,10 +1655,10 @@ type DynamicApplicationRegistrationJSONBody struct {
 
 // StartPasswordlessJSONBody defines parameters for StartPasswordless.
 type StartPasswordlessJSONBody struct {
-	AuthParams          *map[string]interface{}             `json:"authParams,omitempty"`
+	AuthParams          map[string]interface{}              `json:"authParams,omitzero"`
 	ClientAssertion     *string                             `json:"client_assertion,omitempty"`
 	ClientAssertionType *string                             `json:"client_assertion_type,omitempty"`
-	ClientId            string                              `json:"client_id"`
+	ClientID            string                              `json:"client_id"`
 	ClientSecret        *string                             `json:"client_secret,omitempty"`
 	Connection          StartPasswordlessJSONBodyConnection `json:"connection"`
 	Email               *string                             `json:"email,omitempty"`
@@ -1400,11 +1678,11 @@ type StartPasswordlessJSONBodySend string
 
 // VerifyJSONBody defines parameters for Verify.
 type VerifyJSONBody struct {
-	ClientId    string                   `json:"client_id"`
+	ClientID    string                   `json:"client_id"`
 	Connection  VerifyJSONBodyConnection `json:"connection"`
 	GrantType   string                   `json:"grant_type"`
 	Password    string                   `json:"password"`
-	RedirectUri string                   `json:"redirect_uri"`
+	RedirectURI string                   `json:"redirect_uri"`
 	Scope       *string                  `json:"scope,omitempty"`
 	Username    string                   `json:"username"`
 
@@ -1424,7 +1702,7 @@ type SAMLRequestURLParams struct {
 
 // GetTokenInfoJSONBody defines parameters for GetTokenInfo.
 type GetTokenInfoJSONBody struct {
-	IdToken string `json:"id_token"`
+	IDToken string `json:"id_token"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
@@ -1433,9 +1711,9 @@ type GetTokenInfoJSONBody struct {
 
 // ImpersonateUserJSONBody defines parameters for ImpersonateUser.
 type ImpersonateUserJSONBody struct {
-	AdditionalParameters *map[string]interface{}         `json:"additionalParameters,omitempty"`
-	ClientId             string                          `json:"client_id"`
-	ImpersonatorId       string                          `json:"impersonator_id"`
+	AdditionalParameters map[string]interface{}          `json:"additionalParameters,omitzero"`
+	ClientID             string                          `json:"client_id"`
+	ImpersonatorID       string                          `json:"impersonator_id"`
 	Protocol             ImpersonateUserJSONBodyProtocol `json:"protocol"`
 	ResponseType         *string                         `json:"response_type,omitempty"`
 	State                *string                         `json:"state,omitempty"`
@@ -1451,7 +1729,7 @@ type ImpersonateUserJSONBodyProtocol string
 // LogoutURLParams defines parameters for Logout.
 type LogoutURLParams struct {
 	ReturnTo  *string `form:"returnTo,omitempty" json:"returnTo,omitempty"`
-	ClientId  *string `form:"client_id,omitempty" json:"client_id,omitempty"`
+	ClientID  *string `form:"client_id,omitempty" json:"client_id,omitempty"`
 	Federated *string `form:"federated,omitempty" json:"federated,omitempty"`
 }
 
@@ -1477,14 +1755,14 @@ type SignupJSONRequestBody SignupJSONBody
 // Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 type GetDelegationTokenJSONRequestBody GetDelegationTokenJSONBody
 
-// IdpInitiatedSSOFormdataRequestBody defines body for IdpInitiatedSSO for application/x-www-form-urlencoded ContentType.
-type IdpInitiatedSSOFormdataRequestBody IdpInitiatedSSOFormdataBody
+// IDPInitiatedSSOFormdataRequestBody defines body for IDPInitiatedSSO for application/x-www-form-urlencoded ContentType.
+type IDPInitiatedSSOFormdataRequestBody IDPInitiatedSSOFormdataBody
 
-// AssociateMfaAuthenticatorJSONRequestBody defines body for AssociateMfaAuthenticator for application/json ContentType.
-type AssociateMfaAuthenticatorJSONRequestBody AssociateMfaAuthenticatorJSONBody
+// AssociateMFAAuthenticatorJSONRequestBody defines body for AssociateMFAAuthenticator for application/json ContentType.
+type AssociateMFAAuthenticatorJSONRequestBody AssociateMFAAuthenticatorJSONBody
 
-// RequestMfaChallengeJSONRequestBody defines body for RequestMfaChallenge for application/json ContentType.
-type RequestMfaChallengeJSONRequestBody RequestMfaChallengeJSONBody
+// RequestMFAChallengeJSONRequestBody defines body for RequestMFAChallenge for application/json ContentType.
+type RequestMFAChallengeJSONRequestBody RequestMFAChallengeJSONBody
 
 // SocialWithProviderAccessTokenJSONRequestBody defines body for SocialWithProviderAccessToken for application/json ContentType.
 //
@@ -1703,22 +1981,22 @@ func (t *TokenRequest) MergeDeviceCodeGrant(v DeviceCodeGrant) error {
 	return err
 }
 
-// AsMfaOtpGrant returns the union data inside the TokenRequest as a MfaOtpGrant
-func (t TokenRequest) AsMfaOtpGrant() (MfaOtpGrant, error) {
-	var body MfaOtpGrant
+// AsMFAOTPGrant returns the union data inside the TokenRequest as a MFAOTPGrant
+func (t TokenRequest) AsMFAOTPGrant() (MFAOTPGrant, error) {
+	var body MFAOTPGrant
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromMfaOtpGrant overwrites any union data inside the TokenRequest as the provided MfaOtpGrant
-func (t *TokenRequest) FromMfaOtpGrant(v MfaOtpGrant) error {
+// FromMFAOTPGrant overwrites any union data inside the TokenRequest as the provided MFAOTPGrant
+func (t *TokenRequest) FromMFAOTPGrant(v MFAOTPGrant) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeMfaOtpGrant performs a merge with any union data inside the TokenRequest, using the provided MfaOtpGrant
-func (t *TokenRequest) MergeMfaOtpGrant(v MfaOtpGrant) error {
+// MergeMFAOTPGrant performs a merge with any union data inside the TokenRequest, using the provided MFAOTPGrant
+func (t *TokenRequest) MergeMFAOTPGrant(v MFAOTPGrant) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1729,22 +2007,22 @@ func (t *TokenRequest) MergeMfaOtpGrant(v MfaOtpGrant) error {
 	return err
 }
 
-// AsMfaOobGrant returns the union data inside the TokenRequest as a MfaOobGrant
-func (t TokenRequest) AsMfaOobGrant() (MfaOobGrant, error) {
-	var body MfaOobGrant
+// AsMFAOOBGrant returns the union data inside the TokenRequest as a MFAOOBGrant
+func (t TokenRequest) AsMFAOOBGrant() (MFAOOBGrant, error) {
+	var body MFAOOBGrant
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromMfaOobGrant overwrites any union data inside the TokenRequest as the provided MfaOobGrant
-func (t *TokenRequest) FromMfaOobGrant(v MfaOobGrant) error {
+// FromMFAOOBGrant overwrites any union data inside the TokenRequest as the provided MFAOOBGrant
+func (t *TokenRequest) FromMFAOOBGrant(v MFAOOBGrant) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeMfaOobGrant performs a merge with any union data inside the TokenRequest, using the provided MfaOobGrant
-func (t *TokenRequest) MergeMfaOobGrant(v MfaOobGrant) error {
+// MergeMFAOOBGrant performs a merge with any union data inside the TokenRequest, using the provided MFAOOBGrant
+func (t *TokenRequest) MergeMFAOOBGrant(v MFAOOBGrant) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1755,22 +2033,22 @@ func (t *TokenRequest) MergeMfaOobGrant(v MfaOobGrant) error {
 	return err
 }
 
-// AsMfaRecoveryCodeGrant returns the union data inside the TokenRequest as a MfaRecoveryCodeGrant
-func (t TokenRequest) AsMfaRecoveryCodeGrant() (MfaRecoveryCodeGrant, error) {
-	var body MfaRecoveryCodeGrant
+// AsMFARecoveryCodeGrant returns the union data inside the TokenRequest as a MFARecoveryCodeGrant
+func (t TokenRequest) AsMFARecoveryCodeGrant() (MFARecoveryCodeGrant, error) {
+	var body MFARecoveryCodeGrant
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromMfaRecoveryCodeGrant overwrites any union data inside the TokenRequest as the provided MfaRecoveryCodeGrant
-func (t *TokenRequest) FromMfaRecoveryCodeGrant(v MfaRecoveryCodeGrant) error {
+// FromMFARecoveryCodeGrant overwrites any union data inside the TokenRequest as the provided MFARecoveryCodeGrant
+func (t *TokenRequest) FromMFARecoveryCodeGrant(v MFARecoveryCodeGrant) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeMfaRecoveryCodeGrant performs a merge with any union data inside the TokenRequest, using the provided MfaRecoveryCodeGrant
-func (t *TokenRequest) MergeMfaRecoveryCodeGrant(v MfaRecoveryCodeGrant) error {
+// MergeMFARecoveryCodeGrant performs a merge with any union data inside the TokenRequest, using the provided MFARecoveryCodeGrant
+func (t *TokenRequest) MergeMFARecoveryCodeGrant(v MFARecoveryCodeGrant) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1781,22 +2059,22 @@ func (t *TokenRequest) MergeMfaRecoveryCodeGrant(v MfaRecoveryCodeGrant) error {
 	return err
 }
 
-// AsPasswordlessOtpGrant returns the union data inside the TokenRequest as a PasswordlessOtpGrant
-func (t TokenRequest) AsPasswordlessOtpGrant() (PasswordlessOtpGrant, error) {
-	var body PasswordlessOtpGrant
+// AsPasswordlessOTPGrant returns the union data inside the TokenRequest as a PasswordlessOTPGrant
+func (t TokenRequest) AsPasswordlessOTPGrant() (PasswordlessOTPGrant, error) {
+	var body PasswordlessOTPGrant
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPasswordlessOtpGrant overwrites any union data inside the TokenRequest as the provided PasswordlessOtpGrant
-func (t *TokenRequest) FromPasswordlessOtpGrant(v PasswordlessOtpGrant) error {
+// FromPasswordlessOTPGrant overwrites any union data inside the TokenRequest as the provided PasswordlessOTPGrant
+func (t *TokenRequest) FromPasswordlessOTPGrant(v PasswordlessOTPGrant) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergePasswordlessOtpGrant performs a merge with any union data inside the TokenRequest, using the provided PasswordlessOtpGrant
-func (t *TokenRequest) MergePasswordlessOtpGrant(v PasswordlessOtpGrant) error {
+// MergePasswordlessOTPGrant performs a merge with any union data inside the TokenRequest, using the provided PasswordlessOTPGrant
+func (t *TokenRequest) MergePasswordlessOTPGrant(v PasswordlessOTPGrant) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1846,33 +2124,33 @@ func (t *TokenRequest) UnmarshalJSON(b []byte) error {
 // The JSON methods of the models: each reads and writes the members its
 // type declares and keeps the others in Unknown (internal/wire).
 
-// MarshalJSON writes AssociateMfaAuthenticatorJSONBody, its Unknown members included.
-func (v AssociateMfaAuthenticatorJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes AssociateMFAAuthenticatorJSONBody, its Unknown members included.
+func (v AssociateMFAAuthenticatorJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads AssociateMfaAuthenticatorJSONBody; the members it does not declare go to Unknown.
-func (v *AssociateMfaAuthenticatorJSONBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads AssociateMFAAuthenticatorJSONBody; the members it does not declare go to Unknown.
+func (v *AssociateMFAAuthenticatorJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *AssociateMfaAuthenticatorJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *AssociateMFAAuthenticatorJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes AssociateMfaAuthenticatorJSONRequestBody, its Unknown members included.
-func (v AssociateMfaAuthenticatorJSONRequestBody) MarshalJSON() ([]byte, error) {
+// MarshalJSON writes AssociateMFAAuthenticatorJSONRequestBody, its Unknown members included.
+func (v AssociateMFAAuthenticatorJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
 
-// UnmarshalJSON reads AssociateMfaAuthenticatorJSONRequestBody; the members it does not declare go to Unknown.
-func (v *AssociateMfaAuthenticatorJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads AssociateMFAAuthenticatorJSONRequestBody; the members it does not declare go to Unknown.
+func (v *AssociateMFAAuthenticatorJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *AssociateMfaAuthenticatorJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *AssociateMFAAuthenticatorJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
@@ -2114,29 +2392,29 @@ func (v *GlobalTokenRevocationJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Dec
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes IdpInitiatedSSOFormdataBody, its Unknown members included.
-func (v IdpInitiatedSSOFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes IDPInitiatedSSOFormdataBody, its Unknown members included.
+func (v IDPInitiatedSSOFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads IdpInitiatedSSOFormdataBody; the members it does not declare go to Unknown.
-func (v *IdpInitiatedSSOFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads IDPInitiatedSSOFormdataBody; the members it does not declare go to Unknown.
+func (v *IDPInitiatedSSOFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *IdpInitiatedSSOFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *IDPInitiatedSSOFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes IdpInitiatedSSOFormdataRequestBody, its Unknown members included.
-func (v IdpInitiatedSSOFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes IDPInitiatedSSOFormdataRequestBody, its Unknown members included.
+func (v IDPInitiatedSSOFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads IdpInitiatedSSOFormdataRequestBody; the members it does not declare go to Unknown.
-func (v *IdpInitiatedSSOFormdataRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads IDPInitiatedSSOFormdataRequestBody; the members it does not declare go to Unknown.
+func (v *IDPInitiatedSSOFormdataRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *IdpInitiatedSSOFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *IDPInitiatedSSOFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
@@ -2198,35 +2476,35 @@ func (v *MFAChallenge) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, 
 // decoded where it stands, in the same pass.
 func (v *MFAChallenge) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
-// MarshalJSON writes MfaOobGrant, its Unknown members included.
-func (v MfaOobGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes MFAOOBGrant, its Unknown members included.
+func (v MFAOOBGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads MfaOobGrant; the members it does not declare go to Unknown.
-func (v *MfaOobGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MfaOobGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
-// MarshalJSON writes MfaOtpGrant, its Unknown members included.
-func (v MfaOtpGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads MfaOtpGrant; the members it does not declare go to Unknown.
-func (v *MfaOtpGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads MFAOOBGrant; the members it does not declare go to Unknown.
+func (v *MFAOOBGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *MfaOtpGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+func (v *MFAOOBGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
-// MarshalJSON writes MfaRecoveryCodeGrant, its Unknown members included.
-func (v MfaRecoveryCodeGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes MFAOTPGrant, its Unknown members included.
+func (v MFAOTPGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads MfaRecoveryCodeGrant; the members it does not declare go to Unknown.
-func (v *MfaRecoveryCodeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads MFAOTPGrant; the members it does not declare go to Unknown.
+func (v *MFAOTPGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *MfaRecoveryCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *MFAOTPGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes MFARecoveryCodeGrant, its Unknown members included.
+func (v MFARecoveryCodeGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads MFARecoveryCodeGrant; the members it does not declare go to Unknown.
+func (v *MFARecoveryCodeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *MFARecoveryCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
@@ -2250,15 +2528,15 @@ func (v *PasswordGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b,
 // decoded where it stands, in the same pass.
 func (v *PasswordGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
-// MarshalJSON writes PasswordlessOtpGrant, its Unknown members included.
-func (v PasswordlessOtpGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes PasswordlessOTPGrant, its Unknown members included.
+func (v PasswordlessOTPGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads PasswordlessOtpGrant; the members it does not declare go to Unknown.
-func (v *PasswordlessOtpGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads PasswordlessOTPGrant; the members it does not declare go to Unknown.
+func (v *PasswordlessOTPGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *PasswordlessOtpGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *PasswordlessOTPGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
@@ -2342,29 +2620,29 @@ func (v *RequestDeviceCodeFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Dec
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes RequestMfaChallengeJSONBody, its Unknown members included.
-func (v RequestMfaChallengeJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes RequestMFAChallengeJSONBody, its Unknown members included.
+func (v RequestMFAChallengeJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads RequestMfaChallengeJSONBody; the members it does not declare go to Unknown.
-func (v *RequestMfaChallengeJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads RequestMFAChallengeJSONBody; the members it does not declare go to Unknown.
+func (v *RequestMFAChallengeJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *RequestMfaChallengeJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *RequestMFAChallengeJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes RequestMfaChallengeJSONRequestBody, its Unknown members included.
-func (v RequestMfaChallengeJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes RequestMFAChallengeJSONRequestBody, its Unknown members included.
+func (v RequestMFAChallengeJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads RequestMfaChallengeJSONRequestBody; the members it does not declare go to Unknown.
-func (v *RequestMfaChallengeJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads RequestMFAChallengeJSONRequestBody; the members it does not declare go to Unknown.
+func (v *RequestMFAChallengeJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *RequestMfaChallengeJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *RequestMFAChallengeJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
@@ -2603,3 +2881,1634 @@ func (v *VerifyJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unma
 func (v *VerifyJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
+
+// The getters of the models: reading an optional field never panics.
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil AssociateMFAAuthenticatorJSONBody).
+func (v *AssociateMFAAuthenticatorJSONBody) GetClientID() (x string) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil AssociateMFAAuthenticatorJSONBody).
+func (v *AssociateMFAAuthenticatorJSONBody) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetPhoneNumber returns *PhoneNumber, the zero value when absent (also on a nil AssociateMFAAuthenticatorJSONBody).
+func (v *AssociateMFAAuthenticatorJSONBody) GetPhoneNumber() (x string) {
+	if v != nil && v.PhoneNumber != nil {
+		x = *v.PhoneNumber
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil AssociateMFAAuthenticatorJSONRequestBody).
+func (v *AssociateMFAAuthenticatorJSONRequestBody) GetClientID() (x string) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil AssociateMFAAuthenticatorJSONRequestBody).
+func (v *AssociateMFAAuthenticatorJSONRequestBody) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetPhoneNumber returns *PhoneNumber, the zero value when absent (also on a nil AssociateMFAAuthenticatorJSONRequestBody).
+func (v *AssociateMFAAuthenticatorJSONRequestBody) GetPhoneNumber() (x string) {
+	if v != nil && v.PhoneNumber != nil {
+		x = *v.PhoneNumber
+	}
+	return
+}
+
+// GetAudience returns *Audience, the zero value when absent (also on a nil AuthorizationCodeGrant).
+func (v *AuthorizationCodeGrant) GetAudience() (x string) {
+	if v != nil && v.Audience != nil {
+		x = *v.Audience
+	}
+	return
+}
+
+// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil AuthorizationCodeGrant).
+func (v *AuthorizationCodeGrant) GetClientAssertion() (x string) {
+	if v != nil && v.ClientAssertion != nil {
+		x = *v.ClientAssertion
+	}
+	return
+}
+
+// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil AuthorizationCodeGrant).
+func (v *AuthorizationCodeGrant) GetClientAssertionType() (x AuthorizationCodeGrantClientAssertionType) {
+	if v != nil && v.ClientAssertionType != nil {
+		x = *v.ClientAssertionType
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil AuthorizationCodeGrant).
+func (v *AuthorizationCodeGrant) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetAudience returns *Audience, the zero value when absent (also on a nil AuthorizationCodePKCEGrant).
+func (v *AuthorizationCodePKCEGrant) GetAudience() (x string) {
+	if v != nil && v.Audience != nil {
+		x = *v.Audience
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil AuthorizationCodePKCEGrant).
+func (v *AuthorizationCodePKCEGrant) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetInterval returns *Interval, the zero value when absent (also on a nil BackchannelAuthorizeResponse).
+func (v *BackchannelAuthorizeResponse) GetInterval() (x int) {
+	if v != nil && v.Interval != nil {
+		x = *v.Interval
+	}
+	return
+}
+
+// GetOrganization returns *Organization, the zero value when absent (also on a nil ChangePasswordJSONBody).
+func (v *ChangePasswordJSONBody) GetOrganization() (x string) {
+	if v != nil && v.Organization != nil {
+		x = *v.Organization
+	}
+	return
+}
+
+// GetOrganization returns *Organization, the zero value when absent (also on a nil ChangePasswordJSONRequestBody).
+func (v *ChangePasswordJSONRequestBody) GetOrganization() (x string) {
+	if v != nil && v.Organization != nil {
+		x = *v.Organization
+	}
+	return
+}
+
+// GetAudience returns *Audience, the zero value when absent (also on a nil ClientCredentialsGrant).
+func (v *ClientCredentialsGrant) GetAudience() (x string) {
+	if v != nil && v.Audience != nil {
+		x = *v.Audience
+	}
+	return
+}
+
+// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil ClientCredentialsGrant).
+func (v *ClientCredentialsGrant) GetClientAssertion() (x string) {
+	if v != nil && v.ClientAssertion != nil {
+		x = *v.ClientAssertion
+	}
+	return
+}
+
+// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil ClientCredentialsGrant).
+func (v *ClientCredentialsGrant) GetClientAssertionType() (x ClientCredentialsGrantClientAssertionType) {
+	if v != nil && v.ClientAssertionType != nil {
+		x = *v.ClientAssertionType
+	}
+	return
+}
+
+// GetOrganization returns *Organization, the zero value when absent (also on a nil ClientCredentialsGrant).
+func (v *ClientCredentialsGrant) GetOrganization() (x string) {
+	if v != nil && v.Organization != nil {
+		x = *v.Organization
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil ClientRegistration).
+func (v *ClientRegistration) GetClientID() (x string) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientName returns *ClientName, the zero value when absent (also on a nil ClientRegistration).
+func (v *ClientRegistration) GetClientName() (x string) {
+	if v != nil && v.ClientName != nil {
+		x = *v.ClientName
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil ClientRegistration).
+func (v *ClientRegistration) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetClientSecretExpiresAt returns *ClientSecretExpiresAt, the zero value when absent (also on a nil ClientRegistration).
+func (v *ClientRegistration) GetClientSecretExpiresAt() (x int) {
+	if v != nil && v.ClientSecretExpiresAt != nil {
+		x = *v.ClientSecretExpiresAt
+	}
+	return
+}
+
+// GetExpiresIn returns *ExpiresIn, the zero value when absent (also on a nil DelegationResponse).
+func (v *DelegationResponse) GetExpiresIn() (x int) {
+	if v != nil && v.ExpiresIn != nil {
+		x = *v.ExpiresIn
+	}
+	return
+}
+
+// GetIDToken returns *IDToken, the zero value when absent (also on a nil DelegationResponse).
+func (v *DelegationResponse) GetIDToken() (x string) {
+	if v != nil && v.IDToken != nil {
+		x = *v.IDToken
+	}
+	return
+}
+
+// GetTokenType returns *TokenType, the zero value when absent (also on a nil DelegationResponse).
+func (v *DelegationResponse) GetTokenType() (x string) {
+	if v != nil && v.TokenType != nil {
+		x = *v.TokenType
+	}
+	return
+}
+
+// GetVerificationURIComplete returns *VerificationURIComplete, the zero value when absent (also on a nil DeviceCodeResponse).
+func (v *DeviceCodeResponse) GetVerificationURIComplete() (x string) {
+	if v != nil && v.VerificationURIComplete != nil {
+		x = *v.VerificationURIComplete
+	}
+	return
+}
+
+// GetClientName returns *ClientName, the zero value when absent (also on a nil DynamicApplicationRegistrationJSONBody).
+func (v *DynamicApplicationRegistrationJSONBody) GetClientName() (x string) {
+	if v != nil && v.ClientName != nil {
+		x = *v.ClientName
+	}
+	return
+}
+
+// GetTokenEndpointAuthMethod returns *TokenEndpointAuthMethod, the zero value when absent (also on a nil DynamicApplicationRegistrationJSONBody).
+func (v *DynamicApplicationRegistrationJSONBody) GetTokenEndpointAuthMethod() (x string) {
+	if v != nil && v.TokenEndpointAuthMethod != nil {
+		x = *v.TokenEndpointAuthMethod
+	}
+	return
+}
+
+// GetClientName returns *ClientName, the zero value when absent (also on a nil DynamicApplicationRegistrationJSONRequestBody).
+func (v *DynamicApplicationRegistrationJSONRequestBody) GetClientName() (x string) {
+	if v != nil && v.ClientName != nil {
+		x = *v.ClientName
+	}
+	return
+}
+
+// GetTokenEndpointAuthMethod returns *TokenEndpointAuthMethod, the zero value when absent (also on a nil DynamicApplicationRegistrationJSONRequestBody).
+func (v *DynamicApplicationRegistrationJSONRequestBody) GetTokenEndpointAuthMethod() (x string) {
+	if v != nil && v.TokenEndpointAuthMethod != nil {
+		x = *v.TokenEndpointAuthMethod
+	}
+	return
+}
+
+// GetErrorDescription returns *ErrorDescription, the zero value when absent (also on a nil ErrorResponse).
+func (v *ErrorResponse) GetErrorDescription() (x string) {
+	if v != nil && v.ErrorDescription != nil {
+		x = *v.ErrorDescription
+	}
+	return
+}
+
+// GetErrorURI returns *ErrorURI, the zero value when absent (also on a nil ErrorResponse).
+func (v *ErrorResponse) GetErrorURI() (x string) {
+	if v != nil && v.ErrorURI != nil {
+		x = *v.ErrorURI
+	}
+	return
+}
+
+// GetAPIType returns *APIType, the zero value when absent (also on a nil GetDelegationTokenJSONBody).
+func (v *GetDelegationTokenJSONBody) GetAPIType() (x string) {
+	if v != nil && v.APIType != nil {
+		x = *v.APIType
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil GetDelegationTokenJSONBody).
+func (v *GetDelegationTokenJSONBody) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetTarget returns *Target, the zero value when absent (also on a nil GetDelegationTokenJSONBody).
+func (v *GetDelegationTokenJSONBody) GetTarget() (x string) {
+	if v != nil && v.Target != nil {
+		x = *v.Target
+	}
+	return
+}
+
+// GetAPIType returns *APIType, the zero value when absent (also on a nil GetDelegationTokenJSONRequestBody).
+func (v *GetDelegationTokenJSONRequestBody) GetAPIType() (x string) {
+	if v != nil && v.APIType != nil {
+		x = *v.APIType
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil GetDelegationTokenJSONRequestBody).
+func (v *GetDelegationTokenJSONRequestBody) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetTarget returns *Target, the zero value when absent (also on a nil GetDelegationTokenJSONRequestBody).
+func (v *GetDelegationTokenJSONRequestBody) GetTarget() (x string) {
+	if v != nil && v.Target != nil {
+		x = *v.Target
+	}
+	return
+}
+
+// GetResponseType returns *ResponseType, the zero value when absent (also on a nil ImpersonateUserJSONBody).
+func (v *ImpersonateUserJSONBody) GetResponseType() (x string) {
+	if v != nil && v.ResponseType != nil {
+		x = *v.ResponseType
+	}
+	return
+}
+
+// GetState returns *State, the zero value when absent (also on a nil ImpersonateUserJSONBody).
+func (v *ImpersonateUserJSONBody) GetState() (x string) {
+	if v != nil && v.State != nil {
+		x = *v.State
+	}
+	return
+}
+
+// GetResponseType returns *ResponseType, the zero value when absent (also on a nil ImpersonateUserJSONRequestBody).
+func (v *ImpersonateUserJSONRequestBody) GetResponseType() (x string) {
+	if v != nil && v.ResponseType != nil {
+		x = *v.ResponseType
+	}
+	return
+}
+
+// GetState returns *State, the zero value when absent (also on a nil ImpersonateUserJSONRequestBody).
+func (v *ImpersonateUserJSONRequestBody) GetState() (x string) {
+	if v != nil && v.State != nil {
+		x = *v.State
+	}
+	return
+}
+
+// GetAuthenticatorType returns *AuthenticatorType, the zero value when absent (also on a nil MFAAssociation).
+func (v *MFAAssociation) GetAuthenticatorType() (x string) {
+	if v != nil && v.AuthenticatorType != nil {
+		x = *v.AuthenticatorType
+	}
+	return
+}
+
+// GetBarcodeURI returns *BarcodeURI, the zero value when absent (also on a nil MFAAssociation).
+func (v *MFAAssociation) GetBarcodeURI() (x string) {
+	if v != nil && v.BarcodeURI != nil {
+		x = *v.BarcodeURI
+	}
+	return
+}
+
+// GetBindingMethod returns *BindingMethod, the zero value when absent (also on a nil MFAAssociation).
+func (v *MFAAssociation) GetBindingMethod() (x string) {
+	if v != nil && v.BindingMethod != nil {
+		x = *v.BindingMethod
+	}
+	return
+}
+
+// GetOOBChannel returns *OOBChannel, the zero value when absent (also on a nil MFAAssociation).
+func (v *MFAAssociation) GetOOBChannel() (x string) {
+	if v != nil && v.OOBChannel != nil {
+		x = *v.OOBChannel
+	}
+	return
+}
+
+// GetOOBCode returns *OOBCode, the zero value when absent (also on a nil MFAAssociation).
+func (v *MFAAssociation) GetOOBCode() (x string) {
+	if v != nil && v.OOBCode != nil {
+		x = *v.OOBCode
+	}
+	return
+}
+
+// GetSecret returns *Secret, the zero value when absent (also on a nil MFAAssociation).
+func (v *MFAAssociation) GetSecret() (x string) {
+	if v != nil && v.Secret != nil {
+		x = *v.Secret
+	}
+	return
+}
+
+// GetActive returns *Active, the zero value when absent (also on a nil MFAAuthenticator).
+func (v *MFAAuthenticator) GetActive() (x bool) {
+	if v != nil && v.Active != nil {
+		x = *v.Active
+	}
+	return
+}
+
+// GetAuthenticatorType returns *AuthenticatorType, the zero value when absent (also on a nil MFAAuthenticator).
+func (v *MFAAuthenticator) GetAuthenticatorType() (x MFAAuthenticatorAuthenticatorType) {
+	if v != nil && v.AuthenticatorType != nil {
+		x = *v.AuthenticatorType
+	}
+	return
+}
+
+// GetID returns *ID, the zero value when absent (also on a nil MFAAuthenticator).
+func (v *MFAAuthenticator) GetID() (x string) {
+	if v != nil && v.ID != nil {
+		x = *v.ID
+	}
+	return
+}
+
+// GetName returns *Name, the zero value when absent (also on a nil MFAAuthenticator).
+func (v *MFAAuthenticator) GetName() (x string) {
+	if v != nil && v.Name != nil {
+		x = *v.Name
+	}
+	return
+}
+
+// GetOOBChannel returns *OOBChannel, the zero value when absent (also on a nil MFAAuthenticator).
+func (v *MFAAuthenticator) GetOOBChannel() (x string) {
+	if v != nil && v.OOBChannel != nil {
+		x = *v.OOBChannel
+	}
+	return
+}
+
+// GetBindingMethod returns *BindingMethod, the zero value when absent (also on a nil MFAChallenge).
+func (v *MFAChallenge) GetBindingMethod() (x string) {
+	if v != nil && v.BindingMethod != nil {
+		x = *v.BindingMethod
+	}
+	return
+}
+
+// GetChallengeType returns *ChallengeType, the zero value when absent (also on a nil MFAChallenge).
+func (v *MFAChallenge) GetChallengeType() (x string) {
+	if v != nil && v.ChallengeType != nil {
+		x = *v.ChallengeType
+	}
+	return
+}
+
+// GetOOBCode returns *OOBCode, the zero value when absent (also on a nil MFAChallenge).
+func (v *MFAChallenge) GetOOBCode() (x string) {
+	if v != nil && v.OOBCode != nil {
+		x = *v.OOBCode
+	}
+	return
+}
+
+// GetBindingCode returns *BindingCode, the zero value when absent (also on a nil MFAOOBGrant).
+func (v *MFAOOBGrant) GetBindingCode() (x string) {
+	if v != nil && v.BindingCode != nil {
+		x = *v.BindingCode
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil MFAOOBGrant).
+func (v *MFAOOBGrant) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil MFAOTPGrant).
+func (v *MFAOTPGrant) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil MFARecoveryCodeGrant).
+func (v *MFARecoveryCodeGrant) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetAudience returns *Audience, the zero value when absent (also on a nil PasswordGrant).
+func (v *PasswordGrant) GetAudience() (x string) {
+	if v != nil && v.Audience != nil {
+		x = *v.Audience
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil PasswordGrant).
+func (v *PasswordGrant) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetRealm returns *Realm, the zero value when absent (also on a nil PasswordGrant).
+func (v *PasswordGrant) GetRealm() (x string) {
+	if v != nil && v.Realm != nil {
+		x = *v.Realm
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil PasswordGrant).
+func (v *PasswordGrant) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetAudience returns *Audience, the zero value when absent (also on a nil PasswordlessOTPGrant).
+func (v *PasswordlessOTPGrant) GetAudience() (x string) {
+	if v != nil && v.Audience != nil {
+		x = *v.Audience
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil PasswordlessOTPGrant).
+func (v *PasswordlessOTPGrant) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil PasswordlessOTPGrant).
+func (v *PasswordlessOTPGrant) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetUnderscoreID returns *UnderscoreID, the zero value when absent (also on a nil PasswordlessStartResponse).
+func (v *PasswordlessStartResponse) GetUnderscoreID() (x string) {
+	if v != nil && v.UnderscoreID != nil {
+		x = *v.UnderscoreID
+	}
+	return
+}
+
+// GetEmail returns *Email, the zero value when absent (also on a nil PasswordlessStartResponse).
+func (v *PasswordlessStartResponse) GetEmail() (x string) {
+	if v != nil && v.Email != nil {
+		x = *v.Email
+	}
+	return
+}
+
+// GetEmailVerified returns *EmailVerified, the zero value when absent (also on a nil PasswordlessStartResponse).
+func (v *PasswordlessStartResponse) GetEmailVerified() (x bool) {
+	if v != nil && v.EmailVerified != nil {
+		x = *v.EmailVerified
+	}
+	return
+}
+
+// GetPhoneNumber returns *PhoneNumber, the zero value when absent (also on a nil PasswordlessStartResponse).
+func (v *PasswordlessStartResponse) GetPhoneNumber() (x string) {
+	if v != nil && v.PhoneNumber != nil {
+		x = *v.PhoneNumber
+	}
+	return
+}
+
+// GetPhoneVerified returns *PhoneVerified, the zero value when absent (also on a nil PasswordlessStartResponse).
+func (v *PasswordlessStartResponse) GetPhoneVerified() (x bool) {
+	if v != nil && v.PhoneVerified != nil {
+		x = *v.PhoneVerified
+	}
+	return
+}
+
+// GetAudience returns *Audience, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
+func (v *PushAuthorizationRequestFormdataBody) GetAudience() (x string) {
+	if v != nil && v.Audience != nil {
+		x = *v.Audience
+	}
+	return
+}
+
+// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
+func (v *PushAuthorizationRequestFormdataBody) GetClientAssertion() (x string) {
+	if v != nil && v.ClientAssertion != nil {
+		x = *v.ClientAssertion
+	}
+	return
+}
+
+// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
+func (v *PushAuthorizationRequestFormdataBody) GetClientAssertionType() (x PushAuthorizationRequestFormdataBodyClientAssertionType) {
+	if v != nil && v.ClientAssertionType != nil {
+		x = *v.ClientAssertionType
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
+func (v *PushAuthorizationRequestFormdataBody) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetCodeChallenge returns *CodeChallenge, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
+func (v *PushAuthorizationRequestFormdataBody) GetCodeChallenge() (x string) {
+	if v != nil && v.CodeChallenge != nil {
+		x = *v.CodeChallenge
+	}
+	return
+}
+
+// GetCodeChallengeMethod returns *CodeChallengeMethod, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
+func (v *PushAuthorizationRequestFormdataBody) GetCodeChallengeMethod() (x PushAuthorizationRequestFormdataBodyCodeChallengeMethod) {
+	if v != nil && v.CodeChallengeMethod != nil {
+		x = *v.CodeChallengeMethod
+	}
+	return
+}
+
+// GetConnection returns *Connection, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
+func (v *PushAuthorizationRequestFormdataBody) GetConnection() (x string) {
+	if v != nil && v.Connection != nil {
+		x = *v.Connection
+	}
+	return
+}
+
+// GetInvitation returns *Invitation, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
+func (v *PushAuthorizationRequestFormdataBody) GetInvitation() (x string) {
+	if v != nil && v.Invitation != nil {
+		x = *v.Invitation
+	}
+	return
+}
+
+// GetNonce returns *Nonce, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
+func (v *PushAuthorizationRequestFormdataBody) GetNonce() (x string) {
+	if v != nil && v.Nonce != nil {
+		x = *v.Nonce
+	}
+	return
+}
+
+// GetOrganization returns *Organization, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
+func (v *PushAuthorizationRequestFormdataBody) GetOrganization() (x string) {
+	if v != nil && v.Organization != nil {
+		x = *v.Organization
+	}
+	return
+}
+
+// GetRedirectURI returns *RedirectURI, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
+func (v *PushAuthorizationRequestFormdataBody) GetRedirectURI() (x string) {
+	if v != nil && v.RedirectURI != nil {
+		x = *v.RedirectURI
+	}
+	return
+}
+
+// GetResponseMode returns *ResponseMode, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
+func (v *PushAuthorizationRequestFormdataBody) GetResponseMode() (x string) {
+	if v != nil && v.ResponseMode != nil {
+		x = *v.ResponseMode
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
+func (v *PushAuthorizationRequestFormdataBody) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetState returns *State, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
+func (v *PushAuthorizationRequestFormdataBody) GetState() (x string) {
+	if v != nil && v.State != nil {
+		x = *v.State
+	}
+	return
+}
+
+// GetAudience returns *Audience, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
+func (v *PushAuthorizationRequestFormdataRequestBody) GetAudience() (x string) {
+	if v != nil && v.Audience != nil {
+		x = *v.Audience
+	}
+	return
+}
+
+// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
+func (v *PushAuthorizationRequestFormdataRequestBody) GetClientAssertion() (x string) {
+	if v != nil && v.ClientAssertion != nil {
+		x = *v.ClientAssertion
+	}
+	return
+}
+
+// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
+func (v *PushAuthorizationRequestFormdataRequestBody) GetClientAssertionType() (x PushAuthorizationRequestFormdataBodyClientAssertionType) {
+	if v != nil && v.ClientAssertionType != nil {
+		x = *v.ClientAssertionType
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
+func (v *PushAuthorizationRequestFormdataRequestBody) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetCodeChallenge returns *CodeChallenge, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
+func (v *PushAuthorizationRequestFormdataRequestBody) GetCodeChallenge() (x string) {
+	if v != nil && v.CodeChallenge != nil {
+		x = *v.CodeChallenge
+	}
+	return
+}
+
+// GetCodeChallengeMethod returns *CodeChallengeMethod, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
+func (v *PushAuthorizationRequestFormdataRequestBody) GetCodeChallengeMethod() (x PushAuthorizationRequestFormdataBodyCodeChallengeMethod) {
+	if v != nil && v.CodeChallengeMethod != nil {
+		x = *v.CodeChallengeMethod
+	}
+	return
+}
+
+// GetConnection returns *Connection, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
+func (v *PushAuthorizationRequestFormdataRequestBody) GetConnection() (x string) {
+	if v != nil && v.Connection != nil {
+		x = *v.Connection
+	}
+	return
+}
+
+// GetInvitation returns *Invitation, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
+func (v *PushAuthorizationRequestFormdataRequestBody) GetInvitation() (x string) {
+	if v != nil && v.Invitation != nil {
+		x = *v.Invitation
+	}
+	return
+}
+
+// GetNonce returns *Nonce, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
+func (v *PushAuthorizationRequestFormdataRequestBody) GetNonce() (x string) {
+	if v != nil && v.Nonce != nil {
+		x = *v.Nonce
+	}
+	return
+}
+
+// GetOrganization returns *Organization, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
+func (v *PushAuthorizationRequestFormdataRequestBody) GetOrganization() (x string) {
+	if v != nil && v.Organization != nil {
+		x = *v.Organization
+	}
+	return
+}
+
+// GetRedirectURI returns *RedirectURI, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
+func (v *PushAuthorizationRequestFormdataRequestBody) GetRedirectURI() (x string) {
+	if v != nil && v.RedirectURI != nil {
+		x = *v.RedirectURI
+	}
+	return
+}
+
+// GetResponseMode returns *ResponseMode, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
+func (v *PushAuthorizationRequestFormdataRequestBody) GetResponseMode() (x string) {
+	if v != nil && v.ResponseMode != nil {
+		x = *v.ResponseMode
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
+func (v *PushAuthorizationRequestFormdataRequestBody) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetState returns *State, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
+func (v *PushAuthorizationRequestFormdataRequestBody) GetState() (x string) {
+	if v != nil && v.State != nil {
+		x = *v.State
+	}
+	return
+}
+
+// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil RefreshTokenGrant).
+func (v *RefreshTokenGrant) GetClientAssertion() (x string) {
+	if v != nil && v.ClientAssertion != nil {
+		x = *v.ClientAssertion
+	}
+	return
+}
+
+// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil RefreshTokenGrant).
+func (v *RefreshTokenGrant) GetClientAssertionType() (x RefreshTokenGrantClientAssertionType) {
+	if v != nil && v.ClientAssertionType != nil {
+		x = *v.ClientAssertionType
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil RefreshTokenGrant).
+func (v *RefreshTokenGrant) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil RefreshTokenGrant).
+func (v *RefreshTokenGrant) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetAudience returns *Audience, the zero value when absent (also on a nil RequestDeviceCodeFormdataBody).
+func (v *RequestDeviceCodeFormdataBody) GetAudience() (x string) {
+	if v != nil && v.Audience != nil {
+		x = *v.Audience
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil RequestDeviceCodeFormdataBody).
+func (v *RequestDeviceCodeFormdataBody) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetAudience returns *Audience, the zero value when absent (also on a nil RequestDeviceCodeFormdataRequestBody).
+func (v *RequestDeviceCodeFormdataRequestBody) GetAudience() (x string) {
+	if v != nil && v.Audience != nil {
+		x = *v.Audience
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil RequestDeviceCodeFormdataRequestBody).
+func (v *RequestDeviceCodeFormdataRequestBody) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetAuthenticatorID returns *AuthenticatorID, the zero value when absent (also on a nil RequestMFAChallengeJSONBody).
+func (v *RequestMFAChallengeJSONBody) GetAuthenticatorID() (x string) {
+	if v != nil && v.AuthenticatorID != nil {
+		x = *v.AuthenticatorID
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil RequestMFAChallengeJSONBody).
+func (v *RequestMFAChallengeJSONBody) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetOOBChannel returns *OOBChannel, the zero value when absent (also on a nil RequestMFAChallengeJSONBody).
+func (v *RequestMFAChallengeJSONBody) GetOOBChannel() (x RequestMFAChallengeJSONBodyOOBChannel) {
+	if v != nil && v.OOBChannel != nil {
+		x = *v.OOBChannel
+	}
+	return
+}
+
+// GetAuthenticatorID returns *AuthenticatorID, the zero value when absent (also on a nil RequestMFAChallengeJSONRequestBody).
+func (v *RequestMFAChallengeJSONRequestBody) GetAuthenticatorID() (x string) {
+	if v != nil && v.AuthenticatorID != nil {
+		x = *v.AuthenticatorID
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil RequestMFAChallengeJSONRequestBody).
+func (v *RequestMFAChallengeJSONRequestBody) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetOOBChannel returns *OOBChannel, the zero value when absent (also on a nil RequestMFAChallengeJSONRequestBody).
+func (v *RequestMFAChallengeJSONRequestBody) GetOOBChannel() (x RequestMFAChallengeJSONBodyOOBChannel) {
+	if v != nil && v.OOBChannel != nil {
+		x = *v.OOBChannel
+	}
+	return
+}
+
+// GetDevice returns *Device, the zero value when absent (also on a nil ResourceOwnerLegacyJSONBody).
+func (v *ResourceOwnerLegacyJSONBody) GetDevice() (x string) {
+	if v != nil && v.Device != nil {
+		x = *v.Device
+	}
+	return
+}
+
+// GetIDToken returns *IDToken, the zero value when absent (also on a nil ResourceOwnerLegacyJSONBody).
+func (v *ResourceOwnerLegacyJSONBody) GetIDToken() (x string) {
+	if v != nil && v.IDToken != nil {
+		x = *v.IDToken
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil ResourceOwnerLegacyJSONBody).
+func (v *ResourceOwnerLegacyJSONBody) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetDevice returns *Device, the zero value when absent (also on a nil ResourceOwnerLegacyJSONRequestBody).
+func (v *ResourceOwnerLegacyJSONRequestBody) GetDevice() (x string) {
+	if v != nil && v.Device != nil {
+		x = *v.Device
+	}
+	return
+}
+
+// GetIDToken returns *IDToken, the zero value when absent (also on a nil ResourceOwnerLegacyJSONRequestBody).
+func (v *ResourceOwnerLegacyJSONRequestBody) GetIDToken() (x string) {
+	if v != nil && v.IDToken != nil {
+		x = *v.IDToken
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil ResourceOwnerLegacyJSONRequestBody).
+func (v *ResourceOwnerLegacyJSONRequestBody) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil RevokeTokenFormdataBody).
+func (v *RevokeTokenFormdataBody) GetClientAssertion() (x string) {
+	if v != nil && v.ClientAssertion != nil {
+		x = *v.ClientAssertion
+	}
+	return
+}
+
+// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil RevokeTokenFormdataBody).
+func (v *RevokeTokenFormdataBody) GetClientAssertionType() (x RevokeTokenFormdataBodyClientAssertionType) {
+	if v != nil && v.ClientAssertionType != nil {
+		x = *v.ClientAssertionType
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil RevokeTokenFormdataBody).
+func (v *RevokeTokenFormdataBody) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil RevokeTokenFormdataRequestBody).
+func (v *RevokeTokenFormdataRequestBody) GetClientAssertion() (x string) {
+	if v != nil && v.ClientAssertion != nil {
+		x = *v.ClientAssertion
+	}
+	return
+}
+
+// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil RevokeTokenFormdataRequestBody).
+func (v *RevokeTokenFormdataRequestBody) GetClientAssertionType() (x RevokeTokenFormdataBodyClientAssertionType) {
+	if v != nil && v.ClientAssertionType != nil {
+		x = *v.ClientAssertionType
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil RevokeTokenFormdataRequestBody).
+func (v *RevokeTokenFormdataRequestBody) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetEmail returns *Email, the zero value when absent (also on a nil SignupJSONBody).
+func (v *SignupJSONBody) GetEmail() (x string) {
+	if v != nil && v.Email != nil {
+		x = *v.Email
+	}
+	return
+}
+
+// GetFamilyName returns *FamilyName, the zero value when absent (also on a nil SignupJSONBody).
+func (v *SignupJSONBody) GetFamilyName() (x string) {
+	if v != nil && v.FamilyName != nil {
+		x = *v.FamilyName
+	}
+	return
+}
+
+// GetGivenName returns *GivenName, the zero value when absent (also on a nil SignupJSONBody).
+func (v *SignupJSONBody) GetGivenName() (x string) {
+	if v != nil && v.GivenName != nil {
+		x = *v.GivenName
+	}
+	return
+}
+
+// GetName returns *Name, the zero value when absent (also on a nil SignupJSONBody).
+func (v *SignupJSONBody) GetName() (x string) {
+	if v != nil && v.Name != nil {
+		x = *v.Name
+	}
+	return
+}
+
+// GetNickname returns *Nickname, the zero value when absent (also on a nil SignupJSONBody).
+func (v *SignupJSONBody) GetNickname() (x string) {
+	if v != nil && v.Nickname != nil {
+		x = *v.Nickname
+	}
+	return
+}
+
+// GetPhoneNumber returns *PhoneNumber, the zero value when absent (also on a nil SignupJSONBody).
+func (v *SignupJSONBody) GetPhoneNumber() (x string) {
+	if v != nil && v.PhoneNumber != nil {
+		x = *v.PhoneNumber
+	}
+	return
+}
+
+// GetPicture returns *Picture, the zero value when absent (also on a nil SignupJSONBody).
+func (v *SignupJSONBody) GetPicture() (x string) {
+	if v != nil && v.Picture != nil {
+		x = *v.Picture
+	}
+	return
+}
+
+// GetUsername returns *Username, the zero value when absent (also on a nil SignupJSONBody).
+func (v *SignupJSONBody) GetUsername() (x string) {
+	if v != nil && v.Username != nil {
+		x = *v.Username
+	}
+	return
+}
+
+// GetEmail returns *Email, the zero value when absent (also on a nil SignupJSONRequestBody).
+func (v *SignupJSONRequestBody) GetEmail() (x string) {
+	if v != nil && v.Email != nil {
+		x = *v.Email
+	}
+	return
+}
+
+// GetFamilyName returns *FamilyName, the zero value when absent (also on a nil SignupJSONRequestBody).
+func (v *SignupJSONRequestBody) GetFamilyName() (x string) {
+	if v != nil && v.FamilyName != nil {
+		x = *v.FamilyName
+	}
+	return
+}
+
+// GetGivenName returns *GivenName, the zero value when absent (also on a nil SignupJSONRequestBody).
+func (v *SignupJSONRequestBody) GetGivenName() (x string) {
+	if v != nil && v.GivenName != nil {
+		x = *v.GivenName
+	}
+	return
+}
+
+// GetName returns *Name, the zero value when absent (also on a nil SignupJSONRequestBody).
+func (v *SignupJSONRequestBody) GetName() (x string) {
+	if v != nil && v.Name != nil {
+		x = *v.Name
+	}
+	return
+}
+
+// GetNickname returns *Nickname, the zero value when absent (also on a nil SignupJSONRequestBody).
+func (v *SignupJSONRequestBody) GetNickname() (x string) {
+	if v != nil && v.Nickname != nil {
+		x = *v.Nickname
+	}
+	return
+}
+
+// GetPhoneNumber returns *PhoneNumber, the zero value when absent (also on a nil SignupJSONRequestBody).
+func (v *SignupJSONRequestBody) GetPhoneNumber() (x string) {
+	if v != nil && v.PhoneNumber != nil {
+		x = *v.PhoneNumber
+	}
+	return
+}
+
+// GetPicture returns *Picture, the zero value when absent (also on a nil SignupJSONRequestBody).
+func (v *SignupJSONRequestBody) GetPicture() (x string) {
+	if v != nil && v.Picture != nil {
+		x = *v.Picture
+	}
+	return
+}
+
+// GetUsername returns *Username, the zero value when absent (also on a nil SignupJSONRequestBody).
+func (v *SignupJSONRequestBody) GetUsername() (x string) {
+	if v != nil && v.Username != nil {
+		x = *v.Username
+	}
+	return
+}
+
+// GetUnderscoreID returns *UnderscoreID, the zero value when absent (also on a nil SignupResponse).
+func (v *SignupResponse) GetUnderscoreID() (x string) {
+	if v != nil && v.UnderscoreID != nil {
+		x = *v.UnderscoreID
+	}
+	return
+}
+
+// GetEmail returns *Email, the zero value when absent (also on a nil SignupResponse).
+func (v *SignupResponse) GetEmail() (x string) {
+	if v != nil && v.Email != nil {
+		x = *v.Email
+	}
+	return
+}
+
+// GetEmailVerified returns *EmailVerified, the zero value when absent (also on a nil SignupResponse).
+func (v *SignupResponse) GetEmailVerified() (x bool) {
+	if v != nil && v.EmailVerified != nil {
+		x = *v.EmailVerified
+	}
+	return
+}
+
+// GetPhoneNumber returns *PhoneNumber, the zero value when absent (also on a nil SignupResponse).
+func (v *SignupResponse) GetPhoneNumber() (x string) {
+	if v != nil && v.PhoneNumber != nil {
+		x = *v.PhoneNumber
+	}
+	return
+}
+
+// GetPhoneVerified returns *PhoneVerified, the zero value when absent (also on a nil SignupResponse).
+func (v *SignupResponse) GetPhoneVerified() (x bool) {
+	if v != nil && v.PhoneVerified != nil {
+		x = *v.PhoneVerified
+	}
+	return
+}
+
+// GetUsername returns *Username, the zero value when absent (also on a nil SignupResponse).
+func (v *SignupResponse) GetUsername() (x string) {
+	if v != nil && v.Username != nil {
+		x = *v.Username
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil SocialWithProviderAccessTokenJSONBody).
+func (v *SocialWithProviderAccessTokenJSONBody) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil SocialWithProviderAccessTokenJSONRequestBody).
+func (v *SocialWithProviderAccessTokenJSONRequestBody) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetAudience returns *Audience, the zero value when absent (also on a nil StartBackChannelLoginFormdataBody).
+func (v *StartBackChannelLoginFormdataBody) GetAudience() (x string) {
+	if v != nil && v.Audience != nil {
+		x = *v.Audience
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil StartBackChannelLoginFormdataBody).
+func (v *StartBackChannelLoginFormdataBody) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetRequestedExpiry returns *RequestedExpiry, the zero value when absent (also on a nil StartBackChannelLoginFormdataBody).
+func (v *StartBackChannelLoginFormdataBody) GetRequestedExpiry() (x string) {
+	if v != nil && v.RequestedExpiry != nil {
+		x = *v.RequestedExpiry
+	}
+	return
+}
+
+// GetResource returns *Resource, the zero value when absent (also on a nil StartBackChannelLoginFormdataBody).
+func (v *StartBackChannelLoginFormdataBody) GetResource() (x string) {
+	if v != nil && v.Resource != nil {
+		x = *v.Resource
+	}
+	return
+}
+
+// GetAudience returns *Audience, the zero value when absent (also on a nil StartBackChannelLoginFormdataRequestBody).
+func (v *StartBackChannelLoginFormdataRequestBody) GetAudience() (x string) {
+	if v != nil && v.Audience != nil {
+		x = *v.Audience
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil StartBackChannelLoginFormdataRequestBody).
+func (v *StartBackChannelLoginFormdataRequestBody) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetRequestedExpiry returns *RequestedExpiry, the zero value when absent (also on a nil StartBackChannelLoginFormdataRequestBody).
+func (v *StartBackChannelLoginFormdataRequestBody) GetRequestedExpiry() (x string) {
+	if v != nil && v.RequestedExpiry != nil {
+		x = *v.RequestedExpiry
+	}
+	return
+}
+
+// GetResource returns *Resource, the zero value when absent (also on a nil StartBackChannelLoginFormdataRequestBody).
+func (v *StartBackChannelLoginFormdataRequestBody) GetResource() (x string) {
+	if v != nil && v.Resource != nil {
+		x = *v.Resource
+	}
+	return
+}
+
+// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil StartPasswordlessJSONBody).
+func (v *StartPasswordlessJSONBody) GetClientAssertion() (x string) {
+	if v != nil && v.ClientAssertion != nil {
+		x = *v.ClientAssertion
+	}
+	return
+}
+
+// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil StartPasswordlessJSONBody).
+func (v *StartPasswordlessJSONBody) GetClientAssertionType() (x string) {
+	if v != nil && v.ClientAssertionType != nil {
+		x = *v.ClientAssertionType
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil StartPasswordlessJSONBody).
+func (v *StartPasswordlessJSONBody) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetEmail returns *Email, the zero value when absent (also on a nil StartPasswordlessJSONBody).
+func (v *StartPasswordlessJSONBody) GetEmail() (x string) {
+	if v != nil && v.Email != nil {
+		x = *v.Email
+	}
+	return
+}
+
+// GetPhoneNumber returns *PhoneNumber, the zero value when absent (also on a nil StartPasswordlessJSONBody).
+func (v *StartPasswordlessJSONBody) GetPhoneNumber() (x string) {
+	if v != nil && v.PhoneNumber != nil {
+		x = *v.PhoneNumber
+	}
+	return
+}
+
+// GetSend returns *Send, the zero value when absent (also on a nil StartPasswordlessJSONBody).
+func (v *StartPasswordlessJSONBody) GetSend() (x StartPasswordlessJSONBodySend) {
+	if v != nil && v.Send != nil {
+		x = *v.Send
+	}
+	return
+}
+
+// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil StartPasswordlessJSONRequestBody).
+func (v *StartPasswordlessJSONRequestBody) GetClientAssertion() (x string) {
+	if v != nil && v.ClientAssertion != nil {
+		x = *v.ClientAssertion
+	}
+	return
+}
+
+// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil StartPasswordlessJSONRequestBody).
+func (v *StartPasswordlessJSONRequestBody) GetClientAssertionType() (x string) {
+	if v != nil && v.ClientAssertionType != nil {
+		x = *v.ClientAssertionType
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil StartPasswordlessJSONRequestBody).
+func (v *StartPasswordlessJSONRequestBody) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetEmail returns *Email, the zero value when absent (also on a nil StartPasswordlessJSONRequestBody).
+func (v *StartPasswordlessJSONRequestBody) GetEmail() (x string) {
+	if v != nil && v.Email != nil {
+		x = *v.Email
+	}
+	return
+}
+
+// GetPhoneNumber returns *PhoneNumber, the zero value when absent (also on a nil StartPasswordlessJSONRequestBody).
+func (v *StartPasswordlessJSONRequestBody) GetPhoneNumber() (x string) {
+	if v != nil && v.PhoneNumber != nil {
+		x = *v.PhoneNumber
+	}
+	return
+}
+
+// GetSend returns *Send, the zero value when absent (also on a nil StartPasswordlessJSONRequestBody).
+func (v *StartPasswordlessJSONRequestBody) GetSend() (x StartPasswordlessJSONBodySend) {
+	if v != nil && v.Send != nil {
+		x = *v.Send
+	}
+	return
+}
+
+// GetAudience returns *Audience, the zero value when absent (also on a nil TokenExchangeGrant).
+func (v *TokenExchangeGrant) GetAudience() (x string) {
+	if v != nil && v.Audience != nil {
+		x = *v.Audience
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil TokenExchangeGrant).
+func (v *TokenExchangeGrant) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetUserProfile returns *UserProfile, the zero value when absent (also on a nil TokenExchangeGrant).
+func (v *TokenExchangeGrant) GetUserProfile() (x string) {
+	if v != nil && v.UserProfile != nil {
+		x = *v.UserProfile
+	}
+	return
+}
+
+// GetEmail returns *Email, the zero value when absent (also on a nil TokenInfo).
+func (v *TokenInfo) GetEmail() (x string) {
+	if v != nil && v.Email != nil {
+		x = *v.Email
+	}
+	return
+}
+
+// GetEmailVerified returns *EmailVerified, the zero value when absent (also on a nil TokenInfo).
+func (v *TokenInfo) GetEmailVerified() (x bool) {
+	if v != nil && v.EmailVerified != nil {
+		x = *v.EmailVerified
+	}
+	return
+}
+
+// GetName returns *Name, the zero value when absent (also on a nil TokenInfo).
+func (v *TokenInfo) GetName() (x string) {
+	if v != nil && v.Name != nil {
+		x = *v.Name
+	}
+	return
+}
+
+// GetPicture returns *Picture, the zero value when absent (also on a nil TokenInfo).
+func (v *TokenInfo) GetPicture() (x string) {
+	if v != nil && v.Picture != nil {
+		x = *v.Picture
+	}
+	return
+}
+
+// GetUserID returns *UserID, the zero value when absent (also on a nil TokenInfo).
+func (v *TokenInfo) GetUserID() (x string) {
+	if v != nil && v.UserID != nil {
+		x = *v.UserID
+	}
+	return
+}
+
+// GetIDToken returns *IDToken, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetIDToken() (x string) {
+	if v != nil && v.IDToken != nil {
+		x = *v.IDToken
+	}
+	return
+}
+
+// GetRecoveryCode returns *RecoveryCode, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetRecoveryCode() (x string) {
+	if v != nil && v.RecoveryCode != nil {
+		x = *v.RecoveryCode
+	}
+	return
+}
+
+// GetRefreshToken returns *RefreshToken, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetRefreshToken() (x string) {
+	if v != nil && v.RefreshToken != nil {
+		x = *v.RefreshToken
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetBirthdate returns *Birthdate, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetBirthdate() (x openapi_types.Date) {
+	if v != nil && v.Birthdate != nil {
+		x = *v.Birthdate
+	}
+	return
+}
+
+// GetEmail returns *Email, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetEmail() (x string) {
+	if v != nil && v.Email != nil {
+		x = *v.Email
+	}
+	return
+}
+
+// GetEmailVerified returns *EmailVerified, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetEmailVerified() (x bool) {
+	if v != nil && v.EmailVerified != nil {
+		x = *v.EmailVerified
+	}
+	return
+}
+
+// GetFamilyName returns *FamilyName, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetFamilyName() (x string) {
+	if v != nil && v.FamilyName != nil {
+		x = *v.FamilyName
+	}
+	return
+}
+
+// GetGender returns *Gender, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetGender() (x string) {
+	if v != nil && v.Gender != nil {
+		x = *v.Gender
+	}
+	return
+}
+
+// GetGivenName returns *GivenName, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetGivenName() (x string) {
+	if v != nil && v.GivenName != nil {
+		x = *v.GivenName
+	}
+	return
+}
+
+// GetLocale returns *Locale, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetLocale() (x string) {
+	if v != nil && v.Locale != nil {
+		x = *v.Locale
+	}
+	return
+}
+
+// GetMiddleName returns *MiddleName, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetMiddleName() (x string) {
+	if v != nil && v.MiddleName != nil {
+		x = *v.MiddleName
+	}
+	return
+}
+
+// GetName returns *Name, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetName() (x string) {
+	if v != nil && v.Name != nil {
+		x = *v.Name
+	}
+	return
+}
+
+// GetNickname returns *Nickname, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetNickname() (x string) {
+	if v != nil && v.Nickname != nil {
+		x = *v.Nickname
+	}
+	return
+}
+
+// GetPhoneNumber returns *PhoneNumber, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetPhoneNumber() (x string) {
+	if v != nil && v.PhoneNumber != nil {
+		x = *v.PhoneNumber
+	}
+	return
+}
+
+// GetPhoneNumberVerified returns *PhoneNumberVerified, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetPhoneNumberVerified() (x bool) {
+	if v != nil && v.PhoneNumberVerified != nil {
+		x = *v.PhoneNumberVerified
+	}
+	return
+}
+
+// GetPicture returns *Picture, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetPicture() (x string) {
+	if v != nil && v.Picture != nil {
+		x = *v.Picture
+	}
+	return
+}
+
+// GetPreferredUsername returns *PreferredUsername, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetPreferredUsername() (x string) {
+	if v != nil && v.PreferredUsername != nil {
+		x = *v.PreferredUsername
+	}
+	return
+}
+
+// GetProfile returns *Profile, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetProfile() (x string) {
+	if v != nil && v.Profile != nil {
+		x = *v.Profile
+	}
+	return
+}
+
+// GetUpdatedAt returns *UpdatedAt, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetUpdatedAt() (x time.Time) {
+	if v != nil && v.UpdatedAt != nil {
+		x = *v.UpdatedAt
+	}
+	return
+}
+
+// GetWebsite returns *Website, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetWebsite() (x string) {
+	if v != nil && v.Website != nil {
+		x = *v.Website
+	}
+	return
+}
+
+// GetZoneinfo returns *Zoneinfo, the zero value when absent (also on a nil UserInfo).
+func (v *UserInfo) GetZoneinfo() (x string) {
+	if v != nil && v.Zoneinfo != nil {
+		x = *v.Zoneinfo
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil VerifyJSONBody).
+func (v *VerifyJSONBody) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil VerifyJSONRequestBody).
+func (v *VerifyJSONRequestBody) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// Ptr returns a pointer to a copy of v: an optional field set to a value,
+// zero included (Blocked: Ptr(false) sends "blocked": false; a nil field
+// is left out).
+func Ptr[T any](v T) *T { return &v }

@@ -31,7 +31,7 @@ func TestContract(t *testing.T) {
 	}
 	ctx := context.Background()
 	ran := 0
-	t.Run("AcceptSAMLRequest", func(t *testing.T) {
+	t.Run("acceptSAMLRequest", func(t *testing.T) {
 		ran++
 		var clientID string
 		peers.ContractJSON(t, "\"x\"", &clientID)
@@ -40,7 +40,7 @@ func TestContract(t *testing.T) {
 		u, err := c.SAML.RequestURL(clientID, params)
 		peers.ContractFetch(t, rec, u, err, "")
 	})
-	t.Run("AcceptWsFederationRequest", func(t *testing.T) {
+	t.Run("acceptWsFederationRequest", func(t *testing.T) {
 		ran++
 		var clientID string
 		peers.ContractJSON(t, "\"x\"", &clientID)
@@ -49,80 +49,80 @@ func TestContract(t *testing.T) {
 		u, err := c.WSFed.RequestURL(clientID, params)
 		peers.ContractFetch(t, rec, u, err, "")
 	})
-	t.Run("AssociateMfaAuthenticator", func(t *testing.T) {
+	t.Run("associateMfaAuthenticator", func(t *testing.T) {
 		ran++
-		var body AssociateMfaAuthenticatorJSONBody
+		var body AssociateMFAAuthenticatorJSONBody
 		peers.ContractJSON(t, "{\"authenticator_types\":[]}", &body)
 		res, err := c.MFA.Associate(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("Authorize", func(t *testing.T) {
+	t.Run("authorize", func(t *testing.T) {
 		ran++
 		params := new(AuthorizeURLParams)
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"response_type\":\"code\"}", params)
 		u, err := c.Authorize.URL(params)
 		peers.ContractFetch(t, rec, u, err, "")
 	})
-	t.Run("ChangePassword", func(t *testing.T) {
+	t.Run("changePassword", func(t *testing.T) {
 		ran++
 		var body ChangePasswordJSONBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"x\",\"email\":\"user@example.com\"}", &body)
 		res, err := c.Database.ChangePassword(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("DeleteMfaAuthenticator", func(t *testing.T) {
+	t.Run("deleteMfaAuthenticator", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.MFA.DeleteAuthenticator(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DynamicApplicationRegistration", func(t *testing.T) {
+	t.Run("dynamicApplicationRegistration", func(t *testing.T) {
 		ran++
 		var body DynamicApplicationRegistrationJSONBody
 		peers.ContractJSON(t, "{\"redirect_uris\":[]}", &body)
 		res, err := c.Clients.Register(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ExchangeToken", func(t *testing.T) {
+	t.Run("exchangeToken", func(t *testing.T) {
 		ran++
 		var body TokenRequest
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"code\":\"x\",\"grant_type\":\"authorization_code\",\"redirect_uri\":\"https://example.com/x\"}", &body)
 		res, err := c.OAuth.Token(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetDelegationToken", func(t *testing.T) {
+	t.Run("getDelegationToken", func(t *testing.T) {
 		ran++
 		var body GetDelegationTokenJSONBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"grant_type\":\"urn:ietf:params:oauth:grant-type:jwt-bearer\",\"id_token\":\"x\"}", &body)
 		res, err := c.Legacy.Delegation(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSAMLMetadata", func(t *testing.T) {
+	t.Run("getSAMLMetadata", func(t *testing.T) {
 		ran++
 		var clientID string
 		peers.ContractJSON(t, "\"x\"", &clientID)
 		err := c.SAML.Metadata(ctx, clientID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("GetTokenInfo", func(t *testing.T) {
+	t.Run("getTokenInfo", func(t *testing.T) {
 		ran++
 		var body GetTokenInfoJSONBody
 		peers.ContractJSON(t, "{\"id_token\":\"x\"}", &body)
 		res, err := c.Legacy.TokenInfo(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetUserInfo", func(t *testing.T) {
+	t.Run("getUserInfo", func(t *testing.T) {
 		ran++
 		res, err := c.UserInfo.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetWsFederationMetadata", func(t *testing.T) {
+	t.Run("getWsFederationMetadata", func(t *testing.T) {
 		ran++
 		err := c.WSFed.Metadata(ctx)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("GlobalTokenRevocation", func(t *testing.T) {
+	t.Run("globalTokenRevocation", func(t *testing.T) {
 		ran++
 		var connectionName string
 		peers.ContractJSON(t, "\"x\"", &connectionName)
@@ -131,14 +131,14 @@ func TestContract(t *testing.T) {
 		err := c.Logout.RevokeConnectionTokens(ctx, connectionName, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("IdpInitiatedSSO", func(t *testing.T) {
+	t.Run("idpInitiatedSSO", func(t *testing.T) {
 		ran++
-		var body IdpInitiatedSSOFormdataBody
+		var body IDPInitiatedSSOFormdataBody
 		peers.ContractJSON(t, "{\"SAMLResponse\":\"x\",\"connection\":\"x\"}", &body)
-		err := c.SAML.IdPInitiatedSSO(ctx, body)
+		err := c.SAML.IDPInitiatedSSO(ctx, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("ImpersonateUser", func(t *testing.T) {
+	t.Run("impersonateUser", func(t *testing.T) {
 		ran++
 		var userID string
 		peers.ContractJSON(t, "\"x\"", &userID)
@@ -147,101 +147,101 @@ func TestContract(t *testing.T) {
 		res, err := c.Legacy.Impersonate(ctx, userID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ListMfaAuthenticators", func(t *testing.T) {
+	t.Run("listMfaAuthenticators", func(t *testing.T) {
 		ran++
 		res, err := c.MFA.ListAuthenticators(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("Logout", func(t *testing.T) {
+	t.Run("logout", func(t *testing.T) {
 		ran++
 		params := new(LogoutURLParams)
 		peers.ContractJSON(t, "{}", params)
 		u, err := c.Logout.URL(params)
 		peers.ContractFetch(t, rec, u, err, "")
 	})
-	t.Run("OidcLogout", func(t *testing.T) {
+	t.Run("oidcLogout", func(t *testing.T) {
 		ran++
 		params := new(LogoutOIDCURLParams)
 		peers.ContractJSON(t, "{}", params)
 		u, err := c.Logout.OIDCURL(params)
 		peers.ContractFetch(t, rec, u, err, "")
 	})
-	t.Run("PushAuthorizationRequest", func(t *testing.T) {
+	t.Run("pushAuthorizationRequest", func(t *testing.T) {
 		ran++
 		var body PushAuthorizationRequestFormdataBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"response_type\":\"code\"}", &body)
 		res, err := c.OAuth.PushAuthorizationRequest(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("RequestDeviceCode", func(t *testing.T) {
+	t.Run("requestDeviceCode", func(t *testing.T) {
 		ran++
 		var body RequestDeviceCodeFormdataBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\"}", &body)
 		res, err := c.OAuth.DeviceCode(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("RequestMfaChallenge", func(t *testing.T) {
+	t.Run("requestMfaChallenge", func(t *testing.T) {
 		ran++
-		var body RequestMfaChallengeJSONBody
+		var body RequestMFAChallengeJSONBody
 		peers.ContractJSON(t, "{\"challenge_type\":\"otp\",\"client_id\":\"x\",\"mfa_token\":\"x\"}", &body)
 		res, err := c.MFA.Challenge(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ResourceOwnerLegacy", func(t *testing.T) {
+	t.Run("resourceOwnerLegacy", func(t *testing.T) {
 		ran++
 		var body ResourceOwnerLegacyJSONBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"x\",\"grant_type\":\"password\",\"password\":\"x\",\"username\":\"x\"}", &body)
 		res, err := c.Legacy.ResourceOwner(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("RevokeToken", func(t *testing.T) {
+	t.Run("revokeToken", func(t *testing.T) {
 		ran++
 		var body RevokeTokenFormdataBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"token\":\"x\"}", &body)
 		res, err := c.OAuth.Revoke(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("SamlLogout", func(t *testing.T) {
+	t.Run("samlLogout", func(t *testing.T) {
 		ran++
 		var clientID string
 		peers.ContractJSON(t, "\"x\"", &clientID)
 		err := c.SAML.Logout(ctx, clientID, "application/xml", strings.NewReader("<?xml version=\"1.0\"?><request/>"))
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("Signup", func(t *testing.T) {
+	t.Run("signup", func(t *testing.T) {
 		ran++
 		var body SignupJSONBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"x\",\"password\":\"x\"}", &body)
 		res, err := c.Database.Signup(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("SocialWithProviderAccessToken", func(t *testing.T) {
+	t.Run("socialWithProviderAccessToken", func(t *testing.T) {
 		ran++
 		var body SocialWithProviderAccessTokenJSONBody
 		peers.ContractJSON(t, "{\"access_token\":\"x\",\"client_id\":\"x\",\"connection\":\"facebook\"}", &body)
 		res, err := c.Legacy.SocialAccessToken(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("StartBackChannelLogin", func(t *testing.T) {
+	t.Run("startBackChannelLogin", func(t *testing.T) {
 		ran++
 		var body StartBackChannelLoginFormdataBody
 		peers.ContractJSON(t, "{\"binding_message\":\"x\",\"client_id\":\"x\",\"login_hint\":\"x\",\"scope\":\"openid\"}", &body)
 		res, err := c.OAuth.BackchannelAuthorize(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("StartPasswordless", func(t *testing.T) {
+	t.Run("startPasswordless", func(t *testing.T) {
 		ran++
 		var body StartPasswordlessJSONBody
 		peers.ContractJSON(t, "{\"client_id\":\"x\",\"connection\":\"email\"}", &body)
 		res, err := c.Passwordless.Start(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("Unlink", func(t *testing.T) {
+	t.Run("unlink", func(t *testing.T) {
 		ran++
 		err := c.Legacy.Unlink(ctx)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("Verify", func(t *testing.T) {
+	t.Run("verify", func(t *testing.T) {
 		ran++
 		var body VerifyJSONBody
 		peers.ContractJSON(t, "{\"client_id\":\"${account.clientId}\",\"connection\":\"email\",\"grant_type\":\"password\",\"password\":\"VERIFICATION_CODE\",\"redirect_uri\":\"https://yourapp.com/callback\",\"username\":\"USER_EMAIL_OR_PHONE\"}", &body)

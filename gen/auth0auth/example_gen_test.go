@@ -44,7 +44,7 @@ func Example_quickstart() {
 	}
 	// The URL that signs the user out of Auth0 and sends the browser back.
 	returnTo, clientID := "https://app.example.com/", "YOUR_CLIENT_ID"
-	u, err := c.Logout.URL(&auth0auth.LogoutURLParams{ReturnTo: &returnTo, ClientId: &clientID})
+	u, err := c.Logout.URL(&auth0auth.LogoutURLParams{ReturnTo: &returnTo, ClientID: &clientID})
 	if err != nil {
 		log.Fatal(err)
 	}

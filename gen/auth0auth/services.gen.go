@@ -11,37 +11,37 @@ import (
 
 // The operations: what the runtime needs to build and send each request.
 var (
-	opSAMLRequestURL                = &facade.Operation{API: "auth0auth", ID: "AcceptSAMLRequest", Method: "GET", Path: "/samlp/{clientId}", Security: "none", Query: []facade.Param{{Name: "connection", Explode: true}, {Name: "organization", Explode: true}}}
-	opWSFedRequestURL               = &facade.Operation{API: "auth0auth", ID: "AcceptWsFederationRequest", Method: "GET", Path: "/wsfed/{clientId}", Security: "none", Query: []facade.Param{{Name: "wtrealm", Explode: true}, {Name: "whr", Explode: true}, {Name: "wctx", Explode: true}, {Name: "wreply", Explode: true}}}
-	opMFAAssociate                  = &facade.Operation{API: "auth0auth", ID: "AssociateMfaAuthenticator", Method: "POST", Path: "/mfa/associate", Body: facade.BodyJSON, ContentType: "application/json"}
-	opAuthorizeURL                  = &facade.Operation{API: "auth0auth", ID: "Authorize", Method: "GET", Path: "/authorize", Security: "none", Query: []facade.Param{{Name: "response_type", Explode: true}, {Name: "client_id", Explode: true}, {Name: "redirect_uri", Explode: true, Type: "string", Format: "uri"}, {Name: "scope", Explode: true}, {Name: "state", Explode: true}, {Name: "audience", Explode: true}, {Name: "code_challenge", Explode: true}, {Name: "code_challenge_method", Explode: true}, {Name: "nonce", Explode: true}, {Name: "connection", Explode: true}, {Name: "prompt", Explode: true}, {Name: "organization", Explode: true}, {Name: "invitation", Explode: true}, {Name: "login_hint", Explode: true}, {Name: "acr_values", Explode: true}, {Name: "max_age", Explode: true}, {Name: "ui_locales", Explode: true}, {Name: "response_mode", Explode: true}, {Name: "dpop_jkt", Explode: true}}}
-	opDatabaseChangePassword        = &facade.Operation{API: "auth0auth", ID: "ChangePassword", Method: "POST", Path: "/dbconnections/change_password", Security: "none", Accept: "text/plain", Body: facade.BodyJSON, ContentType: "application/json"}
-	opMFADeleteAuthenticator        = &facade.Operation{API: "auth0auth", ID: "DeleteMfaAuthenticator", Method: "DELETE", Path: "/mfa/authenticators/{id}"}
-	opClientsRegister               = &facade.Operation{API: "auth0auth", ID: "DynamicApplicationRegistration", Method: "POST", Path: "/oidc/register", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
-	opOAuthToken                    = &facade.Operation{API: "auth0auth", ID: "ExchangeToken", Method: "POST", Path: "/oauth/token", Security: "none", Headers: []string{"Dpop"}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opLegacyDelegation              = &facade.Operation{API: "auth0auth", ID: "GetDelegationToken", Method: "POST", Path: "/delegation", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
-	opSAMLMetadata                  = &facade.Operation{API: "auth0auth", ID: "GetSAMLMetadata", Method: "GET", Path: "/samlp/metadata/{clientId}", Security: "none"}
-	opLegacyTokenInfo               = &facade.Operation{API: "auth0auth", ID: "GetTokenInfo", Method: "POST", Path: "/tokeninfo", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUserInfoGet                   = &facade.Operation{API: "auth0auth", ID: "GetUserInfo", Method: "GET", Path: "/userinfo"}
-	opWSFedMetadata                 = &facade.Operation{API: "auth0auth", ID: "GetWsFederationMetadata", Method: "GET", Path: "/wsfed/FederationMetadata/2007-06/FederationMetadata.xml", Security: "none"}
-	opLogoutRevokeConnectionTokens  = &facade.Operation{API: "auth0auth", ID: "GlobalTokenRevocation", Method: "POST", Path: "/oauth/global-token-revocation/connection/{connection_name}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opSAMLIdPInitiatedSSO           = &facade.Operation{API: "auth0auth", ID: "IdpInitiatedSSO", Method: "POST", Path: "/login/callback", Security: "none", Body: facade.BodyForm, ContentType: "application/x-www-form-urlencoded"}
-	opLegacyImpersonate             = &facade.Operation{API: "auth0auth", ID: "ImpersonateUser", Method: "POST", Path: "/users/{user_id}/impersonate", Security: "none", Accept: "text/plain", Body: facade.BodyJSON, ContentType: "application/json"}
-	opMFAListAuthenticators         = &facade.Operation{API: "auth0auth", ID: "ListMfaAuthenticators", Method: "GET", Path: "/mfa/authenticators"}
-	opLogoutURL                     = &facade.Operation{API: "auth0auth", ID: "Logout", Method: "GET", Path: "/v2/logout", Security: "none", Query: []facade.Param{{Name: "returnTo", Explode: true, Type: "string", Format: "uri"}, {Name: "client_id", Explode: true}, {Name: "federated", Explode: true}}}
-	opLogoutOIDCURL                 = &facade.Operation{API: "auth0auth", ID: "OidcLogout", Method: "GET", Path: "/oidc/logout", Security: "none", Query: []facade.Param{{Name: "id_token_hint", Explode: true}, {Name: "post_logout_redirect_uri", Explode: true, Type: "string", Format: "uri"}, {Name: "state", Explode: true}, {Name: "client_id", Explode: true}, {Name: "federated", Explode: true}}}
-	opOAuthPushAuthorizationRequest = &facade.Operation{API: "auth0auth", ID: "PushAuthorizationRequest", Method: "POST", Path: "/oauth/par", Security: "none", Body: facade.BodyForm, ContentType: "application/x-www-form-urlencoded"}
-	opOAuthDeviceCode               = &facade.Operation{API: "auth0auth", ID: "RequestDeviceCode", Method: "POST", Path: "/oauth/device/code", Security: "none", Body: facade.BodyForm, ContentType: "application/x-www-form-urlencoded"}
-	opMFAChallenge                  = &facade.Operation{API: "auth0auth", ID: "RequestMfaChallenge", Method: "POST", Path: "/mfa/challenge", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
-	opLegacyResourceOwner           = &facade.Operation{API: "auth0auth", ID: "ResourceOwnerLegacy", Method: "POST", Path: "/oauth/ro", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
-	opOAuthRevoke                   = &facade.Operation{API: "auth0auth", ID: "RevokeToken", Method: "POST", Path: "/oauth/revoke", Security: "none", Accept: "text/plain", Body: facade.BodyForm, ContentType: "application/x-www-form-urlencoded"}
-	opSAMLLogout                    = &facade.Operation{API: "auth0auth", ID: "SamlLogout", Method: "POST", Path: "/samlp/{client_id}/logout", Security: "none", Body: facade.BodyRaw}
-	opDatabaseSignup                = &facade.Operation{API: "auth0auth", ID: "Signup", Method: "POST", Path: "/dbconnections/signup", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
-	opLegacySocialAccessToken       = &facade.Operation{API: "auth0auth", ID: "SocialWithProviderAccessToken", Method: "POST", Path: "/oauth/access_token", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
-	opOAuthBackchannelAuthorize     = &facade.Operation{API: "auth0auth", ID: "StartBackChannelLogin", Method: "POST", Path: "/bc-authorize", Body: facade.BodyForm, ContentType: "application/x-www-form-urlencoded"}
-	opPasswordlessStart             = &facade.Operation{API: "auth0auth", ID: "StartPasswordless", Method: "POST", Path: "/passwordless/start", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
-	opLegacyUnlink                  = &facade.Operation{API: "auth0auth", ID: "Unlink", Method: "POST", Path: "/login/unlink"}
-	opPasswordlessVerify            = &facade.Operation{API: "auth0auth", ID: "Verify", Method: "POST", Path: "/passwordless/verify", Body: facade.BodyJSON, ContentType: "application/json"}
+	opSAMLRequestURL                = &facade.Operation{API: "auth0auth", ID: "acceptSAMLRequest", Method: "GET", Path: "/samlp/{clientId}", Security: "none", Query: []facade.Param{{Name: "connection", Explode: true}, {Name: "organization", Explode: true}}}
+	opWSFedRequestURL               = &facade.Operation{API: "auth0auth", ID: "acceptWsFederationRequest", Method: "GET", Path: "/wsfed/{clientId}", Security: "none", Query: []facade.Param{{Name: "wtrealm", Explode: true}, {Name: "whr", Explode: true}, {Name: "wctx", Explode: true}, {Name: "wreply", Explode: true}}}
+	opMFAAssociate                  = &facade.Operation{API: "auth0auth", ID: "associateMfaAuthenticator", Method: "POST", Path: "/mfa/associate", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAuthorizeURL                  = &facade.Operation{API: "auth0auth", ID: "authorize", Method: "GET", Path: "/authorize", Security: "none", Query: []facade.Param{{Name: "response_type", Explode: true}, {Name: "client_id", Explode: true}, {Name: "redirect_uri", Explode: true, Type: "string", Format: "uri"}, {Name: "scope", Explode: true}, {Name: "state", Explode: true}, {Name: "audience", Explode: true}, {Name: "code_challenge", Explode: true}, {Name: "code_challenge_method", Explode: true}, {Name: "nonce", Explode: true}, {Name: "connection", Explode: true}, {Name: "prompt", Explode: true}, {Name: "organization", Explode: true}, {Name: "invitation", Explode: true}, {Name: "login_hint", Explode: true}, {Name: "acr_values", Explode: true}, {Name: "max_age", Explode: true}, {Name: "ui_locales", Explode: true}, {Name: "response_mode", Explode: true}, {Name: "dpop_jkt", Explode: true}}}
+	opDatabaseChangePassword        = &facade.Operation{API: "auth0auth", ID: "changePassword", Method: "POST", Path: "/dbconnections/change_password", Security: "none", Accept: "text/plain", Body: facade.BodyJSON, ContentType: "application/json"}
+	opMFADeleteAuthenticator        = &facade.Operation{API: "auth0auth", ID: "deleteMfaAuthenticator", Method: "DELETE", Path: "/mfa/authenticators/{id}"}
+	opClientsRegister               = &facade.Operation{API: "auth0auth", ID: "dynamicApplicationRegistration", Method: "POST", Path: "/oidc/register", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOAuthToken                    = &facade.Operation{API: "auth0auth", ID: "exchangeToken", Method: "POST", Path: "/oauth/token", Security: "none", Headers: []string{"Dpop"}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opLegacyDelegation              = &facade.Operation{API: "auth0auth", ID: "getDelegationToken", Method: "POST", Path: "/delegation", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
+	opSAMLMetadata                  = &facade.Operation{API: "auth0auth", ID: "getSAMLMetadata", Method: "GET", Path: "/samlp/metadata/{clientId}", Security: "none"}
+	opLegacyTokenInfo               = &facade.Operation{API: "auth0auth", ID: "getTokenInfo", Method: "POST", Path: "/tokeninfo", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUserInfoGet                   = &facade.Operation{API: "auth0auth", ID: "getUserInfo", Method: "GET", Path: "/userinfo"}
+	opWSFedMetadata                 = &facade.Operation{API: "auth0auth", ID: "getWsFederationMetadata", Method: "GET", Path: "/wsfed/FederationMetadata/2007-06/FederationMetadata.xml", Security: "none"}
+	opLogoutRevokeConnectionTokens  = &facade.Operation{API: "auth0auth", ID: "globalTokenRevocation", Method: "POST", Path: "/oauth/global-token-revocation/connection/{connection_name}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opSAMLIDPInitiatedSSO           = &facade.Operation{API: "auth0auth", ID: "idpInitiatedSSO", Method: "POST", Path: "/login/callback", Security: "none", Body: facade.BodyForm, ContentType: "application/x-www-form-urlencoded"}
+	opLegacyImpersonate             = &facade.Operation{API: "auth0auth", ID: "impersonateUser", Method: "POST", Path: "/users/{user_id}/impersonate", Security: "none", Accept: "text/plain", Body: facade.BodyJSON, ContentType: "application/json"}
+	opMFAListAuthenticators         = &facade.Operation{API: "auth0auth", ID: "listMfaAuthenticators", Method: "GET", Path: "/mfa/authenticators"}
+	opLogoutURL                     = &facade.Operation{API: "auth0auth", ID: "logout", Method: "GET", Path: "/v2/logout", Security: "none", Query: []facade.Param{{Name: "returnTo", Explode: true, Type: "string", Format: "uri"}, {Name: "client_id", Explode: true}, {Name: "federated", Explode: true}}}
+	opLogoutOIDCURL                 = &facade.Operation{API: "auth0auth", ID: "oidcLogout", Method: "GET", Path: "/oidc/logout", Security: "none", Query: []facade.Param{{Name: "id_token_hint", Explode: true}, {Name: "post_logout_redirect_uri", Explode: true, Type: "string", Format: "uri"}, {Name: "state", Explode: true}, {Name: "client_id", Explode: true}, {Name: "federated", Explode: true}}}
+	opOAuthPushAuthorizationRequest = &facade.Operation{API: "auth0auth", ID: "pushAuthorizationRequest", Method: "POST", Path: "/oauth/par", Security: "none", Body: facade.BodyForm, ContentType: "application/x-www-form-urlencoded"}
+	opOAuthDeviceCode               = &facade.Operation{API: "auth0auth", ID: "requestDeviceCode", Method: "POST", Path: "/oauth/device/code", Security: "none", Body: facade.BodyForm, ContentType: "application/x-www-form-urlencoded"}
+	opMFAChallenge                  = &facade.Operation{API: "auth0auth", ID: "requestMfaChallenge", Method: "POST", Path: "/mfa/challenge", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
+	opLegacyResourceOwner           = &facade.Operation{API: "auth0auth", ID: "resourceOwnerLegacy", Method: "POST", Path: "/oauth/ro", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOAuthRevoke                   = &facade.Operation{API: "auth0auth", ID: "revokeToken", Method: "POST", Path: "/oauth/revoke", Security: "none", Accept: "text/plain", Body: facade.BodyForm, ContentType: "application/x-www-form-urlencoded"}
+	opSAMLLogout                    = &facade.Operation{API: "auth0auth", ID: "samlLogout", Method: "POST", Path: "/samlp/{client_id}/logout", Security: "none", Body: facade.BodyRaw}
+	opDatabaseSignup                = &facade.Operation{API: "auth0auth", ID: "signup", Method: "POST", Path: "/dbconnections/signup", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
+	opLegacySocialAccessToken       = &facade.Operation{API: "auth0auth", ID: "socialWithProviderAccessToken", Method: "POST", Path: "/oauth/access_token", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOAuthBackchannelAuthorize     = &facade.Operation{API: "auth0auth", ID: "startBackChannelLogin", Method: "POST", Path: "/bc-authorize", Body: facade.BodyForm, ContentType: "application/x-www-form-urlencoded"}
+	opPasswordlessStart             = &facade.Operation{API: "auth0auth", ID: "startPasswordless", Method: "POST", Path: "/passwordless/start", Security: "none", Body: facade.BodyJSON, ContentType: "application/json"}
+	opLegacyUnlink                  = &facade.Operation{API: "auth0auth", ID: "unlink", Method: "POST", Path: "/login/unlink"}
+	opPasswordlessVerify            = &facade.Operation{API: "auth0auth", ID: "verify", Method: "POST", Path: "/passwordless/verify", Body: facade.BodyJSON, ContentType: "application/json"}
 )
 
 // AuthorizeService holds the Authorize operations of Auth0 Authentication API. It is a field of
@@ -54,8 +54,8 @@ type AuthorizeService struct {
 //
 // Arguments:
 //   - params.ResponseType: query parameter "response_type", required, string, one of code, token, id_token, id_token token, code id_token, code token, code id_token token.
-//   - params.ClientId: query parameter "client_id", required, string.
-//   - params.RedirectUri: query parameter "redirect_uri", string (uri).
+//   - params.ClientID: query parameter "client_id", required, string.
+//   - params.RedirectURI: query parameter "redirect_uri", string (uri).
 //   - params.Scope: query parameter "scope", string.
 //   - params.State: query parameter "state", string.
 //   - params.Audience: query parameter "audience", string.
@@ -67,11 +67,11 @@ type AuthorizeService struct {
 //   - params.Organization: query parameter "organization", string.
 //   - params.Invitation: query parameter "invitation", string.
 //   - params.LoginHint: query parameter "login_hint", string.
-//   - params.AcrValues: query parameter "acr_values", string.
+//   - params.ACRValues: query parameter "acr_values", string.
 //   - params.MaxAge: query parameter "max_age", integer.
-//   - params.UiLocales: query parameter "ui_locales", string.
+//   - params.UILocales: query parameter "ui_locales", string.
 //   - params.ResponseMode: query parameter "response_mode", string, one of query, fragment, form_post, web_message.
-//   - params.DpopJkt: query parameter "dpop_jkt", string.
+//   - params.DPoPJkt: query parameter "dpop_jkt", string.
 func (s *AuthorizeService) URL(params *AuthorizeURLParams, opts ...Option) (string, error) {
 	return s.rt.URL(context.Background(), opAuthorizeURL, facade.Args{Query: params}, opts)
 }
@@ -217,10 +217,10 @@ type LogoutService struct {
 // OIDCURL builds the URL of GET /oidc/logout (operation oidcLogout) and sends nothing: a browser or a streaming client loads it.
 //
 // Arguments:
-//   - params.IdTokenHint: query parameter "id_token_hint", string.
-//   - params.PostLogoutRedirectUri: query parameter "post_logout_redirect_uri", string (uri).
+//   - params.IDTokenHint: query parameter "id_token_hint", string.
+//   - params.PostLogoutRedirectURI: query parameter "post_logout_redirect_uri", string (uri).
 //   - params.State: query parameter "state", string.
-//   - params.ClientId: query parameter "client_id", string.
+//   - params.ClientID: query parameter "client_id", string.
 //   - params.Federated: query parameter "federated", string.
 func (s *LogoutService) OIDCURL(params *LogoutOIDCURLParams, opts ...Option) (string, error) {
 	return s.rt.URL(context.Background(), opLogoutOIDCURL, facade.Args{Query: params}, opts)
@@ -243,7 +243,7 @@ func (s *LogoutService) RevokeConnectionTokens(ctx context.Context, connectionNa
 //
 // Arguments:
 //   - params.ReturnTo: query parameter "returnTo", string (uri).
-//   - params.ClientId: query parameter "client_id", string.
+//   - params.ClientID: query parameter "client_id", string.
 //   - params.Federated: query parameter "federated", string.
 func (s *LogoutService) URL(params *LogoutURLParams, opts ...Option) (string, error) {
 	return s.rt.URL(context.Background(), opLogoutURL, facade.Args{Query: params}, opts)
@@ -260,10 +260,10 @@ type MFAService struct {
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - body: AssociateMfaAuthenticatorJSONBody, sent as application/json (required).
+//   - body: AssociateMFAAuthenticatorJSONBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
-func (s *MFAService) Associate(ctx context.Context, body AssociateMfaAuthenticatorJSONBody, opts ...Option) (*MFAAssociation, error) {
+func (s *MFAService) Associate(ctx context.Context, body AssociateMFAAuthenticatorJSONBody, opts ...Option) (*MFAAssociation, error) {
 	return facade.Fetch[MFAAssociation](ctx, s.rt, opMFAAssociate, facade.Args{Body: body}, opts)
 }
 
@@ -272,10 +272,10 @@ func (s *MFAService) Associate(ctx context.Context, body AssociateMfaAuthenticat
 // Security: no credentials.
 //
 // Arguments:
-//   - body: RequestMfaChallengeJSONBody, sent as application/json (required).
+//   - body: RequestMFAChallengeJSONBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
-func (s *MFAService) Challenge(ctx context.Context, body RequestMfaChallengeJSONBody, opts ...Option) (*MFAChallenge, error) {
+func (s *MFAService) Challenge(ctx context.Context, body RequestMFAChallengeJSONBody, opts ...Option) (*MFAChallenge, error) {
 	return facade.Fetch[MFAChallenge](ctx, s.rt, opMFAChallenge, facade.Args{Body: body}, opts)
 }
 
@@ -403,16 +403,16 @@ type SAMLService struct {
 	rt *facade.Runtime
 }
 
-// IdPInitiatedSSO sends POST /login/callback (operation idpInitiatedSSO).
+// IDPInitiatedSSO sends POST /login/callback (operation idpInitiatedSSO).
 //
 // Security: no credentials.
 //
 // Arguments:
-//   - body: IdpInitiatedSSOFormdataBody, sent as application/x-www-form-urlencoded (required).
+//   - body: IDPInitiatedSSOFormdataBody, sent as application/x-www-form-urlencoded (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
-func (s *SAMLService) IdPInitiatedSSO(ctx context.Context, body IdpInitiatedSSOFormdataBody, opts ...Option) error {
-	return s.rt.Exec(ctx, opSAMLIdPInitiatedSSO, facade.Args{Body: body}, opts)
+func (s *SAMLService) IDPInitiatedSSO(ctx context.Context, body IDPInitiatedSSOFormdataBody, opts ...Option) error {
+	return s.rt.Exec(ctx, opSAMLIDPInitiatedSSO, facade.Args{Body: body}, opts)
 }
 
 // Logout sends POST /samlp/{client_id}/logout (operation samlLogout).

@@ -83,8 +83,8 @@ type Client struct {
 	LogStreams LogStreamsService
 	// Logs holds the Logs operations.
 	Logs LogsService
-	// NetworkAcls holds the NetworkAcls operations.
-	NetworkAcls NetworkAclsService
+	// NetworkACLs holds the NetworkACLs operations.
+	NetworkACLs NetworkACLsService
 	// Organizations holds the Organizations operations.
 	Organizations OrganizationsService
 	// Prompts holds the Prompts operations.
@@ -179,7 +179,7 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.AttackProtection.BruteForceProtection.rt = rt
 	c.AttackProtection.Captcha.rt = rt
 	c.AttackProtection.PhoneProviderProtection.rt = rt
-	c.AttackProtection.SuspiciousIpThrottling.rt = rt
+	c.AttackProtection.SuspiciousIPThrottling.rt = rt
 	c.Branding.rt = rt
 	c.Branding.Phone.rt = rt
 	c.Branding.Phone.Providers.rt = rt
@@ -197,8 +197,8 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.Connections.DirectoryProvisioning.rt = rt
 	c.Connections.DirectoryProvisioning.Synchronizations.rt = rt
 	c.Connections.Keys.rt = rt
-	c.Connections.ScimConfiguration.rt = rt
-	c.Connections.ScimConfiguration.Tokens.rt = rt
+	c.Connections.SCIMConfiguration.rt = rt
+	c.Connections.SCIMConfiguration.Tokens.rt = rt
 	c.Connections.Users.rt = rt
 	c.CustomDomains.rt = rt
 	c.DeviceCredentials.rt = rt
@@ -229,7 +229,7 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.Guardian.Factors.Duo.Settings.rt = rt
 	c.Guardian.Factors.Phone.rt = rt
 	c.Guardian.Factors.PushNotification.rt = rt
-	c.Guardian.Factors.Sms.rt = rt
+	c.Guardian.Factors.SMS.rt = rt
 	c.Guardian.Policies.rt = rt
 	c.Hooks.rt = rt
 	c.Hooks.Secrets.rt = rt
@@ -244,7 +244,7 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.Keys.Signing.rt = rt
 	c.LogStreams.rt = rt
 	c.Logs.rt = rt
-	c.NetworkAcls.rt = rt
+	c.NetworkACLs.rt = rt
 	c.Organizations.rt = rt
 	c.Organizations.ClientGrants.rt = rt
 	c.Organizations.Connections.rt = rt
@@ -276,7 +276,7 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.RulesConfigs.rt = rt
 	c.SelfServiceProfiles.rt = rt
 	c.SelfServiceProfiles.CustomText.rt = rt
-	c.SelfServiceProfiles.SsoTicket.rt = rt
+	c.SelfServiceProfiles.SSOTicket.rt = rt
 	c.Sessions.rt = rt
 	c.Stats.rt = rt
 	c.SupplementalSignals.rt = rt

@@ -31,28 +31,28 @@ func TestContract(t *testing.T) {
 	}
 	ctx := context.Background()
 	ran := 0
-	t.Run("CreateExperiment", func(t *testing.T) {
+	t.Run("create_experiment", func(t *testing.T) {
 		ran++
 		var body CreateExperimentRequestContent
 		peers.ContractJSON(t, "{\"allocation_strategy\":\"percentage\",\"allocations\":[{\"is_control\":true,\"variation_id\":\"var_a\"}],\"assignment_config\":{\"subject\":\"device\"},\"authentication_flow\":\"x\",\"feature_flag_id\":\"flg_a\",\"name\":\"xxx\"}", &body)
 		res, err := c.Experimentation.Experiments.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("CreateFeatureFlag", func(t *testing.T) {
+	t.Run("create_feature_flag", func(t *testing.T) {
 		ran++
 		var body CreateFeatureFlagRequestContent
 		peers.ContractJSON(t, "{\"name\":\"xxx\",\"parameters\":{\"key0\":{\"type\":\"string\",\"value\":{}}}}", &body)
 		res, err := c.Experimentation.FeatureFlags.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("CreateForm", func(t *testing.T) {
+	t.Run("create_form", func(t *testing.T) {
 		ran++
 		var body CreateFormRequestContent
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Forms.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("CreateOrganizationClientGrants", func(t *testing.T) {
+	t.Run("create_organization-client-grants", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -61,28 +61,28 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.ClientGrants.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("CreatePhoneProvider", func(t *testing.T) {
+	t.Run("create_phone_provider", func(t *testing.T) {
 		ran++
 		var body CreateBrandingPhoneProviderRequestContent
 		peers.ContractJSON(t, "{\"credentials\":{\"auth_token\":\"x\"},\"name\":\"twilio\"}", &body)
 		res, err := c.Branding.Phone.Providers.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("CreatePhoneTemplate", func(t *testing.T) {
+	t.Run("create_phone_template", func(t *testing.T) {
 		ran++
 		var body CreatePhoneTemplateRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Branding.Phone.Templates.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("CreateSegment", func(t *testing.T) {
+	t.Run("create_segment", func(t *testing.T) {
 		ran++
 		var body CreateSegmentRequestContent
 		peers.ContractJSON(t, "{\"name\":\"xxx\",\"rules\":[{\"match\":{\"browser\":[\"x\"]}}]}", &body)
 		res, err := c.Experimentation.Segments.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("CreateVariation", func(t *testing.T) {
+	t.Run("create_variation", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -91,7 +91,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Experimentation.FeatureFlags.Variations.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("DeleteAction", func(t *testing.T) {
+	t.Run("delete_action", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -100,21 +100,21 @@ func TestContract(t *testing.T) {
 		err := c.Actions.Delete(ctx, id, params)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteActionModule", func(t *testing.T) {
+	t.Run("delete_action_module", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Actions.Modules.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteAuthenticationMethods", func(t *testing.T) {
+	t.Run("delete_authentication-methods", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Users.AuthenticationMethods.DeleteAll(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteAuthenticationMethodsByAuthenticationMethodId", func(t *testing.T) {
+	t.Run("delete_authentication-methods_by_authentication_method_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -123,21 +123,21 @@ func TestContract(t *testing.T) {
 		err := c.Users.AuthenticationMethods.Delete(ctx, id, authenticationMethodID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteAuthenticators", func(t *testing.T) {
+	t.Run("delete_authenticators", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Users.Authenticators.DeleteAll(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteBrandingTheme", func(t *testing.T) {
+	t.Run("delete_branding_theme", func(t *testing.T) {
 		ran++
 		var themeID string
 		peers.ContractJSON(t, "\"x\"", &themeID)
 		err := c.Branding.Themes.Delete(ctx, themeID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteClientGrantsByGrantId", func(t *testing.T) {
+	t.Run("delete_client-grants_by_grant_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -146,35 +146,35 @@ func TestContract(t *testing.T) {
 		err := c.Organizations.ClientGrants.Delete(ctx, id, grantID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteClientGrantsById", func(t *testing.T) {
+	t.Run("delete_client-grants_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.ClientGrants.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteClientsById", func(t *testing.T) {
+	t.Run("delete_clients_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Clients.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteConnectionProfilesById", func(t *testing.T) {
+	t.Run("delete_connection-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.ConnectionProfiles.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteConnectionsById", func(t *testing.T) {
+	t.Run("delete_connections_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Connections.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteCredentialsByCredentialId", func(t *testing.T) {
+	t.Run("delete_credentials_by_credential_id", func(t *testing.T) {
 		ran++
 		var clientID string
 		peers.ContractJSON(t, "\"x\"", &clientID)
@@ -183,33 +183,33 @@ func TestContract(t *testing.T) {
 		err := c.Clients.Credentials.Delete(ctx, clientID, credentialID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteCustomDomainsById", func(t *testing.T) {
+	t.Run("delete_custom-domains_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.CustomDomains.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteCustomSigningKeys", func(t *testing.T) {
+	t.Run("delete_custom_signing_keys", func(t *testing.T) {
 		ran++
 		err := c.Keys.CustomSigning.Delete(ctx)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteDeviceCredentialsById", func(t *testing.T) {
+	t.Run("delete_device-credentials_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.DeviceCredentials.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteDirectoryProvisioning", func(t *testing.T) {
+	t.Run("delete_directory-provisioning", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Connections.DirectoryProvisioning.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteDiscoveryDomainsByDiscoveryDomainId", func(t *testing.T) {
+	t.Run("delete_discovery-domains_by_discovery_domain_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -218,7 +218,7 @@ func TestContract(t *testing.T) {
 		err := c.Organizations.DiscoveryDomains.Delete(ctx, id, discoveryDomainID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteEnabledConnectionsByConnectionId", func(t *testing.T) {
+	t.Run("delete_enabled_connections_by_connectionId", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -227,42 +227,42 @@ func TestContract(t *testing.T) {
 		err := c.Organizations.EnabledConnections.Delete(ctx, id, connectionID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteEncryptionKey", func(t *testing.T) {
+	t.Run("delete_encryption_key", func(t *testing.T) {
 		ran++
 		var kid string
 		peers.ContractJSON(t, "\"x\"", &kid)
 		err := c.Keys.Encryption.Delete(ctx, kid)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteEnrollmentsById", func(t *testing.T) {
+	t.Run("delete_enrollments_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Guardian.Enrollments.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteEventStreamsById", func(t *testing.T) {
+	t.Run("delete_event-streams_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
 		err := c.EventStreams.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteExperiment", func(t *testing.T) {
+	t.Run("delete_experiment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Experimentation.Experiments.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteFeatureFlag", func(t *testing.T) {
+	t.Run("delete_feature_flag", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Experimentation.FeatureFlags.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteFederatedConnectionsTokensetsByTokensetId", func(t *testing.T) {
+	t.Run("delete_federated-connections-tokensets_by_tokenset_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -271,14 +271,14 @@ func TestContract(t *testing.T) {
 		err := c.Users.FederatedConnectionsTokensets.Delete(ctx, id, tokensetID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteFlowsById", func(t *testing.T) {
+	t.Run("delete_flows_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Flows.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteFlowsExecutionsByExecutionId", func(t *testing.T) {
+	t.Run("delete_flows_executions_by_execution_id", func(t *testing.T) {
 		ran++
 		var flowID string
 		peers.ContractJSON(t, "\"x\"", &flowID)
@@ -287,42 +287,42 @@ func TestContract(t *testing.T) {
 		err := c.Flows.Executions.Delete(ctx, flowID, executionID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteFlowsVaultConnectionsById", func(t *testing.T) {
+	t.Run("delete_flows_vault_connections_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Flows.Vault.Connections.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteForm", func(t *testing.T) {
+	t.Run("delete_form", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Forms.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteGrantsById", func(t *testing.T) {
+	t.Run("delete_grants_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.UserGrants.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteGrantsByUserId", func(t *testing.T) {
+	t.Run("delete_grants_by_user_id", func(t *testing.T) {
 		ran++
-		params := new(UserGrantsDeleteByUserIdParams)
+		params := new(UserGrantsDeleteByUserIDParams)
 		peers.ContractJSON(t, "{\"user_id\":\"x\"}", params)
-		err := c.UserGrants.DeleteByUserId(ctx, params)
+		err := c.UserGrants.DeleteByUserID(ctx, params)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteGroup", func(t *testing.T) {
+	t.Run("delete_group", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
 		err := c.Groups.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteGroupRoles", func(t *testing.T) {
+	t.Run("delete_group_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
@@ -331,14 +331,14 @@ func TestContract(t *testing.T) {
 		err := c.Groups.Roles.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteHooksById", func(t *testing.T) {
+	t.Run("delete_hooks_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Hooks.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteInvitationsByInvitationId", func(t *testing.T) {
+	t.Run("delete_invitations_by_invitation_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -347,21 +347,21 @@ func TestContract(t *testing.T) {
 		err := c.Organizations.Invitations.Delete(ctx, id, invitationID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteIpsById", func(t *testing.T) {
+	t.Run("delete_ips_by_id", func(t *testing.T) {
 		ran++
 		var id AnomalyIPFormat
 		peers.ContractJSON(t, "\"192.0.2.1\"", &id)
-		err := c.Anomaly.Blocks.UnblockIp(ctx, id)
+		err := c.Anomaly.Blocks.UnblockIP(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteLogStreamsById", func(t *testing.T) {
+	t.Run("delete_log-streams_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.LogStreams.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteMembers", func(t *testing.T) {
+	t.Run("delete_members", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -370,7 +370,7 @@ func TestContract(t *testing.T) {
 		err := c.Organizations.Members.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteMultifactorByProvider", func(t *testing.T) {
+	t.Run("delete_multifactor_by_provider", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -379,14 +379,14 @@ func TestContract(t *testing.T) {
 		err := c.Users.Multifactor.DeleteProvider(ctx, id, provider)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteNetworkAclsById", func(t *testing.T) {
+	t.Run("delete_network-acls_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		err := c.NetworkAcls.Delete(ctx, id)
+		err := c.NetworkACLs.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteOrganizationConnection", func(t *testing.T) {
+	t.Run("delete_organization_connection", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -395,7 +395,7 @@ func TestContract(t *testing.T) {
 		err := c.Organizations.Connections.Delete(ctx, id, connectionID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteOrganizationGroupRoles", func(t *testing.T) {
+	t.Run("delete_organization_group_roles", func(t *testing.T) {
 		ran++
 		var organizationID string
 		peers.ContractJSON(t, "\"x\"", &organizationID)
@@ -406,7 +406,7 @@ func TestContract(t *testing.T) {
 		err := c.Organizations.Groups.Roles.Delete(ctx, organizationID, groupID, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteOrganizationMemberRoles", func(t *testing.T) {
+	t.Run("delete_organization_member_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -417,14 +417,14 @@ func TestContract(t *testing.T) {
 		err := c.Organizations.Members.Roles.Delete(ctx, id, userID, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteOrganizationsById", func(t *testing.T) {
+	t.Run("delete_organizations_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Organizations.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeletePermissions", func(t *testing.T) {
+	t.Run("delete_permissions", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -433,54 +433,54 @@ func TestContract(t *testing.T) {
 		err := c.Users.Permissions.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeletePhoneProvider", func(t *testing.T) {
+	t.Run("delete_phone_provider", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Branding.Phone.Providers.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeletePhoneTemplate", func(t *testing.T) {
+	t.Run("delete_phone_template", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Branding.Phone.Templates.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteProvider", func(t *testing.T) {
+	t.Run("delete_provider", func(t *testing.T) {
 		ran++
 		err := c.Emails.Provider.Delete(ctx)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteRateLimitPoliciesById", func(t *testing.T) {
+	t.Run("delete_rate-limit-policies_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.RateLimitPolicies.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteRefreshToken", func(t *testing.T) {
+	t.Run("delete_refresh_token", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.RefreshTokens.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteRefreshTokensForUser", func(t *testing.T) {
+	t.Run("delete_refresh_tokens_for_user", func(t *testing.T) {
 		ran++
 		var userID string
 		peers.ContractJSON(t, "\"x\"", &userID)
 		err := c.Users.RefreshToken.Delete(ctx, userID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteResourceServersById", func(t *testing.T) {
+	t.Run("delete_resource-servers_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.ResourceServers.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteRoleGroups", func(t *testing.T) {
+	t.Run("delete_role_groups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -489,7 +489,7 @@ func TestContract(t *testing.T) {
 		err := c.Roles.Groups.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteRolePermissionAssignment", func(t *testing.T) {
+	t.Run("delete_role_permission_assignment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -498,35 +498,35 @@ func TestContract(t *testing.T) {
 		err := c.Roles.Permissions.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteRolesById", func(t *testing.T) {
+	t.Run("delete_roles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Roles.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteRulesById", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"x\"", &id)
-		err := c.Rules.Delete(ctx, id)
-		peers.ContractCheck(t, err, true, true)
-	})
-	t.Run("DeleteRulesConfigsByKey", func(t *testing.T) {
+	t.Run("delete_rules-configs_by_key", func(t *testing.T) {
 		ran++
 		var key string
 		peers.ContractJSON(t, "\"x\"", &key)
 		err := c.RulesConfigs.Delete(ctx, key)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteScimConfiguration", func(t *testing.T) {
+	t.Run("delete_rules_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		err := c.Connections.ScimConfiguration.Delete(ctx, id)
+		err := c.Rules.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteSecrets", func(t *testing.T) {
+	t.Run("delete_scim-configuration", func(t *testing.T) {
+		ran++
+		var id string
+		peers.ContractJSON(t, "\"x\"", &id)
+		err := c.Connections.SCIMConfiguration.Delete(ctx, id)
+		peers.ContractCheck(t, err, true, true)
+	})
+	t.Run("delete_secrets", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -535,77 +535,77 @@ func TestContract(t *testing.T) {
 		err := c.Hooks.Secrets.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteSegment", func(t *testing.T) {
+	t.Run("delete_segment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Experimentation.Segments.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteSelfServiceProfilesById", func(t *testing.T) {
+	t.Run("delete_self-service-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.SelfServiceProfiles.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteSession", func(t *testing.T) {
+	t.Run("delete_session", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Sessions.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteSessionsForUser", func(t *testing.T) {
+	t.Run("delete_sessions_for_user", func(t *testing.T) {
 		ran++
 		var userID string
 		peers.ContractJSON(t, "\"x\"", &userID)
 		err := c.Users.Sessions.Delete(ctx, userID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteTokenExchangeProfilesById", func(t *testing.T) {
+	t.Run("delete_token-exchange-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.TokenExchangeProfiles.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteTokensByTokenId", func(t *testing.T) {
+	t.Run("delete_tokens_by_tokenId", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		var tokenID string
 		peers.ContractJSON(t, "\"x\"", &tokenID)
-		err := c.Connections.ScimConfiguration.Tokens.Delete(ctx, id, tokenID)
+		err := c.Connections.SCIMConfiguration.Tokens.Delete(ctx, id, tokenID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteUniversalLogin", func(t *testing.T) {
+	t.Run("delete_universal-login", func(t *testing.T) {
 		ran++
 		err := c.Branding.Templates.DeleteUniversalLogin(ctx)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteUserAttributeProfilesById", func(t *testing.T) {
+	t.Run("delete_user-attribute-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.UserAttributeProfiles.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteUserBlocks", func(t *testing.T) {
+	t.Run("delete_user-blocks", func(t *testing.T) {
 		ran++
 		params := new(UserBlocksDeleteByIdentifierParams)
 		peers.ContractJSON(t, "{\"identifier\":\"x\"}", params)
 		err := c.UserBlocks.DeleteByIdentifier(ctx, params)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteUserBlocksById", func(t *testing.T) {
+	t.Run("delete_user-blocks_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.UserBlocks.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteUserIdentityByUserId", func(t *testing.T) {
+	t.Run("delete_user_identity_by_user_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -616,7 +616,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Users.Identities.Delete(ctx, id, provider, userID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("DeleteUserRoles", func(t *testing.T) {
+	t.Run("delete_user_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -625,7 +625,7 @@ func TestContract(t *testing.T) {
 		err := c.Users.Roles.Delete(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteUsersByEmail", func(t *testing.T) {
+	t.Run("delete_users_by_email", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -634,14 +634,14 @@ func TestContract(t *testing.T) {
 		err := c.Connections.Users.DeleteByEmail(ctx, id, params)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteUsersById", func(t *testing.T) {
+	t.Run("delete_users_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Users.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteVariation", func(t *testing.T) {
+	t.Run("delete_variation", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -650,28 +650,28 @@ func TestContract(t *testing.T) {
 		err := c.Experimentation.FeatureFlags.Variations.Delete(ctx, id, vid)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("DeleteVcTemplatesById", func(t *testing.T) {
+	t.Run("delete_vc_templates_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.VerifiableCredentials.Verification.Templates.Delete(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("GetAction", func(t *testing.T) {
+	t.Run("get_action", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Actions.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetActionModule", func(t *testing.T) {
+	t.Run("get_action_module", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Actions.Modules.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetActionModuleActions", func(t *testing.T) {
+	t.Run("get_action_module_actions", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -686,7 +686,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetActionModuleVersion", func(t *testing.T) {
+	t.Run("get_action_module_version", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -695,7 +695,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Actions.Modules.Versions.Get(ctx, id, versionID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetActionModuleVersions", func(t *testing.T) {
+	t.Run("get_action_module_versions", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -710,7 +710,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetActionModules", func(t *testing.T) {
+	t.Run("get_action_modules", func(t *testing.T) {
 		ran++
 		params := new(ActionsModulesListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -723,7 +723,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetActionVersion", func(t *testing.T) {
+	t.Run("get_action_version", func(t *testing.T) {
 		ran++
 		var actionID string
 		peers.ContractJSON(t, "\"x\"", &actionID)
@@ -732,7 +732,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Actions.Versions.Get(ctx, actionID, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetActionVersions", func(t *testing.T) {
+	t.Run("get_action_versions", func(t *testing.T) {
 		ran++
 		var actionID string
 		peers.ContractJSON(t, "\"x\"", &actionID)
@@ -747,7 +747,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetActions", func(t *testing.T) {
+	t.Run("get_actions", func(t *testing.T) {
 		ran++
 		params := new(ActionsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -760,12 +760,12 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetActiveUsers", func(t *testing.T) {
+	t.Run("get_active-users", func(t *testing.T) {
 		ran++
 		res, err := c.Stats.GetActiveUsersCount(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetAllRendering", func(t *testing.T) {
+	t.Run("get_all_rendering", func(t *testing.T) {
 		ran++
 		params := new(PromptsRenderingListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -778,12 +778,12 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetApns", func(t *testing.T) {
+	t.Run("get_apns", func(t *testing.T) {
 		ran++
-		res, err := c.Guardian.Factors.PushNotification.GetApnsProvider(ctx)
+		res, err := c.Guardian.Factors.PushNotification.GetAPNSProvider(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetAuthenticationMethods", func(t *testing.T) {
+	t.Run("get_authentication-methods", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -798,7 +798,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetAuthenticationMethodsByAuthenticationMethodId", func(t *testing.T) {
+	t.Run("get_authentication-methods_by_authentication_method_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -807,7 +807,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Users.AuthenticationMethods.Get(ctx, id, authenticationMethodID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetBindings", func(t *testing.T) {
+	t.Run("get_bindings", func(t *testing.T) {
 		ran++
 		var triggerID ActionTriggerTypeEnum
 		peers.ContractJSON(t, "\"post-login\"", &triggerID)
@@ -822,68 +822,53 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetBotDetection", func(t *testing.T) {
+	t.Run("get_bot-detection", func(t *testing.T) {
 		ran++
 		res, err := c.AttackProtection.BotDetection.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetBranding", func(t *testing.T) {
+	t.Run("get_branding", func(t *testing.T) {
 		ran++
 		res, err := c.Branding.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetBrandingPhoneProviders", func(t *testing.T) {
+	t.Run("get_branding_phone_providers", func(t *testing.T) {
 		ran++
 		params := new(BrandingPhoneProvidersListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Branding.Phone.Providers.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetBrandingTheme", func(t *testing.T) {
+	t.Run("get_branding_theme", func(t *testing.T) {
 		ran++
 		var themeID string
 		peers.ContractJSON(t, "\"x\"", &themeID)
 		res, err := c.Branding.Themes.Get(ctx, themeID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetBreachedPasswordDetection", func(t *testing.T) {
+	t.Run("get_breached-password-detection", func(t *testing.T) {
 		ran++
 		res, err := c.AttackProtection.BreachedPasswordDetection.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetBruteForceProtection", func(t *testing.T) {
+	t.Run("get_brute-force-protection", func(t *testing.T) {
 		ran++
 		res, err := c.AttackProtection.BruteForceProtection.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetCaptcha", func(t *testing.T) {
+	t.Run("get_captcha", func(t *testing.T) {
 		ran++
 		res, err := c.AttackProtection.Captcha.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetClientConnections", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(ClientsConnectionsGetParams)
-		peers.ContractJSON(t, "{}", params)
-		res, err := c.Clients.Connections.Get(ctx, id, params)
-		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Clients.Connections.GetAll(ctx, id, params) {
-			if err != nil {
-				t.Errorf("GetAll: %v", err)
-			}
-			break
-		}
-	})
-	t.Run("GetClientGrant", func(t *testing.T) {
+	t.Run("get_client-grant", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.ClientGrants.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetClientGrantOrganizations", func(t *testing.T) {
+	t.Run("get_client-grant-organizations", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -898,7 +883,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetClientGrants", func(t *testing.T) {
+	t.Run("get_client-grants", func(t *testing.T) {
 		ran++
 		params := new(ClientGrantsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -911,7 +896,22 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetClients", func(t *testing.T) {
+	t.Run("get_client_connections", func(t *testing.T) {
+		ran++
+		var id string
+		peers.ContractJSON(t, "\"x\"", &id)
+		params := new(ClientsConnectionsGetParams)
+		peers.ContractJSON(t, "{}", params)
+		res, err := c.Clients.Connections.Get(ctx, id, params)
+		peers.ContractCheck(t, err, res != nil, true)
+		for _, err := range c.Clients.Connections.GetAll(ctx, id, params) {
+			if err != nil {
+				t.Errorf("GetAll: %v", err)
+			}
+			break
+		}
+	})
+	t.Run("get_clients", func(t *testing.T) {
 		ran++
 		params := new(ClientsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -924,7 +924,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetClientsById", func(t *testing.T) {
+	t.Run("get_clients_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -933,7 +933,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetConnectedAccounts", func(t *testing.T) {
+	t.Run("get_connected-accounts", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -948,7 +948,27 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetConnectionClients", func(t *testing.T) {
+	t.Run("get_connection-profiles", func(t *testing.T) {
+		ran++
+		params := new(ConnectionProfilesListParams)
+		peers.ContractJSON(t, "{}", params)
+		res, err := c.ConnectionProfiles.List(ctx, params)
+		peers.ContractCheck(t, err, res != nil, true)
+		for _, err := range c.ConnectionProfiles.All(ctx, params) {
+			if err != nil {
+				t.Errorf("All: %v", err)
+			}
+			break
+		}
+	})
+	t.Run("get_connection-profiles_by_id", func(t *testing.T) {
+		ran++
+		var id string
+		peers.ContractJSON(t, "\"x\"", &id)
+		res, err := c.ConnectionProfiles.Get(ctx, id)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_connection_clients", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -963,39 +983,19 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetConnectionProfileTemplate", func(t *testing.T) {
+	t.Run("get_connection_profile_template", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.ConnectionProfiles.GetTemplate(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetConnectionProfileTemplates", func(t *testing.T) {
+	t.Run("get_connection_profile_templates", func(t *testing.T) {
 		ran++
 		res, err := c.ConnectionProfiles.ListTemplates(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetConnectionProfiles", func(t *testing.T) {
-		ran++
-		params := new(ConnectionProfilesListParams)
-		peers.ContractJSON(t, "{}", params)
-		res, err := c.ConnectionProfiles.List(ctx, params)
-		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.ConnectionProfiles.All(ctx, params) {
-			if err != nil {
-				t.Errorf("All: %v", err)
-			}
-			break
-		}
-	})
-	t.Run("GetConnectionProfilesById", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"x\"", &id)
-		res, err := c.ConnectionProfiles.Get(ctx, id)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetConnections", func(t *testing.T) {
+	t.Run("get_connections", func(t *testing.T) {
 		ran++
 		params := new(ConnectionsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1008,16 +1008,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetConnectionsById", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"x\"", &id)
-		params := new(ConnectionsGetParams)
-		peers.ContractJSON(t, "{}", params)
-		res, err := c.Connections.Get(ctx, id, params)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetConnectionsDirectoryProvisionings", func(t *testing.T) {
+	t.Run("get_connections-directory-provisionings", func(t *testing.T) {
 		ran++
 		params := new(ConnectionsDirectoryProvisioningListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1030,27 +1021,36 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetConnectionsScimConfigurations", func(t *testing.T) {
+	t.Run("get_connections-scim-configurations", func(t *testing.T) {
 		ran++
-		params := new(ConnectionsScimConfigurationListParams)
+		params := new(ConnectionsSCIMConfigurationListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.Connections.ScimConfiguration.List(ctx, params)
+		res, err := c.Connections.SCIMConfiguration.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.Connections.ScimConfiguration.All(ctx, params) {
+		for _, err := range c.Connections.SCIMConfiguration.All(ctx, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("GetCredentials", func(t *testing.T) {
+	t.Run("get_connections_by_id", func(t *testing.T) {
+		ran++
+		var id string
+		peers.ContractJSON(t, "\"x\"", &id)
+		params := new(ConnectionsGetParams)
+		peers.ContractJSON(t, "{}", params)
+		res, err := c.Connections.Get(ctx, id, params)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_credentials", func(t *testing.T) {
 		ran++
 		var clientID string
 		peers.ContractJSON(t, "\"x\"", &clientID)
 		res, err := c.Clients.Credentials.List(ctx, clientID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetCredentialsByCredentialId", func(t *testing.T) {
+	t.Run("get_credentials_by_credential_id", func(t *testing.T) {
 		ran++
 		var clientID string
 		peers.ContractJSON(t, "\"x\"", &clientID)
@@ -1059,7 +1059,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.Credentials.Get(ctx, clientID, credentialID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetCustomDomains", func(t *testing.T) {
+	t.Run("get_custom-domains", func(t *testing.T) {
 		ran++
 		params := new(CustomDomainsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1072,19 +1072,14 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetCustomDomainsById", func(t *testing.T) {
+	t.Run("get_custom-domains_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.CustomDomains.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetCustomSigningKeys", func(t *testing.T) {
-		ran++
-		res, err := c.Keys.CustomSigning.Get(ctx)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetCustomTextByLanguage", func(t *testing.T) {
+	t.Run("get_custom-text_by_language", func(t *testing.T) {
 		ran++
 		var prompt PromptGroupNameEnum
 		peers.ContractJSON(t, "\"login\"", &prompt)
@@ -1093,31 +1088,36 @@ func TestContract(t *testing.T) {
 		res, err := c.Prompts.CustomText.Get(ctx, prompt, language)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetDaily", func(t *testing.T) {
+	t.Run("get_custom_signing_keys", func(t *testing.T) {
+		ran++
+		res, err := c.Keys.CustomSigning.Get(ctx)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_daily", func(t *testing.T) {
 		ran++
 		params := new(StatsGetDailyParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Stats.GetDaily(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetDefault", func(t *testing.T) {
+	t.Run("get_default", func(t *testing.T) {
 		ran++
 		res, err := c.CustomDomains.GetDefault(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetDefaultBrandingTheme", func(t *testing.T) {
+	t.Run("get_default-mapping", func(t *testing.T) {
+		ran++
+		var id string
+		peers.ContractJSON(t, "\"x\"", &id)
+		res, err := c.Connections.SCIMConfiguration.GetDefaultMapping(ctx, id)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_default_branding_theme", func(t *testing.T) {
 		ran++
 		res, err := c.Branding.Themes.GetDefault(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetDefaultMapping", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"x\"", &id)
-		res, err := c.Connections.ScimConfiguration.GetDefaultMapping(ctx, id)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetDeliveriesByEventId", func(t *testing.T) {
+	t.Run("get_deliveries_by_event_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
@@ -1126,7 +1126,7 @@ func TestContract(t *testing.T) {
 		res, err := c.EventStreams.Deliveries.GetHistory(ctx, id, eventID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetDeviceCredentials", func(t *testing.T) {
+	t.Run("get_device-credentials", func(t *testing.T) {
 		ran++
 		params := new(DeviceCredentialsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1139,21 +1139,21 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetDirectoryProvisioning", func(t *testing.T) {
+	t.Run("get_directory-provisioning", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Connections.DirectoryProvisioning.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetDirectoryProvisioningDefaultMapping", func(t *testing.T) {
+	t.Run("get_directory_provisioning_default_mapping", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Connections.DirectoryProvisioning.GetDefaultMapping(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetDiscoveryDomains", func(t *testing.T) {
+	t.Run("get_discovery-domains", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1168,7 +1168,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetDiscoveryDomainsByDiscoveryDomainId", func(t *testing.T) {
+	t.Run("get_discovery-domains_by_discovery_domain_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1177,14 +1177,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.DiscoveryDomains.Get(ctx, id, discoveryDomainID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetEmailTemplatesByTemplateName", func(t *testing.T) {
+	t.Run("get_email-templates_by_templateName", func(t *testing.T) {
 		ran++
 		var templateName EmailTemplateNameEnum
 		peers.ContractJSON(t, "\"verify_email\"", &templateName)
 		res, err := c.EmailTemplates.Get(ctx, templateName)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetEnabledConnections", func(t *testing.T) {
+	t.Run("get_enabled_connections", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1199,7 +1199,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetEnabledConnectionsByConnectionId", func(t *testing.T) {
+	t.Run("get_enabled_connections_by_connectionId", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1208,14 +1208,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.EnabledConnections.Get(ctx, id, connectionID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetEncryptionKey", func(t *testing.T) {
+	t.Run("get_encryption_key", func(t *testing.T) {
 		ran++
 		var kid string
 		peers.ContractJSON(t, "\"x\"", &kid)
 		res, err := c.Keys.Encryption.Get(ctx, kid)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetEncryptionKeys", func(t *testing.T) {
+	t.Run("get_encryption_keys", func(t *testing.T) {
 		ran++
 		params := new(KeysEncryptionListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1228,37 +1228,28 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetEnrollments", func(t *testing.T) {
+	t.Run("get_enrollments", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Users.Enrollments.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetEnrollmentsById", func(t *testing.T) {
+	t.Run("get_enrollments_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Guardian.Enrollments.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetErrors", func(t *testing.T) {
+	t.Run("get_errors", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Jobs.Errors.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetEventDeliveries", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
-		params := new(EventStreamsDeliveriesListParams)
-		peers.ContractJSON(t, "{}", params)
-		res, err := c.EventStreams.Deliveries.List(ctx, id, params)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetEventStreams", func(t *testing.T) {
+	t.Run("get_event-streams", func(t *testing.T) {
 		ran++
 		params := new(EventStreamsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1271,28 +1262,37 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetEventStreamsById", func(t *testing.T) {
+	t.Run("get_event-streams_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
 		res, err := c.EventStreams.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetExecution", func(t *testing.T) {
+	t.Run("get_event_deliveries", func(t *testing.T) {
+		ran++
+		var id string
+		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
+		params := new(EventStreamsDeliveriesListParams)
+		peers.ContractJSON(t, "{}", params)
+		res, err := c.EventStreams.Deliveries.List(ctx, id, params)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_execution", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Actions.Executions.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetExperiment", func(t *testing.T) {
+	t.Run("get_experiment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Experimentation.Experiments.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetExperiments", func(t *testing.T) {
+	t.Run("get_experiments", func(t *testing.T) {
 		ran++
 		params := new(ExperimentationExperimentsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1305,34 +1305,34 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetFactorDuoSettings", func(t *testing.T) {
+	t.Run("get_factor_duo_settings", func(t *testing.T) {
 		ran++
 		res, err := c.Guardian.Factors.Duo.Settings.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetFactorPhoneTemplates", func(t *testing.T) {
+	t.Run("get_factor_phone_templates", func(t *testing.T) {
 		ran++
 		res, err := c.Guardian.Factors.Phone.GetTemplates(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetFactorSmsTemplates", func(t *testing.T) {
+	t.Run("get_factor_sms_templates", func(t *testing.T) {
 		ran++
-		res, err := c.Guardian.Factors.Sms.GetTemplates(ctx)
+		res, err := c.Guardian.Factors.SMS.GetTemplates(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetFactors", func(t *testing.T) {
+	t.Run("get_factors", func(t *testing.T) {
 		ran++
 		res, err := c.Guardian.Factors.List(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetFeatureFlag", func(t *testing.T) {
+	t.Run("get_feature_flag", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Experimentation.FeatureFlags.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetFeatureFlags", func(t *testing.T) {
+	t.Run("get_feature_flags", func(t *testing.T) {
 		ran++
 		params := new(ExperimentationFeatureFlagsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1345,14 +1345,14 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetFederatedConnectionsTokensets", func(t *testing.T) {
+	t.Run("get_federated-connections-tokensets", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Users.FederatedConnectionsTokensets.List(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetFlows", func(t *testing.T) {
+	t.Run("get_flows", func(t *testing.T) {
 		ran++
 		params := new(FlowsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1365,7 +1365,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetFlowsById", func(t *testing.T) {
+	t.Run("get_flows_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1374,7 +1374,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Flows.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetFlowsExecutions", func(t *testing.T) {
+	t.Run("get_flows_executions", func(t *testing.T) {
 		ran++
 		var flowID string
 		peers.ContractJSON(t, "\"x\"", &flowID)
@@ -1389,7 +1389,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetFlowsExecutionsByExecutionId", func(t *testing.T) {
+	t.Run("get_flows_executions_by_execution_id", func(t *testing.T) {
 		ran++
 		var flowID string
 		peers.ContractJSON(t, "\"x\"", &flowID)
@@ -1400,7 +1400,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Flows.Executions.Get(ctx, flowID, executionID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetFlowsVaultConnections", func(t *testing.T) {
+	t.Run("get_flows_vault_connections", func(t *testing.T) {
 		ran++
 		params := new(FlowsVaultConnectionsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1413,14 +1413,14 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetFlowsVaultConnectionsById", func(t *testing.T) {
+	t.Run("get_flows_vault_connections_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Flows.Vault.Connections.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetForm", func(t *testing.T) {
+	t.Run("get_form", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1429,7 +1429,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Forms.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetForms", func(t *testing.T) {
+	t.Run("get_forms", func(t *testing.T) {
 		ran++
 		params := new(FormsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1442,7 +1442,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetGrants", func(t *testing.T) {
+	t.Run("get_grants", func(t *testing.T) {
 		ran++
 		params := new(UserGrantsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1455,14 +1455,14 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetGroup", func(t *testing.T) {
+	t.Run("get_group", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
 		res, err := c.Groups.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetGroupMembers", func(t *testing.T) {
+	t.Run("get_group_members", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
@@ -1477,7 +1477,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetGroupRoles", func(t *testing.T) {
+	t.Run("get_group_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
@@ -1492,7 +1492,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetGroups", func(t *testing.T) {
+	t.Run("get_groups", func(t *testing.T) {
 		ran++
 		params := new(GroupsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1505,12 +1505,12 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetGuardianPhoneProviders", func(t *testing.T) {
+	t.Run("get_guardian_phone_providers", func(t *testing.T) {
 		ran++
 		res, err := c.Guardian.Factors.Phone.GetSelectedProvider(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetHooks", func(t *testing.T) {
+	t.Run("get_hooks", func(t *testing.T) {
 		ran++
 		params := new(HooksListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1523,7 +1523,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetHooksById", func(t *testing.T) {
+	t.Run("get_hooks_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1532,7 +1532,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Hooks.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetInvitations", func(t *testing.T) {
+	t.Run("get_invitations", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1547,7 +1547,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetInvitationsByInvitationId", func(t *testing.T) {
+	t.Run("get_invitations_by_invitation_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1558,40 +1558,40 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.Invitations.Get(ctx, id, invitationID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetIpsById", func(t *testing.T) {
+	t.Run("get_ips_by_id", func(t *testing.T) {
 		ran++
 		var id AnomalyIPFormat
 		peers.ContractJSON(t, "\"192.0.2.1\"", &id)
-		err := c.Anomaly.Blocks.CheckIp(ctx, id)
+		err := c.Anomaly.Blocks.CheckIP(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("GetJobsById", func(t *testing.T) {
+	t.Run("get_jobs_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Jobs.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetKeys", func(t *testing.T) {
+	t.Run("get_keys", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Connections.Keys.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetLogStreams", func(t *testing.T) {
+	t.Run("get_log-streams", func(t *testing.T) {
 		ran++
 		res, err := c.LogStreams.List(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetLogStreamsById", func(t *testing.T) {
+	t.Run("get_log-streams_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.LogStreams.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetLogs", func(t *testing.T) {
+	t.Run("get_logs", func(t *testing.T) {
 		ran++
 		params := new(LogsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1604,14 +1604,14 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetLogsById", func(t *testing.T) {
+	t.Run("get_logs_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Logs.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetLogsByUser", func(t *testing.T) {
+	t.Run("get_logs_by_user", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1626,12 +1626,12 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetMessageTypes", func(t *testing.T) {
+	t.Run("get_message-types", func(t *testing.T) {
 		ran++
 		res, err := c.Guardian.Factors.Phone.GetMessageTypes(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetNameByDiscoveryDomain", func(t *testing.T) {
+	t.Run("get_name_by_discovery_domain", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1640,39 +1640,39 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.DiscoveryDomains.GetByName(ctx, id, discoveryDomain)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetNameByName", func(t *testing.T) {
+	t.Run("get_name_by_name", func(t *testing.T) {
 		ran++
 		var name string
 		peers.ContractJSON(t, "\"x\"", &name)
 		res, err := c.Organizations.GetByName(ctx, name)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetNetworkAcls", func(t *testing.T) {
+	t.Run("get_network-acls", func(t *testing.T) {
 		ran++
-		params := new(NetworkAclsListParams)
+		params := new(NetworkACLsListParams)
 		peers.ContractJSON(t, "{}", params)
-		res, err := c.NetworkAcls.List(ctx, params)
+		res, err := c.NetworkACLs.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
-		for _, err := range c.NetworkAcls.All(ctx, params) {
+		for _, err := range c.NetworkACLs.All(ctx, params) {
 			if err != nil {
 				t.Errorf("All: %v", err)
 			}
 			break
 		}
 	})
-	t.Run("GetNetworkAclsById", func(t *testing.T) {
+	t.Run("get_network-acls_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		res, err := c.NetworkAcls.Get(ctx, id)
+		res, err := c.NetworkACLs.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetNewDevice", func(t *testing.T) {
+	t.Run("get_new-device", func(t *testing.T) {
 		ran++
 		res, err := c.RiskAssessments.Settings.NewDevice.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetOrganizationClientGrants", func(t *testing.T) {
+	t.Run("get_organization-client-grants", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1687,7 +1687,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetOrganizationConnection", func(t *testing.T) {
+	t.Run("get_organization_connection", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1696,7 +1696,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.Connections.Get(ctx, id, connectionID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetOrganizationConnections", func(t *testing.T) {
+	t.Run("get_organization_connections", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1711,7 +1711,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetOrganizationGroupRoles", func(t *testing.T) {
+	t.Run("get_organization_group_roles", func(t *testing.T) {
 		ran++
 		var organizationID string
 		peers.ContractJSON(t, "\"x\"", &organizationID)
@@ -1728,7 +1728,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetOrganizationGroups", func(t *testing.T) {
+	t.Run("get_organization_groups", func(t *testing.T) {
 		ran++
 		var organizationID string
 		peers.ContractJSON(t, "\"x\"", &organizationID)
@@ -1743,7 +1743,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetOrganizationMemberEffectiveRoles", func(t *testing.T) {
+	t.Run("get_organization_member_effective_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1760,7 +1760,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetOrganizationMemberRoleSourceGroups", func(t *testing.T) {
+	t.Run("get_organization_member_role_source_groups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1777,7 +1777,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetOrganizationMemberRoles", func(t *testing.T) {
+	t.Run("get_organization_member_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1794,7 +1794,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetOrganizationMembers", func(t *testing.T) {
+	t.Run("get_organization_members", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1809,7 +1809,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetOrganizations", func(t *testing.T) {
+	t.Run("get_organizations", func(t *testing.T) {
 		ran++
 		params := new(OrganizationsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1822,21 +1822,21 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetOrganizationsById", func(t *testing.T) {
+	t.Run("get_organizations_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Organizations.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetPartials", func(t *testing.T) {
+	t.Run("get_partials", func(t *testing.T) {
 		ran++
 		var prompt PartialGroupsEnum
 		peers.ContractJSON(t, "\"login\"", &prompt)
 		res, err := c.Prompts.Partials.Get(ctx, prompt)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetPermissions", func(t *testing.T) {
+	t.Run("get_permissions", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1851,60 +1851,60 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetPhoneProvider", func(t *testing.T) {
+	t.Run("get_phone-provider-protection", func(t *testing.T) {
+		ran++
+		res, err := c.AttackProtection.PhoneProviderProtection.Get(ctx)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_phone_provider", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Branding.Phone.Providers.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetPhoneProviderProtection", func(t *testing.T) {
-		ran++
-		res, err := c.AttackProtection.PhoneProviderProtection.Get(ctx)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetPhoneTemplate", func(t *testing.T) {
+	t.Run("get_phone_template", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Branding.Phone.Templates.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetPhoneTemplates", func(t *testing.T) {
+	t.Run("get_phone_templates", func(t *testing.T) {
 		ran++
 		params := new(BrandingPhoneTemplatesListParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Branding.Phone.Templates.List(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetPhoneTwilioFactorProvider", func(t *testing.T) {
+	t.Run("get_phone_twilio_factor_provider", func(t *testing.T) {
 		ran++
 		res, err := c.Guardian.Factors.Phone.GetTwilioProvider(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetPnProviders", func(t *testing.T) {
+	t.Run("get_pn_providers", func(t *testing.T) {
 		ran++
 		res, err := c.Guardian.Factors.PushNotification.GetSelectedProvider(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetPolicies", func(t *testing.T) {
+	t.Run("get_policies", func(t *testing.T) {
 		ran++
 		res, err := c.Guardian.Policies.List(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetPrompts", func(t *testing.T) {
+	t.Run("get_prompts", func(t *testing.T) {
 		ran++
 		res, err := c.Prompts.GetSettings(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetProvider", func(t *testing.T) {
+	t.Run("get_provider", func(t *testing.T) {
 		ran++
 		params := new(EmailsProviderGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Emails.Provider.Get(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetRateLimitPolicies", func(t *testing.T) {
+	t.Run("get_rate-limit-policies", func(t *testing.T) {
 		ran++
 		params := new(RateLimitPoliciesListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1917,21 +1917,21 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetRateLimitPoliciesById", func(t *testing.T) {
+	t.Run("get_rate-limit-policies_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.RateLimitPolicies.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetRefreshToken", func(t *testing.T) {
+	t.Run("get_refresh_token", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.RefreshTokens.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetRefreshTokens", func(t *testing.T) {
+	t.Run("get_refresh_tokens", func(t *testing.T) {
 		ran++
 		params := new(RefreshTokensListParams)
 		peers.ContractJSON(t, "{\"user_id\":\"x\"}", params)
@@ -1944,7 +1944,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetRefreshTokensForUser", func(t *testing.T) {
+	t.Run("get_refresh_tokens_for_user", func(t *testing.T) {
 		ran++
 		var userID string
 		peers.ContractJSON(t, "\"x\"", &userID)
@@ -1959,7 +1959,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetRendering", func(t *testing.T) {
+	t.Run("get_rendering", func(t *testing.T) {
 		ran++
 		var prompt PromptGroupNameEnum
 		peers.ContractJSON(t, "\"login\"", &prompt)
@@ -1968,7 +1968,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Prompts.Rendering.Get(ctx, prompt, screen)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetResourceServers", func(t *testing.T) {
+	t.Run("get_resource-servers", func(t *testing.T) {
 		ran++
 		params := new(ResourceServersListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -1981,7 +1981,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetResourceServersById", func(t *testing.T) {
+	t.Run("get_resource-servers_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -1990,12 +1990,12 @@ func TestContract(t *testing.T) {
 		res, err := c.ResourceServers.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetRiskAssessmentsSettings", func(t *testing.T) {
+	t.Run("get_risk_assessments_settings", func(t *testing.T) {
 		ran++
 		res, err := c.RiskAssessments.Settings.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetRoleGroups", func(t *testing.T) {
+	t.Run("get_role_groups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2010,7 +2010,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetRolePermission", func(t *testing.T) {
+	t.Run("get_role_permission", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2025,7 +2025,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetRoleUser", func(t *testing.T) {
+	t.Run("get_role_user", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2040,7 +2040,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetRoles", func(t *testing.T) {
+	t.Run("get_roles", func(t *testing.T) {
 		ran++
 		params := new(RolesListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -2053,14 +2053,14 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetRolesById", func(t *testing.T) {
+	t.Run("get_roles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Roles.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetRules", func(t *testing.T) {
+	t.Run("get_rules", func(t *testing.T) {
 		ran++
 		params := new(RulesListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -2073,7 +2073,12 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetRulesById", func(t *testing.T) {
+	t.Run("get_rules-configs", func(t *testing.T) {
+		ran++
+		res, err := c.RulesConfigs.List(ctx)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_rules_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2082,40 +2087,35 @@ func TestContract(t *testing.T) {
 		res, err := c.Rules.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetRulesConfigs", func(t *testing.T) {
-		ran++
-		res, err := c.RulesConfigs.List(ctx)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetScimConfiguration", func(t *testing.T) {
+	t.Run("get_scim-configuration", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		res, err := c.Connections.ScimConfiguration.Get(ctx, id)
+		res, err := c.Connections.SCIMConfiguration.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetScimTokens", func(t *testing.T) {
+	t.Run("get_scim_tokens", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		res, err := c.Connections.ScimConfiguration.Tokens.Get(ctx, id)
+		res, err := c.Connections.SCIMConfiguration.Tokens.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSecrets", func(t *testing.T) {
+	t.Run("get_secrets", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Hooks.Secrets.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSegment", func(t *testing.T) {
+	t.Run("get_segment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Experimentation.Segments.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSegments", func(t *testing.T) {
+	t.Run("get_segments", func(t *testing.T) {
 		ran++
 		params := new(ExperimentationSegmentsListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -2128,18 +2128,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetSelfServiceProfileCustomText", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"x\"", &id)
-		var language SelfServiceProfileCustomTextLanguageEnum
-		peers.ContractJSON(t, "\"en\"", &language)
-		var pageParam SelfServiceProfileCustomTextPageEnum
-		peers.ContractJSON(t, "\"get-started\"", &pageParam)
-		res, err := c.SelfServiceProfiles.CustomText.List(ctx, id, language, pageParam)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetSelfServiceProfiles", func(t *testing.T) {
+	t.Run("get_self-service-profiles", func(t *testing.T) {
 		ran++
 		params := new(SelfServiceProfilesListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -2152,21 +2141,32 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetSelfServiceProfilesById", func(t *testing.T) {
+	t.Run("get_self-service-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.SelfServiceProfiles.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSession", func(t *testing.T) {
+	t.Run("get_self_service_profile_custom_text", func(t *testing.T) {
+		ran++
+		var id string
+		peers.ContractJSON(t, "\"x\"", &id)
+		var language SelfServiceProfileCustomTextLanguageEnum
+		peers.ContractJSON(t, "\"en\"", &language)
+		var pageParam SelfServiceProfileCustomTextPageEnum
+		peers.ContractJSON(t, "\"get-started\"", &pageParam)
+		res, err := c.SelfServiceProfiles.CustomText.List(ctx, id, language, pageParam)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_session", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Sessions.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSessionsForUser", func(t *testing.T) {
+	t.Run("get_sessions_for_user", func(t *testing.T) {
 		ran++
 		var userID string
 		peers.ContractJSON(t, "\"x\"", &userID)
@@ -2181,51 +2181,51 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetSigningKey", func(t *testing.T) {
+	t.Run("get_signing_key", func(t *testing.T) {
 		ran++
 		var kid string
 		peers.ContractJSON(t, "\"x\"", &kid)
 		res, err := c.Keys.Signing.Get(ctx, kid)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSigningKeys", func(t *testing.T) {
+	t.Run("get_signing_keys", func(t *testing.T) {
 		ran++
 		res, err := c.Keys.Signing.List(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSmsProviders", func(t *testing.T) {
+	t.Run("get_sms_providers", func(t *testing.T) {
 		ran++
-		res, err := c.Guardian.Factors.Sms.GetSelectedProvider(ctx)
+		res, err := c.Guardian.Factors.SMS.GetSelectedProvider(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSmsTwilioFactorProvider", func(t *testing.T) {
+	t.Run("get_sms_twilio_factor_provider", func(t *testing.T) {
 		ran++
-		res, err := c.Guardian.Factors.Sms.GetTwilioProvider(ctx)
+		res, err := c.Guardian.Factors.SMS.GetTwilioProvider(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSns", func(t *testing.T) {
+	t.Run("get_sns", func(t *testing.T) {
 		ran++
-		res, err := c.Guardian.Factors.PushNotification.GetSnsProvider(ctx)
+		res, err := c.Guardian.Factors.PushNotification.GetSNSProvider(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetStatus", func(t *testing.T) {
+	t.Run("get_status", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Connections.CheckStatus(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("GetSupplementalSignals", func(t *testing.T) {
+	t.Run("get_supplemental-signals", func(t *testing.T) {
 		ran++
 		res, err := c.SupplementalSignals.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSuspiciousIpThrottling", func(t *testing.T) {
+	t.Run("get_suspicious-ip-throttling", func(t *testing.T) {
 		ran++
-		res, err := c.AttackProtection.SuspiciousIpThrottling.Get(ctx)
+		res, err := c.AttackProtection.SuspiciousIPThrottling.Get(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetSynchronizedGroups", func(t *testing.T) {
+	t.Run("get_synchronized-groups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2240,7 +2240,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetTokenExchangeProfiles", func(t *testing.T) {
+	t.Run("get_token-exchange-profiles", func(t *testing.T) {
 		ran++
 		params := new(TokenExchangeProfilesListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -2253,36 +2253,24 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetTokenExchangeProfilesById", func(t *testing.T) {
+	t.Run("get_token-exchange-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.TokenExchangeProfiles.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetTriggers", func(t *testing.T) {
+	t.Run("get_triggers", func(t *testing.T) {
 		ran++
 		res, err := c.Actions.Triggers.List(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetUniversalLogin", func(t *testing.T) {
+	t.Run("get_universal-login", func(t *testing.T) {
 		ran++
 		res, err := c.Branding.Templates.GetUniversalLogin(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetUserAttributeProfileTemplate", func(t *testing.T) {
-		ran++
-		var id string
-		peers.ContractJSON(t, "\"x\"", &id)
-		res, err := c.UserAttributeProfiles.GetTemplate(ctx, id)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetUserAttributeProfileTemplates", func(t *testing.T) {
-		ran++
-		res, err := c.UserAttributeProfiles.ListTemplates(ctx)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("GetUserAttributeProfiles", func(t *testing.T) {
+	t.Run("get_user-attribute-profiles", func(t *testing.T) {
 		ran++
 		params := new(UserAttributeProfilesListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -2295,21 +2283,21 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUserAttributeProfilesById", func(t *testing.T) {
+	t.Run("get_user-attribute-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.UserAttributeProfiles.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetUserBlocks", func(t *testing.T) {
+	t.Run("get_user-blocks", func(t *testing.T) {
 		ran++
 		params := new(UserBlocksListByIdentifierParams)
 		peers.ContractJSON(t, "{\"identifier\":\"x\"}", params)
 		res, err := c.UserBlocks.ListByIdentifier(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetUserBlocksById", func(t *testing.T) {
+	t.Run("get_user-blocks_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2318,7 +2306,19 @@ func TestContract(t *testing.T) {
 		res, err := c.UserBlocks.List(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetUserEffectivePermissionRoleSources", func(t *testing.T) {
+	t.Run("get_user_attribute_profile_template", func(t *testing.T) {
+		ran++
+		var id string
+		peers.ContractJSON(t, "\"x\"", &id)
+		res, err := c.UserAttributeProfiles.GetTemplate(ctx, id)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_user_attribute_profile_templates", func(t *testing.T) {
+		ran++
+		res, err := c.UserAttributeProfiles.ListTemplates(ctx)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("get_user_effective_permission_role_sources", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2333,7 +2333,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUserEffectivePermissions", func(t *testing.T) {
+	t.Run("get_user_effective_permissions", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2348,7 +2348,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUserEffectiveRoles", func(t *testing.T) {
+	t.Run("get_user_effective_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2363,7 +2363,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUserGroups", func(t *testing.T) {
+	t.Run("get_user_groups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2378,7 +2378,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUserOrganizations", func(t *testing.T) {
+	t.Run("get_user_organizations", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2393,7 +2393,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUserRoleSourceGroups", func(t *testing.T) {
+	t.Run("get_user_role_source_groups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2408,7 +2408,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUserRoles", func(t *testing.T) {
+	t.Run("get_user_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2423,7 +2423,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUsers", func(t *testing.T) {
+	t.Run("get_users", func(t *testing.T) {
 		ran++
 		params := new(UsersListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -2436,14 +2436,14 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetUsersByEmail", func(t *testing.T) {
+	t.Run("get_users-by-email", func(t *testing.T) {
 		ran++
 		params := new(UsersListByEmailParams)
 		peers.ContractJSON(t, "{\"email\":\"x\"}", params)
 		res, err := c.Users.ListByEmail(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetUsersById", func(t *testing.T) {
+	t.Run("get_users_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2452,7 +2452,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Users.Get(ctx, id, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetVariation", func(t *testing.T) {
+	t.Run("get_variation", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2461,14 +2461,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Experimentation.FeatureFlags.Variations.Get(ctx, id, vid)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetVariations", func(t *testing.T) {
+	t.Run("get_variations", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Experimentation.FeatureFlags.Variations.List(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetVcTemplates", func(t *testing.T) {
+	t.Run("get_vc_templates", func(t *testing.T) {
 		ran++
 		params := new(VerifiableCredentialsVerificationTemplatesListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -2481,14 +2481,14 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("GetVcTemplatesById", func(t *testing.T) {
+	t.Run("get_vc_templates_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.VerifiableCredentials.Verification.Templates.Get(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchAction", func(t *testing.T) {
+	t.Run("patch_action", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2497,7 +2497,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Actions.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchActionModule", func(t *testing.T) {
+	t.Run("patch_action_module", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2506,14 +2506,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Actions.Modules.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchApns", func(t *testing.T) {
+	t.Run("patch_apns", func(t *testing.T) {
 		ran++
-		var body UpdateGuardianFactorsProviderPushNotificationApnsRequestContent
+		var body UpdateGuardianFactorsProviderPushNotificationAPNSRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Guardian.Factors.PushNotification.UpdateApnsProvider(ctx, body)
+		res, err := c.Guardian.Factors.PushNotification.UpdateAPNSProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchAuthenticationMethodsByAuthenticationMethodId", func(t *testing.T) {
+	t.Run("patch_authentication-methods_by_authentication_method_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2524,7 +2524,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Users.AuthenticationMethods.Update(ctx, id, authenticationMethodID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchBindings", func(t *testing.T) {
+	t.Run("patch_bindings", func(t *testing.T) {
 		ran++
 		var triggerID ActionTriggerTypeEnum
 		peers.ContractJSON(t, "\"post-login\"", &triggerID)
@@ -2533,21 +2533,21 @@ func TestContract(t *testing.T) {
 		res, err := c.Actions.Triggers.Bindings.UpdateMany(ctx, triggerID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchBotDetection", func(t *testing.T) {
+	t.Run("patch_bot-detection", func(t *testing.T) {
 		ran++
 		var body UpdateBotDetectionSettingsRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.BotDetection.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchBranding", func(t *testing.T) {
+	t.Run("patch_branding", func(t *testing.T) {
 		ran++
 		var body UpdateBrandingRequestContent
 		peers.ContractJSON(t, "{\"colors\":{\"page_background\":\"x\"}}", &body)
 		res, err := c.Branding.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchBrandingTheme", func(t *testing.T) {
+	t.Run("patch_branding_theme", func(t *testing.T) {
 		ran++
 		var themeID string
 		peers.ContractJSON(t, "\"x\"", &themeID)
@@ -2556,35 +2556,35 @@ func TestContract(t *testing.T) {
 		res, err := c.Branding.Themes.Update(ctx, themeID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchBreachedPasswordDetection", func(t *testing.T) {
+	t.Run("patch_breached-password-detection", func(t *testing.T) {
 		ran++
 		var body UpdateBreachedPasswordDetectionSettingsRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.BreachedPasswordDetection.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchBruteForceProtection", func(t *testing.T) {
+	t.Run("patch_brute-force-protection", func(t *testing.T) {
 		ran++
 		var body UpdateBruteForceSettingsRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.BruteForceProtection.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchBulkRendering", func(t *testing.T) {
+	t.Run("patch_bulk_rendering", func(t *testing.T) {
 		ran++
-		var body BulkUpdateAculRequestContent
+		var body BulkUpdateACULRequestContent
 		peers.ContractJSON(t, "{\"configs\":[{\"prompt\":\"login\",\"screen\":\"login\"}]}", &body)
 		res, err := c.Prompts.Rendering.BulkUpdate(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchCaptcha", func(t *testing.T) {
+	t.Run("patch_captcha", func(t *testing.T) {
 		ran++
 		var body UpdateAttackProtectionCaptchaRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.AttackProtection.Captcha.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchClientGrantsById", func(t *testing.T) {
+	t.Run("patch_client-grants_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2593,7 +2593,7 @@ func TestContract(t *testing.T) {
 		res, err := c.ClientGrants.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchClients", func(t *testing.T) {
+	t.Run("patch_clients", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2602,7 +2602,7 @@ func TestContract(t *testing.T) {
 		err := c.Connections.Clients.Update(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PatchClientsById", func(t *testing.T) {
+	t.Run("patch_clients_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2611,7 +2611,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchConnectionProfilesById", func(t *testing.T) {
+	t.Run("patch_connection-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2620,7 +2620,7 @@ func TestContract(t *testing.T) {
 		res, err := c.ConnectionProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchConnectionsById", func(t *testing.T) {
+	t.Run("patch_connections_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2629,7 +2629,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Connections.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchCredentialsByCredentialId", func(t *testing.T) {
+	t.Run("patch_credentials_by_credential_id", func(t *testing.T) {
 		ran++
 		var clientID string
 		peers.ContractJSON(t, "\"x\"", &clientID)
@@ -2640,7 +2640,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.Credentials.Update(ctx, clientID, credentialID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchCustomDomainsById", func(t *testing.T) {
+	t.Run("patch_custom-domains_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2649,14 +2649,14 @@ func TestContract(t *testing.T) {
 		res, err := c.CustomDomains.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchDefault", func(t *testing.T) {
+	t.Run("patch_default", func(t *testing.T) {
 		ran++
 		var body SetDefaultCustomDomainRequestContent
 		peers.ContractJSON(t, "{\"domain\":\"xxx\"}", &body)
 		res, err := c.CustomDomains.SetDefault(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchDirectoryProvisioning", func(t *testing.T) {
+	t.Run("patch_directory-provisioning", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2665,7 +2665,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Connections.DirectoryProvisioning.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchDiscoveryDomainsByDiscoveryDomainId", func(t *testing.T) {
+	t.Run("patch_discovery-domains_by_discovery_domain_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2676,7 +2676,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.DiscoveryDomains.Update(ctx, id, discoveryDomainID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchEmailTemplatesByTemplateName", func(t *testing.T) {
+	t.Run("patch_email-templates_by_templateName", func(t *testing.T) {
 		ran++
 		var templateName EmailTemplateNameEnum
 		peers.ContractJSON(t, "\"verify_email\"", &templateName)
@@ -2685,7 +2685,7 @@ func TestContract(t *testing.T) {
 		res, err := c.EmailTemplates.Update(ctx, templateName, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchEnabledConnectionsByConnectionId", func(t *testing.T) {
+	t.Run("patch_enabled_connections_by_connectionId", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2696,7 +2696,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.EnabledConnections.Update(ctx, id, connectionID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchEventStreamsById", func(t *testing.T) {
+	t.Run("patch_event-streams_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
@@ -2705,28 +2705,28 @@ func TestContract(t *testing.T) {
 		res, err := c.EventStreams.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchFactorDuoSettings", func(t *testing.T) {
+	t.Run("patch_factor_duo_settings", func(t *testing.T) {
 		ran++
 		var body UpdateGuardianFactorDuoSettingsRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.Duo.Settings.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchFcm", func(t *testing.T) {
+	t.Run("patch_fcm", func(t *testing.T) {
 		ran++
-		var body UpdateGuardianFactorsProviderPushNotificationFcmRequestContent
+		var body UpdateGuardianFactorsProviderPushNotificationFCMRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Guardian.Factors.PushNotification.UpdateFcmProvider(ctx, body)
+		res, err := c.Guardian.Factors.PushNotification.UpdateFCMProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchFcmv1", func(t *testing.T) {
+	t.Run("patch_fcmv1", func(t *testing.T) {
 		ran++
 		var body UpdateGuardianFactorsProviderPushNotificationFcmv1RequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.UpdateFcmv1Provider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchFlowsById", func(t *testing.T) {
+	t.Run("patch_flows_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2735,7 +2735,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Flows.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchFlowsVaultConnectionsById", func(t *testing.T) {
+	t.Run("patch_flows_vault_connections_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2744,7 +2744,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Flows.Vault.Connections.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchForm", func(t *testing.T) {
+	t.Run("patch_form", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2753,7 +2753,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Forms.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchHooksById", func(t *testing.T) {
+	t.Run("patch_hooks_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2762,7 +2762,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Hooks.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchLogStreamsById", func(t *testing.T) {
+	t.Run("patch_log-streams_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2771,23 +2771,23 @@ func TestContract(t *testing.T) {
 		res, err := c.LogStreams.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchNetworkAclsById", func(t *testing.T) {
+	t.Run("patch_network-acls_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateNetworkAclRequestContent
+		var body UpdateNetworkACLRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.NetworkAcls.Update(ctx, id, body)
+		res, err := c.NetworkACLs.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchNewDevice", func(t *testing.T) {
+	t.Run("patch_new-device", func(t *testing.T) {
 		ran++
 		var body UpdateRiskAssessmentsSettingsNewDeviceRequestContent
 		peers.ContractJSON(t, "{\"remember_for\":1}", &body)
 		res, err := c.RiskAssessments.Settings.NewDevice.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchOrganizationConnection", func(t *testing.T) {
+	t.Run("patch_organization_connection", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2798,7 +2798,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.Connections.Update(ctx, id, connectionID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchOrganizationsById", func(t *testing.T) {
+	t.Run("patch_organizations_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2807,28 +2807,28 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchPhoneProviderProtection", func(t *testing.T) {
+	t.Run("patch_phone-provider-protection", func(t *testing.T) {
 		ran++
 		var body PatchPhoneProviderProtectionRequestContent
 		peers.ContractJSON(t, "{\"type\":\"exponential\"}", &body)
 		res, err := c.AttackProtection.PhoneProviderProtection.Patch(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchPrompts", func(t *testing.T) {
+	t.Run("patch_prompts", func(t *testing.T) {
 		ran++
 		var body UpdateSettingsRequestContent
 		peers.ContractJSON(t, "{\"identifier_first\":true}", &body)
 		res, err := c.Prompts.UpdateSettings(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchProvider", func(t *testing.T) {
+	t.Run("patch_provider", func(t *testing.T) {
 		ran++
 		var body UpdateEmailProviderRequestContent
 		peers.ContractJSON(t, "{\"credentials\":{\"api_key\":\"x\"}}", &body)
 		res, err := c.Emails.Provider.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchRateLimitPoliciesById", func(t *testing.T) {
+	t.Run("patch_rate-limit-policies_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2837,7 +2837,7 @@ func TestContract(t *testing.T) {
 		res, err := c.RateLimitPolicies.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchRefreshTokensById", func(t *testing.T) {
+	t.Run("patch_refresh-tokens_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2846,18 +2846,18 @@ func TestContract(t *testing.T) {
 		res, err := c.RefreshTokens.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchRendering", func(t *testing.T) {
+	t.Run("patch_rendering", func(t *testing.T) {
 		ran++
 		var prompt PromptGroupNameEnum
 		peers.ContractJSON(t, "\"login\"", &prompt)
 		var screen ScreenGroupNameEnum
 		peers.ContractJSON(t, "\"login\"", &screen)
-		var body UpdateAculRequestContent
+		var body UpdateACULRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Prompts.Rendering.Update(ctx, prompt, screen, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchResourceServersById", func(t *testing.T) {
+	t.Run("patch_resource-servers_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2866,14 +2866,14 @@ func TestContract(t *testing.T) {
 		res, err := c.ResourceServers.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchRiskAssessmentsSettings", func(t *testing.T) {
+	t.Run("patch_risk_assessments_settings", func(t *testing.T) {
 		ran++
 		var body UpdateRiskAssessmentsSettingsRequestContent
 		peers.ContractJSON(t, "{\"enabled\":true}", &body)
 		res, err := c.RiskAssessments.Settings.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchRolesById", func(t *testing.T) {
+	t.Run("patch_roles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2882,7 +2882,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Roles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchRulesById", func(t *testing.T) {
+	t.Run("patch_rules_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2891,16 +2891,16 @@ func TestContract(t *testing.T) {
 		res, err := c.Rules.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchScimConfiguration", func(t *testing.T) {
+	t.Run("patch_scim-configuration", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body UpdateScimConfigurationRequestContent
+		var body UpdateSCIMConfigurationRequestContent
 		peers.ContractJSON(t, "{\"mapping\":[],\"user_id_attribute\":\"x\"}", &body)
-		res, err := c.Connections.ScimConfiguration.Update(ctx, id, body)
+		res, err := c.Connections.SCIMConfiguration.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchSecrets", func(t *testing.T) {
+	t.Run("patch_secrets", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2909,7 +2909,7 @@ func TestContract(t *testing.T) {
 		err := c.Hooks.Secrets.Update(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PatchSelfServiceProfilesById", func(t *testing.T) {
+	t.Run("patch_self-service-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2918,7 +2918,7 @@ func TestContract(t *testing.T) {
 		res, err := c.SelfServiceProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchSessionsById", func(t *testing.T) {
+	t.Run("patch_sessions_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2927,35 +2927,35 @@ func TestContract(t *testing.T) {
 		res, err := c.Sessions.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchSettings", func(t *testing.T) {
+	t.Run("patch_settings", func(t *testing.T) {
 		ran++
 		var body UpdateTenantSettingsRequestContent
 		peers.ContractJSON(t, "{\"acr_values_supported\":[]}", &body)
 		res, err := c.Tenants.Settings.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchSns", func(t *testing.T) {
+	t.Run("patch_sns", func(t *testing.T) {
 		ran++
-		var body UpdateGuardianFactorsProviderPushNotificationSnsRequestContent
+		var body UpdateGuardianFactorsProviderPushNotificationSNSRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Guardian.Factors.PushNotification.UpdateSnsProvider(ctx, body)
+		res, err := c.Guardian.Factors.PushNotification.UpdateSNSProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchSupplementalSignals", func(t *testing.T) {
+	t.Run("patch_supplemental-signals", func(t *testing.T) {
 		ran++
 		var body UpdateSupplementalSignalsRequestContent
 		peers.ContractJSON(t, "{\"akamai_enabled\":true}", &body)
 		res, err := c.SupplementalSignals.Patch(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchSuspiciousIpThrottling", func(t *testing.T) {
+	t.Run("patch_suspicious-ip-throttling", func(t *testing.T) {
 		ran++
 		var body UpdateSuspiciousIPThrottlingSettingsRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.AttackProtection.SuspiciousIpThrottling.Update(ctx, body)
+		res, err := c.AttackProtection.SuspiciousIPThrottling.Update(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchTokenExchangeProfilesById", func(t *testing.T) {
+	t.Run("patch_token-exchange-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2964,7 +2964,7 @@ func TestContract(t *testing.T) {
 		err := c.TokenExchangeProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PatchUserAttributeProfilesById", func(t *testing.T) {
+	t.Run("patch_user-attribute-profiles_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2973,7 +2973,7 @@ func TestContract(t *testing.T) {
 		res, err := c.UserAttributeProfiles.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchUsersById", func(t *testing.T) {
+	t.Run("patch_users_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2982,7 +2982,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Users.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PatchVcTemplatesById", func(t *testing.T) {
+	t.Run("patch_vc_templates_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -2991,21 +2991,21 @@ func TestContract(t *testing.T) {
 		res, err := c.VerifiableCredentials.Verification.Templates.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostAction", func(t *testing.T) {
+	t.Run("post_action", func(t *testing.T) {
 		ran++
 		var body CreateActionRequestContent
 		peers.ContractJSON(t, "{\"name\":\"my-action\",\"supported_triggers\":[{\"id\":\"post-login\"}]}", &body)
 		res, err := c.Actions.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostActionModule", func(t *testing.T) {
+	t.Run("post_action_module", func(t *testing.T) {
 		ran++
 		var body CreateActionModuleRequestContent
 		peers.ContractJSON(t, "{\"code\":\"x\",\"name\":\"x\"}", &body)
 		res, err := c.Actions.Modules.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostActionModuleRollback", func(t *testing.T) {
+	t.Run("post_action_module_rollback", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3014,14 +3014,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Actions.Modules.Rollback(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostActionModuleVersion", func(t *testing.T) {
+	t.Run("post_action_module_version", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Actions.Modules.Versions.Create(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostAuthenticationMethods", func(t *testing.T) {
+	t.Run("post_authentication-methods", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3030,14 +3030,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Users.AuthenticationMethods.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostBrandingTheme", func(t *testing.T) {
+	t.Run("post_branding_theme", func(t *testing.T) {
 		ran++
 		var body CreateBrandingThemeRequestContent
 		peers.ContractJSON(t, "{\"borders\":{\"button_border_radius\":1,\"button_border_weight\":0,\"buttons_style\":\"pill\",\"input_border_radius\":0,\"input_border_weight\":0,\"inputs_style\":\"pill\",\"show_widget_shadow\":true,\"widget_border_weight\":0,\"widget_corner_radius\":0},\"colors\":{\"body_text\":\"#aaa\",\"error\":\"#aaa\",\"header\":\"#aaa\",\"icons\":\"#aaa\",\"input_background\":\"#aaa\",\"input_border\":\"#aaa\",\"input_filled_text\":\"#aaa\",\"input_labels_placeholders\":\"#aaa\",\"links_focused_components\":\"#aaa\",\"primary_button\":\"#aaa\",\"primary_button_label\":\"#aaa\",\"secondary_button_border\":\"#aaa\",\"secondary_button_label\":\"#aaa\",\"success\":\"#aaa\",\"widget_background\":\"#aaa\",\"widget_border\":\"#aaa\"},\"fonts\":{\"body_text\":{\"bold\":true,\"size\":0},\"buttons_text\":{\"bold\":true,\"size\":0},\"font_url\":\"x\",\"input_labels\":{\"bold\":true,\"size\":0},\"links\":{\"bold\":true,\"size\":0},\"links_style\":\"normal\",\"reference_text_size\":12,\"subtitle\":{\"bold\":true,\"size\":0},\"title\":{\"bold\":true,\"size\":75}},\"page_background\":{\"background_color\":\"#aaa\",\"background_image_url\":\"x\",\"page_layout\":\"center\"},\"widget\":{\"header_text_alignment\":\"center\",\"logo_height\":1,\"logo_position\":\"center\",\"logo_url\":\"x\",\"social_buttons_layout\":\"bottom\"}}", &body)
 		res, err := c.Branding.Themes.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostClearAssessors", func(t *testing.T) {
+	t.Run("post_clear_assessors", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3046,49 +3046,49 @@ func TestContract(t *testing.T) {
 		err := c.Users.RiskAssessments.Clear(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostClientGrants", func(t *testing.T) {
+	t.Run("post_client-grants", func(t *testing.T) {
 		ran++
 		var body CreateClientGrantRequestContent
 		peers.ContractJSON(t, "{\"audience\":\"x\"}", &body)
 		res, err := c.ClientGrants.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostClients", func(t *testing.T) {
+	t.Run("post_clients", func(t *testing.T) {
 		ran++
 		var body CreateClientRequestContent
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Clients.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostClientsCimdPreview", func(t *testing.T) {
+	t.Run("post_clients_cimd_preview", func(t *testing.T) {
 		ran++
-		var body PreviewCimdMetadataRequestContent
+		var body PreviewCIMDMetadataRequestContent
 		peers.ContractJSON(t, "{\"external_client_id\":\"x\"}", &body)
-		res, err := c.Clients.PreviewCimdMetadata(ctx, body)
+		res, err := c.Clients.PreviewCIMDMetadata(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostClientsCimdRegister", func(t *testing.T) {
+	t.Run("post_clients_cimd_register", func(t *testing.T) {
 		ran++
-		var body RegisterCimdClientRequestContent
+		var body RegisterCIMDClientRequestContent
 		peers.ContractJSON(t, "{\"external_client_id\":\"x\"}", &body)
-		res, err := c.Clients.RegisterCimd(ctx, body)
+		res, err := c.Clients.RegisterCIMD(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostConnectionProfiles", func(t *testing.T) {
+	t.Run("post_connection-profiles", func(t *testing.T) {
 		ran++
 		var body CreateConnectionProfileRequestContent
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.ConnectionProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostConnections", func(t *testing.T) {
+	t.Run("post_connections", func(t *testing.T) {
 		ran++
 		var body CreateConnectionRequestContent
 		peers.ContractJSON(t, "{\"name\":\"x\",\"strategy\":\"ad\"}", &body)
 		res, err := c.Connections.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostCredentials", func(t *testing.T) {
+	t.Run("post_credentials", func(t *testing.T) {
 		ran++
 		var clientID string
 		peers.ContractJSON(t, "\"x\"", &clientID)
@@ -3097,21 +3097,21 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.Credentials.Create(ctx, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostCustomDomains", func(t *testing.T) {
+	t.Run("post_custom-domains", func(t *testing.T) {
 		ran++
 		var body CreateCustomDomainRequestContent
 		peers.ContractJSON(t, "{\"domain\":\"xxx\",\"type\":\"auth0_managed_certs\"}", &body)
 		res, err := c.CustomDomains.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostDeployAction", func(t *testing.T) {
+	t.Run("post_deploy_action", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Actions.Deploy(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostDeployDraftVersion", func(t *testing.T) {
+	t.Run("post_deploy_draft_version", func(t *testing.T) {
 		ran++
 		var actionID string
 		peers.ContractJSON(t, "\"x\"", &actionID)
@@ -3122,14 +3122,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Actions.Versions.Deploy(ctx, actionID, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostDeviceCredentials", func(t *testing.T) {
+	t.Run("post_device-credentials", func(t *testing.T) {
 		ran++
 		var body CreatePublicKeyDeviceCredentialRequestContent
 		peers.ContractJSON(t, "{\"device_id\":\"a1\",\"device_name\":\"x\",\"type\":\"public_key\",\"value\":\"x\"}", &body)
 		res, err := c.DeviceCredentials.CreatePublicKey(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostDirectoryProvisioning", func(t *testing.T) {
+	t.Run("post_directory-provisioning", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3138,7 +3138,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Connections.DirectoryProvisioning.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostDiscoveryDomains", func(t *testing.T) {
+	t.Run("post_discovery-domains", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3147,21 +3147,21 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.DiscoveryDomains.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostEmailTemplates", func(t *testing.T) {
+	t.Run("post_email-templates", func(t *testing.T) {
 		ran++
 		var body CreateEmailTemplateRequestContent
 		peers.ContractJSON(t, "{\"body\":\"x\",\"enabled\":true,\"from\":\"sender@auth0.com\",\"subject\":\"x\",\"syntax\":\"liquid\",\"template\":\"verify_email\"}", &body)
 		res, err := c.EmailTemplates.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostEmailVerification", func(t *testing.T) {
+	t.Run("post_email-verification", func(t *testing.T) {
 		ran++
 		var body VerifyEmailTicketRequestContent
 		peers.ContractJSON(t, "{\"user_id\":\"x\"}", &body)
 		res, err := c.Tickets.VerifyEmail(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostEnabledConnections", func(t *testing.T) {
+	t.Run("post_enabled_connections", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3170,14 +3170,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.EnabledConnections.Add(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostEncryption", func(t *testing.T) {
+	t.Run("post_encryption", func(t *testing.T) {
 		ran++
 		var body CreateEncryptionKeyRequestContent
 		peers.ContractJSON(t, "{\"type\":\"customer-provided-root-key\"}", &body)
 		res, err := c.Keys.Encryption.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostEncryptionKey", func(t *testing.T) {
+	t.Run("post_encryption_key", func(t *testing.T) {
 		ran++
 		var kid string
 		peers.ContractJSON(t, "\"x\"", &kid)
@@ -3186,40 +3186,40 @@ func TestContract(t *testing.T) {
 		res, err := c.Keys.Encryption.Import(ctx, kid, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostEncryptionRekey", func(t *testing.T) {
+	t.Run("post_encryption_rekey", func(t *testing.T) {
 		ran++
 		err := c.Keys.Encryption.Rekey(ctx)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostEncryptionWrappingKey", func(t *testing.T) {
+	t.Run("post_encryption_wrapping_key", func(t *testing.T) {
 		ran++
 		var kid string
 		peers.ContractJSON(t, "\"x\"", &kid)
 		res, err := c.Keys.Encryption.CreatePublicWrappingKey(ctx, kid)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostEventStreams", func(t *testing.T) {
+	t.Run("post_event-streams", func(t *testing.T) {
 		ran++
 		var body PostEventStreamsRequest
 		peers.ContractJSON(t, "{\"destination\":{\"configuration\":{\"webhook_authorization\":{\"method\":\"basic\",\"username\":\"x\"},\"webhook_endpoint\":\"https://example.com/x\"},\"type\":\"webhook\"}}", &body)
 		res, err := c.EventStreams.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostFlows", func(t *testing.T) {
+	t.Run("post_flows", func(t *testing.T) {
 		ran++
 		var body CreateFlowRequestContent
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Flows.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostFlowsVaultConnections", func(t *testing.T) {
+	t.Run("post_flows_vault_connections", func(t *testing.T) {
 		ran++
 		var body CreateFlowsVaultConnectionRequestContent
 		peers.ContractJSON(t, "{\"app_id\":\"ACTIVECAMPAIGN\",\"name\":\"x\",\"setup\":{\"api_key\":\"x\",\"base_url\":\"x\",\"type\":\"API_KEY\"}}", &body)
 		res, err := c.Flows.Vault.Connections.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostGroupRoles", func(t *testing.T) {
+	t.Run("post_group_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxx\"", &id)
@@ -3228,14 +3228,14 @@ func TestContract(t *testing.T) {
 		err := c.Groups.Roles.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostHooks", func(t *testing.T) {
+	t.Run("post_hooks", func(t *testing.T) {
 		ran++
 		var body CreateHookRequestContent
 		peers.ContractJSON(t, "{\"name\":\"my-hook\",\"script\":\"module.exports = function(client, scope, audience, context, cb) cb(null, access_token); };\",\"triggerId\":\"credentials-exchange\"}", &body)
 		res, err := c.Hooks.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostIdentities", func(t *testing.T) {
+	t.Run("post_identities", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3244,14 +3244,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Users.Identities.Link(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostInvalidateRememberBrowser", func(t *testing.T) {
+	t.Run("post_invalidate-remember-browser", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Users.Multifactor.InvalidateRememberBrowser(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostInvitations", func(t *testing.T) {
+	t.Run("post_invitations", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3260,7 +3260,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.Invitations.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostKeys", func(t *testing.T) {
+	t.Run("post_keys", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3269,14 +3269,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Connections.Keys.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostLogStreams", func(t *testing.T) {
+	t.Run("post_log-streams", func(t *testing.T) {
 		ran++
 		var body CreateLogStreamRequestContent
 		peers.ContractJSON(t, "{\"sink\":{\"httpEndpoint\":\"https://example.com/x\"},\"type\":\"http\"}", &body)
 		res, err := c.LogStreams.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostMembers", func(t *testing.T) {
+	t.Run("post_members", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3285,14 +3285,14 @@ func TestContract(t *testing.T) {
 		err := c.Organizations.Members.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostNetworkAcls", func(t *testing.T) {
+	t.Run("post_network-acls", func(t *testing.T) {
 		ran++
-		var body CreateNetworkAclRequestContent
+		var body CreateNetworkACLRequestContent
 		peers.ContractJSON(t, "{\"active\":true,\"description\":\"x\",\"rule\":{\"action\":{},\"scope\":\"management\"}}", &body)
-		err := c.NetworkAcls.Create(ctx, body)
+		err := c.NetworkACLs.Create(ctx, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostOrganizationConnection", func(t *testing.T) {
+	t.Run("post_organization_connection", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3301,7 +3301,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Organizations.Connections.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostOrganizationGroupRoles", func(t *testing.T) {
+	t.Run("post_organization_group_roles", func(t *testing.T) {
 		ran++
 		var organizationID string
 		peers.ContractJSON(t, "\"x\"", &organizationID)
@@ -3312,7 +3312,7 @@ func TestContract(t *testing.T) {
 		err := c.Organizations.Groups.Roles.Create(ctx, organizationID, groupID, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostOrganizationMemberRoles", func(t *testing.T) {
+	t.Run("post_organization_member_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3323,21 +3323,21 @@ func TestContract(t *testing.T) {
 		err := c.Organizations.Members.Roles.Assign(ctx, id, userID, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostOrganizations", func(t *testing.T) {
+	t.Run("post_organizations", func(t *testing.T) {
 		ran++
 		var body CreateOrganizationRequestContent
 		peers.ContractJSON(t, "{\"name\":\"organization-1\"}", &body)
 		res, err := c.Organizations.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostPasswordChange", func(t *testing.T) {
+	t.Run("post_password-change", func(t *testing.T) {
 		ran++
 		var body ChangePasswordTicketRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Tickets.ChangePassword(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostPermissions", func(t *testing.T) {
+	t.Run("post_permissions", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3346,28 +3346,28 @@ func TestContract(t *testing.T) {
 		err := c.Users.Permissions.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostProvider", func(t *testing.T) {
+	t.Run("post_provider", func(t *testing.T) {
 		ran++
 		var body CreateEmailProviderRequestContent
 		peers.ContractJSON(t, "{\"credentials\":{\"api_key\":\"x\"},\"name\":\"mailgun\"}", &body)
 		res, err := c.Emails.Provider.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostRateLimitPolicies", func(t *testing.T) {
+	t.Run("post_rate-limit-policies", func(t *testing.T) {
 		ran++
 		var body CreateRateLimitPolicyRequestContent
 		peers.ContractJSON(t, "{\"configuration\":{\"action\":\"allow\"},\"consumer\":\"client\",\"consumer_selector\":\"x\",\"resource\":\"oauth_authentication_api\"}", &body)
 		res, err := c.RateLimitPolicies.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostRecoveryCodeRegeneration", func(t *testing.T) {
+	t.Run("post_recovery-code-regeneration", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Users.RegenerateRecoveryCode(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostRedeliver", func(t *testing.T) {
+	t.Run("post_redeliver", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
@@ -3376,32 +3376,32 @@ func TestContract(t *testing.T) {
 		res, err := c.EventStreams.Redeliveries.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostRedeliverByEventId", func(t *testing.T) {
+	t.Run("post_redeliver_by_event_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
 		var eventID string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &eventID)
-		err := c.EventStreams.Redeliveries.CreateById(ctx, id, eventID)
+		err := c.EventStreams.Redeliveries.CreateByID(ctx, id, eventID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostResourceServers", func(t *testing.T) {
+	t.Run("post_resource-servers", func(t *testing.T) {
 		ran++
 		var body CreateResourceServerRequestContent
 		peers.ContractJSON(t, "{\"identifier\":\"x\"}", &body)
 		res, err := c.ResourceServers.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostRevoke", func(t *testing.T) {
+	t.Run("post_revoke", func(t *testing.T) {
 		ran++
 		var profileID string
 		peers.ContractJSON(t, "\"x\"", &profileID)
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		err := c.SelfServiceProfiles.SsoTicket.Revoke(ctx, profileID, id)
+		err := c.SelfServiceProfiles.SSOTicket.Revoke(ctx, profileID, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostRoleGroups", func(t *testing.T) {
+	t.Run("post_role_groups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3410,7 +3410,7 @@ func TestContract(t *testing.T) {
 		err := c.Roles.Groups.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostRolePermissionAssignment", func(t *testing.T) {
+	t.Run("post_role_permission_assignment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3419,7 +3419,7 @@ func TestContract(t *testing.T) {
 		err := c.Roles.Permissions.Add(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostRoleUsers", func(t *testing.T) {
+	t.Run("post_role_users", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3428,14 +3428,14 @@ func TestContract(t *testing.T) {
 		err := c.Roles.Users.Assign(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostRoles", func(t *testing.T) {
+	t.Run("post_roles", func(t *testing.T) {
 		ran++
 		var body CreateRoleRequestContent
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.Roles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostRotate", func(t *testing.T) {
+	t.Run("post_rotate", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3444,39 +3444,39 @@ func TestContract(t *testing.T) {
 		res, err := c.Connections.Keys.Rotate(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostRotateSecret", func(t *testing.T) {
+	t.Run("post_rotate-secret", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Clients.RotateSecret(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostRules", func(t *testing.T) {
+	t.Run("post_rules", func(t *testing.T) {
 		ran++
 		var body CreateRuleRequestContent
 		peers.ContractJSON(t, "{\"name\":\"my-rule\",\"script\":\"function (user, context, callback) {\\n  callback(null, user, context);\\n}\"}", &body)
 		res, err := c.Rules.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostScimConfiguration", func(t *testing.T) {
+	t.Run("post_scim-configuration", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateScimConfigurationRequestContent
+		var body CreateSCIMConfigurationRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Connections.ScimConfiguration.Create(ctx, id, body)
+		res, err := c.Connections.SCIMConfiguration.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostScimToken", func(t *testing.T) {
+	t.Run("post_scim_token", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateScimTokenRequestContent
+		var body CreateSCIMTokenRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Connections.ScimConfiguration.Tokens.Create(ctx, id, body)
+		res, err := c.Connections.SCIMConfiguration.Tokens.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostSecrets", func(t *testing.T) {
+	t.Run("post_secrets", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3485,35 +3485,35 @@ func TestContract(t *testing.T) {
 		err := c.Hooks.Secrets.Create(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostSelfServiceProfiles", func(t *testing.T) {
+	t.Run("post_self-service-profiles", func(t *testing.T) {
 		ran++
 		var body CreateSelfServiceProfileRequestContent
 		peers.ContractJSON(t, "{\"name\":\"x\"}", &body)
 		res, err := c.SelfServiceProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostSigningKeys", func(t *testing.T) {
+	t.Run("post_signing_keys", func(t *testing.T) {
 		ran++
 		res, err := c.Keys.Signing.Rotate(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostSsoTicket", func(t *testing.T) {
+	t.Run("post_sso-ticket", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body CreateSelfServiceProfileSsoTicketRequestContent
+		var body CreateSelfServiceProfileSSOTicketRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.SelfServiceProfiles.SsoTicket.Create(ctx, id, body)
+		res, err := c.SelfServiceProfiles.SSOTicket.Create(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostSynchronizations", func(t *testing.T) {
+	t.Run("post_synchronizations", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.Connections.DirectoryProvisioning.Synchronizations.Create(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostTestAction", func(t *testing.T) {
+	t.Run("post_test_action", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3522,14 +3522,14 @@ func TestContract(t *testing.T) {
 		res, err := c.Actions.Test(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostTestDomain", func(t *testing.T) {
+	t.Run("post_test_domain", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.CustomDomains.Test(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostTestEvent", func(t *testing.T) {
+	t.Run("post_test_event", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"xxxxxxxxxxxxxxxxxxxxxxxxxx\"", &id)
@@ -3538,28 +3538,28 @@ func TestContract(t *testing.T) {
 		res, err := c.EventStreams.Test(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostTicket", func(t *testing.T) {
+	t.Run("post_ticket", func(t *testing.T) {
 		ran++
 		var body CreateGuardianEnrollmentTicketRequestContent
 		peers.ContractJSON(t, "{\"user_id\":\"x\"}", &body)
 		res, err := c.Guardian.Enrollments.CreateTicket(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostTokenExchangeProfiles", func(t *testing.T) {
+	t.Run("post_token-exchange-profiles", func(t *testing.T) {
 		ran++
 		var body CreateTokenExchangeProfileRequestContent
 		peers.ContractJSON(t, "{\"action_id\":\"x\",\"name\":\"Token Exchange Profile 1\",\"subject_token_type\":\"https://example.com/x\",\"type\":\"custom_authentication\"}", &body)
 		res, err := c.TokenExchangeProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostUserAttributeProfiles", func(t *testing.T) {
+	t.Run("post_user-attribute-profiles", func(t *testing.T) {
 		ran++
 		var body CreateUserAttributeProfileRequestContent
 		peers.ContractJSON(t, "{\"name\":\"x\",\"user_attributes\":{\"key0\":{\"auth0_mapping\":\"x\",\"description\":\"x\",\"label\":\"x\",\"profile_required\":true}}}", &body)
 		res, err := c.UserAttributeProfiles.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostUserRoles", func(t *testing.T) {
+	t.Run("post_user_roles", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3568,54 +3568,54 @@ func TestContract(t *testing.T) {
 		err := c.Users.Roles.Assign(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PostUsers", func(t *testing.T) {
+	t.Run("post_users", func(t *testing.T) {
 		ran++
 		var body CreateUserRequestContent
 		peers.ContractJSON(t, "{\"connection\":\"Initial-Connection\"}", &body)
 		res, err := c.Users.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostUsersExports", func(t *testing.T) {
+	t.Run("post_users-exports", func(t *testing.T) {
 		ran++
 		var body CreateExportUsersRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Jobs.UsersExports.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostUsersImports", func(t *testing.T) {
+	t.Run("post_users-imports", func(t *testing.T) {
 		ran++
 		res, err := c.Jobs.UsersImports.Create(ctx, "multipart/form-data; boundary=idsdk-contract-boundary", strings.NewReader("--idsdk-contract-boundary\r\nContent-Disposition: form-data; name=\"connection_id\"\r\n\r\ncon_0000000000000001\r\n--idsdk-contract-boundary\r\nContent-Disposition: form-data; name=\"users\"\r\n\r\nx\r\n--idsdk-contract-boundary--\r\n"))
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostVcTemplates", func(t *testing.T) {
+	t.Run("post_vc_templates", func(t *testing.T) {
 		ran++
 		var body CreateVerifiableCredentialTemplateRequestContent
 		peers.ContractJSON(t, "{\"dialect\":\"simplified/1x0\",\"name\":\"x\",\"presentation\":{\"org.iso.18013.5.1.mDL\":{\"org.iso.18013.5.1\":{\"age_birth_year\":true}}},\"type\":\"x\",\"well_known_trusted_issuers\":\"aamva\"}", &body)
 		res, err := c.VerifiableCredentials.Verification.Templates.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostVerificationEmail", func(t *testing.T) {
+	t.Run("post_verification-email", func(t *testing.T) {
 		ran++
 		var body CreateVerificationEmailRequestContent
 		peers.ContractJSON(t, "{\"user_id\":\"google-oauth2|1234\"}", &body)
 		res, err := c.Jobs.VerificationEmail.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PostVerify", func(t *testing.T) {
+	t.Run("post_verify", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		res, err := c.CustomDomains.Verify(ctx, id)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutApns", func(t *testing.T) {
+	t.Run("put_apns", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorsProviderPushNotificationApnsRequestContent
+		var body SetGuardianFactorsProviderPushNotificationAPNSRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Guardian.Factors.PushNotification.SetApnsProvider(ctx, body)
+		res, err := c.Guardian.Factors.PushNotification.SetAPNSProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutAuthenticationMethods", func(t *testing.T) {
+	t.Run("put_authentication-methods", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3624,14 +3624,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Users.AuthenticationMethods.Set(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutCustomSigningKeys", func(t *testing.T) {
-		ran++
-		var body SetCustomSigningKeysRequestContent
-		peers.ContractJSON(t, "{\"keys\":[{\"kty\":\"EC\"}]}", &body)
-		res, err := c.Keys.CustomSigning.Set(ctx, body)
-		peers.ContractCheck(t, err, res != nil, true)
-	})
-	t.Run("PutCustomTextByLanguage", func(t *testing.T) {
+	t.Run("put_custom-text_by_language", func(t *testing.T) {
 		ran++
 		var prompt PromptGroupNameEnum
 		peers.ContractJSON(t, "\"login\"", &prompt)
@@ -3642,7 +3635,14 @@ func TestContract(t *testing.T) {
 		err := c.Prompts.CustomText.Set(ctx, prompt, language, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PutEmailTemplatesByTemplateName", func(t *testing.T) {
+	t.Run("put_custom_signing_keys", func(t *testing.T) {
+		ran++
+		var body SetCustomSigningKeysRequestContent
+		peers.ContractJSON(t, "{\"keys\":[{\"kty\":\"EC\"}]}", &body)
+		res, err := c.Keys.CustomSigning.Set(ctx, body)
+		peers.ContractCheck(t, err, res != nil, true)
+	})
+	t.Run("put_email-templates_by_templateName", func(t *testing.T) {
 		ran++
 		var templateName EmailTemplateNameEnum
 		peers.ContractJSON(t, "\"verify_email\"", &templateName)
@@ -3651,28 +3651,28 @@ func TestContract(t *testing.T) {
 		res, err := c.EmailTemplates.Set(ctx, templateName, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutFactorDuoSettings", func(t *testing.T) {
+	t.Run("put_factor_duo_settings", func(t *testing.T) {
 		ran++
 		var body SetGuardianFactorDuoSettingsRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.Duo.Settings.Set(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutFactorPhoneTemplates", func(t *testing.T) {
+	t.Run("put_factor_phone_templates", func(t *testing.T) {
 		ran++
 		var body SetGuardianFactorPhoneTemplatesRequestContent
 		peers.ContractJSON(t, "{\"enrollment_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}. Please enter this code to verify your enrollment.\",\"verification_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}\"}", &body)
 		res, err := c.Guardian.Factors.Phone.SetTemplates(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutFactorSmsTemplates", func(t *testing.T) {
+	t.Run("put_factor_sms_templates", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorSmsTemplatesRequestContent
+		var body SetGuardianFactorSMSTemplatesRequestContent
 		peers.ContractJSON(t, "{\"enrollment_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}. Please enter this code to verify your enrollment.\",\"verification_message\":\"{{code}} is your verification code for {{tenant.friendly_name}}\"}", &body)
-		res, err := c.Guardian.Factors.Sms.SetTemplates(ctx, body)
+		res, err := c.Guardian.Factors.SMS.SetTemplates(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutFactorsByName", func(t *testing.T) {
+	t.Run("put_factors_by_name", func(t *testing.T) {
 		ran++
 		var name GuardianFactorNameEnum
 		peers.ContractJSON(t, "\"push-notification\"", &name)
@@ -3681,37 +3681,37 @@ func TestContract(t *testing.T) {
 		res, err := c.Guardian.Factors.Set(ctx, name, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutFcm", func(t *testing.T) {
+	t.Run("put_fcm", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorsProviderPushNotificationFcmRequestContent
+		var body SetGuardianFactorsProviderPushNotificationFCMRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Guardian.Factors.PushNotification.SetFcmProvider(ctx, body)
+		res, err := c.Guardian.Factors.PushNotification.SetFCMProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutFcmv1", func(t *testing.T) {
+	t.Run("put_fcmv1", func(t *testing.T) {
 		ran++
 		var body SetGuardianFactorsProviderPushNotificationFcmv1RequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.PushNotification.SetFcmv1Provider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutMessageTypes", func(t *testing.T) {
+	t.Run("put_message-types", func(t *testing.T) {
 		ran++
 		var body SetGuardianFactorPhoneMessageTypesRequestContent
 		peers.ContractJSON(t, "{\"message_types\":[]}", &body)
 		res, err := c.Guardian.Factors.Phone.SetMessageTypes(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutNetworkAclsById", func(t *testing.T) {
+	t.Run("put_network-acls_by_id", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
-		var body SetNetworkAclRequestContent
+		var body SetNetworkACLRequestContent
 		peers.ContractJSON(t, "{\"active\":true,\"description\":\"x\",\"rule\":{\"action\":{},\"scope\":\"management\"}}", &body)
-		res, err := c.NetworkAcls.Set(ctx, id, body)
+		res, err := c.NetworkACLs.Set(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutPartials", func(t *testing.T) {
+	t.Run("put_partials", func(t *testing.T) {
 		ran++
 		var prompt PartialGroupsEnum
 		peers.ContractJSON(t, "\"login\"", &prompt)
@@ -3720,28 +3720,28 @@ func TestContract(t *testing.T) {
 		err := c.Prompts.Partials.Set(ctx, prompt, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PutPhoneProviders", func(t *testing.T) {
+	t.Run("put_phone_providers", func(t *testing.T) {
 		ran++
 		var body SetGuardianFactorsProviderPhoneRequestContent
 		peers.ContractJSON(t, "{\"provider\":\"auth0\"}", &body)
 		res, err := c.Guardian.Factors.Phone.SetProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutPnProviders", func(t *testing.T) {
+	t.Run("put_pn_providers", func(t *testing.T) {
 		ran++
 		var body SetGuardianFactorsProviderPushNotificationRequestContent
 		peers.ContractJSON(t, "{\"provider\":\"guardian\"}", &body)
 		res, err := c.Guardian.Factors.PushNotification.SetProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutPolicies", func(t *testing.T) {
+	t.Run("put_policies", func(t *testing.T) {
 		ran++
 		var body SetGuardianPoliciesRequestContent
 		peers.ContractJSON(t, "[]", &body)
 		res, err := c.Guardian.Policies.Set(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutRulesConfigsByKey", func(t *testing.T) {
+	t.Run("put_rules-configs_by_key", func(t *testing.T) {
 		ran++
 		var key string
 		peers.ContractJSON(t, "\"x\"", &key)
@@ -3750,7 +3750,7 @@ func TestContract(t *testing.T) {
 		res, err := c.RulesConfigs.Set(ctx, key, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutSelfServiceProfileCustomText", func(t *testing.T) {
+	t.Run("put_self_service_profile_custom_text", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3763,35 +3763,35 @@ func TestContract(t *testing.T) {
 		res, err := c.SelfServiceProfiles.CustomText.Set(ctx, id, language, pageParam, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutSigningKeys", func(t *testing.T) {
+	t.Run("put_signing_keys", func(t *testing.T) {
 		ran++
 		var kid string
 		peers.ContractJSON(t, "\"x\"", &kid)
 		res, err := c.Keys.Signing.Revoke(ctx, kid)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutSmsProviders", func(t *testing.T) {
+	t.Run("put_sms_providers", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorsProviderSmsRequestContent
+		var body SetGuardianFactorsProviderSMSRequestContent
 		peers.ContractJSON(t, "{\"provider\":\"auth0\"}", &body)
-		res, err := c.Guardian.Factors.Sms.SetProvider(ctx, body)
+		res, err := c.Guardian.Factors.SMS.SetProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutSmsTwilioFactorProvider", func(t *testing.T) {
+	t.Run("put_sms_twilio_factor_provider", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorsProviderSmsTwilioRequestContent
+		var body SetGuardianFactorsProviderSMSTwilioRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Guardian.Factors.Sms.SetTwilioProvider(ctx, body)
+		res, err := c.Guardian.Factors.SMS.SetTwilioProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutSns", func(t *testing.T) {
+	t.Run("put_sns", func(t *testing.T) {
 		ran++
-		var body SetGuardianFactorsProviderPushNotificationSnsRequestContent
+		var body SetGuardianFactorsProviderPushNotificationSNSRequestContent
 		peers.ContractJSON(t, "{}", &body)
-		res, err := c.Guardian.Factors.PushNotification.SetSnsProvider(ctx, body)
+		res, err := c.Guardian.Factors.PushNotification.SetSNSProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutSynchronizedGroups", func(t *testing.T) {
+	t.Run("put_synchronized-groups", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3800,21 +3800,21 @@ func TestContract(t *testing.T) {
 		err := c.Connections.DirectoryProvisioning.Set(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("PutTwilio", func(t *testing.T) {
+	t.Run("put_twilio", func(t *testing.T) {
 		ran++
 		var body SetGuardianFactorsProviderPhoneTwilioRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Guardian.Factors.Phone.SetTwilioProvider(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PutUniversalLogin", func(t *testing.T) {
+	t.Run("put_universal-login", func(t *testing.T) {
 		ran++
 		var body UpdateUniversalLoginTemplateRequestContent
 		peers.ContractJSON(t, "\"x\"", &body)
 		err := c.Branding.Templates.UpdateUniversalLogin(ctx, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("ResetPhoneTemplate", func(t *testing.T) {
+	t.Run("reset_phone_template", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3823,35 +3823,35 @@ func TestContract(t *testing.T) {
 		res, err := c.Branding.Phone.Templates.Reset(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("RevokeRefreshTokens", func(t *testing.T) {
+	t.Run("revoke_refresh_tokens", func(t *testing.T) {
 		ran++
 		var body RevokeRefreshTokensRequestContent
 		peers.ContractJSON(t, "{}", &body)
 		err := c.RefreshTokens.Revoke(ctx, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("RevokeSession", func(t *testing.T) {
+	t.Run("revoke_session", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
 		err := c.Sessions.Revoke(ctx, id)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("SubscribeEvents", func(t *testing.T) {
+	t.Run("subscribe_events", func(t *testing.T) {
 		ran++
 		params := new(EventsSubscribeParams)
 		peers.ContractJSON(t, "{}", params)
 		u, err := c.Events.Subscribe(params)
 		peers.ContractFetch(t, rec, u, err, "contract-test-token")
 	})
-	t.Run("TenantSettingsRoute", func(t *testing.T) {
+	t.Run("tenant_settings_route", func(t *testing.T) {
 		ran++
 		params := new(TenantsSettingsGetParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Tenants.Settings.Get(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("TryPhoneProvider", func(t *testing.T) {
+	t.Run("try_phone_provider", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3860,7 +3860,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Branding.Phone.Providers.Test(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("TryPhoneTemplate", func(t *testing.T) {
+	t.Run("try_phone_template", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3869,7 +3869,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Branding.Phone.Templates.Test(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdateExperiment", func(t *testing.T) {
+	t.Run("update_experiment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3878,7 +3878,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Experimentation.Experiments.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdateExperimentStatus", func(t *testing.T) {
+	t.Run("update_experiment_status", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3887,7 +3887,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Experimentation.Experiments.UpdateStatus(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdateFeatureFlag", func(t *testing.T) {
+	t.Run("update_feature_flag", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3896,7 +3896,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Experimentation.FeatureFlags.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdateFeatureFlagStatus", func(t *testing.T) {
+	t.Run("update_feature_flag_status", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3905,7 +3905,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Experimentation.FeatureFlags.UpdateStatus(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdatePhoneProvider", func(t *testing.T) {
+	t.Run("update_phone_provider", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3914,7 +3914,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Branding.Phone.Providers.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdatePhoneTemplate", func(t *testing.T) {
+	t.Run("update_phone_template", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3923,7 +3923,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Branding.Phone.Templates.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdateSegment", func(t *testing.T) {
+	t.Run("update_segment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3932,7 +3932,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Experimentation.Segments.Update(ctx, id, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdateVariation", func(t *testing.T) {
+	t.Run("update_variation", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3943,7 +3943,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Experimentation.FeatureFlags.Variations.Update(ctx, id, vid, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UserRevokeAccess", func(t *testing.T) {
+	t.Run("user_revoke_access", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)
@@ -3952,7 +3952,7 @@ func TestContract(t *testing.T) {
 		err := c.Users.RevokeAccess(ctx, id, body)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("ValidateExperiment", func(t *testing.T) {
+	t.Run("validate_experiment", func(t *testing.T) {
 		ran++
 		var id string
 		peers.ContractJSON(t, "\"x\"", &id)

@@ -48,13 +48,13 @@ func Example_quickstart() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(len(*page.Users), "of", *page.Total)
+	fmt.Println(len(page.Users), "of", page.GetTotal())
 	// Or every user of the tenant, the pages fetched as the loop goes.
 	for u, err := range c.Users.All(ctx, nil) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(*u.UserId)
+		fmt.Println(u.GetUserID())
 	}
 	// Create a user, read it back, delete it.
 	email, password := "jane@example.com", os.Getenv("NEW_USER_PASSWORD")
@@ -66,15 +66,15 @@ func Example_quickstart() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	user, err := c.Users.Get(ctx, *created.UserId, nil)
+	user, err := c.Users.Get(ctx, created.GetUserID(), nil)
 	if errors.Is(err, sdkerrors.ErrNotFound) {
 		log.Fatal("no such user")
 	}
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*user.UserId, *user.Email)
-	if err := c.Users.Delete(ctx, *created.UserId); err != nil {
+	fmt.Println(user.GetUserID(), user.GetEmail())
+	if err := c.Users.Delete(ctx, created.GetUserID()); err != nil {
 		log.Fatal(err)
 	}
 	// Create a role.
@@ -83,6 +83,6 @@ func Example_quickstart() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*role.Id)
+	fmt.Println(role.GetID())
 
 }

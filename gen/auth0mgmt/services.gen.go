@@ -12,458 +12,458 @@ import (
 
 // The operations: what the runtime needs to build and send each request.
 var (
-	opExperimentationExperimentsCreate                       = &facade.Operation{API: "auth0mgmt", ID: "CreateExperiment", Method: "POST", Path: "/experimentation/experiments", Body: facade.BodyJSON, ContentType: "application/json"}
-	opExperimentationFeatureFlagsCreate                      = &facade.Operation{API: "auth0mgmt", ID: "CreateFeatureFlag", Method: "POST", Path: "/experimentation/feature-flags", Body: facade.BodyJSON, ContentType: "application/json"}
-	opFormsCreate                                            = &facade.Operation{API: "auth0mgmt", ID: "CreateForm", Method: "POST", Path: "/forms", Body: facade.BodyJSON, ContentType: "application/json"}
-	opOrganizationsClientGrantsCreate                        = &facade.Operation{API: "auth0mgmt", ID: "CreateOrganizationClientGrants", Method: "POST", Path: "/organizations/{id}/client-grants", Body: facade.BodyJSON, ContentType: "application/json"}
-	opBrandingPhoneProvidersCreate                           = &facade.Operation{API: "auth0mgmt", ID: "CreatePhoneProvider", Method: "POST", Path: "/branding/phone/providers", Body: facade.BodyJSON, ContentType: "application/json"}
-	opBrandingPhoneTemplatesCreate                           = &facade.Operation{API: "auth0mgmt", ID: "CreatePhoneTemplate", Method: "POST", Path: "/branding/phone/templates", Body: facade.BodyJSON, ContentType: "application/json"}
-	opExperimentationSegmentsCreate                          = &facade.Operation{API: "auth0mgmt", ID: "CreateSegment", Method: "POST", Path: "/experimentation/segments", Body: facade.BodyJSON, ContentType: "application/json"}
-	opExperimentationFeatureFlagsVariationsCreate            = &facade.Operation{API: "auth0mgmt", ID: "CreateVariation", Method: "POST", Path: "/experimentation/feature-flags/{id}/variations", Body: facade.BodyJSON, ContentType: "application/json"}
-	opActionsDelete                                          = &facade.Operation{API: "auth0mgmt", ID: "DeleteAction", Method: "DELETE", Path: "/actions/actions/{id}", Query: []facade.Param{{Name: "force", Explode: true}}}
-	opActionsModulesDelete                                   = &facade.Operation{API: "auth0mgmt", ID: "DeleteActionModule", Method: "DELETE", Path: "/actions/modules/{id}"}
-	opUsersAuthenticationMethodsDeleteAll                    = &facade.Operation{API: "auth0mgmt", ID: "DeleteAuthenticationMethods", Method: "DELETE", Path: "/users/{id}/authentication-methods"}
-	opUsersAuthenticationMethodsDelete                       = &facade.Operation{API: "auth0mgmt", ID: "DeleteAuthenticationMethodsByAuthenticationMethodId", Method: "DELETE", Path: "/users/{id}/authentication-methods/{authentication_method_id}"}
-	opUsersAuthenticatorsDeleteAll                           = &facade.Operation{API: "auth0mgmt", ID: "DeleteAuthenticators", Method: "DELETE", Path: "/users/{id}/authenticators"}
-	opBrandingThemesDelete                                   = &facade.Operation{API: "auth0mgmt", ID: "DeleteBrandingTheme", Method: "DELETE", Path: "/branding/themes/{themeId}"}
-	opOrganizationsClientGrantsDelete                        = &facade.Operation{API: "auth0mgmt", ID: "DeleteClientGrantsByGrantId", Method: "DELETE", Path: "/organizations/{id}/client-grants/{grant_id}"}
-	opClientGrantsDelete                                     = &facade.Operation{API: "auth0mgmt", ID: "DeleteClientGrantsById", Method: "DELETE", Path: "/client-grants/{id}"}
-	opClientsDelete                                          = &facade.Operation{API: "auth0mgmt", ID: "DeleteClientsById", Method: "DELETE", Path: "/clients/{id}"}
-	opConnectionProfilesDelete                               = &facade.Operation{API: "auth0mgmt", ID: "DeleteConnectionProfilesById", Method: "DELETE", Path: "/connection-profiles/{id}"}
-	opConnectionsDelete                                      = &facade.Operation{API: "auth0mgmt", ID: "DeleteConnectionsById", Method: "DELETE", Path: "/connections/{id}"}
-	opClientsCredentialsDelete                               = &facade.Operation{API: "auth0mgmt", ID: "DeleteCredentialsByCredentialId", Method: "DELETE", Path: "/clients/{client_id}/credentials/{credential_id}"}
-	opCustomDomainsDelete                                    = &facade.Operation{API: "auth0mgmt", ID: "DeleteCustomDomainsById", Method: "DELETE", Path: "/custom-domains/{id}"}
-	opKeysCustomSigningDelete                                = &facade.Operation{API: "auth0mgmt", ID: "DeleteCustomSigningKeys", Method: "DELETE", Path: "/keys/custom-signing"}
-	opDeviceCredentialsDelete                                = &facade.Operation{API: "auth0mgmt", ID: "DeleteDeviceCredentialsById", Method: "DELETE", Path: "/device-credentials/{id}"}
-	opConnectionsDirectoryProvisioningDelete                 = &facade.Operation{API: "auth0mgmt", ID: "DeleteDirectoryProvisioning", Method: "DELETE", Path: "/connections/{id}/directory-provisioning"}
-	opOrganizationsDiscoveryDomainsDelete                    = &facade.Operation{API: "auth0mgmt", ID: "DeleteDiscoveryDomainsByDiscoveryDomainId", Method: "DELETE", Path: "/organizations/{id}/discovery-domains/{discovery_domain_id}"}
-	opOrganizationsEnabledConnectionsDelete                  = &facade.Operation{API: "auth0mgmt", ID: "DeleteEnabledConnectionsByConnectionId", Method: "DELETE", Path: "/organizations/{id}/enabled_connections/{connectionId}"}
-	opKeysEncryptionDelete                                   = &facade.Operation{API: "auth0mgmt", ID: "DeleteEncryptionKey", Method: "DELETE", Path: "/keys/encryption/{kid}"}
-	opGuardianEnrollmentsDelete                              = &facade.Operation{API: "auth0mgmt", ID: "DeleteEnrollmentsById", Method: "DELETE", Path: "/guardian/enrollments/{id}"}
-	opEventStreamsDelete                                     = &facade.Operation{API: "auth0mgmt", ID: "DeleteEventStreamsById", Method: "DELETE", Path: "/event-streams/{id}"}
-	opExperimentationExperimentsDelete                       = &facade.Operation{API: "auth0mgmt", ID: "DeleteExperiment", Method: "DELETE", Path: "/experimentation/experiments/{id}"}
-	opExperimentationFeatureFlagsDelete                      = &facade.Operation{API: "auth0mgmt", ID: "DeleteFeatureFlag", Method: "DELETE", Path: "/experimentation/feature-flags/{id}"}
-	opUsersFederatedConnectionsTokensetsDelete               = &facade.Operation{API: "auth0mgmt", ID: "DeleteFederatedConnectionsTokensetsByTokensetId", Method: "DELETE", Path: "/users/{id}/federated-connections-tokensets/{tokenset_id}"}
-	opFlowsDelete                                            = &facade.Operation{API: "auth0mgmt", ID: "DeleteFlowsById", Method: "DELETE", Path: "/flows/{id}"}
-	opFlowsExecutionsDelete                                  = &facade.Operation{API: "auth0mgmt", ID: "DeleteFlowsExecutionsByExecutionId", Method: "DELETE", Path: "/flows/{flow_id}/executions/{execution_id}"}
-	opFlowsVaultConnectionsDelete                            = &facade.Operation{API: "auth0mgmt", ID: "DeleteFlowsVaultConnectionsById", Method: "DELETE", Path: "/flows/vault/connections/{id}"}
-	opFormsDelete                                            = &facade.Operation{API: "auth0mgmt", ID: "DeleteForm", Method: "DELETE", Path: "/forms/{id}"}
-	opUserGrantsDelete                                       = &facade.Operation{API: "auth0mgmt", ID: "DeleteGrantsById", Method: "DELETE", Path: "/grants/{id}"}
-	opUserGrantsDeleteByUserId                               = &facade.Operation{API: "auth0mgmt", ID: "DeleteGrantsByUserId", Method: "DELETE", Path: "/grants", Query: []facade.Param{{Name: "user_id", Explode: true}}}
-	opGroupsDelete                                           = &facade.Operation{API: "auth0mgmt", ID: "DeleteGroup", Method: "DELETE", Path: "/groups/{id}"}
-	opGroupsRolesDelete                                      = &facade.Operation{API: "auth0mgmt", ID: "DeleteGroupRoles", Method: "DELETE", Path: "/groups/{id}/roles", Body: facade.BodyJSON, ContentType: "application/json"}
-	opHooksDelete                                            = &facade.Operation{API: "auth0mgmt", ID: "DeleteHooksById", Method: "DELETE", Path: "/hooks/{id}"}
-	opOrganizationsInvitationsDelete                         = &facade.Operation{API: "auth0mgmt", ID: "DeleteInvitationsByInvitationId", Method: "DELETE", Path: "/organizations/{id}/invitations/{invitation_id}"}
-	opAnomalyBlocksUnblockIp                                 = &facade.Operation{API: "auth0mgmt", ID: "DeleteIpsById", Method: "DELETE", Path: "/anomaly/blocks/ips/{id}", PathParams: []facade.Param{{Name: "id"}}}
-	opLogStreamsDelete                                       = &facade.Operation{API: "auth0mgmt", ID: "DeleteLogStreamsById", Method: "DELETE", Path: "/log-streams/{id}"}
-	opOrganizationsMembersDelete                             = &facade.Operation{API: "auth0mgmt", ID: "DeleteMembers", Method: "DELETE", Path: "/organizations/{id}/members", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUsersMultifactorDeleteProvider                         = &facade.Operation{API: "auth0mgmt", ID: "DeleteMultifactorByProvider", Method: "DELETE", Path: "/users/{id}/multifactor/{provider}", PathParams: []facade.Param{{Name: "id"}, {Name: "provider"}}}
-	opNetworkAclsDelete                                      = &facade.Operation{API: "auth0mgmt", ID: "DeleteNetworkAclsById", Method: "DELETE", Path: "/network-acls/{id}"}
-	opOrganizationsConnectionsDelete                         = &facade.Operation{API: "auth0mgmt", ID: "DeleteOrganizationConnection", Method: "DELETE", Path: "/organizations/{id}/connections/{connection_id}"}
-	opOrganizationsGroupsRolesDelete                         = &facade.Operation{API: "auth0mgmt", ID: "DeleteOrganizationGroupRoles", Method: "DELETE", Path: "/organizations/{organization_id}/groups/{group_id}/roles", Body: facade.BodyJSON, ContentType: "application/json"}
-	opOrganizationsMembersRolesDelete                        = &facade.Operation{API: "auth0mgmt", ID: "DeleteOrganizationMemberRoles", Method: "DELETE", Path: "/organizations/{id}/members/{user_id}/roles", Body: facade.BodyJSON, ContentType: "application/json"}
-	opOrganizationsDelete                                    = &facade.Operation{API: "auth0mgmt", ID: "DeleteOrganizationsById", Method: "DELETE", Path: "/organizations/{id}"}
-	opUsersPermissionsDelete                                 = &facade.Operation{API: "auth0mgmt", ID: "DeletePermissions", Method: "DELETE", Path: "/users/{id}/permissions", Body: facade.BodyJSON, ContentType: "application/json"}
-	opBrandingPhoneProvidersDelete                           = &facade.Operation{API: "auth0mgmt", ID: "DeletePhoneProvider", Method: "DELETE", Path: "/branding/phone/providers/{id}"}
-	opBrandingPhoneTemplatesDelete                           = &facade.Operation{API: "auth0mgmt", ID: "DeletePhoneTemplate", Method: "DELETE", Path: "/branding/phone/templates/{id}"}
-	opEmailsProviderDelete                                   = &facade.Operation{API: "auth0mgmt", ID: "DeleteProvider", Method: "DELETE", Path: "/emails/provider"}
-	opRateLimitPoliciesDelete                                = &facade.Operation{API: "auth0mgmt", ID: "DeleteRateLimitPoliciesById", Method: "DELETE", Path: "/rate-limit-policies/{id}"}
-	opRefreshTokensDelete                                    = &facade.Operation{API: "auth0mgmt", ID: "DeleteRefreshToken", Method: "DELETE", Path: "/refresh-tokens/{id}"}
-	opUsersRefreshTokenDelete                                = &facade.Operation{API: "auth0mgmt", ID: "DeleteRefreshTokensForUser", Method: "DELETE", Path: "/users/{user_id}/refresh-tokens"}
-	opResourceServersDelete                                  = &facade.Operation{API: "auth0mgmt", ID: "DeleteResourceServersById", Method: "DELETE", Path: "/resource-servers/{id}"}
-	opRolesGroupsDelete                                      = &facade.Operation{API: "auth0mgmt", ID: "DeleteRoleGroups", Method: "DELETE", Path: "/roles/{id}/groups", Body: facade.BodyJSON, ContentType: "application/json"}
-	opRolesPermissionsDelete                                 = &facade.Operation{API: "auth0mgmt", ID: "DeleteRolePermissionAssignment", Method: "DELETE", Path: "/roles/{id}/permissions", Body: facade.BodyJSON, ContentType: "application/json"}
-	opRolesDelete                                            = &facade.Operation{API: "auth0mgmt", ID: "DeleteRolesById", Method: "DELETE", Path: "/roles/{id}"}
-	opRulesDelete                                            = &facade.Operation{API: "auth0mgmt", ID: "DeleteRulesById", Method: "DELETE", Path: "/rules/{id}"}
-	opRulesConfigsDelete                                     = &facade.Operation{API: "auth0mgmt", ID: "DeleteRulesConfigsByKey", Method: "DELETE", Path: "/rules-configs/{key}"}
-	opConnectionsScimConfigurationDelete                     = &facade.Operation{API: "auth0mgmt", ID: "DeleteScimConfiguration", Method: "DELETE", Path: "/connections/{id}/scim-configuration"}
-	opHooksSecretsDelete                                     = &facade.Operation{API: "auth0mgmt", ID: "DeleteSecrets", Method: "DELETE", Path: "/hooks/{id}/secrets", Body: facade.BodyJSON, ContentType: "application/json"}
-	opExperimentationSegmentsDelete                          = &facade.Operation{API: "auth0mgmt", ID: "DeleteSegment", Method: "DELETE", Path: "/experimentation/segments/{id}"}
-	opSelfServiceProfilesDelete                              = &facade.Operation{API: "auth0mgmt", ID: "DeleteSelfServiceProfilesById", Method: "DELETE", Path: "/self-service-profiles/{id}"}
-	opSessionsDelete                                         = &facade.Operation{API: "auth0mgmt", ID: "DeleteSession", Method: "DELETE", Path: "/sessions/{id}"}
-	opUsersSessionsDelete                                    = &facade.Operation{API: "auth0mgmt", ID: "DeleteSessionsForUser", Method: "DELETE", Path: "/users/{user_id}/sessions"}
-	opTokenExchangeProfilesDelete                            = &facade.Operation{API: "auth0mgmt", ID: "DeleteTokenExchangeProfilesById", Method: "DELETE", Path: "/token-exchange-profiles/{id}"}
-	opConnectionsScimConfigurationTokensDelete               = &facade.Operation{API: "auth0mgmt", ID: "DeleteTokensByTokenId", Method: "DELETE", Path: "/connections/{id}/scim-configuration/tokens/{tokenId}"}
-	opBrandingTemplatesDeleteUniversalLogin                  = &facade.Operation{API: "auth0mgmt", ID: "DeleteUniversalLogin", Method: "DELETE", Path: "/branding/templates/universal-login"}
-	opUserAttributeProfilesDelete                            = &facade.Operation{API: "auth0mgmt", ID: "DeleteUserAttributeProfilesById", Method: "DELETE", Path: "/user-attribute-profiles/{id}"}
-	opUserBlocksDeleteByIdentifier                           = &facade.Operation{API: "auth0mgmt", ID: "DeleteUserBlocks", Method: "DELETE", Path: "/user-blocks", Query: []facade.Param{{Name: "identifier", Explode: true}}}
-	opUserBlocksDelete                                       = &facade.Operation{API: "auth0mgmt", ID: "DeleteUserBlocksById", Method: "DELETE", Path: "/user-blocks/{id}"}
-	opUsersIdentitiesDelete                                  = &facade.Operation{API: "auth0mgmt", ID: "DeleteUserIdentityByUserId", Method: "DELETE", Path: "/users/{id}/identities/{provider}/{user_id}", PathParams: []facade.Param{{Name: "id"}, {Name: "provider"}, {Name: "user_id"}}}
-	opUsersRolesDelete                                       = &facade.Operation{API: "auth0mgmt", ID: "DeleteUserRoles", Method: "DELETE", Path: "/users/{id}/roles", Body: facade.BodyJSON, ContentType: "application/json"}
-	opConnectionsUsersDeleteByEmail                          = &facade.Operation{API: "auth0mgmt", ID: "DeleteUsersByEmail", Method: "DELETE", Path: "/connections/{id}/users", Query: []facade.Param{{Name: "email", Explode: true}}}
-	opUsersDelete                                            = &facade.Operation{API: "auth0mgmt", ID: "DeleteUsersById", Method: "DELETE", Path: "/users/{id}"}
-	opExperimentationFeatureFlagsVariationsDelete            = &facade.Operation{API: "auth0mgmt", ID: "DeleteVariation", Method: "DELETE", Path: "/experimentation/feature-flags/{id}/variations/{vid}"}
-	opVerifiableCredentialsVerificationTemplatesDelete       = &facade.Operation{API: "auth0mgmt", ID: "DeleteVcTemplatesById", Method: "DELETE", Path: "/verifiable-credentials/verification/templates/{id}"}
-	opActionsGet                                             = &facade.Operation{API: "auth0mgmt", ID: "GetAction", Method: "GET", Path: "/actions/actions/{id}"}
-	opActionsModulesGet                                      = &facade.Operation{API: "auth0mgmt", ID: "GetActionModule", Method: "GET", Path: "/actions/modules/{id}"}
-	opActionsModulesListActions                              = &facade.Operation{API: "auth0mgmt", ID: "GetActionModuleActions", Method: "GET", Path: "/actions/modules/{id}/actions", Items: "actions", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}}}
-	opActionsModulesVersionsGet                              = &facade.Operation{API: "auth0mgmt", ID: "GetActionModuleVersion", Method: "GET", Path: "/actions/modules/{id}/versions/{versionId}"}
-	opActionsModulesVersionsList                             = &facade.Operation{API: "auth0mgmt", ID: "GetActionModuleVersions", Method: "GET", Path: "/actions/modules/{id}/versions", Items: "versions", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}}}
-	opActionsModulesList                                     = &facade.Operation{API: "auth0mgmt", ID: "GetActionModules", Method: "GET", Path: "/actions/modules", Items: "modules", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}}}
-	opActionsVersionsGet                                     = &facade.Operation{API: "auth0mgmt", ID: "GetActionVersion", Method: "GET", Path: "/actions/actions/{actionId}/versions/{id}"}
-	opActionsVersionsList                                    = &facade.Operation{API: "auth0mgmt", ID: "GetActionVersions", Method: "GET", Path: "/actions/actions/{actionId}/versions", Items: "versions", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}}}
-	opActionsList                                            = &facade.Operation{API: "auth0mgmt", ID: "GetActions", Method: "GET", Path: "/actions/actions", Items: "actions", Query: []facade.Param{{Name: "triggerId", Explode: true}, {Name: "actionName", Explode: true}, {Name: "deployed", Explode: true}, {Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "installed", Explode: true}}}
-	opStatsGetActiveUsersCount                               = &facade.Operation{API: "auth0mgmt", ID: "GetActiveUsers", Method: "GET", Path: "/stats/active-users"}
-	opPromptsRenderingList                                   = &facade.Operation{API: "auth0mgmt", ID: "GetAllRendering", Method: "GET", Path: "/prompts/rendering", Items: "configs", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "prompt", Explode: true}, {Name: "screen", Explode: true}, {Name: "rendering_mode", Explode: true}}}
-	opGuardianFactorsPushNotificationGetApnsProvider         = &facade.Operation{API: "auth0mgmt", ID: "GetApns", Method: "GET", Path: "/guardian/factors/push-notification/providers/apns"}
-	opUsersAuthenticationMethodsList                         = &facade.Operation{API: "auth0mgmt", ID: "GetAuthenticationMethods", Method: "GET", Path: "/users/{id}/authentication-methods", Items: "authenticators", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
-	opUsersAuthenticationMethodsGet                          = &facade.Operation{API: "auth0mgmt", ID: "GetAuthenticationMethodsByAuthenticationMethodId", Method: "GET", Path: "/users/{id}/authentication-methods/{authentication_method_id}"}
-	opActionsTriggersBindingsList                            = &facade.Operation{API: "auth0mgmt", ID: "GetBindings", Method: "GET", Path: "/actions/triggers/{triggerId}/bindings", Items: "bindings", PathParams: []facade.Param{{Name: "triggerId"}}, Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}}}
-	opAttackProtectionBotDetectionGet                        = &facade.Operation{API: "auth0mgmt", ID: "GetBotDetection", Method: "GET", Path: "/attack-protection/bot-detection"}
-	opBrandingGet                                            = &facade.Operation{API: "auth0mgmt", ID: "GetBranding", Method: "GET", Path: "/branding"}
-	opBrandingPhoneProvidersList                             = &facade.Operation{API: "auth0mgmt", ID: "GetBrandingPhoneProviders", Method: "GET", Path: "/branding/phone/providers", Query: []facade.Param{{Name: "disabled", Explode: true}}}
-	opBrandingThemesGet                                      = &facade.Operation{API: "auth0mgmt", ID: "GetBrandingTheme", Method: "GET", Path: "/branding/themes/{themeId}"}
-	opAttackProtectionBreachedPasswordDetectionGet           = &facade.Operation{API: "auth0mgmt", ID: "GetBreachedPasswordDetection", Method: "GET", Path: "/attack-protection/breached-password-detection"}
-	opAttackProtectionBruteForceProtectionGet                = &facade.Operation{API: "auth0mgmt", ID: "GetBruteForceProtection", Method: "GET", Path: "/attack-protection/brute-force-protection"}
-	opAttackProtectionCaptchaGet                             = &facade.Operation{API: "auth0mgmt", ID: "GetCaptcha", Method: "GET", Path: "/attack-protection/captcha"}
-	opClientsConnectionsGet                                  = &facade.Operation{API: "auth0mgmt", ID: "GetClientConnections", Method: "GET", Path: "/clients/{id}/connections", Items: "connections", Query: []facade.Param{{Name: "strategy", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
-	opClientGrantsGet                                        = &facade.Operation{API: "auth0mgmt", ID: "GetClientGrant", Method: "GET", Path: "/client-grants/{id}"}
-	opClientGrantsOrganizationsList                          = &facade.Operation{API: "auth0mgmt", ID: "GetClientGrantOrganizations", Method: "GET", Path: "/client-grants/{id}/organizations", Items: "organizations", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opClientGrantsList                                       = &facade.Operation{API: "auth0mgmt", ID: "GetClientGrants", Method: "GET", Path: "/client-grants", Items: "client_grants", Query: []facade.Param{{Name: "per_page", Explode: true}, {Name: "page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "audience", Explode: true}, {Name: "client_id", Explode: true}, {Name: "allow_any_organization", Explode: true}, {Name: "subject_type", Explode: true}, {Name: "default_for", Explode: true}}}
-	opClientsList                                            = &facade.Operation{API: "auth0mgmt", ID: "GetClients", Method: "GET", Path: "/clients", Items: "clients", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "is_global", Explode: true}, {Name: "is_first_party", Explode: true}, {Name: "app_type", Explode: true}, {Name: "external_client_id", Explode: true}, {Name: "q", Explode: true}}}
-	opClientsGet                                             = &facade.Operation{API: "auth0mgmt", ID: "GetClientsById", Method: "GET", Path: "/clients/{id}", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
-	opUsersConnectedAccountsList                             = &facade.Operation{API: "auth0mgmt", ID: "GetConnectedAccounts", Method: "GET", Path: "/users/{id}/connected-accounts", Items: "connected_accounts", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opConnectionsClientsGet                                  = &facade.Operation{API: "auth0mgmt", ID: "GetConnectionClients", Method: "GET", Path: "/connections/{id}/clients", Items: "clients", Query: []facade.Param{{Name: "take", Explode: true}, {Name: "from", Explode: true}}}
-	opConnectionProfilesGetTemplate                          = &facade.Operation{API: "auth0mgmt", ID: "GetConnectionProfileTemplate", Method: "GET", Path: "/connection-profiles/templates/{id}"}
-	opConnectionProfilesListTemplates                        = &facade.Operation{API: "auth0mgmt", ID: "GetConnectionProfileTemplates", Method: "GET", Path: "/connection-profiles/templates"}
-	opConnectionProfilesList                                 = &facade.Operation{API: "auth0mgmt", ID: "GetConnectionProfiles", Method: "GET", Path: "/connection-profiles", Items: "connection_profiles", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opConnectionProfilesGet                                  = &facade.Operation{API: "auth0mgmt", ID: "GetConnectionProfilesById", Method: "GET", Path: "/connection-profiles/{id}"}
-	opConnectionsList                                        = &facade.Operation{API: "auth0mgmt", ID: "GetConnections", Method: "GET", Path: "/connections", Items: "connections", Query: []facade.Param{{Name: "per_page", Explode: true}, {Name: "page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "strategy", Explode: true}, {Name: "name", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
-	opConnectionsGet                                         = &facade.Operation{API: "auth0mgmt", ID: "GetConnectionsById", Method: "GET", Path: "/connections/{id}", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
-	opConnectionsDirectoryProvisioningList                   = &facade.Operation{API: "auth0mgmt", ID: "GetConnectionsDirectoryProvisionings", Method: "GET", Path: "/connections-directory-provisionings", Items: "directory_provisionings", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opConnectionsScimConfigurationList                       = &facade.Operation{API: "auth0mgmt", ID: "GetConnectionsScimConfigurations", Method: "GET", Path: "/connections-scim-configurations", Items: "scim_configurations", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opClientsCredentialsList                                 = &facade.Operation{API: "auth0mgmt", ID: "GetCredentials", Method: "GET", Path: "/clients/{client_id}/credentials"}
-	opClientsCredentialsGet                                  = &facade.Operation{API: "auth0mgmt", ID: "GetCredentialsByCredentialId", Method: "GET", Path: "/clients/{client_id}/credentials/{credential_id}"}
-	opCustomDomainsList                                      = &facade.Operation{API: "auth0mgmt", ID: "GetCustomDomains", Method: "GET", Path: "/custom-domains", Items: "custom_domains", Query: []facade.Param{{Name: "take", Explode: true}, {Name: "from", Explode: true}, {Name: "q", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "sort", Explode: true}}}
-	opCustomDomainsGet                                       = &facade.Operation{API: "auth0mgmt", ID: "GetCustomDomainsById", Method: "GET", Path: "/custom-domains/{id}"}
-	opKeysCustomSigningGet                                   = &facade.Operation{API: "auth0mgmt", ID: "GetCustomSigningKeys", Method: "GET", Path: "/keys/custom-signing"}
-	opPromptsCustomTextGet                                   = &facade.Operation{API: "auth0mgmt", ID: "GetCustomTextByLanguage", Method: "GET", Path: "/prompts/{prompt}/custom-text/{language}", PathParams: []facade.Param{{Name: "prompt"}, {Name: "language"}}}
-	opStatsGetDaily                                          = &facade.Operation{API: "auth0mgmt", ID: "GetDaily", Method: "GET", Path: "/stats/daily", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "to", Explode: true}}}
-	opCustomDomainsGetDefault                                = &facade.Operation{API: "auth0mgmt", ID: "GetDefault", Method: "GET", Path: "/custom-domains/default"}
-	opBrandingThemesGetDefault                               = &facade.Operation{API: "auth0mgmt", ID: "GetDefaultBrandingTheme", Method: "GET", Path: "/branding/themes/default"}
-	opConnectionsScimConfigurationGetDefaultMapping          = &facade.Operation{API: "auth0mgmt", ID: "GetDefaultMapping", Method: "GET", Path: "/connections/{id}/scim-configuration/default-mapping"}
-	opEventStreamsDeliveriesGetHistory                       = &facade.Operation{API: "auth0mgmt", ID: "GetDeliveriesByEventId", Method: "GET", Path: "/event-streams/{id}/deliveries/{event_id}"}
-	opDeviceCredentialsList                                  = &facade.Operation{API: "auth0mgmt", ID: "GetDeviceCredentials", Method: "GET", Path: "/device-credentials", Items: "device_credentials", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "user_id", Explode: true}, {Name: "client_id", Explode: true}, {Name: "type", Explode: true}}}
-	opConnectionsDirectoryProvisioningGet                    = &facade.Operation{API: "auth0mgmt", ID: "GetDirectoryProvisioning", Method: "GET", Path: "/connections/{id}/directory-provisioning"}
-	opConnectionsDirectoryProvisioningGetDefaultMapping      = &facade.Operation{API: "auth0mgmt", ID: "GetDirectoryProvisioningDefaultMapping", Method: "GET", Path: "/connections/{id}/directory-provisioning/default-mapping"}
-	opOrganizationsDiscoveryDomainsList                      = &facade.Operation{API: "auth0mgmt", ID: "GetDiscoveryDomains", Method: "GET", Path: "/organizations/{id}/discovery-domains", Items: "domains", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opOrganizationsDiscoveryDomainsGet                       = &facade.Operation{API: "auth0mgmt", ID: "GetDiscoveryDomainsByDiscoveryDomainId", Method: "GET", Path: "/organizations/{id}/discovery-domains/{discovery_domain_id}"}
-	opEmailTemplatesGet                                      = &facade.Operation{API: "auth0mgmt", ID: "GetEmailTemplatesByTemplateName", Method: "GET", Path: "/email-templates/{templateName}", PathParams: []facade.Param{{Name: "templateName"}}}
-	opOrganizationsEnabledConnectionsList                    = &facade.Operation{API: "auth0mgmt", ID: "GetEnabledConnections", Method: "GET", Path: "/organizations/{id}/enabled_connections", Items: "enabled_connections", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
-	opOrganizationsEnabledConnectionsGet                     = &facade.Operation{API: "auth0mgmt", ID: "GetEnabledConnectionsByConnectionId", Method: "GET", Path: "/organizations/{id}/enabled_connections/{connectionId}"}
-	opKeysEncryptionGet                                      = &facade.Operation{API: "auth0mgmt", ID: "GetEncryptionKey", Method: "GET", Path: "/keys/encryption/{kid}"}
-	opKeysEncryptionList                                     = &facade.Operation{API: "auth0mgmt", ID: "GetEncryptionKeys", Method: "GET", Path: "/keys/encryption", Items: "keys", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
-	opUsersEnrollmentsGet                                    = &facade.Operation{API: "auth0mgmt", ID: "GetEnrollments", Method: "GET", Path: "/users/{id}/enrollments"}
-	opGuardianEnrollmentsGet                                 = &facade.Operation{API: "auth0mgmt", ID: "GetEnrollmentsById", Method: "GET", Path: "/guardian/enrollments/{id}"}
-	opJobsErrorsGet                                          = &facade.Operation{API: "auth0mgmt", ID: "GetErrors", Method: "GET", Path: "/jobs/{id}/errors"}
-	opEventStreamsDeliveriesList                             = &facade.Operation{API: "auth0mgmt", ID: "GetEventDeliveries", Method: "GET", Path: "/event-streams/{id}/deliveries", Query: []facade.Param{{Name: "statuses", Explode: true}, {Name: "event_types", Explode: true}, {Name: "date_from", Explode: true}, {Name: "date_to", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opEventStreamsList                                       = &facade.Operation{API: "auth0mgmt", ID: "GetEventStreams", Method: "GET", Path: "/event-streams", Items: "eventStreams", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opEventStreamsGet                                        = &facade.Operation{API: "auth0mgmt", ID: "GetEventStreamsById", Method: "GET", Path: "/event-streams/{id}"}
-	opActionsExecutionsGet                                   = &facade.Operation{API: "auth0mgmt", ID: "GetExecution", Method: "GET", Path: "/actions/executions/{id}"}
-	opExperimentationExperimentsGet                          = &facade.Operation{API: "auth0mgmt", ID: "GetExperiment", Method: "GET", Path: "/experimentation/experiments/{id}"}
-	opExperimentationExperimentsList                         = &facade.Operation{API: "auth0mgmt", ID: "GetExperiments", Method: "GET", Path: "/experimentation/experiments", Items: "experiments", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "status", Explode: true}, {Name: "authentication_flow", Explode: true}, {Name: "feature_flag_id", Explode: true}}}
-	opGuardianFactorsDuoSettingsGet                          = &facade.Operation{API: "auth0mgmt", ID: "GetFactorDuoSettings", Method: "GET", Path: "/guardian/factors/duo/settings"}
-	opGuardianFactorsPhoneGetTemplates                       = &facade.Operation{API: "auth0mgmt", ID: "GetFactorPhoneTemplates", Method: "GET", Path: "/guardian/factors/phone/templates"}
-	opGuardianFactorsSmsGetTemplates                         = &facade.Operation{API: "auth0mgmt", ID: "GetFactorSmsTemplates", Method: "GET", Path: "/guardian/factors/sms/templates"}
-	opGuardianFactorsList                                    = &facade.Operation{API: "auth0mgmt", ID: "GetFactors", Method: "GET", Path: "/guardian/factors"}
-	opExperimentationFeatureFlagsGet                         = &facade.Operation{API: "auth0mgmt", ID: "GetFeatureFlag", Method: "GET", Path: "/experimentation/feature-flags/{id}"}
-	opExperimentationFeatureFlagsList                        = &facade.Operation{API: "auth0mgmt", ID: "GetFeatureFlags", Method: "GET", Path: "/experimentation/feature-flags", Items: "feature_flags", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "type", Explode: true}, {Name: "status", Explode: true}}}
-	opUsersFederatedConnectionsTokensetsList                 = &facade.Operation{API: "auth0mgmt", ID: "GetFederatedConnectionsTokensets", Method: "GET", Path: "/users/{id}/federated-connections-tokensets"}
-	opFlowsList                                              = &facade.Operation{API: "auth0mgmt", ID: "GetFlows", Method: "GET", Path: "/flows", Items: "flows", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "hydrate", Explode: true}, {Name: "synchronous", Explode: true}}}
-	opFlowsGet                                               = &facade.Operation{API: "auth0mgmt", ID: "GetFlowsById", Method: "GET", Path: "/flows/{id}", Query: []facade.Param{{Name: "hydrate", Explode: true}}}
-	opFlowsExecutionsList                                    = &facade.Operation{API: "auth0mgmt", ID: "GetFlowsExecutions", Method: "GET", Path: "/flows/{flow_id}/executions", Items: "executions", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opFlowsExecutionsGet                                     = &facade.Operation{API: "auth0mgmt", ID: "GetFlowsExecutionsByExecutionId", Method: "GET", Path: "/flows/{flow_id}/executions/{execution_id}", Query: []facade.Param{{Name: "hydrate", Explode: true}}}
-	opFlowsVaultConnectionsList                              = &facade.Operation{API: "auth0mgmt", ID: "GetFlowsVaultConnections", Method: "GET", Path: "/flows/vault/connections", Items: "connections", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
-	opFlowsVaultConnectionsGet                               = &facade.Operation{API: "auth0mgmt", ID: "GetFlowsVaultConnectionsById", Method: "GET", Path: "/flows/vault/connections/{id}"}
-	opFormsGet                                               = &facade.Operation{API: "auth0mgmt", ID: "GetForm", Method: "GET", Path: "/forms/{id}", Query: []facade.Param{{Name: "hydrate", Explode: true}}}
-	opFormsList                                              = &facade.Operation{API: "auth0mgmt", ID: "GetForms", Method: "GET", Path: "/forms", Items: "forms", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "hydrate", Explode: true}}}
-	opUserGrantsList                                         = &facade.Operation{API: "auth0mgmt", ID: "GetGrants", Method: "GET", Path: "/grants", Items: "grants", Query: []facade.Param{{Name: "per_page", Explode: true}, {Name: "page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "user_id", Explode: true}, {Name: "client_id", Explode: true}, {Name: "audience", Explode: true}}}
-	opGroupsGet                                              = &facade.Operation{API: "auth0mgmt", ID: "GetGroup", Method: "GET", Path: "/groups/{id}"}
-	opGroupsMembersGet                                       = &facade.Operation{API: "auth0mgmt", ID: "GetGroupMembers", Method: "GET", Path: "/groups/{id}/members", Items: "members", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opGroupsRolesList                                        = &facade.Operation{API: "auth0mgmt", ID: "GetGroupRoles", Method: "GET", Path: "/groups/{id}/roles", Items: "roles", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opGroupsList                                             = &facade.Operation{API: "auth0mgmt", ID: "GetGroups", Method: "GET", Path: "/groups", Items: "groups", Query: []facade.Param{{Name: "connection_id", Explode: true}, {Name: "name", Explode: true}, {Name: "external_id", Explode: true}, {Name: "search", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opGuardianFactorsPhoneGetSelectedProvider                = &facade.Operation{API: "auth0mgmt", ID: "GetGuardianPhoneProviders", Method: "GET", Path: "/guardian/factors/phone/selected-provider"}
-	opHooksList                                              = &facade.Operation{API: "auth0mgmt", ID: "GetHooks", Method: "GET", Path: "/hooks", Items: "hooks", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "enabled", Explode: true}, {Name: "fields", Explode: true}, {Name: "triggerId", Explode: true}, {Name: "include_fields", Explode: true}}}
-	opHooksGet                                               = &facade.Operation{API: "auth0mgmt", ID: "GetHooksById", Method: "GET", Path: "/hooks/{id}", Query: []facade.Param{{Name: "fields", Explode: true}}}
-	opOrganizationsInvitationsList                           = &facade.Operation{API: "auth0mgmt", ID: "GetInvitations", Method: "GET", Path: "/organizations/{id}/invitations", Items: "invitations", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "sort", Explode: true}}}
-	opOrganizationsInvitationsGet                            = &facade.Operation{API: "auth0mgmt", ID: "GetInvitationsByInvitationId", Method: "GET", Path: "/organizations/{id}/invitations/{invitation_id}", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
-	opAnomalyBlocksCheckIp                                   = &facade.Operation{API: "auth0mgmt", ID: "GetIpsById", Method: "GET", Path: "/anomaly/blocks/ips/{id}", PathParams: []facade.Param{{Name: "id"}}}
-	opJobsGet                                                = &facade.Operation{API: "auth0mgmt", ID: "GetJobsById", Method: "GET", Path: "/jobs/{id}"}
-	opConnectionsKeysGet                                     = &facade.Operation{API: "auth0mgmt", ID: "GetKeys", Method: "GET", Path: "/connections/{id}/keys"}
-	opLogStreamsList                                         = &facade.Operation{API: "auth0mgmt", ID: "GetLogStreams", Method: "GET", Path: "/log-streams"}
-	opLogStreamsGet                                          = &facade.Operation{API: "auth0mgmt", ID: "GetLogStreamsById", Method: "GET", Path: "/log-streams/{id}"}
-	opLogsList                                               = &facade.Operation{API: "auth0mgmt", ID: "GetLogs", Method: "GET", Path: "/logs", Items: "logs", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "sort", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "search", Explode: true}, {Name: "q", Explode: true}}}
-	opLogsGet                                                = &facade.Operation{API: "auth0mgmt", ID: "GetLogsById", Method: "GET", Path: "/logs/{id}"}
-	opUsersLogsList                                          = &facade.Operation{API: "auth0mgmt", ID: "GetLogsByUser", Method: "GET", Path: "/users/{id}/logs", Items: "logs", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "sort", Explode: true}, {Name: "include_totals", Explode: true}}}
-	opGuardianFactorsPhoneGetMessageTypes                    = &facade.Operation{API: "auth0mgmt", ID: "GetMessageTypes", Method: "GET", Path: "/guardian/factors/phone/message-types"}
-	opOrganizationsDiscoveryDomainsGetByName                 = &facade.Operation{API: "auth0mgmt", ID: "GetNameByDiscoveryDomain", Method: "GET", Path: "/organizations/{id}/discovery-domains/name/{discovery_domain}"}
-	opOrganizationsGetByName                                 = &facade.Operation{API: "auth0mgmt", ID: "GetNameByName", Method: "GET", Path: "/organizations/name/{name}"}
-	opNetworkAclsList                                        = &facade.Operation{API: "auth0mgmt", ID: "GetNetworkAcls", Method: "GET", Path: "/network-acls", Items: "network_acls", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
-	opNetworkAclsGet                                         = &facade.Operation{API: "auth0mgmt", ID: "GetNetworkAclsById", Method: "GET", Path: "/network-acls/{id}"}
-	opRiskAssessmentsSettingsNewDeviceGet                    = &facade.Operation{API: "auth0mgmt", ID: "GetNewDevice", Method: "GET", Path: "/risk-assessments/settings/new-device"}
-	opOrganizationsClientGrantsList                          = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationClientGrants", Method: "GET", Path: "/organizations/{id}/client-grants", Items: "client_grants", Query: []facade.Param{{Name: "audience", Explode: true}, {Name: "client_id", Explode: true}, {Name: "grant_ids", Explode: true}, {Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
-	opOrganizationsConnectionsGet                            = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationConnection", Method: "GET", Path: "/organizations/{id}/connections/{connection_id}"}
-	opOrganizationsConnectionsList                           = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationConnections", Method: "GET", Path: "/organizations/{id}/connections", Items: "connections", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "is_enabled", Explode: true}}}
-	opOrganizationsGroupsRolesList                           = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationGroupRoles", Method: "GET", Path: "/organizations/{organization_id}/groups/{group_id}/roles", Items: "roles", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opOrganizationsGroupsList                                = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationGroups", Method: "GET", Path: "/organizations/{organization_id}/groups", Items: "groups", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opOrganizationsMembersEffectiveRolesList                 = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationMemberEffectiveRoles", Method: "GET", Path: "/organizations/{id}/members/{user_id}/effective-roles", Items: "roles", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opOrganizationsMembersEffectiveRolesSourcesGroupsList    = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationMemberRoleSourceGroups", Method: "GET", Path: "/organizations/{id}/members/{user_id}/effective-roles/sources/groups", Items: "groups", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "role_id", Explode: true}}}
-	opOrganizationsMembersRolesList                          = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationMemberRoles", Method: "GET", Path: "/organizations/{id}/members/{user_id}/roles", Items: "roles", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
-	opOrganizationsMembersList                               = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationMembers", Method: "GET", Path: "/organizations/{id}/members", Items: "members", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
-	opOrganizationsList                                      = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizations", Method: "GET", Path: "/organizations", Items: "organizations", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "sort", Explode: true}}}
-	opOrganizationsGet                                       = &facade.Operation{API: "auth0mgmt", ID: "GetOrganizationsById", Method: "GET", Path: "/organizations/{id}"}
-	opPromptsPartialsGet                                     = &facade.Operation{API: "auth0mgmt", ID: "GetPartials", Method: "GET", Path: "/prompts/{prompt}/partials", PathParams: []facade.Param{{Name: "prompt"}}}
-	opUsersPermissionsList                                   = &facade.Operation{API: "auth0mgmt", ID: "GetPermissions", Method: "GET", Path: "/users/{id}/permissions", Items: "permissions", Query: []facade.Param{{Name: "per_page", Explode: true}, {Name: "page", Explode: true}, {Name: "include_totals", Explode: true}}}
-	opBrandingPhoneProvidersGet                              = &facade.Operation{API: "auth0mgmt", ID: "GetPhoneProvider", Method: "GET", Path: "/branding/phone/providers/{id}"}
-	opAttackProtectionPhoneProviderProtectionGet             = &facade.Operation{API: "auth0mgmt", ID: "GetPhoneProviderProtection", Method: "GET", Path: "/attack-protection/phone-provider-protection"}
-	opBrandingPhoneTemplatesGet                              = &facade.Operation{API: "auth0mgmt", ID: "GetPhoneTemplate", Method: "GET", Path: "/branding/phone/templates/{id}"}
-	opBrandingPhoneTemplatesList                             = &facade.Operation{API: "auth0mgmt", ID: "GetPhoneTemplates", Method: "GET", Path: "/branding/phone/templates", Query: []facade.Param{{Name: "disabled", Explode: true}}}
-	opGuardianFactorsPhoneGetTwilioProvider                  = &facade.Operation{API: "auth0mgmt", ID: "GetPhoneTwilioFactorProvider", Method: "GET", Path: "/guardian/factors/phone/providers/twilio"}
-	opGuardianFactorsPushNotificationGetSelectedProvider     = &facade.Operation{API: "auth0mgmt", ID: "GetPnProviders", Method: "GET", Path: "/guardian/factors/push-notification/selected-provider"}
-	opGuardianPoliciesList                                   = &facade.Operation{API: "auth0mgmt", ID: "GetPolicies", Method: "GET", Path: "/guardian/policies"}
-	opPromptsGetSettings                                     = &facade.Operation{API: "auth0mgmt", ID: "GetPrompts", Method: "GET", Path: "/prompts"}
-	opEmailsProviderGet                                      = &facade.Operation{API: "auth0mgmt", ID: "GetProvider", Method: "GET", Path: "/emails/provider", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
-	opRateLimitPoliciesList                                  = &facade.Operation{API: "auth0mgmt", ID: "GetRateLimitPolicies", Method: "GET", Path: "/rate-limit-policies", Items: "rate_limit_policies", Query: []facade.Param{{Name: "resource", Explode: true}, {Name: "consumer", Explode: true}, {Name: "consumer_selector", Explode: true}, {Name: "take", Explode: true}, {Name: "from", Explode: true}}}
-	opRateLimitPoliciesGet                                   = &facade.Operation{API: "auth0mgmt", ID: "GetRateLimitPoliciesById", Method: "GET", Path: "/rate-limit-policies/{id}"}
-	opRefreshTokensGet                                       = &facade.Operation{API: "auth0mgmt", ID: "GetRefreshToken", Method: "GET", Path: "/refresh-tokens/{id}"}
-	opRefreshTokensList                                      = &facade.Operation{API: "auth0mgmt", ID: "GetRefreshTokens", Method: "GET", Path: "/refresh-tokens", Items: "refresh_tokens", Query: []facade.Param{{Name: "user_id", Explode: true}, {Name: "client_id", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
-	opUsersRefreshTokenList                                  = &facade.Operation{API: "auth0mgmt", ID: "GetRefreshTokensForUser", Method: "GET", Path: "/users/{user_id}/refresh-tokens", Items: "tokens", Query: []facade.Param{{Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opPromptsRenderingGet                                    = &facade.Operation{API: "auth0mgmt", ID: "GetRendering", Method: "GET", Path: "/prompts/{prompt}/screen/{screen}/rendering", PathParams: []facade.Param{{Name: "prompt"}, {Name: "screen"}}}
-	opResourceServersList                                    = &facade.Operation{API: "auth0mgmt", ID: "GetResourceServers", Method: "GET", Path: "/resource-servers", Items: "resource_servers", Query: []facade.Param{{Name: "identifiers", Explode: true}, {Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "fields", Explode: true}}}
-	opResourceServersGet                                     = &facade.Operation{API: "auth0mgmt", ID: "GetResourceServersById", Method: "GET", Path: "/resource-servers/{id}", Query: []facade.Param{{Name: "include_fields", Explode: true}}}
-	opRiskAssessmentsSettingsGet                             = &facade.Operation{API: "auth0mgmt", ID: "GetRiskAssessmentsSettings", Method: "GET", Path: "/risk-assessments/settings"}
-	opRolesGroupsGet                                         = &facade.Operation{API: "auth0mgmt", ID: "GetRoleGroups", Method: "GET", Path: "/roles/{id}/groups", Items: "groups", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opRolesPermissionsList                                   = &facade.Operation{API: "auth0mgmt", ID: "GetRolePermission", Method: "GET", Path: "/roles/{id}/permissions", Items: "permissions", Query: []facade.Param{{Name: "per_page", Explode: true}, {Name: "page", Explode: true}, {Name: "include_totals", Explode: true}}}
-	opRolesUsersList                                         = &facade.Operation{API: "auth0mgmt", ID: "GetRoleUser", Method: "GET", Path: "/roles/{id}/users", Items: "users", Query: []facade.Param{{Name: "per_page", Explode: true}, {Name: "page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opRolesList                                              = &facade.Operation{API: "auth0mgmt", ID: "GetRoles", Method: "GET", Path: "/roles", Items: "roles", Query: []facade.Param{{Name: "per_page", Explode: true}, {Name: "page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "name_filter", Explode: true}}}
-	opRolesGet                                               = &facade.Operation{API: "auth0mgmt", ID: "GetRolesById", Method: "GET", Path: "/roles/{id}"}
-	opRulesList                                              = &facade.Operation{API: "auth0mgmt", ID: "GetRules", Method: "GET", Path: "/rules", Items: "rules", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "enabled", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
-	opRulesGet                                               = &facade.Operation{API: "auth0mgmt", ID: "GetRulesById", Method: "GET", Path: "/rules/{id}", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
-	opRulesConfigsList                                       = &facade.Operation{API: "auth0mgmt", ID: "GetRulesConfigs", Method: "GET", Path: "/rules-configs"}
-	opConnectionsScimConfigurationGet                        = &facade.Operation{API: "auth0mgmt", ID: "GetScimConfiguration", Method: "GET", Path: "/connections/{id}/scim-configuration"}
-	opConnectionsScimConfigurationTokensGet                  = &facade.Operation{API: "auth0mgmt", ID: "GetScimTokens", Method: "GET", Path: "/connections/{id}/scim-configuration/tokens"}
-	opHooksSecretsGet                                        = &facade.Operation{API: "auth0mgmt", ID: "GetSecrets", Method: "GET", Path: "/hooks/{id}/secrets"}
-	opExperimentationSegmentsGet                             = &facade.Operation{API: "auth0mgmt", ID: "GetSegment", Method: "GET", Path: "/experimentation/segments/{id}"}
-	opExperimentationSegmentsList                            = &facade.Operation{API: "auth0mgmt", ID: "GetSegments", Method: "GET", Path: "/experimentation/segments", Items: "segments", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "type", Explode: true}}}
-	opSelfServiceProfilesCustomTextList                      = &facade.Operation{API: "auth0mgmt", ID: "GetSelfServiceProfileCustomText", Method: "GET", Path: "/self-service-profiles/{id}/custom-text/{language}/{page}", PathParams: []facade.Param{{Name: "id"}, {Name: "language"}, {Name: "page"}}}
-	opSelfServiceProfilesList                                = &facade.Operation{API: "auth0mgmt", ID: "GetSelfServiceProfiles", Method: "GET", Path: "/self-service-profiles", Items: "self_service_profiles", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
-	opSelfServiceProfilesGet                                 = &facade.Operation{API: "auth0mgmt", ID: "GetSelfServiceProfilesById", Method: "GET", Path: "/self-service-profiles/{id}"}
-	opSessionsGet                                            = &facade.Operation{API: "auth0mgmt", ID: "GetSession", Method: "GET", Path: "/sessions/{id}"}
-	opUsersSessionsList                                      = &facade.Operation{API: "auth0mgmt", ID: "GetSessionsForUser", Method: "GET", Path: "/users/{user_id}/sessions", Items: "sessions", Query: []facade.Param{{Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opKeysSigningGet                                         = &facade.Operation{API: "auth0mgmt", ID: "GetSigningKey", Method: "GET", Path: "/keys/signing/{kid}"}
-	opKeysSigningList                                        = &facade.Operation{API: "auth0mgmt", ID: "GetSigningKeys", Method: "GET", Path: "/keys/signing"}
-	opGuardianFactorsSmsGetSelectedProvider                  = &facade.Operation{API: "auth0mgmt", ID: "GetSmsProviders", Method: "GET", Path: "/guardian/factors/sms/selected-provider"}
-	opGuardianFactorsSmsGetTwilioProvider                    = &facade.Operation{API: "auth0mgmt", ID: "GetSmsTwilioFactorProvider", Method: "GET", Path: "/guardian/factors/sms/providers/twilio"}
-	opGuardianFactorsPushNotificationGetSnsProvider          = &facade.Operation{API: "auth0mgmt", ID: "GetSns", Method: "GET", Path: "/guardian/factors/push-notification/providers/sns"}
-	opConnectionsCheckStatus                                 = &facade.Operation{API: "auth0mgmt", ID: "GetStatus", Method: "GET", Path: "/connections/{id}/status"}
-	opSupplementalSignalsGet                                 = &facade.Operation{API: "auth0mgmt", ID: "GetSupplementalSignals", Method: "GET", Path: "/supplemental-signals"}
-	opAttackProtectionSuspiciousIpThrottlingGet              = &facade.Operation{API: "auth0mgmt", ID: "GetSuspiciousIpThrottling", Method: "GET", Path: "/attack-protection/suspicious-ip-throttling"}
-	opConnectionsDirectoryProvisioningListSynchronizedGroups = &facade.Operation{API: "auth0mgmt", ID: "GetSynchronizedGroups", Method: "GET", Path: "/connections/{id}/directory-provisioning/synchronized-groups", Items: "groups", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opTokenExchangeProfilesList                              = &facade.Operation{API: "auth0mgmt", ID: "GetTokenExchangeProfiles", Method: "GET", Path: "/token-exchange-profiles", Items: "token_exchange_profiles", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opTokenExchangeProfilesGet                               = &facade.Operation{API: "auth0mgmt", ID: "GetTokenExchangeProfilesById", Method: "GET", Path: "/token-exchange-profiles/{id}"}
-	opActionsTriggersList                                    = &facade.Operation{API: "auth0mgmt", ID: "GetTriggers", Method: "GET", Path: "/actions/triggers"}
-	opBrandingTemplatesGetUniversalLogin                     = &facade.Operation{API: "auth0mgmt", ID: "GetUniversalLogin", Method: "GET", Path: "/branding/templates/universal-login"}
-	opUserAttributeProfilesGetTemplate                       = &facade.Operation{API: "auth0mgmt", ID: "GetUserAttributeProfileTemplate", Method: "GET", Path: "/user-attribute-profiles/templates/{id}"}
-	opUserAttributeProfilesListTemplates                     = &facade.Operation{API: "auth0mgmt", ID: "GetUserAttributeProfileTemplates", Method: "GET", Path: "/user-attribute-profiles/templates"}
-	opUserAttributeProfilesList                              = &facade.Operation{API: "auth0mgmt", ID: "GetUserAttributeProfiles", Method: "GET", Path: "/user-attribute-profiles", Items: "user_attribute_profiles", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opUserAttributeProfilesGet                               = &facade.Operation{API: "auth0mgmt", ID: "GetUserAttributeProfilesById", Method: "GET", Path: "/user-attribute-profiles/{id}"}
-	opUserBlocksListByIdentifier                             = &facade.Operation{API: "auth0mgmt", ID: "GetUserBlocks", Method: "GET", Path: "/user-blocks", Query: []facade.Param{{Name: "identifier", Explode: true}, {Name: "consider_brute_force_enablement", Explode: true}}}
-	opUserBlocksList                                         = &facade.Operation{API: "auth0mgmt", ID: "GetUserBlocksById", Method: "GET", Path: "/user-blocks/{id}", Query: []facade.Param{{Name: "consider_brute_force_enablement", Explode: true}}}
-	opUsersEffectivePermissionsSourcesRolesList              = &facade.Operation{API: "auth0mgmt", ID: "GetUserEffectivePermissionRoleSources", Method: "GET", Path: "/users/{id}/effective-permissions/sources/effective-roles", Items: "roles", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "resource_server_identifier", Explode: true}, {Name: "permission_name", Explode: true}}}
-	opUsersEffectivePermissionsList                          = &facade.Operation{API: "auth0mgmt", ID: "GetUserEffectivePermissions", Method: "GET", Path: "/users/{id}/effective-permissions", Items: "permissions", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "resource_server_identifier", Explode: true}}}
-	opUsersEffectiveRolesList                                = &facade.Operation{API: "auth0mgmt", ID: "GetUserEffectiveRoles", Method: "GET", Path: "/users/{id}/effective-roles", Items: "roles", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opUsersGroupsGet                                         = &facade.Operation{API: "auth0mgmt", ID: "GetUserGroups", Method: "GET", Path: "/users/{id}/groups", Items: "groups", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opUsersOrganizationsList                                 = &facade.Operation{API: "auth0mgmt", ID: "GetUserOrganizations", Method: "GET", Path: "/users/{id}/organizations", Items: "organizations", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
-	opUsersEffectiveRolesSourcesGroupsList                   = &facade.Operation{API: "auth0mgmt", ID: "GetUserRoleSourceGroups", Method: "GET", Path: "/users/{id}/effective-roles/sources/groups", Items: "groups", Query: []facade.Param{{Name: "role_id", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opUsersRolesList                                         = &facade.Operation{API: "auth0mgmt", ID: "GetUserRoles", Method: "GET", Path: "/users/{id}/roles", Items: "roles", Query: []facade.Param{{Name: "per_page", Explode: true}, {Name: "page", Explode: true}, {Name: "include_totals", Explode: true}}}
-	opUsersList                                              = &facade.Operation{API: "auth0mgmt", ID: "GetUsers", Method: "GET", Path: "/users", Items: "users", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "sort", Explode: true}, {Name: "connection", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "q", Explode: true}, {Name: "search_engine", Explode: true}, {Name: "primary_order", Explode: true}}}
-	opUsersListByEmail                                       = &facade.Operation{API: "auth0mgmt", ID: "GetUsersByEmail", Method: "GET", Path: "/users-by-email", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "email", Explode: true}}}
-	opUsersGet                                               = &facade.Operation{API: "auth0mgmt", ID: "GetUsersById", Method: "GET", Path: "/users/{id}", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
-	opExperimentationFeatureFlagsVariationsGet               = &facade.Operation{API: "auth0mgmt", ID: "GetVariation", Method: "GET", Path: "/experimentation/feature-flags/{id}/variations/{vid}"}
-	opExperimentationFeatureFlagsVariationsList              = &facade.Operation{API: "auth0mgmt", ID: "GetVariations", Method: "GET", Path: "/experimentation/feature-flags/{id}/variations"}
-	opVerifiableCredentialsVerificationTemplatesList         = &facade.Operation{API: "auth0mgmt", ID: "GetVcTemplates", Method: "GET", Path: "/verifiable-credentials/verification/templates", Items: "templates", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
-	opVerifiableCredentialsVerificationTemplatesGet          = &facade.Operation{API: "auth0mgmt", ID: "GetVcTemplatesById", Method: "GET", Path: "/verifiable-credentials/verification/templates/{id}"}
-	opActionsUpdate                                          = &facade.Operation{API: "auth0mgmt", ID: "PatchAction", Method: "PATCH", Path: "/actions/actions/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opActionsModulesUpdate                                   = &facade.Operation{API: "auth0mgmt", ID: "PatchActionModule", Method: "PATCH", Path: "/actions/modules/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsPushNotificationUpdateApnsProvider      = &facade.Operation{API: "auth0mgmt", ID: "PatchApns", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/apns", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUsersAuthenticationMethodsUpdate                       = &facade.Operation{API: "auth0mgmt", ID: "PatchAuthenticationMethodsByAuthenticationMethodId", Method: "PATCH", Path: "/users/{id}/authentication-methods/{authentication_method_id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opActionsTriggersBindingsUpdateMany                      = &facade.Operation{API: "auth0mgmt", ID: "PatchBindings", Method: "PATCH", Path: "/actions/triggers/{triggerId}/bindings", PathParams: []facade.Param{{Name: "triggerId"}}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opAttackProtectionBotDetectionUpdate                     = &facade.Operation{API: "auth0mgmt", ID: "PatchBotDetection", Method: "PATCH", Path: "/attack-protection/bot-detection", Body: facade.BodyJSON, ContentType: "application/json"}
-	opBrandingUpdate                                         = &facade.Operation{API: "auth0mgmt", ID: "PatchBranding", Method: "PATCH", Path: "/branding", Body: facade.BodyJSON, ContentType: "application/json"}
-	opBrandingThemesUpdate                                   = &facade.Operation{API: "auth0mgmt", ID: "PatchBrandingTheme", Method: "PATCH", Path: "/branding/themes/{themeId}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opAttackProtectionBreachedPasswordDetectionUpdate        = &facade.Operation{API: "auth0mgmt", ID: "PatchBreachedPasswordDetection", Method: "PATCH", Path: "/attack-protection/breached-password-detection", Body: facade.BodyJSON, ContentType: "application/json"}
-	opAttackProtectionBruteForceProtectionUpdate             = &facade.Operation{API: "auth0mgmt", ID: "PatchBruteForceProtection", Method: "PATCH", Path: "/attack-protection/brute-force-protection", Body: facade.BodyJSON, ContentType: "application/json"}
-	opPromptsRenderingBulkUpdate                             = &facade.Operation{API: "auth0mgmt", ID: "PatchBulkRendering", Method: "PATCH", Path: "/prompts/rendering", Body: facade.BodyJSON, ContentType: "application/json"}
-	opAttackProtectionCaptchaUpdate                          = &facade.Operation{API: "auth0mgmt", ID: "PatchCaptcha", Method: "PATCH", Path: "/attack-protection/captcha", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientGrantsUpdate                                     = &facade.Operation{API: "auth0mgmt", ID: "PatchClientGrantsById", Method: "PATCH", Path: "/client-grants/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opConnectionsClientsUpdate                               = &facade.Operation{API: "auth0mgmt", ID: "PatchClients", Method: "PATCH", Path: "/connections/{id}/clients", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsUpdate                                          = &facade.Operation{API: "auth0mgmt", ID: "PatchClientsById", Method: "PATCH", Path: "/clients/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opConnectionProfilesUpdate                               = &facade.Operation{API: "auth0mgmt", ID: "PatchConnectionProfilesById", Method: "PATCH", Path: "/connection-profiles/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opConnectionsUpdate                                      = &facade.Operation{API: "auth0mgmt", ID: "PatchConnectionsById", Method: "PATCH", Path: "/connections/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsCredentialsUpdate                               = &facade.Operation{API: "auth0mgmt", ID: "PatchCredentialsByCredentialId", Method: "PATCH", Path: "/clients/{client_id}/credentials/{credential_id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opCustomDomainsUpdate                                    = &facade.Operation{API: "auth0mgmt", ID: "PatchCustomDomainsById", Method: "PATCH", Path: "/custom-domains/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opCustomDomainsSetDefault                                = &facade.Operation{API: "auth0mgmt", ID: "PatchDefault", Method: "PATCH", Path: "/custom-domains/default", Body: facade.BodyJSON, ContentType: "application/json"}
-	opConnectionsDirectoryProvisioningUpdate                 = &facade.Operation{API: "auth0mgmt", ID: "PatchDirectoryProvisioning", Method: "PATCH", Path: "/connections/{id}/directory-provisioning", Body: facade.BodyJSON, ContentType: "application/json"}
-	opOrganizationsDiscoveryDomainsUpdate                    = &facade.Operation{API: "auth0mgmt", ID: "PatchDiscoveryDomainsByDiscoveryDomainId", Method: "PATCH", Path: "/organizations/{id}/discovery-domains/{discovery_domain_id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opEmailTemplatesUpdate                                   = &facade.Operation{API: "auth0mgmt", ID: "PatchEmailTemplatesByTemplateName", Method: "PATCH", Path: "/email-templates/{templateName}", PathParams: []facade.Param{{Name: "templateName"}}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opOrganizationsEnabledConnectionsUpdate                  = &facade.Operation{API: "auth0mgmt", ID: "PatchEnabledConnectionsByConnectionId", Method: "PATCH", Path: "/organizations/{id}/enabled_connections/{connectionId}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opEventStreamsUpdate                                     = &facade.Operation{API: "auth0mgmt", ID: "PatchEventStreamsById", Method: "PATCH", Path: "/event-streams/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsDuoSettingsUpdate                       = &facade.Operation{API: "auth0mgmt", ID: "PatchFactorDuoSettings", Method: "PATCH", Path: "/guardian/factors/duo/settings", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsPushNotificationUpdateFcmProvider       = &facade.Operation{API: "auth0mgmt", ID: "PatchFcm", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/fcm", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsPushNotificationUpdateFcmv1Provider     = &facade.Operation{API: "auth0mgmt", ID: "PatchFcmv1", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/fcmv1", Body: facade.BodyJSON, ContentType: "application/json"}
-	opFlowsUpdate                                            = &facade.Operation{API: "auth0mgmt", ID: "PatchFlowsById", Method: "PATCH", Path: "/flows/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opFlowsVaultConnectionsUpdate                            = &facade.Operation{API: "auth0mgmt", ID: "PatchFlowsVaultConnectionsById", Method: "PATCH", Path: "/flows/vault/connections/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opFormsUpdate                                            = &facade.Operation{API: "auth0mgmt", ID: "PatchForm", Method: "PATCH", Path: "/forms/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opHooksUpdate                                            = &facade.Operation{API: "auth0mgmt", ID: "PatchHooksById", Method: "PATCH", Path: "/hooks/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opLogStreamsUpdate                                       = &facade.Operation{API: "auth0mgmt", ID: "PatchLogStreamsById", Method: "PATCH", Path: "/log-streams/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opNetworkAclsUpdate                                      = &facade.Operation{API: "auth0mgmt", ID: "PatchNetworkAclsById", Method: "PATCH", Path: "/network-acls/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opRiskAssessmentsSettingsNewDeviceUpdate                 = &facade.Operation{API: "auth0mgmt", ID: "PatchNewDevice", Method: "PATCH", Path: "/risk-assessments/settings/new-device", Body: facade.BodyJSON, ContentType: "application/json"}
-	opOrganizationsConnectionsUpdate                         = &facade.Operation{API: "auth0mgmt", ID: "PatchOrganizationConnection", Method: "PATCH", Path: "/organizations/{id}/connections/{connection_id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opOrganizationsUpdate                                    = &facade.Operation{API: "auth0mgmt", ID: "PatchOrganizationsById", Method: "PATCH", Path: "/organizations/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opAttackProtectionPhoneProviderProtectionPatch           = &facade.Operation{API: "auth0mgmt", ID: "PatchPhoneProviderProtection", Method: "PATCH", Path: "/attack-protection/phone-provider-protection", Body: facade.BodyJSON, ContentType: "application/json"}
-	opPromptsUpdateSettings                                  = &facade.Operation{API: "auth0mgmt", ID: "PatchPrompts", Method: "PATCH", Path: "/prompts", Body: facade.BodyJSON, ContentType: "application/json"}
-	opEmailsProviderUpdate                                   = &facade.Operation{API: "auth0mgmt", ID: "PatchProvider", Method: "PATCH", Path: "/emails/provider", Body: facade.BodyJSON, ContentType: "application/json"}
-	opRateLimitPoliciesUpdate                                = &facade.Operation{API: "auth0mgmt", ID: "PatchRateLimitPoliciesById", Method: "PATCH", Path: "/rate-limit-policies/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opRefreshTokensUpdate                                    = &facade.Operation{API: "auth0mgmt", ID: "PatchRefreshTokensById", Method: "PATCH", Path: "/refresh-tokens/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opPromptsRenderingUpdate                                 = &facade.Operation{API: "auth0mgmt", ID: "PatchRendering", Method: "PATCH", Path: "/prompts/{prompt}/screen/{screen}/rendering", PathParams: []facade.Param{{Name: "prompt"}, {Name: "screen"}}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opResourceServersUpdate                                  = &facade.Operation{API: "auth0mgmt", ID: "PatchResourceServersById", Method: "PATCH", Path: "/resource-servers/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opRiskAssessmentsSettingsUpdate                          = &facade.Operation{API: "auth0mgmt", ID: "PatchRiskAssessmentsSettings", Method: "PATCH", Path: "/risk-assessments/settings", Body: facade.BodyJSON, ContentType: "application/json"}
-	opRolesUpdate                                            = &facade.Operation{API: "auth0mgmt", ID: "PatchRolesById", Method: "PATCH", Path: "/roles/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opRulesUpdate                                            = &facade.Operation{API: "auth0mgmt", ID: "PatchRulesById", Method: "PATCH", Path: "/rules/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opConnectionsScimConfigurationUpdate                     = &facade.Operation{API: "auth0mgmt", ID: "PatchScimConfiguration", Method: "PATCH", Path: "/connections/{id}/scim-configuration", Body: facade.BodyJSON, ContentType: "application/json"}
-	opHooksSecretsUpdate                                     = &facade.Operation{API: "auth0mgmt", ID: "PatchSecrets", Method: "PATCH", Path: "/hooks/{id}/secrets", Body: facade.BodyJSON, ContentType: "application/json"}
-	opSelfServiceProfilesUpdate                              = &facade.Operation{API: "auth0mgmt", ID: "PatchSelfServiceProfilesById", Method: "PATCH", Path: "/self-service-profiles/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opSessionsUpdate                                         = &facade.Operation{API: "auth0mgmt", ID: "PatchSessionsById", Method: "PATCH", Path: "/sessions/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opTenantsSettingsUpdate                                  = &facade.Operation{API: "auth0mgmt", ID: "PatchSettings", Method: "PATCH", Path: "/tenants/settings", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsPushNotificationUpdateSnsProvider       = &facade.Operation{API: "auth0mgmt", ID: "PatchSns", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/sns", Body: facade.BodyJSON, ContentType: "application/json"}
-	opSupplementalSignalsPatch                               = &facade.Operation{API: "auth0mgmt", ID: "PatchSupplementalSignals", Method: "PATCH", Path: "/supplemental-signals", Body: facade.BodyJSON, ContentType: "application/json"}
-	opAttackProtectionSuspiciousIpThrottlingUpdate           = &facade.Operation{API: "auth0mgmt", ID: "PatchSuspiciousIpThrottling", Method: "PATCH", Path: "/attack-protection/suspicious-ip-throttling", Body: facade.BodyJSON, ContentType: "application/json"}
-	opTokenExchangeProfilesUpdate                            = &facade.Operation{API: "auth0mgmt", ID: "PatchTokenExchangeProfilesById", Method: "PATCH", Path: "/token-exchange-profiles/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUserAttributeProfilesUpdate                            = &facade.Operation{API: "auth0mgmt", ID: "PatchUserAttributeProfilesById", Method: "PATCH", Path: "/user-attribute-profiles/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUsersUpdate                                            = &facade.Operation{API: "auth0mgmt", ID: "PatchUsersById", Method: "PATCH", Path: "/users/{id}", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opVerifiableCredentialsVerificationTemplatesUpdate       = &facade.Operation{API: "auth0mgmt", ID: "PatchVcTemplatesById", Method: "PATCH", Path: "/verifiable-credentials/verification/templates/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opActionsCreate                                          = &facade.Operation{API: "auth0mgmt", ID: "PostAction", Method: "POST", Path: "/actions/actions", Body: facade.BodyJSON, ContentType: "application/json"}
-	opActionsModulesCreate                                   = &facade.Operation{API: "auth0mgmt", ID: "PostActionModule", Method: "POST", Path: "/actions/modules", Body: facade.BodyJSON, ContentType: "application/json"}
-	opActionsModulesRollback                                 = &facade.Operation{API: "auth0mgmt", ID: "PostActionModuleRollback", Method: "POST", Path: "/actions/modules/{id}/rollback", Body: facade.BodyJSON, ContentType: "application/json"}
-	opActionsModulesVersionsCreate                           = &facade.Operation{API: "auth0mgmt", ID: "PostActionModuleVersion", Method: "POST", Path: "/actions/modules/{id}/versions"}
-	opUsersAuthenticationMethodsCreate                       = &facade.Operation{API: "auth0mgmt", ID: "PostAuthenticationMethods", Method: "POST", Path: "/users/{id}/authentication-methods", Body: facade.BodyJSON, ContentType: "application/json"}
-	opBrandingThemesCreate                                   = &facade.Operation{API: "auth0mgmt", ID: "PostBrandingTheme", Method: "POST", Path: "/branding/themes", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUsersRiskAssessmentsClear                              = &facade.Operation{API: "auth0mgmt", ID: "PostClearAssessors", Method: "POST", Path: "/users/{id}/risk-assessments/clear", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientGrantsCreate                                     = &facade.Operation{API: "auth0mgmt", ID: "PostClientGrants", Method: "POST", Path: "/client-grants", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsCreate                                          = &facade.Operation{API: "auth0mgmt", ID: "PostClients", Method: "POST", Path: "/clients", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsPreviewCimdMetadata                             = &facade.Operation{API: "auth0mgmt", ID: "PostClientsCimdPreview", Method: "POST", Path: "/clients/cimd/preview", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsRegisterCimd                                    = &facade.Operation{API: "auth0mgmt", ID: "PostClientsCimdRegister", Method: "POST", Path: "/clients/cimd/register", Body: facade.BodyJSON, ContentType: "application/json"}
-	opConnectionProfilesCreate                               = &facade.Operation{API: "auth0mgmt", ID: "PostConnectionProfiles", Method: "POST", Path: "/connection-profiles", Body: facade.BodyJSON, ContentType: "application/json"}
-	opConnectionsCreate                                      = &facade.Operation{API: "auth0mgmt", ID: "PostConnections", Method: "POST", Path: "/connections", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsCredentialsCreate                               = &facade.Operation{API: "auth0mgmt", ID: "PostCredentials", Method: "POST", Path: "/clients/{client_id}/credentials", Body: facade.BodyJSON, ContentType: "application/json"}
-	opCustomDomainsCreate                                    = &facade.Operation{API: "auth0mgmt", ID: "PostCustomDomains", Method: "POST", Path: "/custom-domains", Body: facade.BodyJSON, ContentType: "application/json"}
-	opActionsDeploy                                          = &facade.Operation{API: "auth0mgmt", ID: "PostDeployAction", Method: "POST", Path: "/actions/actions/{id}/deploy"}
-	opActionsVersionsDeploy                                  = &facade.Operation{API: "auth0mgmt", ID: "PostDeployDraftVersion", Method: "POST", Path: "/actions/actions/{actionId}/versions/{id}/deploy", Body: facade.BodyJSON, ContentType: "application/json"}
-	opDeviceCredentialsCreatePublicKey                       = &facade.Operation{API: "auth0mgmt", ID: "PostDeviceCredentials", Method: "POST", Path: "/device-credentials", Body: facade.BodyJSON, ContentType: "application/json"}
-	opConnectionsDirectoryProvisioningCreate                 = &facade.Operation{API: "auth0mgmt", ID: "PostDirectoryProvisioning", Method: "POST", Path: "/connections/{id}/directory-provisioning", Body: facade.BodyJSON, ContentType: "application/json"}
-	opOrganizationsDiscoveryDomainsCreate                    = &facade.Operation{API: "auth0mgmt", ID: "PostDiscoveryDomains", Method: "POST", Path: "/organizations/{id}/discovery-domains", Body: facade.BodyJSON, ContentType: "application/json"}
-	opEmailTemplatesCreate                                   = &facade.Operation{API: "auth0mgmt", ID: "PostEmailTemplates", Method: "POST", Path: "/email-templates", Body: facade.BodyJSON, ContentType: "application/json"}
-	opTicketsVerifyEmail                                     = &facade.Operation{API: "auth0mgmt", ID: "PostEmailVerification", Method: "POST", Path: "/tickets/email-verification", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opOrganizationsEnabledConnectionsAdd                     = &facade.Operation{API: "auth0mgmt", ID: "PostEnabledConnections", Method: "POST", Path: "/organizations/{id}/enabled_connections", Body: facade.BodyJSON, ContentType: "application/json"}
-	opKeysEncryptionCreate                                   = &facade.Operation{API: "auth0mgmt", ID: "PostEncryption", Method: "POST", Path: "/keys/encryption", Body: facade.BodyJSON, ContentType: "application/json"}
-	opKeysEncryptionImport                                   = &facade.Operation{API: "auth0mgmt", ID: "PostEncryptionKey", Method: "POST", Path: "/keys/encryption/{kid}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opKeysEncryptionRekey                                    = &facade.Operation{API: "auth0mgmt", ID: "PostEncryptionRekey", Method: "POST", Path: "/keys/encryption/rekey"}
-	opKeysEncryptionCreatePublicWrappingKey                  = &facade.Operation{API: "auth0mgmt", ID: "PostEncryptionWrappingKey", Method: "POST", Path: "/keys/encryption/{kid}/wrapping-key"}
-	opEventStreamsCreate                                     = &facade.Operation{API: "auth0mgmt", ID: "PostEventStreams", Method: "POST", Path: "/event-streams", Body: facade.BodyJSON, ContentType: "application/json"}
-	opFlowsCreate                                            = &facade.Operation{API: "auth0mgmt", ID: "PostFlows", Method: "POST", Path: "/flows", Body: facade.BodyJSON, ContentType: "application/json"}
-	opFlowsVaultConnectionsCreate                            = &facade.Operation{API: "auth0mgmt", ID: "PostFlowsVaultConnections", Method: "POST", Path: "/flows/vault/connections", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGroupsRolesCreate                                      = &facade.Operation{API: "auth0mgmt", ID: "PostGroupRoles", Method: "POST", Path: "/groups/{id}/roles", Body: facade.BodyJSON, ContentType: "application/json"}
-	opHooksCreate                                            = &facade.Operation{API: "auth0mgmt", ID: "PostHooks", Method: "POST", Path: "/hooks", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUsersIdentitiesLink                                    = &facade.Operation{API: "auth0mgmt", ID: "PostIdentities", Method: "POST", Path: "/users/{id}/identities", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUsersMultifactorInvalidateRememberBrowser              = &facade.Operation{API: "auth0mgmt", ID: "PostInvalidateRememberBrowser", Method: "POST", Path: "/users/{id}/multifactor/actions/invalidate-remember-browser"}
-	opOrganizationsInvitationsCreate                         = &facade.Operation{API: "auth0mgmt", ID: "PostInvitations", Method: "POST", Path: "/organizations/{id}/invitations", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opConnectionsKeysCreate                                  = &facade.Operation{API: "auth0mgmt", ID: "PostKeys", Method: "POST", Path: "/connections/{id}/keys", Body: facade.BodyJSON, ContentType: "application/json"}
-	opLogStreamsCreate                                       = &facade.Operation{API: "auth0mgmt", ID: "PostLogStreams", Method: "POST", Path: "/log-streams", Body: facade.BodyJSON, ContentType: "application/json"}
-	opOrganizationsMembersCreate                             = &facade.Operation{API: "auth0mgmt", ID: "PostMembers", Method: "POST", Path: "/organizations/{id}/members", Body: facade.BodyJSON, ContentType: "application/json"}
-	opNetworkAclsCreate                                      = &facade.Operation{API: "auth0mgmt", ID: "PostNetworkAcls", Method: "POST", Path: "/network-acls", Body: facade.BodyJSON, ContentType: "application/json"}
-	opOrganizationsConnectionsCreate                         = &facade.Operation{API: "auth0mgmt", ID: "PostOrganizationConnection", Method: "POST", Path: "/organizations/{id}/connections", Body: facade.BodyJSON, ContentType: "application/json"}
-	opOrganizationsGroupsRolesCreate                         = &facade.Operation{API: "auth0mgmt", ID: "PostOrganizationGroupRoles", Method: "POST", Path: "/organizations/{organization_id}/groups/{group_id}/roles", Body: facade.BodyJSON, ContentType: "application/json"}
-	opOrganizationsMembersRolesAssign                        = &facade.Operation{API: "auth0mgmt", ID: "PostOrganizationMemberRoles", Method: "POST", Path: "/organizations/{id}/members/{user_id}/roles", Body: facade.BodyJSON, ContentType: "application/json"}
-	opOrganizationsCreate                                    = &facade.Operation{API: "auth0mgmt", ID: "PostOrganizations", Method: "POST", Path: "/organizations", Body: facade.BodyJSON, ContentType: "application/json"}
-	opTicketsChangePassword                                  = &facade.Operation{API: "auth0mgmt", ID: "PostPasswordChange", Method: "POST", Path: "/tickets/password-change", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opUsersPermissionsCreate                                 = &facade.Operation{API: "auth0mgmt", ID: "PostPermissions", Method: "POST", Path: "/users/{id}/permissions", Body: facade.BodyJSON, ContentType: "application/json"}
-	opEmailsProviderCreate                                   = &facade.Operation{API: "auth0mgmt", ID: "PostProvider", Method: "POST", Path: "/emails/provider", Body: facade.BodyJSON, ContentType: "application/json"}
-	opRateLimitPoliciesCreate                                = &facade.Operation{API: "auth0mgmt", ID: "PostRateLimitPolicies", Method: "POST", Path: "/rate-limit-policies", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUsersRegenerateRecoveryCode                            = &facade.Operation{API: "auth0mgmt", ID: "PostRecoveryCodeRegeneration", Method: "POST", Path: "/users/{id}/recovery-code-regeneration"}
-	opEventStreamsRedeliveriesCreate                         = &facade.Operation{API: "auth0mgmt", ID: "PostRedeliver", Method: "POST", Path: "/event-streams/{id}/redeliver", Body: facade.BodyJSON, ContentType: "application/json"}
-	opEventStreamsRedeliveriesCreateById                     = &facade.Operation{API: "auth0mgmt", ID: "PostRedeliverByEventId", Method: "POST", Path: "/event-streams/{id}/redeliver/{event_id}"}
-	opResourceServersCreate                                  = &facade.Operation{API: "auth0mgmt", ID: "PostResourceServers", Method: "POST", Path: "/resource-servers", Body: facade.BodyJSON, ContentType: "application/json"}
-	opSelfServiceProfilesSsoTicketRevoke                     = &facade.Operation{API: "auth0mgmt", ID: "PostRevoke", Method: "POST", Path: "/self-service-profiles/{profileId}/sso-ticket/{id}/revoke"}
-	opRolesGroupsCreate                                      = &facade.Operation{API: "auth0mgmt", ID: "PostRoleGroups", Method: "POST", Path: "/roles/{id}/groups", Body: facade.BodyJSON, ContentType: "application/json"}
-	opRolesPermissionsAdd                                    = &facade.Operation{API: "auth0mgmt", ID: "PostRolePermissionAssignment", Method: "POST", Path: "/roles/{id}/permissions", Body: facade.BodyJSON, ContentType: "application/json"}
-	opRolesUsersAssign                                       = &facade.Operation{API: "auth0mgmt", ID: "PostRoleUsers", Method: "POST", Path: "/roles/{id}/users", Body: facade.BodyJSON, ContentType: "application/json"}
-	opRolesCreate                                            = &facade.Operation{API: "auth0mgmt", ID: "PostRoles", Method: "POST", Path: "/roles", Body: facade.BodyJSON, ContentType: "application/json"}
-	opConnectionsKeysRotate                                  = &facade.Operation{API: "auth0mgmt", ID: "PostRotate", Method: "POST", Path: "/connections/{id}/keys/rotate", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsRotateSecret                                    = &facade.Operation{API: "auth0mgmt", ID: "PostRotateSecret", Method: "POST", Path: "/clients/{id}/rotate-secret"}
-	opRulesCreate                                            = &facade.Operation{API: "auth0mgmt", ID: "PostRules", Method: "POST", Path: "/rules", Body: facade.BodyJSON, ContentType: "application/json"}
-	opConnectionsScimConfigurationCreate                     = &facade.Operation{API: "auth0mgmt", ID: "PostScimConfiguration", Method: "POST", Path: "/connections/{id}/scim-configuration", Body: facade.BodyJSON, ContentType: "application/json"}
-	opConnectionsScimConfigurationTokensCreate               = &facade.Operation{API: "auth0mgmt", ID: "PostScimToken", Method: "POST", Path: "/connections/{id}/scim-configuration/tokens", Body: facade.BodyJSON, ContentType: "application/json"}
-	opHooksSecretsCreate                                     = &facade.Operation{API: "auth0mgmt", ID: "PostSecrets", Method: "POST", Path: "/hooks/{id}/secrets", Body: facade.BodyJSON, ContentType: "application/json"}
-	opSelfServiceProfilesCreate                              = &facade.Operation{API: "auth0mgmt", ID: "PostSelfServiceProfiles", Method: "POST", Path: "/self-service-profiles", Body: facade.BodyJSON, ContentType: "application/json"}
-	opKeysSigningRotate                                      = &facade.Operation{API: "auth0mgmt", ID: "PostSigningKeys", Method: "POST", Path: "/keys/signing/rotate"}
-	opSelfServiceProfilesSsoTicketCreate                     = &facade.Operation{API: "auth0mgmt", ID: "PostSsoTicket", Method: "POST", Path: "/self-service-profiles/{id}/sso-ticket", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opConnectionsDirectoryProvisioningSynchronizationsCreate = &facade.Operation{API: "auth0mgmt", ID: "PostSynchronizations", Method: "POST", Path: "/connections/{id}/directory-provisioning/synchronizations"}
-	opActionsTest                                            = &facade.Operation{API: "auth0mgmt", ID: "PostTestAction", Method: "POST", Path: "/actions/actions/{id}/test", Body: facade.BodyJSON, ContentType: "application/json"}
-	opCustomDomainsTest                                      = &facade.Operation{API: "auth0mgmt", ID: "PostTestDomain", Method: "POST", Path: "/custom-domains/{id}/test"}
-	opEventStreamsTest                                       = &facade.Operation{API: "auth0mgmt", ID: "PostTestEvent", Method: "POST", Path: "/event-streams/{id}/test", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianEnrollmentsCreateTicket                        = &facade.Operation{API: "auth0mgmt", ID: "PostTicket", Method: "POST", Path: "/guardian/enrollments/ticket", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opTokenExchangeProfilesCreate                            = &facade.Operation{API: "auth0mgmt", ID: "PostTokenExchangeProfiles", Method: "POST", Path: "/token-exchange-profiles", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUserAttributeProfilesCreate                            = &facade.Operation{API: "auth0mgmt", ID: "PostUserAttributeProfiles", Method: "POST", Path: "/user-attribute-profiles", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUsersRolesAssign                                       = &facade.Operation{API: "auth0mgmt", ID: "PostUserRoles", Method: "POST", Path: "/users/{id}/roles", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUsersCreate                                            = &facade.Operation{API: "auth0mgmt", ID: "PostUsers", Method: "POST", Path: "/users", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opJobsUsersExportsCreate                                 = &facade.Operation{API: "auth0mgmt", ID: "PostUsersExports", Method: "POST", Path: "/jobs/users-exports", Body: facade.BodyJSON, ContentType: "application/json"}
-	opJobsUsersImportsCreate                                 = &facade.Operation{API: "auth0mgmt", ID: "PostUsersImports", Method: "POST", Path: "/jobs/users-imports", Body: facade.BodyRaw}
-	opVerifiableCredentialsVerificationTemplatesCreate       = &facade.Operation{API: "auth0mgmt", ID: "PostVcTemplates", Method: "POST", Path: "/verifiable-credentials/verification/templates", Body: facade.BodyJSON, ContentType: "application/json"}
-	opJobsVerificationEmailCreate                            = &facade.Operation{API: "auth0mgmt", ID: "PostVerificationEmail", Method: "POST", Path: "/jobs/verification-email", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opCustomDomainsVerify                                    = &facade.Operation{API: "auth0mgmt", ID: "PostVerify", Method: "POST", Path: "/custom-domains/{id}/verify"}
-	opGuardianFactorsPushNotificationSetApnsProvider         = &facade.Operation{API: "auth0mgmt", ID: "PutApns", Method: "PUT", Path: "/guardian/factors/push-notification/providers/apns", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUsersAuthenticationMethodsSet                          = &facade.Operation{API: "auth0mgmt", ID: "PutAuthenticationMethods", Method: "PUT", Path: "/users/{id}/authentication-methods", Body: facade.BodyJSON, ContentType: "application/json"}
-	opKeysCustomSigningSet                                   = &facade.Operation{API: "auth0mgmt", ID: "PutCustomSigningKeys", Method: "PUT", Path: "/keys/custom-signing", Body: facade.BodyJSON, ContentType: "application/json"}
-	opPromptsCustomTextSet                                   = &facade.Operation{API: "auth0mgmt", ID: "PutCustomTextByLanguage", Method: "PUT", Path: "/prompts/{prompt}/custom-text/{language}", PathParams: []facade.Param{{Name: "prompt"}, {Name: "language"}}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opEmailTemplatesSet                                      = &facade.Operation{API: "auth0mgmt", ID: "PutEmailTemplatesByTemplateName", Method: "PUT", Path: "/email-templates/{templateName}", PathParams: []facade.Param{{Name: "templateName"}}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsDuoSettingsSet                          = &facade.Operation{API: "auth0mgmt", ID: "PutFactorDuoSettings", Method: "PUT", Path: "/guardian/factors/duo/settings", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsPhoneSetTemplates                       = &facade.Operation{API: "auth0mgmt", ID: "PutFactorPhoneTemplates", Method: "PUT", Path: "/guardian/factors/phone/templates", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsSmsSetTemplates                         = &facade.Operation{API: "auth0mgmt", ID: "PutFactorSmsTemplates", Method: "PUT", Path: "/guardian/factors/sms/templates", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsSet                                     = &facade.Operation{API: "auth0mgmt", ID: "PutFactorsByName", Method: "PUT", Path: "/guardian/factors/{name}", PathParams: []facade.Param{{Name: "name"}}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsPushNotificationSetFcmProvider          = &facade.Operation{API: "auth0mgmt", ID: "PutFcm", Method: "PUT", Path: "/guardian/factors/push-notification/providers/fcm", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsPushNotificationSetFcmv1Provider        = &facade.Operation{API: "auth0mgmt", ID: "PutFcmv1", Method: "PUT", Path: "/guardian/factors/push-notification/providers/fcmv1", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsPhoneSetMessageTypes                    = &facade.Operation{API: "auth0mgmt", ID: "PutMessageTypes", Method: "PUT", Path: "/guardian/factors/phone/message-types", Body: facade.BodyJSON, ContentType: "application/json"}
-	opNetworkAclsSet                                         = &facade.Operation{API: "auth0mgmt", ID: "PutNetworkAclsById", Method: "PUT", Path: "/network-acls/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opPromptsPartialsSet                                     = &facade.Operation{API: "auth0mgmt", ID: "PutPartials", Method: "PUT", Path: "/prompts/{prompt}/partials", PathParams: []facade.Param{{Name: "prompt"}}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsPhoneSetProvider                        = &facade.Operation{API: "auth0mgmt", ID: "PutPhoneProviders", Method: "PUT", Path: "/guardian/factors/phone/selected-provider", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsPushNotificationSetProvider             = &facade.Operation{API: "auth0mgmt", ID: "PutPnProviders", Method: "PUT", Path: "/guardian/factors/push-notification/selected-provider", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianPoliciesSet                                    = &facade.Operation{API: "auth0mgmt", ID: "PutPolicies", Method: "PUT", Path: "/guardian/policies", Body: facade.BodyJSON, ContentType: "application/json"}
-	opRulesConfigsSet                                        = &facade.Operation{API: "auth0mgmt", ID: "PutRulesConfigsByKey", Method: "PUT", Path: "/rules-configs/{key}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opSelfServiceProfilesCustomTextSet                       = &facade.Operation{API: "auth0mgmt", ID: "PutSelfServiceProfileCustomText", Method: "PUT", Path: "/self-service-profiles/{id}/custom-text/{language}/{page}", PathParams: []facade.Param{{Name: "id"}, {Name: "language"}, {Name: "page"}}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opKeysSigningRevoke                                      = &facade.Operation{API: "auth0mgmt", ID: "PutSigningKeys", Method: "PUT", Path: "/keys/signing/{kid}/revoke"}
-	opGuardianFactorsSmsSetProvider                          = &facade.Operation{API: "auth0mgmt", ID: "PutSmsProviders", Method: "PUT", Path: "/guardian/factors/sms/selected-provider", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsSmsSetTwilioProvider                    = &facade.Operation{API: "auth0mgmt", ID: "PutSmsTwilioFactorProvider", Method: "PUT", Path: "/guardian/factors/sms/providers/twilio", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsPushNotificationSetSnsProvider          = &facade.Operation{API: "auth0mgmt", ID: "PutSns", Method: "PUT", Path: "/guardian/factors/push-notification/providers/sns", Body: facade.BodyJSON, ContentType: "application/json"}
-	opConnectionsDirectoryProvisioningSet                    = &facade.Operation{API: "auth0mgmt", ID: "PutSynchronizedGroups", Method: "PUT", Path: "/connections/{id}/directory-provisioning/synchronized-groups", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGuardianFactorsPhoneSetTwilioProvider                  = &facade.Operation{API: "auth0mgmt", ID: "PutTwilio", Method: "PUT", Path: "/guardian/factors/phone/providers/twilio", Body: facade.BodyJSON, ContentType: "application/json"}
-	opBrandingTemplatesUpdateUniversalLogin                  = &facade.Operation{API: "auth0mgmt", ID: "PutUniversalLogin", Method: "PUT", Path: "/branding/templates/universal-login", Body: facade.BodyJSON, ContentType: "application/json"}
-	opBrandingPhoneTemplatesReset                            = &facade.Operation{API: "auth0mgmt", ID: "ResetPhoneTemplate", Method: "PATCH", Path: "/branding/phone/templates/{id}/reset", Body: facade.BodyJSON, ContentType: "application/json"}
-	opRefreshTokensRevoke                                    = &facade.Operation{API: "auth0mgmt", ID: "RevokeRefreshTokens", Method: "POST", Path: "/refresh-tokens/revoke", Body: facade.BodyJSON, ContentType: "application/json"}
-	opSessionsRevoke                                         = &facade.Operation{API: "auth0mgmt", ID: "RevokeSession", Method: "POST", Path: "/sessions/{id}/revoke"}
-	opEventsSubscribe                                        = &facade.Operation{API: "auth0mgmt", ID: "SubscribeEvents", Method: "GET", Path: "/events", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "from_timestamp", Explode: true}, {Name: "event_type", Explode: true}}}
-	opTenantsSettingsGet                                     = &facade.Operation{API: "auth0mgmt", ID: "TenantSettingsRoute", Method: "GET", Path: "/tenants/settings", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
-	opBrandingPhoneProvidersTest                             = &facade.Operation{API: "auth0mgmt", ID: "TryPhoneProvider", Method: "POST", Path: "/branding/phone/providers/{id}/try", Body: facade.BodyJSON, ContentType: "application/json"}
-	opBrandingPhoneTemplatesTest                             = &facade.Operation{API: "auth0mgmt", ID: "TryPhoneTemplate", Method: "POST", Path: "/branding/phone/templates/{id}/try", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opExperimentationExperimentsUpdate                       = &facade.Operation{API: "auth0mgmt", ID: "UpdateExperiment", Method: "PATCH", Path: "/experimentation/experiments/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opExperimentationExperimentsUpdateStatus                 = &facade.Operation{API: "auth0mgmt", ID: "UpdateExperimentStatus", Method: "POST", Path: "/experimentation/experiments/{id}/status", Body: facade.BodyJSON, ContentType: "application/json"}
-	opExperimentationFeatureFlagsUpdate                      = &facade.Operation{API: "auth0mgmt", ID: "UpdateFeatureFlag", Method: "PATCH", Path: "/experimentation/feature-flags/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opExperimentationFeatureFlagsUpdateStatus                = &facade.Operation{API: "auth0mgmt", ID: "UpdateFeatureFlagStatus", Method: "POST", Path: "/experimentation/feature-flags/{id}/status", Body: facade.BodyJSON, ContentType: "application/json"}
-	opBrandingPhoneProvidersUpdate                           = &facade.Operation{API: "auth0mgmt", ID: "UpdatePhoneProvider", Method: "PATCH", Path: "/branding/phone/providers/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opBrandingPhoneTemplatesUpdate                           = &facade.Operation{API: "auth0mgmt", ID: "UpdatePhoneTemplate", Method: "PATCH", Path: "/branding/phone/templates/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opExperimentationSegmentsUpdate                          = &facade.Operation{API: "auth0mgmt", ID: "UpdateSegment", Method: "PATCH", Path: "/experimentation/segments/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opExperimentationFeatureFlagsVariationsUpdate            = &facade.Operation{API: "auth0mgmt", ID: "UpdateVariation", Method: "PATCH", Path: "/experimentation/feature-flags/{id}/variations/{vid}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUsersRevokeAccess                                      = &facade.Operation{API: "auth0mgmt", ID: "UserRevokeAccess", Method: "POST", Path: "/users/{id}/revoke-access", Body: facade.BodyJSON, ContentType: "application/json"}
-	opExperimentationExperimentsValidate                     = &facade.Operation{API: "auth0mgmt", ID: "ValidateExperiment", Method: "POST", Path: "/experimentation/experiments/{id}/validate"}
+	opExperimentationExperimentsCreate                       = &facade.Operation{API: "auth0mgmt", ID: "create_experiment", Method: "POST", Path: "/experimentation/experiments", Body: facade.BodyJSON, ContentType: "application/json"}
+	opExperimentationFeatureFlagsCreate                      = &facade.Operation{API: "auth0mgmt", ID: "create_feature_flag", Method: "POST", Path: "/experimentation/feature-flags", Body: facade.BodyJSON, ContentType: "application/json"}
+	opFormsCreate                                            = &facade.Operation{API: "auth0mgmt", ID: "create_form", Method: "POST", Path: "/forms", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationsClientGrantsCreate                        = &facade.Operation{API: "auth0mgmt", ID: "create_organization-client-grants", Method: "POST", Path: "/organizations/{id}/client-grants", Body: facade.BodyJSON, ContentType: "application/json"}
+	opBrandingPhoneProvidersCreate                           = &facade.Operation{API: "auth0mgmt", ID: "create_phone_provider", Method: "POST", Path: "/branding/phone/providers", Body: facade.BodyJSON, ContentType: "application/json"}
+	opBrandingPhoneTemplatesCreate                           = &facade.Operation{API: "auth0mgmt", ID: "create_phone_template", Method: "POST", Path: "/branding/phone/templates", Body: facade.BodyJSON, ContentType: "application/json"}
+	opExperimentationSegmentsCreate                          = &facade.Operation{API: "auth0mgmt", ID: "create_segment", Method: "POST", Path: "/experimentation/segments", Body: facade.BodyJSON, ContentType: "application/json"}
+	opExperimentationFeatureFlagsVariationsCreate            = &facade.Operation{API: "auth0mgmt", ID: "create_variation", Method: "POST", Path: "/experimentation/feature-flags/{id}/variations", Body: facade.BodyJSON, ContentType: "application/json"}
+	opActionsDelete                                          = &facade.Operation{API: "auth0mgmt", ID: "delete_action", Method: "DELETE", Path: "/actions/actions/{id}", Query: []facade.Param{{Name: "force", Explode: true}}}
+	opActionsModulesDelete                                   = &facade.Operation{API: "auth0mgmt", ID: "delete_action_module", Method: "DELETE", Path: "/actions/modules/{id}"}
+	opUsersAuthenticationMethodsDeleteAll                    = &facade.Operation{API: "auth0mgmt", ID: "delete_authentication-methods", Method: "DELETE", Path: "/users/{id}/authentication-methods"}
+	opUsersAuthenticationMethodsDelete                       = &facade.Operation{API: "auth0mgmt", ID: "delete_authentication-methods_by_authentication_method_id", Method: "DELETE", Path: "/users/{id}/authentication-methods/{authentication_method_id}"}
+	opUsersAuthenticatorsDeleteAll                           = &facade.Operation{API: "auth0mgmt", ID: "delete_authenticators", Method: "DELETE", Path: "/users/{id}/authenticators"}
+	opBrandingThemesDelete                                   = &facade.Operation{API: "auth0mgmt", ID: "delete_branding_theme", Method: "DELETE", Path: "/branding/themes/{themeId}"}
+	opOrganizationsClientGrantsDelete                        = &facade.Operation{API: "auth0mgmt", ID: "delete_client-grants_by_grant_id", Method: "DELETE", Path: "/organizations/{id}/client-grants/{grant_id}"}
+	opClientGrantsDelete                                     = &facade.Operation{API: "auth0mgmt", ID: "delete_client-grants_by_id", Method: "DELETE", Path: "/client-grants/{id}"}
+	opClientsDelete                                          = &facade.Operation{API: "auth0mgmt", ID: "delete_clients_by_id", Method: "DELETE", Path: "/clients/{id}"}
+	opConnectionProfilesDelete                               = &facade.Operation{API: "auth0mgmt", ID: "delete_connection-profiles_by_id", Method: "DELETE", Path: "/connection-profiles/{id}"}
+	opConnectionsDelete                                      = &facade.Operation{API: "auth0mgmt", ID: "delete_connections_by_id", Method: "DELETE", Path: "/connections/{id}"}
+	opClientsCredentialsDelete                               = &facade.Operation{API: "auth0mgmt", ID: "delete_credentials_by_credential_id", Method: "DELETE", Path: "/clients/{client_id}/credentials/{credential_id}"}
+	opCustomDomainsDelete                                    = &facade.Operation{API: "auth0mgmt", ID: "delete_custom-domains_by_id", Method: "DELETE", Path: "/custom-domains/{id}"}
+	opKeysCustomSigningDelete                                = &facade.Operation{API: "auth0mgmt", ID: "delete_custom_signing_keys", Method: "DELETE", Path: "/keys/custom-signing"}
+	opDeviceCredentialsDelete                                = &facade.Operation{API: "auth0mgmt", ID: "delete_device-credentials_by_id", Method: "DELETE", Path: "/device-credentials/{id}"}
+	opConnectionsDirectoryProvisioningDelete                 = &facade.Operation{API: "auth0mgmt", ID: "delete_directory-provisioning", Method: "DELETE", Path: "/connections/{id}/directory-provisioning"}
+	opOrganizationsDiscoveryDomainsDelete                    = &facade.Operation{API: "auth0mgmt", ID: "delete_discovery-domains_by_discovery_domain_id", Method: "DELETE", Path: "/organizations/{id}/discovery-domains/{discovery_domain_id}"}
+	opOrganizationsEnabledConnectionsDelete                  = &facade.Operation{API: "auth0mgmt", ID: "delete_enabled_connections_by_connectionId", Method: "DELETE", Path: "/organizations/{id}/enabled_connections/{connectionId}"}
+	opKeysEncryptionDelete                                   = &facade.Operation{API: "auth0mgmt", ID: "delete_encryption_key", Method: "DELETE", Path: "/keys/encryption/{kid}"}
+	opGuardianEnrollmentsDelete                              = &facade.Operation{API: "auth0mgmt", ID: "delete_enrollments_by_id", Method: "DELETE", Path: "/guardian/enrollments/{id}"}
+	opEventStreamsDelete                                     = &facade.Operation{API: "auth0mgmt", ID: "delete_event-streams_by_id", Method: "DELETE", Path: "/event-streams/{id}"}
+	opExperimentationExperimentsDelete                       = &facade.Operation{API: "auth0mgmt", ID: "delete_experiment", Method: "DELETE", Path: "/experimentation/experiments/{id}"}
+	opExperimentationFeatureFlagsDelete                      = &facade.Operation{API: "auth0mgmt", ID: "delete_feature_flag", Method: "DELETE", Path: "/experimentation/feature-flags/{id}"}
+	opUsersFederatedConnectionsTokensetsDelete               = &facade.Operation{API: "auth0mgmt", ID: "delete_federated-connections-tokensets_by_tokenset_id", Method: "DELETE", Path: "/users/{id}/federated-connections-tokensets/{tokenset_id}"}
+	opFlowsDelete                                            = &facade.Operation{API: "auth0mgmt", ID: "delete_flows_by_id", Method: "DELETE", Path: "/flows/{id}"}
+	opFlowsExecutionsDelete                                  = &facade.Operation{API: "auth0mgmt", ID: "delete_flows_executions_by_execution_id", Method: "DELETE", Path: "/flows/{flow_id}/executions/{execution_id}"}
+	opFlowsVaultConnectionsDelete                            = &facade.Operation{API: "auth0mgmt", ID: "delete_flows_vault_connections_by_id", Method: "DELETE", Path: "/flows/vault/connections/{id}"}
+	opFormsDelete                                            = &facade.Operation{API: "auth0mgmt", ID: "delete_form", Method: "DELETE", Path: "/forms/{id}"}
+	opUserGrantsDelete                                       = &facade.Operation{API: "auth0mgmt", ID: "delete_grants_by_id", Method: "DELETE", Path: "/grants/{id}"}
+	opUserGrantsDeleteByUserID                               = &facade.Operation{API: "auth0mgmt", ID: "delete_grants_by_user_id", Method: "DELETE", Path: "/grants", Query: []facade.Param{{Name: "user_id", Explode: true}}}
+	opGroupsDelete                                           = &facade.Operation{API: "auth0mgmt", ID: "delete_group", Method: "DELETE", Path: "/groups/{id}"}
+	opGroupsRolesDelete                                      = &facade.Operation{API: "auth0mgmt", ID: "delete_group_roles", Method: "DELETE", Path: "/groups/{id}/roles", Body: facade.BodyJSON, ContentType: "application/json"}
+	opHooksDelete                                            = &facade.Operation{API: "auth0mgmt", ID: "delete_hooks_by_id", Method: "DELETE", Path: "/hooks/{id}"}
+	opOrganizationsInvitationsDelete                         = &facade.Operation{API: "auth0mgmt", ID: "delete_invitations_by_invitation_id", Method: "DELETE", Path: "/organizations/{id}/invitations/{invitation_id}"}
+	opAnomalyBlocksUnblockIP                                 = &facade.Operation{API: "auth0mgmt", ID: "delete_ips_by_id", Method: "DELETE", Path: "/anomaly/blocks/ips/{id}", PathParams: []facade.Param{{Name: "id"}}}
+	opLogStreamsDelete                                       = &facade.Operation{API: "auth0mgmt", ID: "delete_log-streams_by_id", Method: "DELETE", Path: "/log-streams/{id}"}
+	opOrganizationsMembersDelete                             = &facade.Operation{API: "auth0mgmt", ID: "delete_members", Method: "DELETE", Path: "/organizations/{id}/members", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUsersMultifactorDeleteProvider                         = &facade.Operation{API: "auth0mgmt", ID: "delete_multifactor_by_provider", Method: "DELETE", Path: "/users/{id}/multifactor/{provider}", PathParams: []facade.Param{{Name: "id"}, {Name: "provider"}}}
+	opNetworkACLsDelete                                      = &facade.Operation{API: "auth0mgmt", ID: "delete_network-acls_by_id", Method: "DELETE", Path: "/network-acls/{id}"}
+	opOrganizationsConnectionsDelete                         = &facade.Operation{API: "auth0mgmt", ID: "delete_organization_connection", Method: "DELETE", Path: "/organizations/{id}/connections/{connection_id}"}
+	opOrganizationsGroupsRolesDelete                         = &facade.Operation{API: "auth0mgmt", ID: "delete_organization_group_roles", Method: "DELETE", Path: "/organizations/{organization_id}/groups/{group_id}/roles", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationsMembersRolesDelete                        = &facade.Operation{API: "auth0mgmt", ID: "delete_organization_member_roles", Method: "DELETE", Path: "/organizations/{id}/members/{user_id}/roles", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationsDelete                                    = &facade.Operation{API: "auth0mgmt", ID: "delete_organizations_by_id", Method: "DELETE", Path: "/organizations/{id}"}
+	opUsersPermissionsDelete                                 = &facade.Operation{API: "auth0mgmt", ID: "delete_permissions", Method: "DELETE", Path: "/users/{id}/permissions", Body: facade.BodyJSON, ContentType: "application/json"}
+	opBrandingPhoneProvidersDelete                           = &facade.Operation{API: "auth0mgmt", ID: "delete_phone_provider", Method: "DELETE", Path: "/branding/phone/providers/{id}"}
+	opBrandingPhoneTemplatesDelete                           = &facade.Operation{API: "auth0mgmt", ID: "delete_phone_template", Method: "DELETE", Path: "/branding/phone/templates/{id}"}
+	opEmailsProviderDelete                                   = &facade.Operation{API: "auth0mgmt", ID: "delete_provider", Method: "DELETE", Path: "/emails/provider"}
+	opRateLimitPoliciesDelete                                = &facade.Operation{API: "auth0mgmt", ID: "delete_rate-limit-policies_by_id", Method: "DELETE", Path: "/rate-limit-policies/{id}"}
+	opRefreshTokensDelete                                    = &facade.Operation{API: "auth0mgmt", ID: "delete_refresh_token", Method: "DELETE", Path: "/refresh-tokens/{id}"}
+	opUsersRefreshTokenDelete                                = &facade.Operation{API: "auth0mgmt", ID: "delete_refresh_tokens_for_user", Method: "DELETE", Path: "/users/{user_id}/refresh-tokens"}
+	opResourceServersDelete                                  = &facade.Operation{API: "auth0mgmt", ID: "delete_resource-servers_by_id", Method: "DELETE", Path: "/resource-servers/{id}"}
+	opRolesGroupsDelete                                      = &facade.Operation{API: "auth0mgmt", ID: "delete_role_groups", Method: "DELETE", Path: "/roles/{id}/groups", Body: facade.BodyJSON, ContentType: "application/json"}
+	opRolesPermissionsDelete                                 = &facade.Operation{API: "auth0mgmt", ID: "delete_role_permission_assignment", Method: "DELETE", Path: "/roles/{id}/permissions", Body: facade.BodyJSON, ContentType: "application/json"}
+	opRolesDelete                                            = &facade.Operation{API: "auth0mgmt", ID: "delete_roles_by_id", Method: "DELETE", Path: "/roles/{id}"}
+	opRulesConfigsDelete                                     = &facade.Operation{API: "auth0mgmt", ID: "delete_rules-configs_by_key", Method: "DELETE", Path: "/rules-configs/{key}"}
+	opRulesDelete                                            = &facade.Operation{API: "auth0mgmt", ID: "delete_rules_by_id", Method: "DELETE", Path: "/rules/{id}"}
+	opConnectionsSCIMConfigurationDelete                     = &facade.Operation{API: "auth0mgmt", ID: "delete_scim-configuration", Method: "DELETE", Path: "/connections/{id}/scim-configuration"}
+	opHooksSecretsDelete                                     = &facade.Operation{API: "auth0mgmt", ID: "delete_secrets", Method: "DELETE", Path: "/hooks/{id}/secrets", Body: facade.BodyJSON, ContentType: "application/json"}
+	opExperimentationSegmentsDelete                          = &facade.Operation{API: "auth0mgmt", ID: "delete_segment", Method: "DELETE", Path: "/experimentation/segments/{id}"}
+	opSelfServiceProfilesDelete                              = &facade.Operation{API: "auth0mgmt", ID: "delete_self-service-profiles_by_id", Method: "DELETE", Path: "/self-service-profiles/{id}"}
+	opSessionsDelete                                         = &facade.Operation{API: "auth0mgmt", ID: "delete_session", Method: "DELETE", Path: "/sessions/{id}"}
+	opUsersSessionsDelete                                    = &facade.Operation{API: "auth0mgmt", ID: "delete_sessions_for_user", Method: "DELETE", Path: "/users/{user_id}/sessions"}
+	opTokenExchangeProfilesDelete                            = &facade.Operation{API: "auth0mgmt", ID: "delete_token-exchange-profiles_by_id", Method: "DELETE", Path: "/token-exchange-profiles/{id}"}
+	opConnectionsSCIMConfigurationTokensDelete               = &facade.Operation{API: "auth0mgmt", ID: "delete_tokens_by_tokenId", Method: "DELETE", Path: "/connections/{id}/scim-configuration/tokens/{tokenId}"}
+	opBrandingTemplatesDeleteUniversalLogin                  = &facade.Operation{API: "auth0mgmt", ID: "delete_universal-login", Method: "DELETE", Path: "/branding/templates/universal-login"}
+	opUserAttributeProfilesDelete                            = &facade.Operation{API: "auth0mgmt", ID: "delete_user-attribute-profiles_by_id", Method: "DELETE", Path: "/user-attribute-profiles/{id}"}
+	opUserBlocksDeleteByIdentifier                           = &facade.Operation{API: "auth0mgmt", ID: "delete_user-blocks", Method: "DELETE", Path: "/user-blocks", Query: []facade.Param{{Name: "identifier", Explode: true}}}
+	opUserBlocksDelete                                       = &facade.Operation{API: "auth0mgmt", ID: "delete_user-blocks_by_id", Method: "DELETE", Path: "/user-blocks/{id}"}
+	opUsersIdentitiesDelete                                  = &facade.Operation{API: "auth0mgmt", ID: "delete_user_identity_by_user_id", Method: "DELETE", Path: "/users/{id}/identities/{provider}/{user_id}", PathParams: []facade.Param{{Name: "id"}, {Name: "provider"}, {Name: "user_id"}}}
+	opUsersRolesDelete                                       = &facade.Operation{API: "auth0mgmt", ID: "delete_user_roles", Method: "DELETE", Path: "/users/{id}/roles", Body: facade.BodyJSON, ContentType: "application/json"}
+	opConnectionsUsersDeleteByEmail                          = &facade.Operation{API: "auth0mgmt", ID: "delete_users_by_email", Method: "DELETE", Path: "/connections/{id}/users", Query: []facade.Param{{Name: "email", Explode: true}}}
+	opUsersDelete                                            = &facade.Operation{API: "auth0mgmt", ID: "delete_users_by_id", Method: "DELETE", Path: "/users/{id}"}
+	opExperimentationFeatureFlagsVariationsDelete            = &facade.Operation{API: "auth0mgmt", ID: "delete_variation", Method: "DELETE", Path: "/experimentation/feature-flags/{id}/variations/{vid}"}
+	opVerifiableCredentialsVerificationTemplatesDelete       = &facade.Operation{API: "auth0mgmt", ID: "delete_vc_templates_by_id", Method: "DELETE", Path: "/verifiable-credentials/verification/templates/{id}"}
+	opActionsGet                                             = &facade.Operation{API: "auth0mgmt", ID: "get_action", Method: "GET", Path: "/actions/actions/{id}"}
+	opActionsModulesGet                                      = &facade.Operation{API: "auth0mgmt", ID: "get_action_module", Method: "GET", Path: "/actions/modules/{id}"}
+	opActionsModulesListActions                              = &facade.Operation{API: "auth0mgmt", ID: "get_action_module_actions", Method: "GET", Path: "/actions/modules/{id}/actions", Items: "actions", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}}}
+	opActionsModulesVersionsGet                              = &facade.Operation{API: "auth0mgmt", ID: "get_action_module_version", Method: "GET", Path: "/actions/modules/{id}/versions/{versionId}"}
+	opActionsModulesVersionsList                             = &facade.Operation{API: "auth0mgmt", ID: "get_action_module_versions", Method: "GET", Path: "/actions/modules/{id}/versions", Items: "versions", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}}}
+	opActionsModulesList                                     = &facade.Operation{API: "auth0mgmt", ID: "get_action_modules", Method: "GET", Path: "/actions/modules", Items: "modules", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}}}
+	opActionsVersionsGet                                     = &facade.Operation{API: "auth0mgmt", ID: "get_action_version", Method: "GET", Path: "/actions/actions/{actionId}/versions/{id}"}
+	opActionsVersionsList                                    = &facade.Operation{API: "auth0mgmt", ID: "get_action_versions", Method: "GET", Path: "/actions/actions/{actionId}/versions", Items: "versions", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}}}
+	opActionsList                                            = &facade.Operation{API: "auth0mgmt", ID: "get_actions", Method: "GET", Path: "/actions/actions", Items: "actions", Query: []facade.Param{{Name: "triggerId", Explode: true}, {Name: "actionName", Explode: true}, {Name: "deployed", Explode: true}, {Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "installed", Explode: true}}}
+	opStatsGetActiveUsersCount                               = &facade.Operation{API: "auth0mgmt", ID: "get_active-users", Method: "GET", Path: "/stats/active-users"}
+	opPromptsRenderingList                                   = &facade.Operation{API: "auth0mgmt", ID: "get_all_rendering", Method: "GET", Path: "/prompts/rendering", Items: "configs", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "prompt", Explode: true}, {Name: "screen", Explode: true}, {Name: "rendering_mode", Explode: true}}}
+	opGuardianFactorsPushNotificationGetAPNSProvider         = &facade.Operation{API: "auth0mgmt", ID: "get_apns", Method: "GET", Path: "/guardian/factors/push-notification/providers/apns"}
+	opUsersAuthenticationMethodsList                         = &facade.Operation{API: "auth0mgmt", ID: "get_authentication-methods", Method: "GET", Path: "/users/{id}/authentication-methods", Items: "authenticators", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
+	opUsersAuthenticationMethodsGet                          = &facade.Operation{API: "auth0mgmt", ID: "get_authentication-methods_by_authentication_method_id", Method: "GET", Path: "/users/{id}/authentication-methods/{authentication_method_id}"}
+	opActionsTriggersBindingsList                            = &facade.Operation{API: "auth0mgmt", ID: "get_bindings", Method: "GET", Path: "/actions/triggers/{triggerId}/bindings", Items: "bindings", PathParams: []facade.Param{{Name: "triggerId"}}, Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}}}
+	opAttackProtectionBotDetectionGet                        = &facade.Operation{API: "auth0mgmt", ID: "get_bot-detection", Method: "GET", Path: "/attack-protection/bot-detection"}
+	opBrandingGet                                            = &facade.Operation{API: "auth0mgmt", ID: "get_branding", Method: "GET", Path: "/branding"}
+	opBrandingPhoneProvidersList                             = &facade.Operation{API: "auth0mgmt", ID: "get_branding_phone_providers", Method: "GET", Path: "/branding/phone/providers", Query: []facade.Param{{Name: "disabled", Explode: true}}}
+	opBrandingThemesGet                                      = &facade.Operation{API: "auth0mgmt", ID: "get_branding_theme", Method: "GET", Path: "/branding/themes/{themeId}"}
+	opAttackProtectionBreachedPasswordDetectionGet           = &facade.Operation{API: "auth0mgmt", ID: "get_breached-password-detection", Method: "GET", Path: "/attack-protection/breached-password-detection"}
+	opAttackProtectionBruteForceProtectionGet                = &facade.Operation{API: "auth0mgmt", ID: "get_brute-force-protection", Method: "GET", Path: "/attack-protection/brute-force-protection"}
+	opAttackProtectionCaptchaGet                             = &facade.Operation{API: "auth0mgmt", ID: "get_captcha", Method: "GET", Path: "/attack-protection/captcha"}
+	opClientGrantsGet                                        = &facade.Operation{API: "auth0mgmt", ID: "get_client-grant", Method: "GET", Path: "/client-grants/{id}"}
+	opClientGrantsOrganizationsList                          = &facade.Operation{API: "auth0mgmt", ID: "get_client-grant-organizations", Method: "GET", Path: "/client-grants/{id}/organizations", Items: "organizations", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opClientGrantsList                                       = &facade.Operation{API: "auth0mgmt", ID: "get_client-grants", Method: "GET", Path: "/client-grants", Items: "client_grants", Query: []facade.Param{{Name: "per_page", Explode: true}, {Name: "page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "audience", Explode: true}, {Name: "client_id", Explode: true}, {Name: "allow_any_organization", Explode: true}, {Name: "subject_type", Explode: true}, {Name: "default_for", Explode: true}}}
+	opClientsConnectionsGet                                  = &facade.Operation{API: "auth0mgmt", ID: "get_client_connections", Method: "GET", Path: "/clients/{id}/connections", Items: "connections", Query: []facade.Param{{Name: "strategy", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
+	opClientsList                                            = &facade.Operation{API: "auth0mgmt", ID: "get_clients", Method: "GET", Path: "/clients", Items: "clients", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "is_global", Explode: true}, {Name: "is_first_party", Explode: true}, {Name: "app_type", Explode: true}, {Name: "external_client_id", Explode: true}, {Name: "q", Explode: true}}}
+	opClientsGet                                             = &facade.Operation{API: "auth0mgmt", ID: "get_clients_by_id", Method: "GET", Path: "/clients/{id}", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
+	opUsersConnectedAccountsList                             = &facade.Operation{API: "auth0mgmt", ID: "get_connected-accounts", Method: "GET", Path: "/users/{id}/connected-accounts", Items: "connected_accounts", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opConnectionProfilesList                                 = &facade.Operation{API: "auth0mgmt", ID: "get_connection-profiles", Method: "GET", Path: "/connection-profiles", Items: "connection_profiles", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opConnectionProfilesGet                                  = &facade.Operation{API: "auth0mgmt", ID: "get_connection-profiles_by_id", Method: "GET", Path: "/connection-profiles/{id}"}
+	opConnectionsClientsGet                                  = &facade.Operation{API: "auth0mgmt", ID: "get_connection_clients", Method: "GET", Path: "/connections/{id}/clients", Items: "clients", Query: []facade.Param{{Name: "take", Explode: true}, {Name: "from", Explode: true}}}
+	opConnectionProfilesGetTemplate                          = &facade.Operation{API: "auth0mgmt", ID: "get_connection_profile_template", Method: "GET", Path: "/connection-profiles/templates/{id}"}
+	opConnectionProfilesListTemplates                        = &facade.Operation{API: "auth0mgmt", ID: "get_connection_profile_templates", Method: "GET", Path: "/connection-profiles/templates"}
+	opConnectionsList                                        = &facade.Operation{API: "auth0mgmt", ID: "get_connections", Method: "GET", Path: "/connections", Items: "connections", Query: []facade.Param{{Name: "per_page", Explode: true}, {Name: "page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "strategy", Explode: true}, {Name: "name", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
+	opConnectionsDirectoryProvisioningList                   = &facade.Operation{API: "auth0mgmt", ID: "get_connections-directory-provisionings", Method: "GET", Path: "/connections-directory-provisionings", Items: "directory_provisionings", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opConnectionsSCIMConfigurationList                       = &facade.Operation{API: "auth0mgmt", ID: "get_connections-scim-configurations", Method: "GET", Path: "/connections-scim-configurations", Items: "scim_configurations", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opConnectionsGet                                         = &facade.Operation{API: "auth0mgmt", ID: "get_connections_by_id", Method: "GET", Path: "/connections/{id}", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
+	opClientsCredentialsList                                 = &facade.Operation{API: "auth0mgmt", ID: "get_credentials", Method: "GET", Path: "/clients/{client_id}/credentials"}
+	opClientsCredentialsGet                                  = &facade.Operation{API: "auth0mgmt", ID: "get_credentials_by_credential_id", Method: "GET", Path: "/clients/{client_id}/credentials/{credential_id}"}
+	opCustomDomainsList                                      = &facade.Operation{API: "auth0mgmt", ID: "get_custom-domains", Method: "GET", Path: "/custom-domains", Items: "custom_domains", Query: []facade.Param{{Name: "take", Explode: true}, {Name: "from", Explode: true}, {Name: "q", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "sort", Explode: true}}}
+	opCustomDomainsGet                                       = &facade.Operation{API: "auth0mgmt", ID: "get_custom-domains_by_id", Method: "GET", Path: "/custom-domains/{id}"}
+	opPromptsCustomTextGet                                   = &facade.Operation{API: "auth0mgmt", ID: "get_custom-text_by_language", Method: "GET", Path: "/prompts/{prompt}/custom-text/{language}", PathParams: []facade.Param{{Name: "prompt"}, {Name: "language"}}}
+	opKeysCustomSigningGet                                   = &facade.Operation{API: "auth0mgmt", ID: "get_custom_signing_keys", Method: "GET", Path: "/keys/custom-signing"}
+	opStatsGetDaily                                          = &facade.Operation{API: "auth0mgmt", ID: "get_daily", Method: "GET", Path: "/stats/daily", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "to", Explode: true}}}
+	opCustomDomainsGetDefault                                = &facade.Operation{API: "auth0mgmt", ID: "get_default", Method: "GET", Path: "/custom-domains/default"}
+	opConnectionsSCIMConfigurationGetDefaultMapping          = &facade.Operation{API: "auth0mgmt", ID: "get_default-mapping", Method: "GET", Path: "/connections/{id}/scim-configuration/default-mapping"}
+	opBrandingThemesGetDefault                               = &facade.Operation{API: "auth0mgmt", ID: "get_default_branding_theme", Method: "GET", Path: "/branding/themes/default"}
+	opEventStreamsDeliveriesGetHistory                       = &facade.Operation{API: "auth0mgmt", ID: "get_deliveries_by_event_id", Method: "GET", Path: "/event-streams/{id}/deliveries/{event_id}"}
+	opDeviceCredentialsList                                  = &facade.Operation{API: "auth0mgmt", ID: "get_device-credentials", Method: "GET", Path: "/device-credentials", Items: "device_credentials", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "user_id", Explode: true}, {Name: "client_id", Explode: true}, {Name: "type", Explode: true}}}
+	opConnectionsDirectoryProvisioningGet                    = &facade.Operation{API: "auth0mgmt", ID: "get_directory-provisioning", Method: "GET", Path: "/connections/{id}/directory-provisioning"}
+	opConnectionsDirectoryProvisioningGetDefaultMapping      = &facade.Operation{API: "auth0mgmt", ID: "get_directory_provisioning_default_mapping", Method: "GET", Path: "/connections/{id}/directory-provisioning/default-mapping"}
+	opOrganizationsDiscoveryDomainsList                      = &facade.Operation{API: "auth0mgmt", ID: "get_discovery-domains", Method: "GET", Path: "/organizations/{id}/discovery-domains", Items: "domains", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opOrganizationsDiscoveryDomainsGet                       = &facade.Operation{API: "auth0mgmt", ID: "get_discovery-domains_by_discovery_domain_id", Method: "GET", Path: "/organizations/{id}/discovery-domains/{discovery_domain_id}"}
+	opEmailTemplatesGet                                      = &facade.Operation{API: "auth0mgmt", ID: "get_email-templates_by_templateName", Method: "GET", Path: "/email-templates/{templateName}", PathParams: []facade.Param{{Name: "templateName"}}}
+	opOrganizationsEnabledConnectionsList                    = &facade.Operation{API: "auth0mgmt", ID: "get_enabled_connections", Method: "GET", Path: "/organizations/{id}/enabled_connections", Items: "enabled_connections", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
+	opOrganizationsEnabledConnectionsGet                     = &facade.Operation{API: "auth0mgmt", ID: "get_enabled_connections_by_connectionId", Method: "GET", Path: "/organizations/{id}/enabled_connections/{connectionId}"}
+	opKeysEncryptionGet                                      = &facade.Operation{API: "auth0mgmt", ID: "get_encryption_key", Method: "GET", Path: "/keys/encryption/{kid}"}
+	opKeysEncryptionList                                     = &facade.Operation{API: "auth0mgmt", ID: "get_encryption_keys", Method: "GET", Path: "/keys/encryption", Items: "keys", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
+	opUsersEnrollmentsGet                                    = &facade.Operation{API: "auth0mgmt", ID: "get_enrollments", Method: "GET", Path: "/users/{id}/enrollments"}
+	opGuardianEnrollmentsGet                                 = &facade.Operation{API: "auth0mgmt", ID: "get_enrollments_by_id", Method: "GET", Path: "/guardian/enrollments/{id}"}
+	opJobsErrorsGet                                          = &facade.Operation{API: "auth0mgmt", ID: "get_errors", Method: "GET", Path: "/jobs/{id}/errors"}
+	opEventStreamsList                                       = &facade.Operation{API: "auth0mgmt", ID: "get_event-streams", Method: "GET", Path: "/event-streams", Items: "eventStreams", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opEventStreamsGet                                        = &facade.Operation{API: "auth0mgmt", ID: "get_event-streams_by_id", Method: "GET", Path: "/event-streams/{id}"}
+	opEventStreamsDeliveriesList                             = &facade.Operation{API: "auth0mgmt", ID: "get_event_deliveries", Method: "GET", Path: "/event-streams/{id}/deliveries", Query: []facade.Param{{Name: "statuses", Explode: true}, {Name: "event_types", Explode: true}, {Name: "date_from", Explode: true}, {Name: "date_to", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opActionsExecutionsGet                                   = &facade.Operation{API: "auth0mgmt", ID: "get_execution", Method: "GET", Path: "/actions/executions/{id}"}
+	opExperimentationExperimentsGet                          = &facade.Operation{API: "auth0mgmt", ID: "get_experiment", Method: "GET", Path: "/experimentation/experiments/{id}"}
+	opExperimentationExperimentsList                         = &facade.Operation{API: "auth0mgmt", ID: "get_experiments", Method: "GET", Path: "/experimentation/experiments", Items: "experiments", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "status", Explode: true}, {Name: "authentication_flow", Explode: true}, {Name: "feature_flag_id", Explode: true}}}
+	opGuardianFactorsDuoSettingsGet                          = &facade.Operation{API: "auth0mgmt", ID: "get_factor_duo_settings", Method: "GET", Path: "/guardian/factors/duo/settings"}
+	opGuardianFactorsPhoneGetTemplates                       = &facade.Operation{API: "auth0mgmt", ID: "get_factor_phone_templates", Method: "GET", Path: "/guardian/factors/phone/templates"}
+	opGuardianFactorsSMSGetTemplates                         = &facade.Operation{API: "auth0mgmt", ID: "get_factor_sms_templates", Method: "GET", Path: "/guardian/factors/sms/templates"}
+	opGuardianFactorsList                                    = &facade.Operation{API: "auth0mgmt", ID: "get_factors", Method: "GET", Path: "/guardian/factors"}
+	opExperimentationFeatureFlagsGet                         = &facade.Operation{API: "auth0mgmt", ID: "get_feature_flag", Method: "GET", Path: "/experimentation/feature-flags/{id}"}
+	opExperimentationFeatureFlagsList                        = &facade.Operation{API: "auth0mgmt", ID: "get_feature_flags", Method: "GET", Path: "/experimentation/feature-flags", Items: "feature_flags", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "type", Explode: true}, {Name: "status", Explode: true}}}
+	opUsersFederatedConnectionsTokensetsList                 = &facade.Operation{API: "auth0mgmt", ID: "get_federated-connections-tokensets", Method: "GET", Path: "/users/{id}/federated-connections-tokensets"}
+	opFlowsList                                              = &facade.Operation{API: "auth0mgmt", ID: "get_flows", Method: "GET", Path: "/flows", Items: "flows", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "hydrate", Explode: true}, {Name: "synchronous", Explode: true}}}
+	opFlowsGet                                               = &facade.Operation{API: "auth0mgmt", ID: "get_flows_by_id", Method: "GET", Path: "/flows/{id}", Query: []facade.Param{{Name: "hydrate", Explode: true}}}
+	opFlowsExecutionsList                                    = &facade.Operation{API: "auth0mgmt", ID: "get_flows_executions", Method: "GET", Path: "/flows/{flow_id}/executions", Items: "executions", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opFlowsExecutionsGet                                     = &facade.Operation{API: "auth0mgmt", ID: "get_flows_executions_by_execution_id", Method: "GET", Path: "/flows/{flow_id}/executions/{execution_id}", Query: []facade.Param{{Name: "hydrate", Explode: true}}}
+	opFlowsVaultConnectionsList                              = &facade.Operation{API: "auth0mgmt", ID: "get_flows_vault_connections", Method: "GET", Path: "/flows/vault/connections", Items: "connections", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
+	opFlowsVaultConnectionsGet                               = &facade.Operation{API: "auth0mgmt", ID: "get_flows_vault_connections_by_id", Method: "GET", Path: "/flows/vault/connections/{id}"}
+	opFormsGet                                               = &facade.Operation{API: "auth0mgmt", ID: "get_form", Method: "GET", Path: "/forms/{id}", Query: []facade.Param{{Name: "hydrate", Explode: true}}}
+	opFormsList                                              = &facade.Operation{API: "auth0mgmt", ID: "get_forms", Method: "GET", Path: "/forms", Items: "forms", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "hydrate", Explode: true}}}
+	opUserGrantsList                                         = &facade.Operation{API: "auth0mgmt", ID: "get_grants", Method: "GET", Path: "/grants", Items: "grants", Query: []facade.Param{{Name: "per_page", Explode: true}, {Name: "page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "user_id", Explode: true}, {Name: "client_id", Explode: true}, {Name: "audience", Explode: true}}}
+	opGroupsGet                                              = &facade.Operation{API: "auth0mgmt", ID: "get_group", Method: "GET", Path: "/groups/{id}"}
+	opGroupsMembersGet                                       = &facade.Operation{API: "auth0mgmt", ID: "get_group_members", Method: "GET", Path: "/groups/{id}/members", Items: "members", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opGroupsRolesList                                        = &facade.Operation{API: "auth0mgmt", ID: "get_group_roles", Method: "GET", Path: "/groups/{id}/roles", Items: "roles", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opGroupsList                                             = &facade.Operation{API: "auth0mgmt", ID: "get_groups", Method: "GET", Path: "/groups", Items: "groups", Query: []facade.Param{{Name: "connection_id", Explode: true}, {Name: "name", Explode: true}, {Name: "external_id", Explode: true}, {Name: "search", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opGuardianFactorsPhoneGetSelectedProvider                = &facade.Operation{API: "auth0mgmt", ID: "get_guardian_phone_providers", Method: "GET", Path: "/guardian/factors/phone/selected-provider"}
+	opHooksList                                              = &facade.Operation{API: "auth0mgmt", ID: "get_hooks", Method: "GET", Path: "/hooks", Items: "hooks", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "enabled", Explode: true}, {Name: "fields", Explode: true}, {Name: "triggerId", Explode: true}, {Name: "include_fields", Explode: true}}}
+	opHooksGet                                               = &facade.Operation{API: "auth0mgmt", ID: "get_hooks_by_id", Method: "GET", Path: "/hooks/{id}", Query: []facade.Param{{Name: "fields", Explode: true}}}
+	opOrganizationsInvitationsList                           = &facade.Operation{API: "auth0mgmt", ID: "get_invitations", Method: "GET", Path: "/organizations/{id}/invitations", Items: "invitations", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "sort", Explode: true}}}
+	opOrganizationsInvitationsGet                            = &facade.Operation{API: "auth0mgmt", ID: "get_invitations_by_invitation_id", Method: "GET", Path: "/organizations/{id}/invitations/{invitation_id}", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
+	opAnomalyBlocksCheckIP                                   = &facade.Operation{API: "auth0mgmt", ID: "get_ips_by_id", Method: "GET", Path: "/anomaly/blocks/ips/{id}", PathParams: []facade.Param{{Name: "id"}}}
+	opJobsGet                                                = &facade.Operation{API: "auth0mgmt", ID: "get_jobs_by_id", Method: "GET", Path: "/jobs/{id}"}
+	opConnectionsKeysGet                                     = &facade.Operation{API: "auth0mgmt", ID: "get_keys", Method: "GET", Path: "/connections/{id}/keys"}
+	opLogStreamsList                                         = &facade.Operation{API: "auth0mgmt", ID: "get_log-streams", Method: "GET", Path: "/log-streams"}
+	opLogStreamsGet                                          = &facade.Operation{API: "auth0mgmt", ID: "get_log-streams_by_id", Method: "GET", Path: "/log-streams/{id}"}
+	opLogsList                                               = &facade.Operation{API: "auth0mgmt", ID: "get_logs", Method: "GET", Path: "/logs", Items: "logs", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "sort", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "search", Explode: true}, {Name: "q", Explode: true}}}
+	opLogsGet                                                = &facade.Operation{API: "auth0mgmt", ID: "get_logs_by_id", Method: "GET", Path: "/logs/{id}"}
+	opUsersLogsList                                          = &facade.Operation{API: "auth0mgmt", ID: "get_logs_by_user", Method: "GET", Path: "/users/{id}/logs", Items: "logs", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "sort", Explode: true}, {Name: "include_totals", Explode: true}}}
+	opGuardianFactorsPhoneGetMessageTypes                    = &facade.Operation{API: "auth0mgmt", ID: "get_message-types", Method: "GET", Path: "/guardian/factors/phone/message-types"}
+	opOrganizationsDiscoveryDomainsGetByName                 = &facade.Operation{API: "auth0mgmt", ID: "get_name_by_discovery_domain", Method: "GET", Path: "/organizations/{id}/discovery-domains/name/{discovery_domain}"}
+	opOrganizationsGetByName                                 = &facade.Operation{API: "auth0mgmt", ID: "get_name_by_name", Method: "GET", Path: "/organizations/name/{name}"}
+	opNetworkACLsList                                        = &facade.Operation{API: "auth0mgmt", ID: "get_network-acls", Method: "GET", Path: "/network-acls", Items: "network_acls", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
+	opNetworkACLsGet                                         = &facade.Operation{API: "auth0mgmt", ID: "get_network-acls_by_id", Method: "GET", Path: "/network-acls/{id}"}
+	opRiskAssessmentsSettingsNewDeviceGet                    = &facade.Operation{API: "auth0mgmt", ID: "get_new-device", Method: "GET", Path: "/risk-assessments/settings/new-device"}
+	opOrganizationsClientGrantsList                          = &facade.Operation{API: "auth0mgmt", ID: "get_organization-client-grants", Method: "GET", Path: "/organizations/{id}/client-grants", Items: "client_grants", Query: []facade.Param{{Name: "audience", Explode: true}, {Name: "client_id", Explode: true}, {Name: "grant_ids", Explode: true}, {Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
+	opOrganizationsConnectionsGet                            = &facade.Operation{API: "auth0mgmt", ID: "get_organization_connection", Method: "GET", Path: "/organizations/{id}/connections/{connection_id}"}
+	opOrganizationsConnectionsList                           = &facade.Operation{API: "auth0mgmt", ID: "get_organization_connections", Method: "GET", Path: "/organizations/{id}/connections", Items: "connections", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "is_enabled", Explode: true}}}
+	opOrganizationsGroupsRolesList                           = &facade.Operation{API: "auth0mgmt", ID: "get_organization_group_roles", Method: "GET", Path: "/organizations/{organization_id}/groups/{group_id}/roles", Items: "roles", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opOrganizationsGroupsList                                = &facade.Operation{API: "auth0mgmt", ID: "get_organization_groups", Method: "GET", Path: "/organizations/{organization_id}/groups", Items: "groups", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opOrganizationsMembersEffectiveRolesList                 = &facade.Operation{API: "auth0mgmt", ID: "get_organization_member_effective_roles", Method: "GET", Path: "/organizations/{id}/members/{user_id}/effective-roles", Items: "roles", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opOrganizationsMembersEffectiveRolesSourcesGroupsList    = &facade.Operation{API: "auth0mgmt", ID: "get_organization_member_role_source_groups", Method: "GET", Path: "/organizations/{id}/members/{user_id}/effective-roles/sources/groups", Items: "groups", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "role_id", Explode: true}}}
+	opOrganizationsMembersRolesList                          = &facade.Operation{API: "auth0mgmt", ID: "get_organization_member_roles", Method: "GET", Path: "/organizations/{id}/members/{user_id}/roles", Items: "roles", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
+	opOrganizationsMembersList                               = &facade.Operation{API: "auth0mgmt", ID: "get_organization_members", Method: "GET", Path: "/organizations/{id}/members", Items: "members", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
+	opOrganizationsList                                      = &facade.Operation{API: "auth0mgmt", ID: "get_organizations", Method: "GET", Path: "/organizations", Items: "organizations", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "sort", Explode: true}}}
+	opOrganizationsGet                                       = &facade.Operation{API: "auth0mgmt", ID: "get_organizations_by_id", Method: "GET", Path: "/organizations/{id}"}
+	opPromptsPartialsGet                                     = &facade.Operation{API: "auth0mgmt", ID: "get_partials", Method: "GET", Path: "/prompts/{prompt}/partials", PathParams: []facade.Param{{Name: "prompt"}}}
+	opUsersPermissionsList                                   = &facade.Operation{API: "auth0mgmt", ID: "get_permissions", Method: "GET", Path: "/users/{id}/permissions", Items: "permissions", Query: []facade.Param{{Name: "per_page", Explode: true}, {Name: "page", Explode: true}, {Name: "include_totals", Explode: true}}}
+	opAttackProtectionPhoneProviderProtectionGet             = &facade.Operation{API: "auth0mgmt", ID: "get_phone-provider-protection", Method: "GET", Path: "/attack-protection/phone-provider-protection"}
+	opBrandingPhoneProvidersGet                              = &facade.Operation{API: "auth0mgmt", ID: "get_phone_provider", Method: "GET", Path: "/branding/phone/providers/{id}"}
+	opBrandingPhoneTemplatesGet                              = &facade.Operation{API: "auth0mgmt", ID: "get_phone_template", Method: "GET", Path: "/branding/phone/templates/{id}"}
+	opBrandingPhoneTemplatesList                             = &facade.Operation{API: "auth0mgmt", ID: "get_phone_templates", Method: "GET", Path: "/branding/phone/templates", Query: []facade.Param{{Name: "disabled", Explode: true}}}
+	opGuardianFactorsPhoneGetTwilioProvider                  = &facade.Operation{API: "auth0mgmt", ID: "get_phone_twilio_factor_provider", Method: "GET", Path: "/guardian/factors/phone/providers/twilio"}
+	opGuardianFactorsPushNotificationGetSelectedProvider     = &facade.Operation{API: "auth0mgmt", ID: "get_pn_providers", Method: "GET", Path: "/guardian/factors/push-notification/selected-provider"}
+	opGuardianPoliciesList                                   = &facade.Operation{API: "auth0mgmt", ID: "get_policies", Method: "GET", Path: "/guardian/policies"}
+	opPromptsGetSettings                                     = &facade.Operation{API: "auth0mgmt", ID: "get_prompts", Method: "GET", Path: "/prompts"}
+	opEmailsProviderGet                                      = &facade.Operation{API: "auth0mgmt", ID: "get_provider", Method: "GET", Path: "/emails/provider", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
+	opRateLimitPoliciesList                                  = &facade.Operation{API: "auth0mgmt", ID: "get_rate-limit-policies", Method: "GET", Path: "/rate-limit-policies", Items: "rate_limit_policies", Query: []facade.Param{{Name: "resource", Explode: true}, {Name: "consumer", Explode: true}, {Name: "consumer_selector", Explode: true}, {Name: "take", Explode: true}, {Name: "from", Explode: true}}}
+	opRateLimitPoliciesGet                                   = &facade.Operation{API: "auth0mgmt", ID: "get_rate-limit-policies_by_id", Method: "GET", Path: "/rate-limit-policies/{id}"}
+	opRefreshTokensGet                                       = &facade.Operation{API: "auth0mgmt", ID: "get_refresh_token", Method: "GET", Path: "/refresh-tokens/{id}"}
+	opRefreshTokensList                                      = &facade.Operation{API: "auth0mgmt", ID: "get_refresh_tokens", Method: "GET", Path: "/refresh-tokens", Items: "refresh_tokens", Query: []facade.Param{{Name: "user_id", Explode: true}, {Name: "client_id", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
+	opUsersRefreshTokenList                                  = &facade.Operation{API: "auth0mgmt", ID: "get_refresh_tokens_for_user", Method: "GET", Path: "/users/{user_id}/refresh-tokens", Items: "tokens", Query: []facade.Param{{Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opPromptsRenderingGet                                    = &facade.Operation{API: "auth0mgmt", ID: "get_rendering", Method: "GET", Path: "/prompts/{prompt}/screen/{screen}/rendering", PathParams: []facade.Param{{Name: "prompt"}, {Name: "screen"}}}
+	opResourceServersList                                    = &facade.Operation{API: "auth0mgmt", ID: "get_resource-servers", Method: "GET", Path: "/resource-servers", Items: "resource_servers", Query: []facade.Param{{Name: "identifiers", Explode: true}, {Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "fields", Explode: true}}}
+	opResourceServersGet                                     = &facade.Operation{API: "auth0mgmt", ID: "get_resource-servers_by_id", Method: "GET", Path: "/resource-servers/{id}", Query: []facade.Param{{Name: "include_fields", Explode: true}}}
+	opRiskAssessmentsSettingsGet                             = &facade.Operation{API: "auth0mgmt", ID: "get_risk_assessments_settings", Method: "GET", Path: "/risk-assessments/settings"}
+	opRolesGroupsGet                                         = &facade.Operation{API: "auth0mgmt", ID: "get_role_groups", Method: "GET", Path: "/roles/{id}/groups", Items: "groups", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opRolesPermissionsList                                   = &facade.Operation{API: "auth0mgmt", ID: "get_role_permission", Method: "GET", Path: "/roles/{id}/permissions", Items: "permissions", Query: []facade.Param{{Name: "per_page", Explode: true}, {Name: "page", Explode: true}, {Name: "include_totals", Explode: true}}}
+	opRolesUsersList                                         = &facade.Operation{API: "auth0mgmt", ID: "get_role_user", Method: "GET", Path: "/roles/{id}/users", Items: "users", Query: []facade.Param{{Name: "per_page", Explode: true}, {Name: "page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opRolesList                                              = &facade.Operation{API: "auth0mgmt", ID: "get_roles", Method: "GET", Path: "/roles", Items: "roles", Query: []facade.Param{{Name: "per_page", Explode: true}, {Name: "page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "name_filter", Explode: true}}}
+	opRolesGet                                               = &facade.Operation{API: "auth0mgmt", ID: "get_roles_by_id", Method: "GET", Path: "/roles/{id}"}
+	opRulesList                                              = &facade.Operation{API: "auth0mgmt", ID: "get_rules", Method: "GET", Path: "/rules", Items: "rules", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "enabled", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
+	opRulesConfigsList                                       = &facade.Operation{API: "auth0mgmt", ID: "get_rules-configs", Method: "GET", Path: "/rules-configs"}
+	opRulesGet                                               = &facade.Operation{API: "auth0mgmt", ID: "get_rules_by_id", Method: "GET", Path: "/rules/{id}", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
+	opConnectionsSCIMConfigurationGet                        = &facade.Operation{API: "auth0mgmt", ID: "get_scim-configuration", Method: "GET", Path: "/connections/{id}/scim-configuration"}
+	opConnectionsSCIMConfigurationTokensGet                  = &facade.Operation{API: "auth0mgmt", ID: "get_scim_tokens", Method: "GET", Path: "/connections/{id}/scim-configuration/tokens"}
+	opHooksSecretsGet                                        = &facade.Operation{API: "auth0mgmt", ID: "get_secrets", Method: "GET", Path: "/hooks/{id}/secrets"}
+	opExperimentationSegmentsGet                             = &facade.Operation{API: "auth0mgmt", ID: "get_segment", Method: "GET", Path: "/experimentation/segments/{id}"}
+	opExperimentationSegmentsList                            = &facade.Operation{API: "auth0mgmt", ID: "get_segments", Method: "GET", Path: "/experimentation/segments", Items: "segments", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "type", Explode: true}}}
+	opSelfServiceProfilesList                                = &facade.Operation{API: "auth0mgmt", ID: "get_self-service-profiles", Method: "GET", Path: "/self-service-profiles", Items: "self_service_profiles", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
+	opSelfServiceProfilesGet                                 = &facade.Operation{API: "auth0mgmt", ID: "get_self-service-profiles_by_id", Method: "GET", Path: "/self-service-profiles/{id}"}
+	opSelfServiceProfilesCustomTextList                      = &facade.Operation{API: "auth0mgmt", ID: "get_self_service_profile_custom_text", Method: "GET", Path: "/self-service-profiles/{id}/custom-text/{language}/{page}", PathParams: []facade.Param{{Name: "id"}, {Name: "language"}, {Name: "page"}}}
+	opSessionsGet                                            = &facade.Operation{API: "auth0mgmt", ID: "get_session", Method: "GET", Path: "/sessions/{id}"}
+	opUsersSessionsList                                      = &facade.Operation{API: "auth0mgmt", ID: "get_sessions_for_user", Method: "GET", Path: "/users/{user_id}/sessions", Items: "sessions", Query: []facade.Param{{Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opKeysSigningGet                                         = &facade.Operation{API: "auth0mgmt", ID: "get_signing_key", Method: "GET", Path: "/keys/signing/{kid}"}
+	opKeysSigningList                                        = &facade.Operation{API: "auth0mgmt", ID: "get_signing_keys", Method: "GET", Path: "/keys/signing"}
+	opGuardianFactorsSMSGetSelectedProvider                  = &facade.Operation{API: "auth0mgmt", ID: "get_sms_providers", Method: "GET", Path: "/guardian/factors/sms/selected-provider"}
+	opGuardianFactorsSMSGetTwilioProvider                    = &facade.Operation{API: "auth0mgmt", ID: "get_sms_twilio_factor_provider", Method: "GET", Path: "/guardian/factors/sms/providers/twilio"}
+	opGuardianFactorsPushNotificationGetSNSProvider          = &facade.Operation{API: "auth0mgmt", ID: "get_sns", Method: "GET", Path: "/guardian/factors/push-notification/providers/sns"}
+	opConnectionsCheckStatus                                 = &facade.Operation{API: "auth0mgmt", ID: "get_status", Method: "GET", Path: "/connections/{id}/status"}
+	opSupplementalSignalsGet                                 = &facade.Operation{API: "auth0mgmt", ID: "get_supplemental-signals", Method: "GET", Path: "/supplemental-signals"}
+	opAttackProtectionSuspiciousIPThrottlingGet              = &facade.Operation{API: "auth0mgmt", ID: "get_suspicious-ip-throttling", Method: "GET", Path: "/attack-protection/suspicious-ip-throttling"}
+	opConnectionsDirectoryProvisioningListSynchronizedGroups = &facade.Operation{API: "auth0mgmt", ID: "get_synchronized-groups", Method: "GET", Path: "/connections/{id}/directory-provisioning/synchronized-groups", Items: "groups", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opTokenExchangeProfilesList                              = &facade.Operation{API: "auth0mgmt", ID: "get_token-exchange-profiles", Method: "GET", Path: "/token-exchange-profiles", Items: "token_exchange_profiles", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opTokenExchangeProfilesGet                               = &facade.Operation{API: "auth0mgmt", ID: "get_token-exchange-profiles_by_id", Method: "GET", Path: "/token-exchange-profiles/{id}"}
+	opActionsTriggersList                                    = &facade.Operation{API: "auth0mgmt", ID: "get_triggers", Method: "GET", Path: "/actions/triggers"}
+	opBrandingTemplatesGetUniversalLogin                     = &facade.Operation{API: "auth0mgmt", ID: "get_universal-login", Method: "GET", Path: "/branding/templates/universal-login"}
+	opUserAttributeProfilesList                              = &facade.Operation{API: "auth0mgmt", ID: "get_user-attribute-profiles", Method: "GET", Path: "/user-attribute-profiles", Items: "user_attribute_profiles", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opUserAttributeProfilesGet                               = &facade.Operation{API: "auth0mgmt", ID: "get_user-attribute-profiles_by_id", Method: "GET", Path: "/user-attribute-profiles/{id}"}
+	opUserBlocksListByIdentifier                             = &facade.Operation{API: "auth0mgmt", ID: "get_user-blocks", Method: "GET", Path: "/user-blocks", Query: []facade.Param{{Name: "identifier", Explode: true}, {Name: "consider_brute_force_enablement", Explode: true}}}
+	opUserBlocksList                                         = &facade.Operation{API: "auth0mgmt", ID: "get_user-blocks_by_id", Method: "GET", Path: "/user-blocks/{id}", Query: []facade.Param{{Name: "consider_brute_force_enablement", Explode: true}}}
+	opUserAttributeProfilesGetTemplate                       = &facade.Operation{API: "auth0mgmt", ID: "get_user_attribute_profile_template", Method: "GET", Path: "/user-attribute-profiles/templates/{id}"}
+	opUserAttributeProfilesListTemplates                     = &facade.Operation{API: "auth0mgmt", ID: "get_user_attribute_profile_templates", Method: "GET", Path: "/user-attribute-profiles/templates"}
+	opUsersEffectivePermissionsSourcesRolesList              = &facade.Operation{API: "auth0mgmt", ID: "get_user_effective_permission_role_sources", Method: "GET", Path: "/users/{id}/effective-permissions/sources/effective-roles", Items: "roles", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "resource_server_identifier", Explode: true}, {Name: "permission_name", Explode: true}}}
+	opUsersEffectivePermissionsList                          = &facade.Operation{API: "auth0mgmt", ID: "get_user_effective_permissions", Method: "GET", Path: "/users/{id}/effective-permissions", Items: "permissions", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}, {Name: "resource_server_identifier", Explode: true}}}
+	opUsersEffectiveRolesList                                = &facade.Operation{API: "auth0mgmt", ID: "get_user_effective_roles", Method: "GET", Path: "/users/{id}/effective-roles", Items: "roles", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opUsersGroupsGet                                         = &facade.Operation{API: "auth0mgmt", ID: "get_user_groups", Method: "GET", Path: "/users/{id}/groups", Items: "groups", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opUsersOrganizationsList                                 = &facade.Operation{API: "auth0mgmt", ID: "get_user_organizations", Method: "GET", Path: "/users/{id}/organizations", Items: "organizations", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}}}
+	opUsersEffectiveRolesSourcesGroupsList                   = &facade.Operation{API: "auth0mgmt", ID: "get_user_role_source_groups", Method: "GET", Path: "/users/{id}/effective-roles/sources/groups", Items: "groups", Query: []facade.Param{{Name: "role_id", Explode: true}, {Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opUsersRolesList                                         = &facade.Operation{API: "auth0mgmt", ID: "get_user_roles", Method: "GET", Path: "/users/{id}/roles", Items: "roles", Query: []facade.Param{{Name: "per_page", Explode: true}, {Name: "page", Explode: true}, {Name: "include_totals", Explode: true}}}
+	opUsersList                                              = &facade.Operation{API: "auth0mgmt", ID: "get_users", Method: "GET", Path: "/users", Items: "users", Query: []facade.Param{{Name: "page", Explode: true}, {Name: "per_page", Explode: true}, {Name: "include_totals", Explode: true}, {Name: "sort", Explode: true}, {Name: "connection", Explode: true}, {Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "q", Explode: true}, {Name: "search_engine", Explode: true}, {Name: "primary_order", Explode: true}}}
+	opUsersListByEmail                                       = &facade.Operation{API: "auth0mgmt", ID: "get_users-by-email", Method: "GET", Path: "/users-by-email", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}, {Name: "email", Explode: true}}}
+	opUsersGet                                               = &facade.Operation{API: "auth0mgmt", ID: "get_users_by_id", Method: "GET", Path: "/users/{id}", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
+	opExperimentationFeatureFlagsVariationsGet               = &facade.Operation{API: "auth0mgmt", ID: "get_variation", Method: "GET", Path: "/experimentation/feature-flags/{id}/variations/{vid}"}
+	opExperimentationFeatureFlagsVariationsList              = &facade.Operation{API: "auth0mgmt", ID: "get_variations", Method: "GET", Path: "/experimentation/feature-flags/{id}/variations"}
+	opVerifiableCredentialsVerificationTemplatesList         = &facade.Operation{API: "auth0mgmt", ID: "get_vc_templates", Method: "GET", Path: "/verifiable-credentials/verification/templates", Items: "templates", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "take", Explode: true}}}
+	opVerifiableCredentialsVerificationTemplatesGet          = &facade.Operation{API: "auth0mgmt", ID: "get_vc_templates_by_id", Method: "GET", Path: "/verifiable-credentials/verification/templates/{id}"}
+	opActionsUpdate                                          = &facade.Operation{API: "auth0mgmt", ID: "patch_action", Method: "PATCH", Path: "/actions/actions/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opActionsModulesUpdate                                   = &facade.Operation{API: "auth0mgmt", ID: "patch_action_module", Method: "PATCH", Path: "/actions/modules/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsPushNotificationUpdateAPNSProvider      = &facade.Operation{API: "auth0mgmt", ID: "patch_apns", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/apns", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUsersAuthenticationMethodsUpdate                       = &facade.Operation{API: "auth0mgmt", ID: "patch_authentication-methods_by_authentication_method_id", Method: "PATCH", Path: "/users/{id}/authentication-methods/{authentication_method_id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opActionsTriggersBindingsUpdateMany                      = &facade.Operation{API: "auth0mgmt", ID: "patch_bindings", Method: "PATCH", Path: "/actions/triggers/{triggerId}/bindings", PathParams: []facade.Param{{Name: "triggerId"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opAttackProtectionBotDetectionUpdate                     = &facade.Operation{API: "auth0mgmt", ID: "patch_bot-detection", Method: "PATCH", Path: "/attack-protection/bot-detection", Body: facade.BodyJSON, ContentType: "application/json"}
+	opBrandingUpdate                                         = &facade.Operation{API: "auth0mgmt", ID: "patch_branding", Method: "PATCH", Path: "/branding", Body: facade.BodyJSON, ContentType: "application/json"}
+	opBrandingThemesUpdate                                   = &facade.Operation{API: "auth0mgmt", ID: "patch_branding_theme", Method: "PATCH", Path: "/branding/themes/{themeId}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAttackProtectionBreachedPasswordDetectionUpdate        = &facade.Operation{API: "auth0mgmt", ID: "patch_breached-password-detection", Method: "PATCH", Path: "/attack-protection/breached-password-detection", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAttackProtectionBruteForceProtectionUpdate             = &facade.Operation{API: "auth0mgmt", ID: "patch_brute-force-protection", Method: "PATCH", Path: "/attack-protection/brute-force-protection", Body: facade.BodyJSON, ContentType: "application/json"}
+	opPromptsRenderingBulkUpdate                             = &facade.Operation{API: "auth0mgmt", ID: "patch_bulk_rendering", Method: "PATCH", Path: "/prompts/rendering", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAttackProtectionCaptchaUpdate                          = &facade.Operation{API: "auth0mgmt", ID: "patch_captcha", Method: "PATCH", Path: "/attack-protection/captcha", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientGrantsUpdate                                     = &facade.Operation{API: "auth0mgmt", ID: "patch_client-grants_by_id", Method: "PATCH", Path: "/client-grants/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opConnectionsClientsUpdate                               = &facade.Operation{API: "auth0mgmt", ID: "patch_clients", Method: "PATCH", Path: "/connections/{id}/clients", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsUpdate                                          = &facade.Operation{API: "auth0mgmt", ID: "patch_clients_by_id", Method: "PATCH", Path: "/clients/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opConnectionProfilesUpdate                               = &facade.Operation{API: "auth0mgmt", ID: "patch_connection-profiles_by_id", Method: "PATCH", Path: "/connection-profiles/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opConnectionsUpdate                                      = &facade.Operation{API: "auth0mgmt", ID: "patch_connections_by_id", Method: "PATCH", Path: "/connections/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsCredentialsUpdate                               = &facade.Operation{API: "auth0mgmt", ID: "patch_credentials_by_credential_id", Method: "PATCH", Path: "/clients/{client_id}/credentials/{credential_id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opCustomDomainsUpdate                                    = &facade.Operation{API: "auth0mgmt", ID: "patch_custom-domains_by_id", Method: "PATCH", Path: "/custom-domains/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opCustomDomainsSetDefault                                = &facade.Operation{API: "auth0mgmt", ID: "patch_default", Method: "PATCH", Path: "/custom-domains/default", Body: facade.BodyJSON, ContentType: "application/json"}
+	opConnectionsDirectoryProvisioningUpdate                 = &facade.Operation{API: "auth0mgmt", ID: "patch_directory-provisioning", Method: "PATCH", Path: "/connections/{id}/directory-provisioning", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationsDiscoveryDomainsUpdate                    = &facade.Operation{API: "auth0mgmt", ID: "patch_discovery-domains_by_discovery_domain_id", Method: "PATCH", Path: "/organizations/{id}/discovery-domains/{discovery_domain_id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opEmailTemplatesUpdate                                   = &facade.Operation{API: "auth0mgmt", ID: "patch_email-templates_by_templateName", Method: "PATCH", Path: "/email-templates/{templateName}", PathParams: []facade.Param{{Name: "templateName"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationsEnabledConnectionsUpdate                  = &facade.Operation{API: "auth0mgmt", ID: "patch_enabled_connections_by_connectionId", Method: "PATCH", Path: "/organizations/{id}/enabled_connections/{connectionId}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opEventStreamsUpdate                                     = &facade.Operation{API: "auth0mgmt", ID: "patch_event-streams_by_id", Method: "PATCH", Path: "/event-streams/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsDuoSettingsUpdate                       = &facade.Operation{API: "auth0mgmt", ID: "patch_factor_duo_settings", Method: "PATCH", Path: "/guardian/factors/duo/settings", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsPushNotificationUpdateFCMProvider       = &facade.Operation{API: "auth0mgmt", ID: "patch_fcm", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/fcm", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsPushNotificationUpdateFcmv1Provider     = &facade.Operation{API: "auth0mgmt", ID: "patch_fcmv1", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/fcmv1", Body: facade.BodyJSON, ContentType: "application/json"}
+	opFlowsUpdate                                            = &facade.Operation{API: "auth0mgmt", ID: "patch_flows_by_id", Method: "PATCH", Path: "/flows/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opFlowsVaultConnectionsUpdate                            = &facade.Operation{API: "auth0mgmt", ID: "patch_flows_vault_connections_by_id", Method: "PATCH", Path: "/flows/vault/connections/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opFormsUpdate                                            = &facade.Operation{API: "auth0mgmt", ID: "patch_form", Method: "PATCH", Path: "/forms/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opHooksUpdate                                            = &facade.Operation{API: "auth0mgmt", ID: "patch_hooks_by_id", Method: "PATCH", Path: "/hooks/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opLogStreamsUpdate                                       = &facade.Operation{API: "auth0mgmt", ID: "patch_log-streams_by_id", Method: "PATCH", Path: "/log-streams/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opNetworkACLsUpdate                                      = &facade.Operation{API: "auth0mgmt", ID: "patch_network-acls_by_id", Method: "PATCH", Path: "/network-acls/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opRiskAssessmentsSettingsNewDeviceUpdate                 = &facade.Operation{API: "auth0mgmt", ID: "patch_new-device", Method: "PATCH", Path: "/risk-assessments/settings/new-device", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationsConnectionsUpdate                         = &facade.Operation{API: "auth0mgmt", ID: "patch_organization_connection", Method: "PATCH", Path: "/organizations/{id}/connections/{connection_id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationsUpdate                                    = &facade.Operation{API: "auth0mgmt", ID: "patch_organizations_by_id", Method: "PATCH", Path: "/organizations/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAttackProtectionPhoneProviderProtectionPatch           = &facade.Operation{API: "auth0mgmt", ID: "patch_phone-provider-protection", Method: "PATCH", Path: "/attack-protection/phone-provider-protection", Body: facade.BodyJSON, ContentType: "application/json"}
+	opPromptsUpdateSettings                                  = &facade.Operation{API: "auth0mgmt", ID: "patch_prompts", Method: "PATCH", Path: "/prompts", Body: facade.BodyJSON, ContentType: "application/json"}
+	opEmailsProviderUpdate                                   = &facade.Operation{API: "auth0mgmt", ID: "patch_provider", Method: "PATCH", Path: "/emails/provider", Body: facade.BodyJSON, ContentType: "application/json"}
+	opRateLimitPoliciesUpdate                                = &facade.Operation{API: "auth0mgmt", ID: "patch_rate-limit-policies_by_id", Method: "PATCH", Path: "/rate-limit-policies/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opRefreshTokensUpdate                                    = &facade.Operation{API: "auth0mgmt", ID: "patch_refresh-tokens_by_id", Method: "PATCH", Path: "/refresh-tokens/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opPromptsRenderingUpdate                                 = &facade.Operation{API: "auth0mgmt", ID: "patch_rendering", Method: "PATCH", Path: "/prompts/{prompt}/screen/{screen}/rendering", PathParams: []facade.Param{{Name: "prompt"}, {Name: "screen"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opResourceServersUpdate                                  = &facade.Operation{API: "auth0mgmt", ID: "patch_resource-servers_by_id", Method: "PATCH", Path: "/resource-servers/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opRiskAssessmentsSettingsUpdate                          = &facade.Operation{API: "auth0mgmt", ID: "patch_risk_assessments_settings", Method: "PATCH", Path: "/risk-assessments/settings", Body: facade.BodyJSON, ContentType: "application/json"}
+	opRolesUpdate                                            = &facade.Operation{API: "auth0mgmt", ID: "patch_roles_by_id", Method: "PATCH", Path: "/roles/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opRulesUpdate                                            = &facade.Operation{API: "auth0mgmt", ID: "patch_rules_by_id", Method: "PATCH", Path: "/rules/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opConnectionsSCIMConfigurationUpdate                     = &facade.Operation{API: "auth0mgmt", ID: "patch_scim-configuration", Method: "PATCH", Path: "/connections/{id}/scim-configuration", Body: facade.BodyJSON, ContentType: "application/json"}
+	opHooksSecretsUpdate                                     = &facade.Operation{API: "auth0mgmt", ID: "patch_secrets", Method: "PATCH", Path: "/hooks/{id}/secrets", Body: facade.BodyJSON, ContentType: "application/json"}
+	opSelfServiceProfilesUpdate                              = &facade.Operation{API: "auth0mgmt", ID: "patch_self-service-profiles_by_id", Method: "PATCH", Path: "/self-service-profiles/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opSessionsUpdate                                         = &facade.Operation{API: "auth0mgmt", ID: "patch_sessions_by_id", Method: "PATCH", Path: "/sessions/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTenantsSettingsUpdate                                  = &facade.Operation{API: "auth0mgmt", ID: "patch_settings", Method: "PATCH", Path: "/tenants/settings", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsPushNotificationUpdateSNSProvider       = &facade.Operation{API: "auth0mgmt", ID: "patch_sns", Method: "PATCH", Path: "/guardian/factors/push-notification/providers/sns", Body: facade.BodyJSON, ContentType: "application/json"}
+	opSupplementalSignalsPatch                               = &facade.Operation{API: "auth0mgmt", ID: "patch_supplemental-signals", Method: "PATCH", Path: "/supplemental-signals", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAttackProtectionSuspiciousIPThrottlingUpdate           = &facade.Operation{API: "auth0mgmt", ID: "patch_suspicious-ip-throttling", Method: "PATCH", Path: "/attack-protection/suspicious-ip-throttling", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTokenExchangeProfilesUpdate                            = &facade.Operation{API: "auth0mgmt", ID: "patch_token-exchange-profiles_by_id", Method: "PATCH", Path: "/token-exchange-profiles/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUserAttributeProfilesUpdate                            = &facade.Operation{API: "auth0mgmt", ID: "patch_user-attribute-profiles_by_id", Method: "PATCH", Path: "/user-attribute-profiles/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUsersUpdate                                            = &facade.Operation{API: "auth0mgmt", ID: "patch_users_by_id", Method: "PATCH", Path: "/users/{id}", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsVerificationTemplatesUpdate       = &facade.Operation{API: "auth0mgmt", ID: "patch_vc_templates_by_id", Method: "PATCH", Path: "/verifiable-credentials/verification/templates/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opActionsCreate                                          = &facade.Operation{API: "auth0mgmt", ID: "post_action", Method: "POST", Path: "/actions/actions", Body: facade.BodyJSON, ContentType: "application/json"}
+	opActionsModulesCreate                                   = &facade.Operation{API: "auth0mgmt", ID: "post_action_module", Method: "POST", Path: "/actions/modules", Body: facade.BodyJSON, ContentType: "application/json"}
+	opActionsModulesRollback                                 = &facade.Operation{API: "auth0mgmt", ID: "post_action_module_rollback", Method: "POST", Path: "/actions/modules/{id}/rollback", Body: facade.BodyJSON, ContentType: "application/json"}
+	opActionsModulesVersionsCreate                           = &facade.Operation{API: "auth0mgmt", ID: "post_action_module_version", Method: "POST", Path: "/actions/modules/{id}/versions"}
+	opUsersAuthenticationMethodsCreate                       = &facade.Operation{API: "auth0mgmt", ID: "post_authentication-methods", Method: "POST", Path: "/users/{id}/authentication-methods", Body: facade.BodyJSON, ContentType: "application/json"}
+	opBrandingThemesCreate                                   = &facade.Operation{API: "auth0mgmt", ID: "post_branding_theme", Method: "POST", Path: "/branding/themes", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUsersRiskAssessmentsClear                              = &facade.Operation{API: "auth0mgmt", ID: "post_clear_assessors", Method: "POST", Path: "/users/{id}/risk-assessments/clear", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientGrantsCreate                                     = &facade.Operation{API: "auth0mgmt", ID: "post_client-grants", Method: "POST", Path: "/client-grants", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsCreate                                          = &facade.Operation{API: "auth0mgmt", ID: "post_clients", Method: "POST", Path: "/clients", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsPreviewCIMDMetadata                             = &facade.Operation{API: "auth0mgmt", ID: "post_clients_cimd_preview", Method: "POST", Path: "/clients/cimd/preview", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsRegisterCIMD                                    = &facade.Operation{API: "auth0mgmt", ID: "post_clients_cimd_register", Method: "POST", Path: "/clients/cimd/register", Body: facade.BodyJSON, ContentType: "application/json"}
+	opConnectionProfilesCreate                               = &facade.Operation{API: "auth0mgmt", ID: "post_connection-profiles", Method: "POST", Path: "/connection-profiles", Body: facade.BodyJSON, ContentType: "application/json"}
+	opConnectionsCreate                                      = &facade.Operation{API: "auth0mgmt", ID: "post_connections", Method: "POST", Path: "/connections", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsCredentialsCreate                               = &facade.Operation{API: "auth0mgmt", ID: "post_credentials", Method: "POST", Path: "/clients/{client_id}/credentials", Body: facade.BodyJSON, ContentType: "application/json"}
+	opCustomDomainsCreate                                    = &facade.Operation{API: "auth0mgmt", ID: "post_custom-domains", Method: "POST", Path: "/custom-domains", Body: facade.BodyJSON, ContentType: "application/json"}
+	opActionsDeploy                                          = &facade.Operation{API: "auth0mgmt", ID: "post_deploy_action", Method: "POST", Path: "/actions/actions/{id}/deploy"}
+	opActionsVersionsDeploy                                  = &facade.Operation{API: "auth0mgmt", ID: "post_deploy_draft_version", Method: "POST", Path: "/actions/actions/{actionId}/versions/{id}/deploy", Body: facade.BodyJSON, ContentType: "application/json"}
+	opDeviceCredentialsCreatePublicKey                       = &facade.Operation{API: "auth0mgmt", ID: "post_device-credentials", Method: "POST", Path: "/device-credentials", Body: facade.BodyJSON, ContentType: "application/json"}
+	opConnectionsDirectoryProvisioningCreate                 = &facade.Operation{API: "auth0mgmt", ID: "post_directory-provisioning", Method: "POST", Path: "/connections/{id}/directory-provisioning", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationsDiscoveryDomainsCreate                    = &facade.Operation{API: "auth0mgmt", ID: "post_discovery-domains", Method: "POST", Path: "/organizations/{id}/discovery-domains", Body: facade.BodyJSON, ContentType: "application/json"}
+	opEmailTemplatesCreate                                   = &facade.Operation{API: "auth0mgmt", ID: "post_email-templates", Method: "POST", Path: "/email-templates", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTicketsVerifyEmail                                     = &facade.Operation{API: "auth0mgmt", ID: "post_email-verification", Method: "POST", Path: "/tickets/email-verification", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationsEnabledConnectionsAdd                     = &facade.Operation{API: "auth0mgmt", ID: "post_enabled_connections", Method: "POST", Path: "/organizations/{id}/enabled_connections", Body: facade.BodyJSON, ContentType: "application/json"}
+	opKeysEncryptionCreate                                   = &facade.Operation{API: "auth0mgmt", ID: "post_encryption", Method: "POST", Path: "/keys/encryption", Body: facade.BodyJSON, ContentType: "application/json"}
+	opKeysEncryptionImport                                   = &facade.Operation{API: "auth0mgmt", ID: "post_encryption_key", Method: "POST", Path: "/keys/encryption/{kid}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opKeysEncryptionRekey                                    = &facade.Operation{API: "auth0mgmt", ID: "post_encryption_rekey", Method: "POST", Path: "/keys/encryption/rekey"}
+	opKeysEncryptionCreatePublicWrappingKey                  = &facade.Operation{API: "auth0mgmt", ID: "post_encryption_wrapping_key", Method: "POST", Path: "/keys/encryption/{kid}/wrapping-key"}
+	opEventStreamsCreate                                     = &facade.Operation{API: "auth0mgmt", ID: "post_event-streams", Method: "POST", Path: "/event-streams", Body: facade.BodyJSON, ContentType: "application/json"}
+	opFlowsCreate                                            = &facade.Operation{API: "auth0mgmt", ID: "post_flows", Method: "POST", Path: "/flows", Body: facade.BodyJSON, ContentType: "application/json"}
+	opFlowsVaultConnectionsCreate                            = &facade.Operation{API: "auth0mgmt", ID: "post_flows_vault_connections", Method: "POST", Path: "/flows/vault/connections", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGroupsRolesCreate                                      = &facade.Operation{API: "auth0mgmt", ID: "post_group_roles", Method: "POST", Path: "/groups/{id}/roles", Body: facade.BodyJSON, ContentType: "application/json"}
+	opHooksCreate                                            = &facade.Operation{API: "auth0mgmt", ID: "post_hooks", Method: "POST", Path: "/hooks", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUsersIdentitiesLink                                    = &facade.Operation{API: "auth0mgmt", ID: "post_identities", Method: "POST", Path: "/users/{id}/identities", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUsersMultifactorInvalidateRememberBrowser              = &facade.Operation{API: "auth0mgmt", ID: "post_invalidate-remember-browser", Method: "POST", Path: "/users/{id}/multifactor/actions/invalidate-remember-browser"}
+	opOrganizationsInvitationsCreate                         = &facade.Operation{API: "auth0mgmt", ID: "post_invitations", Method: "POST", Path: "/organizations/{id}/invitations", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opConnectionsKeysCreate                                  = &facade.Operation{API: "auth0mgmt", ID: "post_keys", Method: "POST", Path: "/connections/{id}/keys", Body: facade.BodyJSON, ContentType: "application/json"}
+	opLogStreamsCreate                                       = &facade.Operation{API: "auth0mgmt", ID: "post_log-streams", Method: "POST", Path: "/log-streams", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationsMembersCreate                             = &facade.Operation{API: "auth0mgmt", ID: "post_members", Method: "POST", Path: "/organizations/{id}/members", Body: facade.BodyJSON, ContentType: "application/json"}
+	opNetworkACLsCreate                                      = &facade.Operation{API: "auth0mgmt", ID: "post_network-acls", Method: "POST", Path: "/network-acls", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationsConnectionsCreate                         = &facade.Operation{API: "auth0mgmt", ID: "post_organization_connection", Method: "POST", Path: "/organizations/{id}/connections", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationsGroupsRolesCreate                         = &facade.Operation{API: "auth0mgmt", ID: "post_organization_group_roles", Method: "POST", Path: "/organizations/{organization_id}/groups/{group_id}/roles", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationsMembersRolesAssign                        = &facade.Operation{API: "auth0mgmt", ID: "post_organization_member_roles", Method: "POST", Path: "/organizations/{id}/members/{user_id}/roles", Body: facade.BodyJSON, ContentType: "application/json"}
+	opOrganizationsCreate                                    = &facade.Operation{API: "auth0mgmt", ID: "post_organizations", Method: "POST", Path: "/organizations", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTicketsChangePassword                                  = &facade.Operation{API: "auth0mgmt", ID: "post_password-change", Method: "POST", Path: "/tickets/password-change", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opUsersPermissionsCreate                                 = &facade.Operation{API: "auth0mgmt", ID: "post_permissions", Method: "POST", Path: "/users/{id}/permissions", Body: facade.BodyJSON, ContentType: "application/json"}
+	opEmailsProviderCreate                                   = &facade.Operation{API: "auth0mgmt", ID: "post_provider", Method: "POST", Path: "/emails/provider", Body: facade.BodyJSON, ContentType: "application/json"}
+	opRateLimitPoliciesCreate                                = &facade.Operation{API: "auth0mgmt", ID: "post_rate-limit-policies", Method: "POST", Path: "/rate-limit-policies", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUsersRegenerateRecoveryCode                            = &facade.Operation{API: "auth0mgmt", ID: "post_recovery-code-regeneration", Method: "POST", Path: "/users/{id}/recovery-code-regeneration"}
+	opEventStreamsRedeliveriesCreate                         = &facade.Operation{API: "auth0mgmt", ID: "post_redeliver", Method: "POST", Path: "/event-streams/{id}/redeliver", Body: facade.BodyJSON, ContentType: "application/json"}
+	opEventStreamsRedeliveriesCreateByID                     = &facade.Operation{API: "auth0mgmt", ID: "post_redeliver_by_event_id", Method: "POST", Path: "/event-streams/{id}/redeliver/{event_id}"}
+	opResourceServersCreate                                  = &facade.Operation{API: "auth0mgmt", ID: "post_resource-servers", Method: "POST", Path: "/resource-servers", Body: facade.BodyJSON, ContentType: "application/json"}
+	opSelfServiceProfilesSSOTicketRevoke                     = &facade.Operation{API: "auth0mgmt", ID: "post_revoke", Method: "POST", Path: "/self-service-profiles/{profileId}/sso-ticket/{id}/revoke"}
+	opRolesGroupsCreate                                      = &facade.Operation{API: "auth0mgmt", ID: "post_role_groups", Method: "POST", Path: "/roles/{id}/groups", Body: facade.BodyJSON, ContentType: "application/json"}
+	opRolesPermissionsAdd                                    = &facade.Operation{API: "auth0mgmt", ID: "post_role_permission_assignment", Method: "POST", Path: "/roles/{id}/permissions", Body: facade.BodyJSON, ContentType: "application/json"}
+	opRolesUsersAssign                                       = &facade.Operation{API: "auth0mgmt", ID: "post_role_users", Method: "POST", Path: "/roles/{id}/users", Body: facade.BodyJSON, ContentType: "application/json"}
+	opRolesCreate                                            = &facade.Operation{API: "auth0mgmt", ID: "post_roles", Method: "POST", Path: "/roles", Body: facade.BodyJSON, ContentType: "application/json"}
+	opConnectionsKeysRotate                                  = &facade.Operation{API: "auth0mgmt", ID: "post_rotate", Method: "POST", Path: "/connections/{id}/keys/rotate", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsRotateSecret                                    = &facade.Operation{API: "auth0mgmt", ID: "post_rotate-secret", Method: "POST", Path: "/clients/{id}/rotate-secret"}
+	opRulesCreate                                            = &facade.Operation{API: "auth0mgmt", ID: "post_rules", Method: "POST", Path: "/rules", Body: facade.BodyJSON, ContentType: "application/json"}
+	opConnectionsSCIMConfigurationCreate                     = &facade.Operation{API: "auth0mgmt", ID: "post_scim-configuration", Method: "POST", Path: "/connections/{id}/scim-configuration", Body: facade.BodyJSON, ContentType: "application/json"}
+	opConnectionsSCIMConfigurationTokensCreate               = &facade.Operation{API: "auth0mgmt", ID: "post_scim_token", Method: "POST", Path: "/connections/{id}/scim-configuration/tokens", Body: facade.BodyJSON, ContentType: "application/json"}
+	opHooksSecretsCreate                                     = &facade.Operation{API: "auth0mgmt", ID: "post_secrets", Method: "POST", Path: "/hooks/{id}/secrets", Body: facade.BodyJSON, ContentType: "application/json"}
+	opSelfServiceProfilesCreate                              = &facade.Operation{API: "auth0mgmt", ID: "post_self-service-profiles", Method: "POST", Path: "/self-service-profiles", Body: facade.BodyJSON, ContentType: "application/json"}
+	opKeysSigningRotate                                      = &facade.Operation{API: "auth0mgmt", ID: "post_signing_keys", Method: "POST", Path: "/keys/signing/rotate"}
+	opSelfServiceProfilesSSOTicketCreate                     = &facade.Operation{API: "auth0mgmt", ID: "post_sso-ticket", Method: "POST", Path: "/self-service-profiles/{id}/sso-ticket", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opConnectionsDirectoryProvisioningSynchronizationsCreate = &facade.Operation{API: "auth0mgmt", ID: "post_synchronizations", Method: "POST", Path: "/connections/{id}/directory-provisioning/synchronizations"}
+	opActionsTest                                            = &facade.Operation{API: "auth0mgmt", ID: "post_test_action", Method: "POST", Path: "/actions/actions/{id}/test", Body: facade.BodyJSON, ContentType: "application/json"}
+	opCustomDomainsTest                                      = &facade.Operation{API: "auth0mgmt", ID: "post_test_domain", Method: "POST", Path: "/custom-domains/{id}/test"}
+	opEventStreamsTest                                       = &facade.Operation{API: "auth0mgmt", ID: "post_test_event", Method: "POST", Path: "/event-streams/{id}/test", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianEnrollmentsCreateTicket                        = &facade.Operation{API: "auth0mgmt", ID: "post_ticket", Method: "POST", Path: "/guardian/enrollments/ticket", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opTokenExchangeProfilesCreate                            = &facade.Operation{API: "auth0mgmt", ID: "post_token-exchange-profiles", Method: "POST", Path: "/token-exchange-profiles", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUserAttributeProfilesCreate                            = &facade.Operation{API: "auth0mgmt", ID: "post_user-attribute-profiles", Method: "POST", Path: "/user-attribute-profiles", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUsersRolesAssign                                       = &facade.Operation{API: "auth0mgmt", ID: "post_user_roles", Method: "POST", Path: "/users/{id}/roles", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUsersCreate                                            = &facade.Operation{API: "auth0mgmt", ID: "post_users", Method: "POST", Path: "/users", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opJobsUsersExportsCreate                                 = &facade.Operation{API: "auth0mgmt", ID: "post_users-exports", Method: "POST", Path: "/jobs/users-exports", Body: facade.BodyJSON, ContentType: "application/json"}
+	opJobsUsersImportsCreate                                 = &facade.Operation{API: "auth0mgmt", ID: "post_users-imports", Method: "POST", Path: "/jobs/users-imports", Body: facade.BodyRaw}
+	opVerifiableCredentialsVerificationTemplatesCreate       = &facade.Operation{API: "auth0mgmt", ID: "post_vc_templates", Method: "POST", Path: "/verifiable-credentials/verification/templates", Body: facade.BodyJSON, ContentType: "application/json"}
+	opJobsVerificationEmailCreate                            = &facade.Operation{API: "auth0mgmt", ID: "post_verification-email", Method: "POST", Path: "/jobs/verification-email", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opCustomDomainsVerify                                    = &facade.Operation{API: "auth0mgmt", ID: "post_verify", Method: "POST", Path: "/custom-domains/{id}/verify"}
+	opGuardianFactorsPushNotificationSetAPNSProvider         = &facade.Operation{API: "auth0mgmt", ID: "put_apns", Method: "PUT", Path: "/guardian/factors/push-notification/providers/apns", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUsersAuthenticationMethodsSet                          = &facade.Operation{API: "auth0mgmt", ID: "put_authentication-methods", Method: "PUT", Path: "/users/{id}/authentication-methods", Body: facade.BodyJSON, ContentType: "application/json"}
+	opPromptsCustomTextSet                                   = &facade.Operation{API: "auth0mgmt", ID: "put_custom-text_by_language", Method: "PUT", Path: "/prompts/{prompt}/custom-text/{language}", PathParams: []facade.Param{{Name: "prompt"}, {Name: "language"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opKeysCustomSigningSet                                   = &facade.Operation{API: "auth0mgmt", ID: "put_custom_signing_keys", Method: "PUT", Path: "/keys/custom-signing", Body: facade.BodyJSON, ContentType: "application/json"}
+	opEmailTemplatesSet                                      = &facade.Operation{API: "auth0mgmt", ID: "put_email-templates_by_templateName", Method: "PUT", Path: "/email-templates/{templateName}", PathParams: []facade.Param{{Name: "templateName"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsDuoSettingsSet                          = &facade.Operation{API: "auth0mgmt", ID: "put_factor_duo_settings", Method: "PUT", Path: "/guardian/factors/duo/settings", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsPhoneSetTemplates                       = &facade.Operation{API: "auth0mgmt", ID: "put_factor_phone_templates", Method: "PUT", Path: "/guardian/factors/phone/templates", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsSMSSetTemplates                         = &facade.Operation{API: "auth0mgmt", ID: "put_factor_sms_templates", Method: "PUT", Path: "/guardian/factors/sms/templates", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsSet                                     = &facade.Operation{API: "auth0mgmt", ID: "put_factors_by_name", Method: "PUT", Path: "/guardian/factors/{name}", PathParams: []facade.Param{{Name: "name"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsPushNotificationSetFCMProvider          = &facade.Operation{API: "auth0mgmt", ID: "put_fcm", Method: "PUT", Path: "/guardian/factors/push-notification/providers/fcm", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsPushNotificationSetFcmv1Provider        = &facade.Operation{API: "auth0mgmt", ID: "put_fcmv1", Method: "PUT", Path: "/guardian/factors/push-notification/providers/fcmv1", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsPhoneSetMessageTypes                    = &facade.Operation{API: "auth0mgmt", ID: "put_message-types", Method: "PUT", Path: "/guardian/factors/phone/message-types", Body: facade.BodyJSON, ContentType: "application/json"}
+	opNetworkACLsSet                                         = &facade.Operation{API: "auth0mgmt", ID: "put_network-acls_by_id", Method: "PUT", Path: "/network-acls/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opPromptsPartialsSet                                     = &facade.Operation{API: "auth0mgmt", ID: "put_partials", Method: "PUT", Path: "/prompts/{prompt}/partials", PathParams: []facade.Param{{Name: "prompt"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsPhoneSetProvider                        = &facade.Operation{API: "auth0mgmt", ID: "put_phone_providers", Method: "PUT", Path: "/guardian/factors/phone/selected-provider", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsPushNotificationSetProvider             = &facade.Operation{API: "auth0mgmt", ID: "put_pn_providers", Method: "PUT", Path: "/guardian/factors/push-notification/selected-provider", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianPoliciesSet                                    = &facade.Operation{API: "auth0mgmt", ID: "put_policies", Method: "PUT", Path: "/guardian/policies", Body: facade.BodyJSON, ContentType: "application/json"}
+	opRulesConfigsSet                                        = &facade.Operation{API: "auth0mgmt", ID: "put_rules-configs_by_key", Method: "PUT", Path: "/rules-configs/{key}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opSelfServiceProfilesCustomTextSet                       = &facade.Operation{API: "auth0mgmt", ID: "put_self_service_profile_custom_text", Method: "PUT", Path: "/self-service-profiles/{id}/custom-text/{language}/{page}", PathParams: []facade.Param{{Name: "id"}, {Name: "language"}, {Name: "page"}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opKeysSigningRevoke                                      = &facade.Operation{API: "auth0mgmt", ID: "put_signing_keys", Method: "PUT", Path: "/keys/signing/{kid}/revoke"}
+	opGuardianFactorsSMSSetProvider                          = &facade.Operation{API: "auth0mgmt", ID: "put_sms_providers", Method: "PUT", Path: "/guardian/factors/sms/selected-provider", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsSMSSetTwilioProvider                    = &facade.Operation{API: "auth0mgmt", ID: "put_sms_twilio_factor_provider", Method: "PUT", Path: "/guardian/factors/sms/providers/twilio", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsPushNotificationSetSNSProvider          = &facade.Operation{API: "auth0mgmt", ID: "put_sns", Method: "PUT", Path: "/guardian/factors/push-notification/providers/sns", Body: facade.BodyJSON, ContentType: "application/json"}
+	opConnectionsDirectoryProvisioningSet                    = &facade.Operation{API: "auth0mgmt", ID: "put_synchronized-groups", Method: "PUT", Path: "/connections/{id}/directory-provisioning/synchronized-groups", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGuardianFactorsPhoneSetTwilioProvider                  = &facade.Operation{API: "auth0mgmt", ID: "put_twilio", Method: "PUT", Path: "/guardian/factors/phone/providers/twilio", Body: facade.BodyJSON, ContentType: "application/json"}
+	opBrandingTemplatesUpdateUniversalLogin                  = &facade.Operation{API: "auth0mgmt", ID: "put_universal-login", Method: "PUT", Path: "/branding/templates/universal-login", Body: facade.BodyJSON, ContentType: "application/json"}
+	opBrandingPhoneTemplatesReset                            = &facade.Operation{API: "auth0mgmt", ID: "reset_phone_template", Method: "PATCH", Path: "/branding/phone/templates/{id}/reset", Body: facade.BodyJSON, ContentType: "application/json"}
+	opRefreshTokensRevoke                                    = &facade.Operation{API: "auth0mgmt", ID: "revoke_refresh_tokens", Method: "POST", Path: "/refresh-tokens/revoke", Body: facade.BodyJSON, ContentType: "application/json"}
+	opSessionsRevoke                                         = &facade.Operation{API: "auth0mgmt", ID: "revoke_session", Method: "POST", Path: "/sessions/{id}/revoke"}
+	opEventsSubscribe                                        = &facade.Operation{API: "auth0mgmt", ID: "subscribe_events", Method: "GET", Path: "/events", Query: []facade.Param{{Name: "from", Explode: true}, {Name: "from_timestamp", Explode: true}, {Name: "event_type", Explode: true}}}
+	opTenantsSettingsGet                                     = &facade.Operation{API: "auth0mgmt", ID: "tenant_settings_route", Method: "GET", Path: "/tenants/settings", Query: []facade.Param{{Name: "fields", Explode: true}, {Name: "include_fields", Explode: true}}}
+	opBrandingPhoneProvidersTest                             = &facade.Operation{API: "auth0mgmt", ID: "try_phone_provider", Method: "POST", Path: "/branding/phone/providers/{id}/try", Body: facade.BodyJSON, ContentType: "application/json"}
+	opBrandingPhoneTemplatesTest                             = &facade.Operation{API: "auth0mgmt", ID: "try_phone_template", Method: "POST", Path: "/branding/phone/templates/{id}/try", Headers: []string{"Auth0-Custom-Domain"}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opExperimentationExperimentsUpdate                       = &facade.Operation{API: "auth0mgmt", ID: "update_experiment", Method: "PATCH", Path: "/experimentation/experiments/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opExperimentationExperimentsUpdateStatus                 = &facade.Operation{API: "auth0mgmt", ID: "update_experiment_status", Method: "POST", Path: "/experimentation/experiments/{id}/status", Body: facade.BodyJSON, ContentType: "application/json"}
+	opExperimentationFeatureFlagsUpdate                      = &facade.Operation{API: "auth0mgmt", ID: "update_feature_flag", Method: "PATCH", Path: "/experimentation/feature-flags/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opExperimentationFeatureFlagsUpdateStatus                = &facade.Operation{API: "auth0mgmt", ID: "update_feature_flag_status", Method: "POST", Path: "/experimentation/feature-flags/{id}/status", Body: facade.BodyJSON, ContentType: "application/json"}
+	opBrandingPhoneProvidersUpdate                           = &facade.Operation{API: "auth0mgmt", ID: "update_phone_provider", Method: "PATCH", Path: "/branding/phone/providers/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opBrandingPhoneTemplatesUpdate                           = &facade.Operation{API: "auth0mgmt", ID: "update_phone_template", Method: "PATCH", Path: "/branding/phone/templates/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opExperimentationSegmentsUpdate                          = &facade.Operation{API: "auth0mgmt", ID: "update_segment", Method: "PATCH", Path: "/experimentation/segments/{id}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opExperimentationFeatureFlagsVariationsUpdate            = &facade.Operation{API: "auth0mgmt", ID: "update_variation", Method: "PATCH", Path: "/experimentation/feature-flags/{id}/variations/{vid}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUsersRevokeAccess                                      = &facade.Operation{API: "auth0mgmt", ID: "user_revoke_access", Method: "POST", Path: "/users/{id}/revoke-access", Body: facade.BodyJSON, ContentType: "application/json"}
+	opExperimentationExperimentsValidate                     = &facade.Operation{API: "auth0mgmt", ID: "validate_experiment", Method: "POST", Path: "/experimentation/experiments/{id}/validate"}
 )
 
 // How the list operations page.
@@ -476,16 +476,16 @@ var (
 	pagesPromptsRenderingList                                   = &facade.PageSpec{Style: "page", Items: "configs", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
 	pagesUsersAuthenticationMethodsList                         = &facade.PageSpec{Style: "page", Items: "authenticators", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
 	pagesActionsTriggersBindingsList                            = &facade.PageSpec{Style: "page", Items: "bindings", Total: "total", PageParam: "page", PerPageParam: "per_page", PageSize: 50}
-	pagesClientsConnectionsGet                                  = &facade.PageSpec{Style: "checkpoint", Items: "connections", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
 	pagesClientGrantsOrganizationsList                          = &facade.PageSpec{Style: "checkpoint", Items: "organizations", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
 	pagesClientGrantsList                                       = &facade.PageSpec{Style: "checkpoint", Items: "client_grants", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
+	pagesClientsConnectionsGet                                  = &facade.PageSpec{Style: "checkpoint", Items: "connections", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
 	pagesClientsList                                            = &facade.PageSpec{Style: "checkpoint", Items: "clients", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
 	pagesUsersConnectedAccountsList                             = &facade.PageSpec{Style: "checkpoint", Items: "connected_accounts", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-	pagesConnectionsClientsGet                                  = &facade.PageSpec{Style: "checkpoint", Items: "clients", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
 	pagesConnectionProfilesList                                 = &facade.PageSpec{Style: "checkpoint", Items: "connection_profiles", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 10}
+	pagesConnectionsClientsGet                                  = &facade.PageSpec{Style: "checkpoint", Items: "clients", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
 	pagesConnectionsList                                        = &facade.PageSpec{Style: "checkpoint", Items: "connections", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
 	pagesConnectionsDirectoryProvisioningList                   = &facade.PageSpec{Style: "checkpoint", Items: "directory_provisionings", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
-	pagesConnectionsScimConfigurationList                       = &facade.PageSpec{Style: "checkpoint", Items: "scim_configurations", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
+	pagesConnectionsSCIMConfigurationList                       = &facade.PageSpec{Style: "checkpoint", Items: "scim_configurations", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
 	pagesCustomDomainsList                                      = &facade.PageSpec{Style: "checkpoint", Items: "custom_domains", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
 	pagesDeviceCredentialsList                                  = &facade.PageSpec{Style: "page", Items: "device_credentials", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
 	pagesOrganizationsDiscoveryDomainsList                      = &facade.PageSpec{Style: "checkpoint", Items: "domains", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
@@ -506,7 +506,7 @@ var (
 	pagesOrganizationsInvitationsList                           = &facade.PageSpec{Style: "page", Items: "invitations", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
 	pagesLogsList                                               = &facade.PageSpec{Style: "page", Items: "logs", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
 	pagesUsersLogsList                                          = &facade.PageSpec{Style: "page", Items: "logs", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
-	pagesNetworkAclsList                                        = &facade.PageSpec{Style: "page", Items: "network_acls", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
+	pagesNetworkACLsList                                        = &facade.PageSpec{Style: "page", Items: "network_acls", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
 	pagesOrganizationsClientGrantsList                          = &facade.PageSpec{Style: "page", Items: "client_grants", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
 	pagesOrganizationsConnectionsList                           = &facade.PageSpec{Style: "page", Items: "connections", Total: "total", PageParam: "page", PerPageParam: "per_page", IncludeTotalsParam: "include_totals", PageSize: 50}
 	pagesOrganizationsGroupsRolesList                           = &facade.PageSpec{Style: "checkpoint", Items: "roles", Next: "next", FromParam: "from", TakeParam: "take", PageSize: 50}
@@ -619,7 +619,7 @@ func (s *ActionsService) Get(ctx context.Context, id string, opts ...Option) (*G
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:actions.
 //
 // Arguments:
-//   - params.TriggerId: query parameter "triggerId", string (ActionTriggerTypeEnum), one of post-login, credentials-exchange, pre-user-registration, post-user-registration, post-change-password, send-phone-message, custom-phone-provider, custom-email-provider, password-reset-post-challenge, custom-token-exchange, event-stream, password-hash-migration, login-post-identifier, signup-post-identifier.
+//   - params.TriggerID: query parameter "triggerId", string (ActionTriggerTypeEnum), one of post-login, credentials-exchange, pre-user-registration, post-user-registration, post-change-password, send-phone-message, custom-phone-provider, custom-email-provider, password-reset-post-challenge, custom-token-exchange, event-stream, password-hash-migration, login-post-identifier, signup-post-identifier.
 //   - params.ActionName: query parameter "actionName", string.
 //   - params.Deployed: query parameter "deployed", boolean.
 //   - params.Page: query parameter "page", integer.
@@ -1022,7 +1022,7 @@ type AnomalyBlocksService struct {
 	rt *facade.Runtime
 }
 
-// CheckIp sends GET /anomaly/blocks/ips/{id} (operation get_ips_by_id).
+// CheckIP sends GET /anomaly/blocks/ips/{id} (operation get_ips_by_id).
 //
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:anomaly_blocks.
 //
@@ -1032,11 +1032,11 @@ type AnomalyBlocksService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/anomaly/get-ips-by-id
-func (s *AnomalyBlocksService) CheckIp(ctx context.Context, id AnomalyIPFormat, opts ...Option) error {
-	return s.rt.Exec(ctx, opAnomalyBlocksCheckIp, facade.Args{Path: []any{id}}, opts)
+func (s *AnomalyBlocksService) CheckIP(ctx context.Context, id AnomalyIPFormat, opts ...Option) error {
+	return s.rt.Exec(ctx, opAnomalyBlocksCheckIP, facade.Args{Path: []any{id}}, opts)
 }
 
-// UnblockIp sends DELETE /anomaly/blocks/ips/{id} (operation delete_ips_by_id).
+// UnblockIP sends DELETE /anomaly/blocks/ips/{id} (operation delete_ips_by_id).
 //
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope delete:anomaly_blocks.
 //
@@ -1046,8 +1046,8 @@ func (s *AnomalyBlocksService) CheckIp(ctx context.Context, id AnomalyIPFormat, 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/anomaly/delete-ips-by-id
-func (s *AnomalyBlocksService) UnblockIp(ctx context.Context, id AnomalyIPFormat, opts ...Option) error {
-	return s.rt.Exec(ctx, opAnomalyBlocksUnblockIp, facade.Args{Path: []any{id}}, opts)
+func (s *AnomalyBlocksService) UnblockIP(ctx context.Context, id AnomalyIPFormat, opts ...Option) error {
+	return s.rt.Exec(ctx, opAnomalyBlocksUnblockIP, facade.Args{Path: []any{id}}, opts)
 }
 
 // AttackProtectionService holds the AttackProtection operations of Auth0 Management API. It is a field of
@@ -1064,8 +1064,8 @@ type AttackProtectionService struct {
 	Captcha AttackProtectionCaptchaService
 	// PhoneProviderProtection holds the AttackProtection.PhoneProviderProtection operations.
 	PhoneProviderProtection AttackProtectionPhoneProviderProtectionService
-	// SuspiciousIpThrottling holds the AttackProtection.SuspiciousIpThrottling operations.
-	SuspiciousIpThrottling AttackProtectionSuspiciousIpThrottlingService
+	// SuspiciousIPThrottling holds the AttackProtection.SuspiciousIPThrottling operations.
+	SuspiciousIPThrottling AttackProtectionSuspiciousIPThrottlingService
 }
 
 // AttackProtectionBotDetectionService holds the AttackProtection.BotDetection operations of Auth0 Management API. It is a field of
@@ -1223,9 +1223,9 @@ func (s *AttackProtectionPhoneProviderProtectionService) Patch(ctx context.Conte
 	return facade.Fetch[PatchPhoneProviderProtectionResponseContent](ctx, s.rt, opAttackProtectionPhoneProviderProtectionPatch, facade.Args{Body: body}, opts)
 }
 
-// AttackProtectionSuspiciousIpThrottlingService holds the AttackProtection.SuspiciousIpThrottling operations of Auth0 Management API. It is a field of
+// AttackProtectionSuspiciousIPThrottlingService holds the AttackProtection.SuspiciousIPThrottling operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
-type AttackProtectionSuspiciousIpThrottlingService struct {
+type AttackProtectionSuspiciousIPThrottlingService struct {
 	rt *facade.Runtime
 }
 
@@ -1236,8 +1236,8 @@ type AttackProtectionSuspiciousIpThrottlingService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/get-suspicious-ip-throttling
-func (s *AttackProtectionSuspiciousIpThrottlingService) Get(ctx context.Context, opts ...Option) (*GetSuspiciousIPThrottlingSettingsResponseContent, error) {
-	return facade.Fetch[GetSuspiciousIPThrottlingSettingsResponseContent](ctx, s.rt, opAttackProtectionSuspiciousIpThrottlingGet, facade.Args{}, opts)
+func (s *AttackProtectionSuspiciousIPThrottlingService) Get(ctx context.Context, opts ...Option) (*GetSuspiciousIPThrottlingSettingsResponseContent, error) {
+	return facade.Fetch[GetSuspiciousIPThrottlingSettingsResponseContent](ctx, s.rt, opAttackProtectionSuspiciousIPThrottlingGet, facade.Args{}, opts)
 }
 
 // Update sends PATCH /attack-protection/suspicious-ip-throttling (operation patch_suspicious-ip-throttling).
@@ -1250,8 +1250,8 @@ func (s *AttackProtectionSuspiciousIpThrottlingService) Get(ctx context.Context,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/patch-suspicious-ip-throttling
-func (s *AttackProtectionSuspiciousIpThrottlingService) Update(ctx context.Context, body UpdateSuspiciousIPThrottlingSettingsRequestContent, opts ...Option) (*UpdateSuspiciousIPThrottlingSettingsResponseContent, error) {
-	return facade.Fetch[UpdateSuspiciousIPThrottlingSettingsResponseContent](ctx, s.rt, opAttackProtectionSuspiciousIpThrottlingUpdate, facade.Args{Body: body}, opts)
+func (s *AttackProtectionSuspiciousIPThrottlingService) Update(ctx context.Context, body UpdateSuspiciousIPThrottlingSettingsRequestContent, opts ...Option) (*UpdateSuspiciousIPThrottlingSettingsResponseContent, error) {
+	return facade.Fetch[UpdateSuspiciousIPThrottlingSettingsResponseContent](ctx, s.rt, opAttackProtectionSuspiciousIPThrottlingUpdate, facade.Args{Body: body}, opts)
 }
 
 // BrandingService holds the Branding operations of Auth0 Management API. It is a field of
@@ -1678,7 +1678,7 @@ func (s *ClientGrantsService) Get(ctx context.Context, id string, opts ...Option
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, from 1 to 100.
 //   - params.Audience: query parameter "audience", string.
-//   - params.ClientId: query parameter "client_id", string.
+//   - params.ClientID: query parameter "client_id", string.
 //   - params.AllowAnyOrganization: query parameter "allow_any_organization", boolean (ClientGrantAllowAnyOrganizationEnum), one of true.
 //   - params.SubjectType: query parameter "subject_type", string (ClientGrantSubjectTypeEnum), one of client, user.
 //   - params.DefaultFor: query parameter "default_for", string (ClientGrantDefaultForEnum), one of third_party_clients.
@@ -1817,7 +1817,7 @@ func (s *ClientsService) Get(ctx context.Context, id string, params *ClientsGetP
 //   - params.IsGlobal: query parameter "is_global", boolean.
 //   - params.IsFirstParty: query parameter "is_first_party", boolean.
 //   - params.AppType: query parameter "app_type", string.
-//   - params.ExternalClientId: query parameter "external_client_id", string, 1 to 120 characters.
+//   - params.ExternalClientID: query parameter "external_client_id", string, 1 to 120 characters.
 //   - params.Q: query parameter "q", string.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
@@ -1836,32 +1836,32 @@ func (s *ClientsService) All(ctx context.Context, params *ClientsListParams, opt
 	return facade.List[ClientDetails](ctx, s.rt, opClientsList, pagesClientsList, facade.Args{Query: params}, opts)
 }
 
-// PreviewCimdMetadata sends POST /clients/cimd/preview (operation post_clients_cimd_preview).
+// PreviewCIMDMetadata sends POST /clients/cimd/preview (operation post_clients_cimd_preview).
 //
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:clients.
 //
 // Arguments:
-//   - body: PreviewCimdMetadataRequestContent, sent as application/json (optional).
+//   - body: PreviewCIMDMetadataRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited), 500 (ErrServer).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/post-clients-cimd-preview
-func (s *ClientsService) PreviewCimdMetadata(ctx context.Context, body PreviewCimdMetadataRequestContent, opts ...Option) (*PreviewCimdMetadataResponseContent, error) {
-	return facade.Fetch[PreviewCimdMetadataResponseContent](ctx, s.rt, opClientsPreviewCimdMetadata, facade.Args{Body: body}, opts)
+func (s *ClientsService) PreviewCIMDMetadata(ctx context.Context, body PreviewCIMDMetadataRequestContent, opts ...Option) (*PreviewCIMDMetadataResponseContent, error) {
+	return facade.Fetch[PreviewCIMDMetadataResponseContent](ctx, s.rt, opClientsPreviewCIMDMetadata, facade.Args{Body: body}, opts)
 }
 
-// RegisterCimd sends POST /clients/cimd/register (operation post_clients_cimd_register).
+// RegisterCIMD sends POST /clients/cimd/register (operation post_clients_cimd_register).
 //
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scopes create:clients, update:clients.
 //
 // Arguments:
-//   - body: RegisterCimdClientRequestContent, sent as application/json (optional).
+//   - body: RegisterCIMDClientRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited), 500 (ErrServer).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/post-clients-cimd-register
-func (s *ClientsService) RegisterCimd(ctx context.Context, body RegisterCimdClientRequestContent, opts ...Option) (*RegisterCimdClientResponseContent, error) {
-	return facade.Fetch[RegisterCimdClientResponseContent](ctx, s.rt, opClientsRegisterCimd, facade.Args{Body: body}, opts)
+func (s *ClientsService) RegisterCIMD(ctx context.Context, body RegisterCIMDClientRequestContent, opts ...Option) (*RegisterCIMDClientResponseContent, error) {
+	return facade.Fetch[RegisterCIMDClientResponseContent](ctx, s.rt, opClientsRegisterCIMD, facade.Args{Body: body}, opts)
 }
 
 // RotateSecret sends POST /clients/{id}/rotate-secret (operation post_rotate-secret).
@@ -2130,8 +2130,8 @@ type ConnectionsService struct {
 	DirectoryProvisioning ConnectionsDirectoryProvisioningService
 	// Keys holds the Connections.Keys operations.
 	Keys ConnectionsKeysService
-	// ScimConfiguration holds the Connections.ScimConfiguration operations.
-	ScimConfiguration ConnectionsScimConfigurationService
+	// SCIMConfiguration holds the Connections.SCIMConfiguration operations.
+	SCIMConfiguration ConnectionsSCIMConfigurationService
 	// Users holds the Connections.Users operations.
 	Users ConnectionsUsersService
 }
@@ -2500,12 +2500,12 @@ func (s *ConnectionsKeysService) Rotate(ctx context.Context, id string, body Rot
 	return facade.Fetch[RotateConnectionsKeysResponseContent](ctx, s.rt, opConnectionsKeysRotate, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
-// ConnectionsScimConfigurationService holds the Connections.ScimConfiguration operations of Auth0 Management API. It is a field of
+// ConnectionsSCIMConfigurationService holds the Connections.SCIMConfiguration operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
-type ConnectionsScimConfigurationService struct {
+type ConnectionsSCIMConfigurationService struct {
 	rt *facade.Runtime
-	// Tokens holds the Connections.ScimConfiguration.Tokens operations.
-	Tokens ConnectionsScimConfigurationTokensService
+	// Tokens holds the Connections.SCIMConfiguration.Tokens operations.
+	Tokens ConnectionsSCIMConfigurationTokensService
 }
 
 // Create sends POST /connections/{id}/scim-configuration (operation post_scim-configuration).
@@ -2514,13 +2514,13 @@ type ConnectionsScimConfigurationService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: CreateScimConfigurationRequestContent, sent as application/json (optional).
+//   - body: CreateSCIMConfigurationRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/post-scim-configuration
-func (s *ConnectionsScimConfigurationService) Create(ctx context.Context, id string, body CreateScimConfigurationRequestContent, opts ...Option) (*CreateScimConfigurationResponseContent, error) {
-	return facade.Fetch[CreateScimConfigurationResponseContent](ctx, s.rt, opConnectionsScimConfigurationCreate, facade.Args{Path: []any{id}, Body: body}, opts)
+func (s *ConnectionsSCIMConfigurationService) Create(ctx context.Context, id string, body CreateSCIMConfigurationRequestContent, opts ...Option) (*CreateSCIMConfigurationResponseContent, error) {
+	return facade.Fetch[CreateSCIMConfigurationResponseContent](ctx, s.rt, opConnectionsSCIMConfigurationCreate, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
 // Delete sends DELETE /connections/{id}/scim-configuration (operation delete_scim-configuration).
@@ -2533,8 +2533,8 @@ func (s *ConnectionsScimConfigurationService) Create(ctx context.Context, id str
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/delete-scim-configuration
-func (s *ConnectionsScimConfigurationService) Delete(ctx context.Context, id string, opts ...Option) error {
-	return s.rt.Exec(ctx, opConnectionsScimConfigurationDelete, facade.Args{Path: []any{id}}, opts)
+func (s *ConnectionsSCIMConfigurationService) Delete(ctx context.Context, id string, opts ...Option) error {
+	return s.rt.Exec(ctx, opConnectionsSCIMConfigurationDelete, facade.Args{Path: []any{id}}, opts)
 }
 
 // Get sends GET /connections/{id}/scim-configuration (operation get_scim-configuration).
@@ -2547,8 +2547,8 @@ func (s *ConnectionsScimConfigurationService) Delete(ctx context.Context, id str
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-scim-configuration
-func (s *ConnectionsScimConfigurationService) Get(ctx context.Context, id string, opts ...Option) (*GetScimConfigurationResponseContent, error) {
-	return facade.Fetch[GetScimConfigurationResponseContent](ctx, s.rt, opConnectionsScimConfigurationGet, facade.Args{Path: []any{id}}, opts)
+func (s *ConnectionsSCIMConfigurationService) Get(ctx context.Context, id string, opts ...Option) (*GetSCIMConfigurationResponseContent, error) {
+	return facade.Fetch[GetSCIMConfigurationResponseContent](ctx, s.rt, opConnectionsSCIMConfigurationGet, facade.Args{Path: []any{id}}, opts)
 }
 
 // GetDefaultMapping sends GET /connections/{id}/scim-configuration/default-mapping (operation get_default-mapping).
@@ -2561,8 +2561,8 @@ func (s *ConnectionsScimConfigurationService) Get(ctx context.Context, id string
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-default-mapping
-func (s *ConnectionsScimConfigurationService) GetDefaultMapping(ctx context.Context, id string, opts ...Option) (*GetScimConfigurationDefaultMappingResponseContent, error) {
-	return facade.Fetch[GetScimConfigurationDefaultMappingResponseContent](ctx, s.rt, opConnectionsScimConfigurationGetDefaultMapping, facade.Args{Path: []any{id}}, opts)
+func (s *ConnectionsSCIMConfigurationService) GetDefaultMapping(ctx context.Context, id string, opts ...Option) (*GetSCIMConfigurationDefaultMappingResponseContent, error) {
+	return facade.Fetch[GetSCIMConfigurationDefaultMappingResponseContent](ctx, s.rt, opConnectionsSCIMConfigurationGetDefaultMapping, facade.Args{Path: []any{id}}, opts)
 }
 
 // List sends GET /connections-scim-configurations (operation get_connections-scim-configurations).
@@ -2578,15 +2578,15 @@ func (s *ConnectionsScimConfigurationService) GetDefaultMapping(ctx context.Cont
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections-scim-configurations/get-connections-scim-configurations
-func (s *ConnectionsScimConfigurationService) List(ctx context.Context, params *ConnectionsScimConfigurationListParams, opts ...Option) (*ListSCIMConfigurationsResponseContent, error) {
-	return facade.Fetch[ListSCIMConfigurationsResponseContent](ctx, s.rt, opConnectionsScimConfigurationList, facade.Args{Query: params}, opts)
+func (s *ConnectionsSCIMConfigurationService) List(ctx context.Context, params *ConnectionsSCIMConfigurationListParams, opts ...Option) (*ListSCIMConfigurationsResponseContent, error) {
+	return facade.Fetch[ListSCIMConfigurationsResponseContent](ctx, s.rt, opConnectionsSCIMConfigurationList, facade.Args{Query: params}, opts)
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /connections-scim-configurations (operation get_connections-scim-configurations).
-func (s *ConnectionsScimConfigurationService) All(ctx context.Context, params *ConnectionsScimConfigurationListParams, opts ...Option) iter.Seq2[ScimConfiguration, error] {
-	return facade.List[ScimConfiguration](ctx, s.rt, opConnectionsScimConfigurationList, pagesConnectionsScimConfigurationList, facade.Args{Query: params}, opts)
+func (s *ConnectionsSCIMConfigurationService) All(ctx context.Context, params *ConnectionsSCIMConfigurationListParams, opts ...Option) iter.Seq2[SCIMConfiguration, error] {
+	return facade.List[SCIMConfiguration](ctx, s.rt, opConnectionsSCIMConfigurationList, pagesConnectionsSCIMConfigurationList, facade.Args{Query: params}, opts)
 }
 
 // Update sends PATCH /connections/{id}/scim-configuration (operation patch_scim-configuration).
@@ -2595,18 +2595,18 @@ func (s *ConnectionsScimConfigurationService) All(ctx context.Context, params *C
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: UpdateScimConfigurationRequestContent, sent as application/json (optional).
+//   - body: UpdateSCIMConfigurationRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/patch-scim-configuration
-func (s *ConnectionsScimConfigurationService) Update(ctx context.Context, id string, body UpdateScimConfigurationRequestContent, opts ...Option) (*UpdateScimConfigurationResponseContent, error) {
-	return facade.Fetch[UpdateScimConfigurationResponseContent](ctx, s.rt, opConnectionsScimConfigurationUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+func (s *ConnectionsSCIMConfigurationService) Update(ctx context.Context, id string, body UpdateSCIMConfigurationRequestContent, opts ...Option) (*UpdateSCIMConfigurationResponseContent, error) {
+	return facade.Fetch[UpdateSCIMConfigurationResponseContent](ctx, s.rt, opConnectionsSCIMConfigurationUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
-// ConnectionsScimConfigurationTokensService holds the Connections.ScimConfiguration.Tokens operations of Auth0 Management API. It is a field of
+// ConnectionsSCIMConfigurationTokensService holds the Connections.SCIMConfiguration.Tokens operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
-type ConnectionsScimConfigurationTokensService struct {
+type ConnectionsSCIMConfigurationTokensService struct {
 	rt *facade.Runtime
 }
 
@@ -2616,13 +2616,13 @@ type ConnectionsScimConfigurationTokensService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: CreateScimTokenRequestContent, sent as application/json (optional).
+//   - body: CreateSCIMTokenRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound), 409 (ErrConflict).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/post-scim-token
-func (s *ConnectionsScimConfigurationTokensService) Create(ctx context.Context, id string, body CreateScimTokenRequestContent, opts ...Option) (*CreateScimTokenResponseContent, error) {
-	return facade.Fetch[CreateScimTokenResponseContent](ctx, s.rt, opConnectionsScimConfigurationTokensCreate, facade.Args{Path: []any{id}, Body: body}, opts)
+func (s *ConnectionsSCIMConfigurationTokensService) Create(ctx context.Context, id string, body CreateSCIMTokenRequestContent, opts ...Option) (*CreateSCIMTokenResponseContent, error) {
+	return facade.Fetch[CreateSCIMTokenResponseContent](ctx, s.rt, opConnectionsSCIMConfigurationTokensCreate, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
 // Delete sends DELETE /connections/{id}/scim-configuration/tokens/{tokenId} (operation delete_tokens_by_tokenId).
@@ -2636,8 +2636,8 @@ func (s *ConnectionsScimConfigurationTokensService) Create(ctx context.Context, 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/delete-tokens-by-tokenId
-func (s *ConnectionsScimConfigurationTokensService) Delete(ctx context.Context, id string, tokenID string, opts ...Option) error {
-	return s.rt.Exec(ctx, opConnectionsScimConfigurationTokensDelete, facade.Args{Path: []any{id, tokenID}}, opts)
+func (s *ConnectionsSCIMConfigurationTokensService) Delete(ctx context.Context, id string, tokenID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opConnectionsSCIMConfigurationTokensDelete, facade.Args{Path: []any{id, tokenID}}, opts)
 }
 
 // Get sends GET /connections/{id}/scim-configuration/tokens (operation get_scim_tokens).
@@ -2650,8 +2650,8 @@ func (s *ConnectionsScimConfigurationTokensService) Delete(ctx context.Context, 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-scim-tokens
-func (s *ConnectionsScimConfigurationTokensService) Get(ctx context.Context, id string, opts ...Option) (*GetScimTokensResponseContent, error) {
-	return facade.Fetch[GetScimTokensResponseContent](ctx, s.rt, opConnectionsScimConfigurationTokensGet, facade.Args{Path: []any{id}}, opts)
+func (s *ConnectionsSCIMConfigurationTokensService) Get(ctx context.Context, id string, opts ...Option) (*GetSCIMTokensResponseContent, error) {
+	return facade.Fetch[GetSCIMTokensResponseContent](ctx, s.rt, opConnectionsSCIMConfigurationTokensGet, facade.Args{Path: []any{id}}, opts)
 }
 
 // ConnectionsUsersService holds the Connections.Users operations of Auth0 Management API. It is a field of
@@ -2863,8 +2863,8 @@ func (s *DeviceCredentialsService) Delete(ctx context.Context, id string, opts .
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.Fields: query parameter "fields", string.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
-//   - params.UserId: query parameter "user_id", string.
-//   - params.ClientId: query parameter "client_id", string.
+//   - params.UserID: query parameter "user_id", string.
+//   - params.ClientID: query parameter "client_id", string.
 //   - params.Type: query parameter "type", string (DeviceCredentialTypeEnum), one of public_key, refresh_token, rotating_refresh_token.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -3183,7 +3183,7 @@ func (s *EventStreamsRedeliveriesService) Create(ctx context.Context, id string,
 	return facade.Fetch[CreateEventStreamRedeliveryResponseContent](ctx, s.rt, opEventStreamsRedeliveriesCreate, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
-// CreateById sends POST /event-streams/{id}/redeliver/{event_id} (operation post_redeliver_by_event_id).
+// CreateByID sends POST /event-streams/{id}/redeliver/{event_id} (operation post_redeliver_by_event_id).
 //
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:event_deliveries.
 //
@@ -3194,8 +3194,8 @@ func (s *EventStreamsRedeliveriesService) Create(ctx context.Context, id string,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/post-redeliver-by-event-id
-func (s *EventStreamsRedeliveriesService) CreateById(ctx context.Context, id string, eventID string, opts ...Option) error {
-	return s.rt.Exec(ctx, opEventStreamsRedeliveriesCreateById, facade.Args{Path: []any{id, eventID}}, opts)
+func (s *EventStreamsRedeliveriesService) CreateByID(ctx context.Context, id string, eventID string, opts ...Option) error {
+	return s.rt.Exec(ctx, opEventStreamsRedeliveriesCreateByID, facade.Args{Path: []any{id, eventID}}, opts)
 }
 
 // EventsService holds the Events operations of Auth0 Management API. It is a field of
@@ -3285,7 +3285,7 @@ func (s *ExperimentationExperimentsService) Get(ctx context.Context, id string, 
 //   - params.Take: query parameter "take", integer, from 1 to 50.
 //   - params.Status: query parameter "status", string (ExperimentStatusEnum), one of draft, active, paused, completed, archived.
 //   - params.AuthenticationFlow: query parameter "authentication_flow", string.
-//   - params.FeatureFlagId: query parameter "feature_flag_id", string.
+//   - params.FeatureFlagID: query parameter "feature_flag_id", string.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -4011,9 +4011,9 @@ func (s *GroupsService) Get(ctx context.Context, id string, opts ...Option) (*Ge
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:groups.
 //
 // Arguments:
-//   - params.ConnectionId: query parameter "connection_id", string.
+//   - params.ConnectionID: query parameter "connection_id", string.
 //   - params.Name: query parameter "name", string, 1 to 128 characters.
-//   - params.ExternalId: query parameter "external_id", string, at most 256 characters.
+//   - params.ExternalID: query parameter "external_id", string, at most 256 characters.
 //   - params.Search: query parameter "search", string, 1 to 256 characters.
 //   - params.Fields: query parameter "fields", string, at most 256 characters.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
@@ -4204,8 +4204,8 @@ type GuardianFactorsService struct {
 	Phone GuardianFactorsPhoneService
 	// PushNotification holds the Guardian.Factors.PushNotification operations.
 	PushNotification GuardianFactorsPushNotificationService
-	// Sms holds the Guardian.Factors.Sms operations.
-	Sms GuardianFactorsSmsService
+	// SMS holds the Guardian.Factors.SMS operations.
+	SMS GuardianFactorsSMSService
 }
 
 // List sends GET /guardian/factors (operation get_factors).
@@ -4399,15 +4399,26 @@ type GuardianFactorsPushNotificationService struct {
 	rt *facade.Runtime
 }
 
-// GetApnsProvider sends GET /guardian/factors/push-notification/providers/apns (operation get_apns).
+// GetAPNSProvider sends GET /guardian/factors/push-notification/providers/apns (operation get_apns).
 //
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:guardian_factors.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-apns
-func (s *GuardianFactorsPushNotificationService) GetApnsProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderApnsResponseContent, error) {
-	return facade.Fetch[GetGuardianFactorsProviderApnsResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationGetApnsProvider, facade.Args{}, opts)
+func (s *GuardianFactorsPushNotificationService) GetAPNSProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderAPNSResponseContent, error) {
+	return facade.Fetch[GetGuardianFactorsProviderAPNSResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationGetAPNSProvider, facade.Args{}, opts)
+}
+
+// GetSNSProvider sends GET /guardian/factors/push-notification/providers/sns (operation get_sns).
+//
+// Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:guardian_factors.
+//
+// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
+//
+// Reference: https://auth0.com/docs/api/management/v2/guardian/get-sns
+func (s *GuardianFactorsPushNotificationService) GetSNSProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderSNSResponseContent, error) {
+	return facade.Fetch[GetGuardianFactorsProviderSNSResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationGetSNSProvider, facade.Args{}, opts)
 }
 
 // GetSelectedProvider sends GET /guardian/factors/push-notification/selected-provider (operation get_pn_providers).
@@ -4421,43 +4432,32 @@ func (s *GuardianFactorsPushNotificationService) GetSelectedProvider(ctx context
 	return facade.Fetch[GetGuardianFactorsProviderPushNotificationResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationGetSelectedProvider, facade.Args{}, opts)
 }
 
-// GetSnsProvider sends GET /guardian/factors/push-notification/providers/sns (operation get_sns).
-//
-// Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:guardian_factors.
-//
-// Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
-//
-// Reference: https://auth0.com/docs/api/management/v2/guardian/get-sns
-func (s *GuardianFactorsPushNotificationService) GetSnsProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderSnsResponseContent, error) {
-	return facade.Fetch[GetGuardianFactorsProviderSnsResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationGetSnsProvider, facade.Args{}, opts)
-}
-
-// SetApnsProvider sends PUT /guardian/factors/push-notification/providers/apns (operation put_apns).
+// SetAPNSProvider sends PUT /guardian/factors/push-notification/providers/apns (operation put_apns).
 //
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorsProviderPushNotificationApnsRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorsProviderPushNotificationAPNSRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-apns
-func (s *GuardianFactorsPushNotificationService) SetApnsProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationApnsRequestContent, opts ...Option) (*SetGuardianFactorsProviderPushNotificationApnsResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorsProviderPushNotificationApnsResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationSetApnsProvider, facade.Args{Body: body}, opts)
+func (s *GuardianFactorsPushNotificationService) SetAPNSProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationAPNSRequestContent, opts ...Option) (*SetGuardianFactorsProviderPushNotificationAPNSResponseContent, error) {
+	return facade.Fetch[SetGuardianFactorsProviderPushNotificationAPNSResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationSetAPNSProvider, facade.Args{Body: body}, opts)
 }
 
-// SetFcmProvider sends PUT /guardian/factors/push-notification/providers/fcm (operation put_fcm).
+// SetFCMProvider sends PUT /guardian/factors/push-notification/providers/fcm (operation put_fcm).
 //
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorsProviderPushNotificationFcmRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorsProviderPushNotificationFCMRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-fcm
-func (s *GuardianFactorsPushNotificationService) SetFcmProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationFcmRequestContent, opts ...Option) (*SetGuardianFactorsProviderPushNotificationFcmResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorsProviderPushNotificationFcmResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationSetFcmProvider, facade.Args{Body: body}, opts)
+func (s *GuardianFactorsPushNotificationService) SetFCMProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationFCMRequestContent, opts ...Option) (*SetGuardianFactorsProviderPushNotificationFCMResponseContent, error) {
+	return facade.Fetch[SetGuardianFactorsProviderPushNotificationFCMResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationSetFCMProvider, facade.Args{Body: body}, opts)
 }
 
 // SetFcmv1Provider sends PUT /guardian/factors/push-notification/providers/fcmv1 (operation put_fcmv1).
@@ -4488,46 +4488,46 @@ func (s *GuardianFactorsPushNotificationService) SetProvider(ctx context.Context
 	return facade.Fetch[SetGuardianFactorsProviderPushNotificationResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationSetProvider, facade.Args{Body: body}, opts)
 }
 
-// SetSnsProvider sends PUT /guardian/factors/push-notification/providers/sns (operation put_sns).
+// SetSNSProvider sends PUT /guardian/factors/push-notification/providers/sns (operation put_sns).
 //
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorsProviderPushNotificationSnsRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorsProviderPushNotificationSNSRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-sns
-func (s *GuardianFactorsPushNotificationService) SetSnsProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationSnsRequestContent, opts ...Option) (*SetGuardianFactorsProviderPushNotificationSnsResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorsProviderPushNotificationSnsResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationSetSnsProvider, facade.Args{Body: body}, opts)
+func (s *GuardianFactorsPushNotificationService) SetSNSProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationSNSRequestContent, opts ...Option) (*SetGuardianFactorsProviderPushNotificationSNSResponseContent, error) {
+	return facade.Fetch[SetGuardianFactorsProviderPushNotificationSNSResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationSetSNSProvider, facade.Args{Body: body}, opts)
 }
 
-// UpdateApnsProvider sends PATCH /guardian/factors/push-notification/providers/apns (operation patch_apns).
+// UpdateAPNSProvider sends PATCH /guardian/factors/push-notification/providers/apns (operation patch_apns).
 //
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: UpdateGuardianFactorsProviderPushNotificationApnsRequestContent, sent as application/json (optional).
+//   - body: UpdateGuardianFactorsProviderPushNotificationAPNSRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/patch-apns
-func (s *GuardianFactorsPushNotificationService) UpdateApnsProvider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationApnsRequestContent, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationApnsResponseContent, error) {
-	return facade.Fetch[UpdateGuardianFactorsProviderPushNotificationApnsResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationUpdateApnsProvider, facade.Args{Body: body}, opts)
+func (s *GuardianFactorsPushNotificationService) UpdateAPNSProvider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationAPNSRequestContent, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationAPNSResponseContent, error) {
+	return facade.Fetch[UpdateGuardianFactorsProviderPushNotificationAPNSResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationUpdateAPNSProvider, facade.Args{Body: body}, opts)
 }
 
-// UpdateFcmProvider sends PATCH /guardian/factors/push-notification/providers/fcm (operation patch_fcm).
+// UpdateFCMProvider sends PATCH /guardian/factors/push-notification/providers/fcm (operation patch_fcm).
 //
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: UpdateGuardianFactorsProviderPushNotificationFcmRequestContent, sent as application/json (optional).
+//   - body: UpdateGuardianFactorsProviderPushNotificationFCMRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/patch-fcm
-func (s *GuardianFactorsPushNotificationService) UpdateFcmProvider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationFcmRequestContent, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationFcmResponseContent, error) {
-	return facade.Fetch[UpdateGuardianFactorsProviderPushNotificationFcmResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationUpdateFcmProvider, facade.Args{Body: body}, opts)
+func (s *GuardianFactorsPushNotificationService) UpdateFCMProvider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationFCMRequestContent, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationFCMResponseContent, error) {
+	return facade.Fetch[UpdateGuardianFactorsProviderPushNotificationFCMResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationUpdateFCMProvider, facade.Args{Body: body}, opts)
 }
 
 // UpdateFcmv1Provider sends PATCH /guardian/factors/push-notification/providers/fcmv1 (operation patch_fcmv1).
@@ -4544,23 +4544,23 @@ func (s *GuardianFactorsPushNotificationService) UpdateFcmv1Provider(ctx context
 	return facade.Fetch[UpdateGuardianFactorsProviderPushNotificationFcmv1ResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationUpdateFcmv1Provider, facade.Args{Body: body}, opts)
 }
 
-// UpdateSnsProvider sends PATCH /guardian/factors/push-notification/providers/sns (operation patch_sns).
+// UpdateSNSProvider sends PATCH /guardian/factors/push-notification/providers/sns (operation patch_sns).
 //
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: UpdateGuardianFactorsProviderPushNotificationSnsRequestContent, sent as application/json (optional).
+//   - body: UpdateGuardianFactorsProviderPushNotificationSNSRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/patch-sns
-func (s *GuardianFactorsPushNotificationService) UpdateSnsProvider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationSnsRequestContent, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationSnsResponseContent, error) {
-	return facade.Fetch[UpdateGuardianFactorsProviderPushNotificationSnsResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationUpdateSnsProvider, facade.Args{Body: body}, opts)
+func (s *GuardianFactorsPushNotificationService) UpdateSNSProvider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationSNSRequestContent, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationSNSResponseContent, error) {
+	return facade.Fetch[UpdateGuardianFactorsProviderPushNotificationSNSResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationUpdateSNSProvider, facade.Args{Body: body}, opts)
 }
 
-// GuardianFactorsSmsService holds the Guardian.Factors.Sms operations of Auth0 Management API. It is a field of
+// GuardianFactorsSMSService holds the Guardian.Factors.SMS operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
-type GuardianFactorsSmsService struct {
+type GuardianFactorsSMSService struct {
 	rt *facade.Runtime
 }
 
@@ -4571,8 +4571,8 @@ type GuardianFactorsSmsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-sms-providers
-func (s *GuardianFactorsSmsService) GetSelectedProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderSmsResponseContent, error) {
-	return facade.Fetch[GetGuardianFactorsProviderSmsResponseContent](ctx, s.rt, opGuardianFactorsSmsGetSelectedProvider, facade.Args{}, opts)
+func (s *GuardianFactorsSMSService) GetSelectedProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderSMSResponseContent, error) {
+	return facade.Fetch[GetGuardianFactorsProviderSMSResponseContent](ctx, s.rt, opGuardianFactorsSMSGetSelectedProvider, facade.Args{}, opts)
 }
 
 // GetTemplates sends GET /guardian/factors/sms/templates (operation get_factor_sms_templates).
@@ -4582,8 +4582,8 @@ func (s *GuardianFactorsSmsService) GetSelectedProvider(ctx context.Context, opt
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-factor-sms-templates
-func (s *GuardianFactorsSmsService) GetTemplates(ctx context.Context, opts ...Option) (*GetGuardianFactorSmsTemplatesResponseContent, error) {
-	return facade.Fetch[GetGuardianFactorSmsTemplatesResponseContent](ctx, s.rt, opGuardianFactorsSmsGetTemplates, facade.Args{}, opts)
+func (s *GuardianFactorsSMSService) GetTemplates(ctx context.Context, opts ...Option) (*GetGuardianFactorSMSTemplatesResponseContent, error) {
+	return facade.Fetch[GetGuardianFactorSMSTemplatesResponseContent](ctx, s.rt, opGuardianFactorsSMSGetTemplates, facade.Args{}, opts)
 }
 
 // GetTwilioProvider sends GET /guardian/factors/sms/providers/twilio (operation get_sms_twilio_factor_provider).
@@ -4593,8 +4593,8 @@ func (s *GuardianFactorsSmsService) GetTemplates(ctx context.Context, opts ...Op
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-sms-twilio-factor-provider
-func (s *GuardianFactorsSmsService) GetTwilioProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderSmsTwilioResponseContent, error) {
-	return facade.Fetch[GetGuardianFactorsProviderSmsTwilioResponseContent](ctx, s.rt, opGuardianFactorsSmsGetTwilioProvider, facade.Args{}, opts)
+func (s *GuardianFactorsSMSService) GetTwilioProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderSMSTwilioResponseContent, error) {
+	return facade.Fetch[GetGuardianFactorsProviderSMSTwilioResponseContent](ctx, s.rt, opGuardianFactorsSMSGetTwilioProvider, facade.Args{}, opts)
 }
 
 // SetProvider sends PUT /guardian/factors/sms/selected-provider (operation put_sms_providers).
@@ -4602,13 +4602,13 @@ func (s *GuardianFactorsSmsService) GetTwilioProvider(ctx context.Context, opts 
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorsProviderSmsRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorsProviderSMSRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-sms-providers
-func (s *GuardianFactorsSmsService) SetProvider(ctx context.Context, body SetGuardianFactorsProviderSmsRequestContent, opts ...Option) (*SetGuardianFactorsProviderSmsResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorsProviderSmsResponseContent](ctx, s.rt, opGuardianFactorsSmsSetProvider, facade.Args{Body: body}, opts)
+func (s *GuardianFactorsSMSService) SetProvider(ctx context.Context, body SetGuardianFactorsProviderSMSRequestContent, opts ...Option) (*SetGuardianFactorsProviderSMSResponseContent, error) {
+	return facade.Fetch[SetGuardianFactorsProviderSMSResponseContent](ctx, s.rt, opGuardianFactorsSMSSetProvider, facade.Args{Body: body}, opts)
 }
 
 // SetTemplates sends PUT /guardian/factors/sms/templates (operation put_factor_sms_templates).
@@ -4616,13 +4616,13 @@ func (s *GuardianFactorsSmsService) SetProvider(ctx context.Context, body SetGua
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorSmsTemplatesRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorSMSTemplatesRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-factor-sms-templates
-func (s *GuardianFactorsSmsService) SetTemplates(ctx context.Context, body SetGuardianFactorSmsTemplatesRequestContent, opts ...Option) (*SetGuardianFactorSmsTemplatesResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorSmsTemplatesResponseContent](ctx, s.rt, opGuardianFactorsSmsSetTemplates, facade.Args{Body: body}, opts)
+func (s *GuardianFactorsSMSService) SetTemplates(ctx context.Context, body SetGuardianFactorSMSTemplatesRequestContent, opts ...Option) (*SetGuardianFactorSMSTemplatesResponseContent, error) {
+	return facade.Fetch[SetGuardianFactorSMSTemplatesResponseContent](ctx, s.rt, opGuardianFactorsSMSSetTemplates, facade.Args{Body: body}, opts)
 }
 
 // SetTwilioProvider sends PUT /guardian/factors/sms/providers/twilio (operation put_sms_twilio_factor_provider).
@@ -4630,13 +4630,13 @@ func (s *GuardianFactorsSmsService) SetTemplates(ctx context.Context, body SetGu
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - body: SetGuardianFactorsProviderSmsTwilioRequestContent, sent as application/json (optional).
+//   - body: SetGuardianFactorsProviderSMSTwilioRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-sms-twilio-factor-provider
-func (s *GuardianFactorsSmsService) SetTwilioProvider(ctx context.Context, body SetGuardianFactorsProviderSmsTwilioRequestContent, opts ...Option) (*SetGuardianFactorsProviderSmsTwilioResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorsProviderSmsTwilioResponseContent](ctx, s.rt, opGuardianFactorsSmsSetTwilioProvider, facade.Args{Body: body}, opts)
+func (s *GuardianFactorsSMSService) SetTwilioProvider(ctx context.Context, body SetGuardianFactorsProviderSMSTwilioRequestContent, opts ...Option) (*SetGuardianFactorsProviderSMSTwilioResponseContent, error) {
+	return facade.Fetch[SetGuardianFactorsProviderSMSTwilioResponseContent](ctx, s.rt, opGuardianFactorsSMSSetTwilioProvider, facade.Args{Body: body}, opts)
 }
 
 // GuardianPoliciesService holds the Guardian.Policies operations of Auth0 Management API. It is a field of
@@ -4731,7 +4731,7 @@ func (s *HooksService) Get(ctx context.Context, id string, params *HooksGetParam
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.Enabled: query parameter "enabled", boolean.
 //   - params.Fields: query parameter "fields", string.
-//   - params.TriggerId: query parameter "triggerId", string (HookTriggerIdEnum), one of credentials-exchange, pre-user-registration, post-user-registration, post-change-password, send-phone-message.
+//   - params.TriggerID: query parameter "triggerId", string (HookTriggerIdEnum), one of credentials-exchange, pre-user-registration, post-user-registration, post-change-password, send-phone-message.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -5288,9 +5288,9 @@ func (s *LogsService) All(ctx context.Context, params *LogsListParams, opts ...O
 	return facade.List[Log](ctx, s.rt, opLogsList, pagesLogsList, facade.Args{Query: params}, opts)
 }
 
-// NetworkAclsService holds the NetworkAcls operations of Auth0 Management API. It is a field of
+// NetworkACLsService holds the NetworkACLs operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
-type NetworkAclsService struct {
+type NetworkACLsService struct {
 	rt *facade.Runtime
 }
 
@@ -5299,13 +5299,13 @@ type NetworkAclsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope create:network_acls.
 //
 // Arguments:
-//   - body: CreateNetworkAclRequestContent, sent as application/json (optional).
+//   - body: CreateNetworkACLRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited), 500 (ErrServer).
 //
 // Reference: https://auth0.com/docs/api/management/v2/network-acls/post-network-acls
-func (s *NetworkAclsService) Create(ctx context.Context, body CreateNetworkAclRequestContent, opts ...Option) error {
-	return s.rt.Exec(ctx, opNetworkAclsCreate, facade.Args{Body: body}, opts)
+func (s *NetworkACLsService) Create(ctx context.Context, body CreateNetworkACLRequestContent, opts ...Option) error {
+	return s.rt.Exec(ctx, opNetworkACLsCreate, facade.Args{Body: body}, opts)
 }
 
 // Delete sends DELETE /network-acls/{id} (operation delete_network-acls_by_id).
@@ -5318,8 +5318,8 @@ func (s *NetworkAclsService) Create(ctx context.Context, body CreateNetworkAclRe
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/network-acls/delete-network-acls-by-id
-func (s *NetworkAclsService) Delete(ctx context.Context, id string, opts ...Option) error {
-	return s.rt.Exec(ctx, opNetworkAclsDelete, facade.Args{Path: []any{id}}, opts)
+func (s *NetworkACLsService) Delete(ctx context.Context, id string, opts ...Option) error {
+	return s.rt.Exec(ctx, opNetworkACLsDelete, facade.Args{Path: []any{id}}, opts)
 }
 
 // Get sends GET /network-acls/{id} (operation get_network-acls_by_id).
@@ -5332,8 +5332,8 @@ func (s *NetworkAclsService) Delete(ctx context.Context, id string, opts ...Opti
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/network-acls/get-network-acls-by-id
-func (s *NetworkAclsService) Get(ctx context.Context, id string, opts ...Option) (*GetNetworkAclsResponseContent, error) {
-	return facade.Fetch[GetNetworkAclsResponseContent](ctx, s.rt, opNetworkAclsGet, facade.Args{Path: []any{id}}, opts)
+func (s *NetworkACLsService) Get(ctx context.Context, id string, opts ...Option) (*GetNetworkACLsResponseContent, error) {
+	return facade.Fetch[GetNetworkACLsResponseContent](ctx, s.rt, opNetworkACLsGet, facade.Args{Path: []any{id}}, opts)
 }
 
 // List sends GET /network-acls (operation get_network-acls).
@@ -5350,15 +5350,15 @@ func (s *NetworkAclsService) Get(ctx context.Context, id string, opts ...Option)
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/network-acls/get-network-acls
-func (s *NetworkAclsService) List(ctx context.Context, params *NetworkAclsListParams, opts ...Option) (*ListNetworkAclsResponseContent, error) {
-	return facade.Fetch[ListNetworkAclsResponseContent](ctx, s.rt, opNetworkAclsList, facade.Args{Query: params}, opts)
+func (s *NetworkACLsService) List(ctx context.Context, params *NetworkACLsListParams, opts ...Option) (*ListNetworkACLsResponseContent, error) {
+	return facade.Fetch[ListNetworkACLsResponseContent](ctx, s.rt, opNetworkACLsList, facade.Args{Query: params}, opts)
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /network-acls (operation get_network-acls).
-func (s *NetworkAclsService) All(ctx context.Context, params *NetworkAclsListParams, opts ...Option) iter.Seq2[NetworkAclsResponseContent, error] {
-	return facade.List[NetworkAclsResponseContent](ctx, s.rt, opNetworkAclsList, pagesNetworkAclsList, facade.Args{Query: params}, opts)
+func (s *NetworkACLsService) All(ctx context.Context, params *NetworkACLsListParams, opts ...Option) iter.Seq2[NetworkACLsResponseContent, error] {
+	return facade.List[NetworkACLsResponseContent](ctx, s.rt, opNetworkACLsList, pagesNetworkACLsList, facade.Args{Query: params}, opts)
 }
 
 // Set sends PUT /network-acls/{id} (operation put_network-acls_by_id).
@@ -5367,13 +5367,13 @@ func (s *NetworkAclsService) All(ctx context.Context, params *NetworkAclsListPar
 //
 // Arguments:
 //   - id: path parameter, string, at most 36 characters.
-//   - body: SetNetworkAclRequestContent, sent as application/json (optional).
+//   - body: SetNetworkACLRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/network-acls/put-network-acls-by-id
-func (s *NetworkAclsService) Set(ctx context.Context, id string, body SetNetworkAclRequestContent, opts ...Option) (*SetNetworkAclsResponseContent, error) {
-	return facade.Fetch[SetNetworkAclsResponseContent](ctx, s.rt, opNetworkAclsSet, facade.Args{Path: []any{id}, Body: body}, opts)
+func (s *NetworkACLsService) Set(ctx context.Context, id string, body SetNetworkACLRequestContent, opts ...Option) (*SetNetworkACLsResponseContent, error) {
+	return facade.Fetch[SetNetworkACLsResponseContent](ctx, s.rt, opNetworkACLsSet, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
 // Update sends PATCH /network-acls/{id} (operation patch_network-acls_by_id).
@@ -5382,13 +5382,13 @@ func (s *NetworkAclsService) Set(ctx context.Context, id string, body SetNetwork
 //
 // Arguments:
 //   - id: path parameter, string, at most 36 characters.
-//   - body: UpdateNetworkAclRequestContent, sent as application/json (optional).
+//   - body: UpdateNetworkACLRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/network-acls/patch-network-acls-by-id
-func (s *NetworkAclsService) Update(ctx context.Context, id string, body UpdateNetworkAclRequestContent, opts ...Option) (*UpdateNetworkAclResponseContent, error) {
-	return facade.Fetch[UpdateNetworkAclResponseContent](ctx, s.rt, opNetworkAclsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+func (s *NetworkACLsService) Update(ctx context.Context, id string, body UpdateNetworkACLRequestContent, opts ...Option) (*UpdateNetworkACLResponseContent, error) {
+	return facade.Fetch[UpdateNetworkACLResponseContent](ctx, s.rt, opNetworkACLsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
 // OrganizationsService holds the Organizations operations of Auth0 Management API. It is a field of
@@ -5553,8 +5553,8 @@ func (s *OrganizationsClientGrantsService) Delete(ctx context.Context, id string
 // Arguments:
 //   - id: path parameter, string, at most 50 characters.
 //   - params.Audience: query parameter "audience", string, at most 600 characters.
-//   - params.ClientId: query parameter "client_id", string.
-//   - params.GrantIds: query parameter "grant_ids", array of string (client-grant-id).
+//   - params.ClientID: query parameter "client_id", string.
+//   - params.GrantIDs: query parameter "grant_ids", array of string (client-grant-id).
 //   - params.Page: query parameter "page", integer, at least 0.
 //   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
@@ -6176,7 +6176,7 @@ type OrganizationsMembersEffectiveRolesSourcesGroupsService struct {
 //   - userID: path parameter "user_id", string.
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, at least 1.
-//   - params.RoleId: query parameter "role_id", required, string.
+//   - params.RoleID: query parameter "role_id", required, string.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -6379,13 +6379,13 @@ type PromptsRenderingService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:prompts.
 //
 // Arguments:
-//   - body: BulkUpdateAculRequestContent, sent as application/json (optional).
+//   - body: BulkUpdateACULRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 402, 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/patch-bulk-rendering
-func (s *PromptsRenderingService) BulkUpdate(ctx context.Context, body BulkUpdateAculRequestContent, opts ...Option) (*BulkUpdateAculResponseContent, error) {
-	return facade.Fetch[BulkUpdateAculResponseContent](ctx, s.rt, opPromptsRenderingBulkUpdate, facade.Args{Body: body}, opts)
+func (s *PromptsRenderingService) BulkUpdate(ctx context.Context, body BulkUpdateACULRequestContent, opts ...Option) (*BulkUpdateACULResponseContent, error) {
+	return facade.Fetch[BulkUpdateACULResponseContent](ctx, s.rt, opPromptsRenderingBulkUpdate, facade.Args{Body: body}, opts)
 }
 
 // Get sends GET /prompts/{prompt}/screen/{screen}/rendering (operation get_rendering).
@@ -6399,8 +6399,8 @@ func (s *PromptsRenderingService) BulkUpdate(ctx context.Context, body BulkUpdat
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 402, 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/get-rendering
-func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum, opts ...Option) (*GetAculResponseContent, error) {
-	return facade.Fetch[GetAculResponseContent](ctx, s.rt, opPromptsRenderingGet, facade.Args{Path: []any{prompt, screen}}, opts)
+func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum, opts ...Option) (*GetACULResponseContent, error) {
+	return facade.Fetch[GetACULResponseContent](ctx, s.rt, opPromptsRenderingGet, facade.Args{Path: []any{prompt, screen}}, opts)
 }
 
 // List sends GET /prompts/rendering (operation get_all_rendering).
@@ -6440,13 +6440,13 @@ func (s *PromptsRenderingService) All(ctx context.Context, params *PromptsRender
 // Arguments:
 //   - prompt: path parameter, string (PromptGroupNameEnum), one of login, login-id, login-password, login-passwordless, login-email-verification, signup, signup-id, signup-password, phone-identifier-enrollment, phone-identifier-challenge, email-identifier-challenge, reset-password, custom-form, consent, customized-consent, logout, and 21 more.
 //   - screen: path parameter, string (ScreenGroupNameEnum), one of login, login-id, login-password, login-passwordless-email-code, login-passwordless-email-link, login-passwordless-sms-otp, login-email-verification, signup, signup-id, signup-password, phone-identifier-enrollment, phone-identifier-challenge, email-identifier-challenge, reset-password-request, reset-password-email, reset-password, and 74 more.
-//   - body: UpdateAculRequestContent, sent as application/json (optional).
+//   - body: UpdateACULRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 402, 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/patch-rendering
-func (s *PromptsRenderingService) Update(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum, body UpdateAculRequestContent, opts ...Option) (*UpdateAculResponseContent, error) {
-	return facade.Fetch[UpdateAculResponseContent](ctx, s.rt, opPromptsRenderingUpdate, facade.Args{Path: []any{prompt, screen}, Body: body}, opts)
+func (s *PromptsRenderingService) Update(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum, body UpdateACULRequestContent, opts ...Option) (*UpdateACULResponseContent, error) {
+	return facade.Fetch[UpdateACULResponseContent](ctx, s.rt, opPromptsRenderingUpdate, facade.Args{Path: []any{prompt, screen}, Body: body}, opts)
 }
 
 // RateLimitPoliciesService holds the RateLimitPolicies operations of Auth0 Management API. It is a field of
@@ -6578,8 +6578,8 @@ func (s *RefreshTokensService) Get(ctx context.Context, id string, opts ...Optio
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:refresh_tokens.
 //
 // Arguments:
-//   - params.UserId: query parameter "user_id", required, string.
-//   - params.ClientId: query parameter "client_id", string.
+//   - params.UserID: query parameter "user_id", required, string.
+//   - params.ClientID: query parameter "client_id", string.
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, from 1 to 100.
 //   - params.Fields: query parameter "fields", string.
@@ -7206,8 +7206,8 @@ type SelfServiceProfilesService struct {
 	rt *facade.Runtime
 	// CustomText holds the SelfServiceProfiles.CustomText operations.
 	CustomText SelfServiceProfilesCustomTextService
-	// SsoTicket holds the SelfServiceProfiles.SsoTicket operations.
-	SsoTicket SelfServiceProfilesSsoTicketService
+	// SSOTicket holds the SelfServiceProfiles.SSOTicket operations.
+	SSOTicket SelfServiceProfilesSSOTicketService
 }
 
 // Create sends POST /self-service-profiles (operation post_self-service-profiles).
@@ -7331,9 +7331,9 @@ func (s *SelfServiceProfilesCustomTextService) Set(ctx context.Context, id strin
 	return facade.Fetch[SetSelfServiceProfileCustomTextResponseContent](ctx, s.rt, opSelfServiceProfilesCustomTextSet, facade.Args{Path: []any{id, language, pageParam}, Body: body}, opts)
 }
 
-// SelfServiceProfilesSsoTicketService holds the SelfServiceProfiles.SsoTicket operations of Auth0 Management API. It is a field of
+// SelfServiceProfilesSSOTicketService holds the SelfServiceProfiles.SSOTicket operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
-type SelfServiceProfilesSsoTicketService struct {
+type SelfServiceProfilesSSOTicketService struct {
 	rt *facade.Runtime
 }
 
@@ -7343,14 +7343,14 @@ type SelfServiceProfilesSsoTicketService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - body: CreateSelfServiceProfileSsoTicketRequestContent, sent as application/json (optional).
+//   - body: CreateSelfServiceProfileSSOTicketRequestContent, sent as application/json (optional).
 //   - WithRequestCustomDomain(value): header "auth0-custom-domain", string, 3 to 255 characters; WithCustomDomain sends it with every call of the client that declares it.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/post-sso-ticket
-func (s *SelfServiceProfilesSsoTicketService) Create(ctx context.Context, id string, body CreateSelfServiceProfileSsoTicketRequestContent, opts ...Option) (*CreateSelfServiceProfileSsoTicketResponseContent, error) {
-	return facade.Fetch[CreateSelfServiceProfileSsoTicketResponseContent](ctx, s.rt, opSelfServiceProfilesSsoTicketCreate, facade.Args{Path: []any{id}, Body: body}, opts)
+func (s *SelfServiceProfilesSSOTicketService) Create(ctx context.Context, id string, body CreateSelfServiceProfileSSOTicketRequestContent, opts ...Option) (*CreateSelfServiceProfileSSOTicketResponseContent, error) {
+	return facade.Fetch[CreateSelfServiceProfileSSOTicketResponseContent](ctx, s.rt, opSelfServiceProfilesSSOTicketCreate, facade.Args{Path: []any{id}, Body: body}, opts)
 }
 
 // Revoke sends POST /self-service-profiles/{profileId}/sso-ticket/{id}/revoke (operation post_revoke).
@@ -7364,8 +7364,8 @@ func (s *SelfServiceProfilesSsoTicketService) Create(ctx context.Context, id str
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/post-revoke
-func (s *SelfServiceProfilesSsoTicketService) Revoke(ctx context.Context, profileID string, id string, opts ...Option) error {
-	return s.rt.Exec(ctx, opSelfServiceProfilesSsoTicketRevoke, facade.Args{Path: []any{profileID, id}}, opts)
+func (s *SelfServiceProfilesSSOTicketService) Revoke(ctx context.Context, profileID string, id string, opts ...Option) error {
+	return s.rt.Exec(ctx, opSelfServiceProfilesSSOTicketRevoke, facade.Args{Path: []any{profileID, id}}, opts)
 }
 
 // SessionsService holds the Sessions operations of Auth0 Management API. It is a field of
@@ -7856,18 +7856,18 @@ func (s *UserGrantsService) Delete(ctx context.Context, id string, opts ...Optio
 	return s.rt.Exec(ctx, opUserGrantsDelete, facade.Args{Path: []any{id}}, opts)
 }
 
-// DeleteByUserId sends DELETE /grants (operation delete_grants_by_user_id).
+// DeleteByUserID sends DELETE /grants (operation delete_grants_by_user_id).
 //
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope delete:grants.
 //
 // Arguments:
-//   - params.UserId: query parameter "user_id", required, string.
+//   - params.UserID: query parameter "user_id", required, string.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/grants/delete-grants-by-user-id
-func (s *UserGrantsService) DeleteByUserId(ctx context.Context, params *UserGrantsDeleteByUserIdParams, opts ...Option) error {
-	return s.rt.Exec(ctx, opUserGrantsDeleteByUserId, facade.Args{Query: params}, opts)
+func (s *UserGrantsService) DeleteByUserID(ctx context.Context, params *UserGrantsDeleteByUserIDParams, opts ...Option) error {
+	return s.rt.Exec(ctx, opUserGrantsDeleteByUserID, facade.Args{Query: params}, opts)
 }
 
 // List sends GET /grants (operation get_grants).
@@ -7878,8 +7878,8 @@ func (s *UserGrantsService) DeleteByUserId(ctx context.Context, params *UserGran
 //   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
 //   - params.Page: query parameter "page", integer, at least 0.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
-//   - params.UserId: query parameter "user_id", string.
-//   - params.ClientId: query parameter "client_id", string.
+//   - params.UserID: query parameter "user_id", string.
+//   - params.ClientID: query parameter "client_id", string.
 //   - params.Audience: query parameter "audience", string.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -8377,7 +8377,7 @@ type UsersEffectiveRolesSourcesGroupsService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - params.RoleId: query parameter "role_id", required, string.
+//   - params.RoleID: query parameter "role_id", required, string.
 //   - params.From: query parameter "from", string.
 //   - params.Take: query parameter "take", integer, at least 1.
 //

@@ -7,52 +7,52 @@ import (
 	"github.com/idsdk/idsdk-go/internal/wire"
 )
 
-// Defines values for ApplicationType.
+// The values the document lists for ApplicationType.
 const (
-	NATIVE ApplicationType = "NATIVE"
-	WEB    ApplicationType = "WEB"
+	ApplicationTypeNative ApplicationType = "NATIVE"
+	ApplicationTypeWeb    ApplicationType = "WEB"
 )
 
 // Valid indicates whether the value is a known member of the ApplicationType enum.
 func (e ApplicationType) Valid() bool {
 	switch e {
-	case NATIVE:
+	case ApplicationTypeNative:
 		return true
-	case WEB:
+	case ApplicationTypeWeb:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AttachmentType.
+// The values the document lists for AttachmentType.
 const (
-	EMBEDDED AttachmentType = "EMBEDDED"
-	EXTERNAL AttachmentType = "EXTERNAL"
+	AttachmentTypeEmbedded AttachmentType = "EMBEDDED"
+	AttachmentTypeExternal AttachmentType = "EXTERNAL"
 )
 
 // Valid indicates whether the value is a known member of the AttachmentType enum.
 func (e AttachmentType) Valid() bool {
 	switch e {
-	case EMBEDDED:
+	case AttachmentTypeEmbedded:
 		return true
-	case EXTERNAL:
+	case AttachmentTypeExternal:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AttestationChallengeResponseAction.
+// The values the document lists for AttestationChallengeResponseAction.
 const (
-	AttestationChallengeResponseActionINTERNALSERVERERROR AttestationChallengeResponseAction = "INTERNAL_SERVER_ERROR"
+	AttestationChallengeResponseActionInternalServerError AttestationChallengeResponseAction = "INTERNAL_SERVER_ERROR"
 	AttestationChallengeResponseActionOK                  AttestationChallengeResponseAction = "OK"
 )
 
 // Valid indicates whether the value is a known member of the AttestationChallengeResponseAction enum.
 func (e AttestationChallengeResponseAction) Valid() bool {
 	switch e {
-	case AttestationChallengeResponseActionINTERNALSERVERERROR:
+	case AttestationChallengeResponseActionInternalServerError:
 		return true
 	case AttestationChallengeResponseActionOK:
 		return true
@@ -61,160 +61,160 @@ func (e AttestationChallengeResponseAction) Valid() bool {
 	}
 }
 
-// Defines values for AuthorizationFailRequestReason.
+// The values the document lists for AuthorizationFailRequestReason.
 const (
-	AuthorizationFailRequestReasonACCOUNTSELECTIONREQUIRED AuthorizationFailRequestReason = "ACCOUNT_SELECTION_REQUIRED"
-	AuthorizationFailRequestReasonACRNOTSATISFIED          AuthorizationFailRequestReason = "ACR_NOT_SATISFIED"
-	AuthorizationFailRequestReasonCONSENTREQUIRED          AuthorizationFailRequestReason = "CONSENT_REQUIRED"
-	AuthorizationFailRequestReasonDENIED                   AuthorizationFailRequestReason = "DENIED"
-	AuthorizationFailRequestReasonDIFFERENTSUBJECT         AuthorizationFailRequestReason = "DIFFERENT_SUBJECT"
-	AuthorizationFailRequestReasonEXCEEDSMAXAGE            AuthorizationFailRequestReason = "EXCEEDS_MAX_AGE"
-	AuthorizationFailRequestReasonINTERACTIONREQUIRED      AuthorizationFailRequestReason = "INTERACTION_REQUIRED"
-	AuthorizationFailRequestReasonINVALIDSCOPE             AuthorizationFailRequestReason = "INVALID_SCOPE"
-	AuthorizationFailRequestReasonINVALIDTARGET            AuthorizationFailRequestReason = "INVALID_TARGET"
-	AuthorizationFailRequestReasonMAXAGENOTSUPPORTED       AuthorizationFailRequestReason = "MAX_AGE_NOT_SUPPORTED"
-	AuthorizationFailRequestReasonNOTAUTHENTICATED         AuthorizationFailRequestReason = "NOT_AUTHENTICATED"
-	AuthorizationFailRequestReasonNOTLOGGEDIN              AuthorizationFailRequestReason = "NOT_LOGGED_IN"
-	AuthorizationFailRequestReasonSERVERERROR              AuthorizationFailRequestReason = "SERVER_ERROR"
-	AuthorizationFailRequestReasonTEMPORARILYUNAVAILABLE   AuthorizationFailRequestReason = "TEMPORARILY_UNAVAILABLE"
-	AuthorizationFailRequestReasonUNAUTHORIZEDCLIENT       AuthorizationFailRequestReason = "UNAUTHORIZED_CLIENT"
-	AuthorizationFailRequestReasonUNKNOWN                  AuthorizationFailRequestReason = "UNKNOWN"
+	AuthorizationFailRequestReasonAccountSelectionRequired AuthorizationFailRequestReason = "ACCOUNT_SELECTION_REQUIRED"
+	AuthorizationFailRequestReasonACRNotSatisfied          AuthorizationFailRequestReason = "ACR_NOT_SATISFIED"
+	AuthorizationFailRequestReasonConsentRequired          AuthorizationFailRequestReason = "CONSENT_REQUIRED"
+	AuthorizationFailRequestReasonDenied                   AuthorizationFailRequestReason = "DENIED"
+	AuthorizationFailRequestReasonDifferentSubject         AuthorizationFailRequestReason = "DIFFERENT_SUBJECT"
+	AuthorizationFailRequestReasonExceedsMaxAge            AuthorizationFailRequestReason = "EXCEEDS_MAX_AGE"
+	AuthorizationFailRequestReasonInteractionRequired      AuthorizationFailRequestReason = "INTERACTION_REQUIRED"
+	AuthorizationFailRequestReasonInvalidScope             AuthorizationFailRequestReason = "INVALID_SCOPE"
+	AuthorizationFailRequestReasonInvalidTarget            AuthorizationFailRequestReason = "INVALID_TARGET"
+	AuthorizationFailRequestReasonMaxAgeNotSupported       AuthorizationFailRequestReason = "MAX_AGE_NOT_SUPPORTED"
+	AuthorizationFailRequestReasonNotAuthenticated         AuthorizationFailRequestReason = "NOT_AUTHENTICATED"
+	AuthorizationFailRequestReasonNotLoggedIn              AuthorizationFailRequestReason = "NOT_LOGGED_IN"
+	AuthorizationFailRequestReasonServerError              AuthorizationFailRequestReason = "SERVER_ERROR"
+	AuthorizationFailRequestReasonTemporarilyUnavailable   AuthorizationFailRequestReason = "TEMPORARILY_UNAVAILABLE"
+	AuthorizationFailRequestReasonUnauthorizedClient       AuthorizationFailRequestReason = "UNAUTHORIZED_CLIENT"
+	AuthorizationFailRequestReasonUnknown                  AuthorizationFailRequestReason = "UNKNOWN"
 )
 
 // Valid indicates whether the value is a known member of the AuthorizationFailRequestReason enum.
 func (e AuthorizationFailRequestReason) Valid() bool {
 	switch e {
-	case AuthorizationFailRequestReasonACCOUNTSELECTIONREQUIRED:
+	case AuthorizationFailRequestReasonAccountSelectionRequired:
 		return true
-	case AuthorizationFailRequestReasonACRNOTSATISFIED:
+	case AuthorizationFailRequestReasonACRNotSatisfied:
 		return true
-	case AuthorizationFailRequestReasonCONSENTREQUIRED:
+	case AuthorizationFailRequestReasonConsentRequired:
 		return true
-	case AuthorizationFailRequestReasonDENIED:
+	case AuthorizationFailRequestReasonDenied:
 		return true
-	case AuthorizationFailRequestReasonDIFFERENTSUBJECT:
+	case AuthorizationFailRequestReasonDifferentSubject:
 		return true
-	case AuthorizationFailRequestReasonEXCEEDSMAXAGE:
+	case AuthorizationFailRequestReasonExceedsMaxAge:
 		return true
-	case AuthorizationFailRequestReasonINTERACTIONREQUIRED:
+	case AuthorizationFailRequestReasonInteractionRequired:
 		return true
-	case AuthorizationFailRequestReasonINVALIDSCOPE:
+	case AuthorizationFailRequestReasonInvalidScope:
 		return true
-	case AuthorizationFailRequestReasonINVALIDTARGET:
+	case AuthorizationFailRequestReasonInvalidTarget:
 		return true
-	case AuthorizationFailRequestReasonMAXAGENOTSUPPORTED:
+	case AuthorizationFailRequestReasonMaxAgeNotSupported:
 		return true
-	case AuthorizationFailRequestReasonNOTAUTHENTICATED:
+	case AuthorizationFailRequestReasonNotAuthenticated:
 		return true
-	case AuthorizationFailRequestReasonNOTLOGGEDIN:
+	case AuthorizationFailRequestReasonNotLoggedIn:
 		return true
-	case AuthorizationFailRequestReasonSERVERERROR:
+	case AuthorizationFailRequestReasonServerError:
 		return true
-	case AuthorizationFailRequestReasonTEMPORARILYUNAVAILABLE:
+	case AuthorizationFailRequestReasonTemporarilyUnavailable:
 		return true
-	case AuthorizationFailRequestReasonUNAUTHORIZEDCLIENT:
+	case AuthorizationFailRequestReasonUnauthorizedClient:
 		return true
-	case AuthorizationFailRequestReasonUNKNOWN:
+	case AuthorizationFailRequestReasonUnknown:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AuthorizationFailResponseAction.
+// The values the document lists for AuthorizationFailResponseAction.
 const (
-	AuthorizationFailResponseActionBADREQUEST          AuthorizationFailResponseAction = "BAD_REQUEST"
-	AuthorizationFailResponseActionFORM                AuthorizationFailResponseAction = "FORM"
-	AuthorizationFailResponseActionINTERNALSERVERERROR AuthorizationFailResponseAction = "INTERNAL_SERVER_ERROR"
-	AuthorizationFailResponseActionLOCATION            AuthorizationFailResponseAction = "LOCATION"
+	AuthorizationFailResponseActionBadRequest          AuthorizationFailResponseAction = "BAD_REQUEST"
+	AuthorizationFailResponseActionForm                AuthorizationFailResponseAction = "FORM"
+	AuthorizationFailResponseActionInternalServerError AuthorizationFailResponseAction = "INTERNAL_SERVER_ERROR"
+	AuthorizationFailResponseActionLocation            AuthorizationFailResponseAction = "LOCATION"
 )
 
 // Valid indicates whether the value is a known member of the AuthorizationFailResponseAction enum.
 func (e AuthorizationFailResponseAction) Valid() bool {
 	switch e {
-	case AuthorizationFailResponseActionBADREQUEST:
+	case AuthorizationFailResponseActionBadRequest:
 		return true
-	case AuthorizationFailResponseActionFORM:
+	case AuthorizationFailResponseActionForm:
 		return true
-	case AuthorizationFailResponseActionINTERNALSERVERERROR:
+	case AuthorizationFailResponseActionInternalServerError:
 		return true
-	case AuthorizationFailResponseActionLOCATION:
+	case AuthorizationFailResponseActionLocation:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AuthorizationIssueResponseAction.
+// The values the document lists for AuthorizationIssueResponseAction.
 const (
-	AuthorizationIssueResponseActionBADREQUEST          AuthorizationIssueResponseAction = "BAD_REQUEST"
-	AuthorizationIssueResponseActionFORM                AuthorizationIssueResponseAction = "FORM"
-	AuthorizationIssueResponseActionINTERNALSERVERERROR AuthorizationIssueResponseAction = "INTERNAL_SERVER_ERROR"
-	AuthorizationIssueResponseActionLOCATION            AuthorizationIssueResponseAction = "LOCATION"
+	AuthorizationIssueResponseActionBadRequest          AuthorizationIssueResponseAction = "BAD_REQUEST"
+	AuthorizationIssueResponseActionForm                AuthorizationIssueResponseAction = "FORM"
+	AuthorizationIssueResponseActionInternalServerError AuthorizationIssueResponseAction = "INTERNAL_SERVER_ERROR"
+	AuthorizationIssueResponseActionLocation            AuthorizationIssueResponseAction = "LOCATION"
 )
 
 // Valid indicates whether the value is a known member of the AuthorizationIssueResponseAction enum.
 func (e AuthorizationIssueResponseAction) Valid() bool {
 	switch e {
-	case AuthorizationIssueResponseActionBADREQUEST:
+	case AuthorizationIssueResponseActionBadRequest:
 		return true
-	case AuthorizationIssueResponseActionFORM:
+	case AuthorizationIssueResponseActionForm:
 		return true
-	case AuthorizationIssueResponseActionINTERNALSERVERERROR:
+	case AuthorizationIssueResponseActionInternalServerError:
 		return true
-	case AuthorizationIssueResponseActionLOCATION:
+	case AuthorizationIssueResponseActionLocation:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AuthorizationResponseAction.
+// The values the document lists for AuthorizationResponseAction.
 const (
-	AuthorizationResponseActionBADREQUEST          AuthorizationResponseAction = "BAD_REQUEST"
-	AuthorizationResponseActionFORM                AuthorizationResponseAction = "FORM"
-	AuthorizationResponseActionINTERACTION         AuthorizationResponseAction = "INTERACTION"
-	AuthorizationResponseActionINTERNALSERVERERROR AuthorizationResponseAction = "INTERNAL_SERVER_ERROR"
-	AuthorizationResponseActionLOCATION            AuthorizationResponseAction = "LOCATION"
-	AuthorizationResponseActionNOINTERACTION       AuthorizationResponseAction = "NO_INTERACTION"
+	AuthorizationResponseActionBadRequest          AuthorizationResponseAction = "BAD_REQUEST"
+	AuthorizationResponseActionForm                AuthorizationResponseAction = "FORM"
+	AuthorizationResponseActionInteraction         AuthorizationResponseAction = "INTERACTION"
+	AuthorizationResponseActionInternalServerError AuthorizationResponseAction = "INTERNAL_SERVER_ERROR"
+	AuthorizationResponseActionLocation            AuthorizationResponseAction = "LOCATION"
+	AuthorizationResponseActionNoInteraction       AuthorizationResponseAction = "NO_INTERACTION"
 )
 
 // Valid indicates whether the value is a known member of the AuthorizationResponseAction enum.
 func (e AuthorizationResponseAction) Valid() bool {
 	switch e {
-	case AuthorizationResponseActionBADREQUEST:
+	case AuthorizationResponseActionBadRequest:
 		return true
-	case AuthorizationResponseActionFORM:
+	case AuthorizationResponseActionForm:
 		return true
-	case AuthorizationResponseActionINTERACTION:
+	case AuthorizationResponseActionInteraction:
 		return true
-	case AuthorizationResponseActionINTERNALSERVERERROR:
+	case AuthorizationResponseActionInternalServerError:
 		return true
-	case AuthorizationResponseActionLOCATION:
+	case AuthorizationResponseActionLocation:
 		return true
-	case AuthorizationResponseActionNOINTERACTION:
+	case AuthorizationResponseActionNoInteraction:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AuthorizationTicketInfoResponseAction.
+// The values the document lists for AuthorizationTicketInfoResponseAction.
 const (
-	AuthorizationTicketInfoResponseActionAUTHLETEERROR AuthorizationTicketInfoResponseAction = "AUTHLETE_ERROR"
-	AuthorizationTicketInfoResponseActionCALLERERROR   AuthorizationTicketInfoResponseAction = "CALLER_ERROR"
-	AuthorizationTicketInfoResponseActionNOTFOUND      AuthorizationTicketInfoResponseAction = "NOT_FOUND"
+	AuthorizationTicketInfoResponseActionAuthleteError AuthorizationTicketInfoResponseAction = "AUTHLETE_ERROR"
+	AuthorizationTicketInfoResponseActionCallerError   AuthorizationTicketInfoResponseAction = "CALLER_ERROR"
+	AuthorizationTicketInfoResponseActionNotFound      AuthorizationTicketInfoResponseAction = "NOT_FOUND"
 	AuthorizationTicketInfoResponseActionOK            AuthorizationTicketInfoResponseAction = "OK"
 )
 
 // Valid indicates whether the value is a known member of the AuthorizationTicketInfoResponseAction enum.
 func (e AuthorizationTicketInfoResponseAction) Valid() bool {
 	switch e {
-	case AuthorizationTicketInfoResponseActionAUTHLETEERROR:
+	case AuthorizationTicketInfoResponseActionAuthleteError:
 		return true
-	case AuthorizationTicketInfoResponseActionCALLERERROR:
+	case AuthorizationTicketInfoResponseActionCallerError:
 		return true
-	case AuthorizationTicketInfoResponseActionNOTFOUND:
+	case AuthorizationTicketInfoResponseActionNotFound:
 		return true
 	case AuthorizationTicketInfoResponseActionOK:
 		return true
@@ -223,22 +223,22 @@ func (e AuthorizationTicketInfoResponseAction) Valid() bool {
 	}
 }
 
-// Defines values for AuthorizationTicketUpdateResponseAction.
+// The values the document lists for AuthorizationTicketUpdateResponseAction.
 const (
-	AuthorizationTicketUpdateResponseActionAUTHLETEERROR AuthorizationTicketUpdateResponseAction = "AUTHLETE_ERROR"
-	AuthorizationTicketUpdateResponseActionCALLERERROR   AuthorizationTicketUpdateResponseAction = "CALLER_ERROR"
-	AuthorizationTicketUpdateResponseActionNOTFOUND      AuthorizationTicketUpdateResponseAction = "NOT_FOUND"
+	AuthorizationTicketUpdateResponseActionAuthleteError AuthorizationTicketUpdateResponseAction = "AUTHLETE_ERROR"
+	AuthorizationTicketUpdateResponseActionCallerError   AuthorizationTicketUpdateResponseAction = "CALLER_ERROR"
+	AuthorizationTicketUpdateResponseActionNotFound      AuthorizationTicketUpdateResponseAction = "NOT_FOUND"
 	AuthorizationTicketUpdateResponseActionOK            AuthorizationTicketUpdateResponseAction = "OK"
 )
 
 // Valid indicates whether the value is a known member of the AuthorizationTicketUpdateResponseAction enum.
 func (e AuthorizationTicketUpdateResponseAction) Valid() bool {
 	switch e {
-	case AuthorizationTicketUpdateResponseActionAUTHLETEERROR:
+	case AuthorizationTicketUpdateResponseActionAuthleteError:
 		return true
-	case AuthorizationTicketUpdateResponseActionCALLERERROR:
+	case AuthorizationTicketUpdateResponseActionCallerError:
 		return true
-	case AuthorizationTicketUpdateResponseActionNOTFOUND:
+	case AuthorizationTicketUpdateResponseActionNotFound:
 		return true
 	case AuthorizationTicketUpdateResponseActionOK:
 		return true
@@ -247,121 +247,121 @@ func (e AuthorizationTicketUpdateResponseAction) Valid() bool {
 	}
 }
 
-// Defines values for BackchannelAuthenticationCompleteRequestResult.
+// The values the document lists for BackchannelAuthenticationCompleteRequestResult.
 const (
-	BackchannelAuthenticationCompleteRequestResultACCESSDENIED      BackchannelAuthenticationCompleteRequestResult = "ACCESS_DENIED"
-	BackchannelAuthenticationCompleteRequestResultAUTHORIZED        BackchannelAuthenticationCompleteRequestResult = "AUTHORIZED"
-	BackchannelAuthenticationCompleteRequestResultTRANSACTIONFAILED BackchannelAuthenticationCompleteRequestResult = "TRANSACTION_FAILED"
+	BackchannelAuthenticationCompleteRequestResultAccessDenied      BackchannelAuthenticationCompleteRequestResult = "ACCESS_DENIED"
+	BackchannelAuthenticationCompleteRequestResultAuthorized        BackchannelAuthenticationCompleteRequestResult = "AUTHORIZED"
+	BackchannelAuthenticationCompleteRequestResultTransactionFailed BackchannelAuthenticationCompleteRequestResult = "TRANSACTION_FAILED"
 )
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationCompleteRequestResult enum.
 func (e BackchannelAuthenticationCompleteRequestResult) Valid() bool {
 	switch e {
-	case BackchannelAuthenticationCompleteRequestResultACCESSDENIED:
+	case BackchannelAuthenticationCompleteRequestResultAccessDenied:
 		return true
-	case BackchannelAuthenticationCompleteRequestResultAUTHORIZED:
+	case BackchannelAuthenticationCompleteRequestResultAuthorized:
 		return true
-	case BackchannelAuthenticationCompleteRequestResultTRANSACTIONFAILED:
+	case BackchannelAuthenticationCompleteRequestResultTransactionFailed:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for BackchannelAuthenticationCompleteResponseAction.
+// The values the document lists for BackchannelAuthenticationCompleteResponseAction.
 const (
-	BackchannelAuthenticationCompleteResponseActionNOACTION     BackchannelAuthenticationCompleteResponseAction = "NO_ACTION"
-	BackchannelAuthenticationCompleteResponseActionNOTIFICATION BackchannelAuthenticationCompleteResponseAction = "NOTIFICATION"
-	BackchannelAuthenticationCompleteResponseActionSERVERERROR  BackchannelAuthenticationCompleteResponseAction = "SERVER_ERROR"
+	BackchannelAuthenticationCompleteResponseActionNoAction     BackchannelAuthenticationCompleteResponseAction = "NO_ACTION"
+	BackchannelAuthenticationCompleteResponseActionNotification BackchannelAuthenticationCompleteResponseAction = "NOTIFICATION"
+	BackchannelAuthenticationCompleteResponseActionServerError  BackchannelAuthenticationCompleteResponseAction = "SERVER_ERROR"
 )
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationCompleteResponseAction enum.
 func (e BackchannelAuthenticationCompleteResponseAction) Valid() bool {
 	switch e {
-	case BackchannelAuthenticationCompleteResponseActionNOACTION:
+	case BackchannelAuthenticationCompleteResponseActionNoAction:
 		return true
-	case BackchannelAuthenticationCompleteResponseActionNOTIFICATION:
+	case BackchannelAuthenticationCompleteResponseActionNotification:
 		return true
-	case BackchannelAuthenticationCompleteResponseActionSERVERERROR:
+	case BackchannelAuthenticationCompleteResponseActionServerError:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for BackchannelAuthenticationFailRequestReason.
+// The values the document lists for BackchannelAuthenticationFailRequestReason.
 const (
-	BackchannelAuthenticationFailRequestReasonACCESSDENIED          BackchannelAuthenticationFailRequestReason = "ACCESS_DENIED"
-	BackchannelAuthenticationFailRequestReasonEXPIREDLOGINHINTTOKEN BackchannelAuthenticationFailRequestReason = "EXPIRED_LOGIN_HINT_TOKEN"
-	BackchannelAuthenticationFailRequestReasonINVALIDBINDINGMESSAGE BackchannelAuthenticationFailRequestReason = "INVALID_BINDING_MESSAGE"
-	BackchannelAuthenticationFailRequestReasonINVALIDTARGET         BackchannelAuthenticationFailRequestReason = "INVALID_TARGET"
-	BackchannelAuthenticationFailRequestReasonINVALIDUSERCODE       BackchannelAuthenticationFailRequestReason = "INVALID_USER_CODE"
-	BackchannelAuthenticationFailRequestReasonMISSINGUSERCODE       BackchannelAuthenticationFailRequestReason = "MISSING_USER_CODE"
-	BackchannelAuthenticationFailRequestReasonSERVERERROR           BackchannelAuthenticationFailRequestReason = "SERVER_ERROR"
-	BackchannelAuthenticationFailRequestReasonUNAUTHORIZEDCLIENT    BackchannelAuthenticationFailRequestReason = "UNAUTHORIZED_CLIENT"
-	BackchannelAuthenticationFailRequestReasonUNKNOWNUSERID         BackchannelAuthenticationFailRequestReason = "UNKNOWN_USER_ID"
+	BackchannelAuthenticationFailRequestReasonAccessDenied          BackchannelAuthenticationFailRequestReason = "ACCESS_DENIED"
+	BackchannelAuthenticationFailRequestReasonExpiredLoginHintToken BackchannelAuthenticationFailRequestReason = "EXPIRED_LOGIN_HINT_TOKEN"
+	BackchannelAuthenticationFailRequestReasonInvalidBindingMessage BackchannelAuthenticationFailRequestReason = "INVALID_BINDING_MESSAGE"
+	BackchannelAuthenticationFailRequestReasonInvalidTarget         BackchannelAuthenticationFailRequestReason = "INVALID_TARGET"
+	BackchannelAuthenticationFailRequestReasonInvalidUserCode       BackchannelAuthenticationFailRequestReason = "INVALID_USER_CODE"
+	BackchannelAuthenticationFailRequestReasonMissingUserCode       BackchannelAuthenticationFailRequestReason = "MISSING_USER_CODE"
+	BackchannelAuthenticationFailRequestReasonServerError           BackchannelAuthenticationFailRequestReason = "SERVER_ERROR"
+	BackchannelAuthenticationFailRequestReasonUnauthorizedClient    BackchannelAuthenticationFailRequestReason = "UNAUTHORIZED_CLIENT"
+	BackchannelAuthenticationFailRequestReasonUnknownUserID         BackchannelAuthenticationFailRequestReason = "UNKNOWN_USER_ID"
 )
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationFailRequestReason enum.
 func (e BackchannelAuthenticationFailRequestReason) Valid() bool {
 	switch e {
-	case BackchannelAuthenticationFailRequestReasonACCESSDENIED:
+	case BackchannelAuthenticationFailRequestReasonAccessDenied:
 		return true
-	case BackchannelAuthenticationFailRequestReasonEXPIREDLOGINHINTTOKEN:
+	case BackchannelAuthenticationFailRequestReasonExpiredLoginHintToken:
 		return true
-	case BackchannelAuthenticationFailRequestReasonINVALIDBINDINGMESSAGE:
+	case BackchannelAuthenticationFailRequestReasonInvalidBindingMessage:
 		return true
-	case BackchannelAuthenticationFailRequestReasonINVALIDTARGET:
+	case BackchannelAuthenticationFailRequestReasonInvalidTarget:
 		return true
-	case BackchannelAuthenticationFailRequestReasonINVALIDUSERCODE:
+	case BackchannelAuthenticationFailRequestReasonInvalidUserCode:
 		return true
-	case BackchannelAuthenticationFailRequestReasonMISSINGUSERCODE:
+	case BackchannelAuthenticationFailRequestReasonMissingUserCode:
 		return true
-	case BackchannelAuthenticationFailRequestReasonSERVERERROR:
+	case BackchannelAuthenticationFailRequestReasonServerError:
 		return true
-	case BackchannelAuthenticationFailRequestReasonUNAUTHORIZEDCLIENT:
+	case BackchannelAuthenticationFailRequestReasonUnauthorizedClient:
 		return true
-	case BackchannelAuthenticationFailRequestReasonUNKNOWNUSERID:
+	case BackchannelAuthenticationFailRequestReasonUnknownUserID:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for BackchannelAuthenticationFailResponseAction.
+// The values the document lists for BackchannelAuthenticationFailResponseAction.
 const (
-	BackchannelAuthenticationFailResponseActionBADREQUEST          BackchannelAuthenticationFailResponseAction = "BAD_REQUEST"
-	BackchannelAuthenticationFailResponseActionFORBIDDEN           BackchannelAuthenticationFailResponseAction = "FORBIDDEN"
-	BackchannelAuthenticationFailResponseActionINTERNALSERVERERROR BackchannelAuthenticationFailResponseAction = "INTERNAL_SERVER_ERROR"
+	BackchannelAuthenticationFailResponseActionBadRequest          BackchannelAuthenticationFailResponseAction = "BAD_REQUEST"
+	BackchannelAuthenticationFailResponseActionForbidden           BackchannelAuthenticationFailResponseAction = "FORBIDDEN"
+	BackchannelAuthenticationFailResponseActionInternalServerError BackchannelAuthenticationFailResponseAction = "INTERNAL_SERVER_ERROR"
 )
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationFailResponseAction enum.
 func (e BackchannelAuthenticationFailResponseAction) Valid() bool {
 	switch e {
-	case BackchannelAuthenticationFailResponseActionBADREQUEST:
+	case BackchannelAuthenticationFailResponseActionBadRequest:
 		return true
-	case BackchannelAuthenticationFailResponseActionFORBIDDEN:
+	case BackchannelAuthenticationFailResponseActionForbidden:
 		return true
-	case BackchannelAuthenticationFailResponseActionINTERNALSERVERERROR:
+	case BackchannelAuthenticationFailResponseActionInternalServerError:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for BackchannelAuthenticationIssueResponseAction.
+// The values the document lists for BackchannelAuthenticationIssueResponseAction.
 const (
-	BackchannelAuthenticationIssueResponseActionINTERNALSERVERERROR BackchannelAuthenticationIssueResponseAction = "INTERNAL_SERVER_ERROR"
-	BackchannelAuthenticationIssueResponseActionINVALIDTICKET       BackchannelAuthenticationIssueResponseAction = "INVALID_TICKET"
+	BackchannelAuthenticationIssueResponseActionInternalServerError BackchannelAuthenticationIssueResponseAction = "INTERNAL_SERVER_ERROR"
+	BackchannelAuthenticationIssueResponseActionInvalidTicket       BackchannelAuthenticationIssueResponseAction = "INVALID_TICKET"
 	BackchannelAuthenticationIssueResponseActionOK                  BackchannelAuthenticationIssueResponseAction = "OK"
 )
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationIssueResponseAction enum.
 func (e BackchannelAuthenticationIssueResponseAction) Valid() bool {
 	switch e {
-	case BackchannelAuthenticationIssueResponseActionINTERNALSERVERERROR:
+	case BackchannelAuthenticationIssueResponseActionInternalServerError:
 		return true
-	case BackchannelAuthenticationIssueResponseActionINVALIDTICKET:
+	case BackchannelAuthenticationIssueResponseActionInvalidTicket:
 		return true
 	case BackchannelAuthenticationIssueResponseActionOK:
 		return true
@@ -370,424 +370,424 @@ func (e BackchannelAuthenticationIssueResponseAction) Valid() bool {
 	}
 }
 
-// Defines values for BackchannelAuthenticationResponseAction.
+// The values the document lists for BackchannelAuthenticationResponseAction.
 const (
-	BackchannelAuthenticationResponseActionBADREQUEST          BackchannelAuthenticationResponseAction = "BAD_REQUEST"
-	BackchannelAuthenticationResponseActionINTERNALSERVERERROR BackchannelAuthenticationResponseAction = "INTERNAL_SERVER_ERROR"
-	BackchannelAuthenticationResponseActionUNAUTHORIZED        BackchannelAuthenticationResponseAction = "UNAUTHORIZED"
-	BackchannelAuthenticationResponseActionUSERIDENTIFICATION  BackchannelAuthenticationResponseAction = "USER_IDENTIFICATION"
+	BackchannelAuthenticationResponseActionBadRequest          BackchannelAuthenticationResponseAction = "BAD_REQUEST"
+	BackchannelAuthenticationResponseActionInternalServerError BackchannelAuthenticationResponseAction = "INTERNAL_SERVER_ERROR"
+	BackchannelAuthenticationResponseActionUnauthorized        BackchannelAuthenticationResponseAction = "UNAUTHORIZED"
+	BackchannelAuthenticationResponseActionUserIdentification  BackchannelAuthenticationResponseAction = "USER_IDENTIFICATION"
 )
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationResponseAction enum.
 func (e BackchannelAuthenticationResponseAction) Valid() bool {
 	switch e {
-	case BackchannelAuthenticationResponseActionBADREQUEST:
+	case BackchannelAuthenticationResponseActionBadRequest:
 		return true
-	case BackchannelAuthenticationResponseActionINTERNALSERVERERROR:
+	case BackchannelAuthenticationResponseActionInternalServerError:
 		return true
-	case BackchannelAuthenticationResponseActionUNAUTHORIZED:
+	case BackchannelAuthenticationResponseActionUnauthorized:
 		return true
-	case BackchannelAuthenticationResponseActionUSERIDENTIFICATION:
+	case BackchannelAuthenticationResponseActionUserIdentification:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for BackchannelLogoutTokenResponseAction.
+// The values the document lists for BackchannelLogoutTokenResponseAction.
 const (
-	BackchannelLogoutTokenResponseActionCALLERERROR BackchannelLogoutTokenResponseAction = "CALLER_ERROR"
+	BackchannelLogoutTokenResponseActionCallerError BackchannelLogoutTokenResponseAction = "CALLER_ERROR"
 	BackchannelLogoutTokenResponseActionOK          BackchannelLogoutTokenResponseAction = "OK"
-	BackchannelLogoutTokenResponseActionSERVERERROR BackchannelLogoutTokenResponseAction = "SERVER_ERROR"
+	BackchannelLogoutTokenResponseActionServerError BackchannelLogoutTokenResponseAction = "SERVER_ERROR"
 )
 
 // Valid indicates whether the value is a known member of the BackchannelLogoutTokenResponseAction enum.
 func (e BackchannelLogoutTokenResponseAction) Valid() bool {
 	switch e {
-	case BackchannelLogoutTokenResponseActionCALLERERROR:
+	case BackchannelLogoutTokenResponseActionCallerError:
 		return true
 	case BackchannelLogoutTokenResponseActionOK:
 		return true
-	case BackchannelLogoutTokenResponseActionSERVERERROR:
+	case BackchannelLogoutTokenResponseActionServerError:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ClaimType.
+// The values the document lists for ClaimType.
 const (
-	AGGREGATED  ClaimType = "AGGREGATED"
-	DISTRIBUTED ClaimType = "DISTRIBUTED"
-	NORMAL      ClaimType = "NORMAL"
+	ClaimTypeAggregated  ClaimType = "AGGREGATED"
+	ClaimTypeDistributed ClaimType = "DISTRIBUTED"
+	ClaimTypeNormal      ClaimType = "NORMAL"
 )
 
 // Valid indicates whether the value is a known member of the ClaimType enum.
 func (e ClaimType) Valid() bool {
 	switch e {
-	case AGGREGATED:
+	case ClaimTypeAggregated:
 		return true
-	case DISTRIBUTED:
+	case ClaimTypeDistributed:
 		return true
-	case NORMAL:
+	case ClaimTypeNormal:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ClientClientSource.
+// The values the document lists for ClientClientSource.
 const (
-	AUTOMATICREGISTRATION ClientClientSource = "AUTOMATIC_REGISTRATION"
-	DYNAMICREGISTRATION   ClientClientSource = "DYNAMIC_REGISTRATION"
-	EXPLICITREGISTRATION  ClientClientSource = "EXPLICIT_REGISTRATION"
-	METADATADOCUMENT      ClientClientSource = "METADATA_DOCUMENT"
-	STATICREGISTRATION    ClientClientSource = "STATIC_REGISTRATION"
+	ClientClientSourceAutomaticRegistration ClientClientSource = "AUTOMATIC_REGISTRATION"
+	ClientClientSourceDynamicRegistration   ClientClientSource = "DYNAMIC_REGISTRATION"
+	ClientClientSourceExplicitRegistration  ClientClientSource = "EXPLICIT_REGISTRATION"
+	ClientClientSourceMetadataDocument      ClientClientSource = "METADATA_DOCUMENT"
+	ClientClientSourceStaticRegistration    ClientClientSource = "STATIC_REGISTRATION"
 )
 
 // Valid indicates whether the value is a known member of the ClientClientSource enum.
 func (e ClientClientSource) Valid() bool {
 	switch e {
-	case AUTOMATICREGISTRATION:
+	case ClientClientSourceAutomaticRegistration:
 		return true
-	case DYNAMICREGISTRATION:
+	case ClientClientSourceDynamicRegistration:
 		return true
-	case EXPLICITREGISTRATION:
+	case ClientClientSourceExplicitRegistration:
 		return true
-	case METADATADOCUMENT:
+	case ClientClientSourceMetadataDocument:
 		return true
-	case STATICREGISTRATION:
+	case ClientClientSourceStaticRegistration:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ClientResponseModes.
+// The values the document lists for ClientResponseModes.
 const (
-	ClientResponseModesFORMPOST    ClientResponseModes = "FORM_POST"
-	ClientResponseModesFORMPOSTJWT ClientResponseModes = "FORM_POST_JWT"
-	ClientResponseModesFRAGMENT    ClientResponseModes = "FRAGMENT"
-	ClientResponseModesFRAGMENTJWT ClientResponseModes = "FRAGMENT_JWT"
+	ClientResponseModesFormPost    ClientResponseModes = "FORM_POST"
+	ClientResponseModesFormPostJWT ClientResponseModes = "FORM_POST_JWT"
+	ClientResponseModesFragment    ClientResponseModes = "FRAGMENT"
+	ClientResponseModesFragmentJWT ClientResponseModes = "FRAGMENT_JWT"
 	ClientResponseModesJWT         ClientResponseModes = "JWT"
-	ClientResponseModesQUERY       ClientResponseModes = "QUERY"
-	ClientResponseModesQUERYJWT    ClientResponseModes = "QUERY_JWT"
+	ClientResponseModesQuery       ClientResponseModes = "QUERY"
+	ClientResponseModesQueryJWT    ClientResponseModes = "QUERY_JWT"
 )
 
 // Valid indicates whether the value is a known member of the ClientResponseModes enum.
 func (e ClientResponseModes) Valid() bool {
 	switch e {
-	case ClientResponseModesFORMPOST:
+	case ClientResponseModesFormPost:
 		return true
-	case ClientResponseModesFORMPOSTJWT:
+	case ClientResponseModesFormPostJWT:
 		return true
-	case ClientResponseModesFRAGMENT:
+	case ClientResponseModesFragment:
 		return true
-	case ClientResponseModesFRAGMENTJWT:
+	case ClientResponseModesFragmentJWT:
 		return true
 	case ClientResponseModesJWT:
 		return true
-	case ClientResponseModesQUERY:
+	case ClientResponseModesQuery:
 		return true
-	case ClientResponseModesQUERYJWT:
+	case ClientResponseModesQueryJWT:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ClientAuthMethod.
+// The values the document lists for ClientAuthMethod.
 const (
-	ClientAuthMethodATTESTJWTCLIENTAUTH     ClientAuthMethod = "ATTEST_JWT_CLIENT_AUTH"
-	ClientAuthMethodCLIENTSECRETBASIC       ClientAuthMethod = "CLIENT_SECRET_BASIC"
-	ClientAuthMethodCLIENTSECRETJWT         ClientAuthMethod = "CLIENT_SECRET_JWT"
-	ClientAuthMethodCLIENTSECRETPOST        ClientAuthMethod = "CLIENT_SECRET_POST"
-	ClientAuthMethodNONE                    ClientAuthMethod = "NONE"
-	ClientAuthMethodPRIVATEKEYJWT           ClientAuthMethod = "PRIVATE_KEY_JWT"
-	ClientAuthMethodSELFSIGNEDTLSCLIENTAUTH ClientAuthMethod = "SELF_SIGNED_TLS_CLIENT_AUTH"
-	ClientAuthMethodSPIFFEJWT               ClientAuthMethod = "SPIFFE_JWT"
-	ClientAuthMethodTLSCLIENTAUTH           ClientAuthMethod = "TLS_CLIENT_AUTH"
+	ClientAuthMethodAttestJWTClientAuth     ClientAuthMethod = "ATTEST_JWT_CLIENT_AUTH"
+	ClientAuthMethodClientSecretBasic       ClientAuthMethod = "CLIENT_SECRET_BASIC"
+	ClientAuthMethodClientSecretJWT         ClientAuthMethod = "CLIENT_SECRET_JWT"
+	ClientAuthMethodClientSecretPost        ClientAuthMethod = "CLIENT_SECRET_POST"
+	ClientAuthMethodNone                    ClientAuthMethod = "NONE"
+	ClientAuthMethodPrivateKeyJWT           ClientAuthMethod = "PRIVATE_KEY_JWT"
+	ClientAuthMethodSelfSignedTLSClientAuth ClientAuthMethod = "SELF_SIGNED_TLS_CLIENT_AUTH"
+	ClientAuthMethodSpiffeJWT               ClientAuthMethod = "SPIFFE_JWT"
+	ClientAuthMethodTLSClientAuth           ClientAuthMethod = "TLS_CLIENT_AUTH"
 )
 
 // Valid indicates whether the value is a known member of the ClientAuthMethod enum.
 func (e ClientAuthMethod) Valid() bool {
 	switch e {
-	case ClientAuthMethodATTESTJWTCLIENTAUTH:
+	case ClientAuthMethodAttestJWTClientAuth:
 		return true
-	case ClientAuthMethodCLIENTSECRETBASIC:
+	case ClientAuthMethodClientSecretBasic:
 		return true
-	case ClientAuthMethodCLIENTSECRETJWT:
+	case ClientAuthMethodClientSecretJWT:
 		return true
-	case ClientAuthMethodCLIENTSECRETPOST:
+	case ClientAuthMethodClientSecretPost:
 		return true
-	case ClientAuthMethodNONE:
+	case ClientAuthMethodNone:
 		return true
-	case ClientAuthMethodPRIVATEKEYJWT:
+	case ClientAuthMethodPrivateKeyJWT:
 		return true
-	case ClientAuthMethodSELFSIGNEDTLSCLIENTAUTH:
+	case ClientAuthMethodSelfSignedTLSClientAuth:
 		return true
-	case ClientAuthMethodSPIFFEJWT:
+	case ClientAuthMethodSpiffeJWT:
 		return true
-	case ClientAuthMethodTLSCLIENTAUTH:
+	case ClientAuthMethodTLSClientAuth:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ClientRegistrationResponseAction.
+// The values the document lists for ClientRegistrationResponseAction.
 const (
-	ClientRegistrationResponseActionBADREQUEST          ClientRegistrationResponseAction = "BAD_REQUEST"
-	ClientRegistrationResponseActionCREATED             ClientRegistrationResponseAction = "CREATED"
-	ClientRegistrationResponseActionDELETED             ClientRegistrationResponseAction = "DELETED"
-	ClientRegistrationResponseActionINTERNALSERVERERROR ClientRegistrationResponseAction = "INTERNAL_SERVER_ERROR"
+	ClientRegistrationResponseActionBadRequest          ClientRegistrationResponseAction = "BAD_REQUEST"
+	ClientRegistrationResponseActionCreated             ClientRegistrationResponseAction = "CREATED"
+	ClientRegistrationResponseActionDeleted             ClientRegistrationResponseAction = "DELETED"
+	ClientRegistrationResponseActionInternalServerError ClientRegistrationResponseAction = "INTERNAL_SERVER_ERROR"
 	ClientRegistrationResponseActionOK                  ClientRegistrationResponseAction = "OK"
-	ClientRegistrationResponseActionUNAUTHORIZED        ClientRegistrationResponseAction = "UNAUTHORIZED"
-	ClientRegistrationResponseActionUPDATED             ClientRegistrationResponseAction = "UPDATED"
+	ClientRegistrationResponseActionUnauthorized        ClientRegistrationResponseAction = "UNAUTHORIZED"
+	ClientRegistrationResponseActionUpdated             ClientRegistrationResponseAction = "UPDATED"
 )
 
 // Valid indicates whether the value is a known member of the ClientRegistrationResponseAction enum.
 func (e ClientRegistrationResponseAction) Valid() bool {
 	switch e {
-	case ClientRegistrationResponseActionBADREQUEST:
+	case ClientRegistrationResponseActionBadRequest:
 		return true
-	case ClientRegistrationResponseActionCREATED:
+	case ClientRegistrationResponseActionCreated:
 		return true
-	case ClientRegistrationResponseActionDELETED:
+	case ClientRegistrationResponseActionDeleted:
 		return true
-	case ClientRegistrationResponseActionINTERNALSERVERERROR:
+	case ClientRegistrationResponseActionInternalServerError:
 		return true
 	case ClientRegistrationResponseActionOK:
 		return true
-	case ClientRegistrationResponseActionUNAUTHORIZED:
+	case ClientRegistrationResponseActionUnauthorized:
 		return true
-	case ClientRegistrationResponseActionUPDATED:
+	case ClientRegistrationResponseActionUpdated:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ClientRegistrationType.
+// The values the document lists for ClientRegistrationType.
 const (
-	AUTOMATIC ClientRegistrationType = "AUTOMATIC"
-	EXPLICIT  ClientRegistrationType = "EXPLICIT"
+	ClientRegistrationTypeAutomatic ClientRegistrationType = "AUTOMATIC"
+	ClientRegistrationTypeExplicit  ClientRegistrationType = "EXPLICIT"
 )
 
 // Valid indicates whether the value is a known member of the ClientRegistrationType enum.
 func (e ClientRegistrationType) Valid() bool {
 	switch e {
-	case AUTOMATIC:
+	case ClientRegistrationTypeAutomatic:
 		return true
-	case EXPLICIT:
+	case ClientRegistrationTypeExplicit:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ClientType.
+// The values the document lists for ClientType.
 const (
-	ClientTypeCONFIDENTIAL ClientType = "CONFIDENTIAL"
-	ClientTypePUBLIC       ClientType = "PUBLIC"
+	ClientTypeConfidential ClientType = "CONFIDENTIAL"
+	ClientTypePublic       ClientType = "PUBLIC"
 )
 
 // Valid indicates whether the value is a known member of the ClientType enum.
 func (e ClientType) Valid() bool {
 	switch e {
-	case ClientTypeCONFIDENTIAL:
+	case ClientTypeConfidential:
 		return true
-	case ClientTypePUBLIC:
+	case ClientTypePublic:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for DeliveryMode.
+// The values the document lists for DeliveryMode.
 const (
-	PING DeliveryMode = "PING"
-	POLL DeliveryMode = "POLL"
-	PUSH DeliveryMode = "PUSH"
+	DeliveryModePing DeliveryMode = "PING"
+	DeliveryModePoll DeliveryMode = "POLL"
+	DeliveryModePush DeliveryMode = "PUSH"
 )
 
 // Valid indicates whether the value is a known member of the DeliveryMode enum.
 func (e DeliveryMode) Valid() bool {
 	switch e {
-	case PING:
+	case DeliveryModePing:
 		return true
-	case POLL:
+	case DeliveryModePoll:
 		return true
-	case PUSH:
+	case DeliveryModePush:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for DeviceAuthorizationResponseAction.
+// The values the document lists for DeviceAuthorizationResponseAction.
 const (
-	DeviceAuthorizationResponseActionBADREQUEST          DeviceAuthorizationResponseAction = "BAD_REQUEST"
-	DeviceAuthorizationResponseActionINTERNALSERVERERROR DeviceAuthorizationResponseAction = "INTERNAL_SERVER_ERROR"
+	DeviceAuthorizationResponseActionBadRequest          DeviceAuthorizationResponseAction = "BAD_REQUEST"
+	DeviceAuthorizationResponseActionInternalServerError DeviceAuthorizationResponseAction = "INTERNAL_SERVER_ERROR"
 	DeviceAuthorizationResponseActionOK                  DeviceAuthorizationResponseAction = "OK"
-	DeviceAuthorizationResponseActionUNAUTHORIZED        DeviceAuthorizationResponseAction = "UNAUTHORIZED"
+	DeviceAuthorizationResponseActionUnauthorized        DeviceAuthorizationResponseAction = "UNAUTHORIZED"
 )
 
 // Valid indicates whether the value is a known member of the DeviceAuthorizationResponseAction enum.
 func (e DeviceAuthorizationResponseAction) Valid() bool {
 	switch e {
-	case DeviceAuthorizationResponseActionBADREQUEST:
+	case DeviceAuthorizationResponseActionBadRequest:
 		return true
-	case DeviceAuthorizationResponseActionINTERNALSERVERERROR:
+	case DeviceAuthorizationResponseActionInternalServerError:
 		return true
 	case DeviceAuthorizationResponseActionOK:
 		return true
-	case DeviceAuthorizationResponseActionUNAUTHORIZED:
+	case DeviceAuthorizationResponseActionUnauthorized:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for DeviceCompleteRequestResult.
+// The values the document lists for DeviceCompleteRequestResult.
 const (
-	DeviceCompleteRequestResultACCESSDENIED      DeviceCompleteRequestResult = "ACCESS_DENIED"
-	DeviceCompleteRequestResultAUTHORIZED        DeviceCompleteRequestResult = "AUTHORIZED"
-	DeviceCompleteRequestResultTRANSACTIONFAILED DeviceCompleteRequestResult = "TRANSACTION_FAILED"
+	DeviceCompleteRequestResultAccessDenied      DeviceCompleteRequestResult = "ACCESS_DENIED"
+	DeviceCompleteRequestResultAuthorized        DeviceCompleteRequestResult = "AUTHORIZED"
+	DeviceCompleteRequestResultTransactionFailed DeviceCompleteRequestResult = "TRANSACTION_FAILED"
 )
 
 // Valid indicates whether the value is a known member of the DeviceCompleteRequestResult enum.
 func (e DeviceCompleteRequestResult) Valid() bool {
 	switch e {
-	case DeviceCompleteRequestResultACCESSDENIED:
+	case DeviceCompleteRequestResultAccessDenied:
 		return true
-	case DeviceCompleteRequestResultAUTHORIZED:
+	case DeviceCompleteRequestResultAuthorized:
 		return true
-	case DeviceCompleteRequestResultTRANSACTIONFAILED:
+	case DeviceCompleteRequestResultTransactionFailed:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for DeviceCompleteResponseAction.
+// The values the document lists for DeviceCompleteResponseAction.
 const (
-	DeviceCompleteResponseActionINVALIDREQUEST   DeviceCompleteResponseAction = "INVALID_REQUEST"
-	DeviceCompleteResponseActionSERVERERROR      DeviceCompleteResponseAction = "SERVER_ERROR"
-	DeviceCompleteResponseActionSUCCESS          DeviceCompleteResponseAction = "SUCCESS"
-	DeviceCompleteResponseActionUSERCODEEXPIRED  DeviceCompleteResponseAction = "USER_CODE_EXPIRED"
-	DeviceCompleteResponseActionUSERCODENOTEXIST DeviceCompleteResponseAction = "USER_CODE_NOT_EXIST"
+	DeviceCompleteResponseActionInvalidRequest   DeviceCompleteResponseAction = "INVALID_REQUEST"
+	DeviceCompleteResponseActionServerError      DeviceCompleteResponseAction = "SERVER_ERROR"
+	DeviceCompleteResponseActionSuccess          DeviceCompleteResponseAction = "SUCCESS"
+	DeviceCompleteResponseActionUserCodeExpired  DeviceCompleteResponseAction = "USER_CODE_EXPIRED"
+	DeviceCompleteResponseActionUserCodeNotExist DeviceCompleteResponseAction = "USER_CODE_NOT_EXIST"
 )
 
 // Valid indicates whether the value is a known member of the DeviceCompleteResponseAction enum.
 func (e DeviceCompleteResponseAction) Valid() bool {
 	switch e {
-	case DeviceCompleteResponseActionINVALIDREQUEST:
+	case DeviceCompleteResponseActionInvalidRequest:
 		return true
-	case DeviceCompleteResponseActionSERVERERROR:
+	case DeviceCompleteResponseActionServerError:
 		return true
-	case DeviceCompleteResponseActionSUCCESS:
+	case DeviceCompleteResponseActionSuccess:
 		return true
-	case DeviceCompleteResponseActionUSERCODEEXPIRED:
+	case DeviceCompleteResponseActionUserCodeExpired:
 		return true
-	case DeviceCompleteResponseActionUSERCODENOTEXIST:
+	case DeviceCompleteResponseActionUserCodeNotExist:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for DeviceVerificationResponseAction.
+// The values the document lists for DeviceVerificationResponseAction.
 const (
-	DeviceVerificationResponseActionEXPIRED             DeviceVerificationResponseAction = "EXPIRED"
-	DeviceVerificationResponseActionINTERNALSERVERERROR DeviceVerificationResponseAction = "INTERNAL_SERVER_ERROR"
-	DeviceVerificationResponseActionNOTEXIST            DeviceVerificationResponseAction = "NOT_EXIST"
-	DeviceVerificationResponseActionVALID               DeviceVerificationResponseAction = "VALID"
+	DeviceVerificationResponseActionExpired             DeviceVerificationResponseAction = "EXPIRED"
+	DeviceVerificationResponseActionInternalServerError DeviceVerificationResponseAction = "INTERNAL_SERVER_ERROR"
+	DeviceVerificationResponseActionNotExist            DeviceVerificationResponseAction = "NOT_EXIST"
+	DeviceVerificationResponseActionValid               DeviceVerificationResponseAction = "VALID"
 )
 
 // Valid indicates whether the value is a known member of the DeviceVerificationResponseAction enum.
 func (e DeviceVerificationResponseAction) Valid() bool {
 	switch e {
-	case DeviceVerificationResponseActionEXPIRED:
+	case DeviceVerificationResponseActionExpired:
 		return true
-	case DeviceVerificationResponseActionINTERNALSERVERERROR:
+	case DeviceVerificationResponseActionInternalServerError:
 		return true
-	case DeviceVerificationResponseActionNOTEXIST:
+	case DeviceVerificationResponseActionNotExist:
 		return true
-	case DeviceVerificationResponseActionVALID:
+	case DeviceVerificationResponseActionValid:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for Display.
+// The values the document lists for Display.
 const (
-	PAGE  Display = "PAGE"
-	POPUP Display = "POPUP"
-	TOUCH Display = "TOUCH"
-	WAP   Display = "WAP"
+	DisplayPage  Display = "PAGE"
+	DisplayPopup Display = "POPUP"
+	DisplayTouch Display = "TOUCH"
+	DisplayWap   Display = "WAP"
 )
 
 // Valid indicates whether the value is a known member of the Display enum.
 func (e Display) Valid() bool {
 	switch e {
-	case PAGE:
+	case DisplayPage:
 		return true
-	case POPUP:
+	case DisplayPopup:
 		return true
-	case TOUCH:
+	case DisplayTouch:
 		return true
-	case WAP:
+	case DisplayWap:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for FapiMode.
+// The values the document lists for FAPIMode.
 const (
-	FAPI1ADVANCED                       FapiMode = "FAPI1_ADVANCED"
-	FAPI1BASELINE                       FapiMode = "FAPI1_BASELINE"
-	FAPI2MESSAGESIGNINGAUTHREQ          FapiMode = "FAPI2_MESSAGE_SIGNING_AUTH_REQ"
-	FAPI2MESSAGESIGNINGAUTHRES          FapiMode = "FAPI2_MESSAGE_SIGNING_AUTH_RES"
-	FAPI2MESSAGESIGNINGINTROSPECTIONRES FapiMode = "FAPI2_MESSAGE_SIGNING_INTROSPECTION_RES"
-	FAPI2SECURITY                       FapiMode = "FAPI2_SECURITY"
+	FAPIModeFAPI1Advanced                       FAPIMode = "FAPI1_ADVANCED"
+	FAPIModeFAPI1Baseline                       FAPIMode = "FAPI1_BASELINE"
+	FAPIModeFAPI2MessageSigningAuthReq          FAPIMode = "FAPI2_MESSAGE_SIGNING_AUTH_REQ"
+	FAPIModeFAPI2MessageSigningAuthRes          FAPIMode = "FAPI2_MESSAGE_SIGNING_AUTH_RES"
+	FAPIModeFAPI2MessageSigningIntrospectionRes FAPIMode = "FAPI2_MESSAGE_SIGNING_INTROSPECTION_RES"
+	FAPIModeFAPI2Security                       FAPIMode = "FAPI2_SECURITY"
 )
 
-// Valid indicates whether the value is a known member of the FapiMode enum.
-func (e FapiMode) Valid() bool {
+// Valid indicates whether the value is a known member of the FAPIMode enum.
+func (e FAPIMode) Valid() bool {
 	switch e {
-	case FAPI1ADVANCED:
+	case FAPIModeFAPI1Advanced:
 		return true
-	case FAPI1BASELINE:
+	case FAPIModeFAPI1Baseline:
 		return true
-	case FAPI2MESSAGESIGNINGAUTHREQ:
+	case FAPIModeFAPI2MessageSigningAuthReq:
 		return true
-	case FAPI2MESSAGESIGNINGAUTHRES:
+	case FAPIModeFAPI2MessageSigningAuthRes:
 		return true
-	case FAPI2MESSAGESIGNINGINTROSPECTIONRES:
+	case FAPIModeFAPI2MessageSigningIntrospectionRes:
 		return true
-	case FAPI2SECURITY:
+	case FAPIModeFAPI2Security:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for FederationConfigurationResponseAction.
+// The values the document lists for FederationConfigurationResponseAction.
 const (
-	FederationConfigurationResponseActionINTERNALSERVERERROR FederationConfigurationResponseAction = "INTERNAL_SERVER_ERROR"
-	FederationConfigurationResponseActionNOTFOUND            FederationConfigurationResponseAction = "NOT_FOUND"
+	FederationConfigurationResponseActionInternalServerError FederationConfigurationResponseAction = "INTERNAL_SERVER_ERROR"
+	FederationConfigurationResponseActionNotFound            FederationConfigurationResponseAction = "NOT_FOUND"
 	FederationConfigurationResponseActionOK                  FederationConfigurationResponseAction = "OK"
 )
 
 // Valid indicates whether the value is a known member of the FederationConfigurationResponseAction enum.
 func (e FederationConfigurationResponseAction) Valid() bool {
 	switch e {
-	case FederationConfigurationResponseActionINTERNALSERVERERROR:
+	case FederationConfigurationResponseActionInternalServerError:
 		return true
-	case FederationConfigurationResponseActionNOTFOUND:
+	case FederationConfigurationResponseActionNotFound:
 		return true
 	case FederationConfigurationResponseActionOK:
 		return true
@@ -796,22 +796,22 @@ func (e FederationConfigurationResponseAction) Valid() bool {
 	}
 }
 
-// Defines values for FederationRegistrationResponseAction.
+// The values the document lists for FederationRegistrationResponseAction.
 const (
-	FederationRegistrationResponseActionBADREQUEST          FederationRegistrationResponseAction = "BAD_REQUEST"
-	FederationRegistrationResponseActionINTERNALSERVERERROR FederationRegistrationResponseAction = "INTERNAL_SERVER_ERROR"
-	FederationRegistrationResponseActionNOTFOUND            FederationRegistrationResponseAction = "NOT_FOUND"
+	FederationRegistrationResponseActionBadRequest          FederationRegistrationResponseAction = "BAD_REQUEST"
+	FederationRegistrationResponseActionInternalServerError FederationRegistrationResponseAction = "INTERNAL_SERVER_ERROR"
+	FederationRegistrationResponseActionNotFound            FederationRegistrationResponseAction = "NOT_FOUND"
 	FederationRegistrationResponseActionOK                  FederationRegistrationResponseAction = "OK"
 )
 
 // Valid indicates whether the value is a known member of the FederationRegistrationResponseAction enum.
 func (e FederationRegistrationResponseAction) Valid() bool {
 	switch e {
-	case FederationRegistrationResponseActionBADREQUEST:
+	case FederationRegistrationResponseActionBadRequest:
 		return true
-	case FederationRegistrationResponseActionINTERNALSERVERERROR:
+	case FederationRegistrationResponseActionInternalServerError:
 		return true
-	case FederationRegistrationResponseActionNOTFOUND:
+	case FederationRegistrationResponseActionNotFound:
 		return true
 	case FederationRegistrationResponseActionOK:
 		return true
@@ -820,214 +820,214 @@ func (e FederationRegistrationResponseAction) Valid() bool {
 	}
 }
 
-// Defines values for GMResponseAction.
+// The values the document lists for GMResponseAction.
 const (
-	GMResponseActionAUTHLETEERROR GMResponseAction = "AUTHLETE_ERROR"
-	GMResponseActionCALLERERROR   GMResponseAction = "CALLER_ERROR"
-	GMResponseActionFORBIDDEN     GMResponseAction = "FORBIDDEN"
-	GMResponseActionNOCONTENT     GMResponseAction = "NO_CONTENT"
-	GMResponseActionNOTFOUND      GMResponseAction = "NOT_FOUND"
+	GMResponseActionAuthleteError GMResponseAction = "AUTHLETE_ERROR"
+	GMResponseActionCallerError   GMResponseAction = "CALLER_ERROR"
+	GMResponseActionForbidden     GMResponseAction = "FORBIDDEN"
+	GMResponseActionNoContent     GMResponseAction = "NO_CONTENT"
+	GMResponseActionNotFound      GMResponseAction = "NOT_FOUND"
 	GMResponseActionOK            GMResponseAction = "OK"
-	GMResponseActionUNAUTHORIZED  GMResponseAction = "UNAUTHORIZED"
+	GMResponseActionUnauthorized  GMResponseAction = "UNAUTHORIZED"
 )
 
 // Valid indicates whether the value is a known member of the GMResponseAction enum.
 func (e GMResponseAction) Valid() bool {
 	switch e {
-	case GMResponseActionAUTHLETEERROR:
+	case GMResponseActionAuthleteError:
 		return true
-	case GMResponseActionCALLERERROR:
+	case GMResponseActionCallerError:
 		return true
-	case GMResponseActionFORBIDDEN:
+	case GMResponseActionForbidden:
 		return true
-	case GMResponseActionNOCONTENT:
+	case GMResponseActionNoContent:
 		return true
-	case GMResponseActionNOTFOUND:
+	case GMResponseActionNotFound:
 		return true
 	case GMResponseActionOK:
 		return true
-	case GMResponseActionUNAUTHORIZED:
+	case GMResponseActionUnauthorized:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for GrantManagementAction.
+// The values the document lists for GrantManagementAction.
 const (
-	GrantManagementActionCREATE  GrantManagementAction = "CREATE"
-	GrantManagementActionMERGE   GrantManagementAction = "MERGE"
-	GrantManagementActionQUERY   GrantManagementAction = "QUERY"
-	GrantManagementActionREPLACE GrantManagementAction = "REPLACE"
-	GrantManagementActionREVOKE  GrantManagementAction = "REVOKE"
+	GrantManagementActionCreate  GrantManagementAction = "CREATE"
+	GrantManagementActionMerge   GrantManagementAction = "MERGE"
+	GrantManagementActionQuery   GrantManagementAction = "QUERY"
+	GrantManagementActionReplace GrantManagementAction = "REPLACE"
+	GrantManagementActionRevoke  GrantManagementAction = "REVOKE"
 )
 
 // Valid indicates whether the value is a known member of the GrantManagementAction enum.
 func (e GrantManagementAction) Valid() bool {
 	switch e {
-	case GrantManagementActionCREATE:
+	case GrantManagementActionCreate:
 		return true
-	case GrantManagementActionMERGE:
+	case GrantManagementActionMerge:
 		return true
-	case GrantManagementActionQUERY:
+	case GrantManagementActionQuery:
 		return true
-	case GrantManagementActionREPLACE:
+	case GrantManagementActionReplace:
 		return true
-	case GrantManagementActionREVOKE:
+	case GrantManagementActionRevoke:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for GrantType.
+// The values the document lists for GrantType.
 const (
-	GrantTypeAUTHORIZATIONCODE GrantType = "AUTHORIZATION_CODE"
+	GrantTypeAuthorizationCode GrantType = "AUTHORIZATION_CODE"
 	GrantTypeCIBA              GrantType = "CIBA"
-	GrantTypeCLIENTCREDENTIALS GrantType = "CLIENT_CREDENTIALS"
-	GrantTypeDEVICECODE        GrantType = "DEVICE_CODE"
-	GrantTypeIMPLICIT          GrantType = "IMPLICIT"
-	GrantTypeJWTBEARER         GrantType = "JWT_BEARER"
-	GrantTypePASSWORD          GrantType = "PASSWORD"
-	GrantTypePREAUTHORIZEDCODE GrantType = "PRE_AUTHORIZED_CODE"
-	GrantTypeREFRESHTOKEN      GrantType = "REFRESH_TOKEN"
-	GrantTypeTOKENEXCHANGE     GrantType = "TOKEN_EXCHANGE"
+	GrantTypeClientCredentials GrantType = "CLIENT_CREDENTIALS"
+	GrantTypeDeviceCode        GrantType = "DEVICE_CODE"
+	GrantTypeImplicit          GrantType = "IMPLICIT"
+	GrantTypeJWTBearer         GrantType = "JWT_BEARER"
+	GrantTypePassword          GrantType = "PASSWORD"
+	GrantTypePreAuthorizedCode GrantType = "PRE_AUTHORIZED_CODE"
+	GrantTypeRefreshToken      GrantType = "REFRESH_TOKEN"
+	GrantTypeTokenExchange     GrantType = "TOKEN_EXCHANGE"
 )
 
 // Valid indicates whether the value is a known member of the GrantType enum.
 func (e GrantType) Valid() bool {
 	switch e {
-	case GrantTypeAUTHORIZATIONCODE:
+	case GrantTypeAuthorizationCode:
 		return true
 	case GrantTypeCIBA:
 		return true
-	case GrantTypeCLIENTCREDENTIALS:
+	case GrantTypeClientCredentials:
 		return true
-	case GrantTypeDEVICECODE:
+	case GrantTypeDeviceCode:
 		return true
-	case GrantTypeIMPLICIT:
+	case GrantTypeImplicit:
 		return true
-	case GrantTypeJWTBEARER:
+	case GrantTypeJWTBearer:
 		return true
-	case GrantTypePASSWORD:
+	case GrantTypePassword:
 		return true
-	case GrantTypePREAUTHORIZEDCODE:
+	case GrantTypePreAuthorizedCode:
 		return true
-	case GrantTypeREFRESHTOKEN:
+	case GrantTypeRefreshToken:
 		return true
-	case GrantTypeTOKENEXCHANGE:
+	case GrantTypeTokenExchange:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for HskCreateResponseAction.
+// The values the document lists for HskCreateResponseAction.
 const (
-	HskCreateResponseActionINVALIDREQUEST HskCreateResponseAction = "INVALID_REQUEST"
-	HskCreateResponseActionNOTFOUND       HskCreateResponseAction = "NOT_FOUND"
-	HskCreateResponseActionSERVERERROR    HskCreateResponseAction = "SERVER_ERROR"
-	HskCreateResponseActionSUCCESS        HskCreateResponseAction = "SUCCESS"
+	HskCreateResponseActionInvalidRequest HskCreateResponseAction = "INVALID_REQUEST"
+	HskCreateResponseActionNotFound       HskCreateResponseAction = "NOT_FOUND"
+	HskCreateResponseActionServerError    HskCreateResponseAction = "SERVER_ERROR"
+	HskCreateResponseActionSuccess        HskCreateResponseAction = "SUCCESS"
 )
 
 // Valid indicates whether the value is a known member of the HskCreateResponseAction enum.
 func (e HskCreateResponseAction) Valid() bool {
 	switch e {
-	case HskCreateResponseActionINVALIDREQUEST:
+	case HskCreateResponseActionInvalidRequest:
 		return true
-	case HskCreateResponseActionNOTFOUND:
+	case HskCreateResponseActionNotFound:
 		return true
-	case HskCreateResponseActionSERVERERROR:
+	case HskCreateResponseActionServerError:
 		return true
-	case HskCreateResponseActionSUCCESS:
+	case HskCreateResponseActionSuccess:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for HskDeleteResponseAction.
+// The values the document lists for HskDeleteResponseAction.
 const (
-	HskDeleteResponseActionINVALIDREQUEST HskDeleteResponseAction = "INVALID_REQUEST"
-	HskDeleteResponseActionNOTFOUND       HskDeleteResponseAction = "NOT_FOUND"
-	HskDeleteResponseActionSERVERERROR    HskDeleteResponseAction = "SERVER_ERROR"
-	HskDeleteResponseActionSUCCESS        HskDeleteResponseAction = "SUCCESS"
+	HskDeleteResponseActionInvalidRequest HskDeleteResponseAction = "INVALID_REQUEST"
+	HskDeleteResponseActionNotFound       HskDeleteResponseAction = "NOT_FOUND"
+	HskDeleteResponseActionServerError    HskDeleteResponseAction = "SERVER_ERROR"
+	HskDeleteResponseActionSuccess        HskDeleteResponseAction = "SUCCESS"
 )
 
 // Valid indicates whether the value is a known member of the HskDeleteResponseAction enum.
 func (e HskDeleteResponseAction) Valid() bool {
 	switch e {
-	case HskDeleteResponseActionINVALIDREQUEST:
+	case HskDeleteResponseActionInvalidRequest:
 		return true
-	case HskDeleteResponseActionNOTFOUND:
+	case HskDeleteResponseActionNotFound:
 		return true
-	case HskDeleteResponseActionSERVERERROR:
+	case HskDeleteResponseActionServerError:
 		return true
-	case HskDeleteResponseActionSUCCESS:
+	case HskDeleteResponseActionSuccess:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for HskGetListResponseAction.
+// The values the document lists for HskGetListResponseAction.
 const (
-	HskGetListResponseActionINVALIDREQUEST HskGetListResponseAction = "INVALID_REQUEST"
-	HskGetListResponseActionSERVERERROR    HskGetListResponseAction = "SERVER_ERROR"
-	HskGetListResponseActionSUCCESS        HskGetListResponseAction = "SUCCESS"
+	HskGetListResponseActionInvalidRequest HskGetListResponseAction = "INVALID_REQUEST"
+	HskGetListResponseActionServerError    HskGetListResponseAction = "SERVER_ERROR"
+	HskGetListResponseActionSuccess        HskGetListResponseAction = "SUCCESS"
 )
 
 // Valid indicates whether the value is a known member of the HskGetListResponseAction enum.
 func (e HskGetListResponseAction) Valid() bool {
 	switch e {
-	case HskGetListResponseActionINVALIDREQUEST:
+	case HskGetListResponseActionInvalidRequest:
 		return true
-	case HskGetListResponseActionSERVERERROR:
+	case HskGetListResponseActionServerError:
 		return true
-	case HskGetListResponseActionSUCCESS:
+	case HskGetListResponseActionSuccess:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for HskGetResponseAction.
+// The values the document lists for HskGetResponseAction.
 const (
-	HskGetResponseActionINVALIDREQUEST HskGetResponseAction = "INVALID_REQUEST"
-	HskGetResponseActionNOTFOUND       HskGetResponseAction = "NOT_FOUND"
-	HskGetResponseActionSERVERERROR    HskGetResponseAction = "SERVER_ERROR"
-	HskGetResponseActionSUCCESS        HskGetResponseAction = "SUCCESS"
+	HskGetResponseActionInvalidRequest HskGetResponseAction = "INVALID_REQUEST"
+	HskGetResponseActionNotFound       HskGetResponseAction = "NOT_FOUND"
+	HskGetResponseActionServerError    HskGetResponseAction = "SERVER_ERROR"
+	HskGetResponseActionSuccess        HskGetResponseAction = "SUCCESS"
 )
 
 // Valid indicates whether the value is a known member of the HskGetResponseAction enum.
 func (e HskGetResponseAction) Valid() bool {
 	switch e {
-	case HskGetResponseActionINVALIDREQUEST:
+	case HskGetResponseActionInvalidRequest:
 		return true
-	case HskGetResponseActionNOTFOUND:
+	case HskGetResponseActionNotFound:
 		return true
-	case HskGetResponseActionSERVERERROR:
+	case HskGetResponseActionServerError:
 		return true
-	case HskGetResponseActionSUCCESS:
+	case HskGetResponseActionSuccess:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for IdtokenReissueResponseAction.
+// The values the document lists for IdtokenReissueResponseAction.
 const (
-	IdtokenReissueResponseActionCALLERERROR         IdtokenReissueResponseAction = "CALLER_ERROR"
-	IdtokenReissueResponseActionINTERNALSERVERERROR IdtokenReissueResponseAction = "INTERNAL_SERVER_ERROR"
+	IdtokenReissueResponseActionCallerError         IdtokenReissueResponseAction = "CALLER_ERROR"
+	IdtokenReissueResponseActionInternalServerError IdtokenReissueResponseAction = "INTERNAL_SERVER_ERROR"
 	IdtokenReissueResponseActionOK                  IdtokenReissueResponseAction = "OK"
 )
 
 // Valid indicates whether the value is a known member of the IdtokenReissueResponseAction enum.
 func (e IdtokenReissueResponseAction) Valid() bool {
 	switch e {
-	case IdtokenReissueResponseActionCALLERERROR:
+	case IdtokenReissueResponseActionCallerError:
 		return true
-	case IdtokenReissueResponseActionINTERNALSERVERERROR:
+	case IdtokenReissueResponseActionInternalServerError:
 		return true
 	case IdtokenReissueResponseActionOK:
 		return true
@@ -1036,370 +1036,370 @@ func (e IdtokenReissueResponseAction) Valid() bool {
 	}
 }
 
-// Defines values for IntrospectionResponseAction.
+// The values the document lists for IntrospectionResponseAction.
 const (
-	IntrospectionResponseActionBADREQUEST          IntrospectionResponseAction = "BAD_REQUEST"
-	IntrospectionResponseActionFORBIDDEN           IntrospectionResponseAction = "FORBIDDEN"
-	IntrospectionResponseActionINTERNALSERVERERROR IntrospectionResponseAction = "INTERNAL_SERVER_ERROR"
+	IntrospectionResponseActionBadRequest          IntrospectionResponseAction = "BAD_REQUEST"
+	IntrospectionResponseActionForbidden           IntrospectionResponseAction = "FORBIDDEN"
+	IntrospectionResponseActionInternalServerError IntrospectionResponseAction = "INTERNAL_SERVER_ERROR"
 	IntrospectionResponseActionOK                  IntrospectionResponseAction = "OK"
-	IntrospectionResponseActionUNAUTHORIZED        IntrospectionResponseAction = "UNAUTHORIZED"
+	IntrospectionResponseActionUnauthorized        IntrospectionResponseAction = "UNAUTHORIZED"
 )
 
 // Valid indicates whether the value is a known member of the IntrospectionResponseAction enum.
 func (e IntrospectionResponseAction) Valid() bool {
 	switch e {
-	case IntrospectionResponseActionBADREQUEST:
+	case IntrospectionResponseActionBadRequest:
 		return true
-	case IntrospectionResponseActionFORBIDDEN:
+	case IntrospectionResponseActionForbidden:
 		return true
-	case IntrospectionResponseActionINTERNALSERVERERROR:
+	case IntrospectionResponseActionInternalServerError:
 		return true
 	case IntrospectionResponseActionOK:
 		return true
-	case IntrospectionResponseActionUNAUTHORIZED:
+	case IntrospectionResponseActionUnauthorized:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for JweAlg.
+// The values the document lists for JWEAlg.
 const (
-	A128GCMKW        JweAlg = "A128GCMKW"
-	A128KW           JweAlg = "A128KW"
-	A192GCMKW        JweAlg = "A192GCMKW"
-	A192KW           JweAlg = "A192KW"
-	A256GCMKW        JweAlg = "A256GCMKW"
-	A256KW           JweAlg = "A256KW"
-	DIR              JweAlg = "DIR"
-	ECDHES           JweAlg = "ECDH_ES"
-	ECDHESA128KW     JweAlg = "ECDH_ES_A128KW"
-	ECDHESA192KW     JweAlg = "ECDH_ES_A192KW"
-	ECDHESA256KW     JweAlg = "ECDH_ES_A256KW"
-	PBES2HS256A128KW JweAlg = "PBES2_HS256_A128KW"
-	PBES2HS384A192KW JweAlg = "PBES2_HS384_A192KW"
-	PBES2HS512A256KW JweAlg = "PBES2_HS512_A256KW"
-	RSA15            JweAlg = "RSA1_5"
-	RSAOAEP          JweAlg = "RSA_OAEP"
-	RSAOAEP256       JweAlg = "RSA_OAEP_256"
+	JWEAlgA128GCMKW        JWEAlg = "A128GCMKW"
+	JWEAlgA128KW           JWEAlg = "A128KW"
+	JWEAlgA192GCMKW        JWEAlg = "A192GCMKW"
+	JWEAlgA192KW           JWEAlg = "A192KW"
+	JWEAlgA256GCMKW        JWEAlg = "A256GCMKW"
+	JWEAlgA256KW           JWEAlg = "A256KW"
+	JWEAlgDir              JWEAlg = "DIR"
+	JWEAlgEcdhEs           JWEAlg = "ECDH_ES"
+	JWEAlgEcdhEsA128KW     JWEAlg = "ECDH_ES_A128KW"
+	JWEAlgEcdhEsA192KW     JWEAlg = "ECDH_ES_A192KW"
+	JWEAlgEcdhEsA256KW     JWEAlg = "ECDH_ES_A256KW"
+	JWEAlgPBES2HS256A128KW JWEAlg = "PBES2_HS256_A128KW"
+	JWEAlgPBES2HS384A192KW JWEAlg = "PBES2_HS384_A192KW"
+	JWEAlgPBES2HS512A256KW JWEAlg = "PBES2_HS512_A256KW"
+	JWEAlgRSA15            JWEAlg = "RSA1_5"
+	JWEAlgRSAOaep          JWEAlg = "RSA_OAEP"
+	JWEAlgRSAOaep256       JWEAlg = "RSA_OAEP_256"
 )
 
-// Valid indicates whether the value is a known member of the JweAlg enum.
-func (e JweAlg) Valid() bool {
+// Valid indicates whether the value is a known member of the JWEAlg enum.
+func (e JWEAlg) Valid() bool {
 	switch e {
-	case A128GCMKW:
+	case JWEAlgA128GCMKW:
 		return true
-	case A128KW:
+	case JWEAlgA128KW:
 		return true
-	case A192GCMKW:
+	case JWEAlgA192GCMKW:
 		return true
-	case A192KW:
+	case JWEAlgA192KW:
 		return true
-	case A256GCMKW:
+	case JWEAlgA256GCMKW:
 		return true
-	case A256KW:
+	case JWEAlgA256KW:
 		return true
-	case DIR:
+	case JWEAlgDir:
 		return true
-	case ECDHES:
+	case JWEAlgEcdhEs:
 		return true
-	case ECDHESA128KW:
+	case JWEAlgEcdhEsA128KW:
 		return true
-	case ECDHESA192KW:
+	case JWEAlgEcdhEsA192KW:
 		return true
-	case ECDHESA256KW:
+	case JWEAlgEcdhEsA256KW:
 		return true
-	case PBES2HS256A128KW:
+	case JWEAlgPBES2HS256A128KW:
 		return true
-	case PBES2HS384A192KW:
+	case JWEAlgPBES2HS384A192KW:
 		return true
-	case PBES2HS512A256KW:
+	case JWEAlgPBES2HS512A256KW:
 		return true
-	case RSA15:
+	case JWEAlgRSA15:
 		return true
-	case RSAOAEP:
+	case JWEAlgRSAOaep:
 		return true
-	case RSAOAEP256:
+	case JWEAlgRSAOaep256:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for JweEnc.
+// The values the document lists for JWEEnc.
 const (
-	A128CBCHS256 JweEnc = "A128CBC_HS256"
-	A128GCM      JweEnc = "A128GCM"
-	A192CBCHS384 JweEnc = "A192CBC_HS384"
-	A192GCM      JweEnc = "A192GCM"
-	A256CBCHS512 JweEnc = "A256CBC_HS512"
-	A256GCM      JweEnc = "A256GCM"
+	JWEEncA128CBCHS256 JWEEnc = "A128CBC_HS256"
+	JWEEncA128GCM      JWEEnc = "A128GCM"
+	JWEEncA192CBCHS384 JWEEnc = "A192CBC_HS384"
+	JWEEncA192GCM      JWEEnc = "A192GCM"
+	JWEEncA256CBCHS512 JWEEnc = "A256CBC_HS512"
+	JWEEncA256GCM      JWEEnc = "A256GCM"
 )
 
-// Valid indicates whether the value is a known member of the JweEnc enum.
-func (e JweEnc) Valid() bool {
+// Valid indicates whether the value is a known member of the JWEEnc enum.
+func (e JWEEnc) Valid() bool {
 	switch e {
-	case A128CBCHS256:
+	case JWEEncA128CBCHS256:
 		return true
-	case A128GCM:
+	case JWEEncA128GCM:
 		return true
-	case A192CBCHS384:
+	case JWEEncA192CBCHS384:
 		return true
-	case A192GCM:
+	case JWEEncA192GCM:
 		return true
-	case A256CBCHS512:
+	case JWEEncA256CBCHS512:
 		return true
-	case A256GCM:
+	case JWEEncA256GCM:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for JwsAlg.
+// The values the document lists for JWSAlg.
 const (
-	JwsAlgES256  JwsAlg = "ES256"
-	JwsAlgES256K JwsAlg = "ES256K"
-	JwsAlgES384  JwsAlg = "ES384"
-	JwsAlgES512  JwsAlg = "ES512"
-	JwsAlgEdDSA  JwsAlg = "EdDSA"
-	JwsAlgHS256  JwsAlg = "HS256"
-	JwsAlgHS384  JwsAlg = "HS384"
-	JwsAlgHS512  JwsAlg = "HS512"
-	JwsAlgNONE   JwsAlg = "NONE"
-	JwsAlgPS256  JwsAlg = "PS256"
-	JwsAlgPS384  JwsAlg = "PS384"
-	JwsAlgPS512  JwsAlg = "PS512"
-	JwsAlgRS256  JwsAlg = "RS256"
-	JwsAlgRS384  JwsAlg = "RS384"
-	JwsAlgRS512  JwsAlg = "RS512"
+	JWSAlgES256  JWSAlg = "ES256"
+	JWSAlgES256K JWSAlg = "ES256K"
+	JWSAlgES384  JWSAlg = "ES384"
+	JWSAlgES512  JWSAlg = "ES512"
+	JWSAlgEdDSA  JWSAlg = "EdDSA"
+	JWSAlgHS256  JWSAlg = "HS256"
+	JWSAlgHS384  JWSAlg = "HS384"
+	JWSAlgHS512  JWSAlg = "HS512"
+	JWSAlgNone   JWSAlg = "NONE"
+	JWSAlgPS256  JWSAlg = "PS256"
+	JWSAlgPS384  JWSAlg = "PS384"
+	JWSAlgPS512  JWSAlg = "PS512"
+	JWSAlgRS256  JWSAlg = "RS256"
+	JWSAlgRS384  JWSAlg = "RS384"
+	JWSAlgRS512  JWSAlg = "RS512"
 )
 
-// Valid indicates whether the value is a known member of the JwsAlg enum.
-func (e JwsAlg) Valid() bool {
+// Valid indicates whether the value is a known member of the JWSAlg enum.
+func (e JWSAlg) Valid() bool {
 	switch e {
-	case JwsAlgES256:
+	case JWSAlgES256:
 		return true
-	case JwsAlgES256K:
+	case JWSAlgES256K:
 		return true
-	case JwsAlgES384:
+	case JWSAlgES384:
 		return true
-	case JwsAlgES512:
+	case JWSAlgES512:
 		return true
-	case JwsAlgEdDSA:
+	case JWSAlgEdDSA:
 		return true
-	case JwsAlgHS256:
+	case JWSAlgHS256:
 		return true
-	case JwsAlgHS384:
+	case JWSAlgHS384:
 		return true
-	case JwsAlgHS512:
+	case JWSAlgHS512:
 		return true
-	case JwsAlgNONE:
+	case JWSAlgNone:
 		return true
-	case JwsAlgPS256:
+	case JWSAlgPS256:
 		return true
-	case JwsAlgPS384:
+	case JWSAlgPS384:
 		return true
-	case JwsAlgPS512:
+	case JWSAlgPS512:
 		return true
-	case JwsAlgRS256:
+	case JWSAlgRS256:
 		return true
-	case JwsAlgRS384:
+	case JWSAlgRS384:
 		return true
-	case JwsAlgRS512:
+	case JWSAlgRS512:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for NativeSsoLogoutResponseAction.
+// The values the document lists for NativeSSOLogoutResponseAction.
 const (
-	NativeSsoLogoutResponseActionCALLERERROR NativeSsoLogoutResponseAction = "CALLER_ERROR"
-	NativeSsoLogoutResponseActionOK          NativeSsoLogoutResponseAction = "OK"
-	NativeSsoLogoutResponseActionSERVERERROR NativeSsoLogoutResponseAction = "SERVER_ERROR"
+	NativeSSOLogoutResponseActionCallerError NativeSSOLogoutResponseAction = "CALLER_ERROR"
+	NativeSSOLogoutResponseActionOK          NativeSSOLogoutResponseAction = "OK"
+	NativeSSOLogoutResponseActionServerError NativeSSOLogoutResponseAction = "SERVER_ERROR"
 )
 
-// Valid indicates whether the value is a known member of the NativeSsoLogoutResponseAction enum.
-func (e NativeSsoLogoutResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the NativeSSOLogoutResponseAction enum.
+func (e NativeSSOLogoutResponseAction) Valid() bool {
 	switch e {
-	case NativeSsoLogoutResponseActionCALLERERROR:
+	case NativeSSOLogoutResponseActionCallerError:
 		return true
-	case NativeSsoLogoutResponseActionOK:
+	case NativeSSOLogoutResponseActionOK:
 		return true
-	case NativeSsoLogoutResponseActionSERVERERROR:
+	case NativeSSOLogoutResponseActionServerError:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for NativeSsoResponseAction.
+// The values the document lists for NativeSSOResponseAction.
 const (
-	NativeSsoResponseActionCALLERERROR         NativeSsoResponseAction = "CALLER_ERROR"
-	NativeSsoResponseActionINTERNALSERVERERROR NativeSsoResponseAction = "INTERNAL_SERVER_ERROR"
-	NativeSsoResponseActionOK                  NativeSsoResponseAction = "OK"
+	NativeSSOResponseActionCallerError         NativeSSOResponseAction = "CALLER_ERROR"
+	NativeSSOResponseActionInternalServerError NativeSSOResponseAction = "INTERNAL_SERVER_ERROR"
+	NativeSSOResponseActionOK                  NativeSSOResponseAction = "OK"
 )
 
-// Valid indicates whether the value is a known member of the NativeSsoResponseAction enum.
-func (e NativeSsoResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the NativeSSOResponseAction enum.
+func (e NativeSSOResponseAction) Valid() bool {
 	switch e {
-	case NativeSsoResponseActionCALLERERROR:
+	case NativeSSOResponseActionCallerError:
 		return true
-	case NativeSsoResponseActionINTERNALSERVERERROR:
+	case NativeSSOResponseActionInternalServerError:
 		return true
-	case NativeSsoResponseActionOK:
+	case NativeSSOResponseActionOK:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for Prompt.
+// The values the document lists for Prompt.
 const (
-	PromptCONSENT       Prompt = "CONSENT"
-	PromptCREATE        Prompt = "CREATE"
-	PromptLOGIN         Prompt = "LOGIN"
-	PromptNONE          Prompt = "NONE"
-	PromptSELECTACCOUNT Prompt = "SELECT_ACCOUNT"
+	PromptConsent       Prompt = "CONSENT"
+	PromptCreate        Prompt = "CREATE"
+	PromptLogin         Prompt = "LOGIN"
+	PromptNone          Prompt = "NONE"
+	PromptSelectAccount Prompt = "SELECT_ACCOUNT"
 )
 
 // Valid indicates whether the value is a known member of the Prompt enum.
 func (e Prompt) Valid() bool {
 	switch e {
-	case PromptCONSENT:
+	case PromptConsent:
 		return true
-	case PromptCREATE:
+	case PromptCreate:
 		return true
-	case PromptLOGIN:
+	case PromptLogin:
 		return true
-	case PromptNONE:
+	case PromptNone:
 		return true
-	case PromptSELECTACCOUNT:
+	case PromptSelectAccount:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for PushedAuthorizationResponseAction.
+// The values the document lists for PushedAuthorizationResponseAction.
 const (
-	PushedAuthorizationResponseActionBADREQUEST          PushedAuthorizationResponseAction = "BAD_REQUEST"
-	PushedAuthorizationResponseActionCREATED             PushedAuthorizationResponseAction = "CREATED"
-	PushedAuthorizationResponseActionFORBIDDEN           PushedAuthorizationResponseAction = "FORBIDDEN"
-	PushedAuthorizationResponseActionINTERNALSERVERERROR PushedAuthorizationResponseAction = "INTERNAL_SERVER_ERROR"
-	PushedAuthorizationResponseActionPAYLOADTOOLARGE     PushedAuthorizationResponseAction = "PAYLOAD_TOO_LARGE"
-	PushedAuthorizationResponseActionUNAUTHORIZED        PushedAuthorizationResponseAction = "UNAUTHORIZED"
+	PushedAuthorizationResponseActionBadRequest          PushedAuthorizationResponseAction = "BAD_REQUEST"
+	PushedAuthorizationResponseActionCreated             PushedAuthorizationResponseAction = "CREATED"
+	PushedAuthorizationResponseActionForbidden           PushedAuthorizationResponseAction = "FORBIDDEN"
+	PushedAuthorizationResponseActionInternalServerError PushedAuthorizationResponseAction = "INTERNAL_SERVER_ERROR"
+	PushedAuthorizationResponseActionPayloadTooLarge     PushedAuthorizationResponseAction = "PAYLOAD_TOO_LARGE"
+	PushedAuthorizationResponseActionUnauthorized        PushedAuthorizationResponseAction = "UNAUTHORIZED"
 )
 
 // Valid indicates whether the value is a known member of the PushedAuthorizationResponseAction enum.
 func (e PushedAuthorizationResponseAction) Valid() bool {
 	switch e {
-	case PushedAuthorizationResponseActionBADREQUEST:
+	case PushedAuthorizationResponseActionBadRequest:
 		return true
-	case PushedAuthorizationResponseActionCREATED:
+	case PushedAuthorizationResponseActionCreated:
 		return true
-	case PushedAuthorizationResponseActionFORBIDDEN:
+	case PushedAuthorizationResponseActionForbidden:
 		return true
-	case PushedAuthorizationResponseActionINTERNALSERVERERROR:
+	case PushedAuthorizationResponseActionInternalServerError:
 		return true
-	case PushedAuthorizationResponseActionPAYLOADTOOLARGE:
+	case PushedAuthorizationResponseActionPayloadTooLarge:
 		return true
-	case PushedAuthorizationResponseActionUNAUTHORIZED:
+	case PushedAuthorizationResponseActionUnauthorized:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for PushedAuthorizationResponseClientAuthMethod.
+// The values the document lists for PushedAuthorizationResponseClientAuthMethod.
 const (
-	PushedAuthorizationResponseClientAuthMethodATTESTJWTCLIENTAUTH     PushedAuthorizationResponseClientAuthMethod = "ATTEST_JWT_CLIENT_AUTH"
-	PushedAuthorizationResponseClientAuthMethodCLIENTSECRETBASIC       PushedAuthorizationResponseClientAuthMethod = "CLIENT_SECRET_BASIC"
-	PushedAuthorizationResponseClientAuthMethodCLIENTSECRETJWT         PushedAuthorizationResponseClientAuthMethod = "CLIENT_SECRET_JWT"
-	PushedAuthorizationResponseClientAuthMethodCLIENTSECRETPOST        PushedAuthorizationResponseClientAuthMethod = "CLIENT_SECRET_POST"
-	PushedAuthorizationResponseClientAuthMethodNONE                    PushedAuthorizationResponseClientAuthMethod = "NONE"
-	PushedAuthorizationResponseClientAuthMethodPRIVATEKEYJWT           PushedAuthorizationResponseClientAuthMethod = "PRIVATE_KEY_JWT"
-	PushedAuthorizationResponseClientAuthMethodSELFSIGNEDTLSCLIENTAUTH PushedAuthorizationResponseClientAuthMethod = "SELF_SIGNED_TLS_CLIENT_AUTH"
-	PushedAuthorizationResponseClientAuthMethodTLSCLIENTAUTH           PushedAuthorizationResponseClientAuthMethod = "TLS_CLIENT_AUTH"
+	PushedAuthorizationResponseClientAuthMethodAttestJWTClientAuth     PushedAuthorizationResponseClientAuthMethod = "ATTEST_JWT_CLIENT_AUTH"
+	PushedAuthorizationResponseClientAuthMethodClientSecretBasic       PushedAuthorizationResponseClientAuthMethod = "CLIENT_SECRET_BASIC"
+	PushedAuthorizationResponseClientAuthMethodClientSecretJWT         PushedAuthorizationResponseClientAuthMethod = "CLIENT_SECRET_JWT"
+	PushedAuthorizationResponseClientAuthMethodClientSecretPost        PushedAuthorizationResponseClientAuthMethod = "CLIENT_SECRET_POST"
+	PushedAuthorizationResponseClientAuthMethodNone                    PushedAuthorizationResponseClientAuthMethod = "NONE"
+	PushedAuthorizationResponseClientAuthMethodPrivateKeyJWT           PushedAuthorizationResponseClientAuthMethod = "PRIVATE_KEY_JWT"
+	PushedAuthorizationResponseClientAuthMethodSelfSignedTLSClientAuth PushedAuthorizationResponseClientAuthMethod = "SELF_SIGNED_TLS_CLIENT_AUTH"
+	PushedAuthorizationResponseClientAuthMethodTLSClientAuth           PushedAuthorizationResponseClientAuthMethod = "TLS_CLIENT_AUTH"
 )
 
 // Valid indicates whether the value is a known member of the PushedAuthorizationResponseClientAuthMethod enum.
 func (e PushedAuthorizationResponseClientAuthMethod) Valid() bool {
 	switch e {
-	case PushedAuthorizationResponseClientAuthMethodATTESTJWTCLIENTAUTH:
+	case PushedAuthorizationResponseClientAuthMethodAttestJWTClientAuth:
 		return true
-	case PushedAuthorizationResponseClientAuthMethodCLIENTSECRETBASIC:
+	case PushedAuthorizationResponseClientAuthMethodClientSecretBasic:
 		return true
-	case PushedAuthorizationResponseClientAuthMethodCLIENTSECRETJWT:
+	case PushedAuthorizationResponseClientAuthMethodClientSecretJWT:
 		return true
-	case PushedAuthorizationResponseClientAuthMethodCLIENTSECRETPOST:
+	case PushedAuthorizationResponseClientAuthMethodClientSecretPost:
 		return true
-	case PushedAuthorizationResponseClientAuthMethodNONE:
+	case PushedAuthorizationResponseClientAuthMethodNone:
 		return true
-	case PushedAuthorizationResponseClientAuthMethodPRIVATEKEYJWT:
+	case PushedAuthorizationResponseClientAuthMethodPrivateKeyJWT:
 		return true
-	case PushedAuthorizationResponseClientAuthMethodSELFSIGNEDTLSCLIENTAUTH:
+	case PushedAuthorizationResponseClientAuthMethodSelfSignedTLSClientAuth:
 		return true
-	case PushedAuthorizationResponseClientAuthMethodTLSCLIENTAUTH:
+	case PushedAuthorizationResponseClientAuthMethodTLSClientAuth:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ResponseType.
+// The values the document lists for ResponseType.
 const (
-	ResponseTypeCODE             ResponseType = "CODE"
-	ResponseTypeCODEIDTOKEN      ResponseType = "CODE_ID_TOKEN"
-	ResponseTypeCODEIDTOKENTOKEN ResponseType = "CODE_ID_TOKEN_TOKEN"
-	ResponseTypeCODETOKEN        ResponseType = "CODE_TOKEN"
-	ResponseTypeIDTOKEN          ResponseType = "ID_TOKEN"
-	ResponseTypeIDTOKENTOKEN     ResponseType = "ID_TOKEN_TOKEN"
-	ResponseTypeNONE             ResponseType = "NONE"
-	ResponseTypeTOKEN            ResponseType = "TOKEN"
+	ResponseTypeCode             ResponseType = "CODE"
+	ResponseTypeCodeIDToken      ResponseType = "CODE_ID_TOKEN"
+	ResponseTypeCodeIDTokenToken ResponseType = "CODE_ID_TOKEN_TOKEN"
+	ResponseTypeCodeToken        ResponseType = "CODE_TOKEN"
+	ResponseTypeIDToken          ResponseType = "ID_TOKEN"
+	ResponseTypeIDTokenToken     ResponseType = "ID_TOKEN_TOKEN"
+	ResponseTypeNone             ResponseType = "NONE"
+	ResponseTypeToken            ResponseType = "TOKEN"
 )
 
 // Valid indicates whether the value is a known member of the ResponseType enum.
 func (e ResponseType) Valid() bool {
 	switch e {
-	case ResponseTypeCODE:
+	case ResponseTypeCode:
 		return true
-	case ResponseTypeCODEIDTOKEN:
+	case ResponseTypeCodeIDToken:
 		return true
-	case ResponseTypeCODEIDTOKENTOKEN:
+	case ResponseTypeCodeIDTokenToken:
 		return true
-	case ResponseTypeCODETOKEN:
+	case ResponseTypeCodeToken:
 		return true
-	case ResponseTypeIDTOKEN:
+	case ResponseTypeIDToken:
 		return true
-	case ResponseTypeIDTOKENTOKEN:
+	case ResponseTypeIDTokenToken:
 		return true
-	case ResponseTypeNONE:
+	case ResponseTypeNone:
 		return true
-	case ResponseTypeTOKEN:
+	case ResponseTypeToken:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for RevocationResponseAction.
+// The values the document lists for RevocationResponseAction.
 const (
-	RevocationResponseActionBADREQUEST          RevocationResponseAction = "BAD_REQUEST"
-	RevocationResponseActionINTERNALSERVERERROR RevocationResponseAction = "INTERNAL_SERVER_ERROR"
-	RevocationResponseActionINVALIDCLIENT       RevocationResponseAction = "INVALID_CLIENT"
+	RevocationResponseActionBadRequest          RevocationResponseAction = "BAD_REQUEST"
+	RevocationResponseActionInternalServerError RevocationResponseAction = "INTERNAL_SERVER_ERROR"
+	RevocationResponseActionInvalidClient       RevocationResponseAction = "INVALID_CLIENT"
 	RevocationResponseActionOK                  RevocationResponseAction = "OK"
 )
 
 // Valid indicates whether the value is a known member of the RevocationResponseAction enum.
 func (e RevocationResponseAction) Valid() bool {
 	switch e {
-	case RevocationResponseActionBADREQUEST:
+	case RevocationResponseActionBadRequest:
 		return true
-	case RevocationResponseActionINTERNALSERVERERROR:
+	case RevocationResponseActionInternalServerError:
 		return true
-	case RevocationResponseActionINVALIDCLIENT:
+	case RevocationResponseActionInvalidClient:
 		return true
 	case RevocationResponseActionOK:
 		return true
@@ -1408,58 +1408,58 @@ func (e RevocationResponseAction) Valid() bool {
 	}
 }
 
-// Defines values for ServiceSupportedSnses.
+// The values the document lists for ServiceSupportedSnses.
 const (
-	ServiceSupportedSnsesFACEBOOK ServiceSupportedSnses = "FACEBOOK"
+	ServiceSupportedSnsesFacebook ServiceSupportedSnses = "FACEBOOK"
 )
 
 // Valid indicates whether the value is a known member of the ServiceSupportedSnses enum.
 func (e ServiceSupportedSnses) Valid() bool {
 	switch e {
-	case ServiceSupportedSnsesFACEBOOK:
+	case ServiceSupportedSnsesFacebook:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ServiceProfile.
+// The values the document lists for ServiceProfile.
 const (
-	FAPI        ServiceProfile = "FAPI"
-	OPENBANKING ServiceProfile = "OPEN_BANKING"
+	ServiceProfileFAPI        ServiceProfile = "FAPI"
+	ServiceProfileOpenBanking ServiceProfile = "OPEN_BANKING"
 )
 
 // Valid indicates whether the value is a known member of the ServiceProfile enum.
 func (e ServiceProfile) Valid() bool {
 	switch e {
-	case FAPI:
+	case ServiceProfileFAPI:
 		return true
-	case OPENBANKING:
+	case ServiceProfileOpenBanking:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for Sns.
+// The values the document lists for SNS.
 const (
-	SnsFACEBOOK Sns = "FACEBOOK"
+	SNSFacebook SNS = "FACEBOOK"
 )
 
-// Valid indicates whether the value is a known member of the Sns enum.
-func (e Sns) Valid() bool {
+// Valid indicates whether the value is a known member of the SNS enum.
+func (e SNS) Valid() bool {
 	switch e {
-	case SnsFACEBOOK:
+	case SNSFacebook:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for StandardIntrospectionResponseAction.
+// The values the document lists for StandardIntrospectionResponseAction.
 const (
-	StandardIntrospectionResponseActionBADREQUEST          StandardIntrospectionResponseAction = "BAD_REQUEST"
-	StandardIntrospectionResponseActionINTERNALSERVERERROR StandardIntrospectionResponseAction = "INTERNAL_SERVER_ERROR"
+	StandardIntrospectionResponseActionBadRequest          StandardIntrospectionResponseAction = "BAD_REQUEST"
+	StandardIntrospectionResponseActionInternalServerError StandardIntrospectionResponseAction = "INTERNAL_SERVER_ERROR"
 	StandardIntrospectionResponseActionJWT                 StandardIntrospectionResponseAction = "JWT"
 	StandardIntrospectionResponseActionOK                  StandardIntrospectionResponseAction = "OK"
 )
@@ -1467,9 +1467,9 @@ const (
 // Valid indicates whether the value is a known member of the StandardIntrospectionResponseAction enum.
 func (e StandardIntrospectionResponseAction) Valid() bool {
 	switch e {
-	case StandardIntrospectionResponseActionBADREQUEST:
+	case StandardIntrospectionResponseActionBadRequest:
 		return true
-	case StandardIntrospectionResponseActionINTERNALSERVERERROR:
+	case StandardIntrospectionResponseActionInternalServerError:
 		return true
 	case StandardIntrospectionResponseActionJWT:
 		return true
@@ -1480,73 +1480,73 @@ func (e StandardIntrospectionResponseAction) Valid() bool {
 	}
 }
 
-// Defines values for SubjectType.
+// The values the document lists for SubjectType.
 const (
-	SubjectTypePAIRWISE SubjectType = "PAIRWISE"
-	SubjectTypePUBLIC   SubjectType = "PUBLIC"
+	SubjectTypePairwise SubjectType = "PAIRWISE"
+	SubjectTypePublic   SubjectType = "PUBLIC"
 )
 
 // Valid indicates whether the value is a known member of the SubjectType enum.
 func (e SubjectType) Valid() bool {
 	switch e {
-	case SubjectTypePAIRWISE:
+	case SubjectTypePairwise:
 		return true
-	case SubjectTypePUBLIC:
+	case SubjectTypePublic:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for TokenBatchStatusBatchKind.
+// The values the document lists for TokenBatchStatusBatchKind.
 const (
-	TokenBatchStatusBatchKindCREATE TokenBatchStatusBatchKind = "CREATE"
+	TokenBatchStatusBatchKindCreate TokenBatchStatusBatchKind = "CREATE"
 )
 
 // Valid indicates whether the value is a known member of the TokenBatchStatusBatchKind enum.
 func (e TokenBatchStatusBatchKind) Valid() bool {
 	switch e {
-	case TokenBatchStatusBatchKindCREATE:
+	case TokenBatchStatusBatchKindCreate:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for TokenBatchStatusResult.
+// The values the document lists for TokenBatchStatusResult.
 const (
-	FAILED    TokenBatchStatusResult = "FAILED"
-	SUCCEEDED TokenBatchStatusResult = "SUCCEEDED"
+	TokenBatchStatusResultFailed    TokenBatchStatusResult = "FAILED"
+	TokenBatchStatusResultSucceeded TokenBatchStatusResult = "SUCCEEDED"
 )
 
 // Valid indicates whether the value is a known member of the TokenBatchStatusResult enum.
 func (e TokenBatchStatusResult) Valid() bool {
 	switch e {
-	case FAILED:
+	case TokenBatchStatusResultFailed:
 		return true
-	case SUCCEEDED:
+	case TokenBatchStatusResultSucceeded:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for TokenCreateResponseAction.
+// The values the document lists for TokenCreateResponseAction.
 const (
-	TokenCreateResponseActionBADREQUEST          TokenCreateResponseAction = "BAD_REQUEST"
-	TokenCreateResponseActionFORBIDDEN           TokenCreateResponseAction = "FORBIDDEN"
-	TokenCreateResponseActionINTERNALSERVERERROR TokenCreateResponseAction = "INTERNAL_SERVER_ERROR"
+	TokenCreateResponseActionBadRequest          TokenCreateResponseAction = "BAD_REQUEST"
+	TokenCreateResponseActionForbidden           TokenCreateResponseAction = "FORBIDDEN"
+	TokenCreateResponseActionInternalServerError TokenCreateResponseAction = "INTERNAL_SERVER_ERROR"
 	TokenCreateResponseActionOK                  TokenCreateResponseAction = "OK"
 )
 
 // Valid indicates whether the value is a known member of the TokenCreateResponseAction enum.
 func (e TokenCreateResponseAction) Valid() bool {
 	switch e {
-	case TokenCreateResponseActionBADREQUEST:
+	case TokenCreateResponseActionBadRequest:
 		return true
-	case TokenCreateResponseActionFORBIDDEN:
+	case TokenCreateResponseActionForbidden:
 		return true
-	case TokenCreateResponseActionINTERNALSERVERERROR:
+	case TokenCreateResponseActionInternalServerError:
 		return true
 	case TokenCreateResponseActionOK:
 		return true
@@ -1555,55 +1555,55 @@ func (e TokenCreateResponseAction) Valid() bool {
 	}
 }
 
-// Defines values for TokenFailRequestReason.
+// The values the document lists for TokenFailRequestReason.
 const (
-	TokenFailRequestReasonINVALIDRESOURCEOWNERCREDENTIALS TokenFailRequestReason = "INVALID_RESOURCE_OWNER_CREDENTIALS"
-	TokenFailRequestReasonINVALIDTARGET                   TokenFailRequestReason = "INVALID_TARGET"
-	TokenFailRequestReasonUNKNOWN                         TokenFailRequestReason = "UNKNOWN"
+	TokenFailRequestReasonInvalidResourceOwnerCredentials TokenFailRequestReason = "INVALID_RESOURCE_OWNER_CREDENTIALS"
+	TokenFailRequestReasonInvalidTarget                   TokenFailRequestReason = "INVALID_TARGET"
+	TokenFailRequestReasonUnknown                         TokenFailRequestReason = "UNKNOWN"
 )
 
 // Valid indicates whether the value is a known member of the TokenFailRequestReason enum.
 func (e TokenFailRequestReason) Valid() bool {
 	switch e {
-	case TokenFailRequestReasonINVALIDRESOURCEOWNERCREDENTIALS:
+	case TokenFailRequestReasonInvalidResourceOwnerCredentials:
 		return true
-	case TokenFailRequestReasonINVALIDTARGET:
+	case TokenFailRequestReasonInvalidTarget:
 		return true
-	case TokenFailRequestReasonUNKNOWN:
+	case TokenFailRequestReasonUnknown:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for TokenFailResponseAction.
+// The values the document lists for TokenFailResponseAction.
 const (
-	TokenFailResponseActionBADREQUEST          TokenFailResponseAction = "BAD_REQUEST"
-	TokenFailResponseActionINTERNALSERVERERROR TokenFailResponseAction = "INTERNAL_SERVER_ERROR"
+	TokenFailResponseActionBadRequest          TokenFailResponseAction = "BAD_REQUEST"
+	TokenFailResponseActionInternalServerError TokenFailResponseAction = "INTERNAL_SERVER_ERROR"
 )
 
 // Valid indicates whether the value is a known member of the TokenFailResponseAction enum.
 func (e TokenFailResponseAction) Valid() bool {
 	switch e {
-	case TokenFailResponseActionBADREQUEST:
+	case TokenFailResponseActionBadRequest:
 		return true
-	case TokenFailResponseActionINTERNALSERVERERROR:
+	case TokenFailResponseActionInternalServerError:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for TokenIssueResponseAction.
+// The values the document lists for TokenIssueResponseAction.
 const (
-	TokenIssueResponseActionINTERNALSERVERERROR TokenIssueResponseAction = "INTERNAL_SERVER_ERROR"
+	TokenIssueResponseActionInternalServerError TokenIssueResponseAction = "INTERNAL_SERVER_ERROR"
 	TokenIssueResponseActionOK                  TokenIssueResponseAction = "OK"
 )
 
 // Valid indicates whether the value is a known member of the TokenIssueResponseAction enum.
 func (e TokenIssueResponseAction) Valid() bool {
 	switch e {
-	case TokenIssueResponseActionINTERNALSERVERERROR:
+	case TokenIssueResponseActionInternalServerError:
 		return true
 	case TokenIssueResponseActionOK:
 		return true
@@ -1612,106 +1612,106 @@ func (e TokenIssueResponseAction) Valid() bool {
 	}
 }
 
-// Defines values for TokenResponseAction.
+// The values the document lists for TokenResponseAction.
 const (
-	TokenResponseActionBADREQUEST          TokenResponseAction = "BAD_REQUEST"
-	TokenResponseActionIDTOKENREISSUABLE   TokenResponseAction = "ID_TOKEN_REISSUABLE"
-	TokenResponseActionINTERNALSERVERERROR TokenResponseAction = "INTERNAL_SERVER_ERROR"
-	TokenResponseActionINVALIDCLIENT       TokenResponseAction = "INVALID_CLIENT"
-	TokenResponseActionJWTBEARER           TokenResponseAction = "JWT_BEARER"
-	TokenResponseActionNATIVESSO           TokenResponseAction = "NATIVE_SSO"
+	TokenResponseActionBadRequest          TokenResponseAction = "BAD_REQUEST"
+	TokenResponseActionIDTokenReissuable   TokenResponseAction = "ID_TOKEN_REISSUABLE"
+	TokenResponseActionInternalServerError TokenResponseAction = "INTERNAL_SERVER_ERROR"
+	TokenResponseActionInvalidClient       TokenResponseAction = "INVALID_CLIENT"
+	TokenResponseActionJWTBearer           TokenResponseAction = "JWT_BEARER"
+	TokenResponseActionNativeSSO           TokenResponseAction = "NATIVE_SSO"
 	TokenResponseActionOK                  TokenResponseAction = "OK"
-	TokenResponseActionPASSWORD            TokenResponseAction = "PASSWORD"
-	TokenResponseActionTOKENEXCHANGE       TokenResponseAction = "TOKEN_EXCHANGE"
+	TokenResponseActionPassword            TokenResponseAction = "PASSWORD"
+	TokenResponseActionTokenExchange       TokenResponseAction = "TOKEN_EXCHANGE"
 )
 
 // Valid indicates whether the value is a known member of the TokenResponseAction enum.
 func (e TokenResponseAction) Valid() bool {
 	switch e {
-	case TokenResponseActionBADREQUEST:
+	case TokenResponseActionBadRequest:
 		return true
-	case TokenResponseActionIDTOKENREISSUABLE:
+	case TokenResponseActionIDTokenReissuable:
 		return true
-	case TokenResponseActionINTERNALSERVERERROR:
+	case TokenResponseActionInternalServerError:
 		return true
-	case TokenResponseActionINVALIDCLIENT:
+	case TokenResponseActionInvalidClient:
 		return true
-	case TokenResponseActionJWTBEARER:
+	case TokenResponseActionJWTBearer:
 		return true
-	case TokenResponseActionNATIVESSO:
+	case TokenResponseActionNativeSSO:
 		return true
 	case TokenResponseActionOK:
 		return true
-	case TokenResponseActionPASSWORD:
+	case TokenResponseActionPassword:
 		return true
-	case TokenResponseActionTOKENEXCHANGE:
+	case TokenResponseActionTokenExchange:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for TokenType.
+// The values the document lists for TokenType.
 const (
-	TokenTypeACCESSTOKEN   TokenType = "ACCESS_TOKEN"
-	TokenTypeDEVICECODE    TokenType = "DEVICE_CODE"
-	TokenTypeDEVICESECRET  TokenType = "DEVICE_SECRET"
-	TokenTypeIDTOKEN       TokenType = "ID_TOKEN"
+	TokenTypeAccessToken   TokenType = "ACCESS_TOKEN"
+	TokenTypeDeviceCode    TokenType = "DEVICE_CODE"
+	TokenTypeDeviceSecret  TokenType = "DEVICE_SECRET"
+	TokenTypeIDToken       TokenType = "ID_TOKEN"
 	TokenTypeJWT           TokenType = "JWT"
-	TokenTypeJWTBEARER     TokenType = "JWT_BEARER"
-	TokenTypeREFRESHTOKEN  TokenType = "REFRESH_TOKEN"
+	TokenTypeJWTBearer     TokenType = "JWT_BEARER"
+	TokenTypeRefreshToken  TokenType = "REFRESH_TOKEN"
 	TokenTypeSAML1         TokenType = "SAML1"
 	TokenTypeSAML2         TokenType = "SAML2"
-	TokenTypeTOKENEXCHANGE TokenType = "TOKEN_EXCHANGE"
+	TokenTypeTokenExchange TokenType = "TOKEN_EXCHANGE"
 )
 
 // Valid indicates whether the value is a known member of the TokenType enum.
 func (e TokenType) Valid() bool {
 	switch e {
-	case TokenTypeACCESSTOKEN:
+	case TokenTypeAccessToken:
 		return true
-	case TokenTypeDEVICECODE:
+	case TokenTypeDeviceCode:
 		return true
-	case TokenTypeDEVICESECRET:
+	case TokenTypeDeviceSecret:
 		return true
-	case TokenTypeIDTOKEN:
+	case TokenTypeIDToken:
 		return true
 	case TokenTypeJWT:
 		return true
-	case TokenTypeJWTBEARER:
+	case TokenTypeJWTBearer:
 		return true
-	case TokenTypeREFRESHTOKEN:
+	case TokenTypeRefreshToken:
 		return true
 	case TokenTypeSAML1:
 		return true
 	case TokenTypeSAML2:
 		return true
-	case TokenTypeTOKENEXCHANGE:
+	case TokenTypeTokenExchange:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for TokenUpdateResponseAction.
+// The values the document lists for TokenUpdateResponseAction.
 const (
-	TokenUpdateResponseActionBADREQUEST          TokenUpdateResponseAction = "BAD_REQUEST"
-	TokenUpdateResponseActionFORBIDDEN           TokenUpdateResponseAction = "FORBIDDEN"
-	TokenUpdateResponseActionINTERNALSERVERERROR TokenUpdateResponseAction = "INTERNAL_SERVER_ERROR"
-	TokenUpdateResponseActionNOTFOUND            TokenUpdateResponseAction = "NOT_FOUND"
+	TokenUpdateResponseActionBadRequest          TokenUpdateResponseAction = "BAD_REQUEST"
+	TokenUpdateResponseActionForbidden           TokenUpdateResponseAction = "FORBIDDEN"
+	TokenUpdateResponseActionInternalServerError TokenUpdateResponseAction = "INTERNAL_SERVER_ERROR"
+	TokenUpdateResponseActionNotFound            TokenUpdateResponseAction = "NOT_FOUND"
 	TokenUpdateResponseActionOK                  TokenUpdateResponseAction = "OK"
 )
 
 // Valid indicates whether the value is a known member of the TokenUpdateResponseAction enum.
 func (e TokenUpdateResponseAction) Valid() bool {
 	switch e {
-	case TokenUpdateResponseActionBADREQUEST:
+	case TokenUpdateResponseActionBadRequest:
 		return true
-	case TokenUpdateResponseActionFORBIDDEN:
+	case TokenUpdateResponseActionForbidden:
 		return true
-	case TokenUpdateResponseActionINTERNALSERVERERROR:
+	case TokenUpdateResponseActionInternalServerError:
 		return true
-	case TokenUpdateResponseActionNOTFOUND:
+	case TokenUpdateResponseActionNotFound:
 		return true
 	case TokenUpdateResponseActionOK:
 		return true
@@ -1720,235 +1720,235 @@ func (e TokenUpdateResponseAction) Valid() bool {
 	}
 }
 
-// Defines values for UserCodeCharset.
+// The values the document lists for UserCodeCharset.
 const (
-	BASE20  UserCodeCharset = "BASE20"
-	NUMERIC UserCodeCharset = "NUMERIC"
+	UserCodeCharsetBASE20  UserCodeCharset = "BASE20"
+	UserCodeCharsetNumeric UserCodeCharset = "NUMERIC"
 )
 
 // Valid indicates whether the value is a known member of the UserCodeCharset enum.
 func (e UserCodeCharset) Valid() bool {
 	switch e {
-	case BASE20:
+	case UserCodeCharsetBASE20:
 		return true
-	case NUMERIC:
+	case UserCodeCharsetNumeric:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for UserinfoIssueResponseAction.
+// The values the document lists for UserinfoIssueResponseAction.
 const (
-	UserinfoIssueResponseActionBADREQUEST          UserinfoIssueResponseAction = "BAD_REQUEST"
-	UserinfoIssueResponseActionFORBIDDEN           UserinfoIssueResponseAction = "FORBIDDEN"
-	UserinfoIssueResponseActionINTERNALSERVERERROR UserinfoIssueResponseAction = "INTERNAL_SERVER_ERROR"
+	UserinfoIssueResponseActionBadRequest          UserinfoIssueResponseAction = "BAD_REQUEST"
+	UserinfoIssueResponseActionForbidden           UserinfoIssueResponseAction = "FORBIDDEN"
+	UserinfoIssueResponseActionInternalServerError UserinfoIssueResponseAction = "INTERNAL_SERVER_ERROR"
 	UserinfoIssueResponseActionJSON                UserinfoIssueResponseAction = "JSON"
 	UserinfoIssueResponseActionJWT                 UserinfoIssueResponseAction = "JWT"
-	UserinfoIssueResponseActionUNAUTHORIZED        UserinfoIssueResponseAction = "UNAUTHORIZED"
+	UserinfoIssueResponseActionUnauthorized        UserinfoIssueResponseAction = "UNAUTHORIZED"
 )
 
 // Valid indicates whether the value is a known member of the UserinfoIssueResponseAction enum.
 func (e UserinfoIssueResponseAction) Valid() bool {
 	switch e {
-	case UserinfoIssueResponseActionBADREQUEST:
+	case UserinfoIssueResponseActionBadRequest:
 		return true
-	case UserinfoIssueResponseActionFORBIDDEN:
+	case UserinfoIssueResponseActionForbidden:
 		return true
-	case UserinfoIssueResponseActionINTERNALSERVERERROR:
+	case UserinfoIssueResponseActionInternalServerError:
 		return true
 	case UserinfoIssueResponseActionJSON:
 		return true
 	case UserinfoIssueResponseActionJWT:
 		return true
-	case UserinfoIssueResponseActionUNAUTHORIZED:
+	case UserinfoIssueResponseActionUnauthorized:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for UserinfoResponseAction.
+// The values the document lists for UserinfoResponseAction.
 const (
-	UserinfoResponseActionBADREQUEST          UserinfoResponseAction = "BAD_REQUEST"
-	UserinfoResponseActionFORBIDDEN           UserinfoResponseAction = "FORBIDDEN"
-	UserinfoResponseActionINTERNALSERVERERROR UserinfoResponseAction = "INTERNAL_SERVER_ERROR"
+	UserinfoResponseActionBadRequest          UserinfoResponseAction = "BAD_REQUEST"
+	UserinfoResponseActionForbidden           UserinfoResponseAction = "FORBIDDEN"
+	UserinfoResponseActionInternalServerError UserinfoResponseAction = "INTERNAL_SERVER_ERROR"
 	UserinfoResponseActionOK                  UserinfoResponseAction = "OK"
-	UserinfoResponseActionUNAUTHORIZED        UserinfoResponseAction = "UNAUTHORIZED"
+	UserinfoResponseActionUnauthorized        UserinfoResponseAction = "UNAUTHORIZED"
 )
 
 // Valid indicates whether the value is a known member of the UserinfoResponseAction enum.
 func (e UserinfoResponseAction) Valid() bool {
 	switch e {
-	case UserinfoResponseActionBADREQUEST:
+	case UserinfoResponseActionBadRequest:
 		return true
-	case UserinfoResponseActionFORBIDDEN:
+	case UserinfoResponseActionForbidden:
 		return true
-	case UserinfoResponseActionINTERNALSERVERERROR:
+	case UserinfoResponseActionInternalServerError:
 		return true
 	case UserinfoResponseActionOK:
 		return true
-	case UserinfoResponseActionUNAUTHORIZED:
+	case UserinfoResponseActionUnauthorized:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for VciBatchIssueResponseAction.
+// The values the document lists for VciBatchIssueResponseAction.
 const (
-	VciBatchIssueResponseActionBADREQUEST          VciBatchIssueResponseAction = "BAD_REQUEST"
-	VciBatchIssueResponseActionCALLERERROR         VciBatchIssueResponseAction = "CALLER_ERROR"
-	VciBatchIssueResponseActionFORBIDDEN           VciBatchIssueResponseAction = "FORBIDDEN"
-	VciBatchIssueResponseActionINTERNALSERVERERROR VciBatchIssueResponseAction = "INTERNAL_SERVER_ERROR"
+	VciBatchIssueResponseActionBadRequest          VciBatchIssueResponseAction = "BAD_REQUEST"
+	VciBatchIssueResponseActionCallerError         VciBatchIssueResponseAction = "CALLER_ERROR"
+	VciBatchIssueResponseActionForbidden           VciBatchIssueResponseAction = "FORBIDDEN"
+	VciBatchIssueResponseActionInternalServerError VciBatchIssueResponseAction = "INTERNAL_SERVER_ERROR"
 	VciBatchIssueResponseActionOK                  VciBatchIssueResponseAction = "OK"
 	VciBatchIssueResponseActionOKJWT               VciBatchIssueResponseAction = "OK_JWT"
-	VciBatchIssueResponseActionUNAUTHORIZED        VciBatchIssueResponseAction = "UNAUTHORIZED"
+	VciBatchIssueResponseActionUnauthorized        VciBatchIssueResponseAction = "UNAUTHORIZED"
 )
 
 // Valid indicates whether the value is a known member of the VciBatchIssueResponseAction enum.
 func (e VciBatchIssueResponseAction) Valid() bool {
 	switch e {
-	case VciBatchIssueResponseActionBADREQUEST:
+	case VciBatchIssueResponseActionBadRequest:
 		return true
-	case VciBatchIssueResponseActionCALLERERROR:
+	case VciBatchIssueResponseActionCallerError:
 		return true
-	case VciBatchIssueResponseActionFORBIDDEN:
+	case VciBatchIssueResponseActionForbidden:
 		return true
-	case VciBatchIssueResponseActionINTERNALSERVERERROR:
+	case VciBatchIssueResponseActionInternalServerError:
 		return true
 	case VciBatchIssueResponseActionOK:
 		return true
 	case VciBatchIssueResponseActionOKJWT:
 		return true
-	case VciBatchIssueResponseActionUNAUTHORIZED:
+	case VciBatchIssueResponseActionUnauthorized:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for VciBatchParseResponseAction.
+// The values the document lists for VciBatchParseResponseAction.
 const (
-	VciBatchParseResponseActionBADREQUEST          VciBatchParseResponseAction = "BAD_REQUEST"
-	VciBatchParseResponseActionFORBIDDEN           VciBatchParseResponseAction = "FORBIDDEN"
-	VciBatchParseResponseActionINTERNALSERVERERROR VciBatchParseResponseAction = "INTERNAL_SERVER_ERROR"
+	VciBatchParseResponseActionBadRequest          VciBatchParseResponseAction = "BAD_REQUEST"
+	VciBatchParseResponseActionForbidden           VciBatchParseResponseAction = "FORBIDDEN"
+	VciBatchParseResponseActionInternalServerError VciBatchParseResponseAction = "INTERNAL_SERVER_ERROR"
 	VciBatchParseResponseActionOK                  VciBatchParseResponseAction = "OK"
-	VciBatchParseResponseActionUNAUTHORIZED        VciBatchParseResponseAction = "UNAUTHORIZED"
+	VciBatchParseResponseActionUnauthorized        VciBatchParseResponseAction = "UNAUTHORIZED"
 )
 
 // Valid indicates whether the value is a known member of the VciBatchParseResponseAction enum.
 func (e VciBatchParseResponseAction) Valid() bool {
 	switch e {
-	case VciBatchParseResponseActionBADREQUEST:
+	case VciBatchParseResponseActionBadRequest:
 		return true
-	case VciBatchParseResponseActionFORBIDDEN:
+	case VciBatchParseResponseActionForbidden:
 		return true
-	case VciBatchParseResponseActionINTERNALSERVERERROR:
+	case VciBatchParseResponseActionInternalServerError:
 		return true
 	case VciBatchParseResponseActionOK:
 		return true
-	case VciBatchParseResponseActionUNAUTHORIZED:
+	case VciBatchParseResponseActionUnauthorized:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for VciDeferredIssueResponseAction.
+// The values the document lists for VciDeferredIssueResponseAction.
 const (
-	VciDeferredIssueResponseActionBADREQUEST          VciDeferredIssueResponseAction = "BAD_REQUEST"
-	VciDeferredIssueResponseActionCALLERERROR         VciDeferredIssueResponseAction = "CALLER_ERROR"
-	VciDeferredIssueResponseActionFORBIDDEN           VciDeferredIssueResponseAction = "FORBIDDEN"
-	VciDeferredIssueResponseActionINTERNALSERVERERROR VciDeferredIssueResponseAction = "INTERNAL_SERVER_ERROR"
+	VciDeferredIssueResponseActionBadRequest          VciDeferredIssueResponseAction = "BAD_REQUEST"
+	VciDeferredIssueResponseActionCallerError         VciDeferredIssueResponseAction = "CALLER_ERROR"
+	VciDeferredIssueResponseActionForbidden           VciDeferredIssueResponseAction = "FORBIDDEN"
+	VciDeferredIssueResponseActionInternalServerError VciDeferredIssueResponseAction = "INTERNAL_SERVER_ERROR"
 	VciDeferredIssueResponseActionOK                  VciDeferredIssueResponseAction = "OK"
 	VciDeferredIssueResponseActionOKJWT               VciDeferredIssueResponseAction = "OK_JWT"
-	VciDeferredIssueResponseActionUNAUTHORIZED        VciDeferredIssueResponseAction = "UNAUTHORIZED"
+	VciDeferredIssueResponseActionUnauthorized        VciDeferredIssueResponseAction = "UNAUTHORIZED"
 )
 
 // Valid indicates whether the value is a known member of the VciDeferredIssueResponseAction enum.
 func (e VciDeferredIssueResponseAction) Valid() bool {
 	switch e {
-	case VciDeferredIssueResponseActionBADREQUEST:
+	case VciDeferredIssueResponseActionBadRequest:
 		return true
-	case VciDeferredIssueResponseActionCALLERERROR:
+	case VciDeferredIssueResponseActionCallerError:
 		return true
-	case VciDeferredIssueResponseActionFORBIDDEN:
+	case VciDeferredIssueResponseActionForbidden:
 		return true
-	case VciDeferredIssueResponseActionINTERNALSERVERERROR:
+	case VciDeferredIssueResponseActionInternalServerError:
 		return true
 	case VciDeferredIssueResponseActionOK:
 		return true
 	case VciDeferredIssueResponseActionOKJWT:
 		return true
-	case VciDeferredIssueResponseActionUNAUTHORIZED:
+	case VciDeferredIssueResponseActionUnauthorized:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for VciDeferredParseResponseAction.
+// The values the document lists for VciDeferredParseResponseAction.
 const (
-	VciDeferredParseResponseActionBADREQUEST          VciDeferredParseResponseAction = "BAD_REQUEST"
-	VciDeferredParseResponseActionFORBIDDEN           VciDeferredParseResponseAction = "FORBIDDEN"
-	VciDeferredParseResponseActionINTERNALSERVERERROR VciDeferredParseResponseAction = "INTERNAL_SERVER_ERROR"
+	VciDeferredParseResponseActionBadRequest          VciDeferredParseResponseAction = "BAD_REQUEST"
+	VciDeferredParseResponseActionForbidden           VciDeferredParseResponseAction = "FORBIDDEN"
+	VciDeferredParseResponseActionInternalServerError VciDeferredParseResponseAction = "INTERNAL_SERVER_ERROR"
 	VciDeferredParseResponseActionOK                  VciDeferredParseResponseAction = "OK"
-	VciDeferredParseResponseActionUNAUTHORIZED        VciDeferredParseResponseAction = "UNAUTHORIZED"
+	VciDeferredParseResponseActionUnauthorized        VciDeferredParseResponseAction = "UNAUTHORIZED"
 )
 
 // Valid indicates whether the value is a known member of the VciDeferredParseResponseAction enum.
 func (e VciDeferredParseResponseAction) Valid() bool {
 	switch e {
-	case VciDeferredParseResponseActionBADREQUEST:
+	case VciDeferredParseResponseActionBadRequest:
 		return true
-	case VciDeferredParseResponseActionFORBIDDEN:
+	case VciDeferredParseResponseActionForbidden:
 		return true
-	case VciDeferredParseResponseActionINTERNALSERVERERROR:
+	case VciDeferredParseResponseActionInternalServerError:
 		return true
 	case VciDeferredParseResponseActionOK:
 		return true
-	case VciDeferredParseResponseActionUNAUTHORIZED:
+	case VciDeferredParseResponseActionUnauthorized:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for VciJwksResponseAction.
+// The values the document lists for VciJWKSResponseAction.
 const (
-	VciJwksResponseActionINTERNALSERVERERROR VciJwksResponseAction = "INTERNAL_SERVER_ERROR"
-	VciJwksResponseActionNOTFOUND            VciJwksResponseAction = "NOT_FOUND"
-	VciJwksResponseActionOK                  VciJwksResponseAction = "OK"
+	VciJWKSResponseActionInternalServerError VciJWKSResponseAction = "INTERNAL_SERVER_ERROR"
+	VciJWKSResponseActionNotFound            VciJWKSResponseAction = "NOT_FOUND"
+	VciJWKSResponseActionOK                  VciJWKSResponseAction = "OK"
 )
 
-// Valid indicates whether the value is a known member of the VciJwksResponseAction enum.
-func (e VciJwksResponseAction) Valid() bool {
+// Valid indicates whether the value is a known member of the VciJWKSResponseAction enum.
+func (e VciJWKSResponseAction) Valid() bool {
 	switch e {
-	case VciJwksResponseActionINTERNALSERVERERROR:
+	case VciJWKSResponseActionInternalServerError:
 		return true
-	case VciJwksResponseActionNOTFOUND:
+	case VciJWKSResponseActionNotFound:
 		return true
-	case VciJwksResponseActionOK:
+	case VciJWKSResponseActionOK:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for VciJwtissuerResponseAction.
+// The values the document lists for VciJwtissuerResponseAction.
 const (
-	VciJwtissuerResponseActionINTERNALSERVERERROR VciJwtissuerResponseAction = "INTERNAL_SERVER_ERROR"
-	VciJwtissuerResponseActionNOTFOUND            VciJwtissuerResponseAction = "NOT_FOUND"
+	VciJwtissuerResponseActionInternalServerError VciJwtissuerResponseAction = "INTERNAL_SERVER_ERROR"
+	VciJwtissuerResponseActionNotFound            VciJwtissuerResponseAction = "NOT_FOUND"
 	VciJwtissuerResponseActionOK                  VciJwtissuerResponseAction = "OK"
 )
 
 // Valid indicates whether the value is a known member of the VciJwtissuerResponseAction enum.
 func (e VciJwtissuerResponseAction) Valid() bool {
 	switch e {
-	case VciJwtissuerResponseActionINTERNALSERVERERROR:
+	case VciJwtissuerResponseActionInternalServerError:
 		return true
-	case VciJwtissuerResponseActionNOTFOUND:
+	case VciJwtissuerResponseActionNotFound:
 		return true
 	case VciJwtissuerResponseActionOK:
 		return true
@@ -1957,19 +1957,19 @@ func (e VciJwtissuerResponseAction) Valid() bool {
 	}
 }
 
-// Defines values for VciMetadataResponseAction.
+// The values the document lists for VciMetadataResponseAction.
 const (
-	VciMetadataResponseActionINTERNALSERVERERROR VciMetadataResponseAction = "INTERNAL_SERVER_ERROR"
-	VciMetadataResponseActionNOTFOUND            VciMetadataResponseAction = "NOT_FOUND"
+	VciMetadataResponseActionInternalServerError VciMetadataResponseAction = "INTERNAL_SERVER_ERROR"
+	VciMetadataResponseActionNotFound            VciMetadataResponseAction = "NOT_FOUND"
 	VciMetadataResponseActionOK                  VciMetadataResponseAction = "OK"
 )
 
 // Valid indicates whether the value is a known member of the VciMetadataResponseAction enum.
 func (e VciMetadataResponseAction) Valid() bool {
 	switch e {
-	case VciMetadataResponseActionINTERNALSERVERERROR:
+	case VciMetadataResponseActionInternalServerError:
 		return true
-	case VciMetadataResponseActionNOTFOUND:
+	case VciMetadataResponseActionNotFound:
 		return true
 	case VciMetadataResponseActionOK:
 		return true
@@ -1978,19 +1978,19 @@ func (e VciMetadataResponseAction) Valid() bool {
 	}
 }
 
-// Defines values for VciNonceResponseAction.
+// The values the document lists for VciNonceResponseAction.
 const (
-	VciNonceResponseActionINTERNALSERVERERROR VciNonceResponseAction = "INTERNAL_SERVER_ERROR"
-	VciNonceResponseActionNOTFOUND            VciNonceResponseAction = "NOT_FOUND"
+	VciNonceResponseActionInternalServerError VciNonceResponseAction = "INTERNAL_SERVER_ERROR"
+	VciNonceResponseActionNotFound            VciNonceResponseAction = "NOT_FOUND"
 	VciNonceResponseActionOK                  VciNonceResponseAction = "OK"
 )
 
 // Valid indicates whether the value is a known member of the VciNonceResponseAction enum.
 func (e VciNonceResponseAction) Valid() bool {
 	switch e {
-	case VciNonceResponseActionINTERNALSERVERERROR:
+	case VciNonceResponseActionInternalServerError:
 		return true
-	case VciNonceResponseActionNOTFOUND:
+	case VciNonceResponseActionNotFound:
 		return true
 	case VciNonceResponseActionOK:
 		return true
@@ -1999,49 +1999,49 @@ func (e VciNonceResponseAction) Valid() bool {
 	}
 }
 
-// Defines values for VciOfferCreateResponseAction.
+// The values the document lists for VciOfferCreateResponseAction.
 const (
-	VciOfferCreateResponseActionAUTHLETEERROR VciOfferCreateResponseAction = "AUTHLETE_ERROR"
-	VciOfferCreateResponseActionCALLERERROR   VciOfferCreateResponseAction = "CALLER_ERROR"
-	VciOfferCreateResponseActionCREATED       VciOfferCreateResponseAction = "CREATED"
-	VciOfferCreateResponseActionFORBIDDEN     VciOfferCreateResponseAction = "FORBIDDEN"
+	VciOfferCreateResponseActionAuthleteError VciOfferCreateResponseAction = "AUTHLETE_ERROR"
+	VciOfferCreateResponseActionCallerError   VciOfferCreateResponseAction = "CALLER_ERROR"
+	VciOfferCreateResponseActionCreated       VciOfferCreateResponseAction = "CREATED"
+	VciOfferCreateResponseActionForbidden     VciOfferCreateResponseAction = "FORBIDDEN"
 )
 
 // Valid indicates whether the value is a known member of the VciOfferCreateResponseAction enum.
 func (e VciOfferCreateResponseAction) Valid() bool {
 	switch e {
-	case VciOfferCreateResponseActionAUTHLETEERROR:
+	case VciOfferCreateResponseActionAuthleteError:
 		return true
-	case VciOfferCreateResponseActionCALLERERROR:
+	case VciOfferCreateResponseActionCallerError:
 		return true
-	case VciOfferCreateResponseActionCREATED:
+	case VciOfferCreateResponseActionCreated:
 		return true
-	case VciOfferCreateResponseActionFORBIDDEN:
+	case VciOfferCreateResponseActionForbidden:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for VciOfferInfoResponseAction.
+// The values the document lists for VciOfferInfoResponseAction.
 const (
-	VciOfferInfoResponseActionAUTHLETEERROR VciOfferInfoResponseAction = "AUTHLETE_ERROR"
-	VciOfferInfoResponseActionCALLERERROR   VciOfferInfoResponseAction = "CALLER_ERROR"
-	VciOfferInfoResponseActionFORBIDDEN     VciOfferInfoResponseAction = "FORBIDDEN"
-	VciOfferInfoResponseActionNOTFOUND      VciOfferInfoResponseAction = "NOT_FOUND"
+	VciOfferInfoResponseActionAuthleteError VciOfferInfoResponseAction = "AUTHLETE_ERROR"
+	VciOfferInfoResponseActionCallerError   VciOfferInfoResponseAction = "CALLER_ERROR"
+	VciOfferInfoResponseActionForbidden     VciOfferInfoResponseAction = "FORBIDDEN"
+	VciOfferInfoResponseActionNotFound      VciOfferInfoResponseAction = "NOT_FOUND"
 	VciOfferInfoResponseActionOK            VciOfferInfoResponseAction = "OK"
 )
 
 // Valid indicates whether the value is a known member of the VciOfferInfoResponseAction enum.
 func (e VciOfferInfoResponseAction) Valid() bool {
 	switch e {
-	case VciOfferInfoResponseActionAUTHLETEERROR:
+	case VciOfferInfoResponseActionAuthleteError:
 		return true
-	case VciOfferInfoResponseActionCALLERERROR:
+	case VciOfferInfoResponseActionCallerError:
 		return true
-	case VciOfferInfoResponseActionFORBIDDEN:
+	case VciOfferInfoResponseActionForbidden:
 		return true
-	case VciOfferInfoResponseActionNOTFOUND:
+	case VciOfferInfoResponseActionNotFound:
 		return true
 	case VciOfferInfoResponseActionOK:
 		return true
@@ -2050,118 +2050,142 @@ func (e VciOfferInfoResponseAction) Valid() bool {
 	}
 }
 
-// Defines values for VciSingleIssueResponseAction.
+// The values the document lists for VciSingleIssueResponseAction.
 const (
-	VciSingleIssueResponseActionACCEPTED            VciSingleIssueResponseAction = "ACCEPTED"
-	VciSingleIssueResponseActionACCEPTEDJWT         VciSingleIssueResponseAction = "ACCEPTED_JWT"
-	VciSingleIssueResponseActionBADREQUEST          VciSingleIssueResponseAction = "BAD_REQUEST"
-	VciSingleIssueResponseActionCALLERERROR         VciSingleIssueResponseAction = "CALLER_ERROR"
-	VciSingleIssueResponseActionFORBIDDEN           VciSingleIssueResponseAction = "FORBIDDEN"
-	VciSingleIssueResponseActionINTERNALSERVERERROR VciSingleIssueResponseAction = "INTERNAL_SERVER_ERROR"
+	VciSingleIssueResponseActionAccepted            VciSingleIssueResponseAction = "ACCEPTED"
+	VciSingleIssueResponseActionAcceptedJWT         VciSingleIssueResponseAction = "ACCEPTED_JWT"
+	VciSingleIssueResponseActionBadRequest          VciSingleIssueResponseAction = "BAD_REQUEST"
+	VciSingleIssueResponseActionCallerError         VciSingleIssueResponseAction = "CALLER_ERROR"
+	VciSingleIssueResponseActionForbidden           VciSingleIssueResponseAction = "FORBIDDEN"
+	VciSingleIssueResponseActionInternalServerError VciSingleIssueResponseAction = "INTERNAL_SERVER_ERROR"
 	VciSingleIssueResponseActionOK                  VciSingleIssueResponseAction = "OK"
 	VciSingleIssueResponseActionOKJWT               VciSingleIssueResponseAction = "OK_JWT"
-	VciSingleIssueResponseActionUNAUTHORIZED        VciSingleIssueResponseAction = "UNAUTHORIZED"
+	VciSingleIssueResponseActionUnauthorized        VciSingleIssueResponseAction = "UNAUTHORIZED"
 )
 
 // Valid indicates whether the value is a known member of the VciSingleIssueResponseAction enum.
 func (e VciSingleIssueResponseAction) Valid() bool {
 	switch e {
-	case VciSingleIssueResponseActionACCEPTED:
+	case VciSingleIssueResponseActionAccepted:
 		return true
-	case VciSingleIssueResponseActionACCEPTEDJWT:
+	case VciSingleIssueResponseActionAcceptedJWT:
 		return true
-	case VciSingleIssueResponseActionBADREQUEST:
+	case VciSingleIssueResponseActionBadRequest:
 		return true
-	case VciSingleIssueResponseActionCALLERERROR:
+	case VciSingleIssueResponseActionCallerError:
 		return true
-	case VciSingleIssueResponseActionFORBIDDEN:
+	case VciSingleIssueResponseActionForbidden:
 		return true
-	case VciSingleIssueResponseActionINTERNALSERVERERROR:
+	case VciSingleIssueResponseActionInternalServerError:
 		return true
 	case VciSingleIssueResponseActionOK:
 		return true
 	case VciSingleIssueResponseActionOKJWT:
 		return true
-	case VciSingleIssueResponseActionUNAUTHORIZED:
+	case VciSingleIssueResponseActionUnauthorized:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for VciSingleParseResponseAction.
+// The values the document lists for VciSingleParseResponseAction.
 const (
-	VciSingleParseResponseActionBADREQUEST          VciSingleParseResponseAction = "BAD_REQUEST"
-	VciSingleParseResponseActionFORBIDDEN           VciSingleParseResponseAction = "FORBIDDEN"
-	VciSingleParseResponseActionINTERNALSERVERERROR VciSingleParseResponseAction = "INTERNAL_SERVER_ERROR"
+	VciSingleParseResponseActionBadRequest          VciSingleParseResponseAction = "BAD_REQUEST"
+	VciSingleParseResponseActionForbidden           VciSingleParseResponseAction = "FORBIDDEN"
+	VciSingleParseResponseActionInternalServerError VciSingleParseResponseAction = "INTERNAL_SERVER_ERROR"
 	VciSingleParseResponseActionOK                  VciSingleParseResponseAction = "OK"
-	VciSingleParseResponseActionUNAUTHORIZED        VciSingleParseResponseAction = "UNAUTHORIZED"
+	VciSingleParseResponseActionUnauthorized        VciSingleParseResponseAction = "UNAUTHORIZED"
 )
 
 // Valid indicates whether the value is a known member of the VciSingleParseResponseAction enum.
 func (e VciSingleParseResponseAction) Valid() bool {
 	switch e {
-	case VciSingleParseResponseActionBADREQUEST:
+	case VciSingleParseResponseActionBadRequest:
 		return true
-	case VciSingleParseResponseActionFORBIDDEN:
+	case VciSingleParseResponseActionForbidden:
 		return true
-	case VciSingleParseResponseActionINTERNALSERVERERROR:
+	case VciSingleParseResponseActionInternalServerError:
 		return true
 	case VciSingleParseResponseActionOK:
 		return true
-	case VciSingleParseResponseActionUNAUTHORIZED:
+	case VciSingleParseResponseActionUnauthorized:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for VerifiedClaimsValidationSchema.
+// The values the document lists for VerifiedClaimsValidationSchema.
 const (
-	Standard           VerifiedClaimsValidationSchema = "standard"
-	StandardIdDocument VerifiedClaimsValidationSchema = "standard+id_document"
+	VerifiedClaimsValidationSchemaStandard           VerifiedClaimsValidationSchema = "standard"
+	VerifiedClaimsValidationSchemaStandardIDDocument VerifiedClaimsValidationSchema = "standard+id_document"
 )
 
 // Valid indicates whether the value is a known member of the VerifiedClaimsValidationSchema enum.
 func (e VerifiedClaimsValidationSchema) Valid() bool {
 	switch e {
-	case Standard:
+	case VerifiedClaimsValidationSchemaStandard:
 		return true
-	case StandardIdDocument:
+	case VerifiedClaimsValidationSchemaStandardIDDocument:
 		return true
 	default:
 		return false
 	}
 }
 
-// AccessToken defines model for access_token.
+// AccessToken is schema "access_token" of the document: an object.
 type AccessToken struct {
-	AccessTokenExpiresAt  *int64      `json:"accessTokenExpiresAt,omitempty"`
-	AccessTokenHash       *string     `json:"accessTokenHash,omitempty"`
-	ClientId              *int64      `json:"clientId,omitempty"`
-	CreatedAt             *int64      `json:"createdAt,omitempty"`
-	GrantType             *GrantType  `json:"grantType,omitempty"`
-	LastRefreshedAt       *int64      `json:"lastRefreshedAt,omitempty"`
-	Properties            *[]Property `json:"properties,omitempty"`
-	RefreshTokenExpiresAt *int64      `json:"refreshTokenExpiresAt,omitempty"`
-	RefreshTokenHash      *string     `json:"refreshTokenHash,omitempty"`
-	RefreshTokenScopes    *[]string   `json:"refreshTokenScopes,omitempty"`
-	Scopes                *[]string   `json:"scopes,omitempty"`
-	Subject               *string     `json:"subject,omitempty"`
+	// AccessTokenExpiresAt is an integer (int64).
+	AccessTokenExpiresAt *int64 `json:"accessTokenExpiresAt,omitempty"`
+
+	// AccessTokenHash is a string.
+	AccessTokenHash *string `json:"accessTokenHash,omitempty"`
+
+	// ClientID is an integer (int64).
+	ClientID *int64 `json:"clientId,omitempty"`
+
+	// CreatedAt is an integer (int64).
+	CreatedAt *int64 `json:"createdAt,omitempty"`
+
+	// GrantType is schema "grant_type".
+	GrantType *GrantType `json:"grantType,omitempty"`
+
+	// LastRefreshedAt is an integer (int64).
+	LastRefreshedAt *int64 `json:"lastRefreshedAt,omitempty"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// RefreshTokenExpiresAt is an integer (int64).
+	RefreshTokenExpiresAt *int64 `json:"refreshTokenExpiresAt,omitempty"`
+
+	// RefreshTokenHash is a string.
+	RefreshTokenHash *string `json:"refreshTokenHash,omitempty"`
+
+	// RefreshTokenScopes is an array of string.
+	RefreshTokenScopes []string `json:"refreshTokenScopes,omitzero"`
+
+	// Scopes is an array of string.
+	Scopes []string `json:"scopes,omitzero"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ApplicationType defines model for application_type.
+// ApplicationType is schema "application_type" of the document: a string; 2 values.
 type ApplicationType string
 
-// AttachmentType defines model for attachment_type.
+// AttachmentType is schema "attachment_type" of the document: a string; 2 values.
 type AttachmentType string
 
-// AttestationChallengeRequest defines model for attestation_challenge_request.
+// AttestationChallengeRequest is schema "attestation_challenge_request" of the document: an object.
 type AttestationChallengeRequest struct {
+	// Pretty is a boolean.
 	Pretty *bool `json:"pretty,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -2169,178 +2193,353 @@ type AttestationChallengeRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AttestationChallengeResponse defines model for attestation_challenge_response.
+// AttestationChallengeResponse is schema "attestation_challenge_response" of the document: an object.
 type AttestationChallengeResponse struct {
-	Action               *AttestationChallengeResponseAction `json:"action,omitempty"`
-	AttestationChallenge *string                             `json:"attestationChallenge,omitempty"`
-	ResponseContent      *string                             `json:"responseContent,omitempty"`
-	ResultCode           *string                             `json:"resultCode,omitempty"`
-	ResultMessage        *string                             `json:"resultMessage,omitempty"`
+	// Action is a string; one of "OK", "INTERNAL_SERVER_ERROR".
+	Action *AttestationChallengeResponseAction `json:"action,omitempty"`
+
+	// AttestationChallenge is a string.
+	AttestationChallenge *string `json:"attestationChallenge,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AttestationChallengeResponseAction defines model for AttestationChallengeResponse.Action.
+// AttestationChallengeResponseAction is a string; one of "OK", "INTERNAL_SERVER_ERROR".
 type AttestationChallengeResponseAction string
 
-// AuthorizationDetailsElement defines model for authorization_details_element.
+// AuthorizationDetailsElement is schema "authorization_details_element" of the document: an object.
 type AuthorizationDetailsElement struct {
-	Actions     *[]string `json:"actions,omitempty"`
-	DataTypes   *[]string `json:"dataTypes,omitempty"`
-	Identifier  *string   `json:"identifier,omitempty"`
-	Locations   *[]string `json:"locations,omitempty"`
-	OtherFields *string   `json:"otherFields,omitempty"`
-	Privileges  *[]string `json:"privileges,omitempty"`
-	Type        string    `json:"type"`
+	// Actions is an array of string.
+	Actions []string `json:"actions,omitzero"`
+
+	// DataTypes is an array of string.
+	DataTypes []string `json:"dataTypes,omitzero"`
+
+	// Identifier is a string.
+	Identifier *string `json:"identifier,omitempty"`
+
+	// Locations is an array of string.
+	Locations []string `json:"locations,omitzero"`
+
+	// OtherFields is a string.
+	OtherFields *string `json:"otherFields,omitempty"`
+
+	// Privileges is an array of string.
+	Privileges []string `json:"privileges,omitzero"`
+
+	// Type is a string; required.
+	Type string `json:"type"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AuthorizationFailRequest defines model for authorization_fail_request.
+// AuthorizationFailRequest is schema "authorization_fail_request" of the document: an object.
 type AuthorizationFailRequest struct {
-	Description *string                        `json:"description,omitempty"`
-	Reason      AuthorizationFailRequestReason `json:"reason"`
-	Ticket      string                         `json:"ticket"`
+	// Description is a string.
+	Description *string `json:"description,omitempty"`
+
+	// Reason is a string; one of "UNKNOWN", "NOT_LOGGED_IN", "MAX_AGE_NOT_SUPPORTED", "EXCEEDS_MAX_AGE", "DIFFERENT_SUBJECT", "ACR_NOT_SATISFIED", "DENIED", "SERVER_ERROR", and 8 more; required.
+	Reason AuthorizationFailRequestReason `json:"reason"`
+
+	// Ticket is a string; required.
+	Ticket string `json:"ticket"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AuthorizationFailRequestReason defines model for AuthorizationFailRequest.Reason.
+// AuthorizationFailRequestReason is a string; one of "UNKNOWN", "NOT_LOGGED_IN", "MAX_AGE_NOT_SUPPORTED", "EXCEEDS_MAX_AGE", "DIFFERENT_SUBJECT", "ACR_NOT_SATISFIED", "DENIED", "SERVER_ERROR", and 8 more; required.
 type AuthorizationFailRequestReason string
 
-// AuthorizationFailResponse defines model for authorization_fail_response.
+// AuthorizationFailResponse is schema "authorization_fail_response" of the document: an object.
 type AuthorizationFailResponse struct {
-	Action          *AuthorizationFailResponseAction `json:"action,omitempty"`
-	ResponseContent *string                          `json:"responseContent,omitempty"`
-	ResultCode      *string                          `json:"resultCode,omitempty"`
-	ResultMessage   *string                          `json:"resultMessage,omitempty"`
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "LOCATION", "FORM".
+	Action *AuthorizationFailResponseAction `json:"action,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AuthorizationFailResponseAction defines model for AuthorizationFailResponse.Action.
+// AuthorizationFailResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "LOCATION", "FORM".
 type AuthorizationFailResponseAction string
 
-// AuthorizationIssueRequest defines model for authorization_issue_request.
+// AuthorizationIssueRequest is schema "authorization_issue_request" of the document: an object.
 type AuthorizationIssueRequest struct {
-	AccessToken          *string       `json:"accessToken,omitempty"`
-	AccessTokenDuration  *int64        `json:"accessTokenDuration,omitempty"`
-	Acr                  *string       `json:"acr,omitempty"`
-	AuthTime             *int64        `json:"authTime,omitempty"`
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// AccessTokenDuration is an integer (int64).
+	AccessTokenDuration *int64 `json:"accessTokenDuration,omitempty"`
+
+	// ACR is a string.
+	ACR *string `json:"acr,omitempty"`
+
+	// AuthTime is an integer (int64).
+	AuthTime *int64 `json:"authTime,omitempty"`
+
+	// AuthorizationDetails is schema "authz_details".
 	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
-	Claims               *string       `json:"claims,omitempty"`
-	ClaimsForTx          *string       `json:"claimsForTx,omitempty"`
-	ConsentedClaims      *[]string     `json:"consentedClaims,omitempty"`
-	IdTokenAudType       *string       `json:"idTokenAudType,omitempty"`
-	IdtHeaderParams      *string       `json:"idtHeaderParams,omitempty"`
-	JwtAtClaims          *string       `json:"jwtAtClaims,omitempty"`
-	Properties           *[]Property   `json:"properties,omitempty"`
-	Scopes               *[]string     `json:"scopes,omitempty"`
-	SessionId            *string       `json:"sessionId,omitempty"`
-	Sub                  *string       `json:"sub,omitempty"`
-	Subject              string        `json:"subject"`
-	Ticket               string        `json:"ticket"`
-	VerifiedClaimsForTx  *[]string     `json:"verifiedClaimsForTx,omitempty"`
+
+	// Claims is a string.
+	Claims *string `json:"claims,omitempty"`
+
+	// ClaimsForTx is a string.
+	ClaimsForTx *string `json:"claimsForTx,omitempty"`
+
+	// ConsentedClaims is an array of string.
+	ConsentedClaims []string `json:"consentedClaims,omitzero"`
+
+	// IDTokenAudType is a string.
+	IDTokenAudType *string `json:"idTokenAudType,omitempty"`
+
+	// IdtHeaderParams is a string.
+	IdtHeaderParams *string `json:"idtHeaderParams,omitempty"`
+
+	// JWTAtClaims is a string.
+	JWTAtClaims *string `json:"jwtAtClaims,omitempty"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// Scopes is an array of string.
+	Scopes []string `json:"scopes,omitzero"`
+
+	// SessionID is a string.
+	SessionID *string `json:"sessionId,omitempty"`
+
+	// Sub is a string.
+	Sub *string `json:"sub,omitempty"`
+
+	// Subject is a string; required.
+	Subject string `json:"subject"`
+
+	// Ticket is a string; required.
+	Ticket string `json:"ticket"`
+
+	// VerifiedClaimsForTx is an array of string.
+	VerifiedClaimsForTx []string `json:"verifiedClaimsForTx,omitzero"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AuthorizationIssueResponse defines model for authorization_issue_response.
+// AuthorizationIssueResponse is schema "authorization_issue_response" of the document: an object.
 type AuthorizationIssueResponse struct {
-	AccessToken          *string                           `json:"accessToken,omitempty"`
-	AccessTokenDuration  *int64                            `json:"accessTokenDuration,omitempty"`
-	AccessTokenExpiresAt *int64                            `json:"accessTokenExpiresAt,omitempty"`
-	Action               *AuthorizationIssueResponseAction `json:"action,omitempty"`
-	AuthorizationCode    *string                           `json:"authorizationCode,omitempty"`
-	IdToken              *string                           `json:"idToken,omitempty"`
-	JwtAccessToken       *string                           `json:"jwtAccessToken,omitempty"`
-	ResponseContent      *string                           `json:"responseContent,omitempty"`
-	ResultCode           *string                           `json:"resultCode,omitempty"`
-	ResultMessage        *string                           `json:"resultMessage,omitempty"`
-	TicketInfo           *AuthorizationTicketInfo          `json:"ticketInfo,omitempty"`
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// AccessTokenDuration is an integer (int64).
+	AccessTokenDuration *int64 `json:"accessTokenDuration,omitempty"`
+
+	// AccessTokenExpiresAt is an integer (int64).
+	AccessTokenExpiresAt *int64 `json:"accessTokenExpiresAt,omitempty"`
+
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "LOCATION", "FORM".
+	Action *AuthorizationIssueResponseAction `json:"action,omitempty"`
+
+	// AuthorizationCode is a string.
+	AuthorizationCode *string `json:"authorizationCode,omitempty"`
+
+	// IDToken is a string.
+	IDToken *string `json:"idToken,omitempty"`
+
+	// JWTAccessToken is a string.
+	JWTAccessToken *string `json:"jwtAccessToken,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// TicketInfo is schema "authorization_ticket_info".
+	TicketInfo *AuthorizationTicketInfo `json:"ticketInfo,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AuthorizationIssueResponseAction defines model for AuthorizationIssueResponse.Action.
+// AuthorizationIssueResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "LOCATION", "FORM".
 type AuthorizationIssueResponseAction string
 
-// AuthorizationRequest defines model for authorization_request.
+// AuthorizationRequest is schema "authorization_request" of the document: an object.
 type AuthorizationRequest struct {
-	CimdOptions *CimdOptions `json:"cimdOptions,omitempty"`
-	Context     *string      `json:"context,omitempty"`
-	Parameters  string       `json:"parameters"`
+	// CIMDOptions is schema "cimd_options".
+	CIMDOptions *CIMDOptions `json:"cimdOptions,omitempty"`
+
+	// Context is a string.
+	Context *string `json:"context,omitempty"`
+
+	// Parameters is a string; required.
+	Parameters string `json:"parameters"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AuthorizationResponse defines model for authorization_response.
+// AuthorizationResponse is schema "authorization_response" of the document: an object.
 type AuthorizationResponse struct {
-	AcrEssential                 *bool                        `json:"acrEssential,omitempty"`
-	Acrs                         *[]string                    `json:"acrs,omitempty"`
-	Action                       *AuthorizationResponseAction `json:"action,omitempty"`
-	AuthorizationDetails         *AuthzDetails                `json:"authorizationDetails,omitempty"`
-	Claims                       *[]string                    `json:"claims,omitempty"`
-	ClaimsAtUserInfo             *[]string                    `json:"claimsAtUserInfo,omitempty"`
-	ClaimsLocales                *[]string                    `json:"claimsLocales,omitempty"`
-	Client                       *OAuthClient                 `json:"client,omitempty"`
-	ClientEntityIdUsed           *bool                        `json:"clientEntityIdUsed,omitempty"`
-	ClientIdAliasUsed            *bool                        `json:"clientIdAliasUsed,omitempty"`
-	CredentialOfferInfo          *CredentialOfferInfo         `json:"credentialOfferInfo,omitempty"`
-	Display                      *Display                     `json:"display,omitempty"`
-	DynamicScopes                *[]DynamicScope              `json:"dynamicScopes,omitempty"`
-	GmAction                     *GrantManagementAction       `json:"gmAction,omitempty"`
-	Grant                        *Grant                       `json:"grant,omitempty"`
-	GrantId                      *string                      `json:"grantId,omitempty"`
-	GrantSubject                 *string                      `json:"grantSubject,omitempty"`
-	IdTokenClaims                *string                      `json:"idTokenClaims,omitempty"`
-	IssuableCredentials          *string                      `json:"issuableCredentials,omitempty"`
-	LoginHint                    *string                      `json:"loginHint,omitempty"`
-	LowestPrompt                 *Prompt                      `json:"lowestPrompt,omitempty"`
-	MaxAge                       *int32                       `json:"maxAge,omitempty"`
-	MetadataDocumentUsed         *bool                        `json:"metadataDocumentUsed,omitempty"`
-	NativeSsoRequested           *bool                        `json:"nativeSsoRequested,omitempty"`
-	Prompts                      *[]Prompt                    `json:"prompts,omitempty"`
-	Purpose                      *string                      `json:"purpose,omitempty"`
-	RequestObjectPayload         *string                      `json:"requestObjectPayload,omitempty"`
-	RequestedClaimsForTx         *[]string                    `json:"requestedClaimsForTx,omitempty"`
-	RequestedVerifiedClaimsForTx *[]StringArray               `json:"requestedVerifiedClaimsForTx,omitempty"`
-	Resources                    *[]string                    `json:"resources,omitempty"`
-	ResponseContent              *string                      `json:"responseContent,omitempty"`
-	ResultCode                   *string                      `json:"resultCode,omitempty"`
-	ResultMessage                *string                      `json:"resultMessage,omitempty"`
-	Scopes                       *[]Scope                     `json:"scopes,omitempty"`
-	Service                      *Service                     `json:"service,omitempty"`
-	Subject                      *string                      `json:"subject,omitempty"`
-	Ticket                       *string                      `json:"ticket,omitempty"`
-	TransformedClaims            *string                      `json:"transformedClaims,omitempty"`
-	UiLocales                    *[]string                    `json:"uiLocales,omitempty"`
-	UserInfoClaims               *string                      `json:"userInfoClaims,omitempty"`
+	// ACREssential is a boolean.
+	ACREssential *bool `json:"acrEssential,omitempty"`
+
+	// Acrs is an array of string.
+	Acrs []string `json:"acrs,omitzero"`
+
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "LOCATION", "FORM", "NO_INTERACTION", "INTERACTION".
+	Action *AuthorizationResponseAction `json:"action,omitempty"`
+
+	// AuthorizationDetails is schema "authz_details".
+	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
+
+	// Claims is an array of string.
+	Claims []string `json:"claims,omitzero"`
+
+	// ClaimsAtUserInfo is an array of string.
+	ClaimsAtUserInfo []string `json:"claimsAtUserInfo,omitzero"`
+
+	// ClaimsLocales is an array of string.
+	ClaimsLocales []string `json:"claimsLocales,omitzero"`
+
+	// Client is schema "client".
+	Client *OAuthClient `json:"client,omitempty"`
+
+	// ClientEntityIDUsed is a boolean.
+	ClientEntityIDUsed *bool `json:"clientEntityIdUsed,omitempty"`
+
+	// ClientIDAliasUsed is a boolean.
+	ClientIDAliasUsed *bool `json:"clientIdAliasUsed,omitempty"`
+
+	// CredentialOfferInfo is schema "credential_offer_info".
+	CredentialOfferInfo *CredentialOfferInfo `json:"credentialOfferInfo,omitempty"`
+
+	// Display is schema "display".
+	Display *Display `json:"display,omitempty"`
+
+	// DynamicScopes is an array of schema "dynamic_scope".
+	DynamicScopes []DynamicScope `json:"dynamicScopes,omitzero"`
+
+	// GmAction is schema "grant_management_action".
+	GmAction *GrantManagementAction `json:"gmAction,omitempty"`
+
+	// Grant is schema "grant".
+	Grant *Grant `json:"grant,omitempty"`
+
+	// GrantID is a string.
+	GrantID *string `json:"grantId,omitempty"`
+
+	// GrantSubject is a string.
+	GrantSubject *string `json:"grantSubject,omitempty"`
+
+	// IDTokenClaims is a string.
+	IDTokenClaims *string `json:"idTokenClaims,omitempty"`
+
+	// IssuableCredentials is a string.
+	IssuableCredentials *string `json:"issuableCredentials,omitempty"`
+
+	// LoginHint is a string.
+	LoginHint *string `json:"loginHint,omitempty"`
+
+	// LowestPrompt is schema "prompt".
+	LowestPrompt *Prompt `json:"lowestPrompt,omitempty"`
+
+	// MaxAge is an integer (int32).
+	MaxAge *int32 `json:"maxAge,omitempty"`
+
+	// MetadataDocumentUsed is a boolean.
+	MetadataDocumentUsed *bool `json:"metadataDocumentUsed,omitempty"`
+
+	// NativeSSORequested is a boolean.
+	NativeSSORequested *bool `json:"nativeSsoRequested,omitempty"`
+
+	// Prompts is an array of schema "prompt".
+	Prompts []Prompt `json:"prompts,omitzero"`
+
+	// Purpose is a string.
+	Purpose *string `json:"purpose,omitempty"`
+
+	// RequestObjectPayload is a string.
+	RequestObjectPayload *string `json:"requestObjectPayload,omitempty"`
+
+	// RequestedClaimsForTx is an array of string.
+	RequestedClaimsForTx []string `json:"requestedClaimsForTx,omitzero"`
+
+	// RequestedVerifiedClaimsForTx is an array of schema "string_array".
+	RequestedVerifiedClaimsForTx []StringArray `json:"requestedVerifiedClaimsForTx,omitzero"`
+
+	// Resources is an array of string.
+	Resources []string `json:"resources,omitzero"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Scopes is an array of schema "scope".
+	Scopes []Scope `json:"scopes,omitzero"`
+
+	// Service is schema "service".
+	Service *Service `json:"service,omitempty"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
+
+	// Ticket is a string.
+	Ticket *string `json:"ticket,omitempty"`
+
+	// TransformedClaims is a string.
+	TransformedClaims *string `json:"transformedClaims,omitempty"`
+
+	// UILocales is an array of string.
+	UILocales []string `json:"uiLocales,omitzero"`
+
+	// UserInfoClaims is a string.
+	UserInfoClaims *string `json:"userInfoClaims,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AuthorizationResponseAction defines model for AuthorizationResponse.Action.
+// AuthorizationResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "LOCATION", "FORM", "NO_INTERACTION", "INTERACTION".
 type AuthorizationResponseAction string
 
-// AuthorizationTicketInfo defines model for authorization_ticket_info.
+// AuthorizationTicketInfo is schema "authorization_ticket_info" of the document: an object.
 type AuthorizationTicketInfo struct {
+	// Context is a string.
 	Context *string `json:"context,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -2348,8 +2547,9 @@ type AuthorizationTicketInfo struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AuthorizationTicketInfoRequest defines model for authorization_ticket_info_request.
+// AuthorizationTicketInfoRequest is schema "authorization_ticket_info_request" of the document: an object.
 type AuthorizationTicketInfoRequest struct {
+	// Ticket is a string; required.
 	Ticket string `json:"ticket"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -2357,459 +2557,18 @@ type AuthorizationTicketInfoRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AuthorizationTicketInfoResponse defines model for authorization_ticket_info_response.
+// AuthorizationTicketInfoResponse is schema "authorization_ticket_info_response" of the document: an object.
 type AuthorizationTicketInfoResponse struct {
-	Action        *AuthorizationTicketInfoResponseAction `json:"action,omitempty"`
-	Info          *AuthorizationTicketInfo               `json:"info,omitempty"`
-	ResultCode    *string                                `json:"resultCode,omitempty"`
-	ResultMessage *string                                `json:"resultMessage,omitempty"`
+	// Action is a string; one of "OK", "NOT_FOUND", "CALLER_ERROR", "AUTHLETE_ERROR".
+	Action *AuthorizationTicketInfoResponseAction `json:"action,omitempty"`
 
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
+	// Info is schema "authorization_ticket_info".
+	Info *AuthorizationTicketInfo `json:"info,omitempty"`
 
-// AuthorizationTicketInfoResponseAction defines model for AuthorizationTicketInfoResponse.Action.
-type AuthorizationTicketInfoResponseAction string
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
 
-// AuthorizationTicketUpdateRequest defines model for authorization_ticket_update_request.
-type AuthorizationTicketUpdateRequest struct {
-	Info   AuthorizationTicketInfo `json:"info"`
-	Ticket string                  `json:"ticket"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// AuthorizationTicketUpdateResponse defines model for authorization_ticket_update_response.
-type AuthorizationTicketUpdateResponse struct {
-	Action        *AuthorizationTicketUpdateResponseAction `json:"action,omitempty"`
-	Info          *AuthorizationTicketInfo                 `json:"info,omitempty"`
-	ResultCode    *string                                  `json:"resultCode,omitempty"`
-	ResultMessage *string                                  `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// AuthorizationTicketUpdateResponseAction defines model for AuthorizationTicketUpdateResponse.Action.
-type AuthorizationTicketUpdateResponseAction string
-
-// AuthzDetails defines model for authz_details.
-type AuthzDetails struct {
-	Elements *[]AuthorizationDetailsElement `json:"elements,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// BackchannelAuthenticationCompleteRequest defines model for backchannel_authentication_complete_request.
-type BackchannelAuthenticationCompleteRequest struct {
-	AccessToken          *string                                        `json:"accessToken,omitempty"`
-	AccessTokenDuration  *int64                                         `json:"accessTokenDuration,omitempty"`
-	Acr                  *string                                        `json:"acr,omitempty"`
-	AuthTime             *int64                                         `json:"authTime,omitempty"`
-	Claims               *string                                        `json:"claims,omitempty"`
-	ConsentedClaims      *[]string                                      `json:"consentedClaims,omitempty"`
-	ErrorDescription     *string                                        `json:"errorDescription,omitempty"`
-	ErrorUri             *string                                        `json:"errorUri,omitempty"`
-	IdTokenAudType       *string                                        `json:"idTokenAudType,omitempty"`
-	IdtHeaderParams      *string                                        `json:"idtHeaderParams,omitempty"`
-	JwtAtClaims          *string                                        `json:"jwtAtClaims,omitempty"`
-	Properties           *[]Property                                    `json:"properties,omitempty"`
-	RefreshTokenDuration *int64                                         `json:"refreshTokenDuration,omitempty"`
-	Result               BackchannelAuthenticationCompleteRequestResult `json:"result"`
-	Scopes               *[]string                                      `json:"scopes,omitempty"`
-	Sub                  *string                                        `json:"sub,omitempty"`
-	Subject              string                                         `json:"subject"`
-	Ticket               string                                         `json:"ticket"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// BackchannelAuthenticationCompleteRequestResult defines model for BackchannelAuthenticationCompleteRequest.Result.
-type BackchannelAuthenticationCompleteRequestResult string
-
-// BackchannelAuthenticationCompleteResponse defines model for backchannel_authentication_complete_response.
-type BackchannelAuthenticationCompleteResponse struct {
-	AccessToken                *string                                          `json:"accessToken,omitempty"`
-	AccessTokenDuration        *int64                                           `json:"accessTokenDuration,omitempty"`
-	Action                     *BackchannelAuthenticationCompleteResponseAction `json:"action,omitempty"`
-	AuthReqId                  *string                                          `json:"authReqId,omitempty"`
-	AuthorizationDetails       *AuthzDetails                                    `json:"authorizationDetails,omitempty"`
-	ClientAttributes           *[]Pair                                          `json:"clientAttributes,omitempty"`
-	ClientEntityId             *string                                          `json:"clientEntityId,omitempty"`
-	ClientEntityIdUsed         *bool                                            `json:"clientEntityIdUsed,omitempty"`
-	ClientId                   *int64                                           `json:"clientId,omitempty"`
-	ClientIdAlias              *string                                          `json:"clientIdAlias,omitempty"`
-	ClientIdAliasUsed          *bool                                            `json:"clientIdAliasUsed,omitempty"`
-	ClientName                 *string                                          `json:"clientName,omitempty"`
-	ClientNotificationEndpoint *string                                          `json:"clientNotificationEndpoint,omitempty"`
-	ClientNotificationToken    *string                                          `json:"clientNotificationToken,omitempty"`
-	DeliveryMode               *DeliveryMode                                    `json:"deliveryMode,omitempty"`
-	GrantId                    *string                                          `json:"grantId,omitempty"`
-	IdToken                    *string                                          `json:"idToken,omitempty"`
-	IdTokenDuration            *int64                                           `json:"idTokenDuration,omitempty"`
-	JwtAccessToken             *string                                          `json:"jwtAccessToken,omitempty"`
-	MetadataDocumentLocation   *string                                          `json:"metadataDocumentLocation,omitempty"`
-	MetadataDocumentUsed       *bool                                            `json:"metadataDocumentUsed,omitempty"`
-	RefreshToken               *string                                          `json:"refreshToken,omitempty"`
-	RefreshTokenDuration       *int64                                           `json:"refreshTokenDuration,omitempty"`
-	Resources                  *[]string                                        `json:"resources,omitempty"`
-	ResponseContent            *string                                          `json:"responseContent,omitempty"`
-	ResultCode                 *string                                          `json:"resultCode,omitempty"`
-	ResultMessage              *string                                          `json:"resultMessage,omitempty"`
-	ServiceAttributes          *[]Pair                                          `json:"serviceAttributes,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// BackchannelAuthenticationCompleteResponseAction defines model for BackchannelAuthenticationCompleteResponse.Action.
-type BackchannelAuthenticationCompleteResponseAction string
-
-// BackchannelAuthenticationFailRequest defines model for backchannel_authentication_fail_request.
-type BackchannelAuthenticationFailRequest struct {
-	ErrorDescription *string                                    `json:"errorDescription,omitempty"`
-	ErrorUri         *string                                    `json:"errorUri,omitempty"`
-	Reason           BackchannelAuthenticationFailRequestReason `json:"reason"`
-	Ticket           string                                     `json:"ticket"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// BackchannelAuthenticationFailRequestReason defines model for BackchannelAuthenticationFailRequest.Reason.
-type BackchannelAuthenticationFailRequestReason string
-
-// BackchannelAuthenticationFailResponse defines model for backchannel_authentication_fail_response.
-type BackchannelAuthenticationFailResponse struct {
-	Action          *BackchannelAuthenticationFailResponseAction `json:"action,omitempty"`
-	ResponseContent *string                                      `json:"responseContent,omitempty"`
-	ResultCode      *string                                      `json:"resultCode,omitempty"`
-	ResultMessage   *string                                      `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// BackchannelAuthenticationFailResponseAction defines model for BackchannelAuthenticationFailResponse.Action.
-type BackchannelAuthenticationFailResponseAction string
-
-// BackchannelAuthenticationIssueRequest defines model for backchannel_authentication_issue_request.
-type BackchannelAuthenticationIssueRequest struct {
-	Ticket string `json:"ticket"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// BackchannelAuthenticationIssueResponse defines model for backchannel_authentication_issue_response.
-type BackchannelAuthenticationIssueResponse struct {
-	Action          *BackchannelAuthenticationIssueResponseAction `json:"action,omitempty"`
-	AuthReqId       *string                                       `json:"authReqId,omitempty"`
-	ExpiresIn       *int32                                        `json:"expiresIn,omitempty"`
-	Interval        *int32                                        `json:"interval,omitempty"`
-	ResponseContent *string                                       `json:"responseContent,omitempty"`
-	ResultCode      *string                                       `json:"resultCode,omitempty"`
-	ResultMessage   *string                                       `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// BackchannelAuthenticationIssueResponseAction defines model for BackchannelAuthenticationIssueResponse.Action.
-type BackchannelAuthenticationIssueResponseAction string
-
-// BackchannelAuthenticationRequest defines model for backchannel_authentication_request.
-type BackchannelAuthenticationRequest struct {
-	CimdOptions               *CimdOptions `json:"cimdOptions,omitempty"`
-	ClientCertificate         *string      `json:"clientCertificate,omitempty"`
-	ClientCertificatePath     *[]string    `json:"clientCertificatePath,omitempty"`
-	ClientId                  *string      `json:"clientId,omitempty"`
-	ClientSecret              *string      `json:"clientSecret,omitempty"`
-	OauthClientAttestation    *string      `json:"oauthClientAttestation,omitempty"`
-	OauthClientAttestationPop *string      `json:"oauthClientAttestationPop,omitempty"`
-	Parameters                string       `json:"parameters"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// BackchannelAuthenticationResponse defines model for backchannel_authentication_response.
-type BackchannelAuthenticationResponse struct {
-	Acrs                     *[]string                                `json:"acrs,omitempty"`
-	Action                   *BackchannelAuthenticationResponseAction `json:"action,omitempty"`
-	AttestationChallenge     *string                                  `json:"attestationChallenge,omitempty"`
-	AuthorizationDetails     *AuthzDetails                            `json:"authorizationDetails,omitempty"`
-	BindingMessage           *string                                  `json:"bindingMessage,omitempty"`
-	ClaimNames               *[]string                                `json:"claimNames,omitempty"`
-	ClientAttributes         *[]Pair                                  `json:"clientAttributes,omitempty"`
-	ClientAuthMethod         *string                                  `json:"clientAuthMethod,omitempty"`
-	ClientEntityId           *string                                  `json:"clientEntityId,omitempty"`
-	ClientEntityIdUsed       *bool                                    `json:"clientEntityIdUsed,omitempty"`
-	ClientId                 *int64                                   `json:"clientId,omitempty"`
-	ClientIdAlias            *string                                  `json:"clientIdAlias,omitempty"`
-	ClientIdAliasUsed        *bool                                    `json:"clientIdAliasUsed,omitempty"`
-	ClientName               *string                                  `json:"clientName,omitempty"`
-	ClientNotificationToken  *string                                  `json:"clientNotificationToken,omitempty"`
-	DeliveryMode             *DeliveryMode                            `json:"deliveryMode,omitempty"`
-	DynamicScopes            *[]DynamicScope                          `json:"dynamicScopes,omitempty"`
-	GmAction                 *GrantManagementAction                   `json:"gmAction,omitempty"`
-	Grant                    *Grant                                   `json:"grant,omitempty"`
-	GrantId                  *string                                  `json:"grantId,omitempty"`
-	GrantSubject             *string                                  `json:"grantSubject,omitempty"`
-	Hint                     *string                                  `json:"hint,omitempty"`
-	HintType                 *string                                  `json:"hintType,omitempty"`
-	MetadataDocumentLocation *string                                  `json:"metadataDocumentLocation,omitempty"`
-	MetadataDocumentUsed     *bool                                    `json:"metadataDocumentUsed,omitempty"`
-	RequestContext           *string                                  `json:"requestContext,omitempty"`
-	RequestedExpiry          *int32                                   `json:"requestedExpiry,omitempty"`
-	Resources                *[]string                                `json:"resources,omitempty"`
-	ResponseContent          *string                                  `json:"responseContent,omitempty"`
-	ResultCode               *string                                  `json:"resultCode,omitempty"`
-	ResultMessage            *string                                  `json:"resultMessage,omitempty"`
-	Scopes                   *[]Scope                                 `json:"scopes,omitempty"`
-	ServiceAttributes        *[]Pair                                  `json:"serviceAttributes,omitempty"`
-	Sub                      *string                                  `json:"sub,omitempty"`
-	Ticket                   *string                                  `json:"ticket,omitempty"`
-	UserCode                 *string                                  `json:"userCode,omitempty"`
-	UserCodeRequired         *bool                                    `json:"userCodeRequired,omitempty"`
-	Warnings                 *[]string                                `json:"warnings,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// BackchannelAuthenticationResponseAction defines model for BackchannelAuthenticationResponse.Action.
-type BackchannelAuthenticationResponseAction string
-
-// BackchannelLogoutTokenRequest defines model for backchannel_logout_token_request.
-type BackchannelLogoutTokenRequest struct {
-	ClientIdentifier string  `json:"clientIdentifier"`
-	SessionId        *string `json:"sessionId,omitempty"`
-	Subject          *string `json:"subject,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// BackchannelLogoutTokenResponse defines model for backchannel_logout_token_response.
-type BackchannelLogoutTokenResponse struct {
-	Action               *BackchannelLogoutTokenResponseAction `json:"action,omitempty"`
-	BackchannelLogoutUri *string                               `json:"backchannelLogoutUri,omitempty"`
-	LogoutToken          *string                               `json:"logoutToken,omitempty"`
-	ResultCode           *string                               `json:"resultCode,omitempty"`
-	ResultMessage        *string                               `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// BackchannelLogoutTokenResponseAction defines model for BackchannelLogoutTokenResponse.Action.
-type BackchannelLogoutTokenResponseAction string
-
-// CimdOptions defines model for cimd_options.
-type CimdOptions struct {
-	AlwaysRetrieved *bool `json:"alwaysRetrieved,omitempty"`
-	HttpPermitted   *bool `json:"httpPermitted,omitempty"`
-	QueryPermitted  *bool `json:"queryPermitted,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// ClaimType defines model for claim_type.
-type ClaimType string
-
-// OAuthClient defines model for client.
-type OAuthClient struct {
-	ApplicationType                             *ApplicationType          `json:"applicationType,omitempty"`
-	Attributes                                  *[]Pair                   `json:"attributes,omitempty"`
-	AuthTimeRequired                            *bool                     `json:"authTimeRequired,omitempty"`
-	AuthorizationDetailsTypes                   *[]string                 `json:"authorizationDetailsTypes,omitempty"`
-	AuthorizationEncryptionAlg                  *JweAlg                   `json:"authorizationEncryptionAlg,omitempty"`
-	AuthorizationEncryptionEnc                  *JweEnc                   `json:"authorizationEncryptionEnc,omitempty"`
-	AuthorizationSignAlg                        *JwsAlg                   `json:"authorizationSignAlg,omitempty"`
-	AutomaticallyRegistered                     *bool                     `json:"automaticallyRegistered,omitempty"`
-	BcDeliveryMode                              *string                   `json:"bcDeliveryMode,omitempty"`
-	BcNotificationEndpoint                      *string                   `json:"bcNotificationEndpoint,omitempty"`
-	BcRequestSignAlg                            *JwsAlg                   `json:"bcRequestSignAlg,omitempty"`
-	BcUserCodeRequired                          *bool                     `json:"bcUserCodeRequired,omitempty"`
-	ClientId                                    *int64                    `json:"clientId,omitempty"`
-	ClientIdAlias                               *string                   `json:"clientIdAlias,omitempty"`
-	ClientIdAliasEnabled                        *bool                     `json:"clientIdAliasEnabled,omitempty"`
-	ClientName                                  *string                   `json:"clientName,omitempty"`
-	ClientNames                                 *[]TaggedValue            `json:"clientNames,omitempty"`
-	ClientRegistrationTypes                     *[]ClientRegistrationType `json:"clientRegistrationTypes,omitempty"`
-	ClientSecret                                *string                   `json:"clientSecret,omitempty"`
-	ClientSource                                *ClientClientSource       `json:"clientSource,omitempty"`
-	ClientType                                  *ClientType               `json:"clientType,omitempty"`
-	ClientUri                                   *string                   `json:"clientUri,omitempty"`
-	ClientUris                                  *[]TaggedValue            `json:"clientUris,omitempty"`
-	Contacts                                    *[]string                 `json:"contacts,omitempty"`
-	CreatedAt                                   *int64                    `json:"createdAt,omitempty"`
-	CredentialOfferEndpoint                     *string                   `json:"credentialOfferEndpoint,omitempty"`
-	CredentialResponseEncryptionRequired        *bool                     `json:"credentialResponseEncryptionRequired,omitempty"`
-	CustomMetadata                              *string                   `json:"customMetadata,omitempty"`
-	DefaultAcrs                                 *[]string                 `json:"defaultAcrs,omitempty"`
-	DefaultMaxAge                               *int32                    `json:"defaultMaxAge,omitempty"`
-	DerivedSectorIdentifier                     *string                   `json:"derivedSectorIdentifier,omitempty"`
-	Description                                 *string                   `json:"description,omitempty"`
-	Descriptions                                *[]TaggedValue            `json:"descriptions,omitempty"`
-	Developer                                   *string                   `json:"developer,omitempty"`
-	DigestAlgorithm                             *string                   `json:"digestAlgorithm,omitempty"`
-	DiscoveredByMetadataDocument                *bool                     `json:"discoveredByMetadataDocument,omitempty"`
-	DpopRequired                                *bool                     `json:"dpopRequired,omitempty"`
-	DynamicallyRegistered                       *bool                     `json:"dynamicallyRegistered,omitempty"`
-	EntityId                                    *string                   `json:"entityId,omitempty"`
-	ExplicitlyRegistered                        *bool                     `json:"explicitlyRegistered,omitempty"`
-	Extension                                   *ClientExtension          `json:"extension,omitempty"`
-	FapiModes                                   *[]FapiMode               `json:"fapiModes,omitempty"`
-	FrontChannelRequestObjectEncryptionRequired *bool                     `json:"frontChannelRequestObjectEncryptionRequired,omitempty"`
-	GrantTypes                                  *[]GrantType              `json:"grantTypes,omitempty"`
-	IdTokenEncryptionAlg                        *JweAlg                   `json:"idTokenEncryptionAlg,omitempty"`
-	IdTokenEncryptionEnc                        *JweEnc                   `json:"idTokenEncryptionEnc,omitempty"`
-	IdTokenSignAlg                              *JwsAlg                   `json:"idTokenSignAlg,omitempty"`
-	InScopeForTokenMigration                    *bool                     `json:"inScopeForTokenMigration,omitempty"`
-	Jwks                                        *string                   `json:"jwks,omitempty"`
-	JwksUri                                     *string                   `json:"jwksUri,omitempty"`
-	Locked                                      *bool                     `json:"locked,omitempty"`
-	LoginUri                                    *string                   `json:"loginUri,omitempty"`
-	LogoUri                                     *string                   `json:"logoUri,omitempty"`
-	LogoUris                                    *[]TaggedValue            `json:"logoUris,omitempty"`
-	MetadataDocumentExpiresAt                   *int64                    `json:"metadataDocumentExpiresAt,omitempty"`
-	MetadataDocumentLocation                    *string                   `json:"metadataDocumentLocation,omitempty"`
-	MetadataDocumentUpdatedAt                   *int64                    `json:"metadataDocumentUpdatedAt,omitempty"`
-	ModifiedAt                                  *int64                    `json:"modifiedAt,omitempty"`
-	MtlsEndpointAliasesUsed                     *bool                     `json:"mtlsEndpointAliasesUsed,omitempty"`
-	Number                                      *int32                    `json:"number,omitempty"`
-	OrganizationName                            *string                   `json:"organizationName,omitempty"`
-	ParRequired                                 *bool                     `json:"parRequired,omitempty"`
-	PkceRequired                                *bool                     `json:"pkceRequired,omitempty"`
-	PkceS256Required                            *bool                     `json:"pkceS256Required,omitempty"`
-	PolicyUri                                   *string                   `json:"policyUri,omitempty"`
-	PolicyUris                                  *[]TaggedValue            `json:"policyUris,omitempty"`
-	RedirectUris                                *[]string                 `json:"redirectUris,omitempty"`
-	RegistrationAccessTokenHash                 *string                   `json:"registrationAccessTokenHash,omitempty"`
-	RequestEncryptionAlg                        *JweAlg                   `json:"requestEncryptionAlg,omitempty"`
-	RequestEncryptionEnc                        *JweEnc                   `json:"requestEncryptionEnc,omitempty"`
-	RequestObjectEncryptionAlgMatchRequired     *bool                     `json:"requestObjectEncryptionAlgMatchRequired,omitempty"`
-	RequestObjectEncryptionEncMatchRequired     *bool                     `json:"requestObjectEncryptionEncMatchRequired,omitempty"`
-	RequestObjectRequired                       *bool                     `json:"requestObjectRequired,omitempty"`
-	RequestSignAlg                              *JwsAlg                   `json:"requestSignAlg,omitempty"`
-	RequestUris                                 *[]string                 `json:"requestUris,omitempty"`
-	ResponseModes                               *[]ClientResponseModes    `json:"responseModes,omitempty"`
-	ResponseTypes                               *[]ResponseType           `json:"responseTypes,omitempty"`
-	RsRequestSigned                             *bool                     `json:"rsRequestSigned,omitempty"`
-	RsSignedRequestKeyId                        *string                   `json:"rsSignedRequestKeyId,omitempty"`
-	SectorIdentifierUri                         *string                   `json:"sectorIdentifierUri,omitempty"`
-	SelfSignedCertificateKeyId                  *string                   `json:"selfSignedCertificateKeyId,omitempty"`
-	ServiceNumber                               *int32                    `json:"serviceNumber,omitempty"`
-	SignedJwksUri                               *string                   `json:"signedJwksUri,omitempty"`
-	SingleAccessTokenPerSubject                 *bool                     `json:"singleAccessTokenPerSubject,omitempty"`
-	SoftwareId                                  *string                   `json:"softwareId,omitempty"`
-	SoftwareVersion                             *string                   `json:"softwareVersion,omitempty"`
-	SubjectType                                 *SubjectType              `json:"subjectType,omitempty"`
-	TlsClientAuthSanDns                         *string                   `json:"tlsClientAuthSanDns,omitempty"`
-	TlsClientAuthSanEmail                       *string                   `json:"tlsClientAuthSanEmail,omitempty"`
-	TlsClientAuthSanIp                          *string                   `json:"tlsClientAuthSanIp,omitempty"`
-	TlsClientAuthSanUri                         *string                   `json:"tlsClientAuthSanUri,omitempty"`
-	TlsClientAuthSubjectDn                      *string                   `json:"tlsClientAuthSubjectDn,omitempty"`
-	TlsClientCertificateBoundAccessTokens       *bool                     `json:"tlsClientCertificateBoundAccessTokens,omitempty"`
-	TokenAuthMethod                             *ClientAuthMethod         `json:"tokenAuthMethod,omitempty"`
-	TokenAuthSignAlg                            *JwsAlg                   `json:"tokenAuthSignAlg,omitempty"`
-	TosUri                                      *string                   `json:"tosUri,omitempty"`
-	TosUris                                     *[]TaggedValue            `json:"tosUris,omitempty"`
-	TrustAnchorId                               *string                   `json:"trustAnchorId,omitempty"`
-	TrustChain                                  *[]string                 `json:"trustChain,omitempty"`
-	TrustChainExpiresAt                         *int64                    `json:"trustChainExpiresAt,omitempty"`
-	TrustChainUpdatedAt                         *int64                    `json:"trustChainUpdatedAt,omitempty"`
-	UserInfoEncryptionAlg                       *JweAlg                   `json:"userInfoEncryptionAlg,omitempty"`
-	UserInfoEncryptionEnc                       *JweEnc                   `json:"userInfoEncryptionEnc,omitempty"`
-	UserInfoSignAlg                             *JwsAlg                   `json:"userInfoSignAlg,omitempty"`
-	AdditionalProperties                        map[string]interface{}    `json:",unknown"`
-}
-
-// ClientClientSource defines model for Client.ClientSource.
-type ClientClientSource string
-
-// ClientResponseModes defines model for Client.ResponseModes.
-type ClientResponseModes string
-
-// ClientAuthMethod defines model for client_auth_method.
-type ClientAuthMethod string
-
-// ClientAuthorizationDeleteResponse defines model for client_authorization_delete_response.
-type ClientAuthorizationDeleteResponse struct {
-	ClientId            *int64    `json:"clientId,omitempty"`
-	LatestGrantedScopes *[]string `json:"latestGrantedScopes,omitempty"`
-	MergedGrantedScopes *[]string `json:"mergedGrantedScopes,omitempty"`
-	ModifiedAt          *int64    `json:"modifiedAt,omitempty"`
-	ResultCode          *string   `json:"resultCode,omitempty"`
-	ResultMessage       *string   `json:"resultMessage,omitempty"`
-	ServiceApiKey       *int64    `json:"serviceApiKey,omitempty"`
-	Subject             *string   `json:"subject,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// ClientAuthorizationGetListRequest defines model for client_authorization_get_list_request.
-type ClientAuthorizationGetListRequest struct {
-	Developer *string `json:"developer,omitempty"`
-	End       *int32  `json:"end,omitempty"`
-	Start     *int32  `json:"start,omitempty"`
-	Subject   string  `json:"subject"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// ClientAuthorizationGetListResponse defines model for client_authorization_get_list_response.
-type ClientAuthorizationGetListResponse struct {
-	Clients    *[]OAuthClient `json:"clients,omitempty"`
-	Developer  *string        `json:"developer,omitempty"`
-	End        *int32         `json:"end,omitempty"`
-	Start      *int32         `json:"start,omitempty"`
-	Subject    *string        `json:"subject,omitempty"`
-	TotalCount *int32         `json:"totalCount,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// ClientAuthorizationUpdateRequest defines model for client_authorization_update_request.
-type ClientAuthorizationUpdateRequest struct {
-	Scopes  *[]string `json:"scopes,omitempty"`
-	Subject string    `json:"subject"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// ClientAuthorizationUpdateResponse defines model for client_authorization_update_response.
-type ClientAuthorizationUpdateResponse struct {
-	ResultCode    *string `json:"resultCode,omitempty"`
+	// ResultMessage is a string.
 	ResultMessage *string `json:"resultMessage,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -2817,49 +2576,996 @@ type ClientAuthorizationUpdateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientExtension defines model for client_extension.
+// AuthorizationTicketInfoResponseAction is a string; one of "OK", "NOT_FOUND", "CALLER_ERROR", "AUTHLETE_ERROR".
+type AuthorizationTicketInfoResponseAction string
+
+// AuthorizationTicketUpdateRequest is schema "authorization_ticket_update_request" of the document: an object.
+type AuthorizationTicketUpdateRequest struct {
+	// Info is schema "authorization_ticket_info"; required.
+	Info AuthorizationTicketInfo `json:"info"`
+
+	// Ticket is a string; required.
+	Ticket string `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// AuthorizationTicketUpdateResponse is schema "authorization_ticket_update_response" of the document: an object.
+type AuthorizationTicketUpdateResponse struct {
+	// Action is a string; one of "OK", "NOT_FOUND", "CALLER_ERROR", "AUTHLETE_ERROR".
+	Action *AuthorizationTicketUpdateResponseAction `json:"action,omitempty"`
+
+	// Info is schema "authorization_ticket_info".
+	Info *AuthorizationTicketInfo `json:"info,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// AuthorizationTicketUpdateResponseAction is a string; one of "OK", "NOT_FOUND", "CALLER_ERROR", "AUTHLETE_ERROR".
+type AuthorizationTicketUpdateResponseAction string
+
+// AuthzDetails is schema "authz_details" of the document: an object.
+type AuthzDetails struct {
+	// Elements is an array of schema "authorization_details_element".
+	Elements []AuthorizationDetailsElement `json:"elements,omitzero"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// BackchannelAuthenticationCompleteRequest is schema "backchannel_authentication_complete_request" of the document: an object.
+type BackchannelAuthenticationCompleteRequest struct {
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// AccessTokenDuration is an integer (int64).
+	AccessTokenDuration *int64 `json:"accessTokenDuration,omitempty"`
+
+	// ACR is a string.
+	ACR *string `json:"acr,omitempty"`
+
+	// AuthTime is an integer (int64).
+	AuthTime *int64 `json:"authTime,omitempty"`
+
+	// Claims is a string.
+	Claims *string `json:"claims,omitempty"`
+
+	// ConsentedClaims is an array of string.
+	ConsentedClaims []string `json:"consentedClaims,omitzero"`
+
+	// ErrorDescription is a string.
+	ErrorDescription *string `json:"errorDescription,omitempty"`
+
+	// ErrorURI is a string.
+	ErrorURI *string `json:"errorUri,omitempty"`
+
+	// IDTokenAudType is a string.
+	IDTokenAudType *string `json:"idTokenAudType,omitempty"`
+
+	// IdtHeaderParams is a string.
+	IdtHeaderParams *string `json:"idtHeaderParams,omitempty"`
+
+	// JWTAtClaims is a string.
+	JWTAtClaims *string `json:"jwtAtClaims,omitempty"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// RefreshTokenDuration is an integer (int64).
+	RefreshTokenDuration *int64 `json:"refreshTokenDuration,omitempty"`
+
+	// Result is a string; one of "TRANSACTION_FAILED", "ACCESS_DENIED", "AUTHORIZED"; required.
+	Result BackchannelAuthenticationCompleteRequestResult `json:"result"`
+
+	// Scopes is an array of string.
+	Scopes []string `json:"scopes,omitzero"`
+
+	// Sub is a string.
+	Sub *string `json:"sub,omitempty"`
+
+	// Subject is a string; required.
+	Subject string `json:"subject"`
+
+	// Ticket is a string; required.
+	Ticket string `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// BackchannelAuthenticationCompleteRequestResult is a string; one of "TRANSACTION_FAILED", "ACCESS_DENIED", "AUTHORIZED"; required.
+type BackchannelAuthenticationCompleteRequestResult string
+
+// BackchannelAuthenticationCompleteResponse is schema "backchannel_authentication_complete_response" of the document: an object.
+type BackchannelAuthenticationCompleteResponse struct {
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// AccessTokenDuration is an integer (int64).
+	AccessTokenDuration *int64 `json:"accessTokenDuration,omitempty"`
+
+	// Action is a string; one of "SERVER_ERROR", "NO_ACTION", "NOTIFICATION".
+	Action *BackchannelAuthenticationCompleteResponseAction `json:"action,omitempty"`
+
+	// AuthReqID is a string.
+	AuthReqID *string `json:"authReqId,omitempty"`
+
+	// AuthorizationDetails is schema "authz_details".
+	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
+
+	// ClientAttributes is an array of schema "pair".
+	ClientAttributes []Pair `json:"clientAttributes,omitzero"`
+
+	// ClientEntityID is a string.
+	ClientEntityID *string `json:"clientEntityId,omitempty"`
+
+	// ClientEntityIDUsed is a boolean.
+	ClientEntityIDUsed *bool `json:"clientEntityIdUsed,omitempty"`
+
+	// ClientID is an integer (int64).
+	ClientID *int64 `json:"clientId,omitempty"`
+
+	// ClientIDAlias is a string.
+	ClientIDAlias *string `json:"clientIdAlias,omitempty"`
+
+	// ClientIDAliasUsed is a boolean.
+	ClientIDAliasUsed *bool `json:"clientIdAliasUsed,omitempty"`
+
+	// ClientName is a string.
+	ClientName *string `json:"clientName,omitempty"`
+
+	// ClientNotificationEndpoint is a string.
+	ClientNotificationEndpoint *string `json:"clientNotificationEndpoint,omitempty"`
+
+	// ClientNotificationToken is a string.
+	ClientNotificationToken *string `json:"clientNotificationToken,omitempty"`
+
+	// DeliveryMode is schema "delivery_mode".
+	DeliveryMode *DeliveryMode `json:"deliveryMode,omitempty"`
+
+	// GrantID is a string.
+	GrantID *string `json:"grantId,omitempty"`
+
+	// IDToken is a string.
+	IDToken *string `json:"idToken,omitempty"`
+
+	// IDTokenDuration is an integer (int64).
+	IDTokenDuration *int64 `json:"idTokenDuration,omitempty"`
+
+	// JWTAccessToken is a string.
+	JWTAccessToken *string `json:"jwtAccessToken,omitempty"`
+
+	// MetadataDocumentLocation is a string (uri).
+	MetadataDocumentLocation *string `json:"metadataDocumentLocation,omitempty"`
+
+	// MetadataDocumentUsed is a boolean.
+	MetadataDocumentUsed *bool `json:"metadataDocumentUsed,omitempty"`
+
+	// RefreshToken is a string.
+	RefreshToken *string `json:"refreshToken,omitempty"`
+
+	// RefreshTokenDuration is an integer (int64).
+	RefreshTokenDuration *int64 `json:"refreshTokenDuration,omitempty"`
+
+	// Resources is an array of string.
+	Resources []string `json:"resources,omitzero"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// ServiceAttributes is an array of schema "pair".
+	ServiceAttributes []Pair `json:"serviceAttributes,omitzero"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// BackchannelAuthenticationCompleteResponseAction is a string; one of "SERVER_ERROR", "NO_ACTION", "NOTIFICATION".
+type BackchannelAuthenticationCompleteResponseAction string
+
+// BackchannelAuthenticationFailRequest is schema "backchannel_authentication_fail_request" of the document: an object.
+type BackchannelAuthenticationFailRequest struct {
+	// ErrorDescription is a string.
+	ErrorDescription *string `json:"errorDescription,omitempty"`
+
+	// ErrorURI is a string.
+	ErrorURI *string `json:"errorUri,omitempty"`
+
+	// Reason is a string; one of "ACCESS_DENIED", "EXPIRED_LOGIN_HINT_TOKEN", "INVALID_BINDING_MESSAGE", "INVALID_TARGET", "INVALID_USER_CODE", "MISSING_USER_CODE", "SERVER_ERROR", "UNAUTHORIZED_CLIENT", and 1 more; required.
+	Reason BackchannelAuthenticationFailRequestReason `json:"reason"`
+
+	// Ticket is a string; required.
+	Ticket string `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// BackchannelAuthenticationFailRequestReason is a string; one of "ACCESS_DENIED", "EXPIRED_LOGIN_HINT_TOKEN", "INVALID_BINDING_MESSAGE", "INVALID_TARGET", "INVALID_USER_CODE", "MISSING_USER_CODE", "SERVER_ERROR", "UNAUTHORIZED_CLIENT", and 1 more; required.
+type BackchannelAuthenticationFailRequestReason string
+
+// BackchannelAuthenticationFailResponse is schema "backchannel_authentication_fail_response" of the document: an object.
+type BackchannelAuthenticationFailResponse struct {
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "FORBIDDEN".
+	Action *BackchannelAuthenticationFailResponseAction `json:"action,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// BackchannelAuthenticationFailResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "FORBIDDEN".
+type BackchannelAuthenticationFailResponseAction string
+
+// BackchannelAuthenticationIssueRequest is schema "backchannel_authentication_issue_request" of the document: an object.
+type BackchannelAuthenticationIssueRequest struct {
+	// Ticket is a string; required.
+	Ticket string `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// BackchannelAuthenticationIssueResponse is schema "backchannel_authentication_issue_response" of the document: an object.
+type BackchannelAuthenticationIssueResponse struct {
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "INVALID_TICKET", "OK".
+	Action *BackchannelAuthenticationIssueResponseAction `json:"action,omitempty"`
+
+	// AuthReqID is a string.
+	AuthReqID *string `json:"authReqId,omitempty"`
+
+	// ExpiresIn is an integer (int32).
+	ExpiresIn *int32 `json:"expiresIn,omitempty"`
+
+	// Interval is an integer (int32).
+	Interval *int32 `json:"interval,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// BackchannelAuthenticationIssueResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "INVALID_TICKET", "OK".
+type BackchannelAuthenticationIssueResponseAction string
+
+// BackchannelAuthenticationRequest is schema "backchannel_authentication_request" of the document: an object.
+type BackchannelAuthenticationRequest struct {
+	// CIMDOptions is schema "cimd_options".
+	CIMDOptions *CIMDOptions `json:"cimdOptions,omitempty"`
+
+	// ClientCertificate is a string.
+	ClientCertificate *string `json:"clientCertificate,omitempty"`
+
+	// ClientCertificatePath is an array of string.
+	ClientCertificatePath []string `json:"clientCertificatePath,omitzero"`
+
+	// ClientID is a string.
+	ClientID *string `json:"clientId,omitempty"`
+
+	// ClientSecret is a string.
+	ClientSecret *string `json:"clientSecret,omitempty"`
+
+	// OAuthClientAttestation is a string.
+	OAuthClientAttestation *string `json:"oauthClientAttestation,omitempty"`
+
+	// OAuthClientAttestationPop is a string.
+	OAuthClientAttestationPop *string `json:"oauthClientAttestationPop,omitempty"`
+
+	// Parameters is a string; required.
+	Parameters string `json:"parameters"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// BackchannelAuthenticationResponse is schema "backchannel_authentication_response" of the document: an object.
+type BackchannelAuthenticationResponse struct {
+	// Acrs is an array of string.
+	Acrs []string `json:"acrs,omitzero"`
+
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "UNAUTHORIZED", "USER_IDENTIFICATION".
+	Action *BackchannelAuthenticationResponseAction `json:"action,omitempty"`
+
+	// AttestationChallenge is a string.
+	AttestationChallenge *string `json:"attestationChallenge,omitempty"`
+
+	// AuthorizationDetails is schema "authz_details".
+	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
+
+	// BindingMessage is a string.
+	BindingMessage *string `json:"bindingMessage,omitempty"`
+
+	// ClaimNames is an array of string.
+	ClaimNames []string `json:"claimNames,omitzero"`
+
+	// ClientAttributes is an array of schema "pair".
+	ClientAttributes []Pair `json:"clientAttributes,omitzero"`
+
+	// ClientAuthMethod is a string.
+	ClientAuthMethod *string `json:"clientAuthMethod,omitempty"`
+
+	// ClientEntityID is a string.
+	ClientEntityID *string `json:"clientEntityId,omitempty"`
+
+	// ClientEntityIDUsed is a boolean.
+	ClientEntityIDUsed *bool `json:"clientEntityIdUsed,omitempty"`
+
+	// ClientID is an integer (int64).
+	ClientID *int64 `json:"clientId,omitempty"`
+
+	// ClientIDAlias is a string.
+	ClientIDAlias *string `json:"clientIdAlias,omitempty"`
+
+	// ClientIDAliasUsed is a boolean.
+	ClientIDAliasUsed *bool `json:"clientIdAliasUsed,omitempty"`
+
+	// ClientName is a string.
+	ClientName *string `json:"clientName,omitempty"`
+
+	// ClientNotificationToken is a string.
+	ClientNotificationToken *string `json:"clientNotificationToken,omitempty"`
+
+	// DeliveryMode is schema "delivery_mode".
+	DeliveryMode *DeliveryMode `json:"deliveryMode,omitempty"`
+
+	// DynamicScopes is an array of schema "dynamic_scope".
+	DynamicScopes []DynamicScope `json:"dynamicScopes,omitzero"`
+
+	// GmAction is schema "grant_management_action".
+	GmAction *GrantManagementAction `json:"gmAction,omitempty"`
+
+	// Grant is schema "grant".
+	Grant *Grant `json:"grant,omitempty"`
+
+	// GrantID is a string.
+	GrantID *string `json:"grantId,omitempty"`
+
+	// GrantSubject is a string.
+	GrantSubject *string `json:"grantSubject,omitempty"`
+
+	// Hint is a string.
+	Hint *string `json:"hint,omitempty"`
+
+	// HintType is a string.
+	HintType *string `json:"hintType,omitempty"`
+
+	// MetadataDocumentLocation is a string (uri).
+	MetadataDocumentLocation *string `json:"metadataDocumentLocation,omitempty"`
+
+	// MetadataDocumentUsed is a boolean.
+	MetadataDocumentUsed *bool `json:"metadataDocumentUsed,omitempty"`
+
+	// RequestContext is a string.
+	RequestContext *string `json:"requestContext,omitempty"`
+
+	// RequestedExpiry is an integer (int32).
+	RequestedExpiry *int32 `json:"requestedExpiry,omitempty"`
+
+	// Resources is an array of string.
+	Resources []string `json:"resources,omitzero"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Scopes is an array of schema "scope".
+	Scopes []Scope `json:"scopes,omitzero"`
+
+	// ServiceAttributes is an array of schema "pair".
+	ServiceAttributes []Pair `json:"serviceAttributes,omitzero"`
+
+	// Sub is a string.
+	Sub *string `json:"sub,omitempty"`
+
+	// Ticket is a string.
+	Ticket *string `json:"ticket,omitempty"`
+
+	// UserCode is a string.
+	UserCode *string `json:"userCode,omitempty"`
+
+	// UserCodeRequired is a boolean.
+	UserCodeRequired *bool `json:"userCodeRequired,omitempty"`
+
+	// Warnings is an array of string.
+	Warnings []string `json:"warnings,omitzero"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// BackchannelAuthenticationResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "UNAUTHORIZED", "USER_IDENTIFICATION".
+type BackchannelAuthenticationResponseAction string
+
+// BackchannelLogoutTokenRequest is schema "backchannel_logout_token_request" of the document: an object.
+type BackchannelLogoutTokenRequest struct {
+	// ClientIdentifier is a string; required.
+	ClientIdentifier string `json:"clientIdentifier"`
+
+	// SessionID is a string.
+	SessionID *string `json:"sessionId,omitempty"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// BackchannelLogoutTokenResponse is schema "backchannel_logout_token_response" of the document: an object.
+type BackchannelLogoutTokenResponse struct {
+	// Action is a string; one of "OK", "SERVER_ERROR", "CALLER_ERROR".
+	Action *BackchannelLogoutTokenResponseAction `json:"action,omitempty"`
+
+	// BackchannelLogoutURI is a string.
+	BackchannelLogoutURI *string `json:"backchannelLogoutUri,omitempty"`
+
+	// LogoutToken is a string.
+	LogoutToken *string `json:"logoutToken,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// BackchannelLogoutTokenResponseAction is a string; one of "OK", "SERVER_ERROR", "CALLER_ERROR".
+type BackchannelLogoutTokenResponseAction string
+
+// CIMDOptions is schema "cimd_options" of the document: an object.
+type CIMDOptions struct {
+	// AlwaysRetrieved is a boolean.
+	AlwaysRetrieved *bool `json:"alwaysRetrieved,omitempty"`
+
+	// HTTPPermitted is a boolean.
+	HTTPPermitted *bool `json:"httpPermitted,omitempty"`
+
+	// QueryPermitted is a boolean.
+	QueryPermitted *bool `json:"queryPermitted,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// ClaimType is schema "claim_type" of the document: a string; 3 values.
+type ClaimType string
+
+// OAuthClient is schema "client" of the document: an object.
+type OAuthClient struct {
+	// ApplicationType is schema "application_type".
+	ApplicationType *ApplicationType `json:"applicationType,omitempty"`
+
+	// Attributes is an array of schema "pair".
+	Attributes []Pair `json:"attributes,omitzero"`
+
+	// AuthTimeRequired is a boolean.
+	AuthTimeRequired *bool `json:"authTimeRequired,omitempty"`
+
+	// AuthorizationDetailsTypes is an array of string.
+	AuthorizationDetailsTypes []string `json:"authorizationDetailsTypes,omitzero"`
+
+	// AuthorizationEncryptionAlg is schema "jwe_alg".
+	AuthorizationEncryptionAlg *JWEAlg `json:"authorizationEncryptionAlg,omitempty"`
+
+	// AuthorizationEncryptionEnc is schema "jwe_enc".
+	AuthorizationEncryptionEnc *JWEEnc `json:"authorizationEncryptionEnc,omitempty"`
+
+	// AuthorizationSignAlg is schema "jws_alg".
+	AuthorizationSignAlg *JWSAlg `json:"authorizationSignAlg,omitempty"`
+
+	// AutomaticallyRegistered is a boolean.
+	AutomaticallyRegistered *bool `json:"automaticallyRegistered,omitempty"`
+
+	// BcDeliveryMode is a string.
+	BcDeliveryMode *string `json:"bcDeliveryMode,omitempty"`
+
+	// BcNotificationEndpoint is a string.
+	BcNotificationEndpoint *string `json:"bcNotificationEndpoint,omitempty"`
+
+	// BcRequestSignAlg is schema "jws_alg".
+	BcRequestSignAlg *JWSAlg `json:"bcRequestSignAlg,omitempty"`
+
+	// BcUserCodeRequired is a boolean.
+	BcUserCodeRequired *bool `json:"bcUserCodeRequired,omitempty"`
+
+	// ClientID is an integer (int64); read-only.
+	ClientID *int64 `json:"clientId,omitempty"`
+
+	// ClientIDAlias is a string.
+	ClientIDAlias *string `json:"clientIdAlias,omitempty"`
+
+	// ClientIDAliasEnabled is a boolean.
+	ClientIDAliasEnabled *bool `json:"clientIdAliasEnabled,omitempty"`
+
+	// ClientName is a string.
+	ClientName *string `json:"clientName,omitempty"`
+
+	// ClientNames is an array of schema "tagged_value".
+	ClientNames []TaggedValue `json:"clientNames,omitzero"`
+
+	// ClientRegistrationTypes is an array of schema "client_registration_type".
+	ClientRegistrationTypes []ClientRegistrationType `json:"clientRegistrationTypes,omitzero"`
+
+	// ClientSecret is a string; read-only.
+	ClientSecret *string `json:"clientSecret,omitempty"`
+
+	// ClientSource is a string; one of "DYNAMIC_REGISTRATION", "AUTOMATIC_REGISTRATION", "EXPLICIT_REGISTRATION", "METADATA_DOCUMENT", "STATIC_REGISTRATION".
+	ClientSource *ClientClientSource `json:"clientSource,omitempty"`
+
+	// ClientType is schema "client_type".
+	ClientType *ClientType `json:"clientType,omitempty"`
+
+	// ClientURI is a string.
+	ClientURI *string `json:"clientUri,omitempty"`
+
+	// ClientURIs is an array of schema "tagged_value".
+	ClientURIs []TaggedValue `json:"clientUris,omitzero"`
+
+	// Contacts is an array of string.
+	Contacts []string `json:"contacts,omitzero"`
+
+	// CreatedAt is an integer (int64); read-only.
+	CreatedAt *int64 `json:"createdAt,omitempty"`
+
+	// CredentialOfferEndpoint is a string.
+	CredentialOfferEndpoint *string `json:"credentialOfferEndpoint,omitempty"`
+
+	// CredentialResponseEncryptionRequired is a boolean.
+	CredentialResponseEncryptionRequired *bool `json:"credentialResponseEncryptionRequired,omitempty"`
+
+	// CustomMetadata is a string.
+	CustomMetadata *string `json:"customMetadata,omitempty"`
+
+	// DefaultAcrs is an array of string.
+	DefaultAcrs []string `json:"defaultAcrs,omitzero"`
+
+	// DefaultMaxAge is an integer (int32).
+	DefaultMaxAge *int32 `json:"defaultMaxAge,omitempty"`
+
+	// DerivedSectorIdentifier is a string; read-only.
+	DerivedSectorIdentifier *string `json:"derivedSectorIdentifier,omitempty"`
+
+	// Description is a string.
+	Description *string `json:"description,omitempty"`
+
+	// Descriptions is an array of schema "tagged_value".
+	Descriptions []TaggedValue `json:"descriptions,omitzero"`
+
+	// Developer is a string.
+	Developer *string `json:"developer,omitempty"`
+
+	// DigestAlgorithm is a string.
+	DigestAlgorithm *string `json:"digestAlgorithm,omitempty"`
+
+	// DiscoveredByMetadataDocument is a boolean.
+	DiscoveredByMetadataDocument *bool `json:"discoveredByMetadataDocument,omitempty"`
+
+	// DPoPRequired is a boolean.
+	DPoPRequired *bool `json:"dpopRequired,omitempty"`
+
+	// DynamicallyRegistered is a boolean; read-only.
+	DynamicallyRegistered *bool `json:"dynamicallyRegistered,omitempty"`
+
+	// EntityID is a string.
+	EntityID *string `json:"entityId,omitempty"`
+
+	// ExplicitlyRegistered is a boolean.
+	ExplicitlyRegistered *bool `json:"explicitlyRegistered,omitempty"`
+
+	// Extension is schema "client_extension".
+	Extension *ClientExtension `json:"extension,omitempty"`
+
+	// FAPIModes is an array of schema "fapi_mode".
+	FAPIModes []FAPIMode `json:"fapiModes,omitzero"`
+
+	// FrontChannelRequestObjectEncryptionRequired is a boolean.
+	FrontChannelRequestObjectEncryptionRequired *bool `json:"frontChannelRequestObjectEncryptionRequired,omitempty"`
+
+	// GrantTypes is an array of schema "grant_type".
+	GrantTypes []GrantType `json:"grantTypes,omitzero"`
+
+	// IDTokenEncryptionAlg is schema "jwe_alg".
+	IDTokenEncryptionAlg *JWEAlg `json:"idTokenEncryptionAlg,omitempty"`
+
+	// IDTokenEncryptionEnc is schema "jwe_enc".
+	IDTokenEncryptionEnc *JWEEnc `json:"idTokenEncryptionEnc,omitempty"`
+
+	// IDTokenSignAlg is schema "jws_alg".
+	IDTokenSignAlg *JWSAlg `json:"idTokenSignAlg,omitempty"`
+
+	// InScopeForTokenMigration is a boolean.
+	InScopeForTokenMigration *bool `json:"inScopeForTokenMigration,omitempty"`
+
+	// JWKS is a string.
+	JWKS *string `json:"jwks,omitempty"`
+
+	// JWKSURI is a string.
+	JWKSURI *string `json:"jwksUri,omitempty"`
+
+	// Locked is a boolean.
+	Locked *bool `json:"locked,omitempty"`
+
+	// LoginURI is a string.
+	LoginURI *string `json:"loginUri,omitempty"`
+
+	// LogoURI is a string.
+	LogoURI *string `json:"logoUri,omitempty"`
+
+	// LogoURIs is an array of schema "tagged_value".
+	LogoURIs []TaggedValue `json:"logoUris,omitzero"`
+
+	// MetadataDocumentExpiresAt is an integer (int64).
+	MetadataDocumentExpiresAt *int64 `json:"metadataDocumentExpiresAt,omitempty"`
+
+	// MetadataDocumentLocation is a string (uri).
+	MetadataDocumentLocation *string `json:"metadataDocumentLocation,omitempty"`
+
+	// MetadataDocumentUpdatedAt is an integer (int64).
+	MetadataDocumentUpdatedAt *int64 `json:"metadataDocumentUpdatedAt,omitempty"`
+
+	// ModifiedAt is an integer (int64); read-only.
+	ModifiedAt *int64 `json:"modifiedAt,omitempty"`
+
+	// MTLSEndpointAliasesUsed is a boolean.
+	MTLSEndpointAliasesUsed *bool `json:"mtlsEndpointAliasesUsed,omitempty"`
+
+	// Number is an integer (int32); read-only.
+	Number *int32 `json:"number,omitempty"`
+
+	// OrganizationName is a string.
+	OrganizationName *string `json:"organizationName,omitempty"`
+
+	// PARRequired is a boolean.
+	PARRequired *bool `json:"parRequired,omitempty"`
+
+	// PKCERequired is a boolean.
+	PKCERequired *bool `json:"pkceRequired,omitempty"`
+
+	// PKCES256Required is a boolean.
+	PKCES256Required *bool `json:"pkceS256Required,omitempty"`
+
+	// PolicyURI is a string.
+	PolicyURI *string `json:"policyUri,omitempty"`
+
+	// PolicyURIs is an array of schema "tagged_value".
+	PolicyURIs []TaggedValue `json:"policyUris,omitzero"`
+
+	// RedirectURIs is an array of string.
+	RedirectURIs []string `json:"redirectUris,omitzero"`
+
+	// RegistrationAccessTokenHash is a string.
+	RegistrationAccessTokenHash *string `json:"registrationAccessTokenHash,omitempty"`
+
+	// RequestEncryptionAlg is schema "jwe_alg".
+	RequestEncryptionAlg *JWEAlg `json:"requestEncryptionAlg,omitempty"`
+
+	// RequestEncryptionEnc is schema "jwe_enc".
+	RequestEncryptionEnc *JWEEnc `json:"requestEncryptionEnc,omitempty"`
+
+	// RequestObjectEncryptionAlgMatchRequired is a boolean.
+	RequestObjectEncryptionAlgMatchRequired *bool `json:"requestObjectEncryptionAlgMatchRequired,omitempty"`
+
+	// RequestObjectEncryptionEncMatchRequired is a boolean.
+	RequestObjectEncryptionEncMatchRequired *bool `json:"requestObjectEncryptionEncMatchRequired,omitempty"`
+
+	// RequestObjectRequired is a boolean.
+	RequestObjectRequired *bool `json:"requestObjectRequired,omitempty"`
+
+	// RequestSignAlg is schema "jws_alg".
+	RequestSignAlg *JWSAlg `json:"requestSignAlg,omitempty"`
+
+	// RequestURIs is an array of string.
+	RequestURIs []string `json:"requestUris,omitzero"`
+
+	// ResponseModes is an array of string.
+	ResponseModes []ClientResponseModes `json:"responseModes,omitzero"`
+
+	// ResponseTypes is an array of schema "response_type".
+	ResponseTypes []ResponseType `json:"responseTypes,omitzero"`
+
+	// RsRequestSigned is a boolean.
+	RsRequestSigned *bool `json:"rsRequestSigned,omitempty"`
+
+	// RsSignedRequestKeyID is a string.
+	RsSignedRequestKeyID *string `json:"rsSignedRequestKeyId,omitempty"`
+
+	// SectorIdentifierURI is a string.
+	SectorIdentifierURI *string `json:"sectorIdentifierUri,omitempty"`
+
+	// SelfSignedCertificateKeyID is a string.
+	SelfSignedCertificateKeyID *string `json:"selfSignedCertificateKeyId,omitempty"`
+
+	// ServiceNumber is an integer (int32); read-only.
+	ServiceNumber *int32 `json:"serviceNumber,omitempty"`
+
+	// SignedJWKSURI is a string.
+	SignedJWKSURI *string `json:"signedJwksUri,omitempty"`
+
+	// SingleAccessTokenPerSubject is a boolean.
+	SingleAccessTokenPerSubject *bool `json:"singleAccessTokenPerSubject,omitempty"`
+
+	// SoftwareID is a string.
+	SoftwareID *string `json:"softwareId,omitempty"`
+
+	// SoftwareVersion is a string.
+	SoftwareVersion *string `json:"softwareVersion,omitempty"`
+
+	// SubjectType is schema "subject_type".
+	SubjectType *SubjectType `json:"subjectType,omitempty"`
+
+	// TLSClientAuthSanDNS is a string.
+	TLSClientAuthSanDNS *string `json:"tlsClientAuthSanDns,omitempty"`
+
+	// TLSClientAuthSanEmail is a string.
+	TLSClientAuthSanEmail *string `json:"tlsClientAuthSanEmail,omitempty"`
+
+	// TLSClientAuthSanIP is a string.
+	TLSClientAuthSanIP *string `json:"tlsClientAuthSanIp,omitempty"`
+
+	// TLSClientAuthSanURI is a string.
+	TLSClientAuthSanURI *string `json:"tlsClientAuthSanUri,omitempty"`
+
+	// TLSClientAuthSubjectDn is a string.
+	TLSClientAuthSubjectDn *string `json:"tlsClientAuthSubjectDn,omitempty"`
+
+	// TLSClientCertificateBoundAccessTokens is a boolean.
+	TLSClientCertificateBoundAccessTokens *bool `json:"tlsClientCertificateBoundAccessTokens,omitempty"`
+
+	// TokenAuthMethod is schema "client_auth_method".
+	TokenAuthMethod *ClientAuthMethod `json:"tokenAuthMethod,omitempty"`
+
+	// TokenAuthSignAlg is schema "jws_alg".
+	TokenAuthSignAlg *JWSAlg `json:"tokenAuthSignAlg,omitempty"`
+
+	// TosURI is a string.
+	TosURI *string `json:"tosUri,omitempty"`
+
+	// TosURIs is an array of schema "tagged_value".
+	TosURIs []TaggedValue `json:"tosUris,omitzero"`
+
+	// TrustAnchorID is a string.
+	TrustAnchorID *string `json:"trustAnchorId,omitempty"`
+
+	// TrustChain is an array of string.
+	TrustChain []string `json:"trustChain,omitzero"`
+
+	// TrustChainExpiresAt is an integer (int64).
+	TrustChainExpiresAt *int64 `json:"trustChainExpiresAt,omitempty"`
+
+	// TrustChainUpdatedAt is an integer (int64).
+	TrustChainUpdatedAt *int64 `json:"trustChainUpdatedAt,omitempty"`
+
+	// UserInfoEncryptionAlg is all of 1 schemas; may be null.
+	UserInfoEncryptionAlg *JWEAlg `json:"userInfoEncryptionAlg,omitempty"`
+
+	// UserInfoEncryptionEnc is all of 1 schemas; may be null.
+	UserInfoEncryptionEnc *JWEEnc `json:"userInfoEncryptionEnc,omitempty"`
+
+	// UserInfoSignAlg is all of 1 schemas; may be null.
+	UserInfoSignAlg      *JWSAlg                `json:"userInfoSignAlg,omitempty"`
+	AdditionalProperties map[string]interface{} `json:",unknown"`
+}
+
+// ClientClientSource is a string; one of "DYNAMIC_REGISTRATION", "AUTOMATIC_REGISTRATION", "EXPLICIT_REGISTRATION", "METADATA_DOCUMENT", "STATIC_REGISTRATION".
+type ClientClientSource string
+
+// ClientResponseModes is a string; one of "QUERY", "FRAGMENT", "FORM_POST", "JWT", "QUERY_JWT", "FRAGMENT_JWT", "FORM_POST_JWT".
+type ClientResponseModes string
+
+// ClientAuthMethod is schema "client_auth_method" of the document: a string; 9 values.
+type ClientAuthMethod string
+
+// ClientAuthorizationDeleteResponse is schema "client_authorization_delete_response" of the document: an object.
+type ClientAuthorizationDeleteResponse struct {
+	// ClientID is an integer (int64).
+	ClientID *int64 `json:"clientId,omitempty"`
+
+	// LatestGrantedScopes is an array of string.
+	LatestGrantedScopes []string `json:"latestGrantedScopes,omitzero"`
+
+	// MergedGrantedScopes is an array of string.
+	MergedGrantedScopes []string `json:"mergedGrantedScopes,omitzero"`
+
+	// ModifiedAt is an integer (int64).
+	ModifiedAt *int64 `json:"modifiedAt,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// ServiceAPIKey is an integer (int64).
+	ServiceAPIKey *int64 `json:"serviceApiKey,omitempty"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// ClientAuthorizationGetListRequest is schema "client_authorization_get_list_request" of the document: an object.
+type ClientAuthorizationGetListRequest struct {
+	// Developer is a string.
+	Developer *string `json:"developer,omitempty"`
+
+	// End is an integer (int32).
+	End *int32 `json:"end,omitempty"`
+
+	// Start is an integer (int32).
+	Start *int32 `json:"start,omitempty"`
+
+	// Subject is a string; required.
+	Subject string `json:"subject"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// ClientAuthorizationGetListResponse is schema "client_authorization_get_list_response" of the document: an object.
+type ClientAuthorizationGetListResponse struct {
+	// Clients is an array of schema "client".
+	Clients []OAuthClient `json:"clients,omitzero"`
+
+	// Developer is a string.
+	Developer *string `json:"developer,omitempty"`
+
+	// End is an integer (int32).
+	End *int32 `json:"end,omitempty"`
+
+	// Start is an integer (int32).
+	Start *int32 `json:"start,omitempty"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
+
+	// TotalCount is an integer (int32).
+	TotalCount *int32 `json:"totalCount,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// ClientAuthorizationUpdateRequest is schema "client_authorization_update_request" of the document: an object.
+type ClientAuthorizationUpdateRequest struct {
+	// Scopes is an array of string.
+	Scopes []string `json:"scopes,omitzero"`
+
+	// Subject is a string; required.
+	Subject string `json:"subject"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// ClientAuthorizationUpdateResponse is schema "client_authorization_update_response" of the document: an object.
+type ClientAuthorizationUpdateResponse struct {
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// ClientExtension is schema "client_extension" of the document: an object.
 type ClientExtension struct {
-	AccessTokenDuration      *int64    `json:"accessTokenDuration,omitempty"`
-	IdTokenDuration          *int64    `json:"idTokenDuration,omitempty"`
-	RefreshTokenDuration     *int64    `json:"refreshTokenDuration,omitempty"`
-	RequestableScopes        *[]string `json:"requestableScopes,omitempty"`
-	RequestableScopesEnabled *bool     `json:"requestableScopesEnabled,omitempty"`
-	TokenExchangePermitted   *bool     `json:"tokenExchangePermitted,omitempty"`
+	// AccessTokenDuration is an integer (int64).
+	AccessTokenDuration *int64 `json:"accessTokenDuration,omitempty"`
+
+	// IDTokenDuration is an integer (int64).
+	IDTokenDuration *int64 `json:"idTokenDuration,omitempty"`
+
+	// RefreshTokenDuration is an integer (int64).
+	RefreshTokenDuration *int64 `json:"refreshTokenDuration,omitempty"`
+
+	// RequestableScopes is an array of string.
+	RequestableScopes []string `json:"requestableScopes,omitzero"`
+
+	// RequestableScopesEnabled is a boolean.
+	RequestableScopesEnabled *bool `json:"requestableScopesEnabled,omitempty"`
+
+	// TokenExchangePermitted is a boolean.
+	TokenExchangePermitted *bool `json:"tokenExchangePermitted,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientExtensionRequestableScopesGetResponse defines model for client_extension_requestable_scopes_get_response.
+// ClientExtensionRequestableScopesGetResponse is schema "client_extension_requestable_scopes_get_response" of the document: an object.
 type ClientExtensionRequestableScopesGetResponse struct {
-	RequestableScopes *[]string `json:"requestableScopes,omitempty"`
+	// RequestableScopes is an array of string; may be null.
+	RequestableScopes []string `json:"requestableScopes,omitzero"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientExtensionRequestableScopesUpdateRequest defines model for client_extension_requestable_scopes_update_request.
+// ClientExtensionRequestableScopesUpdateRequest is schema "client_extension_requestable_scopes_update_request" of the document: an object.
 type ClientExtensionRequestableScopesUpdateRequest struct {
-	RequestableScopes *[]string `json:"requestableScopes,omitempty"`
+	// RequestableScopes is an array of string.
+	RequestableScopes []string `json:"requestableScopes,omitzero"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientExtensionRequestableScopesUpdateResponse defines model for client_extension_requestable_scopes_update_response.
+// ClientExtensionRequestableScopesUpdateResponse is schema "client_extension_requestable_scopes_update_response" of the document: an object.
 type ClientExtensionRequestableScopesUpdateResponse struct {
-	RequestableScopes *[]string `json:"requestableScopes,omitempty"`
+	// RequestableScopes is an array of string.
+	RequestableScopes []string `json:"requestableScopes,omitzero"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientFlagUpdateRequest defines model for client_flag_update_request.
+// ClientFlagUpdateRequest is schema "client_flag_update_request" of the document: an object.
 type ClientFlagUpdateRequest struct {
+	// ClientLocked is a boolean; required.
 	ClientLocked bool `json:"clientLocked"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -2867,9 +3573,12 @@ type ClientFlagUpdateRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientFlagUpdateResponse defines model for client_flag_update_response.
+// ClientFlagUpdateResponse is schema "client_flag_update_response" of the document: an object.
 type ClientFlagUpdateResponse struct {
-	ResultCode    string `json:"resultCode"`
+	// ResultCode is a string; required.
+	ResultCode string `json:"resultCode"`
+
+	// ResultMessage is a string; required.
 	ResultMessage string `json:"resultMessage"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -2877,21 +3586,31 @@ type ClientFlagUpdateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientGetListResponse defines model for client_get_list_response.
+// ClientGetListResponse is schema "client_get_list_response" of the document: an object.
 type ClientGetListResponse struct {
-	Clients    *[]OAuthClient `json:"clients,omitempty"`
-	End        *int32         `json:"end,omitempty"`
-	Start      *int32         `json:"start,omitempty"`
-	TotalCount *int32         `json:"totalCount,omitempty"`
+	// Clients is an array of schema "client".
+	Clients []OAuthClient `json:"clients,omitzero"`
+
+	// End is an integer (int32).
+	End *int32 `json:"end,omitempty"`
+
+	// Start is an integer (int32).
+	Start *int32 `json:"start,omitempty"`
+
+	// TotalCount is an integer (int32).
+	TotalCount *int32 `json:"totalCount,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientGrantedScopesDeleteResponse defines model for client_granted_scopes_delete_response.
+// ClientGrantedScopesDeleteResponse is schema "client_granted_scopes_delete_response" of the document: an object.
 type ClientGrantedScopesDeleteResponse struct {
-	ResultCode    *string `json:"resultCode,omitempty"`
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
 	ResultMessage *string `json:"resultMessage,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -2899,50 +3618,72 @@ type ClientGrantedScopesDeleteResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationRequest defines model for client_registration_request.
+// ClientRegistrationRequest is schema "client_registration_request" of the document: an object.
 type ClientRegistrationRequest struct {
-	ClientId *string `json:"clientId,omitempty"`
-	Json     *string `json:"json,omitempty"`
-	Token    *string `json:"token,omitempty"`
+	// ClientID is a string.
+	ClientID *string `json:"clientId,omitempty"`
+
+	// JSON is a string.
+	JSON *string `json:"json,omitempty"`
+
+	// Token is a string.
+	Token *string `json:"token,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationResponse defines model for client_registration_response.
+// ClientRegistrationResponse is schema "client_registration_response" of the document: an object.
 type ClientRegistrationResponse struct {
-	Action          *ClientRegistrationResponseAction `json:"action,omitempty"`
-	Client          *OAuthClient                      `json:"client,omitempty"`
-	ResponseContent *string                           `json:"responseContent,omitempty"`
-	ResultCode      *string                           `json:"resultCode,omitempty"`
-	ResultMessage   *string                           `json:"resultMessage,omitempty"`
+	// Action is a string; one of "BAD_REQUEST", "CREATED", "DELETED", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED", "UPDATED".
+	Action *ClientRegistrationResponseAction `json:"action,omitempty"`
+
+	// Client is schema "client".
+	Client *OAuthClient `json:"client,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationResponseAction defines model for ClientRegistrationResponse.Action.
+// ClientRegistrationResponseAction is a string; one of "BAD_REQUEST", "CREATED", "DELETED", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED", "UPDATED".
 type ClientRegistrationResponseAction string
 
-// ClientRegistrationType defines model for client_registration_type.
+// ClientRegistrationType is schema "client_registration_type" of the document: a string; 2 values.
 type ClientRegistrationType string
 
-// ClientSecretRefreshResponse defines model for client_secret_refresh_response.
+// ClientSecretRefreshResponse is schema "client_secret_refresh_response" of the document: an object.
 type ClientSecretRefreshResponse struct {
+	// NewClientSecret is a string.
 	NewClientSecret *string `json:"newClientSecret,omitempty"`
+
+	// OldClientSecret is a string.
 	OldClientSecret *string `json:"oldClientSecret,omitempty"`
-	ResultCode      *string `json:"resultCode,omitempty"`
-	ResultMessage   *string `json:"resultMessage,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientSecretUpdateRequest defines model for client_secret_update_request.
+// ClientSecretUpdateRequest is schema "client_secret_update_request" of the document: an object.
 type ClientSecretUpdateRequest struct {
+	// ClientSecret is a string; required.
 	ClientSecret string `json:"clientSecret"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -2950,1818 +3691,190 @@ type ClientSecretUpdateRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientSecretUpdateResponse defines model for client_secret_update_response.
+// ClientSecretUpdateResponse is schema "client_secret_update_response" of the document: an object.
 type ClientSecretUpdateResponse struct {
+	// NewClientSecret is a string.
 	NewClientSecret *string `json:"newClientSecret,omitempty"`
+
+	// OldClientSecret is a string.
 	OldClientSecret *string `json:"oldClientSecret,omitempty"`
-	ResultCode      *string `json:"resultCode,omitempty"`
-	ResultMessage   *string `json:"resultMessage,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientType defines model for client_type.
+// ClientType is schema "client_type" of the document: a string; 2 values.
 type ClientType string
 
-// CredentialIssuanceOrder defines model for credential_issuance_order.
+// CredentialIssuanceOrder is schema "credential_issuance_order" of the document: an object.
 type CredentialIssuanceOrder struct {
-	CredentialDuration *int64  `json:"credentialDuration,omitempty"`
-	CredentialPayload  *string `json:"credentialPayload,omitempty"`
-	IssuanceDeferred   *bool   `json:"issuanceDeferred,omitempty"`
-	RequestIdentifier  *string `json:"requestIdentifier,omitempty"`
-	SigningKeyId       *string `json:"signingKeyId,omitempty"`
+	// CredentialDuration is an integer (int64).
+	CredentialDuration *int64 `json:"credentialDuration,omitempty"`
+
+	// CredentialPayload is a string.
+	CredentialPayload *string `json:"credentialPayload,omitempty"`
+
+	// IssuanceDeferred is a boolean.
+	IssuanceDeferred *bool `json:"issuanceDeferred,omitempty"`
+
+	// RequestIdentifier is a string.
+	RequestIdentifier *string `json:"requestIdentifier,omitempty"`
+
+	// SigningKeyID is a string.
+	SigningKeyID *string `json:"signingKeyId,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// CredentialIssuerMetadata defines model for credential_issuer_metadata.
+// CredentialIssuerMetadata is schema "credential_issuer_metadata" of the document: an object.
 type CredentialIssuerMetadata struct {
-	AuthorizationServers                           *[]string `json:"authorizationServers,omitempty"`
-	BatchCredentialEndpoint                        *string   `json:"batchCredentialEndpoint,omitempty"`
-	BatchSize                                      *int32    `json:"batchSize,omitempty"`
-	CredentialEndpoint                             *string   `json:"credentialEndpoint,omitempty"`
-	CredentialIssuer                               *string   `json:"credentialIssuer,omitempty"`
-	CredentialRequestEncryptionEncValuesSupported  *[]string `json:"credentialRequestEncryptionEncValuesSupported,omitempty"`
-	CredentialRequestEncryptionJwks                *string   `json:"credentialRequestEncryptionJwks,omitempty"`
-	CredentialRequestEncryptionZipValuesSupported  *[]string `json:"credentialRequestEncryptionZipValuesSupported,omitempty"`
-	CredentialResponseEncryptionAlgValuesSupported *[]string `json:"credentialResponseEncryptionAlgValuesSupported,omitempty"`
-	CredentialResponseEncryptionEncValuesSupported *[]string `json:"credentialResponseEncryptionEncValuesSupported,omitempty"`
-	CredentialResponseEncryptionZipValuesSupported *[]string `json:"credentialResponseEncryptionZipValuesSupported,omitempty"`
-	CredentialsSupported                           *string   `json:"credentialsSupported,omitempty"`
-	DeferredCredentialEndpoint                     *string   `json:"deferredCredentialEndpoint,omitempty"`
-	Display                                        *string   `json:"display,omitempty"`
-	NonceEndpoint                                  *string   `json:"nonceEndpoint,omitempty"`
-	NotificationEndpoint                           *string   `json:"notificationEndpoint,omitempty"`
-	RequireCredentialRequestEncryption             *bool     `json:"requireCredentialRequestEncryption,omitempty"`
-	RequireCredentialResponseEncryption            *bool     `json:"requireCredentialResponseEncryption,omitempty"`
+	// AuthorizationServers is an array of string.
+	AuthorizationServers []string `json:"authorizationServers,omitzero"`
+
+	// BatchCredentialEndpoint is a string (uri).
+	BatchCredentialEndpoint *string `json:"batchCredentialEndpoint,omitempty"`
+
+	// BatchSize is an integer (int32).
+	BatchSize *int32 `json:"batchSize,omitempty"`
+
+	// CredentialEndpoint is a string (uri).
+	CredentialEndpoint *string `json:"credentialEndpoint,omitempty"`
+
+	// CredentialIssuer is a string.
+	CredentialIssuer *string `json:"credentialIssuer,omitempty"`
+
+	// CredentialRequestEncryptionEncValuesSupported is an array of string.
+	CredentialRequestEncryptionEncValuesSupported []string `json:"credentialRequestEncryptionEncValuesSupported,omitzero"`
+
+	// CredentialRequestEncryptionJWKS is a string.
+	CredentialRequestEncryptionJWKS *string `json:"credentialRequestEncryptionJwks,omitempty"`
+
+	// CredentialRequestEncryptionZipValuesSupported is an array of string.
+	CredentialRequestEncryptionZipValuesSupported []string `json:"credentialRequestEncryptionZipValuesSupported,omitzero"`
+
+	// CredentialResponseEncryptionAlgValuesSupported is an array of string.
+	CredentialResponseEncryptionAlgValuesSupported []string `json:"credentialResponseEncryptionAlgValuesSupported,omitzero"`
+
+	// CredentialResponseEncryptionEncValuesSupported is an array of string.
+	CredentialResponseEncryptionEncValuesSupported []string `json:"credentialResponseEncryptionEncValuesSupported,omitzero"`
+
+	// CredentialResponseEncryptionZipValuesSupported is an array of string.
+	CredentialResponseEncryptionZipValuesSupported []string `json:"credentialResponseEncryptionZipValuesSupported,omitzero"`
+
+	// CredentialsSupported is a string.
+	CredentialsSupported *string `json:"credentialsSupported,omitempty"`
+
+	// DeferredCredentialEndpoint is a string.
+	DeferredCredentialEndpoint *string `json:"deferredCredentialEndpoint,omitempty"`
+
+	// Display is a string.
+	Display *string `json:"display,omitempty"`
+
+	// NonceEndpoint is a string.
+	NonceEndpoint *string `json:"nonceEndpoint,omitempty"`
+
+	// NotificationEndpoint is a string.
+	NotificationEndpoint *string `json:"notificationEndpoint,omitempty"`
+
+	// RequireCredentialRequestEncryption is a boolean.
+	RequireCredentialRequestEncryption *bool `json:"requireCredentialRequestEncryption,omitempty"`
+
+	// RequireCredentialResponseEncryption is a boolean.
+	RequireCredentialResponseEncryption *bool `json:"requireCredentialResponseEncryption,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// CredentialOfferInfo defines model for credential_offer_info.
+// CredentialOfferInfo is schema "credential_offer_info" of the document: an object.
 type CredentialOfferInfo struct {
-	Acr                            *string     `json:"acr,omitempty"`
-	AuthTime                       *int64      `json:"authTime,omitempty"`
-	AuthorizationCodeGrantIncluded *bool       `json:"authorizationCodeGrantIncluded,omitempty"`
-	Context                        *string     `json:"context,omitempty"`
-	CredentialConfigurationIds     *[]string   `json:"credentialConfigurationIds,omitempty"`
-	CredentialIssuer               *string     `json:"credentialIssuer,omitempty"`
-	CredentialOffer                *string     `json:"credentialOffer,omitempty"`
-	ExpiresAt                      *int64      `json:"expiresAt,omitempty"`
-	Identifier                     *string     `json:"identifier,omitempty"`
-	IssuerState                    *string     `json:"issuerState,omitempty"`
-	IssuerStateIncluded            *bool       `json:"issuerStateIncluded,omitempty"`
-	JwtAtClaims                    *string     `json:"jwtAtClaims,omitempty"`
-	PreAuthorizedCode              *string     `json:"preAuthorizedCode,omitempty"`
-	PreAuthorizedCodeGrantIncluded *bool       `json:"preAuthorizedCodeGrantIncluded,omitempty"`
-	Properties                     *[]Property `json:"properties,omitempty"`
-	Subject                        *string     `json:"subject,omitempty"`
-	TxCode                         *string     `json:"txCode,omitempty"`
-	TxCodeDescription              *string     `json:"txCodeDescription,omitempty"`
-	TxCodeInputMode                *string     `json:"txCodeInputMode,omitempty"`
+	// ACR is a string.
+	ACR *string `json:"acr,omitempty"`
+
+	// AuthTime is an integer (int64).
+	AuthTime *int64 `json:"authTime,omitempty"`
+
+	// AuthorizationCodeGrantIncluded is a boolean.
+	AuthorizationCodeGrantIncluded *bool `json:"authorizationCodeGrantIncluded,omitempty"`
+
+	// Context is a string.
+	Context *string `json:"context,omitempty"`
+
+	// CredentialConfigurationIDs is an array of string.
+	CredentialConfigurationIDs []string `json:"credentialConfigurationIds,omitzero"`
+
+	// CredentialIssuer is a string.
+	CredentialIssuer *string `json:"credentialIssuer,omitempty"`
+
+	// CredentialOffer is a string.
+	CredentialOffer *string `json:"credentialOffer,omitempty"`
+
+	// ExpiresAt is an integer (int64).
+	ExpiresAt *int64 `json:"expiresAt,omitempty"`
+
+	// Identifier is a string.
+	Identifier *string `json:"identifier,omitempty"`
+
+	// IssuerState is a string.
+	IssuerState *string `json:"issuerState,omitempty"`
+
+	// IssuerStateIncluded is a boolean.
+	IssuerStateIncluded *bool `json:"issuerStateIncluded,omitempty"`
+
+	// JWTAtClaims is a string.
+	JWTAtClaims *string `json:"jwtAtClaims,omitempty"`
+
+	// PreAuthorizedCode is a string.
+	PreAuthorizedCode *string `json:"preAuthorizedCode,omitempty"`
+
+	// PreAuthorizedCodeGrantIncluded is a boolean.
+	PreAuthorizedCodeGrantIncluded *bool `json:"preAuthorizedCodeGrantIncluded,omitempty"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
+
+	// TxCode is a string.
+	TxCode *string `json:"txCode,omitempty"`
+
+	// TxCodeDescription is a string.
+	TxCodeDescription *string `json:"txCodeDescription,omitempty"`
+
+	// TxCodeInputMode is a string.
+	TxCodeInputMode *string `json:"txCodeInputMode,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// CredentialRequestInfo defines model for credential_request_info.
+// CredentialRequestInfo is schema "credential_request_info" of the document: an object.
 type CredentialRequestInfo struct {
-	BindingKey  *string   `json:"bindingKey,omitempty"`
-	BindingKeys *[]string `json:"bindingKeys,omitempty"`
-	Details     *string   `json:"details,omitempty"`
-	Format      *string   `json:"format,omitempty"`
-	Identifier  *string   `json:"identifier,omitempty"`
+	// BindingKey is a string.
+	BindingKey *string `json:"bindingKey,omitempty"`
 
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
+	// BindingKeys is an array of string.
+	BindingKeys []string `json:"bindingKeys,omitzero"`
 
-// DeliveryMode defines model for delivery_mode.
-type DeliveryMode string
+	// Details is a string.
+	Details *string `json:"details,omitempty"`
 
-// DeviceAuthorizationRequest defines model for device_authorization_request.
-type DeviceAuthorizationRequest struct {
-	CimdOptions               *CimdOptions `json:"cimdOptions,omitempty"`
-	ClientCertificate         *string      `json:"clientCertificate,omitempty"`
-	ClientCertificatePath     *[]string    `json:"clientCertificatePath,omitempty"`
-	ClientId                  *string      `json:"clientId,omitempty"`
-	ClientSecret              *string      `json:"clientSecret,omitempty"`
-	OauthClientAttestation    *string      `json:"oauthClientAttestation,omitempty"`
-	OauthClientAttestationPop *string      `json:"oauthClientAttestationPop,omitempty"`
-	Parameters                string       `json:"parameters"`
+	// Format is a string.
+	Format *string `json:"format,omitempty"`
 
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// DeviceAuthorizationResponse defines model for device_authorization_response.
-type DeviceAuthorizationResponse struct {
-	Acrs                     *[]string                          `json:"acrs,omitempty"`
-	Action                   *DeviceAuthorizationResponseAction `json:"action,omitempty"`
-	AttestationChallenge     *string                            `json:"attestationChallenge,omitempty"`
-	AuthorizationDetails     *AuthzDetails                      `json:"authorizationDetails,omitempty"`
-	ClaimNames               *[]string                          `json:"claimNames,omitempty"`
-	ClientAttributes         *[]Pair                            `json:"clientAttributes,omitempty"`
-	ClientAuthMethod         *string                            `json:"clientAuthMethod,omitempty"`
-	ClientEntityId           *string                            `json:"clientEntityId,omitempty"`
-	ClientEntityIdUsed       *bool                              `json:"clientEntityIdUsed,omitempty"`
-	ClientId                 *int64                             `json:"clientId,omitempty"`
-	ClientIdAlias            *string                            `json:"clientIdAlias,omitempty"`
-	ClientIdAliasUsed        *bool                              `json:"clientIdAliasUsed,omitempty"`
-	ClientName               *string                            `json:"clientName,omitempty"`
-	DeviceCode               *string                            `json:"deviceCode,omitempty"`
-	DynamicScopes            *[]DynamicScope                    `json:"dynamicScopes,omitempty"`
-	ExpiresIn                *int32                             `json:"expiresIn,omitempty"`
-	GmAction                 *GrantManagementAction             `json:"gmAction,omitempty"`
-	Grant                    *Grant                             `json:"grant,omitempty"`
-	GrantId                  *string                            `json:"grantId,omitempty"`
-	GrantSubject             *string                            `json:"grantSubject,omitempty"`
-	Interval                 *int32                             `json:"interval,omitempty"`
-	MetadataDocumentLocation *string                            `json:"metadataDocumentLocation,omitempty"`
-	MetadataDocumentUsed     *bool                              `json:"metadataDocumentUsed,omitempty"`
-	Resources                *[]string                          `json:"resources,omitempty"`
-	ResponseContent          *string                            `json:"responseContent,omitempty"`
-	ResultCode               *string                            `json:"resultCode,omitempty"`
-	ResultMessage            *string                            `json:"resultMessage,omitempty"`
-	Scopes                   *[]Scope                           `json:"scopes,omitempty"`
-	ServiceAttributes        *[]Pair                            `json:"serviceAttributes,omitempty"`
-	UserCode                 *string                            `json:"userCode,omitempty"`
-	VerificationUri          *string                            `json:"verificationUri,omitempty"`
-	VerificationUriComplete  *string                            `json:"verificationUriComplete,omitempty"`
-	Warnings                 *[]string                          `json:"warnings,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// DeviceAuthorizationResponseAction defines model for DeviceAuthorizationResponse.Action.
-type DeviceAuthorizationResponseAction string
-
-// DeviceCompleteRequest defines model for device_complete_request.
-type DeviceCompleteRequest struct {
-	AccessTokenDuration  *int64                      `json:"accessTokenDuration,omitempty"`
-	Acr                  *string                     `json:"acr,omitempty"`
-	AuthTime             *int64                      `json:"authTime,omitempty"`
-	Claims               *string                     `json:"claims,omitempty"`
-	ConsentedClaims      *[]string                   `json:"consentedClaims,omitempty"`
-	ErrorDescription     *string                     `json:"errorDescription,omitempty"`
-	ErrorUri             *string                     `json:"errorUri,omitempty"`
-	IdTokenAudType       *string                     `json:"idTokenAudType,omitempty"`
-	IdtHeaderParams      *string                     `json:"idtHeaderParams,omitempty"`
-	JwtAtClaims          *string                     `json:"jwtAtClaims,omitempty"`
-	Properties           *[]Property                 `json:"properties,omitempty"`
-	RefreshTokenDuration *int64                      `json:"refreshTokenDuration,omitempty"`
-	Result               DeviceCompleteRequestResult `json:"result"`
-	Scopes               *[]string                   `json:"scopes,omitempty"`
-	Sub                  *string                     `json:"sub,omitempty"`
-	Subject              string                      `json:"subject"`
-	UserCode             string                      `json:"userCode"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// DeviceCompleteRequestResult defines model for DeviceCompleteRequest.Result.
-type DeviceCompleteRequestResult string
-
-// DeviceCompleteResponse defines model for device_complete_response.
-type DeviceCompleteResponse struct {
-	Action        *DeviceCompleteResponseAction `json:"action,omitempty"`
-	ResultCode    *string                       `json:"resultCode,omitempty"`
-	ResultMessage *string                       `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// DeviceCompleteResponseAction defines model for DeviceCompleteResponse.Action.
-type DeviceCompleteResponseAction string
-
-// DeviceVerificationRequest defines model for device_verification_request.
-type DeviceVerificationRequest struct {
-	UserCode string `json:"userCode"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// DeviceVerificationResponse defines model for device_verification_response.
-type DeviceVerificationResponse struct {
-	Acrs                     *[]string                         `json:"acrs,omitempty"`
-	Action                   *DeviceVerificationResponseAction `json:"action,omitempty"`
-	AuthorizationDetails     *AuthzDetails                     `json:"authorizationDetails,omitempty"`
-	ClaimNames               *[]string                         `json:"claimNames,omitempty"`
-	ClientAttributes         *[]Pair                           `json:"clientAttributes,omitempty"`
-	ClientEntityId           *string                           `json:"clientEntityId,omitempty"`
-	ClientEntityIdUsed       *bool                             `json:"clientEntityIdUsed,omitempty"`
-	ClientId                 *int64                            `json:"clientId,omitempty"`
-	ClientIdAlias            *string                           `json:"clientIdAlias,omitempty"`
-	ClientIdAliasUsed        *bool                             `json:"clientIdAliasUsed,omitempty"`
-	ClientName               *string                           `json:"clientName,omitempty"`
-	DynamicScopes            *[]DynamicScope                   `json:"dynamicScopes,omitempty"`
-	ExpiresAt                *int64                            `json:"expiresAt,omitempty"`
-	GmAction                 *GrantManagementAction            `json:"gmAction,omitempty"`
-	Grant                    *Grant                            `json:"grant,omitempty"`
-	GrantId                  *string                           `json:"grantId,omitempty"`
-	GrantSubject             *string                           `json:"grantSubject,omitempty"`
-	MetadataDocumentLocation *string                           `json:"metadataDocumentLocation,omitempty"`
-	MetadataDocumentUsed     *bool                             `json:"metadataDocumentUsed,omitempty"`
-	Resources                *[]string                         `json:"resources,omitempty"`
-	ResultCode               *string                           `json:"resultCode,omitempty"`
-	ResultMessage            *string                           `json:"resultMessage,omitempty"`
-	Scopes                   *[]Scope                          `json:"scopes,omitempty"`
-	ServiceAttributes        *[]Pair                           `json:"serviceAttributes,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// DeviceVerificationResponseAction defines model for DeviceVerificationResponse.Action.
-type DeviceVerificationResponseAction string
-
-// Display defines model for display.
-type Display string
-
-// DynamicScope defines model for dynamic_scope.
-type DynamicScope struct {
-	Name  *string `json:"name,omitempty"`
-	Value *string `json:"value,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// FapiMode defines model for fapi_mode.
-type FapiMode string
-
-// FederationConfigurationResponse defines model for federation_configuration_response.
-type FederationConfigurationResponse struct {
-	Action          *FederationConfigurationResponseAction `json:"action,omitempty"`
-	ResponseContent *string                                `json:"responseContent,omitempty"`
-	ResultCode      *string                                `json:"resultCode,omitempty"`
-	ResultMessage   *string                                `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// FederationConfigurationResponseAction defines model for FederationConfigurationResponse.Action.
-type FederationConfigurationResponseAction string
-
-// FederationRegistrationRequest defines model for federation_registration_request.
-type FederationRegistrationRequest struct {
-	EntityConfiguration *string `json:"entityConfiguration,omitempty"`
-	TrustChain          *string `json:"trustChain,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// FederationRegistrationResponse defines model for federation_registration_response.
-type FederationRegistrationResponse struct {
-	Action          *FederationRegistrationResponseAction `json:"action,omitempty"`
-	Client          *OAuthClient                          `json:"client,omitempty"`
-	ResponseContent *string                               `json:"responseContent,omitempty"`
-	ResultCode      *string                               `json:"resultCode,omitempty"`
-	ResultMessage   *string                               `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// FederationRegistrationResponseAction defines model for FederationRegistrationResponse.Action.
-type FederationRegistrationResponseAction string
-
-// GMRequest defines model for g_m_request.
-type GMRequest struct {
-	AccessToken       *string                `json:"accessToken,omitempty"`
-	ClientCertificate *string                `json:"clientCertificate,omitempty"`
-	Dpop              *string                `json:"dpop,omitempty"`
-	DpopNonceRequired *bool                  `json:"dpopNonceRequired,omitempty"`
-	GmAction          *GrantManagementAction `json:"gmAction,omitempty"`
-	GrantId           *string                `json:"grantId,omitempty"`
-	Htm               *string                `json:"htm,omitempty"`
-	Htu               *string                `json:"htu,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// GMResponse defines model for g_m_response.
-type GMResponse struct {
-	Action          *GMResponseAction `json:"action,omitempty"`
-	DpopNonce       *string           `json:"dpopNonce,omitempty"`
-	ResponseContent *string           `json:"responseContent,omitempty"`
-	ResultCode      *string           `json:"resultCode,omitempty"`
-	ResultMessage   *string           `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// GMResponseAction defines model for GMResponse.Action.
-type GMResponseAction string
-
-// Grant defines model for grant.
-type Grant struct {
-	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
-	Claims               *[]string     `json:"claims,omitempty"`
-	Scopes               *[]GrantScope `json:"scopes,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// GrantManagementAction defines model for grant_management_action.
-type GrantManagementAction string
-
-// GrantScope defines model for grant_scope.
-type GrantScope struct {
-	Resource *[]string `json:"resource,omitempty"`
-	Scope    *string   `json:"scope,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// GrantType defines model for grant_type.
-type GrantType string
-
-// Hsk defines model for hsk.
-type Hsk struct {
-	Alg       *string `json:"alg,omitempty"`
-	Handle    *string `json:"handle,omitempty"`
-	HsmName   *string `json:"hsmName,omitempty"`
-	Kid       *string `json:"kid,omitempty"`
-	Kty       *string `json:"kty,omitempty"`
-	PublicKey *string `json:"publicKey,omitempty"`
-	Use       *string `json:"use,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// HskCreateRequest defines model for hsk_create_request.
-type HskCreateRequest struct {
-	Alg     *string `json:"alg,omitempty"`
-	HsmName *string `json:"hsmName,omitempty"`
-	Kid     *string `json:"kid,omitempty"`
-	Kty     *string `json:"kty,omitempty"`
-	Use     *string `json:"use,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// HskCreateResponse defines model for hsk_create_response.
-type HskCreateResponse struct {
-	Action        *HskCreateResponseAction `json:"action,omitempty"`
-	Hsk           *Hsk                     `json:"hsk,omitempty"`
-	ResultCode    *string                  `json:"resultCode,omitempty"`
-	ResultMessage *string                  `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// HskCreateResponseAction defines model for HskCreateResponse.Action.
-type HskCreateResponseAction string
-
-// HskDeleteResponse defines model for hsk_delete_response.
-type HskDeleteResponse struct {
-	Action        *HskDeleteResponseAction `json:"action,omitempty"`
-	Hsk           *Hsk                     `json:"hsk,omitempty"`
-	ResultCode    *string                  `json:"resultCode,omitempty"`
-	ResultMessage *string                  `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// HskDeleteResponseAction defines model for HskDeleteResponse.Action.
-type HskDeleteResponseAction string
-
-// HskGetListResponse defines model for hsk_get_list_response.
-type HskGetListResponse struct {
-	Action        *HskGetListResponseAction `json:"action,omitempty"`
-	Hsks          *[]Hsk                    `json:"hsks,omitempty"`
-	ResultCode    *string                   `json:"resultCode,omitempty"`
-	ResultMessage *string                   `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// HskGetListResponseAction defines model for HskGetListResponse.Action.
-type HskGetListResponseAction string
-
-// HskGetResponse defines model for hsk_get_response.
-type HskGetResponse struct {
-	Action        *HskGetResponseAction `json:"action,omitempty"`
-	Hsk           *Hsk                  `json:"hsk,omitempty"`
-	ResultCode    *string               `json:"resultCode,omitempty"`
-	ResultMessage *string               `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// HskGetResponseAction defines model for HskGetResponse.Action.
-type HskGetResponseAction string
-
-// IdtokenReissueRequest defines model for idtoken_reissue_request.
-type IdtokenReissueRequest struct {
-	AccessToken     string  `json:"accessToken"`
-	Claims          *string `json:"claims,omitempty"`
-	IdTokenAudType  *string `json:"idTokenAudType,omitempty"`
-	IdtHeaderParams *string `json:"idtHeaderParams,omitempty"`
-	RefreshToken    string  `json:"refreshToken"`
-	Sub             *string `json:"sub,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// IdtokenReissueResponse defines model for idtoken_reissue_response.
-type IdtokenReissueResponse struct {
-	Action          *IdtokenReissueResponseAction `json:"action,omitempty"`
-	IdToken         *string                       `json:"idToken,omitempty"`
-	ResponseContent *string                       `json:"responseContent,omitempty"`
-	ResultCode      *string                       `json:"resultCode,omitempty"`
-	ResultMessage   *string                       `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// IdtokenReissueResponseAction defines model for IdtokenReissueResponse.Action.
-type IdtokenReissueResponseAction string
-
-// InfoResponse defines model for info_response.
-type InfoResponse struct {
-	Configuration     *map[string]string `json:"configuration,omitempty"`
-	Features          []string           `json:"features"`
-	ServiceTokenCache *struct {
-		EvictionCount    *int64 `json:"evictionCount,omitempty"`
-		EvictionWeight   *int64 `json:"evictionWeight,omitempty"`
-		HitCount         *int64 `json:"hitCount,omitempty"`
-		LoadFailureCount *int64 `json:"loadFailureCount,omitempty"`
-		LoadSuccessCount *int64 `json:"loadSuccessCount,omitempty"`
-		MissCount        *int64 `json:"missCount,omitempty"`
-		TotalLoadTime    *int64 `json:"totalLoadTime,omitempty"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	} `json:"serviceTokenCache,omitempty"`
-	Version string `json:"version"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// IntrospectionRequest defines model for introspection_request.
-type IntrospectionRequest struct {
-	AcrValues            *[]string `json:"acrValues,omitempty"`
-	ClientCertificate    *string   `json:"clientCertificate,omitempty"`
-	Dpop                 *string   `json:"dpop,omitempty"`
-	DpopNonceRequired    *bool     `json:"dpopNonceRequired,omitempty"`
-	Headers              *[]Pair   `json:"headers,omitempty"`
-	Htm                  *string   `json:"htm,omitempty"`
-	Htu                  *string   `json:"htu,omitempty"`
-	MaxAge               *int64    `json:"maxAge,omitempty"`
-	Message              *string   `json:"message,omitempty"`
-	RequestBodyContained *bool     `json:"requestBodyContained,omitempty"`
-	RequiredComponents   *[]string `json:"requiredComponents,omitempty"`
-	Resources            *[]string `json:"resources,omitempty"`
-	Scopes               *[]string `json:"scopes,omitempty"`
-	Subject              *string   `json:"subject,omitempty"`
-	TargetUri            *string   `json:"targetUri,omitempty"`
-	Token                string    `json:"token"`
-	Uri                  *string   `json:"uri,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// IntrospectionResponse defines model for introspection_response.
-type IntrospectionResponse struct {
-	AccessTokenResources     *[]string                    `json:"accessTokenResources,omitempty"`
-	Acr                      *string                      `json:"acr,omitempty"`
-	Action                   *IntrospectionResponseAction `json:"action,omitempty"`
-	AuthTime                 *int64                       `json:"authTime,omitempty"`
-	AuthorizationDetails     *AuthzDetails                `json:"authorizationDetails,omitempty"`
-	CertificateThumbprint    *string                      `json:"certificateThumbprint,omitempty"`
-	ClientAttributes         *[]Pair                      `json:"clientAttributes,omitempty"`
-	ClientEntityId           *string                      `json:"clientEntityId,omitempty"`
-	ClientEntityIdUsed       *bool                        `json:"clientEntityIdUsed,omitempty"`
-	ClientId                 *int64                       `json:"clientId,omitempty"`
-	ClientIdAlias            *string                      `json:"clientIdAlias,omitempty"`
-	ClientIdAliasUsed        *bool                        `json:"clientIdAliasUsed,omitempty"`
-	Cnonce                   *string                      `json:"cnonce,omitempty"`
-	CnonceExpiresAt          *int64                       `json:"cnonceExpiresAt,omitempty"`
-	ConsentedClaims          *[]string                    `json:"consentedClaims,omitempty"`
-	DpopNonce                *string                      `json:"dpopNonce,omitempty"`
-	Existent                 *bool                        `json:"existent,omitempty"`
-	ExpiresAt                *int64                       `json:"expiresAt,omitempty"`
-	ForCredentialIssuance    *bool                        `json:"forCredentialIssuance,omitempty"`
-	ForExternalAttachment    *bool                        `json:"forExternalAttachment,omitempty"`
-	Grant                    *Grant                       `json:"grant,omitempty"`
-	GrantId                  *string                      `json:"grantId,omitempty"`
-	GrantType                *GrantType                   `json:"grantType,omitempty"`
-	IssuableCredentials      *string                      `json:"issuableCredentials,omitempty"`
-	MetadataDocumentLocation *string                      `json:"metadataDocumentLocation,omitempty"`
-	MetadataDocumentUsed     *bool                        `json:"metadataDocumentUsed,omitempty"`
-	Properties               *[]Property                  `json:"properties,omitempty"`
-	Refreshable              *bool                        `json:"refreshable,omitempty"`
-	Resources                *[]string                    `json:"resources,omitempty"`
-	ResponseContent          *string                      `json:"responseContent,omitempty"`
-	ResponseSigningRequired  *bool                        `json:"responseSigningRequired,omitempty"`
-	ResultCode               *string                      `json:"resultCode,omitempty"`
-	ResultMessage            *string                      `json:"resultMessage,omitempty"`
-	ScopeDetails             *[]Scope                     `json:"scopeDetails,omitempty"`
-	Scopes                   *[]string                    `json:"scopes,omitempty"`
-	ServiceAttributes        *[]Pair                      `json:"serviceAttributes,omitempty"`
-	Subject                  *string                      `json:"subject,omitempty"`
-	Sufficient               *bool                        `json:"sufficient,omitempty"`
-	Usable                   *bool                        `json:"usable,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// IntrospectionResponseAction defines model for IntrospectionResponse.Action.
-type IntrospectionResponseAction string
-
-// JoseVerifyRequest defines model for jose_verify_request.
-type JoseVerifyRequest struct {
-	ClientIdentifier *string   `json:"clientIdentifier,omitempty"`
-	ClockSkew        *int32    `json:"clockSkew,omitempty"`
-	Jose             string    `json:"jose"`
-	MandatoryClaims  *[]string `json:"mandatoryClaims,omitempty"`
-	SignedByClient   *bool     `json:"signedByClient,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// JoseVerifyResponse defines model for jose_verify_response.
-type JoseVerifyResponse struct {
-	ErrorDescriptions *[]string `json:"errorDescriptions,omitempty"`
-	InvalidClaims     *[]string `json:"invalidClaims,omitempty"`
-	MissingClaims     *[]string `json:"missingClaims,omitempty"`
-	ResultCode        *string   `json:"resultCode,omitempty"`
-	ResultMessage     *string   `json:"resultMessage,omitempty"`
-	SignatureValid    *bool     `json:"signatureValid,omitempty"`
-	Valid             *bool     `json:"valid,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// JweAlg defines model for jwe_alg.
-type JweAlg string
-
-// JweEnc defines model for jwe_enc.
-type JweEnc string
-
-// JwsAlg defines model for jws_alg.
-type JwsAlg string
-
-// NamedUri defines model for named_uri.
-type NamedUri struct {
-	Name *string `json:"name,omitempty"`
-	Uri  *string `json:"uri,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// NativeSsoLogoutRequest defines model for native_sso_logout_request.
-type NativeSsoLogoutRequest struct {
-	SessionId string `json:"sessionId"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// NativeSsoLogoutResponse defines model for native_sso_logout_response.
-type NativeSsoLogoutResponse struct {
-	Action        *NativeSsoLogoutResponseAction `json:"action,omitempty"`
-	Count         *int                           `json:"count,omitempty"`
-	ResultCode    *string                        `json:"resultCode,omitempty"`
-	ResultMessage *string                        `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// NativeSsoLogoutResponseAction defines model for NativeSsoLogoutResponse.Action.
-type NativeSsoLogoutResponseAction string
-
-// NativeSsoRequest defines model for native_sso_request.
-type NativeSsoRequest struct {
-	AccessToken      string  `json:"accessToken"`
-	Claims           *string `json:"claims,omitempty"`
-	DeviceSecret     string  `json:"deviceSecret"`
-	DeviceSecretHash *string `json:"deviceSecretHash,omitempty"`
-	IdTokenAudType   *string `json:"idTokenAudType,omitempty"`
-	IdtHeaderParams  *string `json:"idtHeaderParams,omitempty"`
-	RefreshToken     *string `json:"refreshToken,omitempty"`
-	Sub              *string `json:"sub,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// NativeSsoResponse defines model for native_sso_response.
-type NativeSsoResponse struct {
-	Action          *NativeSsoResponseAction `json:"action,omitempty"`
-	IdToken         *string                  `json:"idToken,omitempty"`
-	ResponseContent *string                  `json:"responseContent,omitempty"`
-	ResultCode      *string                  `json:"resultCode,omitempty"`
-	ResultMessage   *string                  `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// NativeSsoResponseAction defines model for NativeSsoResponse.Action.
-type NativeSsoResponseAction string
-
-// Pair defines model for pair.
-type Pair struct {
-	Key   *string `json:"key,omitempty"`
-	Value *string `json:"value,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// Prompt defines model for prompt.
-type Prompt string
-
-// Property defines model for property.
-type Property struct {
-	Hidden *bool   `json:"hidden,omitempty"`
-	Key    *string `json:"key,omitempty"`
-	Value  *string `json:"value,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PushedAuthorizationRequest defines model for pushed_authorization_request.
-type PushedAuthorizationRequest struct {
-	ClientCertificate         *string   `json:"clientCertificate,omitempty"`
-	ClientCertificatePath     *[]string `json:"clientCertificatePath,omitempty"`
-	ClientId                  *string   `json:"clientId,omitempty"`
-	ClientSecret              *string   `json:"clientSecret,omitempty"`
-	Dpop                      *string   `json:"dpop,omitempty"`
-	DpopNonceRequired         *bool     `json:"dpopNonceRequired,omitempty"`
-	Htm                       *string   `json:"htm,omitempty"`
-	Htu                       *string   `json:"htu,omitempty"`
-	OauthClientAttestation    *string   `json:"oauthClientAttestation,omitempty"`
-	OauthClientAttestationPop *string   `json:"oauthClientAttestationPop,omitempty"`
-	Parameters                string    `json:"parameters"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PushedAuthorizationResponse defines model for pushed_authorization_response.
-type PushedAuthorizationResponse struct {
-	Action               *PushedAuthorizationResponseAction           `json:"action,omitempty"`
-	AttestationChallenge *string                                      `json:"attestationChallenge,omitempty"`
-	ClientAuthMethod     *PushedAuthorizationResponseClientAuthMethod `json:"clientAuthMethod,omitempty"`
-	DpopNonce            *string                                      `json:"dpopNonce,omitempty"`
-	RequestUri           *string                                      `json:"requestUri,omitempty"`
-	ResponseContent      *string                                      `json:"responseContent,omitempty"`
-	ResultCode           *string                                      `json:"resultCode,omitempty"`
-	ResultMessage        *string                                      `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PushedAuthorizationResponseAction defines model for PushedAuthorizationResponse.Action.
-type PushedAuthorizationResponseAction string
-
-// PushedAuthorizationResponseClientAuthMethod defines model for PushedAuthorizationResponse.ClientAuthMethod.
-type PushedAuthorizationResponseClientAuthMethod string
-
-// ResponseType defines model for response_type.
-type ResponseType string
-
-// Result defines model for result.
-type Result struct {
-	ResultCode    *string `json:"resultCode,omitempty"`
-	ResultMessage *string `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// RevocationRequest defines model for revocation_request.
-type RevocationRequest struct {
-	ClientCertificate         *string   `json:"clientCertificate,omitempty"`
-	ClientCertificatePath     *[]string `json:"clientCertificatePath,omitempty"`
-	ClientId                  *string   `json:"clientId,omitempty"`
-	ClientSecret              *string   `json:"clientSecret,omitempty"`
-	OauthClientAttestation    *string   `json:"oauthClientAttestation,omitempty"`
-	OauthClientAttestationPop *string   `json:"oauthClientAttestationPop,omitempty"`
-	Parameters                string    `json:"parameters"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// RevocationResponse defines model for revocation_response.
-type RevocationResponse struct {
-	Action               *RevocationResponseAction `json:"action,omitempty"`
-	AttestationChallenge *string                   `json:"attestationChallenge,omitempty"`
-	ResponseContent      *string                   `json:"responseContent,omitempty"`
-	ResultCode           *string                   `json:"resultCode,omitempty"`
-	ResultMessage        *string                   `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// RevocationResponseAction defines model for RevocationResponse.Action.
-type RevocationResponseAction string
-
-// Scope defines model for scope.
-type Scope struct {
-	Attributes   *[]Pair        `json:"attributes,omitempty"`
-	DefaultEntry *bool          `json:"defaultEntry,omitempty"`
-	Description  *string        `json:"description,omitempty"`
-	Descriptions *[]TaggedValue `json:"descriptions,omitempty"`
-	Name         *string        `json:"name,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// Service defines model for service.
-type Service struct {
-	AccessTokenDuration                         *int64                          `json:"accessTokenDuration,omitempty"`
-	AccessTokenForExternalAttachmentEmbedded    *bool                           `json:"accessTokenForExternalAttachmentEmbedded,omitempty"`
-	AccessTokenSignAlg                          *JwsAlg                         `json:"accessTokenSignAlg,omitempty"`
-	AccessTokenSignatureKeyId                   *string                         `json:"accessTokenSignatureKeyId,omitempty"`
-	AccessTokenType                             *string                         `json:"accessTokenType,omitempty"`
-	AllowableClockSkew                          *int32                          `json:"allowableClockSkew,omitempty"`
-	ApiKey                                      *int64                          `json:"apiKey,omitempty"`
-	ApiSecret                                   *string                         `json:"apiSecret,omitempty"`
-	Attributes                                  *[]Pair                         `json:"attributes,omitempty"`
-	AuthenticationCallbackApiKey                *string                         `json:"authenticationCallbackApiKey,omitempty"`
-	AuthenticationCallbackApiSecret             *string                         `json:"authenticationCallbackApiSecret,omitempty"`
-	AuthenticationCallbackEndpoint              *string                         `json:"authenticationCallbackEndpoint,omitempty"`
-	AuthorityHints                              *[]string                       `json:"authorityHints,omitempty"`
-	AuthorizationEndpoint                       *string                         `json:"authorizationEndpoint,omitempty"`
-	AuthorizationResponseDuration               *int64                          `json:"authorizationResponseDuration,omitempty"`
-	AuthorizationSignatureKeyId                 *string                         `json:"authorizationSignatureKeyId,omitempty"`
-	BackchannelAuthReqIdDuration                *int32                          `json:"backchannelAuthReqIdDuration,omitempty"`
-	BackchannelAuthenticationEndpoint           *string                         `json:"backchannelAuthenticationEndpoint,omitempty"`
-	BackchannelBindingMessageRequiredInFapi     *bool                           `json:"backchannelBindingMessageRequiredInFapi,omitempty"`
-	BackchannelPollingInterval                  *int32                          `json:"backchannelPollingInterval,omitempty"`
-	BackchannelUserCodeParameterSupported       *bool                           `json:"backchannelUserCodeParameterSupported,omitempty"`
-	CimdAllowlist                               *[]string                       `json:"cimdAllowlist,omitempty"`
-	CimdAllowlistEnabled                        *bool                           `json:"cimdAllowlistEnabled,omitempty"`
-	CimdAlwaysRetrieved                         *bool                           `json:"cimdAlwaysRetrieved,omitempty"`
-	CimdHttpPermitted                           *bool                           `json:"cimdHttpPermitted,omitempty"`
-	CimdMetadataPolicy                          *string                         `json:"cimdMetadataPolicy,omitempty"`
-	CimdMetadataPolicyEnabled                   *bool                           `json:"cimdMetadataPolicyEnabled,omitempty"`
-	CimdQueryPermitted                          *bool                           `json:"cimdQueryPermitted,omitempty"`
-	ClaimShortcutRestrictive                    *bool                           `json:"claimShortcutRestrictive,omitempty"`
-	ClientAssertionAudRestrictedToIssuer        *bool                           `json:"clientAssertionAudRestrictedToIssuer,omitempty"`
-	ClientIdAliasEnabled                        *bool                           `json:"clientIdAliasEnabled,omitempty"`
-	ClientIdMetadataDocumentSupported           *bool                           `json:"clientIdMetadataDocumentSupported,omitempty"`
-	ClientsPerDeveloper                         *int32                          `json:"clientsPerDeveloper,omitempty"`
-	CnonceDuration                              *int64                          `json:"cnonceDuration,omitempty"`
-	CreatedAt                                   *int64                          `json:"createdAt,omitempty"`
-	CredentialDuration                          *int64                          `json:"credentialDuration,omitempty"`
-	CredentialIssuerMetadata                    *CredentialIssuerMetadata       `json:"credentialIssuerMetadata,omitempty"`
-	CredentialJwks                              *string                         `json:"credentialJwks,omitempty"`
-	CredentialJwksUri                           *string                         `json:"credentialJwksUri,omitempty"`
-	CredentialOfferDuration                     *int64                          `json:"credentialOfferDuration,omitempty"`
-	CredentialTransactionDuration               *int64                          `json:"credentialTransactionDuration,omitempty"`
-	DcrDuplicateSoftwareIdBlocked               *bool                           `json:"dcrDuplicateSoftwareIdBlocked,omitempty"`
-	DcrScopeUsedAsRequestable                   *bool                           `json:"dcrScopeUsedAsRequestable,omitempty"`
-	Description                                 *string                         `json:"description,omitempty"`
-	DeveloperAuthenticationCallbackApiKey       *string                         `json:"developerAuthenticationCallbackApiKey,omitempty"`
-	DeveloperAuthenticationCallbackApiSecret    *string                         `json:"developerAuthenticationCallbackApiSecret,omitempty"`
-	DeveloperAuthenticationCallbackEndpoint     *string                         `json:"developerAuthenticationCallbackEndpoint,omitempty"`
-	DeveloperSnsCredentials                     *[]SnsCredentials               `json:"developerSnsCredentials,omitempty"`
-	DeviceAuthorizationEndpoint                 *string                         `json:"deviceAuthorizationEndpoint,omitempty"`
-	DeviceFlowCodeDuration                      *int32                          `json:"deviceFlowCodeDuration,omitempty"`
-	DeviceFlowPollingInterval                   *int32                          `json:"deviceFlowPollingInterval,omitempty"`
-	DeviceVerificationUri                       *string                         `json:"deviceVerificationUri,omitempty"`
-	DeviceVerificationUriComplete               *string                         `json:"deviceVerificationUriComplete,omitempty"`
-	DirectAuthorizationEndpointEnabled          *bool                           `json:"directAuthorizationEndpointEnabled,omitempty"`
-	DirectIntrospectionEndpointEnabled          *bool                           `json:"directIntrospectionEndpointEnabled,omitempty"`
-	DirectJwksEndpointEnabled                   *bool                           `json:"directJwksEndpointEnabled,omitempty"`
-	DirectRevocationEndpointEnabled             *bool                           `json:"directRevocationEndpointEnabled,omitempty"`
-	DirectTokenEndpointEnabled                  *bool                           `json:"directTokenEndpointEnabled,omitempty"`
-	DirectUserInfoEndpointEnabled               *bool                           `json:"directUserInfoEndpointEnabled,omitempty"`
-	DpopNonceDuration                           *int64                          `json:"dpopNonceDuration,omitempty"`
-	DpopNonceRequired                           *bool                           `json:"dpopNonceRequired,omitempty"`
-	DynamicRegistrationSupported                *bool                           `json:"dynamicRegistrationSupported,omitempty"`
-	EndSessionEndpoint                          *string                         `json:"endSessionEndpoint,omitempty"`
-	ErrorDescriptionOmitted                     *bool                           `json:"errorDescriptionOmitted,omitempty"`
-	ErrorUriOmitted                             *bool                           `json:"errorUriOmitted,omitempty"`
-	FapiModes                                   *[]FapiMode                     `json:"fapiModes,omitempty"`
-	FederationConfigurationDuration             *int                            `json:"federationConfigurationDuration,omitempty"`
-	FederationEnabled                           *bool                           `json:"federationEnabled,omitempty"`
-	FederationJwks                              *string                         `json:"federationJwks,omitempty"`
-	FederationRegistrationEndpoint              *string                         `json:"federationRegistrationEndpoint,omitempty"`
-	FederationSignatureKeyId                    *string                         `json:"federationSignatureKeyId,omitempty"`
-	FrontChannelRequestObjectEncryptionRequired *bool                           `json:"frontChannelRequestObjectEncryptionRequired,omitempty"`
-	GrantManagementActionRequired               *bool                           `json:"grantManagementActionRequired,omitempty"`
-	GrantManagementEndpoint                     *string                         `json:"grantManagementEndpoint,omitempty"`
-	Hsks                                        *[]Hsk                          `json:"hsks,omitempty"`
-	HsmEnabled                                  *bool                           `json:"hsmEnabled,omitempty"`
-	HttpAliasProhibited                         *bool                           `json:"httpAliasProhibited,omitempty"`
-	IdTokenAudType                              *string                         `json:"idTokenAudType,omitempty"`
-	IdTokenDuration                             *int64                          `json:"idTokenDuration,omitempty"`
-	IdTokenReissuable                           *bool                           `json:"idTokenReissuable,omitempty"`
-	IdTokenSignatureKeyId                       *string                         `json:"idTokenSignatureKeyId,omitempty"`
-	IntrospectionEndpoint                       *string                         `json:"introspectionEndpoint,omitempty"`
-	IntrospectionSignatureKeyId                 *string                         `json:"introspectionSignatureKeyId,omitempty"`
-	IssSuppressed                               *bool                           `json:"issSuppressed,omitempty"`
-	Issuer                                      *string                         `json:"issuer,omitempty"`
-	Jwks                                        *string                         `json:"jwks,omitempty"`
-	JwksUri                                     *string                         `json:"jwksUri,omitempty"`
-	JwtGrantByIdentifiableClientsOnly           *bool                           `json:"jwtGrantByIdentifiableClientsOnly,omitempty"`
-	JwtGrantEncryptedJwtRejected                *bool                           `json:"jwtGrantEncryptedJwtRejected,omitempty"`
-	JwtGrantUnsignedJwtRejected                 *bool                           `json:"jwtGrantUnsignedJwtRejected,omitempty"`
-	LoopbackRedirectionUriVariable              *bool                           `json:"loopbackRedirectionUriVariable,omitempty"`
-	Metadata                                    *[]Pair                         `json:"metadata,omitempty"`
-	MissingClientIdAllowed                      *bool                           `json:"missingClientIdAllowed,omitempty"`
-	ModifiedAt                                  *int64                          `json:"modifiedAt,omitempty"`
-	MtlsEndpointAliases                         *[]NamedUri                     `json:"mtlsEndpointAliases,omitempty"`
-	MutualTlsValidatePkiCertChain               *bool                           `json:"mutualTlsValidatePkiCertChain,omitempty"`
-	NativeSsoSupported                          *bool                           `json:"nativeSsoSupported,omitempty"`
-	NbfOptional                                 *bool                           `json:"nbfOptional,omitempty"`
-	Number                                      *int32                          `json:"number,omitempty"`
-	Oid4vciVersion                              *string                         `json:"oid4vciVersion,omitempty"`
-	OpenidDroppedOnRefreshWithoutOfflineAccess  *bool                           `json:"openidDroppedOnRefreshWithoutOfflineAccess,omitempty"`
-	OrganizationName                            *string                         `json:"organizationName,omitempty"`
-	ParRequired                                 *bool                           `json:"parRequired,omitempty"`
-	PkceRequired                                *bool                           `json:"pkceRequired,omitempty"`
-	PkceS256Required                            *bool                           `json:"pkceS256Required,omitempty"`
-	PolicyUri                                   *string                         `json:"policyUri,omitempty"`
-	PreAuthorizedGrantAnonymousAccessSupported  *bool                           `json:"preAuthorizedGrantAnonymousAccessSupported,omitempty"`
-	PredefinedTransformedClaims                 *string                         `json:"predefinedTransformedClaims,omitempty"`
-	PushedAuthReqDuration                       *int64                          `json:"pushedAuthReqDuration,omitempty"`
-	PushedAuthReqEndpoint                       *string                         `json:"pushedAuthReqEndpoint,omitempty"`
-	RefreshTokenDuration                        *int64                          `json:"refreshTokenDuration,omitempty"`
-	RefreshTokenDurationKept                    *bool                           `json:"refreshTokenDurationKept,omitempty"`
-	RefreshTokenDurationReset                   *bool                           `json:"refreshTokenDurationReset,omitempty"`
-	RefreshTokenIdempotent                      *bool                           `json:"refreshTokenIdempotent,omitempty"`
-	RefreshTokenKept                            *bool                           `json:"refreshTokenKept,omitempty"`
-	RegistrationEndpoint                        *string                         `json:"registrationEndpoint,omitempty"`
-	RegistrationManagementEndpoint              *string                         `json:"registrationManagementEndpoint,omitempty"`
-	RequestObjectAudienceChecked                *bool                           `json:"requestObjectAudienceChecked,omitempty"`
-	RequestObjectEncryptionAlgMatchRequired     *bool                           `json:"requestObjectEncryptionAlgMatchRequired,omitempty"`
-	RequestObjectEncryptionEncMatchRequired     *bool                           `json:"requestObjectEncryptionEncMatchRequired,omitempty"`
-	RequestObjectRequired                       *bool                           `json:"requestObjectRequired,omitempty"`
-	ResourceSignatureKeyId                      *string                         `json:"resourceSignatureKeyId,omitempty"`
-	RevocationEndpoint                          *string                         `json:"revocationEndpoint,omitempty"`
-	RsResponseSigned                            *bool                           `json:"rsResponseSigned,omitempty"`
-	ScopeRequired                               *bool                           `json:"scopeRequired,omitempty"`
-	ServiceDocumentation                        *string                         `json:"serviceDocumentation,omitempty"`
-	ServiceName                                 *string                         `json:"serviceName,omitempty"`
-	ServiceOwnerNumber                          *int32                          `json:"serviceOwnerNumber,omitempty"`
-	SignedJwksUri                               *string                         `json:"signedJwksUri,omitempty"`
-	SingleAccessTokenPerSubject                 *bool                           `json:"singleAccessTokenPerSubject,omitempty"`
-	SnsCredentials                              *[]SnsCredentials               `json:"snsCredentials,omitempty"`
-	SupportedAcrs                               *[]string                       `json:"supportedAcrs,omitempty"`
-	SupportedAttachments                        *[]AttachmentType               `json:"supportedAttachments,omitempty"`
-	SupportedAuthorizationDetailsTypes          *[]string                       `json:"supportedAuthorizationDetailsTypes,omitempty"`
-	SupportedBackchannelTokenDeliveryModes      *[]DeliveryMode                 `json:"supportedBackchannelTokenDeliveryModes,omitempty"`
-	SupportedClaimLocales                       *[]string                       `json:"supportedClaimLocales,omitempty"`
-	SupportedClaimTypes                         *[]ClaimType                    `json:"supportedClaimTypes,omitempty"`
-	SupportedClaims                             *[]string                       `json:"supportedClaims,omitempty"`
-	SupportedClientRegistrationTypes            *[]ClientRegistrationType       `json:"supportedClientRegistrationTypes,omitempty"`
-	SupportedCustomClientMetadata               *[]string                       `json:"supportedCustomClientMetadata,omitempty"`
-	SupportedDeveloperSnses                     *[]Sns                          `json:"supportedDeveloperSnses,omitempty"`
-	SupportedDigestAlgorithms                   *[]string                       `json:"supportedDigestAlgorithms,omitempty"`
-	SupportedDisplays                           *[]Display                      `json:"supportedDisplays,omitempty"`
-	SupportedDocuments                          *[]string                       `json:"supportedDocuments,omitempty"`
-	SupportedDocumentsCheckMethods              *[]string                       `json:"supportedDocumentsCheckMethods,omitempty"`
-	SupportedDocumentsMethods                   *[]string                       `json:"supportedDocumentsMethods,omitempty"`
-	SupportedDocumentsValidationMethods         *[]string                       `json:"supportedDocumentsValidationMethods,omitempty"`
-	SupportedDocumentsVerificationMethods       *[]string                       `json:"supportedDocumentsVerificationMethods,omitempty"`
-	SupportedElectronicRecords                  *[]string                       `json:"supportedElectronicRecords,omitempty"`
-	SupportedEvidence                           *[]string                       `json:"supportedEvidence,omitempty"`
-	SupportedGrantTypes                         *[]GrantType                    `json:"supportedGrantTypes,omitempty"`
-	SupportedIdentityDocuments                  *[]string                       `json:"supportedIdentityDocuments,omitempty"`
-	SupportedIntrospectionAuthMethods           *[]ClientAuthMethod             `json:"supportedIntrospectionAuthMethods,omitempty"`
-	SupportedPromptValues                       *[]Prompt                       `json:"supportedPromptValues,omitempty"`
-	SupportedResponseTypes                      *[]ResponseType                 `json:"supportedResponseTypes,omitempty"`
-	SupportedRevocationAuthMethods              *[]ClientAuthMethod             `json:"supportedRevocationAuthMethods,omitempty"`
-	SupportedScopes                             *[]Scope                        `json:"supportedScopes,omitempty"`
-	SupportedServiceProfiles                    *[]ServiceProfile               `json:"supportedServiceProfiles,omitempty"`
-	SupportedSnses                              *[]ServiceSupportedSnses        `json:"supportedSnses,omitempty"`
-	SupportedTokenAuthMethods                   *[]ClientAuthMethod             `json:"supportedTokenAuthMethods,omitempty"`
-	SupportedTrustFrameworks                    *[]string                       `json:"supportedTrustFrameworks,omitempty"`
-	SupportedUiLocales                          *[]string                       `json:"supportedUiLocales,omitempty"`
-	SupportedVerificationMethods                *[]string                       `json:"supportedVerificationMethods,omitempty"`
-	SupportedVerifiedClaims                     *[]string                       `json:"supportedVerifiedClaims,omitempty"`
-	TlsClientCertificateBoundAccessTokens       *bool                           `json:"tlsClientCertificateBoundAccessTokens,omitempty"`
-	TokenBatchNotificationEndpoint              *string                         `json:"tokenBatchNotificationEndpoint,omitempty"`
-	TokenEndpoint                               *string                         `json:"tokenEndpoint,omitempty"`
-	TokenExchangeByConfidentialClientsOnly      *bool                           `json:"tokenExchangeByConfidentialClientsOnly,omitempty"`
-	TokenExchangeByIdentifiableClientsOnly      *bool                           `json:"tokenExchangeByIdentifiableClientsOnly,omitempty"`
-	TokenExchangeByPermittedClientsOnly         *bool                           `json:"tokenExchangeByPermittedClientsOnly,omitempty"`
-	TokenExchangeEncryptedJwtRejected           *bool                           `json:"tokenExchangeEncryptedJwtRejected,omitempty"`
-	TokenExchangeUnsignedJwtRejected            *bool                           `json:"tokenExchangeUnsignedJwtRejected,omitempty"`
-	TokenExpirationLinked                       *bool                           `json:"tokenExpirationLinked,omitempty"`
-	TosUri                                      *string                         `json:"tosUri,omitempty"`
-	TraditionalRequestObjectProcessingApplied   *bool                           `json:"traditionalRequestObjectProcessingApplied,omitempty"`
-	TrustAnchors                                *[]TrustAnchor                  `json:"trustAnchors,omitempty"`
-	TrustedRootCertificates                     *[]string                       `json:"trustedRootCertificates,omitempty"`
-	UnauthorizedOnClientConfigSupported         *bool                           `json:"unauthorizedOnClientConfigSupported,omitempty"`
-	UserCodeCharset                             *UserCodeCharset                `json:"userCodeCharset,omitempty"`
-	UserCodeLength                              *int32                          `json:"userCodeLength,omitempty"`
-	UserInfoEndpoint                            *string                         `json:"userInfoEndpoint,omitempty"`
-	UserInfoSignatureKeyId                      *string                         `json:"userInfoSignatureKeyId,omitempty"`
-	UserPinLength                               *int32                          `json:"userPinLength,omitempty"`
-	VerifiableCredentialsEnabled                *bool                           `json:"verifiableCredentialsEnabled,omitempty"`
-	VerifiedClaimsValidationSchemaSet           *VerifiedClaimsValidationSchema `json:"verifiedClaimsValidationSchemaSet,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// ServiceSupportedSnses defines model for Service.SupportedSnses.
-type ServiceSupportedSnses string
-
-// ServiceGetListResponse defines model for service_get_list_response.
-type ServiceGetListResponse struct {
-	End        *int32     `json:"end,omitempty"`
-	Services   *[]Service `json:"services,omitempty"`
-	Start      *int32     `json:"start,omitempty"`
-	TotalCount *int32     `json:"totalCount,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// ServiceJwksGetResponse defines model for service_jwks_get_response.
-type ServiceJwksGetResponse struct {
-	Keys *[]map[string]interface{} `json:"keys,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// ServiceProfile defines model for service_profile.
-type ServiceProfile string
-
-// Sns defines model for sns.
-type Sns string
-
-// SnsCredentials defines model for sns_credentials.
-type SnsCredentials struct {
-	ApiKey    *string `json:"apiKey,omitempty"`
-	ApiSecret *string `json:"apiSecret,omitempty"`
-	Sns       *string `json:"sns,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// StandardIntrospectionRequest defines model for standard_introspection_request.
-type StandardIntrospectionRequest struct {
-	HttpAcceptHeader           *string `json:"httpAcceptHeader,omitempty"`
-	IntrospectionEncryptionAlg *string `json:"introspectionEncryptionAlg,omitempty"`
-	IntrospectionEncryptionEnc *string `json:"introspectionEncryptionEnc,omitempty"`
-	IntrospectionSignAlg       *string `json:"introspectionSignAlg,omitempty"`
-	Parameters                 string  `json:"parameters"`
-	PublicKeyForEncryption     *string `json:"publicKeyForEncryption,omitempty"`
-	RsUri                      *string `json:"rsUri,omitempty"`
-	SharedKeyForEncryption     *string `json:"sharedKeyForEncryption,omitempty"`
-	SharedKeyForSign           *string `json:"sharedKeyForSign,omitempty"`
-	WithHiddenProperties       *bool   `json:"withHiddenProperties,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// StandardIntrospectionResponse defines model for standard_introspection_response.
-type StandardIntrospectionResponse struct {
-	Action          *StandardIntrospectionResponseAction `json:"action,omitempty"`
-	ResponseContent *string                              `json:"responseContent,omitempty"`
-	ResultCode      *string                              `json:"resultCode,omitempty"`
-	ResultMessage   *string                              `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// StandardIntrospectionResponseAction defines model for StandardIntrospectionResponse.Action.
-type StandardIntrospectionResponseAction string
-
-// StringArray defines model for string_array.
-type StringArray struct {
-	Array *[]string `json:"array,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// SubjectType defines model for subject_type.
-type SubjectType string
-
-// TaggedValue defines model for tagged_value.
-type TaggedValue struct {
-	Tag   *string `json:"tag,omitempty"`
-	Value *string `json:"value,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenBatchStatus defines model for token_batch_status.
-type TokenBatchStatus struct {
-	BatchKind        *TokenBatchStatusBatchKind `json:"batchKind,omitempty"`
-	CreatedAt        *int64                     `json:"createdAt,omitempty"`
-	ErrorCode        *string                    `json:"errorCode,omitempty"`
-	ErrorDescription *string                    `json:"errorDescription,omitempty"`
-	ModifiedAt       *int64                     `json:"modifiedAt,omitempty"`
-	RequestId        *string                    `json:"requestId,omitempty"`
-	Result           *TokenBatchStatusResult    `json:"result,omitempty"`
-	TokenCount       *int64                     `json:"tokenCount,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenBatchStatusBatchKind defines model for TokenBatchStatus.BatchKind.
-type TokenBatchStatusBatchKind string
-
-// TokenBatchStatusResult defines model for TokenBatchStatus.Result.
-type TokenBatchStatusResult string
-
-// TokenCreateBatchResponse defines model for token_create_batch_response.
-type TokenCreateBatchResponse struct {
-	RequestId     *string `json:"requestId,omitempty"`
-	ResultCode    *string `json:"resultCode,omitempty"`
-	ResultMessage *string `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenCreateBatchStatusResponse defines model for token_create_batch_status_response.
-type TokenCreateBatchStatusResponse struct {
-	ResultCode    *string           `json:"resultCode,omitempty"`
-	ResultMessage *string           `json:"resultMessage,omitempty"`
-	Status        *TokenBatchStatus `json:"status,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenCreateRequest defines model for token_create_request.
-type TokenCreateRequest struct {
-	AccessToken           *string       `json:"accessToken,omitempty"`
-	AccessTokenDuration   *int64        `json:"accessTokenDuration,omitempty"`
-	AccessTokenPersistent *bool         `json:"accessTokenPersistent,omitempty"`
-	Acr                   *string       `json:"acr,omitempty"`
-	AuthTime              *int64        `json:"authTime,omitempty"`
-	AuthorizationDetails  *AuthzDetails `json:"authorizationDetails,omitempty"`
-	CertificateThumbprint *string       `json:"certificateThumbprint,omitempty"`
-	ClientEntityIdUsed    *bool         `json:"clientEntityIdUsed,omitempty"`
-	ClientId              int64         `json:"clientId"`
-	ClientIdAliasUsed     *bool         `json:"clientIdAliasUsed,omitempty"`
-	ClientIdentifier      *string       `json:"clientIdentifier,omitempty"`
-	DpopKeyThumbprint     *string       `json:"dpopKeyThumbprint,omitempty"`
-	ForExternalAttachment *bool         `json:"forExternalAttachment,omitempty"`
-	GrantType             GrantType     `json:"grantType"`
-	JwtAtClaims           *string       `json:"jwtAtClaims,omitempty"`
-	MetadataDocumentUsed  *bool         `json:"metadataDocumentUsed,omitempty"`
-	Properties            *[]Property   `json:"properties,omitempty"`
-	RefreshToken          *string       `json:"refreshToken,omitempty"`
-	RefreshTokenDuration  *int64        `json:"refreshTokenDuration,omitempty"`
-	Resources             *[]string     `json:"resources,omitempty"`
-	Scopes                *[]string     `json:"scopes,omitempty"`
-	SessionId             *string       `json:"sessionId,omitempty"`
-	Subject               *string       `json:"subject,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenCreateResponse defines model for token_create_response.
-type TokenCreateResponse struct {
-	AccessToken           *string                    `json:"accessToken,omitempty"`
-	Action                *TokenCreateResponseAction `json:"action,omitempty"`
-	AuthorizationDetails  *AuthzDetails              `json:"authorizationDetails,omitempty"`
-	ClientId              *int64                     `json:"clientId,omitempty"`
-	ClientIdentifier      *string                    `json:"clientIdentifier,omitempty"`
-	ExpiresAt             *int64                     `json:"expiresAt,omitempty"`
-	ExpiresIn             *int64                     `json:"expiresIn,omitempty"`
-	ForExternalAttachment *bool                      `json:"forExternalAttachment,omitempty"`
-	GrantType             *string                    `json:"grantType,omitempty"`
-	JwtAccessToken        *string                    `json:"jwtAccessToken,omitempty"`
-	Properties            *[]Property                `json:"properties,omitempty"`
-	RefreshToken          *string                    `json:"refreshToken,omitempty"`
-	RefreshTokenScopes    *[]string                  `json:"refreshTokenScopes,omitempty"`
-	ResultCode            *string                    `json:"resultCode,omitempty"`
-	ResultMessage         *string                    `json:"resultMessage,omitempty"`
-	Scopes                *[]string                  `json:"scopes,omitempty"`
-	SessionId             *string                    `json:"sessionId,omitempty"`
-	Subject               *string                    `json:"subject,omitempty"`
-	TokenId               *string                    `json:"tokenId,omitempty"`
-	TokenType             *string                    `json:"tokenType,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenCreateResponseAction defines model for TokenCreateResponse.Action.
-type TokenCreateResponseAction string
-
-// TokenFailRequest defines model for token_fail_request.
-type TokenFailRequest struct {
-	Reason TokenFailRequestReason `json:"reason"`
-	Ticket string                 `json:"ticket"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenFailRequestReason defines model for TokenFailRequest.Reason.
-type TokenFailRequestReason string
-
-// TokenFailResponse defines model for token_fail_response.
-type TokenFailResponse struct {
-	Action          *TokenFailResponseAction `json:"action,omitempty"`
-	ResponseContent *string                  `json:"responseContent,omitempty"`
-	ResultCode      *string                  `json:"resultCode,omitempty"`
-	ResultMessage   *string                  `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenFailResponseAction defines model for TokenFailResponse.Action.
-type TokenFailResponseAction string
-
-// TokenGetListResponse defines model for token_get_list_response.
-type TokenGetListResponse struct {
-	AccessTokens *[]AccessToken `json:"accessTokens,omitempty"`
-	Client       *OAuthClient   `json:"client,omitempty"`
-	End          *int32         `json:"end,omitempty"`
-	Start        *int32         `json:"start,omitempty"`
-	Subject      *string        `json:"subject,omitempty"`
-	TotalCount   *int32         `json:"totalCount,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenInfo defines model for token_info.
-type TokenInfo struct {
-	AuthorizationDetails     *AuthzDetails `json:"authorizationDetails,omitempty"`
-	ClientEntityId           *string       `json:"clientEntityId,omitempty"`
-	ClientEntityIdUsed       *bool         `json:"clientEntityIdUsed,omitempty"`
-	ClientId                 *int          `json:"clientId,omitempty"`
-	ClientIdAlias            *string       `json:"clientIdAlias,omitempty"`
-	ClientIdAliasUsed        *bool         `json:"clientIdAliasUsed,omitempty"`
-	ExpiresAt                *int          `json:"expiresAt,omitempty"`
-	MetadataDocumentLocation *string       `json:"metadataDocumentLocation,omitempty"`
-	MetadataDocumentUsed     *bool         `json:"metadataDocumentUsed,omitempty"`
-	Properties               *[]Property   `json:"properties,omitempty"`
-	Resources                *[]string     `json:"resources,omitempty"`
-	Scopes                   *[]Scope      `json:"scopes,omitempty"`
-	Subject                  *string       `json:"subject,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenIssueRequest defines model for token_issue_request.
-type TokenIssueRequest struct {
-	AccessToken          *string     `json:"accessToken,omitempty"`
-	AccessTokenDuration  *int64      `json:"accessTokenDuration,omitempty"`
-	JwtAtClaims          *string     `json:"jwtAtClaims,omitempty"`
-	Properties           *[]Property `json:"properties,omitempty"`
-	RefreshTokenDuration *int64      `json:"refreshTokenDuration,omitempty"`
-	Subject              string      `json:"subject"`
-	Ticket               string      `json:"ticket"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenIssueResponse defines model for token_issue_response.
-type TokenIssueResponse struct {
-	AccessToken              *string                   `json:"accessToken,omitempty"`
-	AccessTokenDuration      *int64                    `json:"accessTokenDuration,omitempty"`
-	AccessTokenExpiresAt     *int64                    `json:"accessTokenExpiresAt,omitempty"`
-	AccessTokenResources     *[]string                 `json:"accessTokenResources,omitempty"`
-	Action                   *TokenIssueResponseAction `json:"action,omitempty"`
-	AuthorizationDetails     *AuthzDetails             `json:"authorizationDetails,omitempty"`
-	ClientAttributes         *[]Pair                   `json:"clientAttributes,omitempty"`
-	ClientEntityId           *string                   `json:"clientEntityId,omitempty"`
-	ClientEntityIdUsed       *bool                     `json:"clientEntityIdUsed,omitempty"`
-	ClientId                 *int64                    `json:"clientId,omitempty"`
-	ClientIdAlias            *string                   `json:"clientIdAlias,omitempty"`
-	ClientIdAliasUsed        *bool                     `json:"clientIdAliasUsed,omitempty"`
-	JwtAccessToken           *string                   `json:"jwtAccessToken,omitempty"`
-	MetadataDocumentLocation *string                   `json:"metadataDocumentLocation,omitempty"`
-	MetadataDocumentUsed     *bool                     `json:"metadataDocumentUsed,omitempty"`
-	Properties               *[]Property               `json:"properties,omitempty"`
-	RefreshToken             *string                   `json:"refreshToken,omitempty"`
-	RefreshTokenDuration     *int64                    `json:"refreshTokenDuration,omitempty"`
-	RefreshTokenExpiresAt    *int64                    `json:"refreshTokenExpiresAt,omitempty"`
-	RefreshTokenScopes       *[]string                 `json:"refreshTokenScopes,omitempty"`
-	ResponseContent          *string                   `json:"responseContent,omitempty"`
-	ResultCode               *string                   `json:"resultCode,omitempty"`
-	ResultMessage            *string                   `json:"resultMessage,omitempty"`
-	Scopes                   *[]string                 `json:"scopes,omitempty"`
-	ServiceAttributes        *[]Pair                   `json:"serviceAttributes,omitempty"`
-	Subject                  *string                   `json:"subject,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenIssueResponseAction defines model for TokenIssueResponse.Action.
-type TokenIssueResponseAction string
-
-// TokenRequest defines model for token_request.
-type TokenRequest struct {
-	AccessToken               *string      `json:"accessToken,omitempty"`
-	AccessTokenDuration       *int64       `json:"accessTokenDuration,omitempty"`
-	CimdOptions               *CimdOptions `json:"cimdOptions,omitempty"`
-	ClientCertificate         *string      `json:"clientCertificate,omitempty"`
-	ClientCertificatePath     *[]string    `json:"clientCertificatePath,omitempty"`
-	ClientId                  *string      `json:"clientId,omitempty"`
-	ClientSecret              *string      `json:"clientSecret,omitempty"`
-	Dpop                      *string      `json:"dpop,omitempty"`
-	DpopNonceRequired         *bool        `json:"dpopNonceRequired,omitempty"`
-	Htm                       *string      `json:"htm,omitempty"`
-	Htu                       *string      `json:"htu,omitempty"`
-	JwtAtClaims               *string      `json:"jwtAtClaims,omitempty"`
-	OauthClientAttestation    *string      `json:"oauthClientAttestation,omitempty"`
-	OauthClientAttestationPop *string      `json:"oauthClientAttestationPop,omitempty"`
-	Parameters                string       `json:"parameters"`
-	Properties                *[]Property  `json:"properties,omitempty"`
-	RefreshTokenDuration      *int64       `json:"refreshTokenDuration,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenResponse defines model for token_response.
-type TokenResponse struct {
-	AccessToken              *string              `json:"accessToken,omitempty"`
-	AccessTokenDuration      *int64               `json:"accessTokenDuration,omitempty"`
-	AccessTokenExpiresAt     *int64               `json:"accessTokenExpiresAt,omitempty"`
-	AccessTokenResources     *[]string            `json:"accessTokenResources,omitempty"`
-	Action                   *TokenResponseAction `json:"action,omitempty"`
-	ActorToken               *string              `json:"actorToken,omitempty"`
-	ActorTokenInfo           *TokenInfo           `json:"actorTokenInfo,omitempty"`
-	ActorTokenType           *TokenType           `json:"actorTokenType,omitempty"`
-	AdditionalClaims         *string              `json:"additionalClaims,omitempty"`
-	Assertion                *string              `json:"assertion,omitempty"`
-	AttestationChallenge     *string              `json:"attestationChallenge,omitempty"`
-	Audiences                *[]string            `json:"audiences,omitempty"`
-	AuthorizationDetails     *AuthzDetails        `json:"authorizationDetails,omitempty"`
-	ClientAttributes         *[]Pair              `json:"clientAttributes,omitempty"`
-	ClientAuthMethod         *string              `json:"clientAuthMethod,omitempty"`
-	ClientEntityId           *string              `json:"clientEntityId,omitempty"`
-	ClientEntityIdUsed       *bool                `json:"clientEntityIdUsed,omitempty"`
-	ClientId                 *int64               `json:"clientId,omitempty"`
-	ClientIdAlias            *string              `json:"clientIdAlias,omitempty"`
-	ClientIdAliasUsed        *bool                `json:"clientIdAliasUsed,omitempty"`
-	Cnonce                   *string              `json:"cnonce,omitempty"`
-	CnonceDuration           *int64               `json:"cnonceDuration,omitempty"`
-	CnonceExpiresAt          *int64               `json:"cnonceExpiresAt,omitempty"`
-	DeviceSecret             *string              `json:"deviceSecret,omitempty"`
-	DeviceSecretHash         *string              `json:"deviceSecretHash,omitempty"`
-	DpopNonce                *string              `json:"dpopNonce,omitempty"`
-	GrantId                  *string              `json:"grantId,omitempty"`
-	GrantType                *string              `json:"grantType,omitempty"`
-	IdToken                  *string              `json:"idToken,omitempty"`
-	JwtAccessToken           *string              `json:"jwtAccessToken,omitempty"`
-	MetadataDocumentLocation *string              `json:"metadataDocumentLocation,omitempty"`
-	MetadataDocumentUsed     *bool                `json:"metadataDocumentUsed,omitempty"`
-	Password                 *string              `json:"password,omitempty"`
-	PreviousRefreshTokenUsed *bool                `json:"previousRefreshTokenUsed,omitempty"`
-	Properties               *[]Property          `json:"properties,omitempty"`
-	RefreshToken             *string              `json:"refreshToken,omitempty"`
-	RefreshTokenDuration     *int64               `json:"refreshTokenDuration,omitempty"`
-	RefreshTokenExpiresAt    *int64               `json:"refreshTokenExpiresAt,omitempty"`
-	RefreshTokenScopes       *[]string            `json:"refreshTokenScopes,omitempty"`
-	RequestedIdTokenClaims   *[]string            `json:"requestedIdTokenClaims,omitempty"`
-	RequestedTokenType       *TokenType           `json:"requestedTokenType,omitempty"`
-	Resources                *[]string            `json:"resources,omitempty"`
-	ResponseContent          *string              `json:"responseContent,omitempty"`
-	ResultCode               *string              `json:"resultCode,omitempty"`
-	ResultMessage            *string              `json:"resultMessage,omitempty"`
-	Scopes                   *[]string            `json:"scopes,omitempty"`
-	ServiceAttributes        *[]Pair              `json:"serviceAttributes,omitempty"`
-	SessionId                *string              `json:"sessionId,omitempty"`
-	Subject                  *string              `json:"subject,omitempty"`
-	SubjectToken             *string              `json:"subjectToken,omitempty"`
-	SubjectTokenInfo         *TokenInfo           `json:"subjectTokenInfo,omitempty"`
-	SubjectTokenType         *TokenType           `json:"subjectTokenType,omitempty"`
-	Ticket                   *string              `json:"ticket,omitempty"`
-	Username                 *string              `json:"username,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenResponseAction defines model for TokenResponse.Action.
-type TokenResponseAction string
-
-// TokenRevokeRequest defines model for token_revoke_request.
-type TokenRevokeRequest struct {
-	AccessTokenIdentifier  *string `json:"accessTokenIdentifier,omitempty"`
-	ClientIdentifier       *string `json:"clientIdentifier,omitempty"`
-	RefreshTokenIdentifier *string `json:"refreshTokenIdentifier,omitempty"`
-	Subject                *string `json:"subject,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenRevokeResponse defines model for token_revoke_response.
-type TokenRevokeResponse struct {
-	Count         *int    `json:"count,omitempty"`
-	ResultCode    *string `json:"resultCode,omitempty"`
-	ResultMessage *string `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenType defines model for token_type.
-type TokenType string
-
-// TokenUpdateRequest defines model for token_update_request.
-type TokenUpdateRequest struct {
-	AccessToken                               string        `json:"accessToken"`
-	AccessTokenExpiresAt                      *int64        `json:"accessTokenExpiresAt,omitempty"`
-	AccessTokenExpiresAtUpdatedOnScopeUpdate  *bool         `json:"accessTokenExpiresAtUpdatedOnScopeUpdate,omitempty"`
-	AccessTokenHash                           *string       `json:"accessTokenHash,omitempty"`
-	AccessTokenPersistent                     *bool         `json:"accessTokenPersistent,omitempty"`
-	AccessTokenValueUpdated                   *bool         `json:"accessTokenValueUpdated,omitempty"`
-	AuthorizationDetails                      *AuthzDetails `json:"authorizationDetails,omitempty"`
-	CertificateThumbprint                     *string       `json:"certificateThumbprint,omitempty"`
-	DpopKeyThumbprint                         *string       `json:"dpopKeyThumbprint,omitempty"`
-	ForExternalAttachment                     *bool         `json:"forExternalAttachment,omitempty"`
-	Properties                                *[]Property   `json:"properties,omitempty"`
-	RefreshToken                              *string       `json:"refreshToken,omitempty"`
-	RefreshTokenExpiresAt                     *int64        `json:"refreshTokenExpiresAt,omitempty"`
-	RefreshTokenExpiresAtUpdatedOnScopeUpdate *bool         `json:"refreshTokenExpiresAtUpdatedOnScopeUpdate,omitempty"`
-	RefreshTokenHash                          *string       `json:"refreshTokenHash,omitempty"`
-	Scopes                                    *[]string     `json:"scopes,omitempty"`
-	TokenId                                   *string       `json:"tokenId,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenUpdateResponse defines model for token_update_response.
-type TokenUpdateResponse struct {
-	AccessToken           *string                    `json:"accessToken,omitempty"`
-	AccessTokenExpiresAt  *int64                     `json:"accessTokenExpiresAt,omitempty"`
-	Action                *TokenUpdateResponseAction `json:"action,omitempty"`
-	AuthorizationDetails  *AuthzDetails              `json:"authorizationDetails,omitempty"`
-	ForExternalAttachment *bool                      `json:"forExternalAttachment,omitempty"`
-	Properties            *[]Property                `json:"properties,omitempty"`
-	RefreshTokenExpiresAt *int64                     `json:"refreshTokenExpiresAt,omitempty"`
-	ResultCode            *string                    `json:"resultCode,omitempty"`
-	ResultMessage         *string                    `json:"resultMessage,omitempty"`
-	Scopes                *[]string                  `json:"scopes,omitempty"`
-	TokenId               *string                    `json:"tokenId,omitempty"`
-	TokenType             *string                    `json:"tokenType,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// TokenUpdateResponseAction defines model for TokenUpdateResponse.Action.
-type TokenUpdateResponseAction string
-
-// TrustAnchor defines model for trust_anchor.
-type TrustAnchor struct {
-	EntityId *string `json:"entityId,omitempty"`
-	Jwks     *string `json:"jwks,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// UserCodeCharset defines model for user_code_charset.
-type UserCodeCharset string
-
-// UserinfoIssueRequest defines model for userinfo_issue_request.
-type UserinfoIssueRequest struct {
-	Claims              *string   `json:"claims,omitempty"`
-	ClaimsForTx         *string   `json:"claimsForTx,omitempty"`
-	Headers             *[]Pair   `json:"headers,omitempty"`
-	RequestSignature    *string   `json:"requestSignature,omitempty"`
-	Sub                 *string   `json:"sub,omitempty"`
-	Token               string    `json:"token"`
-	VerifiedClaimsForTx *[]string `json:"verifiedClaimsForTx,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// UserinfoIssueResponse defines model for userinfo_issue_response.
-type UserinfoIssueResponse struct {
-	Action          *UserinfoIssueResponseAction `json:"action,omitempty"`
-	ContentDigest   *string                      `json:"contentDigest,omitempty"`
-	ResponseContent *string                      `json:"responseContent,omitempty"`
-	ResultCode      *string                      `json:"resultCode,omitempty"`
-	ResultMessage   *string                      `json:"resultMessage,omitempty"`
-	Signature       *string                      `json:"signature,omitempty"`
-	SignatureInput  *string                      `json:"signatureInput,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// UserinfoIssueResponseAction defines model for UserinfoIssueResponse.Action.
-type UserinfoIssueResponseAction string
-
-// UserinfoRequest defines model for userinfo_request.
-type UserinfoRequest struct {
-	ClientCertificate    *string `json:"clientCertificate,omitempty"`
-	Dpop                 *string `json:"dpop,omitempty"`
-	DpopNonceRequired    *bool   `json:"dpopNonceRequired,omitempty"`
-	Headers              *[]Pair `json:"headers,omitempty"`
-	Htm                  *string `json:"htm,omitempty"`
-	Htu                  *string `json:"htu,omitempty"`
-	Message              *string `json:"message,omitempty"`
-	RequestBodyContained *bool   `json:"requestBodyContained,omitempty"`
-	TargetUri            *string `json:"targetUri,omitempty"`
-	Token                string  `json:"token"`
-	Uri                  *string `json:"uri,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// UserinfoResponse defines model for userinfo_response.
-type UserinfoResponse struct {
-	Action                       *UserinfoResponseAction `json:"action,omitempty"`
-	Claims                       *[]string               `json:"claims,omitempty"`
-	ClientAttributes             *[]Pair                 `json:"clientAttributes,omitempty"`
-	ClientEntityId               *string                 `json:"clientEntityId,omitempty"`
-	ClientEntityIdUsed           *bool                   `json:"clientEntityIdUsed,omitempty"`
-	ClientId                     *int64                  `json:"clientId,omitempty"`
-	ClientIdAlias                *string                 `json:"clientIdAlias,omitempty"`
-	ClientIdAliasUsed            *bool                   `json:"clientIdAliasUsed,omitempty"`
-	ConsentedClaims              *[]string               `json:"consentedClaims,omitempty"`
-	DpopNonce                    *string                 `json:"dpopNonce,omitempty"`
-	MetadataDocumentLocation     *string                 `json:"metadataDocumentLocation,omitempty"`
-	MetadataDocumentUsed         *bool                   `json:"metadataDocumentUsed,omitempty"`
-	Properties                   *[]Property             `json:"properties,omitempty"`
-	RequestedClaimsForTx         *[]string               `json:"requestedClaimsForTx,omitempty"`
-	RequestedVerifiedClaimsForTx *[]StringArray          `json:"requestedVerifiedClaimsForTx,omitempty"`
-	ResponseContent              *string                 `json:"responseContent,omitempty"`
-	ResultCode                   *string                 `json:"resultCode,omitempty"`
-	ResultMessage                *string                 `json:"resultMessage,omitempty"`
-	Scopes                       *[]string               `json:"scopes,omitempty"`
-	ServiceAttributes            *[]Pair                 `json:"serviceAttributes,omitempty"`
-	Subject                      *string                 `json:"subject,omitempty"`
-	Token                        *string                 `json:"token,omitempty"`
-	TransformedClaims            *string                 `json:"transformedClaims,omitempty"`
-	UserInfoClaims               *string                 `json:"userInfoClaims,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// UserinfoResponseAction defines model for UserinfoResponse.Action.
-type UserinfoResponseAction string
-
-// VciBatchIssueRequest defines model for vci_batch_issue_request.
-type VciBatchIssueRequest struct {
-	AccessToken *string                    `json:"accessToken,omitempty"`
-	Orders      *[]CredentialIssuanceOrder `json:"orders,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciBatchIssueResponse defines model for vci_batch_issue_response.
-type VciBatchIssueResponse struct {
-	Action          *VciBatchIssueResponseAction `json:"action,omitempty"`
-	ResponseContent *string                      `json:"responseContent,omitempty"`
-	ResultCode      *string                      `json:"resultCode,omitempty"`
-	ResultMessage   *string                      `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciBatchIssueResponseAction defines model for VciBatchIssueResponse.Action.
-type VciBatchIssueResponseAction string
-
-// VciBatchParseRequest defines model for vci_batch_parse_request.
-type VciBatchParseRequest struct {
-	AccessToken    *string `json:"accessToken,omitempty"`
-	RequestContent *string `json:"requestContent,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciBatchParseResponse defines model for vci_batch_parse_response.
-type VciBatchParseResponse struct {
-	Action          *VciBatchParseResponseAction `json:"action,omitempty"`
-	Info            *[]CredentialRequestInfo     `json:"info,omitempty"`
-	ResponseContent *string                      `json:"responseContent,omitempty"`
-	ResultCode      *string                      `json:"resultCode,omitempty"`
-	ResultMessage   *string                      `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciBatchParseResponseAction defines model for VciBatchParseResponse.Action.
-type VciBatchParseResponseAction string
-
-// VciDeferredIssueRequest defines model for vci_deferred_issue_request.
-type VciDeferredIssueRequest struct {
-	Order *CredentialIssuanceOrder `json:"order,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciDeferredIssueResponse defines model for vci_deferred_issue_response.
-type VciDeferredIssueResponse struct {
-	Action          *VciDeferredIssueResponseAction `json:"action,omitempty"`
-	ResponseContent *string                         `json:"responseContent,omitempty"`
-	ResultCode      *string                         `json:"resultCode,omitempty"`
-	ResultMessage   *string                         `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciDeferredIssueResponseAction defines model for VciDeferredIssueResponse.Action.
-type VciDeferredIssueResponseAction string
-
-// VciDeferredParseRequest defines model for vci_deferred_parse_request.
-type VciDeferredParseRequest struct {
-	AccessToken    *string `json:"accessToken,omitempty"`
-	RequestContent *string `json:"requestContent,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciDeferredParseResponse defines model for vci_deferred_parse_response.
-type VciDeferredParseResponse struct {
-	Action          *VciDeferredParseResponseAction `json:"action,omitempty"`
-	Info            *CredentialRequestInfo          `json:"info,omitempty"`
-	ResponseContent *string                         `json:"responseContent,omitempty"`
-	ResultCode      *string                         `json:"resultCode,omitempty"`
-	ResultMessage   *string                         `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciDeferredParseResponseAction defines model for VciDeferredParseResponse.Action.
-type VciDeferredParseResponseAction string
-
-// VciJwksRequest defines model for vci_jwks_request.
-type VciJwksRequest struct {
-	Pretty bool `json:"pretty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciJwksResponse defines model for vci_jwks_response.
-type VciJwksResponse struct {
-	Action          *VciJwksResponseAction `json:"action,omitempty"`
-	ResponseContent *string                `json:"responseContent,omitempty"`
-	ResultCode      *string                `json:"resultCode,omitempty"`
-	ResultMessage   *string                `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciJwksResponseAction defines model for VciJwksResponse.Action.
-type VciJwksResponseAction string
-
-// VciJwtissuerRequest defines model for vci_jwtissuer_request.
-type VciJwtissuerRequest struct {
-	Pretty bool `json:"pretty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciJwtissuerResponse defines model for vci_jwtissuer_response.
-type VciJwtissuerResponse struct {
-	Action          *VciJwtissuerResponseAction `json:"action,omitempty"`
-	ResponseContent *string                     `json:"responseContent,omitempty"`
-	ResultCode      *string                     `json:"resultCode,omitempty"`
-	ResultMessage   *string                     `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciJwtissuerResponseAction defines model for VciJwtissuerResponse.Action.
-type VciJwtissuerResponseAction string
-
-// VciMetadataRequest defines model for vci_metadata_request.
-type VciMetadataRequest struct {
-	Pretty bool `json:"pretty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciMetadataResponse defines model for vci_metadata_response.
-type VciMetadataResponse struct {
-	Action          *VciMetadataResponseAction `json:"action,omitempty"`
-	ResponseContent *string                    `json:"responseContent,omitempty"`
-	ResultCode      *string                    `json:"resultCode,omitempty"`
-	ResultMessage   *string                    `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciMetadataResponseAction defines model for VciMetadataResponse.Action.
-type VciMetadataResponseAction string
-
-// VciNonceRequest defines model for vci_nonce_request.
-type VciNonceRequest struct {
-	Pretty *bool `json:"pretty,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciNonceResponse defines model for vci_nonce_response.
-type VciNonceResponse struct {
-	Action          *VciNonceResponseAction `json:"action,omitempty"`
-	Cnonce          *string                 `json:"cnonce,omitempty"`
-	ResponseContent *string                 `json:"responseContent,omitempty"`
-	ResultCode      *string                 `json:"resultCode,omitempty"`
-	ResultMessage   *string                 `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciNonceResponseAction defines model for VciNonceResponse.Action.
-type VciNonceResponseAction string
-
-// VciOfferCreateRequest defines model for vci_offer_create_request.
-type VciOfferCreateRequest struct {
-	Acr                            *string     `json:"acr,omitempty"`
-	AuthTime                       *int64      `json:"authTime,omitempty"`
-	AuthorizationCodeGrantIncluded *bool       `json:"authorizationCodeGrantIncluded,omitempty"`
-	Context                        *string     `json:"context,omitempty"`
-	CredentialConfigurationIds     *[]string   `json:"credentialConfigurationIds,omitempty"`
-	Duration                       *int64      `json:"duration,omitempty"`
-	IssuerStateIncluded            *bool       `json:"issuerStateIncluded,omitempty"`
-	JwtAtClaims                    *string     `json:"jwtAtClaims,omitempty"`
-	PreAuthorizedCodeGrantIncluded *bool       `json:"preAuthorizedCodeGrantIncluded,omitempty"`
-	Properties                     *[]Property `json:"properties,omitempty"`
-	Subject                        *string     `json:"subject,omitempty"`
-	TxCode                         *string     `json:"txCode,omitempty"`
-	TxCodeDescription              *string     `json:"txCodeDescription,omitempty"`
-	TxCodeInputMode                *string     `json:"txCodeInputMode,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciOfferCreateResponse defines model for vci_offer_create_response.
-type VciOfferCreateResponse struct {
-	Action        *VciOfferCreateResponseAction `json:"action,omitempty"`
-	Info          *CredentialOfferInfo          `json:"info,omitempty"`
-	ResultCode    *string                       `json:"resultCode,omitempty"`
-	ResultMessage *string                       `json:"resultMessage,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// VciOfferCreateResponseAction defines model for VciOfferCreateResponse.Action.
-type VciOfferCreateResponseAction string
-
-// VciOfferInfoRequest defines model for vci_offer_info_request.
-type VciOfferInfoRequest struct {
+	// Identifier is a string.
 	Identifier *string `json:"identifier,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -4769,50 +3882,3019 @@ type VciOfferInfoRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciOfferInfoResponse defines model for vci_offer_info_response.
-type VciOfferInfoResponse struct {
-	Action        *VciOfferInfoResponseAction `json:"action,omitempty"`
-	Info          *CredentialOfferInfo        `json:"info,omitempty"`
-	ResultCode    *string                     `json:"resultCode,omitempty"`
-	ResultMessage *string                     `json:"resultMessage,omitempty"`
+// DeliveryMode is schema "delivery_mode" of the document: a string; 3 values.
+type DeliveryMode string
+
+// DeviceAuthorizationRequest is schema "device_authorization_request" of the document: an object.
+type DeviceAuthorizationRequest struct {
+	// CIMDOptions is schema "cimd_options".
+	CIMDOptions *CIMDOptions `json:"cimdOptions,omitempty"`
+
+	// ClientCertificate is a string.
+	ClientCertificate *string `json:"clientCertificate,omitempty"`
+
+	// ClientCertificatePath is an array of string.
+	ClientCertificatePath []string `json:"clientCertificatePath,omitzero"`
+
+	// ClientID is a string.
+	ClientID *string `json:"clientId,omitempty"`
+
+	// ClientSecret is a string.
+	ClientSecret *string `json:"clientSecret,omitempty"`
+
+	// OAuthClientAttestation is a string.
+	OAuthClientAttestation *string `json:"oauthClientAttestation,omitempty"`
+
+	// OAuthClientAttestationPop is a string.
+	OAuthClientAttestationPop *string `json:"oauthClientAttestationPop,omitempty"`
+
+	// Parameters is a string; required.
+	Parameters string `json:"parameters"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciOfferInfoResponseAction defines model for VciOfferInfoResponse.Action.
-type VciOfferInfoResponseAction string
+// DeviceAuthorizationResponse is schema "device_authorization_response" of the document: an object.
+type DeviceAuthorizationResponse struct {
+	// Acrs is an array of string.
+	Acrs []string `json:"acrs,omitzero"`
 
-// VciSingleIssueRequest defines model for vci_single_issue_request.
-type VciSingleIssueRequest struct {
-	AccessToken *string                  `json:"accessToken,omitempty"`
-	Order       *CredentialIssuanceOrder `json:"order,omitempty"`
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "UNAUTHORIZED", "OK".
+	Action *DeviceAuthorizationResponseAction `json:"action,omitempty"`
+
+	// AttestationChallenge is a string.
+	AttestationChallenge *string `json:"attestationChallenge,omitempty"`
+
+	// AuthorizationDetails is schema "authz_details".
+	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
+
+	// ClaimNames is an array of string.
+	ClaimNames []string `json:"claimNames,omitzero"`
+
+	// ClientAttributes is an array of schema "pair".
+	ClientAttributes []Pair `json:"clientAttributes,omitzero"`
+
+	// ClientAuthMethod is a string.
+	ClientAuthMethod *string `json:"clientAuthMethod,omitempty"`
+
+	// ClientEntityID is a string.
+	ClientEntityID *string `json:"clientEntityId,omitempty"`
+
+	// ClientEntityIDUsed is a boolean.
+	ClientEntityIDUsed *bool `json:"clientEntityIdUsed,omitempty"`
+
+	// ClientID is an integer (int64).
+	ClientID *int64 `json:"clientId,omitempty"`
+
+	// ClientIDAlias is a string.
+	ClientIDAlias *string `json:"clientIdAlias,omitempty"`
+
+	// ClientIDAliasUsed is a boolean.
+	ClientIDAliasUsed *bool `json:"clientIdAliasUsed,omitempty"`
+
+	// ClientName is a string.
+	ClientName *string `json:"clientName,omitempty"`
+
+	// DeviceCode is a string.
+	DeviceCode *string `json:"deviceCode,omitempty"`
+
+	// DynamicScopes is an array of schema "dynamic_scope".
+	DynamicScopes []DynamicScope `json:"dynamicScopes,omitzero"`
+
+	// ExpiresIn is an integer (int32).
+	ExpiresIn *int32 `json:"expiresIn,omitempty"`
+
+	// GmAction is schema "grant_management_action".
+	GmAction *GrantManagementAction `json:"gmAction,omitempty"`
+
+	// Grant is schema "grant".
+	Grant *Grant `json:"grant,omitempty"`
+
+	// GrantID is a string.
+	GrantID *string `json:"grantId,omitempty"`
+
+	// GrantSubject is a string.
+	GrantSubject *string `json:"grantSubject,omitempty"`
+
+	// Interval is an integer (int32).
+	Interval *int32 `json:"interval,omitempty"`
+
+	// MetadataDocumentLocation is a string (uri).
+	MetadataDocumentLocation *string `json:"metadataDocumentLocation,omitempty"`
+
+	// MetadataDocumentUsed is a boolean.
+	MetadataDocumentUsed *bool `json:"metadataDocumentUsed,omitempty"`
+
+	// Resources is an array of string.
+	Resources []string `json:"resources,omitzero"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Scopes is an array of schema "scope".
+	Scopes []Scope `json:"scopes,omitzero"`
+
+	// ServiceAttributes is an array of schema "pair".
+	ServiceAttributes []Pair `json:"serviceAttributes,omitzero"`
+
+	// UserCode is a string.
+	UserCode *string `json:"userCode,omitempty"`
+
+	// VerificationURI is a string.
+	VerificationURI *string `json:"verificationUri,omitempty"`
+
+	// VerificationURIComplete is a string.
+	VerificationURIComplete *string `json:"verificationUriComplete,omitempty"`
+
+	// Warnings is an array of string.
+	Warnings []string `json:"warnings,omitzero"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciSingleIssueResponse defines model for vci_single_issue_response.
-type VciSingleIssueResponse struct {
-	Action          *VciSingleIssueResponseAction `json:"action,omitempty"`
-	ResponseContent *string                       `json:"responseContent,omitempty"`
-	ResultCode      *string                       `json:"resultCode,omitempty"`
-	ResultMessage   *string                       `json:"resultMessage,omitempty"`
-	TransactionId   *string                       `json:"transactionId,omitempty"`
+// DeviceAuthorizationResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "UNAUTHORIZED", "OK".
+type DeviceAuthorizationResponseAction string
+
+// DeviceCompleteRequest is schema "device_complete_request" of the document: an object.
+type DeviceCompleteRequest struct {
+	// AccessTokenDuration is an integer (int64).
+	AccessTokenDuration *int64 `json:"accessTokenDuration,omitempty"`
+
+	// ACR is a string.
+	ACR *string `json:"acr,omitempty"`
+
+	// AuthTime is an integer (int64).
+	AuthTime *int64 `json:"authTime,omitempty"`
+
+	// Claims is a string.
+	Claims *string `json:"claims,omitempty"`
+
+	// ConsentedClaims is an array of string.
+	ConsentedClaims []string `json:"consentedClaims,omitzero"`
+
+	// ErrorDescription is a string.
+	ErrorDescription *string `json:"errorDescription,omitempty"`
+
+	// ErrorURI is a string.
+	ErrorURI *string `json:"errorUri,omitempty"`
+
+	// IDTokenAudType is a string.
+	IDTokenAudType *string `json:"idTokenAudType,omitempty"`
+
+	// IdtHeaderParams is a string.
+	IdtHeaderParams *string `json:"idtHeaderParams,omitempty"`
+
+	// JWTAtClaims is a string.
+	JWTAtClaims *string `json:"jwtAtClaims,omitempty"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// RefreshTokenDuration is an integer (int64).
+	RefreshTokenDuration *int64 `json:"refreshTokenDuration,omitempty"`
+
+	// Result is a string; one of "TRANSACTION_FAILED", "ACCESS_DENIED", "AUTHORIZED"; required.
+	Result DeviceCompleteRequestResult `json:"result"`
+
+	// Scopes is an array of string.
+	Scopes []string `json:"scopes,omitzero"`
+
+	// Sub is a string.
+	Sub *string `json:"sub,omitempty"`
+
+	// Subject is a string; required.
+	Subject string `json:"subject"`
+
+	// UserCode is a string; required.
+	UserCode string `json:"userCode"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciSingleIssueResponseAction defines model for VciSingleIssueResponse.Action.
-type VciSingleIssueResponseAction string
+// DeviceCompleteRequestResult is a string; one of "TRANSACTION_FAILED", "ACCESS_DENIED", "AUTHORIZED"; required.
+type DeviceCompleteRequestResult string
 
-// VciSingleParseRequest defines model for vci_single_parse_request.
-type VciSingleParseRequest struct {
-	AccessToken    *string `json:"accessToken,omitempty"`
+// DeviceCompleteResponse is schema "device_complete_response" of the document: an object.
+type DeviceCompleteResponse struct {
+	// Action is a string; one of "SERVER_ERROR", "USER_CODE_NOT_EXIST", "USER_CODE_EXPIRED", "INVALID_REQUEST", "SUCCESS".
+	Action *DeviceCompleteResponseAction `json:"action,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// DeviceCompleteResponseAction is a string; one of "SERVER_ERROR", "USER_CODE_NOT_EXIST", "USER_CODE_EXPIRED", "INVALID_REQUEST", "SUCCESS".
+type DeviceCompleteResponseAction string
+
+// DeviceVerificationRequest is schema "device_verification_request" of the document: an object.
+type DeviceVerificationRequest struct {
+	// UserCode is a string; required.
+	UserCode string `json:"userCode"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// DeviceVerificationResponse is schema "device_verification_response" of the document: an object.
+type DeviceVerificationResponse struct {
+	// Acrs is an array of string.
+	Acrs []string `json:"acrs,omitzero"`
+
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "NOT_EXIST", "EXPIRED", "VALID".
+	Action *DeviceVerificationResponseAction `json:"action,omitempty"`
+
+	// AuthorizationDetails is schema "authz_details".
+	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
+
+	// ClaimNames is an array of string.
+	ClaimNames []string `json:"claimNames,omitzero"`
+
+	// ClientAttributes is an array of schema "pair".
+	ClientAttributes []Pair `json:"clientAttributes,omitzero"`
+
+	// ClientEntityID is a string.
+	ClientEntityID *string `json:"clientEntityId,omitempty"`
+
+	// ClientEntityIDUsed is a boolean.
+	ClientEntityIDUsed *bool `json:"clientEntityIdUsed,omitempty"`
+
+	// ClientID is an integer (int64).
+	ClientID *int64 `json:"clientId,omitempty"`
+
+	// ClientIDAlias is a string.
+	ClientIDAlias *string `json:"clientIdAlias,omitempty"`
+
+	// ClientIDAliasUsed is a boolean.
+	ClientIDAliasUsed *bool `json:"clientIdAliasUsed,omitempty"`
+
+	// ClientName is a string.
+	ClientName *string `json:"clientName,omitempty"`
+
+	// DynamicScopes is an array of schema "dynamic_scope".
+	DynamicScopes []DynamicScope `json:"dynamicScopes,omitzero"`
+
+	// ExpiresAt is an integer (int64).
+	ExpiresAt *int64 `json:"expiresAt,omitempty"`
+
+	// GmAction is schema "grant_management_action".
+	GmAction *GrantManagementAction `json:"gmAction,omitempty"`
+
+	// Grant is schema "grant".
+	Grant *Grant `json:"grant,omitempty"`
+
+	// GrantID is a string.
+	GrantID *string `json:"grantId,omitempty"`
+
+	// GrantSubject is a string.
+	GrantSubject *string `json:"grantSubject,omitempty"`
+
+	// MetadataDocumentLocation is a string (uri).
+	MetadataDocumentLocation *string `json:"metadataDocumentLocation,omitempty"`
+
+	// MetadataDocumentUsed is a boolean.
+	MetadataDocumentUsed *bool `json:"metadataDocumentUsed,omitempty"`
+
+	// Resources is an array of string.
+	Resources []string `json:"resources,omitzero"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Scopes is an array of schema "scope".
+	Scopes []Scope `json:"scopes,omitzero"`
+
+	// ServiceAttributes is an array of schema "pair".
+	ServiceAttributes []Pair `json:"serviceAttributes,omitzero"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// DeviceVerificationResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "NOT_EXIST", "EXPIRED", "VALID".
+type DeviceVerificationResponseAction string
+
+// Display is schema "display" of the document: a string; 4 values.
+type Display string
+
+// DynamicScope is schema "dynamic_scope" of the document: an object.
+type DynamicScope struct {
+	// Name is a string.
+	Name *string `json:"name,omitempty"`
+
+	// Value is a string.
+	Value *string `json:"value,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// FAPIMode is schema "fapi_mode" of the document: a string; 6 values.
+type FAPIMode string
+
+// FederationConfigurationResponse is schema "federation_configuration_response" of the document: an object.
+type FederationConfigurationResponse struct {
+	// Action is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
+	Action *FederationConfigurationResponseAction `json:"action,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// FederationConfigurationResponseAction is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
+type FederationConfigurationResponseAction string
+
+// FederationRegistrationRequest is schema "federation_registration_request" of the document: an object.
+type FederationRegistrationRequest struct {
+	// EntityConfiguration is a string.
+	EntityConfiguration *string `json:"entityConfiguration,omitempty"`
+
+	// TrustChain is a string.
+	TrustChain *string `json:"trustChain,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// FederationRegistrationResponse is schema "federation_registration_response" of the document: an object.
+type FederationRegistrationResponse struct {
+	// Action is a string; one of "OK", "BAD_REQUEST", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
+	Action *FederationRegistrationResponseAction `json:"action,omitempty"`
+
+	// Client is schema "client".
+	Client *OAuthClient `json:"client,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// FederationRegistrationResponseAction is a string; one of "OK", "BAD_REQUEST", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
+type FederationRegistrationResponseAction string
+
+// GMRequest is schema "g_m_request" of the document: an object.
+type GMRequest struct {
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// ClientCertificate is a string.
+	ClientCertificate *string `json:"clientCertificate,omitempty"`
+
+	// DPoP is a string.
+	DPoP *string `json:"dpop,omitempty"`
+
+	// DPoPNonceRequired is a boolean.
+	DPoPNonceRequired *bool `json:"dpopNonceRequired,omitempty"`
+
+	// GmAction is schema "grant_management_action".
+	GmAction *GrantManagementAction `json:"gmAction,omitempty"`
+
+	// GrantID is a string.
+	GrantID *string `json:"grantId,omitempty"`
+
+	// Htm is a string.
+	Htm *string `json:"htm,omitempty"`
+
+	// Htu is a string.
+	Htu *string `json:"htu,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// GMResponse is schema "g_m_response" of the document: an object.
+type GMResponse struct {
+	// Action is a string; one of "OK", "NO_CONTENT", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CALLER_ERROR", "AUTHLETE_ERROR".
+	Action *GMResponseAction `json:"action,omitempty"`
+
+	// DPoPNonce is a string.
+	DPoPNonce *string `json:"dpopNonce,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// GMResponseAction is a string; one of "OK", "NO_CONTENT", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CALLER_ERROR", "AUTHLETE_ERROR".
+type GMResponseAction string
+
+// Grant is schema "grant" of the document: an object.
+type Grant struct {
+	// AuthorizationDetails is schema "authz_details".
+	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
+
+	// Claims is an array of string.
+	Claims []string `json:"claims,omitzero"`
+
+	// Scopes is an array of schema "grant_scope".
+	Scopes []GrantScope `json:"scopes,omitzero"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// GrantManagementAction is schema "grant_management_action" of the document: a string; 5 values.
+type GrantManagementAction string
+
+// GrantScope is schema "grant_scope" of the document: an object.
+type GrantScope struct {
+	// Resource is an array of string.
+	Resource []string `json:"resource,omitzero"`
+
+	// Scope is a string.
+	Scope *string `json:"scope,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// GrantType is schema "grant_type" of the document: a string; 10 values.
+type GrantType string
+
+// Hsk is schema "hsk" of the document: an object.
+type Hsk struct {
+	// Alg is a string.
+	Alg *string `json:"alg,omitempty"`
+
+	// Handle is a string.
+	Handle *string `json:"handle,omitempty"`
+
+	// HsmName is a string.
+	HsmName *string `json:"hsmName,omitempty"`
+
+	// Kid is a string.
+	Kid *string `json:"kid,omitempty"`
+
+	// Kty is a string.
+	Kty *string `json:"kty,omitempty"`
+
+	// PublicKey is a string.
+	PublicKey *string `json:"publicKey,omitempty"`
+
+	// Use is a string.
+	Use *string `json:"use,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// HskCreateRequest is schema "hsk_create_request" of the document: an object.
+type HskCreateRequest struct {
+	// Alg is a string.
+	Alg *string `json:"alg,omitempty"`
+
+	// HsmName is a string.
+	HsmName *string `json:"hsmName,omitempty"`
+
+	// Kid is a string.
+	Kid *string `json:"kid,omitempty"`
+
+	// Kty is a string.
+	Kty *string `json:"kty,omitempty"`
+
+	// Use is a string.
+	Use *string `json:"use,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// HskCreateResponse is schema "hsk_create_response" of the document: an object.
+type HskCreateResponse struct {
+	// Action is a string; one of "SUCCESS", "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR".
+	Action *HskCreateResponseAction `json:"action,omitempty"`
+
+	// Hsk is schema "hsk".
+	Hsk *Hsk `json:"hsk,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// HskCreateResponseAction is a string; one of "SUCCESS", "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR".
+type HskCreateResponseAction string
+
+// HskDeleteResponse is schema "hsk_delete_response" of the document: an object.
+type HskDeleteResponse struct {
+	// Action is a string; one of "SUCCESS", "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR".
+	Action *HskDeleteResponseAction `json:"action,omitempty"`
+
+	// Hsk is schema "hsk".
+	Hsk *Hsk `json:"hsk,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// HskDeleteResponseAction is a string; one of "SUCCESS", "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR".
+type HskDeleteResponseAction string
+
+// HskGetListResponse is schema "hsk_get_list_response" of the document: an object.
+type HskGetListResponse struct {
+	// Action is a string; one of "SUCCESS", "INVALID_REQUEST", "SERVER_ERROR".
+	Action *HskGetListResponseAction `json:"action,omitempty"`
+
+	// Hsks is an array of schema "hsk".
+	Hsks []Hsk `json:"hsks,omitzero"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// HskGetListResponseAction is a string; one of "SUCCESS", "INVALID_REQUEST", "SERVER_ERROR".
+type HskGetListResponseAction string
+
+// HskGetResponse is schema "hsk_get_response" of the document: an object.
+type HskGetResponse struct {
+	// Action is a string; one of "SUCCESS", "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR".
+	Action *HskGetResponseAction `json:"action,omitempty"`
+
+	// Hsk is schema "hsk".
+	Hsk *Hsk `json:"hsk,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// HskGetResponseAction is a string; one of "SUCCESS", "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR".
+type HskGetResponseAction string
+
+// IdtokenReissueRequest is schema "idtoken_reissue_request" of the document: an object.
+type IdtokenReissueRequest struct {
+	// AccessToken is a string; required.
+	AccessToken string `json:"accessToken"`
+
+	// Claims is a string.
+	Claims *string `json:"claims,omitempty"`
+
+	// IDTokenAudType is a string.
+	IDTokenAudType *string `json:"idTokenAudType,omitempty"`
+
+	// IdtHeaderParams is a string.
+	IdtHeaderParams *string `json:"idtHeaderParams,omitempty"`
+
+	// RefreshToken is a string; required.
+	RefreshToken string `json:"refreshToken"`
+
+	// Sub is a string.
+	Sub *string `json:"sub,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// IdtokenReissueResponse is schema "idtoken_reissue_response" of the document: an object.
+type IdtokenReissueResponse struct {
+	// Action is a string; one of "OK", "INTERNAL_SERVER_ERROR", "CALLER_ERROR".
+	Action *IdtokenReissueResponseAction `json:"action,omitempty"`
+
+	// IDToken is a string.
+	IDToken *string `json:"idToken,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// IdtokenReissueResponseAction is a string; one of "OK", "INTERNAL_SERVER_ERROR", "CALLER_ERROR".
+type IdtokenReissueResponseAction string
+
+// InfoResponse is schema "info_response" of the document: an object.
+type InfoResponse struct {
+	// Configuration is an object.
+	Configuration map[string]string `json:"configuration,omitzero"`
+
+	// Features is an array of string; required.
+	Features []string `json:"features"`
+
+	// ServiceTokenCache is an object.
+	ServiceTokenCache *struct {
+		// EvictionCount is an integer (int64).
+		EvictionCount *int64 `json:"evictionCount,omitempty"`
+
+		// EvictionWeight is an integer (int64).
+		EvictionWeight *int64 `json:"evictionWeight,omitempty"`
+
+		// HitCount is an integer (int64).
+		HitCount *int64 `json:"hitCount,omitempty"`
+
+		// LoadFailureCount is an integer (int64).
+		LoadFailureCount *int64 `json:"loadFailureCount,omitempty"`
+
+		// LoadSuccessCount is an integer (int64).
+		LoadSuccessCount *int64 `json:"loadSuccessCount,omitempty"`
+
+		// MissCount is an integer (int64).
+		MissCount *int64 `json:"missCount,omitempty"`
+
+		// TotalLoadTime is an integer (int64).
+		TotalLoadTime *int64 `json:"totalLoadTime,omitempty"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	} `json:"serviceTokenCache,omitempty"`
+
+	// Version is a string; required.
+	Version string `json:"version"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// IntrospectionRequest is schema "introspection_request" of the document: an object.
+type IntrospectionRequest struct {
+	// ACRValues is an array of string.
+	ACRValues []string `json:"acrValues,omitzero"`
+
+	// ClientCertificate is a string.
+	ClientCertificate *string `json:"clientCertificate,omitempty"`
+
+	// DPoP is a string.
+	DPoP *string `json:"dpop,omitempty"`
+
+	// DPoPNonceRequired is a boolean.
+	DPoPNonceRequired *bool `json:"dpopNonceRequired,omitempty"`
+
+	// Headers is an array of schema "pair".
+	Headers []Pair `json:"headers,omitzero"`
+
+	// Htm is a string.
+	Htm *string `json:"htm,omitempty"`
+
+	// Htu is a string.
+	Htu *string `json:"htu,omitempty"`
+
+	// MaxAge is an integer (int64).
+	MaxAge *int64 `json:"maxAge,omitempty"`
+
+	// Message is a string.
+	Message *string `json:"message,omitempty"`
+
+	// RequestBodyContained is a boolean.
+	RequestBodyContained *bool `json:"requestBodyContained,omitempty"`
+
+	// RequiredComponents is an array of string.
+	RequiredComponents []string `json:"requiredComponents,omitzero"`
+
+	// Resources is an array of string.
+	Resources []string `json:"resources,omitzero"`
+
+	// Scopes is an array of string.
+	Scopes []string `json:"scopes,omitzero"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
+
+	// TargetURI is a string.
+	TargetURI *string `json:"targetUri,omitempty"`
+
+	// Token is a string; required.
+	Token string `json:"token"`
+
+	// URI is a string.
+	URI *string `json:"uri,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// IntrospectionResponse is schema "introspection_response" of the document: an object.
+type IntrospectionResponse struct {
+	// AccessTokenResources is an array of string.
+	AccessTokenResources []string `json:"accessTokenResources,omitzero"`
+
+	// ACR is a string.
+	ACR *string `json:"acr,omitempty"`
+
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "OK".
+	Action *IntrospectionResponseAction `json:"action,omitempty"`
+
+	// AuthTime is an integer (int64).
+	AuthTime *int64 `json:"authTime,omitempty"`
+
+	// AuthorizationDetails is schema "authz_details".
+	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
+
+	// CertificateThumbprint is a string.
+	CertificateThumbprint *string `json:"certificateThumbprint,omitempty"`
+
+	// ClientAttributes is an array of schema "pair".
+	ClientAttributes []Pair `json:"clientAttributes,omitzero"`
+
+	// ClientEntityID is a string.
+	ClientEntityID *string `json:"clientEntityId,omitempty"`
+
+	// ClientEntityIDUsed is a boolean.
+	ClientEntityIDUsed *bool `json:"clientEntityIdUsed,omitempty"`
+
+	// ClientID is an integer (int64).
+	ClientID *int64 `json:"clientId,omitempty"`
+
+	// ClientIDAlias is a string.
+	ClientIDAlias *string `json:"clientIdAlias,omitempty"`
+
+	// ClientIDAliasUsed is a boolean.
+	ClientIDAliasUsed *bool `json:"clientIdAliasUsed,omitempty"`
+
+	// Cnonce is a string.
+	Cnonce *string `json:"cnonce,omitempty"`
+
+	// CnonceExpiresAt is an integer (int64).
+	CnonceExpiresAt *int64 `json:"cnonceExpiresAt,omitempty"`
+
+	// ConsentedClaims is an array of string.
+	ConsentedClaims []string `json:"consentedClaims,omitzero"`
+
+	// DPoPNonce is a string.
+	DPoPNonce *string `json:"dpopNonce,omitempty"`
+
+	// Existent is a boolean.
+	Existent *bool `json:"existent,omitempty"`
+
+	// ExpiresAt is an integer (int64).
+	ExpiresAt *int64 `json:"expiresAt,omitempty"`
+
+	// ForCredentialIssuance is a boolean.
+	ForCredentialIssuance *bool `json:"forCredentialIssuance,omitempty"`
+
+	// ForExternalAttachment is a boolean.
+	ForExternalAttachment *bool `json:"forExternalAttachment,omitempty"`
+
+	// Grant is schema "grant".
+	Grant *Grant `json:"grant,omitempty"`
+
+	// GrantID is a string.
+	GrantID *string `json:"grantId,omitempty"`
+
+	// GrantType is schema "grant_type".
+	GrantType *GrantType `json:"grantType,omitempty"`
+
+	// IssuableCredentials is a string.
+	IssuableCredentials *string `json:"issuableCredentials,omitempty"`
+
+	// MetadataDocumentLocation is a string (uri).
+	MetadataDocumentLocation *string `json:"metadataDocumentLocation,omitempty"`
+
+	// MetadataDocumentUsed is a boolean.
+	MetadataDocumentUsed *bool `json:"metadataDocumentUsed,omitempty"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// Refreshable is a boolean.
+	Refreshable *bool `json:"refreshable,omitempty"`
+
+	// Resources is an array of string.
+	Resources []string `json:"resources,omitzero"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResponseSigningRequired is a boolean.
+	ResponseSigningRequired *bool `json:"responseSigningRequired,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// ScopeDetails is an array of schema "scope".
+	ScopeDetails []Scope `json:"scopeDetails,omitzero"`
+
+	// Scopes is an array of string.
+	Scopes []string `json:"scopes,omitzero"`
+
+	// ServiceAttributes is an array of schema "pair".
+	ServiceAttributes []Pair `json:"serviceAttributes,omitzero"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
+
+	// Sufficient is a boolean.
+	Sufficient *bool `json:"sufficient,omitempty"`
+
+	// Usable is a boolean.
+	Usable *bool `json:"usable,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// IntrospectionResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "OK".
+type IntrospectionResponseAction string
+
+// JoseVerifyRequest is schema "jose_verify_request" of the document: an object.
+type JoseVerifyRequest struct {
+	// ClientIdentifier is a string.
+	ClientIdentifier *string `json:"clientIdentifier,omitempty"`
+
+	// ClockSkew is an integer (int32).
+	ClockSkew *int32 `json:"clockSkew,omitempty"`
+
+	// Jose is a string; required.
+	Jose string `json:"jose"`
+
+	// MandatoryClaims is an array of string.
+	MandatoryClaims []string `json:"mandatoryClaims,omitzero"`
+
+	// SignedByClient is a boolean.
+	SignedByClient *bool `json:"signedByClient,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// JoseVerifyResponse is schema "jose_verify_response" of the document: an object.
+type JoseVerifyResponse struct {
+	// ErrorDescriptions is an array of string.
+	ErrorDescriptions []string `json:"errorDescriptions,omitzero"`
+
+	// InvalidClaims is an array of string.
+	InvalidClaims []string `json:"invalidClaims,omitzero"`
+
+	// MissingClaims is an array of string.
+	MissingClaims []string `json:"missingClaims,omitzero"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// SignatureValid is a boolean.
+	SignatureValid *bool `json:"signatureValid,omitempty"`
+
+	// Valid is a boolean.
+	Valid *bool `json:"valid,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// JWEAlg is schema "jwe_alg" of the document: a string; 17 values; may be null.
+type JWEAlg string
+
+// JWEEnc is schema "jwe_enc" of the document: a string; 6 values; may be null.
+type JWEEnc string
+
+// JWSAlg is schema "jws_alg" of the document: a string; 15 values; may be null.
+type JWSAlg string
+
+// NamedURI is schema "named_uri" of the document: an object.
+type NamedURI struct {
+	// Name is a string.
+	Name *string `json:"name,omitempty"`
+
+	// URI is a string (uri).
+	URI *string `json:"uri,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// NativeSSOLogoutRequest is schema "native_sso_logout_request" of the document: an object.
+type NativeSSOLogoutRequest struct {
+	// SessionID is a string; required.
+	SessionID string `json:"sessionId"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// NativeSSOLogoutResponse is schema "native_sso_logout_response" of the document: an object.
+type NativeSSOLogoutResponse struct {
+	// Action is a string; one of "OK", "SERVER_ERROR", "CALLER_ERROR".
+	Action *NativeSSOLogoutResponseAction `json:"action,omitempty"`
+
+	// Count is an integer.
+	Count *int `json:"count,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// NativeSSOLogoutResponseAction is a string; one of "OK", "SERVER_ERROR", "CALLER_ERROR".
+type NativeSSOLogoutResponseAction string
+
+// NativeSSORequest is schema "native_sso_request" of the document: an object.
+type NativeSSORequest struct {
+	// AccessToken is a string; required.
+	AccessToken string `json:"accessToken"`
+
+	// Claims is a string.
+	Claims *string `json:"claims,omitempty"`
+
+	// DeviceSecret is a string; required.
+	DeviceSecret string `json:"deviceSecret"`
+
+	// DeviceSecretHash is a string.
+	DeviceSecretHash *string `json:"deviceSecretHash,omitempty"`
+
+	// IDTokenAudType is a string.
+	IDTokenAudType *string `json:"idTokenAudType,omitempty"`
+
+	// IdtHeaderParams is a string.
+	IdtHeaderParams *string `json:"idtHeaderParams,omitempty"`
+
+	// RefreshToken is a string.
+	RefreshToken *string `json:"refreshToken,omitempty"`
+
+	// Sub is a string.
+	Sub *string `json:"sub,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// NativeSSOResponse is schema "native_sso_response" of the document: an object.
+type NativeSSOResponse struct {
+	// Action is a string; one of "OK", "INTERNAL_SERVER_ERROR", "CALLER_ERROR".
+	Action *NativeSSOResponseAction `json:"action,omitempty"`
+
+	// IDToken is a string.
+	IDToken *string `json:"idToken,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// NativeSSOResponseAction is a string; one of "OK", "INTERNAL_SERVER_ERROR", "CALLER_ERROR".
+type NativeSSOResponseAction string
+
+// Pair is schema "pair" of the document: an object.
+type Pair struct {
+	// Key is a string.
+	Key *string `json:"key,omitempty"`
+
+	// Value is a string.
+	Value *string `json:"value,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// Prompt is schema "prompt" of the document: a string; 5 values.
+type Prompt string
+
+// Property is schema "property" of the document: an object.
+type Property struct {
+	// Hidden is a boolean.
+	Hidden *bool `json:"hidden,omitempty"`
+
+	// Key is a string.
+	Key *string `json:"key,omitempty"`
+
+	// Value is a string.
+	Value *string `json:"value,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PushedAuthorizationRequest is schema "pushed_authorization_request" of the document: an object.
+type PushedAuthorizationRequest struct {
+	// ClientCertificate is a string.
+	ClientCertificate *string `json:"clientCertificate,omitempty"`
+
+	// ClientCertificatePath is an array of string.
+	ClientCertificatePath []string `json:"clientCertificatePath,omitzero"`
+
+	// ClientID is a string.
+	ClientID *string `json:"clientId,omitempty"`
+
+	// ClientSecret is a string.
+	ClientSecret *string `json:"clientSecret,omitempty"`
+
+	// DPoP is a string.
+	DPoP *string `json:"dpop,omitempty"`
+
+	// DPoPNonceRequired is a boolean.
+	DPoPNonceRequired *bool `json:"dpopNonceRequired,omitempty"`
+
+	// Htm is a string.
+	Htm *string `json:"htm,omitempty"`
+
+	// Htu is a string.
+	Htu *string `json:"htu,omitempty"`
+
+	// OAuthClientAttestation is a string.
+	OAuthClientAttestation *string `json:"oauthClientAttestation,omitempty"`
+
+	// OAuthClientAttestationPop is a string.
+	OAuthClientAttestationPop *string `json:"oauthClientAttestationPop,omitempty"`
+
+	// Parameters is a string; required.
+	Parameters string `json:"parameters"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PushedAuthorizationResponse is schema "pushed_authorization_response" of the document: an object.
+type PushedAuthorizationResponse struct {
+	// Action is a string; one of "CREATED", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "PAYLOAD_TOO_LARGE", "INTERNAL_SERVER_ERROR".
+	Action *PushedAuthorizationResponseAction `json:"action,omitempty"`
+
+	// AttestationChallenge is a string.
+	AttestationChallenge *string `json:"attestationChallenge,omitempty"`
+
+	// ClientAuthMethod is a string; one of "NONE", "CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST", "CLIENT_SECRET_JWT", "PRIVATE_KEY_JWT", "TLS_CLIENT_AUTH", "SELF_SIGNED_TLS_CLIENT_AUTH", "ATTEST_JWT_CLIENT_AUTH".
+	ClientAuthMethod *PushedAuthorizationResponseClientAuthMethod `json:"clientAuthMethod,omitempty"`
+
+	// DPoPNonce is a string.
+	DPoPNonce *string `json:"dpopNonce,omitempty"`
+
+	// RequestURI is a string.
+	RequestURI *string `json:"requestUri,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PushedAuthorizationResponseAction is a string; one of "CREATED", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "PAYLOAD_TOO_LARGE", "INTERNAL_SERVER_ERROR".
+type PushedAuthorizationResponseAction string
+
+// PushedAuthorizationResponseClientAuthMethod is a string; one of "NONE", "CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST", "CLIENT_SECRET_JWT", "PRIVATE_KEY_JWT", "TLS_CLIENT_AUTH", "SELF_SIGNED_TLS_CLIENT_AUTH", "ATTEST_JWT_CLIENT_AUTH".
+type PushedAuthorizationResponseClientAuthMethod string
+
+// ResponseType is schema "response_type" of the document: a string; 8 values.
+type ResponseType string
+
+// Result is schema "result" of the document: an object.
+type Result struct {
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// RevocationRequest is schema "revocation_request" of the document: an object.
+type RevocationRequest struct {
+	// ClientCertificate is a string.
+	ClientCertificate *string `json:"clientCertificate,omitempty"`
+
+	// ClientCertificatePath is an array of string.
+	ClientCertificatePath []string `json:"clientCertificatePath,omitzero"`
+
+	// ClientID is a string.
+	ClientID *string `json:"clientId,omitempty"`
+
+	// ClientSecret is a string.
+	ClientSecret *string `json:"clientSecret,omitempty"`
+
+	// OAuthClientAttestation is a string.
+	OAuthClientAttestation *string `json:"oauthClientAttestation,omitempty"`
+
+	// OAuthClientAttestationPop is a string.
+	OAuthClientAttestationPop *string `json:"oauthClientAttestationPop,omitempty"`
+
+	// Parameters is a string; required.
+	Parameters string `json:"parameters"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// RevocationResponse is schema "revocation_response" of the document: an object.
+type RevocationResponse struct {
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "INVALID_CLIENT", "BAD_REQUEST", "OK".
+	Action *RevocationResponseAction `json:"action,omitempty"`
+
+	// AttestationChallenge is a string.
+	AttestationChallenge *string `json:"attestationChallenge,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// RevocationResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "INVALID_CLIENT", "BAD_REQUEST", "OK".
+type RevocationResponseAction string
+
+// Scope is schema "scope" of the document: an object.
+type Scope struct {
+	// Attributes is an array of schema "pair".
+	Attributes []Pair `json:"attributes,omitzero"`
+
+	// DefaultEntry is a boolean.
+	DefaultEntry *bool `json:"defaultEntry,omitempty"`
+
+	// Description is a string.
+	Description *string `json:"description,omitempty"`
+
+	// Descriptions is an array of schema "tagged_value".
+	Descriptions []TaggedValue `json:"descriptions,omitzero"`
+
+	// Name is a string.
+	Name *string `json:"name,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// Service is schema "service" of the document: an object.
+type Service struct {
+	// AccessTokenDuration is an integer (int64).
+	AccessTokenDuration *int64 `json:"accessTokenDuration,omitempty"`
+
+	// AccessTokenForExternalAttachmentEmbedded is a boolean.
+	AccessTokenForExternalAttachmentEmbedded *bool `json:"accessTokenForExternalAttachmentEmbedded,omitempty"`
+
+	// AccessTokenSignAlg is schema "jws_alg".
+	AccessTokenSignAlg *JWSAlg `json:"accessTokenSignAlg,omitempty"`
+
+	// AccessTokenSignatureKeyID is a string.
+	AccessTokenSignatureKeyID *string `json:"accessTokenSignatureKeyId,omitempty"`
+
+	// AccessTokenType is a string.
+	AccessTokenType *string `json:"accessTokenType,omitempty"`
+
+	// AllowableClockSkew is an integer (int32).
+	AllowableClockSkew *int32 `json:"allowableClockSkew,omitempty"`
+
+	// APIKey is an integer (int64); read-only.
+	APIKey *int64 `json:"apiKey,omitempty"`
+
+	// APISecret is a string; read-only.
+	APISecret *string `json:"apiSecret,omitempty"`
+
+	// Attributes is an array of schema "pair".
+	Attributes []Pair `json:"attributes,omitzero"`
+
+	// AuthenticationCallbackAPIKey is a string.
+	AuthenticationCallbackAPIKey *string `json:"authenticationCallbackApiKey,omitempty"`
+
+	// AuthenticationCallbackAPISecret is a string.
+	AuthenticationCallbackAPISecret *string `json:"authenticationCallbackApiSecret,omitempty"`
+
+	// AuthenticationCallbackEndpoint is a string (uri).
+	AuthenticationCallbackEndpoint *string `json:"authenticationCallbackEndpoint,omitempty"`
+
+	// AuthorityHints is an array of string.
+	AuthorityHints []string `json:"authorityHints,omitzero"`
+
+	// AuthorizationEndpoint is a string (uri).
+	AuthorizationEndpoint *string `json:"authorizationEndpoint,omitempty"`
+
+	// AuthorizationResponseDuration is an integer (int64).
+	AuthorizationResponseDuration *int64 `json:"authorizationResponseDuration,omitempty"`
+
+	// AuthorizationSignatureKeyID is a string.
+	AuthorizationSignatureKeyID *string `json:"authorizationSignatureKeyId,omitempty"`
+
+	// BackchannelAuthReqIDDuration is an integer (int32).
+	BackchannelAuthReqIDDuration *int32 `json:"backchannelAuthReqIdDuration,omitempty"`
+
+	// BackchannelAuthenticationEndpoint is a string (uri).
+	BackchannelAuthenticationEndpoint *string `json:"backchannelAuthenticationEndpoint,omitempty"`
+
+	// BackchannelBindingMessageRequiredInFAPI is a boolean.
+	BackchannelBindingMessageRequiredInFAPI *bool `json:"backchannelBindingMessageRequiredInFapi,omitempty"`
+
+	// BackchannelPollingInterval is an integer (int32).
+	BackchannelPollingInterval *int32 `json:"backchannelPollingInterval,omitempty"`
+
+	// BackchannelUserCodeParameterSupported is a boolean.
+	BackchannelUserCodeParameterSupported *bool `json:"backchannelUserCodeParameterSupported,omitempty"`
+
+	// CIMDAllowlist is an array of string.
+	CIMDAllowlist []string `json:"cimdAllowlist,omitzero"`
+
+	// CIMDAllowlistEnabled is a boolean.
+	CIMDAllowlistEnabled *bool `json:"cimdAllowlistEnabled,omitempty"`
+
+	// CIMDAlwaysRetrieved is a boolean.
+	CIMDAlwaysRetrieved *bool `json:"cimdAlwaysRetrieved,omitempty"`
+
+	// CIMDHTTPPermitted is a boolean.
+	CIMDHTTPPermitted *bool `json:"cimdHttpPermitted,omitempty"`
+
+	// CIMDMetadataPolicy is a string.
+	CIMDMetadataPolicy *string `json:"cimdMetadataPolicy,omitempty"`
+
+	// CIMDMetadataPolicyEnabled is a boolean.
+	CIMDMetadataPolicyEnabled *bool `json:"cimdMetadataPolicyEnabled,omitempty"`
+
+	// CIMDQueryPermitted is a boolean.
+	CIMDQueryPermitted *bool `json:"cimdQueryPermitted,omitempty"`
+
+	// ClaimShortcutRestrictive is a boolean.
+	ClaimShortcutRestrictive *bool `json:"claimShortcutRestrictive,omitempty"`
+
+	// ClientAssertionAudRestrictedToIssuer is a boolean.
+	ClientAssertionAudRestrictedToIssuer *bool `json:"clientAssertionAudRestrictedToIssuer,omitempty"`
+
+	// ClientIDAliasEnabled is a boolean.
+	ClientIDAliasEnabled *bool `json:"clientIdAliasEnabled,omitempty"`
+
+	// ClientIDMetadataDocumentSupported is a boolean.
+	ClientIDMetadataDocumentSupported *bool `json:"clientIdMetadataDocumentSupported,omitempty"`
+
+	// ClientsPerDeveloper is an integer (int32).
+	ClientsPerDeveloper *int32 `json:"clientsPerDeveloper,omitempty"`
+
+	// CnonceDuration is an integer (int64).
+	CnonceDuration *int64 `json:"cnonceDuration,omitempty"`
+
+	// CreatedAt is an integer (int64); read-only.
+	CreatedAt *int64 `json:"createdAt,omitempty"`
+
+	// CredentialDuration is an integer (int64).
+	CredentialDuration *int64 `json:"credentialDuration,omitempty"`
+
+	// CredentialIssuerMetadata is schema "credential_issuer_metadata".
+	CredentialIssuerMetadata *CredentialIssuerMetadata `json:"credentialIssuerMetadata,omitempty"`
+
+	// CredentialJWKS is a string.
+	CredentialJWKS *string `json:"credentialJwks,omitempty"`
+
+	// CredentialJWKSURI is a string.
+	CredentialJWKSURI *string `json:"credentialJwksUri,omitempty"`
+
+	// CredentialOfferDuration is an integer (int64).
+	CredentialOfferDuration *int64 `json:"credentialOfferDuration,omitempty"`
+
+	// CredentialTransactionDuration is an integer (int64).
+	CredentialTransactionDuration *int64 `json:"credentialTransactionDuration,omitempty"`
+
+	// DCRDuplicateSoftwareIDBlocked is a boolean.
+	DCRDuplicateSoftwareIDBlocked *bool `json:"dcrDuplicateSoftwareIdBlocked,omitempty"`
+
+	// DCRScopeUsedAsRequestable is a boolean.
+	DCRScopeUsedAsRequestable *bool `json:"dcrScopeUsedAsRequestable,omitempty"`
+
+	// Description is a string.
+	Description *string `json:"description,omitempty"`
+
+	// DeveloperAuthenticationCallbackAPIKey is a string.
+	DeveloperAuthenticationCallbackAPIKey *string `json:"developerAuthenticationCallbackApiKey,omitempty"`
+
+	// DeveloperAuthenticationCallbackAPISecret is a string.
+	DeveloperAuthenticationCallbackAPISecret *string `json:"developerAuthenticationCallbackApiSecret,omitempty"`
+
+	// DeveloperAuthenticationCallbackEndpoint is a string (uri).
+	DeveloperAuthenticationCallbackEndpoint *string `json:"developerAuthenticationCallbackEndpoint,omitempty"`
+
+	// DeveloperSNSCredentials is an array of schema "sns_credentials".
+	DeveloperSNSCredentials []SNSCredentials `json:"developerSnsCredentials,omitzero"`
+
+	// DeviceAuthorizationEndpoint is a string (uri).
+	DeviceAuthorizationEndpoint *string `json:"deviceAuthorizationEndpoint,omitempty"`
+
+	// DeviceFlowCodeDuration is an integer (int32).
+	DeviceFlowCodeDuration *int32 `json:"deviceFlowCodeDuration,omitempty"`
+
+	// DeviceFlowPollingInterval is an integer (int32).
+	DeviceFlowPollingInterval *int32 `json:"deviceFlowPollingInterval,omitempty"`
+
+	// DeviceVerificationURI is a string (uri).
+	DeviceVerificationURI *string `json:"deviceVerificationUri,omitempty"`
+
+	// DeviceVerificationURIComplete is a string (uri).
+	DeviceVerificationURIComplete *string `json:"deviceVerificationUriComplete,omitempty"`
+
+	// DirectAuthorizationEndpointEnabled is a boolean.
+	DirectAuthorizationEndpointEnabled *bool `json:"directAuthorizationEndpointEnabled,omitempty"`
+
+	// DirectIntrospectionEndpointEnabled is a boolean.
+	DirectIntrospectionEndpointEnabled *bool `json:"directIntrospectionEndpointEnabled,omitempty"`
+
+	// DirectJWKSEndpointEnabled is a boolean.
+	DirectJWKSEndpointEnabled *bool `json:"directJwksEndpointEnabled,omitempty"`
+
+	// DirectRevocationEndpointEnabled is a boolean.
+	DirectRevocationEndpointEnabled *bool `json:"directRevocationEndpointEnabled,omitempty"`
+
+	// DirectTokenEndpointEnabled is a boolean.
+	DirectTokenEndpointEnabled *bool `json:"directTokenEndpointEnabled,omitempty"`
+
+	// DirectUserInfoEndpointEnabled is a boolean.
+	DirectUserInfoEndpointEnabled *bool `json:"directUserInfoEndpointEnabled,omitempty"`
+
+	// DPoPNonceDuration is an integer (int64).
+	DPoPNonceDuration *int64 `json:"dpopNonceDuration,omitempty"`
+
+	// DPoPNonceRequired is a boolean.
+	DPoPNonceRequired *bool `json:"dpopNonceRequired,omitempty"`
+
+	// DynamicRegistrationSupported is a boolean.
+	DynamicRegistrationSupported *bool `json:"dynamicRegistrationSupported,omitempty"`
+
+	// EndSessionEndpoint is a string (uri).
+	EndSessionEndpoint *string `json:"endSessionEndpoint,omitempty"`
+
+	// ErrorDescriptionOmitted is a boolean.
+	ErrorDescriptionOmitted *bool `json:"errorDescriptionOmitted,omitempty"`
+
+	// ErrorURIOmitted is a boolean.
+	ErrorURIOmitted *bool `json:"errorUriOmitted,omitempty"`
+
+	// FAPIModes is an array of schema "fapi_mode".
+	FAPIModes []FAPIMode `json:"fapiModes,omitzero"`
+
+	// FederationConfigurationDuration is an integer.
+	FederationConfigurationDuration *int `json:"federationConfigurationDuration,omitempty"`
+
+	// FederationEnabled is a boolean.
+	FederationEnabled *bool `json:"federationEnabled,omitempty"`
+
+	// FederationJWKS is a string.
+	FederationJWKS *string `json:"federationJwks,omitempty"`
+
+	// FederationRegistrationEndpoint is a string.
+	FederationRegistrationEndpoint *string `json:"federationRegistrationEndpoint,omitempty"`
+
+	// FederationSignatureKeyID is a string.
+	FederationSignatureKeyID *string `json:"federationSignatureKeyId,omitempty"`
+
+	// FrontChannelRequestObjectEncryptionRequired is a boolean.
+	FrontChannelRequestObjectEncryptionRequired *bool `json:"frontChannelRequestObjectEncryptionRequired,omitempty"`
+
+	// GrantManagementActionRequired is a boolean.
+	GrantManagementActionRequired *bool `json:"grantManagementActionRequired,omitempty"`
+
+	// GrantManagementEndpoint is a string.
+	GrantManagementEndpoint *string `json:"grantManagementEndpoint,omitempty"`
+
+	// Hsks is an array of schema "hsk".
+	Hsks []Hsk `json:"hsks,omitzero"`
+
+	// HsmEnabled is a boolean.
+	HsmEnabled *bool `json:"hsmEnabled,omitempty"`
+
+	// HTTPAliasProhibited is a boolean.
+	HTTPAliasProhibited *bool `json:"httpAliasProhibited,omitempty"`
+
+	// IDTokenAudType is a string.
+	IDTokenAudType *string `json:"idTokenAudType,omitempty"`
+
+	// IDTokenDuration is an integer (int64).
+	IDTokenDuration *int64 `json:"idTokenDuration,omitempty"`
+
+	// IDTokenReissuable is a boolean.
+	IDTokenReissuable *bool `json:"idTokenReissuable,omitempty"`
+
+	// IDTokenSignatureKeyID is a string.
+	IDTokenSignatureKeyID *string `json:"idTokenSignatureKeyId,omitempty"`
+
+	// IntrospectionEndpoint is a string (uri).
+	IntrospectionEndpoint *string `json:"introspectionEndpoint,omitempty"`
+
+	// IntrospectionSignatureKeyID is a string.
+	IntrospectionSignatureKeyID *string `json:"introspectionSignatureKeyId,omitempty"`
+
+	// IssSuppressed is a boolean.
+	IssSuppressed *bool `json:"issSuppressed,omitempty"`
+
+	// Issuer is a string.
+	Issuer *string `json:"issuer,omitempty"`
+
+	// JWKS is a string.
+	JWKS *string `json:"jwks,omitempty"`
+
+	// JWKSURI is a string (uri).
+	JWKSURI *string `json:"jwksUri,omitempty"`
+
+	// JWTGrantByIdentifiableClientsOnly is a boolean.
+	JWTGrantByIdentifiableClientsOnly *bool `json:"jwtGrantByIdentifiableClientsOnly,omitempty"`
+
+	// JWTGrantEncryptedJWTRejected is a boolean.
+	JWTGrantEncryptedJWTRejected *bool `json:"jwtGrantEncryptedJwtRejected,omitempty"`
+
+	// JWTGrantUnsignedJWTRejected is a boolean.
+	JWTGrantUnsignedJWTRejected *bool `json:"jwtGrantUnsignedJwtRejected,omitempty"`
+
+	// LoopbackRedirectionURIVariable is a boolean.
+	LoopbackRedirectionURIVariable *bool `json:"loopbackRedirectionUriVariable,omitempty"`
+
+	// Metadata is an array of schema "pair".
+	Metadata []Pair `json:"metadata,omitzero"`
+
+	// MissingClientIDAllowed is a boolean.
+	MissingClientIDAllowed *bool `json:"missingClientIdAllowed,omitempty"`
+
+	// ModifiedAt is an integer (int64); read-only.
+	ModifiedAt *int64 `json:"modifiedAt,omitempty"`
+
+	// MTLSEndpointAliases is an array of schema "named_uri".
+	MTLSEndpointAliases []NamedURI `json:"mtlsEndpointAliases,omitzero"`
+
+	// MutualTLSValidatePkiCertChain is a boolean.
+	MutualTLSValidatePkiCertChain *bool `json:"mutualTlsValidatePkiCertChain,omitempty"`
+
+	// NativeSSOSupported is a boolean.
+	NativeSSOSupported *bool `json:"nativeSsoSupported,omitempty"`
+
+	// NbfOptional is a boolean.
+	NbfOptional *bool `json:"nbfOptional,omitempty"`
+
+	// Number is an integer (int32); read-only.
+	Number *int32 `json:"number,omitempty"`
+
+	// Oid4VciVersion is a string.
+	Oid4VciVersion *string `json:"oid4vciVersion,omitempty"`
+
+	// OpenidDroppedOnRefreshWithoutOfflineAccess is a boolean.
+	OpenidDroppedOnRefreshWithoutOfflineAccess *bool `json:"openidDroppedOnRefreshWithoutOfflineAccess,omitempty"`
+
+	// OrganizationName is a string.
+	OrganizationName *string `json:"organizationName,omitempty"`
+
+	// PARRequired is a boolean.
+	PARRequired *bool `json:"parRequired,omitempty"`
+
+	// PKCERequired is a boolean.
+	PKCERequired *bool `json:"pkceRequired,omitempty"`
+
+	// PKCES256Required is a boolean.
+	PKCES256Required *bool `json:"pkceS256Required,omitempty"`
+
+	// PolicyURI is a string (uri).
+	PolicyURI *string `json:"policyUri,omitempty"`
+
+	// PreAuthorizedGrantAnonymousAccessSupported is a boolean.
+	PreAuthorizedGrantAnonymousAccessSupported *bool `json:"preAuthorizedGrantAnonymousAccessSupported,omitempty"`
+
+	// PredefinedTransformedClaims is a string.
+	PredefinedTransformedClaims *string `json:"predefinedTransformedClaims,omitempty"`
+
+	// PushedAuthReqDuration is an integer (int64).
+	PushedAuthReqDuration *int64 `json:"pushedAuthReqDuration,omitempty"`
+
+	// PushedAuthReqEndpoint is a string (uri).
+	PushedAuthReqEndpoint *string `json:"pushedAuthReqEndpoint,omitempty"`
+
+	// RefreshTokenDuration is an integer (int64).
+	RefreshTokenDuration *int64 `json:"refreshTokenDuration,omitempty"`
+
+	// RefreshTokenDurationKept is a boolean.
+	RefreshTokenDurationKept *bool `json:"refreshTokenDurationKept,omitempty"`
+
+	// RefreshTokenDurationReset is a boolean.
+	RefreshTokenDurationReset *bool `json:"refreshTokenDurationReset,omitempty"`
+
+	// RefreshTokenIdempotent is a boolean.
+	RefreshTokenIdempotent *bool `json:"refreshTokenIdempotent,omitempty"`
+
+	// RefreshTokenKept is a boolean.
+	RefreshTokenKept *bool `json:"refreshTokenKept,omitempty"`
+
+	// RegistrationEndpoint is a string (uri).
+	RegistrationEndpoint *string `json:"registrationEndpoint,omitempty"`
+
+	// RegistrationManagementEndpoint is a string (uri).
+	RegistrationManagementEndpoint *string `json:"registrationManagementEndpoint,omitempty"`
+
+	// RequestObjectAudienceChecked is a boolean.
+	RequestObjectAudienceChecked *bool `json:"requestObjectAudienceChecked,omitempty"`
+
+	// RequestObjectEncryptionAlgMatchRequired is a boolean.
+	RequestObjectEncryptionAlgMatchRequired *bool `json:"requestObjectEncryptionAlgMatchRequired,omitempty"`
+
+	// RequestObjectEncryptionEncMatchRequired is a boolean.
+	RequestObjectEncryptionEncMatchRequired *bool `json:"requestObjectEncryptionEncMatchRequired,omitempty"`
+
+	// RequestObjectRequired is a boolean.
+	RequestObjectRequired *bool `json:"requestObjectRequired,omitempty"`
+
+	// ResourceSignatureKeyID is a string.
+	ResourceSignatureKeyID *string `json:"resourceSignatureKeyId,omitempty"`
+
+	// RevocationEndpoint is a string (uri).
+	RevocationEndpoint *string `json:"revocationEndpoint,omitempty"`
+
+	// RsResponseSigned is a boolean.
+	RsResponseSigned *bool `json:"rsResponseSigned,omitempty"`
+
+	// ScopeRequired is a boolean.
+	ScopeRequired *bool `json:"scopeRequired,omitempty"`
+
+	// ServiceDocumentation is a string (uri).
+	ServiceDocumentation *string `json:"serviceDocumentation,omitempty"`
+
+	// ServiceName is a string.
+	ServiceName *string `json:"serviceName,omitempty"`
+
+	// ServiceOwnerNumber is an integer (int32); read-only.
+	ServiceOwnerNumber *int32 `json:"serviceOwnerNumber,omitempty"`
+
+	// SignedJWKSURI is a string.
+	SignedJWKSURI *string `json:"signedJwksUri,omitempty"`
+
+	// SingleAccessTokenPerSubject is a boolean.
+	SingleAccessTokenPerSubject *bool `json:"singleAccessTokenPerSubject,omitempty"`
+
+	// SNSCredentials is an array of schema "sns_credentials".
+	SNSCredentials []SNSCredentials `json:"snsCredentials,omitzero"`
+
+	// SupportedAcrs is an array of string; read-only.
+	SupportedAcrs []string `json:"supportedAcrs,omitzero"`
+
+	// SupportedAttachments is an array of schema "attachment_type".
+	SupportedAttachments []AttachmentType `json:"supportedAttachments,omitzero"`
+
+	// SupportedAuthorizationDetailsTypes is an array of string.
+	SupportedAuthorizationDetailsTypes []string `json:"supportedAuthorizationDetailsTypes,omitzero"`
+
+	// SupportedBackchannelTokenDeliveryModes is an array of schema "delivery_mode".
+	SupportedBackchannelTokenDeliveryModes []DeliveryMode `json:"supportedBackchannelTokenDeliveryModes,omitzero"`
+
+	// SupportedClaimLocales is an array of string.
+	SupportedClaimLocales []string `json:"supportedClaimLocales,omitzero"`
+
+	// SupportedClaimTypes is an array of schema "claim_type".
+	SupportedClaimTypes []ClaimType `json:"supportedClaimTypes,omitzero"`
+
+	// SupportedClaims is an array of string.
+	SupportedClaims []string `json:"supportedClaims,omitzero"`
+
+	// SupportedClientRegistrationTypes is an array of schema "client_registration_type".
+	SupportedClientRegistrationTypes []ClientRegistrationType `json:"supportedClientRegistrationTypes,omitzero"`
+
+	// SupportedCustomClientMetadata is an array of string.
+	SupportedCustomClientMetadata []string `json:"supportedCustomClientMetadata,omitzero"`
+
+	// SupportedDeveloperSnses is an array of schema "sns".
+	SupportedDeveloperSnses []SNS `json:"supportedDeveloperSnses,omitzero"`
+
+	// SupportedDigestAlgorithms is an array of string.
+	SupportedDigestAlgorithms []string `json:"supportedDigestAlgorithms,omitzero"`
+
+	// SupportedDisplays is an array of schema "display".
+	SupportedDisplays []Display `json:"supportedDisplays,omitzero"`
+
+	// SupportedDocuments is an array of string.
+	SupportedDocuments []string `json:"supportedDocuments,omitzero"`
+
+	// SupportedDocumentsCheckMethods is an array of string.
+	SupportedDocumentsCheckMethods []string `json:"supportedDocumentsCheckMethods,omitzero"`
+
+	// SupportedDocumentsMethods is an array of string.
+	SupportedDocumentsMethods []string `json:"supportedDocumentsMethods,omitzero"`
+
+	// SupportedDocumentsValidationMethods is an array of string.
+	SupportedDocumentsValidationMethods []string `json:"supportedDocumentsValidationMethods,omitzero"`
+
+	// SupportedDocumentsVerificationMethods is an array of string.
+	SupportedDocumentsVerificationMethods []string `json:"supportedDocumentsVerificationMethods,omitzero"`
+
+	// SupportedElectronicRecords is an array of string.
+	SupportedElectronicRecords []string `json:"supportedElectronicRecords,omitzero"`
+
+	// SupportedEvidence is an array of string.
+	SupportedEvidence []string `json:"supportedEvidence,omitzero"`
+
+	// SupportedGrantTypes is an array of schema "grant_type".
+	SupportedGrantTypes []GrantType `json:"supportedGrantTypes,omitzero"`
+
+	// SupportedIdentityDocuments is an array of string.
+	SupportedIdentityDocuments []string `json:"supportedIdentityDocuments,omitzero"`
+
+	// SupportedIntrospectionAuthMethods is an array of schema "client_auth_method".
+	SupportedIntrospectionAuthMethods []ClientAuthMethod `json:"supportedIntrospectionAuthMethods,omitzero"`
+
+	// SupportedPromptValues is an array of schema "prompt".
+	SupportedPromptValues []Prompt `json:"supportedPromptValues,omitzero"`
+
+	// SupportedResponseTypes is an array of schema "response_type".
+	SupportedResponseTypes []ResponseType `json:"supportedResponseTypes,omitzero"`
+
+	// SupportedRevocationAuthMethods is an array of schema "client_auth_method".
+	SupportedRevocationAuthMethods []ClientAuthMethod `json:"supportedRevocationAuthMethods,omitzero"`
+
+	// SupportedScopes is an array of schema "scope".
+	SupportedScopes []Scope `json:"supportedScopes,omitzero"`
+
+	// SupportedServiceProfiles is an array of schema "service_profile".
+	SupportedServiceProfiles []ServiceProfile `json:"supportedServiceProfiles,omitzero"`
+
+	// SupportedSnses is an array of string.
+	SupportedSnses []ServiceSupportedSnses `json:"supportedSnses,omitzero"`
+
+	// SupportedTokenAuthMethods is an array of schema "client_auth_method".
+	SupportedTokenAuthMethods []ClientAuthMethod `json:"supportedTokenAuthMethods,omitzero"`
+
+	// SupportedTrustFrameworks is an array of string.
+	SupportedTrustFrameworks []string `json:"supportedTrustFrameworks,omitzero"`
+
+	// SupportedUILocales is an array of string.
+	SupportedUILocales []string `json:"supportedUiLocales,omitzero"`
+
+	// SupportedVerificationMethods is an array of string.
+	SupportedVerificationMethods []string `json:"supportedVerificationMethods,omitzero"`
+
+	// SupportedVerifiedClaims is an array of string.
+	SupportedVerifiedClaims []string `json:"supportedVerifiedClaims,omitzero"`
+
+	// TLSClientCertificateBoundAccessTokens is a boolean.
+	TLSClientCertificateBoundAccessTokens *bool `json:"tlsClientCertificateBoundAccessTokens,omitempty"`
+
+	// TokenBatchNotificationEndpoint is a string (uri).
+	TokenBatchNotificationEndpoint *string `json:"tokenBatchNotificationEndpoint,omitempty"`
+
+	// TokenEndpoint is a string (uri).
+	TokenEndpoint *string `json:"tokenEndpoint,omitempty"`
+
+	// TokenExchangeByConfidentialClientsOnly is a boolean.
+	TokenExchangeByConfidentialClientsOnly *bool `json:"tokenExchangeByConfidentialClientsOnly,omitempty"`
+
+	// TokenExchangeByIdentifiableClientsOnly is a boolean.
+	TokenExchangeByIdentifiableClientsOnly *bool `json:"tokenExchangeByIdentifiableClientsOnly,omitempty"`
+
+	// TokenExchangeByPermittedClientsOnly is a boolean.
+	TokenExchangeByPermittedClientsOnly *bool `json:"tokenExchangeByPermittedClientsOnly,omitempty"`
+
+	// TokenExchangeEncryptedJWTRejected is a boolean.
+	TokenExchangeEncryptedJWTRejected *bool `json:"tokenExchangeEncryptedJwtRejected,omitempty"`
+
+	// TokenExchangeUnsignedJWTRejected is a boolean.
+	TokenExchangeUnsignedJWTRejected *bool `json:"tokenExchangeUnsignedJwtRejected,omitempty"`
+
+	// TokenExpirationLinked is a boolean.
+	TokenExpirationLinked *bool `json:"tokenExpirationLinked,omitempty"`
+
+	// TosURI is a string (uri).
+	TosURI *string `json:"tosUri,omitempty"`
+
+	// TraditionalRequestObjectProcessingApplied is a boolean.
+	TraditionalRequestObjectProcessingApplied *bool `json:"traditionalRequestObjectProcessingApplied,omitempty"`
+
+	// TrustAnchors is an array of schema "trust_anchor".
+	TrustAnchors []TrustAnchor `json:"trustAnchors,omitzero"`
+
+	// TrustedRootCertificates is an array of string.
+	TrustedRootCertificates []string `json:"trustedRootCertificates,omitzero"`
+
+	// UnauthorizedOnClientConfigSupported is a boolean.
+	UnauthorizedOnClientConfigSupported *bool `json:"unauthorizedOnClientConfigSupported,omitempty"`
+
+	// UserCodeCharset is schema "user_code_charset".
+	UserCodeCharset *UserCodeCharset `json:"userCodeCharset,omitempty"`
+
+	// UserCodeLength is an integer (int32).
+	UserCodeLength *int32 `json:"userCodeLength,omitempty"`
+
+	// UserInfoEndpoint is a string (uri).
+	UserInfoEndpoint *string `json:"userInfoEndpoint,omitempty"`
+
+	// UserInfoSignatureKeyID is a string.
+	UserInfoSignatureKeyID *string `json:"userInfoSignatureKeyId,omitempty"`
+
+	// UserPinLength is an integer (int32).
+	UserPinLength *int32 `json:"userPinLength,omitempty"`
+
+	// VerifiableCredentialsEnabled is a boolean.
+	VerifiableCredentialsEnabled *bool `json:"verifiableCredentialsEnabled,omitempty"`
+
+	// VerifiedClaimsValidationSchemaSet is schema "verified_claims_validation_schema".
+	VerifiedClaimsValidationSchemaSet *VerifiedClaimsValidationSchema `json:"verifiedClaimsValidationSchemaSet,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// ServiceSupportedSnses is a string; one of "FACEBOOK".
+type ServiceSupportedSnses string
+
+// ServiceGetListResponse is schema "service_get_list_response" of the document: an object.
+type ServiceGetListResponse struct {
+	// End is an integer (int32).
+	End *int32 `json:"end,omitempty"`
+
+	// Services is an array of schema "service".
+	Services []Service `json:"services,omitzero"`
+
+	// Start is an integer (int32).
+	Start *int32 `json:"start,omitempty"`
+
+	// TotalCount is an integer (int32).
+	TotalCount *int32 `json:"totalCount,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// ServiceJWKSGetResponse is schema "service_jwks_get_response" of the document: an object.
+type ServiceJWKSGetResponse struct {
+	// Keys is an array of object.
+	Keys []map[string]interface{} `json:"keys,omitzero"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// ServiceProfile is schema "service_profile" of the document: a string; 2 values.
+type ServiceProfile string
+
+// SNS is schema "sns" of the document: a string; 1 values.
+type SNS string
+
+// SNSCredentials is schema "sns_credentials" of the document: an object.
+type SNSCredentials struct {
+	// APIKey is a string.
+	APIKey *string `json:"apiKey,omitempty"`
+
+	// APISecret is a string.
+	APISecret *string `json:"apiSecret,omitempty"`
+
+	// SNS is a string.
+	SNS *string `json:"sns,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// StandardIntrospectionRequest is schema "standard_introspection_request" of the document: an object.
+type StandardIntrospectionRequest struct {
+	// HTTPAcceptHeader is a string.
+	HTTPAcceptHeader *string `json:"httpAcceptHeader,omitempty"`
+
+	// IntrospectionEncryptionAlg is a string.
+	IntrospectionEncryptionAlg *string `json:"introspectionEncryptionAlg,omitempty"`
+
+	// IntrospectionEncryptionEnc is a string.
+	IntrospectionEncryptionEnc *string `json:"introspectionEncryptionEnc,omitempty"`
+
+	// IntrospectionSignAlg is a string.
+	IntrospectionSignAlg *string `json:"introspectionSignAlg,omitempty"`
+
+	// Parameters is a string; required.
+	Parameters string `json:"parameters"`
+
+	// PublicKeyForEncryption is a string.
+	PublicKeyForEncryption *string `json:"publicKeyForEncryption,omitempty"`
+
+	// RsURI is a string.
+	RsURI *string `json:"rsUri,omitempty"`
+
+	// SharedKeyForEncryption is a string.
+	SharedKeyForEncryption *string `json:"sharedKeyForEncryption,omitempty"`
+
+	// SharedKeyForSign is a string.
+	SharedKeyForSign *string `json:"sharedKeyForSign,omitempty"`
+
+	// WithHiddenProperties is a boolean.
+	WithHiddenProperties *bool `json:"withHiddenProperties,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// StandardIntrospectionResponse is schema "standard_introspection_response" of the document: an object.
+type StandardIntrospectionResponse struct {
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "OK", "JWT".
+	Action *StandardIntrospectionResponseAction `json:"action,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// StandardIntrospectionResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "OK", "JWT".
+type StandardIntrospectionResponseAction string
+
+// StringArray is schema "string_array" of the document: an object.
+type StringArray struct {
+	// Array is an array of string.
+	Array []string `json:"array,omitzero"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SubjectType is schema "subject_type" of the document: a string; 2 values.
+type SubjectType string
+
+// TaggedValue is schema "tagged_value" of the document: an object.
+type TaggedValue struct {
+	// Tag is a string.
+	Tag *string `json:"tag,omitempty"`
+
+	// Value is a string.
+	Value *string `json:"value,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenBatchStatus is schema "token_batch_status" of the document: an object.
+type TokenBatchStatus struct {
+	// BatchKind is a string; one of "CREATE".
+	BatchKind *TokenBatchStatusBatchKind `json:"batchKind,omitempty"`
+
+	// CreatedAt is an integer (int64).
+	CreatedAt *int64 `json:"createdAt,omitempty"`
+
+	// ErrorCode is a string.
+	ErrorCode *string `json:"errorCode,omitempty"`
+
+	// ErrorDescription is a string.
+	ErrorDescription *string `json:"errorDescription,omitempty"`
+
+	// ModifiedAt is an integer (int64).
+	ModifiedAt *int64 `json:"modifiedAt,omitempty"`
+
+	// RequestID is a string.
+	RequestID *string `json:"requestId,omitempty"`
+
+	// Result is a string; one of "SUCCEEDED", "FAILED".
+	Result *TokenBatchStatusResult `json:"result,omitempty"`
+
+	// TokenCount is an integer (int64).
+	TokenCount *int64 `json:"tokenCount,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenBatchStatusBatchKind is a string; one of "CREATE".
+type TokenBatchStatusBatchKind string
+
+// TokenBatchStatusResult is a string; one of "SUCCEEDED", "FAILED".
+type TokenBatchStatusResult string
+
+// TokenCreateBatchResponse is schema "token_create_batch_response" of the document: an object.
+type TokenCreateBatchResponse struct {
+	// RequestID is a string.
+	RequestID *string `json:"requestId,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenCreateBatchStatusResponse is schema "token_create_batch_status_response" of the document: an object.
+type TokenCreateBatchStatusResponse struct {
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Status is schema "token_batch_status".
+	Status *TokenBatchStatus `json:"status,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenCreateRequest is schema "token_create_request" of the document: an object.
+type TokenCreateRequest struct {
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// AccessTokenDuration is an integer (int64).
+	AccessTokenDuration *int64 `json:"accessTokenDuration,omitempty"`
+
+	// AccessTokenPersistent is a boolean.
+	AccessTokenPersistent *bool `json:"accessTokenPersistent,omitempty"`
+
+	// ACR is a string.
+	ACR *string `json:"acr,omitempty"`
+
+	// AuthTime is an integer (int64).
+	AuthTime *int64 `json:"authTime,omitempty"`
+
+	// AuthorizationDetails is schema "authz_details".
+	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
+
+	// CertificateThumbprint is a string.
+	CertificateThumbprint *string `json:"certificateThumbprint,omitempty"`
+
+	// ClientEntityIDUsed is a boolean.
+	ClientEntityIDUsed *bool `json:"clientEntityIdUsed,omitempty"`
+
+	// ClientID is an integer (int64); required.
+	ClientID int64 `json:"clientId"`
+
+	// ClientIDAliasUsed is a boolean.
+	ClientIDAliasUsed *bool `json:"clientIdAliasUsed,omitempty"`
+
+	// ClientIdentifier is a string.
+	ClientIdentifier *string `json:"clientIdentifier,omitempty"`
+
+	// DPoPKeyThumbprint is a string.
+	DPoPKeyThumbprint *string `json:"dpopKeyThumbprint,omitempty"`
+
+	// ForExternalAttachment is a boolean.
+	ForExternalAttachment *bool `json:"forExternalAttachment,omitempty"`
+
+	// GrantType is schema "grant_type"; required.
+	GrantType GrantType `json:"grantType"`
+
+	// JWTAtClaims is a string.
+	JWTAtClaims *string `json:"jwtAtClaims,omitempty"`
+
+	// MetadataDocumentUsed is a boolean.
+	MetadataDocumentUsed *bool `json:"metadataDocumentUsed,omitempty"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// RefreshToken is a string.
+	RefreshToken *string `json:"refreshToken,omitempty"`
+
+	// RefreshTokenDuration is an integer (int64).
+	RefreshTokenDuration *int64 `json:"refreshTokenDuration,omitempty"`
+
+	// Resources is an array of string (uri).
+	Resources []string `json:"resources,omitzero"`
+
+	// Scopes is an array of string.
+	Scopes []string `json:"scopes,omitzero"`
+
+	// SessionID is a string.
+	SessionID *string `json:"sessionId,omitempty"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenCreateResponse is schema "token_create_response" of the document: an object.
+type TokenCreateResponse struct {
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "FORBIDDEN", "OK".
+	Action *TokenCreateResponseAction `json:"action,omitempty"`
+
+	// AuthorizationDetails is schema "authz_details".
+	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
+
+	// ClientID is an integer (int64).
+	ClientID *int64 `json:"clientId,omitempty"`
+
+	// ClientIdentifier is a string.
+	ClientIdentifier *string `json:"clientIdentifier,omitempty"`
+
+	// ExpiresAt is an integer (int64).
+	ExpiresAt *int64 `json:"expiresAt,omitempty"`
+
+	// ExpiresIn is an integer (int64).
+	ExpiresIn *int64 `json:"expiresIn,omitempty"`
+
+	// ForExternalAttachment is a boolean.
+	ForExternalAttachment *bool `json:"forExternalAttachment,omitempty"`
+
+	// GrantType is a string.
+	GrantType *string `json:"grantType,omitempty"`
+
+	// JWTAccessToken is a string.
+	JWTAccessToken *string `json:"jwtAccessToken,omitempty"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// RefreshToken is a string.
+	RefreshToken *string `json:"refreshToken,omitempty"`
+
+	// RefreshTokenScopes is an array of string.
+	RefreshTokenScopes []string `json:"refreshTokenScopes,omitzero"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Scopes is an array of string.
+	Scopes []string `json:"scopes,omitzero"`
+
+	// SessionID is a string.
+	SessionID *string `json:"sessionId,omitempty"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
+
+	// TokenID is a string.
+	TokenID *string `json:"tokenId,omitempty"`
+
+	// TokenType is a string.
+	TokenType *string `json:"tokenType,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenCreateResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "FORBIDDEN", "OK".
+type TokenCreateResponseAction string
+
+// TokenFailRequest is schema "token_fail_request" of the document: an object.
+type TokenFailRequest struct {
+	// Reason is a string; one of "UNKNOWN", "INVALID_RESOURCE_OWNER_CREDENTIALS", "INVALID_TARGET"; required.
+	Reason TokenFailRequestReason `json:"reason"`
+
+	// Ticket is a string; required.
+	Ticket string `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenFailRequestReason is a string; one of "UNKNOWN", "INVALID_RESOURCE_OWNER_CREDENTIALS", "INVALID_TARGET"; required.
+type TokenFailRequestReason string
+
+// TokenFailResponse is schema "token_fail_response" of the document: an object.
+type TokenFailResponse struct {
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST".
+	Action *TokenFailResponseAction `json:"action,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenFailResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST".
+type TokenFailResponseAction string
+
+// TokenGetListResponse is schema "token_get_list_response" of the document: an object.
+type TokenGetListResponse struct {
+	// AccessTokens is an array of schema "access_token".
+	AccessTokens []AccessToken `json:"accessTokens,omitzero"`
+
+	// Client is schema "client".
+	Client *OAuthClient `json:"client,omitempty"`
+
+	// End is an integer (int32).
+	End *int32 `json:"end,omitempty"`
+
+	// Start is an integer (int32).
+	Start *int32 `json:"start,omitempty"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
+
+	// TotalCount is an integer (int32).
+	TotalCount *int32 `json:"totalCount,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenInfo is schema "token_info" of the document: an object.
+type TokenInfo struct {
+	// AuthorizationDetails is schema "authz_details".
+	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
+
+	// ClientEntityID is a string.
+	ClientEntityID *string `json:"clientEntityId,omitempty"`
+
+	// ClientEntityIDUsed is a boolean.
+	ClientEntityIDUsed *bool `json:"clientEntityIdUsed,omitempty"`
+
+	// ClientID is an integer.
+	ClientID *int `json:"clientId,omitempty"`
+
+	// ClientIDAlias is a string.
+	ClientIDAlias *string `json:"clientIdAlias,omitempty"`
+
+	// ClientIDAliasUsed is a boolean.
+	ClientIDAliasUsed *bool `json:"clientIdAliasUsed,omitempty"`
+
+	// ExpiresAt is an integer.
+	ExpiresAt *int `json:"expiresAt,omitempty"`
+
+	// MetadataDocumentLocation is a string (uri).
+	MetadataDocumentLocation *string `json:"metadataDocumentLocation,omitempty"`
+
+	// MetadataDocumentUsed is a boolean.
+	MetadataDocumentUsed *bool `json:"metadataDocumentUsed,omitempty"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// Resources is an array of string.
+	Resources []string `json:"resources,omitzero"`
+
+	// Scopes is an array of schema "scope".
+	Scopes []Scope `json:"scopes,omitzero"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenIssueRequest is schema "token_issue_request" of the document: an object.
+type TokenIssueRequest struct {
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// AccessTokenDuration is an integer (int64).
+	AccessTokenDuration *int64 `json:"accessTokenDuration,omitempty"`
+
+	// JWTAtClaims is a string.
+	JWTAtClaims *string `json:"jwtAtClaims,omitempty"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// RefreshTokenDuration is an integer (int64).
+	RefreshTokenDuration *int64 `json:"refreshTokenDuration,omitempty"`
+
+	// Subject is a string; required.
+	Subject string `json:"subject"`
+
+	// Ticket is a string; required.
+	Ticket string `json:"ticket"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenIssueResponse is schema "token_issue_response" of the document: an object.
+type TokenIssueResponse struct {
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// AccessTokenDuration is an integer (int64).
+	AccessTokenDuration *int64 `json:"accessTokenDuration,omitempty"`
+
+	// AccessTokenExpiresAt is an integer (int64).
+	AccessTokenExpiresAt *int64 `json:"accessTokenExpiresAt,omitempty"`
+
+	// AccessTokenResources is an array of string.
+	AccessTokenResources []string `json:"accessTokenResources,omitzero"`
+
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "OK".
+	Action *TokenIssueResponseAction `json:"action,omitempty"`
+
+	// AuthorizationDetails is schema "authz_details".
+	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
+
+	// ClientAttributes is an array of schema "pair".
+	ClientAttributes []Pair `json:"clientAttributes,omitzero"`
+
+	// ClientEntityID is a string.
+	ClientEntityID *string `json:"clientEntityId,omitempty"`
+
+	// ClientEntityIDUsed is a boolean.
+	ClientEntityIDUsed *bool `json:"clientEntityIdUsed,omitempty"`
+
+	// ClientID is an integer (int64).
+	ClientID *int64 `json:"clientId,omitempty"`
+
+	// ClientIDAlias is a string.
+	ClientIDAlias *string `json:"clientIdAlias,omitempty"`
+
+	// ClientIDAliasUsed is a boolean.
+	ClientIDAliasUsed *bool `json:"clientIdAliasUsed,omitempty"`
+
+	// JWTAccessToken is a string.
+	JWTAccessToken *string `json:"jwtAccessToken,omitempty"`
+
+	// MetadataDocumentLocation is a string (uri).
+	MetadataDocumentLocation *string `json:"metadataDocumentLocation,omitempty"`
+
+	// MetadataDocumentUsed is a boolean.
+	MetadataDocumentUsed *bool `json:"metadataDocumentUsed,omitempty"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// RefreshToken is a string.
+	RefreshToken *string `json:"refreshToken,omitempty"`
+
+	// RefreshTokenDuration is an integer (int64).
+	RefreshTokenDuration *int64 `json:"refreshTokenDuration,omitempty"`
+
+	// RefreshTokenExpiresAt is an integer (int64).
+	RefreshTokenExpiresAt *int64 `json:"refreshTokenExpiresAt,omitempty"`
+
+	// RefreshTokenScopes is an array of string.
+	RefreshTokenScopes []string `json:"refreshTokenScopes,omitzero"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Scopes is an array of string.
+	Scopes []string `json:"scopes,omitzero"`
+
+	// ServiceAttributes is an array of schema "pair".
+	ServiceAttributes []Pair `json:"serviceAttributes,omitzero"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenIssueResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "OK".
+type TokenIssueResponseAction string
+
+// TokenRequest is schema "token_request" of the document: an object.
+type TokenRequest struct {
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// AccessTokenDuration is an integer (int64).
+	AccessTokenDuration *int64 `json:"accessTokenDuration,omitempty"`
+
+	// CIMDOptions is schema "cimd_options".
+	CIMDOptions *CIMDOptions `json:"cimdOptions,omitempty"`
+
+	// ClientCertificate is a string.
+	ClientCertificate *string `json:"clientCertificate,omitempty"`
+
+	// ClientCertificatePath is an array of string.
+	ClientCertificatePath []string `json:"clientCertificatePath,omitzero"`
+
+	// ClientID is a string.
+	ClientID *string `json:"clientId,omitempty"`
+
+	// ClientSecret is a string.
+	ClientSecret *string `json:"clientSecret,omitempty"`
+
+	// DPoP is a string.
+	DPoP *string `json:"dpop,omitempty"`
+
+	// DPoPNonceRequired is a boolean.
+	DPoPNonceRequired *bool `json:"dpopNonceRequired,omitempty"`
+
+	// Htm is a string.
+	Htm *string `json:"htm,omitempty"`
+
+	// Htu is a string.
+	Htu *string `json:"htu,omitempty"`
+
+	// JWTAtClaims is a string.
+	JWTAtClaims *string `json:"jwtAtClaims,omitempty"`
+
+	// OAuthClientAttestation is a string.
+	OAuthClientAttestation *string `json:"oauthClientAttestation,omitempty"`
+
+	// OAuthClientAttestationPop is a string.
+	OAuthClientAttestationPop *string `json:"oauthClientAttestationPop,omitempty"`
+
+	// Parameters is a string; required.
+	Parameters string `json:"parameters"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// RefreshTokenDuration is an integer (int64).
+	RefreshTokenDuration *int64 `json:"refreshTokenDuration,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenResponse is schema "token_response" of the document: an object.
+type TokenResponse struct {
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// AccessTokenDuration is an integer (int64).
+	AccessTokenDuration *int64 `json:"accessTokenDuration,omitempty"`
+
+	// AccessTokenExpiresAt is an integer (int64).
+	AccessTokenExpiresAt *int64 `json:"accessTokenExpiresAt,omitempty"`
+
+	// AccessTokenResources is an array of string.
+	AccessTokenResources []string `json:"accessTokenResources,omitzero"`
+
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "INVALID_CLIENT", "BAD_REQUEST", "PASSWORD", "OK", "TOKEN_EXCHANGE", "JWT_BEARER", "NATIVE_SSO", and 1 more.
+	Action *TokenResponseAction `json:"action,omitempty"`
+
+	// ActorToken is a string.
+	ActorToken *string `json:"actorToken,omitempty"`
+
+	// ActorTokenInfo is schema "token_info".
+	ActorTokenInfo *TokenInfo `json:"actorTokenInfo,omitempty"`
+
+	// ActorTokenType is schema "token_type".
+	ActorTokenType *TokenType `json:"actorTokenType,omitempty"`
+
+	// AdditionalClaims is a string.
+	AdditionalClaims *string `json:"additionalClaims,omitempty"`
+
+	// Assertion is a string.
+	Assertion *string `json:"assertion,omitempty"`
+
+	// AttestationChallenge is a string.
+	AttestationChallenge *string `json:"attestationChallenge,omitempty"`
+
+	// Audiences is an array of string.
+	Audiences []string `json:"audiences,omitzero"`
+
+	// AuthorizationDetails is schema "authz_details".
+	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
+
+	// ClientAttributes is an array of schema "pair".
+	ClientAttributes []Pair `json:"clientAttributes,omitzero"`
+
+	// ClientAuthMethod is a string.
+	ClientAuthMethod *string `json:"clientAuthMethod,omitempty"`
+
+	// ClientEntityID is a string.
+	ClientEntityID *string `json:"clientEntityId,omitempty"`
+
+	// ClientEntityIDUsed is a boolean.
+	ClientEntityIDUsed *bool `json:"clientEntityIdUsed,omitempty"`
+
+	// ClientID is an integer (int64).
+	ClientID *int64 `json:"clientId,omitempty"`
+
+	// ClientIDAlias is a string.
+	ClientIDAlias *string `json:"clientIdAlias,omitempty"`
+
+	// ClientIDAliasUsed is a boolean.
+	ClientIDAliasUsed *bool `json:"clientIdAliasUsed,omitempty"`
+
+	// Cnonce is a string.
+	Cnonce *string `json:"cnonce,omitempty"`
+
+	// CnonceDuration is an integer (int64).
+	CnonceDuration *int64 `json:"cnonceDuration,omitempty"`
+
+	// CnonceExpiresAt is an integer (int64).
+	CnonceExpiresAt *int64 `json:"cnonceExpiresAt,omitempty"`
+
+	// DeviceSecret is a string.
+	DeviceSecret *string `json:"deviceSecret,omitempty"`
+
+	// DeviceSecretHash is a string.
+	DeviceSecretHash *string `json:"deviceSecretHash,omitempty"`
+
+	// DPoPNonce is a string.
+	DPoPNonce *string `json:"dpopNonce,omitempty"`
+
+	// GrantID is a string.
+	GrantID *string `json:"grantId,omitempty"`
+
+	// GrantType is a string.
+	GrantType *string `json:"grantType,omitempty"`
+
+	// IDToken is a string.
+	IDToken *string `json:"idToken,omitempty"`
+
+	// JWTAccessToken is a string.
+	JWTAccessToken *string `json:"jwtAccessToken,omitempty"`
+
+	// MetadataDocumentLocation is a string (uri).
+	MetadataDocumentLocation *string `json:"metadataDocumentLocation,omitempty"`
+
+	// MetadataDocumentUsed is a boolean.
+	MetadataDocumentUsed *bool `json:"metadataDocumentUsed,omitempty"`
+
+	// Password is a string.
+	Password *string `json:"password,omitempty"`
+
+	// PreviousRefreshTokenUsed is a boolean.
+	PreviousRefreshTokenUsed *bool `json:"previousRefreshTokenUsed,omitempty"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// RefreshToken is a string.
+	RefreshToken *string `json:"refreshToken,omitempty"`
+
+	// RefreshTokenDuration is an integer (int64).
+	RefreshTokenDuration *int64 `json:"refreshTokenDuration,omitempty"`
+
+	// RefreshTokenExpiresAt is an integer (int64).
+	RefreshTokenExpiresAt *int64 `json:"refreshTokenExpiresAt,omitempty"`
+
+	// RefreshTokenScopes is an array of string.
+	RefreshTokenScopes []string `json:"refreshTokenScopes,omitzero"`
+
+	// RequestedIDTokenClaims is an array of string.
+	RequestedIDTokenClaims []string `json:"requestedIdTokenClaims,omitzero"`
+
+	// RequestedTokenType is schema "token_type".
+	RequestedTokenType *TokenType `json:"requestedTokenType,omitempty"`
+
+	// Resources is an array of string.
+	Resources []string `json:"resources,omitzero"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Scopes is an array of string.
+	Scopes []string `json:"scopes,omitzero"`
+
+	// ServiceAttributes is an array of schema "pair".
+	ServiceAttributes []Pair `json:"serviceAttributes,omitzero"`
+
+	// SessionID is a string.
+	SessionID *string `json:"sessionId,omitempty"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
+
+	// SubjectToken is a string.
+	SubjectToken *string `json:"subjectToken,omitempty"`
+
+	// SubjectTokenInfo is schema "token_info".
+	SubjectTokenInfo *TokenInfo `json:"subjectTokenInfo,omitempty"`
+
+	// SubjectTokenType is schema "token_type".
+	SubjectTokenType *TokenType `json:"subjectTokenType,omitempty"`
+
+	// Ticket is a string.
+	Ticket *string `json:"ticket,omitempty"`
+
+	// Username is a string.
+	Username *string `json:"username,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "INVALID_CLIENT", "BAD_REQUEST", "PASSWORD", "OK", "TOKEN_EXCHANGE", "JWT_BEARER", "NATIVE_SSO", and 1 more.
+type TokenResponseAction string
+
+// TokenRevokeRequest is schema "token_revoke_request" of the document: an object.
+type TokenRevokeRequest struct {
+	// AccessTokenIdentifier is a string.
+	AccessTokenIdentifier *string `json:"accessTokenIdentifier,omitempty"`
+
+	// ClientIdentifier is a string.
+	ClientIdentifier *string `json:"clientIdentifier,omitempty"`
+
+	// RefreshTokenIdentifier is a string.
+	RefreshTokenIdentifier *string `json:"refreshTokenIdentifier,omitempty"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenRevokeResponse is schema "token_revoke_response" of the document: an object.
+type TokenRevokeResponse struct {
+	// Count is an integer.
+	Count *int `json:"count,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenType is schema "token_type" of the document: a string; 10 values.
+type TokenType string
+
+// TokenUpdateRequest is schema "token_update_request" of the document: an object.
+type TokenUpdateRequest struct {
+	// AccessToken is a string; required.
+	AccessToken string `json:"accessToken"`
+
+	// AccessTokenExpiresAt is an integer (int64).
+	AccessTokenExpiresAt *int64 `json:"accessTokenExpiresAt,omitempty"`
+
+	// AccessTokenExpiresAtUpdatedOnScopeUpdate is a boolean.
+	AccessTokenExpiresAtUpdatedOnScopeUpdate *bool `json:"accessTokenExpiresAtUpdatedOnScopeUpdate,omitempty"`
+
+	// AccessTokenHash is a string.
+	AccessTokenHash *string `json:"accessTokenHash,omitempty"`
+
+	// AccessTokenPersistent is a boolean.
+	AccessTokenPersistent *bool `json:"accessTokenPersistent,omitempty"`
+
+	// AccessTokenValueUpdated is a boolean.
+	AccessTokenValueUpdated *bool `json:"accessTokenValueUpdated,omitempty"`
+
+	// AuthorizationDetails is schema "authz_details".
+	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
+
+	// CertificateThumbprint is a string.
+	CertificateThumbprint *string `json:"certificateThumbprint,omitempty"`
+
+	// DPoPKeyThumbprint is a string.
+	DPoPKeyThumbprint *string `json:"dpopKeyThumbprint,omitempty"`
+
+	// ForExternalAttachment is a boolean.
+	ForExternalAttachment *bool `json:"forExternalAttachment,omitempty"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// RefreshToken is a string.
+	RefreshToken *string `json:"refreshToken,omitempty"`
+
+	// RefreshTokenExpiresAt is an integer (int64).
+	RefreshTokenExpiresAt *int64 `json:"refreshTokenExpiresAt,omitempty"`
+
+	// RefreshTokenExpiresAtUpdatedOnScopeUpdate is a boolean.
+	RefreshTokenExpiresAtUpdatedOnScopeUpdate *bool `json:"refreshTokenExpiresAtUpdatedOnScopeUpdate,omitempty"`
+
+	// RefreshTokenHash is a string.
+	RefreshTokenHash *string `json:"refreshTokenHash,omitempty"`
+
+	// Scopes is an array of string.
+	Scopes []string `json:"scopes,omitzero"`
+
+	// TokenID is a string.
+	TokenID *string `json:"tokenId,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenUpdateResponse is schema "token_update_response" of the document: an object.
+type TokenUpdateResponse struct {
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// AccessTokenExpiresAt is an integer (int64).
+	AccessTokenExpiresAt *int64 `json:"accessTokenExpiresAt,omitempty"`
+
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "FORBIDDEN", "NOT_FOUND", "OK".
+	Action *TokenUpdateResponseAction `json:"action,omitempty"`
+
+	// AuthorizationDetails is schema "authz_details".
+	AuthorizationDetails *AuthzDetails `json:"authorizationDetails,omitempty"`
+
+	// ForExternalAttachment is a boolean.
+	ForExternalAttachment *bool `json:"forExternalAttachment,omitempty"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// RefreshTokenExpiresAt is an integer (int64).
+	RefreshTokenExpiresAt *int64 `json:"refreshTokenExpiresAt,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Scopes is an array of string.
+	Scopes []string `json:"scopes,omitzero"`
+
+	// TokenID is a string.
+	TokenID *string `json:"tokenId,omitempty"`
+
+	// TokenType is a string.
+	TokenType *string `json:"tokenType,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// TokenUpdateResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "FORBIDDEN", "NOT_FOUND", "OK".
+type TokenUpdateResponseAction string
+
+// TrustAnchor is schema "trust_anchor" of the document: an object.
+type TrustAnchor struct {
+	// EntityID is a string.
+	EntityID *string `json:"entityId,omitempty"`
+
+	// JWKS is a string.
+	JWKS *string `json:"jwks,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// UserCodeCharset is schema "user_code_charset" of the document: a string; 2 values.
+type UserCodeCharset string
+
+// UserinfoIssueRequest is schema "userinfo_issue_request" of the document: an object.
+type UserinfoIssueRequest struct {
+	// Claims is a string.
+	Claims *string `json:"claims,omitempty"`
+
+	// ClaimsForTx is a string.
+	ClaimsForTx *string `json:"claimsForTx,omitempty"`
+
+	// Headers is an array of schema "pair".
+	Headers []Pair `json:"headers,omitzero"`
+
+	// RequestSignature is a string.
+	RequestSignature *string `json:"requestSignature,omitempty"`
+
+	// Sub is a string.
+	Sub *string `json:"sub,omitempty"`
+
+	// Token is a string; required.
+	Token string `json:"token"`
+
+	// VerifiedClaimsForTx is an array of string.
+	VerifiedClaimsForTx []string `json:"verifiedClaimsForTx,omitzero"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// UserinfoIssueResponse is schema "userinfo_issue_response" of the document: an object.
+type UserinfoIssueResponse struct {
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "JSON", "JWT".
+	Action *UserinfoIssueResponseAction `json:"action,omitempty"`
+
+	// ContentDigest is a string.
+	ContentDigest *string `json:"contentDigest,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Signature is a string.
+	Signature *string `json:"signature,omitempty"`
+
+	// SignatureInput is a string.
+	SignatureInput *string `json:"signatureInput,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// UserinfoIssueResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "JSON", "JWT".
+type UserinfoIssueResponseAction string
+
+// UserinfoRequest is schema "userinfo_request" of the document: an object.
+type UserinfoRequest struct {
+	// ClientCertificate is a string.
+	ClientCertificate *string `json:"clientCertificate,omitempty"`
+
+	// DPoP is a string.
+	DPoP *string `json:"dpop,omitempty"`
+
+	// DPoPNonceRequired is a boolean.
+	DPoPNonceRequired *bool `json:"dpopNonceRequired,omitempty"`
+
+	// Headers is an array of schema "pair".
+	Headers []Pair `json:"headers,omitzero"`
+
+	// Htm is a string.
+	Htm *string `json:"htm,omitempty"`
+
+	// Htu is a string.
+	Htu *string `json:"htu,omitempty"`
+
+	// Message is a string.
+	Message *string `json:"message,omitempty"`
+
+	// RequestBodyContained is a boolean.
+	RequestBodyContained *bool `json:"requestBodyContained,omitempty"`
+
+	// TargetURI is a string.
+	TargetURI *string `json:"targetUri,omitempty"`
+
+	// Token is a string; required.
+	Token string `json:"token"`
+
+	// URI is a string.
+	URI *string `json:"uri,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// UserinfoResponse is schema "userinfo_response" of the document: an object.
+type UserinfoResponse struct {
+	// Action is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "OK".
+	Action *UserinfoResponseAction `json:"action,omitempty"`
+
+	// Claims is an array of string.
+	Claims []string `json:"claims,omitzero"`
+
+	// ClientAttributes is an array of schema "pair".
+	ClientAttributes []Pair `json:"clientAttributes,omitzero"`
+
+	// ClientEntityID is a string.
+	ClientEntityID *string `json:"clientEntityId,omitempty"`
+
+	// ClientEntityIDUsed is a boolean.
+	ClientEntityIDUsed *bool `json:"clientEntityIdUsed,omitempty"`
+
+	// ClientID is an integer (int64).
+	ClientID *int64 `json:"clientId,omitempty"`
+
+	// ClientIDAlias is a string.
+	ClientIDAlias *string `json:"clientIdAlias,omitempty"`
+
+	// ClientIDAliasUsed is a boolean.
+	ClientIDAliasUsed *bool `json:"clientIdAliasUsed,omitempty"`
+
+	// ConsentedClaims is an array of string.
+	ConsentedClaims []string `json:"consentedClaims,omitzero"`
+
+	// DPoPNonce is a string.
+	DPoPNonce *string `json:"dpopNonce,omitempty"`
+
+	// MetadataDocumentLocation is a string (uri).
+	MetadataDocumentLocation *string `json:"metadataDocumentLocation,omitempty"`
+
+	// MetadataDocumentUsed is a boolean.
+	MetadataDocumentUsed *bool `json:"metadataDocumentUsed,omitempty"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// RequestedClaimsForTx is an array of string.
+	RequestedClaimsForTx []string `json:"requestedClaimsForTx,omitzero"`
+
+	// RequestedVerifiedClaimsForTx is an array of schema "string_array".
+	RequestedVerifiedClaimsForTx []StringArray `json:"requestedVerifiedClaimsForTx,omitzero"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Scopes is an array of string.
+	Scopes []string `json:"scopes,omitzero"`
+
+	// ServiceAttributes is an array of schema "pair".
+	ServiceAttributes []Pair `json:"serviceAttributes,omitzero"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
+
+	// Token is a string.
+	Token *string `json:"token,omitempty"`
+
+	// TransformedClaims is a string.
+	TransformedClaims *string `json:"transformedClaims,omitempty"`
+
+	// UserInfoClaims is a string.
+	UserInfoClaims *string `json:"userInfoClaims,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// UserinfoResponseAction is a string; one of "INTERNAL_SERVER_ERROR", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "OK".
+type UserinfoResponseAction string
+
+// VciBatchIssueRequest is schema "vci_batch_issue_request" of the document: an object.
+type VciBatchIssueRequest struct {
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// Orders is an array of schema "credential_issuance_order".
+	Orders []CredentialIssuanceOrder `json:"orders,omitzero"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciBatchIssueResponse is schema "vci_batch_issue_response" of the document: an object.
+type VciBatchIssueResponse struct {
+	// Action is a string; one of "OK", "OK_JWT", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "CALLER_ERROR".
+	Action *VciBatchIssueResponseAction `json:"action,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciBatchIssueResponseAction is a string; one of "OK", "OK_JWT", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "CALLER_ERROR".
+type VciBatchIssueResponseAction string
+
+// VciBatchParseRequest is schema "vci_batch_parse_request" of the document: an object.
+type VciBatchParseRequest struct {
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// RequestContent is a string.
 	RequestContent *string `json:"requestContent,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -4820,60 +6902,449 @@ type VciSingleParseRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciSingleParseResponse defines model for vci_single_parse_response.
-type VciSingleParseResponse struct {
-	Action          *VciSingleParseResponseAction `json:"action,omitempty"`
-	Info            *CredentialRequestInfo        `json:"info,omitempty"`
-	ResponseContent *string                       `json:"responseContent,omitempty"`
-	ResultCode      *string                       `json:"resultCode,omitempty"`
-	ResultMessage   *string                       `json:"resultMessage,omitempty"`
+// VciBatchParseResponse is schema "vci_batch_parse_response" of the document: an object.
+type VciBatchParseResponse struct {
+	// Action is a string; one of "OK", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR".
+	Action *VciBatchParseResponseAction `json:"action,omitempty"`
+
+	// Info is an array of schema "credential_request_info".
+	Info []CredentialRequestInfo `json:"info,omitzero"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// VciSingleParseResponseAction defines model for VciSingleParseResponse.Action.
+// VciBatchParseResponseAction is a string; one of "OK", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR".
+type VciBatchParseResponseAction string
+
+// VciDeferredIssueRequest is schema "vci_deferred_issue_request" of the document: an object.
+type VciDeferredIssueRequest struct {
+	// Order is schema "credential_issuance_order".
+	Order *CredentialIssuanceOrder `json:"order,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciDeferredIssueResponse is schema "vci_deferred_issue_response" of the document: an object.
+type VciDeferredIssueResponse struct {
+	// Action is a string; one of "OK", "OK_JWT", "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "CALLER_ERROR", "UNAUTHORIZED".
+	Action *VciDeferredIssueResponseAction `json:"action,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciDeferredIssueResponseAction is a string; one of "OK", "OK_JWT", "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "CALLER_ERROR", "UNAUTHORIZED".
+type VciDeferredIssueResponseAction string
+
+// VciDeferredParseRequest is schema "vci_deferred_parse_request" of the document: an object.
+type VciDeferredParseRequest struct {
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// RequestContent is a string.
+	RequestContent *string `json:"requestContent,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciDeferredParseResponse is schema "vci_deferred_parse_response" of the document: an object.
+type VciDeferredParseResponse struct {
+	// Action is a string; one of "OK", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR".
+	Action *VciDeferredParseResponseAction `json:"action,omitempty"`
+
+	// Info is schema "credential_request_info".
+	Info *CredentialRequestInfo `json:"info,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciDeferredParseResponseAction is a string; one of "OK", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR".
+type VciDeferredParseResponseAction string
+
+// VciJWKSRequest is schema "vci_jwks_request" of the document: an object.
+type VciJWKSRequest struct {
+	// Pretty is a boolean; required.
+	Pretty bool `json:"pretty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciJWKSResponse is schema "vci_jwks_response" of the document: an object.
+type VciJWKSResponse struct {
+	// Action is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
+	Action *VciJWKSResponseAction `json:"action,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciJWKSResponseAction is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
+type VciJWKSResponseAction string
+
+// VciJwtissuerRequest is schema "vci_jwtissuer_request" of the document: an object.
+type VciJwtissuerRequest struct {
+	// Pretty is a boolean; required.
+	Pretty bool `json:"pretty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciJwtissuerResponse is schema "vci_jwtissuer_response" of the document: an object.
+type VciJwtissuerResponse struct {
+	// Action is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
+	Action *VciJwtissuerResponseAction `json:"action,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciJwtissuerResponseAction is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
+type VciJwtissuerResponseAction string
+
+// VciMetadataRequest is schema "vci_metadata_request" of the document: an object.
+type VciMetadataRequest struct {
+	// Pretty is a boolean; required.
+	Pretty bool `json:"pretty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciMetadataResponse is schema "vci_metadata_response" of the document: an object.
+type VciMetadataResponse struct {
+	// Action is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
+	Action *VciMetadataResponseAction `json:"action,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciMetadataResponseAction is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
+type VciMetadataResponseAction string
+
+// VciNonceRequest is schema "vci_nonce_request" of the document: an object.
+type VciNonceRequest struct {
+	// Pretty is a boolean.
+	Pretty *bool `json:"pretty,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciNonceResponse is schema "vci_nonce_response" of the document: an object.
+type VciNonceResponse struct {
+	// Action is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
+	Action *VciNonceResponseAction `json:"action,omitempty"`
+
+	// Cnonce is a string.
+	Cnonce *string `json:"cnonce,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciNonceResponseAction is a string; one of "OK", "NOT_FOUND", "INTERNAL_SERVER_ERROR".
+type VciNonceResponseAction string
+
+// VciOfferCreateRequest is schema "vci_offer_create_request" of the document: an object.
+type VciOfferCreateRequest struct {
+	// ACR is a string.
+	ACR *string `json:"acr,omitempty"`
+
+	// AuthTime is an integer (int64).
+	AuthTime *int64 `json:"authTime,omitempty"`
+
+	// AuthorizationCodeGrantIncluded is a boolean.
+	AuthorizationCodeGrantIncluded *bool `json:"authorizationCodeGrantIncluded,omitempty"`
+
+	// Context is a string.
+	Context *string `json:"context,omitempty"`
+
+	// CredentialConfigurationIDs is an array of string.
+	CredentialConfigurationIDs []string `json:"credentialConfigurationIds,omitzero"`
+
+	// Duration is an integer (int64).
+	Duration *int64 `json:"duration,omitempty"`
+
+	// IssuerStateIncluded is a boolean.
+	IssuerStateIncluded *bool `json:"issuerStateIncluded,omitempty"`
+
+	// JWTAtClaims is a string.
+	JWTAtClaims *string `json:"jwtAtClaims,omitempty"`
+
+	// PreAuthorizedCodeGrantIncluded is a boolean.
+	PreAuthorizedCodeGrantIncluded *bool `json:"preAuthorizedCodeGrantIncluded,omitempty"`
+
+	// Properties is an array of schema "property".
+	Properties []Property `json:"properties,omitzero"`
+
+	// Subject is a string.
+	Subject *string `json:"subject,omitempty"`
+
+	// TxCode is a string.
+	TxCode *string `json:"txCode,omitempty"`
+
+	// TxCodeDescription is a string.
+	TxCodeDescription *string `json:"txCodeDescription,omitempty"`
+
+	// TxCodeInputMode is a string.
+	TxCodeInputMode *string `json:"txCodeInputMode,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciOfferCreateResponse is schema "vci_offer_create_response" of the document: an object.
+type VciOfferCreateResponse struct {
+	// Action is a string; one of "CREATED", "FORBIDDEN", "CALLER_ERROR", "AUTHLETE_ERROR".
+	Action *VciOfferCreateResponseAction `json:"action,omitempty"`
+
+	// Info is schema "credential_offer_info".
+	Info *CredentialOfferInfo `json:"info,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciOfferCreateResponseAction is a string; one of "CREATED", "FORBIDDEN", "CALLER_ERROR", "AUTHLETE_ERROR".
+type VciOfferCreateResponseAction string
+
+// VciOfferInfoRequest is schema "vci_offer_info_request" of the document: an object.
+type VciOfferInfoRequest struct {
+	// Identifier is a string.
+	Identifier *string `json:"identifier,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciOfferInfoResponse is schema "vci_offer_info_response" of the document: an object.
+type VciOfferInfoResponse struct {
+	// Action is a string; one of "OK", "FORBIDDEN", "NOT_FOUND", "CALLER_ERROR", "AUTHLETE_ERROR".
+	Action *VciOfferInfoResponseAction `json:"action,omitempty"`
+
+	// Info is schema "credential_offer_info".
+	Info *CredentialOfferInfo `json:"info,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciOfferInfoResponseAction is a string; one of "OK", "FORBIDDEN", "NOT_FOUND", "CALLER_ERROR", "AUTHLETE_ERROR".
+type VciOfferInfoResponseAction string
+
+// VciSingleIssueRequest is schema "vci_single_issue_request" of the document: an object.
+type VciSingleIssueRequest struct {
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// Order is schema "credential_issuance_order".
+	Order *CredentialIssuanceOrder `json:"order,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciSingleIssueResponse is schema "vci_single_issue_response" of the document: an object.
+type VciSingleIssueResponse struct {
+	// Action is a string; one of "OK", "OK_JWT", "ACCEPTED", "ACCEPTED_JWT", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR", and 1 more.
+	Action *VciSingleIssueResponseAction `json:"action,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// TransactionID is a string.
+	TransactionID *string `json:"transactionId,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciSingleIssueResponseAction is a string; one of "OK", "OK_JWT", "ACCEPTED", "ACCEPTED_JWT", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR", and 1 more.
+type VciSingleIssueResponseAction string
+
+// VciSingleParseRequest is schema "vci_single_parse_request" of the document: an object.
+type VciSingleParseRequest struct {
+	// AccessToken is a string.
+	AccessToken *string `json:"accessToken,omitempty"`
+
+	// RequestContent is a string.
+	RequestContent *string `json:"requestContent,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciSingleParseResponse is schema "vci_single_parse_response" of the document: an object.
+type VciSingleParseResponse struct {
+	// Action is a string; one of "OK", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR".
+	Action *VciSingleParseResponseAction `json:"action,omitempty"`
+
+	// Info is schema "credential_request_info".
+	Info *CredentialRequestInfo `json:"info,omitempty"`
+
+	// ResponseContent is a string.
+	ResponseContent *string `json:"responseContent,omitempty"`
+
+	// ResultCode is a string.
+	ResultCode *string `json:"resultCode,omitempty"`
+
+	// ResultMessage is a string.
+	ResultMessage *string `json:"resultMessage,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// VciSingleParseResponseAction is a string; one of "OK", "BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR".
 type VciSingleParseResponseAction string
 
-// VerifiedClaimsValidationSchema defines model for verified_claims_validation_schema.
+// VerifiedClaimsValidationSchema is schema "verified_claims_validation_schema" of the document: a string; 2 values.
 type VerifiedClaimsValidationSchema string
 
-// N400 defines model for 400.
+// N400 is schema "result" of the document: an object.
 type N400 = Result
 
-// N401 defines model for 401.
+// N401 is schema "result" of the document: an object.
 type N401 = Result
 
-// N403 defines model for 403.
+// N403 is schema "result" of the document: an object.
 type N403 = Result
 
-// N404 defines model for 404.
+// N404 is schema "result" of the document: an object.
 type N404 = Result
 
-// N500 defines model for 500.
+// N500 is schema "result" of the document: an object.
 type N500 = Result
 
-// UtilityHealthcheckParams defines parameters for LifecycleHealthcheckApi.
+// UtilityHealthcheckParams defines parameters for LifecycleHealthcheckAPI.
 type UtilityHealthcheckParams struct {
 	Extended *bool `form:"extended,omitempty" json:"extended,omitempty"`
 }
 
-// ServicesListParams defines parameters for ServiceGetListApi.
+// ServicesListParams defines parameters for ServiceGetListAPI.
 type ServicesListParams struct {
 	Start *int32 `form:"start,omitempty" json:"start,omitempty"`
 	End   *int32 `form:"end,omitempty" json:"end,omitempty"`
 }
 
-// AuthTokenCreateBatchApiJSONBody defines parameters for AuthTokenCreateBatchApi.
-type AuthTokenCreateBatchApiJSONBody = []TokenCreateRequest
+// AuthTokenCreateBatchAPIJSONBody defines parameters for AuthTokenCreateBatchAPI.
+type AuthTokenCreateBatchAPIJSONBody = []TokenCreateRequest
 
-// TokenManagementCreateBatchParams defines parameters for AuthTokenCreateBatchApi.
+// TokenManagementCreateBatchParams defines parameters for AuthTokenCreateBatchAPI.
 type TokenManagementCreateBatchParams struct {
 	DryRun *bool `form:"dryRun,omitempty" json:"dryRun,omitempty"`
 }
 
-// TokenManagementListParams defines parameters for AuthTokenGetListApi.
+// TokenManagementListParams defines parameters for AuthTokenGetListAPI.
 type TokenManagementListParams struct {
 	ClientIdentifier *string `form:"clientIdentifier,omitempty" json:"clientIdentifier,omitempty"`
 	Subject          *string `form:"subject,omitempty" json:"subject,omitempty"`
@@ -4881,13 +7352,13 @@ type TokenManagementListParams struct {
 	End              *int32  `form:"end,omitempty" json:"end,omitempty"`
 }
 
-// ClientsDeleteTokensParams defines parameters for ClientAuthorizationDeleteApi.
+// ClientsDeleteTokensParams defines parameters for ClientAuthorizationDeleteAPI.
 type ClientsDeleteTokensParams struct {
 	Subject string `form:"subject" json:"subject"`
 }
 
-// ClientAuthorizationDeleteApiPostJSONBody defines parameters for ClientAuthorizationDeleteApiPost.
-type ClientAuthorizationDeleteApiPostJSONBody struct {
+// ClientAuthorizationDeleteAPIPostJSONBody defines parameters for ClientAuthorizationDeleteAPIPost.
+type ClientAuthorizationDeleteAPIPostJSONBody struct {
 	Subject string `json:"subject"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -4895,7 +7366,7 @@ type ClientAuthorizationDeleteApiPostJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientsListAuthorizedApplicationsParams defines parameters for ClientAuthorizationGetListApi.
+// ClientsListAuthorizedApplicationsParams defines parameters for ClientAuthorizationGetListAPI.
 type ClientsListAuthorizedApplicationsParams struct {
 	Subject   string  `form:"subject" json:"subject"`
 	Developer *string `form:"developer,omitempty" json:"developer,omitempty"`
@@ -4903,32 +7374,32 @@ type ClientsListAuthorizedApplicationsParams struct {
 	End       *int32  `form:"end,omitempty" json:"end,omitempty"`
 }
 
-// ClientsListAuthorizationsParams defines parameters for ClientAuthorizationGetListBySubjectApi.
+// ClientsListAuthorizationsParams defines parameters for ClientAuthorizationGetListBySubjectAPI.
 type ClientsListAuthorizationsParams struct {
 	Developer *string `form:"developer,omitempty" json:"developer,omitempty"`
 	Start     *int32  `form:"start,omitempty" json:"start,omitempty"`
 	End       *int32  `form:"end,omitempty" json:"end,omitempty"`
 }
 
-// ClientsListParams defines parameters for ClientGetListApi.
+// ClientsListParams defines parameters for ClientGetListAPI.
 type ClientsListParams struct {
 	Developer *string `form:"developer,omitempty" json:"developer,omitempty"`
 	Start     *int32  `form:"start,omitempty" json:"start,omitempty"`
 	End       *int32  `form:"end,omitempty" json:"end,omitempty"`
 }
 
-// ClientsDeleteGrantedScopesQueryParams defines parameters for ClientGrantedScopesDeleteApi.
+// ClientsDeleteGrantedScopesQueryParams defines parameters for ClientGrantedScopesDeleteAPI.
 type ClientsDeleteGrantedScopesQueryParams struct {
 	Subject string `form:"subject" json:"subject"`
 }
 
-// ClientsGetGrantedScopesQueryParams defines parameters for ClientGrantedScopesGetApi.
+// ClientsGetGrantedScopesQueryParams defines parameters for ClientGrantedScopesGetAPI.
 type ClientsGetGrantedScopesQueryParams struct {
 	Subject string `form:"subject" json:"subject"`
 }
 
-// ClientGrantedScopesGetApiPostJSONBody defines parameters for ClientGrantedScopesGetApiPost.
-type ClientGrantedScopesGetApiPostJSONBody struct {
+// ClientGrantedScopesGetAPIPostJSONBody defines parameters for ClientGrantedScopesGetAPIPost.
+type ClientGrantedScopesGetAPIPostJSONBody struct {
 	Subject string `json:"subject"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -4936,79 +7407,99 @@ type ClientGrantedScopesGetApiPostJSONBody struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationApiJSONBody defines parameters for ClientRegistrationApi.
-type ClientRegistrationApiJSONBody struct {
-	ClientId *string `json:"clientId,omitempty"`
-	Json     string  `json:"json"`
-	Token    *string `json:"token,omitempty"`
+// ClientRegistrationAPIJSONBody defines parameters for ClientRegistrationAPI.
+type ClientRegistrationAPIJSONBody struct {
+	// ClientID is a string.
+	ClientID *string `json:"clientId,omitempty"`
+
+	// JSON is a string.
+	JSON string `json:"json"`
+
+	// Token is a string.
+	Token *string `json:"token,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationDeleteApiJSONBody defines parameters for ClientRegistrationDeleteApi.
-type ClientRegistrationDeleteApiJSONBody struct {
-	ClientId string  `json:"clientId"`
-	Json     *string `json:"json,omitempty"`
-	Token    string  `json:"token"`
+// ClientRegistrationDeleteAPIJSONBody defines parameters for ClientRegistrationDeleteAPI.
+type ClientRegistrationDeleteAPIJSONBody struct {
+	// ClientID is a string.
+	ClientID string `json:"clientId"`
+
+	// JSON is a string.
+	JSON *string `json:"json,omitempty"`
+
+	// Token is a string.
+	Token string `json:"token"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationGetApiJSONBody defines parameters for ClientRegistrationGetApi.
-type ClientRegistrationGetApiJSONBody struct {
-	ClientId string  `json:"clientId"`
-	Json     *string `json:"json,omitempty"`
-	Token    string  `json:"token"`
+// ClientRegistrationGetAPIJSONBody defines parameters for ClientRegistrationGetAPI.
+type ClientRegistrationGetAPIJSONBody struct {
+	// ClientID is a string.
+	ClientID string `json:"clientId"`
+
+	// JSON is a string.
+	JSON *string `json:"json,omitempty"`
+
+	// Token is a string.
+	Token string `json:"token"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ClientRegistrationUpdateApiJSONBody defines parameters for ClientRegistrationUpdateApi.
-type ClientRegistrationUpdateApiJSONBody struct {
-	ClientId string `json:"clientId"`
-	Json     string `json:"json"`
-	Token    string `json:"token"`
+// ClientRegistrationUpdateAPIJSONBody defines parameters for ClientRegistrationUpdateAPI.
+type ClientRegistrationUpdateAPIJSONBody struct {
+	// ClientID is a string.
+	ClientID string `json:"clientId"`
+
+	// JSON is a string.
+	JSON string `json:"json"`
+
+	// Token is a string.
+	Token string `json:"token"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// FederationConfigurationApiJSONBody defines parameters for FederationConfigurationApi.
-type FederationConfigurationApiJSONBody = map[string]interface{}
+// FederationConfigurationAPIJSONBody defines parameters for FederationConfigurationAPI.
+type FederationConfigurationAPIJSONBody = map[string]interface{}
 
-// ServicesConfigurationParams defines parameters for ServiceConfigurationApi.
+// ServicesConfigurationParams defines parameters for ServiceConfigurationAPI.
 type ServicesConfigurationParams struct {
 	Pretty *bool   `form:"pretty,omitempty" json:"pretty,omitempty"`
 	Patch  *string `form:"patch,omitempty" json:"patch,omitempty"`
 }
 
-// JWKSetGetParams defines parameters for ServiceJwksGetApi.
+// JWKSetGetParams defines parameters for ServiceJWKSGetAPI.
 type JWKSetGetParams struct {
 	IncludePrivateKeys *bool `form:"includePrivateKeys,omitempty" json:"includePrivateKeys,omitempty"`
 	Pretty             *bool `form:"pretty,omitempty" json:"pretty,omitempty"`
 }
 
-// ServiceCreateApiJSONRequestBody defines body for ServiceCreateApi for application/json ContentType.
-type ServiceCreateApiJSONRequestBody = Service
+// ServiceCreateAPIJSONRequestBody defines body for ServiceCreateAPI for application/json ContentType.
+type ServiceCreateAPIJSONRequestBody = Service
 
-// AttestationChallengeApiJSONRequestBody defines body for AttestationChallengeApi for application/json ContentType.
-type AttestationChallengeApiJSONRequestBody = AttestationChallengeRequest
+// AttestationChallengeAPIJSONRequestBody defines body for AttestationChallengeAPI for application/json ContentType.
+type AttestationChallengeAPIJSONRequestBody = AttestationChallengeRequest
 
-// AuthAuthorizationApiJSONRequestBody defines body for AuthAuthorizationApi for application/json ContentType.
-type AuthAuthorizationApiJSONRequestBody = AuthorizationRequest
+// AuthAuthorizationAPIJSONRequestBody defines body for AuthAuthorizationAPI for application/json ContentType.
+type AuthAuthorizationAPIJSONRequestBody = AuthorizationRequest
 
-// AuthAuthorizationFailApiJSONRequestBody defines body for AuthAuthorizationFailApi for application/json ContentType.
-type AuthAuthorizationFailApiJSONRequestBody = AuthorizationFailRequest
+// AuthAuthorizationFailAPIJSONRequestBody defines body for AuthAuthorizationFailAPI for application/json ContentType.
+type AuthAuthorizationFailAPIJSONRequestBody = AuthorizationFailRequest
 
-// AuthAuthorizationIssueApiJSONRequestBody defines body for AuthAuthorizationIssueApi for application/json ContentType.
-type AuthAuthorizationIssueApiJSONRequestBody = AuthorizationIssueRequest
+// AuthAuthorizationIssueAPIJSONRequestBody defines body for AuthAuthorizationIssueAPI for application/json ContentType.
+type AuthAuthorizationIssueAPIJSONRequestBody = AuthorizationIssueRequest
 
 // GetAuthorizationTicketInfoJSONRequestBody defines body for GetAuthorizationTicketInfo for application/json ContentType.
 type GetAuthorizationTicketInfoJSONRequestBody = AuthorizationTicketInfoRequest
@@ -5016,173 +7507,173 @@ type GetAuthorizationTicketInfoJSONRequestBody = AuthorizationTicketInfoRequest
 // UpdateAuthorizationTicketJSONRequestBody defines body for UpdateAuthorizationTicket for application/json ContentType.
 type UpdateAuthorizationTicketJSONRequestBody = AuthorizationTicketUpdateRequest
 
-// AuthIntrospectionApiJSONRequestBody defines body for AuthIntrospectionApi for application/json ContentType.
-type AuthIntrospectionApiJSONRequestBody = IntrospectionRequest
+// AuthIntrospectionAPIJSONRequestBody defines body for AuthIntrospectionAPI for application/json ContentType.
+type AuthIntrospectionAPIJSONRequestBody = IntrospectionRequest
 
-// AuthIntrospectionStandardApiJSONRequestBody defines body for AuthIntrospectionStandardApi for application/json ContentType.
-type AuthIntrospectionStandardApiJSONRequestBody = StandardIntrospectionRequest
+// AuthIntrospectionStandardAPIJSONRequestBody defines body for AuthIntrospectionStandardAPI for application/json ContentType.
+type AuthIntrospectionStandardAPIJSONRequestBody = StandardIntrospectionRequest
 
-// AuthRevocationApiJSONRequestBody defines body for AuthRevocationApi for application/json ContentType.
-type AuthRevocationApiJSONRequestBody = RevocationRequest
+// AuthRevocationAPIJSONRequestBody defines body for AuthRevocationAPI for application/json ContentType.
+type AuthRevocationAPIJSONRequestBody = RevocationRequest
 
-// AuthTokenApiJSONRequestBody defines body for AuthTokenApi for application/json ContentType.
-type AuthTokenApiJSONRequestBody = TokenRequest
+// AuthTokenAPIJSONRequestBody defines body for AuthTokenAPI for application/json ContentType.
+type AuthTokenAPIJSONRequestBody = TokenRequest
 
-// AuthTokenCreateApiJSONRequestBody defines body for AuthTokenCreateApi for application/json ContentType.
-type AuthTokenCreateApiJSONRequestBody = TokenCreateRequest
+// AuthTokenCreateAPIJSONRequestBody defines body for AuthTokenCreateAPI for application/json ContentType.
+type AuthTokenCreateAPIJSONRequestBody = TokenCreateRequest
 
-// AuthTokenCreateBatchApiJSONRequestBody defines body for AuthTokenCreateBatchApi for application/json ContentType.
-type AuthTokenCreateBatchApiJSONRequestBody = AuthTokenCreateBatchApiJSONBody
+// AuthTokenCreateBatchAPIJSONRequestBody defines body for AuthTokenCreateBatchAPI for application/json ContentType.
+type AuthTokenCreateBatchAPIJSONRequestBody = AuthTokenCreateBatchAPIJSONBody
 
-// AuthTokenFailApiJSONRequestBody defines body for AuthTokenFailApi for application/json ContentType.
-type AuthTokenFailApiJSONRequestBody = TokenFailRequest
+// AuthTokenFailAPIJSONRequestBody defines body for AuthTokenFailAPI for application/json ContentType.
+type AuthTokenFailAPIJSONRequestBody = TokenFailRequest
 
-// AuthTokenIssueApiJSONRequestBody defines body for AuthTokenIssueApi for application/json ContentType.
-type AuthTokenIssueApiJSONRequestBody = TokenIssueRequest
+// AuthTokenIssueAPIJSONRequestBody defines body for AuthTokenIssueAPI for application/json ContentType.
+type AuthTokenIssueAPIJSONRequestBody = TokenIssueRequest
 
-// AuthTokenRevokeApiJSONRequestBody defines body for AuthTokenRevokeApi for application/json ContentType.
-type AuthTokenRevokeApiJSONRequestBody = TokenRevokeRequest
+// AuthTokenRevokeAPIJSONRequestBody defines body for AuthTokenRevokeAPI for application/json ContentType.
+type AuthTokenRevokeAPIJSONRequestBody = TokenRevokeRequest
 
-// AuthTokenUpdateApiJSONRequestBody defines body for AuthTokenUpdateApi for application/json ContentType.
-type AuthTokenUpdateApiJSONRequestBody = TokenUpdateRequest
+// AuthTokenUpdateAPIJSONRequestBody defines body for AuthTokenUpdateAPI for application/json ContentType.
+type AuthTokenUpdateAPIJSONRequestBody = TokenUpdateRequest
 
-// AuthUserinfoApiJSONRequestBody defines body for AuthUserinfoApi for application/json ContentType.
-type AuthUserinfoApiJSONRequestBody = UserinfoRequest
+// AuthUserinfoAPIJSONRequestBody defines body for AuthUserinfoAPI for application/json ContentType.
+type AuthUserinfoAPIJSONRequestBody = UserinfoRequest
 
-// AuthUserinfoIssueApiJSONRequestBody defines body for AuthUserinfoIssueApi for application/json ContentType.
-type AuthUserinfoIssueApiJSONRequestBody = UserinfoIssueRequest
+// AuthUserinfoIssueAPIJSONRequestBody defines body for AuthUserinfoIssueAPI for application/json ContentType.
+type AuthUserinfoIssueAPIJSONRequestBody = UserinfoIssueRequest
 
-// BackchannelAuthenticationApiJSONRequestBody defines body for BackchannelAuthenticationApi for application/json ContentType.
-type BackchannelAuthenticationApiJSONRequestBody = BackchannelAuthenticationRequest
+// BackchannelAuthenticationAPIJSONRequestBody defines body for BackchannelAuthenticationAPI for application/json ContentType.
+type BackchannelAuthenticationAPIJSONRequestBody = BackchannelAuthenticationRequest
 
-// BackchannelAuthenticationCompleteApiJSONRequestBody defines body for BackchannelAuthenticationCompleteApi for application/json ContentType.
-type BackchannelAuthenticationCompleteApiJSONRequestBody = BackchannelAuthenticationCompleteRequest
+// BackchannelAuthenticationCompleteAPIJSONRequestBody defines body for BackchannelAuthenticationCompleteAPI for application/json ContentType.
+type BackchannelAuthenticationCompleteAPIJSONRequestBody = BackchannelAuthenticationCompleteRequest
 
-// BackchannelAuthenticationFailApiJSONRequestBody defines body for BackchannelAuthenticationFailApi for application/json ContentType.
-type BackchannelAuthenticationFailApiJSONRequestBody = BackchannelAuthenticationFailRequest
+// BackchannelAuthenticationFailAPIJSONRequestBody defines body for BackchannelAuthenticationFailAPI for application/json ContentType.
+type BackchannelAuthenticationFailAPIJSONRequestBody = BackchannelAuthenticationFailRequest
 
-// BackchannelAuthenticationIssueApiJSONRequestBody defines body for BackchannelAuthenticationIssueApi for application/json ContentType.
-type BackchannelAuthenticationIssueApiJSONRequestBody = BackchannelAuthenticationIssueRequest
+// BackchannelAuthenticationIssueAPIJSONRequestBody defines body for BackchannelAuthenticationIssueAPI for application/json ContentType.
+type BackchannelAuthenticationIssueAPIJSONRequestBody = BackchannelAuthenticationIssueRequest
 
-// BackchannelLogoutTokenApiJSONRequestBody defines body for BackchannelLogoutTokenApi for application/json ContentType.
-type BackchannelLogoutTokenApiJSONRequestBody = BackchannelLogoutTokenRequest
+// BackchannelLogoutTokenAPIJSONRequestBody defines body for BackchannelLogoutTokenAPI for application/json ContentType.
+type BackchannelLogoutTokenAPIJSONRequestBody = BackchannelLogoutTokenRequest
 
-// ClientAuthorizationDeleteApiPostJSONRequestBody defines body for ClientAuthorizationDeleteApiPost for application/json ContentType.
-type ClientAuthorizationDeleteApiPostJSONRequestBody ClientAuthorizationDeleteApiPostJSONBody
+// ClientAuthorizationDeleteAPIPostJSONRequestBody defines body for ClientAuthorizationDeleteAPIPost for application/json ContentType.
+type ClientAuthorizationDeleteAPIPostJSONRequestBody ClientAuthorizationDeleteAPIPostJSONBody
 
-// ClientAuthorizationGetListApiPostJSONRequestBody defines body for ClientAuthorizationGetListApiPost for application/json ContentType.
-type ClientAuthorizationGetListApiPostJSONRequestBody = ClientAuthorizationGetListRequest
+// ClientAuthorizationGetListAPIPostJSONRequestBody defines body for ClientAuthorizationGetListAPIPost for application/json ContentType.
+type ClientAuthorizationGetListAPIPostJSONRequestBody = ClientAuthorizationGetListRequest
 
-// ClientAuthorizationUpdateApiJSONRequestBody defines body for ClientAuthorizationUpdateApi for application/json ContentType.
-type ClientAuthorizationUpdateApiJSONRequestBody = ClientAuthorizationUpdateRequest
+// ClientAuthorizationUpdateAPIJSONRequestBody defines body for ClientAuthorizationUpdateAPI for application/json ContentType.
+type ClientAuthorizationUpdateAPIJSONRequestBody = ClientAuthorizationUpdateRequest
 
-// ClientCreateApiJSONRequestBody defines body for ClientCreateApi for application/json ContentType.
-type ClientCreateApiJSONRequestBody = OAuthClient
+// ClientCreateAPIJSONRequestBody defines body for ClientCreateAPI for application/json ContentType.
+type ClientCreateAPIJSONRequestBody = OAuthClient
 
-// ClientExtensionRequestablesScopesUpdateApiPostJSONRequestBody defines body for ClientExtensionRequestablesScopesUpdateApiPost for application/json ContentType.
-type ClientExtensionRequestablesScopesUpdateApiPostJSONRequestBody = ClientExtensionRequestableScopesUpdateRequest
+// ClientExtensionRequestablesScopesUpdateAPIPostJSONRequestBody defines body for ClientExtensionRequestablesScopesUpdateAPIPost for application/json ContentType.
+type ClientExtensionRequestablesScopesUpdateAPIPostJSONRequestBody = ClientExtensionRequestableScopesUpdateRequest
 
-// ClientExtensionRequestablesScopesUpdateApiJSONRequestBody defines body for ClientExtensionRequestablesScopesUpdateApi for application/json ContentType.
-type ClientExtensionRequestablesScopesUpdateApiJSONRequestBody = ClientExtensionRequestableScopesUpdateRequest
+// ClientExtensionRequestablesScopesUpdateAPIJSONRequestBody defines body for ClientExtensionRequestablesScopesUpdateAPI for application/json ContentType.
+type ClientExtensionRequestablesScopesUpdateAPIJSONRequestBody = ClientExtensionRequestableScopesUpdateRequest
 
-// ClientGrantedScopesGetApiPostJSONRequestBody defines body for ClientGrantedScopesGetApiPost for application/json ContentType.
-type ClientGrantedScopesGetApiPostJSONRequestBody ClientGrantedScopesGetApiPostJSONBody
+// ClientGrantedScopesGetAPIPostJSONRequestBody defines body for ClientGrantedScopesGetAPIPost for application/json ContentType.
+type ClientGrantedScopesGetAPIPostJSONRequestBody ClientGrantedScopesGetAPIPostJSONBody
 
-// ClientFlagUpdateApiJSONRequestBody defines body for ClientFlagUpdateApi for application/json ContentType.
-type ClientFlagUpdateApiJSONRequestBody = ClientFlagUpdateRequest
+// ClientFlagUpdateAPIJSONRequestBody defines body for ClientFlagUpdateAPI for application/json ContentType.
+type ClientFlagUpdateAPIJSONRequestBody = ClientFlagUpdateRequest
 
-// ClientRegistrationApiJSONRequestBody defines body for ClientRegistrationApi for application/json ContentType.
-type ClientRegistrationApiJSONRequestBody ClientRegistrationApiJSONBody
+// ClientRegistrationAPIJSONRequestBody defines body for ClientRegistrationAPI for application/json ContentType.
+type ClientRegistrationAPIJSONRequestBody ClientRegistrationAPIJSONBody
 
-// ClientRegistrationDeleteApiJSONRequestBody defines body for ClientRegistrationDeleteApi for application/json ContentType.
-type ClientRegistrationDeleteApiJSONRequestBody ClientRegistrationDeleteApiJSONBody
+// ClientRegistrationDeleteAPIJSONRequestBody defines body for ClientRegistrationDeleteAPI for application/json ContentType.
+type ClientRegistrationDeleteAPIJSONRequestBody ClientRegistrationDeleteAPIJSONBody
 
-// ClientRegistrationGetApiJSONRequestBody defines body for ClientRegistrationGetApi for application/json ContentType.
-type ClientRegistrationGetApiJSONRequestBody ClientRegistrationGetApiJSONBody
+// ClientRegistrationGetAPIJSONRequestBody defines body for ClientRegistrationGetAPI for application/json ContentType.
+type ClientRegistrationGetAPIJSONRequestBody ClientRegistrationGetAPIJSONBody
 
-// ClientRegistrationUpdateApiJSONRequestBody defines body for ClientRegistrationUpdateApi for application/json ContentType.
-type ClientRegistrationUpdateApiJSONRequestBody ClientRegistrationUpdateApiJSONBody
+// ClientRegistrationUpdateAPIJSONRequestBody defines body for ClientRegistrationUpdateAPI for application/json ContentType.
+type ClientRegistrationUpdateAPIJSONRequestBody ClientRegistrationUpdateAPIJSONBody
 
-// ClientSecretUpdateApiJSONRequestBody defines body for ClientSecretUpdateApi for application/json ContentType.
-type ClientSecretUpdateApiJSONRequestBody = ClientSecretUpdateRequest
+// ClientSecretUpdateAPIJSONRequestBody defines body for ClientSecretUpdateAPI for application/json ContentType.
+type ClientSecretUpdateAPIJSONRequestBody = ClientSecretUpdateRequest
 
-// ClientUpdateApiJSONRequestBody defines body for ClientUpdateApi for application/json ContentType.
-type ClientUpdateApiJSONRequestBody = OAuthClient
+// ClientUpdateAPIJSONRequestBody defines body for ClientUpdateAPI for application/json ContentType.
+type ClientUpdateAPIJSONRequestBody = OAuthClient
 
-// DeviceAuthorizationApiJSONRequestBody defines body for DeviceAuthorizationApi for application/json ContentType.
-type DeviceAuthorizationApiJSONRequestBody = DeviceAuthorizationRequest
+// DeviceAuthorizationAPIJSONRequestBody defines body for DeviceAuthorizationAPI for application/json ContentType.
+type DeviceAuthorizationAPIJSONRequestBody = DeviceAuthorizationRequest
 
-// DeviceCompleteApiJSONRequestBody defines body for DeviceCompleteApi for application/json ContentType.
-type DeviceCompleteApiJSONRequestBody = DeviceCompleteRequest
+// DeviceCompleteAPIJSONRequestBody defines body for DeviceCompleteAPI for application/json ContentType.
+type DeviceCompleteAPIJSONRequestBody = DeviceCompleteRequest
 
-// DeviceVerificationApiJSONRequestBody defines body for DeviceVerificationApi for application/json ContentType.
-type DeviceVerificationApiJSONRequestBody = DeviceVerificationRequest
+// DeviceVerificationAPIJSONRequestBody defines body for DeviceVerificationAPI for application/json ContentType.
+type DeviceVerificationAPIJSONRequestBody = DeviceVerificationRequest
 
-// FederationConfigurationApiJSONRequestBody defines body for FederationConfigurationApi for application/json ContentType.
-type FederationConfigurationApiJSONRequestBody = FederationConfigurationApiJSONBody
+// FederationConfigurationAPIJSONRequestBody defines body for FederationConfigurationAPI for application/json ContentType.
+type FederationConfigurationAPIJSONRequestBody = FederationConfigurationAPIJSONBody
 
-// FederationRegistrationApiJSONRequestBody defines body for FederationRegistrationApi for application/json ContentType.
-type FederationRegistrationApiJSONRequestBody = FederationRegistrationRequest
+// FederationRegistrationAPIJSONRequestBody defines body for FederationRegistrationAPI for application/json ContentType.
+type FederationRegistrationAPIJSONRequestBody = FederationRegistrationRequest
 
 // GrantMApiJSONRequestBody defines body for GrantMApi for application/json ContentType.
 type GrantMApiJSONRequestBody = GMRequest
 
-// HskCreateApiJSONRequestBody defines body for HskCreateApi for application/json ContentType.
-type HskCreateApiJSONRequestBody = HskCreateRequest
+// HskCreateAPIJSONRequestBody defines body for HskCreateAPI for application/json ContentType.
+type HskCreateAPIJSONRequestBody = HskCreateRequest
 
-// IdtokenReissueApiJSONRequestBody defines body for IdtokenReissueApi for application/json ContentType.
-type IdtokenReissueApiJSONRequestBody = IdtokenReissueRequest
+// IdtokenReissueAPIJSONRequestBody defines body for IdtokenReissueAPI for application/json ContentType.
+type IdtokenReissueAPIJSONRequestBody = IdtokenReissueRequest
 
-// JoseVerifyApiJSONRequestBody defines body for JoseVerifyApi for application/json ContentType.
-type JoseVerifyApiJSONRequestBody = JoseVerifyRequest
+// JoseVerifyAPIJSONRequestBody defines body for JoseVerifyAPI for application/json ContentType.
+type JoseVerifyAPIJSONRequestBody = JoseVerifyRequest
 
-// NativeSsoApiJSONRequestBody defines body for NativeSsoApi for application/json ContentType.
-type NativeSsoApiJSONRequestBody = NativeSsoRequest
+// NativeSSOAPIJSONRequestBody defines body for NativeSSOAPI for application/json ContentType.
+type NativeSSOAPIJSONRequestBody = NativeSSORequest
 
-// NativeSsoLogoutApiJSONRequestBody defines body for NativeSsoLogoutApi for application/json ContentType.
-type NativeSsoLogoutApiJSONRequestBody = NativeSsoLogoutRequest
+// NativeSSOLogoutAPIJSONRequestBody defines body for NativeSSOLogoutAPI for application/json ContentType.
+type NativeSSOLogoutAPIJSONRequestBody = NativeSSOLogoutRequest
 
-// PushedAuthReqApiJSONRequestBody defines body for PushedAuthReqApi for application/json ContentType.
-type PushedAuthReqApiJSONRequestBody = PushedAuthorizationRequest
+// PushedAuthReqAPIJSONRequestBody defines body for PushedAuthReqAPI for application/json ContentType.
+type PushedAuthReqAPIJSONRequestBody = PushedAuthorizationRequest
 
-// ServiceUpdateApiJSONRequestBody defines body for ServiceUpdateApi for application/json ContentType.
-type ServiceUpdateApiJSONRequestBody = Service
+// ServiceUpdateAPIJSONRequestBody defines body for ServiceUpdateAPI for application/json ContentType.
+type ServiceUpdateAPIJSONRequestBody = Service
 
-// VciBatchIssueApiJSONRequestBody defines body for VciBatchIssueApi for application/json ContentType.
-type VciBatchIssueApiJSONRequestBody = VciBatchIssueRequest
+// VciBatchIssueAPIJSONRequestBody defines body for VciBatchIssueAPI for application/json ContentType.
+type VciBatchIssueAPIJSONRequestBody = VciBatchIssueRequest
 
-// VciBatchParseApiJSONRequestBody defines body for VciBatchParseApi for application/json ContentType.
-type VciBatchParseApiJSONRequestBody = VciBatchParseRequest
+// VciBatchParseAPIJSONRequestBody defines body for VciBatchParseAPI for application/json ContentType.
+type VciBatchParseAPIJSONRequestBody = VciBatchParseRequest
 
-// VciDeferredIssueApiJSONRequestBody defines body for VciDeferredIssueApi for application/json ContentType.
-type VciDeferredIssueApiJSONRequestBody = VciDeferredIssueRequest
+// VciDeferredIssueAPIJSONRequestBody defines body for VciDeferredIssueAPI for application/json ContentType.
+type VciDeferredIssueAPIJSONRequestBody = VciDeferredIssueRequest
 
-// VciDeferredParseApiJSONRequestBody defines body for VciDeferredParseApi for application/json ContentType.
-type VciDeferredParseApiJSONRequestBody = VciDeferredParseRequest
+// VciDeferredParseAPIJSONRequestBody defines body for VciDeferredParseAPI for application/json ContentType.
+type VciDeferredParseAPIJSONRequestBody = VciDeferredParseRequest
 
-// VciJwksApiJSONRequestBody defines body for VciJwksApi for application/json ContentType.
-type VciJwksApiJSONRequestBody = VciJwksRequest
+// VciJWKSAPIJSONRequestBody defines body for VciJWKSAPI for application/json ContentType.
+type VciJWKSAPIJSONRequestBody = VciJWKSRequest
 
-// VciJwtissuerApiJSONRequestBody defines body for VciJwtissuerApi for application/json ContentType.
-type VciJwtissuerApiJSONRequestBody = VciJwtissuerRequest
+// VciJwtissuerAPIJSONRequestBody defines body for VciJwtissuerAPI for application/json ContentType.
+type VciJwtissuerAPIJSONRequestBody = VciJwtissuerRequest
 
-// VciMetadataApiJSONRequestBody defines body for VciMetadataApi for application/json ContentType.
-type VciMetadataApiJSONRequestBody = VciMetadataRequest
+// VciMetadataAPIJSONRequestBody defines body for VciMetadataAPI for application/json ContentType.
+type VciMetadataAPIJSONRequestBody = VciMetadataRequest
 
-// VciNonceApiJSONRequestBody defines body for VciNonceApi for application/json ContentType.
-type VciNonceApiJSONRequestBody = VciNonceRequest
+// VciNonceAPIJSONRequestBody defines body for VciNonceAPI for application/json ContentType.
+type VciNonceAPIJSONRequestBody = VciNonceRequest
 
-// VciOfferCreateApiJSONRequestBody defines body for VciOfferCreateApi for application/json ContentType.
-type VciOfferCreateApiJSONRequestBody = VciOfferCreateRequest
+// VciOfferCreateAPIJSONRequestBody defines body for VciOfferCreateAPI for application/json ContentType.
+type VciOfferCreateAPIJSONRequestBody = VciOfferCreateRequest
 
-// VciOfferInfoApiJSONRequestBody defines body for VciOfferInfoApi for application/json ContentType.
-type VciOfferInfoApiJSONRequestBody = VciOfferInfoRequest
+// VciOfferInfoAPIJSONRequestBody defines body for VciOfferInfoAPI for application/json ContentType.
+type VciOfferInfoAPIJSONRequestBody = VciOfferInfoRequest
 
-// VciSingleIssueApiJSONRequestBody defines body for VciSingleIssueApi for application/json ContentType.
-type VciSingleIssueApiJSONRequestBody = VciSingleIssueRequest
+// VciSingleIssueAPIJSONRequestBody defines body for VciSingleIssueAPI for application/json ContentType.
+type VciSingleIssueAPIJSONRequestBody = VciSingleIssueRequest
 
-// VciSingleParseApiJSONRequestBody defines body for VciSingleParseApi for application/json ContentType.
-type VciSingleParseApiJSONRequestBody = VciSingleParseRequest
+// VciSingleParseAPIJSONRequestBody defines body for VciSingleParseAPI for application/json ContentType.
+type VciSingleParseAPIJSONRequestBody = VciSingleParseRequest
 
 // Getter for additional properties for OAuthClient. Returns the specified
 // element and whether it was found
@@ -5534,45 +8025,45 @@ func (v *BackchannelLogoutTokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) 
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes CimdOptions, its Unknown members included.
-func (v CimdOptions) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes CIMDOptions, its Unknown members included.
+func (v CIMDOptions) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads CimdOptions; the members it does not declare go to Unknown.
-func (v *CimdOptions) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads CIMDOptions; the members it does not declare go to Unknown.
+func (v *CIMDOptions) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *CimdOptions) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+func (v *CIMDOptions) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 
-// MarshalJSON writes ClientAuthorizationDeleteApiPostJSONBody, its Unknown members included.
-func (v ClientAuthorizationDeleteApiPostJSONBody) MarshalJSON() ([]byte, error) {
+// MarshalJSON writes ClientAuthorizationDeleteAPIPostJSONBody, its Unknown members included.
+func (v ClientAuthorizationDeleteAPIPostJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
 
-// UnmarshalJSON reads ClientAuthorizationDeleteApiPostJSONBody; the members it does not declare go to Unknown.
-func (v *ClientAuthorizationDeleteApiPostJSONBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads ClientAuthorizationDeleteAPIPostJSONBody; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationDeleteAPIPostJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *ClientAuthorizationDeleteApiPostJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *ClientAuthorizationDeleteAPIPostJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes ClientAuthorizationDeleteApiPostJSONRequestBody, its Unknown members included.
-func (v ClientAuthorizationDeleteApiPostJSONRequestBody) MarshalJSON() ([]byte, error) {
+// MarshalJSON writes ClientAuthorizationDeleteAPIPostJSONRequestBody, its Unknown members included.
+func (v ClientAuthorizationDeleteAPIPostJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
 
-// UnmarshalJSON reads ClientAuthorizationDeleteApiPostJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientAuthorizationDeleteApiPostJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads ClientAuthorizationDeleteAPIPostJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientAuthorizationDeleteAPIPostJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *ClientAuthorizationDeleteApiPostJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *ClientAuthorizationDeleteAPIPostJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
@@ -5754,117 +8245,117 @@ func (v *ClientGrantedScopesDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decode
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes ClientGrantedScopesGetApiPostJSONBody, its Unknown members included.
-func (v ClientGrantedScopesGetApiPostJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes ClientGrantedScopesGetAPIPostJSONBody, its Unknown members included.
+func (v ClientGrantedScopesGetAPIPostJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ClientGrantedScopesGetApiPostJSONBody; the members it does not declare go to Unknown.
-func (v *ClientGrantedScopesGetApiPostJSONBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads ClientGrantedScopesGetAPIPostJSONBody; the members it does not declare go to Unknown.
+func (v *ClientGrantedScopesGetAPIPostJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *ClientGrantedScopesGetApiPostJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *ClientGrantedScopesGetAPIPostJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes ClientGrantedScopesGetApiPostJSONRequestBody, its Unknown members included.
-func (v ClientGrantedScopesGetApiPostJSONRequestBody) MarshalJSON() ([]byte, error) {
+// MarshalJSON writes ClientGrantedScopesGetAPIPostJSONRequestBody, its Unknown members included.
+func (v ClientGrantedScopesGetAPIPostJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
 
-// UnmarshalJSON reads ClientGrantedScopesGetApiPostJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientGrantedScopesGetApiPostJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads ClientGrantedScopesGetAPIPostJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientGrantedScopesGetAPIPostJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *ClientGrantedScopesGetApiPostJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *ClientGrantedScopesGetAPIPostJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes ClientRegistrationApiJSONBody, its Unknown members included.
-func (v ClientRegistrationApiJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes ClientRegistrationAPIJSONBody, its Unknown members included.
+func (v ClientRegistrationAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ClientRegistrationApiJSONBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationApiJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads ClientRegistrationAPIJSONBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationAPIJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *ClientRegistrationApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *ClientRegistrationAPIJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes ClientRegistrationApiJSONRequestBody, its Unknown members included.
-func (v ClientRegistrationApiJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes ClientRegistrationAPIJSONRequestBody, its Unknown members included.
+func (v ClientRegistrationAPIJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ClientRegistrationApiJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationApiJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads ClientRegistrationAPIJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationAPIJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *ClientRegistrationApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *ClientRegistrationAPIJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes ClientRegistrationDeleteApiJSONBody, its Unknown members included.
-func (v ClientRegistrationDeleteApiJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes ClientRegistrationDeleteAPIJSONBody, its Unknown members included.
+func (v ClientRegistrationDeleteAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ClientRegistrationDeleteApiJSONBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationDeleteApiJSONBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads ClientRegistrationDeleteAPIJSONBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationDeleteAPIJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *ClientRegistrationDeleteApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *ClientRegistrationDeleteAPIJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes ClientRegistrationDeleteApiJSONRequestBody, its Unknown members included.
-func (v ClientRegistrationDeleteApiJSONRequestBody) MarshalJSON() ([]byte, error) {
+// MarshalJSON writes ClientRegistrationDeleteAPIJSONRequestBody, its Unknown members included.
+func (v ClientRegistrationDeleteAPIJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
 
-// UnmarshalJSON reads ClientRegistrationDeleteApiJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationDeleteApiJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads ClientRegistrationDeleteAPIJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationDeleteAPIJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *ClientRegistrationDeleteApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *ClientRegistrationDeleteAPIJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes ClientRegistrationGetApiJSONBody, its Unknown members included.
-func (v ClientRegistrationGetApiJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes ClientRegistrationGetAPIJSONBody, its Unknown members included.
+func (v ClientRegistrationGetAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ClientRegistrationGetApiJSONBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationGetApiJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads ClientRegistrationGetAPIJSONBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationGetAPIJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *ClientRegistrationGetApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *ClientRegistrationGetAPIJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes ClientRegistrationGetApiJSONRequestBody, its Unknown members included.
-func (v ClientRegistrationGetApiJSONRequestBody) MarshalJSON() ([]byte, error) {
+// MarshalJSON writes ClientRegistrationGetAPIJSONRequestBody, its Unknown members included.
+func (v ClientRegistrationGetAPIJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
 
-// UnmarshalJSON reads ClientRegistrationGetApiJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationGetApiJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads ClientRegistrationGetAPIJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationGetAPIJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *ClientRegistrationGetApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *ClientRegistrationGetAPIJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
@@ -5892,33 +8383,33 @@ func (v *ClientRegistrationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) erro
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes ClientRegistrationUpdateApiJSONBody, its Unknown members included.
-func (v ClientRegistrationUpdateApiJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes ClientRegistrationUpdateAPIJSONBody, its Unknown members included.
+func (v ClientRegistrationUpdateAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ClientRegistrationUpdateApiJSONBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationUpdateApiJSONBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads ClientRegistrationUpdateAPIJSONBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationUpdateAPIJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *ClientRegistrationUpdateApiJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *ClientRegistrationUpdateAPIJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes ClientRegistrationUpdateApiJSONRequestBody, its Unknown members included.
-func (v ClientRegistrationUpdateApiJSONRequestBody) MarshalJSON() ([]byte, error) {
+// MarshalJSON writes ClientRegistrationUpdateAPIJSONRequestBody, its Unknown members included.
+func (v ClientRegistrationUpdateAPIJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
 
-// UnmarshalJSON reads ClientRegistrationUpdateApiJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationUpdateApiJSONRequestBody) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads ClientRegistrationUpdateAPIJSONRequestBody; the members it does not declare go to Unknown.
+func (v *ClientRegistrationUpdateAPIJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *ClientRegistrationUpdateApiJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *ClientRegistrationUpdateAPIJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
@@ -6316,61 +8807,61 @@ func (v *JoseVerifyResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes NamedUri, its Unknown members included.
-func (v NamedUri) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes NamedURI, its Unknown members included.
+func (v NamedURI) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads NamedUri; the members it does not declare go to Unknown.
-func (v *NamedUri) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *NamedUri) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
-// MarshalJSON writes NativeSsoLogoutRequest, its Unknown members included.
-func (v NativeSsoLogoutRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads NativeSsoLogoutRequest; the members it does not declare go to Unknown.
-func (v *NativeSsoLogoutRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads NamedURI; the members it does not declare go to Unknown.
+func (v *NamedURI) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *NativeSsoLogoutRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *NamedURI) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// MarshalJSON writes NativeSSOLogoutRequest, its Unknown members included.
+func (v NativeSSOLogoutRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads NativeSSOLogoutRequest; the members it does not declare go to Unknown.
+func (v *NativeSSOLogoutRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *NativeSSOLogoutRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes NativeSsoLogoutResponse, its Unknown members included.
-func (v NativeSsoLogoutResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes NativeSSOLogoutResponse, its Unknown members included.
+func (v NativeSSOLogoutResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads NativeSsoLogoutResponse; the members it does not declare go to Unknown.
-func (v *NativeSsoLogoutResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads NativeSSOLogoutResponse; the members it does not declare go to Unknown.
+func (v *NativeSSOLogoutResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *NativeSsoLogoutResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *NativeSSOLogoutResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes NativeSsoRequest, its Unknown members included.
-func (v NativeSsoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes NativeSSORequest, its Unknown members included.
+func (v NativeSSORequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads NativeSsoRequest; the members it does not declare go to Unknown.
-func (v *NativeSsoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads NativeSSORequest; the members it does not declare go to Unknown.
+func (v *NativeSSORequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *NativeSsoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *NativeSSORequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes NativeSsoResponse, its Unknown members included.
-func (v NativeSsoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes NativeSSOResponse, its Unknown members included.
+func (v NativeSSOResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads NativeSsoResponse; the members it does not declare go to Unknown.
-func (v *NativeSsoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads NativeSSOResponse; the members it does not declare go to Unknown.
+func (v *NativeSSOResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *NativeSsoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *NativeSSOResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
@@ -6462,6 +8953,18 @@ func (v *RevocationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
+// MarshalJSON writes SNSCredentials, its Unknown members included.
+func (v SNSCredentials) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+
+// UnmarshalJSON reads SNSCredentials; the members it does not declare go to Unknown.
+func (v *SNSCredentials) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+
+// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
+// decoded where it stands, in the same pass.
+func (v *SNSCredentials) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return wire.UnmarshalFrom(d, v)
+}
+
 // MarshalJSON writes Scope, its Unknown members included.
 func (v Scope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
@@ -6494,27 +8997,15 @@ func (v *ServiceGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes ServiceJwksGetResponse, its Unknown members included.
-func (v ServiceJwksGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes ServiceJWKSGetResponse, its Unknown members included.
+func (v ServiceJWKSGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads ServiceJwksGetResponse; the members it does not declare go to Unknown.
-func (v *ServiceJwksGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ServiceJwksGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
-// MarshalJSON writes SnsCredentials, its Unknown members included.
-func (v SnsCredentials) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SnsCredentials; the members it does not declare go to Unknown.
-func (v *SnsCredentials) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads ServiceJWKSGetResponse; the members it does not declare go to Unknown.
+func (v *ServiceJWKSGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *SnsCredentials) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *ServiceJWKSGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
@@ -6914,27 +9405,27 @@ func (v *VciDeferredParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error 
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes VciJwksRequest, its Unknown members included.
-func (v VciJwksRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes VciJWKSRequest, its Unknown members included.
+func (v VciJWKSRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciJwksRequest; the members it does not declare go to Unknown.
-func (v *VciJwksRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VciJWKSRequest; the members it does not declare go to Unknown.
+func (v *VciJWKSRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *VciJwksRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *VciJWKSRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
-// MarshalJSON writes VciJwksResponse, its Unknown members included.
-func (v VciJwksResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
+// MarshalJSON writes VciJWKSResponse, its Unknown members included.
+func (v VciJWKSResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
-// UnmarshalJSON reads VciJwksResponse; the members it does not declare go to Unknown.
-func (v *VciJwksResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
+// UnmarshalJSON reads VciJWKSResponse; the members it does not declare go to Unknown.
+func (v *VciJWKSResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
-func (v *VciJwksResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+func (v *VciJWKSResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
 
@@ -7105,3 +9596,8346 @@ func (v *VciSingleParseResponse) UnmarshalJSON(b []byte) error { return wire.Unm
 func (v *VciSingleParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
+
+// The getters of the models: reading an optional field never panics.
+
+// GetAccessTokenExpiresAt returns *AccessTokenExpiresAt, the zero value when absent (also on a nil AccessToken).
+func (v *AccessToken) GetAccessTokenExpiresAt() (x int64) {
+	if v != nil && v.AccessTokenExpiresAt != nil {
+		x = *v.AccessTokenExpiresAt
+	}
+	return
+}
+
+// GetAccessTokenHash returns *AccessTokenHash, the zero value when absent (also on a nil AccessToken).
+func (v *AccessToken) GetAccessTokenHash() (x string) {
+	if v != nil && v.AccessTokenHash != nil {
+		x = *v.AccessTokenHash
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil AccessToken).
+func (v *AccessToken) GetClientID() (x int64) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetCreatedAt returns *CreatedAt, the zero value when absent (also on a nil AccessToken).
+func (v *AccessToken) GetCreatedAt() (x int64) {
+	if v != nil && v.CreatedAt != nil {
+		x = *v.CreatedAt
+	}
+	return
+}
+
+// GetGrantType returns *GrantType, the zero value when absent (also on a nil AccessToken).
+func (v *AccessToken) GetGrantType() (x GrantType) {
+	if v != nil && v.GrantType != nil {
+		x = *v.GrantType
+	}
+	return
+}
+
+// GetLastRefreshedAt returns *LastRefreshedAt, the zero value when absent (also on a nil AccessToken).
+func (v *AccessToken) GetLastRefreshedAt() (x int64) {
+	if v != nil && v.LastRefreshedAt != nil {
+		x = *v.LastRefreshedAt
+	}
+	return
+}
+
+// GetRefreshTokenExpiresAt returns *RefreshTokenExpiresAt, the zero value when absent (also on a nil AccessToken).
+func (v *AccessToken) GetRefreshTokenExpiresAt() (x int64) {
+	if v != nil && v.RefreshTokenExpiresAt != nil {
+		x = *v.RefreshTokenExpiresAt
+	}
+	return
+}
+
+// GetRefreshTokenHash returns *RefreshTokenHash, the zero value when absent (also on a nil AccessToken).
+func (v *AccessToken) GetRefreshTokenHash() (x string) {
+	if v != nil && v.RefreshTokenHash != nil {
+		x = *v.RefreshTokenHash
+	}
+	return
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil AccessToken).
+func (v *AccessToken) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetPretty returns *Pretty, the zero value when absent (also on a nil AttestationChallengeRequest).
+func (v *AttestationChallengeRequest) GetPretty() (x bool) {
+	if v != nil && v.Pretty != nil {
+		x = *v.Pretty
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil AttestationChallengeResponse).
+func (v *AttestationChallengeResponse) GetAction() (x AttestationChallengeResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetAttestationChallenge returns *AttestationChallenge, the zero value when absent (also on a nil AttestationChallengeResponse).
+func (v *AttestationChallengeResponse) GetAttestationChallenge() (x string) {
+	if v != nil && v.AttestationChallenge != nil {
+		x = *v.AttestationChallenge
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil AttestationChallengeResponse).
+func (v *AttestationChallengeResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil AttestationChallengeResponse).
+func (v *AttestationChallengeResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil AttestationChallengeResponse).
+func (v *AttestationChallengeResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetIdentifier returns *Identifier, the zero value when absent (also on a nil AuthorizationDetailsElement).
+func (v *AuthorizationDetailsElement) GetIdentifier() (x string) {
+	if v != nil && v.Identifier != nil {
+		x = *v.Identifier
+	}
+	return
+}
+
+// GetOtherFields returns *OtherFields, the zero value when absent (also on a nil AuthorizationDetailsElement).
+func (v *AuthorizationDetailsElement) GetOtherFields() (x string) {
+	if v != nil && v.OtherFields != nil {
+		x = *v.OtherFields
+	}
+	return
+}
+
+// GetDescription returns *Description, the zero value when absent (also on a nil AuthorizationFailRequest).
+func (v *AuthorizationFailRequest) GetDescription() (x string) {
+	if v != nil && v.Description != nil {
+		x = *v.Description
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil AuthorizationFailResponse).
+func (v *AuthorizationFailResponse) GetAction() (x AuthorizationFailResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil AuthorizationFailResponse).
+func (v *AuthorizationFailResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil AuthorizationFailResponse).
+func (v *AuthorizationFailResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil AuthorizationFailResponse).
+func (v *AuthorizationFailResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil AuthorizationIssueRequest).
+func (v *AuthorizationIssueRequest) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil AuthorizationIssueRequest).
+func (v *AuthorizationIssueRequest) GetAccessTokenDuration() (x int64) {
+	if v != nil && v.AccessTokenDuration != nil {
+		x = *v.AccessTokenDuration
+	}
+	return
+}
+
+// GetACR returns *ACR, the zero value when absent (also on a nil AuthorizationIssueRequest).
+func (v *AuthorizationIssueRequest) GetACR() (x string) {
+	if v != nil && v.ACR != nil {
+		x = *v.ACR
+	}
+	return
+}
+
+// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil AuthorizationIssueRequest).
+func (v *AuthorizationIssueRequest) GetAuthTime() (x int64) {
+	if v != nil && v.AuthTime != nil {
+		x = *v.AuthTime
+	}
+	return
+}
+
+// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil AuthorizationIssueRequest); its getters are nil-safe too.
+func (v *AuthorizationIssueRequest) GetAuthorizationDetails() *AuthzDetails {
+	if v == nil {
+		return nil
+	}
+	return v.AuthorizationDetails
+}
+
+// GetClaims returns *Claims, the zero value when absent (also on a nil AuthorizationIssueRequest).
+func (v *AuthorizationIssueRequest) GetClaims() (x string) {
+	if v != nil && v.Claims != nil {
+		x = *v.Claims
+	}
+	return
+}
+
+// GetClaimsForTx returns *ClaimsForTx, the zero value when absent (also on a nil AuthorizationIssueRequest).
+func (v *AuthorizationIssueRequest) GetClaimsForTx() (x string) {
+	if v != nil && v.ClaimsForTx != nil {
+		x = *v.ClaimsForTx
+	}
+	return
+}
+
+// GetIDTokenAudType returns *IDTokenAudType, the zero value when absent (also on a nil AuthorizationIssueRequest).
+func (v *AuthorizationIssueRequest) GetIDTokenAudType() (x string) {
+	if v != nil && v.IDTokenAudType != nil {
+		x = *v.IDTokenAudType
+	}
+	return
+}
+
+// GetIdtHeaderParams returns *IdtHeaderParams, the zero value when absent (also on a nil AuthorizationIssueRequest).
+func (v *AuthorizationIssueRequest) GetIdtHeaderParams() (x string) {
+	if v != nil && v.IdtHeaderParams != nil {
+		x = *v.IdtHeaderParams
+	}
+	return
+}
+
+// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil AuthorizationIssueRequest).
+func (v *AuthorizationIssueRequest) GetJWTAtClaims() (x string) {
+	if v != nil && v.JWTAtClaims != nil {
+		x = *v.JWTAtClaims
+	}
+	return
+}
+
+// GetSessionID returns *SessionID, the zero value when absent (also on a nil AuthorizationIssueRequest).
+func (v *AuthorizationIssueRequest) GetSessionID() (x string) {
+	if v != nil && v.SessionID != nil {
+		x = *v.SessionID
+	}
+	return
+}
+
+// GetSub returns *Sub, the zero value when absent (also on a nil AuthorizationIssueRequest).
+func (v *AuthorizationIssueRequest) GetSub() (x string) {
+	if v != nil && v.Sub != nil {
+		x = *v.Sub
+	}
+	return
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil AuthorizationIssueResponse).
+func (v *AuthorizationIssueResponse) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil AuthorizationIssueResponse).
+func (v *AuthorizationIssueResponse) GetAccessTokenDuration() (x int64) {
+	if v != nil && v.AccessTokenDuration != nil {
+		x = *v.AccessTokenDuration
+	}
+	return
+}
+
+// GetAccessTokenExpiresAt returns *AccessTokenExpiresAt, the zero value when absent (also on a nil AuthorizationIssueResponse).
+func (v *AuthorizationIssueResponse) GetAccessTokenExpiresAt() (x int64) {
+	if v != nil && v.AccessTokenExpiresAt != nil {
+		x = *v.AccessTokenExpiresAt
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil AuthorizationIssueResponse).
+func (v *AuthorizationIssueResponse) GetAction() (x AuthorizationIssueResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetAuthorizationCode returns *AuthorizationCode, the zero value when absent (also on a nil AuthorizationIssueResponse).
+func (v *AuthorizationIssueResponse) GetAuthorizationCode() (x string) {
+	if v != nil && v.AuthorizationCode != nil {
+		x = *v.AuthorizationCode
+	}
+	return
+}
+
+// GetIDToken returns *IDToken, the zero value when absent (also on a nil AuthorizationIssueResponse).
+func (v *AuthorizationIssueResponse) GetIDToken() (x string) {
+	if v != nil && v.IDToken != nil {
+		x = *v.IDToken
+	}
+	return
+}
+
+// GetJWTAccessToken returns *JWTAccessToken, the zero value when absent (also on a nil AuthorizationIssueResponse).
+func (v *AuthorizationIssueResponse) GetJWTAccessToken() (x string) {
+	if v != nil && v.JWTAccessToken != nil {
+		x = *v.JWTAccessToken
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil AuthorizationIssueResponse).
+func (v *AuthorizationIssueResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil AuthorizationIssueResponse).
+func (v *AuthorizationIssueResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil AuthorizationIssueResponse).
+func (v *AuthorizationIssueResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetTicketInfo returns TicketInfo, nil when absent (also on a nil AuthorizationIssueResponse); its getters are nil-safe too.
+func (v *AuthorizationIssueResponse) GetTicketInfo() *AuthorizationTicketInfo {
+	if v == nil {
+		return nil
+	}
+	return v.TicketInfo
+}
+
+// GetCIMDOptions returns CIMDOptions, nil when absent (also on a nil AuthorizationRequest); its getters are nil-safe too.
+func (v *AuthorizationRequest) GetCIMDOptions() *CIMDOptions {
+	if v == nil {
+		return nil
+	}
+	return v.CIMDOptions
+}
+
+// GetContext returns *Context, the zero value when absent (also on a nil AuthorizationRequest).
+func (v *AuthorizationRequest) GetContext() (x string) {
+	if v != nil && v.Context != nil {
+		x = *v.Context
+	}
+	return
+}
+
+// GetACREssential returns *ACREssential, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetACREssential() (x bool) {
+	if v != nil && v.ACREssential != nil {
+		x = *v.ACREssential
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetAction() (x AuthorizationResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil AuthorizationResponse); its getters are nil-safe too.
+func (v *AuthorizationResponse) GetAuthorizationDetails() *AuthzDetails {
+	if v == nil {
+		return nil
+	}
+	return v.AuthorizationDetails
+}
+
+// GetClient returns Client, nil when absent (also on a nil AuthorizationResponse); its getters are nil-safe too.
+func (v *AuthorizationResponse) GetClient() *OAuthClient {
+	if v == nil {
+		return nil
+	}
+	return v.Client
+}
+
+// GetClientEntityIDUsed returns *ClientEntityIDUsed, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetClientEntityIDUsed() (x bool) {
+	if v != nil && v.ClientEntityIDUsed != nil {
+		x = *v.ClientEntityIDUsed
+	}
+	return
+}
+
+// GetClientIDAliasUsed returns *ClientIDAliasUsed, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetClientIDAliasUsed() (x bool) {
+	if v != nil && v.ClientIDAliasUsed != nil {
+		x = *v.ClientIDAliasUsed
+	}
+	return
+}
+
+// GetCredentialOfferInfo returns CredentialOfferInfo, nil when absent (also on a nil AuthorizationResponse); its getters are nil-safe too.
+func (v *AuthorizationResponse) GetCredentialOfferInfo() *CredentialOfferInfo {
+	if v == nil {
+		return nil
+	}
+	return v.CredentialOfferInfo
+}
+
+// GetDisplay returns *Display, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetDisplay() (x Display) {
+	if v != nil && v.Display != nil {
+		x = *v.Display
+	}
+	return
+}
+
+// GetGmAction returns *GmAction, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetGmAction() (x GrantManagementAction) {
+	if v != nil && v.GmAction != nil {
+		x = *v.GmAction
+	}
+	return
+}
+
+// GetGrant returns Grant, nil when absent (also on a nil AuthorizationResponse); its getters are nil-safe too.
+func (v *AuthorizationResponse) GetGrant() *Grant {
+	if v == nil {
+		return nil
+	}
+	return v.Grant
+}
+
+// GetGrantID returns *GrantID, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetGrantID() (x string) {
+	if v != nil && v.GrantID != nil {
+		x = *v.GrantID
+	}
+	return
+}
+
+// GetGrantSubject returns *GrantSubject, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetGrantSubject() (x string) {
+	if v != nil && v.GrantSubject != nil {
+		x = *v.GrantSubject
+	}
+	return
+}
+
+// GetIDTokenClaims returns *IDTokenClaims, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetIDTokenClaims() (x string) {
+	if v != nil && v.IDTokenClaims != nil {
+		x = *v.IDTokenClaims
+	}
+	return
+}
+
+// GetIssuableCredentials returns *IssuableCredentials, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetIssuableCredentials() (x string) {
+	if v != nil && v.IssuableCredentials != nil {
+		x = *v.IssuableCredentials
+	}
+	return
+}
+
+// GetLoginHint returns *LoginHint, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetLoginHint() (x string) {
+	if v != nil && v.LoginHint != nil {
+		x = *v.LoginHint
+	}
+	return
+}
+
+// GetLowestPrompt returns *LowestPrompt, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetLowestPrompt() (x Prompt) {
+	if v != nil && v.LowestPrompt != nil {
+		x = *v.LowestPrompt
+	}
+	return
+}
+
+// GetMaxAge returns *MaxAge, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetMaxAge() (x int32) {
+	if v != nil && v.MaxAge != nil {
+		x = *v.MaxAge
+	}
+	return
+}
+
+// GetMetadataDocumentUsed returns *MetadataDocumentUsed, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetMetadataDocumentUsed() (x bool) {
+	if v != nil && v.MetadataDocumentUsed != nil {
+		x = *v.MetadataDocumentUsed
+	}
+	return
+}
+
+// GetNativeSSORequested returns *NativeSSORequested, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetNativeSSORequested() (x bool) {
+	if v != nil && v.NativeSSORequested != nil {
+		x = *v.NativeSSORequested
+	}
+	return
+}
+
+// GetPurpose returns *Purpose, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetPurpose() (x string) {
+	if v != nil && v.Purpose != nil {
+		x = *v.Purpose
+	}
+	return
+}
+
+// GetRequestObjectPayload returns *RequestObjectPayload, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetRequestObjectPayload() (x string) {
+	if v != nil && v.RequestObjectPayload != nil {
+		x = *v.RequestObjectPayload
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetService returns Service, nil when absent (also on a nil AuthorizationResponse); its getters are nil-safe too.
+func (v *AuthorizationResponse) GetService() *Service {
+	if v == nil {
+		return nil
+	}
+	return v.Service
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetTicket returns *Ticket, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetTicket() (x string) {
+	if v != nil && v.Ticket != nil {
+		x = *v.Ticket
+	}
+	return
+}
+
+// GetTransformedClaims returns *TransformedClaims, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetTransformedClaims() (x string) {
+	if v != nil && v.TransformedClaims != nil {
+		x = *v.TransformedClaims
+	}
+	return
+}
+
+// GetUserInfoClaims returns *UserInfoClaims, the zero value when absent (also on a nil AuthorizationResponse).
+func (v *AuthorizationResponse) GetUserInfoClaims() (x string) {
+	if v != nil && v.UserInfoClaims != nil {
+		x = *v.UserInfoClaims
+	}
+	return
+}
+
+// GetContext returns *Context, the zero value when absent (also on a nil AuthorizationTicketInfo).
+func (v *AuthorizationTicketInfo) GetContext() (x string) {
+	if v != nil && v.Context != nil {
+		x = *v.Context
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil AuthorizationTicketInfoResponse).
+func (v *AuthorizationTicketInfoResponse) GetAction() (x AuthorizationTicketInfoResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetInfo returns Info, nil when absent (also on a nil AuthorizationTicketInfoResponse); its getters are nil-safe too.
+func (v *AuthorizationTicketInfoResponse) GetInfo() *AuthorizationTicketInfo {
+	if v == nil {
+		return nil
+	}
+	return v.Info
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil AuthorizationTicketInfoResponse).
+func (v *AuthorizationTicketInfoResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil AuthorizationTicketInfoResponse).
+func (v *AuthorizationTicketInfoResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil AuthorizationTicketUpdateResponse).
+func (v *AuthorizationTicketUpdateResponse) GetAction() (x AuthorizationTicketUpdateResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetInfo returns Info, nil when absent (also on a nil AuthorizationTicketUpdateResponse); its getters are nil-safe too.
+func (v *AuthorizationTicketUpdateResponse) GetInfo() *AuthorizationTicketInfo {
+	if v == nil {
+		return nil
+	}
+	return v.Info
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil AuthorizationTicketUpdateResponse).
+func (v *AuthorizationTicketUpdateResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil AuthorizationTicketUpdateResponse).
+func (v *AuthorizationTicketUpdateResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
+func (v *BackchannelAuthenticationCompleteRequest) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
+func (v *BackchannelAuthenticationCompleteRequest) GetAccessTokenDuration() (x int64) {
+	if v != nil && v.AccessTokenDuration != nil {
+		x = *v.AccessTokenDuration
+	}
+	return
+}
+
+// GetACR returns *ACR, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
+func (v *BackchannelAuthenticationCompleteRequest) GetACR() (x string) {
+	if v != nil && v.ACR != nil {
+		x = *v.ACR
+	}
+	return
+}
+
+// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
+func (v *BackchannelAuthenticationCompleteRequest) GetAuthTime() (x int64) {
+	if v != nil && v.AuthTime != nil {
+		x = *v.AuthTime
+	}
+	return
+}
+
+// GetClaims returns *Claims, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
+func (v *BackchannelAuthenticationCompleteRequest) GetClaims() (x string) {
+	if v != nil && v.Claims != nil {
+		x = *v.Claims
+	}
+	return
+}
+
+// GetErrorDescription returns *ErrorDescription, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
+func (v *BackchannelAuthenticationCompleteRequest) GetErrorDescription() (x string) {
+	if v != nil && v.ErrorDescription != nil {
+		x = *v.ErrorDescription
+	}
+	return
+}
+
+// GetErrorURI returns *ErrorURI, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
+func (v *BackchannelAuthenticationCompleteRequest) GetErrorURI() (x string) {
+	if v != nil && v.ErrorURI != nil {
+		x = *v.ErrorURI
+	}
+	return
+}
+
+// GetIDTokenAudType returns *IDTokenAudType, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
+func (v *BackchannelAuthenticationCompleteRequest) GetIDTokenAudType() (x string) {
+	if v != nil && v.IDTokenAudType != nil {
+		x = *v.IDTokenAudType
+	}
+	return
+}
+
+// GetIdtHeaderParams returns *IdtHeaderParams, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
+func (v *BackchannelAuthenticationCompleteRequest) GetIdtHeaderParams() (x string) {
+	if v != nil && v.IdtHeaderParams != nil {
+		x = *v.IdtHeaderParams
+	}
+	return
+}
+
+// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
+func (v *BackchannelAuthenticationCompleteRequest) GetJWTAtClaims() (x string) {
+	if v != nil && v.JWTAtClaims != nil {
+		x = *v.JWTAtClaims
+	}
+	return
+}
+
+// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
+func (v *BackchannelAuthenticationCompleteRequest) GetRefreshTokenDuration() (x int64) {
+	if v != nil && v.RefreshTokenDuration != nil {
+		x = *v.RefreshTokenDuration
+	}
+	return
+}
+
+// GetSub returns *Sub, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
+func (v *BackchannelAuthenticationCompleteRequest) GetSub() (x string) {
+	if v != nil && v.Sub != nil {
+		x = *v.Sub
+	}
+	return
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetAccessTokenDuration() (x int64) {
+	if v != nil && v.AccessTokenDuration != nil {
+		x = *v.AccessTokenDuration
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetAction() (x BackchannelAuthenticationCompleteResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetAuthReqID returns *AuthReqID, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetAuthReqID() (x string) {
+	if v != nil && v.AuthReqID != nil {
+		x = *v.AuthReqID
+	}
+	return
+}
+
+// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil BackchannelAuthenticationCompleteResponse); its getters are nil-safe too.
+func (v *BackchannelAuthenticationCompleteResponse) GetAuthorizationDetails() *AuthzDetails {
+	if v == nil {
+		return nil
+	}
+	return v.AuthorizationDetails
+}
+
+// GetClientEntityID returns *ClientEntityID, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetClientEntityID() (x string) {
+	if v != nil && v.ClientEntityID != nil {
+		x = *v.ClientEntityID
+	}
+	return
+}
+
+// GetClientEntityIDUsed returns *ClientEntityIDUsed, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetClientEntityIDUsed() (x bool) {
+	if v != nil && v.ClientEntityIDUsed != nil {
+		x = *v.ClientEntityIDUsed
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetClientID() (x int64) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientIDAlias returns *ClientIDAlias, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetClientIDAlias() (x string) {
+	if v != nil && v.ClientIDAlias != nil {
+		x = *v.ClientIDAlias
+	}
+	return
+}
+
+// GetClientIDAliasUsed returns *ClientIDAliasUsed, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetClientIDAliasUsed() (x bool) {
+	if v != nil && v.ClientIDAliasUsed != nil {
+		x = *v.ClientIDAliasUsed
+	}
+	return
+}
+
+// GetClientName returns *ClientName, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetClientName() (x string) {
+	if v != nil && v.ClientName != nil {
+		x = *v.ClientName
+	}
+	return
+}
+
+// GetClientNotificationEndpoint returns *ClientNotificationEndpoint, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetClientNotificationEndpoint() (x string) {
+	if v != nil && v.ClientNotificationEndpoint != nil {
+		x = *v.ClientNotificationEndpoint
+	}
+	return
+}
+
+// GetClientNotificationToken returns *ClientNotificationToken, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetClientNotificationToken() (x string) {
+	if v != nil && v.ClientNotificationToken != nil {
+		x = *v.ClientNotificationToken
+	}
+	return
+}
+
+// GetDeliveryMode returns *DeliveryMode, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetDeliveryMode() (x DeliveryMode) {
+	if v != nil && v.DeliveryMode != nil {
+		x = *v.DeliveryMode
+	}
+	return
+}
+
+// GetGrantID returns *GrantID, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetGrantID() (x string) {
+	if v != nil && v.GrantID != nil {
+		x = *v.GrantID
+	}
+	return
+}
+
+// GetIDToken returns *IDToken, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetIDToken() (x string) {
+	if v != nil && v.IDToken != nil {
+		x = *v.IDToken
+	}
+	return
+}
+
+// GetIDTokenDuration returns *IDTokenDuration, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetIDTokenDuration() (x int64) {
+	if v != nil && v.IDTokenDuration != nil {
+		x = *v.IDTokenDuration
+	}
+	return
+}
+
+// GetJWTAccessToken returns *JWTAccessToken, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetJWTAccessToken() (x string) {
+	if v != nil && v.JWTAccessToken != nil {
+		x = *v.JWTAccessToken
+	}
+	return
+}
+
+// GetMetadataDocumentLocation returns *MetadataDocumentLocation, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetMetadataDocumentLocation() (x string) {
+	if v != nil && v.MetadataDocumentLocation != nil {
+		x = *v.MetadataDocumentLocation
+	}
+	return
+}
+
+// GetMetadataDocumentUsed returns *MetadataDocumentUsed, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetMetadataDocumentUsed() (x bool) {
+	if v != nil && v.MetadataDocumentUsed != nil {
+		x = *v.MetadataDocumentUsed
+	}
+	return
+}
+
+// GetRefreshToken returns *RefreshToken, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetRefreshToken() (x string) {
+	if v != nil && v.RefreshToken != nil {
+		x = *v.RefreshToken
+	}
+	return
+}
+
+// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetRefreshTokenDuration() (x int64) {
+	if v != nil && v.RefreshTokenDuration != nil {
+		x = *v.RefreshTokenDuration
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
+func (v *BackchannelAuthenticationCompleteResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetErrorDescription returns *ErrorDescription, the zero value when absent (also on a nil BackchannelAuthenticationFailRequest).
+func (v *BackchannelAuthenticationFailRequest) GetErrorDescription() (x string) {
+	if v != nil && v.ErrorDescription != nil {
+		x = *v.ErrorDescription
+	}
+	return
+}
+
+// GetErrorURI returns *ErrorURI, the zero value when absent (also on a nil BackchannelAuthenticationFailRequest).
+func (v *BackchannelAuthenticationFailRequest) GetErrorURI() (x string) {
+	if v != nil && v.ErrorURI != nil {
+		x = *v.ErrorURI
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil BackchannelAuthenticationFailResponse).
+func (v *BackchannelAuthenticationFailResponse) GetAction() (x BackchannelAuthenticationFailResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil BackchannelAuthenticationFailResponse).
+func (v *BackchannelAuthenticationFailResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil BackchannelAuthenticationFailResponse).
+func (v *BackchannelAuthenticationFailResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil BackchannelAuthenticationFailResponse).
+func (v *BackchannelAuthenticationFailResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil BackchannelAuthenticationIssueResponse).
+func (v *BackchannelAuthenticationIssueResponse) GetAction() (x BackchannelAuthenticationIssueResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetAuthReqID returns *AuthReqID, the zero value when absent (also on a nil BackchannelAuthenticationIssueResponse).
+func (v *BackchannelAuthenticationIssueResponse) GetAuthReqID() (x string) {
+	if v != nil && v.AuthReqID != nil {
+		x = *v.AuthReqID
+	}
+	return
+}
+
+// GetExpiresIn returns *ExpiresIn, the zero value when absent (also on a nil BackchannelAuthenticationIssueResponse).
+func (v *BackchannelAuthenticationIssueResponse) GetExpiresIn() (x int32) {
+	if v != nil && v.ExpiresIn != nil {
+		x = *v.ExpiresIn
+	}
+	return
+}
+
+// GetInterval returns *Interval, the zero value when absent (also on a nil BackchannelAuthenticationIssueResponse).
+func (v *BackchannelAuthenticationIssueResponse) GetInterval() (x int32) {
+	if v != nil && v.Interval != nil {
+		x = *v.Interval
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil BackchannelAuthenticationIssueResponse).
+func (v *BackchannelAuthenticationIssueResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil BackchannelAuthenticationIssueResponse).
+func (v *BackchannelAuthenticationIssueResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil BackchannelAuthenticationIssueResponse).
+func (v *BackchannelAuthenticationIssueResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetCIMDOptions returns CIMDOptions, nil when absent (also on a nil BackchannelAuthenticationRequest); its getters are nil-safe too.
+func (v *BackchannelAuthenticationRequest) GetCIMDOptions() *CIMDOptions {
+	if v == nil {
+		return nil
+	}
+	return v.CIMDOptions
+}
+
+// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil BackchannelAuthenticationRequest).
+func (v *BackchannelAuthenticationRequest) GetClientCertificate() (x string) {
+	if v != nil && v.ClientCertificate != nil {
+		x = *v.ClientCertificate
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil BackchannelAuthenticationRequest).
+func (v *BackchannelAuthenticationRequest) GetClientID() (x string) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil BackchannelAuthenticationRequest).
+func (v *BackchannelAuthenticationRequest) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetOAuthClientAttestation returns *OAuthClientAttestation, the zero value when absent (also on a nil BackchannelAuthenticationRequest).
+func (v *BackchannelAuthenticationRequest) GetOAuthClientAttestation() (x string) {
+	if v != nil && v.OAuthClientAttestation != nil {
+		x = *v.OAuthClientAttestation
+	}
+	return
+}
+
+// GetOAuthClientAttestationPop returns *OAuthClientAttestationPop, the zero value when absent (also on a nil BackchannelAuthenticationRequest).
+func (v *BackchannelAuthenticationRequest) GetOAuthClientAttestationPop() (x string) {
+	if v != nil && v.OAuthClientAttestationPop != nil {
+		x = *v.OAuthClientAttestationPop
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetAction() (x BackchannelAuthenticationResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetAttestationChallenge returns *AttestationChallenge, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetAttestationChallenge() (x string) {
+	if v != nil && v.AttestationChallenge != nil {
+		x = *v.AttestationChallenge
+	}
+	return
+}
+
+// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil BackchannelAuthenticationResponse); its getters are nil-safe too.
+func (v *BackchannelAuthenticationResponse) GetAuthorizationDetails() *AuthzDetails {
+	if v == nil {
+		return nil
+	}
+	return v.AuthorizationDetails
+}
+
+// GetBindingMessage returns *BindingMessage, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetBindingMessage() (x string) {
+	if v != nil && v.BindingMessage != nil {
+		x = *v.BindingMessage
+	}
+	return
+}
+
+// GetClientAuthMethod returns *ClientAuthMethod, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetClientAuthMethod() (x string) {
+	if v != nil && v.ClientAuthMethod != nil {
+		x = *v.ClientAuthMethod
+	}
+	return
+}
+
+// GetClientEntityID returns *ClientEntityID, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetClientEntityID() (x string) {
+	if v != nil && v.ClientEntityID != nil {
+		x = *v.ClientEntityID
+	}
+	return
+}
+
+// GetClientEntityIDUsed returns *ClientEntityIDUsed, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetClientEntityIDUsed() (x bool) {
+	if v != nil && v.ClientEntityIDUsed != nil {
+		x = *v.ClientEntityIDUsed
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetClientID() (x int64) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientIDAlias returns *ClientIDAlias, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetClientIDAlias() (x string) {
+	if v != nil && v.ClientIDAlias != nil {
+		x = *v.ClientIDAlias
+	}
+	return
+}
+
+// GetClientIDAliasUsed returns *ClientIDAliasUsed, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetClientIDAliasUsed() (x bool) {
+	if v != nil && v.ClientIDAliasUsed != nil {
+		x = *v.ClientIDAliasUsed
+	}
+	return
+}
+
+// GetClientName returns *ClientName, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetClientName() (x string) {
+	if v != nil && v.ClientName != nil {
+		x = *v.ClientName
+	}
+	return
+}
+
+// GetClientNotificationToken returns *ClientNotificationToken, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetClientNotificationToken() (x string) {
+	if v != nil && v.ClientNotificationToken != nil {
+		x = *v.ClientNotificationToken
+	}
+	return
+}
+
+// GetDeliveryMode returns *DeliveryMode, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetDeliveryMode() (x DeliveryMode) {
+	if v != nil && v.DeliveryMode != nil {
+		x = *v.DeliveryMode
+	}
+	return
+}
+
+// GetGmAction returns *GmAction, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetGmAction() (x GrantManagementAction) {
+	if v != nil && v.GmAction != nil {
+		x = *v.GmAction
+	}
+	return
+}
+
+// GetGrant returns Grant, nil when absent (also on a nil BackchannelAuthenticationResponse); its getters are nil-safe too.
+func (v *BackchannelAuthenticationResponse) GetGrant() *Grant {
+	if v == nil {
+		return nil
+	}
+	return v.Grant
+}
+
+// GetGrantID returns *GrantID, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetGrantID() (x string) {
+	if v != nil && v.GrantID != nil {
+		x = *v.GrantID
+	}
+	return
+}
+
+// GetGrantSubject returns *GrantSubject, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetGrantSubject() (x string) {
+	if v != nil && v.GrantSubject != nil {
+		x = *v.GrantSubject
+	}
+	return
+}
+
+// GetHint returns *Hint, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetHint() (x string) {
+	if v != nil && v.Hint != nil {
+		x = *v.Hint
+	}
+	return
+}
+
+// GetHintType returns *HintType, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetHintType() (x string) {
+	if v != nil && v.HintType != nil {
+		x = *v.HintType
+	}
+	return
+}
+
+// GetMetadataDocumentLocation returns *MetadataDocumentLocation, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetMetadataDocumentLocation() (x string) {
+	if v != nil && v.MetadataDocumentLocation != nil {
+		x = *v.MetadataDocumentLocation
+	}
+	return
+}
+
+// GetMetadataDocumentUsed returns *MetadataDocumentUsed, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetMetadataDocumentUsed() (x bool) {
+	if v != nil && v.MetadataDocumentUsed != nil {
+		x = *v.MetadataDocumentUsed
+	}
+	return
+}
+
+// GetRequestContext returns *RequestContext, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetRequestContext() (x string) {
+	if v != nil && v.RequestContext != nil {
+		x = *v.RequestContext
+	}
+	return
+}
+
+// GetRequestedExpiry returns *RequestedExpiry, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetRequestedExpiry() (x int32) {
+	if v != nil && v.RequestedExpiry != nil {
+		x = *v.RequestedExpiry
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetSub returns *Sub, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetSub() (x string) {
+	if v != nil && v.Sub != nil {
+		x = *v.Sub
+	}
+	return
+}
+
+// GetTicket returns *Ticket, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetTicket() (x string) {
+	if v != nil && v.Ticket != nil {
+		x = *v.Ticket
+	}
+	return
+}
+
+// GetUserCode returns *UserCode, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetUserCode() (x string) {
+	if v != nil && v.UserCode != nil {
+		x = *v.UserCode
+	}
+	return
+}
+
+// GetUserCodeRequired returns *UserCodeRequired, the zero value when absent (also on a nil BackchannelAuthenticationResponse).
+func (v *BackchannelAuthenticationResponse) GetUserCodeRequired() (x bool) {
+	if v != nil && v.UserCodeRequired != nil {
+		x = *v.UserCodeRequired
+	}
+	return
+}
+
+// GetSessionID returns *SessionID, the zero value when absent (also on a nil BackchannelLogoutTokenRequest).
+func (v *BackchannelLogoutTokenRequest) GetSessionID() (x string) {
+	if v != nil && v.SessionID != nil {
+		x = *v.SessionID
+	}
+	return
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil BackchannelLogoutTokenRequest).
+func (v *BackchannelLogoutTokenRequest) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil BackchannelLogoutTokenResponse).
+func (v *BackchannelLogoutTokenResponse) GetAction() (x BackchannelLogoutTokenResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetBackchannelLogoutURI returns *BackchannelLogoutURI, the zero value when absent (also on a nil BackchannelLogoutTokenResponse).
+func (v *BackchannelLogoutTokenResponse) GetBackchannelLogoutURI() (x string) {
+	if v != nil && v.BackchannelLogoutURI != nil {
+		x = *v.BackchannelLogoutURI
+	}
+	return
+}
+
+// GetLogoutToken returns *LogoutToken, the zero value when absent (also on a nil BackchannelLogoutTokenResponse).
+func (v *BackchannelLogoutTokenResponse) GetLogoutToken() (x string) {
+	if v != nil && v.LogoutToken != nil {
+		x = *v.LogoutToken
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil BackchannelLogoutTokenResponse).
+func (v *BackchannelLogoutTokenResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil BackchannelLogoutTokenResponse).
+func (v *BackchannelLogoutTokenResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAlwaysRetrieved returns *AlwaysRetrieved, the zero value when absent (also on a nil CIMDOptions).
+func (v *CIMDOptions) GetAlwaysRetrieved() (x bool) {
+	if v != nil && v.AlwaysRetrieved != nil {
+		x = *v.AlwaysRetrieved
+	}
+	return
+}
+
+// GetHTTPPermitted returns *HTTPPermitted, the zero value when absent (also on a nil CIMDOptions).
+func (v *CIMDOptions) GetHTTPPermitted() (x bool) {
+	if v != nil && v.HTTPPermitted != nil {
+		x = *v.HTTPPermitted
+	}
+	return
+}
+
+// GetQueryPermitted returns *QueryPermitted, the zero value when absent (also on a nil CIMDOptions).
+func (v *CIMDOptions) GetQueryPermitted() (x bool) {
+	if v != nil && v.QueryPermitted != nil {
+		x = *v.QueryPermitted
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil ClientAuthorizationDeleteResponse).
+func (v *ClientAuthorizationDeleteResponse) GetClientID() (x int64) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetModifiedAt returns *ModifiedAt, the zero value when absent (also on a nil ClientAuthorizationDeleteResponse).
+func (v *ClientAuthorizationDeleteResponse) GetModifiedAt() (x int64) {
+	if v != nil && v.ModifiedAt != nil {
+		x = *v.ModifiedAt
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil ClientAuthorizationDeleteResponse).
+func (v *ClientAuthorizationDeleteResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil ClientAuthorizationDeleteResponse).
+func (v *ClientAuthorizationDeleteResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetServiceAPIKey returns *ServiceAPIKey, the zero value when absent (also on a nil ClientAuthorizationDeleteResponse).
+func (v *ClientAuthorizationDeleteResponse) GetServiceAPIKey() (x int64) {
+	if v != nil && v.ServiceAPIKey != nil {
+		x = *v.ServiceAPIKey
+	}
+	return
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil ClientAuthorizationDeleteResponse).
+func (v *ClientAuthorizationDeleteResponse) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetDeveloper returns *Developer, the zero value when absent (also on a nil ClientAuthorizationGetListRequest).
+func (v *ClientAuthorizationGetListRequest) GetDeveloper() (x string) {
+	if v != nil && v.Developer != nil {
+		x = *v.Developer
+	}
+	return
+}
+
+// GetEnd returns *End, the zero value when absent (also on a nil ClientAuthorizationGetListRequest).
+func (v *ClientAuthorizationGetListRequest) GetEnd() (x int32) {
+	if v != nil && v.End != nil {
+		x = *v.End
+	}
+	return
+}
+
+// GetStart returns *Start, the zero value when absent (also on a nil ClientAuthorizationGetListRequest).
+func (v *ClientAuthorizationGetListRequest) GetStart() (x int32) {
+	if v != nil && v.Start != nil {
+		x = *v.Start
+	}
+	return
+}
+
+// GetDeveloper returns *Developer, the zero value when absent (also on a nil ClientAuthorizationGetListResponse).
+func (v *ClientAuthorizationGetListResponse) GetDeveloper() (x string) {
+	if v != nil && v.Developer != nil {
+		x = *v.Developer
+	}
+	return
+}
+
+// GetEnd returns *End, the zero value when absent (also on a nil ClientAuthorizationGetListResponse).
+func (v *ClientAuthorizationGetListResponse) GetEnd() (x int32) {
+	if v != nil && v.End != nil {
+		x = *v.End
+	}
+	return
+}
+
+// GetStart returns *Start, the zero value when absent (also on a nil ClientAuthorizationGetListResponse).
+func (v *ClientAuthorizationGetListResponse) GetStart() (x int32) {
+	if v != nil && v.Start != nil {
+		x = *v.Start
+	}
+	return
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil ClientAuthorizationGetListResponse).
+func (v *ClientAuthorizationGetListResponse) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetTotalCount returns *TotalCount, the zero value when absent (also on a nil ClientAuthorizationGetListResponse).
+func (v *ClientAuthorizationGetListResponse) GetTotalCount() (x int32) {
+	if v != nil && v.TotalCount != nil {
+		x = *v.TotalCount
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil ClientAuthorizationUpdateResponse).
+func (v *ClientAuthorizationUpdateResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil ClientAuthorizationUpdateResponse).
+func (v *ClientAuthorizationUpdateResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil ClientExtension).
+func (v *ClientExtension) GetAccessTokenDuration() (x int64) {
+	if v != nil && v.AccessTokenDuration != nil {
+		x = *v.AccessTokenDuration
+	}
+	return
+}
+
+// GetIDTokenDuration returns *IDTokenDuration, the zero value when absent (also on a nil ClientExtension).
+func (v *ClientExtension) GetIDTokenDuration() (x int64) {
+	if v != nil && v.IDTokenDuration != nil {
+		x = *v.IDTokenDuration
+	}
+	return
+}
+
+// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil ClientExtension).
+func (v *ClientExtension) GetRefreshTokenDuration() (x int64) {
+	if v != nil && v.RefreshTokenDuration != nil {
+		x = *v.RefreshTokenDuration
+	}
+	return
+}
+
+// GetRequestableScopesEnabled returns *RequestableScopesEnabled, the zero value when absent (also on a nil ClientExtension).
+func (v *ClientExtension) GetRequestableScopesEnabled() (x bool) {
+	if v != nil && v.RequestableScopesEnabled != nil {
+		x = *v.RequestableScopesEnabled
+	}
+	return
+}
+
+// GetTokenExchangePermitted returns *TokenExchangePermitted, the zero value when absent (also on a nil ClientExtension).
+func (v *ClientExtension) GetTokenExchangePermitted() (x bool) {
+	if v != nil && v.TokenExchangePermitted != nil {
+		x = *v.TokenExchangePermitted
+	}
+	return
+}
+
+// GetEnd returns *End, the zero value when absent (also on a nil ClientGetListResponse).
+func (v *ClientGetListResponse) GetEnd() (x int32) {
+	if v != nil && v.End != nil {
+		x = *v.End
+	}
+	return
+}
+
+// GetStart returns *Start, the zero value when absent (also on a nil ClientGetListResponse).
+func (v *ClientGetListResponse) GetStart() (x int32) {
+	if v != nil && v.Start != nil {
+		x = *v.Start
+	}
+	return
+}
+
+// GetTotalCount returns *TotalCount, the zero value when absent (also on a nil ClientGetListResponse).
+func (v *ClientGetListResponse) GetTotalCount() (x int32) {
+	if v != nil && v.TotalCount != nil {
+		x = *v.TotalCount
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil ClientGrantedScopesDeleteResponse).
+func (v *ClientGrantedScopesDeleteResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil ClientGrantedScopesDeleteResponse).
+func (v *ClientGrantedScopesDeleteResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil ClientRegistrationAPIJSONBody).
+func (v *ClientRegistrationAPIJSONBody) GetClientID() (x string) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetToken returns *Token, the zero value when absent (also on a nil ClientRegistrationAPIJSONBody).
+func (v *ClientRegistrationAPIJSONBody) GetToken() (x string) {
+	if v != nil && v.Token != nil {
+		x = *v.Token
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil ClientRegistrationAPIJSONRequestBody).
+func (v *ClientRegistrationAPIJSONRequestBody) GetClientID() (x string) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetToken returns *Token, the zero value when absent (also on a nil ClientRegistrationAPIJSONRequestBody).
+func (v *ClientRegistrationAPIJSONRequestBody) GetToken() (x string) {
+	if v != nil && v.Token != nil {
+		x = *v.Token
+	}
+	return
+}
+
+// GetJSON returns *JSON, the zero value when absent (also on a nil ClientRegistrationDeleteAPIJSONBody).
+func (v *ClientRegistrationDeleteAPIJSONBody) GetJSON() (x string) {
+	if v != nil && v.JSON != nil {
+		x = *v.JSON
+	}
+	return
+}
+
+// GetJSON returns *JSON, the zero value when absent (also on a nil ClientRegistrationDeleteAPIJSONRequestBody).
+func (v *ClientRegistrationDeleteAPIJSONRequestBody) GetJSON() (x string) {
+	if v != nil && v.JSON != nil {
+		x = *v.JSON
+	}
+	return
+}
+
+// GetJSON returns *JSON, the zero value when absent (also on a nil ClientRegistrationGetAPIJSONBody).
+func (v *ClientRegistrationGetAPIJSONBody) GetJSON() (x string) {
+	if v != nil && v.JSON != nil {
+		x = *v.JSON
+	}
+	return
+}
+
+// GetJSON returns *JSON, the zero value when absent (also on a nil ClientRegistrationGetAPIJSONRequestBody).
+func (v *ClientRegistrationGetAPIJSONRequestBody) GetJSON() (x string) {
+	if v != nil && v.JSON != nil {
+		x = *v.JSON
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil ClientRegistrationRequest).
+func (v *ClientRegistrationRequest) GetClientID() (x string) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetJSON returns *JSON, the zero value when absent (also on a nil ClientRegistrationRequest).
+func (v *ClientRegistrationRequest) GetJSON() (x string) {
+	if v != nil && v.JSON != nil {
+		x = *v.JSON
+	}
+	return
+}
+
+// GetToken returns *Token, the zero value when absent (also on a nil ClientRegistrationRequest).
+func (v *ClientRegistrationRequest) GetToken() (x string) {
+	if v != nil && v.Token != nil {
+		x = *v.Token
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil ClientRegistrationResponse).
+func (v *ClientRegistrationResponse) GetAction() (x ClientRegistrationResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetClient returns Client, nil when absent (also on a nil ClientRegistrationResponse); its getters are nil-safe too.
+func (v *ClientRegistrationResponse) GetClient() *OAuthClient {
+	if v == nil {
+		return nil
+	}
+	return v.Client
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil ClientRegistrationResponse).
+func (v *ClientRegistrationResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil ClientRegistrationResponse).
+func (v *ClientRegistrationResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil ClientRegistrationResponse).
+func (v *ClientRegistrationResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetNewClientSecret returns *NewClientSecret, the zero value when absent (also on a nil ClientSecretRefreshResponse).
+func (v *ClientSecretRefreshResponse) GetNewClientSecret() (x string) {
+	if v != nil && v.NewClientSecret != nil {
+		x = *v.NewClientSecret
+	}
+	return
+}
+
+// GetOldClientSecret returns *OldClientSecret, the zero value when absent (also on a nil ClientSecretRefreshResponse).
+func (v *ClientSecretRefreshResponse) GetOldClientSecret() (x string) {
+	if v != nil && v.OldClientSecret != nil {
+		x = *v.OldClientSecret
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil ClientSecretRefreshResponse).
+func (v *ClientSecretRefreshResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil ClientSecretRefreshResponse).
+func (v *ClientSecretRefreshResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetNewClientSecret returns *NewClientSecret, the zero value when absent (also on a nil ClientSecretUpdateResponse).
+func (v *ClientSecretUpdateResponse) GetNewClientSecret() (x string) {
+	if v != nil && v.NewClientSecret != nil {
+		x = *v.NewClientSecret
+	}
+	return
+}
+
+// GetOldClientSecret returns *OldClientSecret, the zero value when absent (also on a nil ClientSecretUpdateResponse).
+func (v *ClientSecretUpdateResponse) GetOldClientSecret() (x string) {
+	if v != nil && v.OldClientSecret != nil {
+		x = *v.OldClientSecret
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil ClientSecretUpdateResponse).
+func (v *ClientSecretUpdateResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil ClientSecretUpdateResponse).
+func (v *ClientSecretUpdateResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetCredentialDuration returns *CredentialDuration, the zero value when absent (also on a nil CredentialIssuanceOrder).
+func (v *CredentialIssuanceOrder) GetCredentialDuration() (x int64) {
+	if v != nil && v.CredentialDuration != nil {
+		x = *v.CredentialDuration
+	}
+	return
+}
+
+// GetCredentialPayload returns *CredentialPayload, the zero value when absent (also on a nil CredentialIssuanceOrder).
+func (v *CredentialIssuanceOrder) GetCredentialPayload() (x string) {
+	if v != nil && v.CredentialPayload != nil {
+		x = *v.CredentialPayload
+	}
+	return
+}
+
+// GetIssuanceDeferred returns *IssuanceDeferred, the zero value when absent (also on a nil CredentialIssuanceOrder).
+func (v *CredentialIssuanceOrder) GetIssuanceDeferred() (x bool) {
+	if v != nil && v.IssuanceDeferred != nil {
+		x = *v.IssuanceDeferred
+	}
+	return
+}
+
+// GetRequestIdentifier returns *RequestIdentifier, the zero value when absent (also on a nil CredentialIssuanceOrder).
+func (v *CredentialIssuanceOrder) GetRequestIdentifier() (x string) {
+	if v != nil && v.RequestIdentifier != nil {
+		x = *v.RequestIdentifier
+	}
+	return
+}
+
+// GetSigningKeyID returns *SigningKeyID, the zero value when absent (also on a nil CredentialIssuanceOrder).
+func (v *CredentialIssuanceOrder) GetSigningKeyID() (x string) {
+	if v != nil && v.SigningKeyID != nil {
+		x = *v.SigningKeyID
+	}
+	return
+}
+
+// GetBatchCredentialEndpoint returns *BatchCredentialEndpoint, the zero value when absent (also on a nil CredentialIssuerMetadata).
+func (v *CredentialIssuerMetadata) GetBatchCredentialEndpoint() (x string) {
+	if v != nil && v.BatchCredentialEndpoint != nil {
+		x = *v.BatchCredentialEndpoint
+	}
+	return
+}
+
+// GetBatchSize returns *BatchSize, the zero value when absent (also on a nil CredentialIssuerMetadata).
+func (v *CredentialIssuerMetadata) GetBatchSize() (x int32) {
+	if v != nil && v.BatchSize != nil {
+		x = *v.BatchSize
+	}
+	return
+}
+
+// GetCredentialEndpoint returns *CredentialEndpoint, the zero value when absent (also on a nil CredentialIssuerMetadata).
+func (v *CredentialIssuerMetadata) GetCredentialEndpoint() (x string) {
+	if v != nil && v.CredentialEndpoint != nil {
+		x = *v.CredentialEndpoint
+	}
+	return
+}
+
+// GetCredentialIssuer returns *CredentialIssuer, the zero value when absent (also on a nil CredentialIssuerMetadata).
+func (v *CredentialIssuerMetadata) GetCredentialIssuer() (x string) {
+	if v != nil && v.CredentialIssuer != nil {
+		x = *v.CredentialIssuer
+	}
+	return
+}
+
+// GetCredentialRequestEncryptionJWKS returns *CredentialRequestEncryptionJWKS, the zero value when absent (also on a nil CredentialIssuerMetadata).
+func (v *CredentialIssuerMetadata) GetCredentialRequestEncryptionJWKS() (x string) {
+	if v != nil && v.CredentialRequestEncryptionJWKS != nil {
+		x = *v.CredentialRequestEncryptionJWKS
+	}
+	return
+}
+
+// GetCredentialsSupported returns *CredentialsSupported, the zero value when absent (also on a nil CredentialIssuerMetadata).
+func (v *CredentialIssuerMetadata) GetCredentialsSupported() (x string) {
+	if v != nil && v.CredentialsSupported != nil {
+		x = *v.CredentialsSupported
+	}
+	return
+}
+
+// GetDeferredCredentialEndpoint returns *DeferredCredentialEndpoint, the zero value when absent (also on a nil CredentialIssuerMetadata).
+func (v *CredentialIssuerMetadata) GetDeferredCredentialEndpoint() (x string) {
+	if v != nil && v.DeferredCredentialEndpoint != nil {
+		x = *v.DeferredCredentialEndpoint
+	}
+	return
+}
+
+// GetDisplay returns *Display, the zero value when absent (also on a nil CredentialIssuerMetadata).
+func (v *CredentialIssuerMetadata) GetDisplay() (x string) {
+	if v != nil && v.Display != nil {
+		x = *v.Display
+	}
+	return
+}
+
+// GetNonceEndpoint returns *NonceEndpoint, the zero value when absent (also on a nil CredentialIssuerMetadata).
+func (v *CredentialIssuerMetadata) GetNonceEndpoint() (x string) {
+	if v != nil && v.NonceEndpoint != nil {
+		x = *v.NonceEndpoint
+	}
+	return
+}
+
+// GetNotificationEndpoint returns *NotificationEndpoint, the zero value when absent (also on a nil CredentialIssuerMetadata).
+func (v *CredentialIssuerMetadata) GetNotificationEndpoint() (x string) {
+	if v != nil && v.NotificationEndpoint != nil {
+		x = *v.NotificationEndpoint
+	}
+	return
+}
+
+// GetRequireCredentialRequestEncryption returns *RequireCredentialRequestEncryption, the zero value when absent (also on a nil CredentialIssuerMetadata).
+func (v *CredentialIssuerMetadata) GetRequireCredentialRequestEncryption() (x bool) {
+	if v != nil && v.RequireCredentialRequestEncryption != nil {
+		x = *v.RequireCredentialRequestEncryption
+	}
+	return
+}
+
+// GetRequireCredentialResponseEncryption returns *RequireCredentialResponseEncryption, the zero value when absent (also on a nil CredentialIssuerMetadata).
+func (v *CredentialIssuerMetadata) GetRequireCredentialResponseEncryption() (x bool) {
+	if v != nil && v.RequireCredentialResponseEncryption != nil {
+		x = *v.RequireCredentialResponseEncryption
+	}
+	return
+}
+
+// GetACR returns *ACR, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetACR() (x string) {
+	if v != nil && v.ACR != nil {
+		x = *v.ACR
+	}
+	return
+}
+
+// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetAuthTime() (x int64) {
+	if v != nil && v.AuthTime != nil {
+		x = *v.AuthTime
+	}
+	return
+}
+
+// GetAuthorizationCodeGrantIncluded returns *AuthorizationCodeGrantIncluded, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetAuthorizationCodeGrantIncluded() (x bool) {
+	if v != nil && v.AuthorizationCodeGrantIncluded != nil {
+		x = *v.AuthorizationCodeGrantIncluded
+	}
+	return
+}
+
+// GetContext returns *Context, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetContext() (x string) {
+	if v != nil && v.Context != nil {
+		x = *v.Context
+	}
+	return
+}
+
+// GetCredentialIssuer returns *CredentialIssuer, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetCredentialIssuer() (x string) {
+	if v != nil && v.CredentialIssuer != nil {
+		x = *v.CredentialIssuer
+	}
+	return
+}
+
+// GetCredentialOffer returns *CredentialOffer, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetCredentialOffer() (x string) {
+	if v != nil && v.CredentialOffer != nil {
+		x = *v.CredentialOffer
+	}
+	return
+}
+
+// GetExpiresAt returns *ExpiresAt, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetExpiresAt() (x int64) {
+	if v != nil && v.ExpiresAt != nil {
+		x = *v.ExpiresAt
+	}
+	return
+}
+
+// GetIdentifier returns *Identifier, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetIdentifier() (x string) {
+	if v != nil && v.Identifier != nil {
+		x = *v.Identifier
+	}
+	return
+}
+
+// GetIssuerState returns *IssuerState, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetIssuerState() (x string) {
+	if v != nil && v.IssuerState != nil {
+		x = *v.IssuerState
+	}
+	return
+}
+
+// GetIssuerStateIncluded returns *IssuerStateIncluded, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetIssuerStateIncluded() (x bool) {
+	if v != nil && v.IssuerStateIncluded != nil {
+		x = *v.IssuerStateIncluded
+	}
+	return
+}
+
+// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetJWTAtClaims() (x string) {
+	if v != nil && v.JWTAtClaims != nil {
+		x = *v.JWTAtClaims
+	}
+	return
+}
+
+// GetPreAuthorizedCode returns *PreAuthorizedCode, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetPreAuthorizedCode() (x string) {
+	if v != nil && v.PreAuthorizedCode != nil {
+		x = *v.PreAuthorizedCode
+	}
+	return
+}
+
+// GetPreAuthorizedCodeGrantIncluded returns *PreAuthorizedCodeGrantIncluded, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetPreAuthorizedCodeGrantIncluded() (x bool) {
+	if v != nil && v.PreAuthorizedCodeGrantIncluded != nil {
+		x = *v.PreAuthorizedCodeGrantIncluded
+	}
+	return
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetTxCode returns *TxCode, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetTxCode() (x string) {
+	if v != nil && v.TxCode != nil {
+		x = *v.TxCode
+	}
+	return
+}
+
+// GetTxCodeDescription returns *TxCodeDescription, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetTxCodeDescription() (x string) {
+	if v != nil && v.TxCodeDescription != nil {
+		x = *v.TxCodeDescription
+	}
+	return
+}
+
+// GetTxCodeInputMode returns *TxCodeInputMode, the zero value when absent (also on a nil CredentialOfferInfo).
+func (v *CredentialOfferInfo) GetTxCodeInputMode() (x string) {
+	if v != nil && v.TxCodeInputMode != nil {
+		x = *v.TxCodeInputMode
+	}
+	return
+}
+
+// GetBindingKey returns *BindingKey, the zero value when absent (also on a nil CredentialRequestInfo).
+func (v *CredentialRequestInfo) GetBindingKey() (x string) {
+	if v != nil && v.BindingKey != nil {
+		x = *v.BindingKey
+	}
+	return
+}
+
+// GetDetails returns *Details, the zero value when absent (also on a nil CredentialRequestInfo).
+func (v *CredentialRequestInfo) GetDetails() (x string) {
+	if v != nil && v.Details != nil {
+		x = *v.Details
+	}
+	return
+}
+
+// GetFormat returns *Format, the zero value when absent (also on a nil CredentialRequestInfo).
+func (v *CredentialRequestInfo) GetFormat() (x string) {
+	if v != nil && v.Format != nil {
+		x = *v.Format
+	}
+	return
+}
+
+// GetIdentifier returns *Identifier, the zero value when absent (also on a nil CredentialRequestInfo).
+func (v *CredentialRequestInfo) GetIdentifier() (x string) {
+	if v != nil && v.Identifier != nil {
+		x = *v.Identifier
+	}
+	return
+}
+
+// GetCIMDOptions returns CIMDOptions, nil when absent (also on a nil DeviceAuthorizationRequest); its getters are nil-safe too.
+func (v *DeviceAuthorizationRequest) GetCIMDOptions() *CIMDOptions {
+	if v == nil {
+		return nil
+	}
+	return v.CIMDOptions
+}
+
+// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil DeviceAuthorizationRequest).
+func (v *DeviceAuthorizationRequest) GetClientCertificate() (x string) {
+	if v != nil && v.ClientCertificate != nil {
+		x = *v.ClientCertificate
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil DeviceAuthorizationRequest).
+func (v *DeviceAuthorizationRequest) GetClientID() (x string) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil DeviceAuthorizationRequest).
+func (v *DeviceAuthorizationRequest) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetOAuthClientAttestation returns *OAuthClientAttestation, the zero value when absent (also on a nil DeviceAuthorizationRequest).
+func (v *DeviceAuthorizationRequest) GetOAuthClientAttestation() (x string) {
+	if v != nil && v.OAuthClientAttestation != nil {
+		x = *v.OAuthClientAttestation
+	}
+	return
+}
+
+// GetOAuthClientAttestationPop returns *OAuthClientAttestationPop, the zero value when absent (also on a nil DeviceAuthorizationRequest).
+func (v *DeviceAuthorizationRequest) GetOAuthClientAttestationPop() (x string) {
+	if v != nil && v.OAuthClientAttestationPop != nil {
+		x = *v.OAuthClientAttestationPop
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetAction() (x DeviceAuthorizationResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetAttestationChallenge returns *AttestationChallenge, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetAttestationChallenge() (x string) {
+	if v != nil && v.AttestationChallenge != nil {
+		x = *v.AttestationChallenge
+	}
+	return
+}
+
+// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil DeviceAuthorizationResponse); its getters are nil-safe too.
+func (v *DeviceAuthorizationResponse) GetAuthorizationDetails() *AuthzDetails {
+	if v == nil {
+		return nil
+	}
+	return v.AuthorizationDetails
+}
+
+// GetClientAuthMethod returns *ClientAuthMethod, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetClientAuthMethod() (x string) {
+	if v != nil && v.ClientAuthMethod != nil {
+		x = *v.ClientAuthMethod
+	}
+	return
+}
+
+// GetClientEntityID returns *ClientEntityID, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetClientEntityID() (x string) {
+	if v != nil && v.ClientEntityID != nil {
+		x = *v.ClientEntityID
+	}
+	return
+}
+
+// GetClientEntityIDUsed returns *ClientEntityIDUsed, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetClientEntityIDUsed() (x bool) {
+	if v != nil && v.ClientEntityIDUsed != nil {
+		x = *v.ClientEntityIDUsed
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetClientID() (x int64) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientIDAlias returns *ClientIDAlias, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetClientIDAlias() (x string) {
+	if v != nil && v.ClientIDAlias != nil {
+		x = *v.ClientIDAlias
+	}
+	return
+}
+
+// GetClientIDAliasUsed returns *ClientIDAliasUsed, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetClientIDAliasUsed() (x bool) {
+	if v != nil && v.ClientIDAliasUsed != nil {
+		x = *v.ClientIDAliasUsed
+	}
+	return
+}
+
+// GetClientName returns *ClientName, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetClientName() (x string) {
+	if v != nil && v.ClientName != nil {
+		x = *v.ClientName
+	}
+	return
+}
+
+// GetDeviceCode returns *DeviceCode, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetDeviceCode() (x string) {
+	if v != nil && v.DeviceCode != nil {
+		x = *v.DeviceCode
+	}
+	return
+}
+
+// GetExpiresIn returns *ExpiresIn, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetExpiresIn() (x int32) {
+	if v != nil && v.ExpiresIn != nil {
+		x = *v.ExpiresIn
+	}
+	return
+}
+
+// GetGmAction returns *GmAction, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetGmAction() (x GrantManagementAction) {
+	if v != nil && v.GmAction != nil {
+		x = *v.GmAction
+	}
+	return
+}
+
+// GetGrant returns Grant, nil when absent (also on a nil DeviceAuthorizationResponse); its getters are nil-safe too.
+func (v *DeviceAuthorizationResponse) GetGrant() *Grant {
+	if v == nil {
+		return nil
+	}
+	return v.Grant
+}
+
+// GetGrantID returns *GrantID, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetGrantID() (x string) {
+	if v != nil && v.GrantID != nil {
+		x = *v.GrantID
+	}
+	return
+}
+
+// GetGrantSubject returns *GrantSubject, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetGrantSubject() (x string) {
+	if v != nil && v.GrantSubject != nil {
+		x = *v.GrantSubject
+	}
+	return
+}
+
+// GetInterval returns *Interval, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetInterval() (x int32) {
+	if v != nil && v.Interval != nil {
+		x = *v.Interval
+	}
+	return
+}
+
+// GetMetadataDocumentLocation returns *MetadataDocumentLocation, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetMetadataDocumentLocation() (x string) {
+	if v != nil && v.MetadataDocumentLocation != nil {
+		x = *v.MetadataDocumentLocation
+	}
+	return
+}
+
+// GetMetadataDocumentUsed returns *MetadataDocumentUsed, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetMetadataDocumentUsed() (x bool) {
+	if v != nil && v.MetadataDocumentUsed != nil {
+		x = *v.MetadataDocumentUsed
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetUserCode returns *UserCode, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetUserCode() (x string) {
+	if v != nil && v.UserCode != nil {
+		x = *v.UserCode
+	}
+	return
+}
+
+// GetVerificationURI returns *VerificationURI, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetVerificationURI() (x string) {
+	if v != nil && v.VerificationURI != nil {
+		x = *v.VerificationURI
+	}
+	return
+}
+
+// GetVerificationURIComplete returns *VerificationURIComplete, the zero value when absent (also on a nil DeviceAuthorizationResponse).
+func (v *DeviceAuthorizationResponse) GetVerificationURIComplete() (x string) {
+	if v != nil && v.VerificationURIComplete != nil {
+		x = *v.VerificationURIComplete
+	}
+	return
+}
+
+// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil DeviceCompleteRequest).
+func (v *DeviceCompleteRequest) GetAccessTokenDuration() (x int64) {
+	if v != nil && v.AccessTokenDuration != nil {
+		x = *v.AccessTokenDuration
+	}
+	return
+}
+
+// GetACR returns *ACR, the zero value when absent (also on a nil DeviceCompleteRequest).
+func (v *DeviceCompleteRequest) GetACR() (x string) {
+	if v != nil && v.ACR != nil {
+		x = *v.ACR
+	}
+	return
+}
+
+// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil DeviceCompleteRequest).
+func (v *DeviceCompleteRequest) GetAuthTime() (x int64) {
+	if v != nil && v.AuthTime != nil {
+		x = *v.AuthTime
+	}
+	return
+}
+
+// GetClaims returns *Claims, the zero value when absent (also on a nil DeviceCompleteRequest).
+func (v *DeviceCompleteRequest) GetClaims() (x string) {
+	if v != nil && v.Claims != nil {
+		x = *v.Claims
+	}
+	return
+}
+
+// GetErrorDescription returns *ErrorDescription, the zero value when absent (also on a nil DeviceCompleteRequest).
+func (v *DeviceCompleteRequest) GetErrorDescription() (x string) {
+	if v != nil && v.ErrorDescription != nil {
+		x = *v.ErrorDescription
+	}
+	return
+}
+
+// GetErrorURI returns *ErrorURI, the zero value when absent (also on a nil DeviceCompleteRequest).
+func (v *DeviceCompleteRequest) GetErrorURI() (x string) {
+	if v != nil && v.ErrorURI != nil {
+		x = *v.ErrorURI
+	}
+	return
+}
+
+// GetIDTokenAudType returns *IDTokenAudType, the zero value when absent (also on a nil DeviceCompleteRequest).
+func (v *DeviceCompleteRequest) GetIDTokenAudType() (x string) {
+	if v != nil && v.IDTokenAudType != nil {
+		x = *v.IDTokenAudType
+	}
+	return
+}
+
+// GetIdtHeaderParams returns *IdtHeaderParams, the zero value when absent (also on a nil DeviceCompleteRequest).
+func (v *DeviceCompleteRequest) GetIdtHeaderParams() (x string) {
+	if v != nil && v.IdtHeaderParams != nil {
+		x = *v.IdtHeaderParams
+	}
+	return
+}
+
+// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil DeviceCompleteRequest).
+func (v *DeviceCompleteRequest) GetJWTAtClaims() (x string) {
+	if v != nil && v.JWTAtClaims != nil {
+		x = *v.JWTAtClaims
+	}
+	return
+}
+
+// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil DeviceCompleteRequest).
+func (v *DeviceCompleteRequest) GetRefreshTokenDuration() (x int64) {
+	if v != nil && v.RefreshTokenDuration != nil {
+		x = *v.RefreshTokenDuration
+	}
+	return
+}
+
+// GetSub returns *Sub, the zero value when absent (also on a nil DeviceCompleteRequest).
+func (v *DeviceCompleteRequest) GetSub() (x string) {
+	if v != nil && v.Sub != nil {
+		x = *v.Sub
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil DeviceCompleteResponse).
+func (v *DeviceCompleteResponse) GetAction() (x DeviceCompleteResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil DeviceCompleteResponse).
+func (v *DeviceCompleteResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil DeviceCompleteResponse).
+func (v *DeviceCompleteResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil DeviceVerificationResponse).
+func (v *DeviceVerificationResponse) GetAction() (x DeviceVerificationResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil DeviceVerificationResponse); its getters are nil-safe too.
+func (v *DeviceVerificationResponse) GetAuthorizationDetails() *AuthzDetails {
+	if v == nil {
+		return nil
+	}
+	return v.AuthorizationDetails
+}
+
+// GetClientEntityID returns *ClientEntityID, the zero value when absent (also on a nil DeviceVerificationResponse).
+func (v *DeviceVerificationResponse) GetClientEntityID() (x string) {
+	if v != nil && v.ClientEntityID != nil {
+		x = *v.ClientEntityID
+	}
+	return
+}
+
+// GetClientEntityIDUsed returns *ClientEntityIDUsed, the zero value when absent (also on a nil DeviceVerificationResponse).
+func (v *DeviceVerificationResponse) GetClientEntityIDUsed() (x bool) {
+	if v != nil && v.ClientEntityIDUsed != nil {
+		x = *v.ClientEntityIDUsed
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil DeviceVerificationResponse).
+func (v *DeviceVerificationResponse) GetClientID() (x int64) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientIDAlias returns *ClientIDAlias, the zero value when absent (also on a nil DeviceVerificationResponse).
+func (v *DeviceVerificationResponse) GetClientIDAlias() (x string) {
+	if v != nil && v.ClientIDAlias != nil {
+		x = *v.ClientIDAlias
+	}
+	return
+}
+
+// GetClientIDAliasUsed returns *ClientIDAliasUsed, the zero value when absent (also on a nil DeviceVerificationResponse).
+func (v *DeviceVerificationResponse) GetClientIDAliasUsed() (x bool) {
+	if v != nil && v.ClientIDAliasUsed != nil {
+		x = *v.ClientIDAliasUsed
+	}
+	return
+}
+
+// GetClientName returns *ClientName, the zero value when absent (also on a nil DeviceVerificationResponse).
+func (v *DeviceVerificationResponse) GetClientName() (x string) {
+	if v != nil && v.ClientName != nil {
+		x = *v.ClientName
+	}
+	return
+}
+
+// GetExpiresAt returns *ExpiresAt, the zero value when absent (also on a nil DeviceVerificationResponse).
+func (v *DeviceVerificationResponse) GetExpiresAt() (x int64) {
+	if v != nil && v.ExpiresAt != nil {
+		x = *v.ExpiresAt
+	}
+	return
+}
+
+// GetGmAction returns *GmAction, the zero value when absent (also on a nil DeviceVerificationResponse).
+func (v *DeviceVerificationResponse) GetGmAction() (x GrantManagementAction) {
+	if v != nil && v.GmAction != nil {
+		x = *v.GmAction
+	}
+	return
+}
+
+// GetGrant returns Grant, nil when absent (also on a nil DeviceVerificationResponse); its getters are nil-safe too.
+func (v *DeviceVerificationResponse) GetGrant() *Grant {
+	if v == nil {
+		return nil
+	}
+	return v.Grant
+}
+
+// GetGrantID returns *GrantID, the zero value when absent (also on a nil DeviceVerificationResponse).
+func (v *DeviceVerificationResponse) GetGrantID() (x string) {
+	if v != nil && v.GrantID != nil {
+		x = *v.GrantID
+	}
+	return
+}
+
+// GetGrantSubject returns *GrantSubject, the zero value when absent (also on a nil DeviceVerificationResponse).
+func (v *DeviceVerificationResponse) GetGrantSubject() (x string) {
+	if v != nil && v.GrantSubject != nil {
+		x = *v.GrantSubject
+	}
+	return
+}
+
+// GetMetadataDocumentLocation returns *MetadataDocumentLocation, the zero value when absent (also on a nil DeviceVerificationResponse).
+func (v *DeviceVerificationResponse) GetMetadataDocumentLocation() (x string) {
+	if v != nil && v.MetadataDocumentLocation != nil {
+		x = *v.MetadataDocumentLocation
+	}
+	return
+}
+
+// GetMetadataDocumentUsed returns *MetadataDocumentUsed, the zero value when absent (also on a nil DeviceVerificationResponse).
+func (v *DeviceVerificationResponse) GetMetadataDocumentUsed() (x bool) {
+	if v != nil && v.MetadataDocumentUsed != nil {
+		x = *v.MetadataDocumentUsed
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil DeviceVerificationResponse).
+func (v *DeviceVerificationResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil DeviceVerificationResponse).
+func (v *DeviceVerificationResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetName returns *Name, the zero value when absent (also on a nil DynamicScope).
+func (v *DynamicScope) GetName() (x string) {
+	if v != nil && v.Name != nil {
+		x = *v.Name
+	}
+	return
+}
+
+// GetValue returns *Value, the zero value when absent (also on a nil DynamicScope).
+func (v *DynamicScope) GetValue() (x string) {
+	if v != nil && v.Value != nil {
+		x = *v.Value
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil FederationConfigurationResponse).
+func (v *FederationConfigurationResponse) GetAction() (x FederationConfigurationResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil FederationConfigurationResponse).
+func (v *FederationConfigurationResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil FederationConfigurationResponse).
+func (v *FederationConfigurationResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil FederationConfigurationResponse).
+func (v *FederationConfigurationResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetEntityConfiguration returns *EntityConfiguration, the zero value when absent (also on a nil FederationRegistrationRequest).
+func (v *FederationRegistrationRequest) GetEntityConfiguration() (x string) {
+	if v != nil && v.EntityConfiguration != nil {
+		x = *v.EntityConfiguration
+	}
+	return
+}
+
+// GetTrustChain returns *TrustChain, the zero value when absent (also on a nil FederationRegistrationRequest).
+func (v *FederationRegistrationRequest) GetTrustChain() (x string) {
+	if v != nil && v.TrustChain != nil {
+		x = *v.TrustChain
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil FederationRegistrationResponse).
+func (v *FederationRegistrationResponse) GetAction() (x FederationRegistrationResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetClient returns Client, nil when absent (also on a nil FederationRegistrationResponse); its getters are nil-safe too.
+func (v *FederationRegistrationResponse) GetClient() *OAuthClient {
+	if v == nil {
+		return nil
+	}
+	return v.Client
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil FederationRegistrationResponse).
+func (v *FederationRegistrationResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil FederationRegistrationResponse).
+func (v *FederationRegistrationResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil FederationRegistrationResponse).
+func (v *FederationRegistrationResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil GMRequest).
+func (v *GMRequest) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil GMRequest).
+func (v *GMRequest) GetClientCertificate() (x string) {
+	if v != nil && v.ClientCertificate != nil {
+		x = *v.ClientCertificate
+	}
+	return
+}
+
+// GetDPoP returns *DPoP, the zero value when absent (also on a nil GMRequest).
+func (v *GMRequest) GetDPoP() (x string) {
+	if v != nil && v.DPoP != nil {
+		x = *v.DPoP
+	}
+	return
+}
+
+// GetDPoPNonceRequired returns *DPoPNonceRequired, the zero value when absent (also on a nil GMRequest).
+func (v *GMRequest) GetDPoPNonceRequired() (x bool) {
+	if v != nil && v.DPoPNonceRequired != nil {
+		x = *v.DPoPNonceRequired
+	}
+	return
+}
+
+// GetGmAction returns *GmAction, the zero value when absent (also on a nil GMRequest).
+func (v *GMRequest) GetGmAction() (x GrantManagementAction) {
+	if v != nil && v.GmAction != nil {
+		x = *v.GmAction
+	}
+	return
+}
+
+// GetGrantID returns *GrantID, the zero value when absent (also on a nil GMRequest).
+func (v *GMRequest) GetGrantID() (x string) {
+	if v != nil && v.GrantID != nil {
+		x = *v.GrantID
+	}
+	return
+}
+
+// GetHtm returns *Htm, the zero value when absent (also on a nil GMRequest).
+func (v *GMRequest) GetHtm() (x string) {
+	if v != nil && v.Htm != nil {
+		x = *v.Htm
+	}
+	return
+}
+
+// GetHtu returns *Htu, the zero value when absent (also on a nil GMRequest).
+func (v *GMRequest) GetHtu() (x string) {
+	if v != nil && v.Htu != nil {
+		x = *v.Htu
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil GMResponse).
+func (v *GMResponse) GetAction() (x GMResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetDPoPNonce returns *DPoPNonce, the zero value when absent (also on a nil GMResponse).
+func (v *GMResponse) GetDPoPNonce() (x string) {
+	if v != nil && v.DPoPNonce != nil {
+		x = *v.DPoPNonce
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil GMResponse).
+func (v *GMResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil GMResponse).
+func (v *GMResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil GMResponse).
+func (v *GMResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil Grant); its getters are nil-safe too.
+func (v *Grant) GetAuthorizationDetails() *AuthzDetails {
+	if v == nil {
+		return nil
+	}
+	return v.AuthorizationDetails
+}
+
+// GetScope returns *Scope, the zero value when absent (also on a nil GrantScope).
+func (v *GrantScope) GetScope() (x string) {
+	if v != nil && v.Scope != nil {
+		x = *v.Scope
+	}
+	return
+}
+
+// GetAlg returns *Alg, the zero value when absent (also on a nil Hsk).
+func (v *Hsk) GetAlg() (x string) {
+	if v != nil && v.Alg != nil {
+		x = *v.Alg
+	}
+	return
+}
+
+// GetHandle returns *Handle, the zero value when absent (also on a nil Hsk).
+func (v *Hsk) GetHandle() (x string) {
+	if v != nil && v.Handle != nil {
+		x = *v.Handle
+	}
+	return
+}
+
+// GetHsmName returns *HsmName, the zero value when absent (also on a nil Hsk).
+func (v *Hsk) GetHsmName() (x string) {
+	if v != nil && v.HsmName != nil {
+		x = *v.HsmName
+	}
+	return
+}
+
+// GetKid returns *Kid, the zero value when absent (also on a nil Hsk).
+func (v *Hsk) GetKid() (x string) {
+	if v != nil && v.Kid != nil {
+		x = *v.Kid
+	}
+	return
+}
+
+// GetKty returns *Kty, the zero value when absent (also on a nil Hsk).
+func (v *Hsk) GetKty() (x string) {
+	if v != nil && v.Kty != nil {
+		x = *v.Kty
+	}
+	return
+}
+
+// GetPublicKey returns *PublicKey, the zero value when absent (also on a nil Hsk).
+func (v *Hsk) GetPublicKey() (x string) {
+	if v != nil && v.PublicKey != nil {
+		x = *v.PublicKey
+	}
+	return
+}
+
+// GetUse returns *Use, the zero value when absent (also on a nil Hsk).
+func (v *Hsk) GetUse() (x string) {
+	if v != nil && v.Use != nil {
+		x = *v.Use
+	}
+	return
+}
+
+// GetAlg returns *Alg, the zero value when absent (also on a nil HskCreateRequest).
+func (v *HskCreateRequest) GetAlg() (x string) {
+	if v != nil && v.Alg != nil {
+		x = *v.Alg
+	}
+	return
+}
+
+// GetHsmName returns *HsmName, the zero value when absent (also on a nil HskCreateRequest).
+func (v *HskCreateRequest) GetHsmName() (x string) {
+	if v != nil && v.HsmName != nil {
+		x = *v.HsmName
+	}
+	return
+}
+
+// GetKid returns *Kid, the zero value when absent (also on a nil HskCreateRequest).
+func (v *HskCreateRequest) GetKid() (x string) {
+	if v != nil && v.Kid != nil {
+		x = *v.Kid
+	}
+	return
+}
+
+// GetKty returns *Kty, the zero value when absent (also on a nil HskCreateRequest).
+func (v *HskCreateRequest) GetKty() (x string) {
+	if v != nil && v.Kty != nil {
+		x = *v.Kty
+	}
+	return
+}
+
+// GetUse returns *Use, the zero value when absent (also on a nil HskCreateRequest).
+func (v *HskCreateRequest) GetUse() (x string) {
+	if v != nil && v.Use != nil {
+		x = *v.Use
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil HskCreateResponse).
+func (v *HskCreateResponse) GetAction() (x HskCreateResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetHsk returns Hsk, nil when absent (also on a nil HskCreateResponse); its getters are nil-safe too.
+func (v *HskCreateResponse) GetHsk() *Hsk {
+	if v == nil {
+		return nil
+	}
+	return v.Hsk
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil HskCreateResponse).
+func (v *HskCreateResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil HskCreateResponse).
+func (v *HskCreateResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil HskDeleteResponse).
+func (v *HskDeleteResponse) GetAction() (x HskDeleteResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetHsk returns Hsk, nil when absent (also on a nil HskDeleteResponse); its getters are nil-safe too.
+func (v *HskDeleteResponse) GetHsk() *Hsk {
+	if v == nil {
+		return nil
+	}
+	return v.Hsk
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil HskDeleteResponse).
+func (v *HskDeleteResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil HskDeleteResponse).
+func (v *HskDeleteResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil HskGetListResponse).
+func (v *HskGetListResponse) GetAction() (x HskGetListResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil HskGetListResponse).
+func (v *HskGetListResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil HskGetListResponse).
+func (v *HskGetListResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil HskGetResponse).
+func (v *HskGetResponse) GetAction() (x HskGetResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetHsk returns Hsk, nil when absent (also on a nil HskGetResponse); its getters are nil-safe too.
+func (v *HskGetResponse) GetHsk() *Hsk {
+	if v == nil {
+		return nil
+	}
+	return v.Hsk
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil HskGetResponse).
+func (v *HskGetResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil HskGetResponse).
+func (v *HskGetResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetClaims returns *Claims, the zero value when absent (also on a nil IdtokenReissueRequest).
+func (v *IdtokenReissueRequest) GetClaims() (x string) {
+	if v != nil && v.Claims != nil {
+		x = *v.Claims
+	}
+	return
+}
+
+// GetIDTokenAudType returns *IDTokenAudType, the zero value when absent (also on a nil IdtokenReissueRequest).
+func (v *IdtokenReissueRequest) GetIDTokenAudType() (x string) {
+	if v != nil && v.IDTokenAudType != nil {
+		x = *v.IDTokenAudType
+	}
+	return
+}
+
+// GetIdtHeaderParams returns *IdtHeaderParams, the zero value when absent (also on a nil IdtokenReissueRequest).
+func (v *IdtokenReissueRequest) GetIdtHeaderParams() (x string) {
+	if v != nil && v.IdtHeaderParams != nil {
+		x = *v.IdtHeaderParams
+	}
+	return
+}
+
+// GetSub returns *Sub, the zero value when absent (also on a nil IdtokenReissueRequest).
+func (v *IdtokenReissueRequest) GetSub() (x string) {
+	if v != nil && v.Sub != nil {
+		x = *v.Sub
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil IdtokenReissueResponse).
+func (v *IdtokenReissueResponse) GetAction() (x IdtokenReissueResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetIDToken returns *IDToken, the zero value when absent (also on a nil IdtokenReissueResponse).
+func (v *IdtokenReissueResponse) GetIDToken() (x string) {
+	if v != nil && v.IDToken != nil {
+		x = *v.IDToken
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil IdtokenReissueResponse).
+func (v *IdtokenReissueResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil IdtokenReissueResponse).
+func (v *IdtokenReissueResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil IdtokenReissueResponse).
+func (v *IdtokenReissueResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil IntrospectionRequest).
+func (v *IntrospectionRequest) GetClientCertificate() (x string) {
+	if v != nil && v.ClientCertificate != nil {
+		x = *v.ClientCertificate
+	}
+	return
+}
+
+// GetDPoP returns *DPoP, the zero value when absent (also on a nil IntrospectionRequest).
+func (v *IntrospectionRequest) GetDPoP() (x string) {
+	if v != nil && v.DPoP != nil {
+		x = *v.DPoP
+	}
+	return
+}
+
+// GetDPoPNonceRequired returns *DPoPNonceRequired, the zero value when absent (also on a nil IntrospectionRequest).
+func (v *IntrospectionRequest) GetDPoPNonceRequired() (x bool) {
+	if v != nil && v.DPoPNonceRequired != nil {
+		x = *v.DPoPNonceRequired
+	}
+	return
+}
+
+// GetHtm returns *Htm, the zero value when absent (also on a nil IntrospectionRequest).
+func (v *IntrospectionRequest) GetHtm() (x string) {
+	if v != nil && v.Htm != nil {
+		x = *v.Htm
+	}
+	return
+}
+
+// GetHtu returns *Htu, the zero value when absent (also on a nil IntrospectionRequest).
+func (v *IntrospectionRequest) GetHtu() (x string) {
+	if v != nil && v.Htu != nil {
+		x = *v.Htu
+	}
+	return
+}
+
+// GetMaxAge returns *MaxAge, the zero value when absent (also on a nil IntrospectionRequest).
+func (v *IntrospectionRequest) GetMaxAge() (x int64) {
+	if v != nil && v.MaxAge != nil {
+		x = *v.MaxAge
+	}
+	return
+}
+
+// GetMessage returns *Message, the zero value when absent (also on a nil IntrospectionRequest).
+func (v *IntrospectionRequest) GetMessage() (x string) {
+	if v != nil && v.Message != nil {
+		x = *v.Message
+	}
+	return
+}
+
+// GetRequestBodyContained returns *RequestBodyContained, the zero value when absent (also on a nil IntrospectionRequest).
+func (v *IntrospectionRequest) GetRequestBodyContained() (x bool) {
+	if v != nil && v.RequestBodyContained != nil {
+		x = *v.RequestBodyContained
+	}
+	return
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil IntrospectionRequest).
+func (v *IntrospectionRequest) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetTargetURI returns *TargetURI, the zero value when absent (also on a nil IntrospectionRequest).
+func (v *IntrospectionRequest) GetTargetURI() (x string) {
+	if v != nil && v.TargetURI != nil {
+		x = *v.TargetURI
+	}
+	return
+}
+
+// GetURI returns *URI, the zero value when absent (also on a nil IntrospectionRequest).
+func (v *IntrospectionRequest) GetURI() (x string) {
+	if v != nil && v.URI != nil {
+		x = *v.URI
+	}
+	return
+}
+
+// GetACR returns *ACR, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetACR() (x string) {
+	if v != nil && v.ACR != nil {
+		x = *v.ACR
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetAction() (x IntrospectionResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetAuthTime() (x int64) {
+	if v != nil && v.AuthTime != nil {
+		x = *v.AuthTime
+	}
+	return
+}
+
+// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil IntrospectionResponse); its getters are nil-safe too.
+func (v *IntrospectionResponse) GetAuthorizationDetails() *AuthzDetails {
+	if v == nil {
+		return nil
+	}
+	return v.AuthorizationDetails
+}
+
+// GetCertificateThumbprint returns *CertificateThumbprint, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetCertificateThumbprint() (x string) {
+	if v != nil && v.CertificateThumbprint != nil {
+		x = *v.CertificateThumbprint
+	}
+	return
+}
+
+// GetClientEntityID returns *ClientEntityID, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetClientEntityID() (x string) {
+	if v != nil && v.ClientEntityID != nil {
+		x = *v.ClientEntityID
+	}
+	return
+}
+
+// GetClientEntityIDUsed returns *ClientEntityIDUsed, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetClientEntityIDUsed() (x bool) {
+	if v != nil && v.ClientEntityIDUsed != nil {
+		x = *v.ClientEntityIDUsed
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetClientID() (x int64) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientIDAlias returns *ClientIDAlias, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetClientIDAlias() (x string) {
+	if v != nil && v.ClientIDAlias != nil {
+		x = *v.ClientIDAlias
+	}
+	return
+}
+
+// GetClientIDAliasUsed returns *ClientIDAliasUsed, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetClientIDAliasUsed() (x bool) {
+	if v != nil && v.ClientIDAliasUsed != nil {
+		x = *v.ClientIDAliasUsed
+	}
+	return
+}
+
+// GetCnonce returns *Cnonce, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetCnonce() (x string) {
+	if v != nil && v.Cnonce != nil {
+		x = *v.Cnonce
+	}
+	return
+}
+
+// GetCnonceExpiresAt returns *CnonceExpiresAt, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetCnonceExpiresAt() (x int64) {
+	if v != nil && v.CnonceExpiresAt != nil {
+		x = *v.CnonceExpiresAt
+	}
+	return
+}
+
+// GetDPoPNonce returns *DPoPNonce, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetDPoPNonce() (x string) {
+	if v != nil && v.DPoPNonce != nil {
+		x = *v.DPoPNonce
+	}
+	return
+}
+
+// GetExistent returns *Existent, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetExistent() (x bool) {
+	if v != nil && v.Existent != nil {
+		x = *v.Existent
+	}
+	return
+}
+
+// GetExpiresAt returns *ExpiresAt, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetExpiresAt() (x int64) {
+	if v != nil && v.ExpiresAt != nil {
+		x = *v.ExpiresAt
+	}
+	return
+}
+
+// GetForCredentialIssuance returns *ForCredentialIssuance, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetForCredentialIssuance() (x bool) {
+	if v != nil && v.ForCredentialIssuance != nil {
+		x = *v.ForCredentialIssuance
+	}
+	return
+}
+
+// GetForExternalAttachment returns *ForExternalAttachment, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetForExternalAttachment() (x bool) {
+	if v != nil && v.ForExternalAttachment != nil {
+		x = *v.ForExternalAttachment
+	}
+	return
+}
+
+// GetGrant returns Grant, nil when absent (also on a nil IntrospectionResponse); its getters are nil-safe too.
+func (v *IntrospectionResponse) GetGrant() *Grant {
+	if v == nil {
+		return nil
+	}
+	return v.Grant
+}
+
+// GetGrantID returns *GrantID, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetGrantID() (x string) {
+	if v != nil && v.GrantID != nil {
+		x = *v.GrantID
+	}
+	return
+}
+
+// GetGrantType returns *GrantType, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetGrantType() (x GrantType) {
+	if v != nil && v.GrantType != nil {
+		x = *v.GrantType
+	}
+	return
+}
+
+// GetIssuableCredentials returns *IssuableCredentials, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetIssuableCredentials() (x string) {
+	if v != nil && v.IssuableCredentials != nil {
+		x = *v.IssuableCredentials
+	}
+	return
+}
+
+// GetMetadataDocumentLocation returns *MetadataDocumentLocation, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetMetadataDocumentLocation() (x string) {
+	if v != nil && v.MetadataDocumentLocation != nil {
+		x = *v.MetadataDocumentLocation
+	}
+	return
+}
+
+// GetMetadataDocumentUsed returns *MetadataDocumentUsed, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetMetadataDocumentUsed() (x bool) {
+	if v != nil && v.MetadataDocumentUsed != nil {
+		x = *v.MetadataDocumentUsed
+	}
+	return
+}
+
+// GetRefreshable returns *Refreshable, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetRefreshable() (x bool) {
+	if v != nil && v.Refreshable != nil {
+		x = *v.Refreshable
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResponseSigningRequired returns *ResponseSigningRequired, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetResponseSigningRequired() (x bool) {
+	if v != nil && v.ResponseSigningRequired != nil {
+		x = *v.ResponseSigningRequired
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetSufficient returns *Sufficient, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetSufficient() (x bool) {
+	if v != nil && v.Sufficient != nil {
+		x = *v.Sufficient
+	}
+	return
+}
+
+// GetUsable returns *Usable, the zero value when absent (also on a nil IntrospectionResponse).
+func (v *IntrospectionResponse) GetUsable() (x bool) {
+	if v != nil && v.Usable != nil {
+		x = *v.Usable
+	}
+	return
+}
+
+// GetClientIdentifier returns *ClientIdentifier, the zero value when absent (also on a nil JoseVerifyRequest).
+func (v *JoseVerifyRequest) GetClientIdentifier() (x string) {
+	if v != nil && v.ClientIdentifier != nil {
+		x = *v.ClientIdentifier
+	}
+	return
+}
+
+// GetClockSkew returns *ClockSkew, the zero value when absent (also on a nil JoseVerifyRequest).
+func (v *JoseVerifyRequest) GetClockSkew() (x int32) {
+	if v != nil && v.ClockSkew != nil {
+		x = *v.ClockSkew
+	}
+	return
+}
+
+// GetSignedByClient returns *SignedByClient, the zero value when absent (also on a nil JoseVerifyRequest).
+func (v *JoseVerifyRequest) GetSignedByClient() (x bool) {
+	if v != nil && v.SignedByClient != nil {
+		x = *v.SignedByClient
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil JoseVerifyResponse).
+func (v *JoseVerifyResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil JoseVerifyResponse).
+func (v *JoseVerifyResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetSignatureValid returns *SignatureValid, the zero value when absent (also on a nil JoseVerifyResponse).
+func (v *JoseVerifyResponse) GetSignatureValid() (x bool) {
+	if v != nil && v.SignatureValid != nil {
+		x = *v.SignatureValid
+	}
+	return
+}
+
+// GetValid returns *Valid, the zero value when absent (also on a nil JoseVerifyResponse).
+func (v *JoseVerifyResponse) GetValid() (x bool) {
+	if v != nil && v.Valid != nil {
+		x = *v.Valid
+	}
+	return
+}
+
+// GetName returns *Name, the zero value when absent (also on a nil NamedURI).
+func (v *NamedURI) GetName() (x string) {
+	if v != nil && v.Name != nil {
+		x = *v.Name
+	}
+	return
+}
+
+// GetURI returns *URI, the zero value when absent (also on a nil NamedURI).
+func (v *NamedURI) GetURI() (x string) {
+	if v != nil && v.URI != nil {
+		x = *v.URI
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil NativeSSOLogoutResponse).
+func (v *NativeSSOLogoutResponse) GetAction() (x NativeSSOLogoutResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetCount returns *Count, the zero value when absent (also on a nil NativeSSOLogoutResponse).
+func (v *NativeSSOLogoutResponse) GetCount() (x int) {
+	if v != nil && v.Count != nil {
+		x = *v.Count
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil NativeSSOLogoutResponse).
+func (v *NativeSSOLogoutResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil NativeSSOLogoutResponse).
+func (v *NativeSSOLogoutResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetClaims returns *Claims, the zero value when absent (also on a nil NativeSSORequest).
+func (v *NativeSSORequest) GetClaims() (x string) {
+	if v != nil && v.Claims != nil {
+		x = *v.Claims
+	}
+	return
+}
+
+// GetDeviceSecretHash returns *DeviceSecretHash, the zero value when absent (also on a nil NativeSSORequest).
+func (v *NativeSSORequest) GetDeviceSecretHash() (x string) {
+	if v != nil && v.DeviceSecretHash != nil {
+		x = *v.DeviceSecretHash
+	}
+	return
+}
+
+// GetIDTokenAudType returns *IDTokenAudType, the zero value when absent (also on a nil NativeSSORequest).
+func (v *NativeSSORequest) GetIDTokenAudType() (x string) {
+	if v != nil && v.IDTokenAudType != nil {
+		x = *v.IDTokenAudType
+	}
+	return
+}
+
+// GetIdtHeaderParams returns *IdtHeaderParams, the zero value when absent (also on a nil NativeSSORequest).
+func (v *NativeSSORequest) GetIdtHeaderParams() (x string) {
+	if v != nil && v.IdtHeaderParams != nil {
+		x = *v.IdtHeaderParams
+	}
+	return
+}
+
+// GetRefreshToken returns *RefreshToken, the zero value when absent (also on a nil NativeSSORequest).
+func (v *NativeSSORequest) GetRefreshToken() (x string) {
+	if v != nil && v.RefreshToken != nil {
+		x = *v.RefreshToken
+	}
+	return
+}
+
+// GetSub returns *Sub, the zero value when absent (also on a nil NativeSSORequest).
+func (v *NativeSSORequest) GetSub() (x string) {
+	if v != nil && v.Sub != nil {
+		x = *v.Sub
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil NativeSSOResponse).
+func (v *NativeSSOResponse) GetAction() (x NativeSSOResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetIDToken returns *IDToken, the zero value when absent (also on a nil NativeSSOResponse).
+func (v *NativeSSOResponse) GetIDToken() (x string) {
+	if v != nil && v.IDToken != nil {
+		x = *v.IDToken
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil NativeSSOResponse).
+func (v *NativeSSOResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil NativeSSOResponse).
+func (v *NativeSSOResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil NativeSSOResponse).
+func (v *NativeSSOResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetApplicationType returns *ApplicationType, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetApplicationType() (x ApplicationType) {
+	if v != nil && v.ApplicationType != nil {
+		x = *v.ApplicationType
+	}
+	return
+}
+
+// GetAuthTimeRequired returns *AuthTimeRequired, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetAuthTimeRequired() (x bool) {
+	if v != nil && v.AuthTimeRequired != nil {
+		x = *v.AuthTimeRequired
+	}
+	return
+}
+
+// GetAuthorizationEncryptionAlg returns *AuthorizationEncryptionAlg, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetAuthorizationEncryptionAlg() (x JWEAlg) {
+	if v != nil && v.AuthorizationEncryptionAlg != nil {
+		x = *v.AuthorizationEncryptionAlg
+	}
+	return
+}
+
+// GetAuthorizationEncryptionEnc returns *AuthorizationEncryptionEnc, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetAuthorizationEncryptionEnc() (x JWEEnc) {
+	if v != nil && v.AuthorizationEncryptionEnc != nil {
+		x = *v.AuthorizationEncryptionEnc
+	}
+	return
+}
+
+// GetAuthorizationSignAlg returns *AuthorizationSignAlg, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetAuthorizationSignAlg() (x JWSAlg) {
+	if v != nil && v.AuthorizationSignAlg != nil {
+		x = *v.AuthorizationSignAlg
+	}
+	return
+}
+
+// GetAutomaticallyRegistered returns *AutomaticallyRegistered, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetAutomaticallyRegistered() (x bool) {
+	if v != nil && v.AutomaticallyRegistered != nil {
+		x = *v.AutomaticallyRegistered
+	}
+	return
+}
+
+// GetBcDeliveryMode returns *BcDeliveryMode, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetBcDeliveryMode() (x string) {
+	if v != nil && v.BcDeliveryMode != nil {
+		x = *v.BcDeliveryMode
+	}
+	return
+}
+
+// GetBcNotificationEndpoint returns *BcNotificationEndpoint, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetBcNotificationEndpoint() (x string) {
+	if v != nil && v.BcNotificationEndpoint != nil {
+		x = *v.BcNotificationEndpoint
+	}
+	return
+}
+
+// GetBcRequestSignAlg returns *BcRequestSignAlg, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetBcRequestSignAlg() (x JWSAlg) {
+	if v != nil && v.BcRequestSignAlg != nil {
+		x = *v.BcRequestSignAlg
+	}
+	return
+}
+
+// GetBcUserCodeRequired returns *BcUserCodeRequired, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetBcUserCodeRequired() (x bool) {
+	if v != nil && v.BcUserCodeRequired != nil {
+		x = *v.BcUserCodeRequired
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetClientID() (x int64) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientIDAlias returns *ClientIDAlias, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetClientIDAlias() (x string) {
+	if v != nil && v.ClientIDAlias != nil {
+		x = *v.ClientIDAlias
+	}
+	return
+}
+
+// GetClientIDAliasEnabled returns *ClientIDAliasEnabled, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetClientIDAliasEnabled() (x bool) {
+	if v != nil && v.ClientIDAliasEnabled != nil {
+		x = *v.ClientIDAliasEnabled
+	}
+	return
+}
+
+// GetClientName returns *ClientName, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetClientName() (x string) {
+	if v != nil && v.ClientName != nil {
+		x = *v.ClientName
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetClientSource returns *ClientSource, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetClientSource() (x ClientClientSource) {
+	if v != nil && v.ClientSource != nil {
+		x = *v.ClientSource
+	}
+	return
+}
+
+// GetClientType returns *ClientType, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetClientType() (x ClientType) {
+	if v != nil && v.ClientType != nil {
+		x = *v.ClientType
+	}
+	return
+}
+
+// GetClientURI returns *ClientURI, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetClientURI() (x string) {
+	if v != nil && v.ClientURI != nil {
+		x = *v.ClientURI
+	}
+	return
+}
+
+// GetCreatedAt returns *CreatedAt, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetCreatedAt() (x int64) {
+	if v != nil && v.CreatedAt != nil {
+		x = *v.CreatedAt
+	}
+	return
+}
+
+// GetCredentialOfferEndpoint returns *CredentialOfferEndpoint, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetCredentialOfferEndpoint() (x string) {
+	if v != nil && v.CredentialOfferEndpoint != nil {
+		x = *v.CredentialOfferEndpoint
+	}
+	return
+}
+
+// GetCredentialResponseEncryptionRequired returns *CredentialResponseEncryptionRequired, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetCredentialResponseEncryptionRequired() (x bool) {
+	if v != nil && v.CredentialResponseEncryptionRequired != nil {
+		x = *v.CredentialResponseEncryptionRequired
+	}
+	return
+}
+
+// GetCustomMetadata returns *CustomMetadata, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetCustomMetadata() (x string) {
+	if v != nil && v.CustomMetadata != nil {
+		x = *v.CustomMetadata
+	}
+	return
+}
+
+// GetDefaultMaxAge returns *DefaultMaxAge, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetDefaultMaxAge() (x int32) {
+	if v != nil && v.DefaultMaxAge != nil {
+		x = *v.DefaultMaxAge
+	}
+	return
+}
+
+// GetDerivedSectorIdentifier returns *DerivedSectorIdentifier, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetDerivedSectorIdentifier() (x string) {
+	if v != nil && v.DerivedSectorIdentifier != nil {
+		x = *v.DerivedSectorIdentifier
+	}
+	return
+}
+
+// GetDescription returns *Description, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetDescription() (x string) {
+	if v != nil && v.Description != nil {
+		x = *v.Description
+	}
+	return
+}
+
+// GetDeveloper returns *Developer, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetDeveloper() (x string) {
+	if v != nil && v.Developer != nil {
+		x = *v.Developer
+	}
+	return
+}
+
+// GetDigestAlgorithm returns *DigestAlgorithm, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetDigestAlgorithm() (x string) {
+	if v != nil && v.DigestAlgorithm != nil {
+		x = *v.DigestAlgorithm
+	}
+	return
+}
+
+// GetDiscoveredByMetadataDocument returns *DiscoveredByMetadataDocument, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetDiscoveredByMetadataDocument() (x bool) {
+	if v != nil && v.DiscoveredByMetadataDocument != nil {
+		x = *v.DiscoveredByMetadataDocument
+	}
+	return
+}
+
+// GetDPoPRequired returns *DPoPRequired, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetDPoPRequired() (x bool) {
+	if v != nil && v.DPoPRequired != nil {
+		x = *v.DPoPRequired
+	}
+	return
+}
+
+// GetDynamicallyRegistered returns *DynamicallyRegistered, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetDynamicallyRegistered() (x bool) {
+	if v != nil && v.DynamicallyRegistered != nil {
+		x = *v.DynamicallyRegistered
+	}
+	return
+}
+
+// GetEntityID returns *EntityID, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetEntityID() (x string) {
+	if v != nil && v.EntityID != nil {
+		x = *v.EntityID
+	}
+	return
+}
+
+// GetExplicitlyRegistered returns *ExplicitlyRegistered, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetExplicitlyRegistered() (x bool) {
+	if v != nil && v.ExplicitlyRegistered != nil {
+		x = *v.ExplicitlyRegistered
+	}
+	return
+}
+
+// GetExtension returns Extension, nil when absent (also on a nil OAuthClient); its getters are nil-safe too.
+func (v *OAuthClient) GetExtension() *ClientExtension {
+	if v == nil {
+		return nil
+	}
+	return v.Extension
+}
+
+// GetFrontChannelRequestObjectEncryptionRequired returns *FrontChannelRequestObjectEncryptionRequired, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetFrontChannelRequestObjectEncryptionRequired() (x bool) {
+	if v != nil && v.FrontChannelRequestObjectEncryptionRequired != nil {
+		x = *v.FrontChannelRequestObjectEncryptionRequired
+	}
+	return
+}
+
+// GetIDTokenEncryptionAlg returns *IDTokenEncryptionAlg, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetIDTokenEncryptionAlg() (x JWEAlg) {
+	if v != nil && v.IDTokenEncryptionAlg != nil {
+		x = *v.IDTokenEncryptionAlg
+	}
+	return
+}
+
+// GetIDTokenEncryptionEnc returns *IDTokenEncryptionEnc, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetIDTokenEncryptionEnc() (x JWEEnc) {
+	if v != nil && v.IDTokenEncryptionEnc != nil {
+		x = *v.IDTokenEncryptionEnc
+	}
+	return
+}
+
+// GetIDTokenSignAlg returns *IDTokenSignAlg, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetIDTokenSignAlg() (x JWSAlg) {
+	if v != nil && v.IDTokenSignAlg != nil {
+		x = *v.IDTokenSignAlg
+	}
+	return
+}
+
+// GetInScopeForTokenMigration returns *InScopeForTokenMigration, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetInScopeForTokenMigration() (x bool) {
+	if v != nil && v.InScopeForTokenMigration != nil {
+		x = *v.InScopeForTokenMigration
+	}
+	return
+}
+
+// GetJWKS returns *JWKS, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetJWKS() (x string) {
+	if v != nil && v.JWKS != nil {
+		x = *v.JWKS
+	}
+	return
+}
+
+// GetJWKSURI returns *JWKSURI, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetJWKSURI() (x string) {
+	if v != nil && v.JWKSURI != nil {
+		x = *v.JWKSURI
+	}
+	return
+}
+
+// GetLocked returns *Locked, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetLocked() (x bool) {
+	if v != nil && v.Locked != nil {
+		x = *v.Locked
+	}
+	return
+}
+
+// GetLoginURI returns *LoginURI, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetLoginURI() (x string) {
+	if v != nil && v.LoginURI != nil {
+		x = *v.LoginURI
+	}
+	return
+}
+
+// GetLogoURI returns *LogoURI, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetLogoURI() (x string) {
+	if v != nil && v.LogoURI != nil {
+		x = *v.LogoURI
+	}
+	return
+}
+
+// GetMetadataDocumentExpiresAt returns *MetadataDocumentExpiresAt, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetMetadataDocumentExpiresAt() (x int64) {
+	if v != nil && v.MetadataDocumentExpiresAt != nil {
+		x = *v.MetadataDocumentExpiresAt
+	}
+	return
+}
+
+// GetMetadataDocumentLocation returns *MetadataDocumentLocation, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetMetadataDocumentLocation() (x string) {
+	if v != nil && v.MetadataDocumentLocation != nil {
+		x = *v.MetadataDocumentLocation
+	}
+	return
+}
+
+// GetMetadataDocumentUpdatedAt returns *MetadataDocumentUpdatedAt, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetMetadataDocumentUpdatedAt() (x int64) {
+	if v != nil && v.MetadataDocumentUpdatedAt != nil {
+		x = *v.MetadataDocumentUpdatedAt
+	}
+	return
+}
+
+// GetModifiedAt returns *ModifiedAt, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetModifiedAt() (x int64) {
+	if v != nil && v.ModifiedAt != nil {
+		x = *v.ModifiedAt
+	}
+	return
+}
+
+// GetMTLSEndpointAliasesUsed returns *MTLSEndpointAliasesUsed, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetMTLSEndpointAliasesUsed() (x bool) {
+	if v != nil && v.MTLSEndpointAliasesUsed != nil {
+		x = *v.MTLSEndpointAliasesUsed
+	}
+	return
+}
+
+// GetNumber returns *Number, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetNumber() (x int32) {
+	if v != nil && v.Number != nil {
+		x = *v.Number
+	}
+	return
+}
+
+// GetOrganizationName returns *OrganizationName, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetOrganizationName() (x string) {
+	if v != nil && v.OrganizationName != nil {
+		x = *v.OrganizationName
+	}
+	return
+}
+
+// GetPARRequired returns *PARRequired, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetPARRequired() (x bool) {
+	if v != nil && v.PARRequired != nil {
+		x = *v.PARRequired
+	}
+	return
+}
+
+// GetPKCERequired returns *PKCERequired, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetPKCERequired() (x bool) {
+	if v != nil && v.PKCERequired != nil {
+		x = *v.PKCERequired
+	}
+	return
+}
+
+// GetPKCES256Required returns *PKCES256Required, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetPKCES256Required() (x bool) {
+	if v != nil && v.PKCES256Required != nil {
+		x = *v.PKCES256Required
+	}
+	return
+}
+
+// GetPolicyURI returns *PolicyURI, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetPolicyURI() (x string) {
+	if v != nil && v.PolicyURI != nil {
+		x = *v.PolicyURI
+	}
+	return
+}
+
+// GetRegistrationAccessTokenHash returns *RegistrationAccessTokenHash, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetRegistrationAccessTokenHash() (x string) {
+	if v != nil && v.RegistrationAccessTokenHash != nil {
+		x = *v.RegistrationAccessTokenHash
+	}
+	return
+}
+
+// GetRequestEncryptionAlg returns *RequestEncryptionAlg, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetRequestEncryptionAlg() (x JWEAlg) {
+	if v != nil && v.RequestEncryptionAlg != nil {
+		x = *v.RequestEncryptionAlg
+	}
+	return
+}
+
+// GetRequestEncryptionEnc returns *RequestEncryptionEnc, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetRequestEncryptionEnc() (x JWEEnc) {
+	if v != nil && v.RequestEncryptionEnc != nil {
+		x = *v.RequestEncryptionEnc
+	}
+	return
+}
+
+// GetRequestObjectEncryptionAlgMatchRequired returns *RequestObjectEncryptionAlgMatchRequired, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetRequestObjectEncryptionAlgMatchRequired() (x bool) {
+	if v != nil && v.RequestObjectEncryptionAlgMatchRequired != nil {
+		x = *v.RequestObjectEncryptionAlgMatchRequired
+	}
+	return
+}
+
+// GetRequestObjectEncryptionEncMatchRequired returns *RequestObjectEncryptionEncMatchRequired, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetRequestObjectEncryptionEncMatchRequired() (x bool) {
+	if v != nil && v.RequestObjectEncryptionEncMatchRequired != nil {
+		x = *v.RequestObjectEncryptionEncMatchRequired
+	}
+	return
+}
+
+// GetRequestObjectRequired returns *RequestObjectRequired, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetRequestObjectRequired() (x bool) {
+	if v != nil && v.RequestObjectRequired != nil {
+		x = *v.RequestObjectRequired
+	}
+	return
+}
+
+// GetRequestSignAlg returns *RequestSignAlg, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetRequestSignAlg() (x JWSAlg) {
+	if v != nil && v.RequestSignAlg != nil {
+		x = *v.RequestSignAlg
+	}
+	return
+}
+
+// GetRsRequestSigned returns *RsRequestSigned, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetRsRequestSigned() (x bool) {
+	if v != nil && v.RsRequestSigned != nil {
+		x = *v.RsRequestSigned
+	}
+	return
+}
+
+// GetRsSignedRequestKeyID returns *RsSignedRequestKeyID, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetRsSignedRequestKeyID() (x string) {
+	if v != nil && v.RsSignedRequestKeyID != nil {
+		x = *v.RsSignedRequestKeyID
+	}
+	return
+}
+
+// GetSectorIdentifierURI returns *SectorIdentifierURI, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetSectorIdentifierURI() (x string) {
+	if v != nil && v.SectorIdentifierURI != nil {
+		x = *v.SectorIdentifierURI
+	}
+	return
+}
+
+// GetSelfSignedCertificateKeyID returns *SelfSignedCertificateKeyID, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetSelfSignedCertificateKeyID() (x string) {
+	if v != nil && v.SelfSignedCertificateKeyID != nil {
+		x = *v.SelfSignedCertificateKeyID
+	}
+	return
+}
+
+// GetServiceNumber returns *ServiceNumber, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetServiceNumber() (x int32) {
+	if v != nil && v.ServiceNumber != nil {
+		x = *v.ServiceNumber
+	}
+	return
+}
+
+// GetSignedJWKSURI returns *SignedJWKSURI, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetSignedJWKSURI() (x string) {
+	if v != nil && v.SignedJWKSURI != nil {
+		x = *v.SignedJWKSURI
+	}
+	return
+}
+
+// GetSingleAccessTokenPerSubject returns *SingleAccessTokenPerSubject, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetSingleAccessTokenPerSubject() (x bool) {
+	if v != nil && v.SingleAccessTokenPerSubject != nil {
+		x = *v.SingleAccessTokenPerSubject
+	}
+	return
+}
+
+// GetSoftwareID returns *SoftwareID, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetSoftwareID() (x string) {
+	if v != nil && v.SoftwareID != nil {
+		x = *v.SoftwareID
+	}
+	return
+}
+
+// GetSoftwareVersion returns *SoftwareVersion, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetSoftwareVersion() (x string) {
+	if v != nil && v.SoftwareVersion != nil {
+		x = *v.SoftwareVersion
+	}
+	return
+}
+
+// GetSubjectType returns *SubjectType, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetSubjectType() (x SubjectType) {
+	if v != nil && v.SubjectType != nil {
+		x = *v.SubjectType
+	}
+	return
+}
+
+// GetTLSClientAuthSanDNS returns *TLSClientAuthSanDNS, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetTLSClientAuthSanDNS() (x string) {
+	if v != nil && v.TLSClientAuthSanDNS != nil {
+		x = *v.TLSClientAuthSanDNS
+	}
+	return
+}
+
+// GetTLSClientAuthSanEmail returns *TLSClientAuthSanEmail, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetTLSClientAuthSanEmail() (x string) {
+	if v != nil && v.TLSClientAuthSanEmail != nil {
+		x = *v.TLSClientAuthSanEmail
+	}
+	return
+}
+
+// GetTLSClientAuthSanIP returns *TLSClientAuthSanIP, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetTLSClientAuthSanIP() (x string) {
+	if v != nil && v.TLSClientAuthSanIP != nil {
+		x = *v.TLSClientAuthSanIP
+	}
+	return
+}
+
+// GetTLSClientAuthSanURI returns *TLSClientAuthSanURI, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetTLSClientAuthSanURI() (x string) {
+	if v != nil && v.TLSClientAuthSanURI != nil {
+		x = *v.TLSClientAuthSanURI
+	}
+	return
+}
+
+// GetTLSClientAuthSubjectDn returns *TLSClientAuthSubjectDn, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetTLSClientAuthSubjectDn() (x string) {
+	if v != nil && v.TLSClientAuthSubjectDn != nil {
+		x = *v.TLSClientAuthSubjectDn
+	}
+	return
+}
+
+// GetTLSClientCertificateBoundAccessTokens returns *TLSClientCertificateBoundAccessTokens, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetTLSClientCertificateBoundAccessTokens() (x bool) {
+	if v != nil && v.TLSClientCertificateBoundAccessTokens != nil {
+		x = *v.TLSClientCertificateBoundAccessTokens
+	}
+	return
+}
+
+// GetTokenAuthMethod returns *TokenAuthMethod, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetTokenAuthMethod() (x ClientAuthMethod) {
+	if v != nil && v.TokenAuthMethod != nil {
+		x = *v.TokenAuthMethod
+	}
+	return
+}
+
+// GetTokenAuthSignAlg returns *TokenAuthSignAlg, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetTokenAuthSignAlg() (x JWSAlg) {
+	if v != nil && v.TokenAuthSignAlg != nil {
+		x = *v.TokenAuthSignAlg
+	}
+	return
+}
+
+// GetTosURI returns *TosURI, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetTosURI() (x string) {
+	if v != nil && v.TosURI != nil {
+		x = *v.TosURI
+	}
+	return
+}
+
+// GetTrustAnchorID returns *TrustAnchorID, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetTrustAnchorID() (x string) {
+	if v != nil && v.TrustAnchorID != nil {
+		x = *v.TrustAnchorID
+	}
+	return
+}
+
+// GetTrustChainExpiresAt returns *TrustChainExpiresAt, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetTrustChainExpiresAt() (x int64) {
+	if v != nil && v.TrustChainExpiresAt != nil {
+		x = *v.TrustChainExpiresAt
+	}
+	return
+}
+
+// GetTrustChainUpdatedAt returns *TrustChainUpdatedAt, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetTrustChainUpdatedAt() (x int64) {
+	if v != nil && v.TrustChainUpdatedAt != nil {
+		x = *v.TrustChainUpdatedAt
+	}
+	return
+}
+
+// GetUserInfoEncryptionAlg returns *UserInfoEncryptionAlg, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetUserInfoEncryptionAlg() (x JWEAlg) {
+	if v != nil && v.UserInfoEncryptionAlg != nil {
+		x = *v.UserInfoEncryptionAlg
+	}
+	return
+}
+
+// GetUserInfoEncryptionEnc returns *UserInfoEncryptionEnc, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetUserInfoEncryptionEnc() (x JWEEnc) {
+	if v != nil && v.UserInfoEncryptionEnc != nil {
+		x = *v.UserInfoEncryptionEnc
+	}
+	return
+}
+
+// GetUserInfoSignAlg returns *UserInfoSignAlg, the zero value when absent (also on a nil OAuthClient).
+func (v *OAuthClient) GetUserInfoSignAlg() (x JWSAlg) {
+	if v != nil && v.UserInfoSignAlg != nil {
+		x = *v.UserInfoSignAlg
+	}
+	return
+}
+
+// GetKey returns *Key, the zero value when absent (also on a nil Pair).
+func (v *Pair) GetKey() (x string) {
+	if v != nil && v.Key != nil {
+		x = *v.Key
+	}
+	return
+}
+
+// GetValue returns *Value, the zero value when absent (also on a nil Pair).
+func (v *Pair) GetValue() (x string) {
+	if v != nil && v.Value != nil {
+		x = *v.Value
+	}
+	return
+}
+
+// GetHidden returns *Hidden, the zero value when absent (also on a nil Property).
+func (v *Property) GetHidden() (x bool) {
+	if v != nil && v.Hidden != nil {
+		x = *v.Hidden
+	}
+	return
+}
+
+// GetKey returns *Key, the zero value when absent (also on a nil Property).
+func (v *Property) GetKey() (x string) {
+	if v != nil && v.Key != nil {
+		x = *v.Key
+	}
+	return
+}
+
+// GetValue returns *Value, the zero value when absent (also on a nil Property).
+func (v *Property) GetValue() (x string) {
+	if v != nil && v.Value != nil {
+		x = *v.Value
+	}
+	return
+}
+
+// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil PushedAuthorizationRequest).
+func (v *PushedAuthorizationRequest) GetClientCertificate() (x string) {
+	if v != nil && v.ClientCertificate != nil {
+		x = *v.ClientCertificate
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil PushedAuthorizationRequest).
+func (v *PushedAuthorizationRequest) GetClientID() (x string) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil PushedAuthorizationRequest).
+func (v *PushedAuthorizationRequest) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetDPoP returns *DPoP, the zero value when absent (also on a nil PushedAuthorizationRequest).
+func (v *PushedAuthorizationRequest) GetDPoP() (x string) {
+	if v != nil && v.DPoP != nil {
+		x = *v.DPoP
+	}
+	return
+}
+
+// GetDPoPNonceRequired returns *DPoPNonceRequired, the zero value when absent (also on a nil PushedAuthorizationRequest).
+func (v *PushedAuthorizationRequest) GetDPoPNonceRequired() (x bool) {
+	if v != nil && v.DPoPNonceRequired != nil {
+		x = *v.DPoPNonceRequired
+	}
+	return
+}
+
+// GetHtm returns *Htm, the zero value when absent (also on a nil PushedAuthorizationRequest).
+func (v *PushedAuthorizationRequest) GetHtm() (x string) {
+	if v != nil && v.Htm != nil {
+		x = *v.Htm
+	}
+	return
+}
+
+// GetHtu returns *Htu, the zero value when absent (also on a nil PushedAuthorizationRequest).
+func (v *PushedAuthorizationRequest) GetHtu() (x string) {
+	if v != nil && v.Htu != nil {
+		x = *v.Htu
+	}
+	return
+}
+
+// GetOAuthClientAttestation returns *OAuthClientAttestation, the zero value when absent (also on a nil PushedAuthorizationRequest).
+func (v *PushedAuthorizationRequest) GetOAuthClientAttestation() (x string) {
+	if v != nil && v.OAuthClientAttestation != nil {
+		x = *v.OAuthClientAttestation
+	}
+	return
+}
+
+// GetOAuthClientAttestationPop returns *OAuthClientAttestationPop, the zero value when absent (also on a nil PushedAuthorizationRequest).
+func (v *PushedAuthorizationRequest) GetOAuthClientAttestationPop() (x string) {
+	if v != nil && v.OAuthClientAttestationPop != nil {
+		x = *v.OAuthClientAttestationPop
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil PushedAuthorizationResponse).
+func (v *PushedAuthorizationResponse) GetAction() (x PushedAuthorizationResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetAttestationChallenge returns *AttestationChallenge, the zero value when absent (also on a nil PushedAuthorizationResponse).
+func (v *PushedAuthorizationResponse) GetAttestationChallenge() (x string) {
+	if v != nil && v.AttestationChallenge != nil {
+		x = *v.AttestationChallenge
+	}
+	return
+}
+
+// GetClientAuthMethod returns *ClientAuthMethod, the zero value when absent (also on a nil PushedAuthorizationResponse).
+func (v *PushedAuthorizationResponse) GetClientAuthMethod() (x PushedAuthorizationResponseClientAuthMethod) {
+	if v != nil && v.ClientAuthMethod != nil {
+		x = *v.ClientAuthMethod
+	}
+	return
+}
+
+// GetDPoPNonce returns *DPoPNonce, the zero value when absent (also on a nil PushedAuthorizationResponse).
+func (v *PushedAuthorizationResponse) GetDPoPNonce() (x string) {
+	if v != nil && v.DPoPNonce != nil {
+		x = *v.DPoPNonce
+	}
+	return
+}
+
+// GetRequestURI returns *RequestURI, the zero value when absent (also on a nil PushedAuthorizationResponse).
+func (v *PushedAuthorizationResponse) GetRequestURI() (x string) {
+	if v != nil && v.RequestURI != nil {
+		x = *v.RequestURI
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil PushedAuthorizationResponse).
+func (v *PushedAuthorizationResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil PushedAuthorizationResponse).
+func (v *PushedAuthorizationResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil PushedAuthorizationResponse).
+func (v *PushedAuthorizationResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil Result).
+func (v *Result) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil Result).
+func (v *Result) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil RevocationRequest).
+func (v *RevocationRequest) GetClientCertificate() (x string) {
+	if v != nil && v.ClientCertificate != nil {
+		x = *v.ClientCertificate
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil RevocationRequest).
+func (v *RevocationRequest) GetClientID() (x string) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil RevocationRequest).
+func (v *RevocationRequest) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetOAuthClientAttestation returns *OAuthClientAttestation, the zero value when absent (also on a nil RevocationRequest).
+func (v *RevocationRequest) GetOAuthClientAttestation() (x string) {
+	if v != nil && v.OAuthClientAttestation != nil {
+		x = *v.OAuthClientAttestation
+	}
+	return
+}
+
+// GetOAuthClientAttestationPop returns *OAuthClientAttestationPop, the zero value when absent (also on a nil RevocationRequest).
+func (v *RevocationRequest) GetOAuthClientAttestationPop() (x string) {
+	if v != nil && v.OAuthClientAttestationPop != nil {
+		x = *v.OAuthClientAttestationPop
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil RevocationResponse).
+func (v *RevocationResponse) GetAction() (x RevocationResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetAttestationChallenge returns *AttestationChallenge, the zero value when absent (also on a nil RevocationResponse).
+func (v *RevocationResponse) GetAttestationChallenge() (x string) {
+	if v != nil && v.AttestationChallenge != nil {
+		x = *v.AttestationChallenge
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil RevocationResponse).
+func (v *RevocationResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil RevocationResponse).
+func (v *RevocationResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil RevocationResponse).
+func (v *RevocationResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAPIKey returns *APIKey, the zero value when absent (also on a nil SNSCredentials).
+func (v *SNSCredentials) GetAPIKey() (x string) {
+	if v != nil && v.APIKey != nil {
+		x = *v.APIKey
+	}
+	return
+}
+
+// GetAPISecret returns *APISecret, the zero value when absent (also on a nil SNSCredentials).
+func (v *SNSCredentials) GetAPISecret() (x string) {
+	if v != nil && v.APISecret != nil {
+		x = *v.APISecret
+	}
+	return
+}
+
+// GetSNS returns *SNS, the zero value when absent (also on a nil SNSCredentials).
+func (v *SNSCredentials) GetSNS() (x string) {
+	if v != nil && v.SNS != nil {
+		x = *v.SNS
+	}
+	return
+}
+
+// GetDefaultEntry returns *DefaultEntry, the zero value when absent (also on a nil Scope).
+func (v *Scope) GetDefaultEntry() (x bool) {
+	if v != nil && v.DefaultEntry != nil {
+		x = *v.DefaultEntry
+	}
+	return
+}
+
+// GetDescription returns *Description, the zero value when absent (also on a nil Scope).
+func (v *Scope) GetDescription() (x string) {
+	if v != nil && v.Description != nil {
+		x = *v.Description
+	}
+	return
+}
+
+// GetName returns *Name, the zero value when absent (also on a nil Scope).
+func (v *Scope) GetName() (x string) {
+	if v != nil && v.Name != nil {
+		x = *v.Name
+	}
+	return
+}
+
+// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil Service).
+func (v *Service) GetAccessTokenDuration() (x int64) {
+	if v != nil && v.AccessTokenDuration != nil {
+		x = *v.AccessTokenDuration
+	}
+	return
+}
+
+// GetAccessTokenForExternalAttachmentEmbedded returns *AccessTokenForExternalAttachmentEmbedded, the zero value when absent (also on a nil Service).
+func (v *Service) GetAccessTokenForExternalAttachmentEmbedded() (x bool) {
+	if v != nil && v.AccessTokenForExternalAttachmentEmbedded != nil {
+		x = *v.AccessTokenForExternalAttachmentEmbedded
+	}
+	return
+}
+
+// GetAccessTokenSignAlg returns *AccessTokenSignAlg, the zero value when absent (also on a nil Service).
+func (v *Service) GetAccessTokenSignAlg() (x JWSAlg) {
+	if v != nil && v.AccessTokenSignAlg != nil {
+		x = *v.AccessTokenSignAlg
+	}
+	return
+}
+
+// GetAccessTokenSignatureKeyID returns *AccessTokenSignatureKeyID, the zero value when absent (also on a nil Service).
+func (v *Service) GetAccessTokenSignatureKeyID() (x string) {
+	if v != nil && v.AccessTokenSignatureKeyID != nil {
+		x = *v.AccessTokenSignatureKeyID
+	}
+	return
+}
+
+// GetAccessTokenType returns *AccessTokenType, the zero value when absent (also on a nil Service).
+func (v *Service) GetAccessTokenType() (x string) {
+	if v != nil && v.AccessTokenType != nil {
+		x = *v.AccessTokenType
+	}
+	return
+}
+
+// GetAllowableClockSkew returns *AllowableClockSkew, the zero value when absent (also on a nil Service).
+func (v *Service) GetAllowableClockSkew() (x int32) {
+	if v != nil && v.AllowableClockSkew != nil {
+		x = *v.AllowableClockSkew
+	}
+	return
+}
+
+// GetAPIKey returns *APIKey, the zero value when absent (also on a nil Service).
+func (v *Service) GetAPIKey() (x int64) {
+	if v != nil && v.APIKey != nil {
+		x = *v.APIKey
+	}
+	return
+}
+
+// GetAPISecret returns *APISecret, the zero value when absent (also on a nil Service).
+func (v *Service) GetAPISecret() (x string) {
+	if v != nil && v.APISecret != nil {
+		x = *v.APISecret
+	}
+	return
+}
+
+// GetAuthenticationCallbackAPIKey returns *AuthenticationCallbackAPIKey, the zero value when absent (also on a nil Service).
+func (v *Service) GetAuthenticationCallbackAPIKey() (x string) {
+	if v != nil && v.AuthenticationCallbackAPIKey != nil {
+		x = *v.AuthenticationCallbackAPIKey
+	}
+	return
+}
+
+// GetAuthenticationCallbackAPISecret returns *AuthenticationCallbackAPISecret, the zero value when absent (also on a nil Service).
+func (v *Service) GetAuthenticationCallbackAPISecret() (x string) {
+	if v != nil && v.AuthenticationCallbackAPISecret != nil {
+		x = *v.AuthenticationCallbackAPISecret
+	}
+	return
+}
+
+// GetAuthenticationCallbackEndpoint returns *AuthenticationCallbackEndpoint, the zero value when absent (also on a nil Service).
+func (v *Service) GetAuthenticationCallbackEndpoint() (x string) {
+	if v != nil && v.AuthenticationCallbackEndpoint != nil {
+		x = *v.AuthenticationCallbackEndpoint
+	}
+	return
+}
+
+// GetAuthorizationEndpoint returns *AuthorizationEndpoint, the zero value when absent (also on a nil Service).
+func (v *Service) GetAuthorizationEndpoint() (x string) {
+	if v != nil && v.AuthorizationEndpoint != nil {
+		x = *v.AuthorizationEndpoint
+	}
+	return
+}
+
+// GetAuthorizationResponseDuration returns *AuthorizationResponseDuration, the zero value when absent (also on a nil Service).
+func (v *Service) GetAuthorizationResponseDuration() (x int64) {
+	if v != nil && v.AuthorizationResponseDuration != nil {
+		x = *v.AuthorizationResponseDuration
+	}
+	return
+}
+
+// GetAuthorizationSignatureKeyID returns *AuthorizationSignatureKeyID, the zero value when absent (also on a nil Service).
+func (v *Service) GetAuthorizationSignatureKeyID() (x string) {
+	if v != nil && v.AuthorizationSignatureKeyID != nil {
+		x = *v.AuthorizationSignatureKeyID
+	}
+	return
+}
+
+// GetBackchannelAuthReqIDDuration returns *BackchannelAuthReqIDDuration, the zero value when absent (also on a nil Service).
+func (v *Service) GetBackchannelAuthReqIDDuration() (x int32) {
+	if v != nil && v.BackchannelAuthReqIDDuration != nil {
+		x = *v.BackchannelAuthReqIDDuration
+	}
+	return
+}
+
+// GetBackchannelAuthenticationEndpoint returns *BackchannelAuthenticationEndpoint, the zero value when absent (also on a nil Service).
+func (v *Service) GetBackchannelAuthenticationEndpoint() (x string) {
+	if v != nil && v.BackchannelAuthenticationEndpoint != nil {
+		x = *v.BackchannelAuthenticationEndpoint
+	}
+	return
+}
+
+// GetBackchannelBindingMessageRequiredInFAPI returns *BackchannelBindingMessageRequiredInFAPI, the zero value when absent (also on a nil Service).
+func (v *Service) GetBackchannelBindingMessageRequiredInFAPI() (x bool) {
+	if v != nil && v.BackchannelBindingMessageRequiredInFAPI != nil {
+		x = *v.BackchannelBindingMessageRequiredInFAPI
+	}
+	return
+}
+
+// GetBackchannelPollingInterval returns *BackchannelPollingInterval, the zero value when absent (also on a nil Service).
+func (v *Service) GetBackchannelPollingInterval() (x int32) {
+	if v != nil && v.BackchannelPollingInterval != nil {
+		x = *v.BackchannelPollingInterval
+	}
+	return
+}
+
+// GetBackchannelUserCodeParameterSupported returns *BackchannelUserCodeParameterSupported, the zero value when absent (also on a nil Service).
+func (v *Service) GetBackchannelUserCodeParameterSupported() (x bool) {
+	if v != nil && v.BackchannelUserCodeParameterSupported != nil {
+		x = *v.BackchannelUserCodeParameterSupported
+	}
+	return
+}
+
+// GetCIMDAllowlistEnabled returns *CIMDAllowlistEnabled, the zero value when absent (also on a nil Service).
+func (v *Service) GetCIMDAllowlistEnabled() (x bool) {
+	if v != nil && v.CIMDAllowlistEnabled != nil {
+		x = *v.CIMDAllowlistEnabled
+	}
+	return
+}
+
+// GetCIMDAlwaysRetrieved returns *CIMDAlwaysRetrieved, the zero value when absent (also on a nil Service).
+func (v *Service) GetCIMDAlwaysRetrieved() (x bool) {
+	if v != nil && v.CIMDAlwaysRetrieved != nil {
+		x = *v.CIMDAlwaysRetrieved
+	}
+	return
+}
+
+// GetCIMDHTTPPermitted returns *CIMDHTTPPermitted, the zero value when absent (also on a nil Service).
+func (v *Service) GetCIMDHTTPPermitted() (x bool) {
+	if v != nil && v.CIMDHTTPPermitted != nil {
+		x = *v.CIMDHTTPPermitted
+	}
+	return
+}
+
+// GetCIMDMetadataPolicy returns *CIMDMetadataPolicy, the zero value when absent (also on a nil Service).
+func (v *Service) GetCIMDMetadataPolicy() (x string) {
+	if v != nil && v.CIMDMetadataPolicy != nil {
+		x = *v.CIMDMetadataPolicy
+	}
+	return
+}
+
+// GetCIMDMetadataPolicyEnabled returns *CIMDMetadataPolicyEnabled, the zero value when absent (also on a nil Service).
+func (v *Service) GetCIMDMetadataPolicyEnabled() (x bool) {
+	if v != nil && v.CIMDMetadataPolicyEnabled != nil {
+		x = *v.CIMDMetadataPolicyEnabled
+	}
+	return
+}
+
+// GetCIMDQueryPermitted returns *CIMDQueryPermitted, the zero value when absent (also on a nil Service).
+func (v *Service) GetCIMDQueryPermitted() (x bool) {
+	if v != nil && v.CIMDQueryPermitted != nil {
+		x = *v.CIMDQueryPermitted
+	}
+	return
+}
+
+// GetClaimShortcutRestrictive returns *ClaimShortcutRestrictive, the zero value when absent (also on a nil Service).
+func (v *Service) GetClaimShortcutRestrictive() (x bool) {
+	if v != nil && v.ClaimShortcutRestrictive != nil {
+		x = *v.ClaimShortcutRestrictive
+	}
+	return
+}
+
+// GetClientAssertionAudRestrictedToIssuer returns *ClientAssertionAudRestrictedToIssuer, the zero value when absent (also on a nil Service).
+func (v *Service) GetClientAssertionAudRestrictedToIssuer() (x bool) {
+	if v != nil && v.ClientAssertionAudRestrictedToIssuer != nil {
+		x = *v.ClientAssertionAudRestrictedToIssuer
+	}
+	return
+}
+
+// GetClientIDAliasEnabled returns *ClientIDAliasEnabled, the zero value when absent (also on a nil Service).
+func (v *Service) GetClientIDAliasEnabled() (x bool) {
+	if v != nil && v.ClientIDAliasEnabled != nil {
+		x = *v.ClientIDAliasEnabled
+	}
+	return
+}
+
+// GetClientIDMetadataDocumentSupported returns *ClientIDMetadataDocumentSupported, the zero value when absent (also on a nil Service).
+func (v *Service) GetClientIDMetadataDocumentSupported() (x bool) {
+	if v != nil && v.ClientIDMetadataDocumentSupported != nil {
+		x = *v.ClientIDMetadataDocumentSupported
+	}
+	return
+}
+
+// GetClientsPerDeveloper returns *ClientsPerDeveloper, the zero value when absent (also on a nil Service).
+func (v *Service) GetClientsPerDeveloper() (x int32) {
+	if v != nil && v.ClientsPerDeveloper != nil {
+		x = *v.ClientsPerDeveloper
+	}
+	return
+}
+
+// GetCnonceDuration returns *CnonceDuration, the zero value when absent (also on a nil Service).
+func (v *Service) GetCnonceDuration() (x int64) {
+	if v != nil && v.CnonceDuration != nil {
+		x = *v.CnonceDuration
+	}
+	return
+}
+
+// GetCreatedAt returns *CreatedAt, the zero value when absent (also on a nil Service).
+func (v *Service) GetCreatedAt() (x int64) {
+	if v != nil && v.CreatedAt != nil {
+		x = *v.CreatedAt
+	}
+	return
+}
+
+// GetCredentialDuration returns *CredentialDuration, the zero value when absent (also on a nil Service).
+func (v *Service) GetCredentialDuration() (x int64) {
+	if v != nil && v.CredentialDuration != nil {
+		x = *v.CredentialDuration
+	}
+	return
+}
+
+// GetCredentialIssuerMetadata returns CredentialIssuerMetadata, nil when absent (also on a nil Service); its getters are nil-safe too.
+func (v *Service) GetCredentialIssuerMetadata() *CredentialIssuerMetadata {
+	if v == nil {
+		return nil
+	}
+	return v.CredentialIssuerMetadata
+}
+
+// GetCredentialJWKS returns *CredentialJWKS, the zero value when absent (also on a nil Service).
+func (v *Service) GetCredentialJWKS() (x string) {
+	if v != nil && v.CredentialJWKS != nil {
+		x = *v.CredentialJWKS
+	}
+	return
+}
+
+// GetCredentialJWKSURI returns *CredentialJWKSURI, the zero value when absent (also on a nil Service).
+func (v *Service) GetCredentialJWKSURI() (x string) {
+	if v != nil && v.CredentialJWKSURI != nil {
+		x = *v.CredentialJWKSURI
+	}
+	return
+}
+
+// GetCredentialOfferDuration returns *CredentialOfferDuration, the zero value when absent (also on a nil Service).
+func (v *Service) GetCredentialOfferDuration() (x int64) {
+	if v != nil && v.CredentialOfferDuration != nil {
+		x = *v.CredentialOfferDuration
+	}
+	return
+}
+
+// GetCredentialTransactionDuration returns *CredentialTransactionDuration, the zero value when absent (also on a nil Service).
+func (v *Service) GetCredentialTransactionDuration() (x int64) {
+	if v != nil && v.CredentialTransactionDuration != nil {
+		x = *v.CredentialTransactionDuration
+	}
+	return
+}
+
+// GetDCRDuplicateSoftwareIDBlocked returns *DCRDuplicateSoftwareIDBlocked, the zero value when absent (also on a nil Service).
+func (v *Service) GetDCRDuplicateSoftwareIDBlocked() (x bool) {
+	if v != nil && v.DCRDuplicateSoftwareIDBlocked != nil {
+		x = *v.DCRDuplicateSoftwareIDBlocked
+	}
+	return
+}
+
+// GetDCRScopeUsedAsRequestable returns *DCRScopeUsedAsRequestable, the zero value when absent (also on a nil Service).
+func (v *Service) GetDCRScopeUsedAsRequestable() (x bool) {
+	if v != nil && v.DCRScopeUsedAsRequestable != nil {
+		x = *v.DCRScopeUsedAsRequestable
+	}
+	return
+}
+
+// GetDescription returns *Description, the zero value when absent (also on a nil Service).
+func (v *Service) GetDescription() (x string) {
+	if v != nil && v.Description != nil {
+		x = *v.Description
+	}
+	return
+}
+
+// GetDeveloperAuthenticationCallbackAPIKey returns *DeveloperAuthenticationCallbackAPIKey, the zero value when absent (also on a nil Service).
+func (v *Service) GetDeveloperAuthenticationCallbackAPIKey() (x string) {
+	if v != nil && v.DeveloperAuthenticationCallbackAPIKey != nil {
+		x = *v.DeveloperAuthenticationCallbackAPIKey
+	}
+	return
+}
+
+// GetDeveloperAuthenticationCallbackAPISecret returns *DeveloperAuthenticationCallbackAPISecret, the zero value when absent (also on a nil Service).
+func (v *Service) GetDeveloperAuthenticationCallbackAPISecret() (x string) {
+	if v != nil && v.DeveloperAuthenticationCallbackAPISecret != nil {
+		x = *v.DeveloperAuthenticationCallbackAPISecret
+	}
+	return
+}
+
+// GetDeveloperAuthenticationCallbackEndpoint returns *DeveloperAuthenticationCallbackEndpoint, the zero value when absent (also on a nil Service).
+func (v *Service) GetDeveloperAuthenticationCallbackEndpoint() (x string) {
+	if v != nil && v.DeveloperAuthenticationCallbackEndpoint != nil {
+		x = *v.DeveloperAuthenticationCallbackEndpoint
+	}
+	return
+}
+
+// GetDeviceAuthorizationEndpoint returns *DeviceAuthorizationEndpoint, the zero value when absent (also on a nil Service).
+func (v *Service) GetDeviceAuthorizationEndpoint() (x string) {
+	if v != nil && v.DeviceAuthorizationEndpoint != nil {
+		x = *v.DeviceAuthorizationEndpoint
+	}
+	return
+}
+
+// GetDeviceFlowCodeDuration returns *DeviceFlowCodeDuration, the zero value when absent (also on a nil Service).
+func (v *Service) GetDeviceFlowCodeDuration() (x int32) {
+	if v != nil && v.DeviceFlowCodeDuration != nil {
+		x = *v.DeviceFlowCodeDuration
+	}
+	return
+}
+
+// GetDeviceFlowPollingInterval returns *DeviceFlowPollingInterval, the zero value when absent (also on a nil Service).
+func (v *Service) GetDeviceFlowPollingInterval() (x int32) {
+	if v != nil && v.DeviceFlowPollingInterval != nil {
+		x = *v.DeviceFlowPollingInterval
+	}
+	return
+}
+
+// GetDeviceVerificationURI returns *DeviceVerificationURI, the zero value when absent (also on a nil Service).
+func (v *Service) GetDeviceVerificationURI() (x string) {
+	if v != nil && v.DeviceVerificationURI != nil {
+		x = *v.DeviceVerificationURI
+	}
+	return
+}
+
+// GetDeviceVerificationURIComplete returns *DeviceVerificationURIComplete, the zero value when absent (also on a nil Service).
+func (v *Service) GetDeviceVerificationURIComplete() (x string) {
+	if v != nil && v.DeviceVerificationURIComplete != nil {
+		x = *v.DeviceVerificationURIComplete
+	}
+	return
+}
+
+// GetDirectAuthorizationEndpointEnabled returns *DirectAuthorizationEndpointEnabled, the zero value when absent (also on a nil Service).
+func (v *Service) GetDirectAuthorizationEndpointEnabled() (x bool) {
+	if v != nil && v.DirectAuthorizationEndpointEnabled != nil {
+		x = *v.DirectAuthorizationEndpointEnabled
+	}
+	return
+}
+
+// GetDirectIntrospectionEndpointEnabled returns *DirectIntrospectionEndpointEnabled, the zero value when absent (also on a nil Service).
+func (v *Service) GetDirectIntrospectionEndpointEnabled() (x bool) {
+	if v != nil && v.DirectIntrospectionEndpointEnabled != nil {
+		x = *v.DirectIntrospectionEndpointEnabled
+	}
+	return
+}
+
+// GetDirectJWKSEndpointEnabled returns *DirectJWKSEndpointEnabled, the zero value when absent (also on a nil Service).
+func (v *Service) GetDirectJWKSEndpointEnabled() (x bool) {
+	if v != nil && v.DirectJWKSEndpointEnabled != nil {
+		x = *v.DirectJWKSEndpointEnabled
+	}
+	return
+}
+
+// GetDirectRevocationEndpointEnabled returns *DirectRevocationEndpointEnabled, the zero value when absent (also on a nil Service).
+func (v *Service) GetDirectRevocationEndpointEnabled() (x bool) {
+	if v != nil && v.DirectRevocationEndpointEnabled != nil {
+		x = *v.DirectRevocationEndpointEnabled
+	}
+	return
+}
+
+// GetDirectTokenEndpointEnabled returns *DirectTokenEndpointEnabled, the zero value when absent (also on a nil Service).
+func (v *Service) GetDirectTokenEndpointEnabled() (x bool) {
+	if v != nil && v.DirectTokenEndpointEnabled != nil {
+		x = *v.DirectTokenEndpointEnabled
+	}
+	return
+}
+
+// GetDirectUserInfoEndpointEnabled returns *DirectUserInfoEndpointEnabled, the zero value when absent (also on a nil Service).
+func (v *Service) GetDirectUserInfoEndpointEnabled() (x bool) {
+	if v != nil && v.DirectUserInfoEndpointEnabled != nil {
+		x = *v.DirectUserInfoEndpointEnabled
+	}
+	return
+}
+
+// GetDPoPNonceDuration returns *DPoPNonceDuration, the zero value when absent (also on a nil Service).
+func (v *Service) GetDPoPNonceDuration() (x int64) {
+	if v != nil && v.DPoPNonceDuration != nil {
+		x = *v.DPoPNonceDuration
+	}
+	return
+}
+
+// GetDPoPNonceRequired returns *DPoPNonceRequired, the zero value when absent (also on a nil Service).
+func (v *Service) GetDPoPNonceRequired() (x bool) {
+	if v != nil && v.DPoPNonceRequired != nil {
+		x = *v.DPoPNonceRequired
+	}
+	return
+}
+
+// GetDynamicRegistrationSupported returns *DynamicRegistrationSupported, the zero value when absent (also on a nil Service).
+func (v *Service) GetDynamicRegistrationSupported() (x bool) {
+	if v != nil && v.DynamicRegistrationSupported != nil {
+		x = *v.DynamicRegistrationSupported
+	}
+	return
+}
+
+// GetEndSessionEndpoint returns *EndSessionEndpoint, the zero value when absent (also on a nil Service).
+func (v *Service) GetEndSessionEndpoint() (x string) {
+	if v != nil && v.EndSessionEndpoint != nil {
+		x = *v.EndSessionEndpoint
+	}
+	return
+}
+
+// GetErrorDescriptionOmitted returns *ErrorDescriptionOmitted, the zero value when absent (also on a nil Service).
+func (v *Service) GetErrorDescriptionOmitted() (x bool) {
+	if v != nil && v.ErrorDescriptionOmitted != nil {
+		x = *v.ErrorDescriptionOmitted
+	}
+	return
+}
+
+// GetErrorURIOmitted returns *ErrorURIOmitted, the zero value when absent (also on a nil Service).
+func (v *Service) GetErrorURIOmitted() (x bool) {
+	if v != nil && v.ErrorURIOmitted != nil {
+		x = *v.ErrorURIOmitted
+	}
+	return
+}
+
+// GetFederationConfigurationDuration returns *FederationConfigurationDuration, the zero value when absent (also on a nil Service).
+func (v *Service) GetFederationConfigurationDuration() (x int) {
+	if v != nil && v.FederationConfigurationDuration != nil {
+		x = *v.FederationConfigurationDuration
+	}
+	return
+}
+
+// GetFederationEnabled returns *FederationEnabled, the zero value when absent (also on a nil Service).
+func (v *Service) GetFederationEnabled() (x bool) {
+	if v != nil && v.FederationEnabled != nil {
+		x = *v.FederationEnabled
+	}
+	return
+}
+
+// GetFederationJWKS returns *FederationJWKS, the zero value when absent (also on a nil Service).
+func (v *Service) GetFederationJWKS() (x string) {
+	if v != nil && v.FederationJWKS != nil {
+		x = *v.FederationJWKS
+	}
+	return
+}
+
+// GetFederationRegistrationEndpoint returns *FederationRegistrationEndpoint, the zero value when absent (also on a nil Service).
+func (v *Service) GetFederationRegistrationEndpoint() (x string) {
+	if v != nil && v.FederationRegistrationEndpoint != nil {
+		x = *v.FederationRegistrationEndpoint
+	}
+	return
+}
+
+// GetFederationSignatureKeyID returns *FederationSignatureKeyID, the zero value when absent (also on a nil Service).
+func (v *Service) GetFederationSignatureKeyID() (x string) {
+	if v != nil && v.FederationSignatureKeyID != nil {
+		x = *v.FederationSignatureKeyID
+	}
+	return
+}
+
+// GetFrontChannelRequestObjectEncryptionRequired returns *FrontChannelRequestObjectEncryptionRequired, the zero value when absent (also on a nil Service).
+func (v *Service) GetFrontChannelRequestObjectEncryptionRequired() (x bool) {
+	if v != nil && v.FrontChannelRequestObjectEncryptionRequired != nil {
+		x = *v.FrontChannelRequestObjectEncryptionRequired
+	}
+	return
+}
+
+// GetGrantManagementActionRequired returns *GrantManagementActionRequired, the zero value when absent (also on a nil Service).
+func (v *Service) GetGrantManagementActionRequired() (x bool) {
+	if v != nil && v.GrantManagementActionRequired != nil {
+		x = *v.GrantManagementActionRequired
+	}
+	return
+}
+
+// GetGrantManagementEndpoint returns *GrantManagementEndpoint, the zero value when absent (also on a nil Service).
+func (v *Service) GetGrantManagementEndpoint() (x string) {
+	if v != nil && v.GrantManagementEndpoint != nil {
+		x = *v.GrantManagementEndpoint
+	}
+	return
+}
+
+// GetHsmEnabled returns *HsmEnabled, the zero value when absent (also on a nil Service).
+func (v *Service) GetHsmEnabled() (x bool) {
+	if v != nil && v.HsmEnabled != nil {
+		x = *v.HsmEnabled
+	}
+	return
+}
+
+// GetHTTPAliasProhibited returns *HTTPAliasProhibited, the zero value when absent (also on a nil Service).
+func (v *Service) GetHTTPAliasProhibited() (x bool) {
+	if v != nil && v.HTTPAliasProhibited != nil {
+		x = *v.HTTPAliasProhibited
+	}
+	return
+}
+
+// GetIDTokenAudType returns *IDTokenAudType, the zero value when absent (also on a nil Service).
+func (v *Service) GetIDTokenAudType() (x string) {
+	if v != nil && v.IDTokenAudType != nil {
+		x = *v.IDTokenAudType
+	}
+	return
+}
+
+// GetIDTokenDuration returns *IDTokenDuration, the zero value when absent (also on a nil Service).
+func (v *Service) GetIDTokenDuration() (x int64) {
+	if v != nil && v.IDTokenDuration != nil {
+		x = *v.IDTokenDuration
+	}
+	return
+}
+
+// GetIDTokenReissuable returns *IDTokenReissuable, the zero value when absent (also on a nil Service).
+func (v *Service) GetIDTokenReissuable() (x bool) {
+	if v != nil && v.IDTokenReissuable != nil {
+		x = *v.IDTokenReissuable
+	}
+	return
+}
+
+// GetIDTokenSignatureKeyID returns *IDTokenSignatureKeyID, the zero value when absent (also on a nil Service).
+func (v *Service) GetIDTokenSignatureKeyID() (x string) {
+	if v != nil && v.IDTokenSignatureKeyID != nil {
+		x = *v.IDTokenSignatureKeyID
+	}
+	return
+}
+
+// GetIntrospectionEndpoint returns *IntrospectionEndpoint, the zero value when absent (also on a nil Service).
+func (v *Service) GetIntrospectionEndpoint() (x string) {
+	if v != nil && v.IntrospectionEndpoint != nil {
+		x = *v.IntrospectionEndpoint
+	}
+	return
+}
+
+// GetIntrospectionSignatureKeyID returns *IntrospectionSignatureKeyID, the zero value when absent (also on a nil Service).
+func (v *Service) GetIntrospectionSignatureKeyID() (x string) {
+	if v != nil && v.IntrospectionSignatureKeyID != nil {
+		x = *v.IntrospectionSignatureKeyID
+	}
+	return
+}
+
+// GetIssSuppressed returns *IssSuppressed, the zero value when absent (also on a nil Service).
+func (v *Service) GetIssSuppressed() (x bool) {
+	if v != nil && v.IssSuppressed != nil {
+		x = *v.IssSuppressed
+	}
+	return
+}
+
+// GetIssuer returns *Issuer, the zero value when absent (also on a nil Service).
+func (v *Service) GetIssuer() (x string) {
+	if v != nil && v.Issuer != nil {
+		x = *v.Issuer
+	}
+	return
+}
+
+// GetJWKS returns *JWKS, the zero value when absent (also on a nil Service).
+func (v *Service) GetJWKS() (x string) {
+	if v != nil && v.JWKS != nil {
+		x = *v.JWKS
+	}
+	return
+}
+
+// GetJWKSURI returns *JWKSURI, the zero value when absent (also on a nil Service).
+func (v *Service) GetJWKSURI() (x string) {
+	if v != nil && v.JWKSURI != nil {
+		x = *v.JWKSURI
+	}
+	return
+}
+
+// GetJWTGrantByIdentifiableClientsOnly returns *JWTGrantByIdentifiableClientsOnly, the zero value when absent (also on a nil Service).
+func (v *Service) GetJWTGrantByIdentifiableClientsOnly() (x bool) {
+	if v != nil && v.JWTGrantByIdentifiableClientsOnly != nil {
+		x = *v.JWTGrantByIdentifiableClientsOnly
+	}
+	return
+}
+
+// GetJWTGrantEncryptedJWTRejected returns *JWTGrantEncryptedJWTRejected, the zero value when absent (also on a nil Service).
+func (v *Service) GetJWTGrantEncryptedJWTRejected() (x bool) {
+	if v != nil && v.JWTGrantEncryptedJWTRejected != nil {
+		x = *v.JWTGrantEncryptedJWTRejected
+	}
+	return
+}
+
+// GetJWTGrantUnsignedJWTRejected returns *JWTGrantUnsignedJWTRejected, the zero value when absent (also on a nil Service).
+func (v *Service) GetJWTGrantUnsignedJWTRejected() (x bool) {
+	if v != nil && v.JWTGrantUnsignedJWTRejected != nil {
+		x = *v.JWTGrantUnsignedJWTRejected
+	}
+	return
+}
+
+// GetLoopbackRedirectionURIVariable returns *LoopbackRedirectionURIVariable, the zero value when absent (also on a nil Service).
+func (v *Service) GetLoopbackRedirectionURIVariable() (x bool) {
+	if v != nil && v.LoopbackRedirectionURIVariable != nil {
+		x = *v.LoopbackRedirectionURIVariable
+	}
+	return
+}
+
+// GetMissingClientIDAllowed returns *MissingClientIDAllowed, the zero value when absent (also on a nil Service).
+func (v *Service) GetMissingClientIDAllowed() (x bool) {
+	if v != nil && v.MissingClientIDAllowed != nil {
+		x = *v.MissingClientIDAllowed
+	}
+	return
+}
+
+// GetModifiedAt returns *ModifiedAt, the zero value when absent (also on a nil Service).
+func (v *Service) GetModifiedAt() (x int64) {
+	if v != nil && v.ModifiedAt != nil {
+		x = *v.ModifiedAt
+	}
+	return
+}
+
+// GetMutualTLSValidatePkiCertChain returns *MutualTLSValidatePkiCertChain, the zero value when absent (also on a nil Service).
+func (v *Service) GetMutualTLSValidatePkiCertChain() (x bool) {
+	if v != nil && v.MutualTLSValidatePkiCertChain != nil {
+		x = *v.MutualTLSValidatePkiCertChain
+	}
+	return
+}
+
+// GetNativeSSOSupported returns *NativeSSOSupported, the zero value when absent (also on a nil Service).
+func (v *Service) GetNativeSSOSupported() (x bool) {
+	if v != nil && v.NativeSSOSupported != nil {
+		x = *v.NativeSSOSupported
+	}
+	return
+}
+
+// GetNbfOptional returns *NbfOptional, the zero value when absent (also on a nil Service).
+func (v *Service) GetNbfOptional() (x bool) {
+	if v != nil && v.NbfOptional != nil {
+		x = *v.NbfOptional
+	}
+	return
+}
+
+// GetNumber returns *Number, the zero value when absent (also on a nil Service).
+func (v *Service) GetNumber() (x int32) {
+	if v != nil && v.Number != nil {
+		x = *v.Number
+	}
+	return
+}
+
+// GetOid4VciVersion returns *Oid4VciVersion, the zero value when absent (also on a nil Service).
+func (v *Service) GetOid4VciVersion() (x string) {
+	if v != nil && v.Oid4VciVersion != nil {
+		x = *v.Oid4VciVersion
+	}
+	return
+}
+
+// GetOpenidDroppedOnRefreshWithoutOfflineAccess returns *OpenidDroppedOnRefreshWithoutOfflineAccess, the zero value when absent (also on a nil Service).
+func (v *Service) GetOpenidDroppedOnRefreshWithoutOfflineAccess() (x bool) {
+	if v != nil && v.OpenidDroppedOnRefreshWithoutOfflineAccess != nil {
+		x = *v.OpenidDroppedOnRefreshWithoutOfflineAccess
+	}
+	return
+}
+
+// GetOrganizationName returns *OrganizationName, the zero value when absent (also on a nil Service).
+func (v *Service) GetOrganizationName() (x string) {
+	if v != nil && v.OrganizationName != nil {
+		x = *v.OrganizationName
+	}
+	return
+}
+
+// GetPARRequired returns *PARRequired, the zero value when absent (also on a nil Service).
+func (v *Service) GetPARRequired() (x bool) {
+	if v != nil && v.PARRequired != nil {
+		x = *v.PARRequired
+	}
+	return
+}
+
+// GetPKCERequired returns *PKCERequired, the zero value when absent (also on a nil Service).
+func (v *Service) GetPKCERequired() (x bool) {
+	if v != nil && v.PKCERequired != nil {
+		x = *v.PKCERequired
+	}
+	return
+}
+
+// GetPKCES256Required returns *PKCES256Required, the zero value when absent (also on a nil Service).
+func (v *Service) GetPKCES256Required() (x bool) {
+	if v != nil && v.PKCES256Required != nil {
+		x = *v.PKCES256Required
+	}
+	return
+}
+
+// GetPolicyURI returns *PolicyURI, the zero value when absent (also on a nil Service).
+func (v *Service) GetPolicyURI() (x string) {
+	if v != nil && v.PolicyURI != nil {
+		x = *v.PolicyURI
+	}
+	return
+}
+
+// GetPreAuthorizedGrantAnonymousAccessSupported returns *PreAuthorizedGrantAnonymousAccessSupported, the zero value when absent (also on a nil Service).
+func (v *Service) GetPreAuthorizedGrantAnonymousAccessSupported() (x bool) {
+	if v != nil && v.PreAuthorizedGrantAnonymousAccessSupported != nil {
+		x = *v.PreAuthorizedGrantAnonymousAccessSupported
+	}
+	return
+}
+
+// GetPredefinedTransformedClaims returns *PredefinedTransformedClaims, the zero value when absent (also on a nil Service).
+func (v *Service) GetPredefinedTransformedClaims() (x string) {
+	if v != nil && v.PredefinedTransformedClaims != nil {
+		x = *v.PredefinedTransformedClaims
+	}
+	return
+}
+
+// GetPushedAuthReqDuration returns *PushedAuthReqDuration, the zero value when absent (also on a nil Service).
+func (v *Service) GetPushedAuthReqDuration() (x int64) {
+	if v != nil && v.PushedAuthReqDuration != nil {
+		x = *v.PushedAuthReqDuration
+	}
+	return
+}
+
+// GetPushedAuthReqEndpoint returns *PushedAuthReqEndpoint, the zero value when absent (also on a nil Service).
+func (v *Service) GetPushedAuthReqEndpoint() (x string) {
+	if v != nil && v.PushedAuthReqEndpoint != nil {
+		x = *v.PushedAuthReqEndpoint
+	}
+	return
+}
+
+// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil Service).
+func (v *Service) GetRefreshTokenDuration() (x int64) {
+	if v != nil && v.RefreshTokenDuration != nil {
+		x = *v.RefreshTokenDuration
+	}
+	return
+}
+
+// GetRefreshTokenDurationKept returns *RefreshTokenDurationKept, the zero value when absent (also on a nil Service).
+func (v *Service) GetRefreshTokenDurationKept() (x bool) {
+	if v != nil && v.RefreshTokenDurationKept != nil {
+		x = *v.RefreshTokenDurationKept
+	}
+	return
+}
+
+// GetRefreshTokenDurationReset returns *RefreshTokenDurationReset, the zero value when absent (also on a nil Service).
+func (v *Service) GetRefreshTokenDurationReset() (x bool) {
+	if v != nil && v.RefreshTokenDurationReset != nil {
+		x = *v.RefreshTokenDurationReset
+	}
+	return
+}
+
+// GetRefreshTokenIdempotent returns *RefreshTokenIdempotent, the zero value when absent (also on a nil Service).
+func (v *Service) GetRefreshTokenIdempotent() (x bool) {
+	if v != nil && v.RefreshTokenIdempotent != nil {
+		x = *v.RefreshTokenIdempotent
+	}
+	return
+}
+
+// GetRefreshTokenKept returns *RefreshTokenKept, the zero value when absent (also on a nil Service).
+func (v *Service) GetRefreshTokenKept() (x bool) {
+	if v != nil && v.RefreshTokenKept != nil {
+		x = *v.RefreshTokenKept
+	}
+	return
+}
+
+// GetRegistrationEndpoint returns *RegistrationEndpoint, the zero value when absent (also on a nil Service).
+func (v *Service) GetRegistrationEndpoint() (x string) {
+	if v != nil && v.RegistrationEndpoint != nil {
+		x = *v.RegistrationEndpoint
+	}
+	return
+}
+
+// GetRegistrationManagementEndpoint returns *RegistrationManagementEndpoint, the zero value when absent (also on a nil Service).
+func (v *Service) GetRegistrationManagementEndpoint() (x string) {
+	if v != nil && v.RegistrationManagementEndpoint != nil {
+		x = *v.RegistrationManagementEndpoint
+	}
+	return
+}
+
+// GetRequestObjectAudienceChecked returns *RequestObjectAudienceChecked, the zero value when absent (also on a nil Service).
+func (v *Service) GetRequestObjectAudienceChecked() (x bool) {
+	if v != nil && v.RequestObjectAudienceChecked != nil {
+		x = *v.RequestObjectAudienceChecked
+	}
+	return
+}
+
+// GetRequestObjectEncryptionAlgMatchRequired returns *RequestObjectEncryptionAlgMatchRequired, the zero value when absent (also on a nil Service).
+func (v *Service) GetRequestObjectEncryptionAlgMatchRequired() (x bool) {
+	if v != nil && v.RequestObjectEncryptionAlgMatchRequired != nil {
+		x = *v.RequestObjectEncryptionAlgMatchRequired
+	}
+	return
+}
+
+// GetRequestObjectEncryptionEncMatchRequired returns *RequestObjectEncryptionEncMatchRequired, the zero value when absent (also on a nil Service).
+func (v *Service) GetRequestObjectEncryptionEncMatchRequired() (x bool) {
+	if v != nil && v.RequestObjectEncryptionEncMatchRequired != nil {
+		x = *v.RequestObjectEncryptionEncMatchRequired
+	}
+	return
+}
+
+// GetRequestObjectRequired returns *RequestObjectRequired, the zero value when absent (also on a nil Service).
+func (v *Service) GetRequestObjectRequired() (x bool) {
+	if v != nil && v.RequestObjectRequired != nil {
+		x = *v.RequestObjectRequired
+	}
+	return
+}
+
+// GetResourceSignatureKeyID returns *ResourceSignatureKeyID, the zero value when absent (also on a nil Service).
+func (v *Service) GetResourceSignatureKeyID() (x string) {
+	if v != nil && v.ResourceSignatureKeyID != nil {
+		x = *v.ResourceSignatureKeyID
+	}
+	return
+}
+
+// GetRevocationEndpoint returns *RevocationEndpoint, the zero value when absent (also on a nil Service).
+func (v *Service) GetRevocationEndpoint() (x string) {
+	if v != nil && v.RevocationEndpoint != nil {
+		x = *v.RevocationEndpoint
+	}
+	return
+}
+
+// GetRsResponseSigned returns *RsResponseSigned, the zero value when absent (also on a nil Service).
+func (v *Service) GetRsResponseSigned() (x bool) {
+	if v != nil && v.RsResponseSigned != nil {
+		x = *v.RsResponseSigned
+	}
+	return
+}
+
+// GetScopeRequired returns *ScopeRequired, the zero value when absent (also on a nil Service).
+func (v *Service) GetScopeRequired() (x bool) {
+	if v != nil && v.ScopeRequired != nil {
+		x = *v.ScopeRequired
+	}
+	return
+}
+
+// GetServiceDocumentation returns *ServiceDocumentation, the zero value when absent (also on a nil Service).
+func (v *Service) GetServiceDocumentation() (x string) {
+	if v != nil && v.ServiceDocumentation != nil {
+		x = *v.ServiceDocumentation
+	}
+	return
+}
+
+// GetServiceName returns *ServiceName, the zero value when absent (also on a nil Service).
+func (v *Service) GetServiceName() (x string) {
+	if v != nil && v.ServiceName != nil {
+		x = *v.ServiceName
+	}
+	return
+}
+
+// GetServiceOwnerNumber returns *ServiceOwnerNumber, the zero value when absent (also on a nil Service).
+func (v *Service) GetServiceOwnerNumber() (x int32) {
+	if v != nil && v.ServiceOwnerNumber != nil {
+		x = *v.ServiceOwnerNumber
+	}
+	return
+}
+
+// GetSignedJWKSURI returns *SignedJWKSURI, the zero value when absent (also on a nil Service).
+func (v *Service) GetSignedJWKSURI() (x string) {
+	if v != nil && v.SignedJWKSURI != nil {
+		x = *v.SignedJWKSURI
+	}
+	return
+}
+
+// GetSingleAccessTokenPerSubject returns *SingleAccessTokenPerSubject, the zero value when absent (also on a nil Service).
+func (v *Service) GetSingleAccessTokenPerSubject() (x bool) {
+	if v != nil && v.SingleAccessTokenPerSubject != nil {
+		x = *v.SingleAccessTokenPerSubject
+	}
+	return
+}
+
+// GetTLSClientCertificateBoundAccessTokens returns *TLSClientCertificateBoundAccessTokens, the zero value when absent (also on a nil Service).
+func (v *Service) GetTLSClientCertificateBoundAccessTokens() (x bool) {
+	if v != nil && v.TLSClientCertificateBoundAccessTokens != nil {
+		x = *v.TLSClientCertificateBoundAccessTokens
+	}
+	return
+}
+
+// GetTokenBatchNotificationEndpoint returns *TokenBatchNotificationEndpoint, the zero value when absent (also on a nil Service).
+func (v *Service) GetTokenBatchNotificationEndpoint() (x string) {
+	if v != nil && v.TokenBatchNotificationEndpoint != nil {
+		x = *v.TokenBatchNotificationEndpoint
+	}
+	return
+}
+
+// GetTokenEndpoint returns *TokenEndpoint, the zero value when absent (also on a nil Service).
+func (v *Service) GetTokenEndpoint() (x string) {
+	if v != nil && v.TokenEndpoint != nil {
+		x = *v.TokenEndpoint
+	}
+	return
+}
+
+// GetTokenExchangeByConfidentialClientsOnly returns *TokenExchangeByConfidentialClientsOnly, the zero value when absent (also on a nil Service).
+func (v *Service) GetTokenExchangeByConfidentialClientsOnly() (x bool) {
+	if v != nil && v.TokenExchangeByConfidentialClientsOnly != nil {
+		x = *v.TokenExchangeByConfidentialClientsOnly
+	}
+	return
+}
+
+// GetTokenExchangeByIdentifiableClientsOnly returns *TokenExchangeByIdentifiableClientsOnly, the zero value when absent (also on a nil Service).
+func (v *Service) GetTokenExchangeByIdentifiableClientsOnly() (x bool) {
+	if v != nil && v.TokenExchangeByIdentifiableClientsOnly != nil {
+		x = *v.TokenExchangeByIdentifiableClientsOnly
+	}
+	return
+}
+
+// GetTokenExchangeByPermittedClientsOnly returns *TokenExchangeByPermittedClientsOnly, the zero value when absent (also on a nil Service).
+func (v *Service) GetTokenExchangeByPermittedClientsOnly() (x bool) {
+	if v != nil && v.TokenExchangeByPermittedClientsOnly != nil {
+		x = *v.TokenExchangeByPermittedClientsOnly
+	}
+	return
+}
+
+// GetTokenExchangeEncryptedJWTRejected returns *TokenExchangeEncryptedJWTRejected, the zero value when absent (also on a nil Service).
+func (v *Service) GetTokenExchangeEncryptedJWTRejected() (x bool) {
+	if v != nil && v.TokenExchangeEncryptedJWTRejected != nil {
+		x = *v.TokenExchangeEncryptedJWTRejected
+	}
+	return
+}
+
+// GetTokenExchangeUnsignedJWTRejected returns *TokenExchangeUnsignedJWTRejected, the zero value when absent (also on a nil Service).
+func (v *Service) GetTokenExchangeUnsignedJWTRejected() (x bool) {
+	if v != nil && v.TokenExchangeUnsignedJWTRejected != nil {
+		x = *v.TokenExchangeUnsignedJWTRejected
+	}
+	return
+}
+
+// GetTokenExpirationLinked returns *TokenExpirationLinked, the zero value when absent (also on a nil Service).
+func (v *Service) GetTokenExpirationLinked() (x bool) {
+	if v != nil && v.TokenExpirationLinked != nil {
+		x = *v.TokenExpirationLinked
+	}
+	return
+}
+
+// GetTosURI returns *TosURI, the zero value when absent (also on a nil Service).
+func (v *Service) GetTosURI() (x string) {
+	if v != nil && v.TosURI != nil {
+		x = *v.TosURI
+	}
+	return
+}
+
+// GetTraditionalRequestObjectProcessingApplied returns *TraditionalRequestObjectProcessingApplied, the zero value when absent (also on a nil Service).
+func (v *Service) GetTraditionalRequestObjectProcessingApplied() (x bool) {
+	if v != nil && v.TraditionalRequestObjectProcessingApplied != nil {
+		x = *v.TraditionalRequestObjectProcessingApplied
+	}
+	return
+}
+
+// GetUnauthorizedOnClientConfigSupported returns *UnauthorizedOnClientConfigSupported, the zero value when absent (also on a nil Service).
+func (v *Service) GetUnauthorizedOnClientConfigSupported() (x bool) {
+	if v != nil && v.UnauthorizedOnClientConfigSupported != nil {
+		x = *v.UnauthorizedOnClientConfigSupported
+	}
+	return
+}
+
+// GetUserCodeCharset returns *UserCodeCharset, the zero value when absent (also on a nil Service).
+func (v *Service) GetUserCodeCharset() (x UserCodeCharset) {
+	if v != nil && v.UserCodeCharset != nil {
+		x = *v.UserCodeCharset
+	}
+	return
+}
+
+// GetUserCodeLength returns *UserCodeLength, the zero value when absent (also on a nil Service).
+func (v *Service) GetUserCodeLength() (x int32) {
+	if v != nil && v.UserCodeLength != nil {
+		x = *v.UserCodeLength
+	}
+	return
+}
+
+// GetUserInfoEndpoint returns *UserInfoEndpoint, the zero value when absent (also on a nil Service).
+func (v *Service) GetUserInfoEndpoint() (x string) {
+	if v != nil && v.UserInfoEndpoint != nil {
+		x = *v.UserInfoEndpoint
+	}
+	return
+}
+
+// GetUserInfoSignatureKeyID returns *UserInfoSignatureKeyID, the zero value when absent (also on a nil Service).
+func (v *Service) GetUserInfoSignatureKeyID() (x string) {
+	if v != nil && v.UserInfoSignatureKeyID != nil {
+		x = *v.UserInfoSignatureKeyID
+	}
+	return
+}
+
+// GetUserPinLength returns *UserPinLength, the zero value when absent (also on a nil Service).
+func (v *Service) GetUserPinLength() (x int32) {
+	if v != nil && v.UserPinLength != nil {
+		x = *v.UserPinLength
+	}
+	return
+}
+
+// GetVerifiableCredentialsEnabled returns *VerifiableCredentialsEnabled, the zero value when absent (also on a nil Service).
+func (v *Service) GetVerifiableCredentialsEnabled() (x bool) {
+	if v != nil && v.VerifiableCredentialsEnabled != nil {
+		x = *v.VerifiableCredentialsEnabled
+	}
+	return
+}
+
+// GetVerifiedClaimsValidationSchemaSet returns *VerifiedClaimsValidationSchemaSet, the zero value when absent (also on a nil Service).
+func (v *Service) GetVerifiedClaimsValidationSchemaSet() (x VerifiedClaimsValidationSchema) {
+	if v != nil && v.VerifiedClaimsValidationSchemaSet != nil {
+		x = *v.VerifiedClaimsValidationSchemaSet
+	}
+	return
+}
+
+// GetEnd returns *End, the zero value when absent (also on a nil ServiceGetListResponse).
+func (v *ServiceGetListResponse) GetEnd() (x int32) {
+	if v != nil && v.End != nil {
+		x = *v.End
+	}
+	return
+}
+
+// GetStart returns *Start, the zero value when absent (also on a nil ServiceGetListResponse).
+func (v *ServiceGetListResponse) GetStart() (x int32) {
+	if v != nil && v.Start != nil {
+		x = *v.Start
+	}
+	return
+}
+
+// GetTotalCount returns *TotalCount, the zero value when absent (also on a nil ServiceGetListResponse).
+func (v *ServiceGetListResponse) GetTotalCount() (x int32) {
+	if v != nil && v.TotalCount != nil {
+		x = *v.TotalCount
+	}
+	return
+}
+
+// GetHTTPAcceptHeader returns *HTTPAcceptHeader, the zero value when absent (also on a nil StandardIntrospectionRequest).
+func (v *StandardIntrospectionRequest) GetHTTPAcceptHeader() (x string) {
+	if v != nil && v.HTTPAcceptHeader != nil {
+		x = *v.HTTPAcceptHeader
+	}
+	return
+}
+
+// GetIntrospectionEncryptionAlg returns *IntrospectionEncryptionAlg, the zero value when absent (also on a nil StandardIntrospectionRequest).
+func (v *StandardIntrospectionRequest) GetIntrospectionEncryptionAlg() (x string) {
+	if v != nil && v.IntrospectionEncryptionAlg != nil {
+		x = *v.IntrospectionEncryptionAlg
+	}
+	return
+}
+
+// GetIntrospectionEncryptionEnc returns *IntrospectionEncryptionEnc, the zero value when absent (also on a nil StandardIntrospectionRequest).
+func (v *StandardIntrospectionRequest) GetIntrospectionEncryptionEnc() (x string) {
+	if v != nil && v.IntrospectionEncryptionEnc != nil {
+		x = *v.IntrospectionEncryptionEnc
+	}
+	return
+}
+
+// GetIntrospectionSignAlg returns *IntrospectionSignAlg, the zero value when absent (also on a nil StandardIntrospectionRequest).
+func (v *StandardIntrospectionRequest) GetIntrospectionSignAlg() (x string) {
+	if v != nil && v.IntrospectionSignAlg != nil {
+		x = *v.IntrospectionSignAlg
+	}
+	return
+}
+
+// GetPublicKeyForEncryption returns *PublicKeyForEncryption, the zero value when absent (also on a nil StandardIntrospectionRequest).
+func (v *StandardIntrospectionRequest) GetPublicKeyForEncryption() (x string) {
+	if v != nil && v.PublicKeyForEncryption != nil {
+		x = *v.PublicKeyForEncryption
+	}
+	return
+}
+
+// GetRsURI returns *RsURI, the zero value when absent (also on a nil StandardIntrospectionRequest).
+func (v *StandardIntrospectionRequest) GetRsURI() (x string) {
+	if v != nil && v.RsURI != nil {
+		x = *v.RsURI
+	}
+	return
+}
+
+// GetSharedKeyForEncryption returns *SharedKeyForEncryption, the zero value when absent (also on a nil StandardIntrospectionRequest).
+func (v *StandardIntrospectionRequest) GetSharedKeyForEncryption() (x string) {
+	if v != nil && v.SharedKeyForEncryption != nil {
+		x = *v.SharedKeyForEncryption
+	}
+	return
+}
+
+// GetSharedKeyForSign returns *SharedKeyForSign, the zero value when absent (also on a nil StandardIntrospectionRequest).
+func (v *StandardIntrospectionRequest) GetSharedKeyForSign() (x string) {
+	if v != nil && v.SharedKeyForSign != nil {
+		x = *v.SharedKeyForSign
+	}
+	return
+}
+
+// GetWithHiddenProperties returns *WithHiddenProperties, the zero value when absent (also on a nil StandardIntrospectionRequest).
+func (v *StandardIntrospectionRequest) GetWithHiddenProperties() (x bool) {
+	if v != nil && v.WithHiddenProperties != nil {
+		x = *v.WithHiddenProperties
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil StandardIntrospectionResponse).
+func (v *StandardIntrospectionResponse) GetAction() (x StandardIntrospectionResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil StandardIntrospectionResponse).
+func (v *StandardIntrospectionResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil StandardIntrospectionResponse).
+func (v *StandardIntrospectionResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil StandardIntrospectionResponse).
+func (v *StandardIntrospectionResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetTag returns *Tag, the zero value when absent (also on a nil TaggedValue).
+func (v *TaggedValue) GetTag() (x string) {
+	if v != nil && v.Tag != nil {
+		x = *v.Tag
+	}
+	return
+}
+
+// GetValue returns *Value, the zero value when absent (also on a nil TaggedValue).
+func (v *TaggedValue) GetValue() (x string) {
+	if v != nil && v.Value != nil {
+		x = *v.Value
+	}
+	return
+}
+
+// GetBatchKind returns *BatchKind, the zero value when absent (also on a nil TokenBatchStatus).
+func (v *TokenBatchStatus) GetBatchKind() (x TokenBatchStatusBatchKind) {
+	if v != nil && v.BatchKind != nil {
+		x = *v.BatchKind
+	}
+	return
+}
+
+// GetCreatedAt returns *CreatedAt, the zero value when absent (also on a nil TokenBatchStatus).
+func (v *TokenBatchStatus) GetCreatedAt() (x int64) {
+	if v != nil && v.CreatedAt != nil {
+		x = *v.CreatedAt
+	}
+	return
+}
+
+// GetErrorCode returns *ErrorCode, the zero value when absent (also on a nil TokenBatchStatus).
+func (v *TokenBatchStatus) GetErrorCode() (x string) {
+	if v != nil && v.ErrorCode != nil {
+		x = *v.ErrorCode
+	}
+	return
+}
+
+// GetErrorDescription returns *ErrorDescription, the zero value when absent (also on a nil TokenBatchStatus).
+func (v *TokenBatchStatus) GetErrorDescription() (x string) {
+	if v != nil && v.ErrorDescription != nil {
+		x = *v.ErrorDescription
+	}
+	return
+}
+
+// GetModifiedAt returns *ModifiedAt, the zero value when absent (also on a nil TokenBatchStatus).
+func (v *TokenBatchStatus) GetModifiedAt() (x int64) {
+	if v != nil && v.ModifiedAt != nil {
+		x = *v.ModifiedAt
+	}
+	return
+}
+
+// GetRequestID returns *RequestID, the zero value when absent (also on a nil TokenBatchStatus).
+func (v *TokenBatchStatus) GetRequestID() (x string) {
+	if v != nil && v.RequestID != nil {
+		x = *v.RequestID
+	}
+	return
+}
+
+// GetResult returns *Result, the zero value when absent (also on a nil TokenBatchStatus).
+func (v *TokenBatchStatus) GetResult() (x TokenBatchStatusResult) {
+	if v != nil && v.Result != nil {
+		x = *v.Result
+	}
+	return
+}
+
+// GetTokenCount returns *TokenCount, the zero value when absent (also on a nil TokenBatchStatus).
+func (v *TokenBatchStatus) GetTokenCount() (x int64) {
+	if v != nil && v.TokenCount != nil {
+		x = *v.TokenCount
+	}
+	return
+}
+
+// GetRequestID returns *RequestID, the zero value when absent (also on a nil TokenCreateBatchResponse).
+func (v *TokenCreateBatchResponse) GetRequestID() (x string) {
+	if v != nil && v.RequestID != nil {
+		x = *v.RequestID
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil TokenCreateBatchResponse).
+func (v *TokenCreateBatchResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil TokenCreateBatchResponse).
+func (v *TokenCreateBatchResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil TokenCreateBatchStatusResponse).
+func (v *TokenCreateBatchStatusResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil TokenCreateBatchStatusResponse).
+func (v *TokenCreateBatchStatusResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetStatus returns Status, nil when absent (also on a nil TokenCreateBatchStatusResponse); its getters are nil-safe too.
+func (v *TokenCreateBatchStatusResponse) GetStatus() *TokenBatchStatus {
+	if v == nil {
+		return nil
+	}
+	return v.Status
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetAccessTokenDuration() (x int64) {
+	if v != nil && v.AccessTokenDuration != nil {
+		x = *v.AccessTokenDuration
+	}
+	return
+}
+
+// GetAccessTokenPersistent returns *AccessTokenPersistent, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetAccessTokenPersistent() (x bool) {
+	if v != nil && v.AccessTokenPersistent != nil {
+		x = *v.AccessTokenPersistent
+	}
+	return
+}
+
+// GetACR returns *ACR, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetACR() (x string) {
+	if v != nil && v.ACR != nil {
+		x = *v.ACR
+	}
+	return
+}
+
+// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetAuthTime() (x int64) {
+	if v != nil && v.AuthTime != nil {
+		x = *v.AuthTime
+	}
+	return
+}
+
+// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil TokenCreateRequest); its getters are nil-safe too.
+func (v *TokenCreateRequest) GetAuthorizationDetails() *AuthzDetails {
+	if v == nil {
+		return nil
+	}
+	return v.AuthorizationDetails
+}
+
+// GetCertificateThumbprint returns *CertificateThumbprint, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetCertificateThumbprint() (x string) {
+	if v != nil && v.CertificateThumbprint != nil {
+		x = *v.CertificateThumbprint
+	}
+	return
+}
+
+// GetClientEntityIDUsed returns *ClientEntityIDUsed, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetClientEntityIDUsed() (x bool) {
+	if v != nil && v.ClientEntityIDUsed != nil {
+		x = *v.ClientEntityIDUsed
+	}
+	return
+}
+
+// GetClientIDAliasUsed returns *ClientIDAliasUsed, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetClientIDAliasUsed() (x bool) {
+	if v != nil && v.ClientIDAliasUsed != nil {
+		x = *v.ClientIDAliasUsed
+	}
+	return
+}
+
+// GetClientIdentifier returns *ClientIdentifier, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetClientIdentifier() (x string) {
+	if v != nil && v.ClientIdentifier != nil {
+		x = *v.ClientIdentifier
+	}
+	return
+}
+
+// GetDPoPKeyThumbprint returns *DPoPKeyThumbprint, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetDPoPKeyThumbprint() (x string) {
+	if v != nil && v.DPoPKeyThumbprint != nil {
+		x = *v.DPoPKeyThumbprint
+	}
+	return
+}
+
+// GetForExternalAttachment returns *ForExternalAttachment, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetForExternalAttachment() (x bool) {
+	if v != nil && v.ForExternalAttachment != nil {
+		x = *v.ForExternalAttachment
+	}
+	return
+}
+
+// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetJWTAtClaims() (x string) {
+	if v != nil && v.JWTAtClaims != nil {
+		x = *v.JWTAtClaims
+	}
+	return
+}
+
+// GetMetadataDocumentUsed returns *MetadataDocumentUsed, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetMetadataDocumentUsed() (x bool) {
+	if v != nil && v.MetadataDocumentUsed != nil {
+		x = *v.MetadataDocumentUsed
+	}
+	return
+}
+
+// GetRefreshToken returns *RefreshToken, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetRefreshToken() (x string) {
+	if v != nil && v.RefreshToken != nil {
+		x = *v.RefreshToken
+	}
+	return
+}
+
+// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetRefreshTokenDuration() (x int64) {
+	if v != nil && v.RefreshTokenDuration != nil {
+		x = *v.RefreshTokenDuration
+	}
+	return
+}
+
+// GetSessionID returns *SessionID, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetSessionID() (x string) {
+	if v != nil && v.SessionID != nil {
+		x = *v.SessionID
+	}
+	return
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil TokenCreateRequest).
+func (v *TokenCreateRequest) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenCreateResponse).
+func (v *TokenCreateResponse) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil TokenCreateResponse).
+func (v *TokenCreateResponse) GetAction() (x TokenCreateResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil TokenCreateResponse); its getters are nil-safe too.
+func (v *TokenCreateResponse) GetAuthorizationDetails() *AuthzDetails {
+	if v == nil {
+		return nil
+	}
+	return v.AuthorizationDetails
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil TokenCreateResponse).
+func (v *TokenCreateResponse) GetClientID() (x int64) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientIdentifier returns *ClientIdentifier, the zero value when absent (also on a nil TokenCreateResponse).
+func (v *TokenCreateResponse) GetClientIdentifier() (x string) {
+	if v != nil && v.ClientIdentifier != nil {
+		x = *v.ClientIdentifier
+	}
+	return
+}
+
+// GetExpiresAt returns *ExpiresAt, the zero value when absent (also on a nil TokenCreateResponse).
+func (v *TokenCreateResponse) GetExpiresAt() (x int64) {
+	if v != nil && v.ExpiresAt != nil {
+		x = *v.ExpiresAt
+	}
+	return
+}
+
+// GetExpiresIn returns *ExpiresIn, the zero value when absent (also on a nil TokenCreateResponse).
+func (v *TokenCreateResponse) GetExpiresIn() (x int64) {
+	if v != nil && v.ExpiresIn != nil {
+		x = *v.ExpiresIn
+	}
+	return
+}
+
+// GetForExternalAttachment returns *ForExternalAttachment, the zero value when absent (also on a nil TokenCreateResponse).
+func (v *TokenCreateResponse) GetForExternalAttachment() (x bool) {
+	if v != nil && v.ForExternalAttachment != nil {
+		x = *v.ForExternalAttachment
+	}
+	return
+}
+
+// GetGrantType returns *GrantType, the zero value when absent (also on a nil TokenCreateResponse).
+func (v *TokenCreateResponse) GetGrantType() (x string) {
+	if v != nil && v.GrantType != nil {
+		x = *v.GrantType
+	}
+	return
+}
+
+// GetJWTAccessToken returns *JWTAccessToken, the zero value when absent (also on a nil TokenCreateResponse).
+func (v *TokenCreateResponse) GetJWTAccessToken() (x string) {
+	if v != nil && v.JWTAccessToken != nil {
+		x = *v.JWTAccessToken
+	}
+	return
+}
+
+// GetRefreshToken returns *RefreshToken, the zero value when absent (also on a nil TokenCreateResponse).
+func (v *TokenCreateResponse) GetRefreshToken() (x string) {
+	if v != nil && v.RefreshToken != nil {
+		x = *v.RefreshToken
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil TokenCreateResponse).
+func (v *TokenCreateResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil TokenCreateResponse).
+func (v *TokenCreateResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetSessionID returns *SessionID, the zero value when absent (also on a nil TokenCreateResponse).
+func (v *TokenCreateResponse) GetSessionID() (x string) {
+	if v != nil && v.SessionID != nil {
+		x = *v.SessionID
+	}
+	return
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil TokenCreateResponse).
+func (v *TokenCreateResponse) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetTokenID returns *TokenID, the zero value when absent (also on a nil TokenCreateResponse).
+func (v *TokenCreateResponse) GetTokenID() (x string) {
+	if v != nil && v.TokenID != nil {
+		x = *v.TokenID
+	}
+	return
+}
+
+// GetTokenType returns *TokenType, the zero value when absent (also on a nil TokenCreateResponse).
+func (v *TokenCreateResponse) GetTokenType() (x string) {
+	if v != nil && v.TokenType != nil {
+		x = *v.TokenType
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil TokenFailResponse).
+func (v *TokenFailResponse) GetAction() (x TokenFailResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil TokenFailResponse).
+func (v *TokenFailResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil TokenFailResponse).
+func (v *TokenFailResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil TokenFailResponse).
+func (v *TokenFailResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetClient returns Client, nil when absent (also on a nil TokenGetListResponse); its getters are nil-safe too.
+func (v *TokenGetListResponse) GetClient() *OAuthClient {
+	if v == nil {
+		return nil
+	}
+	return v.Client
+}
+
+// GetEnd returns *End, the zero value when absent (also on a nil TokenGetListResponse).
+func (v *TokenGetListResponse) GetEnd() (x int32) {
+	if v != nil && v.End != nil {
+		x = *v.End
+	}
+	return
+}
+
+// GetStart returns *Start, the zero value when absent (also on a nil TokenGetListResponse).
+func (v *TokenGetListResponse) GetStart() (x int32) {
+	if v != nil && v.Start != nil {
+		x = *v.Start
+	}
+	return
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil TokenGetListResponse).
+func (v *TokenGetListResponse) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetTotalCount returns *TotalCount, the zero value when absent (also on a nil TokenGetListResponse).
+func (v *TokenGetListResponse) GetTotalCount() (x int32) {
+	if v != nil && v.TotalCount != nil {
+		x = *v.TotalCount
+	}
+	return
+}
+
+// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil TokenInfo); its getters are nil-safe too.
+func (v *TokenInfo) GetAuthorizationDetails() *AuthzDetails {
+	if v == nil {
+		return nil
+	}
+	return v.AuthorizationDetails
+}
+
+// GetClientEntityID returns *ClientEntityID, the zero value when absent (also on a nil TokenInfo).
+func (v *TokenInfo) GetClientEntityID() (x string) {
+	if v != nil && v.ClientEntityID != nil {
+		x = *v.ClientEntityID
+	}
+	return
+}
+
+// GetClientEntityIDUsed returns *ClientEntityIDUsed, the zero value when absent (also on a nil TokenInfo).
+func (v *TokenInfo) GetClientEntityIDUsed() (x bool) {
+	if v != nil && v.ClientEntityIDUsed != nil {
+		x = *v.ClientEntityIDUsed
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil TokenInfo).
+func (v *TokenInfo) GetClientID() (x int) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientIDAlias returns *ClientIDAlias, the zero value when absent (also on a nil TokenInfo).
+func (v *TokenInfo) GetClientIDAlias() (x string) {
+	if v != nil && v.ClientIDAlias != nil {
+		x = *v.ClientIDAlias
+	}
+	return
+}
+
+// GetClientIDAliasUsed returns *ClientIDAliasUsed, the zero value when absent (also on a nil TokenInfo).
+func (v *TokenInfo) GetClientIDAliasUsed() (x bool) {
+	if v != nil && v.ClientIDAliasUsed != nil {
+		x = *v.ClientIDAliasUsed
+	}
+	return
+}
+
+// GetExpiresAt returns *ExpiresAt, the zero value when absent (also on a nil TokenInfo).
+func (v *TokenInfo) GetExpiresAt() (x int) {
+	if v != nil && v.ExpiresAt != nil {
+		x = *v.ExpiresAt
+	}
+	return
+}
+
+// GetMetadataDocumentLocation returns *MetadataDocumentLocation, the zero value when absent (also on a nil TokenInfo).
+func (v *TokenInfo) GetMetadataDocumentLocation() (x string) {
+	if v != nil && v.MetadataDocumentLocation != nil {
+		x = *v.MetadataDocumentLocation
+	}
+	return
+}
+
+// GetMetadataDocumentUsed returns *MetadataDocumentUsed, the zero value when absent (also on a nil TokenInfo).
+func (v *TokenInfo) GetMetadataDocumentUsed() (x bool) {
+	if v != nil && v.MetadataDocumentUsed != nil {
+		x = *v.MetadataDocumentUsed
+	}
+	return
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil TokenInfo).
+func (v *TokenInfo) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenIssueRequest).
+func (v *TokenIssueRequest) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil TokenIssueRequest).
+func (v *TokenIssueRequest) GetAccessTokenDuration() (x int64) {
+	if v != nil && v.AccessTokenDuration != nil {
+		x = *v.AccessTokenDuration
+	}
+	return
+}
+
+// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil TokenIssueRequest).
+func (v *TokenIssueRequest) GetJWTAtClaims() (x string) {
+	if v != nil && v.JWTAtClaims != nil {
+		x = *v.JWTAtClaims
+	}
+	return
+}
+
+// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil TokenIssueRequest).
+func (v *TokenIssueRequest) GetRefreshTokenDuration() (x int64) {
+	if v != nil && v.RefreshTokenDuration != nil {
+		x = *v.RefreshTokenDuration
+	}
+	return
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetAccessTokenDuration() (x int64) {
+	if v != nil && v.AccessTokenDuration != nil {
+		x = *v.AccessTokenDuration
+	}
+	return
+}
+
+// GetAccessTokenExpiresAt returns *AccessTokenExpiresAt, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetAccessTokenExpiresAt() (x int64) {
+	if v != nil && v.AccessTokenExpiresAt != nil {
+		x = *v.AccessTokenExpiresAt
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetAction() (x TokenIssueResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil TokenIssueResponse); its getters are nil-safe too.
+func (v *TokenIssueResponse) GetAuthorizationDetails() *AuthzDetails {
+	if v == nil {
+		return nil
+	}
+	return v.AuthorizationDetails
+}
+
+// GetClientEntityID returns *ClientEntityID, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetClientEntityID() (x string) {
+	if v != nil && v.ClientEntityID != nil {
+		x = *v.ClientEntityID
+	}
+	return
+}
+
+// GetClientEntityIDUsed returns *ClientEntityIDUsed, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetClientEntityIDUsed() (x bool) {
+	if v != nil && v.ClientEntityIDUsed != nil {
+		x = *v.ClientEntityIDUsed
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetClientID() (x int64) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientIDAlias returns *ClientIDAlias, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetClientIDAlias() (x string) {
+	if v != nil && v.ClientIDAlias != nil {
+		x = *v.ClientIDAlias
+	}
+	return
+}
+
+// GetClientIDAliasUsed returns *ClientIDAliasUsed, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetClientIDAliasUsed() (x bool) {
+	if v != nil && v.ClientIDAliasUsed != nil {
+		x = *v.ClientIDAliasUsed
+	}
+	return
+}
+
+// GetJWTAccessToken returns *JWTAccessToken, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetJWTAccessToken() (x string) {
+	if v != nil && v.JWTAccessToken != nil {
+		x = *v.JWTAccessToken
+	}
+	return
+}
+
+// GetMetadataDocumentLocation returns *MetadataDocumentLocation, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetMetadataDocumentLocation() (x string) {
+	if v != nil && v.MetadataDocumentLocation != nil {
+		x = *v.MetadataDocumentLocation
+	}
+	return
+}
+
+// GetMetadataDocumentUsed returns *MetadataDocumentUsed, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetMetadataDocumentUsed() (x bool) {
+	if v != nil && v.MetadataDocumentUsed != nil {
+		x = *v.MetadataDocumentUsed
+	}
+	return
+}
+
+// GetRefreshToken returns *RefreshToken, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetRefreshToken() (x string) {
+	if v != nil && v.RefreshToken != nil {
+		x = *v.RefreshToken
+	}
+	return
+}
+
+// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetRefreshTokenDuration() (x int64) {
+	if v != nil && v.RefreshTokenDuration != nil {
+		x = *v.RefreshTokenDuration
+	}
+	return
+}
+
+// GetRefreshTokenExpiresAt returns *RefreshTokenExpiresAt, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetRefreshTokenExpiresAt() (x int64) {
+	if v != nil && v.RefreshTokenExpiresAt != nil {
+		x = *v.RefreshTokenExpiresAt
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil TokenIssueResponse).
+func (v *TokenIssueResponse) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenRequest).
+func (v *TokenRequest) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil TokenRequest).
+func (v *TokenRequest) GetAccessTokenDuration() (x int64) {
+	if v != nil && v.AccessTokenDuration != nil {
+		x = *v.AccessTokenDuration
+	}
+	return
+}
+
+// GetCIMDOptions returns CIMDOptions, nil when absent (also on a nil TokenRequest); its getters are nil-safe too.
+func (v *TokenRequest) GetCIMDOptions() *CIMDOptions {
+	if v == nil {
+		return nil
+	}
+	return v.CIMDOptions
+}
+
+// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil TokenRequest).
+func (v *TokenRequest) GetClientCertificate() (x string) {
+	if v != nil && v.ClientCertificate != nil {
+		x = *v.ClientCertificate
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil TokenRequest).
+func (v *TokenRequest) GetClientID() (x string) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil TokenRequest).
+func (v *TokenRequest) GetClientSecret() (x string) {
+	if v != nil && v.ClientSecret != nil {
+		x = *v.ClientSecret
+	}
+	return
+}
+
+// GetDPoP returns *DPoP, the zero value when absent (also on a nil TokenRequest).
+func (v *TokenRequest) GetDPoP() (x string) {
+	if v != nil && v.DPoP != nil {
+		x = *v.DPoP
+	}
+	return
+}
+
+// GetDPoPNonceRequired returns *DPoPNonceRequired, the zero value when absent (also on a nil TokenRequest).
+func (v *TokenRequest) GetDPoPNonceRequired() (x bool) {
+	if v != nil && v.DPoPNonceRequired != nil {
+		x = *v.DPoPNonceRequired
+	}
+	return
+}
+
+// GetHtm returns *Htm, the zero value when absent (also on a nil TokenRequest).
+func (v *TokenRequest) GetHtm() (x string) {
+	if v != nil && v.Htm != nil {
+		x = *v.Htm
+	}
+	return
+}
+
+// GetHtu returns *Htu, the zero value when absent (also on a nil TokenRequest).
+func (v *TokenRequest) GetHtu() (x string) {
+	if v != nil && v.Htu != nil {
+		x = *v.Htu
+	}
+	return
+}
+
+// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil TokenRequest).
+func (v *TokenRequest) GetJWTAtClaims() (x string) {
+	if v != nil && v.JWTAtClaims != nil {
+		x = *v.JWTAtClaims
+	}
+	return
+}
+
+// GetOAuthClientAttestation returns *OAuthClientAttestation, the zero value when absent (also on a nil TokenRequest).
+func (v *TokenRequest) GetOAuthClientAttestation() (x string) {
+	if v != nil && v.OAuthClientAttestation != nil {
+		x = *v.OAuthClientAttestation
+	}
+	return
+}
+
+// GetOAuthClientAttestationPop returns *OAuthClientAttestationPop, the zero value when absent (also on a nil TokenRequest).
+func (v *TokenRequest) GetOAuthClientAttestationPop() (x string) {
+	if v != nil && v.OAuthClientAttestationPop != nil {
+		x = *v.OAuthClientAttestationPop
+	}
+	return
+}
+
+// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil TokenRequest).
+func (v *TokenRequest) GetRefreshTokenDuration() (x int64) {
+	if v != nil && v.RefreshTokenDuration != nil {
+		x = *v.RefreshTokenDuration
+	}
+	return
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetAccessTokenDuration() (x int64) {
+	if v != nil && v.AccessTokenDuration != nil {
+		x = *v.AccessTokenDuration
+	}
+	return
+}
+
+// GetAccessTokenExpiresAt returns *AccessTokenExpiresAt, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetAccessTokenExpiresAt() (x int64) {
+	if v != nil && v.AccessTokenExpiresAt != nil {
+		x = *v.AccessTokenExpiresAt
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetAction() (x TokenResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetActorToken returns *ActorToken, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetActorToken() (x string) {
+	if v != nil && v.ActorToken != nil {
+		x = *v.ActorToken
+	}
+	return
+}
+
+// GetActorTokenInfo returns ActorTokenInfo, nil when absent (also on a nil TokenResponse); its getters are nil-safe too.
+func (v *TokenResponse) GetActorTokenInfo() *TokenInfo {
+	if v == nil {
+		return nil
+	}
+	return v.ActorTokenInfo
+}
+
+// GetActorTokenType returns *ActorTokenType, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetActorTokenType() (x TokenType) {
+	if v != nil && v.ActorTokenType != nil {
+		x = *v.ActorTokenType
+	}
+	return
+}
+
+// GetAdditionalClaims returns *AdditionalClaims, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetAdditionalClaims() (x string) {
+	if v != nil && v.AdditionalClaims != nil {
+		x = *v.AdditionalClaims
+	}
+	return
+}
+
+// GetAssertion returns *Assertion, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetAssertion() (x string) {
+	if v != nil && v.Assertion != nil {
+		x = *v.Assertion
+	}
+	return
+}
+
+// GetAttestationChallenge returns *AttestationChallenge, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetAttestationChallenge() (x string) {
+	if v != nil && v.AttestationChallenge != nil {
+		x = *v.AttestationChallenge
+	}
+	return
+}
+
+// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil TokenResponse); its getters are nil-safe too.
+func (v *TokenResponse) GetAuthorizationDetails() *AuthzDetails {
+	if v == nil {
+		return nil
+	}
+	return v.AuthorizationDetails
+}
+
+// GetClientAuthMethod returns *ClientAuthMethod, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetClientAuthMethod() (x string) {
+	if v != nil && v.ClientAuthMethod != nil {
+		x = *v.ClientAuthMethod
+	}
+	return
+}
+
+// GetClientEntityID returns *ClientEntityID, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetClientEntityID() (x string) {
+	if v != nil && v.ClientEntityID != nil {
+		x = *v.ClientEntityID
+	}
+	return
+}
+
+// GetClientEntityIDUsed returns *ClientEntityIDUsed, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetClientEntityIDUsed() (x bool) {
+	if v != nil && v.ClientEntityIDUsed != nil {
+		x = *v.ClientEntityIDUsed
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetClientID() (x int64) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientIDAlias returns *ClientIDAlias, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetClientIDAlias() (x string) {
+	if v != nil && v.ClientIDAlias != nil {
+		x = *v.ClientIDAlias
+	}
+	return
+}
+
+// GetClientIDAliasUsed returns *ClientIDAliasUsed, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetClientIDAliasUsed() (x bool) {
+	if v != nil && v.ClientIDAliasUsed != nil {
+		x = *v.ClientIDAliasUsed
+	}
+	return
+}
+
+// GetCnonce returns *Cnonce, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetCnonce() (x string) {
+	if v != nil && v.Cnonce != nil {
+		x = *v.Cnonce
+	}
+	return
+}
+
+// GetCnonceDuration returns *CnonceDuration, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetCnonceDuration() (x int64) {
+	if v != nil && v.CnonceDuration != nil {
+		x = *v.CnonceDuration
+	}
+	return
+}
+
+// GetCnonceExpiresAt returns *CnonceExpiresAt, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetCnonceExpiresAt() (x int64) {
+	if v != nil && v.CnonceExpiresAt != nil {
+		x = *v.CnonceExpiresAt
+	}
+	return
+}
+
+// GetDeviceSecret returns *DeviceSecret, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetDeviceSecret() (x string) {
+	if v != nil && v.DeviceSecret != nil {
+		x = *v.DeviceSecret
+	}
+	return
+}
+
+// GetDeviceSecretHash returns *DeviceSecretHash, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetDeviceSecretHash() (x string) {
+	if v != nil && v.DeviceSecretHash != nil {
+		x = *v.DeviceSecretHash
+	}
+	return
+}
+
+// GetDPoPNonce returns *DPoPNonce, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetDPoPNonce() (x string) {
+	if v != nil && v.DPoPNonce != nil {
+		x = *v.DPoPNonce
+	}
+	return
+}
+
+// GetGrantID returns *GrantID, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetGrantID() (x string) {
+	if v != nil && v.GrantID != nil {
+		x = *v.GrantID
+	}
+	return
+}
+
+// GetGrantType returns *GrantType, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetGrantType() (x string) {
+	if v != nil && v.GrantType != nil {
+		x = *v.GrantType
+	}
+	return
+}
+
+// GetIDToken returns *IDToken, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetIDToken() (x string) {
+	if v != nil && v.IDToken != nil {
+		x = *v.IDToken
+	}
+	return
+}
+
+// GetJWTAccessToken returns *JWTAccessToken, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetJWTAccessToken() (x string) {
+	if v != nil && v.JWTAccessToken != nil {
+		x = *v.JWTAccessToken
+	}
+	return
+}
+
+// GetMetadataDocumentLocation returns *MetadataDocumentLocation, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetMetadataDocumentLocation() (x string) {
+	if v != nil && v.MetadataDocumentLocation != nil {
+		x = *v.MetadataDocumentLocation
+	}
+	return
+}
+
+// GetMetadataDocumentUsed returns *MetadataDocumentUsed, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetMetadataDocumentUsed() (x bool) {
+	if v != nil && v.MetadataDocumentUsed != nil {
+		x = *v.MetadataDocumentUsed
+	}
+	return
+}
+
+// GetPassword returns *Password, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetPassword() (x string) {
+	if v != nil && v.Password != nil {
+		x = *v.Password
+	}
+	return
+}
+
+// GetPreviousRefreshTokenUsed returns *PreviousRefreshTokenUsed, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetPreviousRefreshTokenUsed() (x bool) {
+	if v != nil && v.PreviousRefreshTokenUsed != nil {
+		x = *v.PreviousRefreshTokenUsed
+	}
+	return
+}
+
+// GetRefreshToken returns *RefreshToken, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetRefreshToken() (x string) {
+	if v != nil && v.RefreshToken != nil {
+		x = *v.RefreshToken
+	}
+	return
+}
+
+// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetRefreshTokenDuration() (x int64) {
+	if v != nil && v.RefreshTokenDuration != nil {
+		x = *v.RefreshTokenDuration
+	}
+	return
+}
+
+// GetRefreshTokenExpiresAt returns *RefreshTokenExpiresAt, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetRefreshTokenExpiresAt() (x int64) {
+	if v != nil && v.RefreshTokenExpiresAt != nil {
+		x = *v.RefreshTokenExpiresAt
+	}
+	return
+}
+
+// GetRequestedTokenType returns *RequestedTokenType, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetRequestedTokenType() (x TokenType) {
+	if v != nil && v.RequestedTokenType != nil {
+		x = *v.RequestedTokenType
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetSessionID returns *SessionID, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetSessionID() (x string) {
+	if v != nil && v.SessionID != nil {
+		x = *v.SessionID
+	}
+	return
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetSubjectToken returns *SubjectToken, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetSubjectToken() (x string) {
+	if v != nil && v.SubjectToken != nil {
+		x = *v.SubjectToken
+	}
+	return
+}
+
+// GetSubjectTokenInfo returns SubjectTokenInfo, nil when absent (also on a nil TokenResponse); its getters are nil-safe too.
+func (v *TokenResponse) GetSubjectTokenInfo() *TokenInfo {
+	if v == nil {
+		return nil
+	}
+	return v.SubjectTokenInfo
+}
+
+// GetSubjectTokenType returns *SubjectTokenType, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetSubjectTokenType() (x TokenType) {
+	if v != nil && v.SubjectTokenType != nil {
+		x = *v.SubjectTokenType
+	}
+	return
+}
+
+// GetTicket returns *Ticket, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetTicket() (x string) {
+	if v != nil && v.Ticket != nil {
+		x = *v.Ticket
+	}
+	return
+}
+
+// GetUsername returns *Username, the zero value when absent (also on a nil TokenResponse).
+func (v *TokenResponse) GetUsername() (x string) {
+	if v != nil && v.Username != nil {
+		x = *v.Username
+	}
+	return
+}
+
+// GetAccessTokenIdentifier returns *AccessTokenIdentifier, the zero value when absent (also on a nil TokenRevokeRequest).
+func (v *TokenRevokeRequest) GetAccessTokenIdentifier() (x string) {
+	if v != nil && v.AccessTokenIdentifier != nil {
+		x = *v.AccessTokenIdentifier
+	}
+	return
+}
+
+// GetClientIdentifier returns *ClientIdentifier, the zero value when absent (also on a nil TokenRevokeRequest).
+func (v *TokenRevokeRequest) GetClientIdentifier() (x string) {
+	if v != nil && v.ClientIdentifier != nil {
+		x = *v.ClientIdentifier
+	}
+	return
+}
+
+// GetRefreshTokenIdentifier returns *RefreshTokenIdentifier, the zero value when absent (also on a nil TokenRevokeRequest).
+func (v *TokenRevokeRequest) GetRefreshTokenIdentifier() (x string) {
+	if v != nil && v.RefreshTokenIdentifier != nil {
+		x = *v.RefreshTokenIdentifier
+	}
+	return
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil TokenRevokeRequest).
+func (v *TokenRevokeRequest) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetCount returns *Count, the zero value when absent (also on a nil TokenRevokeResponse).
+func (v *TokenRevokeResponse) GetCount() (x int) {
+	if v != nil && v.Count != nil {
+		x = *v.Count
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil TokenRevokeResponse).
+func (v *TokenRevokeResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil TokenRevokeResponse).
+func (v *TokenRevokeResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAccessTokenExpiresAt returns *AccessTokenExpiresAt, the zero value when absent (also on a nil TokenUpdateRequest).
+func (v *TokenUpdateRequest) GetAccessTokenExpiresAt() (x int64) {
+	if v != nil && v.AccessTokenExpiresAt != nil {
+		x = *v.AccessTokenExpiresAt
+	}
+	return
+}
+
+// GetAccessTokenExpiresAtUpdatedOnScopeUpdate returns *AccessTokenExpiresAtUpdatedOnScopeUpdate, the zero value when absent (also on a nil TokenUpdateRequest).
+func (v *TokenUpdateRequest) GetAccessTokenExpiresAtUpdatedOnScopeUpdate() (x bool) {
+	if v != nil && v.AccessTokenExpiresAtUpdatedOnScopeUpdate != nil {
+		x = *v.AccessTokenExpiresAtUpdatedOnScopeUpdate
+	}
+	return
+}
+
+// GetAccessTokenHash returns *AccessTokenHash, the zero value when absent (also on a nil TokenUpdateRequest).
+func (v *TokenUpdateRequest) GetAccessTokenHash() (x string) {
+	if v != nil && v.AccessTokenHash != nil {
+		x = *v.AccessTokenHash
+	}
+	return
+}
+
+// GetAccessTokenPersistent returns *AccessTokenPersistent, the zero value when absent (also on a nil TokenUpdateRequest).
+func (v *TokenUpdateRequest) GetAccessTokenPersistent() (x bool) {
+	if v != nil && v.AccessTokenPersistent != nil {
+		x = *v.AccessTokenPersistent
+	}
+	return
+}
+
+// GetAccessTokenValueUpdated returns *AccessTokenValueUpdated, the zero value when absent (also on a nil TokenUpdateRequest).
+func (v *TokenUpdateRequest) GetAccessTokenValueUpdated() (x bool) {
+	if v != nil && v.AccessTokenValueUpdated != nil {
+		x = *v.AccessTokenValueUpdated
+	}
+	return
+}
+
+// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil TokenUpdateRequest); its getters are nil-safe too.
+func (v *TokenUpdateRequest) GetAuthorizationDetails() *AuthzDetails {
+	if v == nil {
+		return nil
+	}
+	return v.AuthorizationDetails
+}
+
+// GetCertificateThumbprint returns *CertificateThumbprint, the zero value when absent (also on a nil TokenUpdateRequest).
+func (v *TokenUpdateRequest) GetCertificateThumbprint() (x string) {
+	if v != nil && v.CertificateThumbprint != nil {
+		x = *v.CertificateThumbprint
+	}
+	return
+}
+
+// GetDPoPKeyThumbprint returns *DPoPKeyThumbprint, the zero value when absent (also on a nil TokenUpdateRequest).
+func (v *TokenUpdateRequest) GetDPoPKeyThumbprint() (x string) {
+	if v != nil && v.DPoPKeyThumbprint != nil {
+		x = *v.DPoPKeyThumbprint
+	}
+	return
+}
+
+// GetForExternalAttachment returns *ForExternalAttachment, the zero value when absent (also on a nil TokenUpdateRequest).
+func (v *TokenUpdateRequest) GetForExternalAttachment() (x bool) {
+	if v != nil && v.ForExternalAttachment != nil {
+		x = *v.ForExternalAttachment
+	}
+	return
+}
+
+// GetRefreshToken returns *RefreshToken, the zero value when absent (also on a nil TokenUpdateRequest).
+func (v *TokenUpdateRequest) GetRefreshToken() (x string) {
+	if v != nil && v.RefreshToken != nil {
+		x = *v.RefreshToken
+	}
+	return
+}
+
+// GetRefreshTokenExpiresAt returns *RefreshTokenExpiresAt, the zero value when absent (also on a nil TokenUpdateRequest).
+func (v *TokenUpdateRequest) GetRefreshTokenExpiresAt() (x int64) {
+	if v != nil && v.RefreshTokenExpiresAt != nil {
+		x = *v.RefreshTokenExpiresAt
+	}
+	return
+}
+
+// GetRefreshTokenExpiresAtUpdatedOnScopeUpdate returns *RefreshTokenExpiresAtUpdatedOnScopeUpdate, the zero value when absent (also on a nil TokenUpdateRequest).
+func (v *TokenUpdateRequest) GetRefreshTokenExpiresAtUpdatedOnScopeUpdate() (x bool) {
+	if v != nil && v.RefreshTokenExpiresAtUpdatedOnScopeUpdate != nil {
+		x = *v.RefreshTokenExpiresAtUpdatedOnScopeUpdate
+	}
+	return
+}
+
+// GetRefreshTokenHash returns *RefreshTokenHash, the zero value when absent (also on a nil TokenUpdateRequest).
+func (v *TokenUpdateRequest) GetRefreshTokenHash() (x string) {
+	if v != nil && v.RefreshTokenHash != nil {
+		x = *v.RefreshTokenHash
+	}
+	return
+}
+
+// GetTokenID returns *TokenID, the zero value when absent (also on a nil TokenUpdateRequest).
+func (v *TokenUpdateRequest) GetTokenID() (x string) {
+	if v != nil && v.TokenID != nil {
+		x = *v.TokenID
+	}
+	return
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenUpdateResponse).
+func (v *TokenUpdateResponse) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetAccessTokenExpiresAt returns *AccessTokenExpiresAt, the zero value when absent (also on a nil TokenUpdateResponse).
+func (v *TokenUpdateResponse) GetAccessTokenExpiresAt() (x int64) {
+	if v != nil && v.AccessTokenExpiresAt != nil {
+		x = *v.AccessTokenExpiresAt
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil TokenUpdateResponse).
+func (v *TokenUpdateResponse) GetAction() (x TokenUpdateResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil TokenUpdateResponse); its getters are nil-safe too.
+func (v *TokenUpdateResponse) GetAuthorizationDetails() *AuthzDetails {
+	if v == nil {
+		return nil
+	}
+	return v.AuthorizationDetails
+}
+
+// GetForExternalAttachment returns *ForExternalAttachment, the zero value when absent (also on a nil TokenUpdateResponse).
+func (v *TokenUpdateResponse) GetForExternalAttachment() (x bool) {
+	if v != nil && v.ForExternalAttachment != nil {
+		x = *v.ForExternalAttachment
+	}
+	return
+}
+
+// GetRefreshTokenExpiresAt returns *RefreshTokenExpiresAt, the zero value when absent (also on a nil TokenUpdateResponse).
+func (v *TokenUpdateResponse) GetRefreshTokenExpiresAt() (x int64) {
+	if v != nil && v.RefreshTokenExpiresAt != nil {
+		x = *v.RefreshTokenExpiresAt
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil TokenUpdateResponse).
+func (v *TokenUpdateResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil TokenUpdateResponse).
+func (v *TokenUpdateResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetTokenID returns *TokenID, the zero value when absent (also on a nil TokenUpdateResponse).
+func (v *TokenUpdateResponse) GetTokenID() (x string) {
+	if v != nil && v.TokenID != nil {
+		x = *v.TokenID
+	}
+	return
+}
+
+// GetTokenType returns *TokenType, the zero value when absent (also on a nil TokenUpdateResponse).
+func (v *TokenUpdateResponse) GetTokenType() (x string) {
+	if v != nil && v.TokenType != nil {
+		x = *v.TokenType
+	}
+	return
+}
+
+// GetEntityID returns *EntityID, the zero value when absent (also on a nil TrustAnchor).
+func (v *TrustAnchor) GetEntityID() (x string) {
+	if v != nil && v.EntityID != nil {
+		x = *v.EntityID
+	}
+	return
+}
+
+// GetJWKS returns *JWKS, the zero value when absent (also on a nil TrustAnchor).
+func (v *TrustAnchor) GetJWKS() (x string) {
+	if v != nil && v.JWKS != nil {
+		x = *v.JWKS
+	}
+	return
+}
+
+// GetClaims returns *Claims, the zero value when absent (also on a nil UserinfoIssueRequest).
+func (v *UserinfoIssueRequest) GetClaims() (x string) {
+	if v != nil && v.Claims != nil {
+		x = *v.Claims
+	}
+	return
+}
+
+// GetClaimsForTx returns *ClaimsForTx, the zero value when absent (also on a nil UserinfoIssueRequest).
+func (v *UserinfoIssueRequest) GetClaimsForTx() (x string) {
+	if v != nil && v.ClaimsForTx != nil {
+		x = *v.ClaimsForTx
+	}
+	return
+}
+
+// GetRequestSignature returns *RequestSignature, the zero value when absent (also on a nil UserinfoIssueRequest).
+func (v *UserinfoIssueRequest) GetRequestSignature() (x string) {
+	if v != nil && v.RequestSignature != nil {
+		x = *v.RequestSignature
+	}
+	return
+}
+
+// GetSub returns *Sub, the zero value when absent (also on a nil UserinfoIssueRequest).
+func (v *UserinfoIssueRequest) GetSub() (x string) {
+	if v != nil && v.Sub != nil {
+		x = *v.Sub
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil UserinfoIssueResponse).
+func (v *UserinfoIssueResponse) GetAction() (x UserinfoIssueResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetContentDigest returns *ContentDigest, the zero value when absent (also on a nil UserinfoIssueResponse).
+func (v *UserinfoIssueResponse) GetContentDigest() (x string) {
+	if v != nil && v.ContentDigest != nil {
+		x = *v.ContentDigest
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil UserinfoIssueResponse).
+func (v *UserinfoIssueResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil UserinfoIssueResponse).
+func (v *UserinfoIssueResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil UserinfoIssueResponse).
+func (v *UserinfoIssueResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetSignature returns *Signature, the zero value when absent (also on a nil UserinfoIssueResponse).
+func (v *UserinfoIssueResponse) GetSignature() (x string) {
+	if v != nil && v.Signature != nil {
+		x = *v.Signature
+	}
+	return
+}
+
+// GetSignatureInput returns *SignatureInput, the zero value when absent (also on a nil UserinfoIssueResponse).
+func (v *UserinfoIssueResponse) GetSignatureInput() (x string) {
+	if v != nil && v.SignatureInput != nil {
+		x = *v.SignatureInput
+	}
+	return
+}
+
+// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil UserinfoRequest).
+func (v *UserinfoRequest) GetClientCertificate() (x string) {
+	if v != nil && v.ClientCertificate != nil {
+		x = *v.ClientCertificate
+	}
+	return
+}
+
+// GetDPoP returns *DPoP, the zero value when absent (also on a nil UserinfoRequest).
+func (v *UserinfoRequest) GetDPoP() (x string) {
+	if v != nil && v.DPoP != nil {
+		x = *v.DPoP
+	}
+	return
+}
+
+// GetDPoPNonceRequired returns *DPoPNonceRequired, the zero value when absent (also on a nil UserinfoRequest).
+func (v *UserinfoRequest) GetDPoPNonceRequired() (x bool) {
+	if v != nil && v.DPoPNonceRequired != nil {
+		x = *v.DPoPNonceRequired
+	}
+	return
+}
+
+// GetHtm returns *Htm, the zero value when absent (also on a nil UserinfoRequest).
+func (v *UserinfoRequest) GetHtm() (x string) {
+	if v != nil && v.Htm != nil {
+		x = *v.Htm
+	}
+	return
+}
+
+// GetHtu returns *Htu, the zero value when absent (also on a nil UserinfoRequest).
+func (v *UserinfoRequest) GetHtu() (x string) {
+	if v != nil && v.Htu != nil {
+		x = *v.Htu
+	}
+	return
+}
+
+// GetMessage returns *Message, the zero value when absent (also on a nil UserinfoRequest).
+func (v *UserinfoRequest) GetMessage() (x string) {
+	if v != nil && v.Message != nil {
+		x = *v.Message
+	}
+	return
+}
+
+// GetRequestBodyContained returns *RequestBodyContained, the zero value when absent (also on a nil UserinfoRequest).
+func (v *UserinfoRequest) GetRequestBodyContained() (x bool) {
+	if v != nil && v.RequestBodyContained != nil {
+		x = *v.RequestBodyContained
+	}
+	return
+}
+
+// GetTargetURI returns *TargetURI, the zero value when absent (also on a nil UserinfoRequest).
+func (v *UserinfoRequest) GetTargetURI() (x string) {
+	if v != nil && v.TargetURI != nil {
+		x = *v.TargetURI
+	}
+	return
+}
+
+// GetURI returns *URI, the zero value when absent (also on a nil UserinfoRequest).
+func (v *UserinfoRequest) GetURI() (x string) {
+	if v != nil && v.URI != nil {
+		x = *v.URI
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil UserinfoResponse).
+func (v *UserinfoResponse) GetAction() (x UserinfoResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetClientEntityID returns *ClientEntityID, the zero value when absent (also on a nil UserinfoResponse).
+func (v *UserinfoResponse) GetClientEntityID() (x string) {
+	if v != nil && v.ClientEntityID != nil {
+		x = *v.ClientEntityID
+	}
+	return
+}
+
+// GetClientEntityIDUsed returns *ClientEntityIDUsed, the zero value when absent (also on a nil UserinfoResponse).
+func (v *UserinfoResponse) GetClientEntityIDUsed() (x bool) {
+	if v != nil && v.ClientEntityIDUsed != nil {
+		x = *v.ClientEntityIDUsed
+	}
+	return
+}
+
+// GetClientID returns *ClientID, the zero value when absent (also on a nil UserinfoResponse).
+func (v *UserinfoResponse) GetClientID() (x int64) {
+	if v != nil && v.ClientID != nil {
+		x = *v.ClientID
+	}
+	return
+}
+
+// GetClientIDAlias returns *ClientIDAlias, the zero value when absent (also on a nil UserinfoResponse).
+func (v *UserinfoResponse) GetClientIDAlias() (x string) {
+	if v != nil && v.ClientIDAlias != nil {
+		x = *v.ClientIDAlias
+	}
+	return
+}
+
+// GetClientIDAliasUsed returns *ClientIDAliasUsed, the zero value when absent (also on a nil UserinfoResponse).
+func (v *UserinfoResponse) GetClientIDAliasUsed() (x bool) {
+	if v != nil && v.ClientIDAliasUsed != nil {
+		x = *v.ClientIDAliasUsed
+	}
+	return
+}
+
+// GetDPoPNonce returns *DPoPNonce, the zero value when absent (also on a nil UserinfoResponse).
+func (v *UserinfoResponse) GetDPoPNonce() (x string) {
+	if v != nil && v.DPoPNonce != nil {
+		x = *v.DPoPNonce
+	}
+	return
+}
+
+// GetMetadataDocumentLocation returns *MetadataDocumentLocation, the zero value when absent (also on a nil UserinfoResponse).
+func (v *UserinfoResponse) GetMetadataDocumentLocation() (x string) {
+	if v != nil && v.MetadataDocumentLocation != nil {
+		x = *v.MetadataDocumentLocation
+	}
+	return
+}
+
+// GetMetadataDocumentUsed returns *MetadataDocumentUsed, the zero value when absent (also on a nil UserinfoResponse).
+func (v *UserinfoResponse) GetMetadataDocumentUsed() (x bool) {
+	if v != nil && v.MetadataDocumentUsed != nil {
+		x = *v.MetadataDocumentUsed
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil UserinfoResponse).
+func (v *UserinfoResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil UserinfoResponse).
+func (v *UserinfoResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil UserinfoResponse).
+func (v *UserinfoResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil UserinfoResponse).
+func (v *UserinfoResponse) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetToken returns *Token, the zero value when absent (also on a nil UserinfoResponse).
+func (v *UserinfoResponse) GetToken() (x string) {
+	if v != nil && v.Token != nil {
+		x = *v.Token
+	}
+	return
+}
+
+// GetTransformedClaims returns *TransformedClaims, the zero value when absent (also on a nil UserinfoResponse).
+func (v *UserinfoResponse) GetTransformedClaims() (x string) {
+	if v != nil && v.TransformedClaims != nil {
+		x = *v.TransformedClaims
+	}
+	return
+}
+
+// GetUserInfoClaims returns *UserInfoClaims, the zero value when absent (also on a nil UserinfoResponse).
+func (v *UserinfoResponse) GetUserInfoClaims() (x string) {
+	if v != nil && v.UserInfoClaims != nil {
+		x = *v.UserInfoClaims
+	}
+	return
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil VciBatchIssueRequest).
+func (v *VciBatchIssueRequest) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil VciBatchIssueResponse).
+func (v *VciBatchIssueResponse) GetAction() (x VciBatchIssueResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciBatchIssueResponse).
+func (v *VciBatchIssueResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciBatchIssueResponse).
+func (v *VciBatchIssueResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciBatchIssueResponse).
+func (v *VciBatchIssueResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil VciBatchParseRequest).
+func (v *VciBatchParseRequest) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetRequestContent returns *RequestContent, the zero value when absent (also on a nil VciBatchParseRequest).
+func (v *VciBatchParseRequest) GetRequestContent() (x string) {
+	if v != nil && v.RequestContent != nil {
+		x = *v.RequestContent
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil VciBatchParseResponse).
+func (v *VciBatchParseResponse) GetAction() (x VciBatchParseResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciBatchParseResponse).
+func (v *VciBatchParseResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciBatchParseResponse).
+func (v *VciBatchParseResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciBatchParseResponse).
+func (v *VciBatchParseResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetOrder returns Order, nil when absent (also on a nil VciDeferredIssueRequest); its getters are nil-safe too.
+func (v *VciDeferredIssueRequest) GetOrder() *CredentialIssuanceOrder {
+	if v == nil {
+		return nil
+	}
+	return v.Order
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil VciDeferredIssueResponse).
+func (v *VciDeferredIssueResponse) GetAction() (x VciDeferredIssueResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciDeferredIssueResponse).
+func (v *VciDeferredIssueResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciDeferredIssueResponse).
+func (v *VciDeferredIssueResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciDeferredIssueResponse).
+func (v *VciDeferredIssueResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil VciDeferredParseRequest).
+func (v *VciDeferredParseRequest) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetRequestContent returns *RequestContent, the zero value when absent (also on a nil VciDeferredParseRequest).
+func (v *VciDeferredParseRequest) GetRequestContent() (x string) {
+	if v != nil && v.RequestContent != nil {
+		x = *v.RequestContent
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil VciDeferredParseResponse).
+func (v *VciDeferredParseResponse) GetAction() (x VciDeferredParseResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetInfo returns Info, nil when absent (also on a nil VciDeferredParseResponse); its getters are nil-safe too.
+func (v *VciDeferredParseResponse) GetInfo() *CredentialRequestInfo {
+	if v == nil {
+		return nil
+	}
+	return v.Info
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciDeferredParseResponse).
+func (v *VciDeferredParseResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciDeferredParseResponse).
+func (v *VciDeferredParseResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciDeferredParseResponse).
+func (v *VciDeferredParseResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil VciJWKSResponse).
+func (v *VciJWKSResponse) GetAction() (x VciJWKSResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciJWKSResponse).
+func (v *VciJWKSResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciJWKSResponse).
+func (v *VciJWKSResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciJWKSResponse).
+func (v *VciJWKSResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil VciJwtissuerResponse).
+func (v *VciJwtissuerResponse) GetAction() (x VciJwtissuerResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciJwtissuerResponse).
+func (v *VciJwtissuerResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciJwtissuerResponse).
+func (v *VciJwtissuerResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciJwtissuerResponse).
+func (v *VciJwtissuerResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil VciMetadataResponse).
+func (v *VciMetadataResponse) GetAction() (x VciMetadataResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciMetadataResponse).
+func (v *VciMetadataResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciMetadataResponse).
+func (v *VciMetadataResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciMetadataResponse).
+func (v *VciMetadataResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetPretty returns *Pretty, the zero value when absent (also on a nil VciNonceRequest).
+func (v *VciNonceRequest) GetPretty() (x bool) {
+	if v != nil && v.Pretty != nil {
+		x = *v.Pretty
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil VciNonceResponse).
+func (v *VciNonceResponse) GetAction() (x VciNonceResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetCnonce returns *Cnonce, the zero value when absent (also on a nil VciNonceResponse).
+func (v *VciNonceResponse) GetCnonce() (x string) {
+	if v != nil && v.Cnonce != nil {
+		x = *v.Cnonce
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciNonceResponse).
+func (v *VciNonceResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciNonceResponse).
+func (v *VciNonceResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciNonceResponse).
+func (v *VciNonceResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetACR returns *ACR, the zero value when absent (also on a nil VciOfferCreateRequest).
+func (v *VciOfferCreateRequest) GetACR() (x string) {
+	if v != nil && v.ACR != nil {
+		x = *v.ACR
+	}
+	return
+}
+
+// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil VciOfferCreateRequest).
+func (v *VciOfferCreateRequest) GetAuthTime() (x int64) {
+	if v != nil && v.AuthTime != nil {
+		x = *v.AuthTime
+	}
+	return
+}
+
+// GetAuthorizationCodeGrantIncluded returns *AuthorizationCodeGrantIncluded, the zero value when absent (also on a nil VciOfferCreateRequest).
+func (v *VciOfferCreateRequest) GetAuthorizationCodeGrantIncluded() (x bool) {
+	if v != nil && v.AuthorizationCodeGrantIncluded != nil {
+		x = *v.AuthorizationCodeGrantIncluded
+	}
+	return
+}
+
+// GetContext returns *Context, the zero value when absent (also on a nil VciOfferCreateRequest).
+func (v *VciOfferCreateRequest) GetContext() (x string) {
+	if v != nil && v.Context != nil {
+		x = *v.Context
+	}
+	return
+}
+
+// GetDuration returns *Duration, the zero value when absent (also on a nil VciOfferCreateRequest).
+func (v *VciOfferCreateRequest) GetDuration() (x int64) {
+	if v != nil && v.Duration != nil {
+		x = *v.Duration
+	}
+	return
+}
+
+// GetIssuerStateIncluded returns *IssuerStateIncluded, the zero value when absent (also on a nil VciOfferCreateRequest).
+func (v *VciOfferCreateRequest) GetIssuerStateIncluded() (x bool) {
+	if v != nil && v.IssuerStateIncluded != nil {
+		x = *v.IssuerStateIncluded
+	}
+	return
+}
+
+// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil VciOfferCreateRequest).
+func (v *VciOfferCreateRequest) GetJWTAtClaims() (x string) {
+	if v != nil && v.JWTAtClaims != nil {
+		x = *v.JWTAtClaims
+	}
+	return
+}
+
+// GetPreAuthorizedCodeGrantIncluded returns *PreAuthorizedCodeGrantIncluded, the zero value when absent (also on a nil VciOfferCreateRequest).
+func (v *VciOfferCreateRequest) GetPreAuthorizedCodeGrantIncluded() (x bool) {
+	if v != nil && v.PreAuthorizedCodeGrantIncluded != nil {
+		x = *v.PreAuthorizedCodeGrantIncluded
+	}
+	return
+}
+
+// GetSubject returns *Subject, the zero value when absent (also on a nil VciOfferCreateRequest).
+func (v *VciOfferCreateRequest) GetSubject() (x string) {
+	if v != nil && v.Subject != nil {
+		x = *v.Subject
+	}
+	return
+}
+
+// GetTxCode returns *TxCode, the zero value when absent (also on a nil VciOfferCreateRequest).
+func (v *VciOfferCreateRequest) GetTxCode() (x string) {
+	if v != nil && v.TxCode != nil {
+		x = *v.TxCode
+	}
+	return
+}
+
+// GetTxCodeDescription returns *TxCodeDescription, the zero value when absent (also on a nil VciOfferCreateRequest).
+func (v *VciOfferCreateRequest) GetTxCodeDescription() (x string) {
+	if v != nil && v.TxCodeDescription != nil {
+		x = *v.TxCodeDescription
+	}
+	return
+}
+
+// GetTxCodeInputMode returns *TxCodeInputMode, the zero value when absent (also on a nil VciOfferCreateRequest).
+func (v *VciOfferCreateRequest) GetTxCodeInputMode() (x string) {
+	if v != nil && v.TxCodeInputMode != nil {
+		x = *v.TxCodeInputMode
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil VciOfferCreateResponse).
+func (v *VciOfferCreateResponse) GetAction() (x VciOfferCreateResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetInfo returns Info, nil when absent (also on a nil VciOfferCreateResponse); its getters are nil-safe too.
+func (v *VciOfferCreateResponse) GetInfo() *CredentialOfferInfo {
+	if v == nil {
+		return nil
+	}
+	return v.Info
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciOfferCreateResponse).
+func (v *VciOfferCreateResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciOfferCreateResponse).
+func (v *VciOfferCreateResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetIdentifier returns *Identifier, the zero value when absent (also on a nil VciOfferInfoRequest).
+func (v *VciOfferInfoRequest) GetIdentifier() (x string) {
+	if v != nil && v.Identifier != nil {
+		x = *v.Identifier
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil VciOfferInfoResponse).
+func (v *VciOfferInfoResponse) GetAction() (x VciOfferInfoResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetInfo returns Info, nil when absent (also on a nil VciOfferInfoResponse); its getters are nil-safe too.
+func (v *VciOfferInfoResponse) GetInfo() *CredentialOfferInfo {
+	if v == nil {
+		return nil
+	}
+	return v.Info
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciOfferInfoResponse).
+func (v *VciOfferInfoResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciOfferInfoResponse).
+func (v *VciOfferInfoResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil VciSingleIssueRequest).
+func (v *VciSingleIssueRequest) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetOrder returns Order, nil when absent (also on a nil VciSingleIssueRequest); its getters are nil-safe too.
+func (v *VciSingleIssueRequest) GetOrder() *CredentialIssuanceOrder {
+	if v == nil {
+		return nil
+	}
+	return v.Order
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil VciSingleIssueResponse).
+func (v *VciSingleIssueResponse) GetAction() (x VciSingleIssueResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciSingleIssueResponse).
+func (v *VciSingleIssueResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciSingleIssueResponse).
+func (v *VciSingleIssueResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciSingleIssueResponse).
+func (v *VciSingleIssueResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// GetTransactionID returns *TransactionID, the zero value when absent (also on a nil VciSingleIssueResponse).
+func (v *VciSingleIssueResponse) GetTransactionID() (x string) {
+	if v != nil && v.TransactionID != nil {
+		x = *v.TransactionID
+	}
+	return
+}
+
+// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil VciSingleParseRequest).
+func (v *VciSingleParseRequest) GetAccessToken() (x string) {
+	if v != nil && v.AccessToken != nil {
+		x = *v.AccessToken
+	}
+	return
+}
+
+// GetRequestContent returns *RequestContent, the zero value when absent (also on a nil VciSingleParseRequest).
+func (v *VciSingleParseRequest) GetRequestContent() (x string) {
+	if v != nil && v.RequestContent != nil {
+		x = *v.RequestContent
+	}
+	return
+}
+
+// GetAction returns *Action, the zero value when absent (also on a nil VciSingleParseResponse).
+func (v *VciSingleParseResponse) GetAction() (x VciSingleParseResponseAction) {
+	if v != nil && v.Action != nil {
+		x = *v.Action
+	}
+	return
+}
+
+// GetInfo returns Info, nil when absent (also on a nil VciSingleParseResponse); its getters are nil-safe too.
+func (v *VciSingleParseResponse) GetInfo() *CredentialRequestInfo {
+	if v == nil {
+		return nil
+	}
+	return v.Info
+}
+
+// GetResponseContent returns *ResponseContent, the zero value when absent (also on a nil VciSingleParseResponse).
+func (v *VciSingleParseResponse) GetResponseContent() (x string) {
+	if v != nil && v.ResponseContent != nil {
+		x = *v.ResponseContent
+	}
+	return
+}
+
+// GetResultCode returns *ResultCode, the zero value when absent (also on a nil VciSingleParseResponse).
+func (v *VciSingleParseResponse) GetResultCode() (x string) {
+	if v != nil && v.ResultCode != nil {
+		x = *v.ResultCode
+	}
+	return
+}
+
+// GetResultMessage returns *ResultMessage, the zero value when absent (also on a nil VciSingleParseResponse).
+func (v *VciSingleParseResponse) GetResultMessage() (x string) {
+	if v != nil && v.ResultMessage != nil {
+		x = *v.ResultMessage
+	}
+	return
+}
+
+// Ptr returns a pointer to a copy of v: an optional field set to a value,
+// zero included (Blocked: Ptr(false) sends "blocked": false; a nil field
+// is left out).
+func Ptr[T any](v T) *T { return &v }

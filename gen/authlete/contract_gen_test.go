@@ -31,7 +31,7 @@ func TestContract(t *testing.T) {
 	}
 	ctx := context.Background()
 	ran := 0
-	t.Run("AttestationChallengeApi", func(t *testing.T) {
+	t.Run("attestation_challenge_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -40,7 +40,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Attestation.Challenge(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthAuthorizationApi", func(t *testing.T) {
+	t.Run("auth_authorization_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -49,7 +49,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Authorization.ProcessRequest(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthAuthorizationFailApi", func(t *testing.T) {
+	t.Run("auth_authorization_fail_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -58,7 +58,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Authorization.Fail(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthAuthorizationIssueApi", func(t *testing.T) {
+	t.Run("auth_authorization_issue_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -67,7 +67,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Authorization.Issue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthIntrospectionApi", func(t *testing.T) {
+	t.Run("auth_introspection_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -76,7 +76,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Introspection.Process(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthIntrospectionStandardApi", func(t *testing.T) {
+	t.Run("auth_introspection_standard_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -85,7 +85,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Introspection.Standard(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthRevocationApi", func(t *testing.T) {
+	t.Run("auth_revocation_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -94,7 +94,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Revocation.Process(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthTokenApi", func(t *testing.T) {
+	t.Run("auth_token_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -103,7 +103,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Token.Process(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthTokenCreateApi", func(t *testing.T) {
+	t.Run("auth_token_create_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -112,18 +112,18 @@ func TestContract(t *testing.T) {
 		res, err := c.TokenManagement.Create(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthTokenCreateBatchApi", func(t *testing.T) {
+	t.Run("auth_token_create_batch_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
 		params := new(TokenManagementCreateBatchParams)
 		peers.ContractJSON(t, "{}", params)
-		var body AuthTokenCreateBatchApiJSONBody
+		var body AuthTokenCreateBatchAPIJSONBody
 		peers.ContractJSON(t, "[]", &body)
 		res, err := c.TokenManagement.CreateBatch(ctx, serviceID, body, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthTokenCreateBatchStatusApi", func(t *testing.T) {
+	t.Run("auth_token_create_batch_status_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -132,7 +132,7 @@ func TestContract(t *testing.T) {
 		res, err := c.TokenManagement.GetBatchStatus(ctx, serviceID, tokenBatchRequestID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthTokenDeleteApi", func(t *testing.T) {
+	t.Run("auth_token_delete_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -141,7 +141,7 @@ func TestContract(t *testing.T) {
 		err := c.TokenManagement.Delete(ctx, serviceID, accessTokenIdentifier)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("AuthTokenFailApi", func(t *testing.T) {
+	t.Run("auth_token_fail_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -150,7 +150,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Token.Fail(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthTokenGetListApi", func(t *testing.T) {
+	t.Run("auth_token_get_list_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -165,7 +165,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("AuthTokenIssueApi", func(t *testing.T) {
+	t.Run("auth_token_issue_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -174,7 +174,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Token.Issue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthTokenRevokeApi", func(t *testing.T) {
+	t.Run("auth_token_revoke_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -183,7 +183,7 @@ func TestContract(t *testing.T) {
 		res, err := c.TokenManagement.Revoke(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthTokenUpdateApi", func(t *testing.T) {
+	t.Run("auth_token_update_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -192,7 +192,7 @@ func TestContract(t *testing.T) {
 		res, err := c.TokenManagement.Update(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthUserinfoApi", func(t *testing.T) {
+	t.Run("auth_userinfo_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -201,7 +201,7 @@ func TestContract(t *testing.T) {
 		res, err := c.UserInfo.Process(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("AuthUserinfoIssueApi", func(t *testing.T) {
+	t.Run("auth_userinfo_issue_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -210,7 +210,7 @@ func TestContract(t *testing.T) {
 		res, err := c.UserInfo.Issue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("BackchannelAuthenticationApi", func(t *testing.T) {
+	t.Run("backchannel_authentication_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -219,7 +219,7 @@ func TestContract(t *testing.T) {
 		res, err := c.CIBA.ProcessAuthentication(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("BackchannelAuthenticationCompleteApi", func(t *testing.T) {
+	t.Run("backchannel_authentication_complete_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -228,7 +228,7 @@ func TestContract(t *testing.T) {
 		res, err := c.CIBA.Complete(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("BackchannelAuthenticationFailApi", func(t *testing.T) {
+	t.Run("backchannel_authentication_fail_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -237,7 +237,7 @@ func TestContract(t *testing.T) {
 		res, err := c.CIBA.Fail(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("BackchannelAuthenticationIssueApi", func(t *testing.T) {
+	t.Run("backchannel_authentication_issue_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -246,7 +246,7 @@ func TestContract(t *testing.T) {
 		res, err := c.CIBA.Issue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("BackchannelLogoutTokenApi", func(t *testing.T) {
+	t.Run("backchannel_logout_token_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -255,7 +255,7 @@ func TestContract(t *testing.T) {
 		res, err := c.BackchannelLogout.CreateToken(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientAuthorizationDeleteApi", func(t *testing.T) {
+	t.Run("client_authorization_delete_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -266,18 +266,18 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.DeleteTokens(ctx, serviceID, clientID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientAuthorizationDeleteApiPost", func(t *testing.T) {
+	t.Run("client_authorization_delete_api_post", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
 		var clientID string
 		peers.ContractJSON(t, "\"x\"", &clientID)
-		var body ClientAuthorizationDeleteApiPostJSONBody
+		var body ClientAuthorizationDeleteAPIPostJSONBody
 		peers.ContractJSON(t, "{\"subject\":\"x\"}", &body)
 		res, err := c.Clients.DeleteTokensPost(ctx, serviceID, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientAuthorizationDeleteBySubjectApi", func(t *testing.T) {
+	t.Run("client_authorization_delete_by_subject_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -288,7 +288,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.DeleteAuthorizations(ctx, serviceID, clientID, subject)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientAuthorizationGetListApi", func(t *testing.T) {
+	t.Run("client_authorization_get_list_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -303,7 +303,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("ClientAuthorizationGetListApiPost", func(t *testing.T) {
+	t.Run("client_authorization_get_list_api_post", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -312,7 +312,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.ListAuthorizedApplicationsPost(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientAuthorizationGetListBySubjectApi", func(t *testing.T) {
+	t.Run("client_authorization_get_list_by_subject_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -329,7 +329,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("ClientAuthorizationUpdateApi", func(t *testing.T) {
+	t.Run("client_authorization_update_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -340,7 +340,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.UpdateAuthorizations(ctx, serviceID, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientCreateApi", func(t *testing.T) {
+	t.Run("client_create_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -349,7 +349,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.Create(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientDeleteApi", func(t *testing.T) {
+	t.Run("client_delete_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -358,7 +358,7 @@ func TestContract(t *testing.T) {
 		err := c.Clients.Delete(ctx, serviceID, clientID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("ClientExtensionRequestablesScopesDeleteApi", func(t *testing.T) {
+	t.Run("client_extension_requestables_scopes_delete_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -367,7 +367,7 @@ func TestContract(t *testing.T) {
 		err := c.Clients.DeleteRequestableScopes(ctx, serviceID, clientID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("ClientExtensionRequestablesScopesGetApi", func(t *testing.T) {
+	t.Run("client_extension_requestables_scopes_get_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -376,7 +376,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.GetRequestableScopes(ctx, serviceID, clientID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientExtensionRequestablesScopesUpdateApi", func(t *testing.T) {
+	t.Run("client_extension_requestables_scopes_update_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -387,7 +387,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.UpdateRequestableScopes(ctx, serviceID, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientExtensionRequestablesScopesUpdateApiPost", func(t *testing.T) {
+	t.Run("client_extension_requestables_scopes_update_api_post", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -398,7 +398,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.UpdateRequestableScopesPost(ctx, serviceID, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientFlagUpdateApi", func(t *testing.T) {
+	t.Run("client_flag_update_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -409,7 +409,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.UpdateLockFlag(ctx, serviceID, clientIdentifier, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientGetApi", func(t *testing.T) {
+	t.Run("client_get_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -418,7 +418,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.Get(ctx, serviceID, clientID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientGetListApi", func(t *testing.T) {
+	t.Run("client_get_list_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -433,7 +433,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("ClientGrantedScopesDeleteApi", func(t *testing.T) {
+	t.Run("client_granted_scopes_delete_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -444,7 +444,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.DeleteGrantedScopesQuery(ctx, serviceID, clientID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientGrantedScopesDeleteBySubjectApi", func(t *testing.T) {
+	t.Run("client_granted_scopes_delete_by_subject_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -455,7 +455,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.DeleteGrantedScopes(ctx, serviceID, clientID, subject)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientGrantedScopesGetApi", func(t *testing.T) {
+	t.Run("client_granted_scopes_get_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -466,18 +466,18 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.GetGrantedScopesQuery(ctx, serviceID, clientID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientGrantedScopesGetApiPost", func(t *testing.T) {
+	t.Run("client_granted_scopes_get_api_post", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
 		var clientID string
 		peers.ContractJSON(t, "\"x\"", &clientID)
-		var body ClientGrantedScopesGetApiPostJSONBody
+		var body ClientGrantedScopesGetAPIPostJSONBody
 		peers.ContractJSON(t, "{\"subject\":\"x\"}", &body)
 		res, err := c.Clients.GetGrantedScopesPost(ctx, serviceID, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientGrantedScopesGetBySubjectApi", func(t *testing.T) {
+	t.Run("client_granted_scopes_get_by_subject_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -488,43 +488,43 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.GetGrantedScopes(ctx, serviceID, clientID, subject)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientRegistrationApi", func(t *testing.T) {
+	t.Run("client_registration_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body ClientRegistrationApiJSONBody
+		var body ClientRegistrationAPIJSONBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.DynamicClientRegistration.Register(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientRegistrationDeleteApi", func(t *testing.T) {
+	t.Run("client_registration_delete_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body ClientRegistrationDeleteApiJSONBody
+		var body ClientRegistrationDeleteAPIJSONBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.DynamicClientRegistration.Delete(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientRegistrationGetApi", func(t *testing.T) {
+	t.Run("client_registration_get_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body ClientRegistrationGetApiJSONBody
+		var body ClientRegistrationGetAPIJSONBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.DynamicClientRegistration.Get(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientRegistrationUpdateApi", func(t *testing.T) {
+	t.Run("client_registration_update_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body ClientRegistrationUpdateApiJSONBody
+		var body ClientRegistrationUpdateAPIJSONBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.DynamicClientRegistration.Update(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientSecretRefreshApi", func(t *testing.T) {
+	t.Run("client_secret_refresh_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -533,7 +533,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.RefreshSecret(ctx, serviceID, clientIdentifier)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientSecretUpdateApi", func(t *testing.T) {
+	t.Run("client_secret_update_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -544,7 +544,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.UpdateSecret(ctx, serviceID, clientIdentifier, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ClientUpdateApi", func(t *testing.T) {
+	t.Run("client_update_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -555,7 +555,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Clients.Update(ctx, serviceID, clientID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("DeviceAuthorizationApi", func(t *testing.T) {
+	t.Run("device_authorization_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -564,7 +564,7 @@ func TestContract(t *testing.T) {
 		res, err := c.DeviceFlow.Authorization(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("DeviceCompleteApi", func(t *testing.T) {
+	t.Run("device_complete_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -573,7 +573,7 @@ func TestContract(t *testing.T) {
 		res, err := c.DeviceFlow.Complete(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("DeviceVerificationApi", func(t *testing.T) {
+	t.Run("device_verification_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -582,16 +582,16 @@ func TestContract(t *testing.T) {
 		res, err := c.DeviceFlow.Verification(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("FederationConfigurationApi", func(t *testing.T) {
+	t.Run("federation_configuration_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body FederationConfigurationApiJSONBody
+		var body FederationConfigurationAPIJSONBody
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Federation.Configuration(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("FederationRegistrationApi", func(t *testing.T) {
+	t.Run("federation_registration_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -600,7 +600,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Federation.Registration(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GetAuthorizationTicketInfo", func(t *testing.T) {
+	t.Run("getAuthorizationTicketInfo", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -609,7 +609,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Authorization.GetTicketInfo(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("GrantMApi", func(t *testing.T) {
+	t.Run("grant_m_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -618,7 +618,7 @@ func TestContract(t *testing.T) {
 		res, err := c.GrantManagement.ProcessRequest(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("HskCreateApi", func(t *testing.T) {
+	t.Run("hsk_create_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -627,7 +627,7 @@ func TestContract(t *testing.T) {
 		res, err := c.HSK.Create(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("HskDeleteApi", func(t *testing.T) {
+	t.Run("hsk_delete_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -636,7 +636,7 @@ func TestContract(t *testing.T) {
 		res, err := c.HSK.Delete(ctx, serviceID, handle)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("HskGetApi", func(t *testing.T) {
+	t.Run("hsk_get_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -645,14 +645,14 @@ func TestContract(t *testing.T) {
 		res, err := c.HSK.Get(ctx, serviceID, handle)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("HskGetListApi", func(t *testing.T) {
+	t.Run("hsk_get_list_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
 		res, err := c.HSK.List(ctx, serviceID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("IdtokenReissueApi", func(t *testing.T) {
+	t.Run("idtoken_reissue_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -661,12 +661,12 @@ func TestContract(t *testing.T) {
 		res, err := c.TokenManagement.ReissueIDToken(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("InfoApi", func(t *testing.T) {
+	t.Run("info_api", func(t *testing.T) {
 		ran++
 		res, err := c.Utility.Info(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("JoseVerifyApi", func(t *testing.T) {
+	t.Run("jose_verify_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -675,37 +675,37 @@ func TestContract(t *testing.T) {
 		res, err := c.JOSE.Verify(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("LifecycleHealthcheckApi", func(t *testing.T) {
+	t.Run("lifecycle_healthcheck_api", func(t *testing.T) {
 		ran++
 		params := new(UtilityHealthcheckParams)
 		peers.ContractJSON(t, "{}", params)
 		res, err := c.Utility.Healthcheck(ctx, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("MiscEchoApi", func(t *testing.T) {
+	t.Run("misc_echo_api", func(t *testing.T) {
 		ran++
 		res, err := c.Utility.Echo(ctx)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("NativeSsoApi", func(t *testing.T) {
+	t.Run("native_sso_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body NativeSsoRequest
+		var body NativeSSORequest
 		peers.ContractJSON(t, "{\"accessToken\":\"x\",\"deviceSecret\":\"x\"}", &body)
 		res, err := c.NativeSSO.Process(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("NativeSsoLogoutApi", func(t *testing.T) {
+	t.Run("native_sso_logout_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body NativeSsoLogoutRequest
+		var body NativeSSOLogoutRequest
 		peers.ContractJSON(t, "{\"sessionId\":\"x\"}", &body)
 		res, err := c.NativeSSO.Logout(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("PushedAuthReqApi", func(t *testing.T) {
+	t.Run("pushed_auth_req_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -714,7 +714,7 @@ func TestContract(t *testing.T) {
 		res, err := c.PushedAuthorization.Create(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ServiceConfigurationApi", func(t *testing.T) {
+	t.Run("service_configuration_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -723,28 +723,28 @@ func TestContract(t *testing.T) {
 		res, err := c.Services.Configuration(ctx, serviceID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ServiceCreateApi", func(t *testing.T) {
+	t.Run("service_create_api", func(t *testing.T) {
 		ran++
 		var body Service
 		peers.ContractJSON(t, "{}", &body)
 		res, err := c.Services.Create(ctx, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ServiceDeleteApi", func(t *testing.T) {
+	t.Run("service_delete_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
 		err := c.Services.Delete(ctx, serviceID)
 		peers.ContractCheck(t, err, true, true)
 	})
-	t.Run("ServiceGetApi", func(t *testing.T) {
+	t.Run("service_get_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
 		res, err := c.Services.Get(ctx, serviceID)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ServiceGetListApi", func(t *testing.T) {
+	t.Run("service_get_list_api", func(t *testing.T) {
 		ran++
 		params := new(ServicesListParams)
 		peers.ContractJSON(t, "{}", params)
@@ -757,7 +757,7 @@ func TestContract(t *testing.T) {
 			break
 		}
 	})
-	t.Run("ServiceJwksGetApi", func(t *testing.T) {
+	t.Run("service_jwks_get_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -766,7 +766,7 @@ func TestContract(t *testing.T) {
 		res, err := c.JWKSet.Get(ctx, serviceID, params)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("ServiceUpdateApi", func(t *testing.T) {
+	t.Run("service_update_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -775,7 +775,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Services.Update(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("UpdateAuthorizationTicket", func(t *testing.T) {
+	t.Run("updateAuthorizationTicket", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -784,7 +784,7 @@ func TestContract(t *testing.T) {
 		res, err := c.Authorization.UpdateTicket(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciBatchIssueApi", func(t *testing.T) {
+	t.Run("vci_batch_issue_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -793,7 +793,7 @@ func TestContract(t *testing.T) {
 		res, err := c.VerifiableCredentials.BatchIssue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciBatchParseApi", func(t *testing.T) {
+	t.Run("vci_batch_parse_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -802,7 +802,7 @@ func TestContract(t *testing.T) {
 		res, err := c.VerifiableCredentials.BatchParse(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciDeferredIssueApi", func(t *testing.T) {
+	t.Run("vci_deferred_issue_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -811,7 +811,7 @@ func TestContract(t *testing.T) {
 		res, err := c.VerifiableCredentials.DeferredIssue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciDeferredParseApi", func(t *testing.T) {
+	t.Run("vci_deferred_parse_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -820,16 +820,16 @@ func TestContract(t *testing.T) {
 		res, err := c.VerifiableCredentials.DeferredParse(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciJwksApi", func(t *testing.T) {
+	t.Run("vci_jwks_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
-		var body VciJwksRequest
+		var body VciJWKSRequest
 		peers.ContractJSON(t, "{\"pretty\":true}", &body)
 		res, err := c.VerifiableCredentials.GetJWKS(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciJwtissuerApi", func(t *testing.T) {
+	t.Run("vci_jwtissuer_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -838,7 +838,7 @@ func TestContract(t *testing.T) {
 		res, err := c.VerifiableCredentials.GetJWTIssuer(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciMetadataApi", func(t *testing.T) {
+	t.Run("vci_metadata_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -847,7 +847,7 @@ func TestContract(t *testing.T) {
 		res, err := c.VerifiableCredentials.GetMetadata(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciNonceApi", func(t *testing.T) {
+	t.Run("vci_nonce_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -856,7 +856,7 @@ func TestContract(t *testing.T) {
 		res, err := c.VerifiableCredentials.CreateNonce(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciOfferCreateApi", func(t *testing.T) {
+	t.Run("vci_offer_create_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -865,7 +865,7 @@ func TestContract(t *testing.T) {
 		res, err := c.VerifiableCredentials.CreateOffer(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciOfferInfoApi", func(t *testing.T) {
+	t.Run("vci_offer_info_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -874,7 +874,7 @@ func TestContract(t *testing.T) {
 		res, err := c.VerifiableCredentials.GetOfferInfo(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciSingleIssueApi", func(t *testing.T) {
+	t.Run("vci_single_issue_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)
@@ -883,7 +883,7 @@ func TestContract(t *testing.T) {
 		res, err := c.VerifiableCredentials.Issue(ctx, serviceID, body)
 		peers.ContractCheck(t, err, res != nil, true)
 	})
-	t.Run("VciSingleParseApi", func(t *testing.T) {
+	t.Run("vci_single_parse_api", func(t *testing.T) {
 		ran++
 		var serviceID string
 		peers.ContractJSON(t, "\"x\"", &serviceID)

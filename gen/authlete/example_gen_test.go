@@ -50,19 +50,13 @@ func Example_quickstart() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if svc.ServiceName != nil {
-		fmt.Println("service:", *svc.ServiceName)
-	}
+	fmt.Println("service:", svc.GetServiceName())
 	list, err := c.Clients.List(ctx, serviceID, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	if list.Clients != nil {
-		for _, cl := range *list.Clients {
-			if cl.ClientName != nil {
-				fmt.Println("client:", *cl.ClientName)
-			}
-		}
+	for _, cl := range list.Clients {
+		fmt.Println("client:", cl.GetClientName())
 	}
 	res, err := c.Authorization.ProcessRequest(ctx, serviceID, authlete.AuthorizationRequest{
 		Parameters: "response_type=code&client_id=57297408867&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb&scope=openid",
@@ -70,8 +64,6 @@ func Example_quickstart() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if res.Action != nil {
-		fmt.Println("next step:", *res.Action)
-	}
+	fmt.Println("next step:", res.GetAction())
 
 }

@@ -11,97 +11,97 @@ import (
 
 // The operations: what the runtime needs to build and send each request.
 var (
-	opAttestationChallenge                  = &facade.Operation{API: "authlete", ID: "AttestationChallengeApi", Method: "POST", Path: "/api/{serviceId}/attestation/challenge", Body: facade.BodyJSON, ContentType: "application/json"}
-	opAuthorizationProcessRequest           = &facade.Operation{API: "authlete", ID: "AuthAuthorizationApi", Method: "POST", Path: "/api/{serviceId}/auth/authorization", Body: facade.BodyJSON, ContentType: "application/json"}
-	opAuthorizationFail                     = &facade.Operation{API: "authlete", ID: "AuthAuthorizationFailApi", Method: "POST", Path: "/api/{serviceId}/auth/authorization/fail", Body: facade.BodyJSON, ContentType: "application/json"}
-	opAuthorizationIssue                    = &facade.Operation{API: "authlete", ID: "AuthAuthorizationIssueApi", Method: "POST", Path: "/api/{serviceId}/auth/authorization/issue", Body: facade.BodyJSON, ContentType: "application/json"}
-	opIntrospectionProcess                  = &facade.Operation{API: "authlete", ID: "AuthIntrospectionApi", Method: "POST", Path: "/api/{serviceId}/auth/introspection", Body: facade.BodyJSON, ContentType: "application/json"}
-	opIntrospectionStandard                 = &facade.Operation{API: "authlete", ID: "AuthIntrospectionStandardApi", Method: "POST", Path: "/api/{serviceId}/auth/introspection/standard", Body: facade.BodyJSON, ContentType: "application/json"}
-	opRevocationProcess                     = &facade.Operation{API: "authlete", ID: "AuthRevocationApi", Method: "POST", Path: "/api/{serviceId}/auth/revocation", Body: facade.BodyJSON, ContentType: "application/json"}
-	opTokenProcess                          = &facade.Operation{API: "authlete", ID: "AuthTokenApi", Method: "POST", Path: "/api/{serviceId}/auth/token", Body: facade.BodyJSON, ContentType: "application/json"}
-	opTokenManagementCreate                 = &facade.Operation{API: "authlete", ID: "AuthTokenCreateApi", Method: "POST", Path: "/api/{serviceId}/auth/token/create", Body: facade.BodyJSON, ContentType: "application/json"}
-	opTokenManagementCreateBatch            = &facade.Operation{API: "authlete", ID: "AuthTokenCreateBatchApi", Method: "POST", Path: "/api/{serviceId}/auth/token/create/batch", Query: []facade.Param{{Name: "dryRun", Explode: true}}, Body: facade.BodyJSON, ContentType: "application/json"}
-	opTokenManagementGetBatchStatus         = &facade.Operation{API: "authlete", ID: "AuthTokenCreateBatchStatusApi", Method: "GET", Path: "/api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId}"}
-	opTokenManagementDelete                 = &facade.Operation{API: "authlete", ID: "AuthTokenDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/auth/token/delete/{accessTokenIdentifier}"}
-	opTokenFail                             = &facade.Operation{API: "authlete", ID: "AuthTokenFailApi", Method: "POST", Path: "/api/{serviceId}/auth/token/fail", Body: facade.BodyJSON, ContentType: "application/json"}
-	opTokenManagementList                   = &facade.Operation{API: "authlete", ID: "AuthTokenGetListApi", Method: "GET", Path: "/api/{serviceId}/auth/token/get/list", Items: "accessTokens", Query: []facade.Param{{Name: "clientIdentifier", Explode: true}, {Name: "subject", Explode: true}, {Name: "start", Explode: true, Type: "integer", Format: "int32"}, {Name: "end", Explode: true, Type: "integer", Format: "int32"}}}
-	opTokenIssue                            = &facade.Operation{API: "authlete", ID: "AuthTokenIssueApi", Method: "POST", Path: "/api/{serviceId}/auth/token/issue", Body: facade.BodyJSON, ContentType: "application/json"}
-	opTokenManagementRevoke                 = &facade.Operation{API: "authlete", ID: "AuthTokenRevokeApi", Method: "POST", Path: "/api/{serviceId}/auth/token/revoke", Body: facade.BodyJSON, ContentType: "application/json"}
-	opTokenManagementUpdate                 = &facade.Operation{API: "authlete", ID: "AuthTokenUpdateApi", Method: "POST", Path: "/api/{serviceId}/auth/token/update", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUserInfoProcess                       = &facade.Operation{API: "authlete", ID: "AuthUserinfoApi", Method: "POST", Path: "/api/{serviceId}/auth/userinfo", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUserInfoIssue                         = &facade.Operation{API: "authlete", ID: "AuthUserinfoIssueApi", Method: "POST", Path: "/api/{serviceId}/auth/userinfo/issue", Body: facade.BodyJSON, ContentType: "application/json"}
-	opCIBAProcessAuthentication             = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication", Body: facade.BodyJSON, ContentType: "application/json"}
-	opCIBAComplete                          = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationCompleteApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/complete", Body: facade.BodyJSON, ContentType: "application/json"}
-	opCIBAFail                              = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationFailApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/fail", Body: facade.BodyJSON, ContentType: "application/json"}
-	opCIBAIssue                             = &facade.Operation{API: "authlete", ID: "BackchannelAuthenticationIssueApi", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/issue", Body: facade.BodyJSON, ContentType: "application/json"}
-	opBackchannelLogoutCreateToken          = &facade.Operation{API: "authlete", ID: "BackchannelLogoutTokenApi", Method: "POST", Path: "/api/{serviceId}/backchannel/logout/token", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsDeleteTokens                   = &facade.Operation{API: "authlete", ID: "ClientAuthorizationDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/authorization/delete/{clientId}", Query: []facade.Param{{Name: "subject", Explode: true}}}
-	opClientsDeleteTokensPost               = &facade.Operation{API: "authlete", ID: "ClientAuthorizationDeleteApiPost", Method: "POST", Path: "/api/{serviceId}/client/authorization/delete/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsDeleteAuthorizations           = &facade.Operation{API: "authlete", ID: "ClientAuthorizationDeleteBySubjectApi", Method: "DELETE", Path: "/api/{serviceId}/client/authorization/delete/{clientId}/{subject}"}
-	opClientsListAuthorizedApplications     = &facade.Operation{API: "authlete", ID: "ClientAuthorizationGetListApi", Method: "GET", Path: "/api/{serviceId}/client/authorization/get/list", Items: "clients", Query: []facade.Param{{Name: "subject", Explode: true}, {Name: "developer", Explode: true}, {Name: "start", Explode: true, Type: "integer", Format: "int32"}, {Name: "end", Explode: true, Type: "integer", Format: "int32"}}}
-	opClientsListAuthorizedApplicationsPost = &facade.Operation{API: "authlete", ID: "ClientAuthorizationGetListApiPost", Method: "POST", Path: "/api/{serviceId}/client/authorization/get/list", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsListAuthorizations             = &facade.Operation{API: "authlete", ID: "ClientAuthorizationGetListBySubjectApi", Method: "GET", Path: "/api/{serviceId}/client/authorization/get/list/{subject}", Items: "clients", Query: []facade.Param{{Name: "developer", Explode: true}, {Name: "start", Explode: true, Type: "integer", Format: "int32"}, {Name: "end", Explode: true, Type: "integer", Format: "int32"}}}
-	opClientsUpdateAuthorizations           = &facade.Operation{API: "authlete", ID: "ClientAuthorizationUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/authorization/update/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsCreate                         = &facade.Operation{API: "authlete", ID: "ClientCreateApi", Method: "POST", Path: "/api/{serviceId}/client/create", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsDelete                         = &facade.Operation{API: "authlete", ID: "ClientDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/delete/{clientId}"}
-	opClientsDeleteRequestableScopes        = &facade.Operation{API: "authlete", ID: "ClientExtensionRequestablesScopesDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/extension/requestable_scopes/delete/{clientId}"}
-	opClientsGetRequestableScopes           = &facade.Operation{API: "authlete", ID: "ClientExtensionRequestablesScopesGetApi", Method: "GET", Path: "/api/{serviceId}/client/extension/requestable_scopes/get/{clientId}"}
-	opClientsUpdateRequestableScopes        = &facade.Operation{API: "authlete", ID: "ClientExtensionRequestablesScopesUpdateApi", Method: "PUT", Path: "/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsUpdateRequestableScopesPost    = &facade.Operation{API: "authlete", ID: "ClientExtensionRequestablesScopesUpdateApiPost", Method: "POST", Path: "/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsUpdateLockFlag                 = &facade.Operation{API: "authlete", ID: "ClientFlagUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/lock_flag/update/{clientIdentifier}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsGet                            = &facade.Operation{API: "authlete", ID: "ClientGetApi", Method: "GET", Path: "/api/{serviceId}/client/get/{clientId}"}
-	opClientsList                           = &facade.Operation{API: "authlete", ID: "ClientGetListApi", Method: "GET", Path: "/api/{serviceId}/client/get/list", Items: "clients", Query: []facade.Param{{Name: "developer", Explode: true}, {Name: "start", Explode: true, Type: "integer", Format: "int32"}, {Name: "end", Explode: true, Type: "integer", Format: "int32"}}}
-	opClientsDeleteGrantedScopesQuery       = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/client/granted_scopes/delete/{clientId}", Query: []facade.Param{{Name: "subject", Explode: true}}}
-	opClientsDeleteGrantedScopes            = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesDeleteBySubjectApi", Method: "DELETE", Path: "/api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject}"}
-	opClientsGetGrantedScopesQuery          = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesGetApi", Method: "GET", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}", Query: []facade.Param{{Name: "subject", Explode: true}}}
-	opClientsGetGrantedScopesPost           = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesGetApiPost", Method: "POST", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsGetGrantedScopes               = &facade.Operation{API: "authlete", ID: "ClientGrantedScopesGetBySubjectApi", Method: "GET", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}/{subject}"}
-	opDynamicClientRegistrationRegister     = &facade.Operation{API: "authlete", ID: "ClientRegistrationApi", Method: "POST", Path: "/api/{serviceId}/client/registration", Body: facade.BodyJSON, ContentType: "application/json"}
-	opDynamicClientRegistrationDelete       = &facade.Operation{API: "authlete", ID: "ClientRegistrationDeleteApi", Method: "POST", Path: "/api/{serviceId}/client/registration/delete", Body: facade.BodyJSON, ContentType: "application/json"}
-	opDynamicClientRegistrationGet          = &facade.Operation{API: "authlete", ID: "ClientRegistrationGetApi", Method: "POST", Path: "/api/{serviceId}/client/registration/get", Body: facade.BodyJSON, ContentType: "application/json"}
-	opDynamicClientRegistrationUpdate       = &facade.Operation{API: "authlete", ID: "ClientRegistrationUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/registration/update", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsRefreshSecret                  = &facade.Operation{API: "authlete", ID: "ClientSecretRefreshApi", Method: "GET", Path: "/api/{serviceId}/client/secret/refresh/{clientIdentifier}"}
-	opClientsUpdateSecret                   = &facade.Operation{API: "authlete", ID: "ClientSecretUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/secret/update/{clientIdentifier}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opClientsUpdate                         = &facade.Operation{API: "authlete", ID: "ClientUpdateApi", Method: "POST", Path: "/api/{serviceId}/client/update/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
-	opDeviceFlowAuthorization               = &facade.Operation{API: "authlete", ID: "DeviceAuthorizationApi", Method: "POST", Path: "/api/{serviceId}/device/authorization", Body: facade.BodyJSON, ContentType: "application/json"}
-	opDeviceFlowComplete                    = &facade.Operation{API: "authlete", ID: "DeviceCompleteApi", Method: "POST", Path: "/api/{serviceId}/device/complete", Body: facade.BodyJSON, ContentType: "application/json"}
-	opDeviceFlowVerification                = &facade.Operation{API: "authlete", ID: "DeviceVerificationApi", Method: "POST", Path: "/api/{serviceId}/device/verification", Body: facade.BodyJSON, ContentType: "application/json"}
-	opFederationConfiguration               = &facade.Operation{API: "authlete", ID: "FederationConfigurationApi", Method: "POST", Path: "/api/{serviceId}/federation/configuration", Body: facade.BodyJSON, ContentType: "application/json"}
-	opFederationRegistration                = &facade.Operation{API: "authlete", ID: "FederationRegistrationApi", Method: "POST", Path: "/api/{serviceId}/federation/registration", Body: facade.BodyJSON, ContentType: "application/json"}
-	opAuthorizationGetTicketInfo            = &facade.Operation{API: "authlete", ID: "GetAuthorizationTicketInfo", Method: "POST", Path: "/api/{serviceId}/auth/authorization/ticket/info", Body: facade.BodyJSON, ContentType: "application/json"}
-	opGrantManagementProcessRequest         = &facade.Operation{API: "authlete", ID: "GrantMApi", Method: "POST", Path: "/api/{serviceId}/gm", Body: facade.BodyJSON, ContentType: "application/json"}
-	opHSKCreate                             = &facade.Operation{API: "authlete", ID: "HskCreateApi", Method: "POST", Path: "/api/{serviceId}/hsk/create", Body: facade.BodyJSON, ContentType: "application/json"}
-	opHSKDelete                             = &facade.Operation{API: "authlete", ID: "HskDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/hsk/delete/{handle}"}
-	opHSKGet                                = &facade.Operation{API: "authlete", ID: "HskGetApi", Method: "GET", Path: "/api/{serviceId}/hsk/get/{handle}"}
-	opHSKList                               = &facade.Operation{API: "authlete", ID: "HskGetListApi", Method: "GET", Path: "/api/{serviceId}/hsk/get/list"}
-	opTokenManagementReissueIDToken         = &facade.Operation{API: "authlete", ID: "IdtokenReissueApi", Method: "POST", Path: "/api/{serviceId}/idtoken/reissue", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUtilityInfo                           = &facade.Operation{API: "authlete", ID: "InfoApi", Method: "GET", Path: "/api/info", Security: "none"}
-	opJOSEVerify                            = &facade.Operation{API: "authlete", ID: "JoseVerifyApi", Method: "POST", Path: "/api/{serviceId}/jose/verify", Body: facade.BodyJSON, ContentType: "application/json"}
-	opUtilityHealthcheck                    = &facade.Operation{API: "authlete", ID: "LifecycleHealthcheckApi", Method: "GET", Path: "/api/lifecycle/healthcheck", Security: "none", Accept: "text/plain", Query: []facade.Param{{Name: "extended", Explode: true}}}
-	opUtilityEcho                           = &facade.Operation{API: "authlete", ID: "MiscEchoApi", Method: "GET", Path: "/api/misc/echo"}
-	opNativeSSOProcess                      = &facade.Operation{API: "authlete", ID: "NativeSsoApi", Method: "POST", Path: "/api/{serviceId}/nativesso", Body: facade.BodyJSON, ContentType: "application/json"}
-	opNativeSSOLogout                       = &facade.Operation{API: "authlete", ID: "NativeSsoLogoutApi", Method: "POST", Path: "/api/{serviceId}/nativesso/logout", Body: facade.BodyJSON, ContentType: "application/json"}
-	opPushedAuthorizationCreate             = &facade.Operation{API: "authlete", ID: "PushedAuthReqApi", Method: "POST", Path: "/api/{serviceId}/pushed_auth_req", Body: facade.BodyJSON, ContentType: "application/json"}
-	opServicesConfiguration                 = &facade.Operation{API: "authlete", ID: "ServiceConfigurationApi", Method: "GET", Path: "/api/{serviceId}/service/configuration", Query: []facade.Param{{Name: "pretty", Explode: true}, {Name: "patch", Explode: true}}}
-	opServicesCreate                        = &facade.Operation{API: "authlete", ID: "ServiceCreateApi", Method: "POST", Path: "/api/service/create", Body: facade.BodyJSON, ContentType: "application/json"}
-	opServicesDelete                        = &facade.Operation{API: "authlete", ID: "ServiceDeleteApi", Method: "DELETE", Path: "/api/{serviceId}/service/delete"}
-	opServicesGet                           = &facade.Operation{API: "authlete", ID: "ServiceGetApi", Method: "GET", Path: "/api/{serviceId}/service/get"}
-	opServicesList                          = &facade.Operation{API: "authlete", ID: "ServiceGetListApi", Method: "GET", Path: "/api/service/get/list", Items: "services", Query: []facade.Param{{Name: "start", Explode: true, Type: "integer", Format: "int32"}, {Name: "end", Explode: true, Type: "integer", Format: "int32"}}}
-	opJWKSetGet                             = &facade.Operation{API: "authlete", ID: "ServiceJwksGetApi", Method: "GET", Path: "/api/{serviceId}/service/jwks/get", Query: []facade.Param{{Name: "includePrivateKeys", Explode: true}, {Name: "pretty", Explode: true}}}
-	opServicesUpdate                        = &facade.Operation{API: "authlete", ID: "ServiceUpdateApi", Method: "POST", Path: "/api/{serviceId}/service/update", Body: facade.BodyJSON, ContentType: "application/json"}
-	opAuthorizationUpdateTicket             = &facade.Operation{API: "authlete", ID: "UpdateAuthorizationTicket", Method: "POST", Path: "/api/{serviceId}/auth/authorization/ticket/update", Body: facade.BodyJSON, ContentType: "application/json"}
-	opVerifiableCredentialsBatchIssue       = &facade.Operation{API: "authlete", ID: "VciBatchIssueApi", Method: "POST", Path: "/api/{serviceId}/vci/batch/issue", Body: facade.BodyJSON, ContentType: "application/json"}
-	opVerifiableCredentialsBatchParse       = &facade.Operation{API: "authlete", ID: "VciBatchParseApi", Method: "POST", Path: "/api/{serviceId}/vci/batch/parse", Body: facade.BodyJSON, ContentType: "application/json"}
-	opVerifiableCredentialsDeferredIssue    = &facade.Operation{API: "authlete", ID: "VciDeferredIssueApi", Method: "POST", Path: "/api/{serviceId}/vci/deferred/issue", Body: facade.BodyJSON, ContentType: "application/json"}
-	opVerifiableCredentialsDeferredParse    = &facade.Operation{API: "authlete", ID: "VciDeferredParseApi", Method: "POST", Path: "/api/{serviceId}/vci/deferred/parse", Body: facade.BodyJSON, ContentType: "application/json"}
-	opVerifiableCredentialsGetJWKS          = &facade.Operation{API: "authlete", ID: "VciJwksApi", Method: "POST", Path: "/api/{serviceId}/vci/jwks", Body: facade.BodyJSON, ContentType: "application/json"}
-	opVerifiableCredentialsGetJWTIssuer     = &facade.Operation{API: "authlete", ID: "VciJwtissuerApi", Method: "POST", Path: "/api/{serviceId}/vci/jwtissuer", Body: facade.BodyJSON, ContentType: "application/json"}
-	opVerifiableCredentialsGetMetadata      = &facade.Operation{API: "authlete", ID: "VciMetadataApi", Method: "POST", Path: "/api/{serviceId}/vci/metadata", Body: facade.BodyJSON, ContentType: "application/json"}
-	opVerifiableCredentialsCreateNonce      = &facade.Operation{API: "authlete", ID: "VciNonceApi", Method: "POST", Path: "/api/{serviceId}/vci/nonce", Body: facade.BodyJSON, ContentType: "application/json"}
-	opVerifiableCredentialsCreateOffer      = &facade.Operation{API: "authlete", ID: "VciOfferCreateApi", Method: "POST", Path: "/api/{serviceId}/vci/offer/create", Body: facade.BodyJSON, ContentType: "application/json"}
-	opVerifiableCredentialsGetOfferInfo     = &facade.Operation{API: "authlete", ID: "VciOfferInfoApi", Method: "POST", Path: "/api/{serviceId}/vci/offer/info", Body: facade.BodyJSON, ContentType: "application/json"}
-	opVerifiableCredentialsIssue            = &facade.Operation{API: "authlete", ID: "VciSingleIssueApi", Method: "POST", Path: "/api/{serviceId}/vci/single/issue", Body: facade.BodyJSON, ContentType: "application/json"}
-	opVerifiableCredentialsParse            = &facade.Operation{API: "authlete", ID: "VciSingleParseApi", Method: "POST", Path: "/api/{serviceId}/vci/single/parse", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAttestationChallenge                  = &facade.Operation{API: "authlete", ID: "attestation_challenge_api", Method: "POST", Path: "/api/{serviceId}/attestation/challenge", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAuthorizationProcessRequest           = &facade.Operation{API: "authlete", ID: "auth_authorization_api", Method: "POST", Path: "/api/{serviceId}/auth/authorization", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAuthorizationFail                     = &facade.Operation{API: "authlete", ID: "auth_authorization_fail_api", Method: "POST", Path: "/api/{serviceId}/auth/authorization/fail", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAuthorizationIssue                    = &facade.Operation{API: "authlete", ID: "auth_authorization_issue_api", Method: "POST", Path: "/api/{serviceId}/auth/authorization/issue", Body: facade.BodyJSON, ContentType: "application/json"}
+	opIntrospectionProcess                  = &facade.Operation{API: "authlete", ID: "auth_introspection_api", Method: "POST", Path: "/api/{serviceId}/auth/introspection", Body: facade.BodyJSON, ContentType: "application/json"}
+	opIntrospectionStandard                 = &facade.Operation{API: "authlete", ID: "auth_introspection_standard_api", Method: "POST", Path: "/api/{serviceId}/auth/introspection/standard", Body: facade.BodyJSON, ContentType: "application/json"}
+	opRevocationProcess                     = &facade.Operation{API: "authlete", ID: "auth_revocation_api", Method: "POST", Path: "/api/{serviceId}/auth/revocation", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTokenProcess                          = &facade.Operation{API: "authlete", ID: "auth_token_api", Method: "POST", Path: "/api/{serviceId}/auth/token", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTokenManagementCreate                 = &facade.Operation{API: "authlete", ID: "auth_token_create_api", Method: "POST", Path: "/api/{serviceId}/auth/token/create", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTokenManagementCreateBatch            = &facade.Operation{API: "authlete", ID: "auth_token_create_batch_api", Method: "POST", Path: "/api/{serviceId}/auth/token/create/batch", Query: []facade.Param{{Name: "dryRun", Explode: true}}, Body: facade.BodyJSON, ContentType: "application/json"}
+	opTokenManagementGetBatchStatus         = &facade.Operation{API: "authlete", ID: "auth_token_create_batch_status_api", Method: "GET", Path: "/api/{serviceId}/auth/token/create/batch/status/{tokenBatchRequestId}"}
+	opTokenManagementDelete                 = &facade.Operation{API: "authlete", ID: "auth_token_delete_api", Method: "DELETE", Path: "/api/{serviceId}/auth/token/delete/{accessTokenIdentifier}"}
+	opTokenFail                             = &facade.Operation{API: "authlete", ID: "auth_token_fail_api", Method: "POST", Path: "/api/{serviceId}/auth/token/fail", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTokenManagementList                   = &facade.Operation{API: "authlete", ID: "auth_token_get_list_api", Method: "GET", Path: "/api/{serviceId}/auth/token/get/list", Items: "accessTokens", Query: []facade.Param{{Name: "clientIdentifier", Explode: true}, {Name: "subject", Explode: true}, {Name: "start", Explode: true, Type: "integer", Format: "int32"}, {Name: "end", Explode: true, Type: "integer", Format: "int32"}}}
+	opTokenIssue                            = &facade.Operation{API: "authlete", ID: "auth_token_issue_api", Method: "POST", Path: "/api/{serviceId}/auth/token/issue", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTokenManagementRevoke                 = &facade.Operation{API: "authlete", ID: "auth_token_revoke_api", Method: "POST", Path: "/api/{serviceId}/auth/token/revoke", Body: facade.BodyJSON, ContentType: "application/json"}
+	opTokenManagementUpdate                 = &facade.Operation{API: "authlete", ID: "auth_token_update_api", Method: "POST", Path: "/api/{serviceId}/auth/token/update", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUserInfoProcess                       = &facade.Operation{API: "authlete", ID: "auth_userinfo_api", Method: "POST", Path: "/api/{serviceId}/auth/userinfo", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUserInfoIssue                         = &facade.Operation{API: "authlete", ID: "auth_userinfo_issue_api", Method: "POST", Path: "/api/{serviceId}/auth/userinfo/issue", Body: facade.BodyJSON, ContentType: "application/json"}
+	opCIBAProcessAuthentication             = &facade.Operation{API: "authlete", ID: "backchannel_authentication_api", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication", Body: facade.BodyJSON, ContentType: "application/json"}
+	opCIBAComplete                          = &facade.Operation{API: "authlete", ID: "backchannel_authentication_complete_api", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/complete", Body: facade.BodyJSON, ContentType: "application/json"}
+	opCIBAFail                              = &facade.Operation{API: "authlete", ID: "backchannel_authentication_fail_api", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/fail", Body: facade.BodyJSON, ContentType: "application/json"}
+	opCIBAIssue                             = &facade.Operation{API: "authlete", ID: "backchannel_authentication_issue_api", Method: "POST", Path: "/api/{serviceId}/backchannel/authentication/issue", Body: facade.BodyJSON, ContentType: "application/json"}
+	opBackchannelLogoutCreateToken          = &facade.Operation{API: "authlete", ID: "backchannel_logout_token_api", Method: "POST", Path: "/api/{serviceId}/backchannel/logout/token", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsDeleteTokens                   = &facade.Operation{API: "authlete", ID: "client_authorization_delete_api", Method: "DELETE", Path: "/api/{serviceId}/client/authorization/delete/{clientId}", Query: []facade.Param{{Name: "subject", Explode: true}}}
+	opClientsDeleteTokensPost               = &facade.Operation{API: "authlete", ID: "client_authorization_delete_api_post", Method: "POST", Path: "/api/{serviceId}/client/authorization/delete/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsDeleteAuthorizations           = &facade.Operation{API: "authlete", ID: "client_authorization_delete_by_subject_api", Method: "DELETE", Path: "/api/{serviceId}/client/authorization/delete/{clientId}/{subject}"}
+	opClientsListAuthorizedApplications     = &facade.Operation{API: "authlete", ID: "client_authorization_get_list_api", Method: "GET", Path: "/api/{serviceId}/client/authorization/get/list", Items: "clients", Query: []facade.Param{{Name: "subject", Explode: true}, {Name: "developer", Explode: true}, {Name: "start", Explode: true, Type: "integer", Format: "int32"}, {Name: "end", Explode: true, Type: "integer", Format: "int32"}}}
+	opClientsListAuthorizedApplicationsPost = &facade.Operation{API: "authlete", ID: "client_authorization_get_list_api_post", Method: "POST", Path: "/api/{serviceId}/client/authorization/get/list", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsListAuthorizations             = &facade.Operation{API: "authlete", ID: "client_authorization_get_list_by_subject_api", Method: "GET", Path: "/api/{serviceId}/client/authorization/get/list/{subject}", Items: "clients", Query: []facade.Param{{Name: "developer", Explode: true}, {Name: "start", Explode: true, Type: "integer", Format: "int32"}, {Name: "end", Explode: true, Type: "integer", Format: "int32"}}}
+	opClientsUpdateAuthorizations           = &facade.Operation{API: "authlete", ID: "client_authorization_update_api", Method: "POST", Path: "/api/{serviceId}/client/authorization/update/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsCreate                         = &facade.Operation{API: "authlete", ID: "client_create_api", Method: "POST", Path: "/api/{serviceId}/client/create", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsDelete                         = &facade.Operation{API: "authlete", ID: "client_delete_api", Method: "DELETE", Path: "/api/{serviceId}/client/delete/{clientId}"}
+	opClientsDeleteRequestableScopes        = &facade.Operation{API: "authlete", ID: "client_extension_requestables_scopes_delete_api", Method: "DELETE", Path: "/api/{serviceId}/client/extension/requestable_scopes/delete/{clientId}"}
+	opClientsGetRequestableScopes           = &facade.Operation{API: "authlete", ID: "client_extension_requestables_scopes_get_api", Method: "GET", Path: "/api/{serviceId}/client/extension/requestable_scopes/get/{clientId}"}
+	opClientsUpdateRequestableScopes        = &facade.Operation{API: "authlete", ID: "client_extension_requestables_scopes_update_api", Method: "PUT", Path: "/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsUpdateRequestableScopesPost    = &facade.Operation{API: "authlete", ID: "client_extension_requestables_scopes_update_api_post", Method: "POST", Path: "/api/{serviceId}/client/extension/requestable_scopes/update/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsUpdateLockFlag                 = &facade.Operation{API: "authlete", ID: "client_flag_update_api", Method: "POST", Path: "/api/{serviceId}/client/lock_flag/update/{clientIdentifier}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsGet                            = &facade.Operation{API: "authlete", ID: "client_get_api", Method: "GET", Path: "/api/{serviceId}/client/get/{clientId}"}
+	opClientsList                           = &facade.Operation{API: "authlete", ID: "client_get_list_api", Method: "GET", Path: "/api/{serviceId}/client/get/list", Items: "clients", Query: []facade.Param{{Name: "developer", Explode: true}, {Name: "start", Explode: true, Type: "integer", Format: "int32"}, {Name: "end", Explode: true, Type: "integer", Format: "int32"}}}
+	opClientsDeleteGrantedScopesQuery       = &facade.Operation{API: "authlete", ID: "client_granted_scopes_delete_api", Method: "DELETE", Path: "/api/{serviceId}/client/granted_scopes/delete/{clientId}", Query: []facade.Param{{Name: "subject", Explode: true}}}
+	opClientsDeleteGrantedScopes            = &facade.Operation{API: "authlete", ID: "client_granted_scopes_delete_by_subject_api", Method: "DELETE", Path: "/api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject}"}
+	opClientsGetGrantedScopesQuery          = &facade.Operation{API: "authlete", ID: "client_granted_scopes_get_api", Method: "GET", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}", Query: []facade.Param{{Name: "subject", Explode: true}}}
+	opClientsGetGrantedScopesPost           = &facade.Operation{API: "authlete", ID: "client_granted_scopes_get_api_post", Method: "POST", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsGetGrantedScopes               = &facade.Operation{API: "authlete", ID: "client_granted_scopes_get_by_subject_api", Method: "GET", Path: "/api/{serviceId}/client/granted_scopes/get/{clientId}/{subject}"}
+	opDynamicClientRegistrationRegister     = &facade.Operation{API: "authlete", ID: "client_registration_api", Method: "POST", Path: "/api/{serviceId}/client/registration", Body: facade.BodyJSON, ContentType: "application/json"}
+	opDynamicClientRegistrationDelete       = &facade.Operation{API: "authlete", ID: "client_registration_delete_api", Method: "POST", Path: "/api/{serviceId}/client/registration/delete", Body: facade.BodyJSON, ContentType: "application/json"}
+	opDynamicClientRegistrationGet          = &facade.Operation{API: "authlete", ID: "client_registration_get_api", Method: "POST", Path: "/api/{serviceId}/client/registration/get", Body: facade.BodyJSON, ContentType: "application/json"}
+	opDynamicClientRegistrationUpdate       = &facade.Operation{API: "authlete", ID: "client_registration_update_api", Method: "POST", Path: "/api/{serviceId}/client/registration/update", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsRefreshSecret                  = &facade.Operation{API: "authlete", ID: "client_secret_refresh_api", Method: "GET", Path: "/api/{serviceId}/client/secret/refresh/{clientIdentifier}"}
+	opClientsUpdateSecret                   = &facade.Operation{API: "authlete", ID: "client_secret_update_api", Method: "POST", Path: "/api/{serviceId}/client/secret/update/{clientIdentifier}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opClientsUpdate                         = &facade.Operation{API: "authlete", ID: "client_update_api", Method: "POST", Path: "/api/{serviceId}/client/update/{clientId}", Body: facade.BodyJSON, ContentType: "application/json"}
+	opDeviceFlowAuthorization               = &facade.Operation{API: "authlete", ID: "device_authorization_api", Method: "POST", Path: "/api/{serviceId}/device/authorization", Body: facade.BodyJSON, ContentType: "application/json"}
+	opDeviceFlowComplete                    = &facade.Operation{API: "authlete", ID: "device_complete_api", Method: "POST", Path: "/api/{serviceId}/device/complete", Body: facade.BodyJSON, ContentType: "application/json"}
+	opDeviceFlowVerification                = &facade.Operation{API: "authlete", ID: "device_verification_api", Method: "POST", Path: "/api/{serviceId}/device/verification", Body: facade.BodyJSON, ContentType: "application/json"}
+	opFederationConfiguration               = &facade.Operation{API: "authlete", ID: "federation_configuration_api", Method: "POST", Path: "/api/{serviceId}/federation/configuration", Body: facade.BodyJSON, ContentType: "application/json"}
+	opFederationRegistration                = &facade.Operation{API: "authlete", ID: "federation_registration_api", Method: "POST", Path: "/api/{serviceId}/federation/registration", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAuthorizationGetTicketInfo            = &facade.Operation{API: "authlete", ID: "getAuthorizationTicketInfo", Method: "POST", Path: "/api/{serviceId}/auth/authorization/ticket/info", Body: facade.BodyJSON, ContentType: "application/json"}
+	opGrantManagementProcessRequest         = &facade.Operation{API: "authlete", ID: "grant_m_api", Method: "POST", Path: "/api/{serviceId}/gm", Body: facade.BodyJSON, ContentType: "application/json"}
+	opHSKCreate                             = &facade.Operation{API: "authlete", ID: "hsk_create_api", Method: "POST", Path: "/api/{serviceId}/hsk/create", Body: facade.BodyJSON, ContentType: "application/json"}
+	opHSKDelete                             = &facade.Operation{API: "authlete", ID: "hsk_delete_api", Method: "DELETE", Path: "/api/{serviceId}/hsk/delete/{handle}"}
+	opHSKGet                                = &facade.Operation{API: "authlete", ID: "hsk_get_api", Method: "GET", Path: "/api/{serviceId}/hsk/get/{handle}"}
+	opHSKList                               = &facade.Operation{API: "authlete", ID: "hsk_get_list_api", Method: "GET", Path: "/api/{serviceId}/hsk/get/list"}
+	opTokenManagementReissueIDToken         = &facade.Operation{API: "authlete", ID: "idtoken_reissue_api", Method: "POST", Path: "/api/{serviceId}/idtoken/reissue", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUtilityInfo                           = &facade.Operation{API: "authlete", ID: "info_api", Method: "GET", Path: "/api/info", Security: "none"}
+	opJOSEVerify                            = &facade.Operation{API: "authlete", ID: "jose_verify_api", Method: "POST", Path: "/api/{serviceId}/jose/verify", Body: facade.BodyJSON, ContentType: "application/json"}
+	opUtilityHealthcheck                    = &facade.Operation{API: "authlete", ID: "lifecycle_healthcheck_api", Method: "GET", Path: "/api/lifecycle/healthcheck", Security: "none", Accept: "text/plain", Query: []facade.Param{{Name: "extended", Explode: true}}}
+	opUtilityEcho                           = &facade.Operation{API: "authlete", ID: "misc_echo_api", Method: "GET", Path: "/api/misc/echo"}
+	opNativeSSOProcess                      = &facade.Operation{API: "authlete", ID: "native_sso_api", Method: "POST", Path: "/api/{serviceId}/nativesso", Body: facade.BodyJSON, ContentType: "application/json"}
+	opNativeSSOLogout                       = &facade.Operation{API: "authlete", ID: "native_sso_logout_api", Method: "POST", Path: "/api/{serviceId}/nativesso/logout", Body: facade.BodyJSON, ContentType: "application/json"}
+	opPushedAuthorizationCreate             = &facade.Operation{API: "authlete", ID: "pushed_auth_req_api", Method: "POST", Path: "/api/{serviceId}/pushed_auth_req", Body: facade.BodyJSON, ContentType: "application/json"}
+	opServicesConfiguration                 = &facade.Operation{API: "authlete", ID: "service_configuration_api", Method: "GET", Path: "/api/{serviceId}/service/configuration", Query: []facade.Param{{Name: "pretty", Explode: true}, {Name: "patch", Explode: true}}}
+	opServicesCreate                        = &facade.Operation{API: "authlete", ID: "service_create_api", Method: "POST", Path: "/api/service/create", Body: facade.BodyJSON, ContentType: "application/json"}
+	opServicesDelete                        = &facade.Operation{API: "authlete", ID: "service_delete_api", Method: "DELETE", Path: "/api/{serviceId}/service/delete"}
+	opServicesGet                           = &facade.Operation{API: "authlete", ID: "service_get_api", Method: "GET", Path: "/api/{serviceId}/service/get"}
+	opServicesList                          = &facade.Operation{API: "authlete", ID: "service_get_list_api", Method: "GET", Path: "/api/service/get/list", Items: "services", Query: []facade.Param{{Name: "start", Explode: true, Type: "integer", Format: "int32"}, {Name: "end", Explode: true, Type: "integer", Format: "int32"}}}
+	opJWKSetGet                             = &facade.Operation{API: "authlete", ID: "service_jwks_get_api", Method: "GET", Path: "/api/{serviceId}/service/jwks/get", Query: []facade.Param{{Name: "includePrivateKeys", Explode: true}, {Name: "pretty", Explode: true}}}
+	opServicesUpdate                        = &facade.Operation{API: "authlete", ID: "service_update_api", Method: "POST", Path: "/api/{serviceId}/service/update", Body: facade.BodyJSON, ContentType: "application/json"}
+	opAuthorizationUpdateTicket             = &facade.Operation{API: "authlete", ID: "updateAuthorizationTicket", Method: "POST", Path: "/api/{serviceId}/auth/authorization/ticket/update", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsBatchIssue       = &facade.Operation{API: "authlete", ID: "vci_batch_issue_api", Method: "POST", Path: "/api/{serviceId}/vci/batch/issue", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsBatchParse       = &facade.Operation{API: "authlete", ID: "vci_batch_parse_api", Method: "POST", Path: "/api/{serviceId}/vci/batch/parse", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsDeferredIssue    = &facade.Operation{API: "authlete", ID: "vci_deferred_issue_api", Method: "POST", Path: "/api/{serviceId}/vci/deferred/issue", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsDeferredParse    = &facade.Operation{API: "authlete", ID: "vci_deferred_parse_api", Method: "POST", Path: "/api/{serviceId}/vci/deferred/parse", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsGetJWKS          = &facade.Operation{API: "authlete", ID: "vci_jwks_api", Method: "POST", Path: "/api/{serviceId}/vci/jwks", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsGetJWTIssuer     = &facade.Operation{API: "authlete", ID: "vci_jwtissuer_api", Method: "POST", Path: "/api/{serviceId}/vci/jwtissuer", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsGetMetadata      = &facade.Operation{API: "authlete", ID: "vci_metadata_api", Method: "POST", Path: "/api/{serviceId}/vci/metadata", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsCreateNonce      = &facade.Operation{API: "authlete", ID: "vci_nonce_api", Method: "POST", Path: "/api/{serviceId}/vci/nonce", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsCreateOffer      = &facade.Operation{API: "authlete", ID: "vci_offer_create_api", Method: "POST", Path: "/api/{serviceId}/vci/offer/create", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsGetOfferInfo     = &facade.Operation{API: "authlete", ID: "vci_offer_info_api", Method: "POST", Path: "/api/{serviceId}/vci/offer/info", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsIssue            = &facade.Operation{API: "authlete", ID: "vci_single_issue_api", Method: "POST", Path: "/api/{serviceId}/vci/single/issue", Body: facade.BodyJSON, ContentType: "application/json"}
+	opVerifiableCredentialsParse            = &facade.Operation{API: "authlete", ID: "vci_single_parse_api", Method: "POST", Path: "/api/{serviceId}/vci/single/parse", Body: facade.BodyJSON, ContentType: "application/json"}
 )
 
 // How the list operations page.
@@ -424,10 +424,10 @@ func (s *ClientsService) DeleteTokens(ctx context.Context, serviceID string, cli
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
 //   - clientID: path parameter "clientId", string.
-//   - body: ClientAuthorizationDeleteApiPostJSONBody, sent as application/json (required).
+//   - body: ClientAuthorizationDeleteAPIPostJSONBody, sent as application/json (required).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/authorization/delete/-clientId-
-func (s *ClientsService) DeleteTokensPost(ctx context.Context, serviceID string, clientID string, body ClientAuthorizationDeleteApiPostJSONBody, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
+func (s *ClientsService) DeleteTokensPost(ctx context.Context, serviceID string, clientID string, body ClientAuthorizationDeleteAPIPostJSONBody, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
 	return facade.Fetch[ClientAuthorizationDeleteResponse](ctx, s.rt, opClientsDeleteTokensPost, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts)
 }
 
@@ -469,10 +469,10 @@ func (s *ClientsService) GetGrantedScopes(ctx context.Context, serviceID string,
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
 //   - clientID: path parameter "clientId", string.
-//   - body: ClientGrantedScopesGetApiPostJSONBody, sent as application/json (required).
+//   - body: ClientGrantedScopesGetAPIPostJSONBody, sent as application/json (required).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/granted_scopes/get/-clientId-
-func (s *ClientsService) GetGrantedScopesPost(ctx context.Context, serviceID string, clientID string, body ClientGrantedScopesGetApiPostJSONBody, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
+func (s *ClientsService) GetGrantedScopesPost(ctx context.Context, serviceID string, clientID string, body ClientGrantedScopesGetAPIPostJSONBody, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
 	return facade.Fetch[ClientAuthorizationDeleteResponse](ctx, s.rt, opClientsGetGrantedScopesPost, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts)
 }
 
@@ -776,12 +776,12 @@ type DynamicClientRegistrationService struct {
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: ClientRegistrationDeleteApiJSONBody, sent as application/json (required).
+//   - body: ClientRegistrationDeleteAPIJSONBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration/delete
-func (s *DynamicClientRegistrationService) Delete(ctx context.Context, serviceID string, body ClientRegistrationDeleteApiJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
+func (s *DynamicClientRegistrationService) Delete(ctx context.Context, serviceID string, body ClientRegistrationDeleteAPIJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
 	return facade.Fetch[ClientRegistrationResponse](ctx, s.rt, opDynamicClientRegistrationDelete, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
@@ -791,12 +791,12 @@ func (s *DynamicClientRegistrationService) Delete(ctx context.Context, serviceID
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: ClientRegistrationGetApiJSONBody, sent as application/json (required).
+//   - body: ClientRegistrationGetAPIJSONBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration/get
-func (s *DynamicClientRegistrationService) Get(ctx context.Context, serviceID string, body ClientRegistrationGetApiJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
+func (s *DynamicClientRegistrationService) Get(ctx context.Context, serviceID string, body ClientRegistrationGetAPIJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
 	return facade.Fetch[ClientRegistrationResponse](ctx, s.rt, opDynamicClientRegistrationGet, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
@@ -806,12 +806,12 @@ func (s *DynamicClientRegistrationService) Get(ctx context.Context, serviceID st
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: ClientRegistrationApiJSONBody, sent as application/json (required).
+//   - body: ClientRegistrationAPIJSONBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration
-func (s *DynamicClientRegistrationService) Register(ctx context.Context, serviceID string, body ClientRegistrationApiJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
+func (s *DynamicClientRegistrationService) Register(ctx context.Context, serviceID string, body ClientRegistrationAPIJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
 	return facade.Fetch[ClientRegistrationResponse](ctx, s.rt, opDynamicClientRegistrationRegister, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
@@ -821,12 +821,12 @@ func (s *DynamicClientRegistrationService) Register(ctx context.Context, service
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: ClientRegistrationUpdateApiJSONBody, sent as application/json (required).
+//   - body: ClientRegistrationUpdateAPIJSONBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration/update
-func (s *DynamicClientRegistrationService) Update(ctx context.Context, serviceID string, body ClientRegistrationUpdateApiJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
+func (s *DynamicClientRegistrationService) Update(ctx context.Context, serviceID string, body ClientRegistrationUpdateAPIJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
 	return facade.Fetch[ClientRegistrationResponse](ctx, s.rt, opDynamicClientRegistrationUpdate, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
@@ -842,12 +842,12 @@ type FederationService struct {
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: FederationConfigurationApiJSONBody, sent as application/json (optional).
+//   - body: FederationConfigurationAPIJSONBody, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/federation/configuration
-func (s *FederationService) Configuration(ctx context.Context, serviceID string, body FederationConfigurationApiJSONBody, opts ...Option) (*FederationConfigurationResponse, error) {
+func (s *FederationService) Configuration(ctx context.Context, serviceID string, body FederationConfigurationAPIJSONBody, opts ...Option) (*FederationConfigurationResponse, error) {
 	return facade.Fetch[FederationConfigurationResponse](ctx, s.rt, opFederationConfiguration, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
@@ -1027,8 +1027,8 @@ type JWKSetService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/service/jwks/get
-func (s *JWKSetService) Get(ctx context.Context, serviceID string, params *JWKSetGetParams, opts ...Option) (*ServiceJwksGetResponse, error) {
-	return facade.Fetch[ServiceJwksGetResponse](ctx, s.rt, opJWKSetGet, facade.Args{Path: []any{serviceID}, Query: params}, opts)
+func (s *JWKSetService) Get(ctx context.Context, serviceID string, params *JWKSetGetParams, opts ...Option) (*ServiceJWKSGetResponse, error) {
+	return facade.Fetch[ServiceJWKSGetResponse](ctx, s.rt, opJWKSetGet, facade.Args{Path: []any{serviceID}, Query: params}, opts)
 }
 
 // NativeSSOService holds the NativeSSO operations of Authlete. It is a field of
@@ -1043,13 +1043,13 @@ type NativeSSOService struct {
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: NativeSsoLogoutRequest, sent as application/json (required).
+//   - body: NativeSSOLogoutRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/nativesso/logout
-func (s *NativeSSOService) Logout(ctx context.Context, serviceID string, body NativeSsoLogoutRequest, opts ...Option) (*NativeSsoLogoutResponse, error) {
-	return facade.Fetch[NativeSsoLogoutResponse](ctx, s.rt, opNativeSSOLogout, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+func (s *NativeSSOService) Logout(ctx context.Context, serviceID string, body NativeSSOLogoutRequest, opts ...Option) (*NativeSSOLogoutResponse, error) {
+	return facade.Fetch[NativeSSOLogoutResponse](ctx, s.rt, opNativeSSOLogout, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
 // Process sends POST /api/{serviceId}/nativesso (operation native_sso_api).
@@ -1058,13 +1058,13 @@ func (s *NativeSSOService) Logout(ctx context.Context, serviceID string, body Na
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: NativeSsoRequest, sent as application/json (required).
+//   - body: NativeSSORequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/nativesso
-func (s *NativeSSOService) Process(ctx context.Context, serviceID string, body NativeSsoRequest, opts ...Option) (*NativeSsoResponse, error) {
-	return facade.Fetch[NativeSsoResponse](ctx, s.rt, opNativeSSOProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+func (s *NativeSSOService) Process(ctx context.Context, serviceID string, body NativeSSORequest, opts ...Option) (*NativeSSOResponse, error) {
+	return facade.Fetch[NativeSSOResponse](ctx, s.rt, opNativeSSOProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
 // PushedAuthorizationService holds the PushedAuthorization operations of Authlete. It is a field of
@@ -1290,13 +1290,13 @@ func (s *TokenManagementService) Create(ctx context.Context, serviceID string, b
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: AuthTokenCreateBatchApiJSONBody, sent as application/json (required).
+//   - body: AuthTokenCreateBatchAPIJSONBody, sent as application/json (required).
 //   - params.DryRun: query parameter "dryRun", boolean.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/create/batch
-func (s *TokenManagementService) CreateBatch(ctx context.Context, serviceID string, body AuthTokenCreateBatchApiJSONBody, params *TokenManagementCreateBatchParams, opts ...Option) (*TokenCreateBatchResponse, error) {
+func (s *TokenManagementService) CreateBatch(ctx context.Context, serviceID string, body AuthTokenCreateBatchAPIJSONBody, params *TokenManagementCreateBatchParams, opts ...Option) (*TokenCreateBatchResponse, error) {
 	return facade.Fetch[TokenCreateBatchResponse](ctx, s.rt, opTokenManagementCreateBatch, facade.Args{Path: []any{serviceID}, Query: params, Body: body}, opts)
 }
 
@@ -1580,13 +1580,13 @@ func (s *VerifiableCredentialsService) DeferredParse(ctx context.Context, servic
 //
 // Arguments:
 //   - serviceID: path parameter "serviceId", string.
-//   - body: VciJwksRequest, sent as application/json (required).
+//   - body: VciJWKSRequest, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 500 (ErrServer).
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/jwks
-func (s *VerifiableCredentialsService) GetJWKS(ctx context.Context, serviceID string, body VciJwksRequest, opts ...Option) (*VciJwksResponse, error) {
-	return facade.Fetch[VciJwksResponse](ctx, s.rt, opVerifiableCredentialsGetJWKS, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+func (s *VerifiableCredentialsService) GetJWKS(ctx context.Context, serviceID string, body VciJWKSRequest, opts ...Option) (*VciJWKSResponse, error) {
+	return facade.Fetch[VciJWKSResponse](ctx, s.rt, opVerifiableCredentialsGetJWKS, facade.Args{Path: []any{serviceID}, Body: body}, opts)
 }
 
 // GetJWTIssuer sends POST /api/{serviceId}/vci/jwtissuer (operation vci_jwtissuer_api).

@@ -11,9 +11,12 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
-// Contacts defines model for Contacts.
+// Contacts is schema "Contacts" of the document: an object.
 type Contacts struct {
-	Id           string   `json:"id"`
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
+
+	// PhoneNumbers ("phone_numbers") is an array of string; required.
 	PhoneNumbers []string `json:"phone_numbers"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -21,19 +24,25 @@ type Contacts struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// Emails defines model for Emails.
+// Emails is schema "Emails" of the document: an object.
 type Emails struct {
+	// Emails is an array of string (email); required.
 	Emails []string `json:"emails"`
-	Id     string   `json:"id"`
+
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OAuthError defines model for OAuthError.
+// OAuthError is schema "OAuthError" of the document: an object.
 type OAuthError struct {
-	Error            *string `json:"error,omitempty"`
+	// Error is a string.
+	Error *string `json:"error,omitempty"`
+
+	// ErrorDescription ("error_description") is a string.
 	ErrorDescription *string `json:"error_description,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -41,11 +50,18 @@ type OAuthError struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ProfessionalInfo defines model for ProfessionalInfo.
+// ProfessionalInfo is schema "ProfessionalInfo" of the document: an object.
 type ProfessionalInfo struct {
-	Company    *string `json:"company,omitempty"`
-	Id         string  `json:"id"`
-	Position   *string `json:"position,omitempty"`
+	// Company is a string; may be null.
+	Company *string `json:"company,omitempty"`
+
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
+
+	// Position is a string; may be null.
+	Position *string `json:"position,omitempty"`
+
+	// Profession is a string; may be null.
 	Profession *string `json:"profession,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -53,33 +69,67 @@ type ProfessionalInfo struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// Profile defines model for Profile.
+// Profile is schema "Profile" of the document: an object.
 type Profile struct {
-	Bio       *string             `json:"bio,omitempty"`
-	Birth     *openapi_types.Date `json:"birth,omitempty"`
-	City      *string             `json:"city,omitempty"`
-	Country   *string             `json:"country,omitempty"`
-	Email     *string             `json:"email,omitempty"`
-	FirstName *string             `json:"first_name,omitempty"`
-	FullName  *string             `json:"full_name,omitempty"`
-	Gender    *string             `json:"gender,omitempty"`
-	Id        string              `json:"id"`
-	Language  *string             `json:"language,omitempty"`
-	LastName  *string             `json:"last_name,omitempty"`
-	Name      *string             `json:"name,omitempty"`
-	Nickname  *string             `json:"nickname,omitempty"`
-	Picture   *string             `json:"picture,omitempty"`
-	Timezone  *string             `json:"timezone,omitempty"`
+	// Bio is a string; may be null.
+	Bio *string `json:"bio,omitempty"`
+
+	// Birth is a string (date); may be null.
+	Birth *openapi_types.Date `json:"birth,omitempty"`
+
+	// City is a string; may be null.
+	City *string `json:"city,omitempty"`
+
+	// Country is a string; may be null.
+	Country *string `json:"country,omitempty"`
+
+	// Email is a string (email).
+	Email *string `json:"email,omitempty"`
+
+	// FirstName ("first_name") is a string; may be null.
+	FirstName *string `json:"first_name,omitempty"`
+
+	// FullName ("full_name") is a string; may be null.
+	FullName *string `json:"full_name,omitempty"`
+
+	// Gender is a string; may be null.
+	Gender *string `json:"gender,omitempty"`
+
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
+
+	// Language is a string; may be null.
+	Language *string `json:"language,omitempty"`
+
+	// LastName ("last_name") is a string; may be null.
+	LastName *string `json:"last_name,omitempty"`
+
+	// Name is a string; may be null.
+	Name *string `json:"name,omitempty"`
+
+	// Nickname is a string; may be null.
+	Nickname *string `json:"nickname,omitempty"`
+
+	// Picture is a string; may be null.
+	Picture *string `json:"picture,omitempty"`
+
+	// Timezone is a string; may be null.
+	Timezone *string `json:"timezone,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SignUp defines model for SignUp.
+// SignUp is schema "SignUp" of the document: an object.
 type SignUp struct {
-	Email     string  `json:"email"`
-	Id        string  `json:"id"`
+	// Email is a string (email); required.
+	Email string `json:"email"`
+
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
+
+	// Requester is a string (uuid); may be null; required.
 	Requester *string `json:"requester"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -87,8 +137,9 @@ type SignUp struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SignUpRequest defines model for SignUpRequest.
+// SignUpRequest is schema "SignUpRequest" of the document: an object.
 type SignUpRequest struct {
+	// Invited is a string (email); required.
 	Invited string `json:"invited"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -96,8 +147,9 @@ type SignUpRequest struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ValidationErrors defines model for ValidationErrors.
+// ValidationErrors is schema "ValidationErrors" of the document: an object.
 type ValidationErrors struct {
+	// Errors is one of 2 schemas.
 	Errors *ValidationErrors_Errors `json:"errors,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -105,25 +157,25 @@ type ValidationErrors struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// ValidationErrorsErrors0 defines model for ValidationErrors.Errors.0.
+// ValidationErrorsErrors0 is an array of string.
 type ValidationErrorsErrors0 = []string
 
-// ValidationErrorsErrors1 defines model for ValidationErrors.Errors.1.
+// ValidationErrorsErrors1 is an object.
 type ValidationErrorsErrors1 map[string][]string
 
-// ValidationErrors_Errors defines model for ValidationErrors.Errors.
+// ValidationErrors_Errors is one of 2 schemas.
 type ValidationErrors_Errors struct {
 	union json.RawMessage
 }
 
-// Unauthorized defines model for Unauthorized.
+// Unauthorized is schema "OAuthError" of the document: an object.
 type Unauthorized = OAuthError
 
 // WidgetsNavbarURLParams defines parameters for GetNavbarWidget.
 type WidgetsNavbarURLParams struct {
 	AccessToken *string `form:"access_token,omitempty" json:"access_token,omitempty"`
-	ClientId    *string `form:"client_id,omitempty" json:"client_id,omitempty"`
-	RedirectUri *string `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
+	ClientID    *string `form:"client_id,omitempty" json:"client_id,omitempty"`
+	RedirectURI *string `form:"redirect_uri,omitempty" json:"redirect_uri,omitempty"`
 }
 
 // WidgetsUserJSURLParams defines parameters for GetUserWidgetScript.
@@ -283,3 +335,178 @@ func (v *ValidationErrors) UnmarshalJSON(b []byte) error { return wire.Unmarshal
 func (v *ValidationErrors) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	return wire.UnmarshalFrom(d, v)
 }
+
+// The getters of the models: reading an optional field never panics.
+
+// GetError returns *Error, the zero value when absent (also on a nil OAuthError).
+func (v *OAuthError) GetError() (x string) {
+	if v != nil && v.Error != nil {
+		x = *v.Error
+	}
+	return
+}
+
+// GetErrorDescription returns *ErrorDescription, the zero value when absent (also on a nil OAuthError).
+func (v *OAuthError) GetErrorDescription() (x string) {
+	if v != nil && v.ErrorDescription != nil {
+		x = *v.ErrorDescription
+	}
+	return
+}
+
+// GetCompany returns *Company, the zero value when absent (also on a nil ProfessionalInfo).
+func (v *ProfessionalInfo) GetCompany() (x string) {
+	if v != nil && v.Company != nil {
+		x = *v.Company
+	}
+	return
+}
+
+// GetPosition returns *Position, the zero value when absent (also on a nil ProfessionalInfo).
+func (v *ProfessionalInfo) GetPosition() (x string) {
+	if v != nil && v.Position != nil {
+		x = *v.Position
+	}
+	return
+}
+
+// GetProfession returns *Profession, the zero value when absent (also on a nil ProfessionalInfo).
+func (v *ProfessionalInfo) GetProfession() (x string) {
+	if v != nil && v.Profession != nil {
+		x = *v.Profession
+	}
+	return
+}
+
+// GetBio returns *Bio, the zero value when absent (also on a nil Profile).
+func (v *Profile) GetBio() (x string) {
+	if v != nil && v.Bio != nil {
+		x = *v.Bio
+	}
+	return
+}
+
+// GetBirth returns *Birth, the zero value when absent (also on a nil Profile).
+func (v *Profile) GetBirth() (x openapi_types.Date) {
+	if v != nil && v.Birth != nil {
+		x = *v.Birth
+	}
+	return
+}
+
+// GetCity returns *City, the zero value when absent (also on a nil Profile).
+func (v *Profile) GetCity() (x string) {
+	if v != nil && v.City != nil {
+		x = *v.City
+	}
+	return
+}
+
+// GetCountry returns *Country, the zero value when absent (also on a nil Profile).
+func (v *Profile) GetCountry() (x string) {
+	if v != nil && v.Country != nil {
+		x = *v.Country
+	}
+	return
+}
+
+// GetEmail returns *Email, the zero value when absent (also on a nil Profile).
+func (v *Profile) GetEmail() (x string) {
+	if v != nil && v.Email != nil {
+		x = *v.Email
+	}
+	return
+}
+
+// GetFirstName returns *FirstName, the zero value when absent (also on a nil Profile).
+func (v *Profile) GetFirstName() (x string) {
+	if v != nil && v.FirstName != nil {
+		x = *v.FirstName
+	}
+	return
+}
+
+// GetFullName returns *FullName, the zero value when absent (also on a nil Profile).
+func (v *Profile) GetFullName() (x string) {
+	if v != nil && v.FullName != nil {
+		x = *v.FullName
+	}
+	return
+}
+
+// GetGender returns *Gender, the zero value when absent (also on a nil Profile).
+func (v *Profile) GetGender() (x string) {
+	if v != nil && v.Gender != nil {
+		x = *v.Gender
+	}
+	return
+}
+
+// GetLanguage returns *Language, the zero value when absent (also on a nil Profile).
+func (v *Profile) GetLanguage() (x string) {
+	if v != nil && v.Language != nil {
+		x = *v.Language
+	}
+	return
+}
+
+// GetLastName returns *LastName, the zero value when absent (also on a nil Profile).
+func (v *Profile) GetLastName() (x string) {
+	if v != nil && v.LastName != nil {
+		x = *v.LastName
+	}
+	return
+}
+
+// GetName returns *Name, the zero value when absent (also on a nil Profile).
+func (v *Profile) GetName() (x string) {
+	if v != nil && v.Name != nil {
+		x = *v.Name
+	}
+	return
+}
+
+// GetNickname returns *Nickname, the zero value when absent (also on a nil Profile).
+func (v *Profile) GetNickname() (x string) {
+	if v != nil && v.Nickname != nil {
+		x = *v.Nickname
+	}
+	return
+}
+
+// GetPicture returns *Picture, the zero value when absent (also on a nil Profile).
+func (v *Profile) GetPicture() (x string) {
+	if v != nil && v.Picture != nil {
+		x = *v.Picture
+	}
+	return
+}
+
+// GetTimezone returns *Timezone, the zero value when absent (also on a nil Profile).
+func (v *Profile) GetTimezone() (x string) {
+	if v != nil && v.Timezone != nil {
+		x = *v.Timezone
+	}
+	return
+}
+
+// GetRequester returns *Requester, the zero value when absent (also on a nil SignUp).
+func (v *SignUp) GetRequester() (x string) {
+	if v != nil && v.Requester != nil {
+		x = *v.Requester
+	}
+	return
+}
+
+// GetErrors returns Errors, nil when absent (also on a nil ValidationErrors); its getters are nil-safe too.
+func (v *ValidationErrors) GetErrors() *ValidationErrors_Errors {
+	if v == nil {
+		return nil
+	}
+	return v.Errors
+}
+
+// Ptr returns a pointer to a copy of v: an optional field set to a value,
+// zero included (Blocked: Ptr(false) sends "blocked": false; a nil field
+// is left out).
+func Ptr[T any](v T) *T { return &v }

@@ -90,8 +90,8 @@ type WidgetsService struct {
 //
 // Arguments:
 //   - params.AccessToken: query parameter "access_token", string.
-//   - params.ClientId: query parameter "client_id", string.
-//   - params.RedirectUri: query parameter "redirect_uri", string (uri).
+//   - params.ClientID: query parameter "client_id", string.
+//   - params.RedirectURI: query parameter "redirect_uri", string (uri).
 func (s *WidgetsService) NavbarURL(ctx context.Context, params *WidgetsNavbarURLParams, opts ...Option) (string, error) {
 	return s.rt.URL(ctx, opWidgetsNavbarURL, facade.Args{Query: params}, opts)
 }

@@ -18,8 +18,6 @@ var (
 	opAppsList                                       = &facade.Operation{API: "zaikiohub", ID: "AppsList", Method: "GET", Path: "/apps", Security: "basic-or-token"}
 	opConnectionsGet                                 = &facade.Operation{API: "zaikiohub", ID: "ConnectionsGet", Method: "GET", Path: "/connections/{connection_id}", Security: "basic-or-token", PathParams: []facade.Param{{Name: "connection_id", Type: "string", Format: "uuid"}}}
 	opConnectionsList                                = &facade.Operation{API: "zaikiohub", ID: "ConnectionsList", Method: "GET", Path: "/connections", Security: "basic-or-token", Query: []facade.Param{{Name: "filters[connectable_id]", Explode: true}, {Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
-	opPersonGet                                      = &facade.Operation{API: "zaikiohub", ID: "GetPerson", Method: "GET", Path: "/person"}
-	opPersonListOrganizationMemberships              = &facade.Operation{API: "zaikiohub", ID: "GetPersonOrganizationMemberships", Method: "GET", Path: "/person/organization_memberships"}
 	opJWTPublicKeysList                              = &facade.Operation{API: "zaikiohub", ID: "JWTPublicKeysList", Method: "GET", Path: "/jwt_public_keys", Security: "none"}
 	opMachinesCreate                                 = &facade.Operation{API: "zaikiohub", ID: "MachinesCreate", Method: "POST", Path: "/machines", Body: facade.BodyJSON, ContentType: "application/json"}
 	opMachinesCreateOwnership                        = &facade.Operation{API: "zaikiohub", ID: "MachinesCreateOwnership", Method: "POST", Path: "/machines/{machine_id}/machine_ownership", PathParams: []facade.Param{{Name: "machine_id", Type: "string", Format: "uuid"}}, Query: []facade.Param{{Name: "site_id", Explode: true, Type: "string", Format: "uuid"}}}
@@ -113,6 +111,8 @@ var (
 	opTestAccountsDelete                             = &facade.Operation{API: "zaikiohub", ID: "TestAccountsDelete", Method: "DELETE", Path: "/test_accounts/{test_account_id}", Security: "basic", PathParams: []facade.Param{{Name: "test_account_id", Type: "string", Format: "uuid"}}}
 	opTestAccountsGet                                = &facade.Operation{API: "zaikiohub", ID: "TestAccountsGet", Method: "GET", Path: "/test_accounts/{test_account_id}", Security: "basic", PathParams: []facade.Param{{Name: "test_account_id", Type: "string", Format: "uuid"}}}
 	opTestAccountsList                               = &facade.Operation{API: "zaikiohub", ID: "TestAccountsList", Method: "GET", Path: "/test_accounts", Security: "basic", Query: []facade.Param{{Name: "page", Explode: true, Type: "integer", Format: "int32"}, {Name: "per_page", Explode: true, Type: "integer", Format: "int32"}}}
+	opPersonGet                                      = &facade.Operation{API: "zaikiohub", ID: "getPerson", Method: "GET", Path: "/person"}
+	opPersonListOrganizationMemberships              = &facade.Operation{API: "zaikiohub", ID: "getPersonOrganizationMemberships", Method: "GET", Path: "/person/organization_memberships"}
 )
 
 // How the list operations page.
@@ -213,7 +213,7 @@ func (s *ConnectionsService) Get(ctx context.Context, connectionID string, opts 
 // Security: HTTP Basic client credentials (basicAuth), or a bearer token (bearerAuth).
 //
 // Arguments:
-//   - params.FiltersConnectableId: query parameter "filters[connectable_id]", string.
+//   - params.FiltersConnectableID: query parameter "filters[connectable_id]", string.
 //   - params.Page: query parameter "page", integer (int32), at least 1.
 //   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
 //
@@ -268,7 +268,7 @@ func (s *MachinesService) Create(ctx context.Context, body MachinesCreateJSONBod
 //
 // Arguments:
 //   - machineID: path parameter "machine_id", string (uuid).
-//   - params.SiteId: query parameter "site_id", string (uuid).
+//   - params.SiteID: query parameter "site_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *MachinesService) CreateOwnership(ctx context.Context, machineID string, params *MachinesCreateOwnershipParams, opts ...Option) (*MachinesCreateOwnershipResponse, error) {
@@ -293,7 +293,7 @@ func (s *MachinesService) DeleteOwnership(ctx context.Context, machineID string,
 //
 // Arguments:
 //   - machineID: path parameter "machine_id", string (uuid).
-//   - params.CurrentOrganizationId: query parameter "current_organization_id", string.
+//   - params.CurrentOrganizationID: query parameter "current_organization_id", string.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *MachinesService) Get(ctx context.Context, machineID string, params *MachinesGetParams, opts ...Option) (*MachinesGetResponse, error) {
@@ -330,7 +330,7 @@ func (s *MachinesService) GetSpecification(ctx context.Context, machineID string
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - params.FiltersSiteId: query parameter "filters[site_id]", string (uuid).
+//   - params.FiltersSiteID: query parameter "filters[site_id]", string (uuid).
 //   - params.Page: query parameter "page", integer (int32), at least 1.
 //   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
 //
@@ -381,7 +381,7 @@ type ManufacturerMachinesService struct {
 //
 // Arguments:
 //   - body: ManufacturerMachinesCreateJSONBody, sent as application/json (required).
-//   - params.OrganizationId: query parameter "organization_id", string.
+//   - params.OrganizationID: query parameter "organization_id", string.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest).
 func (s *ManufacturerMachinesService) Create(ctx context.Context, body ManufacturerMachinesCreateJSONBody, params *ManufacturerMachinesCreateParams, opts ...Option) (*ManufacturerMachinesCreateResponse, error) {
@@ -559,7 +559,7 @@ func (s *OrganizationBusinessRelationshipsService) Get(ctx context.Context, busi
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - params.FiltersTargetId: query parameter "filters[target_id]", string (uuid).
+//   - params.FiltersTargetID: query parameter "filters[target_id]", string (uuid).
 //   - params.Page: query parameter "page", integer (int32), at least 1.
 //   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
 //
@@ -614,7 +614,7 @@ func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipID s
 // Arguments:
 //   - params.Page: query parameter "page", integer (int32), at least 1.
 //   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
-//   - params.CurrentOrganizationId: query parameter "current_organization_id", string.
+//   - params.CurrentOrganizationID: query parameter "current_organization_id", string.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 //
@@ -746,7 +746,7 @@ func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organiz
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
 //   - machineID: path parameter "machine_id", string (uuid).
-//   - params.SiteId: query parameter "site_id", string (uuid).
+//   - params.SiteID: query parameter "site_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context, organizationID string, machineID string, params *PersonOrganizationsMachinesCreateOwnershipParams, opts ...Option) (*PersonOrganizationsMachinesCreateOwnershipResponse, error) {
@@ -812,7 +812,7 @@ func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Contex
 //
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
-//   - params.FiltersSiteId: query parameter "filters[site_id]", string (uuid).
+//   - params.FiltersSiteID: query parameter "filters[site_id]", string (uuid).
 //   - params.Page: query parameter "page", integer (int32), at least 1.
 //   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
 //
@@ -1062,7 +1062,7 @@ func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organiz
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
 //   - softwareID: path parameter "software_id", string (uuid).
-//   - params.SiteId: query parameter "site_id", string (uuid).
+//   - params.SiteID: query parameter "site_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context, organizationID string, softwareID string, params *PersonOrganizationsSoftwareCreateOwnershipParams, opts ...Option) (*PersonOrganizationsSoftwareCreateOwnershipResponse, error) {
@@ -1114,7 +1114,7 @@ func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, o
 //
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
-//   - params.FiltersSiteId: query parameter "filters[site_id]", string (uuid).
+//   - params.FiltersSiteID: query parameter "filters[site_id]", string (uuid).
 //   - params.Page: query parameter "page", integer (int32), at least 1.
 //   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
 //
@@ -1172,7 +1172,7 @@ func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, orga
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
 //   - specialistID: path parameter "specialist_id", string (uuid).
-//   - params.SiteId: query parameter "site_id", string (uuid).
+//   - params.SiteID: query parameter "site_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Context, organizationID string, specialistID string, params *PersonOrganizationsSpecialistsCreateOwnershipParams, opts ...Option) (*PersonOrganizationsSpecialistsCreateOwnershipResponse, error) {
@@ -1238,7 +1238,7 @@ func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Con
 //
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
-//   - params.FiltersSiteId: query parameter "filters[site_id]", string (uuid).
+//   - params.FiltersSiteID: query parameter "filters[site_id]", string (uuid).
 //   - params.Page: query parameter "page", integer (int32), at least 1.
 //   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
 //
@@ -1401,7 +1401,7 @@ func (s *SoftwareService) Create(ctx context.Context, body SoftwareCreateJSONBod
 //
 // Arguments:
 //   - softwareID: path parameter "software_id", string (uuid).
-//   - params.SiteId: query parameter "site_id", string (uuid).
+//   - params.SiteID: query parameter "site_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *SoftwareService) CreateOwnership(ctx context.Context, softwareID string, params *SoftwareCreateOwnershipParams, opts ...Option) (*SoftwareCreateOwnershipResponse, error) {
@@ -1449,7 +1449,7 @@ func (s *SoftwareService) GetOwnership(ctx context.Context, softwareID string, o
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - params.FiltersSiteId: query parameter "filters[site_id]", string (uuid).
+//   - params.FiltersSiteID: query parameter "filters[site_id]", string (uuid).
 //   - params.Page: query parameter "page", integer (int32), at least 1.
 //   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
 //
@@ -1504,7 +1504,7 @@ func (s *SpecialistsService) Create(ctx context.Context, body SpecialistsCreateJ
 //
 // Arguments:
 //   - specialistID: path parameter "specialist_id", string (uuid).
-//   - params.SiteId: query parameter "site_id", string (uuid).
+//   - params.SiteID: query parameter "site_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *SpecialistsService) CreateOwnership(ctx context.Context, specialistID string, params *SpecialistsCreateOwnershipParams, opts ...Option) (*SpecialistsCreateOwnershipResponse, error) {
@@ -1565,7 +1565,7 @@ func (s *SpecialistsService) GetSpecification(ctx context.Context, specialistID 
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - params.FiltersSiteId: query parameter "filters[site_id]", string (uuid).
+//   - params.FiltersSiteID: query parameter "filters[site_id]", string (uuid).
 //   - params.Page: query parameter "page", integer (int32), at least 1.
 //   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
 //
@@ -1631,7 +1631,7 @@ func (s *SubscriptionsService) Get(ctx context.Context, subscriptionID string, o
 // Security: HTTP Basic client credentials (basicAuth), or a bearer token (bearerAuth).
 //
 // Arguments:
-//   - params.FiltersSubscriberId: query parameter "filters[subscriber_id]", string.
+//   - params.FiltersSubscriberID: query parameter "filters[subscriber_id]", string.
 //   - params.Page: query parameter "page", integer (int32), at least 1.
 //   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
 //

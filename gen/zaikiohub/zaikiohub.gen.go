@@ -13,7 +13,7 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
-// Defines values for AddonPlanStatus.
+// The values the document lists for AddonPlanStatus.
 const (
 	AddonPlanStatusActive       AddonPlanStatus = "active"
 	AddonPlanStatusProvisioning AddonPlanStatus = "provisioning"
@@ -31,7 +31,7 @@ func (e AddonPlanStatus) Valid() bool {
 	}
 }
 
-// Defines values for AppConfigurationCategory.
+// The values the document lists for AppConfigurationCategory.
 const (
 	AppConfigurationCategoryCalculation        AppConfigurationCategory = "calculation"
 	AppConfigurationCategoryColorManagement    AppConfigurationCategory = "color-management"
@@ -41,13 +41,13 @@ const (
 	AppConfigurationCategoryLogistics          AppConfigurationCategory = "logistics"
 	AppConfigurationCategoryMachineIntegration AppConfigurationCategory = "machine-integration"
 	AppConfigurationCategoryOther              AppConfigurationCategory = "other"
-	AppConfigurationCategoryPdfManipulation    AppConfigurationCategory = "pdf-manipulation"
+	AppConfigurationCategoryPDFManipulation    AppConfigurationCategory = "pdf-manipulation"
 	AppConfigurationCategoryProduction         AppConfigurationCategory = "production"
 	AppConfigurationCategoryReporting          AppConfigurationCategory = "reporting"
 	AppConfigurationCategorySales              AppConfigurationCategory = "sales"
 	AppConfigurationCategoryStatistics         AppConfigurationCategory = "statistics"
 	AppConfigurationCategoryWarehouse          AppConfigurationCategory = "warehouse"
-	AppConfigurationCategoryWeb2print          AppConfigurationCategory = "web2print"
+	AppConfigurationCategoryWeb2Print          AppConfigurationCategory = "web2print"
 )
 
 // Valid indicates whether the value is a known member of the AppConfigurationCategory enum.
@@ -69,7 +69,7 @@ func (e AppConfigurationCategory) Valid() bool {
 		return true
 	case AppConfigurationCategoryOther:
 		return true
-	case AppConfigurationCategoryPdfManipulation:
+	case AppConfigurationCategoryPDFManipulation:
 		return true
 	case AppConfigurationCategoryProduction:
 		return true
@@ -81,14 +81,14 @@ func (e AppConfigurationCategory) Valid() bool {
 		return true
 	case AppConfigurationCategoryWarehouse:
 		return true
-	case AppConfigurationCategoryWeb2print:
+	case AppConfigurationCategoryWeb2Print:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AppConfigurationEventsBearerKind.
+// The values the document lists for AppConfigurationEventsBearerKind.
 const (
 	AppConfigurationEventsBearerKindAll          AppConfigurationEventsBearerKind = "all"
 	AppConfigurationEventsBearerKindOrganization AppConfigurationEventsBearerKind = "Organization"
@@ -109,7 +109,7 @@ func (e AppConfigurationEventsBearerKind) Valid() bool {
 	}
 }
 
-// Defines values for AppConfigurationEventsTranslationsLocale.
+// The values the document lists for AppConfigurationEventsTranslationsLocale.
 const (
 	AppConfigurationEventsTranslationsLocaleDe   AppConfigurationEventsTranslationsLocale = "de"
 	AppConfigurationEventsTranslationsLocaleEn   AppConfigurationEventsTranslationsLocale = "en"
@@ -130,49 +130,49 @@ func (e AppConfigurationEventsTranslationsLocale) Valid() bool {
 	}
 }
 
-// Defines values for AppConfigurationOauthScopesKind.
+// The values the document lists for AppConfigurationOAuthScopesKind.
 const (
-	AppConfigurationOauthScopesKindReadOnly  AppConfigurationOauthScopesKind = "read_only"
-	AppConfigurationOauthScopesKindReadWrite AppConfigurationOauthScopesKind = "read_write"
-	AppConfigurationOauthScopesKindWriteOnly AppConfigurationOauthScopesKind = "write_only"
+	AppConfigurationOAuthScopesKindReadOnly  AppConfigurationOAuthScopesKind = "read_only"
+	AppConfigurationOAuthScopesKindReadWrite AppConfigurationOAuthScopesKind = "read_write"
+	AppConfigurationOAuthScopesKindWriteOnly AppConfigurationOAuthScopesKind = "write_only"
 )
 
-// Valid indicates whether the value is a known member of the AppConfigurationOauthScopesKind enum.
-func (e AppConfigurationOauthScopesKind) Valid() bool {
+// Valid indicates whether the value is a known member of the AppConfigurationOAuthScopesKind enum.
+func (e AppConfigurationOAuthScopesKind) Valid() bool {
 	switch e {
-	case AppConfigurationOauthScopesKindReadOnly:
+	case AppConfigurationOAuthScopesKindReadOnly:
 		return true
-	case AppConfigurationOauthScopesKindReadWrite:
+	case AppConfigurationOAuthScopesKindReadWrite:
 		return true
-	case AppConfigurationOauthScopesKindWriteOnly:
+	case AppConfigurationOAuthScopesKindWriteOnly:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AppConfigurationOauthScopesTranslationsLocale.
+// The values the document lists for AppConfigurationOAuthScopesTranslationsLocale.
 const (
-	AppConfigurationOauthScopesTranslationsLocaleDe   AppConfigurationOauthScopesTranslationsLocale = "de"
-	AppConfigurationOauthScopesTranslationsLocaleEn   AppConfigurationOauthScopesTranslationsLocale = "en"
-	AppConfigurationOauthScopesTranslationsLocaleEnUS AppConfigurationOauthScopesTranslationsLocale = "en-US"
+	AppConfigurationOAuthScopesTranslationsLocaleDe   AppConfigurationOAuthScopesTranslationsLocale = "de"
+	AppConfigurationOAuthScopesTranslationsLocaleEn   AppConfigurationOAuthScopesTranslationsLocale = "en"
+	AppConfigurationOAuthScopesTranslationsLocaleEnUS AppConfigurationOAuthScopesTranslationsLocale = "en-US"
 )
 
-// Valid indicates whether the value is a known member of the AppConfigurationOauthScopesTranslationsLocale enum.
-func (e AppConfigurationOauthScopesTranslationsLocale) Valid() bool {
+// Valid indicates whether the value is a known member of the AppConfigurationOAuthScopesTranslationsLocale enum.
+func (e AppConfigurationOAuthScopesTranslationsLocale) Valid() bool {
 	switch e {
-	case AppConfigurationOauthScopesTranslationsLocaleDe:
+	case AppConfigurationOAuthScopesTranslationsLocaleDe:
 		return true
-	case AppConfigurationOauthScopesTranslationsLocaleEn:
+	case AppConfigurationOAuthScopesTranslationsLocaleEn:
 		return true
-	case AppConfigurationOauthScopesTranslationsLocaleEnUS:
+	case AppConfigurationOAuthScopesTranslationsLocaleEnUS:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AppConfigurationTranslationsLocale.
+// The values the document lists for AppConfigurationTranslationsLocale.
 const (
 	AppConfigurationTranslationsLocaleDe   AppConfigurationTranslationsLocale = "de"
 	AppConfigurationTranslationsLocaleEn   AppConfigurationTranslationsLocale = "en"
@@ -193,7 +193,7 @@ func (e AppConfigurationTranslationsLocale) Valid() bool {
 	}
 }
 
-// Defines values for AppUpdateResponseConfigurationCategory.
+// The values the document lists for AppUpdateResponseConfigurationCategory.
 const (
 	AppUpdateResponseConfigurationCategoryCalculation        AppUpdateResponseConfigurationCategory = "calculation"
 	AppUpdateResponseConfigurationCategoryColorManagement    AppUpdateResponseConfigurationCategory = "color-management"
@@ -203,13 +203,13 @@ const (
 	AppUpdateResponseConfigurationCategoryLogistics          AppUpdateResponseConfigurationCategory = "logistics"
 	AppUpdateResponseConfigurationCategoryMachineIntegration AppUpdateResponseConfigurationCategory = "machine-integration"
 	AppUpdateResponseConfigurationCategoryOther              AppUpdateResponseConfigurationCategory = "other"
-	AppUpdateResponseConfigurationCategoryPdfManipulation    AppUpdateResponseConfigurationCategory = "pdf-manipulation"
+	AppUpdateResponseConfigurationCategoryPDFManipulation    AppUpdateResponseConfigurationCategory = "pdf-manipulation"
 	AppUpdateResponseConfigurationCategoryProduction         AppUpdateResponseConfigurationCategory = "production"
 	AppUpdateResponseConfigurationCategoryReporting          AppUpdateResponseConfigurationCategory = "reporting"
 	AppUpdateResponseConfigurationCategorySales              AppUpdateResponseConfigurationCategory = "sales"
 	AppUpdateResponseConfigurationCategoryStatistics         AppUpdateResponseConfigurationCategory = "statistics"
 	AppUpdateResponseConfigurationCategoryWarehouse          AppUpdateResponseConfigurationCategory = "warehouse"
-	AppUpdateResponseConfigurationCategoryWeb2print          AppUpdateResponseConfigurationCategory = "web2print"
+	AppUpdateResponseConfigurationCategoryWeb2Print          AppUpdateResponseConfigurationCategory = "web2print"
 )
 
 // Valid indicates whether the value is a known member of the AppUpdateResponseConfigurationCategory enum.
@@ -231,7 +231,7 @@ func (e AppUpdateResponseConfigurationCategory) Valid() bool {
 		return true
 	case AppUpdateResponseConfigurationCategoryOther:
 		return true
-	case AppUpdateResponseConfigurationCategoryPdfManipulation:
+	case AppUpdateResponseConfigurationCategoryPDFManipulation:
 		return true
 	case AppUpdateResponseConfigurationCategoryProduction:
 		return true
@@ -243,14 +243,14 @@ func (e AppUpdateResponseConfigurationCategory) Valid() bool {
 		return true
 	case AppUpdateResponseConfigurationCategoryWarehouse:
 		return true
-	case AppUpdateResponseConfigurationCategoryWeb2print:
+	case AppUpdateResponseConfigurationCategoryWeb2Print:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AppUpdateResponseConfigurationEventsBearerKind.
+// The values the document lists for AppUpdateResponseConfigurationEventsBearerKind.
 const (
 	AppUpdateResponseConfigurationEventsBearerKindAll          AppUpdateResponseConfigurationEventsBearerKind = "all"
 	AppUpdateResponseConfigurationEventsBearerKindOrganization AppUpdateResponseConfigurationEventsBearerKind = "Organization"
@@ -271,7 +271,7 @@ func (e AppUpdateResponseConfigurationEventsBearerKind) Valid() bool {
 	}
 }
 
-// Defines values for AppUpdateResponseConfigurationEventsTranslationsLocale.
+// The values the document lists for AppUpdateResponseConfigurationEventsTranslationsLocale.
 const (
 	AppUpdateResponseConfigurationEventsTranslationsLocaleDe   AppUpdateResponseConfigurationEventsTranslationsLocale = "de"
 	AppUpdateResponseConfigurationEventsTranslationsLocaleEn   AppUpdateResponseConfigurationEventsTranslationsLocale = "en"
@@ -292,49 +292,49 @@ func (e AppUpdateResponseConfigurationEventsTranslationsLocale) Valid() bool {
 	}
 }
 
-// Defines values for AppUpdateResponseConfigurationOauthScopesKind.
+// The values the document lists for AppUpdateResponseConfigurationOAuthScopesKind.
 const (
-	AppUpdateResponseConfigurationOauthScopesKindReadOnly  AppUpdateResponseConfigurationOauthScopesKind = "read_only"
-	AppUpdateResponseConfigurationOauthScopesKindReadWrite AppUpdateResponseConfigurationOauthScopesKind = "read_write"
-	AppUpdateResponseConfigurationOauthScopesKindWriteOnly AppUpdateResponseConfigurationOauthScopesKind = "write_only"
+	AppUpdateResponseConfigurationOAuthScopesKindReadOnly  AppUpdateResponseConfigurationOAuthScopesKind = "read_only"
+	AppUpdateResponseConfigurationOAuthScopesKindReadWrite AppUpdateResponseConfigurationOAuthScopesKind = "read_write"
+	AppUpdateResponseConfigurationOAuthScopesKindWriteOnly AppUpdateResponseConfigurationOAuthScopesKind = "write_only"
 )
 
-// Valid indicates whether the value is a known member of the AppUpdateResponseConfigurationOauthScopesKind enum.
-func (e AppUpdateResponseConfigurationOauthScopesKind) Valid() bool {
+// Valid indicates whether the value is a known member of the AppUpdateResponseConfigurationOAuthScopesKind enum.
+func (e AppUpdateResponseConfigurationOAuthScopesKind) Valid() bool {
 	switch e {
-	case AppUpdateResponseConfigurationOauthScopesKindReadOnly:
+	case AppUpdateResponseConfigurationOAuthScopesKindReadOnly:
 		return true
-	case AppUpdateResponseConfigurationOauthScopesKindReadWrite:
+	case AppUpdateResponseConfigurationOAuthScopesKindReadWrite:
 		return true
-	case AppUpdateResponseConfigurationOauthScopesKindWriteOnly:
+	case AppUpdateResponseConfigurationOAuthScopesKindWriteOnly:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AppUpdateResponseConfigurationOauthScopesTranslationsLocale.
+// The values the document lists for AppUpdateResponseConfigurationOAuthScopesTranslationsLocale.
 const (
-	AppUpdateResponseConfigurationOauthScopesTranslationsLocaleDe   AppUpdateResponseConfigurationOauthScopesTranslationsLocale = "de"
-	AppUpdateResponseConfigurationOauthScopesTranslationsLocaleEn   AppUpdateResponseConfigurationOauthScopesTranslationsLocale = "en"
-	AppUpdateResponseConfigurationOauthScopesTranslationsLocaleEnUS AppUpdateResponseConfigurationOauthScopesTranslationsLocale = "en-US"
+	AppUpdateResponseConfigurationOAuthScopesTranslationsLocaleDe   AppUpdateResponseConfigurationOAuthScopesTranslationsLocale = "de"
+	AppUpdateResponseConfigurationOAuthScopesTranslationsLocaleEn   AppUpdateResponseConfigurationOAuthScopesTranslationsLocale = "en"
+	AppUpdateResponseConfigurationOAuthScopesTranslationsLocaleEnUS AppUpdateResponseConfigurationOAuthScopesTranslationsLocale = "en-US"
 )
 
-// Valid indicates whether the value is a known member of the AppUpdateResponseConfigurationOauthScopesTranslationsLocale enum.
-func (e AppUpdateResponseConfigurationOauthScopesTranslationsLocale) Valid() bool {
+// Valid indicates whether the value is a known member of the AppUpdateResponseConfigurationOAuthScopesTranslationsLocale enum.
+func (e AppUpdateResponseConfigurationOAuthScopesTranslationsLocale) Valid() bool {
 	switch e {
-	case AppUpdateResponseConfigurationOauthScopesTranslationsLocaleDe:
+	case AppUpdateResponseConfigurationOAuthScopesTranslationsLocaleDe:
 		return true
-	case AppUpdateResponseConfigurationOauthScopesTranslationsLocaleEn:
+	case AppUpdateResponseConfigurationOAuthScopesTranslationsLocaleEn:
 		return true
-	case AppUpdateResponseConfigurationOauthScopesTranslationsLocaleEnUS:
+	case AppUpdateResponseConfigurationOAuthScopesTranslationsLocaleEnUS:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AppUpdateResponseConfigurationTranslationsLocale.
+// The values the document lists for AppUpdateResponseConfigurationTranslationsLocale.
 const (
 	AppUpdateResponseConfigurationTranslationsLocaleDe   AppUpdateResponseConfigurationTranslationsLocale = "de"
 	AppUpdateResponseConfigurationTranslationsLocaleEn   AppUpdateResponseConfigurationTranslationsLocale = "en"
@@ -355,7 +355,7 @@ func (e AppUpdateResponseConfigurationTranslationsLocale) Valid() bool {
 	}
 }
 
-// Defines values for BusinessRelationshipKind.
+// The values the document lists for BusinessRelationshipKind.
 const (
 	BusinessRelationshipKindManufacturer   BusinessRelationshipKind = "manufacturer"
 	BusinessRelationshipKindPrinter        BusinessRelationshipKind = "printer"
@@ -379,7 +379,7 @@ func (e BusinessRelationshipKind) Valid() bool {
 	}
 }
 
-// Defines values for ConnectionConnectableType.
+// The values the document lists for ConnectionConnectableType.
 const (
 	ConnectionConnectableTypeOrganization ConnectionConnectableType = "Organization"
 	ConnectionConnectableTypePerson       ConnectionConnectableType = "Person"
@@ -397,7 +397,7 @@ func (e ConnectionConnectableType) Valid() bool {
 	}
 }
 
-// Defines values for ConnectionsGetResponseConnectableType.
+// The values the document lists for ConnectionsGetResponseConnectableType.
 const (
 	ConnectionsGetResponseConnectableTypeOrganization ConnectionsGetResponseConnectableType = "Organization"
 	ConnectionsGetResponseConnectableTypePerson       ConnectionsGetResponseConnectableType = "Person"
@@ -415,7 +415,7 @@ func (e ConnectionsGetResponseConnectableType) Valid() bool {
 	}
 }
 
-// Defines values for GetPersonOrganizationMembershipsItemOrganizationKind.
+// The values the document lists for GetPersonOrganizationMembershipsItemOrganizationKind.
 const (
 	GetPersonOrganizationMembershipsItemOrganizationKindBrandOwner        GetPersonOrganizationMembershipsItemOrganizationKind = "brand_owner"
 	GetPersonOrganizationMembershipsItemOrganizationKindDesigner          GetPersonOrganizationMembershipsItemOrganizationKind = "designer"
@@ -451,7 +451,7 @@ func (e GetPersonOrganizationMembershipsItemOrganizationKind) Valid() bool {
 	}
 }
 
-// Defines values for GetPersonOrganizationMembershipsItemOrganizationKinds.
+// The values the document lists for GetPersonOrganizationMembershipsItemOrganizationKinds.
 const (
 	GetPersonOrganizationMembershipsItemOrganizationKindsBrandOwner        GetPersonOrganizationMembershipsItemOrganizationKinds = "brand_owner"
 	GetPersonOrganizationMembershipsItemOrganizationKindsDesigner          GetPersonOrganizationMembershipsItemOrganizationKinds = "designer"
@@ -487,7 +487,7 @@ func (e GetPersonOrganizationMembershipsItemOrganizationKinds) Valid() bool {
 	}
 }
 
-// Defines values for GetPersonOrganizationMembershipsItemOrganizationSectionsDesigner.
+// The values the document lists for GetPersonOrganizationMembershipsItemOrganizationSectionsDesigner.
 const (
 	GetPersonOrganizationMembershipsItemOrganizationSectionsDesignerInhouse      GetPersonOrganizationMembershipsItemOrganizationSectionsDesigner = "inhouse"
 	GetPersonOrganizationMembershipsItemOrganizationSectionsDesignerOther        GetPersonOrganizationMembershipsItemOrganizationSectionsDesigner = "other"
@@ -511,7 +511,7 @@ func (e GetPersonOrganizationMembershipsItemOrganizationSectionsDesigner) Valid(
 	}
 }
 
-// Defines values for GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendor.
+// The values the document lists for GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendor.
 const (
 	GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendorBinders                GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendor = "binders"
 	GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendorCutters                GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendor = "cutters"
@@ -544,7 +544,7 @@ func (e GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendor) V
 	}
 }
 
-// Defines values for GetPersonOrganizationMembershipsItemOrganizationSectionsPrinter.
+// The values the document lists for GetPersonOrganizationMembershipsItemOrganizationSectionsPrinter.
 const (
 	GetPersonOrganizationMembershipsItemOrganizationSectionsPrinterBrochures      GetPersonOrganizationMembershipsItemOrganizationSectionsPrinter = "brochures"
 	GetPersonOrganizationMembershipsItemOrganizationSectionsPrinterBusinessCards  GetPersonOrganizationMembershipsItemOrganizationSectionsPrinter = "business_cards"
@@ -583,7 +583,7 @@ func (e GetPersonOrganizationMembershipsItemOrganizationSectionsPrinter) Valid()
 	}
 }
 
-// Defines values for GetPersonOrganizationMembershipsItemOrganizationSectionsPublisher.
+// The values the document lists for GetPersonOrganizationMembershipsItemOrganizationSectionsPublisher.
 const (
 	GetPersonOrganizationMembershipsItemOrganizationSectionsPublisherBrochures      GetPersonOrganizationMembershipsItemOrganizationSectionsPublisher = "brochures"
 	GetPersonOrganizationMembershipsItemOrganizationSectionsPublisherHardcoverBooks GetPersonOrganizationMembershipsItemOrganizationSectionsPublisher = "hardcover_books"
@@ -604,7 +604,7 @@ func (e GetPersonOrganizationMembershipsItemOrganizationSectionsPublisher) Valid
 	}
 }
 
-// Defines values for GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloper.
+// The values the document lists for GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloper.
 const (
 	GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperAccounting                 GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloper = "accounting"
 	GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperBilling                    GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloper = "billing"
@@ -661,7 +661,7 @@ func (e GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDevelope
 	}
 }
 
-// Defines values for GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier.
+// The values the document lists for GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier.
 const (
 	GetPersonOrganizationMembershipsItemOrganizationSectionsSupplierFoils           GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier = "foils"
 	GetPersonOrganizationMembershipsItemOrganizationSectionsSupplierInk             GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier = "ink"
@@ -691,7 +691,7 @@ func (e GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier) Valid(
 	}
 }
 
-// Defines values for GetPersonOrganizationMembershipsItemOrganizationSubscription0Status.
+// The values the document lists for GetPersonOrganizationMembershipsItemOrganizationSubscription0Status.
 const (
 	GetPersonOrganizationMembershipsItemOrganizationSubscription0StatusActive       GetPersonOrganizationMembershipsItemOrganizationSubscription0Status = "active"
 	GetPersonOrganizationMembershipsItemOrganizationSubscription0StatusProvisioning GetPersonOrganizationMembershipsItemOrganizationSubscription0Status = "provisioning"
@@ -712,22 +712,22 @@ func (e GetPersonOrganizationMembershipsItemOrganizationSubscription0Status) Val
 	}
 }
 
-// Defines values for JWTPublicKeysListResponseKeysKty.
+// The values the document lists for JWTPublicKeysListResponseKeysKty.
 const (
-	RSA JWTPublicKeysListResponseKeysKty = "RSA"
+	JWTPublicKeysListResponseKeysKtyRSA JWTPublicKeysListResponseKeysKty = "RSA"
 )
 
 // Valid indicates whether the value is a known member of the JWTPublicKeysListResponseKeysKty enum.
 func (e JWTPublicKeysListResponseKeysKty) Valid() bool {
 	switch e {
-	case RSA:
+	case JWTPublicKeysListResponseKeysKtyRSA:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for MachineKind.
+// The values the document lists for MachineKind.
 const (
 	MachineKindAdhesiveBinder       MachineKind = "adhesive_binder"
 	MachineKindBoxMaker             MachineKind = "box_maker"
@@ -796,133 +796,133 @@ func (e MachineKind) Valid() bool {
 	}
 }
 
-// Defines values for MachineManufacturerId.
+// The values the document lists for MachineManufacturerID.
 const (
-	MachineManufacturerIdBaumann         MachineManufacturerId = "baumann"
-	MachineManufacturerIdBurg            MachineManufacturerId = "burg"
-	MachineManufacturerIdCanon           MachineManufacturerId = "canon"
-	MachineManufacturerIdDuplo           MachineManufacturerId = "duplo"
-	MachineManufacturerIdFuji            MachineManufacturerId = "fuji"
-	MachineManufacturerIdHeidelberg      MachineManufacturerId = "heidelberg"
-	MachineManufacturerIdHohner          MachineManufacturerId = "hohner"
-	MachineManufacturerIdHorizon         MachineManufacturerId = "horizon"
-	MachineManufacturerIdHp              MachineManufacturerId = "hp"
-	MachineManufacturerIdHugobeck        MachineManufacturerId = "hugobeck"
-	MachineManufacturerIdHunkeler        MachineManufacturerId = "hunkeler"
-	MachineManufacturerIdHörauf          MachineManufacturerId = "hörauf"
-	MachineManufacturerIdJMD             MachineManufacturerId = "JMD"
-	MachineManufacturerIdKalfass         MachineManufacturerId = "kalfass"
-	MachineManufacturerIdKba             MachineManufacturerId = "kba"
-	MachineManufacturerIdKodak           MachineManufacturerId = "kodak"
-	MachineManufacturerIdKomori          MachineManufacturerId = "komori"
-	MachineManufacturerIdKugelerWomako   MachineManufacturerId = "kugeler-womako"
-	MachineManufacturerIdMK              MachineManufacturerId = "MK"
-	MachineManufacturerIdMagnum          MachineManufacturerId = "magnum"
-	MachineManufacturerIdMan             MachineManufacturerId = "man"
-	MachineManufacturerIdMbo             MachineManufacturerId = "mbo"
-	MachineManufacturerIdMeccanotechnica MachineManufacturerId = "meccanotechnica"
-	MachineManufacturerIdMiyakoshi       MachineManufacturerId = "miyakoshi"
-	MachineManufacturerIdMsi             MachineManufacturerId = "msi"
-	MachineManufacturerIdMüllerMartini   MachineManufacturerId = "müller-martini"
-	MachineManufacturerIdPerfecta        MachineManufacturerId = "perfecta"
-	MachineManufacturerIdPetrato         MachineManufacturerId = "petrato"
-	MachineManufacturerIdPolar           MachineManufacturerId = "polar"
-	MachineManufacturerIdRicoh           MachineManufacturerId = "ricoh"
-	MachineManufacturerIdRyobi           MachineManufacturerId = "ryobi"
-	MachineManufacturerIdScreen          MachineManufacturerId = "screen"
-	MachineManufacturerIdSolema          MachineManufacturerId = "solema"
-	MachineManufacturerIdStahl           MachineManufacturerId = "stahl"
-	MachineManufacturerIdTechnow         MachineManufacturerId = "technow"
-	MachineManufacturerIdWohlenberg      MachineManufacturerId = "wohlenberg"
-	MachineManufacturerIdXeikon          MachineManufacturerId = "xeikon"
-	MachineManufacturerIdXerox           MachineManufacturerId = "xerox"
+	MachineManufacturerIDBaumann         MachineManufacturerID = "baumann"
+	MachineManufacturerIDBurg            MachineManufacturerID = "burg"
+	MachineManufacturerIDCanon           MachineManufacturerID = "canon"
+	MachineManufacturerIDDuplo           MachineManufacturerID = "duplo"
+	MachineManufacturerIDFuji            MachineManufacturerID = "fuji"
+	MachineManufacturerIDHeidelberg      MachineManufacturerID = "heidelberg"
+	MachineManufacturerIDHohner          MachineManufacturerID = "hohner"
+	MachineManufacturerIDHorizon         MachineManufacturerID = "horizon"
+	MachineManufacturerIDHp              MachineManufacturerID = "hp"
+	MachineManufacturerIDHugobeck        MachineManufacturerID = "hugobeck"
+	MachineManufacturerIDHunkeler        MachineManufacturerID = "hunkeler"
+	MachineManufacturerIDHörauf          MachineManufacturerID = "hörauf"
+	MachineManufacturerIDJmd             MachineManufacturerID = "JMD"
+	MachineManufacturerIDKalfass         MachineManufacturerID = "kalfass"
+	MachineManufacturerIDKba             MachineManufacturerID = "kba"
+	MachineManufacturerIDKodak           MachineManufacturerID = "kodak"
+	MachineManufacturerIDKomori          MachineManufacturerID = "komori"
+	MachineManufacturerIDKugelerWomako   MachineManufacturerID = "kugeler-womako"
+	MachineManufacturerIDMk              MachineManufacturerID = "MK"
+	MachineManufacturerIDMagnum          MachineManufacturerID = "magnum"
+	MachineManufacturerIDMan             MachineManufacturerID = "man"
+	MachineManufacturerIDMbo             MachineManufacturerID = "mbo"
+	MachineManufacturerIDMeccanotechnica MachineManufacturerID = "meccanotechnica"
+	MachineManufacturerIDMiyakoshi       MachineManufacturerID = "miyakoshi"
+	MachineManufacturerIDMsi             MachineManufacturerID = "msi"
+	MachineManufacturerIDMüllerMartini   MachineManufacturerID = "müller-martini"
+	MachineManufacturerIDPerfecta        MachineManufacturerID = "perfecta"
+	MachineManufacturerIDPetrato         MachineManufacturerID = "petrato"
+	MachineManufacturerIDPolar           MachineManufacturerID = "polar"
+	MachineManufacturerIDRicoh           MachineManufacturerID = "ricoh"
+	MachineManufacturerIDRyobi           MachineManufacturerID = "ryobi"
+	MachineManufacturerIDScreen          MachineManufacturerID = "screen"
+	MachineManufacturerIDSolema          MachineManufacturerID = "solema"
+	MachineManufacturerIDStahl           MachineManufacturerID = "stahl"
+	MachineManufacturerIDTechnow         MachineManufacturerID = "technow"
+	MachineManufacturerIDWohlenberg      MachineManufacturerID = "wohlenberg"
+	MachineManufacturerIDXeikon          MachineManufacturerID = "xeikon"
+	MachineManufacturerIDXerox           MachineManufacturerID = "xerox"
 )
 
-// Valid indicates whether the value is a known member of the MachineManufacturerId enum.
-func (e MachineManufacturerId) Valid() bool {
+// Valid indicates whether the value is a known member of the MachineManufacturerID enum.
+func (e MachineManufacturerID) Valid() bool {
 	switch e {
-	case MachineManufacturerIdBaumann:
+	case MachineManufacturerIDBaumann:
 		return true
-	case MachineManufacturerIdBurg:
+	case MachineManufacturerIDBurg:
 		return true
-	case MachineManufacturerIdCanon:
+	case MachineManufacturerIDCanon:
 		return true
-	case MachineManufacturerIdDuplo:
+	case MachineManufacturerIDDuplo:
 		return true
-	case MachineManufacturerIdFuji:
+	case MachineManufacturerIDFuji:
 		return true
-	case MachineManufacturerIdHeidelberg:
+	case MachineManufacturerIDHeidelberg:
 		return true
-	case MachineManufacturerIdHohner:
+	case MachineManufacturerIDHohner:
 		return true
-	case MachineManufacturerIdHorizon:
+	case MachineManufacturerIDHorizon:
 		return true
-	case MachineManufacturerIdHp:
+	case MachineManufacturerIDHp:
 		return true
-	case MachineManufacturerIdHugobeck:
+	case MachineManufacturerIDHugobeck:
 		return true
-	case MachineManufacturerIdHunkeler:
+	case MachineManufacturerIDHunkeler:
 		return true
-	case MachineManufacturerIdHörauf:
+	case MachineManufacturerIDHörauf:
 		return true
-	case MachineManufacturerIdJMD:
+	case MachineManufacturerIDJmd:
 		return true
-	case MachineManufacturerIdKalfass:
+	case MachineManufacturerIDKalfass:
 		return true
-	case MachineManufacturerIdKba:
+	case MachineManufacturerIDKba:
 		return true
-	case MachineManufacturerIdKodak:
+	case MachineManufacturerIDKodak:
 		return true
-	case MachineManufacturerIdKomori:
+	case MachineManufacturerIDKomori:
 		return true
-	case MachineManufacturerIdKugelerWomako:
+	case MachineManufacturerIDKugelerWomako:
 		return true
-	case MachineManufacturerIdMK:
+	case MachineManufacturerIDMk:
 		return true
-	case MachineManufacturerIdMagnum:
+	case MachineManufacturerIDMagnum:
 		return true
-	case MachineManufacturerIdMan:
+	case MachineManufacturerIDMan:
 		return true
-	case MachineManufacturerIdMbo:
+	case MachineManufacturerIDMbo:
 		return true
-	case MachineManufacturerIdMeccanotechnica:
+	case MachineManufacturerIDMeccanotechnica:
 		return true
-	case MachineManufacturerIdMiyakoshi:
+	case MachineManufacturerIDMiyakoshi:
 		return true
-	case MachineManufacturerIdMsi:
+	case MachineManufacturerIDMsi:
 		return true
-	case MachineManufacturerIdMüllerMartini:
+	case MachineManufacturerIDMüllerMartini:
 		return true
-	case MachineManufacturerIdPerfecta:
+	case MachineManufacturerIDPerfecta:
 		return true
-	case MachineManufacturerIdPetrato:
+	case MachineManufacturerIDPetrato:
 		return true
-	case MachineManufacturerIdPolar:
+	case MachineManufacturerIDPolar:
 		return true
-	case MachineManufacturerIdRicoh:
+	case MachineManufacturerIDRicoh:
 		return true
-	case MachineManufacturerIdRyobi:
+	case MachineManufacturerIDRyobi:
 		return true
-	case MachineManufacturerIdScreen:
+	case MachineManufacturerIDScreen:
 		return true
-	case MachineManufacturerIdSolema:
+	case MachineManufacturerIDSolema:
 		return true
-	case MachineManufacturerIdStahl:
+	case MachineManufacturerIDStahl:
 		return true
-	case MachineManufacturerIdTechnow:
+	case MachineManufacturerIDTechnow:
 		return true
-	case MachineManufacturerIdWohlenberg:
+	case MachineManufacturerIDWohlenberg:
 		return true
-	case MachineManufacturerIdXeikon:
+	case MachineManufacturerIDXeikon:
 		return true
-	case MachineManufacturerIdXerox:
+	case MachineManufacturerIDXerox:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for MachinesCreateOwnershipResponseAssetType.
+// The values the document lists for MachinesCreateOwnershipResponseAssetType.
 const (
 	MachinesCreateOwnershipResponseAssetTypeMachine    MachinesCreateOwnershipResponseAssetType = "Machine"
 	MachinesCreateOwnershipResponseAssetTypeSoftware   MachinesCreateOwnershipResponseAssetType = "Software"
@@ -943,7 +943,7 @@ func (e MachinesCreateOwnershipResponseAssetType) Valid() bool {
 	}
 }
 
-// Defines values for MachinesCreateResponseKind.
+// The values the document lists for MachinesCreateResponseKind.
 const (
 	MachinesCreateResponseKindAdhesiveBinder       MachinesCreateResponseKind = "adhesive_binder"
 	MachinesCreateResponseKindBoxMaker             MachinesCreateResponseKind = "box_maker"
@@ -1012,133 +1012,133 @@ func (e MachinesCreateResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for MachinesCreateResponseManufacturerId.
+// The values the document lists for MachinesCreateResponseManufacturerID.
 const (
-	MachinesCreateResponseManufacturerIdBaumann         MachinesCreateResponseManufacturerId = "baumann"
-	MachinesCreateResponseManufacturerIdBurg            MachinesCreateResponseManufacturerId = "burg"
-	MachinesCreateResponseManufacturerIdCanon           MachinesCreateResponseManufacturerId = "canon"
-	MachinesCreateResponseManufacturerIdDuplo           MachinesCreateResponseManufacturerId = "duplo"
-	MachinesCreateResponseManufacturerIdFuji            MachinesCreateResponseManufacturerId = "fuji"
-	MachinesCreateResponseManufacturerIdHeidelberg      MachinesCreateResponseManufacturerId = "heidelberg"
-	MachinesCreateResponseManufacturerIdHohner          MachinesCreateResponseManufacturerId = "hohner"
-	MachinesCreateResponseManufacturerIdHorizon         MachinesCreateResponseManufacturerId = "horizon"
-	MachinesCreateResponseManufacturerIdHp              MachinesCreateResponseManufacturerId = "hp"
-	MachinesCreateResponseManufacturerIdHugobeck        MachinesCreateResponseManufacturerId = "hugobeck"
-	MachinesCreateResponseManufacturerIdHunkeler        MachinesCreateResponseManufacturerId = "hunkeler"
-	MachinesCreateResponseManufacturerIdHörauf          MachinesCreateResponseManufacturerId = "hörauf"
-	MachinesCreateResponseManufacturerIdJMD             MachinesCreateResponseManufacturerId = "JMD"
-	MachinesCreateResponseManufacturerIdKalfass         MachinesCreateResponseManufacturerId = "kalfass"
-	MachinesCreateResponseManufacturerIdKba             MachinesCreateResponseManufacturerId = "kba"
-	MachinesCreateResponseManufacturerIdKodak           MachinesCreateResponseManufacturerId = "kodak"
-	MachinesCreateResponseManufacturerIdKomori          MachinesCreateResponseManufacturerId = "komori"
-	MachinesCreateResponseManufacturerIdKugelerWomako   MachinesCreateResponseManufacturerId = "kugeler-womako"
-	MachinesCreateResponseManufacturerIdMK              MachinesCreateResponseManufacturerId = "MK"
-	MachinesCreateResponseManufacturerIdMagnum          MachinesCreateResponseManufacturerId = "magnum"
-	MachinesCreateResponseManufacturerIdMan             MachinesCreateResponseManufacturerId = "man"
-	MachinesCreateResponseManufacturerIdMbo             MachinesCreateResponseManufacturerId = "mbo"
-	MachinesCreateResponseManufacturerIdMeccanotechnica MachinesCreateResponseManufacturerId = "meccanotechnica"
-	MachinesCreateResponseManufacturerIdMiyakoshi       MachinesCreateResponseManufacturerId = "miyakoshi"
-	MachinesCreateResponseManufacturerIdMsi             MachinesCreateResponseManufacturerId = "msi"
-	MachinesCreateResponseManufacturerIdMüllerMartini   MachinesCreateResponseManufacturerId = "müller-martini"
-	MachinesCreateResponseManufacturerIdPerfecta        MachinesCreateResponseManufacturerId = "perfecta"
-	MachinesCreateResponseManufacturerIdPetrato         MachinesCreateResponseManufacturerId = "petrato"
-	MachinesCreateResponseManufacturerIdPolar           MachinesCreateResponseManufacturerId = "polar"
-	MachinesCreateResponseManufacturerIdRicoh           MachinesCreateResponseManufacturerId = "ricoh"
-	MachinesCreateResponseManufacturerIdRyobi           MachinesCreateResponseManufacturerId = "ryobi"
-	MachinesCreateResponseManufacturerIdScreen          MachinesCreateResponseManufacturerId = "screen"
-	MachinesCreateResponseManufacturerIdSolema          MachinesCreateResponseManufacturerId = "solema"
-	MachinesCreateResponseManufacturerIdStahl           MachinesCreateResponseManufacturerId = "stahl"
-	MachinesCreateResponseManufacturerIdTechnow         MachinesCreateResponseManufacturerId = "technow"
-	MachinesCreateResponseManufacturerIdWohlenberg      MachinesCreateResponseManufacturerId = "wohlenberg"
-	MachinesCreateResponseManufacturerIdXeikon          MachinesCreateResponseManufacturerId = "xeikon"
-	MachinesCreateResponseManufacturerIdXerox           MachinesCreateResponseManufacturerId = "xerox"
+	MachinesCreateResponseManufacturerIDBaumann         MachinesCreateResponseManufacturerID = "baumann"
+	MachinesCreateResponseManufacturerIDBurg            MachinesCreateResponseManufacturerID = "burg"
+	MachinesCreateResponseManufacturerIDCanon           MachinesCreateResponseManufacturerID = "canon"
+	MachinesCreateResponseManufacturerIDDuplo           MachinesCreateResponseManufacturerID = "duplo"
+	MachinesCreateResponseManufacturerIDFuji            MachinesCreateResponseManufacturerID = "fuji"
+	MachinesCreateResponseManufacturerIDHeidelberg      MachinesCreateResponseManufacturerID = "heidelberg"
+	MachinesCreateResponseManufacturerIDHohner          MachinesCreateResponseManufacturerID = "hohner"
+	MachinesCreateResponseManufacturerIDHorizon         MachinesCreateResponseManufacturerID = "horizon"
+	MachinesCreateResponseManufacturerIDHp              MachinesCreateResponseManufacturerID = "hp"
+	MachinesCreateResponseManufacturerIDHugobeck        MachinesCreateResponseManufacturerID = "hugobeck"
+	MachinesCreateResponseManufacturerIDHunkeler        MachinesCreateResponseManufacturerID = "hunkeler"
+	MachinesCreateResponseManufacturerIDHörauf          MachinesCreateResponseManufacturerID = "hörauf"
+	MachinesCreateResponseManufacturerIDJmd             MachinesCreateResponseManufacturerID = "JMD"
+	MachinesCreateResponseManufacturerIDKalfass         MachinesCreateResponseManufacturerID = "kalfass"
+	MachinesCreateResponseManufacturerIDKba             MachinesCreateResponseManufacturerID = "kba"
+	MachinesCreateResponseManufacturerIDKodak           MachinesCreateResponseManufacturerID = "kodak"
+	MachinesCreateResponseManufacturerIDKomori          MachinesCreateResponseManufacturerID = "komori"
+	MachinesCreateResponseManufacturerIDKugelerWomako   MachinesCreateResponseManufacturerID = "kugeler-womako"
+	MachinesCreateResponseManufacturerIDMk              MachinesCreateResponseManufacturerID = "MK"
+	MachinesCreateResponseManufacturerIDMagnum          MachinesCreateResponseManufacturerID = "magnum"
+	MachinesCreateResponseManufacturerIDMan             MachinesCreateResponseManufacturerID = "man"
+	MachinesCreateResponseManufacturerIDMbo             MachinesCreateResponseManufacturerID = "mbo"
+	MachinesCreateResponseManufacturerIDMeccanotechnica MachinesCreateResponseManufacturerID = "meccanotechnica"
+	MachinesCreateResponseManufacturerIDMiyakoshi       MachinesCreateResponseManufacturerID = "miyakoshi"
+	MachinesCreateResponseManufacturerIDMsi             MachinesCreateResponseManufacturerID = "msi"
+	MachinesCreateResponseManufacturerIDMüllerMartini   MachinesCreateResponseManufacturerID = "müller-martini"
+	MachinesCreateResponseManufacturerIDPerfecta        MachinesCreateResponseManufacturerID = "perfecta"
+	MachinesCreateResponseManufacturerIDPetrato         MachinesCreateResponseManufacturerID = "petrato"
+	MachinesCreateResponseManufacturerIDPolar           MachinesCreateResponseManufacturerID = "polar"
+	MachinesCreateResponseManufacturerIDRicoh           MachinesCreateResponseManufacturerID = "ricoh"
+	MachinesCreateResponseManufacturerIDRyobi           MachinesCreateResponseManufacturerID = "ryobi"
+	MachinesCreateResponseManufacturerIDScreen          MachinesCreateResponseManufacturerID = "screen"
+	MachinesCreateResponseManufacturerIDSolema          MachinesCreateResponseManufacturerID = "solema"
+	MachinesCreateResponseManufacturerIDStahl           MachinesCreateResponseManufacturerID = "stahl"
+	MachinesCreateResponseManufacturerIDTechnow         MachinesCreateResponseManufacturerID = "technow"
+	MachinesCreateResponseManufacturerIDWohlenberg      MachinesCreateResponseManufacturerID = "wohlenberg"
+	MachinesCreateResponseManufacturerIDXeikon          MachinesCreateResponseManufacturerID = "xeikon"
+	MachinesCreateResponseManufacturerIDXerox           MachinesCreateResponseManufacturerID = "xerox"
 )
 
-// Valid indicates whether the value is a known member of the MachinesCreateResponseManufacturerId enum.
-func (e MachinesCreateResponseManufacturerId) Valid() bool {
+// Valid indicates whether the value is a known member of the MachinesCreateResponseManufacturerID enum.
+func (e MachinesCreateResponseManufacturerID) Valid() bool {
 	switch e {
-	case MachinesCreateResponseManufacturerIdBaumann:
+	case MachinesCreateResponseManufacturerIDBaumann:
 		return true
-	case MachinesCreateResponseManufacturerIdBurg:
+	case MachinesCreateResponseManufacturerIDBurg:
 		return true
-	case MachinesCreateResponseManufacturerIdCanon:
+	case MachinesCreateResponseManufacturerIDCanon:
 		return true
-	case MachinesCreateResponseManufacturerIdDuplo:
+	case MachinesCreateResponseManufacturerIDDuplo:
 		return true
-	case MachinesCreateResponseManufacturerIdFuji:
+	case MachinesCreateResponseManufacturerIDFuji:
 		return true
-	case MachinesCreateResponseManufacturerIdHeidelberg:
+	case MachinesCreateResponseManufacturerIDHeidelberg:
 		return true
-	case MachinesCreateResponseManufacturerIdHohner:
+	case MachinesCreateResponseManufacturerIDHohner:
 		return true
-	case MachinesCreateResponseManufacturerIdHorizon:
+	case MachinesCreateResponseManufacturerIDHorizon:
 		return true
-	case MachinesCreateResponseManufacturerIdHp:
+	case MachinesCreateResponseManufacturerIDHp:
 		return true
-	case MachinesCreateResponseManufacturerIdHugobeck:
+	case MachinesCreateResponseManufacturerIDHugobeck:
 		return true
-	case MachinesCreateResponseManufacturerIdHunkeler:
+	case MachinesCreateResponseManufacturerIDHunkeler:
 		return true
-	case MachinesCreateResponseManufacturerIdHörauf:
+	case MachinesCreateResponseManufacturerIDHörauf:
 		return true
-	case MachinesCreateResponseManufacturerIdJMD:
+	case MachinesCreateResponseManufacturerIDJmd:
 		return true
-	case MachinesCreateResponseManufacturerIdKalfass:
+	case MachinesCreateResponseManufacturerIDKalfass:
 		return true
-	case MachinesCreateResponseManufacturerIdKba:
+	case MachinesCreateResponseManufacturerIDKba:
 		return true
-	case MachinesCreateResponseManufacturerIdKodak:
+	case MachinesCreateResponseManufacturerIDKodak:
 		return true
-	case MachinesCreateResponseManufacturerIdKomori:
+	case MachinesCreateResponseManufacturerIDKomori:
 		return true
-	case MachinesCreateResponseManufacturerIdKugelerWomako:
+	case MachinesCreateResponseManufacturerIDKugelerWomako:
 		return true
-	case MachinesCreateResponseManufacturerIdMK:
+	case MachinesCreateResponseManufacturerIDMk:
 		return true
-	case MachinesCreateResponseManufacturerIdMagnum:
+	case MachinesCreateResponseManufacturerIDMagnum:
 		return true
-	case MachinesCreateResponseManufacturerIdMan:
+	case MachinesCreateResponseManufacturerIDMan:
 		return true
-	case MachinesCreateResponseManufacturerIdMbo:
+	case MachinesCreateResponseManufacturerIDMbo:
 		return true
-	case MachinesCreateResponseManufacturerIdMeccanotechnica:
+	case MachinesCreateResponseManufacturerIDMeccanotechnica:
 		return true
-	case MachinesCreateResponseManufacturerIdMiyakoshi:
+	case MachinesCreateResponseManufacturerIDMiyakoshi:
 		return true
-	case MachinesCreateResponseManufacturerIdMsi:
+	case MachinesCreateResponseManufacturerIDMsi:
 		return true
-	case MachinesCreateResponseManufacturerIdMüllerMartini:
+	case MachinesCreateResponseManufacturerIDMüllerMartini:
 		return true
-	case MachinesCreateResponseManufacturerIdPerfecta:
+	case MachinesCreateResponseManufacturerIDPerfecta:
 		return true
-	case MachinesCreateResponseManufacturerIdPetrato:
+	case MachinesCreateResponseManufacturerIDPetrato:
 		return true
-	case MachinesCreateResponseManufacturerIdPolar:
+	case MachinesCreateResponseManufacturerIDPolar:
 		return true
-	case MachinesCreateResponseManufacturerIdRicoh:
+	case MachinesCreateResponseManufacturerIDRicoh:
 		return true
-	case MachinesCreateResponseManufacturerIdRyobi:
+	case MachinesCreateResponseManufacturerIDRyobi:
 		return true
-	case MachinesCreateResponseManufacturerIdScreen:
+	case MachinesCreateResponseManufacturerIDScreen:
 		return true
-	case MachinesCreateResponseManufacturerIdSolema:
+	case MachinesCreateResponseManufacturerIDSolema:
 		return true
-	case MachinesCreateResponseManufacturerIdStahl:
+	case MachinesCreateResponseManufacturerIDStahl:
 		return true
-	case MachinesCreateResponseManufacturerIdTechnow:
+	case MachinesCreateResponseManufacturerIDTechnow:
 		return true
-	case MachinesCreateResponseManufacturerIdWohlenberg:
+	case MachinesCreateResponseManufacturerIDWohlenberg:
 		return true
-	case MachinesCreateResponseManufacturerIdXeikon:
+	case MachinesCreateResponseManufacturerIDXeikon:
 		return true
-	case MachinesCreateResponseManufacturerIdXerox:
+	case MachinesCreateResponseManufacturerIDXerox:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for MachinesGetOwnershipResponseAssetType.
+// The values the document lists for MachinesGetOwnershipResponseAssetType.
 const (
 	MachinesGetOwnershipResponseAssetTypeMachine    MachinesGetOwnershipResponseAssetType = "Machine"
 	MachinesGetOwnershipResponseAssetTypeSoftware   MachinesGetOwnershipResponseAssetType = "Software"
@@ -1159,7 +1159,7 @@ func (e MachinesGetOwnershipResponseAssetType) Valid() bool {
 	}
 }
 
-// Defines values for MachinesGetResponseKind.
+// The values the document lists for MachinesGetResponseKind.
 const (
 	MachinesGetResponseKindAdhesiveBinder       MachinesGetResponseKind = "adhesive_binder"
 	MachinesGetResponseKindBoxMaker             MachinesGetResponseKind = "box_maker"
@@ -1228,133 +1228,133 @@ func (e MachinesGetResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for MachinesGetResponseManufacturerId.
+// The values the document lists for MachinesGetResponseManufacturerID.
 const (
-	MachinesGetResponseManufacturerIdBaumann         MachinesGetResponseManufacturerId = "baumann"
-	MachinesGetResponseManufacturerIdBurg            MachinesGetResponseManufacturerId = "burg"
-	MachinesGetResponseManufacturerIdCanon           MachinesGetResponseManufacturerId = "canon"
-	MachinesGetResponseManufacturerIdDuplo           MachinesGetResponseManufacturerId = "duplo"
-	MachinesGetResponseManufacturerIdFuji            MachinesGetResponseManufacturerId = "fuji"
-	MachinesGetResponseManufacturerIdHeidelberg      MachinesGetResponseManufacturerId = "heidelberg"
-	MachinesGetResponseManufacturerIdHohner          MachinesGetResponseManufacturerId = "hohner"
-	MachinesGetResponseManufacturerIdHorizon         MachinesGetResponseManufacturerId = "horizon"
-	MachinesGetResponseManufacturerIdHp              MachinesGetResponseManufacturerId = "hp"
-	MachinesGetResponseManufacturerIdHugobeck        MachinesGetResponseManufacturerId = "hugobeck"
-	MachinesGetResponseManufacturerIdHunkeler        MachinesGetResponseManufacturerId = "hunkeler"
-	MachinesGetResponseManufacturerIdHörauf          MachinesGetResponseManufacturerId = "hörauf"
-	MachinesGetResponseManufacturerIdJMD             MachinesGetResponseManufacturerId = "JMD"
-	MachinesGetResponseManufacturerIdKalfass         MachinesGetResponseManufacturerId = "kalfass"
-	MachinesGetResponseManufacturerIdKba             MachinesGetResponseManufacturerId = "kba"
-	MachinesGetResponseManufacturerIdKodak           MachinesGetResponseManufacturerId = "kodak"
-	MachinesGetResponseManufacturerIdKomori          MachinesGetResponseManufacturerId = "komori"
-	MachinesGetResponseManufacturerIdKugelerWomako   MachinesGetResponseManufacturerId = "kugeler-womako"
-	MachinesGetResponseManufacturerIdMK              MachinesGetResponseManufacturerId = "MK"
-	MachinesGetResponseManufacturerIdMagnum          MachinesGetResponseManufacturerId = "magnum"
-	MachinesGetResponseManufacturerIdMan             MachinesGetResponseManufacturerId = "man"
-	MachinesGetResponseManufacturerIdMbo             MachinesGetResponseManufacturerId = "mbo"
-	MachinesGetResponseManufacturerIdMeccanotechnica MachinesGetResponseManufacturerId = "meccanotechnica"
-	MachinesGetResponseManufacturerIdMiyakoshi       MachinesGetResponseManufacturerId = "miyakoshi"
-	MachinesGetResponseManufacturerIdMsi             MachinesGetResponseManufacturerId = "msi"
-	MachinesGetResponseManufacturerIdMüllerMartini   MachinesGetResponseManufacturerId = "müller-martini"
-	MachinesGetResponseManufacturerIdPerfecta        MachinesGetResponseManufacturerId = "perfecta"
-	MachinesGetResponseManufacturerIdPetrato         MachinesGetResponseManufacturerId = "petrato"
-	MachinesGetResponseManufacturerIdPolar           MachinesGetResponseManufacturerId = "polar"
-	MachinesGetResponseManufacturerIdRicoh           MachinesGetResponseManufacturerId = "ricoh"
-	MachinesGetResponseManufacturerIdRyobi           MachinesGetResponseManufacturerId = "ryobi"
-	MachinesGetResponseManufacturerIdScreen          MachinesGetResponseManufacturerId = "screen"
-	MachinesGetResponseManufacturerIdSolema          MachinesGetResponseManufacturerId = "solema"
-	MachinesGetResponseManufacturerIdStahl           MachinesGetResponseManufacturerId = "stahl"
-	MachinesGetResponseManufacturerIdTechnow         MachinesGetResponseManufacturerId = "technow"
-	MachinesGetResponseManufacturerIdWohlenberg      MachinesGetResponseManufacturerId = "wohlenberg"
-	MachinesGetResponseManufacturerIdXeikon          MachinesGetResponseManufacturerId = "xeikon"
-	MachinesGetResponseManufacturerIdXerox           MachinesGetResponseManufacturerId = "xerox"
+	MachinesGetResponseManufacturerIDBaumann         MachinesGetResponseManufacturerID = "baumann"
+	MachinesGetResponseManufacturerIDBurg            MachinesGetResponseManufacturerID = "burg"
+	MachinesGetResponseManufacturerIDCanon           MachinesGetResponseManufacturerID = "canon"
+	MachinesGetResponseManufacturerIDDuplo           MachinesGetResponseManufacturerID = "duplo"
+	MachinesGetResponseManufacturerIDFuji            MachinesGetResponseManufacturerID = "fuji"
+	MachinesGetResponseManufacturerIDHeidelberg      MachinesGetResponseManufacturerID = "heidelberg"
+	MachinesGetResponseManufacturerIDHohner          MachinesGetResponseManufacturerID = "hohner"
+	MachinesGetResponseManufacturerIDHorizon         MachinesGetResponseManufacturerID = "horizon"
+	MachinesGetResponseManufacturerIDHp              MachinesGetResponseManufacturerID = "hp"
+	MachinesGetResponseManufacturerIDHugobeck        MachinesGetResponseManufacturerID = "hugobeck"
+	MachinesGetResponseManufacturerIDHunkeler        MachinesGetResponseManufacturerID = "hunkeler"
+	MachinesGetResponseManufacturerIDHörauf          MachinesGetResponseManufacturerID = "hörauf"
+	MachinesGetResponseManufacturerIDJmd             MachinesGetResponseManufacturerID = "JMD"
+	MachinesGetResponseManufacturerIDKalfass         MachinesGetResponseManufacturerID = "kalfass"
+	MachinesGetResponseManufacturerIDKba             MachinesGetResponseManufacturerID = "kba"
+	MachinesGetResponseManufacturerIDKodak           MachinesGetResponseManufacturerID = "kodak"
+	MachinesGetResponseManufacturerIDKomori          MachinesGetResponseManufacturerID = "komori"
+	MachinesGetResponseManufacturerIDKugelerWomako   MachinesGetResponseManufacturerID = "kugeler-womako"
+	MachinesGetResponseManufacturerIDMk              MachinesGetResponseManufacturerID = "MK"
+	MachinesGetResponseManufacturerIDMagnum          MachinesGetResponseManufacturerID = "magnum"
+	MachinesGetResponseManufacturerIDMan             MachinesGetResponseManufacturerID = "man"
+	MachinesGetResponseManufacturerIDMbo             MachinesGetResponseManufacturerID = "mbo"
+	MachinesGetResponseManufacturerIDMeccanotechnica MachinesGetResponseManufacturerID = "meccanotechnica"
+	MachinesGetResponseManufacturerIDMiyakoshi       MachinesGetResponseManufacturerID = "miyakoshi"
+	MachinesGetResponseManufacturerIDMsi             MachinesGetResponseManufacturerID = "msi"
+	MachinesGetResponseManufacturerIDMüllerMartini   MachinesGetResponseManufacturerID = "müller-martini"
+	MachinesGetResponseManufacturerIDPerfecta        MachinesGetResponseManufacturerID = "perfecta"
+	MachinesGetResponseManufacturerIDPetrato         MachinesGetResponseManufacturerID = "petrato"
+	MachinesGetResponseManufacturerIDPolar           MachinesGetResponseManufacturerID = "polar"
+	MachinesGetResponseManufacturerIDRicoh           MachinesGetResponseManufacturerID = "ricoh"
+	MachinesGetResponseManufacturerIDRyobi           MachinesGetResponseManufacturerID = "ryobi"
+	MachinesGetResponseManufacturerIDScreen          MachinesGetResponseManufacturerID = "screen"
+	MachinesGetResponseManufacturerIDSolema          MachinesGetResponseManufacturerID = "solema"
+	MachinesGetResponseManufacturerIDStahl           MachinesGetResponseManufacturerID = "stahl"
+	MachinesGetResponseManufacturerIDTechnow         MachinesGetResponseManufacturerID = "technow"
+	MachinesGetResponseManufacturerIDWohlenberg      MachinesGetResponseManufacturerID = "wohlenberg"
+	MachinesGetResponseManufacturerIDXeikon          MachinesGetResponseManufacturerID = "xeikon"
+	MachinesGetResponseManufacturerIDXerox           MachinesGetResponseManufacturerID = "xerox"
 )
 
-// Valid indicates whether the value is a known member of the MachinesGetResponseManufacturerId enum.
-func (e MachinesGetResponseManufacturerId) Valid() bool {
+// Valid indicates whether the value is a known member of the MachinesGetResponseManufacturerID enum.
+func (e MachinesGetResponseManufacturerID) Valid() bool {
 	switch e {
-	case MachinesGetResponseManufacturerIdBaumann:
+	case MachinesGetResponseManufacturerIDBaumann:
 		return true
-	case MachinesGetResponseManufacturerIdBurg:
+	case MachinesGetResponseManufacturerIDBurg:
 		return true
-	case MachinesGetResponseManufacturerIdCanon:
+	case MachinesGetResponseManufacturerIDCanon:
 		return true
-	case MachinesGetResponseManufacturerIdDuplo:
+	case MachinesGetResponseManufacturerIDDuplo:
 		return true
-	case MachinesGetResponseManufacturerIdFuji:
+	case MachinesGetResponseManufacturerIDFuji:
 		return true
-	case MachinesGetResponseManufacturerIdHeidelberg:
+	case MachinesGetResponseManufacturerIDHeidelberg:
 		return true
-	case MachinesGetResponseManufacturerIdHohner:
+	case MachinesGetResponseManufacturerIDHohner:
 		return true
-	case MachinesGetResponseManufacturerIdHorizon:
+	case MachinesGetResponseManufacturerIDHorizon:
 		return true
-	case MachinesGetResponseManufacturerIdHp:
+	case MachinesGetResponseManufacturerIDHp:
 		return true
-	case MachinesGetResponseManufacturerIdHugobeck:
+	case MachinesGetResponseManufacturerIDHugobeck:
 		return true
-	case MachinesGetResponseManufacturerIdHunkeler:
+	case MachinesGetResponseManufacturerIDHunkeler:
 		return true
-	case MachinesGetResponseManufacturerIdHörauf:
+	case MachinesGetResponseManufacturerIDHörauf:
 		return true
-	case MachinesGetResponseManufacturerIdJMD:
+	case MachinesGetResponseManufacturerIDJmd:
 		return true
-	case MachinesGetResponseManufacturerIdKalfass:
+	case MachinesGetResponseManufacturerIDKalfass:
 		return true
-	case MachinesGetResponseManufacturerIdKba:
+	case MachinesGetResponseManufacturerIDKba:
 		return true
-	case MachinesGetResponseManufacturerIdKodak:
+	case MachinesGetResponseManufacturerIDKodak:
 		return true
-	case MachinesGetResponseManufacturerIdKomori:
+	case MachinesGetResponseManufacturerIDKomori:
 		return true
-	case MachinesGetResponseManufacturerIdKugelerWomako:
+	case MachinesGetResponseManufacturerIDKugelerWomako:
 		return true
-	case MachinesGetResponseManufacturerIdMK:
+	case MachinesGetResponseManufacturerIDMk:
 		return true
-	case MachinesGetResponseManufacturerIdMagnum:
+	case MachinesGetResponseManufacturerIDMagnum:
 		return true
-	case MachinesGetResponseManufacturerIdMan:
+	case MachinesGetResponseManufacturerIDMan:
 		return true
-	case MachinesGetResponseManufacturerIdMbo:
+	case MachinesGetResponseManufacturerIDMbo:
 		return true
-	case MachinesGetResponseManufacturerIdMeccanotechnica:
+	case MachinesGetResponseManufacturerIDMeccanotechnica:
 		return true
-	case MachinesGetResponseManufacturerIdMiyakoshi:
+	case MachinesGetResponseManufacturerIDMiyakoshi:
 		return true
-	case MachinesGetResponseManufacturerIdMsi:
+	case MachinesGetResponseManufacturerIDMsi:
 		return true
-	case MachinesGetResponseManufacturerIdMüllerMartini:
+	case MachinesGetResponseManufacturerIDMüllerMartini:
 		return true
-	case MachinesGetResponseManufacturerIdPerfecta:
+	case MachinesGetResponseManufacturerIDPerfecta:
 		return true
-	case MachinesGetResponseManufacturerIdPetrato:
+	case MachinesGetResponseManufacturerIDPetrato:
 		return true
-	case MachinesGetResponseManufacturerIdPolar:
+	case MachinesGetResponseManufacturerIDPolar:
 		return true
-	case MachinesGetResponseManufacturerIdRicoh:
+	case MachinesGetResponseManufacturerIDRicoh:
 		return true
-	case MachinesGetResponseManufacturerIdRyobi:
+	case MachinesGetResponseManufacturerIDRyobi:
 		return true
-	case MachinesGetResponseManufacturerIdScreen:
+	case MachinesGetResponseManufacturerIDScreen:
 		return true
-	case MachinesGetResponseManufacturerIdSolema:
+	case MachinesGetResponseManufacturerIDSolema:
 		return true
-	case MachinesGetResponseManufacturerIdStahl:
+	case MachinesGetResponseManufacturerIDStahl:
 		return true
-	case MachinesGetResponseManufacturerIdTechnow:
+	case MachinesGetResponseManufacturerIDTechnow:
 		return true
-	case MachinesGetResponseManufacturerIdWohlenberg:
+	case MachinesGetResponseManufacturerIDWohlenberg:
 		return true
-	case MachinesGetResponseManufacturerIdXeikon:
+	case MachinesGetResponseManufacturerIDXeikon:
 		return true
-	case MachinesGetResponseManufacturerIdXerox:
+	case MachinesGetResponseManufacturerIDXerox:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for MachinesUpdateOwnershipResponseAssetType.
+// The values the document lists for MachinesUpdateOwnershipResponseAssetType.
 const (
 	MachinesUpdateOwnershipResponseAssetTypeMachine    MachinesUpdateOwnershipResponseAssetType = "Machine"
 	MachinesUpdateOwnershipResponseAssetTypeSoftware   MachinesUpdateOwnershipResponseAssetType = "Software"
@@ -1375,7 +1375,7 @@ func (e MachinesUpdateOwnershipResponseAssetType) Valid() bool {
 	}
 }
 
-// Defines values for ManufacturerMachineKind.
+// The values the document lists for ManufacturerMachineKind.
 const (
 	ManufacturerMachineKindAdhesiveBinder       ManufacturerMachineKind = "adhesive_binder"
 	ManufacturerMachineKindBoxMaker             ManufacturerMachineKind = "box_maker"
@@ -1444,133 +1444,133 @@ func (e ManufacturerMachineKind) Valid() bool {
 	}
 }
 
-// Defines values for ManufacturerMachineManufacturerId.
+// The values the document lists for ManufacturerMachineManufacturerID.
 const (
-	ManufacturerMachineManufacturerIdBaumann         ManufacturerMachineManufacturerId = "baumann"
-	ManufacturerMachineManufacturerIdBurg            ManufacturerMachineManufacturerId = "burg"
-	ManufacturerMachineManufacturerIdCanon           ManufacturerMachineManufacturerId = "canon"
-	ManufacturerMachineManufacturerIdDuplo           ManufacturerMachineManufacturerId = "duplo"
-	ManufacturerMachineManufacturerIdFuji            ManufacturerMachineManufacturerId = "fuji"
-	ManufacturerMachineManufacturerIdHeidelberg      ManufacturerMachineManufacturerId = "heidelberg"
-	ManufacturerMachineManufacturerIdHohner          ManufacturerMachineManufacturerId = "hohner"
-	ManufacturerMachineManufacturerIdHorizon         ManufacturerMachineManufacturerId = "horizon"
-	ManufacturerMachineManufacturerIdHp              ManufacturerMachineManufacturerId = "hp"
-	ManufacturerMachineManufacturerIdHugobeck        ManufacturerMachineManufacturerId = "hugobeck"
-	ManufacturerMachineManufacturerIdHunkeler        ManufacturerMachineManufacturerId = "hunkeler"
-	ManufacturerMachineManufacturerIdHörauf          ManufacturerMachineManufacturerId = "hörauf"
-	ManufacturerMachineManufacturerIdJMD             ManufacturerMachineManufacturerId = "JMD"
-	ManufacturerMachineManufacturerIdKalfass         ManufacturerMachineManufacturerId = "kalfass"
-	ManufacturerMachineManufacturerIdKba             ManufacturerMachineManufacturerId = "kba"
-	ManufacturerMachineManufacturerIdKodak           ManufacturerMachineManufacturerId = "kodak"
-	ManufacturerMachineManufacturerIdKomori          ManufacturerMachineManufacturerId = "komori"
-	ManufacturerMachineManufacturerIdKugelerWomako   ManufacturerMachineManufacturerId = "kugeler-womako"
-	ManufacturerMachineManufacturerIdMK              ManufacturerMachineManufacturerId = "MK"
-	ManufacturerMachineManufacturerIdMagnum          ManufacturerMachineManufacturerId = "magnum"
-	ManufacturerMachineManufacturerIdMan             ManufacturerMachineManufacturerId = "man"
-	ManufacturerMachineManufacturerIdMbo             ManufacturerMachineManufacturerId = "mbo"
-	ManufacturerMachineManufacturerIdMeccanotechnica ManufacturerMachineManufacturerId = "meccanotechnica"
-	ManufacturerMachineManufacturerIdMiyakoshi       ManufacturerMachineManufacturerId = "miyakoshi"
-	ManufacturerMachineManufacturerIdMsi             ManufacturerMachineManufacturerId = "msi"
-	ManufacturerMachineManufacturerIdMüllerMartini   ManufacturerMachineManufacturerId = "müller-martini"
-	ManufacturerMachineManufacturerIdPerfecta        ManufacturerMachineManufacturerId = "perfecta"
-	ManufacturerMachineManufacturerIdPetrato         ManufacturerMachineManufacturerId = "petrato"
-	ManufacturerMachineManufacturerIdPolar           ManufacturerMachineManufacturerId = "polar"
-	ManufacturerMachineManufacturerIdRicoh           ManufacturerMachineManufacturerId = "ricoh"
-	ManufacturerMachineManufacturerIdRyobi           ManufacturerMachineManufacturerId = "ryobi"
-	ManufacturerMachineManufacturerIdScreen          ManufacturerMachineManufacturerId = "screen"
-	ManufacturerMachineManufacturerIdSolema          ManufacturerMachineManufacturerId = "solema"
-	ManufacturerMachineManufacturerIdStahl           ManufacturerMachineManufacturerId = "stahl"
-	ManufacturerMachineManufacturerIdTechnow         ManufacturerMachineManufacturerId = "technow"
-	ManufacturerMachineManufacturerIdWohlenberg      ManufacturerMachineManufacturerId = "wohlenberg"
-	ManufacturerMachineManufacturerIdXeikon          ManufacturerMachineManufacturerId = "xeikon"
-	ManufacturerMachineManufacturerIdXerox           ManufacturerMachineManufacturerId = "xerox"
+	ManufacturerMachineManufacturerIDBaumann         ManufacturerMachineManufacturerID = "baumann"
+	ManufacturerMachineManufacturerIDBurg            ManufacturerMachineManufacturerID = "burg"
+	ManufacturerMachineManufacturerIDCanon           ManufacturerMachineManufacturerID = "canon"
+	ManufacturerMachineManufacturerIDDuplo           ManufacturerMachineManufacturerID = "duplo"
+	ManufacturerMachineManufacturerIDFuji            ManufacturerMachineManufacturerID = "fuji"
+	ManufacturerMachineManufacturerIDHeidelberg      ManufacturerMachineManufacturerID = "heidelberg"
+	ManufacturerMachineManufacturerIDHohner          ManufacturerMachineManufacturerID = "hohner"
+	ManufacturerMachineManufacturerIDHorizon         ManufacturerMachineManufacturerID = "horizon"
+	ManufacturerMachineManufacturerIDHp              ManufacturerMachineManufacturerID = "hp"
+	ManufacturerMachineManufacturerIDHugobeck        ManufacturerMachineManufacturerID = "hugobeck"
+	ManufacturerMachineManufacturerIDHunkeler        ManufacturerMachineManufacturerID = "hunkeler"
+	ManufacturerMachineManufacturerIDHörauf          ManufacturerMachineManufacturerID = "hörauf"
+	ManufacturerMachineManufacturerIDJmd             ManufacturerMachineManufacturerID = "JMD"
+	ManufacturerMachineManufacturerIDKalfass         ManufacturerMachineManufacturerID = "kalfass"
+	ManufacturerMachineManufacturerIDKba             ManufacturerMachineManufacturerID = "kba"
+	ManufacturerMachineManufacturerIDKodak           ManufacturerMachineManufacturerID = "kodak"
+	ManufacturerMachineManufacturerIDKomori          ManufacturerMachineManufacturerID = "komori"
+	ManufacturerMachineManufacturerIDKugelerWomako   ManufacturerMachineManufacturerID = "kugeler-womako"
+	ManufacturerMachineManufacturerIDMk              ManufacturerMachineManufacturerID = "MK"
+	ManufacturerMachineManufacturerIDMagnum          ManufacturerMachineManufacturerID = "magnum"
+	ManufacturerMachineManufacturerIDMan             ManufacturerMachineManufacturerID = "man"
+	ManufacturerMachineManufacturerIDMbo             ManufacturerMachineManufacturerID = "mbo"
+	ManufacturerMachineManufacturerIDMeccanotechnica ManufacturerMachineManufacturerID = "meccanotechnica"
+	ManufacturerMachineManufacturerIDMiyakoshi       ManufacturerMachineManufacturerID = "miyakoshi"
+	ManufacturerMachineManufacturerIDMsi             ManufacturerMachineManufacturerID = "msi"
+	ManufacturerMachineManufacturerIDMüllerMartini   ManufacturerMachineManufacturerID = "müller-martini"
+	ManufacturerMachineManufacturerIDPerfecta        ManufacturerMachineManufacturerID = "perfecta"
+	ManufacturerMachineManufacturerIDPetrato         ManufacturerMachineManufacturerID = "petrato"
+	ManufacturerMachineManufacturerIDPolar           ManufacturerMachineManufacturerID = "polar"
+	ManufacturerMachineManufacturerIDRicoh           ManufacturerMachineManufacturerID = "ricoh"
+	ManufacturerMachineManufacturerIDRyobi           ManufacturerMachineManufacturerID = "ryobi"
+	ManufacturerMachineManufacturerIDScreen          ManufacturerMachineManufacturerID = "screen"
+	ManufacturerMachineManufacturerIDSolema          ManufacturerMachineManufacturerID = "solema"
+	ManufacturerMachineManufacturerIDStahl           ManufacturerMachineManufacturerID = "stahl"
+	ManufacturerMachineManufacturerIDTechnow         ManufacturerMachineManufacturerID = "technow"
+	ManufacturerMachineManufacturerIDWohlenberg      ManufacturerMachineManufacturerID = "wohlenberg"
+	ManufacturerMachineManufacturerIDXeikon          ManufacturerMachineManufacturerID = "xeikon"
+	ManufacturerMachineManufacturerIDXerox           ManufacturerMachineManufacturerID = "xerox"
 )
 
-// Valid indicates whether the value is a known member of the ManufacturerMachineManufacturerId enum.
-func (e ManufacturerMachineManufacturerId) Valid() bool {
+// Valid indicates whether the value is a known member of the ManufacturerMachineManufacturerID enum.
+func (e ManufacturerMachineManufacturerID) Valid() bool {
 	switch e {
-	case ManufacturerMachineManufacturerIdBaumann:
+	case ManufacturerMachineManufacturerIDBaumann:
 		return true
-	case ManufacturerMachineManufacturerIdBurg:
+	case ManufacturerMachineManufacturerIDBurg:
 		return true
-	case ManufacturerMachineManufacturerIdCanon:
+	case ManufacturerMachineManufacturerIDCanon:
 		return true
-	case ManufacturerMachineManufacturerIdDuplo:
+	case ManufacturerMachineManufacturerIDDuplo:
 		return true
-	case ManufacturerMachineManufacturerIdFuji:
+	case ManufacturerMachineManufacturerIDFuji:
 		return true
-	case ManufacturerMachineManufacturerIdHeidelberg:
+	case ManufacturerMachineManufacturerIDHeidelberg:
 		return true
-	case ManufacturerMachineManufacturerIdHohner:
+	case ManufacturerMachineManufacturerIDHohner:
 		return true
-	case ManufacturerMachineManufacturerIdHorizon:
+	case ManufacturerMachineManufacturerIDHorizon:
 		return true
-	case ManufacturerMachineManufacturerIdHp:
+	case ManufacturerMachineManufacturerIDHp:
 		return true
-	case ManufacturerMachineManufacturerIdHugobeck:
+	case ManufacturerMachineManufacturerIDHugobeck:
 		return true
-	case ManufacturerMachineManufacturerIdHunkeler:
+	case ManufacturerMachineManufacturerIDHunkeler:
 		return true
-	case ManufacturerMachineManufacturerIdHörauf:
+	case ManufacturerMachineManufacturerIDHörauf:
 		return true
-	case ManufacturerMachineManufacturerIdJMD:
+	case ManufacturerMachineManufacturerIDJmd:
 		return true
-	case ManufacturerMachineManufacturerIdKalfass:
+	case ManufacturerMachineManufacturerIDKalfass:
 		return true
-	case ManufacturerMachineManufacturerIdKba:
+	case ManufacturerMachineManufacturerIDKba:
 		return true
-	case ManufacturerMachineManufacturerIdKodak:
+	case ManufacturerMachineManufacturerIDKodak:
 		return true
-	case ManufacturerMachineManufacturerIdKomori:
+	case ManufacturerMachineManufacturerIDKomori:
 		return true
-	case ManufacturerMachineManufacturerIdKugelerWomako:
+	case ManufacturerMachineManufacturerIDKugelerWomako:
 		return true
-	case ManufacturerMachineManufacturerIdMK:
+	case ManufacturerMachineManufacturerIDMk:
 		return true
-	case ManufacturerMachineManufacturerIdMagnum:
+	case ManufacturerMachineManufacturerIDMagnum:
 		return true
-	case ManufacturerMachineManufacturerIdMan:
+	case ManufacturerMachineManufacturerIDMan:
 		return true
-	case ManufacturerMachineManufacturerIdMbo:
+	case ManufacturerMachineManufacturerIDMbo:
 		return true
-	case ManufacturerMachineManufacturerIdMeccanotechnica:
+	case ManufacturerMachineManufacturerIDMeccanotechnica:
 		return true
-	case ManufacturerMachineManufacturerIdMiyakoshi:
+	case ManufacturerMachineManufacturerIDMiyakoshi:
 		return true
-	case ManufacturerMachineManufacturerIdMsi:
+	case ManufacturerMachineManufacturerIDMsi:
 		return true
-	case ManufacturerMachineManufacturerIdMüllerMartini:
+	case ManufacturerMachineManufacturerIDMüllerMartini:
 		return true
-	case ManufacturerMachineManufacturerIdPerfecta:
+	case ManufacturerMachineManufacturerIDPerfecta:
 		return true
-	case ManufacturerMachineManufacturerIdPetrato:
+	case ManufacturerMachineManufacturerIDPetrato:
 		return true
-	case ManufacturerMachineManufacturerIdPolar:
+	case ManufacturerMachineManufacturerIDPolar:
 		return true
-	case ManufacturerMachineManufacturerIdRicoh:
+	case ManufacturerMachineManufacturerIDRicoh:
 		return true
-	case ManufacturerMachineManufacturerIdRyobi:
+	case ManufacturerMachineManufacturerIDRyobi:
 		return true
-	case ManufacturerMachineManufacturerIdScreen:
+	case ManufacturerMachineManufacturerIDScreen:
 		return true
-	case ManufacturerMachineManufacturerIdSolema:
+	case ManufacturerMachineManufacturerIDSolema:
 		return true
-	case ManufacturerMachineManufacturerIdStahl:
+	case ManufacturerMachineManufacturerIDStahl:
 		return true
-	case ManufacturerMachineManufacturerIdTechnow:
+	case ManufacturerMachineManufacturerIDTechnow:
 		return true
-	case ManufacturerMachineManufacturerIdWohlenberg:
+	case ManufacturerMachineManufacturerIDWohlenberg:
 		return true
-	case ManufacturerMachineManufacturerIdXeikon:
+	case ManufacturerMachineManufacturerIDXeikon:
 		return true
-	case ManufacturerMachineManufacturerIdXerox:
+	case ManufacturerMachineManufacturerIDXerox:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ManufacturerMachinesCreateResponseKind.
+// The values the document lists for ManufacturerMachinesCreateResponseKind.
 const (
 	ManufacturerMachinesCreateResponseKindAdhesiveBinder       ManufacturerMachinesCreateResponseKind = "adhesive_binder"
 	ManufacturerMachinesCreateResponseKindBoxMaker             ManufacturerMachinesCreateResponseKind = "box_maker"
@@ -1639,133 +1639,133 @@ func (e ManufacturerMachinesCreateResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for ManufacturerMachinesCreateResponseManufacturerId.
+// The values the document lists for ManufacturerMachinesCreateResponseManufacturerID.
 const (
-	ManufacturerMachinesCreateResponseManufacturerIdBaumann         ManufacturerMachinesCreateResponseManufacturerId = "baumann"
-	ManufacturerMachinesCreateResponseManufacturerIdBurg            ManufacturerMachinesCreateResponseManufacturerId = "burg"
-	ManufacturerMachinesCreateResponseManufacturerIdCanon           ManufacturerMachinesCreateResponseManufacturerId = "canon"
-	ManufacturerMachinesCreateResponseManufacturerIdDuplo           ManufacturerMachinesCreateResponseManufacturerId = "duplo"
-	ManufacturerMachinesCreateResponseManufacturerIdFuji            ManufacturerMachinesCreateResponseManufacturerId = "fuji"
-	ManufacturerMachinesCreateResponseManufacturerIdHeidelberg      ManufacturerMachinesCreateResponseManufacturerId = "heidelberg"
-	ManufacturerMachinesCreateResponseManufacturerIdHohner          ManufacturerMachinesCreateResponseManufacturerId = "hohner"
-	ManufacturerMachinesCreateResponseManufacturerIdHorizon         ManufacturerMachinesCreateResponseManufacturerId = "horizon"
-	ManufacturerMachinesCreateResponseManufacturerIdHp              ManufacturerMachinesCreateResponseManufacturerId = "hp"
-	ManufacturerMachinesCreateResponseManufacturerIdHugobeck        ManufacturerMachinesCreateResponseManufacturerId = "hugobeck"
-	ManufacturerMachinesCreateResponseManufacturerIdHunkeler        ManufacturerMachinesCreateResponseManufacturerId = "hunkeler"
-	ManufacturerMachinesCreateResponseManufacturerIdHörauf          ManufacturerMachinesCreateResponseManufacturerId = "hörauf"
-	ManufacturerMachinesCreateResponseManufacturerIdJMD             ManufacturerMachinesCreateResponseManufacturerId = "JMD"
-	ManufacturerMachinesCreateResponseManufacturerIdKalfass         ManufacturerMachinesCreateResponseManufacturerId = "kalfass"
-	ManufacturerMachinesCreateResponseManufacturerIdKba             ManufacturerMachinesCreateResponseManufacturerId = "kba"
-	ManufacturerMachinesCreateResponseManufacturerIdKodak           ManufacturerMachinesCreateResponseManufacturerId = "kodak"
-	ManufacturerMachinesCreateResponseManufacturerIdKomori          ManufacturerMachinesCreateResponseManufacturerId = "komori"
-	ManufacturerMachinesCreateResponseManufacturerIdKugelerWomako   ManufacturerMachinesCreateResponseManufacturerId = "kugeler-womako"
-	ManufacturerMachinesCreateResponseManufacturerIdMK              ManufacturerMachinesCreateResponseManufacturerId = "MK"
-	ManufacturerMachinesCreateResponseManufacturerIdMagnum          ManufacturerMachinesCreateResponseManufacturerId = "magnum"
-	ManufacturerMachinesCreateResponseManufacturerIdMan             ManufacturerMachinesCreateResponseManufacturerId = "man"
-	ManufacturerMachinesCreateResponseManufacturerIdMbo             ManufacturerMachinesCreateResponseManufacturerId = "mbo"
-	ManufacturerMachinesCreateResponseManufacturerIdMeccanotechnica ManufacturerMachinesCreateResponseManufacturerId = "meccanotechnica"
-	ManufacturerMachinesCreateResponseManufacturerIdMiyakoshi       ManufacturerMachinesCreateResponseManufacturerId = "miyakoshi"
-	ManufacturerMachinesCreateResponseManufacturerIdMsi             ManufacturerMachinesCreateResponseManufacturerId = "msi"
-	ManufacturerMachinesCreateResponseManufacturerIdMüllerMartini   ManufacturerMachinesCreateResponseManufacturerId = "müller-martini"
-	ManufacturerMachinesCreateResponseManufacturerIdPerfecta        ManufacturerMachinesCreateResponseManufacturerId = "perfecta"
-	ManufacturerMachinesCreateResponseManufacturerIdPetrato         ManufacturerMachinesCreateResponseManufacturerId = "petrato"
-	ManufacturerMachinesCreateResponseManufacturerIdPolar           ManufacturerMachinesCreateResponseManufacturerId = "polar"
-	ManufacturerMachinesCreateResponseManufacturerIdRicoh           ManufacturerMachinesCreateResponseManufacturerId = "ricoh"
-	ManufacturerMachinesCreateResponseManufacturerIdRyobi           ManufacturerMachinesCreateResponseManufacturerId = "ryobi"
-	ManufacturerMachinesCreateResponseManufacturerIdScreen          ManufacturerMachinesCreateResponseManufacturerId = "screen"
-	ManufacturerMachinesCreateResponseManufacturerIdSolema          ManufacturerMachinesCreateResponseManufacturerId = "solema"
-	ManufacturerMachinesCreateResponseManufacturerIdStahl           ManufacturerMachinesCreateResponseManufacturerId = "stahl"
-	ManufacturerMachinesCreateResponseManufacturerIdTechnow         ManufacturerMachinesCreateResponseManufacturerId = "technow"
-	ManufacturerMachinesCreateResponseManufacturerIdWohlenberg      ManufacturerMachinesCreateResponseManufacturerId = "wohlenberg"
-	ManufacturerMachinesCreateResponseManufacturerIdXeikon          ManufacturerMachinesCreateResponseManufacturerId = "xeikon"
-	ManufacturerMachinesCreateResponseManufacturerIdXerox           ManufacturerMachinesCreateResponseManufacturerId = "xerox"
+	ManufacturerMachinesCreateResponseManufacturerIDBaumann         ManufacturerMachinesCreateResponseManufacturerID = "baumann"
+	ManufacturerMachinesCreateResponseManufacturerIDBurg            ManufacturerMachinesCreateResponseManufacturerID = "burg"
+	ManufacturerMachinesCreateResponseManufacturerIDCanon           ManufacturerMachinesCreateResponseManufacturerID = "canon"
+	ManufacturerMachinesCreateResponseManufacturerIDDuplo           ManufacturerMachinesCreateResponseManufacturerID = "duplo"
+	ManufacturerMachinesCreateResponseManufacturerIDFuji            ManufacturerMachinesCreateResponseManufacturerID = "fuji"
+	ManufacturerMachinesCreateResponseManufacturerIDHeidelberg      ManufacturerMachinesCreateResponseManufacturerID = "heidelberg"
+	ManufacturerMachinesCreateResponseManufacturerIDHohner          ManufacturerMachinesCreateResponseManufacturerID = "hohner"
+	ManufacturerMachinesCreateResponseManufacturerIDHorizon         ManufacturerMachinesCreateResponseManufacturerID = "horizon"
+	ManufacturerMachinesCreateResponseManufacturerIDHp              ManufacturerMachinesCreateResponseManufacturerID = "hp"
+	ManufacturerMachinesCreateResponseManufacturerIDHugobeck        ManufacturerMachinesCreateResponseManufacturerID = "hugobeck"
+	ManufacturerMachinesCreateResponseManufacturerIDHunkeler        ManufacturerMachinesCreateResponseManufacturerID = "hunkeler"
+	ManufacturerMachinesCreateResponseManufacturerIDHörauf          ManufacturerMachinesCreateResponseManufacturerID = "hörauf"
+	ManufacturerMachinesCreateResponseManufacturerIDJmd             ManufacturerMachinesCreateResponseManufacturerID = "JMD"
+	ManufacturerMachinesCreateResponseManufacturerIDKalfass         ManufacturerMachinesCreateResponseManufacturerID = "kalfass"
+	ManufacturerMachinesCreateResponseManufacturerIDKba             ManufacturerMachinesCreateResponseManufacturerID = "kba"
+	ManufacturerMachinesCreateResponseManufacturerIDKodak           ManufacturerMachinesCreateResponseManufacturerID = "kodak"
+	ManufacturerMachinesCreateResponseManufacturerIDKomori          ManufacturerMachinesCreateResponseManufacturerID = "komori"
+	ManufacturerMachinesCreateResponseManufacturerIDKugelerWomako   ManufacturerMachinesCreateResponseManufacturerID = "kugeler-womako"
+	ManufacturerMachinesCreateResponseManufacturerIDMk              ManufacturerMachinesCreateResponseManufacturerID = "MK"
+	ManufacturerMachinesCreateResponseManufacturerIDMagnum          ManufacturerMachinesCreateResponseManufacturerID = "magnum"
+	ManufacturerMachinesCreateResponseManufacturerIDMan             ManufacturerMachinesCreateResponseManufacturerID = "man"
+	ManufacturerMachinesCreateResponseManufacturerIDMbo             ManufacturerMachinesCreateResponseManufacturerID = "mbo"
+	ManufacturerMachinesCreateResponseManufacturerIDMeccanotechnica ManufacturerMachinesCreateResponseManufacturerID = "meccanotechnica"
+	ManufacturerMachinesCreateResponseManufacturerIDMiyakoshi       ManufacturerMachinesCreateResponseManufacturerID = "miyakoshi"
+	ManufacturerMachinesCreateResponseManufacturerIDMsi             ManufacturerMachinesCreateResponseManufacturerID = "msi"
+	ManufacturerMachinesCreateResponseManufacturerIDMüllerMartini   ManufacturerMachinesCreateResponseManufacturerID = "müller-martini"
+	ManufacturerMachinesCreateResponseManufacturerIDPerfecta        ManufacturerMachinesCreateResponseManufacturerID = "perfecta"
+	ManufacturerMachinesCreateResponseManufacturerIDPetrato         ManufacturerMachinesCreateResponseManufacturerID = "petrato"
+	ManufacturerMachinesCreateResponseManufacturerIDPolar           ManufacturerMachinesCreateResponseManufacturerID = "polar"
+	ManufacturerMachinesCreateResponseManufacturerIDRicoh           ManufacturerMachinesCreateResponseManufacturerID = "ricoh"
+	ManufacturerMachinesCreateResponseManufacturerIDRyobi           ManufacturerMachinesCreateResponseManufacturerID = "ryobi"
+	ManufacturerMachinesCreateResponseManufacturerIDScreen          ManufacturerMachinesCreateResponseManufacturerID = "screen"
+	ManufacturerMachinesCreateResponseManufacturerIDSolema          ManufacturerMachinesCreateResponseManufacturerID = "solema"
+	ManufacturerMachinesCreateResponseManufacturerIDStahl           ManufacturerMachinesCreateResponseManufacturerID = "stahl"
+	ManufacturerMachinesCreateResponseManufacturerIDTechnow         ManufacturerMachinesCreateResponseManufacturerID = "technow"
+	ManufacturerMachinesCreateResponseManufacturerIDWohlenberg      ManufacturerMachinesCreateResponseManufacturerID = "wohlenberg"
+	ManufacturerMachinesCreateResponseManufacturerIDXeikon          ManufacturerMachinesCreateResponseManufacturerID = "xeikon"
+	ManufacturerMachinesCreateResponseManufacturerIDXerox           ManufacturerMachinesCreateResponseManufacturerID = "xerox"
 )
 
-// Valid indicates whether the value is a known member of the ManufacturerMachinesCreateResponseManufacturerId enum.
-func (e ManufacturerMachinesCreateResponseManufacturerId) Valid() bool {
+// Valid indicates whether the value is a known member of the ManufacturerMachinesCreateResponseManufacturerID enum.
+func (e ManufacturerMachinesCreateResponseManufacturerID) Valid() bool {
 	switch e {
-	case ManufacturerMachinesCreateResponseManufacturerIdBaumann:
+	case ManufacturerMachinesCreateResponseManufacturerIDBaumann:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdBurg:
+	case ManufacturerMachinesCreateResponseManufacturerIDBurg:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdCanon:
+	case ManufacturerMachinesCreateResponseManufacturerIDCanon:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdDuplo:
+	case ManufacturerMachinesCreateResponseManufacturerIDDuplo:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdFuji:
+	case ManufacturerMachinesCreateResponseManufacturerIDFuji:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdHeidelberg:
+	case ManufacturerMachinesCreateResponseManufacturerIDHeidelberg:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdHohner:
+	case ManufacturerMachinesCreateResponseManufacturerIDHohner:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdHorizon:
+	case ManufacturerMachinesCreateResponseManufacturerIDHorizon:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdHp:
+	case ManufacturerMachinesCreateResponseManufacturerIDHp:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdHugobeck:
+	case ManufacturerMachinesCreateResponseManufacturerIDHugobeck:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdHunkeler:
+	case ManufacturerMachinesCreateResponseManufacturerIDHunkeler:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdHörauf:
+	case ManufacturerMachinesCreateResponseManufacturerIDHörauf:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdJMD:
+	case ManufacturerMachinesCreateResponseManufacturerIDJmd:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdKalfass:
+	case ManufacturerMachinesCreateResponseManufacturerIDKalfass:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdKba:
+	case ManufacturerMachinesCreateResponseManufacturerIDKba:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdKodak:
+	case ManufacturerMachinesCreateResponseManufacturerIDKodak:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdKomori:
+	case ManufacturerMachinesCreateResponseManufacturerIDKomori:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdKugelerWomako:
+	case ManufacturerMachinesCreateResponseManufacturerIDKugelerWomako:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdMK:
+	case ManufacturerMachinesCreateResponseManufacturerIDMk:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdMagnum:
+	case ManufacturerMachinesCreateResponseManufacturerIDMagnum:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdMan:
+	case ManufacturerMachinesCreateResponseManufacturerIDMan:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdMbo:
+	case ManufacturerMachinesCreateResponseManufacturerIDMbo:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdMeccanotechnica:
+	case ManufacturerMachinesCreateResponseManufacturerIDMeccanotechnica:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdMiyakoshi:
+	case ManufacturerMachinesCreateResponseManufacturerIDMiyakoshi:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdMsi:
+	case ManufacturerMachinesCreateResponseManufacturerIDMsi:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdMüllerMartini:
+	case ManufacturerMachinesCreateResponseManufacturerIDMüllerMartini:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdPerfecta:
+	case ManufacturerMachinesCreateResponseManufacturerIDPerfecta:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdPetrato:
+	case ManufacturerMachinesCreateResponseManufacturerIDPetrato:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdPolar:
+	case ManufacturerMachinesCreateResponseManufacturerIDPolar:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdRicoh:
+	case ManufacturerMachinesCreateResponseManufacturerIDRicoh:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdRyobi:
+	case ManufacturerMachinesCreateResponseManufacturerIDRyobi:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdScreen:
+	case ManufacturerMachinesCreateResponseManufacturerIDScreen:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdSolema:
+	case ManufacturerMachinesCreateResponseManufacturerIDSolema:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdStahl:
+	case ManufacturerMachinesCreateResponseManufacturerIDStahl:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdTechnow:
+	case ManufacturerMachinesCreateResponseManufacturerIDTechnow:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdWohlenberg:
+	case ManufacturerMachinesCreateResponseManufacturerIDWohlenberg:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdXeikon:
+	case ManufacturerMachinesCreateResponseManufacturerIDXeikon:
 		return true
-	case ManufacturerMachinesCreateResponseManufacturerIdXerox:
+	case ManufacturerMachinesCreateResponseManufacturerIDXerox:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ManufacturerMachinesGetResponseKind.
+// The values the document lists for ManufacturerMachinesGetResponseKind.
 const (
 	ManufacturerMachinesGetResponseKindAdhesiveBinder       ManufacturerMachinesGetResponseKind = "adhesive_binder"
 	ManufacturerMachinesGetResponseKindBoxMaker             ManufacturerMachinesGetResponseKind = "box_maker"
@@ -1834,133 +1834,133 @@ func (e ManufacturerMachinesGetResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for ManufacturerMachinesGetResponseManufacturerId.
+// The values the document lists for ManufacturerMachinesGetResponseManufacturerID.
 const (
-	ManufacturerMachinesGetResponseManufacturerIdBaumann         ManufacturerMachinesGetResponseManufacturerId = "baumann"
-	ManufacturerMachinesGetResponseManufacturerIdBurg            ManufacturerMachinesGetResponseManufacturerId = "burg"
-	ManufacturerMachinesGetResponseManufacturerIdCanon           ManufacturerMachinesGetResponseManufacturerId = "canon"
-	ManufacturerMachinesGetResponseManufacturerIdDuplo           ManufacturerMachinesGetResponseManufacturerId = "duplo"
-	ManufacturerMachinesGetResponseManufacturerIdFuji            ManufacturerMachinesGetResponseManufacturerId = "fuji"
-	ManufacturerMachinesGetResponseManufacturerIdHeidelberg      ManufacturerMachinesGetResponseManufacturerId = "heidelberg"
-	ManufacturerMachinesGetResponseManufacturerIdHohner          ManufacturerMachinesGetResponseManufacturerId = "hohner"
-	ManufacturerMachinesGetResponseManufacturerIdHorizon         ManufacturerMachinesGetResponseManufacturerId = "horizon"
-	ManufacturerMachinesGetResponseManufacturerIdHp              ManufacturerMachinesGetResponseManufacturerId = "hp"
-	ManufacturerMachinesGetResponseManufacturerIdHugobeck        ManufacturerMachinesGetResponseManufacturerId = "hugobeck"
-	ManufacturerMachinesGetResponseManufacturerIdHunkeler        ManufacturerMachinesGetResponseManufacturerId = "hunkeler"
-	ManufacturerMachinesGetResponseManufacturerIdHörauf          ManufacturerMachinesGetResponseManufacturerId = "hörauf"
-	ManufacturerMachinesGetResponseManufacturerIdJMD             ManufacturerMachinesGetResponseManufacturerId = "JMD"
-	ManufacturerMachinesGetResponseManufacturerIdKalfass         ManufacturerMachinesGetResponseManufacturerId = "kalfass"
-	ManufacturerMachinesGetResponseManufacturerIdKba             ManufacturerMachinesGetResponseManufacturerId = "kba"
-	ManufacturerMachinesGetResponseManufacturerIdKodak           ManufacturerMachinesGetResponseManufacturerId = "kodak"
-	ManufacturerMachinesGetResponseManufacturerIdKomori          ManufacturerMachinesGetResponseManufacturerId = "komori"
-	ManufacturerMachinesGetResponseManufacturerIdKugelerWomako   ManufacturerMachinesGetResponseManufacturerId = "kugeler-womako"
-	ManufacturerMachinesGetResponseManufacturerIdMK              ManufacturerMachinesGetResponseManufacturerId = "MK"
-	ManufacturerMachinesGetResponseManufacturerIdMagnum          ManufacturerMachinesGetResponseManufacturerId = "magnum"
-	ManufacturerMachinesGetResponseManufacturerIdMan             ManufacturerMachinesGetResponseManufacturerId = "man"
-	ManufacturerMachinesGetResponseManufacturerIdMbo             ManufacturerMachinesGetResponseManufacturerId = "mbo"
-	ManufacturerMachinesGetResponseManufacturerIdMeccanotechnica ManufacturerMachinesGetResponseManufacturerId = "meccanotechnica"
-	ManufacturerMachinesGetResponseManufacturerIdMiyakoshi       ManufacturerMachinesGetResponseManufacturerId = "miyakoshi"
-	ManufacturerMachinesGetResponseManufacturerIdMsi             ManufacturerMachinesGetResponseManufacturerId = "msi"
-	ManufacturerMachinesGetResponseManufacturerIdMüllerMartini   ManufacturerMachinesGetResponseManufacturerId = "müller-martini"
-	ManufacturerMachinesGetResponseManufacturerIdPerfecta        ManufacturerMachinesGetResponseManufacturerId = "perfecta"
-	ManufacturerMachinesGetResponseManufacturerIdPetrato         ManufacturerMachinesGetResponseManufacturerId = "petrato"
-	ManufacturerMachinesGetResponseManufacturerIdPolar           ManufacturerMachinesGetResponseManufacturerId = "polar"
-	ManufacturerMachinesGetResponseManufacturerIdRicoh           ManufacturerMachinesGetResponseManufacturerId = "ricoh"
-	ManufacturerMachinesGetResponseManufacturerIdRyobi           ManufacturerMachinesGetResponseManufacturerId = "ryobi"
-	ManufacturerMachinesGetResponseManufacturerIdScreen          ManufacturerMachinesGetResponseManufacturerId = "screen"
-	ManufacturerMachinesGetResponseManufacturerIdSolema          ManufacturerMachinesGetResponseManufacturerId = "solema"
-	ManufacturerMachinesGetResponseManufacturerIdStahl           ManufacturerMachinesGetResponseManufacturerId = "stahl"
-	ManufacturerMachinesGetResponseManufacturerIdTechnow         ManufacturerMachinesGetResponseManufacturerId = "technow"
-	ManufacturerMachinesGetResponseManufacturerIdWohlenberg      ManufacturerMachinesGetResponseManufacturerId = "wohlenberg"
-	ManufacturerMachinesGetResponseManufacturerIdXeikon          ManufacturerMachinesGetResponseManufacturerId = "xeikon"
-	ManufacturerMachinesGetResponseManufacturerIdXerox           ManufacturerMachinesGetResponseManufacturerId = "xerox"
+	ManufacturerMachinesGetResponseManufacturerIDBaumann         ManufacturerMachinesGetResponseManufacturerID = "baumann"
+	ManufacturerMachinesGetResponseManufacturerIDBurg            ManufacturerMachinesGetResponseManufacturerID = "burg"
+	ManufacturerMachinesGetResponseManufacturerIDCanon           ManufacturerMachinesGetResponseManufacturerID = "canon"
+	ManufacturerMachinesGetResponseManufacturerIDDuplo           ManufacturerMachinesGetResponseManufacturerID = "duplo"
+	ManufacturerMachinesGetResponseManufacturerIDFuji            ManufacturerMachinesGetResponseManufacturerID = "fuji"
+	ManufacturerMachinesGetResponseManufacturerIDHeidelberg      ManufacturerMachinesGetResponseManufacturerID = "heidelberg"
+	ManufacturerMachinesGetResponseManufacturerIDHohner          ManufacturerMachinesGetResponseManufacturerID = "hohner"
+	ManufacturerMachinesGetResponseManufacturerIDHorizon         ManufacturerMachinesGetResponseManufacturerID = "horizon"
+	ManufacturerMachinesGetResponseManufacturerIDHp              ManufacturerMachinesGetResponseManufacturerID = "hp"
+	ManufacturerMachinesGetResponseManufacturerIDHugobeck        ManufacturerMachinesGetResponseManufacturerID = "hugobeck"
+	ManufacturerMachinesGetResponseManufacturerIDHunkeler        ManufacturerMachinesGetResponseManufacturerID = "hunkeler"
+	ManufacturerMachinesGetResponseManufacturerIDHörauf          ManufacturerMachinesGetResponseManufacturerID = "hörauf"
+	ManufacturerMachinesGetResponseManufacturerIDJmd             ManufacturerMachinesGetResponseManufacturerID = "JMD"
+	ManufacturerMachinesGetResponseManufacturerIDKalfass         ManufacturerMachinesGetResponseManufacturerID = "kalfass"
+	ManufacturerMachinesGetResponseManufacturerIDKba             ManufacturerMachinesGetResponseManufacturerID = "kba"
+	ManufacturerMachinesGetResponseManufacturerIDKodak           ManufacturerMachinesGetResponseManufacturerID = "kodak"
+	ManufacturerMachinesGetResponseManufacturerIDKomori          ManufacturerMachinesGetResponseManufacturerID = "komori"
+	ManufacturerMachinesGetResponseManufacturerIDKugelerWomako   ManufacturerMachinesGetResponseManufacturerID = "kugeler-womako"
+	ManufacturerMachinesGetResponseManufacturerIDMk              ManufacturerMachinesGetResponseManufacturerID = "MK"
+	ManufacturerMachinesGetResponseManufacturerIDMagnum          ManufacturerMachinesGetResponseManufacturerID = "magnum"
+	ManufacturerMachinesGetResponseManufacturerIDMan             ManufacturerMachinesGetResponseManufacturerID = "man"
+	ManufacturerMachinesGetResponseManufacturerIDMbo             ManufacturerMachinesGetResponseManufacturerID = "mbo"
+	ManufacturerMachinesGetResponseManufacturerIDMeccanotechnica ManufacturerMachinesGetResponseManufacturerID = "meccanotechnica"
+	ManufacturerMachinesGetResponseManufacturerIDMiyakoshi       ManufacturerMachinesGetResponseManufacturerID = "miyakoshi"
+	ManufacturerMachinesGetResponseManufacturerIDMsi             ManufacturerMachinesGetResponseManufacturerID = "msi"
+	ManufacturerMachinesGetResponseManufacturerIDMüllerMartini   ManufacturerMachinesGetResponseManufacturerID = "müller-martini"
+	ManufacturerMachinesGetResponseManufacturerIDPerfecta        ManufacturerMachinesGetResponseManufacturerID = "perfecta"
+	ManufacturerMachinesGetResponseManufacturerIDPetrato         ManufacturerMachinesGetResponseManufacturerID = "petrato"
+	ManufacturerMachinesGetResponseManufacturerIDPolar           ManufacturerMachinesGetResponseManufacturerID = "polar"
+	ManufacturerMachinesGetResponseManufacturerIDRicoh           ManufacturerMachinesGetResponseManufacturerID = "ricoh"
+	ManufacturerMachinesGetResponseManufacturerIDRyobi           ManufacturerMachinesGetResponseManufacturerID = "ryobi"
+	ManufacturerMachinesGetResponseManufacturerIDScreen          ManufacturerMachinesGetResponseManufacturerID = "screen"
+	ManufacturerMachinesGetResponseManufacturerIDSolema          ManufacturerMachinesGetResponseManufacturerID = "solema"
+	ManufacturerMachinesGetResponseManufacturerIDStahl           ManufacturerMachinesGetResponseManufacturerID = "stahl"
+	ManufacturerMachinesGetResponseManufacturerIDTechnow         ManufacturerMachinesGetResponseManufacturerID = "technow"
+	ManufacturerMachinesGetResponseManufacturerIDWohlenberg      ManufacturerMachinesGetResponseManufacturerID = "wohlenberg"
+	ManufacturerMachinesGetResponseManufacturerIDXeikon          ManufacturerMachinesGetResponseManufacturerID = "xeikon"
+	ManufacturerMachinesGetResponseManufacturerIDXerox           ManufacturerMachinesGetResponseManufacturerID = "xerox"
 )
 
-// Valid indicates whether the value is a known member of the ManufacturerMachinesGetResponseManufacturerId enum.
-func (e ManufacturerMachinesGetResponseManufacturerId) Valid() bool {
+// Valid indicates whether the value is a known member of the ManufacturerMachinesGetResponseManufacturerID enum.
+func (e ManufacturerMachinesGetResponseManufacturerID) Valid() bool {
 	switch e {
-	case ManufacturerMachinesGetResponseManufacturerIdBaumann:
+	case ManufacturerMachinesGetResponseManufacturerIDBaumann:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdBurg:
+	case ManufacturerMachinesGetResponseManufacturerIDBurg:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdCanon:
+	case ManufacturerMachinesGetResponseManufacturerIDCanon:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdDuplo:
+	case ManufacturerMachinesGetResponseManufacturerIDDuplo:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdFuji:
+	case ManufacturerMachinesGetResponseManufacturerIDFuji:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdHeidelberg:
+	case ManufacturerMachinesGetResponseManufacturerIDHeidelberg:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdHohner:
+	case ManufacturerMachinesGetResponseManufacturerIDHohner:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdHorizon:
+	case ManufacturerMachinesGetResponseManufacturerIDHorizon:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdHp:
+	case ManufacturerMachinesGetResponseManufacturerIDHp:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdHugobeck:
+	case ManufacturerMachinesGetResponseManufacturerIDHugobeck:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdHunkeler:
+	case ManufacturerMachinesGetResponseManufacturerIDHunkeler:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdHörauf:
+	case ManufacturerMachinesGetResponseManufacturerIDHörauf:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdJMD:
+	case ManufacturerMachinesGetResponseManufacturerIDJmd:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdKalfass:
+	case ManufacturerMachinesGetResponseManufacturerIDKalfass:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdKba:
+	case ManufacturerMachinesGetResponseManufacturerIDKba:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdKodak:
+	case ManufacturerMachinesGetResponseManufacturerIDKodak:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdKomori:
+	case ManufacturerMachinesGetResponseManufacturerIDKomori:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdKugelerWomako:
+	case ManufacturerMachinesGetResponseManufacturerIDKugelerWomako:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdMK:
+	case ManufacturerMachinesGetResponseManufacturerIDMk:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdMagnum:
+	case ManufacturerMachinesGetResponseManufacturerIDMagnum:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdMan:
+	case ManufacturerMachinesGetResponseManufacturerIDMan:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdMbo:
+	case ManufacturerMachinesGetResponseManufacturerIDMbo:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdMeccanotechnica:
+	case ManufacturerMachinesGetResponseManufacturerIDMeccanotechnica:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdMiyakoshi:
+	case ManufacturerMachinesGetResponseManufacturerIDMiyakoshi:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdMsi:
+	case ManufacturerMachinesGetResponseManufacturerIDMsi:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdMüllerMartini:
+	case ManufacturerMachinesGetResponseManufacturerIDMüllerMartini:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdPerfecta:
+	case ManufacturerMachinesGetResponseManufacturerIDPerfecta:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdPetrato:
+	case ManufacturerMachinesGetResponseManufacturerIDPetrato:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdPolar:
+	case ManufacturerMachinesGetResponseManufacturerIDPolar:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdRicoh:
+	case ManufacturerMachinesGetResponseManufacturerIDRicoh:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdRyobi:
+	case ManufacturerMachinesGetResponseManufacturerIDRyobi:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdScreen:
+	case ManufacturerMachinesGetResponseManufacturerIDScreen:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdSolema:
+	case ManufacturerMachinesGetResponseManufacturerIDSolema:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdStahl:
+	case ManufacturerMachinesGetResponseManufacturerIDStahl:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdTechnow:
+	case ManufacturerMachinesGetResponseManufacturerIDTechnow:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdWohlenberg:
+	case ManufacturerMachinesGetResponseManufacturerIDWohlenberg:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdXeikon:
+	case ManufacturerMachinesGetResponseManufacturerIDXeikon:
 		return true
-	case ManufacturerMachinesGetResponseManufacturerIdXerox:
+	case ManufacturerMachinesGetResponseManufacturerIDXerox:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ManufacturerMachinesUpdateResponseKind.
+// The values the document lists for ManufacturerMachinesUpdateResponseKind.
 const (
 	ManufacturerMachinesUpdateResponseKindAdhesiveBinder       ManufacturerMachinesUpdateResponseKind = "adhesive_binder"
 	ManufacturerMachinesUpdateResponseKindBoxMaker             ManufacturerMachinesUpdateResponseKind = "box_maker"
@@ -2029,133 +2029,133 @@ func (e ManufacturerMachinesUpdateResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for ManufacturerMachinesUpdateResponseManufacturerId.
+// The values the document lists for ManufacturerMachinesUpdateResponseManufacturerID.
 const (
-	ManufacturerMachinesUpdateResponseManufacturerIdBaumann         ManufacturerMachinesUpdateResponseManufacturerId = "baumann"
-	ManufacturerMachinesUpdateResponseManufacturerIdBurg            ManufacturerMachinesUpdateResponseManufacturerId = "burg"
-	ManufacturerMachinesUpdateResponseManufacturerIdCanon           ManufacturerMachinesUpdateResponseManufacturerId = "canon"
-	ManufacturerMachinesUpdateResponseManufacturerIdDuplo           ManufacturerMachinesUpdateResponseManufacturerId = "duplo"
-	ManufacturerMachinesUpdateResponseManufacturerIdFuji            ManufacturerMachinesUpdateResponseManufacturerId = "fuji"
-	ManufacturerMachinesUpdateResponseManufacturerIdHeidelberg      ManufacturerMachinesUpdateResponseManufacturerId = "heidelberg"
-	ManufacturerMachinesUpdateResponseManufacturerIdHohner          ManufacturerMachinesUpdateResponseManufacturerId = "hohner"
-	ManufacturerMachinesUpdateResponseManufacturerIdHorizon         ManufacturerMachinesUpdateResponseManufacturerId = "horizon"
-	ManufacturerMachinesUpdateResponseManufacturerIdHp              ManufacturerMachinesUpdateResponseManufacturerId = "hp"
-	ManufacturerMachinesUpdateResponseManufacturerIdHugobeck        ManufacturerMachinesUpdateResponseManufacturerId = "hugobeck"
-	ManufacturerMachinesUpdateResponseManufacturerIdHunkeler        ManufacturerMachinesUpdateResponseManufacturerId = "hunkeler"
-	ManufacturerMachinesUpdateResponseManufacturerIdHörauf          ManufacturerMachinesUpdateResponseManufacturerId = "hörauf"
-	ManufacturerMachinesUpdateResponseManufacturerIdJMD             ManufacturerMachinesUpdateResponseManufacturerId = "JMD"
-	ManufacturerMachinesUpdateResponseManufacturerIdKalfass         ManufacturerMachinesUpdateResponseManufacturerId = "kalfass"
-	ManufacturerMachinesUpdateResponseManufacturerIdKba             ManufacturerMachinesUpdateResponseManufacturerId = "kba"
-	ManufacturerMachinesUpdateResponseManufacturerIdKodak           ManufacturerMachinesUpdateResponseManufacturerId = "kodak"
-	ManufacturerMachinesUpdateResponseManufacturerIdKomori          ManufacturerMachinesUpdateResponseManufacturerId = "komori"
-	ManufacturerMachinesUpdateResponseManufacturerIdKugelerWomako   ManufacturerMachinesUpdateResponseManufacturerId = "kugeler-womako"
-	ManufacturerMachinesUpdateResponseManufacturerIdMK              ManufacturerMachinesUpdateResponseManufacturerId = "MK"
-	ManufacturerMachinesUpdateResponseManufacturerIdMagnum          ManufacturerMachinesUpdateResponseManufacturerId = "magnum"
-	ManufacturerMachinesUpdateResponseManufacturerIdMan             ManufacturerMachinesUpdateResponseManufacturerId = "man"
-	ManufacturerMachinesUpdateResponseManufacturerIdMbo             ManufacturerMachinesUpdateResponseManufacturerId = "mbo"
-	ManufacturerMachinesUpdateResponseManufacturerIdMeccanotechnica ManufacturerMachinesUpdateResponseManufacturerId = "meccanotechnica"
-	ManufacturerMachinesUpdateResponseManufacturerIdMiyakoshi       ManufacturerMachinesUpdateResponseManufacturerId = "miyakoshi"
-	ManufacturerMachinesUpdateResponseManufacturerIdMsi             ManufacturerMachinesUpdateResponseManufacturerId = "msi"
-	ManufacturerMachinesUpdateResponseManufacturerIdMüllerMartini   ManufacturerMachinesUpdateResponseManufacturerId = "müller-martini"
-	ManufacturerMachinesUpdateResponseManufacturerIdPerfecta        ManufacturerMachinesUpdateResponseManufacturerId = "perfecta"
-	ManufacturerMachinesUpdateResponseManufacturerIdPetrato         ManufacturerMachinesUpdateResponseManufacturerId = "petrato"
-	ManufacturerMachinesUpdateResponseManufacturerIdPolar           ManufacturerMachinesUpdateResponseManufacturerId = "polar"
-	ManufacturerMachinesUpdateResponseManufacturerIdRicoh           ManufacturerMachinesUpdateResponseManufacturerId = "ricoh"
-	ManufacturerMachinesUpdateResponseManufacturerIdRyobi           ManufacturerMachinesUpdateResponseManufacturerId = "ryobi"
-	ManufacturerMachinesUpdateResponseManufacturerIdScreen          ManufacturerMachinesUpdateResponseManufacturerId = "screen"
-	ManufacturerMachinesUpdateResponseManufacturerIdSolema          ManufacturerMachinesUpdateResponseManufacturerId = "solema"
-	ManufacturerMachinesUpdateResponseManufacturerIdStahl           ManufacturerMachinesUpdateResponseManufacturerId = "stahl"
-	ManufacturerMachinesUpdateResponseManufacturerIdTechnow         ManufacturerMachinesUpdateResponseManufacturerId = "technow"
-	ManufacturerMachinesUpdateResponseManufacturerIdWohlenberg      ManufacturerMachinesUpdateResponseManufacturerId = "wohlenberg"
-	ManufacturerMachinesUpdateResponseManufacturerIdXeikon          ManufacturerMachinesUpdateResponseManufacturerId = "xeikon"
-	ManufacturerMachinesUpdateResponseManufacturerIdXerox           ManufacturerMachinesUpdateResponseManufacturerId = "xerox"
+	ManufacturerMachinesUpdateResponseManufacturerIDBaumann         ManufacturerMachinesUpdateResponseManufacturerID = "baumann"
+	ManufacturerMachinesUpdateResponseManufacturerIDBurg            ManufacturerMachinesUpdateResponseManufacturerID = "burg"
+	ManufacturerMachinesUpdateResponseManufacturerIDCanon           ManufacturerMachinesUpdateResponseManufacturerID = "canon"
+	ManufacturerMachinesUpdateResponseManufacturerIDDuplo           ManufacturerMachinesUpdateResponseManufacturerID = "duplo"
+	ManufacturerMachinesUpdateResponseManufacturerIDFuji            ManufacturerMachinesUpdateResponseManufacturerID = "fuji"
+	ManufacturerMachinesUpdateResponseManufacturerIDHeidelberg      ManufacturerMachinesUpdateResponseManufacturerID = "heidelberg"
+	ManufacturerMachinesUpdateResponseManufacturerIDHohner          ManufacturerMachinesUpdateResponseManufacturerID = "hohner"
+	ManufacturerMachinesUpdateResponseManufacturerIDHorizon         ManufacturerMachinesUpdateResponseManufacturerID = "horizon"
+	ManufacturerMachinesUpdateResponseManufacturerIDHp              ManufacturerMachinesUpdateResponseManufacturerID = "hp"
+	ManufacturerMachinesUpdateResponseManufacturerIDHugobeck        ManufacturerMachinesUpdateResponseManufacturerID = "hugobeck"
+	ManufacturerMachinesUpdateResponseManufacturerIDHunkeler        ManufacturerMachinesUpdateResponseManufacturerID = "hunkeler"
+	ManufacturerMachinesUpdateResponseManufacturerIDHörauf          ManufacturerMachinesUpdateResponseManufacturerID = "hörauf"
+	ManufacturerMachinesUpdateResponseManufacturerIDJmd             ManufacturerMachinesUpdateResponseManufacturerID = "JMD"
+	ManufacturerMachinesUpdateResponseManufacturerIDKalfass         ManufacturerMachinesUpdateResponseManufacturerID = "kalfass"
+	ManufacturerMachinesUpdateResponseManufacturerIDKba             ManufacturerMachinesUpdateResponseManufacturerID = "kba"
+	ManufacturerMachinesUpdateResponseManufacturerIDKodak           ManufacturerMachinesUpdateResponseManufacturerID = "kodak"
+	ManufacturerMachinesUpdateResponseManufacturerIDKomori          ManufacturerMachinesUpdateResponseManufacturerID = "komori"
+	ManufacturerMachinesUpdateResponseManufacturerIDKugelerWomako   ManufacturerMachinesUpdateResponseManufacturerID = "kugeler-womako"
+	ManufacturerMachinesUpdateResponseManufacturerIDMk              ManufacturerMachinesUpdateResponseManufacturerID = "MK"
+	ManufacturerMachinesUpdateResponseManufacturerIDMagnum          ManufacturerMachinesUpdateResponseManufacturerID = "magnum"
+	ManufacturerMachinesUpdateResponseManufacturerIDMan             ManufacturerMachinesUpdateResponseManufacturerID = "man"
+	ManufacturerMachinesUpdateResponseManufacturerIDMbo             ManufacturerMachinesUpdateResponseManufacturerID = "mbo"
+	ManufacturerMachinesUpdateResponseManufacturerIDMeccanotechnica ManufacturerMachinesUpdateResponseManufacturerID = "meccanotechnica"
+	ManufacturerMachinesUpdateResponseManufacturerIDMiyakoshi       ManufacturerMachinesUpdateResponseManufacturerID = "miyakoshi"
+	ManufacturerMachinesUpdateResponseManufacturerIDMsi             ManufacturerMachinesUpdateResponseManufacturerID = "msi"
+	ManufacturerMachinesUpdateResponseManufacturerIDMüllerMartini   ManufacturerMachinesUpdateResponseManufacturerID = "müller-martini"
+	ManufacturerMachinesUpdateResponseManufacturerIDPerfecta        ManufacturerMachinesUpdateResponseManufacturerID = "perfecta"
+	ManufacturerMachinesUpdateResponseManufacturerIDPetrato         ManufacturerMachinesUpdateResponseManufacturerID = "petrato"
+	ManufacturerMachinesUpdateResponseManufacturerIDPolar           ManufacturerMachinesUpdateResponseManufacturerID = "polar"
+	ManufacturerMachinesUpdateResponseManufacturerIDRicoh           ManufacturerMachinesUpdateResponseManufacturerID = "ricoh"
+	ManufacturerMachinesUpdateResponseManufacturerIDRyobi           ManufacturerMachinesUpdateResponseManufacturerID = "ryobi"
+	ManufacturerMachinesUpdateResponseManufacturerIDScreen          ManufacturerMachinesUpdateResponseManufacturerID = "screen"
+	ManufacturerMachinesUpdateResponseManufacturerIDSolema          ManufacturerMachinesUpdateResponseManufacturerID = "solema"
+	ManufacturerMachinesUpdateResponseManufacturerIDStahl           ManufacturerMachinesUpdateResponseManufacturerID = "stahl"
+	ManufacturerMachinesUpdateResponseManufacturerIDTechnow         ManufacturerMachinesUpdateResponseManufacturerID = "technow"
+	ManufacturerMachinesUpdateResponseManufacturerIDWohlenberg      ManufacturerMachinesUpdateResponseManufacturerID = "wohlenberg"
+	ManufacturerMachinesUpdateResponseManufacturerIDXeikon          ManufacturerMachinesUpdateResponseManufacturerID = "xeikon"
+	ManufacturerMachinesUpdateResponseManufacturerIDXerox           ManufacturerMachinesUpdateResponseManufacturerID = "xerox"
 )
 
-// Valid indicates whether the value is a known member of the ManufacturerMachinesUpdateResponseManufacturerId enum.
-func (e ManufacturerMachinesUpdateResponseManufacturerId) Valid() bool {
+// Valid indicates whether the value is a known member of the ManufacturerMachinesUpdateResponseManufacturerID enum.
+func (e ManufacturerMachinesUpdateResponseManufacturerID) Valid() bool {
 	switch e {
-	case ManufacturerMachinesUpdateResponseManufacturerIdBaumann:
+	case ManufacturerMachinesUpdateResponseManufacturerIDBaumann:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdBurg:
+	case ManufacturerMachinesUpdateResponseManufacturerIDBurg:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdCanon:
+	case ManufacturerMachinesUpdateResponseManufacturerIDCanon:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdDuplo:
+	case ManufacturerMachinesUpdateResponseManufacturerIDDuplo:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdFuji:
+	case ManufacturerMachinesUpdateResponseManufacturerIDFuji:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdHeidelberg:
+	case ManufacturerMachinesUpdateResponseManufacturerIDHeidelberg:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdHohner:
+	case ManufacturerMachinesUpdateResponseManufacturerIDHohner:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdHorizon:
+	case ManufacturerMachinesUpdateResponseManufacturerIDHorizon:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdHp:
+	case ManufacturerMachinesUpdateResponseManufacturerIDHp:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdHugobeck:
+	case ManufacturerMachinesUpdateResponseManufacturerIDHugobeck:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdHunkeler:
+	case ManufacturerMachinesUpdateResponseManufacturerIDHunkeler:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdHörauf:
+	case ManufacturerMachinesUpdateResponseManufacturerIDHörauf:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdJMD:
+	case ManufacturerMachinesUpdateResponseManufacturerIDJmd:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdKalfass:
+	case ManufacturerMachinesUpdateResponseManufacturerIDKalfass:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdKba:
+	case ManufacturerMachinesUpdateResponseManufacturerIDKba:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdKodak:
+	case ManufacturerMachinesUpdateResponseManufacturerIDKodak:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdKomori:
+	case ManufacturerMachinesUpdateResponseManufacturerIDKomori:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdKugelerWomako:
+	case ManufacturerMachinesUpdateResponseManufacturerIDKugelerWomako:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdMK:
+	case ManufacturerMachinesUpdateResponseManufacturerIDMk:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdMagnum:
+	case ManufacturerMachinesUpdateResponseManufacturerIDMagnum:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdMan:
+	case ManufacturerMachinesUpdateResponseManufacturerIDMan:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdMbo:
+	case ManufacturerMachinesUpdateResponseManufacturerIDMbo:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdMeccanotechnica:
+	case ManufacturerMachinesUpdateResponseManufacturerIDMeccanotechnica:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdMiyakoshi:
+	case ManufacturerMachinesUpdateResponseManufacturerIDMiyakoshi:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdMsi:
+	case ManufacturerMachinesUpdateResponseManufacturerIDMsi:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdMüllerMartini:
+	case ManufacturerMachinesUpdateResponseManufacturerIDMüllerMartini:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdPerfecta:
+	case ManufacturerMachinesUpdateResponseManufacturerIDPerfecta:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdPetrato:
+	case ManufacturerMachinesUpdateResponseManufacturerIDPetrato:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdPolar:
+	case ManufacturerMachinesUpdateResponseManufacturerIDPolar:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdRicoh:
+	case ManufacturerMachinesUpdateResponseManufacturerIDRicoh:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdRyobi:
+	case ManufacturerMachinesUpdateResponseManufacturerIDRyobi:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdScreen:
+	case ManufacturerMachinesUpdateResponseManufacturerIDScreen:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdSolema:
+	case ManufacturerMachinesUpdateResponseManufacturerIDSolema:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdStahl:
+	case ManufacturerMachinesUpdateResponseManufacturerIDStahl:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdTechnow:
+	case ManufacturerMachinesUpdateResponseManufacturerIDTechnow:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdWohlenberg:
+	case ManufacturerMachinesUpdateResponseManufacturerIDWohlenberg:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdXeikon:
+	case ManufacturerMachinesUpdateResponseManufacturerIDXeikon:
 		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIdXerox:
+	case ManufacturerMachinesUpdateResponseManufacturerIDXerox:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for OrganizationKind.
+// The values the document lists for OrganizationKind.
 const (
 	OrganizationKindBrandOwner        OrganizationKind = "brand_owner"
 	OrganizationKindDesigner          OrganizationKind = "designer"
@@ -2191,7 +2191,7 @@ func (e OrganizationKind) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationKinds.
+// The values the document lists for OrganizationKinds.
 const (
 	OrganizationKindsBrandOwner        OrganizationKinds = "brand_owner"
 	OrganizationKindsDesigner          OrganizationKinds = "designer"
@@ -2227,7 +2227,7 @@ func (e OrganizationKinds) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationSectionsDesigner.
+// The values the document lists for OrganizationSectionsDesigner.
 const (
 	OrganizationSectionsDesignerInhouse      OrganizationSectionsDesigner = "inhouse"
 	OrganizationSectionsDesignerOther        OrganizationSectionsDesigner = "other"
@@ -2251,7 +2251,7 @@ func (e OrganizationSectionsDesigner) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationSectionsMachineVendor.
+// The values the document lists for OrganizationSectionsMachineVendor.
 const (
 	OrganizationSectionsMachineVendorBinders                OrganizationSectionsMachineVendor = "binders"
 	OrganizationSectionsMachineVendorCutters                OrganizationSectionsMachineVendor = "cutters"
@@ -2284,7 +2284,7 @@ func (e OrganizationSectionsMachineVendor) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationSectionsPrinter.
+// The values the document lists for OrganizationSectionsPrinter.
 const (
 	OrganizationSectionsPrinterBrochures      OrganizationSectionsPrinter = "brochures"
 	OrganizationSectionsPrinterBusinessCards  OrganizationSectionsPrinter = "business_cards"
@@ -2323,7 +2323,7 @@ func (e OrganizationSectionsPrinter) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationSectionsPublisher.
+// The values the document lists for OrganizationSectionsPublisher.
 const (
 	OrganizationSectionsPublisherBrochures      OrganizationSectionsPublisher = "brochures"
 	OrganizationSectionsPublisherHardcoverBooks OrganizationSectionsPublisher = "hardcover_books"
@@ -2344,7 +2344,7 @@ func (e OrganizationSectionsPublisher) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationSectionsSoftwareDeveloper.
+// The values the document lists for OrganizationSectionsSoftwareDeveloper.
 const (
 	OrganizationSectionsSoftwareDeveloperAccounting                 OrganizationSectionsSoftwareDeveloper = "accounting"
 	OrganizationSectionsSoftwareDeveloperBilling                    OrganizationSectionsSoftwareDeveloper = "billing"
@@ -2401,7 +2401,7 @@ func (e OrganizationSectionsSoftwareDeveloper) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationSectionsSupplier.
+// The values the document lists for OrganizationSectionsSupplier.
 const (
 	OrganizationSectionsSupplierFoils           OrganizationSectionsSupplier = "foils"
 	OrganizationSectionsSupplierInk             OrganizationSectionsSupplier = "ink"
@@ -2431,7 +2431,7 @@ func (e OrganizationSectionsSupplier) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationSubscription0Status.
+// The values the document lists for OrganizationSubscription0Status.
 const (
 	OrganizationSubscription0StatusActive       OrganizationSubscription0Status = "active"
 	OrganizationSubscription0StatusProvisioning OrganizationSubscription0Status = "provisioning"
@@ -2452,7 +2452,7 @@ func (e OrganizationSubscription0Status) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationAddonsGetResponsePlanStatus.
+// The values the document lists for OrganizationAddonsGetResponsePlanStatus.
 const (
 	OrganizationAddonsGetResponsePlanStatusActive       OrganizationAddonsGetResponsePlanStatus = "active"
 	OrganizationAddonsGetResponsePlanStatusProvisioning OrganizationAddonsGetResponsePlanStatus = "provisioning"
@@ -2470,7 +2470,7 @@ func (e OrganizationAddonsGetResponsePlanStatus) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationBusinessRelationshipsCreateResponseKind.
+// The values the document lists for OrganizationBusinessRelationshipsCreateResponseKind.
 const (
 	OrganizationBusinessRelationshipsCreateResponseKindManufacturer   OrganizationBusinessRelationshipsCreateResponseKind = "manufacturer"
 	OrganizationBusinessRelationshipsCreateResponseKindPrinter        OrganizationBusinessRelationshipsCreateResponseKind = "printer"
@@ -2494,7 +2494,7 @@ func (e OrganizationBusinessRelationshipsCreateResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationBusinessRelationshipsGetResponseKind.
+// The values the document lists for OrganizationBusinessRelationshipsGetResponseKind.
 const (
 	OrganizationBusinessRelationshipsGetResponseKindManufacturer   OrganizationBusinessRelationshipsGetResponseKind = "manufacturer"
 	OrganizationBusinessRelationshipsGetResponseKindPrinter        OrganizationBusinessRelationshipsGetResponseKind = "printer"
@@ -2518,7 +2518,7 @@ func (e OrganizationBusinessRelationshipsGetResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationMembershipPersonLocale.
+// The values the document lists for OrganizationMembershipPersonLocale.
 const (
 	OrganizationMembershipPersonLocaleDe   OrganizationMembershipPersonLocale = "de"
 	OrganizationMembershipPersonLocaleEn   OrganizationMembershipPersonLocale = "en"
@@ -2539,7 +2539,7 @@ func (e OrganizationMembershipPersonLocale) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationMembershipPersonPronoun.
+// The values the document lists for OrganizationMembershipPersonPronoun.
 const (
 	OrganizationMembershipPersonPronounHeHim  OrganizationMembershipPersonPronoun = "He/Him"
 	OrganizationMembershipPersonPronounSheHer OrganizationMembershipPersonPronoun = "She/Her"
@@ -2557,7 +2557,7 @@ func (e OrganizationMembershipPersonPronoun) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationMembershipPersonSubscription0Status.
+// The values the document lists for OrganizationMembershipPersonSubscription0Status.
 const (
 	OrganizationMembershipPersonSubscription0StatusActive       OrganizationMembershipPersonSubscription0Status = "active"
 	OrganizationMembershipPersonSubscription0StatusProvisioning OrganizationMembershipPersonSubscription0Status = "provisioning"
@@ -2578,7 +2578,7 @@ func (e OrganizationMembershipPersonSubscription0Status) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationMembershipPersonUnitSystem.
+// The values the document lists for OrganizationMembershipPersonUnitSystem.
 const (
 	OrganizationMembershipPersonUnitSystemImperial OrganizationMembershipPersonUnitSystem = "imperial"
 	OrganizationMembershipPersonUnitSystemMetric   OrganizationMembershipPersonUnitSystem = "metric"
@@ -2596,7 +2596,7 @@ func (e OrganizationMembershipPersonUnitSystem) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationMembershipsGetResponsePersonLocale.
+// The values the document lists for OrganizationMembershipsGetResponsePersonLocale.
 const (
 	OrganizationMembershipsGetResponsePersonLocaleDe   OrganizationMembershipsGetResponsePersonLocale = "de"
 	OrganizationMembershipsGetResponsePersonLocaleEn   OrganizationMembershipsGetResponsePersonLocale = "en"
@@ -2617,7 +2617,7 @@ func (e OrganizationMembershipsGetResponsePersonLocale) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationMembershipsGetResponsePersonPronoun.
+// The values the document lists for OrganizationMembershipsGetResponsePersonPronoun.
 const (
 	OrganizationMembershipsGetResponsePersonPronounHeHim  OrganizationMembershipsGetResponsePersonPronoun = "He/Him"
 	OrganizationMembershipsGetResponsePersonPronounSheHer OrganizationMembershipsGetResponsePersonPronoun = "She/Her"
@@ -2635,7 +2635,7 @@ func (e OrganizationMembershipsGetResponsePersonPronoun) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationMembershipsGetResponsePersonSubscription0Status.
+// The values the document lists for OrganizationMembershipsGetResponsePersonSubscription0Status.
 const (
 	OrganizationMembershipsGetResponsePersonSubscription0StatusActive       OrganizationMembershipsGetResponsePersonSubscription0Status = "active"
 	OrganizationMembershipsGetResponsePersonSubscription0StatusProvisioning OrganizationMembershipsGetResponsePersonSubscription0Status = "provisioning"
@@ -2656,7 +2656,7 @@ func (e OrganizationMembershipsGetResponsePersonSubscription0Status) Valid() boo
 	}
 }
 
-// Defines values for OrganizationMembershipsGetResponsePersonUnitSystem.
+// The values the document lists for OrganizationMembershipsGetResponsePersonUnitSystem.
 const (
 	OrganizationMembershipsGetResponsePersonUnitSystemImperial OrganizationMembershipsGetResponsePersonUnitSystem = "imperial"
 	OrganizationMembershipsGetResponsePersonUnitSystemMetric   OrganizationMembershipsGetResponsePersonUnitSystem = "metric"
@@ -2674,7 +2674,7 @@ func (e OrganizationMembershipsGetResponsePersonUnitSystem) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationMembershipsUpdateResponsePersonLocale.
+// The values the document lists for OrganizationMembershipsUpdateResponsePersonLocale.
 const (
 	OrganizationMembershipsUpdateResponsePersonLocaleDe   OrganizationMembershipsUpdateResponsePersonLocale = "de"
 	OrganizationMembershipsUpdateResponsePersonLocaleEn   OrganizationMembershipsUpdateResponsePersonLocale = "en"
@@ -2695,7 +2695,7 @@ func (e OrganizationMembershipsUpdateResponsePersonLocale) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationMembershipsUpdateResponsePersonPronoun.
+// The values the document lists for OrganizationMembershipsUpdateResponsePersonPronoun.
 const (
 	OrganizationMembershipsUpdateResponsePersonPronounHeHim  OrganizationMembershipsUpdateResponsePersonPronoun = "He/Him"
 	OrganizationMembershipsUpdateResponsePersonPronounSheHer OrganizationMembershipsUpdateResponsePersonPronoun = "She/Her"
@@ -2713,7 +2713,7 @@ func (e OrganizationMembershipsUpdateResponsePersonPronoun) Valid() bool {
 	}
 }
 
-// Defines values for OrganizationMembershipsUpdateResponsePersonSubscription0Status.
+// The values the document lists for OrganizationMembershipsUpdateResponsePersonSubscription0Status.
 const (
 	OrganizationMembershipsUpdateResponsePersonSubscription0StatusActive       OrganizationMembershipsUpdateResponsePersonSubscription0Status = "active"
 	OrganizationMembershipsUpdateResponsePersonSubscription0StatusProvisioning OrganizationMembershipsUpdateResponsePersonSubscription0Status = "provisioning"
@@ -2734,7 +2734,7 @@ func (e OrganizationMembershipsUpdateResponsePersonSubscription0Status) Valid() 
 	}
 }
 
-// Defines values for OrganizationMembershipsUpdateResponsePersonUnitSystem.
+// The values the document lists for OrganizationMembershipsUpdateResponsePersonUnitSystem.
 const (
 	OrganizationMembershipsUpdateResponsePersonUnitSystemImperial OrganizationMembershipsUpdateResponsePersonUnitSystem = "imperial"
 	OrganizationMembershipsUpdateResponsePersonUnitSystemMetric   OrganizationMembershipsUpdateResponsePersonUnitSystem = "metric"
@@ -2752,7 +2752,7 @@ func (e OrganizationMembershipsUpdateResponsePersonUnitSystem) Valid() bool {
 	}
 }
 
-// Defines values for PersonLocale.
+// The values the document lists for PersonLocale.
 const (
 	PersonLocaleDe   PersonLocale = "de"
 	PersonLocaleEn   PersonLocale = "en"
@@ -2773,7 +2773,7 @@ func (e PersonLocale) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationMembershipsOrganizationKind.
+// The values the document lists for PersonOrganizationMembershipsOrganizationKind.
 const (
 	PersonOrganizationMembershipsOrganizationKindBrandOwner        PersonOrganizationMembershipsOrganizationKind = "brand_owner"
 	PersonOrganizationMembershipsOrganizationKindDesigner          PersonOrganizationMembershipsOrganizationKind = "designer"
@@ -2809,7 +2809,7 @@ func (e PersonOrganizationMembershipsOrganizationKind) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationMembershipsOrganizationKinds.
+// The values the document lists for PersonOrganizationMembershipsOrganizationKinds.
 const (
 	PersonOrganizationMembershipsOrganizationKindsBrandOwner        PersonOrganizationMembershipsOrganizationKinds = "brand_owner"
 	PersonOrganizationMembershipsOrganizationKindsDesigner          PersonOrganizationMembershipsOrganizationKinds = "designer"
@@ -2845,7 +2845,7 @@ func (e PersonOrganizationMembershipsOrganizationKinds) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationMembershipsOrganizationSectionsDesigner.
+// The values the document lists for PersonOrganizationMembershipsOrganizationSectionsDesigner.
 const (
 	PersonOrganizationMembershipsOrganizationSectionsDesignerInhouse      PersonOrganizationMembershipsOrganizationSectionsDesigner = "inhouse"
 	PersonOrganizationMembershipsOrganizationSectionsDesignerOther        PersonOrganizationMembershipsOrganizationSectionsDesigner = "other"
@@ -2869,7 +2869,7 @@ func (e PersonOrganizationMembershipsOrganizationSectionsDesigner) Valid() bool 
 	}
 }
 
-// Defines values for PersonOrganizationMembershipsOrganizationSectionsMachineVendor.
+// The values the document lists for PersonOrganizationMembershipsOrganizationSectionsMachineVendor.
 const (
 	PersonOrganizationMembershipsOrganizationSectionsMachineVendorBinders                PersonOrganizationMembershipsOrganizationSectionsMachineVendor = "binders"
 	PersonOrganizationMembershipsOrganizationSectionsMachineVendorCutters                PersonOrganizationMembershipsOrganizationSectionsMachineVendor = "cutters"
@@ -2902,7 +2902,7 @@ func (e PersonOrganizationMembershipsOrganizationSectionsMachineVendor) Valid() 
 	}
 }
 
-// Defines values for PersonOrganizationMembershipsOrganizationSectionsPrinter.
+// The values the document lists for PersonOrganizationMembershipsOrganizationSectionsPrinter.
 const (
 	PersonOrganizationMembershipsOrganizationSectionsPrinterBrochures      PersonOrganizationMembershipsOrganizationSectionsPrinter = "brochures"
 	PersonOrganizationMembershipsOrganizationSectionsPrinterBusinessCards  PersonOrganizationMembershipsOrganizationSectionsPrinter = "business_cards"
@@ -2941,7 +2941,7 @@ func (e PersonOrganizationMembershipsOrganizationSectionsPrinter) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationMembershipsOrganizationSectionsPublisher.
+// The values the document lists for PersonOrganizationMembershipsOrganizationSectionsPublisher.
 const (
 	PersonOrganizationMembershipsOrganizationSectionsPublisherBrochures      PersonOrganizationMembershipsOrganizationSectionsPublisher = "brochures"
 	PersonOrganizationMembershipsOrganizationSectionsPublisherHardcoverBooks PersonOrganizationMembershipsOrganizationSectionsPublisher = "hardcover_books"
@@ -2962,7 +2962,7 @@ func (e PersonOrganizationMembershipsOrganizationSectionsPublisher) Valid() bool
 	}
 }
 
-// Defines values for PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper.
+// The values the document lists for PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper.
 const (
 	PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperAccounting                 PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper = "accounting"
 	PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperBilling                    PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper = "billing"
@@ -3019,7 +3019,7 @@ func (e PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper) Vali
 	}
 }
 
-// Defines values for PersonOrganizationMembershipsOrganizationSectionsSupplier.
+// The values the document lists for PersonOrganizationMembershipsOrganizationSectionsSupplier.
 const (
 	PersonOrganizationMembershipsOrganizationSectionsSupplierFoils           PersonOrganizationMembershipsOrganizationSectionsSupplier = "foils"
 	PersonOrganizationMembershipsOrganizationSectionsSupplierInk             PersonOrganizationMembershipsOrganizationSectionsSupplier = "ink"
@@ -3049,7 +3049,7 @@ func (e PersonOrganizationMembershipsOrganizationSectionsSupplier) Valid() bool 
 	}
 }
 
-// Defines values for PersonOrganizationMembershipsOrganizationSubscription0Status.
+// The values the document lists for PersonOrganizationMembershipsOrganizationSubscription0Status.
 const (
 	PersonOrganizationMembershipsOrganizationSubscription0StatusActive       PersonOrganizationMembershipsOrganizationSubscription0Status = "active"
 	PersonOrganizationMembershipsOrganizationSubscription0StatusProvisioning PersonOrganizationMembershipsOrganizationSubscription0Status = "provisioning"
@@ -3070,7 +3070,7 @@ func (e PersonOrganizationMembershipsOrganizationSubscription0Status) Valid() bo
 	}
 }
 
-// Defines values for PersonPronoun.
+// The values the document lists for PersonPronoun.
 const (
 	PersonPronounHeHim  PersonPronoun = "He/Him"
 	PersonPronounSheHer PersonPronoun = "She/Her"
@@ -3088,7 +3088,7 @@ func (e PersonPronoun) Valid() bool {
 	}
 }
 
-// Defines values for PersonSubscription0Status.
+// The values the document lists for PersonSubscription0Status.
 const (
 	PersonSubscription0StatusActive       PersonSubscription0Status = "active"
 	PersonSubscription0StatusProvisioning PersonSubscription0Status = "provisioning"
@@ -3109,7 +3109,7 @@ func (e PersonSubscription0Status) Valid() bool {
 	}
 }
 
-// Defines values for PersonUnitSystem.
+// The values the document lists for PersonUnitSystem.
 const (
 	PersonUnitSystemImperial PersonUnitSystem = "imperial"
 	PersonUnitSystemMetric   PersonUnitSystem = "metric"
@@ -3127,7 +3127,7 @@ func (e PersonUnitSystem) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsCreateResponseKind.
+// The values the document lists for PersonOrganizationsCreateResponseKind.
 const (
 	PersonOrganizationsCreateResponseKindBrandOwner        PersonOrganizationsCreateResponseKind = "brand_owner"
 	PersonOrganizationsCreateResponseKindDesigner          PersonOrganizationsCreateResponseKind = "designer"
@@ -3163,7 +3163,7 @@ func (e PersonOrganizationsCreateResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsCreateResponseKinds.
+// The values the document lists for PersonOrganizationsCreateResponseKinds.
 const (
 	PersonOrganizationsCreateResponseKindsBrandOwner        PersonOrganizationsCreateResponseKinds = "brand_owner"
 	PersonOrganizationsCreateResponseKindsDesigner          PersonOrganizationsCreateResponseKinds = "designer"
@@ -3199,7 +3199,7 @@ func (e PersonOrganizationsCreateResponseKinds) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsCreateResponseSectionsDesigner.
+// The values the document lists for PersonOrganizationsCreateResponseSectionsDesigner.
 const (
 	PersonOrganizationsCreateResponseSectionsDesignerInhouse      PersonOrganizationsCreateResponseSectionsDesigner = "inhouse"
 	PersonOrganizationsCreateResponseSectionsDesignerOther        PersonOrganizationsCreateResponseSectionsDesigner = "other"
@@ -3223,7 +3223,7 @@ func (e PersonOrganizationsCreateResponseSectionsDesigner) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsCreateResponseSectionsMachineVendor.
+// The values the document lists for PersonOrganizationsCreateResponseSectionsMachineVendor.
 const (
 	PersonOrganizationsCreateResponseSectionsMachineVendorBinders                PersonOrganizationsCreateResponseSectionsMachineVendor = "binders"
 	PersonOrganizationsCreateResponseSectionsMachineVendorCutters                PersonOrganizationsCreateResponseSectionsMachineVendor = "cutters"
@@ -3256,7 +3256,7 @@ func (e PersonOrganizationsCreateResponseSectionsMachineVendor) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsCreateResponseSectionsPrinter.
+// The values the document lists for PersonOrganizationsCreateResponseSectionsPrinter.
 const (
 	PersonOrganizationsCreateResponseSectionsPrinterBrochures      PersonOrganizationsCreateResponseSectionsPrinter = "brochures"
 	PersonOrganizationsCreateResponseSectionsPrinterBusinessCards  PersonOrganizationsCreateResponseSectionsPrinter = "business_cards"
@@ -3295,7 +3295,7 @@ func (e PersonOrganizationsCreateResponseSectionsPrinter) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsCreateResponseSectionsPublisher.
+// The values the document lists for PersonOrganizationsCreateResponseSectionsPublisher.
 const (
 	PersonOrganizationsCreateResponseSectionsPublisherBrochures      PersonOrganizationsCreateResponseSectionsPublisher = "brochures"
 	PersonOrganizationsCreateResponseSectionsPublisherHardcoverBooks PersonOrganizationsCreateResponseSectionsPublisher = "hardcover_books"
@@ -3316,7 +3316,7 @@ func (e PersonOrganizationsCreateResponseSectionsPublisher) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsCreateResponseSectionsSoftwareDeveloper.
+// The values the document lists for PersonOrganizationsCreateResponseSectionsSoftwareDeveloper.
 const (
 	PersonOrganizationsCreateResponseSectionsSoftwareDeveloperAccounting                 PersonOrganizationsCreateResponseSectionsSoftwareDeveloper = "accounting"
 	PersonOrganizationsCreateResponseSectionsSoftwareDeveloperBilling                    PersonOrganizationsCreateResponseSectionsSoftwareDeveloper = "billing"
@@ -3373,7 +3373,7 @@ func (e PersonOrganizationsCreateResponseSectionsSoftwareDeveloper) Valid() bool
 	}
 }
 
-// Defines values for PersonOrganizationsCreateResponseSectionsSupplier.
+// The values the document lists for PersonOrganizationsCreateResponseSectionsSupplier.
 const (
 	PersonOrganizationsCreateResponseSectionsSupplierFoils           PersonOrganizationsCreateResponseSectionsSupplier = "foils"
 	PersonOrganizationsCreateResponseSectionsSupplierInk             PersonOrganizationsCreateResponseSectionsSupplier = "ink"
@@ -3403,7 +3403,7 @@ func (e PersonOrganizationsCreateResponseSectionsSupplier) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsCreateResponseSubscription0Status.
+// The values the document lists for PersonOrganizationsCreateResponseSubscription0Status.
 const (
 	PersonOrganizationsCreateResponseSubscription0StatusActive       PersonOrganizationsCreateResponseSubscription0Status = "active"
 	PersonOrganizationsCreateResponseSubscription0StatusProvisioning PersonOrganizationsCreateResponseSubscription0Status = "provisioning"
@@ -3424,7 +3424,7 @@ func (e PersonOrganizationsCreateResponseSubscription0Status) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsMachinesCreateOwnershipResponseAssetType.
+// The values the document lists for PersonOrganizationsMachinesCreateOwnershipResponseAssetType.
 const (
 	PersonOrganizationsMachinesCreateOwnershipResponseAssetTypeMachine    PersonOrganizationsMachinesCreateOwnershipResponseAssetType = "Machine"
 	PersonOrganizationsMachinesCreateOwnershipResponseAssetTypeSoftware   PersonOrganizationsMachinesCreateOwnershipResponseAssetType = "Software"
@@ -3445,7 +3445,7 @@ func (e PersonOrganizationsMachinesCreateOwnershipResponseAssetType) Valid() boo
 	}
 }
 
-// Defines values for PersonOrganizationsMachinesCreateResponseKind.
+// The values the document lists for PersonOrganizationsMachinesCreateResponseKind.
 const (
 	PersonOrganizationsMachinesCreateResponseKindAdhesiveBinder       PersonOrganizationsMachinesCreateResponseKind = "adhesive_binder"
 	PersonOrganizationsMachinesCreateResponseKindBoxMaker             PersonOrganizationsMachinesCreateResponseKind = "box_maker"
@@ -3514,133 +3514,133 @@ func (e PersonOrganizationsMachinesCreateResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsMachinesCreateResponseManufacturerId.
+// The values the document lists for PersonOrganizationsMachinesCreateResponseManufacturerID.
 const (
-	PersonOrganizationsMachinesCreateResponseManufacturerIdBaumann         PersonOrganizationsMachinesCreateResponseManufacturerId = "baumann"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdBurg            PersonOrganizationsMachinesCreateResponseManufacturerId = "burg"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdCanon           PersonOrganizationsMachinesCreateResponseManufacturerId = "canon"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdDuplo           PersonOrganizationsMachinesCreateResponseManufacturerId = "duplo"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdFuji            PersonOrganizationsMachinesCreateResponseManufacturerId = "fuji"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdHeidelberg      PersonOrganizationsMachinesCreateResponseManufacturerId = "heidelberg"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdHohner          PersonOrganizationsMachinesCreateResponseManufacturerId = "hohner"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdHorizon         PersonOrganizationsMachinesCreateResponseManufacturerId = "horizon"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdHp              PersonOrganizationsMachinesCreateResponseManufacturerId = "hp"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdHugobeck        PersonOrganizationsMachinesCreateResponseManufacturerId = "hugobeck"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdHunkeler        PersonOrganizationsMachinesCreateResponseManufacturerId = "hunkeler"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdHörauf          PersonOrganizationsMachinesCreateResponseManufacturerId = "hörauf"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdJMD             PersonOrganizationsMachinesCreateResponseManufacturerId = "JMD"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdKalfass         PersonOrganizationsMachinesCreateResponseManufacturerId = "kalfass"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdKba             PersonOrganizationsMachinesCreateResponseManufacturerId = "kba"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdKodak           PersonOrganizationsMachinesCreateResponseManufacturerId = "kodak"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdKomori          PersonOrganizationsMachinesCreateResponseManufacturerId = "komori"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdKugelerWomako   PersonOrganizationsMachinesCreateResponseManufacturerId = "kugeler-womako"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdMK              PersonOrganizationsMachinesCreateResponseManufacturerId = "MK"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdMagnum          PersonOrganizationsMachinesCreateResponseManufacturerId = "magnum"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdMan             PersonOrganizationsMachinesCreateResponseManufacturerId = "man"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdMbo             PersonOrganizationsMachinesCreateResponseManufacturerId = "mbo"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdMeccanotechnica PersonOrganizationsMachinesCreateResponseManufacturerId = "meccanotechnica"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdMiyakoshi       PersonOrganizationsMachinesCreateResponseManufacturerId = "miyakoshi"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdMsi             PersonOrganizationsMachinesCreateResponseManufacturerId = "msi"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdMüllerMartini   PersonOrganizationsMachinesCreateResponseManufacturerId = "müller-martini"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdPerfecta        PersonOrganizationsMachinesCreateResponseManufacturerId = "perfecta"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdPetrato         PersonOrganizationsMachinesCreateResponseManufacturerId = "petrato"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdPolar           PersonOrganizationsMachinesCreateResponseManufacturerId = "polar"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdRicoh           PersonOrganizationsMachinesCreateResponseManufacturerId = "ricoh"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdRyobi           PersonOrganizationsMachinesCreateResponseManufacturerId = "ryobi"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdScreen          PersonOrganizationsMachinesCreateResponseManufacturerId = "screen"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdSolema          PersonOrganizationsMachinesCreateResponseManufacturerId = "solema"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdStahl           PersonOrganizationsMachinesCreateResponseManufacturerId = "stahl"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdTechnow         PersonOrganizationsMachinesCreateResponseManufacturerId = "technow"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdWohlenberg      PersonOrganizationsMachinesCreateResponseManufacturerId = "wohlenberg"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdXeikon          PersonOrganizationsMachinesCreateResponseManufacturerId = "xeikon"
-	PersonOrganizationsMachinesCreateResponseManufacturerIdXerox           PersonOrganizationsMachinesCreateResponseManufacturerId = "xerox"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDBaumann         PersonOrganizationsMachinesCreateResponseManufacturerID = "baumann"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDBurg            PersonOrganizationsMachinesCreateResponseManufacturerID = "burg"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDCanon           PersonOrganizationsMachinesCreateResponseManufacturerID = "canon"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDDuplo           PersonOrganizationsMachinesCreateResponseManufacturerID = "duplo"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDFuji            PersonOrganizationsMachinesCreateResponseManufacturerID = "fuji"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDHeidelberg      PersonOrganizationsMachinesCreateResponseManufacturerID = "heidelberg"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDHohner          PersonOrganizationsMachinesCreateResponseManufacturerID = "hohner"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDHorizon         PersonOrganizationsMachinesCreateResponseManufacturerID = "horizon"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDHp              PersonOrganizationsMachinesCreateResponseManufacturerID = "hp"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDHugobeck        PersonOrganizationsMachinesCreateResponseManufacturerID = "hugobeck"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDHunkeler        PersonOrganizationsMachinesCreateResponseManufacturerID = "hunkeler"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDHörauf          PersonOrganizationsMachinesCreateResponseManufacturerID = "hörauf"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDJmd             PersonOrganizationsMachinesCreateResponseManufacturerID = "JMD"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDKalfass         PersonOrganizationsMachinesCreateResponseManufacturerID = "kalfass"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDKba             PersonOrganizationsMachinesCreateResponseManufacturerID = "kba"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDKodak           PersonOrganizationsMachinesCreateResponseManufacturerID = "kodak"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDKomori          PersonOrganizationsMachinesCreateResponseManufacturerID = "komori"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDKugelerWomako   PersonOrganizationsMachinesCreateResponseManufacturerID = "kugeler-womako"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDMk              PersonOrganizationsMachinesCreateResponseManufacturerID = "MK"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDMagnum          PersonOrganizationsMachinesCreateResponseManufacturerID = "magnum"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDMan             PersonOrganizationsMachinesCreateResponseManufacturerID = "man"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDMbo             PersonOrganizationsMachinesCreateResponseManufacturerID = "mbo"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDMeccanotechnica PersonOrganizationsMachinesCreateResponseManufacturerID = "meccanotechnica"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDMiyakoshi       PersonOrganizationsMachinesCreateResponseManufacturerID = "miyakoshi"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDMsi             PersonOrganizationsMachinesCreateResponseManufacturerID = "msi"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDMüllerMartini   PersonOrganizationsMachinesCreateResponseManufacturerID = "müller-martini"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDPerfecta        PersonOrganizationsMachinesCreateResponseManufacturerID = "perfecta"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDPetrato         PersonOrganizationsMachinesCreateResponseManufacturerID = "petrato"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDPolar           PersonOrganizationsMachinesCreateResponseManufacturerID = "polar"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDRicoh           PersonOrganizationsMachinesCreateResponseManufacturerID = "ricoh"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDRyobi           PersonOrganizationsMachinesCreateResponseManufacturerID = "ryobi"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDScreen          PersonOrganizationsMachinesCreateResponseManufacturerID = "screen"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDSolema          PersonOrganizationsMachinesCreateResponseManufacturerID = "solema"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDStahl           PersonOrganizationsMachinesCreateResponseManufacturerID = "stahl"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDTechnow         PersonOrganizationsMachinesCreateResponseManufacturerID = "technow"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDWohlenberg      PersonOrganizationsMachinesCreateResponseManufacturerID = "wohlenberg"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDXeikon          PersonOrganizationsMachinesCreateResponseManufacturerID = "xeikon"
+	PersonOrganizationsMachinesCreateResponseManufacturerIDXerox           PersonOrganizationsMachinesCreateResponseManufacturerID = "xerox"
 )
 
-// Valid indicates whether the value is a known member of the PersonOrganizationsMachinesCreateResponseManufacturerId enum.
-func (e PersonOrganizationsMachinesCreateResponseManufacturerId) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonOrganizationsMachinesCreateResponseManufacturerID enum.
+func (e PersonOrganizationsMachinesCreateResponseManufacturerID) Valid() bool {
 	switch e {
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdBaumann:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDBaumann:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdBurg:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDBurg:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdCanon:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDCanon:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdDuplo:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDDuplo:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdFuji:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDFuji:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdHeidelberg:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDHeidelberg:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdHohner:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDHohner:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdHorizon:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDHorizon:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdHp:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDHp:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdHugobeck:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDHugobeck:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdHunkeler:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDHunkeler:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdHörauf:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDHörauf:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdJMD:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDJmd:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdKalfass:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDKalfass:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdKba:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDKba:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdKodak:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDKodak:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdKomori:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDKomori:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdKugelerWomako:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDKugelerWomako:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdMK:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDMk:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdMagnum:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDMagnum:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdMan:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDMan:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdMbo:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDMbo:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdMeccanotechnica:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDMeccanotechnica:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdMiyakoshi:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDMiyakoshi:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdMsi:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDMsi:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdMüllerMartini:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDMüllerMartini:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdPerfecta:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDPerfecta:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdPetrato:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDPetrato:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdPolar:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDPolar:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdRicoh:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDRicoh:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdRyobi:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDRyobi:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdScreen:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDScreen:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdSolema:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDSolema:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdStahl:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDStahl:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdTechnow:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDTechnow:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdWohlenberg:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDWohlenberg:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdXeikon:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDXeikon:
 		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIdXerox:
+	case PersonOrganizationsMachinesCreateResponseManufacturerIDXerox:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for PersonOrganizationsMachinesGetOwnershipResponseAssetType.
+// The values the document lists for PersonOrganizationsMachinesGetOwnershipResponseAssetType.
 const (
 	PersonOrganizationsMachinesGetOwnershipResponseAssetTypeMachine    PersonOrganizationsMachinesGetOwnershipResponseAssetType = "Machine"
 	PersonOrganizationsMachinesGetOwnershipResponseAssetTypeSoftware   PersonOrganizationsMachinesGetOwnershipResponseAssetType = "Software"
@@ -3661,7 +3661,7 @@ func (e PersonOrganizationsMachinesGetOwnershipResponseAssetType) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsMachinesGetResponseKind.
+// The values the document lists for PersonOrganizationsMachinesGetResponseKind.
 const (
 	PersonOrganizationsMachinesGetResponseKindAdhesiveBinder       PersonOrganizationsMachinesGetResponseKind = "adhesive_binder"
 	PersonOrganizationsMachinesGetResponseKindBoxMaker             PersonOrganizationsMachinesGetResponseKind = "box_maker"
@@ -3730,133 +3730,133 @@ func (e PersonOrganizationsMachinesGetResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsMachinesGetResponseManufacturerId.
+// The values the document lists for PersonOrganizationsMachinesGetResponseManufacturerID.
 const (
-	PersonOrganizationsMachinesGetResponseManufacturerIdBaumann         PersonOrganizationsMachinesGetResponseManufacturerId = "baumann"
-	PersonOrganizationsMachinesGetResponseManufacturerIdBurg            PersonOrganizationsMachinesGetResponseManufacturerId = "burg"
-	PersonOrganizationsMachinesGetResponseManufacturerIdCanon           PersonOrganizationsMachinesGetResponseManufacturerId = "canon"
-	PersonOrganizationsMachinesGetResponseManufacturerIdDuplo           PersonOrganizationsMachinesGetResponseManufacturerId = "duplo"
-	PersonOrganizationsMachinesGetResponseManufacturerIdFuji            PersonOrganizationsMachinesGetResponseManufacturerId = "fuji"
-	PersonOrganizationsMachinesGetResponseManufacturerIdHeidelberg      PersonOrganizationsMachinesGetResponseManufacturerId = "heidelberg"
-	PersonOrganizationsMachinesGetResponseManufacturerIdHohner          PersonOrganizationsMachinesGetResponseManufacturerId = "hohner"
-	PersonOrganizationsMachinesGetResponseManufacturerIdHorizon         PersonOrganizationsMachinesGetResponseManufacturerId = "horizon"
-	PersonOrganizationsMachinesGetResponseManufacturerIdHp              PersonOrganizationsMachinesGetResponseManufacturerId = "hp"
-	PersonOrganizationsMachinesGetResponseManufacturerIdHugobeck        PersonOrganizationsMachinesGetResponseManufacturerId = "hugobeck"
-	PersonOrganizationsMachinesGetResponseManufacturerIdHunkeler        PersonOrganizationsMachinesGetResponseManufacturerId = "hunkeler"
-	PersonOrganizationsMachinesGetResponseManufacturerIdHörauf          PersonOrganizationsMachinesGetResponseManufacturerId = "hörauf"
-	PersonOrganizationsMachinesGetResponseManufacturerIdJMD             PersonOrganizationsMachinesGetResponseManufacturerId = "JMD"
-	PersonOrganizationsMachinesGetResponseManufacturerIdKalfass         PersonOrganizationsMachinesGetResponseManufacturerId = "kalfass"
-	PersonOrganizationsMachinesGetResponseManufacturerIdKba             PersonOrganizationsMachinesGetResponseManufacturerId = "kba"
-	PersonOrganizationsMachinesGetResponseManufacturerIdKodak           PersonOrganizationsMachinesGetResponseManufacturerId = "kodak"
-	PersonOrganizationsMachinesGetResponseManufacturerIdKomori          PersonOrganizationsMachinesGetResponseManufacturerId = "komori"
-	PersonOrganizationsMachinesGetResponseManufacturerIdKugelerWomako   PersonOrganizationsMachinesGetResponseManufacturerId = "kugeler-womako"
-	PersonOrganizationsMachinesGetResponseManufacturerIdMK              PersonOrganizationsMachinesGetResponseManufacturerId = "MK"
-	PersonOrganizationsMachinesGetResponseManufacturerIdMagnum          PersonOrganizationsMachinesGetResponseManufacturerId = "magnum"
-	PersonOrganizationsMachinesGetResponseManufacturerIdMan             PersonOrganizationsMachinesGetResponseManufacturerId = "man"
-	PersonOrganizationsMachinesGetResponseManufacturerIdMbo             PersonOrganizationsMachinesGetResponseManufacturerId = "mbo"
-	PersonOrganizationsMachinesGetResponseManufacturerIdMeccanotechnica PersonOrganizationsMachinesGetResponseManufacturerId = "meccanotechnica"
-	PersonOrganizationsMachinesGetResponseManufacturerIdMiyakoshi       PersonOrganizationsMachinesGetResponseManufacturerId = "miyakoshi"
-	PersonOrganizationsMachinesGetResponseManufacturerIdMsi             PersonOrganizationsMachinesGetResponseManufacturerId = "msi"
-	PersonOrganizationsMachinesGetResponseManufacturerIdMüllerMartini   PersonOrganizationsMachinesGetResponseManufacturerId = "müller-martini"
-	PersonOrganizationsMachinesGetResponseManufacturerIdPerfecta        PersonOrganizationsMachinesGetResponseManufacturerId = "perfecta"
-	PersonOrganizationsMachinesGetResponseManufacturerIdPetrato         PersonOrganizationsMachinesGetResponseManufacturerId = "petrato"
-	PersonOrganizationsMachinesGetResponseManufacturerIdPolar           PersonOrganizationsMachinesGetResponseManufacturerId = "polar"
-	PersonOrganizationsMachinesGetResponseManufacturerIdRicoh           PersonOrganizationsMachinesGetResponseManufacturerId = "ricoh"
-	PersonOrganizationsMachinesGetResponseManufacturerIdRyobi           PersonOrganizationsMachinesGetResponseManufacturerId = "ryobi"
-	PersonOrganizationsMachinesGetResponseManufacturerIdScreen          PersonOrganizationsMachinesGetResponseManufacturerId = "screen"
-	PersonOrganizationsMachinesGetResponseManufacturerIdSolema          PersonOrganizationsMachinesGetResponseManufacturerId = "solema"
-	PersonOrganizationsMachinesGetResponseManufacturerIdStahl           PersonOrganizationsMachinesGetResponseManufacturerId = "stahl"
-	PersonOrganizationsMachinesGetResponseManufacturerIdTechnow         PersonOrganizationsMachinesGetResponseManufacturerId = "technow"
-	PersonOrganizationsMachinesGetResponseManufacturerIdWohlenberg      PersonOrganizationsMachinesGetResponseManufacturerId = "wohlenberg"
-	PersonOrganizationsMachinesGetResponseManufacturerIdXeikon          PersonOrganizationsMachinesGetResponseManufacturerId = "xeikon"
-	PersonOrganizationsMachinesGetResponseManufacturerIdXerox           PersonOrganizationsMachinesGetResponseManufacturerId = "xerox"
+	PersonOrganizationsMachinesGetResponseManufacturerIDBaumann         PersonOrganizationsMachinesGetResponseManufacturerID = "baumann"
+	PersonOrganizationsMachinesGetResponseManufacturerIDBurg            PersonOrganizationsMachinesGetResponseManufacturerID = "burg"
+	PersonOrganizationsMachinesGetResponseManufacturerIDCanon           PersonOrganizationsMachinesGetResponseManufacturerID = "canon"
+	PersonOrganizationsMachinesGetResponseManufacturerIDDuplo           PersonOrganizationsMachinesGetResponseManufacturerID = "duplo"
+	PersonOrganizationsMachinesGetResponseManufacturerIDFuji            PersonOrganizationsMachinesGetResponseManufacturerID = "fuji"
+	PersonOrganizationsMachinesGetResponseManufacturerIDHeidelberg      PersonOrganizationsMachinesGetResponseManufacturerID = "heidelberg"
+	PersonOrganizationsMachinesGetResponseManufacturerIDHohner          PersonOrganizationsMachinesGetResponseManufacturerID = "hohner"
+	PersonOrganizationsMachinesGetResponseManufacturerIDHorizon         PersonOrganizationsMachinesGetResponseManufacturerID = "horizon"
+	PersonOrganizationsMachinesGetResponseManufacturerIDHp              PersonOrganizationsMachinesGetResponseManufacturerID = "hp"
+	PersonOrganizationsMachinesGetResponseManufacturerIDHugobeck        PersonOrganizationsMachinesGetResponseManufacturerID = "hugobeck"
+	PersonOrganizationsMachinesGetResponseManufacturerIDHunkeler        PersonOrganizationsMachinesGetResponseManufacturerID = "hunkeler"
+	PersonOrganizationsMachinesGetResponseManufacturerIDHörauf          PersonOrganizationsMachinesGetResponseManufacturerID = "hörauf"
+	PersonOrganizationsMachinesGetResponseManufacturerIDJmd             PersonOrganizationsMachinesGetResponseManufacturerID = "JMD"
+	PersonOrganizationsMachinesGetResponseManufacturerIDKalfass         PersonOrganizationsMachinesGetResponseManufacturerID = "kalfass"
+	PersonOrganizationsMachinesGetResponseManufacturerIDKba             PersonOrganizationsMachinesGetResponseManufacturerID = "kba"
+	PersonOrganizationsMachinesGetResponseManufacturerIDKodak           PersonOrganizationsMachinesGetResponseManufacturerID = "kodak"
+	PersonOrganizationsMachinesGetResponseManufacturerIDKomori          PersonOrganizationsMachinesGetResponseManufacturerID = "komori"
+	PersonOrganizationsMachinesGetResponseManufacturerIDKugelerWomako   PersonOrganizationsMachinesGetResponseManufacturerID = "kugeler-womako"
+	PersonOrganizationsMachinesGetResponseManufacturerIDMk              PersonOrganizationsMachinesGetResponseManufacturerID = "MK"
+	PersonOrganizationsMachinesGetResponseManufacturerIDMagnum          PersonOrganizationsMachinesGetResponseManufacturerID = "magnum"
+	PersonOrganizationsMachinesGetResponseManufacturerIDMan             PersonOrganizationsMachinesGetResponseManufacturerID = "man"
+	PersonOrganizationsMachinesGetResponseManufacturerIDMbo             PersonOrganizationsMachinesGetResponseManufacturerID = "mbo"
+	PersonOrganizationsMachinesGetResponseManufacturerIDMeccanotechnica PersonOrganizationsMachinesGetResponseManufacturerID = "meccanotechnica"
+	PersonOrganizationsMachinesGetResponseManufacturerIDMiyakoshi       PersonOrganizationsMachinesGetResponseManufacturerID = "miyakoshi"
+	PersonOrganizationsMachinesGetResponseManufacturerIDMsi             PersonOrganizationsMachinesGetResponseManufacturerID = "msi"
+	PersonOrganizationsMachinesGetResponseManufacturerIDMüllerMartini   PersonOrganizationsMachinesGetResponseManufacturerID = "müller-martini"
+	PersonOrganizationsMachinesGetResponseManufacturerIDPerfecta        PersonOrganizationsMachinesGetResponseManufacturerID = "perfecta"
+	PersonOrganizationsMachinesGetResponseManufacturerIDPetrato         PersonOrganizationsMachinesGetResponseManufacturerID = "petrato"
+	PersonOrganizationsMachinesGetResponseManufacturerIDPolar           PersonOrganizationsMachinesGetResponseManufacturerID = "polar"
+	PersonOrganizationsMachinesGetResponseManufacturerIDRicoh           PersonOrganizationsMachinesGetResponseManufacturerID = "ricoh"
+	PersonOrganizationsMachinesGetResponseManufacturerIDRyobi           PersonOrganizationsMachinesGetResponseManufacturerID = "ryobi"
+	PersonOrganizationsMachinesGetResponseManufacturerIDScreen          PersonOrganizationsMachinesGetResponseManufacturerID = "screen"
+	PersonOrganizationsMachinesGetResponseManufacturerIDSolema          PersonOrganizationsMachinesGetResponseManufacturerID = "solema"
+	PersonOrganizationsMachinesGetResponseManufacturerIDStahl           PersonOrganizationsMachinesGetResponseManufacturerID = "stahl"
+	PersonOrganizationsMachinesGetResponseManufacturerIDTechnow         PersonOrganizationsMachinesGetResponseManufacturerID = "technow"
+	PersonOrganizationsMachinesGetResponseManufacturerIDWohlenberg      PersonOrganizationsMachinesGetResponseManufacturerID = "wohlenberg"
+	PersonOrganizationsMachinesGetResponseManufacturerIDXeikon          PersonOrganizationsMachinesGetResponseManufacturerID = "xeikon"
+	PersonOrganizationsMachinesGetResponseManufacturerIDXerox           PersonOrganizationsMachinesGetResponseManufacturerID = "xerox"
 )
 
-// Valid indicates whether the value is a known member of the PersonOrganizationsMachinesGetResponseManufacturerId enum.
-func (e PersonOrganizationsMachinesGetResponseManufacturerId) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonOrganizationsMachinesGetResponseManufacturerID enum.
+func (e PersonOrganizationsMachinesGetResponseManufacturerID) Valid() bool {
 	switch e {
-	case PersonOrganizationsMachinesGetResponseManufacturerIdBaumann:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDBaumann:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdBurg:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDBurg:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdCanon:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDCanon:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdDuplo:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDDuplo:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdFuji:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDFuji:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdHeidelberg:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDHeidelberg:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdHohner:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDHohner:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdHorizon:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDHorizon:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdHp:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDHp:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdHugobeck:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDHugobeck:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdHunkeler:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDHunkeler:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdHörauf:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDHörauf:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdJMD:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDJmd:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdKalfass:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDKalfass:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdKba:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDKba:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdKodak:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDKodak:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdKomori:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDKomori:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdKugelerWomako:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDKugelerWomako:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdMK:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDMk:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdMagnum:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDMagnum:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdMan:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDMan:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdMbo:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDMbo:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdMeccanotechnica:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDMeccanotechnica:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdMiyakoshi:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDMiyakoshi:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdMsi:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDMsi:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdMüllerMartini:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDMüllerMartini:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdPerfecta:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDPerfecta:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdPetrato:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDPetrato:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdPolar:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDPolar:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdRicoh:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDRicoh:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdRyobi:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDRyobi:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdScreen:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDScreen:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdSolema:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDSolema:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdStahl:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDStahl:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdTechnow:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDTechnow:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdWohlenberg:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDWohlenberg:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdXeikon:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDXeikon:
 		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIdXerox:
+	case PersonOrganizationsMachinesGetResponseManufacturerIDXerox:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for PersonOrganizationsMachinesUpdateOwnershipResponseAssetType.
+// The values the document lists for PersonOrganizationsMachinesUpdateOwnershipResponseAssetType.
 const (
 	PersonOrganizationsMachinesUpdateOwnershipResponseAssetTypeMachine    PersonOrganizationsMachinesUpdateOwnershipResponseAssetType = "Machine"
 	PersonOrganizationsMachinesUpdateOwnershipResponseAssetTypeSoftware   PersonOrganizationsMachinesUpdateOwnershipResponseAssetType = "Software"
@@ -3877,7 +3877,7 @@ func (e PersonOrganizationsMachinesUpdateOwnershipResponseAssetType) Valid() boo
 	}
 }
 
-// Defines values for PersonOrganizationsSitesCreateResponseOrganizationKind.
+// The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationKind.
 const (
 	PersonOrganizationsSitesCreateResponseOrganizationKindBrandOwner        PersonOrganizationsSitesCreateResponseOrganizationKind = "brand_owner"
 	PersonOrganizationsSitesCreateResponseOrganizationKindDesigner          PersonOrganizationsSitesCreateResponseOrganizationKind = "designer"
@@ -3913,7 +3913,7 @@ func (e PersonOrganizationsSitesCreateResponseOrganizationKind) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsSitesCreateResponseOrganizationKinds.
+// The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationKinds.
 const (
 	PersonOrganizationsSitesCreateResponseOrganizationKindsBrandOwner        PersonOrganizationsSitesCreateResponseOrganizationKinds = "brand_owner"
 	PersonOrganizationsSitesCreateResponseOrganizationKindsDesigner          PersonOrganizationsSitesCreateResponseOrganizationKinds = "designer"
@@ -3949,7 +3949,7 @@ func (e PersonOrganizationsSitesCreateResponseOrganizationKinds) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsSitesCreateResponseOrganizationSectionsDesigner.
+// The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationSectionsDesigner.
 const (
 	PersonOrganizationsSitesCreateResponseOrganizationSectionsDesignerInhouse      PersonOrganizationsSitesCreateResponseOrganizationSectionsDesigner = "inhouse"
 	PersonOrganizationsSitesCreateResponseOrganizationSectionsDesignerOther        PersonOrganizationsSitesCreateResponseOrganizationSectionsDesigner = "other"
@@ -3973,7 +3973,7 @@ func (e PersonOrganizationsSitesCreateResponseOrganizationSectionsDesigner) Vali
 	}
 }
 
-// Defines values for PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendor.
+// The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendor.
 const (
 	PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendorBinders                PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendor = "binders"
 	PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendorCutters                PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendor = "cutters"
@@ -4006,7 +4006,7 @@ func (e PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendor)
 	}
 }
 
-// Defines values for PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinter.
+// The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinter.
 const (
 	PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinterBrochures      PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinter = "brochures"
 	PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinterBusinessCards  PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinter = "business_cards"
@@ -4045,7 +4045,7 @@ func (e PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinter) Valid
 	}
 }
 
-// Defines values for PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisher.
+// The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisher.
 const (
 	PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisherBrochures      PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisher = "brochures"
 	PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisherHardcoverBooks PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisher = "hardcover_books"
@@ -4066,7 +4066,7 @@ func (e PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisher) Val
 	}
 }
 
-// Defines values for PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloper.
+// The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloper.
 const (
 	PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperAccounting                 PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloper = "accounting"
 	PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperBilling                    PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloper = "billing"
@@ -4123,7 +4123,7 @@ func (e PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDevelo
 	}
 }
 
-// Defines values for PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier.
+// The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier.
 const (
 	PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplierFoils           PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier = "foils"
 	PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplierInk             PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier = "ink"
@@ -4153,7 +4153,7 @@ func (e PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier) Vali
 	}
 }
 
-// Defines values for PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status.
+// The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status.
 const (
 	PersonOrganizationsSitesCreateResponseOrganizationSubscription0StatusActive       PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status = "active"
 	PersonOrganizationsSitesCreateResponseOrganizationSubscription0StatusProvisioning PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status = "provisioning"
@@ -4174,7 +4174,7 @@ func (e PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status) V
 	}
 }
 
-// Defines values for PersonOrganizationsSitesGetResponseOrganizationKind.
+// The values the document lists for PersonOrganizationsSitesGetResponseOrganizationKind.
 const (
 	PersonOrganizationsSitesGetResponseOrganizationKindBrandOwner        PersonOrganizationsSitesGetResponseOrganizationKind = "brand_owner"
 	PersonOrganizationsSitesGetResponseOrganizationKindDesigner          PersonOrganizationsSitesGetResponseOrganizationKind = "designer"
@@ -4210,7 +4210,7 @@ func (e PersonOrganizationsSitesGetResponseOrganizationKind) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsSitesGetResponseOrganizationKinds.
+// The values the document lists for PersonOrganizationsSitesGetResponseOrganizationKinds.
 const (
 	PersonOrganizationsSitesGetResponseOrganizationKindsBrandOwner        PersonOrganizationsSitesGetResponseOrganizationKinds = "brand_owner"
 	PersonOrganizationsSitesGetResponseOrganizationKindsDesigner          PersonOrganizationsSitesGetResponseOrganizationKinds = "designer"
@@ -4246,7 +4246,7 @@ func (e PersonOrganizationsSitesGetResponseOrganizationKinds) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsSitesGetResponseOrganizationSectionsDesigner.
+// The values the document lists for PersonOrganizationsSitesGetResponseOrganizationSectionsDesigner.
 const (
 	PersonOrganizationsSitesGetResponseOrganizationSectionsDesignerInhouse      PersonOrganizationsSitesGetResponseOrganizationSectionsDesigner = "inhouse"
 	PersonOrganizationsSitesGetResponseOrganizationSectionsDesignerOther        PersonOrganizationsSitesGetResponseOrganizationSectionsDesigner = "other"
@@ -4270,7 +4270,7 @@ func (e PersonOrganizationsSitesGetResponseOrganizationSectionsDesigner) Valid()
 	}
 }
 
-// Defines values for PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendor.
+// The values the document lists for PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendor.
 const (
 	PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendorBinders                PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendor = "binders"
 	PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendorCutters                PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendor = "cutters"
@@ -4303,7 +4303,7 @@ func (e PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendor) Va
 	}
 }
 
-// Defines values for PersonOrganizationsSitesGetResponseOrganizationSectionsPrinter.
+// The values the document lists for PersonOrganizationsSitesGetResponseOrganizationSectionsPrinter.
 const (
 	PersonOrganizationsSitesGetResponseOrganizationSectionsPrinterBrochures      PersonOrganizationsSitesGetResponseOrganizationSectionsPrinter = "brochures"
 	PersonOrganizationsSitesGetResponseOrganizationSectionsPrinterBusinessCards  PersonOrganizationsSitesGetResponseOrganizationSectionsPrinter = "business_cards"
@@ -4342,7 +4342,7 @@ func (e PersonOrganizationsSitesGetResponseOrganizationSectionsPrinter) Valid() 
 	}
 }
 
-// Defines values for PersonOrganizationsSitesGetResponseOrganizationSectionsPublisher.
+// The values the document lists for PersonOrganizationsSitesGetResponseOrganizationSectionsPublisher.
 const (
 	PersonOrganizationsSitesGetResponseOrganizationSectionsPublisherBrochures      PersonOrganizationsSitesGetResponseOrganizationSectionsPublisher = "brochures"
 	PersonOrganizationsSitesGetResponseOrganizationSectionsPublisherHardcoverBooks PersonOrganizationsSitesGetResponseOrganizationSectionsPublisher = "hardcover_books"
@@ -4363,7 +4363,7 @@ func (e PersonOrganizationsSitesGetResponseOrganizationSectionsPublisher) Valid(
 	}
 }
 
-// Defines values for PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper.
+// The values the document lists for PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper.
 const (
 	PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperAccounting                 PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper = "accounting"
 	PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperBilling                    PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper = "billing"
@@ -4420,7 +4420,7 @@ func (e PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper
 	}
 }
 
-// Defines values for PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier.
+// The values the document lists for PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier.
 const (
 	PersonOrganizationsSitesGetResponseOrganizationSectionsSupplierFoils           PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier = "foils"
 	PersonOrganizationsSitesGetResponseOrganizationSectionsSupplierInk             PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier = "ink"
@@ -4450,7 +4450,7 @@ func (e PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier) Valid()
 	}
 }
 
-// Defines values for PersonOrganizationsSitesGetResponseOrganizationSubscription0Status.
+// The values the document lists for PersonOrganizationsSitesGetResponseOrganizationSubscription0Status.
 const (
 	PersonOrganizationsSitesGetResponseOrganizationSubscription0StatusActive       PersonOrganizationsSitesGetResponseOrganizationSubscription0Status = "active"
 	PersonOrganizationsSitesGetResponseOrganizationSubscription0StatusProvisioning PersonOrganizationsSitesGetResponseOrganizationSubscription0Status = "provisioning"
@@ -4471,7 +4471,7 @@ func (e PersonOrganizationsSitesGetResponseOrganizationSubscription0Status) Vali
 	}
 }
 
-// Defines values for PersonOrganizationsSitesUpdateResponseOrganizationKind.
+// The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationKind.
 const (
 	PersonOrganizationsSitesUpdateResponseOrganizationKindBrandOwner        PersonOrganizationsSitesUpdateResponseOrganizationKind = "brand_owner"
 	PersonOrganizationsSitesUpdateResponseOrganizationKindDesigner          PersonOrganizationsSitesUpdateResponseOrganizationKind = "designer"
@@ -4507,7 +4507,7 @@ func (e PersonOrganizationsSitesUpdateResponseOrganizationKind) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsSitesUpdateResponseOrganizationKinds.
+// The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationKinds.
 const (
 	PersonOrganizationsSitesUpdateResponseOrganizationKindsBrandOwner        PersonOrganizationsSitesUpdateResponseOrganizationKinds = "brand_owner"
 	PersonOrganizationsSitesUpdateResponseOrganizationKindsDesigner          PersonOrganizationsSitesUpdateResponseOrganizationKinds = "designer"
@@ -4543,7 +4543,7 @@ func (e PersonOrganizationsSitesUpdateResponseOrganizationKinds) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesigner.
+// The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesigner.
 const (
 	PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesignerInhouse      PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesigner = "inhouse"
 	PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesignerOther        PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesigner = "other"
@@ -4567,7 +4567,7 @@ func (e PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesigner) Vali
 	}
 }
 
-// Defines values for PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendor.
+// The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendor.
 const (
 	PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendorBinders                PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendor = "binders"
 	PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendorCutters                PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendor = "cutters"
@@ -4600,7 +4600,7 @@ func (e PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendor)
 	}
 }
 
-// Defines values for PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinter.
+// The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinter.
 const (
 	PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinterBrochures      PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinter = "brochures"
 	PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinterBusinessCards  PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinter = "business_cards"
@@ -4639,7 +4639,7 @@ func (e PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinter) Valid
 	}
 }
 
-// Defines values for PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisher.
+// The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisher.
 const (
 	PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisherBrochures      PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisher = "brochures"
 	PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisherHardcoverBooks PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisher = "hardcover_books"
@@ -4660,7 +4660,7 @@ func (e PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisher) Val
 	}
 }
 
-// Defines values for PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloper.
+// The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloper.
 const (
 	PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperAccounting                 PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloper = "accounting"
 	PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperBilling                    PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloper = "billing"
@@ -4717,7 +4717,7 @@ func (e PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDevelo
 	}
 }
 
-// Defines values for PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier.
+// The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier.
 const (
 	PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplierFoils           PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier = "foils"
 	PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplierInk             PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier = "ink"
@@ -4747,7 +4747,7 @@ func (e PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier) Vali
 	}
 }
 
-// Defines values for PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status.
+// The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status.
 const (
 	PersonOrganizationsSitesUpdateResponseOrganizationSubscription0StatusActive       PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status = "active"
 	PersonOrganizationsSitesUpdateResponseOrganizationSubscription0StatusProvisioning PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status = "provisioning"
@@ -4768,7 +4768,7 @@ func (e PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status) V
 	}
 }
 
-// Defines values for PersonOrganizationsSoftwareCreateOwnershipResponseAssetType.
+// The values the document lists for PersonOrganizationsSoftwareCreateOwnershipResponseAssetType.
 const (
 	PersonOrganizationsSoftwareCreateOwnershipResponseAssetTypeMachine    PersonOrganizationsSoftwareCreateOwnershipResponseAssetType = "Machine"
 	PersonOrganizationsSoftwareCreateOwnershipResponseAssetTypeSoftware   PersonOrganizationsSoftwareCreateOwnershipResponseAssetType = "Software"
@@ -4789,7 +4789,7 @@ func (e PersonOrganizationsSoftwareCreateOwnershipResponseAssetType) Valid() boo
 	}
 }
 
-// Defines values for PersonOrganizationsSoftwareCreateResponseKind.
+// The values the document lists for PersonOrganizationsSoftwareCreateResponseKind.
 const (
 	PersonOrganizationsSoftwareCreateResponseKindErp PersonOrganizationsSoftwareCreateResponseKind = "erp"
 	PersonOrganizationsSoftwareCreateResponseKindMis PersonOrganizationsSoftwareCreateResponseKind = "mis"
@@ -4807,25 +4807,25 @@ func (e PersonOrganizationsSoftwareCreateResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsSoftwareCreateResponseVendorId.
+// The values the document lists for PersonOrganizationsSoftwareCreateResponseVendorID.
 const (
-	PersonOrganizationsSoftwareCreateResponseVendorIdHeidelberg PersonOrganizationsSoftwareCreateResponseVendorId = "heidelberg"
-	PersonOrganizationsSoftwareCreateResponseVendorIdZaikio     PersonOrganizationsSoftwareCreateResponseVendorId = "zaikio"
+	PersonOrganizationsSoftwareCreateResponseVendorIDHeidelberg PersonOrganizationsSoftwareCreateResponseVendorID = "heidelberg"
+	PersonOrganizationsSoftwareCreateResponseVendorIDZaikio     PersonOrganizationsSoftwareCreateResponseVendorID = "zaikio"
 )
 
-// Valid indicates whether the value is a known member of the PersonOrganizationsSoftwareCreateResponseVendorId enum.
-func (e PersonOrganizationsSoftwareCreateResponseVendorId) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonOrganizationsSoftwareCreateResponseVendorID enum.
+func (e PersonOrganizationsSoftwareCreateResponseVendorID) Valid() bool {
 	switch e {
-	case PersonOrganizationsSoftwareCreateResponseVendorIdHeidelberg:
+	case PersonOrganizationsSoftwareCreateResponseVendorIDHeidelberg:
 		return true
-	case PersonOrganizationsSoftwareCreateResponseVendorIdZaikio:
+	case PersonOrganizationsSoftwareCreateResponseVendorIDZaikio:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for PersonOrganizationsSoftwareGetOwnershipResponseAssetType.
+// The values the document lists for PersonOrganizationsSoftwareGetOwnershipResponseAssetType.
 const (
 	PersonOrganizationsSoftwareGetOwnershipResponseAssetTypeMachine    PersonOrganizationsSoftwareGetOwnershipResponseAssetType = "Machine"
 	PersonOrganizationsSoftwareGetOwnershipResponseAssetTypeSoftware   PersonOrganizationsSoftwareGetOwnershipResponseAssetType = "Software"
@@ -4846,7 +4846,7 @@ func (e PersonOrganizationsSoftwareGetOwnershipResponseAssetType) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsSoftwareGetResponseKind.
+// The values the document lists for PersonOrganizationsSoftwareGetResponseKind.
 const (
 	PersonOrganizationsSoftwareGetResponseKindErp PersonOrganizationsSoftwareGetResponseKind = "erp"
 	PersonOrganizationsSoftwareGetResponseKindMis PersonOrganizationsSoftwareGetResponseKind = "mis"
@@ -4864,25 +4864,25 @@ func (e PersonOrganizationsSoftwareGetResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsSoftwareGetResponseVendorId.
+// The values the document lists for PersonOrganizationsSoftwareGetResponseVendorID.
 const (
-	PersonOrganizationsSoftwareGetResponseVendorIdHeidelberg PersonOrganizationsSoftwareGetResponseVendorId = "heidelberg"
-	PersonOrganizationsSoftwareGetResponseVendorIdZaikio     PersonOrganizationsSoftwareGetResponseVendorId = "zaikio"
+	PersonOrganizationsSoftwareGetResponseVendorIDHeidelberg PersonOrganizationsSoftwareGetResponseVendorID = "heidelberg"
+	PersonOrganizationsSoftwareGetResponseVendorIDZaikio     PersonOrganizationsSoftwareGetResponseVendorID = "zaikio"
 )
 
-// Valid indicates whether the value is a known member of the PersonOrganizationsSoftwareGetResponseVendorId enum.
-func (e PersonOrganizationsSoftwareGetResponseVendorId) Valid() bool {
+// Valid indicates whether the value is a known member of the PersonOrganizationsSoftwareGetResponseVendorID enum.
+func (e PersonOrganizationsSoftwareGetResponseVendorID) Valid() bool {
 	switch e {
-	case PersonOrganizationsSoftwareGetResponseVendorIdHeidelberg:
+	case PersonOrganizationsSoftwareGetResponseVendorIDHeidelberg:
 		return true
-	case PersonOrganizationsSoftwareGetResponseVendorIdZaikio:
+	case PersonOrganizationsSoftwareGetResponseVendorIDZaikio:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType.
+// The values the document lists for PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType.
 const (
 	PersonOrganizationsSoftwareUpdateOwnershipResponseAssetTypeMachine    PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType = "Machine"
 	PersonOrganizationsSoftwareUpdateOwnershipResponseAssetTypeSoftware   PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType = "Software"
@@ -4903,7 +4903,7 @@ func (e PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType) Valid() boo
 	}
 }
 
-// Defines values for PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType.
+// The values the document lists for PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType.
 const (
 	PersonOrganizationsSpecialistsCreateOwnershipResponseAssetTypeMachine    PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType = "Machine"
 	PersonOrganizationsSpecialistsCreateOwnershipResponseAssetTypeSoftware   PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType = "Software"
@@ -4924,7 +4924,7 @@ func (e PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType) Valid() 
 	}
 }
 
-// Defines values for PersonOrganizationsSpecialistsCreateResponseKind.
+// The values the document lists for PersonOrganizationsSpecialistsCreateResponseKind.
 const (
 	PersonOrganizationsSpecialistsCreateResponseKindBoxing   PersonOrganizationsSpecialistsCreateResponseKind = "boxing"
 	PersonOrganizationsSpecialistsCreateResponseKindOther    PersonOrganizationsSpecialistsCreateResponseKind = "other"
@@ -4945,7 +4945,7 @@ func (e PersonOrganizationsSpecialistsCreateResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsSpecialistsGetOwnershipResponseAssetType.
+// The values the document lists for PersonOrganizationsSpecialistsGetOwnershipResponseAssetType.
 const (
 	PersonOrganizationsSpecialistsGetOwnershipResponseAssetTypeMachine    PersonOrganizationsSpecialistsGetOwnershipResponseAssetType = "Machine"
 	PersonOrganizationsSpecialistsGetOwnershipResponseAssetTypeSoftware   PersonOrganizationsSpecialistsGetOwnershipResponseAssetType = "Software"
@@ -4966,7 +4966,7 @@ func (e PersonOrganizationsSpecialistsGetOwnershipResponseAssetType) Valid() boo
 	}
 }
 
-// Defines values for PersonOrganizationsSpecialistsGetResponseKind.
+// The values the document lists for PersonOrganizationsSpecialistsGetResponseKind.
 const (
 	PersonOrganizationsSpecialistsGetResponseKindBoxing   PersonOrganizationsSpecialistsGetResponseKind = "boxing"
 	PersonOrganizationsSpecialistsGetResponseKindOther    PersonOrganizationsSpecialistsGetResponseKind = "other"
@@ -4987,7 +4987,7 @@ func (e PersonOrganizationsSpecialistsGetResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType.
+// The values the document lists for PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType.
 const (
 	PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetTypeMachine    PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType = "Machine"
 	PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetTypeSoftware   PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType = "Software"
@@ -5008,7 +5008,7 @@ func (e PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType) Valid() 
 	}
 }
 
-// Defines values for PersonUpdateResponseLocale.
+// The values the document lists for PersonUpdateResponseLocale.
 const (
 	PersonUpdateResponseLocaleDe   PersonUpdateResponseLocale = "de"
 	PersonUpdateResponseLocaleEn   PersonUpdateResponseLocale = "en"
@@ -5029,7 +5029,7 @@ func (e PersonUpdateResponseLocale) Valid() bool {
 	}
 }
 
-// Defines values for PersonUpdateResponseOrganizationMembershipsOrganizationKind.
+// The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationKind.
 const (
 	PersonUpdateResponseOrganizationMembershipsOrganizationKindBrandOwner        PersonUpdateResponseOrganizationMembershipsOrganizationKind = "brand_owner"
 	PersonUpdateResponseOrganizationMembershipsOrganizationKindDesigner          PersonUpdateResponseOrganizationMembershipsOrganizationKind = "designer"
@@ -5065,7 +5065,7 @@ func (e PersonUpdateResponseOrganizationMembershipsOrganizationKind) Valid() boo
 	}
 }
 
-// Defines values for PersonUpdateResponseOrganizationMembershipsOrganizationKinds.
+// The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationKinds.
 const (
 	PersonUpdateResponseOrganizationMembershipsOrganizationKindsBrandOwner        PersonUpdateResponseOrganizationMembershipsOrganizationKinds = "brand_owner"
 	PersonUpdateResponseOrganizationMembershipsOrganizationKindsDesigner          PersonUpdateResponseOrganizationMembershipsOrganizationKinds = "designer"
@@ -5101,7 +5101,7 @@ func (e PersonUpdateResponseOrganizationMembershipsOrganizationKinds) Valid() bo
 	}
 }
 
-// Defines values for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesigner.
+// The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesigner.
 const (
 	PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesignerInhouse      PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesigner = "inhouse"
 	PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesignerOther        PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesigner = "other"
@@ -5125,7 +5125,7 @@ func (e PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesigner)
 	}
 }
 
-// Defines values for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendor.
+// The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendor.
 const (
 	PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendorBinders                PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendor = "binders"
 	PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendorCutters                PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendor = "cutters"
@@ -5158,7 +5158,7 @@ func (e PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVe
 	}
 }
 
-// Defines values for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinter.
+// The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinter.
 const (
 	PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinterBrochures      PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinter = "brochures"
 	PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinterBusinessCards  PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinter = "business_cards"
@@ -5197,7 +5197,7 @@ func (e PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinter) 
 	}
 }
 
-// Defines values for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisher.
+// The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisher.
 const (
 	PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisherBrochures      PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisher = "brochures"
 	PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisherHardcoverBooks PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisher = "hardcover_books"
@@ -5218,7 +5218,7 @@ func (e PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisher
 	}
 }
 
-// Defines values for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloper.
+// The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloper.
 const (
 	PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperAccounting                 PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloper = "accounting"
 	PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperBilling                    PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloper = "billing"
@@ -5275,7 +5275,7 @@ func (e PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareD
 	}
 }
 
-// Defines values for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier.
+// The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier.
 const (
 	PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplierFoils           PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier = "foils"
 	PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplierInk             PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier = "ink"
@@ -5305,7 +5305,7 @@ func (e PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier)
 	}
 }
 
-// Defines values for PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status.
+// The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status.
 const (
 	PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0StatusActive       PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status = "active"
 	PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0StatusProvisioning PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status = "provisioning"
@@ -5326,7 +5326,7 @@ func (e PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Stat
 	}
 }
 
-// Defines values for PersonUpdateResponsePronoun.
+// The values the document lists for PersonUpdateResponsePronoun.
 const (
 	PersonUpdateResponsePronounHeHim  PersonUpdateResponsePronoun = "He/Him"
 	PersonUpdateResponsePronounSheHer PersonUpdateResponsePronoun = "She/Her"
@@ -5344,7 +5344,7 @@ func (e PersonUpdateResponsePronoun) Valid() bool {
 	}
 }
 
-// Defines values for PersonUpdateResponseSubscription0Status.
+// The values the document lists for PersonUpdateResponseSubscription0Status.
 const (
 	PersonUpdateResponseSubscription0StatusActive       PersonUpdateResponseSubscription0Status = "active"
 	PersonUpdateResponseSubscription0StatusProvisioning PersonUpdateResponseSubscription0Status = "provisioning"
@@ -5365,7 +5365,7 @@ func (e PersonUpdateResponseSubscription0Status) Valid() bool {
 	}
 }
 
-// Defines values for PersonUpdateResponseUnitSystem.
+// The values the document lists for PersonUpdateResponseUnitSystem.
 const (
 	PersonUpdateResponseUnitSystemImperial PersonUpdateResponseUnitSystem = "imperial"
 	PersonUpdateResponseUnitSystemMetric   PersonUpdateResponseUnitSystem = "metric"
@@ -5383,7 +5383,7 @@ func (e PersonUpdateResponseUnitSystem) Valid() bool {
 	}
 }
 
-// Defines values for SiteOrganizationKind.
+// The values the document lists for SiteOrganizationKind.
 const (
 	SiteOrganizationKindBrandOwner        SiteOrganizationKind = "brand_owner"
 	SiteOrganizationKindDesigner          SiteOrganizationKind = "designer"
@@ -5419,7 +5419,7 @@ func (e SiteOrganizationKind) Valid() bool {
 	}
 }
 
-// Defines values for SiteOrganizationKinds.
+// The values the document lists for SiteOrganizationKinds.
 const (
 	SiteOrganizationKindsBrandOwner        SiteOrganizationKinds = "brand_owner"
 	SiteOrganizationKindsDesigner          SiteOrganizationKinds = "designer"
@@ -5455,7 +5455,7 @@ func (e SiteOrganizationKinds) Valid() bool {
 	}
 }
 
-// Defines values for SiteOrganizationSectionsDesigner.
+// The values the document lists for SiteOrganizationSectionsDesigner.
 const (
 	SiteOrganizationSectionsDesignerInhouse      SiteOrganizationSectionsDesigner = "inhouse"
 	SiteOrganizationSectionsDesignerOther        SiteOrganizationSectionsDesigner = "other"
@@ -5479,7 +5479,7 @@ func (e SiteOrganizationSectionsDesigner) Valid() bool {
 	}
 }
 
-// Defines values for SiteOrganizationSectionsMachineVendor.
+// The values the document lists for SiteOrganizationSectionsMachineVendor.
 const (
 	SiteOrganizationSectionsMachineVendorBinders                SiteOrganizationSectionsMachineVendor = "binders"
 	SiteOrganizationSectionsMachineVendorCutters                SiteOrganizationSectionsMachineVendor = "cutters"
@@ -5512,7 +5512,7 @@ func (e SiteOrganizationSectionsMachineVendor) Valid() bool {
 	}
 }
 
-// Defines values for SiteOrganizationSectionsPrinter.
+// The values the document lists for SiteOrganizationSectionsPrinter.
 const (
 	SiteOrganizationSectionsPrinterBrochures      SiteOrganizationSectionsPrinter = "brochures"
 	SiteOrganizationSectionsPrinterBusinessCards  SiteOrganizationSectionsPrinter = "business_cards"
@@ -5551,7 +5551,7 @@ func (e SiteOrganizationSectionsPrinter) Valid() bool {
 	}
 }
 
-// Defines values for SiteOrganizationSectionsPublisher.
+// The values the document lists for SiteOrganizationSectionsPublisher.
 const (
 	SiteOrganizationSectionsPublisherBrochures      SiteOrganizationSectionsPublisher = "brochures"
 	SiteOrganizationSectionsPublisherHardcoverBooks SiteOrganizationSectionsPublisher = "hardcover_books"
@@ -5572,7 +5572,7 @@ func (e SiteOrganizationSectionsPublisher) Valid() bool {
 	}
 }
 
-// Defines values for SiteOrganizationSectionsSoftwareDeveloper.
+// The values the document lists for SiteOrganizationSectionsSoftwareDeveloper.
 const (
 	SiteOrganizationSectionsSoftwareDeveloperAccounting                 SiteOrganizationSectionsSoftwareDeveloper = "accounting"
 	SiteOrganizationSectionsSoftwareDeveloperBilling                    SiteOrganizationSectionsSoftwareDeveloper = "billing"
@@ -5629,7 +5629,7 @@ func (e SiteOrganizationSectionsSoftwareDeveloper) Valid() bool {
 	}
 }
 
-// Defines values for SiteOrganizationSectionsSupplier.
+// The values the document lists for SiteOrganizationSectionsSupplier.
 const (
 	SiteOrganizationSectionsSupplierFoils           SiteOrganizationSectionsSupplier = "foils"
 	SiteOrganizationSectionsSupplierInk             SiteOrganizationSectionsSupplier = "ink"
@@ -5659,7 +5659,7 @@ func (e SiteOrganizationSectionsSupplier) Valid() bool {
 	}
 }
 
-// Defines values for SiteOrganizationSubscription0Status.
+// The values the document lists for SiteOrganizationSubscription0Status.
 const (
 	SiteOrganizationSubscription0StatusActive       SiteOrganizationSubscription0Status = "active"
 	SiteOrganizationSubscription0StatusProvisioning SiteOrganizationSubscription0Status = "provisioning"
@@ -5680,7 +5680,7 @@ func (e SiteOrganizationSubscription0Status) Valid() bool {
 	}
 }
 
-// Defines values for SitesCreateResponseOrganizationKind.
+// The values the document lists for SitesCreateResponseOrganizationKind.
 const (
 	SitesCreateResponseOrganizationKindBrandOwner        SitesCreateResponseOrganizationKind = "brand_owner"
 	SitesCreateResponseOrganizationKindDesigner          SitesCreateResponseOrganizationKind = "designer"
@@ -5716,7 +5716,7 @@ func (e SitesCreateResponseOrganizationKind) Valid() bool {
 	}
 }
 
-// Defines values for SitesCreateResponseOrganizationKinds.
+// The values the document lists for SitesCreateResponseOrganizationKinds.
 const (
 	SitesCreateResponseOrganizationKindsBrandOwner        SitesCreateResponseOrganizationKinds = "brand_owner"
 	SitesCreateResponseOrganizationKindsDesigner          SitesCreateResponseOrganizationKinds = "designer"
@@ -5752,7 +5752,7 @@ func (e SitesCreateResponseOrganizationKinds) Valid() bool {
 	}
 }
 
-// Defines values for SitesCreateResponseOrganizationSectionsDesigner.
+// The values the document lists for SitesCreateResponseOrganizationSectionsDesigner.
 const (
 	SitesCreateResponseOrganizationSectionsDesignerInhouse      SitesCreateResponseOrganizationSectionsDesigner = "inhouse"
 	SitesCreateResponseOrganizationSectionsDesignerOther        SitesCreateResponseOrganizationSectionsDesigner = "other"
@@ -5776,7 +5776,7 @@ func (e SitesCreateResponseOrganizationSectionsDesigner) Valid() bool {
 	}
 }
 
-// Defines values for SitesCreateResponseOrganizationSectionsMachineVendor.
+// The values the document lists for SitesCreateResponseOrganizationSectionsMachineVendor.
 const (
 	SitesCreateResponseOrganizationSectionsMachineVendorBinders                SitesCreateResponseOrganizationSectionsMachineVendor = "binders"
 	SitesCreateResponseOrganizationSectionsMachineVendorCutters                SitesCreateResponseOrganizationSectionsMachineVendor = "cutters"
@@ -5809,7 +5809,7 @@ func (e SitesCreateResponseOrganizationSectionsMachineVendor) Valid() bool {
 	}
 }
 
-// Defines values for SitesCreateResponseOrganizationSectionsPrinter.
+// The values the document lists for SitesCreateResponseOrganizationSectionsPrinter.
 const (
 	SitesCreateResponseOrganizationSectionsPrinterBrochures      SitesCreateResponseOrganizationSectionsPrinter = "brochures"
 	SitesCreateResponseOrganizationSectionsPrinterBusinessCards  SitesCreateResponseOrganizationSectionsPrinter = "business_cards"
@@ -5848,7 +5848,7 @@ func (e SitesCreateResponseOrganizationSectionsPrinter) Valid() bool {
 	}
 }
 
-// Defines values for SitesCreateResponseOrganizationSectionsPublisher.
+// The values the document lists for SitesCreateResponseOrganizationSectionsPublisher.
 const (
 	SitesCreateResponseOrganizationSectionsPublisherBrochures      SitesCreateResponseOrganizationSectionsPublisher = "brochures"
 	SitesCreateResponseOrganizationSectionsPublisherHardcoverBooks SitesCreateResponseOrganizationSectionsPublisher = "hardcover_books"
@@ -5869,7 +5869,7 @@ func (e SitesCreateResponseOrganizationSectionsPublisher) Valid() bool {
 	}
 }
 
-// Defines values for SitesCreateResponseOrganizationSectionsSoftwareDeveloper.
+// The values the document lists for SitesCreateResponseOrganizationSectionsSoftwareDeveloper.
 const (
 	SitesCreateResponseOrganizationSectionsSoftwareDeveloperAccounting                 SitesCreateResponseOrganizationSectionsSoftwareDeveloper = "accounting"
 	SitesCreateResponseOrganizationSectionsSoftwareDeveloperBilling                    SitesCreateResponseOrganizationSectionsSoftwareDeveloper = "billing"
@@ -5926,7 +5926,7 @@ func (e SitesCreateResponseOrganizationSectionsSoftwareDeveloper) Valid() bool {
 	}
 }
 
-// Defines values for SitesCreateResponseOrganizationSectionsSupplier.
+// The values the document lists for SitesCreateResponseOrganizationSectionsSupplier.
 const (
 	SitesCreateResponseOrganizationSectionsSupplierFoils           SitesCreateResponseOrganizationSectionsSupplier = "foils"
 	SitesCreateResponseOrganizationSectionsSupplierInk             SitesCreateResponseOrganizationSectionsSupplier = "ink"
@@ -5956,7 +5956,7 @@ func (e SitesCreateResponseOrganizationSectionsSupplier) Valid() bool {
 	}
 }
 
-// Defines values for SitesCreateResponseOrganizationSubscription0Status.
+// The values the document lists for SitesCreateResponseOrganizationSubscription0Status.
 const (
 	SitesCreateResponseOrganizationSubscription0StatusActive       SitesCreateResponseOrganizationSubscription0Status = "active"
 	SitesCreateResponseOrganizationSubscription0StatusProvisioning SitesCreateResponseOrganizationSubscription0Status = "provisioning"
@@ -5977,7 +5977,7 @@ func (e SitesCreateResponseOrganizationSubscription0Status) Valid() bool {
 	}
 }
 
-// Defines values for SitesGetResponseOrganizationKind.
+// The values the document lists for SitesGetResponseOrganizationKind.
 const (
 	SitesGetResponseOrganizationKindBrandOwner        SitesGetResponseOrganizationKind = "brand_owner"
 	SitesGetResponseOrganizationKindDesigner          SitesGetResponseOrganizationKind = "designer"
@@ -6013,7 +6013,7 @@ func (e SitesGetResponseOrganizationKind) Valid() bool {
 	}
 }
 
-// Defines values for SitesGetResponseOrganizationKinds.
+// The values the document lists for SitesGetResponseOrganizationKinds.
 const (
 	SitesGetResponseOrganizationKindsBrandOwner        SitesGetResponseOrganizationKinds = "brand_owner"
 	SitesGetResponseOrganizationKindsDesigner          SitesGetResponseOrganizationKinds = "designer"
@@ -6049,7 +6049,7 @@ func (e SitesGetResponseOrganizationKinds) Valid() bool {
 	}
 }
 
-// Defines values for SitesGetResponseOrganizationSectionsDesigner.
+// The values the document lists for SitesGetResponseOrganizationSectionsDesigner.
 const (
 	SitesGetResponseOrganizationSectionsDesignerInhouse      SitesGetResponseOrganizationSectionsDesigner = "inhouse"
 	SitesGetResponseOrganizationSectionsDesignerOther        SitesGetResponseOrganizationSectionsDesigner = "other"
@@ -6073,7 +6073,7 @@ func (e SitesGetResponseOrganizationSectionsDesigner) Valid() bool {
 	}
 }
 
-// Defines values for SitesGetResponseOrganizationSectionsMachineVendor.
+// The values the document lists for SitesGetResponseOrganizationSectionsMachineVendor.
 const (
 	SitesGetResponseOrganizationSectionsMachineVendorBinders                SitesGetResponseOrganizationSectionsMachineVendor = "binders"
 	SitesGetResponseOrganizationSectionsMachineVendorCutters                SitesGetResponseOrganizationSectionsMachineVendor = "cutters"
@@ -6106,7 +6106,7 @@ func (e SitesGetResponseOrganizationSectionsMachineVendor) Valid() bool {
 	}
 }
 
-// Defines values for SitesGetResponseOrganizationSectionsPrinter.
+// The values the document lists for SitesGetResponseOrganizationSectionsPrinter.
 const (
 	SitesGetResponseOrganizationSectionsPrinterBrochures      SitesGetResponseOrganizationSectionsPrinter = "brochures"
 	SitesGetResponseOrganizationSectionsPrinterBusinessCards  SitesGetResponseOrganizationSectionsPrinter = "business_cards"
@@ -6145,7 +6145,7 @@ func (e SitesGetResponseOrganizationSectionsPrinter) Valid() bool {
 	}
 }
 
-// Defines values for SitesGetResponseOrganizationSectionsPublisher.
+// The values the document lists for SitesGetResponseOrganizationSectionsPublisher.
 const (
 	SitesGetResponseOrganizationSectionsPublisherBrochures      SitesGetResponseOrganizationSectionsPublisher = "brochures"
 	SitesGetResponseOrganizationSectionsPublisherHardcoverBooks SitesGetResponseOrganizationSectionsPublisher = "hardcover_books"
@@ -6166,7 +6166,7 @@ func (e SitesGetResponseOrganizationSectionsPublisher) Valid() bool {
 	}
 }
 
-// Defines values for SitesGetResponseOrganizationSectionsSoftwareDeveloper.
+// The values the document lists for SitesGetResponseOrganizationSectionsSoftwareDeveloper.
 const (
 	SitesGetResponseOrganizationSectionsSoftwareDeveloperAccounting                 SitesGetResponseOrganizationSectionsSoftwareDeveloper = "accounting"
 	SitesGetResponseOrganizationSectionsSoftwareDeveloperBilling                    SitesGetResponseOrganizationSectionsSoftwareDeveloper = "billing"
@@ -6223,7 +6223,7 @@ func (e SitesGetResponseOrganizationSectionsSoftwareDeveloper) Valid() bool {
 	}
 }
 
-// Defines values for SitesGetResponseOrganizationSectionsSupplier.
+// The values the document lists for SitesGetResponseOrganizationSectionsSupplier.
 const (
 	SitesGetResponseOrganizationSectionsSupplierFoils           SitesGetResponseOrganizationSectionsSupplier = "foils"
 	SitesGetResponseOrganizationSectionsSupplierInk             SitesGetResponseOrganizationSectionsSupplier = "ink"
@@ -6253,7 +6253,7 @@ func (e SitesGetResponseOrganizationSectionsSupplier) Valid() bool {
 	}
 }
 
-// Defines values for SitesGetResponseOrganizationSubscription0Status.
+// The values the document lists for SitesGetResponseOrganizationSubscription0Status.
 const (
 	SitesGetResponseOrganizationSubscription0StatusActive       SitesGetResponseOrganizationSubscription0Status = "active"
 	SitesGetResponseOrganizationSubscription0StatusProvisioning SitesGetResponseOrganizationSubscription0Status = "provisioning"
@@ -6274,7 +6274,7 @@ func (e SitesGetResponseOrganizationSubscription0Status) Valid() bool {
 	}
 }
 
-// Defines values for SitesUpdateResponseOrganizationKind.
+// The values the document lists for SitesUpdateResponseOrganizationKind.
 const (
 	SitesUpdateResponseOrganizationKindBrandOwner        SitesUpdateResponseOrganizationKind = "brand_owner"
 	SitesUpdateResponseOrganizationKindDesigner          SitesUpdateResponseOrganizationKind = "designer"
@@ -6310,7 +6310,7 @@ func (e SitesUpdateResponseOrganizationKind) Valid() bool {
 	}
 }
 
-// Defines values for SitesUpdateResponseOrganizationKinds.
+// The values the document lists for SitesUpdateResponseOrganizationKinds.
 const (
 	SitesUpdateResponseOrganizationKindsBrandOwner        SitesUpdateResponseOrganizationKinds = "brand_owner"
 	SitesUpdateResponseOrganizationKindsDesigner          SitesUpdateResponseOrganizationKinds = "designer"
@@ -6346,7 +6346,7 @@ func (e SitesUpdateResponseOrganizationKinds) Valid() bool {
 	}
 }
 
-// Defines values for SitesUpdateResponseOrganizationSectionsDesigner.
+// The values the document lists for SitesUpdateResponseOrganizationSectionsDesigner.
 const (
 	SitesUpdateResponseOrganizationSectionsDesignerInhouse      SitesUpdateResponseOrganizationSectionsDesigner = "inhouse"
 	SitesUpdateResponseOrganizationSectionsDesignerOther        SitesUpdateResponseOrganizationSectionsDesigner = "other"
@@ -6370,7 +6370,7 @@ func (e SitesUpdateResponseOrganizationSectionsDesigner) Valid() bool {
 	}
 }
 
-// Defines values for SitesUpdateResponseOrganizationSectionsMachineVendor.
+// The values the document lists for SitesUpdateResponseOrganizationSectionsMachineVendor.
 const (
 	SitesUpdateResponseOrganizationSectionsMachineVendorBinders                SitesUpdateResponseOrganizationSectionsMachineVendor = "binders"
 	SitesUpdateResponseOrganizationSectionsMachineVendorCutters                SitesUpdateResponseOrganizationSectionsMachineVendor = "cutters"
@@ -6403,7 +6403,7 @@ func (e SitesUpdateResponseOrganizationSectionsMachineVendor) Valid() bool {
 	}
 }
 
-// Defines values for SitesUpdateResponseOrganizationSectionsPrinter.
+// The values the document lists for SitesUpdateResponseOrganizationSectionsPrinter.
 const (
 	SitesUpdateResponseOrganizationSectionsPrinterBrochures      SitesUpdateResponseOrganizationSectionsPrinter = "brochures"
 	SitesUpdateResponseOrganizationSectionsPrinterBusinessCards  SitesUpdateResponseOrganizationSectionsPrinter = "business_cards"
@@ -6442,7 +6442,7 @@ func (e SitesUpdateResponseOrganizationSectionsPrinter) Valid() bool {
 	}
 }
 
-// Defines values for SitesUpdateResponseOrganizationSectionsPublisher.
+// The values the document lists for SitesUpdateResponseOrganizationSectionsPublisher.
 const (
 	SitesUpdateResponseOrganizationSectionsPublisherBrochures      SitesUpdateResponseOrganizationSectionsPublisher = "brochures"
 	SitesUpdateResponseOrganizationSectionsPublisherHardcoverBooks SitesUpdateResponseOrganizationSectionsPublisher = "hardcover_books"
@@ -6463,7 +6463,7 @@ func (e SitesUpdateResponseOrganizationSectionsPublisher) Valid() bool {
 	}
 }
 
-// Defines values for SitesUpdateResponseOrganizationSectionsSoftwareDeveloper.
+// The values the document lists for SitesUpdateResponseOrganizationSectionsSoftwareDeveloper.
 const (
 	SitesUpdateResponseOrganizationSectionsSoftwareDeveloperAccounting                 SitesUpdateResponseOrganizationSectionsSoftwareDeveloper = "accounting"
 	SitesUpdateResponseOrganizationSectionsSoftwareDeveloperBilling                    SitesUpdateResponseOrganizationSectionsSoftwareDeveloper = "billing"
@@ -6520,7 +6520,7 @@ func (e SitesUpdateResponseOrganizationSectionsSoftwareDeveloper) Valid() bool {
 	}
 }
 
-// Defines values for SitesUpdateResponseOrganizationSectionsSupplier.
+// The values the document lists for SitesUpdateResponseOrganizationSectionsSupplier.
 const (
 	SitesUpdateResponseOrganizationSectionsSupplierFoils           SitesUpdateResponseOrganizationSectionsSupplier = "foils"
 	SitesUpdateResponseOrganizationSectionsSupplierInk             SitesUpdateResponseOrganizationSectionsSupplier = "ink"
@@ -6550,7 +6550,7 @@ func (e SitesUpdateResponseOrganizationSectionsSupplier) Valid() bool {
 	}
 }
 
-// Defines values for SitesUpdateResponseOrganizationSubscription0Status.
+// The values the document lists for SitesUpdateResponseOrganizationSubscription0Status.
 const (
 	SitesUpdateResponseOrganizationSubscription0StatusActive       SitesUpdateResponseOrganizationSubscription0Status = "active"
 	SitesUpdateResponseOrganizationSubscription0StatusProvisioning SitesUpdateResponseOrganizationSubscription0Status = "provisioning"
@@ -6571,7 +6571,7 @@ func (e SitesUpdateResponseOrganizationSubscription0Status) Valid() bool {
 	}
 }
 
-// Defines values for SoftwareKind.
+// The values the document lists for SoftwareKind.
 const (
 	SoftwareKindErp SoftwareKind = "erp"
 	SoftwareKindMis SoftwareKind = "mis"
@@ -6589,25 +6589,25 @@ func (e SoftwareKind) Valid() bool {
 	}
 }
 
-// Defines values for SoftwareVendorId.
+// The values the document lists for SoftwareVendorID.
 const (
-	SoftwareVendorIdHeidelberg SoftwareVendorId = "heidelberg"
-	SoftwareVendorIdZaikio     SoftwareVendorId = "zaikio"
+	SoftwareVendorIDHeidelberg SoftwareVendorID = "heidelberg"
+	SoftwareVendorIDZaikio     SoftwareVendorID = "zaikio"
 )
 
-// Valid indicates whether the value is a known member of the SoftwareVendorId enum.
-func (e SoftwareVendorId) Valid() bool {
+// Valid indicates whether the value is a known member of the SoftwareVendorID enum.
+func (e SoftwareVendorID) Valid() bool {
 	switch e {
-	case SoftwareVendorIdHeidelberg:
+	case SoftwareVendorIDHeidelberg:
 		return true
-	case SoftwareVendorIdZaikio:
+	case SoftwareVendorIDZaikio:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for SoftwareCreateOwnershipResponseAssetType.
+// The values the document lists for SoftwareCreateOwnershipResponseAssetType.
 const (
 	SoftwareCreateOwnershipResponseAssetTypeMachine    SoftwareCreateOwnershipResponseAssetType = "Machine"
 	SoftwareCreateOwnershipResponseAssetTypeSoftware   SoftwareCreateOwnershipResponseAssetType = "Software"
@@ -6628,7 +6628,7 @@ func (e SoftwareCreateOwnershipResponseAssetType) Valid() bool {
 	}
 }
 
-// Defines values for SoftwareCreateResponseKind.
+// The values the document lists for SoftwareCreateResponseKind.
 const (
 	SoftwareCreateResponseKindErp SoftwareCreateResponseKind = "erp"
 	SoftwareCreateResponseKindMis SoftwareCreateResponseKind = "mis"
@@ -6646,25 +6646,25 @@ func (e SoftwareCreateResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for SoftwareCreateResponseVendorId.
+// The values the document lists for SoftwareCreateResponseVendorID.
 const (
-	SoftwareCreateResponseVendorIdHeidelberg SoftwareCreateResponseVendorId = "heidelberg"
-	SoftwareCreateResponseVendorIdZaikio     SoftwareCreateResponseVendorId = "zaikio"
+	SoftwareCreateResponseVendorIDHeidelberg SoftwareCreateResponseVendorID = "heidelberg"
+	SoftwareCreateResponseVendorIDZaikio     SoftwareCreateResponseVendorID = "zaikio"
 )
 
-// Valid indicates whether the value is a known member of the SoftwareCreateResponseVendorId enum.
-func (e SoftwareCreateResponseVendorId) Valid() bool {
+// Valid indicates whether the value is a known member of the SoftwareCreateResponseVendorID enum.
+func (e SoftwareCreateResponseVendorID) Valid() bool {
 	switch e {
-	case SoftwareCreateResponseVendorIdHeidelberg:
+	case SoftwareCreateResponseVendorIDHeidelberg:
 		return true
-	case SoftwareCreateResponseVendorIdZaikio:
+	case SoftwareCreateResponseVendorIDZaikio:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for SoftwareGetOwnershipResponseAssetType.
+// The values the document lists for SoftwareGetOwnershipResponseAssetType.
 const (
 	SoftwareGetOwnershipResponseAssetTypeMachine    SoftwareGetOwnershipResponseAssetType = "Machine"
 	SoftwareGetOwnershipResponseAssetTypeSoftware   SoftwareGetOwnershipResponseAssetType = "Software"
@@ -6685,7 +6685,7 @@ func (e SoftwareGetOwnershipResponseAssetType) Valid() bool {
 	}
 }
 
-// Defines values for SoftwareGetResponseKind.
+// The values the document lists for SoftwareGetResponseKind.
 const (
 	SoftwareGetResponseKindErp SoftwareGetResponseKind = "erp"
 	SoftwareGetResponseKindMis SoftwareGetResponseKind = "mis"
@@ -6703,25 +6703,25 @@ func (e SoftwareGetResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for SoftwareGetResponseVendorId.
+// The values the document lists for SoftwareGetResponseVendorID.
 const (
-	SoftwareGetResponseVendorIdHeidelberg SoftwareGetResponseVendorId = "heidelberg"
-	SoftwareGetResponseVendorIdZaikio     SoftwareGetResponseVendorId = "zaikio"
+	SoftwareGetResponseVendorIDHeidelberg SoftwareGetResponseVendorID = "heidelberg"
+	SoftwareGetResponseVendorIDZaikio     SoftwareGetResponseVendorID = "zaikio"
 )
 
-// Valid indicates whether the value is a known member of the SoftwareGetResponseVendorId enum.
-func (e SoftwareGetResponseVendorId) Valid() bool {
+// Valid indicates whether the value is a known member of the SoftwareGetResponseVendorID enum.
+func (e SoftwareGetResponseVendorID) Valid() bool {
 	switch e {
-	case SoftwareGetResponseVendorIdHeidelberg:
+	case SoftwareGetResponseVendorIDHeidelberg:
 		return true
-	case SoftwareGetResponseVendorIdZaikio:
+	case SoftwareGetResponseVendorIDZaikio:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for SoftwareUpdateOwnershipResponseAssetType.
+// The values the document lists for SoftwareUpdateOwnershipResponseAssetType.
 const (
 	SoftwareUpdateOwnershipResponseAssetTypeMachine    SoftwareUpdateOwnershipResponseAssetType = "Machine"
 	SoftwareUpdateOwnershipResponseAssetTypeSoftware   SoftwareUpdateOwnershipResponseAssetType = "Software"
@@ -6742,7 +6742,7 @@ func (e SoftwareUpdateOwnershipResponseAssetType) Valid() bool {
 	}
 }
 
-// Defines values for SpecialistKind.
+// The values the document lists for SpecialistKind.
 const (
 	SpecialistKindBoxing   SpecialistKind = "boxing"
 	SpecialistKindOther    SpecialistKind = "other"
@@ -6763,7 +6763,7 @@ func (e SpecialistKind) Valid() bool {
 	}
 }
 
-// Defines values for SpecialistsCreateOwnershipResponseAssetType.
+// The values the document lists for SpecialistsCreateOwnershipResponseAssetType.
 const (
 	SpecialistsCreateOwnershipResponseAssetTypeMachine    SpecialistsCreateOwnershipResponseAssetType = "Machine"
 	SpecialistsCreateOwnershipResponseAssetTypeSoftware   SpecialistsCreateOwnershipResponseAssetType = "Software"
@@ -6784,7 +6784,7 @@ func (e SpecialistsCreateOwnershipResponseAssetType) Valid() bool {
 	}
 }
 
-// Defines values for SpecialistsCreateResponseKind.
+// The values the document lists for SpecialistsCreateResponseKind.
 const (
 	SpecialistsCreateResponseKindBoxing   SpecialistsCreateResponseKind = "boxing"
 	SpecialistsCreateResponseKindOther    SpecialistsCreateResponseKind = "other"
@@ -6805,7 +6805,7 @@ func (e SpecialistsCreateResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for SpecialistsGetOwnershipResponseAssetType.
+// The values the document lists for SpecialistsGetOwnershipResponseAssetType.
 const (
 	SpecialistsGetOwnershipResponseAssetTypeMachine    SpecialistsGetOwnershipResponseAssetType = "Machine"
 	SpecialistsGetOwnershipResponseAssetTypeSoftware   SpecialistsGetOwnershipResponseAssetType = "Software"
@@ -6826,7 +6826,7 @@ func (e SpecialistsGetOwnershipResponseAssetType) Valid() bool {
 	}
 }
 
-// Defines values for SpecialistsGetResponseKind.
+// The values the document lists for SpecialistsGetResponseKind.
 const (
 	SpecialistsGetResponseKindBoxing   SpecialistsGetResponseKind = "boxing"
 	SpecialistsGetResponseKindOther    SpecialistsGetResponseKind = "other"
@@ -6847,7 +6847,7 @@ func (e SpecialistsGetResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for SpecialistsUpdateOwnershipResponseAssetType.
+// The values the document lists for SpecialistsUpdateOwnershipResponseAssetType.
 const (
 	SpecialistsUpdateOwnershipResponseAssetTypeMachine    SpecialistsUpdateOwnershipResponseAssetType = "Machine"
 	SpecialistsUpdateOwnershipResponseAssetTypeSoftware   SpecialistsUpdateOwnershipResponseAssetType = "Software"
@@ -6868,7 +6868,7 @@ func (e SpecialistsUpdateOwnershipResponseAssetType) Valid() bool {
 	}
 }
 
-// Defines values for SubscriptionStatus.
+// The values the document lists for SubscriptionStatus.
 const (
 	SubscriptionStatusActive       SubscriptionStatus = "active"
 	SubscriptionStatusProvisioning SubscriptionStatus = "provisioning"
@@ -6889,7 +6889,7 @@ func (e SubscriptionStatus) Valid() bool {
 	}
 }
 
-// Defines values for SubscriptionSubscriberType.
+// The values the document lists for SubscriptionSubscriberType.
 const (
 	SubscriptionSubscriberTypeOrganization SubscriptionSubscriberType = "Organization"
 	SubscriptionSubscriberTypePerson       SubscriptionSubscriberType = "Person"
@@ -6907,7 +6907,7 @@ func (e SubscriptionSubscriberType) Valid() bool {
 	}
 }
 
-// Defines values for SubscriptionCreateSubscriptionStatus.
+// The values the document lists for SubscriptionCreateSubscriptionStatus.
 const (
 	SubscriptionCreateSubscriptionStatusActive   SubscriptionCreateSubscriptionStatus = "active"
 	SubscriptionCreateSubscriptionStatusCanceled SubscriptionCreateSubscriptionStatus = "canceled"
@@ -6931,7 +6931,7 @@ func (e SubscriptionCreateSubscriptionStatus) Valid() bool {
 	}
 }
 
-// Defines values for SubscriptionsGetResponseStatus.
+// The values the document lists for SubscriptionsGetResponseStatus.
 const (
 	SubscriptionsGetResponseStatusActive       SubscriptionsGetResponseStatus = "active"
 	SubscriptionsGetResponseStatusProvisioning SubscriptionsGetResponseStatus = "provisioning"
@@ -6952,7 +6952,7 @@ func (e SubscriptionsGetResponseStatus) Valid() bool {
 	}
 }
 
-// Defines values for SubscriptionsGetResponseSubscriberType.
+// The values the document lists for SubscriptionsGetResponseSubscriberType.
 const (
 	SubscriptionsGetResponseSubscriberTypeOrganization SubscriptionsGetResponseSubscriberType = "Organization"
 	SubscriptionsGetResponseSubscriberTypePerson       SubscriptionsGetResponseSubscriberType = "Person"
@@ -6970,7 +6970,7 @@ func (e SubscriptionsGetResponseSubscriberType) Valid() bool {
 	}
 }
 
-// Defines values for SubscriptionsUpdateResponseStatus.
+// The values the document lists for SubscriptionsUpdateResponseStatus.
 const (
 	SubscriptionsUpdateResponseStatusActive       SubscriptionsUpdateResponseStatus = "active"
 	SubscriptionsUpdateResponseStatusProvisioning SubscriptionsUpdateResponseStatus = "provisioning"
@@ -6991,7 +6991,7 @@ func (e SubscriptionsUpdateResponseStatus) Valid() bool {
 	}
 }
 
-// Defines values for SubscriptionsUpdateResponseSubscriberType.
+// The values the document lists for SubscriptionsUpdateResponseSubscriberType.
 const (
 	SubscriptionsUpdateResponseSubscriberTypeOrganization SubscriptionsUpdateResponseSubscriberType = "Organization"
 	SubscriptionsUpdateResponseSubscriberTypePerson       SubscriptionsUpdateResponseSubscriberType = "Person"
@@ -7009,7 +7009,7 @@ func (e SubscriptionsUpdateResponseSubscriberType) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountKind.
+// The values the document lists for TestAccountKind.
 const (
 	TestAccountKindBrandOwner        TestAccountKind = "brand_owner"
 	TestAccountKindDesigner          TestAccountKind = "designer"
@@ -7045,7 +7045,7 @@ func (e TestAccountKind) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountKinds.
+// The values the document lists for TestAccountKinds.
 const (
 	TestAccountKindsBrandOwner        TestAccountKinds = "brand_owner"
 	TestAccountKindsDesigner          TestAccountKinds = "designer"
@@ -7081,7 +7081,7 @@ func (e TestAccountKinds) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountMembershipsPersonLocale.
+// The values the document lists for TestAccountMembershipsPersonLocale.
 const (
 	TestAccountMembershipsPersonLocaleDe   TestAccountMembershipsPersonLocale = "de"
 	TestAccountMembershipsPersonLocaleEn   TestAccountMembershipsPersonLocale = "en"
@@ -7102,7 +7102,7 @@ func (e TestAccountMembershipsPersonLocale) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountMembershipsPersonPronoun.
+// The values the document lists for TestAccountMembershipsPersonPronoun.
 const (
 	TestAccountMembershipsPersonPronounHeHim  TestAccountMembershipsPersonPronoun = "He/Him"
 	TestAccountMembershipsPersonPronounSheHer TestAccountMembershipsPersonPronoun = "She/Her"
@@ -7120,7 +7120,7 @@ func (e TestAccountMembershipsPersonPronoun) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountMembershipsPersonSubscription0Status.
+// The values the document lists for TestAccountMembershipsPersonSubscription0Status.
 const (
 	TestAccountMembershipsPersonSubscription0StatusActive       TestAccountMembershipsPersonSubscription0Status = "active"
 	TestAccountMembershipsPersonSubscription0StatusProvisioning TestAccountMembershipsPersonSubscription0Status = "provisioning"
@@ -7141,7 +7141,7 @@ func (e TestAccountMembershipsPersonSubscription0Status) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountMembershipsPersonUnitSystem.
+// The values the document lists for TestAccountMembershipsPersonUnitSystem.
 const (
 	TestAccountMembershipsPersonUnitSystemImperial TestAccountMembershipsPersonUnitSystem = "imperial"
 	TestAccountMembershipsPersonUnitSystemMetric   TestAccountMembershipsPersonUnitSystem = "metric"
@@ -7159,7 +7159,7 @@ func (e TestAccountMembershipsPersonUnitSystem) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountSectionsDesigner.
+// The values the document lists for TestAccountSectionsDesigner.
 const (
 	TestAccountSectionsDesignerInhouse      TestAccountSectionsDesigner = "inhouse"
 	TestAccountSectionsDesignerOther        TestAccountSectionsDesigner = "other"
@@ -7183,7 +7183,7 @@ func (e TestAccountSectionsDesigner) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountSectionsMachineVendor.
+// The values the document lists for TestAccountSectionsMachineVendor.
 const (
 	TestAccountSectionsMachineVendorBinders                TestAccountSectionsMachineVendor = "binders"
 	TestAccountSectionsMachineVendorCutters                TestAccountSectionsMachineVendor = "cutters"
@@ -7216,7 +7216,7 @@ func (e TestAccountSectionsMachineVendor) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountSectionsPrinter.
+// The values the document lists for TestAccountSectionsPrinter.
 const (
 	TestAccountSectionsPrinterBrochures      TestAccountSectionsPrinter = "brochures"
 	TestAccountSectionsPrinterBusinessCards  TestAccountSectionsPrinter = "business_cards"
@@ -7255,7 +7255,7 @@ func (e TestAccountSectionsPrinter) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountSectionsPublisher.
+// The values the document lists for TestAccountSectionsPublisher.
 const (
 	TestAccountSectionsPublisherBrochures      TestAccountSectionsPublisher = "brochures"
 	TestAccountSectionsPublisherHardcoverBooks TestAccountSectionsPublisher = "hardcover_books"
@@ -7276,7 +7276,7 @@ func (e TestAccountSectionsPublisher) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountSectionsSoftwareDeveloper.
+// The values the document lists for TestAccountSectionsSoftwareDeveloper.
 const (
 	TestAccountSectionsSoftwareDeveloperAccounting                 TestAccountSectionsSoftwareDeveloper = "accounting"
 	TestAccountSectionsSoftwareDeveloperBilling                    TestAccountSectionsSoftwareDeveloper = "billing"
@@ -7333,7 +7333,7 @@ func (e TestAccountSectionsSoftwareDeveloper) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountSectionsSupplier.
+// The values the document lists for TestAccountSectionsSupplier.
 const (
 	TestAccountSectionsSupplierFoils           TestAccountSectionsSupplier = "foils"
 	TestAccountSectionsSupplierInk             TestAccountSectionsSupplier = "ink"
@@ -7363,7 +7363,7 @@ func (e TestAccountSectionsSupplier) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountSubscription0Status.
+// The values the document lists for TestAccountSubscription0Status.
 const (
 	TestAccountSubscription0StatusActive       TestAccountSubscription0Status = "active"
 	TestAccountSubscription0StatusProvisioning TestAccountSubscription0Status = "provisioning"
@@ -7384,7 +7384,7 @@ func (e TestAccountSubscription0Status) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateResponseKind.
+// The values the document lists for TestAccountsCreateResponseKind.
 const (
 	TestAccountsCreateResponseKindBrandOwner        TestAccountsCreateResponseKind = "brand_owner"
 	TestAccountsCreateResponseKindDesigner          TestAccountsCreateResponseKind = "designer"
@@ -7420,7 +7420,7 @@ func (e TestAccountsCreateResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateResponseKinds.
+// The values the document lists for TestAccountsCreateResponseKinds.
 const (
 	TestAccountsCreateResponseKindsBrandOwner        TestAccountsCreateResponseKinds = "brand_owner"
 	TestAccountsCreateResponseKindsDesigner          TestAccountsCreateResponseKinds = "designer"
@@ -7456,7 +7456,7 @@ func (e TestAccountsCreateResponseKinds) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateResponseMembershipsPersonLocale.
+// The values the document lists for TestAccountsCreateResponseMembershipsPersonLocale.
 const (
 	TestAccountsCreateResponseMembershipsPersonLocaleDe   TestAccountsCreateResponseMembershipsPersonLocale = "de"
 	TestAccountsCreateResponseMembershipsPersonLocaleEn   TestAccountsCreateResponseMembershipsPersonLocale = "en"
@@ -7477,7 +7477,7 @@ func (e TestAccountsCreateResponseMembershipsPersonLocale) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateResponseMembershipsPersonPronoun.
+// The values the document lists for TestAccountsCreateResponseMembershipsPersonPronoun.
 const (
 	TestAccountsCreateResponseMembershipsPersonPronounHeHim  TestAccountsCreateResponseMembershipsPersonPronoun = "He/Him"
 	TestAccountsCreateResponseMembershipsPersonPronounSheHer TestAccountsCreateResponseMembershipsPersonPronoun = "She/Her"
@@ -7495,7 +7495,7 @@ func (e TestAccountsCreateResponseMembershipsPersonPronoun) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateResponseMembershipsPersonSubscription0Status.
+// The values the document lists for TestAccountsCreateResponseMembershipsPersonSubscription0Status.
 const (
 	TestAccountsCreateResponseMembershipsPersonSubscription0StatusActive       TestAccountsCreateResponseMembershipsPersonSubscription0Status = "active"
 	TestAccountsCreateResponseMembershipsPersonSubscription0StatusProvisioning TestAccountsCreateResponseMembershipsPersonSubscription0Status = "provisioning"
@@ -7516,7 +7516,7 @@ func (e TestAccountsCreateResponseMembershipsPersonSubscription0Status) Valid() 
 	}
 }
 
-// Defines values for TestAccountsCreateResponseMembershipsPersonUnitSystem.
+// The values the document lists for TestAccountsCreateResponseMembershipsPersonUnitSystem.
 const (
 	TestAccountsCreateResponseMembershipsPersonUnitSystemImperial TestAccountsCreateResponseMembershipsPersonUnitSystem = "imperial"
 	TestAccountsCreateResponseMembershipsPersonUnitSystemMetric   TestAccountsCreateResponseMembershipsPersonUnitSystem = "metric"
@@ -7534,7 +7534,7 @@ func (e TestAccountsCreateResponseMembershipsPersonUnitSystem) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateResponseSectionsDesigner.
+// The values the document lists for TestAccountsCreateResponseSectionsDesigner.
 const (
 	TestAccountsCreateResponseSectionsDesignerInhouse      TestAccountsCreateResponseSectionsDesigner = "inhouse"
 	TestAccountsCreateResponseSectionsDesignerOther        TestAccountsCreateResponseSectionsDesigner = "other"
@@ -7558,7 +7558,7 @@ func (e TestAccountsCreateResponseSectionsDesigner) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateResponseSectionsMachineVendor.
+// The values the document lists for TestAccountsCreateResponseSectionsMachineVendor.
 const (
 	TestAccountsCreateResponseSectionsMachineVendorBinders                TestAccountsCreateResponseSectionsMachineVendor = "binders"
 	TestAccountsCreateResponseSectionsMachineVendorCutters                TestAccountsCreateResponseSectionsMachineVendor = "cutters"
@@ -7591,7 +7591,7 @@ func (e TestAccountsCreateResponseSectionsMachineVendor) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateResponseSectionsPrinter.
+// The values the document lists for TestAccountsCreateResponseSectionsPrinter.
 const (
 	TestAccountsCreateResponseSectionsPrinterBrochures      TestAccountsCreateResponseSectionsPrinter = "brochures"
 	TestAccountsCreateResponseSectionsPrinterBusinessCards  TestAccountsCreateResponseSectionsPrinter = "business_cards"
@@ -7630,7 +7630,7 @@ func (e TestAccountsCreateResponseSectionsPrinter) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateResponseSectionsPublisher.
+// The values the document lists for TestAccountsCreateResponseSectionsPublisher.
 const (
 	TestAccountsCreateResponseSectionsPublisherBrochures      TestAccountsCreateResponseSectionsPublisher = "brochures"
 	TestAccountsCreateResponseSectionsPublisherHardcoverBooks TestAccountsCreateResponseSectionsPublisher = "hardcover_books"
@@ -7651,7 +7651,7 @@ func (e TestAccountsCreateResponseSectionsPublisher) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateResponseSectionsSoftwareDeveloper.
+// The values the document lists for TestAccountsCreateResponseSectionsSoftwareDeveloper.
 const (
 	TestAccountsCreateResponseSectionsSoftwareDeveloperAccounting                 TestAccountsCreateResponseSectionsSoftwareDeveloper = "accounting"
 	TestAccountsCreateResponseSectionsSoftwareDeveloperBilling                    TestAccountsCreateResponseSectionsSoftwareDeveloper = "billing"
@@ -7708,7 +7708,7 @@ func (e TestAccountsCreateResponseSectionsSoftwareDeveloper) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateResponseSectionsSupplier.
+// The values the document lists for TestAccountsCreateResponseSectionsSupplier.
 const (
 	TestAccountsCreateResponseSectionsSupplierFoils           TestAccountsCreateResponseSectionsSupplier = "foils"
 	TestAccountsCreateResponseSectionsSupplierInk             TestAccountsCreateResponseSectionsSupplier = "ink"
@@ -7738,7 +7738,7 @@ func (e TestAccountsCreateResponseSectionsSupplier) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateResponseSubscription0Status.
+// The values the document lists for TestAccountsCreateResponseSubscription0Status.
 const (
 	TestAccountsCreateResponseSubscription0StatusActive       TestAccountsCreateResponseSubscription0Status = "active"
 	TestAccountsCreateResponseSubscription0StatusProvisioning TestAccountsCreateResponseSubscription0Status = "provisioning"
@@ -7759,7 +7759,7 @@ func (e TestAccountsCreateResponseSubscription0Status) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsGetResponseKind.
+// The values the document lists for TestAccountsGetResponseKind.
 const (
 	TestAccountsGetResponseKindBrandOwner        TestAccountsGetResponseKind = "brand_owner"
 	TestAccountsGetResponseKindDesigner          TestAccountsGetResponseKind = "designer"
@@ -7795,7 +7795,7 @@ func (e TestAccountsGetResponseKind) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsGetResponseKinds.
+// The values the document lists for TestAccountsGetResponseKinds.
 const (
 	TestAccountsGetResponseKindsBrandOwner        TestAccountsGetResponseKinds = "brand_owner"
 	TestAccountsGetResponseKindsDesigner          TestAccountsGetResponseKinds = "designer"
@@ -7831,7 +7831,7 @@ func (e TestAccountsGetResponseKinds) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsGetResponseMembershipsPersonLocale.
+// The values the document lists for TestAccountsGetResponseMembershipsPersonLocale.
 const (
 	TestAccountsGetResponseMembershipsPersonLocaleDe   TestAccountsGetResponseMembershipsPersonLocale = "de"
 	TestAccountsGetResponseMembershipsPersonLocaleEn   TestAccountsGetResponseMembershipsPersonLocale = "en"
@@ -7852,7 +7852,7 @@ func (e TestAccountsGetResponseMembershipsPersonLocale) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsGetResponseMembershipsPersonPronoun.
+// The values the document lists for TestAccountsGetResponseMembershipsPersonPronoun.
 const (
 	TestAccountsGetResponseMembershipsPersonPronounHeHim  TestAccountsGetResponseMembershipsPersonPronoun = "He/Him"
 	TestAccountsGetResponseMembershipsPersonPronounSheHer TestAccountsGetResponseMembershipsPersonPronoun = "She/Her"
@@ -7870,7 +7870,7 @@ func (e TestAccountsGetResponseMembershipsPersonPronoun) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsGetResponseMembershipsPersonSubscription0Status.
+// The values the document lists for TestAccountsGetResponseMembershipsPersonSubscription0Status.
 const (
 	TestAccountsGetResponseMembershipsPersonSubscription0StatusActive       TestAccountsGetResponseMembershipsPersonSubscription0Status = "active"
 	TestAccountsGetResponseMembershipsPersonSubscription0StatusProvisioning TestAccountsGetResponseMembershipsPersonSubscription0Status = "provisioning"
@@ -7891,7 +7891,7 @@ func (e TestAccountsGetResponseMembershipsPersonSubscription0Status) Valid() boo
 	}
 }
 
-// Defines values for TestAccountsGetResponseMembershipsPersonUnitSystem.
+// The values the document lists for TestAccountsGetResponseMembershipsPersonUnitSystem.
 const (
 	TestAccountsGetResponseMembershipsPersonUnitSystemImperial TestAccountsGetResponseMembershipsPersonUnitSystem = "imperial"
 	TestAccountsGetResponseMembershipsPersonUnitSystemMetric   TestAccountsGetResponseMembershipsPersonUnitSystem = "metric"
@@ -7909,7 +7909,7 @@ func (e TestAccountsGetResponseMembershipsPersonUnitSystem) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsGetResponseSectionsDesigner.
+// The values the document lists for TestAccountsGetResponseSectionsDesigner.
 const (
 	TestAccountsGetResponseSectionsDesignerInhouse      TestAccountsGetResponseSectionsDesigner = "inhouse"
 	TestAccountsGetResponseSectionsDesignerOther        TestAccountsGetResponseSectionsDesigner = "other"
@@ -7933,7 +7933,7 @@ func (e TestAccountsGetResponseSectionsDesigner) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsGetResponseSectionsMachineVendor.
+// The values the document lists for TestAccountsGetResponseSectionsMachineVendor.
 const (
 	TestAccountsGetResponseSectionsMachineVendorBinders                TestAccountsGetResponseSectionsMachineVendor = "binders"
 	TestAccountsGetResponseSectionsMachineVendorCutters                TestAccountsGetResponseSectionsMachineVendor = "cutters"
@@ -7966,7 +7966,7 @@ func (e TestAccountsGetResponseSectionsMachineVendor) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsGetResponseSectionsPrinter.
+// The values the document lists for TestAccountsGetResponseSectionsPrinter.
 const (
 	TestAccountsGetResponseSectionsPrinterBrochures      TestAccountsGetResponseSectionsPrinter = "brochures"
 	TestAccountsGetResponseSectionsPrinterBusinessCards  TestAccountsGetResponseSectionsPrinter = "business_cards"
@@ -8005,7 +8005,7 @@ func (e TestAccountsGetResponseSectionsPrinter) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsGetResponseSectionsPublisher.
+// The values the document lists for TestAccountsGetResponseSectionsPublisher.
 const (
 	TestAccountsGetResponseSectionsPublisherBrochures      TestAccountsGetResponseSectionsPublisher = "brochures"
 	TestAccountsGetResponseSectionsPublisherHardcoverBooks TestAccountsGetResponseSectionsPublisher = "hardcover_books"
@@ -8026,7 +8026,7 @@ func (e TestAccountsGetResponseSectionsPublisher) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsGetResponseSectionsSoftwareDeveloper.
+// The values the document lists for TestAccountsGetResponseSectionsSoftwareDeveloper.
 const (
 	TestAccountsGetResponseSectionsSoftwareDeveloperAccounting                 TestAccountsGetResponseSectionsSoftwareDeveloper = "accounting"
 	TestAccountsGetResponseSectionsSoftwareDeveloperBilling                    TestAccountsGetResponseSectionsSoftwareDeveloper = "billing"
@@ -8083,7 +8083,7 @@ func (e TestAccountsGetResponseSectionsSoftwareDeveloper) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsGetResponseSectionsSupplier.
+// The values the document lists for TestAccountsGetResponseSectionsSupplier.
 const (
 	TestAccountsGetResponseSectionsSupplierFoils           TestAccountsGetResponseSectionsSupplier = "foils"
 	TestAccountsGetResponseSectionsSupplierInk             TestAccountsGetResponseSectionsSupplier = "ink"
@@ -8113,7 +8113,7 @@ func (e TestAccountsGetResponseSectionsSupplier) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsGetResponseSubscription0Status.
+// The values the document lists for TestAccountsGetResponseSubscription0Status.
 const (
 	TestAccountsGetResponseSubscription0StatusActive       TestAccountsGetResponseSubscription0Status = "active"
 	TestAccountsGetResponseSubscription0StatusProvisioning TestAccountsGetResponseSubscription0Status = "provisioning"
@@ -8134,7 +8134,7 @@ func (e TestAccountsGetResponseSubscription0Status) Valid() bool {
 	}
 }
 
-// Defines values for AppUpdateJSONBodyAppConfigurationCategory.
+// The values the document lists for AppUpdateJSONBodyAppConfigurationCategory.
 const (
 	AppUpdateJSONBodyAppConfigurationCategoryCalculation        AppUpdateJSONBodyAppConfigurationCategory = "calculation"
 	AppUpdateJSONBodyAppConfigurationCategoryColorManagement    AppUpdateJSONBodyAppConfigurationCategory = "color-management"
@@ -8144,13 +8144,13 @@ const (
 	AppUpdateJSONBodyAppConfigurationCategoryLogistics          AppUpdateJSONBodyAppConfigurationCategory = "logistics"
 	AppUpdateJSONBodyAppConfigurationCategoryMachineIntegration AppUpdateJSONBodyAppConfigurationCategory = "machine-integration"
 	AppUpdateJSONBodyAppConfigurationCategoryOther              AppUpdateJSONBodyAppConfigurationCategory = "other"
-	AppUpdateJSONBodyAppConfigurationCategoryPdfManipulation    AppUpdateJSONBodyAppConfigurationCategory = "pdf-manipulation"
+	AppUpdateJSONBodyAppConfigurationCategoryPDFManipulation    AppUpdateJSONBodyAppConfigurationCategory = "pdf-manipulation"
 	AppUpdateJSONBodyAppConfigurationCategoryProduction         AppUpdateJSONBodyAppConfigurationCategory = "production"
 	AppUpdateJSONBodyAppConfigurationCategoryReporting          AppUpdateJSONBodyAppConfigurationCategory = "reporting"
 	AppUpdateJSONBodyAppConfigurationCategorySales              AppUpdateJSONBodyAppConfigurationCategory = "sales"
 	AppUpdateJSONBodyAppConfigurationCategoryStatistics         AppUpdateJSONBodyAppConfigurationCategory = "statistics"
 	AppUpdateJSONBodyAppConfigurationCategoryWarehouse          AppUpdateJSONBodyAppConfigurationCategory = "warehouse"
-	AppUpdateJSONBodyAppConfigurationCategoryWeb2print          AppUpdateJSONBodyAppConfigurationCategory = "web2print"
+	AppUpdateJSONBodyAppConfigurationCategoryWeb2Print          AppUpdateJSONBodyAppConfigurationCategory = "web2print"
 )
 
 // Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationCategory enum.
@@ -8172,7 +8172,7 @@ func (e AppUpdateJSONBodyAppConfigurationCategory) Valid() bool {
 		return true
 	case AppUpdateJSONBodyAppConfigurationCategoryOther:
 		return true
-	case AppUpdateJSONBodyAppConfigurationCategoryPdfManipulation:
+	case AppUpdateJSONBodyAppConfigurationCategoryPDFManipulation:
 		return true
 	case AppUpdateJSONBodyAppConfigurationCategoryProduction:
 		return true
@@ -8184,14 +8184,14 @@ func (e AppUpdateJSONBodyAppConfigurationCategory) Valid() bool {
 		return true
 	case AppUpdateJSONBodyAppConfigurationCategoryWarehouse:
 		return true
-	case AppUpdateJSONBodyAppConfigurationCategoryWeb2print:
+	case AppUpdateJSONBodyAppConfigurationCategoryWeb2Print:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AppUpdateJSONBodyAppConfigurationEventsBearerKind.
+// The values the document lists for AppUpdateJSONBodyAppConfigurationEventsBearerKind.
 const (
 	AppUpdateJSONBodyAppConfigurationEventsBearerKindAll          AppUpdateJSONBodyAppConfigurationEventsBearerKind = "all"
 	AppUpdateJSONBodyAppConfigurationEventsBearerKindOrganization AppUpdateJSONBodyAppConfigurationEventsBearerKind = "Organization"
@@ -8212,7 +8212,7 @@ func (e AppUpdateJSONBodyAppConfigurationEventsBearerKind) Valid() bool {
 	}
 }
 
-// Defines values for AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale.
+// The values the document lists for AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale.
 const (
 	AppUpdateJSONBodyAppConfigurationEventsTranslationsLocaleDe   AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale = "de"
 	AppUpdateJSONBodyAppConfigurationEventsTranslationsLocaleEn   AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale = "en"
@@ -8233,49 +8233,49 @@ func (e AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale) Valid() bool 
 	}
 }
 
-// Defines values for AppUpdateJSONBodyAppConfigurationOauthScopesKind.
+// The values the document lists for AppUpdateJSONBodyAppConfigurationOAuthScopesKind.
 const (
-	AppUpdateJSONBodyAppConfigurationOauthScopesKindReadOnly  AppUpdateJSONBodyAppConfigurationOauthScopesKind = "read_only"
-	AppUpdateJSONBodyAppConfigurationOauthScopesKindReadWrite AppUpdateJSONBodyAppConfigurationOauthScopesKind = "read_write"
-	AppUpdateJSONBodyAppConfigurationOauthScopesKindWriteOnly AppUpdateJSONBodyAppConfigurationOauthScopesKind = "write_only"
+	AppUpdateJSONBodyAppConfigurationOAuthScopesKindReadOnly  AppUpdateJSONBodyAppConfigurationOAuthScopesKind = "read_only"
+	AppUpdateJSONBodyAppConfigurationOAuthScopesKindReadWrite AppUpdateJSONBodyAppConfigurationOAuthScopesKind = "read_write"
+	AppUpdateJSONBodyAppConfigurationOAuthScopesKindWriteOnly AppUpdateJSONBodyAppConfigurationOAuthScopesKind = "write_only"
 )
 
-// Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationOauthScopesKind enum.
-func (e AppUpdateJSONBodyAppConfigurationOauthScopesKind) Valid() bool {
+// Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationOAuthScopesKind enum.
+func (e AppUpdateJSONBodyAppConfigurationOAuthScopesKind) Valid() bool {
 	switch e {
-	case AppUpdateJSONBodyAppConfigurationOauthScopesKindReadOnly:
+	case AppUpdateJSONBodyAppConfigurationOAuthScopesKindReadOnly:
 		return true
-	case AppUpdateJSONBodyAppConfigurationOauthScopesKindReadWrite:
+	case AppUpdateJSONBodyAppConfigurationOAuthScopesKindReadWrite:
 		return true
-	case AppUpdateJSONBodyAppConfigurationOauthScopesKindWriteOnly:
+	case AppUpdateJSONBodyAppConfigurationOAuthScopesKindWriteOnly:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AppUpdateJSONBodyAppConfigurationOauthScopesTranslationsLocale.
+// The values the document lists for AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale.
 const (
-	AppUpdateJSONBodyAppConfigurationOauthScopesTranslationsLocaleDe   AppUpdateJSONBodyAppConfigurationOauthScopesTranslationsLocale = "de"
-	AppUpdateJSONBodyAppConfigurationOauthScopesTranslationsLocaleEn   AppUpdateJSONBodyAppConfigurationOauthScopesTranslationsLocale = "en"
-	AppUpdateJSONBodyAppConfigurationOauthScopesTranslationsLocaleEnUS AppUpdateJSONBodyAppConfigurationOauthScopesTranslationsLocale = "en-US"
+	AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocaleDe   AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale = "de"
+	AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocaleEn   AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale = "en"
+	AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocaleEnUS AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale = "en-US"
 )
 
-// Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationOauthScopesTranslationsLocale enum.
-func (e AppUpdateJSONBodyAppConfigurationOauthScopesTranslationsLocale) Valid() bool {
+// Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale enum.
+func (e AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale) Valid() bool {
 	switch e {
-	case AppUpdateJSONBodyAppConfigurationOauthScopesTranslationsLocaleDe:
+	case AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocaleDe:
 		return true
-	case AppUpdateJSONBodyAppConfigurationOauthScopesTranslationsLocaleEn:
+	case AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocaleEn:
 		return true
-	case AppUpdateJSONBodyAppConfigurationOauthScopesTranslationsLocaleEnUS:
+	case AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocaleEnUS:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for AppUpdateJSONBodyAppConfigurationTranslationsLocale.
+// The values the document lists for AppUpdateJSONBodyAppConfigurationTranslationsLocale.
 const (
 	AppUpdateJSONBodyAppConfigurationTranslationsLocaleDe   AppUpdateJSONBodyAppConfigurationTranslationsLocale = "de"
 	AppUpdateJSONBodyAppConfigurationTranslationsLocaleEn   AppUpdateJSONBodyAppConfigurationTranslationsLocale = "en"
@@ -8296,7 +8296,7 @@ func (e AppUpdateJSONBodyAppConfigurationTranslationsLocale) Valid() bool {
 	}
 }
 
-// Defines values for MachinesCreateJSONBodyMachineKind.
+// The values the document lists for MachinesCreateJSONBodyMachineKind.
 const (
 	MachinesCreateJSONBodyMachineKindAdhesiveBinder       MachinesCreateJSONBodyMachineKind = "adhesive_binder"
 	MachinesCreateJSONBodyMachineKindBoxMaker             MachinesCreateJSONBodyMachineKind = "box_maker"
@@ -8365,7 +8365,7 @@ func (e MachinesCreateJSONBodyMachineKind) Valid() bool {
 	}
 }
 
-// Defines values for ManufacturerMachinesCreateJSONBodyManufacturedMachineKind.
+// The values the document lists for ManufacturerMachinesCreateJSONBodyManufacturedMachineKind.
 const (
 	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindAdhesiveBinder       ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "adhesive_binder"
 	ManufacturerMachinesCreateJSONBodyManufacturedMachineKindBoxMaker             ManufacturerMachinesCreateJSONBodyManufacturedMachineKind = "box_maker"
@@ -8434,7 +8434,7 @@ func (e ManufacturerMachinesCreateJSONBodyManufacturedMachineKind) Valid() bool 
 	}
 }
 
-// Defines values for ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind.
+// The values the document lists for ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind.
 const (
 	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindAdhesiveBinder       ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "adhesive_binder"
 	ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindBoxMaker             ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind = "box_maker"
@@ -8503,7 +8503,7 @@ func (e ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind) Valid() bool 
 	}
 }
 
-// Defines values for OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind.
+// The values the document lists for OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind.
 const (
 	OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKindManufacturer   OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind = "manufacturer"
 	OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKindPrinter        OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind = "printer"
@@ -8527,7 +8527,7 @@ func (e OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind)
 	}
 }
 
-// Defines values for PersonUpdateJSONBodyPersonLocale.
+// The values the document lists for PersonUpdateJSONBodyPersonLocale.
 const (
 	PersonUpdateJSONBodyPersonLocaleDe   PersonUpdateJSONBodyPersonLocale = "de"
 	PersonUpdateJSONBodyPersonLocaleEn   PersonUpdateJSONBodyPersonLocale = "en"
@@ -8548,7 +8548,7 @@ func (e PersonUpdateJSONBodyPersonLocale) Valid() bool {
 	}
 }
 
-// Defines values for PersonUpdateJSONBodyPersonPronoun.
+// The values the document lists for PersonUpdateJSONBodyPersonPronoun.
 const (
 	PersonUpdateJSONBodyPersonPronounHeHim  PersonUpdateJSONBodyPersonPronoun = "He/Him"
 	PersonUpdateJSONBodyPersonPronounSheHer PersonUpdateJSONBodyPersonPronoun = "She/Her"
@@ -8566,7 +8566,7 @@ func (e PersonUpdateJSONBodyPersonPronoun) Valid() bool {
 	}
 }
 
-// Defines values for PersonUpdateJSONBodyPersonUnitSystem.
+// The values the document lists for PersonUpdateJSONBodyPersonUnitSystem.
 const (
 	PersonUpdateJSONBodyPersonUnitSystemImperial PersonUpdateJSONBodyPersonUnitSystem = "imperial"
 	PersonUpdateJSONBodyPersonUnitSystemMetric   PersonUpdateJSONBodyPersonUnitSystem = "metric"
@@ -8584,7 +8584,7 @@ func (e PersonUpdateJSONBodyPersonUnitSystem) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsCreateJSONBodyOrganizationKind.
+// The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationKind.
 const (
 	PersonOrganizationsCreateJSONBodyOrganizationKindBrandOwner        PersonOrganizationsCreateJSONBodyOrganizationKind = "brand_owner"
 	PersonOrganizationsCreateJSONBodyOrganizationKindDesigner          PersonOrganizationsCreateJSONBodyOrganizationKind = "designer"
@@ -8620,7 +8620,7 @@ func (e PersonOrganizationsCreateJSONBodyOrganizationKind) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsCreateJSONBodyOrganizationKinds.
+// The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationKinds.
 const (
 	PersonOrganizationsCreateJSONBodyOrganizationKindsBrandOwner        PersonOrganizationsCreateJSONBodyOrganizationKinds = "brand_owner"
 	PersonOrganizationsCreateJSONBodyOrganizationKindsDesigner          PersonOrganizationsCreateJSONBodyOrganizationKinds = "designer"
@@ -8656,7 +8656,7 @@ func (e PersonOrganizationsCreateJSONBodyOrganizationKinds) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner.
+// The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner.
 const (
 	PersonOrganizationsCreateJSONBodyOrganizationSectionsDesignerInhouse      PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner = "inhouse"
 	PersonOrganizationsCreateJSONBodyOrganizationSectionsDesignerOther        PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner = "other"
@@ -8680,7 +8680,7 @@ func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner) Valid() b
 	}
 }
 
-// Defines values for PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor.
+// The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor.
 const (
 	PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendorBinders                PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor = "binders"
 	PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendorCutters                PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor = "cutters"
@@ -8713,7 +8713,7 @@ func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor) Vali
 	}
 }
 
-// Defines values for PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter.
+// The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter.
 const (
 	PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterBrochures      PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter = "brochures"
 	PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterBusinessCards  PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter = "business_cards"
@@ -8752,7 +8752,7 @@ func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter) Valid() bo
 	}
 }
 
-// Defines values for PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher.
+// The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher.
 const (
 	PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisherBrochures      PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher = "brochures"
 	PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisherHardcoverBooks PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher = "hardcover_books"
@@ -8773,7 +8773,7 @@ func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher) Valid() 
 	}
 }
 
-// Defines values for PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper.
+// The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper.
 const (
 	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperAccounting                 PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "accounting"
 	PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperBilling                    PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper = "billing"
@@ -8830,7 +8830,7 @@ func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper) 
 	}
 }
 
-// Defines values for PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier.
+// The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier.
 const (
 	PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplierFoils           PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier = "foils"
 	PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplierInk             PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier = "ink"
@@ -8860,7 +8860,7 @@ func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier) Valid() b
 	}
 }
 
-// Defines values for PersonOrganizationsMachinesCreateJSONBodyMachineKind.
+// The values the document lists for PersonOrganizationsMachinesCreateJSONBodyMachineKind.
 const (
 	PersonOrganizationsMachinesCreateJSONBodyMachineKindAdhesiveBinder       PersonOrganizationsMachinesCreateJSONBodyMachineKind = "adhesive_binder"
 	PersonOrganizationsMachinesCreateJSONBodyMachineKindBoxMaker             PersonOrganizationsMachinesCreateJSONBodyMachineKind = "box_maker"
@@ -8929,7 +8929,7 @@ func (e PersonOrganizationsMachinesCreateJSONBodyMachineKind) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsSoftwareCreateJSONBodySoftwareKind.
+// The values the document lists for PersonOrganizationsSoftwareCreateJSONBodySoftwareKind.
 const (
 	PersonOrganizationsSoftwareCreateJSONBodySoftwareKindErp PersonOrganizationsSoftwareCreateJSONBodySoftwareKind = "erp"
 	PersonOrganizationsSoftwareCreateJSONBodySoftwareKindMis PersonOrganizationsSoftwareCreateJSONBodySoftwareKind = "mis"
@@ -8947,7 +8947,7 @@ func (e PersonOrganizationsSoftwareCreateJSONBodySoftwareKind) Valid() bool {
 	}
 }
 
-// Defines values for PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind.
+// The values the document lists for PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind.
 const (
 	PersonOrganizationsSpecialistsCreateJSONBodySpecialistKindBoxing   PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind = "boxing"
 	PersonOrganizationsSpecialistsCreateJSONBodySpecialistKindOther    PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind = "other"
@@ -8968,7 +8968,7 @@ func (e PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind) Valid() bool
 	}
 }
 
-// Defines values for RolesListParamsLang.
+// The values the document lists for RolesListParamsLang.
 const (
 	RolesListParamsLangDe RolesListParamsLang = "de"
 	RolesListParamsLangEn RolesListParamsLang = "en"
@@ -8986,7 +8986,7 @@ func (e RolesListParamsLang) Valid() bool {
 	}
 }
 
-// Defines values for SoftwareCreateJSONBodySoftwareKind.
+// The values the document lists for SoftwareCreateJSONBodySoftwareKind.
 const (
 	SoftwareCreateJSONBodySoftwareKindErp SoftwareCreateJSONBodySoftwareKind = "erp"
 	SoftwareCreateJSONBodySoftwareKindMis SoftwareCreateJSONBodySoftwareKind = "mis"
@@ -9004,7 +9004,7 @@ func (e SoftwareCreateJSONBodySoftwareKind) Valid() bool {
 	}
 }
 
-// Defines values for SpecialistsCreateJSONBodySpecialistKind.
+// The values the document lists for SpecialistsCreateJSONBodySpecialistKind.
 const (
 	SpecialistsCreateJSONBodySpecialistKindBoxing   SpecialistsCreateJSONBodySpecialistKind = "boxing"
 	SpecialistsCreateJSONBodySpecialistKindOther    SpecialistsCreateJSONBodySpecialistKind = "other"
@@ -9025,7 +9025,7 @@ func (e SpecialistsCreateJSONBodySpecialistKind) Valid() bool {
 	}
 }
 
-// Defines values for SubscriptionsUpdateJSONBodySubscriptionStatus.
+// The values the document lists for SubscriptionsUpdateJSONBodySubscriptionStatus.
 const (
 	SubscriptionsUpdateJSONBodySubscriptionStatusActive SubscriptionsUpdateJSONBodySubscriptionStatus = "active"
 )
@@ -9040,7 +9040,7 @@ func (e SubscriptionsUpdateJSONBodySubscriptionStatus) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateJSONBodyTestAccountKinds.
+// The values the document lists for TestAccountsCreateJSONBodyTestAccountKinds.
 const (
 	TestAccountsCreateJSONBodyTestAccountKindsBrandOwner        TestAccountsCreateJSONBodyTestAccountKinds = "brand_owner"
 	TestAccountsCreateJSONBodyTestAccountKindsDesigner          TestAccountsCreateJSONBodyTestAccountKinds = "designer"
@@ -9076,7 +9076,7 @@ func (e TestAccountsCreateJSONBodyTestAccountKinds) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale.
+// The values the document lists for TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale.
 const (
 	TestAccountsCreateJSONBodyTestAccountMemberAttributesLocaleDe   TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale = "de"
 	TestAccountsCreateJSONBodyTestAccountMemberAttributesLocaleEn   TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale = "en"
@@ -9097,7 +9097,7 @@ func (e TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale) Valid() boo
 	}
 }
 
-// Defines values for TestAccountsCreateJSONBodyTestAccountSectionsDesigner.
+// The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsDesigner.
 const (
 	TestAccountsCreateJSONBodyTestAccountSectionsDesignerInhouse      TestAccountsCreateJSONBodyTestAccountSectionsDesigner = "inhouse"
 	TestAccountsCreateJSONBodyTestAccountSectionsDesignerOther        TestAccountsCreateJSONBodyTestAccountSectionsDesigner = "other"
@@ -9121,7 +9121,7 @@ func (e TestAccountsCreateJSONBodyTestAccountSectionsDesigner) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor.
+// The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor.
 const (
 	TestAccountsCreateJSONBodyTestAccountSectionsMachineVendorBinders                TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor = "binders"
 	TestAccountsCreateJSONBodyTestAccountSectionsMachineVendorCutters                TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor = "cutters"
@@ -9154,7 +9154,7 @@ func (e TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor) Valid() bool
 	}
 }
 
-// Defines values for TestAccountsCreateJSONBodyTestAccountSectionsPrinter.
+// The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsPrinter.
 const (
 	TestAccountsCreateJSONBodyTestAccountSectionsPrinterBrochures      TestAccountsCreateJSONBodyTestAccountSectionsPrinter = "brochures"
 	TestAccountsCreateJSONBodyTestAccountSectionsPrinterBusinessCards  TestAccountsCreateJSONBodyTestAccountSectionsPrinter = "business_cards"
@@ -9193,7 +9193,7 @@ func (e TestAccountsCreateJSONBodyTestAccountSectionsPrinter) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateJSONBodyTestAccountSectionsPublisher.
+// The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsPublisher.
 const (
 	TestAccountsCreateJSONBodyTestAccountSectionsPublisherBrochures      TestAccountsCreateJSONBodyTestAccountSectionsPublisher = "brochures"
 	TestAccountsCreateJSONBodyTestAccountSectionsPublisherHardcoverBooks TestAccountsCreateJSONBodyTestAccountSectionsPublisher = "hardcover_books"
@@ -9214,7 +9214,7 @@ func (e TestAccountsCreateJSONBodyTestAccountSectionsPublisher) Valid() bool {
 	}
 }
 
-// Defines values for TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper.
+// The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper.
 const (
 	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperAccounting                 TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "accounting"
 	TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperBilling                    TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper = "billing"
@@ -9271,7 +9271,7 @@ func (e TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper) Valid() 
 	}
 }
 
-// Defines values for TestAccountsCreateJSONBodyTestAccountSectionsSupplier.
+// The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsSupplier.
 const (
 	TestAccountsCreateJSONBodyTestAccountSectionsSupplierFoils           TestAccountsCreateJSONBodyTestAccountSectionsSupplier = "foils"
 	TestAccountsCreateJSONBodyTestAccountSectionsSupplierInk             TestAccountsCreateJSONBodyTestAccountSectionsSupplier = "ink"
@@ -9301,127 +9301,118 @@ func (e TestAccountsCreateJSONBodyTestAccountSectionsSupplier) Valid() bool {
 	}
 }
 
-// Addon defines model for Addon.
+// Addon is schema "Addon" of the document: an object.
 type Addon struct {
-	Connected     bool                               `json:"connected"`
-	EntryPointUrl nullable.Nullable[string]          `json:"entry_point_url"`
-	Id            string                             `json:"id"`
-	LogoUrl       nullable.Nullable[string]          `json:"logo_url"`
-	Name          string                             `json:"name"`
-	PlanStatus    nullable.Nullable[AddonPlanStatus] `json:"plan_status"`
-	VendorName    string                             `json:"vendor_name"`
+	// Connected is a boolean; required.
+	Connected bool `json:"connected"`
+
+	// EntryPointURL ("entry_point_url") is a string; may be null; required.
+	EntryPointURL nullable.Nullable[string] `json:"entry_point_url"`
+
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
+
+	// LogoURL ("logo_url") is a string; may be null; required.
+	LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+	// Name is a string; required.
+	Name string `json:"name"`
+
+	// PlanStatus ("plan_status") is a string; one of "provisioning", "active"; may be null; required.
+	PlanStatus nullable.Nullable[AddonPlanStatus] `json:"plan_status"`
+
+	// VendorName ("vendor_name") is a string; required.
+	VendorName string `json:"vendor_name"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AddonPlanStatus defines model for Addon.PlanStatus.
+// AddonPlanStatus ("plan_status") is a string; one of "provisioning", "active"; may be null; required.
 type AddonPlanStatus string
 
-// App defines model for App.
+// App is schema "App" of the document: an object.
 type App struct {
+	// Configuration is an object; required.
 	Configuration struct {
-		Category           AppConfigurationCategory  `json:"category"`
-		DesiredOauthScopes *[]string                 `json:"desired_oauth_scopes,omitempty"`
-		EntryPointUrl      nullable.Nullable[string] `json:"entry_point_url,omitempty"`
-		Events             *[]struct {
-			BearerKind   *AppConfigurationEventsBearerKind `json:"bearer_kind,omitempty"`
-			Example      nullable.Nullable[string]         `json:"example,omitempty"`
-			Name         string                            `json:"name"`
-			Translations *[]struct {
-				Description nullable.Nullable[string]                 `json:"description,omitempty"`
-				Locale      *AppConfigurationEventsTranslationsLocale `json:"locale,omitempty"`
-				Title       string                                    `json:"title"`
-			} `json:"translations,omitempty"`
-		} `json:"events,omitempty"`
-		OauthRedirectUrls []string `json:"oauth_redirect_urls"`
-		OauthScopes       *[]struct {
-			Kind         AppConfigurationOauthScopesKind `json:"kind"`
-			Name         string                          `json:"name"`
-			Translations *[]struct {
-				Description nullable.Nullable[string]                      `json:"description,omitempty"`
-				Locale      *AppConfigurationOauthScopesTranslationsLocale `json:"locale,omitempty"`
-				Title       string                                         `json:"title"`
-			} `json:"translations,omitempty"`
-		} `json:"oauth_scopes,omitempty"`
-		SubscribedEvents *[]string `json:"subscribed_events,omitempty"`
-		Translations     *[]struct {
-			Description nullable.Nullable[string]           `json:"description,omitempty"`
-			Locale      *AppConfigurationTranslationsLocale `json:"locale,omitempty"`
-			Summary     nullable.Nullable[string]           `json:"summary,omitempty"`
-			Title       string                              `json:"title"`
-		} `json:"translations,omitempty"`
-		WebhookUrl nullable.Nullable[string] `json:"webhook_url,omitempty"`
+		// Category is a string; one of "pdf-manipulation", "machine-integration", "iot", "web2print", "warehouse", "logistics", "calculation", "production", and 7 more; required.
+		Category AppConfigurationCategory `json:"category"`
 
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	} `json:"configuration"`
+		// DesiredOAuthScopes ("desired_oauth_scopes") is an array of string.
+		DesiredOAuthScopes []string `json:"desired_oauth_scopes,omitzero"`
 
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
+		// EntryPointURL ("entry_point_url") is a string; may be null.
+		EntryPointURL nullable.Nullable[string] `json:"entry_point_url,omitempty"`
 
-// AppConfigurationCategory defines model for App.Configuration.Category.
-type AppConfigurationCategory string
+		// Events is an array of object.
+		Events []struct {
+			// BearerKind ("bearer_kind") is a string; one of "all", "Person", "Organization".
+			BearerKind *AppConfigurationEventsBearerKind `json:"bearer_kind,omitempty"`
 
-// AppConfigurationEventsBearerKind defines model for App.Configuration.Events.BearerKind.
-type AppConfigurationEventsBearerKind string
+			// Example is a string; may be null.
+			Example nullable.Nullable[string] `json:"example,omitempty"`
 
-// AppConfigurationEventsTranslationsLocale defines model for App.Configuration.Events.Translations.Locale.
-type AppConfigurationEventsTranslationsLocale string
+			// Name is a string; required.
+			Name string `json:"name"`
 
-// AppConfigurationOauthScopesKind defines model for App.Configuration.OauthScopes.Kind.
-type AppConfigurationOauthScopesKind string
-
-// AppConfigurationOauthScopesTranslationsLocale defines model for App.Configuration.OauthScopes.Translations.Locale.
-type AppConfigurationOauthScopesTranslationsLocale string
-
-// AppConfigurationTranslationsLocale defines model for App.Configuration.Translations.Locale.
-type AppConfigurationTranslationsLocale string
-
-// AppUpdateResponse defines model for AppUpdateResponse.
-type AppUpdateResponse struct {
-	Configuration struct {
-		Category           AppUpdateResponseConfigurationCategory `json:"category"`
-		DesiredOauthScopes *[]string                              `json:"desired_oauth_scopes,omitempty"`
-		EntryPointUrl      nullable.Nullable[string]              `json:"entry_point_url,omitempty"`
-		Events             *[]struct {
-			BearerKind   *AppUpdateResponseConfigurationEventsBearerKind `json:"bearer_kind,omitempty"`
-			Example      nullable.Nullable[string]                       `json:"example,omitempty"`
-			Name         string                                          `json:"name"`
-			Translations *[]struct {
+			// Translations is an array of object.
+			Translations []struct {
+				// Description is a string; may be null.
 				Description nullable.Nullable[string] `json:"description,omitempty"`
 
-				// Locale Example: de
-				Locale *AppUpdateResponseConfigurationEventsTranslationsLocale `json:"locale,omitempty"`
-				Title  string                                                  `json:"title"`
-			} `json:"translations,omitempty"`
-		} `json:"events,omitempty"`
-		OauthRedirectUrls []string `json:"oauth_redirect_urls"`
-		OauthScopes       *[]struct {
-			Kind         AppUpdateResponseConfigurationOauthScopesKind `json:"kind"`
-			Name         string                                        `json:"name"`
-			Translations *[]struct {
+				// Locale is a string; one of "en", "en-US", "de".
+				Locale *AppConfigurationEventsTranslationsLocale `json:"locale,omitempty"`
+
+				// Title is a string; required.
+				Title string `json:"title"`
+			} `json:"translations,omitzero"`
+		} `json:"events,omitzero"`
+
+		// OAuthRedirectURLs ("oauth_redirect_urls") is an array of string (uri); required.
+		OAuthRedirectURLs []string `json:"oauth_redirect_urls"`
+
+		// OAuthScopes ("oauth_scopes") is an array of object.
+		OAuthScopes []struct {
+			// Kind is a string; one of "read_write", "read_only", "write_only"; required.
+			Kind AppConfigurationOAuthScopesKind `json:"kind"`
+
+			// Name is a string; required.
+			Name string `json:"name"`
+
+			// Translations is an array of object.
+			Translations []struct {
+				// Description is a string; may be null.
 				Description nullable.Nullable[string] `json:"description,omitempty"`
 
-				// Locale Example: de
-				Locale *AppUpdateResponseConfigurationOauthScopesTranslationsLocale `json:"locale,omitempty"`
-				Title  string                                                       `json:"title"`
-			} `json:"translations,omitempty"`
-		} `json:"oauth_scopes,omitempty"`
-		SubscribedEvents *[]string `json:"subscribed_events,omitempty"`
-		Translations     *[]struct {
+				// Locale is a string; one of "en", "en-US", "de".
+				Locale *AppConfigurationOAuthScopesTranslationsLocale `json:"locale,omitempty"`
+
+				// Title is a string; required.
+				Title string `json:"title"`
+			} `json:"translations,omitzero"`
+		} `json:"oauth_scopes,omitzero"`
+
+		// SubscribedEvents ("subscribed_events") is an array of string.
+		SubscribedEvents []string `json:"subscribed_events,omitzero"`
+
+		// Translations is an array of object.
+		Translations []struct {
+			// Description is a string; may be null.
 			Description nullable.Nullable[string] `json:"description,omitempty"`
 
-			// Locale Example: de
-			Locale  *AppUpdateResponseConfigurationTranslationsLocale `json:"locale,omitempty"`
-			Summary nullable.Nullable[string]                         `json:"summary,omitempty"`
-			Title   string                                            `json:"title"`
-		} `json:"translations,omitempty"`
-		WebhookUrl nullable.Nullable[string] `json:"webhook_url,omitempty"`
+			// Locale is a string; one of "en", "en-US", "de".
+			Locale *AppConfigurationTranslationsLocale `json:"locale,omitempty"`
+
+			// Summary is a string; may be null.
+			Summary nullable.Nullable[string] `json:"summary,omitempty"`
+
+			// Title is a string; required.
+			Title string `json:"title"`
+		} `json:"translations,omitzero"`
+
+		// WebhookURL ("webhook_url") is a string; may be null.
+		WebhookURL nullable.Nullable[string] `json:"webhook_url,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -9433,131 +9424,167 @@ type AppUpdateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// AppUpdateResponseConfigurationCategory defines model for AppUpdateResponse.Configuration.Category.
-type AppUpdateResponseConfigurationCategory string
+// AppConfigurationCategory is a string; one of "pdf-manipulation", "machine-integration", "iot", "web2print", "warehouse", "logistics", "calculation", "production", and 7 more; required.
+type AppConfigurationCategory string
 
-// AppUpdateResponseConfigurationEventsBearerKind defines model for AppUpdateResponse.Configuration.Events.BearerKind.
-type AppUpdateResponseConfigurationEventsBearerKind string
+// AppConfigurationEventsBearerKind ("bearer_kind") is a string; one of "all", "Person", "Organization".
+type AppConfigurationEventsBearerKind string
 
-// AppUpdateResponseConfigurationEventsTranslationsLocale Example: de
-type AppUpdateResponseConfigurationEventsTranslationsLocale string
+// AppConfigurationEventsTranslationsLocale is a string; one of "en", "en-US", "de".
+type AppConfigurationEventsTranslationsLocale string
 
-// AppUpdateResponseConfigurationOauthScopesKind defines model for AppUpdateResponse.Configuration.OauthScopes.Kind.
-type AppUpdateResponseConfigurationOauthScopesKind string
+// AppConfigurationOAuthScopesKind is a string; one of "read_write", "read_only", "write_only"; required.
+type AppConfigurationOAuthScopesKind string
 
-// AppUpdateResponseConfigurationOauthScopesTranslationsLocale Example: de
-type AppUpdateResponseConfigurationOauthScopesTranslationsLocale string
+// AppConfigurationOAuthScopesTranslationsLocale is a string; one of "en", "en-US", "de".
+type AppConfigurationOAuthScopesTranslationsLocale string
 
-// AppUpdateResponseConfigurationTranslationsLocale Example: de
-type AppUpdateResponseConfigurationTranslationsLocale string
+// AppConfigurationTranslationsLocale is a string; one of "en", "en-US", "de".
+type AppConfigurationTranslationsLocale string
 
-// BusinessRelationship defines model for BusinessRelationship.
-type BusinessRelationship struct {
-	CreatedAt  time.Time                 `json:"created_at"`
-	Id         string                    `json:"id"`
-	Kind       BusinessRelationshipKind  `json:"kind"`
-	Reference  nullable.Nullable[string] `json:"reference"`
-	TargetId   string                    `json:"target_id"`
-	TargetName string                    `json:"target_name"`
-	UpdatedAt  time.Time                 `json:"updated_at"`
+// AppUpdateResponse is schema "AppUpdateResponse" of the document: an object.
+type AppUpdateResponse struct {
+	// Configuration is an object; required.
+	Configuration struct {
+		// Category is a string; one of "pdf-manipulation", "machine-integration", "iot", "web2print", "warehouse", "logistics", "calculation", "production", and 7 more; required.
+		Category AppUpdateResponseConfigurationCategory `json:"category"`
 
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
+		// DesiredOAuthScopes ("desired_oauth_scopes") is an array of string.
+		DesiredOAuthScopes []string `json:"desired_oauth_scopes,omitzero"`
 
-// BusinessRelationshipKind defines model for BusinessRelationship.Kind.
-type BusinessRelationshipKind string
+		// EntryPointURL ("entry_point_url") is a string; may be null.
+		EntryPointURL nullable.Nullable[string] `json:"entry_point_url,omitempty"`
 
-// Connection defines model for Connection.
-type Connection struct {
-	AppName                                string                    `json:"app_name"`
-	ConnectableId                          string                    `json:"connectable_id"`
-	ConnectableType                        ConnectionConnectableType `json:"connectable_type"`
-	CreatedAt                              time.Time                 `json:"created_at"`
-	GrantedOauthScopes                     []string                  `json:"granted_oauth_scopes"`
-	RequestedOauthScopes                   *[]string                 `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string                 `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-	UpdatedAt                              time.Time                 `json:"updated_at"`
+		// Events is an array of object.
+		Events []struct {
+			// BearerKind ("bearer_kind") is a string; one of "all", "Person", "Organization".
+			BearerKind *AppUpdateResponseConfigurationEventsBearerKind `json:"bearer_kind,omitempty"`
 
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
+			// Example is a string; may be null.
+			Example nullable.Nullable[string] `json:"example,omitempty"`
 
-// ConnectionConnectableType defines model for Connection.ConnectableType.
-type ConnectionConnectableType string
+			// Name is a string; required.
+			Name string `json:"name"`
 
-// ConnectionsGetResponse defines model for ConnectionsGetResponse.
-type ConnectionsGetResponse struct {
-	AppName            string                                `json:"app_name"`
-	ConnectableId      string                                `json:"connectable_id"`
-	ConnectableType    ConnectionsGetResponseConnectableType `json:"connectable_type"`
-	CreatedAt          time.Time                             `json:"created_at"`
-	GrantedOauthScopes []string                              `json:"granted_oauth_scopes"`
-	UpdatedAt          time.Time                             `json:"updated_at"`
+			// Translations is an array of object.
+			Translations []struct {
+				// Description is a string; may be null.
+				Description nullable.Nullable[string] `json:"description,omitempty"`
 
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
+				// Locale is a string; one of "en", "en-US", "de".
+				//
+				// Example: de
+				Locale *AppUpdateResponseConfigurationEventsTranslationsLocale `json:"locale,omitempty"`
 
-// ConnectionsGetResponseConnectableType defines model for ConnectionsGetResponse.ConnectableType.
-type ConnectionsGetResponseConnectableType string
+				// Title is a string; required.
+				Title string `json:"title"`
+			} `json:"translations,omitzero"`
+		} `json:"events,omitzero"`
 
-// GetPersonOrganizationMembershipsItem defines model for GetPersonOrganizationMembershipsItem.
-type GetPersonOrganizationMembershipsItem struct {
-	CreatedAt time.Time `json:"created_at"`
+		// OAuthRedirectURLs ("oauth_redirect_urls") is an array of string (uri); required.
+		OAuthRedirectURLs []string `json:"oauth_redirect_urls"`
 
-	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id           string `json:"id"`
-	Organization struct {
-		// BrandColor Example: #000000
-		BrandColor nullable.Nullable[string] `json:"brand_color"`
-		Connected  bool                      `json:"connected"`
+		// OAuthScopes ("oauth_scopes") is an array of object.
+		OAuthScopes []struct {
+			// Kind is a string; one of "read_write", "read_only", "write_only"; required.
+			Kind AppUpdateResponseConfigurationOAuthScopesKind `json:"kind"`
 
-		// CountryCode Example: DE
-		CountryCode nullable.Nullable[string] `json:"country_code"`
-		CreatedAt   time.Time                 `json:"created_at"`
+			// Name is a string; required.
+			Name string `json:"name"`
 
-		// Currency Example: EUR
-		Currency           nullable.Nullable[string] `json:"currency"`
-		GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
+			// Translations is an array of object.
+			Translations []struct {
+				// Description is a string; may be null.
+				Description nullable.Nullable[string] `json:"description,omitempty"`
 
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id string `json:"id"`
+				// Locale is a string; one of "en", "en-US", "de".
+				//
+				// Example: de
+				Locale *AppUpdateResponseConfigurationOAuthScopesTranslationsLocale `json:"locale,omitempty"`
 
-		// Kind Example: printer
-		Kind    *GetPersonOrganizationMembershipsItemOrganizationKind   `json:"kind,omitempty"`
-		Kinds   []GetPersonOrganizationMembershipsItemOrganizationKinds `json:"kinds"`
-		LogoUrl nullable.Nullable[string]                               `json:"logo_url"`
+				// Title is a string; required.
+				Title string `json:"title"`
+			} `json:"translations,omitzero"`
+		} `json:"oauth_scopes,omitzero"`
 
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]GetPersonOrganizationMembershipsItemOrganizationSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]GetPersonOrganizationMembershipsItemOrganizationSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]GetPersonOrganizationMembershipsItemOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
+		// SubscribedEvents ("subscribed_events") is an array of string.
+		SubscribedEvents []string `json:"subscribed_events,omitzero"`
 
-		// Slug Example: bounty-soap-inc
-		Slug         string                                                         `json:"slug"`
-		Subscription GetPersonOrganizationMembershipsItem_Organization_Subscription `json:"subscription"`
+		// Translations is an array of object.
+		Translations []struct {
+			// Description is a string; may be null.
+			Description nullable.Nullable[string] `json:"description,omitempty"`
 
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
-		UpdatedAt          time.Time                 `json:"updated_at"`
+			// Locale is a string; one of "en", "en-US", "de".
+			//
+			// Example: de
+			Locale *AppUpdateResponseConfigurationTranslationsLocale `json:"locale,omitempty"`
+
+			// Summary is a string; may be null.
+			Summary nullable.Nullable[string] `json:"summary,omitempty"`
+
+			// Title is a string; required.
+			Title string `json:"title"`
+		} `json:"translations,omitzero"`
+
+		// WebhookURL ("webhook_url") is a string; may be null.
+		WebhookURL nullable.Nullable[string] `json:"webhook_url,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
-	} `json:"organization"`
-	Roles     []string  `json:"roles"`
+	} `json:"configuration"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// AppUpdateResponseConfigurationCategory is a string; one of "pdf-manipulation", "machine-integration", "iot", "web2print", "warehouse", "logistics", "calculation", "production", and 7 more; required.
+type AppUpdateResponseConfigurationCategory string
+
+// AppUpdateResponseConfigurationEventsBearerKind ("bearer_kind") is a string; one of "all", "Person", "Organization".
+type AppUpdateResponseConfigurationEventsBearerKind string
+
+// AppUpdateResponseConfigurationEventsTranslationsLocale is a string; one of "en", "en-US", "de".
+//
+// Example: de
+type AppUpdateResponseConfigurationEventsTranslationsLocale string
+
+// AppUpdateResponseConfigurationOAuthScopesKind is a string; one of "read_write", "read_only", "write_only"; required.
+type AppUpdateResponseConfigurationOAuthScopesKind string
+
+// AppUpdateResponseConfigurationOAuthScopesTranslationsLocale is a string; one of "en", "en-US", "de".
+//
+// Example: de
+type AppUpdateResponseConfigurationOAuthScopesTranslationsLocale string
+
+// AppUpdateResponseConfigurationTranslationsLocale is a string; one of "en", "en-US", "de".
+//
+// Example: de
+type AppUpdateResponseConfigurationTranslationsLocale string
+
+// BusinessRelationship is schema "BusinessRelationship" of the document: an object.
+type BusinessRelationship struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
+
+	// Kind is a string; one of "supplier", "manufacturer", "software_vendor", "printer"; required.
+	Kind BusinessRelationshipKind `json:"kind"`
+
+	// Reference is a string; may be null; required.
+	Reference nullable.Nullable[string] `json:"reference"`
+
+	// TargetID ("target_id") is a string (uuid); required.
+	TargetID string `json:"target_id"`
+
+	// TargetName ("target_name") is a string; required.
+	TargetName string `json:"target_name"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
 	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -9565,33 +9592,221 @@ type GetPersonOrganizationMembershipsItem struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// GetPersonOrganizationMembershipsItemOrganizationKind Example: printer
+// BusinessRelationshipKind is a string; one of "supplier", "manufacturer", "software_vendor", "printer"; required.
+type BusinessRelationshipKind string
+
+// Connection is schema "Connection" of the document: an object.
+type Connection struct {
+	// AppName ("app_name") is a string; required.
+	AppName string `json:"app_name"`
+
+	// ConnectableID ("connectable_id") is a string (uuid); required.
+	ConnectableID string `json:"connectable_id"`
+
+	// ConnectableType ("connectable_type") is a string; one of "Person", "Organization"; required.
+	ConnectableType ConnectionConnectableType `json:"connectable_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string; required.
+	GrantedOAuthScopes []string `json:"granted_oauth_scopes"`
+
+	// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+	RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+	// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+	RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// ConnectionConnectableType ("connectable_type") is a string; one of "Person", "Organization"; required.
+type ConnectionConnectableType string
+
+// ConnectionsGetResponse is schema "ConnectionsGetResponse" of the document: an object.
+type ConnectionsGetResponse struct {
+	// AppName ("app_name") is a string; required.
+	AppName string `json:"app_name"`
+
+	// ConnectableID ("connectable_id") is a string (uuid); required.
+	ConnectableID string `json:"connectable_id"`
+
+	// ConnectableType ("connectable_type") is a string; one of "Person", "Organization"; required.
+	ConnectableType ConnectionsGetResponseConnectableType `json:"connectable_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string; required.
+	GrantedOAuthScopes []string `json:"granted_oauth_scopes"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// ConnectionsGetResponseConnectableType ("connectable_type") is a string; one of "Person", "Organization"; required.
+type ConnectionsGetResponseConnectableType string
+
+// GetPersonOrganizationMembershipsItem is schema "GetPersonOrganizationMembershipsItem" of the document: all of 2 schemas.
+type GetPersonOrganizationMembershipsItem struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
+	ID string `json:"id"`
+
+	// Organization is an object; required.
+	Organization struct {
+		// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
+		//
+		// Example: #000000
+		BrandColor nullable.Nullable[string] `json:"brand_color"`
+
+		// Connected is a boolean; required.
+		Connected bool `json:"connected"`
+
+		// CountryCode ("country_code") is a string; may be null; required.
+		//
+		// Example: DE
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// Currency is a string; may be null; required.
+		//
+		// Example: EUR
+		Currency nullable.Nullable[string] `json:"currency"`
+
+		// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+		GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+		// ID is a string (uuid); required.
+		//
+		// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+		ID string `json:"id"`
+
+		// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+		//
+		// Example: printer
+		Kind *GetPersonOrganizationMembershipsItemOrganizationKind `json:"kind,omitempty"`
+
+		// Kinds is an array of string; at least 1 items; required.
+		Kinds []GetPersonOrganizationMembershipsItemOrganizationKinds `json:"kinds"`
+
+		// LogoURL ("logo_url") is a string (uri); may be null; required.
+		LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+		// Name is a string; required.
+		//
+		// Example: Bounty Soap Inc.
+		Name string `json:"name"`
+
+		// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+		RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+		// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+		RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+		// Sections is an object; required.
+		Sections struct {
+			// Designer is an array of string.
+			Designer []GetPersonOrganizationMembershipsItemOrganizationSectionsDesigner `json:"designer,omitzero"`
+
+			// MachineVendor ("machine_vendor") is an array of string.
+			MachineVendor []GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+			// Printer is an array of string.
+			Printer []GetPersonOrganizationMembershipsItemOrganizationSectionsPrinter `json:"printer,omitzero"`
+
+			// Publisher is an array of string.
+			Publisher []GetPersonOrganizationMembershipsItemOrganizationSectionsPublisher `json:"publisher,omitzero"`
+
+			// SoftwareDeveloper ("software_developer") is an array of string.
+			SoftwareDeveloper []GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+
+			// Supplier is an array of string.
+			Supplier []GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier `json:"supplier,omitzero"`
+		} `json:"sections"`
+
+		// Slug is a string; required.
+		//
+		// Example: bounty-soap-inc
+		Slug string `json:"slug"`
+
+		// Subscription is any of 2 schemas; required.
+		Subscription GetPersonOrganizationMembershipsItem_Organization_Subscription `json:"subscription"`
+
+		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+		//
+		// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+		TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	} `json:"organization"`
+
+	// Roles is an array of string; required.
+	Roles []string `json:"roles"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// GetPersonOrganizationMembershipsItemOrganizationKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
 type GetPersonOrganizationMembershipsItemOrganizationKind string
 
-// GetPersonOrganizationMembershipsItemOrganizationKinds Example: printer
+// GetPersonOrganizationMembershipsItemOrganizationKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
 type GetPersonOrganizationMembershipsItemOrganizationKinds string
 
-// GetPersonOrganizationMembershipsItemOrganizationSectionsDesigner defines model for GetPersonOrganizationMembershipsItem.Organization.Sections.Designer.
+// GetPersonOrganizationMembershipsItemOrganizationSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
 type GetPersonOrganizationMembershipsItemOrganizationSectionsDesigner string
 
-// GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendor defines model for GetPersonOrganizationMembershipsItem.Organization.Sections.MachineVendor.
+// GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
 type GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendor string
 
-// GetPersonOrganizationMembershipsItemOrganizationSectionsPrinter defines model for GetPersonOrganizationMembershipsItem.Organization.Sections.Printer.
+// GetPersonOrganizationMembershipsItemOrganizationSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
 type GetPersonOrganizationMembershipsItemOrganizationSectionsPrinter string
 
-// GetPersonOrganizationMembershipsItemOrganizationSectionsPublisher defines model for GetPersonOrganizationMembershipsItem.Organization.Sections.Publisher.
+// GetPersonOrganizationMembershipsItemOrganizationSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
 type GetPersonOrganizationMembershipsItemOrganizationSectionsPublisher string
 
-// GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloper defines model for GetPersonOrganizationMembershipsItem.Organization.Sections.SoftwareDeveloper.
+// GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
 type GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloper string
 
-// GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier defines model for GetPersonOrganizationMembershipsItem.Organization.Sections.Supplier.
+// GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier string
 
-// GetPersonOrganizationMembershipsItemOrganizationSubscription0 defines model for GetPersonOrganizationMembershipsItem.Organization.Subscription.0.
+// GetPersonOrganizationMembershipsItemOrganizationSubscription0 is an object.
 type GetPersonOrganizationMembershipsItemOrganizationSubscription0 struct {
-	Plan   string                                                              `json:"plan"`
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
 	Status GetPersonOrganizationMembershipsItemOrganizationSubscription0Status `json:"status"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -9599,357 +9814,76 @@ type GetPersonOrganizationMembershipsItemOrganizationSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// GetPersonOrganizationMembershipsItemOrganizationSubscription0Status defines model for GetPersonOrganizationMembershipsItem.Organization.Subscription.0.Status.
+// GetPersonOrganizationMembershipsItemOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type GetPersonOrganizationMembershipsItemOrganizationSubscription0Status string
 
-// GetPersonOrganizationMembershipsItemOrganizationSubscription1 defines model for GetPersonOrganizationMembershipsItem.Organization.Subscription.1.
+// GetPersonOrganizationMembershipsItemOrganizationSubscription1 is any JSON value; may be null.
 type GetPersonOrganizationMembershipsItemOrganizationSubscription1 = interface{}
 
-// GetPersonOrganizationMembershipsItem_Organization_Subscription defines model for GetPersonOrganizationMembershipsItem.Organization.Subscription.
+// GetPersonOrganizationMembershipsItem_Organization_Subscription is any of 2 schemas; required.
 type GetPersonOrganizationMembershipsItem_Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// JWTPublicKeysListResponse defines model for JWTPublicKeysListResponse.
+// JWTPublicKeysListResponse is schema "JWTPublicKeysListResponse" of the document: an object.
 type JWTPublicKeysListResponse struct {
-	Keys *[]struct {
-		E   string                           `json:"e"`
-		Kid string                           `json:"kid"`
+	// Keys is an array of object.
+	Keys []struct {
+		// E is a string; required.
+		E string `json:"e"`
+
+		// Kid is a string; required.
+		Kid string `json:"kid"`
+
+		// Kty is a string; one of "RSA"; required.
 		Kty JWTPublicKeysListResponseKeysKty `json:"kty"`
-		N   string                           `json:"n"`
+
+		// N is a string; required.
+		N string `json:"n"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
-	} `json:"keys,omitempty"`
+	} `json:"keys,omitzero"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// JWTPublicKeysListResponseKeysKty defines model for JWTPublicKeysListResponse.Keys.Kty.
+// JWTPublicKeysListResponseKeysKty is a string; one of "RSA"; required.
 type JWTPublicKeysListResponseKeysKty string
 
-// Machine defines model for Machine.
+// Machine is schema "Machine" of the document: an object.
 type Machine struct {
-	CreatedAt      time.Time                                `json:"created_at"`
-	Id             string                                   `json:"id"`
-	Kind           MachineKind                              `json:"kind"`
-	Manufacturer   string                                   `json:"manufacturer"`
-	ManufacturerId nullable.Nullable[MachineManufacturerId] `json:"manufacturer_id,omitempty"`
-	Name           string                                   `json:"name"`
-	OwnerId        nullable.Nullable[string]                `json:"owner_id"`
-	SerialNumber   nullable.Nullable[string]                `json:"serial_number"`
-	SiteId         nullable.Nullable[string]                `json:"site_id"`
-	UpdatedAt      time.Time                                `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// MachineKind defines model for Machine.Kind.
-type MachineKind string
-
-// MachineManufacturerId defines model for Machine.ManufacturerId.
-type MachineManufacturerId string
-
-// MachinesCreateOwnershipResponse defines model for MachinesCreateOwnershipResponse.
-type MachinesCreateOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                   `json:"asset_id"`
-	AssetType MachinesCreateOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                                `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId string `json:"machine_id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
-	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// MachinesCreateOwnershipResponseAssetType defines model for MachinesCreateOwnershipResponse.AssetType.
-type MachinesCreateOwnershipResponseAssetType string
-
-// MachinesCreateResponse defines model for MachinesCreateResponse.
-type MachinesCreateResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
 
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   string                     `json:"id"`
-	Kind MachinesCreateResponseKind `json:"kind"`
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
 
-	// Manufacturer Example: Heidelberger Druckmaschinen AG
+	// Kind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+	Kind MachineKind `json:"kind"`
+
+	// Manufacturer is a string; required.
 	Manufacturer string `json:"manufacturer"`
 
-	// ManufacturerId Example: heidelberg
-	ManufacturerId nullable.Nullable[MachinesCreateResponseManufacturerId] `json:"manufacturer_id,omitempty"`
+	// ManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
+	ManufacturerID nullable.Nullable[MachineManufacturerID] `json:"manufacturer_id,omitempty"`
 
-	// Name Example: Speedmaster 2020
-	Name    string                    `json:"name"`
-	OwnerId nullable.Nullable[string] `json:"owner_id"`
+	// Name is a string; required.
+	Name string `json:"name"`
 
-	// SerialNumber Example: HDB1337
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SerialNumber ("serial_number") is a string; may be null; required.
 	SerialNumber nullable.Nullable[string] `json:"serial_number"`
-	SiteId       nullable.Nullable[string] `json:"site_id"`
-	UpdatedAt    time.Time                 `json:"updated_at"`
 
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
 
-// MachinesCreateResponseKind defines model for MachinesCreateResponse.Kind.
-type MachinesCreateResponseKind string
-
-// MachinesCreateResponseManufacturerId Example: heidelberg
-type MachinesCreateResponseManufacturerId string
-
-// MachinesGetOwnershipResponse defines model for MachinesGetOwnershipResponse.
-type MachinesGetOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                `json:"asset_id"`
-	AssetType MachinesGetOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                             `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId string `json:"machine_id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
-	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// MachinesGetOwnershipResponseAssetType defines model for MachinesGetOwnershipResponse.AssetType.
-type MachinesGetOwnershipResponseAssetType string
-
-// MachinesGetResponse defines model for MachinesGetResponse.
-type MachinesGetResponse struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   string                  `json:"id"`
-	Kind MachinesGetResponseKind `json:"kind"`
-
-	// Manufacturer Example: Heidelberger Druckmaschinen AG
-	Manufacturer string `json:"manufacturer"`
-
-	// ManufacturerId Example: heidelberg
-	ManufacturerId nullable.Nullable[MachinesGetResponseManufacturerId] `json:"manufacturer_id,omitempty"`
-
-	// Name Example: Speedmaster 2020
-	Name    string                    `json:"name"`
-	OwnerId nullable.Nullable[string] `json:"owner_id"`
-
-	// SerialNumber Example: HDB1337
-	SerialNumber nullable.Nullable[string] `json:"serial_number"`
-	SiteId       nullable.Nullable[string] `json:"site_id"`
-	UpdatedAt    time.Time                 `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// MachinesGetResponseKind defines model for MachinesGetResponse.Kind.
-type MachinesGetResponseKind string
-
-// MachinesGetResponseManufacturerId Example: heidelberg
-type MachinesGetResponseManufacturerId string
-
-// MachinesGetSpecificationResponse defines model for MachinesGetSpecificationResponse.
-type MachinesGetSpecificationResponse struct {
-	Capabilities []string `json:"capabilities"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// MachinesUpdateOwnershipResponse defines model for MachinesUpdateOwnershipResponse.
-type MachinesUpdateOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                   `json:"asset_id"`
-	AssetType MachinesUpdateOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                                `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId string `json:"machine_id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
-	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// MachinesUpdateOwnershipResponseAssetType defines model for MachinesUpdateOwnershipResponse.AssetType.
-type MachinesUpdateOwnershipResponseAssetType string
-
-// ManufacturerMachine defines model for ManufacturerMachine.
-type ManufacturerMachine struct {
-	CreatedAt      time.Time                                            `json:"created_at"`
-	Id             string                                               `json:"id"`
-	Kind           ManufacturerMachineKind                              `json:"kind"`
-	ManufacturerId nullable.Nullable[ManufacturerMachineManufacturerId] `json:"manufacturer_id"`
-	Name           string                                               `json:"name"`
-	OwnerId        nullable.Nullable[string]                            `json:"owner_id"`
-	SerialNumber   nullable.Nullable[string]                            `json:"serial_number"`
-	SiteId         nullable.Nullable[string]                            `json:"site_id"`
-	UpdatedAt      time.Time                                            `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// ManufacturerMachineKind defines model for ManufacturerMachine.Kind.
-type ManufacturerMachineKind string
-
-// ManufacturerMachineManufacturerId defines model for ManufacturerMachine.ManufacturerId.
-type ManufacturerMachineManufacturerId string
-
-// ManufacturerMachinesCreateResponse defines model for ManufacturerMachinesCreateResponse.
-type ManufacturerMachinesCreateResponse struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   string                                 `json:"id"`
-	Kind ManufacturerMachinesCreateResponseKind `json:"kind"`
-
-	// ManufacturerId Example: heidelberg
-	ManufacturerId nullable.Nullable[ManufacturerMachinesCreateResponseManufacturerId] `json:"manufacturer_id"`
-
-	// Name Example: Speedmaster 2020
-	Name    string                    `json:"name"`
-	OwnerId nullable.Nullable[string] `json:"owner_id"`
-
-	// SerialNumber Example: HDB1337
-	SerialNumber nullable.Nullable[string] `json:"serial_number"`
-	SiteId       nullable.Nullable[string] `json:"site_id"`
-	UpdatedAt    time.Time                 `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// ManufacturerMachinesCreateResponseKind defines model for ManufacturerMachinesCreateResponse.Kind.
-type ManufacturerMachinesCreateResponseKind string
-
-// ManufacturerMachinesCreateResponseManufacturerId Example: heidelberg
-type ManufacturerMachinesCreateResponseManufacturerId string
-
-// ManufacturerMachinesGetResponse defines model for ManufacturerMachinesGetResponse.
-type ManufacturerMachinesGetResponse struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   string                              `json:"id"`
-	Kind ManufacturerMachinesGetResponseKind `json:"kind"`
-
-	// ManufacturerId Example: heidelberg
-	ManufacturerId nullable.Nullable[ManufacturerMachinesGetResponseManufacturerId] `json:"manufacturer_id"`
-
-	// Name Example: Speedmaster 2020
-	Name    string                    `json:"name"`
-	OwnerId nullable.Nullable[string] `json:"owner_id"`
-
-	// SerialNumber Example: HDB1337
-	SerialNumber nullable.Nullable[string] `json:"serial_number"`
-	SiteId       nullable.Nullable[string] `json:"site_id"`
-	UpdatedAt    time.Time                 `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// ManufacturerMachinesGetResponseKind defines model for ManufacturerMachinesGetResponse.Kind.
-type ManufacturerMachinesGetResponseKind string
-
-// ManufacturerMachinesGetResponseManufacturerId Example: heidelberg
-type ManufacturerMachinesGetResponseManufacturerId string
-
-// ManufacturerMachinesUpdateResponse defines model for ManufacturerMachinesUpdateResponse.
-type ManufacturerMachinesUpdateResponse struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   string                                 `json:"id"`
-	Kind ManufacturerMachinesUpdateResponseKind `json:"kind"`
-
-	// ManufacturerId Example: heidelberg
-	ManufacturerId nullable.Nullable[ManufacturerMachinesUpdateResponseManufacturerId] `json:"manufacturer_id"`
-
-	// Name Example: Speedmaster 2020
-	Name    string                    `json:"name"`
-	OwnerId nullable.Nullable[string] `json:"owner_id"`
-
-	// SerialNumber Example: HDB1337
-	SerialNumber nullable.Nullable[string] `json:"serial_number"`
-	SiteId       nullable.Nullable[string] `json:"site_id"`
-	UpdatedAt    time.Time                 `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// ManufacturerMachinesUpdateResponseKind defines model for ManufacturerMachinesUpdateResponse.Kind.
-type ManufacturerMachinesUpdateResponseKind string
-
-// ManufacturerMachinesUpdateResponseManufacturerId Example: heidelberg
-type ManufacturerMachinesUpdateResponseManufacturerId string
-
-// Membership defines model for Membership.
-type Membership struct {
-	CreatedAt time.Time `json:"created_at"`
-	Id        string    `json:"id"`
-	Person    struct {
-		AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
-		Connected bool                      `json:"connected"`
-		FullName  string                    `json:"full_name"`
-		Id        string                    `json:"id"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	} `json:"person"`
-	Roles     []string  `json:"roles"`
+	// UpdatedAt ("updated_at") is a string (date-time); required.
 	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -9957,86 +9891,645 @@ type Membership struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// MembershipInvitation defines model for MembershipInvitation.
-type MembershipInvitation struct {
-	AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
-	CreatedAt time.Time                 `json:"created_at"`
-	Email     string                    `json:"email"`
-	ExpiresAt time.Time                 `json:"expires_at"`
-	FullName  string                    `json:"full_name"`
-	Id        string                    `json:"id"`
-	Roles     []string                  `json:"roles"`
-	UpdatedAt time.Time                 `json:"updated_at"`
+// MachineKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+type MachineKind string
+
+// MachineManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
+type MachineManufacturerID string
+
+// MachinesCreateOwnershipResponse is schema "MachinesCreateOwnershipResponse" of the document: all of 2 schemas.
+type MachinesCreateOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
+
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType MachinesCreateOwnershipResponseAssetType `json:"asset_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
+
+	// MachineID ("machine_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	MachineID string `json:"machine_id"`
+
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
+
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// Organization defines model for Organization.
+// MachinesCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type MachinesCreateOwnershipResponseAssetType string
+
+// MachinesCreateResponse is schema "MachinesCreateResponse" of the document: an object.
+type MachinesCreateResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	ID string `json:"id"`
+
+	// Kind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+	Kind MachinesCreateResponseKind `json:"kind"`
+
+	// Manufacturer is a string; required.
+	//
+	// Example: Heidelberger Druckmaschinen AG
+	Manufacturer string `json:"manufacturer"`
+
+	// ManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
+	//
+	// Example: heidelberg
+	ManufacturerID nullable.Nullable[MachinesCreateResponseManufacturerID] `json:"manufacturer_id,omitempty"`
+
+	// Name is a string; required.
+	//
+	// Example: Speedmaster 2020
+	Name string `json:"name"`
+
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SerialNumber ("serial_number") is a string; may be null; required.
+	//
+	// Example: HDB1337
+	SerialNumber nullable.Nullable[string] `json:"serial_number"`
+
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// MachinesCreateResponseKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+type MachinesCreateResponseKind string
+
+// MachinesCreateResponseManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
+//
+// Example: heidelberg
+type MachinesCreateResponseManufacturerID string
+
+// MachinesGetOwnershipResponse is schema "MachinesGetOwnershipResponse" of the document: all of 2 schemas.
+type MachinesGetOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
+
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType MachinesGetOwnershipResponseAssetType `json:"asset_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
+
+	// MachineID ("machine_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	MachineID string `json:"machine_id"`
+
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
+
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// MachinesGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type MachinesGetOwnershipResponseAssetType string
+
+// MachinesGetResponse is schema "MachinesGetResponse" of the document: an object.
+type MachinesGetResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	ID string `json:"id"`
+
+	// Kind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+	Kind MachinesGetResponseKind `json:"kind"`
+
+	// Manufacturer is a string; required.
+	//
+	// Example: Heidelberger Druckmaschinen AG
+	Manufacturer string `json:"manufacturer"`
+
+	// ManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
+	//
+	// Example: heidelberg
+	ManufacturerID nullable.Nullable[MachinesGetResponseManufacturerID] `json:"manufacturer_id,omitempty"`
+
+	// Name is a string; required.
+	//
+	// Example: Speedmaster 2020
+	Name string `json:"name"`
+
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SerialNumber ("serial_number") is a string; may be null; required.
+	//
+	// Example: HDB1337
+	SerialNumber nullable.Nullable[string] `json:"serial_number"`
+
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// MachinesGetResponseKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+type MachinesGetResponseKind string
+
+// MachinesGetResponseManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
+//
+// Example: heidelberg
+type MachinesGetResponseManufacturerID string
+
+// MachinesGetSpecificationResponse is schema "MachinesGetSpecificationResponse" of the document: an object.
+type MachinesGetSpecificationResponse struct {
+	// Capabilities is an array of string; required.
+	Capabilities []string `json:"capabilities"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// MachinesUpdateOwnershipResponse is schema "MachinesUpdateOwnershipResponse" of the document: all of 2 schemas.
+type MachinesUpdateOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
+
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType MachinesUpdateOwnershipResponseAssetType `json:"asset_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
+
+	// MachineID ("machine_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	MachineID string `json:"machine_id"`
+
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
+
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// MachinesUpdateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type MachinesUpdateOwnershipResponseAssetType string
+
+// ManufacturerMachine is schema "ManufacturerMachine" of the document: an object.
+type ManufacturerMachine struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
+
+	// Kind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+	Kind ManufacturerMachineKind `json:"kind"`
+
+	// ManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null; required.
+	ManufacturerID nullable.Nullable[ManufacturerMachineManufacturerID] `json:"manufacturer_id"`
+
+	// Name is a string; required.
+	Name string `json:"name"`
+
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SerialNumber ("serial_number") is a string; may be null; required.
+	SerialNumber nullable.Nullable[string] `json:"serial_number"`
+
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// ManufacturerMachineKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+type ManufacturerMachineKind string
+
+// ManufacturerMachineManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null; required.
+type ManufacturerMachineManufacturerID string
+
+// ManufacturerMachinesCreateResponse is schema "ManufacturerMachinesCreateResponse" of the document: an object.
+type ManufacturerMachinesCreateResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	ID string `json:"id"`
+
+	// Kind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+	Kind ManufacturerMachinesCreateResponseKind `json:"kind"`
+
+	// ManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null; required.
+	//
+	// Example: heidelberg
+	ManufacturerID nullable.Nullable[ManufacturerMachinesCreateResponseManufacturerID] `json:"manufacturer_id"`
+
+	// Name is a string; required.
+	//
+	// Example: Speedmaster 2020
+	Name string `json:"name"`
+
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SerialNumber ("serial_number") is a string; may be null; required.
+	//
+	// Example: HDB1337
+	SerialNumber nullable.Nullable[string] `json:"serial_number"`
+
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// ManufacturerMachinesCreateResponseKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+type ManufacturerMachinesCreateResponseKind string
+
+// ManufacturerMachinesCreateResponseManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null; required.
+//
+// Example: heidelberg
+type ManufacturerMachinesCreateResponseManufacturerID string
+
+// ManufacturerMachinesGetResponse is schema "ManufacturerMachinesGetResponse" of the document: an object.
+type ManufacturerMachinesGetResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	ID string `json:"id"`
+
+	// Kind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+	Kind ManufacturerMachinesGetResponseKind `json:"kind"`
+
+	// ManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null; required.
+	//
+	// Example: heidelberg
+	ManufacturerID nullable.Nullable[ManufacturerMachinesGetResponseManufacturerID] `json:"manufacturer_id"`
+
+	// Name is a string; required.
+	//
+	// Example: Speedmaster 2020
+	Name string `json:"name"`
+
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SerialNumber ("serial_number") is a string; may be null; required.
+	//
+	// Example: HDB1337
+	SerialNumber nullable.Nullable[string] `json:"serial_number"`
+
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// ManufacturerMachinesGetResponseKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+type ManufacturerMachinesGetResponseKind string
+
+// ManufacturerMachinesGetResponseManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null; required.
+//
+// Example: heidelberg
+type ManufacturerMachinesGetResponseManufacturerID string
+
+// ManufacturerMachinesUpdateResponse is schema "ManufacturerMachinesUpdateResponse" of the document: an object.
+type ManufacturerMachinesUpdateResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	ID string `json:"id"`
+
+	// Kind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+	Kind ManufacturerMachinesUpdateResponseKind `json:"kind"`
+
+	// ManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null; required.
+	//
+	// Example: heidelberg
+	ManufacturerID nullable.Nullable[ManufacturerMachinesUpdateResponseManufacturerID] `json:"manufacturer_id"`
+
+	// Name is a string; required.
+	//
+	// Example: Speedmaster 2020
+	Name string `json:"name"`
+
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SerialNumber ("serial_number") is a string; may be null; required.
+	//
+	// Example: HDB1337
+	SerialNumber nullable.Nullable[string] `json:"serial_number"`
+
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// ManufacturerMachinesUpdateResponseKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+type ManufacturerMachinesUpdateResponseKind string
+
+// ManufacturerMachinesUpdateResponseManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null; required.
+//
+// Example: heidelberg
+type ManufacturerMachinesUpdateResponseManufacturerID string
+
+// Membership is schema "Membership" of the document: all of 2 schemas.
+type Membership struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
+
+	// Person is an object; required.
+	Person struct {
+		// AvatarURL ("avatar_url") is a string; may be null; required.
+		AvatarURL nullable.Nullable[string] `json:"avatar_url"`
+
+		// Connected is a boolean; required.
+		Connected bool `json:"connected"`
+
+		// FullName ("full_name") is a string; required.
+		FullName string `json:"full_name"`
+
+		// ID is a string (uuid); required.
+		ID string `json:"id"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	} `json:"person"`
+
+	// Roles is an array of string; required.
+	Roles []string `json:"roles"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// MembershipInvitation is schema "MembershipInvitation" of the document: an object.
+type MembershipInvitation struct {
+	// AvatarURL ("avatar_url") is a string; may be null; required.
+	AvatarURL nullable.Nullable[string] `json:"avatar_url"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Email is a string (email); required.
+	Email string `json:"email"`
+
+	// ExpiresAt ("expires_at") is a string (date-time); required.
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// FullName ("full_name") is a string; required.
+	FullName string `json:"full_name"`
+
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
+
+	// Roles is an array of string; required.
+	Roles []string `json:"roles"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// Organization is schema "Organization" of the document: an object.
 type Organization struct {
-	BrandColor                             nullable.Nullable[string] `json:"brand_color"`
-	Connected                              bool                      `json:"connected"`
-	CountryCode                            nullable.Nullable[string] `json:"country_code"`
-	CreatedAt                              time.Time                 `json:"created_at"`
-	Currency                               nullable.Nullable[string] `json:"currency"`
-	GrantedOauthScopes                     *[]string                 `json:"granted_oauth_scopes,omitempty"`
-	Id                                     string                    `json:"id"`
-	Kind                                   *OrganizationKind         `json:"kind,omitempty"`
-	Kinds                                  []OrganizationKinds       `json:"kinds"`
-	LogoUrl                                nullable.Nullable[string] `json:"logo_url"`
-	Name                                   string                    `json:"name"`
-	RequestedOauthScopes                   *[]string                 `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string                 `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-	Sections                               struct {
-		Designer          *[]OrganizationSectionsDesigner          `json:"designer,omitempty"`
-		MachineVendor     *[]OrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-		Printer           *[]OrganizationSectionsPrinter           `json:"printer,omitempty"`
-		Publisher         *[]OrganizationSectionsPublisher         `json:"publisher,omitempty"`
-		SoftwareDeveloper *[]OrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-		Supplier          *[]OrganizationSectionsSupplier          `json:"supplier,omitempty"`
+	// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
+	BrandColor nullable.Nullable[string] `json:"brand_color"`
+
+	// Connected is a boolean; required.
+	Connected bool `json:"connected"`
+
+	// CountryCode ("country_code") is a string; may be null; required.
+	CountryCode nullable.Nullable[string] `json:"country_code"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Currency is a string; may be null; required.
+	Currency nullable.Nullable[string] `json:"currency"`
+
+	// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+	GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
+
+	// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+	Kind *OrganizationKind `json:"kind,omitempty"`
+
+	// Kinds is an array of string; at least 1 items; required.
+	Kinds []OrganizationKinds `json:"kinds"`
+
+	// LogoURL ("logo_url") is a string (uri); may be null; required.
+	LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+	// Name is a string; required.
+	Name string `json:"name"`
+
+	// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+	RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+	// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+	RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+	// Sections is an object; required.
+	Sections struct {
+		// Designer is an array of string.
+		Designer []OrganizationSectionsDesigner `json:"designer,omitzero"`
+
+		// MachineVendor ("machine_vendor") is an array of string.
+		MachineVendor []OrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+		// Printer is an array of string.
+		Printer []OrganizationSectionsPrinter `json:"printer,omitzero"`
+
+		// Publisher is an array of string.
+		Publisher []OrganizationSectionsPublisher `json:"publisher,omitzero"`
+
+		// SoftwareDeveloper ("software_developer") is an array of string.
+		SoftwareDeveloper []OrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+
+		// Supplier is an array of string.
+		Supplier []OrganizationSectionsSupplier `json:"supplier,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"sections"`
-	Slug               string                    `json:"slug"`
-	Subscription       Organization_Subscription `json:"subscription"`
-	TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
-	UpdatedAt          time.Time                 `json:"updated_at"`
+
+	// Slug is a string; required.
+	Slug string `json:"slug"`
+
+	// Subscription is any of 2 schemas; required.
+	Subscription Organization_Subscription `json:"subscription"`
+
+	// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+	TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationKind defines model for Organization.Kind.
+// OrganizationKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
 type OrganizationKind string
 
-// OrganizationKinds defines model for Organization.Kinds.
+// OrganizationKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
 type OrganizationKinds string
 
-// OrganizationSectionsDesigner defines model for Organization.Sections.Designer.
+// OrganizationSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
 type OrganizationSectionsDesigner string
 
-// OrganizationSectionsMachineVendor defines model for Organization.Sections.MachineVendor.
+// OrganizationSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
 type OrganizationSectionsMachineVendor string
 
-// OrganizationSectionsPrinter defines model for Organization.Sections.Printer.
+// OrganizationSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
 type OrganizationSectionsPrinter string
 
-// OrganizationSectionsPublisher defines model for Organization.Sections.Publisher.
+// OrganizationSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
 type OrganizationSectionsPublisher string
 
-// OrganizationSectionsSoftwareDeveloper defines model for Organization.Sections.SoftwareDeveloper.
+// OrganizationSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
 type OrganizationSectionsSoftwareDeveloper string
 
-// OrganizationSectionsSupplier defines model for Organization.Sections.Supplier.
+// OrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type OrganizationSectionsSupplier string
 
-// OrganizationSubscription0 defines model for Organization.Subscription.0.
+// OrganizationSubscription0 is an object.
 type OrganizationSubscription0 struct {
-	Plan   string                          `json:"plan"`
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
 	Status OrganizationSubscription0Status `json:"status"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -10044,114 +10537,75 @@ type OrganizationSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationSubscription0Status defines model for Organization.Subscription.0.Status.
+// OrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type OrganizationSubscription0Status string
 
-// OrganizationSubscription1 defines model for Organization.Subscription.1.
+// OrganizationSubscription1 is any JSON value; may be null.
 type OrganizationSubscription1 = interface{}
 
-// Organization_Subscription defines model for Organization.Subscription.
+// Organization_Subscription is any of 2 schemas; required.
 type Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// OrganizationAddonsGetResponse defines model for OrganizationAddonsGetResponse.
+// OrganizationAddonsGetResponse is schema "OrganizationAddonsGetResponse" of the document: an object.
 type OrganizationAddonsGetResponse struct {
-	Connected     bool                      `json:"connected"`
-	EntryPointUrl nullable.Nullable[string] `json:"entry_point_url"`
+	// Connected is a boolean; required.
+	Connected bool `json:"connected"`
 
-	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id         string                                                     `json:"id"`
-	LogoUrl    nullable.Nullable[string]                                  `json:"logo_url"`
-	Name       string                                                     `json:"name"`
+	// EntryPointURL ("entry_point_url") is a string; may be null; required.
+	EntryPointURL nullable.Nullable[string] `json:"entry_point_url"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
+	ID string `json:"id"`
+
+	// LogoURL ("logo_url") is a string; may be null; required.
+	LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+	// Name is a string; required.
+	Name string `json:"name"`
+
+	// PlanStatus ("plan_status") is a string; one of "provisioning", "active"; may be null; required.
 	PlanStatus nullable.Nullable[OrganizationAddonsGetResponsePlanStatus] `json:"plan_status"`
-	VendorName string                                                     `json:"vendor_name"`
+
+	// VendorName ("vendor_name") is a string; required.
+	VendorName string `json:"vendor_name"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationAddonsGetResponsePlanStatus defines model for OrganizationAddonsGetResponse.PlanStatus.
+// OrganizationAddonsGetResponsePlanStatus ("plan_status") is a string; one of "provisioning", "active"; may be null; required.
 type OrganizationAddonsGetResponsePlanStatus string
 
-// OrganizationBusinessRelationshipsCreateResponse defines model for OrganizationBusinessRelationshipsCreateResponse.
+// OrganizationBusinessRelationshipsCreateResponse is schema "OrganizationBusinessRelationshipsCreateResponse" of the document: an object.
 type OrganizationBusinessRelationshipsCreateResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
 
-	// Id Example: 2fc5f391-2bac-487e-9cb2-1b6ba8fb5bfc
-	Id        string                                              `json:"id"`
-	Kind      OrganizationBusinessRelationshipsCreateResponseKind `json:"kind"`
-	Reference nullable.Nullable[string]                           `json:"reference"`
+	// ID is a string (uuid); required.
+	//
+	// Example: 2fc5f391-2bac-487e-9cb2-1b6ba8fb5bfc
+	ID string `json:"id"`
 
-	// TargetId Example: 4468ceb6-5fdb-4627-852a-875630d06359
-	TargetId   string    `json:"target_id"`
-	TargetName string    `json:"target_name"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	// Kind is a string; one of "supplier", "manufacturer", "software_vendor", "printer"; required.
+	Kind OrganizationBusinessRelationshipsCreateResponseKind `json:"kind"`
 
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
+	// Reference is a string; may be null; required.
+	Reference nullable.Nullable[string] `json:"reference"`
 
-// OrganizationBusinessRelationshipsCreateResponseKind defines model for OrganizationBusinessRelationshipsCreateResponse.Kind.
-type OrganizationBusinessRelationshipsCreateResponseKind string
+	// TargetID ("target_id") is a string (uuid); required.
+	//
+	// Example: 4468ceb6-5fdb-4627-852a-875630d06359
+	TargetID string `json:"target_id"`
 
-// OrganizationBusinessRelationshipsGetResponse defines model for OrganizationBusinessRelationshipsGetResponse.
-type OrganizationBusinessRelationshipsGetResponse struct {
-	CreatedAt time.Time `json:"created_at"`
+	// TargetName ("target_name") is a string; required.
+	TargetName string `json:"target_name"`
 
-	// Id Example: 2fc5f391-2bac-487e-9cb2-1b6ba8fb5bfc
-	Id        string                                           `json:"id"`
-	Kind      OrganizationBusinessRelationshipsGetResponseKind `json:"kind"`
-	Reference nullable.Nullable[string]                        `json:"reference"`
-
-	// TargetId Example: 4468ceb6-5fdb-4627-852a-875630d06359
-	TargetId   string    `json:"target_id"`
-	TargetName string    `json:"target_name"`
-	UpdatedAt  time.Time `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// OrganizationBusinessRelationshipsGetResponseKind defines model for OrganizationBusinessRelationshipsGetResponse.Kind.
-type OrganizationBusinessRelationshipsGetResponseKind string
-
-// OrganizationMembership defines model for OrganizationMembership.
-type OrganizationMembership struct {
-	CreatedAt time.Time `json:"created_at"`
-	Id        string    `json:"id"`
-	Person    struct {
-		AvatarUrl                              nullable.Nullable[string]                              `json:"avatar_url"`
-		Connected                              bool                                                   `json:"connected"`
-		CountryCode                            nullable.Nullable[string]                              `json:"country_code"`
-		CreatedAt                              time.Time                                              `json:"created_at"`
-		Currency                               nullable.Nullable[string]                              `json:"currency"`
-		Email                                  string                                                 `json:"email"`
-		EmailConfirmed                         bool                                                   `json:"email_confirmed"`
-		FirstName                              string                                                 `json:"first_name"`
-		FullName                               string                                                 `json:"full_name"`
-		GrantedOauthScopes                     *[]string                                              `json:"granted_oauth_scopes,omitempty"`
-		Id                                     string                                                 `json:"id"`
-		Locale                                 OrganizationMembershipPersonLocale                     `json:"locale"`
-		Name                                   string                                                 `json:"name"`
-		Pronoun                                nullable.Nullable[OrganizationMembershipPersonPronoun] `json:"pronoun,omitempty"`
-		RequestedOauthScopes                   *[]string                                              `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string                                              `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Subscription                           OrganizationMembership_Person_Subscription             `json:"subscription"`
-		TestAccountOwnerId                     nullable.Nullable[string]                              `json:"test_account_owner_id"`
-		TimeZone                               string                                                 `json:"time_zone"`
-		TwoFactorAuthenticationEnabled         bool                                                   `json:"two_factor_authentication_enabled"`
-		UnitSystem                             OrganizationMembershipPersonUnitSystem                 `json:"unit_system"`
-		UpdatedAt                              time.Time                                              `json:"updated_at"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	} `json:"person"`
-	Roles     []string  `json:"roles"`
+	// UpdatedAt ("updated_at") is a string (date-time); required.
 	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -10159,15 +10613,148 @@ type OrganizationMembership struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationMembershipPersonLocale defines model for OrganizationMembership.Person.Locale.
+// OrganizationBusinessRelationshipsCreateResponseKind is a string; one of "supplier", "manufacturer", "software_vendor", "printer"; required.
+type OrganizationBusinessRelationshipsCreateResponseKind string
+
+// OrganizationBusinessRelationshipsGetResponse is schema "OrganizationBusinessRelationshipsGetResponse" of the document: an object.
+type OrganizationBusinessRelationshipsGetResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 2fc5f391-2bac-487e-9cb2-1b6ba8fb5bfc
+	ID string `json:"id"`
+
+	// Kind is a string; one of "supplier", "manufacturer", "software_vendor", "printer"; required.
+	Kind OrganizationBusinessRelationshipsGetResponseKind `json:"kind"`
+
+	// Reference is a string; may be null; required.
+	Reference nullable.Nullable[string] `json:"reference"`
+
+	// TargetID ("target_id") is a string (uuid); required.
+	//
+	// Example: 4468ceb6-5fdb-4627-852a-875630d06359
+	TargetID string `json:"target_id"`
+
+	// TargetName ("target_name") is a string; required.
+	TargetName string `json:"target_name"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// OrganizationBusinessRelationshipsGetResponseKind is a string; one of "supplier", "manufacturer", "software_vendor", "printer"; required.
+type OrganizationBusinessRelationshipsGetResponseKind string
+
+// OrganizationMembership is schema "OrganizationMembership" of the document: all of 2 schemas.
+type OrganizationMembership struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
+
+	// Person is all of 2 schemas; required.
+	Person struct {
+		// AvatarURL ("avatar_url") is a string; may be null; required.
+		AvatarURL nullable.Nullable[string] `json:"avatar_url"`
+
+		// Connected is a boolean; required.
+		Connected bool `json:"connected"`
+
+		// CountryCode ("country_code") is a string; may be null.
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// Currency is a string; may be null; required.
+		Currency nullable.Nullable[string] `json:"currency"`
+
+		// Email is a string (email); required.
+		Email string `json:"email"`
+
+		// EmailConfirmed ("email_confirmed") is a boolean; required.
+		EmailConfirmed bool `json:"email_confirmed"`
+
+		// FirstName ("first_name") is a string.
+		FirstName string `json:"first_name"`
+
+		// FullName ("full_name") is a string; required.
+		FullName string `json:"full_name"`
+
+		// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+		GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+		// ID is a string (uuid); required.
+		ID string `json:"id"`
+
+		// Locale is a string; one of "en", "en-US", "de".
+		Locale OrganizationMembershipPersonLocale `json:"locale"`
+
+		// Name is a string.
+		Name string `json:"name"`
+
+		// Pronoun is a string; one of "She/Her", "He/Him"; may be null.
+		Pronoun nullable.Nullable[OrganizationMembershipPersonPronoun] `json:"pronoun,omitempty"`
+
+		// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+		RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+		// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+		RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+		// Subscription is any of 2 schemas; required.
+		Subscription OrganizationMembership_Person_Subscription `json:"subscription"`
+
+		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+		TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+		// TimeZone ("time_zone") is a string; required.
+		TimeZone string `json:"time_zone"`
+
+		// TwoFactorAuthenticationEnabled ("two_factor_authentication_enabled") is a boolean; required.
+		TwoFactorAuthenticationEnabled bool `json:"two_factor_authentication_enabled"`
+
+		// UnitSystem ("unit_system") is a string; one of "metric", "imperial".
+		UnitSystem OrganizationMembershipPersonUnitSystem `json:"unit_system"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	} `json:"person"`
+
+	// Roles is an array of string; required.
+	Roles []string `json:"roles"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// OrganizationMembershipPersonLocale is a string; one of "en", "en-US", "de".
 type OrganizationMembershipPersonLocale string
 
-// OrganizationMembershipPersonPronoun defines model for OrganizationMembership.Person.Pronoun.
+// OrganizationMembershipPersonPronoun is a string; one of "She/Her", "He/Him"; may be null.
 type OrganizationMembershipPersonPronoun string
 
-// OrganizationMembershipPersonSubscription0 defines model for OrganizationMembership.Person.Subscription.0.
+// OrganizationMembershipPersonSubscription0 is an object.
 type OrganizationMembershipPersonSubscription0 struct {
-	Plan   string                                          `json:"plan"`
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
 	Status OrganizationMembershipPersonSubscription0Status `json:"status"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -10175,82 +10762,135 @@ type OrganizationMembershipPersonSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationMembershipPersonSubscription0Status defines model for OrganizationMembership.Person.Subscription.0.Status.
+// OrganizationMembershipPersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type OrganizationMembershipPersonSubscription0Status string
 
-// OrganizationMembershipPersonSubscription1 defines model for OrganizationMembership.Person.Subscription.1.
+// OrganizationMembershipPersonSubscription1 is any JSON value; may be null.
 type OrganizationMembershipPersonSubscription1 = interface{}
 
-// OrganizationMembership_Person_Subscription defines model for OrganizationMembership.Person.Subscription.
+// OrganizationMembership_Person_Subscription is any of 2 schemas; required.
 type OrganizationMembership_Person_Subscription struct {
 	union json.RawMessage
 }
 
-// OrganizationMembershipPersonUnitSystem defines model for OrganizationMembership.Person.UnitSystem.
+// OrganizationMembershipPersonUnitSystem ("unit_system") is a string; one of "metric", "imperial".
 type OrganizationMembershipPersonUnitSystem string
 
-// OrganizationMembershipsGetResponse defines model for OrganizationMembershipsGetResponse.
+// OrganizationMembershipsGetResponse is schema "OrganizationMembershipsGetResponse" of the document: all of 2 schemas.
 type OrganizationMembershipsGetResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
 
-	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id     string `json:"id"`
+	// ID is a string (uuid); required.
+	//
+	// Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
+	ID string `json:"id"`
+
+	// Person is all of 2 schemas; required.
 	Person struct {
-		// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
-		AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
-		Connected bool                      `json:"connected"`
+		// AvatarURL ("avatar_url") is a string; may be null; required.
+		//
+		// Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
+		AvatarURL nullable.Nullable[string] `json:"avatar_url"`
 
-		// CountryCode Example: DE
+		// Connected is a boolean; required.
+		Connected bool `json:"connected"`
+
+		// CountryCode ("country_code") is a string; may be null.
+		//
+		// Example: DE
 		CountryCode nullable.Nullable[string] `json:"country_code"`
-		CreatedAt   time.Time                 `json:"created_at"`
 
-		// Currency Example: EUR
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// Currency is a string; may be null; required.
+		//
+		// Example: EUR
 		Currency nullable.Nullable[string] `json:"currency"`
 
-		// Email Example: jane.doe@gmail.com
+		// Email is a string (email); required.
+		//
+		// Example: jane.doe@gmail.com
 		Email string `json:"email"`
 
-		// EmailConfirmed Example: true
+		// EmailConfirmed ("email_confirmed") is a boolean; required.
+		//
+		// Example: true
 		EmailConfirmed bool `json:"email_confirmed"`
 
-		// FirstName Example: Lisa
+		// FirstName ("first_name") is a string.
+		//
+		// Example: Lisa
 		FirstName string `json:"first_name"`
 
-		// FullName Example: Jane Doe
-		FullName           string    `json:"full_name"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
+		// FullName ("full_name") is a string; required.
+		//
+		// Example: Jane Doe
+		FullName string `json:"full_name"`
 
-		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-		Id string `json:"id"`
+		// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+		GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
 
-		// Locale Example: de
+		// ID is a string (uuid); required.
+		//
+		// Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
+		ID string `json:"id"`
+
+		// Locale is a string; one of "en", "en-US", "de".
+		//
+		// Example: de
 		Locale OrganizationMembershipsGetResponsePersonLocale `json:"locale"`
 
-		// Name Example: Simpson
+		// Name is a string.
+		//
+		// Example: Simpson
 		Name string `json:"name"`
 
-		// Pronoun Example: She/Her
-		Pronoun                                nullable.Nullable[OrganizationMembershipsGetResponsePersonPronoun] `json:"pronoun,omitempty"`
-		RequestedOauthScopes                   *[]string                                                          `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string                                                          `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Subscription                           OrganizationMembershipsGetResponse_Person_Subscription             `json:"subscription"`
+		// Pronoun is a string; one of "She/Her", "He/Him"; may be null.
+		//
+		// Example: She/Her
+		Pronoun nullable.Nullable[OrganizationMembershipsGetResponsePersonPronoun] `json:"pronoun,omitempty"`
 
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+		// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+		RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
 
-		// TimeZone Example: UTC
-		TimeZone                       string `json:"time_zone"`
-		TwoFactorAuthenticationEnabled bool   `json:"two_factor_authentication_enabled"`
+		// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+		RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
 
-		// UnitSystem Example: metric
+		// Subscription is any of 2 schemas; required.
+		Subscription OrganizationMembershipsGetResponse_Person_Subscription `json:"subscription"`
+
+		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+		//
+		// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+		TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+		// TimeZone ("time_zone") is a string; required.
+		//
+		// Example: UTC
+		TimeZone string `json:"time_zone"`
+
+		// TwoFactorAuthenticationEnabled ("two_factor_authentication_enabled") is a boolean; required.
+		TwoFactorAuthenticationEnabled bool `json:"two_factor_authentication_enabled"`
+
+		// UnitSystem ("unit_system") is a string; one of "metric", "imperial".
+		//
+		// Example: metric
 		UnitSystem OrganizationMembershipsGetResponsePersonUnitSystem `json:"unit_system"`
-		UpdatedAt  time.Time                                          `json:"updated_at"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"person"`
-	Roles     []string  `json:"roles"`
+
+	// Roles is an array of string; required.
+	Roles []string `json:"roles"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
 	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -10258,15 +10898,22 @@ type OrganizationMembershipsGetResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationMembershipsGetResponsePersonLocale Example: de
+// OrganizationMembershipsGetResponsePersonLocale is a string; one of "en", "en-US", "de".
+//
+// Example: de
 type OrganizationMembershipsGetResponsePersonLocale string
 
-// OrganizationMembershipsGetResponsePersonPronoun Example: She/Her
+// OrganizationMembershipsGetResponsePersonPronoun is a string; one of "She/Her", "He/Him"; may be null.
+//
+// Example: She/Her
 type OrganizationMembershipsGetResponsePersonPronoun string
 
-// OrganizationMembershipsGetResponsePersonSubscription0 defines model for OrganizationMembershipsGetResponse.Person.Subscription.0.
+// OrganizationMembershipsGetResponsePersonSubscription0 is an object.
 type OrganizationMembershipsGetResponsePersonSubscription0 struct {
-	Plan   string                                                      `json:"plan"`
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
 	Status OrganizationMembershipsGetResponsePersonSubscription0Status `json:"status"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -10274,82 +10921,137 @@ type OrganizationMembershipsGetResponsePersonSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationMembershipsGetResponsePersonSubscription0Status defines model for OrganizationMembershipsGetResponse.Person.Subscription.0.Status.
+// OrganizationMembershipsGetResponsePersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type OrganizationMembershipsGetResponsePersonSubscription0Status string
 
-// OrganizationMembershipsGetResponsePersonSubscription1 defines model for OrganizationMembershipsGetResponse.Person.Subscription.1.
+// OrganizationMembershipsGetResponsePersonSubscription1 is any JSON value; may be null.
 type OrganizationMembershipsGetResponsePersonSubscription1 = interface{}
 
-// OrganizationMembershipsGetResponse_Person_Subscription defines model for OrganizationMembershipsGetResponse.Person.Subscription.
+// OrganizationMembershipsGetResponse_Person_Subscription is any of 2 schemas; required.
 type OrganizationMembershipsGetResponse_Person_Subscription struct {
 	union json.RawMessage
 }
 
-// OrganizationMembershipsGetResponsePersonUnitSystem Example: metric
+// OrganizationMembershipsGetResponsePersonUnitSystem ("unit_system") is a string; one of "metric", "imperial".
+//
+// Example: metric
 type OrganizationMembershipsGetResponsePersonUnitSystem string
 
-// OrganizationMembershipsUpdateResponse defines model for OrganizationMembershipsUpdateResponse.
+// OrganizationMembershipsUpdateResponse is schema "OrganizationMembershipsUpdateResponse" of the document: all of 2 schemas.
 type OrganizationMembershipsUpdateResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
 
-	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id     string `json:"id"`
+	// ID is a string (uuid); required.
+	//
+	// Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
+	ID string `json:"id"`
+
+	// Person is all of 2 schemas; required.
 	Person struct {
-		// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
-		AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
-		Connected bool                      `json:"connected"`
+		// AvatarURL ("avatar_url") is a string; may be null; required.
+		//
+		// Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
+		AvatarURL nullable.Nullable[string] `json:"avatar_url"`
 
-		// CountryCode Example: DE
+		// Connected is a boolean; required.
+		Connected bool `json:"connected"`
+
+		// CountryCode ("country_code") is a string; may be null.
+		//
+		// Example: DE
 		CountryCode nullable.Nullable[string] `json:"country_code"`
-		CreatedAt   time.Time                 `json:"created_at"`
 
-		// Currency Example: EUR
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// Currency is a string; may be null; required.
+		//
+		// Example: EUR
 		Currency nullable.Nullable[string] `json:"currency"`
 
-		// Email Example: jane.doe@gmail.com
+		// Email is a string (email); required.
+		//
+		// Example: jane.doe@gmail.com
 		Email string `json:"email"`
 
-		// EmailConfirmed Example: true
+		// EmailConfirmed ("email_confirmed") is a boolean; required.
+		//
+		// Example: true
 		EmailConfirmed bool `json:"email_confirmed"`
 
-		// FirstName Example: Lisa
+		// FirstName ("first_name") is a string.
+		//
+		// Example: Lisa
 		FirstName string `json:"first_name"`
 
-		// FullName Example: Jane Doe
-		FullName           string    `json:"full_name"`
-		GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
+		// FullName ("full_name") is a string; required.
+		//
+		// Example: Jane Doe
+		FullName string `json:"full_name"`
 
-		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-		Id string `json:"id"`
+		// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+		GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
 
-		// Locale Example: de
+		// ID is a string (uuid); required.
+		//
+		// Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
+		ID string `json:"id"`
+
+		// Locale is a string; one of "en", "en-US", "de".
+		//
+		// Example: de
 		Locale OrganizationMembershipsUpdateResponsePersonLocale `json:"locale"`
 
-		// Name Example: Simpson
+		// Name is a string.
+		//
+		// Example: Simpson
 		Name string `json:"name"`
 
-		// Pronoun Example: She/Her
-		Pronoun                                nullable.Nullable[OrganizationMembershipsUpdateResponsePersonPronoun] `json:"pronoun,omitempty"`
-		RequestedOauthScopes                   *[]string                                                             `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string                                                             `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Subscription                           OrganizationMembershipsUpdateResponse_Person_Subscription             `json:"subscription"`
+		// Pronoun is a string; one of "She/Her", "He/Him"; may be null.
+		//
+		// Example: She/Her
+		Pronoun nullable.Nullable[OrganizationMembershipsUpdateResponsePersonPronoun] `json:"pronoun,omitempty"`
 
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+		// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+		RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
 
-		// TimeZone Example: UTC
-		TimeZone                       string `json:"time_zone"`
-		TwoFactorAuthenticationEnabled bool   `json:"two_factor_authentication_enabled"`
+		// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+		RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
 
-		// UnitSystem Example: metric
+		// Subscription is any of 2 schemas; required.
+		Subscription OrganizationMembershipsUpdateResponse_Person_Subscription `json:"subscription"`
+
+		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+		//
+		// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+		TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+		// TimeZone ("time_zone") is a string; required.
+		//
+		// Example: UTC
+		TimeZone string `json:"time_zone"`
+
+		// TwoFactorAuthenticationEnabled ("two_factor_authentication_enabled") is a boolean; required.
+		TwoFactorAuthenticationEnabled bool `json:"two_factor_authentication_enabled"`
+
+		// UnitSystem ("unit_system") is a string; one of "metric", "imperial".
+		//
+		// Example: metric
 		UnitSystem OrganizationMembershipsUpdateResponsePersonUnitSystem `json:"unit_system"`
-		UpdatedAt  time.Time                                             `json:"updated_at"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"person"`
-	Roles     []string  `json:"roles"`
+
+	// Roles is an array of string; required.
+	Roles []string `json:"roles"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
 	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -10357,15 +11059,22 @@ type OrganizationMembershipsUpdateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationMembershipsUpdateResponsePersonLocale Example: de
+// OrganizationMembershipsUpdateResponsePersonLocale is a string; one of "en", "en-US", "de".
+//
+// Example: de
 type OrganizationMembershipsUpdateResponsePersonLocale string
 
-// OrganizationMembershipsUpdateResponsePersonPronoun Example: She/Her
+// OrganizationMembershipsUpdateResponsePersonPronoun is a string; one of "She/Her", "He/Him"; may be null.
+//
+// Example: She/Her
 type OrganizationMembershipsUpdateResponsePersonPronoun string
 
-// OrganizationMembershipsUpdateResponsePersonSubscription0 defines model for OrganizationMembershipsUpdateResponse.Person.Subscription.0.
+// OrganizationMembershipsUpdateResponsePersonSubscription0 is an object.
 type OrganizationMembershipsUpdateResponsePersonSubscription0 struct {
-	Plan   string                                                         `json:"plan"`
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
 	Status OrganizationMembershipsUpdateResponsePersonSubscription0Status `json:"status"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -10373,1234 +11082,42 @@ type OrganizationMembershipsUpdateResponsePersonSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// OrganizationMembershipsUpdateResponsePersonSubscription0Status defines model for OrganizationMembershipsUpdateResponse.Person.Subscription.0.Status.
+// OrganizationMembershipsUpdateResponsePersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type OrganizationMembershipsUpdateResponsePersonSubscription0Status string
 
-// OrganizationMembershipsUpdateResponsePersonSubscription1 defines model for OrganizationMembershipsUpdateResponse.Person.Subscription.1.
+// OrganizationMembershipsUpdateResponsePersonSubscription1 is any JSON value; may be null.
 type OrganizationMembershipsUpdateResponsePersonSubscription1 = interface{}
 
-// OrganizationMembershipsUpdateResponse_Person_Subscription defines model for OrganizationMembershipsUpdateResponse.Person.Subscription.
+// OrganizationMembershipsUpdateResponse_Person_Subscription is any of 2 schemas; required.
 type OrganizationMembershipsUpdateResponse_Person_Subscription struct {
 	union json.RawMessage
 }
 
-// OrganizationMembershipsUpdateResponsePersonUnitSystem Example: metric
+// OrganizationMembershipsUpdateResponsePersonUnitSystem ("unit_system") is a string; one of "metric", "imperial".
+//
+// Example: metric
 type OrganizationMembershipsUpdateResponsePersonUnitSystem string
 
-// Person defines model for Person.
+// Person is schema "Person" of the document: an object.
 type Person struct {
+	// AccessibleApps ("accessible_apps") is an array of object; required.
 	AccessibleApps []struct {
-		Category        string                    `json:"category"`
-		EntryPointUrl   nullable.Nullable[string] `json:"entry_point_url"`
-		LogoUrl         nullable.Nullable[string] `json:"logo_url"`
-		Name            string                    `json:"name"`
-		Slug            string                    `json:"slug"`
-		TranslatedTitle string                    `json:"translated_title"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	} `json:"accessible_apps"`
-	AvatarUrl               nullable.Nullable[string] `json:"avatar_url"`
-	Connected               bool                      `json:"connected"`
-	CountryCode             nullable.Nullable[string] `json:"country_code"`
-	CreatedAt               time.Time                 `json:"created_at"`
-	Currency                nullable.Nullable[string] `json:"currency"`
-	Email                   string                    `json:"email"`
-	EmailConfirmed          bool                      `json:"email_confirmed"`
-	FirstName               nullable.Nullable[string] `json:"first_name"`
-	FullName                string                    `json:"full_name"`
-	GrantedOauthScopes      *[]string                 `json:"granted_oauth_scopes,omitempty"`
-	Id                      string                    `json:"id"`
-	Locale                  PersonLocale              `json:"locale"`
-	Name                    string                    `json:"name"`
-	OrganizationMemberships []struct {
-		CreatedAt    time.Time `json:"created_at"`
-		Id           string    `json:"id"`
-		Organization struct {
-			BrandColor                             nullable.Nullable[string]                        `json:"brand_color"`
-			Connected                              bool                                             `json:"connected"`
-			CountryCode                            nullable.Nullable[string]                        `json:"country_code"`
-			CreatedAt                              time.Time                                        `json:"created_at"`
-			Currency                               nullable.Nullable[string]                        `json:"currency"`
-			GrantedOauthScopes                     *[]string                                        `json:"granted_oauth_scopes,omitempty"`
-			Id                                     string                                           `json:"id"`
-			Kind                                   *PersonOrganizationMembershipsOrganizationKind   `json:"kind,omitempty"`
-			Kinds                                  []PersonOrganizationMembershipsOrganizationKinds `json:"kinds"`
-			LogoUrl                                nullable.Nullable[string]                        `json:"logo_url"`
-			Name                                   string                                           `json:"name"`
-			RequestedOauthScopes                   *[]string                                        `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string                                        `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Sections                               struct {
-				Designer          *[]PersonOrganizationMembershipsOrganizationSectionsDesigner          `json:"designer,omitempty"`
-				MachineVendor     *[]PersonOrganizationMembershipsOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-				Printer           *[]PersonOrganizationMembershipsOrganizationSectionsPrinter           `json:"printer,omitempty"`
-				Publisher         *[]PersonOrganizationMembershipsOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-				SoftwareDeveloper *[]PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-				Supplier          *[]PersonOrganizationMembershipsOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-			} `json:"sections"`
-			Slug               string                                                   `json:"slug"`
-			Subscription       Person_OrganizationMemberships_Organization_Subscription `json:"subscription"`
-			TestAccountOwnerId nullable.Nullable[string]                                `json:"test_account_owner_id"`
-			UpdatedAt          time.Time                                                `json:"updated_at"`
-		} `json:"organization"`
-		Roles     []string  `json:"roles"`
-		UpdatedAt time.Time `json:"updated_at"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	} `json:"organization_memberships"`
-	Pronoun                                nullable.Nullable[PersonPronoun] `json:"pronoun,omitempty"`
-	RequestedOauthScopes                   *[]string                        `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string                        `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-	Subscription                           Person_Subscription              `json:"subscription"`
-	TestAccountOwnerId                     nullable.Nullable[string]        `json:"test_account_owner_id"`
-	TimeZone                               string                           `json:"time_zone"`
-	TwoFactorAuthenticationEnabled         bool                             `json:"two_factor_authentication_enabled"`
-	UnitSystem                             PersonUnitSystem                 `json:"unit_system"`
-	UpdatedAt                              time.Time                        `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonLocale defines model for Person.Locale.
-type PersonLocale string
-
-// PersonOrganizationMembershipsOrganizationKind defines model for Person.OrganizationMemberships.Organization.Kind.
-type PersonOrganizationMembershipsOrganizationKind string
-
-// PersonOrganizationMembershipsOrganizationKinds defines model for Person.OrganizationMemberships.Organization.Kinds.
-type PersonOrganizationMembershipsOrganizationKinds string
-
-// PersonOrganizationMembershipsOrganizationSectionsDesigner defines model for Person.OrganizationMemberships.Organization.Sections.Designer.
-type PersonOrganizationMembershipsOrganizationSectionsDesigner string
-
-// PersonOrganizationMembershipsOrganizationSectionsMachineVendor defines model for Person.OrganizationMemberships.Organization.Sections.MachineVendor.
-type PersonOrganizationMembershipsOrganizationSectionsMachineVendor string
-
-// PersonOrganizationMembershipsOrganizationSectionsPrinter defines model for Person.OrganizationMemberships.Organization.Sections.Printer.
-type PersonOrganizationMembershipsOrganizationSectionsPrinter string
-
-// PersonOrganizationMembershipsOrganizationSectionsPublisher defines model for Person.OrganizationMemberships.Organization.Sections.Publisher.
-type PersonOrganizationMembershipsOrganizationSectionsPublisher string
-
-// PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper defines model for Person.OrganizationMemberships.Organization.Sections.SoftwareDeveloper.
-type PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper string
-
-// PersonOrganizationMembershipsOrganizationSectionsSupplier defines model for Person.OrganizationMemberships.Organization.Sections.Supplier.
-type PersonOrganizationMembershipsOrganizationSectionsSupplier string
-
-// PersonOrganizationMembershipsOrganizationSubscription0 defines model for Person.OrganizationMemberships.Organization.Subscription.0.
-type PersonOrganizationMembershipsOrganizationSubscription0 struct {
-	Plan   string                                                       `json:"plan"`
-	Status PersonOrganizationMembershipsOrganizationSubscription0Status `json:"status"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationMembershipsOrganizationSubscription0Status defines model for Person.OrganizationMemberships.Organization.Subscription.0.Status.
-type PersonOrganizationMembershipsOrganizationSubscription0Status string
-
-// PersonOrganizationMembershipsOrganizationSubscription1 defines model for Person.OrganizationMemberships.Organization.Subscription.1.
-type PersonOrganizationMembershipsOrganizationSubscription1 = interface{}
-
-// Person_OrganizationMemberships_Organization_Subscription defines model for Person.OrganizationMemberships.Organization.Subscription.
-type Person_OrganizationMemberships_Organization_Subscription struct {
-	union json.RawMessage
-}
-
-// PersonPronoun defines model for Person.Pronoun.
-type PersonPronoun string
-
-// PersonSubscription0 defines model for Person.Subscription.0.
-type PersonSubscription0 struct {
-	Plan   string                    `json:"plan"`
-	Status PersonSubscription0Status `json:"status"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonSubscription0Status defines model for Person.Subscription.0.Status.
-type PersonSubscription0Status string
-
-// PersonSubscription1 defines model for Person.Subscription.1.
-type PersonSubscription1 = interface{}
-
-// Person_Subscription defines model for Person.Subscription.
-type Person_Subscription struct {
-	union json.RawMessage
-}
-
-// PersonUnitSystem defines model for Person.UnitSystem.
-type PersonUnitSystem string
-
-// PersonOrganizationsCreateResponse defines model for PersonOrganizationsCreateResponse.
-type PersonOrganizationsCreateResponse struct {
-	// BrandColor Example: #000000
-	BrandColor nullable.Nullable[string] `json:"brand_color"`
-	Connected  bool                      `json:"connected"`
-
-	// CountryCode Example: DE
-	CountryCode nullable.Nullable[string] `json:"country_code"`
-	CreatedAt   time.Time                 `json:"created_at"`
-
-	// Currency Example: EUR
-	Currency           nullable.Nullable[string] `json:"currency"`
-	GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
-
-	// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	Id string `json:"id"`
-
-	// Kind Example: printer
-	Kind    *PersonOrganizationsCreateResponseKind   `json:"kind,omitempty"`
-	Kinds   []PersonOrganizationsCreateResponseKinds `json:"kinds"`
-	LogoUrl nullable.Nullable[string]                `json:"logo_url"`
-
-	// Name Example: Bounty Soap Inc.
-	Name                                   string    `json:"name"`
-	RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-	Sections                               struct {
-		Designer          *[]PersonOrganizationsCreateResponseSectionsDesigner          `json:"designer,omitempty"`
-		MachineVendor     *[]PersonOrganizationsCreateResponseSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-		Printer           *[]PersonOrganizationsCreateResponseSectionsPrinter           `json:"printer,omitempty"`
-		Publisher         *[]PersonOrganizationsCreateResponseSectionsPublisher         `json:"publisher,omitempty"`
-		SoftwareDeveloper *[]PersonOrganizationsCreateResponseSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-		Supplier          *[]PersonOrganizationsCreateResponseSectionsSupplier          `json:"supplier,omitempty"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	} `json:"sections"`
-
-	// Slug Example: bounty-soap-inc
-	Slug         string                                         `json:"slug"`
-	Subscription PersonOrganizationsCreateResponse_Subscription `json:"subscription"`
-
-	// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
-	UpdatedAt          time.Time                 `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsCreateResponseKind Example: printer
-type PersonOrganizationsCreateResponseKind string
-
-// PersonOrganizationsCreateResponseKinds Example: printer
-type PersonOrganizationsCreateResponseKinds string
-
-// PersonOrganizationsCreateResponseSectionsDesigner defines model for PersonOrganizationsCreateResponse.Sections.Designer.
-type PersonOrganizationsCreateResponseSectionsDesigner string
-
-// PersonOrganizationsCreateResponseSectionsMachineVendor defines model for PersonOrganizationsCreateResponse.Sections.MachineVendor.
-type PersonOrganizationsCreateResponseSectionsMachineVendor string
-
-// PersonOrganizationsCreateResponseSectionsPrinter defines model for PersonOrganizationsCreateResponse.Sections.Printer.
-type PersonOrganizationsCreateResponseSectionsPrinter string
-
-// PersonOrganizationsCreateResponseSectionsPublisher defines model for PersonOrganizationsCreateResponse.Sections.Publisher.
-type PersonOrganizationsCreateResponseSectionsPublisher string
-
-// PersonOrganizationsCreateResponseSectionsSoftwareDeveloper defines model for PersonOrganizationsCreateResponse.Sections.SoftwareDeveloper.
-type PersonOrganizationsCreateResponseSectionsSoftwareDeveloper string
-
-// PersonOrganizationsCreateResponseSectionsSupplier defines model for PersonOrganizationsCreateResponse.Sections.Supplier.
-type PersonOrganizationsCreateResponseSectionsSupplier string
-
-// PersonOrganizationsCreateResponseSubscription0 defines model for PersonOrganizationsCreateResponse.Subscription.0.
-type PersonOrganizationsCreateResponseSubscription0 struct {
-	Plan   string                                               `json:"plan"`
-	Status PersonOrganizationsCreateResponseSubscription0Status `json:"status"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsCreateResponseSubscription0Status defines model for PersonOrganizationsCreateResponse.Subscription.0.Status.
-type PersonOrganizationsCreateResponseSubscription0Status string
-
-// PersonOrganizationsCreateResponseSubscription1 defines model for PersonOrganizationsCreateResponse.Subscription.1.
-type PersonOrganizationsCreateResponseSubscription1 = interface{}
-
-// PersonOrganizationsCreateResponse_Subscription defines model for PersonOrganizationsCreateResponse.Subscription.
-type PersonOrganizationsCreateResponse_Subscription struct {
-	union json.RawMessage
-}
-
-// PersonOrganizationsMachinesCreateOwnershipResponse defines model for PersonOrganizationsMachinesCreateOwnershipResponse.
-type PersonOrganizationsMachinesCreateOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                                      `json:"asset_id"`
-	AssetType PersonOrganizationsMachinesCreateOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                   `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId string `json:"machine_id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
-	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsMachinesCreateOwnershipResponseAssetType defines model for PersonOrganizationsMachinesCreateOwnershipResponse.AssetType.
-type PersonOrganizationsMachinesCreateOwnershipResponseAssetType string
-
-// PersonOrganizationsMachinesCreateResponse defines model for PersonOrganizationsMachinesCreateResponse.
-type PersonOrganizationsMachinesCreateResponse struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   string                                        `json:"id"`
-	Kind PersonOrganizationsMachinesCreateResponseKind `json:"kind"`
-
-	// Manufacturer Example: Heidelberger Druckmaschinen AG
-	Manufacturer string `json:"manufacturer"`
-
-	// ManufacturerId Example: heidelberg
-	ManufacturerId nullable.Nullable[PersonOrganizationsMachinesCreateResponseManufacturerId] `json:"manufacturer_id,omitempty"`
-
-	// Name Example: Speedmaster 2020
-	Name    string                    `json:"name"`
-	OwnerId nullable.Nullable[string] `json:"owner_id"`
-
-	// SerialNumber Example: HDB1337
-	SerialNumber nullable.Nullable[string] `json:"serial_number"`
-	SiteId       nullable.Nullable[string] `json:"site_id"`
-	UpdatedAt    time.Time                 `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsMachinesCreateResponseKind defines model for PersonOrganizationsMachinesCreateResponse.Kind.
-type PersonOrganizationsMachinesCreateResponseKind string
-
-// PersonOrganizationsMachinesCreateResponseManufacturerId Example: heidelberg
-type PersonOrganizationsMachinesCreateResponseManufacturerId string
-
-// PersonOrganizationsMachinesGetOwnershipResponse defines model for PersonOrganizationsMachinesGetOwnershipResponse.
-type PersonOrganizationsMachinesGetOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                                   `json:"asset_id"`
-	AssetType PersonOrganizationsMachinesGetOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId string `json:"machine_id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
-	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsMachinesGetOwnershipResponseAssetType defines model for PersonOrganizationsMachinesGetOwnershipResponse.AssetType.
-type PersonOrganizationsMachinesGetOwnershipResponseAssetType string
-
-// PersonOrganizationsMachinesGetResponse defines model for PersonOrganizationsMachinesGetResponse.
-type PersonOrganizationsMachinesGetResponse struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   string                                     `json:"id"`
-	Kind PersonOrganizationsMachinesGetResponseKind `json:"kind"`
-
-	// Manufacturer Example: Heidelberger Druckmaschinen AG
-	Manufacturer string `json:"manufacturer"`
-
-	// ManufacturerId Example: heidelberg
-	ManufacturerId nullable.Nullable[PersonOrganizationsMachinesGetResponseManufacturerId] `json:"manufacturer_id,omitempty"`
-
-	// Name Example: Speedmaster 2020
-	Name    string                    `json:"name"`
-	OwnerId nullable.Nullable[string] `json:"owner_id"`
-
-	// SerialNumber Example: HDB1337
-	SerialNumber nullable.Nullable[string] `json:"serial_number"`
-	SiteId       nullable.Nullable[string] `json:"site_id"`
-	UpdatedAt    time.Time                 `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsMachinesGetResponseKind defines model for PersonOrganizationsMachinesGetResponse.Kind.
-type PersonOrganizationsMachinesGetResponseKind string
-
-// PersonOrganizationsMachinesGetResponseManufacturerId Example: heidelberg
-type PersonOrganizationsMachinesGetResponseManufacturerId string
-
-// PersonOrganizationsMachinesGetSpecificationResponse defines model for PersonOrganizationsMachinesGetSpecificationResponse.
-type PersonOrganizationsMachinesGetSpecificationResponse struct {
-	Capabilities []string `json:"capabilities"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsMachinesUpdateOwnershipResponse defines model for PersonOrganizationsMachinesUpdateOwnershipResponse.
-type PersonOrganizationsMachinesUpdateOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                                      `json:"asset_id"`
-	AssetType PersonOrganizationsMachinesUpdateOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                   `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// MachineId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	MachineId string `json:"machine_id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
-	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsMachinesUpdateOwnershipResponseAssetType defines model for PersonOrganizationsMachinesUpdateOwnershipResponse.AssetType.
-type PersonOrganizationsMachinesUpdateOwnershipResponseAssetType string
-
-// PersonOrganizationsMembershipInvitationsCreateResponse defines model for PersonOrganizationsMembershipInvitationsCreateResponse.
-type PersonOrganizationsMembershipInvitationsCreateResponse struct {
-	AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
-	CreatedAt time.Time                 `json:"created_at"`
-	Email     string                    `json:"email"`
-	ExpiresAt time.Time                 `json:"expires_at"`
-	FullName  string                    `json:"full_name"`
-
-	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id        string    `json:"id"`
-	Roles     []string  `json:"roles"`
-	UpdatedAt time.Time `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsMembershipsGetResponse defines model for PersonOrganizationsMembershipsGetResponse.
-type PersonOrganizationsMembershipsGetResponse struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id     string `json:"id"`
-	Person struct {
-		// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
-		AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
-		Connected bool                      `json:"connected"`
-
-		// FullName Example: Jane Doe
-		FullName string `json:"full_name"`
-
-		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-		Id string `json:"id"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	} `json:"person"`
-	Roles     []string  `json:"roles"`
-	UpdatedAt time.Time `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsMembershipsUpdateResponse defines model for PersonOrganizationsMembershipsUpdateResponse.
-type PersonOrganizationsMembershipsUpdateResponse struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-	Id     string `json:"id"`
-	Person struct {
-		// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
-		AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
-		Connected bool                      `json:"connected"`
-
-		// FullName Example: Jane Doe
-		FullName string `json:"full_name"`
-
-		// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-		Id string `json:"id"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	} `json:"person"`
-	Roles     []string  `json:"roles"`
-	UpdatedAt time.Time `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSitesCreateResponse defines model for PersonOrganizationsSitesCreateResponse.
-type PersonOrganizationsSitesCreateResponse struct {
-	Address nullable.Nullable[struct {
-		Addition nullable.Nullable[string] `json:"addition"`
-
-		// Addressee Example: Zaikio GmbH
-		Addressee string `json:"addressee"`
-
-		// CountryCode Example: DE
-		CountryCode nullable.Nullable[string] `json:"country_code"`
-		CreatedAt   time.Time                 `json:"created_at"`
-
-		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       string                       `json:"id"`
-		Location []nullable.Nullable[float64] `json:"location"`
-
-		// Number Example: 1A
-		Number nullable.Nullable[string] `json:"number"`
-
-		// State Example: Rheinland-Pfalz
-		State nullable.Nullable[string] `json:"state"`
-
-		// Street Example: Emmerich-Josef-Straße
-		Street          string                    `json:"street"`
-		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
-
-		// Town Example: Mainz
-		Town      string    `json:"town"`
-		UpdatedAt time.Time `json:"updated_at"`
-
-		// ZipCode Example: 551166
-		ZipCode string `json:"zip_code"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	}] `json:"address"`
-	CreatedAt   time.Time `json:"created_at"`
-	Headquarter bool      `json:"headquarter"`
-
-	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *string `json:"id,omitempty"`
-	Name         string  `json:"name"`
-	Organization struct {
-		// BrandColor Example: #000000
-		BrandColor nullable.Nullable[string] `json:"brand_color"`
-		Connected  bool                      `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode nullable.Nullable[string] `json:"country_code"`
-		CreatedAt   time.Time                 `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency           nullable.Nullable[string] `json:"currency"`
-		GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id string `json:"id"`
-
-		// Kind Example: printer
-		Kind    *PersonOrganizationsSitesCreateResponseOrganizationKind   `json:"kind,omitempty"`
-		Kinds   []PersonOrganizationsSitesCreateResponseOrganizationKinds `json:"kinds"`
-		LogoUrl nullable.Nullable[string]                                 `json:"logo_url"`
-
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]PersonOrganizationsSitesCreateResponseOrganizationSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-
-		// Slug Example: bounty-soap-inc
-		Slug         string                                                           `json:"slug"`
-		Subscription PersonOrganizationsSitesCreateResponse_Organization_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
-		UpdatedAt          time.Time                 `json:"updated_at"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	} `json:"organization"`
-	UpdatedAt time.Time `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSitesCreateResponseOrganizationKind Example: printer
-type PersonOrganizationsSitesCreateResponseOrganizationKind string
-
-// PersonOrganizationsSitesCreateResponseOrganizationKinds Example: printer
-type PersonOrganizationsSitesCreateResponseOrganizationKinds string
-
-// PersonOrganizationsSitesCreateResponseOrganizationSectionsDesigner defines model for PersonOrganizationsSitesCreateResponse.Organization.Sections.Designer.
-type PersonOrganizationsSitesCreateResponseOrganizationSectionsDesigner string
-
-// PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendor defines model for PersonOrganizationsSitesCreateResponse.Organization.Sections.MachineVendor.
-type PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendor string
-
-// PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinter defines model for PersonOrganizationsSitesCreateResponse.Organization.Sections.Printer.
-type PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinter string
-
-// PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisher defines model for PersonOrganizationsSitesCreateResponse.Organization.Sections.Publisher.
-type PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisher string
-
-// PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloper defines model for PersonOrganizationsSitesCreateResponse.Organization.Sections.SoftwareDeveloper.
-type PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloper string
-
-// PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier defines model for PersonOrganizationsSitesCreateResponse.Organization.Sections.Supplier.
-type PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier string
-
-// PersonOrganizationsSitesCreateResponseOrganizationSubscription0 defines model for PersonOrganizationsSitesCreateResponse.Organization.Subscription.0.
-type PersonOrganizationsSitesCreateResponseOrganizationSubscription0 struct {
-	Plan   string                                                                `json:"plan"`
-	Status PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status `json:"status"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status defines model for PersonOrganizationsSitesCreateResponse.Organization.Subscription.0.Status.
-type PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status string
-
-// PersonOrganizationsSitesCreateResponseOrganizationSubscription1 defines model for PersonOrganizationsSitesCreateResponse.Organization.Subscription.1.
-type PersonOrganizationsSitesCreateResponseOrganizationSubscription1 = interface{}
-
-// PersonOrganizationsSitesCreateResponse_Organization_Subscription defines model for PersonOrganizationsSitesCreateResponse.Organization.Subscription.
-type PersonOrganizationsSitesCreateResponse_Organization_Subscription struct {
-	union json.RawMessage
-}
-
-// PersonOrganizationsSitesGetResponse defines model for PersonOrganizationsSitesGetResponse.
-type PersonOrganizationsSitesGetResponse struct {
-	Address nullable.Nullable[struct {
-		Addition nullable.Nullable[string] `json:"addition"`
-
-		// Addressee Example: Zaikio GmbH
-		Addressee string `json:"addressee"`
-
-		// CountryCode Example: DE
-		CountryCode nullable.Nullable[string] `json:"country_code"`
-		CreatedAt   time.Time                 `json:"created_at"`
-
-		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       string                       `json:"id"`
-		Location []nullable.Nullable[float64] `json:"location"`
-
-		// Number Example: 1A
-		Number nullable.Nullable[string] `json:"number"`
-
-		// State Example: Rheinland-Pfalz
-		State nullable.Nullable[string] `json:"state"`
-
-		// Street Example: Emmerich-Josef-Straße
-		Street          string                    `json:"street"`
-		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
-
-		// Town Example: Mainz
-		Town      string    `json:"town"`
-		UpdatedAt time.Time `json:"updated_at"`
-
-		// ZipCode Example: 551166
-		ZipCode string `json:"zip_code"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	}] `json:"address"`
-	CreatedAt   time.Time `json:"created_at"`
-	Headquarter bool      `json:"headquarter"`
-
-	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *string `json:"id,omitempty"`
-	Name         string  `json:"name"`
-	Organization struct {
-		// BrandColor Example: #000000
-		BrandColor nullable.Nullable[string] `json:"brand_color"`
-		Connected  bool                      `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode nullable.Nullable[string] `json:"country_code"`
-		CreatedAt   time.Time                 `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency           nullable.Nullable[string] `json:"currency"`
-		GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id string `json:"id"`
-
-		// Kind Example: printer
-		Kind    *PersonOrganizationsSitesGetResponseOrganizationKind   `json:"kind,omitempty"`
-		Kinds   []PersonOrganizationsSitesGetResponseOrganizationKinds `json:"kinds"`
-		LogoUrl nullable.Nullable[string]                              `json:"logo_url"`
-
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]PersonOrganizationsSitesGetResponseOrganizationSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]PersonOrganizationsSitesGetResponseOrganizationSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]PersonOrganizationsSitesGetResponseOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-
-		// Slug Example: bounty-soap-inc
-		Slug         string                                                        `json:"slug"`
-		Subscription PersonOrganizationsSitesGetResponse_Organization_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
-		UpdatedAt          time.Time                 `json:"updated_at"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	} `json:"organization"`
-	UpdatedAt time.Time `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSitesGetResponseOrganizationKind Example: printer
-type PersonOrganizationsSitesGetResponseOrganizationKind string
-
-// PersonOrganizationsSitesGetResponseOrganizationKinds Example: printer
-type PersonOrganizationsSitesGetResponseOrganizationKinds string
-
-// PersonOrganizationsSitesGetResponseOrganizationSectionsDesigner defines model for PersonOrganizationsSitesGetResponse.Organization.Sections.Designer.
-type PersonOrganizationsSitesGetResponseOrganizationSectionsDesigner string
-
-// PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendor defines model for PersonOrganizationsSitesGetResponse.Organization.Sections.MachineVendor.
-type PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendor string
-
-// PersonOrganizationsSitesGetResponseOrganizationSectionsPrinter defines model for PersonOrganizationsSitesGetResponse.Organization.Sections.Printer.
-type PersonOrganizationsSitesGetResponseOrganizationSectionsPrinter string
-
-// PersonOrganizationsSitesGetResponseOrganizationSectionsPublisher defines model for PersonOrganizationsSitesGetResponse.Organization.Sections.Publisher.
-type PersonOrganizationsSitesGetResponseOrganizationSectionsPublisher string
-
-// PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper defines model for PersonOrganizationsSitesGetResponse.Organization.Sections.SoftwareDeveloper.
-type PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper string
-
-// PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier defines model for PersonOrganizationsSitesGetResponse.Organization.Sections.Supplier.
-type PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier string
-
-// PersonOrganizationsSitesGetResponseOrganizationSubscription0 defines model for PersonOrganizationsSitesGetResponse.Organization.Subscription.0.
-type PersonOrganizationsSitesGetResponseOrganizationSubscription0 struct {
-	Plan   string                                                             `json:"plan"`
-	Status PersonOrganizationsSitesGetResponseOrganizationSubscription0Status `json:"status"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSitesGetResponseOrganizationSubscription0Status defines model for PersonOrganizationsSitesGetResponse.Organization.Subscription.0.Status.
-type PersonOrganizationsSitesGetResponseOrganizationSubscription0Status string
-
-// PersonOrganizationsSitesGetResponseOrganizationSubscription1 defines model for PersonOrganizationsSitesGetResponse.Organization.Subscription.1.
-type PersonOrganizationsSitesGetResponseOrganizationSubscription1 = interface{}
-
-// PersonOrganizationsSitesGetResponse_Organization_Subscription defines model for PersonOrganizationsSitesGetResponse.Organization.Subscription.
-type PersonOrganizationsSitesGetResponse_Organization_Subscription struct {
-	union json.RawMessage
-}
-
-// PersonOrganizationsSitesUpdateResponse defines model for PersonOrganizationsSitesUpdateResponse.
-type PersonOrganizationsSitesUpdateResponse struct {
-	Address nullable.Nullable[struct {
-		Addition nullable.Nullable[string] `json:"addition"`
-
-		// Addressee Example: Zaikio GmbH
-		Addressee string `json:"addressee"`
-
-		// CountryCode Example: DE
-		CountryCode nullable.Nullable[string] `json:"country_code"`
-		CreatedAt   time.Time                 `json:"created_at"`
-
-		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       string                       `json:"id"`
-		Location []nullable.Nullable[float64] `json:"location"`
-
-		// Number Example: 1A
-		Number nullable.Nullable[string] `json:"number"`
-
-		// State Example: Rheinland-Pfalz
-		State nullable.Nullable[string] `json:"state"`
-
-		// Street Example: Emmerich-Josef-Straße
-		Street          string                    `json:"street"`
-		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
-
-		// Town Example: Mainz
-		Town      string    `json:"town"`
-		UpdatedAt time.Time `json:"updated_at"`
-
-		// ZipCode Example: 551166
-		ZipCode string `json:"zip_code"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	}] `json:"address"`
-	CreatedAt   time.Time `json:"created_at"`
-	Headquarter bool      `json:"headquarter"`
-
-	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *string `json:"id,omitempty"`
-	Name         string  `json:"name"`
-	Organization struct {
-		// BrandColor Example: #000000
-		BrandColor nullable.Nullable[string] `json:"brand_color"`
-		Connected  bool                      `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode nullable.Nullable[string] `json:"country_code"`
-		CreatedAt   time.Time                 `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency           nullable.Nullable[string] `json:"currency"`
-		GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id string `json:"id"`
-
-		// Kind Example: printer
-		Kind    *PersonOrganizationsSitesUpdateResponseOrganizationKind   `json:"kind,omitempty"`
-		Kinds   []PersonOrganizationsSitesUpdateResponseOrganizationKinds `json:"kinds"`
-		LogoUrl nullable.Nullable[string]                                 `json:"logo_url"`
-
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-
-		// Slug Example: bounty-soap-inc
-		Slug         string                                                           `json:"slug"`
-		Subscription PersonOrganizationsSitesUpdateResponse_Organization_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
-		UpdatedAt          time.Time                 `json:"updated_at"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	} `json:"organization"`
-	UpdatedAt time.Time `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSitesUpdateResponseOrganizationKind Example: printer
-type PersonOrganizationsSitesUpdateResponseOrganizationKind string
-
-// PersonOrganizationsSitesUpdateResponseOrganizationKinds Example: printer
-type PersonOrganizationsSitesUpdateResponseOrganizationKinds string
-
-// PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesigner defines model for PersonOrganizationsSitesUpdateResponse.Organization.Sections.Designer.
-type PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesigner string
-
-// PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendor defines model for PersonOrganizationsSitesUpdateResponse.Organization.Sections.MachineVendor.
-type PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendor string
-
-// PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinter defines model for PersonOrganizationsSitesUpdateResponse.Organization.Sections.Printer.
-type PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinter string
-
-// PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisher defines model for PersonOrganizationsSitesUpdateResponse.Organization.Sections.Publisher.
-type PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisher string
-
-// PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloper defines model for PersonOrganizationsSitesUpdateResponse.Organization.Sections.SoftwareDeveloper.
-type PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloper string
-
-// PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier defines model for PersonOrganizationsSitesUpdateResponse.Organization.Sections.Supplier.
-type PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier string
-
-// PersonOrganizationsSitesUpdateResponseOrganizationSubscription0 defines model for PersonOrganizationsSitesUpdateResponse.Organization.Subscription.0.
-type PersonOrganizationsSitesUpdateResponseOrganizationSubscription0 struct {
-	Plan   string                                                                `json:"plan"`
-	Status PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status `json:"status"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status defines model for PersonOrganizationsSitesUpdateResponse.Organization.Subscription.0.Status.
-type PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status string
-
-// PersonOrganizationsSitesUpdateResponseOrganizationSubscription1 defines model for PersonOrganizationsSitesUpdateResponse.Organization.Subscription.1.
-type PersonOrganizationsSitesUpdateResponseOrganizationSubscription1 = interface{}
-
-// PersonOrganizationsSitesUpdateResponse_Organization_Subscription defines model for PersonOrganizationsSitesUpdateResponse.Organization.Subscription.
-type PersonOrganizationsSitesUpdateResponse_Organization_Subscription struct {
-	union json.RawMessage
-}
-
-// PersonOrganizationsSoftwareCreateOwnershipResponse defines model for PersonOrganizationsSoftwareCreateOwnershipResponse.
-type PersonOrganizationsSoftwareCreateOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                                      `json:"asset_id"`
-	AssetType PersonOrganizationsSoftwareCreateOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                   `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
-	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSoftwareCreateOwnershipResponseAssetType defines model for PersonOrganizationsSoftwareCreateOwnershipResponse.AssetType.
-type PersonOrganizationsSoftwareCreateOwnershipResponseAssetType string
-
-// PersonOrganizationsSoftwareCreateResponse defines model for PersonOrganizationsSoftwareCreateResponse.
-type PersonOrganizationsSoftwareCreateResponse struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   string                                        `json:"id"`
-	Kind PersonOrganizationsSoftwareCreateResponseKind `json:"kind"`
-
-	// Name Example: Prinect
-	Name      string                    `json:"name"`
-	OwnerId   nullable.Nullable[string] `json:"owner_id"`
-	SiteId    nullable.Nullable[string] `json:"site_id"`
-	UpdatedAt time.Time                 `json:"updated_at"`
-
-	// Vendor Example: Heidelberger Druckmaschinen AG
-	Vendor string `json:"vendor"`
-
-	// VendorId Example: heidelberg
-	VendorId nullable.Nullable[PersonOrganizationsSoftwareCreateResponseVendorId] `json:"vendor_id,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSoftwareCreateResponseKind defines model for PersonOrganizationsSoftwareCreateResponse.Kind.
-type PersonOrganizationsSoftwareCreateResponseKind string
-
-// PersonOrganizationsSoftwareCreateResponseVendorId Example: heidelberg
-type PersonOrganizationsSoftwareCreateResponseVendorId string
-
-// PersonOrganizationsSoftwareGetOwnershipResponse defines model for PersonOrganizationsSoftwareGetOwnershipResponse.
-type PersonOrganizationsSoftwareGetOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                                   `json:"asset_id"`
-	AssetType PersonOrganizationsSoftwareGetOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
-	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSoftwareGetOwnershipResponseAssetType defines model for PersonOrganizationsSoftwareGetOwnershipResponse.AssetType.
-type PersonOrganizationsSoftwareGetOwnershipResponseAssetType string
-
-// PersonOrganizationsSoftwareGetResponse defines model for PersonOrganizationsSoftwareGetResponse.
-type PersonOrganizationsSoftwareGetResponse struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   string                                     `json:"id"`
-	Kind PersonOrganizationsSoftwareGetResponseKind `json:"kind"`
-
-	// Name Example: Prinect
-	Name      string                    `json:"name"`
-	OwnerId   nullable.Nullable[string] `json:"owner_id"`
-	SiteId    nullable.Nullable[string] `json:"site_id"`
-	UpdatedAt time.Time                 `json:"updated_at"`
-
-	// Vendor Example: Heidelberger Druckmaschinen AG
-	Vendor string `json:"vendor"`
-
-	// VendorId Example: heidelberg
-	VendorId nullable.Nullable[PersonOrganizationsSoftwareGetResponseVendorId] `json:"vendor_id,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSoftwareGetResponseKind defines model for PersonOrganizationsSoftwareGetResponse.Kind.
-type PersonOrganizationsSoftwareGetResponseKind string
-
-// PersonOrganizationsSoftwareGetResponseVendorId Example: heidelberg
-type PersonOrganizationsSoftwareGetResponseVendorId string
-
-// PersonOrganizationsSoftwareUpdateOwnershipResponse defines model for PersonOrganizationsSoftwareUpdateOwnershipResponse.
-type PersonOrganizationsSoftwareUpdateOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                                      `json:"asset_id"`
-	AssetType PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                   `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
-	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType defines model for PersonOrganizationsSoftwareUpdateOwnershipResponse.AssetType.
-type PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType string
-
-// PersonOrganizationsSpecialistsCreateOwnershipResponse defines model for PersonOrganizationsSpecialistsCreateOwnershipResponse.
-type PersonOrganizationsSpecialistsCreateOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                                         `json:"asset_id"`
-	AssetType PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                      `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
-	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType defines model for PersonOrganizationsSpecialistsCreateOwnershipResponse.AssetType.
-type PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType string
-
-// PersonOrganizationsSpecialistsCreateResponse defines model for PersonOrganizationsSpecialistsCreateResponse.
-type PersonOrganizationsSpecialistsCreateResponse struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   string                                           `json:"id"`
-	Kind PersonOrganizationsSpecialistsCreateResponseKind `json:"kind"`
-
-	// Name Example: Shipping
-	Name      string                    `json:"name"`
-	OwnerId   nullable.Nullable[string] `json:"owner_id"`
-	SiteId    nullable.Nullable[string] `json:"site_id"`
-	UpdatedAt time.Time                 `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSpecialistsCreateResponseKind defines model for PersonOrganizationsSpecialistsCreateResponse.Kind.
-type PersonOrganizationsSpecialistsCreateResponseKind string
-
-// PersonOrganizationsSpecialistsGetOwnershipResponse defines model for PersonOrganizationsSpecialistsGetOwnershipResponse.
-type PersonOrganizationsSpecialistsGetOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                                      `json:"asset_id"`
-	AssetType PersonOrganizationsSpecialistsGetOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                   `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
-	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSpecialistsGetOwnershipResponseAssetType defines model for PersonOrganizationsSpecialistsGetOwnershipResponse.AssetType.
-type PersonOrganizationsSpecialistsGetOwnershipResponseAssetType string
-
-// PersonOrganizationsSpecialistsGetResponse defines model for PersonOrganizationsSpecialistsGetResponse.
-type PersonOrganizationsSpecialistsGetResponse struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   string                                        `json:"id"`
-	Kind PersonOrganizationsSpecialistsGetResponseKind `json:"kind"`
-
-	// Name Example: Shipping
-	Name      string                    `json:"name"`
-	OwnerId   nullable.Nullable[string] `json:"owner_id"`
-	SiteId    nullable.Nullable[string] `json:"site_id"`
-	UpdatedAt time.Time                 `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSpecialistsGetResponseKind defines model for PersonOrganizationsSpecialistsGetResponse.Kind.
-type PersonOrganizationsSpecialistsGetResponseKind string
-
-// PersonOrganizationsSpecialistsGetSpecificationResponse defines model for PersonOrganizationsSpecialistsGetSpecificationResponse.
-type PersonOrganizationsSpecialistsGetSpecificationResponse struct {
-	Capabilities []string `json:"capabilities"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSpecialistsUpdateOwnershipResponse defines model for PersonOrganizationsSpecialistsUpdateOwnershipResponse.
-type PersonOrganizationsSpecialistsUpdateOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                                         `json:"asset_id"`
-	AssetType PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                                                      `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
-	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType defines model for PersonOrganizationsSpecialistsUpdateOwnershipResponse.AssetType.
-type PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType string
-
-// PersonUpdateAvatarResponse defines model for PersonUpdateAvatarResponse.
-type PersonUpdateAvatarResponse struct {
-	// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
-	AvatarUrl string `json:"avatar_url"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonUpdateResponse defines model for PersonUpdateResponse.
-type PersonUpdateResponse struct {
-	AccessibleApps []struct {
-		// Category Example: iot
+		// Category is a string; required.
 		Category string `json:"category"`
 
-		// EntryPointUrl Example: http://example.com
-		EntryPointUrl nullable.Nullable[string] `json:"entry_point_url"`
+		// EntryPointURL ("entry_point_url") is a string (uri); may be null; required.
+		EntryPointURL nullable.Nullable[string] `json:"entry_point_url"`
 
-		// LogoUrl Example: http://www.example.com/rails/active_storage/blobs/example.png
-		LogoUrl nullable.Nullable[string] `json:"logo_url"`
+		// LogoURL ("logo_url") is a string (uri); may be null; required.
+		LogoURL nullable.Nullable[string] `json:"logo_url"`
 
-		// Name Example: my_app
+		// Name is a string; required.
 		Name string `json:"name"`
 
-		// Slug Example: my_app
+		// Slug is a string; required.
 		Slug string `json:"slug"`
 
-		// TranslatedTitle Example: My App
+		// TranslatedTitle ("translated_title") is a string; required.
 		TranslatedTitle string `json:"translated_title"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -11608,86 +11125,132 @@ type PersonUpdateResponse struct {
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"accessible_apps"`
 
-	// AvatarUrl Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
-	AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
-	Connected bool                      `json:"connected"`
+	// AvatarURL ("avatar_url") is a string; may be null; required.
+	AvatarURL nullable.Nullable[string] `json:"avatar_url"`
 
-	// CountryCode Example: DE
+	// Connected is a boolean; required.
+	Connected bool `json:"connected"`
+
+	// CountryCode ("country_code") is a string; may be null; required.
 	CountryCode nullable.Nullable[string] `json:"country_code"`
-	CreatedAt   time.Time                 `json:"created_at"`
 
-	// Currency Example: EUR
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Currency is a string; may be null; required.
 	Currency nullable.Nullable[string] `json:"currency"`
 
-	// Email Example: jane.doe@gmail.com
+	// Email is a string (email); required.
 	Email string `json:"email"`
 
-	// EmailConfirmed Example: true
+	// EmailConfirmed ("email_confirmed") is a boolean; required.
 	EmailConfirmed bool `json:"email_confirmed"`
 
-	// FirstName Example: Jane
+	// FirstName ("first_name") is a string; may be null; required.
 	FirstName nullable.Nullable[string] `json:"first_name"`
 
-	// FullName Example: Jane Doe
-	FullName           string    `json:"full_name"`
-	GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
+	// FullName ("full_name") is a string; required.
+	FullName string `json:"full_name"`
 
-	// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-	Id string `json:"id"`
+	// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+	GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
 
-	// Locale Example: de
-	Locale PersonUpdateResponseLocale `json:"locale"`
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
 
-	// Name Example: Doe
-	Name                    string `json:"name"`
+	// Locale is a string; one of "en", "en-US", "de"; required.
+	Locale PersonLocale `json:"locale"`
+
+	// Name is a string; required.
+	Name string `json:"name"`
+
+	// OrganizationMemberships ("organization_memberships") is an array of all of 2 schemas; required.
 	OrganizationMemberships []struct {
+		// CreatedAt ("created_at") is a string (date-time); required.
 		CreatedAt time.Time `json:"created_at"`
 
-		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id           string `json:"id"`
+		// ID is a string (uuid); required.
+		ID string `json:"id"`
+
+		// Organization is an object; required.
 		Organization struct {
-			// BrandColor Example: #000000
+			// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
 			BrandColor nullable.Nullable[string] `json:"brand_color"`
-			Connected  bool                      `json:"connected"`
 
-			// CountryCode Example: DE
+			// Connected is a boolean; required.
+			Connected bool `json:"connected"`
+
+			// CountryCode ("country_code") is a string; may be null; required.
 			CountryCode nullable.Nullable[string] `json:"country_code"`
-			CreatedAt   time.Time                 `json:"created_at"`
 
-			// Currency Example: EUR
-			Currency           nullable.Nullable[string] `json:"currency"`
-			GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
+			// CreatedAt ("created_at") is a string (date-time); required.
+			CreatedAt time.Time `json:"created_at"`
 
-			// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			Id string `json:"id"`
+			// Currency is a string; may be null; required.
+			Currency nullable.Nullable[string] `json:"currency"`
 
-			// Kind Example: printer
-			Kind    *PersonUpdateResponseOrganizationMembershipsOrganizationKind   `json:"kind,omitempty"`
-			Kinds   []PersonUpdateResponseOrganizationMembershipsOrganizationKinds `json:"kinds"`
-			LogoUrl nullable.Nullable[string]                                      `json:"logo_url"`
+			// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+			GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
 
-			// Name Example: Bounty Soap Inc.
-			Name                                   string    `json:"name"`
-			RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Sections                               struct {
-				Designer          *[]PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesigner          `json:"designer,omitempty"`
-				MachineVendor     *[]PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-				Printer           *[]PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinter           `json:"printer,omitempty"`
-				Publisher         *[]PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-				SoftwareDeveloper *[]PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-				Supplier          *[]PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier          `json:"supplier,omitempty"`
+			// ID is a string (uuid); required.
+			ID string `json:"id"`
+
+			// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+			Kind *PersonOrganizationMembershipsOrganizationKind `json:"kind,omitempty"`
+
+			// Kinds is an array of string; at least 1 items; required.
+			Kinds []PersonOrganizationMembershipsOrganizationKinds `json:"kinds"`
+
+			// LogoURL ("logo_url") is a string (uri); may be null; required.
+			LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+			// Name is a string; required.
+			Name string `json:"name"`
+
+			// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+			RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+			// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+			RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+			// Sections is an object; required.
+			Sections struct {
+				// Designer is an array of string.
+				Designer []PersonOrganizationMembershipsOrganizationSectionsDesigner `json:"designer,omitzero"`
+
+				// MachineVendor ("machine_vendor") is an array of string.
+				MachineVendor []PersonOrganizationMembershipsOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+				// Printer is an array of string.
+				Printer []PersonOrganizationMembershipsOrganizationSectionsPrinter `json:"printer,omitzero"`
+
+				// Publisher is an array of string.
+				Publisher []PersonOrganizationMembershipsOrganizationSectionsPublisher `json:"publisher,omitzero"`
+
+				// SoftwareDeveloper ("software_developer") is an array of string.
+				SoftwareDeveloper []PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+
+				// Supplier is an array of string.
+				Supplier []PersonOrganizationMembershipsOrganizationSectionsSupplier `json:"supplier,omitzero"`
 			} `json:"sections"`
 
-			// Slug Example: bounty-soap-inc
-			Slug         string                                                                 `json:"slug"`
-			Subscription PersonUpdateResponse_OrganizationMemberships_Organization_Subscription `json:"subscription"`
+			// Slug is a string; required.
+			Slug string `json:"slug"`
 
-			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
-			UpdatedAt          time.Time                 `json:"updated_at"`
+			// Subscription is any of 2 schemas; required.
+			Subscription Person_OrganizationMemberships_Organization_Subscription `json:"subscription"`
+
+			// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+			TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+			// UpdatedAt ("updated_at") is a string (date-time); required.
+			UpdatedAt time.Time `json:"updated_at"`
 		} `json:"organization"`
-		Roles     []string  `json:"roles"`
+
+		// Roles is an array of string; required.
+		Roles []string `json:"roles"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
 		UpdatedAt time.Time `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -11695,190 +11258,31 @@ type PersonUpdateResponse struct {
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"organization_memberships"`
 
-	// Pronoun Example: She/Her
-	Pronoun                                nullable.Nullable[PersonUpdateResponsePronoun] `json:"pronoun,omitempty"`
-	RequestedOauthScopes                   *[]string                                      `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string                                      `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-	Subscription                           PersonUpdateResponse_Subscription              `json:"subscription"`
+	// Pronoun is a string; one of "She/Her", "He/Him"; may be null.
+	Pronoun nullable.Nullable[PersonPronoun] `json:"pronoun,omitempty"`
 
-	// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+	// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+	RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
 
-	// TimeZone Example: UTC
-	TimeZone                       string `json:"time_zone"`
-	TwoFactorAuthenticationEnabled bool   `json:"two_factor_authentication_enabled"`
+	// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+	RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
 
-	// UnitSystem Example: metric
-	UnitSystem PersonUpdateResponseUnitSystem `json:"unit_system"`
-	UpdatedAt  time.Time                      `json:"updated_at"`
+	// Subscription is any of 2 schemas; required.
+	Subscription Person_Subscription `json:"subscription"`
 
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
+	// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+	TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
 
-// PersonUpdateResponseLocale Example: de
-type PersonUpdateResponseLocale string
+	// TimeZone ("time_zone") is a string; required.
+	TimeZone string `json:"time_zone"`
 
-// PersonUpdateResponseOrganizationMembershipsOrganizationKind Example: printer
-type PersonUpdateResponseOrganizationMembershipsOrganizationKind string
+	// TwoFactorAuthenticationEnabled ("two_factor_authentication_enabled") is a boolean; required.
+	TwoFactorAuthenticationEnabled bool `json:"two_factor_authentication_enabled"`
 
-// PersonUpdateResponseOrganizationMembershipsOrganizationKinds Example: printer
-type PersonUpdateResponseOrganizationMembershipsOrganizationKinds string
+	// UnitSystem ("unit_system") is a string; one of "metric", "imperial"; required.
+	UnitSystem PersonUnitSystem `json:"unit_system"`
 
-// PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesigner defines model for PersonUpdateResponse.OrganizationMemberships.Organization.Sections.Designer.
-type PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesigner string
-
-// PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendor defines model for PersonUpdateResponse.OrganizationMemberships.Organization.Sections.MachineVendor.
-type PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendor string
-
-// PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinter defines model for PersonUpdateResponse.OrganizationMemberships.Organization.Sections.Printer.
-type PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinter string
-
-// PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisher defines model for PersonUpdateResponse.OrganizationMemberships.Organization.Sections.Publisher.
-type PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisher string
-
-// PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloper defines model for PersonUpdateResponse.OrganizationMemberships.Organization.Sections.SoftwareDeveloper.
-type PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloper string
-
-// PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier defines model for PersonUpdateResponse.OrganizationMemberships.Organization.Sections.Supplier.
-type PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier string
-
-// PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 defines model for PersonUpdateResponse.OrganizationMemberships.Organization.Subscription.0.
-type PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 struct {
-	Plan   string                                                                     `json:"plan"`
-	Status PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status `json:"status"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status defines model for PersonUpdateResponse.OrganizationMemberships.Organization.Subscription.0.Status.
-type PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status string
-
-// PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 defines model for PersonUpdateResponse.OrganizationMemberships.Organization.Subscription.1.
-type PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 = interface{}
-
-// PersonUpdateResponse_OrganizationMemberships_Organization_Subscription defines model for PersonUpdateResponse.OrganizationMemberships.Organization.Subscription.
-type PersonUpdateResponse_OrganizationMemberships_Organization_Subscription struct {
-	union json.RawMessage
-}
-
-// PersonUpdateResponsePronoun Example: She/Her
-type PersonUpdateResponsePronoun string
-
-// PersonUpdateResponseSubscription0 defines model for PersonUpdateResponse.Subscription.0.
-type PersonUpdateResponseSubscription0 struct {
-	Plan   string                                  `json:"plan"`
-	Status PersonUpdateResponseSubscription0Status `json:"status"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// PersonUpdateResponseSubscription0Status defines model for PersonUpdateResponse.Subscription.0.Status.
-type PersonUpdateResponseSubscription0Status string
-
-// PersonUpdateResponseSubscription1 defines model for PersonUpdateResponse.Subscription.1.
-type PersonUpdateResponseSubscription1 = interface{}
-
-// PersonUpdateResponse_Subscription defines model for PersonUpdateResponse.Subscription.
-type PersonUpdateResponse_Subscription struct {
-	union json.RawMessage
-}
-
-// PersonUpdateResponseUnitSystem Example: metric
-type PersonUpdateResponseUnitSystem string
-
-// RevokedAccessTokensCreateResponse defines model for RevokedAccessTokensCreateResponse.
-type RevokedAccessTokensCreateResponse struct {
-	AccessTokenId string `json:"access_token_id"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// RevokedAccessTokensListResponse defines model for RevokedAccessTokensListResponse.
-type RevokedAccessTokensListResponse struct {
-	RevokedTokenIds []string `json:"revoked_token_ids"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// RolesListItem defines model for RolesListItem.
-type RolesListItem struct {
-	// Id Example: owner
-	Id *string `json:"id,omitempty"`
-
-	// Name Example: Owner
-	Name *string `json:"name,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// Site defines model for Site.
-type Site struct {
-	Address nullable.Nullable[struct {
-		Addition        nullable.Nullable[string]    `json:"addition"`
-		Addressee       string                       `json:"addressee"`
-		CountryCode     nullable.Nullable[string]    `json:"country_code"`
-		CreatedAt       time.Time                    `json:"created_at"`
-		Id              string                       `json:"id"`
-		Location        []nullable.Nullable[float64] `json:"location"`
-		Number          nullable.Nullable[string]    `json:"number"`
-		State           nullable.Nullable[string]    `json:"state"`
-		Street          string                       `json:"street"`
-		StreetAndNumber nullable.Nullable[string]    `json:"street_and_number,omitempty"`
-		Town            string                       `json:"town"`
-		UpdatedAt       time.Time                    `json:"updated_at"`
-		ZipCode         string                       `json:"zip_code"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	}] `json:"address"`
-	CreatedAt    time.Time `json:"created_at"`
-	Headquarter  bool      `json:"headquarter"`
-	Id           *string   `json:"id,omitempty"`
-	Name         string    `json:"name"`
-	Organization struct {
-		BrandColor                             nullable.Nullable[string] `json:"brand_color"`
-		Connected                              bool                      `json:"connected"`
-		CountryCode                            nullable.Nullable[string] `json:"country_code"`
-		CreatedAt                              time.Time                 `json:"created_at"`
-		Currency                               nullable.Nullable[string] `json:"currency"`
-		GrantedOauthScopes                     *[]string                 `json:"granted_oauth_scopes,omitempty"`
-		Id                                     string                    `json:"id"`
-		Kind                                   *SiteOrganizationKind     `json:"kind,omitempty"`
-		Kinds                                  []SiteOrganizationKinds   `json:"kinds"`
-		LogoUrl                                nullable.Nullable[string] `json:"logo_url"`
-		Name                                   string                    `json:"name"`
-		RequestedOauthScopes                   *[]string                 `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string                 `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]SiteOrganizationSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]SiteOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]SiteOrganizationSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]SiteOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]SiteOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]SiteOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-		Slug               string                         `json:"slug"`
-		Subscription       Site_Organization_Subscription `json:"subscription"`
-		TestAccountOwnerId nullable.Nullable[string]      `json:"test_account_owner_id"`
-		UpdatedAt          time.Time                      `json:"updated_at"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	} `json:"organization"`
+	// UpdatedAt ("updated_at") is a string (date-time); required.
 	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -11886,140 +11290,179 @@ type Site struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SiteOrganizationKind defines model for Site.Organization.Kind.
-type SiteOrganizationKind string
+// PersonLocale is a string; one of "en", "en-US", "de"; required.
+type PersonLocale string
 
-// SiteOrganizationKinds defines model for Site.Organization.Kinds.
-type SiteOrganizationKinds string
+// PersonOrganizationMembershipsOrganizationKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+type PersonOrganizationMembershipsOrganizationKind string
 
-// SiteOrganizationSectionsDesigner defines model for Site.Organization.Sections.Designer.
-type SiteOrganizationSectionsDesigner string
+// PersonOrganizationMembershipsOrganizationKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+type PersonOrganizationMembershipsOrganizationKinds string
 
-// SiteOrganizationSectionsMachineVendor defines model for Site.Organization.Sections.MachineVendor.
-type SiteOrganizationSectionsMachineVendor string
+// PersonOrganizationMembershipsOrganizationSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
+type PersonOrganizationMembershipsOrganizationSectionsDesigner string
 
-// SiteOrganizationSectionsPrinter defines model for Site.Organization.Sections.Printer.
-type SiteOrganizationSectionsPrinter string
+// PersonOrganizationMembershipsOrganizationSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
+type PersonOrganizationMembershipsOrganizationSectionsMachineVendor string
 
-// SiteOrganizationSectionsPublisher defines model for Site.Organization.Sections.Publisher.
-type SiteOrganizationSectionsPublisher string
+// PersonOrganizationMembershipsOrganizationSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
+type PersonOrganizationMembershipsOrganizationSectionsPrinter string
 
-// SiteOrganizationSectionsSoftwareDeveloper defines model for Site.Organization.Sections.SoftwareDeveloper.
-type SiteOrganizationSectionsSoftwareDeveloper string
+// PersonOrganizationMembershipsOrganizationSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
+type PersonOrganizationMembershipsOrganizationSectionsPublisher string
 
-// SiteOrganizationSectionsSupplier defines model for Site.Organization.Sections.Supplier.
-type SiteOrganizationSectionsSupplier string
+// PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
+type PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper string
 
-// SiteOrganizationSubscription0 defines model for Site.Organization.Subscription.0.
-type SiteOrganizationSubscription0 struct {
-	Plan   string                              `json:"plan"`
-	Status SiteOrganizationSubscription0Status `json:"status"`
+// PersonOrganizationMembershipsOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
+type PersonOrganizationMembershipsOrganizationSectionsSupplier string
+
+// PersonOrganizationMembershipsOrganizationSubscription0 is an object.
+type PersonOrganizationMembershipsOrganizationSubscription0 struct {
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
+	Status PersonOrganizationMembershipsOrganizationSubscription0Status `json:"status"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SiteOrganizationSubscription0Status defines model for Site.Organization.Subscription.0.Status.
-type SiteOrganizationSubscription0Status string
+// PersonOrganizationMembershipsOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+type PersonOrganizationMembershipsOrganizationSubscription0Status string
 
-// SiteOrganizationSubscription1 defines model for Site.Organization.Subscription.1.
-type SiteOrganizationSubscription1 = interface{}
+// PersonOrganizationMembershipsOrganizationSubscription1 is any JSON value; may be null.
+type PersonOrganizationMembershipsOrganizationSubscription1 = interface{}
 
-// Site_Organization_Subscription defines model for Site.Organization.Subscription.
-type Site_Organization_Subscription struct {
+// Person_OrganizationMemberships_Organization_Subscription is any of 2 schemas; required.
+type Person_OrganizationMemberships_Organization_Subscription struct {
 	union json.RawMessage
 }
 
-// SitesCreateResponse defines model for SitesCreateResponse.
-type SitesCreateResponse struct {
-	Address nullable.Nullable[struct {
-		Addition nullable.Nullable[string] `json:"addition"`
+// PersonPronoun is a string; one of "She/Her", "He/Him"; may be null.
+type PersonPronoun string
 
-		// Addressee Example: Zaikio GmbH
-		Addressee string `json:"addressee"`
+// PersonSubscription0 is an object.
+type PersonSubscription0 struct {
+	// Plan is a string; required.
+	Plan string `json:"plan"`
 
-		// CountryCode Example: DE
-		CountryCode nullable.Nullable[string] `json:"country_code"`
-		CreatedAt   time.Time                 `json:"created_at"`
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
+	Status PersonSubscription0Status `json:"status"`
 
-		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       string                       `json:"id"`
-		Location []nullable.Nullable[float64] `json:"location"`
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
 
-		// Number Example: 1A
-		Number nullable.Nullable[string] `json:"number"`
+// PersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+type PersonSubscription0Status string
 
-		// State Example: Rheinland-Pfalz
-		State nullable.Nullable[string] `json:"state"`
+// PersonSubscription1 is any JSON value; may be null.
+type PersonSubscription1 = interface{}
 
-		// Street Example: Emmerich-Josef-Straße
-		Street          string                    `json:"street"`
-		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
+// Person_Subscription is any of 2 schemas; required.
+type Person_Subscription struct {
+	union json.RawMessage
+}
 
-		// Town Example: Mainz
-		Town      string    `json:"town"`
-		UpdatedAt time.Time `json:"updated_at"`
+// PersonUnitSystem ("unit_system") is a string; one of "metric", "imperial"; required.
+type PersonUnitSystem string
 
-		// ZipCode Example: 551166
-		ZipCode string `json:"zip_code"`
+// PersonOrganizationsCreateResponse is schema "PersonOrganizationsCreateResponse" of the document: an object.
+type PersonOrganizationsCreateResponse struct {
+	// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
+	//
+	// Example: #000000
+	BrandColor nullable.Nullable[string] `json:"brand_color"`
+
+	// Connected is a boolean; required.
+	Connected bool `json:"connected"`
+
+	// CountryCode ("country_code") is a string; may be null; required.
+	//
+	// Example: DE
+	CountryCode nullable.Nullable[string] `json:"country_code"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Currency is a string; may be null; required.
+	//
+	// Example: EUR
+	Currency nullable.Nullable[string] `json:"currency"`
+
+	// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+	GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	ID string `json:"id"`
+
+	// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+	//
+	// Example: printer
+	Kind *PersonOrganizationsCreateResponseKind `json:"kind,omitempty"`
+
+	// Kinds is an array of string; at least 1 items; required.
+	Kinds []PersonOrganizationsCreateResponseKinds `json:"kinds"`
+
+	// LogoURL ("logo_url") is a string (uri); may be null; required.
+	LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+	// Name is a string; required.
+	//
+	// Example: Bounty Soap Inc.
+	Name string `json:"name"`
+
+	// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+	RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+	// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+	RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+	// Sections is an object; required.
+	Sections struct {
+		// Designer is an array of string.
+		Designer []PersonOrganizationsCreateResponseSectionsDesigner `json:"designer,omitzero"`
+
+		// MachineVendor ("machine_vendor") is an array of string.
+		MachineVendor []PersonOrganizationsCreateResponseSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+		// Printer is an array of string.
+		Printer []PersonOrganizationsCreateResponseSectionsPrinter `json:"printer,omitzero"`
+
+		// Publisher is an array of string.
+		Publisher []PersonOrganizationsCreateResponseSectionsPublisher `json:"publisher,omitzero"`
+
+		// SoftwareDeveloper ("software_developer") is an array of string.
+		SoftwareDeveloper []PersonOrganizationsCreateResponseSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+
+		// Supplier is an array of string.
+		Supplier []PersonOrganizationsCreateResponseSectionsSupplier `json:"supplier,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
-	}] `json:"address"`
-	CreatedAt   time.Time `json:"created_at"`
-	Headquarter bool      `json:"headquarter"`
+	} `json:"sections"`
 
-	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *string `json:"id,omitempty"`
-	Name         string  `json:"name"`
-	Organization struct {
-		// BrandColor Example: #000000
-		BrandColor nullable.Nullable[string] `json:"brand_color"`
-		Connected  bool                      `json:"connected"`
+	// Slug is a string; required.
+	//
+	// Example: bounty-soap-inc
+	Slug string `json:"slug"`
 
-		// CountryCode Example: DE
-		CountryCode nullable.Nullable[string] `json:"country_code"`
-		CreatedAt   time.Time                 `json:"created_at"`
+	// Subscription is any of 2 schemas; required.
+	Subscription PersonOrganizationsCreateResponse_Subscription `json:"subscription"`
 
-		// Currency Example: EUR
-		Currency           nullable.Nullable[string] `json:"currency"`
-		GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
+	// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
 
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id string `json:"id"`
-
-		// Kind Example: printer
-		Kind    *SitesCreateResponseOrganizationKind   `json:"kind,omitempty"`
-		Kinds   []SitesCreateResponseOrganizationKinds `json:"kinds"`
-		LogoUrl nullable.Nullable[string]              `json:"logo_url"`
-
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]SitesCreateResponseOrganizationSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]SitesCreateResponseOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]SitesCreateResponseOrganizationSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]SitesCreateResponseOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]SitesCreateResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]SitesCreateResponseOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-
-		// Slug Example: bounty-soap-inc
-		Slug         string                                        `json:"slug"`
-		Subscription SitesCreateResponse_Organization_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
-		UpdatedAt          time.Time                 `json:"updated_at"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	} `json:"organization"`
+	// UpdatedAt ("updated_at") is a string (date-time); required.
 	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -12027,140 +11470,95 @@ type SitesCreateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SitesCreateResponseOrganizationKind Example: printer
-type SitesCreateResponseOrganizationKind string
+// PersonOrganizationsCreateResponseKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
+type PersonOrganizationsCreateResponseKind string
 
-// SitesCreateResponseOrganizationKinds Example: printer
-type SitesCreateResponseOrganizationKinds string
+// PersonOrganizationsCreateResponseKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
+type PersonOrganizationsCreateResponseKinds string
 
-// SitesCreateResponseOrganizationSectionsDesigner defines model for SitesCreateResponse.Organization.Sections.Designer.
-type SitesCreateResponseOrganizationSectionsDesigner string
+// PersonOrganizationsCreateResponseSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
+type PersonOrganizationsCreateResponseSectionsDesigner string
 
-// SitesCreateResponseOrganizationSectionsMachineVendor defines model for SitesCreateResponse.Organization.Sections.MachineVendor.
-type SitesCreateResponseOrganizationSectionsMachineVendor string
+// PersonOrganizationsCreateResponseSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
+type PersonOrganizationsCreateResponseSectionsMachineVendor string
 
-// SitesCreateResponseOrganizationSectionsPrinter defines model for SitesCreateResponse.Organization.Sections.Printer.
-type SitesCreateResponseOrganizationSectionsPrinter string
+// PersonOrganizationsCreateResponseSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
+type PersonOrganizationsCreateResponseSectionsPrinter string
 
-// SitesCreateResponseOrganizationSectionsPublisher defines model for SitesCreateResponse.Organization.Sections.Publisher.
-type SitesCreateResponseOrganizationSectionsPublisher string
+// PersonOrganizationsCreateResponseSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
+type PersonOrganizationsCreateResponseSectionsPublisher string
 
-// SitesCreateResponseOrganizationSectionsSoftwareDeveloper defines model for SitesCreateResponse.Organization.Sections.SoftwareDeveloper.
-type SitesCreateResponseOrganizationSectionsSoftwareDeveloper string
+// PersonOrganizationsCreateResponseSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
+type PersonOrganizationsCreateResponseSectionsSoftwareDeveloper string
 
-// SitesCreateResponseOrganizationSectionsSupplier defines model for SitesCreateResponse.Organization.Sections.Supplier.
-type SitesCreateResponseOrganizationSectionsSupplier string
+// PersonOrganizationsCreateResponseSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
+type PersonOrganizationsCreateResponseSectionsSupplier string
 
-// SitesCreateResponseOrganizationSubscription0 defines model for SitesCreateResponse.Organization.Subscription.0.
-type SitesCreateResponseOrganizationSubscription0 struct {
-	Plan   string                                             `json:"plan"`
-	Status SitesCreateResponseOrganizationSubscription0Status `json:"status"`
+// PersonOrganizationsCreateResponseSubscription0 is an object.
+type PersonOrganizationsCreateResponseSubscription0 struct {
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
+	Status PersonOrganizationsCreateResponseSubscription0Status `json:"status"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SitesCreateResponseOrganizationSubscription0Status defines model for SitesCreateResponse.Organization.Subscription.0.Status.
-type SitesCreateResponseOrganizationSubscription0Status string
+// PersonOrganizationsCreateResponseSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+type PersonOrganizationsCreateResponseSubscription0Status string
 
-// SitesCreateResponseOrganizationSubscription1 defines model for SitesCreateResponse.Organization.Subscription.1.
-type SitesCreateResponseOrganizationSubscription1 = interface{}
+// PersonOrganizationsCreateResponseSubscription1 is any JSON value; may be null.
+type PersonOrganizationsCreateResponseSubscription1 = interface{}
 
-// SitesCreateResponse_Organization_Subscription defines model for SitesCreateResponse.Organization.Subscription.
-type SitesCreateResponse_Organization_Subscription struct {
+// PersonOrganizationsCreateResponse_Subscription is any of 2 schemas; required.
+type PersonOrganizationsCreateResponse_Subscription struct {
 	union json.RawMessage
 }
 
-// SitesGetResponse defines model for SitesGetResponse.
-type SitesGetResponse struct {
-	Address nullable.Nullable[struct {
-		Addition nullable.Nullable[string] `json:"addition"`
+// PersonOrganizationsMachinesCreateOwnershipResponse is schema "PersonOrganizationsMachinesCreateOwnershipResponse" of the document: all of 2 schemas.
+type PersonOrganizationsMachinesCreateOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
 
-		// Addressee Example: Zaikio GmbH
-		Addressee string `json:"addressee"`
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType PersonOrganizationsMachinesCreateOwnershipResponseAssetType `json:"asset_type"`
 
-		// CountryCode Example: DE
-		CountryCode nullable.Nullable[string] `json:"country_code"`
-		CreatedAt   time.Time                 `json:"created_at"`
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
 
-		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       string                       `json:"id"`
-		Location []nullable.Nullable[float64] `json:"location"`
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
 
-		// Number Example: 1A
-		Number nullable.Nullable[string] `json:"number"`
+	// MachineID ("machine_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	MachineID string `json:"machine_id"`
 
-		// State Example: Rheinland-Pfalz
-		State nullable.Nullable[string] `json:"state"`
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
 
-		// Street Example: Emmerich-Josef-Straße
-		Street          string                    `json:"street"`
-		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
 
-		// Town Example: Mainz
-		Town      string    `json:"town"`
-		UpdatedAt time.Time `json:"updated_at"`
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
 
-		// ZipCode Example: 551166
-		ZipCode string `json:"zip_code"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	}] `json:"address"`
-	CreatedAt   time.Time `json:"created_at"`
-	Headquarter bool      `json:"headquarter"`
-
-	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *string `json:"id,omitempty"`
-	Name         string  `json:"name"`
-	Organization struct {
-		// BrandColor Example: #000000
-		BrandColor nullable.Nullable[string] `json:"brand_color"`
-		Connected  bool                      `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode nullable.Nullable[string] `json:"country_code"`
-		CreatedAt   time.Time                 `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency           nullable.Nullable[string] `json:"currency"`
-		GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id string `json:"id"`
-
-		// Kind Example: printer
-		Kind    *SitesGetResponseOrganizationKind   `json:"kind,omitempty"`
-		Kinds   []SitesGetResponseOrganizationKinds `json:"kinds"`
-		LogoUrl nullable.Nullable[string]           `json:"logo_url"`
-
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]SitesGetResponseOrganizationSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]SitesGetResponseOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]SitesGetResponseOrganizationSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]SitesGetResponseOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]SitesGetResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]SitesGetResponseOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-
-		// Slug Example: bounty-soap-inc
-		Slug         string                                     `json:"slug"`
-		Subscription SitesGetResponse_Organization_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
-		UpdatedAt          time.Time                 `json:"updated_at"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	} `json:"organization"`
+	// UpdatedAt ("updated_at") is a string (date-time); required.
 	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -12168,140 +11566,49 @@ type SitesGetResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SitesGetResponseOrganizationKind Example: printer
-type SitesGetResponseOrganizationKind string
+// PersonOrganizationsMachinesCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type PersonOrganizationsMachinesCreateOwnershipResponseAssetType string
 
-// SitesGetResponseOrganizationKinds Example: printer
-type SitesGetResponseOrganizationKinds string
+// PersonOrganizationsMachinesCreateResponse is schema "PersonOrganizationsMachinesCreateResponse" of the document: an object.
+type PersonOrganizationsMachinesCreateResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
 
-// SitesGetResponseOrganizationSectionsDesigner defines model for SitesGetResponse.Organization.Sections.Designer.
-type SitesGetResponseOrganizationSectionsDesigner string
+	// ID is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	ID string `json:"id"`
 
-// SitesGetResponseOrganizationSectionsMachineVendor defines model for SitesGetResponse.Organization.Sections.MachineVendor.
-type SitesGetResponseOrganizationSectionsMachineVendor string
+	// Kind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+	Kind PersonOrganizationsMachinesCreateResponseKind `json:"kind"`
 
-// SitesGetResponseOrganizationSectionsPrinter defines model for SitesGetResponse.Organization.Sections.Printer.
-type SitesGetResponseOrganizationSectionsPrinter string
+	// Manufacturer is a string; required.
+	//
+	// Example: Heidelberger Druckmaschinen AG
+	Manufacturer string `json:"manufacturer"`
 
-// SitesGetResponseOrganizationSectionsPublisher defines model for SitesGetResponse.Organization.Sections.Publisher.
-type SitesGetResponseOrganizationSectionsPublisher string
+	// ManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
+	//
+	// Example: heidelberg
+	ManufacturerID nullable.Nullable[PersonOrganizationsMachinesCreateResponseManufacturerID] `json:"manufacturer_id,omitempty"`
 
-// SitesGetResponseOrganizationSectionsSoftwareDeveloper defines model for SitesGetResponse.Organization.Sections.SoftwareDeveloper.
-type SitesGetResponseOrganizationSectionsSoftwareDeveloper string
+	// Name is a string; required.
+	//
+	// Example: Speedmaster 2020
+	Name string `json:"name"`
 
-// SitesGetResponseOrganizationSectionsSupplier defines model for SitesGetResponse.Organization.Sections.Supplier.
-type SitesGetResponseOrganizationSectionsSupplier string
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
 
-// SitesGetResponseOrganizationSubscription0 defines model for SitesGetResponse.Organization.Subscription.0.
-type SitesGetResponseOrganizationSubscription0 struct {
-	Plan   string                                          `json:"plan"`
-	Status SitesGetResponseOrganizationSubscription0Status `json:"status"`
+	// SerialNumber ("serial_number") is a string; may be null; required.
+	//
+	// Example: HDB1337
+	SerialNumber nullable.Nullable[string] `json:"serial_number"`
 
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
 
-// SitesGetResponseOrganizationSubscription0Status defines model for SitesGetResponse.Organization.Subscription.0.Status.
-type SitesGetResponseOrganizationSubscription0Status string
-
-// SitesGetResponseOrganizationSubscription1 defines model for SitesGetResponse.Organization.Subscription.1.
-type SitesGetResponseOrganizationSubscription1 = interface{}
-
-// SitesGetResponse_Organization_Subscription defines model for SitesGetResponse.Organization.Subscription.
-type SitesGetResponse_Organization_Subscription struct {
-	union json.RawMessage
-}
-
-// SitesUpdateResponse defines model for SitesUpdateResponse.
-type SitesUpdateResponse struct {
-	Address nullable.Nullable[struct {
-		Addition nullable.Nullable[string] `json:"addition"`
-
-		// Addressee Example: Zaikio GmbH
-		Addressee string `json:"addressee"`
-
-		// CountryCode Example: DE
-		CountryCode nullable.Nullable[string] `json:"country_code"`
-		CreatedAt   time.Time                 `json:"created_at"`
-
-		// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-		Id       string                       `json:"id"`
-		Location []nullable.Nullable[float64] `json:"location"`
-
-		// Number Example: 1A
-		Number nullable.Nullable[string] `json:"number"`
-
-		// State Example: Rheinland-Pfalz
-		State nullable.Nullable[string] `json:"state"`
-
-		// Street Example: Emmerich-Josef-Straße
-		Street          string                    `json:"street"`
-		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
-
-		// Town Example: Mainz
-		Town      string    `json:"town"`
-		UpdatedAt time.Time `json:"updated_at"`
-
-		// ZipCode Example: 551166
-		ZipCode string `json:"zip_code"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	}] `json:"address"`
-	CreatedAt   time.Time `json:"created_at"`
-	Headquarter bool      `json:"headquarter"`
-
-	// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-	Id           *string `json:"id,omitempty"`
-	Name         string  `json:"name"`
-	Organization struct {
-		// BrandColor Example: #000000
-		BrandColor nullable.Nullable[string] `json:"brand_color"`
-		Connected  bool                      `json:"connected"`
-
-		// CountryCode Example: DE
-		CountryCode nullable.Nullable[string] `json:"country_code"`
-		CreatedAt   time.Time                 `json:"created_at"`
-
-		// Currency Example: EUR
-		Currency           nullable.Nullable[string] `json:"currency"`
-		GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
-
-		// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		Id string `json:"id"`
-
-		// Kind Example: printer
-		Kind    *SitesUpdateResponseOrganizationKind   `json:"kind,omitempty"`
-		Kinds   []SitesUpdateResponseOrganizationKinds `json:"kinds"`
-		LogoUrl nullable.Nullable[string]              `json:"logo_url"`
-
-		// Name Example: Bounty Soap Inc.
-		Name                                   string    `json:"name"`
-		RequestedOauthScopes                   *[]string `json:"requested_oauth_scopes,omitempty"`
-		RequestedOauthScopesWaitingForApproval *[]string `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-		Sections                               struct {
-			Designer          *[]SitesUpdateResponseOrganizationSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]SitesUpdateResponseOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]SitesUpdateResponseOrganizationSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]SitesUpdateResponseOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]SitesUpdateResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]SitesUpdateResponseOrganizationSectionsSupplier          `json:"supplier,omitempty"`
-		} `json:"sections"`
-
-		// Slug Example: bounty-soap-inc
-		Slug         string                                        `json:"slug"`
-		Subscription SitesUpdateResponse_Organization_Subscription `json:"subscription"`
-
-		// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-		TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
-		UpdatedAt          time.Time                 `json:"updated_at"`
-
-		// Unknown holds the members the document does not declare, as sent
-		// (one JSON object); they are written back.
-		Unknown jsontext.Value `json:",unknown"`
-	} `json:"organization"`
+	// UpdatedAt ("updated_at") is a string (date-time); required.
 	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -12309,330 +11616,119 @@ type SitesUpdateResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SitesUpdateResponseOrganizationKind Example: printer
-type SitesUpdateResponseOrganizationKind string
+// PersonOrganizationsMachinesCreateResponseKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+type PersonOrganizationsMachinesCreateResponseKind string
 
-// SitesUpdateResponseOrganizationKinds Example: printer
-type SitesUpdateResponseOrganizationKinds string
+// PersonOrganizationsMachinesCreateResponseManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
+//
+// Example: heidelberg
+type PersonOrganizationsMachinesCreateResponseManufacturerID string
 
-// SitesUpdateResponseOrganizationSectionsDesigner defines model for SitesUpdateResponse.Organization.Sections.Designer.
-type SitesUpdateResponseOrganizationSectionsDesigner string
+// PersonOrganizationsMachinesGetOwnershipResponse is schema "PersonOrganizationsMachinesGetOwnershipResponse" of the document: all of 2 schemas.
+type PersonOrganizationsMachinesGetOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
 
-// SitesUpdateResponseOrganizationSectionsMachineVendor defines model for SitesUpdateResponse.Organization.Sections.MachineVendor.
-type SitesUpdateResponseOrganizationSectionsMachineVendor string
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType PersonOrganizationsMachinesGetOwnershipResponseAssetType `json:"asset_type"`
 
-// SitesUpdateResponseOrganizationSectionsPrinter defines model for SitesUpdateResponse.Organization.Sections.Printer.
-type SitesUpdateResponseOrganizationSectionsPrinter string
-
-// SitesUpdateResponseOrganizationSectionsPublisher defines model for SitesUpdateResponse.Organization.Sections.Publisher.
-type SitesUpdateResponseOrganizationSectionsPublisher string
-
-// SitesUpdateResponseOrganizationSectionsSoftwareDeveloper defines model for SitesUpdateResponse.Organization.Sections.SoftwareDeveloper.
-type SitesUpdateResponseOrganizationSectionsSoftwareDeveloper string
-
-// SitesUpdateResponseOrganizationSectionsSupplier defines model for SitesUpdateResponse.Organization.Sections.Supplier.
-type SitesUpdateResponseOrganizationSectionsSupplier string
-
-// SitesUpdateResponseOrganizationSubscription0 defines model for SitesUpdateResponse.Organization.Subscription.0.
-type SitesUpdateResponseOrganizationSubscription0 struct {
-	Plan   string                                             `json:"plan"`
-	Status SitesUpdateResponseOrganizationSubscription0Status `json:"status"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// SitesUpdateResponseOrganizationSubscription0Status defines model for SitesUpdateResponse.Organization.Subscription.0.Status.
-type SitesUpdateResponseOrganizationSubscription0Status string
-
-// SitesUpdateResponseOrganizationSubscription1 defines model for SitesUpdateResponse.Organization.Subscription.1.
-type SitesUpdateResponseOrganizationSubscription1 = interface{}
-
-// SitesUpdateResponse_Organization_Subscription defines model for SitesUpdateResponse.Organization.Subscription.
-type SitesUpdateResponse_Organization_Subscription struct {
-	union json.RawMessage
-}
-
-// Software defines model for Software.
-type Software struct {
-	CreatedAt time.Time                           `json:"created_at"`
-	Id        string                              `json:"id"`
-	Kind      SoftwareKind                        `json:"kind"`
-	Name      string                              `json:"name"`
-	OwnerId   nullable.Nullable[string]           `json:"owner_id"`
-	SiteId    nullable.Nullable[string]           `json:"site_id"`
-	UpdatedAt time.Time                           `json:"updated_at"`
-	Vendor    string                              `json:"vendor"`
-	VendorId  nullable.Nullable[SoftwareVendorId] `json:"vendor_id,omitempty"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// SoftwareKind defines model for Software.Kind.
-type SoftwareKind string
-
-// SoftwareVendorId defines model for Software.VendorId.
-type SoftwareVendorId string
-
-// SoftwareCreateOwnershipResponse defines model for SoftwareCreateOwnershipResponse.
-type SoftwareCreateOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                   `json:"asset_id"`
-	AssetType SoftwareCreateOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                                `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
-	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// SoftwareCreateOwnershipResponseAssetType defines model for SoftwareCreateOwnershipResponse.AssetType.
-type SoftwareCreateOwnershipResponseAssetType string
-
-// SoftwareCreateResponse defines model for SoftwareCreateResponse.
-type SoftwareCreateResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
 
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   string                     `json:"id"`
-	Kind SoftwareCreateResponseKind `json:"kind"`
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
 
-	// Name Example: Prinect
-	Name      string                    `json:"name"`
-	OwnerId   nullable.Nullable[string] `json:"owner_id"`
-	SiteId    nullable.Nullable[string] `json:"site_id"`
-	UpdatedAt time.Time                 `json:"updated_at"`
+	// MachineID ("machine_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	MachineID string `json:"machine_id"`
 
-	// Vendor Example: Heidelberger Druckmaschinen AG
-	Vendor string `json:"vendor"`
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
 
-	// VendorId Example: heidelberg
-	VendorId nullable.Nullable[SoftwareCreateResponseVendorId] `json:"vendor_id,omitempty"`
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
 
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// SoftwareCreateResponseKind defines model for SoftwareCreateResponse.Kind.
-type SoftwareCreateResponseKind string
-
-// SoftwareCreateResponseVendorId Example: heidelberg
-type SoftwareCreateResponseVendorId string
-
-// SoftwareGetOwnershipResponse defines model for SoftwareGetOwnershipResponse.
-type SoftwareGetOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                `json:"asset_id"`
-	AssetType SoftwareGetOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                             `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
 	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SoftwareGetOwnershipResponseAssetType defines model for SoftwareGetOwnershipResponse.AssetType.
-type SoftwareGetOwnershipResponseAssetType string
+// PersonOrganizationsMachinesGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type PersonOrganizationsMachinesGetOwnershipResponseAssetType string
 
-// SoftwareGetResponse defines model for SoftwareGetResponse.
-type SoftwareGetResponse struct {
+// PersonOrganizationsMachinesGetResponse is schema "PersonOrganizationsMachinesGetResponse" of the document: an object.
+type PersonOrganizationsMachinesGetResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
 	CreatedAt time.Time `json:"created_at"`
 
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   string                  `json:"id"`
-	Kind SoftwareGetResponseKind `json:"kind"`
+	// ID is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	ID string `json:"id"`
 
-	// Name Example: Prinect
-	Name      string                    `json:"name"`
-	OwnerId   nullable.Nullable[string] `json:"owner_id"`
-	SiteId    nullable.Nullable[string] `json:"site_id"`
-	UpdatedAt time.Time                 `json:"updated_at"`
+	// Kind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+	Kind PersonOrganizationsMachinesGetResponseKind `json:"kind"`
 
-	// Vendor Example: Heidelberger Druckmaschinen AG
-	Vendor string `json:"vendor"`
+	// Manufacturer is a string; required.
+	//
+	// Example: Heidelberger Druckmaschinen AG
+	Manufacturer string `json:"manufacturer"`
 
-	// VendorId Example: heidelberg
-	VendorId nullable.Nullable[SoftwareGetResponseVendorId] `json:"vendor_id,omitempty"`
+	// ManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
+	//
+	// Example: heidelberg
+	ManufacturerID nullable.Nullable[PersonOrganizationsMachinesGetResponseManufacturerID] `json:"manufacturer_id,omitempty"`
 
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
+	// Name is a string; required.
+	//
+	// Example: Speedmaster 2020
+	Name string `json:"name"`
 
-// SoftwareGetResponseKind defines model for SoftwareGetResponse.Kind.
-type SoftwareGetResponseKind string
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
 
-// SoftwareGetResponseVendorId Example: heidelberg
-type SoftwareGetResponseVendorId string
+	// SerialNumber ("serial_number") is a string; may be null; required.
+	//
+	// Example: HDB1337
+	SerialNumber nullable.Nullable[string] `json:"serial_number"`
 
-// SoftwareUpdateOwnershipResponse defines model for SoftwareUpdateOwnershipResponse.
-type SoftwareUpdateOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                   `json:"asset_id"`
-	AssetType SoftwareUpdateOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                                `json:"created_at"`
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
 
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
-	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SoftwareUpdateOwnershipResponseAssetType defines model for SoftwareUpdateOwnershipResponse.AssetType.
-type SoftwareUpdateOwnershipResponseAssetType string
+// PersonOrganizationsMachinesGetResponseKind is a string; one of "sheetfed_digital_press", "web_digital_press", "digital_press", "sheetfed_offset_press", "web_offset_press", "offset_press", "cutter", "shape_cutter", and 11 more; required.
+type PersonOrganizationsMachinesGetResponseKind string
 
-// Specialist defines model for Specialist.
-type Specialist struct {
-	CreatedAt time.Time                 `json:"created_at"`
-	Id        string                    `json:"id"`
-	Kind      SpecialistKind            `json:"kind"`
-	Name      string                    `json:"name"`
-	OwnerId   nullable.Nullable[string] `json:"owner_id"`
-	SiteId    nullable.Nullable[string] `json:"site_id"`
-	UpdatedAt time.Time                 `json:"updated_at"`
+// PersonOrganizationsMachinesGetResponseManufacturerID ("manufacturer_id") is a string; one of "JMD", "MK", "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", and 30 more; may be null.
+//
+// Example: heidelberg
+type PersonOrganizationsMachinesGetResponseManufacturerID string
 
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// SpecialistKind defines model for Specialist.Kind.
-type SpecialistKind string
-
-// SpecialistsCreateOwnershipResponse defines model for SpecialistsCreateOwnershipResponse.
-type SpecialistsCreateOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                      `json:"asset_id"`
-	AssetType SpecialistsCreateOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                                   `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
-	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// SpecialistsCreateOwnershipResponseAssetType defines model for SpecialistsCreateOwnershipResponse.AssetType.
-type SpecialistsCreateOwnershipResponseAssetType string
-
-// SpecialistsCreateResponse defines model for SpecialistsCreateResponse.
-type SpecialistsCreateResponse struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   string                        `json:"id"`
-	Kind SpecialistsCreateResponseKind `json:"kind"`
-
-	// Name Example: Shipping
-	Name      string                    `json:"name"`
-	OwnerId   nullable.Nullable[string] `json:"owner_id"`
-	SiteId    nullable.Nullable[string] `json:"site_id"`
-	UpdatedAt time.Time                 `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// SpecialistsCreateResponseKind defines model for SpecialistsCreateResponse.Kind.
-type SpecialistsCreateResponseKind string
-
-// SpecialistsGetOwnershipResponse defines model for SpecialistsGetOwnershipResponse.
-type SpecialistsGetOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                   `json:"asset_id"`
-	AssetType SpecialistsGetOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                                `json:"created_at"`
-
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
-
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
-
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
-	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// SpecialistsGetOwnershipResponseAssetType defines model for SpecialistsGetOwnershipResponse.AssetType.
-type SpecialistsGetOwnershipResponseAssetType string
-
-// SpecialistsGetResponse defines model for SpecialistsGetResponse.
-type SpecialistsGetResponse struct {
-	CreatedAt time.Time `json:"created_at"`
-
-	// Id Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	Id   string                     `json:"id"`
-	Kind SpecialistsGetResponseKind `json:"kind"`
-
-	// Name Example: Shipping
-	Name      string                    `json:"name"`
-	OwnerId   nullable.Nullable[string] `json:"owner_id"`
-	SiteId    nullable.Nullable[string] `json:"site_id"`
-	UpdatedAt time.Time                 `json:"updated_at"`
-
-	// Unknown holds the members the document does not declare, as sent
-	// (one JSON object); they are written back.
-	Unknown jsontext.Value `json:",unknown"`
-}
-
-// SpecialistsGetResponseKind defines model for SpecialistsGetResponse.Kind.
-type SpecialistsGetResponseKind string
-
-// SpecialistsGetSpecificationResponse defines model for SpecialistsGetSpecificationResponse.
-type SpecialistsGetSpecificationResponse struct {
+// PersonOrganizationsMachinesGetSpecificationResponse is schema "PersonOrganizationsMachinesGetSpecificationResponse" of the document: an object.
+type PersonOrganizationsMachinesGetSpecificationResponse struct {
+	// Capabilities is an array of string; required.
 	Capabilities []string `json:"capabilities"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -12640,66 +11736,3163 @@ type SpecialistsGetSpecificationResponse struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SpecialistsUpdateOwnershipResponse defines model for SpecialistsUpdateOwnershipResponse.
-type SpecialistsUpdateOwnershipResponse struct {
-	// AssetId Example: 4187f98a-585c-4db7-baa5-52170fb5011d
-	AssetId   string                                      `json:"asset_id"`
-	AssetType SpecialistsUpdateOwnershipResponseAssetType `json:"asset_type"`
-	CreatedAt time.Time                                   `json:"created_at"`
+// PersonOrganizationsMachinesUpdateOwnershipResponse is schema "PersonOrganizationsMachinesUpdateOwnershipResponse" of the document: all of 2 schemas.
+type PersonOrganizationsMachinesUpdateOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
 
-	// Id Example: 62abcc92-e17e-4db0-b78e-13369251474b
-	Id string `json:"id"`
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType PersonOrganizationsMachinesUpdateOwnershipResponseAssetType `json:"asset_type"`
 
-	// OrganizationId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	OrganizationId string `json:"organization_id"`
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
 
-	// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-	SiteId       nullable.Nullable[string]    `json:"site_id,omitempty"`
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
+
+	// MachineID ("machine_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	MachineID string `json:"machine_id"`
+
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
+
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
 	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
-	UpdatedAt    time.Time                    `json:"updated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SpecialistsUpdateOwnershipResponseAssetType defines model for SpecialistsUpdateOwnershipResponse.AssetType.
+// PersonOrganizationsMachinesUpdateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type PersonOrganizationsMachinesUpdateOwnershipResponseAssetType string
+
+// PersonOrganizationsMembershipInvitationsCreateResponse is schema "PersonOrganizationsMembershipInvitationsCreateResponse" of the document: an object.
+type PersonOrganizationsMembershipInvitationsCreateResponse struct {
+	// AvatarURL ("avatar_url") is a string; may be null; required.
+	AvatarURL nullable.Nullable[string] `json:"avatar_url"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Email is a string (email); required.
+	Email string `json:"email"`
+
+	// ExpiresAt ("expires_at") is a string (date-time); required.
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// FullName ("full_name") is a string; required.
+	FullName string `json:"full_name"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
+	ID string `json:"id"`
+
+	// Roles is an array of string; required.
+	Roles []string `json:"roles"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsMembershipsGetResponse is schema "PersonOrganizationsMembershipsGetResponse" of the document: all of 2 schemas.
+type PersonOrganizationsMembershipsGetResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
+	ID string `json:"id"`
+
+	// Person is an object; required.
+	Person struct {
+		// AvatarURL ("avatar_url") is a string; may be null; required.
+		//
+		// Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
+		AvatarURL nullable.Nullable[string] `json:"avatar_url"`
+
+		// Connected is a boolean; required.
+		Connected bool `json:"connected"`
+
+		// FullName ("full_name") is a string; required.
+		//
+		// Example: Jane Doe
+		FullName string `json:"full_name"`
+
+		// ID is a string (uuid); required.
+		//
+		// Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
+		ID string `json:"id"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	} `json:"person"`
+
+	// Roles is an array of string; required.
+	Roles []string `json:"roles"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsMembershipsUpdateResponse is schema "PersonOrganizationsMembershipsUpdateResponse" of the document: all of 2 schemas.
+type PersonOrganizationsMembershipsUpdateResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
+	ID string `json:"id"`
+
+	// Person is an object; required.
+	Person struct {
+		// AvatarURL ("avatar_url") is a string; may be null; required.
+		//
+		// Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
+		AvatarURL nullable.Nullable[string] `json:"avatar_url"`
+
+		// Connected is a boolean; required.
+		Connected bool `json:"connected"`
+
+		// FullName ("full_name") is a string; required.
+		//
+		// Example: Jane Doe
+		FullName string `json:"full_name"`
+
+		// ID is a string (uuid); required.
+		//
+		// Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
+		ID string `json:"id"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	} `json:"person"`
+
+	// Roles is an array of string; required.
+	Roles []string `json:"roles"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSitesCreateResponse is schema "PersonOrganizationsSitesCreateResponse" of the document: all of 2 schemas.
+type PersonOrganizationsSitesCreateResponse struct {
+	// Address is an object; may be null; required.
+	Address nullable.Nullable[struct {
+		// Addition is a string; may be null; required.
+		Addition nullable.Nullable[string] `json:"addition"`
+
+		// Addressee is a string; required.
+		//
+		// Example: Zaikio GmbH
+		Addressee string `json:"addressee"`
+
+		// CountryCode ("country_code") is a string; may be null; required.
+		//
+		// Example: DE
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// ID is a string (uuid); required.
+		//
+		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
+		ID string `json:"id"`
+
+		// Location is an array of number; 2 to 2 items; required.
+		Location []nullable.Nullable[float64] `json:"location"`
+
+		// Number is a string; may be null; required.
+		//
+		// Example: 1A
+		Number nullable.Nullable[string] `json:"number"`
+
+		// State is a string; may be null; required.
+		//
+		// Example: Rheinland-Pfalz
+		State nullable.Nullable[string] `json:"state"`
+
+		// Street is a string; required.
+		//
+		// Example: Emmerich-Josef-Straße
+		Street string `json:"street"`
+
+		// StreetAndNumber ("street_and_number") is a string; may be null.
+		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
+
+		// Town is a string; required.
+		//
+		// Example: Mainz
+		Town string `json:"town"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// ZipCode ("zip_code") is a string; required.
+		//
+		// Example: 551166
+		ZipCode string `json:"zip_code"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	}] `json:"address"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Headquarter is a boolean; required.
+	Headquarter bool `json:"headquarter"`
+
+	// ID is a string (uuid).
+	//
+	// Example: d6308910-f5ae-58c0-aba7-d099947845c6
+	ID *string `json:"id,omitempty"`
+
+	// Name is a string; required.
+	Name string `json:"name"`
+
+	// Organization is an object; required.
+	Organization struct {
+		// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
+		//
+		// Example: #000000
+		BrandColor nullable.Nullable[string] `json:"brand_color"`
+
+		// Connected is a boolean; required.
+		Connected bool `json:"connected"`
+
+		// CountryCode ("country_code") is a string; may be null; required.
+		//
+		// Example: DE
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// Currency is a string; may be null; required.
+		//
+		// Example: EUR
+		Currency nullable.Nullable[string] `json:"currency"`
+
+		// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+		GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+		// ID is a string (uuid); required.
+		//
+		// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+		ID string `json:"id"`
+
+		// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+		//
+		// Example: printer
+		Kind *PersonOrganizationsSitesCreateResponseOrganizationKind `json:"kind,omitempty"`
+
+		// Kinds is an array of string; at least 1 items; required.
+		Kinds []PersonOrganizationsSitesCreateResponseOrganizationKinds `json:"kinds"`
+
+		// LogoURL ("logo_url") is a string (uri); may be null; required.
+		LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+		// Name is a string; required.
+		//
+		// Example: Bounty Soap Inc.
+		Name string `json:"name"`
+
+		// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+		RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+		// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+		RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+		// Sections is an object; required.
+		Sections struct {
+			// Designer is an array of string.
+			Designer []PersonOrganizationsSitesCreateResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
+
+			// MachineVendor ("machine_vendor") is an array of string.
+			MachineVendor []PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+			// Printer is an array of string.
+			Printer []PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
+
+			// Publisher is an array of string.
+			Publisher []PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
+
+			// SoftwareDeveloper ("software_developer") is an array of string.
+			SoftwareDeveloper []PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+
+			// Supplier is an array of string.
+			Supplier []PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
+		} `json:"sections"`
+
+		// Slug is a string; required.
+		//
+		// Example: bounty-soap-inc
+		Slug string `json:"slug"`
+
+		// Subscription is any of 2 schemas; required.
+		Subscription PersonOrganizationsSitesCreateResponse_Organization_Subscription `json:"subscription"`
+
+		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+		//
+		// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+		TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	} `json:"organization"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSitesCreateResponseOrganizationKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
+type PersonOrganizationsSitesCreateResponseOrganizationKind string
+
+// PersonOrganizationsSitesCreateResponseOrganizationKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
+type PersonOrganizationsSitesCreateResponseOrganizationKinds string
+
+// PersonOrganizationsSitesCreateResponseOrganizationSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
+type PersonOrganizationsSitesCreateResponseOrganizationSectionsDesigner string
+
+// PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
+type PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendor string
+
+// PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
+type PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinter string
+
+// PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
+type PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisher string
+
+// PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
+type PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloper string
+
+// PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
+type PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier string
+
+// PersonOrganizationsSitesCreateResponseOrganizationSubscription0 is an object.
+type PersonOrganizationsSitesCreateResponseOrganizationSubscription0 struct {
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
+	Status PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+type PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status string
+
+// PersonOrganizationsSitesCreateResponseOrganizationSubscription1 is any JSON value; may be null.
+type PersonOrganizationsSitesCreateResponseOrganizationSubscription1 = interface{}
+
+// PersonOrganizationsSitesCreateResponse_Organization_Subscription is any of 2 schemas; required.
+type PersonOrganizationsSitesCreateResponse_Organization_Subscription struct {
+	union json.RawMessage
+}
+
+// PersonOrganizationsSitesGetResponse is schema "PersonOrganizationsSitesGetResponse" of the document: all of 2 schemas.
+type PersonOrganizationsSitesGetResponse struct {
+	// Address is an object; may be null; required.
+	Address nullable.Nullable[struct {
+		// Addition is a string; may be null; required.
+		Addition nullable.Nullable[string] `json:"addition"`
+
+		// Addressee is a string; required.
+		//
+		// Example: Zaikio GmbH
+		Addressee string `json:"addressee"`
+
+		// CountryCode ("country_code") is a string; may be null; required.
+		//
+		// Example: DE
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// ID is a string (uuid); required.
+		//
+		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
+		ID string `json:"id"`
+
+		// Location is an array of number; 2 to 2 items; required.
+		Location []nullable.Nullable[float64] `json:"location"`
+
+		// Number is a string; may be null; required.
+		//
+		// Example: 1A
+		Number nullable.Nullable[string] `json:"number"`
+
+		// State is a string; may be null; required.
+		//
+		// Example: Rheinland-Pfalz
+		State nullable.Nullable[string] `json:"state"`
+
+		// Street is a string; required.
+		//
+		// Example: Emmerich-Josef-Straße
+		Street string `json:"street"`
+
+		// StreetAndNumber ("street_and_number") is a string; may be null.
+		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
+
+		// Town is a string; required.
+		//
+		// Example: Mainz
+		Town string `json:"town"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// ZipCode ("zip_code") is a string; required.
+		//
+		// Example: 551166
+		ZipCode string `json:"zip_code"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	}] `json:"address"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Headquarter is a boolean; required.
+	Headquarter bool `json:"headquarter"`
+
+	// ID is a string (uuid).
+	//
+	// Example: d6308910-f5ae-58c0-aba7-d099947845c6
+	ID *string `json:"id,omitempty"`
+
+	// Name is a string; required.
+	Name string `json:"name"`
+
+	// Organization is an object; required.
+	Organization struct {
+		// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
+		//
+		// Example: #000000
+		BrandColor nullable.Nullable[string] `json:"brand_color"`
+
+		// Connected is a boolean; required.
+		Connected bool `json:"connected"`
+
+		// CountryCode ("country_code") is a string; may be null; required.
+		//
+		// Example: DE
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// Currency is a string; may be null; required.
+		//
+		// Example: EUR
+		Currency nullable.Nullable[string] `json:"currency"`
+
+		// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+		GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+		// ID is a string (uuid); required.
+		//
+		// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+		ID string `json:"id"`
+
+		// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+		//
+		// Example: printer
+		Kind *PersonOrganizationsSitesGetResponseOrganizationKind `json:"kind,omitempty"`
+
+		// Kinds is an array of string; at least 1 items; required.
+		Kinds []PersonOrganizationsSitesGetResponseOrganizationKinds `json:"kinds"`
+
+		// LogoURL ("logo_url") is a string (uri); may be null; required.
+		LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+		// Name is a string; required.
+		//
+		// Example: Bounty Soap Inc.
+		Name string `json:"name"`
+
+		// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+		RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+		// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+		RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+		// Sections is an object; required.
+		Sections struct {
+			// Designer is an array of string.
+			Designer []PersonOrganizationsSitesGetResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
+
+			// MachineVendor ("machine_vendor") is an array of string.
+			MachineVendor []PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+			// Printer is an array of string.
+			Printer []PersonOrganizationsSitesGetResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
+
+			// Publisher is an array of string.
+			Publisher []PersonOrganizationsSitesGetResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
+
+			// SoftwareDeveloper ("software_developer") is an array of string.
+			SoftwareDeveloper []PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+
+			// Supplier is an array of string.
+			Supplier []PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
+		} `json:"sections"`
+
+		// Slug is a string; required.
+		//
+		// Example: bounty-soap-inc
+		Slug string `json:"slug"`
+
+		// Subscription is any of 2 schemas; required.
+		Subscription PersonOrganizationsSitesGetResponse_Organization_Subscription `json:"subscription"`
+
+		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+		//
+		// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+		TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	} `json:"organization"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSitesGetResponseOrganizationKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
+type PersonOrganizationsSitesGetResponseOrganizationKind string
+
+// PersonOrganizationsSitesGetResponseOrganizationKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
+type PersonOrganizationsSitesGetResponseOrganizationKinds string
+
+// PersonOrganizationsSitesGetResponseOrganizationSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
+type PersonOrganizationsSitesGetResponseOrganizationSectionsDesigner string
+
+// PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
+type PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendor string
+
+// PersonOrganizationsSitesGetResponseOrganizationSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
+type PersonOrganizationsSitesGetResponseOrganizationSectionsPrinter string
+
+// PersonOrganizationsSitesGetResponseOrganizationSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
+type PersonOrganizationsSitesGetResponseOrganizationSectionsPublisher string
+
+// PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
+type PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper string
+
+// PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
+type PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier string
+
+// PersonOrganizationsSitesGetResponseOrganizationSubscription0 is an object.
+type PersonOrganizationsSitesGetResponseOrganizationSubscription0 struct {
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
+	Status PersonOrganizationsSitesGetResponseOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSitesGetResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+type PersonOrganizationsSitesGetResponseOrganizationSubscription0Status string
+
+// PersonOrganizationsSitesGetResponseOrganizationSubscription1 is any JSON value; may be null.
+type PersonOrganizationsSitesGetResponseOrganizationSubscription1 = interface{}
+
+// PersonOrganizationsSitesGetResponse_Organization_Subscription is any of 2 schemas; required.
+type PersonOrganizationsSitesGetResponse_Organization_Subscription struct {
+	union json.RawMessage
+}
+
+// PersonOrganizationsSitesUpdateResponse is schema "PersonOrganizationsSitesUpdateResponse" of the document: all of 2 schemas.
+type PersonOrganizationsSitesUpdateResponse struct {
+	// Address is an object; may be null; required.
+	Address nullable.Nullable[struct {
+		// Addition is a string; may be null; required.
+		Addition nullable.Nullable[string] `json:"addition"`
+
+		// Addressee is a string; required.
+		//
+		// Example: Zaikio GmbH
+		Addressee string `json:"addressee"`
+
+		// CountryCode ("country_code") is a string; may be null; required.
+		//
+		// Example: DE
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// ID is a string (uuid); required.
+		//
+		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
+		ID string `json:"id"`
+
+		// Location is an array of number; 2 to 2 items; required.
+		Location []nullable.Nullable[float64] `json:"location"`
+
+		// Number is a string; may be null; required.
+		//
+		// Example: 1A
+		Number nullable.Nullable[string] `json:"number"`
+
+		// State is a string; may be null; required.
+		//
+		// Example: Rheinland-Pfalz
+		State nullable.Nullable[string] `json:"state"`
+
+		// Street is a string; required.
+		//
+		// Example: Emmerich-Josef-Straße
+		Street string `json:"street"`
+
+		// StreetAndNumber ("street_and_number") is a string; may be null.
+		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
+
+		// Town is a string; required.
+		//
+		// Example: Mainz
+		Town string `json:"town"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// ZipCode ("zip_code") is a string; required.
+		//
+		// Example: 551166
+		ZipCode string `json:"zip_code"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	}] `json:"address"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Headquarter is a boolean; required.
+	Headquarter bool `json:"headquarter"`
+
+	// ID is a string (uuid).
+	//
+	// Example: d6308910-f5ae-58c0-aba7-d099947845c6
+	ID *string `json:"id,omitempty"`
+
+	// Name is a string; required.
+	Name string `json:"name"`
+
+	// Organization is an object; required.
+	Organization struct {
+		// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
+		//
+		// Example: #000000
+		BrandColor nullable.Nullable[string] `json:"brand_color"`
+
+		// Connected is a boolean; required.
+		Connected bool `json:"connected"`
+
+		// CountryCode ("country_code") is a string; may be null; required.
+		//
+		// Example: DE
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// Currency is a string; may be null; required.
+		//
+		// Example: EUR
+		Currency nullable.Nullable[string] `json:"currency"`
+
+		// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+		GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+		// ID is a string (uuid); required.
+		//
+		// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+		ID string `json:"id"`
+
+		// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+		//
+		// Example: printer
+		Kind *PersonOrganizationsSitesUpdateResponseOrganizationKind `json:"kind,omitempty"`
+
+		// Kinds is an array of string; at least 1 items; required.
+		Kinds []PersonOrganizationsSitesUpdateResponseOrganizationKinds `json:"kinds"`
+
+		// LogoURL ("logo_url") is a string (uri); may be null; required.
+		LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+		// Name is a string; required.
+		//
+		// Example: Bounty Soap Inc.
+		Name string `json:"name"`
+
+		// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+		RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+		// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+		RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+		// Sections is an object; required.
+		Sections struct {
+			// Designer is an array of string.
+			Designer []PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
+
+			// MachineVendor ("machine_vendor") is an array of string.
+			MachineVendor []PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+			// Printer is an array of string.
+			Printer []PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
+
+			// Publisher is an array of string.
+			Publisher []PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
+
+			// SoftwareDeveloper ("software_developer") is an array of string.
+			SoftwareDeveloper []PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+
+			// Supplier is an array of string.
+			Supplier []PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
+		} `json:"sections"`
+
+		// Slug is a string; required.
+		//
+		// Example: bounty-soap-inc
+		Slug string `json:"slug"`
+
+		// Subscription is any of 2 schemas; required.
+		Subscription PersonOrganizationsSitesUpdateResponse_Organization_Subscription `json:"subscription"`
+
+		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+		//
+		// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+		TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	} `json:"organization"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSitesUpdateResponseOrganizationKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
+type PersonOrganizationsSitesUpdateResponseOrganizationKind string
+
+// PersonOrganizationsSitesUpdateResponseOrganizationKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
+type PersonOrganizationsSitesUpdateResponseOrganizationKinds string
+
+// PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
+type PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesigner string
+
+// PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
+type PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendor string
+
+// PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
+type PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinter string
+
+// PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
+type PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisher string
+
+// PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
+type PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloper string
+
+// PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
+type PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier string
+
+// PersonOrganizationsSitesUpdateResponseOrganizationSubscription0 is an object.
+type PersonOrganizationsSitesUpdateResponseOrganizationSubscription0 struct {
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
+	Status PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+type PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status string
+
+// PersonOrganizationsSitesUpdateResponseOrganizationSubscription1 is any JSON value; may be null.
+type PersonOrganizationsSitesUpdateResponseOrganizationSubscription1 = interface{}
+
+// PersonOrganizationsSitesUpdateResponse_Organization_Subscription is any of 2 schemas; required.
+type PersonOrganizationsSitesUpdateResponse_Organization_Subscription struct {
+	union json.RawMessage
+}
+
+// PersonOrganizationsSoftwareCreateOwnershipResponse is schema "PersonOrganizationsSoftwareCreateOwnershipResponse" of the document: an object.
+type PersonOrganizationsSoftwareCreateOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
+
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType PersonOrganizationsSoftwareCreateOwnershipResponseAssetType `json:"asset_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
+
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
+
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSoftwareCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type PersonOrganizationsSoftwareCreateOwnershipResponseAssetType string
+
+// PersonOrganizationsSoftwareCreateResponse is schema "PersonOrganizationsSoftwareCreateResponse" of the document: an object.
+type PersonOrganizationsSoftwareCreateResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	ID string `json:"id"`
+
+	// Kind is a string; one of "erp", "mis"; required.
+	Kind PersonOrganizationsSoftwareCreateResponseKind `json:"kind"`
+
+	// Name is a string; required.
+	//
+	// Example: Prinect
+	Name string `json:"name"`
+
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Vendor is a string; required.
+	//
+	// Example: Heidelberger Druckmaschinen AG
+	Vendor string `json:"vendor"`
+
+	// VendorID ("vendor_id") is a string; one of "heidelberg", "zaikio"; may be null.
+	//
+	// Example: heidelberg
+	VendorID nullable.Nullable[PersonOrganizationsSoftwareCreateResponseVendorID] `json:"vendor_id,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSoftwareCreateResponseKind is a string; one of "erp", "mis"; required.
+type PersonOrganizationsSoftwareCreateResponseKind string
+
+// PersonOrganizationsSoftwareCreateResponseVendorID ("vendor_id") is a string; one of "heidelberg", "zaikio"; may be null.
+//
+// Example: heidelberg
+type PersonOrganizationsSoftwareCreateResponseVendorID string
+
+// PersonOrganizationsSoftwareGetOwnershipResponse is schema "PersonOrganizationsSoftwareGetOwnershipResponse" of the document: an object.
+type PersonOrganizationsSoftwareGetOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
+
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType PersonOrganizationsSoftwareGetOwnershipResponseAssetType `json:"asset_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
+
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
+
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSoftwareGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type PersonOrganizationsSoftwareGetOwnershipResponseAssetType string
+
+// PersonOrganizationsSoftwareGetResponse is schema "PersonOrganizationsSoftwareGetResponse" of the document: an object.
+type PersonOrganizationsSoftwareGetResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	ID string `json:"id"`
+
+	// Kind is a string; one of "erp", "mis"; required.
+	Kind PersonOrganizationsSoftwareGetResponseKind `json:"kind"`
+
+	// Name is a string; required.
+	//
+	// Example: Prinect
+	Name string `json:"name"`
+
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Vendor is a string; required.
+	//
+	// Example: Heidelberger Druckmaschinen AG
+	Vendor string `json:"vendor"`
+
+	// VendorID ("vendor_id") is a string; one of "heidelberg", "zaikio"; may be null.
+	//
+	// Example: heidelberg
+	VendorID nullable.Nullable[PersonOrganizationsSoftwareGetResponseVendorID] `json:"vendor_id,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSoftwareGetResponseKind is a string; one of "erp", "mis"; required.
+type PersonOrganizationsSoftwareGetResponseKind string
+
+// PersonOrganizationsSoftwareGetResponseVendorID ("vendor_id") is a string; one of "heidelberg", "zaikio"; may be null.
+//
+// Example: heidelberg
+type PersonOrganizationsSoftwareGetResponseVendorID string
+
+// PersonOrganizationsSoftwareUpdateOwnershipResponse is schema "PersonOrganizationsSoftwareUpdateOwnershipResponse" of the document: an object.
+type PersonOrganizationsSoftwareUpdateOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
+
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType `json:"asset_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
+
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
+
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType string
+
+// PersonOrganizationsSpecialistsCreateOwnershipResponse is schema "PersonOrganizationsSpecialistsCreateOwnershipResponse" of the document: an object.
+type PersonOrganizationsSpecialistsCreateOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
+
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType `json:"asset_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
+
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
+
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType string
+
+// PersonOrganizationsSpecialistsCreateResponse is schema "PersonOrganizationsSpecialistsCreateResponse" of the document: an object.
+type PersonOrganizationsSpecialistsCreateResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	ID string `json:"id"`
+
+	// Kind is a string; one of "shipping", "boxing", "other"; required.
+	Kind PersonOrganizationsSpecialistsCreateResponseKind `json:"kind"`
+
+	// Name is a string; required.
+	//
+	// Example: Shipping
+	Name string `json:"name"`
+
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSpecialistsCreateResponseKind is a string; one of "shipping", "boxing", "other"; required.
+type PersonOrganizationsSpecialistsCreateResponseKind string
+
+// PersonOrganizationsSpecialistsGetOwnershipResponse is schema "PersonOrganizationsSpecialistsGetOwnershipResponse" of the document: an object.
+type PersonOrganizationsSpecialistsGetOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
+
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType PersonOrganizationsSpecialistsGetOwnershipResponseAssetType `json:"asset_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
+
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
+
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSpecialistsGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type PersonOrganizationsSpecialistsGetOwnershipResponseAssetType string
+
+// PersonOrganizationsSpecialistsGetResponse is schema "PersonOrganizationsSpecialistsGetResponse" of the document: an object.
+type PersonOrganizationsSpecialistsGetResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	ID string `json:"id"`
+
+	// Kind is a string; one of "shipping", "boxing", "other"; required.
+	Kind PersonOrganizationsSpecialistsGetResponseKind `json:"kind"`
+
+	// Name is a string; required.
+	//
+	// Example: Shipping
+	Name string `json:"name"`
+
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSpecialistsGetResponseKind is a string; one of "shipping", "boxing", "other"; required.
+type PersonOrganizationsSpecialistsGetResponseKind string
+
+// PersonOrganizationsSpecialistsGetSpecificationResponse is schema "PersonOrganizationsSpecialistsGetSpecificationResponse" of the document: an object.
+type PersonOrganizationsSpecialistsGetSpecificationResponse struct {
+	// Capabilities is an array of string; required.
+	Capabilities []string `json:"capabilities"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSpecialistsUpdateOwnershipResponse is schema "PersonOrganizationsSpecialistsUpdateOwnershipResponse" of the document: an object.
+type PersonOrganizationsSpecialistsUpdateOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
+
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType `json:"asset_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
+
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
+
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType string
+
+// PersonUpdateAvatarResponse is schema "PersonUpdateAvatarResponse" of the document: an object.
+type PersonUpdateAvatarResponse struct {
+	// AvatarURL ("avatar_url") is a string; required.
+	//
+	// Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
+	AvatarURL string `json:"avatar_url"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonUpdateResponse is schema "PersonUpdateResponse" of the document: an object.
+type PersonUpdateResponse struct {
+	// AccessibleApps ("accessible_apps") is an array of object; required.
+	AccessibleApps []struct {
+		// Category is a string; required.
+		//
+		// Example: iot
+		Category string `json:"category"`
+
+		// EntryPointURL ("entry_point_url") is a string (uri); may be null; required.
+		//
+		// Example: http://example.com
+		EntryPointURL nullable.Nullable[string] `json:"entry_point_url"`
+
+		// LogoURL ("logo_url") is a string (uri); may be null; required.
+		//
+		// Example: http://www.example.com/rails/active_storage/blobs/example.png
+		LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+		// Name is a string; required.
+		//
+		// Example: my_app
+		Name string `json:"name"`
+
+		// Slug is a string; required.
+		//
+		// Example: my_app
+		Slug string `json:"slug"`
+
+		// TranslatedTitle ("translated_title") is a string; required.
+		//
+		// Example: My App
+		TranslatedTitle string `json:"translated_title"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	} `json:"accessible_apps"`
+
+	// AvatarURL ("avatar_url") is a string; may be null; required.
+	//
+	// Example: https://directory.zaikio.com/rails/active_storage/blobs/avatar.jpg
+	AvatarURL nullable.Nullable[string] `json:"avatar_url"`
+
+	// Connected is a boolean; required.
+	Connected bool `json:"connected"`
+
+	// CountryCode ("country_code") is a string; may be null; required.
+	//
+	// Example: DE
+	CountryCode nullable.Nullable[string] `json:"country_code"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Currency is a string; may be null; required.
+	//
+	// Example: EUR
+	Currency nullable.Nullable[string] `json:"currency"`
+
+	// Email is a string (email); required.
+	//
+	// Example: jane.doe@gmail.com
+	Email string `json:"email"`
+
+	// EmailConfirmed ("email_confirmed") is a boolean; required.
+	//
+	// Example: true
+	EmailConfirmed bool `json:"email_confirmed"`
+
+	// FirstName ("first_name") is a string; may be null; required.
+	//
+	// Example: Jane
+	FirstName nullable.Nullable[string] `json:"first_name"`
+
+	// FullName ("full_name") is a string; required.
+	//
+	// Example: Jane Doe
+	FullName string `json:"full_name"`
+
+	// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+	GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
+	ID string `json:"id"`
+
+	// Locale is a string; one of "en", "en-US", "de"; required.
+	//
+	// Example: de
+	Locale PersonUpdateResponseLocale `json:"locale"`
+
+	// Name is a string; required.
+	//
+	// Example: Doe
+	Name string `json:"name"`
+
+	// OrganizationMemberships ("organization_memberships") is an array of all of 2 schemas; required.
+	OrganizationMemberships []struct {
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// ID is a string (uuid); required.
+		//
+		// Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
+		ID string `json:"id"`
+
+		// Organization is an object; required.
+		Organization struct {
+			// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
+			//
+			// Example: #000000
+			BrandColor nullable.Nullable[string] `json:"brand_color"`
+
+			// Connected is a boolean; required.
+			Connected bool `json:"connected"`
+
+			// CountryCode ("country_code") is a string; may be null; required.
+			//
+			// Example: DE
+			CountryCode nullable.Nullable[string] `json:"country_code"`
+
+			// CreatedAt ("created_at") is a string (date-time); required.
+			CreatedAt time.Time `json:"created_at"`
+
+			// Currency is a string; may be null; required.
+			//
+			// Example: EUR
+			Currency nullable.Nullable[string] `json:"currency"`
+
+			// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+			GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+			// ID is a string (uuid); required.
+			//
+			// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+			ID string `json:"id"`
+
+			// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+			//
+			// Example: printer
+			Kind *PersonUpdateResponseOrganizationMembershipsOrganizationKind `json:"kind,omitempty"`
+
+			// Kinds is an array of string; at least 1 items; required.
+			Kinds []PersonUpdateResponseOrganizationMembershipsOrganizationKinds `json:"kinds"`
+
+			// LogoURL ("logo_url") is a string (uri); may be null; required.
+			LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+			// Name is a string; required.
+			//
+			// Example: Bounty Soap Inc.
+			Name string `json:"name"`
+
+			// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+			RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+			// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+			RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+			// Sections is an object; required.
+			Sections struct {
+				// Designer is an array of string.
+				Designer []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesigner `json:"designer,omitzero"`
+
+				// MachineVendor ("machine_vendor") is an array of string.
+				MachineVendor []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+				// Printer is an array of string.
+				Printer []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinter `json:"printer,omitzero"`
+
+				// Publisher is an array of string.
+				Publisher []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisher `json:"publisher,omitzero"`
+
+				// SoftwareDeveloper ("software_developer") is an array of string.
+				SoftwareDeveloper []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+
+				// Supplier is an array of string.
+				Supplier []PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier `json:"supplier,omitzero"`
+			} `json:"sections"`
+
+			// Slug is a string; required.
+			//
+			// Example: bounty-soap-inc
+			Slug string `json:"slug"`
+
+			// Subscription is any of 2 schemas; required.
+			Subscription PersonUpdateResponse_OrganizationMemberships_Organization_Subscription `json:"subscription"`
+
+			// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+			//
+			// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+			TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+			// UpdatedAt ("updated_at") is a string (date-time); required.
+			UpdatedAt time.Time `json:"updated_at"`
+		} `json:"organization"`
+
+		// Roles is an array of string; required.
+		Roles []string `json:"roles"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	} `json:"organization_memberships"`
+
+	// Pronoun is a string; one of "She/Her", "He/Him"; may be null.
+	//
+	// Example: She/Her
+	Pronoun nullable.Nullable[PersonUpdateResponsePronoun] `json:"pronoun,omitempty"`
+
+	// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+	RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+	// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+	RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+	// Subscription is any of 2 schemas; required.
+	Subscription PersonUpdateResponse_Subscription `json:"subscription"`
+
+	// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+	// TimeZone ("time_zone") is a string; required.
+	//
+	// Example: UTC
+	TimeZone string `json:"time_zone"`
+
+	// TwoFactorAuthenticationEnabled ("two_factor_authentication_enabled") is a boolean; required.
+	TwoFactorAuthenticationEnabled bool `json:"two_factor_authentication_enabled"`
+
+	// UnitSystem ("unit_system") is a string; one of "metric", "imperial"; required.
+	//
+	// Example: metric
+	UnitSystem PersonUpdateResponseUnitSystem `json:"unit_system"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonUpdateResponseLocale is a string; one of "en", "en-US", "de"; required.
+//
+// Example: de
+type PersonUpdateResponseLocale string
+
+// PersonUpdateResponseOrganizationMembershipsOrganizationKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
+type PersonUpdateResponseOrganizationMembershipsOrganizationKind string
+
+// PersonUpdateResponseOrganizationMembershipsOrganizationKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
+type PersonUpdateResponseOrganizationMembershipsOrganizationKinds string
+
+// PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
+type PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesigner string
+
+// PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
+type PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendor string
+
+// PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
+type PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinter string
+
+// PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
+type PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisher string
+
+// PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
+type PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloper string
+
+// PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
+type PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier string
+
+// PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 is an object.
+type PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 struct {
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
+	Status PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+type PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status string
+
+// PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 is any JSON value; may be null.
+type PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 = interface{}
+
+// PersonUpdateResponse_OrganizationMemberships_Organization_Subscription is any of 2 schemas; required.
+type PersonUpdateResponse_OrganizationMemberships_Organization_Subscription struct {
+	union json.RawMessage
+}
+
+// PersonUpdateResponsePronoun is a string; one of "She/Her", "He/Him"; may be null.
+//
+// Example: She/Her
+type PersonUpdateResponsePronoun string
+
+// PersonUpdateResponseSubscription0 is an object.
+type PersonUpdateResponseSubscription0 struct {
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
+	Status PersonUpdateResponseSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// PersonUpdateResponseSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+type PersonUpdateResponseSubscription0Status string
+
+// PersonUpdateResponseSubscription1 is any JSON value; may be null.
+type PersonUpdateResponseSubscription1 = interface{}
+
+// PersonUpdateResponse_Subscription is any of 2 schemas; required.
+type PersonUpdateResponse_Subscription struct {
+	union json.RawMessage
+}
+
+// PersonUpdateResponseUnitSystem ("unit_system") is a string; one of "metric", "imperial"; required.
+//
+// Example: metric
+type PersonUpdateResponseUnitSystem string
+
+// RevokedAccessTokensCreateResponse is schema "RevokedAccessTokensCreateResponse" of the document: an object.
+type RevokedAccessTokensCreateResponse struct {
+	// AccessTokenID ("access_token_id") is a string (uuid); required.
+	AccessTokenID string `json:"access_token_id"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// RevokedAccessTokensListResponse is schema "RevokedAccessTokensListResponse" of the document: an object.
+type RevokedAccessTokensListResponse struct {
+	// RevokedTokenIDs ("revoked_token_ids") is an array of string (uuid); required.
+	RevokedTokenIDs []string `json:"revoked_token_ids"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// RolesListItem is schema "RolesListItem" of the document: an object.
+type RolesListItem struct {
+	// ID is a string.
+	//
+	// Example: owner
+	ID *string `json:"id,omitempty"`
+
+	// Name is a string.
+	//
+	// Example: Owner
+	Name *string `json:"name,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// Site is schema "Site" of the document: all of 2 schemas.
+type Site struct {
+	// Address is an object; may be null; required.
+	Address nullable.Nullable[struct {
+		// Addition is a string; may be null; required.
+		Addition nullable.Nullable[string] `json:"addition"`
+
+		// Addressee is a string; required.
+		Addressee string `json:"addressee"`
+
+		// CountryCode ("country_code") is a string; may be null; required.
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// ID is a string (uuid); required.
+		ID string `json:"id"`
+
+		// Location is an array of number; 2 to 2 items; required.
+		Location []nullable.Nullable[float64] `json:"location"`
+
+		// Number is a string; may be null; required.
+		Number nullable.Nullable[string] `json:"number"`
+
+		// State is a string; may be null; required.
+		State nullable.Nullable[string] `json:"state"`
+
+		// Street is a string; required.
+		Street string `json:"street"`
+
+		// StreetAndNumber ("street_and_number") is a string; may be null.
+		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
+
+		// Town is a string; required.
+		Town string `json:"town"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// ZipCode ("zip_code") is a string; required.
+		ZipCode string `json:"zip_code"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	}] `json:"address"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Headquarter is a boolean; required.
+	Headquarter bool `json:"headquarter"`
+
+	// ID is a string (uuid).
+	ID *string `json:"id,omitempty"`
+
+	// Name is a string; required.
+	Name string `json:"name"`
+
+	// Organization is an object; required.
+	Organization struct {
+		// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
+		BrandColor nullable.Nullable[string] `json:"brand_color"`
+
+		// Connected is a boolean; required.
+		Connected bool `json:"connected"`
+
+		// CountryCode ("country_code") is a string; may be null; required.
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// Currency is a string; may be null; required.
+		Currency nullable.Nullable[string] `json:"currency"`
+
+		// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+		GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+		// ID is a string (uuid); required.
+		ID string `json:"id"`
+
+		// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+		Kind *SiteOrganizationKind `json:"kind,omitempty"`
+
+		// Kinds is an array of string; at least 1 items; required.
+		Kinds []SiteOrganizationKinds `json:"kinds"`
+
+		// LogoURL ("logo_url") is a string (uri); may be null; required.
+		LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+		// Name is a string; required.
+		Name string `json:"name"`
+
+		// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+		RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+		// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+		RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+		// Sections is an object; required.
+		Sections struct {
+			// Designer is an array of string.
+			Designer []SiteOrganizationSectionsDesigner `json:"designer,omitzero"`
+
+			// MachineVendor ("machine_vendor") is an array of string.
+			MachineVendor []SiteOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+			// Printer is an array of string.
+			Printer []SiteOrganizationSectionsPrinter `json:"printer,omitzero"`
+
+			// Publisher is an array of string.
+			Publisher []SiteOrganizationSectionsPublisher `json:"publisher,omitzero"`
+
+			// SoftwareDeveloper ("software_developer") is an array of string.
+			SoftwareDeveloper []SiteOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+
+			// Supplier is an array of string.
+			Supplier []SiteOrganizationSectionsSupplier `json:"supplier,omitzero"`
+		} `json:"sections"`
+
+		// Slug is a string; required.
+		Slug string `json:"slug"`
+
+		// Subscription is any of 2 schemas; required.
+		Subscription Site_Organization_Subscription `json:"subscription"`
+
+		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+		TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	} `json:"organization"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SiteOrganizationKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+type SiteOrganizationKind string
+
+// SiteOrganizationKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+type SiteOrganizationKinds string
+
+// SiteOrganizationSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
+type SiteOrganizationSectionsDesigner string
+
+// SiteOrganizationSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
+type SiteOrganizationSectionsMachineVendor string
+
+// SiteOrganizationSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
+type SiteOrganizationSectionsPrinter string
+
+// SiteOrganizationSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
+type SiteOrganizationSectionsPublisher string
+
+// SiteOrganizationSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
+type SiteOrganizationSectionsSoftwareDeveloper string
+
+// SiteOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
+type SiteOrganizationSectionsSupplier string
+
+// SiteOrganizationSubscription0 is an object.
+type SiteOrganizationSubscription0 struct {
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
+	Status SiteOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SiteOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+type SiteOrganizationSubscription0Status string
+
+// SiteOrganizationSubscription1 is any JSON value; may be null.
+type SiteOrganizationSubscription1 = interface{}
+
+// Site_Organization_Subscription is any of 2 schemas; required.
+type Site_Organization_Subscription struct {
+	union json.RawMessage
+}
+
+// SitesCreateResponse is schema "SitesCreateResponse" of the document: all of 2 schemas.
+type SitesCreateResponse struct {
+	// Address is an object; may be null; required.
+	Address nullable.Nullable[struct {
+		// Addition is a string; may be null; required.
+		Addition nullable.Nullable[string] `json:"addition"`
+
+		// Addressee is a string; required.
+		//
+		// Example: Zaikio GmbH
+		Addressee string `json:"addressee"`
+
+		// CountryCode ("country_code") is a string; may be null; required.
+		//
+		// Example: DE
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// ID is a string (uuid); required.
+		//
+		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
+		ID string `json:"id"`
+
+		// Location is an array of number; 2 to 2 items; required.
+		Location []nullable.Nullable[float64] `json:"location"`
+
+		// Number is a string; may be null; required.
+		//
+		// Example: 1A
+		Number nullable.Nullable[string] `json:"number"`
+
+		// State is a string; may be null; required.
+		//
+		// Example: Rheinland-Pfalz
+		State nullable.Nullable[string] `json:"state"`
+
+		// Street is a string; required.
+		//
+		// Example: Emmerich-Josef-Straße
+		Street string `json:"street"`
+
+		// StreetAndNumber ("street_and_number") is a string; may be null.
+		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
+
+		// Town is a string; required.
+		//
+		// Example: Mainz
+		Town string `json:"town"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// ZipCode ("zip_code") is a string; required.
+		//
+		// Example: 551166
+		ZipCode string `json:"zip_code"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	}] `json:"address"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Headquarter is a boolean; required.
+	Headquarter bool `json:"headquarter"`
+
+	// ID is a string (uuid).
+	//
+	// Example: d6308910-f5ae-58c0-aba7-d099947845c6
+	ID *string `json:"id,omitempty"`
+
+	// Name is a string; required.
+	Name string `json:"name"`
+
+	// Organization is an object; required.
+	Organization struct {
+		// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
+		//
+		// Example: #000000
+		BrandColor nullable.Nullable[string] `json:"brand_color"`
+
+		// Connected is a boolean; required.
+		Connected bool `json:"connected"`
+
+		// CountryCode ("country_code") is a string; may be null; required.
+		//
+		// Example: DE
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// Currency is a string; may be null; required.
+		//
+		// Example: EUR
+		Currency nullable.Nullable[string] `json:"currency"`
+
+		// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+		GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+		// ID is a string (uuid); required.
+		//
+		// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+		ID string `json:"id"`
+
+		// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+		//
+		// Example: printer
+		Kind *SitesCreateResponseOrganizationKind `json:"kind,omitempty"`
+
+		// Kinds is an array of string; at least 1 items; required.
+		Kinds []SitesCreateResponseOrganizationKinds `json:"kinds"`
+
+		// LogoURL ("logo_url") is a string (uri); may be null; required.
+		LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+		// Name is a string; required.
+		//
+		// Example: Bounty Soap Inc.
+		Name string `json:"name"`
+
+		// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+		RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+		// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+		RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+		// Sections is an object; required.
+		Sections struct {
+			// Designer is an array of string.
+			Designer []SitesCreateResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
+
+			// MachineVendor ("machine_vendor") is an array of string.
+			MachineVendor []SitesCreateResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+			// Printer is an array of string.
+			Printer []SitesCreateResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
+
+			// Publisher is an array of string.
+			Publisher []SitesCreateResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
+
+			// SoftwareDeveloper ("software_developer") is an array of string.
+			SoftwareDeveloper []SitesCreateResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+
+			// Supplier is an array of string.
+			Supplier []SitesCreateResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
+		} `json:"sections"`
+
+		// Slug is a string; required.
+		//
+		// Example: bounty-soap-inc
+		Slug string `json:"slug"`
+
+		// Subscription is any of 2 schemas; required.
+		Subscription SitesCreateResponse_Organization_Subscription `json:"subscription"`
+
+		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+		//
+		// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+		TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	} `json:"organization"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SitesCreateResponseOrganizationKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
+type SitesCreateResponseOrganizationKind string
+
+// SitesCreateResponseOrganizationKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
+type SitesCreateResponseOrganizationKinds string
+
+// SitesCreateResponseOrganizationSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
+type SitesCreateResponseOrganizationSectionsDesigner string
+
+// SitesCreateResponseOrganizationSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
+type SitesCreateResponseOrganizationSectionsMachineVendor string
+
+// SitesCreateResponseOrganizationSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
+type SitesCreateResponseOrganizationSectionsPrinter string
+
+// SitesCreateResponseOrganizationSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
+type SitesCreateResponseOrganizationSectionsPublisher string
+
+// SitesCreateResponseOrganizationSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
+type SitesCreateResponseOrganizationSectionsSoftwareDeveloper string
+
+// SitesCreateResponseOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
+type SitesCreateResponseOrganizationSectionsSupplier string
+
+// SitesCreateResponseOrganizationSubscription0 is an object.
+type SitesCreateResponseOrganizationSubscription0 struct {
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
+	Status SitesCreateResponseOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SitesCreateResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+type SitesCreateResponseOrganizationSubscription0Status string
+
+// SitesCreateResponseOrganizationSubscription1 is any JSON value; may be null.
+type SitesCreateResponseOrganizationSubscription1 = interface{}
+
+// SitesCreateResponse_Organization_Subscription is any of 2 schemas; required.
+type SitesCreateResponse_Organization_Subscription struct {
+	union json.RawMessage
+}
+
+// SitesGetResponse is schema "SitesGetResponse" of the document: all of 2 schemas.
+type SitesGetResponse struct {
+	// Address is an object; may be null; required.
+	Address nullable.Nullable[struct {
+		// Addition is a string; may be null; required.
+		Addition nullable.Nullable[string] `json:"addition"`
+
+		// Addressee is a string; required.
+		//
+		// Example: Zaikio GmbH
+		Addressee string `json:"addressee"`
+
+		// CountryCode ("country_code") is a string; may be null; required.
+		//
+		// Example: DE
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// ID is a string (uuid); required.
+		//
+		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
+		ID string `json:"id"`
+
+		// Location is an array of number; 2 to 2 items; required.
+		Location []nullable.Nullable[float64] `json:"location"`
+
+		// Number is a string; may be null; required.
+		//
+		// Example: 1A
+		Number nullable.Nullable[string] `json:"number"`
+
+		// State is a string; may be null; required.
+		//
+		// Example: Rheinland-Pfalz
+		State nullable.Nullable[string] `json:"state"`
+
+		// Street is a string; required.
+		//
+		// Example: Emmerich-Josef-Straße
+		Street string `json:"street"`
+
+		// StreetAndNumber ("street_and_number") is a string; may be null.
+		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
+
+		// Town is a string; required.
+		//
+		// Example: Mainz
+		Town string `json:"town"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// ZipCode ("zip_code") is a string; required.
+		//
+		// Example: 551166
+		ZipCode string `json:"zip_code"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	}] `json:"address"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Headquarter is a boolean; required.
+	Headquarter bool `json:"headquarter"`
+
+	// ID is a string (uuid).
+	//
+	// Example: d6308910-f5ae-58c0-aba7-d099947845c6
+	ID *string `json:"id,omitempty"`
+
+	// Name is a string; required.
+	Name string `json:"name"`
+
+	// Organization is an object; required.
+	Organization struct {
+		// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
+		//
+		// Example: #000000
+		BrandColor nullable.Nullable[string] `json:"brand_color"`
+
+		// Connected is a boolean; required.
+		Connected bool `json:"connected"`
+
+		// CountryCode ("country_code") is a string; may be null; required.
+		//
+		// Example: DE
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// Currency is a string; may be null; required.
+		//
+		// Example: EUR
+		Currency nullable.Nullable[string] `json:"currency"`
+
+		// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+		GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+		// ID is a string (uuid); required.
+		//
+		// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+		ID string `json:"id"`
+
+		// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+		//
+		// Example: printer
+		Kind *SitesGetResponseOrganizationKind `json:"kind,omitempty"`
+
+		// Kinds is an array of string; at least 1 items; required.
+		Kinds []SitesGetResponseOrganizationKinds `json:"kinds"`
+
+		// LogoURL ("logo_url") is a string (uri); may be null; required.
+		LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+		// Name is a string; required.
+		//
+		// Example: Bounty Soap Inc.
+		Name string `json:"name"`
+
+		// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+		RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+		// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+		RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+		// Sections is an object; required.
+		Sections struct {
+			// Designer is an array of string.
+			Designer []SitesGetResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
+
+			// MachineVendor ("machine_vendor") is an array of string.
+			MachineVendor []SitesGetResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+			// Printer is an array of string.
+			Printer []SitesGetResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
+
+			// Publisher is an array of string.
+			Publisher []SitesGetResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
+
+			// SoftwareDeveloper ("software_developer") is an array of string.
+			SoftwareDeveloper []SitesGetResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+
+			// Supplier is an array of string.
+			Supplier []SitesGetResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
+		} `json:"sections"`
+
+		// Slug is a string; required.
+		//
+		// Example: bounty-soap-inc
+		Slug string `json:"slug"`
+
+		// Subscription is any of 2 schemas; required.
+		Subscription SitesGetResponse_Organization_Subscription `json:"subscription"`
+
+		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+		//
+		// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+		TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	} `json:"organization"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SitesGetResponseOrganizationKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
+type SitesGetResponseOrganizationKind string
+
+// SitesGetResponseOrganizationKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
+type SitesGetResponseOrganizationKinds string
+
+// SitesGetResponseOrganizationSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
+type SitesGetResponseOrganizationSectionsDesigner string
+
+// SitesGetResponseOrganizationSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
+type SitesGetResponseOrganizationSectionsMachineVendor string
+
+// SitesGetResponseOrganizationSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
+type SitesGetResponseOrganizationSectionsPrinter string
+
+// SitesGetResponseOrganizationSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
+type SitesGetResponseOrganizationSectionsPublisher string
+
+// SitesGetResponseOrganizationSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
+type SitesGetResponseOrganizationSectionsSoftwareDeveloper string
+
+// SitesGetResponseOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
+type SitesGetResponseOrganizationSectionsSupplier string
+
+// SitesGetResponseOrganizationSubscription0 is an object.
+type SitesGetResponseOrganizationSubscription0 struct {
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
+	Status SitesGetResponseOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SitesGetResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+type SitesGetResponseOrganizationSubscription0Status string
+
+// SitesGetResponseOrganizationSubscription1 is any JSON value; may be null.
+type SitesGetResponseOrganizationSubscription1 = interface{}
+
+// SitesGetResponse_Organization_Subscription is any of 2 schemas; required.
+type SitesGetResponse_Organization_Subscription struct {
+	union json.RawMessage
+}
+
+// SitesUpdateResponse is schema "SitesUpdateResponse" of the document: all of 2 schemas.
+type SitesUpdateResponse struct {
+	// Address is an object; may be null; required.
+	Address nullable.Nullable[struct {
+		// Addition is a string; may be null; required.
+		Addition nullable.Nullable[string] `json:"addition"`
+
+		// Addressee is a string; required.
+		//
+		// Example: Zaikio GmbH
+		Addressee string `json:"addressee"`
+
+		// CountryCode ("country_code") is a string; may be null; required.
+		//
+		// Example: DE
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// ID is a string (uuid); required.
+		//
+		// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
+		ID string `json:"id"`
+
+		// Location is an array of number; 2 to 2 items; required.
+		Location []nullable.Nullable[float64] `json:"location"`
+
+		// Number is a string; may be null; required.
+		//
+		// Example: 1A
+		Number nullable.Nullable[string] `json:"number"`
+
+		// State is a string; may be null; required.
+		//
+		// Example: Rheinland-Pfalz
+		State nullable.Nullable[string] `json:"state"`
+
+		// Street is a string; required.
+		//
+		// Example: Emmerich-Josef-Straße
+		Street string `json:"street"`
+
+		// StreetAndNumber ("street_and_number") is a string; may be null.
+		StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
+
+		// Town is a string; required.
+		//
+		// Example: Mainz
+		Town string `json:"town"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// ZipCode ("zip_code") is a string; required.
+		//
+		// Example: 551166
+		ZipCode string `json:"zip_code"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	}] `json:"address"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Headquarter is a boolean; required.
+	Headquarter bool `json:"headquarter"`
+
+	// ID is a string (uuid).
+	//
+	// Example: d6308910-f5ae-58c0-aba7-d099947845c6
+	ID *string `json:"id,omitempty"`
+
+	// Name is a string; required.
+	Name string `json:"name"`
+
+	// Organization is an object; required.
+	Organization struct {
+		// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
+		//
+		// Example: #000000
+		BrandColor nullable.Nullable[string] `json:"brand_color"`
+
+		// Connected is a boolean; required.
+		Connected bool `json:"connected"`
+
+		// CountryCode ("country_code") is a string; may be null; required.
+		//
+		// Example: DE
+		CountryCode nullable.Nullable[string] `json:"country_code"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// Currency is a string; may be null; required.
+		//
+		// Example: EUR
+		Currency nullable.Nullable[string] `json:"currency"`
+
+		// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+		GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+		// ID is a string (uuid); required.
+		//
+		// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+		ID string `json:"id"`
+
+		// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+		//
+		// Example: printer
+		Kind *SitesUpdateResponseOrganizationKind `json:"kind,omitempty"`
+
+		// Kinds is an array of string; at least 1 items; required.
+		Kinds []SitesUpdateResponseOrganizationKinds `json:"kinds"`
+
+		// LogoURL ("logo_url") is a string (uri); may be null; required.
+		LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+		// Name is a string; required.
+		//
+		// Example: Bounty Soap Inc.
+		Name string `json:"name"`
+
+		// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+		RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+		// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+		RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+		// Sections is an object; required.
+		Sections struct {
+			// Designer is an array of string.
+			Designer []SitesUpdateResponseOrganizationSectionsDesigner `json:"designer,omitzero"`
+
+			// MachineVendor ("machine_vendor") is an array of string.
+			MachineVendor []SitesUpdateResponseOrganizationSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+			// Printer is an array of string.
+			Printer []SitesUpdateResponseOrganizationSectionsPrinter `json:"printer,omitzero"`
+
+			// Publisher is an array of string.
+			Publisher []SitesUpdateResponseOrganizationSectionsPublisher `json:"publisher,omitzero"`
+
+			// SoftwareDeveloper ("software_developer") is an array of string.
+			SoftwareDeveloper []SitesUpdateResponseOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+
+			// Supplier is an array of string.
+			Supplier []SitesUpdateResponseOrganizationSectionsSupplier `json:"supplier,omitzero"`
+		} `json:"sections"`
+
+		// Slug is a string; required.
+		//
+		// Example: bounty-soap-inc
+		Slug string `json:"slug"`
+
+		// Subscription is any of 2 schemas; required.
+		Subscription SitesUpdateResponse_Organization_Subscription `json:"subscription"`
+
+		// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+		//
+		// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+		TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
+
+		// Unknown holds the members the document does not declare, as sent
+		// (one JSON object); they are written back.
+		Unknown jsontext.Value `json:",unknown"`
+	} `json:"organization"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SitesUpdateResponseOrganizationKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
+type SitesUpdateResponseOrganizationKind string
+
+// SitesUpdateResponseOrganizationKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
+type SitesUpdateResponseOrganizationKinds string
+
+// SitesUpdateResponseOrganizationSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
+type SitesUpdateResponseOrganizationSectionsDesigner string
+
+// SitesUpdateResponseOrganizationSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
+type SitesUpdateResponseOrganizationSectionsMachineVendor string
+
+// SitesUpdateResponseOrganizationSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
+type SitesUpdateResponseOrganizationSectionsPrinter string
+
+// SitesUpdateResponseOrganizationSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
+type SitesUpdateResponseOrganizationSectionsPublisher string
+
+// SitesUpdateResponseOrganizationSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
+type SitesUpdateResponseOrganizationSectionsSoftwareDeveloper string
+
+// SitesUpdateResponseOrganizationSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
+type SitesUpdateResponseOrganizationSectionsSupplier string
+
+// SitesUpdateResponseOrganizationSubscription0 is an object.
+type SitesUpdateResponseOrganizationSubscription0 struct {
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
+	Status SitesUpdateResponseOrganizationSubscription0Status `json:"status"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SitesUpdateResponseOrganizationSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
+type SitesUpdateResponseOrganizationSubscription0Status string
+
+// SitesUpdateResponseOrganizationSubscription1 is any JSON value; may be null.
+type SitesUpdateResponseOrganizationSubscription1 = interface{}
+
+// SitesUpdateResponse_Organization_Subscription is any of 2 schemas; required.
+type SitesUpdateResponse_Organization_Subscription struct {
+	union json.RawMessage
+}
+
+// Software is schema "Software" of the document: an object.
+type Software struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
+
+	// Kind is a string; one of "erp", "mis"; required.
+	Kind SoftwareKind `json:"kind"`
+
+	// Name is a string; required.
+	Name string `json:"name"`
+
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Vendor is a string; required.
+	Vendor string `json:"vendor"`
+
+	// VendorID ("vendor_id") is a string; one of "heidelberg", "zaikio"; may be null.
+	VendorID nullable.Nullable[SoftwareVendorID] `json:"vendor_id,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SoftwareKind is a string; one of "erp", "mis"; required.
+type SoftwareKind string
+
+// SoftwareVendorID ("vendor_id") is a string; one of "heidelberg", "zaikio"; may be null.
+type SoftwareVendorID string
+
+// SoftwareCreateOwnershipResponse is schema "SoftwareCreateOwnershipResponse" of the document: an object.
+type SoftwareCreateOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
+
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType SoftwareCreateOwnershipResponseAssetType `json:"asset_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
+
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
+
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SoftwareCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type SoftwareCreateOwnershipResponseAssetType string
+
+// SoftwareCreateResponse is schema "SoftwareCreateResponse" of the document: an object.
+type SoftwareCreateResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	ID string `json:"id"`
+
+	// Kind is a string; one of "erp", "mis"; required.
+	Kind SoftwareCreateResponseKind `json:"kind"`
+
+	// Name is a string; required.
+	//
+	// Example: Prinect
+	Name string `json:"name"`
+
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Vendor is a string; required.
+	//
+	// Example: Heidelberger Druckmaschinen AG
+	Vendor string `json:"vendor"`
+
+	// VendorID ("vendor_id") is a string; one of "heidelberg", "zaikio"; may be null.
+	//
+	// Example: heidelberg
+	VendorID nullable.Nullable[SoftwareCreateResponseVendorID] `json:"vendor_id,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SoftwareCreateResponseKind is a string; one of "erp", "mis"; required.
+type SoftwareCreateResponseKind string
+
+// SoftwareCreateResponseVendorID ("vendor_id") is a string; one of "heidelberg", "zaikio"; may be null.
+//
+// Example: heidelberg
+type SoftwareCreateResponseVendorID string
+
+// SoftwareGetOwnershipResponse is schema "SoftwareGetOwnershipResponse" of the document: an object.
+type SoftwareGetOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
+
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType SoftwareGetOwnershipResponseAssetType `json:"asset_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
+
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
+
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SoftwareGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type SoftwareGetOwnershipResponseAssetType string
+
+// SoftwareGetResponse is schema "SoftwareGetResponse" of the document: an object.
+type SoftwareGetResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	ID string `json:"id"`
+
+	// Kind is a string; one of "erp", "mis"; required.
+	Kind SoftwareGetResponseKind `json:"kind"`
+
+	// Name is a string; required.
+	//
+	// Example: Prinect
+	Name string `json:"name"`
+
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Vendor is a string; required.
+	//
+	// Example: Heidelberger Druckmaschinen AG
+	Vendor string `json:"vendor"`
+
+	// VendorID ("vendor_id") is a string; one of "heidelberg", "zaikio"; may be null.
+	//
+	// Example: heidelberg
+	VendorID nullable.Nullable[SoftwareGetResponseVendorID] `json:"vendor_id,omitempty"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SoftwareGetResponseKind is a string; one of "erp", "mis"; required.
+type SoftwareGetResponseKind string
+
+// SoftwareGetResponseVendorID ("vendor_id") is a string; one of "heidelberg", "zaikio"; may be null.
+//
+// Example: heidelberg
+type SoftwareGetResponseVendorID string
+
+// SoftwareUpdateOwnershipResponse is schema "SoftwareUpdateOwnershipResponse" of the document: an object.
+type SoftwareUpdateOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
+
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType SoftwareUpdateOwnershipResponseAssetType `json:"asset_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
+
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
+
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SoftwareUpdateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type SoftwareUpdateOwnershipResponseAssetType string
+
+// Specialist is schema "Specialist" of the document: an object.
+type Specialist struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
+
+	// Kind is a string; one of "shipping", "boxing", "other"; required.
+	Kind SpecialistKind `json:"kind"`
+
+	// Name is a string; required.
+	Name string `json:"name"`
+
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SpecialistKind is a string; one of "shipping", "boxing", "other"; required.
+type SpecialistKind string
+
+// SpecialistsCreateOwnershipResponse is schema "SpecialistsCreateOwnershipResponse" of the document: an object.
+type SpecialistsCreateOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
+
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType SpecialistsCreateOwnershipResponseAssetType `json:"asset_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
+
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
+
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SpecialistsCreateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type SpecialistsCreateOwnershipResponseAssetType string
+
+// SpecialistsCreateResponse is schema "SpecialistsCreateResponse" of the document: an object.
+type SpecialistsCreateResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	ID string `json:"id"`
+
+	// Kind is a string; one of "shipping", "boxing", "other"; required.
+	Kind SpecialistsCreateResponseKind `json:"kind"`
+
+	// Name is a string; required.
+	//
+	// Example: Shipping
+	Name string `json:"name"`
+
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SpecialistsCreateResponseKind is a string; one of "shipping", "boxing", "other"; required.
+type SpecialistsCreateResponseKind string
+
+// SpecialistsGetOwnershipResponse is schema "SpecialistsGetOwnershipResponse" of the document: an object.
+type SpecialistsGetOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
+
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType SpecialistsGetOwnershipResponseAssetType `json:"asset_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
+
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
+
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SpecialistsGetOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+type SpecialistsGetOwnershipResponseAssetType string
+
+// SpecialistsGetResponse is schema "SpecialistsGetResponse" of the document: an object.
+type SpecialistsGetResponse struct {
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	ID string `json:"id"`
+
+	// Kind is a string; one of "shipping", "boxing", "other"; required.
+	Kind SpecialistsGetResponseKind `json:"kind"`
+
+	// Name is a string; required.
+	//
+	// Example: Shipping
+	Name string `json:"name"`
+
+	// OwnerID ("owner_id") is a string (uuid); may be null; required.
+	OwnerID nullable.Nullable[string] `json:"owner_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null; required.
+	SiteID nullable.Nullable[string] `json:"site_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SpecialistsGetResponseKind is a string; one of "shipping", "boxing", "other"; required.
+type SpecialistsGetResponseKind string
+
+// SpecialistsGetSpecificationResponse is schema "SpecialistsGetSpecificationResponse" of the document: an object.
+type SpecialistsGetSpecificationResponse struct {
+	// Capabilities is an array of string; required.
+	Capabilities []string `json:"capabilities"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SpecialistsUpdateOwnershipResponse is schema "SpecialistsUpdateOwnershipResponse" of the document: an object.
+type SpecialistsUpdateOwnershipResponse struct {
+	// AssetID ("asset_id") is a string (uuid); required.
+	//
+	// Example: 4187f98a-585c-4db7-baa5-52170fb5011d
+	AssetID string `json:"asset_id"`
+
+	// AssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
+	AssetType SpecialistsUpdateOwnershipResponseAssetType `json:"asset_type"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: 62abcc92-e17e-4db0-b78e-13369251474b
+	ID string `json:"id"`
+
+	// OrganizationID ("organization_id") is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	OrganizationID string `json:"organization_id"`
+
+	// SiteID ("site_id") is a string (uuid); may be null.
+	//
+	// Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+	SiteID nullable.Nullable[string] `json:"site_id,omitempty"`
+
+	// TerminatedAt ("terminated_at") is a string (date-time); may be null; required.
+	TerminatedAt nullable.Nullable[time.Time] `json:"terminated_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Unknown holds the members the document does not declare, as sent
+	// (one JSON object); they are written back.
+	Unknown jsontext.Value `json:",unknown"`
+}
+
+// SpecialistsUpdateOwnershipResponseAssetType ("asset_type") is a string; one of "Machine", "Software", "Specialist"; required.
 type SpecialistsUpdateOwnershipResponseAssetType string
 
-// Subscription defines model for Subscription.
+// Subscription is schema "Subscription" of the document: an object.
 type Subscription struct {
-	ActivatedAt                  nullable.Nullable[time.Time] `json:"activated_at"`
-	AppName                      string                       `json:"app_name"`
-	ChangedPlanAt                nullable.Nullable[time.Time] `json:"changed_plan_at"`
-	CreatedAt                    time.Time                    `json:"created_at"`
-	Id                           *string                      `json:"id,omitempty"`
-	LastBilledAt                 nullable.Nullable[time.Time] `json:"last_billed_at"`
-	LastPaidAt                   nullable.Nullable[time.Time] `json:"last_paid_at"`
-	Plan                         string                       `json:"plan"`
-	PrecedingPlan                nullable.Nullable[string]    `json:"preceding_plan"`
-	Status                       SubscriptionStatus           `json:"status"`
-	SubscriberId                 string                       `json:"subscriber_id"`
-	SubscriberType               SubscriptionSubscriberType   `json:"subscriber_type"`
-	TrialEndedAt                 nullable.Nullable[time.Time] `json:"trial_ended_at"`
-	UpdatedAt                    time.Time                    `json:"updated_at"`
-	UsagesInCurrentBillingPeriod map[string]int               `json:"usages_in_current_billing_period"`
+	// ActivatedAt ("activated_at") is a string (date-time); may be null; required.
+	ActivatedAt nullable.Nullable[time.Time] `json:"activated_at"`
+
+	// AppName ("app_name") is a string; required.
+	AppName string `json:"app_name"`
+
+	// ChangedPlanAt ("changed_plan_at") is a string (date-time); may be null; required.
+	ChangedPlanAt nullable.Nullable[time.Time] `json:"changed_plan_at"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string.
+	ID *string `json:"id,omitempty"`
+
+	// LastBilledAt ("last_billed_at") is a string (date-time); may be null; required.
+	LastBilledAt nullable.Nullable[time.Time] `json:"last_billed_at"`
+
+	// LastPaidAt ("last_paid_at") is a string (date-time); may be null; required.
+	LastPaidAt nullable.Nullable[time.Time] `json:"last_paid_at"`
+
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// PrecedingPlan ("preceding_plan") is a string; may be null; required.
+	PrecedingPlan nullable.Nullable[string] `json:"preceding_plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
+	Status SubscriptionStatus `json:"status"`
+
+	// SubscriberID ("subscriber_id") is a string (uuid); required.
+	SubscriberID string `json:"subscriber_id"`
+
+	// SubscriberType ("subscriber_type") is a string; one of "Person", "Organization"; required.
+	SubscriberType SubscriptionSubscriberType `json:"subscriber_type"`
+
+	// TrialEndedAt ("trial_ended_at") is a string (date-time); may be null; required.
+	TrialEndedAt nullable.Nullable[time.Time] `json:"trial_ended_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// UsagesInCurrentBillingPeriod ("usages_in_current_billing_period") is an object; required.
+	UsagesInCurrentBillingPeriod map[string]int `json:"usages_in_current_billing_period"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SubscriptionStatus defines model for Subscription.Status.
+// SubscriptionStatus is a string; one of "provisioning", "active", "unpaid"; required.
 type SubscriptionStatus string
 
-// SubscriptionSubscriberType defines model for Subscription.SubscriberType.
+// SubscriptionSubscriberType ("subscriber_type") is a string; one of "Person", "Organization"; required.
 type SubscriptionSubscriberType string
 
-// SubscriptionCreate defines model for SubscriptionCreate.
+// SubscriptionCreate is schema "SubscriptionCreate" of the document: an object.
 type SubscriptionCreate struct {
+	// Subscription is an object; required.
 	Subscription struct {
-		PlanName string                                `json:"plan_name"`
-		Status   *SubscriptionCreateSubscriptionStatus `json:"status,omitempty"`
+		// PlanName ("plan_name") is a string; at least 1 characters; required.
+		PlanName string `json:"plan_name"`
+
+		// Status is a string; one of "active", "trial", "past_due", "canceled".
+		Status *SubscriptionCreateSubscriptionStatus `json:"status,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -12711,180 +14904,381 @@ type SubscriptionCreate struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SubscriptionCreateSubscriptionStatus defines model for SubscriptionCreate.Subscription.Status.
+// SubscriptionCreateSubscriptionStatus is a string; one of "active", "trial", "past_due", "canceled".
 type SubscriptionCreateSubscriptionStatus string
 
-// SubscriptionsGetResponse defines model for SubscriptionsGetResponse.
+// SubscriptionsGetResponse is schema "SubscriptionsGetResponse" of the document: an object.
 type SubscriptionsGetResponse struct {
-	ActivatedAt                  nullable.Nullable[time.Time]           `json:"activated_at"`
-	AppName                      string                                 `json:"app_name"`
-	ChangedPlanAt                nullable.Nullable[time.Time]           `json:"changed_plan_at"`
-	CreatedAt                    time.Time                              `json:"created_at"`
-	Id                           *string                                `json:"id,omitempty"`
-	LastBilledAt                 nullable.Nullable[time.Time]           `json:"last_billed_at"`
-	LastPaidAt                   nullable.Nullable[time.Time]           `json:"last_paid_at"`
-	Plan                         string                                 `json:"plan"`
-	PrecedingPlan                nullable.Nullable[string]              `json:"preceding_plan"`
-	Status                       SubscriptionsGetResponseStatus         `json:"status"`
-	SubscriberId                 string                                 `json:"subscriber_id"`
-	SubscriberType               SubscriptionsGetResponseSubscriberType `json:"subscriber_type"`
-	TrialEndedAt                 nullable.Nullable[time.Time]           `json:"trial_ended_at"`
-	UpdatedAt                    time.Time                              `json:"updated_at"`
-	UsagesInCurrentBillingPeriod map[string]int                         `json:"usages_in_current_billing_period"`
+	// ActivatedAt ("activated_at") is a string (date-time); may be null; required.
+	ActivatedAt nullable.Nullable[time.Time] `json:"activated_at"`
+
+	// AppName ("app_name") is a string; required.
+	AppName string `json:"app_name"`
+
+	// ChangedPlanAt ("changed_plan_at") is a string (date-time); may be null; required.
+	ChangedPlanAt nullable.Nullable[time.Time] `json:"changed_plan_at"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string.
+	ID *string `json:"id,omitempty"`
+
+	// LastBilledAt ("last_billed_at") is a string (date-time); may be null; required.
+	LastBilledAt nullable.Nullable[time.Time] `json:"last_billed_at"`
+
+	// LastPaidAt ("last_paid_at") is a string (date-time); may be null; required.
+	LastPaidAt nullable.Nullable[time.Time] `json:"last_paid_at"`
+
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// PrecedingPlan ("preceding_plan") is a string; may be null; required.
+	PrecedingPlan nullable.Nullable[string] `json:"preceding_plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
+	Status SubscriptionsGetResponseStatus `json:"status"`
+
+	// SubscriberID ("subscriber_id") is a string (uuid); required.
+	SubscriberID string `json:"subscriber_id"`
+
+	// SubscriberType ("subscriber_type") is a string; one of "Person", "Organization"; required.
+	SubscriberType SubscriptionsGetResponseSubscriberType `json:"subscriber_type"`
+
+	// TrialEndedAt ("trial_ended_at") is a string (date-time); may be null; required.
+	TrialEndedAt nullable.Nullable[time.Time] `json:"trial_ended_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// UsagesInCurrentBillingPeriod ("usages_in_current_billing_period") is an object; required.
+	UsagesInCurrentBillingPeriod map[string]int `json:"usages_in_current_billing_period"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SubscriptionsGetResponseStatus defines model for SubscriptionsGetResponse.Status.
+// SubscriptionsGetResponseStatus is a string; one of "provisioning", "active", "unpaid"; required.
 type SubscriptionsGetResponseStatus string
 
-// SubscriptionsGetResponseSubscriberType defines model for SubscriptionsGetResponse.SubscriberType.
+// SubscriptionsGetResponseSubscriberType ("subscriber_type") is a string; one of "Person", "Organization"; required.
 type SubscriptionsGetResponseSubscriberType string
 
-// SubscriptionsUpdateResponse defines model for SubscriptionsUpdateResponse.
+// SubscriptionsUpdateResponse is schema "SubscriptionsUpdateResponse" of the document: an object.
 type SubscriptionsUpdateResponse struct {
-	ActivatedAt                  nullable.Nullable[time.Time]              `json:"activated_at"`
-	AppName                      string                                    `json:"app_name"`
-	ChangedPlanAt                nullable.Nullable[time.Time]              `json:"changed_plan_at"`
-	CreatedAt                    time.Time                                 `json:"created_at"`
-	Id                           *string                                   `json:"id,omitempty"`
-	LastBilledAt                 nullable.Nullable[time.Time]              `json:"last_billed_at"`
-	LastPaidAt                   nullable.Nullable[time.Time]              `json:"last_paid_at"`
-	Plan                         string                                    `json:"plan"`
-	PrecedingPlan                nullable.Nullable[string]                 `json:"preceding_plan"`
-	Status                       SubscriptionsUpdateResponseStatus         `json:"status"`
-	SubscriberId                 string                                    `json:"subscriber_id"`
-	SubscriberType               SubscriptionsUpdateResponseSubscriberType `json:"subscriber_type"`
-	TrialEndedAt                 nullable.Nullable[time.Time]              `json:"trial_ended_at"`
-	UpdatedAt                    time.Time                                 `json:"updated_at"`
-	UsagesInCurrentBillingPeriod map[string]int                            `json:"usages_in_current_billing_period"`
+	// ActivatedAt ("activated_at") is a string (date-time); may be null; required.
+	ActivatedAt nullable.Nullable[time.Time] `json:"activated_at"`
+
+	// AppName ("app_name") is a string; required.
+	AppName string `json:"app_name"`
+
+	// ChangedPlanAt ("changed_plan_at") is a string (date-time); may be null; required.
+	ChangedPlanAt nullable.Nullable[time.Time] `json:"changed_plan_at"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID is a string.
+	ID *string `json:"id,omitempty"`
+
+	// LastBilledAt ("last_billed_at") is a string (date-time); may be null; required.
+	LastBilledAt nullable.Nullable[time.Time] `json:"last_billed_at"`
+
+	// LastPaidAt ("last_paid_at") is a string (date-time); may be null; required.
+	LastPaidAt nullable.Nullable[time.Time] `json:"last_paid_at"`
+
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// PrecedingPlan ("preceding_plan") is a string; may be null; required.
+	PrecedingPlan nullable.Nullable[string] `json:"preceding_plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
+	Status SubscriptionsUpdateResponseStatus `json:"status"`
+
+	// SubscriberID ("subscriber_id") is a string (uuid); required.
+	SubscriberID string `json:"subscriber_id"`
+
+	// SubscriberType ("subscriber_type") is a string; one of "Person", "Organization"; required.
+	SubscriberType SubscriptionsUpdateResponseSubscriberType `json:"subscriber_type"`
+
+	// TrialEndedAt ("trial_ended_at") is a string (date-time); may be null; required.
+	TrialEndedAt nullable.Nullable[time.Time] `json:"trial_ended_at"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// UsagesInCurrentBillingPeriod ("usages_in_current_billing_period") is an object; required.
+	UsagesInCurrentBillingPeriod map[string]int `json:"usages_in_current_billing_period"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// SubscriptionsUpdateResponseStatus defines model for SubscriptionsUpdateResponse.Status.
+// SubscriptionsUpdateResponseStatus is a string; one of "provisioning", "active", "unpaid"; required.
 type SubscriptionsUpdateResponseStatus string
 
-// SubscriptionsUpdateResponseSubscriberType defines model for SubscriptionsUpdateResponse.SubscriberType.
+// SubscriptionsUpdateResponseSubscriberType ("subscriber_type") is a string; one of "Person", "Organization"; required.
 type SubscriptionsUpdateResponseSubscriberType string
 
-// TestAccount defines model for TestAccount.
+// TestAccount is schema "TestAccount" of the document: all of 2 schemas.
 type TestAccount struct {
-	BrandColor         nullable.Nullable[string] `json:"brand_color"`
-	Connected          bool                      `json:"connected"`
-	CountryCode        nullable.Nullable[string] `json:"country_code"`
-	CreatedAt          time.Time                 `json:"created_at"`
-	Currency           nullable.Nullable[string] `json:"currency"`
-	GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
-	Id                 string                    `json:"id"`
-	Kind               *TestAccountKind          `json:"kind,omitempty"`
-	Kinds              []TestAccountKinds        `json:"kinds"`
-	LogoUrl            nullable.Nullable[string] `json:"logo_url"`
-	Memberships        []struct {
+	// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
+	BrandColor nullable.Nullable[string] `json:"brand_color"`
+
+	// Connected is a boolean; required.
+	Connected bool `json:"connected"`
+
+	// CountryCode ("country_code") is a string; may be null; required.
+	CountryCode nullable.Nullable[string] `json:"country_code"`
+
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Currency is a string; may be null; required.
+	Currency nullable.Nullable[string] `json:"currency"`
+
+	// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+	GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+	// ID is a string (uuid); required.
+	ID string `json:"id"`
+
+	// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+	Kind *TestAccountKind `json:"kind,omitempty"`
+
+	// Kinds is an array of string; at least 1 items; required.
+	Kinds []TestAccountKinds `json:"kinds"`
+
+	// LogoURL ("logo_url") is a string (uri); may be null; required.
+	LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+	// Memberships is an array of all of 2 schemas; required.
+	Memberships []struct {
+		// CreatedAt ("created_at") is a string (date-time); required.
 		CreatedAt time.Time `json:"created_at"`
-		Id        string    `json:"id"`
-		Person    struct {
-			AvatarUrl                              nullable.Nullable[string]                              `json:"avatar_url"`
-			Connected                              bool                                                   `json:"connected"`
-			CountryCode                            nullable.Nullable[string]                              `json:"country_code"`
-			CreatedAt                              time.Time                                              `json:"created_at"`
-			Currency                               nullable.Nullable[string]                              `json:"currency"`
-			Email                                  string                                                 `json:"email"`
-			EmailConfirmed                         bool                                                   `json:"email_confirmed"`
-			FirstName                              string                                                 `json:"first_name"`
-			FullName                               string                                                 `json:"full_name"`
-			GrantedOauthScopes                     *[]string                                              `json:"granted_oauth_scopes,omitempty"`
-			Id                                     string                                                 `json:"id"`
-			Locale                                 TestAccountMembershipsPersonLocale                     `json:"locale"`
-			Name                                   string                                                 `json:"name"`
-			Pronoun                                nullable.Nullable[TestAccountMembershipsPersonPronoun] `json:"pronoun,omitempty"`
-			RequestedOauthScopes                   *[]string                                              `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string                                              `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Subscription                           TestAccount_Memberships_Person_Subscription            `json:"subscription"`
-			TestAccountOwnerId                     nullable.Nullable[string]                              `json:"test_account_owner_id"`
-			TimeZone                               string                                                 `json:"time_zone"`
-			TwoFactorAuthenticationEnabled         bool                                                   `json:"two_factor_authentication_enabled"`
-			UnitSystem                             TestAccountMembershipsPersonUnitSystem                 `json:"unit_system"`
-			UpdatedAt                              time.Time                                              `json:"updated_at"`
+
+		// ID is a string (uuid); required.
+		ID string `json:"id"`
+
+		// Person is all of 2 schemas; required.
+		Person struct {
+			// AvatarURL ("avatar_url") is a string; may be null; required.
+			AvatarURL nullable.Nullable[string] `json:"avatar_url"`
+
+			// Connected is a boolean; required.
+			Connected bool `json:"connected"`
+
+			// CountryCode ("country_code") is a string; may be null.
+			CountryCode nullable.Nullable[string] `json:"country_code"`
+
+			// CreatedAt ("created_at") is a string (date-time); required.
+			CreatedAt time.Time `json:"created_at"`
+
+			// Currency is a string; may be null; required.
+			Currency nullable.Nullable[string] `json:"currency"`
+
+			// Email is a string (email); required.
+			Email string `json:"email"`
+
+			// EmailConfirmed ("email_confirmed") is a boolean; required.
+			EmailConfirmed bool `json:"email_confirmed"`
+
+			// FirstName ("first_name") is a string.
+			FirstName string `json:"first_name"`
+
+			// FullName ("full_name") is a string; required.
+			FullName string `json:"full_name"`
+
+			// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+			GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+			// ID is a string (uuid); required.
+			ID string `json:"id"`
+
+			// Locale is a string; one of "en", "en-US", "de".
+			Locale TestAccountMembershipsPersonLocale `json:"locale"`
+
+			// Name is a string.
+			Name string `json:"name"`
+
+			// Pronoun is a string; one of "She/Her", "He/Him"; may be null.
+			Pronoun nullable.Nullable[TestAccountMembershipsPersonPronoun] `json:"pronoun,omitempty"`
+
+			// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+			RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+			// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+			RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+			// Subscription is any of 2 schemas; required.
+			Subscription TestAccount_Memberships_Person_Subscription `json:"subscription"`
+
+			// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+			TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+			// TimeZone ("time_zone") is a string; required.
+			TimeZone string `json:"time_zone"`
+
+			// TwoFactorAuthenticationEnabled ("two_factor_authentication_enabled") is a boolean; required.
+			TwoFactorAuthenticationEnabled bool `json:"two_factor_authentication_enabled"`
+
+			// UnitSystem ("unit_system") is a string; one of "metric", "imperial".
+			UnitSystem TestAccountMembershipsPersonUnitSystem `json:"unit_system"`
+
+			// UpdatedAt ("updated_at") is a string (date-time); required.
+			UpdatedAt time.Time `json:"updated_at"`
 		} `json:"person"`
-		Roles     []string  `json:"roles"`
+
+		// Roles is an array of string; required.
+		Roles []string `json:"roles"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
 		UpdatedAt time.Time `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"memberships"`
-	Name                                   string                    `json:"name"`
-	PrivateAccessToken                     nullable.Nullable[string] `json:"private_access_token"`
-	RequestedOauthScopes                   *[]string                 `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string                 `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-	Sections                               struct {
-		Designer          *[]TestAccountSectionsDesigner          `json:"designer,omitempty"`
-		MachineVendor     *[]TestAccountSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-		Printer           *[]TestAccountSectionsPrinter           `json:"printer,omitempty"`
-		Publisher         *[]TestAccountSectionsPublisher         `json:"publisher,omitempty"`
-		SoftwareDeveloper *[]TestAccountSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-		Supplier          *[]TestAccountSectionsSupplier          `json:"supplier,omitempty"`
+
+	// Name is a string; required.
+	Name string `json:"name"`
+
+	// PrivateAccessToken ("private_access_token") is a string; may be null; required.
+	PrivateAccessToken nullable.Nullable[string] `json:"private_access_token"`
+
+	// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+	RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+	// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+	RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+	// Sections is an object; required.
+	Sections struct {
+		// Designer is an array of string.
+		Designer []TestAccountSectionsDesigner `json:"designer,omitzero"`
+
+		// MachineVendor ("machine_vendor") is an array of string.
+		MachineVendor []TestAccountSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+		// Printer is an array of string.
+		Printer []TestAccountSectionsPrinter `json:"printer,omitzero"`
+
+		// Publisher is an array of string.
+		Publisher []TestAccountSectionsPublisher `json:"publisher,omitzero"`
+
+		// SoftwareDeveloper ("software_developer") is an array of string.
+		SoftwareDeveloper []TestAccountSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+
+		// Supplier is an array of string.
+		Supplier []TestAccountSectionsSupplier `json:"supplier,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"sections"`
+
+	// Sites is an array of object; required.
 	Sites []struct {
+		// Address is an object; may be null; required.
 		Address nullable.Nullable[struct {
-			Addition        nullable.Nullable[string]    `json:"addition"`
-			Addressee       string                       `json:"addressee"`
-			CountryCode     nullable.Nullable[string]    `json:"country_code"`
-			CreatedAt       time.Time                    `json:"created_at"`
-			Id              string                       `json:"id"`
-			Location        []nullable.Nullable[float64] `json:"location"`
-			Number          nullable.Nullable[string]    `json:"number"`
-			State           nullable.Nullable[string]    `json:"state"`
-			Street          string                       `json:"street"`
-			StreetAndNumber nullable.Nullable[string]    `json:"street_and_number,omitempty"`
-			Town            string                       `json:"town"`
-			UpdatedAt       time.Time                    `json:"updated_at"`
-			ZipCode         string                       `json:"zip_code"`
+			// Addition is a string; may be null; required.
+			Addition nullable.Nullable[string] `json:"addition"`
+
+			// Addressee is a string; required.
+			Addressee string `json:"addressee"`
+
+			// CountryCode ("country_code") is a string; may be null; required.
+			CountryCode nullable.Nullable[string] `json:"country_code"`
+
+			// CreatedAt ("created_at") is a string (date-time); required.
+			CreatedAt time.Time `json:"created_at"`
+
+			// ID is a string (uuid); required.
+			ID string `json:"id"`
+
+			// Location is an array of number; 2 to 2 items; required.
+			Location []nullable.Nullable[float64] `json:"location"`
+
+			// Number is a string; may be null; required.
+			Number nullable.Nullable[string] `json:"number"`
+
+			// State is a string; may be null; required.
+			State nullable.Nullable[string] `json:"state"`
+
+			// Street is a string; required.
+			Street string `json:"street"`
+
+			// StreetAndNumber ("street_and_number") is a string; may be null.
+			StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
+
+			// Town is a string; required.
+			Town string `json:"town"`
+
+			// UpdatedAt ("updated_at") is a string (date-time); required.
+			UpdatedAt time.Time `json:"updated_at"`
+
+			// ZipCode ("zip_code") is a string; required.
+			ZipCode string `json:"zip_code"`
 		}] `json:"address"`
-		CreatedAt   time.Time `json:"created_at"`
-		Headquarter bool      `json:"headquarter"`
-		Id          *string   `json:"id,omitempty"`
-		Name        string    `json:"name"`
-		UpdatedAt   time.Time `json:"updated_at"`
+
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// Headquarter is a boolean; required.
+		Headquarter bool `json:"headquarter"`
+
+		// ID is a string (uuid).
+		ID *string `json:"id,omitempty"`
+
+		// Name is a string; required.
+		Name string `json:"name"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
+		UpdatedAt time.Time `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"sites"`
-	Slug               string                    `json:"slug"`
-	Subscription       TestAccount_Subscription  `json:"subscription"`
-	TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
-	UpdatedAt          time.Time                 `json:"updated_at"`
+
+	// Slug is a string; required.
+	Slug string `json:"slug"`
+
+	// Subscription is any of 2 schemas; required.
+	Subscription TestAccount_Subscription `json:"subscription"`
+
+	// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+	TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountKind defines model for TestAccount.Kind.
+// TestAccountKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
 type TestAccountKind string
 
-// TestAccountKinds defines model for TestAccount.Kinds.
+// TestAccountKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
 type TestAccountKinds string
 
-// TestAccountMembershipsPersonLocale defines model for TestAccount.Memberships.Person.Locale.
+// TestAccountMembershipsPersonLocale is a string; one of "en", "en-US", "de".
 type TestAccountMembershipsPersonLocale string
 
-// TestAccountMembershipsPersonPronoun defines model for TestAccount.Memberships.Person.Pronoun.
+// TestAccountMembershipsPersonPronoun is a string; one of "She/Her", "He/Him"; may be null.
 type TestAccountMembershipsPersonPronoun string
 
-// TestAccountMembershipsPersonSubscription0 defines model for TestAccount.Memberships.Person.Subscription.0.
+// TestAccountMembershipsPersonSubscription0 is an object.
 type TestAccountMembershipsPersonSubscription0 struct {
-	Plan   string                                          `json:"plan"`
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
 	Status TestAccountMembershipsPersonSubscription0Status `json:"status"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -12892,41 +15286,44 @@ type TestAccountMembershipsPersonSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountMembershipsPersonSubscription0Status defines model for TestAccount.Memberships.Person.Subscription.0.Status.
+// TestAccountMembershipsPersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type TestAccountMembershipsPersonSubscription0Status string
 
-// TestAccountMembershipsPersonSubscription1 defines model for TestAccount.Memberships.Person.Subscription.1.
+// TestAccountMembershipsPersonSubscription1 is any JSON value; may be null.
 type TestAccountMembershipsPersonSubscription1 = interface{}
 
-// TestAccount_Memberships_Person_Subscription defines model for TestAccount.Memberships.Person.Subscription.
+// TestAccount_Memberships_Person_Subscription is any of 2 schemas; required.
 type TestAccount_Memberships_Person_Subscription struct {
 	union json.RawMessage
 }
 
-// TestAccountMembershipsPersonUnitSystem defines model for TestAccount.Memberships.Person.UnitSystem.
+// TestAccountMembershipsPersonUnitSystem ("unit_system") is a string; one of "metric", "imperial".
 type TestAccountMembershipsPersonUnitSystem string
 
-// TestAccountSectionsDesigner defines model for TestAccount.Sections.Designer.
+// TestAccountSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
 type TestAccountSectionsDesigner string
 
-// TestAccountSectionsMachineVendor defines model for TestAccount.Sections.MachineVendor.
+// TestAccountSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
 type TestAccountSectionsMachineVendor string
 
-// TestAccountSectionsPrinter defines model for TestAccount.Sections.Printer.
+// TestAccountSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
 type TestAccountSectionsPrinter string
 
-// TestAccountSectionsPublisher defines model for TestAccount.Sections.Publisher.
+// TestAccountSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
 type TestAccountSectionsPublisher string
 
-// TestAccountSectionsSoftwareDeveloper defines model for TestAccount.Sections.SoftwareDeveloper.
+// TestAccountSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
 type TestAccountSectionsSoftwareDeveloper string
 
-// TestAccountSectionsSupplier defines model for TestAccount.Sections.Supplier.
+// TestAccountSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type TestAccountSectionsSupplier string
 
-// TestAccountSubscription0 defines model for TestAccount.Subscription.0.
+// TestAccountSubscription0 is an object.
 type TestAccountSubscription0 struct {
-	Plan   string                         `json:"plan"`
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
 	Status TestAccountSubscription0Status `json:"status"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -12934,95 +15331,170 @@ type TestAccountSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountSubscription0Status defines model for TestAccount.Subscription.0.Status.
+// TestAccountSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type TestAccountSubscription0Status string
 
-// TestAccountSubscription1 defines model for TestAccount.Subscription.1.
+// TestAccountSubscription1 is any JSON value; may be null.
 type TestAccountSubscription1 = interface{}
 
-// TestAccount_Subscription defines model for TestAccount.Subscription.
+// TestAccount_Subscription is any of 2 schemas; required.
 type TestAccount_Subscription struct {
 	union json.RawMessage
 }
 
-// TestAccountsCreateResponse defines model for TestAccountsCreateResponse.
+// TestAccountsCreateResponse is schema "TestAccountsCreateResponse" of the document: all of 2 schemas.
 type TestAccountsCreateResponse struct {
-	// BrandColor Example: #000000
+	// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
+	//
+	// Example: #000000
 	BrandColor nullable.Nullable[string] `json:"brand_color"`
-	Connected  bool                      `json:"connected"`
 
-	// CountryCode Example: DE
+	// Connected is a boolean; required.
+	Connected bool `json:"connected"`
+
+	// CountryCode ("country_code") is a string; may be null; required.
+	//
+	// Example: DE
 	CountryCode nullable.Nullable[string] `json:"country_code"`
-	CreatedAt   time.Time                 `json:"created_at"`
 
-	// Currency Example: EUR
-	Currency           nullable.Nullable[string] `json:"currency"`
-	GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
 
-	// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	Id string `json:"id"`
+	// Currency is a string; may be null; required.
+	//
+	// Example: EUR
+	Currency nullable.Nullable[string] `json:"currency"`
 
-	// Kind Example: printer
-	Kind        *TestAccountsCreateResponseKind   `json:"kind,omitempty"`
-	Kinds       []TestAccountsCreateResponseKinds `json:"kinds"`
-	LogoUrl     nullable.Nullable[string]         `json:"logo_url"`
+	// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+	GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	ID string `json:"id"`
+
+	// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+	//
+	// Example: printer
+	Kind *TestAccountsCreateResponseKind `json:"kind,omitempty"`
+
+	// Kinds is an array of string; at least 1 items; required.
+	Kinds []TestAccountsCreateResponseKinds `json:"kinds"`
+
+	// LogoURL ("logo_url") is a string (uri); may be null; required.
+	LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+	// Memberships is an array of all of 2 schemas; required.
 	Memberships []struct {
+		// CreatedAt ("created_at") is a string (date-time); required.
 		CreatedAt time.Time `json:"created_at"`
 
-		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id     string `json:"id"`
+		// ID is a string (uuid); required.
+		//
+		// Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
+		ID string `json:"id"`
+
+		// Person is all of 2 schemas; required.
 		Person struct {
-			// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
-			AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
-			Connected bool                      `json:"connected"`
+			// AvatarURL ("avatar_url") is a string; may be null; required.
+			//
+			// Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
+			AvatarURL nullable.Nullable[string] `json:"avatar_url"`
 
-			// CountryCode Example: DE
+			// Connected is a boolean; required.
+			Connected bool `json:"connected"`
+
+			// CountryCode ("country_code") is a string; may be null.
+			//
+			// Example: DE
 			CountryCode nullable.Nullable[string] `json:"country_code"`
-			CreatedAt   time.Time                 `json:"created_at"`
 
-			// Currency Example: EUR
+			// CreatedAt ("created_at") is a string (date-time); required.
+			CreatedAt time.Time `json:"created_at"`
+
+			// Currency is a string; may be null; required.
+			//
+			// Example: EUR
 			Currency nullable.Nullable[string] `json:"currency"`
 
-			// Email Example: jane.doe@gmail.com
+			// Email is a string (email); required.
+			//
+			// Example: jane.doe@gmail.com
 			Email string `json:"email"`
 
-			// EmailConfirmed Example: true
+			// EmailConfirmed ("email_confirmed") is a boolean; required.
+			//
+			// Example: true
 			EmailConfirmed bool `json:"email_confirmed"`
 
-			// FirstName Example: Lisa
+			// FirstName ("first_name") is a string.
+			//
+			// Example: Lisa
 			FirstName string `json:"first_name"`
 
-			// FullName Example: Jane Doe
-			FullName           string    `json:"full_name"`
-			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
+			// FullName ("full_name") is a string; required.
+			//
+			// Example: Jane Doe
+			FullName string `json:"full_name"`
 
-			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-			Id string `json:"id"`
+			// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+			GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
 
-			// Locale Example: de
+			// ID is a string (uuid); required.
+			//
+			// Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
+			ID string `json:"id"`
+
+			// Locale is a string; one of "en", "en-US", "de".
+			//
+			// Example: de
 			Locale TestAccountsCreateResponseMembershipsPersonLocale `json:"locale"`
 
-			// Name Example: Simpson
+			// Name is a string.
+			//
+			// Example: Simpson
 			Name string `json:"name"`
 
-			// Pronoun Example: She/Her
-			Pronoun                                nullable.Nullable[TestAccountsCreateResponseMembershipsPersonPronoun] `json:"pronoun,omitempty"`
-			RequestedOauthScopes                   *[]string                                                             `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string                                                             `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Subscription                           TestAccountsCreateResponse_Memberships_Person_Subscription            `json:"subscription"`
+			// Pronoun is a string; one of "She/Her", "He/Him"; may be null.
+			//
+			// Example: She/Her
+			Pronoun nullable.Nullable[TestAccountsCreateResponseMembershipsPersonPronoun] `json:"pronoun,omitempty"`
 
-			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+			// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+			RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
 
-			// TimeZone Example: UTC
-			TimeZone                       string `json:"time_zone"`
-			TwoFactorAuthenticationEnabled bool   `json:"two_factor_authentication_enabled"`
+			// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+			RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
 
-			// UnitSystem Example: metric
+			// Subscription is any of 2 schemas; required.
+			Subscription TestAccountsCreateResponse_Memberships_Person_Subscription `json:"subscription"`
+
+			// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+			//
+			// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+			TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+			// TimeZone ("time_zone") is a string; required.
+			//
+			// Example: UTC
+			TimeZone string `json:"time_zone"`
+
+			// TwoFactorAuthenticationEnabled ("two_factor_authentication_enabled") is a boolean; required.
+			TwoFactorAuthenticationEnabled bool `json:"two_factor_authentication_enabled"`
+
+			// UnitSystem ("unit_system") is a string; one of "metric", "imperial".
+			//
+			// Example: metric
 			UnitSystem TestAccountsCreateResponseMembershipsPersonUnitSystem `json:"unit_system"`
-			UpdatedAt  time.Time                                             `json:"updated_at"`
+
+			// UpdatedAt ("updated_at") is a string (date-time); required.
+			UpdatedAt time.Time `json:"updated_at"`
 		} `json:"person"`
-		Roles     []string  `json:"roles"`
+
+		// Roles is an array of string; required.
+		Roles []string `json:"roles"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
 		UpdatedAt time.Time `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -13030,61 +15502,120 @@ type TestAccountsCreateResponse struct {
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"memberships"`
 
-	// Name Example: Bounty Soap Inc.
-	Name                                   string                    `json:"name"`
-	PrivateAccessToken                     nullable.Nullable[string] `json:"private_access_token"`
-	RequestedOauthScopes                   *[]string                 `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string                 `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-	Sections                               struct {
-		Designer          *[]TestAccountsCreateResponseSectionsDesigner          `json:"designer,omitempty"`
-		MachineVendor     *[]TestAccountsCreateResponseSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-		Printer           *[]TestAccountsCreateResponseSectionsPrinter           `json:"printer,omitempty"`
-		Publisher         *[]TestAccountsCreateResponseSectionsPublisher         `json:"publisher,omitempty"`
-		SoftwareDeveloper *[]TestAccountsCreateResponseSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-		Supplier          *[]TestAccountsCreateResponseSectionsSupplier          `json:"supplier,omitempty"`
+	// Name is a string; required.
+	//
+	// Example: Bounty Soap Inc.
+	Name string `json:"name"`
+
+	// PrivateAccessToken ("private_access_token") is a string; may be null; required.
+	PrivateAccessToken nullable.Nullable[string] `json:"private_access_token"`
+
+	// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+	RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+	// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+	RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+	// Sections is an object; required.
+	Sections struct {
+		// Designer is an array of string.
+		Designer []TestAccountsCreateResponseSectionsDesigner `json:"designer,omitzero"`
+
+		// MachineVendor ("machine_vendor") is an array of string.
+		MachineVendor []TestAccountsCreateResponseSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+		// Printer is an array of string.
+		Printer []TestAccountsCreateResponseSectionsPrinter `json:"printer,omitzero"`
+
+		// Publisher is an array of string.
+		Publisher []TestAccountsCreateResponseSectionsPublisher `json:"publisher,omitzero"`
+
+		// SoftwareDeveloper ("software_developer") is an array of string.
+		SoftwareDeveloper []TestAccountsCreateResponseSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+
+		// Supplier is an array of string.
+		Supplier []TestAccountsCreateResponseSectionsSupplier `json:"supplier,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"sections"`
+
+	// Sites is an array of object; required.
 	Sites []struct {
+		// Address is an object; may be null; required.
 		Address nullable.Nullable[struct {
+			// Addition is a string; may be null; required.
 			Addition nullable.Nullable[string] `json:"addition"`
 
-			// Addressee Example: Zaikio GmbH
+			// Addressee is a string; required.
+			//
+			// Example: Zaikio GmbH
 			Addressee string `json:"addressee"`
 
-			// CountryCode Example: DE
+			// CountryCode ("country_code") is a string; may be null; required.
+			//
+			// Example: DE
 			CountryCode nullable.Nullable[string] `json:"country_code"`
-			CreatedAt   time.Time                 `json:"created_at"`
 
-			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       string                       `json:"id"`
+			// CreatedAt ("created_at") is a string (date-time); required.
+			CreatedAt time.Time `json:"created_at"`
+
+			// ID is a string (uuid); required.
+			//
+			// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
+			ID string `json:"id"`
+
+			// Location is an array of number; 2 to 2 items; required.
 			Location []nullable.Nullable[float64] `json:"location"`
 
-			// Number Example: 1A
+			// Number is a string; may be null; required.
+			//
+			// Example: 1A
 			Number nullable.Nullable[string] `json:"number"`
 
-			// State Example: Rheinland-Pfalz
+			// State is a string; may be null; required.
+			//
+			// Example: Rheinland-Pfalz
 			State nullable.Nullable[string] `json:"state"`
 
-			// Street Example: Emmerich-Josef-Straße
-			Street          string                    `json:"street"`
+			// Street is a string; required.
+			//
+			// Example: Emmerich-Josef-Straße
+			Street string `json:"street"`
+
+			// StreetAndNumber ("street_and_number") is a string; may be null.
 			StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
 
-			// Town Example: Mainz
-			Town      string    `json:"town"`
+			// Town is a string; required.
+			//
+			// Example: Mainz
+			Town string `json:"town"`
+
+			// UpdatedAt ("updated_at") is a string (date-time); required.
 			UpdatedAt time.Time `json:"updated_at"`
 
-			// ZipCode Example: 551166
+			// ZipCode ("zip_code") is a string; required.
+			//
+			// Example: 551166
 			ZipCode string `json:"zip_code"`
 		}] `json:"address"`
-		CreatedAt   time.Time `json:"created_at"`
-		Headquarter bool      `json:"headquarter"`
 
-		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id        *string   `json:"id,omitempty"`
-		Name      string    `json:"name"`
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// Headquarter is a boolean; required.
+		Headquarter bool `json:"headquarter"`
+
+		// ID is a string (uuid).
+		//
+		// Example: d6308910-f5ae-58c0-aba7-d099947845c6
+		ID *string `json:"id,omitempty"`
+
+		// Name is a string; required.
+		Name string `json:"name"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
 		UpdatedAt time.Time `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -13092,34 +15623,53 @@ type TestAccountsCreateResponse struct {
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"sites"`
 
-	// Slug Example: bounty-soap-inc
-	Slug         string                                  `json:"slug"`
+	// Slug is a string; required.
+	//
+	// Example: bounty-soap-inc
+	Slug string `json:"slug"`
+
+	// Subscription is any of 2 schemas; required.
 	Subscription TestAccountsCreateResponse_Subscription `json:"subscription"`
 
-	// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
-	UpdatedAt          time.Time                 `json:"updated_at"`
+	// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountsCreateResponseKind Example: printer
+// TestAccountsCreateResponseKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
 type TestAccountsCreateResponseKind string
 
-// TestAccountsCreateResponseKinds Example: printer
+// TestAccountsCreateResponseKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
 type TestAccountsCreateResponseKinds string
 
-// TestAccountsCreateResponseMembershipsPersonLocale Example: de
+// TestAccountsCreateResponseMembershipsPersonLocale is a string; one of "en", "en-US", "de".
+//
+// Example: de
 type TestAccountsCreateResponseMembershipsPersonLocale string
 
-// TestAccountsCreateResponseMembershipsPersonPronoun Example: She/Her
+// TestAccountsCreateResponseMembershipsPersonPronoun is a string; one of "She/Her", "He/Him"; may be null.
+//
+// Example: She/Her
 type TestAccountsCreateResponseMembershipsPersonPronoun string
 
-// TestAccountsCreateResponseMembershipsPersonSubscription0 defines model for TestAccountsCreateResponse.Memberships.Person.Subscription.0.
+// TestAccountsCreateResponseMembershipsPersonSubscription0 is an object.
 type TestAccountsCreateResponseMembershipsPersonSubscription0 struct {
-	Plan   string                                                         `json:"plan"`
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
 	Status TestAccountsCreateResponseMembershipsPersonSubscription0Status `json:"status"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -13127,41 +15677,46 @@ type TestAccountsCreateResponseMembershipsPersonSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountsCreateResponseMembershipsPersonSubscription0Status defines model for TestAccountsCreateResponse.Memberships.Person.Subscription.0.Status.
+// TestAccountsCreateResponseMembershipsPersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type TestAccountsCreateResponseMembershipsPersonSubscription0Status string
 
-// TestAccountsCreateResponseMembershipsPersonSubscription1 defines model for TestAccountsCreateResponse.Memberships.Person.Subscription.1.
+// TestAccountsCreateResponseMembershipsPersonSubscription1 is any JSON value; may be null.
 type TestAccountsCreateResponseMembershipsPersonSubscription1 = interface{}
 
-// TestAccountsCreateResponse_Memberships_Person_Subscription defines model for TestAccountsCreateResponse.Memberships.Person.Subscription.
+// TestAccountsCreateResponse_Memberships_Person_Subscription is any of 2 schemas; required.
 type TestAccountsCreateResponse_Memberships_Person_Subscription struct {
 	union json.RawMessage
 }
 
-// TestAccountsCreateResponseMembershipsPersonUnitSystem Example: metric
+// TestAccountsCreateResponseMembershipsPersonUnitSystem ("unit_system") is a string; one of "metric", "imperial".
+//
+// Example: metric
 type TestAccountsCreateResponseMembershipsPersonUnitSystem string
 
-// TestAccountsCreateResponseSectionsDesigner defines model for TestAccountsCreateResponse.Sections.Designer.
+// TestAccountsCreateResponseSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
 type TestAccountsCreateResponseSectionsDesigner string
 
-// TestAccountsCreateResponseSectionsMachineVendor defines model for TestAccountsCreateResponse.Sections.MachineVendor.
+// TestAccountsCreateResponseSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
 type TestAccountsCreateResponseSectionsMachineVendor string
 
-// TestAccountsCreateResponseSectionsPrinter defines model for TestAccountsCreateResponse.Sections.Printer.
+// TestAccountsCreateResponseSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
 type TestAccountsCreateResponseSectionsPrinter string
 
-// TestAccountsCreateResponseSectionsPublisher defines model for TestAccountsCreateResponse.Sections.Publisher.
+// TestAccountsCreateResponseSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
 type TestAccountsCreateResponseSectionsPublisher string
 
-// TestAccountsCreateResponseSectionsSoftwareDeveloper defines model for TestAccountsCreateResponse.Sections.SoftwareDeveloper.
+// TestAccountsCreateResponseSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
 type TestAccountsCreateResponseSectionsSoftwareDeveloper string
 
-// TestAccountsCreateResponseSectionsSupplier defines model for TestAccountsCreateResponse.Sections.Supplier.
+// TestAccountsCreateResponseSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type TestAccountsCreateResponseSectionsSupplier string
 
-// TestAccountsCreateResponseSubscription0 defines model for TestAccountsCreateResponse.Subscription.0.
+// TestAccountsCreateResponseSubscription0 is an object.
 type TestAccountsCreateResponseSubscription0 struct {
-	Plan   string                                        `json:"plan"`
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
 	Status TestAccountsCreateResponseSubscription0Status `json:"status"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -13169,95 +15724,170 @@ type TestAccountsCreateResponseSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountsCreateResponseSubscription0Status defines model for TestAccountsCreateResponse.Subscription.0.Status.
+// TestAccountsCreateResponseSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type TestAccountsCreateResponseSubscription0Status string
 
-// TestAccountsCreateResponseSubscription1 defines model for TestAccountsCreateResponse.Subscription.1.
+// TestAccountsCreateResponseSubscription1 is any JSON value; may be null.
 type TestAccountsCreateResponseSubscription1 = interface{}
 
-// TestAccountsCreateResponse_Subscription defines model for TestAccountsCreateResponse.Subscription.
+// TestAccountsCreateResponse_Subscription is any of 2 schemas; required.
 type TestAccountsCreateResponse_Subscription struct {
 	union json.RawMessage
 }
 
-// TestAccountsGetResponse defines model for TestAccountsGetResponse.
+// TestAccountsGetResponse is schema "TestAccountsGetResponse" of the document: all of 2 schemas.
 type TestAccountsGetResponse struct {
-	// BrandColor Example: #000000
+	// BrandColor ("brand_color") is a string; pattern ^\A#?(?:[0-9a-fA-F]{3}){1,2}\z$; may be null; required.
+	//
+	// Example: #000000
 	BrandColor nullable.Nullable[string] `json:"brand_color"`
-	Connected  bool                      `json:"connected"`
 
-	// CountryCode Example: DE
+	// Connected is a boolean; required.
+	Connected bool `json:"connected"`
+
+	// CountryCode ("country_code") is a string; may be null; required.
+	//
+	// Example: DE
 	CountryCode nullable.Nullable[string] `json:"country_code"`
-	CreatedAt   time.Time                 `json:"created_at"`
 
-	// Currency Example: EUR
-	Currency           nullable.Nullable[string] `json:"currency"`
-	GrantedOauthScopes *[]string                 `json:"granted_oauth_scopes,omitempty"`
+	// CreatedAt ("created_at") is a string (date-time); required.
+	CreatedAt time.Time `json:"created_at"`
 
-	// Id Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	Id string `json:"id"`
+	// Currency is a string; may be null; required.
+	//
+	// Example: EUR
+	Currency nullable.Nullable[string] `json:"currency"`
 
-	// Kind Example: printer
-	Kind        *TestAccountsGetResponseKind   `json:"kind,omitempty"`
-	Kinds       []TestAccountsGetResponseKinds `json:"kinds"`
-	LogoUrl     nullable.Nullable[string]      `json:"logo_url"`
+	// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+	GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
+
+	// ID is a string (uuid); required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	ID string `json:"id"`
+
+	// Kind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+	//
+	// Example: printer
+	Kind *TestAccountsGetResponseKind `json:"kind,omitempty"`
+
+	// Kinds is an array of string; at least 1 items; required.
+	Kinds []TestAccountsGetResponseKinds `json:"kinds"`
+
+	// LogoURL ("logo_url") is a string (uri); may be null; required.
+	LogoURL nullable.Nullable[string] `json:"logo_url"`
+
+	// Memberships is an array of all of 2 schemas; required.
 	Memberships []struct {
+		// CreatedAt ("created_at") is a string (date-time); required.
 		CreatedAt time.Time `json:"created_at"`
 
-		// Id Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
-		Id     string `json:"id"`
+		// ID is a string (uuid); required.
+		//
+		// Example: 3fa85f64-5717-4562-b3fc-2c963f66afa6
+		ID string `json:"id"`
+
+		// Person is all of 2 schemas; required.
 		Person struct {
-			// AvatarUrl Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
-			AvatarUrl nullable.Nullable[string] `json:"avatar_url"`
-			Connected bool                      `json:"connected"`
+			// AvatarURL ("avatar_url") is a string; may be null; required.
+			//
+			// Example: https://directory.heidelberg.cloud/rails/active_storage/blobs/avatar.jpg
+			AvatarURL nullable.Nullable[string] `json:"avatar_url"`
 
-			// CountryCode Example: DE
+			// Connected is a boolean; required.
+			Connected bool `json:"connected"`
+
+			// CountryCode ("country_code") is a string; may be null.
+			//
+			// Example: DE
 			CountryCode nullable.Nullable[string] `json:"country_code"`
-			CreatedAt   time.Time                 `json:"created_at"`
 
-			// Currency Example: EUR
+			// CreatedAt ("created_at") is a string (date-time); required.
+			CreatedAt time.Time `json:"created_at"`
+
+			// Currency is a string; may be null; required.
+			//
+			// Example: EUR
 			Currency nullable.Nullable[string] `json:"currency"`
 
-			// Email Example: jane.doe@gmail.com
+			// Email is a string (email); required.
+			//
+			// Example: jane.doe@gmail.com
 			Email string `json:"email"`
 
-			// EmailConfirmed Example: true
+			// EmailConfirmed ("email_confirmed") is a boolean; required.
+			//
+			// Example: true
 			EmailConfirmed bool `json:"email_confirmed"`
 
-			// FirstName Example: Lisa
+			// FirstName ("first_name") is a string.
+			//
+			// Example: Lisa
 			FirstName string `json:"first_name"`
 
-			// FullName Example: Jane Doe
-			FullName           string    `json:"full_name"`
-			GrantedOauthScopes *[]string `json:"granted_oauth_scopes,omitempty"`
+			// FullName ("full_name") is a string; required.
+			//
+			// Example: Jane Doe
+			FullName string `json:"full_name"`
 
-			// Id Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
-			Id string `json:"id"`
+			// GrantedOAuthScopes ("granted_oauth_scopes") is an array of string.
+			GrantedOAuthScopes []string `json:"granted_oauth_scopes,omitzero"`
 
-			// Locale Example: de
+			// ID is a string (uuid); required.
+			//
+			// Example: 29b276b7-c0fa-4514-a5b1-c0fb4ee40fa7
+			ID string `json:"id"`
+
+			// Locale is a string; one of "en", "en-US", "de".
+			//
+			// Example: de
 			Locale TestAccountsGetResponseMembershipsPersonLocale `json:"locale"`
 
-			// Name Example: Simpson
+			// Name is a string.
+			//
+			// Example: Simpson
 			Name string `json:"name"`
 
-			// Pronoun Example: She/Her
-			Pronoun                                nullable.Nullable[TestAccountsGetResponseMembershipsPersonPronoun] `json:"pronoun,omitempty"`
-			RequestedOauthScopes                   *[]string                                                          `json:"requested_oauth_scopes,omitempty"`
-			RequestedOauthScopesWaitingForApproval *[]string                                                          `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-			Subscription                           TestAccountsGetResponse_Memberships_Person_Subscription            `json:"subscription"`
+			// Pronoun is a string; one of "She/Her", "He/Him"; may be null.
+			//
+			// Example: She/Her
+			Pronoun nullable.Nullable[TestAccountsGetResponseMembershipsPersonPronoun] `json:"pronoun,omitempty"`
 
-			// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-			TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
+			// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+			RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
 
-			// TimeZone Example: UTC
-			TimeZone                       string `json:"time_zone"`
-			TwoFactorAuthenticationEnabled bool   `json:"two_factor_authentication_enabled"`
+			// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+			RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
 
-			// UnitSystem Example: metric
+			// Subscription is any of 2 schemas; required.
+			Subscription TestAccountsGetResponse_Memberships_Person_Subscription `json:"subscription"`
+
+			// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+			//
+			// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+			TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+			// TimeZone ("time_zone") is a string; required.
+			//
+			// Example: UTC
+			TimeZone string `json:"time_zone"`
+
+			// TwoFactorAuthenticationEnabled ("two_factor_authentication_enabled") is a boolean; required.
+			TwoFactorAuthenticationEnabled bool `json:"two_factor_authentication_enabled"`
+
+			// UnitSystem ("unit_system") is a string; one of "metric", "imperial".
+			//
+			// Example: metric
 			UnitSystem TestAccountsGetResponseMembershipsPersonUnitSystem `json:"unit_system"`
-			UpdatedAt  time.Time                                          `json:"updated_at"`
+
+			// UpdatedAt ("updated_at") is a string (date-time); required.
+			UpdatedAt time.Time `json:"updated_at"`
 		} `json:"person"`
-		Roles     []string  `json:"roles"`
+
+		// Roles is an array of string; required.
+		Roles []string `json:"roles"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
 		UpdatedAt time.Time `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -13265,61 +15895,120 @@ type TestAccountsGetResponse struct {
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"memberships"`
 
-	// Name Example: Bounty Soap Inc.
-	Name                                   string                    `json:"name"`
-	PrivateAccessToken                     nullable.Nullable[string] `json:"private_access_token"`
-	RequestedOauthScopes                   *[]string                 `json:"requested_oauth_scopes,omitempty"`
-	RequestedOauthScopesWaitingForApproval *[]string                 `json:"requested_oauth_scopes_waiting_for_approval,omitempty"`
-	Sections                               struct {
-		Designer          *[]TestAccountsGetResponseSectionsDesigner          `json:"designer,omitempty"`
-		MachineVendor     *[]TestAccountsGetResponseSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-		Printer           *[]TestAccountsGetResponseSectionsPrinter           `json:"printer,omitempty"`
-		Publisher         *[]TestAccountsGetResponseSectionsPublisher         `json:"publisher,omitempty"`
-		SoftwareDeveloper *[]TestAccountsGetResponseSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-		Supplier          *[]TestAccountsGetResponseSectionsSupplier          `json:"supplier,omitempty"`
+	// Name is a string; required.
+	//
+	// Example: Bounty Soap Inc.
+	Name string `json:"name"`
+
+	// PrivateAccessToken ("private_access_token") is a string; may be null; required.
+	PrivateAccessToken nullable.Nullable[string] `json:"private_access_token"`
+
+	// RequestedOAuthScopes ("requested_oauth_scopes") is an array of string.
+	RequestedOAuthScopes []string `json:"requested_oauth_scopes,omitzero"`
+
+	// RequestedOAuthScopesWaitingForApproval ("requested_oauth_scopes_waiting_for_approval") is an array of string.
+	RequestedOAuthScopesWaitingForApproval []string `json:"requested_oauth_scopes_waiting_for_approval,omitzero"`
+
+	// Sections is an object; required.
+	Sections struct {
+		// Designer is an array of string.
+		Designer []TestAccountsGetResponseSectionsDesigner `json:"designer,omitzero"`
+
+		// MachineVendor ("machine_vendor") is an array of string.
+		MachineVendor []TestAccountsGetResponseSectionsMachineVendor `json:"machine_vendor,omitzero"`
+
+		// Printer is an array of string.
+		Printer []TestAccountsGetResponseSectionsPrinter `json:"printer,omitzero"`
+
+		// Publisher is an array of string.
+		Publisher []TestAccountsGetResponseSectionsPublisher `json:"publisher,omitzero"`
+
+		// SoftwareDeveloper ("software_developer") is an array of string.
+		SoftwareDeveloper []TestAccountsGetResponseSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+
+		// Supplier is an array of string.
+		Supplier []TestAccountsGetResponseSectionsSupplier `json:"supplier,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"sections"`
+
+	// Sites is an array of object; required.
 	Sites []struct {
+		// Address is an object; may be null; required.
 		Address nullable.Nullable[struct {
+			// Addition is a string; may be null; required.
 			Addition nullable.Nullable[string] `json:"addition"`
 
-			// Addressee Example: Zaikio GmbH
+			// Addressee is a string; required.
+			//
+			// Example: Zaikio GmbH
 			Addressee string `json:"addressee"`
 
-			// CountryCode Example: DE
+			// CountryCode ("country_code") is a string; may be null; required.
+			//
+			// Example: DE
 			CountryCode nullable.Nullable[string] `json:"country_code"`
-			CreatedAt   time.Time                 `json:"created_at"`
 
-			// Id Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
-			Id       string                       `json:"id"`
+			// CreatedAt ("created_at") is a string (date-time); required.
+			CreatedAt time.Time `json:"created_at"`
+
+			// ID is a string (uuid); required.
+			//
+			// Example: 95fd969d-684f-49f6-b17d-5f4e786c11a9
+			ID string `json:"id"`
+
+			// Location is an array of number; 2 to 2 items; required.
 			Location []nullable.Nullable[float64] `json:"location"`
 
-			// Number Example: 1A
+			// Number is a string; may be null; required.
+			//
+			// Example: 1A
 			Number nullable.Nullable[string] `json:"number"`
 
-			// State Example: Rheinland-Pfalz
+			// State is a string; may be null; required.
+			//
+			// Example: Rheinland-Pfalz
 			State nullable.Nullable[string] `json:"state"`
 
-			// Street Example: Emmerich-Josef-Straße
-			Street          string                    `json:"street"`
+			// Street is a string; required.
+			//
+			// Example: Emmerich-Josef-Straße
+			Street string `json:"street"`
+
+			// StreetAndNumber ("street_and_number") is a string; may be null.
 			StreetAndNumber nullable.Nullable[string] `json:"street_and_number,omitempty"`
 
-			// Town Example: Mainz
-			Town      string    `json:"town"`
+			// Town is a string; required.
+			//
+			// Example: Mainz
+			Town string `json:"town"`
+
+			// UpdatedAt ("updated_at") is a string (date-time); required.
 			UpdatedAt time.Time `json:"updated_at"`
 
-			// ZipCode Example: 551166
+			// ZipCode ("zip_code") is a string; required.
+			//
+			// Example: 551166
 			ZipCode string `json:"zip_code"`
 		}] `json:"address"`
-		CreatedAt   time.Time `json:"created_at"`
-		Headquarter bool      `json:"headquarter"`
 
-		// Id Example: d6308910-f5ae-58c0-aba7-d099947845c6
-		Id        *string   `json:"id,omitempty"`
-		Name      string    `json:"name"`
+		// CreatedAt ("created_at") is a string (date-time); required.
+		CreatedAt time.Time `json:"created_at"`
+
+		// Headquarter is a boolean; required.
+		Headquarter bool `json:"headquarter"`
+
+		// ID is a string (uuid).
+		//
+		// Example: d6308910-f5ae-58c0-aba7-d099947845c6
+		ID *string `json:"id,omitempty"`
+
+		// Name is a string; required.
+		Name string `json:"name"`
+
+		// UpdatedAt ("updated_at") is a string (date-time); required.
 		UpdatedAt time.Time `json:"updated_at"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -13327,34 +16016,53 @@ type TestAccountsGetResponse struct {
 		Unknown jsontext.Value `json:",unknown"`
 	} `json:"sites"`
 
-	// Slug Example: bounty-soap-inc
-	Slug         string                               `json:"slug"`
+	// Slug is a string; required.
+	//
+	// Example: bounty-soap-inc
+	Slug string `json:"slug"`
+
+	// Subscription is any of 2 schemas; required.
 	Subscription TestAccountsGetResponse_Subscription `json:"subscription"`
 
-	// TestAccountOwnerId Example: b1475f65-236c-58b8-96e1-e1778b43beb7
-	TestAccountOwnerId nullable.Nullable[string] `json:"test_account_owner_id"`
-	UpdatedAt          time.Time                 `json:"updated_at"`
+	// TestAccountOwnerID ("test_account_owner_id") is a string; may be null; required.
+	//
+	// Example: b1475f65-236c-58b8-96e1-e1778b43beb7
+	TestAccountOwnerID nullable.Nullable[string] `json:"test_account_owner_id"`
+
+	// UpdatedAt ("updated_at") is a string (date-time); required.
+	UpdatedAt time.Time `json:"updated_at"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountsGetResponseKind Example: printer
+// TestAccountsGetResponseKind is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
 type TestAccountsGetResponseKind string
 
-// TestAccountsGetResponseKinds Example: printer
+// TestAccountsGetResponseKinds is a string; one of "printer", "supplier", "machine_vendor", "brand_owner", "designer", "publisher", "software_developer", "other".
+//
+// Example: printer
 type TestAccountsGetResponseKinds string
 
-// TestAccountsGetResponseMembershipsPersonLocale Example: de
+// TestAccountsGetResponseMembershipsPersonLocale is a string; one of "en", "en-US", "de".
+//
+// Example: de
 type TestAccountsGetResponseMembershipsPersonLocale string
 
-// TestAccountsGetResponseMembershipsPersonPronoun Example: She/Her
+// TestAccountsGetResponseMembershipsPersonPronoun is a string; one of "She/Her", "He/Him"; may be null.
+//
+// Example: She/Her
 type TestAccountsGetResponseMembershipsPersonPronoun string
 
-// TestAccountsGetResponseMembershipsPersonSubscription0 defines model for TestAccountsGetResponse.Memberships.Person.Subscription.0.
+// TestAccountsGetResponseMembershipsPersonSubscription0 is an object.
 type TestAccountsGetResponseMembershipsPersonSubscription0 struct {
-	Plan   string                                                      `json:"plan"`
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
 	Status TestAccountsGetResponseMembershipsPersonSubscription0Status `json:"status"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -13362,41 +16070,46 @@ type TestAccountsGetResponseMembershipsPersonSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountsGetResponseMembershipsPersonSubscription0Status defines model for TestAccountsGetResponse.Memberships.Person.Subscription.0.Status.
+// TestAccountsGetResponseMembershipsPersonSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type TestAccountsGetResponseMembershipsPersonSubscription0Status string
 
-// TestAccountsGetResponseMembershipsPersonSubscription1 defines model for TestAccountsGetResponse.Memberships.Person.Subscription.1.
+// TestAccountsGetResponseMembershipsPersonSubscription1 is any JSON value; may be null.
 type TestAccountsGetResponseMembershipsPersonSubscription1 = interface{}
 
-// TestAccountsGetResponse_Memberships_Person_Subscription defines model for TestAccountsGetResponse.Memberships.Person.Subscription.
+// TestAccountsGetResponse_Memberships_Person_Subscription is any of 2 schemas; required.
 type TestAccountsGetResponse_Memberships_Person_Subscription struct {
 	union json.RawMessage
 }
 
-// TestAccountsGetResponseMembershipsPersonUnitSystem Example: metric
+// TestAccountsGetResponseMembershipsPersonUnitSystem ("unit_system") is a string; one of "metric", "imperial".
+//
+// Example: metric
 type TestAccountsGetResponseMembershipsPersonUnitSystem string
 
-// TestAccountsGetResponseSectionsDesigner defines model for TestAccountsGetResponse.Sections.Designer.
+// TestAccountsGetResponseSectionsDesigner is a string; one of "self_employed", "studio", "inhouse", "other".
 type TestAccountsGetResponseSectionsDesigner string
 
-// TestAccountsGetResponseSectionsMachineVendor defines model for TestAccountsGetResponse.Sections.MachineVendor.
+// TestAccountsGetResponseSectionsMachineVendor is a string; one of "sheet_fed_offset_presses", "web_fed_offset_presses", "sheet_fed_digital_presses", "web_fed_digital_presses", "cutters", "binders", "saddle_stitchers".
 type TestAccountsGetResponseSectionsMachineVendor string
 
-// TestAccountsGetResponseSectionsPrinter defines model for TestAccountsGetResponse.Sections.Printer.
+// TestAccountsGetResponseSectionsPrinter is a string; one of "softcover_books", "hardcover_books", "labels", "packagings", "business_cards", "flyers", "leaflets", "brochures", and 1 more.
 type TestAccountsGetResponseSectionsPrinter string
 
-// TestAccountsGetResponseSectionsPublisher defines model for TestAccountsGetResponse.Sections.Publisher.
+// TestAccountsGetResponseSectionsPublisher is a string; one of "softcover_books", "hardcover_books", "brochures".
 type TestAccountsGetResponseSectionsPublisher string
 
-// TestAccountsGetResponseSectionsSoftwareDeveloper defines model for TestAccountsGetResponse.Sections.SoftwareDeveloper.
+// TestAccountsGetResponseSectionsSoftwareDeveloper is a string; one of "imposing", "ganging", "mis", "reporting", "web_to_print", "logistics", "warehousing", "machine_integration", and 7 more.
 type TestAccountsGetResponseSectionsSoftwareDeveloper string
 
-// TestAccountsGetResponseSectionsSupplier defines model for TestAccountsGetResponse.Sections.Supplier.
+// TestAccountsGetResponseSectionsSupplier is a string; one of "sheet_substrates", "web_substrates", "ink", "plates", "foils", "other".
 type TestAccountsGetResponseSectionsSupplier string
 
-// TestAccountsGetResponseSubscription0 defines model for TestAccountsGetResponse.Subscription.0.
+// TestAccountsGetResponseSubscription0 is an object.
 type TestAccountsGetResponseSubscription0 struct {
-	Plan   string                                     `json:"plan"`
+	// Plan is a string; required.
+	Plan string `json:"plan"`
+
+	// Status is a string; one of "provisioning", "active", "unpaid"; required.
 	Status TestAccountsGetResponseSubscription0Status `json:"status"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -13404,39 +16117,51 @@ type TestAccountsGetResponseSubscription0 struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// TestAccountsGetResponseSubscription0Status defines model for TestAccountsGetResponse.Subscription.0.Status.
+// TestAccountsGetResponseSubscription0Status is a string; one of "provisioning", "active", "unpaid"; required.
 type TestAccountsGetResponseSubscription0Status string
 
-// TestAccountsGetResponseSubscription1 defines model for TestAccountsGetResponse.Subscription.1.
+// TestAccountsGetResponseSubscription1 is any JSON value; may be null.
 type TestAccountsGetResponseSubscription1 = interface{}
 
-// TestAccountsGetResponse_Subscription defines model for TestAccountsGetResponse.Subscription.
+// TestAccountsGetResponse_Subscription is any of 2 schemas; required.
 type TestAccountsGetResponse_Subscription struct {
 	union json.RawMessage
 }
 
-// VendorApp defines model for VendorApp.
+// VendorApp is schema "VendorApp" of the document: an object.
 type VendorApp struct {
-	Category      *string                 `json:"category,omitempty"`
-	Configuration *map[string]interface{} `json:"configuration,omitempty"`
-	Id            *string                 `json:"id,omitempty"`
-	Kind          *string                 `json:"kind,omitempty"`
-	Name          *string                 `json:"name,omitempty"`
-	State         *string                 `json:"state,omitempty"`
+	// Category is a string.
+	Category *string `json:"category,omitempty"`
+
+	// Configuration is an object.
+	Configuration map[string]interface{} `json:"configuration,omitzero"`
+
+	// ID is a string.
+	ID *string `json:"id,omitempty"`
+
+	// Kind is a string.
+	Kind *string `json:"kind,omitempty"`
+
+	// Name is a string.
+	Name *string `json:"name,omitempty"`
+
+	// State is a string.
+	State *string `json:"state,omitempty"`
 
 	// Unknown holds the members the document does not declare, as sent
 	// (one JSON object); they are written back.
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// PageParam defines model for pageParam.
+// PageParam is parameter "pageParam" of the document: an integer (int32); >= 1.
 type PageParam = int32
 
-// PerPageParam defines model for perPageParam.
+// PerPageParam is parameter "perPageParam" of the document: an integer (int32); >= 1; <= 100; default 100.
 type PerPageParam = int32
 
-// N401UnauthorizedJWT defines model for 401-UnauthorizedJWT.
+// N401UnauthorizedJWT is the application/json body of response "401-UnauthorizedJWT" of the document: an object.
 type N401UnauthorizedJWT struct {
+	// Errors is an array of string; required.
 	Errors []string `json:"errors"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -13444,8 +16169,9 @@ type N401UnauthorizedJWT struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// N403Forbidden defines model for 403-Forbidden.
+// N403Forbidden is the application/json body of response "403-Forbidden" of the document: an object.
 type N403Forbidden struct {
+	// Errors is an array of string; required.
 	Errors []string `json:"errors"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -13453,8 +16179,9 @@ type N403Forbidden struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// N404NotFound defines model for 404-NotFound.
+// N404NotFound is the application/json body of response "404-NotFound" of the document: an object.
 type N404NotFound struct {
+	// Errors is an array of string; required.
 	Errors []string `json:"errors"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -13462,8 +16189,9 @@ type N404NotFound struct {
 	Unknown jsontext.Value `json:",unknown"`
 }
 
-// N422UnprocessableEntity defines model for 422-UnprocessableEntity.
+// N422UnprocessableEntity is the application/json body of response "422-UnprocessableEntity" of the document: an object.
 type N422UnprocessableEntity struct {
+	// Errors is an object; required.
 	Errors map[string][]string `json:"errors"`
 
 	// Unknown holds the members the document does not declare, as sent
@@ -13476,42 +16204,42 @@ type AppUpdateJSONBody struct {
 	App struct {
 		Configuration struct {
 			Category           AppUpdateJSONBodyAppConfigurationCategory `json:"category"`
-			DesiredOauthScopes *[]string                                 `json:"desired_oauth_scopes,omitempty"`
-			EntryPointUrl      nullable.Nullable[string]                 `json:"entry_point_url,omitempty"`
-			Events             *[]struct {
+			DesiredOAuthScopes []string                                  `json:"desired_oauth_scopes,omitzero"`
+			EntryPointURL      nullable.Nullable[string]                 `json:"entry_point_url,omitempty"`
+			Events             []struct {
 				BearerKind   *AppUpdateJSONBodyAppConfigurationEventsBearerKind `json:"bearer_kind,omitempty"`
 				Example      nullable.Nullable[string]                          `json:"example,omitempty"`
 				Name         string                                             `json:"name"`
-				Translations *[]struct {
+				Translations []struct {
 					Description nullable.Nullable[string] `json:"description,omitempty"`
 
 					// Locale Example: de
 					Locale *AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale `json:"locale,omitempty"`
 					Title  string                                                     `json:"title"`
-				} `json:"translations,omitempty"`
-			} `json:"events,omitempty"`
-			OauthRedirectUrls []string `json:"oauth_redirect_urls"`
-			OauthScopes       *[]struct {
-				Kind         AppUpdateJSONBodyAppConfigurationOauthScopesKind `json:"kind"`
+				} `json:"translations,omitzero"`
+			} `json:"events,omitzero"`
+			OAuthRedirectURLs []string `json:"oauth_redirect_urls"`
+			OAuthScopes       []struct {
+				Kind         AppUpdateJSONBodyAppConfigurationOAuthScopesKind `json:"kind"`
 				Name         string                                           `json:"name"`
-				Translations *[]struct {
+				Translations []struct {
 					Description nullable.Nullable[string] `json:"description,omitempty"`
 
 					// Locale Example: de
-					Locale *AppUpdateJSONBodyAppConfigurationOauthScopesTranslationsLocale `json:"locale,omitempty"`
+					Locale *AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale `json:"locale,omitempty"`
 					Title  string                                                          `json:"title"`
-				} `json:"translations,omitempty"`
-			} `json:"oauth_scopes,omitempty"`
-			SubscribedEvents *[]string `json:"subscribed_events,omitempty"`
-			Translations     *[]struct {
+				} `json:"translations,omitzero"`
+			} `json:"oauth_scopes,omitzero"`
+			SubscribedEvents []string `json:"subscribed_events,omitzero"`
+			Translations     []struct {
 				Description nullable.Nullable[string] `json:"description,omitempty"`
 
 				// Locale Example: de
 				Locale  *AppUpdateJSONBodyAppConfigurationTranslationsLocale `json:"locale,omitempty"`
 				Summary nullable.Nullable[string]                            `json:"summary,omitempty"`
 				Title   string                                               `json:"title"`
-			} `json:"translations,omitempty"`
-			WebhookUrl nullable.Nullable[string] `json:"webhook_url,omitempty"`
+			} `json:"translations,omitzero"`
+			WebhookURL nullable.Nullable[string] `json:"webhook_url,omitempty"`
 		} `json:"configuration"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -13533,25 +16261,25 @@ type AppUpdateJSONBodyAppConfigurationEventsBearerKind string
 // AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale defines parameters for AppUpdate.
 type AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale string
 
-// AppUpdateJSONBodyAppConfigurationOauthScopesKind defines parameters for AppUpdate.
-type AppUpdateJSONBodyAppConfigurationOauthScopesKind string
+// AppUpdateJSONBodyAppConfigurationOAuthScopesKind defines parameters for AppUpdate.
+type AppUpdateJSONBodyAppConfigurationOAuthScopesKind string
 
-// AppUpdateJSONBodyAppConfigurationOauthScopesTranslationsLocale defines parameters for AppUpdate.
-type AppUpdateJSONBodyAppConfigurationOauthScopesTranslationsLocale string
+// AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale defines parameters for AppUpdate.
+type AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale string
 
 // AppUpdateJSONBodyAppConfigurationTranslationsLocale defines parameters for AppUpdate.
 type AppUpdateJSONBodyAppConfigurationTranslationsLocale string
 
 // ConnectionsListParams defines parameters for ConnectionsList.
 type ConnectionsListParams struct {
-	FiltersConnectableId *string `form:"filters[connectable_id],omitempty" json:"filters[connectable_id],omitempty"`
+	FiltersConnectableID *string `form:"filters[connectable_id],omitempty" json:"filters[connectable_id],omitempty"`
 	Page                 *int32  `form:"page,omitempty" json:"page,omitempty"`
 	PerPage              *int32  `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
 // MachinesListParams defines parameters for MachinesList.
 type MachinesListParams struct {
-	FiltersSiteId *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+	FiltersSiteID *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
 	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
 	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
@@ -13559,13 +16287,13 @@ type MachinesListParams struct {
 // MachinesCreateJSONBody defines parameters for MachinesCreate.
 type MachinesCreateJSONBody struct {
 	Machine struct {
-		CurrentOrganizationId nullable.Nullable[string]         `json:"current_organization_id,omitempty"`
+		CurrentOrganizationID nullable.Nullable[string]         `json:"current_organization_id,omitempty"`
 		Kind                  MachinesCreateJSONBodyMachineKind `json:"kind"`
 		Manufacturer          *string                           `json:"manufacturer,omitempty"`
 		Name                  string                            `json:"name"`
 		SerialNumber          *string                           `json:"serial_number,omitempty"`
 		// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-		SiteId *string `json:"site_id,omitempty"`
+		SiteID *string `json:"site_id,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -13582,14 +16310,14 @@ type MachinesCreateJSONBodyMachineKind string
 
 // MachinesGetParams defines parameters for MachinesGet.
 type MachinesGetParams struct {
-	CurrentOrganizationId *string `form:"current_organization_id,omitempty" json:"current_organization_id,omitempty"`
+	CurrentOrganizationID *string `form:"current_organization_id,omitempty" json:"current_organization_id,omitempty"`
 }
 
 // MachinesUpdateOwnershipJSONBody defines parameters for MachinesUpdateOwnership.
 type MachinesUpdateOwnershipJSONBody struct {
 	MachineOwnership struct {
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId nullable.Nullable[string] `json:"site_id"`
+		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+		SiteID nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -13603,7 +16331,7 @@ type MachinesUpdateOwnershipJSONBody struct {
 
 // MachinesCreateOwnershipParams defines parameters for MachinesCreateOwnership.
 type MachinesCreateOwnershipParams struct {
-	SiteId *string `form:"site_id,omitempty" json:"site_id,omitempty"`
+	SiteID *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
 // MachinesGetSpecificationParams defines parameters for MachinesGetSpecification.
@@ -13649,7 +16377,7 @@ type ManufacturerMachinesCreateJSONBody struct {
 
 // ManufacturerMachinesCreateParams defines parameters for ManufacturerMachinesCreate.
 type ManufacturerMachinesCreateParams struct {
-	OrganizationId *string `form:"organization_id,omitempty" json:"organization_id,omitempty"`
+	OrganizationID *string `form:"organization_id,omitempty" json:"organization_id,omitempty"`
 }
 
 // ManufacturerMachinesCreateJSONBodyManufacturedMachineKind defines parameters for ManufacturerMachinesCreate.
@@ -13687,7 +16415,7 @@ type OrganizationAddonsListParams struct {
 
 // OrganizationBusinessRelationshipsListParams defines parameters for OrganizationBusinessRelationshipsList.
 type OrganizationBusinessRelationshipsListParams struct {
-	FiltersTargetId *string       `form:"filters[target_id],omitempty" json:"filters[target_id],omitempty"`
+	FiltersTargetID *string       `form:"filters[target_id],omitempty" json:"filters[target_id],omitempty"`
 	Page            *PageParam    `form:"page,omitempty" json:"page,omitempty"`
 	PerPage         *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
@@ -13697,7 +16425,7 @@ type OrganizationBusinessRelationshipsCreateJSONBody struct {
 	BusinessRelationship struct {
 		Kind      OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind `json:"kind"`
 		Reference *string                                                                 `json:"reference,omitempty"`
-		TargetId  string                                                                  `json:"target_id"`
+		TargetID  string                                                                  `json:"target_id"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -13716,7 +16444,7 @@ type OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind str
 type OrganizationMembershipsListParams struct {
 	Page                  *PageParam    `form:"page,omitempty" json:"page,omitempty"`
 	PerPage               *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
-	CurrentOrganizationId *string       `form:"current_organization_id,omitempty" json:"current_organization_id,omitempty"`
+	CurrentOrganizationID *string       `form:"current_organization_id,omitempty" json:"current_organization_id,omitempty"`
 }
 
 // PersonUpdateJSONBody defines parameters for PersonUpdate.
@@ -13775,18 +16503,18 @@ type PersonOrganizationsCreateJSONBody struct {
 		CountryCode nullable.Nullable[string] `json:"country_code"`
 
 		// Kind Example: printer
-		Kind  *PersonOrganizationsCreateJSONBodyOrganizationKind    `json:"kind,omitempty"`
-		Kinds *[]PersonOrganizationsCreateJSONBodyOrganizationKinds `json:"kinds,omitempty"`
+		Kind  *PersonOrganizationsCreateJSONBodyOrganizationKind   `json:"kind,omitempty"`
+		Kinds []PersonOrganizationsCreateJSONBodyOrganizationKinds `json:"kinds,omitzero"`
 
 		// Name Example: Crispy Mountain GmbH
 		Name     string `json:"name"`
 		Sections *struct {
-			Designer          *[]PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier          `json:"supplier,omitempty"`
+			Designer          []PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner          `json:"designer,omitzero"`
+			MachineVendor     []PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor     `json:"machine_vendor,omitzero"`
+			Printer           []PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter           `json:"printer,omitzero"`
+			Publisher         []PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher         `json:"publisher,omitzero"`
+			SoftwareDeveloper []PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+			Supplier          []PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier          `json:"supplier,omitzero"`
 		} `json:"sections,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -13825,7 +16553,7 @@ type PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier string
 
 // PersonOrganizationsMachinesListParams defines parameters for PersonOrganizationsMachinesList.
 type PersonOrganizationsMachinesListParams struct {
-	FiltersSiteId *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+	FiltersSiteID *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
 	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
 	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
@@ -13838,7 +16566,7 @@ type PersonOrganizationsMachinesCreateJSONBody struct {
 		Name         string                                               `json:"name"`
 		SerialNumber *string                                              `json:"serial_number,omitempty"`
 		// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-		SiteId *string `json:"site_id,omitempty"`
+		SiteID *string `json:"site_id,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -13856,8 +16584,8 @@ type PersonOrganizationsMachinesCreateJSONBodyMachineKind string
 // PersonOrganizationsMachinesUpdateOwnershipJSONBody defines parameters for PersonOrganizationsMachinesUpdateOwnership.
 type PersonOrganizationsMachinesUpdateOwnershipJSONBody struct {
 	MachineOwnership struct {
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId nullable.Nullable[string] `json:"site_id"`
+		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+		SiteID nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -13871,7 +16599,7 @@ type PersonOrganizationsMachinesUpdateOwnershipJSONBody struct {
 
 // PersonOrganizationsMachinesCreateOwnershipParams defines parameters for PersonOrganizationsMachinesCreateOwnership.
 type PersonOrganizationsMachinesCreateOwnershipParams struct {
-	SiteId *string `form:"site_id,omitempty" json:"site_id,omitempty"`
+	SiteID *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
 // PersonOrganizationsMachinesGetSpecificationParams defines parameters for PersonOrganizationsMachinesGetSpecification.
@@ -13904,8 +16632,8 @@ type PersonOrganizationsMembershipInvitationsCreateJSONBody struct {
 		FirstName *string `json:"first_name,omitempty"`
 
 		// Name Example: Gallikanokus
-		Name  *string   `json:"name,omitempty"`
-		Roles *[]string `json:"roles,omitempty"`
+		Name  *string  `json:"name,omitempty"`
+		Roles []string `json:"roles,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -13975,7 +16703,7 @@ type PersonOrganizationsSitesUpdateJSONBody struct {
 
 // PersonOrganizationsSoftwareListParams defines parameters for PersonOrganizationsSoftwareList.
 type PersonOrganizationsSoftwareListParams struct {
-	FiltersSiteId *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+	FiltersSiteID *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
 	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
 	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
@@ -14003,8 +16731,8 @@ type PersonOrganizationsSoftwareCreateJSONBodySoftwareKind string
 // PersonOrganizationsSoftwareUpdateOwnershipJSONBody defines parameters for PersonOrganizationsSoftwareUpdateOwnership.
 type PersonOrganizationsSoftwareUpdateOwnershipJSONBody struct {
 	SoftwareOwnership struct {
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId nullable.Nullable[string] `json:"site_id"`
+		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+		SiteID nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -14018,12 +16746,12 @@ type PersonOrganizationsSoftwareUpdateOwnershipJSONBody struct {
 
 // PersonOrganizationsSoftwareCreateOwnershipParams defines parameters for PersonOrganizationsSoftwareCreateOwnership.
 type PersonOrganizationsSoftwareCreateOwnershipParams struct {
-	SiteId *string `form:"site_id,omitempty" json:"site_id,omitempty"`
+	SiteID *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
 // PersonOrganizationsSpecialistsListParams defines parameters for PersonOrganizationsSpecialistsList.
 type PersonOrganizationsSpecialistsListParams struct {
-	FiltersSiteId *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+	FiltersSiteID *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
 	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
 	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
@@ -14050,8 +16778,8 @@ type PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind string
 // PersonOrganizationsSpecialistsUpdateOwnershipJSONBody defines parameters for PersonOrganizationsSpecialistsUpdateOwnership.
 type PersonOrganizationsSpecialistsUpdateOwnershipJSONBody struct {
 	SpecialistOwnership struct {
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId nullable.Nullable[string] `json:"site_id"`
+		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+		SiteID nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -14065,7 +16793,7 @@ type PersonOrganizationsSpecialistsUpdateOwnershipJSONBody struct {
 
 // PersonOrganizationsSpecialistsCreateOwnershipParams defines parameters for PersonOrganizationsSpecialistsCreateOwnership.
 type PersonOrganizationsSpecialistsCreateOwnershipParams struct {
-	SiteId *string `form:"site_id,omitempty" json:"site_id,omitempty"`
+	SiteID *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
 // PersonOrganizationsSpecialistsGetSpecificationParams defines parameters for PersonOrganizationsSpecialistsGetSpecification.
@@ -14142,7 +16870,7 @@ type SitesUpdateJSONBody struct {
 
 // SoftwareListParams defines parameters for SoftwareList.
 type SoftwareListParams struct {
-	FiltersSiteId *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+	FiltersSiteID *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
 	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
 	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
@@ -14170,8 +16898,8 @@ type SoftwareCreateJSONBodySoftwareKind string
 // SoftwareUpdateOwnershipJSONBody defines parameters for SoftwareUpdateOwnership.
 type SoftwareUpdateOwnershipJSONBody struct {
 	SoftwareOwnership struct {
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId nullable.Nullable[string] `json:"site_id"`
+		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+		SiteID nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -14185,12 +16913,12 @@ type SoftwareUpdateOwnershipJSONBody struct {
 
 // SoftwareCreateOwnershipParams defines parameters for SoftwareCreateOwnership.
 type SoftwareCreateOwnershipParams struct {
-	SiteId *string `form:"site_id,omitempty" json:"site_id,omitempty"`
+	SiteID *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
 // SpecialistsListParams defines parameters for SpecialistsList.
 type SpecialistsListParams struct {
-	FiltersSiteId *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
+	FiltersSiteID *string       `form:"filters[site_id],omitempty" json:"filters[site_id],omitempty"`
 	Page          *PageParam    `form:"page,omitempty" json:"page,omitempty"`
 	PerPage       *PerPageParam `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
@@ -14217,8 +16945,8 @@ type SpecialistsCreateJSONBodySpecialistKind string
 // SpecialistsUpdateOwnershipJSONBody defines parameters for SpecialistsUpdateOwnership.
 type SpecialistsUpdateOwnershipJSONBody struct {
 	SpecialistOwnership struct {
-		// SiteId Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
-		SiteId nullable.Nullable[string] `json:"site_id"`
+		// SiteID Example: 3cbc2a23-de0e-4b0d-84b2-0c01d884957a
+		SiteID nullable.Nullable[string] `json:"site_id"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -14232,7 +16960,7 @@ type SpecialistsUpdateOwnershipJSONBody struct {
 
 // SpecialistsCreateOwnershipParams defines parameters for SpecialistsCreateOwnership.
 type SpecialistsCreateOwnershipParams struct {
-	SiteId *string `form:"site_id,omitempty" json:"site_id,omitempty"`
+	SiteID *string `form:"site_id,omitempty" json:"site_id,omitempty"`
 }
 
 // SpecialistsGetSpecificationParams defines parameters for SpecialistsGetSpecification.
@@ -14251,7 +16979,7 @@ type SpecialistsGetSpecificationParams struct {
 
 // SubscriptionsListParams defines parameters for SubscriptionsList.
 type SubscriptionsListParams struct {
-	FiltersSubscriberId *string `form:"filters[subscriber_id],omitempty" json:"filters[subscriber_id],omitempty"`
+	FiltersSubscriberID *string `form:"filters[subscriber_id],omitempty" json:"filters[subscriber_id],omitempty"`
 	Page                *int32  `form:"page,omitempty" json:"page,omitempty"`
 	PerPage             *int32  `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
@@ -14259,7 +16987,7 @@ type SubscriptionsListParams struct {
 // SubscriptionsUpdateJSONBody defines parameters for SubscriptionsUpdate.
 type SubscriptionsUpdateJSONBody struct {
 	Subscription struct {
-		IncrementUsagesInCurrentBillingPeriod *map[string]int                                `json:"increment_usages_in_current_billing_period,omitempty"`
+		IncrementUsagesInCurrentBillingPeriod map[string]int                                 `json:"increment_usages_in_current_billing_period,omitzero"`
 		Status                                *SubscriptionsUpdateJSONBodySubscriptionStatus `json:"status,omitempty"`
 
 		// Unknown holds the members the document does not declare, as sent
@@ -14284,14 +17012,14 @@ type TestAccountsListParams struct {
 // TestAccountsCreateJSONBody defines parameters for TestAccountsCreate.
 type TestAccountsCreateJSONBody struct {
 	TestAccount struct {
-		ConnectionAttributes *[]string `json:"connection_attributes,omitempty"`
+		ConnectionAttributes []string `json:"connection_attributes,omitzero"`
 
 		// CountryCode Example: DE
 		CountryCode      nullable.Nullable[string]                    `json:"country_code"`
 		Kinds            []TestAccountsCreateJSONBodyTestAccountKinds `json:"kinds"`
-		LogoUrl          *string                                      `json:"logo_url,omitempty"`
-		MemberAttributes *[]struct {
-			AvatarUrl *string `json:"avatar_url,omitempty"`
+		LogoURL          *string                                      `json:"logo_url,omitempty"`
+		MemberAttributes []struct {
+			AvatarURL *string `json:"avatar_url,omitempty"`
 
 			// CountryCode Example: DE
 			CountryCode nullable.Nullable[string] `json:"country_code"`
@@ -14309,19 +17037,19 @@ type TestAccountsCreateJSONBody struct {
 			Name     string   `json:"name"`
 			Password string   `json:"password"`
 			Roles    []string `json:"roles"`
-		} `json:"member_attributes,omitempty"`
+		} `json:"member_attributes,omitzero"`
 
 		// Name Example: Bounty Soap Inc.
 		Name     string `json:"name"`
 		Sections *struct {
-			Designer          *[]TestAccountsCreateJSONBodyTestAccountSectionsDesigner          `json:"designer,omitempty"`
-			MachineVendor     *[]TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor     `json:"machine_vendor,omitempty"`
-			Printer           *[]TestAccountsCreateJSONBodyTestAccountSectionsPrinter           `json:"printer,omitempty"`
-			Publisher         *[]TestAccountsCreateJSONBodyTestAccountSectionsPublisher         `json:"publisher,omitempty"`
-			SoftwareDeveloper *[]TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper `json:"software_developer,omitempty"`
-			Supplier          *[]TestAccountsCreateJSONBodyTestAccountSectionsSupplier          `json:"supplier,omitempty"`
+			Designer          []TestAccountsCreateJSONBodyTestAccountSectionsDesigner          `json:"designer,omitzero"`
+			MachineVendor     []TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor     `json:"machine_vendor,omitzero"`
+			Printer           []TestAccountsCreateJSONBodyTestAccountSectionsPrinter           `json:"printer,omitzero"`
+			Publisher         []TestAccountsCreateJSONBodyTestAccountSectionsPublisher         `json:"publisher,omitzero"`
+			SoftwareDeveloper []TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper `json:"software_developer,omitzero"`
+			Supplier          []TestAccountsCreateJSONBodyTestAccountSectionsSupplier          `json:"supplier,omitzero"`
 		} `json:"sections,omitempty"`
-		SiteAttributes *[]struct {
+		SiteAttributes []struct {
 			AddressAttributes struct {
 				// Addressee Example: Zaikio GmbH
 				Addressee string `json:"addressee"`
@@ -14333,14 +17061,14 @@ type TestAccountsCreateJSONBody struct {
 
 			// Name Example: Berlin North
 			Name string `json:"name"`
-		} `json:"site_attributes,omitempty"`
-		SubscriptionAttributes *[]struct {
+		} `json:"site_attributes,omitzero"`
+		SubscriptionAttributes []struct {
 			// AppName Example: keyline_classic
 			AppName string `json:"app_name"`
 
 			// PlanName Example: basic
 			PlanName string `json:"plan_name"`
-		} `json:"subscription_attributes,omitempty"`
+		} `json:"subscription_attributes,omitzero"`
 
 		// Unknown holds the members the document does not declare, as sent
 		// (one JSON object); they are written back.
@@ -18107,3 +20835,1530 @@ func (v *VendorApp) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
 // decoded where it stands, in the same pass.
 func (v *VendorApp) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
+
+// The getters of the models: reading an optional field never panics.
+
+// GetEntryPointURL returns the value of EntryPointURL, the zero value when absent or null (also on a nil Addon).
+func (v *Addon) GetEntryPointURL() (x string) {
+	if v != nil {
+		x, _ = v.EntryPointURL.Get()
+	}
+	return
+}
+
+// GetLogoURL returns the value of LogoURL, the zero value when absent or null (also on a nil Addon).
+func (v *Addon) GetLogoURL() (x string) {
+	if v != nil {
+		x, _ = v.LogoURL.Get()
+	}
+	return
+}
+
+// GetPlanStatus returns the value of PlanStatus, the zero value when absent or null (also on a nil Addon).
+func (v *Addon) GetPlanStatus() (x AddonPlanStatus) {
+	if v != nil {
+		x, _ = v.PlanStatus.Get()
+	}
+	return
+}
+
+// GetReference returns the value of Reference, the zero value when absent or null (also on a nil BusinessRelationship).
+func (v *BusinessRelationship) GetReference() (x string) {
+	if v != nil {
+		x, _ = v.Reference.Get()
+	}
+	return
+}
+
+// GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil Machine).
+func (v *Machine) GetManufacturerID() (x MachineManufacturerID) {
+	if v != nil {
+		x, _ = v.ManufacturerID.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil Machine).
+func (v *Machine) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil Machine).
+func (v *Machine) GetSerialNumber() (x string) {
+	if v != nil {
+		x, _ = v.SerialNumber.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil Machine).
+func (v *Machine) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil MachinesCreateOwnershipResponse).
+func (v *MachinesCreateOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil MachinesCreateOwnershipResponse).
+func (v *MachinesCreateOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil MachinesCreateResponse).
+func (v *MachinesCreateResponse) GetManufacturerID() (x MachinesCreateResponseManufacturerID) {
+	if v != nil {
+		x, _ = v.ManufacturerID.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil MachinesCreateResponse).
+func (v *MachinesCreateResponse) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil MachinesCreateResponse).
+func (v *MachinesCreateResponse) GetSerialNumber() (x string) {
+	if v != nil {
+		x, _ = v.SerialNumber.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil MachinesCreateResponse).
+func (v *MachinesCreateResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil MachinesGetOwnershipResponse).
+func (v *MachinesGetOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil MachinesGetOwnershipResponse).
+func (v *MachinesGetOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil MachinesGetResponse).
+func (v *MachinesGetResponse) GetManufacturerID() (x MachinesGetResponseManufacturerID) {
+	if v != nil {
+		x, _ = v.ManufacturerID.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil MachinesGetResponse).
+func (v *MachinesGetResponse) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil MachinesGetResponse).
+func (v *MachinesGetResponse) GetSerialNumber() (x string) {
+	if v != nil {
+		x, _ = v.SerialNumber.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil MachinesGetResponse).
+func (v *MachinesGetResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil MachinesUpdateOwnershipResponse).
+func (v *MachinesUpdateOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil MachinesUpdateOwnershipResponse).
+func (v *MachinesUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil ManufacturerMachine).
+func (v *ManufacturerMachine) GetManufacturerID() (x ManufacturerMachineManufacturerID) {
+	if v != nil {
+		x, _ = v.ManufacturerID.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil ManufacturerMachine).
+func (v *ManufacturerMachine) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil ManufacturerMachine).
+func (v *ManufacturerMachine) GetSerialNumber() (x string) {
+	if v != nil {
+		x, _ = v.SerialNumber.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil ManufacturerMachine).
+func (v *ManufacturerMachine) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil ManufacturerMachinesCreateResponse).
+func (v *ManufacturerMachinesCreateResponse) GetManufacturerID() (x ManufacturerMachinesCreateResponseManufacturerID) {
+	if v != nil {
+		x, _ = v.ManufacturerID.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil ManufacturerMachinesCreateResponse).
+func (v *ManufacturerMachinesCreateResponse) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil ManufacturerMachinesCreateResponse).
+func (v *ManufacturerMachinesCreateResponse) GetSerialNumber() (x string) {
+	if v != nil {
+		x, _ = v.SerialNumber.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil ManufacturerMachinesCreateResponse).
+func (v *ManufacturerMachinesCreateResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil ManufacturerMachinesGetResponse).
+func (v *ManufacturerMachinesGetResponse) GetManufacturerID() (x ManufacturerMachinesGetResponseManufacturerID) {
+	if v != nil {
+		x, _ = v.ManufacturerID.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil ManufacturerMachinesGetResponse).
+func (v *ManufacturerMachinesGetResponse) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil ManufacturerMachinesGetResponse).
+func (v *ManufacturerMachinesGetResponse) GetSerialNumber() (x string) {
+	if v != nil {
+		x, _ = v.SerialNumber.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil ManufacturerMachinesGetResponse).
+func (v *ManufacturerMachinesGetResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil ManufacturerMachinesUpdateResponse).
+func (v *ManufacturerMachinesUpdateResponse) GetManufacturerID() (x ManufacturerMachinesUpdateResponseManufacturerID) {
+	if v != nil {
+		x, _ = v.ManufacturerID.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil ManufacturerMachinesUpdateResponse).
+func (v *ManufacturerMachinesUpdateResponse) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil ManufacturerMachinesUpdateResponse).
+func (v *ManufacturerMachinesUpdateResponse) GetSerialNumber() (x string) {
+	if v != nil {
+		x, _ = v.SerialNumber.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil ManufacturerMachinesUpdateResponse).
+func (v *ManufacturerMachinesUpdateResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetAvatarURL returns the value of AvatarURL, the zero value when absent or null (also on a nil MembershipInvitation).
+func (v *MembershipInvitation) GetAvatarURL() (x string) {
+	if v != nil {
+		x, _ = v.AvatarURL.Get()
+	}
+	return
+}
+
+// GetBrandColor returns the value of BrandColor, the zero value when absent or null (also on a nil Organization).
+func (v *Organization) GetBrandColor() (x string) {
+	if v != nil {
+		x, _ = v.BrandColor.Get()
+	}
+	return
+}
+
+// GetCountryCode returns the value of CountryCode, the zero value when absent or null (also on a nil Organization).
+func (v *Organization) GetCountryCode() (x string) {
+	if v != nil {
+		x, _ = v.CountryCode.Get()
+	}
+	return
+}
+
+// GetCurrency returns the value of Currency, the zero value when absent or null (also on a nil Organization).
+func (v *Organization) GetCurrency() (x string) {
+	if v != nil {
+		x, _ = v.Currency.Get()
+	}
+	return
+}
+
+// GetKind returns *Kind, the zero value when absent (also on a nil Organization).
+func (v *Organization) GetKind() (x OrganizationKind) {
+	if v != nil && v.Kind != nil {
+		x = *v.Kind
+	}
+	return
+}
+
+// GetLogoURL returns the value of LogoURL, the zero value when absent or null (also on a nil Organization).
+func (v *Organization) GetLogoURL() (x string) {
+	if v != nil {
+		x, _ = v.LogoURL.Get()
+	}
+	return
+}
+
+// GetTestAccountOwnerID returns the value of TestAccountOwnerID, the zero value when absent or null (also on a nil Organization).
+func (v *Organization) GetTestAccountOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.TestAccountOwnerID.Get()
+	}
+	return
+}
+
+// GetEntryPointURL returns the value of EntryPointURL, the zero value when absent or null (also on a nil OrganizationAddonsGetResponse).
+func (v *OrganizationAddonsGetResponse) GetEntryPointURL() (x string) {
+	if v != nil {
+		x, _ = v.EntryPointURL.Get()
+	}
+	return
+}
+
+// GetLogoURL returns the value of LogoURL, the zero value when absent or null (also on a nil OrganizationAddonsGetResponse).
+func (v *OrganizationAddonsGetResponse) GetLogoURL() (x string) {
+	if v != nil {
+		x, _ = v.LogoURL.Get()
+	}
+	return
+}
+
+// GetPlanStatus returns the value of PlanStatus, the zero value when absent or null (also on a nil OrganizationAddonsGetResponse).
+func (v *OrganizationAddonsGetResponse) GetPlanStatus() (x OrganizationAddonsGetResponsePlanStatus) {
+	if v != nil {
+		x, _ = v.PlanStatus.Get()
+	}
+	return
+}
+
+// GetReference returns the value of Reference, the zero value when absent or null (also on a nil OrganizationBusinessRelationshipsCreateResponse).
+func (v *OrganizationBusinessRelationshipsCreateResponse) GetReference() (x string) {
+	if v != nil {
+		x, _ = v.Reference.Get()
+	}
+	return
+}
+
+// GetReference returns the value of Reference, the zero value when absent or null (also on a nil OrganizationBusinessRelationshipsGetResponse).
+func (v *OrganizationBusinessRelationshipsGetResponse) GetReference() (x string) {
+	if v != nil {
+		x, _ = v.Reference.Get()
+	}
+	return
+}
+
+// GetAvatarURL returns the value of AvatarURL, the zero value when absent or null (also on a nil Person).
+func (v *Person) GetAvatarURL() (x string) {
+	if v != nil {
+		x, _ = v.AvatarURL.Get()
+	}
+	return
+}
+
+// GetCountryCode returns the value of CountryCode, the zero value when absent or null (also on a nil Person).
+func (v *Person) GetCountryCode() (x string) {
+	if v != nil {
+		x, _ = v.CountryCode.Get()
+	}
+	return
+}
+
+// GetCurrency returns the value of Currency, the zero value when absent or null (also on a nil Person).
+func (v *Person) GetCurrency() (x string) {
+	if v != nil {
+		x, _ = v.Currency.Get()
+	}
+	return
+}
+
+// GetFirstName returns the value of FirstName, the zero value when absent or null (also on a nil Person).
+func (v *Person) GetFirstName() (x string) {
+	if v != nil {
+		x, _ = v.FirstName.Get()
+	}
+	return
+}
+
+// GetPronoun returns the value of Pronoun, the zero value when absent or null (also on a nil Person).
+func (v *Person) GetPronoun() (x PersonPronoun) {
+	if v != nil {
+		x, _ = v.Pronoun.Get()
+	}
+	return
+}
+
+// GetTestAccountOwnerID returns the value of TestAccountOwnerID, the zero value when absent or null (also on a nil Person).
+func (v *Person) GetTestAccountOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.TestAccountOwnerID.Get()
+	}
+	return
+}
+
+// GetBrandColor returns the value of BrandColor, the zero value when absent or null (also on a nil PersonOrganizationsCreateResponse).
+func (v *PersonOrganizationsCreateResponse) GetBrandColor() (x string) {
+	if v != nil {
+		x, _ = v.BrandColor.Get()
+	}
+	return
+}
+
+// GetCountryCode returns the value of CountryCode, the zero value when absent or null (also on a nil PersonOrganizationsCreateResponse).
+func (v *PersonOrganizationsCreateResponse) GetCountryCode() (x string) {
+	if v != nil {
+		x, _ = v.CountryCode.Get()
+	}
+	return
+}
+
+// GetCurrency returns the value of Currency, the zero value when absent or null (also on a nil PersonOrganizationsCreateResponse).
+func (v *PersonOrganizationsCreateResponse) GetCurrency() (x string) {
+	if v != nil {
+		x, _ = v.Currency.Get()
+	}
+	return
+}
+
+// GetKind returns *Kind, the zero value when absent (also on a nil PersonOrganizationsCreateResponse).
+func (v *PersonOrganizationsCreateResponse) GetKind() (x PersonOrganizationsCreateResponseKind) {
+	if v != nil && v.Kind != nil {
+		x = *v.Kind
+	}
+	return
+}
+
+// GetLogoURL returns the value of LogoURL, the zero value when absent or null (also on a nil PersonOrganizationsCreateResponse).
+func (v *PersonOrganizationsCreateResponse) GetLogoURL() (x string) {
+	if v != nil {
+		x, _ = v.LogoURL.Get()
+	}
+	return
+}
+
+// GetTestAccountOwnerID returns the value of TestAccountOwnerID, the zero value when absent or null (also on a nil PersonOrganizationsCreateResponse).
+func (v *PersonOrganizationsCreateResponse) GetTestAccountOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.TestAccountOwnerID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesCreateOwnershipResponse).
+func (v *PersonOrganizationsMachinesCreateOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsMachinesCreateOwnershipResponse).
+func (v *PersonOrganizationsMachinesCreateOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesCreateResponse).
+func (v *PersonOrganizationsMachinesCreateResponse) GetManufacturerID() (x PersonOrganizationsMachinesCreateResponseManufacturerID) {
+	if v != nil {
+		x, _ = v.ManufacturerID.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesCreateResponse).
+func (v *PersonOrganizationsMachinesCreateResponse) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil PersonOrganizationsMachinesCreateResponse).
+func (v *PersonOrganizationsMachinesCreateResponse) GetSerialNumber() (x string) {
+	if v != nil {
+		x, _ = v.SerialNumber.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesCreateResponse).
+func (v *PersonOrganizationsMachinesCreateResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesGetOwnershipResponse).
+func (v *PersonOrganizationsMachinesGetOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsMachinesGetOwnershipResponse).
+func (v *PersonOrganizationsMachinesGetOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesGetResponse).
+func (v *PersonOrganizationsMachinesGetResponse) GetManufacturerID() (x PersonOrganizationsMachinesGetResponseManufacturerID) {
+	if v != nil {
+		x, _ = v.ManufacturerID.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesGetResponse).
+func (v *PersonOrganizationsMachinesGetResponse) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil PersonOrganizationsMachinesGetResponse).
+func (v *PersonOrganizationsMachinesGetResponse) GetSerialNumber() (x string) {
+	if v != nil {
+		x, _ = v.SerialNumber.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesGetResponse).
+func (v *PersonOrganizationsMachinesGetResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesUpdateOwnershipResponse).
+func (v *PersonOrganizationsMachinesUpdateOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsMachinesUpdateOwnershipResponse).
+func (v *PersonOrganizationsMachinesUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetAvatarURL returns the value of AvatarURL, the zero value when absent or null (also on a nil PersonOrganizationsMembershipInvitationsCreateResponse).
+func (v *PersonOrganizationsMembershipInvitationsCreateResponse) GetAvatarURL() (x string) {
+	if v != nil {
+		x, _ = v.AvatarURL.Get()
+	}
+	return
+}
+
+// GetID returns *ID, the zero value when absent (also on a nil PersonOrganizationsSitesCreateResponse).
+func (v *PersonOrganizationsSitesCreateResponse) GetID() (x string) {
+	if v != nil && v.ID != nil {
+		x = *v.ID
+	}
+	return
+}
+
+// GetID returns *ID, the zero value when absent (also on a nil PersonOrganizationsSitesGetResponse).
+func (v *PersonOrganizationsSitesGetResponse) GetID() (x string) {
+	if v != nil && v.ID != nil {
+		x = *v.ID
+	}
+	return
+}
+
+// GetID returns *ID, the zero value when absent (also on a nil PersonOrganizationsSitesUpdateResponse).
+func (v *PersonOrganizationsSitesUpdateResponse) GetID() (x string) {
+	if v != nil && v.ID != nil {
+		x = *v.ID
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareCreateOwnershipResponse).
+func (v *PersonOrganizationsSoftwareCreateOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareCreateOwnershipResponse).
+func (v *PersonOrganizationsSoftwareCreateOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareCreateResponse).
+func (v *PersonOrganizationsSoftwareCreateResponse) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareCreateResponse).
+func (v *PersonOrganizationsSoftwareCreateResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetVendorID returns the value of VendorID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareCreateResponse).
+func (v *PersonOrganizationsSoftwareCreateResponse) GetVendorID() (x PersonOrganizationsSoftwareCreateResponseVendorID) {
+	if v != nil {
+		x, _ = v.VendorID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareGetOwnershipResponse).
+func (v *PersonOrganizationsSoftwareGetOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareGetOwnershipResponse).
+func (v *PersonOrganizationsSoftwareGetOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareGetResponse).
+func (v *PersonOrganizationsSoftwareGetResponse) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareGetResponse).
+func (v *PersonOrganizationsSoftwareGetResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetVendorID returns the value of VendorID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareGetResponse).
+func (v *PersonOrganizationsSoftwareGetResponse) GetVendorID() (x PersonOrganizationsSoftwareGetResponseVendorID) {
+	if v != nil {
+		x, _ = v.VendorID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareUpdateOwnershipResponse).
+func (v *PersonOrganizationsSoftwareUpdateOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareUpdateOwnershipResponse).
+func (v *PersonOrganizationsSoftwareUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsCreateOwnershipResponse).
+func (v *PersonOrganizationsSpecialistsCreateOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsCreateOwnershipResponse).
+func (v *PersonOrganizationsSpecialistsCreateOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsCreateResponse).
+func (v *PersonOrganizationsSpecialistsCreateResponse) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsCreateResponse).
+func (v *PersonOrganizationsSpecialistsCreateResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsGetOwnershipResponse).
+func (v *PersonOrganizationsSpecialistsGetOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsGetOwnershipResponse).
+func (v *PersonOrganizationsSpecialistsGetOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsGetResponse).
+func (v *PersonOrganizationsSpecialistsGetResponse) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsGetResponse).
+func (v *PersonOrganizationsSpecialistsGetResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsUpdateOwnershipResponse).
+func (v *PersonOrganizationsSpecialistsUpdateOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsUpdateOwnershipResponse).
+func (v *PersonOrganizationsSpecialistsUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetAvatar returns *Avatar, the zero value when absent (also on a nil PersonUpdateAvatarMultipartBody).
+func (v *PersonUpdateAvatarMultipartBody) GetAvatar() (x openapi_types.File) {
+	if v != nil && v.Avatar != nil {
+		x = *v.Avatar
+	}
+	return
+}
+
+// GetAvatar returns *Avatar, the zero value when absent (also on a nil PersonUpdateAvatarMultipartRequestBody).
+func (v *PersonUpdateAvatarMultipartRequestBody) GetAvatar() (x openapi_types.File) {
+	if v != nil && v.Avatar != nil {
+		x = *v.Avatar
+	}
+	return
+}
+
+// GetAvatarURL returns the value of AvatarURL, the zero value when absent or null (also on a nil PersonUpdateResponse).
+func (v *PersonUpdateResponse) GetAvatarURL() (x string) {
+	if v != nil {
+		x, _ = v.AvatarURL.Get()
+	}
+	return
+}
+
+// GetCountryCode returns the value of CountryCode, the zero value when absent or null (also on a nil PersonUpdateResponse).
+func (v *PersonUpdateResponse) GetCountryCode() (x string) {
+	if v != nil {
+		x, _ = v.CountryCode.Get()
+	}
+	return
+}
+
+// GetCurrency returns the value of Currency, the zero value when absent or null (also on a nil PersonUpdateResponse).
+func (v *PersonUpdateResponse) GetCurrency() (x string) {
+	if v != nil {
+		x, _ = v.Currency.Get()
+	}
+	return
+}
+
+// GetFirstName returns the value of FirstName, the zero value when absent or null (also on a nil PersonUpdateResponse).
+func (v *PersonUpdateResponse) GetFirstName() (x string) {
+	if v != nil {
+		x, _ = v.FirstName.Get()
+	}
+	return
+}
+
+// GetPronoun returns the value of Pronoun, the zero value when absent or null (also on a nil PersonUpdateResponse).
+func (v *PersonUpdateResponse) GetPronoun() (x PersonUpdateResponsePronoun) {
+	if v != nil {
+		x, _ = v.Pronoun.Get()
+	}
+	return
+}
+
+// GetTestAccountOwnerID returns the value of TestAccountOwnerID, the zero value when absent or null (also on a nil PersonUpdateResponse).
+func (v *PersonUpdateResponse) GetTestAccountOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.TestAccountOwnerID.Get()
+	}
+	return
+}
+
+// GetID returns *ID, the zero value when absent (also on a nil RolesListItem).
+func (v *RolesListItem) GetID() (x string) {
+	if v != nil && v.ID != nil {
+		x = *v.ID
+	}
+	return
+}
+
+// GetName returns *Name, the zero value when absent (also on a nil RolesListItem).
+func (v *RolesListItem) GetName() (x string) {
+	if v != nil && v.Name != nil {
+		x = *v.Name
+	}
+	return
+}
+
+// GetID returns *ID, the zero value when absent (also on a nil Site).
+func (v *Site) GetID() (x string) {
+	if v != nil && v.ID != nil {
+		x = *v.ID
+	}
+	return
+}
+
+// GetID returns *ID, the zero value when absent (also on a nil SitesCreateResponse).
+func (v *SitesCreateResponse) GetID() (x string) {
+	if v != nil && v.ID != nil {
+		x = *v.ID
+	}
+	return
+}
+
+// GetID returns *ID, the zero value when absent (also on a nil SitesGetResponse).
+func (v *SitesGetResponse) GetID() (x string) {
+	if v != nil && v.ID != nil {
+		x = *v.ID
+	}
+	return
+}
+
+// GetID returns *ID, the zero value when absent (also on a nil SitesUpdateResponse).
+func (v *SitesUpdateResponse) GetID() (x string) {
+	if v != nil && v.ID != nil {
+		x = *v.ID
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil Software).
+func (v *Software) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil Software).
+func (v *Software) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetVendorID returns the value of VendorID, the zero value when absent or null (also on a nil Software).
+func (v *Software) GetVendorID() (x SoftwareVendorID) {
+	if v != nil {
+		x, _ = v.VendorID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SoftwareCreateOwnershipResponse).
+func (v *SoftwareCreateOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil SoftwareCreateOwnershipResponse).
+func (v *SoftwareCreateOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil SoftwareCreateResponse).
+func (v *SoftwareCreateResponse) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SoftwareCreateResponse).
+func (v *SoftwareCreateResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetVendorID returns the value of VendorID, the zero value when absent or null (also on a nil SoftwareCreateResponse).
+func (v *SoftwareCreateResponse) GetVendorID() (x SoftwareCreateResponseVendorID) {
+	if v != nil {
+		x, _ = v.VendorID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SoftwareGetOwnershipResponse).
+func (v *SoftwareGetOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil SoftwareGetOwnershipResponse).
+func (v *SoftwareGetOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil SoftwareGetResponse).
+func (v *SoftwareGetResponse) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SoftwareGetResponse).
+func (v *SoftwareGetResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetVendorID returns the value of VendorID, the zero value when absent or null (also on a nil SoftwareGetResponse).
+func (v *SoftwareGetResponse) GetVendorID() (x SoftwareGetResponseVendorID) {
+	if v != nil {
+		x, _ = v.VendorID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SoftwareUpdateOwnershipResponse).
+func (v *SoftwareUpdateOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil SoftwareUpdateOwnershipResponse).
+func (v *SoftwareUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil Specialist).
+func (v *Specialist) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil Specialist).
+func (v *Specialist) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SpecialistsCreateOwnershipResponse).
+func (v *SpecialistsCreateOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil SpecialistsCreateOwnershipResponse).
+func (v *SpecialistsCreateOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil SpecialistsCreateResponse).
+func (v *SpecialistsCreateResponse) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SpecialistsCreateResponse).
+func (v *SpecialistsCreateResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SpecialistsGetOwnershipResponse).
+func (v *SpecialistsGetOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil SpecialistsGetOwnershipResponse).
+func (v *SpecialistsGetOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil SpecialistsGetResponse).
+func (v *SpecialistsGetResponse) GetOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.OwnerID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SpecialistsGetResponse).
+func (v *SpecialistsGetResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SpecialistsUpdateOwnershipResponse).
+func (v *SpecialistsUpdateOwnershipResponse) GetSiteID() (x string) {
+	if v != nil {
+		x, _ = v.SiteID.Get()
+	}
+	return
+}
+
+// GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil SpecialistsUpdateOwnershipResponse).
+func (v *SpecialistsUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TerminatedAt.Get()
+	}
+	return
+}
+
+// GetActivatedAt returns the value of ActivatedAt, the zero value when absent or null (also on a nil Subscription).
+func (v *Subscription) GetActivatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.ActivatedAt.Get()
+	}
+	return
+}
+
+// GetChangedPlanAt returns the value of ChangedPlanAt, the zero value when absent or null (also on a nil Subscription).
+func (v *Subscription) GetChangedPlanAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.ChangedPlanAt.Get()
+	}
+	return
+}
+
+// GetID returns *ID, the zero value when absent (also on a nil Subscription).
+func (v *Subscription) GetID() (x string) {
+	if v != nil && v.ID != nil {
+		x = *v.ID
+	}
+	return
+}
+
+// GetLastBilledAt returns the value of LastBilledAt, the zero value when absent or null (also on a nil Subscription).
+func (v *Subscription) GetLastBilledAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.LastBilledAt.Get()
+	}
+	return
+}
+
+// GetLastPaidAt returns the value of LastPaidAt, the zero value when absent or null (also on a nil Subscription).
+func (v *Subscription) GetLastPaidAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.LastPaidAt.Get()
+	}
+	return
+}
+
+// GetPrecedingPlan returns the value of PrecedingPlan, the zero value when absent or null (also on a nil Subscription).
+func (v *Subscription) GetPrecedingPlan() (x string) {
+	if v != nil {
+		x, _ = v.PrecedingPlan.Get()
+	}
+	return
+}
+
+// GetTrialEndedAt returns the value of TrialEndedAt, the zero value when absent or null (also on a nil Subscription).
+func (v *Subscription) GetTrialEndedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TrialEndedAt.Get()
+	}
+	return
+}
+
+// GetActivatedAt returns the value of ActivatedAt, the zero value when absent or null (also on a nil SubscriptionsGetResponse).
+func (v *SubscriptionsGetResponse) GetActivatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.ActivatedAt.Get()
+	}
+	return
+}
+
+// GetChangedPlanAt returns the value of ChangedPlanAt, the zero value when absent or null (also on a nil SubscriptionsGetResponse).
+func (v *SubscriptionsGetResponse) GetChangedPlanAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.ChangedPlanAt.Get()
+	}
+	return
+}
+
+// GetID returns *ID, the zero value when absent (also on a nil SubscriptionsGetResponse).
+func (v *SubscriptionsGetResponse) GetID() (x string) {
+	if v != nil && v.ID != nil {
+		x = *v.ID
+	}
+	return
+}
+
+// GetLastBilledAt returns the value of LastBilledAt, the zero value when absent or null (also on a nil SubscriptionsGetResponse).
+func (v *SubscriptionsGetResponse) GetLastBilledAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.LastBilledAt.Get()
+	}
+	return
+}
+
+// GetLastPaidAt returns the value of LastPaidAt, the zero value when absent or null (also on a nil SubscriptionsGetResponse).
+func (v *SubscriptionsGetResponse) GetLastPaidAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.LastPaidAt.Get()
+	}
+	return
+}
+
+// GetPrecedingPlan returns the value of PrecedingPlan, the zero value when absent or null (also on a nil SubscriptionsGetResponse).
+func (v *SubscriptionsGetResponse) GetPrecedingPlan() (x string) {
+	if v != nil {
+		x, _ = v.PrecedingPlan.Get()
+	}
+	return
+}
+
+// GetTrialEndedAt returns the value of TrialEndedAt, the zero value when absent or null (also on a nil SubscriptionsGetResponse).
+func (v *SubscriptionsGetResponse) GetTrialEndedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TrialEndedAt.Get()
+	}
+	return
+}
+
+// GetActivatedAt returns the value of ActivatedAt, the zero value when absent or null (also on a nil SubscriptionsUpdateResponse).
+func (v *SubscriptionsUpdateResponse) GetActivatedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.ActivatedAt.Get()
+	}
+	return
+}
+
+// GetChangedPlanAt returns the value of ChangedPlanAt, the zero value when absent or null (also on a nil SubscriptionsUpdateResponse).
+func (v *SubscriptionsUpdateResponse) GetChangedPlanAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.ChangedPlanAt.Get()
+	}
+	return
+}
+
+// GetID returns *ID, the zero value when absent (also on a nil SubscriptionsUpdateResponse).
+func (v *SubscriptionsUpdateResponse) GetID() (x string) {
+	if v != nil && v.ID != nil {
+		x = *v.ID
+	}
+	return
+}
+
+// GetLastBilledAt returns the value of LastBilledAt, the zero value when absent or null (also on a nil SubscriptionsUpdateResponse).
+func (v *SubscriptionsUpdateResponse) GetLastBilledAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.LastBilledAt.Get()
+	}
+	return
+}
+
+// GetLastPaidAt returns the value of LastPaidAt, the zero value when absent or null (also on a nil SubscriptionsUpdateResponse).
+func (v *SubscriptionsUpdateResponse) GetLastPaidAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.LastPaidAt.Get()
+	}
+	return
+}
+
+// GetPrecedingPlan returns the value of PrecedingPlan, the zero value when absent or null (also on a nil SubscriptionsUpdateResponse).
+func (v *SubscriptionsUpdateResponse) GetPrecedingPlan() (x string) {
+	if v != nil {
+		x, _ = v.PrecedingPlan.Get()
+	}
+	return
+}
+
+// GetTrialEndedAt returns the value of TrialEndedAt, the zero value when absent or null (also on a nil SubscriptionsUpdateResponse).
+func (v *SubscriptionsUpdateResponse) GetTrialEndedAt() (x time.Time) {
+	if v != nil {
+		x, _ = v.TrialEndedAt.Get()
+	}
+	return
+}
+
+// GetBrandColor returns the value of BrandColor, the zero value when absent or null (also on a nil TestAccount).
+func (v *TestAccount) GetBrandColor() (x string) {
+	if v != nil {
+		x, _ = v.BrandColor.Get()
+	}
+	return
+}
+
+// GetCountryCode returns the value of CountryCode, the zero value when absent or null (also on a nil TestAccount).
+func (v *TestAccount) GetCountryCode() (x string) {
+	if v != nil {
+		x, _ = v.CountryCode.Get()
+	}
+	return
+}
+
+// GetCurrency returns the value of Currency, the zero value when absent or null (also on a nil TestAccount).
+func (v *TestAccount) GetCurrency() (x string) {
+	if v != nil {
+		x, _ = v.Currency.Get()
+	}
+	return
+}
+
+// GetKind returns *Kind, the zero value when absent (also on a nil TestAccount).
+func (v *TestAccount) GetKind() (x TestAccountKind) {
+	if v != nil && v.Kind != nil {
+		x = *v.Kind
+	}
+	return
+}
+
+// GetLogoURL returns the value of LogoURL, the zero value when absent or null (also on a nil TestAccount).
+func (v *TestAccount) GetLogoURL() (x string) {
+	if v != nil {
+		x, _ = v.LogoURL.Get()
+	}
+	return
+}
+
+// GetPrivateAccessToken returns the value of PrivateAccessToken, the zero value when absent or null (also on a nil TestAccount).
+func (v *TestAccount) GetPrivateAccessToken() (x string) {
+	if v != nil {
+		x, _ = v.PrivateAccessToken.Get()
+	}
+	return
+}
+
+// GetTestAccountOwnerID returns the value of TestAccountOwnerID, the zero value when absent or null (also on a nil TestAccount).
+func (v *TestAccount) GetTestAccountOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.TestAccountOwnerID.Get()
+	}
+	return
+}
+
+// GetBrandColor returns the value of BrandColor, the zero value when absent or null (also on a nil TestAccountsCreateResponse).
+func (v *TestAccountsCreateResponse) GetBrandColor() (x string) {
+	if v != nil {
+		x, _ = v.BrandColor.Get()
+	}
+	return
+}
+
+// GetCountryCode returns the value of CountryCode, the zero value when absent or null (also on a nil TestAccountsCreateResponse).
+func (v *TestAccountsCreateResponse) GetCountryCode() (x string) {
+	if v != nil {
+		x, _ = v.CountryCode.Get()
+	}
+	return
+}
+
+// GetCurrency returns the value of Currency, the zero value when absent or null (also on a nil TestAccountsCreateResponse).
+func (v *TestAccountsCreateResponse) GetCurrency() (x string) {
+	if v != nil {
+		x, _ = v.Currency.Get()
+	}
+	return
+}
+
+// GetKind returns *Kind, the zero value when absent (also on a nil TestAccountsCreateResponse).
+func (v *TestAccountsCreateResponse) GetKind() (x TestAccountsCreateResponseKind) {
+	if v != nil && v.Kind != nil {
+		x = *v.Kind
+	}
+	return
+}
+
+// GetLogoURL returns the value of LogoURL, the zero value when absent or null (also on a nil TestAccountsCreateResponse).
+func (v *TestAccountsCreateResponse) GetLogoURL() (x string) {
+	if v != nil {
+		x, _ = v.LogoURL.Get()
+	}
+	return
+}
+
+// GetPrivateAccessToken returns the value of PrivateAccessToken, the zero value when absent or null (also on a nil TestAccountsCreateResponse).
+func (v *TestAccountsCreateResponse) GetPrivateAccessToken() (x string) {
+	if v != nil {
+		x, _ = v.PrivateAccessToken.Get()
+	}
+	return
+}
+
+// GetTestAccountOwnerID returns the value of TestAccountOwnerID, the zero value when absent or null (also on a nil TestAccountsCreateResponse).
+func (v *TestAccountsCreateResponse) GetTestAccountOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.TestAccountOwnerID.Get()
+	}
+	return
+}
+
+// GetBrandColor returns the value of BrandColor, the zero value when absent or null (also on a nil TestAccountsGetResponse).
+func (v *TestAccountsGetResponse) GetBrandColor() (x string) {
+	if v != nil {
+		x, _ = v.BrandColor.Get()
+	}
+	return
+}
+
+// GetCountryCode returns the value of CountryCode, the zero value when absent or null (also on a nil TestAccountsGetResponse).
+func (v *TestAccountsGetResponse) GetCountryCode() (x string) {
+	if v != nil {
+		x, _ = v.CountryCode.Get()
+	}
+	return
+}
+
+// GetCurrency returns the value of Currency, the zero value when absent or null (also on a nil TestAccountsGetResponse).
+func (v *TestAccountsGetResponse) GetCurrency() (x string) {
+	if v != nil {
+		x, _ = v.Currency.Get()
+	}
+	return
+}
+
+// GetKind returns *Kind, the zero value when absent (also on a nil TestAccountsGetResponse).
+func (v *TestAccountsGetResponse) GetKind() (x TestAccountsGetResponseKind) {
+	if v != nil && v.Kind != nil {
+		x = *v.Kind
+	}
+	return
+}
+
+// GetLogoURL returns the value of LogoURL, the zero value when absent or null (also on a nil TestAccountsGetResponse).
+func (v *TestAccountsGetResponse) GetLogoURL() (x string) {
+	if v != nil {
+		x, _ = v.LogoURL.Get()
+	}
+	return
+}
+
+// GetPrivateAccessToken returns the value of PrivateAccessToken, the zero value when absent or null (also on a nil TestAccountsGetResponse).
+func (v *TestAccountsGetResponse) GetPrivateAccessToken() (x string) {
+	if v != nil {
+		x, _ = v.PrivateAccessToken.Get()
+	}
+	return
+}
+
+// GetTestAccountOwnerID returns the value of TestAccountOwnerID, the zero value when absent or null (also on a nil TestAccountsGetResponse).
+func (v *TestAccountsGetResponse) GetTestAccountOwnerID() (x string) {
+	if v != nil {
+		x, _ = v.TestAccountOwnerID.Get()
+	}
+	return
+}
+
+// GetCategory returns *Category, the zero value when absent (also on a nil VendorApp).
+func (v *VendorApp) GetCategory() (x string) {
+	if v != nil && v.Category != nil {
+		x = *v.Category
+	}
+	return
+}
+
+// GetID returns *ID, the zero value when absent (also on a nil VendorApp).
+func (v *VendorApp) GetID() (x string) {
+	if v != nil && v.ID != nil {
+		x = *v.ID
+	}
+	return
+}
+
+// GetKind returns *Kind, the zero value when absent (also on a nil VendorApp).
+func (v *VendorApp) GetKind() (x string) {
+	if v != nil && v.Kind != nil {
+		x = *v.Kind
+	}
+	return
+}
+
+// GetName returns *Name, the zero value when absent (also on a nil VendorApp).
+func (v *VendorApp) GetName() (x string) {
+	if v != nil && v.Name != nil {
+		x = *v.Name
+	}
+	return
+}
+
+// GetState returns *State, the zero value when absent (also on a nil VendorApp).
+func (v *VendorApp) GetState() (x string) {
+	if v != nil && v.State != nil {
+		x = *v.State
+	}
+	return
+}
+
+// Ptr returns a pointer to a copy of v: an optional field set to a value,
+// zero included (Blocked: Ptr(false) sends "blocked": false; a nil field
+// is left out).
+func Ptr[T any](v T) *T { return &v }

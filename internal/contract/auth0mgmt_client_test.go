@@ -112,7 +112,7 @@ func TestAuth0MgmtPagingPage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, *u.UserId)
+		ids = append(ids, *u.UserID)
 	}
 	if want := "auth0|0 auth0|1 auth0|2 auth0|3 auth0|4"; strings.Join(ids, " ") != want {
 		t.Fatalf("users = %v, want %s", ids, want)
@@ -138,7 +138,7 @@ func TestAuth0MgmtPagingPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page.Total == nil || *page.Total != total || page.Users == nil || len(*page.Users) != per {
+	if page.Total == nil || page.GetTotal() != total || len(page.Users) != per {
 		t.Errorf("List = %+v", page)
 	}
 
@@ -193,7 +193,7 @@ func TestAuth0MgmtPagingCheckpoint(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, *m.UserId)
+		ids = append(ids, *m.UserID)
 	}
 	if want := "auth0|0 auth0|1 auth0|2 auth0|3 auth0|4"; strings.Join(ids, " ") != want {
 		t.Fatalf("members = %v", ids)
@@ -234,7 +234,7 @@ func TestAuth0MgmtListBareArray(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page.Users == nil || len(*page.Users) != 2 || page.Total != nil {
+	if len(page.Users) != 2 || page.Total != nil {
 		t.Errorf("List = %+v", page)
 	}
 }
@@ -286,8 +286,8 @@ func TestAuth0MgmtRateLimitThenSuccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *u.UserId != "auth0|1" || len(api.requests()) != 2 {
-		t.Fatalf("user %v after %d requests", *u.UserId, len(api.requests()))
+	if *u.UserID != "auth0|1" || len(api.requests()) != 2 {
+		t.Fatalf("user %v after %d requests", *u.UserID, len(api.requests()))
 	}
 }
 

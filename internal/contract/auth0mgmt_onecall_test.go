@@ -109,7 +109,7 @@ func TestAuth0MgmtOneCallClient(t *testing.T) {
 			if err != nil {
 				t.Fatalf("call %d: %v", i, err)
 			}
-			if u.UserId == nil || *u.UserId != "auth0|1" {
+			if u.UserID == nil || *u.UserID != "auth0|1" {
 				t.Fatalf("user %+v", u)
 			}
 		}

@@ -44,7 +44,7 @@ func TestNexaasIDContract(t *testing.T) {
 
 	p, err := c.Profile.Get(ctx)
 	mustNotNil("GetProfile", p, err)
-	if err == nil && p.Id == "00000000-0000-0000-0000-000000000000" {
+	if err == nil && p.ID == "00000000-0000-0000-0000-000000000000" {
 		t.Errorf("GetProfile: zero id")
 	}
 	pi, err := c.Profile.ProfessionalInfo(ctx)
@@ -64,7 +64,7 @@ func TestNexaasIDContract(t *testing.T) {
 	cov.add("GetNavbarWidget")
 	fetchURL(t, rec, navbar, err)
 	cid, redirect := "client-1", "https://app.example.com/back"
-	navbarOut, err := c.Widgets.NavbarURL(ctx, &nexaasid.WidgetsNavbarURLParams{ClientId: &cid, RedirectUri: &redirect})
+	navbarOut, err := c.Widgets.NavbarURL(ctx, &nexaasid.WidgetsNavbarURLParams{ClientID: &cid, RedirectURI: &redirect})
 	fetchURL(t, rec, navbarOut, err)
 	if u, _ := url.Parse(navbarOut); u != nil && u.Query().Get("access_token") != "contract-test-token" {
 		t.Errorf("NavbarURL = %s, want the client's token", navbarOut)

@@ -69,7 +69,7 @@ func TestZaikioHubPaging(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got = append(got, conn.ConnectableId)
+		got = append(got, conn.ConnectableID)
 	}
 	if len(got) != total {
 		t.Fatalf("got %d items, want %d: %v", len(got), total, got)

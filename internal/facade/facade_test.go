@@ -60,7 +60,7 @@ func TestGetProfileSendsAndDecodes(t *testing.T) {
 	if diff := cmp.Diff("Ana Souza", *p.FullName); diff != "" {
 		t.Errorf("full_name: %s", diff)
 	}
-	if p.Id != "1f0c7a8e-9c57-4b0e-8f5b-2f4a8d3c6b71" || p.Birth.String() != "1990-04-01" {
+	if p.ID != "1f0c7a8e-9c57-4b0e-8f5b-2f4a8d3c6b71" || p.Birth.String() != "1990-04-01" {
 		t.Errorf("decoded %+v", p)
 	}
 	want := map[string]string{

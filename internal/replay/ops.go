@@ -42,7 +42,7 @@ const (
 	ArgContentType                // the content type of a raw body
 )
 
-var docLine = regexp.MustCompile(`\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\S+) \(operation ([\w.-]+)\)`)
+var docLine = regexp.MustCompile(`\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\S+) \(operation ([^)\s]+)\)`)
 
 // LoadOperations reads the facade methods of gen/<api>/services.gen.go
 // under root (the module root). Iterators (methods returning iter.Seq2)

@@ -1,0 +1,330 @@
+// Doc comments of the models made of the document's facts: each schema
+// and property gets a description that oapi-codegen writes as its doc
+// comment (type, format, enum values, limits, required, read-only,
+// nullable), never vendor prose (the committed documents have none).
+
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// maxEnumListed is how many enum values a field's doc lists.
+const maxEnumListed = 8
+
+// describeSchemas gives every schema under components, and every property
+// and inline schema under them, a description of facts. A property that is
+// a $ref gets a copy of the referenced schema carrying its own description,
+// so the schema it names keeps the schema's.
+func describeSchemas(spec *openapi3.T) {
+	if spec.Components == nil {
+		return
+	}
+	seen := map[*openapi3.Schema]bool{}
+	names := make([]string, 0, len(spec.Components.Schemas))
+	for n := range spec.Components.Schemas {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		r := spec.Components.Schemas[n]
+		if r == nil || r.Value == nil || r.Ref != "" {
+			continue
+		}
+		r.Value.Description = "is schema " + strconv.Quote(n) + " of the document: " + article(strings.Join(typeFacts(r, false), "; ")) + "."
+		describeInner(r.Value, seen)
+	}
+	// Responses and parameters under components become types too.
+	for _, n := range sortedKeys(spec.Components.Responses) {
+		r := spec.Components.Responses[n]
+		if r == nil || r.Value == nil {
+			continue
+		}
+		for _, ct := range sortedContent(r.Value.Content) {
+			if mt := r.Value.Content[ct]; mt != nil && mt.Schema != nil && mt.Schema.Ref == "" && mt.Schema.Value != nil {
+				mt.Schema.Value.Description = "is the " + ct + " body of response " + strconv.Quote(n) + " of the document: " + article(strings.Join(typeFacts(mt.Schema, false), "; ")) + "."
+				describeInner(mt.Schema.Value, seen)
+			}
+		}
+	}
+	for _, n := range sortedKeys(spec.Components.Parameters) {
+		p := spec.Components.Parameters[n]
+		if p == nil || p.Value == nil || p.Value.Schema == nil || p.Value.Schema.Ref != "" || p.Value.Schema.Value == nil {
+			continue
+		}
+		sr := p.Value.Schema
+		sr.Value.Description = "is parameter " + strconv.Quote(n) + " of the document: " + article(strings.Join(typeFacts(sr, true), "; ")) + "."
+	}
+}
+
+// describeInner describes the properties of s and of the inline schemas
+// inside it.
+func describeInner(s *openapi3.Schema, seen map[*openapi3.Schema]bool) {
+	if s == nil || seen[s] {
+		return
+	}
+	seen[s] = true
+	required := map[string]bool{}
+	for _, n := range s.Required {
+		required[n] = true
+	}
+	for _, name := range sortedSchemaNames(s.Properties) {
+		p := s.Properties[name]
+		if p == nil || p.Value == nil {
+			continue
+		}
+		facts := fieldFacts(name, p, required[name])
+		if p.Ref != "" {
+			c := *p.Value
+			c.Description = facts
+			s.Properties[name] = &openapi3.SchemaRef{Ref: p.Ref, Value: &c, Extensions: p.Extensions}
+			continue
+		}
+		p.Value.Description = facts
+		describeInner(p.Value, seen)
+	}
+	inline := func(r *openapi3.SchemaRef) {
+		if r != nil && r.Ref == "" && r.Value != nil {
+			if r.Value.Description == "" {
+				r.Value.Description = "is " + article(strings.Join(typeFacts(r, true), "; ")) + "."
+			}
+			describeInner(r.Value, seen)
+		}
+	}
+	inline(s.Items)
+	if s.AdditionalProperties.Schema != nil {
+		inline(s.AdditionalProperties.Schema)
+	}
+	// A variant of a union becomes a type of its own; the members of an
+	// allOf are merged into their parent, whose description stays.
+	for _, rs := range []openapi3.SchemaRefs{s.OneOf, s.AnyOf} {
+		for _, r := range rs {
+			inline(r)
+		}
+	}
+	for _, r := range s.AllOf {
+		if r != nil && r.Ref == "" && r.Value != nil {
+			describeInner(r.Value, seen)
+		}
+	}
+}
+
+// fieldFacts is the description of property name: its JSON name where it
+// is more than the Go name's letters (UserID ("user_id") is a string),
+// its facts, required or not.
+func fieldFacts(name string, p *openapi3.SchemaRef, required bool) string {
+	facts := typeFacts(p, true)
+	if required {
+		facts = append(facts, "required")
+	}
+	d := "is " + article(strings.Join(facts, "; ")) + "."
+	if !sameLetters(name) {
+		d = "(" + strconv.Quote(name) + ") " + d
+	}
+	return d
+}
+
+// sameLetters reports whether a JSON name reads as its Go field name
+// does: letters and digits only, e.g. "email" or "userId" (not "user_id").
+func sameLetters(name string) bool {
+	for _, r := range name {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
+			return false
+		}
+	}
+	return name != ""
+}
+
+// typeFacts lists what the document says of one schema: its type and
+// format (or the schema it refers to), enum values (when enums), limits,
+// read-only, write-only, nullable, default.
+func typeFacts(r *openapi3.SchemaRef, enums bool) []string {
+	if r.Ref != "" {
+		facts := []string{"schema " + strconv.Quote(refBase(r.Ref))}
+		if r.Value != nil && r.Value.ReadOnly {
+			facts = append(facts, "read-only")
+		}
+		return facts
+	}
+	s := r.Value
+	facts := []string{typeWord(s)}
+	if len(s.Enum) > 0 {
+		if enums {
+			facts = append(facts, "one of "+enumList(s.Enum))
+		} else {
+			facts = append(facts, fmt.Sprintf("%d values", len(s.Enum)))
+		}
+	}
+	facts = append(facts, limits(s)...)
+	if s.Default != nil {
+		facts = append(facts, "default "+literal(s.Default))
+	}
+	if s.ReadOnly {
+		facts = append(facts, "read-only")
+	}
+	if s.WriteOnly {
+		facts = append(facts, "write-only")
+	}
+	if s.Nullable || s.Type.IncludesNull() {
+		facts = append(facts, "may be null")
+	}
+	return facts
+}
+
+// typeWord names the JSON type of s: "string (date-time)", "array of
+// integer", "object", "one of 3 schemas".
+func typeWord(s *openapi3.Schema) string {
+	var types []string
+	for _, t := range s.Type.Slice() {
+		if t != openapi3.TypeNull {
+			types = append(types, t)
+		}
+	}
+	w := strings.Join(types, " or ")
+	switch {
+	case len(s.OneOf) > 0:
+		w = fmt.Sprintf("one of %d schemas", len(s.OneOf))
+	case len(s.AnyOf) > 0:
+		w = fmt.Sprintf("any of %d schemas", len(s.AnyOf))
+	case len(s.AllOf) > 0:
+		w = fmt.Sprintf("all of %d schemas", len(s.AllOf))
+	case w == "array" && s.Items != nil:
+		if s.Items.Ref != "" {
+			w = "array of schema " + strconv.Quote(refBase(s.Items.Ref))
+		} else if s.Items.Value != nil {
+			w = "array of " + typeWord(s.Items.Value)
+		}
+	case w == "" && len(s.Properties) > 0:
+		w = "object"
+	case w == "":
+		w = "any JSON value"
+	}
+	if s.Format != "" {
+		w += " (" + s.Format + ")"
+	}
+	return w
+}
+
+// limits are the constraints of s on numbers, strings, arrays and objects.
+func limits(s *openapi3.Schema) []string {
+	var out []string
+	num := func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+	if s.Min != nil {
+		op := ">="
+		if s.ExclusiveMin.IsTrue() {
+			op = ">"
+		}
+		out = append(out, op+" "+num(*s.Min))
+	}
+	if v := s.ExclusiveMin.Value; v != nil {
+		out = append(out, "> "+num(*v))
+	}
+	if s.Max != nil {
+		op := "<="
+		if s.ExclusiveMax.IsTrue() {
+			op = "<"
+		}
+		out = append(out, op+" "+num(*s.Max))
+	}
+	if v := s.ExclusiveMax.Value; v != nil {
+		out = append(out, "< "+num(*v))
+	}
+	if s.MultipleOf != nil {
+		out = append(out, "multiple of "+num(*s.MultipleOf))
+	}
+	out = append(out, between(s.MinLength, s.MaxLength, "characters")...)
+	if s.Pattern != "" {
+		out = append(out, "pattern "+printable(s.Pattern))
+	}
+	out = append(out, between(s.MinItems, s.MaxItems, "items")...)
+	if s.UniqueItems {
+		out = append(out, "unique items")
+	}
+	out = append(out, between(s.MinProps, s.MaxProps, "members")...)
+	return out
+}
+
+// between says "1 to 64 characters", "at least 1 item", "at most 10 items".
+func between(min uint64, max *uint64, what string) []string {
+	switch {
+	case min > 0 && max != nil:
+		return []string{fmt.Sprintf("%d to %d %s", min, *max, what)}
+	case min > 0:
+		return []string{fmt.Sprintf("at least %d %s", min, what)}
+	case max != nil:
+		return []string{fmt.Sprintf("at most %d %s", *max, what)}
+	}
+	return nil
+}
+
+// enumList lists up to maxEnumListed values and says how many more.
+func enumList(values []any) string {
+	var parts []string
+	for i, v := range values {
+		if i == maxEnumListed {
+			parts = append(parts, fmt.Sprintf("and %d more", len(values)-i))
+			break
+		}
+		parts = append(parts, literal(v))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// literal writes a JSON value from the document as Go doc text.
+func literal(v any) string {
+	switch v := v.(type) {
+	case string:
+		return strconv.Quote(v)
+	case nil:
+		return "null"
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	case bool, int, int64:
+		return fmt.Sprint(v)
+	}
+	return "a " + fmt.Sprintf("%T", v)
+}
+
+// article puts "a" or "an" before a type word ("a string", "an array of
+// integer"); other facts ("one of 3 schemas", "schema X") stay as they are.
+func article(w string) string {
+	for _, t := range []string{"integer", "object", "array"} {
+		if strings.HasPrefix(w, t) {
+			return "an " + w
+		}
+	}
+	for _, t := range []string{"string", "number", "boolean"} {
+		if strings.HasPrefix(w, t) {
+			return "a " + w
+		}
+	}
+	return w
+}
+
+// printable writes the control characters of s as \uXXXX, so a pattern
+// or a value cannot break the comment it is written in.
+func printable(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == 0x2028 || r == 0x2029 {
+			fmt.Fprintf(&b, "\\u%04x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func sortedSchemaNames(m openapi3.Schemas) []string {
+	out := make([]string, 0, len(m))
+	for n := range m {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
