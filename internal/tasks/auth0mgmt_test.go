@@ -24,7 +24,7 @@ func usersByEmail(ctx context.Context, m *auth0mgmt.Client, email string) ([]str
 	}
 	var ids []string
 	for _, u := range users {
-		ids = append(ids, *u.UserId)
+		ids = append(ids, u.GetUserID())
 	}
 	return ids, nil
 }
@@ -33,19 +33,22 @@ func usersByEmail(ctx context.Context, m *auth0mgmt.Client, email string) ([]str
 func createUser(ctx context.Context, m *auth0mgmt.Client, email, password string) (string, error) {
 	u, err := m.Users.Create(ctx, auth0mgmt.CreateUserRequestContent{
 		Connection: "Username-Password-Authentication",
-		Email:      &email,
-		Password:   &password,
+		// Email and Password are optional members of the body (a user of a
+		// passwordless or social connection has none), so they are pointers:
+		// absent is told apart from "".
+		Email:    auth0mgmt.Ptr(email),
+		Password: auth0mgmt.Ptr(password),
 	})
 	if err != nil {
 		return "", err
 	}
-	return *u.UserId, nil
+	return u.GetUserID(), nil
 }
 
 // setPlan sets the user's app_metadata.plan.
 func setPlan(ctx context.Context, m *auth0mgmt.Client, id, plan string) error {
 	_, err := m.Users.Update(ctx, id, auth0mgmt.UpdateUserRequestContent{
-		AppMetadata: &auth0mgmt.AppMetadata{"plan": plan},
+		AppMetadata: auth0mgmt.AppMetadata{"plan": plan},
 	})
 	return err
 }
@@ -62,8 +65,8 @@ func allEmails(ctx context.Context, m *auth0mgmt.Client) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if u.Email != nil {
-			emails = append(emails, *u.Email)
+		if email := u.GetEmail(); email != "" {
+			emails = append(emails, email)
 		}
 	}
 	return emails, nil

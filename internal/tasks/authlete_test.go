@@ -20,18 +20,18 @@ func authorize(ctx context.Context, c *authlete.Client, serviceID, query, subjec
 	if err != nil {
 		return "", err
 	}
-	if res.Action == nil || *res.Action != authlete.AuthorizationResponseActionINTERACTION {
-		return "", fmt.Errorf("authorization request: Authlete says %v", res.Action)
+	if a := res.GetAction(); a != authlete.AuthorizationResponseActionInteraction {
+		return "", fmt.Errorf("authorization request: Authlete says %q", a)
 	}
 	// The user signs in and consents here.
-	issued, err := c.Authorization.Issue(ctx, serviceID, authlete.AuthorizationIssueRequest{Ticket: *res.Ticket, Subject: subject})
+	issued, err := c.Authorization.Issue(ctx, serviceID, authlete.AuthorizationIssueRequest{Ticket: res.GetTicket(), Subject: subject})
 	if err != nil {
 		return "", err
 	}
-	if issued.Action == nil || *issued.Action != authlete.AuthorizationIssueResponseActionLOCATION {
-		return "", fmt.Errorf("authorization issue: Authlete says %v", issued.Action)
+	if a := issued.GetAction(); a != authlete.AuthorizationIssueResponseActionLocation {
+		return "", fmt.Errorf("authorization issue: Authlete says %q", a)
 	}
-	return *issued.ResponseContent, nil
+	return issued.GetResponseContent(), nil
 }
 
 func TestAuthleteAuthorizeThenIssue(t *testing.T) {
