@@ -9,7 +9,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/idsdk/idsdk-go/nullable"
 
 	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/auth0/m2m"
@@ -43,21 +43,23 @@ func auth0Step(ctx context.Context, sb *sandbox.Sandbox, out io.Writer) error {
 		return err
 	}
 	email, password := "ada@example.com", "correct horse battery staple"
+	// Email and Password may be absent from the body, so they are pointers;
+	// Ptr makes one of a value.
 	u, err := m.Users.Create(ctx, auth0mgmt.CreateUserRequestContent{
-		Connection: sb.Auth0.Connection, Email: &email, Password: &password,
+		Connection: sb.Auth0.Connection, Email: auth0mgmt.Ptr(email), Password: auth0mgmt.Ptr(password),
 	})
 	if err != nil {
 		return fmt.Errorf("create a user: %w", err)
 	}
-	id := *u.UserId
+	id := u.GetUserID()
 	fmt.Fprintf(out, "created %s (%s)\n", id, email)
 
-	q := `email:"` + email + `"`
-	for found, err := range m.Users.All(ctx, &auth0mgmt.UsersListParams{Q: &q}) {
-		if err != nil {
-			return fmt.Errorf("search users: %w", err)
-		}
-		fmt.Fprintf(out, "found %s by email\n", *found.UserId)
+	found, err := m.Users.ListByEmail(ctx, &auth0mgmt.UsersListByEmailParams{Email: email})
+	if err != nil {
+		return fmt.Errorf("list users by email: %w", err)
+	}
+	for _, f := range found {
+		fmt.Fprintf(out, "found %s by email\n", f.GetUserID())
 	}
 
 	// PATCH sends only what is set: a value, or an explicit null that
@@ -69,7 +71,7 @@ func auth0Step(ctx context.Context, sb *sandbox.Sandbox, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("update the user: %w", err)
 	}
-	fmt.Fprintf(out, "renamed to %q, nickname removed: %t\n", *updated.Name, updated.Nickname == nil)
+	fmt.Fprintf(out, "renamed to %q, nickname removed: %t\n", updated.GetName(), updated.GetNickname() == "")
 
 	if err := m.Users.Delete(ctx, id); err != nil {
 		return fmt.Errorf("delete the user: %w", err)

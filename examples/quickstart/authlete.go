@@ -43,37 +43,39 @@ func authleteStep(ctx context.Context, sb *sandbox.Sandbox, out io.Writer) error
 	if err != nil {
 		return fmt.Errorf("authorization request: %w", err)
 	}
-	fmt.Fprintf(out, "authorization request: action %s\n", *az.Action)
-	if *az.Action != authlete.AuthorizationResponseActionINTERACTION {
-		return fmt.Errorf("authorization request: unexpected action %s", *az.Action)
+	fmt.Fprintf(out, "authorization request: action %s\n", az.GetAction())
+	if az.GetAction() != authlete.AuthorizationResponseActionInteraction {
+		return fmt.Errorf("authorization request: unexpected action %s", az.GetAction())
 	}
 
 	// The user signed in and consented: issue the code.
-	iss, err := c.Authorization.Issue(ctx, a.ServiceID, authlete.AuthorizationIssueRequest{Ticket: *az.Ticket, Subject: "user-1"})
+	iss, err := c.Authorization.Issue(ctx, a.ServiceID, authlete.AuthorizationIssueRequest{Ticket: az.GetTicket(), Subject: "user-1"})
 	if err != nil {
 		return fmt.Errorf("issue: %w", err)
 	}
-	fmt.Fprintf(out, "issue: action %s, redirect to %s?code=...\n", *iss.Action, a.RedirectURI)
+	fmt.Fprintf(out, "issue: action %s, redirect to %s?code=...\n", iss.GetAction(), a.RedirectURI)
 
 	// The client exchanges the code at our token endpoint.
-	form := url.Values{"grant_type": {"authorization_code"}, "code": {*iss.AuthorizationCode},
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {iss.GetAuthorizationCode()},
 		"redirect_uri": {a.RedirectURI}, "code_verifier": {verifier}}
+	// The client's credentials are optional members (a public client has
+	// none): pointers, made with Ptr.
 	tok, err := c.Token.Process(ctx, a.ServiceID, authlete.TokenRequest{
-		Parameters: form.Encode(), ClientId: &a.ClientID, ClientSecret: &a.ClientSecret,
+		Parameters: form.Encode(), ClientID: authlete.Ptr(a.ClientID), ClientSecret: authlete.Ptr(a.ClientSecret),
 	})
 	if err != nil {
 		return fmt.Errorf("token: %w", err)
 	}
-	fmt.Fprintf(out, "token: action %s, a refresh token too: %t\n", *tok.Action, tok.RefreshToken != nil)
-	if *tok.Action != authlete.TokenResponseActionOK {
-		return fmt.Errorf("token: unexpected action %s", *tok.Action)
+	fmt.Fprintf(out, "token: action %s, a refresh token too: %t\n", tok.GetAction(), tok.GetRefreshToken() != "")
+	if tok.GetAction() != authlete.TokenResponseActionOK {
+		return fmt.Errorf("token: unexpected action %s", tok.GetAction())
 	}
 
 	// A resource server checks the access token it received.
-	in, err := c.Introspection.Process(ctx, a.ServiceID, authlete.IntrospectionRequest{Token: *tok.AccessToken, Scopes: &[]string{"profile"}})
+	in, err := c.Introspection.Process(ctx, a.ServiceID, authlete.IntrospectionRequest{Token: tok.GetAccessToken(), Scopes: []string{"profile"}})
 	if err != nil {
 		return fmt.Errorf("introspection: %w", err)
 	}
-	fmt.Fprintf(out, "introspection: action %s, subject %s\n", *in.Action, *in.Subject)
+	fmt.Fprintf(out, "introspection: action %s, subject %s\n", in.GetAction(), in.GetSubject())
 	return nil
 }

@@ -65,7 +65,7 @@ func nexaasStep(ctx context.Context, sb *sandbox.Sandbox, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("profile: %w", err)
 	}
-	fmt.Fprintf(out, "profile of %s: %s\n", *p.Email, *p.Name)
+	fmt.Fprintf(out, "profile of %s: %s\n", p.GetEmail(), p.GetName())
 
 	// The server ends the access token early (a revocation, a restart):
 	// the next call is refused once, the client refreshes and retries.
@@ -75,7 +75,7 @@ func nexaasStep(ctx context.Context, sb *sandbox.Sandbox, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("professional info: %w", err)
 	}
-	fmt.Fprintf(out, "professional info: %s at %s\n", *pi.Position, *pi.Company)
+	fmt.Fprintf(out, "professional info: %s at %s\n", pi.GetPosition(), pi.GetCompany())
 	fmt.Fprintf(out, "the record now holds a new refresh token: %t\n", user.RefreshToken != before)
 	if user.RefreshToken == before {
 		return fmt.Errorf("the refreshed tokens were not written back")
