@@ -163,7 +163,7 @@ func writeGetters(b *bytes.Buffer, gs []getter) {
 		case "val":
 			fmt.Fprintf(b, "\n// Get%[2]s returns *%[2]s, the zero value when absent (also on a nil %[1]s).\nfunc (v *%[1]s) Get%[2]s() (x %[3]s) {\n\tif v != nil && v.%[2]s != nil {\n\t\tx = *v.%[2]s\n\t}\n\treturn\n}\n", g.recv, g.field, g.typ)
 		case "null":
-			fmt.Fprintf(b, "\n// Get%[2]s returns the value of %[2]s, the zero value when absent or null (also on a nil %[1]s).\nfunc (v *%[1]s) Get%[2]s() (x %[3]s) {\n\tif v != nil {\n\t\tx, _ = v.%[2]s.Get()\n\t}\n\treturn\n}\n", g.recv, g.field, g.typ)
+			fmt.Fprintf(b, "\n// Get%[2]s returns the value of %[2]s, the zero value when absent or null (also on a nil %[1]s).\nfunc (v *%[1]s) Get%[2]s() (x %[3]s) {\n\tif v != nil {\n\t\tx, _ = nullable.Get(v.%[2]s)\n\t}\n\treturn\n}\n", g.recv, g.field, g.typ)
 		}
 	}
 }

@@ -255,6 +255,10 @@ func finishRaw(code string, renames map[string]string, params map[string]bool) (
 		return nil, fmt.Errorf("oapi-codegen output has no generated-code header:\n%.300s", code)
 	}
 	code = oapiHeader.ReplaceAllString(code, header)
+	// Nullable fields use our nullable package: the same map[bool]T with
+	// one method instead of nine, since a generic type's methods are
+	// compiled again in every package importing a model that holds one.
+	code = strings.ReplaceAll(code, `"github.com/oapi-codegen/nullable"`, `"github.com/idsdk/idsdk-go/nullable"`)
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "raw.go", code, parser.ParseComments)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/idsdk/idsdk-go/internal/wire"
-	"github.com/oapi-codegen/nullable"
+	"github.com/idsdk/idsdk-go/nullable"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -20841,7 +20841,7 @@ func (v *VendorApp) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.U
 // GetEntryPointURL returns the value of EntryPointURL, the zero value when absent or null (also on a nil Addon).
 func (v *Addon) GetEntryPointURL() (x string) {
 	if v != nil {
-		x, _ = v.EntryPointURL.Get()
+		x, _ = nullable.Get(v.EntryPointURL)
 	}
 	return
 }
@@ -20849,7 +20849,7 @@ func (v *Addon) GetEntryPointURL() (x string) {
 // GetLogoURL returns the value of LogoURL, the zero value when absent or null (also on a nil Addon).
 func (v *Addon) GetLogoURL() (x string) {
 	if v != nil {
-		x, _ = v.LogoURL.Get()
+		x, _ = nullable.Get(v.LogoURL)
 	}
 	return
 }
@@ -20857,7 +20857,7 @@ func (v *Addon) GetLogoURL() (x string) {
 // GetPlanStatus returns the value of PlanStatus, the zero value when absent or null (also on a nil Addon).
 func (v *Addon) GetPlanStatus() (x AddonPlanStatus) {
 	if v != nil {
-		x, _ = v.PlanStatus.Get()
+		x, _ = nullable.Get(v.PlanStatus)
 	}
 	return
 }
@@ -20865,7 +20865,7 @@ func (v *Addon) GetPlanStatus() (x AddonPlanStatus) {
 // GetReference returns the value of Reference, the zero value when absent or null (also on a nil BusinessRelationship).
 func (v *BusinessRelationship) GetReference() (x string) {
 	if v != nil {
-		x, _ = v.Reference.Get()
+		x, _ = nullable.Get(v.Reference)
 	}
 	return
 }
@@ -20873,7 +20873,7 @@ func (v *BusinessRelationship) GetReference() (x string) {
 // GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil Machine).
 func (v *Machine) GetManufacturerID() (x MachineManufacturerID) {
 	if v != nil {
-		x, _ = v.ManufacturerID.Get()
+		x, _ = nullable.Get(v.ManufacturerID)
 	}
 	return
 }
@@ -20881,7 +20881,7 @@ func (v *Machine) GetManufacturerID() (x MachineManufacturerID) {
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil Machine).
 func (v *Machine) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -20889,7 +20889,7 @@ func (v *Machine) GetOwnerID() (x string) {
 // GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil Machine).
 func (v *Machine) GetSerialNumber() (x string) {
 	if v != nil {
-		x, _ = v.SerialNumber.Get()
+		x, _ = nullable.Get(v.SerialNumber)
 	}
 	return
 }
@@ -20897,7 +20897,7 @@ func (v *Machine) GetSerialNumber() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil Machine).
 func (v *Machine) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -20905,7 +20905,7 @@ func (v *Machine) GetSiteID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil MachinesCreateOwnershipResponse).
 func (v *MachinesCreateOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -20913,7 +20913,7 @@ func (v *MachinesCreateOwnershipResponse) GetSiteID() (x string) {
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil MachinesCreateOwnershipResponse).
 func (v *MachinesCreateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -20921,7 +20921,7 @@ func (v *MachinesCreateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 // GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil MachinesCreateResponse).
 func (v *MachinesCreateResponse) GetManufacturerID() (x MachinesCreateResponseManufacturerID) {
 	if v != nil {
-		x, _ = v.ManufacturerID.Get()
+		x, _ = nullable.Get(v.ManufacturerID)
 	}
 	return
 }
@@ -20929,7 +20929,7 @@ func (v *MachinesCreateResponse) GetManufacturerID() (x MachinesCreateResponseMa
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil MachinesCreateResponse).
 func (v *MachinesCreateResponse) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -20937,7 +20937,7 @@ func (v *MachinesCreateResponse) GetOwnerID() (x string) {
 // GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil MachinesCreateResponse).
 func (v *MachinesCreateResponse) GetSerialNumber() (x string) {
 	if v != nil {
-		x, _ = v.SerialNumber.Get()
+		x, _ = nullable.Get(v.SerialNumber)
 	}
 	return
 }
@@ -20945,7 +20945,7 @@ func (v *MachinesCreateResponse) GetSerialNumber() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil MachinesCreateResponse).
 func (v *MachinesCreateResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -20953,7 +20953,7 @@ func (v *MachinesCreateResponse) GetSiteID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil MachinesGetOwnershipResponse).
 func (v *MachinesGetOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -20961,7 +20961,7 @@ func (v *MachinesGetOwnershipResponse) GetSiteID() (x string) {
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil MachinesGetOwnershipResponse).
 func (v *MachinesGetOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -20969,7 +20969,7 @@ func (v *MachinesGetOwnershipResponse) GetTerminatedAt() (x time.Time) {
 // GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil MachinesGetResponse).
 func (v *MachinesGetResponse) GetManufacturerID() (x MachinesGetResponseManufacturerID) {
 	if v != nil {
-		x, _ = v.ManufacturerID.Get()
+		x, _ = nullable.Get(v.ManufacturerID)
 	}
 	return
 }
@@ -20977,7 +20977,7 @@ func (v *MachinesGetResponse) GetManufacturerID() (x MachinesGetResponseManufact
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil MachinesGetResponse).
 func (v *MachinesGetResponse) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -20985,7 +20985,7 @@ func (v *MachinesGetResponse) GetOwnerID() (x string) {
 // GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil MachinesGetResponse).
 func (v *MachinesGetResponse) GetSerialNumber() (x string) {
 	if v != nil {
-		x, _ = v.SerialNumber.Get()
+		x, _ = nullable.Get(v.SerialNumber)
 	}
 	return
 }
@@ -20993,7 +20993,7 @@ func (v *MachinesGetResponse) GetSerialNumber() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil MachinesGetResponse).
 func (v *MachinesGetResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21001,7 +21001,7 @@ func (v *MachinesGetResponse) GetSiteID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil MachinesUpdateOwnershipResponse).
 func (v *MachinesUpdateOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21009,7 +21009,7 @@ func (v *MachinesUpdateOwnershipResponse) GetSiteID() (x string) {
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil MachinesUpdateOwnershipResponse).
 func (v *MachinesUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -21017,7 +21017,7 @@ func (v *MachinesUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 // GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil ManufacturerMachine).
 func (v *ManufacturerMachine) GetManufacturerID() (x ManufacturerMachineManufacturerID) {
 	if v != nil {
-		x, _ = v.ManufacturerID.Get()
+		x, _ = nullable.Get(v.ManufacturerID)
 	}
 	return
 }
@@ -21025,7 +21025,7 @@ func (v *ManufacturerMachine) GetManufacturerID() (x ManufacturerMachineManufact
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil ManufacturerMachine).
 func (v *ManufacturerMachine) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -21033,7 +21033,7 @@ func (v *ManufacturerMachine) GetOwnerID() (x string) {
 // GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil ManufacturerMachine).
 func (v *ManufacturerMachine) GetSerialNumber() (x string) {
 	if v != nil {
-		x, _ = v.SerialNumber.Get()
+		x, _ = nullable.Get(v.SerialNumber)
 	}
 	return
 }
@@ -21041,7 +21041,7 @@ func (v *ManufacturerMachine) GetSerialNumber() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil ManufacturerMachine).
 func (v *ManufacturerMachine) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21049,7 +21049,7 @@ func (v *ManufacturerMachine) GetSiteID() (x string) {
 // GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil ManufacturerMachinesCreateResponse).
 func (v *ManufacturerMachinesCreateResponse) GetManufacturerID() (x ManufacturerMachinesCreateResponseManufacturerID) {
 	if v != nil {
-		x, _ = v.ManufacturerID.Get()
+		x, _ = nullable.Get(v.ManufacturerID)
 	}
 	return
 }
@@ -21057,7 +21057,7 @@ func (v *ManufacturerMachinesCreateResponse) GetManufacturerID() (x Manufacturer
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil ManufacturerMachinesCreateResponse).
 func (v *ManufacturerMachinesCreateResponse) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -21065,7 +21065,7 @@ func (v *ManufacturerMachinesCreateResponse) GetOwnerID() (x string) {
 // GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil ManufacturerMachinesCreateResponse).
 func (v *ManufacturerMachinesCreateResponse) GetSerialNumber() (x string) {
 	if v != nil {
-		x, _ = v.SerialNumber.Get()
+		x, _ = nullable.Get(v.SerialNumber)
 	}
 	return
 }
@@ -21073,7 +21073,7 @@ func (v *ManufacturerMachinesCreateResponse) GetSerialNumber() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil ManufacturerMachinesCreateResponse).
 func (v *ManufacturerMachinesCreateResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21081,7 +21081,7 @@ func (v *ManufacturerMachinesCreateResponse) GetSiteID() (x string) {
 // GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil ManufacturerMachinesGetResponse).
 func (v *ManufacturerMachinesGetResponse) GetManufacturerID() (x ManufacturerMachinesGetResponseManufacturerID) {
 	if v != nil {
-		x, _ = v.ManufacturerID.Get()
+		x, _ = nullable.Get(v.ManufacturerID)
 	}
 	return
 }
@@ -21089,7 +21089,7 @@ func (v *ManufacturerMachinesGetResponse) GetManufacturerID() (x ManufacturerMac
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil ManufacturerMachinesGetResponse).
 func (v *ManufacturerMachinesGetResponse) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -21097,7 +21097,7 @@ func (v *ManufacturerMachinesGetResponse) GetOwnerID() (x string) {
 // GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil ManufacturerMachinesGetResponse).
 func (v *ManufacturerMachinesGetResponse) GetSerialNumber() (x string) {
 	if v != nil {
-		x, _ = v.SerialNumber.Get()
+		x, _ = nullable.Get(v.SerialNumber)
 	}
 	return
 }
@@ -21105,7 +21105,7 @@ func (v *ManufacturerMachinesGetResponse) GetSerialNumber() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil ManufacturerMachinesGetResponse).
 func (v *ManufacturerMachinesGetResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21113,7 +21113,7 @@ func (v *ManufacturerMachinesGetResponse) GetSiteID() (x string) {
 // GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil ManufacturerMachinesUpdateResponse).
 func (v *ManufacturerMachinesUpdateResponse) GetManufacturerID() (x ManufacturerMachinesUpdateResponseManufacturerID) {
 	if v != nil {
-		x, _ = v.ManufacturerID.Get()
+		x, _ = nullable.Get(v.ManufacturerID)
 	}
 	return
 }
@@ -21121,7 +21121,7 @@ func (v *ManufacturerMachinesUpdateResponse) GetManufacturerID() (x Manufacturer
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil ManufacturerMachinesUpdateResponse).
 func (v *ManufacturerMachinesUpdateResponse) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -21129,7 +21129,7 @@ func (v *ManufacturerMachinesUpdateResponse) GetOwnerID() (x string) {
 // GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil ManufacturerMachinesUpdateResponse).
 func (v *ManufacturerMachinesUpdateResponse) GetSerialNumber() (x string) {
 	if v != nil {
-		x, _ = v.SerialNumber.Get()
+		x, _ = nullable.Get(v.SerialNumber)
 	}
 	return
 }
@@ -21137,7 +21137,7 @@ func (v *ManufacturerMachinesUpdateResponse) GetSerialNumber() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil ManufacturerMachinesUpdateResponse).
 func (v *ManufacturerMachinesUpdateResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21145,7 +21145,7 @@ func (v *ManufacturerMachinesUpdateResponse) GetSiteID() (x string) {
 // GetAvatarURL returns the value of AvatarURL, the zero value when absent or null (also on a nil MembershipInvitation).
 func (v *MembershipInvitation) GetAvatarURL() (x string) {
 	if v != nil {
-		x, _ = v.AvatarURL.Get()
+		x, _ = nullable.Get(v.AvatarURL)
 	}
 	return
 }
@@ -21153,7 +21153,7 @@ func (v *MembershipInvitation) GetAvatarURL() (x string) {
 // GetBrandColor returns the value of BrandColor, the zero value when absent or null (also on a nil Organization).
 func (v *Organization) GetBrandColor() (x string) {
 	if v != nil {
-		x, _ = v.BrandColor.Get()
+		x, _ = nullable.Get(v.BrandColor)
 	}
 	return
 }
@@ -21161,7 +21161,7 @@ func (v *Organization) GetBrandColor() (x string) {
 // GetCountryCode returns the value of CountryCode, the zero value when absent or null (also on a nil Organization).
 func (v *Organization) GetCountryCode() (x string) {
 	if v != nil {
-		x, _ = v.CountryCode.Get()
+		x, _ = nullable.Get(v.CountryCode)
 	}
 	return
 }
@@ -21169,7 +21169,7 @@ func (v *Organization) GetCountryCode() (x string) {
 // GetCurrency returns the value of Currency, the zero value when absent or null (also on a nil Organization).
 func (v *Organization) GetCurrency() (x string) {
 	if v != nil {
-		x, _ = v.Currency.Get()
+		x, _ = nullable.Get(v.Currency)
 	}
 	return
 }
@@ -21185,7 +21185,7 @@ func (v *Organization) GetKind() (x OrganizationKind) {
 // GetLogoURL returns the value of LogoURL, the zero value when absent or null (also on a nil Organization).
 func (v *Organization) GetLogoURL() (x string) {
 	if v != nil {
-		x, _ = v.LogoURL.Get()
+		x, _ = nullable.Get(v.LogoURL)
 	}
 	return
 }
@@ -21193,7 +21193,7 @@ func (v *Organization) GetLogoURL() (x string) {
 // GetTestAccountOwnerID returns the value of TestAccountOwnerID, the zero value when absent or null (also on a nil Organization).
 func (v *Organization) GetTestAccountOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.TestAccountOwnerID.Get()
+		x, _ = nullable.Get(v.TestAccountOwnerID)
 	}
 	return
 }
@@ -21201,7 +21201,7 @@ func (v *Organization) GetTestAccountOwnerID() (x string) {
 // GetEntryPointURL returns the value of EntryPointURL, the zero value when absent or null (also on a nil OrganizationAddonsGetResponse).
 func (v *OrganizationAddonsGetResponse) GetEntryPointURL() (x string) {
 	if v != nil {
-		x, _ = v.EntryPointURL.Get()
+		x, _ = nullable.Get(v.EntryPointURL)
 	}
 	return
 }
@@ -21209,7 +21209,7 @@ func (v *OrganizationAddonsGetResponse) GetEntryPointURL() (x string) {
 // GetLogoURL returns the value of LogoURL, the zero value when absent or null (also on a nil OrganizationAddonsGetResponse).
 func (v *OrganizationAddonsGetResponse) GetLogoURL() (x string) {
 	if v != nil {
-		x, _ = v.LogoURL.Get()
+		x, _ = nullable.Get(v.LogoURL)
 	}
 	return
 }
@@ -21217,7 +21217,7 @@ func (v *OrganizationAddonsGetResponse) GetLogoURL() (x string) {
 // GetPlanStatus returns the value of PlanStatus, the zero value when absent or null (also on a nil OrganizationAddonsGetResponse).
 func (v *OrganizationAddonsGetResponse) GetPlanStatus() (x OrganizationAddonsGetResponsePlanStatus) {
 	if v != nil {
-		x, _ = v.PlanStatus.Get()
+		x, _ = nullable.Get(v.PlanStatus)
 	}
 	return
 }
@@ -21225,7 +21225,7 @@ func (v *OrganizationAddonsGetResponse) GetPlanStatus() (x OrganizationAddonsGet
 // GetReference returns the value of Reference, the zero value when absent or null (also on a nil OrganizationBusinessRelationshipsCreateResponse).
 func (v *OrganizationBusinessRelationshipsCreateResponse) GetReference() (x string) {
 	if v != nil {
-		x, _ = v.Reference.Get()
+		x, _ = nullable.Get(v.Reference)
 	}
 	return
 }
@@ -21233,7 +21233,7 @@ func (v *OrganizationBusinessRelationshipsCreateResponse) GetReference() (x stri
 // GetReference returns the value of Reference, the zero value when absent or null (also on a nil OrganizationBusinessRelationshipsGetResponse).
 func (v *OrganizationBusinessRelationshipsGetResponse) GetReference() (x string) {
 	if v != nil {
-		x, _ = v.Reference.Get()
+		x, _ = nullable.Get(v.Reference)
 	}
 	return
 }
@@ -21241,7 +21241,7 @@ func (v *OrganizationBusinessRelationshipsGetResponse) GetReference() (x string)
 // GetAvatarURL returns the value of AvatarURL, the zero value when absent or null (also on a nil Person).
 func (v *Person) GetAvatarURL() (x string) {
 	if v != nil {
-		x, _ = v.AvatarURL.Get()
+		x, _ = nullable.Get(v.AvatarURL)
 	}
 	return
 }
@@ -21249,7 +21249,7 @@ func (v *Person) GetAvatarURL() (x string) {
 // GetCountryCode returns the value of CountryCode, the zero value when absent or null (also on a nil Person).
 func (v *Person) GetCountryCode() (x string) {
 	if v != nil {
-		x, _ = v.CountryCode.Get()
+		x, _ = nullable.Get(v.CountryCode)
 	}
 	return
 }
@@ -21257,7 +21257,7 @@ func (v *Person) GetCountryCode() (x string) {
 // GetCurrency returns the value of Currency, the zero value when absent or null (also on a nil Person).
 func (v *Person) GetCurrency() (x string) {
 	if v != nil {
-		x, _ = v.Currency.Get()
+		x, _ = nullable.Get(v.Currency)
 	}
 	return
 }
@@ -21265,7 +21265,7 @@ func (v *Person) GetCurrency() (x string) {
 // GetFirstName returns the value of FirstName, the zero value when absent or null (also on a nil Person).
 func (v *Person) GetFirstName() (x string) {
 	if v != nil {
-		x, _ = v.FirstName.Get()
+		x, _ = nullable.Get(v.FirstName)
 	}
 	return
 }
@@ -21273,7 +21273,7 @@ func (v *Person) GetFirstName() (x string) {
 // GetPronoun returns the value of Pronoun, the zero value when absent or null (also on a nil Person).
 func (v *Person) GetPronoun() (x PersonPronoun) {
 	if v != nil {
-		x, _ = v.Pronoun.Get()
+		x, _ = nullable.Get(v.Pronoun)
 	}
 	return
 }
@@ -21281,7 +21281,7 @@ func (v *Person) GetPronoun() (x PersonPronoun) {
 // GetTestAccountOwnerID returns the value of TestAccountOwnerID, the zero value when absent or null (also on a nil Person).
 func (v *Person) GetTestAccountOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.TestAccountOwnerID.Get()
+		x, _ = nullable.Get(v.TestAccountOwnerID)
 	}
 	return
 }
@@ -21289,7 +21289,7 @@ func (v *Person) GetTestAccountOwnerID() (x string) {
 // GetBrandColor returns the value of BrandColor, the zero value when absent or null (also on a nil PersonOrganizationsCreateResponse).
 func (v *PersonOrganizationsCreateResponse) GetBrandColor() (x string) {
 	if v != nil {
-		x, _ = v.BrandColor.Get()
+		x, _ = nullable.Get(v.BrandColor)
 	}
 	return
 }
@@ -21297,7 +21297,7 @@ func (v *PersonOrganizationsCreateResponse) GetBrandColor() (x string) {
 // GetCountryCode returns the value of CountryCode, the zero value when absent or null (also on a nil PersonOrganizationsCreateResponse).
 func (v *PersonOrganizationsCreateResponse) GetCountryCode() (x string) {
 	if v != nil {
-		x, _ = v.CountryCode.Get()
+		x, _ = nullable.Get(v.CountryCode)
 	}
 	return
 }
@@ -21305,7 +21305,7 @@ func (v *PersonOrganizationsCreateResponse) GetCountryCode() (x string) {
 // GetCurrency returns the value of Currency, the zero value when absent or null (also on a nil PersonOrganizationsCreateResponse).
 func (v *PersonOrganizationsCreateResponse) GetCurrency() (x string) {
 	if v != nil {
-		x, _ = v.Currency.Get()
+		x, _ = nullable.Get(v.Currency)
 	}
 	return
 }
@@ -21321,7 +21321,7 @@ func (v *PersonOrganizationsCreateResponse) GetKind() (x PersonOrganizationsCrea
 // GetLogoURL returns the value of LogoURL, the zero value when absent or null (also on a nil PersonOrganizationsCreateResponse).
 func (v *PersonOrganizationsCreateResponse) GetLogoURL() (x string) {
 	if v != nil {
-		x, _ = v.LogoURL.Get()
+		x, _ = nullable.Get(v.LogoURL)
 	}
 	return
 }
@@ -21329,7 +21329,7 @@ func (v *PersonOrganizationsCreateResponse) GetLogoURL() (x string) {
 // GetTestAccountOwnerID returns the value of TestAccountOwnerID, the zero value when absent or null (also on a nil PersonOrganizationsCreateResponse).
 func (v *PersonOrganizationsCreateResponse) GetTestAccountOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.TestAccountOwnerID.Get()
+		x, _ = nullable.Get(v.TestAccountOwnerID)
 	}
 	return
 }
@@ -21337,7 +21337,7 @@ func (v *PersonOrganizationsCreateResponse) GetTestAccountOwnerID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesCreateOwnershipResponse).
 func (v *PersonOrganizationsMachinesCreateOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21345,7 +21345,7 @@ func (v *PersonOrganizationsMachinesCreateOwnershipResponse) GetSiteID() (x stri
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsMachinesCreateOwnershipResponse).
 func (v *PersonOrganizationsMachinesCreateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -21353,7 +21353,7 @@ func (v *PersonOrganizationsMachinesCreateOwnershipResponse) GetTerminatedAt() (
 // GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesCreateResponse).
 func (v *PersonOrganizationsMachinesCreateResponse) GetManufacturerID() (x PersonOrganizationsMachinesCreateResponseManufacturerID) {
 	if v != nil {
-		x, _ = v.ManufacturerID.Get()
+		x, _ = nullable.Get(v.ManufacturerID)
 	}
 	return
 }
@@ -21361,7 +21361,7 @@ func (v *PersonOrganizationsMachinesCreateResponse) GetManufacturerID() (x Perso
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesCreateResponse).
 func (v *PersonOrganizationsMachinesCreateResponse) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -21369,7 +21369,7 @@ func (v *PersonOrganizationsMachinesCreateResponse) GetOwnerID() (x string) {
 // GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil PersonOrganizationsMachinesCreateResponse).
 func (v *PersonOrganizationsMachinesCreateResponse) GetSerialNumber() (x string) {
 	if v != nil {
-		x, _ = v.SerialNumber.Get()
+		x, _ = nullable.Get(v.SerialNumber)
 	}
 	return
 }
@@ -21377,7 +21377,7 @@ func (v *PersonOrganizationsMachinesCreateResponse) GetSerialNumber() (x string)
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesCreateResponse).
 func (v *PersonOrganizationsMachinesCreateResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21385,7 +21385,7 @@ func (v *PersonOrganizationsMachinesCreateResponse) GetSiteID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesGetOwnershipResponse).
 func (v *PersonOrganizationsMachinesGetOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21393,7 +21393,7 @@ func (v *PersonOrganizationsMachinesGetOwnershipResponse) GetSiteID() (x string)
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsMachinesGetOwnershipResponse).
 func (v *PersonOrganizationsMachinesGetOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -21401,7 +21401,7 @@ func (v *PersonOrganizationsMachinesGetOwnershipResponse) GetTerminatedAt() (x t
 // GetManufacturerID returns the value of ManufacturerID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesGetResponse).
 func (v *PersonOrganizationsMachinesGetResponse) GetManufacturerID() (x PersonOrganizationsMachinesGetResponseManufacturerID) {
 	if v != nil {
-		x, _ = v.ManufacturerID.Get()
+		x, _ = nullable.Get(v.ManufacturerID)
 	}
 	return
 }
@@ -21409,7 +21409,7 @@ func (v *PersonOrganizationsMachinesGetResponse) GetManufacturerID() (x PersonOr
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesGetResponse).
 func (v *PersonOrganizationsMachinesGetResponse) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -21417,7 +21417,7 @@ func (v *PersonOrganizationsMachinesGetResponse) GetOwnerID() (x string) {
 // GetSerialNumber returns the value of SerialNumber, the zero value when absent or null (also on a nil PersonOrganizationsMachinesGetResponse).
 func (v *PersonOrganizationsMachinesGetResponse) GetSerialNumber() (x string) {
 	if v != nil {
-		x, _ = v.SerialNumber.Get()
+		x, _ = nullable.Get(v.SerialNumber)
 	}
 	return
 }
@@ -21425,7 +21425,7 @@ func (v *PersonOrganizationsMachinesGetResponse) GetSerialNumber() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesGetResponse).
 func (v *PersonOrganizationsMachinesGetResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21433,7 +21433,7 @@ func (v *PersonOrganizationsMachinesGetResponse) GetSiteID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsMachinesUpdateOwnershipResponse).
 func (v *PersonOrganizationsMachinesUpdateOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21441,7 +21441,7 @@ func (v *PersonOrganizationsMachinesUpdateOwnershipResponse) GetSiteID() (x stri
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsMachinesUpdateOwnershipResponse).
 func (v *PersonOrganizationsMachinesUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -21449,7 +21449,7 @@ func (v *PersonOrganizationsMachinesUpdateOwnershipResponse) GetTerminatedAt() (
 // GetAvatarURL returns the value of AvatarURL, the zero value when absent or null (also on a nil PersonOrganizationsMembershipInvitationsCreateResponse).
 func (v *PersonOrganizationsMembershipInvitationsCreateResponse) GetAvatarURL() (x string) {
 	if v != nil {
-		x, _ = v.AvatarURL.Get()
+		x, _ = nullable.Get(v.AvatarURL)
 	}
 	return
 }
@@ -21481,7 +21481,7 @@ func (v *PersonOrganizationsSitesUpdateResponse) GetID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareCreateOwnershipResponse).
 func (v *PersonOrganizationsSoftwareCreateOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21489,7 +21489,7 @@ func (v *PersonOrganizationsSoftwareCreateOwnershipResponse) GetSiteID() (x stri
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareCreateOwnershipResponse).
 func (v *PersonOrganizationsSoftwareCreateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -21497,7 +21497,7 @@ func (v *PersonOrganizationsSoftwareCreateOwnershipResponse) GetTerminatedAt() (
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareCreateResponse).
 func (v *PersonOrganizationsSoftwareCreateResponse) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -21505,7 +21505,7 @@ func (v *PersonOrganizationsSoftwareCreateResponse) GetOwnerID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareCreateResponse).
 func (v *PersonOrganizationsSoftwareCreateResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21513,7 +21513,7 @@ func (v *PersonOrganizationsSoftwareCreateResponse) GetSiteID() (x string) {
 // GetVendorID returns the value of VendorID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareCreateResponse).
 func (v *PersonOrganizationsSoftwareCreateResponse) GetVendorID() (x PersonOrganizationsSoftwareCreateResponseVendorID) {
 	if v != nil {
-		x, _ = v.VendorID.Get()
+		x, _ = nullable.Get(v.VendorID)
 	}
 	return
 }
@@ -21521,7 +21521,7 @@ func (v *PersonOrganizationsSoftwareCreateResponse) GetVendorID() (x PersonOrgan
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareGetOwnershipResponse).
 func (v *PersonOrganizationsSoftwareGetOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21529,7 +21529,7 @@ func (v *PersonOrganizationsSoftwareGetOwnershipResponse) GetSiteID() (x string)
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareGetOwnershipResponse).
 func (v *PersonOrganizationsSoftwareGetOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -21537,7 +21537,7 @@ func (v *PersonOrganizationsSoftwareGetOwnershipResponse) GetTerminatedAt() (x t
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareGetResponse).
 func (v *PersonOrganizationsSoftwareGetResponse) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -21545,7 +21545,7 @@ func (v *PersonOrganizationsSoftwareGetResponse) GetOwnerID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareGetResponse).
 func (v *PersonOrganizationsSoftwareGetResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21553,7 +21553,7 @@ func (v *PersonOrganizationsSoftwareGetResponse) GetSiteID() (x string) {
 // GetVendorID returns the value of VendorID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareGetResponse).
 func (v *PersonOrganizationsSoftwareGetResponse) GetVendorID() (x PersonOrganizationsSoftwareGetResponseVendorID) {
 	if v != nil {
-		x, _ = v.VendorID.Get()
+		x, _ = nullable.Get(v.VendorID)
 	}
 	return
 }
@@ -21561,7 +21561,7 @@ func (v *PersonOrganizationsSoftwareGetResponse) GetVendorID() (x PersonOrganiza
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareUpdateOwnershipResponse).
 func (v *PersonOrganizationsSoftwareUpdateOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21569,7 +21569,7 @@ func (v *PersonOrganizationsSoftwareUpdateOwnershipResponse) GetSiteID() (x stri
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsSoftwareUpdateOwnershipResponse).
 func (v *PersonOrganizationsSoftwareUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -21577,7 +21577,7 @@ func (v *PersonOrganizationsSoftwareUpdateOwnershipResponse) GetTerminatedAt() (
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsCreateOwnershipResponse).
 func (v *PersonOrganizationsSpecialistsCreateOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21585,7 +21585,7 @@ func (v *PersonOrganizationsSpecialistsCreateOwnershipResponse) GetSiteID() (x s
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsCreateOwnershipResponse).
 func (v *PersonOrganizationsSpecialistsCreateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -21593,7 +21593,7 @@ func (v *PersonOrganizationsSpecialistsCreateOwnershipResponse) GetTerminatedAt(
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsCreateResponse).
 func (v *PersonOrganizationsSpecialistsCreateResponse) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -21601,7 +21601,7 @@ func (v *PersonOrganizationsSpecialistsCreateResponse) GetOwnerID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsCreateResponse).
 func (v *PersonOrganizationsSpecialistsCreateResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21609,7 +21609,7 @@ func (v *PersonOrganizationsSpecialistsCreateResponse) GetSiteID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsGetOwnershipResponse).
 func (v *PersonOrganizationsSpecialistsGetOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21617,7 +21617,7 @@ func (v *PersonOrganizationsSpecialistsGetOwnershipResponse) GetSiteID() (x stri
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsGetOwnershipResponse).
 func (v *PersonOrganizationsSpecialistsGetOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -21625,7 +21625,7 @@ func (v *PersonOrganizationsSpecialistsGetOwnershipResponse) GetTerminatedAt() (
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsGetResponse).
 func (v *PersonOrganizationsSpecialistsGetResponse) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -21633,7 +21633,7 @@ func (v *PersonOrganizationsSpecialistsGetResponse) GetOwnerID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsGetResponse).
 func (v *PersonOrganizationsSpecialistsGetResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21641,7 +21641,7 @@ func (v *PersonOrganizationsSpecialistsGetResponse) GetSiteID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsUpdateOwnershipResponse).
 func (v *PersonOrganizationsSpecialistsUpdateOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21649,7 +21649,7 @@ func (v *PersonOrganizationsSpecialistsUpdateOwnershipResponse) GetSiteID() (x s
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil PersonOrganizationsSpecialistsUpdateOwnershipResponse).
 func (v *PersonOrganizationsSpecialistsUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -21673,7 +21673,7 @@ func (v *PersonUpdateAvatarMultipartRequestBody) GetAvatar() (x openapi_types.Fi
 // GetAvatarURL returns the value of AvatarURL, the zero value when absent or null (also on a nil PersonUpdateResponse).
 func (v *PersonUpdateResponse) GetAvatarURL() (x string) {
 	if v != nil {
-		x, _ = v.AvatarURL.Get()
+		x, _ = nullable.Get(v.AvatarURL)
 	}
 	return
 }
@@ -21681,7 +21681,7 @@ func (v *PersonUpdateResponse) GetAvatarURL() (x string) {
 // GetCountryCode returns the value of CountryCode, the zero value when absent or null (also on a nil PersonUpdateResponse).
 func (v *PersonUpdateResponse) GetCountryCode() (x string) {
 	if v != nil {
-		x, _ = v.CountryCode.Get()
+		x, _ = nullable.Get(v.CountryCode)
 	}
 	return
 }
@@ -21689,7 +21689,7 @@ func (v *PersonUpdateResponse) GetCountryCode() (x string) {
 // GetCurrency returns the value of Currency, the zero value when absent or null (also on a nil PersonUpdateResponse).
 func (v *PersonUpdateResponse) GetCurrency() (x string) {
 	if v != nil {
-		x, _ = v.Currency.Get()
+		x, _ = nullable.Get(v.Currency)
 	}
 	return
 }
@@ -21697,7 +21697,7 @@ func (v *PersonUpdateResponse) GetCurrency() (x string) {
 // GetFirstName returns the value of FirstName, the zero value when absent or null (also on a nil PersonUpdateResponse).
 func (v *PersonUpdateResponse) GetFirstName() (x string) {
 	if v != nil {
-		x, _ = v.FirstName.Get()
+		x, _ = nullable.Get(v.FirstName)
 	}
 	return
 }
@@ -21705,7 +21705,7 @@ func (v *PersonUpdateResponse) GetFirstName() (x string) {
 // GetPronoun returns the value of Pronoun, the zero value when absent or null (also on a nil PersonUpdateResponse).
 func (v *PersonUpdateResponse) GetPronoun() (x PersonUpdateResponsePronoun) {
 	if v != nil {
-		x, _ = v.Pronoun.Get()
+		x, _ = nullable.Get(v.Pronoun)
 	}
 	return
 }
@@ -21713,7 +21713,7 @@ func (v *PersonUpdateResponse) GetPronoun() (x PersonUpdateResponsePronoun) {
 // GetTestAccountOwnerID returns the value of TestAccountOwnerID, the zero value when absent or null (also on a nil PersonUpdateResponse).
 func (v *PersonUpdateResponse) GetTestAccountOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.TestAccountOwnerID.Get()
+		x, _ = nullable.Get(v.TestAccountOwnerID)
 	}
 	return
 }
@@ -21769,7 +21769,7 @@ func (v *SitesUpdateResponse) GetID() (x string) {
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil Software).
 func (v *Software) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -21777,7 +21777,7 @@ func (v *Software) GetOwnerID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil Software).
 func (v *Software) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21785,7 +21785,7 @@ func (v *Software) GetSiteID() (x string) {
 // GetVendorID returns the value of VendorID, the zero value when absent or null (also on a nil Software).
 func (v *Software) GetVendorID() (x SoftwareVendorID) {
 	if v != nil {
-		x, _ = v.VendorID.Get()
+		x, _ = nullable.Get(v.VendorID)
 	}
 	return
 }
@@ -21793,7 +21793,7 @@ func (v *Software) GetVendorID() (x SoftwareVendorID) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SoftwareCreateOwnershipResponse).
 func (v *SoftwareCreateOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21801,7 +21801,7 @@ func (v *SoftwareCreateOwnershipResponse) GetSiteID() (x string) {
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil SoftwareCreateOwnershipResponse).
 func (v *SoftwareCreateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -21809,7 +21809,7 @@ func (v *SoftwareCreateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil SoftwareCreateResponse).
 func (v *SoftwareCreateResponse) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -21817,7 +21817,7 @@ func (v *SoftwareCreateResponse) GetOwnerID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SoftwareCreateResponse).
 func (v *SoftwareCreateResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21825,7 +21825,7 @@ func (v *SoftwareCreateResponse) GetSiteID() (x string) {
 // GetVendorID returns the value of VendorID, the zero value when absent or null (also on a nil SoftwareCreateResponse).
 func (v *SoftwareCreateResponse) GetVendorID() (x SoftwareCreateResponseVendorID) {
 	if v != nil {
-		x, _ = v.VendorID.Get()
+		x, _ = nullable.Get(v.VendorID)
 	}
 	return
 }
@@ -21833,7 +21833,7 @@ func (v *SoftwareCreateResponse) GetVendorID() (x SoftwareCreateResponseVendorID
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SoftwareGetOwnershipResponse).
 func (v *SoftwareGetOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21841,7 +21841,7 @@ func (v *SoftwareGetOwnershipResponse) GetSiteID() (x string) {
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil SoftwareGetOwnershipResponse).
 func (v *SoftwareGetOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -21849,7 +21849,7 @@ func (v *SoftwareGetOwnershipResponse) GetTerminatedAt() (x time.Time) {
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil SoftwareGetResponse).
 func (v *SoftwareGetResponse) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -21857,7 +21857,7 @@ func (v *SoftwareGetResponse) GetOwnerID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SoftwareGetResponse).
 func (v *SoftwareGetResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21865,7 +21865,7 @@ func (v *SoftwareGetResponse) GetSiteID() (x string) {
 // GetVendorID returns the value of VendorID, the zero value when absent or null (also on a nil SoftwareGetResponse).
 func (v *SoftwareGetResponse) GetVendorID() (x SoftwareGetResponseVendorID) {
 	if v != nil {
-		x, _ = v.VendorID.Get()
+		x, _ = nullable.Get(v.VendorID)
 	}
 	return
 }
@@ -21873,7 +21873,7 @@ func (v *SoftwareGetResponse) GetVendorID() (x SoftwareGetResponseVendorID) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SoftwareUpdateOwnershipResponse).
 func (v *SoftwareUpdateOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21881,7 +21881,7 @@ func (v *SoftwareUpdateOwnershipResponse) GetSiteID() (x string) {
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil SoftwareUpdateOwnershipResponse).
 func (v *SoftwareUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -21889,7 +21889,7 @@ func (v *SoftwareUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil Specialist).
 func (v *Specialist) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -21897,7 +21897,7 @@ func (v *Specialist) GetOwnerID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil Specialist).
 func (v *Specialist) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21905,7 +21905,7 @@ func (v *Specialist) GetSiteID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SpecialistsCreateOwnershipResponse).
 func (v *SpecialistsCreateOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21913,7 +21913,7 @@ func (v *SpecialistsCreateOwnershipResponse) GetSiteID() (x string) {
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil SpecialistsCreateOwnershipResponse).
 func (v *SpecialistsCreateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -21921,7 +21921,7 @@ func (v *SpecialistsCreateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil SpecialistsCreateResponse).
 func (v *SpecialistsCreateResponse) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -21929,7 +21929,7 @@ func (v *SpecialistsCreateResponse) GetOwnerID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SpecialistsCreateResponse).
 func (v *SpecialistsCreateResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21937,7 +21937,7 @@ func (v *SpecialistsCreateResponse) GetSiteID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SpecialistsGetOwnershipResponse).
 func (v *SpecialistsGetOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21945,7 +21945,7 @@ func (v *SpecialistsGetOwnershipResponse) GetSiteID() (x string) {
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil SpecialistsGetOwnershipResponse).
 func (v *SpecialistsGetOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -21953,7 +21953,7 @@ func (v *SpecialistsGetOwnershipResponse) GetTerminatedAt() (x time.Time) {
 // GetOwnerID returns the value of OwnerID, the zero value when absent or null (also on a nil SpecialistsGetResponse).
 func (v *SpecialistsGetResponse) GetOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.OwnerID.Get()
+		x, _ = nullable.Get(v.OwnerID)
 	}
 	return
 }
@@ -21961,7 +21961,7 @@ func (v *SpecialistsGetResponse) GetOwnerID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SpecialistsGetResponse).
 func (v *SpecialistsGetResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21969,7 +21969,7 @@ func (v *SpecialistsGetResponse) GetSiteID() (x string) {
 // GetSiteID returns the value of SiteID, the zero value when absent or null (also on a nil SpecialistsUpdateOwnershipResponse).
 func (v *SpecialistsUpdateOwnershipResponse) GetSiteID() (x string) {
 	if v != nil {
-		x, _ = v.SiteID.Get()
+		x, _ = nullable.Get(v.SiteID)
 	}
 	return
 }
@@ -21977,7 +21977,7 @@ func (v *SpecialistsUpdateOwnershipResponse) GetSiteID() (x string) {
 // GetTerminatedAt returns the value of TerminatedAt, the zero value when absent or null (also on a nil SpecialistsUpdateOwnershipResponse).
 func (v *SpecialistsUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TerminatedAt.Get()
+		x, _ = nullable.Get(v.TerminatedAt)
 	}
 	return
 }
@@ -21985,7 +21985,7 @@ func (v *SpecialistsUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 // GetActivatedAt returns the value of ActivatedAt, the zero value when absent or null (also on a nil Subscription).
 func (v *Subscription) GetActivatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.ActivatedAt.Get()
+		x, _ = nullable.Get(v.ActivatedAt)
 	}
 	return
 }
@@ -21993,7 +21993,7 @@ func (v *Subscription) GetActivatedAt() (x time.Time) {
 // GetChangedPlanAt returns the value of ChangedPlanAt, the zero value when absent or null (also on a nil Subscription).
 func (v *Subscription) GetChangedPlanAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.ChangedPlanAt.Get()
+		x, _ = nullable.Get(v.ChangedPlanAt)
 	}
 	return
 }
@@ -22009,7 +22009,7 @@ func (v *Subscription) GetID() (x string) {
 // GetLastBilledAt returns the value of LastBilledAt, the zero value when absent or null (also on a nil Subscription).
 func (v *Subscription) GetLastBilledAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.LastBilledAt.Get()
+		x, _ = nullable.Get(v.LastBilledAt)
 	}
 	return
 }
@@ -22017,7 +22017,7 @@ func (v *Subscription) GetLastBilledAt() (x time.Time) {
 // GetLastPaidAt returns the value of LastPaidAt, the zero value when absent or null (also on a nil Subscription).
 func (v *Subscription) GetLastPaidAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.LastPaidAt.Get()
+		x, _ = nullable.Get(v.LastPaidAt)
 	}
 	return
 }
@@ -22025,7 +22025,7 @@ func (v *Subscription) GetLastPaidAt() (x time.Time) {
 // GetPrecedingPlan returns the value of PrecedingPlan, the zero value when absent or null (also on a nil Subscription).
 func (v *Subscription) GetPrecedingPlan() (x string) {
 	if v != nil {
-		x, _ = v.PrecedingPlan.Get()
+		x, _ = nullable.Get(v.PrecedingPlan)
 	}
 	return
 }
@@ -22033,7 +22033,7 @@ func (v *Subscription) GetPrecedingPlan() (x string) {
 // GetTrialEndedAt returns the value of TrialEndedAt, the zero value when absent or null (also on a nil Subscription).
 func (v *Subscription) GetTrialEndedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TrialEndedAt.Get()
+		x, _ = nullable.Get(v.TrialEndedAt)
 	}
 	return
 }
@@ -22041,7 +22041,7 @@ func (v *Subscription) GetTrialEndedAt() (x time.Time) {
 // GetActivatedAt returns the value of ActivatedAt, the zero value when absent or null (also on a nil SubscriptionsGetResponse).
 func (v *SubscriptionsGetResponse) GetActivatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.ActivatedAt.Get()
+		x, _ = nullable.Get(v.ActivatedAt)
 	}
 	return
 }
@@ -22049,7 +22049,7 @@ func (v *SubscriptionsGetResponse) GetActivatedAt() (x time.Time) {
 // GetChangedPlanAt returns the value of ChangedPlanAt, the zero value when absent or null (also on a nil SubscriptionsGetResponse).
 func (v *SubscriptionsGetResponse) GetChangedPlanAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.ChangedPlanAt.Get()
+		x, _ = nullable.Get(v.ChangedPlanAt)
 	}
 	return
 }
@@ -22065,7 +22065,7 @@ func (v *SubscriptionsGetResponse) GetID() (x string) {
 // GetLastBilledAt returns the value of LastBilledAt, the zero value when absent or null (also on a nil SubscriptionsGetResponse).
 func (v *SubscriptionsGetResponse) GetLastBilledAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.LastBilledAt.Get()
+		x, _ = nullable.Get(v.LastBilledAt)
 	}
 	return
 }
@@ -22073,7 +22073,7 @@ func (v *SubscriptionsGetResponse) GetLastBilledAt() (x time.Time) {
 // GetLastPaidAt returns the value of LastPaidAt, the zero value when absent or null (also on a nil SubscriptionsGetResponse).
 func (v *SubscriptionsGetResponse) GetLastPaidAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.LastPaidAt.Get()
+		x, _ = nullable.Get(v.LastPaidAt)
 	}
 	return
 }
@@ -22081,7 +22081,7 @@ func (v *SubscriptionsGetResponse) GetLastPaidAt() (x time.Time) {
 // GetPrecedingPlan returns the value of PrecedingPlan, the zero value when absent or null (also on a nil SubscriptionsGetResponse).
 func (v *SubscriptionsGetResponse) GetPrecedingPlan() (x string) {
 	if v != nil {
-		x, _ = v.PrecedingPlan.Get()
+		x, _ = nullable.Get(v.PrecedingPlan)
 	}
 	return
 }
@@ -22089,7 +22089,7 @@ func (v *SubscriptionsGetResponse) GetPrecedingPlan() (x string) {
 // GetTrialEndedAt returns the value of TrialEndedAt, the zero value when absent or null (also on a nil SubscriptionsGetResponse).
 func (v *SubscriptionsGetResponse) GetTrialEndedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TrialEndedAt.Get()
+		x, _ = nullable.Get(v.TrialEndedAt)
 	}
 	return
 }
@@ -22097,7 +22097,7 @@ func (v *SubscriptionsGetResponse) GetTrialEndedAt() (x time.Time) {
 // GetActivatedAt returns the value of ActivatedAt, the zero value when absent or null (also on a nil SubscriptionsUpdateResponse).
 func (v *SubscriptionsUpdateResponse) GetActivatedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.ActivatedAt.Get()
+		x, _ = nullable.Get(v.ActivatedAt)
 	}
 	return
 }
@@ -22105,7 +22105,7 @@ func (v *SubscriptionsUpdateResponse) GetActivatedAt() (x time.Time) {
 // GetChangedPlanAt returns the value of ChangedPlanAt, the zero value when absent or null (also on a nil SubscriptionsUpdateResponse).
 func (v *SubscriptionsUpdateResponse) GetChangedPlanAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.ChangedPlanAt.Get()
+		x, _ = nullable.Get(v.ChangedPlanAt)
 	}
 	return
 }
@@ -22121,7 +22121,7 @@ func (v *SubscriptionsUpdateResponse) GetID() (x string) {
 // GetLastBilledAt returns the value of LastBilledAt, the zero value when absent or null (also on a nil SubscriptionsUpdateResponse).
 func (v *SubscriptionsUpdateResponse) GetLastBilledAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.LastBilledAt.Get()
+		x, _ = nullable.Get(v.LastBilledAt)
 	}
 	return
 }
@@ -22129,7 +22129,7 @@ func (v *SubscriptionsUpdateResponse) GetLastBilledAt() (x time.Time) {
 // GetLastPaidAt returns the value of LastPaidAt, the zero value when absent or null (also on a nil SubscriptionsUpdateResponse).
 func (v *SubscriptionsUpdateResponse) GetLastPaidAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.LastPaidAt.Get()
+		x, _ = nullable.Get(v.LastPaidAt)
 	}
 	return
 }
@@ -22137,7 +22137,7 @@ func (v *SubscriptionsUpdateResponse) GetLastPaidAt() (x time.Time) {
 // GetPrecedingPlan returns the value of PrecedingPlan, the zero value when absent or null (also on a nil SubscriptionsUpdateResponse).
 func (v *SubscriptionsUpdateResponse) GetPrecedingPlan() (x string) {
 	if v != nil {
-		x, _ = v.PrecedingPlan.Get()
+		x, _ = nullable.Get(v.PrecedingPlan)
 	}
 	return
 }
@@ -22145,7 +22145,7 @@ func (v *SubscriptionsUpdateResponse) GetPrecedingPlan() (x string) {
 // GetTrialEndedAt returns the value of TrialEndedAt, the zero value when absent or null (also on a nil SubscriptionsUpdateResponse).
 func (v *SubscriptionsUpdateResponse) GetTrialEndedAt() (x time.Time) {
 	if v != nil {
-		x, _ = v.TrialEndedAt.Get()
+		x, _ = nullable.Get(v.TrialEndedAt)
 	}
 	return
 }
@@ -22153,7 +22153,7 @@ func (v *SubscriptionsUpdateResponse) GetTrialEndedAt() (x time.Time) {
 // GetBrandColor returns the value of BrandColor, the zero value when absent or null (also on a nil TestAccount).
 func (v *TestAccount) GetBrandColor() (x string) {
 	if v != nil {
-		x, _ = v.BrandColor.Get()
+		x, _ = nullable.Get(v.BrandColor)
 	}
 	return
 }
@@ -22161,7 +22161,7 @@ func (v *TestAccount) GetBrandColor() (x string) {
 // GetCountryCode returns the value of CountryCode, the zero value when absent or null (also on a nil TestAccount).
 func (v *TestAccount) GetCountryCode() (x string) {
 	if v != nil {
-		x, _ = v.CountryCode.Get()
+		x, _ = nullable.Get(v.CountryCode)
 	}
 	return
 }
@@ -22169,7 +22169,7 @@ func (v *TestAccount) GetCountryCode() (x string) {
 // GetCurrency returns the value of Currency, the zero value when absent or null (also on a nil TestAccount).
 func (v *TestAccount) GetCurrency() (x string) {
 	if v != nil {
-		x, _ = v.Currency.Get()
+		x, _ = nullable.Get(v.Currency)
 	}
 	return
 }
@@ -22185,7 +22185,7 @@ func (v *TestAccount) GetKind() (x TestAccountKind) {
 // GetLogoURL returns the value of LogoURL, the zero value when absent or null (also on a nil TestAccount).
 func (v *TestAccount) GetLogoURL() (x string) {
 	if v != nil {
-		x, _ = v.LogoURL.Get()
+		x, _ = nullable.Get(v.LogoURL)
 	}
 	return
 }
@@ -22193,7 +22193,7 @@ func (v *TestAccount) GetLogoURL() (x string) {
 // GetPrivateAccessToken returns the value of PrivateAccessToken, the zero value when absent or null (also on a nil TestAccount).
 func (v *TestAccount) GetPrivateAccessToken() (x string) {
 	if v != nil {
-		x, _ = v.PrivateAccessToken.Get()
+		x, _ = nullable.Get(v.PrivateAccessToken)
 	}
 	return
 }
@@ -22201,7 +22201,7 @@ func (v *TestAccount) GetPrivateAccessToken() (x string) {
 // GetTestAccountOwnerID returns the value of TestAccountOwnerID, the zero value when absent or null (also on a nil TestAccount).
 func (v *TestAccount) GetTestAccountOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.TestAccountOwnerID.Get()
+		x, _ = nullable.Get(v.TestAccountOwnerID)
 	}
 	return
 }
@@ -22209,7 +22209,7 @@ func (v *TestAccount) GetTestAccountOwnerID() (x string) {
 // GetBrandColor returns the value of BrandColor, the zero value when absent or null (also on a nil TestAccountsCreateResponse).
 func (v *TestAccountsCreateResponse) GetBrandColor() (x string) {
 	if v != nil {
-		x, _ = v.BrandColor.Get()
+		x, _ = nullable.Get(v.BrandColor)
 	}
 	return
 }
@@ -22217,7 +22217,7 @@ func (v *TestAccountsCreateResponse) GetBrandColor() (x string) {
 // GetCountryCode returns the value of CountryCode, the zero value when absent or null (also on a nil TestAccountsCreateResponse).
 func (v *TestAccountsCreateResponse) GetCountryCode() (x string) {
 	if v != nil {
-		x, _ = v.CountryCode.Get()
+		x, _ = nullable.Get(v.CountryCode)
 	}
 	return
 }
@@ -22225,7 +22225,7 @@ func (v *TestAccountsCreateResponse) GetCountryCode() (x string) {
 // GetCurrency returns the value of Currency, the zero value when absent or null (also on a nil TestAccountsCreateResponse).
 func (v *TestAccountsCreateResponse) GetCurrency() (x string) {
 	if v != nil {
-		x, _ = v.Currency.Get()
+		x, _ = nullable.Get(v.Currency)
 	}
 	return
 }
@@ -22241,7 +22241,7 @@ func (v *TestAccountsCreateResponse) GetKind() (x TestAccountsCreateResponseKind
 // GetLogoURL returns the value of LogoURL, the zero value when absent or null (also on a nil TestAccountsCreateResponse).
 func (v *TestAccountsCreateResponse) GetLogoURL() (x string) {
 	if v != nil {
-		x, _ = v.LogoURL.Get()
+		x, _ = nullable.Get(v.LogoURL)
 	}
 	return
 }
@@ -22249,7 +22249,7 @@ func (v *TestAccountsCreateResponse) GetLogoURL() (x string) {
 // GetPrivateAccessToken returns the value of PrivateAccessToken, the zero value when absent or null (also on a nil TestAccountsCreateResponse).
 func (v *TestAccountsCreateResponse) GetPrivateAccessToken() (x string) {
 	if v != nil {
-		x, _ = v.PrivateAccessToken.Get()
+		x, _ = nullable.Get(v.PrivateAccessToken)
 	}
 	return
 }
@@ -22257,7 +22257,7 @@ func (v *TestAccountsCreateResponse) GetPrivateAccessToken() (x string) {
 // GetTestAccountOwnerID returns the value of TestAccountOwnerID, the zero value when absent or null (also on a nil TestAccountsCreateResponse).
 func (v *TestAccountsCreateResponse) GetTestAccountOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.TestAccountOwnerID.Get()
+		x, _ = nullable.Get(v.TestAccountOwnerID)
 	}
 	return
 }
@@ -22265,7 +22265,7 @@ func (v *TestAccountsCreateResponse) GetTestAccountOwnerID() (x string) {
 // GetBrandColor returns the value of BrandColor, the zero value when absent or null (also on a nil TestAccountsGetResponse).
 func (v *TestAccountsGetResponse) GetBrandColor() (x string) {
 	if v != nil {
-		x, _ = v.BrandColor.Get()
+		x, _ = nullable.Get(v.BrandColor)
 	}
 	return
 }
@@ -22273,7 +22273,7 @@ func (v *TestAccountsGetResponse) GetBrandColor() (x string) {
 // GetCountryCode returns the value of CountryCode, the zero value when absent or null (also on a nil TestAccountsGetResponse).
 func (v *TestAccountsGetResponse) GetCountryCode() (x string) {
 	if v != nil {
-		x, _ = v.CountryCode.Get()
+		x, _ = nullable.Get(v.CountryCode)
 	}
 	return
 }
@@ -22281,7 +22281,7 @@ func (v *TestAccountsGetResponse) GetCountryCode() (x string) {
 // GetCurrency returns the value of Currency, the zero value when absent or null (also on a nil TestAccountsGetResponse).
 func (v *TestAccountsGetResponse) GetCurrency() (x string) {
 	if v != nil {
-		x, _ = v.Currency.Get()
+		x, _ = nullable.Get(v.Currency)
 	}
 	return
 }
@@ -22297,7 +22297,7 @@ func (v *TestAccountsGetResponse) GetKind() (x TestAccountsGetResponseKind) {
 // GetLogoURL returns the value of LogoURL, the zero value when absent or null (also on a nil TestAccountsGetResponse).
 func (v *TestAccountsGetResponse) GetLogoURL() (x string) {
 	if v != nil {
-		x, _ = v.LogoURL.Get()
+		x, _ = nullable.Get(v.LogoURL)
 	}
 	return
 }
@@ -22305,7 +22305,7 @@ func (v *TestAccountsGetResponse) GetLogoURL() (x string) {
 // GetPrivateAccessToken returns the value of PrivateAccessToken, the zero value when absent or null (also on a nil TestAccountsGetResponse).
 func (v *TestAccountsGetResponse) GetPrivateAccessToken() (x string) {
 	if v != nil {
-		x, _ = v.PrivateAccessToken.Get()
+		x, _ = nullable.Get(v.PrivateAccessToken)
 	}
 	return
 }
@@ -22313,7 +22313,7 @@ func (v *TestAccountsGetResponse) GetPrivateAccessToken() (x string) {
 // GetTestAccountOwnerID returns the value of TestAccountOwnerID, the zero value when absent or null (also on a nil TestAccountsGetResponse).
 func (v *TestAccountsGetResponse) GetTestAccountOwnerID() (x string) {
 	if v != nil {
-		x, _ = v.TestAccountOwnerID.Get()
+		x, _ = nullable.Get(v.TestAccountOwnerID)
 	}
 	return
 }

@@ -3,6 +3,7 @@ package contract_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/idsdk/idsdk-go/nullable"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -93,7 +94,7 @@ func TestAuth0ConnectionReadModifyWriteKeepsOptions(t *testing.T) {
 	}
 	name := "Acme single sign-on"
 	upd := auth0mgmt.UpdateConnectionRequestContent{DisplayName: &name}
-	upd.Options.Set(opts)
+	upd.Options = nullable.NewNullableWithValue(opts)
 	if _, err := c.Connections.Update(ctx, "con_4Xb1pZ9qT2", upd); err != nil {
 		t.Fatal(err)
 	}
@@ -158,11 +159,13 @@ func TestZaikioSiteKeepsLocationPrecision(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The address and each coordinate may be null in real answers.
-	addr, err := got.Address.Get()
-	if err != nil {
-		t.Fatalf("address: %v", err)
+	addr, ok := nullable.Get(got.Address)
+	if !ok {
+		t.Fatal("address: absent or null")
 	}
-	if loc := addr.Location; len(loc) != 2 || loc[0].MustGet() != 35.077502 || loc[1].MustGet() != 135.5023 {
+	lat, _ := nullable.Get(addr.Location[0])
+	lng, _ := nullable.Get(addr.Location[1])
+	if loc := addr.Location; len(loc) != 2 || lat != 35.077502 || lng != 135.5023 {
 		t.Errorf("location %v", loc)
 	}
 	out, err := json.Marshal(got)

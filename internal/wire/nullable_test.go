@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/go-json-experiment/json/jsontext"
-	"github.com/oapi-codegen/nullable"
+	"github.com/idsdk/idsdk-go/nullable"
 )
 
 // site is shaped as a generated model with a nullable inline object.
@@ -42,7 +42,11 @@ func TestNullableInlineObjectRoundTrip(t *testing.T) {
 	}
 	var s site
 	s.Name = "south"
-	s.Address.SetNull()
+	s.Address = nullable.NewNullNullable[struct {
+		Town     string                       `json:"town"`
+		Location []nullable.Nullable[float64] `json:"location"`
+		Unknown  jsontext.Value               `json:",unknown"`
+	}]()
 	out, err := Marshal(&s)
 	if err != nil {
 		t.Fatal(err)

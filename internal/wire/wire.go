@@ -45,17 +45,11 @@ var writeOptions = json.JoinOptions(
 	json.WithMarshalers(json.MarshalToFunc(marshalNullable)),
 )
 
-// nullableValue is what a nullable.Nullable[T] (a map[bool]T: true holds the
-// value, false marks an explicit null, empty is unset) answers to.
+// nullableValue is a nullable.Nullable[T] (a map[bool]T: true holds the
+// value, false marks an explicit null, empty is unset) or a pointer to one;
+// IsNull is the one method the type has, the rest is done by reflection.
 type nullableValue interface {
 	IsNull() bool
-	IsSpecified() bool
-}
-
-// settableNullable is a pointer to a nullable.Nullable[T].
-type settableNullable interface {
-	SetNull()
-	SetUnspecified()
 }
 
 // isNullableMap reports whether t is shaped as nullable.Nullable[T].
@@ -63,45 +57,55 @@ func isNullableMap(t reflect.Type) bool {
 	return t.Kind() == reflect.Map && t.Key().Kind() == reflect.Bool
 }
 
-// marshalNullable writes a nullable.Nullable[T] with this codec rather
-// than with its own encoding/json method, so a T that is an inline object
-// keeps its Unknown members and its numbers as sent. Unset is written as
-// null (an unset member with omitempty stays out before this is called).
+var (
+	trueKey  = reflect.ValueOf(true)
+	falseKey = reflect.ValueOf(false)
+)
+
+// marshalNullable writes a nullable.Nullable[T] with this codec, so a T
+// that is an inline object keeps its Unknown members and its numbers as
+// sent. Unset is written as null (an unset member with omitempty stays out
+// before this is called).
 func marshalNullable(enc *jsontext.Encoder, n nullableValue) error {
-	rv := reflect.ValueOf(n) // the codec hands over a pointer to the value
+	rv := reflect.ValueOf(n) // the codec may hand over a pointer to the value
 	if rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return enc.WriteToken(jsontext.Null)
+		}
 		rv = rv.Elem()
 	}
 	if !isNullableMap(rv.Type()) {
 		return json.SkipFunc
 	}
-	if n.IsNull() || !n.IsSpecified() {
+	v := rv.MapIndex(trueKey)
+	if !v.IsValid() {
 		return enc.WriteToken(jsontext.Null)
 	}
-	return json.MarshalEncode(enc, rv.MapIndex(reflect.ValueOf(true)).Interface())
+	return json.MarshalEncode(enc, v.Interface())
 }
 
 // unmarshalNullable reads a nullable.Nullable[T] with this codec (see
 // marshalNullable): null sets it null, any other value sets the value.
-func unmarshalNullable(dec *jsontext.Decoder, p settableNullable) error {
+func unmarshalNullable(dec *jsontext.Decoder, p nullableValue) error {
 	rv := reflect.ValueOf(p)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || !isNullableMap(rv.Type().Elem()) {
 		return json.SkipFunc
 	}
+	mt := rv.Type().Elem()
+	m := reflect.MakeMapWithSize(mt, 1)
 	if dec.PeekKind() == 'n' {
 		if _, err := dec.ReadToken(); err != nil {
 			return err
 		}
-		p.SetNull()
+		m.SetMapIndex(falseKey, reflect.Zero(mt.Elem()))
+		rv.Elem().Set(m)
 		return nil
 	}
-	mt := rv.Type().Elem()
 	val := reflect.New(mt.Elem())
 	if err := json.UnmarshalDecode(dec, val.Interface()); err != nil {
 		return err
 	}
-	m := reflect.MakeMapWithSize(mt, 1)
-	m.SetMapIndex(reflect.ValueOf(true), val.Elem())
+	m.SetMapIndex(trueKey, val.Elem())
 	rv.Elem().Set(m)
 	return nil
 }
