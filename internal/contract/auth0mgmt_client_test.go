@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/idsdk/idsdk-go/nullable"
 
 	"github.com/idsdk/idsdk-go/auth"
 	sdkerrors "github.com/idsdk/idsdk-go/errors"

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/idsdk/idsdk-go/nullable"
 
 	"github.com/idsdk/idsdk-go/gen/auth0mgmt"
 	"github.com/idsdk/idsdk-go/gen/authlete"
