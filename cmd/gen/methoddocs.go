@@ -137,121 +137,18 @@ func paramFacts(where, name, goName string, required bool, p *openapi3.Parameter
 	return s
 }
 
-// maxEnum is how many enum values a doc lists.
-const maxEnum = 16
-
-// schemaFacts describes a schema in a few words: type and format, the
-// referenced schema's name, enum values, default, bounds, pattern.
+// schemaFacts describes a parameter's schema in a few words, with the
+// facts a model field's doc gives (typeFacts): type and format, the
+// referenced schema's name, enum values, limits, default.
 func schemaFacts(ref *openapi3.SchemaRef) string {
 	if ref == nil || ref.Value == nil {
 		return "any value"
 	}
-	s := ref.Value
-	var parts []string
-	t := schemaType(s)
+	facts := typeFacts(&openapi3.SchemaRef{Value: ref.Value}, true)
 	if name := refBase(ref.Ref); name != "" {
-		t += " (" + name + ")"
+		facts[0] += " (" + name + ")"
 	}
-	parts = append(parts, t)
-	if len(s.Enum) > 0 {
-		var vals []string
-		for i, e := range s.Enum {
-			if i == maxEnum {
-				vals = append(vals, fmt.Sprintf("and %d more", len(s.Enum)-maxEnum))
-				break
-			}
-			vals = append(vals, fmt.Sprint(e))
-		}
-		parts = append(parts, "one of "+strings.Join(vals, ", "))
-	}
-	if s.Default != nil {
-		parts = append(parts, fmt.Sprintf("default %v", s.Default))
-	}
-	if r := rangeFacts(s); r != "" {
-		parts = append(parts, r)
-	}
-	if l := countFacts(s.MinLength, s.MaxLength, "character"); l != "" {
-		parts = append(parts, l)
-	}
-	if l := countFacts(s.MinItems, s.MaxItems, "item"); l != "" {
-		parts = append(parts, l)
-	}
-	if s.Pattern != "" {
-		parts = append(parts, "pattern "+s.Pattern)
-	}
-	if s.Nullable || (s.Type != nil && s.Type.Includes("null")) {
-		parts = append(parts, "may be null")
-	}
-	return strings.Join(parts, ", ")
-}
-
-// schemaType is "string", "integer (int32)", "array of string", ...
-func schemaType(s *openapi3.Schema) string {
-	t := primaryType(s)
-	switch {
-	case t == "" && (len(s.OneOf) > 0 || len(s.AnyOf) > 0):
-		t = "one of several shapes"
-	case t == "":
-		t = "any value"
-	case t == "array" && s.Items != nil && s.Items.Value != nil:
-		inner := schemaType(s.Items.Value)
-		if name := refBase(s.Items.Ref); name != "" {
-			inner = name
-		}
-		t = "array of " + inner
-	}
-	if s.Format != "" {
-		t += " (" + s.Format + ")"
-	}
-	return t
-}
-
-// rangeFacts describes minimum and maximum.
-func rangeFacts(s *openapi3.Schema) string {
-	num := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-	var lo, hi string
-	if s.Min != nil {
-		lo = "at least " + num(*s.Min)
-		if s.ExclusiveMin.IsTrue() {
-			lo = "more than " + num(*s.Min)
-		}
-	} else if v := s.ExclusiveMin.Value; v != nil {
-		lo = "more than " + num(*v)
-	}
-	if s.Max != nil {
-		hi = "at most " + num(*s.Max)
-		if s.ExclusiveMax.IsTrue() {
-			hi = "less than " + num(*s.Max)
-		}
-	} else if v := s.ExclusiveMax.Value; v != nil {
-		hi = "less than " + num(*v)
-	}
-	switch {
-	case strings.HasPrefix(lo, "at least") && strings.HasPrefix(hi, "at most"):
-		return "from " + strings.TrimPrefix(lo, "at least ") + " to " + strings.TrimPrefix(hi, "at most ")
-	case lo != "" && hi != "":
-		return lo + " and " + hi
-	}
-	return lo + hi
-}
-
-// countFacts describes a length or item count.
-func countFacts(min uint64, max *uint64, unit string) string {
-	plural := func(n uint64) string {
-		if n == 1 {
-			return fmt.Sprintf("1 %s", unit)
-		}
-		return fmt.Sprintf("%d %ss", n, unit)
-	}
-	switch {
-	case min > 0 && max != nil:
-		return fmt.Sprintf("%d to %s", min, plural(*max))
-	case min > 0:
-		return "at least " + plural(min)
-	case max != nil:
-		return "at most " + plural(*max)
-	}
-	return ""
+	return strings.Join(facts, ", ")
 }
 
 // securityDoc lists the security requirements of an operation (its own,

@@ -53,24 +53,24 @@ type AuthorizeService struct {
 // URL builds the URL of GET /authorize (operation authorize) and sends nothing: a browser or a streaming client loads it.
 //
 // Arguments:
-//   - params.ResponseType: query parameter "response_type", required, string, one of code, token, id_token, id_token token, code id_token, code token, code id_token token.
+//   - params.ResponseType: query parameter "response_type", required, string, one of "code", "token", "id_token", "id_token token", "code id_token", "code token", "code id_token token".
 //   - params.ClientID: query parameter "client_id", required, string.
 //   - params.RedirectURI: query parameter "redirect_uri", string (uri).
 //   - params.Scope: query parameter "scope", string.
 //   - params.State: query parameter "state", string.
 //   - params.Audience: query parameter "audience", string.
 //   - params.CodeChallenge: query parameter "code_challenge", string.
-//   - params.CodeChallengeMethod: query parameter "code_challenge_method", string, one of S256.
+//   - params.CodeChallengeMethod: query parameter "code_challenge_method", string, one of "S256".
 //   - params.Nonce: query parameter "nonce", string.
 //   - params.Connection: query parameter "connection", string.
-//   - params.Prompt: query parameter "prompt", string, one of none, login, consent, select_account.
+//   - params.Prompt: query parameter "prompt", string, one of "none", "login", "consent", "select_account".
 //   - params.Organization: query parameter "organization", string.
 //   - params.Invitation: query parameter "invitation", string.
 //   - params.LoginHint: query parameter "login_hint", string.
 //   - params.ACRValues: query parameter "acr_values", string.
 //   - params.MaxAge: query parameter "max_age", integer.
 //   - params.UILocales: query parameter "ui_locales", string.
-//   - params.ResponseMode: query parameter "response_mode", string, one of query, fragment, form_post, web_message.
+//   - params.ResponseMode: query parameter "response_mode", string, one of "query", "fragment", "form_post", "web_message".
 //   - params.DPoPJkt: query parameter "dpop_jkt", string.
 func (s *AuthorizeService) URL(params *AuthorizeURLParams, opts ...Option) (string, error) {
 	return s.rt.URL(context.Background(), opAuthorizeURL, facade.Args{Query: params}, opts)

@@ -619,7 +619,7 @@ func (s *ActionsService) Get(ctx context.Context, id string, opts ...Option) (*G
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:actions.
 //
 // Arguments:
-//   - params.TriggerID: query parameter "triggerId", string (ActionTriggerTypeEnum), one of post-login, credentials-exchange, pre-user-registration, post-user-registration, post-change-password, send-phone-message, custom-phone-provider, custom-email-provider, password-reset-post-challenge, custom-token-exchange, event-stream, password-hash-migration, login-post-identifier, signup-post-identifier.
+//   - params.TriggerID: query parameter "triggerId", string (ActionTriggerTypeEnum), one of "post-login", "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message", "custom-phone-provider", "custom-email-provider", and 6 more.
 //   - params.ActionName: query parameter "actionName", string.
 //   - params.Deployed: query parameter "deployed", boolean.
 //   - params.Page: query parameter "page", integer.
@@ -911,7 +911,7 @@ type ActionsTriggersBindingsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:actions.
 //
 // Arguments:
-//   - triggerID: path parameter "triggerId", string (ActionTriggerTypeEnum), one of post-login, credentials-exchange, pre-user-registration, post-user-registration, post-change-password, send-phone-message, custom-phone-provider, custom-email-provider, password-reset-post-challenge, custom-token-exchange, event-stream, password-hash-migration, login-post-identifier, signup-post-identifier.
+//   - triggerID: path parameter "triggerId", string (ActionTriggerTypeEnum), one of "post-login", "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message", "custom-phone-provider", "custom-email-provider", and 6 more.
 //   - params.Page: query parameter "page", integer.
 //   - params.PerPage: query parameter "per_page", integer.
 //
@@ -936,7 +936,7 @@ func (s *ActionsTriggersBindingsService) All(ctx context.Context, triggerID Acti
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:actions.
 //
 // Arguments:
-//   - triggerID: path parameter "triggerId", string (ActionTriggerTypeEnum), one of post-login, credentials-exchange, pre-user-registration, post-user-registration, post-change-password, send-phone-message, custom-phone-provider, custom-email-provider, password-reset-post-challenge, custom-token-exchange, event-stream, password-hash-migration, login-post-identifier, signup-post-identifier.
+//   - triggerID: path parameter "triggerId", string (ActionTriggerTypeEnum), one of "post-login", "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message", "custom-phone-provider", "custom-email-provider", and 6 more.
 //   - body: UpdateActionBindingsRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
@@ -1027,7 +1027,7 @@ type AnomalyBlocksService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:anomaly_blocks.
 //
 // Arguments:
-//   - id: path parameter, string (AnomalyIPFormat).
+//   - id: path parameter, one of 2 schemas (AnomalyIPFormat).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -1041,7 +1041,7 @@ func (s *AnomalyBlocksService) CheckIP(ctx context.Context, id AnomalyIPFormat, 
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope delete:anomaly_blocks.
 //
 // Arguments:
-//   - id: path parameter, string (AnomalyIPFormat).
+//   - id: path parameter, one of 2 schemas (AnomalyIPFormat).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -1672,16 +1672,16 @@ func (s *ClientGrantsService) Get(ctx context.Context, id string, opts ...Option
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:client_grants.
 //
 // Arguments:
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
-//   - params.Page: query parameter "page", integer, at least 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
+//   - params.Page: query parameter "page", integer, >= 0.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //   - params.Audience: query parameter "audience", string.
 //   - params.ClientID: query parameter "client_id", string.
 //   - params.AllowAnyOrganization: query parameter "allow_any_organization", boolean (ClientGrantAllowAnyOrganizationEnum), one of true.
-//   - params.SubjectType: query parameter "subject_type", string (ClientGrantSubjectTypeEnum), one of client, user.
-//   - params.DefaultFor: query parameter "default_for", string (ClientGrantDefaultForEnum), one of third_party_clients.
+//   - params.SubjectType: query parameter "subject_type", string (ClientGrantSubjectTypeEnum), one of "client", "user".
+//   - params.DefaultFor: query parameter "default_for", string (ClientGrantDefaultForEnum), one of "third_party_clients".
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -1726,11 +1726,11 @@ type ClientGrantsOrganizationsService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -1809,11 +1809,11 @@ func (s *ClientsService) Get(ctx context.Context, id string, params *ClientsGetP
 // Arguments:
 //   - params.Fields: query parameter "fields", string.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 0 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 0, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //   - params.IsGlobal: query parameter "is_global", boolean.
 //   - params.IsFirstParty: query parameter "is_first_party", boolean.
 //   - params.AppType: query parameter "app_type", string.
@@ -1905,9 +1905,9 @@ type ClientsConnectionsService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - params.Strategy: query parameter "strategy", array of ConnectionStrategyEnum.
+//   - params.Strategy: query parameter "strategy", array of schema "ConnectionStrategyEnum".
 //   - params.From: query parameter "from", string, at most 1000 characters.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //   - params.Fields: query parameter "fields", string, at most 1000 characters.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //
@@ -2076,7 +2076,7 @@ func (s *ConnectionProfilesService) GetTemplate(ctx context.Context, id string, 
 //
 // Arguments:
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 10.
+//   - params.Take: query parameter "take", integer, >= 1, <= 10.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -2199,12 +2199,12 @@ func (s *ConnectionsService) Get(ctx context.Context, id string, params *Connect
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:connections.
 //
 // Arguments:
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
-//   - params.Page: query parameter "page", integer, at least 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
+//   - params.Page: query parameter "page", integer, >= 0.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
-//   - params.Strategy: query parameter "strategy", array of ConnectionStrategyEnum.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
+//   - params.Strategy: query parameter "strategy", array of schema "ConnectionStrategyEnum".
 //   - params.Name: query parameter "name", string.
 //   - params.Fields: query parameter "fields", string.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
@@ -2252,7 +2252,7 @@ type ConnectionsClientsService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - params.Take: query parameter "take", integer, from 1 to 1000.
+//   - params.Take: query parameter "take", integer, >= 1, <= 1000.
 //   - params.From: query parameter "from", string, at most 1000 characters.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; GetAll ranges over every item.
@@ -2357,7 +2357,7 @@ func (s *ConnectionsDirectoryProvisioningService) GetDefaultMapping(ctx context.
 //
 // Arguments:
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -2382,7 +2382,7 @@ func (s *ConnectionsDirectoryProvisioningService) All(ctx context.Context, param
 // Arguments:
 //   - id: path parameter, string.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; AllSynchronizedGroups ranges over every item.
 //
@@ -2571,7 +2571,7 @@ func (s *ConnectionsSCIMConfigurationService) GetDefaultMapping(ctx context.Cont
 //
 // Arguments:
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -2739,7 +2739,7 @@ func (s *CustomDomainsService) GetDefault(ctx context.Context, opts ...Option) (
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:custom_domains.
 //
 // Arguments:
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //   - params.From: query parameter "from", string, at most 1000 characters.
 //   - params.Q: query parameter "q", string, at most 1000 characters.
 //   - params.Fields: query parameter "fields", string, at most 100 characters.
@@ -2858,14 +2858,14 @@ func (s *DeviceCredentialsService) Delete(ctx context.Context, id string, opts .
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:device_credentials.
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.Fields: query parameter "fields", string.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //   - params.UserID: query parameter "user_id", string.
 //   - params.ClientID: query parameter "client_id", string.
-//   - params.Type: query parameter "type", string (DeviceCredentialTypeEnum), one of public_key, refresh_token, rotating_refresh_token.
+//   - params.Type: query parameter "type", string (DeviceCredentialTypeEnum), one of "public_key", "refresh_token", "rotating_refresh_token".
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
 //
@@ -2908,7 +2908,7 @@ func (s *EmailTemplatesService) Create(ctx context.Context, body CreateEmailTemp
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:email_templates.
 //
 // Arguments:
-//   - templateName: path parameter, string (EmailTemplateNameEnum), one of verify_email, verify_email_by_code, auth_email_by_code, reset_email, reset_email_by_code, welcome_email, blocked_account, stolen_credentials, enrollment_email, mfa_oob_code, user_invitation, change_password, password_reset, async_approval, default verify_email.
+//   - templateName: path parameter, string (EmailTemplateNameEnum), one of "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email", "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials", and 6 more, default "verify_email".
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -2922,7 +2922,7 @@ func (s *EmailTemplatesService) Get(ctx context.Context, templateName EmailTempl
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:email_templates.
 //
 // Arguments:
-//   - templateName: path parameter, string (EmailTemplateNameEnum), one of verify_email, verify_email_by_code, auth_email_by_code, reset_email, reset_email_by_code, welcome_email, blocked_account, stolen_credentials, enrollment_email, mfa_oob_code, user_invitation, change_password, password_reset, async_approval, default verify_email.
+//   - templateName: path parameter, string (EmailTemplateNameEnum), one of "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email", "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials", and 6 more, default "verify_email".
 //   - body: SetEmailTemplateRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
@@ -2937,7 +2937,7 @@ func (s *EmailTemplatesService) Set(ctx context.Context, templateName EmailTempl
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:email_templates.
 //
 // Arguments:
-//   - templateName: path parameter, string (EmailTemplateNameEnum), one of verify_email, verify_email_by_code, auth_email_by_code, reset_email, reset_email_by_code, welcome_email, blocked_account, stolen_credentials, enrollment_email, mfa_oob_code, user_invitation, change_password, password_reset, async_approval, default verify_email.
+//   - templateName: path parameter, string (EmailTemplateNameEnum), one of "verify_email", "verify_email_by_code", "auth_email_by_code", "reset_email", "reset_email_by_code", "welcome_email", "blocked_account", "stolen_credentials", and 6 more, default "verify_email".
 //   - body: UpdateEmailTemplateRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
@@ -3073,7 +3073,7 @@ func (s *EventStreamsService) Get(ctx context.Context, id string, opts ...Option
 //
 // Arguments:
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -3153,7 +3153,7 @@ func (s *EventStreamsDeliveriesService) GetHistory(ctx context.Context, id strin
 //   - params.DateFrom: query parameter "date_from", string, at most 20 characters.
 //   - params.DateTo: query parameter "date_to", string, at most 20 characters.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -3209,7 +3209,7 @@ type EventsService struct {
 // Arguments:
 //   - params.From: query parameter "from", string, at most 1024 characters.
 //   - params.FromTimestamp: query parameter "from_timestamp", string, at most 20 characters.
-//   - params.EventType: query parameter "event_type", array of EventStreamSubscribeEventsEventTypeEnum (EventStreamSubscribeEventsEventTypeParam).
+//   - params.EventType: query parameter "event_type", array of schema "EventStreamSubscribeEventsEventTypeEnum" (EventStreamSubscribeEventsEventTypeParam).
 //
 // Reference: https://auth0.com/docs/api/management/v2/events/subscribe-events
 func (s *EventsService) Subscribe(params *EventsSubscribeParams, opts ...Option) (string, error) {
@@ -3282,8 +3282,8 @@ func (s *ExperimentationExperimentsService) Get(ctx context.Context, id string, 
 //
 // Arguments:
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 50.
-//   - params.Status: query parameter "status", string (ExperimentStatusEnum), one of draft, active, paused, completed, archived.
+//   - params.Take: query parameter "take", integer, >= 1, <= 50.
+//   - params.Status: query parameter "status", string (ExperimentStatusEnum), one of "draft", "active", "paused", "completed", "archived".
 //   - params.AuthenticationFlow: query parameter "authentication_flow", string.
 //   - params.FeatureFlagID: query parameter "feature_flag_id", string.
 //
@@ -3403,9 +3403,9 @@ func (s *ExperimentationFeatureFlagsService) Get(ctx context.Context, id string,
 //
 // Arguments:
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 50.
-//   - params.Type: query parameter "type", string (FeatureFlagTypeEnum), one of auth0, self.
-//   - params.Status: query parameter "status", string (FeatureFlagStatusEnum), one of draft, active, archived.
+//   - params.Take: query parameter "take", integer, >= 1, <= 50.
+//   - params.Type: query parameter "type", string (FeatureFlagTypeEnum), one of "auth0", "self".
+//   - params.Status: query parameter "status", string (FeatureFlagStatusEnum), one of "draft", "active", "archived".
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -3588,8 +3588,8 @@ func (s *ExperimentationSegmentsService) Get(ctx context.Context, id string, opt
 //
 // Arguments:
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 50.
-//   - params.Type: query parameter "type", string (SegmentTypeFilterEnum), one of auth0, self.
+//   - params.Take: query parameter "take", integer, >= 1, <= 50.
+//   - params.Type: query parameter "type", string (SegmentTypeFilterEnum), one of "auth0", "self".
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -3666,7 +3666,7 @@ func (s *FlowsService) Delete(ctx context.Context, id string, opts ...Option) er
 //
 // Arguments:
 //   - id: path parameter, string, at most 30 characters.
-//   - params.Hydrate: query parameter "hydrate", array of GetFlowRequestParametersHydrateEnum.
+//   - params.Hydrate: query parameter "hydrate", array of schema "GetFlowRequestParametersHydrateEnum".
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -3680,10 +3680,10 @@ func (s *FlowsService) Get(ctx context.Context, id string, params *FlowsGetParam
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:flows.
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer, from 0 to 1000.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0, <= 1000.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
-//   - params.Hydrate: query parameter "hydrate", array of ListFlowsRequestParametersHydrateEnum.
+//   - params.Hydrate: query parameter "hydrate", array of schema "ListFlowsRequestParametersHydrateEnum".
 //   - params.Synchronous: query parameter "synchronous", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -3745,7 +3745,7 @@ func (s *FlowsExecutionsService) Delete(ctx context.Context, flowID string, exec
 // Arguments:
 //   - flowID: path parameter "flow_id", string, at most 30 characters.
 //   - executionID: path parameter "execution_id", string, at most 30 characters.
-//   - params.Hydrate: query parameter "hydrate", array of GetFlowExecutionRequestParametersHydrateEnum.
+//   - params.Hydrate: query parameter "hydrate", array of schema "GetFlowExecutionRequestParametersHydrateEnum".
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
@@ -3760,11 +3760,11 @@ func (s *FlowsExecutionsService) Get(ctx context.Context, flowID string, executi
 //
 // Arguments:
 //   - flowID: path parameter "flow_id", string, at most 30 characters.
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -3843,8 +3843,8 @@ func (s *FlowsVaultConnectionsService) Get(ctx context.Context, id string, opts 
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:flows_vault_connections.
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer, from 0 to 1000.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0, <= 1000.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -3918,7 +3918,7 @@ func (s *FormsService) Delete(ctx context.Context, id string, opts ...Option) er
 //
 // Arguments:
 //   - id: path parameter, string, at most 30 characters.
-//   - params.Hydrate: query parameter "hydrate", array of FormsRequestParametersHydrateEnum.
+//   - params.Hydrate: query parameter "hydrate", array of schema "FormsRequestParametersHydrateEnum".
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -3932,10 +3932,10 @@ func (s *FormsService) Get(ctx context.Context, id string, params *FormsGetParam
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:forms.
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer, from 0 to 1000.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0, <= 1000.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
-//   - params.Hydrate: query parameter "hydrate", array of FormsRequestParametersHydrateEnum.
+//   - params.Hydrate: query parameter "hydrate", array of schema "FormsRequestParametersHydrateEnum".
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
 //
@@ -4017,11 +4017,11 @@ func (s *GroupsService) Get(ctx context.Context, id string, opts ...Option) (*Ge
 //   - params.Search: query parameter "search", string, 1 to 256 characters.
 //   - params.Fields: query parameter "fields", string, at most 256 characters.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -4054,7 +4054,7 @@ type GroupsMembersService struct {
 //   - params.Fields: query parameter "fields", string, at most 256 characters.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; GetAll ranges over every item.
 //
@@ -4115,7 +4115,7 @@ func (s *GroupsRolesService) Delete(ctx context.Context, id string, body DeleteG
 // Arguments:
 //   - id: path parameter, string, 18 to 26 characters.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, at least 1.
+//   - params.Take: query parameter "take", integer, >= 1.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -4224,7 +4224,7 @@ func (s *GuardianFactorsService) List(ctx context.Context, opts ...Option) ([]Gu
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:guardian_factors.
 //
 // Arguments:
-//   - name: path parameter, string (GuardianFactorNameEnum), one of push-notification, sms, email, duo, otp, webauthn-roaming, webauthn-platform, recovery-code, default sms, at least 1 character.
+//   - name: path parameter, string (GuardianFactorNameEnum), one of "push-notification", "sms", "email", "duo", "otp", "webauthn-roaming", "webauthn-platform", "recovery-code", at least 1 characters, default "sms".
 //   - body: SetGuardianFactorRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden).
@@ -4726,12 +4726,12 @@ func (s *HooksService) Get(ctx context.Context, id string, params *HooksGetParam
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:hooks.
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 0 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 0, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.Enabled: query parameter "enabled", boolean.
 //   - params.Fields: query parameter "fields", string.
-//   - params.TriggerID: query parameter "triggerId", string (HookTriggerIdEnum), one of credentials-exchange, pre-user-registration, post-user-registration, post-change-password, send-phone-message.
+//   - params.TriggerID: query parameter "triggerId", string (HookTriggerIdEnum), one of "credentials-exchange", "pre-user-registration", "post-user-registration", "post-change-password", "send-phone-message".
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -5075,8 +5075,8 @@ func (s *KeysEncryptionService) Import(ctx context.Context, kid string, body Imp
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:encryption_keys.
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -5261,8 +5261,8 @@ func (s *LogsService) Get(ctx context.Context, id string, opts ...Option) (*GetL
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scopes read:logs, read:logs_users.
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 0 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 0, <= 100.
 //   - params.Sort: query parameter "sort", string.
 //   - params.Fields: query parameter "fields", string.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
@@ -5341,8 +5341,8 @@ func (s *NetworkACLsService) Get(ctx context.Context, id string, opts ...Option)
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:network_acls.
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 0 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 0, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -5472,11 +5472,11 @@ func (s *OrganizationsService) GetByName(ctx context.Context, name string, opts 
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scopes read:organizations, read:organizations_summary.
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer, from 0 to 1000.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0, <= 1000.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //   - params.Sort: query parameter "sort", string, at most 15 characters.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
@@ -5555,8 +5555,8 @@ func (s *OrganizationsClientGrantsService) Delete(ctx context.Context, id string
 //   - params.Audience: query parameter "audience", string, at most 600 characters.
 //   - params.ClientID: query parameter "client_id", string.
 //   - params.GrantIDs: query parameter "grant_ids", array of string (client-grant-id).
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -5632,8 +5632,8 @@ func (s *OrganizationsConnectionsService) Get(ctx context.Context, id string, co
 //
 // Arguments:
 //   - id: path parameter, string, at most 50 characters.
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.IsEnabled: query parameter "is_enabled", boolean.
 //
@@ -5742,7 +5742,7 @@ func (s *OrganizationsDiscoveryDomainsService) GetByName(ctx context.Context, id
 // Arguments:
 //   - id: path parameter, string.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -5833,8 +5833,8 @@ func (s *OrganizationsEnabledConnectionsService) Get(ctx context.Context, id str
 //
 // Arguments:
 //   - id: path parameter, string, at most 50 characters.
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -5884,7 +5884,7 @@ type OrganizationsGroupsService struct {
 // Arguments:
 //   - organizationID: path parameter "organization_id", string.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, at least 1.
+//   - params.Take: query parameter "take", integer, >= 1.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -5948,7 +5948,7 @@ func (s *OrganizationsGroupsRolesService) Delete(ctx context.Context, organizati
 //   - organizationID: path parameter "organization_id", string.
 //   - groupID: path parameter "group_id", string.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, at least 1.
+//   - params.Take: query parameter "take", integer, >= 1.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -6026,8 +6026,8 @@ func (s *OrganizationsInvitationsService) Get(ctx context.Context, id string, in
 //
 // Arguments:
 //   - id: path parameter, string, at most 50 characters.
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.Fields: query parameter "fields", string.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
@@ -6095,11 +6095,11 @@ func (s *OrganizationsMembersService) Delete(ctx context.Context, id string, bod
 //
 // Arguments:
 //   - id: path parameter, string, at most 50 characters.
-//   - params.Page: query parameter "page", integer, from 0 to 1000.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0, <= 1000.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //   - params.Fields: query parameter "fields", string.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //
@@ -6135,7 +6135,7 @@ type OrganizationsMembersEffectiveRolesService struct {
 //   - id: path parameter, string, at most 50 characters.
 //   - userID: path parameter "user_id", string.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, at least 1.
+//   - params.Take: query parameter "take", integer, >= 1.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -6175,7 +6175,7 @@ type OrganizationsMembersEffectiveRolesSourcesGroupsService struct {
 //   - id: path parameter, string, at most 50 characters.
 //   - userID: path parameter "user_id", string.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, at least 1.
+//   - params.Take: query parameter "take", integer, >= 1.
 //   - params.RoleID: query parameter "role_id", required, string.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
@@ -6239,8 +6239,8 @@ func (s *OrganizationsMembersRolesService) Delete(ctx context.Context, id string
 // Arguments:
 //   - id: path parameter, string, at most 50 characters.
 //   - userID: path parameter "user_id", string.
-//   - params.Page: query parameter "page", integer, from 0 to 1000.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0, <= 1000.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -6307,8 +6307,8 @@ type PromptsCustomTextService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PromptGroupNameEnum), one of login, login-id, login-password, login-passwordless, login-email-verification, signup, signup-id, signup-password, phone-identifier-enrollment, phone-identifier-challenge, email-identifier-challenge, reset-password, custom-form, consent, customized-consent, logout, and 21 more.
-//   - language: path parameter, string (PromptLanguageEnum), one of am, ar, ar-EG, ar-SA, az, bg, bn, bs, ca-ES, cnr, cs, cy, da, de, el, en, and 66 more.
+//   - prompt: path parameter, string (PromptGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
+//   - language: path parameter, string (PromptLanguageEnum), one of "am", "ar", "ar-EG", "ar-SA", "az", "bg", "bn", "bs", and 74 more.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -6322,8 +6322,8 @@ func (s *PromptsCustomTextService) Get(ctx context.Context, prompt PromptGroupNa
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PromptGroupNameEnum), one of login, login-id, login-password, login-passwordless, login-email-verification, signup, signup-id, signup-password, phone-identifier-enrollment, phone-identifier-challenge, email-identifier-challenge, reset-password, custom-form, consent, customized-consent, logout, and 21 more.
-//   - language: path parameter, string (PromptLanguageEnum), one of am, ar, ar-EG, ar-SA, az, bg, bn, bs, ca-ES, cnr, cs, cy, da, de, el, en, and 66 more.
+//   - prompt: path parameter, string (PromptGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
+//   - language: path parameter, string (PromptLanguageEnum), one of "am", "ar", "ar-EG", "ar-SA", "az", "bg", "bn", "bs", and 74 more.
 //   - body: SetsCustomTextsByLanguageRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
@@ -6344,7 +6344,7 @@ type PromptsPartialsService struct {
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PartialGroupsEnum), one of login, login-id, login-password, login-passwordless, signup, signup-id, signup-password, customized-consent, passkeys.
+//   - prompt: path parameter, string (PartialGroupsEnum), one of "login", "login-id", "login-password", "login-passwordless", "signup", "signup-id", "signup-password", "customized-consent", and 1 more.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -6358,7 +6358,7 @@ func (s *PromptsPartialsService) Get(ctx context.Context, prompt PartialGroupsEn
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PartialGroupsEnum), one of login, login-id, login-password, login-passwordless, signup, signup-id, signup-password, customized-consent, passkeys.
+//   - prompt: path parameter, string (PartialGroupsEnum), one of "login", "login-id", "login-password", "login-passwordless", "signup", "signup-id", "signup-password", "customized-consent", and 1 more.
 //   - body: SetPartialsRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
@@ -6393,8 +6393,8 @@ func (s *PromptsRenderingService) BulkUpdate(ctx context.Context, body BulkUpdat
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PromptGroupNameEnum), one of login, login-id, login-password, login-passwordless, login-email-verification, signup, signup-id, signup-password, phone-identifier-enrollment, phone-identifier-challenge, email-identifier-challenge, reset-password, custom-form, consent, customized-consent, logout, and 21 more.
-//   - screen: path parameter, string (ScreenGroupNameEnum), one of login, login-id, login-password, login-passwordless-email-code, login-passwordless-email-link, login-passwordless-sms-otp, login-email-verification, signup, signup-id, signup-password, phone-identifier-enrollment, phone-identifier-challenge, email-identifier-challenge, reset-password-request, reset-password-email, reset-password, and 74 more.
+//   - prompt: path parameter, string (PromptGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
+//   - screen: path parameter, string (ScreenGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless-email-code", "login-passwordless-email-link", "login-passwordless-sms-otp", "login-email-verification", "signup", and 82 more.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 402, 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -6410,12 +6410,12 @@ func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupNam
 // Arguments:
 //   - params.Fields: query parameter "fields", string.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.Prompt: query parameter "prompt", string.
 //   - params.Screen: query parameter "screen", string.
-//   - params.RenderingMode: query parameter "rendering_mode", string (AculRenderingModeEnum), one of advanced, standard.
+//   - params.RenderingMode: query parameter "rendering_mode", string (AculRenderingModeEnum), one of "advanced", "standard".
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
 //
@@ -6438,8 +6438,8 @@ func (s *PromptsRenderingService) All(ctx context.Context, params *PromptsRender
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope update:prompts.
 //
 // Arguments:
-//   - prompt: path parameter, string (PromptGroupNameEnum), one of login, login-id, login-password, login-passwordless, login-email-verification, signup, signup-id, signup-password, phone-identifier-enrollment, phone-identifier-challenge, email-identifier-challenge, reset-password, custom-form, consent, customized-consent, logout, and 21 more.
-//   - screen: path parameter, string (ScreenGroupNameEnum), one of login, login-id, login-password, login-passwordless-email-code, login-passwordless-email-link, login-passwordless-sms-otp, login-email-verification, signup, signup-id, signup-password, phone-identifier-enrollment, phone-identifier-challenge, email-identifier-challenge, reset-password-request, reset-password-email, reset-password, and 74 more.
+//   - prompt: path parameter, string (PromptGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless", "login-email-verification", "signup", "signup-id", "signup-password", and 29 more.
+//   - screen: path parameter, string (ScreenGroupNameEnum), one of "login", "login-id", "login-password", "login-passwordless-email-code", "login-passwordless-email-link", "login-passwordless-sms-otp", "login-email-verification", "signup", and 82 more.
 //   - body: UpdateACULRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 402, 403 (ErrForbidden), 429 (ErrRateLimited).
@@ -6502,10 +6502,10 @@ func (s *RateLimitPoliciesService) Get(ctx context.Context, id string, opts ...O
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:rate_limit_policies.
 //
 // Arguments:
-//   - params.Resource: query parameter "resource", string (RateLimitPolicyResourceEnum), one of oauth_authentication_api.
-//   - params.Consumer: query parameter "consumer", string (RateLimitPolicyConsumerEnum), one of client.
+//   - params.Resource: query parameter "resource", string (RateLimitPolicyResourceEnum), one of "oauth_authentication_api".
+//   - params.Consumer: query parameter "consumer", string (RateLimitPolicyConsumerEnum), one of "client".
 //   - params.ConsumerSelector: query parameter "consumer_selector", string, at most 255 characters.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //   - params.From: query parameter "from", string, at most 1000 characters.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
@@ -6581,7 +6581,7 @@ func (s *RefreshTokensService) Get(ctx context.Context, id string, opts ...Optio
 //   - params.UserID: query parameter "user_id", required, string.
 //   - params.ClientID: query parameter "client_id", string.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //   - params.Fields: query parameter "fields", string.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //
@@ -6685,8 +6685,8 @@ func (s *ResourceServersService) Get(ctx context.Context, id string, params *Res
 //
 // Arguments:
 //   - params.Identifiers: query parameter "identifiers", array of string.
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //   - params.Fields: query parameter "fields", string.
@@ -6853,8 +6853,8 @@ func (s *RolesService) Get(ctx context.Context, id string, opts ...Option) (*Get
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:roles.
 //
 // Arguments:
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
-//   - params.Page: query parameter "page", integer, at least 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
+//   - params.Page: query parameter "page", integer, >= 0.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.NameFilter: query parameter "name_filter", string.
 //
@@ -6932,7 +6932,7 @@ func (s *RolesGroupsService) Delete(ctx context.Context, id string, body DeleteR
 // Arguments:
 //   - id: path parameter, string.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, at least 1.
+//   - params.Take: query parameter "take", integer, >= 1.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; GetAll ranges over every item.
 //
@@ -6992,8 +6992,8 @@ func (s *RolesPermissionsService) Delete(ctx context.Context, id string, body De
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
-//   - params.Page: query parameter "page", integer, at least 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
+//   - params.Page: query parameter "page", integer, >= 0.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -7039,11 +7039,11 @@ func (s *RolesUsersService) Assign(ctx context.Context, id string, body AssignRo
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
-//   - params.Page: query parameter "page", integer, at least 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
+//   - params.Page: query parameter "page", integer, >= 0.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -7116,8 +7116,8 @@ func (s *RulesService) Get(ctx context.Context, id string, params *RulesGetParam
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:rules.
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 0 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 0, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.Enabled: query parameter "enabled", boolean.
 //   - params.Fields: query parameter "fields", string.
@@ -7257,8 +7257,8 @@ func (s *SelfServiceProfilesService) Get(ctx context.Context, id string, opts ..
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:self_service_profiles.
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -7304,8 +7304,8 @@ type SelfServiceProfilesCustomTextService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - language: path parameter, string (SelfServiceProfileCustomTextLanguageEnum), one of en.
-//   - pageParam: path parameter "page", string (SelfServiceProfileCustomTextPageEnum), one of get-started.
+//   - language: path parameter, string (SelfServiceProfileCustomTextLanguageEnum), one of "en".
+//   - pageParam: path parameter "page", string (SelfServiceProfileCustomTextPageEnum), one of "get-started".
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -7320,8 +7320,8 @@ func (s *SelfServiceProfilesCustomTextService) List(ctx context.Context, id stri
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - language: path parameter, string (SelfServiceProfileCustomTextLanguageEnum), one of en.
-//   - pageParam: path parameter "page", string (SelfServiceProfileCustomTextPageEnum), one of get-started.
+//   - language: path parameter, string (SelfServiceProfileCustomTextLanguageEnum), one of "en".
+//   - pageParam: path parameter "page", string (SelfServiceProfileCustomTextPageEnum), one of "get-started".
 //   - body: SetSelfServiceProfileCustomTextRequestContent, sent as application/json (optional).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
@@ -7627,7 +7627,7 @@ func (s *TokenExchangeProfilesService) Get(ctx context.Context, id string, opts 
 //
 // Arguments:
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -7728,7 +7728,7 @@ func (s *UserAttributeProfilesService) GetTemplate(ctx context.Context, id strin
 //
 // Arguments:
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, at least 1.
+//   - params.Take: query parameter "take", integer, >= 1.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -7875,8 +7875,8 @@ func (s *UserGrantsService) DeleteByUserID(ctx context.Context, params *UserGran
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scope read:grants.
 //
 // Arguments:
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
-//   - params.Page: query parameter "page", integer, at least 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
+//   - params.Page: query parameter "page", integer, >= 0.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.UserID: query parameter "user_id", string.
 //   - params.ClientID: query parameter "client_id", string.
@@ -7988,15 +7988,15 @@ func (s *UsersService) Get(ctx context.Context, id string, params *UsersGetParam
 // Security: a bearer token (bearerAuth), or an OAuth 2.0 access token (oAuth2ClientCredentials) with the scopes read:users, read:user_idp_tokens.
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 0 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 0, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.Sort: query parameter "sort", string.
 //   - params.Connection: query parameter "connection", string.
 //   - params.Fields: query parameter "fields", string.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
 //   - params.Q: query parameter "q", string.
-//   - params.SearchEngine: query parameter "search_engine", string (SearchEngineVersionsEnum), one of v1, v2, v3.
+//   - params.SearchEngine: query parameter "search_engine", string (SearchEngineVersionsEnum), one of "v1", "v2", "v3".
 //   - params.PrimaryOrder: query parameter "primary_order", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -8147,8 +8147,8 @@ func (s *UsersAuthenticationMethodsService) Get(ctx context.Context, id string, 
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 0 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 0, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -8231,7 +8231,7 @@ type UsersConnectedAccountsService struct {
 // Arguments:
 //   - id: path parameter, string.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -8264,7 +8264,7 @@ type UsersEffectivePermissionsService struct {
 // Arguments:
 //   - id: path parameter, string.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, at least 1.
+//   - params.Take: query parameter "take", integer, >= 1.
 //   - params.ResourceServerIdentifier: query parameter "resource_server_identifier", required, string, 1 to 600 characters.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
@@ -8304,7 +8304,7 @@ type UsersEffectivePermissionsSourcesRolesService struct {
 // Arguments:
 //   - id: path parameter, string.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, at least 1.
+//   - params.Take: query parameter "take", integer, >= 1.
 //   - params.ResourceServerIdentifier: query parameter "resource_server_identifier", required, string, 1 to 600 characters.
 //   - params.PermissionName: query parameter "permission_name", required, string, 1 to 280 characters.
 //
@@ -8339,7 +8339,7 @@ type UsersEffectiveRolesService struct {
 // Arguments:
 //   - id: path parameter, string.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, at least 1.
+//   - params.Take: query parameter "take", integer, >= 1.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -8379,7 +8379,7 @@ type UsersEffectiveRolesSourcesGroupsService struct {
 //   - id: path parameter, string.
 //   - params.RoleID: query parameter "role_id", required, string.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, at least 1.
+//   - params.Take: query parameter "take", integer, >= 1.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -8466,11 +8466,11 @@ type UsersGroupsService struct {
 //   - id: path parameter, string.
 //   - params.Fields: query parameter "fields", string, at most 256 characters.
 //   - params.IncludeFields: query parameter "include_fields", boolean.
-//   - params.Page: query parameter "page", integer, at least 0.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; GetAll ranges over every item.
 //
@@ -8500,7 +8500,7 @@ type UsersIdentitiesService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - provider: path parameter, string (UserIdentityProviderEnum), one of ad, adfs, amazon, apple, dropbox, bitbucket, auth0-oidc, auth0, baidu, bitly, box, custom, daccount, dwolla, email, evernote-sandbox, and 39 more.
+//   - provider: path parameter, string (UserIdentityProviderEnum), one of "ad", "adfs", "amazon", "apple", "dropbox", "bitbucket", "auth0-oidc", "auth0", and 47 more.
 //   - userID: path parameter "user_id", string.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
@@ -8538,7 +8538,7 @@ type UsersLogsService struct {
 // Arguments:
 //   - id: path parameter, string.
 //   - params.Page: query parameter "page", integer.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.Sort: query parameter "sort", string.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
@@ -8570,7 +8570,7 @@ type UsersMultifactorService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - provider: path parameter, string (UserMultifactorProviderEnum), one of duo, google-authenticator.
+//   - provider: path parameter, string (UserMultifactorProviderEnum), one of "duo", "google-authenticator".
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
@@ -8605,8 +8605,8 @@ type UsersOrganizationsService struct {
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - params.Page: query parameter "page", integer, from 0 to 1000.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
+//   - params.Page: query parameter "page", integer, >= 0, <= 1000.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -8667,8 +8667,8 @@ func (s *UsersPermissionsService) Delete(ctx context.Context, id string, body De
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
-//   - params.Page: query parameter "page", integer, at least 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
+//   - params.Page: query parameter "page", integer, >= 0.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -8715,7 +8715,7 @@ func (s *UsersRefreshTokenService) Delete(ctx context.Context, userID string, op
 //   - userID: path parameter "user_id", string.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -8796,8 +8796,8 @@ func (s *UsersRolesService) Delete(ctx context.Context, id string, body DeleteUs
 //
 // Arguments:
 //   - id: path parameter, string.
-//   - params.PerPage: query parameter "per_page", integer, from 1 to 100.
-//   - params.Page: query parameter "page", integer, at least 0.
+//   - params.PerPage: query parameter "per_page", integer, >= 1, <= 100.
+//   - params.Page: query parameter "page", integer, >= 0.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //
 // Paging: page numbers in page from 0, page size in per_page; All ranges over every item.
@@ -8844,7 +8844,7 @@ func (s *UsersSessionsService) Delete(ctx context.Context, userID string, opts .
 //   - userID: path parameter "user_id", string.
 //   - params.IncludeTotals: query parameter "include_totals", boolean.
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //
@@ -8932,7 +8932,7 @@ func (s *VerifiableCredentialsVerificationTemplatesService) Get(ctx context.Cont
 //
 // Arguments:
 //   - params.From: query parameter "from", string.
-//   - params.Take: query parameter "take", integer, from 1 to 100.
+//   - params.Take: query parameter "take", integer, >= 1, <= 100.
 //
 // Paging: checkpoints: from takes the next of the previous page, page size in take; All ranges over every item.
 //

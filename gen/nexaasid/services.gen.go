@@ -101,7 +101,7 @@ func (s *WidgetsService) NavbarURL(ctx context.Context, params *WidgetsNavbarURL
 //
 // Arguments:
 //   - params.AccessToken: query parameter "access_token", required, string.
-//   - params.Callback: query parameter "callback", string, default initWidget.
+//   - params.Callback: query parameter "callback", string, default "initWidget".
 func (s *WidgetsService) UserJSURL(ctx context.Context, params *WidgetsUserJSURLParams, opts ...Option) (string, error) {
 	return s.rt.URL(ctx, opWidgetsUserJSURL, facade.Args{Query: params}, opts)
 }

@@ -214,8 +214,8 @@ func (s *ConnectionsService) Get(ctx context.Context, connectionID string, opts 
 //
 // Arguments:
 //   - params.FiltersConnectableID: query parameter "filters[connectable_id]", string.
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 //
@@ -331,8 +331,8 @@ func (s *MachinesService) GetSpecification(ctx context.Context, machineID string
 //
 // Arguments:
 //   - params.FiltersSiteID: query parameter "filters[site_id]", string (uuid).
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 //
@@ -413,8 +413,8 @@ func (s *ManufacturerMachinesService) Get(ctx context.Context, machineID string,
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 func (s *ManufacturerMachinesService) List(ctx context.Context, params *ManufacturerMachinesListParams, opts ...Option) ([]ManufacturerMachine, error) {
@@ -495,8 +495,8 @@ func (s *OrganizationAddonsService) Get(ctx context.Context, addonID string, opt
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 //
@@ -560,8 +560,8 @@ func (s *OrganizationBusinessRelationshipsService) Get(ctx context.Context, busi
 //
 // Arguments:
 //   - params.FiltersTargetID: query parameter "filters[target_id]", string (uuid).
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 //
@@ -612,8 +612,8 @@ func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipID s
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //   - params.CurrentOrganizationID: query parameter "current_organization_id", string.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
@@ -813,8 +813,8 @@ func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Contex
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
 //   - params.FiltersSiteID: query parameter "filters[site_id]", string (uuid).
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 //
@@ -882,8 +882,8 @@ func (s *PersonOrganizationsMembershipInvitationsService) Delete(ctx context.Con
 //
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 //
@@ -937,8 +937,8 @@ func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organiz
 //
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 //
@@ -1005,8 +1005,8 @@ func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationI
 //
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 //
@@ -1115,8 +1115,8 @@ func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, o
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
 //   - params.FiltersSiteID: query parameter "filters[site_id]", string (uuid).
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 //
@@ -1239,8 +1239,8 @@ func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Con
 // Arguments:
 //   - organizationID: path parameter "organization_id", string (uuid).
 //   - params.FiltersSiteID: query parameter "filters[site_id]", string (uuid).
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 //
@@ -1305,7 +1305,7 @@ type RolesService struct {
 // Security: no credentials.
 //
 // Arguments:
-//   - params.Lang: query parameter "lang", string, one of en, de.
+//   - params.Lang: query parameter "lang", string, one of "en", "de".
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *RolesService) List(ctx context.Context, params *RolesListParams, opts ...Option) ([]RolesListItem, error) {
@@ -1347,8 +1347,8 @@ func (s *SitesService) Get(ctx context.Context, siteID string, opts ...Option) (
 // Security: a bearer token (bearerAuth).
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 //
@@ -1450,8 +1450,8 @@ func (s *SoftwareService) GetOwnership(ctx context.Context, softwareID string, o
 //
 // Arguments:
 //   - params.FiltersSiteID: query parameter "filters[site_id]", string (uuid).
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 //
@@ -1566,8 +1566,8 @@ func (s *SpecialistsService) GetSpecification(ctx context.Context, specialistID 
 //
 // Arguments:
 //   - params.FiltersSiteID: query parameter "filters[site_id]", string (uuid).
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 //
@@ -1632,8 +1632,8 @@ func (s *SubscriptionsService) Get(ctx context.Context, subscriptionID string, o
 //
 // Arguments:
 //   - params.FiltersSubscriberID: query parameter "filters[subscriber_id]", string.
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 //
@@ -1709,8 +1709,8 @@ func (s *TestAccountsService) Get(ctx context.Context, testAccountID string, opt
 // Security: HTTP Basic client credentials (basicAuth).
 //
 // Arguments:
-//   - params.Page: query parameter "page", integer (int32), at least 1.
-//   - params.PerPage: query parameter "per_page", integer (int32), default 100, from 1 to 100.
+//   - params.Page: query parameter "page", integer (int32), >= 1.
+//   - params.PerPage: query parameter "per_page", integer (int32), >= 1, <= 100, default 100.
 //
 // Paging: page numbers in page from 1, page size in per_page, page count in the Total-Pages header; All ranges over every item.
 //
