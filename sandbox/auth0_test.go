@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/idsdk/idsdk-go/nullable"
 
 	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/auth0"
@@ -99,18 +99,17 @@ func (e *auth0Env) conforms(t *testing.T) {
 	}
 }
 
-func ref[T any](v T) *T { return &v }
-
 func (e *auth0Env) createUser(t *testing.T, ctx context.Context, email string) string {
 	t.Helper()
+	// The body's optional members are pointers, absent when nil; Ptr sets one.
 	u, err := e.mgmt.Users.Create(ctx, auth0mgmt.CreateUserRequestContent{
-		Connection: e.sb.Auth0.Connection, Email: ref(email), Password: ref("correct horse battery staple"),
-		GivenName: ref("Ada"), UserMetadata: &auth0mgmt.UserMetadata{"theme": "dark", "lang": "en"},
+		Connection: e.sb.Auth0.Connection, Email: auth0mgmt.Ptr(email), Password: auth0mgmt.Ptr("correct horse battery staple"),
+		GivenName: auth0mgmt.Ptr("Ada"), UserMetadata: auth0mgmt.UserMetadata{"theme": "dark", "lang": "en"},
 	})
 	if err != nil {
 		t.Fatalf("create %s: %v", email, err)
 	}
-	return *u.UserId
+	return u.GetUserID()
 }
 
 func TestAuth0UsersLifecycle(t *testing.T) {
@@ -120,19 +119,19 @@ func TestAuth0UsersLifecycle(t *testing.T) {
 	e.createUser(t, ctx, "grace@example.com")
 
 	got, err := e.mgmt.Users.Get(ctx, id, nil)
-	if err != nil || *got.Email != "ada@example.com" || *got.GivenName != "Ada" {
+	if err != nil || got.GetEmail() != "ada@example.com" || got.GetGivenName() != "Ada" {
 		t.Fatalf("get: %+v, %v", got, err)
 	}
 	byEmail, err := e.mgmt.Users.ListByEmail(ctx, &auth0mgmt.UsersListByEmailParams{Email: "ADA@example.com"})
-	if err != nil || len(byEmail) != 1 || *byEmail[0].UserId != id {
+	if err != nil || len(byEmail) != 1 || byEmail[0].GetUserID() != id {
 		t.Fatalf("users-by-email: %d, %v", len(byEmail), err)
 	}
 	var found []string
-	for u, err := range e.mgmt.Users.All(ctx, &auth0mgmt.UsersListParams{Q: ref(`email:"grace@example.com"`)}) {
+	for u, err := range e.mgmt.Users.All(ctx, &auth0mgmt.UsersListParams{Q: auth0mgmt.Ptr(`email:"grace@example.com"`)}) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		found = append(found, *u.Email)
+		found = append(found, u.GetEmail())
 	}
 	if len(found) != 1 || found[0] != "grace@example.com" {
 		t.Fatalf("search q=email: %v", found)
@@ -141,18 +140,18 @@ func TestAuth0UsersLifecycle(t *testing.T) {
 	// PATCH: absent members stay, a zero value is stored, null removes,
 	// metadata is merged key by key (null removes a key).
 	up, err := e.mgmt.Users.Update(ctx, id, auth0mgmt.UpdateUserRequestContent{
-		Blocked:      ref(false),
+		Blocked:      auth0mgmt.Ptr(false),
 		GivenName:    nullable.NewNullNullable[string](),
 		Nickname:     nullable.NewNullableWithValue("ace"),
-		UserMetadata: &auth0mgmt.UserMetadata{"theme": nil, "plan": "pro"},
+		UserMetadata: auth0mgmt.UserMetadata{"theme": nil, "plan": "pro"},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if up.GivenName != nil || *up.Nickname != "ace" || *up.Blocked || *up.Email != "ada@example.com" {
-		t.Errorf("after PATCH: given_name %v, nickname %v, blocked %v, email %v", up.GivenName, *up.Nickname, *up.Blocked, *up.Email)
+	if up.GivenName != nil || up.GetNickname() != "ace" || up.GetBlocked() || up.GetEmail() != "ada@example.com" {
+		t.Errorf("after PATCH: given_name %v, nickname %v, blocked %v, email %v", up.GivenName, up.GetNickname(), up.GetBlocked(), up.GetEmail())
 	}
-	if md := *up.UserMetadata; md["theme"] != nil || md["plan"] != "pro" || md["lang"] != "en" {
+	if md := up.UserMetadata; md["theme"] != nil || md["plan"] != "pro" || md["lang"] != "en" {
 		t.Errorf("metadata after PATCH: %v", md)
 	}
 	unchecked, err := auth0mgmt.New(e.sb.Auth0.Domain,
@@ -174,7 +173,7 @@ func TestAuth0UsersLifecycle(t *testing.T) {
 		t.Errorf("get after delete: %v", err)
 	}
 	_, err = e.mgmt.Users.Create(ctx, auth0mgmt.CreateUserRequestContent{
-		Connection: e.sb.Auth0.Connection, Email: ref("grace@example.com"), Password: ref("x"),
+		Connection: e.sb.Auth0.Connection, Email: auth0mgmt.Ptr("grace@example.com"), Password: auth0mgmt.Ptr("x"),
 	})
 	if !errors.Is(err, sdkerrors.ErrConflict) {
 		t.Errorf("duplicate email: %v, want a 409", err)
@@ -193,12 +192,12 @@ func TestAuth0PagingStyles(t *testing.T) {
 	for _, n := range []string{"a", "b", "c", "d", "e"} {
 		ids = append(ids, e.createUser(t, ctx, n+"@example.com"))
 	}
-	if err := e.mgmt.Organizations.Members.Create(ctx, *org.Id, auth0mgmt.CreateOrganizationMemberRequestContent{Members: ids}); err != nil {
+	if err := e.mgmt.Organizations.Members.Create(ctx, org.GetID(), auth0mgmt.CreateOrganizationMemberRequestContent{Members: ids}); err != nil {
 		t.Fatal(err)
 	}
 	// Page style: page and per_page, with totals.
 	n := 0
-	for _, err := range e.mgmt.Users.All(ctx, &auth0mgmt.UsersListParams{PerPage: ref(2)}) {
+	for _, err := range e.mgmt.Users.All(ctx, &auth0mgmt.UsersListParams{PerPage: auth0mgmt.Ptr(2)}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,17 +206,17 @@ func TestAuth0PagingStyles(t *testing.T) {
 	if n != 5 {
 		t.Errorf("users in pages of 2: %d, want 5", n)
 	}
-	list, err := e.mgmt.Users.List(ctx, &auth0mgmt.UsersListParams{Page: ref(2), PerPage: ref(2), IncludeTotals: ref(true)})
-	if err != nil || list.Total == nil || *list.Total != 5 || len(*list.Users) != 1 {
+	list, err := e.mgmt.Users.List(ctx, &auth0mgmt.UsersListParams{Page: auth0mgmt.Ptr(2), PerPage: auth0mgmt.Ptr(2), IncludeTotals: auth0mgmt.Ptr(true)})
+	if err != nil || list.GetTotal() != 5 || len(list.Users) != 1 {
 		t.Errorf("page 2 of 2: %+v, %v", list, err)
 	}
 	// Checkpoint style: from and take.
 	var members []string
-	for m, err := range e.mgmt.Organizations.Members.All(ctx, *org.Id, &auth0mgmt.OrganizationsMembersListParams{Take: ref(2)}) {
+	for m, err := range e.mgmt.Organizations.Members.All(ctx, org.GetID(), &auth0mgmt.OrganizationsMembersListParams{Take: auth0mgmt.Ptr(2)}) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		members = append(members, *m.UserId)
+		members = append(members, m.GetUserID())
 	}
 	if strings.Join(members, ",") != strings.Join(ids, ",") {
 		t.Errorf("members by checkpoint: %v, want %v", members, ids)
@@ -229,40 +228,40 @@ func TestAuth0RolesAndOrganizations(t *testing.T) {
 	e := newAuth0Env(t)
 	ctx := t.Context()
 	uid := e.createUser(t, ctx, "ada@example.com")
-	role, err := e.mgmt.Roles.Create(ctx, auth0mgmt.CreateRoleRequestContent{Name: "admin", Description: ref("all")})
+	role, err := e.mgmt.Roles.Create(ctx, auth0mgmt.CreateRoleRequestContent{Name: "admin", Description: auth0mgmt.Ptr("all")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.mgmt.Users.Roles.Assign(ctx, uid, auth0mgmt.AssignUserRolesRequestContent{Roles: []string{*role.Id}}); err != nil {
+	if err := e.mgmt.Users.Roles.Assign(ctx, uid, auth0mgmt.AssignUserRolesRequestContent{Roles: []string{role.GetID()}}); err != nil {
 		t.Fatal(err)
 	}
-	roles, err := e.mgmt.Users.Roles.List(ctx, uid, &auth0mgmt.UsersRolesListParams{IncludeTotals: ref(true)})
-	if err != nil || len(*roles.Roles) != 1 || *(*roles.Roles)[0].Name != "admin" {
+	roles, err := e.mgmt.Users.Roles.List(ctx, uid, &auth0mgmt.UsersRolesListParams{IncludeTotals: auth0mgmt.Ptr(true)})
+	if err != nil || len(roles.Roles) != 1 || roles.Roles[0].GetName() != "admin" {
 		t.Fatalf("user roles: %+v, %v", roles, err)
 	}
 
-	org, err := e.mgmt.Organizations.Create(ctx, auth0mgmt.CreateOrganizationRequestContent{Name: "acme", DisplayName: ref("Acme")})
+	org, err := e.mgmt.Organizations.Create(ctx, auth0mgmt.CreateOrganizationRequestContent{Name: "acme", DisplayName: auth0mgmt.Ptr("Acme")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := e.mgmt.Organizations.GetByName(ctx, "acme"); err != nil || *got.Id != *org.Id {
+	if got, err := e.mgmt.Organizations.GetByName(ctx, "acme"); err != nil || got.GetID() != org.GetID() {
 		t.Fatalf("org by name: %v", err)
 	}
-	if err := e.mgmt.Organizations.Members.Create(ctx, *org.Id, auth0mgmt.CreateOrganizationMemberRequestContent{Members: []string{uid}}); err != nil {
+	if err := e.mgmt.Organizations.Members.Create(ctx, org.GetID(), auth0mgmt.CreateOrganizationMemberRequestContent{Members: []string{uid}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.mgmt.Organizations.Members.Roles.Assign(ctx, *org.Id, uid, auth0mgmt.AssignOrganizationMemberRolesRequestContent{Roles: []string{*role.Id}}); err != nil {
+	if err := e.mgmt.Organizations.Members.Roles.Assign(ctx, org.GetID(), uid, auth0mgmt.AssignOrganizationMemberRolesRequestContent{Roles: []string{role.GetID()}}); err != nil {
 		t.Fatal(err)
 	}
-	mroles, err := e.mgmt.Organizations.Members.Roles.List(ctx, *org.Id, uid, &auth0mgmt.OrganizationsMembersRolesListParams{IncludeTotals: ref(true)})
-	if err != nil || len(*mroles.Roles) != 1 {
+	mroles, err := e.mgmt.Organizations.Members.Roles.List(ctx, org.GetID(), uid, &auth0mgmt.OrganizationsMembersRolesListParams{IncludeTotals: auth0mgmt.Ptr(true)})
+	if err != nil || len(mroles.Roles) != 1 {
 		t.Fatalf("member roles: %+v, %v", mroles, err)
 	}
-	if err := e.mgmt.Roles.Delete(ctx, *role.Id); err != nil {
+	if err := e.mgmt.Roles.Delete(ctx, role.GetID()); err != nil {
 		t.Fatal(err)
 	}
-	roles, err = e.mgmt.Users.Roles.List(ctx, uid, &auth0mgmt.UsersRolesListParams{IncludeTotals: ref(true)})
-	if err != nil || len(*roles.Roles) != 0 {
+	roles, err = e.mgmt.Users.Roles.List(ctx, uid, &auth0mgmt.UsersRolesListParams{IncludeTotals: auth0mgmt.Ptr(true)})
+	if err != nil || len(roles.Roles) != 0 {
 		t.Errorf("user roles after the role was deleted: %+v, %v", roles, err)
 	}
 
@@ -277,29 +276,29 @@ func TestAuth0ClientsConnectionsResourceServers(t *testing.T) {
 	if err != nil || cl.ClientSecret == nil {
 		t.Fatalf("create client: %+v, %v", cl, err)
 	}
-	other, err := auth0.New(e.sb.Auth0.Domain, *cl.ClientId, auth0.WithClientSecret(auth.Secret(*cl.ClientSecret)), auth0.WithHTTPClient(e.hc))
+	other, err := auth0.New(e.sb.Auth0.Domain, cl.GetClientID(), auth0.WithClientSecret(auth.Secret(cl.GetClientSecret())), auth0.WithHTTPClient(e.hc))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := other.ClientCredentials(ctx, e.sb.Auth0.Audience); err != nil {
 		t.Errorf("client credentials of a new client: %v", err)
 	}
-	rotated, err := e.mgmt.Clients.RotateSecret(ctx, *cl.ClientId)
-	if err != nil || *rotated.ClientSecret == *cl.ClientSecret {
+	rotated, err := e.mgmt.Clients.RotateSecret(ctx, cl.GetClientID())
+	if err != nil || rotated.GetClientSecret() == cl.GetClientSecret() {
 		t.Fatalf("rotate secret: %v", err)
 	}
 	if _, err := other.ClientCredentials(ctx, e.sb.Auth0.Audience); !errors.Is(err, sdkerrors.ErrUnauthorized) {
 		t.Errorf("client credentials with the rotated-out secret: %v, want a 401", err)
 	}
 	// Renaming the seeded application keeps its grant of the Management API.
-	if _, err := e.mgmt.Clients.Update(ctx, e.sb.Auth0.ClientID, auth0mgmt.UpdateClientRequestContent{Name: ref("renamed")}); err != nil {
+	if _, err := e.mgmt.Clients.Update(ctx, e.sb.Auth0.ClientID, auth0mgmt.UpdateClientRequestContent{Name: auth0mgmt.Ptr("renamed")}); err != nil {
 		t.Fatal(err)
 	}
 	e.sb.Auth0.ExpireTokens()
 	if _, err := e.mgmt.Roles.List(ctx, nil); err != nil {
 		t.Errorf("a new token after renaming the application: %v", err)
 	}
-	if err := e.mgmt.Clients.Delete(ctx, *cl.ClientId); err != nil {
+	if err := e.mgmt.Clients.Delete(ctx, cl.GetClientID()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := other.ClientCredentials(ctx, e.sb.Auth0.Audience); !errors.Is(err, sdkerrors.ErrUnauthorized) {
@@ -315,20 +314,20 @@ func TestAuth0ClientsConnectionsResourceServers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		names = append(names, *c.Name)
+		names = append(names, c.GetName())
 	}
 	if len(names) != 2 || names[1] != "partners" {
 		t.Errorf("connections: %v", names)
 	}
-	if _, err := e.mgmt.Connections.Get(ctx, *conn.Id, nil); err != nil {
+	if _, err := e.mgmt.Connections.Get(ctx, conn.GetID(), nil); err != nil {
 		t.Error(err)
 	}
 
-	rs, err := e.mgmt.ResourceServers.Create(ctx, auth0mgmt.CreateResourceServerRequestContent{Identifier: "https://api.example.com/", Name: ref("API")})
+	rs, err := e.mgmt.ResourceServers.Create(ctx, auth0mgmt.CreateResourceServerRequestContent{Identifier: "https://api.example.com/", Name: auth0mgmt.Ptr("API")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := e.mgmt.ResourceServers.Get(ctx, *rs.Id, nil); err != nil || *got.Identifier != "https://api.example.com/" {
+	if got, err := e.mgmt.ResourceServers.Get(ctx, rs.GetID(), nil); err != nil || got.GetIdentifier() != "https://api.example.com/" {
 		t.Errorf("resource server: %v", err)
 	}
 	if _, err := e.mgmt.ResourceServers.Create(ctx, auth0mgmt.CreateResourceServerRequestContent{Identifier: "https://api.example.com/"}); !errors.Is(err, sdkerrors.ErrConflict) {
@@ -390,7 +389,7 @@ func TestAuth0AuthenticationFlows(t *testing.T) {
 		t.Errorf("second use of a code: %v, want invalid_grant (403)", err)
 	}
 	info, err := e.app.UserInfo(ctx, tok.AccessToken)
-	if err != nil || info.Sub != tok.Claims.Subject || *info.Name != "Ada Lovelace" {
+	if err != nil || info.Sub != tok.Claims.Subject || info.GetName() != "Ada Lovelace" {
 		t.Errorf("userinfo: %+v, %v", info, err)
 	}
 
@@ -507,21 +506,21 @@ func TestAuth0OrganizationSignInAndSignup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.mgmt.Organizations.Members.Create(ctx, *org.Id, auth0mgmt.CreateOrganizationMemberRequestContent{Members: []string{uid}}); err != nil {
+	if err := e.mgmt.Organizations.Members.Create(ctx, org.GetID(), auth0mgmt.CreateOrganizationMemberRequestContent{Members: []string{uid}}); err != nil {
 		t.Fatal(err)
 	}
 	const callback = "http://localhost:9/cb"
-	authz, err := e.app.Authorize(auth0.AuthorizeParams{RedirectURI: callback, Organization: *org.Id})
+	authz, err := e.app.Authorize(auth0.AuthorizeParams{RedirectURI: callback, Organization: org.GetID()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	back := login(t, e.hc, authz.URL, "ada@example.com", "pw-ada")
 	tok, err := e.app.ExchangeCode(ctx, back.Get("code"), authz.Verifier, callback,
-		auth0.WithNonce(authz.Nonce), auth0.WithOrganization(*org.Id))
+		auth0.WithNonce(authz.Nonce), auth0.WithOrganization(org.GetID()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tok.Claims.OrgID != *org.Id || tok.Claims.OrgName != "acme" || tok.Claims.Subject != uid {
+	if tok.Claims.OrgID != org.GetID() || tok.Claims.OrgName != "acme" || tok.Claims.Subject != uid {
 		t.Errorf("claims: org %q %q, sub %q", tok.Claims.OrgID, tok.Claims.OrgName, tok.Claims.Subject)
 	}
 	e.conforms(t)

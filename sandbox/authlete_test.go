@@ -41,17 +41,6 @@ func newAuthlete(t *testing.T, sb *sandbox.Sandbox, token string, hc *http.Clien
 	return c
 }
 
-// val reads an optional field.
-func val[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
-
-func opt[T any](v T) *T { return &v }
-
 func TestAuthleteServicesCRUD(t *testing.T) {
 	sb := sandbox.Start(t)
 	c := authleteClient(t, sb, sb.Authlete.Token)
@@ -61,27 +50,27 @@ func TestAuthleteServicesCRUD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := val(seed.Number); got == 0 || sb.Authlete.ServiceID != itoa(int64(got)) {
+	if got := seed.GetNumber(); got == 0 || sb.Authlete.ServiceID != itoa(int64(got)) {
 		t.Fatalf("seed service number %d, want %s", got, sb.Authlete.ServiceID)
 	}
-	created, err := c.Services.Create(ctx, authlete.Service{ServiceName: opt("second"), Issuer: opt("https://as.example")})
+	created, err := c.Services.Create(ctx, authlete.Service{ServiceName: authlete.Ptr("second"), Issuer: authlete.Ptr("https://as.example")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := itoa(int64(val(created.Number)))
-	updated, err := c.Services.Update(ctx, id, authlete.Service{ServiceName: opt("renamed"), Issuer: created.Issuer})
+	id := itoa(int64(created.GetNumber()))
+	updated, err := c.Services.Update(ctx, id, authlete.Service{ServiceName: authlete.Ptr("renamed"), Issuer: created.Issuer})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if val(updated.ServiceName) != "renamed" || val(updated.Issuer) != "https://as.example" {
-		t.Errorf("update: name %q issuer %q", val(updated.ServiceName), val(updated.Issuer))
+	if updated.GetServiceName() != "renamed" || updated.GetIssuer() != "https://as.example" {
+		t.Errorf("update: name %q issuer %q", updated.GetServiceName(), updated.GetIssuer())
 	}
 	list, err := c.Services.List(ctx, &authlete.ServicesListParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if val(list.TotalCount) != 2 || len(val(list.Services)) != 2 {
-		t.Errorf("list: total %d, %d services", val(list.TotalCount), len(val(list.Services)))
+	if list.GetTotalCount() != 2 || len(list.Services) != 2 {
+		t.Errorf("list: total %d, %d services", list.GetTotalCount(), len(list.Services))
 	}
 	if err := c.Services.Delete(ctx, id); err != nil {
 		t.Fatal(err)
@@ -100,27 +89,27 @@ func TestAuthleteClientsCRUD(t *testing.T) {
 	svc := sb.Authlete.ServiceID
 
 	created, err := c.Clients.Create(ctx, svc, authlete.OAuthClient{
-		ClientName: opt("app"), RedirectUris: &[]string{"https://app.example/cb"}, Developer: opt("dev1"),
+		ClientName: authlete.Ptr("app"), RedirectURIs: []string{"https://app.example/cb"}, Developer: authlete.Ptr("dev1"),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := itoa(val(created.ClientId))
-	if val(created.ClientSecret) == "" || val(created.ClientType) != authlete.ClientTypeCONFIDENTIAL {
-		t.Errorf("created client: secret %q type %q", val(created.ClientSecret), val(created.ClientType))
+	id := itoa(created.GetClientID())
+	if created.GetClientSecret() == "" || created.GetClientType() != authlete.ClientTypeConfidential {
+		t.Errorf("created client: secret %q type %q", created.GetClientSecret(), created.GetClientType())
 	}
 	got, err := c.Clients.Get(ctx, svc, id)
-	if err != nil || val(got.ClientName) != "app" {
-		t.Fatalf("get: %v %q", err, val(got.ClientName))
+	if err != nil || got.GetClientName() != "app" {
+		t.Fatalf("get: %v %q", err, got.GetClientName())
 	}
-	if _, err := c.Clients.Update(ctx, svc, id, authlete.OAuthClient{ClientName: opt("app 2")}); err != nil {
+	if _, err := c.Clients.Update(ctx, svc, id, authlete.OAuthClient{ClientName: authlete.Ptr("app 2")}); err != nil {
 		t.Fatal(err)
 	}
-	list, err := c.Clients.List(ctx, svc, &authlete.ClientsListParams{Developer: opt("dev1")})
+	list, err := c.Clients.List(ctx, svc, &authlete.ClientsListParams{Developer: authlete.Ptr("dev1")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cl := val(list.Clients); len(cl) != 1 || val(cl[0].ClientName) != "app 2" {
+	if cl := list.Clients; len(cl) != 1 || cl[0].GetClientName() != "app 2" {
 		t.Errorf("list by developer: %+v", cl)
 	}
 	n := 0
@@ -171,7 +160,7 @@ func authorize(t *testing.T, c *authlete.Client, sb *sandbox.Sandbox, q url.Valu
 func tokenRequest(t *testing.T, c *authlete.Client, sb *sandbox.Sandbox, q url.Values, secret string) *authlete.TokenResponse {
 	t.Helper()
 	res, err := c.Token.Process(context.Background(), sb.Authlete.ServiceID, authlete.TokenRequest{
-		Parameters: q.Encode(), ClientId: opt(sb.Authlete.ClientID), ClientSecret: opt(secret),
+		Parameters: q.Encode(), ClientID: authlete.Ptr(sb.Authlete.ClientID), ClientSecret: authlete.Ptr(secret),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -191,76 +180,76 @@ func TestAuthleteAuthorizationCodeFlow(t *testing.T) {
 		"scope": {"openid profile offline_access"}, "state": {"st8"},
 		"code_challenge": {s256(verifier)}, "code_challenge_method": {"S256"},
 	})
-	if val(az.Action) != authlete.AuthorizationResponseActionINTERACTION || val(az.Ticket) == "" {
-		t.Fatalf("authorization: action %q ticket %q", val(az.Action), val(az.Ticket))
+	if az.GetAction() != authlete.AuthorizationResponseActionInteraction || az.GetTicket() == "" {
+		t.Fatalf("authorization: action %q ticket %q", az.GetAction(), az.GetTicket())
 	}
-	if got := itoa(val(val(az.Client).ClientId)); got != a.ClientID {
+	if got := itoa(az.GetClient().GetClientID()); got != a.ClientID {
 		t.Errorf("authorization names client %s, want %s", got, a.ClientID)
 	}
-	iss, err := c.Authorization.Issue(ctx, a.ServiceID, authlete.AuthorizationIssueRequest{Ticket: val(az.Ticket), Subject: "user-1"})
+	iss, err := c.Authorization.Issue(ctx, a.ServiceID, authlete.AuthorizationIssueRequest{Ticket: az.GetTicket(), Subject: "user-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	loc, _ := url.Parse(val(iss.ResponseContent))
+	loc, _ := url.Parse(iss.GetResponseContent())
 	code := loc.Query().Get("code")
-	if val(iss.Action) != authlete.AuthorizationIssueResponseActionLOCATION || code == "" || code != val(iss.AuthorizationCode) ||
-		loc.Query().Get("state") != "st8" || !strings.HasPrefix(val(iss.ResponseContent), a.RedirectURI+"?") {
-		t.Fatalf("issue: action %q location %q", val(iss.Action), val(iss.ResponseContent))
+	if iss.GetAction() != authlete.AuthorizationIssueResponseActionLocation || code == "" || code != iss.GetAuthorizationCode() ||
+		loc.Query().Get("state") != "st8" || !strings.HasPrefix(iss.GetResponseContent(), a.RedirectURI+"?") {
+		t.Fatalf("issue: action %q location %q", iss.GetAction(), iss.GetResponseContent())
 	}
 	tok := tokenRequest(t, c, sb, url.Values{
 		"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {a.RedirectURI}, "code_verifier": {verifier},
 	}, a.ClientSecret)
-	if val(tok.Action) != authlete.TokenResponseActionOK || val(tok.AccessToken) == "" || val(tok.RefreshToken) == "" ||
-		val(tok.IdToken) == "" || val(tok.Subject) != "user-1" || !strings.Contains(val(tok.ResponseContent), val(tok.AccessToken)) {
+	if tok.GetAction() != authlete.TokenResponseActionOK || tok.GetAccessToken() == "" || tok.GetRefreshToken() == "" ||
+		tok.GetIDToken() == "" || tok.GetSubject() != "user-1" || !strings.Contains(tok.GetResponseContent(), tok.GetAccessToken()) {
 		t.Fatalf("token: %+v", tok)
 	}
 	again := tokenRequest(t, c, sb, url.Values{
 		"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {a.RedirectURI}, "code_verifier": {verifier},
 	}, a.ClientSecret)
-	if val(again.Action) != authlete.TokenResponseActionBADREQUEST || !strings.Contains(val(again.ResponseContent), "invalid_grant") {
-		t.Errorf("a used code: action %q content %q", val(again.Action), val(again.ResponseContent))
+	if again.GetAction() != authlete.TokenResponseActionBadRequest || !strings.Contains(again.GetResponseContent(), "invalid_grant") {
+		t.Errorf("a used code: action %q content %q", again.GetAction(), again.GetResponseContent())
 	}
 
-	in, err := c.Introspection.Process(ctx, a.ServiceID, authlete.IntrospectionRequest{Token: val(tok.AccessToken), Scopes: &[]string{"profile"}})
+	in, err := c.Introspection.Process(ctx, a.ServiceID, authlete.IntrospectionRequest{Token: tok.GetAccessToken(), Scopes: []string{"profile"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if val(in.Action) != authlete.IntrospectionResponseActionOK || val(in.Subject) != "user-1" || !val(in.Usable) {
-		t.Errorf("introspection: action %q subject %q", val(in.Action), val(in.Subject))
+	if in.GetAction() != authlete.IntrospectionResponseActionOK || in.GetSubject() != "user-1" || !in.GetUsable() {
+		t.Errorf("introspection: action %q subject %q", in.GetAction(), in.GetSubject())
 	}
-	ui, err := c.UserInfo.Process(ctx, a.ServiceID, authlete.UserinfoRequest{Token: val(tok.AccessToken)})
+	ui, err := c.UserInfo.Process(ctx, a.ServiceID, authlete.UserinfoRequest{Token: tok.GetAccessToken()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if val(ui.Action) != authlete.UserinfoResponseActionOK || val(ui.Subject) != "user-1" {
-		t.Errorf("userinfo: action %q subject %q", val(ui.Action), val(ui.Subject))
+	if ui.GetAction() != authlete.UserinfoResponseActionOK || ui.GetSubject() != "user-1" {
+		t.Errorf("userinfo: action %q subject %q", ui.GetAction(), ui.GetSubject())
 	}
-	uiss, err := c.UserInfo.Issue(ctx, a.ServiceID, authlete.UserinfoIssueRequest{Token: val(tok.AccessToken), Claims: opt(`{"name":"Ada"}`)})
+	uiss, err := c.UserInfo.Issue(ctx, a.ServiceID, authlete.UserinfoIssueRequest{Token: tok.GetAccessToken(), Claims: authlete.Ptr(`{"name":"Ada"}`)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if val(uiss.Action) != authlete.UserinfoIssueResponseActionJSON || !strings.Contains(val(uiss.ResponseContent), `"sub":"user-1"`) {
-		t.Errorf("userinfo issue: action %q content %q", val(uiss.Action), val(uiss.ResponseContent))
+	if uiss.GetAction() != authlete.UserinfoIssueResponseActionJSON || !strings.Contains(uiss.GetResponseContent(), `"sub":"user-1"`) {
+		t.Errorf("userinfo issue: action %q content %q", uiss.GetAction(), uiss.GetResponseContent())
 	}
 
 	// Refresh rotates: the new refresh token works, the old one no longer does.
-	ref := tokenRequest(t, c, sb, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {val(tok.RefreshToken)}}, a.ClientSecret)
-	if val(ref.Action) != authlete.TokenResponseActionOK || val(ref.RefreshToken) == val(tok.RefreshToken) {
-		t.Fatalf("refresh: action %q", val(ref.Action))
+	ref := tokenRequest(t, c, sb, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.GetRefreshToken()}}, a.ClientSecret)
+	if ref.GetAction() != authlete.TokenResponseActionOK || ref.GetRefreshToken() == tok.GetRefreshToken() {
+		t.Fatalf("refresh: action %q", ref.GetAction())
 	}
-	old := tokenRequest(t, c, sb, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {val(tok.RefreshToken)}}, a.ClientSecret)
-	if val(old.Action) != authlete.TokenResponseActionBADREQUEST {
-		t.Errorf("reused refresh token: action %q, want BAD_REQUEST", val(old.Action))
+	old := tokenRequest(t, c, sb, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.GetRefreshToken()}}, a.ClientSecret)
+	if old.GetAction() != authlete.TokenResponseActionBadRequest {
+		t.Errorf("reused refresh token: action %q, want BAD_REQUEST", old.GetAction())
 	}
 
 	// An expired access token is UNAUTHORIZED at introspection.
-	a.ExpireToken(val(ref.AccessToken))
-	in, err = c.Introspection.Process(ctx, a.ServiceID, authlete.IntrospectionRequest{Token: val(ref.AccessToken)})
+	a.ExpireToken(ref.GetAccessToken())
+	in, err = c.Introspection.Process(ctx, a.ServiceID, authlete.IntrospectionRequest{Token: ref.GetAccessToken()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if val(in.Action) != authlete.IntrospectionResponseActionUNAUTHORIZED || val(in.Usable) {
-		t.Errorf("expired token: action %q usable %v", val(in.Action), val(in.Usable))
+	if in.GetAction() != authlete.IntrospectionResponseActionUnauthorized || in.GetUsable() {
+		t.Errorf("expired token: action %q usable %v", in.GetAction(), in.GetUsable())
 	}
 }
 
@@ -284,43 +273,43 @@ func TestAuthleteAuthorizationActions(t *testing.T) {
 		action authlete.AuthorizationResponseAction
 		in     string // in responseContent
 	}{
-		{"unknown client", base("client_id", "42"), authlete.AuthorizationResponseActionBADREQUEST, "invalid_request"},
-		{"unregistered redirect URI", base("redirect_uri", "https://evil.example/cb"), authlete.AuthorizationResponseActionBADREQUEST, "invalid_request"},
-		{"unsupported response type", base("response_type", "magic"), authlete.AuthorizationResponseActionLOCATION, "error=unsupported_response_type"},
-		{"response type the client may not use", base("response_type", "token"), authlete.AuthorizationResponseActionLOCATION, "error=unauthorized_client"},
-		{"unsupported scope", base("scope", "openid admin"), authlete.AuthorizationResponseActionLOCATION, "error=invalid_scope"},
-		{"prompt none", base("prompt", "none"), authlete.AuthorizationResponseActionNOINTERACTION, ""},
+		{"unknown client", base("client_id", "42"), authlete.AuthorizationResponseActionBadRequest, "invalid_request"},
+		{"unregistered redirect URI", base("redirect_uri", "https://evil.example/cb"), authlete.AuthorizationResponseActionBadRequest, "invalid_request"},
+		{"unsupported response type", base("response_type", "magic"), authlete.AuthorizationResponseActionLocation, "error=unsupported_response_type"},
+		{"response type the client may not use", base("response_type", "token"), authlete.AuthorizationResponseActionLocation, "error=unauthorized_client"},
+		{"unsupported scope", base("scope", "openid admin"), authlete.AuthorizationResponseActionLocation, "error=invalid_scope"},
+		{"prompt none", base("prompt", "none"), authlete.AuthorizationResponseActionNoInteraction, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := authorize(t, c, sb, tc.q)
-			if val(res.Action) != tc.action || !strings.Contains(val(res.ResponseContent), tc.in) {
-				t.Errorf("action %q content %q, want %q with %q", val(res.Action), val(res.ResponseContent), tc.action, tc.in)
+			if res.GetAction() != tc.action || !strings.Contains(res.GetResponseContent(), tc.in) {
+				t.Errorf("action %q content %q, want %q with %q", res.GetAction(), res.GetResponseContent(), tc.action, tc.in)
 			}
 		})
 	}
 
 	t.Run("fail redirects with the reason's error", func(t *testing.T) {
 		az := authorize(t, c, sb, base())
-		res, err := c.Authorization.Fail(ctx, a.ServiceID, authlete.AuthorizationFailRequest{Ticket: val(az.Ticket), Reason: authlete.AuthorizationFailRequestReasonDENIED})
+		res, err := c.Authorization.Fail(ctx, a.ServiceID, authlete.AuthorizationFailRequest{Ticket: az.GetTicket(), Reason: authlete.AuthorizationFailRequestReasonDenied})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if val(res.Action) != authlete.AuthorizationFailResponseActionLOCATION || !strings.Contains(val(res.ResponseContent), "error=access_denied") {
-			t.Errorf("fail: action %q content %q", val(res.Action), val(res.ResponseContent))
+		if res.GetAction() != authlete.AuthorizationFailResponseActionLocation || !strings.Contains(res.GetResponseContent(), "error=access_denied") {
+			t.Errorf("fail: action %q content %q", res.GetAction(), res.GetResponseContent())
 		}
-		again, err := c.Authorization.Fail(ctx, a.ServiceID, authlete.AuthorizationFailRequest{Ticket: val(az.Ticket), Reason: authlete.AuthorizationFailRequestReasonDENIED})
-		if err != nil || val(again.Action) != authlete.AuthorizationFailResponseActionBADREQUEST {
-			t.Errorf("a used ticket: %v action %q, want BAD_REQUEST", err, val(again.Action))
+		again, err := c.Authorization.Fail(ctx, a.ServiceID, authlete.AuthorizationFailRequest{Ticket: az.GetTicket(), Reason: authlete.AuthorizationFailRequestReasonDenied})
+		if err != nil || again.GetAction() != authlete.AuthorizationFailResponseActionBadRequest {
+			t.Errorf("a used ticket: %v action %q, want BAD_REQUEST", err, again.GetAction())
 		}
 	})
 	t.Run("form_post issues a FORM", func(t *testing.T) {
 		az := authorize(t, c, sb, base("response_mode", "form_post"))
-		res, err := c.Authorization.Issue(ctx, a.ServiceID, authlete.AuthorizationIssueRequest{Ticket: val(az.Ticket), Subject: "u"})
+		res, err := c.Authorization.Issue(ctx, a.ServiceID, authlete.AuthorizationIssueRequest{Ticket: az.GetTicket(), Subject: "u"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if val(res.Action) != authlete.AuthorizationIssueResponseActionFORM || !strings.Contains(val(res.ResponseContent), `name="code"`) {
-			t.Errorf("issue: action %q content %q", val(res.Action), val(res.ResponseContent))
+		if res.GetAction() != authlete.AuthorizationIssueResponseActionForm || !strings.Contains(res.GetResponseContent(), `name="code"`) {
+			t.Errorf("issue: action %q content %q", res.GetAction(), res.GetResponseContent())
 		}
 	})
 }
@@ -338,64 +327,64 @@ func TestAuthleteTokenActions(t *testing.T) {
 		action authlete.TokenResponseAction
 		in     string
 	}{
-		{"wrong client secret", url.Values{"grant_type": {"client_credentials"}}, "nope", authlete.TokenResponseActionINVALIDCLIENT, "invalid_client"},
-		{"missing grant type", url.Values{"scope": {"profile"}}, a.ClientSecret, authlete.TokenResponseActionBADREQUEST, "invalid_request"},
-		{"unknown grant type", url.Values{"grant_type": {"urn:magic"}}, a.ClientSecret, authlete.TokenResponseActionBADREQUEST, "unsupported_grant_type"},
-		{"unknown code", url.Values{"grant_type": {"authorization_code"}, "code": {"x"}, "redirect_uri": {a.RedirectURI}}, a.ClientSecret, authlete.TokenResponseActionBADREQUEST, "invalid_grant"},
+		{"wrong client secret", url.Values{"grant_type": {"client_credentials"}}, "nope", authlete.TokenResponseActionInvalidClient, "invalid_client"},
+		{"missing grant type", url.Values{"scope": {"profile"}}, a.ClientSecret, authlete.TokenResponseActionBadRequest, "invalid_request"},
+		{"unknown grant type", url.Values{"grant_type": {"urn:magic"}}, a.ClientSecret, authlete.TokenResponseActionBadRequest, "unsupported_grant_type"},
+		{"unknown code", url.Values{"grant_type": {"authorization_code"}, "code": {"x"}, "redirect_uri": {a.RedirectURI}}, a.ClientSecret, authlete.TokenResponseActionBadRequest, "invalid_grant"},
 		{"client credentials", url.Values{"grant_type": {"client_credentials"}, "scope": {"profile"}}, a.ClientSecret, authlete.TokenResponseActionOK, "access_token"},
-		{"password", url.Values{"grant_type": {"password"}, "username": {"ada"}, "password": {"pw"}}, a.ClientSecret, authlete.TokenResponseActionPASSWORD, ""},
+		{"password", url.Values{"grant_type": {"password"}, "username": {"ada"}, "password": {"pw"}}, a.ClientSecret, authlete.TokenResponseActionPassword, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := tokenRequest(t, c, sb, tc.q, tc.secret)
-			if val(res.Action) != tc.action || !strings.Contains(val(res.ResponseContent), tc.in) {
-				t.Errorf("action %q content %q, want %q with %q", val(res.Action), val(res.ResponseContent), tc.action, tc.in)
+			if res.GetAction() != tc.action || !strings.Contains(res.GetResponseContent(), tc.in) {
+				t.Errorf("action %q content %q, want %q with %q", res.GetAction(), res.GetResponseContent(), tc.action, tc.in)
 			}
 		})
 	}
 
 	t.Run("password then issue, then fail", func(t *testing.T) {
 		pw := tokenRequest(t, c, sb, url.Values{"grant_type": {"password"}, "username": {"ada"}, "password": {"pw"}, "scope": {"openid"}}, a.ClientSecret)
-		if val(pw.Username) != "ada" || val(pw.Password) != "pw" {
+		if pw.GetUsername() != "ada" || pw.GetPassword() != "pw" {
 			t.Fatalf("PASSWORD answer: %+v", pw)
 		}
-		iss, err := c.Token.Issue(ctx, a.ServiceID, authlete.TokenIssueRequest{Ticket: val(pw.Ticket), Subject: "ada"})
+		iss, err := c.Token.Issue(ctx, a.ServiceID, authlete.TokenIssueRequest{Ticket: pw.GetTicket(), Subject: "ada"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if val(iss.Action) != authlete.TokenIssueResponseActionOK || val(iss.AccessToken) == "" {
-			t.Errorf("token issue: action %q", val(iss.Action))
+		if iss.GetAction() != authlete.TokenIssueResponseActionOK || iss.GetAccessToken() == "" {
+			t.Errorf("token issue: action %q", iss.GetAction())
 		}
 		pw = tokenRequest(t, c, sb, url.Values{"grant_type": {"password"}, "username": {"ada"}, "password": {"bad"}}, a.ClientSecret)
-		fail, err := c.Token.Fail(ctx, a.ServiceID, authlete.TokenFailRequest{Ticket: val(pw.Ticket), Reason: authlete.TokenFailRequestReasonINVALIDRESOURCEOWNERCREDENTIALS})
+		fail, err := c.Token.Fail(ctx, a.ServiceID, authlete.TokenFailRequest{Ticket: pw.GetTicket(), Reason: authlete.TokenFailRequestReasonInvalidResourceOwnerCredentials})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if val(fail.Action) != authlete.TokenFailResponseActionBADREQUEST || !strings.Contains(val(fail.ResponseContent), "invalid_grant") {
-			t.Errorf("token fail: action %q content %q", val(fail.Action), val(fail.ResponseContent))
+		if fail.GetAction() != authlete.TokenFailResponseActionBadRequest || !strings.Contains(fail.GetResponseContent(), "invalid_grant") {
+			t.Errorf("token fail: action %q content %q", fail.GetAction(), fail.GetResponseContent())
 		}
 	})
 
 	t.Run("introspection and userinfo refuse what they must", func(t *testing.T) {
 		cc := tokenRequest(t, c, sb, url.Values{"grant_type": {"client_credentials"}, "scope": {"profile"}}, a.ClientSecret)
-		in, err := c.Introspection.Process(ctx, a.ServiceID, authlete.IntrospectionRequest{Token: val(cc.AccessToken), Scopes: &[]string{"email"}})
-		if err != nil || val(in.Action) != authlete.IntrospectionResponseActionFORBIDDEN {
-			t.Errorf("insufficient scope: %v action %q", err, val(in.Action))
+		in, err := c.Introspection.Process(ctx, a.ServiceID, authlete.IntrospectionRequest{Token: cc.GetAccessToken(), Scopes: []string{"email"}})
+		if err != nil || in.GetAction() != authlete.IntrospectionResponseActionForbidden {
+			t.Errorf("insufficient scope: %v action %q", err, in.GetAction())
 		}
 		in, err = c.Introspection.Process(ctx, a.ServiceID, authlete.IntrospectionRequest{Token: "unknown"})
-		if err != nil || val(in.Action) != authlete.IntrospectionResponseActionUNAUTHORIZED || val(in.Existent) {
-			t.Errorf("unknown token: %v action %q", err, val(in.Action))
+		if err != nil || in.GetAction() != authlete.IntrospectionResponseActionUnauthorized || in.GetExistent() {
+			t.Errorf("unknown token: %v action %q", err, in.GetAction())
 		}
 		in, err = c.Introspection.Process(ctx, a.ServiceID, authlete.IntrospectionRequest{Token: ""})
-		if err != nil || val(in.Action) != authlete.IntrospectionResponseActionBADREQUEST {
-			t.Errorf("empty token: %v action %q", err, val(in.Action))
+		if err != nil || in.GetAction() != authlete.IntrospectionResponseActionBadRequest {
+			t.Errorf("empty token: %v action %q", err, in.GetAction())
 		}
-		ui, err := c.UserInfo.Process(ctx, a.ServiceID, authlete.UserinfoRequest{Token: val(cc.AccessToken)})
-		if err != nil || val(ui.Action) != authlete.UserinfoResponseActionFORBIDDEN {
-			t.Errorf("userinfo with a client token: %v action %q", err, val(ui.Action))
+		ui, err := c.UserInfo.Process(ctx, a.ServiceID, authlete.UserinfoRequest{Token: cc.GetAccessToken()})
+		if err != nil || ui.GetAction() != authlete.UserinfoResponseActionForbidden {
+			t.Errorf("userinfo with a client token: %v action %q", err, ui.GetAction())
 		}
 		ui, err = c.UserInfo.Process(ctx, a.ServiceID, authlete.UserinfoRequest{Token: "unknown"})
-		if err != nil || val(ui.Action) != authlete.UserinfoResponseActionUNAUTHORIZED {
-			t.Errorf("userinfo with an unknown token: %v action %q", err, val(ui.Action))
+		if err != nil || ui.GetAction() != authlete.UserinfoResponseActionUnauthorized {
+			t.Errorf("userinfo with an unknown token: %v action %q", err, ui.GetAction())
 		}
 	})
 }

@@ -81,10 +81,10 @@ func TestNexaasProfileWithRefreshWrittenBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Id != sb.Nexaas.UserID || val(p.Email) != sb.Nexaas.UserEmail || val(p.Name) != "Ada Lovelace" {
-		t.Errorf("profile: id %q email %q name %q", p.Id, val(p.Email), val(p.Name))
+	if p.ID != sb.Nexaas.UserID || p.GetEmail() != sb.Nexaas.UserEmail || p.GetName() != "Ada Lovelace" {
+		t.Errorf("profile: id %q email %q name %q", p.ID, p.GetEmail(), p.GetName())
 	}
-	if pi, err := c.Profile.ProfessionalInfo(ctx); err != nil || val(pi.Company) != "Analytical Engines" {
+	if pi, err := c.Profile.ProfessionalInfo(ctx); err != nil || pi.GetCompany() != "Analytical Engines" {
 		t.Errorf("professional info: %v", err)
 	}
 	if ct, err := c.Profile.Contacts(ctx); err != nil || len(ct.PhoneNumbers) != 1 {
@@ -122,7 +122,7 @@ func TestNexaasSignUpsWithApplicationToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if su.Email != "grace@example.com" || su.Requester != nil || su.Id == "" {
+	if su.Email != "grace@example.com" || su.Requester != nil || su.ID == "" {
 		t.Errorf("sign-up: %+v", su)
 	}
 	if inv := sb.Nexaas.Invitations(); len(inv) != 1 || inv[0].Email != "grace@example.com" {
@@ -161,7 +161,7 @@ func TestNexaasAuthorizationCodeFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := nexaasClient(t, sb, func(nexaas.Config) nexaasid.ClientOption { return nexaasid.WithToken(oauth2.StaticTokenSource(tok)) })
-	if p, err := c.Profile.Get(ctx); err != nil || p.Id != sb.Nexaas.UserID {
+	if p, err := c.Profile.Get(ctx); err != nil || p.ID != sb.Nexaas.UserID {
 		t.Fatalf("profile: %v", err)
 	}
 }

@@ -138,7 +138,7 @@ func TestZaikioOrganizationTokenSitesAndSubscriptions(t *testing.T) {
 	}
 	hub := zaikioHub(t, sb, zaikiohub.WithToken(oauth2.StaticTokenSource(tok.OAuth2())))
 	org, err := hub.Organization.Get(ctx)
-	if err != nil || org.Id != z.OrganizationID || !org.Connected {
+	if err != nil || org.ID != z.OrganizationID || !org.Connected {
 		t.Fatalf("organization: %v %+v", err, org)
 	}
 	created, err := hub.Sites.Create(ctx, fromJSON[zaikiohub.SitesCreateJSONBody](t,
@@ -146,15 +146,15 @@ func TestZaikioOrganizationTokenSitesAndSubscriptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := hub.Sites.Update(ctx, val(created.Id), fromJSON[zaikiohub.SitesUpdateJSONBody](t, `{"site":{"name":"Mainz 2"}}`)); err != nil {
+	if _, err := hub.Sites.Update(ctx, created.GetID(), fromJSON[zaikiohub.SitesUpdateJSONBody](t, `{"site":{"name":"Mainz 2"}}`)); err != nil {
 		t.Fatal(err)
 	}
-	got, err := hub.Sites.Get(ctx, val(created.Id))
+	got, err := hub.Sites.Get(ctx, created.GetID())
 	if err != nil || got.Name != "Mainz 2" {
 		t.Fatalf("site: %v", err)
 	}
 	var names []string
-	for s, err := range hub.Sites.All(ctx, &zaikiohub.SitesListParams{PerPage: opt(zaikiohub.PerPageParam(1))}) {
+	for s, err := range hub.Sites.All(ctx, &zaikiohub.SitesListParams{PerPage: zaikiohub.Ptr(zaikiohub.PerPageParam(1))}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -169,7 +169,7 @@ func TestZaikioOrganizationTokenSitesAndSubscriptions(t *testing.T) {
 
 	// The organization's token sees its connection and subscription.
 	conns, err := hub.Connections.List(ctx, &zaikiohub.ConnectionsListParams{})
-	if err != nil || len(conns) != 1 || conns[0].ConnectableId != z.OrganizationID {
+	if err != nil || len(conns) != 1 || conns[0].ConnectableID != z.OrganizationID {
 		t.Fatalf("connections: %v %+v", err, conns)
 	}
 	subs, err := hub.Subscriptions.List(ctx, &zaikiohub.SubscriptionsListParams{})
@@ -215,7 +215,7 @@ func TestZaikioPersonOrganizationsAndRefresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sites, err := hub.Person.Organizations.Sites.List(ctx, org.Id, &zaikiohub.PersonOrganizationsSitesListParams{})
+	sites, err := hub.Person.Organizations.Sites.List(ctx, org.ID, &zaikiohub.PersonOrganizationsSitesListParams{})
 	if err != nil || len(sites) != 1 || !sites[0].Headquarter {
 		t.Fatalf("sites of the new organization: %v %+v", err, sites)
 	}
@@ -256,10 +256,10 @@ func TestZaikioPersonSitesConnectionsAndRevocation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := hub.Person.Organizations.Sites.Update(ctx, z.OrganizationID, val(site.Id), fromJSON[zaikiohub.PersonOrganizationsSitesUpdateJSONBody](t, `{"site":{"name":"Depot 2"}}`)); err != nil {
+	if _, err := hub.Person.Organizations.Sites.Update(ctx, z.OrganizationID, site.GetID(), fromJSON[zaikiohub.PersonOrganizationsSitesUpdateJSONBody](t, `{"site":{"name":"Depot 2"}}`)); err != nil {
 		t.Fatal(err)
 	}
-	got, err := hub.Person.Organizations.Sites.Get(ctx, z.OrganizationID, val(site.Id))
+	got, err := hub.Person.Organizations.Sites.Get(ctx, z.OrganizationID, site.GetID())
 	if err != nil || got.Name != "Depot 2" {
 		t.Fatalf("person site: %v", err)
 	}
