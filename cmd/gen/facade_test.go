@@ -91,9 +91,9 @@ func TestSchemaFactsGiveLimitsAndEnums(t *testing.T) {
 		s    *openapi3.Schema
 		want string
 	}{
-		{&openapi3.Schema{Type: &openapi3.Types{"integer"}, Min: &min, Max: &max, Default: 50}, "integer, default 50, from 1 to 100"},
+		{&openapi3.Schema{Type: &openapi3.Types{"integer"}, Min: &min, Max: &max, Default: 50}, "integer, >= 1, <= 100, default 50"},
 		{&openapi3.Schema{Type: &openapi3.Types{"string"}, MinLength: 3, MaxLength: &maxLen, Pattern: "^[a-z]+$"}, "string, 3 to 255 characters, pattern ^[a-z]+$"},
-		{&openapi3.Schema{Type: &openapi3.Types{"string"}, Enum: []any{"v1", "v2"}}, "string, one of v1, v2"},
+		{&openapi3.Schema{Type: &openapi3.Types{"string"}, Enum: []any{"v1", "v2"}}, `string, one of "v1", "v2"`},
 		{&openapi3.Schema{Type: &openapi3.Types{"array"}, Items: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}}, MaxItems: &maxLen}, "array of string, at most 255 items"},
 	} {
 		if got := schemaFacts(&openapi3.SchemaRef{Value: tc.s}); got != tc.want {
