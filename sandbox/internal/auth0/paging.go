@@ -9,6 +9,8 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strconv"
+
+	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
 )
 
 // Paging limits of the Management API.
@@ -44,14 +46,14 @@ func page(w http.ResponseWriter, r *http.Request, key string, items []obj) error
 	end := min(start+per, len(items))
 	chunk := items[start:end]
 	if q.Get("include_totals") != "true" {
-		writeJSON(w, http.StatusOK, chunk)
+		httpx.WriteJSON(w, http.StatusOK, chunk)
 		return nil
 	}
 	body := obj{key: chunk, "start": start, "limit": per, "total": len(items)}
 	if key == "users" {
 		body["length"] = len(chunk)
 	}
-	writeJSON(w, http.StatusOK, body)
+	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil
 }
 
@@ -81,7 +83,7 @@ func checkpoint(w http.ResponseWriter, from, take, key string, items []obj) erro
 	if end < len(items) {
 		body["next"] = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
 	}
-	writeJSON(w, http.StatusOK, body)
+	httpx.WriteJSON(w, http.StatusOK, body)
 	return nil
 }
 

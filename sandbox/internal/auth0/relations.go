@@ -6,6 +6,8 @@ package auth0
 import (
 	"net/http"
 	"slices"
+
+	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
 )
 
 // idList reads the list of ids a relation body carries under key.
@@ -180,7 +182,7 @@ func (t *Tenant) orgByName(w http.ResponseWriter, _ *http.Request, name string) 
 	defer t.mu.Unlock()
 	for _, o := range t.orgs.items {
 		if o["name"] == name {
-			writeJSON(w, http.StatusOK, clone(o))
+			httpx.WriteJSON(w, http.StatusOK, clone(o))
 			return nil
 		}
 	}

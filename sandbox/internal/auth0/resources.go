@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
 	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
 )
 
@@ -147,7 +148,7 @@ func (t *Tenant) registerKind(mux *http.ServeMux, k kind) {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, k.created, o)
+		httpx.WriteJSON(w, k.created, o)
 		return nil
 	})
 	t.route(mux, "GET "+base+"/{id}", "read:"+k.scope, func(w http.ResponseWriter, r *http.Request) error {
@@ -160,7 +161,7 @@ func (t *Tenant) registerKind(mux *http.ServeMux, k kind) {
 		if !ok {
 			return errorf(http.StatusNotFound, "inexistent_"+strings.TrimSuffix(k.scope, "s"), "%s", k.notFound)
 		}
-		writeJSON(w, http.StatusOK, project(o, r))
+		httpx.WriteJSON(w, http.StatusOK, project(o, r))
 		return nil
 	})
 	t.route(mux, "PATCH "+base+"/{id}", "update:"+k.scope, func(w http.ResponseWriter, r *http.Request) error {
@@ -172,7 +173,7 @@ func (t *Tenant) registerKind(mux *http.ServeMux, k kind) {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, o)
+		httpx.WriteJSON(w, http.StatusOK, o)
 		return nil
 	})
 	t.route(mux, "DELETE "+base+"/{id}", "delete:"+k.scope, func(w http.ResponseWriter, r *http.Request) error {
@@ -376,7 +377,7 @@ func (t *Tenant) rotateSecret(w http.ResponseWriter, r *http.Request) error {
 	}
 	o["client_secret"] = randomID(64)
 	t.oauth.UpdateSecret(id, str(o["client_secret"]))
-	writeJSON(w, http.StatusOK, clone(o))
+	httpx.WriteJSON(w, http.StatusOK, clone(o))
 	return nil
 }
 

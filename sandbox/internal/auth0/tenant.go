@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
 	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
 )
 
@@ -221,7 +222,7 @@ func writeErr(w http.ResponseWriter, status int, code, message string) {
 	if code != "" {
 		body["errorCode"] = code
 	}
-	writeJSON(w, status, body)
+	httpx.WriteJSON(w, status, body)
 }
 
 // WriteError writes Auth0's error object for a status (the body of a
@@ -238,17 +239,6 @@ func fail(w http.ResponseWriter, err error) {
 		return
 	}
 	writeErr(w, http.StatusInternalServerError, "", err.Error())
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }
 
 // readBody decodes a JSON object body.

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
 )
 
 // userFields are the top-level members a user create or update may set.
@@ -111,7 +113,7 @@ func (t *Tenant) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, u)
+	httpx.WriteJSON(w, http.StatusCreated, u)
 	return nil
 }
 
@@ -125,7 +127,7 @@ func (t *Tenant) getUser(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errNoUser
 	}
-	writeJSON(w, http.StatusOK, project(u, r))
+	httpx.WriteJSON(w, http.StatusOK, project(u, r))
 	return nil
 }
 
@@ -164,7 +166,7 @@ func (t *Tenant) usersByEmail(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	t.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -213,7 +215,7 @@ func (t *Tenant) updateUser(w http.ResponseWriter, r *http.Request) error {
 		t.passwords[id] = p
 	}
 	u["updated_at"] = t.stamp()
-	writeJSON(w, http.StatusOK, clone(u))
+	httpx.WriteJSON(w, http.StatusOK, clone(u))
 	return nil
 }
 
@@ -337,7 +339,7 @@ func project(u obj, r *http.Request) obj {
 func (t *Tenant) signup(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(r)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, obj{"error": "invalid_request", "error_description": "unreadable body"})
+		httpx.WriteJSON(w, http.StatusBadRequest, obj{"error": "invalid_request", "error_description": "unreadable body"})
 		return
 	}
 	t.mu.Lock()
@@ -349,12 +351,12 @@ func (t *Tenant) signup(w http.ResponseWriter, r *http.Request) {
 	}
 	t.mu.Unlock()
 	if !known || err != nil {
-		writeJSON(w, http.StatusBadRequest, obj{"error": "invalid_signup", "error_description": "Invalid sign up"})
+		httpx.WriteJSON(w, http.StatusBadRequest, obj{"error": "invalid_signup", "error_description": "Invalid sign up"})
 		return
 	}
 	out := obj{"_id": strings.TrimPrefix(str(u["user_id"]), "auth0|"), "email": u["email"], "email_verified": u["email_verified"]}
 	if v, ok := u["username"]; ok {
 		out["username"] = v
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 }

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
 	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
 )
 
@@ -179,14 +180,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 
 // writeJSON writes v as JSON with status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	httpx.WriteJSONAs(w, status, "application/json;charset=UTF-8", v)
 }
 
 // writeResult writes Authlete's {"resultCode","resultMessage"} body.

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
 	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
 )
 
@@ -84,7 +85,7 @@ func New(cfg Config) (*Server, error) {
 		AccessTokenTTL:      cfg.AccessTokenTTL,
 		RotateRefreshTokens: true,
 		Now:                 cfg.Now,
-		Users:               (*users)(s),
+		Users:               oauthsrv.PeopleUsers(&s.mu, s.logins),
 		TokenResponse: func(_ *oauthsrv.Grant, body map[string]any) {
 			body["created_at"] = cfg.Now().Unix()
 		},
@@ -140,7 +141,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 // WriteError writes Nexaas ID's OAuth-style error body for status (the
 // body of an injected fault).
 func WriteError(w http.ResponseWriter, status int) {
-	writeJSON(w, status, map[string]any{"error": strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "_"))})
+	httpx.WriteJSON(w, status, map[string]any{"error": strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "_"))})
 }
 
 // person serves one view of the signed-in person: the token must belong
@@ -167,7 +168,7 @@ func (s *Server) person(view func(*Person) map[string]any) http.HandlerFunc {
 			unauthorized(w, http.StatusUnauthorized, "invalid_token", "The user no longer exists")
 			return
 		}
-		writeJSON(w, http.StatusOK, body)
+		httpx.WriteJSON(w, http.StatusOK, body)
 	}
 }
 
@@ -225,25 +226,25 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		Invited string `json:"invited"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&body); err != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []string{"the body is not a JSON object"}})
+		httpx.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": []string{"the body is not a JSON object"}})
 		return
 	}
 	if a, err := mail.ParseAddress(body.Invited); err != nil || a.Address != body.Invited {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string][]string{"invited": {"is invalid"}}})
+		httpx.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string][]string{"invited": {"is invalid"}}})
 		return
 	}
 	s.mu.Lock()
 	for _, p := range s.people {
 		if containsFold(p.Emails, body.Invited) {
 			s.mu.Unlock()
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string][]string{"invited": {"has already been taken"}}})
+			httpx.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string][]string{"invited": {"has already been taken"}}})
 			return
 		}
 	}
 	inv := Invitation{ID: uuid(), Email: body.Invited, Requester: g.Subject}
 	s.invitations = append(s.invitations, inv)
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"id": inv.ID, "email": inv.Email, "requester": null(inv.Requester)})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"id": inv.ID, "email": inv.Email, "requester": null(inv.Requester)})
 }
 
 // navbar serves a small navigation bar; it names the person when the
@@ -276,46 +277,19 @@ func (s *Server) userJS(w http.ResponseWriter, r *http.Request) {
 		jsIdent(cb), jsIdent(cb))
 }
 
-// users is the people of s as oauthsrv's Users.
-type users Server
-
-// Authenticate implements oauthsrv.Users: the e-mail and password.
-func (u *users) Authenticate(_, username, password string) (string, bool) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	for _, p := range u.people {
-		if strings.EqualFold(p.Email, username) && p.Password == password && password != "" {
-			return p.ID, true
+// logins lists the people of s as oauthsrv's; s.mu is held.
+func (s *Server) logins(yield func(oauthsrv.Person) bool) {
+	for _, p := range s.people {
+		c := map[string]any{"email": p.Email, "name": p.Name}
+		if !yield(oauthsrv.Person{Subject: p.ID, Email: p.Email, Password: p.Password, Claims: c}) {
+			return
 		}
 	}
-	return "", false
-}
-
-// Claims implements oauthsrv.Users.
-func (u *users) Claims(subject string) (map[string]any, bool) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	p, ok := u.people[subject]
-	if !ok {
-		return nil, false
-	}
-	return map[string]any{"email": p.Email, "name": p.Name}, true
 }
 
 func unauthorized(w http.ResponseWriter, status int, code, desc string) {
 	w.Header().Set("WWW-Authenticate", `Bearer realm="Nexaas ID", error="`+code+`"`)
-	writeJSON(w, status, map[string]any{"error": code, "error_description": desc})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	httpx.WriteJSON(w, status, map[string]any{"error": code, "error_description": desc})
 }
 
 func containsFold(xs []string, x string) bool {

@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
 )
 
 // idTokenTTL is the lifetime of ID tokens (Auth0's default, 10 hours).
@@ -44,17 +46,10 @@ func writeError(w http.ResponseWriter, e *Error) {
 	writeJSON(w, e.Status, map[string]any{"error": e.Code, "error_description": e.Description})
 }
 
-// writeJSON writes v with status.
+// writeJSON writes v with status; a token answer is never cached.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := jsonMarshal(v)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	httpx.WriteJSON(w, status, v)
 }
 
 func jsonMarshal(v any) ([]byte, error) {

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
 )
 
 // routes mounts the Hub API.
@@ -40,29 +42,18 @@ func (s *Server) routes(m *http.ServeMux) {
 
 // errorsJSON writes {"errors": [msg]} with status.
 func errorsJSON(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]any{"errors": []string{msg}})
+	httpx.WriteJSON(w, status, map[string]any{"errors": []string{msg}})
 }
 
 // invalid writes a 422 {"errors": {field: [msg]}}.
 func invalid(w http.ResponseWriter, field, msg string) {
-	writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string][]string{field: {msg}}})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	httpx.WriteJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": map[string][]string{field: {msg}}})
 }
 
 // decode reads a JSON body, answering 400 when it cannot.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(v); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"errors": map[string][]string{"base": {"the body is not valid JSON"}}})
+		httpx.WriteJSON(w, http.StatusBadRequest, map[string]any{"errors": map[string][]string{"base": {"the body is not valid JSON"}}})
 		return false
 	}
 	return true
@@ -230,7 +221,7 @@ func (s *Server) getPerson(w http.ResponseWriter, _ *http.Request, b *bearer) {
 		errorsJSON(w, http.StatusUnauthorized, "invalid_access_token")
 		return
 	}
-	writeJSON(w, http.StatusOK, s.personJSON(p, b.clientID))
+	httpx.WriteJSON(w, http.StatusOK, s.personJSON(p, b.clientID))
 }
 
 func (s *Server) patchPerson(w http.ResponseWriter, r *http.Request, b *bearer) {
@@ -262,11 +253,11 @@ func (s *Server) patchPerson(w http.ResponseWriter, r *http.Request, b *bearer) 
 		}
 	}
 	p.updated = s.now()
-	writeJSON(w, http.StatusOK, s.personJSON(p, b.clientID))
+	httpx.WriteJSON(w, http.StatusOK, s.personJSON(p, b.clientID))
 }
 
 func (s *Server) listMemberships(w http.ResponseWriter, _ *http.Request, b *bearer) {
-	writeJSON(w, http.StatusOK, s.memberships(b.id, b.clientID))
+	httpx.WriteJSON(w, http.StatusOK, s.memberships(b.id, b.clientID))
 }
 
 func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request, b *bearer) {
@@ -295,7 +286,7 @@ func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request, b *b
 		cc = *o.CountryCode
 	}
 	id := s.addOrgLocked(Organization{Name: o.Name, CountryCode: cc, Kinds: kinds, Members: []string{b.id}})
-	writeJSON(w, http.StatusCreated, s.orgJSON(s.orgs[id], b.clientID))
+	httpx.WriteJSON(w, http.StatusCreated, s.orgJSON(s.orgs[id], b.clientID))
 }
 
 func (s *Server) getOrganization(w http.ResponseWriter, _ *http.Request, b *bearer) {
@@ -304,7 +295,7 @@ func (s *Server) getOrganization(w http.ResponseWriter, _ *http.Request, b *bear
 		errorsJSON(w, http.StatusNotFound, "not_found")
 		return
 	}
-	writeJSON(w, http.StatusOK, s.orgJSON(o, b.clientID))
+	httpx.WriteJSON(w, http.StatusOK, s.orgJSON(o, b.clientID))
 }
 
 // page cuts a list to the page and per_page parameters and sets the
@@ -347,7 +338,7 @@ func (s *Server) listSites(w http.ResponseWriter, r *http.Request, b *bearer) {
 	for _, st := range page(w, r, s.orgSites(b.id)) {
 		out = append(out, s.siteJSON(st, b.clientID))
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 // siteBody is the body of a site create or update.
@@ -376,7 +367,7 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, b *bearer) {
 		st.Addressee, st.Address = a.Addressee, a.Text
 	}
 	s.sites[st.ID] = st
-	writeJSON(w, http.StatusCreated, s.siteJSON(st, b.clientID))
+	httpx.WriteJSON(w, http.StatusCreated, s.siteJSON(st, b.clientID))
 }
 
 // siteOf finds the path's site of the bearer's organization.
@@ -391,7 +382,7 @@ func (s *Server) siteOf(w http.ResponseWriter, r *http.Request, b *bearer) (*sit
 
 func (s *Server) getSite(w http.ResponseWriter, r *http.Request, b *bearer) {
 	if st, ok := s.siteOf(w, r, b); ok {
-		writeJSON(w, http.StatusOK, s.siteJSON(st, b.clientID))
+		httpx.WriteJSON(w, http.StatusOK, s.siteJSON(st, b.clientID))
 	}
 }
 
@@ -415,7 +406,7 @@ func (s *Server) updateSite(w http.ResponseWriter, r *http.Request, b *bearer) {
 		st.Addressee, st.Address = a.Addressee, a.Text
 	}
 	st.updated = s.now()
-	writeJSON(w, http.StatusOK, s.siteJSON(st, b.clientID))
+	httpx.WriteJSON(w, http.StatusOK, s.siteJSON(st, b.clientID))
 }
 
 // visible reports whether b sees the data of the person or organization
@@ -459,13 +450,13 @@ func (s *Server) listConnections(w http.ResponseWriter, r *http.Request, b *bear
 	for _, c := range page(w, r, list) {
 		out = append(out, s.connectionJSON(c, true))
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) getConnection(w http.ResponseWriter, r *http.Request, b *bearer) {
 	for _, c := range s.appConnections(b) {
 		if c.id == r.PathValue("id") {
-			writeJSON(w, http.StatusOK, s.connectionJSON(c, false))
+			httpx.WriteJSON(w, http.StatusOK, s.connectionJSON(c, false))
 			return
 		}
 	}
@@ -509,7 +500,7 @@ func (s *Server) listSubscriptions(w http.ResponseWriter, r *http.Request, b *be
 	for _, x := range page(w, r, list) {
 		out = append(out, s.subscriptionJSON(x))
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 // subscription runs h with the path's subscription (by its id or its
@@ -528,7 +519,7 @@ func (s *Server) subscription(h func(http.ResponseWriter, *http.Request, *subscr
 }
 
 func (s *Server) getSubscription(w http.ResponseWriter, _ *http.Request, x *subscription) {
-	writeJSON(w, http.StatusOK, s.subscriptionJSON(x))
+	httpx.WriteJSON(w, http.StatusOK, s.subscriptionJSON(x))
 }
 
 func (s *Server) patchSubscription(w http.ResponseWriter, r *http.Request, x *subscription) {
@@ -555,7 +546,7 @@ func (s *Server) patchSubscription(w http.ResponseWriter, r *http.Request, x *su
 		x.usages[k] += n
 	}
 	x.updated = s.now()
-	writeJSON(w, http.StatusOK, s.subscriptionJSON(x))
+	httpx.WriteJSON(w, http.StatusOK, s.subscriptionJSON(x))
 }
 
 func (s *Server) deleteSubscription(w http.ResponseWriter, _ *http.Request, x *subscription) {
@@ -570,5 +561,5 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.oauth.ExpireRequest(r)
-	writeJSON(w, http.StatusCreated, map[string]any{"access_token_id": uuid()})
+	httpx.WriteJSON(w, http.StatusCreated, map[string]any{"access_token_id": uuid()})
 }

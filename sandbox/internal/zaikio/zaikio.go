@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
 	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
 )
 
@@ -134,7 +135,7 @@ func New(cfg Config) (*Server, error) {
 		AccessTokenTTL:      cfg.AccessTokenTTL,
 		RotateRefreshTokens: true,
 		Now:                 cfg.Now,
-		Users:               (*users)(s),
+		Users:               oauthsrv.PeopleUsers(&s.mu, s.logins),
 		TokenResponse:       s.tokenResponse,
 	})
 	if err != nil {
@@ -276,7 +277,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 // WriteError writes the Hub's {"errors": [...]} body for status (the body
 // of an injected fault).
 func WriteError(w http.ResponseWriter, status int) {
-	writeJSON(w, status, map[string]any{"errors": []string{strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "_"))}})
+	httpx.WriteJSON(w, status, map[string]any{"errors": []string{strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "_"))}})
 }
 
 // tokenResponse adds the Hub's members to a token response: the app as
@@ -366,30 +367,14 @@ func orgOf(scopes []string) string {
 	return ""
 }
 
-// users is the people of s as oauthsrv's Users.
-type users Server
-
-// Authenticate implements oauthsrv.Users: the e-mail and password.
-func (u *users) Authenticate(_, username, password string) (string, bool) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	for _, p := range u.people {
-		if strings.EqualFold(p.Email, username) && p.Password == password && password != "" {
-			return p.ID, true
+// logins lists the people of s as oauthsrv's; s.mu is held.
+func (s *Server) logins(yield func(oauthsrv.Person) bool) {
+	for _, p := range s.people {
+		c := map[string]any{"email": p.Email, "name": strings.TrimSpace(p.FirstName + " " + p.Name)}
+		if !yield(oauthsrv.Person{Subject: p.ID, Email: p.Email, Password: p.Password, Claims: c}) {
+			return
 		}
 	}
-	return "", false
-}
-
-// Claims implements oauthsrv.Users.
-func (u *users) Claims(subject string) (map[string]any, bool) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	p, ok := u.people[subject]
-	if !ok {
-		return nil, false
-	}
-	return map[string]any{"email": p.Email, "name": strings.TrimSpace(p.FirstName + " " + p.Name)}, true
 }
 
 // uuid returns a random (version 4) UUID.
