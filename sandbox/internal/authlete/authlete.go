@@ -167,6 +167,13 @@ func (s *Server) service(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	return id, true
 }
 
+// serviceBody is service, then decode of the body into v: the start of
+// every call that names a service and sends a JSON body.
+func (s *Server) serviceBody(w http.ResponseWriter, r *http.Request, v any) (int64, bool) {
+	id, ok := s.service(w, r)
+	return id, ok && decode(w, r, v)
+}
+
 // decode reads a JSON request body into v, answering 400 when it cannot.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))

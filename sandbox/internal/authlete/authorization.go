@@ -78,45 +78,43 @@ func badRequest(w http.ResponseWriter, rc, code, desc string) {
 	answer(w, "BAD_REQUEST", rc, desc, map[string]any{"responseContent": oauthJSON(code, desc)})
 }
 
-// readParameters decodes a {"parameters": "..."} request body; a body
-// without parameters is a malformed API call (400).
-func readParameters(w http.ResponseWriter, r *http.Request, v *struct {
+// parametersBody is the body of the authorization and token calls: the
+// client's request as a query string, and the client credentials the
+// service read from Basic authentication.
+type parametersBody struct {
 	Parameters   string `json:"parameters"`
 	ClientID     string `json:"clientId"`
 	ClientSecret string `json:"clientSecret"`
-}) (url.Values, bool) {
-	if !decode(w, r, v) {
-		return nil, false
+}
+
+// readParameters reads the service and a {"parameters": "..."} request
+// body into v; a body without parameters is a malformed API call (400).
+func (s *Server) readParameters(w http.ResponseWriter, r *http.Request, v *parametersBody) (int64, url.Values, bool) {
+	service, ok := s.serviceBody(w, r, v)
+	if !ok {
+		return 0, nil, false
 	}
 	if v.Parameters == "" {
 		writeResult(w, http.StatusBadRequest, "A001304", r.URL.Path+", 'parameters' is missing.")
-		return nil, false
+		return 0, nil, false
 	}
 	q, err := url.ParseQuery(v.Parameters)
 	if err != nil {
 		badRequest(w, "A004201", "invalid_request", "the parameters are not a valid query string")
-		return nil, false
+		return 0, nil, false
 	}
 	for k, vs := range q {
 		if len(vs) > 1 {
 			badRequest(w, "A004202", "invalid_request", "the parameter "+k+" appears more than once")
-			return nil, false
+			return 0, nil, false
 		}
 	}
-	return q, true
+	return service, q, true
 }
 
 func (s *Server) authorization(w http.ResponseWriter, r *http.Request) {
-	service, ok := s.service(w, r)
-	if !ok {
-		return
-	}
-	var body struct {
-		Parameters   string `json:"parameters"`
-		ClientID     string `json:"clientId"`
-		ClientSecret string `json:"clientSecret"`
-	}
-	q, ok := readParameters(w, r, &body)
+	var body parametersBody
+	service, q, ok := s.readParameters(w, r, &body)
 	if !ok {
 		return
 	}
@@ -291,21 +289,31 @@ func (s *Server) redirect(w http.ResponseWriter, rc string, t *ticket, v url.Val
 	answer(w, "LOCATION", rc, "The response is a redirect to the client.", extra)
 }
 
-func (s *Server) authorizationIssue(w http.ResponseWriter, r *http.Request) {
-	service, ok := s.service(w, r)
-	if !ok {
-		return
-	}
+// takeIssue reads the service and an issue call's {"ticket", "subject"}
+// body and takes the ticket (a password grant's when password); refuse
+// answers when the ticket is not live or the subject is empty.
+func (s *Server) takeIssue(w http.ResponseWriter, r *http.Request, password bool, refuse func()) (*ticket, string, bool) {
 	var body struct {
 		Ticket  string `json:"ticket"`
 		Subject string `json:"subject"`
 	}
-	if !decode(w, r, &body) {
-		return
+	service, ok := s.serviceBody(w, r, &body)
+	if !ok {
+		return nil, "", false
 	}
-	t, ok := s.takeTicket(service, body.Ticket, false)
+	t, ok := s.takeTicket(service, body.Ticket, password)
 	if !ok || body.Subject == "" {
+		refuse()
+		return nil, "", false
+	}
+	return t, body.Subject, true
+}
+
+func (s *Server) authorizationIssue(w http.ResponseWriter, r *http.Request) {
+	t, subject, ok := s.takeIssue(w, r, false, func() {
 		badRequest(w, "A004401", "invalid_request", "the ticket is unknown, used or expired, or the subject is empty")
+	})
+	if !ok {
 		return
 	}
 	v, extra := url.Values{}, map[string]any{}
@@ -314,14 +322,14 @@ func (s *Server) authorizationIssue(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.Contains(t.responseType, "code") {
 		code := s.oauth.NewCode(oauthsrv.CodeRequest{
-			ClientID: itoa(t.clientID), RedirectURI: t.redirectSent, Scope: t.scope, Subject: body.Subject,
+			ClientID: itoa(t.clientID), RedirectURI: t.redirectSent, Scope: t.scope, Subject: subject,
 			Nonce: t.nonce, Challenge: t.challenge, ChallengeMethod: t.method,
 		})
 		v.Set("code", code)
 		extra["authorizationCode"] = code
 	}
 	if hasWord(t.responseType, "token") {
-		toks, err := s.oauth.Issue(oauthsrv.Grant{ClientID: itoa(t.clientID), Subject: body.Subject, Scope: t.scope, GrantType: "implicit"})
+		toks, err := s.oauth.Issue(oauthsrv.Grant{ClientID: itoa(t.clientID), Subject: subject, Scope: t.scope, GrantType: "implicit"})
 		if err != nil {
 			answer(w, "INTERNAL_SERVER_ERROR", "A004402", err.Error(), nil)
 			return
@@ -336,16 +344,13 @@ func (s *Server) authorizationIssue(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) authorizationFail(w http.ResponseWriter, r *http.Request) {
-	service, ok := s.service(w, r)
-	if !ok {
-		return
-	}
 	var body struct {
 		Ticket      string `json:"ticket"`
 		Reason      string `json:"reason"`
 		Description string `json:"description"`
 	}
-	if !decode(w, r, &body) {
+	service, ok := s.serviceBody(w, r, &body)
+	if !ok {
 		return
 	}
 	code, known := failErrors[body.Reason]

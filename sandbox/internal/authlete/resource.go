@@ -46,16 +46,13 @@ func (s *Server) lookup(service int64, token string) (*oauthsrv.Grant, bool) {
 }
 
 func (s *Server) introspection(w http.ResponseWriter, r *http.Request) {
-	service, ok := s.service(w, r)
-	if !ok {
-		return
-	}
 	var body struct {
 		Token   string   `json:"token"`
 		Scopes  []string `json:"scopes"`
 		Subject string   `json:"subject"`
 	}
-	if !decode(w, r, &body) {
+	service, ok := s.serviceBody(w, r, &body)
+	if !ok {
 		return
 	}
 	if body.Token == "" {
@@ -93,9 +90,15 @@ func (s *Server) introspection(w http.ResponseWriter, r *http.Request) {
 	answer(w, "OK", "A056001", "The access token is valid.", info)
 }
 
-// userinfoGrant checks the token of a userinfo call; it answers the error
-// itself and returns false when the token does not allow the call.
-func (s *Server) userinfoGrant(w http.ResponseWriter, service int64, token string) (*oauthsrv.Grant, bool) {
+// userinfoGrant reads the service and a userinfo call's body into body,
+// then checks the token the body holds at tokenField; it answers the
+// error itself and returns false when the call is not allowed.
+func (s *Server) userinfoGrant(w http.ResponseWriter, r *http.Request, body any, tokenField *string) (*oauthsrv.Grant, bool) {
+	service, ok := s.serviceBody(w, r, body)
+	if !ok {
+		return nil, false
+	}
+	token := *tokenField
 	if token == "" {
 		answer(w, "BAD_REQUEST", "A007101", "the access token is missing",
 			map[string]any{"responseContent": bearerError("invalid_request", "the access token is missing")})
@@ -116,17 +119,10 @@ func (s *Server) userinfoGrant(w http.ResponseWriter, service int64, token strin
 }
 
 func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
-	service, ok := s.service(w, r)
-	if !ok {
-		return
-	}
 	var body struct {
 		Token string `json:"token"`
 	}
-	if !decode(w, r, &body) {
-		return
-	}
-	g, ok := s.userinfoGrant(w, service, body.Token)
+	g, ok := s.userinfoGrant(w, r, &body, &body.Token)
 	if !ok {
 		return
 	}
@@ -141,19 +137,12 @@ func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) userinfoIssue(w http.ResponseWriter, r *http.Request) {
-	service, ok := s.service(w, r)
-	if !ok {
-		return
-	}
 	var body struct {
 		Token  string `json:"token"`
 		Claims string `json:"claims"`
 		Sub    string `json:"sub"`
 	}
-	if !decode(w, r, &body) {
-		return
-	}
-	g, ok := s.userinfoGrant(w, service, body.Token)
+	g, ok := s.userinfoGrant(w, r, &body, &body.Token)
 	if !ok {
 		return
 	}

@@ -44,6 +44,19 @@ func page(r *http.Request) (start, end int, ok bool) {
 	return start, end, true
 }
 
+// writePage answers a list request with the page of all that its start
+// and end ask for, under member, or with a 400 when they are not a range.
+func writePage(w http.ResponseWriter, r *http.Request, member string, all []object) {
+	start, end, ok := page(r)
+	if !ok {
+		writeResult(w, http.StatusBadRequest, "A001302", "start and end must be integers with 0 <= start <= end.")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"start": start, "end": end, "totalCount": len(all), member: window(all, start, end),
+	})
+}
+
 // window returns the part of xs from start to end.
 func window[T any](xs []T, start, end int) []T {
 	end = min(end, len(xs))
@@ -72,14 +85,7 @@ func (s *Server) serviceList(w http.ResponseWriter, r *http.Request) {
 		all[i] = maps.Clone(s.services[id])
 	}
 	s.mu.Unlock()
-	start, end, ok := page(r)
-	if !ok {
-		writeResult(w, http.StatusBadRequest, "A001302", "start and end must be integers with 0 <= start <= end.")
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"start": start, "end": end, "totalCount": len(all), "services": window(all, start, end),
-	})
+	writePage(w, r, "services", all)
 }
 
 func (s *Server) serviceCreate(w http.ResponseWriter, r *http.Request) {
@@ -101,12 +107,9 @@ func (s *Server) serviceCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serviceUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.service(w, r)
-	if !ok {
-		return
-	}
 	var body object
-	if !decode(w, r, &body) {
+	id, ok := s.serviceBody(w, r, &body)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -206,23 +209,13 @@ func (s *Server) clientList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	start, end, ok := page(r)
-	if !ok {
-		writeResult(w, http.StatusBadRequest, "A001302", "start and end must be integers with 0 <= start <= end.")
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"start": start, "end": end, "totalCount": len(all), "clients": window(all, start, end),
-	})
+	writePage(w, r, "clients", all)
 }
 
 func (s *Server) clientCreate(w http.ResponseWriter, r *http.Request) {
-	service, ok := s.service(w, r)
-	if !ok {
-		return
-	}
 	var body object
-	if !decode(w, r, &body) {
+	service, ok := s.serviceBody(w, r, &body)
+	if !ok {
 		return
 	}
 	out := s.AddClient(service, body)

@@ -82,16 +82,8 @@ func (s *Server) clientGrantTypes(service int64, id string) (int64, []string, bo
 }
 
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	service, ok := s.service(w, r)
-	if !ok {
-		return
-	}
-	var body struct {
-		Parameters   string `json:"parameters"`
-		ClientID     string `json:"clientId"`
-		ClientSecret string `json:"clientSecret"`
-	}
-	q, ok := readParameters(w, r, &body)
+	var body parametersBody
+	service, q, ok := s.readParameters(w, r, &body)
 	if !ok {
 		return
 	}
@@ -197,23 +189,13 @@ func (s *Server) clientSecretOK(service, clientID int64, secret string) bool {
 }
 
 func (s *Server) tokenIssue(w http.ResponseWriter, r *http.Request) {
-	service, ok := s.service(w, r)
+	t, subject, ok := s.takeIssue(w, r, true, func() {
+		writeResult(w, http.StatusBadRequest, "A005601", r.URL.Path+", the ticket is unknown, used or expired, or the subject is empty.")
+	})
 	if !ok {
 		return
 	}
-	var body struct {
-		Ticket  string `json:"ticket"`
-		Subject string `json:"subject"`
-	}
-	if !decode(w, r, &body) {
-		return
-	}
-	t, ok := s.takeTicket(service, body.Ticket, true)
-	if !ok || body.Subject == "" {
-		writeResult(w, http.StatusBadRequest, "A005601", r.URL.Path+", the ticket is unknown, used or expired, or the subject is empty.")
-		return
-	}
-	g := oauthsrv.Grant{ClientID: itoa(t.clientID), Subject: body.Subject, Scope: t.scope, GrantType: oauthsrv.GrantPassword}
+	g := oauthsrv.Grant{ClientID: itoa(t.clientID), Subject: subject, Scope: t.scope, GrantType: oauthsrv.GrantPassword}
 	toks, err := s.oauth.Issue(g)
 	if err != nil {
 		answer(w, "INTERNAL_SERVER_ERROR", "A005602", err.Error(), nil)
@@ -226,15 +208,12 @@ func (s *Server) tokenIssue(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) tokenFail(w http.ResponseWriter, r *http.Request) {
-	service, ok := s.service(w, r)
-	if !ok {
-		return
-	}
 	var body struct {
 		Ticket string `json:"ticket"`
 		Reason string `json:"reason"`
 	}
-	if !decode(w, r, &body) {
+	service, ok := s.serviceBody(w, r, &body)
+	if !ok {
 		return
 	}
 	if _, ok := s.takeTicket(service, body.Ticket, true); !ok {
