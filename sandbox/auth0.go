@@ -11,6 +11,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/sandbox/internal/auth0"
 	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
+	"github.com/idsdk/idsdk-go/sandbox/internal/random"
 )
 
 // Auth0 is the emulated Auth0 tenant. Point a client at Domain: the
@@ -118,11 +119,11 @@ func startAuth0(s *Sandbox) error {
 	a := &Auth0{
 		Domain: ep.url[len("http://"):], URL: ep.url, Issuer: ep.url + "/", Audience: t.Audience(),
 		Connection: auth0.DefaultConnection, ep: ep, tenant: t,
-		ClientID: or(cfg.clientID, randomString(32)), ClientSecret: or(cfg.clientSecret, randomString(64)),
-		AppClientID: or(cfg.appID, randomString(32)), AppClientSecret: cfg.appSecret,
+		ClientID: or(cfg.clientID, random.Alnum(32)), ClientSecret: or(cfg.clientSecret, random.Alnum(64)),
+		AppClientID: or(cfg.appID, random.Alnum(32)), AppClientSecret: cfg.appSecret,
 	}
 	if cfg.appID == "" {
-		a.AppClientSecret = randomString(64)
+		a.AppClientSecret = random.Alnum(64)
 	}
 	t.AddClient(oauthsrv.Client{ID: a.ClientID, Secret: a.ClientSecret, Audience: a.Audience, Scopes: auth0.ManagementScopes},
 		"Sandbox M2M", "non_interactive")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/sandbox/internal/nexaas"
 	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
+	"github.com/idsdk/idsdk-go/sandbox/internal/random"
 )
 
 // Nexaas is the emulated Nexaas ID: the signed-in person's profile,
@@ -79,7 +80,7 @@ func startNexaas(s *Sandbox) error {
 		return err
 	}
 	n := &Nexaas{
-		BaseURL: ep.url, ClientID: or(cfg.clientID, randomString(26)), ClientSecret: or(cfg.clientSecret, randomString(26)),
+		BaseURL: ep.url, ClientID: or(cfg.clientID, random.Alnum(26)), ClientSecret: or(cfg.clientSecret, random.Alnum(26)),
 		RedirectURI: "http://127.0.0.1/callback", UserEmail: "ada@example.com", UserPassword: "sandbox-password",
 		ep: ep, srv: srv,
 	}

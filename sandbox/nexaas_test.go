@@ -66,16 +66,23 @@ func (u *nexaasUser) store() auth.Store {
 	}
 }
 
-func TestNexaasProfileWithRefreshWrittenBack(t *testing.T) {
-	sb := sandbox.Start(t)
-	ctx := context.Background()
+// signedInNexaas signs the sandbox's person in and returns their record
+// with the tokens, and a client that acts for them through it.
+func signedInNexaas(t *testing.T, sb *sandbox.Sandbox) (*nexaasUser, *nexaasid.Client) {
+	t.Helper()
 	user := &nexaasUser{}
 	var err error
 	user.AccessToken, user.RefreshToken, user.Expiry, err = sb.Nexaas.SignIn(sb.Nexaas.UserID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := nexaasClient(t, sb, func(cfg nexaas.Config) nexaasid.ClientOption { return nexaasid.WithIdentity(cfg, user.store()) })
+	return user, nexaasClient(t, sb, func(cfg nexaas.Config) nexaasid.ClientOption { return nexaasid.WithIdentity(cfg, user.store()) })
+}
+
+func TestNexaasProfileWithRefreshWrittenBack(t *testing.T) {
+	sb := sandbox.Start(t)
+	ctx := context.Background()
+	user, c := signedInNexaas(t, sb)
 
 	p, err := c.Profile.Get(ctx)
 	if err != nil {
@@ -175,13 +182,7 @@ func hasStatus(err error, status int) bool {
 func TestNexaasExpireTokenFaultRefreshesOnce(t *testing.T) {
 	sb := sandbox.Start(t)
 	ctx := context.Background()
-	user := &nexaasUser{}
-	var err error
-	user.AccessToken, user.RefreshToken, user.Expiry, err = sb.Nexaas.SignIn(sb.Nexaas.UserID, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := nexaasClient(t, sb, func(cfg nexaas.Config) nexaasid.ClientOption { return nexaasid.WithIdentity(cfg, user.store()) })
+	user, c := signedInNexaas(t, sb)
 	// The next profile call finds its token expired: the client is
 	// refused, refreshes, and the retry succeeds.
 	sb.Nexaas.Fault(http.MethodGet, "/api/v1/profile", sandbox.Fault{ExpireToken: true, Times: 1})

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/idsdk/idsdk-go/sandbox/internal/random"
 	"github.com/idsdk/idsdk-go/sandbox/internal/zaikio"
 )
 
@@ -88,7 +89,7 @@ func startZaikio(s *Sandbox) error {
 	}
 	z := &Zaikio{
 		Host: ep.url, APIURL: ep.url + zaikio.APIPath, AppName: "sandbox_app",
-		ClientID: or(cfg.clientID, randomString(24)), ClientSecret: or(cfg.clientSecret, randomString(32)),
+		ClientID: or(cfg.clientID, random.Alnum(24)), ClientSecret: or(cfg.clientSecret, random.Alnum(32)),
 		PersonEmail: "ada@example.com", PersonPassword: "sandbox-password", ep: ep, srv: srv,
 	}
 	srv.AddApp(z.AppName, z.ClientID, z.ClientSecret)

@@ -4,9 +4,7 @@
 package auth0
 
 import (
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"net/http"
 	"strconv"
 
@@ -97,22 +95,4 @@ func intParam(s string, def int, name string) (int, error) {
 		return 0, errorf(http.StatusBadRequest, "invalid_query_string", "Query validation error: '%s' must be a non-negative integer", name)
 	}
 	return n, nil
-}
-
-// randomID returns n random characters of [A-Za-z0-9].
-func randomID(n int) string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
-}
-
-// randomHex returns n random hex digits.
-func randomHex(n int) string {
-	b := make([]byte, (n+1)/2)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)[:n]
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
 	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
+	"github.com/idsdk/idsdk-go/sandbox/internal/random"
 )
 
 // kind describes one resource for the generic create, get, list, update
@@ -70,7 +71,7 @@ func (t *Tenant) kinds() []kind {
 		{
 			path: "roles", scope: "roles", listKey: "roles", idKey: "id", unique: "name", created: http.StatusOK,
 			deleted: http.StatusOK,
-			newID:   func() string { return "rol_" + randomID(16) }, notFound: "The role does not exist.",
+			newID:   func() string { return "rol_" + random.Alnum(16) }, notFound: "The role does not exist.",
 			coll: func(t *Tenant) *collection { return t.roles }, changed: (*Tenant).roleChanged,
 			filter: func(r *http.Request, o obj) bool {
 				f := strings.ToLower(r.URL.Query().Get("name_filter"))
@@ -79,18 +80,18 @@ func (t *Tenant) kinds() []kind {
 		},
 		{
 			path: "organizations", scope: "organizations", listKey: "organizations", idKey: "id", unique: "name",
-			created: http.StatusCreated, newID: func() string { return "org_" + randomID(16) },
+			created: http.StatusCreated, newID: func() string { return "org_" + random.Alnum(16) },
 			notFound: "No organization found by that id", coll: func(t *Tenant) *collection { return t.orgs },
 			check: checkOrg, changed: (*Tenant).orgChanged,
 		},
 		{
 			path: "clients", scope: "clients", listKey: "clients", idKey: "client_id", created: http.StatusCreated,
-			newID: func() string { return randomID(32) }, notFound: "The client does not exist",
+			newID: func() string { return random.Alnum(32) }, notFound: "The client does not exist",
 			coll: func(t *Tenant) *collection { return t.clients }, fill: fillClient, changed: (*Tenant).clientChanged,
 		},
 		{
 			path: "connections", scope: "connections", listKey: "connections", idKey: "id", unique: "name",
-			created: http.StatusCreated, deleted: http.StatusAccepted, newID: func() string { return "con_" + randomID(16) },
+			created: http.StatusCreated, deleted: http.StatusAccepted, newID: func() string { return "con_" + random.Alnum(16) },
 			notFound: "The connection does not exist", coll: func(t *Tenant) *collection { return t.connections },
 			fill: func(_ *Tenant, o obj) {
 				if _, ok := o["realms"]; !ok {
@@ -105,7 +106,7 @@ func (t *Tenant) kinds() []kind {
 		},
 		{
 			path: "resource-servers", scope: "resource_servers", listKey: "resource_servers", idKey: "id",
-			unique: "identifier", created: http.StatusCreated, newID: func() string { return randomHex(24) },
+			unique: "identifier", created: http.StatusCreated, newID: func() string { return random.Hex(24) },
 			notFound: "The resource server does not exist", coll: func(t *Tenant) *collection { return t.apis },
 			check: checkAPI,
 			fill: func(t *Tenant, o obj) {
@@ -315,7 +316,7 @@ func checkAPI(_ *Tenant, body, old obj) error {
 // fillClient gives a new client its secret and defaults.
 func fillClient(_ *Tenant, o obj) {
 	if o["token_endpoint_auth_method"] != "none" {
-		o["client_secret"] = randomID(64)
+		o["client_secret"] = random.Alnum(64)
 	}
 	if _, ok := o["app_type"]; !ok {
 		o["app_type"] = "regular_web"
@@ -375,7 +376,7 @@ func (t *Tenant) rotateSecret(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errorf(http.StatusNotFound, "inexistent_client", "The client does not exist")
 	}
-	o["client_secret"] = randomID(64)
+	o["client_secret"] = random.Alnum(64)
 	t.oauth.UpdateSecret(id, str(o["client_secret"]))
 	httpx.WriteJSON(w, http.StatusOK, clone(o))
 	return nil

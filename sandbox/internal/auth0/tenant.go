@@ -17,6 +17,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
 	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
+	"github.com/idsdk/idsdk-go/sandbox/internal/random"
 )
 
 // DefaultConnection is the database connection every tenant starts with.
@@ -148,7 +149,7 @@ func New(cfg Config) (*Tenant, error) {
 func (t *Tenant) seed() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.connections.put("con_"+randomID(16), obj{
+	t.connections.put("con_"+random.Alnum(16), obj{
 		"id": "", "name": DefaultConnection, "display_name": DefaultConnection, "strategy": "auth0",
 		"realms": []any{DefaultConnection}, "is_domain_connection": false, "enabled_clients": []any{},
 		"options": obj{"brute_force_protection": true},
@@ -160,7 +161,7 @@ func (t *Tenant) seed() {
 	for _, s := range ManagementScopes {
 		scopes = append(scopes, obj{"value": s, "description": s})
 	}
-	id := randomHex(24)
+	id := random.Hex(24)
 	t.apis.put(id, obj{
 		"id": id, "name": "Auth0 Management API", "identifier": t.audience, "is_system": true,
 		"scopes": scopes, "signing_alg": "RS256", "token_lifetime": int(t.cfg.AccessTokenTTL / time.Second),

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
+	"github.com/idsdk/idsdk-go/sandbox/internal/random"
 )
 
 // userFields are the top-level members a user create or update may set.
@@ -62,7 +63,7 @@ func (t *Tenant) createUserLocked(body obj) (obj, error) {
 	}
 	local, _ := body["user_id"].(string)
 	if local == "" {
-		local = randomHex(24)
+		local = random.Hex(24)
 	}
 	id := "auth0|" + local
 	if _, ok := t.users.items[id]; ok {

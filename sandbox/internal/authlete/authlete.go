@@ -5,9 +5,7 @@
 package authlete
 
 import (
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -199,13 +197,6 @@ func writeResult(w http.ResponseWriter, status int, code, msg string) {
 func jsonString(v any) (string, error) {
 	b, err := json.Marshal(v)
 	return string(b), err
-}
-
-// random returns n random bytes, base64url encoded.
-func random(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // ServiceID is the number of the service the server started with.

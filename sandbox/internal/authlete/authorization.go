@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
+	"github.com/idsdk/idsdk-go/sandbox/internal/random"
 )
 
 // ticketTTL is how long a ticket waits for its issue or fail call.
@@ -156,7 +157,7 @@ func (s *Server) authorization(w http.ResponseWriter, r *http.Request) {
 		s.redirectError(w, "A004301", t, code, desc)
 		return
 	}
-	id := random(32)
+	id := random.Base64URL(32)
 	s.mu.Lock()
 	s.tickets[id] = t
 	s.mu.Unlock()

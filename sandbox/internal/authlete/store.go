@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/idsdk/idsdk-go/sandbox/internal/random"
 )
 
 // Members Authlete sets itself and a request cannot change.
@@ -239,7 +241,7 @@ func (s *Server) AddClient(service int64, body map[string]any) map[string]any {
 	}
 	merge(o, body, clientOwned)
 	o["number"], o["serviceNumber"], o["clientId"] = id-999999999, service, id
-	o["clientSecret"], o["createdAt"], o["modifiedAt"] = random(48), now, now
+	o["clientSecret"], o["createdAt"], o["modifiedAt"] = random.Base64URL(48), now, now
 	s.clients[id] = o
 	s.registerClient(o)
 	return maps.Clone(o)

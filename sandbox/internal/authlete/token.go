@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
+	"github.com/idsdk/idsdk-go/sandbox/internal/random"
 )
 
 // grantTypes maps a grant_type value to Authlete's name for it.
@@ -164,7 +165,7 @@ func (s *Server) tokenPassword(w http.ResponseWriter, service, clientID int64, q
 		badRequest(w, "A005501", "invalid_request", "username and password are required")
 		return
 	}
-	id := random(32)
+	id := random.Base64URL(32)
 	s.mu.Lock()
 	s.tickets[id] = &ticket{password: true, service: service, clientID: clientID, scope: q.Get("scope"),
 		expires: s.cfg.Now().Add(ticketTTL)}

@@ -5,7 +5,6 @@
 package nexaas
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
 	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
+	"github.com/idsdk/idsdk-go/sandbox/internal/random"
 )
 
 // Person is a Nexaas ID account.
@@ -108,7 +108,7 @@ func (s *Server) AddClient(id, secret string, redirectURIs ...string) {
 // AddPerson adds p and returns its ID.
 func (s *Server) AddPerson(p Person) string {
 	if p.ID == "" {
-		p.ID = uuid()
+		p.ID = random.UUID()
 	}
 	if p.Email != "" && !containsFold(p.Emails, p.Email) {
 		p.Emails = append([]string{p.Email}, p.Emails...)
@@ -241,7 +241,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	inv := Invitation{ID: uuid(), Email: body.Invited, Requester: g.Subject}
+	inv := Invitation{ID: random.UUID(), Email: body.Invited, Requester: g.Subject}
 	s.invitations = append(s.invitations, inv)
 	s.mu.Unlock()
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"id": inv.ID, "email": inv.Email, "requester": null(inv.Requester)})
@@ -299,15 +299,6 @@ func containsFold(xs []string, x string) bool {
 		}
 	}
 	return false
-}
-
-// uuid returns a random (version 4) UUID.
-func uuid() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // jsIdent keeps only the characters of a JavaScript identifier.

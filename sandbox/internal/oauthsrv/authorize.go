@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/idsdk/idsdk-go/sandbox/internal/random"
 )
 
 // codeTTL is the lifetime of an authorization code.
@@ -126,7 +128,7 @@ type CodeRequest struct {
 // page does when the user signs in) and returns its code, valid for five
 // minutes and once.
 func (s *Server) NewCode(req CodeRequest) string {
-	code := random(24)
+	code := random.Base64URL(24)
 	now := s.cfg.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/idsdk/idsdk-go/sandbox/internal/random"
 )
 
 // keyRing is the current signing key and the older ones still published.
@@ -44,7 +46,7 @@ func newKey() (jose.JSONWebKey, error) {
 	if err != nil {
 		return jose.JSONWebKey{}, fmt.Errorf("oauthsrv: make signing key: %w", err)
 	}
-	return jose.JSONWebKey{Key: priv, KeyID: random(12), Algorithm: string(jose.RS256), Use: "sig"}, nil
+	return jose.JSONWebKey{Key: priv, KeyID: random.Base64URL(12), Algorithm: string(jose.RS256), Use: "sig"}, nil
 }
 
 // current returns the signing key.

@@ -8,8 +8,6 @@
 package oauthsrv
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"net/http"
 	"strings"
@@ -360,11 +358,4 @@ func bearer(r *http.Request) (string, bool) {
 	}
 	tok := strings.TrimSpace(h[7:])
 	return tok, tok != ""
-}
-
-// random returns n random bytes, base64url encoded.
-func random(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
 }

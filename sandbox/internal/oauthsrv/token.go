@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
+	"github.com/idsdk/idsdk-go/sandbox/internal/random"
 )
 
 // idTokenTTL is the lifetime of ID tokens (Auth0's default, 10 hours).
@@ -327,7 +328,7 @@ func (s *Server) issue(g *Grant, withRefresh bool) (*Tokens, error) {
 	if s.cfg.JWTAccessTokens {
 		t.AccessToken, err = s.keys.sign(s.accessClaims(g, now))
 	} else {
-		t.AccessToken = random(32)
+		t.AccessToken = random.Base64URL(32)
 	}
 	if err != nil {
 		return nil, err
@@ -341,7 +342,7 @@ func (s *Server) issue(g *Grant, withRefresh bool) (*Tokens, error) {
 	defer s.mu.Unlock()
 	s.access[t.AccessToken] = g
 	if withRefresh && g.Subject != "" && (!s.cfg.RefreshNeedsOfflineAccess || g.HasScope("offline_access")) {
-		t.RefreshToken = random(32)
+		t.RefreshToken = random.Base64URL(32)
 		rg := *g
 		s.refresh[t.RefreshToken] = &rg
 	}
@@ -363,7 +364,7 @@ func (s *Server) accessClaims(g *Grant, now time.Time) map[string]any {
 	}
 	c := map[string]any{
 		"iss": s.cfg.Issuer, "sub": sub, "aud": aud, "iat": now.Unix(), "exp": g.ExpiresAt.Unix(),
-		"azp": g.ClientID, "gty": gty, "jti": random(12),
+		"azp": g.ClientID, "gty": gty, "jti": random.Base64URL(12),
 	}
 	if g.Scope != "" {
 		c["scope"] = g.Scope
@@ -392,7 +393,7 @@ func (s *Server) idToken(g *Grant, now time.Time) (string, error) {
 	}
 	c["iss"], c["sub"], c["aud"] = s.cfg.Issuer, g.Subject, g.ClientID
 	c["iat"], c["exp"] = now.Unix(), now.Add(idTokenTTL).Unix()
-	c["sid"] = random(12)
+	c["sid"] = random.Base64URL(12)
 	if !g.AuthTime.IsZero() {
 		c["auth_time"] = g.AuthTime.Unix()
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
+	"github.com/idsdk/idsdk-go/sandbox/internal/random"
 )
 
 // routes mounts the Hub API.
@@ -362,7 +363,7 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, b *bearer) {
 		return
 	}
 	now := s.now()
-	st := &site{Site: Site{ID: uuid(), Name: *body.Site.Name}, org: b.id, created: now, updated: now}
+	st := &site{Site: Site{ID: random.UUID(), Name: *body.Site.Name}, org: b.id, created: now, updated: now}
 	if a := body.Site.Address; a != nil {
 		st.Addressee, st.Address = a.Addressee, a.Text
 	}
@@ -561,5 +562,5 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.oauth.ExpireRequest(r)
-	httpx.WriteJSON(w, http.StatusCreated, map[string]any{"access_token_id": uuid()})
+	httpx.WriteJSON(w, http.StatusCreated, map[string]any{"access_token_id": random.UUID()})
 }

@@ -6,7 +6,6 @@
 package zaikio
 
 import (
-	"crypto/rand"
 	"fmt"
 	"net/http"
 	"slices"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/idsdk/idsdk-go/sandbox/internal/httpx"
 	"github.com/idsdk/idsdk-go/sandbox/internal/oauthsrv"
+	"github.com/idsdk/idsdk-go/sandbox/internal/random"
 )
 
 // APIPath is where the Hub API is served.
@@ -159,7 +159,7 @@ func (s *Server) AddApp(name, clientID, secret string, redirectURIs ...string) {
 // AddPerson adds p and returns its ID.
 func (s *Server) AddPerson(p Person) string {
 	if p.ID == "" {
-		p.ID = uuid()
+		p.ID = random.UUID()
 	}
 	if p.Locale == "" {
 		p.Locale = "en"
@@ -184,7 +184,7 @@ func (s *Server) AddOrganization(o Organization) string {
 
 func (s *Server) addOrgLocked(o Organization) string {
 	if o.ID == "" {
-		o.ID = uuid()
+		o.ID = random.UUID()
 	}
 	if o.CountryCode == "" {
 		o.CountryCode = "DE"
@@ -195,10 +195,10 @@ func (s *Server) addOrgLocked(o Organization) string {
 	now := s.now()
 	x := &org{Organization: o, slug: slugOf(o.Name), created: now, updated: now, members: map[string]membership{}}
 	for _, pid := range o.Members {
-		x.members[pid] = membership{id: uuid(), roles: []string{"owner"}, created: now, updated: now}
+		x.members[pid] = membership{id: random.UUID(), roles: []string{"owner"}, created: now, updated: now}
 	}
 	s.orgs[o.ID] = x
-	hq := &site{Site: Site{ID: uuid(), Name: o.Name, Headquarter: true}, org: o.ID, created: now, updated: now}
+	hq := &site{Site: Site{ID: random.UUID(), Name: o.Name, Headquarter: true}, org: o.ID, created: now, updated: now}
 	s.sites[hq.ID] = hq
 	return o.ID
 }
@@ -211,7 +211,7 @@ func (s *Server) AddSite(orgID string, st Site) (string, error) {
 		return "", fmt.Errorf("zaikio: no organization %s", orgID)
 	}
 	if st.ID == "" {
-		st.ID = uuid()
+		st.ID = random.UUID()
 	}
 	now := s.now()
 	s.sites[st.ID] = &site{Site: st, org: orgID, created: now, updated: now}
@@ -230,7 +230,7 @@ func (s *Server) Connect(clientID, kind, id string, scopes []string, plan string
 	}
 	now := s.now()
 	s.subs = append(s.subs, &subscription{
-		id: uuid(), app: s.apps[clientID].name, kind: kind, subscriber: id, status: "active", plan: plan,
+		id: random.UUID(), app: s.apps[clientID].name, kind: kind, subscriber: id, status: "active", plan: plan,
 		usages: map[string]int{}, created: now, updated: now, activated: now,
 	})
 }
@@ -375,15 +375,6 @@ func (s *Server) logins(yield func(oauthsrv.Person) bool) {
 			return
 		}
 	}
-}
-
-// uuid returns a random (version 4) UUID.
-func uuid() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // slugOf makes a slug of a name.
