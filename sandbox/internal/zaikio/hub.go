@@ -146,24 +146,17 @@ func nullable(s string) any {
 
 // connected reports whether the app of clientID is connected to id.
 func (s *Server) connected(clientID, id string) bool {
-	name := s.apps[clientID].name
-	for _, c := range s.connections {
-		if c.app == name && c.id == id {
-			return true
-		}
-	}
-	return false
+	_, ok := recordOf(s, clientID, s.connections, id)
+	return ok
 }
 
 // subscriptionOf is the subscription member of a person or organization.
 func (s *Server) subscriptionOf(clientID, id string) any {
-	name := s.apps[clientID].name
-	for _, x := range s.subs {
-		if x.app == name && x.subscriber == id {
-			return map[string]any{"status": x.status, "plan": x.plan}
-		}
+	x, ok := recordOf(s, clientID, s.subs, id)
+	if !ok {
+		return nil
 	}
-	return nil
+	return map[string]any{"status": x.status, "plan": x.plan}
 }
 
 func (s *Server) orgJSON(o *org, clientID string) map[string]any {
@@ -427,35 +420,63 @@ func (s *Server) connectionJSON(c *connection, inList bool) map[string]any {
 	return out
 }
 
-// appConnections lists the connections of b's app that b sees.
-func (s *Server) appConnections(b *bearer) []*connection {
+// appRecord is what an app keeps of a person or organization: a
+// connection or a subscription.
+type appRecord interface {
+	appName() string
+	ownerID() string
+}
+
+func (c *connection) appName() string   { return c.app }
+func (c *connection) ownerID() string   { return c.id }
+func (x *subscription) appName() string { return x.app }
+func (x *subscription) ownerID() string { return x.subscriber }
+
+// ofApp lists the records of all that belong to b's app and that b sees.
+func ofApp[T appRecord](s *Server, b *bearer, all []T) []T {
 	name := s.apps[b.clientID].name
-	var out []*connection
-	for _, c := range s.connections {
-		if c.app == name && b.visible(c.id) {
-			out = append(out, c)
+	var out []T
+	for _, x := range all {
+		if x.appName() == name && b.visible(x.ownerID()) {
+			out = append(out, x)
 		}
 	}
 	return out
 }
 
-func (s *Server) listConnections(w http.ResponseWriter, r *http.Request, b *bearer) {
-	filter := r.URL.Query().Get("filters[connectable_id]")
-	var list []*connection
-	for _, c := range s.appConnections(b) {
-		if filter == "" || c.id == filter {
-			list = append(list, c)
+// recordOf returns the record of all that the app of clientID keeps of
+// the person or organization id.
+func recordOf[T appRecord](s *Server, clientID string, all []T, id string) (T, bool) {
+	name := s.apps[clientID].name
+	for _, x := range all {
+		if x.appName() == name && x.ownerID() == id {
+			return x, true
 		}
 	}
+	var none T
+	return none, false
+}
+
+// writeRecords answers a list call with the records whose owner the
+// query parameter filter names (all of them without it), one page, each
+// as render makes it.
+func writeRecords[T appRecord](w http.ResponseWriter, r *http.Request, list []T, filter string, render func(T) map[string]any) {
+	id := r.URL.Query().Get(filter)
 	out := []any{}
-	for _, c := range page(w, r, list) {
-		out = append(out, s.connectionJSON(c, true))
+	for _, x := range page(w, r, slices.DeleteFunc(list, func(x T) bool { return id != "" && x.ownerID() != id })) {
+		out = append(out, render(x))
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
+func (s *Server) listConnections(w http.ResponseWriter, r *http.Request, b *bearer) {
+	writeRecords(w, r, ofApp(s, b, s.connections), "filters[connectable_id]", func(c *connection) map[string]any {
+		return s.connectionJSON(c, true)
+	})
+}
+
 func (s *Server) getConnection(w http.ResponseWriter, r *http.Request, b *bearer) {
-	for _, c := range s.appConnections(b) {
+	for _, c := range ofApp(s, b, s.connections) {
 		if c.id == r.PathValue("id") {
 			httpx.WriteJSON(w, http.StatusOK, s.connectionJSON(c, false))
 			return
@@ -478,30 +499,8 @@ func (s *Server) subscriptionJSON(x *subscription) map[string]any {
 	}
 }
 
-func (s *Server) appSubscriptions(b *bearer) []*subscription {
-	name := s.apps[b.clientID].name
-	var out []*subscription
-	for _, x := range s.subs {
-		if x.app == name && b.visible(x.subscriber) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 func (s *Server) listSubscriptions(w http.ResponseWriter, r *http.Request, b *bearer) {
-	filter := r.URL.Query().Get("filters[subscriber_id]")
-	var list []*subscription
-	for _, x := range s.appSubscriptions(b) {
-		if filter == "" || x.subscriber == filter {
-			list = append(list, x)
-		}
-	}
-	out := []any{}
-	for _, x := range page(w, r, list) {
-		out = append(out, s.subscriptionJSON(x))
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	writeRecords(w, r, ofApp(s, b, s.subs), "filters[subscriber_id]", s.subscriptionJSON)
 }
 
 // subscription runs h with the path's subscription (by its id or its
@@ -509,7 +508,7 @@ func (s *Server) listSubscriptions(w http.ResponseWriter, r *http.Request, b *be
 func (s *Server) subscription(h func(http.ResponseWriter, *http.Request, *subscription)) handler {
 	return func(w http.ResponseWriter, r *http.Request, b *bearer) {
 		id := r.PathValue("id")
-		for _, x := range s.appSubscriptions(b) {
+		for _, x := range ofApp(s, b, s.subs) {
 			if x.id == id || x.subscriber == id {
 				h(w, r, x)
 				return
