@@ -538,16 +538,28 @@ func (r *Runtime) Do(ctx context.Context, call *Call, op *Operation, req *http.R
 
 // do is Do without observation.
 func (r *Runtime) do(ctx context.Context, call *Call, op *Operation, req *http.Request, out any) error {
-	if call.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, call.timeout)
-		defer cancel()
-	}
-	ctx, err := r.withFacts(ctx, call, op)
+	ctx, cancel, err := r.callContext(ctx, call, op)
 	if err != nil {
 		return err
 	}
+	defer cancel()
 	return r.exchange(call, op, req.WithContext(ctx), out)
+}
+
+// callContext is ctx for one call of op: cut to the call's timeout, if
+// it has one, and carrying the call's facts. cancel releases it; on an
+// error there is nothing to release.
+func (r *Runtime) callContext(ctx context.Context, call *Call, op *Operation) (context.Context, context.CancelFunc, error) {
+	cancel := context.CancelFunc(func() {})
+	if call.timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, call.timeout)
+	}
+	ctx, err := r.withFacts(ctx, call, op)
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	return ctx, cancel, nil
 }
 
 // exchange sends req, whose context is the call's, and decodes the answer.

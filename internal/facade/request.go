@@ -152,15 +152,11 @@ func (r *Runtime) call(ctx context.Context, op *Operation, a *Args, opts []CallO
 
 // send makes the request and hands it to exchange.
 func (r *Runtime) send(ctx context.Context, call *Call, op *Operation, u string, body io.Reader, ctype string, out any) error {
-	if call.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, call.timeout)
-		defer cancel()
-	}
-	ctx, err := r.withFacts(ctx, call, op)
+	ctx, cancel, err := r.callContext(ctx, call, op)
 	if err != nil {
 		return err
 	}
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, op.Method, u, body)
 	if err != nil {
 		return r.BuildError(op, err)
