@@ -6,7 +6,6 @@ package sandbox
 import (
 	"crypto"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/idsdk/idsdk-go/sandbox/internal/auth0"
@@ -137,11 +136,7 @@ func startAuth0(s *Sandbox) error {
 			return err
 		}
 	}
-	ep.faults.ErrorBody = auth0.WriteError
-	ep.faults.ExpireToken = t.OAuth().ExpireRequest
-	mux := http.NewServeMux()
-	t.Register(mux)
-	ep.start(mux)
+	ep.serveRoutes(t.Register, auth0.WriteError, t.OAuth().ExpireRequest)
 	s.Auth0 = a
 	return nil
 }

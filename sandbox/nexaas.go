@@ -4,7 +4,6 @@ package sandbox
 
 import (
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/idsdk/idsdk-go/sandbox/internal/nexaas"
@@ -94,11 +93,7 @@ func startNexaas(s *Sandbox) error {
 	for _, p := range cfg.people {
 		srv.AddPerson(p)
 	}
-	ep.faults.ErrorBody = nexaas.WriteError
-	ep.faults.ExpireToken = srv.OAuth().ExpireRequest
-	mux := http.NewServeMux()
-	srv.Register(mux)
-	ep.start(mux)
+	ep.serveRoutes(srv.Register, nexaas.WriteError, srv.OAuth().ExpireRequest)
 	s.Nexaas = n
 	return nil
 }

@@ -181,6 +181,16 @@ func (e *endpoint) start(h http.Handler) {
 	go func() { _ = e.srv.Serve(e.ln) }()
 }
 
+// serveRoutes serves the routes register mounts: a fault answers with
+// the API's usual error body (errorBody), and an ExpireToken fault ends
+// the request's token with expire.
+func (e *endpoint) serveRoutes(register func(*http.ServeMux), errorBody func(http.ResponseWriter, int), expire func(*http.Request)) {
+	e.faults.ErrorBody, e.faults.ExpireToken = errorBody, expire
+	mux := http.NewServeMux()
+	register(mux)
+	e.start(mux)
+}
+
 // or returns s, or def when s is empty.
 func or(s, def string) string {
 	if s != "" {

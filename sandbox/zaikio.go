@@ -4,7 +4,6 @@ package sandbox
 
 import (
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/idsdk/idsdk-go/sandbox/internal/random"
@@ -101,11 +100,7 @@ func startZaikio(s *Sandbox) error {
 	}
 	z.OrganizationID = srv.AddOrganization(ZaikioOrganization{Name: "Sandbox Printing", Members: []string{z.PersonID}})
 	srv.Connect(z.ClientID, "Organization", z.OrganizationID, zaikioOrgScopes, "basic")
-	ep.faults.ErrorBody = zaikio.WriteError
-	ep.faults.ExpireToken = srv.OAuth().ExpireRequest
-	mux := http.NewServeMux()
-	srv.Register(mux)
-	ep.start(mux)
+	ep.serveRoutes(srv.Register, zaikio.WriteError, srv.OAuth().ExpireRequest)
 	s.Zaikio = z
 	return nil
 }
