@@ -201,6 +201,36 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 	if validate == nil {
 		validate = regions.ValidateBaseURL
 	}
+	base, err := cfg.baseURL(validate)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.API, err)
+	}
+	cfg.adoptPolicyLogger()
+	if err := cfg.credentials(base); err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.API, err)
+	}
+	origin := auth.OriginOf(base)
+	return &Runtime{
+		token:       cfg.Token,
+		basicID:     cfg.BasicID,
+		declared:    cfg.DeclaredHeaders,
+		basicSecret: cfg.BasicSecret,
+		api:         cfg.API,
+		base:        base,
+		server:      base + "/",
+		origin:      origin,
+		client:      cfg.httpClient(origin),
+		header:      cfg.defaultHeaders(),
+		decoder:     cfg.Decoder,
+		validate:    validate,
+		obs:         cfg.Observer,
+		basePath:    basePath(base),
+	}, nil
+}
+
+// baseURL is the API's base URL the configuration gives (the base URL, the
+// region, or the API's default), checked by validate.
+func (cfg *Config) baseURL(validate func(string) (string, error)) (string, error) {
 	base := cfg.BaseURL
 	if base == "" && cfg.Region == nil && cfg.DefaultBaseURL != "" {
 		base = cfg.DefaultBaseURL
@@ -211,35 +241,38 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 			srv = *cfg.Region
 		}
 		if srv.API != "" && srv.API != cfg.API {
-			return nil, fmt.Errorf("%s: region %s belongs to another API", cfg.API, srv)
+			return "", fmt.Errorf("region %s belongs to another API", srv)
 		}
 		base = srv.URL
 	}
-	base, err := validate(base)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", cfg.API, err)
-	}
-	cfg.adoptPolicyLogger()
-	if err := cfg.credentials(base); err != nil {
-		return nil, fmt.Errorf("%s: %w", cfg.API, err)
-	}
+	return validate(base)
+}
+
+// httpClient is the client's own HTTP client: the caller's (copied) or a
+// new one, over the pooled transport, the token transport (when the
+// client has credentials, for origin only) and the retry policy.
+func (cfg *Config) httpClient(origin string) *http.Client {
 	policy := cfg.policy()
 	client := &http.Client{}
 	if cfg.HTTPClient != nil {
 		*client = *cfg.HTTPClient
 	}
-	inner := baseTransport(cfg)
+	inner := baseTransport(*cfg)
 	if own, ok := inner.(*http.Transport); ok && (cfg.HTTPClient == nil || cfg.HTTPClient.Transport == nil) {
 		// The transport is the client's alone: once the client is
 		// unreachable, nobody else will use its idle connections.
 		runtime.AddCleanup(client, (*http.Transport).CloseIdleConnections, own)
 	}
-	origin := auth.OriginOf(base)
 	if cfg.Token != nil || cfg.BasicID != "" {
 		inner = &auth.Transport{Source: cfg.Token, Origin: origin, Base: inner, ForRequest: requestAuth}
 	}
 	client.Transport = policy.Transport(inner)
+	return client
+}
 
+// defaultHeaders are the headers every request carries: the configured
+// ones, Accept, User-Agent and the telemetry header, sorted by name.
+func (cfg *Config) defaultHeaders() []headerValue {
 	header := http.Header{}
 	for k, vs := range cfg.Header {
 		for _, v := range vs {
@@ -265,22 +298,7 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 		// into the slices every request shares.
 		defaults = append(defaults, headerValue{k, slices.Clip(header[k])})
 	}
-	return &Runtime{
-		token:       cfg.Token,
-		basicID:     cfg.BasicID,
-		declared:    cfg.DeclaredHeaders,
-		basicSecret: cfg.BasicSecret,
-		api:         cfg.API,
-		base:        base,
-		server:      base + "/",
-		origin:      origin,
-		client:      client,
-		header:      defaults,
-		decoder:     cfg.Decoder,
-		validate:    validate,
-		obs:         cfg.Observer,
-		basePath:    basePath(base),
-	}, nil
+	return defaults
 }
 
 // IdleConnsPerHost is how many idle connections the transport a client
