@@ -7696,172 +7696,120 @@ func (a *OAuthClient) Set(fieldName string, value interface{}) {
 // type declares and keeps the others in Unknown (internal/wire).
 
 // MarshalJSON writes AccessToken, its Unknown members included.
+//
+//go:noinline
 func (v AccessToken) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AccessToken; the members it does not declare go to Unknown.
 func (v *AccessToken) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AccessToken) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes AttestationChallengeRequest, its Unknown members included.
+//
+//go:noinline
 func (v AttestationChallengeRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AttestationChallengeRequest; the members it does not declare go to Unknown.
 func (v *AttestationChallengeRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AttestationChallengeRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AttestationChallengeResponse, its Unknown members included.
+//
+//go:noinline
 func (v AttestationChallengeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AttestationChallengeResponse; the members it does not declare go to Unknown.
 func (v *AttestationChallengeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AttestationChallengeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationDetailsElement, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationDetailsElement) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationDetailsElement; the members it does not declare go to Unknown.
 func (v *AuthorizationDetailsElement) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationDetailsElement) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationFailRequest, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationFailRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationFailRequest; the members it does not declare go to Unknown.
 func (v *AuthorizationFailRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationFailResponse, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationFailResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationFailResponse; the members it does not declare go to Unknown.
 func (v *AuthorizationFailResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationIssueRequest, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationIssueRequest; the members it does not declare go to Unknown.
 func (v *AuthorizationIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationIssueResponse, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationIssueResponse; the members it does not declare go to Unknown.
 func (v *AuthorizationIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationRequest, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationRequest; the members it does not declare go to Unknown.
 func (v *AuthorizationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationResponse, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationResponse; the members it does not declare go to Unknown.
 func (v *AuthorizationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationTicketInfo, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationTicketInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationTicketInfo; the members it does not declare go to Unknown.
 func (v *AuthorizationTicketInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationTicketInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationTicketInfoRequest, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationTicketInfoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationTicketInfoRequest; the members it does not declare go to Unknown.
 func (v *AuthorizationTicketInfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationTicketInfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationTicketInfoResponse, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationTicketInfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationTicketInfoResponse; the members it does not declare go to Unknown.
 func (v *AuthorizationTicketInfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationTicketInfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationTicketUpdateRequest, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationTicketUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationTicketUpdateRequest; the members it does not declare go to Unknown.
 func (v *AuthorizationTicketUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationTicketUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationTicketUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationTicketUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationTicketUpdateResponse; the members it does not declare go to Unknown.
@@ -7869,23 +7817,17 @@ func (v *AuthorizationTicketUpdateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationTicketUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthzDetails, its Unknown members included.
+//
+//go:noinline
 func (v AuthzDetails) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthzDetails; the members it does not declare go to Unknown.
 func (v *AuthzDetails) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthzDetails) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes BackchannelAuthenticationCompleteRequest, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthenticationCompleteRequest) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -7895,13 +7837,9 @@ func (v *BackchannelAuthenticationCompleteRequest) UnmarshalJSON(b []byte) error
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthenticationCompleteRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelAuthenticationCompleteResponse, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthenticationCompleteResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -7911,13 +7849,9 @@ func (v *BackchannelAuthenticationCompleteResponse) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthenticationCompleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelAuthenticationFailRequest, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthenticationFailRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthenticationFailRequest; the members it does not declare go to Unknown.
@@ -7925,13 +7859,9 @@ func (v *BackchannelAuthenticationFailRequest) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthenticationFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelAuthenticationFailResponse, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthenticationFailResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthenticationFailResponse; the members it does not declare go to Unknown.
@@ -7939,13 +7869,9 @@ func (v *BackchannelAuthenticationFailResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthenticationFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelAuthenticationIssueRequest, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthenticationIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthenticationIssueRequest; the members it does not declare go to Unknown.
@@ -7953,13 +7879,9 @@ func (v *BackchannelAuthenticationIssueRequest) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthenticationIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelAuthenticationIssueResponse, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthenticationIssueResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -7969,25 +7891,17 @@ func (v *BackchannelAuthenticationIssueResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthenticationIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelAuthenticationRequest, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthenticationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthenticationRequest; the members it does not declare go to Unknown.
 func (v *BackchannelAuthenticationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthenticationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelAuthenticationResponse, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthenticationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthenticationResponse; the members it does not declare go to Unknown.
@@ -7995,47 +7909,33 @@ func (v *BackchannelAuthenticationResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthenticationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelLogoutTokenRequest, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelLogoutTokenRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelLogoutTokenRequest; the members it does not declare go to Unknown.
 func (v *BackchannelLogoutTokenRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelLogoutTokenRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelLogoutTokenResponse, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelLogoutTokenResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelLogoutTokenResponse; the members it does not declare go to Unknown.
 func (v *BackchannelLogoutTokenResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelLogoutTokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes CIMDOptions, its Unknown members included.
+//
+//go:noinline
 func (v CIMDOptions) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads CIMDOptions; the members it does not declare go to Unknown.
 func (v *CIMDOptions) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *CIMDOptions) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes ClientAuthorizationDeleteAPIPostJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientAuthorizationDeleteAPIPostJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8045,13 +7945,9 @@ func (v *ClientAuthorizationDeleteAPIPostJSONBody) UnmarshalJSON(b []byte) error
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientAuthorizationDeleteAPIPostJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientAuthorizationDeleteAPIPostJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientAuthorizationDeleteAPIPostJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8061,13 +7957,9 @@ func (v *ClientAuthorizationDeleteAPIPostJSONRequestBody) UnmarshalJSON(b []byte
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientAuthorizationDeleteAPIPostJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientAuthorizationDeleteResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientAuthorizationDeleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientAuthorizationDeleteResponse; the members it does not declare go to Unknown.
@@ -8075,13 +7967,9 @@ func (v *ClientAuthorizationDeleteResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientAuthorizationDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientAuthorizationGetListRequest, its Unknown members included.
+//
+//go:noinline
 func (v ClientAuthorizationGetListRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientAuthorizationGetListRequest; the members it does not declare go to Unknown.
@@ -8089,13 +7977,9 @@ func (v *ClientAuthorizationGetListRequest) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientAuthorizationGetListRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientAuthorizationGetListResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientAuthorizationGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientAuthorizationGetListResponse; the members it does not declare go to Unknown.
@@ -8103,25 +7987,17 @@ func (v *ClientAuthorizationGetListResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientAuthorizationGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientAuthorizationUpdateRequest, its Unknown members included.
+//
+//go:noinline
 func (v ClientAuthorizationUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientAuthorizationUpdateRequest; the members it does not declare go to Unknown.
 func (v *ClientAuthorizationUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientAuthorizationUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientAuthorizationUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientAuthorizationUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientAuthorizationUpdateResponse; the members it does not declare go to Unknown.
@@ -8129,25 +8005,17 @@ func (v *ClientAuthorizationUpdateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientAuthorizationUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientExtension, its Unknown members included.
+//
+//go:noinline
 func (v ClientExtension) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientExtension; the members it does not declare go to Unknown.
 func (v *ClientExtension) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientExtension) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientExtensionRequestableScopesGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientExtensionRequestableScopesGetResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8157,13 +8025,9 @@ func (v *ClientExtensionRequestableScopesGetResponse) UnmarshalJSON(b []byte) er
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientExtensionRequestableScopesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientExtensionRequestableScopesUpdateRequest, its Unknown members included.
+//
+//go:noinline
 func (v ClientExtensionRequestableScopesUpdateRequest) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8173,13 +8037,9 @@ func (v *ClientExtensionRequestableScopesUpdateRequest) UnmarshalJSON(b []byte) 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientExtensionRequestableScopesUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientExtensionRequestableScopesUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientExtensionRequestableScopesUpdateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8189,49 +8049,33 @@ func (v *ClientExtensionRequestableScopesUpdateResponse) UnmarshalJSON(b []byte)
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientExtensionRequestableScopesUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientFlagUpdateRequest, its Unknown members included.
+//
+//go:noinline
 func (v ClientFlagUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientFlagUpdateRequest; the members it does not declare go to Unknown.
 func (v *ClientFlagUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientFlagUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientFlagUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientFlagUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientFlagUpdateResponse; the members it does not declare go to Unknown.
 func (v *ClientFlagUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientFlagUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientGetListResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientGetListResponse; the members it does not declare go to Unknown.
 func (v *ClientGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientGrantedScopesDeleteResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientGrantedScopesDeleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientGrantedScopesDeleteResponse; the members it does not declare go to Unknown.
@@ -8239,13 +8083,9 @@ func (v *ClientGrantedScopesDeleteResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientGrantedScopesDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientGrantedScopesGetAPIPostJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientGrantedScopesGetAPIPostJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientGrantedScopesGetAPIPostJSONBody; the members it does not declare go to Unknown.
@@ -8253,13 +8093,9 @@ func (v *ClientGrantedScopesGetAPIPostJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientGrantedScopesGetAPIPostJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientGrantedScopesGetAPIPostJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientGrantedScopesGetAPIPostJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8269,25 +8105,17 @@ func (v *ClientGrantedScopesGetAPIPostJSONRequestBody) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientGrantedScopesGetAPIPostJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationAPIJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationAPIJSONBody; the members it does not declare go to Unknown.
 func (v *ClientRegistrationAPIJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationAPIJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationAPIJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationAPIJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationAPIJSONRequestBody; the members it does not declare go to Unknown.
@@ -8295,13 +8123,9 @@ func (v *ClientRegistrationAPIJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationAPIJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationDeleteAPIJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationDeleteAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationDeleteAPIJSONBody; the members it does not declare go to Unknown.
@@ -8309,13 +8133,9 @@ func (v *ClientRegistrationDeleteAPIJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationDeleteAPIJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationDeleteAPIJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationDeleteAPIJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8325,25 +8145,17 @@ func (v *ClientRegistrationDeleteAPIJSONRequestBody) UnmarshalJSON(b []byte) err
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationDeleteAPIJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationGetAPIJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationGetAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationGetAPIJSONBody; the members it does not declare go to Unknown.
 func (v *ClientRegistrationGetAPIJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationGetAPIJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationGetAPIJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationGetAPIJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8353,37 +8165,25 @@ func (v *ClientRegistrationGetAPIJSONRequestBody) UnmarshalJSON(b []byte) error 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationGetAPIJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationRequest, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationRequest; the members it does not declare go to Unknown.
 func (v *ClientRegistrationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationResponse; the members it does not declare go to Unknown.
 func (v *ClientRegistrationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationUpdateAPIJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationUpdateAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationUpdateAPIJSONBody; the members it does not declare go to Unknown.
@@ -8391,13 +8191,9 @@ func (v *ClientRegistrationUpdateAPIJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationUpdateAPIJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationUpdateAPIJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationUpdateAPIJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8407,1197 +8203,824 @@ func (v *ClientRegistrationUpdateAPIJSONRequestBody) UnmarshalJSON(b []byte) err
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationUpdateAPIJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientSecretRefreshResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientSecretRefreshResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientSecretRefreshResponse; the members it does not declare go to Unknown.
 func (v *ClientSecretRefreshResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientSecretRefreshResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientSecretUpdateRequest, its Unknown members included.
+//
+//go:noinline
 func (v ClientSecretUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientSecretUpdateRequest; the members it does not declare go to Unknown.
 func (v *ClientSecretUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientSecretUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientSecretUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientSecretUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientSecretUpdateResponse; the members it does not declare go to Unknown.
 func (v *ClientSecretUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientSecretUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes CredentialIssuanceOrder, its Unknown members included.
+//
+//go:noinline
 func (v CredentialIssuanceOrder) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads CredentialIssuanceOrder; the members it does not declare go to Unknown.
 func (v *CredentialIssuanceOrder) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *CredentialIssuanceOrder) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes CredentialIssuerMetadata, its Unknown members included.
+//
+//go:noinline
 func (v CredentialIssuerMetadata) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads CredentialIssuerMetadata; the members it does not declare go to Unknown.
 func (v *CredentialIssuerMetadata) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *CredentialIssuerMetadata) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes CredentialOfferInfo, its Unknown members included.
+//
+//go:noinline
 func (v CredentialOfferInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads CredentialOfferInfo; the members it does not declare go to Unknown.
 func (v *CredentialOfferInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *CredentialOfferInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes CredentialRequestInfo, its Unknown members included.
+//
+//go:noinline
 func (v CredentialRequestInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads CredentialRequestInfo; the members it does not declare go to Unknown.
 func (v *CredentialRequestInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *CredentialRequestInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DeviceAuthorizationRequest, its Unknown members included.
+//
+//go:noinline
 func (v DeviceAuthorizationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceAuthorizationRequest; the members it does not declare go to Unknown.
 func (v *DeviceAuthorizationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DeviceAuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DeviceAuthorizationResponse, its Unknown members included.
+//
+//go:noinline
 func (v DeviceAuthorizationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceAuthorizationResponse; the members it does not declare go to Unknown.
 func (v *DeviceAuthorizationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DeviceAuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DeviceCompleteRequest, its Unknown members included.
+//
+//go:noinline
 func (v DeviceCompleteRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceCompleteRequest; the members it does not declare go to Unknown.
 func (v *DeviceCompleteRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DeviceCompleteRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DeviceCompleteResponse, its Unknown members included.
+//
+//go:noinline
 func (v DeviceCompleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceCompleteResponse; the members it does not declare go to Unknown.
 func (v *DeviceCompleteResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DeviceCompleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DeviceVerificationRequest, its Unknown members included.
+//
+//go:noinline
 func (v DeviceVerificationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceVerificationRequest; the members it does not declare go to Unknown.
 func (v *DeviceVerificationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DeviceVerificationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DeviceVerificationResponse, its Unknown members included.
+//
+//go:noinline
 func (v DeviceVerificationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceVerificationResponse; the members it does not declare go to Unknown.
 func (v *DeviceVerificationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DeviceVerificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DynamicScope, its Unknown members included.
+//
+//go:noinline
 func (v DynamicScope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DynamicScope; the members it does not declare go to Unknown.
 func (v *DynamicScope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DynamicScope) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes FederationConfigurationResponse, its Unknown members included.
+//
+//go:noinline
 func (v FederationConfigurationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads FederationConfigurationResponse; the members it does not declare go to Unknown.
 func (v *FederationConfigurationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *FederationConfigurationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes FederationRegistrationRequest, its Unknown members included.
+//
+//go:noinline
 func (v FederationRegistrationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads FederationRegistrationRequest; the members it does not declare go to Unknown.
 func (v *FederationRegistrationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *FederationRegistrationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes FederationRegistrationResponse, its Unknown members included.
+//
+//go:noinline
 func (v FederationRegistrationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads FederationRegistrationResponse; the members it does not declare go to Unknown.
 func (v *FederationRegistrationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *FederationRegistrationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes GMRequest, its Unknown members included.
+//
+//go:noinline
 func (v GMRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GMRequest; the members it does not declare go to Unknown.
 func (v *GMRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *GMRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes GMResponse, its Unknown members included.
+//
+//go:noinline
 func (v GMResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GMResponse; the members it does not declare go to Unknown.
 func (v *GMResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *GMResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes Grant, its Unknown members included.
+//
+//go:noinline
 func (v Grant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Grant; the members it does not declare go to Unknown.
 func (v *Grant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Grant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes GrantScope, its Unknown members included.
+//
+//go:noinline
 func (v GrantScope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GrantScope; the members it does not declare go to Unknown.
 func (v *GrantScope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *GrantScope) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes Hsk, its Unknown members included.
+//
+//go:noinline
 func (v Hsk) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Hsk; the members it does not declare go to Unknown.
 func (v *Hsk) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Hsk) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes HskCreateRequest, its Unknown members included.
+//
+//go:noinline
 func (v HskCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads HskCreateRequest; the members it does not declare go to Unknown.
 func (v *HskCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *HskCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes HskCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v HskCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads HskCreateResponse; the members it does not declare go to Unknown.
 func (v *HskCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *HskCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes HskDeleteResponse, its Unknown members included.
+//
+//go:noinline
 func (v HskDeleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads HskDeleteResponse; the members it does not declare go to Unknown.
 func (v *HskDeleteResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *HskDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes HskGetListResponse, its Unknown members included.
+//
+//go:noinline
 func (v HskGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads HskGetListResponse; the members it does not declare go to Unknown.
 func (v *HskGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *HskGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes HskGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v HskGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads HskGetResponse; the members it does not declare go to Unknown.
 func (v *HskGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *HskGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes IdtokenReissueRequest, its Unknown members included.
+//
+//go:noinline
 func (v IdtokenReissueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads IdtokenReissueRequest; the members it does not declare go to Unknown.
 func (v *IdtokenReissueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *IdtokenReissueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes IdtokenReissueResponse, its Unknown members included.
+//
+//go:noinline
 func (v IdtokenReissueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads IdtokenReissueResponse; the members it does not declare go to Unknown.
 func (v *IdtokenReissueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *IdtokenReissueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes InfoResponse, its Unknown members included.
+//
+//go:noinline
 func (v InfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads InfoResponse; the members it does not declare go to Unknown.
 func (v *InfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *InfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes IntrospectionRequest, its Unknown members included.
+//
+//go:noinline
 func (v IntrospectionRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads IntrospectionRequest; the members it does not declare go to Unknown.
 func (v *IntrospectionRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *IntrospectionRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes IntrospectionResponse, its Unknown members included.
+//
+//go:noinline
 func (v IntrospectionResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads IntrospectionResponse; the members it does not declare go to Unknown.
 func (v *IntrospectionResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *IntrospectionResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes JoseVerifyRequest, its Unknown members included.
+//
+//go:noinline
 func (v JoseVerifyRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads JoseVerifyRequest; the members it does not declare go to Unknown.
 func (v *JoseVerifyRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *JoseVerifyRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes JoseVerifyResponse, its Unknown members included.
+//
+//go:noinline
 func (v JoseVerifyResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads JoseVerifyResponse; the members it does not declare go to Unknown.
 func (v *JoseVerifyResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *JoseVerifyResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes NamedURI, its Unknown members included.
+//
+//go:noinline
 func (v NamedURI) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads NamedURI; the members it does not declare go to Unknown.
 func (v *NamedURI) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *NamedURI) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes NativeSSOLogoutRequest, its Unknown members included.
+//
+//go:noinline
 func (v NativeSSOLogoutRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads NativeSSOLogoutRequest; the members it does not declare go to Unknown.
 func (v *NativeSSOLogoutRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *NativeSSOLogoutRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes NativeSSOLogoutResponse, its Unknown members included.
+//
+//go:noinline
 func (v NativeSSOLogoutResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads NativeSSOLogoutResponse; the members it does not declare go to Unknown.
 func (v *NativeSSOLogoutResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *NativeSSOLogoutResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes NativeSSORequest, its Unknown members included.
+//
+//go:noinline
 func (v NativeSSORequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads NativeSSORequest; the members it does not declare go to Unknown.
 func (v *NativeSSORequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *NativeSSORequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes NativeSSOResponse, its Unknown members included.
+//
+//go:noinline
 func (v NativeSSOResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads NativeSSOResponse; the members it does not declare go to Unknown.
 func (v *NativeSSOResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *NativeSSOResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OAuthClient, its Unknown members included.
+//
+//go:noinline
 func (v OAuthClient) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads OAuthClient; the members it does not declare go to Unknown.
 func (v *OAuthClient) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OAuthClient) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes Pair, its Unknown members included.
+//
+//go:noinline
 func (v Pair) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Pair; the members it does not declare go to Unknown.
 func (v *Pair) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Pair) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes Property, its Unknown members included.
+//
+//go:noinline
 func (v Property) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Property; the members it does not declare go to Unknown.
 func (v *Property) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Property) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes PushedAuthorizationRequest, its Unknown members included.
+//
+//go:noinline
 func (v PushedAuthorizationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PushedAuthorizationRequest; the members it does not declare go to Unknown.
 func (v *PushedAuthorizationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PushedAuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PushedAuthorizationResponse, its Unknown members included.
+//
+//go:noinline
 func (v PushedAuthorizationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PushedAuthorizationResponse; the members it does not declare go to Unknown.
 func (v *PushedAuthorizationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PushedAuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Result, its Unknown members included.
+//
+//go:noinline
 func (v Result) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Result; the members it does not declare go to Unknown.
 func (v *Result) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Result) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes RevocationRequest, its Unknown members included.
+//
+//go:noinline
 func (v RevocationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RevocationRequest; the members it does not declare go to Unknown.
 func (v *RevocationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RevocationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes RevocationResponse, its Unknown members included.
+//
+//go:noinline
 func (v RevocationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RevocationResponse; the members it does not declare go to Unknown.
 func (v *RevocationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RevocationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SNSCredentials, its Unknown members included.
+//
+//go:noinline
 func (v SNSCredentials) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SNSCredentials; the members it does not declare go to Unknown.
 func (v *SNSCredentials) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SNSCredentials) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Scope, its Unknown members included.
+//
+//go:noinline
 func (v Scope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Scope; the members it does not declare go to Unknown.
 func (v *Scope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Scope) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes Service, its Unknown members included.
+//
+//go:noinline
 func (v Service) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Service; the members it does not declare go to Unknown.
 func (v *Service) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Service) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes ServiceGetListResponse, its Unknown members included.
+//
+//go:noinline
 func (v ServiceGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ServiceGetListResponse; the members it does not declare go to Unknown.
 func (v *ServiceGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ServiceGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ServiceJWKSGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v ServiceJWKSGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ServiceJWKSGetResponse; the members it does not declare go to Unknown.
 func (v *ServiceJWKSGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ServiceJWKSGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes StandardIntrospectionRequest, its Unknown members included.
+//
+//go:noinline
 func (v StandardIntrospectionRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads StandardIntrospectionRequest; the members it does not declare go to Unknown.
 func (v *StandardIntrospectionRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *StandardIntrospectionRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes StandardIntrospectionResponse, its Unknown members included.
+//
+//go:noinline
 func (v StandardIntrospectionResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads StandardIntrospectionResponse; the members it does not declare go to Unknown.
 func (v *StandardIntrospectionResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *StandardIntrospectionResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes StringArray, its Unknown members included.
+//
+//go:noinline
 func (v StringArray) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads StringArray; the members it does not declare go to Unknown.
 func (v *StringArray) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *StringArray) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes TaggedValue, its Unknown members included.
+//
+//go:noinline
 func (v TaggedValue) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TaggedValue; the members it does not declare go to Unknown.
 func (v *TaggedValue) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TaggedValue) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes TokenBatchStatus, its Unknown members included.
+//
+//go:noinline
 func (v TokenBatchStatus) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenBatchStatus; the members it does not declare go to Unknown.
 func (v *TokenBatchStatus) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenBatchStatus) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenCreateBatchResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenCreateBatchResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenCreateBatchResponse; the members it does not declare go to Unknown.
 func (v *TokenCreateBatchResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenCreateBatchResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenCreateBatchStatusResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenCreateBatchStatusResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenCreateBatchStatusResponse; the members it does not declare go to Unknown.
 func (v *TokenCreateBatchStatusResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenCreateBatchStatusResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenCreateRequest, its Unknown members included.
+//
+//go:noinline
 func (v TokenCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenCreateRequest; the members it does not declare go to Unknown.
 func (v *TokenCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenCreateResponse; the members it does not declare go to Unknown.
 func (v *TokenCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenFailRequest, its Unknown members included.
+//
+//go:noinline
 func (v TokenFailRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenFailRequest; the members it does not declare go to Unknown.
 func (v *TokenFailRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenFailResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenFailResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenFailResponse; the members it does not declare go to Unknown.
 func (v *TokenFailResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenGetListResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenGetListResponse; the members it does not declare go to Unknown.
 func (v *TokenGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenInfo, its Unknown members included.
+//
+//go:noinline
 func (v TokenInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenInfo; the members it does not declare go to Unknown.
 func (v *TokenInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes TokenIssueRequest, its Unknown members included.
+//
+//go:noinline
 func (v TokenIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenIssueRequest; the members it does not declare go to Unknown.
 func (v *TokenIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenIssueResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenIssueResponse; the members it does not declare go to Unknown.
 func (v *TokenIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenRequest, its Unknown members included.
+//
+//go:noinline
 func (v TokenRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenRequest; the members it does not declare go to Unknown.
 func (v *TokenRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes TokenResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenResponse; the members it does not declare go to Unknown.
 func (v *TokenResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes TokenRevokeRequest, its Unknown members included.
+//
+//go:noinline
 func (v TokenRevokeRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenRevokeRequest; the members it does not declare go to Unknown.
 func (v *TokenRevokeRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenRevokeRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenRevokeResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenRevokeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenRevokeResponse; the members it does not declare go to Unknown.
 func (v *TokenRevokeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenRevokeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenUpdateRequest, its Unknown members included.
+//
+//go:noinline
 func (v TokenUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenUpdateRequest; the members it does not declare go to Unknown.
 func (v *TokenUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenUpdateResponse; the members it does not declare go to Unknown.
 func (v *TokenUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TrustAnchor, its Unknown members included.
+//
+//go:noinline
 func (v TrustAnchor) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TrustAnchor; the members it does not declare go to Unknown.
 func (v *TrustAnchor) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TrustAnchor) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes UserinfoIssueRequest, its Unknown members included.
+//
+//go:noinline
 func (v UserinfoIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads UserinfoIssueRequest; the members it does not declare go to Unknown.
 func (v *UserinfoIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *UserinfoIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes UserinfoIssueResponse, its Unknown members included.
+//
+//go:noinline
 func (v UserinfoIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads UserinfoIssueResponse; the members it does not declare go to Unknown.
 func (v *UserinfoIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *UserinfoIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes UserinfoRequest, its Unknown members included.
+//
+//go:noinline
 func (v UserinfoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads UserinfoRequest; the members it does not declare go to Unknown.
 func (v *UserinfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *UserinfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes UserinfoResponse, its Unknown members included.
+//
+//go:noinline
 func (v UserinfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads UserinfoResponse; the members it does not declare go to Unknown.
 func (v *UserinfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *UserinfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciBatchIssueRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciBatchIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciBatchIssueRequest; the members it does not declare go to Unknown.
 func (v *VciBatchIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciBatchIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciBatchIssueResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciBatchIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciBatchIssueResponse; the members it does not declare go to Unknown.
 func (v *VciBatchIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciBatchIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciBatchParseRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciBatchParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciBatchParseRequest; the members it does not declare go to Unknown.
 func (v *VciBatchParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciBatchParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciBatchParseResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciBatchParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciBatchParseResponse; the members it does not declare go to Unknown.
 func (v *VciBatchParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciBatchParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciDeferredIssueRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciDeferredIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciDeferredIssueRequest; the members it does not declare go to Unknown.
 func (v *VciDeferredIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciDeferredIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciDeferredIssueResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciDeferredIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciDeferredIssueResponse; the members it does not declare go to Unknown.
 func (v *VciDeferredIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciDeferredIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciDeferredParseRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciDeferredParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciDeferredParseRequest; the members it does not declare go to Unknown.
 func (v *VciDeferredParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciDeferredParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciDeferredParseResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciDeferredParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciDeferredParseResponse; the members it does not declare go to Unknown.
 func (v *VciDeferredParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciDeferredParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciJWKSRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciJWKSRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciJWKSRequest; the members it does not declare go to Unknown.
 func (v *VciJWKSRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciJWKSRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciJWKSResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciJWKSResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciJWKSResponse; the members it does not declare go to Unknown.
 func (v *VciJWKSResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciJWKSResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciJwtissuerRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciJwtissuerRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciJwtissuerRequest; the members it does not declare go to Unknown.
 func (v *VciJwtissuerRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciJwtissuerRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciJwtissuerResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciJwtissuerResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciJwtissuerResponse; the members it does not declare go to Unknown.
 func (v *VciJwtissuerResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciJwtissuerResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciMetadataRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciMetadataRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciMetadataRequest; the members it does not declare go to Unknown.
 func (v *VciMetadataRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciMetadataRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciMetadataResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciMetadataResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciMetadataResponse; the members it does not declare go to Unknown.
 func (v *VciMetadataResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciMetadataResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciNonceRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciNonceRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciNonceRequest; the members it does not declare go to Unknown.
 func (v *VciNonceRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciNonceRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciNonceResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciNonceResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciNonceResponse; the members it does not declare go to Unknown.
 func (v *VciNonceResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciNonceResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciOfferCreateRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciOfferCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciOfferCreateRequest; the members it does not declare go to Unknown.
 func (v *VciOfferCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciOfferCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciOfferCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciOfferCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciOfferCreateResponse; the members it does not declare go to Unknown.
 func (v *VciOfferCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciOfferCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciOfferInfoRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciOfferInfoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciOfferInfoRequest; the members it does not declare go to Unknown.
 func (v *VciOfferInfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciOfferInfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciOfferInfoResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciOfferInfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciOfferInfoResponse; the members it does not declare go to Unknown.
 func (v *VciOfferInfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciOfferInfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciSingleIssueRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciSingleIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciSingleIssueRequest; the members it does not declare go to Unknown.
 func (v *VciSingleIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciSingleIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciSingleIssueResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciSingleIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciSingleIssueResponse; the members it does not declare go to Unknown.
 func (v *VciSingleIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciSingleIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciSingleParseRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciSingleParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciSingleParseRequest; the members it does not declare go to Unknown.
 func (v *VciSingleParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciSingleParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciSingleParseResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciSingleParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciSingleParseResponse; the members it does not declare go to Unknown.
 func (v *VciSingleParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciSingleParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
-// The getters of the models: reading an optional field never panics.
+// The getters of the models an answer can hold: reading an optional
+// field never panics.
 
 // GetAccessTokenExpiresAt returns *AccessTokenExpiresAt, the zero value when absent (also on a nil AccessToken).
 func (v *AccessToken) GetAccessTokenExpiresAt() (x int64) {
@@ -9671,14 +9094,6 @@ func (v *AccessToken) GetSubject() (x string) {
 	return
 }
 
-// GetPretty returns *Pretty, the zero value when absent (also on a nil AttestationChallengeRequest).
-func (v *AttestationChallengeRequest) GetPretty() (x bool) {
-	if v != nil && v.Pretty != nil {
-		x = *v.Pretty
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil AttestationChallengeResponse).
 func (v *AttestationChallengeResponse) GetAction() (x AttestationChallengeResponseAction) {
 	if v != nil && v.Action != nil {
@@ -9735,14 +9150,6 @@ func (v *AuthorizationDetailsElement) GetOtherFields() (x string) {
 	return
 }
 
-// GetDescription returns *Description, the zero value when absent (also on a nil AuthorizationFailRequest).
-func (v *AuthorizationFailRequest) GetDescription() (x string) {
-	if v != nil && v.Description != nil {
-		x = *v.Description
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil AuthorizationFailResponse).
 func (v *AuthorizationFailResponse) GetAction() (x AuthorizationFailResponseAction) {
 	if v != nil && v.Action != nil {
@@ -9771,102 +9178,6 @@ func (v *AuthorizationFailResponse) GetResultCode() (x string) {
 func (v *AuthorizationFailResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetAccessTokenDuration() (x int64) {
-	if v != nil && v.AccessTokenDuration != nil {
-		x = *v.AccessTokenDuration
-	}
-	return
-}
-
-// GetACR returns *ACR, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetACR() (x string) {
-	if v != nil && v.ACR != nil {
-		x = *v.ACR
-	}
-	return
-}
-
-// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetAuthTime() (x int64) {
-	if v != nil && v.AuthTime != nil {
-		x = *v.AuthTime
-	}
-	return
-}
-
-// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil AuthorizationIssueRequest); its getters are nil-safe too.
-func (v *AuthorizationIssueRequest) GetAuthorizationDetails() *AuthzDetails {
-	if v == nil {
-		return nil
-	}
-	return v.AuthorizationDetails
-}
-
-// GetClaims returns *Claims, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetClaims() (x string) {
-	if v != nil && v.Claims != nil {
-		x = *v.Claims
-	}
-	return
-}
-
-// GetClaimsForTx returns *ClaimsForTx, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetClaimsForTx() (x string) {
-	if v != nil && v.ClaimsForTx != nil {
-		x = *v.ClaimsForTx
-	}
-	return
-}
-
-// GetIDTokenAudType returns *IDTokenAudType, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetIDTokenAudType() (x string) {
-	if v != nil && v.IDTokenAudType != nil {
-		x = *v.IDTokenAudType
-	}
-	return
-}
-
-// GetIdtHeaderParams returns *IdtHeaderParams, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetIdtHeaderParams() (x string) {
-	if v != nil && v.IdtHeaderParams != nil {
-		x = *v.IdtHeaderParams
-	}
-	return
-}
-
-// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetJWTAtClaims() (x string) {
-	if v != nil && v.JWTAtClaims != nil {
-		x = *v.JWTAtClaims
-	}
-	return
-}
-
-// GetSessionID returns *SessionID, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetSessionID() (x string) {
-	if v != nil && v.SessionID != nil {
-		x = *v.SessionID
-	}
-	return
-}
-
-// GetSub returns *Sub, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetSub() (x string) {
-	if v != nil && v.Sub != nil {
-		x = *v.Sub
 	}
 	return
 }
@@ -9957,22 +9268,6 @@ func (v *AuthorizationIssueResponse) GetTicketInfo() *AuthorizationTicketInfo {
 		return nil
 	}
 	return v.TicketInfo
-}
-
-// GetCIMDOptions returns CIMDOptions, nil when absent (also on a nil AuthorizationRequest); its getters are nil-safe too.
-func (v *AuthorizationRequest) GetCIMDOptions() *CIMDOptions {
-	if v == nil {
-		return nil
-	}
-	return v.CIMDOptions
-}
-
-// GetContext returns *Context, the zero value when absent (also on a nil AuthorizationRequest).
-func (v *AuthorizationRequest) GetContext() (x string) {
-	if v != nil && v.Context != nil {
-		x = *v.Context
-	}
-	return
 }
 
 // GetACREssential returns *ACREssential, the zero value when absent (also on a nil AuthorizationResponse).
@@ -10279,102 +9574,6 @@ func (v *AuthorizationTicketUpdateResponse) GetResultMessage() (x string) {
 	return
 }
 
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetAccessTokenDuration() (x int64) {
-	if v != nil && v.AccessTokenDuration != nil {
-		x = *v.AccessTokenDuration
-	}
-	return
-}
-
-// GetACR returns *ACR, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetACR() (x string) {
-	if v != nil && v.ACR != nil {
-		x = *v.ACR
-	}
-	return
-}
-
-// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetAuthTime() (x int64) {
-	if v != nil && v.AuthTime != nil {
-		x = *v.AuthTime
-	}
-	return
-}
-
-// GetClaims returns *Claims, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetClaims() (x string) {
-	if v != nil && v.Claims != nil {
-		x = *v.Claims
-	}
-	return
-}
-
-// GetErrorDescription returns *ErrorDescription, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetErrorDescription() (x string) {
-	if v != nil && v.ErrorDescription != nil {
-		x = *v.ErrorDescription
-	}
-	return
-}
-
-// GetErrorURI returns *ErrorURI, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetErrorURI() (x string) {
-	if v != nil && v.ErrorURI != nil {
-		x = *v.ErrorURI
-	}
-	return
-}
-
-// GetIDTokenAudType returns *IDTokenAudType, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetIDTokenAudType() (x string) {
-	if v != nil && v.IDTokenAudType != nil {
-		x = *v.IDTokenAudType
-	}
-	return
-}
-
-// GetIdtHeaderParams returns *IdtHeaderParams, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetIdtHeaderParams() (x string) {
-	if v != nil && v.IdtHeaderParams != nil {
-		x = *v.IdtHeaderParams
-	}
-	return
-}
-
-// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetJWTAtClaims() (x string) {
-	if v != nil && v.JWTAtClaims != nil {
-		x = *v.JWTAtClaims
-	}
-	return
-}
-
-// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetRefreshTokenDuration() (x int64) {
-	if v != nil && v.RefreshTokenDuration != nil {
-		x = *v.RefreshTokenDuration
-	}
-	return
-}
-
-// GetSub returns *Sub, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetSub() (x string) {
-	if v != nil && v.Sub != nil {
-		x = *v.Sub
-	}
-	return
-}
-
 // GetAccessToken returns *AccessToken, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
 func (v *BackchannelAuthenticationCompleteResponse) GetAccessToken() (x string) {
 	if v != nil && v.AccessToken != nil {
@@ -10575,22 +9774,6 @@ func (v *BackchannelAuthenticationCompleteResponse) GetResultMessage() (x string
 	return
 }
 
-// GetErrorDescription returns *ErrorDescription, the zero value when absent (also on a nil BackchannelAuthenticationFailRequest).
-func (v *BackchannelAuthenticationFailRequest) GetErrorDescription() (x string) {
-	if v != nil && v.ErrorDescription != nil {
-		x = *v.ErrorDescription
-	}
-	return
-}
-
-// GetErrorURI returns *ErrorURI, the zero value when absent (also on a nil BackchannelAuthenticationFailRequest).
-func (v *BackchannelAuthenticationFailRequest) GetErrorURI() (x string) {
-	if v != nil && v.ErrorURI != nil {
-		x = *v.ErrorURI
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil BackchannelAuthenticationFailResponse).
 func (v *BackchannelAuthenticationFailResponse) GetAction() (x BackchannelAuthenticationFailResponseAction) {
 	if v != nil && v.Action != nil {
@@ -10675,54 +9858,6 @@ func (v *BackchannelAuthenticationIssueResponse) GetResultCode() (x string) {
 func (v *BackchannelAuthenticationIssueResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetCIMDOptions returns CIMDOptions, nil when absent (also on a nil BackchannelAuthenticationRequest); its getters are nil-safe too.
-func (v *BackchannelAuthenticationRequest) GetCIMDOptions() *CIMDOptions {
-	if v == nil {
-		return nil
-	}
-	return v.CIMDOptions
-}
-
-// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil BackchannelAuthenticationRequest).
-func (v *BackchannelAuthenticationRequest) GetClientCertificate() (x string) {
-	if v != nil && v.ClientCertificate != nil {
-		x = *v.ClientCertificate
-	}
-	return
-}
-
-// GetClientID returns *ClientID, the zero value when absent (also on a nil BackchannelAuthenticationRequest).
-func (v *BackchannelAuthenticationRequest) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil BackchannelAuthenticationRequest).
-func (v *BackchannelAuthenticationRequest) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetOAuthClientAttestation returns *OAuthClientAttestation, the zero value when absent (also on a nil BackchannelAuthenticationRequest).
-func (v *BackchannelAuthenticationRequest) GetOAuthClientAttestation() (x string) {
-	if v != nil && v.OAuthClientAttestation != nil {
-		x = *v.OAuthClientAttestation
-	}
-	return
-}
-
-// GetOAuthClientAttestationPop returns *OAuthClientAttestationPop, the zero value when absent (also on a nil BackchannelAuthenticationRequest).
-func (v *BackchannelAuthenticationRequest) GetOAuthClientAttestationPop() (x string) {
-	if v != nil && v.OAuthClientAttestationPop != nil {
-		x = *v.OAuthClientAttestationPop
 	}
 	return
 }
@@ -10967,22 +10102,6 @@ func (v *BackchannelAuthenticationResponse) GetUserCodeRequired() (x bool) {
 	return
 }
 
-// GetSessionID returns *SessionID, the zero value when absent (also on a nil BackchannelLogoutTokenRequest).
-func (v *BackchannelLogoutTokenRequest) GetSessionID() (x string) {
-	if v != nil && v.SessionID != nil {
-		x = *v.SessionID
-	}
-	return
-}
-
-// GetSubject returns *Subject, the zero value when absent (also on a nil BackchannelLogoutTokenRequest).
-func (v *BackchannelLogoutTokenRequest) GetSubject() (x string) {
-	if v != nil && v.Subject != nil {
-		x = *v.Subject
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil BackchannelLogoutTokenResponse).
 func (v *BackchannelLogoutTokenResponse) GetAction() (x BackchannelLogoutTokenResponseAction) {
 	if v != nil && v.Action != nil {
@@ -11019,30 +10138,6 @@ func (v *BackchannelLogoutTokenResponse) GetResultCode() (x string) {
 func (v *BackchannelLogoutTokenResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetAlwaysRetrieved returns *AlwaysRetrieved, the zero value when absent (also on a nil CIMDOptions).
-func (v *CIMDOptions) GetAlwaysRetrieved() (x bool) {
-	if v != nil && v.AlwaysRetrieved != nil {
-		x = *v.AlwaysRetrieved
-	}
-	return
-}
-
-// GetHTTPPermitted returns *HTTPPermitted, the zero value when absent (also on a nil CIMDOptions).
-func (v *CIMDOptions) GetHTTPPermitted() (x bool) {
-	if v != nil && v.HTTPPermitted != nil {
-		x = *v.HTTPPermitted
-	}
-	return
-}
-
-// GetQueryPermitted returns *QueryPermitted, the zero value when absent (also on a nil CIMDOptions).
-func (v *CIMDOptions) GetQueryPermitted() (x bool) {
-	if v != nil && v.QueryPermitted != nil {
-		x = *v.QueryPermitted
 	}
 	return
 }
@@ -11091,30 +10186,6 @@ func (v *ClientAuthorizationDeleteResponse) GetServiceAPIKey() (x int64) {
 func (v *ClientAuthorizationDeleteResponse) GetSubject() (x string) {
 	if v != nil && v.Subject != nil {
 		x = *v.Subject
-	}
-	return
-}
-
-// GetDeveloper returns *Developer, the zero value when absent (also on a nil ClientAuthorizationGetListRequest).
-func (v *ClientAuthorizationGetListRequest) GetDeveloper() (x string) {
-	if v != nil && v.Developer != nil {
-		x = *v.Developer
-	}
-	return
-}
-
-// GetEnd returns *End, the zero value when absent (also on a nil ClientAuthorizationGetListRequest).
-func (v *ClientAuthorizationGetListRequest) GetEnd() (x int32) {
-	if v != nil && v.End != nil {
-		x = *v.End
-	}
-	return
-}
-
-// GetStart returns *Start, the zero value when absent (also on a nil ClientAuthorizationGetListRequest).
-func (v *ClientAuthorizationGetListRequest) GetStart() (x int32) {
-	if v != nil && v.Start != nil {
-		x = *v.Start
 	}
 	return
 }
@@ -11255,94 +10326,6 @@ func (v *ClientGrantedScopesDeleteResponse) GetResultMessage() (x string) {
 	return
 }
 
-// GetClientID returns *ClientID, the zero value when absent (also on a nil ClientRegistrationAPIJSONBody).
-func (v *ClientRegistrationAPIJSONBody) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetToken returns *Token, the zero value when absent (also on a nil ClientRegistrationAPIJSONBody).
-func (v *ClientRegistrationAPIJSONBody) GetToken() (x string) {
-	if v != nil && v.Token != nil {
-		x = *v.Token
-	}
-	return
-}
-
-// GetClientID returns *ClientID, the zero value when absent (also on a nil ClientRegistrationAPIJSONRequestBody).
-func (v *ClientRegistrationAPIJSONRequestBody) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetToken returns *Token, the zero value when absent (also on a nil ClientRegistrationAPIJSONRequestBody).
-func (v *ClientRegistrationAPIJSONRequestBody) GetToken() (x string) {
-	if v != nil && v.Token != nil {
-		x = *v.Token
-	}
-	return
-}
-
-// GetJSON returns *JSON, the zero value when absent (also on a nil ClientRegistrationDeleteAPIJSONBody).
-func (v *ClientRegistrationDeleteAPIJSONBody) GetJSON() (x string) {
-	if v != nil && v.JSON != nil {
-		x = *v.JSON
-	}
-	return
-}
-
-// GetJSON returns *JSON, the zero value when absent (also on a nil ClientRegistrationDeleteAPIJSONRequestBody).
-func (v *ClientRegistrationDeleteAPIJSONRequestBody) GetJSON() (x string) {
-	if v != nil && v.JSON != nil {
-		x = *v.JSON
-	}
-	return
-}
-
-// GetJSON returns *JSON, the zero value when absent (also on a nil ClientRegistrationGetAPIJSONBody).
-func (v *ClientRegistrationGetAPIJSONBody) GetJSON() (x string) {
-	if v != nil && v.JSON != nil {
-		x = *v.JSON
-	}
-	return
-}
-
-// GetJSON returns *JSON, the zero value when absent (also on a nil ClientRegistrationGetAPIJSONRequestBody).
-func (v *ClientRegistrationGetAPIJSONRequestBody) GetJSON() (x string) {
-	if v != nil && v.JSON != nil {
-		x = *v.JSON
-	}
-	return
-}
-
-// GetClientID returns *ClientID, the zero value when absent (also on a nil ClientRegistrationRequest).
-func (v *ClientRegistrationRequest) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetJSON returns *JSON, the zero value when absent (also on a nil ClientRegistrationRequest).
-func (v *ClientRegistrationRequest) GetJSON() (x string) {
-	if v != nil && v.JSON != nil {
-		x = *v.JSON
-	}
-	return
-}
-
-// GetToken returns *Token, the zero value when absent (also on a nil ClientRegistrationRequest).
-func (v *ClientRegistrationRequest) GetToken() (x string) {
-	if v != nil && v.Token != nil {
-		x = *v.Token
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil ClientRegistrationResponse).
 func (v *ClientRegistrationResponse) GetAction() (x ClientRegistrationResponseAction) {
 	if v != nil && v.Action != nil {
@@ -11443,46 +10426,6 @@ func (v *ClientSecretUpdateResponse) GetResultCode() (x string) {
 func (v *ClientSecretUpdateResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetCredentialDuration returns *CredentialDuration, the zero value when absent (also on a nil CredentialIssuanceOrder).
-func (v *CredentialIssuanceOrder) GetCredentialDuration() (x int64) {
-	if v != nil && v.CredentialDuration != nil {
-		x = *v.CredentialDuration
-	}
-	return
-}
-
-// GetCredentialPayload returns *CredentialPayload, the zero value when absent (also on a nil CredentialIssuanceOrder).
-func (v *CredentialIssuanceOrder) GetCredentialPayload() (x string) {
-	if v != nil && v.CredentialPayload != nil {
-		x = *v.CredentialPayload
-	}
-	return
-}
-
-// GetIssuanceDeferred returns *IssuanceDeferred, the zero value when absent (also on a nil CredentialIssuanceOrder).
-func (v *CredentialIssuanceOrder) GetIssuanceDeferred() (x bool) {
-	if v != nil && v.IssuanceDeferred != nil {
-		x = *v.IssuanceDeferred
-	}
-	return
-}
-
-// GetRequestIdentifier returns *RequestIdentifier, the zero value when absent (also on a nil CredentialIssuanceOrder).
-func (v *CredentialIssuanceOrder) GetRequestIdentifier() (x string) {
-	if v != nil && v.RequestIdentifier != nil {
-		x = *v.RequestIdentifier
-	}
-	return
-}
-
-// GetSigningKeyID returns *SigningKeyID, the zero value when absent (also on a nil CredentialIssuanceOrder).
-func (v *CredentialIssuanceOrder) GetSigningKeyID() (x string) {
-	if v != nil && v.SigningKeyID != nil {
-		x = *v.SigningKeyID
 	}
 	return
 }
@@ -11751,54 +10694,6 @@ func (v *CredentialRequestInfo) GetIdentifier() (x string) {
 	return
 }
 
-// GetCIMDOptions returns CIMDOptions, nil when absent (also on a nil DeviceAuthorizationRequest); its getters are nil-safe too.
-func (v *DeviceAuthorizationRequest) GetCIMDOptions() *CIMDOptions {
-	if v == nil {
-		return nil
-	}
-	return v.CIMDOptions
-}
-
-// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil DeviceAuthorizationRequest).
-func (v *DeviceAuthorizationRequest) GetClientCertificate() (x string) {
-	if v != nil && v.ClientCertificate != nil {
-		x = *v.ClientCertificate
-	}
-	return
-}
-
-// GetClientID returns *ClientID, the zero value when absent (also on a nil DeviceAuthorizationRequest).
-func (v *DeviceAuthorizationRequest) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil DeviceAuthorizationRequest).
-func (v *DeviceAuthorizationRequest) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetOAuthClientAttestation returns *OAuthClientAttestation, the zero value when absent (also on a nil DeviceAuthorizationRequest).
-func (v *DeviceAuthorizationRequest) GetOAuthClientAttestation() (x string) {
-	if v != nil && v.OAuthClientAttestation != nil {
-		x = *v.OAuthClientAttestation
-	}
-	return
-}
-
-// GetOAuthClientAttestationPop returns *OAuthClientAttestationPop, the zero value when absent (also on a nil DeviceAuthorizationRequest).
-func (v *DeviceAuthorizationRequest) GetOAuthClientAttestationPop() (x string) {
-	if v != nil && v.OAuthClientAttestationPop != nil {
-		x = *v.OAuthClientAttestationPop
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil DeviceAuthorizationResponse).
 func (v *DeviceAuthorizationResponse) GetAction() (x DeviceAuthorizationResponseAction) {
 	if v != nil && v.Action != nil {
@@ -11995,94 +10890,6 @@ func (v *DeviceAuthorizationResponse) GetVerificationURI() (x string) {
 func (v *DeviceAuthorizationResponse) GetVerificationURIComplete() (x string) {
 	if v != nil && v.VerificationURIComplete != nil {
 		x = *v.VerificationURIComplete
-	}
-	return
-}
-
-// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetAccessTokenDuration() (x int64) {
-	if v != nil && v.AccessTokenDuration != nil {
-		x = *v.AccessTokenDuration
-	}
-	return
-}
-
-// GetACR returns *ACR, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetACR() (x string) {
-	if v != nil && v.ACR != nil {
-		x = *v.ACR
-	}
-	return
-}
-
-// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetAuthTime() (x int64) {
-	if v != nil && v.AuthTime != nil {
-		x = *v.AuthTime
-	}
-	return
-}
-
-// GetClaims returns *Claims, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetClaims() (x string) {
-	if v != nil && v.Claims != nil {
-		x = *v.Claims
-	}
-	return
-}
-
-// GetErrorDescription returns *ErrorDescription, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetErrorDescription() (x string) {
-	if v != nil && v.ErrorDescription != nil {
-		x = *v.ErrorDescription
-	}
-	return
-}
-
-// GetErrorURI returns *ErrorURI, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetErrorURI() (x string) {
-	if v != nil && v.ErrorURI != nil {
-		x = *v.ErrorURI
-	}
-	return
-}
-
-// GetIDTokenAudType returns *IDTokenAudType, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetIDTokenAudType() (x string) {
-	if v != nil && v.IDTokenAudType != nil {
-		x = *v.IDTokenAudType
-	}
-	return
-}
-
-// GetIdtHeaderParams returns *IdtHeaderParams, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetIdtHeaderParams() (x string) {
-	if v != nil && v.IdtHeaderParams != nil {
-		x = *v.IdtHeaderParams
-	}
-	return
-}
-
-// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetJWTAtClaims() (x string) {
-	if v != nil && v.JWTAtClaims != nil {
-		x = *v.JWTAtClaims
-	}
-	return
-}
-
-// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetRefreshTokenDuration() (x int64) {
-	if v != nil && v.RefreshTokenDuration != nil {
-		x = *v.RefreshTokenDuration
-	}
-	return
-}
-
-// GetSub returns *Sub, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetSub() (x string) {
-	if v != nil && v.Sub != nil {
-		x = *v.Sub
 	}
 	return
 }
@@ -12295,22 +11102,6 @@ func (v *FederationConfigurationResponse) GetResultMessage() (x string) {
 	return
 }
 
-// GetEntityConfiguration returns *EntityConfiguration, the zero value when absent (also on a nil FederationRegistrationRequest).
-func (v *FederationRegistrationRequest) GetEntityConfiguration() (x string) {
-	if v != nil && v.EntityConfiguration != nil {
-		x = *v.EntityConfiguration
-	}
-	return
-}
-
-// GetTrustChain returns *TrustChain, the zero value when absent (also on a nil FederationRegistrationRequest).
-func (v *FederationRegistrationRequest) GetTrustChain() (x string) {
-	if v != nil && v.TrustChain != nil {
-		x = *v.TrustChain
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil FederationRegistrationResponse).
 func (v *FederationRegistrationResponse) GetAction() (x FederationRegistrationResponseAction) {
 	if v != nil && v.Action != nil {
@@ -12347,70 +11138,6 @@ func (v *FederationRegistrationResponse) GetResultCode() (x string) {
 func (v *FederationRegistrationResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil GMRequest).
-func (v *GMRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil GMRequest).
-func (v *GMRequest) GetClientCertificate() (x string) {
-	if v != nil && v.ClientCertificate != nil {
-		x = *v.ClientCertificate
-	}
-	return
-}
-
-// GetDPoP returns *DPoP, the zero value when absent (also on a nil GMRequest).
-func (v *GMRequest) GetDPoP() (x string) {
-	if v != nil && v.DPoP != nil {
-		x = *v.DPoP
-	}
-	return
-}
-
-// GetDPoPNonceRequired returns *DPoPNonceRequired, the zero value when absent (also on a nil GMRequest).
-func (v *GMRequest) GetDPoPNonceRequired() (x bool) {
-	if v != nil && v.DPoPNonceRequired != nil {
-		x = *v.DPoPNonceRequired
-	}
-	return
-}
-
-// GetGmAction returns *GmAction, the zero value when absent (also on a nil GMRequest).
-func (v *GMRequest) GetGmAction() (x GrantManagementAction) {
-	if v != nil && v.GmAction != nil {
-		x = *v.GmAction
-	}
-	return
-}
-
-// GetGrantID returns *GrantID, the zero value when absent (also on a nil GMRequest).
-func (v *GMRequest) GetGrantID() (x string) {
-	if v != nil && v.GrantID != nil {
-		x = *v.GrantID
-	}
-	return
-}
-
-// GetHtm returns *Htm, the zero value when absent (also on a nil GMRequest).
-func (v *GMRequest) GetHtm() (x string) {
-	if v != nil && v.Htm != nil {
-		x = *v.Htm
-	}
-	return
-}
-
-// GetHtu returns *Htu, the zero value when absent (also on a nil GMRequest).
-func (v *GMRequest) GetHtu() (x string) {
-	if v != nil && v.Htu != nil {
-		x = *v.Htu
 	}
 	return
 }
@@ -12521,46 +11248,6 @@ func (v *Hsk) GetPublicKey() (x string) {
 
 // GetUse returns *Use, the zero value when absent (also on a nil Hsk).
 func (v *Hsk) GetUse() (x string) {
-	if v != nil && v.Use != nil {
-		x = *v.Use
-	}
-	return
-}
-
-// GetAlg returns *Alg, the zero value when absent (also on a nil HskCreateRequest).
-func (v *HskCreateRequest) GetAlg() (x string) {
-	if v != nil && v.Alg != nil {
-		x = *v.Alg
-	}
-	return
-}
-
-// GetHsmName returns *HsmName, the zero value when absent (also on a nil HskCreateRequest).
-func (v *HskCreateRequest) GetHsmName() (x string) {
-	if v != nil && v.HsmName != nil {
-		x = *v.HsmName
-	}
-	return
-}
-
-// GetKid returns *Kid, the zero value when absent (also on a nil HskCreateRequest).
-func (v *HskCreateRequest) GetKid() (x string) {
-	if v != nil && v.Kid != nil {
-		x = *v.Kid
-	}
-	return
-}
-
-// GetKty returns *Kty, the zero value when absent (also on a nil HskCreateRequest).
-func (v *HskCreateRequest) GetKty() (x string) {
-	if v != nil && v.Kty != nil {
-		x = *v.Kty
-	}
-	return
-}
-
-// GetUse returns *Use, the zero value when absent (also on a nil HskCreateRequest).
-func (v *HskCreateRequest) GetUse() (x string) {
 	if v != nil && v.Use != nil {
 		x = *v.Use
 	}
@@ -12687,38 +11374,6 @@ func (v *HskGetResponse) GetResultMessage() (x string) {
 	return
 }
 
-// GetClaims returns *Claims, the zero value when absent (also on a nil IdtokenReissueRequest).
-func (v *IdtokenReissueRequest) GetClaims() (x string) {
-	if v != nil && v.Claims != nil {
-		x = *v.Claims
-	}
-	return
-}
-
-// GetIDTokenAudType returns *IDTokenAudType, the zero value when absent (also on a nil IdtokenReissueRequest).
-func (v *IdtokenReissueRequest) GetIDTokenAudType() (x string) {
-	if v != nil && v.IDTokenAudType != nil {
-		x = *v.IDTokenAudType
-	}
-	return
-}
-
-// GetIdtHeaderParams returns *IdtHeaderParams, the zero value when absent (also on a nil IdtokenReissueRequest).
-func (v *IdtokenReissueRequest) GetIdtHeaderParams() (x string) {
-	if v != nil && v.IdtHeaderParams != nil {
-		x = *v.IdtHeaderParams
-	}
-	return
-}
-
-// GetSub returns *Sub, the zero value when absent (also on a nil IdtokenReissueRequest).
-func (v *IdtokenReissueRequest) GetSub() (x string) {
-	if v != nil && v.Sub != nil {
-		x = *v.Sub
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil IdtokenReissueResponse).
 func (v *IdtokenReissueResponse) GetAction() (x IdtokenReissueResponseAction) {
 	if v != nil && v.Action != nil {
@@ -12755,94 +11410,6 @@ func (v *IdtokenReissueResponse) GetResultCode() (x string) {
 func (v *IdtokenReissueResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetClientCertificate() (x string) {
-	if v != nil && v.ClientCertificate != nil {
-		x = *v.ClientCertificate
-	}
-	return
-}
-
-// GetDPoP returns *DPoP, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetDPoP() (x string) {
-	if v != nil && v.DPoP != nil {
-		x = *v.DPoP
-	}
-	return
-}
-
-// GetDPoPNonceRequired returns *DPoPNonceRequired, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetDPoPNonceRequired() (x bool) {
-	if v != nil && v.DPoPNonceRequired != nil {
-		x = *v.DPoPNonceRequired
-	}
-	return
-}
-
-// GetHtm returns *Htm, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetHtm() (x string) {
-	if v != nil && v.Htm != nil {
-		x = *v.Htm
-	}
-	return
-}
-
-// GetHtu returns *Htu, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetHtu() (x string) {
-	if v != nil && v.Htu != nil {
-		x = *v.Htu
-	}
-	return
-}
-
-// GetMaxAge returns *MaxAge, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetMaxAge() (x int64) {
-	if v != nil && v.MaxAge != nil {
-		x = *v.MaxAge
-	}
-	return
-}
-
-// GetMessage returns *Message, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetMessage() (x string) {
-	if v != nil && v.Message != nil {
-		x = *v.Message
-	}
-	return
-}
-
-// GetRequestBodyContained returns *RequestBodyContained, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetRequestBodyContained() (x bool) {
-	if v != nil && v.RequestBodyContained != nil {
-		x = *v.RequestBodyContained
-	}
-	return
-}
-
-// GetSubject returns *Subject, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetSubject() (x string) {
-	if v != nil && v.Subject != nil {
-		x = *v.Subject
-	}
-	return
-}
-
-// GetTargetURI returns *TargetURI, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetTargetURI() (x string) {
-	if v != nil && v.TargetURI != nil {
-		x = *v.TargetURI
-	}
-	return
-}
-
-// GetURI returns *URI, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetURI() (x string) {
-	if v != nil && v.URI != nil {
-		x = *v.URI
 	}
 	return
 }
@@ -13095,30 +11662,6 @@ func (v *IntrospectionResponse) GetUsable() (x bool) {
 	return
 }
 
-// GetClientIdentifier returns *ClientIdentifier, the zero value when absent (also on a nil JoseVerifyRequest).
-func (v *JoseVerifyRequest) GetClientIdentifier() (x string) {
-	if v != nil && v.ClientIdentifier != nil {
-		x = *v.ClientIdentifier
-	}
-	return
-}
-
-// GetClockSkew returns *ClockSkew, the zero value when absent (also on a nil JoseVerifyRequest).
-func (v *JoseVerifyRequest) GetClockSkew() (x int32) {
-	if v != nil && v.ClockSkew != nil {
-		x = *v.ClockSkew
-	}
-	return
-}
-
-// GetSignedByClient returns *SignedByClient, the zero value when absent (also on a nil JoseVerifyRequest).
-func (v *JoseVerifyRequest) GetSignedByClient() (x bool) {
-	if v != nil && v.SignedByClient != nil {
-		x = *v.SignedByClient
-	}
-	return
-}
-
 // GetResultCode returns *ResultCode, the zero value when absent (also on a nil JoseVerifyResponse).
 func (v *JoseVerifyResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
@@ -13195,54 +11738,6 @@ func (v *NativeSSOLogoutResponse) GetResultCode() (x string) {
 func (v *NativeSSOLogoutResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetClaims returns *Claims, the zero value when absent (also on a nil NativeSSORequest).
-func (v *NativeSSORequest) GetClaims() (x string) {
-	if v != nil && v.Claims != nil {
-		x = *v.Claims
-	}
-	return
-}
-
-// GetDeviceSecretHash returns *DeviceSecretHash, the zero value when absent (also on a nil NativeSSORequest).
-func (v *NativeSSORequest) GetDeviceSecretHash() (x string) {
-	if v != nil && v.DeviceSecretHash != nil {
-		x = *v.DeviceSecretHash
-	}
-	return
-}
-
-// GetIDTokenAudType returns *IDTokenAudType, the zero value when absent (also on a nil NativeSSORequest).
-func (v *NativeSSORequest) GetIDTokenAudType() (x string) {
-	if v != nil && v.IDTokenAudType != nil {
-		x = *v.IDTokenAudType
-	}
-	return
-}
-
-// GetIdtHeaderParams returns *IdtHeaderParams, the zero value when absent (also on a nil NativeSSORequest).
-func (v *NativeSSORequest) GetIdtHeaderParams() (x string) {
-	if v != nil && v.IdtHeaderParams != nil {
-		x = *v.IdtHeaderParams
-	}
-	return
-}
-
-// GetRefreshToken returns *RefreshToken, the zero value when absent (also on a nil NativeSSORequest).
-func (v *NativeSSORequest) GetRefreshToken() (x string) {
-	if v != nil && v.RefreshToken != nil {
-		x = *v.RefreshToken
-	}
-	return
-}
-
-// GetSub returns *Sub, the zero value when absent (also on a nil NativeSSORequest).
-func (v *NativeSSORequest) GetSub() (x string) {
-	if v != nil && v.Sub != nil {
-		x = *v.Sub
 	}
 	return
 }
@@ -14015,78 +12510,6 @@ func (v *Property) GetValue() (x string) {
 	return
 }
 
-// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetClientCertificate() (x string) {
-	if v != nil && v.ClientCertificate != nil {
-		x = *v.ClientCertificate
-	}
-	return
-}
-
-// GetClientID returns *ClientID, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetDPoP returns *DPoP, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetDPoP() (x string) {
-	if v != nil && v.DPoP != nil {
-		x = *v.DPoP
-	}
-	return
-}
-
-// GetDPoPNonceRequired returns *DPoPNonceRequired, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetDPoPNonceRequired() (x bool) {
-	if v != nil && v.DPoPNonceRequired != nil {
-		x = *v.DPoPNonceRequired
-	}
-	return
-}
-
-// GetHtm returns *Htm, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetHtm() (x string) {
-	if v != nil && v.Htm != nil {
-		x = *v.Htm
-	}
-	return
-}
-
-// GetHtu returns *Htu, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetHtu() (x string) {
-	if v != nil && v.Htu != nil {
-		x = *v.Htu
-	}
-	return
-}
-
-// GetOAuthClientAttestation returns *OAuthClientAttestation, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetOAuthClientAttestation() (x string) {
-	if v != nil && v.OAuthClientAttestation != nil {
-		x = *v.OAuthClientAttestation
-	}
-	return
-}
-
-// GetOAuthClientAttestationPop returns *OAuthClientAttestationPop, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetOAuthClientAttestationPop() (x string) {
-	if v != nil && v.OAuthClientAttestationPop != nil {
-		x = *v.OAuthClientAttestationPop
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil PushedAuthorizationResponse).
 func (v *PushedAuthorizationResponse) GetAction() (x PushedAuthorizationResponseAction) {
 	if v != nil && v.Action != nil {
@@ -14163,46 +12586,6 @@ func (v *Result) GetResultCode() (x string) {
 func (v *Result) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil RevocationRequest).
-func (v *RevocationRequest) GetClientCertificate() (x string) {
-	if v != nil && v.ClientCertificate != nil {
-		x = *v.ClientCertificate
-	}
-	return
-}
-
-// GetClientID returns *ClientID, the zero value when absent (also on a nil RevocationRequest).
-func (v *RevocationRequest) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil RevocationRequest).
-func (v *RevocationRequest) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetOAuthClientAttestation returns *OAuthClientAttestation, the zero value when absent (also on a nil RevocationRequest).
-func (v *RevocationRequest) GetOAuthClientAttestation() (x string) {
-	if v != nil && v.OAuthClientAttestation != nil {
-		x = *v.OAuthClientAttestation
-	}
-	return
-}
-
-// GetOAuthClientAttestationPop returns *OAuthClientAttestationPop, the zero value when absent (also on a nil RevocationRequest).
-func (v *RevocationRequest) GetOAuthClientAttestationPop() (x string) {
-	if v != nil && v.OAuthClientAttestationPop != nil {
-		x = *v.OAuthClientAttestationPop
 	}
 	return
 }
@@ -15447,78 +13830,6 @@ func (v *ServiceGetListResponse) GetTotalCount() (x int32) {
 	return
 }
 
-// GetHTTPAcceptHeader returns *HTTPAcceptHeader, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetHTTPAcceptHeader() (x string) {
-	if v != nil && v.HTTPAcceptHeader != nil {
-		x = *v.HTTPAcceptHeader
-	}
-	return
-}
-
-// GetIntrospectionEncryptionAlg returns *IntrospectionEncryptionAlg, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetIntrospectionEncryptionAlg() (x string) {
-	if v != nil && v.IntrospectionEncryptionAlg != nil {
-		x = *v.IntrospectionEncryptionAlg
-	}
-	return
-}
-
-// GetIntrospectionEncryptionEnc returns *IntrospectionEncryptionEnc, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetIntrospectionEncryptionEnc() (x string) {
-	if v != nil && v.IntrospectionEncryptionEnc != nil {
-		x = *v.IntrospectionEncryptionEnc
-	}
-	return
-}
-
-// GetIntrospectionSignAlg returns *IntrospectionSignAlg, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetIntrospectionSignAlg() (x string) {
-	if v != nil && v.IntrospectionSignAlg != nil {
-		x = *v.IntrospectionSignAlg
-	}
-	return
-}
-
-// GetPublicKeyForEncryption returns *PublicKeyForEncryption, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetPublicKeyForEncryption() (x string) {
-	if v != nil && v.PublicKeyForEncryption != nil {
-		x = *v.PublicKeyForEncryption
-	}
-	return
-}
-
-// GetRsURI returns *RsURI, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetRsURI() (x string) {
-	if v != nil && v.RsURI != nil {
-		x = *v.RsURI
-	}
-	return
-}
-
-// GetSharedKeyForEncryption returns *SharedKeyForEncryption, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetSharedKeyForEncryption() (x string) {
-	if v != nil && v.SharedKeyForEncryption != nil {
-		x = *v.SharedKeyForEncryption
-	}
-	return
-}
-
-// GetSharedKeyForSign returns *SharedKeyForSign, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetSharedKeyForSign() (x string) {
-	if v != nil && v.SharedKeyForSign != nil {
-		x = *v.SharedKeyForSign
-	}
-	return
-}
-
-// GetWithHiddenProperties returns *WithHiddenProperties, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetWithHiddenProperties() (x bool) {
-	if v != nil && v.WithHiddenProperties != nil {
-		x = *v.WithHiddenProperties
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil StandardIntrospectionResponse).
 func (v *StandardIntrospectionResponse) GetAction() (x StandardIntrospectionResponseAction) {
 	if v != nil && v.Action != nil {
@@ -15677,150 +13988,6 @@ func (v *TokenCreateBatchStatusResponse) GetStatus() *TokenBatchStatus {
 		return nil
 	}
 	return v.Status
-}
-
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetAccessTokenDuration() (x int64) {
-	if v != nil && v.AccessTokenDuration != nil {
-		x = *v.AccessTokenDuration
-	}
-	return
-}
-
-// GetAccessTokenPersistent returns *AccessTokenPersistent, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetAccessTokenPersistent() (x bool) {
-	if v != nil && v.AccessTokenPersistent != nil {
-		x = *v.AccessTokenPersistent
-	}
-	return
-}
-
-// GetACR returns *ACR, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetACR() (x string) {
-	if v != nil && v.ACR != nil {
-		x = *v.ACR
-	}
-	return
-}
-
-// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetAuthTime() (x int64) {
-	if v != nil && v.AuthTime != nil {
-		x = *v.AuthTime
-	}
-	return
-}
-
-// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil TokenCreateRequest); its getters are nil-safe too.
-func (v *TokenCreateRequest) GetAuthorizationDetails() *AuthzDetails {
-	if v == nil {
-		return nil
-	}
-	return v.AuthorizationDetails
-}
-
-// GetCertificateThumbprint returns *CertificateThumbprint, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetCertificateThumbprint() (x string) {
-	if v != nil && v.CertificateThumbprint != nil {
-		x = *v.CertificateThumbprint
-	}
-	return
-}
-
-// GetClientEntityIDUsed returns *ClientEntityIDUsed, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetClientEntityIDUsed() (x bool) {
-	if v != nil && v.ClientEntityIDUsed != nil {
-		x = *v.ClientEntityIDUsed
-	}
-	return
-}
-
-// GetClientIDAliasUsed returns *ClientIDAliasUsed, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetClientIDAliasUsed() (x bool) {
-	if v != nil && v.ClientIDAliasUsed != nil {
-		x = *v.ClientIDAliasUsed
-	}
-	return
-}
-
-// GetClientIdentifier returns *ClientIdentifier, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetClientIdentifier() (x string) {
-	if v != nil && v.ClientIdentifier != nil {
-		x = *v.ClientIdentifier
-	}
-	return
-}
-
-// GetDPoPKeyThumbprint returns *DPoPKeyThumbprint, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetDPoPKeyThumbprint() (x string) {
-	if v != nil && v.DPoPKeyThumbprint != nil {
-		x = *v.DPoPKeyThumbprint
-	}
-	return
-}
-
-// GetForExternalAttachment returns *ForExternalAttachment, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetForExternalAttachment() (x bool) {
-	if v != nil && v.ForExternalAttachment != nil {
-		x = *v.ForExternalAttachment
-	}
-	return
-}
-
-// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetJWTAtClaims() (x string) {
-	if v != nil && v.JWTAtClaims != nil {
-		x = *v.JWTAtClaims
-	}
-	return
-}
-
-// GetMetadataDocumentUsed returns *MetadataDocumentUsed, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetMetadataDocumentUsed() (x bool) {
-	if v != nil && v.MetadataDocumentUsed != nil {
-		x = *v.MetadataDocumentUsed
-	}
-	return
-}
-
-// GetRefreshToken returns *RefreshToken, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetRefreshToken() (x string) {
-	if v != nil && v.RefreshToken != nil {
-		x = *v.RefreshToken
-	}
-	return
-}
-
-// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetRefreshTokenDuration() (x int64) {
-	if v != nil && v.RefreshTokenDuration != nil {
-		x = *v.RefreshTokenDuration
-	}
-	return
-}
-
-// GetSessionID returns *SessionID, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetSessionID() (x string) {
-	if v != nil && v.SessionID != nil {
-		x = *v.SessionID
-	}
-	return
-}
-
-// GetSubject returns *Subject, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetSubject() (x string) {
-	if v != nil && v.Subject != nil {
-		x = *v.Subject
-	}
-	return
 }
 
 // GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenCreateResponse).
@@ -16111,38 +14278,6 @@ func (v *TokenInfo) GetSubject() (x string) {
 	return
 }
 
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenIssueRequest).
-func (v *TokenIssueRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil TokenIssueRequest).
-func (v *TokenIssueRequest) GetAccessTokenDuration() (x int64) {
-	if v != nil && v.AccessTokenDuration != nil {
-		x = *v.AccessTokenDuration
-	}
-	return
-}
-
-// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil TokenIssueRequest).
-func (v *TokenIssueRequest) GetJWTAtClaims() (x string) {
-	if v != nil && v.JWTAtClaims != nil {
-		x = *v.JWTAtClaims
-	}
-	return
-}
-
-// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil TokenIssueRequest).
-func (v *TokenIssueRequest) GetRefreshTokenDuration() (x int64) {
-	if v != nil && v.RefreshTokenDuration != nil {
-		x = *v.RefreshTokenDuration
-	}
-	return
-}
-
 // GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenIssueResponse).
 func (v *TokenIssueResponse) GetAccessToken() (x string) {
 	if v != nil && v.AccessToken != nil {
@@ -16299,118 +14434,6 @@ func (v *TokenIssueResponse) GetResultMessage() (x string) {
 func (v *TokenIssueResponse) GetSubject() (x string) {
 	if v != nil && v.Subject != nil {
 		x = *v.Subject
-	}
-	return
-}
-
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetAccessTokenDuration() (x int64) {
-	if v != nil && v.AccessTokenDuration != nil {
-		x = *v.AccessTokenDuration
-	}
-	return
-}
-
-// GetCIMDOptions returns CIMDOptions, nil when absent (also on a nil TokenRequest); its getters are nil-safe too.
-func (v *TokenRequest) GetCIMDOptions() *CIMDOptions {
-	if v == nil {
-		return nil
-	}
-	return v.CIMDOptions
-}
-
-// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetClientCertificate() (x string) {
-	if v != nil && v.ClientCertificate != nil {
-		x = *v.ClientCertificate
-	}
-	return
-}
-
-// GetClientID returns *ClientID, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetDPoP returns *DPoP, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetDPoP() (x string) {
-	if v != nil && v.DPoP != nil {
-		x = *v.DPoP
-	}
-	return
-}
-
-// GetDPoPNonceRequired returns *DPoPNonceRequired, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetDPoPNonceRequired() (x bool) {
-	if v != nil && v.DPoPNonceRequired != nil {
-		x = *v.DPoPNonceRequired
-	}
-	return
-}
-
-// GetHtm returns *Htm, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetHtm() (x string) {
-	if v != nil && v.Htm != nil {
-		x = *v.Htm
-	}
-	return
-}
-
-// GetHtu returns *Htu, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetHtu() (x string) {
-	if v != nil && v.Htu != nil {
-		x = *v.Htu
-	}
-	return
-}
-
-// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetJWTAtClaims() (x string) {
-	if v != nil && v.JWTAtClaims != nil {
-		x = *v.JWTAtClaims
-	}
-	return
-}
-
-// GetOAuthClientAttestation returns *OAuthClientAttestation, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetOAuthClientAttestation() (x string) {
-	if v != nil && v.OAuthClientAttestation != nil {
-		x = *v.OAuthClientAttestation
-	}
-	return
-}
-
-// GetOAuthClientAttestationPop returns *OAuthClientAttestationPop, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetOAuthClientAttestationPop() (x string) {
-	if v != nil && v.OAuthClientAttestationPop != nil {
-		x = *v.OAuthClientAttestationPop
-	}
-	return
-}
-
-// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetRefreshTokenDuration() (x int64) {
-	if v != nil && v.RefreshTokenDuration != nil {
-		x = *v.RefreshTokenDuration
 	}
 	return
 }
@@ -16775,38 +14798,6 @@ func (v *TokenResponse) GetUsername() (x string) {
 	return
 }
 
-// GetAccessTokenIdentifier returns *AccessTokenIdentifier, the zero value when absent (also on a nil TokenRevokeRequest).
-func (v *TokenRevokeRequest) GetAccessTokenIdentifier() (x string) {
-	if v != nil && v.AccessTokenIdentifier != nil {
-		x = *v.AccessTokenIdentifier
-	}
-	return
-}
-
-// GetClientIdentifier returns *ClientIdentifier, the zero value when absent (also on a nil TokenRevokeRequest).
-func (v *TokenRevokeRequest) GetClientIdentifier() (x string) {
-	if v != nil && v.ClientIdentifier != nil {
-		x = *v.ClientIdentifier
-	}
-	return
-}
-
-// GetRefreshTokenIdentifier returns *RefreshTokenIdentifier, the zero value when absent (also on a nil TokenRevokeRequest).
-func (v *TokenRevokeRequest) GetRefreshTokenIdentifier() (x string) {
-	if v != nil && v.RefreshTokenIdentifier != nil {
-		x = *v.RefreshTokenIdentifier
-	}
-	return
-}
-
-// GetSubject returns *Subject, the zero value when absent (also on a nil TokenRevokeRequest).
-func (v *TokenRevokeRequest) GetSubject() (x string) {
-	if v != nil && v.Subject != nil {
-		x = *v.Subject
-	}
-	return
-}
-
 // GetCount returns *Count, the zero value when absent (also on a nil TokenRevokeResponse).
 func (v *TokenRevokeResponse) GetCount() (x int) {
 	if v != nil && v.Count != nil {
@@ -16827,118 +14818,6 @@ func (v *TokenRevokeResponse) GetResultCode() (x string) {
 func (v *TokenRevokeResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetAccessTokenExpiresAt returns *AccessTokenExpiresAt, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetAccessTokenExpiresAt() (x int64) {
-	if v != nil && v.AccessTokenExpiresAt != nil {
-		x = *v.AccessTokenExpiresAt
-	}
-	return
-}
-
-// GetAccessTokenExpiresAtUpdatedOnScopeUpdate returns *AccessTokenExpiresAtUpdatedOnScopeUpdate, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetAccessTokenExpiresAtUpdatedOnScopeUpdate() (x bool) {
-	if v != nil && v.AccessTokenExpiresAtUpdatedOnScopeUpdate != nil {
-		x = *v.AccessTokenExpiresAtUpdatedOnScopeUpdate
-	}
-	return
-}
-
-// GetAccessTokenHash returns *AccessTokenHash, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetAccessTokenHash() (x string) {
-	if v != nil && v.AccessTokenHash != nil {
-		x = *v.AccessTokenHash
-	}
-	return
-}
-
-// GetAccessTokenPersistent returns *AccessTokenPersistent, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetAccessTokenPersistent() (x bool) {
-	if v != nil && v.AccessTokenPersistent != nil {
-		x = *v.AccessTokenPersistent
-	}
-	return
-}
-
-// GetAccessTokenValueUpdated returns *AccessTokenValueUpdated, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetAccessTokenValueUpdated() (x bool) {
-	if v != nil && v.AccessTokenValueUpdated != nil {
-		x = *v.AccessTokenValueUpdated
-	}
-	return
-}
-
-// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil TokenUpdateRequest); its getters are nil-safe too.
-func (v *TokenUpdateRequest) GetAuthorizationDetails() *AuthzDetails {
-	if v == nil {
-		return nil
-	}
-	return v.AuthorizationDetails
-}
-
-// GetCertificateThumbprint returns *CertificateThumbprint, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetCertificateThumbprint() (x string) {
-	if v != nil && v.CertificateThumbprint != nil {
-		x = *v.CertificateThumbprint
-	}
-	return
-}
-
-// GetDPoPKeyThumbprint returns *DPoPKeyThumbprint, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetDPoPKeyThumbprint() (x string) {
-	if v != nil && v.DPoPKeyThumbprint != nil {
-		x = *v.DPoPKeyThumbprint
-	}
-	return
-}
-
-// GetForExternalAttachment returns *ForExternalAttachment, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetForExternalAttachment() (x bool) {
-	if v != nil && v.ForExternalAttachment != nil {
-		x = *v.ForExternalAttachment
-	}
-	return
-}
-
-// GetRefreshToken returns *RefreshToken, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetRefreshToken() (x string) {
-	if v != nil && v.RefreshToken != nil {
-		x = *v.RefreshToken
-	}
-	return
-}
-
-// GetRefreshTokenExpiresAt returns *RefreshTokenExpiresAt, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetRefreshTokenExpiresAt() (x int64) {
-	if v != nil && v.RefreshTokenExpiresAt != nil {
-		x = *v.RefreshTokenExpiresAt
-	}
-	return
-}
-
-// GetRefreshTokenExpiresAtUpdatedOnScopeUpdate returns *RefreshTokenExpiresAtUpdatedOnScopeUpdate, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetRefreshTokenExpiresAtUpdatedOnScopeUpdate() (x bool) {
-	if v != nil && v.RefreshTokenExpiresAtUpdatedOnScopeUpdate != nil {
-		x = *v.RefreshTokenExpiresAtUpdatedOnScopeUpdate
-	}
-	return
-}
-
-// GetRefreshTokenHash returns *RefreshTokenHash, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetRefreshTokenHash() (x string) {
-	if v != nil && v.RefreshTokenHash != nil {
-		x = *v.RefreshTokenHash
-	}
-	return
-}
-
-// GetTokenID returns *TokenID, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetTokenID() (x string) {
-	if v != nil && v.TokenID != nil {
-		x = *v.TokenID
 	}
 	return
 }
@@ -17039,38 +14918,6 @@ func (v *TrustAnchor) GetJWKS() (x string) {
 	return
 }
 
-// GetClaims returns *Claims, the zero value when absent (also on a nil UserinfoIssueRequest).
-func (v *UserinfoIssueRequest) GetClaims() (x string) {
-	if v != nil && v.Claims != nil {
-		x = *v.Claims
-	}
-	return
-}
-
-// GetClaimsForTx returns *ClaimsForTx, the zero value when absent (also on a nil UserinfoIssueRequest).
-func (v *UserinfoIssueRequest) GetClaimsForTx() (x string) {
-	if v != nil && v.ClaimsForTx != nil {
-		x = *v.ClaimsForTx
-	}
-	return
-}
-
-// GetRequestSignature returns *RequestSignature, the zero value when absent (also on a nil UserinfoIssueRequest).
-func (v *UserinfoIssueRequest) GetRequestSignature() (x string) {
-	if v != nil && v.RequestSignature != nil {
-		x = *v.RequestSignature
-	}
-	return
-}
-
-// GetSub returns *Sub, the zero value when absent (also on a nil UserinfoIssueRequest).
-func (v *UserinfoIssueRequest) GetSub() (x string) {
-	if v != nil && v.Sub != nil {
-		x = *v.Sub
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil UserinfoIssueResponse).
 func (v *UserinfoIssueResponse) GetAction() (x UserinfoIssueResponseAction) {
 	if v != nil && v.Action != nil {
@@ -17123,78 +14970,6 @@ func (v *UserinfoIssueResponse) GetSignature() (x string) {
 func (v *UserinfoIssueResponse) GetSignatureInput() (x string) {
 	if v != nil && v.SignatureInput != nil {
 		x = *v.SignatureInput
-	}
-	return
-}
-
-// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetClientCertificate() (x string) {
-	if v != nil && v.ClientCertificate != nil {
-		x = *v.ClientCertificate
-	}
-	return
-}
-
-// GetDPoP returns *DPoP, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetDPoP() (x string) {
-	if v != nil && v.DPoP != nil {
-		x = *v.DPoP
-	}
-	return
-}
-
-// GetDPoPNonceRequired returns *DPoPNonceRequired, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetDPoPNonceRequired() (x bool) {
-	if v != nil && v.DPoPNonceRequired != nil {
-		x = *v.DPoPNonceRequired
-	}
-	return
-}
-
-// GetHtm returns *Htm, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetHtm() (x string) {
-	if v != nil && v.Htm != nil {
-		x = *v.Htm
-	}
-	return
-}
-
-// GetHtu returns *Htu, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetHtu() (x string) {
-	if v != nil && v.Htu != nil {
-		x = *v.Htu
-	}
-	return
-}
-
-// GetMessage returns *Message, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetMessage() (x string) {
-	if v != nil && v.Message != nil {
-		x = *v.Message
-	}
-	return
-}
-
-// GetRequestBodyContained returns *RequestBodyContained, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetRequestBodyContained() (x bool) {
-	if v != nil && v.RequestBodyContained != nil {
-		x = *v.RequestBodyContained
-	}
-	return
-}
-
-// GetTargetURI returns *TargetURI, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetTargetURI() (x string) {
-	if v != nil && v.TargetURI != nil {
-		x = *v.TargetURI
-	}
-	return
-}
-
-// GetURI returns *URI, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetURI() (x string) {
-	if v != nil && v.URI != nil {
-		x = *v.URI
 	}
 	return
 }
@@ -17327,14 +15102,6 @@ func (v *UserinfoResponse) GetUserInfoClaims() (x string) {
 	return
 }
 
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil VciBatchIssueRequest).
-func (v *VciBatchIssueRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil VciBatchIssueResponse).
 func (v *VciBatchIssueResponse) GetAction() (x VciBatchIssueResponseAction) {
 	if v != nil && v.Action != nil {
@@ -17363,22 +15130,6 @@ func (v *VciBatchIssueResponse) GetResultCode() (x string) {
 func (v *VciBatchIssueResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil VciBatchParseRequest).
-func (v *VciBatchParseRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetRequestContent returns *RequestContent, the zero value when absent (also on a nil VciBatchParseRequest).
-func (v *VciBatchParseRequest) GetRequestContent() (x string) {
-	if v != nil && v.RequestContent != nil {
-		x = *v.RequestContent
 	}
 	return
 }
@@ -17415,14 +15166,6 @@ func (v *VciBatchParseResponse) GetResultMessage() (x string) {
 	return
 }
 
-// GetOrder returns Order, nil when absent (also on a nil VciDeferredIssueRequest); its getters are nil-safe too.
-func (v *VciDeferredIssueRequest) GetOrder() *CredentialIssuanceOrder {
-	if v == nil {
-		return nil
-	}
-	return v.Order
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil VciDeferredIssueResponse).
 func (v *VciDeferredIssueResponse) GetAction() (x VciDeferredIssueResponseAction) {
 	if v != nil && v.Action != nil {
@@ -17451,22 +15194,6 @@ func (v *VciDeferredIssueResponse) GetResultCode() (x string) {
 func (v *VciDeferredIssueResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil VciDeferredParseRequest).
-func (v *VciDeferredParseRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetRequestContent returns *RequestContent, the zero value when absent (also on a nil VciDeferredParseRequest).
-func (v *VciDeferredParseRequest) GetRequestContent() (x string) {
-	if v != nil && v.RequestContent != nil {
-		x = *v.RequestContent
 	}
 	return
 }
@@ -17607,14 +15334,6 @@ func (v *VciMetadataResponse) GetResultMessage() (x string) {
 	return
 }
 
-// GetPretty returns *Pretty, the zero value when absent (also on a nil VciNonceRequest).
-func (v *VciNonceRequest) GetPretty() (x bool) {
-	if v != nil && v.Pretty != nil {
-		x = *v.Pretty
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil VciNonceResponse).
 func (v *VciNonceResponse) GetAction() (x VciNonceResponseAction) {
 	if v != nil && v.Action != nil {
@@ -17655,102 +15374,6 @@ func (v *VciNonceResponse) GetResultMessage() (x string) {
 	return
 }
 
-// GetACR returns *ACR, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetACR() (x string) {
-	if v != nil && v.ACR != nil {
-		x = *v.ACR
-	}
-	return
-}
-
-// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetAuthTime() (x int64) {
-	if v != nil && v.AuthTime != nil {
-		x = *v.AuthTime
-	}
-	return
-}
-
-// GetAuthorizationCodeGrantIncluded returns *AuthorizationCodeGrantIncluded, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetAuthorizationCodeGrantIncluded() (x bool) {
-	if v != nil && v.AuthorizationCodeGrantIncluded != nil {
-		x = *v.AuthorizationCodeGrantIncluded
-	}
-	return
-}
-
-// GetContext returns *Context, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetContext() (x string) {
-	if v != nil && v.Context != nil {
-		x = *v.Context
-	}
-	return
-}
-
-// GetDuration returns *Duration, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetDuration() (x int64) {
-	if v != nil && v.Duration != nil {
-		x = *v.Duration
-	}
-	return
-}
-
-// GetIssuerStateIncluded returns *IssuerStateIncluded, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetIssuerStateIncluded() (x bool) {
-	if v != nil && v.IssuerStateIncluded != nil {
-		x = *v.IssuerStateIncluded
-	}
-	return
-}
-
-// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetJWTAtClaims() (x string) {
-	if v != nil && v.JWTAtClaims != nil {
-		x = *v.JWTAtClaims
-	}
-	return
-}
-
-// GetPreAuthorizedCodeGrantIncluded returns *PreAuthorizedCodeGrantIncluded, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetPreAuthorizedCodeGrantIncluded() (x bool) {
-	if v != nil && v.PreAuthorizedCodeGrantIncluded != nil {
-		x = *v.PreAuthorizedCodeGrantIncluded
-	}
-	return
-}
-
-// GetSubject returns *Subject, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetSubject() (x string) {
-	if v != nil && v.Subject != nil {
-		x = *v.Subject
-	}
-	return
-}
-
-// GetTxCode returns *TxCode, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetTxCode() (x string) {
-	if v != nil && v.TxCode != nil {
-		x = *v.TxCode
-	}
-	return
-}
-
-// GetTxCodeDescription returns *TxCodeDescription, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetTxCodeDescription() (x string) {
-	if v != nil && v.TxCodeDescription != nil {
-		x = *v.TxCodeDescription
-	}
-	return
-}
-
-// GetTxCodeInputMode returns *TxCodeInputMode, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetTxCodeInputMode() (x string) {
-	if v != nil && v.TxCodeInputMode != nil {
-		x = *v.TxCodeInputMode
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil VciOfferCreateResponse).
 func (v *VciOfferCreateResponse) GetAction() (x VciOfferCreateResponseAction) {
 	if v != nil && v.Action != nil {
@@ -17779,14 +15402,6 @@ func (v *VciOfferCreateResponse) GetResultCode() (x string) {
 func (v *VciOfferCreateResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetIdentifier returns *Identifier, the zero value when absent (also on a nil VciOfferInfoRequest).
-func (v *VciOfferInfoRequest) GetIdentifier() (x string) {
-	if v != nil && v.Identifier != nil {
-		x = *v.Identifier
 	}
 	return
 }
@@ -17821,22 +15436,6 @@ func (v *VciOfferInfoResponse) GetResultMessage() (x string) {
 		x = *v.ResultMessage
 	}
 	return
-}
-
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil VciSingleIssueRequest).
-func (v *VciSingleIssueRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetOrder returns Order, nil when absent (also on a nil VciSingleIssueRequest); its getters are nil-safe too.
-func (v *VciSingleIssueRequest) GetOrder() *CredentialIssuanceOrder {
-	if v == nil {
-		return nil
-	}
-	return v.Order
 }
 
 // GetAction returns *Action, the zero value when absent (also on a nil VciSingleIssueResponse).
@@ -17875,22 +15474,6 @@ func (v *VciSingleIssueResponse) GetResultMessage() (x string) {
 func (v *VciSingleIssueResponse) GetTransactionID() (x string) {
 	if v != nil && v.TransactionID != nil {
 		x = *v.TransactionID
-	}
-	return
-}
-
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil VciSingleParseRequest).
-func (v *VciSingleParseRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetRequestContent returns *RequestContent, the zero value when absent (also on a nil VciSingleParseRequest).
-func (v *VciSingleParseRequest) GetRequestContent() (x string) {
-	if v != nil && v.RequestContent != nil {
-		x = *v.RequestContent
 	}
 	return
 }

@@ -18615,96 +18615,72 @@ func (t *TestAccountsGetResponse_Subscription) UnmarshalJSON(b []byte) error {
 // type declares and keeps the others in Unknown (internal/wire).
 
 // MarshalJSON writes Addon, its Unknown members included.
+//
+//go:noinline
 func (v Addon) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Addon; the members it does not declare go to Unknown.
 func (v *Addon) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Addon) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes App, its Unknown members included.
+//
+//go:noinline
 func (v App) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads App; the members it does not declare go to Unknown.
 func (v *App) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *App) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes AppUpdateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v AppUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AppUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *AppUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AppUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AppUpdateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v AppUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AppUpdateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *AppUpdateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AppUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AppUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v AppUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AppUpdateResponse; the members it does not declare go to Unknown.
 func (v *AppUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AppUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BusinessRelationship, its Unknown members included.
+//
+//go:noinline
 func (v BusinessRelationship) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BusinessRelationship; the members it does not declare go to Unknown.
 func (v *BusinessRelationship) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BusinessRelationship) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Connection, its Unknown members included.
+//
+//go:noinline
 func (v Connection) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Connection; the members it does not declare go to Unknown.
 func (v *Connection) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Connection) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes ConnectionsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v ConnectionsGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ConnectionsGetResponse; the members it does not declare go to Unknown.
 func (v *ConnectionsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ConnectionsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes GetPersonOrganizationMembershipsItem, its Unknown members included.
+//
+//go:noinline
 func (v GetPersonOrganizationMembershipsItem) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GetPersonOrganizationMembershipsItem; the members it does not declare go to Unknown.
@@ -18712,13 +18688,9 @@ func (v *GetPersonOrganizationMembershipsItem) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *GetPersonOrganizationMembershipsItem) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes GetPersonOrganizationMembershipsItemOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v GetPersonOrganizationMembershipsItemOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -18728,131 +18700,89 @@ func (v *GetPersonOrganizationMembershipsItemOrganizationSubscription0) Unmarsha
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *GetPersonOrganizationMembershipsItemOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes JWTPublicKeysListResponse, its Unknown members included.
+//
+//go:noinline
 func (v JWTPublicKeysListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads JWTPublicKeysListResponse; the members it does not declare go to Unknown.
 func (v *JWTPublicKeysListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *JWTPublicKeysListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Machine, its Unknown members included.
+//
+//go:noinline
 func (v Machine) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Machine; the members it does not declare go to Unknown.
 func (v *Machine) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Machine) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes MachinesCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v MachinesCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesCreateJSONBody; the members it does not declare go to Unknown.
 func (v *MachinesCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v MachinesCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesCreateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *MachinesCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesCreateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v MachinesCreateOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesCreateOwnershipResponse; the members it does not declare go to Unknown.
 func (v *MachinesCreateOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v MachinesCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesCreateResponse; the members it does not declare go to Unknown.
 func (v *MachinesCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesGetOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v MachinesGetOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesGetOwnershipResponse; the members it does not declare go to Unknown.
 func (v *MachinesGetOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v MachinesGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesGetResponse; the members it does not declare go to Unknown.
 func (v *MachinesGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesGetSpecificationResponse, its Unknown members included.
+//
+//go:noinline
 func (v MachinesGetSpecificationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesGetSpecificationResponse; the members it does not declare go to Unknown.
 func (v *MachinesGetSpecificationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesGetSpecificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesUpdateOwnershipJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v MachinesUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
 func (v *MachinesUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesUpdateOwnershipJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v MachinesUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -18862,37 +18792,25 @@ func (v *MachinesUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesUpdateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v MachinesUpdateOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesUpdateOwnershipResponse; the members it does not declare go to Unknown.
 func (v *MachinesUpdateOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ManufacturerMachine, its Unknown members included.
+//
+//go:noinline
 func (v ManufacturerMachine) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ManufacturerMachine; the members it does not declare go to Unknown.
 func (v *ManufacturerMachine) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ManufacturerMachine) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ManufacturerMachinesCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ManufacturerMachinesCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ManufacturerMachinesCreateJSONBody; the members it does not declare go to Unknown.
@@ -18900,13 +18818,9 @@ func (v *ManufacturerMachinesCreateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ManufacturerMachinesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ManufacturerMachinesCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ManufacturerMachinesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -18916,13 +18830,9 @@ func (v *ManufacturerMachinesCreateJSONRequestBody) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ManufacturerMachinesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ManufacturerMachinesCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v ManufacturerMachinesCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ManufacturerMachinesCreateResponse; the members it does not declare go to Unknown.
@@ -18930,25 +18840,17 @@ func (v *ManufacturerMachinesCreateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ManufacturerMachinesCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ManufacturerMachinesGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v ManufacturerMachinesGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ManufacturerMachinesGetResponse; the members it does not declare go to Unknown.
 func (v *ManufacturerMachinesGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ManufacturerMachinesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ManufacturerMachinesUpdateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ManufacturerMachinesUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ManufacturerMachinesUpdateJSONBody; the members it does not declare go to Unknown.
@@ -18956,13 +18858,9 @@ func (v *ManufacturerMachinesUpdateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ManufacturerMachinesUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ManufacturerMachinesUpdateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ManufacturerMachinesUpdateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -18972,13 +18870,9 @@ func (v *ManufacturerMachinesUpdateJSONRequestBody) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ManufacturerMachinesUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ManufacturerMachinesUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v ManufacturerMachinesUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ManufacturerMachinesUpdateResponse; the members it does not declare go to Unknown.
@@ -18986,101 +18880,73 @@ func (v *ManufacturerMachinesUpdateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ManufacturerMachinesUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Membership, its Unknown members included.
+//
+//go:noinline
 func (v Membership) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Membership; the members it does not declare go to Unknown.
 func (v *Membership) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Membership) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes MembershipInvitation, its Unknown members included.
+//
+//go:noinline
 func (v MembershipInvitation) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MembershipInvitation; the members it does not declare go to Unknown.
 func (v *MembershipInvitation) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MembershipInvitation) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes N401UnauthorizedJWT, its Unknown members included.
+//
+//go:noinline
 func (v N401UnauthorizedJWT) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads N401UnauthorizedJWT; the members it does not declare go to Unknown.
 func (v *N401UnauthorizedJWT) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *N401UnauthorizedJWT) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes N403Forbidden, its Unknown members included.
+//
+//go:noinline
 func (v N403Forbidden) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads N403Forbidden; the members it does not declare go to Unknown.
 func (v *N403Forbidden) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *N403Forbidden) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes N404NotFound, its Unknown members included.
+//
+//go:noinline
 func (v N404NotFound) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads N404NotFound; the members it does not declare go to Unknown.
 func (v *N404NotFound) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *N404NotFound) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes N422UnprocessableEntity, its Unknown members included.
+//
+//go:noinline
 func (v N422UnprocessableEntity) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads N422UnprocessableEntity; the members it does not declare go to Unknown.
 func (v *N422UnprocessableEntity) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *N422UnprocessableEntity) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Organization, its Unknown members included.
+//
+//go:noinline
 func (v Organization) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Organization; the members it does not declare go to Unknown.
 func (v *Organization) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Organization) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes OrganizationAddonsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationAddonsGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads OrganizationAddonsGetResponse; the members it does not declare go to Unknown.
 func (v *OrganizationAddonsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationAddonsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationBusinessRelationshipsCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationBusinessRelationshipsCreateJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19090,13 +18956,9 @@ func (v *OrganizationBusinessRelationshipsCreateJSONBody) UnmarshalJSON(b []byte
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationBusinessRelationshipsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationBusinessRelationshipsCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationBusinessRelationshipsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19106,13 +18968,9 @@ func (v *OrganizationBusinessRelationshipsCreateJSONRequestBody) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationBusinessRelationshipsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationBusinessRelationshipsCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationBusinessRelationshipsCreateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19122,13 +18980,9 @@ func (v *OrganizationBusinessRelationshipsCreateResponse) UnmarshalJSON(b []byte
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationBusinessRelationshipsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationBusinessRelationshipsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationBusinessRelationshipsGetResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19138,25 +18992,17 @@ func (v *OrganizationBusinessRelationshipsGetResponse) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationBusinessRelationshipsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationMembership, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationMembership) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads OrganizationMembership; the members it does not declare go to Unknown.
 func (v *OrganizationMembership) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationMembership) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationMembershipPersonSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationMembershipPersonSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19166,13 +19012,9 @@ func (v *OrganizationMembershipPersonSubscription0) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationMembershipPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationMembershipsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationMembershipsGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads OrganizationMembershipsGetResponse; the members it does not declare go to Unknown.
@@ -19180,13 +19022,9 @@ func (v *OrganizationMembershipsGetResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationMembershipsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationMembershipsGetResponsePersonSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationMembershipsGetResponsePersonSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19196,13 +19034,9 @@ func (v *OrganizationMembershipsGetResponsePersonSubscription0) UnmarshalJSON(b 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationMembershipsGetResponsePersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationMembershipsUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationMembershipsUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads OrganizationMembershipsUpdateResponse; the members it does not declare go to Unknown.
@@ -19210,13 +19044,9 @@ func (v *OrganizationMembershipsUpdateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationMembershipsUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationMembershipsUpdateResponsePersonSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationMembershipsUpdateResponsePersonSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19226,35 +19056,25 @@ func (v *OrganizationMembershipsUpdateResponsePersonSubscription0) UnmarshalJSON
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationMembershipsUpdateResponsePersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationSubscription0) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads OrganizationSubscription0; the members it does not declare go to Unknown.
 func (v *OrganizationSubscription0) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Person, its Unknown members included.
+//
+//go:noinline
 func (v Person) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Person; the members it does not declare go to Unknown.
 func (v *Person) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Person) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes PersonOrganizationMembershipsOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationMembershipsOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19264,13 +19084,9 @@ func (v *PersonOrganizationMembershipsOrganizationSubscription0) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationMembershipsOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonOrganizationsCreateJSONBody; the members it does not declare go to Unknown.
@@ -19278,13 +19094,9 @@ func (v *PersonOrganizationsCreateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19294,13 +19106,9 @@ func (v *PersonOrganizationsCreateJSONRequestBody) UnmarshalJSON(b []byte) error
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonOrganizationsCreateResponse; the members it does not declare go to Unknown.
@@ -19308,13 +19116,9 @@ func (v *PersonOrganizationsCreateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsCreateResponseSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsCreateResponseSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19324,13 +19128,9 @@ func (v *PersonOrganizationsCreateResponseSubscription0) UnmarshalJSON(b []byte)
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsCreateResponseSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesCreateJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19340,13 +19140,9 @@ func (v *PersonOrganizationsMachinesCreateJSONBody) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19356,13 +19152,9 @@ func (v *PersonOrganizationsMachinesCreateJSONRequestBody) UnmarshalJSON(b []byt
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesCreateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesCreateOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19372,13 +19164,9 @@ func (v *PersonOrganizationsMachinesCreateOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesCreateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19388,13 +19176,9 @@ func (v *PersonOrganizationsMachinesCreateResponse) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesGetOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesGetOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19404,13 +19188,9 @@ func (v *PersonOrganizationsMachinesGetOwnershipResponse) UnmarshalJSON(b []byte
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesGetResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19420,13 +19200,9 @@ func (v *PersonOrganizationsMachinesGetResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesGetSpecificationResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesGetSpecificationResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19436,13 +19212,9 @@ func (v *PersonOrganizationsMachinesGetSpecificationResponse) UnmarshalJSON(b []
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesGetSpecificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesUpdateOwnershipJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19452,13 +19224,9 @@ func (v *PersonOrganizationsMachinesUpdateOwnershipJSONBody) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19468,13 +19236,9 @@ func (v *PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) UnmarshalJSO
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesUpdateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesUpdateOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19484,13 +19248,9 @@ func (v *PersonOrganizationsMachinesUpdateOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMembershipInvitationsCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMembershipInvitationsCreateJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19500,13 +19260,9 @@ func (v *PersonOrganizationsMembershipInvitationsCreateJSONBody) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMembershipInvitationsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMembershipInvitationsCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19516,13 +19272,9 @@ func (v *PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) Unmarsha
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMembershipInvitationsCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMembershipInvitationsCreateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19532,13 +19284,9 @@ func (v *PersonOrganizationsMembershipInvitationsCreateResponse) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMembershipInvitationsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMembershipsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMembershipsGetResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19548,13 +19296,9 @@ func (v *PersonOrganizationsMembershipsGetResponse) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMembershipsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMembershipsUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMembershipsUpdateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19564,13 +19308,9 @@ func (v *PersonOrganizationsMembershipsUpdateResponse) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMembershipsUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesCreateJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19580,13 +19320,9 @@ func (v *PersonOrganizationsSitesCreateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19596,13 +19332,9 @@ func (v *PersonOrganizationsSitesCreateJSONRequestBody) UnmarshalJSON(b []byte) 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesCreateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19612,13 +19344,9 @@ func (v *PersonOrganizationsSitesCreateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesCreateResponseOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesCreateResponseOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19628,13 +19356,9 @@ func (v *PersonOrganizationsSitesCreateResponseOrganizationSubscription0) Unmars
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesCreateResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonOrganizationsSitesGetResponse; the members it does not declare go to Unknown.
@@ -19642,13 +19366,9 @@ func (v *PersonOrganizationsSitesGetResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesGetResponseOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesGetResponseOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19658,13 +19378,9 @@ func (v *PersonOrganizationsSitesGetResponseOrganizationSubscription0) Unmarshal
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesGetResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesUpdateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesUpdateJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19674,13 +19390,9 @@ func (v *PersonOrganizationsSitesUpdateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesUpdateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesUpdateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19690,13 +19402,9 @@ func (v *PersonOrganizationsSitesUpdateJSONRequestBody) UnmarshalJSON(b []byte) 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesUpdateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19706,13 +19414,9 @@ func (v *PersonOrganizationsSitesUpdateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesUpdateResponseOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesUpdateResponseOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19722,13 +19426,9 @@ func (v *PersonOrganizationsSitesUpdateResponseOrganizationSubscription0) Unmars
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesUpdateResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareCreateJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19738,13 +19438,9 @@ func (v *PersonOrganizationsSoftwareCreateJSONBody) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19754,13 +19450,9 @@ func (v *PersonOrganizationsSoftwareCreateJSONRequestBody) UnmarshalJSON(b []byt
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareCreateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareCreateOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19770,13 +19462,9 @@ func (v *PersonOrganizationsSoftwareCreateOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareCreateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19786,13 +19474,9 @@ func (v *PersonOrganizationsSoftwareCreateResponse) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareGetOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareGetOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19802,13 +19486,9 @@ func (v *PersonOrganizationsSoftwareGetOwnershipResponse) UnmarshalJSON(b []byte
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareGetResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19818,13 +19498,9 @@ func (v *PersonOrganizationsSoftwareGetResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareUpdateOwnershipJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19834,13 +19510,9 @@ func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONBody) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19850,13 +19522,9 @@ func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSO
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareUpdateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareUpdateOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19866,13 +19534,9 @@ func (v *PersonOrganizationsSoftwareUpdateOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsCreateJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19882,13 +19546,9 @@ func (v *PersonOrganizationsSpecialistsCreateJSONBody) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19898,13 +19558,9 @@ func (v *PersonOrganizationsSpecialistsCreateJSONRequestBody) UnmarshalJSON(b []
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsCreateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsCreateOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19914,13 +19570,9 @@ func (v *PersonOrganizationsSpecialistsCreateOwnershipResponse) UnmarshalJSON(b 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsCreateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19930,13 +19582,9 @@ func (v *PersonOrganizationsSpecialistsCreateResponse) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsGetOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsGetOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19946,13 +19594,9 @@ func (v *PersonOrganizationsSpecialistsGetOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsGetResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19962,13 +19606,9 @@ func (v *PersonOrganizationsSpecialistsGetResponse) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsGetSpecificationResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsGetSpecificationResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19978,13 +19618,9 @@ func (v *PersonOrganizationsSpecialistsGetSpecificationResponse) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsGetSpecificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsUpdateOwnershipJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19994,13 +19630,9 @@ func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONBody) UnmarshalJSON(b 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20010,13 +19642,9 @@ func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) Unmarshal
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsUpdateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsUpdateOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20026,37 +19654,25 @@ func (v *PersonOrganizationsSpecialistsUpdateOwnershipResponse) UnmarshalJSON(b 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v PersonSubscription0) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonSubscription0; the members it does not declare go to Unknown.
 func (v *PersonSubscription0) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonUpdateAvatarMultipartBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonUpdateAvatarMultipartBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonUpdateAvatarMultipartBody; the members it does not declare go to Unknown.
 func (v *PersonUpdateAvatarMultipartBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonUpdateAvatarMultipartBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonUpdateAvatarMultipartRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonUpdateAvatarMultipartRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20066,61 +19682,41 @@ func (v *PersonUpdateAvatarMultipartRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonUpdateAvatarMultipartRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonUpdateAvatarResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonUpdateAvatarResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonUpdateAvatarResponse; the members it does not declare go to Unknown.
 func (v *PersonUpdateAvatarResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonUpdateAvatarResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonUpdateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *PersonUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonUpdateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonUpdateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *PersonUpdateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonUpdateResponse; the members it does not declare go to Unknown.
 func (v *PersonUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20130,13 +19726,9 @@ func (v *PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0) U
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonUpdateResponseSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v PersonUpdateResponseSubscription0) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonUpdateResponseSubscription0; the members it does not declare go to Unknown.
@@ -20144,13 +19736,9 @@ func (v *PersonUpdateResponseSubscription0) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonUpdateResponseSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes RevokedAccessTokensCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v RevokedAccessTokensCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RevokedAccessTokensCreateResponse; the members it does not declare go to Unknown.
@@ -20158,93 +19746,65 @@ func (v *RevokedAccessTokensCreateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RevokedAccessTokensCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes RevokedAccessTokensListResponse, its Unknown members included.
+//
+//go:noinline
 func (v RevokedAccessTokensListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RevokedAccessTokensListResponse; the members it does not declare go to Unknown.
 func (v *RevokedAccessTokensListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RevokedAccessTokensListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes RolesListItem, its Unknown members included.
+//
+//go:noinline
 func (v RolesListItem) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RolesListItem; the members it does not declare go to Unknown.
 func (v *RolesListItem) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RolesListItem) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes Site, its Unknown members included.
+//
+//go:noinline
 func (v Site) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Site; the members it does not declare go to Unknown.
 func (v *Site) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Site) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes SiteOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v SiteOrganizationSubscription0) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SiteOrganizationSubscription0; the members it does not declare go to Unknown.
 func (v *SiteOrganizationSubscription0) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SiteOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v SitesCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SitesCreateJSONBody; the members it does not declare go to Unknown.
 func (v *SitesCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v SitesCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SitesCreateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *SitesCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v SitesCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SitesCreateResponse; the members it does not declare go to Unknown.
 func (v *SitesCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesCreateResponseOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v SitesCreateResponseOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20254,25 +19814,17 @@ func (v *SitesCreateResponseOrganizationSubscription0) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesCreateResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v SitesGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SitesGetResponse; the members it does not declare go to Unknown.
 func (v *SitesGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesGetResponseOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v SitesGetResponseOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20282,49 +19834,33 @@ func (v *SitesGetResponseOrganizationSubscription0) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesGetResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesUpdateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v SitesUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SitesUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *SitesUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesUpdateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v SitesUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SitesUpdateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *SitesUpdateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v SitesUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SitesUpdateResponse; the members it does not declare go to Unknown.
 func (v *SitesUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesUpdateResponseOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v SitesUpdateResponseOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20334,107 +19870,73 @@ func (v *SitesUpdateResponseOrganizationSubscription0) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesUpdateResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Software, its Unknown members included.
+//
+//go:noinline
 func (v Software) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Software; the members it does not declare go to Unknown.
 func (v *Software) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Software) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes SoftwareCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SoftwareCreateJSONBody; the members it does not declare go to Unknown.
 func (v *SoftwareCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SoftwareCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SoftwareCreateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *SoftwareCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SoftwareCreateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareCreateOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SoftwareCreateOwnershipResponse; the members it does not declare go to Unknown.
 func (v *SoftwareCreateOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SoftwareCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SoftwareCreateResponse; the members it does not declare go to Unknown.
 func (v *SoftwareCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SoftwareGetOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareGetOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SoftwareGetOwnershipResponse; the members it does not declare go to Unknown.
 func (v *SoftwareGetOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SoftwareGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SoftwareGetResponse; the members it does not declare go to Unknown.
 func (v *SoftwareGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SoftwareUpdateOwnershipJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SoftwareUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
 func (v *SoftwareUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SoftwareUpdateOwnershipJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20444,59 +19946,41 @@ func (v *SoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SoftwareUpdateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareUpdateOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SoftwareUpdateOwnershipResponse; the members it does not declare go to Unknown.
 func (v *SoftwareUpdateOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Specialist, its Unknown members included.
+//
+//go:noinline
 func (v Specialist) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Specialist; the members it does not declare go to Unknown.
 func (v *Specialist) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Specialist) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes SpecialistsCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsCreateJSONBody; the members it does not declare go to Unknown.
 func (v *SpecialistsCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsCreateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *SpecialistsCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsCreateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsCreateOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsCreateOwnershipResponse; the members it does not declare go to Unknown.
@@ -20504,49 +19988,33 @@ func (v *SpecialistsCreateOwnershipResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsCreateResponse; the members it does not declare go to Unknown.
 func (v *SpecialistsCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsGetOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsGetOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsGetOwnershipResponse; the members it does not declare go to Unknown.
 func (v *SpecialistsGetOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsGetResponse; the members it does not declare go to Unknown.
 func (v *SpecialistsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsGetSpecificationResponse, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsGetSpecificationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsGetSpecificationResponse; the members it does not declare go to Unknown.
@@ -20554,13 +20022,9 @@ func (v *SpecialistsGetSpecificationResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsGetSpecificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsUpdateOwnershipJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
@@ -20568,13 +20032,9 @@ func (v *SpecialistsUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsUpdateOwnershipJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20584,13 +20044,9 @@ func (v *SpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsUpdateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsUpdateOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsUpdateOwnershipResponse; the members it does not declare go to Unknown.
@@ -20598,59 +20054,41 @@ func (v *SpecialistsUpdateOwnershipResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Subscription, its Unknown members included.
+//
+//go:noinline
 func (v Subscription) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Subscription; the members it does not declare go to Unknown.
 func (v *Subscription) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Subscription) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes SubscriptionCreate, its Unknown members included.
+//
+//go:noinline
 func (v SubscriptionCreate) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SubscriptionCreate; the members it does not declare go to Unknown.
 func (v *SubscriptionCreate) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SubscriptionCreate) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SubscriptionsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v SubscriptionsGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SubscriptionsGetResponse; the members it does not declare go to Unknown.
 func (v *SubscriptionsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SubscriptionsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SubscriptionsUpdateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v SubscriptionsUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SubscriptionsUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *SubscriptionsUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SubscriptionsUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SubscriptionsUpdateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v SubscriptionsUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SubscriptionsUpdateJSONRequestBody; the members it does not declare go to Unknown.
@@ -20658,35 +20096,25 @@ func (v *SubscriptionsUpdateJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SubscriptionsUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SubscriptionsUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v SubscriptionsUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SubscriptionsUpdateResponse; the members it does not declare go to Unknown.
 func (v *SubscriptionsUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SubscriptionsUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccount, its Unknown members included.
+//
+//go:noinline
 func (v TestAccount) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TestAccount; the members it does not declare go to Unknown.
 func (v *TestAccount) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccount) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes TestAccountMembershipsPersonSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountMembershipsPersonSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20696,37 +20124,25 @@ func (v *TestAccountMembershipsPersonSubscription0) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountMembershipsPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountSubscription0) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TestAccountSubscription0; the members it does not declare go to Unknown.
 func (v *TestAccountSubscription0) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountsCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountsCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TestAccountsCreateJSONBody; the members it does not declare go to Unknown.
 func (v *TestAccountsCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountsCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountsCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TestAccountsCreateJSONRequestBody; the members it does not declare go to Unknown.
@@ -20734,25 +20150,17 @@ func (v *TestAccountsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountsCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountsCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TestAccountsCreateResponse; the members it does not declare go to Unknown.
 func (v *TestAccountsCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountsCreateResponseMembershipsPersonSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountsCreateResponseMembershipsPersonSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20762,13 +20170,9 @@ func (v *TestAccountsCreateResponseMembershipsPersonSubscription0) UnmarshalJSON
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountsCreateResponseMembershipsPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountsCreateResponseSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountsCreateResponseSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20778,25 +20182,17 @@ func (v *TestAccountsCreateResponseSubscription0) UnmarshalJSON(b []byte) error 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountsCreateResponseSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountsGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TestAccountsGetResponse; the members it does not declare go to Unknown.
 func (v *TestAccountsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountsGetResponseMembershipsPersonSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountsGetResponseMembershipsPersonSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20806,13 +20202,9 @@ func (v *TestAccountsGetResponseMembershipsPersonSubscription0) UnmarshalJSON(b 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountsGetResponseMembershipsPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountsGetResponseSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountsGetResponseSubscription0) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TestAccountsGetResponseSubscription0; the members it does not declare go to Unknown.
@@ -20820,23 +20212,16 @@ func (v *TestAccountsGetResponseSubscription0) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountsGetResponseSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VendorApp, its Unknown members included.
+//
+//go:noinline
 func (v VendorApp) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VendorApp; the members it does not declare go to Unknown.
 func (v *VendorApp) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VendorApp) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
-// The getters of the models: reading an optional field never panics.
+// The getters of the models an answer can hold: reading an optional
+// field never panics.
 
 // GetEntryPointURL returns the value of EntryPointURL, the zero value when absent or null (also on a nil Addon).
 func (v *Addon) GetEntryPointURL() (x string) {
@@ -21650,22 +21035,6 @@ func (v *PersonOrganizationsSpecialistsUpdateOwnershipResponse) GetSiteID() (x s
 func (v *PersonOrganizationsSpecialistsUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
 		x, _ = nullable.Get(v.TerminatedAt)
-	}
-	return
-}
-
-// GetAvatar returns *Avatar, the zero value when absent (also on a nil PersonUpdateAvatarMultipartBody).
-func (v *PersonUpdateAvatarMultipartBody) GetAvatar() (x openapi_types.File) {
-	if v != nil && v.Avatar != nil {
-		x = *v.Avatar
-	}
-	return
-}
-
-// GetAvatar returns *Avatar, the zero value when absent (also on a nil PersonUpdateAvatarMultipartRequestBody).
-func (v *PersonUpdateAvatarMultipartRequestBody) GetAvatar() (x openapi_types.File) {
-	if v != nil && v.Avatar != nil {
-		x = *v.Avatar
 	}
 	return
 }

@@ -79,12 +79,12 @@ func TestGettersNeverPanic(t *testing.T) {
 // TestNullableGetterReadsNullAsZero reads a nullable field sent as null,
 // as a value and absent.
 func TestNullableGetterReadsNullAsZero(t *testing.T) {
-	for body, want := range map[string]string{`{"given_name":null}`: "", `{"given_name":"Ana"}`: "Ana", `{}`: ""} {
-		var u auth0mgmt.UpdateUserRequestContent
-		if err := json.Unmarshal([]byte(body), &u); err != nil {
+	for body, want := range map[string]string{`{"custom_client_ip_header":null}`: "", `{"custom_client_ip_header":"cf-connecting-ip"}`: "cf-connecting-ip", `{}`: ""} {
+		var d auth0mgmt.CustomDomain
+		if err := json.Unmarshal([]byte(body), &d); err != nil {
 			t.Fatal(err)
 		}
-		if got := u.GetGivenName(); got != want {
+		if got := d.GetCustomClientIPHeader(); got != want {
 			t.Errorf("%s: %q, want %q", body, got, want)
 		}
 	}
