@@ -1826,6 +1826,8 @@ func (a *UserInfo) Set(fieldName string, value interface{}) {
 }
 
 // AsAuthorizationCodeGrant returns the union data inside the TokenRequest as a AuthorizationCodeGrant
+//
+//go:noinline
 func (t TokenRequest) AsAuthorizationCodeGrant() (AuthorizationCodeGrant, error) {
 	var body AuthorizationCodeGrant
 	err := json.Unmarshal(t.union, &body)
@@ -1852,6 +1854,8 @@ func (t *TokenRequest) MergeAuthorizationCodeGrant(v AuthorizationCodeGrant) err
 }
 
 // AsAuthorizationCodePKCEGrant returns the union data inside the TokenRequest as a AuthorizationCodePKCEGrant
+//
+//go:noinline
 func (t TokenRequest) AsAuthorizationCodePKCEGrant() (AuthorizationCodePKCEGrant, error) {
 	var body AuthorizationCodePKCEGrant
 	err := json.Unmarshal(t.union, &body)
@@ -1878,6 +1882,8 @@ func (t *TokenRequest) MergeAuthorizationCodePKCEGrant(v AuthorizationCodePKCEGr
 }
 
 // AsRefreshTokenGrant returns the union data inside the TokenRequest as a RefreshTokenGrant
+//
+//go:noinline
 func (t TokenRequest) AsRefreshTokenGrant() (RefreshTokenGrant, error) {
 	var body RefreshTokenGrant
 	err := json.Unmarshal(t.union, &body)
@@ -1904,6 +1910,8 @@ func (t *TokenRequest) MergeRefreshTokenGrant(v RefreshTokenGrant) error {
 }
 
 // AsClientCredentialsGrant returns the union data inside the TokenRequest as a ClientCredentialsGrant
+//
+//go:noinline
 func (t TokenRequest) AsClientCredentialsGrant() (ClientCredentialsGrant, error) {
 	var body ClientCredentialsGrant
 	err := json.Unmarshal(t.union, &body)
@@ -1930,6 +1938,8 @@ func (t *TokenRequest) MergeClientCredentialsGrant(v ClientCredentialsGrant) err
 }
 
 // AsPasswordGrant returns the union data inside the TokenRequest as a PasswordGrant
+//
+//go:noinline
 func (t TokenRequest) AsPasswordGrant() (PasswordGrant, error) {
 	var body PasswordGrant
 	err := json.Unmarshal(t.union, &body)
@@ -1956,6 +1966,8 @@ func (t *TokenRequest) MergePasswordGrant(v PasswordGrant) error {
 }
 
 // AsDeviceCodeGrant returns the union data inside the TokenRequest as a DeviceCodeGrant
+//
+//go:noinline
 func (t TokenRequest) AsDeviceCodeGrant() (DeviceCodeGrant, error) {
 	var body DeviceCodeGrant
 	err := json.Unmarshal(t.union, &body)
@@ -1982,6 +1994,8 @@ func (t *TokenRequest) MergeDeviceCodeGrant(v DeviceCodeGrant) error {
 }
 
 // AsMFAOTPGrant returns the union data inside the TokenRequest as a MFAOTPGrant
+//
+//go:noinline
 func (t TokenRequest) AsMFAOTPGrant() (MFAOTPGrant, error) {
 	var body MFAOTPGrant
 	err := json.Unmarshal(t.union, &body)
@@ -2008,6 +2022,8 @@ func (t *TokenRequest) MergeMFAOTPGrant(v MFAOTPGrant) error {
 }
 
 // AsMFAOOBGrant returns the union data inside the TokenRequest as a MFAOOBGrant
+//
+//go:noinline
 func (t TokenRequest) AsMFAOOBGrant() (MFAOOBGrant, error) {
 	var body MFAOOBGrant
 	err := json.Unmarshal(t.union, &body)
@@ -2034,6 +2050,8 @@ func (t *TokenRequest) MergeMFAOOBGrant(v MFAOOBGrant) error {
 }
 
 // AsMFARecoveryCodeGrant returns the union data inside the TokenRequest as a MFARecoveryCodeGrant
+//
+//go:noinline
 func (t TokenRequest) AsMFARecoveryCodeGrant() (MFARecoveryCodeGrant, error) {
 	var body MFARecoveryCodeGrant
 	err := json.Unmarshal(t.union, &body)
@@ -2060,6 +2078,8 @@ func (t *TokenRequest) MergeMFARecoveryCodeGrant(v MFARecoveryCodeGrant) error {
 }
 
 // AsPasswordlessOTPGrant returns the union data inside the TokenRequest as a PasswordlessOTPGrant
+//
+//go:noinline
 func (t TokenRequest) AsPasswordlessOTPGrant() (PasswordlessOTPGrant, error) {
 	var body PasswordlessOTPGrant
 	err := json.Unmarshal(t.union, &body)
@@ -2086,6 +2106,8 @@ func (t *TokenRequest) MergePasswordlessOTPGrant(v PasswordlessOTPGrant) error {
 }
 
 // AsTokenExchangeGrant returns the union data inside the TokenRequest as a TokenExchangeGrant
+//
+//go:noinline
 func (t TokenRequest) AsTokenExchangeGrant() (TokenExchangeGrant, error) {
 	var body TokenExchangeGrant
 	err := json.Unmarshal(t.union, &body)
@@ -2111,6 +2133,7 @@ func (t *TokenRequest) MergeTokenExchangeGrant(v TokenExchangeGrant) error {
 	return err
 }
 
+//go:noinline
 func (t TokenRequest) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err

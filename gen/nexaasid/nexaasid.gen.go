@@ -188,6 +188,8 @@ type WidgetsUserJSURLParams struct {
 type CreateSignUpJSONRequestBody = SignUpRequest
 
 // AsValidationErrorsErrors0 returns the union data inside the ValidationErrors_Errors as a ValidationErrorsErrors0
+//
+//go:noinline
 func (t ValidationErrors_Errors) AsValidationErrorsErrors0() (ValidationErrorsErrors0, error) {
 	var body ValidationErrorsErrors0
 	err := json.Unmarshal(t.union, &body)
@@ -214,6 +216,8 @@ func (t *ValidationErrors_Errors) MergeValidationErrorsErrors0(v ValidationError
 }
 
 // AsValidationErrorsErrors1 returns the union data inside the ValidationErrors_Errors as a ValidationErrorsErrors1
+//
+//go:noinline
 func (t ValidationErrors_Errors) AsValidationErrorsErrors1() (ValidationErrorsErrors1, error) {
 	var body ValidationErrorsErrors1
 	err := json.Unmarshal(t.union, &body)
@@ -239,6 +243,7 @@ func (t *ValidationErrors_Errors) MergeValidationErrorsErrors1(v ValidationError
 	return err
 }
 
+//go:noinline
 func (t ValidationErrors_Errors) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err

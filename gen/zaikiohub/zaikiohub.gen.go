@@ -17186,6 +17186,8 @@ type SubscriptionsUpdateJSONRequestBody SubscriptionsUpdateJSONBody
 type TestAccountsCreateJSONRequestBody TestAccountsCreateJSONBody
 
 // AsGetPersonOrganizationMembershipsItemOrganizationSubscription0 returns the union data inside the GetPersonOrganizationMembershipsItem_Organization_Subscription as a GetPersonOrganizationMembershipsItemOrganizationSubscription0
+//
+//go:noinline
 func (t GetPersonOrganizationMembershipsItem_Organization_Subscription) AsGetPersonOrganizationMembershipsItemOrganizationSubscription0() (GetPersonOrganizationMembershipsItemOrganizationSubscription0, error) {
 	var body GetPersonOrganizationMembershipsItemOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17212,6 +17214,8 @@ func (t *GetPersonOrganizationMembershipsItem_Organization_Subscription) MergeGe
 }
 
 // AsGetPersonOrganizationMembershipsItemOrganizationSubscription1 returns the union data inside the GetPersonOrganizationMembershipsItem_Organization_Subscription as a GetPersonOrganizationMembershipsItemOrganizationSubscription1
+//
+//go:noinline
 func (t GetPersonOrganizationMembershipsItem_Organization_Subscription) AsGetPersonOrganizationMembershipsItemOrganizationSubscription1() (GetPersonOrganizationMembershipsItemOrganizationSubscription1, error) {
 	var body GetPersonOrganizationMembershipsItemOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17237,6 +17241,7 @@ func (t *GetPersonOrganizationMembershipsItem_Organization_Subscription) MergeGe
 	return err
 }
 
+//go:noinline
 func (t GetPersonOrganizationMembershipsItem_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17248,6 +17253,8 @@ func (t *GetPersonOrganizationMembershipsItem_Organization_Subscription) Unmarsh
 }
 
 // AsOrganizationSubscription0 returns the union data inside the Organization_Subscription as a OrganizationSubscription0
+//
+//go:noinline
 func (t Organization_Subscription) AsOrganizationSubscription0() (OrganizationSubscription0, error) {
 	var body OrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17274,6 +17281,8 @@ func (t *Organization_Subscription) MergeOrganizationSubscription0(v Organizatio
 }
 
 // AsOrganizationSubscription1 returns the union data inside the Organization_Subscription as a OrganizationSubscription1
+//
+//go:noinline
 func (t Organization_Subscription) AsOrganizationSubscription1() (OrganizationSubscription1, error) {
 	var body OrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17299,6 +17308,7 @@ func (t *Organization_Subscription) MergeOrganizationSubscription1(v Organizatio
 	return err
 }
 
+//go:noinline
 func (t Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17310,6 +17320,8 @@ func (t *Organization_Subscription) UnmarshalJSON(b []byte) error {
 }
 
 // AsOrganizationMembershipPersonSubscription0 returns the union data inside the OrganizationMembership_Person_Subscription as a OrganizationMembershipPersonSubscription0
+//
+//go:noinline
 func (t OrganizationMembership_Person_Subscription) AsOrganizationMembershipPersonSubscription0() (OrganizationMembershipPersonSubscription0, error) {
 	var body OrganizationMembershipPersonSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17336,6 +17348,8 @@ func (t *OrganizationMembership_Person_Subscription) MergeOrganizationMembership
 }
 
 // AsOrganizationMembershipPersonSubscription1 returns the union data inside the OrganizationMembership_Person_Subscription as a OrganizationMembershipPersonSubscription1
+//
+//go:noinline
 func (t OrganizationMembership_Person_Subscription) AsOrganizationMembershipPersonSubscription1() (OrganizationMembershipPersonSubscription1, error) {
 	var body OrganizationMembershipPersonSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17361,6 +17375,7 @@ func (t *OrganizationMembership_Person_Subscription) MergeOrganizationMembership
 	return err
 }
 
+//go:noinline
 func (t OrganizationMembership_Person_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17372,6 +17387,8 @@ func (t *OrganizationMembership_Person_Subscription) UnmarshalJSON(b []byte) err
 }
 
 // AsOrganizationMembershipsGetResponsePersonSubscription0 returns the union data inside the OrganizationMembershipsGetResponse_Person_Subscription as a OrganizationMembershipsGetResponsePersonSubscription0
+//
+//go:noinline
 func (t OrganizationMembershipsGetResponse_Person_Subscription) AsOrganizationMembershipsGetResponsePersonSubscription0() (OrganizationMembershipsGetResponsePersonSubscription0, error) {
 	var body OrganizationMembershipsGetResponsePersonSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17398,6 +17415,8 @@ func (t *OrganizationMembershipsGetResponse_Person_Subscription) MergeOrganizati
 }
 
 // AsOrganizationMembershipsGetResponsePersonSubscription1 returns the union data inside the OrganizationMembershipsGetResponse_Person_Subscription as a OrganizationMembershipsGetResponsePersonSubscription1
+//
+//go:noinline
 func (t OrganizationMembershipsGetResponse_Person_Subscription) AsOrganizationMembershipsGetResponsePersonSubscription1() (OrganizationMembershipsGetResponsePersonSubscription1, error) {
 	var body OrganizationMembershipsGetResponsePersonSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17423,6 +17442,7 @@ func (t *OrganizationMembershipsGetResponse_Person_Subscription) MergeOrganizati
 	return err
 }
 
+//go:noinline
 func (t OrganizationMembershipsGetResponse_Person_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17434,6 +17454,8 @@ func (t *OrganizationMembershipsGetResponse_Person_Subscription) UnmarshalJSON(b
 }
 
 // AsOrganizationMembershipsUpdateResponsePersonSubscription0 returns the union data inside the OrganizationMembershipsUpdateResponse_Person_Subscription as a OrganizationMembershipsUpdateResponsePersonSubscription0
+//
+//go:noinline
 func (t OrganizationMembershipsUpdateResponse_Person_Subscription) AsOrganizationMembershipsUpdateResponsePersonSubscription0() (OrganizationMembershipsUpdateResponsePersonSubscription0, error) {
 	var body OrganizationMembershipsUpdateResponsePersonSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17460,6 +17482,8 @@ func (t *OrganizationMembershipsUpdateResponse_Person_Subscription) MergeOrganiz
 }
 
 // AsOrganizationMembershipsUpdateResponsePersonSubscription1 returns the union data inside the OrganizationMembershipsUpdateResponse_Person_Subscription as a OrganizationMembershipsUpdateResponsePersonSubscription1
+//
+//go:noinline
 func (t OrganizationMembershipsUpdateResponse_Person_Subscription) AsOrganizationMembershipsUpdateResponsePersonSubscription1() (OrganizationMembershipsUpdateResponsePersonSubscription1, error) {
 	var body OrganizationMembershipsUpdateResponsePersonSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17485,6 +17509,7 @@ func (t *OrganizationMembershipsUpdateResponse_Person_Subscription) MergeOrganiz
 	return err
 }
 
+//go:noinline
 func (t OrganizationMembershipsUpdateResponse_Person_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17496,6 +17521,8 @@ func (t *OrganizationMembershipsUpdateResponse_Person_Subscription) UnmarshalJSO
 }
 
 // AsPersonOrganizationMembershipsOrganizationSubscription0 returns the union data inside the Person_OrganizationMemberships_Organization_Subscription as a PersonOrganizationMembershipsOrganizationSubscription0
+//
+//go:noinline
 func (t Person_OrganizationMemberships_Organization_Subscription) AsPersonOrganizationMembershipsOrganizationSubscription0() (PersonOrganizationMembershipsOrganizationSubscription0, error) {
 	var body PersonOrganizationMembershipsOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17522,6 +17549,8 @@ func (t *Person_OrganizationMemberships_Organization_Subscription) MergePersonOr
 }
 
 // AsPersonOrganizationMembershipsOrganizationSubscription1 returns the union data inside the Person_OrganizationMemberships_Organization_Subscription as a PersonOrganizationMembershipsOrganizationSubscription1
+//
+//go:noinline
 func (t Person_OrganizationMemberships_Organization_Subscription) AsPersonOrganizationMembershipsOrganizationSubscription1() (PersonOrganizationMembershipsOrganizationSubscription1, error) {
 	var body PersonOrganizationMembershipsOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17547,6 +17576,7 @@ func (t *Person_OrganizationMemberships_Organization_Subscription) MergePersonOr
 	return err
 }
 
+//go:noinline
 func (t Person_OrganizationMemberships_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17558,6 +17588,8 @@ func (t *Person_OrganizationMemberships_Organization_Subscription) UnmarshalJSON
 }
 
 // AsPersonSubscription0 returns the union data inside the Person_Subscription as a PersonSubscription0
+//
+//go:noinline
 func (t Person_Subscription) AsPersonSubscription0() (PersonSubscription0, error) {
 	var body PersonSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17584,6 +17616,8 @@ func (t *Person_Subscription) MergePersonSubscription0(v PersonSubscription0) er
 }
 
 // AsPersonSubscription1 returns the union data inside the Person_Subscription as a PersonSubscription1
+//
+//go:noinline
 func (t Person_Subscription) AsPersonSubscription1() (PersonSubscription1, error) {
 	var body PersonSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17609,6 +17643,7 @@ func (t *Person_Subscription) MergePersonSubscription1(v PersonSubscription1) er
 	return err
 }
 
+//go:noinline
 func (t Person_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17620,6 +17655,8 @@ func (t *Person_Subscription) UnmarshalJSON(b []byte) error {
 }
 
 // AsPersonOrganizationsCreateResponseSubscription0 returns the union data inside the PersonOrganizationsCreateResponse_Subscription as a PersonOrganizationsCreateResponseSubscription0
+//
+//go:noinline
 func (t PersonOrganizationsCreateResponse_Subscription) AsPersonOrganizationsCreateResponseSubscription0() (PersonOrganizationsCreateResponseSubscription0, error) {
 	var body PersonOrganizationsCreateResponseSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17646,6 +17683,8 @@ func (t *PersonOrganizationsCreateResponse_Subscription) MergePersonOrganization
 }
 
 // AsPersonOrganizationsCreateResponseSubscription1 returns the union data inside the PersonOrganizationsCreateResponse_Subscription as a PersonOrganizationsCreateResponseSubscription1
+//
+//go:noinline
 func (t PersonOrganizationsCreateResponse_Subscription) AsPersonOrganizationsCreateResponseSubscription1() (PersonOrganizationsCreateResponseSubscription1, error) {
 	var body PersonOrganizationsCreateResponseSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17671,6 +17710,7 @@ func (t *PersonOrganizationsCreateResponse_Subscription) MergePersonOrganization
 	return err
 }
 
+//go:noinline
 func (t PersonOrganizationsCreateResponse_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17682,6 +17722,8 @@ func (t *PersonOrganizationsCreateResponse_Subscription) UnmarshalJSON(b []byte)
 }
 
 // AsPersonOrganizationsSitesCreateResponseOrganizationSubscription0 returns the union data inside the PersonOrganizationsSitesCreateResponse_Organization_Subscription as a PersonOrganizationsSitesCreateResponseOrganizationSubscription0
+//
+//go:noinline
 func (t PersonOrganizationsSitesCreateResponse_Organization_Subscription) AsPersonOrganizationsSitesCreateResponseOrganizationSubscription0() (PersonOrganizationsSitesCreateResponseOrganizationSubscription0, error) {
 	var body PersonOrganizationsSitesCreateResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17708,6 +17750,8 @@ func (t *PersonOrganizationsSitesCreateResponse_Organization_Subscription) Merge
 }
 
 // AsPersonOrganizationsSitesCreateResponseOrganizationSubscription1 returns the union data inside the PersonOrganizationsSitesCreateResponse_Organization_Subscription as a PersonOrganizationsSitesCreateResponseOrganizationSubscription1
+//
+//go:noinline
 func (t PersonOrganizationsSitesCreateResponse_Organization_Subscription) AsPersonOrganizationsSitesCreateResponseOrganizationSubscription1() (PersonOrganizationsSitesCreateResponseOrganizationSubscription1, error) {
 	var body PersonOrganizationsSitesCreateResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17733,6 +17777,7 @@ func (t *PersonOrganizationsSitesCreateResponse_Organization_Subscription) Merge
 	return err
 }
 
+//go:noinline
 func (t PersonOrganizationsSitesCreateResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17744,6 +17789,8 @@ func (t *PersonOrganizationsSitesCreateResponse_Organization_Subscription) Unmar
 }
 
 // AsPersonOrganizationsSitesGetResponseOrganizationSubscription0 returns the union data inside the PersonOrganizationsSitesGetResponse_Organization_Subscription as a PersonOrganizationsSitesGetResponseOrganizationSubscription0
+//
+//go:noinline
 func (t PersonOrganizationsSitesGetResponse_Organization_Subscription) AsPersonOrganizationsSitesGetResponseOrganizationSubscription0() (PersonOrganizationsSitesGetResponseOrganizationSubscription0, error) {
 	var body PersonOrganizationsSitesGetResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17770,6 +17817,8 @@ func (t *PersonOrganizationsSitesGetResponse_Organization_Subscription) MergePer
 }
 
 // AsPersonOrganizationsSitesGetResponseOrganizationSubscription1 returns the union data inside the PersonOrganizationsSitesGetResponse_Organization_Subscription as a PersonOrganizationsSitesGetResponseOrganizationSubscription1
+//
+//go:noinline
 func (t PersonOrganizationsSitesGetResponse_Organization_Subscription) AsPersonOrganizationsSitesGetResponseOrganizationSubscription1() (PersonOrganizationsSitesGetResponseOrganizationSubscription1, error) {
 	var body PersonOrganizationsSitesGetResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17795,6 +17844,7 @@ func (t *PersonOrganizationsSitesGetResponse_Organization_Subscription) MergePer
 	return err
 }
 
+//go:noinline
 func (t PersonOrganizationsSitesGetResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17806,6 +17856,8 @@ func (t *PersonOrganizationsSitesGetResponse_Organization_Subscription) Unmarsha
 }
 
 // AsPersonOrganizationsSitesUpdateResponseOrganizationSubscription0 returns the union data inside the PersonOrganizationsSitesUpdateResponse_Organization_Subscription as a PersonOrganizationsSitesUpdateResponseOrganizationSubscription0
+//
+//go:noinline
 func (t PersonOrganizationsSitesUpdateResponse_Organization_Subscription) AsPersonOrganizationsSitesUpdateResponseOrganizationSubscription0() (PersonOrganizationsSitesUpdateResponseOrganizationSubscription0, error) {
 	var body PersonOrganizationsSitesUpdateResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17832,6 +17884,8 @@ func (t *PersonOrganizationsSitesUpdateResponse_Organization_Subscription) Merge
 }
 
 // AsPersonOrganizationsSitesUpdateResponseOrganizationSubscription1 returns the union data inside the PersonOrganizationsSitesUpdateResponse_Organization_Subscription as a PersonOrganizationsSitesUpdateResponseOrganizationSubscription1
+//
+//go:noinline
 func (t PersonOrganizationsSitesUpdateResponse_Organization_Subscription) AsPersonOrganizationsSitesUpdateResponseOrganizationSubscription1() (PersonOrganizationsSitesUpdateResponseOrganizationSubscription1, error) {
 	var body PersonOrganizationsSitesUpdateResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17857,6 +17911,7 @@ func (t *PersonOrganizationsSitesUpdateResponse_Organization_Subscription) Merge
 	return err
 }
 
+//go:noinline
 func (t PersonOrganizationsSitesUpdateResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17868,6 +17923,8 @@ func (t *PersonOrganizationsSitesUpdateResponse_Organization_Subscription) Unmar
 }
 
 // AsPersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 returns the union data inside the PersonUpdateResponse_OrganizationMemberships_Organization_Subscription as a PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0
+//
+//go:noinline
 func (t PersonUpdateResponse_OrganizationMemberships_Organization_Subscription) AsPersonUpdateResponseOrganizationMembershipsOrganizationSubscription0() (PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0, error) {
 	var body PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17894,6 +17951,8 @@ func (t *PersonUpdateResponse_OrganizationMemberships_Organization_Subscription)
 }
 
 // AsPersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 returns the union data inside the PersonUpdateResponse_OrganizationMemberships_Organization_Subscription as a PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1
+//
+//go:noinline
 func (t PersonUpdateResponse_OrganizationMemberships_Organization_Subscription) AsPersonUpdateResponseOrganizationMembershipsOrganizationSubscription1() (PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1, error) {
 	var body PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17919,6 +17978,7 @@ func (t *PersonUpdateResponse_OrganizationMemberships_Organization_Subscription)
 	return err
 }
 
+//go:noinline
 func (t PersonUpdateResponse_OrganizationMemberships_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17930,6 +17990,8 @@ func (t *PersonUpdateResponse_OrganizationMemberships_Organization_Subscription)
 }
 
 // AsPersonUpdateResponseSubscription0 returns the union data inside the PersonUpdateResponse_Subscription as a PersonUpdateResponseSubscription0
+//
+//go:noinline
 func (t PersonUpdateResponse_Subscription) AsPersonUpdateResponseSubscription0() (PersonUpdateResponseSubscription0, error) {
 	var body PersonUpdateResponseSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17956,6 +18018,8 @@ func (t *PersonUpdateResponse_Subscription) MergePersonUpdateResponseSubscriptio
 }
 
 // AsPersonUpdateResponseSubscription1 returns the union data inside the PersonUpdateResponse_Subscription as a PersonUpdateResponseSubscription1
+//
+//go:noinline
 func (t PersonUpdateResponse_Subscription) AsPersonUpdateResponseSubscription1() (PersonUpdateResponseSubscription1, error) {
 	var body PersonUpdateResponseSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17981,6 +18045,7 @@ func (t *PersonUpdateResponse_Subscription) MergePersonUpdateResponseSubscriptio
 	return err
 }
 
+//go:noinline
 func (t PersonUpdateResponse_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17992,6 +18057,8 @@ func (t *PersonUpdateResponse_Subscription) UnmarshalJSON(b []byte) error {
 }
 
 // AsSiteOrganizationSubscription0 returns the union data inside the Site_Organization_Subscription as a SiteOrganizationSubscription0
+//
+//go:noinline
 func (t Site_Organization_Subscription) AsSiteOrganizationSubscription0() (SiteOrganizationSubscription0, error) {
 	var body SiteOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18018,6 +18085,8 @@ func (t *Site_Organization_Subscription) MergeSiteOrganizationSubscription0(v Si
 }
 
 // AsSiteOrganizationSubscription1 returns the union data inside the Site_Organization_Subscription as a SiteOrganizationSubscription1
+//
+//go:noinline
 func (t Site_Organization_Subscription) AsSiteOrganizationSubscription1() (SiteOrganizationSubscription1, error) {
 	var body SiteOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18043,6 +18112,7 @@ func (t *Site_Organization_Subscription) MergeSiteOrganizationSubscription1(v Si
 	return err
 }
 
+//go:noinline
 func (t Site_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18054,6 +18124,8 @@ func (t *Site_Organization_Subscription) UnmarshalJSON(b []byte) error {
 }
 
 // AsSitesCreateResponseOrganizationSubscription0 returns the union data inside the SitesCreateResponse_Organization_Subscription as a SitesCreateResponseOrganizationSubscription0
+//
+//go:noinline
 func (t SitesCreateResponse_Organization_Subscription) AsSitesCreateResponseOrganizationSubscription0() (SitesCreateResponseOrganizationSubscription0, error) {
 	var body SitesCreateResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18080,6 +18152,8 @@ func (t *SitesCreateResponse_Organization_Subscription) MergeSitesCreateResponse
 }
 
 // AsSitesCreateResponseOrganizationSubscription1 returns the union data inside the SitesCreateResponse_Organization_Subscription as a SitesCreateResponseOrganizationSubscription1
+//
+//go:noinline
 func (t SitesCreateResponse_Organization_Subscription) AsSitesCreateResponseOrganizationSubscription1() (SitesCreateResponseOrganizationSubscription1, error) {
 	var body SitesCreateResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18105,6 +18179,7 @@ func (t *SitesCreateResponse_Organization_Subscription) MergeSitesCreateResponse
 	return err
 }
 
+//go:noinline
 func (t SitesCreateResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18116,6 +18191,8 @@ func (t *SitesCreateResponse_Organization_Subscription) UnmarshalJSON(b []byte) 
 }
 
 // AsSitesGetResponseOrganizationSubscription0 returns the union data inside the SitesGetResponse_Organization_Subscription as a SitesGetResponseOrganizationSubscription0
+//
+//go:noinline
 func (t SitesGetResponse_Organization_Subscription) AsSitesGetResponseOrganizationSubscription0() (SitesGetResponseOrganizationSubscription0, error) {
 	var body SitesGetResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18142,6 +18219,8 @@ func (t *SitesGetResponse_Organization_Subscription) MergeSitesGetResponseOrgani
 }
 
 // AsSitesGetResponseOrganizationSubscription1 returns the union data inside the SitesGetResponse_Organization_Subscription as a SitesGetResponseOrganizationSubscription1
+//
+//go:noinline
 func (t SitesGetResponse_Organization_Subscription) AsSitesGetResponseOrganizationSubscription1() (SitesGetResponseOrganizationSubscription1, error) {
 	var body SitesGetResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18167,6 +18246,7 @@ func (t *SitesGetResponse_Organization_Subscription) MergeSitesGetResponseOrgani
 	return err
 }
 
+//go:noinline
 func (t SitesGetResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18178,6 +18258,8 @@ func (t *SitesGetResponse_Organization_Subscription) UnmarshalJSON(b []byte) err
 }
 
 // AsSitesUpdateResponseOrganizationSubscription0 returns the union data inside the SitesUpdateResponse_Organization_Subscription as a SitesUpdateResponseOrganizationSubscription0
+//
+//go:noinline
 func (t SitesUpdateResponse_Organization_Subscription) AsSitesUpdateResponseOrganizationSubscription0() (SitesUpdateResponseOrganizationSubscription0, error) {
 	var body SitesUpdateResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18204,6 +18286,8 @@ func (t *SitesUpdateResponse_Organization_Subscription) MergeSitesUpdateResponse
 }
 
 // AsSitesUpdateResponseOrganizationSubscription1 returns the union data inside the SitesUpdateResponse_Organization_Subscription as a SitesUpdateResponseOrganizationSubscription1
+//
+//go:noinline
 func (t SitesUpdateResponse_Organization_Subscription) AsSitesUpdateResponseOrganizationSubscription1() (SitesUpdateResponseOrganizationSubscription1, error) {
 	var body SitesUpdateResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18229,6 +18313,7 @@ func (t *SitesUpdateResponse_Organization_Subscription) MergeSitesUpdateResponse
 	return err
 }
 
+//go:noinline
 func (t SitesUpdateResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18240,6 +18325,8 @@ func (t *SitesUpdateResponse_Organization_Subscription) UnmarshalJSON(b []byte) 
 }
 
 // AsTestAccountMembershipsPersonSubscription0 returns the union data inside the TestAccount_Memberships_Person_Subscription as a TestAccountMembershipsPersonSubscription0
+//
+//go:noinline
 func (t TestAccount_Memberships_Person_Subscription) AsTestAccountMembershipsPersonSubscription0() (TestAccountMembershipsPersonSubscription0, error) {
 	var body TestAccountMembershipsPersonSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18266,6 +18353,8 @@ func (t *TestAccount_Memberships_Person_Subscription) MergeTestAccountMembership
 }
 
 // AsTestAccountMembershipsPersonSubscription1 returns the union data inside the TestAccount_Memberships_Person_Subscription as a TestAccountMembershipsPersonSubscription1
+//
+//go:noinline
 func (t TestAccount_Memberships_Person_Subscription) AsTestAccountMembershipsPersonSubscription1() (TestAccountMembershipsPersonSubscription1, error) {
 	var body TestAccountMembershipsPersonSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18291,6 +18380,7 @@ func (t *TestAccount_Memberships_Person_Subscription) MergeTestAccountMembership
 	return err
 }
 
+//go:noinline
 func (t TestAccount_Memberships_Person_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18302,6 +18392,8 @@ func (t *TestAccount_Memberships_Person_Subscription) UnmarshalJSON(b []byte) er
 }
 
 // AsTestAccountSubscription0 returns the union data inside the TestAccount_Subscription as a TestAccountSubscription0
+//
+//go:noinline
 func (t TestAccount_Subscription) AsTestAccountSubscription0() (TestAccountSubscription0, error) {
 	var body TestAccountSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18328,6 +18420,8 @@ func (t *TestAccount_Subscription) MergeTestAccountSubscription0(v TestAccountSu
 }
 
 // AsTestAccountSubscription1 returns the union data inside the TestAccount_Subscription as a TestAccountSubscription1
+//
+//go:noinline
 func (t TestAccount_Subscription) AsTestAccountSubscription1() (TestAccountSubscription1, error) {
 	var body TestAccountSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18353,6 +18447,7 @@ func (t *TestAccount_Subscription) MergeTestAccountSubscription1(v TestAccountSu
 	return err
 }
 
+//go:noinline
 func (t TestAccount_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18364,6 +18459,8 @@ func (t *TestAccount_Subscription) UnmarshalJSON(b []byte) error {
 }
 
 // AsTestAccountsCreateResponseMembershipsPersonSubscription0 returns the union data inside the TestAccountsCreateResponse_Memberships_Person_Subscription as a TestAccountsCreateResponseMembershipsPersonSubscription0
+//
+//go:noinline
 func (t TestAccountsCreateResponse_Memberships_Person_Subscription) AsTestAccountsCreateResponseMembershipsPersonSubscription0() (TestAccountsCreateResponseMembershipsPersonSubscription0, error) {
 	var body TestAccountsCreateResponseMembershipsPersonSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18390,6 +18487,8 @@ func (t *TestAccountsCreateResponse_Memberships_Person_Subscription) MergeTestAc
 }
 
 // AsTestAccountsCreateResponseMembershipsPersonSubscription1 returns the union data inside the TestAccountsCreateResponse_Memberships_Person_Subscription as a TestAccountsCreateResponseMembershipsPersonSubscription1
+//
+//go:noinline
 func (t TestAccountsCreateResponse_Memberships_Person_Subscription) AsTestAccountsCreateResponseMembershipsPersonSubscription1() (TestAccountsCreateResponseMembershipsPersonSubscription1, error) {
 	var body TestAccountsCreateResponseMembershipsPersonSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18415,6 +18514,7 @@ func (t *TestAccountsCreateResponse_Memberships_Person_Subscription) MergeTestAc
 	return err
 }
 
+//go:noinline
 func (t TestAccountsCreateResponse_Memberships_Person_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18426,6 +18526,8 @@ func (t *TestAccountsCreateResponse_Memberships_Person_Subscription) UnmarshalJS
 }
 
 // AsTestAccountsCreateResponseSubscription0 returns the union data inside the TestAccountsCreateResponse_Subscription as a TestAccountsCreateResponseSubscription0
+//
+//go:noinline
 func (t TestAccountsCreateResponse_Subscription) AsTestAccountsCreateResponseSubscription0() (TestAccountsCreateResponseSubscription0, error) {
 	var body TestAccountsCreateResponseSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18452,6 +18554,8 @@ func (t *TestAccountsCreateResponse_Subscription) MergeTestAccountsCreateRespons
 }
 
 // AsTestAccountsCreateResponseSubscription1 returns the union data inside the TestAccountsCreateResponse_Subscription as a TestAccountsCreateResponseSubscription1
+//
+//go:noinline
 func (t TestAccountsCreateResponse_Subscription) AsTestAccountsCreateResponseSubscription1() (TestAccountsCreateResponseSubscription1, error) {
 	var body TestAccountsCreateResponseSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18477,6 +18581,7 @@ func (t *TestAccountsCreateResponse_Subscription) MergeTestAccountsCreateRespons
 	return err
 }
 
+//go:noinline
 func (t TestAccountsCreateResponse_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18488,6 +18593,8 @@ func (t *TestAccountsCreateResponse_Subscription) UnmarshalJSON(b []byte) error 
 }
 
 // AsTestAccountsGetResponseMembershipsPersonSubscription0 returns the union data inside the TestAccountsGetResponse_Memberships_Person_Subscription as a TestAccountsGetResponseMembershipsPersonSubscription0
+//
+//go:noinline
 func (t TestAccountsGetResponse_Memberships_Person_Subscription) AsTestAccountsGetResponseMembershipsPersonSubscription0() (TestAccountsGetResponseMembershipsPersonSubscription0, error) {
 	var body TestAccountsGetResponseMembershipsPersonSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18514,6 +18621,8 @@ func (t *TestAccountsGetResponse_Memberships_Person_Subscription) MergeTestAccou
 }
 
 // AsTestAccountsGetResponseMembershipsPersonSubscription1 returns the union data inside the TestAccountsGetResponse_Memberships_Person_Subscription as a TestAccountsGetResponseMembershipsPersonSubscription1
+//
+//go:noinline
 func (t TestAccountsGetResponse_Memberships_Person_Subscription) AsTestAccountsGetResponseMembershipsPersonSubscription1() (TestAccountsGetResponseMembershipsPersonSubscription1, error) {
 	var body TestAccountsGetResponseMembershipsPersonSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18539,6 +18648,7 @@ func (t *TestAccountsGetResponse_Memberships_Person_Subscription) MergeTestAccou
 	return err
 }
 
+//go:noinline
 func (t TestAccountsGetResponse_Memberships_Person_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18550,6 +18660,8 @@ func (t *TestAccountsGetResponse_Memberships_Person_Subscription) UnmarshalJSON(
 }
 
 // AsTestAccountsGetResponseSubscription0 returns the union data inside the TestAccountsGetResponse_Subscription as a TestAccountsGetResponseSubscription0
+//
+//go:noinline
 func (t TestAccountsGetResponse_Subscription) AsTestAccountsGetResponseSubscription0() (TestAccountsGetResponseSubscription0, error) {
 	var body TestAccountsGetResponseSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18576,6 +18688,8 @@ func (t *TestAccountsGetResponse_Subscription) MergeTestAccountsGetResponseSubsc
 }
 
 // AsTestAccountsGetResponseSubscription1 returns the union data inside the TestAccountsGetResponse_Subscription as a TestAccountsGetResponseSubscription1
+//
+//go:noinline
 func (t TestAccountsGetResponse_Subscription) AsTestAccountsGetResponseSubscription1() (TestAccountsGetResponseSubscription1, error) {
 	var body TestAccountsGetResponseSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18601,6 +18715,7 @@ func (t *TestAccountsGetResponse_Subscription) MergeTestAccountsGetResponseSubsc
 	return err
 }
 
+//go:noinline
 func (t TestAccountsGetResponse_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
