@@ -93,16 +93,19 @@ func (r *Runtime) Bytes(ctx context.Context, op *Operation, a Args, opts []CallO
 
 // List ranges over every item of a list operation, fetching the pages as
 // the loop goes (see Paginate). a.Query is copied, never changed.
+//
+//go:noinline
 func List[T any](ctx context.Context, r *Runtime, op *Operation, spec *PageSpec, a Args, opts []CallOption) iter.Seq2[T, error] {
-	return Paginate(ctx, spec, a.Query, func(ctx context.Context, params any) (*Page[T], error) {
+	return Paginate[T](ctx, spec, a.Query, r.pages(op, a, opts))
+}
+
+// pages fetches the pages of op for List.
+func (r *Runtime) pages(op *Operation, a Args, opts []CallOption) PageFetch {
+	return func(ctx context.Context, params any, page *Page) error {
 		b := a
 		b.Query = params
-		page := NewPage[T](spec)
-		if err := r.call(ctx, op, &b, opts, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
+		return r.call(ctx, op, &b, opts, page)
+	}
 }
 
 // URL returns the URL of a url-only operation: a browser or a streaming
