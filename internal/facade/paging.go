@@ -136,57 +136,71 @@ type PageFetch func(ctx context.Context, params any, page *Page) error
 
 // Paginate walks the pages of a list operation. params is a pointer to the
 // operation's parameter struct (or nil); it is copied, never modified.
-// fetch gets one page with the paging parameters set on its copy.
+// fetch gets one page with the paging parameters set on its copy. Only
+// this loop is compiled once per item type (per list operation of a
+// generated package): the walk over the pages is not generic, and
+// Paginate is not inlined, so its closure is compiled once.
 //
 //go:noinline
 func Paginate[T any](ctx context.Context, spec *PageSpec, params any, fetch PageFetch) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var items []T
-		err := walk(ctx, spec, params, &items, fetch, func() bool {
+		w := walker{ctx: ctx, spec: spec, params: params, items: &items, fetch: fetch}
+		for w.next() {
 			for _, it := range items {
 				if !yield(it, nil) {
-					return false
+					return
 				}
 			}
-			return true
-		})
-		if err != nil {
+		}
+		if w.err != nil {
 			var zero T
-			yield(zero, err)
+			yield(zero, w.err)
 		}
 	}
 }
 
-// walk fetches the pages into *items (a *[]T, emptied before each page)
-// and calls each after every page, until the last page, an error, or each
-// returning false.
-func walk(ctx context.Context, spec *PageSpec, params, items any, fetch PageFetch, each func() bool) error {
-	p, err := copyParams(params)
-	if err != nil {
-		return err
+// walker fetches the pages of one walk into *items (a *[]T, emptied
+// before each page).
+type walker struct {
+	ctx    context.Context
+	spec   *PageSpec
+	params any
+	items  any
+	fetch  PageFetch
+	st     *pager
+	list   reflect.Value
+	page   *Page
+	err    error
+}
+
+// next fetches the next page and reports whether there is one; a walk
+// that ends on an error leaves it in err.
+func (w *walker) next() bool {
+	if w.st == nil {
+		p, err := copyParams(w.params)
+		if err != nil {
+			w.err = err
+			return false
+		}
+		w.st = &pager{spec: w.spec, params: p}
+		if w.err = w.st.start(); w.err != nil {
+			return false
+		}
+		w.list = reflect.ValueOf(w.items).Elem()
+	} else {
+		more, err := w.st.advance(w.list.Len(), w.page.HasTotal, w.page.Total, w.page.Next, w.page.TotalPages)
+		if w.err = err; err != nil || !more {
+			return false
+		}
 	}
-	st := pager{spec: spec, params: p}
-	if err := st.start(); err != nil {
-		return err
+	if w.err = w.ctx.Err(); w.err != nil {
+		return false
 	}
-	list := reflect.ValueOf(items).Elem()
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		list.SetZero()
-		page := NewPage(spec, items)
-		if err := fetch(ctx, p.Interface(), page); err != nil {
-			return err
-		}
-		if !each() {
-			return nil
-		}
-		more, err := st.advance(list.Len(), page.HasTotal, page.Total, page.Next, page.TotalPages)
-		if err != nil || !more {
-			return err
-		}
-	}
+	w.list.SetZero()
+	w.page = NewPage(w.spec, w.items)
+	w.err = w.fetch(w.ctx, w.st.params.Interface(), w.page)
+	return w.err == nil
 }
 
 // pager holds the paging position.

@@ -93,8 +93,6 @@ func (r *Runtime) Bytes(ctx context.Context, op *Operation, a Args, opts []CallO
 
 // List ranges over every item of a list operation, fetching the pages as
 // the loop goes (see Paginate). a.Query is copied, never changed.
-//
-//go:noinline
 func List[T any](ctx context.Context, r *Runtime, op *Operation, spec *PageSpec, a Args, opts []CallOption) iter.Seq2[T, error] {
 	return Paginate[T](ctx, spec, a.Query, r.pages(op, a, opts))
 }
