@@ -56,11 +56,14 @@ type Args struct {
 	ContentType string
 }
 
-// Fetch sends op with a and decodes the 2xx JSON answer into a new T.
-func Fetch[T any](ctx context.Context, r *Runtime, op *Operation, a Args, opts []CallOption) (*T, error) {
-	out := new(T)
+// Fetch sends op with a and decodes the 2xx JSON answer into out (a new
+// *T), which it returns (nil on an error). Its type parameter is the
+// pointer, whose shape all pointers share: one instantiation serves the
+// methods of every answer type.
+func Fetch[P any](ctx context.Context, r *Runtime, op *Operation, a Args, opts []CallOption, out P) (P, error) {
 	if err := r.call(ctx, op, &a, opts, out); err != nil {
-		return nil, err
+		var zero P
+		return zero, err
 	}
 	return out, nil
 }
