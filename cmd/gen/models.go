@@ -120,6 +120,7 @@ func keepUnknown(src []byte, skip, answers map[string]bool) ([]byte, error) {
 			}
 		}
 	}
+	validByList(fset, f, kinds, &eds)
 	if len(order) == 0 {
 		return src, nil
 	}
@@ -169,6 +170,75 @@ func (v %[1]s) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 // UnmarshalJSON reads %[1]s; the members it does not declare go to Unknown.
 func (v *%[1]s) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 `
+
+// validByList rewrites the Valid method of each enum over strings, a
+// switch on its constants, as one call to wire.OneOf with the values: one
+// loop serves every enum, where each switch would be compiled on its own.
+func validByList(fset *token.FileSet, f *ast.File, kinds typeKinds, eds *edits) {
+	values := map[string]string{} // constant -> its string literal
+	for _, d := range f.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.CONST {
+			for _, sp := range gd.Specs {
+				vs := sp.(*ast.ValueSpec)
+				if len(vs.Names) == 1 && len(vs.Values) == 1 {
+					if lit, ok := vs.Values[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						values[vs.Names[0].Name] = lit.Value
+					}
+				}
+			}
+		}
+	}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Name.Name != "Valid" || fd.Recv == nil || len(fd.Body.List) != 1 {
+			continue
+		}
+		recv := receiverName(fd)
+		if ts := kinds[recv]; ts == nil || !isIdent(ts.Type, "string") {
+			continue
+		}
+		sw, ok := fd.Body.List[0].(*ast.SwitchStmt)
+		if !ok || sw.Init != nil || !isIdent(sw.Tag, fd.Recv.List[0].Names[0].Name) {
+			continue
+		}
+		var vals []string
+		for _, st := range sw.Body.List {
+			cc := st.(*ast.CaseClause)
+			want := "true"
+			if cc.List == nil {
+				want = "false"
+			}
+			if len(cc.Body) != 1 || !returns(cc.Body[0], want) {
+				vals = nil
+				break
+			}
+			for _, e := range cc.List {
+				id, ok := e.(*ast.Ident)
+				if !ok || values[id.Name] == "" {
+					vals = nil
+					break
+				}
+				vals = append(vals, values[id.Name])
+			}
+		}
+		if vals == nil {
+			continue
+		}
+		from, to := fset.Position(fd.Body.Lbrace).Offset, fset.Position(fd.Body.Rbrace).Offset+1
+		eds.add(from, to, "{\n\treturn wire.OneOf(string("+sw.Tag.(*ast.Ident).Name+"), "+strings.Join(vals, ", ")+")\n}")
+	}
+}
+
+func isIdent(e ast.Expr, name string) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == name
+}
+
+// returns reports whether st is "return <ident>".
+func returns(st ast.Stmt, ident string) bool {
+	r, ok := st.(*ast.ReturnStmt)
+	return ok && len(r.Results) == 1 && isIdent(r.Results[0], ident)
+}
 
 // notInlined marks the value-receiver methods of a union (its As methods
 // and MarshalJSON) //go:noinline: the compiler would otherwise copy each

@@ -19,12 +19,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationCodeGrantClientAssertionType enum.
 func (e AuthorizationCodeGrantClientAssertionType) Valid() bool {
-	switch e {
-	case AuthorizationCodeGrantClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
 }
 
 // The values the document lists for AuthorizationCodeGrantGrantType.
@@ -34,12 +29,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationCodeGrantGrantType enum.
 func (e AuthorizationCodeGrantGrantType) Valid() bool {
-	switch e {
-	case AuthorizationCodeGrantGrantTypeAuthorizationCode:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "authorization_code")
 }
 
 // The values the document lists for AuthorizationCodePKCEGrantGrantType.
@@ -49,12 +39,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationCodePKCEGrantGrantType enum.
 func (e AuthorizationCodePKCEGrantGrantType) Valid() bool {
-	switch e {
-	case AuthorizationCodePKCEGrantGrantTypeAuthorizationCode:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "authorization_code")
 }
 
 // The values the document lists for ClientCredentialsGrantClientAssertionType.
@@ -64,12 +49,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClientCredentialsGrantClientAssertionType enum.
 func (e ClientCredentialsGrantClientAssertionType) Valid() bool {
-	switch e {
-	case ClientCredentialsGrantClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
 }
 
 // The values the document lists for ClientCredentialsGrantGrantType.
@@ -79,12 +59,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClientCredentialsGrantGrantType enum.
 func (e ClientCredentialsGrantGrantType) Valid() bool {
-	switch e {
-	case ClientCredentialsGrantGrantTypeClientCredentials:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "client_credentials")
 }
 
 // The values the document lists for DeviceCodeGrantGrantType.
@@ -94,12 +69,7 @@ const (
 
 // Valid indicates whether the value is a known member of the DeviceCodeGrantGrantType enum.
 func (e DeviceCodeGrantGrantType) Valid() bool {
-	switch e {
-	case DeviceCodeGrantGrantTypeUrnIetfParamsOAuthGrantTypeDeviceCode:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "urn:ietf:params:oauth:grant-type:device_code")
 }
 
 // The values the document lists for MFAAuthenticatorAuthenticatorType.
@@ -111,16 +81,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MFAAuthenticatorAuthenticatorType enum.
 func (e MFAAuthenticatorAuthenticatorType) Valid() bool {
-	switch e {
-	case MFAAuthenticatorAuthenticatorTypeOOB:
-		return true
-	case MFAAuthenticatorAuthenticatorTypeOTP:
-		return true
-	case MFAAuthenticatorAuthenticatorTypeRecoveryCode:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "oob", "otp", "recovery-code")
 }
 
 // The values the document lists for MFAOOBGrantGrantType.
@@ -130,12 +91,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MFAOOBGrantGrantType enum.
 func (e MFAOOBGrantGrantType) Valid() bool {
-	switch e {
-	case MFAOOBGrantGrantTypeHTTPAuth0ComOAuthGrantTypeMFAOOB:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "http://auth0.com/oauth/grant-type/mfa-oob")
 }
 
 // The values the document lists for MFAOTPGrantGrantType.
@@ -145,12 +101,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MFAOTPGrantGrantType enum.
 func (e MFAOTPGrantGrantType) Valid() bool {
-	switch e {
-	case MFAOTPGrantGrantTypeHTTPAuth0ComOAuthGrantTypeMFAOTP:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "http://auth0.com/oauth/grant-type/mfa-otp")
 }
 
 // The values the document lists for MFARecoveryCodeGrantGrantType.
@@ -160,12 +111,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MFARecoveryCodeGrantGrantType enum.
 func (e MFARecoveryCodeGrantGrantType) Valid() bool {
-	switch e {
-	case MFARecoveryCodeGrantGrantTypeHTTPAuth0ComOAuthGrantTypeMFARecoveryCode:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "http://auth0.com/oauth/grant-type/mfa-recovery-code")
 }
 
 // The values the document lists for PasswordGrantGrantType.
@@ -176,14 +122,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PasswordGrantGrantType enum.
 func (e PasswordGrantGrantType) Valid() bool {
-	switch e {
-	case PasswordGrantGrantTypeHTTPAuth0ComOAuthGrantTypePasswordRealm:
-		return true
-	case PasswordGrantGrantTypePassword:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "http://auth0.com/oauth/grant-type/password-realm", "password")
 }
 
 // The values the document lists for PasswordlessOTPGrantGrantType.
@@ -193,12 +132,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PasswordlessOTPGrantGrantType enum.
 func (e PasswordlessOTPGrantGrantType) Valid() bool {
-	switch e {
-	case PasswordlessOTPGrantGrantTypeHTTPAuth0ComOAuthGrantTypePasswordlessOTP:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "http://auth0.com/oauth/grant-type/passwordless/otp")
 }
 
 // The values the document lists for PasswordlessOTPGrantRealm.
@@ -209,14 +143,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PasswordlessOTPGrantRealm enum.
 func (e PasswordlessOTPGrantRealm) Valid() bool {
-	switch e {
-	case PasswordlessOTPGrantRealmEmail:
-		return true
-	case PasswordlessOTPGrantRealmSMS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "email", "sms")
 }
 
 // The values the document lists for RefreshTokenGrantClientAssertionType.
@@ -226,12 +153,7 @@ const (
 
 // Valid indicates whether the value is a known member of the RefreshTokenGrantClientAssertionType enum.
 func (e RefreshTokenGrantClientAssertionType) Valid() bool {
-	switch e {
-	case RefreshTokenGrantClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
 }
 
 // The values the document lists for RefreshTokenGrantGrantType.
@@ -241,12 +163,7 @@ const (
 
 // Valid indicates whether the value is a known member of the RefreshTokenGrantGrantType enum.
 func (e RefreshTokenGrantGrantType) Valid() bool {
-	switch e {
-	case RefreshTokenGrantGrantTypeRefreshToken:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "refresh_token")
 }
 
 // The values the document lists for TokenExchangeGrantGrantType.
@@ -256,12 +173,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenExchangeGrantGrantType enum.
 func (e TokenExchangeGrantGrantType) Valid() bool {
-	switch e {
-	case TokenExchangeGrantGrantTypeUrnIetfParamsOAuthGrantTypeTokenExchange:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "urn:ietf:params:oauth:grant-type:token-exchange")
 }
 
 // The values the document lists for TokenExchangeGrantSubjectTokenType.
@@ -272,14 +184,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenExchangeGrantSubjectTokenType enum.
 func (e TokenExchangeGrantSubjectTokenType) Valid() bool {
-	switch e {
-	case TokenExchangeGrantSubjectTokenTypeHTTPAuth0ComOAuthTokenTypeAppleAuthzCode:
-		return true
-	case TokenExchangeGrantSubjectTokenTypeHTTPAuth0ComOAuthTokenTypeAppleIDToken:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "http://auth0.com/oauth/token-type/apple-authz-code", "http://auth0.com/oauth/token-type/apple-id-token")
 }
 
 // The values the document lists for TokenResponseTokenType.
@@ -289,12 +194,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenResponseTokenType enum.
 func (e TokenResponseTokenType) Valid() bool {
-	switch e {
-	case TokenResponseTokenTypeBearer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Bearer")
 }
 
 // The values the document lists for AuthorizeURLParamsResponseType.
@@ -310,24 +210,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizeURLParamsResponseType enum.
 func (e AuthorizeURLParamsResponseType) Valid() bool {
-	switch e {
-	case AuthorizeURLParamsResponseTypeCode:
-		return true
-	case AuthorizeURLParamsResponseTypeCodeIDToken:
-		return true
-	case AuthorizeURLParamsResponseTypeCodeIDTokenToken:
-		return true
-	case AuthorizeURLParamsResponseTypeCodeToken:
-		return true
-	case AuthorizeURLParamsResponseTypeIDToken:
-		return true
-	case AuthorizeURLParamsResponseTypeIDTokenToken:
-		return true
-	case AuthorizeURLParamsResponseTypeToken:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "code", "code id_token", "code id_token token", "code token", "id_token", "id_token token", "token")
 }
 
 // The values the document lists for AuthorizeURLParamsCodeChallengeMethod.
@@ -337,12 +220,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizeURLParamsCodeChallengeMethod enum.
 func (e AuthorizeURLParamsCodeChallengeMethod) Valid() bool {
-	switch e {
-	case AuthorizeURLParamsCodeChallengeMethodS256:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "S256")
 }
 
 // The values the document lists for AuthorizeURLParamsPrompt.
@@ -355,18 +233,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizeURLParamsPrompt enum.
 func (e AuthorizeURLParamsPrompt) Valid() bool {
-	switch e {
-	case AuthorizeURLParamsPromptConsent:
-		return true
-	case AuthorizeURLParamsPromptLogin:
-		return true
-	case AuthorizeURLParamsPromptNone:
-		return true
-	case AuthorizeURLParamsPromptSelectAccount:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "consent", "login", "none", "select_account")
 }
 
 // The values the document lists for AuthorizeURLParamsResponseMode.
@@ -379,18 +246,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizeURLParamsResponseMode enum.
 func (e AuthorizeURLParamsResponseMode) Valid() bool {
-	switch e {
-	case AuthorizeURLParamsResponseModeFormPost:
-		return true
-	case AuthorizeURLParamsResponseModeFragment:
-		return true
-	case AuthorizeURLParamsResponseModeQuery:
-		return true
-	case AuthorizeURLParamsResponseModeWebMessage:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "form_post", "fragment", "query", "web_message")
 }
 
 // The values the document lists for GetDelegationTokenJSONBodyGrantType.
@@ -400,12 +256,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GetDelegationTokenJSONBodyGrantType enum.
 func (e GetDelegationTokenJSONBodyGrantType) Valid() bool {
-	switch e {
-	case GetDelegationTokenJSONBodyGrantTypeUrnIetfParamsOAuthGrantTypeJWTBearer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "urn:ietf:params:oauth:grant-type:jwt-bearer")
 }
 
 // The values the document lists for AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes.
@@ -416,14 +267,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes enum.
 func (e AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes) Valid() bool {
-	switch e {
-	case AssociateMFAAuthenticatorJSONBodyAuthenticatorTypesOOB:
-		return true
-	case AssociateMFAAuthenticatorJSONBodyAuthenticatorTypesOTP:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "oob", "otp")
 }
 
 // The values the document lists for AssociateMFAAuthenticatorJSONBodyOOBChannels.
@@ -435,16 +279,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AssociateMFAAuthenticatorJSONBodyOOBChannels enum.
 func (e AssociateMFAAuthenticatorJSONBodyOOBChannels) Valid() bool {
-	switch e {
-	case AssociateMFAAuthenticatorJSONBodyOOBChannelsAuth0:
-		return true
-	case AssociateMFAAuthenticatorJSONBodyOOBChannelsSMS:
-		return true
-	case AssociateMFAAuthenticatorJSONBodyOOBChannelsVoice:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "auth0", "sms", "voice")
 }
 
 // The values the document lists for RequestMFAChallengeJSONBodyChallengeType.
@@ -455,14 +290,7 @@ const (
 
 // Valid indicates whether the value is a known member of the RequestMFAChallengeJSONBodyChallengeType enum.
 func (e RequestMFAChallengeJSONBodyChallengeType) Valid() bool {
-	switch e {
-	case RequestMFAChallengeJSONBodyChallengeTypeOOB:
-		return true
-	case RequestMFAChallengeJSONBodyChallengeTypeOTP:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "oob", "otp")
 }
 
 // The values the document lists for RequestMFAChallengeJSONBodyOOBChannel.
@@ -474,16 +302,7 @@ const (
 
 // Valid indicates whether the value is a known member of the RequestMFAChallengeJSONBodyOOBChannel enum.
 func (e RequestMFAChallengeJSONBodyOOBChannel) Valid() bool {
-	switch e {
-	case RequestMFAChallengeJSONBodyOOBChannelAuth0:
-		return true
-	case RequestMFAChallengeJSONBodyOOBChannelSMS:
-		return true
-	case RequestMFAChallengeJSONBodyOOBChannelVoice:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "auth0", "sms", "voice")
 }
 
 // The values the document lists for SocialWithProviderAccessTokenJSONBodyConnection.
@@ -496,18 +315,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SocialWithProviderAccessTokenJSONBodyConnection enum.
 func (e SocialWithProviderAccessTokenJSONBodyConnection) Valid() bool {
-	switch e {
-	case SocialWithProviderAccessTokenJSONBodyConnectionFacebook:
-		return true
-	case SocialWithProviderAccessTokenJSONBodyConnectionGoogleOAuth2:
-		return true
-	case SocialWithProviderAccessTokenJSONBodyConnectionTwitter:
-		return true
-	case SocialWithProviderAccessTokenJSONBodyConnectionWeibo:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "facebook", "google-oauth2", "twitter", "weibo")
 }
 
 // The values the document lists for GlobalTokenRevocationJSONBodySubjectFormat.
@@ -517,12 +325,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GlobalTokenRevocationJSONBodySubjectFormat enum.
 func (e GlobalTokenRevocationJSONBodySubjectFormat) Valid() bool {
-	switch e {
-	case GlobalTokenRevocationJSONBodySubjectFormatIssSub:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "iss_sub")
 }
 
 // The values the document lists for PushAuthorizationRequestFormdataBodyClientAssertionType.
@@ -532,12 +335,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PushAuthorizationRequestFormdataBodyClientAssertionType enum.
 func (e PushAuthorizationRequestFormdataBodyClientAssertionType) Valid() bool {
-	switch e {
-	case PushAuthorizationRequestFormdataBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
 }
 
 // The values the document lists for PushAuthorizationRequestFormdataBodyCodeChallengeMethod.
@@ -547,12 +345,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PushAuthorizationRequestFormdataBodyCodeChallengeMethod enum.
 func (e PushAuthorizationRequestFormdataBodyCodeChallengeMethod) Valid() bool {
-	switch e {
-	case PushAuthorizationRequestFormdataBodyCodeChallengeMethodS256:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "S256")
 }
 
 // The values the document lists for PushAuthorizationRequestFormdataBodyResponseType.
@@ -562,12 +355,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PushAuthorizationRequestFormdataBodyResponseType enum.
 func (e PushAuthorizationRequestFormdataBodyResponseType) Valid() bool {
-	switch e {
-	case PushAuthorizationRequestFormdataBodyResponseTypeCode:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "code")
 }
 
 // The values the document lists for RevokeTokenFormdataBodyClientAssertionType.
@@ -577,12 +365,7 @@ const (
 
 // Valid indicates whether the value is a known member of the RevokeTokenFormdataBodyClientAssertionType enum.
 func (e RevokeTokenFormdataBodyClientAssertionType) Valid() bool {
-	switch e {
-	case RevokeTokenFormdataBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
 }
 
 // The values the document lists for ResourceOwnerLegacyJSONBodyGrantType.
@@ -592,12 +375,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ResourceOwnerLegacyJSONBodyGrantType enum.
 func (e ResourceOwnerLegacyJSONBodyGrantType) Valid() bool {
-	switch e {
-	case ResourceOwnerLegacyJSONBodyGrantTypePassword:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "password")
 }
 
 // The values the document lists for StartPasswordlessJSONBodyConnection.
@@ -608,14 +386,7 @@ const (
 
 // Valid indicates whether the value is a known member of the StartPasswordlessJSONBodyConnection enum.
 func (e StartPasswordlessJSONBodyConnection) Valid() bool {
-	switch e {
-	case StartPasswordlessJSONBodyConnectionEmail:
-		return true
-	case StartPasswordlessJSONBodyConnectionSMS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "email", "sms")
 }
 
 // The values the document lists for StartPasswordlessJSONBodySend.
@@ -626,14 +397,7 @@ const (
 
 // Valid indicates whether the value is a known member of the StartPasswordlessJSONBodySend enum.
 func (e StartPasswordlessJSONBodySend) Valid() bool {
-	switch e {
-	case StartPasswordlessJSONBodySendCode:
-		return true
-	case StartPasswordlessJSONBodySendLink:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "code", "link")
 }
 
 // The values the document lists for VerifyJSONBodyConnection.
@@ -644,14 +408,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VerifyJSONBodyConnection enum.
 func (e VerifyJSONBodyConnection) Valid() bool {
-	switch e {
-	case VerifyJSONBodyConnectionEmail:
-		return true
-	case VerifyJSONBodyConnectionSMS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "email", "sms")
 }
 
 // The values the document lists for ImpersonateUserJSONBodyProtocol.
@@ -664,18 +421,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ImpersonateUserJSONBodyProtocol enum.
 func (e ImpersonateUserJSONBodyProtocol) Valid() bool {
-	switch e {
-	case ImpersonateUserJSONBodyProtocolOAuth2:
-		return true
-	case ImpersonateUserJSONBodyProtocolSAMLP:
-		return true
-	case ImpersonateUserJSONBodyProtocolWSFed:
-		return true
-	case ImpersonateUserJSONBodyProtocolWstrustUsernamemixed:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "oauth2", "samlp", "wsfed", "wstrust-usernamemixed")
 }
 
 // AuthorizationCodeGrant is schema "AuthorizationCodeGrant" of the document: an object.

@@ -15,14 +15,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ApplicationType enum.
 func (e ApplicationType) Valid() bool {
-	switch e {
-	case ApplicationTypeNative:
-		return true
-	case ApplicationTypeWeb:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "NATIVE", "WEB")
 }
 
 // The values the document lists for AttachmentType.
@@ -33,14 +26,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AttachmentType enum.
 func (e AttachmentType) Valid() bool {
-	switch e {
-	case AttachmentTypeEmbedded:
-		return true
-	case AttachmentTypeExternal:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "EMBEDDED", "EXTERNAL")
 }
 
 // The values the document lists for AttestationChallengeResponseAction.
@@ -51,14 +37,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AttestationChallengeResponseAction enum.
 func (e AttestationChallengeResponseAction) Valid() bool {
-	switch e {
-	case AttestationChallengeResponseActionInternalServerError:
-		return true
-	case AttestationChallengeResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "OK")
 }
 
 // The values the document lists for AuthorizationFailRequestReason.
@@ -83,42 +62,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationFailRequestReason enum.
 func (e AuthorizationFailRequestReason) Valid() bool {
-	switch e {
-	case AuthorizationFailRequestReasonAccountSelectionRequired:
-		return true
-	case AuthorizationFailRequestReasonACRNotSatisfied:
-		return true
-	case AuthorizationFailRequestReasonConsentRequired:
-		return true
-	case AuthorizationFailRequestReasonDenied:
-		return true
-	case AuthorizationFailRequestReasonDifferentSubject:
-		return true
-	case AuthorizationFailRequestReasonExceedsMaxAge:
-		return true
-	case AuthorizationFailRequestReasonInteractionRequired:
-		return true
-	case AuthorizationFailRequestReasonInvalidScope:
-		return true
-	case AuthorizationFailRequestReasonInvalidTarget:
-		return true
-	case AuthorizationFailRequestReasonMaxAgeNotSupported:
-		return true
-	case AuthorizationFailRequestReasonNotAuthenticated:
-		return true
-	case AuthorizationFailRequestReasonNotLoggedIn:
-		return true
-	case AuthorizationFailRequestReasonServerError:
-		return true
-	case AuthorizationFailRequestReasonTemporarilyUnavailable:
-		return true
-	case AuthorizationFailRequestReasonUnauthorizedClient:
-		return true
-	case AuthorizationFailRequestReasonUnknown:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ACCOUNT_SELECTION_REQUIRED", "ACR_NOT_SATISFIED", "CONSENT_REQUIRED", "DENIED", "DIFFERENT_SUBJECT", "EXCEEDS_MAX_AGE", "INTERACTION_REQUIRED", "INVALID_SCOPE", "INVALID_TARGET", "MAX_AGE_NOT_SUPPORTED", "NOT_AUTHENTICATED", "NOT_LOGGED_IN", "SERVER_ERROR", "TEMPORARILY_UNAVAILABLE", "UNAUTHORIZED_CLIENT", "UNKNOWN")
 }
 
 // The values the document lists for AuthorizationFailResponseAction.
@@ -131,18 +75,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationFailResponseAction enum.
 func (e AuthorizationFailResponseAction) Valid() bool {
-	switch e {
-	case AuthorizationFailResponseActionBadRequest:
-		return true
-	case AuthorizationFailResponseActionForm:
-		return true
-	case AuthorizationFailResponseActionInternalServerError:
-		return true
-	case AuthorizationFailResponseActionLocation:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORM", "INTERNAL_SERVER_ERROR", "LOCATION")
 }
 
 // The values the document lists for AuthorizationIssueResponseAction.
@@ -155,18 +88,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationIssueResponseAction enum.
 func (e AuthorizationIssueResponseAction) Valid() bool {
-	switch e {
-	case AuthorizationIssueResponseActionBadRequest:
-		return true
-	case AuthorizationIssueResponseActionForm:
-		return true
-	case AuthorizationIssueResponseActionInternalServerError:
-		return true
-	case AuthorizationIssueResponseActionLocation:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORM", "INTERNAL_SERVER_ERROR", "LOCATION")
 }
 
 // The values the document lists for AuthorizationResponseAction.
@@ -181,22 +103,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationResponseAction enum.
 func (e AuthorizationResponseAction) Valid() bool {
-	switch e {
-	case AuthorizationResponseActionBadRequest:
-		return true
-	case AuthorizationResponseActionForm:
-		return true
-	case AuthorizationResponseActionInteraction:
-		return true
-	case AuthorizationResponseActionInternalServerError:
-		return true
-	case AuthorizationResponseActionLocation:
-		return true
-	case AuthorizationResponseActionNoInteraction:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORM", "INTERACTION", "INTERNAL_SERVER_ERROR", "LOCATION", "NO_INTERACTION")
 }
 
 // The values the document lists for AuthorizationTicketInfoResponseAction.
@@ -209,18 +116,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationTicketInfoResponseAction enum.
 func (e AuthorizationTicketInfoResponseAction) Valid() bool {
-	switch e {
-	case AuthorizationTicketInfoResponseActionAuthleteError:
-		return true
-	case AuthorizationTicketInfoResponseActionCallerError:
-		return true
-	case AuthorizationTicketInfoResponseActionNotFound:
-		return true
-	case AuthorizationTicketInfoResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AUTHLETE_ERROR", "CALLER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for AuthorizationTicketUpdateResponseAction.
@@ -233,18 +129,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationTicketUpdateResponseAction enum.
 func (e AuthorizationTicketUpdateResponseAction) Valid() bool {
-	switch e {
-	case AuthorizationTicketUpdateResponseActionAuthleteError:
-		return true
-	case AuthorizationTicketUpdateResponseActionCallerError:
-		return true
-	case AuthorizationTicketUpdateResponseActionNotFound:
-		return true
-	case AuthorizationTicketUpdateResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AUTHLETE_ERROR", "CALLER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for BackchannelAuthenticationCompleteRequestResult.
@@ -256,16 +141,7 @@ const (
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationCompleteRequestResult enum.
 func (e BackchannelAuthenticationCompleteRequestResult) Valid() bool {
-	switch e {
-	case BackchannelAuthenticationCompleteRequestResultAccessDenied:
-		return true
-	case BackchannelAuthenticationCompleteRequestResultAuthorized:
-		return true
-	case BackchannelAuthenticationCompleteRequestResultTransactionFailed:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ACCESS_DENIED", "AUTHORIZED", "TRANSACTION_FAILED")
 }
 
 // The values the document lists for BackchannelAuthenticationCompleteResponseAction.
@@ -277,16 +153,7 @@ const (
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationCompleteResponseAction enum.
 func (e BackchannelAuthenticationCompleteResponseAction) Valid() bool {
-	switch e {
-	case BackchannelAuthenticationCompleteResponseActionNoAction:
-		return true
-	case BackchannelAuthenticationCompleteResponseActionNotification:
-		return true
-	case BackchannelAuthenticationCompleteResponseActionServerError:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "NO_ACTION", "NOTIFICATION", "SERVER_ERROR")
 }
 
 // The values the document lists for BackchannelAuthenticationFailRequestReason.
@@ -304,28 +171,7 @@ const (
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationFailRequestReason enum.
 func (e BackchannelAuthenticationFailRequestReason) Valid() bool {
-	switch e {
-	case BackchannelAuthenticationFailRequestReasonAccessDenied:
-		return true
-	case BackchannelAuthenticationFailRequestReasonExpiredLoginHintToken:
-		return true
-	case BackchannelAuthenticationFailRequestReasonInvalidBindingMessage:
-		return true
-	case BackchannelAuthenticationFailRequestReasonInvalidTarget:
-		return true
-	case BackchannelAuthenticationFailRequestReasonInvalidUserCode:
-		return true
-	case BackchannelAuthenticationFailRequestReasonMissingUserCode:
-		return true
-	case BackchannelAuthenticationFailRequestReasonServerError:
-		return true
-	case BackchannelAuthenticationFailRequestReasonUnauthorizedClient:
-		return true
-	case BackchannelAuthenticationFailRequestReasonUnknownUserID:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ACCESS_DENIED", "EXPIRED_LOGIN_HINT_TOKEN", "INVALID_BINDING_MESSAGE", "INVALID_TARGET", "INVALID_USER_CODE", "MISSING_USER_CODE", "SERVER_ERROR", "UNAUTHORIZED_CLIENT", "UNKNOWN_USER_ID")
 }
 
 // The values the document lists for BackchannelAuthenticationFailResponseAction.
@@ -337,16 +183,7 @@ const (
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationFailResponseAction enum.
 func (e BackchannelAuthenticationFailResponseAction) Valid() bool {
-	switch e {
-	case BackchannelAuthenticationFailResponseActionBadRequest:
-		return true
-	case BackchannelAuthenticationFailResponseActionForbidden:
-		return true
-	case BackchannelAuthenticationFailResponseActionInternalServerError:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR")
 }
 
 // The values the document lists for BackchannelAuthenticationIssueResponseAction.
@@ -358,16 +195,7 @@ const (
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationIssueResponseAction enum.
 func (e BackchannelAuthenticationIssueResponseAction) Valid() bool {
-	switch e {
-	case BackchannelAuthenticationIssueResponseActionInternalServerError:
-		return true
-	case BackchannelAuthenticationIssueResponseActionInvalidTicket:
-		return true
-	case BackchannelAuthenticationIssueResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "INVALID_TICKET", "OK")
 }
 
 // The values the document lists for BackchannelAuthenticationResponseAction.
@@ -380,18 +208,7 @@ const (
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationResponseAction enum.
 func (e BackchannelAuthenticationResponseAction) Valid() bool {
-	switch e {
-	case BackchannelAuthenticationResponseActionBadRequest:
-		return true
-	case BackchannelAuthenticationResponseActionInternalServerError:
-		return true
-	case BackchannelAuthenticationResponseActionUnauthorized:
-		return true
-	case BackchannelAuthenticationResponseActionUserIdentification:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "INTERNAL_SERVER_ERROR", "UNAUTHORIZED", "USER_IDENTIFICATION")
 }
 
 // The values the document lists for BackchannelLogoutTokenResponseAction.
@@ -403,16 +220,7 @@ const (
 
 // Valid indicates whether the value is a known member of the BackchannelLogoutTokenResponseAction enum.
 func (e BackchannelLogoutTokenResponseAction) Valid() bool {
-	switch e {
-	case BackchannelLogoutTokenResponseActionCallerError:
-		return true
-	case BackchannelLogoutTokenResponseActionOK:
-		return true
-	case BackchannelLogoutTokenResponseActionServerError:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CALLER_ERROR", "OK", "SERVER_ERROR")
 }
 
 // The values the document lists for ClaimType.
@@ -424,16 +232,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClaimType enum.
 func (e ClaimType) Valid() bool {
-	switch e {
-	case ClaimTypeAggregated:
-		return true
-	case ClaimTypeDistributed:
-		return true
-	case ClaimTypeNormal:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AGGREGATED", "DISTRIBUTED", "NORMAL")
 }
 
 // The values the document lists for ClientClientSource.
@@ -447,20 +246,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClientClientSource enum.
 func (e ClientClientSource) Valid() bool {
-	switch e {
-	case ClientClientSourceAutomaticRegistration:
-		return true
-	case ClientClientSourceDynamicRegistration:
-		return true
-	case ClientClientSourceExplicitRegistration:
-		return true
-	case ClientClientSourceMetadataDocument:
-		return true
-	case ClientClientSourceStaticRegistration:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AUTOMATIC_REGISTRATION", "DYNAMIC_REGISTRATION", "EXPLICIT_REGISTRATION", "METADATA_DOCUMENT", "STATIC_REGISTRATION")
 }
 
 // The values the document lists for ClientResponseModes.
@@ -476,24 +262,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClientResponseModes enum.
 func (e ClientResponseModes) Valid() bool {
-	switch e {
-	case ClientResponseModesFormPost:
-		return true
-	case ClientResponseModesFormPostJWT:
-		return true
-	case ClientResponseModesFragment:
-		return true
-	case ClientResponseModesFragmentJWT:
-		return true
-	case ClientResponseModesJWT:
-		return true
-	case ClientResponseModesQuery:
-		return true
-	case ClientResponseModesQueryJWT:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "FORM_POST", "FORM_POST_JWT", "FRAGMENT", "FRAGMENT_JWT", "JWT", "QUERY", "QUERY_JWT")
 }
 
 // The values the document lists for ClientAuthMethod.
@@ -511,28 +280,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClientAuthMethod enum.
 func (e ClientAuthMethod) Valid() bool {
-	switch e {
-	case ClientAuthMethodAttestJWTClientAuth:
-		return true
-	case ClientAuthMethodClientSecretBasic:
-		return true
-	case ClientAuthMethodClientSecretJWT:
-		return true
-	case ClientAuthMethodClientSecretPost:
-		return true
-	case ClientAuthMethodNone:
-		return true
-	case ClientAuthMethodPrivateKeyJWT:
-		return true
-	case ClientAuthMethodSelfSignedTLSClientAuth:
-		return true
-	case ClientAuthMethodSpiffeJWT:
-		return true
-	case ClientAuthMethodTLSClientAuth:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ATTEST_JWT_CLIENT_AUTH", "CLIENT_SECRET_BASIC", "CLIENT_SECRET_JWT", "CLIENT_SECRET_POST", "NONE", "PRIVATE_KEY_JWT", "SELF_SIGNED_TLS_CLIENT_AUTH", "SPIFFE_JWT", "TLS_CLIENT_AUTH")
 }
 
 // The values the document lists for ClientRegistrationResponseAction.
@@ -548,24 +296,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClientRegistrationResponseAction enum.
 func (e ClientRegistrationResponseAction) Valid() bool {
-	switch e {
-	case ClientRegistrationResponseActionBadRequest:
-		return true
-	case ClientRegistrationResponseActionCreated:
-		return true
-	case ClientRegistrationResponseActionDeleted:
-		return true
-	case ClientRegistrationResponseActionInternalServerError:
-		return true
-	case ClientRegistrationResponseActionOK:
-		return true
-	case ClientRegistrationResponseActionUnauthorized:
-		return true
-	case ClientRegistrationResponseActionUpdated:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "CREATED", "DELETED", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED", "UPDATED")
 }
 
 // The values the document lists for ClientRegistrationType.
@@ -576,14 +307,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClientRegistrationType enum.
 func (e ClientRegistrationType) Valid() bool {
-	switch e {
-	case ClientRegistrationTypeAutomatic:
-		return true
-	case ClientRegistrationTypeExplicit:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AUTOMATIC", "EXPLICIT")
 }
 
 // The values the document lists for ClientType.
@@ -594,14 +318,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClientType enum.
 func (e ClientType) Valid() bool {
-	switch e {
-	case ClientTypeConfidential:
-		return true
-	case ClientTypePublic:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CONFIDENTIAL", "PUBLIC")
 }
 
 // The values the document lists for DeliveryMode.
@@ -613,16 +330,7 @@ const (
 
 // Valid indicates whether the value is a known member of the DeliveryMode enum.
 func (e DeliveryMode) Valid() bool {
-	switch e {
-	case DeliveryModePing:
-		return true
-	case DeliveryModePoll:
-		return true
-	case DeliveryModePush:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "PING", "POLL", "PUSH")
 }
 
 // The values the document lists for DeviceAuthorizationResponseAction.
@@ -635,18 +343,7 @@ const (
 
 // Valid indicates whether the value is a known member of the DeviceAuthorizationResponseAction enum.
 func (e DeviceAuthorizationResponseAction) Valid() bool {
-	switch e {
-	case DeviceAuthorizationResponseActionBadRequest:
-		return true
-	case DeviceAuthorizationResponseActionInternalServerError:
-		return true
-	case DeviceAuthorizationResponseActionOK:
-		return true
-	case DeviceAuthorizationResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED")
 }
 
 // The values the document lists for DeviceCompleteRequestResult.
@@ -658,16 +355,7 @@ const (
 
 // Valid indicates whether the value is a known member of the DeviceCompleteRequestResult enum.
 func (e DeviceCompleteRequestResult) Valid() bool {
-	switch e {
-	case DeviceCompleteRequestResultAccessDenied:
-		return true
-	case DeviceCompleteRequestResultAuthorized:
-		return true
-	case DeviceCompleteRequestResultTransactionFailed:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ACCESS_DENIED", "AUTHORIZED", "TRANSACTION_FAILED")
 }
 
 // The values the document lists for DeviceCompleteResponseAction.
@@ -681,20 +369,7 @@ const (
 
 // Valid indicates whether the value is a known member of the DeviceCompleteResponseAction enum.
 func (e DeviceCompleteResponseAction) Valid() bool {
-	switch e {
-	case DeviceCompleteResponseActionInvalidRequest:
-		return true
-	case DeviceCompleteResponseActionServerError:
-		return true
-	case DeviceCompleteResponseActionSuccess:
-		return true
-	case DeviceCompleteResponseActionUserCodeExpired:
-		return true
-	case DeviceCompleteResponseActionUserCodeNotExist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INVALID_REQUEST", "SERVER_ERROR", "SUCCESS", "USER_CODE_EXPIRED", "USER_CODE_NOT_EXIST")
 }
 
 // The values the document lists for DeviceVerificationResponseAction.
@@ -707,18 +382,7 @@ const (
 
 // Valid indicates whether the value is a known member of the DeviceVerificationResponseAction enum.
 func (e DeviceVerificationResponseAction) Valid() bool {
-	switch e {
-	case DeviceVerificationResponseActionExpired:
-		return true
-	case DeviceVerificationResponseActionInternalServerError:
-		return true
-	case DeviceVerificationResponseActionNotExist:
-		return true
-	case DeviceVerificationResponseActionValid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "EXPIRED", "INTERNAL_SERVER_ERROR", "NOT_EXIST", "VALID")
 }
 
 // The values the document lists for Display.
@@ -731,18 +395,7 @@ const (
 
 // Valid indicates whether the value is a known member of the Display enum.
 func (e Display) Valid() bool {
-	switch e {
-	case DisplayPage:
-		return true
-	case DisplayPopup:
-		return true
-	case DisplayTouch:
-		return true
-	case DisplayWap:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "PAGE", "POPUP", "TOUCH", "WAP")
 }
 
 // The values the document lists for FAPIMode.
@@ -757,22 +410,7 @@ const (
 
 // Valid indicates whether the value is a known member of the FAPIMode enum.
 func (e FAPIMode) Valid() bool {
-	switch e {
-	case FAPIModeFAPI1Advanced:
-		return true
-	case FAPIModeFAPI1Baseline:
-		return true
-	case FAPIModeFAPI2MessageSigningAuthReq:
-		return true
-	case FAPIModeFAPI2MessageSigningAuthRes:
-		return true
-	case FAPIModeFAPI2MessageSigningIntrospectionRes:
-		return true
-	case FAPIModeFAPI2Security:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "FAPI1_ADVANCED", "FAPI1_BASELINE", "FAPI2_MESSAGE_SIGNING_AUTH_REQ", "FAPI2_MESSAGE_SIGNING_AUTH_RES", "FAPI2_MESSAGE_SIGNING_INTROSPECTION_RES", "FAPI2_SECURITY")
 }
 
 // The values the document lists for FederationConfigurationResponseAction.
@@ -784,16 +422,7 @@ const (
 
 // Valid indicates whether the value is a known member of the FederationConfigurationResponseAction enum.
 func (e FederationConfigurationResponseAction) Valid() bool {
-	switch e {
-	case FederationConfigurationResponseActionInternalServerError:
-		return true
-	case FederationConfigurationResponseActionNotFound:
-		return true
-	case FederationConfigurationResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for FederationRegistrationResponseAction.
@@ -806,18 +435,7 @@ const (
 
 // Valid indicates whether the value is a known member of the FederationRegistrationResponseAction enum.
 func (e FederationRegistrationResponseAction) Valid() bool {
-	switch e {
-	case FederationRegistrationResponseActionBadRequest:
-		return true
-	case FederationRegistrationResponseActionInternalServerError:
-		return true
-	case FederationRegistrationResponseActionNotFound:
-		return true
-	case FederationRegistrationResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for GMResponseAction.
@@ -833,24 +451,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GMResponseAction enum.
 func (e GMResponseAction) Valid() bool {
-	switch e {
-	case GMResponseActionAuthleteError:
-		return true
-	case GMResponseActionCallerError:
-		return true
-	case GMResponseActionForbidden:
-		return true
-	case GMResponseActionNoContent:
-		return true
-	case GMResponseActionNotFound:
-		return true
-	case GMResponseActionOK:
-		return true
-	case GMResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AUTHLETE_ERROR", "CALLER_ERROR", "FORBIDDEN", "NO_CONTENT", "NOT_FOUND", "OK", "UNAUTHORIZED")
 }
 
 // The values the document lists for GrantManagementAction.
@@ -864,20 +465,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GrantManagementAction enum.
 func (e GrantManagementAction) Valid() bool {
-	switch e {
-	case GrantManagementActionCreate:
-		return true
-	case GrantManagementActionMerge:
-		return true
-	case GrantManagementActionQuery:
-		return true
-	case GrantManagementActionReplace:
-		return true
-	case GrantManagementActionRevoke:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CREATE", "MERGE", "QUERY", "REPLACE", "REVOKE")
 }
 
 // The values the document lists for GrantType.
@@ -896,30 +484,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GrantType enum.
 func (e GrantType) Valid() bool {
-	switch e {
-	case GrantTypeAuthorizationCode:
-		return true
-	case GrantTypeCIBA:
-		return true
-	case GrantTypeClientCredentials:
-		return true
-	case GrantTypeDeviceCode:
-		return true
-	case GrantTypeImplicit:
-		return true
-	case GrantTypeJWTBearer:
-		return true
-	case GrantTypePassword:
-		return true
-	case GrantTypePreAuthorizedCode:
-		return true
-	case GrantTypeRefreshToken:
-		return true
-	case GrantTypeTokenExchange:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AUTHORIZATION_CODE", "CIBA", "CLIENT_CREDENTIALS", "DEVICE_CODE", "IMPLICIT", "JWT_BEARER", "PASSWORD", "PRE_AUTHORIZED_CODE", "REFRESH_TOKEN", "TOKEN_EXCHANGE")
 }
 
 // The values the document lists for HskCreateResponseAction.
@@ -932,18 +497,7 @@ const (
 
 // Valid indicates whether the value is a known member of the HskCreateResponseAction enum.
 func (e HskCreateResponseAction) Valid() bool {
-	switch e {
-	case HskCreateResponseActionInvalidRequest:
-		return true
-	case HskCreateResponseActionNotFound:
-		return true
-	case HskCreateResponseActionServerError:
-		return true
-	case HskCreateResponseActionSuccess:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR", "SUCCESS")
 }
 
 // The values the document lists for HskDeleteResponseAction.
@@ -956,18 +510,7 @@ const (
 
 // Valid indicates whether the value is a known member of the HskDeleteResponseAction enum.
 func (e HskDeleteResponseAction) Valid() bool {
-	switch e {
-	case HskDeleteResponseActionInvalidRequest:
-		return true
-	case HskDeleteResponseActionNotFound:
-		return true
-	case HskDeleteResponseActionServerError:
-		return true
-	case HskDeleteResponseActionSuccess:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR", "SUCCESS")
 }
 
 // The values the document lists for HskGetListResponseAction.
@@ -979,16 +522,7 @@ const (
 
 // Valid indicates whether the value is a known member of the HskGetListResponseAction enum.
 func (e HskGetListResponseAction) Valid() bool {
-	switch e {
-	case HskGetListResponseActionInvalidRequest:
-		return true
-	case HskGetListResponseActionServerError:
-		return true
-	case HskGetListResponseActionSuccess:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INVALID_REQUEST", "SERVER_ERROR", "SUCCESS")
 }
 
 // The values the document lists for HskGetResponseAction.
@@ -1001,18 +535,7 @@ const (
 
 // Valid indicates whether the value is a known member of the HskGetResponseAction enum.
 func (e HskGetResponseAction) Valid() bool {
-	switch e {
-	case HskGetResponseActionInvalidRequest:
-		return true
-	case HskGetResponseActionNotFound:
-		return true
-	case HskGetResponseActionServerError:
-		return true
-	case HskGetResponseActionSuccess:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR", "SUCCESS")
 }
 
 // The values the document lists for IdtokenReissueResponseAction.
@@ -1024,16 +547,7 @@ const (
 
 // Valid indicates whether the value is a known member of the IdtokenReissueResponseAction enum.
 func (e IdtokenReissueResponseAction) Valid() bool {
-	switch e {
-	case IdtokenReissueResponseActionCallerError:
-		return true
-	case IdtokenReissueResponseActionInternalServerError:
-		return true
-	case IdtokenReissueResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CALLER_ERROR", "INTERNAL_SERVER_ERROR", "OK")
 }
 
 // The values the document lists for IntrospectionResponseAction.
@@ -1047,20 +561,7 @@ const (
 
 // Valid indicates whether the value is a known member of the IntrospectionResponseAction enum.
 func (e IntrospectionResponseAction) Valid() bool {
-	switch e {
-	case IntrospectionResponseActionBadRequest:
-		return true
-	case IntrospectionResponseActionForbidden:
-		return true
-	case IntrospectionResponseActionInternalServerError:
-		return true
-	case IntrospectionResponseActionOK:
-		return true
-	case IntrospectionResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED")
 }
 
 // The values the document lists for JWEAlg.
@@ -1086,44 +587,7 @@ const (
 
 // Valid indicates whether the value is a known member of the JWEAlg enum.
 func (e JWEAlg) Valid() bool {
-	switch e {
-	case JWEAlgA128GCMKW:
-		return true
-	case JWEAlgA128KW:
-		return true
-	case JWEAlgA192GCMKW:
-		return true
-	case JWEAlgA192KW:
-		return true
-	case JWEAlgA256GCMKW:
-		return true
-	case JWEAlgA256KW:
-		return true
-	case JWEAlgDir:
-		return true
-	case JWEAlgEcdhEs:
-		return true
-	case JWEAlgEcdhEsA128KW:
-		return true
-	case JWEAlgEcdhEsA192KW:
-		return true
-	case JWEAlgEcdhEsA256KW:
-		return true
-	case JWEAlgPBES2HS256A128KW:
-		return true
-	case JWEAlgPBES2HS384A192KW:
-		return true
-	case JWEAlgPBES2HS512A256KW:
-		return true
-	case JWEAlgRSA15:
-		return true
-	case JWEAlgRSAOaep:
-		return true
-	case JWEAlgRSAOaep256:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "A128GCMKW", "A128KW", "A192GCMKW", "A192KW", "A256GCMKW", "A256KW", "DIR", "ECDH_ES", "ECDH_ES_A128KW", "ECDH_ES_A192KW", "ECDH_ES_A256KW", "PBES2_HS256_A128KW", "PBES2_HS384_A192KW", "PBES2_HS512_A256KW", "RSA1_5", "RSA_OAEP", "RSA_OAEP_256")
 }
 
 // The values the document lists for JWEEnc.
@@ -1138,22 +602,7 @@ const (
 
 // Valid indicates whether the value is a known member of the JWEEnc enum.
 func (e JWEEnc) Valid() bool {
-	switch e {
-	case JWEEncA128CBCHS256:
-		return true
-	case JWEEncA128GCM:
-		return true
-	case JWEEncA192CBCHS384:
-		return true
-	case JWEEncA192GCM:
-		return true
-	case JWEEncA256CBCHS512:
-		return true
-	case JWEEncA256GCM:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "A128CBC_HS256", "A128GCM", "A192CBC_HS384", "A192GCM", "A256CBC_HS512", "A256GCM")
 }
 
 // The values the document lists for JWSAlg.
@@ -1177,40 +626,7 @@ const (
 
 // Valid indicates whether the value is a known member of the JWSAlg enum.
 func (e JWSAlg) Valid() bool {
-	switch e {
-	case JWSAlgES256:
-		return true
-	case JWSAlgES256K:
-		return true
-	case JWSAlgES384:
-		return true
-	case JWSAlgES512:
-		return true
-	case JWSAlgEdDSA:
-		return true
-	case JWSAlgHS256:
-		return true
-	case JWSAlgHS384:
-		return true
-	case JWSAlgHS512:
-		return true
-	case JWSAlgNone:
-		return true
-	case JWSAlgPS256:
-		return true
-	case JWSAlgPS384:
-		return true
-	case JWSAlgPS512:
-		return true
-	case JWSAlgRS256:
-		return true
-	case JWSAlgRS384:
-		return true
-	case JWSAlgRS512:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ES256", "ES256K", "ES384", "ES512", "EdDSA", "HS256", "HS384", "HS512", "NONE", "PS256", "PS384", "PS512", "RS256", "RS384", "RS512")
 }
 
 // The values the document lists for NativeSSOLogoutResponseAction.
@@ -1222,16 +638,7 @@ const (
 
 // Valid indicates whether the value is a known member of the NativeSSOLogoutResponseAction enum.
 func (e NativeSSOLogoutResponseAction) Valid() bool {
-	switch e {
-	case NativeSSOLogoutResponseActionCallerError:
-		return true
-	case NativeSSOLogoutResponseActionOK:
-		return true
-	case NativeSSOLogoutResponseActionServerError:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CALLER_ERROR", "OK", "SERVER_ERROR")
 }
 
 // The values the document lists for NativeSSOResponseAction.
@@ -1243,16 +650,7 @@ const (
 
 // Valid indicates whether the value is a known member of the NativeSSOResponseAction enum.
 func (e NativeSSOResponseAction) Valid() bool {
-	switch e {
-	case NativeSSOResponseActionCallerError:
-		return true
-	case NativeSSOResponseActionInternalServerError:
-		return true
-	case NativeSSOResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CALLER_ERROR", "INTERNAL_SERVER_ERROR", "OK")
 }
 
 // The values the document lists for Prompt.
@@ -1266,20 +664,7 @@ const (
 
 // Valid indicates whether the value is a known member of the Prompt enum.
 func (e Prompt) Valid() bool {
-	switch e {
-	case PromptConsent:
-		return true
-	case PromptCreate:
-		return true
-	case PromptLogin:
-		return true
-	case PromptNone:
-		return true
-	case PromptSelectAccount:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CONSENT", "CREATE", "LOGIN", "NONE", "SELECT_ACCOUNT")
 }
 
 // The values the document lists for PushedAuthorizationResponseAction.
@@ -1294,22 +679,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PushedAuthorizationResponseAction enum.
 func (e PushedAuthorizationResponseAction) Valid() bool {
-	switch e {
-	case PushedAuthorizationResponseActionBadRequest:
-		return true
-	case PushedAuthorizationResponseActionCreated:
-		return true
-	case PushedAuthorizationResponseActionForbidden:
-		return true
-	case PushedAuthorizationResponseActionInternalServerError:
-		return true
-	case PushedAuthorizationResponseActionPayloadTooLarge:
-		return true
-	case PushedAuthorizationResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "CREATED", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "PAYLOAD_TOO_LARGE", "UNAUTHORIZED")
 }
 
 // The values the document lists for PushedAuthorizationResponseClientAuthMethod.
@@ -1326,26 +696,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PushedAuthorizationResponseClientAuthMethod enum.
 func (e PushedAuthorizationResponseClientAuthMethod) Valid() bool {
-	switch e {
-	case PushedAuthorizationResponseClientAuthMethodAttestJWTClientAuth:
-		return true
-	case PushedAuthorizationResponseClientAuthMethodClientSecretBasic:
-		return true
-	case PushedAuthorizationResponseClientAuthMethodClientSecretJWT:
-		return true
-	case PushedAuthorizationResponseClientAuthMethodClientSecretPost:
-		return true
-	case PushedAuthorizationResponseClientAuthMethodNone:
-		return true
-	case PushedAuthorizationResponseClientAuthMethodPrivateKeyJWT:
-		return true
-	case PushedAuthorizationResponseClientAuthMethodSelfSignedTLSClientAuth:
-		return true
-	case PushedAuthorizationResponseClientAuthMethodTLSClientAuth:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ATTEST_JWT_CLIENT_AUTH", "CLIENT_SECRET_BASIC", "CLIENT_SECRET_JWT", "CLIENT_SECRET_POST", "NONE", "PRIVATE_KEY_JWT", "SELF_SIGNED_TLS_CLIENT_AUTH", "TLS_CLIENT_AUTH")
 }
 
 // The values the document lists for ResponseType.
@@ -1362,26 +713,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ResponseType enum.
 func (e ResponseType) Valid() bool {
-	switch e {
-	case ResponseTypeCode:
-		return true
-	case ResponseTypeCodeIDToken:
-		return true
-	case ResponseTypeCodeIDTokenToken:
-		return true
-	case ResponseTypeCodeToken:
-		return true
-	case ResponseTypeIDToken:
-		return true
-	case ResponseTypeIDTokenToken:
-		return true
-	case ResponseTypeNone:
-		return true
-	case ResponseTypeToken:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CODE", "CODE_ID_TOKEN", "CODE_ID_TOKEN_TOKEN", "CODE_TOKEN", "ID_TOKEN", "ID_TOKEN_TOKEN", "NONE", "TOKEN")
 }
 
 // The values the document lists for RevocationResponseAction.
@@ -1394,18 +726,7 @@ const (
 
 // Valid indicates whether the value is a known member of the RevocationResponseAction enum.
 func (e RevocationResponseAction) Valid() bool {
-	switch e {
-	case RevocationResponseActionBadRequest:
-		return true
-	case RevocationResponseActionInternalServerError:
-		return true
-	case RevocationResponseActionInvalidClient:
-		return true
-	case RevocationResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "INTERNAL_SERVER_ERROR", "INVALID_CLIENT", "OK")
 }
 
 // The values the document lists for ServiceSupportedSnses.
@@ -1415,12 +736,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ServiceSupportedSnses enum.
 func (e ServiceSupportedSnses) Valid() bool {
-	switch e {
-	case ServiceSupportedSnsesFacebook:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "FACEBOOK")
 }
 
 // The values the document lists for ServiceProfile.
@@ -1431,14 +747,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ServiceProfile enum.
 func (e ServiceProfile) Valid() bool {
-	switch e {
-	case ServiceProfileFAPI:
-		return true
-	case ServiceProfileOpenBanking:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "FAPI", "OPEN_BANKING")
 }
 
 // The values the document lists for SNS.
@@ -1448,12 +757,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SNS enum.
 func (e SNS) Valid() bool {
-	switch e {
-	case SNSFacebook:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "FACEBOOK")
 }
 
 // The values the document lists for StandardIntrospectionResponseAction.
@@ -1466,18 +770,7 @@ const (
 
 // Valid indicates whether the value is a known member of the StandardIntrospectionResponseAction enum.
 func (e StandardIntrospectionResponseAction) Valid() bool {
-	switch e {
-	case StandardIntrospectionResponseActionBadRequest:
-		return true
-	case StandardIntrospectionResponseActionInternalServerError:
-		return true
-	case StandardIntrospectionResponseActionJWT:
-		return true
-	case StandardIntrospectionResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "INTERNAL_SERVER_ERROR", "JWT", "OK")
 }
 
 // The values the document lists for SubjectType.
@@ -1488,14 +781,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SubjectType enum.
 func (e SubjectType) Valid() bool {
-	switch e {
-	case SubjectTypePairwise:
-		return true
-	case SubjectTypePublic:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "PAIRWISE", "PUBLIC")
 }
 
 // The values the document lists for TokenBatchStatusBatchKind.
@@ -1505,12 +791,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenBatchStatusBatchKind enum.
 func (e TokenBatchStatusBatchKind) Valid() bool {
-	switch e {
-	case TokenBatchStatusBatchKindCreate:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CREATE")
 }
 
 // The values the document lists for TokenBatchStatusResult.
@@ -1521,14 +802,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenBatchStatusResult enum.
 func (e TokenBatchStatusResult) Valid() bool {
-	switch e {
-	case TokenBatchStatusResultFailed:
-		return true
-	case TokenBatchStatusResultSucceeded:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "FAILED", "SUCCEEDED")
 }
 
 // The values the document lists for TokenCreateResponseAction.
@@ -1541,18 +815,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenCreateResponseAction enum.
 func (e TokenCreateResponseAction) Valid() bool {
-	switch e {
-	case TokenCreateResponseActionBadRequest:
-		return true
-	case TokenCreateResponseActionForbidden:
-		return true
-	case TokenCreateResponseActionInternalServerError:
-		return true
-	case TokenCreateResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK")
 }
 
 // The values the document lists for TokenFailRequestReason.
@@ -1564,16 +827,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenFailRequestReason enum.
 func (e TokenFailRequestReason) Valid() bool {
-	switch e {
-	case TokenFailRequestReasonInvalidResourceOwnerCredentials:
-		return true
-	case TokenFailRequestReasonInvalidTarget:
-		return true
-	case TokenFailRequestReasonUnknown:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INVALID_RESOURCE_OWNER_CREDENTIALS", "INVALID_TARGET", "UNKNOWN")
 }
 
 // The values the document lists for TokenFailResponseAction.
@@ -1584,14 +838,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenFailResponseAction enum.
 func (e TokenFailResponseAction) Valid() bool {
-	switch e {
-	case TokenFailResponseActionBadRequest:
-		return true
-	case TokenFailResponseActionInternalServerError:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "INTERNAL_SERVER_ERROR")
 }
 
 // The values the document lists for TokenIssueResponseAction.
@@ -1602,14 +849,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenIssueResponseAction enum.
 func (e TokenIssueResponseAction) Valid() bool {
-	switch e {
-	case TokenIssueResponseActionInternalServerError:
-		return true
-	case TokenIssueResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "OK")
 }
 
 // The values the document lists for TokenResponseAction.
@@ -1627,28 +867,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenResponseAction enum.
 func (e TokenResponseAction) Valid() bool {
-	switch e {
-	case TokenResponseActionBadRequest:
-		return true
-	case TokenResponseActionIDTokenReissuable:
-		return true
-	case TokenResponseActionInternalServerError:
-		return true
-	case TokenResponseActionInvalidClient:
-		return true
-	case TokenResponseActionJWTBearer:
-		return true
-	case TokenResponseActionNativeSSO:
-		return true
-	case TokenResponseActionOK:
-		return true
-	case TokenResponseActionPassword:
-		return true
-	case TokenResponseActionTokenExchange:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "ID_TOKEN_REISSUABLE", "INTERNAL_SERVER_ERROR", "INVALID_CLIENT", "JWT_BEARER", "NATIVE_SSO", "OK", "PASSWORD", "TOKEN_EXCHANGE")
 }
 
 // The values the document lists for TokenType.
@@ -1667,30 +886,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenType enum.
 func (e TokenType) Valid() bool {
-	switch e {
-	case TokenTypeAccessToken:
-		return true
-	case TokenTypeDeviceCode:
-		return true
-	case TokenTypeDeviceSecret:
-		return true
-	case TokenTypeIDToken:
-		return true
-	case TokenTypeJWT:
-		return true
-	case TokenTypeJWTBearer:
-		return true
-	case TokenTypeRefreshToken:
-		return true
-	case TokenTypeSAML1:
-		return true
-	case TokenTypeSAML2:
-		return true
-	case TokenTypeTokenExchange:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ACCESS_TOKEN", "DEVICE_CODE", "DEVICE_SECRET", "ID_TOKEN", "JWT", "JWT_BEARER", "REFRESH_TOKEN", "SAML1", "SAML2", "TOKEN_EXCHANGE")
 }
 
 // The values the document lists for TokenUpdateResponseAction.
@@ -1704,20 +900,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenUpdateResponseAction enum.
 func (e TokenUpdateResponseAction) Valid() bool {
-	switch e {
-	case TokenUpdateResponseActionBadRequest:
-		return true
-	case TokenUpdateResponseActionForbidden:
-		return true
-	case TokenUpdateResponseActionInternalServerError:
-		return true
-	case TokenUpdateResponseActionNotFound:
-		return true
-	case TokenUpdateResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for UserCodeCharset.
@@ -1728,14 +911,7 @@ const (
 
 // Valid indicates whether the value is a known member of the UserCodeCharset enum.
 func (e UserCodeCharset) Valid() bool {
-	switch e {
-	case UserCodeCharsetBASE20:
-		return true
-	case UserCodeCharsetNumeric:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BASE20", "NUMERIC")
 }
 
 // The values the document lists for UserinfoIssueResponseAction.
@@ -1750,22 +926,7 @@ const (
 
 // Valid indicates whether the value is a known member of the UserinfoIssueResponseAction enum.
 func (e UserinfoIssueResponseAction) Valid() bool {
-	switch e {
-	case UserinfoIssueResponseActionBadRequest:
-		return true
-	case UserinfoIssueResponseActionForbidden:
-		return true
-	case UserinfoIssueResponseActionInternalServerError:
-		return true
-	case UserinfoIssueResponseActionJSON:
-		return true
-	case UserinfoIssueResponseActionJWT:
-		return true
-	case UserinfoIssueResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "JSON", "JWT", "UNAUTHORIZED")
 }
 
 // The values the document lists for UserinfoResponseAction.
@@ -1779,20 +940,7 @@ const (
 
 // Valid indicates whether the value is a known member of the UserinfoResponseAction enum.
 func (e UserinfoResponseAction) Valid() bool {
-	switch e {
-	case UserinfoResponseActionBadRequest:
-		return true
-	case UserinfoResponseActionForbidden:
-		return true
-	case UserinfoResponseActionInternalServerError:
-		return true
-	case UserinfoResponseActionOK:
-		return true
-	case UserinfoResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED")
 }
 
 // The values the document lists for VciBatchIssueResponseAction.
@@ -1808,24 +956,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciBatchIssueResponseAction enum.
 func (e VciBatchIssueResponseAction) Valid() bool {
-	switch e {
-	case VciBatchIssueResponseActionBadRequest:
-		return true
-	case VciBatchIssueResponseActionCallerError:
-		return true
-	case VciBatchIssueResponseActionForbidden:
-		return true
-	case VciBatchIssueResponseActionInternalServerError:
-		return true
-	case VciBatchIssueResponseActionOK:
-		return true
-	case VciBatchIssueResponseActionOKJWT:
-		return true
-	case VciBatchIssueResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "CALLER_ERROR", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "OK_JWT", "UNAUTHORIZED")
 }
 
 // The values the document lists for VciBatchParseResponseAction.
@@ -1839,20 +970,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciBatchParseResponseAction enum.
 func (e VciBatchParseResponseAction) Valid() bool {
-	switch e {
-	case VciBatchParseResponseActionBadRequest:
-		return true
-	case VciBatchParseResponseActionForbidden:
-		return true
-	case VciBatchParseResponseActionInternalServerError:
-		return true
-	case VciBatchParseResponseActionOK:
-		return true
-	case VciBatchParseResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED")
 }
 
 // The values the document lists for VciDeferredIssueResponseAction.
@@ -1868,24 +986,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciDeferredIssueResponseAction enum.
 func (e VciDeferredIssueResponseAction) Valid() bool {
-	switch e {
-	case VciDeferredIssueResponseActionBadRequest:
-		return true
-	case VciDeferredIssueResponseActionCallerError:
-		return true
-	case VciDeferredIssueResponseActionForbidden:
-		return true
-	case VciDeferredIssueResponseActionInternalServerError:
-		return true
-	case VciDeferredIssueResponseActionOK:
-		return true
-	case VciDeferredIssueResponseActionOKJWT:
-		return true
-	case VciDeferredIssueResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "CALLER_ERROR", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "OK_JWT", "UNAUTHORIZED")
 }
 
 // The values the document lists for VciDeferredParseResponseAction.
@@ -1899,20 +1000,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciDeferredParseResponseAction enum.
 func (e VciDeferredParseResponseAction) Valid() bool {
-	switch e {
-	case VciDeferredParseResponseActionBadRequest:
-		return true
-	case VciDeferredParseResponseActionForbidden:
-		return true
-	case VciDeferredParseResponseActionInternalServerError:
-		return true
-	case VciDeferredParseResponseActionOK:
-		return true
-	case VciDeferredParseResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED")
 }
 
 // The values the document lists for VciJWKSResponseAction.
@@ -1924,16 +1012,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciJWKSResponseAction enum.
 func (e VciJWKSResponseAction) Valid() bool {
-	switch e {
-	case VciJWKSResponseActionInternalServerError:
-		return true
-	case VciJWKSResponseActionNotFound:
-		return true
-	case VciJWKSResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for VciJwtissuerResponseAction.
@@ -1945,16 +1024,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciJwtissuerResponseAction enum.
 func (e VciJwtissuerResponseAction) Valid() bool {
-	switch e {
-	case VciJwtissuerResponseActionInternalServerError:
-		return true
-	case VciJwtissuerResponseActionNotFound:
-		return true
-	case VciJwtissuerResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for VciMetadataResponseAction.
@@ -1966,16 +1036,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciMetadataResponseAction enum.
 func (e VciMetadataResponseAction) Valid() bool {
-	switch e {
-	case VciMetadataResponseActionInternalServerError:
-		return true
-	case VciMetadataResponseActionNotFound:
-		return true
-	case VciMetadataResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for VciNonceResponseAction.
@@ -1987,16 +1048,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciNonceResponseAction enum.
 func (e VciNonceResponseAction) Valid() bool {
-	switch e {
-	case VciNonceResponseActionInternalServerError:
-		return true
-	case VciNonceResponseActionNotFound:
-		return true
-	case VciNonceResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for VciOfferCreateResponseAction.
@@ -2009,18 +1061,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciOfferCreateResponseAction enum.
 func (e VciOfferCreateResponseAction) Valid() bool {
-	switch e {
-	case VciOfferCreateResponseActionAuthleteError:
-		return true
-	case VciOfferCreateResponseActionCallerError:
-		return true
-	case VciOfferCreateResponseActionCreated:
-		return true
-	case VciOfferCreateResponseActionForbidden:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AUTHLETE_ERROR", "CALLER_ERROR", "CREATED", "FORBIDDEN")
 }
 
 // The values the document lists for VciOfferInfoResponseAction.
@@ -2034,20 +1075,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciOfferInfoResponseAction enum.
 func (e VciOfferInfoResponseAction) Valid() bool {
-	switch e {
-	case VciOfferInfoResponseActionAuthleteError:
-		return true
-	case VciOfferInfoResponseActionCallerError:
-		return true
-	case VciOfferInfoResponseActionForbidden:
-		return true
-	case VciOfferInfoResponseActionNotFound:
-		return true
-	case VciOfferInfoResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AUTHLETE_ERROR", "CALLER_ERROR", "FORBIDDEN", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for VciSingleIssueResponseAction.
@@ -2065,28 +1093,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciSingleIssueResponseAction enum.
 func (e VciSingleIssueResponseAction) Valid() bool {
-	switch e {
-	case VciSingleIssueResponseActionAccepted:
-		return true
-	case VciSingleIssueResponseActionAcceptedJWT:
-		return true
-	case VciSingleIssueResponseActionBadRequest:
-		return true
-	case VciSingleIssueResponseActionCallerError:
-		return true
-	case VciSingleIssueResponseActionForbidden:
-		return true
-	case VciSingleIssueResponseActionInternalServerError:
-		return true
-	case VciSingleIssueResponseActionOK:
-		return true
-	case VciSingleIssueResponseActionOKJWT:
-		return true
-	case VciSingleIssueResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ACCEPTED", "ACCEPTED_JWT", "BAD_REQUEST", "CALLER_ERROR", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "OK_JWT", "UNAUTHORIZED")
 }
 
 // The values the document lists for VciSingleParseResponseAction.
@@ -2100,20 +1107,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciSingleParseResponseAction enum.
 func (e VciSingleParseResponseAction) Valid() bool {
-	switch e {
-	case VciSingleParseResponseActionBadRequest:
-		return true
-	case VciSingleParseResponseActionForbidden:
-		return true
-	case VciSingleParseResponseActionInternalServerError:
-		return true
-	case VciSingleParseResponseActionOK:
-		return true
-	case VciSingleParseResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED")
 }
 
 // The values the document lists for VerifiedClaimsValidationSchema.
@@ -2124,14 +1118,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VerifiedClaimsValidationSchema enum.
 func (e VerifiedClaimsValidationSchema) Valid() bool {
-	switch e {
-	case VerifiedClaimsValidationSchemaStandard:
-		return true
-	case VerifiedClaimsValidationSchemaStandardIDDocument:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "standard", "standard+id_document")
 }
 
 // AccessToken is schema "access_token" of the document: an object.
