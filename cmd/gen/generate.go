@@ -187,7 +187,7 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 		}
 		skip[name] = true
 	}
-	rawCode, err := finishRaw(code, renames, skip)
+	rawCode, err := finishRaw(code, renames, skip, answerTypes(model))
 	if err != nil {
 		return nil, err
 	}
@@ -248,8 +248,9 @@ var identWord = regexp.MustCompile(`\b[A-Za-z_][A-Za-z0-9_]*\b`)
 // parameter structs (and the types declared for their fields) the names
 // of their methods (renames: old name -> new name, for identifiers and
 // comments) and makes its models keep unknown members (params names the
-// parameter structs, which are not JSON).
-func finishRaw(code string, renames map[string]string, params map[string]bool) ([]byte, error) {
+// parameter structs, which are not JSON; answers the types of the 2xx
+// bodies, whose models get getters).
+func finishRaw(code string, renames map[string]string, params, answers map[string]bool) ([]byte, error) {
 	header := genHeader + " with oapi-codegen " + oapiCodegenVersion() + ". DO NOT EDIT.\n\n"
 	if !oapiHeader.MatchString(code) {
 		return nil, fmt.Errorf("oapi-codegen output has no generated-code header:\n%.300s", code)
@@ -299,7 +300,7 @@ func finishRaw(code string, renames map[string]string, params map[string]bool) (
 	if err := (&printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 8}).Fprint(&buf, fset, f); err != nil {
 		return nil, err
 	}
-	out, err := keepUnknown(buf.Bytes(), params)
+	out, err := keepUnknown(buf.Bytes(), params, answers)
 	if err != nil {
 		return nil, err
 	}
@@ -308,6 +309,20 @@ func finishRaw(code string, renames map[string]string, params map[string]bool) (
 		return nil, fmt.Errorf("models: %w", err)
 	}
 	return format.Source(out)
+}
+
+// answerTypes names the types of the 2xx bodies the methods return (the
+// identifiers of each result type, such as User in []User).
+func answerTypes(m *facadeModel) map[string]bool {
+	out := map[string]bool{}
+	for _, op := range m.Ops {
+		for _, t := range []string{op.Result, op.ItemType} {
+			for _, id := range identWord.FindAllString(t, -1) {
+				out[id] = true
+			}
+		}
+	}
+	return out
 }
 
 func oapiCodegenVersion() string {

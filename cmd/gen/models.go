@@ -57,10 +57,12 @@ const (
 // keepUnknown makes every object model of oapi-codegen's output keep the
 // JSON members it does not declare and write them back: a struct gets an
 // Unknown field (or its AdditionalProperties map takes that role), and
-// three one-line JSON methods that call internal/wire. skip names the
-// structs that are not JSON (parameters). The source is edited as text, so
-// comments stay where they were.
-func keepUnknown(src []byte, skip map[string]bool) ([]byte, error) {
+// one-line JSON methods that call internal/wire. skip names the structs
+// that are not JSON (parameters). Getters are written for the models an
+// answer can hold (reachable from answers, the types of the 2xx bodies):
+// a model only ever sent is written, not read. The source is edited as
+// text, so comments stay where they were.
+func keepUnknown(src []byte, skip, answers map[string]bool) ([]byte, error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "raw.go", src, parser.ParseComments)
 	if err != nil {
@@ -89,6 +91,9 @@ func keepUnknown(src []byte, skip map[string]bool) ([]byte, error) {
 				continue
 			}
 			st, ok := ts.Type.(*ast.StructType)
+			if ok && hasField(st, "union") {
+				notInlined(fset, methods[name], &eds)
+			}
 			if !ok || hasField(st, "union") || !allTagged(st) {
 				continue
 			}
@@ -115,6 +120,7 @@ func keepUnknown(src []byte, skip map[string]bool) ([]byte, error) {
 			}
 		}
 	}
+	validByList(fset, f, kinds, &eds)
 	if len(order) == 0 {
 		return src, nil
 	}
@@ -130,9 +136,12 @@ func keepUnknown(src []byte, skip map[string]bool) ([]byte, error) {
 	for _, n := range order {
 		fmt.Fprintf(&b, modelMethods, n)
 	}
-	b.WriteString("\n// The getters of the models: reading an optional field never panics.\n")
+	b.WriteString("\n// The getters of the models an answer can hold: reading an optional\n// field never panics.\n")
+	read := reachable(f, kinds, answers)
 	for _, n := range order {
-		writeGetters(&b, getters[n])
+		if read[n] {
+			writeGetters(&b, getters[n])
+		}
 	}
 	if kinds["Ptr"] != nil {
 		return nil, fmt.Errorf("a model is named Ptr, the name of the pointer helper")
@@ -146,18 +155,149 @@ func keepUnknown(src []byte, skip map[string]bool) ([]byte, error) {
 // addressable too (a request body, a map value, a nullable.Nullable);
 // the v2 API calls it for a nested model (the JSON v2 API's MarshalJSONTo
 // would save that copy but costs the compiler ~8% more memory on
-// gen/auth0mgmt, and encoding is not on a hot path).
+// gen/auth0mgmt, and encoding is not on a hot path). It is not inlined:
+// the compiler would otherwise copy its body into the (*%[1]s).MarshalJSON
+// wrapper it writes for the pointer's method set, one per model. A nested
+// model is decoded through UnmarshalJSON (an UnmarshalJSONFrom for the
+// v2 API would save a copy of its bytes but cost the compiler ~6% more
+// memory, and decoding stays within its budget without it).
 const modelMethods = `
 // MarshalJSON writes %[1]s, its Unknown members included.
+//
+//go:noinline
 func (v %[1]s) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads %[1]s; the members it does not declare go to Unknown.
 func (v *%[1]s) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *%[1]s) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
 `
+
+// validByList rewrites the Valid method of each enum over strings, a
+// switch on its constants, as one call to wire.OneOf with the values: one
+// loop serves every enum, where each switch would be compiled on its own.
+func validByList(fset *token.FileSet, f *ast.File, kinds typeKinds, eds *edits) {
+	values := map[string]string{} // constant -> its string literal
+	for _, d := range f.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.CONST {
+			for _, sp := range gd.Specs {
+				vs := sp.(*ast.ValueSpec)
+				if len(vs.Names) == 1 && len(vs.Values) == 1 {
+					if lit, ok := vs.Values[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						values[vs.Names[0].Name] = lit.Value
+					}
+				}
+			}
+		}
+	}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Name.Name != "Valid" || fd.Recv == nil || len(fd.Body.List) != 1 {
+			continue
+		}
+		recv := receiverName(fd)
+		if ts := kinds[recv]; ts == nil || !isIdent(ts.Type, "string") {
+			continue
+		}
+		sw, ok := fd.Body.List[0].(*ast.SwitchStmt)
+		if !ok || sw.Init != nil || !isIdent(sw.Tag, fd.Recv.List[0].Names[0].Name) {
+			continue
+		}
+		var vals []string
+		for _, st := range sw.Body.List {
+			cc := st.(*ast.CaseClause)
+			want := "true"
+			if cc.List == nil {
+				want = "false"
+			}
+			if len(cc.Body) != 1 || !returns(cc.Body[0], want) {
+				vals = nil
+				break
+			}
+			for _, e := range cc.List {
+				id, ok := e.(*ast.Ident)
+				if !ok || values[id.Name] == "" {
+					vals = nil
+					break
+				}
+				vals = append(vals, values[id.Name])
+			}
+		}
+		if vals == nil {
+			continue
+		}
+		from, to := fset.Position(fd.Body.Lbrace).Offset, fset.Position(fd.Body.Rbrace).Offset+1
+		eds.add(from, to, "{\n\treturn wire.OneOf(string("+sw.Tag.(*ast.Ident).Name+"), "+strings.Join(vals, ", ")+")\n}")
+	}
+}
+
+func isIdent(e ast.Expr, name string) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == name
+}
+
+// returns reports whether st is "return <ident>".
+func returns(st ast.Stmt, ident string) bool {
+	r, ok := st.(*ast.ReturnStmt)
+	return ok && len(r.Results) == 1 && isIdent(r.Results[0], ident)
+}
+
+// notInlined marks the value-receiver methods of a union (its As methods
+// and MarshalJSON) //go:noinline: the compiler would otherwise copy each
+// body into the pointer-receiver wrapper it writes for the method set of
+// the union's pointer, which costs gen/auth0mgmt's compile ~5% of its
+// memory. They decode or encode JSON, which a call does not slow.
+func notInlined(fset *token.FileSet, own map[string]*ast.FuncDecl, eds *edits) {
+	names := make([]string, 0, len(own))
+	for n := range own {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fd := own[n]
+		if _, ptr := fd.Recv.List[0].Type.(*ast.StarExpr); ptr || (n != "MarshalJSON" && !strings.HasPrefix(n, "As")) {
+			continue
+		}
+		at := fset.Position(fd.Pos()).Offset
+		eds.add(at, at, "//go:noinline\n")
+	}
+}
+
+// reachable lists the types a value of one of roots can hold: the types
+// named in their declarations, and the variants of a union (the results
+// of its As methods), transitively.
+func reachable(f *ast.File, kinds typeKinds, roots map[string]bool) map[string]bool {
+	variants := map[string][]ast.Expr{}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && strings.HasPrefix(fd.Name.Name, "As") && fd.Type.Results != nil {
+			if recv := receiverName(fd); recv != "" {
+				for _, r := range fd.Type.Results.List {
+					variants[recv] = append(variants[recv], r.Type)
+				}
+			}
+		}
+	}
+	seen := map[string]bool{}
+	var todo []string
+	for n := range roots {
+		todo = append(todo, n)
+	}
+	for len(todo) > 0 {
+		n := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if seen[n] || kinds[n] == nil {
+			continue
+		}
+		seen[n] = true
+		for _, e := range append([]ast.Expr{kinds[n].Type}, variants[n]...) {
+			ast.Inspect(e, func(x ast.Node) bool {
+				if id, ok := x.(*ast.Ident); ok && !seen[id.Name] {
+					todo = append(todo, id.Name)
+				}
+				return true
+			})
+		}
+	}
+	return seen
+}
 
 // declared lists the methods of each type.
 func declared(f *ast.File) map[string]map[string]*ast.FuncDecl {

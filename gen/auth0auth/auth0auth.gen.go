@@ -19,12 +19,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationCodeGrantClientAssertionType enum.
 func (e AuthorizationCodeGrantClientAssertionType) Valid() bool {
-	switch e {
-	case AuthorizationCodeGrantClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
 }
 
 // The values the document lists for AuthorizationCodeGrantGrantType.
@@ -34,12 +29,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationCodeGrantGrantType enum.
 func (e AuthorizationCodeGrantGrantType) Valid() bool {
-	switch e {
-	case AuthorizationCodeGrantGrantTypeAuthorizationCode:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "authorization_code")
 }
 
 // The values the document lists for AuthorizationCodePKCEGrantGrantType.
@@ -49,12 +39,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationCodePKCEGrantGrantType enum.
 func (e AuthorizationCodePKCEGrantGrantType) Valid() bool {
-	switch e {
-	case AuthorizationCodePKCEGrantGrantTypeAuthorizationCode:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "authorization_code")
 }
 
 // The values the document lists for ClientCredentialsGrantClientAssertionType.
@@ -64,12 +49,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClientCredentialsGrantClientAssertionType enum.
 func (e ClientCredentialsGrantClientAssertionType) Valid() bool {
-	switch e {
-	case ClientCredentialsGrantClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
 }
 
 // The values the document lists for ClientCredentialsGrantGrantType.
@@ -79,12 +59,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClientCredentialsGrantGrantType enum.
 func (e ClientCredentialsGrantGrantType) Valid() bool {
-	switch e {
-	case ClientCredentialsGrantGrantTypeClientCredentials:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "client_credentials")
 }
 
 // The values the document lists for DeviceCodeGrantGrantType.
@@ -94,12 +69,7 @@ const (
 
 // Valid indicates whether the value is a known member of the DeviceCodeGrantGrantType enum.
 func (e DeviceCodeGrantGrantType) Valid() bool {
-	switch e {
-	case DeviceCodeGrantGrantTypeUrnIetfParamsOAuthGrantTypeDeviceCode:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "urn:ietf:params:oauth:grant-type:device_code")
 }
 
 // The values the document lists for MFAAuthenticatorAuthenticatorType.
@@ -111,16 +81,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MFAAuthenticatorAuthenticatorType enum.
 func (e MFAAuthenticatorAuthenticatorType) Valid() bool {
-	switch e {
-	case MFAAuthenticatorAuthenticatorTypeOOB:
-		return true
-	case MFAAuthenticatorAuthenticatorTypeOTP:
-		return true
-	case MFAAuthenticatorAuthenticatorTypeRecoveryCode:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "oob", "otp", "recovery-code")
 }
 
 // The values the document lists for MFAOOBGrantGrantType.
@@ -130,12 +91,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MFAOOBGrantGrantType enum.
 func (e MFAOOBGrantGrantType) Valid() bool {
-	switch e {
-	case MFAOOBGrantGrantTypeHTTPAuth0ComOAuthGrantTypeMFAOOB:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "http://auth0.com/oauth/grant-type/mfa-oob")
 }
 
 // The values the document lists for MFAOTPGrantGrantType.
@@ -145,12 +101,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MFAOTPGrantGrantType enum.
 func (e MFAOTPGrantGrantType) Valid() bool {
-	switch e {
-	case MFAOTPGrantGrantTypeHTTPAuth0ComOAuthGrantTypeMFAOTP:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "http://auth0.com/oauth/grant-type/mfa-otp")
 }
 
 // The values the document lists for MFARecoveryCodeGrantGrantType.
@@ -160,12 +111,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MFARecoveryCodeGrantGrantType enum.
 func (e MFARecoveryCodeGrantGrantType) Valid() bool {
-	switch e {
-	case MFARecoveryCodeGrantGrantTypeHTTPAuth0ComOAuthGrantTypeMFARecoveryCode:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "http://auth0.com/oauth/grant-type/mfa-recovery-code")
 }
 
 // The values the document lists for PasswordGrantGrantType.
@@ -176,14 +122,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PasswordGrantGrantType enum.
 func (e PasswordGrantGrantType) Valid() bool {
-	switch e {
-	case PasswordGrantGrantTypeHTTPAuth0ComOAuthGrantTypePasswordRealm:
-		return true
-	case PasswordGrantGrantTypePassword:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "http://auth0.com/oauth/grant-type/password-realm", "password")
 }
 
 // The values the document lists for PasswordlessOTPGrantGrantType.
@@ -193,12 +132,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PasswordlessOTPGrantGrantType enum.
 func (e PasswordlessOTPGrantGrantType) Valid() bool {
-	switch e {
-	case PasswordlessOTPGrantGrantTypeHTTPAuth0ComOAuthGrantTypePasswordlessOTP:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "http://auth0.com/oauth/grant-type/passwordless/otp")
 }
 
 // The values the document lists for PasswordlessOTPGrantRealm.
@@ -209,14 +143,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PasswordlessOTPGrantRealm enum.
 func (e PasswordlessOTPGrantRealm) Valid() bool {
-	switch e {
-	case PasswordlessOTPGrantRealmEmail:
-		return true
-	case PasswordlessOTPGrantRealmSMS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "email", "sms")
 }
 
 // The values the document lists for RefreshTokenGrantClientAssertionType.
@@ -226,12 +153,7 @@ const (
 
 // Valid indicates whether the value is a known member of the RefreshTokenGrantClientAssertionType enum.
 func (e RefreshTokenGrantClientAssertionType) Valid() bool {
-	switch e {
-	case RefreshTokenGrantClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
 }
 
 // The values the document lists for RefreshTokenGrantGrantType.
@@ -241,12 +163,7 @@ const (
 
 // Valid indicates whether the value is a known member of the RefreshTokenGrantGrantType enum.
 func (e RefreshTokenGrantGrantType) Valid() bool {
-	switch e {
-	case RefreshTokenGrantGrantTypeRefreshToken:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "refresh_token")
 }
 
 // The values the document lists for TokenExchangeGrantGrantType.
@@ -256,12 +173,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenExchangeGrantGrantType enum.
 func (e TokenExchangeGrantGrantType) Valid() bool {
-	switch e {
-	case TokenExchangeGrantGrantTypeUrnIetfParamsOAuthGrantTypeTokenExchange:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "urn:ietf:params:oauth:grant-type:token-exchange")
 }
 
 // The values the document lists for TokenExchangeGrantSubjectTokenType.
@@ -272,14 +184,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenExchangeGrantSubjectTokenType enum.
 func (e TokenExchangeGrantSubjectTokenType) Valid() bool {
-	switch e {
-	case TokenExchangeGrantSubjectTokenTypeHTTPAuth0ComOAuthTokenTypeAppleAuthzCode:
-		return true
-	case TokenExchangeGrantSubjectTokenTypeHTTPAuth0ComOAuthTokenTypeAppleIDToken:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "http://auth0.com/oauth/token-type/apple-authz-code", "http://auth0.com/oauth/token-type/apple-id-token")
 }
 
 // The values the document lists for TokenResponseTokenType.
@@ -289,12 +194,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenResponseTokenType enum.
 func (e TokenResponseTokenType) Valid() bool {
-	switch e {
-	case TokenResponseTokenTypeBearer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Bearer")
 }
 
 // The values the document lists for AuthorizeURLParamsResponseType.
@@ -310,24 +210,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizeURLParamsResponseType enum.
 func (e AuthorizeURLParamsResponseType) Valid() bool {
-	switch e {
-	case AuthorizeURLParamsResponseTypeCode:
-		return true
-	case AuthorizeURLParamsResponseTypeCodeIDToken:
-		return true
-	case AuthorizeURLParamsResponseTypeCodeIDTokenToken:
-		return true
-	case AuthorizeURLParamsResponseTypeCodeToken:
-		return true
-	case AuthorizeURLParamsResponseTypeIDToken:
-		return true
-	case AuthorizeURLParamsResponseTypeIDTokenToken:
-		return true
-	case AuthorizeURLParamsResponseTypeToken:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "code", "code id_token", "code id_token token", "code token", "id_token", "id_token token", "token")
 }
 
 // The values the document lists for AuthorizeURLParamsCodeChallengeMethod.
@@ -337,12 +220,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizeURLParamsCodeChallengeMethod enum.
 func (e AuthorizeURLParamsCodeChallengeMethod) Valid() bool {
-	switch e {
-	case AuthorizeURLParamsCodeChallengeMethodS256:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "S256")
 }
 
 // The values the document lists for AuthorizeURLParamsPrompt.
@@ -355,18 +233,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizeURLParamsPrompt enum.
 func (e AuthorizeURLParamsPrompt) Valid() bool {
-	switch e {
-	case AuthorizeURLParamsPromptConsent:
-		return true
-	case AuthorizeURLParamsPromptLogin:
-		return true
-	case AuthorizeURLParamsPromptNone:
-		return true
-	case AuthorizeURLParamsPromptSelectAccount:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "consent", "login", "none", "select_account")
 }
 
 // The values the document lists for AuthorizeURLParamsResponseMode.
@@ -379,18 +246,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizeURLParamsResponseMode enum.
 func (e AuthorizeURLParamsResponseMode) Valid() bool {
-	switch e {
-	case AuthorizeURLParamsResponseModeFormPost:
-		return true
-	case AuthorizeURLParamsResponseModeFragment:
-		return true
-	case AuthorizeURLParamsResponseModeQuery:
-		return true
-	case AuthorizeURLParamsResponseModeWebMessage:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "form_post", "fragment", "query", "web_message")
 }
 
 // The values the document lists for GetDelegationTokenJSONBodyGrantType.
@@ -400,12 +256,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GetDelegationTokenJSONBodyGrantType enum.
 func (e GetDelegationTokenJSONBodyGrantType) Valid() bool {
-	switch e {
-	case GetDelegationTokenJSONBodyGrantTypeUrnIetfParamsOAuthGrantTypeJWTBearer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "urn:ietf:params:oauth:grant-type:jwt-bearer")
 }
 
 // The values the document lists for AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes.
@@ -416,14 +267,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes enum.
 func (e AssociateMFAAuthenticatorJSONBodyAuthenticatorTypes) Valid() bool {
-	switch e {
-	case AssociateMFAAuthenticatorJSONBodyAuthenticatorTypesOOB:
-		return true
-	case AssociateMFAAuthenticatorJSONBodyAuthenticatorTypesOTP:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "oob", "otp")
 }
 
 // The values the document lists for AssociateMFAAuthenticatorJSONBodyOOBChannels.
@@ -435,16 +279,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AssociateMFAAuthenticatorJSONBodyOOBChannels enum.
 func (e AssociateMFAAuthenticatorJSONBodyOOBChannels) Valid() bool {
-	switch e {
-	case AssociateMFAAuthenticatorJSONBodyOOBChannelsAuth0:
-		return true
-	case AssociateMFAAuthenticatorJSONBodyOOBChannelsSMS:
-		return true
-	case AssociateMFAAuthenticatorJSONBodyOOBChannelsVoice:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "auth0", "sms", "voice")
 }
 
 // The values the document lists for RequestMFAChallengeJSONBodyChallengeType.
@@ -455,14 +290,7 @@ const (
 
 // Valid indicates whether the value is a known member of the RequestMFAChallengeJSONBodyChallengeType enum.
 func (e RequestMFAChallengeJSONBodyChallengeType) Valid() bool {
-	switch e {
-	case RequestMFAChallengeJSONBodyChallengeTypeOOB:
-		return true
-	case RequestMFAChallengeJSONBodyChallengeTypeOTP:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "oob", "otp")
 }
 
 // The values the document lists for RequestMFAChallengeJSONBodyOOBChannel.
@@ -474,16 +302,7 @@ const (
 
 // Valid indicates whether the value is a known member of the RequestMFAChallengeJSONBodyOOBChannel enum.
 func (e RequestMFAChallengeJSONBodyOOBChannel) Valid() bool {
-	switch e {
-	case RequestMFAChallengeJSONBodyOOBChannelAuth0:
-		return true
-	case RequestMFAChallengeJSONBodyOOBChannelSMS:
-		return true
-	case RequestMFAChallengeJSONBodyOOBChannelVoice:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "auth0", "sms", "voice")
 }
 
 // The values the document lists for SocialWithProviderAccessTokenJSONBodyConnection.
@@ -496,18 +315,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SocialWithProviderAccessTokenJSONBodyConnection enum.
 func (e SocialWithProviderAccessTokenJSONBodyConnection) Valid() bool {
-	switch e {
-	case SocialWithProviderAccessTokenJSONBodyConnectionFacebook:
-		return true
-	case SocialWithProviderAccessTokenJSONBodyConnectionGoogleOAuth2:
-		return true
-	case SocialWithProviderAccessTokenJSONBodyConnectionTwitter:
-		return true
-	case SocialWithProviderAccessTokenJSONBodyConnectionWeibo:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "facebook", "google-oauth2", "twitter", "weibo")
 }
 
 // The values the document lists for GlobalTokenRevocationJSONBodySubjectFormat.
@@ -517,12 +325,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GlobalTokenRevocationJSONBodySubjectFormat enum.
 func (e GlobalTokenRevocationJSONBodySubjectFormat) Valid() bool {
-	switch e {
-	case GlobalTokenRevocationJSONBodySubjectFormatIssSub:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "iss_sub")
 }
 
 // The values the document lists for PushAuthorizationRequestFormdataBodyClientAssertionType.
@@ -532,12 +335,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PushAuthorizationRequestFormdataBodyClientAssertionType enum.
 func (e PushAuthorizationRequestFormdataBodyClientAssertionType) Valid() bool {
-	switch e {
-	case PushAuthorizationRequestFormdataBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
 }
 
 // The values the document lists for PushAuthorizationRequestFormdataBodyCodeChallengeMethod.
@@ -547,12 +345,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PushAuthorizationRequestFormdataBodyCodeChallengeMethod enum.
 func (e PushAuthorizationRequestFormdataBodyCodeChallengeMethod) Valid() bool {
-	switch e {
-	case PushAuthorizationRequestFormdataBodyCodeChallengeMethodS256:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "S256")
 }
 
 // The values the document lists for PushAuthorizationRequestFormdataBodyResponseType.
@@ -562,12 +355,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PushAuthorizationRequestFormdataBodyResponseType enum.
 func (e PushAuthorizationRequestFormdataBodyResponseType) Valid() bool {
-	switch e {
-	case PushAuthorizationRequestFormdataBodyResponseTypeCode:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "code")
 }
 
 // The values the document lists for RevokeTokenFormdataBodyClientAssertionType.
@@ -577,12 +365,7 @@ const (
 
 // Valid indicates whether the value is a known member of the RevokeTokenFormdataBodyClientAssertionType enum.
 func (e RevokeTokenFormdataBodyClientAssertionType) Valid() bool {
-	switch e {
-	case RevokeTokenFormdataBodyClientAssertionTypeUrnIetfParamsOAuthClientAssertionTypeJWTBearer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
 }
 
 // The values the document lists for ResourceOwnerLegacyJSONBodyGrantType.
@@ -592,12 +375,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ResourceOwnerLegacyJSONBodyGrantType enum.
 func (e ResourceOwnerLegacyJSONBodyGrantType) Valid() bool {
-	switch e {
-	case ResourceOwnerLegacyJSONBodyGrantTypePassword:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "password")
 }
 
 // The values the document lists for StartPasswordlessJSONBodyConnection.
@@ -608,14 +386,7 @@ const (
 
 // Valid indicates whether the value is a known member of the StartPasswordlessJSONBodyConnection enum.
 func (e StartPasswordlessJSONBodyConnection) Valid() bool {
-	switch e {
-	case StartPasswordlessJSONBodyConnectionEmail:
-		return true
-	case StartPasswordlessJSONBodyConnectionSMS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "email", "sms")
 }
 
 // The values the document lists for StartPasswordlessJSONBodySend.
@@ -626,14 +397,7 @@ const (
 
 // Valid indicates whether the value is a known member of the StartPasswordlessJSONBodySend enum.
 func (e StartPasswordlessJSONBodySend) Valid() bool {
-	switch e {
-	case StartPasswordlessJSONBodySendCode:
-		return true
-	case StartPasswordlessJSONBodySendLink:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "code", "link")
 }
 
 // The values the document lists for VerifyJSONBodyConnection.
@@ -644,14 +408,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VerifyJSONBodyConnection enum.
 func (e VerifyJSONBodyConnection) Valid() bool {
-	switch e {
-	case VerifyJSONBodyConnectionEmail:
-		return true
-	case VerifyJSONBodyConnectionSMS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "email", "sms")
 }
 
 // The values the document lists for ImpersonateUserJSONBodyProtocol.
@@ -664,18 +421,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ImpersonateUserJSONBodyProtocol enum.
 func (e ImpersonateUserJSONBodyProtocol) Valid() bool {
-	switch e {
-	case ImpersonateUserJSONBodyProtocolOAuth2:
-		return true
-	case ImpersonateUserJSONBodyProtocolSAMLP:
-		return true
-	case ImpersonateUserJSONBodyProtocolWSFed:
-		return true
-	case ImpersonateUserJSONBodyProtocolWstrustUsernamemixed:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "oauth2", "samlp", "wsfed", "wstrust-usernamemixed")
 }
 
 // AuthorizationCodeGrant is schema "AuthorizationCodeGrant" of the document: an object.
@@ -1826,6 +1572,8 @@ func (a *UserInfo) Set(fieldName string, value interface{}) {
 }
 
 // AsAuthorizationCodeGrant returns the union data inside the TokenRequest as a AuthorizationCodeGrant
+//
+//go:noinline
 func (t TokenRequest) AsAuthorizationCodeGrant() (AuthorizationCodeGrant, error) {
 	var body AuthorizationCodeGrant
 	err := json.Unmarshal(t.union, &body)
@@ -1852,6 +1600,8 @@ func (t *TokenRequest) MergeAuthorizationCodeGrant(v AuthorizationCodeGrant) err
 }
 
 // AsAuthorizationCodePKCEGrant returns the union data inside the TokenRequest as a AuthorizationCodePKCEGrant
+//
+//go:noinline
 func (t TokenRequest) AsAuthorizationCodePKCEGrant() (AuthorizationCodePKCEGrant, error) {
 	var body AuthorizationCodePKCEGrant
 	err := json.Unmarshal(t.union, &body)
@@ -1878,6 +1628,8 @@ func (t *TokenRequest) MergeAuthorizationCodePKCEGrant(v AuthorizationCodePKCEGr
 }
 
 // AsRefreshTokenGrant returns the union data inside the TokenRequest as a RefreshTokenGrant
+//
+//go:noinline
 func (t TokenRequest) AsRefreshTokenGrant() (RefreshTokenGrant, error) {
 	var body RefreshTokenGrant
 	err := json.Unmarshal(t.union, &body)
@@ -1904,6 +1656,8 @@ func (t *TokenRequest) MergeRefreshTokenGrant(v RefreshTokenGrant) error {
 }
 
 // AsClientCredentialsGrant returns the union data inside the TokenRequest as a ClientCredentialsGrant
+//
+//go:noinline
 func (t TokenRequest) AsClientCredentialsGrant() (ClientCredentialsGrant, error) {
 	var body ClientCredentialsGrant
 	err := json.Unmarshal(t.union, &body)
@@ -1930,6 +1684,8 @@ func (t *TokenRequest) MergeClientCredentialsGrant(v ClientCredentialsGrant) err
 }
 
 // AsPasswordGrant returns the union data inside the TokenRequest as a PasswordGrant
+//
+//go:noinline
 func (t TokenRequest) AsPasswordGrant() (PasswordGrant, error) {
 	var body PasswordGrant
 	err := json.Unmarshal(t.union, &body)
@@ -1956,6 +1712,8 @@ func (t *TokenRequest) MergePasswordGrant(v PasswordGrant) error {
 }
 
 // AsDeviceCodeGrant returns the union data inside the TokenRequest as a DeviceCodeGrant
+//
+//go:noinline
 func (t TokenRequest) AsDeviceCodeGrant() (DeviceCodeGrant, error) {
 	var body DeviceCodeGrant
 	err := json.Unmarshal(t.union, &body)
@@ -1982,6 +1740,8 @@ func (t *TokenRequest) MergeDeviceCodeGrant(v DeviceCodeGrant) error {
 }
 
 // AsMFAOTPGrant returns the union data inside the TokenRequest as a MFAOTPGrant
+//
+//go:noinline
 func (t TokenRequest) AsMFAOTPGrant() (MFAOTPGrant, error) {
 	var body MFAOTPGrant
 	err := json.Unmarshal(t.union, &body)
@@ -2008,6 +1768,8 @@ func (t *TokenRequest) MergeMFAOTPGrant(v MFAOTPGrant) error {
 }
 
 // AsMFAOOBGrant returns the union data inside the TokenRequest as a MFAOOBGrant
+//
+//go:noinline
 func (t TokenRequest) AsMFAOOBGrant() (MFAOOBGrant, error) {
 	var body MFAOOBGrant
 	err := json.Unmarshal(t.union, &body)
@@ -2034,6 +1796,8 @@ func (t *TokenRequest) MergeMFAOOBGrant(v MFAOOBGrant) error {
 }
 
 // AsMFARecoveryCodeGrant returns the union data inside the TokenRequest as a MFARecoveryCodeGrant
+//
+//go:noinline
 func (t TokenRequest) AsMFARecoveryCodeGrant() (MFARecoveryCodeGrant, error) {
 	var body MFARecoveryCodeGrant
 	err := json.Unmarshal(t.union, &body)
@@ -2060,6 +1824,8 @@ func (t *TokenRequest) MergeMFARecoveryCodeGrant(v MFARecoveryCodeGrant) error {
 }
 
 // AsPasswordlessOTPGrant returns the union data inside the TokenRequest as a PasswordlessOTPGrant
+//
+//go:noinline
 func (t TokenRequest) AsPasswordlessOTPGrant() (PasswordlessOTPGrant, error) {
 	var body PasswordlessOTPGrant
 	err := json.Unmarshal(t.union, &body)
@@ -2086,6 +1852,8 @@ func (t *TokenRequest) MergePasswordlessOTPGrant(v PasswordlessOTPGrant) error {
 }
 
 // AsTokenExchangeGrant returns the union data inside the TokenRequest as a TokenExchangeGrant
+//
+//go:noinline
 func (t TokenRequest) AsTokenExchangeGrant() (TokenExchangeGrant, error) {
 	var body TokenExchangeGrant
 	err := json.Unmarshal(t.union, &body)
@@ -2111,6 +1879,7 @@ func (t *TokenRequest) MergeTokenExchangeGrant(v TokenExchangeGrant) error {
 	return err
 }
 
+//go:noinline
 func (t TokenRequest) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -2125,6 +1894,8 @@ func (t *TokenRequest) UnmarshalJSON(b []byte) error {
 // type declares and keeps the others in Unknown (internal/wire).
 
 // MarshalJSON writes AssociateMFAAuthenticatorJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v AssociateMFAAuthenticatorJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AssociateMFAAuthenticatorJSONBody; the members it does not declare go to Unknown.
@@ -2132,13 +1903,9 @@ func (v *AssociateMFAAuthenticatorJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AssociateMFAAuthenticatorJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AssociateMFAAuthenticatorJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v AssociateMFAAuthenticatorJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -2148,133 +1915,89 @@ func (v *AssociateMFAAuthenticatorJSONRequestBody) UnmarshalJSON(b []byte) error
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AssociateMFAAuthenticatorJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationCodeGrant, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationCodeGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationCodeGrant; the members it does not declare go to Unknown.
 func (v *AuthorizationCodeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationCodePKCEGrant, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationCodePKCEGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationCodePKCEGrant; the members it does not declare go to Unknown.
 func (v *AuthorizationCodePKCEGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationCodePKCEGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelAuthorizeResponse, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthorizeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthorizeResponse; the members it does not declare go to Unknown.
 func (v *BackchannelAuthorizeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthorizeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ChangePasswordJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ChangePasswordJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ChangePasswordJSONBody; the members it does not declare go to Unknown.
 func (v *ChangePasswordJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ChangePasswordJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ChangePasswordJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ChangePasswordJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ChangePasswordJSONRequestBody; the members it does not declare go to Unknown.
 func (v *ChangePasswordJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ChangePasswordJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientCredentialsGrant, its Unknown members included.
+//
+//go:noinline
 func (v ClientCredentialsGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientCredentialsGrant; the members it does not declare go to Unknown.
 func (v *ClientCredentialsGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientCredentialsGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistration, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistration) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistration; the members it does not declare go to Unknown.
 func (v *ClientRegistration) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DelegationResponse, its Unknown members included.
+//
+//go:noinline
 func (v DelegationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DelegationResponse; the members it does not declare go to Unknown.
 func (v *DelegationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DelegationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DeviceCodeGrant, its Unknown members included.
+//
+//go:noinline
 func (v DeviceCodeGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceCodeGrant; the members it does not declare go to Unknown.
 func (v *DeviceCodeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DeviceCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DeviceCodeResponse, its Unknown members included.
+//
+//go:noinline
 func (v DeviceCodeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceCodeResponse; the members it does not declare go to Unknown.
 func (v *DeviceCodeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DeviceCodeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DynamicApplicationRegistrationJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v DynamicApplicationRegistrationJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -2284,13 +2007,9 @@ func (v *DynamicApplicationRegistrationJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DynamicApplicationRegistrationJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DynamicApplicationRegistrationJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v DynamicApplicationRegistrationJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -2300,35 +2019,25 @@ func (v *DynamicApplicationRegistrationJSONRequestBody) UnmarshalJSON(b []byte) 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DynamicApplicationRegistrationJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ErrorResponse, its Unknown members included.
+//
+//go:noinline
 func (v ErrorResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ErrorResponse; the members it does not declare go to Unknown.
 func (v *ErrorResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ErrorResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes GetDelegationTokenJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v GetDelegationTokenJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GetDelegationTokenJSONBody; the members it does not declare go to Unknown.
 func (v *GetDelegationTokenJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *GetDelegationTokenJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes GetDelegationTokenJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v GetDelegationTokenJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GetDelegationTokenJSONRequestBody; the members it does not declare go to Unknown.
@@ -2336,49 +2045,33 @@ func (v *GetDelegationTokenJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *GetDelegationTokenJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes GetTokenInfoJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v GetTokenInfoJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GetTokenInfoJSONBody; the members it does not declare go to Unknown.
 func (v *GetTokenInfoJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *GetTokenInfoJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes GetTokenInfoJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v GetTokenInfoJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GetTokenInfoJSONRequestBody; the members it does not declare go to Unknown.
 func (v *GetTokenInfoJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *GetTokenInfoJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes GlobalTokenRevocationJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v GlobalTokenRevocationJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GlobalTokenRevocationJSONBody; the members it does not declare go to Unknown.
 func (v *GlobalTokenRevocationJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *GlobalTokenRevocationJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes GlobalTokenRevocationJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v GlobalTokenRevocationJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GlobalTokenRevocationJSONRequestBody; the members it does not declare go to Unknown.
@@ -2386,25 +2079,17 @@ func (v *GlobalTokenRevocationJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *GlobalTokenRevocationJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes IDPInitiatedSSOFormdataBody, its Unknown members included.
+//
+//go:noinline
 func (v IDPInitiatedSSOFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads IDPInitiatedSSOFormdataBody; the members it does not declare go to Unknown.
 func (v *IDPInitiatedSSOFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *IDPInitiatedSSOFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes IDPInitiatedSSOFormdataRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v IDPInitiatedSSOFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads IDPInitiatedSSOFormdataRequestBody; the members it does not declare go to Unknown.
@@ -2412,147 +2097,105 @@ func (v *IDPInitiatedSSOFormdataRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *IDPInitiatedSSOFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ImpersonateUserJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ImpersonateUserJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ImpersonateUserJSONBody; the members it does not declare go to Unknown.
 func (v *ImpersonateUserJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ImpersonateUserJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ImpersonateUserJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ImpersonateUserJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ImpersonateUserJSONRequestBody; the members it does not declare go to Unknown.
 func (v *ImpersonateUserJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ImpersonateUserJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MFAAssociation, its Unknown members included.
+//
+//go:noinline
 func (v MFAAssociation) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MFAAssociation; the members it does not declare go to Unknown.
 func (v *MFAAssociation) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MFAAssociation) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MFAAuthenticator, its Unknown members included.
+//
+//go:noinline
 func (v MFAAuthenticator) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MFAAuthenticator; the members it does not declare go to Unknown.
 func (v *MFAAuthenticator) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MFAAuthenticator) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MFAChallenge, its Unknown members included.
+//
+//go:noinline
 func (v MFAChallenge) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MFAChallenge; the members it does not declare go to Unknown.
 func (v *MFAChallenge) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MFAChallenge) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes MFAOOBGrant, its Unknown members included.
+//
+//go:noinline
 func (v MFAOOBGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MFAOOBGrant; the members it does not declare go to Unknown.
 func (v *MFAOOBGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MFAOOBGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes MFAOTPGrant, its Unknown members included.
+//
+//go:noinline
 func (v MFAOTPGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MFAOTPGrant; the members it does not declare go to Unknown.
 func (v *MFAOTPGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MFAOTPGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes MFARecoveryCodeGrant, its Unknown members included.
+//
+//go:noinline
 func (v MFARecoveryCodeGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MFARecoveryCodeGrant; the members it does not declare go to Unknown.
 func (v *MFARecoveryCodeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MFARecoveryCodeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PARResponse, its Unknown members included.
+//
+//go:noinline
 func (v PARResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PARResponse; the members it does not declare go to Unknown.
 func (v *PARResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PARResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes PasswordGrant, its Unknown members included.
+//
+//go:noinline
 func (v PasswordGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PasswordGrant; the members it does not declare go to Unknown.
 func (v *PasswordGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PasswordGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes PasswordlessOTPGrant, its Unknown members included.
+//
+//go:noinline
 func (v PasswordlessOTPGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PasswordlessOTPGrant; the members it does not declare go to Unknown.
 func (v *PasswordlessOTPGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PasswordlessOTPGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PasswordlessStartResponse, its Unknown members included.
+//
+//go:noinline
 func (v PasswordlessStartResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PasswordlessStartResponse; the members it does not declare go to Unknown.
 func (v *PasswordlessStartResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PasswordlessStartResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PushAuthorizationRequestFormdataBody, its Unknown members included.
+//
+//go:noinline
 func (v PushAuthorizationRequestFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PushAuthorizationRequestFormdataBody; the members it does not declare go to Unknown.
@@ -2560,13 +2203,9 @@ func (v *PushAuthorizationRequestFormdataBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PushAuthorizationRequestFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PushAuthorizationRequestFormdataRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PushAuthorizationRequestFormdataRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -2576,37 +2215,25 @@ func (v *PushAuthorizationRequestFormdataRequestBody) UnmarshalJSON(b []byte) er
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PushAuthorizationRequestFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes RefreshTokenGrant, its Unknown members included.
+//
+//go:noinline
 func (v RefreshTokenGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RefreshTokenGrant; the members it does not declare go to Unknown.
 func (v *RefreshTokenGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RefreshTokenGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes RequestDeviceCodeFormdataBody, its Unknown members included.
+//
+//go:noinline
 func (v RequestDeviceCodeFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RequestDeviceCodeFormdataBody; the members it does not declare go to Unknown.
 func (v *RequestDeviceCodeFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RequestDeviceCodeFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes RequestDeviceCodeFormdataRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v RequestDeviceCodeFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RequestDeviceCodeFormdataRequestBody; the members it does not declare go to Unknown.
@@ -2614,25 +2241,17 @@ func (v *RequestDeviceCodeFormdataRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RequestDeviceCodeFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes RequestMFAChallengeJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v RequestMFAChallengeJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RequestMFAChallengeJSONBody; the members it does not declare go to Unknown.
 func (v *RequestMFAChallengeJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RequestMFAChallengeJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes RequestMFAChallengeJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v RequestMFAChallengeJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RequestMFAChallengeJSONRequestBody; the members it does not declare go to Unknown.
@@ -2640,25 +2259,17 @@ func (v *RequestMFAChallengeJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RequestMFAChallengeJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ResourceOwnerLegacyJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ResourceOwnerLegacyJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ResourceOwnerLegacyJSONBody; the members it does not declare go to Unknown.
 func (v *ResourceOwnerLegacyJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ResourceOwnerLegacyJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ResourceOwnerLegacyJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ResourceOwnerLegacyJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ResourceOwnerLegacyJSONRequestBody; the members it does not declare go to Unknown.
@@ -2666,73 +2277,49 @@ func (v *ResourceOwnerLegacyJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ResourceOwnerLegacyJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes RevokeTokenFormdataBody, its Unknown members included.
+//
+//go:noinline
 func (v RevokeTokenFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RevokeTokenFormdataBody; the members it does not declare go to Unknown.
 func (v *RevokeTokenFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RevokeTokenFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes RevokeTokenFormdataRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v RevokeTokenFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RevokeTokenFormdataRequestBody; the members it does not declare go to Unknown.
 func (v *RevokeTokenFormdataRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RevokeTokenFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SignupJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v SignupJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SignupJSONBody; the members it does not declare go to Unknown.
 func (v *SignupJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SignupJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SignupJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v SignupJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SignupJSONRequestBody; the members it does not declare go to Unknown.
 func (v *SignupJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SignupJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SignupResponse, its Unknown members included.
+//
+//go:noinline
 func (v SignupResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SignupResponse; the members it does not declare go to Unknown.
 func (v *SignupResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SignupResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SocialWithProviderAccessTokenJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v SocialWithProviderAccessTokenJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SocialWithProviderAccessTokenJSONBody; the members it does not declare go to Unknown.
@@ -2740,13 +2327,9 @@ func (v *SocialWithProviderAccessTokenJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SocialWithProviderAccessTokenJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SocialWithProviderAccessTokenJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v SocialWithProviderAccessTokenJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -2756,13 +2339,9 @@ func (v *SocialWithProviderAccessTokenJSONRequestBody) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SocialWithProviderAccessTokenJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes StartBackChannelLoginFormdataBody, its Unknown members included.
+//
+//go:noinline
 func (v StartBackChannelLoginFormdataBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads StartBackChannelLoginFormdataBody; the members it does not declare go to Unknown.
@@ -2770,13 +2349,9 @@ func (v *StartBackChannelLoginFormdataBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *StartBackChannelLoginFormdataBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes StartBackChannelLoginFormdataRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v StartBackChannelLoginFormdataRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -2786,252 +2361,77 @@ func (v *StartBackChannelLoginFormdataRequestBody) UnmarshalJSON(b []byte) error
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *StartBackChannelLoginFormdataRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes StartPasswordlessJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v StartPasswordlessJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads StartPasswordlessJSONBody; the members it does not declare go to Unknown.
 func (v *StartPasswordlessJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *StartPasswordlessJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes StartPasswordlessJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v StartPasswordlessJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads StartPasswordlessJSONRequestBody; the members it does not declare go to Unknown.
 func (v *StartPasswordlessJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *StartPasswordlessJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenExchangeGrant, its Unknown members included.
+//
+//go:noinline
 func (v TokenExchangeGrant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenExchangeGrant; the members it does not declare go to Unknown.
 func (v *TokenExchangeGrant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenExchangeGrant) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenInfo, its Unknown members included.
+//
+//go:noinline
 func (v TokenInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenInfo; the members it does not declare go to Unknown.
 func (v *TokenInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes TokenResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenResponse; the members it does not declare go to Unknown.
 func (v *TokenResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes UserInfo, its Unknown members included.
+//
+//go:noinline
 func (v UserInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads UserInfo; the members it does not declare go to Unknown.
 func (v *UserInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *UserInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes VerifyJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v VerifyJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VerifyJSONBody; the members it does not declare go to Unknown.
 func (v *VerifyJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VerifyJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VerifyJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v VerifyJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VerifyJSONRequestBody; the members it does not declare go to Unknown.
 func (v *VerifyJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VerifyJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
-// The getters of the models: reading an optional field never panics.
-
-// GetClientID returns *ClientID, the zero value when absent (also on a nil AssociateMFAAuthenticatorJSONBody).
-func (v *AssociateMFAAuthenticatorJSONBody) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil AssociateMFAAuthenticatorJSONBody).
-func (v *AssociateMFAAuthenticatorJSONBody) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetPhoneNumber returns *PhoneNumber, the zero value when absent (also on a nil AssociateMFAAuthenticatorJSONBody).
-func (v *AssociateMFAAuthenticatorJSONBody) GetPhoneNumber() (x string) {
-	if v != nil && v.PhoneNumber != nil {
-		x = *v.PhoneNumber
-	}
-	return
-}
-
-// GetClientID returns *ClientID, the zero value when absent (also on a nil AssociateMFAAuthenticatorJSONRequestBody).
-func (v *AssociateMFAAuthenticatorJSONRequestBody) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil AssociateMFAAuthenticatorJSONRequestBody).
-func (v *AssociateMFAAuthenticatorJSONRequestBody) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetPhoneNumber returns *PhoneNumber, the zero value when absent (also on a nil AssociateMFAAuthenticatorJSONRequestBody).
-func (v *AssociateMFAAuthenticatorJSONRequestBody) GetPhoneNumber() (x string) {
-	if v != nil && v.PhoneNumber != nil {
-		x = *v.PhoneNumber
-	}
-	return
-}
-
-// GetAudience returns *Audience, the zero value when absent (also on a nil AuthorizationCodeGrant).
-func (v *AuthorizationCodeGrant) GetAudience() (x string) {
-	if v != nil && v.Audience != nil {
-		x = *v.Audience
-	}
-	return
-}
-
-// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil AuthorizationCodeGrant).
-func (v *AuthorizationCodeGrant) GetClientAssertion() (x string) {
-	if v != nil && v.ClientAssertion != nil {
-		x = *v.ClientAssertion
-	}
-	return
-}
-
-// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil AuthorizationCodeGrant).
-func (v *AuthorizationCodeGrant) GetClientAssertionType() (x AuthorizationCodeGrantClientAssertionType) {
-	if v != nil && v.ClientAssertionType != nil {
-		x = *v.ClientAssertionType
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil AuthorizationCodeGrant).
-func (v *AuthorizationCodeGrant) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetAudience returns *Audience, the zero value when absent (also on a nil AuthorizationCodePKCEGrant).
-func (v *AuthorizationCodePKCEGrant) GetAudience() (x string) {
-	if v != nil && v.Audience != nil {
-		x = *v.Audience
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil AuthorizationCodePKCEGrant).
-func (v *AuthorizationCodePKCEGrant) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
+// The getters of the models an answer can hold: reading an optional
+// field never panics.
 
 // GetInterval returns *Interval, the zero value when absent (also on a nil BackchannelAuthorizeResponse).
 func (v *BackchannelAuthorizeResponse) GetInterval() (x int) {
 	if v != nil && v.Interval != nil {
 		x = *v.Interval
-	}
-	return
-}
-
-// GetOrganization returns *Organization, the zero value when absent (also on a nil ChangePasswordJSONBody).
-func (v *ChangePasswordJSONBody) GetOrganization() (x string) {
-	if v != nil && v.Organization != nil {
-		x = *v.Organization
-	}
-	return
-}
-
-// GetOrganization returns *Organization, the zero value when absent (also on a nil ChangePasswordJSONRequestBody).
-func (v *ChangePasswordJSONRequestBody) GetOrganization() (x string) {
-	if v != nil && v.Organization != nil {
-		x = *v.Organization
-	}
-	return
-}
-
-// GetAudience returns *Audience, the zero value when absent (also on a nil ClientCredentialsGrant).
-func (v *ClientCredentialsGrant) GetAudience() (x string) {
-	if v != nil && v.Audience != nil {
-		x = *v.Audience
-	}
-	return
-}
-
-// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil ClientCredentialsGrant).
-func (v *ClientCredentialsGrant) GetClientAssertion() (x string) {
-	if v != nil && v.ClientAssertion != nil {
-		x = *v.ClientAssertion
-	}
-	return
-}
-
-// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil ClientCredentialsGrant).
-func (v *ClientCredentialsGrant) GetClientAssertionType() (x ClientCredentialsGrantClientAssertionType) {
-	if v != nil && v.ClientAssertionType != nil {
-		x = *v.ClientAssertionType
-	}
-	return
-}
-
-// GetOrganization returns *Organization, the zero value when absent (also on a nil ClientCredentialsGrant).
-func (v *ClientCredentialsGrant) GetOrganization() (x string) {
-	if v != nil && v.Organization != nil {
-		x = *v.Organization
 	}
 	return
 }
@@ -3096,134 +2496,6 @@ func (v *DelegationResponse) GetTokenType() (x string) {
 func (v *DeviceCodeResponse) GetVerificationURIComplete() (x string) {
 	if v != nil && v.VerificationURIComplete != nil {
 		x = *v.VerificationURIComplete
-	}
-	return
-}
-
-// GetClientName returns *ClientName, the zero value when absent (also on a nil DynamicApplicationRegistrationJSONBody).
-func (v *DynamicApplicationRegistrationJSONBody) GetClientName() (x string) {
-	if v != nil && v.ClientName != nil {
-		x = *v.ClientName
-	}
-	return
-}
-
-// GetTokenEndpointAuthMethod returns *TokenEndpointAuthMethod, the zero value when absent (also on a nil DynamicApplicationRegistrationJSONBody).
-func (v *DynamicApplicationRegistrationJSONBody) GetTokenEndpointAuthMethod() (x string) {
-	if v != nil && v.TokenEndpointAuthMethod != nil {
-		x = *v.TokenEndpointAuthMethod
-	}
-	return
-}
-
-// GetClientName returns *ClientName, the zero value when absent (also on a nil DynamicApplicationRegistrationJSONRequestBody).
-func (v *DynamicApplicationRegistrationJSONRequestBody) GetClientName() (x string) {
-	if v != nil && v.ClientName != nil {
-		x = *v.ClientName
-	}
-	return
-}
-
-// GetTokenEndpointAuthMethod returns *TokenEndpointAuthMethod, the zero value when absent (also on a nil DynamicApplicationRegistrationJSONRequestBody).
-func (v *DynamicApplicationRegistrationJSONRequestBody) GetTokenEndpointAuthMethod() (x string) {
-	if v != nil && v.TokenEndpointAuthMethod != nil {
-		x = *v.TokenEndpointAuthMethod
-	}
-	return
-}
-
-// GetErrorDescription returns *ErrorDescription, the zero value when absent (also on a nil ErrorResponse).
-func (v *ErrorResponse) GetErrorDescription() (x string) {
-	if v != nil && v.ErrorDescription != nil {
-		x = *v.ErrorDescription
-	}
-	return
-}
-
-// GetErrorURI returns *ErrorURI, the zero value when absent (also on a nil ErrorResponse).
-func (v *ErrorResponse) GetErrorURI() (x string) {
-	if v != nil && v.ErrorURI != nil {
-		x = *v.ErrorURI
-	}
-	return
-}
-
-// GetAPIType returns *APIType, the zero value when absent (also on a nil GetDelegationTokenJSONBody).
-func (v *GetDelegationTokenJSONBody) GetAPIType() (x string) {
-	if v != nil && v.APIType != nil {
-		x = *v.APIType
-	}
-	return
-}
-
-// GetScope returns *Scope, the zero value when absent (also on a nil GetDelegationTokenJSONBody).
-func (v *GetDelegationTokenJSONBody) GetScope() (x string) {
-	if v != nil && v.Scope != nil {
-		x = *v.Scope
-	}
-	return
-}
-
-// GetTarget returns *Target, the zero value when absent (also on a nil GetDelegationTokenJSONBody).
-func (v *GetDelegationTokenJSONBody) GetTarget() (x string) {
-	if v != nil && v.Target != nil {
-		x = *v.Target
-	}
-	return
-}
-
-// GetAPIType returns *APIType, the zero value when absent (also on a nil GetDelegationTokenJSONRequestBody).
-func (v *GetDelegationTokenJSONRequestBody) GetAPIType() (x string) {
-	if v != nil && v.APIType != nil {
-		x = *v.APIType
-	}
-	return
-}
-
-// GetScope returns *Scope, the zero value when absent (also on a nil GetDelegationTokenJSONRequestBody).
-func (v *GetDelegationTokenJSONRequestBody) GetScope() (x string) {
-	if v != nil && v.Scope != nil {
-		x = *v.Scope
-	}
-	return
-}
-
-// GetTarget returns *Target, the zero value when absent (also on a nil GetDelegationTokenJSONRequestBody).
-func (v *GetDelegationTokenJSONRequestBody) GetTarget() (x string) {
-	if v != nil && v.Target != nil {
-		x = *v.Target
-	}
-	return
-}
-
-// GetResponseType returns *ResponseType, the zero value when absent (also on a nil ImpersonateUserJSONBody).
-func (v *ImpersonateUserJSONBody) GetResponseType() (x string) {
-	if v != nil && v.ResponseType != nil {
-		x = *v.ResponseType
-	}
-	return
-}
-
-// GetState returns *State, the zero value when absent (also on a nil ImpersonateUserJSONBody).
-func (v *ImpersonateUserJSONBody) GetState() (x string) {
-	if v != nil && v.State != nil {
-		x = *v.State
-	}
-	return
-}
-
-// GetResponseType returns *ResponseType, the zero value when absent (also on a nil ImpersonateUserJSONRequestBody).
-func (v *ImpersonateUserJSONRequestBody) GetResponseType() (x string) {
-	if v != nil && v.ResponseType != nil {
-		x = *v.ResponseType
-	}
-	return
-}
-
-// GetState returns *State, the zero value when absent (also on a nil ImpersonateUserJSONRequestBody).
-func (v *ImpersonateUserJSONRequestBody) GetState() (x string) {
-	if v != nil && v.State != nil {
-		x = *v.State
 	}
 	return
 }
@@ -3340,94 +2612,6 @@ func (v *MFAChallenge) GetOOBCode() (x string) {
 	return
 }
 
-// GetBindingCode returns *BindingCode, the zero value when absent (also on a nil MFAOOBGrant).
-func (v *MFAOOBGrant) GetBindingCode() (x string) {
-	if v != nil && v.BindingCode != nil {
-		x = *v.BindingCode
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil MFAOOBGrant).
-func (v *MFAOOBGrant) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil MFAOTPGrant).
-func (v *MFAOTPGrant) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil MFARecoveryCodeGrant).
-func (v *MFARecoveryCodeGrant) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetAudience returns *Audience, the zero value when absent (also on a nil PasswordGrant).
-func (v *PasswordGrant) GetAudience() (x string) {
-	if v != nil && v.Audience != nil {
-		x = *v.Audience
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil PasswordGrant).
-func (v *PasswordGrant) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetRealm returns *Realm, the zero value when absent (also on a nil PasswordGrant).
-func (v *PasswordGrant) GetRealm() (x string) {
-	if v != nil && v.Realm != nil {
-		x = *v.Realm
-	}
-	return
-}
-
-// GetScope returns *Scope, the zero value when absent (also on a nil PasswordGrant).
-func (v *PasswordGrant) GetScope() (x string) {
-	if v != nil && v.Scope != nil {
-		x = *v.Scope
-	}
-	return
-}
-
-// GetAudience returns *Audience, the zero value when absent (also on a nil PasswordlessOTPGrant).
-func (v *PasswordlessOTPGrant) GetAudience() (x string) {
-	if v != nil && v.Audience != nil {
-		x = *v.Audience
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil PasswordlessOTPGrant).
-func (v *PasswordlessOTPGrant) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetScope returns *Scope, the zero value when absent (also on a nil PasswordlessOTPGrant).
-func (v *PasswordlessOTPGrant) GetScope() (x string) {
-	if v != nil && v.Scope != nil {
-		x = *v.Scope
-	}
-	return
-}
-
 // GetUnderscoreID returns *UnderscoreID, the zero value when absent (also on a nil PasswordlessStartResponse).
 func (v *PasswordlessStartResponse) GetUnderscoreID() (x string) {
 	if v != nil && v.UnderscoreID != nil {
@@ -3464,566 +2648,6 @@ func (v *PasswordlessStartResponse) GetPhoneNumber() (x string) {
 func (v *PasswordlessStartResponse) GetPhoneVerified() (x bool) {
 	if v != nil && v.PhoneVerified != nil {
 		x = *v.PhoneVerified
-	}
-	return
-}
-
-// GetAudience returns *Audience, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
-func (v *PushAuthorizationRequestFormdataBody) GetAudience() (x string) {
-	if v != nil && v.Audience != nil {
-		x = *v.Audience
-	}
-	return
-}
-
-// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
-func (v *PushAuthorizationRequestFormdataBody) GetClientAssertion() (x string) {
-	if v != nil && v.ClientAssertion != nil {
-		x = *v.ClientAssertion
-	}
-	return
-}
-
-// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
-func (v *PushAuthorizationRequestFormdataBody) GetClientAssertionType() (x PushAuthorizationRequestFormdataBodyClientAssertionType) {
-	if v != nil && v.ClientAssertionType != nil {
-		x = *v.ClientAssertionType
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
-func (v *PushAuthorizationRequestFormdataBody) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetCodeChallenge returns *CodeChallenge, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
-func (v *PushAuthorizationRequestFormdataBody) GetCodeChallenge() (x string) {
-	if v != nil && v.CodeChallenge != nil {
-		x = *v.CodeChallenge
-	}
-	return
-}
-
-// GetCodeChallengeMethod returns *CodeChallengeMethod, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
-func (v *PushAuthorizationRequestFormdataBody) GetCodeChallengeMethod() (x PushAuthorizationRequestFormdataBodyCodeChallengeMethod) {
-	if v != nil && v.CodeChallengeMethod != nil {
-		x = *v.CodeChallengeMethod
-	}
-	return
-}
-
-// GetConnection returns *Connection, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
-func (v *PushAuthorizationRequestFormdataBody) GetConnection() (x string) {
-	if v != nil && v.Connection != nil {
-		x = *v.Connection
-	}
-	return
-}
-
-// GetInvitation returns *Invitation, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
-func (v *PushAuthorizationRequestFormdataBody) GetInvitation() (x string) {
-	if v != nil && v.Invitation != nil {
-		x = *v.Invitation
-	}
-	return
-}
-
-// GetNonce returns *Nonce, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
-func (v *PushAuthorizationRequestFormdataBody) GetNonce() (x string) {
-	if v != nil && v.Nonce != nil {
-		x = *v.Nonce
-	}
-	return
-}
-
-// GetOrganization returns *Organization, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
-func (v *PushAuthorizationRequestFormdataBody) GetOrganization() (x string) {
-	if v != nil && v.Organization != nil {
-		x = *v.Organization
-	}
-	return
-}
-
-// GetRedirectURI returns *RedirectURI, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
-func (v *PushAuthorizationRequestFormdataBody) GetRedirectURI() (x string) {
-	if v != nil && v.RedirectURI != nil {
-		x = *v.RedirectURI
-	}
-	return
-}
-
-// GetResponseMode returns *ResponseMode, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
-func (v *PushAuthorizationRequestFormdataBody) GetResponseMode() (x string) {
-	if v != nil && v.ResponseMode != nil {
-		x = *v.ResponseMode
-	}
-	return
-}
-
-// GetScope returns *Scope, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
-func (v *PushAuthorizationRequestFormdataBody) GetScope() (x string) {
-	if v != nil && v.Scope != nil {
-		x = *v.Scope
-	}
-	return
-}
-
-// GetState returns *State, the zero value when absent (also on a nil PushAuthorizationRequestFormdataBody).
-func (v *PushAuthorizationRequestFormdataBody) GetState() (x string) {
-	if v != nil && v.State != nil {
-		x = *v.State
-	}
-	return
-}
-
-// GetAudience returns *Audience, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
-func (v *PushAuthorizationRequestFormdataRequestBody) GetAudience() (x string) {
-	if v != nil && v.Audience != nil {
-		x = *v.Audience
-	}
-	return
-}
-
-// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
-func (v *PushAuthorizationRequestFormdataRequestBody) GetClientAssertion() (x string) {
-	if v != nil && v.ClientAssertion != nil {
-		x = *v.ClientAssertion
-	}
-	return
-}
-
-// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
-func (v *PushAuthorizationRequestFormdataRequestBody) GetClientAssertionType() (x PushAuthorizationRequestFormdataBodyClientAssertionType) {
-	if v != nil && v.ClientAssertionType != nil {
-		x = *v.ClientAssertionType
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
-func (v *PushAuthorizationRequestFormdataRequestBody) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetCodeChallenge returns *CodeChallenge, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
-func (v *PushAuthorizationRequestFormdataRequestBody) GetCodeChallenge() (x string) {
-	if v != nil && v.CodeChallenge != nil {
-		x = *v.CodeChallenge
-	}
-	return
-}
-
-// GetCodeChallengeMethod returns *CodeChallengeMethod, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
-func (v *PushAuthorizationRequestFormdataRequestBody) GetCodeChallengeMethod() (x PushAuthorizationRequestFormdataBodyCodeChallengeMethod) {
-	if v != nil && v.CodeChallengeMethod != nil {
-		x = *v.CodeChallengeMethod
-	}
-	return
-}
-
-// GetConnection returns *Connection, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
-func (v *PushAuthorizationRequestFormdataRequestBody) GetConnection() (x string) {
-	if v != nil && v.Connection != nil {
-		x = *v.Connection
-	}
-	return
-}
-
-// GetInvitation returns *Invitation, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
-func (v *PushAuthorizationRequestFormdataRequestBody) GetInvitation() (x string) {
-	if v != nil && v.Invitation != nil {
-		x = *v.Invitation
-	}
-	return
-}
-
-// GetNonce returns *Nonce, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
-func (v *PushAuthorizationRequestFormdataRequestBody) GetNonce() (x string) {
-	if v != nil && v.Nonce != nil {
-		x = *v.Nonce
-	}
-	return
-}
-
-// GetOrganization returns *Organization, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
-func (v *PushAuthorizationRequestFormdataRequestBody) GetOrganization() (x string) {
-	if v != nil && v.Organization != nil {
-		x = *v.Organization
-	}
-	return
-}
-
-// GetRedirectURI returns *RedirectURI, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
-func (v *PushAuthorizationRequestFormdataRequestBody) GetRedirectURI() (x string) {
-	if v != nil && v.RedirectURI != nil {
-		x = *v.RedirectURI
-	}
-	return
-}
-
-// GetResponseMode returns *ResponseMode, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
-func (v *PushAuthorizationRequestFormdataRequestBody) GetResponseMode() (x string) {
-	if v != nil && v.ResponseMode != nil {
-		x = *v.ResponseMode
-	}
-	return
-}
-
-// GetScope returns *Scope, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
-func (v *PushAuthorizationRequestFormdataRequestBody) GetScope() (x string) {
-	if v != nil && v.Scope != nil {
-		x = *v.Scope
-	}
-	return
-}
-
-// GetState returns *State, the zero value when absent (also on a nil PushAuthorizationRequestFormdataRequestBody).
-func (v *PushAuthorizationRequestFormdataRequestBody) GetState() (x string) {
-	if v != nil && v.State != nil {
-		x = *v.State
-	}
-	return
-}
-
-// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil RefreshTokenGrant).
-func (v *RefreshTokenGrant) GetClientAssertion() (x string) {
-	if v != nil && v.ClientAssertion != nil {
-		x = *v.ClientAssertion
-	}
-	return
-}
-
-// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil RefreshTokenGrant).
-func (v *RefreshTokenGrant) GetClientAssertionType() (x RefreshTokenGrantClientAssertionType) {
-	if v != nil && v.ClientAssertionType != nil {
-		x = *v.ClientAssertionType
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil RefreshTokenGrant).
-func (v *RefreshTokenGrant) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetScope returns *Scope, the zero value when absent (also on a nil RefreshTokenGrant).
-func (v *RefreshTokenGrant) GetScope() (x string) {
-	if v != nil && v.Scope != nil {
-		x = *v.Scope
-	}
-	return
-}
-
-// GetAudience returns *Audience, the zero value when absent (also on a nil RequestDeviceCodeFormdataBody).
-func (v *RequestDeviceCodeFormdataBody) GetAudience() (x string) {
-	if v != nil && v.Audience != nil {
-		x = *v.Audience
-	}
-	return
-}
-
-// GetScope returns *Scope, the zero value when absent (also on a nil RequestDeviceCodeFormdataBody).
-func (v *RequestDeviceCodeFormdataBody) GetScope() (x string) {
-	if v != nil && v.Scope != nil {
-		x = *v.Scope
-	}
-	return
-}
-
-// GetAudience returns *Audience, the zero value when absent (also on a nil RequestDeviceCodeFormdataRequestBody).
-func (v *RequestDeviceCodeFormdataRequestBody) GetAudience() (x string) {
-	if v != nil && v.Audience != nil {
-		x = *v.Audience
-	}
-	return
-}
-
-// GetScope returns *Scope, the zero value when absent (also on a nil RequestDeviceCodeFormdataRequestBody).
-func (v *RequestDeviceCodeFormdataRequestBody) GetScope() (x string) {
-	if v != nil && v.Scope != nil {
-		x = *v.Scope
-	}
-	return
-}
-
-// GetAuthenticatorID returns *AuthenticatorID, the zero value when absent (also on a nil RequestMFAChallengeJSONBody).
-func (v *RequestMFAChallengeJSONBody) GetAuthenticatorID() (x string) {
-	if v != nil && v.AuthenticatorID != nil {
-		x = *v.AuthenticatorID
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil RequestMFAChallengeJSONBody).
-func (v *RequestMFAChallengeJSONBody) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetOOBChannel returns *OOBChannel, the zero value when absent (also on a nil RequestMFAChallengeJSONBody).
-func (v *RequestMFAChallengeJSONBody) GetOOBChannel() (x RequestMFAChallengeJSONBodyOOBChannel) {
-	if v != nil && v.OOBChannel != nil {
-		x = *v.OOBChannel
-	}
-	return
-}
-
-// GetAuthenticatorID returns *AuthenticatorID, the zero value when absent (also on a nil RequestMFAChallengeJSONRequestBody).
-func (v *RequestMFAChallengeJSONRequestBody) GetAuthenticatorID() (x string) {
-	if v != nil && v.AuthenticatorID != nil {
-		x = *v.AuthenticatorID
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil RequestMFAChallengeJSONRequestBody).
-func (v *RequestMFAChallengeJSONRequestBody) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetOOBChannel returns *OOBChannel, the zero value when absent (also on a nil RequestMFAChallengeJSONRequestBody).
-func (v *RequestMFAChallengeJSONRequestBody) GetOOBChannel() (x RequestMFAChallengeJSONBodyOOBChannel) {
-	if v != nil && v.OOBChannel != nil {
-		x = *v.OOBChannel
-	}
-	return
-}
-
-// GetDevice returns *Device, the zero value when absent (also on a nil ResourceOwnerLegacyJSONBody).
-func (v *ResourceOwnerLegacyJSONBody) GetDevice() (x string) {
-	if v != nil && v.Device != nil {
-		x = *v.Device
-	}
-	return
-}
-
-// GetIDToken returns *IDToken, the zero value when absent (also on a nil ResourceOwnerLegacyJSONBody).
-func (v *ResourceOwnerLegacyJSONBody) GetIDToken() (x string) {
-	if v != nil && v.IDToken != nil {
-		x = *v.IDToken
-	}
-	return
-}
-
-// GetScope returns *Scope, the zero value when absent (also on a nil ResourceOwnerLegacyJSONBody).
-func (v *ResourceOwnerLegacyJSONBody) GetScope() (x string) {
-	if v != nil && v.Scope != nil {
-		x = *v.Scope
-	}
-	return
-}
-
-// GetDevice returns *Device, the zero value when absent (also on a nil ResourceOwnerLegacyJSONRequestBody).
-func (v *ResourceOwnerLegacyJSONRequestBody) GetDevice() (x string) {
-	if v != nil && v.Device != nil {
-		x = *v.Device
-	}
-	return
-}
-
-// GetIDToken returns *IDToken, the zero value when absent (also on a nil ResourceOwnerLegacyJSONRequestBody).
-func (v *ResourceOwnerLegacyJSONRequestBody) GetIDToken() (x string) {
-	if v != nil && v.IDToken != nil {
-		x = *v.IDToken
-	}
-	return
-}
-
-// GetScope returns *Scope, the zero value when absent (also on a nil ResourceOwnerLegacyJSONRequestBody).
-func (v *ResourceOwnerLegacyJSONRequestBody) GetScope() (x string) {
-	if v != nil && v.Scope != nil {
-		x = *v.Scope
-	}
-	return
-}
-
-// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil RevokeTokenFormdataBody).
-func (v *RevokeTokenFormdataBody) GetClientAssertion() (x string) {
-	if v != nil && v.ClientAssertion != nil {
-		x = *v.ClientAssertion
-	}
-	return
-}
-
-// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil RevokeTokenFormdataBody).
-func (v *RevokeTokenFormdataBody) GetClientAssertionType() (x RevokeTokenFormdataBodyClientAssertionType) {
-	if v != nil && v.ClientAssertionType != nil {
-		x = *v.ClientAssertionType
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil RevokeTokenFormdataBody).
-func (v *RevokeTokenFormdataBody) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil RevokeTokenFormdataRequestBody).
-func (v *RevokeTokenFormdataRequestBody) GetClientAssertion() (x string) {
-	if v != nil && v.ClientAssertion != nil {
-		x = *v.ClientAssertion
-	}
-	return
-}
-
-// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil RevokeTokenFormdataRequestBody).
-func (v *RevokeTokenFormdataRequestBody) GetClientAssertionType() (x RevokeTokenFormdataBodyClientAssertionType) {
-	if v != nil && v.ClientAssertionType != nil {
-		x = *v.ClientAssertionType
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil RevokeTokenFormdataRequestBody).
-func (v *RevokeTokenFormdataRequestBody) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetEmail returns *Email, the zero value when absent (also on a nil SignupJSONBody).
-func (v *SignupJSONBody) GetEmail() (x string) {
-	if v != nil && v.Email != nil {
-		x = *v.Email
-	}
-	return
-}
-
-// GetFamilyName returns *FamilyName, the zero value when absent (also on a nil SignupJSONBody).
-func (v *SignupJSONBody) GetFamilyName() (x string) {
-	if v != nil && v.FamilyName != nil {
-		x = *v.FamilyName
-	}
-	return
-}
-
-// GetGivenName returns *GivenName, the zero value when absent (also on a nil SignupJSONBody).
-func (v *SignupJSONBody) GetGivenName() (x string) {
-	if v != nil && v.GivenName != nil {
-		x = *v.GivenName
-	}
-	return
-}
-
-// GetName returns *Name, the zero value when absent (also on a nil SignupJSONBody).
-func (v *SignupJSONBody) GetName() (x string) {
-	if v != nil && v.Name != nil {
-		x = *v.Name
-	}
-	return
-}
-
-// GetNickname returns *Nickname, the zero value when absent (also on a nil SignupJSONBody).
-func (v *SignupJSONBody) GetNickname() (x string) {
-	if v != nil && v.Nickname != nil {
-		x = *v.Nickname
-	}
-	return
-}
-
-// GetPhoneNumber returns *PhoneNumber, the zero value when absent (also on a nil SignupJSONBody).
-func (v *SignupJSONBody) GetPhoneNumber() (x string) {
-	if v != nil && v.PhoneNumber != nil {
-		x = *v.PhoneNumber
-	}
-	return
-}
-
-// GetPicture returns *Picture, the zero value when absent (also on a nil SignupJSONBody).
-func (v *SignupJSONBody) GetPicture() (x string) {
-	if v != nil && v.Picture != nil {
-		x = *v.Picture
-	}
-	return
-}
-
-// GetUsername returns *Username, the zero value when absent (also on a nil SignupJSONBody).
-func (v *SignupJSONBody) GetUsername() (x string) {
-	if v != nil && v.Username != nil {
-		x = *v.Username
-	}
-	return
-}
-
-// GetEmail returns *Email, the zero value when absent (also on a nil SignupJSONRequestBody).
-func (v *SignupJSONRequestBody) GetEmail() (x string) {
-	if v != nil && v.Email != nil {
-		x = *v.Email
-	}
-	return
-}
-
-// GetFamilyName returns *FamilyName, the zero value when absent (also on a nil SignupJSONRequestBody).
-func (v *SignupJSONRequestBody) GetFamilyName() (x string) {
-	if v != nil && v.FamilyName != nil {
-		x = *v.FamilyName
-	}
-	return
-}
-
-// GetGivenName returns *GivenName, the zero value when absent (also on a nil SignupJSONRequestBody).
-func (v *SignupJSONRequestBody) GetGivenName() (x string) {
-	if v != nil && v.GivenName != nil {
-		x = *v.GivenName
-	}
-	return
-}
-
-// GetName returns *Name, the zero value when absent (also on a nil SignupJSONRequestBody).
-func (v *SignupJSONRequestBody) GetName() (x string) {
-	if v != nil && v.Name != nil {
-		x = *v.Name
-	}
-	return
-}
-
-// GetNickname returns *Nickname, the zero value when absent (also on a nil SignupJSONRequestBody).
-func (v *SignupJSONRequestBody) GetNickname() (x string) {
-	if v != nil && v.Nickname != nil {
-		x = *v.Nickname
-	}
-	return
-}
-
-// GetPhoneNumber returns *PhoneNumber, the zero value when absent (also on a nil SignupJSONRequestBody).
-func (v *SignupJSONRequestBody) GetPhoneNumber() (x string) {
-	if v != nil && v.PhoneNumber != nil {
-		x = *v.PhoneNumber
-	}
-	return
-}
-
-// GetPicture returns *Picture, the zero value when absent (also on a nil SignupJSONRequestBody).
-func (v *SignupJSONRequestBody) GetPicture() (x string) {
-	if v != nil && v.Picture != nil {
-		x = *v.Picture
-	}
-	return
-}
-
-// GetUsername returns *Username, the zero value when absent (also on a nil SignupJSONRequestBody).
-func (v *SignupJSONRequestBody) GetUsername() (x string) {
-	if v != nil && v.Username != nil {
-		x = *v.Username
 	}
 	return
 }
@@ -4072,206 +2696,6 @@ func (v *SignupResponse) GetPhoneVerified() (x bool) {
 func (v *SignupResponse) GetUsername() (x string) {
 	if v != nil && v.Username != nil {
 		x = *v.Username
-	}
-	return
-}
-
-// GetScope returns *Scope, the zero value when absent (also on a nil SocialWithProviderAccessTokenJSONBody).
-func (v *SocialWithProviderAccessTokenJSONBody) GetScope() (x string) {
-	if v != nil && v.Scope != nil {
-		x = *v.Scope
-	}
-	return
-}
-
-// GetScope returns *Scope, the zero value when absent (also on a nil SocialWithProviderAccessTokenJSONRequestBody).
-func (v *SocialWithProviderAccessTokenJSONRequestBody) GetScope() (x string) {
-	if v != nil && v.Scope != nil {
-		x = *v.Scope
-	}
-	return
-}
-
-// GetAudience returns *Audience, the zero value when absent (also on a nil StartBackChannelLoginFormdataBody).
-func (v *StartBackChannelLoginFormdataBody) GetAudience() (x string) {
-	if v != nil && v.Audience != nil {
-		x = *v.Audience
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil StartBackChannelLoginFormdataBody).
-func (v *StartBackChannelLoginFormdataBody) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetRequestedExpiry returns *RequestedExpiry, the zero value when absent (also on a nil StartBackChannelLoginFormdataBody).
-func (v *StartBackChannelLoginFormdataBody) GetRequestedExpiry() (x string) {
-	if v != nil && v.RequestedExpiry != nil {
-		x = *v.RequestedExpiry
-	}
-	return
-}
-
-// GetResource returns *Resource, the zero value when absent (also on a nil StartBackChannelLoginFormdataBody).
-func (v *StartBackChannelLoginFormdataBody) GetResource() (x string) {
-	if v != nil && v.Resource != nil {
-		x = *v.Resource
-	}
-	return
-}
-
-// GetAudience returns *Audience, the zero value when absent (also on a nil StartBackChannelLoginFormdataRequestBody).
-func (v *StartBackChannelLoginFormdataRequestBody) GetAudience() (x string) {
-	if v != nil && v.Audience != nil {
-		x = *v.Audience
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil StartBackChannelLoginFormdataRequestBody).
-func (v *StartBackChannelLoginFormdataRequestBody) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetRequestedExpiry returns *RequestedExpiry, the zero value when absent (also on a nil StartBackChannelLoginFormdataRequestBody).
-func (v *StartBackChannelLoginFormdataRequestBody) GetRequestedExpiry() (x string) {
-	if v != nil && v.RequestedExpiry != nil {
-		x = *v.RequestedExpiry
-	}
-	return
-}
-
-// GetResource returns *Resource, the zero value when absent (also on a nil StartBackChannelLoginFormdataRequestBody).
-func (v *StartBackChannelLoginFormdataRequestBody) GetResource() (x string) {
-	if v != nil && v.Resource != nil {
-		x = *v.Resource
-	}
-	return
-}
-
-// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil StartPasswordlessJSONBody).
-func (v *StartPasswordlessJSONBody) GetClientAssertion() (x string) {
-	if v != nil && v.ClientAssertion != nil {
-		x = *v.ClientAssertion
-	}
-	return
-}
-
-// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil StartPasswordlessJSONBody).
-func (v *StartPasswordlessJSONBody) GetClientAssertionType() (x string) {
-	if v != nil && v.ClientAssertionType != nil {
-		x = *v.ClientAssertionType
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil StartPasswordlessJSONBody).
-func (v *StartPasswordlessJSONBody) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetEmail returns *Email, the zero value when absent (also on a nil StartPasswordlessJSONBody).
-func (v *StartPasswordlessJSONBody) GetEmail() (x string) {
-	if v != nil && v.Email != nil {
-		x = *v.Email
-	}
-	return
-}
-
-// GetPhoneNumber returns *PhoneNumber, the zero value when absent (also on a nil StartPasswordlessJSONBody).
-func (v *StartPasswordlessJSONBody) GetPhoneNumber() (x string) {
-	if v != nil && v.PhoneNumber != nil {
-		x = *v.PhoneNumber
-	}
-	return
-}
-
-// GetSend returns *Send, the zero value when absent (also on a nil StartPasswordlessJSONBody).
-func (v *StartPasswordlessJSONBody) GetSend() (x StartPasswordlessJSONBodySend) {
-	if v != nil && v.Send != nil {
-		x = *v.Send
-	}
-	return
-}
-
-// GetClientAssertion returns *ClientAssertion, the zero value when absent (also on a nil StartPasswordlessJSONRequestBody).
-func (v *StartPasswordlessJSONRequestBody) GetClientAssertion() (x string) {
-	if v != nil && v.ClientAssertion != nil {
-		x = *v.ClientAssertion
-	}
-	return
-}
-
-// GetClientAssertionType returns *ClientAssertionType, the zero value when absent (also on a nil StartPasswordlessJSONRequestBody).
-func (v *StartPasswordlessJSONRequestBody) GetClientAssertionType() (x string) {
-	if v != nil && v.ClientAssertionType != nil {
-		x = *v.ClientAssertionType
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil StartPasswordlessJSONRequestBody).
-func (v *StartPasswordlessJSONRequestBody) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetEmail returns *Email, the zero value when absent (also on a nil StartPasswordlessJSONRequestBody).
-func (v *StartPasswordlessJSONRequestBody) GetEmail() (x string) {
-	if v != nil && v.Email != nil {
-		x = *v.Email
-	}
-	return
-}
-
-// GetPhoneNumber returns *PhoneNumber, the zero value when absent (also on a nil StartPasswordlessJSONRequestBody).
-func (v *StartPasswordlessJSONRequestBody) GetPhoneNumber() (x string) {
-	if v != nil && v.PhoneNumber != nil {
-		x = *v.PhoneNumber
-	}
-	return
-}
-
-// GetSend returns *Send, the zero value when absent (also on a nil StartPasswordlessJSONRequestBody).
-func (v *StartPasswordlessJSONRequestBody) GetSend() (x StartPasswordlessJSONBodySend) {
-	if v != nil && v.Send != nil {
-		x = *v.Send
-	}
-	return
-}
-
-// GetAudience returns *Audience, the zero value when absent (also on a nil TokenExchangeGrant).
-func (v *TokenExchangeGrant) GetAudience() (x string) {
-	if v != nil && v.Audience != nil {
-		x = *v.Audience
-	}
-	return
-}
-
-// GetScope returns *Scope, the zero value when absent (also on a nil TokenExchangeGrant).
-func (v *TokenExchangeGrant) GetScope() (x string) {
-	if v != nil && v.Scope != nil {
-		x = *v.Scope
-	}
-	return
-}
-
-// GetUserProfile returns *UserProfile, the zero value when absent (also on a nil TokenExchangeGrant).
-func (v *TokenExchangeGrant) GetUserProfile() (x string) {
-	if v != nil && v.UserProfile != nil {
-		x = *v.UserProfile
 	}
 	return
 }
@@ -4488,22 +2912,6 @@ func (v *UserInfo) GetWebsite() (x string) {
 func (v *UserInfo) GetZoneinfo() (x string) {
 	if v != nil && v.Zoneinfo != nil {
 		x = *v.Zoneinfo
-	}
-	return
-}
-
-// GetScope returns *Scope, the zero value when absent (also on a nil VerifyJSONBody).
-func (v *VerifyJSONBody) GetScope() (x string) {
-	if v != nil && v.Scope != nil {
-		x = *v.Scope
-	}
-	return
-}
-
-// GetScope returns *Scope, the zero value when absent (also on a nil VerifyJSONRequestBody).
-func (v *VerifyJSONRequestBody) GetScope() (x string) {
-	if v != nil && v.Scope != nil {
-		x = *v.Scope
 	}
 	return
 }

@@ -89,7 +89,7 @@ type ClientsService struct {
 // Arguments:
 //   - body: DynamicApplicationRegistrationJSONBody, sent as application/json (required).
 func (s *ClientsService) Register(ctx context.Context, body DynamicApplicationRegistrationJSONBody, opts ...Option) (*ClientRegistration, error) {
-	return facade.Fetch[ClientRegistration](ctx, s.rt, opClientsRegister, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsRegister, facade.Args{Body: body}, opts, new(ClientRegistration))
 }
 
 // DatabaseService holds the Database operations of Auth0 Authentication API. It is a field of
@@ -119,7 +119,7 @@ func (s *DatabaseService) ChangePassword(ctx context.Context, body ChangePasswor
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
 func (s *DatabaseService) Signup(ctx context.Context, body SignupJSONBody, opts ...Option) (*SignupResponse, error) {
-	return facade.Fetch[SignupResponse](ctx, s.rt, opDatabaseSignup, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opDatabaseSignup, facade.Args{Body: body}, opts, new(SignupResponse))
 }
 
 // LegacyService holds the Legacy operations of Auth0 Authentication API. It is a field of
@@ -139,7 +139,7 @@ type LegacyService struct {
 //
 // Deprecated: the API marks this operation deprecated.
 func (s *LegacyService) Delegation(ctx context.Context, body GetDelegationTokenJSONBody, opts ...Option) (*DelegationResponse, error) {
-	return facade.Fetch[DelegationResponse](ctx, s.rt, opLegacyDelegation, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opLegacyDelegation, facade.Args{Body: body}, opts, new(DelegationResponse))
 }
 
 // Impersonate sends POST /users/{user_id}/impersonate (operation impersonateUser).
@@ -168,7 +168,7 @@ func (s *LegacyService) Impersonate(ctx context.Context, userID string, body Imp
 //
 // Deprecated: the API marks this operation deprecated.
 func (s *LegacyService) ResourceOwner(ctx context.Context, body ResourceOwnerLegacyJSONBody, opts ...Option) (*TokenResponse, error) {
-	return facade.Fetch[TokenResponse](ctx, s.rt, opLegacyResourceOwner, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opLegacyResourceOwner, facade.Args{Body: body}, opts, new(TokenResponse))
 }
 
 // SocialAccessToken sends POST /oauth/access_token (operation socialWithProviderAccessToken).
@@ -182,7 +182,7 @@ func (s *LegacyService) ResourceOwner(ctx context.Context, body ResourceOwnerLeg
 //
 // Deprecated: the API marks this operation deprecated.
 func (s *LegacyService) SocialAccessToken(ctx context.Context, body SocialWithProviderAccessTokenJSONBody, opts ...Option) (*TokenResponse, error) {
-	return facade.Fetch[TokenResponse](ctx, s.rt, opLegacySocialAccessToken, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opLegacySocialAccessToken, facade.Args{Body: body}, opts, new(TokenResponse))
 }
 
 // TokenInfo sends POST /tokeninfo (operation getTokenInfo).
@@ -196,7 +196,7 @@ func (s *LegacyService) SocialAccessToken(ctx context.Context, body SocialWithPr
 //
 // Deprecated: the API marks this operation deprecated.
 func (s *LegacyService) TokenInfo(ctx context.Context, body GetTokenInfoJSONBody, opts ...Option) (*TokenInfo, error) {
-	return facade.Fetch[TokenInfo](ctx, s.rt, opLegacyTokenInfo, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opLegacyTokenInfo, facade.Args{Body: body}, opts, new(TokenInfo))
 }
 
 // Unlink sends POST /login/unlink (operation unlink).
@@ -264,7 +264,7 @@ type MFAService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
 func (s *MFAService) Associate(ctx context.Context, body AssociateMFAAuthenticatorJSONBody, opts ...Option) (*MFAAssociation, error) {
-	return facade.Fetch[MFAAssociation](ctx, s.rt, opMFAAssociate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opMFAAssociate, facade.Args{Body: body}, opts, new(MFAAssociation))
 }
 
 // Challenge sends POST /mfa/challenge (operation requestMfaChallenge).
@@ -276,7 +276,7 @@ func (s *MFAService) Associate(ctx context.Context, body AssociateMFAAuthenticat
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
 func (s *MFAService) Challenge(ctx context.Context, body RequestMFAChallengeJSONBody, opts ...Option) (*MFAChallenge, error) {
-	return facade.Fetch[MFAChallenge](ctx, s.rt, opMFAChallenge, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opMFAChallenge, facade.Args{Body: body}, opts, new(MFAChallenge))
 }
 
 // DeleteAuthenticator sends DELETE /mfa/authenticators/{id} (operation deleteMfaAuthenticator).
@@ -315,7 +315,7 @@ type OAuthService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 500 (ErrServer).
 func (s *OAuthService) BackchannelAuthorize(ctx context.Context, body StartBackChannelLoginFormdataBody, opts ...Option) (*BackchannelAuthorizeResponse, error) {
-	return facade.Fetch[BackchannelAuthorizeResponse](ctx, s.rt, opOAuthBackchannelAuthorize, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opOAuthBackchannelAuthorize, facade.Args{Body: body}, opts, new(BackchannelAuthorizeResponse))
 }
 
 // DeviceCode sends POST /oauth/device/code (operation requestDeviceCode).
@@ -327,7 +327,7 @@ func (s *OAuthService) BackchannelAuthorize(ctx context.Context, body StartBackC
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
 func (s *OAuthService) DeviceCode(ctx context.Context, body RequestDeviceCodeFormdataBody, opts ...Option) (*DeviceCodeResponse, error) {
-	return facade.Fetch[DeviceCodeResponse](ctx, s.rt, opOAuthDeviceCode, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opOAuthDeviceCode, facade.Args{Body: body}, opts, new(DeviceCodeResponse))
 }
 
 // PushAuthorizationRequest sends POST /oauth/par (operation pushAuthorizationRequest).
@@ -339,7 +339,7 @@ func (s *OAuthService) DeviceCode(ctx context.Context, body RequestDeviceCodeFor
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized).
 func (s *OAuthService) PushAuthorizationRequest(ctx context.Context, body PushAuthorizationRequestFormdataBody, opts ...Option) (*PARResponse, error) {
-	return facade.Fetch[PARResponse](ctx, s.rt, opOAuthPushAuthorizationRequest, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opOAuthPushAuthorizationRequest, facade.Args{Body: body}, opts, new(PARResponse))
 }
 
 // Revoke sends POST /oauth/revoke (operation revokeToken).
@@ -364,7 +364,7 @@ func (s *OAuthService) Revoke(ctx context.Context, body RevokeTokenFormdataBody,
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 func (s *OAuthService) Token(ctx context.Context, body TokenRequest, opts ...Option) (*TokenResponse, error) {
-	return facade.Fetch[TokenResponse](ctx, s.rt, opOAuthToken, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opOAuthToken, facade.Args{Body: body}, opts, new(TokenResponse))
 }
 
 // PasswordlessService holds the Passwordless operations of Auth0 Authentication API. It is a field of
@@ -382,7 +382,7 @@ type PasswordlessService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
 func (s *PasswordlessService) Start(ctx context.Context, body StartPasswordlessJSONBody, opts ...Option) (*PasswordlessStartResponse, error) {
-	return facade.Fetch[PasswordlessStartResponse](ctx, s.rt, opPasswordlessStart, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opPasswordlessStart, facade.Args{Body: body}, opts, new(PasswordlessStartResponse))
 }
 
 // Verify sends POST /passwordless/verify (operation verify).
@@ -460,7 +460,7 @@ type UserInfoService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized).
 func (s *UserInfoService) Get(ctx context.Context, opts ...Option) (*UserInfo, error) {
-	return facade.Fetch[UserInfo](ctx, s.rt, opUserInfoGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opUserInfoGet, facade.Args{}, opts, new(UserInfo))
 }
 
 // WSFedService holds the WSFed operations of Auth0 Authentication API. It is a field of

@@ -568,7 +568,7 @@ type ActionsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/post-action
 func (s *ActionsService) Create(ctx context.Context, body CreateActionRequestContent, opts ...Option) (*CreateActionResponseContent, error) {
-	return facade.Fetch[CreateActionResponseContent](ctx, s.rt, opActionsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsCreate, facade.Args{Body: body}, opts, new(CreateActionResponseContent))
 }
 
 // Delete sends DELETE /actions/actions/{id} (operation delete_action).
@@ -597,7 +597,7 @@ func (s *ActionsService) Delete(ctx context.Context, id string, params *ActionsD
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/post-deploy-action
 func (s *ActionsService) Deploy(ctx context.Context, id string, opts ...Option) (*DeployActionResponseContent, error) {
-	return facade.Fetch[DeployActionResponseContent](ctx, s.rt, opActionsDeploy, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsDeploy, facade.Args{Path: []any{id}}, opts, new(DeployActionResponseContent))
 }
 
 // Get sends GET /actions/actions/{id} (operation get_action).
@@ -611,7 +611,7 @@ func (s *ActionsService) Deploy(ctx context.Context, id string, opts ...Option) 
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action
 func (s *ActionsService) Get(ctx context.Context, id string, opts ...Option) (*GetActionResponseContent, error) {
-	return facade.Fetch[GetActionResponseContent](ctx, s.rt, opActionsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsGet, facade.Args{Path: []any{id}}, opts, new(GetActionResponseContent))
 }
 
 // List sends GET /actions/actions (operation get_actions).
@@ -632,7 +632,7 @@ func (s *ActionsService) Get(ctx context.Context, id string, opts ...Option) (*G
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-actions
 func (s *ActionsService) List(ctx context.Context, params *ActionsListParams, opts ...Option) (*ListActionsPaginatedResponseContent, error) {
-	return facade.Fetch[ListActionsPaginatedResponseContent](ctx, s.rt, opActionsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsList, facade.Args{Query: params}, opts, new(ListActionsPaginatedResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -654,7 +654,7 @@ func (s *ActionsService) All(ctx context.Context, params *ActionsListParams, opt
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/post-test-action
 func (s *ActionsService) Test(ctx context.Context, id string, body TestActionRequestContent, opts ...Option) (*TestActionResponseContent, error) {
-	return facade.Fetch[TestActionResponseContent](ctx, s.rt, opActionsTest, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsTest, facade.Args{Path: []any{id}, Body: body}, opts, new(TestActionResponseContent))
 }
 
 // Update sends PATCH /actions/actions/{id} (operation patch_action).
@@ -669,7 +669,7 @@ func (s *ActionsService) Test(ctx context.Context, id string, body TestActionReq
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/patch-action
 func (s *ActionsService) Update(ctx context.Context, id string, body UpdateActionRequestContent, opts ...Option) (*UpdateActionResponseContent, error) {
-	return facade.Fetch[UpdateActionResponseContent](ctx, s.rt, opActionsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateActionResponseContent))
 }
 
 // ActionsExecutionsService holds the Actions.Executions operations of Auth0 Management API. It is a field of
@@ -689,7 +689,7 @@ type ActionsExecutionsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-execution
 func (s *ActionsExecutionsService) Get(ctx context.Context, id string, opts ...Option) (*GetActionExecutionResponseContent, error) {
-	return facade.Fetch[GetActionExecutionResponseContent](ctx, s.rt, opActionsExecutionsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsExecutionsGet, facade.Args{Path: []any{id}}, opts, new(GetActionExecutionResponseContent))
 }
 
 // ActionsModulesService holds the Actions.Modules operations of Auth0 Management API. It is a field of
@@ -711,7 +711,7 @@ type ActionsModulesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/post-action-module
 func (s *ActionsModulesService) Create(ctx context.Context, body CreateActionModuleRequestContent, opts ...Option) (*CreateActionModuleResponseContent, error) {
-	return facade.Fetch[CreateActionModuleResponseContent](ctx, s.rt, opActionsModulesCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsModulesCreate, facade.Args{Body: body}, opts, new(CreateActionModuleResponseContent))
 }
 
 // Delete sends DELETE /actions/modules/{id} (operation delete_action_module).
@@ -739,7 +739,7 @@ func (s *ActionsModulesService) Delete(ctx context.Context, id string, opts ...O
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action-module
 func (s *ActionsModulesService) Get(ctx context.Context, id string, opts ...Option) (*GetActionModuleResponseContent, error) {
-	return facade.Fetch[GetActionModuleResponseContent](ctx, s.rt, opActionsModulesGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsModulesGet, facade.Args{Path: []any{id}}, opts, new(GetActionModuleResponseContent))
 }
 
 // List sends GET /actions/modules (operation get_action_modules).
@@ -756,7 +756,7 @@ func (s *ActionsModulesService) Get(ctx context.Context, id string, opts ...Opti
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action-modules
 func (s *ActionsModulesService) List(ctx context.Context, params *ActionsModulesListParams, opts ...Option) (*GetActionModulesResponseContent, error) {
-	return facade.Fetch[GetActionModulesResponseContent](ctx, s.rt, opActionsModulesList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsModulesList, facade.Args{Query: params}, opts, new(GetActionModulesResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -781,7 +781,7 @@ func (s *ActionsModulesService) All(ctx context.Context, params *ActionsModulesL
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action-module-actions
 func (s *ActionsModulesService) ListActions(ctx context.Context, id string, params *ActionsModulesListActionsParams, opts ...Option) (*GetActionModuleActionsResponseContent, error) {
-	return facade.Fetch[GetActionModuleActionsResponseContent](ctx, s.rt, opActionsModulesListActions, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsModulesListActions, facade.Args{Path: []any{id}, Query: params}, opts, new(GetActionModuleActionsResponseContent))
 }
 
 // AllActions ranges over every item ListActions lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -803,7 +803,7 @@ func (s *ActionsModulesService) AllActions(ctx context.Context, id string, param
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/post-action-module-rollback
 func (s *ActionsModulesService) Rollback(ctx context.Context, id string, body RollbackActionModuleRequestContent, opts ...Option) (*RollbackActionModuleResponseContent, error) {
-	return facade.Fetch[RollbackActionModuleResponseContent](ctx, s.rt, opActionsModulesRollback, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsModulesRollback, facade.Args{Path: []any{id}, Body: body}, opts, new(RollbackActionModuleResponseContent))
 }
 
 // Update sends PATCH /actions/modules/{id} (operation patch_action_module).
@@ -818,7 +818,7 @@ func (s *ActionsModulesService) Rollback(ctx context.Context, id string, body Ro
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/patch-action-module
 func (s *ActionsModulesService) Update(ctx context.Context, id string, body UpdateActionModuleRequestContent, opts ...Option) (*UpdateActionModuleResponseContent, error) {
-	return facade.Fetch[UpdateActionModuleResponseContent](ctx, s.rt, opActionsModulesUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsModulesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateActionModuleResponseContent))
 }
 
 // ActionsModulesVersionsService holds the Actions.Modules.Versions operations of Auth0 Management API. It is a field of
@@ -838,7 +838,7 @@ type ActionsModulesVersionsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/post-action-module-version
 func (s *ActionsModulesVersionsService) Create(ctx context.Context, id string, opts ...Option) (*CreateActionModuleVersionResponseContent, error) {
-	return facade.Fetch[CreateActionModuleVersionResponseContent](ctx, s.rt, opActionsModulesVersionsCreate, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsModulesVersionsCreate, facade.Args{Path: []any{id}}, opts, new(CreateActionModuleVersionResponseContent))
 }
 
 // Get sends GET /actions/modules/{id}/versions/{versionId} (operation get_action_module_version).
@@ -853,7 +853,7 @@ func (s *ActionsModulesVersionsService) Create(ctx context.Context, id string, o
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action-module-version
 func (s *ActionsModulesVersionsService) Get(ctx context.Context, id string, versionID string, opts ...Option) (*GetActionModuleVersionResponseContent, error) {
-	return facade.Fetch[GetActionModuleVersionResponseContent](ctx, s.rt, opActionsModulesVersionsGet, facade.Args{Path: []any{id, versionID}}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsModulesVersionsGet, facade.Args{Path: []any{id, versionID}}, opts, new(GetActionModuleVersionResponseContent))
 }
 
 // List sends GET /actions/modules/{id}/versions (operation get_action_module_versions).
@@ -871,7 +871,7 @@ func (s *ActionsModulesVersionsService) Get(ctx context.Context, id string, vers
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action-module-versions
 func (s *ActionsModulesVersionsService) List(ctx context.Context, id string, params *ActionsModulesVersionsListParams, opts ...Option) (*GetActionModuleVersionsResponseContent, error) {
-	return facade.Fetch[GetActionModuleVersionsResponseContent](ctx, s.rt, opActionsModulesVersionsList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsModulesVersionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(GetActionModuleVersionsResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -897,7 +897,7 @@ type ActionsTriggersService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-triggers
 func (s *ActionsTriggersService) List(ctx context.Context, opts ...Option) (*ListActionTriggersResponseContent, error) {
-	return facade.Fetch[ListActionTriggersResponseContent](ctx, s.rt, opActionsTriggersList, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsTriggersList, facade.Args{}, opts, new(ListActionTriggersResponseContent))
 }
 
 // ActionsTriggersBindingsService holds the Actions.Triggers.Bindings operations of Auth0 Management API. It is a field of
@@ -921,7 +921,7 @@ type ActionsTriggersBindingsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-bindings
 func (s *ActionsTriggersBindingsService) List(ctx context.Context, triggerID ActionTriggerTypeEnum, params *ActionsTriggersBindingsListParams, opts ...Option) (*ListActionBindingsPaginatedResponseContent, error) {
-	return facade.Fetch[ListActionBindingsPaginatedResponseContent](ctx, s.rt, opActionsTriggersBindingsList, facade.Args{Path: []any{triggerID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsTriggersBindingsList, facade.Args{Path: []any{triggerID}, Query: params}, opts, new(ListActionBindingsPaginatedResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -943,7 +943,7 @@ func (s *ActionsTriggersBindingsService) All(ctx context.Context, triggerID Acti
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/patch-bindings
 func (s *ActionsTriggersBindingsService) UpdateMany(ctx context.Context, triggerID ActionTriggerTypeEnum, body UpdateActionBindingsRequestContent, opts ...Option) (*UpdateActionBindingsResponseContent, error) {
-	return facade.Fetch[UpdateActionBindingsResponseContent](ctx, s.rt, opActionsTriggersBindingsUpdateMany, facade.Args{Path: []any{triggerID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsTriggersBindingsUpdateMany, facade.Args{Path: []any{triggerID}, Body: body}, opts, new(UpdateActionBindingsResponseContent))
 }
 
 // ActionsVersionsService holds the Actions.Versions operations of Auth0 Management API. It is a field of
@@ -965,7 +965,7 @@ type ActionsVersionsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/post-deploy-draft-version
 func (s *ActionsVersionsService) Deploy(ctx context.Context, actionID string, id string, body DeployActionVersionRequestContent, opts ...Option) (*DeployActionVersionResponseContent, error) {
-	return facade.Fetch[DeployActionVersionResponseContent](ctx, s.rt, opActionsVersionsDeploy, facade.Args{Path: []any{actionID, id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsVersionsDeploy, facade.Args{Path: []any{actionID, id}, Body: body}, opts, new(DeployActionVersionResponseContent))
 }
 
 // Get sends GET /actions/actions/{actionId}/versions/{id} (operation get_action_version).
@@ -980,7 +980,7 @@ func (s *ActionsVersionsService) Deploy(ctx context.Context, actionID string, id
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action-version
 func (s *ActionsVersionsService) Get(ctx context.Context, actionID string, id string, opts ...Option) (*GetActionVersionResponseContent, error) {
-	return facade.Fetch[GetActionVersionResponseContent](ctx, s.rt, opActionsVersionsGet, facade.Args{Path: []any{actionID, id}}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsVersionsGet, facade.Args{Path: []any{actionID, id}}, opts, new(GetActionVersionResponseContent))
 }
 
 // List sends GET /actions/actions/{actionId}/versions (operation get_action_versions).
@@ -998,7 +998,7 @@ func (s *ActionsVersionsService) Get(ctx context.Context, actionID string, id st
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action-versions
 func (s *ActionsVersionsService) List(ctx context.Context, actionID string, params *ActionsVersionsListParams, opts ...Option) (*ListActionVersionsPaginatedResponseContent, error) {
-	return facade.Fetch[ListActionVersionsPaginatedResponseContent](ctx, s.rt, opActionsVersionsList, facade.Args{Path: []any{actionID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opActionsVersionsList, facade.Args{Path: []any{actionID}, Query: params}, opts, new(ListActionVersionsPaginatedResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -1082,7 +1082,7 @@ type AttackProtectionBotDetectionService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/get-bot-detection
 func (s *AttackProtectionBotDetectionService) Get(ctx context.Context, opts ...Option) (*GetBotDetectionSettingsResponseContent, error) {
-	return facade.Fetch[GetBotDetectionSettingsResponseContent](ctx, s.rt, opAttackProtectionBotDetectionGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opAttackProtectionBotDetectionGet, facade.Args{}, opts, new(GetBotDetectionSettingsResponseContent))
 }
 
 // Update sends PATCH /attack-protection/bot-detection (operation patch_bot-detection).
@@ -1096,7 +1096,7 @@ func (s *AttackProtectionBotDetectionService) Get(ctx context.Context, opts ...O
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/patch-bot-detection
 func (s *AttackProtectionBotDetectionService) Update(ctx context.Context, body UpdateBotDetectionSettingsRequestContent, opts ...Option) (*UpdateBotDetectionSettingsResponseContent, error) {
-	return facade.Fetch[UpdateBotDetectionSettingsResponseContent](ctx, s.rt, opAttackProtectionBotDetectionUpdate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opAttackProtectionBotDetectionUpdate, facade.Args{Body: body}, opts, new(UpdateBotDetectionSettingsResponseContent))
 }
 
 // AttackProtectionBreachedPasswordDetectionService holds the AttackProtection.BreachedPasswordDetection operations of Auth0 Management API. It is a field of
@@ -1113,7 +1113,7 @@ type AttackProtectionBreachedPasswordDetectionService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/get-breached-password-detection
 func (s *AttackProtectionBreachedPasswordDetectionService) Get(ctx context.Context, opts ...Option) (*GetBreachedPasswordDetectionSettingsResponseContent, error) {
-	return facade.Fetch[GetBreachedPasswordDetectionSettingsResponseContent](ctx, s.rt, opAttackProtectionBreachedPasswordDetectionGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opAttackProtectionBreachedPasswordDetectionGet, facade.Args{}, opts, new(GetBreachedPasswordDetectionSettingsResponseContent))
 }
 
 // Update sends PATCH /attack-protection/breached-password-detection (operation patch_breached-password-detection).
@@ -1127,7 +1127,7 @@ func (s *AttackProtectionBreachedPasswordDetectionService) Get(ctx context.Conte
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/patch-breached-password-detection
 func (s *AttackProtectionBreachedPasswordDetectionService) Update(ctx context.Context, body UpdateBreachedPasswordDetectionSettingsRequestContent, opts ...Option) (*UpdateBreachedPasswordDetectionSettingsResponseContent, error) {
-	return facade.Fetch[UpdateBreachedPasswordDetectionSettingsResponseContent](ctx, s.rt, opAttackProtectionBreachedPasswordDetectionUpdate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opAttackProtectionBreachedPasswordDetectionUpdate, facade.Args{Body: body}, opts, new(UpdateBreachedPasswordDetectionSettingsResponseContent))
 }
 
 // AttackProtectionBruteForceProtectionService holds the AttackProtection.BruteForceProtection operations of Auth0 Management API. It is a field of
@@ -1144,7 +1144,7 @@ type AttackProtectionBruteForceProtectionService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/get-brute-force-protection
 func (s *AttackProtectionBruteForceProtectionService) Get(ctx context.Context, opts ...Option) (*GetBruteForceSettingsResponseContent, error) {
-	return facade.Fetch[GetBruteForceSettingsResponseContent](ctx, s.rt, opAttackProtectionBruteForceProtectionGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opAttackProtectionBruteForceProtectionGet, facade.Args{}, opts, new(GetBruteForceSettingsResponseContent))
 }
 
 // Update sends PATCH /attack-protection/brute-force-protection (operation patch_brute-force-protection).
@@ -1158,7 +1158,7 @@ func (s *AttackProtectionBruteForceProtectionService) Get(ctx context.Context, o
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/patch-brute-force-protection
 func (s *AttackProtectionBruteForceProtectionService) Update(ctx context.Context, body UpdateBruteForceSettingsRequestContent, opts ...Option) (*UpdateBruteForceSettingsResponseContent, error) {
-	return facade.Fetch[UpdateBruteForceSettingsResponseContent](ctx, s.rt, opAttackProtectionBruteForceProtectionUpdate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opAttackProtectionBruteForceProtectionUpdate, facade.Args{Body: body}, opts, new(UpdateBruteForceSettingsResponseContent))
 }
 
 // AttackProtectionCaptchaService holds the AttackProtection.Captcha operations of Auth0 Management API. It is a field of
@@ -1175,7 +1175,7 @@ type AttackProtectionCaptchaService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/get-captcha
 func (s *AttackProtectionCaptchaService) Get(ctx context.Context, opts ...Option) (*GetAttackProtectionCaptchaResponseContent, error) {
-	return facade.Fetch[GetAttackProtectionCaptchaResponseContent](ctx, s.rt, opAttackProtectionCaptchaGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opAttackProtectionCaptchaGet, facade.Args{}, opts, new(GetAttackProtectionCaptchaResponseContent))
 }
 
 // Update sends PATCH /attack-protection/captcha (operation patch_captcha).
@@ -1189,7 +1189,7 @@ func (s *AttackProtectionCaptchaService) Get(ctx context.Context, opts ...Option
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/patch-captcha
 func (s *AttackProtectionCaptchaService) Update(ctx context.Context, body UpdateAttackProtectionCaptchaRequestContent, opts ...Option) (*UpdateAttackProtectionCaptchaResponseContent, error) {
-	return facade.Fetch[UpdateAttackProtectionCaptchaResponseContent](ctx, s.rt, opAttackProtectionCaptchaUpdate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opAttackProtectionCaptchaUpdate, facade.Args{Body: body}, opts, new(UpdateAttackProtectionCaptchaResponseContent))
 }
 
 // AttackProtectionPhoneProviderProtectionService holds the AttackProtection.PhoneProviderProtection operations of Auth0 Management API. It is a field of
@@ -1206,7 +1206,7 @@ type AttackProtectionPhoneProviderProtectionService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/get-phone-provider-protection
 func (s *AttackProtectionPhoneProviderProtectionService) Get(ctx context.Context, opts ...Option) (*GetPhoneProviderProtectionResponseContent, error) {
-	return facade.Fetch[GetPhoneProviderProtectionResponseContent](ctx, s.rt, opAttackProtectionPhoneProviderProtectionGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opAttackProtectionPhoneProviderProtectionGet, facade.Args{}, opts, new(GetPhoneProviderProtectionResponseContent))
 }
 
 // Patch sends PATCH /attack-protection/phone-provider-protection (operation patch_phone-provider-protection).
@@ -1220,7 +1220,7 @@ func (s *AttackProtectionPhoneProviderProtectionService) Get(ctx context.Context
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/patch-phone-provider-protection
 func (s *AttackProtectionPhoneProviderProtectionService) Patch(ctx context.Context, body PatchPhoneProviderProtectionRequestContent, opts ...Option) (*PatchPhoneProviderProtectionResponseContent, error) {
-	return facade.Fetch[PatchPhoneProviderProtectionResponseContent](ctx, s.rt, opAttackProtectionPhoneProviderProtectionPatch, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opAttackProtectionPhoneProviderProtectionPatch, facade.Args{Body: body}, opts, new(PatchPhoneProviderProtectionResponseContent))
 }
 
 // AttackProtectionSuspiciousIPThrottlingService holds the AttackProtection.SuspiciousIPThrottling operations of Auth0 Management API. It is a field of
@@ -1237,7 +1237,7 @@ type AttackProtectionSuspiciousIPThrottlingService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/get-suspicious-ip-throttling
 func (s *AttackProtectionSuspiciousIPThrottlingService) Get(ctx context.Context, opts ...Option) (*GetSuspiciousIPThrottlingSettingsResponseContent, error) {
-	return facade.Fetch[GetSuspiciousIPThrottlingSettingsResponseContent](ctx, s.rt, opAttackProtectionSuspiciousIPThrottlingGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opAttackProtectionSuspiciousIPThrottlingGet, facade.Args{}, opts, new(GetSuspiciousIPThrottlingSettingsResponseContent))
 }
 
 // Update sends PATCH /attack-protection/suspicious-ip-throttling (operation patch_suspicious-ip-throttling).
@@ -1251,7 +1251,7 @@ func (s *AttackProtectionSuspiciousIPThrottlingService) Get(ctx context.Context,
 //
 // Reference: https://auth0.com/docs/api/management/v2/attack-protection/patch-suspicious-ip-throttling
 func (s *AttackProtectionSuspiciousIPThrottlingService) Update(ctx context.Context, body UpdateSuspiciousIPThrottlingSettingsRequestContent, opts ...Option) (*UpdateSuspiciousIPThrottlingSettingsResponseContent, error) {
-	return facade.Fetch[UpdateSuspiciousIPThrottlingSettingsResponseContent](ctx, s.rt, opAttackProtectionSuspiciousIPThrottlingUpdate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opAttackProtectionSuspiciousIPThrottlingUpdate, facade.Args{Body: body}, opts, new(UpdateSuspiciousIPThrottlingSettingsResponseContent))
 }
 
 // BrandingService holds the Branding operations of Auth0 Management API. It is a field of
@@ -1274,7 +1274,7 @@ type BrandingService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/get-branding
 func (s *BrandingService) Get(ctx context.Context, opts ...Option) (*GetBrandingResponseContent, error) {
-	return facade.Fetch[GetBrandingResponseContent](ctx, s.rt, opBrandingGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingGet, facade.Args{}, opts, new(GetBrandingResponseContent))
 }
 
 // Update sends PATCH /branding (operation patch_branding).
@@ -1288,7 +1288,7 @@ func (s *BrandingService) Get(ctx context.Context, opts ...Option) (*GetBranding
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/patch-branding
 func (s *BrandingService) Update(ctx context.Context, body UpdateBrandingRequestContent, opts ...Option) (*UpdateBrandingResponseContent, error) {
-	return facade.Fetch[UpdateBrandingResponseContent](ctx, s.rt, opBrandingUpdate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingUpdate, facade.Args{Body: body}, opts, new(UpdateBrandingResponseContent))
 }
 
 // BrandingPhoneService holds the Branding.Phone operations of Auth0 Management API. It is a field of
@@ -1318,7 +1318,7 @@ type BrandingPhoneProvidersService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/create-phone-provider
 func (s *BrandingPhoneProvidersService) Create(ctx context.Context, body CreateBrandingPhoneProviderRequestContent, opts ...Option) (*CreateBrandingPhoneProviderResponseContent, error) {
-	return facade.Fetch[CreateBrandingPhoneProviderResponseContent](ctx, s.rt, opBrandingPhoneProvidersCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneProvidersCreate, facade.Args{Body: body}, opts, new(CreateBrandingPhoneProviderResponseContent))
 }
 
 // Delete sends DELETE /branding/phone/providers/{id} (operation delete_phone_provider).
@@ -1346,7 +1346,7 @@ func (s *BrandingPhoneProvidersService) Delete(ctx context.Context, id string, o
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/get-phone-provider
 func (s *BrandingPhoneProvidersService) Get(ctx context.Context, id string, opts ...Option) (*GetBrandingPhoneProviderResponseContent, error) {
-	return facade.Fetch[GetBrandingPhoneProviderResponseContent](ctx, s.rt, opBrandingPhoneProvidersGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneProvidersGet, facade.Args{Path: []any{id}}, opts, new(GetBrandingPhoneProviderResponseContent))
 }
 
 // List sends GET /branding/phone/providers (operation get_branding_phone_providers).
@@ -1360,7 +1360,7 @@ func (s *BrandingPhoneProvidersService) Get(ctx context.Context, id string, opts
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/get-branding-phone-providers
 func (s *BrandingPhoneProvidersService) List(ctx context.Context, params *BrandingPhoneProvidersListParams, opts ...Option) (*ListBrandingPhoneProvidersResponseContent, error) {
-	return facade.Fetch[ListBrandingPhoneProvidersResponseContent](ctx, s.rt, opBrandingPhoneProvidersList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneProvidersList, facade.Args{Query: params}, opts, new(ListBrandingPhoneProvidersResponseContent))
 }
 
 // Test sends POST /branding/phone/providers/{id}/try (operation try_phone_provider).
@@ -1375,7 +1375,7 @@ func (s *BrandingPhoneProvidersService) List(ctx context.Context, params *Brandi
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/try-phone-provider
 func (s *BrandingPhoneProvidersService) Test(ctx context.Context, id string, body CreatePhoneProviderSendTestRequestContent, opts ...Option) (*CreatePhoneProviderSendTestResponseContent, error) {
-	return facade.Fetch[CreatePhoneProviderSendTestResponseContent](ctx, s.rt, opBrandingPhoneProvidersTest, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneProvidersTest, facade.Args{Path: []any{id}, Body: body}, opts, new(CreatePhoneProviderSendTestResponseContent))
 }
 
 // Update sends PATCH /branding/phone/providers/{id} (operation update_phone_provider).
@@ -1390,7 +1390,7 @@ func (s *BrandingPhoneProvidersService) Test(ctx context.Context, id string, bod
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/update-phone-provider
 func (s *BrandingPhoneProvidersService) Update(ctx context.Context, id string, body UpdateBrandingPhoneProviderRequestContent, opts ...Option) (*UpdateBrandingPhoneProviderResponseContent, error) {
-	return facade.Fetch[UpdateBrandingPhoneProviderResponseContent](ctx, s.rt, opBrandingPhoneProvidersUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneProvidersUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateBrandingPhoneProviderResponseContent))
 }
 
 // BrandingPhoneTemplatesService holds the Branding.Phone.Templates operations of Auth0 Management API. It is a field of
@@ -1410,7 +1410,7 @@ type BrandingPhoneTemplatesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/create-phone-template
 func (s *BrandingPhoneTemplatesService) Create(ctx context.Context, body CreatePhoneTemplateRequestContent, opts ...Option) (*CreatePhoneTemplateResponseContent, error) {
-	return facade.Fetch[CreatePhoneTemplateResponseContent](ctx, s.rt, opBrandingPhoneTemplatesCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesCreate, facade.Args{Body: body}, opts, new(CreatePhoneTemplateResponseContent))
 }
 
 // Delete sends DELETE /branding/phone/templates/{id} (operation delete_phone_template).
@@ -1438,7 +1438,7 @@ func (s *BrandingPhoneTemplatesService) Delete(ctx context.Context, id string, o
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/get-phone-template
 func (s *BrandingPhoneTemplatesService) Get(ctx context.Context, id string, opts ...Option) (*GetPhoneTemplateResponseContent, error) {
-	return facade.Fetch[GetPhoneTemplateResponseContent](ctx, s.rt, opBrandingPhoneTemplatesGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesGet, facade.Args{Path: []any{id}}, opts, new(GetPhoneTemplateResponseContent))
 }
 
 // List sends GET /branding/phone/templates (operation get_phone_templates).
@@ -1452,7 +1452,7 @@ func (s *BrandingPhoneTemplatesService) Get(ctx context.Context, id string, opts
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/get-phone-templates
 func (s *BrandingPhoneTemplatesService) List(ctx context.Context, params *BrandingPhoneTemplatesListParams, opts ...Option) (*ListPhoneTemplatesResponseContent, error) {
-	return facade.Fetch[ListPhoneTemplatesResponseContent](ctx, s.rt, opBrandingPhoneTemplatesList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesList, facade.Args{Query: params}, opts, new(ListPhoneTemplatesResponseContent))
 }
 
 // Reset sends PATCH /branding/phone/templates/{id}/reset (operation reset_phone_template).
@@ -1467,7 +1467,7 @@ func (s *BrandingPhoneTemplatesService) List(ctx context.Context, params *Brandi
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/reset-phone-template
 func (s *BrandingPhoneTemplatesService) Reset(ctx context.Context, id string, body ResetPhoneTemplateRequestContent, opts ...Option) (*ResetPhoneTemplateResponseContent, error) {
-	return facade.Fetch[ResetPhoneTemplateResponseContent](ctx, s.rt, opBrandingPhoneTemplatesReset, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesReset, facade.Args{Path: []any{id}, Body: body}, opts, new(ResetPhoneTemplateResponseContent))
 }
 
 // Test sends POST /branding/phone/templates/{id}/try (operation try_phone_template).
@@ -1483,7 +1483,7 @@ func (s *BrandingPhoneTemplatesService) Reset(ctx context.Context, id string, bo
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/try-phone-template
 func (s *BrandingPhoneTemplatesService) Test(ctx context.Context, id string, body CreatePhoneTemplateTestNotificationRequestContent, opts ...Option) (*CreatePhoneTemplateTestNotificationResponseContent, error) {
-	return facade.Fetch[CreatePhoneTemplateTestNotificationResponseContent](ctx, s.rt, opBrandingPhoneTemplatesTest, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesTest, facade.Args{Path: []any{id}, Body: body}, opts, new(CreatePhoneTemplateTestNotificationResponseContent))
 }
 
 // Update sends PATCH /branding/phone/templates/{id} (operation update_phone_template).
@@ -1498,7 +1498,7 @@ func (s *BrandingPhoneTemplatesService) Test(ctx context.Context, id string, bod
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/update-phone-template
 func (s *BrandingPhoneTemplatesService) Update(ctx context.Context, id string, body UpdatePhoneTemplateRequestContent, opts ...Option) (*UpdatePhoneTemplateResponseContent, error) {
-	return facade.Fetch[UpdatePhoneTemplateResponseContent](ctx, s.rt, opBrandingPhoneTemplatesUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingPhoneTemplatesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdatePhoneTemplateResponseContent))
 }
 
 // BrandingTemplatesService holds the Branding.Templates operations of Auth0 Management API. It is a field of
@@ -1526,7 +1526,7 @@ func (s *BrandingTemplatesService) DeleteUniversalLogin(ctx context.Context, opt
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/get-universal-login
 func (s *BrandingTemplatesService) GetUniversalLogin(ctx context.Context, opts ...Option) (*GetUniversalLoginTemplateResponseContent, error) {
-	return facade.Fetch[GetUniversalLoginTemplateResponseContent](ctx, s.rt, opBrandingTemplatesGetUniversalLogin, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingTemplatesGetUniversalLogin, facade.Args{}, opts, new(GetUniversalLoginTemplateResponseContent))
 }
 
 // UpdateUniversalLogin sends PUT /branding/templates/universal-login (operation put_universal-login).
@@ -1560,7 +1560,7 @@ type BrandingThemesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/post-branding-theme
 func (s *BrandingThemesService) Create(ctx context.Context, body CreateBrandingThemeRequestContent, opts ...Option) (*CreateBrandingThemeResponseContent, error) {
-	return facade.Fetch[CreateBrandingThemeResponseContent](ctx, s.rt, opBrandingThemesCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingThemesCreate, facade.Args{Body: body}, opts, new(CreateBrandingThemeResponseContent))
 }
 
 // Delete sends DELETE /branding/themes/{themeId} (operation delete_branding_theme).
@@ -1588,7 +1588,7 @@ func (s *BrandingThemesService) Delete(ctx context.Context, themeID string, opts
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/get-branding-theme
 func (s *BrandingThemesService) Get(ctx context.Context, themeID string, opts ...Option) (*GetBrandingThemeResponseContent, error) {
-	return facade.Fetch[GetBrandingThemeResponseContent](ctx, s.rt, opBrandingThemesGet, facade.Args{Path: []any{themeID}}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingThemesGet, facade.Args{Path: []any{themeID}}, opts, new(GetBrandingThemeResponseContent))
 }
 
 // GetDefault sends GET /branding/themes/default (operation get_default_branding_theme).
@@ -1599,7 +1599,7 @@ func (s *BrandingThemesService) Get(ctx context.Context, themeID string, opts ..
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/get-default-branding-theme
 func (s *BrandingThemesService) GetDefault(ctx context.Context, opts ...Option) (*GetBrandingDefaultThemeResponseContent, error) {
-	return facade.Fetch[GetBrandingDefaultThemeResponseContent](ctx, s.rt, opBrandingThemesGetDefault, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingThemesGetDefault, facade.Args{}, opts, new(GetBrandingDefaultThemeResponseContent))
 }
 
 // Update sends PATCH /branding/themes/{themeId} (operation patch_branding_theme).
@@ -1614,7 +1614,7 @@ func (s *BrandingThemesService) GetDefault(ctx context.Context, opts ...Option) 
 //
 // Reference: https://auth0.com/docs/api/management/v2/branding/patch-branding-theme
 func (s *BrandingThemesService) Update(ctx context.Context, themeID string, body UpdateBrandingThemeRequestContent, opts ...Option) (*UpdateBrandingThemeResponseContent, error) {
-	return facade.Fetch[UpdateBrandingThemeResponseContent](ctx, s.rt, opBrandingThemesUpdate, facade.Args{Path: []any{themeID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opBrandingThemesUpdate, facade.Args{Path: []any{themeID}, Body: body}, opts, new(UpdateBrandingThemeResponseContent))
 }
 
 // ClientGrantsService holds the ClientGrants operations of Auth0 Management API. It is a field of
@@ -1636,7 +1636,7 @@ type ClientGrantsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/client-grants/post-client-grants
 func (s *ClientGrantsService) Create(ctx context.Context, body CreateClientGrantRequestContent, opts ...Option) (*CreateClientGrantResponseContent, error) {
-	return facade.Fetch[CreateClientGrantResponseContent](ctx, s.rt, opClientGrantsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientGrantsCreate, facade.Args{Body: body}, opts, new(CreateClientGrantResponseContent))
 }
 
 // Delete sends DELETE /client-grants/{id} (operation delete_client-grants_by_id).
@@ -1664,7 +1664,7 @@ func (s *ClientGrantsService) Delete(ctx context.Context, id string, opts ...Opt
 //
 // Reference: https://auth0.com/docs/api/management/v2/client-grants/get-client-grant
 func (s *ClientGrantsService) Get(ctx context.Context, id string, opts ...Option) (*GetClientGrantResponseContent, error) {
-	return facade.Fetch[GetClientGrantResponseContent](ctx, s.rt, opClientGrantsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opClientGrantsGet, facade.Args{Path: []any{id}}, opts, new(GetClientGrantResponseContent))
 }
 
 // List sends GET /client-grants (operation get_client-grants).
@@ -1689,7 +1689,7 @@ func (s *ClientGrantsService) Get(ctx context.Context, id string, opts ...Option
 //
 // Reference: https://auth0.com/docs/api/management/v2/client-grants/get-client-grants
 func (s *ClientGrantsService) List(ctx context.Context, params *ClientGrantsListParams, opts ...Option) (*ListClientGrantResponseContent, error) {
-	return facade.Fetch[ListClientGrantResponseContent](ctx, s.rt, opClientGrantsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opClientGrantsList, facade.Args{Query: params}, opts, new(ListClientGrantResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -1711,7 +1711,7 @@ func (s *ClientGrantsService) All(ctx context.Context, params *ClientGrantsListP
 //
 // Reference: https://auth0.com/docs/api/management/v2/client-grants/patch-client-grants-by-id
 func (s *ClientGrantsService) Update(ctx context.Context, id string, body UpdateClientGrantRequestContent, opts ...Option) (*UpdateClientGrantResponseContent, error) {
-	return facade.Fetch[UpdateClientGrantResponseContent](ctx, s.rt, opClientGrantsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientGrantsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateClientGrantResponseContent))
 }
 
 // ClientGrantsOrganizationsService holds the ClientGrants.Organizations operations of Auth0 Management API. It is a field of
@@ -1738,7 +1738,7 @@ type ClientGrantsOrganizationsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/client-grants/get-client-grant-organizations
 func (s *ClientGrantsOrganizationsService) List(ctx context.Context, id string, params *ClientGrantsOrganizationsListParams, opts ...Option) (*ListClientGrantOrganizationsResponseContent, error) {
-	return facade.Fetch[ListClientGrantOrganizationsResponseContent](ctx, s.rt, opClientGrantsOrganizationsList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opClientGrantsOrganizationsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListClientGrantOrganizationsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -1769,7 +1769,7 @@ type ClientsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/post-clients
 func (s *ClientsService) Create(ctx context.Context, body CreateClientRequestContent, opts ...Option) (*CreateClientResponseContent, error) {
-	return facade.Fetch[CreateClientResponseContent](ctx, s.rt, opClientsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsCreate, facade.Args{Body: body}, opts, new(CreateClientResponseContent))
 }
 
 // Delete sends DELETE /clients/{id} (operation delete_clients_by_id).
@@ -1799,7 +1799,7 @@ func (s *ClientsService) Delete(ctx context.Context, id string, opts ...Option) 
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/get-clients-by-id
 func (s *ClientsService) Get(ctx context.Context, id string, params *ClientsGetParams, opts ...Option) (*GetClientResponseContent, error) {
-	return facade.Fetch[GetClientResponseContent](ctx, s.rt, opClientsGet, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetClientResponseContent))
 }
 
 // List sends GET /clients (operation get_clients).
@@ -1826,7 +1826,7 @@ func (s *ClientsService) Get(ctx context.Context, id string, params *ClientsGetP
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/get-clients
 func (s *ClientsService) List(ctx context.Context, params *ClientsListParams, opts ...Option) (*ListClientsResponseContent, error) {
-	return facade.Fetch[ListClientsResponseContent](ctx, s.rt, opClientsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsList, facade.Args{Query: params}, opts, new(ListClientsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -1847,7 +1847,7 @@ func (s *ClientsService) All(ctx context.Context, params *ClientsListParams, opt
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/post-clients-cimd-preview
 func (s *ClientsService) PreviewCIMDMetadata(ctx context.Context, body PreviewCIMDMetadataRequestContent, opts ...Option) (*PreviewCIMDMetadataResponseContent, error) {
-	return facade.Fetch[PreviewCIMDMetadataResponseContent](ctx, s.rt, opClientsPreviewCIMDMetadata, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsPreviewCIMDMetadata, facade.Args{Body: body}, opts, new(PreviewCIMDMetadataResponseContent))
 }
 
 // RegisterCIMD sends POST /clients/cimd/register (operation post_clients_cimd_register).
@@ -1861,7 +1861,7 @@ func (s *ClientsService) PreviewCIMDMetadata(ctx context.Context, body PreviewCI
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/post-clients-cimd-register
 func (s *ClientsService) RegisterCIMD(ctx context.Context, body RegisterCIMDClientRequestContent, opts ...Option) (*RegisterCIMDClientResponseContent, error) {
-	return facade.Fetch[RegisterCIMDClientResponseContent](ctx, s.rt, opClientsRegisterCIMD, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsRegisterCIMD, facade.Args{Body: body}, opts, new(RegisterCIMDClientResponseContent))
 }
 
 // RotateSecret sends POST /clients/{id}/rotate-secret (operation post_rotate-secret).
@@ -1875,7 +1875,7 @@ func (s *ClientsService) RegisterCIMD(ctx context.Context, body RegisterCIMDClie
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/post-rotate-secret
 func (s *ClientsService) RotateSecret(ctx context.Context, id string, opts ...Option) (*RotateClientSecretResponseContent, error) {
-	return facade.Fetch[RotateClientSecretResponseContent](ctx, s.rt, opClientsRotateSecret, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsRotateSecret, facade.Args{Path: []any{id}}, opts, new(RotateClientSecretResponseContent))
 }
 
 // Update sends PATCH /clients/{id} (operation patch_clients_by_id).
@@ -1890,7 +1890,7 @@ func (s *ClientsService) RotateSecret(ctx context.Context, id string, opts ...Op
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/patch-clients-by-id
 func (s *ClientsService) Update(ctx context.Context, id string, body UpdateClientRequestContent, opts ...Option) (*UpdateClientResponseContent, error) {
-	return facade.Fetch[UpdateClientResponseContent](ctx, s.rt, opClientsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateClientResponseContent))
 }
 
 // ClientsConnectionsService holds the Clients.Connections operations of Auth0 Management API. It is a field of
@@ -1917,7 +1917,7 @@ type ClientsConnectionsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/get-client-connections
 func (s *ClientsConnectionsService) Get(ctx context.Context, id string, params *ClientsConnectionsGetParams, opts ...Option) (*ListClientConnectionsResponseContent, error) {
-	return facade.Fetch[ListClientConnectionsResponseContent](ctx, s.rt, opClientsConnectionsGet, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsConnectionsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(ListClientConnectionsResponseContent))
 }
 
 // GetAll ranges over every item Get lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -1945,7 +1945,7 @@ type ClientsCredentialsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/post-credentials
 func (s *ClientsCredentialsService) Create(ctx context.Context, clientID string, body PostClientCredentialRequestContent, opts ...Option) (*PostClientCredentialResponseContent, error) {
-	return facade.Fetch[PostClientCredentialResponseContent](ctx, s.rt, opClientsCredentialsCreate, facade.Args{Path: []any{clientID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsCredentialsCreate, facade.Args{Path: []any{clientID}, Body: body}, opts, new(PostClientCredentialResponseContent))
 }
 
 // Delete sends DELETE /clients/{client_id}/credentials/{credential_id} (operation delete_credentials_by_credential_id).
@@ -1975,7 +1975,7 @@ func (s *ClientsCredentialsService) Delete(ctx context.Context, clientID string,
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/get-credentials-by-credential-id
 func (s *ClientsCredentialsService) Get(ctx context.Context, clientID string, credentialID string, opts ...Option) (*GetClientCredentialResponseContent, error) {
-	return facade.Fetch[GetClientCredentialResponseContent](ctx, s.rt, opClientsCredentialsGet, facade.Args{Path: []any{clientID, credentialID}}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsCredentialsGet, facade.Args{Path: []any{clientID, credentialID}}, opts, new(GetClientCredentialResponseContent))
 }
 
 // List sends GET /clients/{client_id}/credentials (operation get_credentials).
@@ -2005,7 +2005,7 @@ func (s *ClientsCredentialsService) List(ctx context.Context, clientID string, o
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/patch-credentials-by-credential-id
 func (s *ClientsCredentialsService) Update(ctx context.Context, clientID string, credentialID string, body PatchClientCredentialRequestContent, opts ...Option) (*PatchClientCredentialResponseContent, error) {
-	return facade.Fetch[PatchClientCredentialResponseContent](ctx, s.rt, opClientsCredentialsUpdate, facade.Args{Path: []any{clientID, credentialID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsCredentialsUpdate, facade.Args{Path: []any{clientID, credentialID}, Body: body}, opts, new(PatchClientCredentialResponseContent))
 }
 
 // ConnectionProfilesService holds the ConnectionProfiles operations of Auth0 Management API. It is a field of
@@ -2025,7 +2025,7 @@ type ConnectionProfilesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/connection-profiles/post-connection-profiles
 func (s *ConnectionProfilesService) Create(ctx context.Context, body CreateConnectionProfileRequestContent, opts ...Option) (*CreateConnectionProfileResponseContent, error) {
-	return facade.Fetch[CreateConnectionProfileResponseContent](ctx, s.rt, opConnectionProfilesCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionProfilesCreate, facade.Args{Body: body}, opts, new(CreateConnectionProfileResponseContent))
 }
 
 // Delete sends DELETE /connection-profiles/{id} (operation delete_connection-profiles_by_id).
@@ -2053,7 +2053,7 @@ func (s *ConnectionProfilesService) Delete(ctx context.Context, id string, opts 
 //
 // Reference: https://auth0.com/docs/api/management/v2/connection-profiles/get-connection-profiles-by-id
 func (s *ConnectionProfilesService) Get(ctx context.Context, id string, opts ...Option) (*GetConnectionProfileResponseContent, error) {
-	return facade.Fetch[GetConnectionProfileResponseContent](ctx, s.rt, opConnectionProfilesGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionProfilesGet, facade.Args{Path: []any{id}}, opts, new(GetConnectionProfileResponseContent))
 }
 
 // GetTemplate sends GET /connection-profiles/templates/{id} (operation get_connection_profile_template).
@@ -2067,7 +2067,7 @@ func (s *ConnectionProfilesService) Get(ctx context.Context, id string, opts ...
 //
 // Reference: https://auth0.com/docs/api/management/v2/connection-profiles/get-connection-profile-template
 func (s *ConnectionProfilesService) GetTemplate(ctx context.Context, id string, opts ...Option) (*GetConnectionProfileTemplateResponseContent, error) {
-	return facade.Fetch[GetConnectionProfileTemplateResponseContent](ctx, s.rt, opConnectionProfilesGetTemplate, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionProfilesGetTemplate, facade.Args{Path: []any{id}}, opts, new(GetConnectionProfileTemplateResponseContent))
 }
 
 // List sends GET /connection-profiles (operation get_connection-profiles).
@@ -2084,7 +2084,7 @@ func (s *ConnectionProfilesService) GetTemplate(ctx context.Context, id string, 
 //
 // Reference: https://auth0.com/docs/api/management/v2/connection-profiles/get-connection-profiles
 func (s *ConnectionProfilesService) List(ctx context.Context, params *ConnectionProfilesListParams, opts ...Option) (*ListConnectionProfilesPaginatedResponseContent, error) {
-	return facade.Fetch[ListConnectionProfilesPaginatedResponseContent](ctx, s.rt, opConnectionProfilesList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionProfilesList, facade.Args{Query: params}, opts, new(ListConnectionProfilesPaginatedResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -2102,7 +2102,7 @@ func (s *ConnectionProfilesService) All(ctx context.Context, params *ConnectionP
 //
 // Reference: https://auth0.com/docs/api/management/v2/connection-profiles/get-connection-profile-templates
 func (s *ConnectionProfilesService) ListTemplates(ctx context.Context, opts ...Option) (*ListConnectionProfileTemplateResponseContent, error) {
-	return facade.Fetch[ListConnectionProfileTemplateResponseContent](ctx, s.rt, opConnectionProfilesListTemplates, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionProfilesListTemplates, facade.Args{}, opts, new(ListConnectionProfileTemplateResponseContent))
 }
 
 // Update sends PATCH /connection-profiles/{id} (operation patch_connection-profiles_by_id).
@@ -2117,7 +2117,7 @@ func (s *ConnectionProfilesService) ListTemplates(ctx context.Context, opts ...O
 //
 // Reference: https://auth0.com/docs/api/management/v2/connection-profiles/patch-connection-profiles-by-id
 func (s *ConnectionProfilesService) Update(ctx context.Context, id string, body UpdateConnectionProfileRequestContent, opts ...Option) (*UpdateConnectionProfileResponseContent, error) {
-	return facade.Fetch[UpdateConnectionProfileResponseContent](ctx, s.rt, opConnectionProfilesUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionProfilesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateConnectionProfileResponseContent))
 }
 
 // ConnectionsService holds the Connections operations of Auth0 Management API. It is a field of
@@ -2161,7 +2161,7 @@ func (s *ConnectionsService) CheckStatus(ctx context.Context, id string, opts ..
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/post-connections
 func (s *ConnectionsService) Create(ctx context.Context, body CreateConnectionRequestContent, opts ...Option) (*CreateConnectionResponseContent, error) {
-	return facade.Fetch[CreateConnectionResponseContent](ctx, s.rt, opConnectionsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsCreate, facade.Args{Body: body}, opts, new(CreateConnectionResponseContent))
 }
 
 // Delete sends DELETE /connections/{id} (operation delete_connections_by_id).
@@ -2191,7 +2191,7 @@ func (s *ConnectionsService) Delete(ctx context.Context, id string, opts ...Opti
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-connections-by-id
 func (s *ConnectionsService) Get(ctx context.Context, id string, params *ConnectionsGetParams, opts ...Option) (*GetConnectionResponseContent, error) {
-	return facade.Fetch[GetConnectionResponseContent](ctx, s.rt, opConnectionsGet, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetConnectionResponseContent))
 }
 
 // List sends GET /connections (operation get_connections).
@@ -2215,7 +2215,7 @@ func (s *ConnectionsService) Get(ctx context.Context, id string, params *Connect
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-connections
 func (s *ConnectionsService) List(ctx context.Context, params *ConnectionsListParams, opts ...Option) (*ListConnectionsResponseContent, error) {
-	return facade.Fetch[ListConnectionsResponseContent](ctx, s.rt, opConnectionsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsList, facade.Args{Query: params}, opts, new(ListConnectionsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -2237,7 +2237,7 @@ func (s *ConnectionsService) All(ctx context.Context, params *ConnectionsListPar
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/patch-connections-by-id
 func (s *ConnectionsService) Update(ctx context.Context, id string, body UpdateConnectionRequestContent, opts ...Option) (*UpdateConnectionResponseContent, error) {
-	return facade.Fetch[UpdateConnectionResponseContent](ctx, s.rt, opConnectionsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateConnectionResponseContent))
 }
 
 // ConnectionsClientsService holds the Connections.Clients operations of Auth0 Management API. It is a field of
@@ -2261,7 +2261,7 @@ type ConnectionsClientsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-connection-clients
 func (s *ConnectionsClientsService) Get(ctx context.Context, id string, params *ConnectionsClientsGetParams, opts ...Option) (*GetConnectionEnabledClientsResponseContent, error) {
-	return facade.Fetch[GetConnectionEnabledClientsResponseContent](ctx, s.rt, opConnectionsClientsGet, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsClientsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetConnectionEnabledClientsResponseContent))
 }
 
 // GetAll ranges over every item Get lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -2306,7 +2306,7 @@ type ConnectionsDirectoryProvisioningService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/post-directory-provisioning
 func (s *ConnectionsDirectoryProvisioningService) Create(ctx context.Context, id string, body CreateDirectoryProvisioningRequestContent, opts ...Option) (*CreateDirectoryProvisioningResponseContent, error) {
-	return facade.Fetch[CreateDirectoryProvisioningResponseContent](ctx, s.rt, opConnectionsDirectoryProvisioningCreate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateDirectoryProvisioningResponseContent))
 }
 
 // Delete sends DELETE /connections/{id}/directory-provisioning (operation delete_directory-provisioning).
@@ -2334,7 +2334,7 @@ func (s *ConnectionsDirectoryProvisioningService) Delete(ctx context.Context, id
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-directory-provisioning
 func (s *ConnectionsDirectoryProvisioningService) Get(ctx context.Context, id string, opts ...Option) (*GetDirectoryProvisioningResponseContent, error) {
-	return facade.Fetch[GetDirectoryProvisioningResponseContent](ctx, s.rt, opConnectionsDirectoryProvisioningGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningGet, facade.Args{Path: []any{id}}, opts, new(GetDirectoryProvisioningResponseContent))
 }
 
 // GetDefaultMapping sends GET /connections/{id}/directory-provisioning/default-mapping (operation get_directory_provisioning_default_mapping).
@@ -2348,7 +2348,7 @@ func (s *ConnectionsDirectoryProvisioningService) Get(ctx context.Context, id st
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-directory-provisioning-default-mapping
 func (s *ConnectionsDirectoryProvisioningService) GetDefaultMapping(ctx context.Context, id string, opts ...Option) (*GetDirectoryProvisioningDefaultMappingResponseContent, error) {
-	return facade.Fetch[GetDirectoryProvisioningDefaultMappingResponseContent](ctx, s.rt, opConnectionsDirectoryProvisioningGetDefaultMapping, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningGetDefaultMapping, facade.Args{Path: []any{id}}, opts, new(GetDirectoryProvisioningDefaultMappingResponseContent))
 }
 
 // List sends GET /connections-directory-provisionings (operation get_connections-directory-provisionings).
@@ -2365,7 +2365,7 @@ func (s *ConnectionsDirectoryProvisioningService) GetDefaultMapping(ctx context.
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections-directory-provisionings/get-connections-directory-provisionings
 func (s *ConnectionsDirectoryProvisioningService) List(ctx context.Context, params *ConnectionsDirectoryProvisioningListParams, opts ...Option) (*ListDirectoryProvisioningsResponseContent, error) {
-	return facade.Fetch[ListDirectoryProvisioningsResponseContent](ctx, s.rt, opConnectionsDirectoryProvisioningList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningList, facade.Args{Query: params}, opts, new(ListDirectoryProvisioningsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -2390,7 +2390,7 @@ func (s *ConnectionsDirectoryProvisioningService) All(ctx context.Context, param
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-synchronized-groups
 func (s *ConnectionsDirectoryProvisioningService) ListSynchronizedGroups(ctx context.Context, id string, params *ConnectionsDirectoryProvisioningListSynchronizedGroupsParams, opts ...Option) (*ListSynchronizedGroupsResponseContent, error) {
-	return facade.Fetch[ListSynchronizedGroupsResponseContent](ctx, s.rt, opConnectionsDirectoryProvisioningListSynchronizedGroups, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningListSynchronizedGroups, facade.Args{Path: []any{id}, Query: params}, opts, new(ListSynchronizedGroupsResponseContent))
 }
 
 // AllSynchronizedGroups ranges over every item ListSynchronizedGroups lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -2427,7 +2427,7 @@ func (s *ConnectionsDirectoryProvisioningService) Set(ctx context.Context, id st
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/patch-directory-provisioning
 func (s *ConnectionsDirectoryProvisioningService) Update(ctx context.Context, id string, body UpdateDirectoryProvisioningRequestContent, opts ...Option) (*UpdateDirectoryProvisioningResponseContent, error) {
-	return facade.Fetch[UpdateDirectoryProvisioningResponseContent](ctx, s.rt, opConnectionsDirectoryProvisioningUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateDirectoryProvisioningResponseContent))
 }
 
 // ConnectionsDirectoryProvisioningSynchronizationsService holds the Connections.DirectoryProvisioning.Synchronizations operations of Auth0 Management API. It is a field of
@@ -2447,7 +2447,7 @@ type ConnectionsDirectoryProvisioningSynchronizationsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/post-synchronizations
 func (s *ConnectionsDirectoryProvisioningSynchronizationsService) Create(ctx context.Context, id string, opts ...Option) (*CreateDirectorySynchronizationResponseContent, error) {
-	return facade.Fetch[CreateDirectorySynchronizationResponseContent](ctx, s.rt, opConnectionsDirectoryProvisioningSynchronizationsCreate, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsDirectoryProvisioningSynchronizationsCreate, facade.Args{Path: []any{id}}, opts, new(CreateDirectorySynchronizationResponseContent))
 }
 
 // ConnectionsKeysService holds the Connections.Keys operations of Auth0 Management API. It is a field of
@@ -2468,7 +2468,7 @@ type ConnectionsKeysService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/post-keys
 func (s *ConnectionsKeysService) Create(ctx context.Context, id string, body PostConnectionKeysRequestContent, opts ...Option) (*PostConnectionsKeysResponseContent, error) {
-	return facade.Fetch[PostConnectionsKeysResponseContent](ctx, s.rt, opConnectionsKeysCreate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsKeysCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(PostConnectionsKeysResponseContent))
 }
 
 // Get sends GET /connections/{id}/keys (operation get_keys).
@@ -2497,7 +2497,7 @@ func (s *ConnectionsKeysService) Get(ctx context.Context, id string, opts ...Opt
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/post-rotate
 func (s *ConnectionsKeysService) Rotate(ctx context.Context, id string, body RotateConnectionKeysRequestContent, opts ...Option) (*RotateConnectionsKeysResponseContent, error) {
-	return facade.Fetch[RotateConnectionsKeysResponseContent](ctx, s.rt, opConnectionsKeysRotate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsKeysRotate, facade.Args{Path: []any{id}, Body: body}, opts, new(RotateConnectionsKeysResponseContent))
 }
 
 // ConnectionsSCIMConfigurationService holds the Connections.SCIMConfiguration operations of Auth0 Management API. It is a field of
@@ -2520,7 +2520,7 @@ type ConnectionsSCIMConfigurationService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/post-scim-configuration
 func (s *ConnectionsSCIMConfigurationService) Create(ctx context.Context, id string, body CreateSCIMConfigurationRequestContent, opts ...Option) (*CreateSCIMConfigurationResponseContent, error) {
-	return facade.Fetch[CreateSCIMConfigurationResponseContent](ctx, s.rt, opConnectionsSCIMConfigurationCreate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateSCIMConfigurationResponseContent))
 }
 
 // Delete sends DELETE /connections/{id}/scim-configuration (operation delete_scim-configuration).
@@ -2548,7 +2548,7 @@ func (s *ConnectionsSCIMConfigurationService) Delete(ctx context.Context, id str
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-scim-configuration
 func (s *ConnectionsSCIMConfigurationService) Get(ctx context.Context, id string, opts ...Option) (*GetSCIMConfigurationResponseContent, error) {
-	return facade.Fetch[GetSCIMConfigurationResponseContent](ctx, s.rt, opConnectionsSCIMConfigurationGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationGet, facade.Args{Path: []any{id}}, opts, new(GetSCIMConfigurationResponseContent))
 }
 
 // GetDefaultMapping sends GET /connections/{id}/scim-configuration/default-mapping (operation get_default-mapping).
@@ -2562,7 +2562,7 @@ func (s *ConnectionsSCIMConfigurationService) Get(ctx context.Context, id string
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-default-mapping
 func (s *ConnectionsSCIMConfigurationService) GetDefaultMapping(ctx context.Context, id string, opts ...Option) (*GetSCIMConfigurationDefaultMappingResponseContent, error) {
-	return facade.Fetch[GetSCIMConfigurationDefaultMappingResponseContent](ctx, s.rt, opConnectionsSCIMConfigurationGetDefaultMapping, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationGetDefaultMapping, facade.Args{Path: []any{id}}, opts, new(GetSCIMConfigurationDefaultMappingResponseContent))
 }
 
 // List sends GET /connections-scim-configurations (operation get_connections-scim-configurations).
@@ -2579,7 +2579,7 @@ func (s *ConnectionsSCIMConfigurationService) GetDefaultMapping(ctx context.Cont
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections-scim-configurations/get-connections-scim-configurations
 func (s *ConnectionsSCIMConfigurationService) List(ctx context.Context, params *ConnectionsSCIMConfigurationListParams, opts ...Option) (*ListSCIMConfigurationsResponseContent, error) {
-	return facade.Fetch[ListSCIMConfigurationsResponseContent](ctx, s.rt, opConnectionsSCIMConfigurationList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationList, facade.Args{Query: params}, opts, new(ListSCIMConfigurationsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -2601,7 +2601,7 @@ func (s *ConnectionsSCIMConfigurationService) All(ctx context.Context, params *C
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/patch-scim-configuration
 func (s *ConnectionsSCIMConfigurationService) Update(ctx context.Context, id string, body UpdateSCIMConfigurationRequestContent, opts ...Option) (*UpdateSCIMConfigurationResponseContent, error) {
-	return facade.Fetch[UpdateSCIMConfigurationResponseContent](ctx, s.rt, opConnectionsSCIMConfigurationUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateSCIMConfigurationResponseContent))
 }
 
 // ConnectionsSCIMConfigurationTokensService holds the Connections.SCIMConfiguration.Tokens operations of Auth0 Management API. It is a field of
@@ -2622,7 +2622,7 @@ type ConnectionsSCIMConfigurationTokensService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/post-scim-token
 func (s *ConnectionsSCIMConfigurationTokensService) Create(ctx context.Context, id string, body CreateSCIMTokenRequestContent, opts ...Option) (*CreateSCIMTokenResponseContent, error) {
-	return facade.Fetch[CreateSCIMTokenResponseContent](ctx, s.rt, opConnectionsSCIMConfigurationTokensCreate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationTokensCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateSCIMTokenResponseContent))
 }
 
 // Delete sends DELETE /connections/{id}/scim-configuration/tokens/{tokenId} (operation delete_tokens_by_tokenId).
@@ -2651,7 +2651,7 @@ func (s *ConnectionsSCIMConfigurationTokensService) Delete(ctx context.Context, 
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/get-scim-tokens
 func (s *ConnectionsSCIMConfigurationTokensService) Get(ctx context.Context, id string, opts ...Option) (*GetSCIMTokensResponseContent, error) {
-	return facade.Fetch[GetSCIMTokensResponseContent](ctx, s.rt, opConnectionsSCIMConfigurationTokensGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsSCIMConfigurationTokensGet, facade.Args{Path: []any{id}}, opts, new(GetSCIMTokensResponseContent))
 }
 
 // ConnectionsUsersService holds the Connections.Users operations of Auth0 Management API. It is a field of
@@ -2692,7 +2692,7 @@ type CustomDomainsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/custom-domains/post-custom-domains
 func (s *CustomDomainsService) Create(ctx context.Context, body CreateCustomDomainRequestContent, opts ...Option) (*CreateCustomDomainResponseContent, error) {
-	return facade.Fetch[CreateCustomDomainResponseContent](ctx, s.rt, opCustomDomainsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opCustomDomainsCreate, facade.Args{Body: body}, opts, new(CreateCustomDomainResponseContent))
 }
 
 // Delete sends DELETE /custom-domains/{id} (operation delete_custom-domains_by_id).
@@ -2720,7 +2720,7 @@ func (s *CustomDomainsService) Delete(ctx context.Context, id string, opts ...Op
 //
 // Reference: https://auth0.com/docs/api/management/v2/custom-domains/get-custom-domains-by-id
 func (s *CustomDomainsService) Get(ctx context.Context, id string, opts ...Option) (*GetCustomDomainResponseContent, error) {
-	return facade.Fetch[GetCustomDomainResponseContent](ctx, s.rt, opCustomDomainsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opCustomDomainsGet, facade.Args{Path: []any{id}}, opts, new(GetCustomDomainResponseContent))
 }
 
 // GetDefault sends GET /custom-domains/default (operation get_default).
@@ -2731,7 +2731,7 @@ func (s *CustomDomainsService) Get(ctx context.Context, id string, opts ...Optio
 //
 // Reference: https://auth0.com/docs/api/management/v2/custom-domains/get-default
 func (s *CustomDomainsService) GetDefault(ctx context.Context, opts ...Option) (*GetDefaultDomainResponseContent, error) {
-	return facade.Fetch[GetDefaultDomainResponseContent](ctx, s.rt, opCustomDomainsGetDefault, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opCustomDomainsGetDefault, facade.Args{}, opts, new(GetDefaultDomainResponseContent))
 }
 
 // List sends GET /custom-domains (operation get_custom-domains).
@@ -2752,7 +2752,7 @@ func (s *CustomDomainsService) GetDefault(ctx context.Context, opts ...Option) (
 //
 // Reference: https://auth0.com/docs/api/management/v2/custom-domains/get-custom-domains
 func (s *CustomDomainsService) List(ctx context.Context, params *CustomDomainsListParams, opts ...Option) (*ListCustomDomainsResponseContent, error) {
-	return facade.Fetch[ListCustomDomainsResponseContent](ctx, s.rt, opCustomDomainsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opCustomDomainsList, facade.Args{Query: params}, opts, new(ListCustomDomainsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -2773,7 +2773,7 @@ func (s *CustomDomainsService) All(ctx context.Context, params *CustomDomainsLis
 //
 // Reference: https://auth0.com/docs/api/management/v2/custom-domains/patch-default
 func (s *CustomDomainsService) SetDefault(ctx context.Context, body SetDefaultCustomDomainRequestContent, opts ...Option) (*UpdateDefaultDomainResponseContent, error) {
-	return facade.Fetch[UpdateDefaultDomainResponseContent](ctx, s.rt, opCustomDomainsSetDefault, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opCustomDomainsSetDefault, facade.Args{Body: body}, opts, new(UpdateDefaultDomainResponseContent))
 }
 
 // Test sends POST /custom-domains/{id}/test (operation post_test_domain).
@@ -2787,7 +2787,7 @@ func (s *CustomDomainsService) SetDefault(ctx context.Context, body SetDefaultCu
 //
 // Reference: https://auth0.com/docs/api/management/v2/custom-domains/post-test-domain
 func (s *CustomDomainsService) Test(ctx context.Context, id string, opts ...Option) (*TestCustomDomainResponseContent, error) {
-	return facade.Fetch[TestCustomDomainResponseContent](ctx, s.rt, opCustomDomainsTest, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opCustomDomainsTest, facade.Args{Path: []any{id}}, opts, new(TestCustomDomainResponseContent))
 }
 
 // Update sends PATCH /custom-domains/{id} (operation patch_custom-domains_by_id).
@@ -2802,7 +2802,7 @@ func (s *CustomDomainsService) Test(ctx context.Context, id string, opts ...Opti
 //
 // Reference: https://auth0.com/docs/api/management/v2/custom-domains/patch-custom-domains-by-id
 func (s *CustomDomainsService) Update(ctx context.Context, id string, body UpdateCustomDomainRequestContent, opts ...Option) (*UpdateCustomDomainResponseContent, error) {
-	return facade.Fetch[UpdateCustomDomainResponseContent](ctx, s.rt, opCustomDomainsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opCustomDomainsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateCustomDomainResponseContent))
 }
 
 // Verify sends POST /custom-domains/{id}/verify (operation post_verify).
@@ -2816,7 +2816,7 @@ func (s *CustomDomainsService) Update(ctx context.Context, id string, body Updat
 //
 // Reference: https://auth0.com/docs/api/management/v2/custom-domains/post-verify
 func (s *CustomDomainsService) Verify(ctx context.Context, id string, opts ...Option) (*VerifyCustomDomainResponseContent, error) {
-	return facade.Fetch[VerifyCustomDomainResponseContent](ctx, s.rt, opCustomDomainsVerify, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opCustomDomainsVerify, facade.Args{Path: []any{id}}, opts, new(VerifyCustomDomainResponseContent))
 }
 
 // DeviceCredentialsService holds the DeviceCredentials operations of Auth0 Management API. It is a field of
@@ -2836,7 +2836,7 @@ type DeviceCredentialsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/device-credentials/post-device-credentials
 func (s *DeviceCredentialsService) CreatePublicKey(ctx context.Context, body CreatePublicKeyDeviceCredentialRequestContent, opts ...Option) (*CreatePublicKeyDeviceCredentialResponseContent, error) {
-	return facade.Fetch[CreatePublicKeyDeviceCredentialResponseContent](ctx, s.rt, opDeviceCredentialsCreatePublicKey, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opDeviceCredentialsCreatePublicKey, facade.Args{Body: body}, opts, new(CreatePublicKeyDeviceCredentialResponseContent))
 }
 
 // Delete sends DELETE /device-credentials/{id} (operation delete_device-credentials_by_id).
@@ -2873,7 +2873,7 @@ func (s *DeviceCredentialsService) Delete(ctx context.Context, id string, opts .
 //
 // Reference: https://auth0.com/docs/api/management/v2/device-credentials/get-device-credentials
 func (s *DeviceCredentialsService) List(ctx context.Context, params *DeviceCredentialsListParams, opts ...Option) (*ListDeviceCredentialsResponseContent, error) {
-	return facade.Fetch[ListDeviceCredentialsResponseContent](ctx, s.rt, opDeviceCredentialsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opDeviceCredentialsList, facade.Args{Query: params}, opts, new(ListDeviceCredentialsResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -2900,7 +2900,7 @@ type EmailTemplatesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/email-templates/post-email-templates
 func (s *EmailTemplatesService) Create(ctx context.Context, body CreateEmailTemplateRequestContent, opts ...Option) (*CreateEmailTemplateResponseContent, error) {
-	return facade.Fetch[CreateEmailTemplateResponseContent](ctx, s.rt, opEmailTemplatesCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opEmailTemplatesCreate, facade.Args{Body: body}, opts, new(CreateEmailTemplateResponseContent))
 }
 
 // Get sends GET /email-templates/{templateName} (operation get_email-templates_by_templateName).
@@ -2914,7 +2914,7 @@ func (s *EmailTemplatesService) Create(ctx context.Context, body CreateEmailTemp
 //
 // Reference: https://auth0.com/docs/api/management/v2/email-templates/get-email-templates-by-templateName
 func (s *EmailTemplatesService) Get(ctx context.Context, templateName EmailTemplateNameEnum, opts ...Option) (*GetEmailTemplateResponseContent, error) {
-	return facade.Fetch[GetEmailTemplateResponseContent](ctx, s.rt, opEmailTemplatesGet, facade.Args{Path: []any{templateName}}, opts)
+	return facade.Fetch(ctx, s.rt, opEmailTemplatesGet, facade.Args{Path: []any{templateName}}, opts, new(GetEmailTemplateResponseContent))
 }
 
 // Set sends PUT /email-templates/{templateName} (operation put_email-templates_by_templateName).
@@ -2929,7 +2929,7 @@ func (s *EmailTemplatesService) Get(ctx context.Context, templateName EmailTempl
 //
 // Reference: https://auth0.com/docs/api/management/v2/email-templates/put-email-templates-by-templateName
 func (s *EmailTemplatesService) Set(ctx context.Context, templateName EmailTemplateNameEnum, body SetEmailTemplateRequestContent, opts ...Option) (*SetEmailTemplateResponseContent, error) {
-	return facade.Fetch[SetEmailTemplateResponseContent](ctx, s.rt, opEmailTemplatesSet, facade.Args{Path: []any{templateName}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opEmailTemplatesSet, facade.Args{Path: []any{templateName}, Body: body}, opts, new(SetEmailTemplateResponseContent))
 }
 
 // Update sends PATCH /email-templates/{templateName} (operation patch_email-templates_by_templateName).
@@ -2944,7 +2944,7 @@ func (s *EmailTemplatesService) Set(ctx context.Context, templateName EmailTempl
 //
 // Reference: https://auth0.com/docs/api/management/v2/email-templates/patch-email-templates-by-templateName
 func (s *EmailTemplatesService) Update(ctx context.Context, templateName EmailTemplateNameEnum, body UpdateEmailTemplateRequestContent, opts ...Option) (*UpdateEmailTemplateResponseContent, error) {
-	return facade.Fetch[UpdateEmailTemplateResponseContent](ctx, s.rt, opEmailTemplatesUpdate, facade.Args{Path: []any{templateName}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opEmailTemplatesUpdate, facade.Args{Path: []any{templateName}, Body: body}, opts, new(UpdateEmailTemplateResponseContent))
 }
 
 // EmailsService holds the Emails operations of Auth0 Management API. It is a field of
@@ -2972,7 +2972,7 @@ type EmailsProviderService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/emails/post-provider
 func (s *EmailsProviderService) Create(ctx context.Context, body CreateEmailProviderRequestContent, opts ...Option) (*CreateEmailProviderResponseContent, error) {
-	return facade.Fetch[CreateEmailProviderResponseContent](ctx, s.rt, opEmailsProviderCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opEmailsProviderCreate, facade.Args{Body: body}, opts, new(CreateEmailProviderResponseContent))
 }
 
 // Delete sends DELETE /emails/provider (operation delete_provider).
@@ -2998,7 +2998,7 @@ func (s *EmailsProviderService) Delete(ctx context.Context, opts ...Option) erro
 //
 // Reference: https://auth0.com/docs/api/management/v2/emails/get-provider
 func (s *EmailsProviderService) Get(ctx context.Context, params *EmailsProviderGetParams, opts ...Option) (*GetEmailProviderResponseContent, error) {
-	return facade.Fetch[GetEmailProviderResponseContent](ctx, s.rt, opEmailsProviderGet, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opEmailsProviderGet, facade.Args{Query: params}, opts, new(GetEmailProviderResponseContent))
 }
 
 // Update sends PATCH /emails/provider (operation patch_provider).
@@ -3012,7 +3012,7 @@ func (s *EmailsProviderService) Get(ctx context.Context, params *EmailsProviderG
 //
 // Reference: https://auth0.com/docs/api/management/v2/emails/patch-provider
 func (s *EmailsProviderService) Update(ctx context.Context, body UpdateEmailProviderRequestContent, opts ...Option) (*UpdateEmailProviderResponseContent, error) {
-	return facade.Fetch[UpdateEmailProviderResponseContent](ctx, s.rt, opEmailsProviderUpdate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opEmailsProviderUpdate, facade.Args{Body: body}, opts, new(UpdateEmailProviderResponseContent))
 }
 
 // EventStreamsService holds the EventStreams operations of Auth0 Management API. It is a field of
@@ -3036,7 +3036,7 @@ type EventStreamsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/post-event-streams
 func (s *EventStreamsService) Create(ctx context.Context, body PostEventStreamsRequest, opts ...Option) (*CreateEventStreamResponseContent, error) {
-	return facade.Fetch[CreateEventStreamResponseContent](ctx, s.rt, opEventStreamsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opEventStreamsCreate, facade.Args{Body: body}, opts, new(CreateEventStreamResponseContent))
 }
 
 // Delete sends DELETE /event-streams/{id} (operation delete_event-streams_by_id).
@@ -3064,7 +3064,7 @@ func (s *EventStreamsService) Delete(ctx context.Context, id string, opts ...Opt
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/get-event-streams-by-id
 func (s *EventStreamsService) Get(ctx context.Context, id string, opts ...Option) (*GetEventStreamResponseContent, error) {
-	return facade.Fetch[GetEventStreamResponseContent](ctx, s.rt, opEventStreamsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opEventStreamsGet, facade.Args{Path: []any{id}}, opts, new(GetEventStreamResponseContent))
 }
 
 // List sends GET /event-streams (operation get_event-streams).
@@ -3081,7 +3081,7 @@ func (s *EventStreamsService) Get(ctx context.Context, id string, opts ...Option
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/get-event-streams
 func (s *EventStreamsService) List(ctx context.Context, params *EventStreamsListParams, opts ...Option) (*ListEventStreamsResponseContent, error) {
-	return facade.Fetch[ListEventStreamsResponseContent](ctx, s.rt, opEventStreamsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opEventStreamsList, facade.Args{Query: params}, opts, new(ListEventStreamsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -3103,7 +3103,7 @@ func (s *EventStreamsService) All(ctx context.Context, params *EventStreamsListP
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/post-test-event
 func (s *EventStreamsService) Test(ctx context.Context, id string, body CreateEventStreamTestEventRequestContent, opts ...Option) (*CreateEventStreamTestEventResponseContent, error) {
-	return facade.Fetch[CreateEventStreamTestEventResponseContent](ctx, s.rt, opEventStreamsTest, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opEventStreamsTest, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateEventStreamTestEventResponseContent))
 }
 
 // Update sends PATCH /event-streams/{id} (operation patch_event-streams_by_id).
@@ -3118,7 +3118,7 @@ func (s *EventStreamsService) Test(ctx context.Context, id string, body CreateEv
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/patch-event-streams-by-id
 func (s *EventStreamsService) Update(ctx context.Context, id string, body UpdateEventStreamRequestContent, opts ...Option) (*UpdateEventStreamResponseContent, error) {
-	return facade.Fetch[UpdateEventStreamResponseContent](ctx, s.rt, opEventStreamsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opEventStreamsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateEventStreamResponseContent))
 }
 
 // EventStreamsDeliveriesService holds the EventStreams.Deliveries operations of Auth0 Management API. It is a field of
@@ -3139,7 +3139,7 @@ type EventStreamsDeliveriesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/get-deliveries-by-event-id
 func (s *EventStreamsDeliveriesService) GetHistory(ctx context.Context, id string, eventID string, opts ...Option) (*GetEventStreamDeliveryHistoryResponseContent, error) {
-	return facade.Fetch[GetEventStreamDeliveryHistoryResponseContent](ctx, s.rt, opEventStreamsDeliveriesGetHistory, facade.Args{Path: []any{id, eventID}}, opts)
+	return facade.Fetch(ctx, s.rt, opEventStreamsDeliveriesGetHistory, facade.Args{Path: []any{id, eventID}}, opts, new(GetEventStreamDeliveryHistoryResponseContent))
 }
 
 // List sends GET /event-streams/{id}/deliveries (operation get_event_deliveries).
@@ -3159,7 +3159,7 @@ func (s *EventStreamsDeliveriesService) GetHistory(ctx context.Context, id strin
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/get-event-deliveries
 func (s *EventStreamsDeliveriesService) List(ctx context.Context, id string, params *EventStreamsDeliveriesListParams, opts ...Option) (*ListEventStreamDeliveriesResponseContent, error) {
-	return facade.Fetch[ListEventStreamDeliveriesResponseContent](ctx, s.rt, opEventStreamsDeliveriesList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opEventStreamsDeliveriesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListEventStreamDeliveriesResponseContent))
 }
 
 // EventStreamsRedeliveriesService holds the EventStreams.Redeliveries operations of Auth0 Management API. It is a field of
@@ -3180,7 +3180,7 @@ type EventStreamsRedeliveriesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/post-redeliver
 func (s *EventStreamsRedeliveriesService) Create(ctx context.Context, id string, body CreateEventStreamRedeliveryRequestContent, opts ...Option) (*CreateEventStreamRedeliveryResponseContent, error) {
-	return facade.Fetch[CreateEventStreamRedeliveryResponseContent](ctx, s.rt, opEventStreamsRedeliveriesCreate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opEventStreamsRedeliveriesCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateEventStreamRedeliveryResponseContent))
 }
 
 // CreateByID sends POST /event-streams/{id}/redeliver/{event_id} (operation post_redeliver_by_event_id).
@@ -3245,7 +3245,7 @@ type ExperimentationExperimentsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/create-experiment
 func (s *ExperimentationExperimentsService) Create(ctx context.Context, body CreateExperimentRequestContent, opts ...Option) (*CreateExperimentResponseContent, error) {
-	return facade.Fetch[CreateExperimentResponseContent](ctx, s.rt, opExperimentationExperimentsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsCreate, facade.Args{Body: body}, opts, new(CreateExperimentResponseContent))
 }
 
 // Delete sends DELETE /experimentation/experiments/{id} (operation delete_experiment).
@@ -3273,7 +3273,7 @@ func (s *ExperimentationExperimentsService) Delete(ctx context.Context, id strin
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-experiment
 func (s *ExperimentationExperimentsService) Get(ctx context.Context, id string, opts ...Option) (*GetExperimentResponseContent, error) {
-	return facade.Fetch[GetExperimentResponseContent](ctx, s.rt, opExperimentationExperimentsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsGet, facade.Args{Path: []any{id}}, opts, new(GetExperimentResponseContent))
 }
 
 // List sends GET /experimentation/experiments (operation get_experiments).
@@ -3293,7 +3293,7 @@ func (s *ExperimentationExperimentsService) Get(ctx context.Context, id string, 
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-experiments
 func (s *ExperimentationExperimentsService) List(ctx context.Context, params *ExperimentationExperimentsListParams, opts ...Option) (*ListExperimentsResponseContent, error) {
-	return facade.Fetch[ListExperimentsResponseContent](ctx, s.rt, opExperimentationExperimentsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsList, facade.Args{Query: params}, opts, new(ListExperimentsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -3315,7 +3315,7 @@ func (s *ExperimentationExperimentsService) All(ctx context.Context, params *Exp
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/update-experiment
 func (s *ExperimentationExperimentsService) Update(ctx context.Context, id string, body UpdateExperimentRequestContent, opts ...Option) (*UpdateExperimentResponseContent, error) {
-	return facade.Fetch[UpdateExperimentResponseContent](ctx, s.rt, opExperimentationExperimentsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateExperimentResponseContent))
 }
 
 // UpdateStatus sends POST /experimentation/experiments/{id}/status (operation update_experiment_status).
@@ -3330,7 +3330,7 @@ func (s *ExperimentationExperimentsService) Update(ctx context.Context, id strin
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/update-experiment-status
 func (s *ExperimentationExperimentsService) UpdateStatus(ctx context.Context, id string, body UpdateExperimentStatusRequestContent, opts ...Option) (*UpdateExperimentStatusResponseContent, error) {
-	return facade.Fetch[UpdateExperimentStatusResponseContent](ctx, s.rt, opExperimentationExperimentsUpdateStatus, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsUpdateStatus, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateExperimentStatusResponseContent))
 }
 
 // Validate sends POST /experimentation/experiments/{id}/validate (operation validate_experiment).
@@ -3344,7 +3344,7 @@ func (s *ExperimentationExperimentsService) UpdateStatus(ctx context.Context, id
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/validate-experiment
 func (s *ExperimentationExperimentsService) Validate(ctx context.Context, id string, opts ...Option) (*ValidateExperimentResponseContent, error) {
-	return facade.Fetch[ValidateExperimentResponseContent](ctx, s.rt, opExperimentationExperimentsValidate, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationExperimentsValidate, facade.Args{Path: []any{id}}, opts, new(ValidateExperimentResponseContent))
 }
 
 // ExperimentationFeatureFlagsService holds the Experimentation.FeatureFlags operations of Auth0 Management API. It is a field of
@@ -3366,7 +3366,7 @@ type ExperimentationFeatureFlagsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/create-feature-flag
 func (s *ExperimentationFeatureFlagsService) Create(ctx context.Context, body CreateFeatureFlagRequestContent, opts ...Option) (*CreateFeatureFlagResponseContent, error) {
-	return facade.Fetch[CreateFeatureFlagResponseContent](ctx, s.rt, opExperimentationFeatureFlagsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsCreate, facade.Args{Body: body}, opts, new(CreateFeatureFlagResponseContent))
 }
 
 // Delete sends DELETE /experimentation/feature-flags/{id} (operation delete_feature_flag).
@@ -3394,7 +3394,7 @@ func (s *ExperimentationFeatureFlagsService) Delete(ctx context.Context, id stri
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-feature-flag
 func (s *ExperimentationFeatureFlagsService) Get(ctx context.Context, id string, opts ...Option) (*GetFeatureFlagResponseContent, error) {
-	return facade.Fetch[GetFeatureFlagResponseContent](ctx, s.rt, opExperimentationFeatureFlagsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsGet, facade.Args{Path: []any{id}}, opts, new(GetFeatureFlagResponseContent))
 }
 
 // List sends GET /experimentation/feature-flags (operation get_feature_flags).
@@ -3413,7 +3413,7 @@ func (s *ExperimentationFeatureFlagsService) Get(ctx context.Context, id string,
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-feature-flags
 func (s *ExperimentationFeatureFlagsService) List(ctx context.Context, params *ExperimentationFeatureFlagsListParams, opts ...Option) (*ListFeatureFlagsResponseContent, error) {
-	return facade.Fetch[ListFeatureFlagsResponseContent](ctx, s.rt, opExperimentationFeatureFlagsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsList, facade.Args{Query: params}, opts, new(ListFeatureFlagsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -3435,7 +3435,7 @@ func (s *ExperimentationFeatureFlagsService) All(ctx context.Context, params *Ex
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/update-feature-flag
 func (s *ExperimentationFeatureFlagsService) Update(ctx context.Context, id string, body UpdateFeatureFlagRequestContent, opts ...Option) (*UpdateFeatureFlagResponseContent, error) {
-	return facade.Fetch[UpdateFeatureFlagResponseContent](ctx, s.rt, opExperimentationFeatureFlagsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateFeatureFlagResponseContent))
 }
 
 // UpdateStatus sends POST /experimentation/feature-flags/{id}/status (operation update_feature_flag_status).
@@ -3450,7 +3450,7 @@ func (s *ExperimentationFeatureFlagsService) Update(ctx context.Context, id stri
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/update-feature-flag-status
 func (s *ExperimentationFeatureFlagsService) UpdateStatus(ctx context.Context, id string, body UpdateFeatureFlagStatusRequestContent, opts ...Option) (*UpdateFeatureFlagStatusResponseContent, error) {
-	return facade.Fetch[UpdateFeatureFlagStatusResponseContent](ctx, s.rt, opExperimentationFeatureFlagsUpdateStatus, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsUpdateStatus, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateFeatureFlagStatusResponseContent))
 }
 
 // ExperimentationFeatureFlagsVariationsService holds the Experimentation.FeatureFlags.Variations operations of Auth0 Management API. It is a field of
@@ -3471,7 +3471,7 @@ type ExperimentationFeatureFlagsVariationsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/create-variation
 func (s *ExperimentationFeatureFlagsVariationsService) Create(ctx context.Context, id string, body CreateVariationRequestContent, opts ...Option) (*CreateVariationResponseContent, error) {
-	return facade.Fetch[CreateVariationResponseContent](ctx, s.rt, opExperimentationFeatureFlagsVariationsCreate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsVariationsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateVariationResponseContent))
 }
 
 // Delete sends DELETE /experimentation/feature-flags/{id}/variations/{vid} (operation delete_variation).
@@ -3501,7 +3501,7 @@ func (s *ExperimentationFeatureFlagsVariationsService) Delete(ctx context.Contex
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-variation
 func (s *ExperimentationFeatureFlagsVariationsService) Get(ctx context.Context, id string, vid string, opts ...Option) (*GetVariationResponseContent, error) {
-	return facade.Fetch[GetVariationResponseContent](ctx, s.rt, opExperimentationFeatureFlagsVariationsGet, facade.Args{Path: []any{id, vid}}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsVariationsGet, facade.Args{Path: []any{id, vid}}, opts, new(GetVariationResponseContent))
 }
 
 // List sends GET /experimentation/feature-flags/{id}/variations (operation get_variations).
@@ -3515,7 +3515,7 @@ func (s *ExperimentationFeatureFlagsVariationsService) Get(ctx context.Context, 
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-variations
 func (s *ExperimentationFeatureFlagsVariationsService) List(ctx context.Context, id string, opts ...Option) (*ListVariationsResponseContent, error) {
-	return facade.Fetch[ListVariationsResponseContent](ctx, s.rt, opExperimentationFeatureFlagsVariationsList, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsVariationsList, facade.Args{Path: []any{id}}, opts, new(ListVariationsResponseContent))
 }
 
 // Update sends PATCH /experimentation/feature-flags/{id}/variations/{vid} (operation update_variation).
@@ -3531,7 +3531,7 @@ func (s *ExperimentationFeatureFlagsVariationsService) List(ctx context.Context,
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/update-variation
 func (s *ExperimentationFeatureFlagsVariationsService) Update(ctx context.Context, id string, vid string, body UpdateVariationRequestContent, opts ...Option) (*UpdateVariationResponseContent, error) {
-	return facade.Fetch[UpdateVariationResponseContent](ctx, s.rt, opExperimentationFeatureFlagsVariationsUpdate, facade.Args{Path: []any{id, vid}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsVariationsUpdate, facade.Args{Path: []any{id, vid}, Body: body}, opts, new(UpdateVariationResponseContent))
 }
 
 // ExperimentationSegmentsService holds the Experimentation.Segments operations of Auth0 Management API. It is a field of
@@ -3551,7 +3551,7 @@ type ExperimentationSegmentsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/create-segment
 func (s *ExperimentationSegmentsService) Create(ctx context.Context, body CreateSegmentRequestContent, opts ...Option) (*CreateSegmentResponseContent, error) {
-	return facade.Fetch[CreateSegmentResponseContent](ctx, s.rt, opExperimentationSegmentsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationSegmentsCreate, facade.Args{Body: body}, opts, new(CreateSegmentResponseContent))
 }
 
 // Delete sends DELETE /experimentation/segments/{id} (operation delete_segment).
@@ -3579,7 +3579,7 @@ func (s *ExperimentationSegmentsService) Delete(ctx context.Context, id string, 
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-segment
 func (s *ExperimentationSegmentsService) Get(ctx context.Context, id string, opts ...Option) (*GetSegmentResponseContent, error) {
-	return facade.Fetch[GetSegmentResponseContent](ctx, s.rt, opExperimentationSegmentsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationSegmentsGet, facade.Args{Path: []any{id}}, opts, new(GetSegmentResponseContent))
 }
 
 // List sends GET /experimentation/segments (operation get_segments).
@@ -3597,7 +3597,7 @@ func (s *ExperimentationSegmentsService) Get(ctx context.Context, id string, opt
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-segments
 func (s *ExperimentationSegmentsService) List(ctx context.Context, params *ExperimentationSegmentsListParams, opts ...Option) (*ListSegmentsResponseContent, error) {
-	return facade.Fetch[ListSegmentsResponseContent](ctx, s.rt, opExperimentationSegmentsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationSegmentsList, facade.Args{Query: params}, opts, new(ListSegmentsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -3619,7 +3619,7 @@ func (s *ExperimentationSegmentsService) All(ctx context.Context, params *Experi
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/update-segment
 func (s *ExperimentationSegmentsService) Update(ctx context.Context, id string, body UpdateSegmentRequestContent, opts ...Option) (*UpdateSegmentResponseContent, error) {
-	return facade.Fetch[UpdateSegmentResponseContent](ctx, s.rt, opExperimentationSegmentsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opExperimentationSegmentsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateSegmentResponseContent))
 }
 
 // FlowsService holds the Flows operations of Auth0 Management API. It is a field of
@@ -3643,7 +3643,7 @@ type FlowsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/post-flows
 func (s *FlowsService) Create(ctx context.Context, body CreateFlowRequestContent, opts ...Option) (*CreateFlowResponseContent, error) {
-	return facade.Fetch[CreateFlowResponseContent](ctx, s.rt, opFlowsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opFlowsCreate, facade.Args{Body: body}, opts, new(CreateFlowResponseContent))
 }
 
 // Delete sends DELETE /flows/{id} (operation delete_flows_by_id).
@@ -3672,7 +3672,7 @@ func (s *FlowsService) Delete(ctx context.Context, id string, opts ...Option) er
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/get-flows-by-id
 func (s *FlowsService) Get(ctx context.Context, id string, params *FlowsGetParams, opts ...Option) (*GetFlowResponseContent, error) {
-	return facade.Fetch[GetFlowResponseContent](ctx, s.rt, opFlowsGet, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opFlowsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetFlowResponseContent))
 }
 
 // List sends GET /flows (operation get_flows).
@@ -3692,7 +3692,7 @@ func (s *FlowsService) Get(ctx context.Context, id string, params *FlowsGetParam
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/get-flows
 func (s *FlowsService) List(ctx context.Context, params *FlowsListParams, opts ...Option) (*ListFlowsResponseContent, error) {
-	return facade.Fetch[ListFlowsResponseContent](ctx, s.rt, opFlowsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opFlowsList, facade.Args{Query: params}, opts, new(ListFlowsResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -3714,7 +3714,7 @@ func (s *FlowsService) All(ctx context.Context, params *FlowsListParams, opts ..
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/patch-flows-by-id
 func (s *FlowsService) Update(ctx context.Context, id string, body UpdateFlowRequestContent, opts ...Option) (*UpdateFlowResponseContent, error) {
-	return facade.Fetch[UpdateFlowResponseContent](ctx, s.rt, opFlowsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opFlowsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateFlowResponseContent))
 }
 
 // FlowsExecutionsService holds the Flows.Executions operations of Auth0 Management API. It is a field of
@@ -3751,7 +3751,7 @@ func (s *FlowsExecutionsService) Delete(ctx context.Context, flowID string, exec
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/get-flows-executions-by-execution-id
 func (s *FlowsExecutionsService) Get(ctx context.Context, flowID string, executionID string, params *FlowsExecutionsGetParams, opts ...Option) (*GetFlowExecutionResponseContent, error) {
-	return facade.Fetch[GetFlowExecutionResponseContent](ctx, s.rt, opFlowsExecutionsGet, facade.Args{Path: []any{flowID, executionID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opFlowsExecutionsGet, facade.Args{Path: []any{flowID, executionID}, Query: params}, opts, new(GetFlowExecutionResponseContent))
 }
 
 // List sends GET /flows/{flow_id}/executions (operation get_flows_executions).
@@ -3772,7 +3772,7 @@ func (s *FlowsExecutionsService) Get(ctx context.Context, flowID string, executi
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/get-flows-executions
 func (s *FlowsExecutionsService) List(ctx context.Context, flowID string, params *FlowsExecutionsListParams, opts ...Option) (*GetFlowsExecutionsResponseContent, error) {
-	return facade.Fetch[GetFlowsExecutionsResponseContent](ctx, s.rt, opFlowsExecutionsList, facade.Args{Path: []any{flowID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opFlowsExecutionsList, facade.Args{Path: []any{flowID}, Query: params}, opts, new(GetFlowsExecutionsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -3807,7 +3807,7 @@ type FlowsVaultConnectionsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/post-flows-vault-connections
 func (s *FlowsVaultConnectionsService) Create(ctx context.Context, body CreateFlowsVaultConnectionRequestContent, opts ...Option) (*CreateFlowsVaultConnectionResponseContent, error) {
-	return facade.Fetch[CreateFlowsVaultConnectionResponseContent](ctx, s.rt, opFlowsVaultConnectionsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opFlowsVaultConnectionsCreate, facade.Args{Body: body}, opts, new(CreateFlowsVaultConnectionResponseContent))
 }
 
 // Delete sends DELETE /flows/vault/connections/{id} (operation delete_flows_vault_connections_by_id).
@@ -3835,7 +3835,7 @@ func (s *FlowsVaultConnectionsService) Delete(ctx context.Context, id string, op
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/get-flows-vault-connections-by-id
 func (s *FlowsVaultConnectionsService) Get(ctx context.Context, id string, opts ...Option) (*GetFlowsVaultConnectionResponseContent, error) {
-	return facade.Fetch[GetFlowsVaultConnectionResponseContent](ctx, s.rt, opFlowsVaultConnectionsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opFlowsVaultConnectionsGet, facade.Args{Path: []any{id}}, opts, new(GetFlowsVaultConnectionResponseContent))
 }
 
 // List sends GET /flows/vault/connections (operation get_flows_vault_connections).
@@ -3853,7 +3853,7 @@ func (s *FlowsVaultConnectionsService) Get(ctx context.Context, id string, opts 
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/get-flows-vault-connections
 func (s *FlowsVaultConnectionsService) List(ctx context.Context, params *FlowsVaultConnectionsListParams, opts ...Option) (*ListFlowsVaultConnectionsResponseContent, error) {
-	return facade.Fetch[ListFlowsVaultConnectionsResponseContent](ctx, s.rt, opFlowsVaultConnectionsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opFlowsVaultConnectionsList, facade.Args{Query: params}, opts, new(ListFlowsVaultConnectionsResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -3875,7 +3875,7 @@ func (s *FlowsVaultConnectionsService) All(ctx context.Context, params *FlowsVau
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/patch-flows-vault-connections-by-id
 func (s *FlowsVaultConnectionsService) Update(ctx context.Context, id string, body UpdateFlowsVaultConnectionRequestContent, opts ...Option) (*UpdateFlowsVaultConnectionResponseContent, error) {
-	return facade.Fetch[UpdateFlowsVaultConnectionResponseContent](ctx, s.rt, opFlowsVaultConnectionsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opFlowsVaultConnectionsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateFlowsVaultConnectionResponseContent))
 }
 
 // FormsService holds the Forms operations of Auth0 Management API. It is a field of
@@ -3895,7 +3895,7 @@ type FormsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/forms/create-form
 func (s *FormsService) Create(ctx context.Context, body CreateFormRequestContent, opts ...Option) (*CreateFormResponseContent, error) {
-	return facade.Fetch[CreateFormResponseContent](ctx, s.rt, opFormsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opFormsCreate, facade.Args{Body: body}, opts, new(CreateFormResponseContent))
 }
 
 // Delete sends DELETE /forms/{id} (operation delete_form).
@@ -3924,7 +3924,7 @@ func (s *FormsService) Delete(ctx context.Context, id string, opts ...Option) er
 //
 // Reference: https://auth0.com/docs/api/management/v2/forms/get-form
 func (s *FormsService) Get(ctx context.Context, id string, params *FormsGetParams, opts ...Option) (*GetFormResponseContent, error) {
-	return facade.Fetch[GetFormResponseContent](ctx, s.rt, opFormsGet, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opFormsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetFormResponseContent))
 }
 
 // List sends GET /forms (operation get_forms).
@@ -3943,7 +3943,7 @@ func (s *FormsService) Get(ctx context.Context, id string, params *FormsGetParam
 //
 // Reference: https://auth0.com/docs/api/management/v2/forms/get-forms
 func (s *FormsService) List(ctx context.Context, params *FormsListParams, opts ...Option) (*ListFormsResponseContent, error) {
-	return facade.Fetch[ListFormsResponseContent](ctx, s.rt, opFormsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opFormsList, facade.Args{Query: params}, opts, new(ListFormsResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -3965,7 +3965,7 @@ func (s *FormsService) All(ctx context.Context, params *FormsListParams, opts ..
 //
 // Reference: https://auth0.com/docs/api/management/v2/forms/patch-form
 func (s *FormsService) Update(ctx context.Context, id string, body UpdateFormRequestContent, opts ...Option) (*UpdateFormResponseContent, error) {
-	return facade.Fetch[UpdateFormResponseContent](ctx, s.rt, opFormsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opFormsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateFormResponseContent))
 }
 
 // GroupsService holds the Groups operations of Auth0 Management API. It is a field of
@@ -4003,7 +4003,7 @@ func (s *GroupsService) Delete(ctx context.Context, id string, opts ...Option) e
 //
 // Reference: https://auth0.com/docs/api/management/v2/groups/get-group
 func (s *GroupsService) Get(ctx context.Context, id string, opts ...Option) (*GetGroupResponseContent, error) {
-	return facade.Fetch[GetGroupResponseContent](ctx, s.rt, opGroupsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opGroupsGet, facade.Args{Path: []any{id}}, opts, new(GetGroupResponseContent))
 }
 
 // List sends GET /groups (operation get_groups).
@@ -4029,7 +4029,7 @@ func (s *GroupsService) Get(ctx context.Context, id string, opts ...Option) (*Ge
 //
 // Reference: https://auth0.com/docs/api/management/v2/groups/get-groups
 func (s *GroupsService) List(ctx context.Context, params *GroupsListParams, opts ...Option) (*ListGroupsResponseContent, error) {
-	return facade.Fetch[ListGroupsResponseContent](ctx, s.rt, opGroupsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opGroupsList, facade.Args{Query: params}, opts, new(ListGroupsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -4062,7 +4062,7 @@ type GroupsMembersService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/groups/get-group-members
 func (s *GroupsMembersService) Get(ctx context.Context, id string, params *GroupsMembersGetParams, opts ...Option) (*GetGroupMembersResponseContent, error) {
-	return facade.Fetch[GetGroupMembersResponseContent](ctx, s.rt, opGroupsMembersGet, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opGroupsMembersGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetGroupMembersResponseContent))
 }
 
 // GetAll ranges over every item Get lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -4123,7 +4123,7 @@ func (s *GroupsRolesService) Delete(ctx context.Context, id string, body DeleteG
 //
 // Reference: https://auth0.com/docs/api/management/v2/groups/get-group-roles
 func (s *GroupsRolesService) List(ctx context.Context, id string, params *GroupsRolesListParams, opts ...Option) (*ListGroupRolesResponseContent, error) {
-	return facade.Fetch[ListGroupRolesResponseContent](ctx, s.rt, opGroupsRolesList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opGroupsRolesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListGroupRolesResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -4163,7 +4163,7 @@ type GuardianEnrollmentsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/post-ticket
 func (s *GuardianEnrollmentsService) CreateTicket(ctx context.Context, body CreateGuardianEnrollmentTicketRequestContent, opts ...Option) (*CreateGuardianEnrollmentTicketResponseContent, error) {
-	return facade.Fetch[CreateGuardianEnrollmentTicketResponseContent](ctx, s.rt, opGuardianEnrollmentsCreateTicket, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianEnrollmentsCreateTicket, facade.Args{Body: body}, opts, new(CreateGuardianEnrollmentTicketResponseContent))
 }
 
 // Delete sends DELETE /guardian/enrollments/{id} (operation delete_enrollments_by_id).
@@ -4191,7 +4191,7 @@ func (s *GuardianEnrollmentsService) Delete(ctx context.Context, id string, opts
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-enrollments-by-id
 func (s *GuardianEnrollmentsService) Get(ctx context.Context, id string, opts ...Option) (*GetGuardianEnrollmentResponseContent, error) {
-	return facade.Fetch[GetGuardianEnrollmentResponseContent](ctx, s.rt, opGuardianEnrollmentsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianEnrollmentsGet, facade.Args{Path: []any{id}}, opts, new(GetGuardianEnrollmentResponseContent))
 }
 
 // GuardianFactorsService holds the Guardian.Factors operations of Auth0 Management API. It is a field of
@@ -4231,7 +4231,7 @@ func (s *GuardianFactorsService) List(ctx context.Context, opts ...Option) ([]Gu
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-factors-by-name
 func (s *GuardianFactorsService) Set(ctx context.Context, name GuardianFactorNameEnum, body SetGuardianFactorRequestContent, opts ...Option) (*SetGuardianFactorResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorResponseContent](ctx, s.rt, opGuardianFactorsSet, facade.Args{Path: []any{name}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsSet, facade.Args{Path: []any{name}, Body: body}, opts, new(SetGuardianFactorResponseContent))
 }
 
 // GuardianFactorsDuoService holds the Guardian.Factors.Duo operations of Auth0 Management API. It is a field of
@@ -4256,7 +4256,7 @@ type GuardianFactorsDuoSettingsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-factor-duo-settings
 func (s *GuardianFactorsDuoSettingsService) Get(ctx context.Context, opts ...Option) (*GetGuardianFactorDuoSettingsResponseContent, error) {
-	return facade.Fetch[GetGuardianFactorDuoSettingsResponseContent](ctx, s.rt, opGuardianFactorsDuoSettingsGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsDuoSettingsGet, facade.Args{}, opts, new(GetGuardianFactorDuoSettingsResponseContent))
 }
 
 // Set sends PUT /guardian/factors/duo/settings (operation put_factor_duo_settings).
@@ -4270,7 +4270,7 @@ func (s *GuardianFactorsDuoSettingsService) Get(ctx context.Context, opts ...Opt
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-factor-duo-settings
 func (s *GuardianFactorsDuoSettingsService) Set(ctx context.Context, body SetGuardianFactorDuoSettingsRequestContent, opts ...Option) (*SetGuardianFactorDuoSettingsResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorDuoSettingsResponseContent](ctx, s.rt, opGuardianFactorsDuoSettingsSet, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsDuoSettingsSet, facade.Args{Body: body}, opts, new(SetGuardianFactorDuoSettingsResponseContent))
 }
 
 // Update sends PATCH /guardian/factors/duo/settings (operation patch_factor_duo_settings).
@@ -4284,7 +4284,7 @@ func (s *GuardianFactorsDuoSettingsService) Set(ctx context.Context, body SetGua
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/patch-factor-duo-settings
 func (s *GuardianFactorsDuoSettingsService) Update(ctx context.Context, body UpdateGuardianFactorDuoSettingsRequestContent, opts ...Option) (*UpdateGuardianFactorDuoSettingsResponseContent, error) {
-	return facade.Fetch[UpdateGuardianFactorDuoSettingsResponseContent](ctx, s.rt, opGuardianFactorsDuoSettingsUpdate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsDuoSettingsUpdate, facade.Args{Body: body}, opts, new(UpdateGuardianFactorDuoSettingsResponseContent))
 }
 
 // GuardianFactorsPhoneService holds the Guardian.Factors.Phone operations of Auth0 Management API. It is a field of
@@ -4301,7 +4301,7 @@ type GuardianFactorsPhoneService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-message-types
 func (s *GuardianFactorsPhoneService) GetMessageTypes(ctx context.Context, opts ...Option) (*GetGuardianFactorPhoneMessageTypesResponseContent, error) {
-	return facade.Fetch[GetGuardianFactorPhoneMessageTypesResponseContent](ctx, s.rt, opGuardianFactorsPhoneGetMessageTypes, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneGetMessageTypes, facade.Args{}, opts, new(GetGuardianFactorPhoneMessageTypesResponseContent))
 }
 
 // GetSelectedProvider sends GET /guardian/factors/phone/selected-provider (operation get_guardian_phone_providers).
@@ -4312,7 +4312,7 @@ func (s *GuardianFactorsPhoneService) GetMessageTypes(ctx context.Context, opts 
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-guardian-phone-providers
 func (s *GuardianFactorsPhoneService) GetSelectedProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderPhoneResponseContent, error) {
-	return facade.Fetch[GetGuardianFactorsProviderPhoneResponseContent](ctx, s.rt, opGuardianFactorsPhoneGetSelectedProvider, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneGetSelectedProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderPhoneResponseContent))
 }
 
 // GetTemplates sends GET /guardian/factors/phone/templates (operation get_factor_phone_templates).
@@ -4323,7 +4323,7 @@ func (s *GuardianFactorsPhoneService) GetSelectedProvider(ctx context.Context, o
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-factor-phone-templates
 func (s *GuardianFactorsPhoneService) GetTemplates(ctx context.Context, opts ...Option) (*GetGuardianFactorPhoneTemplatesResponseContent, error) {
-	return facade.Fetch[GetGuardianFactorPhoneTemplatesResponseContent](ctx, s.rt, opGuardianFactorsPhoneGetTemplates, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneGetTemplates, facade.Args{}, opts, new(GetGuardianFactorPhoneTemplatesResponseContent))
 }
 
 // GetTwilioProvider sends GET /guardian/factors/phone/providers/twilio (operation get_phone_twilio_factor_provider).
@@ -4334,7 +4334,7 @@ func (s *GuardianFactorsPhoneService) GetTemplates(ctx context.Context, opts ...
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-phone-twilio-factor-provider
 func (s *GuardianFactorsPhoneService) GetTwilioProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderPhoneTwilioResponseContent, error) {
-	return facade.Fetch[GetGuardianFactorsProviderPhoneTwilioResponseContent](ctx, s.rt, opGuardianFactorsPhoneGetTwilioProvider, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneGetTwilioProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderPhoneTwilioResponseContent))
 }
 
 // SetMessageTypes sends PUT /guardian/factors/phone/message-types (operation put_message-types).
@@ -4348,7 +4348,7 @@ func (s *GuardianFactorsPhoneService) GetTwilioProvider(ctx context.Context, opt
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-message-types
 func (s *GuardianFactorsPhoneService) SetMessageTypes(ctx context.Context, body SetGuardianFactorPhoneMessageTypesRequestContent, opts ...Option) (*SetGuardianFactorPhoneMessageTypesResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorPhoneMessageTypesResponseContent](ctx, s.rt, opGuardianFactorsPhoneSetMessageTypes, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneSetMessageTypes, facade.Args{Body: body}, opts, new(SetGuardianFactorPhoneMessageTypesResponseContent))
 }
 
 // SetProvider sends PUT /guardian/factors/phone/selected-provider (operation put_phone_providers).
@@ -4362,7 +4362,7 @@ func (s *GuardianFactorsPhoneService) SetMessageTypes(ctx context.Context, body 
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-phone-providers
 func (s *GuardianFactorsPhoneService) SetProvider(ctx context.Context, body SetGuardianFactorsProviderPhoneRequestContent, opts ...Option) (*SetGuardianFactorsProviderPhoneResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorsProviderPhoneResponseContent](ctx, s.rt, opGuardianFactorsPhoneSetProvider, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneSetProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPhoneResponseContent))
 }
 
 // SetTemplates sends PUT /guardian/factors/phone/templates (operation put_factor_phone_templates).
@@ -4376,7 +4376,7 @@ func (s *GuardianFactorsPhoneService) SetProvider(ctx context.Context, body SetG
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-factor-phone-templates
 func (s *GuardianFactorsPhoneService) SetTemplates(ctx context.Context, body SetGuardianFactorPhoneTemplatesRequestContent, opts ...Option) (*SetGuardianFactorPhoneTemplatesResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorPhoneTemplatesResponseContent](ctx, s.rt, opGuardianFactorsPhoneSetTemplates, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneSetTemplates, facade.Args{Body: body}, opts, new(SetGuardianFactorPhoneTemplatesResponseContent))
 }
 
 // SetTwilioProvider sends PUT /guardian/factors/phone/providers/twilio (operation put_twilio).
@@ -4390,7 +4390,7 @@ func (s *GuardianFactorsPhoneService) SetTemplates(ctx context.Context, body Set
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-twilio
 func (s *GuardianFactorsPhoneService) SetTwilioProvider(ctx context.Context, body SetGuardianFactorsProviderPhoneTwilioRequestContent, opts ...Option) (*SetGuardianFactorsProviderPhoneTwilioResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorsProviderPhoneTwilioResponseContent](ctx, s.rt, opGuardianFactorsPhoneSetTwilioProvider, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPhoneSetTwilioProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPhoneTwilioResponseContent))
 }
 
 // GuardianFactorsPushNotificationService holds the Guardian.Factors.PushNotification operations of Auth0 Management API. It is a field of
@@ -4407,7 +4407,7 @@ type GuardianFactorsPushNotificationService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-apns
 func (s *GuardianFactorsPushNotificationService) GetAPNSProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderAPNSResponseContent, error) {
-	return facade.Fetch[GetGuardianFactorsProviderAPNSResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationGetAPNSProvider, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationGetAPNSProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderAPNSResponseContent))
 }
 
 // GetSNSProvider sends GET /guardian/factors/push-notification/providers/sns (operation get_sns).
@@ -4418,7 +4418,7 @@ func (s *GuardianFactorsPushNotificationService) GetAPNSProvider(ctx context.Con
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-sns
 func (s *GuardianFactorsPushNotificationService) GetSNSProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderSNSResponseContent, error) {
-	return facade.Fetch[GetGuardianFactorsProviderSNSResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationGetSNSProvider, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationGetSNSProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderSNSResponseContent))
 }
 
 // GetSelectedProvider sends GET /guardian/factors/push-notification/selected-provider (operation get_pn_providers).
@@ -4429,7 +4429,7 @@ func (s *GuardianFactorsPushNotificationService) GetSNSProvider(ctx context.Cont
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-pn-providers
 func (s *GuardianFactorsPushNotificationService) GetSelectedProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderPushNotificationResponseContent, error) {
-	return facade.Fetch[GetGuardianFactorsProviderPushNotificationResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationGetSelectedProvider, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationGetSelectedProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderPushNotificationResponseContent))
 }
 
 // SetAPNSProvider sends PUT /guardian/factors/push-notification/providers/apns (operation put_apns).
@@ -4443,7 +4443,7 @@ func (s *GuardianFactorsPushNotificationService) GetSelectedProvider(ctx context
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-apns
 func (s *GuardianFactorsPushNotificationService) SetAPNSProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationAPNSRequestContent, opts ...Option) (*SetGuardianFactorsProviderPushNotificationAPNSResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorsProviderPushNotificationAPNSResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationSetAPNSProvider, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetAPNSProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationAPNSResponseContent))
 }
 
 // SetFCMProvider sends PUT /guardian/factors/push-notification/providers/fcm (operation put_fcm).
@@ -4457,7 +4457,7 @@ func (s *GuardianFactorsPushNotificationService) SetAPNSProvider(ctx context.Con
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-fcm
 func (s *GuardianFactorsPushNotificationService) SetFCMProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationFCMRequestContent, opts ...Option) (*SetGuardianFactorsProviderPushNotificationFCMResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorsProviderPushNotificationFCMResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationSetFCMProvider, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetFCMProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationFCMResponseContent))
 }
 
 // SetFcmv1Provider sends PUT /guardian/factors/push-notification/providers/fcmv1 (operation put_fcmv1).
@@ -4471,7 +4471,7 @@ func (s *GuardianFactorsPushNotificationService) SetFCMProvider(ctx context.Cont
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-fcmv1
 func (s *GuardianFactorsPushNotificationService) SetFcmv1Provider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationFcmv1RequestContent, opts ...Option) (*SetGuardianFactorsProviderPushNotificationFcmv1ResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorsProviderPushNotificationFcmv1ResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationSetFcmv1Provider, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetFcmv1Provider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationFcmv1ResponseContent))
 }
 
 // SetProvider sends PUT /guardian/factors/push-notification/selected-provider (operation put_pn_providers).
@@ -4485,7 +4485,7 @@ func (s *GuardianFactorsPushNotificationService) SetFcmv1Provider(ctx context.Co
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-pn-providers
 func (s *GuardianFactorsPushNotificationService) SetProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationRequestContent, opts ...Option) (*SetGuardianFactorsProviderPushNotificationResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorsProviderPushNotificationResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationSetProvider, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationResponseContent))
 }
 
 // SetSNSProvider sends PUT /guardian/factors/push-notification/providers/sns (operation put_sns).
@@ -4499,7 +4499,7 @@ func (s *GuardianFactorsPushNotificationService) SetProvider(ctx context.Context
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-sns
 func (s *GuardianFactorsPushNotificationService) SetSNSProvider(ctx context.Context, body SetGuardianFactorsProviderPushNotificationSNSRequestContent, opts ...Option) (*SetGuardianFactorsProviderPushNotificationSNSResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorsProviderPushNotificationSNSResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationSetSNSProvider, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationSetSNSProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderPushNotificationSNSResponseContent))
 }
 
 // UpdateAPNSProvider sends PATCH /guardian/factors/push-notification/providers/apns (operation patch_apns).
@@ -4513,7 +4513,7 @@ func (s *GuardianFactorsPushNotificationService) SetSNSProvider(ctx context.Cont
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/patch-apns
 func (s *GuardianFactorsPushNotificationService) UpdateAPNSProvider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationAPNSRequestContent, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationAPNSResponseContent, error) {
-	return facade.Fetch[UpdateGuardianFactorsProviderPushNotificationAPNSResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationUpdateAPNSProvider, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationUpdateAPNSProvider, facade.Args{Body: body}, opts, new(UpdateGuardianFactorsProviderPushNotificationAPNSResponseContent))
 }
 
 // UpdateFCMProvider sends PATCH /guardian/factors/push-notification/providers/fcm (operation patch_fcm).
@@ -4527,7 +4527,7 @@ func (s *GuardianFactorsPushNotificationService) UpdateAPNSProvider(ctx context.
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/patch-fcm
 func (s *GuardianFactorsPushNotificationService) UpdateFCMProvider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationFCMRequestContent, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationFCMResponseContent, error) {
-	return facade.Fetch[UpdateGuardianFactorsProviderPushNotificationFCMResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationUpdateFCMProvider, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationUpdateFCMProvider, facade.Args{Body: body}, opts, new(UpdateGuardianFactorsProviderPushNotificationFCMResponseContent))
 }
 
 // UpdateFcmv1Provider sends PATCH /guardian/factors/push-notification/providers/fcmv1 (operation patch_fcmv1).
@@ -4541,7 +4541,7 @@ func (s *GuardianFactorsPushNotificationService) UpdateFCMProvider(ctx context.C
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/patch-fcmv1
 func (s *GuardianFactorsPushNotificationService) UpdateFcmv1Provider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationFcmv1RequestContent, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationFcmv1ResponseContent, error) {
-	return facade.Fetch[UpdateGuardianFactorsProviderPushNotificationFcmv1ResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationUpdateFcmv1Provider, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationUpdateFcmv1Provider, facade.Args{Body: body}, opts, new(UpdateGuardianFactorsProviderPushNotificationFcmv1ResponseContent))
 }
 
 // UpdateSNSProvider sends PATCH /guardian/factors/push-notification/providers/sns (operation patch_sns).
@@ -4555,7 +4555,7 @@ func (s *GuardianFactorsPushNotificationService) UpdateFcmv1Provider(ctx context
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/patch-sns
 func (s *GuardianFactorsPushNotificationService) UpdateSNSProvider(ctx context.Context, body UpdateGuardianFactorsProviderPushNotificationSNSRequestContent, opts ...Option) (*UpdateGuardianFactorsProviderPushNotificationSNSResponseContent, error) {
-	return facade.Fetch[UpdateGuardianFactorsProviderPushNotificationSNSResponseContent](ctx, s.rt, opGuardianFactorsPushNotificationUpdateSNSProvider, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsPushNotificationUpdateSNSProvider, facade.Args{Body: body}, opts, new(UpdateGuardianFactorsProviderPushNotificationSNSResponseContent))
 }
 
 // GuardianFactorsSMSService holds the Guardian.Factors.SMS operations of Auth0 Management API. It is a field of
@@ -4572,7 +4572,7 @@ type GuardianFactorsSMSService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-sms-providers
 func (s *GuardianFactorsSMSService) GetSelectedProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderSMSResponseContent, error) {
-	return facade.Fetch[GetGuardianFactorsProviderSMSResponseContent](ctx, s.rt, opGuardianFactorsSMSGetSelectedProvider, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSGetSelectedProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderSMSResponseContent))
 }
 
 // GetTemplates sends GET /guardian/factors/sms/templates (operation get_factor_sms_templates).
@@ -4583,7 +4583,7 @@ func (s *GuardianFactorsSMSService) GetSelectedProvider(ctx context.Context, opt
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-factor-sms-templates
 func (s *GuardianFactorsSMSService) GetTemplates(ctx context.Context, opts ...Option) (*GetGuardianFactorSMSTemplatesResponseContent, error) {
-	return facade.Fetch[GetGuardianFactorSMSTemplatesResponseContent](ctx, s.rt, opGuardianFactorsSMSGetTemplates, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSGetTemplates, facade.Args{}, opts, new(GetGuardianFactorSMSTemplatesResponseContent))
 }
 
 // GetTwilioProvider sends GET /guardian/factors/sms/providers/twilio (operation get_sms_twilio_factor_provider).
@@ -4594,7 +4594,7 @@ func (s *GuardianFactorsSMSService) GetTemplates(ctx context.Context, opts ...Op
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-sms-twilio-factor-provider
 func (s *GuardianFactorsSMSService) GetTwilioProvider(ctx context.Context, opts ...Option) (*GetGuardianFactorsProviderSMSTwilioResponseContent, error) {
-	return facade.Fetch[GetGuardianFactorsProviderSMSTwilioResponseContent](ctx, s.rt, opGuardianFactorsSMSGetTwilioProvider, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSGetTwilioProvider, facade.Args{}, opts, new(GetGuardianFactorsProviderSMSTwilioResponseContent))
 }
 
 // SetProvider sends PUT /guardian/factors/sms/selected-provider (operation put_sms_providers).
@@ -4608,7 +4608,7 @@ func (s *GuardianFactorsSMSService) GetTwilioProvider(ctx context.Context, opts 
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-sms-providers
 func (s *GuardianFactorsSMSService) SetProvider(ctx context.Context, body SetGuardianFactorsProviderSMSRequestContent, opts ...Option) (*SetGuardianFactorsProviderSMSResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorsProviderSMSResponseContent](ctx, s.rt, opGuardianFactorsSMSSetProvider, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSSetProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderSMSResponseContent))
 }
 
 // SetTemplates sends PUT /guardian/factors/sms/templates (operation put_factor_sms_templates).
@@ -4622,7 +4622,7 @@ func (s *GuardianFactorsSMSService) SetProvider(ctx context.Context, body SetGua
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-factor-sms-templates
 func (s *GuardianFactorsSMSService) SetTemplates(ctx context.Context, body SetGuardianFactorSMSTemplatesRequestContent, opts ...Option) (*SetGuardianFactorSMSTemplatesResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorSMSTemplatesResponseContent](ctx, s.rt, opGuardianFactorsSMSSetTemplates, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSSetTemplates, facade.Args{Body: body}, opts, new(SetGuardianFactorSMSTemplatesResponseContent))
 }
 
 // SetTwilioProvider sends PUT /guardian/factors/sms/providers/twilio (operation put_sms_twilio_factor_provider).
@@ -4636,7 +4636,7 @@ func (s *GuardianFactorsSMSService) SetTemplates(ctx context.Context, body SetGu
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-sms-twilio-factor-provider
 func (s *GuardianFactorsSMSService) SetTwilioProvider(ctx context.Context, body SetGuardianFactorsProviderSMSTwilioRequestContent, opts ...Option) (*SetGuardianFactorsProviderSMSTwilioResponseContent, error) {
-	return facade.Fetch[SetGuardianFactorsProviderSMSTwilioResponseContent](ctx, s.rt, opGuardianFactorsSMSSetTwilioProvider, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianFactorsSMSSetTwilioProvider, facade.Args{Body: body}, opts, new(SetGuardianFactorsProviderSMSTwilioResponseContent))
 }
 
 // GuardianPoliciesService holds the Guardian.Policies operations of Auth0 Management API. It is a field of
@@ -4653,7 +4653,7 @@ type GuardianPoliciesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/get-policies
 func (s *GuardianPoliciesService) List(ctx context.Context, opts ...Option) (*ListGuardianPoliciesResponseContent, error) {
-	return facade.Fetch[ListGuardianPoliciesResponseContent](ctx, s.rt, opGuardianPoliciesList, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianPoliciesList, facade.Args{}, opts, new(ListGuardianPoliciesResponseContent))
 }
 
 // Set sends PUT /guardian/policies (operation put_policies).
@@ -4667,7 +4667,7 @@ func (s *GuardianPoliciesService) List(ctx context.Context, opts ...Option) (*Li
 //
 // Reference: https://auth0.com/docs/api/management/v2/guardian/put-policies
 func (s *GuardianPoliciesService) Set(ctx context.Context, body SetGuardianPoliciesRequestContent, opts ...Option) (*SetGuardianPoliciesResponseContent, error) {
-	return facade.Fetch[SetGuardianPoliciesResponseContent](ctx, s.rt, opGuardianPoliciesSet, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGuardianPoliciesSet, facade.Args{Body: body}, opts, new(SetGuardianPoliciesResponseContent))
 }
 
 // HooksService holds the Hooks operations of Auth0 Management API. It is a field of
@@ -4689,7 +4689,7 @@ type HooksService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/hooks/post-hooks
 func (s *HooksService) Create(ctx context.Context, body CreateHookRequestContent, opts ...Option) (*CreateHookResponseContent, error) {
-	return facade.Fetch[CreateHookResponseContent](ctx, s.rt, opHooksCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opHooksCreate, facade.Args{Body: body}, opts, new(CreateHookResponseContent))
 }
 
 // Delete sends DELETE /hooks/{id} (operation delete_hooks_by_id).
@@ -4718,7 +4718,7 @@ func (s *HooksService) Delete(ctx context.Context, id string, opts ...Option) er
 //
 // Reference: https://auth0.com/docs/api/management/v2/hooks/get-hooks-by-id
 func (s *HooksService) Get(ctx context.Context, id string, params *HooksGetParams, opts ...Option) (*GetHookResponseContent, error) {
-	return facade.Fetch[GetHookResponseContent](ctx, s.rt, opHooksGet, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opHooksGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetHookResponseContent))
 }
 
 // List sends GET /hooks (operation get_hooks).
@@ -4740,7 +4740,7 @@ func (s *HooksService) Get(ctx context.Context, id string, params *HooksGetParam
 //
 // Reference: https://auth0.com/docs/api/management/v2/hooks/get-hooks
 func (s *HooksService) List(ctx context.Context, params *HooksListParams, opts ...Option) (*ListHooksResponseContent, error) {
-	return facade.Fetch[ListHooksResponseContent](ctx, s.rt, opHooksList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opHooksList, facade.Args{Query: params}, opts, new(ListHooksResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -4762,7 +4762,7 @@ func (s *HooksService) All(ctx context.Context, params *HooksListParams, opts ..
 //
 // Reference: https://auth0.com/docs/api/management/v2/hooks/patch-hooks-by-id
 func (s *HooksService) Update(ctx context.Context, id string, body UpdateHookRequestContent, opts ...Option) (*UpdateHookResponseContent, error) {
-	return facade.Fetch[UpdateHookResponseContent](ctx, s.rt, opHooksUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opHooksUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateHookResponseContent))
 }
 
 // HooksSecretsService holds the Hooks.Secrets operations of Auth0 Management API. It is a field of
@@ -4812,7 +4812,7 @@ func (s *HooksSecretsService) Delete(ctx context.Context, id string, body Delete
 //
 // Reference: https://auth0.com/docs/api/management/v2/hooks/get-secrets
 func (s *HooksSecretsService) Get(ctx context.Context, id string, opts ...Option) (*GetHookSecretResponseContent, error) {
-	return facade.Fetch[GetHookSecretResponseContent](ctx, s.rt, opHooksSecretsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opHooksSecretsGet, facade.Args{Path: []any{id}}, opts, new(GetHookSecretResponseContent))
 }
 
 // Update sends PATCH /hooks/{id}/secrets (operation patch_secrets).
@@ -4855,7 +4855,7 @@ type JobsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/jobs/get-jobs-by-id
 func (s *JobsService) Get(ctx context.Context, id string, opts ...Option) (*GetJobResponseContent, error) {
-	return facade.Fetch[GetJobResponseContent](ctx, s.rt, opJobsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opJobsGet, facade.Args{Path: []any{id}}, opts, new(GetJobResponseContent))
 }
 
 // JobsErrorsService holds the Jobs.Errors operations of Auth0 Management API. It is a field of
@@ -4875,7 +4875,7 @@ type JobsErrorsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/jobs/get-errors
 func (s *JobsErrorsService) Get(ctx context.Context, id string, opts ...Option) (*GetErrors200JSONResponseBody, error) {
-	return facade.Fetch[GetErrors200JSONResponseBody](ctx, s.rt, opJobsErrorsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opJobsErrorsGet, facade.Args{Path: []any{id}}, opts, new(GetErrors200JSONResponseBody))
 }
 
 // JobsUsersExportsService holds the Jobs.UsersExports operations of Auth0 Management API. It is a field of
@@ -4895,7 +4895,7 @@ type JobsUsersExportsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/jobs/post-users-exports
 func (s *JobsUsersExportsService) Create(ctx context.Context, body CreateExportUsersRequestContent, opts ...Option) (*CreateExportUsersResponseContent, error) {
-	return facade.Fetch[CreateExportUsersResponseContent](ctx, s.rt, opJobsUsersExportsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opJobsUsersExportsCreate, facade.Args{Body: body}, opts, new(CreateExportUsersResponseContent))
 }
 
 // JobsUsersImportsService holds the Jobs.UsersImports operations of Auth0 Management API. It is a field of
@@ -4915,7 +4915,7 @@ type JobsUsersImportsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/jobs/post-users-imports
 func (s *JobsUsersImportsService) Create(ctx context.Context, contentType string, body io.Reader, opts ...Option) (*CreateImportUsersResponseContent, error) {
-	return facade.Fetch[CreateImportUsersResponseContent](ctx, s.rt, opJobsUsersImportsCreate, facade.Args{Reader: body, ContentType: contentType}, opts)
+	return facade.Fetch(ctx, s.rt, opJobsUsersImportsCreate, facade.Args{Reader: body, ContentType: contentType}, opts, new(CreateImportUsersResponseContent))
 }
 
 // JobsVerificationEmailService holds the Jobs.VerificationEmail operations of Auth0 Management API. It is a field of
@@ -4936,7 +4936,7 @@ type JobsVerificationEmailService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/jobs/post-verification-email
 func (s *JobsVerificationEmailService) Create(ctx context.Context, body CreateVerificationEmailRequestContent, opts ...Option) (*CreateVerificationEmailResponseContent, error) {
-	return facade.Fetch[CreateVerificationEmailResponseContent](ctx, s.rt, opJobsVerificationEmailCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opJobsVerificationEmailCreate, facade.Args{Body: body}, opts, new(CreateVerificationEmailResponseContent))
 }
 
 // KeysService holds the Keys operations of Auth0 Management API. It is a field of
@@ -4976,7 +4976,7 @@ func (s *KeysCustomSigningService) Delete(ctx context.Context, opts ...Option) e
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/get-custom-signing-keys
 func (s *KeysCustomSigningService) Get(ctx context.Context, opts ...Option) (*GetCustomSigningKeysResponseContent, error) {
-	return facade.Fetch[GetCustomSigningKeysResponseContent](ctx, s.rt, opKeysCustomSigningGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opKeysCustomSigningGet, facade.Args{}, opts, new(GetCustomSigningKeysResponseContent))
 }
 
 // Set sends PUT /keys/custom-signing (operation put_custom_signing_keys).
@@ -4990,7 +4990,7 @@ func (s *KeysCustomSigningService) Get(ctx context.Context, opts ...Option) (*Ge
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/put-custom-signing-keys
 func (s *KeysCustomSigningService) Set(ctx context.Context, body SetCustomSigningKeysRequestContent, opts ...Option) (*SetCustomSigningKeysResponseContent, error) {
-	return facade.Fetch[SetCustomSigningKeysResponseContent](ctx, s.rt, opKeysCustomSigningSet, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opKeysCustomSigningSet, facade.Args{Body: body}, opts, new(SetCustomSigningKeysResponseContent))
 }
 
 // KeysEncryptionService holds the Keys.Encryption operations of Auth0 Management API. It is a field of
@@ -5010,7 +5010,7 @@ type KeysEncryptionService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/post-encryption
 func (s *KeysEncryptionService) Create(ctx context.Context, body CreateEncryptionKeyRequestContent, opts ...Option) (*CreateEncryptionKeyResponseContent, error) {
-	return facade.Fetch[CreateEncryptionKeyResponseContent](ctx, s.rt, opKeysEncryptionCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opKeysEncryptionCreate, facade.Args{Body: body}, opts, new(CreateEncryptionKeyResponseContent))
 }
 
 // CreatePublicWrappingKey sends POST /keys/encryption/{kid}/wrapping-key (operation post_encryption_wrapping_key).
@@ -5024,7 +5024,7 @@ func (s *KeysEncryptionService) Create(ctx context.Context, body CreateEncryptio
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/post-encryption-wrapping-key
 func (s *KeysEncryptionService) CreatePublicWrappingKey(ctx context.Context, kid string, opts ...Option) (*CreateEncryptionKeyPublicWrappingResponseContent, error) {
-	return facade.Fetch[CreateEncryptionKeyPublicWrappingResponseContent](ctx, s.rt, opKeysEncryptionCreatePublicWrappingKey, facade.Args{Path: []any{kid}}, opts)
+	return facade.Fetch(ctx, s.rt, opKeysEncryptionCreatePublicWrappingKey, facade.Args{Path: []any{kid}}, opts, new(CreateEncryptionKeyPublicWrappingResponseContent))
 }
 
 // Delete sends DELETE /keys/encryption/{kid} (operation delete_encryption_key).
@@ -5052,7 +5052,7 @@ func (s *KeysEncryptionService) Delete(ctx context.Context, kid string, opts ...
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/get-encryption-key
 func (s *KeysEncryptionService) Get(ctx context.Context, kid string, opts ...Option) (*GetEncryptionKeyResponseContent, error) {
-	return facade.Fetch[GetEncryptionKeyResponseContent](ctx, s.rt, opKeysEncryptionGet, facade.Args{Path: []any{kid}}, opts)
+	return facade.Fetch(ctx, s.rt, opKeysEncryptionGet, facade.Args{Path: []any{kid}}, opts, new(GetEncryptionKeyResponseContent))
 }
 
 // Import sends POST /keys/encryption/{kid} (operation post_encryption_key).
@@ -5067,7 +5067,7 @@ func (s *KeysEncryptionService) Get(ctx context.Context, kid string, opts ...Opt
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/post-encryption-key
 func (s *KeysEncryptionService) Import(ctx context.Context, kid string, body ImportEncryptionKeyRequestContent, opts ...Option) (*ImportEncryptionKeyResponseContent, error) {
-	return facade.Fetch[ImportEncryptionKeyResponseContent](ctx, s.rt, opKeysEncryptionImport, facade.Args{Path: []any{kid}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opKeysEncryptionImport, facade.Args{Path: []any{kid}, Body: body}, opts, new(ImportEncryptionKeyResponseContent))
 }
 
 // List sends GET /keys/encryption (operation get_encryption_keys).
@@ -5085,7 +5085,7 @@ func (s *KeysEncryptionService) Import(ctx context.Context, kid string, body Imp
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/get-encryption-keys
 func (s *KeysEncryptionService) List(ctx context.Context, params *KeysEncryptionListParams, opts ...Option) (*ListEncryptionKeysResponseContent, error) {
-	return facade.Fetch[ListEncryptionKeysResponseContent](ctx, s.rt, opKeysEncryptionList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opKeysEncryptionList, facade.Args{Query: params}, opts, new(ListEncryptionKeysResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5123,7 +5123,7 @@ type KeysSigningService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/get-signing-key
 func (s *KeysSigningService) Get(ctx context.Context, kid string, opts ...Option) (*GetSigningKeysResponseContent, error) {
-	return facade.Fetch[GetSigningKeysResponseContent](ctx, s.rt, opKeysSigningGet, facade.Args{Path: []any{kid}}, opts)
+	return facade.Fetch(ctx, s.rt, opKeysSigningGet, facade.Args{Path: []any{kid}}, opts, new(GetSigningKeysResponseContent))
 }
 
 // List sends GET /keys/signing (operation get_signing_keys).
@@ -5148,7 +5148,7 @@ func (s *KeysSigningService) List(ctx context.Context, opts ...Option) ([]Signin
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/put-signing-keys
 func (s *KeysSigningService) Revoke(ctx context.Context, kid string, opts ...Option) (*SigningKeys, error) {
-	return facade.Fetch[SigningKeys](ctx, s.rt, opKeysSigningRevoke, facade.Args{Path: []any{kid}}, opts)
+	return facade.Fetch(ctx, s.rt, opKeysSigningRevoke, facade.Args{Path: []any{kid}}, opts, new(SigningKeys))
 }
 
 // Rotate sends POST /keys/signing/rotate (operation post_signing_keys).
@@ -5159,7 +5159,7 @@ func (s *KeysSigningService) Revoke(ctx context.Context, kid string, opts ...Opt
 //
 // Reference: https://auth0.com/docs/api/management/v2/keys/post-signing-keys
 func (s *KeysSigningService) Rotate(ctx context.Context, opts ...Option) (*SigningKeys, error) {
-	return facade.Fetch[SigningKeys](ctx, s.rt, opKeysSigningRotate, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opKeysSigningRotate, facade.Args{}, opts, new(SigningKeys))
 }
 
 // LogStreamsService holds the LogStreams operations of Auth0 Management API. It is a field of
@@ -5179,7 +5179,7 @@ type LogStreamsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/log-streams/post-log-streams
 func (s *LogStreamsService) Create(ctx context.Context, body CreateLogStreamRequestContent, opts ...Option) (*CreateLogStreamResponseContent, error) {
-	return facade.Fetch[CreateLogStreamResponseContent](ctx, s.rt, opLogStreamsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opLogStreamsCreate, facade.Args{Body: body}, opts, new(CreateLogStreamResponseContent))
 }
 
 // Delete sends DELETE /log-streams/{id} (operation delete_log-streams_by_id).
@@ -5207,7 +5207,7 @@ func (s *LogStreamsService) Delete(ctx context.Context, id string, opts ...Optio
 //
 // Reference: https://auth0.com/docs/api/management/v2/log-streams/get-log-streams-by-id
 func (s *LogStreamsService) Get(ctx context.Context, id string, opts ...Option) (*GetLogStreamResponseContent, error) {
-	return facade.Fetch[GetLogStreamResponseContent](ctx, s.rt, opLogStreamsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opLogStreamsGet, facade.Args{Path: []any{id}}, opts, new(GetLogStreamResponseContent))
 }
 
 // List sends GET /log-streams (operation get_log-streams).
@@ -5233,7 +5233,7 @@ func (s *LogStreamsService) List(ctx context.Context, opts ...Option) ([]LogStre
 //
 // Reference: https://auth0.com/docs/api/management/v2/log-streams/patch-log-streams-by-id
 func (s *LogStreamsService) Update(ctx context.Context, id string, body UpdateLogStreamRequestContent, opts ...Option) (*UpdateLogStreamResponseContent, error) {
-	return facade.Fetch[UpdateLogStreamResponseContent](ctx, s.rt, opLogStreamsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opLogStreamsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateLogStreamResponseContent))
 }
 
 // LogsService holds the Logs operations of Auth0 Management API. It is a field of
@@ -5253,7 +5253,7 @@ type LogsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/logs/get-logs-by-id
 func (s *LogsService) Get(ctx context.Context, id string, opts ...Option) (*GetLogResponseContent, error) {
-	return facade.Fetch[GetLogResponseContent](ctx, s.rt, opLogsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opLogsGet, facade.Args{Path: []any{id}}, opts, new(GetLogResponseContent))
 }
 
 // List sends GET /logs (operation get_logs).
@@ -5278,7 +5278,7 @@ func (s *LogsService) Get(ctx context.Context, id string, opts ...Option) (*GetL
 //
 // Reference: https://auth0.com/docs/api/management/v2/logs/get-logs
 func (s *LogsService) List(ctx context.Context, params *LogsListParams, opts ...Option) (*ListLogResponseContent, error) {
-	return facade.Fetch[ListLogResponseContent](ctx, s.rt, opLogsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opLogsList, facade.Args{Query: params}, opts, new(ListLogResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5333,7 +5333,7 @@ func (s *NetworkACLsService) Delete(ctx context.Context, id string, opts ...Opti
 //
 // Reference: https://auth0.com/docs/api/management/v2/network-acls/get-network-acls-by-id
 func (s *NetworkACLsService) Get(ctx context.Context, id string, opts ...Option) (*GetNetworkACLsResponseContent, error) {
-	return facade.Fetch[GetNetworkACLsResponseContent](ctx, s.rt, opNetworkACLsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opNetworkACLsGet, facade.Args{Path: []any{id}}, opts, new(GetNetworkACLsResponseContent))
 }
 
 // List sends GET /network-acls (operation get_network-acls).
@@ -5351,7 +5351,7 @@ func (s *NetworkACLsService) Get(ctx context.Context, id string, opts ...Option)
 //
 // Reference: https://auth0.com/docs/api/management/v2/network-acls/get-network-acls
 func (s *NetworkACLsService) List(ctx context.Context, params *NetworkACLsListParams, opts ...Option) (*ListNetworkACLsResponseContent, error) {
-	return facade.Fetch[ListNetworkACLsResponseContent](ctx, s.rt, opNetworkACLsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opNetworkACLsList, facade.Args{Query: params}, opts, new(ListNetworkACLsResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5373,7 +5373,7 @@ func (s *NetworkACLsService) All(ctx context.Context, params *NetworkACLsListPar
 //
 // Reference: https://auth0.com/docs/api/management/v2/network-acls/put-network-acls-by-id
 func (s *NetworkACLsService) Set(ctx context.Context, id string, body SetNetworkACLRequestContent, opts ...Option) (*SetNetworkACLsResponseContent, error) {
-	return facade.Fetch[SetNetworkACLsResponseContent](ctx, s.rt, opNetworkACLsSet, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opNetworkACLsSet, facade.Args{Path: []any{id}, Body: body}, opts, new(SetNetworkACLsResponseContent))
 }
 
 // Update sends PATCH /network-acls/{id} (operation patch_network-acls_by_id).
@@ -5388,7 +5388,7 @@ func (s *NetworkACLsService) Set(ctx context.Context, id string, body SetNetwork
 //
 // Reference: https://auth0.com/docs/api/management/v2/network-acls/patch-network-acls-by-id
 func (s *NetworkACLsService) Update(ctx context.Context, id string, body UpdateNetworkACLRequestContent, opts ...Option) (*UpdateNetworkACLResponseContent, error) {
-	return facade.Fetch[UpdateNetworkACLResponseContent](ctx, s.rt, opNetworkACLsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opNetworkACLsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateNetworkACLResponseContent))
 }
 
 // OrganizationsService holds the Organizations operations of Auth0 Management API. It is a field of
@@ -5422,7 +5422,7 @@ type OrganizationsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/post-organizations
 func (s *OrganizationsService) Create(ctx context.Context, body CreateOrganizationRequestContent, opts ...Option) (*CreateOrganizationResponseContent, error) {
-	return facade.Fetch[CreateOrganizationResponseContent](ctx, s.rt, opOrganizationsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsCreate, facade.Args{Body: body}, opts, new(CreateOrganizationResponseContent))
 }
 
 // Delete sends DELETE /organizations/{id} (operation delete_organizations_by_id).
@@ -5450,7 +5450,7 @@ func (s *OrganizationsService) Delete(ctx context.Context, id string, opts ...Op
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organizations-by-id
 func (s *OrganizationsService) Get(ctx context.Context, id string, opts ...Option) (*GetOrganizationResponseContent, error) {
-	return facade.Fetch[GetOrganizationResponseContent](ctx, s.rt, opOrganizationsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsGet, facade.Args{Path: []any{id}}, opts, new(GetOrganizationResponseContent))
 }
 
 // GetByName sends GET /organizations/name/{name} (operation get_name_by_name).
@@ -5464,7 +5464,7 @@ func (s *OrganizationsService) Get(ctx context.Context, id string, opts ...Optio
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-name-by-name
 func (s *OrganizationsService) GetByName(ctx context.Context, name string, opts ...Option) (*GetOrganizationByNameResponseContent, error) {
-	return facade.Fetch[GetOrganizationByNameResponseContent](ctx, s.rt, opOrganizationsGetByName, facade.Args{Path: []any{name}}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsGetByName, facade.Args{Path: []any{name}}, opts, new(GetOrganizationByNameResponseContent))
 }
 
 // List sends GET /organizations (operation get_organizations).
@@ -5485,7 +5485,7 @@ func (s *OrganizationsService) GetByName(ctx context.Context, name string, opts 
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organizations
 func (s *OrganizationsService) List(ctx context.Context, params *OrganizationsListParams, opts ...Option) (*ListOrganizationsResponseContent, error) {
-	return facade.Fetch[ListOrganizationsResponseContent](ctx, s.rt, opOrganizationsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsList, facade.Args{Query: params}, opts, new(ListOrganizationsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5507,7 +5507,7 @@ func (s *OrganizationsService) All(ctx context.Context, params *OrganizationsLis
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/patch-organizations-by-id
 func (s *OrganizationsService) Update(ctx context.Context, id string, body UpdateOrganizationRequestContent, opts ...Option) (*UpdateOrganizationResponseContent, error) {
-	return facade.Fetch[UpdateOrganizationResponseContent](ctx, s.rt, opOrganizationsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateOrganizationResponseContent))
 }
 
 // OrganizationsClientGrantsService holds the Organizations.ClientGrants operations of Auth0 Management API. It is a field of
@@ -5528,7 +5528,7 @@ type OrganizationsClientGrantsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/create-organization-client-grants
 func (s *OrganizationsClientGrantsService) Create(ctx context.Context, id string, body AssociateOrganizationClientGrantRequestContent, opts ...Option) (*AssociateOrganizationClientGrantResponseContent, error) {
-	return facade.Fetch[AssociateOrganizationClientGrantResponseContent](ctx, s.rt, opOrganizationsClientGrantsCreate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsClientGrantsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(AssociateOrganizationClientGrantResponseContent))
 }
 
 // Delete sends DELETE /organizations/{id}/client-grants/{grant_id} (operation delete_client-grants_by_grant_id).
@@ -5565,7 +5565,7 @@ func (s *OrganizationsClientGrantsService) Delete(ctx context.Context, id string
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-client-grants
 func (s *OrganizationsClientGrantsService) List(ctx context.Context, id string, params *OrganizationsClientGrantsListParams, opts ...Option) (*ListOrganizationClientGrantsResponseContent, error) {
-	return facade.Fetch[ListOrganizationClientGrantsResponseContent](ctx, s.rt, opOrganizationsClientGrantsList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsClientGrantsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationClientGrantsResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5593,7 +5593,7 @@ type OrganizationsConnectionsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/post-organization-connection
 func (s *OrganizationsConnectionsService) Create(ctx context.Context, id string, body CreateOrganizationAllConnectionRequestContent, opts ...Option) (*CreateOrganizationAllConnectionResponseContent, error) {
-	return facade.Fetch[CreateOrganizationAllConnectionResponseContent](ctx, s.rt, opOrganizationsConnectionsCreate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsConnectionsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateOrganizationAllConnectionResponseContent))
 }
 
 // Delete sends DELETE /organizations/{id}/connections/{connection_id} (operation delete_organization_connection).
@@ -5623,7 +5623,7 @@ func (s *OrganizationsConnectionsService) Delete(ctx context.Context, id string,
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-connection
 func (s *OrganizationsConnectionsService) Get(ctx context.Context, id string, connectionID string, opts ...Option) (*GetOrganizationAllConnectionResponseContent, error) {
-	return facade.Fetch[GetOrganizationAllConnectionResponseContent](ctx, s.rt, opOrganizationsConnectionsGet, facade.Args{Path: []any{id, connectionID}}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsConnectionsGet, facade.Args{Path: []any{id, connectionID}}, opts, new(GetOrganizationAllConnectionResponseContent))
 }
 
 // List sends GET /organizations/{id}/connections (operation get_organization_connections).
@@ -5643,7 +5643,7 @@ func (s *OrganizationsConnectionsService) Get(ctx context.Context, id string, co
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-connections
 func (s *OrganizationsConnectionsService) List(ctx context.Context, id string, params *OrganizationsConnectionsListParams, opts ...Option) (*ListOrganizationAllConnectionsResponseContent, error) {
-	return facade.Fetch[ListOrganizationAllConnectionsResponseContent](ctx, s.rt, opOrganizationsConnectionsList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsConnectionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationAllConnectionsResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5666,7 +5666,7 @@ func (s *OrganizationsConnectionsService) All(ctx context.Context, id string, pa
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/patch-organization-connection
 func (s *OrganizationsConnectionsService) Update(ctx context.Context, id string, connectionID string, body UpdateOrganizationAllConnectionRequestContent, opts ...Option) (*UpdateOrganizationAllConnectionResponseContent, error) {
-	return facade.Fetch[UpdateOrganizationAllConnectionResponseContent](ctx, s.rt, opOrganizationsConnectionsUpdate, facade.Args{Path: []any{id, connectionID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsConnectionsUpdate, facade.Args{Path: []any{id, connectionID}, Body: body}, opts, new(UpdateOrganizationAllConnectionResponseContent))
 }
 
 // OrganizationsDiscoveryDomainsService holds the Organizations.DiscoveryDomains operations of Auth0 Management API. It is a field of
@@ -5687,7 +5687,7 @@ type OrganizationsDiscoveryDomainsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/post-discovery-domains
 func (s *OrganizationsDiscoveryDomainsService) Create(ctx context.Context, id string, body CreateOrganizationDiscoveryDomainRequestContent, opts ...Option) (*CreateOrganizationDiscoveryDomainResponseContent, error) {
-	return facade.Fetch[CreateOrganizationDiscoveryDomainResponseContent](ctx, s.rt, opOrganizationsDiscoveryDomainsCreate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateOrganizationDiscoveryDomainResponseContent))
 }
 
 // Delete sends DELETE /organizations/{id}/discovery-domains/{discovery_domain_id} (operation delete_discovery-domains_by_discovery_domain_id).
@@ -5717,7 +5717,7 @@ func (s *OrganizationsDiscoveryDomainsService) Delete(ctx context.Context, id st
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-discovery-domains-by-discovery-domain-id
 func (s *OrganizationsDiscoveryDomainsService) Get(ctx context.Context, id string, discoveryDomainID string, opts ...Option) (*GetOrganizationDiscoveryDomainResponseContent, error) {
-	return facade.Fetch[GetOrganizationDiscoveryDomainResponseContent](ctx, s.rt, opOrganizationsDiscoveryDomainsGet, facade.Args{Path: []any{id, discoveryDomainID}}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsGet, facade.Args{Path: []any{id, discoveryDomainID}}, opts, new(GetOrganizationDiscoveryDomainResponseContent))
 }
 
 // GetByName sends GET /organizations/{id}/discovery-domains/name/{discovery_domain} (operation get_name_by_discovery_domain).
@@ -5732,7 +5732,7 @@ func (s *OrganizationsDiscoveryDomainsService) Get(ctx context.Context, id strin
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-name-by-discovery-domain
 func (s *OrganizationsDiscoveryDomainsService) GetByName(ctx context.Context, id string, discoveryDomain string, opts ...Option) (*GetOrganizationDiscoveryDomainByNameResponseContent, error) {
-	return facade.Fetch[GetOrganizationDiscoveryDomainByNameResponseContent](ctx, s.rt, opOrganizationsDiscoveryDomainsGetByName, facade.Args{Path: []any{id, discoveryDomain}}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsGetByName, facade.Args{Path: []any{id, discoveryDomain}}, opts, new(GetOrganizationDiscoveryDomainByNameResponseContent))
 }
 
 // List sends GET /organizations/{id}/discovery-domains (operation get_discovery-domains).
@@ -5750,7 +5750,7 @@ func (s *OrganizationsDiscoveryDomainsService) GetByName(ctx context.Context, id
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-discovery-domains
 func (s *OrganizationsDiscoveryDomainsService) List(ctx context.Context, id string, params *OrganizationsDiscoveryDomainsListParams, opts ...Option) (*ListOrganizationDiscoveryDomainsResponseContent, error) {
-	return facade.Fetch[ListOrganizationDiscoveryDomainsResponseContent](ctx, s.rt, opOrganizationsDiscoveryDomainsList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationDiscoveryDomainsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5773,7 +5773,7 @@ func (s *OrganizationsDiscoveryDomainsService) All(ctx context.Context, id strin
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/patch-discovery-domains-by-discovery-domain-id
 func (s *OrganizationsDiscoveryDomainsService) Update(ctx context.Context, id string, discoveryDomainID string, body UpdateOrganizationDiscoveryDomainRequestContent, opts ...Option) (*UpdateOrganizationDiscoveryDomainResponseContent, error) {
-	return facade.Fetch[UpdateOrganizationDiscoveryDomainResponseContent](ctx, s.rt, opOrganizationsDiscoveryDomainsUpdate, facade.Args{Path: []any{id, discoveryDomainID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsUpdate, facade.Args{Path: []any{id, discoveryDomainID}, Body: body}, opts, new(UpdateOrganizationDiscoveryDomainResponseContent))
 }
 
 // OrganizationsEnabledConnectionsService holds the Organizations.EnabledConnections operations of Auth0 Management API. It is a field of
@@ -5794,7 +5794,7 @@ type OrganizationsEnabledConnectionsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/post-enabled-connections
 func (s *OrganizationsEnabledConnectionsService) Add(ctx context.Context, id string, body AddOrganizationConnectionRequestContent, opts ...Option) (*AddOrganizationConnectionResponseContent, error) {
-	return facade.Fetch[AddOrganizationConnectionResponseContent](ctx, s.rt, opOrganizationsEnabledConnectionsAdd, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsEnabledConnectionsAdd, facade.Args{Path: []any{id}, Body: body}, opts, new(AddOrganizationConnectionResponseContent))
 }
 
 // Delete sends DELETE /organizations/{id}/enabled_connections/{connectionId} (operation delete_enabled_connections_by_connectionId).
@@ -5824,7 +5824,7 @@ func (s *OrganizationsEnabledConnectionsService) Delete(ctx context.Context, id 
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-enabled-connections-by-connectionId
 func (s *OrganizationsEnabledConnectionsService) Get(ctx context.Context, id string, connectionID string, opts ...Option) (*GetOrganizationConnectionResponseContent, error) {
-	return facade.Fetch[GetOrganizationConnectionResponseContent](ctx, s.rt, opOrganizationsEnabledConnectionsGet, facade.Args{Path: []any{id, connectionID}}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsEnabledConnectionsGet, facade.Args{Path: []any{id, connectionID}}, opts, new(GetOrganizationConnectionResponseContent))
 }
 
 // List sends GET /organizations/{id}/enabled_connections (operation get_enabled_connections).
@@ -5843,7 +5843,7 @@ func (s *OrganizationsEnabledConnectionsService) Get(ctx context.Context, id str
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-enabled-connections
 func (s *OrganizationsEnabledConnectionsService) List(ctx context.Context, id string, params *OrganizationsEnabledConnectionsListParams, opts ...Option) (*ListOrganizationConnectionsResponseContent, error) {
-	return facade.Fetch[ListOrganizationConnectionsResponseContent](ctx, s.rt, opOrganizationsEnabledConnectionsList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsEnabledConnectionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationConnectionsResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5866,7 +5866,7 @@ func (s *OrganizationsEnabledConnectionsService) All(ctx context.Context, id str
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/patch-enabled-connections-by-connectionId
 func (s *OrganizationsEnabledConnectionsService) Update(ctx context.Context, id string, connectionID string, body UpdateOrganizationConnectionRequestContent, opts ...Option) (*UpdateOrganizationConnectionResponseContent, error) {
-	return facade.Fetch[UpdateOrganizationConnectionResponseContent](ctx, s.rt, opOrganizationsEnabledConnectionsUpdate, facade.Args{Path: []any{id, connectionID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsEnabledConnectionsUpdate, facade.Args{Path: []any{id, connectionID}, Body: body}, opts, new(UpdateOrganizationConnectionResponseContent))
 }
 
 // OrganizationsGroupsService holds the Organizations.Groups operations of Auth0 Management API. It is a field of
@@ -5892,7 +5892,7 @@ type OrganizationsGroupsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-groups
 func (s *OrganizationsGroupsService) List(ctx context.Context, organizationID string, params *OrganizationsGroupsListParams, opts ...Option) (*ListOrganizationGroupsResponseContent, error) {
-	return facade.Fetch[ListOrganizationGroupsResponseContent](ctx, s.rt, opOrganizationsGroupsList, facade.Args{Path: []any{organizationID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsGroupsList, facade.Args{Path: []any{organizationID}, Query: params}, opts, new(ListOrganizationGroupsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5956,7 +5956,7 @@ func (s *OrganizationsGroupsRolesService) Delete(ctx context.Context, organizati
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-group-roles
 func (s *OrganizationsGroupsRolesService) List(ctx context.Context, organizationID string, groupID string, params *OrganizationsGroupsRolesListParams, opts ...Option) (*ListOrganizationGroupRolesResponseContent, error) {
-	return facade.Fetch[ListOrganizationGroupRolesResponseContent](ctx, s.rt, opOrganizationsGroupsRolesList, facade.Args{Path: []any{organizationID, groupID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsGroupsRolesList, facade.Args{Path: []any{organizationID, groupID}, Query: params}, opts, new(ListOrganizationGroupRolesResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -5985,7 +5985,7 @@ type OrganizationsInvitationsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/post-invitations
 func (s *OrganizationsInvitationsService) Create(ctx context.Context, id string, body CreateOrganizationInvitationRequestContent, opts ...Option) (*CreateOrganizationInvitationResponseContent, error) {
-	return facade.Fetch[CreateOrganizationInvitationResponseContent](ctx, s.rt, opOrganizationsInvitationsCreate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsInvitationsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateOrganizationInvitationResponseContent))
 }
 
 // Delete sends DELETE /organizations/{id}/invitations/{invitation_id} (operation delete_invitations_by_invitation_id).
@@ -6017,7 +6017,7 @@ func (s *OrganizationsInvitationsService) Delete(ctx context.Context, id string,
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-invitations-by-invitation-id
 func (s *OrganizationsInvitationsService) Get(ctx context.Context, id string, invitationID string, params *OrganizationsInvitationsGetParams, opts ...Option) (*GetOrganizationInvitationResponseContent, error) {
-	return facade.Fetch[GetOrganizationInvitationResponseContent](ctx, s.rt, opOrganizationsInvitationsGet, facade.Args{Path: []any{id, invitationID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsInvitationsGet, facade.Args{Path: []any{id, invitationID}, Query: params}, opts, new(GetOrganizationInvitationResponseContent))
 }
 
 // List sends GET /organizations/{id}/invitations (operation get_invitations).
@@ -6039,7 +6039,7 @@ func (s *OrganizationsInvitationsService) Get(ctx context.Context, id string, in
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-invitations
 func (s *OrganizationsInvitationsService) List(ctx context.Context, id string, params *OrganizationsInvitationsListParams, opts ...Option) (*ListOrganizationInvitationsResponseContent, error) {
-	return facade.Fetch[ListOrganizationInvitationsResponseContent](ctx, s.rt, opOrganizationsInvitationsList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsInvitationsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationInvitationsResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -6109,7 +6109,7 @@ func (s *OrganizationsMembersService) Delete(ctx context.Context, id string, bod
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-members
 func (s *OrganizationsMembersService) List(ctx context.Context, id string, params *OrganizationsMembersListParams, opts ...Option) (*ListOrganizationMembersResponseContent, error) {
-	return facade.Fetch[ListOrganizationMembersResponseContent](ctx, s.rt, opOrganizationsMembersList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsMembersList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListOrganizationMembersResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -6143,7 +6143,7 @@ type OrganizationsMembersEffectiveRolesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-member-effective-roles
 func (s *OrganizationsMembersEffectiveRolesService) List(ctx context.Context, id string, userID string, params *OrganizationsMembersEffectiveRolesListParams, opts ...Option) (*ListOrganizationMemberEffectiveRolesResponseContent, error) {
-	return facade.Fetch[ListOrganizationMemberEffectiveRolesResponseContent](ctx, s.rt, opOrganizationsMembersEffectiveRolesList, facade.Args{Path: []any{id, userID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsMembersEffectiveRolesList, facade.Args{Path: []any{id, userID}, Query: params}, opts, new(ListOrganizationMemberEffectiveRolesResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -6184,7 +6184,7 @@ type OrganizationsMembersEffectiveRolesSourcesGroupsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-member-role-source-groups
 func (s *OrganizationsMembersEffectiveRolesSourcesGroupsService) List(ctx context.Context, id string, userID string, params *OrganizationsMembersEffectiveRolesSourcesGroupsListParams, opts ...Option) (*ListOrganizationMemberRoleSourceGroupsResponseContent, error) {
-	return facade.Fetch[ListOrganizationMemberRoleSourceGroupsResponseContent](ctx, s.rt, opOrganizationsMembersEffectiveRolesSourcesGroupsList, facade.Args{Path: []any{id, userID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsMembersEffectiveRolesSourcesGroupsList, facade.Args{Path: []any{id, userID}, Query: params}, opts, new(ListOrganizationMemberRoleSourceGroupsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -6249,7 +6249,7 @@ func (s *OrganizationsMembersRolesService) Delete(ctx context.Context, id string
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-member-roles
 func (s *OrganizationsMembersRolesService) List(ctx context.Context, id string, userID string, params *OrganizationsMembersRolesListParams, opts ...Option) (*ListOrganizationMemberRolesResponseContent, error) {
-	return facade.Fetch[ListOrganizationMemberRolesResponseContent](ctx, s.rt, opOrganizationsMembersRolesList, facade.Args{Path: []any{id, userID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationsMembersRolesList, facade.Args{Path: []any{id, userID}, Query: params}, opts, new(ListOrganizationMemberRolesResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -6279,7 +6279,7 @@ type PromptsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/get-prompts
 func (s *PromptsService) GetSettings(ctx context.Context, opts ...Option) (*GetSettingsResponseContent, error) {
-	return facade.Fetch[GetSettingsResponseContent](ctx, s.rt, opPromptsGetSettings, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opPromptsGetSettings, facade.Args{}, opts, new(GetSettingsResponseContent))
 }
 
 // UpdateSettings sends PATCH /prompts (operation patch_prompts).
@@ -6293,7 +6293,7 @@ func (s *PromptsService) GetSettings(ctx context.Context, opts ...Option) (*GetS
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/patch-prompts
 func (s *PromptsService) UpdateSettings(ctx context.Context, body UpdateSettingsRequestContent, opts ...Option) (*UpdateSettingsResponseContent, error) {
-	return facade.Fetch[UpdateSettingsResponseContent](ctx, s.rt, opPromptsUpdateSettings, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opPromptsUpdateSettings, facade.Args{Body: body}, opts, new(UpdateSettingsResponseContent))
 }
 
 // PromptsCustomTextService holds the Prompts.CustomText operations of Auth0 Management API. It is a field of
@@ -6314,7 +6314,7 @@ type PromptsCustomTextService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/get-custom-text-by-language
 func (s *PromptsCustomTextService) Get(ctx context.Context, prompt PromptGroupNameEnum, language PromptLanguageEnum, opts ...Option) (*GetCustomTextsByLanguageResponseContent, error) {
-	return facade.Fetch[GetCustomTextsByLanguageResponseContent](ctx, s.rt, opPromptsCustomTextGet, facade.Args{Path: []any{prompt, language}}, opts)
+	return facade.Fetch(ctx, s.rt, opPromptsCustomTextGet, facade.Args{Path: []any{prompt, language}}, opts, new(GetCustomTextsByLanguageResponseContent))
 }
 
 // Set sends PUT /prompts/{prompt}/custom-text/{language} (operation put_custom-text_by_language).
@@ -6350,7 +6350,7 @@ type PromptsPartialsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/get-partials
 func (s *PromptsPartialsService) Get(ctx context.Context, prompt PartialGroupsEnum, opts ...Option) (*GetPartialsResponseContent, error) {
-	return facade.Fetch[GetPartialsResponseContent](ctx, s.rt, opPromptsPartialsGet, facade.Args{Path: []any{prompt}}, opts)
+	return facade.Fetch(ctx, s.rt, opPromptsPartialsGet, facade.Args{Path: []any{prompt}}, opts, new(GetPartialsResponseContent))
 }
 
 // Set sends PUT /prompts/{prompt}/partials (operation put_partials).
@@ -6385,7 +6385,7 @@ type PromptsRenderingService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/patch-bulk-rendering
 func (s *PromptsRenderingService) BulkUpdate(ctx context.Context, body BulkUpdateACULRequestContent, opts ...Option) (*BulkUpdateACULResponseContent, error) {
-	return facade.Fetch[BulkUpdateACULResponseContent](ctx, s.rt, opPromptsRenderingBulkUpdate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opPromptsRenderingBulkUpdate, facade.Args{Body: body}, opts, new(BulkUpdateACULResponseContent))
 }
 
 // Get sends GET /prompts/{prompt}/screen/{screen}/rendering (operation get_rendering).
@@ -6400,7 +6400,7 @@ func (s *PromptsRenderingService) BulkUpdate(ctx context.Context, body BulkUpdat
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/get-rendering
 func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum, opts ...Option) (*GetACULResponseContent, error) {
-	return facade.Fetch[GetACULResponseContent](ctx, s.rt, opPromptsRenderingGet, facade.Args{Path: []any{prompt, screen}}, opts)
+	return facade.Fetch(ctx, s.rt, opPromptsRenderingGet, facade.Args{Path: []any{prompt, screen}}, opts, new(GetACULResponseContent))
 }
 
 // List sends GET /prompts/rendering (operation get_all_rendering).
@@ -6423,7 +6423,7 @@ func (s *PromptsRenderingService) Get(ctx context.Context, prompt PromptGroupNam
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/get-all-rendering
 func (s *PromptsRenderingService) List(ctx context.Context, params *PromptsRenderingListParams, opts ...Option) (*ListAculsResponseContent, error) {
-	return facade.Fetch[ListAculsResponseContent](ctx, s.rt, opPromptsRenderingList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opPromptsRenderingList, facade.Args{Query: params}, opts, new(ListAculsResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -6446,7 +6446,7 @@ func (s *PromptsRenderingService) All(ctx context.Context, params *PromptsRender
 //
 // Reference: https://auth0.com/docs/api/management/v2/prompts/patch-rendering
 func (s *PromptsRenderingService) Update(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum, body UpdateACULRequestContent, opts ...Option) (*UpdateACULResponseContent, error) {
-	return facade.Fetch[UpdateACULResponseContent](ctx, s.rt, opPromptsRenderingUpdate, facade.Args{Path: []any{prompt, screen}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opPromptsRenderingUpdate, facade.Args{Path: []any{prompt, screen}, Body: body}, opts, new(UpdateACULResponseContent))
 }
 
 // RateLimitPoliciesService holds the RateLimitPolicies operations of Auth0 Management API. It is a field of
@@ -6466,7 +6466,7 @@ type RateLimitPoliciesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/rate-limit-policies/post-rate-limit-policies
 func (s *RateLimitPoliciesService) Create(ctx context.Context, body CreateRateLimitPolicyRequestContent, opts ...Option) (*CreateRateLimitPolicyResponseContent, error) {
-	return facade.Fetch[CreateRateLimitPolicyResponseContent](ctx, s.rt, opRateLimitPoliciesCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opRateLimitPoliciesCreate, facade.Args{Body: body}, opts, new(CreateRateLimitPolicyResponseContent))
 }
 
 // Delete sends DELETE /rate-limit-policies/{id} (operation delete_rate-limit-policies_by_id).
@@ -6494,7 +6494,7 @@ func (s *RateLimitPoliciesService) Delete(ctx context.Context, id string, opts .
 //
 // Reference: https://auth0.com/docs/api/management/v2/rate-limit-policies/get-rate-limit-policies-by-id
 func (s *RateLimitPoliciesService) Get(ctx context.Context, id string, opts ...Option) (*GetRateLimitPolicyResponseContent, error) {
-	return facade.Fetch[GetRateLimitPolicyResponseContent](ctx, s.rt, opRateLimitPoliciesGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opRateLimitPoliciesGet, facade.Args{Path: []any{id}}, opts, new(GetRateLimitPolicyResponseContent))
 }
 
 // List sends GET /rate-limit-policies (operation get_rate-limit-policies).
@@ -6514,7 +6514,7 @@ func (s *RateLimitPoliciesService) Get(ctx context.Context, id string, opts ...O
 //
 // Reference: https://auth0.com/docs/api/management/v2/rate-limit-policies/get-rate-limit-policies
 func (s *RateLimitPoliciesService) List(ctx context.Context, params *RateLimitPoliciesListParams, opts ...Option) (*ListRateLimitPoliciesPaginatedResponseContent, error) {
-	return facade.Fetch[ListRateLimitPoliciesPaginatedResponseContent](ctx, s.rt, opRateLimitPoliciesList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opRateLimitPoliciesList, facade.Args{Query: params}, opts, new(ListRateLimitPoliciesPaginatedResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -6536,7 +6536,7 @@ func (s *RateLimitPoliciesService) All(ctx context.Context, params *RateLimitPol
 //
 // Reference: https://auth0.com/docs/api/management/v2/rate-limit-policies/patch-rate-limit-policies-by-id
 func (s *RateLimitPoliciesService) Update(ctx context.Context, id string, body PatchRateLimitPolicyRequestContent, opts ...Option) (*UpdateRateLimitPolicyResponseContent, error) {
-	return facade.Fetch[UpdateRateLimitPolicyResponseContent](ctx, s.rt, opRateLimitPoliciesUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opRateLimitPoliciesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateRateLimitPolicyResponseContent))
 }
 
 // RefreshTokensService holds the RefreshTokens operations of Auth0 Management API. It is a field of
@@ -6570,7 +6570,7 @@ func (s *RefreshTokensService) Delete(ctx context.Context, id string, opts ...Op
 //
 // Reference: https://auth0.com/docs/api/management/v2/refresh-tokens/get-refresh-token
 func (s *RefreshTokensService) Get(ctx context.Context, id string, opts ...Option) (*GetRefreshTokenResponseContent, error) {
-	return facade.Fetch[GetRefreshTokenResponseContent](ctx, s.rt, opRefreshTokensGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opRefreshTokensGet, facade.Args{Path: []any{id}}, opts, new(GetRefreshTokenResponseContent))
 }
 
 // List sends GET /refresh-tokens (operation get_refresh_tokens).
@@ -6591,7 +6591,7 @@ func (s *RefreshTokensService) Get(ctx context.Context, id string, opts ...Optio
 //
 // Reference: https://auth0.com/docs/api/management/v2/refresh-tokens/get-refresh-tokens
 func (s *RefreshTokensService) List(ctx context.Context, params *RefreshTokensListParams, opts ...Option) (*GetRefreshTokensPaginatedResponseContent, error) {
-	return facade.Fetch[GetRefreshTokensPaginatedResponseContent](ctx, s.rt, opRefreshTokensList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opRefreshTokensList, facade.Args{Query: params}, opts, new(GetRefreshTokensPaginatedResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -6627,7 +6627,7 @@ func (s *RefreshTokensService) Revoke(ctx context.Context, body RevokeRefreshTok
 //
 // Reference: https://auth0.com/docs/api/management/v2/refresh-tokens/patch-refresh-tokens-by-id
 func (s *RefreshTokensService) Update(ctx context.Context, id string, body UpdateRefreshTokenRequestContent, opts ...Option) (*UpdateRefreshTokenResponseContent, error) {
-	return facade.Fetch[UpdateRefreshTokenResponseContent](ctx, s.rt, opRefreshTokensUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opRefreshTokensUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateRefreshTokenResponseContent))
 }
 
 // ResourceServersService holds the ResourceServers operations of Auth0 Management API. It is a field of
@@ -6647,7 +6647,7 @@ type ResourceServersService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/resource-servers/post-resource-servers
 func (s *ResourceServersService) Create(ctx context.Context, body CreateResourceServerRequestContent, opts ...Option) (*CreateResourceServerResponseContent, error) {
-	return facade.Fetch[CreateResourceServerResponseContent](ctx, s.rt, opResourceServersCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opResourceServersCreate, facade.Args{Body: body}, opts, new(CreateResourceServerResponseContent))
 }
 
 // Delete sends DELETE /resource-servers/{id} (operation delete_resource-servers_by_id).
@@ -6676,7 +6676,7 @@ func (s *ResourceServersService) Delete(ctx context.Context, id string, opts ...
 //
 // Reference: https://auth0.com/docs/api/management/v2/resource-servers/get-resource-servers-by-id
 func (s *ResourceServersService) Get(ctx context.Context, id string, params *ResourceServersGetParams, opts ...Option) (*GetResourceServerResponseContent, error) {
-	return facade.Fetch[GetResourceServerResponseContent](ctx, s.rt, opResourceServersGet, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opResourceServersGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetResourceServerResponseContent))
 }
 
 // List sends GET /resource-servers (operation get_resource-servers).
@@ -6697,7 +6697,7 @@ func (s *ResourceServersService) Get(ctx context.Context, id string, params *Res
 //
 // Reference: https://auth0.com/docs/api/management/v2/resource-servers/get-resource-servers
 func (s *ResourceServersService) List(ctx context.Context, params *ResourceServersListParams, opts ...Option) (*ListResourceServerResponseContent, error) {
-	return facade.Fetch[ListResourceServerResponseContent](ctx, s.rt, opResourceServersList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opResourceServersList, facade.Args{Query: params}, opts, new(ListResourceServerResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -6719,7 +6719,7 @@ func (s *ResourceServersService) All(ctx context.Context, params *ResourceServer
 //
 // Reference: https://auth0.com/docs/api/management/v2/resource-servers/patch-resource-servers-by-id
 func (s *ResourceServersService) Update(ctx context.Context, id string, body UpdateResourceServerRequestContent, opts ...Option) (*UpdateResourceServerResponseContent, error) {
-	return facade.Fetch[UpdateResourceServerResponseContent](ctx, s.rt, opResourceServersUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opResourceServersUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateResourceServerResponseContent))
 }
 
 // RiskAssessmentsService holds the RiskAssessments operations of Auth0 Management API. It is a field of
@@ -6746,7 +6746,7 @@ type RiskAssessmentsSettingsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/risk-assessments/get-risk-assessments-settings
 func (s *RiskAssessmentsSettingsService) Get(ctx context.Context, opts ...Option) (*GetRiskAssessmentsSettingsResponseContent, error) {
-	return facade.Fetch[GetRiskAssessmentsSettingsResponseContent](ctx, s.rt, opRiskAssessmentsSettingsGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opRiskAssessmentsSettingsGet, facade.Args{}, opts, new(GetRiskAssessmentsSettingsResponseContent))
 }
 
 // Update sends PATCH /risk-assessments/settings (operation patch_risk_assessments_settings).
@@ -6760,7 +6760,7 @@ func (s *RiskAssessmentsSettingsService) Get(ctx context.Context, opts ...Option
 //
 // Reference: https://auth0.com/docs/api/management/v2/risk-assessments/patch-risk-assessments-settings
 func (s *RiskAssessmentsSettingsService) Update(ctx context.Context, body UpdateRiskAssessmentsSettingsRequestContent, opts ...Option) (*UpdateRiskAssessmentsSettingsResponseContent, error) {
-	return facade.Fetch[UpdateRiskAssessmentsSettingsResponseContent](ctx, s.rt, opRiskAssessmentsSettingsUpdate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opRiskAssessmentsSettingsUpdate, facade.Args{Body: body}, opts, new(UpdateRiskAssessmentsSettingsResponseContent))
 }
 
 // RiskAssessmentsSettingsNewDeviceService holds the RiskAssessments.Settings.NewDevice operations of Auth0 Management API. It is a field of
@@ -6777,7 +6777,7 @@ type RiskAssessmentsSettingsNewDeviceService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/risk-assessments/get-new-device
 func (s *RiskAssessmentsSettingsNewDeviceService) Get(ctx context.Context, opts ...Option) (*GetRiskAssessmentsSettingsNewDeviceResponseContent, error) {
-	return facade.Fetch[GetRiskAssessmentsSettingsNewDeviceResponseContent](ctx, s.rt, opRiskAssessmentsSettingsNewDeviceGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opRiskAssessmentsSettingsNewDeviceGet, facade.Args{}, opts, new(GetRiskAssessmentsSettingsNewDeviceResponseContent))
 }
 
 // Update sends PATCH /risk-assessments/settings/new-device (operation patch_new-device).
@@ -6791,7 +6791,7 @@ func (s *RiskAssessmentsSettingsNewDeviceService) Get(ctx context.Context, opts 
 //
 // Reference: https://auth0.com/docs/api/management/v2/risk-assessments/patch-new-device
 func (s *RiskAssessmentsSettingsNewDeviceService) Update(ctx context.Context, body UpdateRiskAssessmentsSettingsNewDeviceRequestContent, opts ...Option) (*UpdateRiskAssessmentsSettingsNewDeviceResponseContent, error) {
-	return facade.Fetch[UpdateRiskAssessmentsSettingsNewDeviceResponseContent](ctx, s.rt, opRiskAssessmentsSettingsNewDeviceUpdate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opRiskAssessmentsSettingsNewDeviceUpdate, facade.Args{Body: body}, opts, new(UpdateRiskAssessmentsSettingsNewDeviceResponseContent))
 }
 
 // RolesService holds the Roles operations of Auth0 Management API. It is a field of
@@ -6817,7 +6817,7 @@ type RolesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/post-roles
 func (s *RolesService) Create(ctx context.Context, body CreateRoleRequestContent, opts ...Option) (*CreateRoleResponseContent, error) {
-	return facade.Fetch[CreateRoleResponseContent](ctx, s.rt, opRolesCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opRolesCreate, facade.Args{Body: body}, opts, new(CreateRoleResponseContent))
 }
 
 // Delete sends DELETE /roles/{id} (operation delete_roles_by_id).
@@ -6845,7 +6845,7 @@ func (s *RolesService) Delete(ctx context.Context, id string, opts ...Option) er
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/get-roles-by-id
 func (s *RolesService) Get(ctx context.Context, id string, opts ...Option) (*GetRoleResponseContent, error) {
-	return facade.Fetch[GetRoleResponseContent](ctx, s.rt, opRolesGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opRolesGet, facade.Args{Path: []any{id}}, opts, new(GetRoleResponseContent))
 }
 
 // List sends GET /roles (operation get_roles).
@@ -6864,7 +6864,7 @@ func (s *RolesService) Get(ctx context.Context, id string, opts ...Option) (*Get
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/get-roles
 func (s *RolesService) List(ctx context.Context, params *RolesListParams, opts ...Option) (*ListRolesResponseContent, error) {
-	return facade.Fetch[ListRolesResponseContent](ctx, s.rt, opRolesList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opRolesList, facade.Args{Query: params}, opts, new(ListRolesResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -6886,7 +6886,7 @@ func (s *RolesService) All(ctx context.Context, params *RolesListParams, opts ..
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/patch-roles-by-id
 func (s *RolesService) Update(ctx context.Context, id string, body UpdateRoleRequestContent, opts ...Option) (*UpdateRoleResponseContent, error) {
-	return facade.Fetch[UpdateRoleResponseContent](ctx, s.rt, opRolesUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opRolesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateRoleResponseContent))
 }
 
 // RolesGroupsService holds the Roles.Groups operations of Auth0 Management API. It is a field of
@@ -6940,7 +6940,7 @@ func (s *RolesGroupsService) Delete(ctx context.Context, id string, body DeleteR
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/get-role-groups
 func (s *RolesGroupsService) Get(ctx context.Context, id string, params *RolesGroupsGetParams, opts ...Option) (*ListRoleGroupsResponseContent, error) {
-	return facade.Fetch[ListRoleGroupsResponseContent](ctx, s.rt, opRolesGroupsGet, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opRolesGroupsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(ListRoleGroupsResponseContent))
 }
 
 // GetAll ranges over every item Get lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -7002,7 +7002,7 @@ func (s *RolesPermissionsService) Delete(ctx context.Context, id string, body De
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/get-role-permission
 func (s *RolesPermissionsService) List(ctx context.Context, id string, params *RolesPermissionsListParams, opts ...Option) (*ListRolePermissionsResponseContent, error) {
-	return facade.Fetch[ListRolePermissionsResponseContent](ctx, s.rt, opRolesPermissionsList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opRolesPermissionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListRolePermissionsResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -7051,7 +7051,7 @@ func (s *RolesUsersService) Assign(ctx context.Context, id string, body AssignRo
 //
 // Reference: https://auth0.com/docs/api/management/v2/roles/get-role-user
 func (s *RolesUsersService) List(ctx context.Context, id string, params *RolesUsersListParams, opts ...Option) (*ListRoleUsersResponseContent, error) {
-	return facade.Fetch[ListRoleUsersResponseContent](ctx, s.rt, opRolesUsersList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opRolesUsersList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListRoleUsersResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -7078,7 +7078,7 @@ type RulesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/rules/post-rules
 func (s *RulesService) Create(ctx context.Context, body CreateRuleRequestContent, opts ...Option) (*CreateRuleResponseContent, error) {
-	return facade.Fetch[CreateRuleResponseContent](ctx, s.rt, opRulesCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opRulesCreate, facade.Args{Body: body}, opts, new(CreateRuleResponseContent))
 }
 
 // Delete sends DELETE /rules/{id} (operation delete_rules_by_id).
@@ -7108,7 +7108,7 @@ func (s *RulesService) Delete(ctx context.Context, id string, opts ...Option) er
 //
 // Reference: https://auth0.com/docs/api/management/v2/rules/get-rules-by-id
 func (s *RulesService) Get(ctx context.Context, id string, params *RulesGetParams, opts ...Option) (*GetRuleResponseContent, error) {
-	return facade.Fetch[GetRuleResponseContent](ctx, s.rt, opRulesGet, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opRulesGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetRuleResponseContent))
 }
 
 // List sends GET /rules (operation get_rules).
@@ -7129,7 +7129,7 @@ func (s *RulesService) Get(ctx context.Context, id string, params *RulesGetParam
 //
 // Reference: https://auth0.com/docs/api/management/v2/rules/get-rules
 func (s *RulesService) List(ctx context.Context, params *RulesListParams, opts ...Option) (*ListRulesResponseContent, error) {
-	return facade.Fetch[ListRulesResponseContent](ctx, s.rt, opRulesList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opRulesList, facade.Args{Query: params}, opts, new(ListRulesResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -7151,7 +7151,7 @@ func (s *RulesService) All(ctx context.Context, params *RulesListParams, opts ..
 //
 // Reference: https://auth0.com/docs/api/management/v2/rules/patch-rules-by-id
 func (s *RulesService) Update(ctx context.Context, id string, body UpdateRuleRequestContent, opts ...Option) (*UpdateRuleResponseContent, error) {
-	return facade.Fetch[UpdateRuleResponseContent](ctx, s.rt, opRulesUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opRulesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateRuleResponseContent))
 }
 
 // RulesConfigsService holds the RulesConfigs operations of Auth0 Management API. It is a field of
@@ -7197,7 +7197,7 @@ func (s *RulesConfigsService) List(ctx context.Context, opts ...Option) ([]Rules
 //
 // Reference: https://auth0.com/docs/api/management/v2/rules-configs/put-rules-configs-by-key
 func (s *RulesConfigsService) Set(ctx context.Context, key string, body SetRulesConfigRequestContent, opts ...Option) (*SetRulesConfigResponseContent, error) {
-	return facade.Fetch[SetRulesConfigResponseContent](ctx, s.rt, opRulesConfigsSet, facade.Args{Path: []any{key}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opRulesConfigsSet, facade.Args{Path: []any{key}, Body: body}, opts, new(SetRulesConfigResponseContent))
 }
 
 // SelfServiceProfilesService holds the SelfServiceProfiles operations of Auth0 Management API. It is a field of
@@ -7221,7 +7221,7 @@ type SelfServiceProfilesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/post-self-service-profiles
 func (s *SelfServiceProfilesService) Create(ctx context.Context, body CreateSelfServiceProfileRequestContent, opts ...Option) (*CreateSelfServiceProfileResponseContent, error) {
-	return facade.Fetch[CreateSelfServiceProfileResponseContent](ctx, s.rt, opSelfServiceProfilesCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesCreate, facade.Args{Body: body}, opts, new(CreateSelfServiceProfileResponseContent))
 }
 
 // Delete sends DELETE /self-service-profiles/{id} (operation delete_self-service-profiles_by_id).
@@ -7249,7 +7249,7 @@ func (s *SelfServiceProfilesService) Delete(ctx context.Context, id string, opts
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/get-self-service-profiles-by-id
 func (s *SelfServiceProfilesService) Get(ctx context.Context, id string, opts ...Option) (*GetSelfServiceProfileResponseContent, error) {
-	return facade.Fetch[GetSelfServiceProfileResponseContent](ctx, s.rt, opSelfServiceProfilesGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesGet, facade.Args{Path: []any{id}}, opts, new(GetSelfServiceProfileResponseContent))
 }
 
 // List sends GET /self-service-profiles (operation get_self-service-profiles).
@@ -7267,7 +7267,7 @@ func (s *SelfServiceProfilesService) Get(ctx context.Context, id string, opts ..
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/get-self-service-profiles
 func (s *SelfServiceProfilesService) List(ctx context.Context, params *SelfServiceProfilesListParams, opts ...Option) (*ListSelfServiceProfilesResponseContent, error) {
-	return facade.Fetch[ListSelfServiceProfilesResponseContent](ctx, s.rt, opSelfServiceProfilesList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesList, facade.Args{Query: params}, opts, new(ListSelfServiceProfilesResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -7289,7 +7289,7 @@ func (s *SelfServiceProfilesService) All(ctx context.Context, params *SelfServic
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/patch-self-service-profiles-by-id
 func (s *SelfServiceProfilesService) Update(ctx context.Context, id string, body UpdateSelfServiceProfileRequestContent, opts ...Option) (*UpdateSelfServiceProfileResponseContent, error) {
-	return facade.Fetch[UpdateSelfServiceProfileResponseContent](ctx, s.rt, opSelfServiceProfilesUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateSelfServiceProfileResponseContent))
 }
 
 // SelfServiceProfilesCustomTextService holds the SelfServiceProfiles.CustomText operations of Auth0 Management API. It is a field of
@@ -7311,7 +7311,7 @@ type SelfServiceProfilesCustomTextService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/get-self-service-profile-custom-text
 func (s *SelfServiceProfilesCustomTextService) List(ctx context.Context, id string, language SelfServiceProfileCustomTextLanguageEnum, pageParam SelfServiceProfileCustomTextPageEnum, opts ...Option) (*ListSelfServiceProfileCustomTextResponseContent, error) {
-	return facade.Fetch[ListSelfServiceProfileCustomTextResponseContent](ctx, s.rt, opSelfServiceProfilesCustomTextList, facade.Args{Path: []any{id, language, pageParam}}, opts)
+	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesCustomTextList, facade.Args{Path: []any{id, language, pageParam}}, opts, new(ListSelfServiceProfileCustomTextResponseContent))
 }
 
 // Set sends PUT /self-service-profiles/{id}/custom-text/{language}/{page} (operation put_self_service_profile_custom_text).
@@ -7328,7 +7328,7 @@ func (s *SelfServiceProfilesCustomTextService) List(ctx context.Context, id stri
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/put-self-service-profile-custom-text
 func (s *SelfServiceProfilesCustomTextService) Set(ctx context.Context, id string, language SelfServiceProfileCustomTextLanguageEnum, pageParam SelfServiceProfileCustomTextPageEnum, body SetSelfServiceProfileCustomTextRequestContent, opts ...Option) (*SetSelfServiceProfileCustomTextResponseContent, error) {
-	return facade.Fetch[SetSelfServiceProfileCustomTextResponseContent](ctx, s.rt, opSelfServiceProfilesCustomTextSet, facade.Args{Path: []any{id, language, pageParam}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesCustomTextSet, facade.Args{Path: []any{id, language, pageParam}, Body: body}, opts, new(SetSelfServiceProfileCustomTextResponseContent))
 }
 
 // SelfServiceProfilesSSOTicketService holds the SelfServiceProfiles.SSOTicket operations of Auth0 Management API. It is a field of
@@ -7350,7 +7350,7 @@ type SelfServiceProfilesSSOTicketService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/post-sso-ticket
 func (s *SelfServiceProfilesSSOTicketService) Create(ctx context.Context, id string, body CreateSelfServiceProfileSSOTicketRequestContent, opts ...Option) (*CreateSelfServiceProfileSSOTicketResponseContent, error) {
-	return facade.Fetch[CreateSelfServiceProfileSSOTicketResponseContent](ctx, s.rt, opSelfServiceProfilesSSOTicketCreate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opSelfServiceProfilesSSOTicketCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateSelfServiceProfileSSOTicketResponseContent))
 }
 
 // Revoke sends POST /self-service-profiles/{profileId}/sso-ticket/{id}/revoke (operation post_revoke).
@@ -7399,7 +7399,7 @@ func (s *SessionsService) Delete(ctx context.Context, id string, opts ...Option)
 //
 // Reference: https://auth0.com/docs/api/management/v2/sessions/get-session
 func (s *SessionsService) Get(ctx context.Context, id string, opts ...Option) (*GetSessionResponseContent, error) {
-	return facade.Fetch[GetSessionResponseContent](ctx, s.rt, opSessionsGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opSessionsGet, facade.Args{Path: []any{id}}, opts, new(GetSessionResponseContent))
 }
 
 // Revoke sends POST /sessions/{id}/revoke (operation revoke_session).
@@ -7428,7 +7428,7 @@ func (s *SessionsService) Revoke(ctx context.Context, id string, opts ...Option)
 //
 // Reference: https://auth0.com/docs/api/management/v2/sessions/patch-sessions-by-id
 func (s *SessionsService) Update(ctx context.Context, id string, body UpdateSessionRequestContent, opts ...Option) (*UpdateSessionResponseContent, error) {
-	return facade.Fetch[UpdateSessionResponseContent](ctx, s.rt, opSessionsUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opSessionsUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateSessionResponseContent))
 }
 
 // StatsService holds the Stats operations of Auth0 Management API. It is a field of
@@ -7445,7 +7445,7 @@ type StatsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/stats/get-active-users
 func (s *StatsService) GetActiveUsersCount(ctx context.Context, opts ...Option) (*GetActiveUsersCountStatsResponseContent, error) {
-	return facade.Fetch[GetActiveUsersCountStatsResponseContent](ctx, s.rt, opStatsGetActiveUsersCount, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opStatsGetActiveUsersCount, facade.Args{}, opts, new(GetActiveUsersCountStatsResponseContent))
 }
 
 // GetDaily sends GET /stats/daily (operation get_daily).
@@ -7477,7 +7477,7 @@ type SupplementalSignalsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/supplemental-signals/get-supplemental-signals
 func (s *SupplementalSignalsService) Get(ctx context.Context, opts ...Option) (*GetSupplementalSignalsResponseContent, error) {
-	return facade.Fetch[GetSupplementalSignalsResponseContent](ctx, s.rt, opSupplementalSignalsGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opSupplementalSignalsGet, facade.Args{}, opts, new(GetSupplementalSignalsResponseContent))
 }
 
 // Patch sends PATCH /supplemental-signals (operation patch_supplemental-signals).
@@ -7491,7 +7491,7 @@ func (s *SupplementalSignalsService) Get(ctx context.Context, opts ...Option) (*
 //
 // Reference: https://auth0.com/docs/api/management/v2/supplemental-signals/patch-supplemental-signals
 func (s *SupplementalSignalsService) Patch(ctx context.Context, body UpdateSupplementalSignalsRequestContent, opts ...Option) (*PatchSupplementalSignalsResponseContent, error) {
-	return facade.Fetch[PatchSupplementalSignalsResponseContent](ctx, s.rt, opSupplementalSignalsPatch, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opSupplementalSignalsPatch, facade.Args{Body: body}, opts, new(PatchSupplementalSignalsResponseContent))
 }
 
 // TenantsService holds the Tenants operations of Auth0 Management API. It is a field of
@@ -7520,7 +7520,7 @@ type TenantsSettingsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/tenants/tenant-settings-route
 func (s *TenantsSettingsService) Get(ctx context.Context, params *TenantsSettingsGetParams, opts ...Option) (*GetTenantSettingsResponseContent, error) {
-	return facade.Fetch[GetTenantSettingsResponseContent](ctx, s.rt, opTenantsSettingsGet, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opTenantsSettingsGet, facade.Args{Query: params}, opts, new(GetTenantSettingsResponseContent))
 }
 
 // Update sends PATCH /tenants/settings (operation patch_settings).
@@ -7534,7 +7534,7 @@ func (s *TenantsSettingsService) Get(ctx context.Context, params *TenantsSetting
 //
 // Reference: https://auth0.com/docs/api/management/v2/tenants/patch-settings
 func (s *TenantsSettingsService) Update(ctx context.Context, body UpdateTenantSettingsRequestContent, opts ...Option) (*UpdateTenantSettingsResponseContent, error) {
-	return facade.Fetch[UpdateTenantSettingsResponseContent](ctx, s.rt, opTenantsSettingsUpdate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opTenantsSettingsUpdate, facade.Args{Body: body}, opts, new(UpdateTenantSettingsResponseContent))
 }
 
 // TicketsService holds the Tickets operations of Auth0 Management API. It is a field of
@@ -7555,7 +7555,7 @@ type TicketsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/tickets/post-password-change
 func (s *TicketsService) ChangePassword(ctx context.Context, body ChangePasswordTicketRequestContent, opts ...Option) (*ChangePasswordTicketResponseContent, error) {
-	return facade.Fetch[ChangePasswordTicketResponseContent](ctx, s.rt, opTicketsChangePassword, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opTicketsChangePassword, facade.Args{Body: body}, opts, new(ChangePasswordTicketResponseContent))
 }
 
 // VerifyEmail sends POST /tickets/email-verification (operation post_email-verification).
@@ -7570,7 +7570,7 @@ func (s *TicketsService) ChangePassword(ctx context.Context, body ChangePassword
 //
 // Reference: https://auth0.com/docs/api/management/v2/tickets/post-email-verification
 func (s *TicketsService) VerifyEmail(ctx context.Context, body VerifyEmailTicketRequestContent, opts ...Option) (*VerifyEmailTicketResponseContent, error) {
-	return facade.Fetch[VerifyEmailTicketResponseContent](ctx, s.rt, opTicketsVerifyEmail, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opTicketsVerifyEmail, facade.Args{Body: body}, opts, new(VerifyEmailTicketResponseContent))
 }
 
 // TokenExchangeProfilesService holds the TokenExchangeProfiles operations of Auth0 Management API. It is a field of
@@ -7590,7 +7590,7 @@ type TokenExchangeProfilesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/token-exchange-profiles/post-token-exchange-profiles
 func (s *TokenExchangeProfilesService) Create(ctx context.Context, body CreateTokenExchangeProfileRequestContent, opts ...Option) (*CreateTokenExchangeProfileResponseContent, error) {
-	return facade.Fetch[CreateTokenExchangeProfileResponseContent](ctx, s.rt, opTokenExchangeProfilesCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opTokenExchangeProfilesCreate, facade.Args{Body: body}, opts, new(CreateTokenExchangeProfileResponseContent))
 }
 
 // Delete sends DELETE /token-exchange-profiles/{id} (operation delete_token-exchange-profiles_by_id).
@@ -7618,7 +7618,7 @@ func (s *TokenExchangeProfilesService) Delete(ctx context.Context, id string, op
 //
 // Reference: https://auth0.com/docs/api/management/v2/token-exchange-profiles/get-token-exchange-profiles-by-id
 func (s *TokenExchangeProfilesService) Get(ctx context.Context, id string, opts ...Option) (*GetTokenExchangeProfileResponseContent, error) {
-	return facade.Fetch[GetTokenExchangeProfileResponseContent](ctx, s.rt, opTokenExchangeProfilesGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opTokenExchangeProfilesGet, facade.Args{Path: []any{id}}, opts, new(GetTokenExchangeProfileResponseContent))
 }
 
 // List sends GET /token-exchange-profiles (operation get_token-exchange-profiles).
@@ -7635,7 +7635,7 @@ func (s *TokenExchangeProfilesService) Get(ctx context.Context, id string, opts 
 //
 // Reference: https://auth0.com/docs/api/management/v2/token-exchange-profiles/get-token-exchange-profiles
 func (s *TokenExchangeProfilesService) List(ctx context.Context, params *TokenExchangeProfilesListParams, opts ...Option) (*ListTokenExchangeProfileResponseContent, error) {
-	return facade.Fetch[ListTokenExchangeProfileResponseContent](ctx, s.rt, opTokenExchangeProfilesList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opTokenExchangeProfilesList, facade.Args{Query: params}, opts, new(ListTokenExchangeProfileResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -7677,7 +7677,7 @@ type UserAttributeProfilesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/user-attribute-profiles/post-user-attribute-profiles
 func (s *UserAttributeProfilesService) Create(ctx context.Context, body CreateUserAttributeProfileRequestContent, opts ...Option) (*CreateUserAttributeProfileResponseContent, error) {
-	return facade.Fetch[CreateUserAttributeProfileResponseContent](ctx, s.rt, opUserAttributeProfilesCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesCreate, facade.Args{Body: body}, opts, new(CreateUserAttributeProfileResponseContent))
 }
 
 // Delete sends DELETE /user-attribute-profiles/{id} (operation delete_user-attribute-profiles_by_id).
@@ -7705,7 +7705,7 @@ func (s *UserAttributeProfilesService) Delete(ctx context.Context, id string, op
 //
 // Reference: https://auth0.com/docs/api/management/v2/user-attribute-profiles/get-user-attribute-profiles-by-id
 func (s *UserAttributeProfilesService) Get(ctx context.Context, id string, opts ...Option) (*GetUserAttributeProfileResponseContent, error) {
-	return facade.Fetch[GetUserAttributeProfileResponseContent](ctx, s.rt, opUserAttributeProfilesGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesGet, facade.Args{Path: []any{id}}, opts, new(GetUserAttributeProfileResponseContent))
 }
 
 // GetTemplate sends GET /user-attribute-profiles/templates/{id} (operation get_user_attribute_profile_template).
@@ -7719,7 +7719,7 @@ func (s *UserAttributeProfilesService) Get(ctx context.Context, id string, opts 
 //
 // Reference: https://auth0.com/docs/api/management/v2/user-attribute-profiles/get-user-attribute-profile-template
 func (s *UserAttributeProfilesService) GetTemplate(ctx context.Context, id string, opts ...Option) (*GetUserAttributeProfileTemplateResponseContent, error) {
-	return facade.Fetch[GetUserAttributeProfileTemplateResponseContent](ctx, s.rt, opUserAttributeProfilesGetTemplate, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesGetTemplate, facade.Args{Path: []any{id}}, opts, new(GetUserAttributeProfileTemplateResponseContent))
 }
 
 // List sends GET /user-attribute-profiles (operation get_user-attribute-profiles).
@@ -7736,7 +7736,7 @@ func (s *UserAttributeProfilesService) GetTemplate(ctx context.Context, id strin
 //
 // Reference: https://auth0.com/docs/api/management/v2/user-attribute-profiles/get-user-attribute-profiles
 func (s *UserAttributeProfilesService) List(ctx context.Context, params *UserAttributeProfilesListParams, opts ...Option) (*ListUserAttributeProfilesPaginatedResponseContent, error) {
-	return facade.Fetch[ListUserAttributeProfilesPaginatedResponseContent](ctx, s.rt, opUserAttributeProfilesList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesList, facade.Args{Query: params}, opts, new(ListUserAttributeProfilesPaginatedResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -7754,7 +7754,7 @@ func (s *UserAttributeProfilesService) All(ctx context.Context, params *UserAttr
 //
 // Reference: https://auth0.com/docs/api/management/v2/user-attribute-profiles/get-user-attribute-profile-templates
 func (s *UserAttributeProfilesService) ListTemplates(ctx context.Context, opts ...Option) (*ListUserAttributeProfileTemplateResponseContent, error) {
-	return facade.Fetch[ListUserAttributeProfileTemplateResponseContent](ctx, s.rt, opUserAttributeProfilesListTemplates, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesListTemplates, facade.Args{}, opts, new(ListUserAttributeProfileTemplateResponseContent))
 }
 
 // Update sends PATCH /user-attribute-profiles/{id} (operation patch_user-attribute-profiles_by_id).
@@ -7769,7 +7769,7 @@ func (s *UserAttributeProfilesService) ListTemplates(ctx context.Context, opts .
 //
 // Reference: https://auth0.com/docs/api/management/v2/user-attribute-profiles/patch-user-attribute-profiles-by-id
 func (s *UserAttributeProfilesService) Update(ctx context.Context, id string, body UpdateUserAttributeProfileRequestContent, opts ...Option) (*UpdateUserAttributeProfileResponseContent, error) {
-	return facade.Fetch[UpdateUserAttributeProfileResponseContent](ctx, s.rt, opUserAttributeProfilesUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opUserAttributeProfilesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateUserAttributeProfileResponseContent))
 }
 
 // UserBlocksService holds the UserBlocks operations of Auth0 Management API. It is a field of
@@ -7818,7 +7818,7 @@ func (s *UserBlocksService) DeleteByIdentifier(ctx context.Context, params *User
 //
 // Reference: https://auth0.com/docs/api/management/v2/user-blocks/get-user-blocks-by-id
 func (s *UserBlocksService) List(ctx context.Context, id string, params *UserBlocksListParams, opts ...Option) (*ListUserBlocksResponseContent, error) {
-	return facade.Fetch[ListUserBlocksResponseContent](ctx, s.rt, opUserBlocksList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUserBlocksList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserBlocksResponseContent))
 }
 
 // ListByIdentifier sends GET /user-blocks (operation get_user-blocks).
@@ -7833,7 +7833,7 @@ func (s *UserBlocksService) List(ctx context.Context, id string, params *UserBlo
 //
 // Reference: https://auth0.com/docs/api/management/v2/user-blocks/get-user-blocks
 func (s *UserBlocksService) ListByIdentifier(ctx context.Context, params *UserBlocksListByIdentifierParams, opts ...Option) (*ListUserBlocksByIdentifierResponseContent, error) {
-	return facade.Fetch[ListUserBlocksByIdentifierResponseContent](ctx, s.rt, opUserBlocksListByIdentifier, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUserBlocksListByIdentifier, facade.Args{Query: params}, opts, new(ListUserBlocksByIdentifierResponseContent))
 }
 
 // UserGrantsService holds the UserGrants operations of Auth0 Management API. It is a field of
@@ -7888,7 +7888,7 @@ func (s *UserGrantsService) DeleteByUserID(ctx context.Context, params *UserGran
 //
 // Reference: https://auth0.com/docs/api/management/v2/grants/get-grants
 func (s *UserGrantsService) List(ctx context.Context, params *UserGrantsListParams, opts ...Option) (*ListUserGrantsResponseContent, error) {
-	return facade.Fetch[ListUserGrantsResponseContent](ctx, s.rt, opUserGrantsList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUserGrantsList, facade.Args{Query: params}, opts, new(ListUserGrantsResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -7950,7 +7950,7 @@ type UsersService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/post-users
 func (s *UsersService) Create(ctx context.Context, body CreateUserRequestContent, opts ...Option) (*CreateUserResponseContent, error) {
-	return facade.Fetch[CreateUserResponseContent](ctx, s.rt, opUsersCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersCreate, facade.Args{Body: body}, opts, new(CreateUserResponseContent))
 }
 
 // Delete sends DELETE /users/{id} (operation delete_users_by_id).
@@ -7980,7 +7980,7 @@ func (s *UsersService) Delete(ctx context.Context, id string, opts ...Option) er
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-users-by-id
 func (s *UsersService) Get(ctx context.Context, id string, params *UsersGetParams, opts ...Option) (*GetUserResponseContent, error) {
-	return facade.Fetch[GetUserResponseContent](ctx, s.rt, opUsersGet, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetUserResponseContent))
 }
 
 // List sends GET /users (operation get_users).
@@ -8005,7 +8005,7 @@ func (s *UsersService) Get(ctx context.Context, id string, params *UsersGetParam
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-users
 func (s *UsersService) List(ctx context.Context, params *UsersListParams, opts ...Option) (*ListUsersResponseContent, error) {
-	return facade.Fetch[ListUsersResponseContent](ctx, s.rt, opUsersList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersList, facade.Args{Query: params}, opts, new(ListUsersResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8042,7 +8042,7 @@ func (s *UsersService) ListByEmail(ctx context.Context, params *UsersListByEmail
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/post-recovery-code-regeneration
 func (s *UsersService) RegenerateRecoveryCode(ctx context.Context, id string, opts ...Option) (*RegenerateUsersRecoveryCodeResponseContent, error) {
-	return facade.Fetch[RegenerateUsersRecoveryCodeResponseContent](ctx, s.rt, opUsersRegenerateRecoveryCode, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersRegenerateRecoveryCode, facade.Args{Path: []any{id}}, opts, new(RegenerateUsersRecoveryCodeResponseContent))
 }
 
 // RevokeAccess sends POST /users/{id}/revoke-access (operation user_revoke_access).
@@ -8073,7 +8073,7 @@ func (s *UsersService) RevokeAccess(ctx context.Context, id string, body RevokeU
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/patch-users-by-id
 func (s *UsersService) Update(ctx context.Context, id string, body UpdateUserRequestContent, opts ...Option) (*UpdateUserResponseContent, error) {
-	return facade.Fetch[UpdateUserResponseContent](ctx, s.rt, opUsersUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateUserResponseContent))
 }
 
 // UsersAuthenticationMethodsService holds the Users.AuthenticationMethods operations of Auth0 Management API. It is a field of
@@ -8094,7 +8094,7 @@ type UsersAuthenticationMethodsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/post-authentication-methods
 func (s *UsersAuthenticationMethodsService) Create(ctx context.Context, id string, body CreateUserAuthenticationMethodRequestContent, opts ...Option) (*CreateUserAuthenticationMethodResponseContent, error) {
-	return facade.Fetch[CreateUserAuthenticationMethodResponseContent](ctx, s.rt, opUsersAuthenticationMethodsCreate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersAuthenticationMethodsCreate, facade.Args{Path: []any{id}, Body: body}, opts, new(CreateUserAuthenticationMethodResponseContent))
 }
 
 // Delete sends DELETE /users/{id}/authentication-methods/{authentication_method_id} (operation delete_authentication-methods_by_authentication_method_id).
@@ -8138,7 +8138,7 @@ func (s *UsersAuthenticationMethodsService) DeleteAll(ctx context.Context, id st
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-authentication-methods-by-authentication-method-id
 func (s *UsersAuthenticationMethodsService) Get(ctx context.Context, id string, authenticationMethodID string, opts ...Option) (*GetUserAuthenticationMethodResponseContent, error) {
-	return facade.Fetch[GetUserAuthenticationMethodResponseContent](ctx, s.rt, opUsersAuthenticationMethodsGet, facade.Args{Path: []any{id, authenticationMethodID}}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersAuthenticationMethodsGet, facade.Args{Path: []any{id, authenticationMethodID}}, opts, new(GetUserAuthenticationMethodResponseContent))
 }
 
 // List sends GET /users/{id}/authentication-methods (operation get_authentication-methods).
@@ -8157,7 +8157,7 @@ func (s *UsersAuthenticationMethodsService) Get(ctx context.Context, id string, 
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-authentication-methods
 func (s *UsersAuthenticationMethodsService) List(ctx context.Context, id string, params *UsersAuthenticationMethodsListParams, opts ...Option) (*ListUserAuthenticationMethodsResponseContent, error) {
-	return facade.Fetch[ListUserAuthenticationMethodsResponseContent](ctx, s.rt, opUsersAuthenticationMethodsList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersAuthenticationMethodsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserAuthenticationMethodsResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8195,7 +8195,7 @@ func (s *UsersAuthenticationMethodsService) Set(ctx context.Context, id string, 
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/patch-authentication-methods-by-authentication-method-id
 func (s *UsersAuthenticationMethodsService) Update(ctx context.Context, id string, authenticationMethodID string, body UpdateUserAuthenticationMethodRequestContent, opts ...Option) (*UpdateUserAuthenticationMethodResponseContent, error) {
-	return facade.Fetch[UpdateUserAuthenticationMethodResponseContent](ctx, s.rt, opUsersAuthenticationMethodsUpdate, facade.Args{Path: []any{id, authenticationMethodID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersAuthenticationMethodsUpdate, facade.Args{Path: []any{id, authenticationMethodID}, Body: body}, opts, new(UpdateUserAuthenticationMethodResponseContent))
 }
 
 // UsersAuthenticatorsService holds the Users.Authenticators operations of Auth0 Management API. It is a field of
@@ -8239,7 +8239,7 @@ type UsersConnectedAccountsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-connected-accounts
 func (s *UsersConnectedAccountsService) List(ctx context.Context, id string, params *UsersConnectedAccountsListParams, opts ...Option) (*ListUserConnectedAccountsResponseContent, error) {
-	return facade.Fetch[ListUserConnectedAccountsResponseContent](ctx, s.rt, opUsersConnectedAccountsList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersConnectedAccountsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserConnectedAccountsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8273,7 +8273,7 @@ type UsersEffectivePermissionsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-user-effective-permissions
 func (s *UsersEffectivePermissionsService) List(ctx context.Context, id string, params *UsersEffectivePermissionsListParams, opts ...Option) (*ListUserEffectivePermissionsResponseContent, error) {
-	return facade.Fetch[ListUserEffectivePermissionsResponseContent](ctx, s.rt, opUsersEffectivePermissionsList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersEffectivePermissionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserEffectivePermissionsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8314,7 +8314,7 @@ type UsersEffectivePermissionsSourcesRolesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-user-effective-permission-role-sources
 func (s *UsersEffectivePermissionsSourcesRolesService) List(ctx context.Context, id string, params *UsersEffectivePermissionsSourcesRolesListParams, opts ...Option) (*ListUserEffectivePermissionRoleSourcesResponseContent, error) {
-	return facade.Fetch[ListUserEffectivePermissionRoleSourcesResponseContent](ctx, s.rt, opUsersEffectivePermissionsSourcesRolesList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersEffectivePermissionsSourcesRolesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserEffectivePermissionRoleSourcesResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8347,7 +8347,7 @@ type UsersEffectiveRolesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-user-effective-roles
 func (s *UsersEffectiveRolesService) List(ctx context.Context, id string, params *UsersEffectiveRolesListParams, opts ...Option) (*ListUserEffectiveRolesResponseContent, error) {
-	return facade.Fetch[ListUserEffectiveRolesResponseContent](ctx, s.rt, opUsersEffectiveRolesList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersEffectiveRolesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserEffectiveRolesResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8387,7 +8387,7 @@ type UsersEffectiveRolesSourcesGroupsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-user-role-source-groups
 func (s *UsersEffectiveRolesSourcesGroupsService) List(ctx context.Context, id string, params *UsersEffectiveRolesSourcesGroupsListParams, opts ...Option) (*ListUserRoleSourceGroupsResponseContent, error) {
-	return facade.Fetch[ListUserRoleSourceGroupsResponseContent](ctx, s.rt, opUsersEffectiveRolesSourcesGroupsList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersEffectiveRolesSourcesGroupsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserRoleSourceGroupsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8478,7 +8478,7 @@ type UsersGroupsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-user-groups
 func (s *UsersGroupsService) Get(ctx context.Context, id string, params *UsersGroupsGetParams, opts ...Option) (*GetUserGroupsResponseContent, error) {
-	return facade.Fetch[GetUserGroupsResponseContent](ctx, s.rt, opUsersGroupsGet, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersGroupsGet, facade.Args{Path: []any{id}, Query: params}, opts, new(GetUserGroupsResponseContent))
 }
 
 // GetAll ranges over every item Get lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8507,7 +8507,7 @@ type UsersIdentitiesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/delete-user-identity-by-user-id
 func (s *UsersIdentitiesService) Delete(ctx context.Context, id string, provider UserIdentityProviderEnum, userID string, opts ...Option) (*DeleteUserIdentityResponseContent, error) {
-	return facade.Fetch[DeleteUserIdentityResponseContent](ctx, s.rt, opUsersIdentitiesDelete, facade.Args{Path: []any{id, provider, userID}}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersIdentitiesDelete, facade.Args{Path: []any{id, provider, userID}}, opts, new(DeleteUserIdentityResponseContent))
 }
 
 // Link sends POST /users/{id}/identities (operation post_identities).
@@ -8548,7 +8548,7 @@ type UsersLogsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-logs-by-user
 func (s *UsersLogsService) List(ctx context.Context, id string, params *UsersLogsListParams, opts ...Option) (*UserListLogResponseContent, error) {
-	return facade.Fetch[UserListLogResponseContent](ctx, s.rt, opUsersLogsList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersLogsList, facade.Args{Path: []any{id}, Query: params}, opts, new(UserListLogResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8615,7 +8615,7 @@ type UsersOrganizationsService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-user-organizations
 func (s *UsersOrganizationsService) List(ctx context.Context, id string, params *UsersOrganizationsListParams, opts ...Option) (*ListUserOrganizationsResponseContent, error) {
-	return facade.Fetch[ListUserOrganizationsResponseContent](ctx, s.rt, opUsersOrganizationsList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersOrganizationsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserOrganizationsResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8677,7 +8677,7 @@ func (s *UsersPermissionsService) Delete(ctx context.Context, id string, body De
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-permissions
 func (s *UsersPermissionsService) List(ctx context.Context, id string, params *UsersPermissionsListParams, opts ...Option) (*ListUserPermissionsResponseContent, error) {
-	return facade.Fetch[ListUserPermissionsResponseContent](ctx, s.rt, opUsersPermissionsList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersPermissionsList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserPermissionsResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8723,7 +8723,7 @@ func (s *UsersRefreshTokenService) Delete(ctx context.Context, userID string, op
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-refresh-tokens-for-user
 func (s *UsersRefreshTokenService) List(ctx context.Context, userID string, params *UsersRefreshTokenListParams, opts ...Option) (*ListRefreshTokensPaginatedResponseContent, error) {
-	return facade.Fetch[ListRefreshTokensPaginatedResponseContent](ctx, s.rt, opUsersRefreshTokenList, facade.Args{Path: []any{userID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersRefreshTokenList, facade.Args{Path: []any{userID}, Query: params}, opts, new(ListRefreshTokensPaginatedResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8806,7 +8806,7 @@ func (s *UsersRolesService) Delete(ctx context.Context, id string, body DeleteUs
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-user-roles
 func (s *UsersRolesService) List(ctx context.Context, id string, params *UsersRolesListParams, opts ...Option) (*ListUserRolesResponseContent, error) {
-	return facade.Fetch[ListUserRolesResponseContent](ctx, s.rt, opUsersRolesList, facade.Args{Path: []any{id}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersRolesList, facade.Args{Path: []any{id}, Query: params}, opts, new(ListUserRolesResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8852,7 +8852,7 @@ func (s *UsersSessionsService) Delete(ctx context.Context, userID string, opts .
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-sessions-for-user
 func (s *UsersSessionsService) List(ctx context.Context, userID string, params *UsersSessionsListParams, opts ...Option) (*ListUserSessionsPaginatedResponseContent, error) {
-	return facade.Fetch[ListUserSessionsPaginatedResponseContent](ctx, s.rt, opUsersSessionsList, facade.Args{Path: []any{userID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opUsersSessionsList, facade.Args{Path: []any{userID}, Query: params}, opts, new(ListUserSessionsPaginatedResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8895,7 +8895,7 @@ type VerifiableCredentialsVerificationTemplatesService struct {
 //
 // Reference: https://auth0.com/docs/api/management/v2/verifiable-credentials/post-vc-templates
 func (s *VerifiableCredentialsVerificationTemplatesService) Create(ctx context.Context, body CreateVerifiableCredentialTemplateRequestContent, opts ...Option) (*CreateVerifiableCredentialTemplateResponseContent, error) {
-	return facade.Fetch[CreateVerifiableCredentialTemplateResponseContent](ctx, s.rt, opVerifiableCredentialsVerificationTemplatesCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsVerificationTemplatesCreate, facade.Args{Body: body}, opts, new(CreateVerifiableCredentialTemplateResponseContent))
 }
 
 // Delete sends DELETE /verifiable-credentials/verification/templates/{id} (operation delete_vc_templates_by_id).
@@ -8923,7 +8923,7 @@ func (s *VerifiableCredentialsVerificationTemplatesService) Delete(ctx context.C
 //
 // Reference: https://auth0.com/docs/api/management/v2/verifiable-credentials/get-vc-templates-by-id
 func (s *VerifiableCredentialsVerificationTemplatesService) Get(ctx context.Context, id string, opts ...Option) (*GetVerifiableCredentialTemplateResponseContent, error) {
-	return facade.Fetch[GetVerifiableCredentialTemplateResponseContent](ctx, s.rt, opVerifiableCredentialsVerificationTemplatesGet, facade.Args{Path: []any{id}}, opts)
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsVerificationTemplatesGet, facade.Args{Path: []any{id}}, opts, new(GetVerifiableCredentialTemplateResponseContent))
 }
 
 // List sends GET /verifiable-credentials/verification/templates (operation get_vc_templates).
@@ -8940,7 +8940,7 @@ func (s *VerifiableCredentialsVerificationTemplatesService) Get(ctx context.Cont
 //
 // Reference: https://auth0.com/docs/api/management/v2/verifiable-credentials/get-vc-templates
 func (s *VerifiableCredentialsVerificationTemplatesService) List(ctx context.Context, params *VerifiableCredentialsVerificationTemplatesListParams, opts ...Option) (*ListVerifiableCredentialTemplatesPaginatedResponseContent, error) {
-	return facade.Fetch[ListVerifiableCredentialTemplatesPaginatedResponseContent](ctx, s.rt, opVerifiableCredentialsVerificationTemplatesList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsVerificationTemplatesList, facade.Args{Query: params}, opts, new(ListVerifiableCredentialTemplatesPaginatedResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -8962,5 +8962,5 @@ func (s *VerifiableCredentialsVerificationTemplatesService) All(ctx context.Cont
 //
 // Reference: https://auth0.com/docs/api/management/v2/verifiable-credentials/patch-vc-templates-by-id
 func (s *VerifiableCredentialsVerificationTemplatesService) Update(ctx context.Context, id string, body UpdateVerifiableCredentialTemplateRequestContent, opts ...Option) (*UpdateVerifiableCredentialTemplateResponseContent, error) {
-	return facade.Fetch[UpdateVerifiableCredentialTemplateResponseContent](ctx, s.rt, opVerifiableCredentialsVerificationTemplatesUpdate, facade.Args{Path: []any{id}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsVerificationTemplatesUpdate, facade.Args{Path: []any{id}, Body: body}, opts, new(UpdateVerifiableCredentialTemplateResponseContent))
 }

@@ -15,14 +15,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ApplicationType enum.
 func (e ApplicationType) Valid() bool {
-	switch e {
-	case ApplicationTypeNative:
-		return true
-	case ApplicationTypeWeb:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "NATIVE", "WEB")
 }
 
 // The values the document lists for AttachmentType.
@@ -33,14 +26,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AttachmentType enum.
 func (e AttachmentType) Valid() bool {
-	switch e {
-	case AttachmentTypeEmbedded:
-		return true
-	case AttachmentTypeExternal:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "EMBEDDED", "EXTERNAL")
 }
 
 // The values the document lists for AttestationChallengeResponseAction.
@@ -51,14 +37,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AttestationChallengeResponseAction enum.
 func (e AttestationChallengeResponseAction) Valid() bool {
-	switch e {
-	case AttestationChallengeResponseActionInternalServerError:
-		return true
-	case AttestationChallengeResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "OK")
 }
 
 // The values the document lists for AuthorizationFailRequestReason.
@@ -83,42 +62,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationFailRequestReason enum.
 func (e AuthorizationFailRequestReason) Valid() bool {
-	switch e {
-	case AuthorizationFailRequestReasonAccountSelectionRequired:
-		return true
-	case AuthorizationFailRequestReasonACRNotSatisfied:
-		return true
-	case AuthorizationFailRequestReasonConsentRequired:
-		return true
-	case AuthorizationFailRequestReasonDenied:
-		return true
-	case AuthorizationFailRequestReasonDifferentSubject:
-		return true
-	case AuthorizationFailRequestReasonExceedsMaxAge:
-		return true
-	case AuthorizationFailRequestReasonInteractionRequired:
-		return true
-	case AuthorizationFailRequestReasonInvalidScope:
-		return true
-	case AuthorizationFailRequestReasonInvalidTarget:
-		return true
-	case AuthorizationFailRequestReasonMaxAgeNotSupported:
-		return true
-	case AuthorizationFailRequestReasonNotAuthenticated:
-		return true
-	case AuthorizationFailRequestReasonNotLoggedIn:
-		return true
-	case AuthorizationFailRequestReasonServerError:
-		return true
-	case AuthorizationFailRequestReasonTemporarilyUnavailable:
-		return true
-	case AuthorizationFailRequestReasonUnauthorizedClient:
-		return true
-	case AuthorizationFailRequestReasonUnknown:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ACCOUNT_SELECTION_REQUIRED", "ACR_NOT_SATISFIED", "CONSENT_REQUIRED", "DENIED", "DIFFERENT_SUBJECT", "EXCEEDS_MAX_AGE", "INTERACTION_REQUIRED", "INVALID_SCOPE", "INVALID_TARGET", "MAX_AGE_NOT_SUPPORTED", "NOT_AUTHENTICATED", "NOT_LOGGED_IN", "SERVER_ERROR", "TEMPORARILY_UNAVAILABLE", "UNAUTHORIZED_CLIENT", "UNKNOWN")
 }
 
 // The values the document lists for AuthorizationFailResponseAction.
@@ -131,18 +75,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationFailResponseAction enum.
 func (e AuthorizationFailResponseAction) Valid() bool {
-	switch e {
-	case AuthorizationFailResponseActionBadRequest:
-		return true
-	case AuthorizationFailResponseActionForm:
-		return true
-	case AuthorizationFailResponseActionInternalServerError:
-		return true
-	case AuthorizationFailResponseActionLocation:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORM", "INTERNAL_SERVER_ERROR", "LOCATION")
 }
 
 // The values the document lists for AuthorizationIssueResponseAction.
@@ -155,18 +88,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationIssueResponseAction enum.
 func (e AuthorizationIssueResponseAction) Valid() bool {
-	switch e {
-	case AuthorizationIssueResponseActionBadRequest:
-		return true
-	case AuthorizationIssueResponseActionForm:
-		return true
-	case AuthorizationIssueResponseActionInternalServerError:
-		return true
-	case AuthorizationIssueResponseActionLocation:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORM", "INTERNAL_SERVER_ERROR", "LOCATION")
 }
 
 // The values the document lists for AuthorizationResponseAction.
@@ -181,22 +103,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationResponseAction enum.
 func (e AuthorizationResponseAction) Valid() bool {
-	switch e {
-	case AuthorizationResponseActionBadRequest:
-		return true
-	case AuthorizationResponseActionForm:
-		return true
-	case AuthorizationResponseActionInteraction:
-		return true
-	case AuthorizationResponseActionInternalServerError:
-		return true
-	case AuthorizationResponseActionLocation:
-		return true
-	case AuthorizationResponseActionNoInteraction:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORM", "INTERACTION", "INTERNAL_SERVER_ERROR", "LOCATION", "NO_INTERACTION")
 }
 
 // The values the document lists for AuthorizationTicketInfoResponseAction.
@@ -209,18 +116,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationTicketInfoResponseAction enum.
 func (e AuthorizationTicketInfoResponseAction) Valid() bool {
-	switch e {
-	case AuthorizationTicketInfoResponseActionAuthleteError:
-		return true
-	case AuthorizationTicketInfoResponseActionCallerError:
-		return true
-	case AuthorizationTicketInfoResponseActionNotFound:
-		return true
-	case AuthorizationTicketInfoResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AUTHLETE_ERROR", "CALLER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for AuthorizationTicketUpdateResponseAction.
@@ -233,18 +129,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AuthorizationTicketUpdateResponseAction enum.
 func (e AuthorizationTicketUpdateResponseAction) Valid() bool {
-	switch e {
-	case AuthorizationTicketUpdateResponseActionAuthleteError:
-		return true
-	case AuthorizationTicketUpdateResponseActionCallerError:
-		return true
-	case AuthorizationTicketUpdateResponseActionNotFound:
-		return true
-	case AuthorizationTicketUpdateResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AUTHLETE_ERROR", "CALLER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for BackchannelAuthenticationCompleteRequestResult.
@@ -256,16 +141,7 @@ const (
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationCompleteRequestResult enum.
 func (e BackchannelAuthenticationCompleteRequestResult) Valid() bool {
-	switch e {
-	case BackchannelAuthenticationCompleteRequestResultAccessDenied:
-		return true
-	case BackchannelAuthenticationCompleteRequestResultAuthorized:
-		return true
-	case BackchannelAuthenticationCompleteRequestResultTransactionFailed:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ACCESS_DENIED", "AUTHORIZED", "TRANSACTION_FAILED")
 }
 
 // The values the document lists for BackchannelAuthenticationCompleteResponseAction.
@@ -277,16 +153,7 @@ const (
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationCompleteResponseAction enum.
 func (e BackchannelAuthenticationCompleteResponseAction) Valid() bool {
-	switch e {
-	case BackchannelAuthenticationCompleteResponseActionNoAction:
-		return true
-	case BackchannelAuthenticationCompleteResponseActionNotification:
-		return true
-	case BackchannelAuthenticationCompleteResponseActionServerError:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "NO_ACTION", "NOTIFICATION", "SERVER_ERROR")
 }
 
 // The values the document lists for BackchannelAuthenticationFailRequestReason.
@@ -304,28 +171,7 @@ const (
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationFailRequestReason enum.
 func (e BackchannelAuthenticationFailRequestReason) Valid() bool {
-	switch e {
-	case BackchannelAuthenticationFailRequestReasonAccessDenied:
-		return true
-	case BackchannelAuthenticationFailRequestReasonExpiredLoginHintToken:
-		return true
-	case BackchannelAuthenticationFailRequestReasonInvalidBindingMessage:
-		return true
-	case BackchannelAuthenticationFailRequestReasonInvalidTarget:
-		return true
-	case BackchannelAuthenticationFailRequestReasonInvalidUserCode:
-		return true
-	case BackchannelAuthenticationFailRequestReasonMissingUserCode:
-		return true
-	case BackchannelAuthenticationFailRequestReasonServerError:
-		return true
-	case BackchannelAuthenticationFailRequestReasonUnauthorizedClient:
-		return true
-	case BackchannelAuthenticationFailRequestReasonUnknownUserID:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ACCESS_DENIED", "EXPIRED_LOGIN_HINT_TOKEN", "INVALID_BINDING_MESSAGE", "INVALID_TARGET", "INVALID_USER_CODE", "MISSING_USER_CODE", "SERVER_ERROR", "UNAUTHORIZED_CLIENT", "UNKNOWN_USER_ID")
 }
 
 // The values the document lists for BackchannelAuthenticationFailResponseAction.
@@ -337,16 +183,7 @@ const (
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationFailResponseAction enum.
 func (e BackchannelAuthenticationFailResponseAction) Valid() bool {
-	switch e {
-	case BackchannelAuthenticationFailResponseActionBadRequest:
-		return true
-	case BackchannelAuthenticationFailResponseActionForbidden:
-		return true
-	case BackchannelAuthenticationFailResponseActionInternalServerError:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR")
 }
 
 // The values the document lists for BackchannelAuthenticationIssueResponseAction.
@@ -358,16 +195,7 @@ const (
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationIssueResponseAction enum.
 func (e BackchannelAuthenticationIssueResponseAction) Valid() bool {
-	switch e {
-	case BackchannelAuthenticationIssueResponseActionInternalServerError:
-		return true
-	case BackchannelAuthenticationIssueResponseActionInvalidTicket:
-		return true
-	case BackchannelAuthenticationIssueResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "INVALID_TICKET", "OK")
 }
 
 // The values the document lists for BackchannelAuthenticationResponseAction.
@@ -380,18 +208,7 @@ const (
 
 // Valid indicates whether the value is a known member of the BackchannelAuthenticationResponseAction enum.
 func (e BackchannelAuthenticationResponseAction) Valid() bool {
-	switch e {
-	case BackchannelAuthenticationResponseActionBadRequest:
-		return true
-	case BackchannelAuthenticationResponseActionInternalServerError:
-		return true
-	case BackchannelAuthenticationResponseActionUnauthorized:
-		return true
-	case BackchannelAuthenticationResponseActionUserIdentification:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "INTERNAL_SERVER_ERROR", "UNAUTHORIZED", "USER_IDENTIFICATION")
 }
 
 // The values the document lists for BackchannelLogoutTokenResponseAction.
@@ -403,16 +220,7 @@ const (
 
 // Valid indicates whether the value is a known member of the BackchannelLogoutTokenResponseAction enum.
 func (e BackchannelLogoutTokenResponseAction) Valid() bool {
-	switch e {
-	case BackchannelLogoutTokenResponseActionCallerError:
-		return true
-	case BackchannelLogoutTokenResponseActionOK:
-		return true
-	case BackchannelLogoutTokenResponseActionServerError:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CALLER_ERROR", "OK", "SERVER_ERROR")
 }
 
 // The values the document lists for ClaimType.
@@ -424,16 +232,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClaimType enum.
 func (e ClaimType) Valid() bool {
-	switch e {
-	case ClaimTypeAggregated:
-		return true
-	case ClaimTypeDistributed:
-		return true
-	case ClaimTypeNormal:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AGGREGATED", "DISTRIBUTED", "NORMAL")
 }
 
 // The values the document lists for ClientClientSource.
@@ -447,20 +246,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClientClientSource enum.
 func (e ClientClientSource) Valid() bool {
-	switch e {
-	case ClientClientSourceAutomaticRegistration:
-		return true
-	case ClientClientSourceDynamicRegistration:
-		return true
-	case ClientClientSourceExplicitRegistration:
-		return true
-	case ClientClientSourceMetadataDocument:
-		return true
-	case ClientClientSourceStaticRegistration:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AUTOMATIC_REGISTRATION", "DYNAMIC_REGISTRATION", "EXPLICIT_REGISTRATION", "METADATA_DOCUMENT", "STATIC_REGISTRATION")
 }
 
 // The values the document lists for ClientResponseModes.
@@ -476,24 +262,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClientResponseModes enum.
 func (e ClientResponseModes) Valid() bool {
-	switch e {
-	case ClientResponseModesFormPost:
-		return true
-	case ClientResponseModesFormPostJWT:
-		return true
-	case ClientResponseModesFragment:
-		return true
-	case ClientResponseModesFragmentJWT:
-		return true
-	case ClientResponseModesJWT:
-		return true
-	case ClientResponseModesQuery:
-		return true
-	case ClientResponseModesQueryJWT:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "FORM_POST", "FORM_POST_JWT", "FRAGMENT", "FRAGMENT_JWT", "JWT", "QUERY", "QUERY_JWT")
 }
 
 // The values the document lists for ClientAuthMethod.
@@ -511,28 +280,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClientAuthMethod enum.
 func (e ClientAuthMethod) Valid() bool {
-	switch e {
-	case ClientAuthMethodAttestJWTClientAuth:
-		return true
-	case ClientAuthMethodClientSecretBasic:
-		return true
-	case ClientAuthMethodClientSecretJWT:
-		return true
-	case ClientAuthMethodClientSecretPost:
-		return true
-	case ClientAuthMethodNone:
-		return true
-	case ClientAuthMethodPrivateKeyJWT:
-		return true
-	case ClientAuthMethodSelfSignedTLSClientAuth:
-		return true
-	case ClientAuthMethodSpiffeJWT:
-		return true
-	case ClientAuthMethodTLSClientAuth:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ATTEST_JWT_CLIENT_AUTH", "CLIENT_SECRET_BASIC", "CLIENT_SECRET_JWT", "CLIENT_SECRET_POST", "NONE", "PRIVATE_KEY_JWT", "SELF_SIGNED_TLS_CLIENT_AUTH", "SPIFFE_JWT", "TLS_CLIENT_AUTH")
 }
 
 // The values the document lists for ClientRegistrationResponseAction.
@@ -548,24 +296,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClientRegistrationResponseAction enum.
 func (e ClientRegistrationResponseAction) Valid() bool {
-	switch e {
-	case ClientRegistrationResponseActionBadRequest:
-		return true
-	case ClientRegistrationResponseActionCreated:
-		return true
-	case ClientRegistrationResponseActionDeleted:
-		return true
-	case ClientRegistrationResponseActionInternalServerError:
-		return true
-	case ClientRegistrationResponseActionOK:
-		return true
-	case ClientRegistrationResponseActionUnauthorized:
-		return true
-	case ClientRegistrationResponseActionUpdated:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "CREATED", "DELETED", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED", "UPDATED")
 }
 
 // The values the document lists for ClientRegistrationType.
@@ -576,14 +307,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClientRegistrationType enum.
 func (e ClientRegistrationType) Valid() bool {
-	switch e {
-	case ClientRegistrationTypeAutomatic:
-		return true
-	case ClientRegistrationTypeExplicit:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AUTOMATIC", "EXPLICIT")
 }
 
 // The values the document lists for ClientType.
@@ -594,14 +318,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ClientType enum.
 func (e ClientType) Valid() bool {
-	switch e {
-	case ClientTypeConfidential:
-		return true
-	case ClientTypePublic:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CONFIDENTIAL", "PUBLIC")
 }
 
 // The values the document lists for DeliveryMode.
@@ -613,16 +330,7 @@ const (
 
 // Valid indicates whether the value is a known member of the DeliveryMode enum.
 func (e DeliveryMode) Valid() bool {
-	switch e {
-	case DeliveryModePing:
-		return true
-	case DeliveryModePoll:
-		return true
-	case DeliveryModePush:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "PING", "POLL", "PUSH")
 }
 
 // The values the document lists for DeviceAuthorizationResponseAction.
@@ -635,18 +343,7 @@ const (
 
 // Valid indicates whether the value is a known member of the DeviceAuthorizationResponseAction enum.
 func (e DeviceAuthorizationResponseAction) Valid() bool {
-	switch e {
-	case DeviceAuthorizationResponseActionBadRequest:
-		return true
-	case DeviceAuthorizationResponseActionInternalServerError:
-		return true
-	case DeviceAuthorizationResponseActionOK:
-		return true
-	case DeviceAuthorizationResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED")
 }
 
 // The values the document lists for DeviceCompleteRequestResult.
@@ -658,16 +355,7 @@ const (
 
 // Valid indicates whether the value is a known member of the DeviceCompleteRequestResult enum.
 func (e DeviceCompleteRequestResult) Valid() bool {
-	switch e {
-	case DeviceCompleteRequestResultAccessDenied:
-		return true
-	case DeviceCompleteRequestResultAuthorized:
-		return true
-	case DeviceCompleteRequestResultTransactionFailed:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ACCESS_DENIED", "AUTHORIZED", "TRANSACTION_FAILED")
 }
 
 // The values the document lists for DeviceCompleteResponseAction.
@@ -681,20 +369,7 @@ const (
 
 // Valid indicates whether the value is a known member of the DeviceCompleteResponseAction enum.
 func (e DeviceCompleteResponseAction) Valid() bool {
-	switch e {
-	case DeviceCompleteResponseActionInvalidRequest:
-		return true
-	case DeviceCompleteResponseActionServerError:
-		return true
-	case DeviceCompleteResponseActionSuccess:
-		return true
-	case DeviceCompleteResponseActionUserCodeExpired:
-		return true
-	case DeviceCompleteResponseActionUserCodeNotExist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INVALID_REQUEST", "SERVER_ERROR", "SUCCESS", "USER_CODE_EXPIRED", "USER_CODE_NOT_EXIST")
 }
 
 // The values the document lists for DeviceVerificationResponseAction.
@@ -707,18 +382,7 @@ const (
 
 // Valid indicates whether the value is a known member of the DeviceVerificationResponseAction enum.
 func (e DeviceVerificationResponseAction) Valid() bool {
-	switch e {
-	case DeviceVerificationResponseActionExpired:
-		return true
-	case DeviceVerificationResponseActionInternalServerError:
-		return true
-	case DeviceVerificationResponseActionNotExist:
-		return true
-	case DeviceVerificationResponseActionValid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "EXPIRED", "INTERNAL_SERVER_ERROR", "NOT_EXIST", "VALID")
 }
 
 // The values the document lists for Display.
@@ -731,18 +395,7 @@ const (
 
 // Valid indicates whether the value is a known member of the Display enum.
 func (e Display) Valid() bool {
-	switch e {
-	case DisplayPage:
-		return true
-	case DisplayPopup:
-		return true
-	case DisplayTouch:
-		return true
-	case DisplayWap:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "PAGE", "POPUP", "TOUCH", "WAP")
 }
 
 // The values the document lists for FAPIMode.
@@ -757,22 +410,7 @@ const (
 
 // Valid indicates whether the value is a known member of the FAPIMode enum.
 func (e FAPIMode) Valid() bool {
-	switch e {
-	case FAPIModeFAPI1Advanced:
-		return true
-	case FAPIModeFAPI1Baseline:
-		return true
-	case FAPIModeFAPI2MessageSigningAuthReq:
-		return true
-	case FAPIModeFAPI2MessageSigningAuthRes:
-		return true
-	case FAPIModeFAPI2MessageSigningIntrospectionRes:
-		return true
-	case FAPIModeFAPI2Security:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "FAPI1_ADVANCED", "FAPI1_BASELINE", "FAPI2_MESSAGE_SIGNING_AUTH_REQ", "FAPI2_MESSAGE_SIGNING_AUTH_RES", "FAPI2_MESSAGE_SIGNING_INTROSPECTION_RES", "FAPI2_SECURITY")
 }
 
 // The values the document lists for FederationConfigurationResponseAction.
@@ -784,16 +422,7 @@ const (
 
 // Valid indicates whether the value is a known member of the FederationConfigurationResponseAction enum.
 func (e FederationConfigurationResponseAction) Valid() bool {
-	switch e {
-	case FederationConfigurationResponseActionInternalServerError:
-		return true
-	case FederationConfigurationResponseActionNotFound:
-		return true
-	case FederationConfigurationResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for FederationRegistrationResponseAction.
@@ -806,18 +435,7 @@ const (
 
 // Valid indicates whether the value is a known member of the FederationRegistrationResponseAction enum.
 func (e FederationRegistrationResponseAction) Valid() bool {
-	switch e {
-	case FederationRegistrationResponseActionBadRequest:
-		return true
-	case FederationRegistrationResponseActionInternalServerError:
-		return true
-	case FederationRegistrationResponseActionNotFound:
-		return true
-	case FederationRegistrationResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for GMResponseAction.
@@ -833,24 +451,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GMResponseAction enum.
 func (e GMResponseAction) Valid() bool {
-	switch e {
-	case GMResponseActionAuthleteError:
-		return true
-	case GMResponseActionCallerError:
-		return true
-	case GMResponseActionForbidden:
-		return true
-	case GMResponseActionNoContent:
-		return true
-	case GMResponseActionNotFound:
-		return true
-	case GMResponseActionOK:
-		return true
-	case GMResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AUTHLETE_ERROR", "CALLER_ERROR", "FORBIDDEN", "NO_CONTENT", "NOT_FOUND", "OK", "UNAUTHORIZED")
 }
 
 // The values the document lists for GrantManagementAction.
@@ -864,20 +465,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GrantManagementAction enum.
 func (e GrantManagementAction) Valid() bool {
-	switch e {
-	case GrantManagementActionCreate:
-		return true
-	case GrantManagementActionMerge:
-		return true
-	case GrantManagementActionQuery:
-		return true
-	case GrantManagementActionReplace:
-		return true
-	case GrantManagementActionRevoke:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CREATE", "MERGE", "QUERY", "REPLACE", "REVOKE")
 }
 
 // The values the document lists for GrantType.
@@ -896,30 +484,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GrantType enum.
 func (e GrantType) Valid() bool {
-	switch e {
-	case GrantTypeAuthorizationCode:
-		return true
-	case GrantTypeCIBA:
-		return true
-	case GrantTypeClientCredentials:
-		return true
-	case GrantTypeDeviceCode:
-		return true
-	case GrantTypeImplicit:
-		return true
-	case GrantTypeJWTBearer:
-		return true
-	case GrantTypePassword:
-		return true
-	case GrantTypePreAuthorizedCode:
-		return true
-	case GrantTypeRefreshToken:
-		return true
-	case GrantTypeTokenExchange:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AUTHORIZATION_CODE", "CIBA", "CLIENT_CREDENTIALS", "DEVICE_CODE", "IMPLICIT", "JWT_BEARER", "PASSWORD", "PRE_AUTHORIZED_CODE", "REFRESH_TOKEN", "TOKEN_EXCHANGE")
 }
 
 // The values the document lists for HskCreateResponseAction.
@@ -932,18 +497,7 @@ const (
 
 // Valid indicates whether the value is a known member of the HskCreateResponseAction enum.
 func (e HskCreateResponseAction) Valid() bool {
-	switch e {
-	case HskCreateResponseActionInvalidRequest:
-		return true
-	case HskCreateResponseActionNotFound:
-		return true
-	case HskCreateResponseActionServerError:
-		return true
-	case HskCreateResponseActionSuccess:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR", "SUCCESS")
 }
 
 // The values the document lists for HskDeleteResponseAction.
@@ -956,18 +510,7 @@ const (
 
 // Valid indicates whether the value is a known member of the HskDeleteResponseAction enum.
 func (e HskDeleteResponseAction) Valid() bool {
-	switch e {
-	case HskDeleteResponseActionInvalidRequest:
-		return true
-	case HskDeleteResponseActionNotFound:
-		return true
-	case HskDeleteResponseActionServerError:
-		return true
-	case HskDeleteResponseActionSuccess:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR", "SUCCESS")
 }
 
 // The values the document lists for HskGetListResponseAction.
@@ -979,16 +522,7 @@ const (
 
 // Valid indicates whether the value is a known member of the HskGetListResponseAction enum.
 func (e HskGetListResponseAction) Valid() bool {
-	switch e {
-	case HskGetListResponseActionInvalidRequest:
-		return true
-	case HskGetListResponseActionServerError:
-		return true
-	case HskGetListResponseActionSuccess:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INVALID_REQUEST", "SERVER_ERROR", "SUCCESS")
 }
 
 // The values the document lists for HskGetResponseAction.
@@ -1001,18 +535,7 @@ const (
 
 // Valid indicates whether the value is a known member of the HskGetResponseAction enum.
 func (e HskGetResponseAction) Valid() bool {
-	switch e {
-	case HskGetResponseActionInvalidRequest:
-		return true
-	case HskGetResponseActionNotFound:
-		return true
-	case HskGetResponseActionServerError:
-		return true
-	case HskGetResponseActionSuccess:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INVALID_REQUEST", "NOT_FOUND", "SERVER_ERROR", "SUCCESS")
 }
 
 // The values the document lists for IdtokenReissueResponseAction.
@@ -1024,16 +547,7 @@ const (
 
 // Valid indicates whether the value is a known member of the IdtokenReissueResponseAction enum.
 func (e IdtokenReissueResponseAction) Valid() bool {
-	switch e {
-	case IdtokenReissueResponseActionCallerError:
-		return true
-	case IdtokenReissueResponseActionInternalServerError:
-		return true
-	case IdtokenReissueResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CALLER_ERROR", "INTERNAL_SERVER_ERROR", "OK")
 }
 
 // The values the document lists for IntrospectionResponseAction.
@@ -1047,20 +561,7 @@ const (
 
 // Valid indicates whether the value is a known member of the IntrospectionResponseAction enum.
 func (e IntrospectionResponseAction) Valid() bool {
-	switch e {
-	case IntrospectionResponseActionBadRequest:
-		return true
-	case IntrospectionResponseActionForbidden:
-		return true
-	case IntrospectionResponseActionInternalServerError:
-		return true
-	case IntrospectionResponseActionOK:
-		return true
-	case IntrospectionResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED")
 }
 
 // The values the document lists for JWEAlg.
@@ -1086,44 +587,7 @@ const (
 
 // Valid indicates whether the value is a known member of the JWEAlg enum.
 func (e JWEAlg) Valid() bool {
-	switch e {
-	case JWEAlgA128GCMKW:
-		return true
-	case JWEAlgA128KW:
-		return true
-	case JWEAlgA192GCMKW:
-		return true
-	case JWEAlgA192KW:
-		return true
-	case JWEAlgA256GCMKW:
-		return true
-	case JWEAlgA256KW:
-		return true
-	case JWEAlgDir:
-		return true
-	case JWEAlgEcdhEs:
-		return true
-	case JWEAlgEcdhEsA128KW:
-		return true
-	case JWEAlgEcdhEsA192KW:
-		return true
-	case JWEAlgEcdhEsA256KW:
-		return true
-	case JWEAlgPBES2HS256A128KW:
-		return true
-	case JWEAlgPBES2HS384A192KW:
-		return true
-	case JWEAlgPBES2HS512A256KW:
-		return true
-	case JWEAlgRSA15:
-		return true
-	case JWEAlgRSAOaep:
-		return true
-	case JWEAlgRSAOaep256:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "A128GCMKW", "A128KW", "A192GCMKW", "A192KW", "A256GCMKW", "A256KW", "DIR", "ECDH_ES", "ECDH_ES_A128KW", "ECDH_ES_A192KW", "ECDH_ES_A256KW", "PBES2_HS256_A128KW", "PBES2_HS384_A192KW", "PBES2_HS512_A256KW", "RSA1_5", "RSA_OAEP", "RSA_OAEP_256")
 }
 
 // The values the document lists for JWEEnc.
@@ -1138,22 +602,7 @@ const (
 
 // Valid indicates whether the value is a known member of the JWEEnc enum.
 func (e JWEEnc) Valid() bool {
-	switch e {
-	case JWEEncA128CBCHS256:
-		return true
-	case JWEEncA128GCM:
-		return true
-	case JWEEncA192CBCHS384:
-		return true
-	case JWEEncA192GCM:
-		return true
-	case JWEEncA256CBCHS512:
-		return true
-	case JWEEncA256GCM:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "A128CBC_HS256", "A128GCM", "A192CBC_HS384", "A192GCM", "A256CBC_HS512", "A256GCM")
 }
 
 // The values the document lists for JWSAlg.
@@ -1177,40 +626,7 @@ const (
 
 // Valid indicates whether the value is a known member of the JWSAlg enum.
 func (e JWSAlg) Valid() bool {
-	switch e {
-	case JWSAlgES256:
-		return true
-	case JWSAlgES256K:
-		return true
-	case JWSAlgES384:
-		return true
-	case JWSAlgES512:
-		return true
-	case JWSAlgEdDSA:
-		return true
-	case JWSAlgHS256:
-		return true
-	case JWSAlgHS384:
-		return true
-	case JWSAlgHS512:
-		return true
-	case JWSAlgNone:
-		return true
-	case JWSAlgPS256:
-		return true
-	case JWSAlgPS384:
-		return true
-	case JWSAlgPS512:
-		return true
-	case JWSAlgRS256:
-		return true
-	case JWSAlgRS384:
-		return true
-	case JWSAlgRS512:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ES256", "ES256K", "ES384", "ES512", "EdDSA", "HS256", "HS384", "HS512", "NONE", "PS256", "PS384", "PS512", "RS256", "RS384", "RS512")
 }
 
 // The values the document lists for NativeSSOLogoutResponseAction.
@@ -1222,16 +638,7 @@ const (
 
 // Valid indicates whether the value is a known member of the NativeSSOLogoutResponseAction enum.
 func (e NativeSSOLogoutResponseAction) Valid() bool {
-	switch e {
-	case NativeSSOLogoutResponseActionCallerError:
-		return true
-	case NativeSSOLogoutResponseActionOK:
-		return true
-	case NativeSSOLogoutResponseActionServerError:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CALLER_ERROR", "OK", "SERVER_ERROR")
 }
 
 // The values the document lists for NativeSSOResponseAction.
@@ -1243,16 +650,7 @@ const (
 
 // Valid indicates whether the value is a known member of the NativeSSOResponseAction enum.
 func (e NativeSSOResponseAction) Valid() bool {
-	switch e {
-	case NativeSSOResponseActionCallerError:
-		return true
-	case NativeSSOResponseActionInternalServerError:
-		return true
-	case NativeSSOResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CALLER_ERROR", "INTERNAL_SERVER_ERROR", "OK")
 }
 
 // The values the document lists for Prompt.
@@ -1266,20 +664,7 @@ const (
 
 // Valid indicates whether the value is a known member of the Prompt enum.
 func (e Prompt) Valid() bool {
-	switch e {
-	case PromptConsent:
-		return true
-	case PromptCreate:
-		return true
-	case PromptLogin:
-		return true
-	case PromptNone:
-		return true
-	case PromptSelectAccount:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CONSENT", "CREATE", "LOGIN", "NONE", "SELECT_ACCOUNT")
 }
 
 // The values the document lists for PushedAuthorizationResponseAction.
@@ -1294,22 +679,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PushedAuthorizationResponseAction enum.
 func (e PushedAuthorizationResponseAction) Valid() bool {
-	switch e {
-	case PushedAuthorizationResponseActionBadRequest:
-		return true
-	case PushedAuthorizationResponseActionCreated:
-		return true
-	case PushedAuthorizationResponseActionForbidden:
-		return true
-	case PushedAuthorizationResponseActionInternalServerError:
-		return true
-	case PushedAuthorizationResponseActionPayloadTooLarge:
-		return true
-	case PushedAuthorizationResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "CREATED", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "PAYLOAD_TOO_LARGE", "UNAUTHORIZED")
 }
 
 // The values the document lists for PushedAuthorizationResponseClientAuthMethod.
@@ -1326,26 +696,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PushedAuthorizationResponseClientAuthMethod enum.
 func (e PushedAuthorizationResponseClientAuthMethod) Valid() bool {
-	switch e {
-	case PushedAuthorizationResponseClientAuthMethodAttestJWTClientAuth:
-		return true
-	case PushedAuthorizationResponseClientAuthMethodClientSecretBasic:
-		return true
-	case PushedAuthorizationResponseClientAuthMethodClientSecretJWT:
-		return true
-	case PushedAuthorizationResponseClientAuthMethodClientSecretPost:
-		return true
-	case PushedAuthorizationResponseClientAuthMethodNone:
-		return true
-	case PushedAuthorizationResponseClientAuthMethodPrivateKeyJWT:
-		return true
-	case PushedAuthorizationResponseClientAuthMethodSelfSignedTLSClientAuth:
-		return true
-	case PushedAuthorizationResponseClientAuthMethodTLSClientAuth:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ATTEST_JWT_CLIENT_AUTH", "CLIENT_SECRET_BASIC", "CLIENT_SECRET_JWT", "CLIENT_SECRET_POST", "NONE", "PRIVATE_KEY_JWT", "SELF_SIGNED_TLS_CLIENT_AUTH", "TLS_CLIENT_AUTH")
 }
 
 // The values the document lists for ResponseType.
@@ -1362,26 +713,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ResponseType enum.
 func (e ResponseType) Valid() bool {
-	switch e {
-	case ResponseTypeCode:
-		return true
-	case ResponseTypeCodeIDToken:
-		return true
-	case ResponseTypeCodeIDTokenToken:
-		return true
-	case ResponseTypeCodeToken:
-		return true
-	case ResponseTypeIDToken:
-		return true
-	case ResponseTypeIDTokenToken:
-		return true
-	case ResponseTypeNone:
-		return true
-	case ResponseTypeToken:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CODE", "CODE_ID_TOKEN", "CODE_ID_TOKEN_TOKEN", "CODE_TOKEN", "ID_TOKEN", "ID_TOKEN_TOKEN", "NONE", "TOKEN")
 }
 
 // The values the document lists for RevocationResponseAction.
@@ -1394,18 +726,7 @@ const (
 
 // Valid indicates whether the value is a known member of the RevocationResponseAction enum.
 func (e RevocationResponseAction) Valid() bool {
-	switch e {
-	case RevocationResponseActionBadRequest:
-		return true
-	case RevocationResponseActionInternalServerError:
-		return true
-	case RevocationResponseActionInvalidClient:
-		return true
-	case RevocationResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "INTERNAL_SERVER_ERROR", "INVALID_CLIENT", "OK")
 }
 
 // The values the document lists for ServiceSupportedSnses.
@@ -1415,12 +736,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ServiceSupportedSnses enum.
 func (e ServiceSupportedSnses) Valid() bool {
-	switch e {
-	case ServiceSupportedSnsesFacebook:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "FACEBOOK")
 }
 
 // The values the document lists for ServiceProfile.
@@ -1431,14 +747,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ServiceProfile enum.
 func (e ServiceProfile) Valid() bool {
-	switch e {
-	case ServiceProfileFAPI:
-		return true
-	case ServiceProfileOpenBanking:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "FAPI", "OPEN_BANKING")
 }
 
 // The values the document lists for SNS.
@@ -1448,12 +757,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SNS enum.
 func (e SNS) Valid() bool {
-	switch e {
-	case SNSFacebook:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "FACEBOOK")
 }
 
 // The values the document lists for StandardIntrospectionResponseAction.
@@ -1466,18 +770,7 @@ const (
 
 // Valid indicates whether the value is a known member of the StandardIntrospectionResponseAction enum.
 func (e StandardIntrospectionResponseAction) Valid() bool {
-	switch e {
-	case StandardIntrospectionResponseActionBadRequest:
-		return true
-	case StandardIntrospectionResponseActionInternalServerError:
-		return true
-	case StandardIntrospectionResponseActionJWT:
-		return true
-	case StandardIntrospectionResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "INTERNAL_SERVER_ERROR", "JWT", "OK")
 }
 
 // The values the document lists for SubjectType.
@@ -1488,14 +781,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SubjectType enum.
 func (e SubjectType) Valid() bool {
-	switch e {
-	case SubjectTypePairwise:
-		return true
-	case SubjectTypePublic:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "PAIRWISE", "PUBLIC")
 }
 
 // The values the document lists for TokenBatchStatusBatchKind.
@@ -1505,12 +791,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenBatchStatusBatchKind enum.
 func (e TokenBatchStatusBatchKind) Valid() bool {
-	switch e {
-	case TokenBatchStatusBatchKindCreate:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "CREATE")
 }
 
 // The values the document lists for TokenBatchStatusResult.
@@ -1521,14 +802,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenBatchStatusResult enum.
 func (e TokenBatchStatusResult) Valid() bool {
-	switch e {
-	case TokenBatchStatusResultFailed:
-		return true
-	case TokenBatchStatusResultSucceeded:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "FAILED", "SUCCEEDED")
 }
 
 // The values the document lists for TokenCreateResponseAction.
@@ -1541,18 +815,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenCreateResponseAction enum.
 func (e TokenCreateResponseAction) Valid() bool {
-	switch e {
-	case TokenCreateResponseActionBadRequest:
-		return true
-	case TokenCreateResponseActionForbidden:
-		return true
-	case TokenCreateResponseActionInternalServerError:
-		return true
-	case TokenCreateResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK")
 }
 
 // The values the document lists for TokenFailRequestReason.
@@ -1564,16 +827,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenFailRequestReason enum.
 func (e TokenFailRequestReason) Valid() bool {
-	switch e {
-	case TokenFailRequestReasonInvalidResourceOwnerCredentials:
-		return true
-	case TokenFailRequestReasonInvalidTarget:
-		return true
-	case TokenFailRequestReasonUnknown:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INVALID_RESOURCE_OWNER_CREDENTIALS", "INVALID_TARGET", "UNKNOWN")
 }
 
 // The values the document lists for TokenFailResponseAction.
@@ -1584,14 +838,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenFailResponseAction enum.
 func (e TokenFailResponseAction) Valid() bool {
-	switch e {
-	case TokenFailResponseActionBadRequest:
-		return true
-	case TokenFailResponseActionInternalServerError:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "INTERNAL_SERVER_ERROR")
 }
 
 // The values the document lists for TokenIssueResponseAction.
@@ -1602,14 +849,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenIssueResponseAction enum.
 func (e TokenIssueResponseAction) Valid() bool {
-	switch e {
-	case TokenIssueResponseActionInternalServerError:
-		return true
-	case TokenIssueResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "OK")
 }
 
 // The values the document lists for TokenResponseAction.
@@ -1627,28 +867,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenResponseAction enum.
 func (e TokenResponseAction) Valid() bool {
-	switch e {
-	case TokenResponseActionBadRequest:
-		return true
-	case TokenResponseActionIDTokenReissuable:
-		return true
-	case TokenResponseActionInternalServerError:
-		return true
-	case TokenResponseActionInvalidClient:
-		return true
-	case TokenResponseActionJWTBearer:
-		return true
-	case TokenResponseActionNativeSSO:
-		return true
-	case TokenResponseActionOK:
-		return true
-	case TokenResponseActionPassword:
-		return true
-	case TokenResponseActionTokenExchange:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "ID_TOKEN_REISSUABLE", "INTERNAL_SERVER_ERROR", "INVALID_CLIENT", "JWT_BEARER", "NATIVE_SSO", "OK", "PASSWORD", "TOKEN_EXCHANGE")
 }
 
 // The values the document lists for TokenType.
@@ -1667,30 +886,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenType enum.
 func (e TokenType) Valid() bool {
-	switch e {
-	case TokenTypeAccessToken:
-		return true
-	case TokenTypeDeviceCode:
-		return true
-	case TokenTypeDeviceSecret:
-		return true
-	case TokenTypeIDToken:
-		return true
-	case TokenTypeJWT:
-		return true
-	case TokenTypeJWTBearer:
-		return true
-	case TokenTypeRefreshToken:
-		return true
-	case TokenTypeSAML1:
-		return true
-	case TokenTypeSAML2:
-		return true
-	case TokenTypeTokenExchange:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ACCESS_TOKEN", "DEVICE_CODE", "DEVICE_SECRET", "ID_TOKEN", "JWT", "JWT_BEARER", "REFRESH_TOKEN", "SAML1", "SAML2", "TOKEN_EXCHANGE")
 }
 
 // The values the document lists for TokenUpdateResponseAction.
@@ -1704,20 +900,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TokenUpdateResponseAction enum.
 func (e TokenUpdateResponseAction) Valid() bool {
-	switch e {
-	case TokenUpdateResponseActionBadRequest:
-		return true
-	case TokenUpdateResponseActionForbidden:
-		return true
-	case TokenUpdateResponseActionInternalServerError:
-		return true
-	case TokenUpdateResponseActionNotFound:
-		return true
-	case TokenUpdateResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for UserCodeCharset.
@@ -1728,14 +911,7 @@ const (
 
 // Valid indicates whether the value is a known member of the UserCodeCharset enum.
 func (e UserCodeCharset) Valid() bool {
-	switch e {
-	case UserCodeCharsetBASE20:
-		return true
-	case UserCodeCharsetNumeric:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BASE20", "NUMERIC")
 }
 
 // The values the document lists for UserinfoIssueResponseAction.
@@ -1750,22 +926,7 @@ const (
 
 // Valid indicates whether the value is a known member of the UserinfoIssueResponseAction enum.
 func (e UserinfoIssueResponseAction) Valid() bool {
-	switch e {
-	case UserinfoIssueResponseActionBadRequest:
-		return true
-	case UserinfoIssueResponseActionForbidden:
-		return true
-	case UserinfoIssueResponseActionInternalServerError:
-		return true
-	case UserinfoIssueResponseActionJSON:
-		return true
-	case UserinfoIssueResponseActionJWT:
-		return true
-	case UserinfoIssueResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "JSON", "JWT", "UNAUTHORIZED")
 }
 
 // The values the document lists for UserinfoResponseAction.
@@ -1779,20 +940,7 @@ const (
 
 // Valid indicates whether the value is a known member of the UserinfoResponseAction enum.
 func (e UserinfoResponseAction) Valid() bool {
-	switch e {
-	case UserinfoResponseActionBadRequest:
-		return true
-	case UserinfoResponseActionForbidden:
-		return true
-	case UserinfoResponseActionInternalServerError:
-		return true
-	case UserinfoResponseActionOK:
-		return true
-	case UserinfoResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED")
 }
 
 // The values the document lists for VciBatchIssueResponseAction.
@@ -1808,24 +956,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciBatchIssueResponseAction enum.
 func (e VciBatchIssueResponseAction) Valid() bool {
-	switch e {
-	case VciBatchIssueResponseActionBadRequest:
-		return true
-	case VciBatchIssueResponseActionCallerError:
-		return true
-	case VciBatchIssueResponseActionForbidden:
-		return true
-	case VciBatchIssueResponseActionInternalServerError:
-		return true
-	case VciBatchIssueResponseActionOK:
-		return true
-	case VciBatchIssueResponseActionOKJWT:
-		return true
-	case VciBatchIssueResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "CALLER_ERROR", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "OK_JWT", "UNAUTHORIZED")
 }
 
 // The values the document lists for VciBatchParseResponseAction.
@@ -1839,20 +970,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciBatchParseResponseAction enum.
 func (e VciBatchParseResponseAction) Valid() bool {
-	switch e {
-	case VciBatchParseResponseActionBadRequest:
-		return true
-	case VciBatchParseResponseActionForbidden:
-		return true
-	case VciBatchParseResponseActionInternalServerError:
-		return true
-	case VciBatchParseResponseActionOK:
-		return true
-	case VciBatchParseResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED")
 }
 
 // The values the document lists for VciDeferredIssueResponseAction.
@@ -1868,24 +986,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciDeferredIssueResponseAction enum.
 func (e VciDeferredIssueResponseAction) Valid() bool {
-	switch e {
-	case VciDeferredIssueResponseActionBadRequest:
-		return true
-	case VciDeferredIssueResponseActionCallerError:
-		return true
-	case VciDeferredIssueResponseActionForbidden:
-		return true
-	case VciDeferredIssueResponseActionInternalServerError:
-		return true
-	case VciDeferredIssueResponseActionOK:
-		return true
-	case VciDeferredIssueResponseActionOKJWT:
-		return true
-	case VciDeferredIssueResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "CALLER_ERROR", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "OK_JWT", "UNAUTHORIZED")
 }
 
 // The values the document lists for VciDeferredParseResponseAction.
@@ -1899,20 +1000,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciDeferredParseResponseAction enum.
 func (e VciDeferredParseResponseAction) Valid() bool {
-	switch e {
-	case VciDeferredParseResponseActionBadRequest:
-		return true
-	case VciDeferredParseResponseActionForbidden:
-		return true
-	case VciDeferredParseResponseActionInternalServerError:
-		return true
-	case VciDeferredParseResponseActionOK:
-		return true
-	case VciDeferredParseResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED")
 }
 
 // The values the document lists for VciJWKSResponseAction.
@@ -1924,16 +1012,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciJWKSResponseAction enum.
 func (e VciJWKSResponseAction) Valid() bool {
-	switch e {
-	case VciJWKSResponseActionInternalServerError:
-		return true
-	case VciJWKSResponseActionNotFound:
-		return true
-	case VciJWKSResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for VciJwtissuerResponseAction.
@@ -1945,16 +1024,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciJwtissuerResponseAction enum.
 func (e VciJwtissuerResponseAction) Valid() bool {
-	switch e {
-	case VciJwtissuerResponseActionInternalServerError:
-		return true
-	case VciJwtissuerResponseActionNotFound:
-		return true
-	case VciJwtissuerResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for VciMetadataResponseAction.
@@ -1966,16 +1036,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciMetadataResponseAction enum.
 func (e VciMetadataResponseAction) Valid() bool {
-	switch e {
-	case VciMetadataResponseActionInternalServerError:
-		return true
-	case VciMetadataResponseActionNotFound:
-		return true
-	case VciMetadataResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for VciNonceResponseAction.
@@ -1987,16 +1048,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciNonceResponseAction enum.
 func (e VciNonceResponseAction) Valid() bool {
-	switch e {
-	case VciNonceResponseActionInternalServerError:
-		return true
-	case VciNonceResponseActionNotFound:
-		return true
-	case VciNonceResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "INTERNAL_SERVER_ERROR", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for VciOfferCreateResponseAction.
@@ -2009,18 +1061,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciOfferCreateResponseAction enum.
 func (e VciOfferCreateResponseAction) Valid() bool {
-	switch e {
-	case VciOfferCreateResponseActionAuthleteError:
-		return true
-	case VciOfferCreateResponseActionCallerError:
-		return true
-	case VciOfferCreateResponseActionCreated:
-		return true
-	case VciOfferCreateResponseActionForbidden:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AUTHLETE_ERROR", "CALLER_ERROR", "CREATED", "FORBIDDEN")
 }
 
 // The values the document lists for VciOfferInfoResponseAction.
@@ -2034,20 +1075,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciOfferInfoResponseAction enum.
 func (e VciOfferInfoResponseAction) Valid() bool {
-	switch e {
-	case VciOfferInfoResponseActionAuthleteError:
-		return true
-	case VciOfferInfoResponseActionCallerError:
-		return true
-	case VciOfferInfoResponseActionForbidden:
-		return true
-	case VciOfferInfoResponseActionNotFound:
-		return true
-	case VciOfferInfoResponseActionOK:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "AUTHLETE_ERROR", "CALLER_ERROR", "FORBIDDEN", "NOT_FOUND", "OK")
 }
 
 // The values the document lists for VciSingleIssueResponseAction.
@@ -2065,28 +1093,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciSingleIssueResponseAction enum.
 func (e VciSingleIssueResponseAction) Valid() bool {
-	switch e {
-	case VciSingleIssueResponseActionAccepted:
-		return true
-	case VciSingleIssueResponseActionAcceptedJWT:
-		return true
-	case VciSingleIssueResponseActionBadRequest:
-		return true
-	case VciSingleIssueResponseActionCallerError:
-		return true
-	case VciSingleIssueResponseActionForbidden:
-		return true
-	case VciSingleIssueResponseActionInternalServerError:
-		return true
-	case VciSingleIssueResponseActionOK:
-		return true
-	case VciSingleIssueResponseActionOKJWT:
-		return true
-	case VciSingleIssueResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "ACCEPTED", "ACCEPTED_JWT", "BAD_REQUEST", "CALLER_ERROR", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "OK_JWT", "UNAUTHORIZED")
 }
 
 // The values the document lists for VciSingleParseResponseAction.
@@ -2100,20 +1107,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VciSingleParseResponseAction enum.
 func (e VciSingleParseResponseAction) Valid() bool {
-	switch e {
-	case VciSingleParseResponseActionBadRequest:
-		return true
-	case VciSingleParseResponseActionForbidden:
-		return true
-	case VciSingleParseResponseActionInternalServerError:
-		return true
-	case VciSingleParseResponseActionOK:
-		return true
-	case VciSingleParseResponseActionUnauthorized:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "BAD_REQUEST", "FORBIDDEN", "INTERNAL_SERVER_ERROR", "OK", "UNAUTHORIZED")
 }
 
 // The values the document lists for VerifiedClaimsValidationSchema.
@@ -2124,14 +1118,7 @@ const (
 
 // Valid indicates whether the value is a known member of the VerifiedClaimsValidationSchema enum.
 func (e VerifiedClaimsValidationSchema) Valid() bool {
-	switch e {
-	case VerifiedClaimsValidationSchemaStandard:
-		return true
-	case VerifiedClaimsValidationSchemaStandardIDDocument:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "standard", "standard+id_document")
 }
 
 // AccessToken is schema "access_token" of the document: an object.
@@ -7696,172 +6683,120 @@ func (a *OAuthClient) Set(fieldName string, value interface{}) {
 // type declares and keeps the others in Unknown (internal/wire).
 
 // MarshalJSON writes AccessToken, its Unknown members included.
+//
+//go:noinline
 func (v AccessToken) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AccessToken; the members it does not declare go to Unknown.
 func (v *AccessToken) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AccessToken) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes AttestationChallengeRequest, its Unknown members included.
+//
+//go:noinline
 func (v AttestationChallengeRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AttestationChallengeRequest; the members it does not declare go to Unknown.
 func (v *AttestationChallengeRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AttestationChallengeRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AttestationChallengeResponse, its Unknown members included.
+//
+//go:noinline
 func (v AttestationChallengeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AttestationChallengeResponse; the members it does not declare go to Unknown.
 func (v *AttestationChallengeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AttestationChallengeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationDetailsElement, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationDetailsElement) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationDetailsElement; the members it does not declare go to Unknown.
 func (v *AuthorizationDetailsElement) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationDetailsElement) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationFailRequest, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationFailRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationFailRequest; the members it does not declare go to Unknown.
 func (v *AuthorizationFailRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationFailResponse, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationFailResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationFailResponse; the members it does not declare go to Unknown.
 func (v *AuthorizationFailResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationIssueRequest, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationIssueRequest; the members it does not declare go to Unknown.
 func (v *AuthorizationIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationIssueResponse, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationIssueResponse; the members it does not declare go to Unknown.
 func (v *AuthorizationIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationRequest, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationRequest; the members it does not declare go to Unknown.
 func (v *AuthorizationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationResponse, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationResponse; the members it does not declare go to Unknown.
 func (v *AuthorizationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationTicketInfo, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationTicketInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationTicketInfo; the members it does not declare go to Unknown.
 func (v *AuthorizationTicketInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationTicketInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationTicketInfoRequest, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationTicketInfoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationTicketInfoRequest; the members it does not declare go to Unknown.
 func (v *AuthorizationTicketInfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationTicketInfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationTicketInfoResponse, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationTicketInfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationTicketInfoResponse; the members it does not declare go to Unknown.
 func (v *AuthorizationTicketInfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationTicketInfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationTicketUpdateRequest, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationTicketUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationTicketUpdateRequest; the members it does not declare go to Unknown.
 func (v *AuthorizationTicketUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationTicketUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthorizationTicketUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v AuthorizationTicketUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthorizationTicketUpdateResponse; the members it does not declare go to Unknown.
@@ -7869,23 +6804,17 @@ func (v *AuthorizationTicketUpdateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthorizationTicketUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AuthzDetails, its Unknown members included.
+//
+//go:noinline
 func (v AuthzDetails) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AuthzDetails; the members it does not declare go to Unknown.
 func (v *AuthzDetails) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AuthzDetails) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes BackchannelAuthenticationCompleteRequest, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthenticationCompleteRequest) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -7895,13 +6824,9 @@ func (v *BackchannelAuthenticationCompleteRequest) UnmarshalJSON(b []byte) error
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthenticationCompleteRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelAuthenticationCompleteResponse, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthenticationCompleteResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -7911,13 +6836,9 @@ func (v *BackchannelAuthenticationCompleteResponse) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthenticationCompleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelAuthenticationFailRequest, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthenticationFailRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthenticationFailRequest; the members it does not declare go to Unknown.
@@ -7925,13 +6846,9 @@ func (v *BackchannelAuthenticationFailRequest) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthenticationFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelAuthenticationFailResponse, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthenticationFailResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthenticationFailResponse; the members it does not declare go to Unknown.
@@ -7939,13 +6856,9 @@ func (v *BackchannelAuthenticationFailResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthenticationFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelAuthenticationIssueRequest, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthenticationIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthenticationIssueRequest; the members it does not declare go to Unknown.
@@ -7953,13 +6866,9 @@ func (v *BackchannelAuthenticationIssueRequest) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthenticationIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelAuthenticationIssueResponse, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthenticationIssueResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -7969,25 +6878,17 @@ func (v *BackchannelAuthenticationIssueResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthenticationIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelAuthenticationRequest, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthenticationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthenticationRequest; the members it does not declare go to Unknown.
 func (v *BackchannelAuthenticationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthenticationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelAuthenticationResponse, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelAuthenticationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelAuthenticationResponse; the members it does not declare go to Unknown.
@@ -7995,47 +6896,33 @@ func (v *BackchannelAuthenticationResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelAuthenticationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelLogoutTokenRequest, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelLogoutTokenRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelLogoutTokenRequest; the members it does not declare go to Unknown.
 func (v *BackchannelLogoutTokenRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelLogoutTokenRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BackchannelLogoutTokenResponse, its Unknown members included.
+//
+//go:noinline
 func (v BackchannelLogoutTokenResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BackchannelLogoutTokenResponse; the members it does not declare go to Unknown.
 func (v *BackchannelLogoutTokenResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BackchannelLogoutTokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes CIMDOptions, its Unknown members included.
+//
+//go:noinline
 func (v CIMDOptions) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads CIMDOptions; the members it does not declare go to Unknown.
 func (v *CIMDOptions) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *CIMDOptions) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes ClientAuthorizationDeleteAPIPostJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientAuthorizationDeleteAPIPostJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8045,13 +6932,9 @@ func (v *ClientAuthorizationDeleteAPIPostJSONBody) UnmarshalJSON(b []byte) error
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientAuthorizationDeleteAPIPostJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientAuthorizationDeleteAPIPostJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientAuthorizationDeleteAPIPostJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8061,13 +6944,9 @@ func (v *ClientAuthorizationDeleteAPIPostJSONRequestBody) UnmarshalJSON(b []byte
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientAuthorizationDeleteAPIPostJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientAuthorizationDeleteResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientAuthorizationDeleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientAuthorizationDeleteResponse; the members it does not declare go to Unknown.
@@ -8075,13 +6954,9 @@ func (v *ClientAuthorizationDeleteResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientAuthorizationDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientAuthorizationGetListRequest, its Unknown members included.
+//
+//go:noinline
 func (v ClientAuthorizationGetListRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientAuthorizationGetListRequest; the members it does not declare go to Unknown.
@@ -8089,13 +6964,9 @@ func (v *ClientAuthorizationGetListRequest) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientAuthorizationGetListRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientAuthorizationGetListResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientAuthorizationGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientAuthorizationGetListResponse; the members it does not declare go to Unknown.
@@ -8103,25 +6974,17 @@ func (v *ClientAuthorizationGetListResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientAuthorizationGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientAuthorizationUpdateRequest, its Unknown members included.
+//
+//go:noinline
 func (v ClientAuthorizationUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientAuthorizationUpdateRequest; the members it does not declare go to Unknown.
 func (v *ClientAuthorizationUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientAuthorizationUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientAuthorizationUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientAuthorizationUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientAuthorizationUpdateResponse; the members it does not declare go to Unknown.
@@ -8129,25 +6992,17 @@ func (v *ClientAuthorizationUpdateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientAuthorizationUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientExtension, its Unknown members included.
+//
+//go:noinline
 func (v ClientExtension) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientExtension; the members it does not declare go to Unknown.
 func (v *ClientExtension) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientExtension) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientExtensionRequestableScopesGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientExtensionRequestableScopesGetResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8157,13 +7012,9 @@ func (v *ClientExtensionRequestableScopesGetResponse) UnmarshalJSON(b []byte) er
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientExtensionRequestableScopesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientExtensionRequestableScopesUpdateRequest, its Unknown members included.
+//
+//go:noinline
 func (v ClientExtensionRequestableScopesUpdateRequest) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8173,13 +7024,9 @@ func (v *ClientExtensionRequestableScopesUpdateRequest) UnmarshalJSON(b []byte) 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientExtensionRequestableScopesUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientExtensionRequestableScopesUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientExtensionRequestableScopesUpdateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8189,49 +7036,33 @@ func (v *ClientExtensionRequestableScopesUpdateResponse) UnmarshalJSON(b []byte)
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientExtensionRequestableScopesUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientFlagUpdateRequest, its Unknown members included.
+//
+//go:noinline
 func (v ClientFlagUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientFlagUpdateRequest; the members it does not declare go to Unknown.
 func (v *ClientFlagUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientFlagUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientFlagUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientFlagUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientFlagUpdateResponse; the members it does not declare go to Unknown.
 func (v *ClientFlagUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientFlagUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientGetListResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientGetListResponse; the members it does not declare go to Unknown.
 func (v *ClientGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientGrantedScopesDeleteResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientGrantedScopesDeleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientGrantedScopesDeleteResponse; the members it does not declare go to Unknown.
@@ -8239,13 +7070,9 @@ func (v *ClientGrantedScopesDeleteResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientGrantedScopesDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientGrantedScopesGetAPIPostJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientGrantedScopesGetAPIPostJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientGrantedScopesGetAPIPostJSONBody; the members it does not declare go to Unknown.
@@ -8253,13 +7080,9 @@ func (v *ClientGrantedScopesGetAPIPostJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientGrantedScopesGetAPIPostJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientGrantedScopesGetAPIPostJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientGrantedScopesGetAPIPostJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8269,25 +7092,17 @@ func (v *ClientGrantedScopesGetAPIPostJSONRequestBody) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientGrantedScopesGetAPIPostJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationAPIJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationAPIJSONBody; the members it does not declare go to Unknown.
 func (v *ClientRegistrationAPIJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationAPIJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationAPIJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationAPIJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationAPIJSONRequestBody; the members it does not declare go to Unknown.
@@ -8295,13 +7110,9 @@ func (v *ClientRegistrationAPIJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationAPIJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationDeleteAPIJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationDeleteAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationDeleteAPIJSONBody; the members it does not declare go to Unknown.
@@ -8309,13 +7120,9 @@ func (v *ClientRegistrationDeleteAPIJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationDeleteAPIJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationDeleteAPIJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationDeleteAPIJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8325,25 +7132,17 @@ func (v *ClientRegistrationDeleteAPIJSONRequestBody) UnmarshalJSON(b []byte) err
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationDeleteAPIJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationGetAPIJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationGetAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationGetAPIJSONBody; the members it does not declare go to Unknown.
 func (v *ClientRegistrationGetAPIJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationGetAPIJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationGetAPIJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationGetAPIJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8353,37 +7152,25 @@ func (v *ClientRegistrationGetAPIJSONRequestBody) UnmarshalJSON(b []byte) error 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationGetAPIJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationRequest, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationRequest; the members it does not declare go to Unknown.
 func (v *ClientRegistrationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationResponse; the members it does not declare go to Unknown.
 func (v *ClientRegistrationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationUpdateAPIJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationUpdateAPIJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientRegistrationUpdateAPIJSONBody; the members it does not declare go to Unknown.
@@ -8391,13 +7178,9 @@ func (v *ClientRegistrationUpdateAPIJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationUpdateAPIJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientRegistrationUpdateAPIJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ClientRegistrationUpdateAPIJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -8407,1197 +7190,824 @@ func (v *ClientRegistrationUpdateAPIJSONRequestBody) UnmarshalJSON(b []byte) err
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientRegistrationUpdateAPIJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientSecretRefreshResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientSecretRefreshResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientSecretRefreshResponse; the members it does not declare go to Unknown.
 func (v *ClientSecretRefreshResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientSecretRefreshResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientSecretUpdateRequest, its Unknown members included.
+//
+//go:noinline
 func (v ClientSecretUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientSecretUpdateRequest; the members it does not declare go to Unknown.
 func (v *ClientSecretUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientSecretUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ClientSecretUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v ClientSecretUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ClientSecretUpdateResponse; the members it does not declare go to Unknown.
 func (v *ClientSecretUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ClientSecretUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes CredentialIssuanceOrder, its Unknown members included.
+//
+//go:noinline
 func (v CredentialIssuanceOrder) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads CredentialIssuanceOrder; the members it does not declare go to Unknown.
 func (v *CredentialIssuanceOrder) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *CredentialIssuanceOrder) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes CredentialIssuerMetadata, its Unknown members included.
+//
+//go:noinline
 func (v CredentialIssuerMetadata) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads CredentialIssuerMetadata; the members it does not declare go to Unknown.
 func (v *CredentialIssuerMetadata) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *CredentialIssuerMetadata) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes CredentialOfferInfo, its Unknown members included.
+//
+//go:noinline
 func (v CredentialOfferInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads CredentialOfferInfo; the members it does not declare go to Unknown.
 func (v *CredentialOfferInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *CredentialOfferInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes CredentialRequestInfo, its Unknown members included.
+//
+//go:noinline
 func (v CredentialRequestInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads CredentialRequestInfo; the members it does not declare go to Unknown.
 func (v *CredentialRequestInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *CredentialRequestInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DeviceAuthorizationRequest, its Unknown members included.
+//
+//go:noinline
 func (v DeviceAuthorizationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceAuthorizationRequest; the members it does not declare go to Unknown.
 func (v *DeviceAuthorizationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DeviceAuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DeviceAuthorizationResponse, its Unknown members included.
+//
+//go:noinline
 func (v DeviceAuthorizationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceAuthorizationResponse; the members it does not declare go to Unknown.
 func (v *DeviceAuthorizationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DeviceAuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DeviceCompleteRequest, its Unknown members included.
+//
+//go:noinline
 func (v DeviceCompleteRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceCompleteRequest; the members it does not declare go to Unknown.
 func (v *DeviceCompleteRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DeviceCompleteRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DeviceCompleteResponse, its Unknown members included.
+//
+//go:noinline
 func (v DeviceCompleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceCompleteResponse; the members it does not declare go to Unknown.
 func (v *DeviceCompleteResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DeviceCompleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DeviceVerificationRequest, its Unknown members included.
+//
+//go:noinline
 func (v DeviceVerificationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceVerificationRequest; the members it does not declare go to Unknown.
 func (v *DeviceVerificationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DeviceVerificationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DeviceVerificationResponse, its Unknown members included.
+//
+//go:noinline
 func (v DeviceVerificationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DeviceVerificationResponse; the members it does not declare go to Unknown.
 func (v *DeviceVerificationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DeviceVerificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes DynamicScope, its Unknown members included.
+//
+//go:noinline
 func (v DynamicScope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads DynamicScope; the members it does not declare go to Unknown.
 func (v *DynamicScope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *DynamicScope) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes FederationConfigurationResponse, its Unknown members included.
+//
+//go:noinline
 func (v FederationConfigurationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads FederationConfigurationResponse; the members it does not declare go to Unknown.
 func (v *FederationConfigurationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *FederationConfigurationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes FederationRegistrationRequest, its Unknown members included.
+//
+//go:noinline
 func (v FederationRegistrationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads FederationRegistrationRequest; the members it does not declare go to Unknown.
 func (v *FederationRegistrationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *FederationRegistrationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes FederationRegistrationResponse, its Unknown members included.
+//
+//go:noinline
 func (v FederationRegistrationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads FederationRegistrationResponse; the members it does not declare go to Unknown.
 func (v *FederationRegistrationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *FederationRegistrationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes GMRequest, its Unknown members included.
+//
+//go:noinline
 func (v GMRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GMRequest; the members it does not declare go to Unknown.
 func (v *GMRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *GMRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes GMResponse, its Unknown members included.
+//
+//go:noinline
 func (v GMResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GMResponse; the members it does not declare go to Unknown.
 func (v *GMResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *GMResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes Grant, its Unknown members included.
+//
+//go:noinline
 func (v Grant) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Grant; the members it does not declare go to Unknown.
 func (v *Grant) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Grant) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes GrantScope, its Unknown members included.
+//
+//go:noinline
 func (v GrantScope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GrantScope; the members it does not declare go to Unknown.
 func (v *GrantScope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *GrantScope) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes Hsk, its Unknown members included.
+//
+//go:noinline
 func (v Hsk) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Hsk; the members it does not declare go to Unknown.
 func (v *Hsk) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Hsk) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes HskCreateRequest, its Unknown members included.
+//
+//go:noinline
 func (v HskCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads HskCreateRequest; the members it does not declare go to Unknown.
 func (v *HskCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *HskCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes HskCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v HskCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads HskCreateResponse; the members it does not declare go to Unknown.
 func (v *HskCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *HskCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes HskDeleteResponse, its Unknown members included.
+//
+//go:noinline
 func (v HskDeleteResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads HskDeleteResponse; the members it does not declare go to Unknown.
 func (v *HskDeleteResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *HskDeleteResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes HskGetListResponse, its Unknown members included.
+//
+//go:noinline
 func (v HskGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads HskGetListResponse; the members it does not declare go to Unknown.
 func (v *HskGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *HskGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes HskGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v HskGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads HskGetResponse; the members it does not declare go to Unknown.
 func (v *HskGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *HskGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes IdtokenReissueRequest, its Unknown members included.
+//
+//go:noinline
 func (v IdtokenReissueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads IdtokenReissueRequest; the members it does not declare go to Unknown.
 func (v *IdtokenReissueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *IdtokenReissueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes IdtokenReissueResponse, its Unknown members included.
+//
+//go:noinline
 func (v IdtokenReissueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads IdtokenReissueResponse; the members it does not declare go to Unknown.
 func (v *IdtokenReissueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *IdtokenReissueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes InfoResponse, its Unknown members included.
+//
+//go:noinline
 func (v InfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads InfoResponse; the members it does not declare go to Unknown.
 func (v *InfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *InfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes IntrospectionRequest, its Unknown members included.
+//
+//go:noinline
 func (v IntrospectionRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads IntrospectionRequest; the members it does not declare go to Unknown.
 func (v *IntrospectionRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *IntrospectionRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes IntrospectionResponse, its Unknown members included.
+//
+//go:noinline
 func (v IntrospectionResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads IntrospectionResponse; the members it does not declare go to Unknown.
 func (v *IntrospectionResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *IntrospectionResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes JoseVerifyRequest, its Unknown members included.
+//
+//go:noinline
 func (v JoseVerifyRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads JoseVerifyRequest; the members it does not declare go to Unknown.
 func (v *JoseVerifyRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *JoseVerifyRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes JoseVerifyResponse, its Unknown members included.
+//
+//go:noinline
 func (v JoseVerifyResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads JoseVerifyResponse; the members it does not declare go to Unknown.
 func (v *JoseVerifyResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *JoseVerifyResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes NamedURI, its Unknown members included.
+//
+//go:noinline
 func (v NamedURI) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads NamedURI; the members it does not declare go to Unknown.
 func (v *NamedURI) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *NamedURI) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes NativeSSOLogoutRequest, its Unknown members included.
+//
+//go:noinline
 func (v NativeSSOLogoutRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads NativeSSOLogoutRequest; the members it does not declare go to Unknown.
 func (v *NativeSSOLogoutRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *NativeSSOLogoutRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes NativeSSOLogoutResponse, its Unknown members included.
+//
+//go:noinline
 func (v NativeSSOLogoutResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads NativeSSOLogoutResponse; the members it does not declare go to Unknown.
 func (v *NativeSSOLogoutResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *NativeSSOLogoutResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes NativeSSORequest, its Unknown members included.
+//
+//go:noinline
 func (v NativeSSORequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads NativeSSORequest; the members it does not declare go to Unknown.
 func (v *NativeSSORequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *NativeSSORequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes NativeSSOResponse, its Unknown members included.
+//
+//go:noinline
 func (v NativeSSOResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads NativeSSOResponse; the members it does not declare go to Unknown.
 func (v *NativeSSOResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *NativeSSOResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OAuthClient, its Unknown members included.
+//
+//go:noinline
 func (v OAuthClient) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads OAuthClient; the members it does not declare go to Unknown.
 func (v *OAuthClient) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OAuthClient) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes Pair, its Unknown members included.
+//
+//go:noinline
 func (v Pair) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Pair; the members it does not declare go to Unknown.
 func (v *Pair) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Pair) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes Property, its Unknown members included.
+//
+//go:noinline
 func (v Property) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Property; the members it does not declare go to Unknown.
 func (v *Property) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Property) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes PushedAuthorizationRequest, its Unknown members included.
+//
+//go:noinline
 func (v PushedAuthorizationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PushedAuthorizationRequest; the members it does not declare go to Unknown.
 func (v *PushedAuthorizationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PushedAuthorizationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PushedAuthorizationResponse, its Unknown members included.
+//
+//go:noinline
 func (v PushedAuthorizationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PushedAuthorizationResponse; the members it does not declare go to Unknown.
 func (v *PushedAuthorizationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PushedAuthorizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Result, its Unknown members included.
+//
+//go:noinline
 func (v Result) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Result; the members it does not declare go to Unknown.
 func (v *Result) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Result) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes RevocationRequest, its Unknown members included.
+//
+//go:noinline
 func (v RevocationRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RevocationRequest; the members it does not declare go to Unknown.
 func (v *RevocationRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RevocationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes RevocationResponse, its Unknown members included.
+//
+//go:noinline
 func (v RevocationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RevocationResponse; the members it does not declare go to Unknown.
 func (v *RevocationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RevocationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SNSCredentials, its Unknown members included.
+//
+//go:noinline
 func (v SNSCredentials) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SNSCredentials; the members it does not declare go to Unknown.
 func (v *SNSCredentials) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SNSCredentials) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Scope, its Unknown members included.
+//
+//go:noinline
 func (v Scope) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Scope; the members it does not declare go to Unknown.
 func (v *Scope) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Scope) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes Service, its Unknown members included.
+//
+//go:noinline
 func (v Service) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Service; the members it does not declare go to Unknown.
 func (v *Service) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Service) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes ServiceGetListResponse, its Unknown members included.
+//
+//go:noinline
 func (v ServiceGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ServiceGetListResponse; the members it does not declare go to Unknown.
 func (v *ServiceGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ServiceGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ServiceJWKSGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v ServiceJWKSGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ServiceJWKSGetResponse; the members it does not declare go to Unknown.
 func (v *ServiceJWKSGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ServiceJWKSGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes StandardIntrospectionRequest, its Unknown members included.
+//
+//go:noinline
 func (v StandardIntrospectionRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads StandardIntrospectionRequest; the members it does not declare go to Unknown.
 func (v *StandardIntrospectionRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *StandardIntrospectionRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes StandardIntrospectionResponse, its Unknown members included.
+//
+//go:noinline
 func (v StandardIntrospectionResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads StandardIntrospectionResponse; the members it does not declare go to Unknown.
 func (v *StandardIntrospectionResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *StandardIntrospectionResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes StringArray, its Unknown members included.
+//
+//go:noinline
 func (v StringArray) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads StringArray; the members it does not declare go to Unknown.
 func (v *StringArray) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *StringArray) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes TaggedValue, its Unknown members included.
+//
+//go:noinline
 func (v TaggedValue) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TaggedValue; the members it does not declare go to Unknown.
 func (v *TaggedValue) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TaggedValue) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes TokenBatchStatus, its Unknown members included.
+//
+//go:noinline
 func (v TokenBatchStatus) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenBatchStatus; the members it does not declare go to Unknown.
 func (v *TokenBatchStatus) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenBatchStatus) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenCreateBatchResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenCreateBatchResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenCreateBatchResponse; the members it does not declare go to Unknown.
 func (v *TokenCreateBatchResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenCreateBatchResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenCreateBatchStatusResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenCreateBatchStatusResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenCreateBatchStatusResponse; the members it does not declare go to Unknown.
 func (v *TokenCreateBatchStatusResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenCreateBatchStatusResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenCreateRequest, its Unknown members included.
+//
+//go:noinline
 func (v TokenCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenCreateRequest; the members it does not declare go to Unknown.
 func (v *TokenCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenCreateResponse; the members it does not declare go to Unknown.
 func (v *TokenCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenFailRequest, its Unknown members included.
+//
+//go:noinline
 func (v TokenFailRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenFailRequest; the members it does not declare go to Unknown.
 func (v *TokenFailRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenFailRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenFailResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenFailResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenFailResponse; the members it does not declare go to Unknown.
 func (v *TokenFailResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenFailResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenGetListResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenGetListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenGetListResponse; the members it does not declare go to Unknown.
 func (v *TokenGetListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenGetListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenInfo, its Unknown members included.
+//
+//go:noinline
 func (v TokenInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenInfo; the members it does not declare go to Unknown.
 func (v *TokenInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes TokenIssueRequest, its Unknown members included.
+//
+//go:noinline
 func (v TokenIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenIssueRequest; the members it does not declare go to Unknown.
 func (v *TokenIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenIssueResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenIssueResponse; the members it does not declare go to Unknown.
 func (v *TokenIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenRequest, its Unknown members included.
+//
+//go:noinline
 func (v TokenRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenRequest; the members it does not declare go to Unknown.
 func (v *TokenRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes TokenResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenResponse; the members it does not declare go to Unknown.
 func (v *TokenResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes TokenRevokeRequest, its Unknown members included.
+//
+//go:noinline
 func (v TokenRevokeRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenRevokeRequest; the members it does not declare go to Unknown.
 func (v *TokenRevokeRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenRevokeRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenRevokeResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenRevokeResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenRevokeResponse; the members it does not declare go to Unknown.
 func (v *TokenRevokeResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenRevokeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenUpdateRequest, its Unknown members included.
+//
+//go:noinline
 func (v TokenUpdateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenUpdateRequest; the members it does not declare go to Unknown.
 func (v *TokenUpdateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenUpdateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TokenUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v TokenUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TokenUpdateResponse; the members it does not declare go to Unknown.
 func (v *TokenUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TokenUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TrustAnchor, its Unknown members included.
+//
+//go:noinline
 func (v TrustAnchor) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TrustAnchor; the members it does not declare go to Unknown.
 func (v *TrustAnchor) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TrustAnchor) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes UserinfoIssueRequest, its Unknown members included.
+//
+//go:noinline
 func (v UserinfoIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads UserinfoIssueRequest; the members it does not declare go to Unknown.
 func (v *UserinfoIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *UserinfoIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes UserinfoIssueResponse, its Unknown members included.
+//
+//go:noinline
 func (v UserinfoIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads UserinfoIssueResponse; the members it does not declare go to Unknown.
 func (v *UserinfoIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *UserinfoIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes UserinfoRequest, its Unknown members included.
+//
+//go:noinline
 func (v UserinfoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads UserinfoRequest; the members it does not declare go to Unknown.
 func (v *UserinfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *UserinfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes UserinfoResponse, its Unknown members included.
+//
+//go:noinline
 func (v UserinfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads UserinfoResponse; the members it does not declare go to Unknown.
 func (v *UserinfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *UserinfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciBatchIssueRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciBatchIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciBatchIssueRequest; the members it does not declare go to Unknown.
 func (v *VciBatchIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciBatchIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciBatchIssueResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciBatchIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciBatchIssueResponse; the members it does not declare go to Unknown.
 func (v *VciBatchIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciBatchIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciBatchParseRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciBatchParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciBatchParseRequest; the members it does not declare go to Unknown.
 func (v *VciBatchParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciBatchParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciBatchParseResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciBatchParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciBatchParseResponse; the members it does not declare go to Unknown.
 func (v *VciBatchParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciBatchParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciDeferredIssueRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciDeferredIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciDeferredIssueRequest; the members it does not declare go to Unknown.
 func (v *VciDeferredIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciDeferredIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciDeferredIssueResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciDeferredIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciDeferredIssueResponse; the members it does not declare go to Unknown.
 func (v *VciDeferredIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciDeferredIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciDeferredParseRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciDeferredParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciDeferredParseRequest; the members it does not declare go to Unknown.
 func (v *VciDeferredParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciDeferredParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciDeferredParseResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciDeferredParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciDeferredParseResponse; the members it does not declare go to Unknown.
 func (v *VciDeferredParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciDeferredParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciJWKSRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciJWKSRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciJWKSRequest; the members it does not declare go to Unknown.
 func (v *VciJWKSRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciJWKSRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciJWKSResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciJWKSResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciJWKSResponse; the members it does not declare go to Unknown.
 func (v *VciJWKSResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciJWKSResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciJwtissuerRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciJwtissuerRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciJwtissuerRequest; the members it does not declare go to Unknown.
 func (v *VciJwtissuerRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciJwtissuerRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciJwtissuerResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciJwtissuerResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciJwtissuerResponse; the members it does not declare go to Unknown.
 func (v *VciJwtissuerResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciJwtissuerResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciMetadataRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciMetadataRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciMetadataRequest; the members it does not declare go to Unknown.
 func (v *VciMetadataRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciMetadataRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciMetadataResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciMetadataResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciMetadataResponse; the members it does not declare go to Unknown.
 func (v *VciMetadataResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciMetadataResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciNonceRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciNonceRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciNonceRequest; the members it does not declare go to Unknown.
 func (v *VciNonceRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciNonceRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciNonceResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciNonceResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciNonceResponse; the members it does not declare go to Unknown.
 func (v *VciNonceResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciNonceResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciOfferCreateRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciOfferCreateRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciOfferCreateRequest; the members it does not declare go to Unknown.
 func (v *VciOfferCreateRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciOfferCreateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciOfferCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciOfferCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciOfferCreateResponse; the members it does not declare go to Unknown.
 func (v *VciOfferCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciOfferCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciOfferInfoRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciOfferInfoRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciOfferInfoRequest; the members it does not declare go to Unknown.
 func (v *VciOfferInfoRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciOfferInfoRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciOfferInfoResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciOfferInfoResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciOfferInfoResponse; the members it does not declare go to Unknown.
 func (v *VciOfferInfoResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciOfferInfoResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciSingleIssueRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciSingleIssueRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciSingleIssueRequest; the members it does not declare go to Unknown.
 func (v *VciSingleIssueRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciSingleIssueRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciSingleIssueResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciSingleIssueResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciSingleIssueResponse; the members it does not declare go to Unknown.
 func (v *VciSingleIssueResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciSingleIssueResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciSingleParseRequest, its Unknown members included.
+//
+//go:noinline
 func (v VciSingleParseRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciSingleParseRequest; the members it does not declare go to Unknown.
 func (v *VciSingleParseRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciSingleParseRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VciSingleParseResponse, its Unknown members included.
+//
+//go:noinline
 func (v VciSingleParseResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VciSingleParseResponse; the members it does not declare go to Unknown.
 func (v *VciSingleParseResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VciSingleParseResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
-// The getters of the models: reading an optional field never panics.
+// The getters of the models an answer can hold: reading an optional
+// field never panics.
 
 // GetAccessTokenExpiresAt returns *AccessTokenExpiresAt, the zero value when absent (also on a nil AccessToken).
 func (v *AccessToken) GetAccessTokenExpiresAt() (x int64) {
@@ -9671,14 +8081,6 @@ func (v *AccessToken) GetSubject() (x string) {
 	return
 }
 
-// GetPretty returns *Pretty, the zero value when absent (also on a nil AttestationChallengeRequest).
-func (v *AttestationChallengeRequest) GetPretty() (x bool) {
-	if v != nil && v.Pretty != nil {
-		x = *v.Pretty
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil AttestationChallengeResponse).
 func (v *AttestationChallengeResponse) GetAction() (x AttestationChallengeResponseAction) {
 	if v != nil && v.Action != nil {
@@ -9735,14 +8137,6 @@ func (v *AuthorizationDetailsElement) GetOtherFields() (x string) {
 	return
 }
 
-// GetDescription returns *Description, the zero value when absent (also on a nil AuthorizationFailRequest).
-func (v *AuthorizationFailRequest) GetDescription() (x string) {
-	if v != nil && v.Description != nil {
-		x = *v.Description
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil AuthorizationFailResponse).
 func (v *AuthorizationFailResponse) GetAction() (x AuthorizationFailResponseAction) {
 	if v != nil && v.Action != nil {
@@ -9771,102 +8165,6 @@ func (v *AuthorizationFailResponse) GetResultCode() (x string) {
 func (v *AuthorizationFailResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetAccessTokenDuration() (x int64) {
-	if v != nil && v.AccessTokenDuration != nil {
-		x = *v.AccessTokenDuration
-	}
-	return
-}
-
-// GetACR returns *ACR, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetACR() (x string) {
-	if v != nil && v.ACR != nil {
-		x = *v.ACR
-	}
-	return
-}
-
-// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetAuthTime() (x int64) {
-	if v != nil && v.AuthTime != nil {
-		x = *v.AuthTime
-	}
-	return
-}
-
-// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil AuthorizationIssueRequest); its getters are nil-safe too.
-func (v *AuthorizationIssueRequest) GetAuthorizationDetails() *AuthzDetails {
-	if v == nil {
-		return nil
-	}
-	return v.AuthorizationDetails
-}
-
-// GetClaims returns *Claims, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetClaims() (x string) {
-	if v != nil && v.Claims != nil {
-		x = *v.Claims
-	}
-	return
-}
-
-// GetClaimsForTx returns *ClaimsForTx, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetClaimsForTx() (x string) {
-	if v != nil && v.ClaimsForTx != nil {
-		x = *v.ClaimsForTx
-	}
-	return
-}
-
-// GetIDTokenAudType returns *IDTokenAudType, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetIDTokenAudType() (x string) {
-	if v != nil && v.IDTokenAudType != nil {
-		x = *v.IDTokenAudType
-	}
-	return
-}
-
-// GetIdtHeaderParams returns *IdtHeaderParams, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetIdtHeaderParams() (x string) {
-	if v != nil && v.IdtHeaderParams != nil {
-		x = *v.IdtHeaderParams
-	}
-	return
-}
-
-// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetJWTAtClaims() (x string) {
-	if v != nil && v.JWTAtClaims != nil {
-		x = *v.JWTAtClaims
-	}
-	return
-}
-
-// GetSessionID returns *SessionID, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetSessionID() (x string) {
-	if v != nil && v.SessionID != nil {
-		x = *v.SessionID
-	}
-	return
-}
-
-// GetSub returns *Sub, the zero value when absent (also on a nil AuthorizationIssueRequest).
-func (v *AuthorizationIssueRequest) GetSub() (x string) {
-	if v != nil && v.Sub != nil {
-		x = *v.Sub
 	}
 	return
 }
@@ -9957,22 +8255,6 @@ func (v *AuthorizationIssueResponse) GetTicketInfo() *AuthorizationTicketInfo {
 		return nil
 	}
 	return v.TicketInfo
-}
-
-// GetCIMDOptions returns CIMDOptions, nil when absent (also on a nil AuthorizationRequest); its getters are nil-safe too.
-func (v *AuthorizationRequest) GetCIMDOptions() *CIMDOptions {
-	if v == nil {
-		return nil
-	}
-	return v.CIMDOptions
-}
-
-// GetContext returns *Context, the zero value when absent (also on a nil AuthorizationRequest).
-func (v *AuthorizationRequest) GetContext() (x string) {
-	if v != nil && v.Context != nil {
-		x = *v.Context
-	}
-	return
 }
 
 // GetACREssential returns *ACREssential, the zero value when absent (also on a nil AuthorizationResponse).
@@ -10279,102 +8561,6 @@ func (v *AuthorizationTicketUpdateResponse) GetResultMessage() (x string) {
 	return
 }
 
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetAccessTokenDuration() (x int64) {
-	if v != nil && v.AccessTokenDuration != nil {
-		x = *v.AccessTokenDuration
-	}
-	return
-}
-
-// GetACR returns *ACR, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetACR() (x string) {
-	if v != nil && v.ACR != nil {
-		x = *v.ACR
-	}
-	return
-}
-
-// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetAuthTime() (x int64) {
-	if v != nil && v.AuthTime != nil {
-		x = *v.AuthTime
-	}
-	return
-}
-
-// GetClaims returns *Claims, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetClaims() (x string) {
-	if v != nil && v.Claims != nil {
-		x = *v.Claims
-	}
-	return
-}
-
-// GetErrorDescription returns *ErrorDescription, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetErrorDescription() (x string) {
-	if v != nil && v.ErrorDescription != nil {
-		x = *v.ErrorDescription
-	}
-	return
-}
-
-// GetErrorURI returns *ErrorURI, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetErrorURI() (x string) {
-	if v != nil && v.ErrorURI != nil {
-		x = *v.ErrorURI
-	}
-	return
-}
-
-// GetIDTokenAudType returns *IDTokenAudType, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetIDTokenAudType() (x string) {
-	if v != nil && v.IDTokenAudType != nil {
-		x = *v.IDTokenAudType
-	}
-	return
-}
-
-// GetIdtHeaderParams returns *IdtHeaderParams, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetIdtHeaderParams() (x string) {
-	if v != nil && v.IdtHeaderParams != nil {
-		x = *v.IdtHeaderParams
-	}
-	return
-}
-
-// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetJWTAtClaims() (x string) {
-	if v != nil && v.JWTAtClaims != nil {
-		x = *v.JWTAtClaims
-	}
-	return
-}
-
-// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetRefreshTokenDuration() (x int64) {
-	if v != nil && v.RefreshTokenDuration != nil {
-		x = *v.RefreshTokenDuration
-	}
-	return
-}
-
-// GetSub returns *Sub, the zero value when absent (also on a nil BackchannelAuthenticationCompleteRequest).
-func (v *BackchannelAuthenticationCompleteRequest) GetSub() (x string) {
-	if v != nil && v.Sub != nil {
-		x = *v.Sub
-	}
-	return
-}
-
 // GetAccessToken returns *AccessToken, the zero value when absent (also on a nil BackchannelAuthenticationCompleteResponse).
 func (v *BackchannelAuthenticationCompleteResponse) GetAccessToken() (x string) {
 	if v != nil && v.AccessToken != nil {
@@ -10575,22 +8761,6 @@ func (v *BackchannelAuthenticationCompleteResponse) GetResultMessage() (x string
 	return
 }
 
-// GetErrorDescription returns *ErrorDescription, the zero value when absent (also on a nil BackchannelAuthenticationFailRequest).
-func (v *BackchannelAuthenticationFailRequest) GetErrorDescription() (x string) {
-	if v != nil && v.ErrorDescription != nil {
-		x = *v.ErrorDescription
-	}
-	return
-}
-
-// GetErrorURI returns *ErrorURI, the zero value when absent (also on a nil BackchannelAuthenticationFailRequest).
-func (v *BackchannelAuthenticationFailRequest) GetErrorURI() (x string) {
-	if v != nil && v.ErrorURI != nil {
-		x = *v.ErrorURI
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil BackchannelAuthenticationFailResponse).
 func (v *BackchannelAuthenticationFailResponse) GetAction() (x BackchannelAuthenticationFailResponseAction) {
 	if v != nil && v.Action != nil {
@@ -10675,54 +8845,6 @@ func (v *BackchannelAuthenticationIssueResponse) GetResultCode() (x string) {
 func (v *BackchannelAuthenticationIssueResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetCIMDOptions returns CIMDOptions, nil when absent (also on a nil BackchannelAuthenticationRequest); its getters are nil-safe too.
-func (v *BackchannelAuthenticationRequest) GetCIMDOptions() *CIMDOptions {
-	if v == nil {
-		return nil
-	}
-	return v.CIMDOptions
-}
-
-// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil BackchannelAuthenticationRequest).
-func (v *BackchannelAuthenticationRequest) GetClientCertificate() (x string) {
-	if v != nil && v.ClientCertificate != nil {
-		x = *v.ClientCertificate
-	}
-	return
-}
-
-// GetClientID returns *ClientID, the zero value when absent (also on a nil BackchannelAuthenticationRequest).
-func (v *BackchannelAuthenticationRequest) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil BackchannelAuthenticationRequest).
-func (v *BackchannelAuthenticationRequest) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetOAuthClientAttestation returns *OAuthClientAttestation, the zero value when absent (also on a nil BackchannelAuthenticationRequest).
-func (v *BackchannelAuthenticationRequest) GetOAuthClientAttestation() (x string) {
-	if v != nil && v.OAuthClientAttestation != nil {
-		x = *v.OAuthClientAttestation
-	}
-	return
-}
-
-// GetOAuthClientAttestationPop returns *OAuthClientAttestationPop, the zero value when absent (also on a nil BackchannelAuthenticationRequest).
-func (v *BackchannelAuthenticationRequest) GetOAuthClientAttestationPop() (x string) {
-	if v != nil && v.OAuthClientAttestationPop != nil {
-		x = *v.OAuthClientAttestationPop
 	}
 	return
 }
@@ -10967,22 +9089,6 @@ func (v *BackchannelAuthenticationResponse) GetUserCodeRequired() (x bool) {
 	return
 }
 
-// GetSessionID returns *SessionID, the zero value when absent (also on a nil BackchannelLogoutTokenRequest).
-func (v *BackchannelLogoutTokenRequest) GetSessionID() (x string) {
-	if v != nil && v.SessionID != nil {
-		x = *v.SessionID
-	}
-	return
-}
-
-// GetSubject returns *Subject, the zero value when absent (also on a nil BackchannelLogoutTokenRequest).
-func (v *BackchannelLogoutTokenRequest) GetSubject() (x string) {
-	if v != nil && v.Subject != nil {
-		x = *v.Subject
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil BackchannelLogoutTokenResponse).
 func (v *BackchannelLogoutTokenResponse) GetAction() (x BackchannelLogoutTokenResponseAction) {
 	if v != nil && v.Action != nil {
@@ -11019,30 +9125,6 @@ func (v *BackchannelLogoutTokenResponse) GetResultCode() (x string) {
 func (v *BackchannelLogoutTokenResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetAlwaysRetrieved returns *AlwaysRetrieved, the zero value when absent (also on a nil CIMDOptions).
-func (v *CIMDOptions) GetAlwaysRetrieved() (x bool) {
-	if v != nil && v.AlwaysRetrieved != nil {
-		x = *v.AlwaysRetrieved
-	}
-	return
-}
-
-// GetHTTPPermitted returns *HTTPPermitted, the zero value when absent (also on a nil CIMDOptions).
-func (v *CIMDOptions) GetHTTPPermitted() (x bool) {
-	if v != nil && v.HTTPPermitted != nil {
-		x = *v.HTTPPermitted
-	}
-	return
-}
-
-// GetQueryPermitted returns *QueryPermitted, the zero value when absent (also on a nil CIMDOptions).
-func (v *CIMDOptions) GetQueryPermitted() (x bool) {
-	if v != nil && v.QueryPermitted != nil {
-		x = *v.QueryPermitted
 	}
 	return
 }
@@ -11091,30 +9173,6 @@ func (v *ClientAuthorizationDeleteResponse) GetServiceAPIKey() (x int64) {
 func (v *ClientAuthorizationDeleteResponse) GetSubject() (x string) {
 	if v != nil && v.Subject != nil {
 		x = *v.Subject
-	}
-	return
-}
-
-// GetDeveloper returns *Developer, the zero value when absent (also on a nil ClientAuthorizationGetListRequest).
-func (v *ClientAuthorizationGetListRequest) GetDeveloper() (x string) {
-	if v != nil && v.Developer != nil {
-		x = *v.Developer
-	}
-	return
-}
-
-// GetEnd returns *End, the zero value when absent (also on a nil ClientAuthorizationGetListRequest).
-func (v *ClientAuthorizationGetListRequest) GetEnd() (x int32) {
-	if v != nil && v.End != nil {
-		x = *v.End
-	}
-	return
-}
-
-// GetStart returns *Start, the zero value when absent (also on a nil ClientAuthorizationGetListRequest).
-func (v *ClientAuthorizationGetListRequest) GetStart() (x int32) {
-	if v != nil && v.Start != nil {
-		x = *v.Start
 	}
 	return
 }
@@ -11255,94 +9313,6 @@ func (v *ClientGrantedScopesDeleteResponse) GetResultMessage() (x string) {
 	return
 }
 
-// GetClientID returns *ClientID, the zero value when absent (also on a nil ClientRegistrationAPIJSONBody).
-func (v *ClientRegistrationAPIJSONBody) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetToken returns *Token, the zero value when absent (also on a nil ClientRegistrationAPIJSONBody).
-func (v *ClientRegistrationAPIJSONBody) GetToken() (x string) {
-	if v != nil && v.Token != nil {
-		x = *v.Token
-	}
-	return
-}
-
-// GetClientID returns *ClientID, the zero value when absent (also on a nil ClientRegistrationAPIJSONRequestBody).
-func (v *ClientRegistrationAPIJSONRequestBody) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetToken returns *Token, the zero value when absent (also on a nil ClientRegistrationAPIJSONRequestBody).
-func (v *ClientRegistrationAPIJSONRequestBody) GetToken() (x string) {
-	if v != nil && v.Token != nil {
-		x = *v.Token
-	}
-	return
-}
-
-// GetJSON returns *JSON, the zero value when absent (also on a nil ClientRegistrationDeleteAPIJSONBody).
-func (v *ClientRegistrationDeleteAPIJSONBody) GetJSON() (x string) {
-	if v != nil && v.JSON != nil {
-		x = *v.JSON
-	}
-	return
-}
-
-// GetJSON returns *JSON, the zero value when absent (also on a nil ClientRegistrationDeleteAPIJSONRequestBody).
-func (v *ClientRegistrationDeleteAPIJSONRequestBody) GetJSON() (x string) {
-	if v != nil && v.JSON != nil {
-		x = *v.JSON
-	}
-	return
-}
-
-// GetJSON returns *JSON, the zero value when absent (also on a nil ClientRegistrationGetAPIJSONBody).
-func (v *ClientRegistrationGetAPIJSONBody) GetJSON() (x string) {
-	if v != nil && v.JSON != nil {
-		x = *v.JSON
-	}
-	return
-}
-
-// GetJSON returns *JSON, the zero value when absent (also on a nil ClientRegistrationGetAPIJSONRequestBody).
-func (v *ClientRegistrationGetAPIJSONRequestBody) GetJSON() (x string) {
-	if v != nil && v.JSON != nil {
-		x = *v.JSON
-	}
-	return
-}
-
-// GetClientID returns *ClientID, the zero value when absent (also on a nil ClientRegistrationRequest).
-func (v *ClientRegistrationRequest) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetJSON returns *JSON, the zero value when absent (also on a nil ClientRegistrationRequest).
-func (v *ClientRegistrationRequest) GetJSON() (x string) {
-	if v != nil && v.JSON != nil {
-		x = *v.JSON
-	}
-	return
-}
-
-// GetToken returns *Token, the zero value when absent (also on a nil ClientRegistrationRequest).
-func (v *ClientRegistrationRequest) GetToken() (x string) {
-	if v != nil && v.Token != nil {
-		x = *v.Token
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil ClientRegistrationResponse).
 func (v *ClientRegistrationResponse) GetAction() (x ClientRegistrationResponseAction) {
 	if v != nil && v.Action != nil {
@@ -11443,46 +9413,6 @@ func (v *ClientSecretUpdateResponse) GetResultCode() (x string) {
 func (v *ClientSecretUpdateResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetCredentialDuration returns *CredentialDuration, the zero value when absent (also on a nil CredentialIssuanceOrder).
-func (v *CredentialIssuanceOrder) GetCredentialDuration() (x int64) {
-	if v != nil && v.CredentialDuration != nil {
-		x = *v.CredentialDuration
-	}
-	return
-}
-
-// GetCredentialPayload returns *CredentialPayload, the zero value when absent (also on a nil CredentialIssuanceOrder).
-func (v *CredentialIssuanceOrder) GetCredentialPayload() (x string) {
-	if v != nil && v.CredentialPayload != nil {
-		x = *v.CredentialPayload
-	}
-	return
-}
-
-// GetIssuanceDeferred returns *IssuanceDeferred, the zero value when absent (also on a nil CredentialIssuanceOrder).
-func (v *CredentialIssuanceOrder) GetIssuanceDeferred() (x bool) {
-	if v != nil && v.IssuanceDeferred != nil {
-		x = *v.IssuanceDeferred
-	}
-	return
-}
-
-// GetRequestIdentifier returns *RequestIdentifier, the zero value when absent (also on a nil CredentialIssuanceOrder).
-func (v *CredentialIssuanceOrder) GetRequestIdentifier() (x string) {
-	if v != nil && v.RequestIdentifier != nil {
-		x = *v.RequestIdentifier
-	}
-	return
-}
-
-// GetSigningKeyID returns *SigningKeyID, the zero value when absent (also on a nil CredentialIssuanceOrder).
-func (v *CredentialIssuanceOrder) GetSigningKeyID() (x string) {
-	if v != nil && v.SigningKeyID != nil {
-		x = *v.SigningKeyID
 	}
 	return
 }
@@ -11751,54 +9681,6 @@ func (v *CredentialRequestInfo) GetIdentifier() (x string) {
 	return
 }
 
-// GetCIMDOptions returns CIMDOptions, nil when absent (also on a nil DeviceAuthorizationRequest); its getters are nil-safe too.
-func (v *DeviceAuthorizationRequest) GetCIMDOptions() *CIMDOptions {
-	if v == nil {
-		return nil
-	}
-	return v.CIMDOptions
-}
-
-// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil DeviceAuthorizationRequest).
-func (v *DeviceAuthorizationRequest) GetClientCertificate() (x string) {
-	if v != nil && v.ClientCertificate != nil {
-		x = *v.ClientCertificate
-	}
-	return
-}
-
-// GetClientID returns *ClientID, the zero value when absent (also on a nil DeviceAuthorizationRequest).
-func (v *DeviceAuthorizationRequest) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil DeviceAuthorizationRequest).
-func (v *DeviceAuthorizationRequest) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetOAuthClientAttestation returns *OAuthClientAttestation, the zero value when absent (also on a nil DeviceAuthorizationRequest).
-func (v *DeviceAuthorizationRequest) GetOAuthClientAttestation() (x string) {
-	if v != nil && v.OAuthClientAttestation != nil {
-		x = *v.OAuthClientAttestation
-	}
-	return
-}
-
-// GetOAuthClientAttestationPop returns *OAuthClientAttestationPop, the zero value when absent (also on a nil DeviceAuthorizationRequest).
-func (v *DeviceAuthorizationRequest) GetOAuthClientAttestationPop() (x string) {
-	if v != nil && v.OAuthClientAttestationPop != nil {
-		x = *v.OAuthClientAttestationPop
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil DeviceAuthorizationResponse).
 func (v *DeviceAuthorizationResponse) GetAction() (x DeviceAuthorizationResponseAction) {
 	if v != nil && v.Action != nil {
@@ -11995,94 +9877,6 @@ func (v *DeviceAuthorizationResponse) GetVerificationURI() (x string) {
 func (v *DeviceAuthorizationResponse) GetVerificationURIComplete() (x string) {
 	if v != nil && v.VerificationURIComplete != nil {
 		x = *v.VerificationURIComplete
-	}
-	return
-}
-
-// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetAccessTokenDuration() (x int64) {
-	if v != nil && v.AccessTokenDuration != nil {
-		x = *v.AccessTokenDuration
-	}
-	return
-}
-
-// GetACR returns *ACR, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetACR() (x string) {
-	if v != nil && v.ACR != nil {
-		x = *v.ACR
-	}
-	return
-}
-
-// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetAuthTime() (x int64) {
-	if v != nil && v.AuthTime != nil {
-		x = *v.AuthTime
-	}
-	return
-}
-
-// GetClaims returns *Claims, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetClaims() (x string) {
-	if v != nil && v.Claims != nil {
-		x = *v.Claims
-	}
-	return
-}
-
-// GetErrorDescription returns *ErrorDescription, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetErrorDescription() (x string) {
-	if v != nil && v.ErrorDescription != nil {
-		x = *v.ErrorDescription
-	}
-	return
-}
-
-// GetErrorURI returns *ErrorURI, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetErrorURI() (x string) {
-	if v != nil && v.ErrorURI != nil {
-		x = *v.ErrorURI
-	}
-	return
-}
-
-// GetIDTokenAudType returns *IDTokenAudType, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetIDTokenAudType() (x string) {
-	if v != nil && v.IDTokenAudType != nil {
-		x = *v.IDTokenAudType
-	}
-	return
-}
-
-// GetIdtHeaderParams returns *IdtHeaderParams, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetIdtHeaderParams() (x string) {
-	if v != nil && v.IdtHeaderParams != nil {
-		x = *v.IdtHeaderParams
-	}
-	return
-}
-
-// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetJWTAtClaims() (x string) {
-	if v != nil && v.JWTAtClaims != nil {
-		x = *v.JWTAtClaims
-	}
-	return
-}
-
-// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetRefreshTokenDuration() (x int64) {
-	if v != nil && v.RefreshTokenDuration != nil {
-		x = *v.RefreshTokenDuration
-	}
-	return
-}
-
-// GetSub returns *Sub, the zero value when absent (also on a nil DeviceCompleteRequest).
-func (v *DeviceCompleteRequest) GetSub() (x string) {
-	if v != nil && v.Sub != nil {
-		x = *v.Sub
 	}
 	return
 }
@@ -12295,22 +10089,6 @@ func (v *FederationConfigurationResponse) GetResultMessage() (x string) {
 	return
 }
 
-// GetEntityConfiguration returns *EntityConfiguration, the zero value when absent (also on a nil FederationRegistrationRequest).
-func (v *FederationRegistrationRequest) GetEntityConfiguration() (x string) {
-	if v != nil && v.EntityConfiguration != nil {
-		x = *v.EntityConfiguration
-	}
-	return
-}
-
-// GetTrustChain returns *TrustChain, the zero value when absent (also on a nil FederationRegistrationRequest).
-func (v *FederationRegistrationRequest) GetTrustChain() (x string) {
-	if v != nil && v.TrustChain != nil {
-		x = *v.TrustChain
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil FederationRegistrationResponse).
 func (v *FederationRegistrationResponse) GetAction() (x FederationRegistrationResponseAction) {
 	if v != nil && v.Action != nil {
@@ -12347,70 +10125,6 @@ func (v *FederationRegistrationResponse) GetResultCode() (x string) {
 func (v *FederationRegistrationResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil GMRequest).
-func (v *GMRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil GMRequest).
-func (v *GMRequest) GetClientCertificate() (x string) {
-	if v != nil && v.ClientCertificate != nil {
-		x = *v.ClientCertificate
-	}
-	return
-}
-
-// GetDPoP returns *DPoP, the zero value when absent (also on a nil GMRequest).
-func (v *GMRequest) GetDPoP() (x string) {
-	if v != nil && v.DPoP != nil {
-		x = *v.DPoP
-	}
-	return
-}
-
-// GetDPoPNonceRequired returns *DPoPNonceRequired, the zero value when absent (also on a nil GMRequest).
-func (v *GMRequest) GetDPoPNonceRequired() (x bool) {
-	if v != nil && v.DPoPNonceRequired != nil {
-		x = *v.DPoPNonceRequired
-	}
-	return
-}
-
-// GetGmAction returns *GmAction, the zero value when absent (also on a nil GMRequest).
-func (v *GMRequest) GetGmAction() (x GrantManagementAction) {
-	if v != nil && v.GmAction != nil {
-		x = *v.GmAction
-	}
-	return
-}
-
-// GetGrantID returns *GrantID, the zero value when absent (also on a nil GMRequest).
-func (v *GMRequest) GetGrantID() (x string) {
-	if v != nil && v.GrantID != nil {
-		x = *v.GrantID
-	}
-	return
-}
-
-// GetHtm returns *Htm, the zero value when absent (also on a nil GMRequest).
-func (v *GMRequest) GetHtm() (x string) {
-	if v != nil && v.Htm != nil {
-		x = *v.Htm
-	}
-	return
-}
-
-// GetHtu returns *Htu, the zero value when absent (also on a nil GMRequest).
-func (v *GMRequest) GetHtu() (x string) {
-	if v != nil && v.Htu != nil {
-		x = *v.Htu
 	}
 	return
 }
@@ -12521,46 +10235,6 @@ func (v *Hsk) GetPublicKey() (x string) {
 
 // GetUse returns *Use, the zero value when absent (also on a nil Hsk).
 func (v *Hsk) GetUse() (x string) {
-	if v != nil && v.Use != nil {
-		x = *v.Use
-	}
-	return
-}
-
-// GetAlg returns *Alg, the zero value when absent (also on a nil HskCreateRequest).
-func (v *HskCreateRequest) GetAlg() (x string) {
-	if v != nil && v.Alg != nil {
-		x = *v.Alg
-	}
-	return
-}
-
-// GetHsmName returns *HsmName, the zero value when absent (also on a nil HskCreateRequest).
-func (v *HskCreateRequest) GetHsmName() (x string) {
-	if v != nil && v.HsmName != nil {
-		x = *v.HsmName
-	}
-	return
-}
-
-// GetKid returns *Kid, the zero value when absent (also on a nil HskCreateRequest).
-func (v *HskCreateRequest) GetKid() (x string) {
-	if v != nil && v.Kid != nil {
-		x = *v.Kid
-	}
-	return
-}
-
-// GetKty returns *Kty, the zero value when absent (also on a nil HskCreateRequest).
-func (v *HskCreateRequest) GetKty() (x string) {
-	if v != nil && v.Kty != nil {
-		x = *v.Kty
-	}
-	return
-}
-
-// GetUse returns *Use, the zero value when absent (also on a nil HskCreateRequest).
-func (v *HskCreateRequest) GetUse() (x string) {
 	if v != nil && v.Use != nil {
 		x = *v.Use
 	}
@@ -12687,38 +10361,6 @@ func (v *HskGetResponse) GetResultMessage() (x string) {
 	return
 }
 
-// GetClaims returns *Claims, the zero value when absent (also on a nil IdtokenReissueRequest).
-func (v *IdtokenReissueRequest) GetClaims() (x string) {
-	if v != nil && v.Claims != nil {
-		x = *v.Claims
-	}
-	return
-}
-
-// GetIDTokenAudType returns *IDTokenAudType, the zero value when absent (also on a nil IdtokenReissueRequest).
-func (v *IdtokenReissueRequest) GetIDTokenAudType() (x string) {
-	if v != nil && v.IDTokenAudType != nil {
-		x = *v.IDTokenAudType
-	}
-	return
-}
-
-// GetIdtHeaderParams returns *IdtHeaderParams, the zero value when absent (also on a nil IdtokenReissueRequest).
-func (v *IdtokenReissueRequest) GetIdtHeaderParams() (x string) {
-	if v != nil && v.IdtHeaderParams != nil {
-		x = *v.IdtHeaderParams
-	}
-	return
-}
-
-// GetSub returns *Sub, the zero value when absent (also on a nil IdtokenReissueRequest).
-func (v *IdtokenReissueRequest) GetSub() (x string) {
-	if v != nil && v.Sub != nil {
-		x = *v.Sub
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil IdtokenReissueResponse).
 func (v *IdtokenReissueResponse) GetAction() (x IdtokenReissueResponseAction) {
 	if v != nil && v.Action != nil {
@@ -12755,94 +10397,6 @@ func (v *IdtokenReissueResponse) GetResultCode() (x string) {
 func (v *IdtokenReissueResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetClientCertificate() (x string) {
-	if v != nil && v.ClientCertificate != nil {
-		x = *v.ClientCertificate
-	}
-	return
-}
-
-// GetDPoP returns *DPoP, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetDPoP() (x string) {
-	if v != nil && v.DPoP != nil {
-		x = *v.DPoP
-	}
-	return
-}
-
-// GetDPoPNonceRequired returns *DPoPNonceRequired, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetDPoPNonceRequired() (x bool) {
-	if v != nil && v.DPoPNonceRequired != nil {
-		x = *v.DPoPNonceRequired
-	}
-	return
-}
-
-// GetHtm returns *Htm, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetHtm() (x string) {
-	if v != nil && v.Htm != nil {
-		x = *v.Htm
-	}
-	return
-}
-
-// GetHtu returns *Htu, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetHtu() (x string) {
-	if v != nil && v.Htu != nil {
-		x = *v.Htu
-	}
-	return
-}
-
-// GetMaxAge returns *MaxAge, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetMaxAge() (x int64) {
-	if v != nil && v.MaxAge != nil {
-		x = *v.MaxAge
-	}
-	return
-}
-
-// GetMessage returns *Message, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetMessage() (x string) {
-	if v != nil && v.Message != nil {
-		x = *v.Message
-	}
-	return
-}
-
-// GetRequestBodyContained returns *RequestBodyContained, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetRequestBodyContained() (x bool) {
-	if v != nil && v.RequestBodyContained != nil {
-		x = *v.RequestBodyContained
-	}
-	return
-}
-
-// GetSubject returns *Subject, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetSubject() (x string) {
-	if v != nil && v.Subject != nil {
-		x = *v.Subject
-	}
-	return
-}
-
-// GetTargetURI returns *TargetURI, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetTargetURI() (x string) {
-	if v != nil && v.TargetURI != nil {
-		x = *v.TargetURI
-	}
-	return
-}
-
-// GetURI returns *URI, the zero value when absent (also on a nil IntrospectionRequest).
-func (v *IntrospectionRequest) GetURI() (x string) {
-	if v != nil && v.URI != nil {
-		x = *v.URI
 	}
 	return
 }
@@ -13095,30 +10649,6 @@ func (v *IntrospectionResponse) GetUsable() (x bool) {
 	return
 }
 
-// GetClientIdentifier returns *ClientIdentifier, the zero value when absent (also on a nil JoseVerifyRequest).
-func (v *JoseVerifyRequest) GetClientIdentifier() (x string) {
-	if v != nil && v.ClientIdentifier != nil {
-		x = *v.ClientIdentifier
-	}
-	return
-}
-
-// GetClockSkew returns *ClockSkew, the zero value when absent (also on a nil JoseVerifyRequest).
-func (v *JoseVerifyRequest) GetClockSkew() (x int32) {
-	if v != nil && v.ClockSkew != nil {
-		x = *v.ClockSkew
-	}
-	return
-}
-
-// GetSignedByClient returns *SignedByClient, the zero value when absent (also on a nil JoseVerifyRequest).
-func (v *JoseVerifyRequest) GetSignedByClient() (x bool) {
-	if v != nil && v.SignedByClient != nil {
-		x = *v.SignedByClient
-	}
-	return
-}
-
 // GetResultCode returns *ResultCode, the zero value when absent (also on a nil JoseVerifyResponse).
 func (v *JoseVerifyResponse) GetResultCode() (x string) {
 	if v != nil && v.ResultCode != nil {
@@ -13195,54 +10725,6 @@ func (v *NativeSSOLogoutResponse) GetResultCode() (x string) {
 func (v *NativeSSOLogoutResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetClaims returns *Claims, the zero value when absent (also on a nil NativeSSORequest).
-func (v *NativeSSORequest) GetClaims() (x string) {
-	if v != nil && v.Claims != nil {
-		x = *v.Claims
-	}
-	return
-}
-
-// GetDeviceSecretHash returns *DeviceSecretHash, the zero value when absent (also on a nil NativeSSORequest).
-func (v *NativeSSORequest) GetDeviceSecretHash() (x string) {
-	if v != nil && v.DeviceSecretHash != nil {
-		x = *v.DeviceSecretHash
-	}
-	return
-}
-
-// GetIDTokenAudType returns *IDTokenAudType, the zero value when absent (also on a nil NativeSSORequest).
-func (v *NativeSSORequest) GetIDTokenAudType() (x string) {
-	if v != nil && v.IDTokenAudType != nil {
-		x = *v.IDTokenAudType
-	}
-	return
-}
-
-// GetIdtHeaderParams returns *IdtHeaderParams, the zero value when absent (also on a nil NativeSSORequest).
-func (v *NativeSSORequest) GetIdtHeaderParams() (x string) {
-	if v != nil && v.IdtHeaderParams != nil {
-		x = *v.IdtHeaderParams
-	}
-	return
-}
-
-// GetRefreshToken returns *RefreshToken, the zero value when absent (also on a nil NativeSSORequest).
-func (v *NativeSSORequest) GetRefreshToken() (x string) {
-	if v != nil && v.RefreshToken != nil {
-		x = *v.RefreshToken
-	}
-	return
-}
-
-// GetSub returns *Sub, the zero value when absent (also on a nil NativeSSORequest).
-func (v *NativeSSORequest) GetSub() (x string) {
-	if v != nil && v.Sub != nil {
-		x = *v.Sub
 	}
 	return
 }
@@ -14015,78 +11497,6 @@ func (v *Property) GetValue() (x string) {
 	return
 }
 
-// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetClientCertificate() (x string) {
-	if v != nil && v.ClientCertificate != nil {
-		x = *v.ClientCertificate
-	}
-	return
-}
-
-// GetClientID returns *ClientID, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetDPoP returns *DPoP, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetDPoP() (x string) {
-	if v != nil && v.DPoP != nil {
-		x = *v.DPoP
-	}
-	return
-}
-
-// GetDPoPNonceRequired returns *DPoPNonceRequired, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetDPoPNonceRequired() (x bool) {
-	if v != nil && v.DPoPNonceRequired != nil {
-		x = *v.DPoPNonceRequired
-	}
-	return
-}
-
-// GetHtm returns *Htm, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetHtm() (x string) {
-	if v != nil && v.Htm != nil {
-		x = *v.Htm
-	}
-	return
-}
-
-// GetHtu returns *Htu, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetHtu() (x string) {
-	if v != nil && v.Htu != nil {
-		x = *v.Htu
-	}
-	return
-}
-
-// GetOAuthClientAttestation returns *OAuthClientAttestation, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetOAuthClientAttestation() (x string) {
-	if v != nil && v.OAuthClientAttestation != nil {
-		x = *v.OAuthClientAttestation
-	}
-	return
-}
-
-// GetOAuthClientAttestationPop returns *OAuthClientAttestationPop, the zero value when absent (also on a nil PushedAuthorizationRequest).
-func (v *PushedAuthorizationRequest) GetOAuthClientAttestationPop() (x string) {
-	if v != nil && v.OAuthClientAttestationPop != nil {
-		x = *v.OAuthClientAttestationPop
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil PushedAuthorizationResponse).
 func (v *PushedAuthorizationResponse) GetAction() (x PushedAuthorizationResponseAction) {
 	if v != nil && v.Action != nil {
@@ -14163,46 +11573,6 @@ func (v *Result) GetResultCode() (x string) {
 func (v *Result) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil RevocationRequest).
-func (v *RevocationRequest) GetClientCertificate() (x string) {
-	if v != nil && v.ClientCertificate != nil {
-		x = *v.ClientCertificate
-	}
-	return
-}
-
-// GetClientID returns *ClientID, the zero value when absent (also on a nil RevocationRequest).
-func (v *RevocationRequest) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil RevocationRequest).
-func (v *RevocationRequest) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetOAuthClientAttestation returns *OAuthClientAttestation, the zero value when absent (also on a nil RevocationRequest).
-func (v *RevocationRequest) GetOAuthClientAttestation() (x string) {
-	if v != nil && v.OAuthClientAttestation != nil {
-		x = *v.OAuthClientAttestation
-	}
-	return
-}
-
-// GetOAuthClientAttestationPop returns *OAuthClientAttestationPop, the zero value when absent (also on a nil RevocationRequest).
-func (v *RevocationRequest) GetOAuthClientAttestationPop() (x string) {
-	if v != nil && v.OAuthClientAttestationPop != nil {
-		x = *v.OAuthClientAttestationPop
 	}
 	return
 }
@@ -15447,78 +12817,6 @@ func (v *ServiceGetListResponse) GetTotalCount() (x int32) {
 	return
 }
 
-// GetHTTPAcceptHeader returns *HTTPAcceptHeader, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetHTTPAcceptHeader() (x string) {
-	if v != nil && v.HTTPAcceptHeader != nil {
-		x = *v.HTTPAcceptHeader
-	}
-	return
-}
-
-// GetIntrospectionEncryptionAlg returns *IntrospectionEncryptionAlg, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetIntrospectionEncryptionAlg() (x string) {
-	if v != nil && v.IntrospectionEncryptionAlg != nil {
-		x = *v.IntrospectionEncryptionAlg
-	}
-	return
-}
-
-// GetIntrospectionEncryptionEnc returns *IntrospectionEncryptionEnc, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetIntrospectionEncryptionEnc() (x string) {
-	if v != nil && v.IntrospectionEncryptionEnc != nil {
-		x = *v.IntrospectionEncryptionEnc
-	}
-	return
-}
-
-// GetIntrospectionSignAlg returns *IntrospectionSignAlg, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetIntrospectionSignAlg() (x string) {
-	if v != nil && v.IntrospectionSignAlg != nil {
-		x = *v.IntrospectionSignAlg
-	}
-	return
-}
-
-// GetPublicKeyForEncryption returns *PublicKeyForEncryption, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetPublicKeyForEncryption() (x string) {
-	if v != nil && v.PublicKeyForEncryption != nil {
-		x = *v.PublicKeyForEncryption
-	}
-	return
-}
-
-// GetRsURI returns *RsURI, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetRsURI() (x string) {
-	if v != nil && v.RsURI != nil {
-		x = *v.RsURI
-	}
-	return
-}
-
-// GetSharedKeyForEncryption returns *SharedKeyForEncryption, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetSharedKeyForEncryption() (x string) {
-	if v != nil && v.SharedKeyForEncryption != nil {
-		x = *v.SharedKeyForEncryption
-	}
-	return
-}
-
-// GetSharedKeyForSign returns *SharedKeyForSign, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetSharedKeyForSign() (x string) {
-	if v != nil && v.SharedKeyForSign != nil {
-		x = *v.SharedKeyForSign
-	}
-	return
-}
-
-// GetWithHiddenProperties returns *WithHiddenProperties, the zero value when absent (also on a nil StandardIntrospectionRequest).
-func (v *StandardIntrospectionRequest) GetWithHiddenProperties() (x bool) {
-	if v != nil && v.WithHiddenProperties != nil {
-		x = *v.WithHiddenProperties
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil StandardIntrospectionResponse).
 func (v *StandardIntrospectionResponse) GetAction() (x StandardIntrospectionResponseAction) {
 	if v != nil && v.Action != nil {
@@ -15677,150 +12975,6 @@ func (v *TokenCreateBatchStatusResponse) GetStatus() *TokenBatchStatus {
 		return nil
 	}
 	return v.Status
-}
-
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetAccessTokenDuration() (x int64) {
-	if v != nil && v.AccessTokenDuration != nil {
-		x = *v.AccessTokenDuration
-	}
-	return
-}
-
-// GetAccessTokenPersistent returns *AccessTokenPersistent, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetAccessTokenPersistent() (x bool) {
-	if v != nil && v.AccessTokenPersistent != nil {
-		x = *v.AccessTokenPersistent
-	}
-	return
-}
-
-// GetACR returns *ACR, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetACR() (x string) {
-	if v != nil && v.ACR != nil {
-		x = *v.ACR
-	}
-	return
-}
-
-// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetAuthTime() (x int64) {
-	if v != nil && v.AuthTime != nil {
-		x = *v.AuthTime
-	}
-	return
-}
-
-// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil TokenCreateRequest); its getters are nil-safe too.
-func (v *TokenCreateRequest) GetAuthorizationDetails() *AuthzDetails {
-	if v == nil {
-		return nil
-	}
-	return v.AuthorizationDetails
-}
-
-// GetCertificateThumbprint returns *CertificateThumbprint, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetCertificateThumbprint() (x string) {
-	if v != nil && v.CertificateThumbprint != nil {
-		x = *v.CertificateThumbprint
-	}
-	return
-}
-
-// GetClientEntityIDUsed returns *ClientEntityIDUsed, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetClientEntityIDUsed() (x bool) {
-	if v != nil && v.ClientEntityIDUsed != nil {
-		x = *v.ClientEntityIDUsed
-	}
-	return
-}
-
-// GetClientIDAliasUsed returns *ClientIDAliasUsed, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetClientIDAliasUsed() (x bool) {
-	if v != nil && v.ClientIDAliasUsed != nil {
-		x = *v.ClientIDAliasUsed
-	}
-	return
-}
-
-// GetClientIdentifier returns *ClientIdentifier, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetClientIdentifier() (x string) {
-	if v != nil && v.ClientIdentifier != nil {
-		x = *v.ClientIdentifier
-	}
-	return
-}
-
-// GetDPoPKeyThumbprint returns *DPoPKeyThumbprint, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetDPoPKeyThumbprint() (x string) {
-	if v != nil && v.DPoPKeyThumbprint != nil {
-		x = *v.DPoPKeyThumbprint
-	}
-	return
-}
-
-// GetForExternalAttachment returns *ForExternalAttachment, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetForExternalAttachment() (x bool) {
-	if v != nil && v.ForExternalAttachment != nil {
-		x = *v.ForExternalAttachment
-	}
-	return
-}
-
-// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetJWTAtClaims() (x string) {
-	if v != nil && v.JWTAtClaims != nil {
-		x = *v.JWTAtClaims
-	}
-	return
-}
-
-// GetMetadataDocumentUsed returns *MetadataDocumentUsed, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetMetadataDocumentUsed() (x bool) {
-	if v != nil && v.MetadataDocumentUsed != nil {
-		x = *v.MetadataDocumentUsed
-	}
-	return
-}
-
-// GetRefreshToken returns *RefreshToken, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetRefreshToken() (x string) {
-	if v != nil && v.RefreshToken != nil {
-		x = *v.RefreshToken
-	}
-	return
-}
-
-// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetRefreshTokenDuration() (x int64) {
-	if v != nil && v.RefreshTokenDuration != nil {
-		x = *v.RefreshTokenDuration
-	}
-	return
-}
-
-// GetSessionID returns *SessionID, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetSessionID() (x string) {
-	if v != nil && v.SessionID != nil {
-		x = *v.SessionID
-	}
-	return
-}
-
-// GetSubject returns *Subject, the zero value when absent (also on a nil TokenCreateRequest).
-func (v *TokenCreateRequest) GetSubject() (x string) {
-	if v != nil && v.Subject != nil {
-		x = *v.Subject
-	}
-	return
 }
 
 // GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenCreateResponse).
@@ -16111,38 +13265,6 @@ func (v *TokenInfo) GetSubject() (x string) {
 	return
 }
 
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenIssueRequest).
-func (v *TokenIssueRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil TokenIssueRequest).
-func (v *TokenIssueRequest) GetAccessTokenDuration() (x int64) {
-	if v != nil && v.AccessTokenDuration != nil {
-		x = *v.AccessTokenDuration
-	}
-	return
-}
-
-// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil TokenIssueRequest).
-func (v *TokenIssueRequest) GetJWTAtClaims() (x string) {
-	if v != nil && v.JWTAtClaims != nil {
-		x = *v.JWTAtClaims
-	}
-	return
-}
-
-// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil TokenIssueRequest).
-func (v *TokenIssueRequest) GetRefreshTokenDuration() (x int64) {
-	if v != nil && v.RefreshTokenDuration != nil {
-		x = *v.RefreshTokenDuration
-	}
-	return
-}
-
 // GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenIssueResponse).
 func (v *TokenIssueResponse) GetAccessToken() (x string) {
 	if v != nil && v.AccessToken != nil {
@@ -16299,118 +13421,6 @@ func (v *TokenIssueResponse) GetResultMessage() (x string) {
 func (v *TokenIssueResponse) GetSubject() (x string) {
 	if v != nil && v.Subject != nil {
 		x = *v.Subject
-	}
-	return
-}
-
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetAccessTokenDuration returns *AccessTokenDuration, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetAccessTokenDuration() (x int64) {
-	if v != nil && v.AccessTokenDuration != nil {
-		x = *v.AccessTokenDuration
-	}
-	return
-}
-
-// GetCIMDOptions returns CIMDOptions, nil when absent (also on a nil TokenRequest); its getters are nil-safe too.
-func (v *TokenRequest) GetCIMDOptions() *CIMDOptions {
-	if v == nil {
-		return nil
-	}
-	return v.CIMDOptions
-}
-
-// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetClientCertificate() (x string) {
-	if v != nil && v.ClientCertificate != nil {
-		x = *v.ClientCertificate
-	}
-	return
-}
-
-// GetClientID returns *ClientID, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetClientID() (x string) {
-	if v != nil && v.ClientID != nil {
-		x = *v.ClientID
-	}
-	return
-}
-
-// GetClientSecret returns *ClientSecret, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetClientSecret() (x string) {
-	if v != nil && v.ClientSecret != nil {
-		x = *v.ClientSecret
-	}
-	return
-}
-
-// GetDPoP returns *DPoP, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetDPoP() (x string) {
-	if v != nil && v.DPoP != nil {
-		x = *v.DPoP
-	}
-	return
-}
-
-// GetDPoPNonceRequired returns *DPoPNonceRequired, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetDPoPNonceRequired() (x bool) {
-	if v != nil && v.DPoPNonceRequired != nil {
-		x = *v.DPoPNonceRequired
-	}
-	return
-}
-
-// GetHtm returns *Htm, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetHtm() (x string) {
-	if v != nil && v.Htm != nil {
-		x = *v.Htm
-	}
-	return
-}
-
-// GetHtu returns *Htu, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetHtu() (x string) {
-	if v != nil && v.Htu != nil {
-		x = *v.Htu
-	}
-	return
-}
-
-// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetJWTAtClaims() (x string) {
-	if v != nil && v.JWTAtClaims != nil {
-		x = *v.JWTAtClaims
-	}
-	return
-}
-
-// GetOAuthClientAttestation returns *OAuthClientAttestation, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetOAuthClientAttestation() (x string) {
-	if v != nil && v.OAuthClientAttestation != nil {
-		x = *v.OAuthClientAttestation
-	}
-	return
-}
-
-// GetOAuthClientAttestationPop returns *OAuthClientAttestationPop, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetOAuthClientAttestationPop() (x string) {
-	if v != nil && v.OAuthClientAttestationPop != nil {
-		x = *v.OAuthClientAttestationPop
-	}
-	return
-}
-
-// GetRefreshTokenDuration returns *RefreshTokenDuration, the zero value when absent (also on a nil TokenRequest).
-func (v *TokenRequest) GetRefreshTokenDuration() (x int64) {
-	if v != nil && v.RefreshTokenDuration != nil {
-		x = *v.RefreshTokenDuration
 	}
 	return
 }
@@ -16775,38 +13785,6 @@ func (v *TokenResponse) GetUsername() (x string) {
 	return
 }
 
-// GetAccessTokenIdentifier returns *AccessTokenIdentifier, the zero value when absent (also on a nil TokenRevokeRequest).
-func (v *TokenRevokeRequest) GetAccessTokenIdentifier() (x string) {
-	if v != nil && v.AccessTokenIdentifier != nil {
-		x = *v.AccessTokenIdentifier
-	}
-	return
-}
-
-// GetClientIdentifier returns *ClientIdentifier, the zero value when absent (also on a nil TokenRevokeRequest).
-func (v *TokenRevokeRequest) GetClientIdentifier() (x string) {
-	if v != nil && v.ClientIdentifier != nil {
-		x = *v.ClientIdentifier
-	}
-	return
-}
-
-// GetRefreshTokenIdentifier returns *RefreshTokenIdentifier, the zero value when absent (also on a nil TokenRevokeRequest).
-func (v *TokenRevokeRequest) GetRefreshTokenIdentifier() (x string) {
-	if v != nil && v.RefreshTokenIdentifier != nil {
-		x = *v.RefreshTokenIdentifier
-	}
-	return
-}
-
-// GetSubject returns *Subject, the zero value when absent (also on a nil TokenRevokeRequest).
-func (v *TokenRevokeRequest) GetSubject() (x string) {
-	if v != nil && v.Subject != nil {
-		x = *v.Subject
-	}
-	return
-}
-
 // GetCount returns *Count, the zero value when absent (also on a nil TokenRevokeResponse).
 func (v *TokenRevokeResponse) GetCount() (x int) {
 	if v != nil && v.Count != nil {
@@ -16827,118 +13805,6 @@ func (v *TokenRevokeResponse) GetResultCode() (x string) {
 func (v *TokenRevokeResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetAccessTokenExpiresAt returns *AccessTokenExpiresAt, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetAccessTokenExpiresAt() (x int64) {
-	if v != nil && v.AccessTokenExpiresAt != nil {
-		x = *v.AccessTokenExpiresAt
-	}
-	return
-}
-
-// GetAccessTokenExpiresAtUpdatedOnScopeUpdate returns *AccessTokenExpiresAtUpdatedOnScopeUpdate, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetAccessTokenExpiresAtUpdatedOnScopeUpdate() (x bool) {
-	if v != nil && v.AccessTokenExpiresAtUpdatedOnScopeUpdate != nil {
-		x = *v.AccessTokenExpiresAtUpdatedOnScopeUpdate
-	}
-	return
-}
-
-// GetAccessTokenHash returns *AccessTokenHash, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetAccessTokenHash() (x string) {
-	if v != nil && v.AccessTokenHash != nil {
-		x = *v.AccessTokenHash
-	}
-	return
-}
-
-// GetAccessTokenPersistent returns *AccessTokenPersistent, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetAccessTokenPersistent() (x bool) {
-	if v != nil && v.AccessTokenPersistent != nil {
-		x = *v.AccessTokenPersistent
-	}
-	return
-}
-
-// GetAccessTokenValueUpdated returns *AccessTokenValueUpdated, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetAccessTokenValueUpdated() (x bool) {
-	if v != nil && v.AccessTokenValueUpdated != nil {
-		x = *v.AccessTokenValueUpdated
-	}
-	return
-}
-
-// GetAuthorizationDetails returns AuthorizationDetails, nil when absent (also on a nil TokenUpdateRequest); its getters are nil-safe too.
-func (v *TokenUpdateRequest) GetAuthorizationDetails() *AuthzDetails {
-	if v == nil {
-		return nil
-	}
-	return v.AuthorizationDetails
-}
-
-// GetCertificateThumbprint returns *CertificateThumbprint, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetCertificateThumbprint() (x string) {
-	if v != nil && v.CertificateThumbprint != nil {
-		x = *v.CertificateThumbprint
-	}
-	return
-}
-
-// GetDPoPKeyThumbprint returns *DPoPKeyThumbprint, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetDPoPKeyThumbprint() (x string) {
-	if v != nil && v.DPoPKeyThumbprint != nil {
-		x = *v.DPoPKeyThumbprint
-	}
-	return
-}
-
-// GetForExternalAttachment returns *ForExternalAttachment, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetForExternalAttachment() (x bool) {
-	if v != nil && v.ForExternalAttachment != nil {
-		x = *v.ForExternalAttachment
-	}
-	return
-}
-
-// GetRefreshToken returns *RefreshToken, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetRefreshToken() (x string) {
-	if v != nil && v.RefreshToken != nil {
-		x = *v.RefreshToken
-	}
-	return
-}
-
-// GetRefreshTokenExpiresAt returns *RefreshTokenExpiresAt, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetRefreshTokenExpiresAt() (x int64) {
-	if v != nil && v.RefreshTokenExpiresAt != nil {
-		x = *v.RefreshTokenExpiresAt
-	}
-	return
-}
-
-// GetRefreshTokenExpiresAtUpdatedOnScopeUpdate returns *RefreshTokenExpiresAtUpdatedOnScopeUpdate, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetRefreshTokenExpiresAtUpdatedOnScopeUpdate() (x bool) {
-	if v != nil && v.RefreshTokenExpiresAtUpdatedOnScopeUpdate != nil {
-		x = *v.RefreshTokenExpiresAtUpdatedOnScopeUpdate
-	}
-	return
-}
-
-// GetRefreshTokenHash returns *RefreshTokenHash, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetRefreshTokenHash() (x string) {
-	if v != nil && v.RefreshTokenHash != nil {
-		x = *v.RefreshTokenHash
-	}
-	return
-}
-
-// GetTokenID returns *TokenID, the zero value when absent (also on a nil TokenUpdateRequest).
-func (v *TokenUpdateRequest) GetTokenID() (x string) {
-	if v != nil && v.TokenID != nil {
-		x = *v.TokenID
 	}
 	return
 }
@@ -17039,38 +13905,6 @@ func (v *TrustAnchor) GetJWKS() (x string) {
 	return
 }
 
-// GetClaims returns *Claims, the zero value when absent (also on a nil UserinfoIssueRequest).
-func (v *UserinfoIssueRequest) GetClaims() (x string) {
-	if v != nil && v.Claims != nil {
-		x = *v.Claims
-	}
-	return
-}
-
-// GetClaimsForTx returns *ClaimsForTx, the zero value when absent (also on a nil UserinfoIssueRequest).
-func (v *UserinfoIssueRequest) GetClaimsForTx() (x string) {
-	if v != nil && v.ClaimsForTx != nil {
-		x = *v.ClaimsForTx
-	}
-	return
-}
-
-// GetRequestSignature returns *RequestSignature, the zero value when absent (also on a nil UserinfoIssueRequest).
-func (v *UserinfoIssueRequest) GetRequestSignature() (x string) {
-	if v != nil && v.RequestSignature != nil {
-		x = *v.RequestSignature
-	}
-	return
-}
-
-// GetSub returns *Sub, the zero value when absent (also on a nil UserinfoIssueRequest).
-func (v *UserinfoIssueRequest) GetSub() (x string) {
-	if v != nil && v.Sub != nil {
-		x = *v.Sub
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil UserinfoIssueResponse).
 func (v *UserinfoIssueResponse) GetAction() (x UserinfoIssueResponseAction) {
 	if v != nil && v.Action != nil {
@@ -17123,78 +13957,6 @@ func (v *UserinfoIssueResponse) GetSignature() (x string) {
 func (v *UserinfoIssueResponse) GetSignatureInput() (x string) {
 	if v != nil && v.SignatureInput != nil {
 		x = *v.SignatureInput
-	}
-	return
-}
-
-// GetClientCertificate returns *ClientCertificate, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetClientCertificate() (x string) {
-	if v != nil && v.ClientCertificate != nil {
-		x = *v.ClientCertificate
-	}
-	return
-}
-
-// GetDPoP returns *DPoP, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetDPoP() (x string) {
-	if v != nil && v.DPoP != nil {
-		x = *v.DPoP
-	}
-	return
-}
-
-// GetDPoPNonceRequired returns *DPoPNonceRequired, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetDPoPNonceRequired() (x bool) {
-	if v != nil && v.DPoPNonceRequired != nil {
-		x = *v.DPoPNonceRequired
-	}
-	return
-}
-
-// GetHtm returns *Htm, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetHtm() (x string) {
-	if v != nil && v.Htm != nil {
-		x = *v.Htm
-	}
-	return
-}
-
-// GetHtu returns *Htu, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetHtu() (x string) {
-	if v != nil && v.Htu != nil {
-		x = *v.Htu
-	}
-	return
-}
-
-// GetMessage returns *Message, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetMessage() (x string) {
-	if v != nil && v.Message != nil {
-		x = *v.Message
-	}
-	return
-}
-
-// GetRequestBodyContained returns *RequestBodyContained, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetRequestBodyContained() (x bool) {
-	if v != nil && v.RequestBodyContained != nil {
-		x = *v.RequestBodyContained
-	}
-	return
-}
-
-// GetTargetURI returns *TargetURI, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetTargetURI() (x string) {
-	if v != nil && v.TargetURI != nil {
-		x = *v.TargetURI
-	}
-	return
-}
-
-// GetURI returns *URI, the zero value when absent (also on a nil UserinfoRequest).
-func (v *UserinfoRequest) GetURI() (x string) {
-	if v != nil && v.URI != nil {
-		x = *v.URI
 	}
 	return
 }
@@ -17327,14 +14089,6 @@ func (v *UserinfoResponse) GetUserInfoClaims() (x string) {
 	return
 }
 
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil VciBatchIssueRequest).
-func (v *VciBatchIssueRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil VciBatchIssueResponse).
 func (v *VciBatchIssueResponse) GetAction() (x VciBatchIssueResponseAction) {
 	if v != nil && v.Action != nil {
@@ -17363,22 +14117,6 @@ func (v *VciBatchIssueResponse) GetResultCode() (x string) {
 func (v *VciBatchIssueResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil VciBatchParseRequest).
-func (v *VciBatchParseRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetRequestContent returns *RequestContent, the zero value when absent (also on a nil VciBatchParseRequest).
-func (v *VciBatchParseRequest) GetRequestContent() (x string) {
-	if v != nil && v.RequestContent != nil {
-		x = *v.RequestContent
 	}
 	return
 }
@@ -17415,14 +14153,6 @@ func (v *VciBatchParseResponse) GetResultMessage() (x string) {
 	return
 }
 
-// GetOrder returns Order, nil when absent (also on a nil VciDeferredIssueRequest); its getters are nil-safe too.
-func (v *VciDeferredIssueRequest) GetOrder() *CredentialIssuanceOrder {
-	if v == nil {
-		return nil
-	}
-	return v.Order
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil VciDeferredIssueResponse).
 func (v *VciDeferredIssueResponse) GetAction() (x VciDeferredIssueResponseAction) {
 	if v != nil && v.Action != nil {
@@ -17451,22 +14181,6 @@ func (v *VciDeferredIssueResponse) GetResultCode() (x string) {
 func (v *VciDeferredIssueResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil VciDeferredParseRequest).
-func (v *VciDeferredParseRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetRequestContent returns *RequestContent, the zero value when absent (also on a nil VciDeferredParseRequest).
-func (v *VciDeferredParseRequest) GetRequestContent() (x string) {
-	if v != nil && v.RequestContent != nil {
-		x = *v.RequestContent
 	}
 	return
 }
@@ -17607,14 +14321,6 @@ func (v *VciMetadataResponse) GetResultMessage() (x string) {
 	return
 }
 
-// GetPretty returns *Pretty, the zero value when absent (also on a nil VciNonceRequest).
-func (v *VciNonceRequest) GetPretty() (x bool) {
-	if v != nil && v.Pretty != nil {
-		x = *v.Pretty
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil VciNonceResponse).
 func (v *VciNonceResponse) GetAction() (x VciNonceResponseAction) {
 	if v != nil && v.Action != nil {
@@ -17655,102 +14361,6 @@ func (v *VciNonceResponse) GetResultMessage() (x string) {
 	return
 }
 
-// GetACR returns *ACR, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetACR() (x string) {
-	if v != nil && v.ACR != nil {
-		x = *v.ACR
-	}
-	return
-}
-
-// GetAuthTime returns *AuthTime, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetAuthTime() (x int64) {
-	if v != nil && v.AuthTime != nil {
-		x = *v.AuthTime
-	}
-	return
-}
-
-// GetAuthorizationCodeGrantIncluded returns *AuthorizationCodeGrantIncluded, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetAuthorizationCodeGrantIncluded() (x bool) {
-	if v != nil && v.AuthorizationCodeGrantIncluded != nil {
-		x = *v.AuthorizationCodeGrantIncluded
-	}
-	return
-}
-
-// GetContext returns *Context, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetContext() (x string) {
-	if v != nil && v.Context != nil {
-		x = *v.Context
-	}
-	return
-}
-
-// GetDuration returns *Duration, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetDuration() (x int64) {
-	if v != nil && v.Duration != nil {
-		x = *v.Duration
-	}
-	return
-}
-
-// GetIssuerStateIncluded returns *IssuerStateIncluded, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetIssuerStateIncluded() (x bool) {
-	if v != nil && v.IssuerStateIncluded != nil {
-		x = *v.IssuerStateIncluded
-	}
-	return
-}
-
-// GetJWTAtClaims returns *JWTAtClaims, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetJWTAtClaims() (x string) {
-	if v != nil && v.JWTAtClaims != nil {
-		x = *v.JWTAtClaims
-	}
-	return
-}
-
-// GetPreAuthorizedCodeGrantIncluded returns *PreAuthorizedCodeGrantIncluded, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetPreAuthorizedCodeGrantIncluded() (x bool) {
-	if v != nil && v.PreAuthorizedCodeGrantIncluded != nil {
-		x = *v.PreAuthorizedCodeGrantIncluded
-	}
-	return
-}
-
-// GetSubject returns *Subject, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetSubject() (x string) {
-	if v != nil && v.Subject != nil {
-		x = *v.Subject
-	}
-	return
-}
-
-// GetTxCode returns *TxCode, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetTxCode() (x string) {
-	if v != nil && v.TxCode != nil {
-		x = *v.TxCode
-	}
-	return
-}
-
-// GetTxCodeDescription returns *TxCodeDescription, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetTxCodeDescription() (x string) {
-	if v != nil && v.TxCodeDescription != nil {
-		x = *v.TxCodeDescription
-	}
-	return
-}
-
-// GetTxCodeInputMode returns *TxCodeInputMode, the zero value when absent (also on a nil VciOfferCreateRequest).
-func (v *VciOfferCreateRequest) GetTxCodeInputMode() (x string) {
-	if v != nil && v.TxCodeInputMode != nil {
-		x = *v.TxCodeInputMode
-	}
-	return
-}
-
 // GetAction returns *Action, the zero value when absent (also on a nil VciOfferCreateResponse).
 func (v *VciOfferCreateResponse) GetAction() (x VciOfferCreateResponseAction) {
 	if v != nil && v.Action != nil {
@@ -17779,14 +14389,6 @@ func (v *VciOfferCreateResponse) GetResultCode() (x string) {
 func (v *VciOfferCreateResponse) GetResultMessage() (x string) {
 	if v != nil && v.ResultMessage != nil {
 		x = *v.ResultMessage
-	}
-	return
-}
-
-// GetIdentifier returns *Identifier, the zero value when absent (also on a nil VciOfferInfoRequest).
-func (v *VciOfferInfoRequest) GetIdentifier() (x string) {
-	if v != nil && v.Identifier != nil {
-		x = *v.Identifier
 	}
 	return
 }
@@ -17821,22 +14423,6 @@ func (v *VciOfferInfoResponse) GetResultMessage() (x string) {
 		x = *v.ResultMessage
 	}
 	return
-}
-
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil VciSingleIssueRequest).
-func (v *VciSingleIssueRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetOrder returns Order, nil when absent (also on a nil VciSingleIssueRequest); its getters are nil-safe too.
-func (v *VciSingleIssueRequest) GetOrder() *CredentialIssuanceOrder {
-	if v == nil {
-		return nil
-	}
-	return v.Order
 }
 
 // GetAction returns *Action, the zero value when absent (also on a nil VciSingleIssueResponse).
@@ -17875,22 +14461,6 @@ func (v *VciSingleIssueResponse) GetResultMessage() (x string) {
 func (v *VciSingleIssueResponse) GetTransactionID() (x string) {
 	if v != nil && v.TransactionID != nil {
 		x = *v.TransactionID
-	}
-	return
-}
-
-// GetAccessToken returns *AccessToken, the zero value when absent (also on a nil VciSingleParseRequest).
-func (v *VciSingleParseRequest) GetAccessToken() (x string) {
-	if v != nil && v.AccessToken != nil {
-		x = *v.AccessToken
-	}
-	return
-}
-
-// GetRequestContent returns *RequestContent, the zero value when absent (also on a nil VciSingleParseRequest).
-func (v *VciSingleParseRequest) GetRequestContent() (x string) {
-	if v != nil && v.RequestContent != nil {
-		x = *v.RequestContent
 	}
 	return
 }

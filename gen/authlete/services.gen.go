@@ -131,7 +131,7 @@ type AttestationService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/attestation/challenge
 func (s *AttestationService) Challenge(ctx context.Context, serviceID string, body AttestationChallengeRequest, opts ...Option) (*AttestationChallengeResponse, error) {
-	return facade.Fetch[AttestationChallengeResponse](ctx, s.rt, opAttestationChallenge, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opAttestationChallenge, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(AttestationChallengeResponse))
 }
 
 // AuthorizationService holds the Authorization operations of Authlete. It is a field of
@@ -152,7 +152,7 @@ type AuthorizationService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/authorization/fail
 func (s *AuthorizationService) Fail(ctx context.Context, serviceID string, body AuthorizationFailRequest, opts ...Option) (*AuthorizationFailResponse, error) {
-	return facade.Fetch[AuthorizationFailResponse](ctx, s.rt, opAuthorizationFail, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opAuthorizationFail, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(AuthorizationFailResponse))
 }
 
 // GetTicketInfo sends POST /api/{serviceId}/auth/authorization/ticket/info (operation getAuthorizationTicketInfo).
@@ -167,7 +167,7 @@ func (s *AuthorizationService) Fail(ctx context.Context, serviceID string, body 
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/authorization/ticket/info
 func (s *AuthorizationService) GetTicketInfo(ctx context.Context, serviceID string, body AuthorizationTicketInfoRequest, opts ...Option) (*AuthorizationTicketInfoResponse, error) {
-	return facade.Fetch[AuthorizationTicketInfoResponse](ctx, s.rt, opAuthorizationGetTicketInfo, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opAuthorizationGetTicketInfo, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(AuthorizationTicketInfoResponse))
 }
 
 // Issue sends POST /api/{serviceId}/auth/authorization/issue (operation auth_authorization_issue_api).
@@ -182,7 +182,7 @@ func (s *AuthorizationService) GetTicketInfo(ctx context.Context, serviceID stri
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/authorization/issue
 func (s *AuthorizationService) Issue(ctx context.Context, serviceID string, body AuthorizationIssueRequest, opts ...Option) (*AuthorizationIssueResponse, error) {
-	return facade.Fetch[AuthorizationIssueResponse](ctx, s.rt, opAuthorizationIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opAuthorizationIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(AuthorizationIssueResponse))
 }
 
 // ProcessRequest sends POST /api/{serviceId}/auth/authorization (operation auth_authorization_api).
@@ -197,7 +197,7 @@ func (s *AuthorizationService) Issue(ctx context.Context, serviceID string, body
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/authorization
 func (s *AuthorizationService) ProcessRequest(ctx context.Context, serviceID string, body AuthorizationRequest, opts ...Option) (*AuthorizationResponse, error) {
-	return facade.Fetch[AuthorizationResponse](ctx, s.rt, opAuthorizationProcessRequest, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opAuthorizationProcessRequest, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(AuthorizationResponse))
 }
 
 // UpdateTicket sends POST /api/{serviceId}/auth/authorization/ticket/update (operation updateAuthorizationTicket).
@@ -212,7 +212,7 @@ func (s *AuthorizationService) ProcessRequest(ctx context.Context, serviceID str
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/authorization/ticket/update
 func (s *AuthorizationService) UpdateTicket(ctx context.Context, serviceID string, body AuthorizationTicketUpdateRequest, opts ...Option) (*AuthorizationTicketUpdateResponse, error) {
-	return facade.Fetch[AuthorizationTicketUpdateResponse](ctx, s.rt, opAuthorizationUpdateTicket, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opAuthorizationUpdateTicket, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(AuthorizationTicketUpdateResponse))
 }
 
 // BackchannelLogoutService holds the BackchannelLogout operations of Authlete. It is a field of
@@ -233,7 +233,7 @@ type BackchannelLogoutService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/logout/token
 func (s *BackchannelLogoutService) CreateToken(ctx context.Context, serviceID string, body BackchannelLogoutTokenRequest, opts ...Option) (*BackchannelLogoutTokenResponse, error) {
-	return facade.Fetch[BackchannelLogoutTokenResponse](ctx, s.rt, opBackchannelLogoutCreateToken, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opBackchannelLogoutCreateToken, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(BackchannelLogoutTokenResponse))
 }
 
 // CIBAService holds the CIBA operations of Authlete. It is a field of
@@ -254,7 +254,7 @@ type CIBAService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/complete
 func (s *CIBAService) Complete(ctx context.Context, serviceID string, body BackchannelAuthenticationCompleteRequest, opts ...Option) (*BackchannelAuthenticationCompleteResponse, error) {
-	return facade.Fetch[BackchannelAuthenticationCompleteResponse](ctx, s.rt, opCIBAComplete, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opCIBAComplete, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(BackchannelAuthenticationCompleteResponse))
 }
 
 // Fail sends POST /api/{serviceId}/backchannel/authentication/fail (operation backchannel_authentication_fail_api).
@@ -269,7 +269,7 @@ func (s *CIBAService) Complete(ctx context.Context, serviceID string, body Backc
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/fail
 func (s *CIBAService) Fail(ctx context.Context, serviceID string, body BackchannelAuthenticationFailRequest, opts ...Option) (*BackchannelAuthenticationFailResponse, error) {
-	return facade.Fetch[BackchannelAuthenticationFailResponse](ctx, s.rt, opCIBAFail, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opCIBAFail, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(BackchannelAuthenticationFailResponse))
 }
 
 // Issue sends POST /api/{serviceId}/backchannel/authentication/issue (operation backchannel_authentication_issue_api).
@@ -284,7 +284,7 @@ func (s *CIBAService) Fail(ctx context.Context, serviceID string, body Backchann
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication/issue
 func (s *CIBAService) Issue(ctx context.Context, serviceID string, body BackchannelAuthenticationIssueRequest, opts ...Option) (*BackchannelAuthenticationIssueResponse, error) {
-	return facade.Fetch[BackchannelAuthenticationIssueResponse](ctx, s.rt, opCIBAIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opCIBAIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(BackchannelAuthenticationIssueResponse))
 }
 
 // ProcessAuthentication sends POST /api/{serviceId}/backchannel/authentication (operation backchannel_authentication_api).
@@ -299,7 +299,7 @@ func (s *CIBAService) Issue(ctx context.Context, serviceID string, body Backchan
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/backchannel/authentication
 func (s *CIBAService) ProcessAuthentication(ctx context.Context, serviceID string, body BackchannelAuthenticationRequest, opts ...Option) (*BackchannelAuthenticationResponse, error) {
-	return facade.Fetch[BackchannelAuthenticationResponse](ctx, s.rt, opCIBAProcessAuthentication, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opCIBAProcessAuthentication, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(BackchannelAuthenticationResponse))
 }
 
 // ClientsService holds the Clients operations of Authlete. It is a field of
@@ -320,7 +320,7 @@ type ClientsService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/create
 func (s *ClientsService) Create(ctx context.Context, serviceID string, body OAuthClient, opts ...Option) (*OAuthClient, error) {
-	return facade.Fetch[OAuthClient](ctx, s.rt, opClientsCreate, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsCreate, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(OAuthClient))
 }
 
 // Delete sends DELETE /api/{serviceId}/client/delete/{clientId} (operation client_delete_api).
@@ -351,7 +351,7 @@ func (s *ClientsService) Delete(ctx context.Context, serviceID string, clientID 
 //
 // Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/client/authorization/delete/-clientId-/-subject-
 func (s *ClientsService) DeleteAuthorizations(ctx context.Context, serviceID string, clientID string, subject string, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
-	return facade.Fetch[ClientAuthorizationDeleteResponse](ctx, s.rt, opClientsDeleteAuthorizations, facade.Args{Path: []any{serviceID, clientID, subject}}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsDeleteAuthorizations, facade.Args{Path: []any{serviceID, clientID, subject}}, opts, new(ClientAuthorizationDeleteResponse))
 }
 
 // DeleteGrantedScopes sends DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId}/{subject} (operation client_granted_scopes_delete_by_subject_api).
@@ -367,7 +367,7 @@ func (s *ClientsService) DeleteAuthorizations(ctx context.Context, serviceID str
 //
 // Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/client/granted_scopes/delete/-clientId-/-subject-
 func (s *ClientsService) DeleteGrantedScopes(ctx context.Context, serviceID string, clientID string, subject string, opts ...Option) (*ClientGrantedScopesDeleteResponse, error) {
-	return facade.Fetch[ClientGrantedScopesDeleteResponse](ctx, s.rt, opClientsDeleteGrantedScopes, facade.Args{Path: []any{serviceID, clientID, subject}}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsDeleteGrantedScopes, facade.Args{Path: []any{serviceID, clientID, subject}}, opts, new(ClientGrantedScopesDeleteResponse))
 }
 
 // DeleteGrantedScopesQuery sends DELETE /api/{serviceId}/client/granted_scopes/delete/{clientId} (operation client_granted_scopes_delete_api).
@@ -383,7 +383,7 @@ func (s *ClientsService) DeleteGrantedScopes(ctx context.Context, serviceID stri
 //
 // Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/client/granted_scopes/delete/-clientId-
 func (s *ClientsService) DeleteGrantedScopesQuery(ctx context.Context, serviceID string, clientID string, params *ClientsDeleteGrantedScopesQueryParams, opts ...Option) (*ClientGrantedScopesDeleteResponse, error) {
-	return facade.Fetch[ClientGrantedScopesDeleteResponse](ctx, s.rt, opClientsDeleteGrantedScopesQuery, facade.Args{Path: []any{serviceID, clientID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsDeleteGrantedScopesQuery, facade.Args{Path: []any{serviceID, clientID}, Query: params}, opts, new(ClientGrantedScopesDeleteResponse))
 }
 
 // DeleteRequestableScopes sends DELETE /api/{serviceId}/client/extension/requestable_scopes/delete/{clientId} (operation client_extension_requestables_scopes_delete_api).
@@ -414,7 +414,7 @@ func (s *ClientsService) DeleteRequestableScopes(ctx context.Context, serviceID 
 //
 // Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/client/authorization/delete/-clientId-
 func (s *ClientsService) DeleteTokens(ctx context.Context, serviceID string, clientID string, params *ClientsDeleteTokensParams, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
-	return facade.Fetch[ClientAuthorizationDeleteResponse](ctx, s.rt, opClientsDeleteTokens, facade.Args{Path: []any{serviceID, clientID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsDeleteTokens, facade.Args{Path: []any{serviceID, clientID}, Query: params}, opts, new(ClientAuthorizationDeleteResponse))
 }
 
 // DeleteTokensPost sends POST /api/{serviceId}/client/authorization/delete/{clientId} (operation client_authorization_delete_api_post).
@@ -428,7 +428,7 @@ func (s *ClientsService) DeleteTokens(ctx context.Context, serviceID string, cli
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/authorization/delete/-clientId-
 func (s *ClientsService) DeleteTokensPost(ctx context.Context, serviceID string, clientID string, body ClientAuthorizationDeleteAPIPostJSONBody, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
-	return facade.Fetch[ClientAuthorizationDeleteResponse](ctx, s.rt, opClientsDeleteTokensPost, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsDeleteTokensPost, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts, new(ClientAuthorizationDeleteResponse))
 }
 
 // Get sends GET /api/{serviceId}/client/get/{clientId} (operation client_get_api).
@@ -443,7 +443,7 @@ func (s *ClientsService) DeleteTokensPost(ctx context.Context, serviceID string,
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/get/-clientId-
 func (s *ClientsService) Get(ctx context.Context, serviceID string, clientID string, opts ...Option) (*OAuthClient, error) {
-	return facade.Fetch[OAuthClient](ctx, s.rt, opClientsGet, facade.Args{Path: []any{serviceID, clientID}}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsGet, facade.Args{Path: []any{serviceID, clientID}}, opts, new(OAuthClient))
 }
 
 // GetGrantedScopes sends GET /api/{serviceId}/client/granted_scopes/get/{clientId}/{subject} (operation client_granted_scopes_get_by_subject_api).
@@ -459,7 +459,7 @@ func (s *ClientsService) Get(ctx context.Context, serviceID string, clientID str
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/granted_scopes/get/-clientId-/-subject-
 func (s *ClientsService) GetGrantedScopes(ctx context.Context, serviceID string, clientID string, subject string, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
-	return facade.Fetch[ClientAuthorizationDeleteResponse](ctx, s.rt, opClientsGetGrantedScopes, facade.Args{Path: []any{serviceID, clientID, subject}}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsGetGrantedScopes, facade.Args{Path: []any{serviceID, clientID, subject}}, opts, new(ClientAuthorizationDeleteResponse))
 }
 
 // GetGrantedScopesPost sends POST /api/{serviceId}/client/granted_scopes/get/{clientId} (operation client_granted_scopes_get_api_post).
@@ -473,7 +473,7 @@ func (s *ClientsService) GetGrantedScopes(ctx context.Context, serviceID string,
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/granted_scopes/get/-clientId-
 func (s *ClientsService) GetGrantedScopesPost(ctx context.Context, serviceID string, clientID string, body ClientGrantedScopesGetAPIPostJSONBody, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
-	return facade.Fetch[ClientAuthorizationDeleteResponse](ctx, s.rt, opClientsGetGrantedScopesPost, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsGetGrantedScopesPost, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts, new(ClientAuthorizationDeleteResponse))
 }
 
 // GetGrantedScopesQuery sends GET /api/{serviceId}/client/granted_scopes/get/{clientId} (operation client_granted_scopes_get_api).
@@ -489,7 +489,7 @@ func (s *ClientsService) GetGrantedScopesPost(ctx context.Context, serviceID str
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/granted_scopes/get/-clientId-
 func (s *ClientsService) GetGrantedScopesQuery(ctx context.Context, serviceID string, clientID string, params *ClientsGetGrantedScopesQueryParams, opts ...Option) (*ClientAuthorizationDeleteResponse, error) {
-	return facade.Fetch[ClientAuthorizationDeleteResponse](ctx, s.rt, opClientsGetGrantedScopesQuery, facade.Args{Path: []any{serviceID, clientID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsGetGrantedScopesQuery, facade.Args{Path: []any{serviceID, clientID}, Query: params}, opts, new(ClientAuthorizationDeleteResponse))
 }
 
 // GetRequestableScopes sends GET /api/{serviceId}/client/extension/requestable_scopes/get/{clientId} (operation client_extension_requestables_scopes_get_api).
@@ -504,7 +504,7 @@ func (s *ClientsService) GetGrantedScopesQuery(ctx context.Context, serviceID st
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/extension/requestable_scopes/get/-clientId-
 func (s *ClientsService) GetRequestableScopes(ctx context.Context, serviceID string, clientID string, opts ...Option) (*ClientExtensionRequestableScopesGetResponse, error) {
-	return facade.Fetch[ClientExtensionRequestableScopesGetResponse](ctx, s.rt, opClientsGetRequestableScopes, facade.Args{Path: []any{serviceID, clientID}}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsGetRequestableScopes, facade.Args{Path: []any{serviceID, clientID}}, opts, new(ClientExtensionRequestableScopesGetResponse))
 }
 
 // List sends GET /api/{serviceId}/client/get/list (operation client_get_list_api).
@@ -523,7 +523,7 @@ func (s *ClientsService) GetRequestableScopes(ctx context.Context, serviceID str
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/get/list
 func (s *ClientsService) List(ctx context.Context, serviceID string, params *ClientsListParams, opts ...Option) (*ClientGetListResponse, error) {
-	return facade.Fetch[ClientGetListResponse](ctx, s.rt, opClientsList, facade.Args{Path: []any{serviceID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsList, facade.Args{Path: []any{serviceID}, Query: params}, opts, new(ClientGetListResponse))
 }
 
 // All ranges over every item List lists (offsets in start and end), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -550,7 +550,7 @@ func (s *ClientsService) All(ctx context.Context, serviceID string, params *Clie
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/authorization/get/list/-subject-
 func (s *ClientsService) ListAuthorizations(ctx context.Context, serviceID string, subject string, params *ClientsListAuthorizationsParams, opts ...Option) (*ClientAuthorizationGetListResponse, error) {
-	return facade.Fetch[ClientAuthorizationGetListResponse](ctx, s.rt, opClientsListAuthorizations, facade.Args{Path: []any{serviceID, subject}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsListAuthorizations, facade.Args{Path: []any{serviceID, subject}, Query: params}, opts, new(ClientAuthorizationGetListResponse))
 }
 
 // AllAuthorizations ranges over every item ListAuthorizations lists (offsets in start and end), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -577,7 +577,7 @@ func (s *ClientsService) AllAuthorizations(ctx context.Context, serviceID string
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/authorization/get/list
 func (s *ClientsService) ListAuthorizedApplications(ctx context.Context, serviceID string, params *ClientsListAuthorizedApplicationsParams, opts ...Option) (*ClientAuthorizationGetListResponse, error) {
-	return facade.Fetch[ClientAuthorizationGetListResponse](ctx, s.rt, opClientsListAuthorizedApplications, facade.Args{Path: []any{serviceID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsListAuthorizedApplications, facade.Args{Path: []any{serviceID}, Query: params}, opts, new(ClientAuthorizationGetListResponse))
 }
 
 // AllAuthorizedApplications ranges over every item ListAuthorizedApplications lists (offsets in start and end), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -599,7 +599,7 @@ func (s *ClientsService) AllAuthorizedApplications(ctx context.Context, serviceI
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/authorization/get/list
 func (s *ClientsService) ListAuthorizedApplicationsPost(ctx context.Context, serviceID string, body ClientAuthorizationGetListRequest, opts ...Option) (*ClientAuthorizationGetListResponse, error) {
-	return facade.Fetch[ClientAuthorizationGetListResponse](ctx, s.rt, opClientsListAuthorizedApplicationsPost, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsListAuthorizedApplicationsPost, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(ClientAuthorizationGetListResponse))
 }
 
 // RefreshSecret sends GET /api/{serviceId}/client/secret/refresh/{clientIdentifier} (operation client_secret_refresh_api).
@@ -614,7 +614,7 @@ func (s *ClientsService) ListAuthorizedApplicationsPost(ctx context.Context, ser
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/client/secret/refresh/-clientIdentifier-
 func (s *ClientsService) RefreshSecret(ctx context.Context, serviceID string, clientIdentifier string, opts ...Option) (*ClientSecretRefreshResponse, error) {
-	return facade.Fetch[ClientSecretRefreshResponse](ctx, s.rt, opClientsRefreshSecret, facade.Args{Path: []any{serviceID, clientIdentifier}}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsRefreshSecret, facade.Args{Path: []any{serviceID, clientIdentifier}}, opts, new(ClientSecretRefreshResponse))
 }
 
 // Update sends POST /api/{serviceId}/client/update/{clientId} (operation client_update_api).
@@ -630,7 +630,7 @@ func (s *ClientsService) RefreshSecret(ctx context.Context, serviceID string, cl
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/update/-clientId-
 func (s *ClientsService) Update(ctx context.Context, serviceID string, clientID string, body OAuthClient, opts ...Option) (*OAuthClient, error) {
-	return facade.Fetch[OAuthClient](ctx, s.rt, opClientsUpdate, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsUpdate, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts, new(OAuthClient))
 }
 
 // UpdateAuthorizations sends POST /api/{serviceId}/client/authorization/update/{clientId} (operation client_authorization_update_api).
@@ -646,7 +646,7 @@ func (s *ClientsService) Update(ctx context.Context, serviceID string, clientID 
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/authorization/update/-clientId-
 func (s *ClientsService) UpdateAuthorizations(ctx context.Context, serviceID string, clientID string, body ClientAuthorizationUpdateRequest, opts ...Option) (*ClientAuthorizationUpdateResponse, error) {
-	return facade.Fetch[ClientAuthorizationUpdateResponse](ctx, s.rt, opClientsUpdateAuthorizations, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsUpdateAuthorizations, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts, new(ClientAuthorizationUpdateResponse))
 }
 
 // UpdateLockFlag sends POST /api/{serviceId}/client/lock_flag/update/{clientIdentifier} (operation client_flag_update_api).
@@ -662,7 +662,7 @@ func (s *ClientsService) UpdateAuthorizations(ctx context.Context, serviceID str
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/lock_flag/update/-clientIdentifier-
 func (s *ClientsService) UpdateLockFlag(ctx context.Context, serviceID string, clientIdentifier string, body ClientFlagUpdateRequest, opts ...Option) (*ClientFlagUpdateResponse, error) {
-	return facade.Fetch[ClientFlagUpdateResponse](ctx, s.rt, opClientsUpdateLockFlag, facade.Args{Path: []any{serviceID, clientIdentifier}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsUpdateLockFlag, facade.Args{Path: []any{serviceID, clientIdentifier}, Body: body}, opts, new(ClientFlagUpdateResponse))
 }
 
 // UpdateRequestableScopes sends PUT /api/{serviceId}/client/extension/requestable_scopes/update/{clientId} (operation client_extension_requestables_scopes_update_api).
@@ -678,7 +678,7 @@ func (s *ClientsService) UpdateLockFlag(ctx context.Context, serviceID string, c
 //
 // Reference: https://docs.authlete.com/en/shared/latest#put-/api/-serviceId-/client/extension/requestable_scopes/update/-clientId-
 func (s *ClientsService) UpdateRequestableScopes(ctx context.Context, serviceID string, clientID string, body ClientExtensionRequestableScopesUpdateRequest, opts ...Option) (*ClientExtensionRequestableScopesUpdateResponse, error) {
-	return facade.Fetch[ClientExtensionRequestableScopesUpdateResponse](ctx, s.rt, opClientsUpdateRequestableScopes, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsUpdateRequestableScopes, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts, new(ClientExtensionRequestableScopesUpdateResponse))
 }
 
 // UpdateRequestableScopesPost sends POST /api/{serviceId}/client/extension/requestable_scopes/update/{clientId} (operation client_extension_requestables_scopes_update_api_post).
@@ -694,7 +694,7 @@ func (s *ClientsService) UpdateRequestableScopes(ctx context.Context, serviceID 
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/extension/requestable_scopes/update/-clientId-
 func (s *ClientsService) UpdateRequestableScopesPost(ctx context.Context, serviceID string, clientID string, body ClientExtensionRequestableScopesUpdateRequest, opts ...Option) (*ClientExtensionRequestableScopesUpdateResponse, error) {
-	return facade.Fetch[ClientExtensionRequestableScopesUpdateResponse](ctx, s.rt, opClientsUpdateRequestableScopesPost, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsUpdateRequestableScopesPost, facade.Args{Path: []any{serviceID, clientID}, Body: body}, opts, new(ClientExtensionRequestableScopesUpdateResponse))
 }
 
 // UpdateSecret sends POST /api/{serviceId}/client/secret/update/{clientIdentifier} (operation client_secret_update_api).
@@ -710,7 +710,7 @@ func (s *ClientsService) UpdateRequestableScopesPost(ctx context.Context, servic
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/secret/update/-clientIdentifier-
 func (s *ClientsService) UpdateSecret(ctx context.Context, serviceID string, clientIdentifier string, body ClientSecretUpdateRequest, opts ...Option) (*ClientSecretUpdateResponse, error) {
-	return facade.Fetch[ClientSecretUpdateResponse](ctx, s.rt, opClientsUpdateSecret, facade.Args{Path: []any{serviceID, clientIdentifier}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opClientsUpdateSecret, facade.Args{Path: []any{serviceID, clientIdentifier}, Body: body}, opts, new(ClientSecretUpdateResponse))
 }
 
 // DeviceFlowService holds the DeviceFlow operations of Authlete. It is a field of
@@ -731,7 +731,7 @@ type DeviceFlowService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/device/authorization
 func (s *DeviceFlowService) Authorization(ctx context.Context, serviceID string, body DeviceAuthorizationRequest, opts ...Option) (*DeviceAuthorizationResponse, error) {
-	return facade.Fetch[DeviceAuthorizationResponse](ctx, s.rt, opDeviceFlowAuthorization, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opDeviceFlowAuthorization, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(DeviceAuthorizationResponse))
 }
 
 // Complete sends POST /api/{serviceId}/device/complete (operation device_complete_api).
@@ -746,7 +746,7 @@ func (s *DeviceFlowService) Authorization(ctx context.Context, serviceID string,
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/device/complete
 func (s *DeviceFlowService) Complete(ctx context.Context, serviceID string, body DeviceCompleteRequest, opts ...Option) (*DeviceCompleteResponse, error) {
-	return facade.Fetch[DeviceCompleteResponse](ctx, s.rt, opDeviceFlowComplete, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opDeviceFlowComplete, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(DeviceCompleteResponse))
 }
 
 // Verification sends POST /api/{serviceId}/device/verification (operation device_verification_api).
@@ -761,7 +761,7 @@ func (s *DeviceFlowService) Complete(ctx context.Context, serviceID string, body
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/device/verification
 func (s *DeviceFlowService) Verification(ctx context.Context, serviceID string, body DeviceVerificationRequest, opts ...Option) (*DeviceVerificationResponse, error) {
-	return facade.Fetch[DeviceVerificationResponse](ctx, s.rt, opDeviceFlowVerification, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opDeviceFlowVerification, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(DeviceVerificationResponse))
 }
 
 // DynamicClientRegistrationService holds the DynamicClientRegistration operations of Authlete. It is a field of
@@ -782,7 +782,7 @@ type DynamicClientRegistrationService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration/delete
 func (s *DynamicClientRegistrationService) Delete(ctx context.Context, serviceID string, body ClientRegistrationDeleteAPIJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
-	return facade.Fetch[ClientRegistrationResponse](ctx, s.rt, opDynamicClientRegistrationDelete, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opDynamicClientRegistrationDelete, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(ClientRegistrationResponse))
 }
 
 // Get sends POST /api/{serviceId}/client/registration/get (operation client_registration_get_api).
@@ -797,7 +797,7 @@ func (s *DynamicClientRegistrationService) Delete(ctx context.Context, serviceID
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration/get
 func (s *DynamicClientRegistrationService) Get(ctx context.Context, serviceID string, body ClientRegistrationGetAPIJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
-	return facade.Fetch[ClientRegistrationResponse](ctx, s.rt, opDynamicClientRegistrationGet, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opDynamicClientRegistrationGet, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(ClientRegistrationResponse))
 }
 
 // Register sends POST /api/{serviceId}/client/registration (operation client_registration_api).
@@ -812,7 +812,7 @@ func (s *DynamicClientRegistrationService) Get(ctx context.Context, serviceID st
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration
 func (s *DynamicClientRegistrationService) Register(ctx context.Context, serviceID string, body ClientRegistrationAPIJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
-	return facade.Fetch[ClientRegistrationResponse](ctx, s.rt, opDynamicClientRegistrationRegister, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opDynamicClientRegistrationRegister, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(ClientRegistrationResponse))
 }
 
 // Update sends POST /api/{serviceId}/client/registration/update (operation client_registration_update_api).
@@ -827,7 +827,7 @@ func (s *DynamicClientRegistrationService) Register(ctx context.Context, service
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/client/registration/update
 func (s *DynamicClientRegistrationService) Update(ctx context.Context, serviceID string, body ClientRegistrationUpdateAPIJSONBody, opts ...Option) (*ClientRegistrationResponse, error) {
-	return facade.Fetch[ClientRegistrationResponse](ctx, s.rt, opDynamicClientRegistrationUpdate, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opDynamicClientRegistrationUpdate, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(ClientRegistrationResponse))
 }
 
 // FederationService holds the Federation operations of Authlete. It is a field of
@@ -848,7 +848,7 @@ type FederationService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/federation/configuration
 func (s *FederationService) Configuration(ctx context.Context, serviceID string, body FederationConfigurationAPIJSONBody, opts ...Option) (*FederationConfigurationResponse, error) {
-	return facade.Fetch[FederationConfigurationResponse](ctx, s.rt, opFederationConfiguration, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opFederationConfiguration, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(FederationConfigurationResponse))
 }
 
 // Registration sends POST /api/{serviceId}/federation/registration (operation federation_registration_api).
@@ -863,7 +863,7 @@ func (s *FederationService) Configuration(ctx context.Context, serviceID string,
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/federation/registration
 func (s *FederationService) Registration(ctx context.Context, serviceID string, body FederationRegistrationRequest, opts ...Option) (*FederationRegistrationResponse, error) {
-	return facade.Fetch[FederationRegistrationResponse](ctx, s.rt, opFederationRegistration, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opFederationRegistration, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(FederationRegistrationResponse))
 }
 
 // GrantManagementService holds the GrantManagement operations of Authlete. It is a field of
@@ -884,7 +884,7 @@ type GrantManagementService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/gm
 func (s *GrantManagementService) ProcessRequest(ctx context.Context, serviceID string, body GMRequest, opts ...Option) (*GMResponse, error) {
-	return facade.Fetch[GMResponse](ctx, s.rt, opGrantManagementProcessRequest, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opGrantManagementProcessRequest, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(GMResponse))
 }
 
 // HSKService holds the HSK operations of Authlete. It is a field of
@@ -905,7 +905,7 @@ type HSKService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/hsk/create
 func (s *HSKService) Create(ctx context.Context, serviceID string, body HskCreateRequest, opts ...Option) (*HskCreateResponse, error) {
-	return facade.Fetch[HskCreateResponse](ctx, s.rt, opHSKCreate, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opHSKCreate, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(HskCreateResponse))
 }
 
 // Delete sends DELETE /api/{serviceId}/hsk/delete/{handle} (operation hsk_delete_api).
@@ -920,7 +920,7 @@ func (s *HSKService) Create(ctx context.Context, serviceID string, body HskCreat
 //
 // Reference: https://docs.authlete.com/en/shared/latest#delete-/api/-serviceId-/hsk/delete/-handle-
 func (s *HSKService) Delete(ctx context.Context, serviceID string, handle string, opts ...Option) (*HskDeleteResponse, error) {
-	return facade.Fetch[HskDeleteResponse](ctx, s.rt, opHSKDelete, facade.Args{Path: []any{serviceID, handle}}, opts)
+	return facade.Fetch(ctx, s.rt, opHSKDelete, facade.Args{Path: []any{serviceID, handle}}, opts, new(HskDeleteResponse))
 }
 
 // Get sends GET /api/{serviceId}/hsk/get/{handle} (operation hsk_get_api).
@@ -935,7 +935,7 @@ func (s *HSKService) Delete(ctx context.Context, serviceID string, handle string
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/hsk/get/-handle-
 func (s *HSKService) Get(ctx context.Context, serviceID string, handle string, opts ...Option) (*HskGetResponse, error) {
-	return facade.Fetch[HskGetResponse](ctx, s.rt, opHSKGet, facade.Args{Path: []any{serviceID, handle}}, opts)
+	return facade.Fetch(ctx, s.rt, opHSKGet, facade.Args{Path: []any{serviceID, handle}}, opts, new(HskGetResponse))
 }
 
 // List sends GET /api/{serviceId}/hsk/get/list (operation hsk_get_list_api).
@@ -949,7 +949,7 @@ func (s *HSKService) Get(ctx context.Context, serviceID string, handle string, o
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/hsk/get/list
 func (s *HSKService) List(ctx context.Context, serviceID string, opts ...Option) (*HskGetListResponse, error) {
-	return facade.Fetch[HskGetListResponse](ctx, s.rt, opHSKList, facade.Args{Path: []any{serviceID}}, opts)
+	return facade.Fetch(ctx, s.rt, opHSKList, facade.Args{Path: []any{serviceID}}, opts, new(HskGetListResponse))
 }
 
 // IntrospectionService holds the Introspection operations of Authlete. It is a field of
@@ -970,7 +970,7 @@ type IntrospectionService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/introspection
 func (s *IntrospectionService) Process(ctx context.Context, serviceID string, body IntrospectionRequest, opts ...Option) (*IntrospectionResponse, error) {
-	return facade.Fetch[IntrospectionResponse](ctx, s.rt, opIntrospectionProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opIntrospectionProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(IntrospectionResponse))
 }
 
 // Standard sends POST /api/{serviceId}/auth/introspection/standard (operation auth_introspection_standard_api).
@@ -985,7 +985,7 @@ func (s *IntrospectionService) Process(ctx context.Context, serviceID string, bo
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/introspection/standard
 func (s *IntrospectionService) Standard(ctx context.Context, serviceID string, body StandardIntrospectionRequest, opts ...Option) (*StandardIntrospectionResponse, error) {
-	return facade.Fetch[StandardIntrospectionResponse](ctx, s.rt, opIntrospectionStandard, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opIntrospectionStandard, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(StandardIntrospectionResponse))
 }
 
 // JOSEService holds the JOSE operations of Authlete. It is a field of
@@ -1006,7 +1006,7 @@ type JOSEService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/jose/verify
 func (s *JOSEService) Verify(ctx context.Context, serviceID string, body JoseVerifyRequest, opts ...Option) (*JoseVerifyResponse, error) {
-	return facade.Fetch[JoseVerifyResponse](ctx, s.rt, opJOSEVerify, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opJOSEVerify, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(JoseVerifyResponse))
 }
 
 // JWKSetService holds the JWKSet operations of Authlete. It is a field of
@@ -1028,7 +1028,7 @@ type JWKSetService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/service/jwks/get
 func (s *JWKSetService) Get(ctx context.Context, serviceID string, params *JWKSetGetParams, opts ...Option) (*ServiceJWKSGetResponse, error) {
-	return facade.Fetch[ServiceJWKSGetResponse](ctx, s.rt, opJWKSetGet, facade.Args{Path: []any{serviceID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opJWKSetGet, facade.Args{Path: []any{serviceID}, Query: params}, opts, new(ServiceJWKSGetResponse))
 }
 
 // NativeSSOService holds the NativeSSO operations of Authlete. It is a field of
@@ -1049,7 +1049,7 @@ type NativeSSOService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/nativesso/logout
 func (s *NativeSSOService) Logout(ctx context.Context, serviceID string, body NativeSSOLogoutRequest, opts ...Option) (*NativeSSOLogoutResponse, error) {
-	return facade.Fetch[NativeSSOLogoutResponse](ctx, s.rt, opNativeSSOLogout, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opNativeSSOLogout, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(NativeSSOLogoutResponse))
 }
 
 // Process sends POST /api/{serviceId}/nativesso (operation native_sso_api).
@@ -1064,7 +1064,7 @@ func (s *NativeSSOService) Logout(ctx context.Context, serviceID string, body Na
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/nativesso
 func (s *NativeSSOService) Process(ctx context.Context, serviceID string, body NativeSSORequest, opts ...Option) (*NativeSSOResponse, error) {
-	return facade.Fetch[NativeSSOResponse](ctx, s.rt, opNativeSSOProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opNativeSSOProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(NativeSSOResponse))
 }
 
 // PushedAuthorizationService holds the PushedAuthorization operations of Authlete. It is a field of
@@ -1085,7 +1085,7 @@ type PushedAuthorizationService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/pushed_auth_req
 func (s *PushedAuthorizationService) Create(ctx context.Context, serviceID string, body PushedAuthorizationRequest, opts ...Option) (*PushedAuthorizationResponse, error) {
-	return facade.Fetch[PushedAuthorizationResponse](ctx, s.rt, opPushedAuthorizationCreate, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opPushedAuthorizationCreate, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(PushedAuthorizationResponse))
 }
 
 // RevocationService holds the Revocation operations of Authlete. It is a field of
@@ -1106,7 +1106,7 @@ type RevocationService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/revocation
 func (s *RevocationService) Process(ctx context.Context, serviceID string, body RevocationRequest, opts ...Option) (*RevocationResponse, error) {
-	return facade.Fetch[RevocationResponse](ctx, s.rt, opRevocationProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opRevocationProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(RevocationResponse))
 }
 
 // ServicesService holds the Services operations of Authlete. It is a field of
@@ -1142,7 +1142,7 @@ func (s *ServicesService) Configuration(ctx context.Context, serviceID string, p
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/service/create
 func (s *ServicesService) Create(ctx context.Context, body Service, opts ...Option) (*Service, error) {
-	return facade.Fetch[Service](ctx, s.rt, opServicesCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opServicesCreate, facade.Args{Body: body}, opts, new(Service))
 }
 
 // Delete sends DELETE /api/{serviceId}/service/delete (operation service_delete_api).
@@ -1170,7 +1170,7 @@ func (s *ServicesService) Delete(ctx context.Context, serviceID string, opts ...
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/service/get
 func (s *ServicesService) Get(ctx context.Context, serviceID string, opts ...Option) (*Service, error) {
-	return facade.Fetch[Service](ctx, s.rt, opServicesGet, facade.Args{Path: []any{serviceID}}, opts)
+	return facade.Fetch(ctx, s.rt, opServicesGet, facade.Args{Path: []any{serviceID}}, opts, new(Service))
 }
 
 // List sends GET /api/service/get/list (operation service_get_list_api).
@@ -1187,7 +1187,7 @@ func (s *ServicesService) Get(ctx context.Context, serviceID string, opts ...Opt
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/service/get/list
 func (s *ServicesService) List(ctx context.Context, params *ServicesListParams, opts ...Option) (*ServiceGetListResponse, error) {
-	return facade.Fetch[ServiceGetListResponse](ctx, s.rt, opServicesList, facade.Args{Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opServicesList, facade.Args{Query: params}, opts, new(ServiceGetListResponse))
 }
 
 // All ranges over every item List lists (offsets in start and end), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -1209,7 +1209,7 @@ func (s *ServicesService) All(ctx context.Context, params *ServicesListParams, o
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/service/update
 func (s *ServicesService) Update(ctx context.Context, serviceID string, body Service, opts ...Option) (*Service, error) {
-	return facade.Fetch[Service](ctx, s.rt, opServicesUpdate, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opServicesUpdate, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(Service))
 }
 
 // TokenService holds the Token operations of Authlete. It is a field of
@@ -1230,7 +1230,7 @@ type TokenService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/fail
 func (s *TokenService) Fail(ctx context.Context, serviceID string, body TokenFailRequest, opts ...Option) (*TokenFailResponse, error) {
-	return facade.Fetch[TokenFailResponse](ctx, s.rt, opTokenFail, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opTokenFail, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(TokenFailResponse))
 }
 
 // Issue sends POST /api/{serviceId}/auth/token/issue (operation auth_token_issue_api).
@@ -1245,7 +1245,7 @@ func (s *TokenService) Fail(ctx context.Context, serviceID string, body TokenFai
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/issue
 func (s *TokenService) Issue(ctx context.Context, serviceID string, body TokenIssueRequest, opts ...Option) (*TokenIssueResponse, error) {
-	return facade.Fetch[TokenIssueResponse](ctx, s.rt, opTokenIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opTokenIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(TokenIssueResponse))
 }
 
 // Process sends POST /api/{serviceId}/auth/token (operation auth_token_api).
@@ -1260,7 +1260,7 @@ func (s *TokenService) Issue(ctx context.Context, serviceID string, body TokenIs
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token
 func (s *TokenService) Process(ctx context.Context, serviceID string, body TokenRequest, opts ...Option) (*TokenResponse, error) {
-	return facade.Fetch[TokenResponse](ctx, s.rt, opTokenProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opTokenProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(TokenResponse))
 }
 
 // TokenManagementService holds the TokenManagement operations of Authlete. It is a field of
@@ -1281,7 +1281,7 @@ type TokenManagementService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/create
 func (s *TokenManagementService) Create(ctx context.Context, serviceID string, body TokenCreateRequest, opts ...Option) (*TokenCreateResponse, error) {
-	return facade.Fetch[TokenCreateResponse](ctx, s.rt, opTokenManagementCreate, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opTokenManagementCreate, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(TokenCreateResponse))
 }
 
 // CreateBatch sends POST /api/{serviceId}/auth/token/create/batch (operation auth_token_create_batch_api).
@@ -1297,7 +1297,7 @@ func (s *TokenManagementService) Create(ctx context.Context, serviceID string, b
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/create/batch
 func (s *TokenManagementService) CreateBatch(ctx context.Context, serviceID string, body AuthTokenCreateBatchAPIJSONBody, params *TokenManagementCreateBatchParams, opts ...Option) (*TokenCreateBatchResponse, error) {
-	return facade.Fetch[TokenCreateBatchResponse](ctx, s.rt, opTokenManagementCreateBatch, facade.Args{Path: []any{serviceID}, Query: params, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opTokenManagementCreateBatch, facade.Args{Path: []any{serviceID}, Query: params, Body: body}, opts, new(TokenCreateBatchResponse))
 }
 
 // Delete sends DELETE /api/{serviceId}/auth/token/delete/{accessTokenIdentifier} (operation auth_token_delete_api).
@@ -1327,7 +1327,7 @@ func (s *TokenManagementService) Delete(ctx context.Context, serviceID string, a
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/auth/token/create/batch/status/-tokenBatchRequestId-
 func (s *TokenManagementService) GetBatchStatus(ctx context.Context, serviceID string, tokenBatchRequestID string, opts ...Option) (*TokenCreateBatchStatusResponse, error) {
-	return facade.Fetch[TokenCreateBatchStatusResponse](ctx, s.rt, opTokenManagementGetBatchStatus, facade.Args{Path: []any{serviceID, tokenBatchRequestID}}, opts)
+	return facade.Fetch(ctx, s.rt, opTokenManagementGetBatchStatus, facade.Args{Path: []any{serviceID, tokenBatchRequestID}}, opts, new(TokenCreateBatchStatusResponse))
 }
 
 // List sends GET /api/{serviceId}/auth/token/get/list (operation auth_token_get_list_api).
@@ -1347,7 +1347,7 @@ func (s *TokenManagementService) GetBatchStatus(ctx context.Context, serviceID s
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/-serviceId-/auth/token/get/list
 func (s *TokenManagementService) List(ctx context.Context, serviceID string, params *TokenManagementListParams, opts ...Option) (*TokenGetListResponse, error) {
-	return facade.Fetch[TokenGetListResponse](ctx, s.rt, opTokenManagementList, facade.Args{Path: []any{serviceID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opTokenManagementList, facade.Args{Path: []any{serviceID}, Query: params}, opts, new(TokenGetListResponse))
 }
 
 // All ranges over every item List lists (offsets in start and end), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
@@ -1369,7 +1369,7 @@ func (s *TokenManagementService) All(ctx context.Context, serviceID string, para
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/idtoken/reissue
 func (s *TokenManagementService) ReissueIDToken(ctx context.Context, serviceID string, body IdtokenReissueRequest, opts ...Option) (*IdtokenReissueResponse, error) {
-	return facade.Fetch[IdtokenReissueResponse](ctx, s.rt, opTokenManagementReissueIDToken, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opTokenManagementReissueIDToken, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(IdtokenReissueResponse))
 }
 
 // Revoke sends POST /api/{serviceId}/auth/token/revoke (operation auth_token_revoke_api).
@@ -1384,7 +1384,7 @@ func (s *TokenManagementService) ReissueIDToken(ctx context.Context, serviceID s
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/revoke
 func (s *TokenManagementService) Revoke(ctx context.Context, serviceID string, body TokenRevokeRequest, opts ...Option) (*TokenRevokeResponse, error) {
-	return facade.Fetch[TokenRevokeResponse](ctx, s.rt, opTokenManagementRevoke, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opTokenManagementRevoke, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(TokenRevokeResponse))
 }
 
 // Update sends POST /api/{serviceId}/auth/token/update (operation auth_token_update_api).
@@ -1399,7 +1399,7 @@ func (s *TokenManagementService) Revoke(ctx context.Context, serviceID string, b
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/token/update
 func (s *TokenManagementService) Update(ctx context.Context, serviceID string, body TokenUpdateRequest, opts ...Option) (*TokenUpdateResponse, error) {
-	return facade.Fetch[TokenUpdateResponse](ctx, s.rt, opTokenManagementUpdate, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opTokenManagementUpdate, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(TokenUpdateResponse))
 }
 
 // UserInfoService holds the UserInfo operations of Authlete. It is a field of
@@ -1420,7 +1420,7 @@ type UserInfoService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/userinfo/issue
 func (s *UserInfoService) Issue(ctx context.Context, serviceID string, body UserinfoIssueRequest, opts ...Option) (*UserinfoIssueResponse, error) {
-	return facade.Fetch[UserinfoIssueResponse](ctx, s.rt, opUserInfoIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opUserInfoIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(UserinfoIssueResponse))
 }
 
 // Process sends POST /api/{serviceId}/auth/userinfo (operation auth_userinfo_api).
@@ -1435,7 +1435,7 @@ func (s *UserInfoService) Issue(ctx context.Context, serviceID string, body User
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/auth/userinfo
 func (s *UserInfoService) Process(ctx context.Context, serviceID string, body UserinfoRequest, opts ...Option) (*UserinfoResponse, error) {
-	return facade.Fetch[UserinfoResponse](ctx, s.rt, opUserInfoProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opUserInfoProcess, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(UserinfoResponse))
 }
 
 // UtilityService holds the Utility operations of Authlete. It is a field of
@@ -1475,7 +1475,7 @@ func (s *UtilityService) Healthcheck(ctx context.Context, params *UtilityHealthc
 //
 // Reference: https://docs.authlete.com/en/shared/latest#get-/api/info
 func (s *UtilityService) Info(ctx context.Context, opts ...Option) (*InfoResponse, error) {
-	return facade.Fetch[InfoResponse](ctx, s.rt, opUtilityInfo, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opUtilityInfo, facade.Args{}, opts, new(InfoResponse))
 }
 
 // VerifiableCredentialsService holds the VerifiableCredentials operations of Authlete. It is a field of
@@ -1496,7 +1496,7 @@ type VerifiableCredentialsService struct {
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/batch/issue
 func (s *VerifiableCredentialsService) BatchIssue(ctx context.Context, serviceID string, body VciBatchIssueRequest, opts ...Option) (*VciBatchIssueResponse, error) {
-	return facade.Fetch[VciBatchIssueResponse](ctx, s.rt, opVerifiableCredentialsBatchIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsBatchIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciBatchIssueResponse))
 }
 
 // BatchParse sends POST /api/{serviceId}/vci/batch/parse (operation vci_batch_parse_api).
@@ -1511,7 +1511,7 @@ func (s *VerifiableCredentialsService) BatchIssue(ctx context.Context, serviceID
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/batch/parse
 func (s *VerifiableCredentialsService) BatchParse(ctx context.Context, serviceID string, body VciBatchParseRequest, opts ...Option) (*VciBatchParseResponse, error) {
-	return facade.Fetch[VciBatchParseResponse](ctx, s.rt, opVerifiableCredentialsBatchParse, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsBatchParse, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciBatchParseResponse))
 }
 
 // CreateNonce sends POST /api/{serviceId}/vci/nonce (operation vci_nonce_api).
@@ -1526,7 +1526,7 @@ func (s *VerifiableCredentialsService) BatchParse(ctx context.Context, serviceID
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/nonce
 func (s *VerifiableCredentialsService) CreateNonce(ctx context.Context, serviceID string, body VciNonceRequest, opts ...Option) (*VciNonceResponse, error) {
-	return facade.Fetch[VciNonceResponse](ctx, s.rt, opVerifiableCredentialsCreateNonce, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsCreateNonce, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciNonceResponse))
 }
 
 // CreateOffer sends POST /api/{serviceId}/vci/offer/create (operation vci_offer_create_api).
@@ -1541,7 +1541,7 @@ func (s *VerifiableCredentialsService) CreateNonce(ctx context.Context, serviceI
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/offer/create
 func (s *VerifiableCredentialsService) CreateOffer(ctx context.Context, serviceID string, body VciOfferCreateRequest, opts ...Option) (*VciOfferCreateResponse, error) {
-	return facade.Fetch[VciOfferCreateResponse](ctx, s.rt, opVerifiableCredentialsCreateOffer, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsCreateOffer, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciOfferCreateResponse))
 }
 
 // DeferredIssue sends POST /api/{serviceId}/vci/deferred/issue (operation vci_deferred_issue_api).
@@ -1556,7 +1556,7 @@ func (s *VerifiableCredentialsService) CreateOffer(ctx context.Context, serviceI
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/deferred/issue
 func (s *VerifiableCredentialsService) DeferredIssue(ctx context.Context, serviceID string, body VciDeferredIssueRequest, opts ...Option) (*VciDeferredIssueResponse, error) {
-	return facade.Fetch[VciDeferredIssueResponse](ctx, s.rt, opVerifiableCredentialsDeferredIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsDeferredIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciDeferredIssueResponse))
 }
 
 // DeferredParse sends POST /api/{serviceId}/vci/deferred/parse (operation vci_deferred_parse_api).
@@ -1571,7 +1571,7 @@ func (s *VerifiableCredentialsService) DeferredIssue(ctx context.Context, servic
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/deferred/parse
 func (s *VerifiableCredentialsService) DeferredParse(ctx context.Context, serviceID string, body VciDeferredParseRequest, opts ...Option) (*VciDeferredParseResponse, error) {
-	return facade.Fetch[VciDeferredParseResponse](ctx, s.rt, opVerifiableCredentialsDeferredParse, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsDeferredParse, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciDeferredParseResponse))
 }
 
 // GetJWKS sends POST /api/{serviceId}/vci/jwks (operation vci_jwks_api).
@@ -1586,7 +1586,7 @@ func (s *VerifiableCredentialsService) DeferredParse(ctx context.Context, servic
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/jwks
 func (s *VerifiableCredentialsService) GetJWKS(ctx context.Context, serviceID string, body VciJWKSRequest, opts ...Option) (*VciJWKSResponse, error) {
-	return facade.Fetch[VciJWKSResponse](ctx, s.rt, opVerifiableCredentialsGetJWKS, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsGetJWKS, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciJWKSResponse))
 }
 
 // GetJWTIssuer sends POST /api/{serviceId}/vci/jwtissuer (operation vci_jwtissuer_api).
@@ -1601,7 +1601,7 @@ func (s *VerifiableCredentialsService) GetJWKS(ctx context.Context, serviceID st
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/jwtissuer
 func (s *VerifiableCredentialsService) GetJWTIssuer(ctx context.Context, serviceID string, body VciJwtissuerRequest, opts ...Option) (*VciJwtissuerResponse, error) {
-	return facade.Fetch[VciJwtissuerResponse](ctx, s.rt, opVerifiableCredentialsGetJWTIssuer, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsGetJWTIssuer, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciJwtissuerResponse))
 }
 
 // GetMetadata sends POST /api/{serviceId}/vci/metadata (operation vci_metadata_api).
@@ -1616,7 +1616,7 @@ func (s *VerifiableCredentialsService) GetJWTIssuer(ctx context.Context, service
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/metadata
 func (s *VerifiableCredentialsService) GetMetadata(ctx context.Context, serviceID string, body VciMetadataRequest, opts ...Option) (*VciMetadataResponse, error) {
-	return facade.Fetch[VciMetadataResponse](ctx, s.rt, opVerifiableCredentialsGetMetadata, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsGetMetadata, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciMetadataResponse))
 }
 
 // GetOfferInfo sends POST /api/{serviceId}/vci/offer/info (operation vci_offer_info_api).
@@ -1631,7 +1631,7 @@ func (s *VerifiableCredentialsService) GetMetadata(ctx context.Context, serviceI
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/offer/info
 func (s *VerifiableCredentialsService) GetOfferInfo(ctx context.Context, serviceID string, body VciOfferInfoRequest, opts ...Option) (*VciOfferInfoResponse, error) {
-	return facade.Fetch[VciOfferInfoResponse](ctx, s.rt, opVerifiableCredentialsGetOfferInfo, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsGetOfferInfo, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciOfferInfoResponse))
 }
 
 // Issue sends POST /api/{serviceId}/vci/single/issue (operation vci_single_issue_api).
@@ -1646,7 +1646,7 @@ func (s *VerifiableCredentialsService) GetOfferInfo(ctx context.Context, service
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/single/issue
 func (s *VerifiableCredentialsService) Issue(ctx context.Context, serviceID string, body VciSingleIssueRequest, opts ...Option) (*VciSingleIssueResponse, error) {
-	return facade.Fetch[VciSingleIssueResponse](ctx, s.rt, opVerifiableCredentialsIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsIssue, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciSingleIssueResponse))
 }
 
 // Parse sends POST /api/{serviceId}/vci/single/parse (operation vci_single_parse_api).
@@ -1661,5 +1661,5 @@ func (s *VerifiableCredentialsService) Issue(ctx context.Context, serviceID stri
 //
 // Reference: https://docs.authlete.com/en/shared/latest#post-/api/-serviceId-/vci/single/parse
 func (s *VerifiableCredentialsService) Parse(ctx context.Context, serviceID string, body VciSingleParseRequest, opts ...Option) (*VciSingleParseResponse, error) {
-	return facade.Fetch[VciSingleParseResponse](ctx, s.rt, opVerifiableCredentialsParse, facade.Args{Path: []any{serviceID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opVerifiableCredentialsParse, facade.Args{Path: []any{serviceID}, Body: body}, opts, new(VciSingleParseResponse))
 }

@@ -188,6 +188,8 @@ type WidgetsUserJSURLParams struct {
 type CreateSignUpJSONRequestBody = SignUpRequest
 
 // AsValidationErrorsErrors0 returns the union data inside the ValidationErrors_Errors as a ValidationErrorsErrors0
+//
+//go:noinline
 func (t ValidationErrors_Errors) AsValidationErrorsErrors0() (ValidationErrorsErrors0, error) {
 	var body ValidationErrorsErrors0
 	err := json.Unmarshal(t.union, &body)
@@ -214,6 +216,8 @@ func (t *ValidationErrors_Errors) MergeValidationErrorsErrors0(v ValidationError
 }
 
 // AsValidationErrorsErrors1 returns the union data inside the ValidationErrors_Errors as a ValidationErrorsErrors1
+//
+//go:noinline
 func (t ValidationErrors_Errors) AsValidationErrorsErrors1() (ValidationErrorsErrors1, error) {
 	var body ValidationErrorsErrors1
 	err := json.Unmarshal(t.union, &body)
@@ -239,6 +243,7 @@ func (t *ValidationErrors_Errors) MergeValidationErrorsErrors1(v ValidationError
 	return err
 }
 
+//go:noinline
 func (t ValidationErrors_Errors) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -253,106 +258,71 @@ func (t *ValidationErrors_Errors) UnmarshalJSON(b []byte) error {
 // type declares and keeps the others in Unknown (internal/wire).
 
 // MarshalJSON writes Contacts, its Unknown members included.
+//
+//go:noinline
 func (v Contacts) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Contacts; the members it does not declare go to Unknown.
 func (v *Contacts) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Contacts) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes Emails, its Unknown members included.
+//
+//go:noinline
 func (v Emails) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Emails; the members it does not declare go to Unknown.
 func (v *Emails) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Emails) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes OAuthError, its Unknown members included.
+//
+//go:noinline
 func (v OAuthError) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads OAuthError; the members it does not declare go to Unknown.
 func (v *OAuthError) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OAuthError) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes ProfessionalInfo, its Unknown members included.
+//
+//go:noinline
 func (v ProfessionalInfo) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ProfessionalInfo; the members it does not declare go to Unknown.
 func (v *ProfessionalInfo) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ProfessionalInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Profile, its Unknown members included.
+//
+//go:noinline
 func (v Profile) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Profile; the members it does not declare go to Unknown.
 func (v *Profile) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Profile) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes SignUp, its Unknown members included.
+//
+//go:noinline
 func (v SignUp) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SignUp; the members it does not declare go to Unknown.
 func (v *SignUp) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SignUp) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes SignUpRequest, its Unknown members included.
+//
+//go:noinline
 func (v SignUpRequest) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SignUpRequest; the members it does not declare go to Unknown.
 func (v *SignUpRequest) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SignUpRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes ValidationErrors, its Unknown members included.
+//
+//go:noinline
 func (v ValidationErrors) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ValidationErrors; the members it does not declare go to Unknown.
 func (v *ValidationErrors) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ValidationErrors) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
-// The getters of the models: reading an optional field never panics.
-
-// GetError returns *Error, the zero value when absent (also on a nil OAuthError).
-func (v *OAuthError) GetError() (x string) {
-	if v != nil && v.Error != nil {
-		x = *v.Error
-	}
-	return
-}
-
-// GetErrorDescription returns *ErrorDescription, the zero value when absent (also on a nil OAuthError).
-func (v *OAuthError) GetErrorDescription() (x string) {
-	if v != nil && v.ErrorDescription != nil {
-		x = *v.ErrorDescription
-	}
-	return
-}
+// The getters of the models an answer can hold: reading an optional
+// field never panics.
 
 // GetCompany returns *Company, the zero value when absent (also on a nil ProfessionalInfo).
 func (v *ProfessionalInfo) GetCompany() (x string) {
@@ -496,14 +466,6 @@ func (v *SignUp) GetRequester() (x string) {
 		x = *v.Requester
 	}
 	return
-}
-
-// GetErrors returns Errors, nil when absent (also on a nil ValidationErrors); its getters are nil-safe too.
-func (v *ValidationErrors) GetErrors() *ValidationErrors_Errors {
-	if v == nil {
-		return nil
-	}
-	return v.Errors
 }
 
 // Ptr returns a pointer to a copy of v: an optional field set to a value,

@@ -31,7 +31,7 @@ type ProfileService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized).
 func (s *ProfileService) Contacts(ctx context.Context, opts ...Option) (*Contacts, error) {
-	return facade.Fetch[Contacts](ctx, s.rt, opProfileContacts, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opProfileContacts, facade.Args{}, opts, new(Contacts))
 }
 
 // Emails sends GET /api/v1/profile/emails (operation GetEmails).
@@ -40,7 +40,7 @@ func (s *ProfileService) Contacts(ctx context.Context, opts ...Option) (*Contact
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized).
 func (s *ProfileService) Emails(ctx context.Context, opts ...Option) (*Emails, error) {
-	return facade.Fetch[Emails](ctx, s.rt, opProfileEmails, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opProfileEmails, facade.Args{}, opts, new(Emails))
 }
 
 // Get sends GET /api/v1/profile (operation GetProfile).
@@ -49,7 +49,7 @@ func (s *ProfileService) Emails(ctx context.Context, opts ...Option) (*Emails, e
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized).
 func (s *ProfileService) Get(ctx context.Context, opts ...Option) (*Profile, error) {
-	return facade.Fetch[Profile](ctx, s.rt, opProfileGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opProfileGet, facade.Args{}, opts, new(Profile))
 }
 
 // ProfessionalInfo sends GET /api/v1/profile/professional_info (operation GetProfessionalInfo).
@@ -58,7 +58,7 @@ func (s *ProfileService) Get(ctx context.Context, opts ...Option) (*Profile, err
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized).
 func (s *ProfileService) ProfessionalInfo(ctx context.Context, opts ...Option) (*ProfessionalInfo, error) {
-	return facade.Fetch[ProfessionalInfo](ctx, s.rt, opProfileProfessionalInfo, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opProfileProfessionalInfo, facade.Args{}, opts, new(ProfessionalInfo))
 }
 
 // SignUpsService holds the SignUps operations of Nexaas ID. It is a field of
@@ -76,7 +76,7 @@ type SignUpsService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 422 (ErrBadRequest).
 func (s *SignUpsService) Create(ctx context.Context, body SignUpRequest, opts ...Option) (*SignUp, error) {
-	return facade.Fetch[SignUp](ctx, s.rt, opSignUpsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opSignUpsCreate, facade.Args{Body: body}, opts, new(SignUp))
 }
 
 // WidgetsService holds the Widgets operations of Nexaas ID. It is a field of

@@ -148,7 +148,7 @@ type AppService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *AppService) Get(ctx context.Context, opts ...Option) (*App, error) {
-	return facade.Fetch[App](ctx, s.rt, opAppGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opAppGet, facade.Args{}, opts, new(App))
 }
 
 // Update sends PATCH /app (operation AppUpdate).
@@ -160,7 +160,7 @@ func (s *AppService) Get(ctx context.Context, opts ...Option) (*App, error) {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *AppService) Update(ctx context.Context, body AppUpdateJSONBody, opts ...Option) (*AppUpdateResponse, error) {
-	return facade.Fetch[AppUpdateResponse](ctx, s.rt, opAppUpdate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opAppUpdate, facade.Args{Body: body}, opts, new(AppUpdateResponse))
 }
 
 // AppsService holds the Apps operations of Zaikio Hub. It is a field of
@@ -178,7 +178,7 @@ type AppsService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized).
 func (s *AppsService) Get(ctx context.Context, appID string, opts ...Option) (*VendorApp, error) {
-	return facade.Fetch[VendorApp](ctx, s.rt, opAppsGet, facade.Args{Path: []any{appID}}, opts)
+	return facade.Fetch(ctx, s.rt, opAppsGet, facade.Args{Path: []any{appID}}, opts, new(VendorApp))
 }
 
 // List sends GET /apps (operation AppsList).
@@ -205,7 +205,7 @@ type ConnectionsService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *ConnectionsService) Get(ctx context.Context, connectionID string, opts ...Option) (*ConnectionsGetResponse, error) {
-	return facade.Fetch[ConnectionsGetResponse](ctx, s.rt, opConnectionsGet, facade.Args{Path: []any{connectionID}}, opts)
+	return facade.Fetch(ctx, s.rt, opConnectionsGet, facade.Args{Path: []any{connectionID}}, opts, new(ConnectionsGetResponse))
 }
 
 // List sends GET /connections (operation ConnectionsList).
@@ -241,7 +241,7 @@ type JWTPublicKeysService struct {
 //
 // Security: no credentials.
 func (s *JWTPublicKeysService) List(ctx context.Context, opts ...Option) (*JWTPublicKeysListResponse, error) {
-	return facade.Fetch[JWTPublicKeysListResponse](ctx, s.rt, opJWTPublicKeysList, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opJWTPublicKeysList, facade.Args{}, opts, new(JWTPublicKeysListResponse))
 }
 
 // MachinesService holds the Machines operations of Zaikio Hub. It is a field of
@@ -259,7 +259,7 @@ type MachinesService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *MachinesService) Create(ctx context.Context, body MachinesCreateJSONBody, opts ...Option) (*MachinesCreateResponse, error) {
-	return facade.Fetch[MachinesCreateResponse](ctx, s.rt, opMachinesCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opMachinesCreate, facade.Args{Body: body}, opts, new(MachinesCreateResponse))
 }
 
 // CreateOwnership sends POST /machines/{machine_id}/machine_ownership (operation MachinesCreateOwnership).
@@ -272,7 +272,7 @@ func (s *MachinesService) Create(ctx context.Context, body MachinesCreateJSONBod
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *MachinesService) CreateOwnership(ctx context.Context, machineID string, params *MachinesCreateOwnershipParams, opts ...Option) (*MachinesCreateOwnershipResponse, error) {
-	return facade.Fetch[MachinesCreateOwnershipResponse](ctx, s.rt, opMachinesCreateOwnership, facade.Args{Path: []any{machineID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opMachinesCreateOwnership, facade.Args{Path: []any{machineID}, Query: params}, opts, new(MachinesCreateOwnershipResponse))
 }
 
 // DeleteOwnership sends DELETE /machines/{machine_id}/machine_ownership (operation MachinesDeleteOwnership).
@@ -297,7 +297,7 @@ func (s *MachinesService) DeleteOwnership(ctx context.Context, machineID string,
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *MachinesService) Get(ctx context.Context, machineID string, params *MachinesGetParams, opts ...Option) (*MachinesGetResponse, error) {
-	return facade.Fetch[MachinesGetResponse](ctx, s.rt, opMachinesGet, facade.Args{Path: []any{machineID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opMachinesGet, facade.Args{Path: []any{machineID}, Query: params}, opts, new(MachinesGetResponse))
 }
 
 // GetOwnership sends GET /machines/{machine_id}/machine_ownership (operation MachinesGetOwnership).
@@ -309,7 +309,7 @@ func (s *MachinesService) Get(ctx context.Context, machineID string, params *Mac
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *MachinesService) GetOwnership(ctx context.Context, machineID string, opts ...Option) (*MachinesGetOwnershipResponse, error) {
-	return facade.Fetch[MachinesGetOwnershipResponse](ctx, s.rt, opMachinesGetOwnership, facade.Args{Path: []any{machineID}}, opts)
+	return facade.Fetch(ctx, s.rt, opMachinesGetOwnership, facade.Args{Path: []any{machineID}}, opts, new(MachinesGetOwnershipResponse))
 }
 
 // GetSpecification sends GET /machines/{machine_id}/machine_specification (operation MachinesGetSpecification).
@@ -322,7 +322,7 @@ func (s *MachinesService) GetOwnership(ctx context.Context, machineID string, op
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *MachinesService) GetSpecification(ctx context.Context, machineID string, params *MachinesGetSpecificationParams, opts ...Option) (*MachinesGetSpecificationResponse, error) {
-	return facade.Fetch[MachinesGetSpecificationResponse](ctx, s.rt, opMachinesGetSpecification, facade.Args{Path: []any{machineID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opMachinesGetSpecification, facade.Args{Path: []any{machineID}, Query: params}, opts, new(MachinesGetSpecificationResponse))
 }
 
 // List sends GET /machines (operation MachinesList).
@@ -358,7 +358,7 @@ func (s *MachinesService) All(ctx context.Context, params *MachinesListParams, o
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *MachinesService) UpdateOwnership(ctx context.Context, machineID string, body MachinesUpdateOwnershipJSONBody, opts ...Option) (*MachinesUpdateOwnershipResponse, error) {
-	return facade.Fetch[MachinesUpdateOwnershipResponse](ctx, s.rt, opMachinesUpdateOwnership, facade.Args{Path: []any{machineID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opMachinesUpdateOwnership, facade.Args{Path: []any{machineID}, Body: body}, opts, new(MachinesUpdateOwnershipResponse))
 }
 
 // ManufacturerService holds the Manufacturer operations of Zaikio Hub. It is a field of
@@ -385,7 +385,7 @@ type ManufacturerMachinesService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest).
 func (s *ManufacturerMachinesService) Create(ctx context.Context, body ManufacturerMachinesCreateJSONBody, params *ManufacturerMachinesCreateParams, opts ...Option) (*ManufacturerMachinesCreateResponse, error) {
-	return facade.Fetch[ManufacturerMachinesCreateResponse](ctx, s.rt, opManufacturerMachinesCreate, facade.Args{Query: params, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opManufacturerMachinesCreate, facade.Args{Query: params, Body: body}, opts, new(ManufacturerMachinesCreateResponse))
 }
 
 // Delete sends DELETE /manufacturer/machines/{machine_id} (operation ManufacturerMachinesDelete).
@@ -405,7 +405,7 @@ func (s *ManufacturerMachinesService) Delete(ctx context.Context, machineID stri
 // Arguments:
 //   - machineID: path parameter "machine_id", string (uuid).
 func (s *ManufacturerMachinesService) Get(ctx context.Context, machineID string, opts ...Option) (*ManufacturerMachinesGetResponse, error) {
-	return facade.Fetch[ManufacturerMachinesGetResponse](ctx, s.rt, opManufacturerMachinesGet, facade.Args{Path: []any{machineID}}, opts)
+	return facade.Fetch(ctx, s.rt, opManufacturerMachinesGet, facade.Args{Path: []any{machineID}}, opts, new(ManufacturerMachinesGetResponse))
 }
 
 // List sends GET /manufacturer/machines (operation ManufacturerMachinesList).
@@ -436,7 +436,7 @@ func (s *ManufacturerMachinesService) All(ctx context.Context, params *Manufactu
 //   - machineID: path parameter "machine_id", string (uuid).
 //   - body: ManufacturerMachinesUpdateJSONBody, sent as application/json (required).
 func (s *ManufacturerMachinesService) Update(ctx context.Context, machineID string, body ManufacturerMachinesUpdateJSONBody, opts ...Option) (*ManufacturerMachinesUpdateResponse, error) {
-	return facade.Fetch[ManufacturerMachinesUpdateResponse](ctx, s.rt, opManufacturerMachinesUpdate, facade.Args{Path: []any{machineID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opManufacturerMachinesUpdate, facade.Args{Path: []any{machineID}, Body: body}, opts, new(ManufacturerMachinesUpdateResponse))
 }
 
 // OrganizationService holds the Organization operations of Zaikio Hub. It is a field of
@@ -460,7 +460,7 @@ type OrganizationService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *OrganizationService) CreateSubscription(ctx context.Context, body SubscriptionCreate, opts ...Option) (*Subscription, error) {
-	return facade.Fetch[Subscription](ctx, s.rt, opOrganizationCreateSubscription, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationCreateSubscription, facade.Args{Body: body}, opts, new(Subscription))
 }
 
 // Get sends GET /organization (operation OrganizationGet).
@@ -469,7 +469,7 @@ func (s *OrganizationService) CreateSubscription(ctx context.Context, body Subsc
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *OrganizationService) Get(ctx context.Context, opts ...Option) (*Organization, error) {
-	return facade.Fetch[Organization](ctx, s.rt, opOrganizationGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationGet, facade.Args{}, opts, new(Organization))
 }
 
 // OrganizationAddonsService holds the Organization.Addons operations of Zaikio Hub. It is a field of
@@ -487,7 +487,7 @@ type OrganizationAddonsService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *OrganizationAddonsService) Get(ctx context.Context, addonID string, opts ...Option) (*OrganizationAddonsGetResponse, error) {
-	return facade.Fetch[OrganizationAddonsGetResponse](ctx, s.rt, opOrganizationAddonsGet, facade.Args{Path: []any{addonID}}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationAddonsGet, facade.Args{Path: []any{addonID}}, opts, new(OrganizationAddonsGetResponse))
 }
 
 // List sends GET /organization/addons (operation OrganizationAddonsList).
@@ -527,7 +527,7 @@ type OrganizationBusinessRelationshipsService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *OrganizationBusinessRelationshipsService) Create(ctx context.Context, body OrganizationBusinessRelationshipsCreateJSONBody, opts ...Option) (*OrganizationBusinessRelationshipsCreateResponse, error) {
-	return facade.Fetch[OrganizationBusinessRelationshipsCreateResponse](ctx, s.rt, opOrganizationBusinessRelationshipsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationBusinessRelationshipsCreate, facade.Args{Body: body}, opts, new(OrganizationBusinessRelationshipsCreateResponse))
 }
 
 // Delete sends DELETE /organization/business_relationships/{business_relationship_id} (operation OrganizationBusinessRelationshipsDelete).
@@ -551,7 +551,7 @@ func (s *OrganizationBusinessRelationshipsService) Delete(ctx context.Context, b
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *OrganizationBusinessRelationshipsService) Get(ctx context.Context, businessRelationshipID string, opts ...Option) (*OrganizationBusinessRelationshipsGetResponse, error) {
-	return facade.Fetch[OrganizationBusinessRelationshipsGetResponse](ctx, s.rt, opOrganizationBusinessRelationshipsGet, facade.Args{Path: []any{businessRelationshipID}}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationBusinessRelationshipsGet, facade.Args{Path: []any{businessRelationshipID}}, opts, new(OrganizationBusinessRelationshipsGetResponse))
 }
 
 // List sends GET /organization/business_relationships (operation OrganizationBusinessRelationshipsList).
@@ -604,7 +604,7 @@ func (s *OrganizationMembershipsService) Delete(ctx context.Context, membershipI
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *OrganizationMembershipsService) Get(ctx context.Context, membershipID string, opts ...Option) (*OrganizationMembershipsGetResponse, error) {
-	return facade.Fetch[OrganizationMembershipsGetResponse](ctx, s.rt, opOrganizationMembershipsGet, facade.Args{Path: []any{membershipID}}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationMembershipsGet, facade.Args{Path: []any{membershipID}}, opts, new(OrganizationMembershipsGetResponse))
 }
 
 // List sends GET /organization/memberships (operation OrganizationMembershipsList).
@@ -639,7 +639,7 @@ func (s *OrganizationMembershipsService) All(ctx context.Context, params *Organi
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *OrganizationMembershipsService) Update(ctx context.Context, membershipID string, opts ...Option) (*OrganizationMembershipsUpdateResponse, error) {
-	return facade.Fetch[OrganizationMembershipsUpdateResponse](ctx, s.rt, opOrganizationMembershipsUpdate, facade.Args{Path: []any{membershipID}}, opts)
+	return facade.Fetch(ctx, s.rt, opOrganizationMembershipsUpdate, facade.Args{Path: []any{membershipID}}, opts, new(OrganizationMembershipsUpdateResponse))
 }
 
 // PersonService holds the Person operations of Zaikio Hub. It is a field of
@@ -656,7 +656,7 @@ type PersonService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden).
 func (s *PersonService) Get(ctx context.Context, opts ...Option) (*Person, error) {
-	return facade.Fetch[Person](ctx, s.rt, opPersonGet, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonGet, facade.Args{}, opts, new(Person))
 }
 
 // ListOrganizationMemberships sends GET /person/organization_memberships (operation getPersonOrganizationMemberships).
@@ -677,7 +677,7 @@ func (s *PersonService) ListOrganizationMemberships(ctx context.Context, opts ..
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden).
 func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONBody, opts ...Option) (*PersonUpdateResponse, error) {
-	return facade.Fetch[PersonUpdateResponse](ctx, s.rt, opPersonUpdate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonUpdate, facade.Args{Body: body}, opts, new(PersonUpdateResponse))
 }
 
 // UpdateAvatar sends PATCH /person/avatar (operation PersonUpdateAvatar).
@@ -689,7 +689,7 @@ func (s *PersonService) Update(ctx context.Context, body PersonUpdateJSONBody, o
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden).
 func (s *PersonService) UpdateAvatar(ctx context.Context, contentType string, body io.Reader, opts ...Option) (*PersonUpdateAvatarResponse, error) {
-	return facade.Fetch[PersonUpdateAvatarResponse](ctx, s.rt, opPersonUpdateAvatar, facade.Args{Reader: body, ContentType: contentType}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonUpdateAvatar, facade.Args{Reader: body, ContentType: contentType}, opts, new(PersonUpdateAvatarResponse))
 }
 
 // PersonOrganizationsService holds the Person.Organizations operations of Zaikio Hub. It is a field of
@@ -717,7 +717,7 @@ type PersonOrganizationsService struct {
 // Arguments:
 //   - body: PersonOrganizationsCreateJSONBody, sent as application/json (required).
 func (s *PersonOrganizationsService) Create(ctx context.Context, body PersonOrganizationsCreateJSONBody, opts ...Option) (*PersonOrganizationsCreateResponse, error) {
-	return facade.Fetch[PersonOrganizationsCreateResponse](ctx, s.rt, opPersonOrganizationsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsCreate, facade.Args{Body: body}, opts, new(PersonOrganizationsCreateResponse))
 }
 
 // PersonOrganizationsMachinesService holds the Person.Organizations.Machines operations of Zaikio Hub. It is a field of
@@ -736,7 +736,7 @@ type PersonOrganizationsMachinesService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organizationID string, body PersonOrganizationsMachinesCreateJSONBody, opts ...Option) (*PersonOrganizationsMachinesCreateResponse, error) {
-	return facade.Fetch[PersonOrganizationsMachinesCreateResponse](ctx, s.rt, opPersonOrganizationsMachinesCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts, new(PersonOrganizationsMachinesCreateResponse))
 }
 
 // CreateOwnership sends POST /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesCreateOwnership).
@@ -750,7 +750,7 @@ func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organiz
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context, organizationID string, machineID string, params *PersonOrganizationsMachinesCreateOwnershipParams, opts ...Option) (*PersonOrganizationsMachinesCreateOwnershipResponse, error) {
-	return facade.Fetch[PersonOrganizationsMachinesCreateOwnershipResponse](ctx, s.rt, opPersonOrganizationsMachinesCreateOwnership, facade.Args{Path: []any{organizationID, machineID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesCreateOwnership, facade.Args{Path: []any{organizationID, machineID}, Query: params}, opts, new(PersonOrganizationsMachinesCreateOwnershipResponse))
 }
 
 // DeleteOwnership sends DELETE /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesDeleteOwnership).
@@ -776,7 +776,7 @@ func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizationID string, machineID string, opts ...Option) (*PersonOrganizationsMachinesGetResponse, error) {
-	return facade.Fetch[PersonOrganizationsMachinesGetResponse](ctx, s.rt, opPersonOrganizationsMachinesGet, facade.Args{Path: []any{organizationID, machineID}}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesGet, facade.Args{Path: []any{organizationID, machineID}}, opts, new(PersonOrganizationsMachinesGetResponse))
 }
 
 // GetOwnership sends GET /person/organizations/{organization_id}/machines/{machine_id}/machine_ownership (operation PersonOrganizationsMachinesGetOwnership).
@@ -789,7 +789,7 @@ func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizati
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, organizationID string, machineID string, opts ...Option) (*PersonOrganizationsMachinesGetOwnershipResponse, error) {
-	return facade.Fetch[PersonOrganizationsMachinesGetOwnershipResponse](ctx, s.rt, opPersonOrganizationsMachinesGetOwnership, facade.Args{Path: []any{organizationID, machineID}}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesGetOwnership, facade.Args{Path: []any{organizationID, machineID}}, opts, new(PersonOrganizationsMachinesGetOwnershipResponse))
 }
 
 // GetSpecification sends GET /person/organizations/{organization_id}/machines/{machine_id}/machine_specification (operation PersonOrganizationsMachinesGetSpecification).
@@ -803,7 +803,7 @@ func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, o
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Context, organizationID string, machineID string, params *PersonOrganizationsMachinesGetSpecificationParams, opts ...Option) (*PersonOrganizationsMachinesGetSpecificationResponse, error) {
-	return facade.Fetch[PersonOrganizationsMachinesGetSpecificationResponse](ctx, s.rt, opPersonOrganizationsMachinesGetSpecification, facade.Args{Path: []any{organizationID, machineID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesGetSpecification, facade.Args{Path: []any{organizationID, machineID}, Query: params}, opts, new(PersonOrganizationsMachinesGetSpecificationResponse))
 }
 
 // List sends GET /person/organizations/{organization_id}/machines (operation PersonOrganizationsMachinesList).
@@ -841,7 +841,7 @@ func (s *PersonOrganizationsMachinesService) All(ctx context.Context, organizati
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *PersonOrganizationsMachinesService) UpdateOwnership(ctx context.Context, organizationID string, machineID string, body PersonOrganizationsMachinesUpdateOwnershipJSONBody, opts ...Option) (*PersonOrganizationsMachinesUpdateOwnershipResponse, error) {
-	return facade.Fetch[PersonOrganizationsMachinesUpdateOwnershipResponse](ctx, s.rt, opPersonOrganizationsMachinesUpdateOwnership, facade.Args{Path: []any{organizationID, machineID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesUpdateOwnership, facade.Args{Path: []any{organizationID, machineID}, Body: body}, opts, new(PersonOrganizationsMachinesUpdateOwnershipResponse))
 }
 
 // PersonOrganizationsMembershipInvitationsService holds the Person.Organizations.MembershipInvitations operations of Zaikio Hub. It is a field of
@@ -860,7 +860,7 @@ type PersonOrganizationsMembershipInvitationsService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 404 (ErrNotFound).
 func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Context, organizationID string, body PersonOrganizationsMembershipInvitationsCreateJSONBody, opts ...Option) (*PersonOrganizationsMembershipInvitationsCreateResponse, error) {
-	return facade.Fetch[PersonOrganizationsMembershipInvitationsCreateResponse](ctx, s.rt, opPersonOrganizationsMembershipInvitationsCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMembershipInvitationsCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts, new(PersonOrganizationsMembershipInvitationsCreateResponse))
 }
 
 // Delete sends DELETE /person/organizations/{organization_id}/membership_invitations/{membership_invitation_id} (operation PersonOrganizationsMembershipInvitationsDelete).
@@ -928,7 +928,7 @@ func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, orga
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organizationID string, membershipID string, opts ...Option) (*PersonOrganizationsMembershipsGetResponse, error) {
-	return facade.Fetch[PersonOrganizationsMembershipsGetResponse](ctx, s.rt, opPersonOrganizationsMembershipsGet, facade.Args{Path: []any{organizationID, membershipID}}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMembershipsGet, facade.Args{Path: []any{organizationID, membershipID}}, opts, new(PersonOrganizationsMembershipsGetResponse))
 }
 
 // List sends GET /person/organizations/{organization_id}/memberships (operation PersonOrganizationsMembershipsList).
@@ -964,7 +964,7 @@ func (s *PersonOrganizationsMembershipsService) All(ctx context.Context, organiz
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, organizationID string, membershipID string, opts ...Option) (*PersonOrganizationsMembershipsUpdateResponse, error) {
-	return facade.Fetch[PersonOrganizationsMembershipsUpdateResponse](ctx, s.rt, opPersonOrganizationsMembershipsUpdate, facade.Args{Path: []any{organizationID, membershipID}}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMembershipsUpdate, facade.Args{Path: []any{organizationID, membershipID}}, opts, new(PersonOrganizationsMembershipsUpdateResponse))
 }
 
 // PersonOrganizationsSitesService holds the Person.Organizations.Sites operations of Zaikio Hub. It is a field of
@@ -983,7 +983,7 @@ type PersonOrganizationsSitesService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizationID string, body PersonOrganizationsSitesCreateJSONBody, opts ...Option) (*PersonOrganizationsSitesCreateResponse, error) {
-	return facade.Fetch[PersonOrganizationsSitesCreateResponse](ctx, s.rt, opPersonOrganizationsSitesCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSitesCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts, new(PersonOrganizationsSitesCreateResponse))
 }
 
 // Get sends GET /person/organizations/{organization_id}/sites/{site_id} (operation PersonOrganizationsSitesGet).
@@ -996,7 +996,7 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationID string, siteID string, opts ...Option) (*PersonOrganizationsSitesGetResponse, error) {
-	return facade.Fetch[PersonOrganizationsSitesGetResponse](ctx, s.rt, opPersonOrganizationsSitesGet, facade.Args{Path: []any{organizationID, siteID}}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSitesGet, facade.Args{Path: []any{organizationID, siteID}}, opts, new(PersonOrganizationsSitesGetResponse))
 }
 
 // List sends GET /person/organizations/{organization_id}/sites (operation PersonOrganizationsSitesList).
@@ -1033,7 +1033,7 @@ func (s *PersonOrganizationsSitesService) All(ctx context.Context, organizationI
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizationID string, siteID string, body PersonOrganizationsSitesUpdateJSONBody, opts ...Option) (*PersonOrganizationsSitesUpdateResponse, error) {
-	return facade.Fetch[PersonOrganizationsSitesUpdateResponse](ctx, s.rt, opPersonOrganizationsSitesUpdate, facade.Args{Path: []any{organizationID, siteID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSitesUpdate, facade.Args{Path: []any{organizationID, siteID}, Body: body}, opts, new(PersonOrganizationsSitesUpdateResponse))
 }
 
 // PersonOrganizationsSoftwareService holds the Person.Organizations.Software operations of Zaikio Hub. It is a field of
@@ -1052,7 +1052,7 @@ type PersonOrganizationsSoftwareService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organizationID string, body PersonOrganizationsSoftwareCreateJSONBody, opts ...Option) (*PersonOrganizationsSoftwareCreateResponse, error) {
-	return facade.Fetch[PersonOrganizationsSoftwareCreateResponse](ctx, s.rt, opPersonOrganizationsSoftwareCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSoftwareCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts, new(PersonOrganizationsSoftwareCreateResponse))
 }
 
 // CreateOwnership sends POST /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareCreateOwnership).
@@ -1066,7 +1066,7 @@ func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organiz
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context, organizationID string, softwareID string, params *PersonOrganizationsSoftwareCreateOwnershipParams, opts ...Option) (*PersonOrganizationsSoftwareCreateOwnershipResponse, error) {
-	return facade.Fetch[PersonOrganizationsSoftwareCreateOwnershipResponse](ctx, s.rt, opPersonOrganizationsSoftwareCreateOwnership, facade.Args{Path: []any{organizationID, softwareID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSoftwareCreateOwnership, facade.Args{Path: []any{organizationID, softwareID}, Query: params}, opts, new(PersonOrganizationsSoftwareCreateOwnershipResponse))
 }
 
 // DeleteOwnership sends DELETE /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareDeleteOwnership).
@@ -1092,7 +1092,7 @@ func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizationID string, softwareID string, opts ...Option) (*PersonOrganizationsSoftwareGetResponse, error) {
-	return facade.Fetch[PersonOrganizationsSoftwareGetResponse](ctx, s.rt, opPersonOrganizationsSoftwareGet, facade.Args{Path: []any{organizationID, softwareID}}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSoftwareGet, facade.Args{Path: []any{organizationID, softwareID}}, opts, new(PersonOrganizationsSoftwareGetResponse))
 }
 
 // GetOwnership sends GET /person/organizations/{organization_id}/software/{software_id}/software_ownership (operation PersonOrganizationsSoftwareGetOwnership).
@@ -1105,7 +1105,7 @@ func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizati
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, organizationID string, softwareID string, opts ...Option) (*PersonOrganizationsSoftwareGetOwnershipResponse, error) {
-	return facade.Fetch[PersonOrganizationsSoftwareGetOwnershipResponse](ctx, s.rt, opPersonOrganizationsSoftwareGetOwnership, facade.Args{Path: []any{organizationID, softwareID}}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSoftwareGetOwnership, facade.Args{Path: []any{organizationID, softwareID}}, opts, new(PersonOrganizationsSoftwareGetOwnershipResponse))
 }
 
 // List sends GET /person/organizations/{organization_id}/software (operation PersonOrganizationsSoftwareList).
@@ -1143,7 +1143,7 @@ func (s *PersonOrganizationsSoftwareService) All(ctx context.Context, organizati
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *PersonOrganizationsSoftwareService) UpdateOwnership(ctx context.Context, organizationID string, softwareID string, body PersonOrganizationsSoftwareUpdateOwnershipJSONBody, opts ...Option) (*PersonOrganizationsSoftwareUpdateOwnershipResponse, error) {
-	return facade.Fetch[PersonOrganizationsSoftwareUpdateOwnershipResponse](ctx, s.rt, opPersonOrganizationsSoftwareUpdateOwnership, facade.Args{Path: []any{organizationID, softwareID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSoftwareUpdateOwnership, facade.Args{Path: []any{organizationID, softwareID}, Body: body}, opts, new(PersonOrganizationsSoftwareUpdateOwnershipResponse))
 }
 
 // PersonOrganizationsSpecialistsService holds the Person.Organizations.Specialists operations of Zaikio Hub. It is a field of
@@ -1162,7 +1162,7 @@ type PersonOrganizationsSpecialistsService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, organizationID string, body PersonOrganizationsSpecialistsCreateJSONBody, opts ...Option) (*PersonOrganizationsSpecialistsCreateResponse, error) {
-	return facade.Fetch[PersonOrganizationsSpecialistsCreateResponse](ctx, s.rt, opPersonOrganizationsSpecialistsCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsCreate, facade.Args{Path: []any{organizationID}, Body: body}, opts, new(PersonOrganizationsSpecialistsCreateResponse))
 }
 
 // CreateOwnership sends POST /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsCreateOwnership).
@@ -1176,7 +1176,7 @@ func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, orga
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Context, organizationID string, specialistID string, params *PersonOrganizationsSpecialistsCreateOwnershipParams, opts ...Option) (*PersonOrganizationsSpecialistsCreateOwnershipResponse, error) {
-	return facade.Fetch[PersonOrganizationsSpecialistsCreateOwnershipResponse](ctx, s.rt, opPersonOrganizationsSpecialistsCreateOwnership, facade.Args{Path: []any{organizationID, specialistID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsCreateOwnership, facade.Args{Path: []any{organizationID, specialistID}, Query: params}, opts, new(PersonOrganizationsSpecialistsCreateOwnershipResponse))
 }
 
 // DeleteOwnership sends DELETE /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsDeleteOwnership).
@@ -1202,7 +1202,7 @@ func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Cont
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organizationID string, specialistID string, opts ...Option) (*PersonOrganizationsSpecialistsGetResponse, error) {
-	return facade.Fetch[PersonOrganizationsSpecialistsGetResponse](ctx, s.rt, opPersonOrganizationsSpecialistsGet, facade.Args{Path: []any{organizationID, specialistID}}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsGet, facade.Args{Path: []any{organizationID, specialistID}}, opts, new(PersonOrganizationsSpecialistsGetResponse))
 }
 
 // GetOwnership sends GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_ownership (operation PersonOrganizationsSpecialistsGetOwnership).
@@ -1215,7 +1215,7 @@ func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organiz
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context, organizationID string, specialistID string, opts ...Option) (*PersonOrganizationsSpecialistsGetOwnershipResponse, error) {
-	return facade.Fetch[PersonOrganizationsSpecialistsGetOwnershipResponse](ctx, s.rt, opPersonOrganizationsSpecialistsGetOwnership, facade.Args{Path: []any{organizationID, specialistID}}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsGetOwnership, facade.Args{Path: []any{organizationID, specialistID}}, opts, new(PersonOrganizationsSpecialistsGetOwnershipResponse))
 }
 
 // GetSpecification sends GET /person/organizations/{organization_id}/specialists/{specialist_id}/specialist_specification (operation PersonOrganizationsSpecialistsGetSpecification).
@@ -1229,7 +1229,7 @@ func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Context, organizationID string, specialistID string, params *PersonOrganizationsSpecialistsGetSpecificationParams, opts ...Option) (*PersonOrganizationsSpecialistsGetSpecificationResponse, error) {
-	return facade.Fetch[PersonOrganizationsSpecialistsGetSpecificationResponse](ctx, s.rt, opPersonOrganizationsSpecialistsGetSpecification, facade.Args{Path: []any{organizationID, specialistID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsGetSpecification, facade.Args{Path: []any{organizationID, specialistID}, Query: params}, opts, new(PersonOrganizationsSpecialistsGetSpecificationResponse))
 }
 
 // List sends GET /person/organizations/{organization_id}/specialists (operation PersonOrganizationsSpecialistsList).
@@ -1267,7 +1267,7 @@ func (s *PersonOrganizationsSpecialistsService) All(ctx context.Context, organiz
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *PersonOrganizationsSpecialistsService) UpdateOwnership(ctx context.Context, organizationID string, specialistID string, body PersonOrganizationsSpecialistsUpdateOwnershipJSONBody, opts ...Option) (*PersonOrganizationsSpecialistsUpdateOwnershipResponse, error) {
-	return facade.Fetch[PersonOrganizationsSpecialistsUpdateOwnershipResponse](ctx, s.rt, opPersonOrganizationsSpecialistsUpdateOwnership, facade.Args{Path: []any{organizationID, specialistID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsUpdateOwnership, facade.Args{Path: []any{organizationID, specialistID}, Body: body}, opts, new(PersonOrganizationsSpecialistsUpdateOwnershipResponse))
 }
 
 // RevokedAccessTokensService holds the RevokedAccessTokens operations of Zaikio Hub. It is a field of
@@ -1282,7 +1282,7 @@ type RevokedAccessTokensService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *RevokedAccessTokensService) Create(ctx context.Context, opts ...Option) (*RevokedAccessTokensCreateResponse, error) {
-	return facade.Fetch[RevokedAccessTokensCreateResponse](ctx, s.rt, opRevokedAccessTokensCreate, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opRevokedAccessTokensCreate, facade.Args{}, opts, new(RevokedAccessTokensCreateResponse))
 }
 
 // List sends GET /revoked_access_tokens (operation RevokedAccessTokensList).
@@ -1291,7 +1291,7 @@ func (s *RevokedAccessTokensService) Create(ctx context.Context, opts ...Option)
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *RevokedAccessTokensService) List(ctx context.Context, opts ...Option) (*RevokedAccessTokensListResponse, error) {
-	return facade.Fetch[RevokedAccessTokensListResponse](ctx, s.rt, opRevokedAccessTokensList, facade.Args{}, opts)
+	return facade.Fetch(ctx, s.rt, opRevokedAccessTokensList, facade.Args{}, opts, new(RevokedAccessTokensListResponse))
 }
 
 // RolesService holds the Roles operations of Zaikio Hub. It is a field of
@@ -1327,7 +1327,7 @@ type SitesService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONBody, opts ...Option) (*SitesCreateResponse, error) {
-	return facade.Fetch[SitesCreateResponse](ctx, s.rt, opSitesCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opSitesCreate, facade.Args{Body: body}, opts, new(SitesCreateResponse))
 }
 
 // Get sends GET /sites/{site_id} (operation SitesGet).
@@ -1339,7 +1339,7 @@ func (s *SitesService) Create(ctx context.Context, body SitesCreateJSONBody, opt
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *SitesService) Get(ctx context.Context, siteID string, opts ...Option) (*SitesGetResponse, error) {
-	return facade.Fetch[SitesGetResponse](ctx, s.rt, opSitesGet, facade.Args{Path: []any{siteID}}, opts)
+	return facade.Fetch(ctx, s.rt, opSitesGet, facade.Args{Path: []any{siteID}}, opts, new(SitesGetResponse))
 }
 
 // List sends GET /sites (operation SitesList).
@@ -1374,7 +1374,7 @@ func (s *SitesService) All(ctx context.Context, params *SitesListParams, opts ..
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *SitesService) Update(ctx context.Context, siteID string, body SitesUpdateJSONBody, opts ...Option) (*SitesUpdateResponse, error) {
-	return facade.Fetch[SitesUpdateResponse](ctx, s.rt, opSitesUpdate, facade.Args{Path: []any{siteID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opSitesUpdate, facade.Args{Path: []any{siteID}, Body: body}, opts, new(SitesUpdateResponse))
 }
 
 // SoftwareService holds the Software operations of Zaikio Hub. It is a field of
@@ -1392,7 +1392,7 @@ type SoftwareService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *SoftwareService) Create(ctx context.Context, body SoftwareCreateJSONBody, opts ...Option) (*SoftwareCreateResponse, error) {
-	return facade.Fetch[SoftwareCreateResponse](ctx, s.rt, opSoftwareCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opSoftwareCreate, facade.Args{Body: body}, opts, new(SoftwareCreateResponse))
 }
 
 // CreateOwnership sends POST /software/{software_id}/software_ownership (operation SoftwareCreateOwnership).
@@ -1405,7 +1405,7 @@ func (s *SoftwareService) Create(ctx context.Context, body SoftwareCreateJSONBod
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *SoftwareService) CreateOwnership(ctx context.Context, softwareID string, params *SoftwareCreateOwnershipParams, opts ...Option) (*SoftwareCreateOwnershipResponse, error) {
-	return facade.Fetch[SoftwareCreateOwnershipResponse](ctx, s.rt, opSoftwareCreateOwnership, facade.Args{Path: []any{softwareID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opSoftwareCreateOwnership, facade.Args{Path: []any{softwareID}, Query: params}, opts, new(SoftwareCreateOwnershipResponse))
 }
 
 // DeleteOwnership sends DELETE /software/{software_id}/software_ownership (operation SoftwareDeleteOwnership).
@@ -1429,7 +1429,7 @@ func (s *SoftwareService) DeleteOwnership(ctx context.Context, softwareID string
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *SoftwareService) Get(ctx context.Context, softwareID string, opts ...Option) (*SoftwareGetResponse, error) {
-	return facade.Fetch[SoftwareGetResponse](ctx, s.rt, opSoftwareGet, facade.Args{Path: []any{softwareID}}, opts)
+	return facade.Fetch(ctx, s.rt, opSoftwareGet, facade.Args{Path: []any{softwareID}}, opts, new(SoftwareGetResponse))
 }
 
 // GetOwnership sends GET /software/{software_id}/software_ownership (operation SoftwareGetOwnership).
@@ -1441,7 +1441,7 @@ func (s *SoftwareService) Get(ctx context.Context, softwareID string, opts ...Op
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *SoftwareService) GetOwnership(ctx context.Context, softwareID string, opts ...Option) (*SoftwareGetOwnershipResponse, error) {
-	return facade.Fetch[SoftwareGetOwnershipResponse](ctx, s.rt, opSoftwareGetOwnership, facade.Args{Path: []any{softwareID}}, opts)
+	return facade.Fetch(ctx, s.rt, opSoftwareGetOwnership, facade.Args{Path: []any{softwareID}}, opts, new(SoftwareGetOwnershipResponse))
 }
 
 // List sends GET /software (operation SoftwareList).
@@ -1477,7 +1477,7 @@ func (s *SoftwareService) All(ctx context.Context, params *SoftwareListParams, o
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *SoftwareService) UpdateOwnership(ctx context.Context, softwareID string, body SoftwareUpdateOwnershipJSONBody, opts ...Option) (*SoftwareUpdateOwnershipResponse, error) {
-	return facade.Fetch[SoftwareUpdateOwnershipResponse](ctx, s.rt, opSoftwareUpdateOwnership, facade.Args{Path: []any{softwareID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opSoftwareUpdateOwnership, facade.Args{Path: []any{softwareID}, Body: body}, opts, new(SoftwareUpdateOwnershipResponse))
 }
 
 // SpecialistsService holds the Specialists operations of Zaikio Hub. It is a field of
@@ -1495,7 +1495,7 @@ type SpecialistsService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *SpecialistsService) Create(ctx context.Context, body SpecialistsCreateJSONBody, opts ...Option) (*SpecialistsCreateResponse, error) {
-	return facade.Fetch[SpecialistsCreateResponse](ctx, s.rt, opSpecialistsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opSpecialistsCreate, facade.Args{Body: body}, opts, new(SpecialistsCreateResponse))
 }
 
 // CreateOwnership sends POST /specialists/{specialist_id}/specialist_ownership (operation SpecialistsCreateOwnership).
@@ -1508,7 +1508,7 @@ func (s *SpecialistsService) Create(ctx context.Context, body SpecialistsCreateJ
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *SpecialistsService) CreateOwnership(ctx context.Context, specialistID string, params *SpecialistsCreateOwnershipParams, opts ...Option) (*SpecialistsCreateOwnershipResponse, error) {
-	return facade.Fetch[SpecialistsCreateOwnershipResponse](ctx, s.rt, opSpecialistsCreateOwnership, facade.Args{Path: []any{specialistID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opSpecialistsCreateOwnership, facade.Args{Path: []any{specialistID}, Query: params}, opts, new(SpecialistsCreateOwnershipResponse))
 }
 
 // DeleteOwnership sends DELETE /specialists/{specialist_id}/specialist_ownership (operation SpecialistsDeleteOwnership).
@@ -1532,7 +1532,7 @@ func (s *SpecialistsService) DeleteOwnership(ctx context.Context, specialistID s
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *SpecialistsService) Get(ctx context.Context, specialistID string, opts ...Option) (*SpecialistsGetResponse, error) {
-	return facade.Fetch[SpecialistsGetResponse](ctx, s.rt, opSpecialistsGet, facade.Args{Path: []any{specialistID}}, opts)
+	return facade.Fetch(ctx, s.rt, opSpecialistsGet, facade.Args{Path: []any{specialistID}}, opts, new(SpecialistsGetResponse))
 }
 
 // GetOwnership sends GET /specialists/{specialist_id}/specialist_ownership (operation SpecialistsGetOwnership).
@@ -1544,7 +1544,7 @@ func (s *SpecialistsService) Get(ctx context.Context, specialistID string, opts 
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *SpecialistsService) GetOwnership(ctx context.Context, specialistID string, opts ...Option) (*SpecialistsGetOwnershipResponse, error) {
-	return facade.Fetch[SpecialistsGetOwnershipResponse](ctx, s.rt, opSpecialistsGetOwnership, facade.Args{Path: []any{specialistID}}, opts)
+	return facade.Fetch(ctx, s.rt, opSpecialistsGetOwnership, facade.Args{Path: []any{specialistID}}, opts, new(SpecialistsGetOwnershipResponse))
 }
 
 // GetSpecification sends GET /specialists/{specialist_id}/specialist_specification (operation SpecialistsGetSpecification).
@@ -1557,7 +1557,7 @@ func (s *SpecialistsService) GetOwnership(ctx context.Context, specialistID stri
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *SpecialistsService) GetSpecification(ctx context.Context, specialistID string, params *SpecialistsGetSpecificationParams, opts ...Option) (*SpecialistsGetSpecificationResponse, error) {
-	return facade.Fetch[SpecialistsGetSpecificationResponse](ctx, s.rt, opSpecialistsGetSpecification, facade.Args{Path: []any{specialistID}, Query: params}, opts)
+	return facade.Fetch(ctx, s.rt, opSpecialistsGetSpecification, facade.Args{Path: []any{specialistID}, Query: params}, opts, new(SpecialistsGetSpecificationResponse))
 }
 
 // List sends GET /specialists (operation SpecialistsList).
@@ -1593,7 +1593,7 @@ func (s *SpecialistsService) All(ctx context.Context, params *SpecialistsListPar
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *SpecialistsService) UpdateOwnership(ctx context.Context, specialistID string, body SpecialistsUpdateOwnershipJSONBody, opts ...Option) (*SpecialistsUpdateOwnershipResponse, error) {
-	return facade.Fetch[SpecialistsUpdateOwnershipResponse](ctx, s.rt, opSpecialistsUpdateOwnership, facade.Args{Path: []any{specialistID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opSpecialistsUpdateOwnership, facade.Args{Path: []any{specialistID}, Body: body}, opts, new(SpecialistsUpdateOwnershipResponse))
 }
 
 // SubscriptionsService holds the Subscriptions operations of Zaikio Hub. It is a field of
@@ -1623,7 +1623,7 @@ func (s *SubscriptionsService) Delete(ctx context.Context, subscriptionID string
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *SubscriptionsService) Get(ctx context.Context, subscriptionID string, opts ...Option) (*SubscriptionsGetResponse, error) {
-	return facade.Fetch[SubscriptionsGetResponse](ctx, s.rt, opSubscriptionsGet, facade.Args{Path: []any{subscriptionID}}, opts)
+	return facade.Fetch(ctx, s.rt, opSubscriptionsGet, facade.Args{Path: []any{subscriptionID}}, opts, new(SubscriptionsGetResponse))
 }
 
 // List sends GET /subscriptions (operation SubscriptionsList).
@@ -1659,7 +1659,7 @@ func (s *SubscriptionsService) All(ctx context.Context, params *SubscriptionsLis
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *SubscriptionsService) Update(ctx context.Context, subscriptionID string, body SubscriptionsUpdateJSONBody, opts ...Option) (*SubscriptionsUpdateResponse, error) {
-	return facade.Fetch[SubscriptionsUpdateResponse](ctx, s.rt, opSubscriptionsUpdate, facade.Args{Path: []any{subscriptionID}, Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opSubscriptionsUpdate, facade.Args{Path: []any{subscriptionID}, Body: body}, opts, new(SubscriptionsUpdateResponse))
 }
 
 // TestAccountsService holds the TestAccounts operations of Zaikio Hub. It is a field of
@@ -1677,7 +1677,7 @@ type TestAccountsService struct {
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
 func (s *TestAccountsService) Create(ctx context.Context, body TestAccountsCreateJSONBody, opts ...Option) (*TestAccountsCreateResponse, error) {
-	return facade.Fetch[TestAccountsCreateResponse](ctx, s.rt, opTestAccountsCreate, facade.Args{Body: body}, opts)
+	return facade.Fetch(ctx, s.rt, opTestAccountsCreate, facade.Args{Body: body}, opts, new(TestAccountsCreateResponse))
 }
 
 // Delete sends DELETE /test_accounts/{test_account_id} (operation TestAccountsDelete).
@@ -1701,7 +1701,7 @@ func (s *TestAccountsService) Delete(ctx context.Context, testAccountID string, 
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 404 (ErrNotFound), 429 (ErrRateLimited).
 func (s *TestAccountsService) Get(ctx context.Context, testAccountID string, opts ...Option) (*TestAccountsGetResponse, error) {
-	return facade.Fetch[TestAccountsGetResponse](ctx, s.rt, opTestAccountsGet, facade.Args{Path: []any{testAccountID}}, opts)
+	return facade.Fetch(ctx, s.rt, opTestAccountsGet, facade.Args{Path: []any{testAccountID}}, opts, new(TestAccountsGetResponse))
 }
 
 // List sends GET /test_accounts (operation TestAccountsList).

@@ -21,14 +21,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AddonPlanStatus enum.
 func (e AddonPlanStatus) Valid() bool {
-	switch e {
-	case AddonPlanStatusActive:
-		return true
-	case AddonPlanStatusProvisioning:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning")
 }
 
 // The values the document lists for AppConfigurationCategory.
@@ -52,40 +45,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppConfigurationCategory enum.
 func (e AppConfigurationCategory) Valid() bool {
-	switch e {
-	case AppConfigurationCategoryCalculation:
-		return true
-	case AppConfigurationCategoryColorManagement:
-		return true
-	case AppConfigurationCategoryCustomerRelations:
-		return true
-	case AppConfigurationCategoryInfrastructure:
-		return true
-	case AppConfigurationCategoryIot:
-		return true
-	case AppConfigurationCategoryLogistics:
-		return true
-	case AppConfigurationCategoryMachineIntegration:
-		return true
-	case AppConfigurationCategoryOther:
-		return true
-	case AppConfigurationCategoryPDFManipulation:
-		return true
-	case AppConfigurationCategoryProduction:
-		return true
-	case AppConfigurationCategoryReporting:
-		return true
-	case AppConfigurationCategorySales:
-		return true
-	case AppConfigurationCategoryStatistics:
-		return true
-	case AppConfigurationCategoryWarehouse:
-		return true
-	case AppConfigurationCategoryWeb2Print:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "calculation", "color-management", "customer-relations", "infrastructure", "iot", "logistics", "machine-integration", "other", "pdf-manipulation", "production", "reporting", "sales", "statistics", "warehouse", "web2print")
 }
 
 // The values the document lists for AppConfigurationEventsBearerKind.
@@ -97,16 +57,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppConfigurationEventsBearerKind enum.
 func (e AppConfigurationEventsBearerKind) Valid() bool {
-	switch e {
-	case AppConfigurationEventsBearerKindAll:
-		return true
-	case AppConfigurationEventsBearerKindOrganization:
-		return true
-	case AppConfigurationEventsBearerKindPerson:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "all", "Organization", "Person")
 }
 
 // The values the document lists for AppConfigurationEventsTranslationsLocale.
@@ -118,16 +69,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppConfigurationEventsTranslationsLocale enum.
 func (e AppConfigurationEventsTranslationsLocale) Valid() bool {
-	switch e {
-	case AppConfigurationEventsTranslationsLocaleDe:
-		return true
-	case AppConfigurationEventsTranslationsLocaleEn:
-		return true
-	case AppConfigurationEventsTranslationsLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for AppConfigurationOAuthScopesKind.
@@ -139,16 +81,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppConfigurationOAuthScopesKind enum.
 func (e AppConfigurationOAuthScopesKind) Valid() bool {
-	switch e {
-	case AppConfigurationOAuthScopesKindReadOnly:
-		return true
-	case AppConfigurationOAuthScopesKindReadWrite:
-		return true
-	case AppConfigurationOAuthScopesKindWriteOnly:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "read_only", "read_write", "write_only")
 }
 
 // The values the document lists for AppConfigurationOAuthScopesTranslationsLocale.
@@ -160,16 +93,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppConfigurationOAuthScopesTranslationsLocale enum.
 func (e AppConfigurationOAuthScopesTranslationsLocale) Valid() bool {
-	switch e {
-	case AppConfigurationOAuthScopesTranslationsLocaleDe:
-		return true
-	case AppConfigurationOAuthScopesTranslationsLocaleEn:
-		return true
-	case AppConfigurationOAuthScopesTranslationsLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for AppConfigurationTranslationsLocale.
@@ -181,16 +105,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppConfigurationTranslationsLocale enum.
 func (e AppConfigurationTranslationsLocale) Valid() bool {
-	switch e {
-	case AppConfigurationTranslationsLocaleDe:
-		return true
-	case AppConfigurationTranslationsLocaleEn:
-		return true
-	case AppConfigurationTranslationsLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for AppUpdateResponseConfigurationCategory.
@@ -214,40 +129,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppUpdateResponseConfigurationCategory enum.
 func (e AppUpdateResponseConfigurationCategory) Valid() bool {
-	switch e {
-	case AppUpdateResponseConfigurationCategoryCalculation:
-		return true
-	case AppUpdateResponseConfigurationCategoryColorManagement:
-		return true
-	case AppUpdateResponseConfigurationCategoryCustomerRelations:
-		return true
-	case AppUpdateResponseConfigurationCategoryInfrastructure:
-		return true
-	case AppUpdateResponseConfigurationCategoryIot:
-		return true
-	case AppUpdateResponseConfigurationCategoryLogistics:
-		return true
-	case AppUpdateResponseConfigurationCategoryMachineIntegration:
-		return true
-	case AppUpdateResponseConfigurationCategoryOther:
-		return true
-	case AppUpdateResponseConfigurationCategoryPDFManipulation:
-		return true
-	case AppUpdateResponseConfigurationCategoryProduction:
-		return true
-	case AppUpdateResponseConfigurationCategoryReporting:
-		return true
-	case AppUpdateResponseConfigurationCategorySales:
-		return true
-	case AppUpdateResponseConfigurationCategoryStatistics:
-		return true
-	case AppUpdateResponseConfigurationCategoryWarehouse:
-		return true
-	case AppUpdateResponseConfigurationCategoryWeb2Print:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "calculation", "color-management", "customer-relations", "infrastructure", "iot", "logistics", "machine-integration", "other", "pdf-manipulation", "production", "reporting", "sales", "statistics", "warehouse", "web2print")
 }
 
 // The values the document lists for AppUpdateResponseConfigurationEventsBearerKind.
@@ -259,16 +141,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppUpdateResponseConfigurationEventsBearerKind enum.
 func (e AppUpdateResponseConfigurationEventsBearerKind) Valid() bool {
-	switch e {
-	case AppUpdateResponseConfigurationEventsBearerKindAll:
-		return true
-	case AppUpdateResponseConfigurationEventsBearerKindOrganization:
-		return true
-	case AppUpdateResponseConfigurationEventsBearerKindPerson:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "all", "Organization", "Person")
 }
 
 // The values the document lists for AppUpdateResponseConfigurationEventsTranslationsLocale.
@@ -280,16 +153,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppUpdateResponseConfigurationEventsTranslationsLocale enum.
 func (e AppUpdateResponseConfigurationEventsTranslationsLocale) Valid() bool {
-	switch e {
-	case AppUpdateResponseConfigurationEventsTranslationsLocaleDe:
-		return true
-	case AppUpdateResponseConfigurationEventsTranslationsLocaleEn:
-		return true
-	case AppUpdateResponseConfigurationEventsTranslationsLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for AppUpdateResponseConfigurationOAuthScopesKind.
@@ -301,16 +165,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppUpdateResponseConfigurationOAuthScopesKind enum.
 func (e AppUpdateResponseConfigurationOAuthScopesKind) Valid() bool {
-	switch e {
-	case AppUpdateResponseConfigurationOAuthScopesKindReadOnly:
-		return true
-	case AppUpdateResponseConfigurationOAuthScopesKindReadWrite:
-		return true
-	case AppUpdateResponseConfigurationOAuthScopesKindWriteOnly:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "read_only", "read_write", "write_only")
 }
 
 // The values the document lists for AppUpdateResponseConfigurationOAuthScopesTranslationsLocale.
@@ -322,16 +177,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppUpdateResponseConfigurationOAuthScopesTranslationsLocale enum.
 func (e AppUpdateResponseConfigurationOAuthScopesTranslationsLocale) Valid() bool {
-	switch e {
-	case AppUpdateResponseConfigurationOAuthScopesTranslationsLocaleDe:
-		return true
-	case AppUpdateResponseConfigurationOAuthScopesTranslationsLocaleEn:
-		return true
-	case AppUpdateResponseConfigurationOAuthScopesTranslationsLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for AppUpdateResponseConfigurationTranslationsLocale.
@@ -343,16 +189,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppUpdateResponseConfigurationTranslationsLocale enum.
 func (e AppUpdateResponseConfigurationTranslationsLocale) Valid() bool {
-	switch e {
-	case AppUpdateResponseConfigurationTranslationsLocaleDe:
-		return true
-	case AppUpdateResponseConfigurationTranslationsLocaleEn:
-		return true
-	case AppUpdateResponseConfigurationTranslationsLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for BusinessRelationshipKind.
@@ -365,18 +202,7 @@ const (
 
 // Valid indicates whether the value is a known member of the BusinessRelationshipKind enum.
 func (e BusinessRelationshipKind) Valid() bool {
-	switch e {
-	case BusinessRelationshipKindManufacturer:
-		return true
-	case BusinessRelationshipKindPrinter:
-		return true
-	case BusinessRelationshipKindSoftwareVendor:
-		return true
-	case BusinessRelationshipKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "manufacturer", "printer", "software_vendor", "supplier")
 }
 
 // The values the document lists for ConnectionConnectableType.
@@ -387,14 +213,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ConnectionConnectableType enum.
 func (e ConnectionConnectableType) Valid() bool {
-	switch e {
-	case ConnectionConnectableTypeOrganization:
-		return true
-	case ConnectionConnectableTypePerson:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Organization", "Person")
 }
 
 // The values the document lists for ConnectionsGetResponseConnectableType.
@@ -405,14 +224,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ConnectionsGetResponseConnectableType enum.
 func (e ConnectionsGetResponseConnectableType) Valid() bool {
-	switch e {
-	case ConnectionsGetResponseConnectableTypeOrganization:
-		return true
-	case ConnectionsGetResponseConnectableTypePerson:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Organization", "Person")
 }
 
 // The values the document lists for GetPersonOrganizationMembershipsItemOrganizationKind.
@@ -429,26 +241,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GetPersonOrganizationMembershipsItemOrganizationKind enum.
 func (e GetPersonOrganizationMembershipsItemOrganizationKind) Valid() bool {
-	switch e {
-	case GetPersonOrganizationMembershipsItemOrganizationKindBrandOwner:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationKindDesigner:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationKindMachineVendor:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationKindOther:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationKindPrinter:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationKindPublisher:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationKindSoftwareDeveloper:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for GetPersonOrganizationMembershipsItemOrganizationKinds.
@@ -465,26 +258,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GetPersonOrganizationMembershipsItemOrganizationKinds enum.
 func (e GetPersonOrganizationMembershipsItemOrganizationKinds) Valid() bool {
-	switch e {
-	case GetPersonOrganizationMembershipsItemOrganizationKindsBrandOwner:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationKindsDesigner:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationKindsMachineVendor:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationKindsOther:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationKindsPrinter:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationKindsPublisher:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationKindsSoftwareDeveloper:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for GetPersonOrganizationMembershipsItemOrganizationSectionsDesigner.
@@ -497,18 +271,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GetPersonOrganizationMembershipsItemOrganizationSectionsDesigner enum.
 func (e GetPersonOrganizationMembershipsItemOrganizationSectionsDesigner) Valid() bool {
-	switch e {
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsDesignerInhouse:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsDesignerOther:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsDesignerSelfEmployed:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendor.
@@ -524,24 +287,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendor enum.
 func (e GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendor) Valid() bool {
-	switch e {
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendorBinders:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendorCutters:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendorSaddleStitchers:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for GetPersonOrganizationMembershipsItemOrganizationSectionsPrinter.
@@ -559,28 +305,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GetPersonOrganizationMembershipsItemOrganizationSectionsPrinter enum.
 func (e GetPersonOrganizationMembershipsItemOrganizationSectionsPrinter) Valid() bool {
-	switch e {
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsPrinterBrochures:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsPrinterBusinessCards:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsPrinterFlyers:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsPrinterHardcoverBooks:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsPrinterLabels:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsPrinterLargeFormats:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsPrinterLeaflets:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsPrinterPackagings:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for GetPersonOrganizationMembershipsItemOrganizationSectionsPublisher.
@@ -592,16 +317,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GetPersonOrganizationMembershipsItemOrganizationSectionsPublisher enum.
 func (e GetPersonOrganizationMembershipsItemOrganizationSectionsPublisher) Valid() bool {
-	switch e {
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsPublisherBrochures:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsPublisherHardcoverBooks:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloper.
@@ -625,40 +341,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloper enum.
 func (e GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperAccounting:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperBilling:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperGanging:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperImposing:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperLogistics:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperMis:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperPreflight:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperReporting:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperWarehousing:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier.
@@ -673,22 +356,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier enum.
 func (e GetPersonOrganizationMembershipsItemOrganizationSectionsSupplier) Valid() bool {
-	switch e {
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSupplierFoils:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSupplierInk:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSupplierOther:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSupplierPlates:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSupplierSheetSubstrates:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // The values the document lists for GetPersonOrganizationMembershipsItemOrganizationSubscription0Status.
@@ -700,16 +368,7 @@ const (
 
 // Valid indicates whether the value is a known member of the GetPersonOrganizationMembershipsItemOrganizationSubscription0Status enum.
 func (e GetPersonOrganizationMembershipsItemOrganizationSubscription0Status) Valid() bool {
-	switch e {
-	case GetPersonOrganizationMembershipsItemOrganizationSubscription0StatusActive:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSubscription0StatusProvisioning:
-		return true
-	case GetPersonOrganizationMembershipsItemOrganizationSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for JWTPublicKeysListResponseKeysKty.
@@ -719,12 +378,7 @@ const (
 
 // Valid indicates whether the value is a known member of the JWTPublicKeysListResponseKeysKty enum.
 func (e JWTPublicKeysListResponseKeysKty) Valid() bool {
-	switch e {
-	case JWTPublicKeysListResponseKeysKtyRSA:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "RSA")
 }
 
 // The values the document lists for MachineKind.
@@ -752,48 +406,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MachineKind enum.
 func (e MachineKind) Valid() bool {
-	switch e {
-	case MachineKindAdhesiveBinder:
-		return true
-	case MachineKindBoxMaker:
-		return true
-	case MachineKindBoxPacker:
-		return true
-	case MachineKindCaseMaker:
-		return true
-	case MachineKindCtp:
-		return true
-	case MachineKindCutter:
-		return true
-	case MachineKindDigitalPress:
-		return true
-	case MachineKindFolder:
-		return true
-	case MachineKindGatherer:
-		return true
-	case MachineKindOffsetPress:
-		return true
-	case MachineKindPlatesetter:
-		return true
-	case MachineKindShapeCutter:
-		return true
-	case MachineKindSheetfedDigitalPress:
-		return true
-	case MachineKindSheetfedOffsetPress:
-		return true
-	case MachineKindStitcher:
-		return true
-	case MachineKindThreadSewer:
-		return true
-	case MachineKindTrimmer:
-		return true
-	case MachineKindWebDigitalPress:
-		return true
-	case MachineKindWebOffsetPress:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
 // The values the document lists for MachineManufacturerID.
@@ -840,86 +453,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MachineManufacturerID enum.
 func (e MachineManufacturerID) Valid() bool {
-	switch e {
-	case MachineManufacturerIDBaumann:
-		return true
-	case MachineManufacturerIDBurg:
-		return true
-	case MachineManufacturerIDCanon:
-		return true
-	case MachineManufacturerIDDuplo:
-		return true
-	case MachineManufacturerIDFuji:
-		return true
-	case MachineManufacturerIDHeidelberg:
-		return true
-	case MachineManufacturerIDHohner:
-		return true
-	case MachineManufacturerIDHorizon:
-		return true
-	case MachineManufacturerIDHp:
-		return true
-	case MachineManufacturerIDHugobeck:
-		return true
-	case MachineManufacturerIDHunkeler:
-		return true
-	case MachineManufacturerIDHörauf:
-		return true
-	case MachineManufacturerIDJmd:
-		return true
-	case MachineManufacturerIDKalfass:
-		return true
-	case MachineManufacturerIDKba:
-		return true
-	case MachineManufacturerIDKodak:
-		return true
-	case MachineManufacturerIDKomori:
-		return true
-	case MachineManufacturerIDKugelerWomako:
-		return true
-	case MachineManufacturerIDMk:
-		return true
-	case MachineManufacturerIDMagnum:
-		return true
-	case MachineManufacturerIDMan:
-		return true
-	case MachineManufacturerIDMbo:
-		return true
-	case MachineManufacturerIDMeccanotechnica:
-		return true
-	case MachineManufacturerIDMiyakoshi:
-		return true
-	case MachineManufacturerIDMsi:
-		return true
-	case MachineManufacturerIDMüllerMartini:
-		return true
-	case MachineManufacturerIDPerfecta:
-		return true
-	case MachineManufacturerIDPetrato:
-		return true
-	case MachineManufacturerIDPolar:
-		return true
-	case MachineManufacturerIDRicoh:
-		return true
-	case MachineManufacturerIDRyobi:
-		return true
-	case MachineManufacturerIDScreen:
-		return true
-	case MachineManufacturerIDSolema:
-		return true
-	case MachineManufacturerIDStahl:
-		return true
-	case MachineManufacturerIDTechnow:
-		return true
-	case MachineManufacturerIDWohlenberg:
-		return true
-	case MachineManufacturerIDXeikon:
-		return true
-	case MachineManufacturerIDXerox:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", "hohner", "horizon", "hp", "hugobeck", "hunkeler", "hörauf", "JMD", "kalfass", "kba", "kodak", "komori", "kugeler-womako", "MK", "magnum", "man", "mbo", "meccanotechnica", "miyakoshi", "msi", "müller-martini", "perfecta", "petrato", "polar", "ricoh", "ryobi", "screen", "solema", "stahl", "technow", "wohlenberg", "xeikon", "xerox")
 }
 
 // The values the document lists for MachinesCreateOwnershipResponseAssetType.
@@ -931,16 +465,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MachinesCreateOwnershipResponseAssetType enum.
 func (e MachinesCreateOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case MachinesCreateOwnershipResponseAssetTypeMachine:
-		return true
-	case MachinesCreateOwnershipResponseAssetTypeSoftware:
-		return true
-	case MachinesCreateOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for MachinesCreateResponseKind.
@@ -968,48 +493,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MachinesCreateResponseKind enum.
 func (e MachinesCreateResponseKind) Valid() bool {
-	switch e {
-	case MachinesCreateResponseKindAdhesiveBinder:
-		return true
-	case MachinesCreateResponseKindBoxMaker:
-		return true
-	case MachinesCreateResponseKindBoxPacker:
-		return true
-	case MachinesCreateResponseKindCaseMaker:
-		return true
-	case MachinesCreateResponseKindCtp:
-		return true
-	case MachinesCreateResponseKindCutter:
-		return true
-	case MachinesCreateResponseKindDigitalPress:
-		return true
-	case MachinesCreateResponseKindFolder:
-		return true
-	case MachinesCreateResponseKindGatherer:
-		return true
-	case MachinesCreateResponseKindOffsetPress:
-		return true
-	case MachinesCreateResponseKindPlatesetter:
-		return true
-	case MachinesCreateResponseKindShapeCutter:
-		return true
-	case MachinesCreateResponseKindSheetfedDigitalPress:
-		return true
-	case MachinesCreateResponseKindSheetfedOffsetPress:
-		return true
-	case MachinesCreateResponseKindStitcher:
-		return true
-	case MachinesCreateResponseKindThreadSewer:
-		return true
-	case MachinesCreateResponseKindTrimmer:
-		return true
-	case MachinesCreateResponseKindWebDigitalPress:
-		return true
-	case MachinesCreateResponseKindWebOffsetPress:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
 // The values the document lists for MachinesCreateResponseManufacturerID.
@@ -1056,86 +540,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MachinesCreateResponseManufacturerID enum.
 func (e MachinesCreateResponseManufacturerID) Valid() bool {
-	switch e {
-	case MachinesCreateResponseManufacturerIDBaumann:
-		return true
-	case MachinesCreateResponseManufacturerIDBurg:
-		return true
-	case MachinesCreateResponseManufacturerIDCanon:
-		return true
-	case MachinesCreateResponseManufacturerIDDuplo:
-		return true
-	case MachinesCreateResponseManufacturerIDFuji:
-		return true
-	case MachinesCreateResponseManufacturerIDHeidelberg:
-		return true
-	case MachinesCreateResponseManufacturerIDHohner:
-		return true
-	case MachinesCreateResponseManufacturerIDHorizon:
-		return true
-	case MachinesCreateResponseManufacturerIDHp:
-		return true
-	case MachinesCreateResponseManufacturerIDHugobeck:
-		return true
-	case MachinesCreateResponseManufacturerIDHunkeler:
-		return true
-	case MachinesCreateResponseManufacturerIDHörauf:
-		return true
-	case MachinesCreateResponseManufacturerIDJmd:
-		return true
-	case MachinesCreateResponseManufacturerIDKalfass:
-		return true
-	case MachinesCreateResponseManufacturerIDKba:
-		return true
-	case MachinesCreateResponseManufacturerIDKodak:
-		return true
-	case MachinesCreateResponseManufacturerIDKomori:
-		return true
-	case MachinesCreateResponseManufacturerIDKugelerWomako:
-		return true
-	case MachinesCreateResponseManufacturerIDMk:
-		return true
-	case MachinesCreateResponseManufacturerIDMagnum:
-		return true
-	case MachinesCreateResponseManufacturerIDMan:
-		return true
-	case MachinesCreateResponseManufacturerIDMbo:
-		return true
-	case MachinesCreateResponseManufacturerIDMeccanotechnica:
-		return true
-	case MachinesCreateResponseManufacturerIDMiyakoshi:
-		return true
-	case MachinesCreateResponseManufacturerIDMsi:
-		return true
-	case MachinesCreateResponseManufacturerIDMüllerMartini:
-		return true
-	case MachinesCreateResponseManufacturerIDPerfecta:
-		return true
-	case MachinesCreateResponseManufacturerIDPetrato:
-		return true
-	case MachinesCreateResponseManufacturerIDPolar:
-		return true
-	case MachinesCreateResponseManufacturerIDRicoh:
-		return true
-	case MachinesCreateResponseManufacturerIDRyobi:
-		return true
-	case MachinesCreateResponseManufacturerIDScreen:
-		return true
-	case MachinesCreateResponseManufacturerIDSolema:
-		return true
-	case MachinesCreateResponseManufacturerIDStahl:
-		return true
-	case MachinesCreateResponseManufacturerIDTechnow:
-		return true
-	case MachinesCreateResponseManufacturerIDWohlenberg:
-		return true
-	case MachinesCreateResponseManufacturerIDXeikon:
-		return true
-	case MachinesCreateResponseManufacturerIDXerox:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", "hohner", "horizon", "hp", "hugobeck", "hunkeler", "hörauf", "JMD", "kalfass", "kba", "kodak", "komori", "kugeler-womako", "MK", "magnum", "man", "mbo", "meccanotechnica", "miyakoshi", "msi", "müller-martini", "perfecta", "petrato", "polar", "ricoh", "ryobi", "screen", "solema", "stahl", "technow", "wohlenberg", "xeikon", "xerox")
 }
 
 // The values the document lists for MachinesGetOwnershipResponseAssetType.
@@ -1147,16 +552,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MachinesGetOwnershipResponseAssetType enum.
 func (e MachinesGetOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case MachinesGetOwnershipResponseAssetTypeMachine:
-		return true
-	case MachinesGetOwnershipResponseAssetTypeSoftware:
-		return true
-	case MachinesGetOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for MachinesGetResponseKind.
@@ -1184,48 +580,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MachinesGetResponseKind enum.
 func (e MachinesGetResponseKind) Valid() bool {
-	switch e {
-	case MachinesGetResponseKindAdhesiveBinder:
-		return true
-	case MachinesGetResponseKindBoxMaker:
-		return true
-	case MachinesGetResponseKindBoxPacker:
-		return true
-	case MachinesGetResponseKindCaseMaker:
-		return true
-	case MachinesGetResponseKindCtp:
-		return true
-	case MachinesGetResponseKindCutter:
-		return true
-	case MachinesGetResponseKindDigitalPress:
-		return true
-	case MachinesGetResponseKindFolder:
-		return true
-	case MachinesGetResponseKindGatherer:
-		return true
-	case MachinesGetResponseKindOffsetPress:
-		return true
-	case MachinesGetResponseKindPlatesetter:
-		return true
-	case MachinesGetResponseKindShapeCutter:
-		return true
-	case MachinesGetResponseKindSheetfedDigitalPress:
-		return true
-	case MachinesGetResponseKindSheetfedOffsetPress:
-		return true
-	case MachinesGetResponseKindStitcher:
-		return true
-	case MachinesGetResponseKindThreadSewer:
-		return true
-	case MachinesGetResponseKindTrimmer:
-		return true
-	case MachinesGetResponseKindWebDigitalPress:
-		return true
-	case MachinesGetResponseKindWebOffsetPress:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
 // The values the document lists for MachinesGetResponseManufacturerID.
@@ -1272,86 +627,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MachinesGetResponseManufacturerID enum.
 func (e MachinesGetResponseManufacturerID) Valid() bool {
-	switch e {
-	case MachinesGetResponseManufacturerIDBaumann:
-		return true
-	case MachinesGetResponseManufacturerIDBurg:
-		return true
-	case MachinesGetResponseManufacturerIDCanon:
-		return true
-	case MachinesGetResponseManufacturerIDDuplo:
-		return true
-	case MachinesGetResponseManufacturerIDFuji:
-		return true
-	case MachinesGetResponseManufacturerIDHeidelberg:
-		return true
-	case MachinesGetResponseManufacturerIDHohner:
-		return true
-	case MachinesGetResponseManufacturerIDHorizon:
-		return true
-	case MachinesGetResponseManufacturerIDHp:
-		return true
-	case MachinesGetResponseManufacturerIDHugobeck:
-		return true
-	case MachinesGetResponseManufacturerIDHunkeler:
-		return true
-	case MachinesGetResponseManufacturerIDHörauf:
-		return true
-	case MachinesGetResponseManufacturerIDJmd:
-		return true
-	case MachinesGetResponseManufacturerIDKalfass:
-		return true
-	case MachinesGetResponseManufacturerIDKba:
-		return true
-	case MachinesGetResponseManufacturerIDKodak:
-		return true
-	case MachinesGetResponseManufacturerIDKomori:
-		return true
-	case MachinesGetResponseManufacturerIDKugelerWomako:
-		return true
-	case MachinesGetResponseManufacturerIDMk:
-		return true
-	case MachinesGetResponseManufacturerIDMagnum:
-		return true
-	case MachinesGetResponseManufacturerIDMan:
-		return true
-	case MachinesGetResponseManufacturerIDMbo:
-		return true
-	case MachinesGetResponseManufacturerIDMeccanotechnica:
-		return true
-	case MachinesGetResponseManufacturerIDMiyakoshi:
-		return true
-	case MachinesGetResponseManufacturerIDMsi:
-		return true
-	case MachinesGetResponseManufacturerIDMüllerMartini:
-		return true
-	case MachinesGetResponseManufacturerIDPerfecta:
-		return true
-	case MachinesGetResponseManufacturerIDPetrato:
-		return true
-	case MachinesGetResponseManufacturerIDPolar:
-		return true
-	case MachinesGetResponseManufacturerIDRicoh:
-		return true
-	case MachinesGetResponseManufacturerIDRyobi:
-		return true
-	case MachinesGetResponseManufacturerIDScreen:
-		return true
-	case MachinesGetResponseManufacturerIDSolema:
-		return true
-	case MachinesGetResponseManufacturerIDStahl:
-		return true
-	case MachinesGetResponseManufacturerIDTechnow:
-		return true
-	case MachinesGetResponseManufacturerIDWohlenberg:
-		return true
-	case MachinesGetResponseManufacturerIDXeikon:
-		return true
-	case MachinesGetResponseManufacturerIDXerox:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", "hohner", "horizon", "hp", "hugobeck", "hunkeler", "hörauf", "JMD", "kalfass", "kba", "kodak", "komori", "kugeler-womako", "MK", "magnum", "man", "mbo", "meccanotechnica", "miyakoshi", "msi", "müller-martini", "perfecta", "petrato", "polar", "ricoh", "ryobi", "screen", "solema", "stahl", "technow", "wohlenberg", "xeikon", "xerox")
 }
 
 // The values the document lists for MachinesUpdateOwnershipResponseAssetType.
@@ -1363,16 +639,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MachinesUpdateOwnershipResponseAssetType enum.
 func (e MachinesUpdateOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case MachinesUpdateOwnershipResponseAssetTypeMachine:
-		return true
-	case MachinesUpdateOwnershipResponseAssetTypeSoftware:
-		return true
-	case MachinesUpdateOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for ManufacturerMachineKind.
@@ -1400,48 +667,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ManufacturerMachineKind enum.
 func (e ManufacturerMachineKind) Valid() bool {
-	switch e {
-	case ManufacturerMachineKindAdhesiveBinder:
-		return true
-	case ManufacturerMachineKindBoxMaker:
-		return true
-	case ManufacturerMachineKindBoxPacker:
-		return true
-	case ManufacturerMachineKindCaseMaker:
-		return true
-	case ManufacturerMachineKindCtp:
-		return true
-	case ManufacturerMachineKindCutter:
-		return true
-	case ManufacturerMachineKindDigitalPress:
-		return true
-	case ManufacturerMachineKindFolder:
-		return true
-	case ManufacturerMachineKindGatherer:
-		return true
-	case ManufacturerMachineKindOffsetPress:
-		return true
-	case ManufacturerMachineKindPlatesetter:
-		return true
-	case ManufacturerMachineKindShapeCutter:
-		return true
-	case ManufacturerMachineKindSheetfedDigitalPress:
-		return true
-	case ManufacturerMachineKindSheetfedOffsetPress:
-		return true
-	case ManufacturerMachineKindStitcher:
-		return true
-	case ManufacturerMachineKindThreadSewer:
-		return true
-	case ManufacturerMachineKindTrimmer:
-		return true
-	case ManufacturerMachineKindWebDigitalPress:
-		return true
-	case ManufacturerMachineKindWebOffsetPress:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
 // The values the document lists for ManufacturerMachineManufacturerID.
@@ -1488,86 +714,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ManufacturerMachineManufacturerID enum.
 func (e ManufacturerMachineManufacturerID) Valid() bool {
-	switch e {
-	case ManufacturerMachineManufacturerIDBaumann:
-		return true
-	case ManufacturerMachineManufacturerIDBurg:
-		return true
-	case ManufacturerMachineManufacturerIDCanon:
-		return true
-	case ManufacturerMachineManufacturerIDDuplo:
-		return true
-	case ManufacturerMachineManufacturerIDFuji:
-		return true
-	case ManufacturerMachineManufacturerIDHeidelberg:
-		return true
-	case ManufacturerMachineManufacturerIDHohner:
-		return true
-	case ManufacturerMachineManufacturerIDHorizon:
-		return true
-	case ManufacturerMachineManufacturerIDHp:
-		return true
-	case ManufacturerMachineManufacturerIDHugobeck:
-		return true
-	case ManufacturerMachineManufacturerIDHunkeler:
-		return true
-	case ManufacturerMachineManufacturerIDHörauf:
-		return true
-	case ManufacturerMachineManufacturerIDJmd:
-		return true
-	case ManufacturerMachineManufacturerIDKalfass:
-		return true
-	case ManufacturerMachineManufacturerIDKba:
-		return true
-	case ManufacturerMachineManufacturerIDKodak:
-		return true
-	case ManufacturerMachineManufacturerIDKomori:
-		return true
-	case ManufacturerMachineManufacturerIDKugelerWomako:
-		return true
-	case ManufacturerMachineManufacturerIDMk:
-		return true
-	case ManufacturerMachineManufacturerIDMagnum:
-		return true
-	case ManufacturerMachineManufacturerIDMan:
-		return true
-	case ManufacturerMachineManufacturerIDMbo:
-		return true
-	case ManufacturerMachineManufacturerIDMeccanotechnica:
-		return true
-	case ManufacturerMachineManufacturerIDMiyakoshi:
-		return true
-	case ManufacturerMachineManufacturerIDMsi:
-		return true
-	case ManufacturerMachineManufacturerIDMüllerMartini:
-		return true
-	case ManufacturerMachineManufacturerIDPerfecta:
-		return true
-	case ManufacturerMachineManufacturerIDPetrato:
-		return true
-	case ManufacturerMachineManufacturerIDPolar:
-		return true
-	case ManufacturerMachineManufacturerIDRicoh:
-		return true
-	case ManufacturerMachineManufacturerIDRyobi:
-		return true
-	case ManufacturerMachineManufacturerIDScreen:
-		return true
-	case ManufacturerMachineManufacturerIDSolema:
-		return true
-	case ManufacturerMachineManufacturerIDStahl:
-		return true
-	case ManufacturerMachineManufacturerIDTechnow:
-		return true
-	case ManufacturerMachineManufacturerIDWohlenberg:
-		return true
-	case ManufacturerMachineManufacturerIDXeikon:
-		return true
-	case ManufacturerMachineManufacturerIDXerox:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", "hohner", "horizon", "hp", "hugobeck", "hunkeler", "hörauf", "JMD", "kalfass", "kba", "kodak", "komori", "kugeler-womako", "MK", "magnum", "man", "mbo", "meccanotechnica", "miyakoshi", "msi", "müller-martini", "perfecta", "petrato", "polar", "ricoh", "ryobi", "screen", "solema", "stahl", "technow", "wohlenberg", "xeikon", "xerox")
 }
 
 // The values the document lists for ManufacturerMachinesCreateResponseKind.
@@ -1595,48 +742,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ManufacturerMachinesCreateResponseKind enum.
 func (e ManufacturerMachinesCreateResponseKind) Valid() bool {
-	switch e {
-	case ManufacturerMachinesCreateResponseKindAdhesiveBinder:
-		return true
-	case ManufacturerMachinesCreateResponseKindBoxMaker:
-		return true
-	case ManufacturerMachinesCreateResponseKindBoxPacker:
-		return true
-	case ManufacturerMachinesCreateResponseKindCaseMaker:
-		return true
-	case ManufacturerMachinesCreateResponseKindCtp:
-		return true
-	case ManufacturerMachinesCreateResponseKindCutter:
-		return true
-	case ManufacturerMachinesCreateResponseKindDigitalPress:
-		return true
-	case ManufacturerMachinesCreateResponseKindFolder:
-		return true
-	case ManufacturerMachinesCreateResponseKindGatherer:
-		return true
-	case ManufacturerMachinesCreateResponseKindOffsetPress:
-		return true
-	case ManufacturerMachinesCreateResponseKindPlatesetter:
-		return true
-	case ManufacturerMachinesCreateResponseKindShapeCutter:
-		return true
-	case ManufacturerMachinesCreateResponseKindSheetfedDigitalPress:
-		return true
-	case ManufacturerMachinesCreateResponseKindSheetfedOffsetPress:
-		return true
-	case ManufacturerMachinesCreateResponseKindStitcher:
-		return true
-	case ManufacturerMachinesCreateResponseKindThreadSewer:
-		return true
-	case ManufacturerMachinesCreateResponseKindTrimmer:
-		return true
-	case ManufacturerMachinesCreateResponseKindWebDigitalPress:
-		return true
-	case ManufacturerMachinesCreateResponseKindWebOffsetPress:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
 // The values the document lists for ManufacturerMachinesCreateResponseManufacturerID.
@@ -1683,86 +789,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ManufacturerMachinesCreateResponseManufacturerID enum.
 func (e ManufacturerMachinesCreateResponseManufacturerID) Valid() bool {
-	switch e {
-	case ManufacturerMachinesCreateResponseManufacturerIDBaumann:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDBurg:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDCanon:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDDuplo:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDFuji:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDHeidelberg:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDHohner:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDHorizon:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDHp:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDHugobeck:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDHunkeler:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDHörauf:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDJmd:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDKalfass:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDKba:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDKodak:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDKomori:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDKugelerWomako:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDMk:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDMagnum:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDMan:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDMbo:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDMeccanotechnica:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDMiyakoshi:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDMsi:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDMüllerMartini:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDPerfecta:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDPetrato:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDPolar:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDRicoh:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDRyobi:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDScreen:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDSolema:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDStahl:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDTechnow:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDWohlenberg:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDXeikon:
-		return true
-	case ManufacturerMachinesCreateResponseManufacturerIDXerox:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", "hohner", "horizon", "hp", "hugobeck", "hunkeler", "hörauf", "JMD", "kalfass", "kba", "kodak", "komori", "kugeler-womako", "MK", "magnum", "man", "mbo", "meccanotechnica", "miyakoshi", "msi", "müller-martini", "perfecta", "petrato", "polar", "ricoh", "ryobi", "screen", "solema", "stahl", "technow", "wohlenberg", "xeikon", "xerox")
 }
 
 // The values the document lists for ManufacturerMachinesGetResponseKind.
@@ -1790,48 +817,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ManufacturerMachinesGetResponseKind enum.
 func (e ManufacturerMachinesGetResponseKind) Valid() bool {
-	switch e {
-	case ManufacturerMachinesGetResponseKindAdhesiveBinder:
-		return true
-	case ManufacturerMachinesGetResponseKindBoxMaker:
-		return true
-	case ManufacturerMachinesGetResponseKindBoxPacker:
-		return true
-	case ManufacturerMachinesGetResponseKindCaseMaker:
-		return true
-	case ManufacturerMachinesGetResponseKindCtp:
-		return true
-	case ManufacturerMachinesGetResponseKindCutter:
-		return true
-	case ManufacturerMachinesGetResponseKindDigitalPress:
-		return true
-	case ManufacturerMachinesGetResponseKindFolder:
-		return true
-	case ManufacturerMachinesGetResponseKindGatherer:
-		return true
-	case ManufacturerMachinesGetResponseKindOffsetPress:
-		return true
-	case ManufacturerMachinesGetResponseKindPlatesetter:
-		return true
-	case ManufacturerMachinesGetResponseKindShapeCutter:
-		return true
-	case ManufacturerMachinesGetResponseKindSheetfedDigitalPress:
-		return true
-	case ManufacturerMachinesGetResponseKindSheetfedOffsetPress:
-		return true
-	case ManufacturerMachinesGetResponseKindStitcher:
-		return true
-	case ManufacturerMachinesGetResponseKindThreadSewer:
-		return true
-	case ManufacturerMachinesGetResponseKindTrimmer:
-		return true
-	case ManufacturerMachinesGetResponseKindWebDigitalPress:
-		return true
-	case ManufacturerMachinesGetResponseKindWebOffsetPress:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
 // The values the document lists for ManufacturerMachinesGetResponseManufacturerID.
@@ -1878,86 +864,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ManufacturerMachinesGetResponseManufacturerID enum.
 func (e ManufacturerMachinesGetResponseManufacturerID) Valid() bool {
-	switch e {
-	case ManufacturerMachinesGetResponseManufacturerIDBaumann:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDBurg:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDCanon:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDDuplo:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDFuji:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDHeidelberg:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDHohner:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDHorizon:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDHp:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDHugobeck:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDHunkeler:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDHörauf:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDJmd:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDKalfass:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDKba:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDKodak:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDKomori:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDKugelerWomako:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDMk:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDMagnum:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDMan:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDMbo:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDMeccanotechnica:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDMiyakoshi:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDMsi:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDMüllerMartini:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDPerfecta:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDPetrato:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDPolar:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDRicoh:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDRyobi:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDScreen:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDSolema:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDStahl:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDTechnow:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDWohlenberg:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDXeikon:
-		return true
-	case ManufacturerMachinesGetResponseManufacturerIDXerox:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", "hohner", "horizon", "hp", "hugobeck", "hunkeler", "hörauf", "JMD", "kalfass", "kba", "kodak", "komori", "kugeler-womako", "MK", "magnum", "man", "mbo", "meccanotechnica", "miyakoshi", "msi", "müller-martini", "perfecta", "petrato", "polar", "ricoh", "ryobi", "screen", "solema", "stahl", "technow", "wohlenberg", "xeikon", "xerox")
 }
 
 // The values the document lists for ManufacturerMachinesUpdateResponseKind.
@@ -1985,48 +892,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ManufacturerMachinesUpdateResponseKind enum.
 func (e ManufacturerMachinesUpdateResponseKind) Valid() bool {
-	switch e {
-	case ManufacturerMachinesUpdateResponseKindAdhesiveBinder:
-		return true
-	case ManufacturerMachinesUpdateResponseKindBoxMaker:
-		return true
-	case ManufacturerMachinesUpdateResponseKindBoxPacker:
-		return true
-	case ManufacturerMachinesUpdateResponseKindCaseMaker:
-		return true
-	case ManufacturerMachinesUpdateResponseKindCtp:
-		return true
-	case ManufacturerMachinesUpdateResponseKindCutter:
-		return true
-	case ManufacturerMachinesUpdateResponseKindDigitalPress:
-		return true
-	case ManufacturerMachinesUpdateResponseKindFolder:
-		return true
-	case ManufacturerMachinesUpdateResponseKindGatherer:
-		return true
-	case ManufacturerMachinesUpdateResponseKindOffsetPress:
-		return true
-	case ManufacturerMachinesUpdateResponseKindPlatesetter:
-		return true
-	case ManufacturerMachinesUpdateResponseKindShapeCutter:
-		return true
-	case ManufacturerMachinesUpdateResponseKindSheetfedDigitalPress:
-		return true
-	case ManufacturerMachinesUpdateResponseKindSheetfedOffsetPress:
-		return true
-	case ManufacturerMachinesUpdateResponseKindStitcher:
-		return true
-	case ManufacturerMachinesUpdateResponseKindThreadSewer:
-		return true
-	case ManufacturerMachinesUpdateResponseKindTrimmer:
-		return true
-	case ManufacturerMachinesUpdateResponseKindWebDigitalPress:
-		return true
-	case ManufacturerMachinesUpdateResponseKindWebOffsetPress:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
 // The values the document lists for ManufacturerMachinesUpdateResponseManufacturerID.
@@ -2073,86 +939,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ManufacturerMachinesUpdateResponseManufacturerID enum.
 func (e ManufacturerMachinesUpdateResponseManufacturerID) Valid() bool {
-	switch e {
-	case ManufacturerMachinesUpdateResponseManufacturerIDBaumann:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDBurg:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDCanon:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDDuplo:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDFuji:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDHeidelberg:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDHohner:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDHorizon:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDHp:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDHugobeck:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDHunkeler:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDHörauf:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDJmd:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDKalfass:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDKba:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDKodak:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDKomori:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDKugelerWomako:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDMk:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDMagnum:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDMan:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDMbo:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDMeccanotechnica:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDMiyakoshi:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDMsi:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDMüllerMartini:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDPerfecta:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDPetrato:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDPolar:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDRicoh:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDRyobi:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDScreen:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDSolema:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDStahl:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDTechnow:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDWohlenberg:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDXeikon:
-		return true
-	case ManufacturerMachinesUpdateResponseManufacturerIDXerox:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", "hohner", "horizon", "hp", "hugobeck", "hunkeler", "hörauf", "JMD", "kalfass", "kba", "kodak", "komori", "kugeler-womako", "MK", "magnum", "man", "mbo", "meccanotechnica", "miyakoshi", "msi", "müller-martini", "perfecta", "petrato", "polar", "ricoh", "ryobi", "screen", "solema", "stahl", "technow", "wohlenberg", "xeikon", "xerox")
 }
 
 // The values the document lists for OrganizationKind.
@@ -2169,26 +956,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationKind enum.
 func (e OrganizationKind) Valid() bool {
-	switch e {
-	case OrganizationKindBrandOwner:
-		return true
-	case OrganizationKindDesigner:
-		return true
-	case OrganizationKindMachineVendor:
-		return true
-	case OrganizationKindOther:
-		return true
-	case OrganizationKindPrinter:
-		return true
-	case OrganizationKindPublisher:
-		return true
-	case OrganizationKindSoftwareDeveloper:
-		return true
-	case OrganizationKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for OrganizationKinds.
@@ -2205,26 +973,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationKinds enum.
 func (e OrganizationKinds) Valid() bool {
-	switch e {
-	case OrganizationKindsBrandOwner:
-		return true
-	case OrganizationKindsDesigner:
-		return true
-	case OrganizationKindsMachineVendor:
-		return true
-	case OrganizationKindsOther:
-		return true
-	case OrganizationKindsPrinter:
-		return true
-	case OrganizationKindsPublisher:
-		return true
-	case OrganizationKindsSoftwareDeveloper:
-		return true
-	case OrganizationKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for OrganizationSectionsDesigner.
@@ -2237,18 +986,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationSectionsDesigner enum.
 func (e OrganizationSectionsDesigner) Valid() bool {
-	switch e {
-	case OrganizationSectionsDesignerInhouse:
-		return true
-	case OrganizationSectionsDesignerOther:
-		return true
-	case OrganizationSectionsDesignerSelfEmployed:
-		return true
-	case OrganizationSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for OrganizationSectionsMachineVendor.
@@ -2264,24 +1002,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationSectionsMachineVendor enum.
 func (e OrganizationSectionsMachineVendor) Valid() bool {
-	switch e {
-	case OrganizationSectionsMachineVendorBinders:
-		return true
-	case OrganizationSectionsMachineVendorCutters:
-		return true
-	case OrganizationSectionsMachineVendorSaddleStitchers:
-		return true
-	case OrganizationSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case OrganizationSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case OrganizationSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case OrganizationSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for OrganizationSectionsPrinter.
@@ -2299,28 +1020,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationSectionsPrinter enum.
 func (e OrganizationSectionsPrinter) Valid() bool {
-	switch e {
-	case OrganizationSectionsPrinterBrochures:
-		return true
-	case OrganizationSectionsPrinterBusinessCards:
-		return true
-	case OrganizationSectionsPrinterFlyers:
-		return true
-	case OrganizationSectionsPrinterHardcoverBooks:
-		return true
-	case OrganizationSectionsPrinterLabels:
-		return true
-	case OrganizationSectionsPrinterLargeFormats:
-		return true
-	case OrganizationSectionsPrinterLeaflets:
-		return true
-	case OrganizationSectionsPrinterPackagings:
-		return true
-	case OrganizationSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for OrganizationSectionsPublisher.
@@ -2332,16 +1032,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationSectionsPublisher enum.
 func (e OrganizationSectionsPublisher) Valid() bool {
-	switch e {
-	case OrganizationSectionsPublisherBrochures:
-		return true
-	case OrganizationSectionsPublisherHardcoverBooks:
-		return true
-	case OrganizationSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for OrganizationSectionsSoftwareDeveloper.
@@ -2365,40 +1056,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationSectionsSoftwareDeveloper enum.
 func (e OrganizationSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case OrganizationSectionsSoftwareDeveloperAccounting:
-		return true
-	case OrganizationSectionsSoftwareDeveloperBilling:
-		return true
-	case OrganizationSectionsSoftwareDeveloperGanging:
-		return true
-	case OrganizationSectionsSoftwareDeveloperImposing:
-		return true
-	case OrganizationSectionsSoftwareDeveloperLogistics:
-		return true
-	case OrganizationSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case OrganizationSectionsSoftwareDeveloperMis:
-		return true
-	case OrganizationSectionsSoftwareDeveloperPreflight:
-		return true
-	case OrganizationSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case OrganizationSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case OrganizationSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case OrganizationSectionsSoftwareDeveloperReporting:
-		return true
-	case OrganizationSectionsSoftwareDeveloperWarehousing:
-		return true
-	case OrganizationSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case OrganizationSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for OrganizationSectionsSupplier.
@@ -2413,22 +1071,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationSectionsSupplier enum.
 func (e OrganizationSectionsSupplier) Valid() bool {
-	switch e {
-	case OrganizationSectionsSupplierFoils:
-		return true
-	case OrganizationSectionsSupplierInk:
-		return true
-	case OrganizationSectionsSupplierOther:
-		return true
-	case OrganizationSectionsSupplierPlates:
-		return true
-	case OrganizationSectionsSupplierSheetSubstrates:
-		return true
-	case OrganizationSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // The values the document lists for OrganizationSubscription0Status.
@@ -2440,16 +1083,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationSubscription0Status enum.
 func (e OrganizationSubscription0Status) Valid() bool {
-	switch e {
-	case OrganizationSubscription0StatusActive:
-		return true
-	case OrganizationSubscription0StatusProvisioning:
-		return true
-	case OrganizationSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for OrganizationAddonsGetResponsePlanStatus.
@@ -2460,14 +1094,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationAddonsGetResponsePlanStatus enum.
 func (e OrganizationAddonsGetResponsePlanStatus) Valid() bool {
-	switch e {
-	case OrganizationAddonsGetResponsePlanStatusActive:
-		return true
-	case OrganizationAddonsGetResponsePlanStatusProvisioning:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning")
 }
 
 // The values the document lists for OrganizationBusinessRelationshipsCreateResponseKind.
@@ -2480,18 +1107,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationBusinessRelationshipsCreateResponseKind enum.
 func (e OrganizationBusinessRelationshipsCreateResponseKind) Valid() bool {
-	switch e {
-	case OrganizationBusinessRelationshipsCreateResponseKindManufacturer:
-		return true
-	case OrganizationBusinessRelationshipsCreateResponseKindPrinter:
-		return true
-	case OrganizationBusinessRelationshipsCreateResponseKindSoftwareVendor:
-		return true
-	case OrganizationBusinessRelationshipsCreateResponseKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "manufacturer", "printer", "software_vendor", "supplier")
 }
 
 // The values the document lists for OrganizationBusinessRelationshipsGetResponseKind.
@@ -2504,18 +1120,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationBusinessRelationshipsGetResponseKind enum.
 func (e OrganizationBusinessRelationshipsGetResponseKind) Valid() bool {
-	switch e {
-	case OrganizationBusinessRelationshipsGetResponseKindManufacturer:
-		return true
-	case OrganizationBusinessRelationshipsGetResponseKindPrinter:
-		return true
-	case OrganizationBusinessRelationshipsGetResponseKindSoftwareVendor:
-		return true
-	case OrganizationBusinessRelationshipsGetResponseKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "manufacturer", "printer", "software_vendor", "supplier")
 }
 
 // The values the document lists for OrganizationMembershipPersonLocale.
@@ -2527,16 +1132,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationMembershipPersonLocale enum.
 func (e OrganizationMembershipPersonLocale) Valid() bool {
-	switch e {
-	case OrganizationMembershipPersonLocaleDe:
-		return true
-	case OrganizationMembershipPersonLocaleEn:
-		return true
-	case OrganizationMembershipPersonLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for OrganizationMembershipPersonPronoun.
@@ -2547,14 +1143,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationMembershipPersonPronoun enum.
 func (e OrganizationMembershipPersonPronoun) Valid() bool {
-	switch e {
-	case OrganizationMembershipPersonPronounHeHim:
-		return true
-	case OrganizationMembershipPersonPronounSheHer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "He/Him", "She/Her")
 }
 
 // The values the document lists for OrganizationMembershipPersonSubscription0Status.
@@ -2566,16 +1155,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationMembershipPersonSubscription0Status enum.
 func (e OrganizationMembershipPersonSubscription0Status) Valid() bool {
-	switch e {
-	case OrganizationMembershipPersonSubscription0StatusActive:
-		return true
-	case OrganizationMembershipPersonSubscription0StatusProvisioning:
-		return true
-	case OrganizationMembershipPersonSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for OrganizationMembershipPersonUnitSystem.
@@ -2586,14 +1166,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationMembershipPersonUnitSystem enum.
 func (e OrganizationMembershipPersonUnitSystem) Valid() bool {
-	switch e {
-	case OrganizationMembershipPersonUnitSystemImperial:
-		return true
-	case OrganizationMembershipPersonUnitSystemMetric:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "imperial", "metric")
 }
 
 // The values the document lists for OrganizationMembershipsGetResponsePersonLocale.
@@ -2605,16 +1178,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationMembershipsGetResponsePersonLocale enum.
 func (e OrganizationMembershipsGetResponsePersonLocale) Valid() bool {
-	switch e {
-	case OrganizationMembershipsGetResponsePersonLocaleDe:
-		return true
-	case OrganizationMembershipsGetResponsePersonLocaleEn:
-		return true
-	case OrganizationMembershipsGetResponsePersonLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for OrganizationMembershipsGetResponsePersonPronoun.
@@ -2625,14 +1189,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationMembershipsGetResponsePersonPronoun enum.
 func (e OrganizationMembershipsGetResponsePersonPronoun) Valid() bool {
-	switch e {
-	case OrganizationMembershipsGetResponsePersonPronounHeHim:
-		return true
-	case OrganizationMembershipsGetResponsePersonPronounSheHer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "He/Him", "She/Her")
 }
 
 // The values the document lists for OrganizationMembershipsGetResponsePersonSubscription0Status.
@@ -2644,16 +1201,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationMembershipsGetResponsePersonSubscription0Status enum.
 func (e OrganizationMembershipsGetResponsePersonSubscription0Status) Valid() bool {
-	switch e {
-	case OrganizationMembershipsGetResponsePersonSubscription0StatusActive:
-		return true
-	case OrganizationMembershipsGetResponsePersonSubscription0StatusProvisioning:
-		return true
-	case OrganizationMembershipsGetResponsePersonSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for OrganizationMembershipsGetResponsePersonUnitSystem.
@@ -2664,14 +1212,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationMembershipsGetResponsePersonUnitSystem enum.
 func (e OrganizationMembershipsGetResponsePersonUnitSystem) Valid() bool {
-	switch e {
-	case OrganizationMembershipsGetResponsePersonUnitSystemImperial:
-		return true
-	case OrganizationMembershipsGetResponsePersonUnitSystemMetric:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "imperial", "metric")
 }
 
 // The values the document lists for OrganizationMembershipsUpdateResponsePersonLocale.
@@ -2683,16 +1224,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationMembershipsUpdateResponsePersonLocale enum.
 func (e OrganizationMembershipsUpdateResponsePersonLocale) Valid() bool {
-	switch e {
-	case OrganizationMembershipsUpdateResponsePersonLocaleDe:
-		return true
-	case OrganizationMembershipsUpdateResponsePersonLocaleEn:
-		return true
-	case OrganizationMembershipsUpdateResponsePersonLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for OrganizationMembershipsUpdateResponsePersonPronoun.
@@ -2703,14 +1235,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationMembershipsUpdateResponsePersonPronoun enum.
 func (e OrganizationMembershipsUpdateResponsePersonPronoun) Valid() bool {
-	switch e {
-	case OrganizationMembershipsUpdateResponsePersonPronounHeHim:
-		return true
-	case OrganizationMembershipsUpdateResponsePersonPronounSheHer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "He/Him", "She/Her")
 }
 
 // The values the document lists for OrganizationMembershipsUpdateResponsePersonSubscription0Status.
@@ -2722,16 +1247,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationMembershipsUpdateResponsePersonSubscription0Status enum.
 func (e OrganizationMembershipsUpdateResponsePersonSubscription0Status) Valid() bool {
-	switch e {
-	case OrganizationMembershipsUpdateResponsePersonSubscription0StatusActive:
-		return true
-	case OrganizationMembershipsUpdateResponsePersonSubscription0StatusProvisioning:
-		return true
-	case OrganizationMembershipsUpdateResponsePersonSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for OrganizationMembershipsUpdateResponsePersonUnitSystem.
@@ -2742,14 +1258,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationMembershipsUpdateResponsePersonUnitSystem enum.
 func (e OrganizationMembershipsUpdateResponsePersonUnitSystem) Valid() bool {
-	switch e {
-	case OrganizationMembershipsUpdateResponsePersonUnitSystemImperial:
-		return true
-	case OrganizationMembershipsUpdateResponsePersonUnitSystemMetric:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "imperial", "metric")
 }
 
 // The values the document lists for PersonLocale.
@@ -2761,16 +1270,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonLocale enum.
 func (e PersonLocale) Valid() bool {
-	switch e {
-	case PersonLocaleDe:
-		return true
-	case PersonLocaleEn:
-		return true
-	case PersonLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for PersonOrganizationMembershipsOrganizationKind.
@@ -2787,26 +1287,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationMembershipsOrganizationKind enum.
 func (e PersonOrganizationMembershipsOrganizationKind) Valid() bool {
-	switch e {
-	case PersonOrganizationMembershipsOrganizationKindBrandOwner:
-		return true
-	case PersonOrganizationMembershipsOrganizationKindDesigner:
-		return true
-	case PersonOrganizationMembershipsOrganizationKindMachineVendor:
-		return true
-	case PersonOrganizationMembershipsOrganizationKindOther:
-		return true
-	case PersonOrganizationMembershipsOrganizationKindPrinter:
-		return true
-	case PersonOrganizationMembershipsOrganizationKindPublisher:
-		return true
-	case PersonOrganizationMembershipsOrganizationKindSoftwareDeveloper:
-		return true
-	case PersonOrganizationMembershipsOrganizationKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for PersonOrganizationMembershipsOrganizationKinds.
@@ -2823,26 +1304,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationMembershipsOrganizationKinds enum.
 func (e PersonOrganizationMembershipsOrganizationKinds) Valid() bool {
-	switch e {
-	case PersonOrganizationMembershipsOrganizationKindsBrandOwner:
-		return true
-	case PersonOrganizationMembershipsOrganizationKindsDesigner:
-		return true
-	case PersonOrganizationMembershipsOrganizationKindsMachineVendor:
-		return true
-	case PersonOrganizationMembershipsOrganizationKindsOther:
-		return true
-	case PersonOrganizationMembershipsOrganizationKindsPrinter:
-		return true
-	case PersonOrganizationMembershipsOrganizationKindsPublisher:
-		return true
-	case PersonOrganizationMembershipsOrganizationKindsSoftwareDeveloper:
-		return true
-	case PersonOrganizationMembershipsOrganizationKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for PersonOrganizationMembershipsOrganizationSectionsDesigner.
@@ -2855,18 +1317,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationMembershipsOrganizationSectionsDesigner enum.
 func (e PersonOrganizationMembershipsOrganizationSectionsDesigner) Valid() bool {
-	switch e {
-	case PersonOrganizationMembershipsOrganizationSectionsDesignerInhouse:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsDesignerOther:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsDesignerSelfEmployed:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for PersonOrganizationMembershipsOrganizationSectionsMachineVendor.
@@ -2882,24 +1333,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationMembershipsOrganizationSectionsMachineVendor enum.
 func (e PersonOrganizationMembershipsOrganizationSectionsMachineVendor) Valid() bool {
-	switch e {
-	case PersonOrganizationMembershipsOrganizationSectionsMachineVendorBinders:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsMachineVendorCutters:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsMachineVendorSaddleStitchers:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for PersonOrganizationMembershipsOrganizationSectionsPrinter.
@@ -2917,28 +1351,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationMembershipsOrganizationSectionsPrinter enum.
 func (e PersonOrganizationMembershipsOrganizationSectionsPrinter) Valid() bool {
-	switch e {
-	case PersonOrganizationMembershipsOrganizationSectionsPrinterBrochures:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsPrinterBusinessCards:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsPrinterFlyers:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsPrinterHardcoverBooks:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsPrinterLabels:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsPrinterLargeFormats:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsPrinterLeaflets:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsPrinterPackagings:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for PersonOrganizationMembershipsOrganizationSectionsPublisher.
@@ -2950,16 +1363,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationMembershipsOrganizationSectionsPublisher enum.
 func (e PersonOrganizationMembershipsOrganizationSectionsPublisher) Valid() bool {
-	switch e {
-	case PersonOrganizationMembershipsOrganizationSectionsPublisherBrochures:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsPublisherHardcoverBooks:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper.
@@ -2983,40 +1387,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper enum.
 func (e PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperAccounting:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperBilling:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperGanging:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperImposing:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperLogistics:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperMis:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperPreflight:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperReporting:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperWarehousing:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for PersonOrganizationMembershipsOrganizationSectionsSupplier.
@@ -3031,22 +1402,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationMembershipsOrganizationSectionsSupplier enum.
 func (e PersonOrganizationMembershipsOrganizationSectionsSupplier) Valid() bool {
-	switch e {
-	case PersonOrganizationMembershipsOrganizationSectionsSupplierFoils:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSupplierInk:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSupplierOther:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSupplierPlates:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSupplierSheetSubstrates:
-		return true
-	case PersonOrganizationMembershipsOrganizationSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // The values the document lists for PersonOrganizationMembershipsOrganizationSubscription0Status.
@@ -3058,16 +1414,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationMembershipsOrganizationSubscription0Status enum.
 func (e PersonOrganizationMembershipsOrganizationSubscription0Status) Valid() bool {
-	switch e {
-	case PersonOrganizationMembershipsOrganizationSubscription0StatusActive:
-		return true
-	case PersonOrganizationMembershipsOrganizationSubscription0StatusProvisioning:
-		return true
-	case PersonOrganizationMembershipsOrganizationSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for PersonPronoun.
@@ -3078,14 +1425,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonPronoun enum.
 func (e PersonPronoun) Valid() bool {
-	switch e {
-	case PersonPronounHeHim:
-		return true
-	case PersonPronounSheHer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "He/Him", "She/Her")
 }
 
 // The values the document lists for PersonSubscription0Status.
@@ -3097,16 +1437,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonSubscription0Status enum.
 func (e PersonSubscription0Status) Valid() bool {
-	switch e {
-	case PersonSubscription0StatusActive:
-		return true
-	case PersonSubscription0StatusProvisioning:
-		return true
-	case PersonSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for PersonUnitSystem.
@@ -3117,14 +1448,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUnitSystem enum.
 func (e PersonUnitSystem) Valid() bool {
-	switch e {
-	case PersonUnitSystemImperial:
-		return true
-	case PersonUnitSystemMetric:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "imperial", "metric")
 }
 
 // The values the document lists for PersonOrganizationsCreateResponseKind.
@@ -3141,26 +1465,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateResponseKind enum.
 func (e PersonOrganizationsCreateResponseKind) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateResponseKindBrandOwner:
-		return true
-	case PersonOrganizationsCreateResponseKindDesigner:
-		return true
-	case PersonOrganizationsCreateResponseKindMachineVendor:
-		return true
-	case PersonOrganizationsCreateResponseKindOther:
-		return true
-	case PersonOrganizationsCreateResponseKindPrinter:
-		return true
-	case PersonOrganizationsCreateResponseKindPublisher:
-		return true
-	case PersonOrganizationsCreateResponseKindSoftwareDeveloper:
-		return true
-	case PersonOrganizationsCreateResponseKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for PersonOrganizationsCreateResponseKinds.
@@ -3177,26 +1482,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateResponseKinds enum.
 func (e PersonOrganizationsCreateResponseKinds) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateResponseKindsBrandOwner:
-		return true
-	case PersonOrganizationsCreateResponseKindsDesigner:
-		return true
-	case PersonOrganizationsCreateResponseKindsMachineVendor:
-		return true
-	case PersonOrganizationsCreateResponseKindsOther:
-		return true
-	case PersonOrganizationsCreateResponseKindsPrinter:
-		return true
-	case PersonOrganizationsCreateResponseKindsPublisher:
-		return true
-	case PersonOrganizationsCreateResponseKindsSoftwareDeveloper:
-		return true
-	case PersonOrganizationsCreateResponseKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for PersonOrganizationsCreateResponseSectionsDesigner.
@@ -3209,18 +1495,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateResponseSectionsDesigner enum.
 func (e PersonOrganizationsCreateResponseSectionsDesigner) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateResponseSectionsDesignerInhouse:
-		return true
-	case PersonOrganizationsCreateResponseSectionsDesignerOther:
-		return true
-	case PersonOrganizationsCreateResponseSectionsDesignerSelfEmployed:
-		return true
-	case PersonOrganizationsCreateResponseSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for PersonOrganizationsCreateResponseSectionsMachineVendor.
@@ -3236,24 +1511,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateResponseSectionsMachineVendor enum.
 func (e PersonOrganizationsCreateResponseSectionsMachineVendor) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateResponseSectionsMachineVendorBinders:
-		return true
-	case PersonOrganizationsCreateResponseSectionsMachineVendorCutters:
-		return true
-	case PersonOrganizationsCreateResponseSectionsMachineVendorSaddleStitchers:
-		return true
-	case PersonOrganizationsCreateResponseSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case PersonOrganizationsCreateResponseSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case PersonOrganizationsCreateResponseSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case PersonOrganizationsCreateResponseSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for PersonOrganizationsCreateResponseSectionsPrinter.
@@ -3271,28 +1529,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateResponseSectionsPrinter enum.
 func (e PersonOrganizationsCreateResponseSectionsPrinter) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateResponseSectionsPrinterBrochures:
-		return true
-	case PersonOrganizationsCreateResponseSectionsPrinterBusinessCards:
-		return true
-	case PersonOrganizationsCreateResponseSectionsPrinterFlyers:
-		return true
-	case PersonOrganizationsCreateResponseSectionsPrinterHardcoverBooks:
-		return true
-	case PersonOrganizationsCreateResponseSectionsPrinterLabels:
-		return true
-	case PersonOrganizationsCreateResponseSectionsPrinterLargeFormats:
-		return true
-	case PersonOrganizationsCreateResponseSectionsPrinterLeaflets:
-		return true
-	case PersonOrganizationsCreateResponseSectionsPrinterPackagings:
-		return true
-	case PersonOrganizationsCreateResponseSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for PersonOrganizationsCreateResponseSectionsPublisher.
@@ -3304,16 +1541,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateResponseSectionsPublisher enum.
 func (e PersonOrganizationsCreateResponseSectionsPublisher) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateResponseSectionsPublisherBrochures:
-		return true
-	case PersonOrganizationsCreateResponseSectionsPublisherHardcoverBooks:
-		return true
-	case PersonOrganizationsCreateResponseSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for PersonOrganizationsCreateResponseSectionsSoftwareDeveloper.
@@ -3337,40 +1565,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateResponseSectionsSoftwareDeveloper enum.
 func (e PersonOrganizationsCreateResponseSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateResponseSectionsSoftwareDeveloperAccounting:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSoftwareDeveloperBilling:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSoftwareDeveloperGanging:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSoftwareDeveloperImposing:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSoftwareDeveloperLogistics:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSoftwareDeveloperMis:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSoftwareDeveloperPreflight:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSoftwareDeveloperReporting:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSoftwareDeveloperWarehousing:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for PersonOrganizationsCreateResponseSectionsSupplier.
@@ -3385,22 +1580,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateResponseSectionsSupplier enum.
 func (e PersonOrganizationsCreateResponseSectionsSupplier) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateResponseSectionsSupplierFoils:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSupplierInk:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSupplierOther:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSupplierPlates:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSupplierSheetSubstrates:
-		return true
-	case PersonOrganizationsCreateResponseSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // The values the document lists for PersonOrganizationsCreateResponseSubscription0Status.
@@ -3412,16 +1592,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateResponseSubscription0Status enum.
 func (e PersonOrganizationsCreateResponseSubscription0Status) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateResponseSubscription0StatusActive:
-		return true
-	case PersonOrganizationsCreateResponseSubscription0StatusProvisioning:
-		return true
-	case PersonOrganizationsCreateResponseSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for PersonOrganizationsMachinesCreateOwnershipResponseAssetType.
@@ -3433,16 +1604,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsMachinesCreateOwnershipResponseAssetType enum.
 func (e PersonOrganizationsMachinesCreateOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case PersonOrganizationsMachinesCreateOwnershipResponseAssetTypeMachine:
-		return true
-	case PersonOrganizationsMachinesCreateOwnershipResponseAssetTypeSoftware:
-		return true
-	case PersonOrganizationsMachinesCreateOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for PersonOrganizationsMachinesCreateResponseKind.
@@ -3470,48 +1632,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsMachinesCreateResponseKind enum.
 func (e PersonOrganizationsMachinesCreateResponseKind) Valid() bool {
-	switch e {
-	case PersonOrganizationsMachinesCreateResponseKindAdhesiveBinder:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindBoxMaker:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindBoxPacker:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindCaseMaker:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindCtp:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindCutter:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindDigitalPress:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindFolder:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindGatherer:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindOffsetPress:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindPlatesetter:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindShapeCutter:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindSheetfedDigitalPress:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindSheetfedOffsetPress:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindStitcher:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindThreadSewer:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindTrimmer:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindWebDigitalPress:
-		return true
-	case PersonOrganizationsMachinesCreateResponseKindWebOffsetPress:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
 // The values the document lists for PersonOrganizationsMachinesCreateResponseManufacturerID.
@@ -3558,86 +1679,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsMachinesCreateResponseManufacturerID enum.
 func (e PersonOrganizationsMachinesCreateResponseManufacturerID) Valid() bool {
-	switch e {
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDBaumann:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDBurg:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDCanon:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDDuplo:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDFuji:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDHeidelberg:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDHohner:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDHorizon:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDHp:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDHugobeck:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDHunkeler:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDHörauf:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDJmd:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDKalfass:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDKba:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDKodak:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDKomori:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDKugelerWomako:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDMk:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDMagnum:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDMan:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDMbo:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDMeccanotechnica:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDMiyakoshi:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDMsi:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDMüllerMartini:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDPerfecta:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDPetrato:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDPolar:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDRicoh:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDRyobi:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDScreen:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDSolema:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDStahl:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDTechnow:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDWohlenberg:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDXeikon:
-		return true
-	case PersonOrganizationsMachinesCreateResponseManufacturerIDXerox:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", "hohner", "horizon", "hp", "hugobeck", "hunkeler", "hörauf", "JMD", "kalfass", "kba", "kodak", "komori", "kugeler-womako", "MK", "magnum", "man", "mbo", "meccanotechnica", "miyakoshi", "msi", "müller-martini", "perfecta", "petrato", "polar", "ricoh", "ryobi", "screen", "solema", "stahl", "technow", "wohlenberg", "xeikon", "xerox")
 }
 
 // The values the document lists for PersonOrganizationsMachinesGetOwnershipResponseAssetType.
@@ -3649,16 +1691,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsMachinesGetOwnershipResponseAssetType enum.
 func (e PersonOrganizationsMachinesGetOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case PersonOrganizationsMachinesGetOwnershipResponseAssetTypeMachine:
-		return true
-	case PersonOrganizationsMachinesGetOwnershipResponseAssetTypeSoftware:
-		return true
-	case PersonOrganizationsMachinesGetOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for PersonOrganizationsMachinesGetResponseKind.
@@ -3686,48 +1719,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsMachinesGetResponseKind enum.
 func (e PersonOrganizationsMachinesGetResponseKind) Valid() bool {
-	switch e {
-	case PersonOrganizationsMachinesGetResponseKindAdhesiveBinder:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindBoxMaker:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindBoxPacker:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindCaseMaker:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindCtp:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindCutter:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindDigitalPress:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindFolder:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindGatherer:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindOffsetPress:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindPlatesetter:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindShapeCutter:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindSheetfedDigitalPress:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindSheetfedOffsetPress:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindStitcher:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindThreadSewer:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindTrimmer:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindWebDigitalPress:
-		return true
-	case PersonOrganizationsMachinesGetResponseKindWebOffsetPress:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
 // The values the document lists for PersonOrganizationsMachinesGetResponseManufacturerID.
@@ -3774,86 +1766,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsMachinesGetResponseManufacturerID enum.
 func (e PersonOrganizationsMachinesGetResponseManufacturerID) Valid() bool {
-	switch e {
-	case PersonOrganizationsMachinesGetResponseManufacturerIDBaumann:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDBurg:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDCanon:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDDuplo:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDFuji:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDHeidelberg:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDHohner:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDHorizon:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDHp:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDHugobeck:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDHunkeler:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDHörauf:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDJmd:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDKalfass:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDKba:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDKodak:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDKomori:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDKugelerWomako:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDMk:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDMagnum:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDMan:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDMbo:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDMeccanotechnica:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDMiyakoshi:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDMsi:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDMüllerMartini:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDPerfecta:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDPetrato:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDPolar:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDRicoh:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDRyobi:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDScreen:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDSolema:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDStahl:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDTechnow:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDWohlenberg:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDXeikon:
-		return true
-	case PersonOrganizationsMachinesGetResponseManufacturerIDXerox:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "baumann", "burg", "canon", "duplo", "fuji", "heidelberg", "hohner", "horizon", "hp", "hugobeck", "hunkeler", "hörauf", "JMD", "kalfass", "kba", "kodak", "komori", "kugeler-womako", "MK", "magnum", "man", "mbo", "meccanotechnica", "miyakoshi", "msi", "müller-martini", "perfecta", "petrato", "polar", "ricoh", "ryobi", "screen", "solema", "stahl", "technow", "wohlenberg", "xeikon", "xerox")
 }
 
 // The values the document lists for PersonOrganizationsMachinesUpdateOwnershipResponseAssetType.
@@ -3865,16 +1778,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsMachinesUpdateOwnershipResponseAssetType enum.
 func (e PersonOrganizationsMachinesUpdateOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case PersonOrganizationsMachinesUpdateOwnershipResponseAssetTypeMachine:
-		return true
-	case PersonOrganizationsMachinesUpdateOwnershipResponseAssetTypeSoftware:
-		return true
-	case PersonOrganizationsMachinesUpdateOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationKind.
@@ -3891,26 +1795,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesCreateResponseOrganizationKind enum.
 func (e PersonOrganizationsSitesCreateResponseOrganizationKind) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesCreateResponseOrganizationKindBrandOwner:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationKindDesigner:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationKindMachineVendor:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationKindOther:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationKindPrinter:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationKindPublisher:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationKindSoftwareDeveloper:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationKinds.
@@ -3927,26 +1812,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesCreateResponseOrganizationKinds enum.
 func (e PersonOrganizationsSitesCreateResponseOrganizationKinds) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesCreateResponseOrganizationKindsBrandOwner:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationKindsDesigner:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationKindsMachineVendor:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationKindsOther:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationKindsPrinter:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationKindsPublisher:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationKindsSoftwareDeveloper:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationSectionsDesigner.
@@ -3959,18 +1825,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesCreateResponseOrganizationSectionsDesigner enum.
 func (e PersonOrganizationsSitesCreateResponseOrganizationSectionsDesigner) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsDesignerInhouse:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsDesignerOther:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsDesignerSelfEmployed:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendor.
@@ -3986,24 +1841,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendor enum.
 func (e PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendor) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendorBinders:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendorCutters:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendorSaddleStitchers:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinter.
@@ -4021,28 +1859,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinter enum.
 func (e PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinter) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinterBrochures:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinterBusinessCards:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinterFlyers:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinterHardcoverBooks:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinterLabels:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinterLargeFormats:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinterLeaflets:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinterPackagings:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisher.
@@ -4054,16 +1871,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisher enum.
 func (e PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisher) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisherBrochures:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisherHardcoverBooks:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloper.
@@ -4087,40 +1895,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloper enum.
 func (e PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperAccounting:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperBilling:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperGanging:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperImposing:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperLogistics:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperMis:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperPreflight:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperReporting:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperWarehousing:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier.
@@ -4135,22 +1910,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier enum.
 func (e PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplier) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplierFoils:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplierInk:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplierOther:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplierPlates:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplierSheetSubstrates:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // The values the document lists for PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status.
@@ -4162,16 +1922,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status enum.
 func (e PersonOrganizationsSitesCreateResponseOrganizationSubscription0Status) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesCreateResponseOrganizationSubscription0StatusActive:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSubscription0StatusProvisioning:
-		return true
-	case PersonOrganizationsSitesCreateResponseOrganizationSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for PersonOrganizationsSitesGetResponseOrganizationKind.
@@ -4188,26 +1939,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesGetResponseOrganizationKind enum.
 func (e PersonOrganizationsSitesGetResponseOrganizationKind) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesGetResponseOrganizationKindBrandOwner:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationKindDesigner:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationKindMachineVendor:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationKindOther:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationKindPrinter:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationKindPublisher:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationKindSoftwareDeveloper:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for PersonOrganizationsSitesGetResponseOrganizationKinds.
@@ -4224,26 +1956,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesGetResponseOrganizationKinds enum.
 func (e PersonOrganizationsSitesGetResponseOrganizationKinds) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesGetResponseOrganizationKindsBrandOwner:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationKindsDesigner:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationKindsMachineVendor:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationKindsOther:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationKindsPrinter:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationKindsPublisher:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationKindsSoftwareDeveloper:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for PersonOrganizationsSitesGetResponseOrganizationSectionsDesigner.
@@ -4256,18 +1969,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesGetResponseOrganizationSectionsDesigner enum.
 func (e PersonOrganizationsSitesGetResponseOrganizationSectionsDesigner) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsDesignerInhouse:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsDesignerOther:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsDesignerSelfEmployed:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendor.
@@ -4283,24 +1985,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendor enum.
 func (e PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendor) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendorBinders:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendorCutters:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendorSaddleStitchers:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for PersonOrganizationsSitesGetResponseOrganizationSectionsPrinter.
@@ -4318,28 +2003,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesGetResponseOrganizationSectionsPrinter enum.
 func (e PersonOrganizationsSitesGetResponseOrganizationSectionsPrinter) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsPrinterBrochures:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsPrinterBusinessCards:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsPrinterFlyers:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsPrinterHardcoverBooks:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsPrinterLabels:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsPrinterLargeFormats:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsPrinterLeaflets:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsPrinterPackagings:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for PersonOrganizationsSitesGetResponseOrganizationSectionsPublisher.
@@ -4351,16 +2015,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesGetResponseOrganizationSectionsPublisher enum.
 func (e PersonOrganizationsSitesGetResponseOrganizationSectionsPublisher) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsPublisherBrochures:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsPublisherHardcoverBooks:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper.
@@ -4384,40 +2039,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper enum.
 func (e PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperAccounting:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperBilling:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperGanging:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperImposing:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperLogistics:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperMis:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperPreflight:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperReporting:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperWarehousing:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier.
@@ -4432,22 +2054,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier enum.
 func (e PersonOrganizationsSitesGetResponseOrganizationSectionsSupplier) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSupplierFoils:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSupplierInk:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSupplierOther:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSupplierPlates:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSupplierSheetSubstrates:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // The values the document lists for PersonOrganizationsSitesGetResponseOrganizationSubscription0Status.
@@ -4459,16 +2066,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesGetResponseOrganizationSubscription0Status enum.
 func (e PersonOrganizationsSitesGetResponseOrganizationSubscription0Status) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesGetResponseOrganizationSubscription0StatusActive:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSubscription0StatusProvisioning:
-		return true
-	case PersonOrganizationsSitesGetResponseOrganizationSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationKind.
@@ -4485,26 +2083,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesUpdateResponseOrganizationKind enum.
 func (e PersonOrganizationsSitesUpdateResponseOrganizationKind) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesUpdateResponseOrganizationKindBrandOwner:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationKindDesigner:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationKindMachineVendor:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationKindOther:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationKindPrinter:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationKindPublisher:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationKindSoftwareDeveloper:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationKinds.
@@ -4521,26 +2100,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesUpdateResponseOrganizationKinds enum.
 func (e PersonOrganizationsSitesUpdateResponseOrganizationKinds) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesUpdateResponseOrganizationKindsBrandOwner:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationKindsDesigner:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationKindsMachineVendor:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationKindsOther:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationKindsPrinter:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationKindsPublisher:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationKindsSoftwareDeveloper:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesigner.
@@ -4553,18 +2113,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesigner enum.
 func (e PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesigner) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesignerInhouse:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesignerOther:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesignerSelfEmployed:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendor.
@@ -4580,24 +2129,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendor enum.
 func (e PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendor) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendorBinders:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendorCutters:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendorSaddleStitchers:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinter.
@@ -4615,28 +2147,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinter enum.
 func (e PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinter) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinterBrochures:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinterBusinessCards:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinterFlyers:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinterHardcoverBooks:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinterLabels:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinterLargeFormats:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinterLeaflets:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinterPackagings:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisher.
@@ -4648,16 +2159,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisher enum.
 func (e PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisher) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisherBrochures:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisherHardcoverBooks:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloper.
@@ -4681,40 +2183,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloper enum.
 func (e PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperAccounting:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperBilling:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperGanging:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperImposing:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperLogistics:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperMis:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperPreflight:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperReporting:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperWarehousing:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier.
@@ -4729,22 +2198,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier enum.
 func (e PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplier) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplierFoils:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplierInk:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplierOther:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplierPlates:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplierSheetSubstrates:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // The values the document lists for PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status.
@@ -4756,16 +2210,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status enum.
 func (e PersonOrganizationsSitesUpdateResponseOrganizationSubscription0Status) Valid() bool {
-	switch e {
-	case PersonOrganizationsSitesUpdateResponseOrganizationSubscription0StatusActive:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSubscription0StatusProvisioning:
-		return true
-	case PersonOrganizationsSitesUpdateResponseOrganizationSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for PersonOrganizationsSoftwareCreateOwnershipResponseAssetType.
@@ -4777,16 +2222,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSoftwareCreateOwnershipResponseAssetType enum.
 func (e PersonOrganizationsSoftwareCreateOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case PersonOrganizationsSoftwareCreateOwnershipResponseAssetTypeMachine:
-		return true
-	case PersonOrganizationsSoftwareCreateOwnershipResponseAssetTypeSoftware:
-		return true
-	case PersonOrganizationsSoftwareCreateOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for PersonOrganizationsSoftwareCreateResponseKind.
@@ -4797,14 +2233,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSoftwareCreateResponseKind enum.
 func (e PersonOrganizationsSoftwareCreateResponseKind) Valid() bool {
-	switch e {
-	case PersonOrganizationsSoftwareCreateResponseKindErp:
-		return true
-	case PersonOrganizationsSoftwareCreateResponseKindMis:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "erp", "mis")
 }
 
 // The values the document lists for PersonOrganizationsSoftwareCreateResponseVendorID.
@@ -4815,14 +2244,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSoftwareCreateResponseVendorID enum.
 func (e PersonOrganizationsSoftwareCreateResponseVendorID) Valid() bool {
-	switch e {
-	case PersonOrganizationsSoftwareCreateResponseVendorIDHeidelberg:
-		return true
-	case PersonOrganizationsSoftwareCreateResponseVendorIDZaikio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "heidelberg", "zaikio")
 }
 
 // The values the document lists for PersonOrganizationsSoftwareGetOwnershipResponseAssetType.
@@ -4834,16 +2256,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSoftwareGetOwnershipResponseAssetType enum.
 func (e PersonOrganizationsSoftwareGetOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case PersonOrganizationsSoftwareGetOwnershipResponseAssetTypeMachine:
-		return true
-	case PersonOrganizationsSoftwareGetOwnershipResponseAssetTypeSoftware:
-		return true
-	case PersonOrganizationsSoftwareGetOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for PersonOrganizationsSoftwareGetResponseKind.
@@ -4854,14 +2267,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSoftwareGetResponseKind enum.
 func (e PersonOrganizationsSoftwareGetResponseKind) Valid() bool {
-	switch e {
-	case PersonOrganizationsSoftwareGetResponseKindErp:
-		return true
-	case PersonOrganizationsSoftwareGetResponseKindMis:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "erp", "mis")
 }
 
 // The values the document lists for PersonOrganizationsSoftwareGetResponseVendorID.
@@ -4872,14 +2278,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSoftwareGetResponseVendorID enum.
 func (e PersonOrganizationsSoftwareGetResponseVendorID) Valid() bool {
-	switch e {
-	case PersonOrganizationsSoftwareGetResponseVendorIDHeidelberg:
-		return true
-	case PersonOrganizationsSoftwareGetResponseVendorIDZaikio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "heidelberg", "zaikio")
 }
 
 // The values the document lists for PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType.
@@ -4891,16 +2290,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType enum.
 func (e PersonOrganizationsSoftwareUpdateOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case PersonOrganizationsSoftwareUpdateOwnershipResponseAssetTypeMachine:
-		return true
-	case PersonOrganizationsSoftwareUpdateOwnershipResponseAssetTypeSoftware:
-		return true
-	case PersonOrganizationsSoftwareUpdateOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType.
@@ -4912,16 +2302,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType enum.
 func (e PersonOrganizationsSpecialistsCreateOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case PersonOrganizationsSpecialistsCreateOwnershipResponseAssetTypeMachine:
-		return true
-	case PersonOrganizationsSpecialistsCreateOwnershipResponseAssetTypeSoftware:
-		return true
-	case PersonOrganizationsSpecialistsCreateOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for PersonOrganizationsSpecialistsCreateResponseKind.
@@ -4933,16 +2314,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSpecialistsCreateResponseKind enum.
 func (e PersonOrganizationsSpecialistsCreateResponseKind) Valid() bool {
-	switch e {
-	case PersonOrganizationsSpecialistsCreateResponseKindBoxing:
-		return true
-	case PersonOrganizationsSpecialistsCreateResponseKindOther:
-		return true
-	case PersonOrganizationsSpecialistsCreateResponseKindShipping:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "boxing", "other", "shipping")
 }
 
 // The values the document lists for PersonOrganizationsSpecialistsGetOwnershipResponseAssetType.
@@ -4954,16 +2326,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSpecialistsGetOwnershipResponseAssetType enum.
 func (e PersonOrganizationsSpecialistsGetOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case PersonOrganizationsSpecialistsGetOwnershipResponseAssetTypeMachine:
-		return true
-	case PersonOrganizationsSpecialistsGetOwnershipResponseAssetTypeSoftware:
-		return true
-	case PersonOrganizationsSpecialistsGetOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for PersonOrganizationsSpecialistsGetResponseKind.
@@ -4975,16 +2338,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSpecialistsGetResponseKind enum.
 func (e PersonOrganizationsSpecialistsGetResponseKind) Valid() bool {
-	switch e {
-	case PersonOrganizationsSpecialistsGetResponseKindBoxing:
-		return true
-	case PersonOrganizationsSpecialistsGetResponseKindOther:
-		return true
-	case PersonOrganizationsSpecialistsGetResponseKindShipping:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "boxing", "other", "shipping")
 }
 
 // The values the document lists for PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType.
@@ -4996,16 +2350,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType enum.
 func (e PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetTypeMachine:
-		return true
-	case PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetTypeSoftware:
-		return true
-	case PersonOrganizationsSpecialistsUpdateOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for PersonUpdateResponseLocale.
@@ -5017,16 +2362,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUpdateResponseLocale enum.
 func (e PersonUpdateResponseLocale) Valid() bool {
-	switch e {
-	case PersonUpdateResponseLocaleDe:
-		return true
-	case PersonUpdateResponseLocaleEn:
-		return true
-	case PersonUpdateResponseLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationKind.
@@ -5043,26 +2379,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUpdateResponseOrganizationMembershipsOrganizationKind enum.
 func (e PersonUpdateResponseOrganizationMembershipsOrganizationKind) Valid() bool {
-	switch e {
-	case PersonUpdateResponseOrganizationMembershipsOrganizationKindBrandOwner:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationKindDesigner:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationKindMachineVendor:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationKindOther:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationKindPrinter:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationKindPublisher:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationKindSoftwareDeveloper:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationKinds.
@@ -5079,26 +2396,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUpdateResponseOrganizationMembershipsOrganizationKinds enum.
 func (e PersonUpdateResponseOrganizationMembershipsOrganizationKinds) Valid() bool {
-	switch e {
-	case PersonUpdateResponseOrganizationMembershipsOrganizationKindsBrandOwner:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationKindsDesigner:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationKindsMachineVendor:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationKindsOther:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationKindsPrinter:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationKindsPublisher:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationKindsSoftwareDeveloper:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesigner.
@@ -5111,18 +2409,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesigner enum.
 func (e PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesigner) Valid() bool {
-	switch e {
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesignerInhouse:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesignerOther:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesignerSelfEmployed:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendor.
@@ -5138,24 +2425,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendor enum.
 func (e PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendor) Valid() bool {
-	switch e {
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendorBinders:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendorCutters:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendorSaddleStitchers:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinter.
@@ -5173,28 +2443,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinter enum.
 func (e PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinter) Valid() bool {
-	switch e {
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinterBrochures:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinterBusinessCards:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinterFlyers:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinterHardcoverBooks:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinterLabels:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinterLargeFormats:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinterLeaflets:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinterPackagings:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisher.
@@ -5206,16 +2455,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisher enum.
 func (e PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisher) Valid() bool {
-	switch e {
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisherBrochures:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisherHardcoverBooks:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloper.
@@ -5239,40 +2479,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloper enum.
 func (e PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperAccounting:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperBilling:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperGanging:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperImposing:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperLogistics:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperMis:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperPreflight:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperReporting:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperWarehousing:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier.
@@ -5287,22 +2494,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier enum.
 func (e PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplier) Valid() bool {
-	switch e {
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplierFoils:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplierInk:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplierOther:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplierPlates:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplierSheetSubstrates:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // The values the document lists for PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status.
@@ -5314,16 +2506,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status enum.
 func (e PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0Status) Valid() bool {
-	switch e {
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0StatusActive:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0StatusProvisioning:
-		return true
-	case PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for PersonUpdateResponsePronoun.
@@ -5334,14 +2517,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUpdateResponsePronoun enum.
 func (e PersonUpdateResponsePronoun) Valid() bool {
-	switch e {
-	case PersonUpdateResponsePronounHeHim:
-		return true
-	case PersonUpdateResponsePronounSheHer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "He/Him", "She/Her")
 }
 
 // The values the document lists for PersonUpdateResponseSubscription0Status.
@@ -5353,16 +2529,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUpdateResponseSubscription0Status enum.
 func (e PersonUpdateResponseSubscription0Status) Valid() bool {
-	switch e {
-	case PersonUpdateResponseSubscription0StatusActive:
-		return true
-	case PersonUpdateResponseSubscription0StatusProvisioning:
-		return true
-	case PersonUpdateResponseSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for PersonUpdateResponseUnitSystem.
@@ -5373,14 +2540,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUpdateResponseUnitSystem enum.
 func (e PersonUpdateResponseUnitSystem) Valid() bool {
-	switch e {
-	case PersonUpdateResponseUnitSystemImperial:
-		return true
-	case PersonUpdateResponseUnitSystemMetric:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "imperial", "metric")
 }
 
 // The values the document lists for SiteOrganizationKind.
@@ -5397,26 +2557,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SiteOrganizationKind enum.
 func (e SiteOrganizationKind) Valid() bool {
-	switch e {
-	case SiteOrganizationKindBrandOwner:
-		return true
-	case SiteOrganizationKindDesigner:
-		return true
-	case SiteOrganizationKindMachineVendor:
-		return true
-	case SiteOrganizationKindOther:
-		return true
-	case SiteOrganizationKindPrinter:
-		return true
-	case SiteOrganizationKindPublisher:
-		return true
-	case SiteOrganizationKindSoftwareDeveloper:
-		return true
-	case SiteOrganizationKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for SiteOrganizationKinds.
@@ -5433,26 +2574,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SiteOrganizationKinds enum.
 func (e SiteOrganizationKinds) Valid() bool {
-	switch e {
-	case SiteOrganizationKindsBrandOwner:
-		return true
-	case SiteOrganizationKindsDesigner:
-		return true
-	case SiteOrganizationKindsMachineVendor:
-		return true
-	case SiteOrganizationKindsOther:
-		return true
-	case SiteOrganizationKindsPrinter:
-		return true
-	case SiteOrganizationKindsPublisher:
-		return true
-	case SiteOrganizationKindsSoftwareDeveloper:
-		return true
-	case SiteOrganizationKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for SiteOrganizationSectionsDesigner.
@@ -5465,18 +2587,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SiteOrganizationSectionsDesigner enum.
 func (e SiteOrganizationSectionsDesigner) Valid() bool {
-	switch e {
-	case SiteOrganizationSectionsDesignerInhouse:
-		return true
-	case SiteOrganizationSectionsDesignerOther:
-		return true
-	case SiteOrganizationSectionsDesignerSelfEmployed:
-		return true
-	case SiteOrganizationSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for SiteOrganizationSectionsMachineVendor.
@@ -5492,24 +2603,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SiteOrganizationSectionsMachineVendor enum.
 func (e SiteOrganizationSectionsMachineVendor) Valid() bool {
-	switch e {
-	case SiteOrganizationSectionsMachineVendorBinders:
-		return true
-	case SiteOrganizationSectionsMachineVendorCutters:
-		return true
-	case SiteOrganizationSectionsMachineVendorSaddleStitchers:
-		return true
-	case SiteOrganizationSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case SiteOrganizationSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case SiteOrganizationSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case SiteOrganizationSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for SiteOrganizationSectionsPrinter.
@@ -5527,28 +2621,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SiteOrganizationSectionsPrinter enum.
 func (e SiteOrganizationSectionsPrinter) Valid() bool {
-	switch e {
-	case SiteOrganizationSectionsPrinterBrochures:
-		return true
-	case SiteOrganizationSectionsPrinterBusinessCards:
-		return true
-	case SiteOrganizationSectionsPrinterFlyers:
-		return true
-	case SiteOrganizationSectionsPrinterHardcoverBooks:
-		return true
-	case SiteOrganizationSectionsPrinterLabels:
-		return true
-	case SiteOrganizationSectionsPrinterLargeFormats:
-		return true
-	case SiteOrganizationSectionsPrinterLeaflets:
-		return true
-	case SiteOrganizationSectionsPrinterPackagings:
-		return true
-	case SiteOrganizationSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for SiteOrganizationSectionsPublisher.
@@ -5560,16 +2633,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SiteOrganizationSectionsPublisher enum.
 func (e SiteOrganizationSectionsPublisher) Valid() bool {
-	switch e {
-	case SiteOrganizationSectionsPublisherBrochures:
-		return true
-	case SiteOrganizationSectionsPublisherHardcoverBooks:
-		return true
-	case SiteOrganizationSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for SiteOrganizationSectionsSoftwareDeveloper.
@@ -5593,40 +2657,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SiteOrganizationSectionsSoftwareDeveloper enum.
 func (e SiteOrganizationSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case SiteOrganizationSectionsSoftwareDeveloperAccounting:
-		return true
-	case SiteOrganizationSectionsSoftwareDeveloperBilling:
-		return true
-	case SiteOrganizationSectionsSoftwareDeveloperGanging:
-		return true
-	case SiteOrganizationSectionsSoftwareDeveloperImposing:
-		return true
-	case SiteOrganizationSectionsSoftwareDeveloperLogistics:
-		return true
-	case SiteOrganizationSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case SiteOrganizationSectionsSoftwareDeveloperMis:
-		return true
-	case SiteOrganizationSectionsSoftwareDeveloperPreflight:
-		return true
-	case SiteOrganizationSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case SiteOrganizationSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case SiteOrganizationSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case SiteOrganizationSectionsSoftwareDeveloperReporting:
-		return true
-	case SiteOrganizationSectionsSoftwareDeveloperWarehousing:
-		return true
-	case SiteOrganizationSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case SiteOrganizationSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for SiteOrganizationSectionsSupplier.
@@ -5641,22 +2672,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SiteOrganizationSectionsSupplier enum.
 func (e SiteOrganizationSectionsSupplier) Valid() bool {
-	switch e {
-	case SiteOrganizationSectionsSupplierFoils:
-		return true
-	case SiteOrganizationSectionsSupplierInk:
-		return true
-	case SiteOrganizationSectionsSupplierOther:
-		return true
-	case SiteOrganizationSectionsSupplierPlates:
-		return true
-	case SiteOrganizationSectionsSupplierSheetSubstrates:
-		return true
-	case SiteOrganizationSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // The values the document lists for SiteOrganizationSubscription0Status.
@@ -5668,16 +2684,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SiteOrganizationSubscription0Status enum.
 func (e SiteOrganizationSubscription0Status) Valid() bool {
-	switch e {
-	case SiteOrganizationSubscription0StatusActive:
-		return true
-	case SiteOrganizationSubscription0StatusProvisioning:
-		return true
-	case SiteOrganizationSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for SitesCreateResponseOrganizationKind.
@@ -5694,26 +2701,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesCreateResponseOrganizationKind enum.
 func (e SitesCreateResponseOrganizationKind) Valid() bool {
-	switch e {
-	case SitesCreateResponseOrganizationKindBrandOwner:
-		return true
-	case SitesCreateResponseOrganizationKindDesigner:
-		return true
-	case SitesCreateResponseOrganizationKindMachineVendor:
-		return true
-	case SitesCreateResponseOrganizationKindOther:
-		return true
-	case SitesCreateResponseOrganizationKindPrinter:
-		return true
-	case SitesCreateResponseOrganizationKindPublisher:
-		return true
-	case SitesCreateResponseOrganizationKindSoftwareDeveloper:
-		return true
-	case SitesCreateResponseOrganizationKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for SitesCreateResponseOrganizationKinds.
@@ -5730,26 +2718,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesCreateResponseOrganizationKinds enum.
 func (e SitesCreateResponseOrganizationKinds) Valid() bool {
-	switch e {
-	case SitesCreateResponseOrganizationKindsBrandOwner:
-		return true
-	case SitesCreateResponseOrganizationKindsDesigner:
-		return true
-	case SitesCreateResponseOrganizationKindsMachineVendor:
-		return true
-	case SitesCreateResponseOrganizationKindsOther:
-		return true
-	case SitesCreateResponseOrganizationKindsPrinter:
-		return true
-	case SitesCreateResponseOrganizationKindsPublisher:
-		return true
-	case SitesCreateResponseOrganizationKindsSoftwareDeveloper:
-		return true
-	case SitesCreateResponseOrganizationKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for SitesCreateResponseOrganizationSectionsDesigner.
@@ -5762,18 +2731,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesCreateResponseOrganizationSectionsDesigner enum.
 func (e SitesCreateResponseOrganizationSectionsDesigner) Valid() bool {
-	switch e {
-	case SitesCreateResponseOrganizationSectionsDesignerInhouse:
-		return true
-	case SitesCreateResponseOrganizationSectionsDesignerOther:
-		return true
-	case SitesCreateResponseOrganizationSectionsDesignerSelfEmployed:
-		return true
-	case SitesCreateResponseOrganizationSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for SitesCreateResponseOrganizationSectionsMachineVendor.
@@ -5789,24 +2747,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesCreateResponseOrganizationSectionsMachineVendor enum.
 func (e SitesCreateResponseOrganizationSectionsMachineVendor) Valid() bool {
-	switch e {
-	case SitesCreateResponseOrganizationSectionsMachineVendorBinders:
-		return true
-	case SitesCreateResponseOrganizationSectionsMachineVendorCutters:
-		return true
-	case SitesCreateResponseOrganizationSectionsMachineVendorSaddleStitchers:
-		return true
-	case SitesCreateResponseOrganizationSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case SitesCreateResponseOrganizationSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case SitesCreateResponseOrganizationSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case SitesCreateResponseOrganizationSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for SitesCreateResponseOrganizationSectionsPrinter.
@@ -5824,28 +2765,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesCreateResponseOrganizationSectionsPrinter enum.
 func (e SitesCreateResponseOrganizationSectionsPrinter) Valid() bool {
-	switch e {
-	case SitesCreateResponseOrganizationSectionsPrinterBrochures:
-		return true
-	case SitesCreateResponseOrganizationSectionsPrinterBusinessCards:
-		return true
-	case SitesCreateResponseOrganizationSectionsPrinterFlyers:
-		return true
-	case SitesCreateResponseOrganizationSectionsPrinterHardcoverBooks:
-		return true
-	case SitesCreateResponseOrganizationSectionsPrinterLabels:
-		return true
-	case SitesCreateResponseOrganizationSectionsPrinterLargeFormats:
-		return true
-	case SitesCreateResponseOrganizationSectionsPrinterLeaflets:
-		return true
-	case SitesCreateResponseOrganizationSectionsPrinterPackagings:
-		return true
-	case SitesCreateResponseOrganizationSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for SitesCreateResponseOrganizationSectionsPublisher.
@@ -5857,16 +2777,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesCreateResponseOrganizationSectionsPublisher enum.
 func (e SitesCreateResponseOrganizationSectionsPublisher) Valid() bool {
-	switch e {
-	case SitesCreateResponseOrganizationSectionsPublisherBrochures:
-		return true
-	case SitesCreateResponseOrganizationSectionsPublisherHardcoverBooks:
-		return true
-	case SitesCreateResponseOrganizationSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for SitesCreateResponseOrganizationSectionsSoftwareDeveloper.
@@ -5890,40 +2801,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesCreateResponseOrganizationSectionsSoftwareDeveloper enum.
 func (e SitesCreateResponseOrganizationSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case SitesCreateResponseOrganizationSectionsSoftwareDeveloperAccounting:
-		return true
-	case SitesCreateResponseOrganizationSectionsSoftwareDeveloperBilling:
-		return true
-	case SitesCreateResponseOrganizationSectionsSoftwareDeveloperGanging:
-		return true
-	case SitesCreateResponseOrganizationSectionsSoftwareDeveloperImposing:
-		return true
-	case SitesCreateResponseOrganizationSectionsSoftwareDeveloperLogistics:
-		return true
-	case SitesCreateResponseOrganizationSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case SitesCreateResponseOrganizationSectionsSoftwareDeveloperMis:
-		return true
-	case SitesCreateResponseOrganizationSectionsSoftwareDeveloperPreflight:
-		return true
-	case SitesCreateResponseOrganizationSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case SitesCreateResponseOrganizationSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case SitesCreateResponseOrganizationSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case SitesCreateResponseOrganizationSectionsSoftwareDeveloperReporting:
-		return true
-	case SitesCreateResponseOrganizationSectionsSoftwareDeveloperWarehousing:
-		return true
-	case SitesCreateResponseOrganizationSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case SitesCreateResponseOrganizationSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for SitesCreateResponseOrganizationSectionsSupplier.
@@ -5938,22 +2816,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesCreateResponseOrganizationSectionsSupplier enum.
 func (e SitesCreateResponseOrganizationSectionsSupplier) Valid() bool {
-	switch e {
-	case SitesCreateResponseOrganizationSectionsSupplierFoils:
-		return true
-	case SitesCreateResponseOrganizationSectionsSupplierInk:
-		return true
-	case SitesCreateResponseOrganizationSectionsSupplierOther:
-		return true
-	case SitesCreateResponseOrganizationSectionsSupplierPlates:
-		return true
-	case SitesCreateResponseOrganizationSectionsSupplierSheetSubstrates:
-		return true
-	case SitesCreateResponseOrganizationSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // The values the document lists for SitesCreateResponseOrganizationSubscription0Status.
@@ -5965,16 +2828,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesCreateResponseOrganizationSubscription0Status enum.
 func (e SitesCreateResponseOrganizationSubscription0Status) Valid() bool {
-	switch e {
-	case SitesCreateResponseOrganizationSubscription0StatusActive:
-		return true
-	case SitesCreateResponseOrganizationSubscription0StatusProvisioning:
-		return true
-	case SitesCreateResponseOrganizationSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for SitesGetResponseOrganizationKind.
@@ -5991,26 +2845,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesGetResponseOrganizationKind enum.
 func (e SitesGetResponseOrganizationKind) Valid() bool {
-	switch e {
-	case SitesGetResponseOrganizationKindBrandOwner:
-		return true
-	case SitesGetResponseOrganizationKindDesigner:
-		return true
-	case SitesGetResponseOrganizationKindMachineVendor:
-		return true
-	case SitesGetResponseOrganizationKindOther:
-		return true
-	case SitesGetResponseOrganizationKindPrinter:
-		return true
-	case SitesGetResponseOrganizationKindPublisher:
-		return true
-	case SitesGetResponseOrganizationKindSoftwareDeveloper:
-		return true
-	case SitesGetResponseOrganizationKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for SitesGetResponseOrganizationKinds.
@@ -6027,26 +2862,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesGetResponseOrganizationKinds enum.
 func (e SitesGetResponseOrganizationKinds) Valid() bool {
-	switch e {
-	case SitesGetResponseOrganizationKindsBrandOwner:
-		return true
-	case SitesGetResponseOrganizationKindsDesigner:
-		return true
-	case SitesGetResponseOrganizationKindsMachineVendor:
-		return true
-	case SitesGetResponseOrganizationKindsOther:
-		return true
-	case SitesGetResponseOrganizationKindsPrinter:
-		return true
-	case SitesGetResponseOrganizationKindsPublisher:
-		return true
-	case SitesGetResponseOrganizationKindsSoftwareDeveloper:
-		return true
-	case SitesGetResponseOrganizationKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for SitesGetResponseOrganizationSectionsDesigner.
@@ -6059,18 +2875,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesGetResponseOrganizationSectionsDesigner enum.
 func (e SitesGetResponseOrganizationSectionsDesigner) Valid() bool {
-	switch e {
-	case SitesGetResponseOrganizationSectionsDesignerInhouse:
-		return true
-	case SitesGetResponseOrganizationSectionsDesignerOther:
-		return true
-	case SitesGetResponseOrganizationSectionsDesignerSelfEmployed:
-		return true
-	case SitesGetResponseOrganizationSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for SitesGetResponseOrganizationSectionsMachineVendor.
@@ -6086,24 +2891,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesGetResponseOrganizationSectionsMachineVendor enum.
 func (e SitesGetResponseOrganizationSectionsMachineVendor) Valid() bool {
-	switch e {
-	case SitesGetResponseOrganizationSectionsMachineVendorBinders:
-		return true
-	case SitesGetResponseOrganizationSectionsMachineVendorCutters:
-		return true
-	case SitesGetResponseOrganizationSectionsMachineVendorSaddleStitchers:
-		return true
-	case SitesGetResponseOrganizationSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case SitesGetResponseOrganizationSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case SitesGetResponseOrganizationSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case SitesGetResponseOrganizationSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for SitesGetResponseOrganizationSectionsPrinter.
@@ -6121,28 +2909,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesGetResponseOrganizationSectionsPrinter enum.
 func (e SitesGetResponseOrganizationSectionsPrinter) Valid() bool {
-	switch e {
-	case SitesGetResponseOrganizationSectionsPrinterBrochures:
-		return true
-	case SitesGetResponseOrganizationSectionsPrinterBusinessCards:
-		return true
-	case SitesGetResponseOrganizationSectionsPrinterFlyers:
-		return true
-	case SitesGetResponseOrganizationSectionsPrinterHardcoverBooks:
-		return true
-	case SitesGetResponseOrganizationSectionsPrinterLabels:
-		return true
-	case SitesGetResponseOrganizationSectionsPrinterLargeFormats:
-		return true
-	case SitesGetResponseOrganizationSectionsPrinterLeaflets:
-		return true
-	case SitesGetResponseOrganizationSectionsPrinterPackagings:
-		return true
-	case SitesGetResponseOrganizationSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for SitesGetResponseOrganizationSectionsPublisher.
@@ -6154,16 +2921,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesGetResponseOrganizationSectionsPublisher enum.
 func (e SitesGetResponseOrganizationSectionsPublisher) Valid() bool {
-	switch e {
-	case SitesGetResponseOrganizationSectionsPublisherBrochures:
-		return true
-	case SitesGetResponseOrganizationSectionsPublisherHardcoverBooks:
-		return true
-	case SitesGetResponseOrganizationSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for SitesGetResponseOrganizationSectionsSoftwareDeveloper.
@@ -6187,40 +2945,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesGetResponseOrganizationSectionsSoftwareDeveloper enum.
 func (e SitesGetResponseOrganizationSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case SitesGetResponseOrganizationSectionsSoftwareDeveloperAccounting:
-		return true
-	case SitesGetResponseOrganizationSectionsSoftwareDeveloperBilling:
-		return true
-	case SitesGetResponseOrganizationSectionsSoftwareDeveloperGanging:
-		return true
-	case SitesGetResponseOrganizationSectionsSoftwareDeveloperImposing:
-		return true
-	case SitesGetResponseOrganizationSectionsSoftwareDeveloperLogistics:
-		return true
-	case SitesGetResponseOrganizationSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case SitesGetResponseOrganizationSectionsSoftwareDeveloperMis:
-		return true
-	case SitesGetResponseOrganizationSectionsSoftwareDeveloperPreflight:
-		return true
-	case SitesGetResponseOrganizationSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case SitesGetResponseOrganizationSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case SitesGetResponseOrganizationSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case SitesGetResponseOrganizationSectionsSoftwareDeveloperReporting:
-		return true
-	case SitesGetResponseOrganizationSectionsSoftwareDeveloperWarehousing:
-		return true
-	case SitesGetResponseOrganizationSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case SitesGetResponseOrganizationSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for SitesGetResponseOrganizationSectionsSupplier.
@@ -6235,22 +2960,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesGetResponseOrganizationSectionsSupplier enum.
 func (e SitesGetResponseOrganizationSectionsSupplier) Valid() bool {
-	switch e {
-	case SitesGetResponseOrganizationSectionsSupplierFoils:
-		return true
-	case SitesGetResponseOrganizationSectionsSupplierInk:
-		return true
-	case SitesGetResponseOrganizationSectionsSupplierOther:
-		return true
-	case SitesGetResponseOrganizationSectionsSupplierPlates:
-		return true
-	case SitesGetResponseOrganizationSectionsSupplierSheetSubstrates:
-		return true
-	case SitesGetResponseOrganizationSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // The values the document lists for SitesGetResponseOrganizationSubscription0Status.
@@ -6262,16 +2972,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesGetResponseOrganizationSubscription0Status enum.
 func (e SitesGetResponseOrganizationSubscription0Status) Valid() bool {
-	switch e {
-	case SitesGetResponseOrganizationSubscription0StatusActive:
-		return true
-	case SitesGetResponseOrganizationSubscription0StatusProvisioning:
-		return true
-	case SitesGetResponseOrganizationSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for SitesUpdateResponseOrganizationKind.
@@ -6288,26 +2989,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesUpdateResponseOrganizationKind enum.
 func (e SitesUpdateResponseOrganizationKind) Valid() bool {
-	switch e {
-	case SitesUpdateResponseOrganizationKindBrandOwner:
-		return true
-	case SitesUpdateResponseOrganizationKindDesigner:
-		return true
-	case SitesUpdateResponseOrganizationKindMachineVendor:
-		return true
-	case SitesUpdateResponseOrganizationKindOther:
-		return true
-	case SitesUpdateResponseOrganizationKindPrinter:
-		return true
-	case SitesUpdateResponseOrganizationKindPublisher:
-		return true
-	case SitesUpdateResponseOrganizationKindSoftwareDeveloper:
-		return true
-	case SitesUpdateResponseOrganizationKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for SitesUpdateResponseOrganizationKinds.
@@ -6324,26 +3006,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesUpdateResponseOrganizationKinds enum.
 func (e SitesUpdateResponseOrganizationKinds) Valid() bool {
-	switch e {
-	case SitesUpdateResponseOrganizationKindsBrandOwner:
-		return true
-	case SitesUpdateResponseOrganizationKindsDesigner:
-		return true
-	case SitesUpdateResponseOrganizationKindsMachineVendor:
-		return true
-	case SitesUpdateResponseOrganizationKindsOther:
-		return true
-	case SitesUpdateResponseOrganizationKindsPrinter:
-		return true
-	case SitesUpdateResponseOrganizationKindsPublisher:
-		return true
-	case SitesUpdateResponseOrganizationKindsSoftwareDeveloper:
-		return true
-	case SitesUpdateResponseOrganizationKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for SitesUpdateResponseOrganizationSectionsDesigner.
@@ -6356,18 +3019,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesUpdateResponseOrganizationSectionsDesigner enum.
 func (e SitesUpdateResponseOrganizationSectionsDesigner) Valid() bool {
-	switch e {
-	case SitesUpdateResponseOrganizationSectionsDesignerInhouse:
-		return true
-	case SitesUpdateResponseOrganizationSectionsDesignerOther:
-		return true
-	case SitesUpdateResponseOrganizationSectionsDesignerSelfEmployed:
-		return true
-	case SitesUpdateResponseOrganizationSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for SitesUpdateResponseOrganizationSectionsMachineVendor.
@@ -6383,24 +3035,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesUpdateResponseOrganizationSectionsMachineVendor enum.
 func (e SitesUpdateResponseOrganizationSectionsMachineVendor) Valid() bool {
-	switch e {
-	case SitesUpdateResponseOrganizationSectionsMachineVendorBinders:
-		return true
-	case SitesUpdateResponseOrganizationSectionsMachineVendorCutters:
-		return true
-	case SitesUpdateResponseOrganizationSectionsMachineVendorSaddleStitchers:
-		return true
-	case SitesUpdateResponseOrganizationSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case SitesUpdateResponseOrganizationSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case SitesUpdateResponseOrganizationSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case SitesUpdateResponseOrganizationSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for SitesUpdateResponseOrganizationSectionsPrinter.
@@ -6418,28 +3053,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesUpdateResponseOrganizationSectionsPrinter enum.
 func (e SitesUpdateResponseOrganizationSectionsPrinter) Valid() bool {
-	switch e {
-	case SitesUpdateResponseOrganizationSectionsPrinterBrochures:
-		return true
-	case SitesUpdateResponseOrganizationSectionsPrinterBusinessCards:
-		return true
-	case SitesUpdateResponseOrganizationSectionsPrinterFlyers:
-		return true
-	case SitesUpdateResponseOrganizationSectionsPrinterHardcoverBooks:
-		return true
-	case SitesUpdateResponseOrganizationSectionsPrinterLabels:
-		return true
-	case SitesUpdateResponseOrganizationSectionsPrinterLargeFormats:
-		return true
-	case SitesUpdateResponseOrganizationSectionsPrinterLeaflets:
-		return true
-	case SitesUpdateResponseOrganizationSectionsPrinterPackagings:
-		return true
-	case SitesUpdateResponseOrganizationSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for SitesUpdateResponseOrganizationSectionsPublisher.
@@ -6451,16 +3065,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesUpdateResponseOrganizationSectionsPublisher enum.
 func (e SitesUpdateResponseOrganizationSectionsPublisher) Valid() bool {
-	switch e {
-	case SitesUpdateResponseOrganizationSectionsPublisherBrochures:
-		return true
-	case SitesUpdateResponseOrganizationSectionsPublisherHardcoverBooks:
-		return true
-	case SitesUpdateResponseOrganizationSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for SitesUpdateResponseOrganizationSectionsSoftwareDeveloper.
@@ -6484,40 +3089,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesUpdateResponseOrganizationSectionsSoftwareDeveloper enum.
 func (e SitesUpdateResponseOrganizationSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case SitesUpdateResponseOrganizationSectionsSoftwareDeveloperAccounting:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSoftwareDeveloperBilling:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSoftwareDeveloperGanging:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSoftwareDeveloperImposing:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSoftwareDeveloperLogistics:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSoftwareDeveloperMis:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSoftwareDeveloperPreflight:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSoftwareDeveloperReporting:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSoftwareDeveloperWarehousing:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for SitesUpdateResponseOrganizationSectionsSupplier.
@@ -6532,22 +3104,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesUpdateResponseOrganizationSectionsSupplier enum.
 func (e SitesUpdateResponseOrganizationSectionsSupplier) Valid() bool {
-	switch e {
-	case SitesUpdateResponseOrganizationSectionsSupplierFoils:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSupplierInk:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSupplierOther:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSupplierPlates:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSupplierSheetSubstrates:
-		return true
-	case SitesUpdateResponseOrganizationSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // The values the document lists for SitesUpdateResponseOrganizationSubscription0Status.
@@ -6559,16 +3116,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SitesUpdateResponseOrganizationSubscription0Status enum.
 func (e SitesUpdateResponseOrganizationSubscription0Status) Valid() bool {
-	switch e {
-	case SitesUpdateResponseOrganizationSubscription0StatusActive:
-		return true
-	case SitesUpdateResponseOrganizationSubscription0StatusProvisioning:
-		return true
-	case SitesUpdateResponseOrganizationSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for SoftwareKind.
@@ -6579,14 +3127,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SoftwareKind enum.
 func (e SoftwareKind) Valid() bool {
-	switch e {
-	case SoftwareKindErp:
-		return true
-	case SoftwareKindMis:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "erp", "mis")
 }
 
 // The values the document lists for SoftwareVendorID.
@@ -6597,14 +3138,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SoftwareVendorID enum.
 func (e SoftwareVendorID) Valid() bool {
-	switch e {
-	case SoftwareVendorIDHeidelberg:
-		return true
-	case SoftwareVendorIDZaikio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "heidelberg", "zaikio")
 }
 
 // The values the document lists for SoftwareCreateOwnershipResponseAssetType.
@@ -6616,16 +3150,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SoftwareCreateOwnershipResponseAssetType enum.
 func (e SoftwareCreateOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case SoftwareCreateOwnershipResponseAssetTypeMachine:
-		return true
-	case SoftwareCreateOwnershipResponseAssetTypeSoftware:
-		return true
-	case SoftwareCreateOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for SoftwareCreateResponseKind.
@@ -6636,14 +3161,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SoftwareCreateResponseKind enum.
 func (e SoftwareCreateResponseKind) Valid() bool {
-	switch e {
-	case SoftwareCreateResponseKindErp:
-		return true
-	case SoftwareCreateResponseKindMis:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "erp", "mis")
 }
 
 // The values the document lists for SoftwareCreateResponseVendorID.
@@ -6654,14 +3172,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SoftwareCreateResponseVendorID enum.
 func (e SoftwareCreateResponseVendorID) Valid() bool {
-	switch e {
-	case SoftwareCreateResponseVendorIDHeidelberg:
-		return true
-	case SoftwareCreateResponseVendorIDZaikio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "heidelberg", "zaikio")
 }
 
 // The values the document lists for SoftwareGetOwnershipResponseAssetType.
@@ -6673,16 +3184,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SoftwareGetOwnershipResponseAssetType enum.
 func (e SoftwareGetOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case SoftwareGetOwnershipResponseAssetTypeMachine:
-		return true
-	case SoftwareGetOwnershipResponseAssetTypeSoftware:
-		return true
-	case SoftwareGetOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for SoftwareGetResponseKind.
@@ -6693,14 +3195,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SoftwareGetResponseKind enum.
 func (e SoftwareGetResponseKind) Valid() bool {
-	switch e {
-	case SoftwareGetResponseKindErp:
-		return true
-	case SoftwareGetResponseKindMis:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "erp", "mis")
 }
 
 // The values the document lists for SoftwareGetResponseVendorID.
@@ -6711,14 +3206,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SoftwareGetResponseVendorID enum.
 func (e SoftwareGetResponseVendorID) Valid() bool {
-	switch e {
-	case SoftwareGetResponseVendorIDHeidelberg:
-		return true
-	case SoftwareGetResponseVendorIDZaikio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "heidelberg", "zaikio")
 }
 
 // The values the document lists for SoftwareUpdateOwnershipResponseAssetType.
@@ -6730,16 +3218,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SoftwareUpdateOwnershipResponseAssetType enum.
 func (e SoftwareUpdateOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case SoftwareUpdateOwnershipResponseAssetTypeMachine:
-		return true
-	case SoftwareUpdateOwnershipResponseAssetTypeSoftware:
-		return true
-	case SoftwareUpdateOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for SpecialistKind.
@@ -6751,16 +3230,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SpecialistKind enum.
 func (e SpecialistKind) Valid() bool {
-	switch e {
-	case SpecialistKindBoxing:
-		return true
-	case SpecialistKindOther:
-		return true
-	case SpecialistKindShipping:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "boxing", "other", "shipping")
 }
 
 // The values the document lists for SpecialistsCreateOwnershipResponseAssetType.
@@ -6772,16 +3242,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SpecialistsCreateOwnershipResponseAssetType enum.
 func (e SpecialistsCreateOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case SpecialistsCreateOwnershipResponseAssetTypeMachine:
-		return true
-	case SpecialistsCreateOwnershipResponseAssetTypeSoftware:
-		return true
-	case SpecialistsCreateOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for SpecialistsCreateResponseKind.
@@ -6793,16 +3254,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SpecialistsCreateResponseKind enum.
 func (e SpecialistsCreateResponseKind) Valid() bool {
-	switch e {
-	case SpecialistsCreateResponseKindBoxing:
-		return true
-	case SpecialistsCreateResponseKindOther:
-		return true
-	case SpecialistsCreateResponseKindShipping:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "boxing", "other", "shipping")
 }
 
 // The values the document lists for SpecialistsGetOwnershipResponseAssetType.
@@ -6814,16 +3266,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SpecialistsGetOwnershipResponseAssetType enum.
 func (e SpecialistsGetOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case SpecialistsGetOwnershipResponseAssetTypeMachine:
-		return true
-	case SpecialistsGetOwnershipResponseAssetTypeSoftware:
-		return true
-	case SpecialistsGetOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for SpecialistsGetResponseKind.
@@ -6835,16 +3278,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SpecialistsGetResponseKind enum.
 func (e SpecialistsGetResponseKind) Valid() bool {
-	switch e {
-	case SpecialistsGetResponseKindBoxing:
-		return true
-	case SpecialistsGetResponseKindOther:
-		return true
-	case SpecialistsGetResponseKindShipping:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "boxing", "other", "shipping")
 }
 
 // The values the document lists for SpecialistsUpdateOwnershipResponseAssetType.
@@ -6856,16 +3290,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SpecialistsUpdateOwnershipResponseAssetType enum.
 func (e SpecialistsUpdateOwnershipResponseAssetType) Valid() bool {
-	switch e {
-	case SpecialistsUpdateOwnershipResponseAssetTypeMachine:
-		return true
-	case SpecialistsUpdateOwnershipResponseAssetTypeSoftware:
-		return true
-	case SpecialistsUpdateOwnershipResponseAssetTypeSpecialist:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Machine", "Software", "Specialist")
 }
 
 // The values the document lists for SubscriptionStatus.
@@ -6877,16 +3302,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SubscriptionStatus enum.
 func (e SubscriptionStatus) Valid() bool {
-	switch e {
-	case SubscriptionStatusActive:
-		return true
-	case SubscriptionStatusProvisioning:
-		return true
-	case SubscriptionStatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for SubscriptionSubscriberType.
@@ -6897,14 +3313,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SubscriptionSubscriberType enum.
 func (e SubscriptionSubscriberType) Valid() bool {
-	switch e {
-	case SubscriptionSubscriberTypeOrganization:
-		return true
-	case SubscriptionSubscriberTypePerson:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Organization", "Person")
 }
 
 // The values the document lists for SubscriptionCreateSubscriptionStatus.
@@ -6917,18 +3326,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SubscriptionCreateSubscriptionStatus enum.
 func (e SubscriptionCreateSubscriptionStatus) Valid() bool {
-	switch e {
-	case SubscriptionCreateSubscriptionStatusActive:
-		return true
-	case SubscriptionCreateSubscriptionStatusCanceled:
-		return true
-	case SubscriptionCreateSubscriptionStatusPastDue:
-		return true
-	case SubscriptionCreateSubscriptionStatusTrial:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "canceled", "past_due", "trial")
 }
 
 // The values the document lists for SubscriptionsGetResponseStatus.
@@ -6940,16 +3338,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SubscriptionsGetResponseStatus enum.
 func (e SubscriptionsGetResponseStatus) Valid() bool {
-	switch e {
-	case SubscriptionsGetResponseStatusActive:
-		return true
-	case SubscriptionsGetResponseStatusProvisioning:
-		return true
-	case SubscriptionsGetResponseStatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for SubscriptionsGetResponseSubscriberType.
@@ -6960,14 +3349,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SubscriptionsGetResponseSubscriberType enum.
 func (e SubscriptionsGetResponseSubscriberType) Valid() bool {
-	switch e {
-	case SubscriptionsGetResponseSubscriberTypeOrganization:
-		return true
-	case SubscriptionsGetResponseSubscriberTypePerson:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Organization", "Person")
 }
 
 // The values the document lists for SubscriptionsUpdateResponseStatus.
@@ -6979,16 +3361,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SubscriptionsUpdateResponseStatus enum.
 func (e SubscriptionsUpdateResponseStatus) Valid() bool {
-	switch e {
-	case SubscriptionsUpdateResponseStatusActive:
-		return true
-	case SubscriptionsUpdateResponseStatusProvisioning:
-		return true
-	case SubscriptionsUpdateResponseStatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for SubscriptionsUpdateResponseSubscriberType.
@@ -6999,14 +3372,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SubscriptionsUpdateResponseSubscriberType enum.
 func (e SubscriptionsUpdateResponseSubscriberType) Valid() bool {
-	switch e {
-	case SubscriptionsUpdateResponseSubscriberTypeOrganization:
-		return true
-	case SubscriptionsUpdateResponseSubscriberTypePerson:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "Organization", "Person")
 }
 
 // The values the document lists for TestAccountKind.
@@ -7023,26 +3389,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountKind enum.
 func (e TestAccountKind) Valid() bool {
-	switch e {
-	case TestAccountKindBrandOwner:
-		return true
-	case TestAccountKindDesigner:
-		return true
-	case TestAccountKindMachineVendor:
-		return true
-	case TestAccountKindOther:
-		return true
-	case TestAccountKindPrinter:
-		return true
-	case TestAccountKindPublisher:
-		return true
-	case TestAccountKindSoftwareDeveloper:
-		return true
-	case TestAccountKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for TestAccountKinds.
@@ -7059,26 +3406,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountKinds enum.
 func (e TestAccountKinds) Valid() bool {
-	switch e {
-	case TestAccountKindsBrandOwner:
-		return true
-	case TestAccountKindsDesigner:
-		return true
-	case TestAccountKindsMachineVendor:
-		return true
-	case TestAccountKindsOther:
-		return true
-	case TestAccountKindsPrinter:
-		return true
-	case TestAccountKindsPublisher:
-		return true
-	case TestAccountKindsSoftwareDeveloper:
-		return true
-	case TestAccountKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for TestAccountMembershipsPersonLocale.
@@ -7090,16 +3418,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountMembershipsPersonLocale enum.
 func (e TestAccountMembershipsPersonLocale) Valid() bool {
-	switch e {
-	case TestAccountMembershipsPersonLocaleDe:
-		return true
-	case TestAccountMembershipsPersonLocaleEn:
-		return true
-	case TestAccountMembershipsPersonLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for TestAccountMembershipsPersonPronoun.
@@ -7110,14 +3429,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountMembershipsPersonPronoun enum.
 func (e TestAccountMembershipsPersonPronoun) Valid() bool {
-	switch e {
-	case TestAccountMembershipsPersonPronounHeHim:
-		return true
-	case TestAccountMembershipsPersonPronounSheHer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "He/Him", "She/Her")
 }
 
 // The values the document lists for TestAccountMembershipsPersonSubscription0Status.
@@ -7129,16 +3441,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountMembershipsPersonSubscription0Status enum.
 func (e TestAccountMembershipsPersonSubscription0Status) Valid() bool {
-	switch e {
-	case TestAccountMembershipsPersonSubscription0StatusActive:
-		return true
-	case TestAccountMembershipsPersonSubscription0StatusProvisioning:
-		return true
-	case TestAccountMembershipsPersonSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for TestAccountMembershipsPersonUnitSystem.
@@ -7149,14 +3452,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountMembershipsPersonUnitSystem enum.
 func (e TestAccountMembershipsPersonUnitSystem) Valid() bool {
-	switch e {
-	case TestAccountMembershipsPersonUnitSystemImperial:
-		return true
-	case TestAccountMembershipsPersonUnitSystemMetric:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "imperial", "metric")
 }
 
 // The values the document lists for TestAccountSectionsDesigner.
@@ -7169,18 +3465,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountSectionsDesigner enum.
 func (e TestAccountSectionsDesigner) Valid() bool {
-	switch e {
-	case TestAccountSectionsDesignerInhouse:
-		return true
-	case TestAccountSectionsDesignerOther:
-		return true
-	case TestAccountSectionsDesignerSelfEmployed:
-		return true
-	case TestAccountSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for TestAccountSectionsMachineVendor.
@@ -7196,24 +3481,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountSectionsMachineVendor enum.
 func (e TestAccountSectionsMachineVendor) Valid() bool {
-	switch e {
-	case TestAccountSectionsMachineVendorBinders:
-		return true
-	case TestAccountSectionsMachineVendorCutters:
-		return true
-	case TestAccountSectionsMachineVendorSaddleStitchers:
-		return true
-	case TestAccountSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case TestAccountSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case TestAccountSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case TestAccountSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for TestAccountSectionsPrinter.
@@ -7231,28 +3499,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountSectionsPrinter enum.
 func (e TestAccountSectionsPrinter) Valid() bool {
-	switch e {
-	case TestAccountSectionsPrinterBrochures:
-		return true
-	case TestAccountSectionsPrinterBusinessCards:
-		return true
-	case TestAccountSectionsPrinterFlyers:
-		return true
-	case TestAccountSectionsPrinterHardcoverBooks:
-		return true
-	case TestAccountSectionsPrinterLabels:
-		return true
-	case TestAccountSectionsPrinterLargeFormats:
-		return true
-	case TestAccountSectionsPrinterLeaflets:
-		return true
-	case TestAccountSectionsPrinterPackagings:
-		return true
-	case TestAccountSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for TestAccountSectionsPublisher.
@@ -7264,16 +3511,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountSectionsPublisher enum.
 func (e TestAccountSectionsPublisher) Valid() bool {
-	switch e {
-	case TestAccountSectionsPublisherBrochures:
-		return true
-	case TestAccountSectionsPublisherHardcoverBooks:
-		return true
-	case TestAccountSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for TestAccountSectionsSoftwareDeveloper.
@@ -7297,40 +3535,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountSectionsSoftwareDeveloper enum.
 func (e TestAccountSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case TestAccountSectionsSoftwareDeveloperAccounting:
-		return true
-	case TestAccountSectionsSoftwareDeveloperBilling:
-		return true
-	case TestAccountSectionsSoftwareDeveloperGanging:
-		return true
-	case TestAccountSectionsSoftwareDeveloperImposing:
-		return true
-	case TestAccountSectionsSoftwareDeveloperLogistics:
-		return true
-	case TestAccountSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case TestAccountSectionsSoftwareDeveloperMis:
-		return true
-	case TestAccountSectionsSoftwareDeveloperPreflight:
-		return true
-	case TestAccountSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case TestAccountSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case TestAccountSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case TestAccountSectionsSoftwareDeveloperReporting:
-		return true
-	case TestAccountSectionsSoftwareDeveloperWarehousing:
-		return true
-	case TestAccountSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case TestAccountSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for TestAccountSectionsSupplier.
@@ -7345,22 +3550,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountSectionsSupplier enum.
 func (e TestAccountSectionsSupplier) Valid() bool {
-	switch e {
-	case TestAccountSectionsSupplierFoils:
-		return true
-	case TestAccountSectionsSupplierInk:
-		return true
-	case TestAccountSectionsSupplierOther:
-		return true
-	case TestAccountSectionsSupplierPlates:
-		return true
-	case TestAccountSectionsSupplierSheetSubstrates:
-		return true
-	case TestAccountSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // The values the document lists for TestAccountSubscription0Status.
@@ -7372,16 +3562,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountSubscription0Status enum.
 func (e TestAccountSubscription0Status) Valid() bool {
-	switch e {
-	case TestAccountSubscription0StatusActive:
-		return true
-	case TestAccountSubscription0StatusProvisioning:
-		return true
-	case TestAccountSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for TestAccountsCreateResponseKind.
@@ -7398,26 +3579,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateResponseKind enum.
 func (e TestAccountsCreateResponseKind) Valid() bool {
-	switch e {
-	case TestAccountsCreateResponseKindBrandOwner:
-		return true
-	case TestAccountsCreateResponseKindDesigner:
-		return true
-	case TestAccountsCreateResponseKindMachineVendor:
-		return true
-	case TestAccountsCreateResponseKindOther:
-		return true
-	case TestAccountsCreateResponseKindPrinter:
-		return true
-	case TestAccountsCreateResponseKindPublisher:
-		return true
-	case TestAccountsCreateResponseKindSoftwareDeveloper:
-		return true
-	case TestAccountsCreateResponseKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for TestAccountsCreateResponseKinds.
@@ -7434,26 +3596,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateResponseKinds enum.
 func (e TestAccountsCreateResponseKinds) Valid() bool {
-	switch e {
-	case TestAccountsCreateResponseKindsBrandOwner:
-		return true
-	case TestAccountsCreateResponseKindsDesigner:
-		return true
-	case TestAccountsCreateResponseKindsMachineVendor:
-		return true
-	case TestAccountsCreateResponseKindsOther:
-		return true
-	case TestAccountsCreateResponseKindsPrinter:
-		return true
-	case TestAccountsCreateResponseKindsPublisher:
-		return true
-	case TestAccountsCreateResponseKindsSoftwareDeveloper:
-		return true
-	case TestAccountsCreateResponseKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for TestAccountsCreateResponseMembershipsPersonLocale.
@@ -7465,16 +3608,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateResponseMembershipsPersonLocale enum.
 func (e TestAccountsCreateResponseMembershipsPersonLocale) Valid() bool {
-	switch e {
-	case TestAccountsCreateResponseMembershipsPersonLocaleDe:
-		return true
-	case TestAccountsCreateResponseMembershipsPersonLocaleEn:
-		return true
-	case TestAccountsCreateResponseMembershipsPersonLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for TestAccountsCreateResponseMembershipsPersonPronoun.
@@ -7485,14 +3619,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateResponseMembershipsPersonPronoun enum.
 func (e TestAccountsCreateResponseMembershipsPersonPronoun) Valid() bool {
-	switch e {
-	case TestAccountsCreateResponseMembershipsPersonPronounHeHim:
-		return true
-	case TestAccountsCreateResponseMembershipsPersonPronounSheHer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "He/Him", "She/Her")
 }
 
 // The values the document lists for TestAccountsCreateResponseMembershipsPersonSubscription0Status.
@@ -7504,16 +3631,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateResponseMembershipsPersonSubscription0Status enum.
 func (e TestAccountsCreateResponseMembershipsPersonSubscription0Status) Valid() bool {
-	switch e {
-	case TestAccountsCreateResponseMembershipsPersonSubscription0StatusActive:
-		return true
-	case TestAccountsCreateResponseMembershipsPersonSubscription0StatusProvisioning:
-		return true
-	case TestAccountsCreateResponseMembershipsPersonSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for TestAccountsCreateResponseMembershipsPersonUnitSystem.
@@ -7524,14 +3642,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateResponseMembershipsPersonUnitSystem enum.
 func (e TestAccountsCreateResponseMembershipsPersonUnitSystem) Valid() bool {
-	switch e {
-	case TestAccountsCreateResponseMembershipsPersonUnitSystemImperial:
-		return true
-	case TestAccountsCreateResponseMembershipsPersonUnitSystemMetric:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "imperial", "metric")
 }
 
 // The values the document lists for TestAccountsCreateResponseSectionsDesigner.
@@ -7544,18 +3655,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateResponseSectionsDesigner enum.
 func (e TestAccountsCreateResponseSectionsDesigner) Valid() bool {
-	switch e {
-	case TestAccountsCreateResponseSectionsDesignerInhouse:
-		return true
-	case TestAccountsCreateResponseSectionsDesignerOther:
-		return true
-	case TestAccountsCreateResponseSectionsDesignerSelfEmployed:
-		return true
-	case TestAccountsCreateResponseSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for TestAccountsCreateResponseSectionsMachineVendor.
@@ -7571,24 +3671,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateResponseSectionsMachineVendor enum.
 func (e TestAccountsCreateResponseSectionsMachineVendor) Valid() bool {
-	switch e {
-	case TestAccountsCreateResponseSectionsMachineVendorBinders:
-		return true
-	case TestAccountsCreateResponseSectionsMachineVendorCutters:
-		return true
-	case TestAccountsCreateResponseSectionsMachineVendorSaddleStitchers:
-		return true
-	case TestAccountsCreateResponseSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case TestAccountsCreateResponseSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case TestAccountsCreateResponseSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case TestAccountsCreateResponseSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for TestAccountsCreateResponseSectionsPrinter.
@@ -7606,28 +3689,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateResponseSectionsPrinter enum.
 func (e TestAccountsCreateResponseSectionsPrinter) Valid() bool {
-	switch e {
-	case TestAccountsCreateResponseSectionsPrinterBrochures:
-		return true
-	case TestAccountsCreateResponseSectionsPrinterBusinessCards:
-		return true
-	case TestAccountsCreateResponseSectionsPrinterFlyers:
-		return true
-	case TestAccountsCreateResponseSectionsPrinterHardcoverBooks:
-		return true
-	case TestAccountsCreateResponseSectionsPrinterLabels:
-		return true
-	case TestAccountsCreateResponseSectionsPrinterLargeFormats:
-		return true
-	case TestAccountsCreateResponseSectionsPrinterLeaflets:
-		return true
-	case TestAccountsCreateResponseSectionsPrinterPackagings:
-		return true
-	case TestAccountsCreateResponseSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for TestAccountsCreateResponseSectionsPublisher.
@@ -7639,16 +3701,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateResponseSectionsPublisher enum.
 func (e TestAccountsCreateResponseSectionsPublisher) Valid() bool {
-	switch e {
-	case TestAccountsCreateResponseSectionsPublisherBrochures:
-		return true
-	case TestAccountsCreateResponseSectionsPublisherHardcoverBooks:
-		return true
-	case TestAccountsCreateResponseSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for TestAccountsCreateResponseSectionsSoftwareDeveloper.
@@ -7672,40 +3725,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateResponseSectionsSoftwareDeveloper enum.
 func (e TestAccountsCreateResponseSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case TestAccountsCreateResponseSectionsSoftwareDeveloperAccounting:
-		return true
-	case TestAccountsCreateResponseSectionsSoftwareDeveloperBilling:
-		return true
-	case TestAccountsCreateResponseSectionsSoftwareDeveloperGanging:
-		return true
-	case TestAccountsCreateResponseSectionsSoftwareDeveloperImposing:
-		return true
-	case TestAccountsCreateResponseSectionsSoftwareDeveloperLogistics:
-		return true
-	case TestAccountsCreateResponseSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case TestAccountsCreateResponseSectionsSoftwareDeveloperMis:
-		return true
-	case TestAccountsCreateResponseSectionsSoftwareDeveloperPreflight:
-		return true
-	case TestAccountsCreateResponseSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case TestAccountsCreateResponseSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case TestAccountsCreateResponseSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case TestAccountsCreateResponseSectionsSoftwareDeveloperReporting:
-		return true
-	case TestAccountsCreateResponseSectionsSoftwareDeveloperWarehousing:
-		return true
-	case TestAccountsCreateResponseSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case TestAccountsCreateResponseSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for TestAccountsCreateResponseSectionsSupplier.
@@ -7720,22 +3740,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateResponseSectionsSupplier enum.
 func (e TestAccountsCreateResponseSectionsSupplier) Valid() bool {
-	switch e {
-	case TestAccountsCreateResponseSectionsSupplierFoils:
-		return true
-	case TestAccountsCreateResponseSectionsSupplierInk:
-		return true
-	case TestAccountsCreateResponseSectionsSupplierOther:
-		return true
-	case TestAccountsCreateResponseSectionsSupplierPlates:
-		return true
-	case TestAccountsCreateResponseSectionsSupplierSheetSubstrates:
-		return true
-	case TestAccountsCreateResponseSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // The values the document lists for TestAccountsCreateResponseSubscription0Status.
@@ -7747,16 +3752,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateResponseSubscription0Status enum.
 func (e TestAccountsCreateResponseSubscription0Status) Valid() bool {
-	switch e {
-	case TestAccountsCreateResponseSubscription0StatusActive:
-		return true
-	case TestAccountsCreateResponseSubscription0StatusProvisioning:
-		return true
-	case TestAccountsCreateResponseSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for TestAccountsGetResponseKind.
@@ -7773,26 +3769,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsGetResponseKind enum.
 func (e TestAccountsGetResponseKind) Valid() bool {
-	switch e {
-	case TestAccountsGetResponseKindBrandOwner:
-		return true
-	case TestAccountsGetResponseKindDesigner:
-		return true
-	case TestAccountsGetResponseKindMachineVendor:
-		return true
-	case TestAccountsGetResponseKindOther:
-		return true
-	case TestAccountsGetResponseKindPrinter:
-		return true
-	case TestAccountsGetResponseKindPublisher:
-		return true
-	case TestAccountsGetResponseKindSoftwareDeveloper:
-		return true
-	case TestAccountsGetResponseKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for TestAccountsGetResponseKinds.
@@ -7809,26 +3786,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsGetResponseKinds enum.
 func (e TestAccountsGetResponseKinds) Valid() bool {
-	switch e {
-	case TestAccountsGetResponseKindsBrandOwner:
-		return true
-	case TestAccountsGetResponseKindsDesigner:
-		return true
-	case TestAccountsGetResponseKindsMachineVendor:
-		return true
-	case TestAccountsGetResponseKindsOther:
-		return true
-	case TestAccountsGetResponseKindsPrinter:
-		return true
-	case TestAccountsGetResponseKindsPublisher:
-		return true
-	case TestAccountsGetResponseKindsSoftwareDeveloper:
-		return true
-	case TestAccountsGetResponseKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for TestAccountsGetResponseMembershipsPersonLocale.
@@ -7840,16 +3798,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsGetResponseMembershipsPersonLocale enum.
 func (e TestAccountsGetResponseMembershipsPersonLocale) Valid() bool {
-	switch e {
-	case TestAccountsGetResponseMembershipsPersonLocaleDe:
-		return true
-	case TestAccountsGetResponseMembershipsPersonLocaleEn:
-		return true
-	case TestAccountsGetResponseMembershipsPersonLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for TestAccountsGetResponseMembershipsPersonPronoun.
@@ -7860,14 +3809,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsGetResponseMembershipsPersonPronoun enum.
 func (e TestAccountsGetResponseMembershipsPersonPronoun) Valid() bool {
-	switch e {
-	case TestAccountsGetResponseMembershipsPersonPronounHeHim:
-		return true
-	case TestAccountsGetResponseMembershipsPersonPronounSheHer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "He/Him", "She/Her")
 }
 
 // The values the document lists for TestAccountsGetResponseMembershipsPersonSubscription0Status.
@@ -7879,16 +3821,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsGetResponseMembershipsPersonSubscription0Status enum.
 func (e TestAccountsGetResponseMembershipsPersonSubscription0Status) Valid() bool {
-	switch e {
-	case TestAccountsGetResponseMembershipsPersonSubscription0StatusActive:
-		return true
-	case TestAccountsGetResponseMembershipsPersonSubscription0StatusProvisioning:
-		return true
-	case TestAccountsGetResponseMembershipsPersonSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for TestAccountsGetResponseMembershipsPersonUnitSystem.
@@ -7899,14 +3832,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsGetResponseMembershipsPersonUnitSystem enum.
 func (e TestAccountsGetResponseMembershipsPersonUnitSystem) Valid() bool {
-	switch e {
-	case TestAccountsGetResponseMembershipsPersonUnitSystemImperial:
-		return true
-	case TestAccountsGetResponseMembershipsPersonUnitSystemMetric:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "imperial", "metric")
 }
 
 // The values the document lists for TestAccountsGetResponseSectionsDesigner.
@@ -7919,18 +3845,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsGetResponseSectionsDesigner enum.
 func (e TestAccountsGetResponseSectionsDesigner) Valid() bool {
-	switch e {
-	case TestAccountsGetResponseSectionsDesignerInhouse:
-		return true
-	case TestAccountsGetResponseSectionsDesignerOther:
-		return true
-	case TestAccountsGetResponseSectionsDesignerSelfEmployed:
-		return true
-	case TestAccountsGetResponseSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for TestAccountsGetResponseSectionsMachineVendor.
@@ -7946,24 +3861,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsGetResponseSectionsMachineVendor enum.
 func (e TestAccountsGetResponseSectionsMachineVendor) Valid() bool {
-	switch e {
-	case TestAccountsGetResponseSectionsMachineVendorBinders:
-		return true
-	case TestAccountsGetResponseSectionsMachineVendorCutters:
-		return true
-	case TestAccountsGetResponseSectionsMachineVendorSaddleStitchers:
-		return true
-	case TestAccountsGetResponseSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case TestAccountsGetResponseSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case TestAccountsGetResponseSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case TestAccountsGetResponseSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for TestAccountsGetResponseSectionsPrinter.
@@ -7981,28 +3879,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsGetResponseSectionsPrinter enum.
 func (e TestAccountsGetResponseSectionsPrinter) Valid() bool {
-	switch e {
-	case TestAccountsGetResponseSectionsPrinterBrochures:
-		return true
-	case TestAccountsGetResponseSectionsPrinterBusinessCards:
-		return true
-	case TestAccountsGetResponseSectionsPrinterFlyers:
-		return true
-	case TestAccountsGetResponseSectionsPrinterHardcoverBooks:
-		return true
-	case TestAccountsGetResponseSectionsPrinterLabels:
-		return true
-	case TestAccountsGetResponseSectionsPrinterLargeFormats:
-		return true
-	case TestAccountsGetResponseSectionsPrinterLeaflets:
-		return true
-	case TestAccountsGetResponseSectionsPrinterPackagings:
-		return true
-	case TestAccountsGetResponseSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for TestAccountsGetResponseSectionsPublisher.
@@ -8014,16 +3891,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsGetResponseSectionsPublisher enum.
 func (e TestAccountsGetResponseSectionsPublisher) Valid() bool {
-	switch e {
-	case TestAccountsGetResponseSectionsPublisherBrochures:
-		return true
-	case TestAccountsGetResponseSectionsPublisherHardcoverBooks:
-		return true
-	case TestAccountsGetResponseSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for TestAccountsGetResponseSectionsSoftwareDeveloper.
@@ -8047,40 +3915,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsGetResponseSectionsSoftwareDeveloper enum.
 func (e TestAccountsGetResponseSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case TestAccountsGetResponseSectionsSoftwareDeveloperAccounting:
-		return true
-	case TestAccountsGetResponseSectionsSoftwareDeveloperBilling:
-		return true
-	case TestAccountsGetResponseSectionsSoftwareDeveloperGanging:
-		return true
-	case TestAccountsGetResponseSectionsSoftwareDeveloperImposing:
-		return true
-	case TestAccountsGetResponseSectionsSoftwareDeveloperLogistics:
-		return true
-	case TestAccountsGetResponseSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case TestAccountsGetResponseSectionsSoftwareDeveloperMis:
-		return true
-	case TestAccountsGetResponseSectionsSoftwareDeveloperPreflight:
-		return true
-	case TestAccountsGetResponseSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case TestAccountsGetResponseSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case TestAccountsGetResponseSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case TestAccountsGetResponseSectionsSoftwareDeveloperReporting:
-		return true
-	case TestAccountsGetResponseSectionsSoftwareDeveloperWarehousing:
-		return true
-	case TestAccountsGetResponseSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case TestAccountsGetResponseSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for TestAccountsGetResponseSectionsSupplier.
@@ -8095,22 +3930,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsGetResponseSectionsSupplier enum.
 func (e TestAccountsGetResponseSectionsSupplier) Valid() bool {
-	switch e {
-	case TestAccountsGetResponseSectionsSupplierFoils:
-		return true
-	case TestAccountsGetResponseSectionsSupplierInk:
-		return true
-	case TestAccountsGetResponseSectionsSupplierOther:
-		return true
-	case TestAccountsGetResponseSectionsSupplierPlates:
-		return true
-	case TestAccountsGetResponseSectionsSupplierSheetSubstrates:
-		return true
-	case TestAccountsGetResponseSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // The values the document lists for TestAccountsGetResponseSubscription0Status.
@@ -8122,16 +3942,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsGetResponseSubscription0Status enum.
 func (e TestAccountsGetResponseSubscription0Status) Valid() bool {
-	switch e {
-	case TestAccountsGetResponseSubscription0StatusActive:
-		return true
-	case TestAccountsGetResponseSubscription0StatusProvisioning:
-		return true
-	case TestAccountsGetResponseSubscription0StatusUnpaid:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active", "provisioning", "unpaid")
 }
 
 // The values the document lists for AppUpdateJSONBodyAppConfigurationCategory.
@@ -8155,40 +3966,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationCategory enum.
 func (e AppUpdateJSONBodyAppConfigurationCategory) Valid() bool {
-	switch e {
-	case AppUpdateJSONBodyAppConfigurationCategoryCalculation:
-		return true
-	case AppUpdateJSONBodyAppConfigurationCategoryColorManagement:
-		return true
-	case AppUpdateJSONBodyAppConfigurationCategoryCustomerRelations:
-		return true
-	case AppUpdateJSONBodyAppConfigurationCategoryInfrastructure:
-		return true
-	case AppUpdateJSONBodyAppConfigurationCategoryIot:
-		return true
-	case AppUpdateJSONBodyAppConfigurationCategoryLogistics:
-		return true
-	case AppUpdateJSONBodyAppConfigurationCategoryMachineIntegration:
-		return true
-	case AppUpdateJSONBodyAppConfigurationCategoryOther:
-		return true
-	case AppUpdateJSONBodyAppConfigurationCategoryPDFManipulation:
-		return true
-	case AppUpdateJSONBodyAppConfigurationCategoryProduction:
-		return true
-	case AppUpdateJSONBodyAppConfigurationCategoryReporting:
-		return true
-	case AppUpdateJSONBodyAppConfigurationCategorySales:
-		return true
-	case AppUpdateJSONBodyAppConfigurationCategoryStatistics:
-		return true
-	case AppUpdateJSONBodyAppConfigurationCategoryWarehouse:
-		return true
-	case AppUpdateJSONBodyAppConfigurationCategoryWeb2Print:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "calculation", "color-management", "customer-relations", "infrastructure", "iot", "logistics", "machine-integration", "other", "pdf-manipulation", "production", "reporting", "sales", "statistics", "warehouse", "web2print")
 }
 
 // The values the document lists for AppUpdateJSONBodyAppConfigurationEventsBearerKind.
@@ -8200,16 +3978,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationEventsBearerKind enum.
 func (e AppUpdateJSONBodyAppConfigurationEventsBearerKind) Valid() bool {
-	switch e {
-	case AppUpdateJSONBodyAppConfigurationEventsBearerKindAll:
-		return true
-	case AppUpdateJSONBodyAppConfigurationEventsBearerKindOrganization:
-		return true
-	case AppUpdateJSONBodyAppConfigurationEventsBearerKindPerson:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "all", "Organization", "Person")
 }
 
 // The values the document lists for AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale.
@@ -8221,16 +3990,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale enum.
 func (e AppUpdateJSONBodyAppConfigurationEventsTranslationsLocale) Valid() bool {
-	switch e {
-	case AppUpdateJSONBodyAppConfigurationEventsTranslationsLocaleDe:
-		return true
-	case AppUpdateJSONBodyAppConfigurationEventsTranslationsLocaleEn:
-		return true
-	case AppUpdateJSONBodyAppConfigurationEventsTranslationsLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for AppUpdateJSONBodyAppConfigurationOAuthScopesKind.
@@ -8242,16 +4002,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationOAuthScopesKind enum.
 func (e AppUpdateJSONBodyAppConfigurationOAuthScopesKind) Valid() bool {
-	switch e {
-	case AppUpdateJSONBodyAppConfigurationOAuthScopesKindReadOnly:
-		return true
-	case AppUpdateJSONBodyAppConfigurationOAuthScopesKindReadWrite:
-		return true
-	case AppUpdateJSONBodyAppConfigurationOAuthScopesKindWriteOnly:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "read_only", "read_write", "write_only")
 }
 
 // The values the document lists for AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale.
@@ -8263,16 +4014,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale enum.
 func (e AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocale) Valid() bool {
-	switch e {
-	case AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocaleDe:
-		return true
-	case AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocaleEn:
-		return true
-	case AppUpdateJSONBodyAppConfigurationOAuthScopesTranslationsLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for AppUpdateJSONBodyAppConfigurationTranslationsLocale.
@@ -8284,16 +4026,7 @@ const (
 
 // Valid indicates whether the value is a known member of the AppUpdateJSONBodyAppConfigurationTranslationsLocale enum.
 func (e AppUpdateJSONBodyAppConfigurationTranslationsLocale) Valid() bool {
-	switch e {
-	case AppUpdateJSONBodyAppConfigurationTranslationsLocaleDe:
-		return true
-	case AppUpdateJSONBodyAppConfigurationTranslationsLocaleEn:
-		return true
-	case AppUpdateJSONBodyAppConfigurationTranslationsLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for MachinesCreateJSONBodyMachineKind.
@@ -8321,48 +4054,7 @@ const (
 
 // Valid indicates whether the value is a known member of the MachinesCreateJSONBodyMachineKind enum.
 func (e MachinesCreateJSONBodyMachineKind) Valid() bool {
-	switch e {
-	case MachinesCreateJSONBodyMachineKindAdhesiveBinder:
-		return true
-	case MachinesCreateJSONBodyMachineKindBoxMaker:
-		return true
-	case MachinesCreateJSONBodyMachineKindBoxPacker:
-		return true
-	case MachinesCreateJSONBodyMachineKindCaseMaker:
-		return true
-	case MachinesCreateJSONBodyMachineKindCtp:
-		return true
-	case MachinesCreateJSONBodyMachineKindCutter:
-		return true
-	case MachinesCreateJSONBodyMachineKindDigitalPress:
-		return true
-	case MachinesCreateJSONBodyMachineKindFolder:
-		return true
-	case MachinesCreateJSONBodyMachineKindGatherer:
-		return true
-	case MachinesCreateJSONBodyMachineKindOffsetPress:
-		return true
-	case MachinesCreateJSONBodyMachineKindPlatesetter:
-		return true
-	case MachinesCreateJSONBodyMachineKindShapeCutter:
-		return true
-	case MachinesCreateJSONBodyMachineKindSheetfedDigitalPress:
-		return true
-	case MachinesCreateJSONBodyMachineKindSheetfedOffsetPress:
-		return true
-	case MachinesCreateJSONBodyMachineKindStitcher:
-		return true
-	case MachinesCreateJSONBodyMachineKindThreadSewer:
-		return true
-	case MachinesCreateJSONBodyMachineKindTrimmer:
-		return true
-	case MachinesCreateJSONBodyMachineKindWebDigitalPress:
-		return true
-	case MachinesCreateJSONBodyMachineKindWebOffsetPress:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
 // The values the document lists for ManufacturerMachinesCreateJSONBodyManufacturedMachineKind.
@@ -8390,48 +4082,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ManufacturerMachinesCreateJSONBodyManufacturedMachineKind enum.
 func (e ManufacturerMachinesCreateJSONBodyManufacturedMachineKind) Valid() bool {
-	switch e {
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindAdhesiveBinder:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindBoxMaker:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindBoxPacker:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindCaseMaker:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindCtp:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindCutter:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindDigitalPress:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindFolder:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindGatherer:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindOffsetPress:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindPlatesetter:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindShapeCutter:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindSheetfedDigitalPress:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindSheetfedOffsetPress:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindStitcher:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindThreadSewer:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindTrimmer:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindWebDigitalPress:
-		return true
-	case ManufacturerMachinesCreateJSONBodyManufacturedMachineKindWebOffsetPress:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
 // The values the document lists for ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind.
@@ -8459,48 +4110,7 @@ const (
 
 // Valid indicates whether the value is a known member of the ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind enum.
 func (e ManufacturerMachinesUpdateJSONBodyManufacturedMachineKind) Valid() bool {
-	switch e {
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindAdhesiveBinder:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindBoxMaker:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindBoxPacker:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindCaseMaker:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindCtp:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindCutter:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindDigitalPress:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindFolder:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindGatherer:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindOffsetPress:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindPlatesetter:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindShapeCutter:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindSheetfedDigitalPress:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindSheetfedOffsetPress:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindStitcher:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindThreadSewer:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindTrimmer:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindWebDigitalPress:
-		return true
-	case ManufacturerMachinesUpdateJSONBodyManufacturedMachineKindWebOffsetPress:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
 // The values the document lists for OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind.
@@ -8513,18 +4123,7 @@ const (
 
 // Valid indicates whether the value is a known member of the OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind enum.
 func (e OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKind) Valid() bool {
-	switch e {
-	case OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKindManufacturer:
-		return true
-	case OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKindPrinter:
-		return true
-	case OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKindSoftwareVendor:
-		return true
-	case OrganizationBusinessRelationshipsCreateJSONBodyBusinessRelationshipKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "manufacturer", "printer", "software_vendor", "supplier")
 }
 
 // The values the document lists for PersonUpdateJSONBodyPersonLocale.
@@ -8536,16 +4135,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUpdateJSONBodyPersonLocale enum.
 func (e PersonUpdateJSONBodyPersonLocale) Valid() bool {
-	switch e {
-	case PersonUpdateJSONBodyPersonLocaleDe:
-		return true
-	case PersonUpdateJSONBodyPersonLocaleEn:
-		return true
-	case PersonUpdateJSONBodyPersonLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for PersonUpdateJSONBodyPersonPronoun.
@@ -8556,14 +4146,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUpdateJSONBodyPersonPronoun enum.
 func (e PersonUpdateJSONBodyPersonPronoun) Valid() bool {
-	switch e {
-	case PersonUpdateJSONBodyPersonPronounHeHim:
-		return true
-	case PersonUpdateJSONBodyPersonPronounSheHer:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "He/Him", "She/Her")
 }
 
 // The values the document lists for PersonUpdateJSONBodyPersonUnitSystem.
@@ -8574,14 +4157,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonUpdateJSONBodyPersonUnitSystem enum.
 func (e PersonUpdateJSONBodyPersonUnitSystem) Valid() bool {
-	switch e {
-	case PersonUpdateJSONBodyPersonUnitSystemImperial:
-		return true
-	case PersonUpdateJSONBodyPersonUnitSystemMetric:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "imperial", "metric")
 }
 
 // The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationKind.
@@ -8598,26 +4174,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateJSONBodyOrganizationKind enum.
 func (e PersonOrganizationsCreateJSONBodyOrganizationKind) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateJSONBodyOrganizationKindBrandOwner:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationKindDesigner:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationKindMachineVendor:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationKindOther:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationKindPrinter:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationKindPublisher:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationKindSoftwareDeveloper:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationKindSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationKinds.
@@ -8634,26 +4191,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateJSONBodyOrganizationKinds enum.
 func (e PersonOrganizationsCreateJSONBodyOrganizationKinds) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateJSONBodyOrganizationKindsBrandOwner:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationKindsDesigner:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationKindsMachineVendor:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationKindsOther:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationKindsPrinter:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationKindsPublisher:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationKindsSoftwareDeveloper:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner.
@@ -8666,18 +4204,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner enum.
 func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsDesigner) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsDesignerInhouse:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsDesignerOther:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsDesignerSelfEmployed:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor.
@@ -8693,24 +4220,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor enum.
 func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendor) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendorBinders:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendorCutters:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendorSaddleStitchers:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter.
@@ -8728,28 +4238,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter enum.
 func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinter) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterBrochures:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterBusinessCards:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterFlyers:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterHardcoverBooks:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterLabels:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterLargeFormats:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterLeaflets:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterPackagings:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher.
@@ -8761,16 +4250,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher enum.
 func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisher) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisherBrochures:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisherHardcoverBooks:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper.
@@ -8794,40 +4274,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper enum.
 func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperAccounting:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperBilling:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperGanging:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperImposing:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperLogistics:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperMis:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperPreflight:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperReporting:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperWarehousing:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier.
@@ -8842,22 +4289,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier enum.
 func (e PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplier) Valid() bool {
-	switch e {
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplierFoils:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplierInk:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplierOther:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplierPlates:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplierSheetSubstrates:
-		return true
-	case PersonOrganizationsCreateJSONBodyOrganizationSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // The values the document lists for PersonOrganizationsMachinesCreateJSONBodyMachineKind.
@@ -8885,48 +4317,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsMachinesCreateJSONBodyMachineKind enum.
 func (e PersonOrganizationsMachinesCreateJSONBodyMachineKind) Valid() bool {
-	switch e {
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindAdhesiveBinder:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindBoxMaker:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindBoxPacker:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindCaseMaker:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindCtp:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindCutter:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindDigitalPress:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindFolder:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindGatherer:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindOffsetPress:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindPlatesetter:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindShapeCutter:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindSheetfedDigitalPress:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindSheetfedOffsetPress:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindStitcher:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindThreadSewer:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindTrimmer:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindWebDigitalPress:
-		return true
-	case PersonOrganizationsMachinesCreateJSONBodyMachineKindWebOffsetPress:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "adhesive_binder", "box_maker", "box_packer", "case_maker", "ctp", "cutter", "digital_press", "folder", "gatherer", "offset_press", "platesetter", "shape_cutter", "sheetfed_digital_press", "sheetfed_offset_press", "stitcher", "thread_sewer", "trimmer", "web_digital_press", "web_offset_press")
 }
 
 // The values the document lists for PersonOrganizationsSoftwareCreateJSONBodySoftwareKind.
@@ -8937,14 +4328,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSoftwareCreateJSONBodySoftwareKind enum.
 func (e PersonOrganizationsSoftwareCreateJSONBodySoftwareKind) Valid() bool {
-	switch e {
-	case PersonOrganizationsSoftwareCreateJSONBodySoftwareKindErp:
-		return true
-	case PersonOrganizationsSoftwareCreateJSONBodySoftwareKindMis:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "erp", "mis")
 }
 
 // The values the document lists for PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind.
@@ -8956,16 +4340,7 @@ const (
 
 // Valid indicates whether the value is a known member of the PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind enum.
 func (e PersonOrganizationsSpecialistsCreateJSONBodySpecialistKind) Valid() bool {
-	switch e {
-	case PersonOrganizationsSpecialistsCreateJSONBodySpecialistKindBoxing:
-		return true
-	case PersonOrganizationsSpecialistsCreateJSONBodySpecialistKindOther:
-		return true
-	case PersonOrganizationsSpecialistsCreateJSONBodySpecialistKindShipping:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "boxing", "other", "shipping")
 }
 
 // The values the document lists for RolesListParamsLang.
@@ -8976,14 +4351,7 @@ const (
 
 // Valid indicates whether the value is a known member of the RolesListParamsLang enum.
 func (e RolesListParamsLang) Valid() bool {
-	switch e {
-	case RolesListParamsLangDe:
-		return true
-	case RolesListParamsLangEn:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en")
 }
 
 // The values the document lists for SoftwareCreateJSONBodySoftwareKind.
@@ -8994,14 +4362,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SoftwareCreateJSONBodySoftwareKind enum.
 func (e SoftwareCreateJSONBodySoftwareKind) Valid() bool {
-	switch e {
-	case SoftwareCreateJSONBodySoftwareKindErp:
-		return true
-	case SoftwareCreateJSONBodySoftwareKindMis:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "erp", "mis")
 }
 
 // The values the document lists for SpecialistsCreateJSONBodySpecialistKind.
@@ -9013,16 +4374,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SpecialistsCreateJSONBodySpecialistKind enum.
 func (e SpecialistsCreateJSONBodySpecialistKind) Valid() bool {
-	switch e {
-	case SpecialistsCreateJSONBodySpecialistKindBoxing:
-		return true
-	case SpecialistsCreateJSONBodySpecialistKindOther:
-		return true
-	case SpecialistsCreateJSONBodySpecialistKindShipping:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "boxing", "other", "shipping")
 }
 
 // The values the document lists for SubscriptionsUpdateJSONBodySubscriptionStatus.
@@ -9032,12 +4384,7 @@ const (
 
 // Valid indicates whether the value is a known member of the SubscriptionsUpdateJSONBodySubscriptionStatus enum.
 func (e SubscriptionsUpdateJSONBodySubscriptionStatus) Valid() bool {
-	switch e {
-	case SubscriptionsUpdateJSONBodySubscriptionStatusActive:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "active")
 }
 
 // The values the document lists for TestAccountsCreateJSONBodyTestAccountKinds.
@@ -9054,26 +4401,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateJSONBodyTestAccountKinds enum.
 func (e TestAccountsCreateJSONBodyTestAccountKinds) Valid() bool {
-	switch e {
-	case TestAccountsCreateJSONBodyTestAccountKindsBrandOwner:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountKindsDesigner:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountKindsMachineVendor:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountKindsOther:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountKindsPrinter:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountKindsPublisher:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountKindsSoftwareDeveloper:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountKindsSupplier:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brand_owner", "designer", "machine_vendor", "other", "printer", "publisher", "software_developer", "supplier")
 }
 
 // The values the document lists for TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale.
@@ -9085,16 +4413,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale enum.
 func (e TestAccountsCreateJSONBodyTestAccountMemberAttributesLocale) Valid() bool {
-	switch e {
-	case TestAccountsCreateJSONBodyTestAccountMemberAttributesLocaleDe:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountMemberAttributesLocaleEn:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountMemberAttributesLocaleEnUS:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "de", "en", "en-US")
 }
 
 // The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsDesigner.
@@ -9107,18 +4426,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateJSONBodyTestAccountSectionsDesigner enum.
 func (e TestAccountsCreateJSONBodyTestAccountSectionsDesigner) Valid() bool {
-	switch e {
-	case TestAccountsCreateJSONBodyTestAccountSectionsDesignerInhouse:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsDesignerOther:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsDesignerSelfEmployed:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsDesignerStudio:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "inhouse", "other", "self_employed", "studio")
 }
 
 // The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor.
@@ -9134,24 +4442,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor enum.
 func (e TestAccountsCreateJSONBodyTestAccountSectionsMachineVendor) Valid() bool {
-	switch e {
-	case TestAccountsCreateJSONBodyTestAccountSectionsMachineVendorBinders:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsMachineVendorCutters:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsMachineVendorSaddleStitchers:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsMachineVendorSheetFedDigitalPresses:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsMachineVendorSheetFedOffsetPresses:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsMachineVendorWebFedDigitalPresses:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsMachineVendorWebFedOffsetPresses:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "binders", "cutters", "saddle_stitchers", "sheet_fed_digital_presses", "sheet_fed_offset_presses", "web_fed_digital_presses", "web_fed_offset_presses")
 }
 
 // The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsPrinter.
@@ -9169,28 +4460,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateJSONBodyTestAccountSectionsPrinter enum.
 func (e TestAccountsCreateJSONBodyTestAccountSectionsPrinter) Valid() bool {
-	switch e {
-	case TestAccountsCreateJSONBodyTestAccountSectionsPrinterBrochures:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsPrinterBusinessCards:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsPrinterFlyers:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsPrinterHardcoverBooks:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsPrinterLabels:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsPrinterLargeFormats:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsPrinterLeaflets:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsPrinterPackagings:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsPrinterSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "business_cards", "flyers", "hardcover_books", "labels", "large_formats", "leaflets", "packagings", "softcover_books")
 }
 
 // The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsPublisher.
@@ -9202,16 +4472,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateJSONBodyTestAccountSectionsPublisher enum.
 func (e TestAccountsCreateJSONBodyTestAccountSectionsPublisher) Valid() bool {
-	switch e {
-	case TestAccountsCreateJSONBodyTestAccountSectionsPublisherBrochures:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsPublisherHardcoverBooks:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsPublisherSoftcoverBooks:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "brochures", "hardcover_books", "softcover_books")
 }
 
 // The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper.
@@ -9235,40 +4496,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper enum.
 func (e TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper) Valid() bool {
-	switch e {
-	case TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperAccounting:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperBilling:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperGanging:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperImposing:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperLogistics:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperMachineIntegration:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperMis:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperPreflight:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperProductionCapacityPlanning:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperProductionPlanning:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperProductionScheduling:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperReporting:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperWarehousing:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperWebToPrint:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloperWorkflow:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "accounting", "billing", "ganging", "imposing", "logistics", "machine_integration", "mis", "preflight", "production_capacity_planning", "production_planning", "production_scheduling", "reporting", "warehousing", "web_to_print", "workflow")
 }
 
 // The values the document lists for TestAccountsCreateJSONBodyTestAccountSectionsSupplier.
@@ -9283,22 +4511,7 @@ const (
 
 // Valid indicates whether the value is a known member of the TestAccountsCreateJSONBodyTestAccountSectionsSupplier enum.
 func (e TestAccountsCreateJSONBodyTestAccountSectionsSupplier) Valid() bool {
-	switch e {
-	case TestAccountsCreateJSONBodyTestAccountSectionsSupplierFoils:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSupplierInk:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSupplierOther:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSupplierPlates:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSupplierSheetSubstrates:
-		return true
-	case TestAccountsCreateJSONBodyTestAccountSectionsSupplierWebSubstrates:
-		return true
-	default:
-		return false
-	}
+	return wire.OneOf(string(e), "foils", "ink", "other", "plates", "sheet_substrates", "web_substrates")
 }
 
 // Addon is schema "Addon" of the document: an object.
@@ -17186,6 +12399,8 @@ type SubscriptionsUpdateJSONRequestBody SubscriptionsUpdateJSONBody
 type TestAccountsCreateJSONRequestBody TestAccountsCreateJSONBody
 
 // AsGetPersonOrganizationMembershipsItemOrganizationSubscription0 returns the union data inside the GetPersonOrganizationMembershipsItem_Organization_Subscription as a GetPersonOrganizationMembershipsItemOrganizationSubscription0
+//
+//go:noinline
 func (t GetPersonOrganizationMembershipsItem_Organization_Subscription) AsGetPersonOrganizationMembershipsItemOrganizationSubscription0() (GetPersonOrganizationMembershipsItemOrganizationSubscription0, error) {
 	var body GetPersonOrganizationMembershipsItemOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17212,6 +12427,8 @@ func (t *GetPersonOrganizationMembershipsItem_Organization_Subscription) MergeGe
 }
 
 // AsGetPersonOrganizationMembershipsItemOrganizationSubscription1 returns the union data inside the GetPersonOrganizationMembershipsItem_Organization_Subscription as a GetPersonOrganizationMembershipsItemOrganizationSubscription1
+//
+//go:noinline
 func (t GetPersonOrganizationMembershipsItem_Organization_Subscription) AsGetPersonOrganizationMembershipsItemOrganizationSubscription1() (GetPersonOrganizationMembershipsItemOrganizationSubscription1, error) {
 	var body GetPersonOrganizationMembershipsItemOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17237,6 +12454,7 @@ func (t *GetPersonOrganizationMembershipsItem_Organization_Subscription) MergeGe
 	return err
 }
 
+//go:noinline
 func (t GetPersonOrganizationMembershipsItem_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17248,6 +12466,8 @@ func (t *GetPersonOrganizationMembershipsItem_Organization_Subscription) Unmarsh
 }
 
 // AsOrganizationSubscription0 returns the union data inside the Organization_Subscription as a OrganizationSubscription0
+//
+//go:noinline
 func (t Organization_Subscription) AsOrganizationSubscription0() (OrganizationSubscription0, error) {
 	var body OrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17274,6 +12494,8 @@ func (t *Organization_Subscription) MergeOrganizationSubscription0(v Organizatio
 }
 
 // AsOrganizationSubscription1 returns the union data inside the Organization_Subscription as a OrganizationSubscription1
+//
+//go:noinline
 func (t Organization_Subscription) AsOrganizationSubscription1() (OrganizationSubscription1, error) {
 	var body OrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17299,6 +12521,7 @@ func (t *Organization_Subscription) MergeOrganizationSubscription1(v Organizatio
 	return err
 }
 
+//go:noinline
 func (t Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17310,6 +12533,8 @@ func (t *Organization_Subscription) UnmarshalJSON(b []byte) error {
 }
 
 // AsOrganizationMembershipPersonSubscription0 returns the union data inside the OrganizationMembership_Person_Subscription as a OrganizationMembershipPersonSubscription0
+//
+//go:noinline
 func (t OrganizationMembership_Person_Subscription) AsOrganizationMembershipPersonSubscription0() (OrganizationMembershipPersonSubscription0, error) {
 	var body OrganizationMembershipPersonSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17336,6 +12561,8 @@ func (t *OrganizationMembership_Person_Subscription) MergeOrganizationMembership
 }
 
 // AsOrganizationMembershipPersonSubscription1 returns the union data inside the OrganizationMembership_Person_Subscription as a OrganizationMembershipPersonSubscription1
+//
+//go:noinline
 func (t OrganizationMembership_Person_Subscription) AsOrganizationMembershipPersonSubscription1() (OrganizationMembershipPersonSubscription1, error) {
 	var body OrganizationMembershipPersonSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17361,6 +12588,7 @@ func (t *OrganizationMembership_Person_Subscription) MergeOrganizationMembership
 	return err
 }
 
+//go:noinline
 func (t OrganizationMembership_Person_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17372,6 +12600,8 @@ func (t *OrganizationMembership_Person_Subscription) UnmarshalJSON(b []byte) err
 }
 
 // AsOrganizationMembershipsGetResponsePersonSubscription0 returns the union data inside the OrganizationMembershipsGetResponse_Person_Subscription as a OrganizationMembershipsGetResponsePersonSubscription0
+//
+//go:noinline
 func (t OrganizationMembershipsGetResponse_Person_Subscription) AsOrganizationMembershipsGetResponsePersonSubscription0() (OrganizationMembershipsGetResponsePersonSubscription0, error) {
 	var body OrganizationMembershipsGetResponsePersonSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17398,6 +12628,8 @@ func (t *OrganizationMembershipsGetResponse_Person_Subscription) MergeOrganizati
 }
 
 // AsOrganizationMembershipsGetResponsePersonSubscription1 returns the union data inside the OrganizationMembershipsGetResponse_Person_Subscription as a OrganizationMembershipsGetResponsePersonSubscription1
+//
+//go:noinline
 func (t OrganizationMembershipsGetResponse_Person_Subscription) AsOrganizationMembershipsGetResponsePersonSubscription1() (OrganizationMembershipsGetResponsePersonSubscription1, error) {
 	var body OrganizationMembershipsGetResponsePersonSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17423,6 +12655,7 @@ func (t *OrganizationMembershipsGetResponse_Person_Subscription) MergeOrganizati
 	return err
 }
 
+//go:noinline
 func (t OrganizationMembershipsGetResponse_Person_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17434,6 +12667,8 @@ func (t *OrganizationMembershipsGetResponse_Person_Subscription) UnmarshalJSON(b
 }
 
 // AsOrganizationMembershipsUpdateResponsePersonSubscription0 returns the union data inside the OrganizationMembershipsUpdateResponse_Person_Subscription as a OrganizationMembershipsUpdateResponsePersonSubscription0
+//
+//go:noinline
 func (t OrganizationMembershipsUpdateResponse_Person_Subscription) AsOrganizationMembershipsUpdateResponsePersonSubscription0() (OrganizationMembershipsUpdateResponsePersonSubscription0, error) {
 	var body OrganizationMembershipsUpdateResponsePersonSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17460,6 +12695,8 @@ func (t *OrganizationMembershipsUpdateResponse_Person_Subscription) MergeOrganiz
 }
 
 // AsOrganizationMembershipsUpdateResponsePersonSubscription1 returns the union data inside the OrganizationMembershipsUpdateResponse_Person_Subscription as a OrganizationMembershipsUpdateResponsePersonSubscription1
+//
+//go:noinline
 func (t OrganizationMembershipsUpdateResponse_Person_Subscription) AsOrganizationMembershipsUpdateResponsePersonSubscription1() (OrganizationMembershipsUpdateResponsePersonSubscription1, error) {
 	var body OrganizationMembershipsUpdateResponsePersonSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17485,6 +12722,7 @@ func (t *OrganizationMembershipsUpdateResponse_Person_Subscription) MergeOrganiz
 	return err
 }
 
+//go:noinline
 func (t OrganizationMembershipsUpdateResponse_Person_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17496,6 +12734,8 @@ func (t *OrganizationMembershipsUpdateResponse_Person_Subscription) UnmarshalJSO
 }
 
 // AsPersonOrganizationMembershipsOrganizationSubscription0 returns the union data inside the Person_OrganizationMemberships_Organization_Subscription as a PersonOrganizationMembershipsOrganizationSubscription0
+//
+//go:noinline
 func (t Person_OrganizationMemberships_Organization_Subscription) AsPersonOrganizationMembershipsOrganizationSubscription0() (PersonOrganizationMembershipsOrganizationSubscription0, error) {
 	var body PersonOrganizationMembershipsOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17522,6 +12762,8 @@ func (t *Person_OrganizationMemberships_Organization_Subscription) MergePersonOr
 }
 
 // AsPersonOrganizationMembershipsOrganizationSubscription1 returns the union data inside the Person_OrganizationMemberships_Organization_Subscription as a PersonOrganizationMembershipsOrganizationSubscription1
+//
+//go:noinline
 func (t Person_OrganizationMemberships_Organization_Subscription) AsPersonOrganizationMembershipsOrganizationSubscription1() (PersonOrganizationMembershipsOrganizationSubscription1, error) {
 	var body PersonOrganizationMembershipsOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17547,6 +12789,7 @@ func (t *Person_OrganizationMemberships_Organization_Subscription) MergePersonOr
 	return err
 }
 
+//go:noinline
 func (t Person_OrganizationMemberships_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17558,6 +12801,8 @@ func (t *Person_OrganizationMemberships_Organization_Subscription) UnmarshalJSON
 }
 
 // AsPersonSubscription0 returns the union data inside the Person_Subscription as a PersonSubscription0
+//
+//go:noinline
 func (t Person_Subscription) AsPersonSubscription0() (PersonSubscription0, error) {
 	var body PersonSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17584,6 +12829,8 @@ func (t *Person_Subscription) MergePersonSubscription0(v PersonSubscription0) er
 }
 
 // AsPersonSubscription1 returns the union data inside the Person_Subscription as a PersonSubscription1
+//
+//go:noinline
 func (t Person_Subscription) AsPersonSubscription1() (PersonSubscription1, error) {
 	var body PersonSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17609,6 +12856,7 @@ func (t *Person_Subscription) MergePersonSubscription1(v PersonSubscription1) er
 	return err
 }
 
+//go:noinline
 func (t Person_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17620,6 +12868,8 @@ func (t *Person_Subscription) UnmarshalJSON(b []byte) error {
 }
 
 // AsPersonOrganizationsCreateResponseSubscription0 returns the union data inside the PersonOrganizationsCreateResponse_Subscription as a PersonOrganizationsCreateResponseSubscription0
+//
+//go:noinline
 func (t PersonOrganizationsCreateResponse_Subscription) AsPersonOrganizationsCreateResponseSubscription0() (PersonOrganizationsCreateResponseSubscription0, error) {
 	var body PersonOrganizationsCreateResponseSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17646,6 +12896,8 @@ func (t *PersonOrganizationsCreateResponse_Subscription) MergePersonOrganization
 }
 
 // AsPersonOrganizationsCreateResponseSubscription1 returns the union data inside the PersonOrganizationsCreateResponse_Subscription as a PersonOrganizationsCreateResponseSubscription1
+//
+//go:noinline
 func (t PersonOrganizationsCreateResponse_Subscription) AsPersonOrganizationsCreateResponseSubscription1() (PersonOrganizationsCreateResponseSubscription1, error) {
 	var body PersonOrganizationsCreateResponseSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17671,6 +12923,7 @@ func (t *PersonOrganizationsCreateResponse_Subscription) MergePersonOrganization
 	return err
 }
 
+//go:noinline
 func (t PersonOrganizationsCreateResponse_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17682,6 +12935,8 @@ func (t *PersonOrganizationsCreateResponse_Subscription) UnmarshalJSON(b []byte)
 }
 
 // AsPersonOrganizationsSitesCreateResponseOrganizationSubscription0 returns the union data inside the PersonOrganizationsSitesCreateResponse_Organization_Subscription as a PersonOrganizationsSitesCreateResponseOrganizationSubscription0
+//
+//go:noinline
 func (t PersonOrganizationsSitesCreateResponse_Organization_Subscription) AsPersonOrganizationsSitesCreateResponseOrganizationSubscription0() (PersonOrganizationsSitesCreateResponseOrganizationSubscription0, error) {
 	var body PersonOrganizationsSitesCreateResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17708,6 +12963,8 @@ func (t *PersonOrganizationsSitesCreateResponse_Organization_Subscription) Merge
 }
 
 // AsPersonOrganizationsSitesCreateResponseOrganizationSubscription1 returns the union data inside the PersonOrganizationsSitesCreateResponse_Organization_Subscription as a PersonOrganizationsSitesCreateResponseOrganizationSubscription1
+//
+//go:noinline
 func (t PersonOrganizationsSitesCreateResponse_Organization_Subscription) AsPersonOrganizationsSitesCreateResponseOrganizationSubscription1() (PersonOrganizationsSitesCreateResponseOrganizationSubscription1, error) {
 	var body PersonOrganizationsSitesCreateResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17733,6 +12990,7 @@ func (t *PersonOrganizationsSitesCreateResponse_Organization_Subscription) Merge
 	return err
 }
 
+//go:noinline
 func (t PersonOrganizationsSitesCreateResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17744,6 +13002,8 @@ func (t *PersonOrganizationsSitesCreateResponse_Organization_Subscription) Unmar
 }
 
 // AsPersonOrganizationsSitesGetResponseOrganizationSubscription0 returns the union data inside the PersonOrganizationsSitesGetResponse_Organization_Subscription as a PersonOrganizationsSitesGetResponseOrganizationSubscription0
+//
+//go:noinline
 func (t PersonOrganizationsSitesGetResponse_Organization_Subscription) AsPersonOrganizationsSitesGetResponseOrganizationSubscription0() (PersonOrganizationsSitesGetResponseOrganizationSubscription0, error) {
 	var body PersonOrganizationsSitesGetResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17770,6 +13030,8 @@ func (t *PersonOrganizationsSitesGetResponse_Organization_Subscription) MergePer
 }
 
 // AsPersonOrganizationsSitesGetResponseOrganizationSubscription1 returns the union data inside the PersonOrganizationsSitesGetResponse_Organization_Subscription as a PersonOrganizationsSitesGetResponseOrganizationSubscription1
+//
+//go:noinline
 func (t PersonOrganizationsSitesGetResponse_Organization_Subscription) AsPersonOrganizationsSitesGetResponseOrganizationSubscription1() (PersonOrganizationsSitesGetResponseOrganizationSubscription1, error) {
 	var body PersonOrganizationsSitesGetResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17795,6 +13057,7 @@ func (t *PersonOrganizationsSitesGetResponse_Organization_Subscription) MergePer
 	return err
 }
 
+//go:noinline
 func (t PersonOrganizationsSitesGetResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17806,6 +13069,8 @@ func (t *PersonOrganizationsSitesGetResponse_Organization_Subscription) Unmarsha
 }
 
 // AsPersonOrganizationsSitesUpdateResponseOrganizationSubscription0 returns the union data inside the PersonOrganizationsSitesUpdateResponse_Organization_Subscription as a PersonOrganizationsSitesUpdateResponseOrganizationSubscription0
+//
+//go:noinline
 func (t PersonOrganizationsSitesUpdateResponse_Organization_Subscription) AsPersonOrganizationsSitesUpdateResponseOrganizationSubscription0() (PersonOrganizationsSitesUpdateResponseOrganizationSubscription0, error) {
 	var body PersonOrganizationsSitesUpdateResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17832,6 +13097,8 @@ func (t *PersonOrganizationsSitesUpdateResponse_Organization_Subscription) Merge
 }
 
 // AsPersonOrganizationsSitesUpdateResponseOrganizationSubscription1 returns the union data inside the PersonOrganizationsSitesUpdateResponse_Organization_Subscription as a PersonOrganizationsSitesUpdateResponseOrganizationSubscription1
+//
+//go:noinline
 func (t PersonOrganizationsSitesUpdateResponse_Organization_Subscription) AsPersonOrganizationsSitesUpdateResponseOrganizationSubscription1() (PersonOrganizationsSitesUpdateResponseOrganizationSubscription1, error) {
 	var body PersonOrganizationsSitesUpdateResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17857,6 +13124,7 @@ func (t *PersonOrganizationsSitesUpdateResponse_Organization_Subscription) Merge
 	return err
 }
 
+//go:noinline
 func (t PersonOrganizationsSitesUpdateResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17868,6 +13136,8 @@ func (t *PersonOrganizationsSitesUpdateResponse_Organization_Subscription) Unmar
 }
 
 // AsPersonUpdateResponseOrganizationMembershipsOrganizationSubscription0 returns the union data inside the PersonUpdateResponse_OrganizationMemberships_Organization_Subscription as a PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0
+//
+//go:noinline
 func (t PersonUpdateResponse_OrganizationMemberships_Organization_Subscription) AsPersonUpdateResponseOrganizationMembershipsOrganizationSubscription0() (PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0, error) {
 	var body PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17894,6 +13164,8 @@ func (t *PersonUpdateResponse_OrganizationMemberships_Organization_Subscription)
 }
 
 // AsPersonUpdateResponseOrganizationMembershipsOrganizationSubscription1 returns the union data inside the PersonUpdateResponse_OrganizationMemberships_Organization_Subscription as a PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1
+//
+//go:noinline
 func (t PersonUpdateResponse_OrganizationMemberships_Organization_Subscription) AsPersonUpdateResponseOrganizationMembershipsOrganizationSubscription1() (PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1, error) {
 	var body PersonUpdateResponseOrganizationMembershipsOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17919,6 +13191,7 @@ func (t *PersonUpdateResponse_OrganizationMemberships_Organization_Subscription)
 	return err
 }
 
+//go:noinline
 func (t PersonUpdateResponse_OrganizationMemberships_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17930,6 +13203,8 @@ func (t *PersonUpdateResponse_OrganizationMemberships_Organization_Subscription)
 }
 
 // AsPersonUpdateResponseSubscription0 returns the union data inside the PersonUpdateResponse_Subscription as a PersonUpdateResponseSubscription0
+//
+//go:noinline
 func (t PersonUpdateResponse_Subscription) AsPersonUpdateResponseSubscription0() (PersonUpdateResponseSubscription0, error) {
 	var body PersonUpdateResponseSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -17956,6 +13231,8 @@ func (t *PersonUpdateResponse_Subscription) MergePersonUpdateResponseSubscriptio
 }
 
 // AsPersonUpdateResponseSubscription1 returns the union data inside the PersonUpdateResponse_Subscription as a PersonUpdateResponseSubscription1
+//
+//go:noinline
 func (t PersonUpdateResponse_Subscription) AsPersonUpdateResponseSubscription1() (PersonUpdateResponseSubscription1, error) {
 	var body PersonUpdateResponseSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -17981,6 +13258,7 @@ func (t *PersonUpdateResponse_Subscription) MergePersonUpdateResponseSubscriptio
 	return err
 }
 
+//go:noinline
 func (t PersonUpdateResponse_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -17992,6 +13270,8 @@ func (t *PersonUpdateResponse_Subscription) UnmarshalJSON(b []byte) error {
 }
 
 // AsSiteOrganizationSubscription0 returns the union data inside the Site_Organization_Subscription as a SiteOrganizationSubscription0
+//
+//go:noinline
 func (t Site_Organization_Subscription) AsSiteOrganizationSubscription0() (SiteOrganizationSubscription0, error) {
 	var body SiteOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18018,6 +13298,8 @@ func (t *Site_Organization_Subscription) MergeSiteOrganizationSubscription0(v Si
 }
 
 // AsSiteOrganizationSubscription1 returns the union data inside the Site_Organization_Subscription as a SiteOrganizationSubscription1
+//
+//go:noinline
 func (t Site_Organization_Subscription) AsSiteOrganizationSubscription1() (SiteOrganizationSubscription1, error) {
 	var body SiteOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18043,6 +13325,7 @@ func (t *Site_Organization_Subscription) MergeSiteOrganizationSubscription1(v Si
 	return err
 }
 
+//go:noinline
 func (t Site_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18054,6 +13337,8 @@ func (t *Site_Organization_Subscription) UnmarshalJSON(b []byte) error {
 }
 
 // AsSitesCreateResponseOrganizationSubscription0 returns the union data inside the SitesCreateResponse_Organization_Subscription as a SitesCreateResponseOrganizationSubscription0
+//
+//go:noinline
 func (t SitesCreateResponse_Organization_Subscription) AsSitesCreateResponseOrganizationSubscription0() (SitesCreateResponseOrganizationSubscription0, error) {
 	var body SitesCreateResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18080,6 +13365,8 @@ func (t *SitesCreateResponse_Organization_Subscription) MergeSitesCreateResponse
 }
 
 // AsSitesCreateResponseOrganizationSubscription1 returns the union data inside the SitesCreateResponse_Organization_Subscription as a SitesCreateResponseOrganizationSubscription1
+//
+//go:noinline
 func (t SitesCreateResponse_Organization_Subscription) AsSitesCreateResponseOrganizationSubscription1() (SitesCreateResponseOrganizationSubscription1, error) {
 	var body SitesCreateResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18105,6 +13392,7 @@ func (t *SitesCreateResponse_Organization_Subscription) MergeSitesCreateResponse
 	return err
 }
 
+//go:noinline
 func (t SitesCreateResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18116,6 +13404,8 @@ func (t *SitesCreateResponse_Organization_Subscription) UnmarshalJSON(b []byte) 
 }
 
 // AsSitesGetResponseOrganizationSubscription0 returns the union data inside the SitesGetResponse_Organization_Subscription as a SitesGetResponseOrganizationSubscription0
+//
+//go:noinline
 func (t SitesGetResponse_Organization_Subscription) AsSitesGetResponseOrganizationSubscription0() (SitesGetResponseOrganizationSubscription0, error) {
 	var body SitesGetResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18142,6 +13432,8 @@ func (t *SitesGetResponse_Organization_Subscription) MergeSitesGetResponseOrgani
 }
 
 // AsSitesGetResponseOrganizationSubscription1 returns the union data inside the SitesGetResponse_Organization_Subscription as a SitesGetResponseOrganizationSubscription1
+//
+//go:noinline
 func (t SitesGetResponse_Organization_Subscription) AsSitesGetResponseOrganizationSubscription1() (SitesGetResponseOrganizationSubscription1, error) {
 	var body SitesGetResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18167,6 +13459,7 @@ func (t *SitesGetResponse_Organization_Subscription) MergeSitesGetResponseOrgani
 	return err
 }
 
+//go:noinline
 func (t SitesGetResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18178,6 +13471,8 @@ func (t *SitesGetResponse_Organization_Subscription) UnmarshalJSON(b []byte) err
 }
 
 // AsSitesUpdateResponseOrganizationSubscription0 returns the union data inside the SitesUpdateResponse_Organization_Subscription as a SitesUpdateResponseOrganizationSubscription0
+//
+//go:noinline
 func (t SitesUpdateResponse_Organization_Subscription) AsSitesUpdateResponseOrganizationSubscription0() (SitesUpdateResponseOrganizationSubscription0, error) {
 	var body SitesUpdateResponseOrganizationSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18204,6 +13499,8 @@ func (t *SitesUpdateResponse_Organization_Subscription) MergeSitesUpdateResponse
 }
 
 // AsSitesUpdateResponseOrganizationSubscription1 returns the union data inside the SitesUpdateResponse_Organization_Subscription as a SitesUpdateResponseOrganizationSubscription1
+//
+//go:noinline
 func (t SitesUpdateResponse_Organization_Subscription) AsSitesUpdateResponseOrganizationSubscription1() (SitesUpdateResponseOrganizationSubscription1, error) {
 	var body SitesUpdateResponseOrganizationSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18229,6 +13526,7 @@ func (t *SitesUpdateResponse_Organization_Subscription) MergeSitesUpdateResponse
 	return err
 }
 
+//go:noinline
 func (t SitesUpdateResponse_Organization_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18240,6 +13538,8 @@ func (t *SitesUpdateResponse_Organization_Subscription) UnmarshalJSON(b []byte) 
 }
 
 // AsTestAccountMembershipsPersonSubscription0 returns the union data inside the TestAccount_Memberships_Person_Subscription as a TestAccountMembershipsPersonSubscription0
+//
+//go:noinline
 func (t TestAccount_Memberships_Person_Subscription) AsTestAccountMembershipsPersonSubscription0() (TestAccountMembershipsPersonSubscription0, error) {
 	var body TestAccountMembershipsPersonSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18266,6 +13566,8 @@ func (t *TestAccount_Memberships_Person_Subscription) MergeTestAccountMembership
 }
 
 // AsTestAccountMembershipsPersonSubscription1 returns the union data inside the TestAccount_Memberships_Person_Subscription as a TestAccountMembershipsPersonSubscription1
+//
+//go:noinline
 func (t TestAccount_Memberships_Person_Subscription) AsTestAccountMembershipsPersonSubscription1() (TestAccountMembershipsPersonSubscription1, error) {
 	var body TestAccountMembershipsPersonSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18291,6 +13593,7 @@ func (t *TestAccount_Memberships_Person_Subscription) MergeTestAccountMembership
 	return err
 }
 
+//go:noinline
 func (t TestAccount_Memberships_Person_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18302,6 +13605,8 @@ func (t *TestAccount_Memberships_Person_Subscription) UnmarshalJSON(b []byte) er
 }
 
 // AsTestAccountSubscription0 returns the union data inside the TestAccount_Subscription as a TestAccountSubscription0
+//
+//go:noinline
 func (t TestAccount_Subscription) AsTestAccountSubscription0() (TestAccountSubscription0, error) {
 	var body TestAccountSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18328,6 +13633,8 @@ func (t *TestAccount_Subscription) MergeTestAccountSubscription0(v TestAccountSu
 }
 
 // AsTestAccountSubscription1 returns the union data inside the TestAccount_Subscription as a TestAccountSubscription1
+//
+//go:noinline
 func (t TestAccount_Subscription) AsTestAccountSubscription1() (TestAccountSubscription1, error) {
 	var body TestAccountSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18353,6 +13660,7 @@ func (t *TestAccount_Subscription) MergeTestAccountSubscription1(v TestAccountSu
 	return err
 }
 
+//go:noinline
 func (t TestAccount_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18364,6 +13672,8 @@ func (t *TestAccount_Subscription) UnmarshalJSON(b []byte) error {
 }
 
 // AsTestAccountsCreateResponseMembershipsPersonSubscription0 returns the union data inside the TestAccountsCreateResponse_Memberships_Person_Subscription as a TestAccountsCreateResponseMembershipsPersonSubscription0
+//
+//go:noinline
 func (t TestAccountsCreateResponse_Memberships_Person_Subscription) AsTestAccountsCreateResponseMembershipsPersonSubscription0() (TestAccountsCreateResponseMembershipsPersonSubscription0, error) {
 	var body TestAccountsCreateResponseMembershipsPersonSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18390,6 +13700,8 @@ func (t *TestAccountsCreateResponse_Memberships_Person_Subscription) MergeTestAc
 }
 
 // AsTestAccountsCreateResponseMembershipsPersonSubscription1 returns the union data inside the TestAccountsCreateResponse_Memberships_Person_Subscription as a TestAccountsCreateResponseMembershipsPersonSubscription1
+//
+//go:noinline
 func (t TestAccountsCreateResponse_Memberships_Person_Subscription) AsTestAccountsCreateResponseMembershipsPersonSubscription1() (TestAccountsCreateResponseMembershipsPersonSubscription1, error) {
 	var body TestAccountsCreateResponseMembershipsPersonSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18415,6 +13727,7 @@ func (t *TestAccountsCreateResponse_Memberships_Person_Subscription) MergeTestAc
 	return err
 }
 
+//go:noinline
 func (t TestAccountsCreateResponse_Memberships_Person_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18426,6 +13739,8 @@ func (t *TestAccountsCreateResponse_Memberships_Person_Subscription) UnmarshalJS
 }
 
 // AsTestAccountsCreateResponseSubscription0 returns the union data inside the TestAccountsCreateResponse_Subscription as a TestAccountsCreateResponseSubscription0
+//
+//go:noinline
 func (t TestAccountsCreateResponse_Subscription) AsTestAccountsCreateResponseSubscription0() (TestAccountsCreateResponseSubscription0, error) {
 	var body TestAccountsCreateResponseSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18452,6 +13767,8 @@ func (t *TestAccountsCreateResponse_Subscription) MergeTestAccountsCreateRespons
 }
 
 // AsTestAccountsCreateResponseSubscription1 returns the union data inside the TestAccountsCreateResponse_Subscription as a TestAccountsCreateResponseSubscription1
+//
+//go:noinline
 func (t TestAccountsCreateResponse_Subscription) AsTestAccountsCreateResponseSubscription1() (TestAccountsCreateResponseSubscription1, error) {
 	var body TestAccountsCreateResponseSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18477,6 +13794,7 @@ func (t *TestAccountsCreateResponse_Subscription) MergeTestAccountsCreateRespons
 	return err
 }
 
+//go:noinline
 func (t TestAccountsCreateResponse_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18488,6 +13806,8 @@ func (t *TestAccountsCreateResponse_Subscription) UnmarshalJSON(b []byte) error 
 }
 
 // AsTestAccountsGetResponseMembershipsPersonSubscription0 returns the union data inside the TestAccountsGetResponse_Memberships_Person_Subscription as a TestAccountsGetResponseMembershipsPersonSubscription0
+//
+//go:noinline
 func (t TestAccountsGetResponse_Memberships_Person_Subscription) AsTestAccountsGetResponseMembershipsPersonSubscription0() (TestAccountsGetResponseMembershipsPersonSubscription0, error) {
 	var body TestAccountsGetResponseMembershipsPersonSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18514,6 +13834,8 @@ func (t *TestAccountsGetResponse_Memberships_Person_Subscription) MergeTestAccou
 }
 
 // AsTestAccountsGetResponseMembershipsPersonSubscription1 returns the union data inside the TestAccountsGetResponse_Memberships_Person_Subscription as a TestAccountsGetResponseMembershipsPersonSubscription1
+//
+//go:noinline
 func (t TestAccountsGetResponse_Memberships_Person_Subscription) AsTestAccountsGetResponseMembershipsPersonSubscription1() (TestAccountsGetResponseMembershipsPersonSubscription1, error) {
 	var body TestAccountsGetResponseMembershipsPersonSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18539,6 +13861,7 @@ func (t *TestAccountsGetResponse_Memberships_Person_Subscription) MergeTestAccou
 	return err
 }
 
+//go:noinline
 func (t TestAccountsGetResponse_Memberships_Person_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18550,6 +13873,8 @@ func (t *TestAccountsGetResponse_Memberships_Person_Subscription) UnmarshalJSON(
 }
 
 // AsTestAccountsGetResponseSubscription0 returns the union data inside the TestAccountsGetResponse_Subscription as a TestAccountsGetResponseSubscription0
+//
+//go:noinline
 func (t TestAccountsGetResponse_Subscription) AsTestAccountsGetResponseSubscription0() (TestAccountsGetResponseSubscription0, error) {
 	var body TestAccountsGetResponseSubscription0
 	err := json.Unmarshal(t.union, &body)
@@ -18576,6 +13901,8 @@ func (t *TestAccountsGetResponse_Subscription) MergeTestAccountsGetResponseSubsc
 }
 
 // AsTestAccountsGetResponseSubscription1 returns the union data inside the TestAccountsGetResponse_Subscription as a TestAccountsGetResponseSubscription1
+//
+//go:noinline
 func (t TestAccountsGetResponse_Subscription) AsTestAccountsGetResponseSubscription1() (TestAccountsGetResponseSubscription1, error) {
 	var body TestAccountsGetResponseSubscription1
 	err := json.Unmarshal(t.union, &body)
@@ -18601,6 +13928,7 @@ func (t *TestAccountsGetResponse_Subscription) MergeTestAccountsGetResponseSubsc
 	return err
 }
 
+//go:noinline
 func (t TestAccountsGetResponse_Subscription) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
@@ -18615,96 +13943,72 @@ func (t *TestAccountsGetResponse_Subscription) UnmarshalJSON(b []byte) error {
 // type declares and keeps the others in Unknown (internal/wire).
 
 // MarshalJSON writes Addon, its Unknown members included.
+//
+//go:noinline
 func (v Addon) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Addon; the members it does not declare go to Unknown.
 func (v *Addon) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Addon) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes App, its Unknown members included.
+//
+//go:noinline
 func (v App) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads App; the members it does not declare go to Unknown.
 func (v *App) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *App) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes AppUpdateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v AppUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AppUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *AppUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AppUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AppUpdateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v AppUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AppUpdateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *AppUpdateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AppUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes AppUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v AppUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads AppUpdateResponse; the members it does not declare go to Unknown.
 func (v *AppUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *AppUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes BusinessRelationship, its Unknown members included.
+//
+//go:noinline
 func (v BusinessRelationship) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads BusinessRelationship; the members it does not declare go to Unknown.
 func (v *BusinessRelationship) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *BusinessRelationship) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Connection, its Unknown members included.
+//
+//go:noinline
 func (v Connection) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Connection; the members it does not declare go to Unknown.
 func (v *Connection) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Connection) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes ConnectionsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v ConnectionsGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ConnectionsGetResponse; the members it does not declare go to Unknown.
 func (v *ConnectionsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ConnectionsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes GetPersonOrganizationMembershipsItem, its Unknown members included.
+//
+//go:noinline
 func (v GetPersonOrganizationMembershipsItem) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads GetPersonOrganizationMembershipsItem; the members it does not declare go to Unknown.
@@ -18712,13 +14016,9 @@ func (v *GetPersonOrganizationMembershipsItem) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *GetPersonOrganizationMembershipsItem) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes GetPersonOrganizationMembershipsItemOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v GetPersonOrganizationMembershipsItemOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -18728,131 +14028,89 @@ func (v *GetPersonOrganizationMembershipsItemOrganizationSubscription0) Unmarsha
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *GetPersonOrganizationMembershipsItemOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes JWTPublicKeysListResponse, its Unknown members included.
+//
+//go:noinline
 func (v JWTPublicKeysListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads JWTPublicKeysListResponse; the members it does not declare go to Unknown.
 func (v *JWTPublicKeysListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *JWTPublicKeysListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Machine, its Unknown members included.
+//
+//go:noinline
 func (v Machine) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Machine; the members it does not declare go to Unknown.
 func (v *Machine) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Machine) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes MachinesCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v MachinesCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesCreateJSONBody; the members it does not declare go to Unknown.
 func (v *MachinesCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v MachinesCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesCreateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *MachinesCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesCreateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v MachinesCreateOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesCreateOwnershipResponse; the members it does not declare go to Unknown.
 func (v *MachinesCreateOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v MachinesCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesCreateResponse; the members it does not declare go to Unknown.
 func (v *MachinesCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesGetOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v MachinesGetOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesGetOwnershipResponse; the members it does not declare go to Unknown.
 func (v *MachinesGetOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v MachinesGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesGetResponse; the members it does not declare go to Unknown.
 func (v *MachinesGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesGetSpecificationResponse, its Unknown members included.
+//
+//go:noinline
 func (v MachinesGetSpecificationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesGetSpecificationResponse; the members it does not declare go to Unknown.
 func (v *MachinesGetSpecificationResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesGetSpecificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesUpdateOwnershipJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v MachinesUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
 func (v *MachinesUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesUpdateOwnershipJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v MachinesUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -18862,37 +14120,25 @@ func (v *MachinesUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes MachinesUpdateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v MachinesUpdateOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MachinesUpdateOwnershipResponse; the members it does not declare go to Unknown.
 func (v *MachinesUpdateOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MachinesUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ManufacturerMachine, its Unknown members included.
+//
+//go:noinline
 func (v ManufacturerMachine) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ManufacturerMachine; the members it does not declare go to Unknown.
 func (v *ManufacturerMachine) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ManufacturerMachine) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ManufacturerMachinesCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ManufacturerMachinesCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ManufacturerMachinesCreateJSONBody; the members it does not declare go to Unknown.
@@ -18900,13 +14146,9 @@ func (v *ManufacturerMachinesCreateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ManufacturerMachinesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ManufacturerMachinesCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ManufacturerMachinesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -18916,13 +14158,9 @@ func (v *ManufacturerMachinesCreateJSONRequestBody) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ManufacturerMachinesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ManufacturerMachinesCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v ManufacturerMachinesCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ManufacturerMachinesCreateResponse; the members it does not declare go to Unknown.
@@ -18930,25 +14168,17 @@ func (v *ManufacturerMachinesCreateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ManufacturerMachinesCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ManufacturerMachinesGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v ManufacturerMachinesGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ManufacturerMachinesGetResponse; the members it does not declare go to Unknown.
 func (v *ManufacturerMachinesGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ManufacturerMachinesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ManufacturerMachinesUpdateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v ManufacturerMachinesUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ManufacturerMachinesUpdateJSONBody; the members it does not declare go to Unknown.
@@ -18956,13 +14186,9 @@ func (v *ManufacturerMachinesUpdateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ManufacturerMachinesUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ManufacturerMachinesUpdateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v ManufacturerMachinesUpdateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -18972,13 +14198,9 @@ func (v *ManufacturerMachinesUpdateJSONRequestBody) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ManufacturerMachinesUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes ManufacturerMachinesUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v ManufacturerMachinesUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads ManufacturerMachinesUpdateResponse; the members it does not declare go to Unknown.
@@ -18986,101 +14208,73 @@ func (v *ManufacturerMachinesUpdateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *ManufacturerMachinesUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Membership, its Unknown members included.
+//
+//go:noinline
 func (v Membership) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Membership; the members it does not declare go to Unknown.
 func (v *Membership) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Membership) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes MembershipInvitation, its Unknown members included.
+//
+//go:noinline
 func (v MembershipInvitation) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads MembershipInvitation; the members it does not declare go to Unknown.
 func (v *MembershipInvitation) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *MembershipInvitation) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes N401UnauthorizedJWT, its Unknown members included.
+//
+//go:noinline
 func (v N401UnauthorizedJWT) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads N401UnauthorizedJWT; the members it does not declare go to Unknown.
 func (v *N401UnauthorizedJWT) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *N401UnauthorizedJWT) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes N403Forbidden, its Unknown members included.
+//
+//go:noinline
 func (v N403Forbidden) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads N403Forbidden; the members it does not declare go to Unknown.
 func (v *N403Forbidden) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *N403Forbidden) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes N404NotFound, its Unknown members included.
+//
+//go:noinline
 func (v N404NotFound) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads N404NotFound; the members it does not declare go to Unknown.
 func (v *N404NotFound) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *N404NotFound) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes N422UnprocessableEntity, its Unknown members included.
+//
+//go:noinline
 func (v N422UnprocessableEntity) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads N422UnprocessableEntity; the members it does not declare go to Unknown.
 func (v *N422UnprocessableEntity) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *N422UnprocessableEntity) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Organization, its Unknown members included.
+//
+//go:noinline
 func (v Organization) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Organization; the members it does not declare go to Unknown.
 func (v *Organization) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Organization) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes OrganizationAddonsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationAddonsGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads OrganizationAddonsGetResponse; the members it does not declare go to Unknown.
 func (v *OrganizationAddonsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationAddonsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationBusinessRelationshipsCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationBusinessRelationshipsCreateJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19090,13 +14284,9 @@ func (v *OrganizationBusinessRelationshipsCreateJSONBody) UnmarshalJSON(b []byte
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationBusinessRelationshipsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationBusinessRelationshipsCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationBusinessRelationshipsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19106,13 +14296,9 @@ func (v *OrganizationBusinessRelationshipsCreateJSONRequestBody) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationBusinessRelationshipsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationBusinessRelationshipsCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationBusinessRelationshipsCreateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19122,13 +14308,9 @@ func (v *OrganizationBusinessRelationshipsCreateResponse) UnmarshalJSON(b []byte
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationBusinessRelationshipsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationBusinessRelationshipsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationBusinessRelationshipsGetResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19138,25 +14320,17 @@ func (v *OrganizationBusinessRelationshipsGetResponse) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationBusinessRelationshipsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationMembership, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationMembership) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads OrganizationMembership; the members it does not declare go to Unknown.
 func (v *OrganizationMembership) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationMembership) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationMembershipPersonSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationMembershipPersonSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19166,13 +14340,9 @@ func (v *OrganizationMembershipPersonSubscription0) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationMembershipPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationMembershipsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationMembershipsGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads OrganizationMembershipsGetResponse; the members it does not declare go to Unknown.
@@ -19180,13 +14350,9 @@ func (v *OrganizationMembershipsGetResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationMembershipsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationMembershipsGetResponsePersonSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationMembershipsGetResponsePersonSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19196,13 +14362,9 @@ func (v *OrganizationMembershipsGetResponsePersonSubscription0) UnmarshalJSON(b 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationMembershipsGetResponsePersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationMembershipsUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationMembershipsUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads OrganizationMembershipsUpdateResponse; the members it does not declare go to Unknown.
@@ -19210,13 +14372,9 @@ func (v *OrganizationMembershipsUpdateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationMembershipsUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationMembershipsUpdateResponsePersonSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationMembershipsUpdateResponsePersonSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19226,35 +14384,25 @@ func (v *OrganizationMembershipsUpdateResponsePersonSubscription0) UnmarshalJSON
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationMembershipsUpdateResponsePersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes OrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v OrganizationSubscription0) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads OrganizationSubscription0; the members it does not declare go to Unknown.
 func (v *OrganizationSubscription0) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *OrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Person, its Unknown members included.
+//
+//go:noinline
 func (v Person) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Person; the members it does not declare go to Unknown.
 func (v *Person) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Person) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes PersonOrganizationMembershipsOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationMembershipsOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19264,13 +14412,9 @@ func (v *PersonOrganizationMembershipsOrganizationSubscription0) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationMembershipsOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonOrganizationsCreateJSONBody; the members it does not declare go to Unknown.
@@ -19278,13 +14422,9 @@ func (v *PersonOrganizationsCreateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19294,13 +14434,9 @@ func (v *PersonOrganizationsCreateJSONRequestBody) UnmarshalJSON(b []byte) error
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonOrganizationsCreateResponse; the members it does not declare go to Unknown.
@@ -19308,13 +14444,9 @@ func (v *PersonOrganizationsCreateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsCreateResponseSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsCreateResponseSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19324,13 +14456,9 @@ func (v *PersonOrganizationsCreateResponseSubscription0) UnmarshalJSON(b []byte)
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsCreateResponseSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesCreateJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19340,13 +14468,9 @@ func (v *PersonOrganizationsMachinesCreateJSONBody) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19356,13 +14480,9 @@ func (v *PersonOrganizationsMachinesCreateJSONRequestBody) UnmarshalJSON(b []byt
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesCreateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesCreateOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19372,13 +14492,9 @@ func (v *PersonOrganizationsMachinesCreateOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesCreateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19388,13 +14504,9 @@ func (v *PersonOrganizationsMachinesCreateResponse) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesGetOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesGetOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19404,13 +14516,9 @@ func (v *PersonOrganizationsMachinesGetOwnershipResponse) UnmarshalJSON(b []byte
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesGetResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19420,13 +14528,9 @@ func (v *PersonOrganizationsMachinesGetResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesGetSpecificationResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesGetSpecificationResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19436,13 +14540,9 @@ func (v *PersonOrganizationsMachinesGetSpecificationResponse) UnmarshalJSON(b []
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesGetSpecificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesUpdateOwnershipJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19452,13 +14552,9 @@ func (v *PersonOrganizationsMachinesUpdateOwnershipJSONBody) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19468,13 +14564,9 @@ func (v *PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) UnmarshalJSO
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesUpdateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMachinesUpdateOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19484,13 +14576,9 @@ func (v *PersonOrganizationsMachinesUpdateOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMachinesUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMembershipInvitationsCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMembershipInvitationsCreateJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19500,13 +14588,9 @@ func (v *PersonOrganizationsMembershipInvitationsCreateJSONBody) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMembershipInvitationsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMembershipInvitationsCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19516,13 +14600,9 @@ func (v *PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) Unmarsha
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMembershipInvitationsCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMembershipInvitationsCreateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19532,13 +14612,9 @@ func (v *PersonOrganizationsMembershipInvitationsCreateResponse) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMembershipInvitationsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMembershipsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMembershipsGetResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19548,13 +14624,9 @@ func (v *PersonOrganizationsMembershipsGetResponse) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMembershipsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMembershipsUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsMembershipsUpdateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19564,13 +14636,9 @@ func (v *PersonOrganizationsMembershipsUpdateResponse) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsMembershipsUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesCreateJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19580,13 +14648,9 @@ func (v *PersonOrganizationsSitesCreateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19596,13 +14660,9 @@ func (v *PersonOrganizationsSitesCreateJSONRequestBody) UnmarshalJSON(b []byte) 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesCreateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19612,13 +14672,9 @@ func (v *PersonOrganizationsSitesCreateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesCreateResponseOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesCreateResponseOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19628,13 +14684,9 @@ func (v *PersonOrganizationsSitesCreateResponseOrganizationSubscription0) Unmars
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesCreateResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonOrganizationsSitesGetResponse; the members it does not declare go to Unknown.
@@ -19642,13 +14694,9 @@ func (v *PersonOrganizationsSitesGetResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesGetResponseOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesGetResponseOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19658,13 +14706,9 @@ func (v *PersonOrganizationsSitesGetResponseOrganizationSubscription0) Unmarshal
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesGetResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesUpdateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesUpdateJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19674,13 +14718,9 @@ func (v *PersonOrganizationsSitesUpdateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesUpdateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesUpdateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19690,13 +14730,9 @@ func (v *PersonOrganizationsSitesUpdateJSONRequestBody) UnmarshalJSON(b []byte) 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesUpdateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19706,13 +14742,9 @@ func (v *PersonOrganizationsSitesUpdateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesUpdateResponseOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSitesUpdateResponseOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19722,13 +14754,9 @@ func (v *PersonOrganizationsSitesUpdateResponseOrganizationSubscription0) Unmars
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSitesUpdateResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareCreateJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19738,13 +14766,9 @@ func (v *PersonOrganizationsSoftwareCreateJSONBody) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19754,13 +14778,9 @@ func (v *PersonOrganizationsSoftwareCreateJSONRequestBody) UnmarshalJSON(b []byt
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareCreateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareCreateOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19770,13 +14790,9 @@ func (v *PersonOrganizationsSoftwareCreateOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareCreateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19786,13 +14802,9 @@ func (v *PersonOrganizationsSoftwareCreateResponse) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareGetOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareGetOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19802,13 +14814,9 @@ func (v *PersonOrganizationsSoftwareGetOwnershipResponse) UnmarshalJSON(b []byte
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareGetResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19818,13 +14826,9 @@ func (v *PersonOrganizationsSoftwareGetResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareUpdateOwnershipJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19834,13 +14838,9 @@ func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONBody) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19850,13 +14850,9 @@ func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSO
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareUpdateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSoftwareUpdateOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19866,13 +14862,9 @@ func (v *PersonOrganizationsSoftwareUpdateOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSoftwareUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsCreateJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19882,13 +14874,9 @@ func (v *PersonOrganizationsSpecialistsCreateJSONBody) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19898,13 +14886,9 @@ func (v *PersonOrganizationsSpecialistsCreateJSONRequestBody) UnmarshalJSON(b []
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsCreateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsCreateOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19914,13 +14898,9 @@ func (v *PersonOrganizationsSpecialistsCreateOwnershipResponse) UnmarshalJSON(b 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsCreateResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19930,13 +14910,9 @@ func (v *PersonOrganizationsSpecialistsCreateResponse) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsGetOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsGetOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19946,13 +14922,9 @@ func (v *PersonOrganizationsSpecialistsGetOwnershipResponse) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsGetResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19962,13 +14934,9 @@ func (v *PersonOrganizationsSpecialistsGetResponse) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsGetSpecificationResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsGetSpecificationResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19978,13 +14946,9 @@ func (v *PersonOrganizationsSpecialistsGetSpecificationResponse) UnmarshalJSON(b
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsGetSpecificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsUpdateOwnershipJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -19994,13 +14958,9 @@ func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONBody) UnmarshalJSON(b 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20010,13 +14970,9 @@ func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) Unmarshal
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsUpdateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonOrganizationsSpecialistsUpdateOwnershipResponse) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20026,37 +14982,25 @@ func (v *PersonOrganizationsSpecialistsUpdateOwnershipResponse) UnmarshalJSON(b 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonOrganizationsSpecialistsUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v PersonSubscription0) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonSubscription0; the members it does not declare go to Unknown.
 func (v *PersonSubscription0) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonUpdateAvatarMultipartBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonUpdateAvatarMultipartBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonUpdateAvatarMultipartBody; the members it does not declare go to Unknown.
 func (v *PersonUpdateAvatarMultipartBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonUpdateAvatarMultipartBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonUpdateAvatarMultipartRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonUpdateAvatarMultipartRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20066,61 +15010,41 @@ func (v *PersonUpdateAvatarMultipartRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonUpdateAvatarMultipartRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonUpdateAvatarResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonUpdateAvatarResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonUpdateAvatarResponse; the members it does not declare go to Unknown.
 func (v *PersonUpdateAvatarResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonUpdateAvatarResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonUpdateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *PersonUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonUpdateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v PersonUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonUpdateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *PersonUpdateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v PersonUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonUpdateResponse; the members it does not declare go to Unknown.
 func (v *PersonUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20130,13 +15054,9 @@ func (v *PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0) U
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonUpdateResponseOrganizationMembershipsOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes PersonUpdateResponseSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v PersonUpdateResponseSubscription0) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads PersonUpdateResponseSubscription0; the members it does not declare go to Unknown.
@@ -20144,13 +15064,9 @@ func (v *PersonUpdateResponseSubscription0) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *PersonUpdateResponseSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes RevokedAccessTokensCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v RevokedAccessTokensCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RevokedAccessTokensCreateResponse; the members it does not declare go to Unknown.
@@ -20158,93 +15074,65 @@ func (v *RevokedAccessTokensCreateResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RevokedAccessTokensCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes RevokedAccessTokensListResponse, its Unknown members included.
+//
+//go:noinline
 func (v RevokedAccessTokensListResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RevokedAccessTokensListResponse; the members it does not declare go to Unknown.
 func (v *RevokedAccessTokensListResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RevokedAccessTokensListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes RolesListItem, its Unknown members included.
+//
+//go:noinline
 func (v RolesListItem) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads RolesListItem; the members it does not declare go to Unknown.
 func (v *RolesListItem) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *RolesListItem) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes Site, its Unknown members included.
+//
+//go:noinline
 func (v Site) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Site; the members it does not declare go to Unknown.
 func (v *Site) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Site) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes SiteOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v SiteOrganizationSubscription0) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SiteOrganizationSubscription0; the members it does not declare go to Unknown.
 func (v *SiteOrganizationSubscription0) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SiteOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v SitesCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SitesCreateJSONBody; the members it does not declare go to Unknown.
 func (v *SitesCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v SitesCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SitesCreateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *SitesCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v SitesCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SitesCreateResponse; the members it does not declare go to Unknown.
 func (v *SitesCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesCreateResponseOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v SitesCreateResponseOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20254,25 +15142,17 @@ func (v *SitesCreateResponseOrganizationSubscription0) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesCreateResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v SitesGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SitesGetResponse; the members it does not declare go to Unknown.
 func (v *SitesGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesGetResponseOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v SitesGetResponseOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20282,49 +15162,33 @@ func (v *SitesGetResponseOrganizationSubscription0) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesGetResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesUpdateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v SitesUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SitesUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *SitesUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesUpdateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v SitesUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SitesUpdateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *SitesUpdateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v SitesUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SitesUpdateResponse; the members it does not declare go to Unknown.
 func (v *SitesUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SitesUpdateResponseOrganizationSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v SitesUpdateResponseOrganizationSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20334,107 +15198,73 @@ func (v *SitesUpdateResponseOrganizationSubscription0) UnmarshalJSON(b []byte) e
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SitesUpdateResponseOrganizationSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Software, its Unknown members included.
+//
+//go:noinline
 func (v Software) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Software; the members it does not declare go to Unknown.
 func (v *Software) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Software) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes SoftwareCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SoftwareCreateJSONBody; the members it does not declare go to Unknown.
 func (v *SoftwareCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SoftwareCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SoftwareCreateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *SoftwareCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SoftwareCreateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareCreateOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SoftwareCreateOwnershipResponse; the members it does not declare go to Unknown.
 func (v *SoftwareCreateOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SoftwareCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SoftwareCreateResponse; the members it does not declare go to Unknown.
 func (v *SoftwareCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SoftwareGetOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareGetOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SoftwareGetOwnershipResponse; the members it does not declare go to Unknown.
 func (v *SoftwareGetOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SoftwareGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SoftwareGetResponse; the members it does not declare go to Unknown.
 func (v *SoftwareGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SoftwareUpdateOwnershipJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SoftwareUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
 func (v *SoftwareUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SoftwareUpdateOwnershipJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20444,59 +15274,41 @@ func (v *SoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SoftwareUpdateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v SoftwareUpdateOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SoftwareUpdateOwnershipResponse; the members it does not declare go to Unknown.
 func (v *SoftwareUpdateOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SoftwareUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Specialist, its Unknown members included.
+//
+//go:noinline
 func (v Specialist) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Specialist; the members it does not declare go to Unknown.
 func (v *Specialist) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Specialist) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes SpecialistsCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsCreateJSONBody; the members it does not declare go to Unknown.
 func (v *SpecialistsCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsCreateJSONRequestBody; the members it does not declare go to Unknown.
 func (v *SpecialistsCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsCreateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsCreateOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsCreateOwnershipResponse; the members it does not declare go to Unknown.
@@ -20504,49 +15316,33 @@ func (v *SpecialistsCreateOwnershipResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsCreateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsCreateResponse; the members it does not declare go to Unknown.
 func (v *SpecialistsCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsGetOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsGetOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsGetOwnershipResponse; the members it does not declare go to Unknown.
 func (v *SpecialistsGetOwnershipResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsGetOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsGetResponse; the members it does not declare go to Unknown.
 func (v *SpecialistsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsGetSpecificationResponse, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsGetSpecificationResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsGetSpecificationResponse; the members it does not declare go to Unknown.
@@ -20554,13 +15350,9 @@ func (v *SpecialistsGetSpecificationResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsGetSpecificationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsUpdateOwnershipJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
@@ -20568,13 +15360,9 @@ func (v *SpecialistsUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsUpdateOwnershipJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsUpdateOwnershipJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20584,13 +15372,9 @@ func (v *SpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SpecialistsUpdateOwnershipResponse, its Unknown members included.
+//
+//go:noinline
 func (v SpecialistsUpdateOwnershipResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SpecialistsUpdateOwnershipResponse; the members it does not declare go to Unknown.
@@ -20598,59 +15382,41 @@ func (v *SpecialistsUpdateOwnershipResponse) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SpecialistsUpdateOwnershipResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes Subscription, its Unknown members included.
+//
+//go:noinline
 func (v Subscription) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads Subscription; the members it does not declare go to Unknown.
 func (v *Subscription) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *Subscription) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes SubscriptionCreate, its Unknown members included.
+//
+//go:noinline
 func (v SubscriptionCreate) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SubscriptionCreate; the members it does not declare go to Unknown.
 func (v *SubscriptionCreate) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SubscriptionCreate) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SubscriptionsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v SubscriptionsGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SubscriptionsGetResponse; the members it does not declare go to Unknown.
 func (v *SubscriptionsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SubscriptionsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SubscriptionsUpdateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v SubscriptionsUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SubscriptionsUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *SubscriptionsUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SubscriptionsUpdateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SubscriptionsUpdateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v SubscriptionsUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SubscriptionsUpdateJSONRequestBody; the members it does not declare go to Unknown.
@@ -20658,35 +15424,25 @@ func (v *SubscriptionsUpdateJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SubscriptionsUpdateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes SubscriptionsUpdateResponse, its Unknown members included.
+//
+//go:noinline
 func (v SubscriptionsUpdateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads SubscriptionsUpdateResponse; the members it does not declare go to Unknown.
 func (v *SubscriptionsUpdateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *SubscriptionsUpdateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccount, its Unknown members included.
+//
+//go:noinline
 func (v TestAccount) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TestAccount; the members it does not declare go to Unknown.
 func (v *TestAccount) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccount) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
 // MarshalJSON writes TestAccountMembershipsPersonSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountMembershipsPersonSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20696,37 +15452,25 @@ func (v *TestAccountMembershipsPersonSubscription0) UnmarshalJSON(b []byte) erro
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountMembershipsPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountSubscription0) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TestAccountSubscription0; the members it does not declare go to Unknown.
 func (v *TestAccountSubscription0) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountsCreateJSONBody, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountsCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TestAccountsCreateJSONBody; the members it does not declare go to Unknown.
 func (v *TestAccountsCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountsCreateJSONBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountsCreateJSONRequestBody, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountsCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TestAccountsCreateJSONRequestBody; the members it does not declare go to Unknown.
@@ -20734,25 +15478,17 @@ func (v *TestAccountsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountsCreateJSONRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountsCreateResponse, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountsCreateResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TestAccountsCreateResponse; the members it does not declare go to Unknown.
 func (v *TestAccountsCreateResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountsCreateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountsCreateResponseMembershipsPersonSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountsCreateResponseMembershipsPersonSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20762,13 +15498,9 @@ func (v *TestAccountsCreateResponseMembershipsPersonSubscription0) UnmarshalJSON
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountsCreateResponseMembershipsPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountsCreateResponseSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountsCreateResponseSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20778,25 +15510,17 @@ func (v *TestAccountsCreateResponseSubscription0) UnmarshalJSON(b []byte) error 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountsCreateResponseSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountsGetResponse, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountsGetResponse) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TestAccountsGetResponse; the members it does not declare go to Unknown.
 func (v *TestAccountsGetResponse) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountsGetResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountsGetResponseMembershipsPersonSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountsGetResponseMembershipsPersonSubscription0) MarshalJSON() ([]byte, error) {
 	return wire.Marshal(&v)
 }
@@ -20806,13 +15530,9 @@ func (v *TestAccountsGetResponseMembershipsPersonSubscription0) UnmarshalJSON(b 
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountsGetResponseMembershipsPersonSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes TestAccountsGetResponseSubscription0, its Unknown members included.
+//
+//go:noinline
 func (v TestAccountsGetResponseSubscription0) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads TestAccountsGetResponseSubscription0; the members it does not declare go to Unknown.
@@ -20820,23 +15540,16 @@ func (v *TestAccountsGetResponseSubscription0) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *TestAccountsGetResponseSubscription0) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return wire.UnmarshalFrom(d, v)
-}
-
 // MarshalJSON writes VendorApp, its Unknown members included.
+//
+//go:noinline
 func (v VendorApp) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
 
 // UnmarshalJSON reads VendorApp; the members it does not declare go to Unknown.
 func (v *VendorApp) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: a nested model is
-// decoded where it stands, in the same pass.
-func (v *VendorApp) UnmarshalJSONFrom(d *jsontext.Decoder) error { return wire.UnmarshalFrom(d, v) }
-
-// The getters of the models: reading an optional field never panics.
+// The getters of the models an answer can hold: reading an optional
+// field never panics.
 
 // GetEntryPointURL returns the value of EntryPointURL, the zero value when absent or null (also on a nil Addon).
 func (v *Addon) GetEntryPointURL() (x string) {
@@ -21650,22 +16363,6 @@ func (v *PersonOrganizationsSpecialistsUpdateOwnershipResponse) GetSiteID() (x s
 func (v *PersonOrganizationsSpecialistsUpdateOwnershipResponse) GetTerminatedAt() (x time.Time) {
 	if v != nil {
 		x, _ = nullable.Get(v.TerminatedAt)
-	}
-	return
-}
-
-// GetAvatar returns *Avatar, the zero value when absent (also on a nil PersonUpdateAvatarMultipartBody).
-func (v *PersonUpdateAvatarMultipartBody) GetAvatar() (x openapi_types.File) {
-	if v != nil && v.Avatar != nil {
-		x = *v.Avatar
-	}
-	return
-}
-
-// GetAvatar returns *Avatar, the zero value when absent (also on a nil PersonUpdateAvatarMultipartRequestBody).
-func (v *PersonUpdateAvatarMultipartRequestBody) GetAvatar() (x openapi_types.File) {
-	if v != nil && v.Avatar != nil {
-		x = *v.Avatar
 	}
 	return
 }

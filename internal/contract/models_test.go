@@ -79,13 +79,32 @@ func TestGettersNeverPanic(t *testing.T) {
 // TestNullableGetterReadsNullAsZero reads a nullable field sent as null,
 // as a value and absent.
 func TestNullableGetterReadsNullAsZero(t *testing.T) {
-	for body, want := range map[string]string{`{"given_name":null}`: "", `{"given_name":"Ana"}`: "Ana", `{}`: ""} {
-		var u auth0mgmt.UpdateUserRequestContent
-		if err := json.Unmarshal([]byte(body), &u); err != nil {
+	for body, want := range map[string]string{`{"custom_client_ip_header":null}`: "", `{"custom_client_ip_header":"cf-connecting-ip"}`: "cf-connecting-ip", `{}`: ""} {
+		var d auth0mgmt.CustomDomain
+		if err := json.Unmarshal([]byte(body), &d); err != nil {
 			t.Fatal(err)
 		}
-		if got := u.GetGivenName(); got != want {
+		if got := d.GetCustomClientIPHeader(); got != want {
 			t.Errorf("%s: %q, want %q", body, got, want)
 		}
+	}
+}
+
+// TestEnumValidKnowsItsValues checks the Valid method of an enum over
+// strings (one call into the runtime) and of one over booleans.
+func TestEnumValidKnowsItsValues(t *testing.T) {
+	for v, want := range map[auth0mgmt.ActionBindingRefTypeEnum]bool{
+		auth0mgmt.ActionBindingRefTypeEnumActionID:  true,
+		auth0mgmt.ActionBindingRefTypeEnumBindingID: true,
+		"action_name": true,
+		"":            false,
+		"Action_ID":   false,
+	} {
+		if got := v.Valid(); got != want {
+			t.Errorf("%q: Valid() = %v", v, got)
+		}
+	}
+	if !auth0mgmt.ClientGrantAllowAnyOrganizationEnumTrue.Valid() || auth0mgmt.ClientGrantAllowAnyOrganizationEnum(false).Valid() {
+		t.Error("boolean enum: Valid wrong")
 	}
 }

@@ -1,6 +1,7 @@
 package facade
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"iter"
@@ -44,23 +45,29 @@ type PageSpec struct {
 	PageSize int
 }
 
-// Page is one decoded page of items.
-type Page[T any] struct {
+// Page is one decoded page: its items go to the slice Items points to
+// (a *[]T the iterator owns), what the answer says of the next page to
+// the other fields. Page is not generic, and neither is the walk over the
+// pages: only the loop handing out the items is compiled once per item
+// type (per list operation of a generated package).
+type Page struct {
 	spec       *PageSpec
-	Items      []T
+	Items      any // *[]T
+	found      bool
 	Total      int
 	HasTotal   bool
 	Next       string
 	TotalPages int
 }
 
-// NewPage returns an empty page to decode a response into.
-func NewPage[T any](spec *PageSpec) *Page[T] { return &Page[T]{spec: spec} }
+// NewPage returns an empty page to decode a response into; its items go
+// to *items (a *[]T).
+func NewPage(spec *PageSpec, items any) *Page { return &Page{spec: spec, Items: items} }
 
 // receiveHeader is implemented by values that want the response headers.
 type receiveHeader interface{ receiveHeader(http.Header) }
 
-func (p *Page[T]) receiveHeader(h http.Header) {
+func (p *Page) receiveHeader(h http.Header) {
 	if p.spec.TotalPagesHeader == "" {
 		return
 	}
@@ -71,13 +78,15 @@ func (p *Page[T]) receiveHeader(h http.Header) {
 
 // UnmarshalJSON decodes a bare array, or an object holding the items
 // under spec.Items with the total and next checkpoint beside them.
-func (p *Page[T]) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, p) }
+func (p *Page) UnmarshalJSON(b []byte) error {
+	return p.UnmarshalJSONFrom(jsontext.NewDecoder(bytes.NewReader(b)))
+}
 
 // UnmarshalJSONFrom is UnmarshalJSON for the JSON v2 API: one pass, each
 // item decoded where it stands.
-func (p *Page[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+func (p *Page) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if dec.PeekKind() == '[' {
-		return wire.UnmarshalFrom(dec, &p.Items)
+		return wire.UnmarshalFrom(dec, p.Items)
 	}
 	if _, err := dec.ReadToken(); err != nil { // '{' (or a type error)
 		return err
@@ -91,15 +100,13 @@ func (p *Page[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		k, kind := name.String(), dec.PeekKind()
 		switch {
 		case kind == '[' && (k == field || field == ""):
-			if field == "" && p.Items != nil {
+			if field == "" && p.found {
 				return fmt.Errorf("page has several array fields (%s)", k)
 			}
-			if err := wire.UnmarshalFrom(dec, &p.Items); err != nil {
+			if err := wire.UnmarshalFrom(dec, p.Items); err != nil {
 				return err
 			}
-			if field == "" && p.Items == nil {
-				p.Items = []T{}
-			}
+			p.found = true
 		case k == p.spec.Total && k != "":
 			raw, err := dec.ReadValue()
 			if err != nil {
@@ -122,47 +129,78 @@ func (p *Page[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return err
 }
 
+// PageFetch gets one page: the request made with params (the iterator's copy
+// of the caller's parameters, paging fields set), its answer decoded into
+// page.
+type PageFetch func(ctx context.Context, params any, page *Page) error
+
 // Paginate walks the pages of a list operation. params is a pointer to the
 // operation's parameter struct (or nil); it is copied, never modified.
-// fetch gets one page with the paging parameters set on its copy.
-func Paginate[T any](ctx context.Context, spec *PageSpec, params any, fetch func(ctx context.Context, params any) (*Page[T], error)) iter.Seq2[T, error] {
+// fetch gets one page with the paging parameters set on its copy. Only
+// this loop is compiled once per item type (per list operation of a
+// generated package): the walk over the pages is not generic, and
+// Paginate is not inlined, so its closure is compiled once.
+//
+//go:noinline
+func Paginate[T any](ctx context.Context, spec *PageSpec, params any, fetch PageFetch) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		var zero T
-		p, err := copyParams(params)
-		if err != nil {
-			yield(zero, err)
-			return
-		}
-		st := pager{spec: spec, params: p}
-		if err := st.start(); err != nil {
-			yield(zero, err)
-			return
-		}
-		for {
-			if err := ctx.Err(); err != nil {
-				yield(zero, err)
-				return
-			}
-			page, err := fetch(ctx, p.Interface())
-			if err != nil {
-				yield(zero, err)
-				return
-			}
-			for _, it := range page.Items {
+		var items []T
+		w := walker{ctx: ctx, spec: spec, params: params, items: &items, fetch: fetch}
+		for w.next() {
+			for _, it := range items {
 				if !yield(it, nil) {
 					return
 				}
 			}
-			more, err := st.advance(page.Items, page.HasTotal, page.Total, page.Next, page.TotalPages)
-			if err != nil {
-				yield(zero, err)
-				return
-			}
-			if !more {
-				return
-			}
+		}
+		if w.err != nil {
+			var zero T
+			yield(zero, w.err)
 		}
 	}
+}
+
+// walker fetches the pages of one walk into *items (a *[]T, emptied
+// before each page).
+type walker struct {
+	ctx    context.Context
+	spec   *PageSpec
+	params any
+	items  any
+	fetch  PageFetch
+	st     *pager
+	list   reflect.Value
+	page   *Page
+	err    error
+}
+
+// next fetches the next page and reports whether there is one; a walk
+// that ends on an error leaves it in err.
+func (w *walker) next() bool {
+	if w.st == nil {
+		p, err := copyParams(w.params)
+		if err != nil {
+			w.err = err
+			return false
+		}
+		w.st = &pager{spec: w.spec, params: p}
+		if w.err = w.st.start(); w.err != nil {
+			return false
+		}
+		w.list = reflect.ValueOf(w.items).Elem()
+	} else {
+		more, err := w.st.advance(w.list.Len(), w.page.HasTotal, w.page.Total, w.page.Next, w.page.TotalPages)
+		if w.err = err; err != nil || !more {
+			return false
+		}
+	}
+	if w.err = w.ctx.Err(); w.err != nil {
+		return false
+	}
+	w.list.SetZero()
+	w.page = NewPage(w.spec, w.items)
+	w.err = w.fetch(w.ctx, w.st.params.Interface(), w.page)
+	return w.err == nil
 }
 
 // pager holds the paging position.
@@ -230,8 +268,7 @@ func (s *pager) setRange(start int) error {
 }
 
 // advance moves to the next page and reports whether there is one.
-func (s *pager) advance(items any, hasTotal bool, total int, next string, totalPages int) (bool, error) {
-	n := reflect.ValueOf(items).Len()
+func (s *pager) advance(n int, hasTotal bool, total int, next string, totalPages int) (bool, error) {
 	if n == 0 {
 		return false, nil
 	}

@@ -19,11 +19,10 @@ type listParams struct {
 }
 
 // fake serves 7 items in pages, the way each style asks for them.
-func fake(t *testing.T, spec *PageSpec, calls *[]string) func(ctx context.Context, p any) (*Page[int], error) {
+func fake(t *testing.T, spec *PageSpec, calls *[]string) PageFetch {
 	items := []int{1, 2, 3, 4, 5, 6, 7}
-	return func(ctx context.Context, p any) (*Page[int], error) {
+	return func(ctx context.Context, p any, pg *Page) error {
 		lp := p.(*listParams)
-		pg := NewPage[int](spec)
 		var from, to int
 		switch spec.Style {
 		case PageStyle:
@@ -47,9 +46,9 @@ func fake(t *testing.T, spec *PageSpec, calls *[]string) func(ctx context.Contex
 		}
 		to = min(to, len(items))
 		if from < to {
-			pg.Items = items[from:to]
+			*pg.Items.(*[]int) = items[from:to]
 		}
-		return pg, nil
+		return nil
 	}
 }
 
@@ -75,7 +74,7 @@ func TestPaginateStyles(t *testing.T) {
 	} {
 		var calls []string
 		var nilParams *listParams // generated iterators pass a typed nil
-		got := collect(t, Paginate(context.Background(), spec, nilParams, fake(t, spec, &calls)))
+		got := collect(t, Paginate[int](context.Background(), spec, nilParams, fake(t, spec, &calls)))
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s (first page %d): %s", spec.Style, spec.FirstPage, diff)
 		}
@@ -91,7 +90,7 @@ func TestPaginateKeepsCallerParamsAndStops(t *testing.T) {
 	params := &listParams{Page: &two, PerPage: &five}
 	var calls []string
 	var got []int
-	for v, err := range Paginate(context.Background(), spec, params, fake(t, spec, &calls)) {
+	for v, err := range Paginate[int](context.Background(), spec, params, fake(t, spec, &calls)) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +103,7 @@ func TestPaginateKeepsCallerParamsAndStops(t *testing.T) {
 	one := 0
 	params = &listParams{Page: &one, PerPage: &five}
 	calls = nil
-	for v := range Paginate(context.Background(), spec, params, fake(t, spec, &calls)) {
+	for v := range Paginate[int](context.Background(), spec, params, fake(t, spec, &calls)) {
 		if v == 2 {
 			break
 		}
@@ -114,7 +113,7 @@ func TestPaginateKeepsCallerParamsAndStops(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	for _, err := range Paginate(ctx, spec, params, fake(t, spec, &calls)) {
+	for _, err := range Paginate[int](ctx, spec, params, fake(t, spec, &calls)) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("cancelled: err = %v", err)
 		}
@@ -123,15 +122,17 @@ func TestPaginateKeepsCallerParamsAndStops(t *testing.T) {
 
 func TestPageDecodesBothShapes(t *testing.T) {
 	spec := &PageSpec{Items: "users", Total: "total", Next: "next"}
-	p := NewPage[string](spec)
-	if err := p.UnmarshalJSON([]byte(`["a","b"]`)); err != nil || len(p.Items) != 2 {
-		t.Errorf("bare array: %v %v", p.Items, err)
+	var items []string
+	p := NewPage(spec, &items)
+	if err := p.UnmarshalJSON([]byte(`["a","b"]`)); err != nil || len(items) != 2 {
+		t.Errorf("bare array: %v %v", items, err)
 	}
-	p = NewPage[string](spec)
-	if err := p.UnmarshalJSON([]byte(`{"users":["a"],"total":9,"next":"n1"}`)); err != nil || len(p.Items) != 1 || p.Total != 9 || !p.HasTotal || p.Next != "n1" {
+	items = nil
+	p = NewPage(spec, &items)
+	if err := p.UnmarshalJSON([]byte(`{"users":["a"],"total":9,"next":"n1"}`)); err != nil || len(items) != 1 || p.Total != 9 || !p.HasTotal || p.Next != "n1" {
 		t.Errorf("object: %+v %v", p, err)
 	}
-	p = NewPage[string](&PageSpec{})
+	p = NewPage(&PageSpec{}, &items)
 	if err := p.UnmarshalJSON([]byte(`{"a":[],"b":[]}`)); err == nil {
 		t.Errorf("two array fields with no items name: no error")
 	}

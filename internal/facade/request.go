@@ -56,11 +56,14 @@ type Args struct {
 	ContentType string
 }
 
-// Fetch sends op with a and decodes the 2xx JSON answer into a new T.
-func Fetch[T any](ctx context.Context, r *Runtime, op *Operation, a Args, opts []CallOption) (*T, error) {
-	out := new(T)
+// Fetch sends op with a and decodes the 2xx JSON answer into out (a new
+// *T), which it returns (nil on an error). Its type parameter is the
+// pointer, whose shape all pointers share: one instantiation serves the
+// methods of every answer type.
+func Fetch[P any](ctx context.Context, r *Runtime, op *Operation, a Args, opts []CallOption, out P) (P, error) {
 	if err := r.call(ctx, op, &a, opts, out); err != nil {
-		return nil, err
+		var zero P
+		return zero, err
 	}
 	return out, nil
 }
@@ -94,15 +97,16 @@ func (r *Runtime) Bytes(ctx context.Context, op *Operation, a Args, opts []CallO
 // List ranges over every item of a list operation, fetching the pages as
 // the loop goes (see Paginate). a.Query is copied, never changed.
 func List[T any](ctx context.Context, r *Runtime, op *Operation, spec *PageSpec, a Args, opts []CallOption) iter.Seq2[T, error] {
-	return Paginate(ctx, spec, a.Query, func(ctx context.Context, params any) (*Page[T], error) {
+	return Paginate[T](ctx, spec, a.Query, r.pages(op, a, opts))
+}
+
+// pages fetches the pages of op for List.
+func (r *Runtime) pages(op *Operation, a Args, opts []CallOption) PageFetch {
+	return func(ctx context.Context, params any, page *Page) error {
 		b := a
 		b.Query = params
-		page := NewPage[T](spec)
-		if err := r.call(ctx, op, &b, opts, page); err != nil {
-			return nil, err
-		}
-		return page, nil
-	})
+		return r.call(ctx, op, &b, opts, page)
+	}
 }
 
 // URL returns the URL of a url-only operation: a browser or a streaming

@@ -64,7 +64,7 @@ func TestRequestsAreBuiltFromTheOperation(t *testing.T) {
 			{Name: "take", Explode: true}, {Name: "flag", Explode: true}, {Name: "filter", JSON: true}, {Name: "missing", Explode: true}}}
 	q, take := "a b&c", 0
 	p := &listParams{Q: &q, Fields: []string{"x", "y"}, Tags: []string{"t1", "t2"}, Take: &take, Filter: &filter{Name: "n"}}
-	if _, err := facade.Fetch[out](ctx, rt, op, facade.Args{Path: []any{"auth0|1/2", "th ing"}, Query: p}, nil); err != nil {
+	if _, err := facade.Fetch(ctx, rt, op, facade.Args{Path: []any{"auth0|1/2", "th ing"}, Query: p}, nil, new(out)); err != nil {
 		t.Fatal(err)
 	}
 	got := last()
@@ -77,7 +77,7 @@ func TestRequestsAreBuiltFromTheOperation(t *testing.T) {
 
 	// A nil parameter struct, typed or not, sends no query.
 	for _, params := range []any{nil, (*listParams)(nil)} {
-		if _, err := facade.Fetch[out](ctx, rt, op, facade.Args{Path: []any{"o", "i"}, Query: params}, nil); err != nil {
+		if _, err := facade.Fetch(ctx, rt, op, facade.Args{Path: []any{"o", "i"}, Query: params}, nil, new(out)); err != nil {
 			t.Fatal(err)
 		}
 		if got := last(); got.query != "" {
@@ -85,7 +85,7 @@ func TestRequestsAreBuiltFromTheOperation(t *testing.T) {
 		}
 	}
 	// An empty path parameter would change the path: refused, nothing sent.
-	if _, err := facade.Fetch[out](ctx, rt, op, facade.Args{Path: []any{"", "i"}}, nil); err == nil || !strings.Contains(err.Error(), "org") {
+	if _, err := facade.Fetch(ctx, rt, op, facade.Args{Path: []any{"", "i"}}, nil, new(out)); err == nil || !strings.Contains(err.Error(), "org") {
 		t.Errorf("empty path parameter: %v", err)
 	}
 }

@@ -303,3 +303,18 @@ func replace(v jsontext.Value, toks []string) (jsontext.Value, bool) {
 	}
 	return append(out, byte(kind)+2), true // '{'+2 == '}', '['+2 == ']'
 }
+
+// OneOf reports whether v is one of values: the Valid method of every
+// generated enum over strings is this one call instead of a switch
+// compiled per enum (553 of them in gen/auth0mgmt, ~8% of its compile
+// memory).
+//
+//go:noinline
+func OneOf(v string, values ...string) bool {
+	for _, x := range values {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
