@@ -259,3 +259,9 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 
 // scopeHas reports whether a space-separated scope holds s.
 func scopeHas(scope, s string) bool { return slices.Contains(strings.Fields(scope), s) }
+
+// scopeList splits a scope parameter: space-separated, or comma-separated
+// as Zaikio writes it.
+func scopeList(scope string) []string {
+	return strings.FieldsFunc(scope, func(r rune) bool { return r == ' ' || r == ',' })
+}

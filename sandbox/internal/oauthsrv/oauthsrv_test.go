@@ -111,6 +111,20 @@ func TestCodeFlowPKCEAndRefresh(t *testing.T) {
 	if _, err := cfg.TokenSource(t.Context(), tok).Token(); err == nil {
 		t.Error("a rotated-out refresh token was accepted")
 	}
+
+	// A refresh may narrow the scope, never widen it (RFC 6749, 6).
+	refresh := func(rt, scope string) (*Tokens, error) {
+		toks, _, err := s.Exchange(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {"spa"}, "scope": {scope}})
+		return toks, err
+	}
+	var oe *Error
+	if _, err := refresh(next.RefreshToken, "openid profile admin"); !errors.As(err, &oe) || oe.Code != "invalid_scope" {
+		t.Errorf("widened scope on refresh: %v, want invalid_scope", err)
+	}
+	narrowed, err := refresh(next.RefreshToken, "openid")
+	if err != nil || narrowed.Scope != "openid" {
+		t.Errorf("narrowed scope on refresh: %+v %v", narrowed, err)
+	}
 }
 
 func TestLoginFailuresAndBadRequests(t *testing.T) {

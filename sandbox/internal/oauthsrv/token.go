@@ -307,6 +307,14 @@ func (s *Server) useRefresh(c *Client, form url.Values) (*Grant, bool, *Error) {
 	ng := *g
 	ng.Nonce = ""
 	if sc := form.Get("scope"); sc != "" {
+		// A refresh may narrow the granted scope, never widen it
+		// (RFC 6749, section 6).
+		granted := scopeList(g.Scope)
+		for _, want := range scopeList(sc) {
+			if !slices.Contains(granted, want) {
+				return nil, false, errf(http.StatusBadRequest, "invalid_scope", "scope %s was not granted", want)
+			}
+		}
 		ng.Scope = sc
 	}
 	if s.cfg.RotateRefreshTokens {
