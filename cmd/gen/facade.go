@@ -517,15 +517,6 @@ func boolExt(v any) bool {
 	return ok && b
 }
 
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	s = strings.TrimRight(s, ".")
-	if len(s) > 120 {
-		s = s[:117] + "..."
-	}
-	return s
-}
-
 // securityOf tells how an operation authenticates: "" for a token,
 // "basic" for HTTP Basic client credentials, "basic-or-token" when the
 // document accepts either, "none" for nothing.
