@@ -63,8 +63,6 @@ func newTokenServer(t testing.TB) *tokenServer {
 	return ts
 }
 
-func (ts *tokenServer) tokenURL() string { return ts.URL + "/oauth/access_token" }
-
 func (ts *tokenServer) client() *tokenstore.OAuthClient {
 	return hubClient(ts.URL, clientSecret)
 }
