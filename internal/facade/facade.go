@@ -15,10 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
-	"net"
 	"net/http"
-	"runtime"
-
 	"net/url"
 	"runtime/debug"
 	"slices"
@@ -26,7 +23,6 @@ import (
 	"sync"
 	"time"
 
-	cleanhttp "github.com/hashicorp/go-cleanhttp"
 	"golang.org/x/oauth2"
 
 	"github.com/idsdk/idsdk-go/auth"
@@ -219,7 +215,7 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 		base:        base,
 		server:      base + "/",
 		origin:      origin,
-		client:      cfg.httpClient(origin),
+		client:      &cfg.newSender(origin).client,
 		header:      cfg.defaultHeaders(),
 		decoder:     cfg.Decoder,
 		validate:    validate,
@@ -246,28 +242,6 @@ func (cfg *Config) baseURL(validate func(string) (string, error)) (string, error
 		base = srv.URL
 	}
 	return validate(base)
-}
-
-// httpClient is the client's own HTTP client: the caller's (copied) or a
-// new one, over the pooled transport, the token transport (when the
-// client has credentials, for origin only) and the retry policy.
-func (cfg *Config) httpClient(origin string) *http.Client {
-	policy := cfg.policy()
-	client := &http.Client{}
-	if cfg.HTTPClient != nil {
-		*client = *cfg.HTTPClient
-	}
-	inner := baseTransport(*cfg)
-	if own, ok := inner.(*http.Transport); ok && (cfg.HTTPClient == nil || cfg.HTTPClient.Transport == nil) {
-		// The transport is the client's alone: once the client is
-		// unreachable, nobody else will use its idle connections.
-		runtime.AddCleanup(client, (*http.Transport).CloseIdleConnections, own)
-	}
-	if cfg.Token != nil || cfg.BasicID != "" {
-		inner = &auth.Transport{Source: cfg.Token, Origin: origin, Base: inner, ForRequest: requestAuth}
-	}
-	client.Transport = policy.Transport(inner)
-	return client
 }
 
 // defaultHeaders are the headers every request carries: the configured
@@ -300,11 +274,6 @@ func (cfg *Config) defaultHeaders() []headerValue {
 	}
 	return defaults
 }
-
-// IdleConnsPerHost is how many idle connections the transport a client
-// builds for itself keeps per host: enough for that many callers at once
-// to reuse their connections instead of opening new ones.
-const IdleConnsPerHost = 100
 
 // policy is the retry policy of the client: the caller's or the API's
 // default, adjusted by the API's extra statuses and the caller's Timeout
@@ -370,24 +339,6 @@ func (cfg *Config) credentials(base string) error {
 		return fmt.Errorf("%w: calls go to %s and tokens come from %s; give the region once, to the client (its credential options build the token source from it)", auth.ErrEndpointMismatch, want, got)
 	}
 	return nil
-}
-
-// baseTransport is the transport requests finally go through: the
-// caller's, or a pooled transport of the client's own (never shared with
-// another client or with http.DefaultTransport), sized by
-// IdleConnsPerHost and bounded by the connect timeout when the API has one.
-func baseTransport(cfg Config) http.RoundTripper {
-	if cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil {
-		return cfg.HTTPClient.Transport
-	}
-	t := cleanhttp.DefaultPooledTransport()
-	t.MaxIdleConns = max(t.MaxIdleConns, IdleConnsPerHost)
-	t.MaxIdleConnsPerHost = IdleConnsPerHost
-	if cfg.ConnectTimeout > 0 {
-		t.DialContext = (&net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second}).DialContext
-		t.TLSHandshakeTimeout = cfg.ConnectTimeout
-	}
-	return t
 }
 
 // Version is the idsdk-go version reported in the default User-Agent.
