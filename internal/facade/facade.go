@@ -245,8 +245,33 @@ func (cfg *Config) baseURL(validate func(string) (string, error)) (string, error
 }
 
 // defaultHeaders are the headers every request carries: the configured
-// ones, Accept, User-Agent and the telemetry header, sorted by name.
+// ones, Accept, User-Agent and the telemetry header, sorted by name. A
+// client that configures none of its own shares the list every such
+// client of its API uses: it is never written to (see headerValue).
 func (cfg *Config) defaultHeaders() []headerValue {
+	if len(cfg.Header) > 0 || cfg.UserAgent != "" {
+		return cfg.buildDefaultHeaders()
+	}
+	key := sharedHeadersKey{cfg.API, cfg.TelemetryHeader, cfg.NoTelemetry}
+	if h, ok := sharedHeaders.Load(key); ok {
+		return h.([]headerValue)
+	}
+	h, _ := sharedHeaders.LoadOrStore(key, cfg.buildDefaultHeaders())
+	return h.([]headerValue)
+}
+
+// sharedHeaders holds the default headers of the clients that configure
+// none of their own, by sharedHeadersKey: a few entries per API at most.
+var sharedHeaders sync.Map
+
+// sharedHeadersKey is what the shared default headers depend on.
+type sharedHeadersKey struct {
+	api, telemetryHeader string
+	noTelemetry          bool
+}
+
+// buildDefaultHeaders builds the list defaultHeaders returns.
+func (cfg *Config) buildDefaultHeaders() []headerValue {
 	header := http.Header{}
 	for k, vs := range cfg.Header {
 		for _, v := range vs {
@@ -272,7 +297,7 @@ func (cfg *Config) defaultHeaders() []headerValue {
 		// into the slices every request shares.
 		defaults = append(defaults, headerValue{k, slices.Clip(header[k])})
 	}
-	return defaults
+	return slices.Clip(defaults)
 }
 
 // policy is the retry policy of the client: the caller's or the API's
@@ -390,7 +415,10 @@ func (r *Runtime) LogValue() slog.Value { return redact.PointerLogValue(r) }
 // MarshalJSON writes String.
 func (r Runtime) MarshalJSON() ([]byte, error) { return redact.JSON(r.String()) }
 
-// headerValue is one default header of a client.
+// headerValue is one default header of a client. The values are shared
+// by every request of the client (and of the clients that share its
+// defaults): a request gets the slice itself, clipped so that appending
+// to it copies, and nothing ever writes into it.
 type headerValue struct {
 	key    string
 	values []string
