@@ -72,10 +72,20 @@ func requestAuth(req *http.Request) auth.RequestAuth {
 // idempotent returns the retry policy's Idempotent: the call's own word,
 // else the policy's function (nil: no).
 func idempotent(policy func(*http.Request) bool) func(*http.Request) bool {
+	if policy == nil {
+		return callIdempotent
+	}
 	return func(req *http.Request) bool {
 		if f := factsOf(req); f != nil && f.idempotent {
 			return true
 		}
 		return policy != nil && policy(req)
 	}
+}
+
+// callIdempotent is idempotent(nil), without a closure of its own per
+// client: the call's own word.
+func callIdempotent(req *http.Request) bool {
+	f := factsOf(req)
+	return f != nil && f.idempotent
 }

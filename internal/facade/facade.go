@@ -169,7 +169,6 @@ type Runtime struct {
 	api      string
 	base     string
 	server   string // base + "/", what the request builders take
-	origin   string
 	client   *http.Client
 	header   []headerValue // default headers, canonical keys
 	decoder  sdkerrors.Decoder
@@ -205,7 +204,15 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 	if err := cfg.credentials(base); err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.API, err)
 	}
+	// The strings the runtime keeps share one allocation: base and the
+	// origin are prefixes of server when the origin is spelled as in base
+	// (lower case, as the validation leaves it).
+	server := base + "/"
+	base = server[:len(base)]
 	origin := auth.OriginOf(base)
+	if strings.HasPrefix(base, origin) {
+		origin = base[:len(origin)]
+	}
 	return &Runtime{
 		token:       cfg.Token,
 		basicID:     cfg.BasicID,
@@ -213,8 +220,7 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 		basicSecret: cfg.BasicSecret,
 		api:         cfg.API,
 		base:        base,
-		server:      base + "/",
-		origin:      origin,
+		server:      server,
 		client:      &cfg.newSender(origin).client,
 		header:      cfg.defaultHeaders(),
 		decoder:     cfg.Decoder,
