@@ -7,17 +7,11 @@ import (
 	"time"
 )
 
-// attemptTransport gives each attempt its own deadline, which lasts until the
-// response body is read to the end or closed.
-type attemptTransport struct {
-	base    http.RoundTripper
-	timeout time.Duration
-}
-
-// RoundTrip sends one attempt under its own deadline.
-func (a *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx, cancel := context.WithTimeout(req.Context(), a.timeout)
-	resp, err := a.base.RoundTrip(req.WithContext(ctx))
+// timedAttempt sends one attempt through base under its own deadline,
+// which lasts until the response body is read to the end or closed.
+func timedAttempt(base http.RoundTripper, timeout time.Duration, req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithTimeout(req.Context(), timeout)
+	resp, err := base.RoundTrip(req.WithContext(ctx))
 	if err != nil || resp == nil {
 		cancel()
 		return resp, err

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -68,7 +67,7 @@ func (s *settings) retryStatus(code int) bool {
 		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	}
-	return slices.Contains(s.extraStatuses, code)
+	return s.extraStatuses.has(code)
 }
 
 // notProcessed reports whether the status says the server did not act on the

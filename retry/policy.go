@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -105,7 +104,7 @@ func (p *Policy) String() string {
 		b.WriteString("none")
 	}
 	fmt.Fprintf(&b, ", RetryStatuses: %v, Idempotent: %s, Logger: %s, Observer: %s}",
-		s.extraStatuses, setOrNot(s.idempotent != nil), setOrNot(p != nil && p.Logger != nil), setOrNot(p != nil && p.Observer != nil))
+		s.extraStatuses.list(), setOrNot(s.idempotent != nil), setOrNot(p != nil && p.Logger != nil), setOrNot(p != nil && p.Observer != nil))
 	return b.String()
 }
 
@@ -139,7 +138,7 @@ type settings struct {
 	maxWait        time.Duration
 	maxRetryAfter  time.Duration
 	attemptTimeout time.Duration
-	extraStatuses  []int
+	extraStatuses  statusSet
 	idempotent     func(*http.Request) bool
 	observer       observe.Observer // the Observer and the Logger
 }
@@ -171,10 +170,37 @@ func (p *Policy) settings() settings {
 		s.maxRetryAfter = DefaultMaxRetryAfter
 	}
 	for _, code := range p.RetryStatuses {
-		if code >= 500 && code <= 599 && code != http.StatusNotImplemented && !slices.Contains(s.extraStatuses, code) {
-			s.extraStatuses = append(s.extraStatuses, code)
+		if code != http.StatusNotImplemented {
+			s.extraStatuses.add(code)
 		}
 	}
-	slices.Sort(s.extraStatuses)
 	return s
+}
+
+// statusSet is a set of 5xx status codes, one bit each: a transport keeps
+// its extra retry statuses in place, without a slice of its own.
+type statusSet [2]uint64
+
+// add puts code in the set when it is a 5xx status; others are ignored.
+func (s *statusSet) add(code int) {
+	if i := code - 500; i >= 0 && i < 100 {
+		s[i/64] |= 1 << (i % 64)
+	}
+}
+
+// has reports whether code is in the set.
+func (s *statusSet) has(code int) bool {
+	i := code - 500
+	return i >= 0 && i < 100 && s[i/64]&(1<<(i%64)) != 0
+}
+
+// list is the codes of the set, in increasing order.
+func (s *statusSet) list() []int {
+	var codes []int
+	for code := 500; code < 600; code++ {
+		if s.has(code) {
+			codes = append(codes, code)
+		}
+	}
+	return codes
 }

@@ -2,6 +2,7 @@ package retry
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -115,4 +116,18 @@ func TestConcurrentUse(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// Extra retry statuses are kept for 5xx codes only (501 never), across
+// the whole 500-599 range.
+func TestExtraStatusesRange(t *testing.T) {
+	s := (&Policy{RetryStatuses: []int{-1, 0, 499, 501, 563, 564, 599, 600, 1000}}).settings()
+	for code, want := range map[int]bool{499: false, 501: false, 505: false, 563: true, 564: true, 599: true, 600: false, 1000: false, 0: false} {
+		if got := s.retryStatus(code); got != want {
+			t.Errorf("retryStatus(%d) = %t, want %t", code, got, want)
+		}
+	}
+	if got, want := fmt.Sprint(s.extraStatuses.list()), "[563 564 599]"; got != want {
+		t.Errorf("extra statuses %s, want %s", got, want)
+	}
 }

@@ -30,39 +30,38 @@ func (p *Policy) Transport(base http.RoundTripper) http.RoundTripper {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	t := &transport{s: p.settings(), base: base}
-	t.attempt = base
-	if t.s.attemptTimeout > 0 {
-		t.attempt = &attemptTransport{base: base, timeout: t.s.attemptTimeout}
-	}
-	// The client that go-retryablehttp drives: no redirects, no cookie jar,
-	// no overall timeout. Its transport deliberately lacks
-	// CloseIdleConnections, so go-retryablehttp giving up on one request does
-	// not close the idle connections that other requests share.
-	t.inner = &http.Client{
-		Transport: onlyRoundTrip{t.attempt},
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
-	return t
+	return &transport{s: p.settings(), base: base}
 }
 
 // transport is the RoundTripper that Policy.Transport builds.
 type transport struct {
-	s       settings
-	base    http.RoundTripper // as given, for CloseIdleConnections
-	attempt http.RoundTripper // one attempt: base, with a deadline if set
-	inner   *http.Client      // what go-retryablehttp sends through
+	s    settings
+	base http.RoundTripper // as given, for CloseIdleConnections
 }
 
-// onlyRoundTrip hides every method of a RoundTripper but RoundTrip.
-type onlyRoundTrip struct{ rt http.RoundTripper }
-
-// RoundTrip passes req on.
-func (o onlyRoundTrip) RoundTrip(req *http.Request) (*http.Response, error) {
-	return o.rt.RoundTrip(req)
+// attempt sends one attempt of req through base, with its own deadline
+// when the policy sets an attempt timeout.
+func (t *transport) attempt(req *http.Request) (*http.Response, error) {
+	if t.s.attemptTimeout > 0 {
+		return timedAttempt(t.base, t.s.attemptTimeout, req)
+	}
+	return t.base.RoundTrip(req)
 }
+
+// attempts is the transport of the client that go-retryablehttp drives:
+// one attempt per RoundTrip. It deliberately lacks CloseIdleConnections,
+// so go-retryablehttp giving up on one request does not close the idle
+// connections that other requests share.
+type attempts transport
+
+// RoundTrip sends one attempt.
+func (a *attempts) RoundTrip(req *http.Request) (*http.Response, error) {
+	return (*transport)(a).attempt(req)
+}
+
+// noRedirects is the CheckRedirect of the client go-retryablehttp drives:
+// the caller's http.Client follows redirects, not the retry transport.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // CloseIdleConnections closes the idle connections of the base transport, if
 // it can.
@@ -80,7 +79,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if t.s.observer != nil {
 			start = time.Now()
 		}
-		resp, err := t.attempt.RoundTrip(req)
+		resp, err := t.attempt(req)
 		if t.s.observer != nil {
 			c := newCall(&t.s, req)
 			c.start = start
@@ -112,7 +111,7 @@ func (t *transport) firstAttempt(req *http.Request) (*http.Response, error) {
 	if t.s.observer != nil {
 		start = time.Now()
 	}
-	resp, err := t.attempt.RoundTrip(req)
+	resp, err := t.attempt(req)
 	if err == nil && !t.s.retryStatus(resp.StatusCode) {
 		if t.s.observer != nil {
 			report(&t.s, req, 1, start, resp, nil, false, "", 0)
@@ -162,8 +161,11 @@ func (t *transport) retryable(c *call, req *http.Request, maxRetries int) (*http
 	if err := c.setBody(req); err != nil {
 		return nil, err
 	}
+	// The client go-retryablehttp drives: no redirects, no cookie jar, no
+	// overall timeout; made for this call, as retries are rare.
+	c.inner = http.Client{Transport: (*attempts)(t), CheckRedirect: noRedirects}
 	c.client = retryablehttp.Client{
-		HTTPClient:   t.inner,
+		HTTPClient:   &c.inner,
 		Logger:       nil,
 		RetryWaitMin: t.s.minWait,
 		RetryWaitMax: t.s.maxWait,
@@ -194,6 +196,7 @@ type call struct {
 
 	req    retryablehttp.Request
 	client retryablehttp.Client
+	inner  http.Client // what client sends through
 }
 
 // setBody makes the request body replayable: through GetBody when the
