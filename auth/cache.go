@@ -153,7 +153,9 @@ func OnTokenChange(fn func(ctx context.Context, old, new *oauth2.Token) error) C
 // The tokens returned are shared: do not modify them.
 type Cache struct {
 	src oauth2.TokenSource
-	cfg cacheConfig
+	// cfg is never written once NewCache returns: the Caches built
+	// without options share defaultCacheConfig.
+	cfg *cacheConfig
 
 	// cur is the fast path: a settled token and the start of its early
 	// window. nil when the slow path must decide.
@@ -161,18 +163,19 @@ type Cache struct {
 
 	mu       sync.Mutex
 	ent      *entry        // current token, settled or not
-	invalid  bool          // ent was invalidated
 	pending  *oauth2.Token // a new token whose save failed (also ent.tok)
 	oldOfNew *oauth2.Token // the token pending replaced
 	lastErr  error
-	failures int
 	retryAt  time.Time
 	flight   *call
-	fetches  atomic.Int64
-	// blocked counts callers that waited for a refresh while a token was
-	// held (an invalidated or expiring one): the tests' measure of callers
+	failures int32
+	invalid  bool // ent was invalidated
+	// fetches counts the token requests, and blocked the callers that
+	// waited for a refresh while a token was held (an invalidated or
+	// expiring one): the tests' measures of requests made and of callers
 	// blocked by refreshes.
-	blocked atomic.Int64
+	fetches atomic.Int32
+	blocked atomic.Int32
 }
 
 type entry struct {
@@ -189,19 +192,27 @@ type call struct {
 
 // NewCache puts a Cache in front of src.
 func NewCache(src oauth2.TokenSource, opts ...CacheOption) *Cache {
-	c := &Cache{src: src, cfg: cacheConfig{
-		earlyFraction:  DefaultEarlyFraction,
-		earlyMax:       DefaultEarlyMax,
-		margin:         DefaultMargin,
-		backoffMin:     DefaultBackoffMin,
-		backoffMax:     DefaultBackoffMax,
-		refreshTimeout: DefaultRefreshTimeout,
-		now:            time.Now,
-	}}
-	for _, o := range opts {
-		o(&c.cfg)
+	c := &Cache{src: src, cfg: &defaultCacheConfig}
+	if len(opts) > 0 {
+		cfg := defaultCacheConfig
+		for _, o := range opts {
+			o(&cfg)
+		}
+		c.cfg = &cfg
 	}
 	return c
+}
+
+// defaultCacheConfig is the configuration of a Cache built without
+// options, shared by all of them: never written.
+var defaultCacheConfig = cacheConfig{
+	earlyFraction:  DefaultEarlyFraction,
+	earlyMax:       DefaultEarlyMax,
+	margin:         DefaultMargin,
+	backoffMin:     DefaultBackoffMin,
+	backoffMax:     DefaultBackoffMax,
+	refreshTimeout: DefaultRefreshTimeout,
+	now:            time.Now,
 }
 
 // Token implements oauth2.TokenSource with context.Background. Prefer
@@ -430,9 +441,9 @@ func (c *Cache) entryFor(tok *oauth2.Token, obtained time.Time) *entry {
 func (c *Cache) fail(err error) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.failures++
+	c.failures = min(c.failures+1, 64) // past 64 doublings, the wait is backoffMax
 	d := c.cfg.backoffMin
-	for i := 1; i < c.failures && d < c.cfg.backoffMax; i++ {
+	for i := int32(1); i < c.failures && d < c.cfg.backoffMax; i++ {
 		d *= 2
 	}
 	d = min(d, c.cfg.backoffMax)

@@ -187,3 +187,25 @@ func TestEntryWindows(t *testing.T) {
 		t.Fatalf("early refresh off: refresh at %s, hard at %s", e.refreshAt.Sub(now), e.hardAt.Sub(now))
 	}
 }
+
+// Caches built without options share one configuration, which the
+// options of other Caches never change.
+func TestCacheDefaultConfigShared(t *testing.T) {
+	src := Func(func(context.Context) (*oauth2.Token, error) { return &oauth2.Token{AccessToken: "t"}, nil })
+	a, b := NewCache(src), NewCache(src)
+	if a.cfg != b.cfg {
+		t.Error("two Caches without options do not share their configuration")
+	}
+	before := *a.cfg
+	c := NewCache(src, WithEarlyRefresh(0.5, time.Hour), WithMargin(time.Minute), WithBackoff(time.Hour, 2*time.Hour),
+		WithRefreshTimeout(time.Hour), WithStore(NewMemoryStore()), OnTokenChange(func(context.Context, *oauth2.Token, *oauth2.Token) error { return nil }))
+	if c.cfg == a.cfg {
+		t.Fatal("a Cache with options shares the default configuration")
+	}
+	after := *a.cfg
+	if after.earlyFraction != before.earlyFraction || after.earlyMax != before.earlyMax || after.margin != before.margin ||
+		after.backoffMin != before.backoffMin || after.backoffMax != before.backoffMax || after.refreshTimeout != before.refreshTimeout ||
+		after.store != nil || after.onChange != nil {
+		t.Errorf("the options of one Cache changed the default configuration: %+v", after)
+	}
+}

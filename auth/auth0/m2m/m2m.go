@@ -171,11 +171,17 @@ func credentials(domain, clientID string, opts []Option) (*auth.ClientCredential
 	if cfg.audience != "" {
 		aud = cfg.audience
 	}
-	params := url.Values{}
+	var params url.Values // nil unless there are any
 	for k, v := range cfg.params {
+		if params == nil {
+			params = url.Values{}
+		}
 		params[k] = append([]string(nil), v...)
 	}
 	if cfg.orgSet {
+		if params == nil {
+			params = url.Values{}
+		}
 		params.Set("organization", cfg.organization)
 	}
 	cc := &auth.ClientCredentials{
