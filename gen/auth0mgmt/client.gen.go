@@ -171,9 +171,7 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.Actions.Triggers.rt = rt
 	c.Actions.Triggers.Bindings.rt = rt
 	c.Actions.Versions.rt = rt
-	c.Anomaly.rt = rt
 	c.Anomaly.Blocks.rt = rt
-	c.AttackProtection.rt = rt
 	c.AttackProtection.BotDetection.rt = rt
 	c.AttackProtection.BreachedPasswordDetection.rt = rt
 	c.AttackProtection.BruteForceProtection.rt = rt
@@ -181,7 +179,6 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.AttackProtection.PhoneProviderProtection.rt = rt
 	c.AttackProtection.SuspiciousIPThrottling.rt = rt
 	c.Branding.rt = rt
-	c.Branding.Phone.rt = rt
 	c.Branding.Phone.Providers.rt = rt
 	c.Branding.Phone.Templates.rt = rt
 	c.Branding.Templates.rt = rt
@@ -203,29 +200,24 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.CustomDomains.rt = rt
 	c.DeviceCredentials.rt = rt
 	c.EmailTemplates.rt = rt
-	c.Emails.rt = rt
 	c.Emails.Provider.rt = rt
 	c.EventStreams.rt = rt
 	c.EventStreams.Deliveries.rt = rt
 	c.EventStreams.Redeliveries.rt = rt
 	c.Events.rt = rt
-	c.Experimentation.rt = rt
 	c.Experimentation.Experiments.rt = rt
 	c.Experimentation.FeatureFlags.rt = rt
 	c.Experimentation.FeatureFlags.Variations.rt = rt
 	c.Experimentation.Segments.rt = rt
 	c.Flows.rt = rt
 	c.Flows.Executions.rt = rt
-	c.Flows.Vault.rt = rt
 	c.Flows.Vault.Connections.rt = rt
 	c.Forms.rt = rt
 	c.Groups.rt = rt
 	c.Groups.Members.rt = rt
 	c.Groups.Roles.rt = rt
-	c.Guardian.rt = rt
 	c.Guardian.Enrollments.rt = rt
 	c.Guardian.Factors.rt = rt
-	c.Guardian.Factors.Duo.rt = rt
 	c.Guardian.Factors.Duo.Settings.rt = rt
 	c.Guardian.Factors.Phone.rt = rt
 	c.Guardian.Factors.PushNotification.rt = rt
@@ -238,7 +230,6 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.Jobs.UsersExports.rt = rt
 	c.Jobs.UsersImports.rt = rt
 	c.Jobs.VerificationEmail.rt = rt
-	c.Keys.rt = rt
 	c.Keys.CustomSigning.rt = rt
 	c.Keys.Encryption.rt = rt
 	c.Keys.Signing.rt = rt
@@ -255,7 +246,6 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.Organizations.Invitations.rt = rt
 	c.Organizations.Members.rt = rt
 	c.Organizations.Members.EffectiveRoles.rt = rt
-	c.Organizations.Members.EffectiveRoles.Sources.rt = rt
 	c.Organizations.Members.EffectiveRoles.Sources.Groups.rt = rt
 	c.Organizations.Members.Roles.rt = rt
 	c.Prompts.rt = rt
@@ -265,7 +255,6 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.RateLimitPolicies.rt = rt
 	c.RefreshTokens.rt = rt
 	c.ResourceServers.rt = rt
-	c.RiskAssessments.rt = rt
 	c.RiskAssessments.Settings.rt = rt
 	c.RiskAssessments.Settings.NewDevice.rt = rt
 	c.Roles.rt = rt
@@ -280,7 +269,6 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.Sessions.rt = rt
 	c.Stats.rt = rt
 	c.SupplementalSignals.rt = rt
-	c.Tenants.rt = rt
 	c.Tenants.Settings.rt = rt
 	c.Tickets.rt = rt
 	c.TokenExchangeProfiles.rt = rt
@@ -292,10 +280,8 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.Users.Authenticators.rt = rt
 	c.Users.ConnectedAccounts.rt = rt
 	c.Users.EffectivePermissions.rt = rt
-	c.Users.EffectivePermissions.Sources.rt = rt
 	c.Users.EffectivePermissions.Sources.Roles.rt = rt
 	c.Users.EffectiveRoles.rt = rt
-	c.Users.EffectiveRoles.Sources.rt = rt
 	c.Users.EffectiveRoles.Sources.Groups.rt = rt
 	c.Users.Enrollments.rt = rt
 	c.Users.FederatedConnectionsTokensets.rt = rt
@@ -309,8 +295,6 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	c.Users.RiskAssessments.rt = rt
 	c.Users.Roles.rt = rt
 	c.Users.Sessions.rt = rt
-	c.VerifiableCredentials.rt = rt
-	c.VerifiableCredentials.Verification.rt = rt
 	c.VerifiableCredentials.Verification.Templates.rt = rt
 	return c, nil
 }

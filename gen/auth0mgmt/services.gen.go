@@ -1011,7 +1011,6 @@ func (s *ActionsVersionsService) All(ctx context.Context, actionID string, param
 // AnomalyService holds the Anomaly operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
 type AnomalyService struct {
-	rt *facade.Runtime
 	// Blocks holds the Anomaly.Blocks operations.
 	Blocks AnomalyBlocksService
 }
@@ -1053,7 +1052,6 @@ func (s *AnomalyBlocksService) UnblockIP(ctx context.Context, id AnomalyIPFormat
 // AttackProtectionService holds the AttackProtection operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
 type AttackProtectionService struct {
-	rt *facade.Runtime
 	// BotDetection holds the AttackProtection.BotDetection operations.
 	BotDetection AttackProtectionBotDetectionService
 	// BreachedPasswordDetection holds the AttackProtection.BreachedPasswordDetection operations.
@@ -1294,7 +1292,6 @@ func (s *BrandingService) Update(ctx context.Context, body UpdateBrandingRequest
 // BrandingPhoneService holds the Branding.Phone operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
 type BrandingPhoneService struct {
-	rt *facade.Runtime
 	// Providers holds the Branding.Phone.Providers operations.
 	Providers BrandingPhoneProvidersService
 	// Templates holds the Branding.Phone.Templates operations.
@@ -2950,7 +2947,6 @@ func (s *EmailTemplatesService) Update(ctx context.Context, templateName EmailTe
 // EmailsService holds the Emails operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
 type EmailsService struct {
-	rt *facade.Runtime
 	// Provider holds the Emails.Provider operations.
 	Provider EmailsProviderService
 }
@@ -3219,7 +3215,6 @@ func (s *EventsService) Subscribe(params *EventsSubscribeParams, opts ...Option)
 // ExperimentationService holds the Experimentation operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
 type ExperimentationService struct {
-	rt *facade.Runtime
 	// Experiments holds the Experimentation.Experiments operations.
 	Experiments ExperimentationExperimentsService
 	// FeatureFlags holds the Experimentation.FeatureFlags operations.
@@ -3785,7 +3780,6 @@ func (s *FlowsExecutionsService) All(ctx context.Context, flowID string, params 
 // FlowsVaultService holds the Flows.Vault operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
 type FlowsVaultService struct {
-	rt *facade.Runtime
 	// Connections holds the Flows.Vault.Connections operations.
 	Connections FlowsVaultConnectionsService
 }
@@ -4136,7 +4130,6 @@ func (s *GroupsRolesService) All(ctx context.Context, id string, params *GroupsR
 // GuardianService holds the Guardian operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
 type GuardianService struct {
-	rt *facade.Runtime
 	// Enrollments holds the Guardian.Enrollments operations.
 	Enrollments GuardianEnrollmentsService
 	// Factors holds the Guardian.Factors operations.
@@ -4237,7 +4230,6 @@ func (s *GuardianFactorsService) Set(ctx context.Context, name GuardianFactorNam
 // GuardianFactorsDuoService holds the Guardian.Factors.Duo operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
 type GuardianFactorsDuoService struct {
-	rt *facade.Runtime
 	// Settings holds the Guardian.Factors.Duo.Settings operations.
 	Settings GuardianFactorsDuoSettingsService
 }
@@ -4942,7 +4934,6 @@ func (s *JobsVerificationEmailService) Create(ctx context.Context, body CreateVe
 // KeysService holds the Keys operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
 type KeysService struct {
-	rt *facade.Runtime
 	// CustomSigning holds the Keys.CustomSigning operations.
 	CustomSigning KeysCustomSigningService
 	// Encryption holds the Keys.Encryption operations.
@@ -6156,7 +6147,6 @@ func (s *OrganizationsMembersEffectiveRolesService) All(ctx context.Context, id 
 // OrganizationsMembersEffectiveRolesSourcesService holds the Organizations.Members.EffectiveRoles.Sources operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
 type OrganizationsMembersEffectiveRolesSourcesService struct {
-	rt *facade.Runtime
 	// Groups holds the Organizations.Members.EffectiveRoles.Sources.Groups operations.
 	Groups OrganizationsMembersEffectiveRolesSourcesGroupsService
 }
@@ -6725,7 +6715,6 @@ func (s *ResourceServersService) Update(ctx context.Context, id string, body Upd
 // RiskAssessmentsService holds the RiskAssessments operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
 type RiskAssessmentsService struct {
-	rt *facade.Runtime
 	// Settings holds the RiskAssessments.Settings operations.
 	Settings RiskAssessmentsSettingsService
 }
@@ -7497,7 +7486,6 @@ func (s *SupplementalSignalsService) Patch(ctx context.Context, body UpdateSuppl
 // TenantsService holds the Tenants operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
 type TenantsService struct {
-	rt *facade.Runtime
 	// Settings holds the Tenants.Settings operations.
 	Settings TenantsSettingsService
 }
@@ -8286,7 +8274,6 @@ func (s *UsersEffectivePermissionsService) All(ctx context.Context, id string, p
 // UsersEffectivePermissionsSourcesService holds the Users.EffectivePermissions.Sources operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
 type UsersEffectivePermissionsSourcesService struct {
-	rt *facade.Runtime
 	// Roles holds the Users.EffectivePermissions.Sources.Roles operations.
 	Roles UsersEffectivePermissionsSourcesRolesService
 }
@@ -8360,7 +8347,6 @@ func (s *UsersEffectiveRolesService) All(ctx context.Context, id string, params 
 // UsersEffectiveRolesSourcesService holds the Users.EffectiveRoles.Sources operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
 type UsersEffectiveRolesSourcesService struct {
-	rt *facade.Runtime
 	// Groups holds the Users.EffectiveRoles.Sources.Groups operations.
 	Groups UsersEffectiveRolesSourcesGroupsService
 }
@@ -8865,7 +8851,6 @@ func (s *UsersSessionsService) All(ctx context.Context, userID string, params *U
 // VerifiableCredentialsService holds the VerifiableCredentials operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
 type VerifiableCredentialsService struct {
-	rt *facade.Runtime
 	// Verification holds the VerifiableCredentials.Verification operations.
 	Verification VerifiableCredentialsVerificationService
 }
@@ -8873,7 +8858,6 @@ type VerifiableCredentialsService struct {
 // VerifiableCredentialsVerificationService holds the VerifiableCredentials.Verification operations of Auth0 Management API. It is a field of
 // the client (or of its parent service), never created on its own.
 type VerifiableCredentialsVerificationService struct {
-	rt *facade.Runtime
 	// Templates holds the VerifiableCredentials.Verification.Templates operations.
 	Templates VerifiableCredentialsVerificationTemplatesService
 }

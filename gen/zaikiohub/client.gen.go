@@ -93,7 +93,6 @@ func New(opts ...ClientOption) (*Client, error) {
 	c.Connections.rt = rt
 	c.JWTPublicKeys.rt = rt
 	c.Machines.rt = rt
-	c.Manufacturer.rt = rt
 	c.Manufacturer.Machines.rt = rt
 	c.Organization.rt = rt
 	c.Organization.Addons.rt = rt

@@ -364,7 +364,6 @@ func (s *MachinesService) UpdateOwnership(ctx context.Context, machineID string,
 // ManufacturerService holds the Manufacturer operations of Zaikio Hub. It is a field of
 // the client (or of its parent service), never created on its own.
 type ManufacturerService struct {
-	rt *facade.Runtime
 	// Machines holds the Manufacturer.Machines operations.
 	Machines ManufacturerMachinesService
 }
