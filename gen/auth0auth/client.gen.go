@@ -33,7 +33,7 @@ import (
 // Client is a Auth0 Authentication API client. It is safe for concurrent use;
 // create one and share it.
 type Client struct {
-	rt *facade.Runtime
+	rt facade.Runtime // held in place: the services point to it
 
 	// Authorize holds the Authorize operations.
 	Authorize AuthorizeService
@@ -74,17 +74,17 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("auth0auth: %w", err)
 	}
-	rt, err := facade.New(facade.Config{
+	c := new(Client)
+	if err := c.rt.Init(facade.Config{
 		API:            "auth0auth",
 		DefaultRegion:  regions.Auth0Unset,
 		DefaultBaseURL: base,
 		Domain:         domain,
 		Decoder:        sdkerrors.DecodeAuth0Auth,
-	}, opts)
-	if err != nil {
+	}, opts); err != nil {
 		return nil, err
 	}
-	c := &Client{rt: rt}
+	rt := &c.rt
 	c.Authorize.rt = rt
 	c.Clients.rt = rt
 	c.Database.rt = rt
@@ -112,6 +112,16 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...Option) error {
 	return c.rt.Send(ctx, method, path, body, out, opts)
 }
+
+// String names the client and its base URL, never its credentials or
+// headers.
+func (c Client) String() string {
+	return fmt.Sprintf("auth0auth.Client{BaseURL: %q}", c.rt.BaseURL())
+}
+
+// Format prints String for every verb: no verb shows what the client
+// holds.
+func (c Client) Format(f fmt.State, verb rune) { facade.FormatText(f, verb, c.String()) }
 
 // BaseURL returns the validated base URL calls go to.
 func (c *Client) BaseURL() string { return c.rt.BaseURL() }

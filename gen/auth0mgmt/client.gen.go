@@ -33,7 +33,7 @@ import (
 // Client is a Auth0 Management API client. It is safe for concurrent use;
 // create one and share it.
 type Client struct {
-	rt *facade.Runtime
+	rt facade.Runtime // held in place: the services point to it
 
 	// Actions holds the Actions operations.
 	Actions ActionsService
@@ -148,7 +148,8 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("auth0mgmt: %w", err)
 	}
-	rt, err := facade.New(facade.Config{
+	c := new(Client)
+	if err := c.rt.Init(facade.Config{
 		API:             "auth0mgmt",
 		DefaultRegion:   regions.Auth0Unset,
 		DefaultBaseURL:  base,
@@ -159,11 +160,10 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 		MaxRetries:      facade.Int(2),
 		AttemptTimeout:  time.Minute,
 		TelemetryHeader: "Auth0-Client",
-	}, opts)
-	if err != nil {
+	}, opts); err != nil {
 		return nil, err
 	}
-	c := &Client{rt: rt}
+	rt := &c.rt
 	c.Actions.rt = rt
 	c.Actions.Executions.rt = rt
 	c.Actions.Modules.rt = rt
@@ -312,6 +312,16 @@ func New(domain string, opts ...ClientOption) (*Client, error) {
 func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...Option) error {
 	return c.rt.Send(ctx, method, path, body, out, opts)
 }
+
+// String names the client and its base URL, never its credentials or
+// headers.
+func (c Client) String() string {
+	return fmt.Sprintf("auth0mgmt.Client{BaseURL: %q}", c.rt.BaseURL())
+}
+
+// Format prints String for every verb: no verb shows what the client
+// holds.
+func (c Client) Format(f fmt.State, verb rune) { facade.FormatText(f, verb, c.String()) }
 
 // BaseURL returns the validated base URL calls go to.
 func (c *Client) BaseURL() string { return c.rt.BaseURL() }

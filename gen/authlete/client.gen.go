@@ -16,6 +16,7 @@ package authlete
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -32,7 +33,7 @@ import (
 // Client is a Authlete client. It is safe for concurrent use;
 // create one and share it.
 type Client struct {
-	rt *facade.Runtime
+	rt facade.Runtime // held in place: the services point to it
 
 	// Attestation holds the Attestation operations.
 	Attestation AttestationService
@@ -93,17 +94,17 @@ type Option = facade.CallOption
 // New fails with auth.ErrNoCredentials (WithoutAuthentication builds a
 // client without credentials, for tests).
 func New(opts ...ClientOption) (*Client, error) {
-	rt, err := facade.New(facade.Config{
+	c := new(Client)
+	if err := c.rt.Init(facade.Config{
 		API:           "authlete",
 		DefaultRegion: regions.AuthleteUS,
 		RequiresAuth:  true,
 		Decoder:       sdkerrors.DecodeAuthlete,
 		ValidateURL:   regions.ValidateAuthleteBaseURL,
-	}, opts)
-	if err != nil {
+	}, opts); err != nil {
 		return nil, err
 	}
-	c := &Client{rt: rt}
+	rt := &c.rt
 	c.Attestation.rt = rt
 	c.Authorization.rt = rt
 	c.BackchannelLogout.rt = rt
@@ -142,6 +143,16 @@ func New(opts ...ClientOption) (*Client, error) {
 func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...Option) error {
 	return c.rt.Send(ctx, method, path, body, out, opts)
 }
+
+// String names the client and its base URL, never its credentials or
+// headers.
+func (c Client) String() string {
+	return fmt.Sprintf("authlete.Client{BaseURL: %q}", c.rt.BaseURL())
+}
+
+// Format prints String for every verb: no verb shows what the client
+// holds.
+func (c Client) Format(f fmt.State, verb rune) { facade.FormatText(f, verb, c.String()) }
 
 // BaseURL returns the validated base URL calls go to.
 func (c *Client) BaseURL() string { return c.rt.BaseURL() }

@@ -16,6 +16,7 @@ package nexaasid
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -32,7 +33,7 @@ import (
 // Client is a Nexaas ID client. It is safe for concurrent use;
 // create one and share it.
 type Client struct {
-	rt *facade.Runtime
+	rt facade.Runtime // held in place: the services point to it
 
 	// Profile holds the Profile operations.
 	Profile ProfileService
@@ -59,17 +60,17 @@ type Option = facade.CallOption
 // build their token source from the client's region or base URL, and New
 // refuses a token source aimed at another server (auth.ErrEndpointMismatch).
 func New(opts ...ClientOption) (*Client, error) {
-	rt, err := facade.New(facade.Config{
+	c := new(Client)
+	if err := c.rt.Init(facade.Config{
 		API:              "nexaasid",
 		DefaultRegion:    regions.NexaasProduction,
 		RequiresAuth:     true,
 		TokenOnAPIOrigin: true,
 		Decoder:          sdkerrors.DecodeNexaas,
-	}, opts)
-	if err != nil {
+	}, opts); err != nil {
 		return nil, err
 	}
-	c := &Client{rt: rt}
+	rt := &c.rt
 	c.Profile.rt = rt
 	c.SignUps.rt = rt
 	c.Widgets.rt = rt
@@ -89,6 +90,16 @@ func New(opts ...ClientOption) (*Client, error) {
 func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...Option) error {
 	return c.rt.Send(ctx, method, path, body, out, opts)
 }
+
+// String names the client and its base URL, never its credentials or
+// headers.
+func (c Client) String() string {
+	return fmt.Sprintf("nexaasid.Client{BaseURL: %q}", c.rt.BaseURL())
+}
+
+// Format prints String for every verb: no verb shows what the client
+// holds.
+func (c Client) Format(f fmt.State, verb rune) { facade.FormatText(f, verb, c.String()) }
 
 // BaseURL returns the validated base URL calls go to.
 func (c *Client) BaseURL() string { return c.rt.BaseURL() }

@@ -16,6 +16,7 @@ package zaikiohub
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -33,7 +34,7 @@ import (
 // Client is a Zaikio Hub client. It is safe for concurrent use;
 // create one and share it.
 type Client struct {
-	rt *facade.Runtime
+	rt facade.Runtime // held in place: the services point to it
 
 	// App holds the App operations.
 	App AppService
@@ -76,18 +77,18 @@ type Option = facade.CallOption
 // New returns a Zaikio Hub client. Without WithRegion or WithBaseURL it
 // talks to regions.ZaikioProduction.
 func New(opts ...ClientOption) (*Client, error) {
-	rt, err := facade.New(facade.Config{
+	c := new(Client)
+	if err := c.rt.Init(facade.Config{
 		API:            "zaikiohub",
 		DefaultRegion:  regions.ZaikioProduction,
 		Decoder:        sdkerrors.DecodeZaikio,
 		ValidateURL:    regions.ValidateZaikioBaseURL,
 		AttemptTimeout: 5 * time.Second,
 		ConnectTimeout: time.Second,
-	}, opts)
-	if err != nil {
+	}, opts); err != nil {
 		return nil, err
 	}
-	c := &Client{rt: rt}
+	rt := &c.rt
 	c.App.rt = rt
 	c.Apps.rt = rt
 	c.Connections.rt = rt
@@ -129,6 +130,16 @@ func New(opts ...ClientOption) (*Client, error) {
 func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...Option) error {
 	return c.rt.Send(ctx, method, path, body, out, opts)
 }
+
+// String names the client and its base URL, never its credentials or
+// headers.
+func (c Client) String() string {
+	return fmt.Sprintf("zaikiohub.Client{BaseURL: %q}", c.rt.BaseURL())
+}
+
+// Format prints String for every verb: no verb shows what the client
+// holds.
+func (c Client) Format(f fmt.State, verb rune) { facade.FormatText(f, verb, c.String()) }
 
 // BaseURL returns the validated base URL calls go to.
 func (c *Client) BaseURL() string { return c.rt.BaseURL() }

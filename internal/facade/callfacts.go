@@ -34,15 +34,16 @@ func (r *Runtime) withFacts(ctx context.Context, call *Call, op *Operation) (con
 	switch op.Security {
 	case "": // the token, if any
 	case SecurityBasicOrToken:
-		if r.token == nil && r.basicID != "" {
-			f.auth.BasicID, f.auth.BasicSecret = r.basicID, r.basicSecret
+		if m := r.settings(); r.token() == nil && m.basicID != "" {
+			f.auth.BasicID, f.auth.BasicSecret = m.basicID, m.basicSecret
 		}
 	case SecurityBasic:
-		if r.basicID == "" {
+		m := r.settings()
+		if m.basicID == "" {
 			return nil, fmt.Errorf("%s %s: the operation needs the client id and secret (WithBasicAuth)", op.API, op.ID)
 		}
 		// Added by the token transport, under the same origin rule.
-		f.auth.BasicID, f.auth.BasicSecret = r.basicID, r.basicSecret
+		f.auth.BasicID, f.auth.BasicSecret = m.basicID, m.basicSecret
 	default:
 		f.auth.NoCredentials = true
 	}

@@ -165,31 +165,48 @@ type CredentialEnv struct {
 type Option func(*Config) error
 
 // Runtime sends the requests of one client. It is safe for concurrent use.
+//
+// A generated client holds its Runtime in place (see Init) and its
+// services point to it: a Runtime keeps what every call needs in a few
+// words, everything else behind pointers, and no credential or header
+// value in its own fields, so that printing a client never shows them.
 type Runtime struct {
-	api      string
-	base     string
-	server   string // base + "/", what the request builders take
-	client   *http.Client
-	header   []headerValue // default headers, canonical keys
-	decoder  sdkerrors.Decoder
-	validate func(string) (string, error)
+	api     string
+	server  string         // the base URL + "/", what the request builders take
+	out     *sender        // the client calls go through; its token transport holds the token source
+	header  *[]headerValue // default headers, canonical keys
+	decoder sdkerrors.Decoder
+	obs     observe.Observer // nil: calls are not observed
+	more    *runtimeMore     // nil: every setting it holds is at its default
+}
 
+// runtimeMore holds the settings of a Runtime that few clients set.
+type runtimeMore struct {
+	validate    func(string) (string, error) // nil: regions.ValidateBaseURL
 	basicID     string
 	basicSecret auth.Secret
 	declared    http.Header
-	token       oauth2.TokenSource
-	obs         observe.Observer // nil: calls are not observed
-	basePath    string           // path of base, for URL templates
+	basePath    string // path of the base URL, for the URL templates of observed calls
 }
 
 // New builds a Runtime from cfg after applying opts.
 func New(cfg Config, opts []Option) (*Runtime, error) {
+	r := new(Runtime)
+	if err := r.Init(cfg, opts); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Init builds r, which must be zero, from cfg after applying opts: the
+// generated clients hold their Runtime in place.
+func (r *Runtime) Init(cfg Config, opts []Option) error {
 	for _, o := range opts {
 		if o == nil {
 			continue
 		}
 		if err := o(&cfg); err != nil {
-			return nil, fmt.Errorf("%s: %w", cfg.API, err)
+			return fmt.Errorf("%s: %w", cfg.API, err)
 		}
 	}
 	validate := cfg.ValidateURL
@@ -198,37 +215,65 @@ func New(cfg Config, opts []Option) (*Runtime, error) {
 	}
 	base, err := cfg.baseURL(validate)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", cfg.API, err)
+		return fmt.Errorf("%s: %w", cfg.API, err)
 	}
 	cfg.adoptPolicyLogger()
 	if err := cfg.credentials(base); err != nil {
-		return nil, fmt.Errorf("%s: %w", cfg.API, err)
+		return fmt.Errorf("%s: %w", cfg.API, err)
 	}
-	// The strings the runtime keeps share one allocation: base and the
-	// origin are prefixes of server when the origin is spelled as in base
-	// (lower case, as the validation leaves it).
+	// The strings the runtime keeps share one allocation: the base URL and
+	// the origin are prefixes of server when the origin is spelled as in
+	// the base URL (lower case, as the validation leaves it).
 	server := base + "/"
 	base = server[:len(base)]
 	origin := auth.OriginOf(base)
 	if strings.HasPrefix(base, origin) {
 		origin = base[:len(origin)]
 	}
-	return &Runtime{
-		token:       cfg.Token,
-		basicID:     cfg.BasicID,
-		declared:    cfg.DeclaredHeaders,
-		basicSecret: cfg.BasicSecret,
-		api:         cfg.API,
-		base:        base,
-		server:      server,
-		client:      &cfg.newSender(origin).client,
-		header:      cfg.defaultHeaders(),
-		decoder:     cfg.Decoder,
-		validate:    validate,
-		obs:         cfg.Observer,
-		basePath:    basePath(base),
-	}, nil
+	*r = Runtime{
+		api:     cfg.API,
+		server:  server,
+		out:     cfg.newSender(origin),
+		header:  cfg.defaultHeaders(),
+		decoder: cfg.Decoder,
+		obs:     cfg.Observer,
+	}
+	if cfg.ValidateURL != nil || cfg.BasicID != "" || cfg.BasicSecret != "" || len(cfg.DeclaredHeaders) > 0 || cfg.Observer != nil {
+		r.more = &runtimeMore{
+			validate:    cfg.ValidateURL,
+			basicID:     cfg.BasicID,
+			basicSecret: cfg.BasicSecret,
+			declared:    cfg.DeclaredHeaders,
+		}
+		if cfg.Observer != nil {
+			r.more.basePath = basePath(base)
+		}
+	}
+	return nil
 }
+
+// settings returns the rarely set settings of r, at their defaults when
+// r sets none.
+func (r *Runtime) settings() *runtimeMore {
+	if r.more != nil {
+		return r.more
+	}
+	return &noMore
+}
+
+// noMore is the runtimeMore of every Runtime without one: never written.
+var noMore runtimeMore
+
+// validate checks a base URL given for one call as the client's was.
+func (r *Runtime) validate(base string) (string, error) {
+	if v := r.settings().validate; v != nil {
+		return v(base)
+	}
+	return regions.ValidateBaseURL(base)
+}
+
+// token is the client's token source, nil when it has none.
+func (r *Runtime) token() oauth2.TokenSource { return r.out.auth.Source }
 
 // baseURL is the API's base URL the configuration gives (the base URL, the
 // region, or the API's default), checked by validate.
@@ -254,16 +299,18 @@ func (cfg *Config) baseURL(validate func(string) (string, error)) (string, error
 // ones, Accept, User-Agent and the telemetry header, sorted by name. A
 // client that configures none of its own shares the list every such
 // client of its API uses: it is never written to (see headerValue).
-func (cfg *Config) defaultHeaders() []headerValue {
+func (cfg *Config) defaultHeaders() *[]headerValue {
 	if len(cfg.Header) > 0 || cfg.UserAgent != "" {
-		return cfg.buildDefaultHeaders()
+		h := cfg.buildDefaultHeaders()
+		return &h
 	}
 	key := sharedHeadersKey{cfg.API, cfg.TelemetryHeader, cfg.NoTelemetry}
 	if h, ok := sharedHeaders.Load(key); ok {
-		return h.([]headerValue)
+		return h.(*[]headerValue)
 	}
-	h, _ := sharedHeaders.LoadOrStore(key, cfg.buildDefaultHeaders())
-	return h.([]headerValue)
+	h := cfg.buildDefaultHeaders()
+	shared, _ := sharedHeaders.LoadOrStore(key, &h)
+	return shared.(*[]headerValue)
 }
 
 // sharedHeaders holds the default headers of the clients that configure
@@ -401,19 +448,23 @@ func telemetry() string {
 func UserAgent(api string) string { return "idsdk-go/" + Version() + " (" + api + ")" }
 
 // BaseURL is the client's validated base URL, without a trailing slash.
-func (r *Runtime) BaseURL() string { return r.base }
+func (r *Runtime) BaseURL() string { return strings.TrimSuffix(r.server, "/") }
 
 // HTTPClient is the client that sends requests: the caller's client (or a
 // default one) with the token and retry transports in front of it.
-func (r *Runtime) HTTPClient() *http.Client { return r.client }
+func (r *Runtime) HTTPClient() *http.Client { return &r.out.client }
 
 // String names the API and base URL, never credentials or headers.
 func (r Runtime) String() string {
-	return fmt.Sprintf("facade.Runtime{API: %q, BaseURL: %q}", r.api, r.base)
+	return fmt.Sprintf("facade.Runtime{API: %q, BaseURL: %q}", r.api, r.BaseURL())
 }
 
 // Format prints String for every verb (see internal/redact).
 func (r Runtime) Format(f fmt.State, verb rune) { redact.Format(f, verb, r.String()) }
+
+// FormatText writes text for every verb (quoted for %q): the Format of
+// the generated clients, which print only what their String says.
+func FormatText(f fmt.State, verb rune, text string) { redact.Format(f, verb, text) }
 
 // LogValue keeps credentials out of slog output.
 func (r *Runtime) LogValue() slog.Value { return redact.PointerLogValue(r) }
@@ -431,7 +482,7 @@ type headerValue struct {
 }
 
 func (r *Runtime) setHeaders(req *http.Request, extra http.Header) {
-	for _, h := range r.header {
+	for _, h := range *r.header {
 		if _, ok := req.Header[h.key]; !ok {
 			req.Header[h.key] = h.values
 		}
@@ -571,12 +622,12 @@ func (r *Runtime) exchange(call *Call, op *Operation, req *http.Request, out any
 		req.Header.Set("Accept", op.Accept)
 	}
 	for _, h := range op.Headers {
-		if v, ok := r.declared[h]; ok && req.Header.Get(h) == "" {
+		if v, ok := r.settings().declared[h]; ok && req.Header.Get(h) == "" {
 			req.Header[h] = v
 		}
 	}
 	r.setHeaders(req, call.header)
-	resp, err := r.client.Do(req)
+	resp, err := r.out.client.Do(req)
 	if err != nil {
 		return &sdkerrors.RequestError{API: op.API, Operation: op.ID, Method: req.Method, URL: cleanURL(req), Err: err}
 	}
@@ -584,7 +635,7 @@ func (r *Runtime) exchange(call *Call, op *Operation, req *http.Request, out any
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		// The answer may echo what the request authenticated with.
 		sent := append(redact.RequestSecrets(req), redact.RequestSecrets(resp.Request)...)
-		return redact.ScrubError(sdkerrors.Decode(r.decoder, op.API, op.ID, resp), append(sent, r.basicSecret.Reveal())...)
+		return redact.ScrubError(sdkerrors.Decode(r.decoder, op.API, op.ID, resp), append(sent, r.settings().basicSecret.Reveal())...)
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, MaxResponseBytes))
@@ -708,10 +759,10 @@ func (r *Runtime) URLWithToken(ctx context.Context, op *Operation, u *url.URL, p
 	if q.Get(param) != "" {
 		return u.String(), nil
 	}
-	if r.token == nil {
+	if r.token() == nil {
 		return "", fmt.Errorf("%s %s: the URL carries an access token (%s) and the client has no token source: %w", op.API, op.ID, param, auth.ErrNoCredentials)
 	}
-	tok, err := auth.TokenContext(ctx, r.token)
+	tok, err := auth.TokenContext(ctx, r.token())
 	if err != nil {
 		return "", fmt.Errorf("%s %s: %w", op.API, op.ID, err)
 	}

@@ -88,7 +88,7 @@ func (r *Runtime) endCall(ctx context.Context, oc *observe.Call, err error) {
 // template is the URL template of op for this call: the path of the
 // server the call goes to, then the operation's path.
 func (r *Runtime) template(call *Call, op *Operation) string {
-	p := r.basePath
+	p := r.settings().basePath
 	if call.Server != r.server {
 		p = basePath(call.Server)
 	}

@@ -100,8 +100,9 @@ func (cfg *Config) newSender(origin string) *sender {
 	} else {
 		s.own.connectTimeout = cfg.ConnectTimeout
 	}
+	s.auth.Source = cfg.Token // also the runtime's token source
 	if cfg.Token != nil || cfg.BasicID != "" {
-		s.auth.Source, s.auth.Origin, s.auth.Base, s.auth.ForRequest = cfg.Token, origin, inner, requestAuth
+		s.auth.Origin, s.auth.Base, s.auth.ForRequest = origin, inner, requestAuth
 		inner = &s.auth
 	}
 	s.client.Transport = cfg.policy().Transport(inner)
