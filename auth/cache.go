@@ -56,7 +56,6 @@ type cacheConfig struct {
 	shared         SharedStore // see SharedIn (shared.go)
 	sharedUser     string
 	onChange       func(ctx context.Context, old, new *oauth2.Token) error
-	now            func() time.Time
 	observer       observe.Observer // see cachelog.go
 }
 
@@ -156,6 +155,7 @@ type Cache struct {
 	// cfg is never written once NewCache returns: the Caches built
 	// without options share defaultCacheConfig.
 	cfg *cacheConfig
+	now func() time.Time // time.Now; the tests' clocks replace it
 
 	// cur is the fast path: a settled token and the start of its early
 	// window. nil when the slow path must decide.
@@ -192,7 +192,7 @@ type call struct {
 
 // NewCache puts a Cache in front of src.
 func NewCache(src oauth2.TokenSource, opts ...CacheOption) *Cache {
-	c := &Cache{src: src, cfg: &defaultCacheConfig}
+	c := &Cache{src: src, cfg: &defaultCacheConfig, now: time.Now}
 	if len(opts) > 0 {
 		cfg := defaultCacheConfig
 		for _, o := range opts {
@@ -212,7 +212,6 @@ var defaultCacheConfig = cacheConfig{
 	backoffMin:     DefaultBackoffMin,
 	backoffMax:     DefaultBackoffMax,
 	refreshTimeout: DefaultRefreshTimeout,
-	now:            time.Now,
 }
 
 // Token implements oauth2.TokenSource with context.Background. Prefer
@@ -222,14 +221,14 @@ func (c *Cache) Token() (*oauth2.Token, error) { return c.TokenContext(context.B
 // TokenContext returns a valid token. ctx bounds only this caller's wait;
 // see Cache for what happens around expiry.
 func (c *Cache) TokenContext(ctx context.Context) (*oauth2.Token, error) {
-	if e := c.cur.Load(); e != nil && (e.refreshAt.IsZero() || c.cfg.now().Before(e.refreshAt)) {
+	if e := c.cur.Load(); e != nil && (e.refreshAt.IsZero() || c.now().Before(e.refreshAt)) {
 		return e.tok, nil
 	}
 	return c.slow(ctx)
 }
 
 func (c *Cache) slow(ctx context.Context) (*oauth2.Token, error) {
-	now := c.cfg.now()
+	now := c.now()
 	c.mu.Lock()
 	if c.pending == nil && c.ent != nil && !c.invalid {
 		e := c.ent
@@ -280,7 +279,7 @@ func (c *Cache) stillValid() *oauth2.Token {
 	if c.pending != nil || c.ent == nil || c.invalid {
 		return nil
 	}
-	if t := c.ent.tok; t.Expiry.IsZero() || c.cfg.now().Before(t.Expiry) {
+	if t := c.ent.tok; t.Expiry.IsZero() || c.now().Before(t.Expiry) {
 		return t
 	}
 	return nil
@@ -335,7 +334,7 @@ func (c *Cache) obtain(ctx context.Context) (*oauth2.Token, error) {
 	if err != nil {
 		return nil, c.fail(err)
 	}
-	obtained := c.cfg.now()
+	obtained := c.now()
 	nt = normalize(nt, obtained)
 	if err := c.persist(ctx, base, nt); err != nil {
 		c.mu.Lock()
@@ -360,9 +359,9 @@ func (c *Cache) settle(ctx context.Context, pending, oldOfNew *oauth2.Token, inv
 	}
 	c.mu.Lock()
 	c.pending, c.oldOfNew = nil, nil
-	e := c.setLocked(pending, c.cfg.now(), invalid)
+	e := c.setLocked(pending, c.now(), invalid)
 	c.mu.Unlock()
-	if !invalid && (e.hardAt.IsZero() || c.cfg.now().Before(e.hardAt)) {
+	if !invalid && (e.hardAt.IsZero() || c.now().Before(e.hardAt)) {
 		return pending, true, nil
 	}
 	return nil, false, nil
@@ -380,9 +379,9 @@ func (c *Cache) loadStored(ctx context.Context, base *oauth2.Token) (usable, new
 	switch {
 	case stored != nil && stored.AccessToken != "" && (base == nil || stored.AccessToken != base.AccessToken || stored.RefreshToken != base.RefreshToken):
 		c.mu.Lock()
-		e := c.setLocked(normalize(stored, c.cfg.now()), c.cfg.now(), false)
+		e := c.setLocked(normalize(stored, c.now()), c.now(), false)
 		c.mu.Unlock()
-		if e.hardAt.IsZero() || c.cfg.now().Before(e.hardAt) {
+		if e.hardAt.IsZero() || c.now().Before(e.hardAt) {
 			return stored, nil, nil
 		}
 		return nil, stored, nil
@@ -447,7 +446,7 @@ func (c *Cache) fail(err error) error {
 		d *= 2
 	}
 	d = min(d, c.cfg.backoffMax)
-	c.retryAt = c.cfg.now().Add(d)
+	c.retryAt = c.now().Add(d)
 	c.lastErr = err
 	return err
 }

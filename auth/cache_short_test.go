@@ -31,7 +31,7 @@ func TestFailedRefreshInsideMarginKeepsValidToken(t *testing.T) {
 		return &oauth2.Token{AccessToken: "t1", Expiry: clk.now().Add(time.Hour)}, nil
 	})
 	c := NewCache(src, WithBackoff(time.Second, time.Second))
-	c.cfg.now = clk.now
+	c.now = clk.now
 	ctx := context.Background()
 	tok1, err := c.TokenContext(ctx)
 	if err != nil {

@@ -53,7 +53,7 @@ func TestCacheBackoff(t *testing.T) {
 	})
 	clk := &clock{}
 	c := NewCache(src, WithBackoff(time.Second, 4*time.Second))
-	c.cfg.now = clk.now
+	c.now = clk.now
 	ctx := context.Background()
 	for i := 0; i < 5; i++ {
 		if _, err := c.TokenContext(ctx); !errors.Is(err, boom) {

@@ -51,14 +51,14 @@ func (c *Cache) fetch(ctx context.Context, base *oauth2.Token) (*oauth2.Token, e
 	if c.cfg.observer != nil {
 		ev := observe.Token{Kind: credentialKind(c.src), Refresh: base != nil, Err: err, Duration: time.Since(start)}
 		if err == nil {
-			ev.Expiry = normalize(nt, c.cfg.now()).Expiry
+			ev.Expiry = normalize(nt, c.now()).Expiry
 		}
 		c.cfg.observer.Token(ctx, &ev)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return normalize(nt, c.cfg.now()), nil
+	return normalize(nt, c.now()), nil
 }
 
 // credentialKind names the kind of credential src is, for observers.

@@ -364,7 +364,7 @@ func TestOutageDuringRefresh(t *testing.T) {
 	var offset atomic.Int64
 	cache := NewCache(&ClientCredentials{ClientAuth: ClientAuth{TokenURL: p.TokenURL, ClientID: "basic-client", ClientSecret: basicSecret}},
 		WithBackoff(50*time.Millisecond, time.Second))
-	cache.cfg.now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	cache.now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
 
 	tok1, err := cache.TokenContext(ctx)
 	if err != nil {

@@ -168,7 +168,7 @@ func (c *Cache) obtainShared(ctx context.Context, base *oauth2.Token, invalid bo
 		return nil, c.fail(err)
 	}
 	c.mu.Lock()
-	c.setLocked(tok, c.cfg.now(), false)
+	c.setLocked(tok, c.now(), false)
 	c.mu.Unlock()
 	if saveErr != nil {
 		return nil, saveErr
@@ -197,6 +197,6 @@ func (c *Cache) sharedUsable(stored, base *oauth2.Token, invalid bool) bool {
 	if base == nil && invalid {
 		return false
 	}
-	e := c.entryFor(stored, c.cfg.now())
-	return e.hardAt.IsZero() || c.cfg.now().Before(e.hardAt)
+	e := c.entryFor(stored, c.now())
+	return e.hardAt.IsZero() || c.now().Before(e.hardAt)
 }

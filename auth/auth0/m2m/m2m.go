@@ -32,6 +32,9 @@ import (
 	"github.com/idsdk/idsdk-go/regions"
 )
 
+// tokenPath is the path of a tenant's token endpoint.
+const tokenPath = "/oauth/token"
+
 // StaticLifetime is how long StaticToken trusts a token whose expiry it
 // cannot learn.
 const StaticLifetime = time.Hour
@@ -167,7 +170,9 @@ func credentials(domain, clientID string, opts []Option) (*auth.ClientCredential
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("auth0 m2m: %w", err)
 	}
-	aud := origin + regions.Auth0ManagementPath + "/"
+	// The token endpoint and the default audience, in one allocation.
+	urls := origin + tokenPath + origin + regions.Auth0ManagementPath + "/"
+	tokenURL, aud := urls[:len(origin)+len(tokenPath)], urls[len(origin)+len(tokenPath):]
 	if cfg.audience != "" {
 		aud = cfg.audience
 	}
@@ -185,7 +190,7 @@ func credentials(domain, clientID string, opts []Option) (*auth.ClientCredential
 		params.Set("organization", cfg.organization)
 	}
 	cc := &auth.ClientCredentials{
-		ClientAuth: auth.ClientAuth{TokenURL: origin + "/oauth/token", ClientID: clientID, HTTPClient: cfg.httpClient},
+		ClientAuth: auth.ClientAuth{TokenURL: tokenURL, ClientID: clientID, HTTPClient: cfg.httpClient},
 		Scopes:     cfg.scopes,
 		Audience:   aud,
 		Params:     params,
