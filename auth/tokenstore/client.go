@@ -49,6 +49,11 @@ type OAuthClient struct {
 	HTTPClient *http.Client
 }
 
+// clientAuth is how the client authenticates at TokenURL.
+func (c OAuthClient) clientAuth() auth.ClientAuth {
+	return auth.ClientAuth{TokenURL: c.TokenURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, AuthMethod: c.method(), HTTPClient: c.HTTPClient}
+}
+
 func (c OAuthClient) method() auth.AuthMethod {
 	if c.AuthMethod == "" {
 		return auth.ClientSecretBasic
@@ -63,7 +68,7 @@ func (c *OAuthClient) ClientCredentials(ctx context.Context, scopes []string) (*
 		sc = []string{strings.Join(scopes, sep)}
 	}
 	cc := &auth.ClientCredentials{
-		ClientAuth: auth.ClientAuth{TokenURL: c.TokenURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, AuthMethod: c.method(), HTTPClient: c.HTTPClient},
+		ClientAuth: c.clientAuth(),
 		Scopes:     sc}
 	return cc.TokenContext(ctx)
 }
@@ -71,7 +76,7 @@ func (c *OAuthClient) ClientCredentials(ctx context.Context, scopes []string) (*
 // Refresh implements Client.
 func (c *OAuthClient) Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
 	src := auth.NewRefreshSource(auth.RefreshConfig{
-		ClientAuth: auth.ClientAuth{TokenURL: c.TokenURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, AuthMethod: c.method(), HTTPClient: c.HTTPClient},
+		ClientAuth: c.clientAuth(),
 	}, nil)
 	return src.Refresh(ctx, &oauth2.Token{RefreshToken: refreshToken})
 }
