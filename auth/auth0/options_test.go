@@ -232,3 +232,35 @@ func TestWithAPIOptionsReachTheGeneratedClient(t *testing.T) {
 		t.Fatalf("a client without the option sent %v", r.header)
 	}
 }
+
+// TestWithOrganizationChecksTheClaims: an org_... id is compared with
+// org_id, a name with org_name case-insensitively; a mismatch or a token
+// without the claim is refused, and without the option any is accepted.
+func TestWithOrganizationChecksTheClaims(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		org     string // "": the option is not given
+		claims  map[string]any
+		wantErr bool
+	}{
+		{"id matches", "org_abc", map[string]any{"org_id": "org_abc", "org_name": "acme"}, false},
+		{"name matches in another case", "ACME", map[string]any{"org_id": "org_abc", "org_name": "acme"}, false},
+		{"other id", "org_xyz", map[string]any{"org_id": "org_abc", "org_name": "acme"}, true},
+		{"other name", "umbrella", map[string]any{"org_id": "org_abc", "org_name": "acme"}, true},
+		{"no claim", "org_abc", nil, true},
+		{"no option", "", map[string]any{"org_id": "org_abc"}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake(t)
+			c := newTest(t, f, WithIDTokenAlgorithm(idtoken.HS256), WithClock(func() time.Time { return optionsNow }))
+			var opts []TokenOption
+			if tt.org != "" {
+				opts = append(opts, WithOrganization(tt.org))
+			}
+			err := exchangeWith(f, c, hsIDToken(t, f, tt.claims), opts...)
+			if tt.wantErr != errors.Is(err, idtoken.ErrOrganization) || (!tt.wantErr && err != nil) {
+				t.Fatalf("got %v, want ErrOrganization: %v", err, tt.wantErr)
+			}
+		})
+	}
+}
