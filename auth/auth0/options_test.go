@@ -264,3 +264,24 @@ func TestWithOrganizationChecksTheClaims(t *testing.T) {
 		})
 	}
 }
+
+// TestPollWithoutIntervalWaitsTheDefault: a device code whose answer gave
+// no interval is polled every DefaultPollInterval.
+func TestPollWithoutIntervalWaitsTheDefault(t *testing.T) {
+	f := newFake(t)
+	c := newTest(t, f)
+	var waits []time.Duration
+	c.sleep = func(d time.Duration) <-chan time.Time {
+		waits = append(waits, d)
+		ch := make(chan time.Time, 1)
+		ch <- time.Time{}
+		return ch
+	}
+	f.on("/oauth/token", oauthErr(400, "authorization_pending"), answer{status: 200, body: tokenBody(nil)})
+	if _, err := c.PollDeviceToken(context.Background(), &DeviceCode{DeviceCode: "DC"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(waits) != 2 || waits[0] != DefaultPollInterval || waits[1] != DefaultPollInterval {
+		t.Fatalf("waits %v, want two of %v", waits, DefaultPollInterval)
+	}
+}
