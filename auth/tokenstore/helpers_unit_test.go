@@ -35,6 +35,7 @@ func TestScopesAndAudiencesOf(t *testing.T) {
 		{"comma", withExtra(map[string]any{"scope": "Org/1.directory.sites.r,Org/1.directory.organization.r"}), []string{"Org/1.directory.sites.r", "Org/1.directory.organization.r"}},
 		{"space", withExtra(map[string]any{"scope": "openid profile  email"}), []string{"openid", "profile", "email"}},
 		{"both", withExtra(map[string]any{"scope": "a, b ,c"}), []string{"a", "b", "c"}},
+		{"tabs and newlines", withExtra(map[string]any{"scope": "a\tb\nc"}), []string{"a", "b", "c"}},
 		{"empty", withExtra(map[string]any{"scope": " , "}), nil},
 		{"not a string", withExtra(map[string]any{"scope": 7.0}), nil},
 		{"absent", &oauth2.Token{AccessToken: "t"}, nil},
@@ -51,6 +52,7 @@ func TestScopesAndAudiencesOf(t *testing.T) {
 	}{
 		{"array", withExtra(map[string]any{"audiences": []any{"directory", "", 42.0, "procurement"}}), []string{"directory", "42", "procurement"}},
 		{"string", withExtra(map[string]any{"audiences": "directory,procurement"}), []string{"directory", "procurement"}},
+		{"string slice", withExtra(map[string]any{"audiences": []string{"directory", "", "procurement"}}), []string{"directory", "procurement"}},
 		{"object", withExtra(map[string]any{"audiences": map[string]any{"a": "b"}}), nil},
 		{"absent", &oauth2.Token{AccessToken: "t"}, nil},
 		{"nil token", nil, nil},
