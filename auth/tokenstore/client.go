@@ -132,7 +132,9 @@ func ScopesOf(tok *oauth2.Token) []string {
 	return splitScopes(s)
 }
 
-// AudiencesOf reads the "audiences" array of a token response.
+// AudiencesOf reads the "audiences" of a token response: an array (of
+// strings or numbers; empty entries dropped) or a comma- or
+// space-separated string. It is nil when the response has none.
 func AudiencesOf(tok *oauth2.Token) []string {
 	if tok == nil {
 		return nil
@@ -145,14 +147,21 @@ func AudiencesOf(tok *oauth2.Token) []string {
 				out = append(out, s)
 			}
 		}
+	case []string:
+		for _, s := range v {
+			if s != "" {
+				out = append(out, s)
+			}
+		}
 	case string:
 		out = splitScopes(v)
 	}
 	return out
 }
 
+// splitScopes cuts a scope or audience list on commas and white space.
 func splitScopes(s string) []string {
-	f := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
+	f := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' })
 	if len(f) == 0 {
 		return nil
 	}
