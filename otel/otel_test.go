@@ -24,6 +24,7 @@ import (
 	"github.com/idsdk/idsdk-go/auth"
 	"github.com/idsdk/idsdk-go/auth/nexaas"
 	"github.com/idsdk/idsdk-go/gen/nexaasid"
+	"github.com/idsdk/idsdk-go/observe"
 	idsdkotel "github.com/idsdk/idsdk-go/otel"
 	"github.com/idsdk/idsdk-go/retry"
 )
@@ -297,6 +298,15 @@ func TestFailedCalls(t *testing.T) {
 		}
 		if got := h.counters(t)["idsdk.client.retries{idsdk.api=nexaasid,idsdk.operation=GetProfile,idsdk.retry.reason=dial}"]; got != retry.DefaultMaxRetries {
 			t.Errorf("retries = %d", got)
+		}
+		// The last attempt says why no other follows (otel.KeyGiveUp); the
+		// earlier ones why one does.
+		last := attrMap(s.Events[len(s.Events)-1].Attributes)
+		if last[string(idsdkotel.KeyGiveUp)] != observe.GiveUpNoRetriesLeft || last[string(idsdkotel.KeyRetryReason)] != "" {
+			t.Errorf("last attempt event %v", last)
+		}
+		if first := attrMap(s.Events[0].Attributes); first[string(idsdkotel.KeyRetryReason)] != "dial" || first[string(idsdkotel.KeyGiveUp)] != "" {
+			t.Errorf("first attempt event %v", first)
 		}
 		noSecrets(t, h)
 	})

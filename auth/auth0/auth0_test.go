@@ -47,6 +47,7 @@ type answer struct {
 
 type recorded struct {
 	path, contentType, authz string
+	header                   http.Header
 	form                     url.Values
 	json                     map[string]any
 }
@@ -66,7 +67,7 @@ func (f *fakeAuth0) on(path string, a ...answer) {
 
 func (f *fakeAuth0) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	rec := &recorded{path: r.URL.Path, contentType: r.Header.Get("Content-Type"), authz: r.Header.Get("Authorization")}
+	rec := &recorded{path: r.URL.Path, contentType: r.Header.Get("Content-Type"), authz: r.Header.Get("Authorization"), header: r.Header.Clone()}
 	if strings.HasPrefix(rec.contentType, "application/json") {
 		_ = json.Unmarshal(body, &rec.json)
 	} else {

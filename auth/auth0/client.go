@@ -149,7 +149,11 @@ func WithLeeway(d time.Duration) Option { return func(c *config) error { c.leewa
 func WithClock(now func() time.Time) Option { return func(c *config) error { c.now = now; return nil } }
 
 // WithAPIOptions passes options to the generated gen/auth0auth client
-// (headers, user agent).
+// (headers, user agent). They apply to the requests sent through it (the
+// JSON endpoints: Login, Signup, ChangePassword, UserInfo, passwordless,
+// MFA), not to the form requests of the standard OAuth grants
+// (ExchangeCode, RefreshToken, ClientCredentials, RevokeToken, PAR,
+// device code, CIBA), which share only its HTTP client and retry policy.
 func WithAPIOptions(opts ...auth0auth.ClientOption) Option {
 	return func(c *config) error { c.apiOptions = append(c.apiOptions, opts...); return nil }
 }

@@ -153,7 +153,7 @@ func (p *Provider) VerifyIDToken(ctx context.Context, tok *oauth2.Token, nonce s
 // RefreshSource (and a Cache with a Store in front of it).
 func (p *Provider) RefreshConfig() auth.RefreshConfig {
 	return auth.RefreshConfig{
-		ClientAuth: auth.ClientAuth{TokenURL: p.meta.TokenEndpoint, ClientID: p.cfg.ClientID, ClientSecret: p.cfg.ClientSecret, AuthMethod: p.cfg.AuthMethod, PrivateKey: p.cfg.PrivateKey, HTTPClient: p.cfg.HTTPClient},
+		ClientAuth: p.client,
 	}
 }
 
@@ -169,7 +169,7 @@ func (p *Provider) Refresh(ctx context.Context, tok *oauth2.Token) (*oauth2.Toke
 // Params on it before use if the server needs them.
 func (p *Provider) ClientCredentials(scopes ...string) *auth.ClientCredentials {
 	return &auth.ClientCredentials{
-		ClientAuth: auth.ClientAuth{TokenURL: p.meta.TokenEndpoint, ClientID: p.cfg.ClientID, ClientSecret: p.cfg.ClientSecret, AuthMethod: p.cfg.AuthMethod, PrivateKey: p.cfg.PrivateKey, HTTPClient: p.cfg.HTTPClient},
+		ClientAuth: p.client,
 		Scopes:     scopes}
 }
 

@@ -49,6 +49,11 @@ type OAuthClient struct {
 	HTTPClient *http.Client
 }
 
+// clientAuth is how the client authenticates at TokenURL.
+func (c OAuthClient) clientAuth() auth.ClientAuth {
+	return auth.ClientAuth{TokenURL: c.TokenURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, AuthMethod: c.method(), HTTPClient: c.HTTPClient}
+}
+
 func (c OAuthClient) method() auth.AuthMethod {
 	if c.AuthMethod == "" {
 		return auth.ClientSecretBasic
@@ -63,7 +68,7 @@ func (c *OAuthClient) ClientCredentials(ctx context.Context, scopes []string) (*
 		sc = []string{strings.Join(scopes, sep)}
 	}
 	cc := &auth.ClientCredentials{
-		ClientAuth: auth.ClientAuth{TokenURL: c.TokenURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, AuthMethod: c.method(), HTTPClient: c.HTTPClient},
+		ClientAuth: c.clientAuth(),
 		Scopes:     sc}
 	return cc.TokenContext(ctx)
 }
@@ -71,7 +76,7 @@ func (c *OAuthClient) ClientCredentials(ctx context.Context, scopes []string) (*
 // Refresh implements Client.
 func (c *OAuthClient) Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
 	src := auth.NewRefreshSource(auth.RefreshConfig{
-		ClientAuth: auth.ClientAuth{TokenURL: c.TokenURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, AuthMethod: c.method(), HTTPClient: c.HTTPClient},
+		ClientAuth: c.clientAuth(),
 	}, nil)
 	return src.Refresh(ctx, &oauth2.Token{RefreshToken: refreshToken})
 }
@@ -127,7 +132,9 @@ func ScopesOf(tok *oauth2.Token) []string {
 	return splitScopes(s)
 }
 
-// AudiencesOf reads the "audiences" array of a token response.
+// AudiencesOf reads the "audiences" of a token response: an array (of
+// strings or numbers; empty entries dropped) or a comma- or
+// space-separated string. It is nil when the response has none.
 func AudiencesOf(tok *oauth2.Token) []string {
 	if tok == nil {
 		return nil
@@ -140,14 +147,21 @@ func AudiencesOf(tok *oauth2.Token) []string {
 				out = append(out, s)
 			}
 		}
+	case []string:
+		for _, s := range v {
+			if s != "" {
+				out = append(out, s)
+			}
+		}
 	case string:
 		out = splitScopes(v)
 	}
 	return out
 }
 
+// splitScopes cuts a scope or audience list on commas and white space.
 func splitScopes(s string) []string {
-	f := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
+	f := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' })
 	if len(f) == 0 {
 		return nil
 	}

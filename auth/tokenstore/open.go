@@ -82,8 +82,10 @@ func newStore(ctx context.Context, db *sql.DB, kind string, opts Options) (*Stor
 func unqualified(_, _, scope string) string { return scope }
 
 // RedactDSN keeps connection errors but drops any text that could hold a
-// password (pgx quotes the DSN in some parse errors). The driver packages
-// use it on their connection errors.
+// password: an error that quotes a URL ("://") or mentions a password
+// (a DSN that does not parse, but also a refused password) is replaced
+// by a fixed message. New applies it to the error of the first
+// connection, where a driver reports a DSN it cannot use.
 func RedactDSN(err error) error {
 	if err == nil {
 		return nil

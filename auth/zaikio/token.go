@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/idsdk/idsdk-go/auth/tokenstore"
 	"github.com/idsdk/idsdk-go/internal/redact"
 )
 
@@ -84,22 +85,7 @@ func FromOAuth2(tok *oauth2.Token) *Token {
 	if tok == nil {
 		return nil
 	}
-	t := &Token{Token: tok, asSent: true}
-	if s, ok := tok.Extra("scope").(string); ok {
-		t.Scopes = SplitScopes(s)
-	}
-	switch a := tok.Extra("audiences").(type) {
-	case []any:
-		for _, v := range a {
-			if s, ok := v.(string); ok {
-				t.Audiences = append(t.Audiences, s)
-			}
-		}
-	case []string:
-		t.Audiences = append(t.Audiences, a...)
-	case string:
-		t.Audiences = SplitScopes(a)
-	}
+	t := &Token{Token: tok, asSent: true, Scopes: tokenstore.ScopesOf(tok), Audiences: tokenstore.AudiencesOf(tok)}
 	if b, ok := tok.Extra("bearer").(map[string]any); ok {
 		t.BearerID, _ = b["id"].(string)
 		t.BearerType, _ = b["type"].(string)

@@ -80,6 +80,10 @@ type Config struct {
 	// IDTokenClaims, when set, adds vendor claims to an ID token before
 	// it is signed (Auth0's org_id, say).
 	IDTokenClaims func(g *Grant, claims map[string]any)
+	// ClientCredentials, when set, may refuse a client credentials grant
+	// the server would otherwise issue (a vendor's own rules on what a
+	// client may ask for).
+	ClientCredentials func(g *Grant) *Error
 }
 
 // Users is where the server finds resource owners.

@@ -144,6 +144,9 @@ func (s *Server) exchange(r *http.Request, form url.Values) (*Tokens, *Grant, *E
 	switch gt := form.Get("grant_type"); gt {
 	case GrantClientCredentials:
 		g, oerr = s.clientCredentials(c, form)
+		if oerr == nil && s.cfg.ClientCredentials != nil {
+			oerr = s.cfg.ClientCredentials(g)
+		}
 		refresh = false
 	case GrantPassword, GrantPasswordRealm:
 		g, oerr = s.password(c, form, gt)

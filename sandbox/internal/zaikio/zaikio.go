@@ -137,6 +137,7 @@ func New(cfg Config) (*Server, error) {
 		Now:                 cfg.Now,
 		Users:               oauthsrv.PeopleUsers(&s.mu, s.logins),
 		TokenResponse:       s.tokenResponse,
+		ClientCredentials:   s.checkOrgGrant,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("zaikio: %w", err)
@@ -298,6 +299,34 @@ func (s *Server) tokenResponse(g *oauthsrv.Grant, body map[string]any) {
 			body["bearer"] = map[string]any{"id": id, "type": "Organization"}
 		}
 	}
+}
+
+// checkOrgGrant refuses a client credentials grant with an
+// "Org/<id>.<scope>" the organization has not granted the app (it did not
+// install it, or not with that scope): the Hub issues an organization's
+// token only within its connection.
+func (s *Server) checkOrgGrant(g *oauthsrv.Grant) *oauthsrv.Error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	name := s.apps[g.ClientID].name
+	for _, sc := range splitScopes(g.Scope) {
+		rest, ok := strings.CutPrefix(sc, "Org/")
+		if !ok {
+			continue
+		}
+		id, scope, _ := strings.Cut(rest, ".")
+		var granted []string
+		for _, c := range s.connections {
+			if c.app == name && c.kind == "Organization" && c.id == id {
+				granted = c.scopes
+			}
+		}
+		if !(&bearer{scopes: granted}).can(scope) {
+			return &oauthsrv.Error{Status: http.StatusBadRequest, Code: "invalid_scope",
+				Description: fmt.Sprintf("organization %s has not granted %s to this app", id, scope)}
+		}
+	}
+	return nil
 }
 
 // bearer is whose data a request's token reaches.

@@ -1,0 +1,166 @@
+package tokenstore_test
+
+// Unit tests of the package's exported helpers: reading scopes and
+// audiences of token responses, redacting connection errors, the keyring's
+// primary key, and the settings of the drivers' OpenDB.
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+
+	"golang.org/x/oauth2"
+
+	"github.com/idsdk/idsdk-go/auth/tokenstore"
+	"github.com/idsdk/idsdk-go/auth/tokenstore/postgres"
+	"github.com/idsdk/idsdk-go/auth/tokenstore/sqlite"
+)
+
+func withExtra(m map[string]any) *oauth2.Token {
+	return (&oauth2.Token{AccessToken: "t"}).WithExtra(m)
+}
+
+// TestScopesAndAudiencesOf reads Zaikio's comma-separated and RFC 6749's
+// space-separated scopes, and "audiences" as an array or a string.
+func TestScopesAndAudiencesOf(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		tok  *oauth2.Token
+		want []string
+	}{
+		{"comma", withExtra(map[string]any{"scope": "Org/1.directory.sites.r,Org/1.directory.organization.r"}), []string{"Org/1.directory.sites.r", "Org/1.directory.organization.r"}},
+		{"space", withExtra(map[string]any{"scope": "openid profile  email"}), []string{"openid", "profile", "email"}},
+		{"both", withExtra(map[string]any{"scope": "a, b ,c"}), []string{"a", "b", "c"}},
+		{"tabs and newlines", withExtra(map[string]any{"scope": "a\tb\nc"}), []string{"a", "b", "c"}},
+		{"empty", withExtra(map[string]any{"scope": " , "}), nil},
+		{"not a string", withExtra(map[string]any{"scope": 7.0}), nil},
+		{"absent", &oauth2.Token{AccessToken: "t"}, nil},
+		{"nil token", nil, nil},
+	} {
+		if got := tokenstore.ScopesOf(tt.tok); !slices.Equal(got, tt.want) || (got == nil) != (tt.want == nil) {
+			t.Errorf("ScopesOf %s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		tok  *oauth2.Token
+		want []string
+	}{
+		{"array", withExtra(map[string]any{"audiences": []any{"directory", "", 42.0, "procurement"}}), []string{"directory", "42", "procurement"}},
+		{"string", withExtra(map[string]any{"audiences": "directory,procurement"}), []string{"directory", "procurement"}},
+		{"string slice", withExtra(map[string]any{"audiences": []string{"directory", "", "procurement"}}), []string{"directory", "procurement"}},
+		{"object", withExtra(map[string]any{"audiences": map[string]any{"a": "b"}}), nil},
+		{"absent", &oauth2.Token{AccessToken: "t"}, nil},
+		{"nil token", nil, nil},
+	} {
+		if got := tokenstore.AudiencesOf(tt.tok); !slices.Equal(got, tt.want) {
+			t.Errorf("AudiencesOf %s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestRedactDSN withholds errors that may quote a DSN or a password and
+// keeps the others as they are (errors.Is still reaches their cause).
+func TestRedactDSN(t *testing.T) {
+	if tokenstore.RedactDSN(nil) != nil {
+		t.Fatal("nil error redacted to non-nil")
+	}
+	for _, raw := range []string{
+		`cannot parse "postgres://app:pw-SECRET@db:5432/tokens": invalid port`,
+		`server error: FATAL: password authentication failed for user "app"`,
+	} {
+		err := tokenstore.RedactDSN(errors.New(raw))
+		if err == nil || strings.Contains(err.Error(), "pw-SECRET") || strings.Contains(err.Error(), raw) {
+			t.Errorf("%q kept as %v", raw, err)
+		}
+	}
+	refused := &wrapped{msg: "dial tcp 127.0.0.1:5432: connection refused", err: syscall.ECONNREFUSED}
+	if err := tokenstore.RedactDSN(refused); err != refused || !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Fatalf("a harmless error changed: %v", err)
+	}
+}
+
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (w *wrapped) Error() string { return w.msg }
+func (w *wrapped) Unwrap() error { return w.err }
+
+// TestPostgresErrorsNeverQuoteTheDSN: a DSN that does not parse and a
+// server that cannot be reached give errors without the password (the
+// DSN is parsed when the first connection is made, by Open).
+func TestPostgresErrorsNeverQuoteTheDSN(t *testing.T) {
+	const pw = "pw-SECRET-123"
+	k, _ := tokenstore.GenerateKey("k1")
+	keys, _ := tokenstore.NewKeyring(k)
+	for name, dsn := range map[string]string{
+		"does not parse": "postgres://app:" + pw + "@db:notaport/tokens",
+		"bad option":     "postgres://app:" + pw + "@127.0.0.1:1/tokens?connect_timeout=x",
+		"unreachable":    "postgres://app:" + pw + "@127.0.0.1:1/tokens?connect_timeout=5",
+		"keyword form":   "host=127.0.0.1 port=1 user=app password=" + pw + " connect_timeout=5",
+	} {
+		_, err := postgres.Open(context.Background(), dsn, tokenstore.Options{Keys: keys})
+		if err == nil || strings.Contains(err.Error(), pw) || !strings.Contains(err.Error(), "tokenstore") {
+			t.Errorf("%s: %v", name, err)
+		}
+		if db, err := postgres.OpenDB(dsn); err != nil {
+			if strings.Contains(err.Error(), pw) {
+				t.Errorf("%s: OpenDB: %v", name, err)
+			}
+		} else {
+			_ = db.Close()
+		}
+	}
+}
+
+// TestSQLiteOpenDBSettings: OpenDB opens the file in WAL mode with a 20 s
+// busy timeout and synchronous=NORMAL, also when the path already has a
+// query; an empty path is refused.
+func TestSQLiteOpenDBSettings(t *testing.T) {
+	if _, err := sqlite.OpenDB(""); err == nil {
+		t.Fatal("empty path accepted")
+	}
+	dir := t.TempDir()
+	for _, path := range []string{filepath.Join(dir, "a.db"), "file:" + filepath.Join(dir, "b.db") + "?mode=rwc"} {
+		db, err := sqlite.OpenDB(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mode string
+		var busy, sync int
+		ctx := context.Background()
+		if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
+			t.Fatal(err)
+		}
+		_ = db.Close()
+		if mode != "wal" || busy != 20000 || sync != 1 {
+			t.Errorf("%s: journal_mode %s, busy_timeout %d, synchronous %d", path, mode, busy, sync)
+		}
+	}
+}
+
+// TestKeyringPrimaryID: new rows are sealed with the first key given, and
+// the ids list it first.
+func TestKeyringPrimaryID(t *testing.T) {
+	k1, _ := tokenstore.GenerateKey("k1")
+	k2, _ := tokenstore.GenerateKey("k2")
+	r, err := tokenstore.NewKeyring(k2, k1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.PrimaryID() != "k2" || !slices.Equal(r.IDs(), []string{"k2", "k1"}) {
+		t.Fatalf("primary %q, ids %v", r.PrimaryID(), r.IDs())
+	}
+}
