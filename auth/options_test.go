@@ -205,7 +205,7 @@ func TestWithMarginMovesTheWait(t *testing.T) {
 				opts = append(opts, WithMargin(tt.margin))
 			}
 			c := NewCache(src, opts...)
-			c.cfg.now = clk.now
+			c.now = clk.now
 			ctx := context.Background()
 			if _, err := c.TokenContext(ctx); err != nil {
 				t.Fatal(err)
@@ -272,7 +272,7 @@ func TestFakeCountsAndExpiry(t *testing.T) {
 
 	clk := &clock{}
 	c := NewCache(f)
-	c.cfg.now = clk.now
+	c.now = clk.now
 	_, _ = c.TokenContext(ctx)
 	_, _ = c.TokenContext(ctx)
 	if f.Calls() != 2 {
