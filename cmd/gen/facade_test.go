@@ -28,6 +28,27 @@ func TestDestutterDropsTheServiceName(t *testing.T) {
 	}
 }
 
+func TestArgsShareTheTypeOfAdjacentParameters(t *testing.T) {
+	for _, tc := range []struct {
+		op   facadeOp
+		want string
+	}{
+		{facadeOp{}, ""},
+		{facadeOp{PathParams: []arg{{"id", "string"}}}, "id string"},
+		{facadeOp{PathParams: []arg{{"organizationID", "string"}, {"memberID", "string"}}, BodyType: "MemberUpdate"},
+			"organizationID, memberID string, body MemberUpdate"},
+		// Only neighbours share: string, enum, string stays three.
+		{facadeOp{PathParams: []arg{{"id", "string"}, {"prompt", "PromptName"}, {"language", "string"}}, ParamsType: "PromptsGetParams"},
+			"id string, prompt PromptName, language string, params *PromptsGetParams"},
+		// A raw body's content type joins a string path parameter.
+		{facadeOp{PathParams: []arg{{"clientID", "string"}}, RawBody: true}, "clientID, contentType string, body io.Reader"},
+	} {
+		if got := tc.op.Args(); got != tc.want {
+			t.Errorf("Args() = %q, want %q", got, tc.want)
+		}
+	}
+}
+
 func TestDurationExprIsReadable(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		60 * time.Second:        "time.Minute",

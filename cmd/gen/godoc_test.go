@@ -24,9 +24,9 @@ import (
 var docCutCeilings = map[string]int{
 	"auth0auth": 5,
 	"auth0mgmt": 215,
-	"authlete":  62,
+	"authlete":  57,
 	"nexaasid":  0,
-	"zaikiohub": 48,
+	"zaikiohub": 42,
 }
 
 // goDocWidth is the width (cmd/go/internal/doc's punchedCardWidth) after

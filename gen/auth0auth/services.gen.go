@@ -424,7 +424,7 @@ func (s *SAMLService) IDPInitiatedSSO(ctx context.Context, body IDPInitiatedSSOF
 //   - contentType, body: the request body as sent, of type application/xml.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest).
-func (s *SAMLService) Logout(ctx context.Context, clientID string, contentType string, body io.Reader, opts ...Option) error {
+func (s *SAMLService) Logout(ctx context.Context, clientID, contentType string, body io.Reader, opts ...Option) error {
 	return s.rt.Exec(ctx, opSAMLLogout, facade.Args{Path: []any{clientID}, Reader: body, ContentType: contentType}, opts)
 }
 

@@ -852,7 +852,7 @@ func (s *ActionsModulesVersionsService) Create(ctx context.Context, id string, o
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action-module-version
-func (s *ActionsModulesVersionsService) Get(ctx context.Context, id string, versionID string, opts ...Option) (*GetActionModuleVersionResponseContent, error) {
+func (s *ActionsModulesVersionsService) Get(ctx context.Context, id, versionID string, opts ...Option) (*GetActionModuleVersionResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opActionsModulesVersionsGet, facade.Args{Path: []any{id, versionID}}, opts, new(GetActionModuleVersionResponseContent))
 }
 
@@ -964,7 +964,7 @@ type ActionsVersionsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/post-deploy-draft-version
-func (s *ActionsVersionsService) Deploy(ctx context.Context, actionID string, id string, body DeployActionVersionRequestContent, opts ...Option) (*DeployActionVersionResponseContent, error) {
+func (s *ActionsVersionsService) Deploy(ctx context.Context, actionID, id string, body DeployActionVersionRequestContent, opts ...Option) (*DeployActionVersionResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opActionsVersionsDeploy, facade.Args{Path: []any{actionID, id}, Body: body}, opts, new(DeployActionVersionResponseContent))
 }
 
@@ -979,7 +979,7 @@ func (s *ActionsVersionsService) Deploy(ctx context.Context, actionID string, id
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/actions/get-action-version
-func (s *ActionsVersionsService) Get(ctx context.Context, actionID string, id string, opts ...Option) (*GetActionVersionResponseContent, error) {
+func (s *ActionsVersionsService) Get(ctx context.Context, actionID, id string, opts ...Option) (*GetActionVersionResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opActionsVersionsGet, facade.Args{Path: []any{actionID, id}}, opts, new(GetActionVersionResponseContent))
 }
 
@@ -1959,7 +1959,7 @@ func (s *ClientsCredentialsService) Create(ctx context.Context, clientID string,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/delete-credentials-by-credential-id
-func (s *ClientsCredentialsService) Delete(ctx context.Context, clientID string, credentialID string, opts ...Option) error {
+func (s *ClientsCredentialsService) Delete(ctx context.Context, clientID, credentialID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opClientsCredentialsDelete, facade.Args{Path: []any{clientID, credentialID}}, opts)
 }
 
@@ -1974,7 +1974,7 @@ func (s *ClientsCredentialsService) Delete(ctx context.Context, clientID string,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/get-credentials-by-credential-id
-func (s *ClientsCredentialsService) Get(ctx context.Context, clientID string, credentialID string, opts ...Option) (*GetClientCredentialResponseContent, error) {
+func (s *ClientsCredentialsService) Get(ctx context.Context, clientID, credentialID string, opts ...Option) (*GetClientCredentialResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opClientsCredentialsGet, facade.Args{Path: []any{clientID, credentialID}}, opts, new(GetClientCredentialResponseContent))
 }
 
@@ -2004,7 +2004,7 @@ func (s *ClientsCredentialsService) List(ctx context.Context, clientID string, o
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/clients/patch-credentials-by-credential-id
-func (s *ClientsCredentialsService) Update(ctx context.Context, clientID string, credentialID string, body PatchClientCredentialRequestContent, opts ...Option) (*PatchClientCredentialResponseContent, error) {
+func (s *ClientsCredentialsService) Update(ctx context.Context, clientID, credentialID string, body PatchClientCredentialRequestContent, opts ...Option) (*PatchClientCredentialResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opClientsCredentialsUpdate, facade.Args{Path: []any{clientID, credentialID}, Body: body}, opts, new(PatchClientCredentialResponseContent))
 }
 
@@ -2636,7 +2636,7 @@ func (s *ConnectionsSCIMConfigurationTokensService) Create(ctx context.Context, 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/connections/delete-tokens-by-tokenId
-func (s *ConnectionsSCIMConfigurationTokensService) Delete(ctx context.Context, id string, tokenID string, opts ...Option) error {
+func (s *ConnectionsSCIMConfigurationTokensService) Delete(ctx context.Context, id, tokenID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opConnectionsSCIMConfigurationTokensDelete, facade.Args{Path: []any{id, tokenID}}, opts)
 }
 
@@ -3138,7 +3138,7 @@ type EventStreamsDeliveriesService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/get-deliveries-by-event-id
-func (s *EventStreamsDeliveriesService) GetHistory(ctx context.Context, id string, eventID string, opts ...Option) (*GetEventStreamDeliveryHistoryResponseContent, error) {
+func (s *EventStreamsDeliveriesService) GetHistory(ctx context.Context, id, eventID string, opts ...Option) (*GetEventStreamDeliveryHistoryResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opEventStreamsDeliveriesGetHistory, facade.Args{Path: []any{id, eventID}}, opts, new(GetEventStreamDeliveryHistoryResponseContent))
 }
 
@@ -3194,7 +3194,7 @@ func (s *EventStreamsRedeliveriesService) Create(ctx context.Context, id string,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/event-streams/post-redeliver-by-event-id
-func (s *EventStreamsRedeliveriesService) CreateByID(ctx context.Context, id string, eventID string, opts ...Option) error {
+func (s *EventStreamsRedeliveriesService) CreateByID(ctx context.Context, id, eventID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opEventStreamsRedeliveriesCreateByID, facade.Args{Path: []any{id, eventID}}, opts)
 }
 
@@ -3485,7 +3485,7 @@ func (s *ExperimentationFeatureFlagsVariationsService) Create(ctx context.Contex
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/delete-variation
-func (s *ExperimentationFeatureFlagsVariationsService) Delete(ctx context.Context, id string, vid string, opts ...Option) error {
+func (s *ExperimentationFeatureFlagsVariationsService) Delete(ctx context.Context, id, vid string, opts ...Option) error {
 	return s.rt.Exec(ctx, opExperimentationFeatureFlagsVariationsDelete, facade.Args{Path: []any{id, vid}}, opts)
 }
 
@@ -3500,7 +3500,7 @@ func (s *ExperimentationFeatureFlagsVariationsService) Delete(ctx context.Contex
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/get-variation
-func (s *ExperimentationFeatureFlagsVariationsService) Get(ctx context.Context, id string, vid string, opts ...Option) (*GetVariationResponseContent, error) {
+func (s *ExperimentationFeatureFlagsVariationsService) Get(ctx context.Context, id, vid string, opts ...Option) (*GetVariationResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsVariationsGet, facade.Args{Path: []any{id, vid}}, opts, new(GetVariationResponseContent))
 }
 
@@ -3530,7 +3530,7 @@ func (s *ExperimentationFeatureFlagsVariationsService) List(ctx context.Context,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/experimentation/update-variation
-func (s *ExperimentationFeatureFlagsVariationsService) Update(ctx context.Context, id string, vid string, body UpdateVariationRequestContent, opts ...Option) (*UpdateVariationResponseContent, error) {
+func (s *ExperimentationFeatureFlagsVariationsService) Update(ctx context.Context, id, vid string, body UpdateVariationRequestContent, opts ...Option) (*UpdateVariationResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opExperimentationFeatureFlagsVariationsUpdate, facade.Args{Path: []any{id, vid}, Body: body}, opts, new(UpdateVariationResponseContent))
 }
 
@@ -3734,7 +3734,7 @@ type FlowsExecutionsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/delete-flows-executions-by-execution-id
-func (s *FlowsExecutionsService) Delete(ctx context.Context, flowID string, executionID string, opts ...Option) error {
+func (s *FlowsExecutionsService) Delete(ctx context.Context, flowID, executionID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opFlowsExecutionsDelete, facade.Args{Path: []any{flowID, executionID}}, opts)
 }
 
@@ -3750,7 +3750,7 @@ func (s *FlowsExecutionsService) Delete(ctx context.Context, flowID string, exec
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/flows/get-flows-executions-by-execution-id
-func (s *FlowsExecutionsService) Get(ctx context.Context, flowID string, executionID string, params *FlowsExecutionsGetParams, opts ...Option) (*GetFlowExecutionResponseContent, error) {
+func (s *FlowsExecutionsService) Get(ctx context.Context, flowID, executionID string, params *FlowsExecutionsGetParams, opts ...Option) (*GetFlowExecutionResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opFlowsExecutionsGet, facade.Args{Path: []any{flowID, executionID}, Query: params}, opts, new(GetFlowExecutionResponseContent))
 }
 
@@ -5542,7 +5542,7 @@ func (s *OrganizationsClientGrantsService) Create(ctx context.Context, id string
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/delete-client-grants-by-grant-id
-func (s *OrganizationsClientGrantsService) Delete(ctx context.Context, id string, grantID string, opts ...Option) error {
+func (s *OrganizationsClientGrantsService) Delete(ctx context.Context, id, grantID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsClientGrantsDelete, facade.Args{Path: []any{id, grantID}}, opts)
 }
 
@@ -5607,7 +5607,7 @@ func (s *OrganizationsConnectionsService) Create(ctx context.Context, id string,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/delete-organization-connection
-func (s *OrganizationsConnectionsService) Delete(ctx context.Context, id string, connectionID string, opts ...Option) error {
+func (s *OrganizationsConnectionsService) Delete(ctx context.Context, id, connectionID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsConnectionsDelete, facade.Args{Path: []any{id, connectionID}}, opts)
 }
 
@@ -5622,7 +5622,7 @@ func (s *OrganizationsConnectionsService) Delete(ctx context.Context, id string,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-connection
-func (s *OrganizationsConnectionsService) Get(ctx context.Context, id string, connectionID string, opts ...Option) (*GetOrganizationAllConnectionResponseContent, error) {
+func (s *OrganizationsConnectionsService) Get(ctx context.Context, id, connectionID string, opts ...Option) (*GetOrganizationAllConnectionResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opOrganizationsConnectionsGet, facade.Args{Path: []any{id, connectionID}}, opts, new(GetOrganizationAllConnectionResponseContent))
 }
 
@@ -5665,7 +5665,7 @@ func (s *OrganizationsConnectionsService) All(ctx context.Context, id string, pa
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/patch-organization-connection
-func (s *OrganizationsConnectionsService) Update(ctx context.Context, id string, connectionID string, body UpdateOrganizationAllConnectionRequestContent, opts ...Option) (*UpdateOrganizationAllConnectionResponseContent, error) {
+func (s *OrganizationsConnectionsService) Update(ctx context.Context, id, connectionID string, body UpdateOrganizationAllConnectionRequestContent, opts ...Option) (*UpdateOrganizationAllConnectionResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opOrganizationsConnectionsUpdate, facade.Args{Path: []any{id, connectionID}, Body: body}, opts, new(UpdateOrganizationAllConnectionResponseContent))
 }
 
@@ -5701,7 +5701,7 @@ func (s *OrganizationsDiscoveryDomainsService) Create(ctx context.Context, id st
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/delete-discovery-domains-by-discovery-domain-id
-func (s *OrganizationsDiscoveryDomainsService) Delete(ctx context.Context, id string, discoveryDomainID string, opts ...Option) error {
+func (s *OrganizationsDiscoveryDomainsService) Delete(ctx context.Context, id, discoveryDomainID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsDiscoveryDomainsDelete, facade.Args{Path: []any{id, discoveryDomainID}}, opts)
 }
 
@@ -5716,7 +5716,7 @@ func (s *OrganizationsDiscoveryDomainsService) Delete(ctx context.Context, id st
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-discovery-domains-by-discovery-domain-id
-func (s *OrganizationsDiscoveryDomainsService) Get(ctx context.Context, id string, discoveryDomainID string, opts ...Option) (*GetOrganizationDiscoveryDomainResponseContent, error) {
+func (s *OrganizationsDiscoveryDomainsService) Get(ctx context.Context, id, discoveryDomainID string, opts ...Option) (*GetOrganizationDiscoveryDomainResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsGet, facade.Args{Path: []any{id, discoveryDomainID}}, opts, new(GetOrganizationDiscoveryDomainResponseContent))
 }
 
@@ -5731,7 +5731,7 @@ func (s *OrganizationsDiscoveryDomainsService) Get(ctx context.Context, id strin
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-name-by-discovery-domain
-func (s *OrganizationsDiscoveryDomainsService) GetByName(ctx context.Context, id string, discoveryDomain string, opts ...Option) (*GetOrganizationDiscoveryDomainByNameResponseContent, error) {
+func (s *OrganizationsDiscoveryDomainsService) GetByName(ctx context.Context, id, discoveryDomain string, opts ...Option) (*GetOrganizationDiscoveryDomainByNameResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsGetByName, facade.Args{Path: []any{id, discoveryDomain}}, opts, new(GetOrganizationDiscoveryDomainByNameResponseContent))
 }
 
@@ -5772,7 +5772,7 @@ func (s *OrganizationsDiscoveryDomainsService) All(ctx context.Context, id strin
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 404 (ErrNotFound).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/patch-discovery-domains-by-discovery-domain-id
-func (s *OrganizationsDiscoveryDomainsService) Update(ctx context.Context, id string, discoveryDomainID string, body UpdateOrganizationDiscoveryDomainRequestContent, opts ...Option) (*UpdateOrganizationDiscoveryDomainResponseContent, error) {
+func (s *OrganizationsDiscoveryDomainsService) Update(ctx context.Context, id, discoveryDomainID string, body UpdateOrganizationDiscoveryDomainRequestContent, opts ...Option) (*UpdateOrganizationDiscoveryDomainResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opOrganizationsDiscoveryDomainsUpdate, facade.Args{Path: []any{id, discoveryDomainID}, Body: body}, opts, new(UpdateOrganizationDiscoveryDomainResponseContent))
 }
 
@@ -5808,7 +5808,7 @@ func (s *OrganizationsEnabledConnectionsService) Add(ctx context.Context, id str
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/delete-enabled-connections-by-connectionId
-func (s *OrganizationsEnabledConnectionsService) Delete(ctx context.Context, id string, connectionID string, opts ...Option) error {
+func (s *OrganizationsEnabledConnectionsService) Delete(ctx context.Context, id, connectionID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsEnabledConnectionsDelete, facade.Args{Path: []any{id, connectionID}}, opts)
 }
 
@@ -5823,7 +5823,7 @@ func (s *OrganizationsEnabledConnectionsService) Delete(ctx context.Context, id 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-enabled-connections-by-connectionId
-func (s *OrganizationsEnabledConnectionsService) Get(ctx context.Context, id string, connectionID string, opts ...Option) (*GetOrganizationConnectionResponseContent, error) {
+func (s *OrganizationsEnabledConnectionsService) Get(ctx context.Context, id, connectionID string, opts ...Option) (*GetOrganizationConnectionResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opOrganizationsEnabledConnectionsGet, facade.Args{Path: []any{id, connectionID}}, opts, new(GetOrganizationConnectionResponseContent))
 }
 
@@ -5865,7 +5865,7 @@ func (s *OrganizationsEnabledConnectionsService) All(ctx context.Context, id str
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/patch-enabled-connections-by-connectionId
-func (s *OrganizationsEnabledConnectionsService) Update(ctx context.Context, id string, connectionID string, body UpdateOrganizationConnectionRequestContent, opts ...Option) (*UpdateOrganizationConnectionResponseContent, error) {
+func (s *OrganizationsEnabledConnectionsService) Update(ctx context.Context, id, connectionID string, body UpdateOrganizationConnectionRequestContent, opts ...Option) (*UpdateOrganizationConnectionResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opOrganizationsEnabledConnectionsUpdate, facade.Args{Path: []any{id, connectionID}, Body: body}, opts, new(UpdateOrganizationConnectionResponseContent))
 }
 
@@ -5920,7 +5920,7 @@ type OrganizationsGroupsRolesService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/post-organization-group-roles
-func (s *OrganizationsGroupsRolesService) Create(ctx context.Context, organizationID string, groupID string, body CreateOrganizationGroupRolesRequestContent, opts ...Option) error {
+func (s *OrganizationsGroupsRolesService) Create(ctx context.Context, organizationID, groupID string, body CreateOrganizationGroupRolesRequestContent, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsGroupsRolesCreate, facade.Args{Path: []any{organizationID, groupID}, Body: body}, opts)
 }
 
@@ -5936,7 +5936,7 @@ func (s *OrganizationsGroupsRolesService) Create(ctx context.Context, organizati
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/delete-organization-group-roles
-func (s *OrganizationsGroupsRolesService) Delete(ctx context.Context, organizationID string, groupID string, body DeleteOrganizationGroupRolesRequestContent, opts ...Option) error {
+func (s *OrganizationsGroupsRolesService) Delete(ctx context.Context, organizationID, groupID string, body DeleteOrganizationGroupRolesRequestContent, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsGroupsRolesDelete, facade.Args{Path: []any{organizationID, groupID}, Body: body}, opts)
 }
 
@@ -5955,14 +5955,14 @@ func (s *OrganizationsGroupsRolesService) Delete(ctx context.Context, organizati
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-group-roles
-func (s *OrganizationsGroupsRolesService) List(ctx context.Context, organizationID string, groupID string, params *OrganizationsGroupsRolesListParams, opts ...Option) (*ListOrganizationGroupRolesResponseContent, error) {
+func (s *OrganizationsGroupsRolesService) List(ctx context.Context, organizationID, groupID string, params *OrganizationsGroupsRolesListParams, opts ...Option) (*ListOrganizationGroupRolesResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opOrganizationsGroupsRolesList, facade.Args{Path: []any{organizationID, groupID}, Query: params}, opts, new(ListOrganizationGroupRolesResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /organizations/{organization_id}/groups/{group_id}/roles (operation get_organization_group_roles).
-func (s *OrganizationsGroupsRolesService) All(ctx context.Context, organizationID string, groupID string, params *OrganizationsGroupsRolesListParams, opts ...Option) iter.Seq2[Role, error] {
+func (s *OrganizationsGroupsRolesService) All(ctx context.Context, organizationID, groupID string, params *OrganizationsGroupsRolesListParams, opts ...Option) iter.Seq2[Role, error] {
 	return facade.List[Role](ctx, s.rt, opOrganizationsGroupsRolesList, pagesOrganizationsGroupsRolesList, facade.Args{Path: []any{organizationID, groupID}, Query: params}, opts)
 }
 
@@ -5999,7 +5999,7 @@ func (s *OrganizationsInvitationsService) Create(ctx context.Context, id string,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/delete-invitations-by-invitation-id
-func (s *OrganizationsInvitationsService) Delete(ctx context.Context, id string, invitationID string, opts ...Option) error {
+func (s *OrganizationsInvitationsService) Delete(ctx context.Context, id, invitationID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsInvitationsDelete, facade.Args{Path: []any{id, invitationID}}, opts)
 }
 
@@ -6016,7 +6016,7 @@ func (s *OrganizationsInvitationsService) Delete(ctx context.Context, id string,
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-invitations-by-invitation-id
-func (s *OrganizationsInvitationsService) Get(ctx context.Context, id string, invitationID string, params *OrganizationsInvitationsGetParams, opts ...Option) (*GetOrganizationInvitationResponseContent, error) {
+func (s *OrganizationsInvitationsService) Get(ctx context.Context, id, invitationID string, params *OrganizationsInvitationsGetParams, opts ...Option) (*GetOrganizationInvitationResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opOrganizationsInvitationsGet, facade.Args{Path: []any{id, invitationID}, Query: params}, opts, new(GetOrganizationInvitationResponseContent))
 }
 
@@ -6142,14 +6142,14 @@ type OrganizationsMembersEffectiveRolesService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-member-effective-roles
-func (s *OrganizationsMembersEffectiveRolesService) List(ctx context.Context, id string, userID string, params *OrganizationsMembersEffectiveRolesListParams, opts ...Option) (*ListOrganizationMemberEffectiveRolesResponseContent, error) {
+func (s *OrganizationsMembersEffectiveRolesService) List(ctx context.Context, id, userID string, params *OrganizationsMembersEffectiveRolesListParams, opts ...Option) (*ListOrganizationMemberEffectiveRolesResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opOrganizationsMembersEffectiveRolesList, facade.Args{Path: []any{id, userID}, Query: params}, opts, new(ListOrganizationMemberEffectiveRolesResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /organizations/{id}/members/{user_id}/effective-roles (operation get_organization_member_effective_roles).
-func (s *OrganizationsMembersEffectiveRolesService) All(ctx context.Context, id string, userID string, params *OrganizationsMembersEffectiveRolesListParams, opts ...Option) iter.Seq2[OrganizationMemberEffectiveRole, error] {
+func (s *OrganizationsMembersEffectiveRolesService) All(ctx context.Context, id, userID string, params *OrganizationsMembersEffectiveRolesListParams, opts ...Option) iter.Seq2[OrganizationMemberEffectiveRole, error] {
 	return facade.List[OrganizationMemberEffectiveRole](ctx, s.rt, opOrganizationsMembersEffectiveRolesList, pagesOrganizationsMembersEffectiveRolesList, facade.Args{Path: []any{id, userID}, Query: params}, opts)
 }
 
@@ -6183,14 +6183,14 @@ type OrganizationsMembersEffectiveRolesSourcesGroupsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-member-role-source-groups
-func (s *OrganizationsMembersEffectiveRolesSourcesGroupsService) List(ctx context.Context, id string, userID string, params *OrganizationsMembersEffectiveRolesSourcesGroupsListParams, opts ...Option) (*ListOrganizationMemberRoleSourceGroupsResponseContent, error) {
+func (s *OrganizationsMembersEffectiveRolesSourcesGroupsService) List(ctx context.Context, id, userID string, params *OrganizationsMembersEffectiveRolesSourcesGroupsListParams, opts ...Option) (*ListOrganizationMemberRoleSourceGroupsResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opOrganizationsMembersEffectiveRolesSourcesGroupsList, facade.Args{Path: []any{id, userID}, Query: params}, opts, new(ListOrganizationMemberRoleSourceGroupsResponseContent))
 }
 
 // All ranges over every item List lists (checkpoints: from takes the next of the previous page, page size in take), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /organizations/{id}/members/{user_id}/effective-roles/sources/groups (operation get_organization_member_role_source_groups).
-func (s *OrganizationsMembersEffectiveRolesSourcesGroupsService) All(ctx context.Context, id string, userID string, params *OrganizationsMembersEffectiveRolesSourcesGroupsListParams, opts ...Option) iter.Seq2[Group, error] {
+func (s *OrganizationsMembersEffectiveRolesSourcesGroupsService) All(ctx context.Context, id, userID string, params *OrganizationsMembersEffectiveRolesSourcesGroupsListParams, opts ...Option) iter.Seq2[Group, error] {
 	return facade.List[Group](ctx, s.rt, opOrganizationsMembersEffectiveRolesSourcesGroupsList, pagesOrganizationsMembersEffectiveRolesSourcesGroupsList, facade.Args{Path: []any{id, userID}, Query: params}, opts)
 }
 
@@ -6212,7 +6212,7 @@ type OrganizationsMembersRolesService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 409 (ErrConflict), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/post-organization-member-roles
-func (s *OrganizationsMembersRolesService) Assign(ctx context.Context, id string, userID string, body AssignOrganizationMemberRolesRequestContent, opts ...Option) error {
+func (s *OrganizationsMembersRolesService) Assign(ctx context.Context, id, userID string, body AssignOrganizationMemberRolesRequestContent, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsMembersRolesAssign, facade.Args{Path: []any{id, userID}, Body: body}, opts)
 }
 
@@ -6228,7 +6228,7 @@ func (s *OrganizationsMembersRolesService) Assign(ctx context.Context, id string
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/delete-organization-member-roles
-func (s *OrganizationsMembersRolesService) Delete(ctx context.Context, id string, userID string, body DeleteOrganizationMemberRolesRequestContent, opts ...Option) error {
+func (s *OrganizationsMembersRolesService) Delete(ctx context.Context, id, userID string, body DeleteOrganizationMemberRolesRequestContent, opts ...Option) error {
 	return s.rt.Exec(ctx, opOrganizationsMembersRolesDelete, facade.Args{Path: []any{id, userID}, Body: body}, opts)
 }
 
@@ -6248,14 +6248,14 @@ func (s *OrganizationsMembersRolesService) Delete(ctx context.Context, id string
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/organizations/get-organization-member-roles
-func (s *OrganizationsMembersRolesService) List(ctx context.Context, id string, userID string, params *OrganizationsMembersRolesListParams, opts ...Option) (*ListOrganizationMemberRolesResponseContent, error) {
+func (s *OrganizationsMembersRolesService) List(ctx context.Context, id, userID string, params *OrganizationsMembersRolesListParams, opts ...Option) (*ListOrganizationMemberRolesResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opOrganizationsMembersRolesList, facade.Args{Path: []any{id, userID}, Query: params}, opts, new(ListOrganizationMemberRolesResponseContent))
 }
 
 // All ranges over every item List lists (page numbers in page from 0, page size in per_page), fetching the pages as the loop goes; breaking out of the loop stops fetching. params (which may be nil) is copied, never changed; its paging fields, when set, give the first page and the page size. An error ends the sequence.
 //
 // Each page is one GET /organizations/{id}/members/{user_id}/roles (operation get_organization_member_roles).
-func (s *OrganizationsMembersRolesService) All(ctx context.Context, id string, userID string, params *OrganizationsMembersRolesListParams, opts ...Option) iter.Seq2[Role, error] {
+func (s *OrganizationsMembersRolesService) All(ctx context.Context, id, userID string, params *OrganizationsMembersRolesListParams, opts ...Option) iter.Seq2[Role, error] {
 	return facade.List[Role](ctx, s.rt, opOrganizationsMembersRolesList, pagesOrganizationsMembersRolesList, facade.Args{Path: []any{id, userID}, Query: params}, opts)
 }
 
@@ -7364,7 +7364,7 @@ func (s *SelfServiceProfilesSSOTicketService) Create(ctx context.Context, id str
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/self-service-profiles/post-revoke
-func (s *SelfServiceProfilesSSOTicketService) Revoke(ctx context.Context, profileID string, id string, opts ...Option) error {
+func (s *SelfServiceProfilesSSOTicketService) Revoke(ctx context.Context, profileID, id string, opts ...Option) error {
 	return s.rt.Exec(ctx, opSelfServiceProfilesSSOTicketRevoke, facade.Args{Path: []any{profileID, id}}, opts)
 }
 
@@ -8108,7 +8108,7 @@ func (s *UsersAuthenticationMethodsService) Create(ctx context.Context, id strin
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/delete-authentication-methods-by-authentication-method-id
-func (s *UsersAuthenticationMethodsService) Delete(ctx context.Context, id string, authenticationMethodID string, opts ...Option) error {
+func (s *UsersAuthenticationMethodsService) Delete(ctx context.Context, id, authenticationMethodID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opUsersAuthenticationMethodsDelete, facade.Args{Path: []any{id, authenticationMethodID}}, opts)
 }
 
@@ -8137,7 +8137,7 @@ func (s *UsersAuthenticationMethodsService) DeleteAll(ctx context.Context, id st
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/get-authentication-methods-by-authentication-method-id
-func (s *UsersAuthenticationMethodsService) Get(ctx context.Context, id string, authenticationMethodID string, opts ...Option) (*GetUserAuthenticationMethodResponseContent, error) {
+func (s *UsersAuthenticationMethodsService) Get(ctx context.Context, id, authenticationMethodID string, opts ...Option) (*GetUserAuthenticationMethodResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opUsersAuthenticationMethodsGet, facade.Args{Path: []any{id, authenticationMethodID}}, opts, new(GetUserAuthenticationMethodResponseContent))
 }
 
@@ -8194,7 +8194,7 @@ func (s *UsersAuthenticationMethodsService) Set(ctx context.Context, id string, 
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/patch-authentication-methods-by-authentication-method-id
-func (s *UsersAuthenticationMethodsService) Update(ctx context.Context, id string, authenticationMethodID string, body UpdateUserAuthenticationMethodRequestContent, opts ...Option) (*UpdateUserAuthenticationMethodResponseContent, error) {
+func (s *UsersAuthenticationMethodsService) Update(ctx context.Context, id, authenticationMethodID string, body UpdateUserAuthenticationMethodRequestContent, opts ...Option) (*UpdateUserAuthenticationMethodResponseContent, error) {
 	return facade.Fetch(ctx, s.rt, opUsersAuthenticationMethodsUpdate, facade.Args{Path: []any{id, authenticationMethodID}, Body: body}, opts, new(UpdateUserAuthenticationMethodResponseContent))
 }
 
@@ -8434,7 +8434,7 @@ type UsersFederatedConnectionsTokensetsService struct {
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 429 (ErrRateLimited).
 //
 // Reference: https://auth0.com/docs/api/management/v2/users/delete-federated-connections-tokensets-by-tokenset-id
-func (s *UsersFederatedConnectionsTokensetsService) Delete(ctx context.Context, id string, tokensetID string, opts ...Option) error {
+func (s *UsersFederatedConnectionsTokensetsService) Delete(ctx context.Context, id, tokensetID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opUsersFederatedConnectionsTokensetsDelete, facade.Args{Path: []any{id, tokensetID}}, opts)
 }
 

@@ -749,7 +749,7 @@ func (s *PersonOrganizationsMachinesService) Create(ctx context.Context, organiz
 //   - params.SiteID: query parameter "site_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context, organizationID string, machineID string, params *PersonOrganizationsMachinesCreateOwnershipParams, opts ...Option) (*PersonOrganizationsMachinesCreateOwnershipResponse, error) {
+func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context, organizationID, machineID string, params *PersonOrganizationsMachinesCreateOwnershipParams, opts ...Option) (*PersonOrganizationsMachinesCreateOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesCreateOwnership, facade.Args{Path: []any{organizationID, machineID}, Query: params}, opts, new(PersonOrganizationsMachinesCreateOwnershipResponse))
 }
 
@@ -762,7 +762,7 @@ func (s *PersonOrganizationsMachinesService) CreateOwnership(ctx context.Context
 //   - machineID: path parameter "machine_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context, organizationID string, machineID string, opts ...Option) error {
+func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context, organizationID, machineID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opPersonOrganizationsMachinesDeleteOwnership, facade.Args{Path: []any{organizationID, machineID}}, opts)
 }
 
@@ -775,7 +775,7 @@ func (s *PersonOrganizationsMachinesService) DeleteOwnership(ctx context.Context
 //   - machineID: path parameter "machine_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizationID string, machineID string, opts ...Option) (*PersonOrganizationsMachinesGetResponse, error) {
+func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizationID, machineID string, opts ...Option) (*PersonOrganizationsMachinesGetResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesGet, facade.Args{Path: []any{organizationID, machineID}}, opts, new(PersonOrganizationsMachinesGetResponse))
 }
 
@@ -788,7 +788,7 @@ func (s *PersonOrganizationsMachinesService) Get(ctx context.Context, organizati
 //   - machineID: path parameter "machine_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, organizationID string, machineID string, opts ...Option) (*PersonOrganizationsMachinesGetOwnershipResponse, error) {
+func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, organizationID, machineID string, opts ...Option) (*PersonOrganizationsMachinesGetOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesGetOwnership, facade.Args{Path: []any{organizationID, machineID}}, opts, new(PersonOrganizationsMachinesGetOwnershipResponse))
 }
 
@@ -802,7 +802,7 @@ func (s *PersonOrganizationsMachinesService) GetOwnership(ctx context.Context, o
 //   - params.Variables: query parameter "variables", object.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Context, organizationID string, machineID string, params *PersonOrganizationsMachinesGetSpecificationParams, opts ...Option) (*PersonOrganizationsMachinesGetSpecificationResponse, error) {
+func (s *PersonOrganizationsMachinesService) GetSpecification(ctx context.Context, organizationID, machineID string, params *PersonOrganizationsMachinesGetSpecificationParams, opts ...Option) (*PersonOrganizationsMachinesGetSpecificationResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesGetSpecification, facade.Args{Path: []any{organizationID, machineID}, Query: params}, opts, new(PersonOrganizationsMachinesGetSpecificationResponse))
 }
 
@@ -840,7 +840,7 @@ func (s *PersonOrganizationsMachinesService) All(ctx context.Context, organizati
 //   - body: PersonOrganizationsMachinesUpdateOwnershipJSONBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMachinesService) UpdateOwnership(ctx context.Context, organizationID string, machineID string, body PersonOrganizationsMachinesUpdateOwnershipJSONBody, opts ...Option) (*PersonOrganizationsMachinesUpdateOwnershipResponse, error) {
+func (s *PersonOrganizationsMachinesService) UpdateOwnership(ctx context.Context, organizationID, machineID string, body PersonOrganizationsMachinesUpdateOwnershipJSONBody, opts ...Option) (*PersonOrganizationsMachinesUpdateOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMachinesUpdateOwnership, facade.Args{Path: []any{organizationID, machineID}, Body: body}, opts, new(PersonOrganizationsMachinesUpdateOwnershipResponse))
 }
 
@@ -872,7 +872,7 @@ func (s *PersonOrganizationsMembershipInvitationsService) Create(ctx context.Con
 //   - membershipInvitationID: path parameter "membership_invitation_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 404 (ErrNotFound).
-func (s *PersonOrganizationsMembershipInvitationsService) Delete(ctx context.Context, organizationID string, membershipInvitationID string, opts ...Option) error {
+func (s *PersonOrganizationsMembershipInvitationsService) Delete(ctx context.Context, organizationID, membershipInvitationID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opPersonOrganizationsMembershipInvitationsDelete, facade.Args{Path: []any{organizationID, membershipInvitationID}}, opts)
 }
 
@@ -914,7 +914,7 @@ type PersonOrganizationsMembershipsService struct {
 //   - membershipID: path parameter "membership_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, organizationID string, membershipID string, opts ...Option) error {
+func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, organizationID, membershipID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opPersonOrganizationsMembershipsDelete, facade.Args{Path: []any{organizationID, membershipID}}, opts)
 }
 
@@ -927,7 +927,7 @@ func (s *PersonOrganizationsMembershipsService) Delete(ctx context.Context, orga
 //   - membershipID: path parameter "membership_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organizationID string, membershipID string, opts ...Option) (*PersonOrganizationsMembershipsGetResponse, error) {
+func (s *PersonOrganizationsMembershipsService) Get(ctx context.Context, organizationID, membershipID string, opts ...Option) (*PersonOrganizationsMembershipsGetResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMembershipsGet, facade.Args{Path: []any{organizationID, membershipID}}, opts, new(PersonOrganizationsMembershipsGetResponse))
 }
 
@@ -963,7 +963,7 @@ func (s *PersonOrganizationsMembershipsService) All(ctx context.Context, organiz
 //   - membershipID: path parameter "membership_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, organizationID string, membershipID string, opts ...Option) (*PersonOrganizationsMembershipsUpdateResponse, error) {
+func (s *PersonOrganizationsMembershipsService) Update(ctx context.Context, organizationID, membershipID string, opts ...Option) (*PersonOrganizationsMembershipsUpdateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsMembershipsUpdate, facade.Args{Path: []any{organizationID, membershipID}}, opts, new(PersonOrganizationsMembershipsUpdateResponse))
 }
 
@@ -995,7 +995,7 @@ func (s *PersonOrganizationsSitesService) Create(ctx context.Context, organizati
 //   - siteID: path parameter "site_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationID string, siteID string, opts ...Option) (*PersonOrganizationsSitesGetResponse, error) {
+func (s *PersonOrganizationsSitesService) Get(ctx context.Context, organizationID, siteID string, opts ...Option) (*PersonOrganizationsSitesGetResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSitesGet, facade.Args{Path: []any{organizationID, siteID}}, opts, new(PersonOrganizationsSitesGetResponse))
 }
 
@@ -1032,7 +1032,7 @@ func (s *PersonOrganizationsSitesService) All(ctx context.Context, organizationI
 //   - body: PersonOrganizationsSitesUpdateJSONBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizationID string, siteID string, body PersonOrganizationsSitesUpdateJSONBody, opts ...Option) (*PersonOrganizationsSitesUpdateResponse, error) {
+func (s *PersonOrganizationsSitesService) Update(ctx context.Context, organizationID, siteID string, body PersonOrganizationsSitesUpdateJSONBody, opts ...Option) (*PersonOrganizationsSitesUpdateResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSitesUpdate, facade.Args{Path: []any{organizationID, siteID}, Body: body}, opts, new(PersonOrganizationsSitesUpdateResponse))
 }
 
@@ -1065,7 +1065,7 @@ func (s *PersonOrganizationsSoftwareService) Create(ctx context.Context, organiz
 //   - params.SiteID: query parameter "site_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context, organizationID string, softwareID string, params *PersonOrganizationsSoftwareCreateOwnershipParams, opts ...Option) (*PersonOrganizationsSoftwareCreateOwnershipResponse, error) {
+func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context, organizationID, softwareID string, params *PersonOrganizationsSoftwareCreateOwnershipParams, opts ...Option) (*PersonOrganizationsSoftwareCreateOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSoftwareCreateOwnership, facade.Args{Path: []any{organizationID, softwareID}, Query: params}, opts, new(PersonOrganizationsSoftwareCreateOwnershipResponse))
 }
 
@@ -1078,7 +1078,7 @@ func (s *PersonOrganizationsSoftwareService) CreateOwnership(ctx context.Context
 //   - softwareID: path parameter "software_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context, organizationID string, softwareID string, opts ...Option) error {
+func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context, organizationID, softwareID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opPersonOrganizationsSoftwareDeleteOwnership, facade.Args{Path: []any{organizationID, softwareID}}, opts)
 }
 
@@ -1091,7 +1091,7 @@ func (s *PersonOrganizationsSoftwareService) DeleteOwnership(ctx context.Context
 //   - softwareID: path parameter "software_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizationID string, softwareID string, opts ...Option) (*PersonOrganizationsSoftwareGetResponse, error) {
+func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizationID, softwareID string, opts ...Option) (*PersonOrganizationsSoftwareGetResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSoftwareGet, facade.Args{Path: []any{organizationID, softwareID}}, opts, new(PersonOrganizationsSoftwareGetResponse))
 }
 
@@ -1104,7 +1104,7 @@ func (s *PersonOrganizationsSoftwareService) Get(ctx context.Context, organizati
 //   - softwareID: path parameter "software_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, organizationID string, softwareID string, opts ...Option) (*PersonOrganizationsSoftwareGetOwnershipResponse, error) {
+func (s *PersonOrganizationsSoftwareService) GetOwnership(ctx context.Context, organizationID, softwareID string, opts ...Option) (*PersonOrganizationsSoftwareGetOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSoftwareGetOwnership, facade.Args{Path: []any{organizationID, softwareID}}, opts, new(PersonOrganizationsSoftwareGetOwnershipResponse))
 }
 
@@ -1142,7 +1142,7 @@ func (s *PersonOrganizationsSoftwareService) All(ctx context.Context, organizati
 //   - body: PersonOrganizationsSoftwareUpdateOwnershipJSONBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSoftwareService) UpdateOwnership(ctx context.Context, organizationID string, softwareID string, body PersonOrganizationsSoftwareUpdateOwnershipJSONBody, opts ...Option) (*PersonOrganizationsSoftwareUpdateOwnershipResponse, error) {
+func (s *PersonOrganizationsSoftwareService) UpdateOwnership(ctx context.Context, organizationID, softwareID string, body PersonOrganizationsSoftwareUpdateOwnershipJSONBody, opts ...Option) (*PersonOrganizationsSoftwareUpdateOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSoftwareUpdateOwnership, facade.Args{Path: []any{organizationID, softwareID}, Body: body}, opts, new(PersonOrganizationsSoftwareUpdateOwnershipResponse))
 }
 
@@ -1175,7 +1175,7 @@ func (s *PersonOrganizationsSpecialistsService) Create(ctx context.Context, orga
 //   - params.SiteID: query parameter "site_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Context, organizationID string, specialistID string, params *PersonOrganizationsSpecialistsCreateOwnershipParams, opts ...Option) (*PersonOrganizationsSpecialistsCreateOwnershipResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Context, organizationID, specialistID string, params *PersonOrganizationsSpecialistsCreateOwnershipParams, opts ...Option) (*PersonOrganizationsSpecialistsCreateOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsCreateOwnership, facade.Args{Path: []any{organizationID, specialistID}, Query: params}, opts, new(PersonOrganizationsSpecialistsCreateOwnershipResponse))
 }
 
@@ -1188,7 +1188,7 @@ func (s *PersonOrganizationsSpecialistsService) CreateOwnership(ctx context.Cont
 //   - specialistID: path parameter "specialist_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Context, organizationID string, specialistID string, opts ...Option) error {
+func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Context, organizationID, specialistID string, opts ...Option) error {
 	return s.rt.Exec(ctx, opPersonOrganizationsSpecialistsDeleteOwnership, facade.Args{Path: []any{organizationID, specialistID}}, opts)
 }
 
@@ -1201,7 +1201,7 @@ func (s *PersonOrganizationsSpecialistsService) DeleteOwnership(ctx context.Cont
 //   - specialistID: path parameter "specialist_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organizationID string, specialistID string, opts ...Option) (*PersonOrganizationsSpecialistsGetResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organizationID, specialistID string, opts ...Option) (*PersonOrganizationsSpecialistsGetResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsGet, facade.Args{Path: []any{organizationID, specialistID}}, opts, new(PersonOrganizationsSpecialistsGetResponse))
 }
 
@@ -1214,7 +1214,7 @@ func (s *PersonOrganizationsSpecialistsService) Get(ctx context.Context, organiz
 //   - specialistID: path parameter "specialist_id", string (uuid).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context, organizationID string, specialistID string, opts ...Option) (*PersonOrganizationsSpecialistsGetOwnershipResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context, organizationID, specialistID string, opts ...Option) (*PersonOrganizationsSpecialistsGetOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsGetOwnership, facade.Args{Path: []any{organizationID, specialistID}}, opts, new(PersonOrganizationsSpecialistsGetOwnershipResponse))
 }
 
@@ -1228,7 +1228,7 @@ func (s *PersonOrganizationsSpecialistsService) GetOwnership(ctx context.Context
 //   - params.Variables: query parameter "variables", object.
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Context, organizationID string, specialistID string, params *PersonOrganizationsSpecialistsGetSpecificationParams, opts ...Option) (*PersonOrganizationsSpecialistsGetSpecificationResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) GetSpecification(ctx context.Context, organizationID, specialistID string, params *PersonOrganizationsSpecialistsGetSpecificationParams, opts ...Option) (*PersonOrganizationsSpecialistsGetSpecificationResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsGetSpecification, facade.Args{Path: []any{organizationID, specialistID}, Query: params}, opts, new(PersonOrganizationsSpecialistsGetSpecificationResponse))
 }
 
@@ -1266,7 +1266,7 @@ func (s *PersonOrganizationsSpecialistsService) All(ctx context.Context, organiz
 //   - body: PersonOrganizationsSpecialistsUpdateOwnershipJSONBody, sent as application/json (required).
 //
 // Errors (an *errors.APIError, matching with errors.Is the sentinels named): 400 (ErrBadRequest), 401 (ErrUnauthorized), 403 (ErrForbidden), 404 (ErrNotFound), 422 (ErrBadRequest), 429 (ErrRateLimited).
-func (s *PersonOrganizationsSpecialistsService) UpdateOwnership(ctx context.Context, organizationID string, specialistID string, body PersonOrganizationsSpecialistsUpdateOwnershipJSONBody, opts ...Option) (*PersonOrganizationsSpecialistsUpdateOwnershipResponse, error) {
+func (s *PersonOrganizationsSpecialistsService) UpdateOwnership(ctx context.Context, organizationID, specialistID string, body PersonOrganizationsSpecialistsUpdateOwnershipJSONBody, opts ...Option) (*PersonOrganizationsSpecialistsUpdateOwnershipResponse, error) {
 	return facade.Fetch(ctx, s.rt, opPersonOrganizationsSpecialistsUpdateOwnership, facade.Args{Path: []any{organizationID, specialistID}, Body: body}, opts, new(PersonOrganizationsSpecialistsUpdateOwnershipResponse))
 }
 
