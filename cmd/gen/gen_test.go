@@ -327,3 +327,23 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestPerOperationBodyTypesAreNotWritten shows that oapi-codegen's
+// per-operation body types (<Op>JSONRequestBody, a second name for the
+// body's own type that no method takes) stay out of the package.
+func TestPerOperationBodyTypesAreNotWritten(t *testing.T) {
+	files, err := generateAPI(repoRoot, "nexaasid", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	models := string(files["gen/nexaasid/nexaasid.gen.go"])
+	if models == "" {
+		t.Fatal("no gen/nexaasid/nexaasid.gen.go")
+	}
+	if strings.Contains(models, "RequestBody defines body for") {
+		t.Error("nexaasid.gen.go declares per-operation body types")
+	}
+	if !strings.Contains(models, "type SignUpRequest struct") {
+		t.Error("nexaasid.gen.go lacks the body's own type SignUpRequest")
+	}
+}

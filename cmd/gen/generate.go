@@ -145,8 +145,10 @@ func generateAPI(root, api string, updateLock bool) (map[string][]byte, error) {
 		oc.OutputOptions.UserTemplates = map[string]string{}
 	}
 	// The methods take the body's own type, so the per-operation body
-	// aliases (<Op>JSONRequestBody) are not written.
-	oc.OutputOptions.UserTemplates["request-bodies.tmpl"] = "{{/* the methods take each body's own type */}}\n"
+	// types (<Op>JSONRequestBody) are not written. text/template keeps a
+	// template's old body when the new one holds only comments and space,
+	// so the replacement has an action that prints nothing.
+	oc.OutputOptions.UserTemplates["request-bodies.tmpl"] = "{{/* the methods take each body's own type */}}{{if false}}{{end}}\n"
 	oc.AllowRemoteRefsFrom = []string{}
 	// names.lock is keyed by the document's own operationIds, so the Go
 	// naming rules can change without renaming a key: oapi-codegen must

@@ -1487,73 +1487,6 @@ type WSFedRequestURLParams struct {
 	Wreply  *string `form:"wreply,omitempty" json:"wreply,omitempty"`
 }
 
-// StartBackChannelLoginFormdataRequestBody defines body for StartBackChannelLogin for application/x-www-form-urlencoded ContentType.
-type StartBackChannelLoginFormdataRequestBody StartBackChannelLoginFormdataBody
-
-// ChangePasswordJSONRequestBody defines body for ChangePassword for application/json ContentType.
-type ChangePasswordJSONRequestBody ChangePasswordJSONBody
-
-// SignupJSONRequestBody defines body for Signup for application/json ContentType.
-type SignupJSONRequestBody SignupJSONBody
-
-// GetDelegationTokenJSONRequestBody defines body for GetDelegationToken for application/json ContentType.
-//
-// Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type GetDelegationTokenJSONRequestBody GetDelegationTokenJSONBody
-
-// IDPInitiatedSSOFormdataRequestBody defines body for IDPInitiatedSSO for application/x-www-form-urlencoded ContentType.
-type IDPInitiatedSSOFormdataRequestBody IDPInitiatedSSOFormdataBody
-
-// AssociateMFAAuthenticatorJSONRequestBody defines body for AssociateMFAAuthenticator for application/json ContentType.
-type AssociateMFAAuthenticatorJSONRequestBody AssociateMFAAuthenticatorJSONBody
-
-// RequestMFAChallengeJSONRequestBody defines body for RequestMFAChallenge for application/json ContentType.
-type RequestMFAChallengeJSONRequestBody RequestMFAChallengeJSONBody
-
-// SocialWithProviderAccessTokenJSONRequestBody defines body for SocialWithProviderAccessToken for application/json ContentType.
-//
-// Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type SocialWithProviderAccessTokenJSONRequestBody SocialWithProviderAccessTokenJSONBody
-
-// RequestDeviceCodeFormdataRequestBody defines body for RequestDeviceCode for application/x-www-form-urlencoded ContentType.
-type RequestDeviceCodeFormdataRequestBody RequestDeviceCodeFormdataBody
-
-// GlobalTokenRevocationJSONRequestBody defines body for GlobalTokenRevocation for application/json ContentType.
-type GlobalTokenRevocationJSONRequestBody GlobalTokenRevocationJSONBody
-
-// PushAuthorizationRequestFormdataRequestBody defines body for PushAuthorizationRequest for application/x-www-form-urlencoded ContentType.
-type PushAuthorizationRequestFormdataRequestBody PushAuthorizationRequestFormdataBody
-
-// RevokeTokenFormdataRequestBody defines body for RevokeToken for application/x-www-form-urlencoded ContentType.
-type RevokeTokenFormdataRequestBody RevokeTokenFormdataBody
-
-// ResourceOwnerLegacyJSONRequestBody defines body for ResourceOwnerLegacy for application/json ContentType.
-//
-// Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type ResourceOwnerLegacyJSONRequestBody ResourceOwnerLegacyJSONBody
-
-// ExchangeTokenJSONRequestBody defines body for ExchangeToken for application/json ContentType.
-type ExchangeTokenJSONRequestBody = TokenRequest
-
-// DynamicApplicationRegistrationJSONRequestBody defines body for DynamicApplicationRegistration for application/json ContentType.
-type DynamicApplicationRegistrationJSONRequestBody DynamicApplicationRegistrationJSONBody
-
-// StartPasswordlessJSONRequestBody defines body for StartPasswordless for application/json ContentType.
-type StartPasswordlessJSONRequestBody StartPasswordlessJSONBody
-
-// VerifyJSONRequestBody defines body for Verify for application/json ContentType.
-type VerifyJSONRequestBody VerifyJSONBody
-
-// GetTokenInfoJSONRequestBody defines body for GetTokenInfo for application/json ContentType.
-//
-// Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type GetTokenInfoJSONRequestBody GetTokenInfoJSONBody
-
-// ImpersonateUserJSONRequestBody defines body for ImpersonateUser for application/json ContentType.
-//
-// Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-type ImpersonateUserJSONRequestBody ImpersonateUserJSONBody
-
 // Getter for additional properties for UserInfo. Returns the specified
 // element and whether it was found
 func (a UserInfo) Get(fieldName string) (value interface{}, found bool) {
@@ -1903,18 +1836,6 @@ func (v *AssociateMFAAuthenticatorJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes AssociateMFAAuthenticatorJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v AssociateMFAAuthenticatorJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads AssociateMFAAuthenticatorJSONRequestBody; the members it does not declare go to Unknown.
-func (v *AssociateMFAAuthenticatorJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes AuthorizationCodeGrant, its Unknown members included.
 //
 //go:noinline
@@ -1946,14 +1867,6 @@ func (v ChangePasswordJSONBody) MarshalJSON() ([]byte, error) { return wire.Mars
 
 // UnmarshalJSON reads ChangePasswordJSONBody; the members it does not declare go to Unknown.
 func (v *ChangePasswordJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes ChangePasswordJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ChangePasswordJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ChangePasswordJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ChangePasswordJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes ClientCredentialsGrant, its Unknown members included.
 //
@@ -2007,18 +1920,6 @@ func (v *DynamicApplicationRegistrationJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes DynamicApplicationRegistrationJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v DynamicApplicationRegistrationJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads DynamicApplicationRegistrationJSONRequestBody; the members it does not declare go to Unknown.
-func (v *DynamicApplicationRegistrationJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes ErrorResponse, its Unknown members included.
 //
 //go:noinline
@@ -2035,16 +1936,6 @@ func (v GetDelegationTokenJSONBody) MarshalJSON() ([]byte, error) { return wire.
 // UnmarshalJSON reads GetDelegationTokenJSONBody; the members it does not declare go to Unknown.
 func (v *GetDelegationTokenJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes GetDelegationTokenJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v GetDelegationTokenJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads GetDelegationTokenJSONRequestBody; the members it does not declare go to Unknown.
-func (v *GetDelegationTokenJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes GetTokenInfoJSONBody, its Unknown members included.
 //
 //go:noinline
@@ -2052,14 +1943,6 @@ func (v GetTokenInfoJSONBody) MarshalJSON() ([]byte, error) { return wire.Marsha
 
 // UnmarshalJSON reads GetTokenInfoJSONBody; the members it does not declare go to Unknown.
 func (v *GetTokenInfoJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes GetTokenInfoJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v GetTokenInfoJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads GetTokenInfoJSONRequestBody; the members it does not declare go to Unknown.
-func (v *GetTokenInfoJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes GlobalTokenRevocationJSONBody, its Unknown members included.
 //
@@ -2069,16 +1952,6 @@ func (v GlobalTokenRevocationJSONBody) MarshalJSON() ([]byte, error) { return wi
 // UnmarshalJSON reads GlobalTokenRevocationJSONBody; the members it does not declare go to Unknown.
 func (v *GlobalTokenRevocationJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes GlobalTokenRevocationJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v GlobalTokenRevocationJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads GlobalTokenRevocationJSONRequestBody; the members it does not declare go to Unknown.
-func (v *GlobalTokenRevocationJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes IDPInitiatedSSOFormdataBody, its Unknown members included.
 //
 //go:noinline
@@ -2087,16 +1960,6 @@ func (v IDPInitiatedSSOFormdataBody) MarshalJSON() ([]byte, error) { return wire
 // UnmarshalJSON reads IDPInitiatedSSOFormdataBody; the members it does not declare go to Unknown.
 func (v *IDPInitiatedSSOFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes IDPInitiatedSSOFormdataRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v IDPInitiatedSSOFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads IDPInitiatedSSOFormdataRequestBody; the members it does not declare go to Unknown.
-func (v *IDPInitiatedSSOFormdataRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes ImpersonateUserJSONBody, its Unknown members included.
 //
 //go:noinline
@@ -2104,14 +1967,6 @@ func (v ImpersonateUserJSONBody) MarshalJSON() ([]byte, error) { return wire.Mar
 
 // UnmarshalJSON reads ImpersonateUserJSONBody; the members it does not declare go to Unknown.
 func (v *ImpersonateUserJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes ImpersonateUserJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ImpersonateUserJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ImpersonateUserJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ImpersonateUserJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes MFAAssociation, its Unknown members included.
 //
@@ -2203,18 +2058,6 @@ func (v *PushAuthorizationRequestFormdataBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes PushAuthorizationRequestFormdataRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PushAuthorizationRequestFormdataRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PushAuthorizationRequestFormdataRequestBody; the members it does not declare go to Unknown.
-func (v *PushAuthorizationRequestFormdataRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes RefreshTokenGrant, its Unknown members included.
 //
 //go:noinline
@@ -2231,16 +2074,6 @@ func (v RequestDeviceCodeFormdataBody) MarshalJSON() ([]byte, error) { return wi
 // UnmarshalJSON reads RequestDeviceCodeFormdataBody; the members it does not declare go to Unknown.
 func (v *RequestDeviceCodeFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes RequestDeviceCodeFormdataRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v RequestDeviceCodeFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads RequestDeviceCodeFormdataRequestBody; the members it does not declare go to Unknown.
-func (v *RequestDeviceCodeFormdataRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes RequestMFAChallengeJSONBody, its Unknown members included.
 //
 //go:noinline
@@ -2248,16 +2081,6 @@ func (v RequestMFAChallengeJSONBody) MarshalJSON() ([]byte, error) { return wire
 
 // UnmarshalJSON reads RequestMFAChallengeJSONBody; the members it does not declare go to Unknown.
 func (v *RequestMFAChallengeJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes RequestMFAChallengeJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v RequestMFAChallengeJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads RequestMFAChallengeJSONRequestBody; the members it does not declare go to Unknown.
-func (v *RequestMFAChallengeJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
 
 // MarshalJSON writes ResourceOwnerLegacyJSONBody, its Unknown members included.
 //
@@ -2267,16 +2090,6 @@ func (v ResourceOwnerLegacyJSONBody) MarshalJSON() ([]byte, error) { return wire
 // UnmarshalJSON reads ResourceOwnerLegacyJSONBody; the members it does not declare go to Unknown.
 func (v *ResourceOwnerLegacyJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes ResourceOwnerLegacyJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ResourceOwnerLegacyJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ResourceOwnerLegacyJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ResourceOwnerLegacyJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes RevokeTokenFormdataBody, its Unknown members included.
 //
 //go:noinline
@@ -2285,14 +2098,6 @@ func (v RevokeTokenFormdataBody) MarshalJSON() ([]byte, error) { return wire.Mar
 // UnmarshalJSON reads RevokeTokenFormdataBody; the members it does not declare go to Unknown.
 func (v *RevokeTokenFormdataBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes RevokeTokenFormdataRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v RevokeTokenFormdataRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads RevokeTokenFormdataRequestBody; the members it does not declare go to Unknown.
-func (v *RevokeTokenFormdataRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
 // MarshalJSON writes SignupJSONBody, its Unknown members included.
 //
 //go:noinline
@@ -2300,14 +2105,6 @@ func (v SignupJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) 
 
 // UnmarshalJSON reads SignupJSONBody; the members it does not declare go to Unknown.
 func (v *SignupJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes SignupJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SignupJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SignupJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SignupJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes SignupResponse, its Unknown members included.
 //
@@ -2327,18 +2124,6 @@ func (v *SocialWithProviderAccessTokenJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes SocialWithProviderAccessTokenJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SocialWithProviderAccessTokenJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads SocialWithProviderAccessTokenJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SocialWithProviderAccessTokenJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes StartBackChannelLoginFormdataBody, its Unknown members included.
 //
 //go:noinline
@@ -2349,18 +2134,6 @@ func (v *StartBackChannelLoginFormdataBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes StartBackChannelLoginFormdataRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v StartBackChannelLoginFormdataRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads StartBackChannelLoginFormdataRequestBody; the members it does not declare go to Unknown.
-func (v *StartBackChannelLoginFormdataRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes StartPasswordlessJSONBody, its Unknown members included.
 //
 //go:noinline
@@ -2368,14 +2141,6 @@ func (v StartPasswordlessJSONBody) MarshalJSON() ([]byte, error) { return wire.M
 
 // UnmarshalJSON reads StartPasswordlessJSONBody; the members it does not declare go to Unknown.
 func (v *StartPasswordlessJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes StartPasswordlessJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v StartPasswordlessJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads StartPasswordlessJSONRequestBody; the members it does not declare go to Unknown.
-func (v *StartPasswordlessJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes TokenExchangeGrant, its Unknown members included.
 //
@@ -2416,14 +2181,6 @@ func (v VerifyJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) 
 
 // UnmarshalJSON reads VerifyJSONBody; the members it does not declare go to Unknown.
 func (v *VerifyJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes VerifyJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v VerifyJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads VerifyJSONRequestBody; the members it does not declare go to Unknown.
-func (v *VerifyJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // The getters of the models an answer can hold: reading an optional
 // field never panics.

@@ -6473,195 +6473,6 @@ type JWKSetGetParams struct {
 	Pretty             *bool `form:"pretty,omitempty" json:"pretty,omitempty"`
 }
 
-// ServiceCreateAPIJSONRequestBody defines body for ServiceCreateAPI for application/json ContentType.
-type ServiceCreateAPIJSONRequestBody = Service
-
-// AttestationChallengeAPIJSONRequestBody defines body for AttestationChallengeAPI for application/json ContentType.
-type AttestationChallengeAPIJSONRequestBody = AttestationChallengeRequest
-
-// AuthAuthorizationAPIJSONRequestBody defines body for AuthAuthorizationAPI for application/json ContentType.
-type AuthAuthorizationAPIJSONRequestBody = AuthorizationRequest
-
-// AuthAuthorizationFailAPIJSONRequestBody defines body for AuthAuthorizationFailAPI for application/json ContentType.
-type AuthAuthorizationFailAPIJSONRequestBody = AuthorizationFailRequest
-
-// AuthAuthorizationIssueAPIJSONRequestBody defines body for AuthAuthorizationIssueAPI for application/json ContentType.
-type AuthAuthorizationIssueAPIJSONRequestBody = AuthorizationIssueRequest
-
-// GetAuthorizationTicketInfoJSONRequestBody defines body for GetAuthorizationTicketInfo for application/json ContentType.
-type GetAuthorizationTicketInfoJSONRequestBody = AuthorizationTicketInfoRequest
-
-// UpdateAuthorizationTicketJSONRequestBody defines body for UpdateAuthorizationTicket for application/json ContentType.
-type UpdateAuthorizationTicketJSONRequestBody = AuthorizationTicketUpdateRequest
-
-// AuthIntrospectionAPIJSONRequestBody defines body for AuthIntrospectionAPI for application/json ContentType.
-type AuthIntrospectionAPIJSONRequestBody = IntrospectionRequest
-
-// AuthIntrospectionStandardAPIJSONRequestBody defines body for AuthIntrospectionStandardAPI for application/json ContentType.
-type AuthIntrospectionStandardAPIJSONRequestBody = StandardIntrospectionRequest
-
-// AuthRevocationAPIJSONRequestBody defines body for AuthRevocationAPI for application/json ContentType.
-type AuthRevocationAPIJSONRequestBody = RevocationRequest
-
-// AuthTokenAPIJSONRequestBody defines body for AuthTokenAPI for application/json ContentType.
-type AuthTokenAPIJSONRequestBody = TokenRequest
-
-// AuthTokenCreateAPIJSONRequestBody defines body for AuthTokenCreateAPI for application/json ContentType.
-type AuthTokenCreateAPIJSONRequestBody = TokenCreateRequest
-
-// AuthTokenCreateBatchAPIJSONRequestBody defines body for AuthTokenCreateBatchAPI for application/json ContentType.
-type AuthTokenCreateBatchAPIJSONRequestBody = AuthTokenCreateBatchAPIJSONBody
-
-// AuthTokenFailAPIJSONRequestBody defines body for AuthTokenFailAPI for application/json ContentType.
-type AuthTokenFailAPIJSONRequestBody = TokenFailRequest
-
-// AuthTokenIssueAPIJSONRequestBody defines body for AuthTokenIssueAPI for application/json ContentType.
-type AuthTokenIssueAPIJSONRequestBody = TokenIssueRequest
-
-// AuthTokenRevokeAPIJSONRequestBody defines body for AuthTokenRevokeAPI for application/json ContentType.
-type AuthTokenRevokeAPIJSONRequestBody = TokenRevokeRequest
-
-// AuthTokenUpdateAPIJSONRequestBody defines body for AuthTokenUpdateAPI for application/json ContentType.
-type AuthTokenUpdateAPIJSONRequestBody = TokenUpdateRequest
-
-// AuthUserinfoAPIJSONRequestBody defines body for AuthUserinfoAPI for application/json ContentType.
-type AuthUserinfoAPIJSONRequestBody = UserinfoRequest
-
-// AuthUserinfoIssueAPIJSONRequestBody defines body for AuthUserinfoIssueAPI for application/json ContentType.
-type AuthUserinfoIssueAPIJSONRequestBody = UserinfoIssueRequest
-
-// BackchannelAuthenticationAPIJSONRequestBody defines body for BackchannelAuthenticationAPI for application/json ContentType.
-type BackchannelAuthenticationAPIJSONRequestBody = BackchannelAuthenticationRequest
-
-// BackchannelAuthenticationCompleteAPIJSONRequestBody defines body for BackchannelAuthenticationCompleteAPI for application/json ContentType.
-type BackchannelAuthenticationCompleteAPIJSONRequestBody = BackchannelAuthenticationCompleteRequest
-
-// BackchannelAuthenticationFailAPIJSONRequestBody defines body for BackchannelAuthenticationFailAPI for application/json ContentType.
-type BackchannelAuthenticationFailAPIJSONRequestBody = BackchannelAuthenticationFailRequest
-
-// BackchannelAuthenticationIssueAPIJSONRequestBody defines body for BackchannelAuthenticationIssueAPI for application/json ContentType.
-type BackchannelAuthenticationIssueAPIJSONRequestBody = BackchannelAuthenticationIssueRequest
-
-// BackchannelLogoutTokenAPIJSONRequestBody defines body for BackchannelLogoutTokenAPI for application/json ContentType.
-type BackchannelLogoutTokenAPIJSONRequestBody = BackchannelLogoutTokenRequest
-
-// ClientAuthorizationDeleteAPIPostJSONRequestBody defines body for ClientAuthorizationDeleteAPIPost for application/json ContentType.
-type ClientAuthorizationDeleteAPIPostJSONRequestBody ClientAuthorizationDeleteAPIPostJSONBody
-
-// ClientAuthorizationGetListAPIPostJSONRequestBody defines body for ClientAuthorizationGetListAPIPost for application/json ContentType.
-type ClientAuthorizationGetListAPIPostJSONRequestBody = ClientAuthorizationGetListRequest
-
-// ClientAuthorizationUpdateAPIJSONRequestBody defines body for ClientAuthorizationUpdateAPI for application/json ContentType.
-type ClientAuthorizationUpdateAPIJSONRequestBody = ClientAuthorizationUpdateRequest
-
-// ClientCreateAPIJSONRequestBody defines body for ClientCreateAPI for application/json ContentType.
-type ClientCreateAPIJSONRequestBody = OAuthClient
-
-// ClientExtensionRequestablesScopesUpdateAPIPostJSONRequestBody defines body for ClientExtensionRequestablesScopesUpdateAPIPost for application/json ContentType.
-type ClientExtensionRequestablesScopesUpdateAPIPostJSONRequestBody = ClientExtensionRequestableScopesUpdateRequest
-
-// ClientExtensionRequestablesScopesUpdateAPIJSONRequestBody defines body for ClientExtensionRequestablesScopesUpdateAPI for application/json ContentType.
-type ClientExtensionRequestablesScopesUpdateAPIJSONRequestBody = ClientExtensionRequestableScopesUpdateRequest
-
-// ClientGrantedScopesGetAPIPostJSONRequestBody defines body for ClientGrantedScopesGetAPIPost for application/json ContentType.
-type ClientGrantedScopesGetAPIPostJSONRequestBody ClientGrantedScopesGetAPIPostJSONBody
-
-// ClientFlagUpdateAPIJSONRequestBody defines body for ClientFlagUpdateAPI for application/json ContentType.
-type ClientFlagUpdateAPIJSONRequestBody = ClientFlagUpdateRequest
-
-// ClientRegistrationAPIJSONRequestBody defines body for ClientRegistrationAPI for application/json ContentType.
-type ClientRegistrationAPIJSONRequestBody ClientRegistrationAPIJSONBody
-
-// ClientRegistrationDeleteAPIJSONRequestBody defines body for ClientRegistrationDeleteAPI for application/json ContentType.
-type ClientRegistrationDeleteAPIJSONRequestBody ClientRegistrationDeleteAPIJSONBody
-
-// ClientRegistrationGetAPIJSONRequestBody defines body for ClientRegistrationGetAPI for application/json ContentType.
-type ClientRegistrationGetAPIJSONRequestBody ClientRegistrationGetAPIJSONBody
-
-// ClientRegistrationUpdateAPIJSONRequestBody defines body for ClientRegistrationUpdateAPI for application/json ContentType.
-type ClientRegistrationUpdateAPIJSONRequestBody ClientRegistrationUpdateAPIJSONBody
-
-// ClientSecretUpdateAPIJSONRequestBody defines body for ClientSecretUpdateAPI for application/json ContentType.
-type ClientSecretUpdateAPIJSONRequestBody = ClientSecretUpdateRequest
-
-// ClientUpdateAPIJSONRequestBody defines body for ClientUpdateAPI for application/json ContentType.
-type ClientUpdateAPIJSONRequestBody = OAuthClient
-
-// DeviceAuthorizationAPIJSONRequestBody defines body for DeviceAuthorizationAPI for application/json ContentType.
-type DeviceAuthorizationAPIJSONRequestBody = DeviceAuthorizationRequest
-
-// DeviceCompleteAPIJSONRequestBody defines body for DeviceCompleteAPI for application/json ContentType.
-type DeviceCompleteAPIJSONRequestBody = DeviceCompleteRequest
-
-// DeviceVerificationAPIJSONRequestBody defines body for DeviceVerificationAPI for application/json ContentType.
-type DeviceVerificationAPIJSONRequestBody = DeviceVerificationRequest
-
-// FederationConfigurationAPIJSONRequestBody defines body for FederationConfigurationAPI for application/json ContentType.
-type FederationConfigurationAPIJSONRequestBody = FederationConfigurationAPIJSONBody
-
-// FederationRegistrationAPIJSONRequestBody defines body for FederationRegistrationAPI for application/json ContentType.
-type FederationRegistrationAPIJSONRequestBody = FederationRegistrationRequest
-
-// GrantMApiJSONRequestBody defines body for GrantMApi for application/json ContentType.
-type GrantMApiJSONRequestBody = GMRequest
-
-// HskCreateAPIJSONRequestBody defines body for HskCreateAPI for application/json ContentType.
-type HskCreateAPIJSONRequestBody = HskCreateRequest
-
-// IdtokenReissueAPIJSONRequestBody defines body for IdtokenReissueAPI for application/json ContentType.
-type IdtokenReissueAPIJSONRequestBody = IdtokenReissueRequest
-
-// JoseVerifyAPIJSONRequestBody defines body for JoseVerifyAPI for application/json ContentType.
-type JoseVerifyAPIJSONRequestBody = JoseVerifyRequest
-
-// NativeSSOAPIJSONRequestBody defines body for NativeSSOAPI for application/json ContentType.
-type NativeSSOAPIJSONRequestBody = NativeSSORequest
-
-// NativeSSOLogoutAPIJSONRequestBody defines body for NativeSSOLogoutAPI for application/json ContentType.
-type NativeSSOLogoutAPIJSONRequestBody = NativeSSOLogoutRequest
-
-// PushedAuthReqAPIJSONRequestBody defines body for PushedAuthReqAPI for application/json ContentType.
-type PushedAuthReqAPIJSONRequestBody = PushedAuthorizationRequest
-
-// ServiceUpdateAPIJSONRequestBody defines body for ServiceUpdateAPI for application/json ContentType.
-type ServiceUpdateAPIJSONRequestBody = Service
-
-// VciBatchIssueAPIJSONRequestBody defines body for VciBatchIssueAPI for application/json ContentType.
-type VciBatchIssueAPIJSONRequestBody = VciBatchIssueRequest
-
-// VciBatchParseAPIJSONRequestBody defines body for VciBatchParseAPI for application/json ContentType.
-type VciBatchParseAPIJSONRequestBody = VciBatchParseRequest
-
-// VciDeferredIssueAPIJSONRequestBody defines body for VciDeferredIssueAPI for application/json ContentType.
-type VciDeferredIssueAPIJSONRequestBody = VciDeferredIssueRequest
-
-// VciDeferredParseAPIJSONRequestBody defines body for VciDeferredParseAPI for application/json ContentType.
-type VciDeferredParseAPIJSONRequestBody = VciDeferredParseRequest
-
-// VciJWKSAPIJSONRequestBody defines body for VciJWKSAPI for application/json ContentType.
-type VciJWKSAPIJSONRequestBody = VciJWKSRequest
-
-// VciJwtissuerAPIJSONRequestBody defines body for VciJwtissuerAPI for application/json ContentType.
-type VciJwtissuerAPIJSONRequestBody = VciJwtissuerRequest
-
-// VciMetadataAPIJSONRequestBody defines body for VciMetadataAPI for application/json ContentType.
-type VciMetadataAPIJSONRequestBody = VciMetadataRequest
-
-// VciNonceAPIJSONRequestBody defines body for VciNonceAPI for application/json ContentType.
-type VciNonceAPIJSONRequestBody = VciNonceRequest
-
-// VciOfferCreateAPIJSONRequestBody defines body for VciOfferCreateAPI for application/json ContentType.
-type VciOfferCreateAPIJSONRequestBody = VciOfferCreateRequest
-
-// VciOfferInfoAPIJSONRequestBody defines body for VciOfferInfoAPI for application/json ContentType.
-type VciOfferInfoAPIJSONRequestBody = VciOfferInfoRequest
-
-// VciSingleIssueAPIJSONRequestBody defines body for VciSingleIssueAPI for application/json ContentType.
-type VciSingleIssueAPIJSONRequestBody = VciSingleIssueRequest
-
-// VciSingleParseAPIJSONRequestBody defines body for VciSingleParseAPI for application/json ContentType.
-type VciSingleParseAPIJSONRequestBody = VciSingleParseRequest
-
 // Getter for additional properties for OAuthClient. Returns the specified
 // element and whether it was found
 func (a OAuthClient) Get(fieldName string) (value interface{}, found bool) {
@@ -6932,18 +6743,6 @@ func (v *ClientAuthorizationDeleteAPIPostJSONBody) UnmarshalJSON(b []byte) error
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes ClientAuthorizationDeleteAPIPostJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientAuthorizationDeleteAPIPostJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads ClientAuthorizationDeleteAPIPostJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientAuthorizationDeleteAPIPostJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes ClientAuthorizationDeleteResponse, its Unknown members included.
 //
 //go:noinline
@@ -7080,18 +6879,6 @@ func (v *ClientGrantedScopesGetAPIPostJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes ClientGrantedScopesGetAPIPostJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientGrantedScopesGetAPIPostJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads ClientGrantedScopesGetAPIPostJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientGrantedScopesGetAPIPostJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes ClientRegistrationAPIJSONBody, its Unknown members included.
 //
 //go:noinline
@@ -7099,16 +6886,6 @@ func (v ClientRegistrationAPIJSONBody) MarshalJSON() ([]byte, error) { return wi
 
 // UnmarshalJSON reads ClientRegistrationAPIJSONBody; the members it does not declare go to Unknown.
 func (v *ClientRegistrationAPIJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes ClientRegistrationAPIJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientRegistrationAPIJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads ClientRegistrationAPIJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationAPIJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
 
 // MarshalJSON writes ClientRegistrationDeleteAPIJSONBody, its Unknown members included.
 //
@@ -7120,18 +6897,6 @@ func (v *ClientRegistrationDeleteAPIJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes ClientRegistrationDeleteAPIJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientRegistrationDeleteAPIJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads ClientRegistrationDeleteAPIJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationDeleteAPIJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes ClientRegistrationGetAPIJSONBody, its Unknown members included.
 //
 //go:noinline
@@ -7139,18 +6904,6 @@ func (v ClientRegistrationGetAPIJSONBody) MarshalJSON() ([]byte, error) { return
 
 // UnmarshalJSON reads ClientRegistrationGetAPIJSONBody; the members it does not declare go to Unknown.
 func (v *ClientRegistrationGetAPIJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes ClientRegistrationGetAPIJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientRegistrationGetAPIJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads ClientRegistrationGetAPIJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationGetAPIJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
 
 // MarshalJSON writes ClientRegistrationRequest, its Unknown members included.
 //
@@ -7175,18 +6928,6 @@ func (v ClientRegistrationUpdateAPIJSONBody) MarshalJSON() ([]byte, error) { ret
 
 // UnmarshalJSON reads ClientRegistrationUpdateAPIJSONBody; the members it does not declare go to Unknown.
 func (v *ClientRegistrationUpdateAPIJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes ClientRegistrationUpdateAPIJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ClientRegistrationUpdateAPIJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads ClientRegistrationUpdateAPIJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ClientRegistrationUpdateAPIJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 

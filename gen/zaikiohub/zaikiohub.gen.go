@@ -12317,87 +12317,6 @@ type TestAccountsCreateJSONBodyTestAccountSectionsSoftwareDeveloper string
 // TestAccountsCreateJSONBodyTestAccountSectionsSupplier defines parameters for TestAccountsCreate.
 type TestAccountsCreateJSONBodyTestAccountSectionsSupplier string
 
-// AppUpdateJSONRequestBody defines body for AppUpdate for application/json ContentType.
-type AppUpdateJSONRequestBody AppUpdateJSONBody
-
-// MachinesCreateJSONRequestBody defines body for MachinesCreate for application/json ContentType.
-type MachinesCreateJSONRequestBody MachinesCreateJSONBody
-
-// MachinesUpdateOwnershipJSONRequestBody defines body for MachinesUpdateOwnership for application/json ContentType.
-type MachinesUpdateOwnershipJSONRequestBody MachinesUpdateOwnershipJSONBody
-
-// ManufacturerMachinesCreateJSONRequestBody defines body for ManufacturerMachinesCreate for application/json ContentType.
-type ManufacturerMachinesCreateJSONRequestBody ManufacturerMachinesCreateJSONBody
-
-// ManufacturerMachinesUpdateJSONRequestBody defines body for ManufacturerMachinesUpdate for application/json ContentType.
-type ManufacturerMachinesUpdateJSONRequestBody ManufacturerMachinesUpdateJSONBody
-
-// OrganizationBusinessRelationshipsCreateJSONRequestBody defines body for OrganizationBusinessRelationshipsCreate for application/json ContentType.
-type OrganizationBusinessRelationshipsCreateJSONRequestBody OrganizationBusinessRelationshipsCreateJSONBody
-
-// OrganizationCreateSubscriptionJSONRequestBody defines body for OrganizationCreateSubscription for application/json ContentType.
-type OrganizationCreateSubscriptionJSONRequestBody = SubscriptionCreate
-
-// PersonUpdateJSONRequestBody defines body for PersonUpdate for application/json ContentType.
-type PersonUpdateJSONRequestBody PersonUpdateJSONBody
-
-// PersonUpdateAvatarMultipartRequestBody defines body for PersonUpdateAvatar for multipart/form-data ContentType.
-type PersonUpdateAvatarMultipartRequestBody PersonUpdateAvatarMultipartBody
-
-// PersonOrganizationsCreateJSONRequestBody defines body for PersonOrganizationsCreate for application/json ContentType.
-type PersonOrganizationsCreateJSONRequestBody PersonOrganizationsCreateJSONBody
-
-// PersonOrganizationsMachinesCreateJSONRequestBody defines body for PersonOrganizationsMachinesCreate for application/json ContentType.
-type PersonOrganizationsMachinesCreateJSONRequestBody PersonOrganizationsMachinesCreateJSONBody
-
-// PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody defines body for PersonOrganizationsMachinesUpdateOwnership for application/json ContentType.
-type PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody PersonOrganizationsMachinesUpdateOwnershipJSONBody
-
-// PersonOrganizationsMembershipInvitationsCreateJSONRequestBody defines body for PersonOrganizationsMembershipInvitationsCreate for application/json ContentType.
-type PersonOrganizationsMembershipInvitationsCreateJSONRequestBody PersonOrganizationsMembershipInvitationsCreateJSONBody
-
-// PersonOrganizationsSitesCreateJSONRequestBody defines body for PersonOrganizationsSitesCreate for application/json ContentType.
-type PersonOrganizationsSitesCreateJSONRequestBody PersonOrganizationsSitesCreateJSONBody
-
-// PersonOrganizationsSitesUpdateJSONRequestBody defines body for PersonOrganizationsSitesUpdate for application/json ContentType.
-type PersonOrganizationsSitesUpdateJSONRequestBody PersonOrganizationsSitesUpdateJSONBody
-
-// PersonOrganizationsSoftwareCreateJSONRequestBody defines body for PersonOrganizationsSoftwareCreate for application/json ContentType.
-type PersonOrganizationsSoftwareCreateJSONRequestBody PersonOrganizationsSoftwareCreateJSONBody
-
-// PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody defines body for PersonOrganizationsSoftwareUpdateOwnership for application/json ContentType.
-type PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody PersonOrganizationsSoftwareUpdateOwnershipJSONBody
-
-// PersonOrganizationsSpecialistsCreateJSONRequestBody defines body for PersonOrganizationsSpecialistsCreate for application/json ContentType.
-type PersonOrganizationsSpecialistsCreateJSONRequestBody PersonOrganizationsSpecialistsCreateJSONBody
-
-// PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody defines body for PersonOrganizationsSpecialistsUpdateOwnership for application/json ContentType.
-type PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody PersonOrganizationsSpecialistsUpdateOwnershipJSONBody
-
-// SitesCreateJSONRequestBody defines body for SitesCreate for application/json ContentType.
-type SitesCreateJSONRequestBody SitesCreateJSONBody
-
-// SitesUpdateJSONRequestBody defines body for SitesUpdate for application/json ContentType.
-type SitesUpdateJSONRequestBody SitesUpdateJSONBody
-
-// SoftwareCreateJSONRequestBody defines body for SoftwareCreate for application/json ContentType.
-type SoftwareCreateJSONRequestBody SoftwareCreateJSONBody
-
-// SoftwareUpdateOwnershipJSONRequestBody defines body for SoftwareUpdateOwnership for application/json ContentType.
-type SoftwareUpdateOwnershipJSONRequestBody SoftwareUpdateOwnershipJSONBody
-
-// SpecialistsCreateJSONRequestBody defines body for SpecialistsCreate for application/json ContentType.
-type SpecialistsCreateJSONRequestBody SpecialistsCreateJSONBody
-
-// SpecialistsUpdateOwnershipJSONRequestBody defines body for SpecialistsUpdateOwnership for application/json ContentType.
-type SpecialistsUpdateOwnershipJSONRequestBody SpecialistsUpdateOwnershipJSONBody
-
-// SubscriptionsUpdateJSONRequestBody defines body for SubscriptionsUpdate for application/json ContentType.
-type SubscriptionsUpdateJSONRequestBody SubscriptionsUpdateJSONBody
-
-// TestAccountsCreateJSONRequestBody defines body for TestAccountsCreate for application/json ContentType.
-type TestAccountsCreateJSONRequestBody TestAccountsCreateJSONBody
-
 // AsGetPersonOrganizationMembershipsItemOrganizationSubscription0 returns the union data inside the GetPersonOrganizationMembershipsItem_Organization_Subscription as a GetPersonOrganizationMembershipsItemOrganizationSubscription0
 //
 //go:noinline
@@ -13966,14 +13885,6 @@ func (v AppUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&
 // UnmarshalJSON reads AppUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *AppUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes AppUpdateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v AppUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads AppUpdateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *AppUpdateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
 // MarshalJSON writes AppUpdateResponse, its Unknown members included.
 //
 //go:noinline
@@ -14052,14 +13963,6 @@ func (v MachinesCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Mars
 // UnmarshalJSON reads MachinesCreateJSONBody; the members it does not declare go to Unknown.
 func (v *MachinesCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes MachinesCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v MachinesCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads MachinesCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *MachinesCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
 // MarshalJSON writes MachinesCreateOwnershipResponse, its Unknown members included.
 //
 //go:noinline
@@ -14108,18 +14011,6 @@ func (v MachinesUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads MachinesUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
 func (v *MachinesUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes MachinesUpdateOwnershipJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v MachinesUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads MachinesUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
-func (v *MachinesUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes MachinesUpdateOwnershipResponse, its Unknown members included.
 //
 //go:noinline
@@ -14143,18 +14034,6 @@ func (v ManufacturerMachinesCreateJSONBody) MarshalJSON() ([]byte, error) { retu
 
 // UnmarshalJSON reads ManufacturerMachinesCreateJSONBody; the members it does not declare go to Unknown.
 func (v *ManufacturerMachinesCreateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes ManufacturerMachinesCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ManufacturerMachinesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads ManufacturerMachinesCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ManufacturerMachinesCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14183,18 +14062,6 @@ func (v ManufacturerMachinesUpdateJSONBody) MarshalJSON() ([]byte, error) { retu
 
 // UnmarshalJSON reads ManufacturerMachinesUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *ManufacturerMachinesUpdateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes ManufacturerMachinesUpdateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v ManufacturerMachinesUpdateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads ManufacturerMachinesUpdateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *ManufacturerMachinesUpdateJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14281,18 +14148,6 @@ func (v OrganizationBusinessRelationshipsCreateJSONBody) MarshalJSON() ([]byte, 
 
 // UnmarshalJSON reads OrganizationBusinessRelationshipsCreateJSONBody; the members it does not declare go to Unknown.
 func (v *OrganizationBusinessRelationshipsCreateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes OrganizationBusinessRelationshipsCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v OrganizationBusinessRelationshipsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads OrganizationBusinessRelationshipsCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *OrganizationBusinessRelationshipsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14422,18 +14277,6 @@ func (v *PersonOrganizationsCreateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes PersonOrganizationsCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes PersonOrganizationsCreateResponse, its Unknown members included.
 //
 //go:noinline
@@ -14465,18 +14308,6 @@ func (v PersonOrganizationsMachinesCreateJSONBody) MarshalJSON() ([]byte, error)
 
 // UnmarshalJSON reads PersonOrganizationsMachinesCreateJSONBody; the members it does not declare go to Unknown.
 func (v *PersonOrganizationsMachinesCreateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes PersonOrganizationsMachinesCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsMachinesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsMachinesCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsMachinesCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14552,18 +14383,6 @@ func (v *PersonOrganizationsMachinesUpdateOwnershipJSONBody) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsMachinesUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes PersonOrganizationsMachinesUpdateOwnershipResponse, its Unknown members included.
 //
 //go:noinline
@@ -14585,18 +14404,6 @@ func (v PersonOrganizationsMembershipInvitationsCreateJSONBody) MarshalJSON() ([
 
 // UnmarshalJSON reads PersonOrganizationsMembershipInvitationsCreateJSONBody; the members it does not declare go to Unknown.
 func (v *PersonOrganizationsMembershipInvitationsCreateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes PersonOrganizationsMembershipInvitationsCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsMembershipInvitationsCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsMembershipInvitationsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14645,18 +14452,6 @@ func (v PersonOrganizationsSitesCreateJSONBody) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads PersonOrganizationsSitesCreateJSONBody; the members it does not declare go to Unknown.
 func (v *PersonOrganizationsSitesCreateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes PersonOrganizationsSitesCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsSitesCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsSitesCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSitesCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14718,18 +14513,6 @@ func (v *PersonOrganizationsSitesUpdateJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes PersonOrganizationsSitesUpdateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsSitesUpdateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsSitesUpdateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSitesUpdateJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSitesUpdateResponse, its Unknown members included.
 //
 //go:noinline
@@ -14763,18 +14546,6 @@ func (v PersonOrganizationsSoftwareCreateJSONBody) MarshalJSON() ([]byte, error)
 
 // UnmarshalJSON reads PersonOrganizationsSoftwareCreateJSONBody; the members it does not declare go to Unknown.
 func (v *PersonOrganizationsSoftwareCreateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes PersonOrganizationsSoftwareCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsSoftwareCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsSoftwareCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSoftwareCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14838,18 +14609,6 @@ func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONBody) UnmarshalJSON(b []b
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSoftwareUpdateOwnershipResponse, its Unknown members included.
 //
 //go:noinline
@@ -14871,18 +14630,6 @@ func (v PersonOrganizationsSpecialistsCreateJSONBody) MarshalJSON() ([]byte, err
 
 // UnmarshalJSON reads PersonOrganizationsSpecialistsCreateJSONBody; the members it does not declare go to Unknown.
 func (v *PersonOrganizationsSpecialistsCreateJSONBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
-// MarshalJSON writes PersonOrganizationsSpecialistsCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsSpecialistsCreateJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsSpecialistsCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSpecialistsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
@@ -14958,18 +14705,6 @@ func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONBody) UnmarshalJSON(b 
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonOrganizationsSpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes PersonOrganizationsSpecialistsUpdateOwnershipResponse, its Unknown members included.
 //
 //go:noinline
@@ -14998,18 +14733,6 @@ func (v PersonUpdateAvatarMultipartBody) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads PersonUpdateAvatarMultipartBody; the members it does not declare go to Unknown.
 func (v *PersonUpdateAvatarMultipartBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes PersonUpdateAvatarMultipartRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonUpdateAvatarMultipartRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads PersonUpdateAvatarMultipartRequestBody; the members it does not declare go to Unknown.
-func (v *PersonUpdateAvatarMultipartRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes PersonUpdateAvatarResponse, its Unknown members included.
 //
 //go:noinline
@@ -15025,14 +14748,6 @@ func (v PersonUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marsha
 
 // UnmarshalJSON reads PersonUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *PersonUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes PersonUpdateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v PersonUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads PersonUpdateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *PersonUpdateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes PersonUpdateResponse, its Unknown members included.
 //
@@ -15114,14 +14829,6 @@ func (v SitesCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads SitesCreateJSONBody; the members it does not declare go to Unknown.
 func (v *SitesCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes SitesCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SitesCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SitesCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SitesCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
 // MarshalJSON writes SitesCreateResponse, its Unknown members included.
 //
 //go:noinline
@@ -15170,14 +14877,6 @@ func (v SitesUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire.Marshal
 // UnmarshalJSON reads SitesUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *SitesUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes SitesUpdateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SitesUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SitesUpdateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SitesUpdateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
 // MarshalJSON writes SitesUpdateResponse, its Unknown members included.
 //
 //go:noinline
@@ -15213,14 +14912,6 @@ func (v SoftwareCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.Mars
 
 // UnmarshalJSON reads SoftwareCreateJSONBody; the members it does not declare go to Unknown.
 func (v *SoftwareCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes SoftwareCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SoftwareCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SoftwareCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SoftwareCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes SoftwareCreateOwnershipResponse, its Unknown members included.
 //
@@ -15262,18 +14953,6 @@ func (v SoftwareUpdateOwnershipJSONBody) MarshalJSON() ([]byte, error) { return 
 // UnmarshalJSON reads SoftwareUpdateOwnershipJSONBody; the members it does not declare go to Unknown.
 func (v *SoftwareUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
-// MarshalJSON writes SoftwareUpdateOwnershipJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SoftwareUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads SoftwareUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SoftwareUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes SoftwareUpdateOwnershipResponse, its Unknown members included.
 //
 //go:noinline
@@ -15297,14 +14976,6 @@ func (v SpecialistsCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.M
 
 // UnmarshalJSON reads SpecialistsCreateJSONBody; the members it does not declare go to Unknown.
 func (v *SpecialistsCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes SpecialistsCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SpecialistsCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SpecialistsCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SpecialistsCreateJSONRequestBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
 
 // MarshalJSON writes SpecialistsCreateOwnershipResponse, its Unknown members included.
 //
@@ -15360,18 +15031,6 @@ func (v *SpecialistsUpdateOwnershipJSONBody) UnmarshalJSON(b []byte) error {
 	return wire.Unmarshal(b, v)
 }
 
-// MarshalJSON writes SpecialistsUpdateOwnershipJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SpecialistsUpdateOwnershipJSONRequestBody) MarshalJSON() ([]byte, error) {
-	return wire.Marshal(&v)
-}
-
-// UnmarshalJSON reads SpecialistsUpdateOwnershipJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SpecialistsUpdateOwnershipJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
-
 // MarshalJSON writes SpecialistsUpdateOwnershipResponse, its Unknown members included.
 //
 //go:noinline
@@ -15413,16 +15072,6 @@ func (v SubscriptionsUpdateJSONBody) MarshalJSON() ([]byte, error) { return wire
 
 // UnmarshalJSON reads SubscriptionsUpdateJSONBody; the members it does not declare go to Unknown.
 func (v *SubscriptionsUpdateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes SubscriptionsUpdateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v SubscriptionsUpdateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads SubscriptionsUpdateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *SubscriptionsUpdateJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
 
 // MarshalJSON writes SubscriptionsUpdateResponse, its Unknown members included.
 //
@@ -15467,16 +15116,6 @@ func (v TestAccountsCreateJSONBody) MarshalJSON() ([]byte, error) { return wire.
 
 // UnmarshalJSON reads TestAccountsCreateJSONBody; the members it does not declare go to Unknown.
 func (v *TestAccountsCreateJSONBody) UnmarshalJSON(b []byte) error { return wire.Unmarshal(b, v) }
-
-// MarshalJSON writes TestAccountsCreateJSONRequestBody, its Unknown members included.
-//
-//go:noinline
-func (v TestAccountsCreateJSONRequestBody) MarshalJSON() ([]byte, error) { return wire.Marshal(&v) }
-
-// UnmarshalJSON reads TestAccountsCreateJSONRequestBody; the members it does not declare go to Unknown.
-func (v *TestAccountsCreateJSONRequestBody) UnmarshalJSON(b []byte) error {
-	return wire.Unmarshal(b, v)
-}
 
 // MarshalJSON writes TestAccountsCreateResponse, its Unknown members included.
 //
